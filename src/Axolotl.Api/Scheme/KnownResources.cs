@@ -1,0 +1,105 @@
+using Axolotl.Api.Apps;
+using Axolotl.Api.Coordination;
+using Axolotl.Api.Core;
+using Axolotl.Api.Discovery;
+using Axolotl.Api.Policy;
+
+namespace Axolotl.Api.Scheme;
+
+/// <summary>Every resource Axolotl serves, in discovery order.</summary>
+public static class KnownResources
+{
+    private static readonly string[] StatusVerbs = ["get", "patch", "update"];
+
+    private static Subresource StatusOf(string group, string kind) => new("status", group, "v1", kind, StatusVerbs);
+
+    private static Subresource Scale { get; } = new("scale", "autoscaling", "v1", "Scale", StatusVerbs);
+
+    public static ResourceType Namespaces { get; } = Core<Namespace>("namespaces", false, ["ns"],
+        verbs: ["create", "delete", "get", "list", "patch", "update", "watch"],
+        subresources: [StatusOf("", "Namespace"), new("finalize", "", "v1", "Namespace", ["update"])]);
+
+    public static ResourceType Pods { get; } = Core<Pod>("pods", true, ["po"], ["all"], subresources:
+    [
+        new("attach", "", "v1", "PodAttachOptions", ["create", "get"]),
+        new("binding", "", "v1", "Binding", ["create"]),
+        new("eviction", "policy", "v1", "Eviction", ["create"]),
+        new("exec", "", "v1", "PodExecOptions", ["create", "get"]),
+        new("log", "", "v1", "Pod", ["get"]),
+        new("portforward", "", "v1", "PodPortForwardOptions", ["create", "get"]),
+        StatusOf("", "Pod"),
+    ]);
+
+    public static ResourceType Nodes { get; } = Core<Node>("nodes", false, ["no"], subresources: [StatusOf("", "Node")]);
+    public static ResourceType Services { get; } = Core<Service>("services", true, ["svc"], ["all"], subresources: [StatusOf("", "Service")],
+        verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]);
+    public static ResourceType Endpoints { get; } = Core<Endpoints>("endpoints", true, ["ep"]);
+    public static ResourceType Events { get; } = Core<Event>("events", true, ["ev"]);
+    public static ResourceType ConfigMaps { get; } = Core<ConfigMap>("configmaps", true, ["cm"]);
+    public static ResourceType Secrets { get; } = Core<Secret>("secrets", true, []);
+    public static ResourceType ServiceAccounts { get; } = Core<ServiceAccount>("serviceaccounts", true, ["sa"]);
+    public static ResourceType ResourceQuotas { get; } = Core<ResourceQuota>("resourcequotas", true, ["quota"], subresources: [StatusOf("", "ResourceQuota")]);
+    public static ResourceType LimitRanges { get; } = Core<LimitRange>("limitranges", true, ["limits"]);
+    public static ResourceType ReplicationControllers { get; } = Core<ReplicationController>("replicationcontrollers", true, ["rc"], ["all"],
+        subresources: [Scale, StatusOf("", "ReplicationController")]);
+
+    public static ResourceType Deployments { get; } = Of<Deployment>("apps", "deployments", true, ["deploy"], ["all"], [Scale, StatusOf("apps", "Deployment")]);
+    public static ResourceType ReplicaSets { get; } = Of<ReplicaSet>("apps", "replicasets", true, ["rs"], ["all"], [Scale, StatusOf("apps", "ReplicaSet")]);
+    public static ResourceType DaemonSets { get; } = Of<DaemonSet>("apps", "daemonsets", true, ["ds"], ["all"], [StatusOf("apps", "DaemonSet")]);
+    public static ResourceType ControllerRevisions { get; } = Of<ControllerRevision>("apps", "controllerrevisions", true, [], [], []);
+    public static ResourceType EndpointSlices { get; } = Of<EndpointSlice>("discovery.k8s.io", "endpointslices", true, [], [], []);
+    public static ResourceType Leases { get; } = Of<Lease>("coordination.k8s.io", "leases", true, [], [], []);
+    public static ResourceType PodDisruptionBudgets { get; } = Of<PodDisruptionBudget>("policy", "poddisruptionbudgets", true, ["pdb"], [], [StatusOf("policy", "PodDisruptionBudget")]);
+
+    /// <summary>events.k8s.io/v1 Events: a second view of the core Events' storage.</summary>
+    public static ResourceType EventsV1 { get; } = Of<Axolotl.Api.Events.Event>("events.k8s.io", "events", true, ["ev"], [], []) with { StorageResource = "events" };
+
+    public static IReadOnlyList<ResourceType> All { get; } =
+    [
+        Namespaces, Pods, Nodes, Services, Endpoints, Events, ConfigMaps, Secrets, ServiceAccounts,
+        ResourceQuotas, LimitRanges, ReplicationControllers,
+        Deployments, ReplicaSets, DaemonSets, ControllerRevisions,
+        EndpointSlices, Leases, PodDisruptionBudgets, EventsV1,
+    ];
+
+    private static readonly Dictionary<(string Group, string Kind), ResourceType> ByKind =
+        All.ToDictionary(r => (r.Group, r.Kind));
+
+    private static readonly Dictionary<(string Group, string Plural), ResourceType> ByPlural =
+        All.ToDictionary(r => (r.Group, r.Plural));
+
+    private static readonly Dictionary<Type, ResourceType> ByClrType =
+        All.GroupBy(r => r.ClrType).ToDictionary(g => g.Key, g => g.First());
+
+    public static ResourceType? FindByKind(string group, string kind) => ByKind.GetValueOrDefault((group, kind));
+
+    public static ResourceType? FindByPlural(string group, string plural) => ByPlural.GetValueOrDefault((group, plural));
+
+    public static ResourceType ForType<T>() => ByClrType[typeof(T)];
+
+    public static ResourceType ForType(Type type) => ByClrType[type];
+
+    /// <summary>Splits "apps/v1" into ("apps", "v1") and "v1" into ("", "v1").</summary>
+    public static (string Group, string Version) ParseApiVersion(string apiVersion)
+    {
+        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? ("", apiVersion) : (apiVersion[..slash], apiVersion[(slash + 1)..]);
+    }
+
+    private static ResourceType Core<T>(string plural, bool namespaced, IReadOnlyList<string> shortNames,
+        IReadOnlyList<string>? categories = null, IReadOnlyList<Subresource>? subresources = null, IReadOnlyList<string>? verbs = null) =>
+        new()
+        {
+            Group = "", Version = "v1", Kind = typeof(T).Name, Plural = plural, Namespaced = namespaced, ClrType = typeof(T),
+            ShortNames = shortNames, Categories = categories ?? [], Subresources = subresources ?? [],
+            Verbs = verbs ?? ResourceType.StandardVerbs, StorageResource = plural,
+        };
+
+    private static ResourceType Of<T>(string group, string plural, bool namespaced, IReadOnlyList<string> shortNames,
+        IReadOnlyList<string> categories, IReadOnlyList<Subresource> subresources) =>
+        new()
+        {
+            Group = group, Version = "v1", Kind = typeof(T).Name, Plural = plural, Namespaced = namespaced, ClrType = typeof(T),
+            ShortNames = shortNames, Categories = categories, Subresources = subresources, StorageResource = $"{group}/{plural}",
+        };
+}

@@ -1,0 +1,40 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Axolotl.Api.Serialization;
+
+/// <summary>The one set of JSON options for the Kubernetes wire format: camelCase, nulls omitted, metav1.Time.</summary>
+public static class KubeJson
+{
+    public static JsonSerializerOptions Options { get; } = Create();
+
+    private static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            AllowTrailingCommas = false,
+            NumberHandling = JsonNumberHandling.Strict,
+        };
+        options.Converters.Add(new KubeTimeConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    public static byte[] SerializeToUtf8<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
+
+    public static T? Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Options);
+
+    public static JsonObject ToNode<T>(T value) =>
+        JsonSerializer.SerializeToNode(value, Options)?.AsObject() ?? throw new InvalidOperationException("serialized to null");
+
+    public static object? FromNode(JsonNode node, Type type) => node.Deserialize(type, Options);
+
+    public static T? FromNode<T>(JsonNode node) => node.Deserialize<T>(Options);
+}

@@ -1,0 +1,79 @@
+namespace Axolotl.Storage;
+
+/// <summary>
+/// A revisioned key/value log with watch, shaped like etcd's and kine's: every write gets the next
+/// revision of the whole store; a key's ModRevision is the revision of its last write. Only the API
+/// server uses it. Keys look like "/pods/default/web-1"; values are opaque bytes (JSON).
+/// </summary>
+public interface IStore : IAsyncDisposable
+{
+    /// <summary>The revision of the newest write (0 for an empty store).</summary>
+    long CurrentRevision { get; }
+
+    /// <summary>The oldest revision a watch may start after; older starts throw <see cref="CompactedException"/>.</summary>
+    long CompactRevision { get; }
+
+    Task<StoreEntry?> GetAsync(string key, CancellationToken ct);
+
+    /// <summary>
+    /// Lists keys that start with <paramref name="prefix"/>, ordered by key, at one consistent revision.
+    /// <paramref name="limit"/> 0 means all; a non-null Continue in the result resumes after the last key
+    /// at the same revision (a compacted continue revision throws <see cref="CompactedException"/>).
+    /// </summary>
+    Task<StoreListResult> ListAsync(string prefix, int limit, string? continueToken, CancellationToken ct);
+
+    /// <summary>Creates the key; throws <see cref="KeyExistsException"/> when it exists.</summary>
+    Task<StoreEntry> CreateAsync(string key, ReadOnlyMemory<byte> value, CancellationToken ct);
+
+    /// <summary>Replaces the key's value if its ModRevision equals <paramref name="expectedRevision"/>;
+    /// throws <see cref="KeyNotFoundInStoreException"/> or <see cref="RevisionConflictException"/>.</summary>
+    Task<StoreEntry> UpdateAsync(string key, ReadOnlyMemory<byte> value, long expectedRevision, CancellationToken ct);
+
+    /// <summary>Deletes the key if its ModRevision equals <paramref name="expectedRevision"/> (0 = any);
+    /// returns the deleted entry with the deletion's revision as ModRevision.</summary>
+    Task<StoreEntry> DeleteAsync(string key, long expectedRevision, CancellationToken ct);
+
+    /// <summary>
+    /// Streams every change to keys under <paramref name="prefix"/> with a revision greater than
+    /// <paramref name="afterRevision"/>, in revision order, then live changes until cancelled.
+    /// Throws <see cref="CompactedException"/> (at once or later) when the start was compacted or the
+    /// watcher fell too far behind; the caller relists.
+    /// </summary>
+    IAsyncEnumerable<StoreEvent> WatchAsync(string prefix, long afterRevision, CancellationToken ct);
+
+    /// <summary>Forgets history at and below <paramref name="revision"/> (current values stay).</summary>
+    Task CompactAsync(long revision, CancellationToken ct);
+}
+
+public sealed record StoreEntry(string Key, ReadOnlyMemory<byte> Value, long CreateRevision, long ModRevision);
+
+public sealed record StoreListResult(IReadOnlyList<StoreEntry> Items, long Revision, string? Continue, long RemainingCount);
+
+public enum StoreEventType
+{
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// <summary>A change: for Deleted, Entry holds the last value and the deletion revision as ModRevision.</summary>
+public sealed record StoreEvent(StoreEventType Type, StoreEntry Entry);
+
+public class StoreException(string message) : Exception(message);
+
+public sealed class KeyExistsException(string key) : StoreException($"key exists: {key}");
+
+public sealed class KeyNotFoundInStoreException(string key) : StoreException($"key not found: {key}");
+
+public sealed class RevisionConflictException(string key, long expected, long actual)
+    : StoreException($"revision conflict on {key}: expected {expected}, found {actual}")
+{
+    public long ActualRevision { get; } = actual;
+}
+
+public sealed class CompactedException(long requested, long compacted)
+    : StoreException($"too old resource version: {requested} ({compacted})")
+{
+    public long RequestedRevision { get; } = requested;
+    public long CompactedRevision { get; } = compacted;
+}
