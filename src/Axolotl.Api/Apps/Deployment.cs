@@ -1,19 +1,10 @@
+using System.ComponentModel;
 using Axolotl.Api.Meta;
 
 namespace Axolotl.Api.Apps;
 
+/// <summary>apps/v1 Deployment.</summary>
+[Description("Declarative updates for a set of identical pods: it rolls a ReplicaSet per pod template version forward (or back) under a strategy.")]
 public sealed class Deployment : KubeObject<DeploymentSpec, DeploymentStatus>
 {
-}
-
-public sealed class DeploymentSpec
-{
-    [System.Text.Json.Serialization.JsonExtensionData]
-    public Dictionary<string, System.Text.Json.JsonElement>? ExtensionData { get; set; }
-}
-
-public sealed class DeploymentStatus
-{
-    [System.Text.Json.Serialization.JsonExtensionData]
-    public Dictionary<string, System.Text.Json.JsonElement>? ExtensionData { get; set; }
 }

@@ -1,19 +1,10 @@
+using System.ComponentModel;
 using Axolotl.Api.Meta;
 
 namespace Axolotl.Api.Core;
 
+/// <summary>core/v1 Node.</summary>
+[Description("A worker machine that runs pods. Its agent reports capacity, conditions and addresses in status.")]
 public sealed class Node : KubeObject<NodeSpec, NodeStatus>
 {
-}
-
-public sealed class NodeSpec
-{
-    [System.Text.Json.Serialization.JsonExtensionData]
-    public Dictionary<string, System.Text.Json.JsonElement>? ExtensionData { get; set; }
-}
-
-public sealed class NodeStatus
-{
-    [System.Text.Json.Serialization.JsonExtensionData]
-    public Dictionary<string, System.Text.Json.JsonElement>? ExtensionData { get; set; }
 }

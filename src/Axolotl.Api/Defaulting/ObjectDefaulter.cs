@@ -1,11 +1,47 @@
+using Axolotl.Api.Apps;
+using Axolotl.Api.Core;
+using Axolotl.Api.Discovery;
 using Axolotl.Api.Meta;
 
 namespace Axolotl.Api.Defaulting;
 
-/// <summary>Applies Kubernetes' defaults to an object of any served kind, in place.</summary>
+/// <summary>
+/// Applies Kubernetes v1.32 defaults to an object of any served kind, in place. Every rule only
+/// fills what is unset, so applying twice changes nothing. Apply runs on every create and update
+/// (as upstream's defaulting runs on every decode); ApplyOnCreate adds what upstream's registry
+/// strategies set only at creation.
+/// </summary>
 public static class ObjectDefaulter
 {
     public static void Apply(KubeObject obj)
     {
+        ArgumentNullException.ThrowIfNull(obj);
+        switch (obj)
+        {
+            case Pod pod: PodDefaults.ApplyPod(pod); break;
+            case Service service: ServiceDefaults.Apply(service); break;
+            case Deployment deployment: AppsDefaults.ApplyDeployment(deployment); break;
+            case ReplicaSet replicaSet: AppsDefaults.ApplyReplicaSet(replicaSet); break;
+            case DaemonSet daemonSet: AppsDefaults.ApplyDaemonSet(daemonSet); break;
+            case ReplicationController controller: CoreDefaults.ApplyReplicationController(controller); break;
+            case Namespace ns: CoreDefaults.ApplyNamespace(ns); break;
+            case Node node: CoreDefaults.ApplyNode(node); break;
+            case Secret secret: CoreDefaults.ApplySecret(secret); break;
+            case Endpoints endpoints: CoreDefaults.ApplyEndpoints(endpoints); break;
+            case ResourceQuota quota: CoreDefaults.ApplyResourceQuota(quota); break;
+            case LimitRange limitRange: CoreDefaults.ApplyLimitRange(limitRange); break;
+            case EndpointSlice slice: CoreDefaults.ApplyEndpointSlice(slice); break;
+        }
+    }
+
+    /// <summary>Apply, plus the defaults upstream's strategies set on create only (namespace finalizer and phase).</summary>
+    public static void ApplyOnCreate(KubeObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        if (obj is Namespace ns)
+        {
+            CoreDefaults.PrepareNamespaceForCreate(ns);
+        }
+        Apply(obj);
     }
 }

@@ -34,6 +34,9 @@ public static class KubeJson
     public static JsonObject ToNode<T>(T value) =>
         JsonSerializer.SerializeToNode(value, Options)?.AsObject() ?? throw new InvalidOperationException("serialized to null");
 
+    public static JsonObject ToNode(object value, Type type) =>
+        JsonSerializer.SerializeToNode(value, type, Options)?.AsObject() ?? throw new InvalidOperationException("serialized to null");
+
     public static object? FromNode(JsonNode node, Type type) => node.Deserialize(type, Options);
 
     public static T? FromNode<T>(JsonNode node) => node.Deserialize<T>(Options);

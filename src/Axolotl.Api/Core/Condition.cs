@@ -1,0 +1,24 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Axolotl.Api.Core;
+
+/// <summary>meta/v1 Condition, the standard condition shape used by Service and PodDisruptionBudget status.</summary>
+public sealed class Condition
+{
+    public string Type { get; set; } = "";
+
+    /// <summary>True, False or Unknown.</summary>
+    public string Status { get; set; } = "";
+
+    public long? ObservedGeneration { get; set; }
+
+    public DateTimeOffset? LastTransitionTime { get; set; }
+
+    public string Reason { get; set; } = "";
+
+    public string Message { get; set; } = "";
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text;
+
+namespace Axolotl.Api.Validation;
+
+/// <summary>
+/// Renders a rejected value the way upstream's field.Error prints it with Go's fmt: strings
+/// quoted (%q), numbers and booleans bare, nil as null, maps and lists in Go syntax (%#v) with
+/// map keys sorted, and Go structs through <see cref="GoSyntax"/>.
+/// </summary>
+public static class GoValue
+{
+    /// <summary>A value printed verbatim: the Go-syntax rendering of an upstream struct.</summary>
+    public sealed record GoSyntax(string Text)
+    {
+        public override string ToString() => Text;
+    }
+
+    public static string Format(object? value) => value switch
+    {
+        null => "null",
+        string s => Quote(s),
+        bool b => b ? "true" : "false",
+        int or long or short or uint or ulong => Convert.ToString(value, CultureInfo.InvariantCulture)!,
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        GoSyntax syntax => syntax.Text,
+        IReadOnlyDictionary<string, string> map => StringMap(map),
+        IEnumerable<string> list => StringSlice(list),
+        _ => value.ToString() ?? "null",
+    };
+
+    /// <summary>Go's %#v of a map[string]string: keys sorted, nil maps as map[string]string(nil).</summary>
+    public static string StringMap(IReadOnlyDictionary<string, string>? map)
+    {
+        if (map is null)
+        {
+            return "map[string]string(nil)";
+        }
+        var entries = map.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{Quote(kv.Key)}:{Quote(kv.Value)}");
+        return "map[string]string{" + string.Join(", ", entries) + "}";
+    }
+
+    /// <summary>Go's %#v of a []string.</summary>
+    public static string StringSlice(IEnumerable<string>? list) =>
+        list is null ? "[]string(nil)" : "[]string{" + string.Join(", ", list.Select(Quote)) + "}";
+
+    /// <summary>Go's %q: a double-quoted string with Go escapes for quotes, backslashes and control characters.</summary>
+    public static string Quote(string value)
+    {
+        var builder = new StringBuilder(value.Length + 2);
+        builder.Append('"');
+        foreach (var rune in value.EnumerateRunes())
+        {
+            switch (rune.Value)
+            {
+                case '"': builder.Append("\\\""); break;
+                case '\\': builder.Append("\\\\"); break;
+                case '\n': builder.Append("\\n"); break;
+                case '\r': builder.Append("\\r"); break;
+                case '\t': builder.Append("\\t"); break;
+                case '\a': builder.Append("\\a"); break;
+                case '\b': builder.Append("\\b"); break;
+                case '\f': builder.Append("\\f"); break;
+                case '\v': builder.Append("\\v"); break;
+                default:
+                    if (rune.Value < 0x20 || rune.Value == 0x7f)
+                    {
+                        builder.Append(CultureInfo.InvariantCulture, $"\\x{rune.Value:x2}");
+                    }
+                    else if (Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.OtherNotAssigned)
+                    {
+                        builder.Append(rune.Value > 0xffff
+                            ? string.Create(CultureInfo.InvariantCulture, $"\\U{rune.Value:x8}")
+                            : string.Create(CultureInfo.InvariantCulture, $"\\u{rune.Value:x4}"));
+                    }
+                    else
+                    {
+                        builder.Append(rune.ToString());
+                    }
+                    break;
+            }
+        }
+        builder.Append('"');
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Axolotl.Api.Defaulting;
+using Axolotl.Api.Meta;
+using Axolotl.Api.Scheme;
+using Axolotl.Api.Serialization;
+using Axolotl.Api.Validation;
+using Axolotl.ApiServer.Errors;
+
+namespace Axolotl.ApiServer.Admission;
+
+/// <summary>
+/// What every write goes through before it reaches the store: decode into the typed model
+/// (catching unknown fields per fieldValidation), apply Kubernetes defaults, validate.
+/// Returns the JSON to store, re-encoded from the typed model so defaults are included.
+/// </summary>
+public sealed class AdmissionChain
+{
+    public JsonObject Admit(ResourceType type, JsonObject obj, JsonObject? old, FieldValidationMode mode, ICollection<string> warnings)
+    {
+        var typed = Decode(type, obj, mode, warnings);
+        var typedOld = old is null ? null : DecodeQuietly(type, old);
+        ObjectDefaulter.Apply(typed);
+        var errors = ObjectValidator.Validate(typed, typedOld);
+        if (errors.Count > 0)
+        {
+            throw ApiErrors.Invalid(type, typed.Metadata.Name ?? typed.Metadata.GenerateName ?? "", errors);
+        }
+        var result = KubeJson.ToNode(typed, type.ClrType);
+        result["apiVersion"] = type.ApiVersion;
+        result["kind"] = type.Kind;
+        return result;
+    }
+
+    public static KubeObject Decode(ResourceType type, JsonObject obj, FieldValidationMode mode, ICollection<string> warnings)
+    {
+        KubeObject typed;
+        try
+        {
+            typed = KubeJson.FromNode(obj, type.ClrType) as KubeObject
+                ?? throw ApiErrors.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: null object");
+        }
+        catch (JsonException e)
+        {
+            throw ApiErrors.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {Describe(e)}");
+        }
+        if (mode == FieldValidationMode.Ignore)
+        {
+            return typed;
+        }
+        var unknown = UnknownFields.Find(typed);
+        if (unknown.Count == 0)
+        {
+            return typed;
+        }
+        if (mode == FieldValidationMode.Strict)
+        {
+            var list = string.Join(", ", unknown.Select(f => $"unknown field \"{f}\""));
+            throw ApiErrors.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: {list}");
+        }
+        foreach (var field in unknown)
+        {
+            warnings.Add($"unknown field \"{field}\"");
+        }
+        return typed;
+    }
+
+    private static KubeObject? DecodeQuietly(ResourceType type, JsonObject obj)
+    {
+        try
+        {
+            return KubeJson.FromNode(obj, type.ClrType) as KubeObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Describe(JsonException e) =>
+        e.Path is { Length: > 0 } path ? $"json: {e.Message.Split(" Path:")[0]} (at {path.TrimStart('$', '.')})" : $"json: {e.Message}";
+}

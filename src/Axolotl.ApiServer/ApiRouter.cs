@@ -1,0 +1,102 @@
+using System.Text;
+using Axolotl.ApiServer.Discovery;
+using Axolotl.ApiServer.Errors;
+using Axolotl.ApiServer.Http;
+using Axolotl.ApiServer.OpenApi;
+using Axolotl.ApiServer.Rest;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.ApiServer;
+
+/// <summary>
+/// The API server's front door: version, health, discovery, OpenAPI and resource paths. Every
+/// failure leaves as a Kubernetes Status; a bug is a 500 with the request logged, never a crash.
+/// </summary>
+public sealed partial class ApiRouter(
+    ResourceHandler resources,
+    DiscoveryDocuments discovery,
+    OpenApiV3 openApi,
+    ILogger<ApiRouter> logger)
+{
+    private static readonly byte[] VersionJson = Encoding.UTF8.GetBytes(
+        """{"major":"1","minor":"32","gitVersion":"v1.32.4-axolotl","gitCommit":"0000000000000000000000000000000000000000","gitTreeState":"clean","buildDate":"2026-11-21T00:00:00Z","goVersion":"go1.23.8","compiler":"gc","platform":"linux/amd64"}""");
+
+    private static readonly byte[] Ok = "ok"u8.ToArray();
+
+    public static bool IsAnonymousPath(PathString path) =>
+        path.StartsWithSegments("/healthz") || path.StartsWithSegments("/livez") ||
+        path.StartsWithSegments("/readyz") || path.StartsWithSegments("/version");
+
+    public async Task HandleAsync(HttpContext ctx)
+    {
+        try
+        {
+            await RouteAsync(ctx);
+        }
+        catch (ApiException e)
+        {
+            if (e.Headers is not null && !ctx.Response.HasStarted)
+            {
+                foreach (var (key, value) in e.Headers)
+                {
+                    ctx.Response.Headers[key] = value;
+                }
+            }
+            await ResponseWriter.WriteStatusAsync(ctx, e.Status);
+        }
+        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+        {
+            // The client hung up.
+        }
+        catch (Exception e)
+        {
+            LogUnhandled(logger, e, ctx.Request.Method, ctx.Request.Path + ctx.Request.QueryString);
+            await ResponseWriter.WriteStatusAsync(ctx, ApiErrors.Internal(e.Message).Status);
+        }
+    }
+
+    private Task RouteAsync(HttpContext ctx)
+    {
+        var parts = (ctx.Request.Path.Value ?? "/").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var get = ctx.Request.Method is "GET" or "HEAD";
+        return parts switch
+        {
+            ["version"] when get => ResponseWriter.WriteBytesAsync(ctx, 200, VersionJson),
+            ["healthz" or "livez" or "readyz", ..] when get => ResponseWriter.WriteBytesAsync(ctx, 200, Ok, "text/plain; charset=utf-8"),
+            ["api"] when get => Discovery(ctx, discovery.AggregatedCore, discovery.LegacyApiVersions),
+            ["apis"] when get => Discovery(ctx, discovery.AggregatedGroups, discovery.LegacyGroupList),
+            ["api", "v1"] when get => Text(ctx, discovery.LegacyResourceLists["v1"]),
+            ["apis", var g] when get => discovery.LegacyGroups.TryGetValue(g, out var doc) ? Text(ctx, doc) : throw ApiErrors.NoSuchPath(),
+            ["apis", var g, var v] when get =>
+                discovery.LegacyResourceLists.TryGetValue($"{g}/{v}", out var doc) ? Text(ctx, doc) : throw ApiErrors.NoSuchPath(),
+            ["api", "v1", .. var rest] => Resource(ctx, "", "v1", rest),
+            ["apis", var g, var v, .. var rest] => Resource(ctx, g, v, rest),
+            ["openapi", "v3"] when get => ResponseWriter.WriteBytesAsync(ctx, 200, openApi.IndexJson),
+            ["openapi", "v3", .. var rest] when get =>
+                openApi.DocumentJson(string.Join('/', rest)) is { } doc ? ResponseWriter.WriteBytesAsync(ctx, 200, doc) : throw ApiErrors.NoSuchPath(),
+            _ => throw ApiErrors.NoSuchPath(),
+        };
+    }
+
+    private Task Resource(HttpContext ctx, string group, string version, string[] rest)
+    {
+        var info = RequestInfo.Parse(group, version, rest) ?? throw ApiErrors.NoSuchPath();
+        var type = info.ResolveType() ?? throw ApiErrors.NoSuchPath();
+        if ((type.Namespaced && info.Namespace is null && info.Name is not null) || (!type.Namespaced && info.Namespace is not null))
+        {
+            throw ApiErrors.NoSuchPath();
+        }
+        return resources.HandleAsync(new RequestScope(ctx, type, info.Namespace, info.Name, info.Subresource));
+    }
+
+    private static Task Discovery(HttpContext ctx, string aggregated, string legacy) =>
+        MediaTypes.WantsAggregatedDiscovery(ctx.Request.Headers.Accept)
+            ? ResponseWriter.WriteBytesAsync(ctx, 200, Encoding.UTF8.GetBytes(aggregated), MediaTypes.AggregatedDiscovery)
+            : Text(ctx, legacy);
+
+    private static Task Text(HttpContext ctx, string json) => ResponseWriter.WriteBytesAsync(ctx, 200, Encoding.UTF8.GetBytes(json));
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "unhandled error serving {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception e, string method, string path);
+}

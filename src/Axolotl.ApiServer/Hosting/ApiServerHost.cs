@@ -1,0 +1,90 @@
+using System.Net;
+using Axolotl.Api.Scheme;
+using Axolotl.ApiServer.Admission;
+using Axolotl.ApiServer.Discovery;
+using Axolotl.ApiServer.OpenApi;
+using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Security;
+using Axolotl.ApiServer.Watch;
+using Axolotl.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.ApiServer.Hosting;
+
+/// <summary>Runs the API server on Kestrel over HTTPS, in front of the given store.</summary>
+public sealed class ApiServerHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ApiServerHost(WebApplication app, Pki pki, TokenRegistry tokens, Uri url)
+    {
+        _app = app;
+        Pki = pki;
+        Tokens = tokens;
+        LoopbackUrl = url;
+    }
+
+    public Pki Pki { get; }
+    public TokenRegistry Tokens { get; }
+
+    /// <summary>The URL clients on this host use (loopback when bound to every address).</summary>
+    public Uri LoopbackUrl { get; }
+
+    public static async Task<ApiServerHost> StartAsync(ApiServerOptions options, IStore store, TimeProvider clock, ILoggerFactory logging, CancellationToken ct)
+    {
+        var pki = Pki.LoadOrCreate(options.DataDir, clock, ["localhost", Dns.GetHostName()],
+            [IPAddress.Loopback, IPAddress.IPv6Loopback, .. IsAny(options.BindAddress) ? Array.Empty<IPAddress>() : [options.BindAddress]]);
+        var tokens = TokenRegistry.LoadOrCreate(options.DataDir);
+        var objects = new ObjectStore(store);
+        var admission = new AdmissionChain();
+        await Bootstrap.EnsureNamespacesAsync(objects, admission, clock, ct);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(logging);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null; // BodyReader enforces upstream's 3 MiB with a Status.
+            kestrel.Listen(options.BindAddress, options.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(pki.Serving);
+            });
+        });
+        var app = builder.Build();
+        var router = CreateRouter(objects, admission, clock, logging);
+        app.Run(async ctx =>
+        {
+            if (await Authentication.AuthenticateAsync(ctx, tokens))
+            {
+                await router.HandleAsync(ctx);
+            }
+        });
+        await app.StartAsync(ct);
+        var host = IsAny(options.BindAddress) ? "127.0.0.1" : options.BindAddress.ToString();
+        return new ApiServerHost(app, pki, tokens, new Uri($"https://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{options.Port}"));
+    }
+
+    private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging)
+    {
+        var services = new RestServices(objects, admission, clock, logging);
+        var reads = new ReadHandler(services);
+        var creates = new CreateHandler(services, new NamespaceGuard(objects));
+        var updates = new UpdateHandler(services, creates);
+        var deletes = new DeleteHandler(services);
+        var resources = new ResourceHandler(reads, creates, updates, deletes,
+            new WatchHandler(services, reads), new ScaleHandler(services, updates), new PodSubresources(services, deletes));
+        return new ApiRouter(resources, new DiscoveryDocuments(KnownResources.All), new OpenApiV3(KnownResources.All), logging.CreateLogger<ApiRouter>());
+    }
+
+    private static bool IsAny(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
+
+    public async Task StopAsync(CancellationToken ct) => await _app.StopAsync(ct);
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}

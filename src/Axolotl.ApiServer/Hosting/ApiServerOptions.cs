@@ -1,0 +1,10 @@
+using System.Net;
+
+namespace Axolotl.ApiServer.Hosting;
+
+public sealed class ApiServerOptions
+{
+    public required string DataDir { get; init; }
+    public int Port { get; init; } = 6443;
+    public IPAddress BindAddress { get; init; } = IPAddress.Any;
+}

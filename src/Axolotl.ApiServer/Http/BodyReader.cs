@@ -1,0 +1,116 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Axolotl.ApiServer.Errors;
+using Axolotl.ApiServer.Protobuf;
+using Microsoft.AspNetCore.Http;
+
+namespace Axolotl.ApiServer.Http;
+
+/// <summary>Reads request bodies with upstream's 3 MiB limit and decodes JSON, YAML and Kubernetes protobuf.</summary>
+public static class BodyReader
+{
+    public const long MaxBodyBytes = 3 * 1024 * 1024;
+
+    private static readonly string[] ObjectMediaTypes = [MediaTypes.Json, MediaTypes.Yaml, MediaTypes.Protobuf];
+
+    public static async Task<byte[]> ReadBytesAsync(HttpContext ctx)
+    {
+        if (ctx.Request.ContentLength > MaxBodyBytes)
+        {
+            throw ApiErrors.TooLarge(MaxBodyBytes);
+        }
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        var body = ctx.Request.Body;
+        while (true)
+        {
+            var memory = buffer.GetMemory(16 * 1024);
+            var read = await body.ReadAsync(memory, ctx.RequestAborted);
+            if (read == 0)
+            {
+                break;
+            }
+            buffer.Advance(read);
+            if (buffer.WrittenCount > MaxBodyBytes)
+            {
+                throw ApiErrors.TooLarge(MaxBodyBytes);
+            }
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Reads a whole object (create, update): JSON, YAML or protobuf.</summary>
+    public static async Task<JsonObject> ReadObjectAsync(HttpContext ctx)
+    {
+        var bytes = await ReadBytesAsync(ctx);
+        var mediaType = MediaTypes.Essence(ctx.Request.ContentType);
+        return mediaType switch
+        {
+            "" or MediaTypes.Json => ParseJsonObject(bytes),
+            MediaTypes.Yaml => ParseYamlObject(bytes),
+            MediaTypes.Protobuf => DecodeProtobuf(bytes),
+            _ => throw ApiErrors.UnsupportedMediaType(mediaType, ObjectMediaTypes),
+        };
+    }
+
+    public static JsonObject ParseJsonObject(byte[] bytes)
+    {
+        if (bytes.Length == 0)
+        {
+            throw ApiErrors.BadRequest("the request body is empty");
+        }
+        try
+        {
+            return JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 256 }) as JsonObject
+                ?? throw ApiErrors.BadRequest("the request body must be a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw ApiErrors.BadRequest($"Object 'Kind' is missing in '{Excerpt(bytes)}': {e.Message}");
+        }
+    }
+
+    public static JsonNode ParseJson(byte[] bytes)
+    {
+        try
+        {
+            return JsonNode.Parse(bytes) ?? throw ApiErrors.BadRequest("the request body is null");
+        }
+        catch (JsonException e)
+        {
+            throw ApiErrors.BadRequest($"error decoding the request body as JSON: {e.Message}");
+        }
+    }
+
+    public static JsonObject ParseYamlObject(byte[] bytes)
+    {
+        try
+        {
+            return YamlToJson.Convert(Encoding.UTF8.GetString(bytes)) as JsonObject
+                ?? throw ApiErrors.BadRequest("the request body must be a YAML mapping");
+        }
+        catch (FormatException e)
+        {
+            throw ApiErrors.BadRequest(e.Message);
+        }
+    }
+
+    private static JsonObject DecodeProtobuf(byte[] bytes)
+    {
+        try
+        {
+            return KubeProtobufDecoder.Decode(bytes);
+        }
+        catch (ProtobufDecodeException e)
+        {
+            throw ApiErrors.BadRequest($"error decoding protobuf body: {e.Message}");
+        }
+    }
+
+    private static string Excerpt(byte[] bytes)
+    {
+        var text = Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 120));
+        return bytes.Length > 120 ? text + "…" : text;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Axolotl.Api.Meta;
+using Axolotl.Api.Serialization;
+using Microsoft.AspNetCore.Http;
+
+namespace Axolotl.ApiServer.Http;
+
+public static class ResponseWriter
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static async Task WriteAsync(HttpContext ctx, int statusCode, JsonNode body, string contentType = MediaTypes.Json)
+    {
+        ctx.Response.StatusCode = statusCode;
+        ctx.Response.ContentType = contentType;
+        await using (var writer = new Utf8JsonWriter(ctx.Response.BodyWriter, WriterOptions))
+        {
+            body.WriteTo(writer);
+        }
+        await ctx.Response.BodyWriter.FlushAsync(ctx.RequestAborted);
+    }
+
+    public static async Task WriteBytesAsync(HttpContext ctx, int statusCode, ReadOnlyMemory<byte> body, string contentType = MediaTypes.Json)
+    {
+        ctx.Response.StatusCode = statusCode;
+        ctx.Response.ContentType = contentType;
+        ctx.Response.ContentLength = body.Length;
+        await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
+    }
+
+    public static Task WriteStatusAsync(HttpContext ctx, Status status)
+    {
+        if (ctx.Response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+        return WriteAsync(ctx, status.Code, KubeJson.ToNode(status));
+    }
+
+    /// <summary>A success Status, as DELETE of some kinds and subresource POSTs return.</summary>
+    public static Status Success(int code, StatusDetails? details = null) =>
+        new() { Outcome = "Success", Code = code, Details = details };
+}

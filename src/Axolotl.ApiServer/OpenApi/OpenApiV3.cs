@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Axolotl.Api.Scheme;
+
+namespace Axolotl.ApiServer.OpenApi;
+
+/// <summary>
+/// The OpenAPI v3 discovery kubectl reads for validation, explain and apply: GET /openapi/v3 answers
+/// <see cref="IndexJson"/>, GET /openapi/v3/&lt;path&gt; answers <see cref="DocumentJson"/>. Everything is built once,
+/// by reflecting the models of the served kinds, and is immutable afterwards.
+/// </summary>
+public sealed class OpenApiV3
+{
+    private static readonly JsonSerializerOptions WriteOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly Dictionary<string, (byte[] Json, string Hash)> _documents = new(StringComparer.Ordinal);
+
+    public OpenApiV3()
+        : this(KnownResources.All)
+    {
+    }
+
+    public OpenApiV3(IReadOnlyList<ResourceType> resources)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        var models = typeof(KnownResources).Assembly.GetExportedTypes();
+
+        foreach (var groupVersion in resources.GroupBy(r => (r.Group, r.Version)).OrderBy(g => g.Key.Group, StringComparer.Ordinal))
+        {
+            var (group, version) = groupVersion.Key;
+            var document = GroupVersionDocument.Build(group, version, [.. groupVersion], (g, kind) => FindModel(models, g, kind));
+            var json = Encoding.UTF8.GetBytes(Canonical(document)!.ToJsonString(WriteOptions));
+            _documents[PathOf(group, version)] = (json, Convert.ToHexString(SHA512.HashData(json)));
+        }
+
+        var paths = new JsonObject();
+        foreach (var (path, (_, hash)) in _documents.OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            paths[path] = new JsonObject { ["serverRelativeURL"] = "/openapi/v3/" + path + "?hash=" + hash };
+        }
+        IndexJson = Encoding.UTF8.GetBytes(new JsonObject { ["paths"] = paths }.ToJsonString(WriteOptions));
+    }
+
+    /// <summary>{"paths":{"api/v1":{"serverRelativeURL":"/openapi/v3/api/v1?hash=…"},…}}: keys without a leading slash.</summary>
+    public byte[] IndexJson { get; }
+
+    /// <summary>The document paths served, such as "api/v1" and "apis/apps/v1".</summary>
+    public IReadOnlyCollection<string> Paths => _documents.Keys;
+
+    /// <summary>The document for "api/v1" or "apis/&lt;group&gt;/&lt;version&gt;" (a leading slash is tolerated), or null.</summary>
+    public byte[]? DocumentJson(string path) =>
+        _documents.TryGetValue(Normalize(path), out var document) ? document.Json : null;
+
+    /// <summary>
+    /// The SHA-512 (upper-case hex) the index puts in each serverRelativeURL. When a request's hash query matches,
+    /// upstream answers with "Cache-Control: public, immutable" and an ETag of the hash; kubectl caches on it.
+    /// </summary>
+    public string? DocumentHash(string path) =>
+        _documents.TryGetValue(Normalize(path), out var document) ? document.Hash : null;
+
+    private static string Normalize(string path) => (path ?? "").TrimStart('/');
+
+    private static string PathOf(string group, string version) => group.Length == 0 ? "api/" + version : "apis/" + group + "/" + version;
+
+    /// <summary>The model class of a subresource kind, e.g. Axolotl.Api.Autoscaling.Scale for autoscaling/Scale.</summary>
+    private static Type? FindModel(Type[] models, string group, string kind)
+    {
+        var suffix = "." + SchemaNames.NamespaceSegment(group);
+        return models.FirstOrDefault(t => t.IsClass && !t.IsAbstract && t.Name == kind && (t.Namespace ?? "").EndsWith(suffix, StringComparison.Ordinal));
+    }
+
+    /// <summary>Sorts object keys, as upstream's documents are, so output and hashes are stable.</summary>
+    private static JsonNode? Canonical(JsonNode? node) => node switch
+    {
+        JsonObject obj => new JsonObject(obj.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => KeyValuePair.Create(p.Key, Canonical(p.Value))).ToList()),
+        JsonArray array => new JsonArray([.. array.Select(Canonical)]),
+        JsonValue value => value.DeepClone(),
+        _ => null,
+    };
+}

@@ -1,0 +1,33 @@
+namespace Axolotl.ApiServer.Printing;
+
+/// <summary>The printer for each (group, kind); anything unlisted gets upstream's default Name/Created At table.</summary>
+public static class TablePrinters
+{
+    private static readonly Dictionary<(string Group, string Kind), ITablePrinter> ByKind = new()
+    {
+        [("", "Pod")] = new PodPrinter(),
+        [("", "Node")] = new NodePrinter(),
+        [("", "Namespace")] = new NamespacePrinter(),
+        [("", "Service")] = new ServicePrinter(),
+        [("", "Endpoints")] = new EndpointsPrinter(),
+        [("", "Event")] = new EventPrinter(),
+        [("", "ConfigMap")] = new ConfigMapPrinter(),
+        [("", "Secret")] = new SecretPrinter(),
+        [("", "ServiceAccount")] = new ServiceAccountPrinter(),
+        [("", "ResourceQuota")] = new ResourceQuotaPrinter(),
+        [("", "ReplicationController")] = new ReplicationControllerPrinter(),
+        [("apps", "Deployment")] = new DeploymentPrinter(),
+        [("apps", "ReplicaSet")] = new ReplicaSetPrinter(),
+        [("apps", "DaemonSet")] = new DaemonSetPrinter(),
+        [("apps", "ControllerRevision")] = new ControllerRevisionPrinter(),
+        [("discovery.k8s.io", "EndpointSlice")] = new EndpointSlicePrinter(),
+        [("coordination.k8s.io", "Lease")] = new LeasePrinter(),
+        [("policy", "PodDisruptionBudget")] = new PodDisruptionBudgetPrinter(),
+        [("events.k8s.io", "Event")] = new EventsV1EventPrinter(),
+        [("autoscaling", "Scale")] = new ScalePrinter(),
+    };
+
+    public static ITablePrinter Default { get; } = new DefaultPrinter();
+
+    public static ITablePrinter For(string group, string kind) => ByKind.GetValueOrDefault((group, kind)) ?? Default;
+}

@@ -1,0 +1,35 @@
+namespace Axolotl.ApiServer.Protobuf.Schema;
+
+/// <summary>
+/// The apiVersion/kind pairs a protobuf body may carry at the top level. Only whole objects are
+/// listed, so an envelope naming an inner type (kind: PodSpec) is refused rather than decoded.
+/// </summary>
+internal static class ServedKinds
+{
+    private static readonly Dictionary<string, (string Package, string[] Kinds)> ByApiVersion = new(StringComparer.Ordinal)
+    {
+        ["v1"] = ("core.v1", ["Namespace", "Pod", "Service", "ConfigMap", "Secret", "ServiceAccount", "ResourceQuota",
+            "LimitRange", "ReplicationController", "Endpoints", "Event", "Binding", "PodTemplate", "Node"]),
+        ["apps/v1"] = ("apps.v1", ["Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "ControllerRevision"]),
+        ["batch/v1"] = ("batch.v1", ["Job", "CronJob"]),
+        ["authorization.k8s.io/v1"] = ("authorization.v1",
+            ["SelfSubjectAccessReview", "SubjectAccessReview", "LocalSubjectAccessReview", "SelfSubjectRulesReview"]),
+        ["policy/v1"] = ("policy.v1", ["PodDisruptionBudget", "Eviction"]),
+        ["meta.k8s.io/v1"] = ("meta.v1", []),
+    };
+
+    /// <summary>The message for a top-level object, or null when this decoder has no schema for it.</summary>
+    public static MessageSchema? Find(SchemaRegistry registry, string apiVersion, string kind)
+    {
+        if (!ByApiVersion.TryGetValue(apiVersion, out var group))
+        {
+            return null;
+        }
+        // DeleteOptions is registered into every group version upstream (metav1.AddToGroupVersion).
+        if (kind == "DeleteOptions")
+        {
+            return registry.Find("meta.v1.DeleteOptions");
+        }
+        return group.Kinds.Contains(kind, StringComparer.Ordinal) ? registry.Find($"{group.Package}.{kind}") : null;
+    }
+}

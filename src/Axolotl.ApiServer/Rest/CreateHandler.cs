@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using Axolotl.ApiServer.Errors;
+using Axolotl.ApiServer.Http;
+
+namespace Axolotl.ApiServer.Rest;
+
+/// <summary>POST to a collection: type checks, server-owned metadata, admission, then the store.</summary>
+public sealed class CreateHandler(RestServices services, NamespaceGuard namespaces)
+{
+    public async Task CreateAsync(RequestScope scope)
+    {
+        var body = await BodyReader.ReadObjectAsync(scope.Http);
+        var created = await CreateObjectAsync(scope, body);
+        await ResponseWriter.WriteAsync(scope.Http, 201, created);
+    }
+
+    /// <summary>Creates <paramref name="body"/> in the scope's collection; also used by apply-patch upserts.</summary>
+    public async Task<JsonObject> CreateObjectAsync(RequestScope scope, JsonObject body)
+    {
+        var type = scope.Type;
+        ObjectMetaRules.CheckTypeMeta(type, body, type.Kind);
+        var meta = ObjectMetaRules.Meta(body);
+        ObjectMetaRules.CheckNamespace(type, meta, scope.Namespace);
+        var mode = scope.FieldValidation;
+        var dryRun = scope.DryRun;
+        ObjectMetaRules.PrepareForCreate(type, body, services.Clock.GetUtcNow());
+        var admitted = services.Admission.Admit(type, body, null, mode, scope.Warnings);
+        var name = ObjectMetaRules.Str(ObjectMetaRules.Meta(admitted), "name") ?? throw ApiErrors.BadRequest("name or generateName is required");
+        await namespaces.CheckCreateAsync(type, scope.Namespace, name, scope.Aborted);
+        WarningHeaders.Add(scope);
+        if (dryRun)
+        {
+            if (await services.Objects.GetAsync(type, scope.Namespace, name, scope.Aborted) is not null)
+            {
+                throw ApiErrors.AlreadyExists(type, name);
+            }
+            return admitted;
+        }
+        var stored = await services.Objects.CreateAsync(type, KindViews.ToStorage(type, admitted), scope.Aborted);
+        return KindViews.ToView(type, stored.Object);
+    }
+}

@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Axolotl.Api.Scheme;
+using Axolotl.Api.Serialization;
+using Axolotl.ApiServer.Errors;
+using Axolotl.ApiServer.Http;
+
+namespace Axolotl.ApiServer.Rest;
+
+/// <summary>
+/// DELETE. An object goes at once unless something must happen first: finalizers to run, dependents
+/// to delete (Foreground) or orphan (Orphan), a scheduled pod to stop gracefully, a namespace to empty.
+/// Then it gets deletionTimestamp and the finalizer that names the pending work, and whoever finishes
+/// that work removes the finalizer; the last removal deletes it (see UpdateHandler.ReadyToRemove).
+/// </summary>
+public sealed class DeleteHandler(RestServices services)
+{
+    private const string ForegroundFinalizer = "foregroundDeletion";
+    private const string OrphanFinalizer = "orphan";
+
+    public async Task DeleteAsync(RequestScope scope)
+    {
+        var options = await DeleteOptions.ReadAsync(scope);
+        var result = await DeleteObjectAsync(scope.Type, scope.Namespace, scope.RequiredName, options, scope.Aborted);
+        await ResponseWriter.WriteAsync(scope.Http, 200, result);
+    }
+
+    /// <summary>DELETE on a collection: upstream's deletecollection, with the same selectors as list.</summary>
+    public async Task DeleteCollectionAsync(RequestScope scope)
+    {
+        var options = await DeleteOptions.ReadAsync(scope);
+        var labels = ReadHandler.ParseLabelSelector(scope.Query("labelSelector"));
+        var fields = FieldLabels.Parse(scope.Type, scope.Query("fieldSelector"));
+        var list = await services.Objects.ListAsync(scope.Type, scope.Namespace, 0, null, scope.Aborted);
+        var deleted = new JsonArray();
+        foreach (var entry in list.Items)
+        {
+            var obj = ObjectStore.Decode(entry).Object;
+            if (!ReadHandler.Matches(obj, labels, fields))
+            {
+                continue;
+            }
+            var meta = ObjectMetaRules.Meta(obj);
+            try
+            {
+                deleted.Add(await DeleteObjectAsync(scope.Type, ObjectMetaRules.Str(meta, "namespace"), ObjectMetaRules.Str(meta, "name")!, options, scope.Aborted));
+            }
+            catch (ApiException e) when (e.Code == 404)
+            {
+                // Gone in the meantime.
+            }
+        }
+        var response = new JsonObject
+        {
+            ["kind"] = scope.Type.ListKind,
+            ["apiVersion"] = scope.Type.ApiVersion,
+            ["metadata"] = new JsonObject { ["resourceVersion"] = list.Revision.ToString(CultureInfo.InvariantCulture) },
+            ["items"] = deleted,
+        };
+        await ResponseWriter.WriteAsync(scope.Http, 200, response);
+    }
+
+    public async Task<JsonObject> DeleteObjectAsync(ResourceType type, string? ns, string name, DeleteOptions options, CancellationToken ct)
+    {
+        while (true)
+        {
+            var current = await services.Objects.GetRequiredAsync(type, ns, name, ct);
+            var obj = current.Object;
+            var meta = ObjectMetaRules.Meta(obj);
+            CheckPreconditions(type, name, meta, options, current.Revision);
+
+            var updated = (JsonObject)obj.DeepClone();
+            var needsUpdate = MarkForDeletion(type, updated, options);
+            if (!needsUpdate && !ObjectMetaRules.IsDeleting(updated))
+            {
+                if (options.DryRun)
+                {
+                    return obj;
+                }
+                try
+                {
+                    var removed = await services.Objects.DeleteAsync(type, ns, name, current.Revision, ct);
+                    return KindViews.ToView(type, removed.Object);
+                }
+                catch (ApiException e) when (e.Code == 409 && options.PreconditionResourceVersion is null)
+                {
+                    continue;
+                }
+            }
+            if (!needsUpdate || options.DryRun)
+            {
+                return KindViews.ToView(type, options.DryRun ? updated : obj);
+            }
+            try
+            {
+                if (UpdateHandler.ReadyToRemove(type, updated))
+                {
+                    var removed = await services.Objects.DeleteAsync(type, ns, name, current.Revision, ct);
+                    return KindViews.ToView(type, removed.Object);
+                }
+                var stored = await services.Objects.UpdateAsync(type, updated, current.Revision, ct);
+                return KindViews.ToView(type, stored.Object);
+            }
+            catch (ApiException e) when (e.Code == 409 && options.PreconditionResourceVersion is null)
+            {
+                // Changed under us; decide again on fresh state.
+            }
+        }
+    }
+
+    private static void CheckPreconditions(ResourceType type, string name, JsonObject meta, DeleteOptions options, long revision)
+    {
+        var uid = ObjectMetaRules.Str(meta, "uid");
+        if (options.PreconditionUid is { Length: > 0 } wantUid && wantUid != uid)
+        {
+            throw ApiErrors.Conflict(type, name, $"Precondition failed: UID in precondition: {wantUid}, UID in object meta: {uid}");
+        }
+        var rv = revision.ToString(CultureInfo.InvariantCulture);
+        if (options.PreconditionResourceVersion is { Length: > 0 } wantRv && wantRv != rv)
+        {
+            throw ApiErrors.Conflict(type, name, $"Precondition failed: ResourceVersion in precondition: {wantRv}, ResourceVersion in object meta: {rv}");
+        }
+    }
+
+    /// <summary>Decides whether the object must linger; returns true when it changed <paramref name="obj"/>.</summary>
+    private bool MarkForDeletion(ResourceType type, JsonObject obj, DeleteOptions options)
+    {
+        var meta = ObjectMetaRules.Meta(obj);
+        var changed = false;
+        var finalizers = meta["finalizers"] as JsonArray ?? [];
+        var wanted = options.Propagation switch
+        {
+            DeleteOptions.Foreground => ForegroundFinalizer,
+            DeleteOptions.Orphan => OrphanFinalizer,
+            _ => null,
+        };
+        // Kinds nothing can own (events) and objects without dependents still pass through the GC:
+        // it finds the dependents. Orphan/Foreground always go through the finalizer.
+        if (wanted is not null && !finalizers.Any(f => f?.GetValue<string>() == wanted))
+        {
+            finalizers.Add(wanted);
+            meta["finalizers"] = finalizers;
+            changed = true;
+        }
+
+        var now = services.Clock.GetUtcNow();
+        var graceful = GracePeriod(type, obj, options);
+        var lingers = changed || finalizers.Count > 0 || graceful is > 0 || type.Kind == "Namespace";
+        if (!lingers)
+        {
+            return false;
+        }
+        if (meta["deletionTimestamp"] is null)
+        {
+            meta["deletionTimestamp"] = KubeTimeConverter.Format(now.AddSeconds(graceful ?? 0));
+            if (graceful is not null)
+            {
+                meta["deletionGracePeriodSeconds"] = graceful;
+            }
+            if (type.Kind == "Namespace")
+            {
+                var status = obj["status"] as JsonObject ?? [];
+                status["phase"] = "Terminating";
+                obj["status"] = status;
+            }
+            changed = true;
+        }
+        else if (graceful is not null && meta["deletionGracePeriodSeconds"] is JsonValue old && old.TryGetValue(out long oldGrace) && graceful < oldGrace)
+        {
+            // A second delete may shorten the grace period, never lengthen it.
+            meta["deletionGracePeriodSeconds"] = graceful;
+            meta["deletionTimestamp"] = KubeTimeConverter.Format(now.AddSeconds(graceful.Value));
+            changed = true;
+        }
+        if (type.Kind == "Pod" && graceful == 0 && finalizers.Count == 0)
+        {
+            // Grace 0 on a scheduled pod: remove it now (kubectl delete --force --grace-period=0).
+            meta.Remove("deletionTimestamp");
+            return false;
+        }
+        return changed;
+    }
+
+    /// <summary>Pods bound to a node stop gracefully (the node agent finishes the delete); nothing else does.</summary>
+    private static long? GracePeriod(ResourceType type, JsonObject obj, DeleteOptions options)
+    {
+        if (type.Kind != "Pod")
+        {
+            return null;
+        }
+        var spec = obj["spec"] as JsonObject;
+        var node = spec?["nodeName"] is JsonValue n && n.TryGetValue(out string? nodeName) ? nodeName : null;
+        var phase = (obj["status"] as JsonObject)?["phase"] is JsonValue p && p.TryGetValue(out string? ph) ? ph : null;
+        if (string.IsNullOrEmpty(node) || phase is "Succeeded" or "Failed")
+        {
+            return 0;
+        }
+        var specGrace = spec?["terminationGracePeriodSeconds"] is JsonValue g && g.TryGetValue(out long sg) ? sg : 30;
+        return options.GracePeriodSeconds ?? specGrace;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+using Axolotl.ApiServer.Errors;
+using Axolotl.ApiServer.Http;
+
+namespace Axolotl.ApiServer.Rest;
+
+/// <summary>meta/v1 DeleteOptions from the body or the query string.</summary>
+public sealed record DeleteOptions(string Propagation, long? GracePeriodSeconds, string? PreconditionUid, string? PreconditionResourceVersion, bool DryRun)
+{
+    public const string Background = "Background";
+    public const string Foreground = "Foreground";
+    public const string Orphan = "Orphan";
+
+    public static async Task<DeleteOptions> ReadAsync(RequestScope scope)
+    {
+        JsonObject? body = null;
+        if (scope.Http.Request.ContentLength is > 0 || scope.Http.Request.Headers.TransferEncoding.Count > 0)
+        {
+            var bytes = await BodyReader.ReadBytesAsync(scope.Http);
+            if (bytes.Length > 0)
+            {
+                body = BodyReader.ParseJsonObject(bytes);
+            }
+        }
+        var propagation = Str(body, "propagationPolicy") ?? scope.Query("propagationPolicy");
+        var orphan = body?["orphanDependents"] is JsonValue o && o.TryGetValue(out bool ob) ? ob
+            : scope.Query("orphanDependents") is "true";
+        if (string.IsNullOrEmpty(propagation))
+        {
+            propagation = orphan ? Orphan : Background;
+        }
+        if (propagation is not (Background or Foreground or Orphan))
+        {
+            throw ApiErrors.Make(422, "Invalid", $"DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"{propagation}\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"");
+        }
+        long? grace = body?["gracePeriodSeconds"] is JsonValue g && g.TryGetValue(out long gl) ? gl
+            : long.TryParse(scope.Query("gracePeriodSeconds"), out var q) ? q : null;
+        if (grace < 0)
+        {
+            grace = 0;
+        }
+        var preconditions = body?["preconditions"] as JsonObject;
+        var dryRun = body?["dryRun"] is JsonArray { Count: > 0 } || scope.DryRun;
+        return new DeleteOptions(propagation, grace, Str(preconditions, "uid"), Str(preconditions, "resourceVersion"), dryRun);
+    }
+
+    private static string? Str(JsonObject? obj, string key) =>
+        obj?[key] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+}

@@ -1,0 +1,161 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Axolotl.Api.Scheme;
+using Axolotl.Api.Serialization;
+using Axolotl.ApiServer.Errors;
+
+namespace Axolotl.ApiServer.Rest;
+
+/// <summary>The bookkeeping the server owns in metadata (uid, timestamps, generation) and per-kind create/update rules.</summary>
+public static class ObjectMetaRules
+{
+    // upstream's generateName alphabet: no vowels, no look-alike digits.
+    private const string NameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+
+    public static JsonObject Meta(JsonObject obj)
+    {
+        if (obj["metadata"] is JsonObject meta)
+        {
+            return meta;
+        }
+        meta = [];
+        obj["metadata"] = meta;
+        return meta;
+    }
+
+    public static string? Str(JsonObject obj, string name) => obj[name] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+
+    /// <summary>Checks apiVersion/kind against the URL's resource, filling them in when absent.</summary>
+    public static void CheckTypeMeta(ResourceType type, JsonObject obj, string expectedKind)
+    {
+        var apiVersion = Str(obj, "apiVersion");
+        var kind = Str(obj, "kind");
+        if (!string.IsNullOrEmpty(kind) && kind != expectedKind)
+        {
+            throw ApiErrors.BadRequest($"the kind in the data ({kind}) does not match the expected kind ({expectedKind})");
+        }
+        var expectedVersion = expectedKind == type.Kind ? type.ApiVersion : apiVersion;
+        if (!string.IsNullOrEmpty(apiVersion) && apiVersion != expectedVersion)
+        {
+            throw ApiErrors.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({expectedVersion})");
+        }
+        obj["apiVersion"] = expectedVersion;
+        obj["kind"] = expectedKind;
+    }
+
+    /// <summary>Namespace from the URL; a body naming another namespace is a client mistake.</summary>
+    public static void CheckNamespace(ResourceType type, JsonObject meta, string? urlNamespace)
+    {
+        if (!type.Namespaced)
+        {
+            meta.Remove("namespace");
+            return;
+        }
+        var bodyNs = Str(meta, "namespace");
+        if (!string.IsNullOrEmpty(bodyNs) && bodyNs != urlNamespace)
+        {
+            throw ApiErrors.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+        }
+        meta["namespace"] = urlNamespace;
+    }
+
+    public static void PrepareForCreate(ResourceType type, JsonObject obj, DateTimeOffset now)
+    {
+        var meta = Meta(obj);
+        if (!string.IsNullOrEmpty(Str(meta, "resourceVersion")))
+        {
+            throw ApiErrors.BadRequest("resourceVersion should not be set on objects to be created");
+        }
+        if (string.IsNullOrEmpty(Str(meta, "name")) && Str(meta, "generateName") is { Length: > 0 } prefix)
+        {
+            meta["name"] = GenerateName(prefix);
+        }
+        meta["uid"] = Guid.NewGuid().ToString();
+        meta["creationTimestamp"] = KubeTimeConverter.Format(now);
+        meta["generation"] = 1;
+        meta.Remove("deletionTimestamp");
+        meta.Remove("deletionGracePeriodSeconds");
+        meta.Remove("selfLink");
+        ResetStatusOnCreate(type, obj);
+    }
+
+    /// <summary>
+    /// Carries over what a client may not change (uid, creation and deletion stamps) and bumps
+    /// generation when anything outside metadata and status changed.
+    /// </summary>
+    public static void PrepareForUpdate(JsonObject updated, JsonObject current)
+    {
+        var meta = Meta(updated);
+        var old = Meta(current);
+        foreach (var key in (string[])["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds"])
+        {
+            if (old[key] is { } value)
+            {
+                meta[key] = value.DeepClone();
+            }
+            else
+            {
+                meta.Remove(key);
+            }
+        }
+        meta.Remove("selfLink");
+        var generation = old["generation"] is JsonValue g && g.TryGetValue(out long gen) ? gen : 1;
+        meta["generation"] = SpecChanged(updated, current) ? generation + 1 : generation;
+    }
+
+    public static bool HasFinalizers(JsonObject obj) => Meta(obj)["finalizers"] is JsonArray { Count: > 0 };
+
+    public static bool IsDeleting(JsonObject obj) => Meta(obj)["deletionTimestamp"] is not null;
+
+    private static bool SpecChanged(JsonObject updated, JsonObject current)
+    {
+        foreach (var (key, value) in updated)
+        {
+            if (key is "metadata" or "status" or "apiVersion" or "kind")
+            {
+                continue;
+            }
+            if (!JsonNode.DeepEquals(value, current[key]))
+            {
+                return true;
+            }
+        }
+        return current.Any(p => p.Key is not ("metadata" or "status" or "apiVersion" or "kind") && !updated.ContainsKey(p.Key));
+    }
+
+    private static void ResetStatusOnCreate(ResourceType type, JsonObject obj)
+    {
+        switch (type.Kind)
+        {
+            case "Pod":
+                obj["status"] = new JsonObject { ["phase"] = "Pending" };
+                break;
+            case "Namespace":
+                obj["status"] = new JsonObject { ["phase"] = "Active" };
+                break;
+            case "Node":
+                break; // a node registers with its status
+            default:
+                if (type.HasSubresource("status"))
+                {
+                    obj.Remove("status");
+                }
+                break;
+        }
+    }
+
+    private static string GenerateName(string prefix)
+    {
+        // upstream truncates the prefix so that the name stays within 63 characters.
+        if (prefix.Length > 58)
+        {
+            prefix = prefix[..58];
+        }
+        Span<char> suffix = stackalloc char[5];
+        for (var i = 0; i < suffix.Length; i++)
+        {
+            suffix[i] = NameAlphabet[RandomNumberGenerator.GetInt32(NameAlphabet.Length)];
+        }
+        return prefix + new string(suffix);
+    }
+}

@@ -1,0 +1,150 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Axolotl.Api.Scheme;
+using Axolotl.ApiServer.Errors;
+using Axolotl.Storage;
+
+namespace Axolotl.ApiServer.Rest;
+
+/// <summary>
+/// Maps resources onto store keys and JSON onto bytes. The stored bytes never hold
+/// metadata.resourceVersion: it is the entry's ModRevision, filled in on every read (as etcd does).
+/// </summary>
+public sealed class ObjectStore(IStore store)
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public IStore Store => store;
+
+    public static string Key(ResourceType type, string? ns, string name) =>
+        type.Namespaced ? $"/{type.StorageResource}/{ns}/{name}" : $"/{type.StorageResource}/{name}";
+
+    /// <summary>The list/watch prefix: one namespace, or every namespace when ns is null. Always ends in '/'.</summary>
+    public static string Prefix(ResourceType type, string? ns) =>
+        type.Namespaced && ns is not null ? $"/{type.StorageResource}/{ns}/" : $"/{type.StorageResource}/";
+
+    public async Task<StoredObject?> GetAsync(ResourceType type, string? ns, string name, CancellationToken ct)
+    {
+        var entry = await store.GetAsync(Key(type, ns, name), ct);
+        return entry is null ? null : Decode(entry);
+    }
+
+    public async Task<StoredObject> GetRequiredAsync(ResourceType type, string? ns, string name, CancellationToken ct) =>
+        await GetAsync(type, ns, name, ct) ?? throw ApiErrors.NotFound(type, name);
+
+    public async Task<StoreListResult> ListAsync(ResourceType type, string? ns, int limit, string? continueToken, CancellationToken ct)
+    {
+        try
+        {
+            return await store.ListAsync(Prefix(type, ns), limit, continueToken, ct);
+        }
+        catch (CompactedException e)
+        {
+            throw ApiErrors.Gone($"The provided continue parameter is too old to display a consistent list result. {e.Message}");
+        }
+        catch (ArgumentException e)
+        {
+            throw ApiErrors.BadRequest($"invalid continue token: {e.Message}");
+        }
+    }
+
+    public async Task<StoredObject> CreateAsync(ResourceType type, JsonObject obj, CancellationToken ct)
+    {
+        var (ns, name) = NameOf(obj);
+        try
+        {
+            var entry = await store.CreateAsync(Key(type, ns, name), Encode(obj), ct);
+            return Stamp(obj, entry.ModRevision);
+        }
+        catch (KeyExistsException)
+        {
+            throw ApiErrors.AlreadyExists(type, name);
+        }
+    }
+
+    /// <summary>Writes obj if the stored revision is still <paramref name="expectedRevision"/>; a lost race is a 409.</summary>
+    public async Task<StoredObject> UpdateAsync(ResourceType type, JsonObject obj, long expectedRevision, CancellationToken ct)
+    {
+        var (ns, name) = NameOf(obj);
+        try
+        {
+            var entry = await store.UpdateAsync(Key(type, ns, name), Encode(obj), expectedRevision, ct);
+            return Stamp(obj, entry.ModRevision);
+        }
+        catch (RevisionConflictException)
+        {
+            throw ApiErrors.Modified(type, name);
+        }
+        catch (KeyNotFoundInStoreException)
+        {
+            throw ApiErrors.NotFound(type, name);
+        }
+    }
+
+    public async Task<StoredObject> DeleteAsync(ResourceType type, string? ns, string name, long expectedRevision, CancellationToken ct)
+    {
+        try
+        {
+            var entry = await store.DeleteAsync(Key(type, ns, name), expectedRevision, ct);
+            return Decode(entry);
+        }
+        catch (RevisionConflictException)
+        {
+            throw ApiErrors.Modified(type, name);
+        }
+        catch (KeyNotFoundInStoreException)
+        {
+            throw ApiErrors.NotFound(type, name);
+        }
+    }
+
+    public static StoredObject Decode(StoreEntry entry)
+    {
+        var node = JsonNode.Parse(entry.Value.Span) as JsonObject
+            ?? throw new InvalidDataException($"stored value of {entry.Key} is not a JSON object");
+        return Stamp(node, entry.ModRevision);
+    }
+
+    private static StoredObject Stamp(JsonObject obj, long revision)
+    {
+        var meta = obj["metadata"] as JsonObject;
+        if (meta is null)
+        {
+            meta = [];
+            obj["metadata"] = meta;
+        }
+        meta["resourceVersion"] = revision.ToString(CultureInfo.InvariantCulture);
+        return new StoredObject(obj, revision);
+    }
+
+    private static byte[] Encode(JsonObject obj)
+    {
+        var meta = obj["metadata"] as JsonObject;
+        var rv = meta?["resourceVersion"];
+        meta?.Remove("resourceVersion");
+        try
+        {
+            var buffer = new ArrayBufferWriter<byte>(1024);
+            using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+            {
+                obj.WriteTo(writer);
+            }
+            return buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            if (meta is not null && rv is not null)
+            {
+                meta["resourceVersion"] = rv;
+            }
+        }
+    }
+
+    private static (string? Ns, string Name) NameOf(JsonObject obj)
+    {
+        var meta = obj["metadata"] as JsonObject;
+        return ((string?)meta?["namespace"], (string?)meta?["name"] ?? throw new InvalidOperationException("object without a name"));
+    }
+}

@@ -1,0 +1,117 @@
+using System.Text.Json.Nodes;
+using Axolotl.Api.Scheme;
+using Axolotl.Api.Selectors;
+using Axolotl.ApiServer.Errors;
+using Axolotl.ApiServer.Http;
+using Axolotl.ApiServer.Printing;
+
+namespace Axolotl.ApiServer.Rest;
+
+/// <summary>GET of one object and of collections, as JSON or as a server-side Table.</summary>
+public sealed class ReadHandler(RestServices services)
+{
+    public async Task GetAsync(RequestScope scope)
+    {
+        var stored = await services.Objects.GetRequiredAsync(scope.Type, scope.Namespace, scope.RequiredName, scope.Aborted);
+        var obj = KindViews.ToView(scope.Type, stored.Object);
+        if (MediaTypes.WantsTable(scope.Http.Request.Headers.Accept))
+        {
+            var table = TableBuilder.Build(scope.Type, [obj], TableOptionsFor(scope, stored.Revision.ToString(), null, null, includeHeaders: true));
+            await ResponseWriter.WriteAsync(scope.Http, 200, table);
+            return;
+        }
+        await ResponseWriter.WriteAsync(scope.Http, 200, obj);
+    }
+
+    public async Task ListAsync(RequestScope scope)
+    {
+        var labels = ParseLabelSelector(scope.Query("labelSelector"));
+        var fields = FieldLabels.Parse(scope.Type, scope.Query("fieldSelector"));
+        var limit = ParseLimit(scope.Query("limit"));
+        var result = await services.Objects.ListAsync(scope.Type, scope.Namespace, limit, NullIfEmpty(scope.Query("continue")), scope.Aborted);
+        var items = new List<JsonObject>(result.Items.Count);
+        foreach (var entry in result.Items)
+        {
+            var obj = ObjectStore.Decode(entry).Object;
+            if (Matches(obj, labels, fields))
+            {
+                items.Add(KindViews.ToView(scope.Type, obj));
+            }
+        }
+        var rv = result.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (MediaTypes.WantsTable(scope.Http.Request.Headers.Accept))
+        {
+            var table = TableBuilder.Build(scope.Type, items, TableOptionsFor(scope, rv, result.Continue, result.Continue is null ? null : result.RemainingCount, includeHeaders: true));
+            await ResponseWriter.WriteAsync(scope.Http, 200, table);
+            return;
+        }
+        var meta = new JsonObject { ["resourceVersion"] = rv };
+        if (result.Continue is not null)
+        {
+            meta["continue"] = result.Continue;
+            meta["remainingItemCount"] = result.RemainingCount;
+        }
+        var list = new JsonObject
+        {
+            ["kind"] = scope.Type.ListKind,
+            ["apiVersion"] = scope.Type.ApiVersion,
+            ["metadata"] = meta,
+            ["items"] = new JsonArray([.. items]),
+        };
+        await ResponseWriter.WriteAsync(scope.Http, 200, list);
+    }
+
+    public static LabelSelector ParseLabelSelector(string? text)
+    {
+        try
+        {
+            return LabelSelector.Parse(text ?? "");
+        }
+        catch (FormatException e)
+        {
+            throw ApiErrors.BadRequest($"unable to parse requirement: {e.Message}");
+        }
+    }
+
+    public static bool Matches(JsonObject obj, LabelSelector labels, FieldSelector fields)
+    {
+        if (!labels.IsEmpty)
+        {
+            var labelMap = (ObjectMetaRules.Meta(obj)["labels"] as JsonObject)?
+                .ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? "");
+            if (!labels.Matches(labelMap))
+            {
+                return false;
+            }
+        }
+        return fields.IsEmpty || fields.Matches(field => field switch
+        {
+            "metadata.name" => ObjectMetaRules.Str(ObjectMetaRules.Meta(obj), "name") ?? "",
+            "metadata.namespace" => ObjectMetaRules.Str(ObjectMetaRules.Meta(obj), "namespace") ?? "",
+            _ => FieldLabels.Value(obj, field),
+        });
+    }
+
+    public TableOptions TableOptionsFor(RequestScope scope, string? rv, string? continueToken, long? remaining, bool includeHeaders) => new()
+    {
+        ResourceVersion = rv,
+        Continue = continueToken,
+        RemainingItemCount = remaining,
+        IncludeObject = TableOptions.TryParseIncludeObject(scope.Query("includeObject"), out var policy)
+            ? policy
+            : throw ApiErrors.BadRequest($"includeObject: unsupported value \"{scope.Query("includeObject")}\": supported values: \"None\", \"Metadata\", \"Object\""),
+        IncludeColumnDefinitions = includeHeaders,
+        Now = services.Clock.GetUtcNow(),
+    };
+
+    private static int ParseLimit(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return 0;
+        }
+        return int.TryParse(text, out var limit) && limit >= 0 ? limit : throw ApiErrors.BadRequest($"invalid limit: {text}");
+    }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+}

@@ -1,0 +1,54 @@
+using Axolotl.ApiServer.Errors;
+using Axolotl.ApiServer.Watch;
+using Microsoft.AspNetCore.Http;
+
+namespace Axolotl.ApiServer.Rest;
+
+/// <summary>Routes a resource request to the handler for its verb and subresource.</summary>
+public sealed class ResourceHandler(
+    ReadHandler reads,
+    CreateHandler creates,
+    UpdateHandler updates,
+    DeleteHandler deletes,
+    WatchHandler watches,
+    ScaleHandler scales,
+    PodSubresources pods)
+{
+    public Task HandleAsync(RequestScope scope)
+    {
+        var method = scope.Http.Request.Method;
+        var sub = scope.Subresource;
+        if (sub is not null && !scope.Type.HasSubresource(sub))
+        {
+            throw ApiErrors.NoSuchPath();
+        }
+        if (scope.Name is null)
+        {
+            return method switch
+            {
+                "GET" when IsWatch(scope) => watches.WatchAsync(scope),
+                "GET" => reads.ListAsync(scope),
+                "POST" => creates.CreateAsync(scope),
+                "DELETE" => deletes.DeleteCollectionAsync(scope),
+                _ => throw ApiErrors.MethodNotAllowed(),
+            };
+        }
+        return (method, sub) switch
+        {
+            ("GET", null or "status") => reads.GetAsync(scope),
+            ("PUT", null or "status" or "finalize") => updates.UpdateAsync(scope),
+            ("PATCH", null or "status") => updates.PatchAsync(scope),
+            ("DELETE", null) => deletes.DeleteAsync(scope),
+            ("GET", "scale") => scales.GetAsync(scope),
+            ("PUT", "scale") => scales.UpdateAsync(scope, isPatch: false),
+            ("PATCH", "scale") => scales.UpdateAsync(scope, isPatch: true),
+            ("POST", "binding") => pods.BindAsync(scope),
+            ("POST", "eviction") => pods.EvictAsync(scope),
+            (_, "log" or "exec" or "attach" or "portforward") => throw ApiErrors.Make(503, "ServiceUnavailable",
+                $"pods \"{scope.Name}\": {sub} needs a node agent, and none serves this pod yet"),
+            _ => throw ApiErrors.MethodNotAllowed(),
+        };
+    }
+
+    private static bool IsWatch(RequestScope scope) => scope.Query("watch") is "true" or "1";
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Axolotl.Api.Patch;
+using Axolotl.Api.Selectors;
+using Axolotl.ApiServer.Errors;
+using Axolotl.ApiServer.Http;
+
+namespace Axolotl.ApiServer.Rest;
+
+/// <summary>The autoscaling/v1 Scale subresource of deployments, replicasets and replication controllers.</summary>
+public sealed class ScaleHandler(RestServices services, UpdateHandler updater)
+{
+    public async Task GetAsync(RequestScope scope)
+    {
+        var stored = await services.Objects.GetRequiredAsync(scope.Type, scope.Namespace, scope.RequiredName, scope.Aborted);
+        await ResponseWriter.WriteAsync(scope.Http, 200, ToScale(stored.Object));
+    }
+
+    public async Task UpdateAsync(RequestScope scope, bool isPatch)
+    {
+        JsonObject? scaleBody = null;
+        JsonNode? patch = null;
+        string? patchType = null;
+        if (isPatch)
+        {
+            patchType = MediaTypes.Essence(scope.Http.Request.ContentType);
+            patch = PatchApplier.ParsePatch(patchType, await BodyReader.ReadBytesAsync(scope.Http));
+        }
+        else
+        {
+            scaleBody = await BodyReader.ReadObjectAsync(scope.Http);
+        }
+        string? precondition = null;
+        var parentScope = new RequestScope(scope.Http, scope.Type, scope.Namespace, scope.Name, null);
+        var result = await updater.GuaranteedUpdateAsync(parentScope, current =>
+        {
+            var scale = ToScale(current);
+            var desired = scaleBody ?? ApplyScalePatch(patchType!, scale, patch!);
+            precondition ??= ObjectMetaRules.Str(ObjectMetaRules.Meta(desired), "resourceVersion");
+            if (!string.IsNullOrEmpty(precondition) && precondition != ObjectMetaRules.Str(ObjectMetaRules.Meta(current), "resourceVersion"))
+            {
+                throw ApiErrors.Modified(scope.Type, scope.RequiredName);
+            }
+            var replicas = (desired["spec"] as JsonObject)?["replicas"];
+            if (replicas is not JsonValue r || !r.TryGetValue(out long count))
+            {
+                throw ApiErrors.Invalid(scope.Type, scope.RequiredName, [new("FieldValueRequired", "spec.replicas", "Required value")]);
+            }
+            if (count < 0)
+            {
+                throw ApiErrors.Make(422, "Invalid", $"Scale.autoscaling \"{scope.Name}\" is invalid: spec.replicas: Invalid value: {count}: must be greater than or equal to 0");
+            }
+            var spec = current["spec"] as JsonObject ?? [];
+            spec["replicas"] = count;
+            current["spec"] = spec;
+            return current;
+        }, precondition: null);
+        await ResponseWriter.WriteAsync(scope.Http, 200, ToScale(result));
+    }
+
+    public static JsonObject ToScale(JsonObject obj)
+    {
+        var meta = ObjectMetaRules.Meta(obj);
+        var spec = obj["spec"] as JsonObject;
+        var status = obj["status"] as JsonObject;
+        var scaleMeta = new JsonObject();
+        foreach (var key in (string[])["name", "namespace", "uid", "resourceVersion", "creationTimestamp"])
+        {
+            if (meta[key] is { } value)
+            {
+                scaleMeta[key] = value.DeepClone();
+            }
+        }
+        return new JsonObject
+        {
+            ["kind"] = "Scale",
+            ["apiVersion"] = "autoscaling/v1",
+            ["metadata"] = scaleMeta,
+            ["spec"] = new JsonObject { ["replicas"] = (spec?["replicas"] as JsonValue)?.GetValue<long>() ?? 1 },
+            ["status"] = new JsonObject
+            {
+                ["replicas"] = (status?["replicas"] as JsonValue)?.GetValue<long>() ?? 0,
+                ["selector"] = SelectorString(spec?["selector"]),
+            },
+        };
+    }
+
+    private static JsonObject ApplyScalePatch(string patchType, JsonObject scale, JsonNode patch) => patchType switch
+    {
+        MediaTypes.JsonPatch => JsonPatch.Apply(scale, (JsonArray)patch) as JsonObject,
+        _ => JsonMergePatch.Apply(scale, patch) as JsonObject,
+    } ?? throw ApiErrors.BadRequest("the patch did not produce a Scale object");
+
+    /// <summary>apps/v1 kinds have a LabelSelector; ReplicationControllers a plain label map.</summary>
+    private static string SelectorString(JsonNode? selector)
+    {
+        if (selector is not JsonObject obj)
+        {
+            return "";
+        }
+        if (obj.ContainsKey("matchLabels") || obj.ContainsKey("matchExpressions"))
+        {
+            return LabelSelector.FromJson(obj).ToString();
+        }
+        return string.Join(",", obj.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}={p.Value}")));
+    }
+}

@@ -1,0 +1,26 @@
+namespace Axolotl.Client.Informers;
+
+/// <summary>What an informer watches and how it recovers. Defaults follow client-go's reflector.</summary>
+public sealed record SharedInformerOptions
+{
+    /// <summary>Watch one namespace only; null watches all.</summary>
+    public string? Namespace { get; init; }
+
+    public string? LabelSelector { get; init; }
+
+    public string? FieldSelector { get; init; }
+
+    /// <summary>Page size of the initial list and of relists (continue tokens are followed).</summary>
+    public int PageSize { get; init; } = 500;
+
+    /// <summary>Sent as timeoutSeconds so that the server ends each watch and the informer re-watches from its last revision.</summary>
+    public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>First wait after a failed list or watch; doubles up to <see cref="MaxBackoff"/>.</summary>
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(800);
+
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A watch that ends sooner than this without any event counts as a failure (backoff before retrying).</summary>
+    public TimeSpan MinWatchDuration { get; init; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,52 @@
+namespace Axolotl.Commands;
+
+/// <summary>A small parser for `--name value` / `--name=value` options; unknown options are an error.</summary>
+public sealed class CommandLine
+{
+    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+
+    private CommandLine()
+    {
+    }
+
+    public static CommandLine Parse(IReadOnlyList<string> args, IReadOnlySet<string> known)
+    {
+        var result = new CommandLine();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"unexpected argument \"{arg}\"");
+            }
+            var eq = arg.IndexOf('=', StringComparison.Ordinal);
+            var name = eq < 0 ? arg[2..] : arg[2..eq];
+            if (!known.Contains(name))
+            {
+                throw new ArgumentException($"unknown flag: --{name}");
+            }
+            string value;
+            if (eq >= 0)
+            {
+                value = arg[(eq + 1)..];
+            }
+            else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                value = args[++i];
+            }
+            else
+            {
+                throw new ArgumentException($"flag needs an argument: --{name}");
+            }
+            result._values[name] = value;
+        }
+        return result;
+    }
+
+    public string? Get(string name) => _values.GetValueOrDefault(name);
+
+    public int GetInt(string name, int fallback) =>
+        _values.TryGetValue(name, out var text)
+            ? int.TryParse(text, out var value) && value is > 0 and < 65536 ? value : throw new ArgumentException($"invalid --{name} \"{text}\": want a port number")
+            : fallback;
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Net;
+using System.Runtime.InteropServices;
+using Axolotl.ApiServer.Hosting;
+using Axolotl.Client;
+using Axolotl.Controllers;
+using Axolotl.Storage;
+using Axolotl.Storage.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.Commands;
+
+/// <summary>
+/// `axolotl server`: the control plane in the foreground. Store → API server → kubeconfig →
+/// controllers (which reach the API over loopback HTTPS like any other client). Ctrl-C or SIGTERM
+/// stops it in the reverse order.
+/// </summary>
+public static partial class ServerCommand
+{
+    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "data-dir", "port", "bind" };
+
+    public const string Usage = """
+        Usage: axolotl server [--data-dir DIR] [--port PORT] [--bind ADDR]
+
+          --data-dir DIR   where state, certificates and the kubeconfig live (default: $XDG_DATA_HOME/axolotl or ~/.local/share/axolotl)
+          --port PORT      HTTPS port of the API server (default: 6443)
+          --bind ADDR      address to listen on (default: 0.0.0.0)
+        """;
+
+    public static async Task<int> RunAsync(CommandLine args)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var dataDir = Path.GetFullPath(args.Get("data-dir") ?? DataDirectory.Default());
+        var port = args.GetInt("port", 6443);
+        var bindText = args.Get("bind") ?? "0.0.0.0";
+        if (!IPAddress.TryParse(bindText, out var bind))
+        {
+            throw new ArgumentException($"invalid --bind \"{bindText}\": want an IP address");
+        }
+        Directory.CreateDirectory(dataDir);
+
+        using var logging = LoggerFactory.Create(b => b
+            .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
+            .SetMinimumLevel(LogLevel.Information)
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("System.Net.Http", LogLevel.Warning));
+        var log = logging.CreateLogger("axolotl");
+        var clock = TimeProvider.System;
+
+        using var shutdown = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; shutdown.Cancel(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; shutdown.Cancel(); });
+
+        await using var store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(dataDir, "state.db") }, clock, shutdown.Token);
+        await using var host = await ApiServerHost.StartAsync(
+            new ApiServerOptions { DataDir = dataDir, Port = port, BindAddress = bind }, store, clock, logging, shutdown.Token);
+
+        var kubeconfig = KubeconfigWriter.Write(Path.Combine(dataDir, "kubeconfig"), host.LoopbackUrl, host.Pki.CaPem, host.Tokens.AdminToken);
+        using var client = KubeClient.Create(host.LoopbackUrl, host.Tokens.AdminToken, host.Pki.CaPem);
+        var controllers = ControllerManager.StartAsync(client, logging, clock, shutdown.Token);
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        LogReady(log, host.LoopbackUrl, elapsed.TotalMilliseconds);
+        Console.WriteLine($"""
+
+            Axolotl is ready at {host.LoopbackUrl} (data in {dataDir}).
+            To use it with kubectl:
+
+                export KUBECONFIG={kubeconfig}
+                kubectl get namespaces
+
+            """);
+
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, clock, shutdown.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            LogStopping(log);
+        }
+        try
+        {
+            await controllers;
+        }
+        catch (OperationCanceledException)
+        {
+            // Controllers stop with the shutdown token.
+        }
+        await host.StopAsync(CancellationToken.None);
+        LogStopped(log);
+        return 0;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "API server listening on {Url}, ready after {Milliseconds:F0} ms")]
+    private static partial void LogReady(ILogger logger, Uri url, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "shutting down")]
+    private static partial void LogStopping(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "stopped")]
+    private static partial void LogStopped(ILogger logger);
+}

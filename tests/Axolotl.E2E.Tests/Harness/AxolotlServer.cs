@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Axolotl.E2E.Tests.Harness;
+
+/// <summary>
+/// A real `./axolotl server` process on a free loopback port with its own data directory. Started
+/// through the README's script (which builds once), stopped by PID; the data dir is removed on dispose.
+/// </summary>
+public sealed class AxolotlServer : IAsyncDisposable
+{
+    private static readonly SemaphoreSlim BuildLock = new(1, 1);
+    private static bool _built;
+
+    private readonly StringBuilder _log = new();
+    private Process? _process;
+
+    private AxolotlServer(string dataDir, int port)
+    {
+        DataDir = dataDir;
+        Port = port;
+    }
+
+    public string DataDir { get; }
+    public int Port { get; }
+    public string Kubeconfig => Path.Combine(DataDir, "kubeconfig");
+    public string Log { get { lock (_log) { return _log.ToString(); } } }
+    public int? Pid => _process is { HasExited: false } p ? p.Id : null;
+
+    public static async Task<AxolotlServer> StartAsync(string? dataDir = null, int? port = null)
+    {
+        await EnsureBuiltAsync();
+        var server = new AxolotlServer(dataDir ?? Directory.CreateTempSubdirectory("axolotl-e2e-").FullName, port ?? FreePort());
+        await server.LaunchAsync();
+        return server;
+    }
+
+    /// <summary>Starts the server again on the same data dir and port (after Kill or Stop).</summary>
+    public Task RestartAsync() => LaunchAsync();
+
+    private async Task LaunchAsync()
+    {
+        var psi = new ProcessStartInfo(RepoPaths.AxolotlScript)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        foreach (var arg in (string[])["server", "--data-dir", DataDir, "--port", Port.ToString(), "--bind", "127.0.0.1"])
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start axolotl");
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        await WaitReadyAsync(TimeSpan.FromSeconds(60));
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+
+    private async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            if (_process!.HasExited)
+            {
+                throw new InvalidOperationException($"axolotl server exited with {_process.ExitCode}:\n{Log}");
+            }
+            try
+            {
+                var response = await http.GetAsync($"https://127.0.0.1:{Port}/readyz");
+                if (response.IsSuccessStatusCode && File.Exists(Kubeconfig) && Log.Contains("ready", StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Slow start.
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"axolotl server not ready after {timeout}:\n{Log}");
+    }
+
+    /// <summary>SIGKILL: no chance to flush or clean up, as in a crash.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } p)
+        {
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>SIGTERM and wait for a clean exit; returns the exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan? timeout = null)
+    {
+        if (_process is not { HasExited: false } p)
+        {
+            return _process?.ExitCode ?? 0;
+        }
+        Signals.Terminate(p.Id);
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
+        try
+        {
+            await p.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync();
+            throw new TimeoutException($"axolotl did not stop on SIGTERM:\n{Log}");
+        }
+        return p.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process?.Dispose();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+    }
+
+    private static async Task EnsureBuiltAsync()
+    {
+        await BuildLock.WaitAsync();
+        try
+        {
+            if (_built)
+            {
+                return;
+            }
+            var result = await ProcessRunner.RunAsync(RepoPaths.AxolotlScript, ["version"], timeout: TimeSpan.FromMinutes(5));
+            if (result.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"building axolotl failed: {result}");
+            }
+            _built = true;
+        }
+        finally
+        {
+            BuildLock.Release();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

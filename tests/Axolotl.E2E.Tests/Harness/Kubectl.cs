@@ -1,0 +1,44 @@
+namespace Axolotl.E2E.Tests.Harness;
+
+/// <summary>The real /usr/bin/kubectl against one server, with a private discovery cache.</summary>
+public sealed class Kubectl(AxolotlServer server)
+{
+    public const string Binary = "/usr/bin/kubectl";
+
+    private readonly string _cacheDir = Path.Combine(server.DataDir, "kube-cache");
+
+    public Task<ProcessResult> RunAsync(params string[] args) => RunAsync(args, stdin: null);
+
+    public Task<ProcessResult> RunAsync(IEnumerable<string> args, string? stdin, IDictionary<string, string>? env = null, TimeSpan? timeout = null)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["KUBECONFIG"] = server.Kubeconfig,
+            ["HOME"] = server.DataDir,
+        };
+        if (env is not null)
+        {
+            foreach (var (key, value) in env)
+            {
+                environment[key] = value;
+            }
+        }
+        return ProcessRunner.RunAsync(Binary, ["--cache-dir", _cacheDir, .. args], environment, stdin, timeout ?? TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Runs kubectl and fails the test with its output unless it exits 0.</summary>
+    public async Task<string> OkAsync(params string[] args)
+    {
+        var result = await RunAsync(args);
+        Assert.True(result.ExitCode == 0, $"kubectl {string.Join(' ', args)} failed: {result}");
+        return result.Stdout;
+    }
+
+    /// <summary>Pipes <paramref name="stdin"/> (e.g. a manifest for `apply -f -`) and requires success.</summary>
+    public async Task<string> OkWithInputAsync(string stdin, params string[] args)
+    {
+        var result = await RunAsync(args, stdin);
+        Assert.True(result.ExitCode == 0, $"kubectl {string.Join(' ', args)} failed: {result}");
+        return result.Stdout;
+    }
+}
