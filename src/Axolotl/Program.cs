@@ -25,6 +25,10 @@ catch (ArgumentException e)
 {
     return Fail(e.Message);
 }
+catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    return Fail($"cannot listen: {e.Message} (is another axolotl server running? choose another --port)");
+}
 
 static int Help(string text)
 {

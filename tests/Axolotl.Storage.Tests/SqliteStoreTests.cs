@@ -147,6 +147,19 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_database_already_open_elsewhere_is_refused_until_it_is_closed()
+    {
+        var path = DbPath("owned.db");
+        var first = await OpenAsync(path);
+
+        await Assert.ThrowsAsync<StoreException>(() => OpenAsync(path));
+
+        await first.DisposeAsync();
+        await using var second = await OpenAsync(path);
+        Assert.Equal(0, second.CurrentRevision);
+    }
+
+    [Fact]
     public async Task A_database_from_a_newer_schema_is_refused()
     {
         var path = DbPath("future.db");

@@ -74,11 +74,60 @@ public static class ServiceDefaults
 
         if (spec.Type != "ExternalName")
         {
+            // Upstream's Service strategy keeps clusterIP and clusterIPs in step; clients usually set only one.
+            if (!string.IsNullOrEmpty(spec.ClusterIP) && spec.ClusterIPs is null or { Count: 0 })
+            {
+                spec.ClusterIPs = [spec.ClusterIP];
+            }
+            else if (string.IsNullOrEmpty(spec.ClusterIP) && spec.ClusterIPs is { Count: > 0 })
+            {
+                spec.ClusterIP = spec.ClusterIPs[0];
+            }
             spec.IpFamilyPolicy ??= "SingleStack";
             if (spec.IpFamilies is null or { Count: 0 })
             {
                 spec.IpFamilies = ["IPv4"];
             }
+        }
+    }
+
+    /// <summary>
+    /// On update, carries over what the server allocated (cluster IPs, node ports, health-check
+    /// port, IP families) when the new object leaves them empty, as upstream's Service strategy
+    /// does so that a kubectl replace or apply without them keeps the allocation.
+    /// </summary>
+    public static void KeepAllocatedValues(Service updated, Service old)
+    {
+        var spec = updated.Spec ??= new ServiceSpec();
+        var oldSpec = old.Spec;
+        if (oldSpec is null || spec.Type == "ExternalName")
+        {
+            return;
+        }
+        if (string.IsNullOrEmpty(spec.ClusterIP) && spec.ClusterIPs is null or { Count: 0 })
+        {
+            spec.ClusterIP = oldSpec.ClusterIP;
+            spec.ClusterIPs = oldSpec.ClusterIPs is null ? null : [.. oldSpec.ClusterIPs];
+        }
+        if (spec.IpFamilies is null or { Count: 0 } && oldSpec.IpFamilies is { Count: > 0 })
+        {
+            spec.IpFamilies = [.. oldSpec.IpFamilies];
+        }
+        spec.IpFamilyPolicy ??= oldSpec.IpFamilyPolicy;
+        if (spec.Type is "NodePort" or "LoadBalancer")
+        {
+            foreach (var port in spec.Ports ?? [])
+            {
+                if (port.NodePort is null or 0)
+                {
+                    var previous = (oldSpec.Ports ?? []).FirstOrDefault(p => p.Port == port.Port && (p.Protocol ?? "TCP") == (port.Protocol ?? "TCP"));
+                    port.NodePort = previous?.NodePort;
+                }
+            }
+        }
+        if (spec.HealthCheckNodePort is null or 0 && spec.Type == "LoadBalancer" && spec.ExternalTrafficPolicy == "Local")
+        {
+            spec.HealthCheckNodePort = oldSpec.HealthCheckNodePort;
         }
     }
 }

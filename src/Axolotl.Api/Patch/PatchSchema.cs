@@ -145,7 +145,8 @@ public sealed class PatchSchema
         var fields = new Dictionary<string, PatchField>(StringComparer.Ordinal);
         foreach (var property in info.Properties)
         {
-            if (property.IsExtensionData)
+            // [JsonIgnore] properties stay in the contract without accessors; extension data is not a field.
+            if (property.IsExtensionData || (property.Get is null && property.Set is null))
             {
                 continue;
             }

@@ -117,7 +117,7 @@ internal static class StrategicListMerge
             if (orderable)
             {
                 var orderKeys = order.Select(e => RequiredIdentityOf(e, mergeKey)).ToList();
-                merged = Order(merged, orderKeys, serverKeys, mergeKey);
+                merged = Order(merged, merged.Select(e => IdentityOf(e, mergeKey)).ToList(), orderKeys, serverKeys);
             }
             Set(original, name, new JsonArray([.. merged]));
         }
@@ -139,8 +139,18 @@ internal static class StrategicListMerge
                 return original.Where(e => !deleted.Contains(Identity(e))).ToList();
             }
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            var union = original.Concat(patch).Where(e => seen.Add(Identity(e))).ToList();
-            return Order(union, patchKeys, original.Select(Identity).ToList(), mergeKey: null);
+            var union = new List<JsonNode?>();
+            var unionKeys = new List<string>();
+            foreach (var item in original.Concat(patch))
+            {
+                var key = Identity(item);
+                if (seen.Add(key))
+                {
+                    union.Add(item);
+                    unionKeys.Add(key);
+                }
+            }
+            return Order(union, unionKeys, patchKeys, original.Select(Identity).ToList());
         }
 
         var mergeKey = field.MergeKey ?? throw new PatchException($"cannot merge lists without merge key for {field.Name}");
@@ -149,10 +159,11 @@ internal static class StrategicListMerge
         var serverKeys = server.Select(e => IdentityOf(e, mergeKey)).ToList();
 
         var merged = new List<JsonNode?>(server);
+        var mergedKeys = new List<string>(serverKeys);
         for (var i = 0; i < rest.Count; i++)
         {
             var element = (JsonObject)rest[i]!;
-            var index = merged.FindIndex(e => IdentityOf(e, mergeKey) == restKeys[i]);
+            var index = mergedKeys.IndexOf(restKeys[i]);
             if (index >= 0)
             {
                 merged[index] = MergeMap((JsonObject)merged[index]!, element, field.ElementSchema);
@@ -160,9 +171,10 @@ internal static class StrategicListMerge
             else
             {
                 merged.Add(MergeMap(new JsonObject(), element, field.ElementSchema));
+                mergedKeys.Add(restKeys[i]);
             }
         }
-        return Order(merged, restKeys, serverKeys, mergeKey);
+        return Order(merged, mergedKeys, restKeys, serverKeys);
     }
 
     /// <summary>Applies the <c>$patch</c> elements of a list of maps; returns the surviving original items and the plain patch items.</summary>
@@ -204,19 +216,20 @@ internal static class StrategicListMerge
     }
 
     /// <summary>
-    /// Puts merged items in their final order: items named by <paramref name="patchKeys"/> in that order, the others in
+    /// Puts merged items (whose identities are <paramref name="mergedKeys"/>) in their final order: items named by
+    /// <paramref name="patchKeys"/> in that order, the others in
     /// their server order, interleaved so that a server-only item stays ahead of the patch items it preceded.
     /// </summary>
-    private static List<JsonNode?> Order(List<JsonNode?> merged, List<string> patchKeys, List<string> serverKeys, string? mergeKey)
+    private static List<JsonNode?> Order(List<JsonNode?> merged, List<string> mergedKeys, List<string> patchKeys, List<string> serverKeys)
     {
         var patchIndex = FirstIndexes(patchKeys);
         var serverIndex = FirstIndexes(serverKeys);
         var inPatch = new List<(JsonNode? Node, string Key)>();
         var serverOnly = new List<(JsonNode? Node, string Key)>();
-        foreach (var node in merged)
+        for (var n = 0; n < merged.Count; n++)
         {
-            var key = IdentityOf(node, mergeKey);
-            (patchIndex.ContainsKey(key) ? inPatch : serverOnly).Add((node, key));
+            var key = mergedKeys[n];
+            (patchIndex.ContainsKey(key) ? inPatch : serverOnly).Add((merged[n], key));
         }
         var left = serverOnly.OrderBy(e => serverIndex.GetValueOrDefault(e.Key, int.MaxValue)).ToList();
         var right = inPatch.OrderBy(e => patchIndex[e.Key]).ToList();

@@ -144,7 +144,8 @@ public sealed class LabelRequirement
                 builder.Append('<');
                 break;
         }
-        builder.AppendJoin(',', _values.Length == 1 ? _values : _values.Order(StringComparer.Ordinal));
+        IEnumerable<string> values = _values.Length == 1 ? _values : _values.Order(StringComparer.Ordinal);
+        builder.AppendJoin(',', values);
         if (Operator is SelectionOperator.In or SelectionOperator.NotIn)
         {
             builder.Append(')');

@@ -7,7 +7,7 @@ namespace Axolotl.Api.Selectors;
 /// <summary>
 /// A parsed label selector (upstream's labels.Selector): requirements ANDed together, sorted by key.
 /// Build it from the query-string form (<see cref="Parse"/>), from a metav1.LabelSelector (<see cref="FromJson"/>,
-/// <see cref="FromModel{T}"/>) or from a plain label set (<see cref="FromSet"/>). <see cref="ToString"/> gives the
+/// <see cref="FromModel(Core.LabelSelector)"/>) or from a plain label set (<see cref="FromSet"/>). <see cref="ToString"/> gives the
 /// canonical text (Scale's status.selector, describe's "Selector:").
 /// </summary>
 public sealed class LabelSelector
@@ -115,8 +115,28 @@ public sealed class LabelSelector
         return FromRequirements(requirements);
     }
 
+    /// <summary>Converts the typed metav1.LabelSelector like <see cref="FromJson"/>: null is <see cref="Nothing"/>.</summary>
+    /// <exception cref="FormatException">An invalid key, value, operator or value count.</exception>
+    public static LabelSelector FromModel(Core.LabelSelector? selector)
+    {
+        if (selector is null)
+        {
+            return Nothing;
+        }
+        var requirements = new List<LabelRequirement>();
+        foreach (var (key, value) in selector.MatchLabels ?? [])
+        {
+            requirements.Add(LabelRequirement.Create(key, SelectionOperator.Equals, [value]));
+        }
+        foreach (var expression in selector.MatchExpressions ?? [])
+        {
+            requirements.Add(FromExpression(expression.Key, expression.Operator, expression.Values is { Count: > 0 } values ? values : null));
+        }
+        return FromRequirements(requirements);
+    }
+
     /// <summary>
-    /// Converts a typed metav1.LabelSelector model (anything that serializes to that JSON shape) via <see cref="FromJson"/>.
+    /// Converts any other model that serializes to the metav1.LabelSelector JSON shape, via <see cref="FromJson"/>.
     /// </summary>
     public static LabelSelector FromModel<T>(T? selector)
         where T : class =>
@@ -178,14 +198,6 @@ public sealed class LabelSelector
         }
         var key = obj["key"] is { } keyNode ? RequireString(keyNode, "matchExpressions.key") : "";
         var operatorText = obj["operator"] is { } operatorNode ? RequireString(operatorNode, "matchExpressions.operator") : "";
-        var op = operatorText switch
-        {
-            "In" => SelectionOperator.In,
-            "NotIn" => SelectionOperator.NotIn,
-            "Exists" => SelectionOperator.Exists,
-            "DoesNotExist" => SelectionOperator.DoesNotExist,
-            _ => throw new FormatException($"{LabelValidation.Quote(operatorText)} is not a valid label selector operator"),
-        };
         List<string>? values = null;
         if (obj["values"] is JsonArray array && array.Count > 0)
         {
@@ -195,6 +207,20 @@ public sealed class LabelSelector
         {
             throw new FormatException("invalid label selector: matchExpressions.values must be a list");
         }
+        return FromExpression(key, operatorText, values);
+    }
+
+    // Empty values arrive as null, as Go's append([]string(nil), values...) leaves them; it shows in the error text.
+    private static LabelRequirement FromExpression(string key, string operatorText, IReadOnlyList<string>? values)
+    {
+        var op = operatorText switch
+        {
+            "In" => SelectionOperator.In,
+            "NotIn" => SelectionOperator.NotIn,
+            "Exists" => SelectionOperator.Exists,
+            "DoesNotExist" => SelectionOperator.DoesNotExist,
+            _ => throw new FormatException($"{LabelValidation.Quote(operatorText)} is not a valid label selector operator"),
+        };
         return LabelRequirement.Create(key, op, values);
     }
 

@@ -1,9 +1,92 @@
+using Axolotl.Api.Apps;
+using Axolotl.Api.Coordination;
+using Axolotl.Api.Core;
+using Axolotl.Api.Discovery;
 using Axolotl.Api.Meta;
+using Axolotl.Api.Policy;
 
 namespace Axolotl.Api.Validation;
 
-/// <summary>Validates an object of any served kind on create (old is null) or update.</summary>
+/// <summary>
+/// Validates an object of any served kind on create (old is null) or update, with upstream's rules
+/// and messages. Run ObjectDefaulter.Apply first, as upstream does: several checks expect
+/// defaulted fields (restartPolicy, imagePullPolicy, probe thresholds, service type, …).
+/// </summary>
 public static class ObjectValidator
 {
-    public static IReadOnlyList<FieldError> Validate(KubeObject obj, KubeObject? old) => [];
+    public static IReadOnlyList<FieldError> Validate(KubeObject obj, KubeObject? old)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        if (old is not null && old.GetType() != obj.GetType())
+        {
+            throw new ArgumentException($"cannot compare a {obj.GetType().Name} with a {old.GetType().Name}", nameof(old));
+        }
+        return obj switch
+        {
+            Pod pod => old is null ? PodValidation.ValidateCreate(pod) : PodValidation.ValidateUpdate(pod, (Pod)old),
+            Service service => ServiceValidation.Validate(service, old as Service),
+            Deployment deployment => WorkloadValidation.ValidateDeployment(deployment, old as Deployment),
+            ReplicaSet replicaSet => WorkloadValidation.ValidateReplicaSet(replicaSet, old as ReplicaSet),
+            DaemonSet daemonSet => WorkloadValidation.ValidateDaemonSet(daemonSet, old as DaemonSet),
+            ReplicationController controller => WorkloadValidation.ValidateReplicationController(controller, old as ReplicationController),
+            ControllerRevision revision => WorkloadValidation.ValidateControllerRevision(revision, old as ControllerRevision),
+            Namespace ns => CoreKindsValidation.ValidateNamespace(ns, old as Namespace),
+            ConfigMap configMap => CoreKindsValidation.ValidateConfigMap(configMap, old as ConfigMap),
+            Secret secret => CoreKindsValidation.ValidateSecret(secret, old as Secret),
+            ServiceAccount account => CoreKindsValidation.ValidateServiceAccount(account, old as ServiceAccount),
+            Node node => CoreKindsValidation.ValidateNode(node, old as Node),
+            Endpoints endpoints => CoreKindsValidation.ValidateEndpoints(endpoints, old as Endpoints),
+            ResourceQuota quota => CoreKindsValidation.ValidateResourceQuota(quota, old as ResourceQuota),
+            LimitRange limitRange => CoreKindsValidation.ValidateLimitRange(limitRange, old as LimitRange),
+            Core.Event ev => OtherKindsValidation.ValidateCoreEvent(ev),
+            Events.Event ev => OtherKindsValidation.ValidateEventsEvent(ev, old as Events.Event),
+            EndpointSlice slice => OtherKindsValidation.ValidateEndpointSlice(slice, old as EndpointSlice),
+            Lease lease => OtherKindsValidation.ValidateLease(lease, old as Lease),
+            PodDisruptionBudget budget => OtherKindsValidation.ValidatePodDisruptionBudget(budget, old as PodDisruptionBudget),
+            Binding binding => OtherKindsValidation.ValidateBinding(binding),
+            _ => [],
+        };
+    }
+
+    /// <summary>
+    /// Validates a write through the status subresource: metadata rules plus the status counters
+    /// upstream checks (non-negative, none above status.replicas). The spec is not looked at.
+    /// </summary>
+    public static IReadOnlyList<FieldError> ValidateStatusUpdate(KubeObject obj, KubeObject old)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        ArgumentNullException.ThrowIfNull(old);
+        var errors = MetadataValidation.ValidateObjectMetaUpdate(obj.Metadata, old.Metadata, FieldPath.Of("metadata"));
+        switch (obj)
+        {
+            case Deployment { Status: { } s }:
+                errors.AddRange(WorkloadValidation.ValidateReplicaCounts(s.ObservedGeneration, s.Replicas ?? 0, s.UpdatedReplicas, s.ReadyReplicas, s.AvailableReplicas, s.UnavailableReplicas, null));
+                errors.AddRange(MetadataValidation.NonNegative(s.CollisionCount, FieldPath.Of("status", "collisionCount")));
+                break;
+            case ReplicaSet { Status: { } s }:
+                errors.AddRange(WorkloadValidation.ValidateReplicaCounts(s.ObservedGeneration, s.Replicas, null, s.ReadyReplicas, s.AvailableReplicas, null, s.FullyLabeledReplicas));
+                break;
+            case ReplicationController { Status: { } s }:
+                errors.AddRange(WorkloadValidation.ValidateReplicaCounts(s.ObservedGeneration, s.Replicas, null, s.ReadyReplicas, s.AvailableReplicas, null, s.FullyLabeledReplicas));
+                break;
+            case DaemonSet { Status: { } s }:
+                var path = FieldPath.Of("status");
+                errors.AddRange(MetadataValidation.NonNegative(s.CurrentNumberScheduled, path.Child("currentNumberScheduled")));
+                errors.AddRange(MetadataValidation.NonNegative(s.NumberMisscheduled, path.Child("numberMisscheduled")));
+                errors.AddRange(MetadataValidation.NonNegative(s.DesiredNumberScheduled, path.Child("desiredNumberScheduled")));
+                errors.AddRange(MetadataValidation.NonNegative(s.NumberReady, path.Child("numberReady")));
+                errors.AddRange(MetadataValidation.NonNegative(s.ObservedGeneration, path.Child("observedGeneration")));
+                errors.AddRange(MetadataValidation.NonNegative(s.UpdatedNumberScheduled, path.Child("updatedNumberScheduled")));
+                errors.AddRange(MetadataValidation.NonNegative(s.NumberAvailable, path.Child("numberAvailable")));
+                errors.AddRange(MetadataValidation.NonNegative(s.NumberUnavailable, path.Child("numberUnavailable")));
+                break;
+            case Pod pod:
+                if ((pod.Spec?.NodeName ?? "") != (((Pod)old).Spec?.NodeName ?? ""))
+                {
+                    errors.Add(FieldError.Forbidden(FieldPath.Of("status", "nodeName"), "may not be changed directly"));
+                }
+                break;
+        }
+        return errors;
+    }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using Axolotl.Api.Core;
 
 namespace Axolotl.Api.Validation;
@@ -177,10 +176,7 @@ public static class PodSpecValidation
         : TaintEffects.Contains(effect) ? []
         : [FieldError.NotSupported(path, effect, TaintEffects)];
 
-    public static List<FieldError> ValidIp(string value, FieldPath path) =>
-        IPAddress.TryParse(value, out _) && !value.Contains('%', StringComparison.Ordinal)
-            ? []
-            : [FieldError.Invalid(path, value, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)")];
+    public static List<FieldError> ValidIp(string value, FieldPath path) => NetRules.ValidIp(value, path);
 
     private static List<FieldError> HostNetworkPorts(PodSpec spec, FieldPath path, bool resourceIsPod)
     {

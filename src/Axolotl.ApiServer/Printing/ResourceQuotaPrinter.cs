@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Axolotl.Api.Resources;
 
 namespace Axolotl.ApiServer.Printing;
 
@@ -24,9 +25,7 @@ internal sealed class ResourceQuotaPrinter : ITablePrinter
         var limits = new List<string>();
         foreach (var (resource, hard) in status.Get("hard").Entries().OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            // Quantities print as stored; upstream prints their canonical form, which our API layer stores.
-            var usedQuantity = used.Get(resource).AsString() ?? "0";
-            var entry = resource + ": " + usedQuantity + "/" + (hard.AsString() ?? "0");
+            var entry = resource + ": " + Canonical(used.Get(resource)) + "/" + Canonical(hard);
             var dot = resource.IndexOf('.', StringComparison.Ordinal);
             (dot > 0 && resource[..dot] == "limits" ? limits : requests).Add(entry);
         }
@@ -35,5 +34,16 @@ internal sealed class ResourceQuotaPrinter : ITablePrinter
             Cells.Text(string.Join(", ", requests)),
             Cells.Text(string.Join(", ", limits)),
             Cells.Text(PrintFormat.Age(quota, now)));
+    }
+
+    /// <summary>Quantity.String(): the canonical form ("1000m" prints as "1"); a missing quantity is zero.</summary>
+    private static string Canonical(JsonNode? node)
+    {
+        var text = node.AsString();
+        if (text is null)
+        {
+            return "0";
+        }
+        return Quantity.TryParse(text, out var quantity) ? quantity.ToString() : text;
     }
 }

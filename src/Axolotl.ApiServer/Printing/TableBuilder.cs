@@ -13,14 +13,20 @@ public static class TableBuilder
     public static JsonObject Build(ResourceType type, IReadOnlyList<JsonObject> objects, TableOptions options)
     {
         ArgumentNullException.ThrowIfNull(type);
+        return Build(type.Group, type.Kind, type.ApiVersion, objects, options);
+    }
+
+    /// <summary>The same for kinds that are no resource of their own, such as autoscaling/v1 Scale.</summary>
+    public static JsonObject Build(string group, string kind, string apiVersion, IReadOnlyList<JsonObject> objects, TableOptions options)
+    {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(options);
 
-        var printer = TablePrinters.For(type.Group, type.Kind);
+        var printer = TablePrinters.For(group, kind);
         var rows = new JsonArray();
         foreach (var obj in objects)
         {
-            rows.Add(Row(type, printer, obj, options));
+            rows.Add(Row(kind, apiVersion, printer, obj, options));
         }
 
         return new JsonObject
@@ -69,7 +75,7 @@ public static class TableBuilder
         return columns;
     }
 
-    private static JsonObject Row(ResourceType type, ITablePrinter printer, JsonObject obj, TableOptions options)
+    private static JsonObject Row(string kind, string apiVersion, ITablePrinter printer, JsonObject obj, TableOptions options)
     {
         var printed = printer.Print(obj, options.Now);
         var cells = new JsonArray();
@@ -106,7 +112,7 @@ public static class TableBuilder
                 };
                 break;
             case IncludeObjectPolicy.Object:
-                row["object"] = WithTypeMeta(type, obj);
+                row["object"] = WithTypeMeta(kind, apiVersion, obj);
                 break;
             case IncludeObjectPolicy.None:
                 break;
@@ -115,15 +121,15 @@ public static class TableBuilder
     }
 
     /// <summary>A copy of the object that names its kind and apiVersion, as upstream's conversion to the request version does.</summary>
-    private static JsonObject WithTypeMeta(ResourceType type, JsonObject obj)
+    private static JsonObject WithTypeMeta(string kind, string apiVersion, JsonObject obj)
     {
         var copy = (JsonObject)obj.DeepClone();
         if (copy["kind"] is null || copy["apiVersion"] is null)
         {
             var ordered = new JsonObject
             {
-                ["kind"] = copy["kind"]?.DeepClone() ?? type.Kind,
-                ["apiVersion"] = copy["apiVersion"]?.DeepClone() ?? type.ApiVersion,
+                ["kind"] = copy["kind"]?.DeepClone() ?? kind,
+                ["apiVersion"] = copy["apiVersion"]?.DeepClone() ?? apiVersion,
             };
             foreach (var (key, value) in copy.ToList())
             {

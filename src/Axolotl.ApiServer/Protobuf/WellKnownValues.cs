@@ -171,7 +171,7 @@ internal static class WellKnownValues
     {
         // Floor to 100 ns ticks so negative nanoseconds borrow from the second, as time.Unix normalizes.
         var ticks = nanos / 100;
-        if (nanos % 100 > 0)
+        if (nanos % 100 < 0)
         {
             ticks--;
         }

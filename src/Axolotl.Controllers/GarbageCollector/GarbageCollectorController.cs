@@ -1,4 +1,3 @@
-using Axolotl.Api.Scheme;
 using Axolotl.Client;
 using Axolotl.Client.Informers;
 using Axolotl.Controllers.Runtime;
@@ -15,12 +14,16 @@ public sealed class GarbageCollectorController(KubeClient client, ILoggerFactory
     : BackgroundLoop("garbage-collector", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger<GarbageCollectorController>())
 {
     private readonly GarbageCollectorOptions _options = options ?? new GarbageCollectorOptions();
+    private readonly TaskCompletionSource _firstSync = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The graph of the current run (for diagnostics); null before the first start.</summary>
     public OwnerGraph? Graph { get; private set; }
 
     /// <summary>True once every informer of the current run has delivered its first list.</summary>
     public bool HasSynced { get; private set; }
+
+    /// <summary>Completes the first time every informer has synced and the workers are about to start.</summary>
+    public Task FirstSync => _firstSync.Task;
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
@@ -58,6 +61,7 @@ public sealed class GarbageCollectorController(KubeClient client, ILoggerFactory
         {
             await Task.WhenAll(informers.Select(i => i.WaitForSyncAsync(ct)));
             HasSynced = true;
+            _firstSync.TrySetResult();
             GarbageCollectorLog.Synced(Logger, informers.Count, graph.Count);
             await controller.RunAsync(_options.Workers, ct);
         }
@@ -75,6 +79,4 @@ public sealed class GarbageCollectorController(KubeClient client, ILoggerFactory
         obj.Metadata.ManagedFields = null;
         return obj;
     }
-
-    internal static IReadOnlyList<ResourceType> Watched(GarbageCollectorOptions options) => options.Resources;
 }

@@ -23,7 +23,7 @@ internal static class SqliteLogQueries
         VALUES ($id, $name, $created, $deleted, $create_revision, $prev_revision, $value)
         """;
 
-    // The correlated max(id) walks kv_name_id in key order, so a page stops after limit keys.
+    // The correlated max(id) walks kv_name_id_deleted in key order, so a page stops after limit keys.
     private const string LiveAt = "k.id <= $rev AND k.deleted = 0 AND k.id = (SELECT max(m.id) FROM kv AS m WHERE m.name = k.name AND m.id <= $rev)";
 
     public static LogRow ReadRow(SqliteDataReader reader) => new(

@@ -4,7 +4,9 @@ namespace Axolotl.Storage.Sqlite;
 
 /// <summary>
 /// The kine-like layout: one append-only log table <c>kv</c> whose AUTOINCREMENT row id is the
-/// revision, plus a small <c>meta</c> table for the compact revision and schema version.
+/// revision, plus a small <c>meta</c> table for the compact revision and schema version. The
+/// (name, id, deleted) index answers "newest row of a key at revision R" and list counts without
+/// touching the table; the unique (name, prev_revision) index is the optimistic-concurrency check.
 /// AUTOINCREMENT (not a plain rowid) matters: compaction may delete the newest row (a deletion), and
 /// revisions must still never be reused after a restart.
 /// </summary>
@@ -23,7 +25,7 @@ internal static class SqliteSchema
             value BLOB NOT NULL
         );
         CREATE UNIQUE INDEX IF NOT EXISTS kv_name_prev_revision ON kv (name, prev_revision);
-        CREATE INDEX IF NOT EXISTS kv_name_id ON kv (name, id);
+        CREATE INDEX IF NOT EXISTS kv_name_id_deleted ON kv (name, id, deleted);
         CREATE TABLE IF NOT EXISTS meta (
             key TEXT PRIMARY KEY,
             value INTEGER NOT NULL

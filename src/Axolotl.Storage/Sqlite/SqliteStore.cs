@@ -20,14 +20,16 @@ public sealed class SqliteStore : IStore
     private readonly string _readConnectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly WatchBroadcaster _broadcaster = new();
+    private readonly FileStream _ownership;
     private StoreCompactor? _compactor;
     private long _currentRevision;
     private long _compactRevision;
     private bool _disposed;
 
-    private SqliteStore(SqliteStoreOptions options, SqliteConnection writer, string readConnectionString)
+    private SqliteStore(SqliteStoreOptions options, FileStream ownership, SqliteConnection writer, string readConnectionString)
     {
         _options = options;
+        _ownership = ownership;
         _writer = writer;
         _readConnectionString = readConnectionString;
         _selectLatest = writer.CreateCommand();
@@ -71,13 +73,14 @@ public sealed class SqliteStore : IStore
             Pooling = true,
         }.ToString();
 
+        var ownership = ClaimOwnership(options.Path);
         var writer = new SqliteConnection(writerConnectionString);
         try
         {
             writer.Open();
             SqliteSchema.Apply(writer, options.Synchronous);
             var (current, compact) = SqliteSchema.ReadRevisions(writer, null);
-            var store = new SqliteStore(options, writer, readConnectionString)
+            var store = new SqliteStore(options, ownership, writer, readConnectionString)
             {
                 _currentRevision = current,
                 _compactRevision = compact,
@@ -93,6 +96,7 @@ public sealed class SqliteStore : IStore
         catch
         {
             writer.Dispose();
+            ownership.Dispose();
             throw;
         }
     }
@@ -244,10 +248,28 @@ public sealed class SqliteStore : IStore
             _insert.Dispose();
             _writer.Dispose();
             SqliteConnection.ClearPool(new SqliteConnection(_readConnectionString));
+            await _ownership.DisposeAsync();
         }
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Locks "&lt;path&gt;.lock" for the store's lifetime. Revisions are handed out from memory, so a second
+    /// writer on the same file (a stale server, a second instance) must be refused; the kernel drops the
+    /// lock when the process dies, so a crash never leaves the database locked.
+    /// </summary>
+    private static FileStream ClaimOwnership(string path)
+    {
+        try
+        {
+            return new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new StoreException($"database {path} is already open in another store or process: {ex.Message}");
         }
     }
 

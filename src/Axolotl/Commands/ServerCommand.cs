@@ -57,7 +57,7 @@ public static partial class ServerCommand
 
         var kubeconfig = KubeconfigWriter.Write(Path.Combine(dataDir, "kubeconfig"), host.LoopbackUrl, host.Pki.CaPem, host.Tokens.AdminToken);
         using var client = KubeClient.Create(host.LoopbackUrl, host.Tokens.AdminToken, host.Pki.CaPem);
-        var controllers = ControllerManager.StartAsync(client, logging, clock, shutdown.Token);
+        await using var controllers = await ControllerManager.StartAsync(client, logging, clock, shutdown.Token);
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         LogReady(log, host.LoopbackUrl, elapsed.TotalMilliseconds);
@@ -79,14 +79,7 @@ public static partial class ServerCommand
         {
             LogStopping(log);
         }
-        try
-        {
-            await controllers;
-        }
-        catch (OperationCanceledException)
-        {
-            // Controllers stop with the shutdown token.
-        }
+        await controllers.StopAsync();
         await host.StopAsync(CancellationToken.None);
         LogStopped(log);
         return 0;

@@ -37,7 +37,7 @@ public sealed class StrategicMergePatchKubectlTests
         var result = Apply<TestDeployment>(Deployment, patch);
 
         JsonText.Equal("{'app':'web'}", result["metadata"]!["labels"]);
-        JsonText.Equal("{'kubectl.kubernetes.io/last-applied-configuration':'new\n','deployment.kubernetes.io/revision':'1'}", result["metadata"]!["annotations"]);
+        JsonText.Equal("{'kubectl.kubernetes.io/last-applied-configuration':'new\\n','deployment.kubernetes.io/revision':'1'}", result["metadata"]!["annotations"]);
         var containers = result["spec"]!["template"]!["spec"]!["containers"]!;
         JsonText.Equal("""
             [{'name':'nginx','image':'nginx:1.26','imagePullPolicy':'IfNotPresent',

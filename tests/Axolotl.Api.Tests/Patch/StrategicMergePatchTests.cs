@@ -274,6 +274,7 @@ public sealed class StrategicMergePatchTests
 
         Assert.True(description.Length > 0);
         JsonText.Equal(expected, result);
+        Assert.DoesNotContain("\"$", result.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Theory]

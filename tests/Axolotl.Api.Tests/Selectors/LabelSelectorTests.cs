@@ -238,6 +238,23 @@ public sealed class LabelSelectorTests
     }
 
     [Fact]
+    public void The_wire_LabelSelector_type_converts_directly()
+    {
+        var wire = new Axolotl.Api.Core.LabelSelector
+        {
+            MatchLabels = new Dictionary<string, string> { ["app"] = "web" },
+            MatchExpressions = [new Axolotl.Api.Core.LabelSelectorRequirement { Key = "tier", Operator = "In", Values = ["fe", "be"] }],
+        };
+
+        Assert.Equal("app=web,tier in (be,fe)", LabelSelector.FromModel(wire).ToString());
+        Assert.True(LabelSelector.FromModel((Axolotl.Api.Core.LabelSelector?)null).MatchesNothing);
+        Assert.True(LabelSelector.FromModel(new Axolotl.Api.Core.LabelSelector()).IsEmpty);
+        var error = Assert.Throws<FormatException>(() => LabelSelector.FromModel(
+            new Axolotl.Api.Core.LabelSelector { MatchExpressions = [new Axolotl.Api.Core.LabelSelectorRequirement { Key = "a", Operator = "NotIn", Values = [] }] }));
+        Assert.Equal("values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty", error.Message);
+    }
+
+    [Fact]
     public void An_exact_match_is_found_for_equality_and_single_value_in()
     {
         var selector = LabelSelector.Parse("a=1,b in (x),c in (x,y),d!=z");

@@ -37,6 +37,12 @@ public class ConfigPrinterTests
     }
 
     [Fact]
+    public void ResourceQuotaQuantitiesPrintInCanonicalForm() =>
+        Assert.Equal("requests.cpu: 500m/1, requests.memory: 1Mi/2Gi", Printed.Of("", "ResourceQuota", """
+            {"metadata":{"name":"q"},"status":{"hard":{"requests.cpu":"1000m","requests.memory":"2048Mi"},"used":{"requests.cpu":"0.5","requests.memory":"1024Ki"}}}
+            """)["Request"]);
+
+    [Fact]
     public void AResourceQuotaWithoutUsageCountsZero() =>
         Assert.Equal("pods: 0/10", Printed.Of("", "ResourceQuota", """{"metadata":{"name":"q"},"status":{"hard":{"pods":"10"}}}""")["Request"]);
 

@@ -130,6 +130,19 @@ public class TableBuilderTests
     }
 
     [Fact]
+    public void AScaleSubresourcePrintsThroughTheKindOverload()
+    {
+        var scale = JsonNode.Parse("""{"metadata":{"name":"web"},"spec":{"replicas":3},"status":{"replicas":2}}""")!.AsObject();
+
+        var table = TableBuilder.Build("autoscaling", "Scale", "autoscaling/v1", [scale], Options with { IncludeObject = IncludeObjectPolicy.Object });
+
+        var cells = table["rows"]![0]!["cells"]!.AsArray();
+        Assert.Equal(["web", "3", "2", "<unknown>"], cells.Select(c => c!.ToString()));
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, cells[1]!.GetValueKind());
+        Assert.Equal("autoscaling/v1", (string?)table["rows"]![0]!["object"]!["apiVersion"]);
+    }
+
+    [Fact]
     public void TheDefaultPrinterServesKindsWithoutTheirOwn() =>
         Assert.Same(TablePrinters.Default, TablePrinters.For("example.com", "Widget"));
 }

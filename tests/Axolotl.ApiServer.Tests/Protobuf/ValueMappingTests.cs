@@ -111,6 +111,18 @@ public class ValueMappingTests
             """, decoded);
     }
 
+    [Theory]
+    [InlineData(10, -1, "1970-01-01T00:00:09.999999Z")]
+    [InlineData(10, -1_000, "1970-01-01T00:00:09.999999Z")]
+    [InlineData(10, 1_999, "1970-01-01T00:00:10.000001Z")]
+    [InlineData(10, 1_500_000_000, "1970-01-01T00:00:11.500000Z")]
+    public void Micro_time_nanoseconds_outside_one_second_carry_into_the_seconds_as_go_normalizes(long seconds, long nanos, string expected)
+    {
+        var body = ProtoWriter.Envelope("v1", "Event", raw => raw.Message(10, t => t.Varint(1, seconds).Varint(2, nanos)));
+
+        Assert.Equal(expected, KubeProtobufDecoder.Decode(body)["eventTime"]?.GetValue<string>());
+    }
+
     [Fact]
     public void A_timestamp_outside_the_representable_years_is_malformed()
     {

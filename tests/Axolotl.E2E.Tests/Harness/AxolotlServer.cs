@@ -6,13 +6,16 @@ using System.Text;
 namespace Axolotl.E2E.Tests.Harness;
 
 /// <summary>
-/// A real `./axolotl server` process on a free loopback port with its own data directory. Started
-/// through the README's script (which builds once), stopped by PID; the data dir is removed on dispose.
+/// A real `axolotl server` process on a free loopback port with its own data directory. The README's
+/// script builds the binary once per test run; the build output is then copied to a private folder and
+/// run from there, so a colleague's rebuild of .build/ (or a source edit that would make the script
+/// rebuild) cannot change or break the binary half-way through the suite. Stopped by PID; the data dir
+/// is removed on dispose.
 /// </summary>
 public sealed class AxolotlServer : IAsyncDisposable
 {
     private static readonly SemaphoreSlim BuildLock = new(1, 1);
-    private static bool _built;
+    private static string? _binary;
 
     private readonly StringBuilder _log = new();
     private Process? _process;
@@ -31,7 +34,7 @@ public sealed class AxolotlServer : IAsyncDisposable
 
     public static async Task<AxolotlServer> StartAsync(string? dataDir = null, int? port = null)
     {
-        await EnsureBuiltAsync();
+        _ = await EnsureBuiltAsync();
         var server = new AxolotlServer(dataDir ?? Directory.CreateTempSubdirectory("axolotl-e2e-").FullName, port ?? FreePort());
         await server.LaunchAsync();
         return server;
@@ -42,7 +45,7 @@ public sealed class AxolotlServer : IAsyncDisposable
 
     private async Task LaunchAsync()
     {
-        var psi = new ProcessStartInfo(RepoPaths.AxolotlScript)
+        var psi = new ProcessStartInfo(await EnsureBuiltAsync())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -152,25 +155,53 @@ public sealed class AxolotlServer : IAsyncDisposable
         }
     }
 
-    private static async Task EnsureBuiltAsync()
+    /// <summary>Builds through ./axolotl (once per test run) and returns the private copy of the binary.</summary>
+    private static async Task<string> EnsureBuiltAsync()
     {
         await BuildLock.WaitAsync();
         try
         {
-            if (_built)
+            if (_binary is not null)
             {
-                return;
+                return _binary;
             }
-            var result = await ProcessRunner.RunAsync(RepoPaths.AxolotlScript, ["version"], timeout: TimeSpan.FromMinutes(5));
+            var result = await ProcessRunner.RunAsync(RepoPaths.AxolotlScript, ["version"], timeout: TimeSpan.FromMinutes(10));
             if (result.ExitCode != 0)
             {
                 throw new InvalidOperationException($"building axolotl failed: {result}");
             }
-            _built = true;
+            var snapshot = Directory.CreateTempSubdirectory("axolotl-e2e-bin-").FullName;
+            CopyDirectory(Path.Combine(RepoPaths.Root, ".build", "axolotl"), snapshot);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(snapshot);
+            _binary = Path.Combine(snapshot, "axolotl");
+            return _binary;
         }
         finally
         {
             BuildLock.Release();
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: it lives under /tmp.
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+            File.SetUnixFileMode(target, File.GetUnixFileMode(file));
         }
     }
 

@@ -9,22 +9,12 @@ public sealed class Kubectl(AxolotlServer server)
 
     public Task<ProcessResult> RunAsync(params string[] args) => RunAsync(args, stdin: null);
 
-    public Task<ProcessResult> RunAsync(IEnumerable<string> args, string? stdin, IDictionary<string, string>? env = null, TimeSpan? timeout = null)
-    {
-        var environment = new Dictionary<string, string>
-        {
-            ["KUBECONFIG"] = server.Kubeconfig,
-            ["HOME"] = server.DataDir,
-        };
-        if (env is not null)
-        {
-            foreach (var (key, value) in env)
-            {
-                environment[key] = value;
-            }
-        }
-        return ProcessRunner.RunAsync(Binary, ["--cache-dir", _cacheDir, .. args], environment, stdin, timeout ?? TimeSpan.FromSeconds(60));
-    }
+    public Task<ProcessResult> RunAsync(IEnumerable<string> args, string? stdin, IDictionary<string, string>? env = null, TimeSpan? timeout = null) =>
+        ProcessRunner.RunAsync(Binary, ["--cache-dir", _cacheDir, .. args], Environment(env), stdin, timeout ?? TimeSpan.FromSeconds(60));
+
+    /// <summary>Starts kubectl in the background (watches, waits); the caller disposes it to kill it by PID.</summary>
+    public BackgroundProcess Start(params string[] args) =>
+        BackgroundProcess.Start(Binary, ["--cache-dir", _cacheDir, .. args], Environment(null));
 
     /// <summary>Runs kubectl and fails the test with its output unless it exits 0.</summary>
     public async Task<string> OkAsync(params string[] args)
@@ -40,5 +30,30 @@ public sealed class Kubectl(AxolotlServer server)
         var result = await RunAsync(args, stdin);
         Assert.True(result.ExitCode == 0, $"kubectl {string.Join(' ', args)} failed: {result}");
         return result.Stdout;
+    }
+
+    /// <summary>Runs kubectl, requires a non-zero exit and returns stdout+stderr (where kubectl prints errors).</summary>
+    public async Task<string> FailAsync(params string[] args)
+    {
+        var result = await RunAsync(args);
+        Assert.True(result.ExitCode != 0, $"kubectl {string.Join(' ', args)} was expected to fail: {result}");
+        return result.Output;
+    }
+
+    private Dictionary<string, string> Environment(IDictionary<string, string>? extra)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["KUBECONFIG"] = server.Kubeconfig,
+            ["HOME"] = server.DataDir,
+        };
+        if (extra is not null)
+        {
+            foreach (var (key, value) in extra)
+            {
+                environment[key] = value;
+            }
+        }
+        return environment;
     }
 }

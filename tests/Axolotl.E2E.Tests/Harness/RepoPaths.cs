@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace Axolotl.E2E.Tests.Harness;
 
 public static class RepoPaths
@@ -7,13 +9,23 @@ public static class RepoPaths
 
     public static string AxolotlScript => Path.Combine(Root, "axolotl");
 
+    /// <summary>Searches above the test binary (built inside the repo), then the source location recorded
+    /// at build time (built with --artifacts-path elsewhere), then above the working directory.</summary>
     private static string FindRoot()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Axolotl.slnx")))
+        var recorded = typeof(RepoPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RepoRoot")?.Value;
+        string?[] starts = [AppContext.BaseDirectory, recorded, Directory.GetCurrentDirectory()];
+        foreach (var start in starts.OfType<string>())
         {
-            dir = dir.Parent;
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Axolotl.slnx")))
+                {
+                    return dir.FullName;
+                }
+            }
         }
-        return dir?.FullName ?? throw new InvalidOperationException("cannot find the repository root (Axolotl.slnx) above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException("cannot find the repository root (Axolotl.slnx) above " + string.Join(", ", starts));
     }
 }

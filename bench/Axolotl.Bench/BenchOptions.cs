@@ -1,0 +1,55 @@
+namespace Axolotl.Bench;
+
+/// <summary>Command-line options of the benchmark program (bench/run passes the server binary and results folder).</summary>
+internal sealed record BenchOptions(
+    bool Quick,
+    string ServerBinary,
+    string ResultsDirectory,
+    string KubectlBinary,
+    bool Http2,
+    IReadOnlySet<string>? Only,
+    string? RepoRoot,
+    bool ListOnly)
+{
+    public const string Usage = """
+        Usage: Axolotl.Bench --server-bin PATH [--quick] [--only NAME[,NAME]] [--results DIR]
+                             [--kubectl PATH] [--http1] [--repo DIR] [--list]
+
+          --server-bin PATH  the axolotl binary to measure (bench/run builds it and passes this)
+          --quick            1,000 objects only and fewer runs (under 2 minutes)
+          --only NAMES       run only these scenarios (see --list)
+          --results DIR      where latest.json and latest.md go (default: ./results)
+          --kubectl PATH     kubectl to time (default: /usr/bin/kubectl)
+          --http1            talk HTTP/1.1 keep-alive instead of HTTP/2 (kubectl's choice)
+          --repo DIR         repository whose commit the report names
+          --list             print the scenarios and exit
+        """;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        bool quick = false, http2 = true, list = false;
+        string? server = null, results = null, kubectl = null, repo = null;
+        HashSet<string>? only = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--quick": quick = true; break;
+                case "--http1": http2 = false; break;
+                case "--list": list = true; break;
+                case "--server-bin": server = Value(); break;
+                case "--results": results = Value(); break;
+                case "--kubectl": kubectl = Value(); break;
+                case "--repo": repo = Value(); break;
+                case "--only": only = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
+                default: throw new ArgumentException($"unknown argument \"{args[i]}\"");
+            }
+        }
+        if (server is null && !list)
+        {
+            throw new ArgumentException("--server-bin is required");
+        }
+        return new BenchOptions(quick, server ?? "", results ?? "results", kubectl ?? Infrastructure.KubectlRunner.DefaultBinary, http2, only, repo, list);
+    }
+}

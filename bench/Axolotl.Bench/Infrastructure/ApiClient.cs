@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Axolotl.Bench.Infrastructure;
+
+/// <summary>
+/// One client connection to the API server: its own SocketsHttpHandler (so N clients are N TLS
+/// connections), the bearer token, the cluster CA as the only trust root, and HTTP/2 (as kubectl and
+/// client-go negotiate it) or HTTP/1.1 keep-alive. Responses are read to the last byte before a call
+/// returns, so a timed call covers the whole transfer.
+/// </summary>
+internal sealed class ApiClient : IDisposable
+{
+    /// <summary>The Accept header kubectl 1.32 sends for `kubectl get` (server-side printing).</summary>
+    public const string TableAccept =
+        "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
+
+    private readonly HttpClient _http;
+
+    public ApiClient(Kubeconfig config, bool http2, TimeSpan? requestTimeout = null)
+    {
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPem(config.CaPem);
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            MaxConnectionsPerServer = 1,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
+            SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, errors) => Trusted(roots, cert, errors) },
+        };
+        _http = new HttpClient(handler)
+        {
+            BaseAddress = config.Server,
+            Timeout = requestTimeout ?? TimeSpan.FromSeconds(60),
+            DefaultRequestVersion = http2 ? HttpVersion.Version20 : HttpVersion.Version11,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", config.Token);
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd("axolotl-bench/0.1");
+    }
+
+    /// <summary>POSTs <paramref name="json"/> and requires 201 Created.</summary>
+    public Task<byte[]> CreateAsync(string path, byte[] json, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, path, json, accept: null, HttpStatusCode.Created, ct);
+
+    /// <summary>GETs <paramref name="path"/> (an object or a list) and requires 200 OK.</summary>
+    public Task<byte[]> GetAsync(string path, CancellationToken ct, string? accept = null) =>
+        SendAsync(HttpMethod.Get, path, body: null, accept, HttpStatusCode.OK, ct);
+
+    public async Task<byte[]> SendAsync(HttpMethod method, string path, byte[]? body, string? accept, HttpStatusCode expected, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Accept.ParseAdd(accept ?? "application/json");
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body) { Headers = { ContentType = JsonContentType } };
+        }
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+        var bytes = await response.Content.ReadAsByteArrayAsync(ct);
+        if (response.StatusCode != expected)
+        {
+            var text = System.Text.Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 600));
+            throw new HttpRequestException($"{method} {path}: want {(int)expected}, got {(int)response.StatusCode}: {text}");
+        }
+        return bytes;
+    }
+
+    /// <summary>Opens a streaming GET (a watch); the caller reads and disposes the response.</summary>
+    public async Task<HttpResponseMessage> OpenStreamAsync(string path, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd("application/json");
+        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            var text = await response.Content.ReadAsStringAsync(ct);
+            response.Dispose();
+            throw new HttpRequestException($"GET {path}: want 200, got {(int)response.StatusCode}: {text}");
+        }
+        return response;
+    }
+
+    /// <summary>Timeouts are per request, so a watch needs a client without one.</summary>
+    public static ApiClient ForStreaming(Kubeconfig config, bool http2) => new(config, http2, Timeout.InfiniteTimeSpan);
+
+    private static bool Trusted(X509Certificate2Collection roots, X509Certificate? certificate, SslPolicyErrors errors)
+    {
+        if (errors == SslPolicyErrors.None)
+        {
+            return true;
+        }
+        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
+        {
+            return false;
+        }
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        return chain.Build(certificate as X509Certificate2 ?? new X509Certificate2(certificate));
+    }
+
+    public void Dispose() => _http.Dispose();
+}

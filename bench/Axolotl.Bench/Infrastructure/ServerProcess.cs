@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace Axolotl.Bench.Infrastructure;
+
+/// <summary>
+/// One `axolotl server` process on a free loopback port and a fresh temporary data dir. Start returns
+/// once /readyz answers 200 and the kubeconfig is written; the wall times to both are kept, as is the
+/// server's own "ready after N ms". Dispose stops it by PID (SIGTERM, then SIGKILL) and deletes the dir.
+/// </summary>
+internal sealed partial class ServerProcess : IAsyncDisposable
+{
+    private const int LogLinesKept = 200;
+
+    private readonly Queue<string> _log = new();
+    private readonly Process _process;
+    private readonly TaskCompletionSource<double> _reportedReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ServerProcess(Process process, string dataDir, int port)
+    {
+        _process = process;
+        DataDir = dataDir;
+        Port = port;
+    }
+
+    public int Pid => _process.Id;
+    public string DataDir { get; }
+    public int Port { get; }
+    public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig");
+
+    /// <summary>Wall time from spawning the process to the first 200 from /readyz.</summary>
+    public double ReadyzMilliseconds { get; private set; }
+
+    /// <summary>Wall time from spawning to the kubeconfig and the "ready after" log line both being there.</summary>
+    public double ReadyLineMilliseconds { get; private set; }
+
+    /// <summary>The figure in the server's own "ready after N ms" line.</summary>
+    public double? ServerReportedReadyMilliseconds => _reportedReady.Task.IsCompletedSuccessfully ? _reportedReady.Task.Result : null;
+
+    public Kubeconfig Kubeconfig => Kubeconfig.Load(KubeconfigPath);
+
+    public string RecentLog
+    {
+        get
+        {
+            lock (_log)
+            {
+                return string.Join('\n', _log);
+            }
+        }
+    }
+
+    public static async Task<ServerProcess> StartAsync(string binary, TimeSpan timeout, CancellationToken ct)
+    {
+        var dataDir = Directory.CreateTempSubdirectory("axolotl-bench-").FullName;
+        var port = FreePort();
+        var psi = new ProcessStartInfo(binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = dataDir,
+        };
+        foreach (var arg in (string[])["server", "--data-dir", dataDir, "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1"])
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        var spawned = Stopwatch.GetTimestamp();
+        var process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {binary}");
+        var server = new ServerProcess(process, dataDir, port);
+        process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await server.WaitReadyAsync(spawned, timeout, ct);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_log)
+        {
+            _log.Enqueue(line);
+            if (_log.Count > LogLinesKept)
+            {
+                _log.Dequeue();
+            }
+        }
+        if (ReadyAfter().Match(line) is { Success: true } m)
+        {
+            _reportedReady.TrySetResult(double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+        }
+    }
+
+    private async Task WaitReadyAsync(long spawned, TimeSpan timeout, CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        // Only the anonymous /readyz is probed before the CA exists on disk; everything after verifies the CA.
+#pragma warning disable CA5359
+        using var handler = new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } };
+#pragma warning restore CA5359
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) };
+        var readyz = new Uri($"https://127.0.0.1:{Port}/readyz");
+        try
+        {
+            while (true)
+            {
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException($"axolotl server exited with {_process.ExitCode}:\n{RecentLog}");
+                }
+                try
+                {
+                    using var response = await http.GetAsync(readyz, deadline.Token);
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        ReadyzMilliseconds = Stopwatch.GetElapsedTime(spawned).TotalMilliseconds;
+                        break;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+                // Polling every 5 ms bounds the error of the measurement without loading a starting server.
+                await Task.Delay(5, deadline.Token);
+            }
+            while (!File.Exists(KubeconfigPath) || !_reportedReady.Task.IsCompleted)
+            {
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException($"axolotl server exited with {_process.ExitCode}:\n{RecentLog}");
+                }
+                await Task.Delay(5, deadline.Token);
+            }
+            ReadyLineMilliseconds = Stopwatch.GetElapsedTime(spawned).TotalMilliseconds;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"axolotl server not ready after {timeout.TotalSeconds:F0} s:\n{RecentLog}");
+        }
+    }
+
+    /// <summary>SIGTERM and wait for a clean exit; SIGKILL if it takes longer than <paramref name="grace"/>.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+        Signals.Terminate(_process.Id);
+        using var cts = new CancellationTokenSource(grace);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.FromSeconds(15));
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover temp dir is not worth failing a run over.
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex(@"ready after (\d+(?:\.\d+)?) ms")]
+    private static partial Regex ReadyAfter();
+}

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using Axolotl.Bench;
+using Axolotl.Bench.Infrastructure;
+using Axolotl.Bench.Reporting;
+using Axolotl.Bench.Scenarios;
+
+// Exit codes: 0 every scenario ran (targets may still be missed: see the report), 1 a scenario failed, 2 bad usage.
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}\n\n{BenchOptions.Usage}");
+    return 2;
+}
+
+var selected = ScenarioCatalog.All.Where(s => options.Only is null || options.Only.Contains(s.Name)).ToList();
+if (options.ListOnly)
+{
+    foreach (var s in ScenarioCatalog.All)
+    {
+        Console.WriteLine($"{s.Name,-16} {s.Budget(quick: true).TotalSeconds,4:F0} s quick, {s.Budget(quick: false).TotalSeconds,4:F0} s full  {s.Description}");
+    }
+    return 0;
+}
+var unknown = options.Only?.Except(ScenarioCatalog.All.Select(s => s.Name)).ToList();
+if (unknown is { Count: > 0 })
+{
+    Console.Error.WriteLine($"error: no scenario named {string.Join(", ", unknown)} (see --list)");
+    return 2;
+}
+if (!File.Exists(options.ServerBinary))
+{
+    Console.Error.WriteLine($"error: no server binary at {options.ServerBinary}");
+    return 2;
+}
+
+// The whole run stays inside this, whatever the scenarios' own budgets add up to.
+var overall = TimeSpan.FromSeconds(options.Quick ? 115 : 570);
+using var cancel = new CancellationTokenSource(overall);
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+var context = new BenchContext(options);
+var startedAt = DateTimeOffset.UtcNow;
+var clock = Stopwatch.StartNew();
+var machine = MachineInfo.Read(await KubectlRunner.ClientVersionAsync(options.KubectlBinary));
+var build = await BuildDescription.ReadAsync(options.ServerBinary, options.RepoRoot);
+context.Log($"{(options.Quick ? "quick" : "full")} run of {selected.Count} scenarios on {machine.CpuModel}, {machine.Cores} cores; server {options.ServerBinary}");
+
+var reports = new List<ScenarioReport>();
+foreach (var scenario in selected)
+{
+    var report = new ScenarioReport(scenario.Name, scenario.Description);
+    reports.Add(report);
+    if (cancel.IsCancellationRequested)
+    {
+        report.Status = "skipped";
+        report.Error = "the run was out of time or interrupted";
+        continue;
+    }
+    var budget = scenario.Budget(options.Quick);
+    using var scenarioCancel = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token);
+    scenarioCancel.CancelAfter(budget);
+    var started = Stopwatch.GetTimestamp();
+    context.Log($"{scenario.Name}: start (budget {budget.TotalSeconds:F0} s)");
+    try
+    {
+        await scenario.RunAsync(context, report, scenarioCancel.Token);
+    }
+    catch (OperationCanceledException) when (scenarioCancel.IsCancellationRequested)
+    {
+        report.Status = "failed";
+        report.Error = cancel.IsCancellationRequested
+            ? "the run was out of time or interrupted"
+            : $"exceeded its {budget.TotalSeconds:F0} s budget (results so far are kept)";
+    }
+    catch (Exception e)
+    {
+        report.Status = "failed";
+        report.Error = $"{e.GetType().Name}: {e.Message}";
+    }
+    report.DurationSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+    context.Log($"{scenario.Name}: {report.Status} in {report.DurationSeconds:F1} s{(report.Error is null ? "" : ": " + report.Error)}");
+}
+
+var result = new BenchReport(machine, build, options.Quick ? "quick" : "full", options.Http2 ? "HTTP/2" : "HTTP/1.1",
+    startedAt, clock.Elapsed.TotalSeconds, reports);
+var (jsonPath, markdownPath) = ReportFiles.Write(options.ResultsDirectory, result);
+Console.WriteLine(MarkdownReport.Render(result));
+context.Log($"wrote {jsonPath} and {markdownPath}");
+return reports.Any(r => r.Status != "ok") ? 1 : 0;

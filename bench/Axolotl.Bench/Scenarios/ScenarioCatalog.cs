@@ -1,0 +1,13 @@
+namespace Axolotl.Bench.Scenarios;
+
+/// <summary>Every scenario `bench/run` knows, in the order they run.</summary>
+internal static class ScenarioCatalog
+{
+    public static IReadOnlyList<IScenario> All { get; } =
+    [
+        new StartToReadyScenario(),
+        new ApiLatencyScenario(),
+        new KubectlGetScenario(),
+        new LoadedMemoryScenario(),
+    ];
+}

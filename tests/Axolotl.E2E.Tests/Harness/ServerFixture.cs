@@ -1,0 +1,61 @@
+namespace Axolotl.E2E.Tests.Harness;
+
+/// <summary>
+/// One axolotl server shared by every test of a class (xunit class fixture). Tests keep out of each
+/// other's way by creating their own namespace (<see cref="NewNamespaceAsync"/>) or unique names.
+/// </summary>
+public class ServerFixture : IAsyncLifetime
+{
+    private AxolotlServer? _server;
+    private Kubectl? _kubectl;
+    private int _counter;
+
+    public AxolotlServer Server => _server ?? throw new InvalidOperationException("the fixture is not initialised");
+    public Kubectl Kubectl => _kubectl ?? throw new InvalidOperationException("the fixture is not initialised");
+
+    /// <summary>Where tests write manifests and scripts; removed with the data dir.</summary>
+    public string WorkDir => Path.Combine(Server.DataDir, "work");
+
+    public virtual async Task InitializeAsync()
+    {
+        _server = await AxolotlServer.StartAsync();
+        _kubectl = new Kubectl(_server);
+        Directory.CreateDirectory(WorkDir);
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    /// <summary>A name no other test on this server uses: lowercase, DNS-1123 safe.</summary>
+    public string UniqueName(string prefix) => $"{prefix}-{Interlocked.Increment(ref _counter)}";
+
+    /// <summary>Creates a fresh namespace through kubectl and returns its name.</summary>
+    public async Task<string> NewNamespaceAsync(string prefix)
+    {
+        var name = UniqueName(prefix);
+        var output = await Kubectl.OkAsync("create", "namespace", name);
+        Assert.Contains($"namespace/{name} created", output);
+        return name;
+    }
+
+    /// <summary>Writes a file under <see cref="WorkDir"/> (unique name) and returns its full path.</summary>
+    public string WriteFile(string name, string content)
+    {
+        var path = Path.Combine(WorkDir, $"{Interlocked.Increment(ref _counter)}-{name}");
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    /// <summary>Writes an executable shell script (e.g. an EDITOR) and returns its path.</summary>
+    public string WriteScript(string name, string body)
+    {
+        var path = WriteFile(name, "#!/bin/sh\nset -e\n" + body + "\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+}

@@ -1,0 +1,95 @@
+using Axolotl.E2E.Tests.Harness;
+
+namespace Axolotl.E2E.Tests;
+
+/// <summary>`kubectl get -w` as a background process: rows appear as other commands change objects.</summary>
+public sealed class WatchTests(ServerFixture fx) : IClassFixture<ServerFixture>
+{
+    private static int RowsFor(string output, string name) => TableText.Lines(output).Count(line => TableText.Cells(line)[0] == name);
+
+    [Fact]
+    public async Task Watching_a_collection_prints_the_current_rows_then_new_objects()
+    {
+        var ns = await fx.NewNamespaceAsync("watch-list");
+        await fx.Kubectl.OkAsync("create", "configmap", "first", "--from-literal=a=1", "-n", ns);
+
+        await using var watcher = fx.Kubectl.Start("get", "configmaps", "-n", ns, "-w");
+        var initial = await watcher.WaitForStdoutAsync(o => RowsFor(o, "first") == 1, "the initial row of 'first'");
+        Assert.Equal(["NAME", "DATA", "AGE"], TableText.Header(initial));
+
+        await fx.Kubectl.OkAsync("create", "configmap", "second", "--from-literal=a=1", "--from-literal=b=2", "-n", ns);
+
+        var seen = await watcher.WaitForStdoutAsync(o => RowsFor(o, "second") == 1, "a row for the new configmap 'second'");
+        Assert.Equal("2", TableText.Row(seen, "second")[1]);
+        Assert.False(watcher.HasExited, "the watch ended on its own");
+    }
+
+    [Fact]
+    public async Task Watching_one_object_prints_a_new_row_when_it_changes()
+    {
+        var ns = await fx.NewNamespaceAsync("watch-one");
+        await fx.Kubectl.OkAsync("create", "configmap", "watched", "--from-literal=a=1", "-n", ns);
+        await fx.Kubectl.OkAsync("create", "configmap", "other", "--from-literal=a=1", "-n", ns);
+
+        await using var watcher = fx.Kubectl.Start("get", "cm", "watched", "-n", ns, "-w");
+        await watcher.WaitForStdoutAsync(o => RowsFor(o, "watched") == 1, "the initial row of 'watched'");
+
+        await fx.Kubectl.OkAsync("patch", "cm", "other", "-n", ns, "--type=merge", "-p", "{\"data\":{\"b\":\"2\"}}");
+        await fx.Kubectl.OkAsync("patch", "cm", "watched", "-n", ns, "--type=merge", "-p", "{\"data\":{\"b\":\"2\",\"c\":\"3\"}}");
+
+        var seen = await watcher.WaitForStdoutAsync(o => RowsFor(o, "watched") == 2, "a second row after the patch");
+        var rows = TableText.Lines(seen).Select(TableText.Cells).Where(c => c[0] == "watched").ToList();
+        Assert.Equal("1", rows[0][1]);
+        Assert.Equal("3", rows[1][1]);
+        Assert.Equal(0, RowsFor(seen, "other"));
+    }
+
+    [Fact]
+    public async Task Watching_with_output_watch_events_shows_added_modified_and_deleted()
+    {
+        var ns = await fx.NewNamespaceAsync("watch-events");
+
+        await using var watcher = fx.Kubectl.Start("get", "configmaps", "-n", ns, "-w", "--output-watch-events");
+        await fx.Kubectl.OkAsync("create", "configmap", "brief", "--from-literal=a=1", "-n", ns);
+        await watcher.WaitForStdoutAsync(o => o.Contains("ADDED", StringComparison.Ordinal) && o.Contains("brief", StringComparison.Ordinal), "ADDED brief");
+
+        await fx.Kubectl.OkAsync("label", "cm", "brief", "x=y", "-n", ns);
+        await watcher.WaitForStdoutAsync(o => o.Contains("MODIFIED", StringComparison.Ordinal), "MODIFIED brief");
+
+        await fx.Kubectl.OkAsync("delete", "cm", "brief", "-n", ns);
+        var seen = await watcher.WaitForStdoutAsync(o => o.Contains("DELETED", StringComparison.Ordinal), "DELETED brief");
+
+        Assert.Equal(["EVENT", "NAME", "DATA", "AGE"], TableText.Header(seen));
+        Assert.Equal(["ADDED", "MODIFIED", "DELETED"], TableText.Keys(seen).Where(k => k is "ADDED" or "MODIFIED" or "DELETED").ToArray());
+    }
+
+    [Fact]
+    public async Task Watching_with_a_label_selector_ignores_objects_that_do_not_match()
+    {
+        var ns = await fx.NewNamespaceAsync("watch-label");
+
+        await using var watcher = fx.Kubectl.Start("get", "configmaps", "-n", ns, "-l", "team=blue", "-w", "--output-watch-events");
+        await fx.Kubectl.OkAsync("create", "configmap", "red", "--from-literal=a=1", "-n", ns);
+        await fx.Kubectl.OkAsync("label", "cm", "red", "team=red", "-n", ns);
+        await fx.Kubectl.OkAsync("create", "configmap", "blue", "--from-literal=a=1", "-n", ns);
+        await fx.Kubectl.OkAsync("label", "cm", "blue", "team=blue", "-n", ns);
+
+        var seen = await watcher.WaitForStdoutAsync(o => RowsFor(o, "ADDED") >= 1, "the blue configmap entering the selection");
+        Assert.Equal("blue", TableText.Row(seen, "ADDED")[1]);
+        Assert.DoesNotContain("red", seen);
+    }
+
+    [Fact]
+    public async Task Watching_as_json_prints_each_changed_object()
+    {
+        var ns = await fx.NewNamespaceAsync("watch-json");
+        await fx.Kubectl.OkAsync("create", "configmap", "doc", "--from-literal=v=one", "-n", ns);
+
+        await using var watcher = fx.Kubectl.Start("get", "cm", "doc", "-n", ns, "-w", "-o", "jsonpath={.data.v}{\"\\n\"}");
+        await watcher.WaitForStdoutAsync(o => o == "one\n", "the current value");
+
+        await fx.Kubectl.OkAsync("patch", "cm", "doc", "-n", ns, "--type=merge", "-p", "{\"data\":{\"v\":\"two\"}}");
+
+        await watcher.WaitForStdoutAsync(o => o == "one\ntwo\n", "the patched value");
+    }
+}
