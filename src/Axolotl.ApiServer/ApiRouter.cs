@@ -72,6 +72,7 @@ public sealed partial class ApiRouter(
                 discovery.LegacyResourceLists.TryGetValue($"{g}/{v}", out var doc) ? Text(ctx, doc) : throw ApiErrors.NoSuchPath(),
             ["api", "v1", .. var rest] => Resource(ctx, "", "v1", rest),
             ["apis", var g, var v, .. var rest] => Resource(ctx, g, v, rest),
+            ["openapi", "v2"] when get => ResponseWriter.WriteBytesAsync(ctx, 200, OpenApiV2.Document, OpenApiV2.ContentType),
             ["openapi", "v3"] when get => ResponseWriter.WriteBytesAsync(ctx, 200, openApi.IndexJson),
             ["openapi", "v3", .. var rest] when get =>
                 openApi.DocumentJson(string.Join('/', rest)) is { } doc ? ResponseWriter.WriteBytesAsync(ctx, 200, doc) : throw ApiErrors.NoSuchPath(),

@@ -19,6 +19,8 @@ public interface IStore : IAsyncDisposable
     /// Lists keys that start with <paramref name="prefix"/>, ordered by key, at one consistent revision.
     /// <paramref name="limit"/> 0 means all; a non-null Continue in the result resumes after the last key
     /// at the same revision (a compacted continue revision throws <see cref="CompactedException"/>).
+    /// A token this store did not issue for this prefix throws <see cref="InvalidContinueTokenException"/>
+    /// (an <see cref="ArgumentException"/>: answer 400). Keys are ordered by Unicode code point.
     /// </summary>
     Task<StoreListResult> ListAsync(string prefix, int limit, string? continueToken, CancellationToken ct);
 
@@ -38,10 +40,17 @@ public interface IStore : IAsyncDisposable
     /// <paramref name="afterRevision"/>, in revision order, then live changes until cancelled.
     /// Throws <see cref="CompactedException"/> (at once or later) when the start was compacted or the
     /// watcher fell too far behind; the caller relists.
+    /// Starting after 0 replays all history only while nothing has been compacted: serve a client's
+    /// resourceVersion "0" as a list plus a watch after the list's revision. The stream is lazy (it
+    /// subscribes when enumeration starts), ends normally when the store is disposed, and a watcher
+    /// that fell behind gets <see cref="CompactedException"/> whose RequestedRevision is the last
+    /// revision it was given.
     /// </summary>
     IAsyncEnumerable<StoreEvent> WatchAsync(string prefix, long afterRevision, CancellationToken ct);
 
-    /// <summary>Forgets history at and below <paramref name="revision"/> (current values stay).</summary>
+    /// <summary>Forgets history at and below <paramref name="revision"/> (current values stay). A revision at
+    /// or below <see cref="CompactRevision"/> is a no-op; one above <see cref="CurrentRevision"/> throws
+    /// <see cref="ArgumentOutOfRangeException"/>.</summary>
     Task CompactAsync(long revision, CancellationToken ct);
 }
 

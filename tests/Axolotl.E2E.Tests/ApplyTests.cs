@@ -34,6 +34,7 @@ public sealed class ApplyTests(ServerFixture fx) : IClassFixture<ServerFixture>
               app: web
           strategy:
             type: {strategy}
+        {(strategy == "RollingUpdate" ? "    rollingUpdate: {maxSurge: 1, maxUnavailable: 0}" : "")}
           template:
             metadata:
               labels:

@@ -6,9 +6,10 @@ namespace Axolotl.E2E.Tests;
 /// <summary>Bearer-token authentication seen from kubectl and from a raw HTTPS client (curl).</summary>
 public sealed class AuthTests(ServerFixture fx) : IClassFixture<ServerFixture>
 {
-    private Task<ProcessResult> KubectlWithTokenAsync(string? token, params string[] args)
+    /// <summary>Runs kubectl with a kubeconfig copy whose `token: …` line is replaced by <paramref name="credentials"/>.</summary>
+    private Task<ProcessResult> KubectlWithUserAsync(string credentials, params string[] args)
     {
-        var kubeconfig = KubeconfigFile.CopyWithToken(fx.Server.Kubeconfig, Path.Combine(fx.WorkDir, $"kubeconfig-{Guid.NewGuid():N}"), token);
+        var kubeconfig = KubeconfigFile.CopyWithCredentials(fx.Server.Kubeconfig, Path.Combine(fx.WorkDir, $"kubeconfig-{Guid.NewGuid():N}"), credentials);
         return fx.Kubectl.RunAsync(args, stdin: null, env: new Dictionary<string, string> { ["KUBECONFIG"] = kubeconfig });
     }
 
@@ -25,7 +26,11 @@ public sealed class AuthTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task Kubectl_without_a_token_must_log_in()
     {
-        var result = await KubectlWithTokenAsync(null, "get", "namespaces");
+        // A user entry with no credentials at all makes kubectl prompt for a username (and fail with EOF
+        // without a terminal) before it sends anything; a bare username sends no bearer token instead.
+        await fx.Kubectl.OkAsync("get", "namespaces");
+
+        var result = await KubectlWithUserAsync("username: anonymous", "get", "namespaces");
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("error: You must be logged in to the server (Unauthorized)", result.Output);
@@ -34,10 +39,23 @@ public sealed class AuthTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task Kubectl_with_a_wrong_token_must_log_in()
     {
-        var result = await KubectlWithTokenAsync("not-the-right-token", "get", "configmaps", "-A");
+        await fx.Kubectl.OkAsync("get", "configmaps", "-A");
+
+        var result = await KubectlWithUserAsync("token: not-the-right-token", "get", "configmaps", "-A");
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("error: You must be logged in to the server (Unauthorized)", result.Output);
+    }
+
+    [Fact]
+    public async Task Kubectl_with_a_wrong_token_and_no_discovery_cache_fails_in_discovery()
+    {
+        var coldCache = Path.Combine(fx.WorkDir, $"cold-cache-{Guid.NewGuid():N}");
+
+        var result = await KubectlWithUserAsync("token: not-the-right-token", "get", "pods", "--cache-dir", coldCache);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("error: You must be logged in to the server (the server has asked for the client to provide credentials)", result.Output);
     }
 
     [Fact]
@@ -45,7 +63,7 @@ public sealed class AuthTests(ServerFixture fx) : IClassFixture<ServerFixture>
     {
         var ns = await fx.NewNamespaceAsync("auth-create");
 
-        var result = await KubectlWithTokenAsync("wrong", "create", "configmap", "intruder", "--from-literal=a=b", "-n", ns);
+        var result = await KubectlWithUserAsync("token: wrong", "create", "configmap", "intruder", "--from-literal=a=b", "-n", ns);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("Unauthorized", result.Output);

@@ -156,17 +156,6 @@ public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixtur
     }
 
     [Fact]
-    public async Task A_duplicate_field_with_strict_validation_is_a_bad_request()
-    {
-        var ns = await fx.NewNamespaceAsync("bad-dup-field");
-
-        var output = await CreateFailsAsync(ns, "twice.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: twice\ndata:\n  a: \"1\"\n  a: \"2\"\n");
-
-        Assert.Contains("error converting YAML to JSON", output);
-        Assert.Contains("already set in map", output);
-    }
-
-    [Fact]
     public async Task Get_of_an_unknown_resource_type_fails_client_side()
     {
         var output = await fx.Kubectl.FailAsync("get", "gizmos");

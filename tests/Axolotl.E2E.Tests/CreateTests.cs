@@ -81,6 +81,6 @@ public sealed class CreateTests(ServerFixture fx) : IClassFixture<ServerFixture>
     {
         var output = await fx.Kubectl.FailAsync("create", "configmap", "orphan", "--from-literal=a=b", "-n", "no-such-namespace");
 
-        Assert.Contains("Error from server (NotFound): namespaces \"no-such-namespace\" not found", output);
+        Assert.Contains("error: failed to create configmap: namespaces \"no-such-namespace\" not found", output);
     }
 }

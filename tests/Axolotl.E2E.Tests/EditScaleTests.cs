@@ -14,7 +14,7 @@ public sealed class EditScaleTests(ServerFixture fx) : IClassFixture<ServerFixtu
 
     private Task<ProcessResult> EditAsync(string ns, string editorScript, params string[] extra) =>
         fx.Kubectl.RunAsync(["edit", "deployment", "web", "-n", ns, .. extra], stdin: null,
-            env: new Dictionary<string, string> { ["EDITOR"] = editorScript, ["KUBE_EDITOR"] = editorScript });
+            env: new Dictionary<string, string> { ["EDITOR"] = editorScript, ["KUBE_EDITOR"] = editorScript, ["TMPDIR"] = fx.WorkDir });
 
     private Task<string> ReplicasAsync(string ns) =>
         fx.Kubectl.OkAsync("get", "deployment", "web", "-n", ns, "-o", "jsonpath={.spec.replicas}");
@@ -53,10 +53,15 @@ public sealed class EditScaleTests(ServerFixture fx) : IClassFixture<ServerFixtu
 
         var result = await EditAsync(ns, editor);
 
+        // kubectl reopens the editor with the server's causes as comments; the script changes nothing
+        // the second time, so kubectl gives up and keeps a copy holding those comments.
         Assert.True(result.ExitCode != 0, result.ToString());
-        Assert.Contains("deployments.apps \"web\" is invalid", result.Output);
-        Assert.Contains("spec.template.spec.containers[0].image: Required value", result.Output);
-        Assert.Contains("A copy of your changes has been stored to", result.Output);
+        Assert.Contains("error: deployments.apps \"web\" is invalid", result.Stderr);
+        Assert.Contains("error: Edit cancelled, no valid changes were saved.", result.Stderr);
+        var copy = System.Text.RegularExpressions.Regex.Match(result.Stderr, "A copy of your changes has been stored to \"(?<path>[^\"]+)\"");
+        Assert.True(copy.Success, result.ToString());
+        var saved = await File.ReadAllTextAsync(copy.Groups["path"].Value);
+        Assert.Contains("# deployments.apps \"web\" was not valid:\n# * spec.template.spec.containers[0].image: Required value\n", saved);
         Assert.Equal("nginx:1.25", await fx.Kubectl.OkAsync("get", "deployment", "web", "-n", ns, "-o", "jsonpath={.spec.template.spec.containers[0].image}"));
     }
 
@@ -123,7 +128,7 @@ public sealed class EditScaleTests(ServerFixture fx) : IClassFixture<ServerFixtu
 
         var output = await fx.Kubectl.FailAsync("scale", "deployment", "ghost", "--replicas=2", "-n", ns);
 
-        Assert.Contains("Error from server (NotFound): deployments.apps \"ghost\" not found", output);
+        Assert.Contains("deployments.apps \"ghost\" not found", output);
     }
 
     [Fact]

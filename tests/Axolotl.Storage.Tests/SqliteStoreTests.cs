@@ -160,6 +160,31 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_write_the_store_did_not_see_commit_resyncs_the_revision_and_drops_watchers()
+    {
+        var path = DbPath("resync.db");
+        await using var store = await OpenAsync(path);
+        await store.CreateAsync("/pods/ns/a", Bytes("a"), Ct);
+        await using var watch = store.WatchAsync("/pods/", 1, Ct).GetAsyncEnumerator(Ct);
+        var next = watch.MoveNextAsync();
+
+        // Stands in for a commit that succeeded although SQLite reported an error to the store.
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO kv (id, name, created, deleted, create_revision, prev_revision, value) VALUES (2, '/pods/ns/ghost', 1, 0, 2, 0, x'00')";
+            command.ExecuteNonQuery();
+        }
+
+        await Assert.ThrowsAsync<SqliteException>(() => store.CreateAsync("/pods/ns/b", Bytes("b"), Ct));
+
+        Assert.Equal(2, store.CurrentRevision);
+        await Assert.ThrowsAsync<CompactedException>(async () => await next);
+        Assert.Equal(3, (await store.CreateAsync("/pods/ns/b", Bytes("b"), Ct)).ModRevision);
+    }
+
+    [Fact]
     public async Task A_database_from_a_newer_schema_is_refused()
     {
         var path = DbPath("future.db");

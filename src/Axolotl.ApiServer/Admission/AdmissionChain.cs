@@ -20,7 +20,14 @@ public sealed class AdmissionChain
     {
         var typed = Decode(type, obj, mode, warnings);
         var typedOld = old is null ? null : DecodeQuietly(type, old);
-        ObjectDefaulter.Apply(typed);
+        if (old is null)
+        {
+            ObjectDefaulter.ApplyOnCreate(typed);
+        }
+        else
+        {
+            ObjectDefaulter.Apply(typed);
+        }
         var errors = ObjectValidator.Validate(typed, typedOld);
         if (errors.Count > 0)
         {

@@ -27,24 +27,17 @@ public static class FieldLabels
 
     public static FieldSelector Parse(ResourceType type, string? text)
     {
-        FieldSelector selector;
         try
         {
-            selector = FieldSelector.Parse(text ?? "");
+            var selector = FieldSelector.Parse(text ?? "");
+            var supported = ByKind.GetValueOrDefault(type.Kind, []);
+            var unsupported = selector.FindUnsupported(f => Common.Contains(f) || supported.Contains(f));
+            return unsupported is null ? selector : throw ApiErrors.BadRequest($"field label not supported: {unsupported}");
         }
         catch (FormatException e)
         {
             throw ApiErrors.BadRequest(e.Message);
         }
-        var supported = ByKind.GetValueOrDefault(type.Kind, []);
-        foreach (var requirement in selector.Requirements)
-        {
-            if (!Common.Contains(requirement.Field) && !supported.Contains(requirement.Field))
-            {
-                throw ApiErrors.BadRequest($"field label not supported: {requirement.Field}");
-            }
-        }
-        return selector;
     }
 
     /// <summary>The field's value as upstream renders it for matching: missing is "", booleans are "true"/"false".</summary>

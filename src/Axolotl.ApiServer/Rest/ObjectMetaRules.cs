@@ -131,8 +131,7 @@ public static class ObjectMetaRules
                 obj["status"] = new JsonObject { ["phase"] = "Pending" };
                 break;
             case "Namespace":
-                obj["status"] = new JsonObject { ["phase"] = "Active" };
-                break;
+                break; // ObjectDefaulter.ApplyOnCreate adds the finalizer and phase
             case "Node":
                 break; // a node registers with its status
             default:

@@ -69,7 +69,7 @@ public sealed class ReadHandler(RestServices services)
         }
         catch (FormatException e)
         {
-            throw ApiErrors.BadRequest($"unable to parse requirement: {e.Message}");
+            throw ApiErrors.BadRequest(e.Message);
         }
     }
 

@@ -316,11 +316,38 @@ public sealed class SqliteStore : IStore
             _broadcaster.Publish(row.ToEvent());
             return row.ToEntry();
         }
+        catch (SqliteException)
+        {
+            ResyncAfterFailedWrite();
+            throw;
+        }
         finally
         {
             _selectLatest.Transaction = null;
             _insert.Transaction = null;
             _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// A write that failed inside SQLite (I/O error, disk full) may still have committed. Re-read the
+    /// revision so the next write does not collide with it, and if it did commit, drop the watchers
+    /// that never saw the event so their clients relist.
+    /// </summary>
+    private void ResyncAfterFailedWrite()
+    {
+        try
+        {
+            var (current, _) = SqliteSchema.ReadRevisions(_writer, null);
+            if (current > _currentRevision)
+            {
+                Interlocked.Exchange(ref _currentRevision, current);
+                _broadcaster.AbortAll(current);
+            }
+        }
+        catch (SqliteException)
+        {
+            // The original error is the one worth reporting; the next write will retry the read.
         }
     }
 

@@ -53,6 +53,23 @@ internal sealed class WatchBroadcaster
         }
     }
 
+    /// <summary>Drops every current watcher as too slow at <paramref name="revision"/>: used when the store cannot
+    /// vouch that it published every committed event, so clients relist rather than miss one.</summary>
+    public void AbortAll(long revision)
+    {
+        WatchSubscription[] subscriptions;
+        lock (_gate)
+        {
+            subscriptions = _subscriptions;
+            _subscriptions = [];
+        }
+
+        foreach (var subscription in subscriptions)
+        {
+            subscription.Abort(revision);
+        }
+    }
+
     /// <summary>Ends every watch normally and refuses new ones (store disposal).</summary>
     public void CloseAll()
     {

@@ -56,6 +56,15 @@ internal sealed class WatchSubscription
         return false;
     }
 
+    /// <summary>Ends the stream as if the watcher fell behind at <paramref name="revision"/>, so its client relists.</summary>
+    public void Abort(long revision)
+    {
+        if (Interlocked.CompareExchange(ref _overflowRevision, revision, 0) == 0)
+        {
+            _channel.Writer.TryComplete();
+        }
+    }
+
     /// <summary>Ends the stream normally (the store is closing).</summary>
     public void Close() => _channel.Writer.TryComplete();
 }

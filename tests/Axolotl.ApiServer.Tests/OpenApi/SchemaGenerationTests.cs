@@ -9,7 +9,12 @@ public class SchemaGenerationTests
 {
     private static readonly ResourceType Widgets = new()
     {
-        Group = "example.com", Version = "v1", Kind = "Widget", Plural = "widgets", Namespaced = true, ClrType = typeof(Widget),
+        Group = "example.com",
+        Version = "v1",
+        Kind = "Widget",
+        Plural = "widgets",
+        Namespaced = true,
+        ClrType = typeof(Widget),
         Subresources = [new Subresource("status", "example.com", "v1", "Widget", ["get", "patch", "update"])],
     };
 

@@ -12,13 +12,13 @@ public static partial class KubeconfigFile
         return match.Groups["token"].Value.Trim('"', '\'');
     }
 
-    /// <summary>A copy of <paramref name="kubeconfig"/> at <paramref name="path"/> whose token is
-    /// replaced by <paramref name="token"/>, or removed when it is null.</summary>
-    public static string CopyWithToken(string kubeconfig, string path, string? token)
+    /// <summary>A copy of <paramref name="kubeconfig"/> at <paramref name="path"/> whose `token: …` line is
+    /// replaced by <paramref name="credentials"/> (e.g. `token: wrong` or `username: anonymous`).</summary>
+    public static string CopyWithCredentials(string kubeconfig, string path, string credentials)
     {
         var text = File.ReadAllText(kubeconfig);
         Assert.Matches(TokenLine(), text);
-        var changed = TokenLine().Replace(text, m => token is null ? "" : $"{m.Groups["indent"].Value}token: {token}");
+        var changed = TokenLine().Replace(text, m => m.Groups["indent"].Value + credentials);
         File.WriteAllText(path, changed);
         return path;
     }

@@ -1,0 +1,31 @@
+using System.Text;
+
+namespace Axolotl.ApiServer.Discovery;
+
+/// <summary>
+/// /openapi/v2, which kubectl only reads as a fallback (kinds absent from v3, `kind: List` files) and
+/// only as a gnostic openapi_v2.Document protobuf. An empty document (swagger "2.0", info) is enough:
+/// kubectl then skips client-side checks for types it does not know and reports a mapping error
+/// ("no matches for kind …") instead of "failed to download openapi". Every served kind validates
+/// server-side through v3.
+/// </summary>
+public static class OpenApiV2
+{
+    public const string ContentType = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+
+    public static byte[] Document { get; } = Build();
+
+    private static byte[] Build()
+    {
+        var info = Concat(StringField(1, "Kubernetes"), StringField(2, "v1.32.4"));
+        return Concat(StringField(1, "2.0"), MessageField(2, info));
+    }
+
+    private static byte[] StringField(int number, string value) => MessageField(number, Encoding.UTF8.GetBytes(value));
+
+    // Field sizes here stay under 128 bytes, so each length is a one-byte varint.
+    private static byte[] MessageField(int number, byte[] payload) =>
+        Concat([(byte)((number << 3) | 2), checked((byte)payload.Length)], payload);
+
+    private static byte[] Concat(params byte[][] parts) => [.. parts.SelectMany(p => p)];
+}
