@@ -14,7 +14,7 @@ internal sealed class BenchContext(BenchOptions options)
     public bool Http2 => Options.Http2;
 
     /// <summary>A server on a fresh data dir, ready to use; dispose it to stop it and delete the dir.</summary>
-    public Task<ServerProcess> StartServerAsync(CancellationToken ct) => ServerProcess.StartAsync(Options.ServerBinary, StartTimeout, ct);
+    public Task<ServerProcess> StartServerAsync(CancellationToken ct) => ServerProcess.StartAsync(Options.ServerBinary, Options.ServerEnvironment, StartTimeout, ct);
 
     /// <summary>A client connection to <paramref name="server"/>.</summary>
     public ApiClient Connect(ServerProcess server) => new(server.Kubeconfig, Http2);

@@ -9,11 +9,12 @@ internal sealed record BenchOptions(
     bool Http2,
     IReadOnlySet<string>? Only,
     string? RepoRoot,
-    bool ListOnly)
+    bool ListOnly,
+    IReadOnlyDictionary<string, string> ServerEnvironment)
 {
     public const string Usage = """
         Usage: Axolotl.Bench --server-bin PATH [--quick] [--only NAME[,NAME]] [--results DIR]
-                             [--kubectl PATH] [--http1] [--repo DIR] [--list]
+                             [--kubectl PATH] [--http1] [--server-env KEY=VALUE]... [--repo DIR] [--list]
 
           --server-bin PATH  the axolotl binary to measure (bench/run builds it and passes this)
           --quick            1,000 objects only and fewer runs (under 2 minutes)
@@ -21,6 +22,7 @@ internal sealed record BenchOptions(
           --results DIR      where latest.json and latest.md go (default: ./results)
           --kubectl PATH     kubectl to time (default: /usr/bin/kubectl)
           --http1            talk HTTP/1.1 keep-alive instead of HTTP/2 (kubectl's choice)
+          --server-env K=V   set an environment variable for every server started (e.g. DOTNET_gcServer=0)
           --repo DIR         repository whose commit the report names
           --list             print the scenarios and exit
         """;
@@ -30,6 +32,7 @@ internal sealed record BenchOptions(
         bool quick = false, http2 = true, list = false;
         string? server = null, results = null, kubectl = null, repo = null;
         HashSet<string>? only = null;
+        var environment = new SortedDictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -42,6 +45,10 @@ internal sealed record BenchOptions(
                 case "--results": results = Value(); break;
                 case "--kubectl": kubectl = Value(); break;
                 case "--repo": repo = Value(); break;
+                case "--server-env":
+                    var pair = Value().Split('=', 2);
+                    environment[pair[0]] = pair.Length == 2 && pair[0].Length > 0 ? pair[1] : throw new ArgumentException("--server-env wants KEY=VALUE");
+                    break;
                 case "--only": only = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                 default: throw new ArgumentException($"unknown argument \"{args[i]}\"");
             }
@@ -50,6 +57,6 @@ internal sealed record BenchOptions(
         {
             throw new ArgumentException("--server-bin is required");
         }
-        return new BenchOptions(quick, server ?? "", results ?? "results", kubectl ?? Infrastructure.KubectlRunner.DefaultBinary, http2, only, repo, list);
+        return new BenchOptions(quick, server ?? "", results ?? "results", kubectl ?? Infrastructure.KubectlRunner.DefaultBinary, http2, only, repo, list, environment);
     }
 }

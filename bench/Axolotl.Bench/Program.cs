@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Axolotl.Bench;
 using Axolotl.Bench.Infrastructure;
 using Axolotl.Bench.Reporting;
@@ -40,18 +41,19 @@ if (!File.Exists(options.ServerBinary))
 // The whole run stays inside this, whatever the scenarios' own budgets add up to.
 var overall = TimeSpan.FromSeconds(options.Quick ? 115 : 570);
 using var cancel = new CancellationTokenSource(overall);
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cancel.Cancel();
-};
-
 var context = new BenchContext(options);
+var interrupted = false;
+// Ctrl-C or SIGTERM cancels the run instead of killing it, so every scenario still stops its servers.
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+
 var startedAt = DateTimeOffset.UtcNow;
 var clock = Stopwatch.StartNew();
 var machine = MachineInfo.Read(await KubectlRunner.ClientVersionAsync(options.KubectlBinary));
-var build = await BuildDescription.ReadAsync(options.ServerBinary, options.RepoRoot);
-context.Log($"{(options.Quick ? "quick" : "full")} run of {selected.Count} scenarios on {machine.CpuModel}, {machine.Cores} cores; server {options.ServerBinary}");
+var build = await BuildDescription.ReadAsync(options.ServerBinary, options.RepoRoot, options.ServerEnvironment);
+var loadBefore = ProcStatus.LoadAverage();
+var busy = ProcStatus.LoadAverageOneMinute() > machine.Cores;
+context.Log($"{(options.Quick ? "quick" : "full")} run of {selected.Count} scenarios on {machine.CpuModel}, {machine.Cores} cores, load average {loadBefore}; server {options.ServerBinary}");
 
 var reports = new List<ScenarioReport>();
 foreach (var scenario in selected)
@@ -61,13 +63,14 @@ foreach (var scenario in selected)
     if (cancel.IsCancellationRequested)
     {
         report.Status = "skipped";
-        report.Error = "the run was out of time or interrupted";
+        report.Error = interrupted ? "interrupted" : $"the run's overall {overall.TotalSeconds:F0} s were used up";
         continue;
     }
     var budget = scenario.Budget(options.Quick);
     using var scenarioCancel = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token);
     scenarioCancel.CancelAfter(budget);
     var started = Stopwatch.GetTimestamp();
+    report.LoadAverageAtStart = ProcStatus.LoadAverage();
     context.Log($"{scenario.Name}: start (budget {budget.TotalSeconds:F0} s)");
     try
     {
@@ -77,7 +80,7 @@ foreach (var scenario in selected)
     {
         report.Status = "failed";
         report.Error = cancel.IsCancellationRequested
-            ? "the run was out of time or interrupted"
+            ? (interrupted ? "interrupted" : $"the run's overall {overall.TotalSeconds:F0} s were used up (results so far are kept)")
             : $"exceeded its {budget.TotalSeconds:F0} s budget (results so far are kept)";
     }
     catch (Exception e)
@@ -90,8 +93,24 @@ foreach (var scenario in selected)
 }
 
 var result = new BenchReport(machine, build, options.Quick ? "quick" : "full", options.Http2 ? "HTTP/2" : "HTTP/1.1",
-    startedAt, clock.Elapsed.TotalSeconds, reports);
-var (jsonPath, markdownPath) = ReportFiles.Write(options.ResultsDirectory, result);
+    startedAt, clock.Elapsed.TotalSeconds, loadBefore, ProcStatus.LoadAverage(), busy, reports);
 Console.WriteLine(MarkdownReport.Render(result));
-context.Log($"wrote {jsonPath} and {markdownPath}");
+if (interrupted)
+{
+    // A half run must not replace the last complete results.
+    context.Log($"interrupted: {options.ResultsDirectory} left as it was");
+}
+else
+{
+    var (jsonPath, markdownPath) = ReportFiles.Write(options.ResultsDirectory, result);
+    context.Log($"wrote {jsonPath} and {markdownPath}");
+}
 return reports.Any(r => r.Status != "ok") ? 1 : 0;
+
+void Interrupt(PosixSignalContext signal)
+{
+    signal.Cancel = true;
+    interrupted = true;
+    context.Log($"{signal.Signal}: stopping");
+    cancel.Cancel();
+}

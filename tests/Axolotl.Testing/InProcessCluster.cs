@@ -38,6 +38,15 @@ public sealed class InProcessCluster : IAsyncDisposable
         return new InProcessCluster(host, store, client, dataDir);
     }
 
+    /// <summary>A raw HTTPS client with the admin token, for tests of the wire format itself.</summary>
+    public HttpClient CreateHttpClient(string? token = null)
+    {
+        var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        var http = new HttpClient(handler) { BaseAddress = Host.LoopbackUrl, Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token ?? Host.Tokens.AdminToken);
+        return http;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -46,6 +46,7 @@ internal sealed class KubectlRunner(string binary, string kubeconfig, string wor
         {
             process.Kill();
             await process.WaitForExitAsync(CancellationToken.None);
+            ct.ThrowIfCancellationRequested();
             throw new TimeoutException($"kubectl {string.Join(' ', args)} did not finish within {timeout.TotalSeconds:F0} s");
         }
     }

@@ -53,7 +53,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string binary, TimeSpan timeout, CancellationToken ct)
+    public static async Task<ServerProcess> StartAsync(string binary, IReadOnlyDictionary<string, string> environment, TimeSpan timeout,
+        CancellationToken ct)
     {
         var dataDir = Directory.CreateTempSubdirectory("axolotl-bench-").FullName;
         var port = FreePort();
@@ -67,6 +68,10 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         foreach (var arg in (string[])["server", "--data-dir", dataDir, "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1"])
         {
             psi.ArgumentList.Add(arg);
+        }
+        foreach (var (key, value) in environment)
+        {
+            psi.Environment[key] = value;
         }
 
         var spawned = Stopwatch.GetTimestamp();

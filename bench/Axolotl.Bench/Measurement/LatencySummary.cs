@@ -4,6 +4,7 @@ namespace Axolotl.Bench.Measurement;
 /// Percentiles of one series in milliseconds, by the nearest-rank method (p99 of 5 samples is the
 /// maximum: small series are reported honestly rather than interpolated). Throughput is samples per
 /// second of wall time from the first start to the last end, when the series was timed that way.
+/// ServerCpuPerOperation is the server's CPU time over the phase divided by its operations, if measured.
 /// </summary>
 internal sealed record LatencySummary(
     string Name,
@@ -15,7 +16,8 @@ internal sealed record LatencySummary(
     double Min,
     double Mean,
     double? ThroughputPerSecond,
-    string? Note)
+    string? Note,
+    double? ServerCpuPerOperation = null)
 {
     public static LatencySummary From(string name, IReadOnlyCollection<double> samples, double spanSeconds, string? note = null)
     {

@@ -8,7 +8,13 @@ internal sealed record BenchReport(
     string Protocol,
     DateTimeOffset StartedAt,
     double DurationSeconds,
+    string LoadAverageBefore,
+    string LoadAverageAfter,
+    bool Busy,
     IReadOnlyList<ScenarioReport> Scenarios);
 
-/// <summary>The measured build: the repo commit (and whether the tree had local changes) and the server's GC mode.</summary>
-internal sealed record BuildInfo(string? Commit, bool? Dirty, string ServerBinary, string? ServerGc);
+/// <summary>
+/// The measured build: the repo commit (and whether src/ had local changes), the server's GC mode, and
+/// any environment the run gave the server (--server-env).
+/// </summary>
+internal sealed record BuildInfo(string? Commit, bool? Dirty, string ServerBinary, string? ServerGc, IReadOnlyDictionary<string, string> ServerEnvironment);

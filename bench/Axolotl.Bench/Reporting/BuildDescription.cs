@@ -6,7 +6,7 @@ namespace Axolotl.Bench.Reporting;
 /// <summary>Reads what build is being measured: the repo's commit and the server's configured GC mode.</summary>
 internal static class BuildDescription
 {
-    public static async Task<BuildInfo> ReadAsync(string serverBinary, string? repoRoot)
+    public static async Task<BuildInfo> ReadAsync(string serverBinary, string? repoRoot, IReadOnlyDictionary<string, string> serverEnvironment)
     {
         string? commit = null;
         bool? dirty = null;
@@ -16,7 +16,7 @@ internal static class BuildDescription
             var status = await GitAsync(repoRoot, "status", "--porcelain", "--untracked-files=no", "--", "src");
             dirty = status is null ? null : status.Trim().Length > 0;
         }
-        return new BuildInfo(commit, dirty, serverBinary, ServerGc(serverBinary));
+        return new BuildInfo(commit, dirty, serverBinary, ServerGc(serverBinary), serverEnvironment);
     }
 
     /// <summary>"server" or "workstation" when the runtimeconfig says so (it decides much of the RSS), else null.</summary>

@@ -14,10 +14,22 @@ internal static class MarkdownReport
         md.AppendLine(CultureInfo.InvariantCulture, $"- date: {report.StartedAt:yyyy-MM-dd HH:mm:ss} UTC, took {report.DurationSeconds:F0} s");
         md.AppendLine(CultureInfo.InvariantCulture, $"- commit: {report.Build.Commit ?? "unknown"}{(report.Build.Dirty == true ? " (with local changes)" : "")}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- server GC: {report.Build.ServerGc ?? "default"}; client protocol: {report.Protocol}");
+        if (report.Build.ServerEnvironment.Count > 0)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"- server environment: {string.Join(", ", report.Build.ServerEnvironment.Select(e => $"`{e.Key}={e.Value}`"))}");
+        }
         var m = report.Machine;
         md.AppendLine(CultureInfo.InvariantCulture, $"- machine: {m.CpuModel}, {m.Cores} cores, {m.MemoryMegabytes} MB RAM, {m.Os}, kernel {m.Kernel}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- {m.DotNet}; {m.Kubectl}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- load average (1, 5, 15 min): {report.LoadAverageBefore} before, {report.LoadAverageAfter} after");
         md.AppendLine();
+        if (report.Busy)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"> **The machine was busy before the run** (1-minute load average above its {m.Cores} cores): latencies and start times are inflated; compare the server CPU per operation instead. The benchmark itself keeps about 2 cores busy, so load averages taken during the run read about 2 higher than the other work on the machine.");
+            md.AppendLine();
+        }
 
         var targets = report.Scenarios.SelectMany(s => s.Targets).ToList();
         if (targets.Count > 0)
@@ -37,7 +49,7 @@ internal static class MarkdownReport
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"## {s.Name}");
             md.AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"{s.Description} ({s.Status}, {s.DurationSeconds:F0} s)");
+            md.AppendLine(CultureInfo.InvariantCulture, $"{s.Description} ({s.Status}, {s.DurationSeconds:F0} s, load average at start {s.LoadAverageAtStart ?? "unknown"})");
             md.AppendLine();
             if (s.Error is not null)
             {
@@ -46,14 +58,15 @@ internal static class MarkdownReport
             }
             if (s.Latencies.Count > 0)
             {
-                md.AppendLine("| series (ms) | n | p50 | p90 | p99 | max | per second |");
-                md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+                md.AppendLine("| series (ms) | n | p50 | p90 | p99 | max | per second | server CPU ms/op |");
+                md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
                 foreach (var l in s.Latencies)
                 {
                     var rate = l.ThroughputPerSecond is { } r ? Number(r) : "";
+                    var cpu = l.ServerCpuPerOperation is { } c ? Number(c) : "";
                     var name = l.Note is null ? l.Name : $"{l.Name} ({l.Note})";
                     md.AppendLine(CultureInfo.InvariantCulture,
-                        $"| {name} | {l.Count} | {Number(l.P50)} | {Number(l.P90)} | {Number(l.P99)} | {Number(l.Max)} | {rate} |");
+                        $"| {name} | {l.Count} | {Number(l.P50)} | {Number(l.P90)} | {Number(l.P99)} | {Number(l.Max)} | {rate} | {cpu} |");
                 }
                 md.AppendLine();
             }

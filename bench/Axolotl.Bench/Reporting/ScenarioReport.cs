@@ -11,15 +11,22 @@ internal sealed class ScenarioReport(string name, string description)
     /// <summary>"ok", "failed" (threw; partial results are kept) or "skipped".</summary>
     public string Status { get; set; } = "ok";
     public string? Error { get; set; }
+
+    /// <summary>/proc/loadavg when the scenario started: a busy machine explains slow numbers.</summary>
+    public string? LoadAverageAtStart { get; set; }
     public double DurationSeconds { get; set; }
     public List<LatencySummary> Latencies { get; } = [];
     public List<Metric> Metrics { get; } = [];
     public List<TargetCheck> Targets { get; } = [];
     public List<string> Notes { get; } = [];
 
-    public LatencySummary Add(LatencySamples samples, string? note = null)
+    public LatencySummary Add(LatencySamples samples, string? note = null, CpuMeter? serverCpu = null)
     {
         var summary = samples.Summarize(note);
+        if (serverCpu is not null)
+        {
+            summary = summary with { ServerCpuPerOperation = serverCpu.PerOperation(summary.Count) };
+        }
         Latencies.Add(summary);
         return summary;
     }

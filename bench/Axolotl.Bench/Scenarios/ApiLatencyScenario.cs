@@ -18,7 +18,7 @@ internal sealed class ApiLatencyScenario : IScenario
     private const string WatchNs = "bench-watch";
     private const string WarmupNs = "bench-warmup";
     private const int Clients = 8;
-    private const int WarmupRequests = 50;
+    private const int WarmupRequests = 200;
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(10);
 
     public string Name => "api-latency";
@@ -30,52 +30,63 @@ internal sealed class ApiLatencyScenario : IScenario
 
     public async Task RunAsync(BenchContext context, ScenarioReport report, CancellationToken ct)
     {
-        var small = 1_000;
+        const int small = 1_000;
+        const int tail = 500; // sequential creates that take the full run from 9,500 to 10,000 pods
         var large = context.Quick ? small : 10_000;
-        var tail = 500; // sequential creates that take the full run from 9,500 to 10,000 pods
         var listRuns = context.Quick ? 10 : 20;
         var watchEvents = context.Quick ? 200 : 1_000;
 
         await using var server = await context.StartServerAsync(ct);
         using var api = context.Connect(server);
-        var path = PodManifests.PodsPath(Ns);
 
         await WarmUpAsync(api, ct);
-        report.Notes.Add($"{WarmupRequests} creates, {WarmupRequests} gets and a list in another namespace warm the server up first (not counted)");
+        report.Notes.Add($"{WarmupRequests} creates, {WarmupRequests} gets and a few lists in another namespace warm the server up first (not counted)");
 
+        var pid = server.Pid;
         context.Log($"{Name}: {small} sequential creates");
+        var cpu = CpuMeter.Start(pid);
         var creates = await CreateSequentiallyAsync(api, 0, small, $"create, 0 → {small:N0} pods", ct);
-        var createSummary = report.Add(creates, "sequential");
+        var createSummary = report.Add(creates, "sequential", cpu);
         report.Target("single-object create p99 (0 → 1,000 pods)", createSummary.P99, 20, "ms");
 
         context.Log($"{Name}: gets and lists at {small} pods");
-        report.Add(await GetRandomlyAsync(api, small, small, $"get, {small:N0} pods stored", ct), "sequential");
-        report.Add(await ListAsync(api, path, null, small, listRuns, $"list JSON, {small:N0} pods", ct), "unpaginated");
-        report.Add(await ListAsync(api, path, ApiClient.TableAccept, small, listRuns, $"list Table, {small:N0} pods", ct), "kubectl's Accept");
+        await GetsAndListsAsync(report, api, pid, small, listRuns, ct);
 
         context.Log($"{Name}: watch delay over {watchEvents} creates");
+        cpu = CpuMeter.Start(pid);
         var (sentToEvent, ackToEvent) = await MeasureWatchAsync(server.Kubeconfig, context.Http2, api, watchEvents, ct);
-        report.Add(sentToEvent, "create sent → ADDED event received");
+        report.Add(sentToEvent, "create sent → ADDED event received", cpu);
         report.Add(ackToEvent, "create response received → ADDED event received; negative when the event came first");
 
         var loadCount = context.Quick ? small : large - small - tail;
         context.Log($"{Name}: {loadCount} creates with {Clients} concurrent clients");
+        cpu = CpuMeter.Start(pid);
         var load = await PodLoader.CreateAsync(server.Kubeconfig, context.Http2, Ns, small, loadCount, Clients,
             $"create, {Clients} concurrent clients, {small:N0} → {small + loadCount:N0} pods", ct);
-        var loadSummary = report.Add(load, "per-request latency under load; per second = throughput");
+        var loadSummary = report.Add(load, "per-request latency under load; per second = throughput", cpu);
         report.Add($"create throughput, {Clients} clients", loadSummary.ThroughputPerSecond ?? 0, "pods/s");
 
         if (!context.Quick)
         {
             context.Log($"{Name}: creates, gets and lists at {large} pods");
+            cpu = CpuMeter.Start(pid);
             var lateCreates = await CreateSequentiallyAsync(api, large - tail, tail, $"create, {large - tail:N0} → {large:N0} pods", ct);
-            var lateSummary = report.Add(lateCreates, "sequential");
+            var lateSummary = report.Add(lateCreates, "sequential", cpu);
             report.Target("single-object create p99 (9,500 → 10,000 pods)", lateSummary.P99, 20, "ms");
-            report.Add(await GetRandomlyAsync(api, large, small, $"get, {large:N0} pods stored", ct), "sequential");
-            var largeRuns = Math.Max(5, listRuns / 2);
-            report.Add(await ListAsync(api, path, null, large, largeRuns, $"list JSON, {large:N0} pods", ct), "unpaginated");
-            report.Add(await ListAsync(api, path, ApiClient.TableAccept, large, largeRuns, $"list Table, {large:N0} pods", ct), "kubectl's Accept");
+            await GetsAndListsAsync(report, api, pid, large, Math.Max(5, listRuns / 2), ct);
         }
+    }
+
+    /// <summary>1,000 gets among <paramref name="stored"/> pods, then unpaginated lists of all of them as JSON and as a Table.</summary>
+    private static async Task GetsAndListsAsync(ScenarioReport report, ApiClient api, int pid, int stored, int listRuns, CancellationToken ct)
+    {
+        var path = PodManifests.PodsPath(Ns);
+        var cpu = CpuMeter.Start(pid);
+        report.Add(await GetRandomlyAsync(api, stored, 1_000, $"get, {stored:N0} pods stored", ct), "sequential", cpu);
+        cpu = CpuMeter.Start(pid);
+        report.Add(await ListAsync(api, path, null, stored, listRuns, $"list JSON, {stored:N0} pods", ct), "unpaginated", cpu);
+        cpu = CpuMeter.Start(pid);
+        report.Add(await ListAsync(api, path, ApiClient.TableAccept, stored, listRuns, $"list Table, {stored:N0} pods", ct), "kubectl's Accept", cpu);
     }
 
     private static async Task WarmUpAsync(ApiClient api, CancellationToken ct)
@@ -88,8 +99,11 @@ internal sealed class ApiLatencyScenario : IScenario
             await api.CreateAsync(path, PodManifests.Pod(WarmupNs, name), ct);
             await api.GetAsync($"{path}/{name}", ct);
         }
-        await api.GetAsync(path, ct);
-        await api.GetAsync(path, ct, ApiClient.TableAccept);
+        for (var i = 0; i < 5; i++)
+        {
+            await api.GetAsync(path, ct);
+            await api.GetAsync(path, ct, ApiClient.TableAccept);
+        }
     }
 
     private static async Task<LatencySamples> CreateSequentiallyAsync(ApiClient api, int first, int count, string series, CancellationToken ct)

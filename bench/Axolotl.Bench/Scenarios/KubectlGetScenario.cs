@@ -30,8 +30,8 @@ internal sealed class KubectlGetScenario : IScenario
 
         context.Log($"{Name}: loading {PerNamespace} pods");
         await PodLoader.CreateAsync(config, context.Http2, "default", 0, PerNamespace, Clients, "load", ct);
-        var one = await TimeAsync(kubectl, ["get", "pods"], PerNamespace, $"kubectl get pods, {PerNamespace:N0} pods", ct);
-        var summary = report.Add(one, $"median of {Runs} after a warm-up");
+        var (one, cpu) = await TimeAsync(kubectl, server.Pid, ["get", "pods"], PerNamespace, $"kubectl get pods, {PerNamespace:N0} pods", ct);
+        var summary = report.Add(one, $"median of {Runs} after a warm-up", cpu);
         report.Target("`kubectl get pods` over 1,000 pods (median)", summary.P50, 300, "ms");
 
         if (!context.Quick)
@@ -50,27 +50,33 @@ internal sealed class KubectlGetScenario : IScenario
                 await PodLoader.CreateAsync(config, context.Http2, $"bench-{n}", 0, PerNamespace, Clients, "load", ct);
             }
             var total = (namespaces + 1) * PerNamespace;
-            var all = await TimeAsync(kubectl, ["get", "pods", "-A"], total, $"kubectl get pods -A, {total:N0} pods", ct);
-            report.Add(all, $"median of {Runs} after a warm-up");
+            var (all, allCpu) = await TimeAsync(kubectl, server.Pid, ["get", "pods", "-A"], total, $"kubectl get pods -A, {total:N0} pods", ct);
+            report.Add(all, $"median of {Runs} after a warm-up", allCpu);
         }
     }
 
-    private async Task<LatencySamples> TimeAsync(KubectlRunner kubectl, string[] args, int expectedRows, string series, CancellationToken ct)
+    /// <summary>One warm-up run, then <see cref="Runs"/> timed ones; the CPU meter covers the server during the timed runs only.</summary>
+    private static async Task<(LatencySamples Samples, CpuMeter ServerCpu)> TimeAsync(KubectlRunner kubectl, int pid, string[] args, int expectedRows,
+        string series, CancellationToken ct)
     {
+        await RunCheckedAsync(kubectl, args, expectedRows, ct);
         var samples = new LatencySamples(series);
-        for (var run = 0; run <= Runs; run++)
+        var cpu = CpuMeter.Start(pid);
+        for (var run = 0; run < Runs; run++)
         {
-            var result = await kubectl.RunAsync(args, KubectlTimeout, ct);
-            if (result.ExitCode != 0 || result.Lines != expectedRows + 1 || result.FirstLine?.Contains("NAME", StringComparison.Ordinal) != true)
-            {
-                throw new InvalidOperationException(
-                    $"kubectl {string.Join(' ', args)}: exit {result.ExitCode}, {result.Lines} lines (want {expectedRows} rows and a header): {result.Stderr}");
-            }
-            if (run > 0)
-            {
-                samples.AddMilliseconds(result.Milliseconds);
-            }
+            samples.AddMilliseconds((await RunCheckedAsync(kubectl, args, expectedRows, ct)).Milliseconds);
         }
-        return samples;
+        return (samples, cpu);
+    }
+
+    private static async Task<KubectlRun> RunCheckedAsync(KubectlRunner kubectl, string[] args, int expectedRows, CancellationToken ct)
+    {
+        var result = await kubectl.RunAsync(args, KubectlTimeout, ct);
+        if (result.ExitCode != 0 || result.Lines != expectedRows + 1 || result.FirstLine?.Contains("NAME", StringComparison.Ordinal) != true)
+        {
+            throw new InvalidOperationException(
+                $"kubectl {string.Join(' ', args)}: exit {result.ExitCode}, {result.Lines} lines (want {expectedRows} rows and a header): {result.Stderr}");
+        }
+        return result;
     }
 }

@@ -25,9 +25,11 @@ internal sealed class StartToReadyScenario : IScenario
         var readyz = new LatencySamples("spawn → /readyz 200");
         var readyLine = new LatencySamples("spawn → kubeconfig + \"ready after\" line");
         var reported = new LatencySamples("server's own \"ready after\"");
+        var cpuAtReady = new LatencySamples("server CPU time used by then");
         for (var run = 1; run <= runs; run++)
         {
             await using var server = await context.StartServerAsync(ct);
+            cpuAtReady.AddMilliseconds(ProcStatus.CpuMilliseconds(server.Pid));
             readyz.AddMilliseconds(server.ReadyzMilliseconds);
             readyLine.AddMilliseconds(server.ReadyLineMilliseconds);
             if (server.ServerReportedReadyMilliseconds is { } own)
@@ -49,6 +51,7 @@ internal sealed class StartToReadyScenario : IScenario
         var summary = report.Add(readyz, $"{runs} cold starts");
         report.Add(readyLine);
         report.Add(reported);
+        report.Add(cpuAtReady, "user + system, all threads: what a start costs whatever else runs");
         report.Target($"start to ready (median of {runs})", summary.P50, 2000, "ms");
     }
 }

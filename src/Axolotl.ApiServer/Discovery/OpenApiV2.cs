@@ -11,7 +11,8 @@ namespace Axolotl.ApiServer.Discovery;
 /// </summary>
 public static class OpenApiV2
 {
-    public const string ContentType = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+    // Upstream answers with a dot where the Accept header has an "@" (Go's mime parser rejects "@").
+    public const string ContentType = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
     public static byte[] Document { get; } = Build();
 

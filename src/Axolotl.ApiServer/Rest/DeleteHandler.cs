@@ -65,47 +65,37 @@ public sealed class DeleteHandler(RestServices services)
         while (true)
         {
             var current = await services.Objects.GetRequiredAsync(type, ns, name, ct);
-            var obj = current.Object;
-            var meta = ObjectMetaRules.Meta(obj);
-            CheckPreconditions(type, name, meta, options, current.Revision);
-
-            var updated = (JsonObject)obj.DeepClone();
-            var needsUpdate = MarkForDeletion(type, updated, options);
-            if (!needsUpdate && !ObjectMetaRules.IsDeleting(updated))
+            CheckPreconditions(type, name, ObjectMetaRules.Meta(current.Object), options, current.Revision);
+            var updated = (JsonObject)current.Object.DeepClone();
+            var decision = Decide(type, updated, options);
+            if (options.DryRun || decision == Outcome.Unchanged)
             {
-                if (options.DryRun)
-                {
-                    return obj;
-                }
-                try
-                {
-                    var removed = await services.Objects.DeleteAsync(type, ns, name, current.Revision, ct);
-                    return KindViews.ToView(type, removed.Object);
-                }
-                catch (ApiException e) when (e.Code == 409 && options.PreconditionResourceVersion is null)
-                {
-                    continue;
-                }
-            }
-            if (!needsUpdate || options.DryRun)
-            {
-                return KindViews.ToView(type, options.DryRun ? updated : obj);
+                return KindViews.ToView(type, decision == Outcome.Unchanged ? current.Object : updated);
             }
             try
             {
-                if (UpdateHandler.ReadyToRemove(type, updated))
-                {
-                    var removed = await services.Objects.DeleteAsync(type, ns, name, current.Revision, ct);
-                    return KindViews.ToView(type, removed.Object);
-                }
-                var stored = await services.Objects.UpdateAsync(type, updated, current.Revision, ct);
-                return KindViews.ToView(type, stored.Object);
+                var result = decision == Outcome.Remove
+                    ? await services.Objects.DeleteAsync(type, ns, name, current.Revision, ct)
+                    : await services.Objects.UpdateAsync(type, updated, current.Revision, ct);
+                return KindViews.ToView(type, result.Object);
             }
             catch (ApiException e) when (e.Code == 409 && options.PreconditionResourceVersion is null)
             {
                 // Changed under us; decide again on fresh state.
             }
         }
+    }
+
+    private enum Outcome
+    {
+        /// <summary>Nothing must happen first: remove the object now.</summary>
+        Remove,
+
+        /// <summary>Mark it (deletionTimestamp, finalizers, grace period) and let it linger.</summary>
+        Mark,
+
+        /// <summary>Already marked as this delete would mark it.</summary>
+        Unchanged,
     }
 
     private static void CheckPreconditions(ResourceType type, string name, JsonObject meta, DeleteOptions options, long revision)
@@ -122,8 +112,12 @@ public sealed class DeleteHandler(RestServices services)
         }
     }
 
-    /// <summary>Decides whether the object must linger; returns true when it changed <paramref name="obj"/>.</summary>
-    private bool MarkForDeletion(ResourceType type, JsonObject obj, DeleteOptions options)
+    /// <summary>
+    /// Decides what this delete does, marking <paramref name="obj"/> when it must linger: until its
+    /// finalizers are gone (Foreground and Orphan add theirs), until a bound pod's grace period is over,
+    /// or until a namespace is empty.
+    /// </summary>
+    private Outcome Decide(ResourceType type, JsonObject obj, DeleteOptions options)
     {
         var meta = ObjectMetaRules.Meta(obj);
         var changed = false;
@@ -134,29 +128,23 @@ public sealed class DeleteHandler(RestServices services)
             DeleteOptions.Orphan => OrphanFinalizer,
             _ => null,
         };
-        // Kinds nothing can own (events) and objects without dependents still pass through the GC:
-        // it finds the dependents. Orphan/Foreground always go through the finalizer.
         if (wanted is not null && !finalizers.Any(f => f?.GetValue<string>() == wanted))
         {
             finalizers.Add(wanted);
             meta["finalizers"] = finalizers;
             changed = true;
         }
+        var grace = GracePeriod(type, obj, options);
+        if (finalizers.Count == 0 && grace == 0 && type.Kind != "Namespace")
+        {
+            return Outcome.Remove;
+        }
 
         var now = services.Clock.GetUtcNow();
-        var graceful = GracePeriod(type, obj, options);
-        var lingers = changed || finalizers.Count > 0 || graceful is > 0 || type.Kind == "Namespace";
-        if (!lingers)
-        {
-            return false;
-        }
         if (meta["deletionTimestamp"] is null)
         {
-            meta["deletionTimestamp"] = KubeTimeConverter.Format(now.AddSeconds(graceful ?? 0));
-            if (graceful is not null)
-            {
-                meta["deletionGracePeriodSeconds"] = graceful;
-            }
+            meta["deletionTimestamp"] = KubeTimeConverter.Format(now.AddSeconds(grace));
+            meta["deletionGracePeriodSeconds"] = grace;
             if (type.Kind == "Namespace")
             {
                 var status = obj["status"] as JsonObject ?? [];
@@ -165,28 +153,22 @@ public sealed class DeleteHandler(RestServices services)
             }
             changed = true;
         }
-        else if (graceful is not null && meta["deletionGracePeriodSeconds"] is JsonValue old && old.TryGetValue(out long oldGrace) && graceful < oldGrace)
+        else if (meta["deletionGracePeriodSeconds"] is JsonValue old && old.TryGetValue(out long oldGrace) && grace < oldGrace)
         {
             // A second delete may shorten the grace period, never lengthen it.
-            meta["deletionGracePeriodSeconds"] = graceful;
-            meta["deletionTimestamp"] = KubeTimeConverter.Format(now.AddSeconds(graceful.Value));
+            meta["deletionGracePeriodSeconds"] = grace;
+            meta["deletionTimestamp"] = KubeTimeConverter.Format(now.AddSeconds(grace));
             changed = true;
         }
-        if (type.Kind == "Pod" && graceful == 0 && finalizers.Count == 0)
-        {
-            // Grace 0 on a scheduled pod: remove it now (kubectl delete --force --grace-period=0).
-            meta.Remove("deletionTimestamp");
-            return false;
-        }
-        return changed;
+        return changed ? Outcome.Mark : Outcome.Unchanged;
     }
 
     /// <summary>Pods bound to a node stop gracefully (the node agent finishes the delete); nothing else does.</summary>
-    private static long? GracePeriod(ResourceType type, JsonObject obj, DeleteOptions options)
+    private static long GracePeriod(ResourceType type, JsonObject obj, DeleteOptions options)
     {
         if (type.Kind != "Pod")
         {
-            return null;
+            return 0;
         }
         var spec = obj["spec"] as JsonObject;
         var node = spec?["nodeName"] is JsonValue n && n.TryGetValue(out string? nodeName) ? nodeName : null;

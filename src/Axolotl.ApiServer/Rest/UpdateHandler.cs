@@ -101,10 +101,17 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
         }
     }
 
-    /// <summary>An object being deleted goes once its last finalizer is gone (a namespace also waits for spec.finalizers).</summary>
+    /// <summary>
+    /// An object being deleted goes once its last finalizer is gone, unless it is still in its grace
+    /// period (a pod whose node agent has not finished stopping it); a namespace also waits for spec.finalizers.
+    /// </summary>
     public static bool ReadyToRemove(ResourceType type, JsonObject obj)
     {
         if (!ObjectMetaRules.IsDeleting(obj) || ObjectMetaRules.HasFinalizers(obj))
+        {
+            return false;
+        }
+        if (ObjectMetaRules.Meta(obj)["deletionGracePeriodSeconds"] is JsonValue grace && grace.TryGetValue(out long seconds) && seconds > 0)
         {
             return false;
         }

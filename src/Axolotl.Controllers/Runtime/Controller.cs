@@ -37,17 +37,25 @@ public sealed class Controller<TKey>
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(workers);
         ControllerLog.Starting(_logger, Name, workers);
-        using (ct.Register(Queue.ShutDown))
+        try
         {
-            var tasks = Enumerable.Range(0, workers)
-                .Select(_ => Task.Run(async () =>
-                {
-                    while (await ProcessNextItemAsync(ct))
+            using (ct.Register(Queue.ShutDown))
+            {
+                var tasks = Enumerable.Range(0, workers)
+                    .Select(_ => Task.Run(async () =>
                     {
-                    }
-                }, CancellationToken.None))
-                .ToArray();
-            await Task.WhenAll(tasks);
+                        while (await ProcessNextItemAsync(ct))
+                        {
+                        }
+                    }, CancellationToken.None))
+                    .ToArray();
+                await Task.WhenAll(tasks);
+            }
+        }
+        finally
+        {
+            // Workers may see the cancellation before the registration runs; the queue still ends here.
+            Queue.ShutDown();
         }
         ControllerLog.Stopped(_logger, Name);
     }

@@ -96,9 +96,9 @@ public sealed class OtherDefaultsTests
         ObjectDefaulter.ApplyOnCreate(ns);
         Assert.Equal(["kubernetes"], ns.Spec!.Finalizers!);
 
-        ns.Spec.Finalizers.Clear();
+        ns.Spec.Finalizers!.Clear();
         ObjectDefaulter.Apply(ns);
-        Assert.Empty(ns.Spec.Finalizers);
+        Assert.Empty(ns.Spec.Finalizers!);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ namespace Axolotl.E2E.Tests.Harness;
 public sealed class AxolotlServer : IAsyncDisposable
 {
     private static readonly SemaphoreSlim BuildLock = new(1, 1);
-    private static string? _binary;
+    private static Task<string>? _build;
 
     private readonly StringBuilder _log = new();
     private Process? _process;
@@ -155,31 +155,41 @@ public sealed class AxolotlServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Builds through ./axolotl (once per test run) and returns the private copy of the binary.</summary>
+    /// <summary>
+    /// Builds through ./axolotl once per test run and returns the private copy of the binary. A failed
+    /// build is retried a couple of times (a colleague may be mid-edit), and the final outcome is kept,
+    /// so a broken tree fails every fixture at once instead of rebuilding for each of them.
+    /// </summary>
     private static async Task<string> EnsureBuiltAsync()
     {
         await BuildLock.WaitAsync();
         try
         {
-            if (_binary is not null)
-            {
-                return _binary;
-            }
-            var result = await ProcessRunner.RunAsync(RepoPaths.AxolotlScript, ["version"], timeout: TimeSpan.FromMinutes(10));
-            if (result.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"building axolotl failed: {result}");
-            }
-            var snapshot = Directory.CreateTempSubdirectory("axolotl-e2e-bin-").FullName;
-            CopyDirectory(Path.Combine(RepoPaths.Root, ".build", "axolotl"), snapshot);
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(snapshot);
-            _binary = Path.Combine(snapshot, "axolotl");
-            return _binary;
+            _build ??= BuildAndSnapshotAsync();
         }
         finally
         {
             BuildLock.Release();
         }
+        return await _build;
+    }
+
+    private static async Task<string> BuildAndSnapshotAsync()
+    {
+        ProcessResult? result = null;
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            result = await ProcessRunner.RunAsync(RepoPaths.AxolotlScript, ["version"], timeout: TimeSpan.FromMinutes(10));
+            if (result.ExitCode == 0)
+            {
+                var snapshot = Directory.CreateTempSubdirectory("axolotl-e2e-bin-").FullName;
+                CopyDirectory(Path.Combine(RepoPaths.Root, ".build", "axolotl"), snapshot);
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(snapshot);
+                return Path.Combine(snapshot, "axolotl");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(20));
+        }
+        throw new InvalidOperationException($"building axolotl failed three times: {result}");
     }
 
     private static void TryDelete(string directory)
