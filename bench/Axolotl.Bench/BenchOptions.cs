@@ -21,7 +21,7 @@ internal sealed record BenchOptions(
           --only NAMES       run only these scenarios (see --list)
           --results DIR      where latest.json and latest.md go (default: ./results)
           --kubectl PATH     kubectl to time (default: /usr/bin/kubectl)
-          --http1            talk HTTP/1.1 keep-alive instead of HTTP/2 (kubectl's choice)
+          --http1            talk HTTP/1.1 keep-alive instead of HTTP/2 (which kubectl uses)
           --server-env K=V   set an environment variable for every server started (e.g. DOTNET_gcServer=0)
           --repo DIR         repository whose commit the report names
           --list             print the scenarios and exit

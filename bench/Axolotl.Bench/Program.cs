@@ -6,6 +6,12 @@ using Axolotl.Bench.Reporting;
 using Axolotl.Bench.Scenarios;
 
 // Exit codes: 0 every scenario ran (targets may still be missed: see the report), 1 a scenario failed, 2 bad usage.
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
+
 BenchOptions options;
 try
 {

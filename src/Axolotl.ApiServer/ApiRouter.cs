@@ -16,7 +16,7 @@ namespace Axolotl.ApiServer;
 public sealed partial class ApiRouter(
     ResourceHandler resources,
     DiscoveryDocuments discovery,
-    OpenApiV3 openApi,
+    Task<OpenApiV3> openApi,
     ILogger<ApiRouter> logger)
 {
     private static readonly byte[] VersionJson = Encoding.UTF8.GetBytes(
@@ -73,11 +73,17 @@ public sealed partial class ApiRouter(
             ["api", "v1", .. var rest] => Resource(ctx, "", "v1", rest),
             ["apis", var g, var v, .. var rest] => Resource(ctx, g, v, rest),
             ["openapi", "v2"] when get => ResponseWriter.WriteBytesAsync(ctx, 200, OpenApiV2.Document, OpenApiV2.ContentType),
-            ["openapi", "v3"] when get => ResponseWriter.WriteBytesAsync(ctx, 200, openApi.IndexJson),
-            ["openapi", "v3", .. var rest] when get =>
-                openApi.DocumentJson(string.Join('/', rest)) is { } doc ? ResponseWriter.WriteBytesAsync(ctx, 200, doc) : throw ApiErrors.NoSuchPath(),
+            ["openapi", "v3", .. var rest] when get => OpenApiAsync(ctx, rest),
             _ => throw ApiErrors.NoSuchPath(),
         };
+    }
+
+    /// <summary>The documents are built in the background after start (reflection over every kind); the first caller waits.</summary>
+    private async Task OpenApiAsync(HttpContext ctx, string[] rest)
+    {
+        var documents = await openApi;
+        var body = rest.Length == 0 ? documents.IndexJson : documents.DocumentJson(string.Join('/', rest)) ?? throw ApiErrors.NoSuchPath();
+        await ResponseWriter.WriteBytesAsync(ctx, 200, body);
     }
 
     private Task Resource(HttpContext ctx, string group, string version, string[] rest)

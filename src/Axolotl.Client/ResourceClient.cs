@@ -123,8 +123,9 @@ public sealed class ResourceClient<T>
         PatchAsync(ns, name, type, patch.ToJsonString(KubeJson.Options), subresource: null, ct);
 
     /// <summary>
-    /// DELETEs the object. Returns the object when the server answers with it (it still exists, with a
-    /// deletionTimestamp, while finalizers or a grace period run), null when it answers with a Status.
+    /// DELETEs the object. Returns the object the server answered with, or null when it answered with
+    /// a Status. An object with a deletionTimestamp still exists while its grace period or finalizers
+    /// run; one without is the final state of an object already removed.
     /// </summary>
     public async Task<T?> DeleteAsync(string? ns, string name, DeleteOptions? options, CancellationToken ct)
     {

@@ -29,6 +29,7 @@ internal sealed class KubectlRunner(string binary, string kubeconfig, string wor
             psi.ArgumentList.Add(arg);
         }
 
+        var cpuBefore = ChildCpu.Milliseconds();
         var start = Stopwatch.GetTimestamp();
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {binary}");
         var stdout = CountLinesAsync(process.StandardOutput);
@@ -40,7 +41,7 @@ internal sealed class KubectlRunner(string binary, string kubeconfig, string wor
             await process.WaitForExitAsync(deadline.Token);
             var (lines, head) = await stdout;
             var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            return new KubectlRun(process.ExitCode, elapsed, lines, head, await stderr);
+            return new KubectlRun(process.ExitCode, elapsed, ChildCpu.Milliseconds() - cpuBefore, lines, head, await stderr);
         }
         catch (OperationCanceledException)
         {
@@ -86,5 +87,5 @@ internal sealed class KubectlRunner(string binary, string kubeconfig, string wor
     }
 }
 
-/// <summary>One kubectl process: exit code, wall time, lines printed, the first line, and stderr.</summary>
-internal sealed record KubectlRun(int ExitCode, double Milliseconds, int Lines, string? FirstLine, string Stderr);
+/// <summary>One kubectl process: exit code, wall time, its own CPU time, lines printed, the first line, and stderr.</summary>
+internal sealed record KubectlRun(int ExitCode, double Milliseconds, double CpuMilliseconds, int Lines, string? FirstLine, string Stderr);

@@ -16,22 +16,28 @@ internal static class PodLoader
         var next = firstIndex - 1;
         var end = firstIndex + count;
         var path = PodManifests.PodsPath(ns);
+        // The first failure stops the other clients rather than letting them run out the budget.
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var workers = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
         {
             using var api = new ApiClient(config, http2);
-            while (true)
+            try
             {
-                var index = Interlocked.Increment(ref next);
-                if (index >= end)
+                while (Interlocked.Increment(ref next) is var index && index < end)
                 {
-                    return;
+                    var body = PodManifests.Pod(ns, PodManifests.Name(index));
+                    var start = Stopwatch.GetTimestamp();
+                    await api.CreateAsync(path, body, failed.Token);
+                    samples.Add(start, Stopwatch.GetTimestamp());
                 }
-                var body = PodManifests.Pod(ns, PodManifests.Name(index));
-                var start = Stopwatch.GetTimestamp();
-                await api.CreateAsync(path, body, ct);
-                samples.Add(start, Stopwatch.GetTimestamp());
             }
-        }, ct)).ToList();
+            catch (Exception e) when (!failed.IsCancellationRequested)
+            {
+                await failed.CancelAsync();
+                // Not an OperationCanceledException even for a request timeout: this is the error to report.
+                throw new InvalidOperationException($"a client creating pods in {ns} failed: {e.Message}", e);
+            }
+        }, failed.Token)).ToList();
         await Task.WhenAll(workers);
         return samples;
     }

@@ -31,6 +31,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     public int Port { get; }
     public string KubeconfigPath => Path.Combine(DataDir, "kubeconfig");
 
+    /// <summary>Wall time from spawning the process to its port first accepting a TCP connection.</summary>
+    public double PortOpenMilliseconds { get; private set; }
+
     /// <summary>Wall time from spawning the process to the first 200 from /readyz.</summary>
     public double ReadyzMilliseconds { get; private set; }
 
@@ -119,7 +122,29 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         deadline.CancelAfter(timeout);
         // Only the anonymous /readyz is probed before the CA exists on disk; everything after verifies the CA.
 #pragma warning disable CA5359
-        using var handler = new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } };
+        using var handler = new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+            // Records when the port first accepts a connection, to tell the listener being up from it answering.
+            ConnectCallback = async (endpoint, token) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(endpoint.DnsEndPoint, token);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+                if (PortOpenMilliseconds == 0)
+                {
+                    PortOpenMilliseconds = Stopwatch.GetElapsedTime(spawned).TotalMilliseconds;
+                }
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        };
 #pragma warning restore CA5359
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) };
         var readyz = new Uri($"https://127.0.0.1:{Port}/readyz");

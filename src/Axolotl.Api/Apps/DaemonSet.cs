@@ -20,7 +20,7 @@ public sealed class DaemonSetSpec
     public LabelSelector? Selector { get; set; }
 
     [Description("The pod to run on each node.")]
-    public PodTemplateSpec Template { get; set; } = new();
+    public PodTemplateSpec Template { get; set => field = value ?? new(); } = new();
 
     [Description("How pods are replaced when the template changes.")]
     public DaemonSetUpdateStrategy? UpdateStrategy { get; set; }
@@ -92,9 +92,9 @@ public sealed class DaemonSetStatus
 /// <summary>One DaemonSet condition.</summary>
 public sealed class DaemonSetCondition
 {
-    public string Type { get; set; } = "";
+    public string Type { get; set => field = value ?? ""; } = "";
 
-    public string Status { get; set; } = "";
+    public string Status { get; set => field = value ?? ""; } = "";
 
     public DateTimeOffset? LastTransitionTime { get; set; }
 

@@ -17,7 +17,7 @@ public sealed class DeploymentSpec
     public LabelSelector? Selector { get; set; }
 
     [Description("The pod every replica is created from. Changing it starts a rollout.")]
-    public PodTemplateSpec Template { get; set; } = new();
+    public PodTemplateSpec Template { get; set => field = value ?? new(); } = new();
 
     [Description("How old pods are replaced by new ones.")]
     [PatchStrategy("retainKeys")]

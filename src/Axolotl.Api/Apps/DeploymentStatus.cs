@@ -42,9 +42,9 @@ public sealed class DeploymentStatus
 /// <summary>One Deployment condition.</summary>
 public sealed class DeploymentCondition
 {
-    public string Type { get; set; } = "";
+    public string Type { get; set => field = value ?? ""; } = "";
 
-    public string Status { get; set; } = "";
+    public string Status { get; set => field = value ?? ""; } = "";
 
     public DateTimeOffset? LastUpdateTime { get; set; }
 

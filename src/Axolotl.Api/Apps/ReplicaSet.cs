@@ -27,7 +27,7 @@ public sealed class ReplicaSetSpec
     public LabelSelector? Selector { get; set; }
 
     [Description("The pod to create when there are too few.")]
-    public PodTemplateSpec Template { get; set; } = new();
+    public PodTemplateSpec Template { get; set => field = value ?? new(); } = new();
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
@@ -64,9 +64,9 @@ public sealed class ReplicaSetStatus
 /// <summary>One ReplicaSet condition.</summary>
 public sealed class ReplicaSetCondition
 {
-    public string Type { get; set; } = "";
+    public string Type { get; set => field = value ?? ""; } = "";
 
-    public string Status { get; set; } = "";
+    public string Status { get; set => field = value ?? ""; } = "";
 
     public DateTimeOffset? LastTransitionTime { get; set; }
 

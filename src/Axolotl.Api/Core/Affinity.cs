@@ -32,7 +32,7 @@ public sealed class NodeAffinity
 /// <summary>A node selector: the terms are ORed.</summary>
 public sealed class NodeSelector
 {
-    public List<NodeSelectorTerm> NodeSelectorTerms { get; set; } = [];
+    public List<NodeSelectorTerm> NodeSelectorTerms { get; set => field = value ?? []; } = [];
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
@@ -52,9 +52,9 @@ public sealed class NodeSelectorTerm
 /// <summary>A requirement on a node label or field; operator In, NotIn, Exists, DoesNotExist, Gt or Lt.</summary>
 public sealed class NodeSelectorRequirement
 {
-    public string Key { get; set; } = "";
+    public string Key { get; set => field = value ?? ""; } = "";
 
-    public string Operator { get; set; } = "";
+    public string Operator { get; set => field = value ?? ""; } = "";
 
     public List<string>? Values { get; set; }
 
@@ -67,7 +67,7 @@ public sealed class PreferredSchedulingTerm
 {
     public int Weight { get; set; }
 
-    public NodeSelectorTerm Preference { get; set; } = new();
+    public NodeSelectorTerm Preference { get; set => field = value ?? new(); } = new();
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
@@ -102,7 +102,7 @@ public sealed class PodAffinityTerm
 
     public List<string>? Namespaces { get; set; }
 
-    public string TopologyKey { get; set; } = "";
+    public string TopologyKey { get; set => field = value ?? ""; } = "";
 
     public LabelSelector? NamespaceSelector { get; set; }
 
@@ -119,7 +119,7 @@ public sealed class WeightedPodAffinityTerm
 {
     public int Weight { get; set; }
 
-    public PodAffinityTerm PodAffinityTerm { get; set; } = new();
+    public PodAffinityTerm PodAffinityTerm { get; set => field = value ?? new(); } = new();
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }

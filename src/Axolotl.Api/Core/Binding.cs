@@ -8,5 +8,5 @@ namespace Axolotl.Api.Core;
 public sealed class Binding : KubeObject
 {
     [Description("The node to bind to (kind Node, name).")]
-    public ObjectReference Target { get; set; } = new();
+    public ObjectReference Target { get; set => field = value ?? new(); } = new();
 }

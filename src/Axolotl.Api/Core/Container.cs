@@ -10,7 +10,7 @@ namespace Axolotl.Api.Core;
 public class Container
 {
     [Description("The container's name, a DNS label unique within the pod. Cannot be changed.")]
-    public string Name { get; set; } = "";
+    public string Name { get; set => field = value ?? ""; } = "";
 
     [Description("The image reference to run, for example nginx:1.27.")]
     public string? Image { get; set; }

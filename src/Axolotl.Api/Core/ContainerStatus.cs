@@ -11,7 +11,7 @@ namespace Axolotl.Api.Core;
 public sealed class ContainerStatus
 {
     [Description("The container's name, as in the pod spec.")]
-    public string Name { get; set; } = "";
+    public string Name { get; set => field = value ?? ""; } = "";
 
     [Description("What the container is doing now: waiting, running or terminated.")]
     public ContainerState? State { get; set; }
@@ -26,10 +26,10 @@ public sealed class ContainerStatus
     public int RestartCount { get; set; }
 
     [Description("The image the container runs.")]
-    public string Image { get; set; } = "";
+    public string Image { get; set => field = value ?? ""; } = "";
 
     [Description("The resolved ID of the image.")]
-    public string ImageID { get; set; } = "";
+    public string ImageID { get; set => field = value ?? ""; } = "";
 
     [Description("The runtime's ID of the container, as <type>://<id>.")]
     public string? ContainerID { get; set; }
@@ -117,9 +117,9 @@ public sealed class ContainerStateTerminated
 /// <summary>The state of one volume mount of a running container.</summary>
 public sealed class VolumeMountStatus
 {
-    public string Name { get; set; } = "";
+    public string Name { get; set => field = value ?? ""; } = "";
 
-    public string MountPath { get; set; } = "";
+    public string MountPath { get; set => field = value ?? ""; } = "";
 
     public bool? ReadOnly { get; set; }
 
@@ -154,7 +154,7 @@ public sealed class LinuxContainerUser
 /// <summary>Health of the devices behind one allocated resource.</summary>
 public sealed class ResourceStatus
 {
-    public string Name { get; set; } = "";
+    public string Name { get; set => field = value ?? ""; } = "";
 
     public List<ResourceHealth>? Resources { get; set; }
 
@@ -166,7 +166,7 @@ public sealed class ResourceStatus
 public sealed class ResourceHealth
 {
     [JsonPropertyName("resourceID")]
-    public string ResourceId { get; set; } = "";
+    public string ResourceId { get; set => field = value ?? ""; } = "";
 
     public string? Health { get; set; }
 

@@ -29,7 +29,7 @@ public sealed class EndpointSubset
 /// <summary>One backend address, usually a pod's IP with a reference to the pod.</summary>
 public sealed class EndpointAddress
 {
-    public string Ip { get; set; } = "";
+    public string Ip { get; set => field = value ?? ""; } = "";
 
     public string? Hostname { get; set; }
 

@@ -8,7 +8,7 @@ namespace Axolotl.Api.Core;
 public sealed class EnvVar
 {
     [Description("Variable name; must be a C_IDENTIFIER-like name.")]
-    public string Name { get; set; } = "";
+    public string Name { get; set => field = value ?? ""; } = "";
 
     [Description("Literal value; $(VAR) references to earlier variables are expanded.")]
     public string? Value { get; set; }
@@ -44,7 +44,7 @@ public sealed class ObjectFieldSelector
 {
     public string? ApiVersion { get; set; }
 
-    public string FieldPath { get; set; } = "";
+    public string FieldPath { get; set => field = value ?? ""; } = "";
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
@@ -55,7 +55,7 @@ public sealed class ResourceFieldSelector
 {
     public string? ContainerName { get; set; }
 
-    public string Resource { get; set; } = "";
+    public string Resource { get; set => field = value ?? ""; } = "";
 
     public Resources.Quantity? Divisor { get; set; }
 
@@ -68,7 +68,7 @@ public sealed class ConfigMapKeySelector
 {
     public string? Name { get; set; }
 
-    public string Key { get; set; } = "";
+    public string Key { get; set => field = value ?? ""; } = "";
 
     public bool? Optional { get; set; }
 
@@ -81,7 +81,7 @@ public sealed class SecretKeySelector
 {
     public string? Name { get; set; }
 
-    public string Key { get; set; } = "";
+    public string Key { get; set => field = value ?? ""; } = "";
 
     public bool? Optional { get; set; }
 

@@ -11,7 +11,7 @@ namespace Axolotl.Api.Core;
 public sealed class Event : KubeObject
 {
     [Description("The object this event is about.")]
-    public ObjectReference InvolvedObject { get; set; } = new();
+    public ObjectReference InvolvedObject { get; set => field = value ?? new(); } = new();
 
     [Description("A short CamelCase reason, such as Scheduled, Pulled or BackOff.")]
     public string? Reason { get; set; }
@@ -48,10 +48,10 @@ public sealed class Event : KubeObject
     public ObjectReference? Related { get; set; }
 
     [Description("The controller that reported the event, such as kubelet.")]
-    public string ReportingComponent { get; set; } = "";
+    public string ReportingComponent { get; set => field = value ?? ""; } = "";
 
     [Description("The instance of the controller, such as the node name.")]
-    public string ReportingInstance { get; set; } = "";
+    public string ReportingInstance { get; set => field = value ?? ""; } = "";
 }
 
 /// <summary>The component (and host) that generated an event.</summary>

@@ -21,9 +21,9 @@ public sealed class LabelSelector
 /// <summary>One matchExpressions entry: key, operator (In, NotIn, Exists, DoesNotExist) and values.</summary>
 public sealed class LabelSelectorRequirement
 {
-    public string Key { get; set; } = "";
+    public string Key { get; set => field = value ?? ""; } = "";
 
-    public string Operator { get; set; } = "";
+    public string Operator { get; set => field = value ?? ""; } = "";
 
     public List<string>? Values { get; set; }
 

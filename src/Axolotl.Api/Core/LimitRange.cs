@@ -17,7 +17,7 @@ public sealed class LimitRange : KubeObject
 /// <summary>core/v1 LimitRangeSpec.</summary>
 public sealed class LimitRangeSpec
 {
-    public List<LimitRangeItem> Limits { get; set; } = [];
+    public List<LimitRangeItem> Limits { get; set => field = value ?? []; } = [];
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
@@ -26,7 +26,7 @@ public sealed class LimitRangeSpec
 /// <summary>Limits for one kind of object: Pod, Container or PersistentVolumeClaim.</summary>
 public sealed class LimitRangeItem
 {
-    public string Type { get; set; } = "";
+    public string Type { get; set => field = value ?? ""; } = "";
 
     public Dictionary<string, Quantity>? Max { get; set; }
 

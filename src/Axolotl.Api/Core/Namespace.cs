@@ -39,9 +39,9 @@ public sealed class NamespaceStatus
 /// <summary>One namespace condition, reported while the namespace is being deleted.</summary>
 public sealed class NamespaceCondition
 {
-    public string Type { get; set; } = "";
+    public string Type { get; set => field = value ?? ""; } = "";
 
-    public string Status { get; set; } = "";
+    public string Status { get; set => field = value ?? ""; } = "";
 
     public DateTimeOffset? LastTransitionTime { get; set; }
 

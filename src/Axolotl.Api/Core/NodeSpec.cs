@@ -49,15 +49,15 @@ public sealed class NodeConfigSource
 /// <summary>A ConfigMap holding kubelet configuration (deprecated feature).</summary>
 public sealed class ConfigMapNodeConfigSource
 {
-    public string Namespace { get; set; } = "";
+    public string Namespace { get; set => field = value ?? ""; } = "";
 
-    public string Name { get; set; } = "";
+    public string Name { get; set => field = value ?? ""; } = "";
 
     public string? Uid { get; set; }
 
     public string? ResourceVersion { get; set; }
 
-    public string KubeletConfigKey { get; set; } = "";
+    public string KubeletConfigKey { get; set => field = value ?? ""; } = "";
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }

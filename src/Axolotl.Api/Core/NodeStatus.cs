@@ -60,9 +60,9 @@ public sealed class NodeStatus
 /// <summary>One node condition; lastHeartbeatTime is when the agent last reported it.</summary>
 public sealed class NodeCondition
 {
-    public string Type { get; set; } = "";
+    public string Type { get; set => field = value ?? ""; } = "";
 
-    public string Status { get; set; } = "";
+    public string Status { get; set => field = value ?? ""; } = "";
 
     public DateTimeOffset? LastHeartbeatTime { get; set; }
 
@@ -79,9 +79,9 @@ public sealed class NodeCondition
 /// <summary>One address of a node: type Hostname, InternalIP, ExternalIP, InternalDNS or ExternalDNS.</summary>
 public sealed class NodeAddress
 {
-    public string Type { get; set; } = "";
+    public string Type { get; set => field = value ?? ""; } = "";
 
-    public string Address { get; set; } = "";
+    public string Address { get; set => field = value ?? ""; } = "";
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
@@ -110,27 +110,27 @@ public sealed class DaemonEndpoint
 public sealed class NodeSystemInfo
 {
     [JsonPropertyName("machineID")]
-    public string MachineId { get; set; } = "";
+    public string MachineId { get; set => field = value ?? ""; } = "";
 
     [JsonPropertyName("systemUUID")]
-    public string SystemUuid { get; set; } = "";
+    public string SystemUuid { get; set => field = value ?? ""; } = "";
 
     [JsonPropertyName("bootID")]
-    public string BootId { get; set; } = "";
+    public string BootId { get; set => field = value ?? ""; } = "";
 
-    public string KernelVersion { get; set; } = "";
+    public string KernelVersion { get; set => field = value ?? ""; } = "";
 
-    public string OsImage { get; set; } = "";
+    public string OsImage { get; set => field = value ?? ""; } = "";
 
-    public string ContainerRuntimeVersion { get; set; } = "";
+    public string ContainerRuntimeVersion { get; set => field = value ?? ""; } = "";
 
-    public string KubeletVersion { get; set; } = "";
+    public string KubeletVersion { get; set => field = value ?? ""; } = "";
 
-    public string KubeProxyVersion { get; set; } = "";
+    public string KubeProxyVersion { get; set => field = value ?? ""; } = "";
 
-    public string OperatingSystem { get; set; } = "";
+    public string OperatingSystem { get; set => field = value ?? ""; } = "";
 
-    public string Architecture { get; set; } = "";
+    public string Architecture { get; set => field = value ?? ""; } = "";
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
@@ -150,9 +150,9 @@ public sealed class ContainerImage
 /// <summary>A volume attached to a node.</summary>
 public sealed class AttachedVolume
 {
-    public string Name { get; set; } = "";
+    public string Name { get; set => field = value ?? ""; } = "";
 
-    public string DevicePath { get; set; } = "";
+    public string DevicePath { get; set => field = value ?? ""; } = "";
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }

@@ -44,9 +44,9 @@ public sealed class PodSecurityContext
 /// <summary>A namespaced kernel parameter to set for the pod.</summary>
 public sealed class Sysctl
 {
-    public string Name { get; set; } = "";
+    public string Name { get; set => field = value ?? ""; } = "";
 
-    public string Value { get; set; } = "";
+    public string Value { get; set => field = value ?? ""; } = "";
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }

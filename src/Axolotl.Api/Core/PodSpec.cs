@@ -23,7 +23,7 @@ public sealed class PodSpec
     [Description("The application containers of the pod. At least one is required.")]
     [PatchMergeKey("name")]
     [PatchStrategy("merge")]
-    public List<Container> Containers { get; set; } = [];
+    public List<Container> Containers { get; set => field = value ?? []; } = [];
 
     [Description("Debugging containers added to a running pod through the ephemeralcontainers subresource.")]
     [PatchMergeKey("name")]

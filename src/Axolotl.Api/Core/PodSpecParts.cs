@@ -6,7 +6,7 @@ namespace Axolotl.Api.Core;
 /// <summary>An extra /etc/hosts entry for the pod.</summary>
 public sealed class HostAlias
 {
-    public string Ip { get; set; } = "";
+    public string Ip { get; set => field = value ?? ""; } = "";
 
     public List<string>? Hostnames { get; set; }
 
@@ -41,7 +41,7 @@ public sealed class PodDNSConfigOption
 /// <summary>An extra pod condition that must be True for the pod to be Ready.</summary>
 public sealed class PodReadinessGate
 {
-    public string ConditionType { get; set; } = "";
+    public string ConditionType { get; set => field = value ?? ""; } = "";
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
@@ -52,10 +52,10 @@ public sealed class TopologySpreadConstraint
 {
     public int MaxSkew { get; set; }
 
-    public string TopologyKey { get; set; } = "";
+    public string TopologyKey { get; set => field = value ?? ""; } = "";
 
     /// <summary>DoNotSchedule or ScheduleAnyway.</summary>
-    public string WhenUnsatisfiable { get; set; } = "";
+    public string WhenUnsatisfiable { get; set => field = value ?? ""; } = "";
 
     public LabelSelector? LabelSelector { get; set; }
 
@@ -76,7 +76,7 @@ public sealed class TopologySpreadConstraint
 /// <summary>The operating system the pod's containers need: linux or windows.</summary>
 public sealed class PodOS
 {
-    public string Name { get; set; } = "";
+    public string Name { get; set => field = value ?? ""; } = "";
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
@@ -85,7 +85,7 @@ public sealed class PodOS
 /// <summary>While any gate is present the pod is not scheduled.</summary>
 public sealed class PodSchedulingGate
 {
-    public string Name { get; set; } = "";
+    public string Name { get; set => field = value ?? ""; } = "";
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
@@ -94,7 +94,7 @@ public sealed class PodSchedulingGate
 /// <summary>A dynamic resource claim of the pod, by claim or by claim template.</summary>
 public sealed class PodResourceClaim
 {
-    public string Name { get; set; } = "";
+    public string Name { get; set => field = value ?? ""; } = "";
 
     public string? ResourceClaimName { get; set; }
 

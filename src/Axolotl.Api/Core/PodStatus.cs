@@ -72,10 +72,10 @@ public sealed class PodStatus
 /// <summary>One pod condition.</summary>
 public sealed class PodCondition
 {
-    public string Type { get; set; } = "";
+    public string Type { get; set => field = value ?? ""; } = "";
 
     /// <summary>True, False or Unknown.</summary>
-    public string Status { get; set; } = "";
+    public string Status { get; set => field = value ?? ""; } = "";
 
     public DateTimeOffset? LastProbeTime { get; set; }
 
@@ -92,7 +92,7 @@ public sealed class PodCondition
 /// <summary>One IP address of a pod.</summary>
 public sealed class PodIP
 {
-    public string Ip { get; set; } = "";
+    public string Ip { get; set => field = value ?? ""; } = "";
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
@@ -101,7 +101,7 @@ public sealed class PodIP
 /// <summary>One IP address of the pod's node.</summary>
 public sealed class HostIP
 {
-    public string Ip { get; set; } = "";
+    public string Ip { get; set => field = value ?? ""; } = "";
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
@@ -110,7 +110,7 @@ public sealed class HostIP
 /// <summary>The ResourceClaim generated for one of the pod's claim templates.</summary>
 public sealed class PodResourceClaimStatus
 {
-    public string Name { get; set; } = "";
+    public string Name { get; set => field = value ?? ""; } = "";
 
     public string? ResourceClaimName { get; set; }
 

@@ -10,10 +10,10 @@ namespace Axolotl.Api.Core;
 public sealed class PodTemplateSpec
 {
     [Description("Metadata of the pods created from this template; the labels must match the controller's selector.")]
-    public ObjectMeta Metadata { get; set; } = new();
+    public ObjectMeta Metadata { get; set => field = value ?? new(); } = new();
 
     [Description("The spec of the pods created from this template.")]
-    public PodSpec Spec { get; set; } = new();
+    public PodSpec Spec { get; set => field = value ?? new(); } = new();
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }

@@ -76,9 +76,9 @@ public sealed class HTTPGetAction
 /// <summary>One HTTP header of an HTTP probe.</summary>
 public sealed class HTTPHeader
 {
-    public string Name { get; set; } = "";
+    public string Name { get; set => field = value ?? ""; } = "";
 
-    public string Value { get; set; } = "";
+    public string Value { get; set => field = value ?? ""; } = "";
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }

@@ -55,9 +55,9 @@ public sealed class ReplicationControllerStatus
 /// <summary>One ReplicationController condition, such as ReplicaFailure.</summary>
 public sealed class ReplicationControllerCondition
 {
-    public string Type { get; set; } = "";
+    public string Type { get; set => field = value ?? ""; } = "";
 
-    public string Status { get; set; } = "";
+    public string Status { get; set => field = value ?? ""; } = "";
 
     public DateTimeOffset? LastTransitionTime { get; set; }
 

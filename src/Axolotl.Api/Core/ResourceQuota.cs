@@ -53,9 +53,9 @@ public sealed class ScopeSelector
 /// <summary>A requirement on a quota scope; operator In, NotIn, Exists or DoesNotExist.</summary>
 public sealed class ScopedResourceSelectorRequirement
 {
-    public string ScopeName { get; set; } = "";
+    public string ScopeName { get; set => field = value ?? ""; } = "";
 
-    public string Operator { get; set; } = "";
+    public string Operator { get; set => field = value ?? ""; } = "";
 
     public List<string>? Values { get; set; }
 

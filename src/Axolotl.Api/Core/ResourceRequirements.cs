@@ -25,7 +25,7 @@ public sealed class ResourceRequirements
 /// <summary>A reference from a container to one of the pod's resource claims.</summary>
 public sealed class ResourceClaim
 {
-    public string Name { get; set; } = "";
+    public string Name { get; set => field = value ?? ""; } = "";
 
     public string? Request { get; set; }
 

@@ -81,7 +81,7 @@ public sealed class WindowsSecurityContextOptions
 /// <summary>The seccomp profile: RuntimeDefault, Unconfined or Localhost with a profile path.</summary>
 public sealed class SeccompProfile
 {
-    public string Type { get; set; } = "";
+    public string Type { get; set => field = value ?? ""; } = "";
 
     public string? LocalhostProfile { get; set; }
 
@@ -92,7 +92,7 @@ public sealed class SeccompProfile
 /// <summary>The AppArmor profile: RuntimeDefault, Unconfined or Localhost with a profile name.</summary>
 public sealed class AppArmorProfile
 {
-    public string Type { get; set; } = "";
+    public string Type { get; set => field = value ?? ""; } = "";
 
     public string? LocalhostProfile { get; set; }
 

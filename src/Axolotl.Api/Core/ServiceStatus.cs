@@ -51,7 +51,7 @@ public sealed class PortStatus
 {
     public int Port { get; set; }
 
-    public string Protocol { get; set; } = "";
+    public string Protocol { get; set => field = value ?? ""; } = "";
 
     public string? Error { get; set; }
 

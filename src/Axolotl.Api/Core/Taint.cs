@@ -9,13 +9,13 @@ namespace Axolotl.Api.Core;
 public sealed class Taint
 {
     [Description("The taint key.")]
-    public string Key { get; set; } = "";
+    public string Key { get; set => field = value ?? ""; } = "";
 
     [Description("The taint value.")]
     public string? Value { get; set; }
 
     [Description("NoSchedule, PreferNoSchedule or NoExecute.")]
-    public string Effect { get; set; } = "";
+    public string Effect { get; set => field = value ?? ""; } = "";
 
     [Description("When a NoExecute taint was added; set by the system.")]
     public DateTimeOffset? TimeAdded { get; set; }

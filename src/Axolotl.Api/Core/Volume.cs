@@ -13,7 +13,7 @@ namespace Axolotl.Api.Core;
 public sealed class Volume
 {
     [Description("Volume name, a DNS label unique within the pod; volumeMounts refer to it.")]
-    public string Name { get; set; } = "";
+    public string Name { get; set => field = value ?? ""; } = "";
 
     [Description("A file or directory of the node mounted into the pod.")]
     public HostPathVolumeSource? HostPath { get; set; }

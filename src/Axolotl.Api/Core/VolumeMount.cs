@@ -6,14 +6,14 @@ namespace Axolotl.Api.Core;
 /// <summary>Where a pod volume appears inside a container.</summary>
 public sealed class VolumeMount
 {
-    public string Name { get; set; } = "";
+    public string Name { get; set => field = value ?? ""; } = "";
 
     public bool? ReadOnly { get; set; }
 
     /// <summary>Disabled, IfPossible or Enabled.</summary>
     public string? RecursiveReadOnly { get; set; }
 
-    public string MountPath { get; set; } = "";
+    public string MountPath { get; set => field = value ?? ""; } = "";
 
     public string? SubPath { get; set; }
 
@@ -29,9 +29,9 @@ public sealed class VolumeMount
 /// <summary>A raw block device mapped into a container.</summary>
 public sealed class VolumeDevice
 {
-    public string Name { get; set; } = "";
+    public string Name { get; set => field = value ?? ""; } = "";
 
-    public string DevicePath { get; set; } = "";
+    public string DevicePath { get; set => field = value ?? ""; } = "";
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
@@ -40,10 +40,10 @@ public sealed class VolumeDevice
 /// <summary>How an in-place resize of one resource is applied.</summary>
 public sealed class ContainerResizePolicy
 {
-    public string ResourceName { get; set; } = "";
+    public string ResourceName { get; set => field = value ?? ""; } = "";
 
     /// <summary>NotRequired or RestartContainer.</summary>
-    public string RestartPolicy { get; set; } = "";
+    public string RestartPolicy { get; set => field = value ?? ""; } = "";
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }

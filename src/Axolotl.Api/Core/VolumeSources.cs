@@ -7,7 +7,7 @@ namespace Axolotl.Api.Core;
 /// <summary>A path on the node; type is "", DirectoryOrCreate, Directory, FileOrCreate, File, Socket, CharDevice or BlockDevice.</summary>
 public sealed class HostPathVolumeSource
 {
-    public string Path { get; set; } = "";
+    public string Path { get; set => field = value ?? ""; } = "";
 
     public string? Type { get; set; }
 
@@ -59,9 +59,9 @@ public sealed class ConfigMapVolumeSource
 /// <summary>Maps one key to a relative file path, with an optional file mode.</summary>
 public sealed class KeyToPath
 {
-    public string Key { get; set; } = "";
+    public string Key { get; set => field = value ?? ""; } = "";
 
-    public string Path { get; set; } = "";
+    public string Path { get; set => field = value ?? ""; } = "";
 
     public int? Mode { get; set; }
 
@@ -72,7 +72,7 @@ public sealed class KeyToPath
 /// <summary>Uses a PersistentVolumeClaim of the pod's namespace.</summary>
 public sealed class PersistentVolumeClaimVolumeSource
 {
-    public string ClaimName { get; set; } = "";
+    public string ClaimName { get; set => field = value ?? ""; } = "";
 
     public bool? ReadOnly { get; set; }
 
@@ -94,7 +94,7 @@ public sealed class DownwardAPIVolumeSource
 /// <summary>One downward API file: a pod field or a container resource.</summary>
 public sealed class DownwardAPIVolumeFile
 {
-    public string Path { get; set; } = "";
+    public string Path { get; set => field = value ?? ""; } = "";
 
     public ObjectFieldSelector? FieldRef { get; set; }
 
@@ -176,7 +176,7 @@ public sealed class ServiceAccountTokenProjection
 
     public long? ExpirationSeconds { get; set; }
 
-    public string Path { get; set; } = "";
+    public string Path { get; set => field = value ?? ""; } = "";
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
@@ -193,7 +193,7 @@ public sealed class ClusterTrustBundleProjection
 
     public bool? Optional { get; set; }
 
-    public string Path { get; set; } = "";
+    public string Path { get; set => field = value ?? ""; } = "";
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }

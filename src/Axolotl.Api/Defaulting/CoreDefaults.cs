@@ -78,6 +78,18 @@ public static class CoreDefaults
         {
             secret.Type = "Opaque";
         }
+
+        // stringData is write-only: upstream folds it into data while decoding (it wins on a clash)
+        // and never stores or returns it.
+        if (secret.StringData is { } plain)
+        {
+            secret.Data ??= [];
+            foreach (var (key, value) in plain)
+            {
+                secret.Data[key] = System.Text.Encoding.UTF8.GetBytes(value);
+            }
+            secret.StringData = null;
+        }
     }
 
     public static void ApplyEndpoints(Endpoints endpoints)

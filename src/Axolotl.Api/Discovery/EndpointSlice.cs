@@ -11,10 +11,10 @@ namespace Axolotl.Api.Discovery;
 public sealed class EndpointSlice : KubeObject
 {
     [Description("IPv4, IPv6 or FQDN: the kind of every address in the slice. Cannot change.")]
-    public string AddressType { get; set; } = "";
+    public string AddressType { get; set => field = value ?? ""; } = "";
 
     [Description("The endpoints of the slice, at most 1000.")]
-    public List<Endpoint> Endpoints { get; set; } = [];
+    public List<Endpoint> Endpoints { get; set => field = value ?? []; } = [];
 
     [Description("The ports every endpoint exposes, at most 100.")]
     public List<EndpointPort>? Ports { get; set; }
@@ -24,7 +24,7 @@ public sealed class EndpointSlice : KubeObject
 public sealed class Endpoint
 {
     [Description("The endpoint's addresses (consumers use the first).")]
-    public List<string> Addresses { get; set; } = [];
+    public List<string> Addresses { get; set => field = value ?? []; } = [];
 
     [Description("Readiness of the endpoint.")]
     public EndpointConditions? Conditions { get; set; }
@@ -70,7 +70,7 @@ public sealed class EndpointHints
 /// <summary>A zone that should consume an endpoint.</summary>
 public sealed class ForZone
 {
-    public string Name { get; set; } = "";
+    public string Name { get; set => field = value ?? ""; } = "";
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }

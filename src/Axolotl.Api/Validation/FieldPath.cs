@@ -8,6 +8,11 @@ public readonly record struct FieldPath(string Value)
 {
     public static FieldPath Root { get; } = new("");
 
+    /// <summary>Lets callers write FieldError.Required("metadata.name") with a ready-made dotted path.</summary>
+    public static implicit operator FieldPath(string value) => new(value);
+
+    public static FieldPath FromString(string value) => new(value);
+
     public static FieldPath Of(params string[] names)
     {
         var path = Root;

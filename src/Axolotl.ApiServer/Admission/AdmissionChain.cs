@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Axolotl.Api.Core;
 using Axolotl.Api.Defaulting;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
@@ -20,6 +21,11 @@ public sealed class AdmissionChain
     {
         var typed = Decode(type, obj, mode, warnings);
         var typedOld = old is null ? null : DecodeQuietly(type, old);
+        if (typed is Service service && typedOld is Service oldService)
+        {
+            // An update that omits clusterIP or node ports keeps the allocated ones, as upstream's registry does.
+            ServiceDefaults.KeepAllocatedValues(service, oldService);
+        }
         if (old is null)
         {
             ObjectDefaulter.ApplyOnCreate(typed);

@@ -41,7 +41,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var tokens = TokenRegistry.LoadOrCreate(options.DataDir);
         var objects = new ObjectStore(store);
         var admission = new AdmissionChain();
-        await Bootstrap.EnsureNamespacesAsync(objects, admission, clock, ct);
+        var bootstrap = Task.Run(() => Bootstrap.EnsureNamespacesAsync(objects, admission, clock, ct), ct);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -65,6 +65,7 @@ public sealed class ApiServerHost : IAsyncDisposable
                 await router.HandleAsync(ctx);
             }
         });
+        await bootstrap;
         await app.StartAsync(ct);
         var host = IsAny(options.BindAddress) ? "127.0.0.1" : options.BindAddress.ToString();
         return new ApiServerHost(app, pki, tokens, new Uri($"https://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{options.Port}"));
@@ -79,7 +80,8 @@ public sealed class ApiServerHost : IAsyncDisposable
         var deletes = new DeleteHandler(services);
         var resources = new ResourceHandler(reads, creates, updates, deletes,
             new WatchHandler(services, reads), new ScaleHandler(services, updates), new PodSubresources(services, deletes));
-        return new ApiRouter(resources, new DiscoveryDocuments(KnownResources.All), new OpenApiV3(KnownResources.All), logging.CreateLogger<ApiRouter>());
+        var openApi = Task.Run(() => new OpenApiV3(KnownResources.All));
+        return new ApiRouter(resources, new DiscoveryDocuments(KnownResources.All), openApi, logging.CreateLogger<ApiRouter>());
     }
 
     private static bool IsAny(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);

@@ -102,6 +102,10 @@ public static class BodyReader
         {
             return KubeProtobufDecoder.Decode(bytes);
         }
+        catch (ProtobufDecodeException e) when (e.Error is ProtobufDecodeError.UnsupportedKind or ProtobufDecodeError.UnsupportedEncoding)
+        {
+            throw ApiErrors.Make(415, "UnsupportedMediaType", e.Message);
+        }
         catch (ProtobufDecodeException e)
         {
             throw ApiErrors.BadRequest($"error decoding protobuf body: {e.Message}");

@@ -5,11 +5,14 @@ using System.Security.Cryptography.X509Certificates;
 namespace Axolotl.ApiServer.Security;
 
 /// <summary>
-/// The cluster CA (made once, kept in DIR/pki) and a serving certificate signed by it, made anew at
-/// every start so that its names always cover the current host and bind address. ECDSA P-256: fast to make.
+/// The cluster CA and the API server's serving certificate, both kept in DIR/pki. The serving
+/// certificate is reused while it is valid for another 30 days and names every current host name and
+/// address, and made anew otherwise. ECDSA P-256: fast to make and to handshake.
 /// </summary>
 public sealed class Pki
 {
+    private static readonly TimeSpan RenewBefore = TimeSpan.FromDays(30);
+
     private Pki(X509Certificate2 ca, X509Certificate2 serving)
     {
         Ca = ca;
@@ -26,48 +29,77 @@ public sealed class Pki
     {
         var dir = Path.Combine(dataDir, "pki");
         Directory.CreateDirectory(dir);
-        var caCertPath = Path.Combine(dir, "ca.crt");
-        var caKeyPath = Path.Combine(dir, "ca.key");
         var now = clock.GetUtcNow();
-        X509Certificate2 ca;
-        if (File.Exists(caCertPath) && File.Exists(caKeyPath))
+        var names = dnsNames.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var ips = addresses.Distinct().ToList();
+        var ca = LoadOrCreateCa(dir, now);
+        var certPath = Path.Combine(dir, "apiserver.crt");
+        var keyPath = Path.Combine(dir, "apiserver.key");
+        if (File.Exists(certPath) && File.Exists(keyPath))
         {
-            ca = X509Certificate2.CreateFromPemFile(caCertPath, caKeyPath);
+            var existing = X509Certificate2.CreateFromPemFile(certPath, keyPath);
+            if (Covers(existing, ca, now, names, ips))
+            {
+                return new Pki(ca, existing);
+            }
+            existing.Dispose();
         }
-        else
-        {
-            using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var request = new CertificateRequest("CN=axolotl-ca", caKey, HashAlgorithmName.SHA256);
-            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-            request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-            ca = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(10));
-            WritePrivate(caKeyPath, caKey.ExportPkcs8PrivateKeyPem());
-            File.WriteAllText(caCertPath, ca.ExportCertificatePem());
-        }
+        var (serving, keyPem) = CreateServing(ca, now, names, ips);
+        WritePrivate(keyPath, keyPem);
+        File.WriteAllText(certPath, serving.ExportCertificatePem());
+        return new Pki(ca, serving);
+    }
 
+    private static X509Certificate2 LoadOrCreateCa(string dir, DateTimeOffset now)
+    {
+        var certPath = Path.Combine(dir, "ca.crt");
+        var keyPath = Path.Combine(dir, "ca.key");
+        if (File.Exists(certPath) && File.Exists(keyPath))
+        {
+            return X509Certificate2.CreateFromPemFile(certPath, keyPath);
+        }
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var serving = new CertificateRequest("CN=axolotl-apiserver", key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest("CN=axolotl-ca", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        var ca = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(10));
+        WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(certPath, ca.ExportCertificatePem());
+        return ca;
+    }
+
+    private static (X509Certificate2 Certificate, string KeyPem) CreateServing(X509Certificate2 ca, DateTimeOffset now, List<string> names, List<IPAddress> ips)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=axolotl-apiserver", key, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
-        foreach (var name in dnsNames.Distinct())
-        {
-            san.AddDnsName(name);
-        }
-        foreach (var address in addresses.Distinct())
-        {
-            san.AddIpAddress(address);
-        }
-        serving.CertificateExtensions.Add(san.Build());
-        serving.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        serving.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        serving.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        names.ForEach(san.AddDnsName);
+        ips.ForEach(san.AddIpAddress);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7f;
-        using var signed = serving.Create(ca, now.AddMinutes(-5), now.AddYears(1), serial);
-        using var withKey = signed.CopyWithPrivateKey(key);
-        // Kestrel on Linux wants a certificate whose key is not ephemeral: round-trip through PKCS#12.
-        var serverCert = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
-        return new Pki(ca, serverCert);
+        using var signed = request.Create(ca, now.AddMinutes(-5), now.AddYears(1), serial);
+        return (signed.CopyWithPrivateKey(key), key.ExportPkcs8PrivateKeyPem());
+    }
+
+    private static bool Covers(X509Certificate2 cert, X509Certificate2 ca, DateTimeOffset now, List<string> names, List<IPAddress> ips)
+    {
+        if (cert.NotAfter.ToUniversalTime() - now.UtcDateTime < RenewBefore || cert.Issuer != ca.Subject)
+        {
+            return false;
+        }
+        var san = cert.Extensions.OfType<X509SubjectAlternativeNameExtension>().FirstOrDefault();
+        if (san is null)
+        {
+            return false;
+        }
+        var haveNames = san.EnumerateDnsNames().ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var haveIps = san.EnumerateIPAddresses().ToHashSet();
+        return names.All(haveNames.Contains) && ips.All(haveIps.Contains);
     }
 
     private static void WritePrivate(string path, string content)

@@ -4,7 +4,7 @@ namespace Axolotl.Controllers.GarbageCollector;
 
 internal static partial class GarbageCollectorLog
 {
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Garbage collector: deleting {Kind} {Namespace}/{Name} (propagationPolicy {Policy}): no owner remains")]
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Garbage collector: deleting {Kind} {Namespace}/{Name} with propagationPolicy {Policy}: no owner keeps it")]
     public static partial void Deleting(ILogger logger, string kind, string? @namespace, string name, string policy);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Garbage collector: removing ownerReferences {OwnerUids} from {Kind} {Namespace}/{Name}")]

@@ -80,12 +80,14 @@ public sealed class NamespaceReconciler(KubeClient client, ILogger logger, Names
                 NamespaceLog.Deleting(logger, resource.Kind, ns, itemName);
                 try
                 {
-                    var stillThere = await objects.DeleteAsync(ns, itemName, new DeleteOptions
+                    var answer = await objects.DeleteAsync(ns, itemName, new DeleteOptions
                     {
                         PropagationPolicy = PropagationPolicy.Background,
                         Preconditions = new Preconditions { Uid = item.Metadata.Uid },
                     }, ct);
-                    if (stillThere is not null)
+                    // An answer with a deletionTimestamp is an object that stays while its grace period
+                    // or finalizers run; without one it is the final state of an object already gone.
+                    if (answer?.Metadata.DeletionTimestamp is not null)
                     {
                         remaining++;
                     }

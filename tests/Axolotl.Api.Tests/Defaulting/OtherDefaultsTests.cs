@@ -110,6 +110,16 @@ public sealed class OtherDefaultsTests
     }
 
     [Fact]
+    public void String_data_is_folded_into_data_and_wins_on_a_clash()
+    {
+        var secret = KubeJson.Deserialize<Secret>("""{"metadata":{"name":"s"},"data":{"a":"b2xk","keep":"eA=="},"stringData":{"a":"new"}}""")!;
+        ObjectDefaulter.Apply(secret);
+        Assert.Null(secret.StringData);
+        Assert.Equal("new", System.Text.Encoding.UTF8.GetString(secret.Data!["a"]));
+        Assert.Equal("x", System.Text.Encoding.UTF8.GetString(secret.Data["keep"]));
+    }
+
+    [Fact]
     public void Node_allocatable_defaults_to_capacity()
     {
         var node = KubeJson.Deserialize<Node>("""{"metadata":{"name":"n"},"status":{"capacity":{"cpu":"2","memory":"4Gi"}}}""")!;

@@ -127,5 +127,7 @@ public sealed class MetadataValidationTests
         Assert.Equal("spec.x: Invalid value: true: bad", FieldError.Invalid(path, true, "bad").ToString());
         Assert.Equal("spec.x: Unsupported value: \"a\\\"b\": supported values: \"b\"", FieldError.NotSupported(path, "a\"b", ["b"]).ToString());
         Assert.Equal("spec.x[k]: Too many: 3: must have at most 2 items", FieldError.TooMany(path.Key("k"), 3, 2).ToString());
+        Assert.Equal("metadata.name: Required value", FieldError.Required("metadata.name").ToString());
+        Assert.Equal("spec.containers[0].image", FieldPath.Of("spec", "containers").Index(0).Child("image").ToString());
     }
 }

@@ -31,6 +31,15 @@ public sealed class PodValidationTests
     }
 
     [Fact]
+    public void Json_nulls_in_required_fields_read_as_empty_values_as_in_go()
+    {
+        var pod = Defaulted<Pod>("""{"metadata":{"name":"p","namespace":"d"},"spec":{"containers":[{"name":null,"image":"i","ports":[{"containerPort":80}]}]}}""");
+        Assert.Equal("", pod.Spec!.Containers[0].Name);
+        Assert.Equal(["spec.containers[0].name: Required value"], Errors(pod));
+        Assert.Equal(["spec.containers: Required value"], PodErrors("""{"containers":null}"""));
+    }
+
+    [Fact]
     public void Container_names_must_be_unique()
     {
         var errors = ObjectValidator.Validate(Defaulted<Pod>(PodJson("""{"containers":[{"name":"app","image":"a"},{"name":"app","image":"b"}]}""")), null);

@@ -41,7 +41,7 @@ public sealed class NamespaceReconcilerTests : IDisposable
         _http.Enqueue(HttpMethod.Delete, "/api/v1/namespaces/team/pods/p1",
             FakeHttpHandler.JsonText("""{"kind":"Pod","apiVersion":"v1","metadata":{"name":"p1","deletionTimestamp":"2025-01-01T00:00:30Z"}}"""));
         _http.Enqueue(HttpMethod.Get, "/api/v1/namespaces/team/configmaps", FakeHttpHandler.JsonText("""{"metadata":{},"items":[{"metadata":{"name":"c1","uid":"u3"}}]}"""));
-        _http.Enqueue(HttpMethod.Delete, "/api/v1/namespaces/team/configmaps/c1", FakeHttpHandler.JsonText("""{"kind":"Status","status":"Success"}"""));
+        _http.Enqueue(HttpMethod.Delete, "/api/v1/namespaces/team/configmaps/c1", FakeHttpHandler.JsonText("""{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"c1","uid":"u3"}}"""));
         _http.Enqueue(HttpMethod.Get, "/apis/apps/v1/namespaces/team/deployments", FakeHttpHandler.Status(404, "NotFound", "the server could not find the requested resource"));
 
         var result = await _reconciler.ReconcileAsync("team", CancellationToken.None);
@@ -71,6 +71,21 @@ public sealed class NamespaceReconcilerTests : IDisposable
         Assert.Equal(["other.example/keep"], body["spec"]!["finalizers"]!.AsArray().Select(f => f!.GetValue<string>()));
         Assert.Equal("40", body["metadata"]!["resourceVersion"]!.GetValue<string>());
         Assert.Equal("Terminating", body["status"]!["phase"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Content_that_goes_at_once_does_not_delay_finalizing()
+    {
+        _http.Enqueue(HttpMethod.Get, "/api/v1/namespaces/team", FakeHttpHandler.JsonText(Terminating));
+        _http.Enqueue(HttpMethod.Get, "/api/v1/namespaces/team/pods", FakeHttpHandler.JsonText("""{"metadata":{},"items":[]}"""));
+        _http.Enqueue(HttpMethod.Get, "/api/v1/namespaces/team/configmaps", FakeHttpHandler.JsonText("""{"metadata":{},"items":[{"metadata":{"name":"c1","uid":"u3"}},{"metadata":{"name":"c2","uid":"u4"}}]}"""));
+        _http.Enqueue(HttpMethod.Delete, "/api/v1/namespaces/team/configmaps/c1", FakeHttpHandler.JsonText("""{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"c1","uid":"u3"}}"""));
+        _http.Enqueue(HttpMethod.Delete, "/api/v1/namespaces/team/configmaps/c2", FakeHttpHandler.Status(404, "NotFound", "gone"));
+        _http.Enqueue(HttpMethod.Get, "/apis/apps/v1/namespaces/team/deployments", FakeHttpHandler.JsonText("""{"metadata":{},"items":[]}"""));
+        _http.Enqueue(HttpMethod.Put, "/api/v1/namespaces/team/finalize", r => FakeHttpHandler.JsonText(r.Body!));
+
+        Assert.Equal(ReconcileResult.Done, await _reconciler.ReconcileAsync("team", CancellationToken.None));
+        Assert.Single(_http.Requests, r => r.Method == HttpMethod.Put);
     }
 
     [Theory]

@@ -176,6 +176,7 @@ public sealed class AxolotlServer : IAsyncDisposable
 
     private static async Task<string> BuildAndSnapshotAsync()
     {
+        RemoveStaleSnapshots();
         ProcessResult? result = null;
         for (var attempt = 1; attempt <= 3; attempt++)
         {
@@ -190,6 +191,18 @@ public sealed class AxolotlServer : IAsyncDisposable
             await Task.Delay(TimeSpan.FromSeconds(20));
         }
         throw new InvalidOperationException($"building axolotl failed three times: {result}");
+    }
+
+    /// <summary>The test host is not always allowed to run exit handlers, so older runs' copies are swept here.</summary>
+    private static void RemoveStaleSnapshots()
+    {
+        foreach (var dir in new DirectoryInfo(Path.GetTempPath()).EnumerateDirectories("axolotl-e2e-bin-*"))
+        {
+            if (dir.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-2))
+            {
+                TryDelete(dir.FullName);
+            }
+        }
     }
 
     private static void TryDelete(string directory)

@@ -27,8 +27,28 @@ public class ServerFixture : IAsyncLifetime
     {
         if (_server is not null)
         {
+            SaveLog(GetType().Name, _server);
             await _server.DisposeAsync();
         }
+    }
+
+    /// <summary>Where each fixture's server log is kept after its data dir is gone, for diagnosing failures.</summary>
+    public static string LogDir { get; } = FreshLogDir();
+
+    private static string FreshLogDir()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "axolotl-e2e-logs");
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        return dir;
+    }
+
+    public static void SaveLog(string name, AxolotlServer server)
+    {
+        Directory.CreateDirectory(LogDir);
+        File.WriteAllText(Path.Combine(LogDir, $"{name}-{server.Port}.log"), server.Log);
     }
 
     /// <summary>A name no other test on this server uses: lowercase, DNS-1123 safe.</summary>
