@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Axolotl.Api.Serialization;
 
@@ -21,8 +22,21 @@ public static class KubeJson
             NumberHandling = JsonNumberHandling.Strict,
         };
         options.Converters.Add(new KubeTimeConverter());
+        options.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitEmptyMaps } };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
+    }
+
+    /// <summary>Go's omitempty: a map with no entries is left out, so removing the last label leaves no "labels": {}.</summary>
+    private static void OmitEmptyMaps(JsonTypeInfo typeInfo)
+    {
+        foreach (var property in typeInfo.Properties)
+        {
+            if (!property.IsExtensionData && typeof(System.Collections.IDictionary).IsAssignableFrom(property.PropertyType))
+            {
+                property.ShouldSerialize = static (_, value) => value is not System.Collections.ICollection { Count: 0 };
+            }
+        }
     }
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);

@@ -29,6 +29,8 @@ public static class ApiErrors
 
     public static ApiException Invalid(ResourceType type, string name, IReadOnlyList<FieldError> errors)
     {
+        // A problem with the whole object (e.g. its total size) has an empty path, which upstream renders as "[]".
+        errors = [.. errors.Select(e => e.Field.Length == 0 ? e with { Field = "[]" } : e)];
         var joined = errors.Count == 1 ? errors[0].ToString() : "[" + string.Join(", ", errors.Select(e => e.ToString())) + "]";
         return Make(422, "Invalid", $"{type.Kind} \"{name}\" is invalid: {joined}", new StatusDetails
         {

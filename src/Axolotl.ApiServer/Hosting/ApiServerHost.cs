@@ -46,6 +46,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(logging);
+        builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(5));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -57,7 +58,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             });
         });
         var app = builder.Build();
-        var router = CreateRouter(objects, admission, clock, logging);
+        var router = CreateRouter(objects, admission, clock, logging, app.Lifetime.ApplicationStopping);
         app.Run(async ctx =>
         {
             if (await Authentication.AuthenticateAsync(ctx, tokens))
@@ -71,9 +72,9 @@ public sealed class ApiServerHost : IAsyncDisposable
         return new ApiServerHost(app, pki, tokens, new Uri($"https://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{options.Port}"));
     }
 
-    private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging)
+    private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, CancellationToken stopping)
     {
-        var services = new RestServices(objects, admission, clock, logging);
+        var services = new RestServices(objects, admission, clock, logging, stopping);
         var reads = new ReadHandler(services);
         var creates = new CreateHandler(services, new NamespaceGuard(objects));
         var updates = new UpdateHandler(services, creates);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
 
@@ -27,6 +28,10 @@ public sealed class CreateHandler(RestServices services, NamespaceGuard namespac
         var admitted = services.Admission.Admit(type, body, null, mode, scope.Warnings);
         var name = ObjectMetaRules.Str(ObjectMetaRules.Meta(admitted), "name") ?? throw ApiErrors.BadRequest("name or generateName is required");
         await namespaces.CheckCreateAsync(type, scope.Namespace, name, scope.Aborted);
+        if (type == KnownResources.Services)
+        {
+            await services.Services.AllocateAsync(admitted, null, scope.Aborted);
+        }
         WarningHeaders.Add(scope);
         if (dryRun)
         {

@@ -3,5 +3,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Axolotl.ApiServer.Rest;
 
-/// <summary>What the REST handlers share: the object store, admission, the clock, logging.</summary>
-public sealed record RestServices(ObjectStore Objects, AdmissionChain Admission, TimeProvider Clock, ILoggerFactory Logging);
+/// <summary>
+/// What the REST handlers share: the object store, admission, the clock, logging, and a token that
+/// fires when the server stops (long-running watches end on it so shutdown does not wait for them).
+/// </summary>
+public sealed record RestServices(ObjectStore Objects, AdmissionChain Admission, TimeProvider Clock, ILoggerFactory Logging, CancellationToken Stopping)
+{
+    public ServiceAllocator Services { get; } = new(Objects);
+}

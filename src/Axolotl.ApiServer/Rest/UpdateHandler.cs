@@ -79,10 +79,19 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
             var updated = MergeForSubresource(scope, currentView, proposed);
             ObjectMetaRules.PrepareForUpdate(updated, currentView);
             var admitted = services.Admission.Admit(type, updated, currentView, mode, scope.Warnings);
+            ObjectMetaRules.Meta(admitted)["resourceVersion"] = currentRv;
+            if (type == KnownResources.Services && scope.Subresource is null)
+            {
+                await services.Services.AllocateAsync(admitted, currentView, scope.Aborted);
+            }
             if (dryRun)
             {
-                ObjectMetaRules.Meta(admitted)["resourceVersion"] = currentRv;
                 return admitted;
+            }
+            if (JsonNode.DeepEquals(admitted, currentView))
+            {
+                // Nothing changed: no write, no new resourceVersion, no watch event (kubectl prints "(no change)").
+                return currentView;
             }
             try
             {

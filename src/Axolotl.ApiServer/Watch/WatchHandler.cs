@@ -38,7 +38,7 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader)
         var bookmarks = scope.Query("allowWatchBookmarks") == "true";
 
         using var timeout = TimeoutSource(scope);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(scope.Aborted, timeout?.Token ?? CancellationToken.None);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(scope.Aborted, services.Stopping, timeout?.Token ?? CancellationToken.None);
         var ct = linked.Token;
 
         var stream = new EventWriter(scope, table, reader);
