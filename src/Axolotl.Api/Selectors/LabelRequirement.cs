@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Axolotl.Api.Validation;
 
 namespace Axolotl.Api.Selectors;
 
@@ -39,14 +40,14 @@ public sealed class LabelRequirement
     internal static List<string> Validate(string key, SelectionOperator op, IReadOnlyList<string>? values, string keyPath)
     {
         var errors = new List<string>();
-        var keyErrors = LabelValidation.LabelKeyErrors(key);
+        var keyErrors = NameRules.QualifiedName(key);
         if (keyErrors.Count > 0)
         {
-            errors.Add(LabelValidation.Invalid(keyPath, LabelValidation.Quote(key), string.Join("; ", keyErrors)));
+            errors.Add(LabelValidation.Invalid(keyPath, GoValue.Quote(key), string.Join("; ", keyErrors)));
         }
 
         var count = values?.Count ?? 0;
-        var rendered = LabelValidation.GoStringSlice(values);
+        var rendered = GoValue.StringSlice(values);
         switch (op)
         {
             case SelectionOperator.In or SelectionOperator.NotIn when count == 0:
@@ -67,7 +68,7 @@ public sealed class LabelRequirement
                 {
                     if (!TryParseInteger(values![i], out _))
                     {
-                        errors.Add(LabelValidation.Invalid($"values[{i}]", LabelValidation.Quote(values[i]), "for 'Gt', 'Lt' operators, the value must be an integer"));
+                        errors.Add(LabelValidation.Invalid($"values[{i}]", GoValue.Quote(values[i]), "for 'Gt', 'Lt' operators, the value must be an integer"));
                     }
                 }
                 break;
@@ -75,10 +76,10 @@ public sealed class LabelRequirement
 
         for (var i = 0; i < count; i++)
         {
-            var valueErrors = LabelValidation.LabelValueErrors(values![i]);
+            var valueErrors = NameRules.LabelValue(values![i]);
             if (valueErrors.Count > 0)
             {
-                errors.Add(LabelValidation.Invalid($"values[{i}][{key}]", LabelValidation.Quote(values[i]), string.Join("; ", valueErrors)));
+                errors.Add(LabelValidation.Invalid($"values[{i}][{key}]", GoValue.Quote(values[i]), string.Join("; ", valueErrors)));
             }
         }
         return errors;

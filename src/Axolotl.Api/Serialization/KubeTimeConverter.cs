@@ -5,8 +5,19 @@ using System.Text.Json.Serialization;
 namespace Axolotl.Api.Serialization;
 
 /// <summary>metav1.Time: RFC 3339 in UTC with whole seconds, e.g. 2025-01-01T00:00:00Z.</summary>
-public sealed class KubeTimeConverter : JsonConverter<DateTimeOffset>
+public class KubeTimeConverter : JsonConverter<DateTimeOffset>
 {
+    private const string SecondsFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'";
+
+    private readonly string _format;
+
+    public KubeTimeConverter()
+        : this(SecondsFormat)
+    {
+    }
+
+    protected KubeTimeConverter(string format) => _format = format;
+
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         var text = reader.GetString();
@@ -19,8 +30,8 @@ public sealed class KubeTimeConverter : JsonConverter<DateTimeOffset>
     }
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(Format(value));
+        writer.WriteStringValue(value.ToUniversalTime().ToString(_format, CultureInfo.InvariantCulture));
 
     public static string Format(DateTimeOffset value) =>
-        value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        value.ToUniversalTime().ToString(SecondsFormat, CultureInfo.InvariantCulture);
 }

@@ -55,7 +55,7 @@ public sealed record FieldError(string Reason, string Field, string Message)
 
     public static FieldError TooLong(FieldPath field, int maxLength) =>
         new(TooLongReason, field.ToString(),
-            maxLength >= 0 ? $"Too long: may not be more than {maxLength} bytes" : "Too long: value is too long");
+            maxLength >= 0 ? $"Too long: must have at most {maxLength} {(maxLength == 1 ? "byte" : "bytes")}" : "Too long: value is too long");
 
     public static FieldError TooMany(FieldPath field, int actual, int max) =>
         new(TooManyReason, field.ToString(),

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Axolotl.Api.Validation;
@@ -5,6 +6,7 @@ namespace Axolotl.Api.Validation;
 /// <summary>
 /// The name and format checks of upstream's k8s.io/apimachinery/pkg/util/validation. Each returns
 /// the list of problems as upstream's messages (empty when valid); callers wrap them in FieldErrors.
+/// As in Go, lengths count UTF-8 bytes and a pattern must match the whole string (a trailing newline does not pass).
 /// </summary>
 public static partial class NameRules
 {
@@ -34,34 +36,34 @@ public static partial class NameRules
     private const string CIdentifierErrorMessage = "a valid C identifier must start with alphabetic character or '_', followed by a string of alphanumeric characters or '_'";
     private const string RelaxedEnvVarNameErrorMessage = "a valid environment variable name must consist only of printable ASCII characters other than '='";
 
-    [GeneratedRegex("^" + QualifiedNameFormat + "$")]
+    [GeneratedRegex("^" + QualifiedNameFormat + "\\z")]
     private static partial Regex QualifiedNameRegex();
 
-    [GeneratedRegex("^" + LabelValueFormat + "$")]
+    [GeneratedRegex("^" + LabelValueFormat + "\\z")]
     private static partial Regex LabelValueRegex();
 
-    [GeneratedRegex("^" + DNS1123LabelFormat + "$")]
+    [GeneratedRegex("^" + DNS1123LabelFormat + "\\z")]
     private static partial Regex DNS1123LabelRegex();
 
-    [GeneratedRegex("^" + DNS1123SubdomainFormat + "$")]
+    [GeneratedRegex("^" + DNS1123SubdomainFormat + "\\z")]
     private static partial Regex DNS1123SubdomainRegex();
 
-    [GeneratedRegex("^" + DNS1035LabelFormat + "$")]
+    [GeneratedRegex("^" + DNS1035LabelFormat + "\\z")]
     private static partial Regex DNS1035LabelRegex();
 
-    [GeneratedRegex("^" + ConfigMapKeyFormat + "$")]
+    [GeneratedRegex("^" + ConfigMapKeyFormat + "\\z")]
     private static partial Regex ConfigMapKeyRegex();
 
-    [GeneratedRegex("^" + PercentFormat + "$")]
+    [GeneratedRegex("^" + PercentFormat + "\\z")]
     private static partial Regex PercentRegex();
 
-    [GeneratedRegex("^" + HttpHeaderNameFormat + "$")]
+    [GeneratedRegex("^" + HttpHeaderNameFormat + "\\z")]
     private static partial Regex HttpHeaderNameRegex();
 
-    [GeneratedRegex("^" + CIdentifierFormat + "$")]
+    [GeneratedRegex("^" + CIdentifierFormat + "\\z")]
     private static partial Regex CIdentifierRegex();
 
-    [GeneratedRegex("^[-a-z0-9]+$")]
+    [GeneratedRegex("^[-a-z0-9]+\\z")]
     private static partial Regex PortNameCharsetRegex();
 
     /// <summary>A label key, annotation key or other "qualified name": an optional DNS subdomain prefix and a name.</summary>
@@ -97,7 +99,7 @@ public static partial class NameRules
         {
             errors.Add("name part " + EmptyError());
         }
-        else if (name.Length > QualifiedNameMaxLength)
+        else if (GoLength(name) > QualifiedNameMaxLength)
         {
             errors.Add("name part " + MaxLengthError(QualifiedNameMaxLength));
         }
@@ -111,7 +113,7 @@ public static partial class NameRules
     public static List<string> LabelValue(string value)
     {
         var errors = new List<string>();
-        if (value.Length > LabelValueMaxLength)
+        if (GoLength(value) > LabelValueMaxLength)
         {
             errors.Add(MaxLengthError(LabelValueMaxLength));
         }
@@ -125,7 +127,7 @@ public static partial class NameRules
     public static List<string> DNS1123Label(string value)
     {
         var errors = new List<string>();
-        if (value.Length > DNS1123LabelMaxLength)
+        if (GoLength(value) > DNS1123LabelMaxLength)
         {
             errors.Add(MaxLengthError(DNS1123LabelMaxLength));
         }
@@ -141,7 +143,7 @@ public static partial class NameRules
     public static List<string> DNS1123Subdomain(string value)
     {
         var errors = new List<string>();
-        if (value.Length > DNS1123SubdomainMaxLength)
+        if (GoLength(value) > DNS1123SubdomainMaxLength)
         {
             errors.Add(MaxLengthError(DNS1123SubdomainMaxLength));
         }
@@ -155,7 +157,7 @@ public static partial class NameRules
     public static List<string> DNS1035Label(string value)
     {
         var errors = new List<string>();
-        if (value.Length > DNS1035LabelMaxLength)
+        if (GoLength(value) > DNS1035LabelMaxLength)
         {
             errors.Add(MaxLengthError(DNS1035LabelMaxLength));
         }
@@ -169,7 +171,7 @@ public static partial class NameRules
     public static List<string> ConfigMapKey(string value)
     {
         var errors = new List<string>();
-        if (value.Length > DNS1123SubdomainMaxLength)
+        if (GoLength(value) > DNS1123SubdomainMaxLength)
         {
             errors.Add(MaxLengthError(DNS1123SubdomainMaxLength));
         }
@@ -185,7 +187,7 @@ public static partial class NameRules
     public static List<string> PortName(string port)
     {
         var errors = new List<string>();
-        if (port.Length > 15)
+        if (GoLength(port) > 15)
         {
             errors.Add(MaxLengthError(15));
         }
@@ -240,6 +242,9 @@ public static partial class NameRules
     public static string MaskTrailingDash(string name) =>
         // Upstream replaces the last two characters with "a"; kept identical so the same prefixes pass.
         name.Length > 1 && name.EndsWith('-') ? name[..^2] + "a" : name;
+
+    /// <summary>Go's len of a string: its length in UTF-8 bytes.</summary>
+    private static int GoLength(string value) => Encoding.UTF8.GetByteCount(value);
 
     public static string MaxLengthError(int length) => $"must be no more than {length} characters";
 

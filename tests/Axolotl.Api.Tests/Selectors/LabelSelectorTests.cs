@@ -285,6 +285,24 @@ public sealed class LabelSelectorTests
         Assert.Equal("values: Invalid value: []string{\"a\", \"b\"}: exact-match compatibility requires one single value", error.Message);
     }
 
+    [Fact]
+    public void Keys_and_values_follow_gos_rules_for_newlines_lengths_and_quoting()
+    {
+        // Go's '$' does not match before a trailing newline, and Go's %q escapes it.
+        var newline = Assert.Throws<FormatException>(() => LabelRequirement.Create("app\n", SelectionOperator.Exists, null));
+        Assert.Equal(
+            "key: Invalid value: \"app\\n\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is " + QualifiedNameRegex + ")",
+            newline.Message);
+
+        // Lengths are Go's len: UTF-8 bytes, so 32 two-byte characters are too long.
+        var wide = new string('\u00e9', 32);
+        var tooLong = Assert.Throws<FormatException>(() => LabelRequirement.Create("x", SelectionOperator.Equals, [wide]));
+        Assert.Equal($"values[0][x]: Invalid value: \"{wide}\": must be no more than 63 characters; {LabelValueRule}", tooLong.Message);
+
+        var bell = Assert.Throws<FormatException>(() => LabelRequirement.Create("x", SelectionOperator.In, ["a\u0007"]));
+        Assert.Equal("values[0][x]: Invalid value: \"a\\a\": " + LabelValueRule, bell.Message);
+    }
+
     private static Dictionary<string, string> Labels(string text) =>
         text.Length == 0
             ? []

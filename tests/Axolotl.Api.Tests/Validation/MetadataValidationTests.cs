@@ -68,12 +68,26 @@ public sealed class MetadataValidationTests
     }
 
     [Fact]
+    public void Label_checks_count_utf8_bytes_and_refuse_a_trailing_newline_like_upstream()
+    {
+        const string valueRule = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+        var wide = new string('\u00e9', 32);
+        var errors = Errors<ConfigMap>(ConfigMap($$$"""{"name":"c","namespace":"default","labels":{"k":"{{{wide}}}","n":"abc\n"}}"""));
+        Assert.Equal(
+        [
+            $"metadata.labels: Invalid value: \"{wide}\": must be no more than 63 characters",
+            $"metadata.labels: Invalid value: \"{wide}\": {valueRule}",
+            $"metadata.labels: Invalid value: \"abc\\n\": {valueRule}",
+        ], errors);
+    }
+
+    [Fact]
     public void Annotations_over_256_kilobytes_in_total_are_too_long()
     {
         var big = new string('x', 256 * 1024);
         var errors = ObjectValidator.Validate(new ConfigMap { Metadata = new() { Name = "c", Namespace = "d", Annotations = new() { ["a"] = big } } }, null);
         var error = Assert.Single(errors);
-        Assert.Equal("metadata.annotations: Too long: may not be more than 262144 bytes", error.ToString());
+        Assert.Equal("metadata.annotations: Too long: must have at most 262144 bytes", error.ToString());
         Assert.Equal("FieldValueTooLong", error.Reason);
     }
 
