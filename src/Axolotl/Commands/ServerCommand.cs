@@ -5,6 +5,7 @@ using Axolotl.Api.Core;
 using Axolotl.ApiServer.Hosting;
 using Axolotl.Client;
 using Axolotl.Controllers;
+using Axolotl.Scheduler;
 using Axolotl.Storage;
 using Axolotl.Storage.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -65,6 +66,7 @@ public static partial class ServerCommand
         // One real request over loopback TLS before announcing readiness, so the first client is not the one that warms it up.
         await client.GetAsync<Namespace>(null, "default", shutdown.Token);
         await using var controllers = await ControllerManager.StartAsync(client, logging, clock, shutdown.Token);
+        await using var scheduler = await SchedulerService.StartAsync(client, logging, clock, shutdown.Token);
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         LogReady(log, host.LoopbackUrl, elapsed.TotalMilliseconds, storeMs, apiMs);
@@ -86,6 +88,7 @@ public static partial class ServerCommand
         {
             LogStopping(log);
         }
+        await scheduler.StopAsync();
         await controllers.StopAsync();
         await host.StopAsync(CancellationToken.None);
         LogStopped(log);

@@ -1,0 +1,50 @@
+namespace Axolotl.Agent;
+
+/// <summary>Node-level configuration of the agent. Defaults are the kubelet's.</summary>
+public sealed record AgentOptions
+{
+    /// <summary>The Node's name; the host name when unset.</summary>
+    public string NodeName { get; init; } = System.Net.Dns.GetHostName().ToLowerInvariant();
+
+    /// <summary>Where logs and checkpoints live: pods/&lt;uid&gt;/….</summary>
+    public string DataDir { get; init; } = "/var/lib/axolotl/agent";
+
+    /// <summary>The node's primary address (InternalIP); detected when unset.</summary>
+    public string? NodeIp { get; init; }
+
+    /// <summary>The range pod IPs come from, published as spec.podCIDR.</summary>
+    public string PodCidr { get; init; } = "10.244.0.0/24";
+
+    /// <summary>The port of the agent's own endpoint (logs, exec), published in daemonEndpoints.</summary>
+    public int KubeletPort { get; init; } = 10250;
+
+    public int MaxPods { get; init; } = 110;
+
+    /// <summary>How often the node's Lease in kube-node-lease is renewed (upstream: 10 s).</summary>
+    public TimeSpan LeaseRenewInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    public int LeaseDurationSeconds { get; init; } = 40;
+
+    /// <summary>How often node status is recomputed (upstream nodeStatusUpdateFrequency: 10 s).</summary>
+    public TimeSpan NodeStatusUpdateInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>An unchanged node status is still written this often (upstream nodeStatusReportFrequency: 5 min).</summary>
+    public TimeSpan NodeStatusReportInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>First delay after a failed image pull (ImagePullBackOff); doubles up to <see cref="ImagePullBackOffMax"/>.</summary>
+    public TimeSpan ImagePullBackOffInitial { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan ImagePullBackOffMax { get; init; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>How soon a pod whose container config could not be built (missing ConfigMap …) is synced again.</summary>
+    public TimeSpan ConfigErrorRetry { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A container's log file is rotated once it grows past this size.</summary>
+    public long LogMaxBytes { get; init; } = 10 * 1024 * 1024;
+
+    /// <summary>How often log files are checked for rotation.</summary>
+    public TimeSpan LogRotateInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Memory reserved for the system and eviction (upstream hard eviction memory.available&lt;100Mi).</summary>
+    public long EvictionMemoryBytes { get; init; } = 100L * 1024 * 1024;
+}

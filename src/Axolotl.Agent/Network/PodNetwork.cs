@@ -1,0 +1,126 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Axolotl.Agent.Network;
+
+/// <summary>
+/// One network namespace per pod (<c>axl-&lt;short uid&gt;</c>) with a veth pair: eth0 inside with the
+/// pod's address and a default route via the gateway, the host side on the node bridge with hairpin
+/// on (so a pod reaches itself through a service). Also writes the pod's /etc/hosts.
+/// </summary>
+public sealed class PodNetwork(string bridge, PodCidr cidr, Ipam ipam, string stateDirectory)
+{
+    public static string NamespaceName(string podUid) => "axl-" + Short(podUid);
+
+    /// <summary>Sets up the pod's namespace, or returns the existing one (agent restart). Returns the pod IP.</summary>
+    public async Task<string> AddAsync(string podUid, CancellationToken ct)
+    {
+        var ns = NamespaceName(podUid);
+        var veth = HostVethName(podUid);
+        var ip = ipam.Allocate(podUid);
+        if (File.Exists(Path.Combine("/run/netns", ns)) && IpCommand.LinkExists(veth))
+        {
+            return ip;
+        }
+
+        try
+        {
+            // A half-made namespace from an interrupted attempt is rebuilt from scratch.
+            if (File.Exists(Path.Combine("/run/netns", ns)))
+            {
+                await IpCommand.BatchAsync([$"netns del {ns}"], null, force: true, ct);
+            }
+
+            await IpCommand.BatchAsync(
+                [
+                    $"netns add {ns}",
+                    $"link add {veth} type veth peer name eth0 netns {ns}",
+                    $"link set {veth} master {bridge}",
+                    $"link set {veth} type bridge_slave hairpin on",
+                    $"link set {veth} up",
+                ],
+                null,
+                force: false,
+                ct);
+            await IpCommand.BatchAsync(
+                [
+                    "link set lo up",
+                    $"addr add {ip}/{cidr.Prefix} dev eth0",
+                    "link set eth0 up",
+                    $"route add default via {cidr.Gateway}",
+                ],
+                ns,
+                force: false,
+                ct);
+        }
+        catch
+        {
+            await RemoveAsync(podUid, CancellationToken.None);
+            throw;
+        }
+
+        return ip;
+    }
+
+    /// <summary>Deletes the namespace (its veth goes with it) and frees the address; idempotent.</summary>
+    public async Task RemoveAsync(string podUid, CancellationToken ct)
+    {
+        var ns = NamespaceName(podUid);
+        if (File.Exists(Path.Combine("/run/netns", ns)))
+        {
+            await IpCommand.BatchAsync([$"netns del {ns}"], null, force: true, ct);
+        }
+
+        // The kernel removes the host veth asynchronously; delete it now if it is still there.
+        var veth = HostVethName(podUid);
+        if (IpCommand.LinkExists(veth))
+        {
+            await IpCommand.BatchAsync([$"link del {veth}"], null, force: true, ct);
+        }
+
+        ipam.Release(podUid);
+        var dir = PodDirectory(podUid);
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>Writes the pod's hosts file (the kubelet's layout) and returns its path.</summary>
+    public string WriteHosts(string podUid, string? ip, string hostname)
+    {
+        var dir = PodDirectory(podUid);
+        Directory.CreateDirectory(dir);
+        var text = new StringBuilder()
+            .Append("# Kubernetes-managed hosts file.\n")
+            .Append("127.0.0.1\tlocalhost\n")
+            .Append("::1\tlocalhost ip6-localhost ip6-loopback\n")
+            .Append("fe00::0\tip6-localnet\n")
+            .Append("fe00::0\tip6-mcastprefix\n")
+            .Append("fe00::1\tip6-allnodes\n")
+            .Append("fe00::2\tip6-allrouters\n");
+        if (ip is not null)
+        {
+            text.Append(ip).Append('\t').Append(hostname).Append('\n');
+        }
+
+        var path = Path.Combine(dir, "hosts");
+        File.WriteAllText(path, text.ToString());
+        return path;
+    }
+
+    public string PodDirectory(string podUid) => Path.Combine(stateDirectory, "pods", podUid);
+
+    private string HostVethName(string podUid)
+    {
+        // 15-character limit: "va" + 12 hex of a hash of bridge and uid, unique per bridge.
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(bridge + "/" + podUid));
+        return "va" + Convert.ToHexStringLower(hash)[..12];
+    }
+
+    private static string Short(string podUid)
+    {
+        var clean = podUid.Replace("-", string.Empty, StringComparison.Ordinal);
+        return clean.Length <= 12 ? clean : clean[..12];
+    }
+}

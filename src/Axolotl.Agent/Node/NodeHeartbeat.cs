@@ -1,0 +1,148 @@
+using Axolotl.Api.Coordination;
+using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
+using Axolotl.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.Agent.Node;
+
+/// <summary>
+/// Registers this node's Node object and keeps it alive: the Lease in kube-node-lease is renewed every
+/// LeaseRenewInterval, the status is recomputed every NodeStatusUpdateInterval and written when it
+/// changed or NodeStatusReportInterval has passed (the kubelet's two heartbeats).
+/// </summary>
+public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, string runtimeMode, TimeProvider time, ILogger log)
+{
+    public const string LeaseNamespace = "kube-node-lease";
+
+    private string? _lastFingerprint;
+    private DateTimeOffset _lastReport;
+
+    /// <summary>The node's primary address, known after <see cref="RegisterAsync"/>.</summary>
+    public string HostIp { get; private set; } = "";
+
+    public string? NodeUid { get; private set; }
+
+    /// <summary>Creates the Node (or takes over an existing one) with a fresh status, then the Lease.</summary>
+    public async Task RegisterAsync(CancellationToken ct)
+    {
+        var facts = NodeFacts.Read(options.DataDir, options.NodeIp);
+        HostIp = facts.InternalIp;
+        var node = await client.Resource<Api.Core.Node>().TryGetAsync(null, options.NodeName, ct);
+        if (node is null)
+        {
+            node = new Api.Core.Node
+            {
+                ApiVersion = "v1",
+                Kind = "Node",
+                Metadata = new ObjectMeta
+                {
+                    Name = options.NodeName,
+                    Labels = new Dictionary<string, string>(StringComparer.Ordinal)
+                    {
+                        ["beta.kubernetes.io/arch"] = "amd64",
+                        ["beta.kubernetes.io/os"] = "linux",
+                        ["kubernetes.io/arch"] = "amd64",
+                        ["kubernetes.io/hostname"] = options.NodeName,
+                        ["kubernetes.io/os"] = "linux",
+                    },
+                    Annotations = new Dictionary<string, string>(StringComparer.Ordinal)
+                    {
+                        ["node.alpha.kubernetes.io/ttl"] = "0",
+                        ["volumes.kubernetes.io/controller-managed-attach-detach"] = "true",
+                    },
+                },
+                Spec = new NodeSpec { PodCIDR = options.PodCidr, PodCIDRs = [options.PodCidr] },
+            };
+            try
+            {
+                node = await client.CreateAsync(node, ct);
+            }
+            catch (KubeApiException ex) when (ex.IsAlreadyExists)
+            {
+                node = await client.GetAsync<Api.Core.Node>(null, options.NodeName, ct);
+            }
+        }
+        NodeUid = node.Metadata.Uid;
+        await WriteStatusAsync(node, facts, force: true, ct);
+        await RenewLeaseAsync(ct);
+    }
+
+    /// <summary>Runs both heartbeats until cancelled; a failed beat is logged and retried on the next tick.</summary>
+    public Task RunAsync(CancellationToken ct) => Task.WhenAll(
+        LoopAsync(options.LeaseRenewInterval, RenewLeaseAsync, "lease renewal", ct),
+        LoopAsync(options.NodeStatusUpdateInterval, UpdateStatusAsync, "node status update", ct));
+
+    public async Task UpdateStatusAsync(CancellationToken ct)
+    {
+        var node = await client.GetAsync<Api.Core.Node>(null, options.NodeName, ct);
+        await WriteStatusAsync(node, NodeFacts.Read(options.DataDir, options.NodeIp), force: false, ct);
+    }
+
+    public async Task RenewLeaseAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var leases = client.Resource<Lease>();
+        var lease = await leases.TryGetAsync(LeaseNamespace, options.NodeName, ct);
+        if (lease is null)
+        {
+            lease = new Lease
+            {
+                ApiVersion = "coordination.k8s.io/v1",
+                Kind = "Lease",
+                Metadata = new ObjectMeta
+                {
+                    Name = options.NodeName,
+                    Namespace = LeaseNamespace,
+                    OwnerReferences = NodeUid is null ? null :
+                    [
+                        new OwnerReference { ApiVersion = "v1", Kind = "Node", Name = options.NodeName, Uid = NodeUid },
+                    ],
+                },
+                Spec = new LeaseSpec { HolderIdentity = options.NodeName, LeaseDurationSeconds = options.LeaseDurationSeconds, RenewTime = now },
+            };
+            await client.CreateAsync(lease, ct);
+            return;
+        }
+        lease.Spec ??= new LeaseSpec();
+        lease.Spec.HolderIdentity = options.NodeName;
+        lease.Spec.LeaseDurationSeconds = options.LeaseDurationSeconds;
+        lease.Spec.RenewTime = now;
+        await client.UpdateAsync(lease, ct);
+    }
+
+    private async Task WriteStatusAsync(Api.Core.Node node, NodeFacts facts, bool force, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var status = NodeStatusBuilder.Build(facts, options, runtimeMode, node.Status, now);
+        var fingerprint = NodeStatusBuilder.Fingerprint(status);
+        if (!force && fingerprint == _lastFingerprint && now - _lastReport < options.NodeStatusReportInterval)
+        {
+            return;
+        }
+        node.Status = status;
+        await client.UpdateStatusAsync(node, ct);
+        _lastFingerprint = fingerprint;
+        _lastReport = now;
+    }
+
+    private async Task LoopAsync(TimeSpan interval, Func<CancellationToken, Task> beat, string what, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, time, ct);
+                await beat(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                log.LogWarning(ex, "{What} failed", what);
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using Axolotl.Agent.Events;
+using Axolotl.Agent.Images;
+using Axolotl.Agent.Logs;
+using Axolotl.Agent.Node;
+using Axolotl.Agent.Pods;
+using Axolotl.Agent.Recovery;
+using Axolotl.Agent.Restart;
+using Axolotl.Agent.Runtime;
+using Axolotl.Agent.Status;
+using Axolotl.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.Agent;
+
+/// <summary>
+/// The node agent: registers the Node, keeps its Lease and status fresh, and runs the pods bound to
+/// it through the container runtime. Reaches the API only through <see cref="KubeClient"/>, so the
+/// same code runs inside <c>axolotl server</c> and as a remote agent. Disposing it stops the agent
+/// but leaves containers running: a new agent re-adopts them from the checkpoints.
+/// </summary>
+public sealed class NodeAgent : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly EventRecorder _events;
+    private readonly PodManager _pods;
+    private readonly Task _heartbeat;
+
+    private NodeAgent(AgentOptions options, EventRecorder events, PodManager pods, NodeHeartbeat heartbeat, ContainerLogReader logs, PodAgentContext context)
+    {
+        Options = options;
+        _events = events;
+        _pods = pods;
+        Logs = logs;
+        Context = context;
+        _heartbeat = heartbeat.RunAsync(_stop.Token);
+    }
+
+    public AgentOptions Options { get; }
+
+    /// <summary>Serves container logs (kubectl logs) for the API server's pods/log proxy.</summary>
+    public ContainerLogReader Logs { get; }
+
+    /// <summary>The pods this node runs: their workers, live handles (exec) and lanes.</summary>
+    public PodManager Pods => _pods;
+
+    public PodAgentContext Context { get; }
+
+    public static async Task<NodeAgent> StartAsync(
+        KubeClient client,
+        AgentOptions options,
+        IContainerRuntime runtime,
+        ImageCatalog catalog,
+        RestartBackoffOptions restartBackoff,
+        ILoggerFactory logging,
+        TimeProvider time,
+        CancellationToken ct)
+    {
+        var log = logging.CreateLogger("Axolotl.Agent");
+        if (log.IsEnabled(LogLevel.Information))
+        {
+            log.LogInformation("node agent {Node} starting; runtime mode: {Mode}", options.NodeName, runtime.Mode);
+        }
+        Directory.CreateDirectory(options.DataDir);
+        var heartbeat = new NodeHeartbeat(client, options, runtime.Mode, time, logging.CreateLogger("Axolotl.Agent.Node"));
+        await heartbeat.RegisterAsync(ct);
+
+        var events = new EventRecorder(client, options.NodeName, time, logging.CreateLogger("Axolotl.Agent.Events"));
+        var paths = new LogPaths(options.DataDir);
+        var pullBackoff = new ImagePullBackoff(new RestartBackoffOptions
+        {
+            Initial = options.ImagePullBackOffInitial,
+            Max = options.ImagePullBackOffMax,
+        }, time);
+        var context = new PodAgentContext(
+            client,
+            options,
+            runtime,
+            catalog,
+            new RestartTracker(restartBackoff, time),
+            pullBackoff,
+            new EnvResolver(new KubeConfigSource(client)),
+            events,
+            new PodStatusWriter(client),
+            new CheckpointStore(options.DataDir),
+            paths,
+            time,
+            logging.CreateLogger("Axolotl.Agent.Pods"),
+            heartbeat.HostIp);
+        var pods = new PodManager(context);
+        await pods.StartAsync(ct);
+        return new NodeAgent(options, events, pods, heartbeat, new ContainerLogReader(paths, time), context);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _heartbeat;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await _pods.DisposeAsync();
+        await _events.DisposeAsync();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,28 @@
+using Axolotl.Agent.Events;
+using Axolotl.Agent.Images;
+using Axolotl.Agent.Logs;
+using Axolotl.Agent.Recovery;
+using Axolotl.Agent.Restart;
+using Axolotl.Agent.Runtime;
+using Axolotl.Agent.Status;
+using Axolotl.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.Agent.Pods;
+
+/// <summary>The node-wide services every pod worker uses.</summary>
+public sealed record PodAgentContext(
+    KubeClient Client,
+    AgentOptions Options,
+    IContainerRuntime Runtime,
+    ImageCatalog Images,
+    RestartTracker Restarts,
+    ImagePullBackoff PullBackoff,
+    EnvResolver Env,
+    EventRecorder Events,
+    PodStatusWriter StatusWriter,
+    CheckpointStore Checkpoints,
+    LogPaths Logs,
+    TimeProvider Time,
+    ILogger Log,
+    string HostIp);

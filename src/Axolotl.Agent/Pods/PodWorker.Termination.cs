@@ -1,0 +1,166 @@
+using Axolotl.Agent.Events;
+using Axolotl.Agent.Restart;
+using Axolotl.Agent.Runtime;
+using Axolotl.Agent.Status;
+using Axolotl.Api.Core;
+using Axolotl.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.Agent.Pods;
+
+public sealed partial class PodWorker
+{
+    /// <summary>Grace for pods found in a checkpoint whose object no longer exists: nobody waits for them.</summary>
+    private static readonly TimeSpan OrphanGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Graceful termination: preStop hooks, SIGTERM with the pod's grace period (deletionGracePeriodSeconds),
+    /// sandbox removal, a final status, then the object's deletion with grace 0 and a UID
+    /// precondition, which is how the API server learns that the node has finished with it.
+    /// </summary>
+    private async Task TerminateAsync(CancellationToken ct)
+    {
+        var grace = ObjectDeleted && Latest.Spec is null
+            ? OrphanGrace
+            : TimeSpan.FromSeconds(Latest.Metadata.DeletionGracePeriodSeconds ?? Latest.Spec?.TerminationGracePeriodSeconds ?? 30);
+        var deadline = Now + grace;
+        var containers = (Latest.Spec?.AllContainers() ?? []).ToDictionary(c => c.Name, StringComparer.Ordinal);
+        var stops = _live.ToList().Select(async pair =>
+        {
+            var (name, handle) = pair;
+            var init = Observed.InitContainers.ContainsKey(name);
+            _ctx.Events.Record(Latest, EventRecorder.Normal, "Killing", $"Stopping container {name}", EventRecorder.ContainerFieldPath(name, init));
+            if (containers.GetValueOrDefault(name)?.Lifecycle?.PreStop?.Exec?.Command is { Count: > 0 } hook)
+            {
+                await RunPreStopAsync(name, handle, hook, grace, ct);
+            }
+            var left = deadline - Now;
+            // As the kubelet: whatever the hook used, the container gets at least 2 s after it.
+            await _ctx.Runtime.StopAsync(handle, left > TimeSpan.FromSeconds(2) ? left : TimeSpan.FromSeconds(2), ct);
+            var exit = await _ctx.Runtime.WaitAsync(handle, ct);
+            return (name, handle, exit);
+        }).ToList();
+        foreach (var (name, handle, exit) in await Task.WhenAll(stops))
+        {
+            var seen = Get(name, Observed.InitContainers.ContainsKey(name));
+            RecordExit(name, false, seen, new ContainerTermination(
+                exit.ExitCode, exit.Signal, ContainerTermination.ReasonFor(exit.ExitCode, exit.OomKilled), null, handle.StartedAt, exit.FinishedAt, handle.Id), exit.FinishedAt);
+        }
+        // Containers that never got to run end as waiting; the kubelet leaves them so.
+        await RemoveSandboxAsync(ct);
+        Observed.Terminal = true;
+        await _stop.CancelAsync();
+
+        if (!ObjectDeleted)
+        {
+            await WriteStatusAsync(ct);
+            try
+            {
+                await _ctx.Client.DeleteAsync<Pod>(Latest.Metadata.Namespace, Latest.Metadata.Name!, new DeleteOptions
+                {
+                    GracePeriodSeconds = 0,
+                    Preconditions = new Preconditions { Uid = Uid },
+                }, ct);
+            }
+            catch (KubeApiException ex) when (ex.IsNotFound || ex.IsConflict)
+            {
+            }
+        }
+        Cleanup();
+    }
+
+    private async Task RunPreStopAsync(string name, ContainerHandle handle, List<string> command, TimeSpan grace, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(grace);
+        try
+        {
+            var result = await _ctx.Runtime.ExecAsync(handle, new ExecSpec(command, Tty: false, Stdin: null, Stdout: Stream.Null, Stderr: Stream.Null), timeout.Token);
+            if (result.ExitCode != 0)
+            {
+                _ctx.Events.Record(Latest, EventRecorder.Warning, "FailedPreStopHook",
+                    $"PreStopHook failed: command '{string.Join(' ', command)}' exited with {result.ExitCode}", EventRecorder.ContainerFieldPath(name, false));
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            var log = _ctx.Log;
+            if (log.IsEnabled(LogLevel.Information))
+            {
+                log.LogInformation(ex, "preStop hook of {Container} in pod {Uid} did not complete", name, Uid);
+            }
+        }
+    }
+
+    private void Cleanup()
+    {
+        Finished = true;
+        lock (_timerLock)
+        {
+            _timer?.Dispose();
+            _timer = null;
+        }
+        _stop.Dispose();
+        _ctx.Restarts.ForgetPod(Uid);
+        _ctx.StatusWriter.Forget(Uid);
+        _ctx.Checkpoints.Delete(Uid);
+        var dir = _ctx.Logs.PodDirectory(Uid);
+        try
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+        catch (IOException ex)
+        {
+            _ctx.Log.LogWarning(ex, "could not remove {Dir}", dir);
+        }
+    }
+
+    /// <summary>Re-adopts what an earlier agent process started for this pod, from its checkpoint.</summary>
+    private async Task RestoreAsync(CancellationToken ct)
+    {
+        var checkpoint = _ctx.Checkpoints.Load(Uid);
+        if (checkpoint is null)
+        {
+            return;
+        }
+        _sandbox = checkpoint.Sandbox;
+        Observed.StartTime = checkpoint.StartTime;
+        Observed.SandboxReady = _sandbox is not null;
+        Observed.PodIp = _sandbox is null ? null : _sandbox.Ip ?? _ctx.HostIp;
+        foreach (var saved in checkpoint.Containers)
+        {
+            var seen = Get(saved.Name, saved.Init);
+            seen.RestartCount = saved.RestartCount;
+            seen.ContainerId = saved.ContainerId;
+            seen.ImageId = saved.ImageId;
+            seen.Terminated = saved.Terminated;
+            seen.LastTermination = saved.LastTermination;
+            if (saved.Handle is { } persisted)
+            {
+                var handle = await _ctx.Runtime.RecoverAsync(persisted, ct);
+                if (handle is not null)
+                {
+                    _live[saved.Name] = handle;
+                    seen.RunningSince = handle.StartedAt;
+                    WatchExit(saved.Name, handle);
+                    continue;
+                }
+                var now = Now;
+                RecordExit(saved.Name, saved.Init, seen, new ContainerTermination(
+                    137, null, "ContainerStatusUnknown", "The container could not be located when the agent restarted", persisted.StartedAt, now, persisted.Id), now);
+            }
+            else if (saved.Terminated is { } ended && !(saved.Init && ended.ExitCode == 0))
+            {
+                _decisions[saved.Name] = _ctx.Restarts.OnExit(Uid, saved.Name, RestartPolicy, ended.ExitCode, ended.StartedAt ?? ended.FinishedAt, ended.FinishedAt, saved.Init);
+            }
+        }
+        var log = _ctx.Log;
+        if (log.IsEnabled(LogLevel.Information))
+        {
+            log.LogInformation("pod {Uid}: re-adopted {Count} running container(s)", Uid, _live.Count);
+        }
+    }
+}

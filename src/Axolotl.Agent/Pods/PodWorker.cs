@@ -1,0 +1,462 @@
+using System.Collections.Concurrent;
+using Axolotl.Agent.Events;
+using Axolotl.Agent.Images;
+using Axolotl.Agent.Recovery;
+using Axolotl.Agent.Restart;
+using Axolotl.Agent.Runtime;
+using Axolotl.Agent.Status;
+using Axolotl.Api.Core;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.Agent.Pods;
+
+/// <summary>
+/// Drives one pod through Syncing → Terminating → Terminated. Every call of <see cref="SyncAsync"/>
+/// runs in the pod's lane, so the state here is only touched by one thread at a time; container
+/// exits and back-off timers only queue work and trigger the lane.
+/// </summary>
+public sealed partial class PodWorker
+{
+    private readonly PodAgentContext _ctx;
+    private readonly Action<string> _trigger;
+    private readonly ConcurrentQueue<(string Name, ContainerHandle Handle, ContainerExit Exit)> _exits = new();
+    private readonly Dictionary<string, ContainerHandle> _live = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RestartDecision> _decisions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _pullErrorShownUntil = new(StringComparer.Ordinal);
+    private readonly Lock _timerLock = new();
+    private readonly CancellationTokenSource _stop = new();
+    private ITimer? _timer;
+    private DateTimeOffset? _due;
+    private PodSandbox? _sandbox;
+    private bool _restored;
+
+    public PodWorker(PodAgentContext ctx, string uid, Pod pod, Action<string> trigger)
+    {
+        _ctx = ctx;
+        Uid = uid;
+        Latest = pod;
+        _trigger = trigger;
+    }
+
+    public string Uid { get; }
+
+    /// <summary>The newest pod object seen; replaced by the pod manager on every watch event.</summary>
+    public Pod Latest { get; set; }
+
+    /// <summary>The pod object is gone from the API (deleted, possibly forcibly).</summary>
+    public bool ObjectDeleted { get; set; }
+
+    /// <summary>Everything is stopped and cleaned up; the worker can be dropped.</summary>
+    public bool Finished { get; private set; }
+
+    public ObservedPod Observed { get; } = new();
+
+    /// <summary>Handles of the running containers (for exec, logs follow and rotation).</summary>
+    public IReadOnlyDictionary<string, ContainerHandle> Live => _live;
+
+    private string RestartPolicy => Latest.Spec?.RestartPolicy ?? RestartPolicies.Always;
+
+    private DateTimeOffset Now => _ctx.Time.GetUtcNow();
+
+    public async Task SyncAsync(CancellationToken ct)
+    {
+        if (Finished)
+        {
+            return;
+        }
+        if (!_restored)
+        {
+            await RestoreAsync(ct);
+            _restored = true;
+        }
+        DrainExits();
+        if (ObjectDeleted || Latest.Metadata.DeletionTimestamp is not null)
+        {
+            await TerminateAsync(ct);
+            return;
+        }
+        if (Observed.Terminal)
+        {
+            return;
+        }
+        Observed.StartTime ??= Now;
+        Observed.HostIp = _ctx.HostIp;
+        if (_sandbox is null && !await EnsureSandboxAsync(ct))
+        {
+            await WriteStatusAsync(ct);
+            return;
+        }
+
+        var spec = Latest.Spec ?? new PodSpec();
+        var initDone = true;
+        foreach (var container in spec.InitContainers ?? [])
+        {
+            var seen = Get(container.Name, init: true);
+            if (seen.Terminated is { ExitCode: 0 })
+            {
+                continue;
+            }
+            initDone = false;
+            if (!seen.IsRunning && MayStart(container.Name, seen))
+            {
+                await StartContainerAsync(container, seen, init: true, ct);
+            }
+            break;
+        }
+        if (initDone)
+        {
+            foreach (var container in spec.Containers)
+            {
+                var seen = Get(container.Name, init: false);
+                if (!seen.IsRunning && MayStart(container.Name, seen))
+                {
+                    await StartContainerAsync(container, seen, init: false, ct);
+                }
+            }
+        }
+
+        var status = PodStatusComputer.Compute(Latest, Observed, Latest.Status, Now);
+        if (status.Phase is "Succeeded" or "Failed" && _live.Count == 0)
+        {
+            // Nothing will run again: the pod is done; release its sandbox as the kubelet does.
+            Observed.Terminal = true;
+            await RemoveSandboxAsync(ct);
+        }
+        SaveCheckpoint();
+        await WriteStatusAsync(ct);
+    }
+
+    /// <summary>Whether a non-running container should be (re)started now; sets its waiting reason and timer when not.</summary>
+    private bool MayStart(string name, ObservedContainer seen)
+    {
+        if (!_decisions.TryGetValue(name, out var decision))
+        {
+            return seen.Terminated is null;
+        }
+        if (decision.Action == RestartAction.DoNotRestart)
+        {
+            return false;
+        }
+        if (decision.Action == RestartAction.RestartAfterBackoff && decision.RestartAt is { } at && at > Now)
+        {
+            Schedule(at);
+            return false;
+        }
+        return true;
+    }
+
+    private ObservedContainer Get(string name, bool init)
+    {
+        var map = init ? Observed.InitContainers : Observed.Containers;
+        if (!map.TryGetValue(name, out var seen))
+        {
+            seen = new ObservedContainer { Name = name };
+            map[name] = seen;
+        }
+        return seen;
+    }
+
+    private async Task<bool> EnsureSandboxAsync(CancellationToken ct)
+    {
+        var meta = Latest.Metadata;
+        try
+        {
+            var hostname = Latest.Spec?.Hostname ?? meta.Name ?? Uid;
+            _sandbox = await _ctx.Runtime.CreateSandboxAsync(new PodSandboxSpec(Uid, meta.Namespace ?? "default", meta.Name ?? "", hostname), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _ctx.Log.LogWarning(ex, "creating the sandbox of pod {Namespace}/{Name} failed", meta.Namespace, meta.Name);
+            _ctx.Events.Record(Latest, EventRecorder.Warning, "FailedCreatePodSandBox", $"Failed to create pod sandbox: {ex.Message}");
+            Schedule(Now + _ctx.Options.ConfigErrorRetry);
+            return false;
+        }
+        Observed.SandboxReady = true;
+        Observed.PodIp = _sandbox.Ip ?? _ctx.HostIp;
+        SaveCheckpoint();
+        return true;
+    }
+
+    private async Task RemoveSandboxAsync(CancellationToken ct)
+    {
+        if (_sandbox is null)
+        {
+            return;
+        }
+        try
+        {
+            await _ctx.Runtime.RemoveSandboxAsync(_sandbox, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _ctx.Log.LogWarning(ex, "removing the sandbox of pod {Uid} failed", Uid);
+        }
+        _sandbox = null;
+        Observed.SandboxReady = false;
+    }
+
+    private async Task StartContainerAsync(Container container, ObservedContainer seen, bool init, CancellationToken ct)
+    {
+        var fieldPath = EventRecorder.ContainerFieldPath(container.Name, init);
+        var image = container.Image ?? "";
+        var resolution = _ctx.Images.Resolve(image);
+        var pullKey = ImagePullBackoff.Key(Uid, image);
+        if (resolution.Image is not { } resolved)
+        {
+            HandlePullFailure(seen, resolution, pullKey, fieldPath);
+            return;
+        }
+        _ctx.PullBackoff.RecordSuccess(pullKey);
+        if (container.ImagePullPolicy == "Always")
+        {
+            var began = _ctx.Time.GetTimestamp();
+            _ctx.Events.Record(Latest, EventRecorder.Normal, "Pulling", ImagePullMessages.Pulling(image), fieldPath);
+            var took = _ctx.Time.GetElapsedTime(began);
+            _ctx.Events.Record(Latest, EventRecorder.Normal, "Pulled", ImagePullMessages.Pulled(image, took, took, 0), fieldPath);
+        }
+        else
+        {
+            _ctx.Events.Record(Latest, EventRecorder.Normal, "Pulled", ImagePullMessages.AlreadyPresent(image), fieldPath);
+        }
+
+        ContainerSpec spec;
+        var restart = seen.ContainerId is not null;
+        var instance = restart ? seen.RestartCount + 1 : seen.RestartCount;
+        try
+        {
+            spec = await BuildSpecAsync(container, resolved, instance, ct);
+        }
+        catch (ContainerConfigException ex)
+        {
+            var reason = ex.Message == NoCommand ? "CreateContainerError" : "CreateContainerConfigError";
+            seen.WaitingReason = reason;
+            seen.WaitingMessage = ex.Message;
+            _ctx.Events.Record(Latest, EventRecorder.Warning, "Failed", $"Error: {ex.Message}", fieldPath);
+            Schedule(Now + _ctx.Options.ConfigErrorRetry);
+            return;
+        }
+
+        _ctx.Events.Record(Latest, EventRecorder.Normal, "Created", $"Created container {container.Name}", fieldPath);
+        seen.ImageId = resolved.ImageId;
+        if (restart)
+        {
+            seen.LastTermination = seen.Terminated ?? seen.LastTermination;
+        }
+        seen.Terminated = null;
+        seen.RestartCount = instance;
+        _decisions.Remove(container.Name);
+        try
+        {
+            var handle = await _ctx.Runtime.StartAsync(_sandbox!, spec, ct);
+            seen.ContainerId = handle.Id;
+            seen.RunningSince = handle.StartedAt;
+            seen.WaitingReason = null;
+            seen.WaitingMessage = null;
+            _live[container.Name] = handle;
+            SaveCheckpoint();
+            WatchExit(container.Name, handle);
+            _ctx.Events.Record(Latest, EventRecorder.Normal, "Started", $"Started container {container.Name}", fieldPath);
+        }
+        catch (ContainerStartException ex)
+        {
+            seen.ContainerId ??= $"{Uid}-{container.Name}";
+            seen.WaitingReason = null;
+            seen.WaitingMessage = null;
+            _ctx.Events.Record(Latest, EventRecorder.Warning, "Failed", $"Error: {ex.Message}", fieldPath);
+            var now = Now;
+            RecordExit(container.Name, init, seen, new ContainerTermination(ex.ExitCode, null, "StartError", ex.Message, null, now, seen.ContainerId), now);
+        }
+    }
+
+    private void HandlePullFailure(ObservedContainer seen, ImageResolution resolution, string pullKey, string fieldPath)
+    {
+        var image = resolution.RequestedImage;
+        if (resolution.Reason == ImageResolution.InvalidImageName)
+        {
+            seen.WaitingReason = ImageResolution.InvalidImageName;
+            seen.WaitingMessage = resolution.Message;
+            _ctx.Events.Record(Latest, EventRecorder.Warning, "InspectFailed", resolution.Message ?? "", fieldPath);
+            _ctx.Events.Record(Latest, EventRecorder.Warning, "Failed", ImagePullMessages.Error(ImageResolution.InvalidImageName), fieldPath);
+            return;
+        }
+        if (seen.WaitingReason == ImageResolution.ErrImagePull && _pullErrorShownUntil.TryGetValue(seen.Name, out var until) && until > Now)
+        {
+            // Other syncs (our own status write, for one) must not hide ErrImagePull at once.
+            Schedule(until);
+            return;
+        }
+        if (_ctx.PullBackoff.IsInBackoff(pullKey, out var remaining))
+        {
+            seen.WaitingReason = "ImagePullBackOff";
+            seen.WaitingMessage = ImagePullMessages.BackOff(image);
+            _ctx.Events.Record(Latest, EventRecorder.Normal, "BackOff", ImagePullMessages.BackOff(image), fieldPath);
+            _ctx.Events.Record(Latest, EventRecorder.Warning, "Failed", ImagePullMessages.Error("ImagePullBackOff"), fieldPath);
+            Schedule(Now + remaining);
+            return;
+        }
+        _ctx.Events.Record(Latest, EventRecorder.Normal, "Pulling", ImagePullMessages.Pulling(image), fieldPath);
+        var backoff = _ctx.PullBackoff.RecordFailure(pullKey);
+        seen.WaitingReason = ImageResolution.ErrImagePull;
+        seen.WaitingMessage = resolution.Message;
+        _ctx.Events.Record(Latest, EventRecorder.Warning, "Failed", ImagePullMessages.FailedToPull(image, resolution.Message ?? ""), fieldPath);
+        _ctx.Events.Record(Latest, EventRecorder.Warning, "Failed", ImagePullMessages.Error(ImageResolution.ErrImagePull), fieldPath);
+        // Sync again soon to show ImagePullBackOff while the back-off runs, as the kubelet's next sync does.
+        var soon = TimeSpan.FromSeconds(1) < backoff ? TimeSpan.FromSeconds(1) : backoff;
+        _pullErrorShownUntil[seen.Name] = Now + soon;
+        Schedule(Now + soon);
+    }
+
+    private const string NoCommand = "no command specified";
+
+    private async Task<ContainerSpec> BuildSpecAsync(Container container, ResolvedImage image, int instance, CancellationToken ct)
+    {
+        var env = new Dictionary<string, string>(image.Environment, StringComparer.Ordinal);
+        foreach (var (key, value) in await _ctx.Env.ResolveAsync(Latest, container, ct))
+        {
+            env[key] = value;
+        }
+        var command = container.Command?.Select(c => EnvResolver.Expand(c, env)).ToList();
+        var args = container.Args?.Select(a => EnvResolver.Expand(a, env)).ToList();
+        var argv = image.BuildArgv(command, args);
+        if (argv.Count == 0)
+        {
+            throw new ContainerConfigException(NoCommand);
+        }
+        var logPath = _ctx.Logs.InstanceLog(Uid, container.Name, instance);
+        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        _ctx.Logs.PruneBefore(Uid, container.Name, instance);
+        var limits = container.Resources?.Limits;
+        var requests = container.Resources?.Requests;
+        return new ContainerSpec(
+            Uid,
+            container.Name,
+            argv,
+            env,
+            string.IsNullOrEmpty(container.WorkingDir) ? image.WorkingDirectory : container.WorkingDir,
+            logPath,
+            MemoryLimitBytes: limits is not null && limits.TryGetValue("memory", out var mem) ? mem.Value() : null,
+            CpuLimitMillicores: limits is not null && limits.TryGetValue("cpu", out var cpu) ? cpu.MilliValue() : null,
+            CpuRequestMillicores: requests is not null && requests.TryGetValue("cpu", out var cpuRequest) ? cpuRequest.MilliValue() : null);
+    }
+
+    private void WatchExit(string name, ContainerHandle handle)
+    {
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var exit = await _ctx.Runtime.WaitAsync(handle, _stop.Token);
+                _exits.Enqueue((name, handle, exit));
+                _trigger(Uid);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception ex)
+            {
+                _ctx.Log.LogError(ex, "waiting for container {Container} of pod {Uid} failed", name, Uid);
+            }
+        });
+    }
+
+    private void DrainExits()
+    {
+        while (_exits.TryDequeue(out var item))
+        {
+            if (!_live.TryGetValue(item.Name, out var handle) || handle.Id != item.Handle.Id)
+            {
+                continue;
+            }
+            var init = Observed.InitContainers.ContainsKey(item.Name);
+            var seen = Get(item.Name, init);
+            var exit = item.Exit;
+            var termination = new ContainerTermination(
+                exit.ExitCode, exit.Signal, ContainerTermination.ReasonFor(exit.ExitCode, exit.OomKilled), null, handle.StartedAt, exit.FinishedAt, handle.Id);
+            RecordExit(item.Name, init, seen, termination, exit.FinishedAt);
+        }
+    }
+
+    /// <summary>A container instance ended (or failed to start): ask the restart tracker what happens next.</summary>
+    private void RecordExit(string name, bool init, ObservedContainer seen, ContainerTermination termination, DateTimeOffset finishedAt)
+    {
+        _live.Remove(name);
+        seen.RunningSince = null;
+        seen.Terminated = termination;
+        if (Latest.Metadata.DeletionTimestamp is not null || ObjectDeleted)
+        {
+            return;
+        }
+        var decision = _ctx.Restarts.OnExit(Uid, name, RestartPolicy, termination.ExitCode, termination.StartedAt ?? finishedAt, finishedAt, init);
+        _decisions[name] = decision;
+        if (decision.Action == RestartAction.RestartAfterBackoff)
+        {
+            var meta = Latest.Metadata;
+            seen.LastTermination = termination;
+            seen.Terminated = null;
+            seen.WaitingReason = "CrashLoopBackOff";
+            seen.WaitingMessage = RestartTracker.CrashLoopBackOffMessage(decision.Backoff, name, meta.Name ?? "", meta.Namespace ?? "", Uid);
+            _ctx.Events.Record(Latest, EventRecorder.Warning, "BackOff", RestartTracker.BackOffEventMessage(name, meta.Name ?? "", meta.Namespace ?? "", Uid), EventRecorder.ContainerFieldPath(name, init));
+        }
+        SaveCheckpoint();
+    }
+
+    private void Schedule(DateTimeOffset at)
+    {
+        lock (_timerLock)
+        {
+            if (_due is { } due && due <= at)
+            {
+                return;
+            }
+            _due = at;
+            var delay = at - Now;
+            _timer ??= _ctx.Time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timer.Change(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnTimer()
+    {
+        lock (_timerLock)
+        {
+            _due = null;
+        }
+        _trigger(Uid);
+    }
+
+    private async Task WriteStatusAsync(CancellationToken ct)
+    {
+        if (ObjectDeleted)
+        {
+            return;
+        }
+        var status = PodStatusComputer.Compute(Latest, Observed, Latest.Status, Now);
+        try
+        {
+            Latest = await _ctx.StatusWriter.WriteAsync(Latest, status, ct);
+        }
+        catch (Axolotl.Client.KubeApiException ex) when (ex.IsNotFound)
+        {
+            ObjectDeleted = true;
+            _trigger(Uid);
+        }
+    }
+
+    private void SaveCheckpoint()
+    {
+        var containers = Observed.InitContainers.Values.Select(c => (c, true)).Concat(Observed.Containers.Values.Select(c => (c, false)))
+            .Select(pair => new ContainerCheckpoint
+            {
+                Name = pair.c.Name,
+                Init = pair.Item2,
+                RestartCount = pair.c.RestartCount,
+                Handle = _live.GetValueOrDefault(pair.c.Name),
+                ContainerId = pair.c.ContainerId,
+                ImageId = pair.c.ImageId,
+                Terminated = pair.c.Terminated,
+                LastTermination = pair.c.LastTermination,
+            })
+            .ToList();
+        _ctx.Checkpoints.Save(new PodCheckpoint { PodUid = Uid, Sandbox = _sandbox, StartTime = Observed.StartTime, Containers = containers });
+    }
+}

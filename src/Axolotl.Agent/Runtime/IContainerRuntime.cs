@@ -1,0 +1,37 @@
+namespace Axolotl.Agent.Runtime;
+
+/// <summary>
+/// Runs containers as processes, shaped like a CRI/Nomad driver: a pod sandbox (network namespace,
+/// address, /etc/hosts) holds containers; start gives a handle, wait gives the exit, stop sends a
+/// signal and kills after a grace period, recover re-attaches to a handle persisted before an agent
+/// restart. Implementations: the Linux process runtime (root: cgroups + namespaces; otherwise plain
+/// processes, announced), and a fake runtime for tests and scale benchmarks.
+/// </summary>
+public interface IContainerRuntime
+{
+    /// <summary>What this runtime isolates with, and why, for the agent's start-up line.</summary>
+    string Mode { get; }
+
+    Task<PodSandbox> CreateSandboxAsync(PodSandboxSpec spec, CancellationToken ct);
+
+    /// <summary>Removes the sandbox; its containers must have stopped. Idempotent.</summary>
+    Task RemoveSandboxAsync(PodSandbox sandbox, CancellationToken ct);
+
+    /// <summary>Starts the container's process. Throws <see cref="ContainerStartException"/> when it cannot start (StartError).</summary>
+    Task<ContainerHandle> StartAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct);
+
+    /// <summary>Completes when the container's process has exited (also for a recovered handle).</summary>
+    Task<ContainerExit> WaitAsync(ContainerHandle handle, CancellationToken ct);
+
+    /// <summary>SIGTERM, then after <paramref name="grace"/> kill everything in the container. Returns once it is gone.</summary>
+    Task StopAsync(ContainerHandle handle, TimeSpan grace, CancellationToken ct);
+
+    /// <summary>Runs a command inside the container's namespaces and cgroup.</summary>
+    Task<ExecResult> ExecAsync(ContainerHandle handle, ExecSpec spec, CancellationToken ct);
+
+    /// <summary>Re-attaches to a container started by an earlier agent process; null when it is gone.</summary>
+    Task<ContainerHandle?> RecoverAsync(ContainerHandle persisted, CancellationToken ct);
+
+    /// <summary>Resource usage (memory working set, CPU time, throttling), when the runtime can measure it.</summary>
+    Task<ContainerStats?> StatsAsync(ContainerHandle handle, CancellationToken ct);
+}

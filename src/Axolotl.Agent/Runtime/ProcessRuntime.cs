@@ -1,0 +1,328 @@
+using System.Diagnostics;
+using System.Text;
+using Axolotl.Agent.Network;
+
+namespace Axolotl.Agent.Runtime;
+
+/// <summary>
+/// The isolated Linux runtime (root, writable cgroups): per-container cgroups with the limits, one
+/// network namespace per pod on the node bridge, and pid/mount/uts/ipc namespaces with a private
+/// /tmp, the pod's /etc/hosts and hostname, and tini as PID 1. See <see cref="LaunchScripts"/>.
+/// </summary>
+public sealed class ProcessRuntime : ProcessRuntimeCore
+{
+    private static readonly TimeSpan StartPollInterval = TimeSpan.FromMilliseconds(1);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan EmptyPollInterval = TimeSpan.FromMilliseconds(5);
+
+    private readonly RuntimeTools _tools;
+    private readonly PodCidr _cidr;
+    private readonly PodNetwork _network;
+    private readonly SemaphoreSlim _bridgeLock = new(1, 1);
+    private readonly string _enterScript;
+    private readonly string _initScript;
+    private bool _bridgeReady;
+
+    public ProcessRuntime(ProcessRuntimeOptions options, RuntimeTools tools)
+        : base(options)
+    {
+        _tools = tools;
+        _cidr = new PodCidr(options.PodCidr);
+        _network = new PodNetwork(options.BridgeName, _cidr, new Ipam(options.StateDirectory, _cidr), options.StateDirectory);
+        _enterScript = LaunchScripts.Enter(tools.Nsenter, tools.Unshare);
+        _initScript = LaunchScripts.Init(tools.Tini);
+    }
+
+    public override string Mode =>
+        $"isolated: cgroup {(Cgroups.IsPureV2 ? "v2" : "v1 (memory, cpu, cpuacct, pids; unified for kill)")} under '{Options.CgroupRoot}', " +
+        $"namespaces net/pid/mount/uts/ipc, tini as PID 1, bridge {Options.BridgeName} {Options.PodCidr}";
+
+    public override async Task<PodSandbox> CreateSandboxAsync(PodSandboxSpec spec, CancellationToken ct)
+    {
+        await EnsureBridgeAsync(ct);
+        var ip = await _network.AddAsync(spec.PodUid, ct);
+        _network.WriteHosts(spec.PodUid, ip, spec.Hostname);
+        await File.WriteAllTextAsync(Path.Combine(_network.PodDirectory(spec.PodUid), "hostname"), spec.Hostname, ct);
+        return new PodSandbox(spec.PodUid, spec.PodUid, ip, PodNetwork.NamespaceName(spec.PodUid));
+    }
+
+    public override async Task RemoveSandboxAsync(PodSandbox sandbox, CancellationToken ct)
+    {
+        foreach (var container in ContainersOf(sandbox.PodUid).ToList())
+        {
+            if (!container.Exited.IsCompleted)
+            {
+                container.Cgroups?.KillAll();
+                await container.Exited;
+            }
+
+            Forget(container.State.Id);
+        }
+
+        await _network.RemoveAsync(sandbox.PodUid, ct);
+        Cgroups.RemovePod($"{Options.CgroupRoot}/{sandbox.PodUid}");
+    }
+
+    /// <summary>Deletes the node bridge (tests, explicit node teardown).</summary>
+    public Task TeardownNodeAsync(CancellationToken ct)
+    {
+        _bridgeReady = false;
+        return NodeNetwork.TeardownAsync(Options.BridgeName, ct);
+    }
+
+    public override async Task<ContainerHandle> StartAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct)
+    {
+        CheckExecutable(spec);
+        var podDir = _network.PodDirectory(sandbox.PodUid);
+        var hostsFile = Path.Combine(podDir, "hosts");
+        var hostnameFile = Path.Combine(podDir, "hostname");
+        var hostname = File.Exists(hostnameFile) ? (await File.ReadAllTextAsync(hostnameFile, ct)).Trim() : spec.Name;
+        var cgroupPath = $"{Options.CgroupRoot}/{sandbox.PodUid}/{spec.Name}";
+        var cgroups = Cgroups.Open(cgroupPath);
+        if (cgroups.ReadPids().Count > 0)
+        {
+            throw new ContainerStartException($"container {spec.Name} of pod {sandbox.PodUid} is still running", 128);
+        }
+
+        try
+        {
+            cgroups = Cgroups.Create(cgroupPath, spec);
+        }
+        catch (IOException e)
+        {
+            throw new ContainerStartException($"cannot set up cgroups: {e.Message}", 128);
+        }
+
+        var id = NewContainerId();
+        var exitFile = ExitFileFor(sandbox.PodUid, id);
+        Directory.CreateDirectory(Path.GetDirectoryName(exitFile)!);
+        EnsureLogDirectory(spec.LogPath);
+        var oomBaseline = cgroups.ReadOomKillCount();
+
+        var environment = new Dictionary<string, string>(spec.Environment);
+        environment.TryAdd("HOSTNAME", hostname);
+        var arguments = new List<string>
+        {
+            _enterScript,
+            _initScript,
+            exitFile,
+            spec.LogPath,
+            string.Join(':', cgroups.ProcsFiles),
+            sandbox.NetworkNamespace ?? "-",
+            hostname,
+            File.Exists(hostsFile) ? hostsFile : "-",
+            spec.WorkingDirectory ?? "-",
+            Options.TmpSize,
+            "--",
+        };
+        arguments.AddRange(spec.Command);
+
+        Process process;
+        try
+        {
+            process = StartRecorder(LaunchScripts.Outer, arguments, environment);
+        }
+        catch (Exception e) when (e is not ContainerStartException)
+        {
+            cgroups.Remove();
+            throw new ContainerStartException($"cannot start container: {e.Message}", 128);
+        }
+
+        var startedAt = Time.GetUtcNow();
+        var startTicks = LinuxProcess.ReadStat(process.Id)?.StartTicks ?? 0;
+        var state = new ContainerState(id, sandbox.PodUid, spec.Name, process.Id, startTicks, startedAt, spec.LogPath, cgroupPath, oomBaseline, exitFile);
+        state.Save(Options.StateDirectory);
+        var tracked = Register(new TrackedContainer(state, process, cgroups));
+
+        // Running = tini is PID 1 of the new namespace; a launcher failure before that is a StartError.
+        var deadline = Time.GetTimestamp() + (long)(StartTimeout.TotalSeconds * Time.TimestampFrequency);
+        while (FindInit(cgroups) is null && !tracked.RecorderEnded && !process.HasExited)
+        {
+            if (Time.GetTimestamp() > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(StartPollInterval, Time, ct);
+        }
+
+        if (process.HasExited && state.ReadLaunchError() is { } launchError)
+        {
+            await tracked.Exited;
+            Forget(id);
+            throw new ContainerStartException(launchError, 128);
+        }
+
+        return state.ToHandle();
+    }
+
+    public override async Task StopAsync(ContainerHandle handle, TimeSpan grace, CancellationToken ct)
+    {
+        var tracked = await FindAsync(handle, ct);
+        if (tracked is null || tracked.Exited.IsCompleted)
+        {
+            return;
+        }
+
+        if (FindInit(tracked.Cgroups) is { } init && grace > TimeSpan.Zero)
+        {
+            LinuxProcess.Signal(init, LinuxProcess.SIGTERM);
+            try
+            {
+                await tracked.Exited.WaitAsync(grace, Time, ct);
+                return;
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
+        tracked.Cgroups?.KillAll();
+        await tracked.Exited.WaitAsync(ct);
+    }
+
+    public override async Task<ExecResult> ExecAsync(ContainerHandle handle, ExecSpec spec, CancellationToken ct)
+    {
+        var tracked = await FindAsync(handle, ct) ?? throw new InvalidOperationException($"unknown container {handle.Id}");
+        var init = FindInit(tracked.Cgroups);
+        if (tracked.Exited.IsCompleted || init is null || spec.Command.Count == 0)
+        {
+            throw new InvalidOperationException($"container {handle.Name} is not running");
+        }
+
+        var psi = new ProcessStartInfo("/bin/sh");
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(LaunchScripts.JoinAndExec);
+        psi.ArgumentList.Add("axl-exec");
+        psi.ArgumentList.Add(string.Join(':', tracked.Cgroups!.ProcsFiles));
+        foreach (var a in new[] { _tools.Nsenter, "-t", init.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), "--net", "--pid", "--mount", "--uts", "--ipc", "--wd", "--" })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        AddCommand(psi, spec);
+        psi.Environment.Clear();
+        foreach (var (key, value) in ReadEnvironment(init.Value))
+        {
+            psi.Environment[key] = value;
+        }
+
+        return await RunExecAsync(psi, spec, ct);
+    }
+
+    public override async Task<ContainerStats?> StatsAsync(ContainerHandle handle, CancellationToken ct)
+    {
+        var tracked = await FindAsync(handle, ct);
+        return tracked is null || tracked.Exited.IsCompleted ? null : tracked.Cgroups?.ReadStats();
+    }
+
+    internal override async Task<bool> AfterExitAsync(TrackedContainer tracked)
+    {
+        if (tracked.Cgroups is not { } cgroups)
+        {
+            return false;
+        }
+
+        // Whatever outlived the recorder's child (nothing, normally: tini's namespace died with it) goes now.
+        for (var i = 0; cgroups.ReadPids().Count > 0; i++)
+        {
+            if (i % 20 == 19)
+            {
+                cgroups.KillAll();
+            }
+
+            await Task.Delay(EmptyPollInterval, Time);
+        }
+
+        // Read the counter after exit and before rmdir: it vanishes with the cgroup.
+        var oomKilled = cgroups.ReadOomKillCount() > tracked.State.OomBaseline;
+        cgroups.Remove();
+        return oomKilled;
+    }
+
+    /// <summary>tini's host pid: the member of the container's cgroup that is PID 1 in its own namespace.</summary>
+    internal static int? FindInit(Cgroups? cgroups)
+    {
+        if (cgroups is null)
+        {
+            return null;
+        }
+
+        foreach (var pid in cgroups.ReadPids())
+        {
+            var nspids = LinuxProcess.NamespacePids(pid);
+            if (nspids.Count >= 2 && nspids[^1] == 1)
+            {
+                return pid;
+            }
+        }
+
+        return null;
+    }
+
+    private void AddCommand(ProcessStartInfo psi, ExecSpec spec)
+    {
+        if (!spec.Tty)
+        {
+            foreach (var a in spec.Command)
+            {
+                psi.ArgumentList.Add(a);
+            }
+
+            return;
+        }
+
+        // A pseudo-terminal from util-linux script: -e passes the command's exit code on.
+        psi.ArgumentList.Add(_tools.Script ?? throw new InvalidOperationException("TTY exec needs util-linux 'script'"));
+        psi.ArgumentList.Add("-qfec");
+        psi.ArgumentList.Add(string.Join(' ', spec.Command.Select(ShellQuote)));
+        psi.ArgumentList.Add("/dev/null");
+    }
+
+    internal static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private static Dictionary<string, string> ReadEnvironment(int pid)
+    {
+        var result = new Dictionary<string, string>();
+        try
+        {
+            var raw = File.ReadAllBytes($"/proc/{pid}/environ");
+            foreach (var entry in Encoding.UTF8.GetString(raw).Split('\0', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var eq = entry.IndexOf('=', StringComparison.Ordinal);
+                if (eq > 0)
+                {
+                    result[entry[..eq]] = entry[(eq + 1)..];
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        result.TryAdd("PATH", LinuxProcess.DefaultPath);
+        return result;
+    }
+
+    private async Task EnsureBridgeAsync(CancellationToken ct)
+    {
+        if (_bridgeReady)
+        {
+            return;
+        }
+
+        await _bridgeLock.WaitAsync(ct);
+        try
+        {
+            if (!_bridgeReady)
+            {
+                await NodeNetwork.EnsureAsync(Options.BridgeName, _cidr, ct);
+                _bridgeReady = true;
+            }
+        }
+        finally
+        {
+            _bridgeLock.Release();
+        }
+    }
+}

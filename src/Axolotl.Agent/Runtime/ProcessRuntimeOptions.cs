@@ -1,0 +1,31 @@
+namespace Axolotl.Agent.Runtime;
+
+/// <summary>
+/// Configuration of the Linux process runtime. Agents sharing one machine must use different
+/// <see cref="CgroupRoot"/>, <see cref="BridgeName"/>, <see cref="PodCidr"/> and <see cref="StateDirectory"/>.
+/// </summary>
+public sealed class ProcessRuntimeOptions
+{
+    /// <summary>Name of the cgroup directory under every hierarchy that holds this agent's pods.</summary>
+    public string CgroupRoot { get; set; } = "axolotl";
+
+    /// <summary>The node bridge; at most 15 characters (a Linux interface name).</summary>
+    public string BridgeName { get; set; } = "axl0";
+
+    /// <summary>The node's pod CIDR (IPv4, prefix 16..30); the first host address is the gateway on the bridge.</summary>
+    public string PodCidr { get; set; } = "10.244.0.0/24";
+
+    /// <summary>Where IPAM allocations, per-pod hosts files and per-container state (pid, exit code) live.</summary>
+    public string StateDirectory { get; set; } = "/var/lib/axolotl/runtime";
+
+    /// <summary>Size of each container's private /tmp (tmpfs size option).</summary>
+    public string TmpSize { get; set; } = "64m";
+
+    /// <summary>The fallback runtime polls resident memory this often.</summary>
+    public TimeSpan MemoryPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The node's own address, reported as the pod IP in the host-network fallback.</summary>
+    public string? NodeAddress { get; set; }
+
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}

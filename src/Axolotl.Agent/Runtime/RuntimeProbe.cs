@@ -1,0 +1,87 @@
+namespace Axolotl.Agent.Runtime;
+
+/// <summary>
+/// Decides at start-up which runtime this host supports: the isolated <see cref="ProcessRuntime"/>
+/// needs uid 0, writable memory/cpu/pids cgroups (v1 hierarchies or pure v2), and unshare, nsenter,
+/// tini and ip on PATH. Otherwise the agent runs the announced <see cref="PlainProcessRuntime"/>.
+/// </summary>
+public static class RuntimeProbe
+{
+    private static readonly string[] SearchPath = LinuxProcess.DefaultPath.Split(':');
+
+    /// <summary>The missing prerequisites (empty when isolation is possible) and the tools found.</summary>
+    public static (IReadOnlyList<string> Missing, RuntimeTools? Tools) Check()
+    {
+        var missing = new List<string>();
+        if (LinuxProcess.EffectiveUserId() != 0)
+        {
+            missing.Add("not running as root (uid 0)");
+        }
+
+        if (!CgroupsWritable())
+        {
+            missing.Add("no writable memory/cpu/pids cgroups (v1 hierarchies or pure v2) under /sys/fs/cgroup");
+        }
+
+        var unshare = Which("unshare", missing);
+        var nsenter = Which("nsenter", missing);
+        var tini = Which("tini", missing);
+        var ip = Which("ip", missing);
+        var script = SearchPath.Select(d => Path.Combine(d, "script")).FirstOrDefault(File.Exists);
+        RuntimeTools? tools = missing.Count == 0 ? new RuntimeTools(unshare!, nsenter!, tini!, ip!, script) : null;
+        return (missing, tools);
+    }
+
+    /// <summary>The runtime for this host; its <see cref="IContainerRuntime.Mode"/> says which and why.</summary>
+    public static IContainerRuntime Create(ProcessRuntimeOptions options)
+    {
+        var (missing, tools) = Check();
+        return tools is not null
+            ? new ProcessRuntime(options, tools)
+            : new PlainProcessRuntime(options, "fallback (" + string.Join("; ", missing) + ")");
+    }
+
+    private static string? Which(string tool, List<string> missing)
+    {
+        var found = SearchPath.Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists);
+        if (found is null)
+        {
+            missing.Add($"'{tool}' not found");
+        }
+
+        return found;
+    }
+
+    private static bool CgroupsWritable()
+    {
+        const string root = "/sys/fs/cgroup";
+        if (File.Exists(Path.Combine(root, "cgroup.controllers")))
+        {
+            var controllers = File.ReadAllText(Path.Combine(root, "cgroup.controllers"));
+            return controllers.Contains("memory", StringComparison.Ordinal)
+                && controllers.Contains("cpu", StringComparison.Ordinal)
+                && controllers.Contains("pids", StringComparison.Ordinal)
+                && Writable(Path.Combine(root, "cgroup.procs"));
+        }
+
+        return new[] { "memory", "cpu", "cpuacct", "pids" }
+            .All(h => File.Exists(Path.Combine(root, h, "cgroup.procs")) && Writable(Path.Combine(root, h, "cgroup.procs")));
+    }
+
+    private static bool Writable(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}

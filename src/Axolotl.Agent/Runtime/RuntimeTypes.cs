@@ -1,0 +1,41 @@
+namespace Axolotl.Agent.Runtime;
+
+/// <summary>What a pod's sandbox needs: identity and hostname (the pod name).</summary>
+public sealed record PodSandboxSpec(string PodUid, string Namespace, string Name, string Hostname);
+
+/// <summary>A created sandbox: its id, the pod IP (null in host-network fallback) and the network namespace name.</summary>
+public sealed record PodSandbox(string Id, string PodUid, string? Ip, string? NetworkNamespace);
+
+/// <summary>
+/// One container to run. Command is the full argv (image entrypoint resolved by the agent's image
+/// catalog). Limits are absent when unset. LogPath receives stdout and stderr.
+/// </summary>
+public sealed record ContainerSpec(
+    string PodUid,
+    string Name,
+    IReadOnlyList<string> Command,
+    IReadOnlyDictionary<string, string> Environment,
+    string? WorkingDirectory,
+    string LogPath,
+    long? MemoryLimitBytes = null,
+    long? CpuLimitMillicores = null,
+    long? CpuRequestMillicores = null,
+    int PidsMax = 1024);
+
+/// <summary>A running (or finished) container: what the agent persists to re-attach after a restart.</summary>
+public sealed record ContainerHandle(string Id, string PodUid, string Name, int Pid, DateTimeOffset StartedAt, string LogPath);
+
+/// <summary>How a container ended. OomKilled comes from the cgroup's oom_kill counter, not from exit code 137.</summary>
+public sealed record ContainerExit(int ExitCode, int? Signal, bool OomKilled, DateTimeOffset FinishedAt);
+
+public sealed record ExecSpec(IReadOnlyList<string> Command, bool Tty, Stream? Stdin, Stream Stdout, Stream? Stderr);
+
+public sealed record ExecResult(int ExitCode);
+
+public sealed record ContainerStats(long MemoryWorkingSetBytes, long CpuUsageNanoseconds, long ThrottledPeriods, long ThrottledNanoseconds);
+
+/// <summary>The container could not start: missing executable (exit 127), bad working directory, limits too small.</summary>
+public sealed class ContainerStartException(string message, int exitCode = 128) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}

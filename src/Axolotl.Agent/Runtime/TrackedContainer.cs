@@ -1,0 +1,19 @@
+using System.Diagnostics;
+
+namespace Axolotl.Agent.Runtime;
+
+/// <summary>A container this runtime instance watches: started here (Process set) or recovered (Process null).</summary>
+internal sealed class TrackedContainer(ContainerState state, Process? process, Cgroups? cgroups)
+{
+    public ContainerState State { get; } = state;
+
+    public Process? Process { get; } = process;
+
+    public Cgroups? Cgroups { get; } = cgroups;
+
+    /// <summary>Completes with the exit once the recorder has ended and the cgroups are cleaned up.</summary>
+    public Task<ContainerExit> Exited { get; set; } = Task.FromException<ContainerExit>(new InvalidOperationException("not observed"));
+
+    /// <summary>True once the recorder shell has ended (before cleanup finished).</summary>
+    public bool RecorderEnded { get; set; }
+}

@@ -1,0 +1,287 @@
+using Axolotl.Api.Core;
+
+namespace Axolotl.Agent.Status;
+
+/// <summary>
+/// Builds a pod's status from what the agent observed, as the kubelet's generateAPIPodStatus does:
+/// container statuses in spec order, phase (getPhase), the five conditions in upstream's order, IPs,
+/// startTime and QoS class. Pure: the same inputs give the same status; transition times are kept
+/// from <c>previous</c> when a condition's status did not change.
+/// </summary>
+public static class PodStatusComputer
+{
+    public const string RuntimeScheme = "axolotl://";
+
+    /// <param name="probeReadiness">Readiness probe results by container name (issue 4); a container with a readiness probe and no result is not ready.</param>
+    public static PodStatus Compute(Pod pod, ObservedPod observed, PodStatus? previous, DateTimeOffset now, IReadOnlyDictionary<string, bool>? probeReadiness = null)
+    {
+        var spec = pod.Spec ?? new PodSpec();
+        var hasInit = spec.InitContainers is { Count: > 0 };
+        var defaultWaiting = hasInit ? "PodInitializing" : "ContainerCreating";
+
+        var initStatuses = (spec.InitContainers ?? []).Select(c => ContainerStatusOf(c, observed.InitContainers.GetValueOrDefault(c.Name), defaultWaiting, probeReadiness, init: true)).ToList();
+        var appStatuses = spec.Containers.Select(c => ContainerStatusOf(c, observed.Containers.GetValueOrDefault(c.Name), defaultWaiting, probeReadiness, init: false)).ToList();
+
+        var phase = Phase(spec, initStatuses, appStatuses, observed.Terminal);
+
+        var status = new PodStatus
+        {
+            Phase = phase,
+            HostIP = observed.HostIp,
+            HostIPs = observed.HostIp is null ? null : [new HostIP { Ip = observed.HostIp }],
+            PodIP = observed.PodIp,
+            PodIPs = observed.PodIp is null ? null : [new PodIP { Ip = observed.PodIp }],
+            StartTime = observed.StartTime,
+            InitContainerStatuses = hasInit ? initStatuses : null,
+            ContainerStatuses = appStatuses,
+            QosClass = QosClassOf(spec),
+            NominatedNodeName = previous?.NominatedNodeName,
+        };
+        status.Conditions = Conditions(spec, observed, status, previous, now);
+        return status;
+    }
+
+    /// <summary>Guaranteed, Burstable or BestEffort, computed over init and app containers as upstream's GetPodQOS.</summary>
+    public static string QosClassOf(PodSpec spec)
+    {
+        var requests = new Dictionary<string, Api.Resources.Quantity>(StringComparer.Ordinal);
+        var limits = new Dictionary<string, Api.Resources.Quantity>(StringComparer.Ordinal);
+        var guaranteed = true;
+        foreach (var container in (spec.InitContainers ?? []).Concat(spec.Containers))
+        {
+            foreach (var (name, quantity) in container.Resources?.Requests ?? [])
+            {
+                if (name is "cpu" or "memory" && quantity.Sign > 0)
+                {
+                    requests[name] = requests.TryGetValue(name, out var sum) ? sum + quantity : quantity;
+                }
+            }
+            var found = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (name, quantity) in container.Resources?.Limits ?? [])
+            {
+                if (name is "cpu" or "memory" && quantity.Sign > 0)
+                {
+                    found.Add(name);
+                    limits[name] = limits.TryGetValue(name, out var sum) ? sum + quantity : quantity;
+                }
+            }
+            if (!found.Contains("cpu") || !found.Contains("memory"))
+            {
+                guaranteed = false;
+            }
+        }
+        if (requests.Count == 0 && limits.Count == 0)
+        {
+            return "BestEffort";
+        }
+        if (guaranteed)
+        {
+            foreach (var (name, request) in requests)
+            {
+                if (!limits.TryGetValue(name, out var limit) || limit.CompareTo(request) != 0)
+                {
+                    guaranteed = false;
+                    break;
+                }
+            }
+        }
+        return guaranteed && requests.Count == limits.Count ? "Guaranteed" : "Burstable";
+    }
+
+    private static ContainerStatus ContainerStatusOf(Container container, ObservedContainer? seen, string defaultWaiting, IReadOnlyDictionary<string, bool>? probeReadiness, bool init)
+    {
+        var status = new ContainerStatus
+        {
+            Name = container.Name,
+            Image = container.Image ?? "",
+            ImageID = seen?.ImageId ?? "",
+            RestartCount = seen?.RestartCount ?? 0,
+            Started = false,
+        };
+        if (seen is null)
+        {
+            status.State = new ContainerState { Waiting = new ContainerStateWaiting { Reason = defaultWaiting } };
+            return status;
+        }
+        status.ContainerID = seen.ContainerId is null ? null : RuntimeScheme + seen.ContainerId;
+        if (seen.LastTermination is { } last)
+        {
+            status.LastState = new ContainerState { Terminated = TerminatedOf(last) };
+        }
+        if (seen.RunningSince is { } since)
+        {
+            status.State = new ContainerState { Running = new ContainerStateRunning { StartedAt = since } };
+            status.Started = true;
+            var hasProbe = container.ReadinessProbe is not null;
+            status.Ready = init
+                ? false
+                : !hasProbe || (probeReadiness is not null && probeReadiness.TryGetValue(container.Name, out var ready) && ready);
+        }
+        else if (seen.WaitingReason is not null || seen.Terminated is null)
+        {
+            status.State = new ContainerState
+            {
+                Waiting = new ContainerStateWaiting { Reason = seen.WaitingReason ?? defaultWaiting, Message = seen.WaitingMessage },
+            };
+            if (seen.Terminated is { } waitingAfter && seen.LastTermination is null)
+            {
+                status.LastState = new ContainerState { Terminated = TerminatedOf(waitingAfter) };
+            }
+        }
+        else
+        {
+            status.State = new ContainerState { Terminated = TerminatedOf(seen.Terminated) };
+            // A completed init container counts as ready, as upstream reports it.
+            status.Ready = init && seen.Terminated.ExitCode == 0;
+        }
+        return status;
+    }
+
+    private static ContainerStateTerminated TerminatedOf(ContainerTermination t) => new()
+    {
+        ExitCode = t.ExitCode,
+        Signal = t.Signal,
+        Reason = t.Reason,
+        Message = t.Message,
+        StartedAt = t.StartedAt,
+        FinishedAt = t.FinishedAt,
+        ContainerID = t.ContainerId is null ? null : RuntimeScheme + t.ContainerId,
+    };
+
+    /// <summary>upstream getPhase (kubelet_pods.go) for regular init containers.</summary>
+    private static string Phase(PodSpec spec, List<ContainerStatus> init, List<ContainerStatus> app, bool terminal)
+    {
+        var restartPolicy = spec.RestartPolicy ?? "Always";
+        int pendingInit = 0, failedInit = 0;
+        foreach (var s in init)
+        {
+            if (s.State?.Running is not null)
+            {
+                pendingInit++;
+            }
+            else if (s.State?.Terminated is { } t)
+            {
+                if (t.ExitCode != 0)
+                {
+                    failedInit++;
+                }
+            }
+            else if (s.LastState?.Terminated is { ExitCode: not 0 })
+            {
+                failedInit++;
+            }
+            else
+            {
+                pendingInit++;
+            }
+        }
+
+        int running = 0, waiting = 0, stopped = 0, succeeded = 0;
+        foreach (var s in app)
+        {
+            if (s.State?.Running is not null)
+            {
+                running++;
+            }
+            else if (s.State?.Terminated is { } t)
+            {
+                stopped++;
+                if (t.ExitCode == 0)
+                {
+                    succeeded++;
+                }
+            }
+            else if (s.LastState?.Terminated is not null)
+            {
+                stopped++;
+            }
+            else
+            {
+                waiting++;
+            }
+        }
+
+        if (failedInit > 0 && restartPolicy == "Never")
+        {
+            return "Failed";
+        }
+        if (pendingInit > 0 || waiting > 0)
+        {
+            return "Pending";
+        }
+        if (running > 0)
+        {
+            return "Running";
+        }
+        if (stopped > 0)
+        {
+            if (terminal)
+            {
+                return stopped == succeeded ? "Succeeded" : "Failed";
+            }
+            if (restartPolicy == "Always")
+            {
+                return "Running";
+            }
+            if (stopped == succeeded)
+            {
+                return "Succeeded";
+            }
+            return restartPolicy == "Never" ? "Failed" : "Running";
+        }
+        return "Pending";
+    }
+
+    private static List<PodCondition> Conditions(PodSpec spec, ObservedPod observed, PodStatus status, PodStatus? previous, DateTimeOffset now)
+    {
+        var conditions = new List<PodCondition>();
+        var succeeded = status.Phase == "Succeeded";
+
+        conditions.Add(Condition("PodReadyToStartContainers", observed.SandboxReady && !observed.Terminal, null, null));
+
+        var incompleteInit = (status.InitContainerStatuses ?? [])
+            .Where(s => s.State?.Terminated is not { ExitCode: 0 })
+            .Select(s => s.Name)
+            .ToList();
+        conditions.Add(incompleteInit.Count == 0
+            ? Condition("Initialized", true, succeeded && spec.InitContainers is { Count: > 0 } ? "PodCompleted" : null, null)
+            : Condition("Initialized", false, "ContainersNotInitialized", $"containers with incomplete status: [{string.Join(' ', incompleteInit)}]"));
+
+        var unready = (status.ContainerStatuses ?? []).Where(s => !s.Ready).Select(s => s.Name).ToList();
+        PodCondition ContainersCondition(string type) => succeeded
+            ? Condition(type, false, "PodCompleted", null)
+            : unready.Count == 0
+                ? Condition(type, true, null, null)
+                : Condition(type, false, "ContainersNotReady", $"containers with unready status: [{string.Join(' ', unready)}]");
+        conditions.Add(ContainersCondition("Ready"));
+        conditions.Add(ContainersCondition("ContainersReady"));
+
+        var scheduled = previous?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled");
+        conditions.Add(scheduled is { Status: "True" } ? Copy(scheduled) : Condition("PodScheduled", true, null, null));
+
+        foreach (var condition in conditions)
+        {
+            var before = previous?.Conditions?.FirstOrDefault(c => c.Type == condition.Type);
+            condition.LastTransitionTime ??= before is not null && before.Status == condition.Status ? before.LastTransitionTime ?? now : now;
+        }
+        return conditions;
+    }
+
+    private static PodCondition Condition(string type, bool value, string? reason, string? message) => new()
+    {
+        Type = type,
+        Status = value ? "True" : "False",
+        Reason = reason,
+        Message = message,
+    };
+
+    private static PodCondition Copy(PodCondition c) => new()
+    {
+        Type = c.Type,
+        Status = c.Status,
+        Reason = c.Reason,
+        Message = c.Message,
+        LastProbeTime = c.LastProbeTime,
+        LastTransitionTime = c.LastTransitionTime,
+    };
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+using Axolotl.SampleApps.Common;
+using Microsoft.AspNetCore.Http;
+
+namespace Axolotl.SampleApps.Apps;
+
+/// <summary>
+/// A small versioned web server: 200 with the hostname on every path, an optional Server header
+/// and HTML title (the nginx image uses "nginx/VERSION" and "Welcome to nginx!"), an optional pid
+/// file. Flags it does not know are ignored so "nginx -g 'daemon off;'" style commands still run.
+/// </summary>
+public static class HttpHello
+{
+    public static Task<int> RunAsync(AppArgs args)
+    {
+        var port = args.GetPort("port", 8080);
+        var server = args.Get("server");
+        var title = args.Get("title");
+        var pidFile = args.Get("pid-file");
+        var hostname = Environment.MachineName;
+        foreach (var flag in args.Unused)
+        {
+            Log.Line($"ignoring unsupported flag --{flag}");
+        }
+
+        if (pidFile is not null)
+        {
+            File.WriteAllText(pidFile, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
+        }
+
+        return HttpApp.RunAsync(port, async context =>
+        {
+            if (server is not null)
+            {
+                context.Response.Headers.Server = server;
+            }
+
+            Log.Line($"{HttpApp.RemoteAddress(context)} \"{context.Request.Method} {context.Request.Path}\" 200");
+            if (context.Request.Path == "/healthz")
+            {
+                await context.Response.WriteAsync("ok\n");
+            }
+            else if (title is not null)
+            {
+                context.Response.ContentType = "text/html";
+                await context.Response.WriteAsync(
+                    $"<!DOCTYPE html>\n<html>\n<head>\n<title>{title}</title>\n</head>\n<body>\n<h1>{title}</h1>\n<p>Hello from {hostname}</p>\n</body>\n</html>\n");
+            }
+            else
+            {
+                await context.Response.WriteAsync($"Hello from {hostname}\n");
+            }
+        });
+    }
+}

@@ -1,0 +1,57 @@
+using Axolotl.Api.Core;
+
+namespace Axolotl.Scheduler.Framework;
+
+/// <summary>
+/// A node together with the pods bound (or being bound) to it and what they request: the view every
+/// plugin judges. Built fresh for each scheduling cycle from the informer caches.
+/// </summary>
+public sealed class NodeInfo
+{
+    private readonly List<Pod> _pods = [];
+
+    public NodeInfo(Node node)
+    {
+        Node = node;
+        var allocatable = node.Status?.Allocatable;
+        AllocatableMilliCpu = ResourceRequest.Read(allocatable, "cpu", q => q.MilliValue());
+        AllocatableMemory = ResourceRequest.Read(allocatable, "memory", q => q.Value());
+        AllowedPodCount = ResourceRequest.Read(allocatable, "pods", q => q.Value());
+    }
+
+    public Node Node { get; }
+
+    public string Name => Node.Metadata.Name ?? "";
+
+    public IReadOnlyList<Pod> Pods => _pods;
+
+    public long AllocatableMilliCpu { get; }
+
+    public long AllocatableMemory { get; }
+
+    public long AllowedPodCount { get; }
+
+    /// <summary>The sum of the requests of the pods on the node (used by the fit filter).</summary>
+    public ResourceRequest Requested { get; private set; }
+
+    /// <summary>The same sum with 100m / 200Mi for containers that request nothing (used by scoring).</summary>
+    public ResourceRequest NonZeroRequested { get; private set; }
+
+    public void AddPod(Pod pod)
+    {
+        _pods.Add(pod);
+        Requested += ResourceRequest.ForPod(pod);
+        NonZeroRequested += ResourceRequest.NonZeroForPod(pod);
+    }
+
+    /// <summary>A copy without the pods <paramref name="remove"/> picks (the preemption dry run).</summary>
+    public NodeInfo Without(Func<Pod, bool> remove)
+    {
+        var copy = new NodeInfo(Node);
+        foreach (var pod in _pods.Where(p => !remove(p)))
+        {
+            copy.AddPod(pod);
+        }
+        return copy;
+    }
+}

@@ -1,0 +1,93 @@
+using Axolotl.Api.Core;
+using Axolotl.Scheduler.Plugins;
+
+namespace Axolotl.Scheduler.Framework;
+
+/// <summary>The outcome of one scheduling attempt: the chosen node, or why none fits.</summary>
+public sealed record ScheduleResult(string? NodeName, string? FailureMessage)
+{
+    public bool Succeeded => NodeName is not null;
+}
+
+/// <summary>
+/// One scheduling cycle without side effects: run the filters on every node (the first failing filter
+/// gives the node's reasons), score the nodes that passed with the weighted score plugins, and take the
+/// highest total; ties go to the first node in name order so that the choice is reproducible.
+/// </summary>
+public sealed class SchedulingAlgorithm
+{
+    public SchedulingAlgorithm(IReadOnlyList<IFilterPlugin> filters, IReadOnlyList<IScorePlugin> scorers)
+    {
+        Filters = filters;
+        Scorers = scorers;
+    }
+
+    public IReadOnlyList<IFilterPlugin> Filters { get; }
+
+    public IReadOnlyList<IScorePlugin> Scorers { get; }
+
+    /// <summary>The default profile: upstream's filter order with NodeReady after the taints, and both scores.</summary>
+    public static SchedulingAlgorithm CreateDefault() => new(
+        [new NodeUnschedulable(), new NodeName(), new TaintToleration(), new NodeReady(), new Plugins.NodeAffinity(), new NodePorts(), new NodeResourcesFit()],
+        [new LeastAllocated(), new PodSpread()]);
+
+    public FilterResult RunFilters(Pod pod, NodeInfo node)
+    {
+        foreach (var filter in Filters)
+        {
+            var result = filter.Filter(pod, node);
+            if (!result.IsSuccess)
+            {
+                return result;
+            }
+        }
+        return FilterResult.Success;
+    }
+
+    public ScheduleResult Schedule(Pod pod, IReadOnlyList<NodeInfo> nodes)
+    {
+        if (nodes.Count == 0)
+        {
+            return new ScheduleResult(null, FailureMessage.NoNodesAvailable);
+        }
+        var ordered = nodes.OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
+        var feasible = new List<NodeInfo>();
+        var statuses = new Dictionary<string, FilterResult>(StringComparer.Ordinal);
+        foreach (var node in ordered)
+        {
+            var result = RunFilters(pod, node);
+            statuses[node.Name] = result;
+            if (result.IsSuccess)
+            {
+                feasible.Add(node);
+            }
+        }
+        if (feasible.Count == 0)
+        {
+            var preemption = FailureMessage.Preemption(pod, ordered, statuses, RunFilters);
+            return new ScheduleResult(null, FailureMessage.Build(ordered.Count, statuses.Values, preemption));
+        }
+        if (feasible.Count == 1)
+        {
+            return new ScheduleResult(feasible[0].Name, null);
+        }
+        var totals = new long[feasible.Count];
+        foreach (var scorer in Scorers)
+        {
+            var scores = scorer.Score(pod, feasible);
+            for (var i = 0; i < totals.Length; i++)
+            {
+                totals[i] += scores[i] * scorer.Weight;
+            }
+        }
+        var best = 0;
+        for (var i = 1; i < totals.Length; i++)
+        {
+            if (totals[i] > totals[best])
+            {
+                best = i;
+            }
+        }
+        return new ScheduleResult(feasible[best].Name, null);
+    }
+}

@@ -1,0 +1,223 @@
+using Axolotl.Agent.Images;
+using Axolotl.Agent.Restart;
+using Axolotl.Agent.Runtime.Fake;
+using Axolotl.Api.Coordination;
+using Axolotl.Api.Core;
+using Axolotl.Client;
+using Axolotl.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Axolotl.Agent.Tests.Pods;
+
+/// <summary>The agent against the in-process API server with the fake runtime: real watches, real status writes.</summary>
+public sealed class NodeAgentIntegrationTests : IAsyncLifetime
+{
+    private const string NodeName = "it-node";
+    private InProcessCluster _cluster = null!;
+    private readonly FakeRuntime _runtime = new(TimeProvider.System);
+    private readonly string _dataDir = Directory.CreateTempSubdirectory("axolotl-agent-it-").FullName;
+    private NodeAgent? _agent;
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await InProcessCluster.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_agent is not null)
+        {
+            await _agent.DisposeAsync();
+        }
+        await _cluster.DisposeAsync();
+        Directory.Delete(_dataDir, recursive: true);
+    }
+
+    private KubeClient Client => _cluster.Client;
+
+    private async Task<NodeAgent> StartAgentAsync()
+    {
+        var options = new AgentOptions { NodeName = NodeName, DataDir = _dataDir, NodeIp = "127.0.0.1" };
+        var backoff = new RestartBackoffOptions { Initial = TimeSpan.FromMilliseconds(200), Max = TimeSpan.FromMilliseconds(400) };
+        return await NodeAgent.StartAsync(Client, options, _runtime, new ImageCatalog(new ImageCatalogOptions { BusyboxPath = "" }), backoff,
+            NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+    }
+
+    private static Pod BusyboxPod(string name, string restartPolicy = "Always") => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Pod",
+        Metadata = new() { Name = name, Namespace = "default" },
+        Spec = new PodSpec
+        {
+            NodeName = NodeName,
+            RestartPolicy = restartPolicy,
+            TerminationGracePeriodSeconds = 5,
+            Containers = [new Container { Name = "app", Image = "busybox:1.36", Command = ["sleep", "3600"] }],
+        },
+    };
+
+    private async Task<Pod> WaitForAsync(string name, Func<Pod, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        Pod? pod = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            pod = await Client.Resource<Pod>().TryGetAsync("default", name, CancellationToken.None);
+            if (pod is not null && condition(pod))
+            {
+                return pod;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"pod {name} never got {what}; last status: {Api.Serialization.KubeJson.Serialize(pod?.Status)}");
+    }
+
+    [Fact]
+    public async Task The_agent_registers_its_node_and_lease()
+    {
+        _agent = await StartAgentAsync();
+
+        var node = await Client.GetAsync<Api.Core.Node>(null, NodeName, CancellationToken.None);
+        Assert.Equal("True", node.Status!.Conditions!.Single(c => c.Type == "Ready").Status);
+        Assert.Equal("axolotl://fake (no processes)", node.Status.NodeInfo!.ContainerRuntimeVersion);
+        Assert.Equal("10.244.0.0/24", node.Spec!.PodCIDR);
+        var lease = await Client.GetAsync<Lease>("kube-node-lease", NodeName, CancellationToken.None);
+        Assert.Equal(NodeName, lease.Spec!.HolderIdentity);
+        Assert.NotNull(lease.Spec.RenewTime);
+    }
+
+    [Fact]
+    public async Task A_bound_pod_runs_and_reports_Running_with_container_statuses_and_events()
+    {
+        _agent = await StartAgentAsync();
+        await Client.CreateAsync(BusyboxPod("web"), CancellationToken.None);
+
+        var pod = await WaitForAsync("web", p => p.Status?.Phase == "Running" && p.Status.ContainerStatuses?[0].Ready == true, "Running");
+
+        var cs = Assert.Single(pod.Status!.ContainerStatuses!);
+        Assert.StartsWith("axolotl://fake-", cs.ContainerID, StringComparison.Ordinal);
+        Assert.NotNull(cs.State!.Running);
+        Assert.Equal(0, cs.RestartCount);
+        Assert.StartsWith("docker.io/library/busybox@sha256:", cs.ImageID, StringComparison.Ordinal);
+        Assert.Equal("127.0.0.1", pod.Status.HostIP);
+        Assert.NotNull(pod.Status.StartTime);
+        Assert.Equal("True", pod.Status.Conditions!.Single(c => c.Type == "Ready").Status);
+        var started = Assert.Single(_runtime.Started);
+        Assert.Equal(["sleep", "3600"], started.Command);
+        Assert.EndsWith(Path.Combine(pod.Metadata.Uid!, "app", "0.log"), started.LogPath, StringComparison.Ordinal);
+
+        await _agent.Context.Events.FlushAsync(CancellationToken.None);
+        var events = await Client.ListAsync<Event>("default", null, CancellationToken.None);
+        var reasons = events.Items.Where(e => e.InvolvedObject.Name == "web").Select(e => (e.Reason, e.Message)).ToList();
+        Assert.Contains(("Created", "Created container app"), reasons);
+        Assert.Contains(("Started", "Started container app"), reasons);
+        Assert.All(events.Items, e => Assert.Equal(("kubelet", NodeName), (e.Source!.Component, e.Source.Host)));
+    }
+
+    [Fact]
+    public async Task A_crashing_container_restarts_with_a_growing_restart_count_and_CrashLoopBackOff()
+    {
+        _runtime.Behaviour = _ => new FakeContainerBehaviour(ExitAfter: TimeSpan.FromMilliseconds(30), ExitCode: 1);
+        _agent = await StartAgentAsync();
+        await Client.CreateAsync(BusyboxPod("crasher"), CancellationToken.None);
+
+        var pod = await WaitForAsync("crasher", p => p.Status?.ContainerStatuses?[0].RestartCount >= 3, "3 restarts");
+
+        var cs = pod.Status!.ContainerStatuses![0];
+        Assert.Equal(1, cs.LastState!.Terminated!.ExitCode);
+        Assert.Equal("Error", cs.LastState.Terminated.Reason);
+        Assert.Equal("Running", pod.Status.Phase);
+        await _agent.Context.Events.FlushAsync(CancellationToken.None);
+        var events = await Client.ListAsync<Event>("default", null, CancellationToken.None);
+        var backOff = events.Items.Single(e => e.Reason == "BackOff" && e.InvolvedObject.Name == "crasher");
+        Assert.Equal($"Back-off restarting failed container app in pod crasher_default({pod.Metadata.Uid})", backOff.Message);
+        Assert.Equal("Warning", backOff.Type);
+    }
+
+    [Fact]
+    public async Task A_container_that_exits_0_under_restartPolicy_Never_completes_the_pod()
+    {
+        _runtime.Behaviour = _ => new FakeContainerBehaviour(ExitAfter: TimeSpan.FromMilliseconds(30), ExitCode: 0);
+        _agent = await StartAgentAsync();
+        await Client.CreateAsync(BusyboxPod("job", "Never"), CancellationToken.None);
+
+        var pod = await WaitForAsync("job", p => p.Status?.Phase == "Succeeded", "Succeeded");
+
+        Assert.Equal("Completed", pod.Status!.ContainerStatuses![0].State!.Terminated!.Reason);
+        Assert.Single(_runtime.Started);
+        Assert.Empty(_runtime.Sandboxes);
+    }
+
+    [Fact]
+    public async Task A_missing_ConfigMap_key_shows_CreateContainerConfigError()
+    {
+        _agent = await StartAgentAsync();
+        var pod = BusyboxPod("cfg");
+        pod.Spec!.Containers[0].Env = [new EnvVar { Name = "X", ValueFrom = new EnvVarSource { ConfigMapKeyRef = new ConfigMapKeySelector { Name = "absent", Key = "k" } } }];
+        await Client.CreateAsync(pod, CancellationToken.None);
+
+        var seen = await WaitForAsync("cfg", p => p.Status?.ContainerStatuses?[0].State?.Waiting?.Reason == "CreateContainerConfigError", "CreateContainerConfigError");
+
+        Assert.Equal("configmap \"absent\" not found", seen.Status!.ContainerStatuses![0].State!.Waiting!.Message);
+        Assert.Equal("Pending", seen.Status.Phase);
+    }
+
+    [Fact]
+    public async Task An_unknown_image_gives_ErrImagePull_then_ImagePullBackOff()
+    {
+        _agent = await StartAgentAsync();
+        var pod = BusyboxPod("badimage");
+        pod.Spec!.Containers[0].Image = "nosuchimage-axolotl:v9";
+        await Client.CreateAsync(pod, CancellationToken.None);
+
+        await WaitForAsync("badimage", p => p.Status?.ContainerStatuses?[0].State?.Waiting?.Reason == "ErrImagePull", "ErrImagePull");
+        var backOff = await WaitForAsync("badimage", p => p.Status?.ContainerStatuses?[0].State?.Waiting?.Reason == "ImagePullBackOff", "ImagePullBackOff");
+
+        Assert.Equal("Back-off pulling image \"nosuchimage-axolotl:v9\"", backOff.Status!.ContainerStatuses![0].State!.Waiting!.Message);
+        Assert.Empty(_runtime.Started);
+    }
+
+    [Fact]
+    public async Task Deleting_a_pod_stops_its_containers_and_removes_the_object()
+    {
+        _agent = await StartAgentAsync();
+        await Client.CreateAsync(BusyboxPod("doomed"), CancellationToken.None);
+        await WaitForAsync("doomed", p => p.Status?.Phase == "Running", "Running");
+        Assert.Single(_runtime.Running);
+
+        await Client.DeleteAsync<Pod>("default", "doomed", null, CancellationToken.None);
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await Client.Resource<Pod>().TryGetAsync("default", "doomed", CancellationToken.None) is not null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the pod object was never removed");
+            await Task.Delay(50);
+        }
+        Assert.Empty(_runtime.Running);
+        Assert.Empty(_runtime.Sandboxes);
+        await _agent.Context.Events.FlushAsync(CancellationToken.None);
+        var events = await Client.ListAsync<Event>("default", null, CancellationToken.None);
+        Assert.Contains(events.Items, e => e.Reason == "Killing" && e.Message == "Stopping container app");
+    }
+
+    [Fact]
+    public async Task A_restarted_agent_re_adopts_running_containers_without_restarting_them()
+    {
+        _agent = await StartAgentAsync();
+        await Client.CreateAsync(BusyboxPod("survivor"), CancellationToken.None);
+        var before = await WaitForAsync("survivor", p => p.Status?.Phase == "Running", "Running");
+        await _agent.DisposeAsync();
+
+        _agent = await StartAgentAsync();
+        await _agent.Pods.Lanes.WhenAllIdleAsync();
+        var after = await WaitForAsync("survivor", p => p.Status?.Phase == "Running", "Running");
+
+        Assert.Single(_runtime.Started);
+        Assert.Equal(before.Status!.ContainerStatuses![0].ContainerID, after.Status!.ContainerStatuses![0].ContainerID);
+        Assert.Equal(0, after.Status.ContainerStatuses[0].RestartCount);
+        var worker = _agent.Pods.Find(after.Metadata.Uid!);
+        Assert.NotNull(worker);
+        Assert.Single(worker.Live);
+    }
+}

@@ -1,0 +1,78 @@
+using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
+using Axolotl.Api.Resources;
+using Axolotl.Scheduler.Framework;
+
+namespace Axolotl.Scheduler.Tests;
+
+/// <summary>Small builders for pods and nodes in scheduler tests.</summary>
+internal static class Build
+{
+    public static Pod Pod(string name, string? cpu = null, string? memory = null, string ns = "default")
+    {
+        var container = new Container { Name = "app", Image = "busybox" };
+        container.Resources = Requests(cpu, memory);
+        return new Pod
+        {
+            Metadata = new ObjectMeta { Name = name, Namespace = ns, Uid = "uid-" + name },
+            Spec = new PodSpec { Containers = [container] },
+        };
+    }
+
+    public static ResourceRequirements? Requests(string? cpu, string? memory)
+    {
+        var requests = new Dictionary<string, Quantity>();
+        if (cpu is not null)
+        {
+            requests["cpu"] = Quantity.Parse(cpu);
+        }
+        if (memory is not null)
+        {
+            requests["memory"] = Quantity.Parse(memory);
+        }
+        return requests.Count == 0 ? null : new ResourceRequirements { Requests = requests };
+    }
+
+    public static Node Node(string name, string cpu = "2", string memory = "4Gi", string pods = "110", bool ready = true)
+    {
+        return new Node
+        {
+            Metadata = new ObjectMeta { Name = name, Uid = "uid-" + name, Labels = new() { ["kubernetes.io/hostname"] = name } },
+            Spec = new NodeSpec(),
+            Status = new NodeStatus
+            {
+                Allocatable = new() { ["cpu"] = Quantity.Parse(cpu), ["memory"] = Quantity.Parse(memory), ["pods"] = Quantity.Parse(pods) },
+                Conditions = [new NodeCondition { Type = "Ready", Status = ready ? "True" : "False" }],
+            },
+        };
+    }
+
+    public static NodeInfo Info(Node node, params Pod[] pods)
+    {
+        var info = new NodeInfo(node);
+        foreach (var pod in pods)
+        {
+            pod.Spec!.NodeName = node.Metadata.Name;
+            info.AddPod(pod);
+        }
+        return info;
+    }
+
+    public static Pod WithHostPort(this Pod pod, int port, string? protocol = null, string? hostIp = null)
+    {
+        pod.Spec!.Containers[0].Ports = [new ContainerPort { ContainerPortNumber = port, HostPort = port, Protocol = protocol, HostIP = hostIp }];
+        return pod;
+    }
+
+    public static Pod Tolerating(this Pod pod, string? key, string? op, string? value, string? effect)
+    {
+        (pod.Spec!.Tolerations ??= []).Add(new Toleration { Key = key, Operator = op, Value = value, Effect = effect });
+        return pod;
+    }
+
+    public static Pod OwnedBy(this Pod pod, string ownerUid)
+    {
+        pod.Metadata.OwnerReferences = [new OwnerReference { ApiVersion = "apps/v1", Kind = "ReplicaSet", Name = "rs", Uid = ownerUid, Controller = true }];
+        return pod;
+    }
+}
