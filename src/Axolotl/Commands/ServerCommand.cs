@@ -19,7 +19,10 @@ namespace Axolotl.Commands;
 /// </summary>
 public static partial class ServerCommand
 {
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "data-dir", "port", "bind" };
+    public static readonly IReadOnlySet<string> Flags = new HashSet<string>
+    {
+        "data-dir", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max",
+    };
 
     public const string Usage = """
         Usage: axolotl server [--data-dir DIR] [--port PORT] [--bind ADDR]
@@ -27,6 +30,11 @@ public static partial class ServerCommand
           --data-dir DIR   where state, certificates and the kubeconfig live (default: $XDG_DATA_HOME/axolotl or ~/.local/share/axolotl)
           --port PORT      HTTPS port of the API server (default: 6443)
           --bind ADDR      address to listen on (default: 0.0.0.0)
+          --node-name NAME the local node's name (default: the host name)
+          --pod-cidr CIDR  the local node's pod addresses (default: 10.244.0.0/24)
+          --kubelet-port N the local node agent's HTTPS port for logs and exec (default: 10250)
+          --restart-backoff D, --restart-backoff-max D
+                           CrashLoopBackOff curve: first delay and cap (default: 10s and 300s, as Kubernetes)
         """;
 
     public static async Task<int> RunAsync(CommandLine args)
@@ -67,6 +75,7 @@ public static partial class ServerCommand
         await client.GetAsync<Namespace>(null, "default", shutdown.Token);
         await using var controllers = await ControllerManager.StartAsync(client, logging, clock, shutdown.Token);
         await using var scheduler = await SchedulerService.StartAsync(client, logging, clock, shutdown.Token);
+        var agent = await LocalAgent.StartAsync(args, dataDir, client, logging, clock, shutdown.Token);
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         LogReady(log, host.LoopbackUrl, elapsed.TotalMilliseconds, storeMs, apiMs);
@@ -88,6 +97,8 @@ public static partial class ServerCommand
         {
             LogStopping(log);
         }
+        // The agent stops watching but leaves containers running: the next start re-adopts them.
+        await agent.DisposeAsync();
         await scheduler.StopAsync();
         await controllers.StopAsync();
         await host.StopAsync(CancellationToken.None);
