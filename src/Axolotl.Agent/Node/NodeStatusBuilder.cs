@@ -68,7 +68,7 @@ public static class NodeStatusBuilder
                 BootId = facts.BootId,
                 KernelVersion = facts.KernelVersion,
                 OsImage = facts.OsImage,
-                ContainerRuntimeVersion = "axolotl://" + runtimeMode,
+                ContainerRuntimeVersion = "axolotl://" + runtimeMode.Split(':')[0].Trim(), // "isolated" or the fallback's name; the full mode is in the agent's start-up log
                 KubeletVersion = KubeletVersion,
                 KubeProxyVersion = "",
                 OperatingSystem = "linux",

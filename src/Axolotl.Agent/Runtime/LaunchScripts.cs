@@ -49,7 +49,11 @@ internal static class LaunchScripts
         fail() { echo "$1" >"$exitf.err"; exit 126; }
         if [ "$hosts" != - ]; then mount --bind "$hosts" /etc/hosts || fail "cannot mount /etc/hosts"; fi
         if [ "$wd" != - ]; then cd "$wd" || fail "cannot change to working directory $wd"; fi
+        # An executable living under /tmp (a test build, a worktree) must stay visible behind the private /tmp.
+        keep=; case "$1" in /tmp/?*/*) keep=${1%/*};; esac
+        if [ -n "$keep" ]; then mkdir -p /run/axolotl-keep && mount --bind "$keep" /run/axolotl-keep || fail "cannot keep $keep"; fi
         mount -t tmpfs -o size="$tmp",mode=1777 tmpfs /tmp || fail "cannot mount /tmp"
+        if [ -n "$keep" ]; then mkdir -p "$keep" && mount --move /run/axolotl-keep "$keep" || fail "cannot keep $keep"; fi
         hostname "$hn" || fail "cannot set hostname $hn"
         exec {{tini}} -s -- "$@"
         """;
