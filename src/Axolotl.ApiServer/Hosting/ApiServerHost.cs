@@ -58,7 +58,8 @@ public sealed class ApiServerHost : IAsyncDisposable
             });
         });
         var app = builder.Build();
-        var router = CreateRouter(objects, admission, clock, logging, app.Lifetime.ApplicationStopping);
+        var router = CreateRouter(objects, admission, clock, logging, tokens.AdminToken, app.Lifetime.ApplicationStopping);
+        app.UseWebSockets(); // pods/exec
         app.Run(async ctx =>
         {
             if (await Authentication.AuthenticateAsync(ctx, tokens))
@@ -72,7 +73,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         return new ApiServerHost(app, pki, tokens, new Uri($"https://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{options.Port}"));
     }
 
-    private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, CancellationToken stopping)
+    private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, string nodeProxyToken, CancellationToken stopping)
     {
         var services = new RestServices(objects, admission, clock, logging, stopping);
         var reads = new ReadHandler(services);
@@ -80,7 +81,8 @@ public sealed class ApiServerHost : IAsyncDisposable
         var updates = new UpdateHandler(services, creates);
         var deletes = new DeleteHandler(services);
         var resources = new ResourceHandler(reads, creates, updates, deletes,
-            new WatchHandler(services, reads), new ScaleHandler(services, updates), new PodSubresources(services, deletes));
+            new WatchHandler(services, reads), new ScaleHandler(services, updates), new PodSubresources(services, deletes),
+            new NodeProxy.NodeProxy(services, nodeProxyToken));
         var openApi = Task.Run(() => new OpenApiV3(KnownResources.All));
         return new ApiRouter(resources, new DiscoveryDocuments(KnownResources.All), openApi, logging.CreateLogger<ApiRouter>());
     }

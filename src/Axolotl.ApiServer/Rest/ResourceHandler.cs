@@ -12,7 +12,8 @@ public sealed class ResourceHandler(
     DeleteHandler deletes,
     WatchHandler watches,
     ScaleHandler scales,
-    PodSubresources pods)
+    PodSubresources pods,
+    NodeProxy.NodeProxy nodes)
 {
     public Task HandleAsync(RequestScope scope)
     {
@@ -44,7 +45,9 @@ public sealed class ResourceHandler(
             ("PATCH", "scale") => scales.UpdateAsync(scope, isPatch: true),
             ("POST", "binding") => pods.BindAsync(scope),
             ("POST", "eviction") => pods.EvictAsync(scope),
-            (_, "log" or "exec" or "attach" or "portforward") => throw ApiErrors.Make(503, "ServiceUnavailable",
+            (_, "log") => nodes.LogsAsync(scope),
+            ("GET" or "POST", "exec") => nodes.ExecAsync(scope),
+            (_, "attach" or "portforward") => throw ApiErrors.Make(503, "ServiceUnavailable",
                 $"pods \"{scope.Name}\": {sub} needs a node agent, and none serves this pod yet"),
             _ => throw ApiErrors.MethodNotAllowed(),
         };

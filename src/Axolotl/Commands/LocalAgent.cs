@@ -28,6 +28,7 @@ public static class LocalAgent
         var runtime = RuntimeProbe.Create(new ProcessRuntimeOptions
         {
             CgroupRoot = $"axolotl-{options.NodeName}",
+            BridgeName = args.Get("bridge") ?? "axl0",
             PodCidr = options.PodCidr,
             StateDirectory = Path.Combine(dataDir, "runtime"),
             TimeProvider = clock,

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Runtime.InteropServices;
+using Axolotl.Agent.Server;
 using Axolotl.Api.Core;
 using Axolotl.ApiServer.Hosting;
 using Axolotl.Client;
@@ -21,7 +22,7 @@ public static partial class ServerCommand
 {
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
-        "data-dir", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max",
+        "data-dir", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge",
     };
 
     public const string Usage = """
@@ -33,6 +34,7 @@ public static partial class ServerCommand
           --node-name NAME the local node's name (default: the host name)
           --pod-cidr CIDR  the local node's pod addresses (default: 10.244.0.0/24)
           --kubelet-port N the local node agent's HTTPS port for logs and exec (default: 10250)
+          --bridge NAME    the local node's pod bridge (default: axl0; one per node when several run on a machine)
           --restart-backoff D, --restart-backoff-max D
                            CrashLoopBackOff curve: first delay and cap (default: 10s and 300s, as Kubernetes)
         """;
@@ -76,6 +78,10 @@ public static partial class ServerCommand
         await using var controllers = await ControllerManager.StartAsync(client, logging, clock, shutdown.Token);
         await using var scheduler = await SchedulerService.StartAsync(client, logging, clock, shutdown.Token);
         var agent = await LocalAgent.StartAsync(args, dataDir, client, logging, clock, shutdown.Token);
+        // The agent's own HTTPS endpoint, which the API server proxies `kubectl logs` and `exec` to.
+        var kubelet = await KubeletServer.StartAsync(
+            new KubeletServerOptions { Port = agent.Options.KubeletPort, Token = host.Tokens.AdminToken, CertificateNames = [agent.Options.NodeName] },
+            new NodeAgentBackend(agent), clock, logging, shutdown.Token);
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         LogReady(log, host.LoopbackUrl, elapsed.TotalMilliseconds, storeMs, apiMs);
@@ -98,6 +104,7 @@ public static partial class ServerCommand
             LogStopping(log);
         }
         // The agent stops watching but leaves containers running: the next start re-adopts them.
+        await kubelet.DisposeAsync();
         await agent.DisposeAsync();
         await scheduler.StopAsync();
         await controllers.StopAsync();

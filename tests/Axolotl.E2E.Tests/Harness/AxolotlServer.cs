@@ -26,7 +26,16 @@ public sealed class AxolotlServer : IAsyncDisposable
         Port = port;
     }
 
+    private static int _slots = Environment.ProcessId % 97;
+    private readonly int _slot = 20 + (Interlocked.Increment(ref _slots) % 200);
+    private readonly int _kubeletPort = FreePort();
+
     public string DataDir { get; }
+
+    /// <summary>This server's node (its agent's cgroup root is axolotl-NODE) and pod bridge.</summary>
+    public string NodeName => $"e2e-{_slot}";
+
+    public string Bridge => $"axle{_slot}";
     public int Port { get; }
     public string Kubeconfig => Path.Combine(DataDir, "kubeconfig");
     public string Log { get { lock (_log) { return _log.ToString(); } } }
@@ -52,7 +61,14 @@ public sealed class AxolotlServer : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = RepoPaths.Root,
         };
-        foreach (var arg in (string[])["server", "--data-dir", DataDir, "--port", Port.ToString(), "--bind", "127.0.0.1"])
+        string[] args =
+        [
+            "server", "--data-dir", DataDir, "--port", Port.ToString(), "--bind", "127.0.0.1",
+            // A node of its own per server: several run at once on this machine.
+            "--node-name", NodeName, "--bridge", Bridge, "--pod-cidr", $"10.244.{_slot}.0/24", "--kubelet-port", _kubeletPort.ToString(),
+            "--restart-backoff", "1s", "--restart-backoff-max", "4s",
+        ];
+        foreach (var arg in args)
         {
             psi.ArgumentList.Add(arg);
         }
@@ -143,7 +159,9 @@ public sealed class AxolotlServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await RemovePodsAsync();
         await KillAsync();
+        await NodeCleanup.RemoveAsync(NodeName, Bridge);
         _process?.Dispose();
         try
         {
@@ -152,6 +170,26 @@ public sealed class AxolotlServer : IAsyncDisposable
         catch (IOException)
         {
             // Best effort.
+        }
+    }
+
+    /// <summary>
+    /// Containers outlive their agent by design (a restarted agent re-adopts them), so a test server
+    /// deletes its pods and waits for the agent to stop them before it is killed.
+    /// </summary>
+    private async Task RemovePodsAsync()
+    {
+        if (Pid is null)
+        {
+            return;
+        }
+        var kubectl = new Kubectl(this);
+        await kubectl.RunAsync("delete", "pods", "--all", "-A", "--grace-period=1", "--wait=false");
+        var runtimePods = Path.Combine(DataDir, "runtime", "pods");
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(20) && Directory.Exists(runtimePods) && Directory.EnumerateDirectories(runtimePods).Any())
+        {
+            await Task.Delay(200);
         }
     }
 

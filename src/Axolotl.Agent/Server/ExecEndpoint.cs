@@ -1,0 +1,192 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Net.WebSockets;
+using Axolotl.Agent.Runtime;
+using Axolotl.Api.Meta;
+using Axolotl.Api.Serialization;
+using KubeStatus = Axolotl.Api.Meta.Status;
+using Microsoft.AspNetCore.Http;
+
+namespace Axolotl.Agent.Server;
+
+/// <summary>
+/// WebSocket /exec/{ns}/{pod}/{container}?command=…&amp;stdin=&amp;stdout=&amp;stderr=&amp;tty=: runs the command in
+/// the container over the runtime and speaks the k8s.io channel protocol (v5, or v4 without the
+/// close channel): 0 stdin, 1 stdout, 2 stderr, 3 the final Status, 4 resize, 255 close.
+/// </summary>
+internal sealed class ExecEndpoint(IKubeletBackend backend, TimeProvider time)
+{
+    public const string V5 = "v5.channel.k8s.io";
+    public const string V4 = "v4.channel.k8s.io";
+    private const byte Stdin = 0;
+    private const byte Stdout = 1;
+    private const byte Stderr = 2;
+    private const byte Error = 3;
+    private const byte Close = 255;
+    private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
+
+    public async Task HandleAsync(HttpContext ctx, string ns, string podName, string container)
+    {
+        var query = ctx.Request.Query;
+        var command = query["command"].OfType<string>().ToList();
+        var stdin = Flag(query, "stdin");
+        var stdout = Flag(query, "stdout");
+        var tty = Flag(query, "tty");
+        var stderr = Flag(query, "stderr") && !tty; // A terminal merges stderr into stdout.
+        if (command.Count == 0)
+        {
+            await KubeletResponses.BadRequestAsync(ctx, "you must specify at least one command for the container");
+            return;
+        }
+        if (!stdin && !stdout && !Flag(query, "stderr"))
+        {
+            await KubeletResponses.BadRequestAsync(ctx, "you must specify at least 1 of stdin, stdout, stderr");
+            return;
+        }
+        var pod = await backend.FindPodAsync(ns, podName, ctx.RequestAborted);
+        if (pod is null)
+        {
+            await KubeletResponses.WriteAsync(ctx, 404, "NotFound", $"pod \"{ns}/{podName}\" not found");
+            return;
+        }
+        if (!ctx.WebSockets.IsWebSocketRequest)
+        {
+            // SPDY (kubectl's fallback) is not spoken here; say why instead of a bare upgrade failure.
+            var message = pod.Running(container) is null
+                ? $"container not found (\"{container}\")"
+                : $"exec needs a WebSocket with subprotocol {V5} or {V4}; SPDY is not supported";
+            await KubeletResponses.WriteAsync(ctx, pod.Running(container) is null ? 404 : 400, pod.Running(container) is null ? "NotFound" : "BadRequest", message);
+            return;
+        }
+        var requested = ctx.WebSockets.WebSocketRequestedProtocols;
+        var protocol = requested.Contains(V5) ? V5 : requested.Contains(V4) ? V4 : null;
+        if (protocol is null)
+        {
+            await KubeletResponses.BadRequestAsync(ctx, $"unable to upgrade: none of the offered subprotocols is supported, want {V5} or {V4}");
+            return;
+        }
+
+        using var socket = await ctx.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = protocol });
+        using var sender = new ChannelSender(socket);
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
+        var input = stdin ? new Pipe() : null;
+        var receiving = ReceiveAsync(socket, input?.Writer, protocol == V5, session);
+        KubeStatus status;
+        try
+        {
+            status = pod.Running(container) is { } handle
+                ? await RunAsync(handle, command, tty, input, stdout, stderr, sender, session.Token)
+                : Failure($"container not found (\"{container}\")");
+        }
+        catch (OperationCanceledException) when (session.IsCancellationRequested)
+        {
+            await receiving;
+            return;
+        }
+
+        try
+        {
+            await sender.SendAsync(Error, KubeJson.SerializeToUtf8(status), session.Token);
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, session.Token);
+            // Let the client's close frame arrive; a client that never answers is cut off.
+            using var wait = new CancellationTokenSource(CloseWait, time);
+            await using var cancelOnTimeout = wait.Token.Register(session.Cancel);
+            await receiving;
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+            // The client went away while we were finishing.
+        }
+    }
+
+    private async Task<KubeStatus> RunAsync(ContainerHandle handle, IReadOnlyList<string> command, bool tty, Pipe? input,
+        bool stdout, bool stderr, ChannelSender sender, CancellationToken ct)
+    {
+        await using var outStream = stdout ? new ChannelStream(sender, Stdout, ct) : Stream.Null;
+        await using var errStream = stderr ? new ChannelStream(sender, Stderr, ct) : null;
+        await using var inStream = input?.Reader.AsStream();
+        try
+        {
+            var result = await backend.Runtime.ExecAsync(handle, new ExecSpec(command, tty, inStream, outStream, errStream), ct);
+            return result.ExitCode == 0
+                ? new KubeStatus { Outcome = "Success" }
+                : new KubeStatus
+                {
+                    Outcome = "Failure",
+                    Reason = "NonZeroExitCode",
+                    Message = $"command terminated with non-zero exit code: command '{string.Join(' ', command)}' exited with {result.ExitCode}",
+                    Details = new StatusDetails
+                    {
+                        Causes = [new StatusCause { Type = "ExitCode", Message = result.ExitCode.ToString(CultureInfo.InvariantCulture) }],
+                    },
+                };
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return Failure($"Internal error occurred: error executing command in container: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Reads the client's messages until it closes: stdin data into the pipe, v5's close channel
+    /// (FF 00) as stdin EOF. Resize messages are dropped: the runtime contract has no resize.
+    /// A close or a broken connection ends stdin and cancels the session.
+    /// </summary>
+    private static async Task ReceiveAsync(WebSocket socket, PipeWriter? stdin, bool v5, CancellationTokenSource session)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        var stdinOpen = stdin is not null;
+        try
+        {
+            while (true)
+            {
+                buffer.ResetWrittenCount();
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await socket.ReceiveAsync(buffer.GetMemory(4096), session.Token);
+                    buffer.Advance(result.Count);
+                }
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+                var message = buffer.WrittenMemory;
+                if (message.Length == 0)
+                {
+                    continue;
+                }
+                var channel = message.Span[0];
+                if (channel == Stdin && stdinOpen && message.Length > 1)
+                {
+                    await stdin!.WriteAsync(message[1..], session.Token);
+                }
+                else if (v5 && channel == Close && message.Length > 1 && message.Span[1] == Stdin && stdinOpen)
+                {
+                    stdinOpen = false;
+                    await stdin!.CompleteAsync();
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+        }
+        finally
+        {
+            if (stdinOpen)
+            {
+                await stdin!.CompleteAsync();
+            }
+            if (socket.State != WebSocketState.CloseSent && socket.State != WebSocketState.Closed)
+            {
+                await session.CancelAsync();
+            }
+        }
+    }
+
+    private static KubeStatus Failure(string message) => new() { Outcome = "Failure", Message = message };
+
+    private static bool Flag(IQueryCollection query, string key) => query[key].ToString() is "true" or "1";
+}

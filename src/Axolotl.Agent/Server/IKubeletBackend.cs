@@ -1,0 +1,22 @@
+using Axolotl.Agent.Logs;
+using Axolotl.Agent.Runtime;
+
+namespace Axolotl.Agent.Server;
+
+/// <summary>
+/// What the kubelet endpoint needs from the agent: the pods it runs, their log files and the runtime
+/// to exec with. <see cref="NodeAgentBackend"/> adapts a running <see cref="NodeAgent"/>; tests
+/// supply their own over the fake runtime.
+/// </summary>
+public interface IKubeletBackend
+{
+    ContainerLogReader Logs { get; }
+
+    IContainerRuntime Runtime { get; }
+
+    /// <summary>The pod with this namespace and name when this node runs it; null otherwise.</summary>
+    Task<KubeletPod?> FindPodAsync(string ns, string name, CancellationToken ct);
+}
+
+/// <summary>A pod as the kubelet endpoint sees it: its UID, the containers of its spec and how to reach the running ones.</summary>
+public sealed record KubeletPod(string Uid, string Name, IReadOnlyList<string> Containers, Func<string, ContainerHandle?> Running);

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.Agent.Server;
+
+/// <summary>
+/// The agent's own HTTPS endpoint, the kubelet's server API that the API server proxies pods/log
+/// and pods/exec to: GET /containerLogs/{ns}/{pod}/{container} and WebSocket /exec/{ns}/{pod}/{container}.
+/// Serves a self-signed certificate and accepts exactly one bearer token.
+/// </summary>
+public sealed partial class KubeletServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private KubeletServer(WebApplication app, int port)
+    {
+        _app = app;
+        Port = port;
+    }
+
+    /// <summary>The port actually bound (useful with port 0 in tests).</summary>
+    public int Port { get; }
+
+    public static async Task<KubeletServer> StartAsync(KubeletServerOptions options, IKubeletBackend backend, TimeProvider time, ILoggerFactory logging, CancellationToken ct)
+    {
+        var certificate = SelfSignedCertificate.Create(Dns.GetHostName(), ["localhost", Dns.GetHostName(), .. options.CertificateNames],
+            [IPAddress.Loopback, .. IsAny(options.BindAddress) ? Array.Empty<IPAddress>() : [options.BindAddress]], time);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(logging);
+        builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(2));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(options.BindAddress, options.Port, listen =>
+            {
+                // WebSockets (exec) need HTTP/1.1; plain requests may use h2.
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(certificate);
+            });
+        });
+        var app = builder.Build();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        var token = Encoding.UTF8.GetBytes(options.Token);
+        var logs = new ContainerLogsEndpoint(backend, time);
+        var exec = new ExecEndpoint(backend, time);
+        var log = logging.CreateLogger("Axolotl.Agent.Server");
+        app.Run(ctx => HandleAsync(ctx, token, logs, exec, log));
+        await app.StartAsync(ct);
+        var bound = app.Urls.Select(u => new Uri(u).Port).FirstOrDefault(options.Port);
+        return new KubeletServer(app, bound);
+    }
+
+    private static async Task HandleAsync(HttpContext ctx, byte[] token, ContainerLogsEndpoint logs, ExecEndpoint exec, ILogger log)
+    {
+        try
+        {
+            var path = ctx.Request.Path.Value ?? "";
+            if (path == "/healthz")
+            {
+                await ctx.Response.WriteAsync("ok", ctx.RequestAborted);
+                return;
+            }
+            if (!Authorized(ctx, token))
+            {
+                await KubeletResponses.WriteAsync(ctx, 401, "Unauthorized", "Unauthorized");
+                return;
+            }
+            var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
+            switch (parts)
+            {
+                case ["containerLogs", var ns, var pod, var container] when HttpMethods.IsGet(ctx.Request.Method):
+                    await logs.HandleAsync(ctx, ns, pod, container);
+                    break;
+                case ["exec", var ns, var pod, var container] when HttpMethods.IsGet(ctx.Request.Method) || HttpMethods.IsPost(ctx.Request.Method):
+                    await exec.HandleAsync(ctx, ns, pod, container);
+                    break;
+                default:
+                    await KubeletResponses.WriteAsync(ctx, 404, "NotFound", "the server could not find the requested resource");
+                    break;
+            }
+        }
+        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // The last line of defence of a request: report it as a Status instead of a dropped connection.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogFailed(log, e, ctx.Request.Path);
+            await KubeletResponses.WriteAsync(ctx, 500, "InternalError", $"Internal error occurred: {e.Message}");
+        }
+    }
+
+    private static bool Authorized(HttpContext ctx, byte[] token)
+    {
+        var header = ctx.Request.Headers.Authorization.ToString();
+        const string prefix = "Bearer ";
+        if (!header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[prefix.Length..].Trim()), token);
+    }
+
+    private static bool IsAny(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
+
+    public async Task StopAsync(CancellationToken ct) => await _app.StopAsync(ct);
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "kubelet endpoint request {Path} failed")]
+    private static partial void LogFailed(ILogger logger, Exception e, string path);
+}

@@ -1,0 +1,47 @@
+using Axolotl.Agent.Logs;
+using Axolotl.Agent.Runtime;
+using Axolotl.Api.Core;
+using Axolotl.Client;
+
+namespace Axolotl.Agent.Server;
+
+/// <summary>
+/// Serves the kubelet endpoint from a running agent: the pod's UID comes from the API (by name),
+/// the worker and its live container handles from the agent's pod manager.
+/// </summary>
+public sealed class NodeAgentBackend(NodeAgent agent) : IKubeletBackend
+{
+    public ContainerLogReader Logs => agent.Logs;
+
+    public IContainerRuntime Runtime => agent.Context.Runtime;
+
+    public async Task<KubeletPod?> FindPodAsync(string ns, string name, CancellationToken ct)
+    {
+        var pod = await agent.Context.Client.Resource<Pod>().TryGetAsync(ns, name, ct);
+        if (pod?.Metadata.Uid is not { Length: > 0 } uid || agent.Pods.Find(uid) is not { } worker)
+        {
+            return null;
+        }
+        var containers = (pod.Spec?.Containers ?? []).Select(c => c.Name)
+            .Concat((pod.Spec?.InitContainers ?? []).Select(c => c.Name))
+            .OfType<string>()
+            .ToList();
+        return new KubeletPod(uid, name, containers, container => LiveHandle(worker.Live, container));
+    }
+
+    private static ContainerHandle? LiveHandle(IReadOnlyDictionary<string, ContainerHandle> live, string container)
+    {
+        // The worker mutates this map on its own lane; a read racing a write is retried once, then treated as absent.
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            try
+            {
+                return live.TryGetValue(container, out var handle) ? handle : null;
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,207 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Axolotl.Agent.Logs;
+using Axolotl.Agent.Runtime;
+using Axolotl.Agent.Runtime.Fake;
+using Axolotl.Agent.Server;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Axolotl.Agent.Tests.Server;
+
+public sealed class KubeletServerTests : IAsyncLifetime
+{
+    private const string Token = "kubelet-test-token";
+    private static readonly DateTimeOffset T0 = new(2025, 5, 1, 12, 0, 0, TimeSpan.Zero);
+    private readonly string _dir = Directory.CreateTempSubdirectory("axolotl-kubelet-").FullName;
+    private readonly FakeRuntime _runtime = new(TimeProvider.System);
+    private readonly Dictionary<string, ContainerHandle> _live = new(StringComparer.Ordinal);
+    private KubeletServer _server = null!;
+    private HttpClient _http = null!;
+
+    private LogPaths Paths => new(_dir);
+
+    public async Task InitializeAsync()
+    {
+        var backend = new TestBackend(new ContainerLogReader(Paths, TimeProvider.System), _runtime, _live);
+        _server = await KubeletServer.StartAsync(new KubeletServerOptions { Port = 0, BindAddress = IPAddress.Loopback, Token = Token },
+            backend, TimeProvider.System, NullLoggerFactory.Instance, CancellationToken.None);
+        _http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true })
+        {
+            BaseAddress = new Uri($"https://127.0.0.1:{_server.Port}"),
+        };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        var sandbox = await _runtime.CreateSandboxAsync(new PodSandboxSpec("uid-1", "default", "web", "web"), CancellationToken.None);
+        _live["app"] = await _runtime.StartAsync(sandbox, new ContainerSpec("uid-1", "app", ["/bin/app"], new Dictionary<string, string>(), null, ""), CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _server.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private void WriteInstance(int restart, params string[] lines)
+    {
+        var path = Paths.InstanceLog("uid-1", "app", restart);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllLines(path, lines.Select((l, i) => LogLine.Format(T0.AddSeconds(i), "stdout", false, l)));
+    }
+
+    [Fact]
+    public async Task Logs_serve_the_current_instance_with_tail_lines()
+    {
+        WriteInstance(0, "old");
+        WriteInstance(1, "one", "two", "three");
+
+        var response = await _http.GetAsync(new Uri("/containerLogs/default/web/app?tailLines=2", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("two\nthree\n", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Logs_previous_serves_the_earlier_instance_and_a_missing_one_is_a_bad_request_status()
+    {
+        WriteInstance(0, "before the crash");
+        var missing = await _http.GetAsync(new Uri("/containerLogs/default/web/app?previous=true", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        var status = JsonNode.Parse(await missing.Content.ReadAsStringAsync())!;
+        Assert.Equal("BadRequest", (string?)status["reason"]);
+        Assert.Equal("previous terminated container \"app\" in pod \"web\" not found", (string?)status["message"]);
+
+        WriteInstance(1, "after");
+        var previous = await _http.GetAsync(new Uri("/containerLogs/default/web/app?previous=true", UriKind.Relative));
+        Assert.Equal("before the crash\n", await previous.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Unknown_pods_are_not_found_and_requests_without_the_token_are_unauthorized()
+    {
+        var unknown = await _http.GetAsync(new Uri("/containerLogs/default/nope/app", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+
+        using var anonymous = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true });
+        var denied = await anonymous.GetAsync(new Uri(_http.BaseAddress!, "/containerLogs/default/web/app"));
+        Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+    }
+
+    [Fact]
+    public async Task Exec_streams_stdout_and_stderr_and_reports_a_non_zero_exit_code_on_channel_3()
+    {
+        _runtime.ExecHandler = (handle, spec) =>
+        {
+            Assert.Equal("app", handle.Name);
+            Assert.Equal(["sh", "-c", "echo hi; exit 3"], spec.Command);
+            FakeRuntime.Write(spec.Stdout, "hi\n");
+            FakeRuntime.Write(spec.Stderr!, "oops\n");
+            return 3;
+        };
+
+        using var socket = await ConnectAsync("command=sh&command=-c&command=echo%20hi%3B%20exit%203&stdout=true&stderr=true");
+        var messages = await ReadAllAsync(socket);
+
+        Assert.Equal("v5.channel.k8s.io", socket.SubProtocol);
+        Assert.Equal("hi\n", Channel(messages, 1));
+        Assert.Equal("oops\n", Channel(messages, 2));
+        var status = JsonNode.Parse(Channel(messages, 3))!;
+        Assert.Equal("Failure", (string?)status["status"]);
+        Assert.Equal("NonZeroExitCode", (string?)status["reason"]);
+        Assert.Equal("ExitCode", (string?)status["details"]!["causes"]![0]!["reason"]);
+        Assert.Equal("3", (string?)status["details"]!["causes"]![0]!["message"]);
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
+    }
+
+    [Fact]
+    public async Task Exec_passes_stdin_until_the_v5_close_signal_and_reports_success()
+    {
+        _runtime.ExecHandler = (_, spec) =>
+        {
+            using var reader = new StreamReader(spec.Stdin!);
+            FakeRuntime.Write(spec.Stdout, reader.ReadToEnd().ToUpperInvariant());
+            return 0;
+        };
+
+        using var socket = await ConnectAsync("command=cat&stdin=true&stdout=true&stderr=true");
+        await socket.SendAsync(new byte[] { 0, (byte)'h', (byte)'i', (byte)'\n' }, WebSocketMessageType.Binary, true, CancellationToken.None);
+        await socket.SendAsync(new byte[] { 255, 0 }, WebSocketMessageType.Binary, true, CancellationToken.None);
+        var messages = await ReadAllAsync(socket);
+
+        Assert.Equal("HI\n", Channel(messages, 1));
+        Assert.Equal("Success", (string?)JsonNode.Parse(Channel(messages, 3))!["status"]);
+    }
+
+    [Fact]
+    public async Task Exec_into_a_container_that_is_not_running_fails_on_channel_3()
+    {
+        _live.Remove("app");
+
+        using var socket = await ConnectAsync("command=ls&stdout=true");
+        var status = JsonNode.Parse(Channel(await ReadAllAsync(socket), 3))!;
+
+        Assert.Equal("Failure", (string?)status["status"]);
+        Assert.Equal("container not found (\"app\")", (string?)status["message"]);
+    }
+
+    [Fact]
+    public async Task Exec_without_a_websocket_says_what_is_wrong_in_a_status()
+    {
+        var response = await _http.PostAsync(new Uri("/exec/default/web/app?command=ls&stdout=true", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("v5.channel.k8s.io", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task<ClientWebSocket> ConnectAsync(string query)
+    {
+        var socket = new ClientWebSocket();
+#pragma warning disable CA5359 // The agent's certificate is self-signed by design.
+        socket.Options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+#pragma warning restore CA5359
+        socket.Options.SetRequestHeader("Authorization", "Bearer " + Token);
+        socket.Options.AddSubProtocol("v5.channel.k8s.io");
+        await socket.ConnectAsync(new Uri($"wss://127.0.0.1:{_server.Port}/exec/default/web/app?{query}"), CancellationToken.None);
+        return socket;
+    }
+
+    internal static async Task<List<byte[]>> ReadAllAsync(ClientWebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var messages = new List<byte[]>();
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, timeout.Token);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+                return messages;
+            }
+            message.Write(buffer, 0, result.Count);
+            if (result.EndOfMessage)
+            {
+                messages.Add(message.ToArray());
+                message.SetLength(0);
+            }
+        }
+    }
+
+    internal static string Channel(List<byte[]> messages, byte channel) =>
+        string.Concat(messages.Where(m => m.Length > 0 && m[0] == channel).Select(m => Encoding.UTF8.GetString(m, 1, m.Length - 1)));
+
+    private sealed class TestBackend(ContainerLogReader logs, IContainerRuntime runtime, Dictionary<string, ContainerHandle> live) : IKubeletBackend
+    {
+        public ContainerLogReader Logs => logs;
+
+        public IContainerRuntime Runtime => runtime;
+
+        public Task<KubeletPod?> FindPodAsync(string ns, string name, CancellationToken ct) =>
+            Task.FromResult(ns == "default" && name == "web"
+                ? new KubeletPod("uid-1", "web", ["app"], c => live.GetValueOrDefault(c))
+                : null);
+    }
+}

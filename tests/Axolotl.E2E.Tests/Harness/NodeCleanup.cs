@@ -1,0 +1,60 @@
+namespace Axolotl.E2E.Tests.Harness;
+
+/// <summary>
+/// Removes what a test node left on the machine after its server is gone: processes still in its
+/// cgroups, the cgroup directories and its bridge. Only names this test run created are touched.
+/// </summary>
+public static class NodeCleanup
+{
+    private static readonly string[] Hierarchies = ["unified", "memory", "cpu", "cpuacct", "pids"];
+
+    public static async Task RemoveAsync(string nodeName, string bridge)
+    {
+        var root = $"axolotl-{nodeName}";
+        var unified = Path.Combine("/sys/fs/cgroup/unified", root);
+        if (Directory.Exists(unified))
+        {
+            foreach (var dir in Directory.EnumerateDirectories(unified, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
+            {
+                var kill = Path.Combine(dir, "cgroup.kill");
+                if (File.Exists(kill))
+                {
+                    TryWrite(kill, "1");
+                }
+            }
+            await Task.Delay(300);
+        }
+        foreach (var hierarchy in Hierarchies)
+        {
+            var top = Path.Combine("/sys/fs/cgroup", hierarchy, root);
+            if (!Directory.Exists(top))
+            {
+                continue;
+            }
+            foreach (var dir in Directory.EnumerateDirectories(top, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length).Append(top))
+            {
+                try
+                {
+                    Directory.Delete(dir);
+                }
+                catch (IOException)
+                {
+                    // Still populated or already gone; best effort.
+                }
+            }
+        }
+        await ProcessRunner.RunAsync("ip", ["link", "del", bridge], timeout: TimeSpan.FromSeconds(10));
+    }
+
+    private static void TryWrite(string path, string value)
+    {
+        try
+        {
+            File.WriteAllText(path, value);
+        }
+        catch (IOException)
+        {
+            // The cgroup went away meanwhile.
+        }
+    }
+}
