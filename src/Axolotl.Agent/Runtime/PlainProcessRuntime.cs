@@ -88,14 +88,18 @@ public sealed class PlainProcessRuntime : ProcessRuntimeCore
 
         if (grace > TimeSpan.Zero)
         {
-            KillMembers(tracked, LinuxProcess.SIGTERM);
-            try
+            // SIGTERM again every 100 ms of the grace period: a command the wrapper shell had not yet
+            // started when the first one went out would otherwise never see it.
+            var end = Time.GetUtcNow() + grace;
+            while (!tracked.Exited.IsCompleted && Time.GetUtcNow() < end)
             {
-                await tracked.Exited.WaitAsync(grace, Time, ct);
-                return;
+                KillMembers(tracked, LinuxProcess.SIGTERM);
+                var slice = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(100).Ticks, (end - Time.GetUtcNow()).Ticks));
+                await Task.WhenAny(tracked.Exited, Task.Delay(slice > TimeSpan.Zero ? slice : TimeSpan.Zero, Time, ct));
             }
-            catch (TimeoutException)
+            if (tracked.Exited.IsCompleted)
             {
+                return;
             }
         }
 

@@ -250,14 +250,32 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
 
         foreach (var pid in cgroups.ReadPids())
         {
+            // PID 1 of the new namespace is first the init shell that sets up hostname, /etc/hosts and
+            // /tmp; only once it has exec'd tini is the container running.
             var nspids = LinuxProcess.NamespacePids(pid);
-            if (nspids.Count >= 2 && nspids[^1] == 1)
+            if (nspids.Count >= 2 && nspids[^1] == 1 && IsTini(pid))
             {
                 return pid;
             }
         }
 
         return null;
+    }
+
+    private static bool IsTini(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim() == "tini";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private void AddCommand(ProcessStartInfo psi, ExecSpec spec)
