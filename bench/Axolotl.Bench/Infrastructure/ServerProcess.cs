@@ -68,7 +68,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = dataDir,
         };
-        foreach (var arg in (string[])["server", "--data-dir", dataDir, "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1"])
+        // The API scenarios measure the control plane alone: no local node agent runs their pods.
+        foreach (var arg in (string[])["server", "--data-dir", dataDir, "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--local-agent", "false"])
         {
             psi.ArgumentList.Add(arg);
         }

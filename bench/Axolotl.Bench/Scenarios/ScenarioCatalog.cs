@@ -9,5 +9,8 @@ internal static class ScenarioCatalog
         new ApiLatencyScenario(),
         new KubectlGetScenario(),
         new LoadedMemoryScenario(),
+        new PodStartupScenario(),
+        new RestartLatencyScenario(),
+        new AgentRssScenario(),
     ];
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Runtime.InteropServices;
+using Axolotl.Agent;
 using Axolotl.Agent.Server;
 using Axolotl.Api.Core;
 using Axolotl.ApiServer.Hosting;
@@ -22,7 +23,7 @@ public static partial class ServerCommand
 {
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
-        "data-dir", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge",
+        "data-dir", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent",
     };
 
     public const string Usage = """
@@ -35,6 +36,7 @@ public static partial class ServerCommand
           --pod-cidr CIDR  the local node's pod addresses (default: 10.244.0.0/24)
           --kubelet-port N the local node agent's HTTPS port for logs and exec (default: 10250)
           --bridge NAME    the local node's pod bridge (default: axl0; one per node when several run on a machine)
+          --local-agent B  run a node agent for this machine (default: true; false = control plane only)
           --restart-backoff D, --restart-backoff-max D
                            CrashLoopBackOff curve: first delay and cap (default: 10s and 300s, as Kubernetes)
         """;
@@ -77,11 +79,22 @@ public static partial class ServerCommand
         await client.GetAsync<Namespace>(null, "default", shutdown.Token);
         await using var controllers = await ControllerManager.StartAsync(client, logging, clock, shutdown.Token);
         await using var scheduler = await SchedulerService.StartAsync(client, logging, clock, shutdown.Token);
-        var agent = await LocalAgent.StartAsync(args, dataDir, client, logging, clock, shutdown.Token);
-        // The agent's own HTTPS endpoint, which the API server proxies `kubectl logs` and `exec` to.
-        var kubelet = await KubeletServer.StartAsync(
-            new KubeletServerOptions { Port = agent.Options.KubeletPort, Token = host.Tokens.AdminToken, CertificateNames = [agent.Options.NodeName] },
-            new NodeAgentBackend(agent), clock, logging, shutdown.Token);
+        var runAgent = args.Get("local-agent") switch
+        {
+            null or "true" => true,
+            "false" => false,
+            var other => throw new ArgumentException($"invalid --local-agent \"{other}\": want true or false"),
+        };
+        NodeAgent? agent = null;
+        KubeletServer? kubelet = null;
+        if (runAgent)
+        {
+            agent = await LocalAgent.StartAsync(args, dataDir, client, logging, clock, shutdown.Token);
+            // The agent's own HTTPS endpoint, which the API server proxies `kubectl logs` and `exec` to.
+            kubelet = await KubeletServer.StartAsync(
+                new KubeletServerOptions { Port = agent.Options.KubeletPort, Token = host.Tokens.AdminToken, CertificateNames = [agent.Options.NodeName] },
+                new NodeAgentBackend(agent), clock, logging, shutdown.Token);
+        }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         LogReady(log, host.LoopbackUrl, elapsed.TotalMilliseconds, storeMs, apiMs);
@@ -104,8 +117,14 @@ public static partial class ServerCommand
             LogStopping(log);
         }
         // The agent stops watching but leaves containers running: the next start re-adopts them.
-        await kubelet.DisposeAsync();
-        await agent.DisposeAsync();
+        if (kubelet is not null)
+        {
+            await kubelet.DisposeAsync();
+        }
+        if (agent is not null)
+        {
+            await agent.DisposeAsync();
+        }
         await scheduler.StopAsync();
         await controllers.StopAsync();
         await host.StopAsync(CancellationToken.None);

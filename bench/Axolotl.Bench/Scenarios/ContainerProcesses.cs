@@ -1,0 +1,75 @@
+using System.Globalization;
+using Axolotl.Bench.Reporting;
+
+namespace Axolotl.Bench.Scenarios;
+
+/// <summary>
+/// The processes a node's containers consist of, found in /proc: those in the node's v1 pids cgroup
+/// (unshare, tini, the app, and any shell on its way to exec), and the recorder shells that stay
+/// outside it (their command line names the server's data dir). Each with its RSS and PSS in kB.
+/// </summary>
+internal static class ContainerProcesses
+{
+    /// <summary>The role of a container's own command (tini's child).</summary>
+    public const string AppRole = "app (tini's child)";
+
+    public sealed record Entry(int Pid, string Role, long RssKb, long PssKb);
+
+    public static IReadOnlyList<Entry> Find(string nodeName, string dataDir, int serverPid)
+    {
+        var cgroupPrefix = $":pids:/axolotl-{nodeName}/";
+        var found = new List<(int Pid, int Parent, string Comm, bool InCgroup)>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == serverPid)
+            {
+                continue;
+            }
+            try
+            {
+                var inCgroup = File.ReadAllLines(Path.Combine(dir, "cgroup")).Any(l => l.Contains(cgroupPrefix, StringComparison.Ordinal));
+                var recorder = !inCgroup && File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(dataDir, StringComparison.Ordinal);
+                if (!inCgroup && !recorder)
+                {
+                    continue;
+                }
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var comm = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
+                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+                found.Add((pid, parent, comm, inCgroup));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Exited while being read.
+            }
+        }
+        var tinis = found.Where(p => p.Comm == "tini").Select(p => p.Pid).ToHashSet();
+        var result = new List<Entry>();
+        foreach (var p in found)
+        {
+            var role = !p.InCgroup ? "recorder shell (outside the container)"
+                : tinis.Contains(p.Parent) ? AppRole
+                : p.Comm;
+            var dir = $"/proc/{p.Pid}";
+            var rss = Kilobytes(Path.Combine(dir, "status"), "VmRSS");
+            var pss = Kilobytes(Path.Combine(dir, "smaps_rollup"), "Pss");
+            if (rss is not null && pss is not null)
+            {
+                result.Add(new Entry(p.Pid, role, rss.Value, pss.Value));
+            }
+        }
+        return result;
+    }
+
+    private static long? Kilobytes(string path, string key)
+    {
+        try
+        {
+            return MachineInfo.ParseKilobytes(MachineInfo.ProcLine(path, key));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
