@@ -1,4 +1,3 @@
-using Axolotl.Agent.Events;
 using Axolotl.Agent.Images;
 using Axolotl.Agent.Logs;
 using Axolotl.Agent.Node;
@@ -8,6 +7,7 @@ using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Status;
 using Axolotl.Client;
+using Axolotl.Client.Events;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent;
@@ -64,7 +64,7 @@ public sealed class NodeAgent : IAsyncDisposable
         var heartbeat = new NodeHeartbeat(client, options, runtime.Mode, time, logging.CreateLogger("Axolotl.Agent.Node"));
         await heartbeat.RegisterAsync(ct);
 
-        var events = new EventRecorder(client, options.NodeName, time, logging.CreateLogger("Axolotl.Agent.Events"));
+        var events = new EventRecorder(client, new EventRecorderOptions { Component = "kubelet", Host = options.NodeName }, time, logging.CreateLogger("Axolotl.Agent.Events"));
         var paths = new LogPaths(options.DataDir);
         var pullBackoff = new ImagePullBackoff(new RestartBackoffOptions
         {

@@ -13,9 +13,6 @@ internal static partial class SchedulerLog
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Binding pod {Pod} to node {Node} failed; retrying after backoff")]
     public static partial void BindFailed(ILogger logger, Exception exception, string pod, string node);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Writing an event failed; it is dropped")]
-    public static partial void EventFailed(ILogger logger, Exception exception);
-
     [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Writing the PodScheduled condition of {Pod} failed")]
     public static partial void ConditionFailed(ILogger logger, Exception exception, string pod);
 

@@ -1,8 +1,8 @@
 using Axolotl.Api.Core;
 using Axolotl.Client;
+using Axolotl.Client.Events;
 using Axolotl.Client.Informers;
 using Axolotl.Controllers.Runtime;
-using Axolotl.Scheduler.Events;
 using Axolotl.Scheduler.Queue;
 using Microsoft.Extensions.Logging;
 
@@ -37,7 +37,7 @@ public sealed class SchedulerService(KubeClient client, ILoggerFactory loggerFac
         var pods = new SharedInformer<Pod>(client.Resource<Pod>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.Pods"));
         var nodes = new SharedInformer<Node>(client.Resource<Node>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.Nodes"));
         using var queue = new SchedulingQueue(Time, Options.InitialBackoff, Options.MaxBackoff, Options.MaxUnschedulableDuration);
-        var recorder = new EventRecorder(client, Options.SchedulerName, null, Time, Logger);
+        await using var recorder = new EventRecorder(client, new EventRecorderOptions { Component = Options.SchedulerName }, Time, Logger);
         var scheduler = new PodScheduler(client, pods, nodes, queue, recorder, Options, Time, Logger);
         using var registrations = scheduler.RegisterHandlers();
 
@@ -46,7 +46,6 @@ public sealed class SchedulerService(KubeClient client, ILoggerFactory loggerFac
         {
             Task.Run(() => pods.RunAsync(stop.Token), CancellationToken.None),
             Task.Run(() => nodes.RunAsync(stop.Token), CancellationToken.None),
-            Task.Run(() => recorder.RunAsync(stop.Token), CancellationToken.None),
         };
         try
         {
@@ -69,7 +68,7 @@ public sealed class SchedulerService(KubeClient client, ILoggerFactory loggerFac
             }
             catch (OperationCanceledException)
             {
-                // The event writer ends by cancellation.
+                // The informers end by cancellation.
             }
         }
     }

@@ -2,7 +2,6 @@ using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Resources;
 using Axolotl.Client;
-using Axolotl.Scheduler.Events;
 using Axolotl.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -105,26 +104,6 @@ public sealed class SchedulerIntegrationTests : IAsyncLifetime
         Assert.Equal(["node-a", "node-b"], nodes.Order());
         var failed = await WaitForEventAsync("port-3", "FailedScheduling");
         Assert.StartsWith("0/2 nodes are available: 2 node(s) didn't have free ports for the requested pod ports.", failed.Message);
-    }
-
-    [Fact]
-    public async Task The_event_recorder_counts_repeats_of_the_same_event_instead_of_creating_new_ones()
-    {
-        var pod = await CreatePodAsync("subject", "10m", "10Mi");
-        var recorder = new EventRecorder(Client, "test-component", "host-1", TimeProvider.System, NullLogger.Instance);
-        var first = await recorder.RecordAsync(pod, "Warning", "BackOff", "Back-off restarting failed container", CancellationToken.None);
-        var second = await recorder.RecordAsync(pod, "Warning", "BackOff", "Back-off restarting failed container", CancellationToken.None);
-        var other = await recorder.RecordAsync(pod, "Normal", "Pulled", "Container image already present", CancellationToken.None);
-        Assert.Equal(first.Metadata.Name, second.Metadata.Name);
-        Assert.Equal(2, second.Count);
-        Assert.NotEqual(first.Metadata.Name, other.Metadata.Name);
-        Assert.Equal(1, other.Count);
-        Assert.Equal("test-component", first.Source?.Component);
-        Assert.Equal("host-1", first.Source?.Host);
-        Assert.Equal("host-1", first.ReportingInstance);
-        Assert.StartsWith("subject.", first.Metadata.Name);
-        var events = await Client.ListAsync<Event>(_ns, new ListOptions { FieldSelector = "involvedObject.name=subject,reason=BackOff" }, CancellationToken.None);
-        Assert.Single(events.Items);
     }
 
     private async Task CreateNodeAsync(string name, string memory)

@@ -1,4 +1,3 @@
-using Axolotl.Agent.Events;
 using Axolotl.Agent.Images;
 using Axolotl.Agent.Logs;
 using Axolotl.Agent.Recovery;
@@ -6,6 +5,7 @@ using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Status;
 using Axolotl.Client;
+using Axolotl.Client.Events;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Pods;

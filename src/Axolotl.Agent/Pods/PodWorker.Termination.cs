@@ -1,9 +1,9 @@
-using Axolotl.Agent.Events;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Status;
 using Axolotl.Api.Core;
 using Axolotl.Client;
+using Axolotl.Client.Events;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Pods;

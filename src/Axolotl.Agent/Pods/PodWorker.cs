@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
-using Axolotl.Agent.Events;
 using Axolotl.Agent.Images;
 using Axolotl.Agent.Recovery;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Status;
 using Axolotl.Api.Core;
+using Axolotl.Client.Events;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Pods;
