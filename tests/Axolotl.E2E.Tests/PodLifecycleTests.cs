@@ -41,6 +41,26 @@ public sealed class PodLifecycleTests(ServerFixture fx) : IClassFixture<ServerFi
     }
 
     [Fact]
+    public async Task CrashLoopBackOff_delays_double_up_to_the_nodes_cap()
+    {
+        // The test servers use --restart-backoff 1s --restart-backoff-max 4s: expect 1s, 2s, then 4s.
+        var ns = await fx.NewNamespaceAsync("doubling");
+        await RunPodAsync(ns, "looper", "  containers:\n  - name: c\n    image: busybox\n    command: [sh, -c, 'exit 1']\n");
+        var seen = new HashSet<string>();
+        await Eventually.UntilAsync(async () =>
+        {
+            var message = await JsonPath(ns, "looper", "{.status.containerStatuses[0].state.waiting.message}");
+            var match = System.Text.RegularExpressions.Regex.Match(message, @"^back-off (\d+s) restarting failed container=c pod=looper_");
+            if (match.Success)
+            {
+                seen.Add(match.Groups[1].Value);
+            }
+            return string.Join(",", seen.Order());
+        }, s => seen.IsSupersetOf(["1s", "2s", "4s"]), "back-off delays 1s, 2s and 4s", Slow);
+        Assert.DoesNotContain("8s", seen);
+    }
+
+    [Fact]
     public async Task Restart_policies_decide_whether_a_finished_container_comes_back()
     {
         var ns = await fx.NewNamespaceAsync("policy");
