@@ -27,7 +27,7 @@ internal static class LaunchScripts
         exec >>"$log" 2>&1 </dev/null
         /bin/sh -c "$enter" axl-enter "$init" "$exitf" "$@"
         code=$?
-        echo "$code" >"$exitf.tmp" && mv -f "$exitf.tmp" "$exitf"
+        echo "$code" >"$exitf"
         exit "$code"
         """;
 
@@ -54,7 +54,7 @@ internal static class LaunchScripts
         if [ -n "$keep" ]; then mkdir -p /run/axolotl-keep && mount --bind "$keep" /run/axolotl-keep || fail "cannot keep $keep"; fi
         mount -t tmpfs -o size="$tmp",mode=1777 tmpfs /tmp || fail "cannot mount /tmp"
         if [ -n "$keep" ]; then mkdir -p "$keep" && mount --move /run/axolotl-keep "$keep" || fail "cannot keep $keep"; fi
-        hostname "$hn" || fail "cannot set hostname $hn"
+        echo "$hn" >/proc/sys/kernel/hostname || fail "cannot set hostname $hn"
         exec {{tini}} -s -- "$@"
         """;
 
