@@ -380,7 +380,16 @@ public readonly struct Quantity : IEquatable<Quantity>, IComparable<Quantity>, I
         builder.Append(mantissa.ToString(CultureInfo.InvariantCulture));
         builder.Append(exponent switch
         {
-            -9 => "n", -6 => "u", -3 => "m", 0 => "", 3 => "k", 6 => "M", 9 => "G", 12 => "T", 15 => "P", _ => "E",
+            -9 => "n",
+            -6 => "u",
+            -3 => "m",
+            0 => "",
+            3 => "k",
+            6 => "M",
+            9 => "G",
+            12 => "T",
+            15 => "P",
+            _ => "E",
         });
         return builder.ToString();
     }

@@ -90,16 +90,32 @@ public static class KnownResources
         IReadOnlyList<string>? categories = null, IReadOnlyList<Subresource>? subresources = null, IReadOnlyList<string>? verbs = null) =>
         new()
         {
-            Group = "", Version = "v1", Kind = typeof(T).Name, Plural = plural, Namespaced = namespaced, ClrType = typeof(T),
-            ShortNames = shortNames, Categories = categories ?? [], Subresources = subresources ?? [],
-            Verbs = verbs ?? ResourceType.StandardVerbs, StorageResource = plural,
+            Group = "",
+            Version = "v1",
+            Kind = typeof(T).Name,
+            Plural = plural,
+            Namespaced = namespaced,
+            ClrType = typeof(T),
+            ShortNames = shortNames,
+            Categories = categories ?? [],
+            Subresources = subresources ?? [],
+            Verbs = verbs ?? ResourceType.StandardVerbs,
+            StorageResource = plural,
         };
 
     private static ResourceType Of<T>(string group, string plural, bool namespaced, IReadOnlyList<string> shortNames,
         IReadOnlyList<string> categories, IReadOnlyList<Subresource> subresources) =>
         new()
         {
-            Group = group, Version = "v1", Kind = typeof(T).Name, Plural = plural, Namespaced = namespaced, ClrType = typeof(T),
-            ShortNames = shortNames, Categories = categories, Subresources = subresources, StorageResource = $"{group}/{plural}",
+            Group = group,
+            Version = "v1",
+            Kind = typeof(T).Name,
+            Plural = plural,
+            Namespaced = namespaced,
+            ClrType = typeof(T),
+            ShortNames = shortNames,
+            Categories = categories,
+            Subresources = subresources,
+            StorageResource = $"{group}/{plural}",
         };
 }

@@ -198,7 +198,11 @@ public sealed class PodStatusComputerTests
         var observed = Observed();
         observed.InitContainers["setup"] = new ObservedContainer
         {
-            Name = "setup", ContainerId = "i1", LastTermination = Exit(2), WaitingReason = "CrashLoopBackOff", RestartCount = 2,
+            Name = "setup",
+            ContainerId = "i1",
+            LastTermination = Exit(2),
+            WaitingReason = "CrashLoopBackOff",
+            RestartCount = 2,
         };
         var status = PodStatusComputer.Compute(pod, observed, null, Now);
 
