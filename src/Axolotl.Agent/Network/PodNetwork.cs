@@ -52,6 +52,10 @@ public sealed class PodNetwork(string bridge, PodCidr cidr, Ipam ipam, string st
                 ns,
                 force: false,
                 ct);
+
+            // A reused address may still sit in the host's neighbour cache with the MAC of the pod that had
+            // it before; until that entry times out, the host would send this pod's traffic nowhere.
+            await IpCommand.BatchAsync([$"neigh flush to {ip} dev {bridge}"], null, force: true, ct);
         }
         catch
         {
