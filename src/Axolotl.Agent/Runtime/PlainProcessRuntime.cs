@@ -62,7 +62,7 @@ public sealed class PlainProcessRuntime : ProcessRuntimeCore
             environment.TryAdd("DOTNET_GCHeapHardLimit", (limit * 3 / 4).ToString("x", CultureInfo.InvariantCulture));
         }
 
-        var arguments = new List<string> { exitFile, spec.LogPath, spec.WorkingDirectory ?? "-", "--" };
+        var arguments = new List<string> { exitFile, spec.LogPath, spec.WorkingDirectory ?? "/", "--" };
         arguments.AddRange(spec.Command);
         var process = StartRecorder(LaunchScripts.Plain, arguments, environment);
         var state = new ContainerState(

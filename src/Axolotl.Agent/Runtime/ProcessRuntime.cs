@@ -111,7 +111,8 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
             sandbox.NetworkNamespace ?? "-",
             hostname,
             File.Exists(hostsFile) ? hostsFile : "-",
-            spec.WorkingDirectory ?? "-",
+            // Like a container without WORKDIR: "/", never the agent's own directory (which may sit under the private /tmp).
+            spec.WorkingDirectory ?? "/",
             Options.TmpSize,
             "--",
         };
