@@ -38,7 +38,7 @@ internal sealed class AgentRssScenario : IScenario
         report.Add("server RSS, 0 pods", idle, "MB", "VmRSS 5 s after the node is Ready");
         report.Target("server RSS with 0 pods", idle, 150, "MB");
 
-        await using var watch = await PodRunningWatch.OpenAsync(node.Server.Kubeconfig, context.Http2, AgentPods.Namespace, ct);
+        await using var watch = await WatchStream.OpenRunningAsync(node.Server.Kubeconfig, context.Http2, AgentPods.Namespace, ct);
         context.Log($"{Name}: creating {Pods} pods with {Clients} clients");
         var next = -1;
         var creators = Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>
@@ -50,7 +50,7 @@ internal sealed class AgentRssScenario : IScenario
             }
         }, ct));
         await Task.WhenAll(creators);
-        await Task.WhenAll(Enumerable.Range(0, Pods).Select(i => watch.RunningAsync($"rss-{i:D4}"))).WaitAsync(RunningTimeout, ct);
+        await Task.WhenAll(Enumerable.Range(0, Pods).Select(i => watch.MatchedAsync($"rss-{i:D4}"))).WaitAsync(RunningTimeout, ct);
         context.Log($"{Name}: {Pods} pods running; settling {Settle.TotalSeconds:F0} s");
         await Task.Delay(Settle, ct);
 

@@ -189,7 +189,7 @@ internal sealed class ApiLatencyScenario : IScenario
             long arrived;
             try
             {
-                arrived = await watch.AddedAsync(name).WaitAsync(EventTimeout, ct);
+                arrived = await watch.MatchedAsync(name).WaitAsync(EventTimeout, ct);
             }
             catch (TimeoutException)
             {

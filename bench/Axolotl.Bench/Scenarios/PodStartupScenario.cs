@@ -27,7 +27,7 @@ internal sealed class PodStartupScenario : IScenario
         await using var node = await NodeServer.StartAsync(context, ct);
         using var api = context.Connect(node.Server);
         await node.WaitNodeReadyAsync(api, ct);
-        await using var watch = await PodRunningWatch.OpenAsync(node.Server.Kubeconfig, context.Http2, AgentPods.Namespace, ct);
+        await using var watch = await Infrastructure.WatchStream.OpenRunningAsync(node.Server.Kubeconfig, context.Http2, AgentPods.Namespace, ct);
 
         var warm = new LatencySamples("warm-up");
         await CreateSequentiallyAsync(api, watch, "startup-warm", WarmUp, warm, null, ct);
@@ -42,7 +42,7 @@ internal sealed class PodStartupScenario : IScenario
         report.Target("pod created → Running p50", summary.P50, 200, "ms");
     }
 
-    private static async Task CreateSequentiallyAsync(Infrastructure.ApiClient api, PodRunningWatch watch, string prefix, int count,
+    private static async Task CreateSequentiallyAsync(Infrastructure.ApiClient api, Infrastructure.WatchStream watch, string prefix, int count,
         LatencySamples fromSend, LatencySamples? fromAck, CancellationToken ct)
     {
         for (var i = 0; i < count; i++)
@@ -52,7 +52,7 @@ internal sealed class PodStartupScenario : IScenario
             var sent = Stopwatch.GetTimestamp();
             await api.CreateAsync(AgentPods.PodsPath, body, ct);
             var acknowledged = Stopwatch.GetTimestamp();
-            var running = await watch.RunningAsync(name).WaitAsync(PerPodTimeout, ct);
+            var running = await watch.MatchedAsync(name).WaitAsync(PerPodTimeout, ct);
             fromSend.Add(sent, running);
             fromAck?.Add(acknowledged, running);
         }
