@@ -2,6 +2,8 @@ using Axolotl.Agent.Images;
 using Axolotl.Agent.Logs;
 using Axolotl.Agent.Node;
 using Axolotl.Agent.Pods;
+using Axolotl.Agent.Probes;
+using Axolotl.Agent.Probes.Probers;
 using Axolotl.Agent.Recovery;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
@@ -71,6 +73,9 @@ public sealed class NodeAgent : IAsyncDisposable
             Initial = options.ImagePullBackOffInitial,
             Max = options.ImagePullBackOffMax,
         }, time);
+        PodManager? podManager = null;
+        var prober = new ProbeRunner(runtime, time);
+        var probes = new ProbeManager(prober.RunAsync, events, time, logging.CreateLogger("Axolotl.Agent.Probes"), uid => podManager?.Lanes.Trigger(uid), prober);
         var context = new PodAgentContext(
             client,
             options,
@@ -85,8 +90,9 @@ public sealed class NodeAgent : IAsyncDisposable
             paths,
             time,
             logging.CreateLogger("Axolotl.Agent.Pods"),
-            heartbeat.HostIp);
-        var pods = new PodManager(context);
+            heartbeat.HostIp,
+            probes);
+        var pods = podManager = new PodManager(context);
         await pods.StartAsync(ct);
         return new NodeAgent(options, events, pods, heartbeat, new ContainerLogReader(paths, time), context);
     }
@@ -101,6 +107,7 @@ public sealed class NodeAgent : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+        await Context.Probes.DisposeAsync();
         await _pods.DisposeAsync();
         await _events.DisposeAsync();
         _stop.Dispose();

@@ -13,6 +13,7 @@ public static class Program
         ["memory-hog"] = MemoryHog.RunAsync,
         ["exit"] = ExitApp.RunAsync,
         ["agnhost"] = Agnhost.RunAsync,
+        ["grpc-health"] = GrpcHealth.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)

@@ -12,6 +12,8 @@ public static partial class BuiltInImages
         new(["docker.io/axolotl/http-hello"], LatestOnly, "http-hello", _ => ["--port", "8080"]),
         new(["docker.io/axolotl/memory-hog"], LatestOnly, "memory-hog", _ => ["--step-mib", "10", "--interval", "1s"]),
         new(["docker.io/axolotl/exit"], LatestOnly, "exit", _ => ["--code", "1", "--after", "1s"]),
+        // gRPC health (grpc.health.v1) on :5000 for gRPC probes; --serving-for / --status-file turn it NOT_SERVING.
+        new(["docker.io/axolotl/grpc-health"], LatestOnly, "grpc-health", _ => ["--port", "5000"]),
 
         // Seeds 002/003: a versioned web server on :80 whose Server header names the nginx version.
         new(["docker.io/library/nginx"], NginxTagExists, "http-hello", tag =>

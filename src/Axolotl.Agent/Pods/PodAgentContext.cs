@@ -1,5 +1,6 @@
 using Axolotl.Agent.Images;
 using Axolotl.Agent.Logs;
+using Axolotl.Agent.Probes;
 using Axolotl.Agent.Recovery;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
@@ -25,4 +26,5 @@ public sealed record PodAgentContext(
     LogPaths Logs,
     TimeProvider Time,
     ILogger Log,
-    string HostIp);
+    string HostIp,
+    ProbeManager Probes);

@@ -146,6 +146,10 @@ public sealed partial class PodWorker
                     _live[saved.Name] = handle;
                     seen.RunningSince = handle.StartedAt;
                     WatchExit(saved.Name, handle);
+                    if (!saved.Init && Latest.Spec?.Containers.FirstOrDefault(c => c.Name == saved.Name) is { } container)
+                    {
+                        StartProbes(container, handle, SeedFromStatus(saved.Name));
+                    }
                     continue;
                 }
                 var now = Now;

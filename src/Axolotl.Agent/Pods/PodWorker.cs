@@ -72,6 +72,7 @@ public sealed partial class PodWorker
         DrainExits();
         if (ObjectDeleted || Latest.Metadata.DeletionTimestamp is not null)
         {
+            _ctx.Probes.RemovePod(Uid);
             await TerminateAsync(ct);
             return;
         }
@@ -87,6 +88,7 @@ public sealed partial class PodWorker
             return;
         }
 
+        KillFailedProbes();
         var spec = Latest.Spec ?? new PodSpec();
         var initDone = true;
         foreach (var container in spec.InitContainers ?? [])
@@ -115,7 +117,7 @@ public sealed partial class PodWorker
             }
         }
 
-        var status = PodStatusComputer.Compute(Latest, Observed, Latest.Status, Now);
+        var status = PodStatusComputer.Compute(Latest, Observed, Latest.Status, Now, ProbeViews());
         if (status.Phase is "Succeeded" or "Failed" && _live.Count == 0)
         {
             // Nothing will run again: the pod is done; release its sandbox as the kubelet does.
@@ -256,6 +258,10 @@ public sealed partial class PodWorker
             SaveCheckpoint();
             WatchExit(container.Name, handle);
             _ctx.Events.Record(Latest, EventRecorder.Normal, "Started", $"Started container {container.Name}", fieldPath);
+            if (!init)
+            {
+                StartProbes(container, handle);
+            }
         }
         catch (ContainerStartException ex)
         {
@@ -380,13 +386,14 @@ public sealed partial class PodWorker
     private void RecordExit(string name, bool init, ObservedContainer seen, ContainerTermination termination, DateTimeOffset finishedAt)
     {
         _live.Remove(name);
+        _ctx.Probes.ContainerStopped(Uid, name);
         seen.RunningSince = null;
         seen.Terminated = termination;
         if (Latest.Metadata.DeletionTimestamp is not null || ObjectDeleted)
         {
             return;
         }
-        var decision = _ctx.Restarts.OnExit(Uid, name, RestartPolicy, termination.ExitCode, termination.StartedAt ?? finishedAt, finishedAt, init);
+        var decision = _ctx.Restarts.OnExit(Uid, name, RestartPolicyFor(name, termination), termination.ExitCode, termination.StartedAt ?? finishedAt, finishedAt, init);
         _decisions[name] = decision;
         if (decision.Action == RestartAction.RestartAfterBackoff)
         {
@@ -430,7 +437,7 @@ public sealed partial class PodWorker
         {
             return;
         }
-        var status = PodStatusComputer.Compute(Latest, Observed, Latest.Status, Now);
+        var status = PodStatusComputer.Compute(Latest, Observed, Latest.Status, Now, ProbeViews());
         try
         {
             Latest = await _ctx.StatusWriter.WriteAsync(Latest, status, ct);

@@ -12,15 +12,15 @@ public static class PodStatusComputer
 {
     public const string RuntimeScheme = "axolotl://";
 
-    /// <param name="probeReadiness">Readiness probe results by container name (issue 4); a container with a readiness probe and no result is not ready.</param>
-    public static PodStatus Compute(Pod pod, ObservedPod observed, PodStatus? previous, DateTimeOffset now, IReadOnlyDictionary<string, bool>? probeReadiness = null)
+    /// <param name="probes">Started/Ready of running containers from their probes; a running container without an entry is started, and ready unless it has a readiness or startup probe.</param>
+    public static PodStatus Compute(Pod pod, ObservedPod observed, PodStatus? previous, DateTimeOffset now, IReadOnlyDictionary<string, ProbeView>? probes = null)
     {
         var spec = pod.Spec ?? new PodSpec();
         var hasInit = spec.InitContainers is { Count: > 0 };
         var defaultWaiting = hasInit ? "PodInitializing" : "ContainerCreating";
 
-        var initStatuses = (spec.InitContainers ?? []).Select(c => ContainerStatusOf(c, observed.InitContainers.GetValueOrDefault(c.Name), defaultWaiting, probeReadiness, init: true)).ToList();
-        var appStatuses = spec.Containers.Select(c => ContainerStatusOf(c, observed.Containers.GetValueOrDefault(c.Name), defaultWaiting, probeReadiness, init: false)).ToList();
+        var initStatuses = (spec.InitContainers ?? []).Select(c => ContainerStatusOf(c, observed.InitContainers.GetValueOrDefault(c.Name), defaultWaiting, probes, init: true)).ToList();
+        var appStatuses = spec.Containers.Select(c => ContainerStatusOf(c, observed.Containers.GetValueOrDefault(c.Name), defaultWaiting, probes, init: false)).ToList();
 
         var phase = Phase(spec, initStatuses, appStatuses, observed.Terminal);
 
@@ -88,7 +88,7 @@ public static class PodStatusComputer
         return guaranteed && requests.Count == limits.Count ? "Guaranteed" : "Burstable";
     }
 
-    private static ContainerStatus ContainerStatusOf(Container container, ObservedContainer? seen, string defaultWaiting, IReadOnlyDictionary<string, bool>? probeReadiness, bool init)
+    private static ContainerStatus ContainerStatusOf(Container container, ObservedContainer? seen, string defaultWaiting, IReadOnlyDictionary<string, ProbeView>? probes, bool init)
     {
         var status = new ContainerStatus
         {
@@ -111,11 +111,21 @@ public static class PodStatusComputer
         if (seen.RunningSince is { } since)
         {
             status.State = new ContainerState { Running = new ContainerStateRunning { StartedAt = since } };
-            status.Started = true;
-            var hasProbe = container.ReadinessProbe is not null;
-            status.Ready = init
-                ? false
-                : !hasProbe || (probeReadiness is not null && probeReadiness.TryGetValue(container.Name, out var ready) && ready);
+            if (init)
+            {
+                status.Started = true;
+                status.Ready = false;
+            }
+            else if (probes is not null && probes.TryGetValue(container.Name, out var view))
+            {
+                status.Started = view.Started;
+                status.Ready = view.Started && view.Ready;
+            }
+            else
+            {
+                status.Started = container.StartupProbe is null;
+                status.Ready = container.StartupProbe is null && container.ReadinessProbe is null;
+            }
         }
         else if (seen.WaitingReason is not null || seen.Terminated is null)
         {

@@ -109,6 +109,7 @@ public static class PodValidation
     {
         var errors = MetadataValidation.ValidateLabels(template.Metadata.Labels, path.Child("labels"));
         errors.AddRange(MetadataValidation.ValidateAnnotations(template.Metadata.Annotations, path.Child("annotations")));
+        errors.AddRange(ProbeTimingValidation.Validate(template.Metadata.Annotations, template.Spec, path.Child("annotations")));
         errors.AddRange(PodSpecValidation.Validate(template.Spec, path.Child("spec"), resourceIsPod: false));
         if (template.Spec.EphemeralContainers is { Count: > 0 })
         {
@@ -154,6 +155,7 @@ public static class PodValidation
             errors.Add(FieldError.Invalid(metadata.Child("annotations").Key("controller.kubernetes.io/pod-deletion-cost"), cost, "must be a 32bit integer"));
         }
         errors.AddRange(PodSpecValidation.Validate(spec, Spec, resourceIsPod: true));
+        errors.AddRange(ProbeTimingValidation.Validate(meta.Annotations, spec, metadata.Child("annotations")));
         if (string.IsNullOrEmpty(spec.ServiceAccountName))
         {
             for (var v = 0; v < (spec.Volumes?.Count ?? 0); v++)

@@ -7,7 +7,9 @@ namespace Axolotl.SampleApps.Apps;
 
 /// <summary>
 /// A subset of Kubernetes' agnhost test tool: <c>pause</c>, <c>liveness</c> (/healthz 200 for
-/// 10 s, then 500), <c>netexec</c> (/hostname, /echo, /healthz, /exit), <c>serve-hostname</c>.
+/// 10 s, then 500), <c>netexec</c> (/hostname, /echo, /healthz, /exit), <c>serve-hostname</c>,
+/// <c>grpc-health-checking</c> (the grpc-health app: gRPC health on --port 5000, NOT_SERVING after
+/// --delay-unhealthy-sec when that is not negative).
 /// </summary>
 public static class Agnhost
 {
@@ -20,14 +22,25 @@ public static class Agnhost
             "liveness" => LivenessAsync(),
             "netexec" => NetexecAsync(args),
             "serve-hostname" => ServeHostnameAsync(args),
+            "grpc-health-checking" => GrpcHealthCheckingAsync(args),
             _ => Usage(sub),
         };
+    }
+
+    private static Task<int> GrpcHealthCheckingAsync(AppArgs args)
+    {
+        var forwarded = new List<string> { "--port", args.GetPort("port", 5000).ToString(CultureInfo.InvariantCulture) };
+        if (args.GetInt("delay-unhealthy-sec", -1) is var delay and >= 0)
+        {
+            forwarded.AddRange(["--serving-for", $"{delay}s"]);
+        }
+        return GrpcHealth.RunAsync(new AppArgs(forwarded));
     }
 
     private static Task<int> Usage(string sub)
     {
         Log.Error(sub.Length == 0
-            ? "agnhost: a subcommand is required: pause, liveness, netexec, serve-hostname"
+            ? "agnhost: a subcommand is required: pause, liveness, netexec, serve-hostname, grpc-health-checking"
             : $"Error: unknown command \"{sub}\" for \"agnhost\"");
         return Task.FromResult(1);
     }
@@ -104,7 +117,7 @@ public static class Agnhost
                     await context.Response.WriteAsync(TimeProvider.System.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
                     break;
             }
-        }, stop.Token), () => exitCode, stop);
+        }, stopping: stop.Token), () => exitCode, stop);
     }
 
     private static Task<int> ServeHostnameAsync(AppArgs args)

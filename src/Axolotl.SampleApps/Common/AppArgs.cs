@@ -55,6 +55,9 @@ public sealed class AppArgs
         return v is null ? fallback : int.Parse(v, NumberStyles.Integer, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>A switch: present (or "true") is true; "false" is false; absent is false.</summary>
+    public bool GetBool(string name) => Get(name) is { } v && !string.Equals(v, "false", StringComparison.OrdinalIgnoreCase);
+
     public TimeSpan GetDuration(string name, TimeSpan fallback)
     {
         var v = Get(name);

@@ -31,7 +31,7 @@ public class SampleAppsProcessTests
     }
 
     [Fact]
-    public async Task KubiaUnhealthyAnswersFiveTimesThenFailsAndStopsCleanlyOnSigterm()
+    public async Task KubiaUnhealthyAnswersFiveTimesThenFailsAndIgnoresSigtermLikeNodeAsPid1()
     {
         var port = FreePort();
         using var process = Start(["kubia-unhealthy", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
@@ -52,6 +52,34 @@ public class SampleAppsProcessTests
 
             Assert.Equal(new[] { 200, 200, 200, 200, 200, 500, 500 }, codes);
 
+            // SIGTERM changes nothing: it keeps answering (the seed's describe shows 137 after the grace period).
+            Assert.Equal(0, Kill(process.Id, 15));
+            using (var after = await http.GetAsync(new Uri("/", UriKind.Relative)))
+            {
+                Assert.Equal(500, (int)after.StatusCode);
+            }
+            Assert.False(process.HasExited);
+            Assert.Equal(0, Kill(process.Id, 9));
+            await process.WaitForExitAsync().WaitAsync(Timeout);
+            Assert.Equal(137, process.ExitCode);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task KubiaUnhealthyStopsCleanlyOnSigtermWhenAskedTo()
+    {
+        var port = FreePort();
+        using var process = Start(["kubia-unhealthy", "--honor-sigterm", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        try
+        {
+            await WaitForLineAsync(process, "listening on 0.0.0.0:");
             Assert.Equal(0, Kill(process.Id, 15));
             await process.WaitForExitAsync().WaitAsync(Timeout);
             Assert.Equal(0, process.ExitCode);

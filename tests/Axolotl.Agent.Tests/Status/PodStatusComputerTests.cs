@@ -232,7 +232,20 @@ public sealed class PodStatusComputerTests
         var observed = Observed(Running("app"));
 
         Assert.False(PodStatusComputer.Compute(pod, observed, null, Now).ContainerStatuses![0].Ready);
-        Assert.True(PodStatusComputer.Compute(pod, observed, null, Now, new Dictionary<string, bool> { ["app"] = true }).ContainerStatuses![0].Ready);
+        Assert.True(PodStatusComputer.Compute(pod, observed, null, Now, new Dictionary<string, ProbeView> { ["app"] = new(true, true) }).ContainerStatuses![0].Ready);
+    }
+
+    [Fact]
+    public void A_container_whose_startup_probe_has_not_passed_is_neither_started_nor_ready()
+    {
+        var pod = PodWith();
+        pod.Spec!.Containers[0].StartupProbe = new Probe();
+        var observed = Observed(Running("app"));
+
+        var status = PodStatusComputer.Compute(pod, observed, null, Now, new Dictionary<string, ProbeView> { ["app"] = new(Started: false, Ready: true) }).ContainerStatuses![0];
+        Assert.False(status.Started);
+        Assert.False(status.Ready);
+        Assert.False(PodStatusComputer.Compute(pod, observed, null, Now).ContainerStatuses![0].Started);
     }
 
     [Fact]

@@ -1,0 +1,109 @@
+using Axolotl.Agent.Probes;
+using Axolotl.Agent.Restart;
+using Axolotl.Agent.Runtime;
+using Axolotl.Agent.Status;
+using Axolotl.Api.Core;
+using Axolotl.Client.Events;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.Agent.Pods;
+
+public sealed partial class PodWorker
+{
+    /// <summary>Container instances killed for a failed liveness or startup probe: they restart unless the policy is Never.</summary>
+    private readonly Dictionary<string, string> _probeKilled = new(StringComparer.Ordinal);
+
+    /// <summary>Starts the probes of a freshly started (or re-adopted) app container.</summary>
+    private void StartProbes(Container container, ContainerHandle handle, ProbeSeed seed = default)
+    {
+        if (container.LivenessProbe is null && container.ReadinessProbe is null && container.StartupProbe is null)
+        {
+            return;
+        }
+        _ctx.Probes.ContainerStarted(Latest, container, handle, Observed.PodIp, seed);
+    }
+
+    /// <summary>
+    /// Kills the containers whose liveness or startup probe crossed its failure threshold, as the
+    /// kubelet's computePodActions does: a Killing event, the preStop hook, SIGTERM with the probe's
+    /// (or the pod's) grace period, then SIGKILL. The exit arrives like any other and the restart
+    /// tracker decides when the container comes back. The lane does not wait for the kill.
+    /// </summary>
+    private void KillFailedProbes()
+    {
+        var spec = Latest.Spec;
+        if (spec is null)
+        {
+            return;
+        }
+        foreach (var (name, handle) in _live.ToList())
+        {
+            if (_ctx.Probes.TakeKill(Uid, name, handle.Id) is not { } kind)
+            {
+                continue;
+            }
+            var container = spec.Containers.FirstOrDefault(c => c.Name == name);
+            var probe = kind == ProbeKind.Liveness ? container?.LivenessProbe : container?.StartupProbe;
+            var grace = TimeSpan.FromSeconds(probe?.TerminationGracePeriodSeconds ?? spec.TerminationGracePeriodSeconds ?? 30);
+            var restart = RestartPolicy != RestartPolicies.Never;
+            var message = $"Container {name} failed {kind.ToString().ToLowerInvariant()} probe" + (restart ? ", will be restarted" : "");
+            _ctx.Events.Record(Latest, EventRecorder.Normal, "Killing", message, EventRecorder.ContainerFieldPath(name, init: false));
+            _probeKilled[name] = handle.Id;
+            var hook = container?.Lifecycle?.PreStop?.Exec?.Command;
+            var token = _stop.Token;
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    var began = _ctx.Time.GetTimestamp();
+                    if (hook is { Count: > 0 })
+                    {
+                        await RunPreStopAsync(name, handle, hook, grace, token);
+                    }
+                    var left = grace - _ctx.Time.GetElapsedTime(began);
+                    await _ctx.Runtime.StopAsync(handle, left > TimeSpan.FromSeconds(2) ? left : TimeSpan.FromSeconds(2), token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                catch (Exception ex)
+                {
+                    _ctx.Log.LogError(ex, "killing container {Container} of pod {Uid} after a failed {Kind} probe failed", name, Uid, kind);
+                }
+            }, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The restart policy that applies to this exit: a probe kill restarts under OnFailure whatever the exit code.</summary>
+    private string RestartPolicyFor(string name, ContainerTermination termination)
+    {
+        if (_probeKilled.TryGetValue(name, out var id) && id == termination.ContainerId)
+        {
+            _probeKilled.Remove(name);
+            return RestartPolicy == RestartPolicies.Never ? RestartPolicies.Never : RestartPolicies.Always;
+        }
+        return RestartPolicy;
+    }
+
+    /// <summary>Started and Ready of the running app containers, from the probe results.</summary>
+    private Dictionary<string, ProbeView> ProbeViews()
+    {
+        var views = new Dictionary<string, ProbeView>(StringComparer.Ordinal);
+        foreach (var (name, handle) in _live)
+        {
+            if (!Observed.InitContainers.ContainsKey(name))
+            {
+                var (started, ready) = _ctx.Probes.StateOf(Uid, name, handle.Id);
+                views[name] = new ProbeView(started, ready);
+            }
+        }
+        return views;
+    }
+
+    /// <summary>What the API showed for a container before an agent restart: re-adopted containers keep it instead of flapping.</summary>
+    private ProbeSeed SeedFromStatus(string name)
+    {
+        var status = Latest.Status?.ContainerStatuses?.FirstOrDefault(s => s.Name == name);
+        return status?.State?.Running is null ? default : new ProbeSeed(status.Started == true, status.Ready);
+    }
+}

@@ -1,0 +1,124 @@
+using System.Globalization;
+using Axolotl.Agent.Probes.Probers;
+using Axolotl.Agent.Runtime;
+using Axolotl.Agent.Tests.Images;
+using Axolotl.Agent.Tests.Runtime;
+using Axolotl.Api.Core;
+
+namespace Axolotl.Agent.Tests.Probes.Probers;
+
+/// <summary>Probes against real pods of the process runtime: their own network namespace and IP, exec through nsenter.</summary>
+public sealed class ProbersInPodTests : IAsyncLifetime, IDisposable
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+    private readonly RuntimeFixture _rt = new();
+    private readonly ProbeRunner _runner;
+
+    public ProbersInPodTests()
+    {
+        _runner = new ProbeRunner(_rt.Runtime, TimeProvider.System);
+    }
+
+    public Task InitializeAsync() => _rt.InitializeAsync();
+
+    public Task DisposeAsync() => _rt.DisposeAsync();
+
+    public void Dispose() => _runner.Dispose();
+
+    [Fact]
+    public async Task AnExecProbeThatTimesOutKillsEveryProcessItStarted()
+    {
+        var sandbox = await _rt.SandboxAsync("exec-timeout");
+        var handle = await _rt.StartAsync(sandbox, _rt.Spec(sandbox, "main", "sleep", "1000"));
+        var marker = Random.Shared.Next(100_000, 900_000).ToString(CultureInfo.InvariantCulture);
+        var command = $"sleep {marker}1 & sleep {marker}2; echo never";
+        var probe = new Probe { Exec = new ExecAction { Command = ["sh", "-c", command] } };
+
+        var result = await _runner.RunAsync(probe, Target(sandbox, handle), TimeSpan.FromMilliseconds(500), CancellationToken.None);
+
+        Assert.Equal(ProbeResult.Failure($"command \"sh -c {command}\" timed out"), result);
+        await WaitUntilAsync(() => !ProcessesWith(marker).Any(), () => "still running: " + string.Join(", ", ProcessesWith(marker)));
+    }
+
+    [Fact]
+    public async Task AnExecProbeSeesTheContainerAndReportsItsOutput()
+    {
+        var sandbox = await _rt.SandboxAsync("exec-ok");
+        var handle = await _rt.StartAsync(sandbox, _rt.Spec(sandbox, "main", "sleep", "1000"));
+
+        var ok = await _runner.RunAsync(new Probe { Exec = new ExecAction { Command = ["hostname"] } }, Target(sandbox, handle), TimeSpan.FromSeconds(5), CancellationToken.None);
+        var failed = await _runner.RunAsync(new Probe { Exec = new ExecAction { Command = ["sh", "-c", "echo not ready >&2; exit 1"] } }, Target(sandbox, handle), TimeSpan.FromSeconds(5), CancellationToken.None);
+        var missing = await _runner.RunAsync(new Probe { Exec = new ExecAction { Command = ["no-such-healthcheck"] } }, Target(sandbox, handle), TimeSpan.FromSeconds(5), CancellationToken.None);
+
+        Assert.Equal(ProbeResult.Success("exec-ok\n"), ok);
+        Assert.Equal(ProbeResult.Failure("not ready\n"), failed);
+        Assert.Equal(ProbeOutcome.Failure, missing.Outcome);
+        Assert.Contains("no-such-healthcheck", missing.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NetworkProbesReachThePodAtItsOwnIp()
+    {
+        var sandbox = await _rt.SandboxAsync("grpc-pod");
+        var statusFile = Path.Combine(_rt.Options.StateDirectory, "grpc-status-" + sandbox.PodUid);
+        var command = SampleAppsBinary.Find().Concat(["grpc-health", "--port", "5000", "--status-file", statusFile]).ToArray();
+        var handle = await _rt.StartAsync(sandbox, _rt.Spec(sandbox, "main", command));
+        var target = Target(sandbox, handle, new ContainerPort { Name = "grpc", ContainerPortNumber = 5000 });
+        var grpc = new Probe { Grpc = new GRPCAction { Port = 5000 } };
+
+        await WaitUntilAsync(async () => (await _runner.RunAsync(grpc, target, TimeSpan.FromSeconds(1), CancellationToken.None)).Outcome == ProbeOutcome.Success, () => "the gRPC probe never succeeded");
+        var tcp = await _runner.RunAsync(new Probe { TcpSocket = new TCPSocketAction { Port = "grpc" } }, target, TimeSpan.FromSeconds(1), CancellationToken.None);
+        var closed = await _runner.RunAsync(new Probe { TcpSocket = new TCPSocketAction { Port = 5001 } }, target, TimeSpan.FromSeconds(1), CancellationToken.None);
+        await File.WriteAllTextAsync(statusFile, "NOT_SERVING");
+        var notServing = await _runner.RunAsync(grpc, target, TimeSpan.FromSeconds(1), CancellationToken.None);
+
+        Assert.Equal(ProbeResult.Success(), tcp);
+        Assert.Equal(ProbeResult.Failure($"dial tcp {sandbox.Ip}:5001: connect: connection refused"), closed);
+        Assert.Equal(ProbeResult.Failure("service unhealthy (responded with \"NOT_SERVING\")"), notServing);
+    }
+
+    private static ProbeTarget Target(PodSandbox sandbox, ContainerHandle handle, params ContainerPort[] ports) =>
+        new(sandbox.Ip, new Container { Name = handle.Name, Ports = [.. ports] }, handle);
+
+    private static IEnumerable<string> ProcessesWith(string marker)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            string cmdline;
+            try
+            {
+                cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            if (cmdline.Contains("sleep " + marker, StringComparison.Ordinal))
+            {
+                yield return $"{Path.GetFileName(dir)}: {cmdline}";
+            }
+        }
+    }
+
+    private static Task WaitUntilAsync(Func<bool> condition, Func<string> describe) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), describe);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, Func<string> describe)
+    {
+        using var deadline = new CancellationTokenSource(Deadline);
+        while (!await condition())
+        {
+            if (deadline.IsCancellationRequested)
+            {
+                Assert.Fail(describe());
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}
