@@ -27,7 +27,8 @@ public sealed partial class PodWorker
     /// Kills the containers whose liveness or startup probe crossed its failure threshold, as the
     /// kubelet's computePodActions does: a Killing event, the preStop hook, SIGTERM with the probe's
     /// (or the pod's) grace period, then SIGKILL. The exit arrives like any other and the restart
-    /// tracker decides when the container comes back. The lane does not wait for the kill.
+    /// tracker decides when the container comes back (a probe kill restarts unless the policy is
+    /// Never, whatever the exit code). The lane does not wait for the kill.
     /// </summary>
     private void KillFailedProbes()
     {
@@ -47,30 +48,7 @@ public sealed partial class PodWorker
             var grace = TimeSpan.FromSeconds(probe?.TerminationGracePeriodSeconds ?? spec.TerminationGracePeriodSeconds ?? 30);
             var restart = RestartPolicy != RestartPolicies.Never;
             var message = $"Container {name} failed {kind.ToString().ToLowerInvariant()} probe" + (restart ? ", will be restarted" : "");
-            _ctx.Events.Record(Latest, EventRecorder.Normal, "Killing", message, EventRecorder.ContainerFieldPath(name, init: false));
-            _probeKilled[name] = handle.Id;
-            var hook = container?.Lifecycle?.PreStop?.Exec?.Command;
-            var token = _stop.Token;
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    var began = _ctx.Time.GetTimestamp();
-                    if (hook is { Count: > 0 })
-                    {
-                        await RunPreStopAsync(name, handle, hook, grace, token);
-                    }
-                    var left = grace - _ctx.Time.GetElapsedTime(began);
-                    await _ctx.Runtime.StopAsync(handle, left > TimeSpan.FromSeconds(2) ? left : TimeSpan.FromSeconds(2), token);
-                }
-                catch (OperationCanceledException)
-                {
-                }
-                catch (Exception ex)
-                {
-                    _ctx.Log.LogError(ex, "killing container {Container} of pod {Uid} after a failed {Kind} probe failed", name, Uid, kind);
-                }
-            }, CancellationToken.None);
+            KillInBackground(name, handle, container, grace, message, forceRestart: true);
         }
     }
 

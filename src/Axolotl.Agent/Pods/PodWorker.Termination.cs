@@ -23,6 +23,33 @@ public sealed partial class PodWorker
         var grace = ObjectDeleted && Latest.Spec is null
             ? OrphanGrace
             : TimeSpan.FromSeconds(Latest.Metadata.DeletionGracePeriodSeconds ?? Latest.Spec?.TerminationGracePeriodSeconds ?? 30);
+        await StopLiveContainersAsync(grace, ct);
+        // Containers that never got to run end as waiting; the kubelet leaves them so.
+        await RemoveSandboxAsync(ct);
+        Observed.Terminal = true;
+        await _stop.CancelAsync();
+
+        if (!ObjectDeleted)
+        {
+            await WriteStatusAsync(ct);
+            try
+            {
+                await _ctx.Client.DeleteAsync<Pod>(Latest.Metadata.Namespace, Latest.Metadata.Name!, new DeleteOptions
+                {
+                    GracePeriodSeconds = 0,
+                    Preconditions = new Preconditions { Uid = Uid },
+                }, ct);
+            }
+            catch (KubeApiException ex) when (ex.IsNotFound || ex.IsConflict)
+            {
+            }
+        }
+        Cleanup();
+    }
+
+    /// <summary>Stops every running container: Killing event, preStop hook, SIGTERM, SIGKILL when <paramref name="grace"/> runs out.</summary>
+    private async Task StopLiveContainersAsync(TimeSpan grace, CancellationToken ct)
+    {
         var deadline = Now + grace;
         var containers = (Latest.Spec?.AllContainers() ?? []).ToDictionary(c => c.Name, StringComparer.Ordinal);
         var stops = _live.ToList().Select(async pair =>
@@ -46,27 +73,6 @@ public sealed partial class PodWorker
             RecordExit(name, false, seen, new ContainerTermination(
                 exit.ExitCode, exit.Signal, ContainerTermination.ReasonFor(exit.ExitCode, exit.OomKilled), null, handle.StartedAt, exit.FinishedAt, handle.Id), exit.FinishedAt);
         }
-        // Containers that never got to run end as waiting; the kubelet leaves them so.
-        await RemoveSandboxAsync(ct);
-        Observed.Terminal = true;
-        await _stop.CancelAsync();
-
-        if (!ObjectDeleted)
-        {
-            await WriteStatusAsync(ct);
-            try
-            {
-                await _ctx.Client.DeleteAsync<Pod>(Latest.Metadata.Namespace, Latest.Metadata.Name!, new DeleteOptions
-                {
-                    GracePeriodSeconds = 0,
-                    Preconditions = new Preconditions { Uid = Uid },
-                }, ct);
-            }
-            catch (KubeApiException ex) when (ex.IsNotFound || ex.IsConflict)
-            {
-            }
-        }
-        Cleanup();
     }
 
     private async Task RunPreStopAsync(string name, ContainerHandle handle, List<string> command, TimeSpan grace, CancellationToken ct)
@@ -136,6 +142,7 @@ public sealed partial class PodWorker
             seen.RestartCount = saved.RestartCount;
             seen.ContainerId = saved.ContainerId;
             seen.ImageId = saved.ImageId;
+            seen.StartedImage = saved.StartedImage;
             seen.Terminated = saved.Terminated;
             seen.LastTermination = saved.LastTermination;
             if (saved.Handle is { } persisted)

@@ -88,7 +88,12 @@ public sealed partial class PodWorker
             return;
         }
 
+        if (await EnforceActiveDeadlineAsync(ct))
+        {
+            return;
+        }
         KillFailedProbes();
+        RestartChangedContainers();
         var spec = Latest.Spec ?? new PodSpec();
         var initDone = true;
         foreach (var container in spec.InitContainers ?? [])
@@ -240,6 +245,7 @@ public sealed partial class PodWorker
 
         _ctx.Events.Record(Latest, EventRecorder.Normal, "Created", $"Created container {container.Name}", fieldPath);
         seen.ImageId = resolved.ImageId;
+        seen.StartedImage = image;
         if (restart)
         {
             seen.LastTermination = seen.Terminated ?? seen.LastTermination;
@@ -258,7 +264,7 @@ public sealed partial class PodWorker
             SaveCheckpoint();
             WatchExit(container.Name, handle);
             _ctx.Events.Record(Latest, EventRecorder.Normal, "Started", $"Started container {container.Name}", fieldPath);
-            if (!init)
+            if (!init && await RunPostStartAsync(container, handle, ct))
             {
                 StartProbes(container, handle);
             }
@@ -389,7 +395,7 @@ public sealed partial class PodWorker
         _ctx.Probes.ContainerStopped(Uid, name);
         seen.RunningSince = null;
         seen.Terminated = termination;
-        if (Latest.Metadata.DeletionTimestamp is not null || ObjectDeleted)
+        if (Latest.Metadata.DeletionTimestamp is not null || ObjectDeleted || Observed.FailureReason is not null)
         {
             return;
         }
@@ -460,6 +466,7 @@ public sealed partial class PodWorker
                 Handle = _live.GetValueOrDefault(pair.c.Name),
                 ContainerId = pair.c.ContainerId,
                 ImageId = pair.c.ImageId,
+                StartedImage = pair.c.StartedImage,
                 Terminated = pair.c.Terminated,
                 LastTermination = pair.c.LastTermination,
             })

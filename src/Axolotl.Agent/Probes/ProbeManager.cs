@@ -126,6 +126,9 @@ public sealed class ProbeManager : IAsyncDisposable
     public ProbeKind? TakeKill(string podUid, string container, string containerId) =>
         _containers.TryGetValue((podUid, container), out var probes) && probes.Handle.Id == containerId ? probes.TakeKill() : null;
 
+    /// <summary>Runs a probe-shaped check once outside any schedule (lifecycle hooks use it).</summary>
+    public Task<ProbeResult> RunOnceAsync(Probe probe, ProbeTarget target, TimeSpan timeout, CancellationToken ct) => _run(probe, target, timeout, ct);
+
     internal Task<ProbeResult> RunProbeAsync(Probe probe, ProbeTarget target, TimeSpan timeout, CancellationToken ct) => _run(probe, target, timeout, ct);
 
     /// <summary>Every failed (or warned) regular attempt is an event, as the kubelet records them; the recorder aggregates repeats.</summary>

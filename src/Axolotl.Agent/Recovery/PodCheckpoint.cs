@@ -31,6 +31,8 @@ public sealed record ContainerCheckpoint
 
     public string? ImageId { get; init; }
 
+    public string? StartedImage { get; init; }
+
     public ContainerTermination? Terminated { get; init; }
 
     public ContainerTermination? LastTermination { get; init; }

@@ -44,6 +44,9 @@ public sealed class ObservedContainer
 
     public string? ImageId { get; set; }
 
+    /// <summary>The spec image the current instance was started from: a different one in the spec means restart it.</summary>
+    public string? StartedImage { get; set; }
+
     public bool IsRunning => RunningSince is not null;
 }
 
@@ -61,6 +64,11 @@ public sealed class ObservedPod
 
     /// <summary>The agent has finished with the pod (Succeeded/Failed decided and containers stopped).</summary>
     public bool Terminal { get; set; }
+
+    /// <summary>Why the agent failed the whole pod (DeadlineExceeded), shown as status.reason/message.</summary>
+    public string? FailureReason { get; set; }
+
+    public string? FailureMessage { get; set; }
 
     public Dictionary<string, ObservedContainer> InitContainers { get; } = new(StringComparer.Ordinal);
 

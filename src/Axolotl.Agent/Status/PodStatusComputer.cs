@@ -22,7 +22,7 @@ public static class PodStatusComputer
         var initStatuses = (spec.InitContainers ?? []).Select(c => ContainerStatusOf(c, observed.InitContainers.GetValueOrDefault(c.Name), defaultWaiting, probes, init: true)).ToList();
         var appStatuses = spec.Containers.Select(c => ContainerStatusOf(c, observed.Containers.GetValueOrDefault(c.Name), defaultWaiting, probes, init: false)).ToList();
 
-        var phase = Phase(spec, initStatuses, appStatuses, observed.Terminal);
+        var phase = observed.FailureReason is not null ? "Failed" : Phase(spec, initStatuses, appStatuses, observed.Terminal);
 
         var status = new PodStatus
         {
@@ -36,6 +36,8 @@ public static class PodStatusComputer
             ContainerStatuses = appStatuses,
             QosClass = QosClassOf(spec),
             NominatedNodeName = previous?.NominatedNodeName,
+            Reason = observed.FailureReason,
+            Message = observed.FailureMessage,
         };
         status.Conditions = Conditions(spec, observed, status, previous, now);
         return status;

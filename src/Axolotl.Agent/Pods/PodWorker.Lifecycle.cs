@@ -1,0 +1,133 @@
+using Axolotl.Agent.Probes.Probers;
+using Axolotl.Agent.Restart;
+using Axolotl.Agent.Runtime;
+using Axolotl.Api.Core;
+using Axolotl.Client.Events;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.Agent.Pods;
+
+public sealed partial class PodWorker
+{
+    public const string DeadlineExceeded = "DeadlineExceeded";
+    public const string DeadlineExceededMessage = "Pod was active on the node longer than the specified deadline";
+
+    /// <summary>
+    /// Kills one container outside the lane (the exit arrives like any other): a Killing event with
+    /// <paramref name="message"/>, the preStop hook, SIGTERM, SIGKILL after <paramref name="grace"/>.
+    /// <paramref name="forceRestart"/> makes the exit restart under OnFailure whatever its code.
+    /// </summary>
+    private void KillInBackground(string name, ContainerHandle handle, Container? container, TimeSpan grace, string message, bool forceRestart)
+    {
+        _ctx.Events.Record(Latest, EventRecorder.Normal, "Killing", message, EventRecorder.ContainerFieldPath(name, init: false));
+        if (forceRestart)
+        {
+            _probeKilled[name] = handle.Id;
+        }
+        var hook = container?.Lifecycle?.PreStop?.Exec?.Command;
+        var token = _stop.Token;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var began = _ctx.Time.GetTimestamp();
+                if (hook is { Count: > 0 })
+                {
+                    await RunPreStopAsync(name, handle, hook, grace, token);
+                }
+                var left = grace - _ctx.Time.GetElapsedTime(began);
+                await _ctx.Runtime.StopAsync(handle, left > TimeSpan.FromSeconds(2) ? left : TimeSpan.FromSeconds(2), token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception ex)
+            {
+                _ctx.Log.LogError(ex, "killing container {Container} of pod {Uid} failed", name, Uid);
+            }
+        }, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// A running container whose image in the spec changed (kubectl set image on a pod) is restarted
+    /// with the new one, as the kubelet does when a container's definition hash changes.
+    /// </summary>
+    private void RestartChangedContainers()
+    {
+        var spec = Latest.Spec;
+        if (spec is null)
+        {
+            return;
+        }
+        foreach (var (name, handle) in _live.ToList())
+        {
+            var container = spec.Containers.FirstOrDefault(c => c.Name == name);
+            var seen = Observed.Containers.GetValueOrDefault(name);
+            if (container is null || seen?.StartedImage is not { } started || started == (container.Image ?? "") || _probeKilled.ContainsKey(name))
+            {
+                continue;
+            }
+            _ctx.Probes.ContainerStopped(Uid, name);
+            var grace = TimeSpan.FromSeconds(spec.TerminationGracePeriodSeconds ?? 30);
+            KillInBackground(name, handle, container, grace, $"Container {name} definition changed, will be restarted", forceRestart: true);
+        }
+    }
+
+    /// <summary>
+    /// activeDeadlineSeconds: once the pod has been active that long on the node, every container is
+    /// killed and the pod fails with reason DeadlineExceeded. True when the deadline has passed.
+    /// </summary>
+    private async Task<bool> EnforceActiveDeadlineAsync(CancellationToken ct)
+    {
+        if (Latest.Spec?.ActiveDeadlineSeconds is not { } seconds || Observed.StartTime is not { } start)
+        {
+            return false;
+        }
+        var deadline = start + TimeSpan.FromSeconds(seconds);
+        if (deadline > Now)
+        {
+            Schedule(deadline);
+            return false;
+        }
+        Observed.FailureReason = DeadlineExceeded;
+        Observed.FailureMessage = DeadlineExceededMessage;
+        _ctx.Events.Record(Latest, EventRecorder.Warning, DeadlineExceeded, DeadlineExceededMessage);
+        _ctx.Probes.RemovePod(Uid);
+        await StopLiveContainersAsync(TimeSpan.FromSeconds(Latest.Spec.TerminationGracePeriodSeconds ?? 30), ct);
+        Observed.Terminal = true;
+        await RemoveSandboxAsync(ct);
+        SaveCheckpoint();
+        await WriteStatusAsync(ct);
+        return true;
+    }
+
+    /// <summary>
+    /// lifecycle.postStart (exec or httpGet), run right after the start; the container counts as
+    /// running only once it has passed. A failure is a FailedPostStartHook event and a kill, after
+    /// which the restart policy applies, as upstream.
+    /// </summary>
+    private async Task<bool> RunPostStartAsync(Container container, ContainerHandle handle, CancellationToken ct)
+    {
+        var hook = container.Lifecycle?.PostStart;
+        if (hook?.Exec is null && hook?.HttpGet is null)
+        {
+            return true;
+        }
+        var probe = new Probe { Exec = hook.Exec, HttpGet = hook.HttpGet };
+        var timeout = TimeSpan.FromSeconds(Latest.Spec?.TerminationGracePeriodSeconds ?? 30);
+        var result = await _ctx.Probes.RunOnceAsync(probe, new ProbeTarget(Observed.PodIp, container, handle), timeout, ct);
+        if (result.Outcome != ProbeOutcome.Failure)
+        {
+            return true;
+        }
+        var meta = Latest.Metadata;
+        var what = hook.Exec is not null ? $"Exec lifecycle hook ({FormatCommand(hook.Exec.Command)})" : "HTTP lifecycle hook";
+        var message = $"{what} for Container \"{container.Name}\" in Pod \"{meta.Name}_{meta.Namespace}({Uid})\" failed - error: {result.Output}";
+        _ctx.Events.Record(Latest, EventRecorder.Warning, "FailedPostStartHook", message, EventRecorder.ContainerFieldPath(container.Name, init: false));
+        var grace = TimeSpan.FromSeconds(Latest.Spec?.TerminationGracePeriodSeconds ?? 30);
+        KillInBackground(container.Name, handle, container, grace, "FailedPostStartHook", forceRestart: RestartPolicy != RestartPolicies.Never);
+        return false;
+    }
+
+    private static string FormatCommand(List<string>? command) => "[" + string.Join(' ', command ?? []) + "]";
+}
