@@ -45,6 +45,15 @@ public sealed record AgentOptions
     /// <summary>How often log files are checked for rotation.</summary>
     public TimeSpan LogRotateInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a deleted pod may wait, before its containers get SIGTERM, for the EndpointSlices to stop
+    /// listing it as ready (so proxies send it no new connections); at most half its grace period.
+    /// </summary>
+    public TimeSpan EndpointDrainWait { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Extra wait once the slices no longer list the pod as ready: the proxies' watches deliver the same change.</summary>
+    public TimeSpan EndpointPropagation { get; init; } = TimeSpan.FromMilliseconds(30);
+
     /// <summary>Memory reserved for the system and eviction (upstream hard eviction memory.available&lt;100Mi).</summary>
     public long EvictionMemoryBytes { get; init; } = 100L * 1024 * 1024;
 }

@@ -1,7 +1,14 @@
+using Axolotl.Api.Apps;
+using Axolotl.Api.Core;
 using Axolotl.Client;
+using Axolotl.Controllers.Deployments;
+using Axolotl.Controllers.Endpoints;
+using Axolotl.Controllers.EndpointSlices;
 using Axolotl.Controllers.GarbageCollector;
 using Axolotl.Controllers.Namespace;
+using Axolotl.Controllers.ReplicaSets;
 using Axolotl.Controllers.Runtime;
+using Axolotl.Controllers.ServiceLoadBalancer;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Controllers;
@@ -13,9 +20,31 @@ public sealed record ControllerManagerOptions
 
     public bool Namespace { get; init; } = true;
 
+    public bool ReplicaSet { get; init; } = true;
+
+    public bool ReplicationController { get; init; } = true;
+
+    public bool Deployment { get; init; } = true;
+
+    public bool Endpoints { get; init; } = true;
+
+    public bool EndpointSlice { get; init; } = true;
+
+    /// <summary>Publishes a Ready node's address as LoadBalancer Services' ingress.</summary>
+    public bool ServiceLoadBalancer { get; init; } = true;
+
     public GarbageCollectorOptions GarbageCollectorOptions { get; init; } = new();
 
+    public EndpointsControllerOptions EndpointsOptions { get; init; } = new();
+
+    public EndpointSliceControllerOptions EndpointSliceOptions { get; init; } = new();
+
     public NamespaceControllerOptions NamespaceOptions { get; init; } = new();
+
+    /// <summary>Shared by the ReplicaSet and the ReplicationController controllers.</summary>
+    public ReplicaSetControllerOptions ReplicaSetOptions { get; init; } = new();
+
+    public DeploymentControllerOptions DeploymentOptions { get; init; } = new();
 }
 
 /// <summary>
@@ -34,6 +63,18 @@ public sealed class ControllerManager : IAsyncDisposable
     public GarbageCollectorController? GarbageCollector { get; private set; }
 
     public NamespaceController? Namespaces { get; private set; }
+
+    public ReplicaSetController<ReplicaSet>? ReplicaSets { get; private set; }
+
+    public ReplicaSetController<ReplicationController>? ReplicationControllers { get; private set; }
+
+    public DeploymentController? Deployments { get; private set; }
+
+    public EndpointsController? Endpoints { get; private set; }
+
+    public EndpointSliceController? EndpointSlices { get; private set; }
+
+    public ServiceLoadBalancerController? ServiceLoadBalancers { get; private set; }
 
     public IReadOnlyList<BackgroundLoop> Loops => _loops;
 
@@ -55,6 +96,36 @@ public sealed class ControllerManager : IAsyncDisposable
         {
             manager.Namespaces = new NamespaceController(client, loggerFactory, time, options.NamespaceOptions);
             manager._loops.Add(manager.Namespaces);
+        }
+        if (options.ReplicaSet)
+        {
+            manager.ReplicaSets = new ReplicaSetController<ReplicaSet>(client, ReplicaSetKind.Instance, loggerFactory, time, options.ReplicaSetOptions);
+            manager._loops.Add(manager.ReplicaSets);
+        }
+        if (options.ReplicationController)
+        {
+            manager.ReplicationControllers = new ReplicaSetController<ReplicationController>(client, ReplicationControllerKind.Instance, loggerFactory, time, options.ReplicaSetOptions);
+            manager._loops.Add(manager.ReplicationControllers);
+        }
+        if (options.Deployment)
+        {
+            manager.Deployments = new DeploymentController(client, loggerFactory, time, options.DeploymentOptions);
+            manager._loops.Add(manager.Deployments);
+        }
+        if (options.Endpoints)
+        {
+            manager.Endpoints = new EndpointsController(client, loggerFactory, time, options.EndpointsOptions);
+            manager._loops.Add(manager.Endpoints);
+        }
+        if (options.EndpointSlice)
+        {
+            manager.EndpointSlices = new EndpointSliceController(client, loggerFactory, time, options.EndpointSliceOptions);
+            manager._loops.Add(manager.EndpointSlices);
+        }
+        if (options.ServiceLoadBalancer)
+        {
+            manager.ServiceLoadBalancers = new ServiceLoadBalancerController(client, loggerFactory, time);
+            manager._loops.Add(manager.ServiceLoadBalancers);
         }
         foreach (var loop in manager._loops)
         {

@@ -6,12 +6,14 @@ namespace Axolotl.E2E.Tests;
 public sealed class DescribeTests(ServerFixture fx) : IClassFixture<ServerFixture>
 {
     [Fact]
-    public async Task Describe_deployment_prints_its_spec_template_and_no_events()
+    public async Task Describe_deployment_prints_its_spec_template_and_rollout()
     {
         var ns = await fx.NewNamespaceAsync("describe-deploy");
         await fx.Kubectl.OkAsync("create", "deployment", "web", "--image=nginx:1.25", "--replicas=3", "--port=80", "-n", ns);
+        await fx.Kubectl.OkAsync("rollout", "status", "deployment/web", "-n", ns, "--timeout=60s");
 
-        var output = await fx.Kubectl.OkAsync("describe", "deployment", "web", "-n", ns);
+        var output = await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("describe", "deployment", "web", "-n", ns),
+            o => o.Contains("ScalingReplicaSet"), "the scaling event", TimeSpan.FromSeconds(30));
 
         Assert.Matches(@"(?m)^Name:\s+web$", output);
         Assert.Matches($@"(?m)^Namespace:\s+{ns}$", output);
@@ -19,7 +21,7 @@ public sealed class DescribeTests(ServerFixture fx) : IClassFixture<ServerFixtur
         Assert.Matches(@"(?m)^Labels:\s+app=web$", output);
         Assert.Matches(@"(?m)^Annotations:\s+", output);
         Assert.Matches(@"(?m)^Selector:\s+app=web$", output);
-        Assert.Matches(@"(?m)^Replicas:\s+3 desired \| 0 updated \| 0 total \| 0 available \| 0 unavailable$", output);
+        Assert.Matches(@"(?m)^Replicas:\s+3 desired \| 3 updated \| 3 total \| 3 available \| 0 unavailable$", output);
         Assert.Matches(@"(?m)^StrategyType:\s+RollingUpdate$", output);
         Assert.Matches(@"(?m)^MinReadySeconds:\s+0$", output);
         Assert.Matches(@"(?m)^RollingUpdateStrategy:\s+25% max unavailable, 25% max surge$", output);
@@ -27,7 +29,8 @@ public sealed class DescribeTests(ServerFixture fx) : IClassFixture<ServerFixtur
         Assert.Matches(@"(?m)^   nginx:$", output);
         Assert.Matches(@"(?m)^    Image:\s+nginx:1.25$", output);
         Assert.Matches(@"(?m)^    Port:\s+80/TCP$", output);
-        Assert.Matches(@"(?m)^Events:\s+<none>$", output);
+        Assert.Matches(@"(?m)^NewReplicaSet:\s+web-[a-z0-9]{8,10} \(3/3 replicas created\)$", output);
+        Assert.Matches(@"Normal\s+ScalingReplicaSet\s+.*\s+deployment-controller\s+Scaled up replica set web-[a-z0-9]+ from 0 to 3", output);
     }
 
     [Fact]

@@ -97,9 +97,11 @@ public sealed class PodLifecycleTests(ServerFixture fx) : IClassFixture<ServerFi
         Assert.Equal("137", await JsonPath(ns, "oom", "{.status.containerStatuses[0].state.terminated.exitCode}"));
         await WaitForAsync(ns, "term", "{.status.containerStatuses[0].state.terminated.exitCode}", r => r == "143", "exit 143");
         Assert.Equal("Error", await JsonPath(ns, "term", "{.status.containerStatuses[0].state.terminated.reason}"));
-        var describe = await fx.Kubectl.OkAsync("describe", "pod", "oom", "-n", ns);
+        var describe = await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("describe", "pod", "oom", "-n", ns),
+            d => d.Contains("OOMKilling"), "the OOMKilling event", TimeSpan.FromSeconds(30));
         Assert.Matches(@"Reason:\s+OOMKilled", describe);
         Assert.Matches(@"Exit Code:\s+137", describe);
+        Assert.Matches(@"Warning\s+OOMKilling\s+.*Memory cgroup out of memory: the kernel killed a process of container c \(memory limit 32Mi\)", describe);
     }
 
     [Fact]

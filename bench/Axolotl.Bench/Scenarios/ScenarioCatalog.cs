@@ -12,5 +12,8 @@ internal static class ScenarioCatalog
         new PodStartupScenario(),
         new RestartLatencyScenario(),
         new AgentRssScenario(),
+        new ProbeKillRestartScenario(),
+        new ReadinessToApiScenario(),
+        new ProbeJitterScenario(),
     ];
 }

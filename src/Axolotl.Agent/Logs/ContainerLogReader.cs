@@ -4,8 +4,9 @@ namespace Axolotl.Agent.Logs;
 
 /// <summary>
 /// Serves one container instance's log as kubectl logs wants it: tail, since, timestamps, limit
-/// and follow. Reads the rotated chunk (".1") before the live file and survives a rotation while
-/// following. Used by the API server's pods/log proxy.
+/// and follow, over CRI lines (the native launcher) and plain ones (the shell chain). Reads the
+/// rotated chunk (".1") before the live file and survives either kind of rotation while following.
+/// Used by the API server's pods/log proxy.
 /// </summary>
 public sealed class ContainerLogReader(LogPaths paths, TimeProvider time)
 {
@@ -44,11 +45,21 @@ public sealed class ContainerLogReader(LogPaths paths, TimeProvider time)
         var writer = new LineWriter(output, options);
         var lines = new List<string>();
         var rotated = LogPaths.RotatedOf(path);
-        if (File.Exists(rotated))
+        // The live file first: should the launcher rotate right now, the file we hold is the one that
+        // becomes ".1", and reading it twice is avoided by comparing identities.
+        using var live = OpenShared(path);
+        var liveIdentity = live is null ? null : FileIdentity.Of(live.SafeFileHandle);
+        using (var old = OpenShared(rotated))
         {
-            ReadLines(rotated, 0, lines);
+            if (old is not null && (liveIdentity is null || FileIdentity.Of(old.SafeFileHandle) != liveIdentity))
+            {
+                ReadLines(old, lines);
+            }
         }
-        var position = File.Exists(path) ? ReadLines(path, 0, lines) : 0;
+        if (live is not null)
+        {
+            ReadLines(live, lines);
+        }
 
         var start = options.TailLines is >= 0 ? Math.Max(0, lines.Count - (int)Math.Min(options.TailLines.Value, int.MaxValue)) : 0;
         for (var i = start; i < lines.Count; i++)
@@ -64,63 +75,124 @@ public sealed class ContainerLogReader(LogPaths paths, TimeProvider time)
             return;
         }
 
+        await FollowAsync(podUid, container, path, live, writer, output, instanceRunning, ct);
+    }
+
+    /// <summary>
+    /// Streams what is appended to <paramref name="path"/> across both kinds of rotation: rename
+    /// (the native launcher: the file we hold becomes ".1" and the path names a new file; we drain
+    /// the old one, then switch) and copy-truncate (the agent's rotator for plain logs: the file
+    /// shrinks, and what we had not read yet is in ".1" from our offset on).
+    /// </summary>
+    private async Task FollowAsync(string podUid, string container, string path, FileStream? held, LineWriter writer, Stream output, Func<bool>? instanceRunning, CancellationToken ct)
+    {
         var instance = Path.GetFileNameWithoutExtension(path);
-        while (!ct.IsCancellationRequested)
+        var rotated = LogPaths.RotatedOf(path);
+        var live = held;
+        var lines = new List<string>();
+        try
         {
-            var running = instanceRunning?.Invoke() ?? true;
-            lines.Clear();
-            var length = File.Exists(path) ? new FileInfo(path).Length : 0;
-            if (length < position)
+            while (!ct.IsCancellationRequested)
             {
-                // Rotated (copy + truncate) under us: the rest of what we had not read is now in ".1".
-                if (File.Exists(rotated))
+                var running = instanceRunning?.Invoke() ?? true;
+                lines.Clear();
+                live ??= OpenShared(path);
+                if (live is not null)
                 {
-                    ReadLines(rotated, position, lines);
+                    if (live.Length < live.Position)
+                    {
+                        using var old = OpenShared(rotated);
+                        if (old is not null && old.Length >= live.Position)
+                        {
+                            old.Position = live.Position;
+                            ReadLines(old, lines);
+                        }
+                        live.Position = 0;
+                    }
+                    ReadLines(live, lines);
+                    if (FileIdentity.Of(path) is { } current && FileIdentity.Of(live.SafeFileHandle) != current)
+                    {
+                        // Renamed away: the launcher writes no more to it; finish it and take the new file.
+                        ReadLines(live, lines);
+                        if (live != held)
+                        {
+                            await live.DisposeAsync();
+                        }
+                        live = OpenShared(path);
+                        if (live is not null)
+                        {
+                            ReadLines(live, lines);
+                        }
+                    }
                 }
-                position = 0;
-            }
-            position = ReadLines(path, position, lines);
-            foreach (var line in lines)
-            {
-                if (!await writer.WriteAsync(line, ct))
+                foreach (var line in lines)
+                {
+                    if (!await writer.WriteAsync(line, ct))
+                    {
+                        return;
+                    }
+                }
+                if (lines.Count > 0)
+                {
+                    await output.FlushAsync(ct);
+                }
+                var newest = paths.Instances(podUid, container);
+                var superseded = newest.Count > 0 && newest[^1].ToString(System.Globalization.CultureInfo.InvariantCulture) != instance;
+                if (!running || superseded)
+                {
+                    return;
+                }
+                try
+                {
+                    await Task.Delay(FollowPoll, time, ct);
+                }
+                catch (OperationCanceledException)
                 {
                     return;
                 }
             }
-            if (lines.Count > 0)
+        }
+        finally
+        {
+            if (live is not null && live != held)
             {
-                await output.FlushAsync(ct);
-            }
-            var newest = paths.Instances(podUid, container);
-            var superseded = newest.Count > 0 && newest[^1].ToString(System.Globalization.CultureInfo.InvariantCulture) != instance;
-            if (!running || superseded)
-            {
-                return;
-            }
-            try
-            {
-                await Task.Delay(FollowPoll, time, ct);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                await live.DisposeAsync();
             }
         }
     }
 
-    /// <summary>Appends the complete lines after <paramref name="from"/>; returns the offset after the last complete line.</summary>
-    private static long ReadLines(string path, long from, List<string> into)
+    private static FileStream? OpenShared(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        if (from > stream.Length)
+        try
         {
-            return stream.Length;
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         }
-        stream.Position = from;
-        var buffer = new byte[stream.Length - from];
-        stream.ReadExactly(buffer);
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Appends the complete lines from the stream's position on and leaves the position after the
+    /// last of them, so a line still being written is read whole next time.
+    /// </summary>
+    private static void ReadLines(FileStream stream, List<string> into)
+    {
+        var from = stream.Position;
+        var length = stream.Length;
+        if (from >= length)
+        {
+            return;
+        }
+        var buffer = new byte[length - from];
+        var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
         var consumed = 0;
-        for (var i = 0; i < buffer.Length; i++)
+        for (var i = 0; i < read; i++)
         {
             if (buffer[i] == (byte)'\n')
             {
@@ -128,7 +200,7 @@ public sealed class ContainerLogReader(LogPaths paths, TimeProvider time)
                 consumed = i + 1;
             }
         }
-        return from + consumed;
+        stream.Position = from + consumed;
     }
 
     /// <summary>Applies since/timestamps/limit to stored lines and joins CRI partial lines.</summary>

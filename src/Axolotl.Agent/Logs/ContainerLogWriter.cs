@@ -4,8 +4,9 @@ namespace Axolotl.Agent.Logs;
 
 /// <summary>
 /// Copies a container's stdout or stderr into its log file in CRI format, one timestamped line at a
-/// time, rotating by size. For runtimes that pipe the output through the agent; a runtime that
-/// hands the file straight to the process writes plain lines, which the reader accepts too.
+/// time, rotating by size. For runtimes that pipe the output through the agent; the native launcher
+/// writes the same format itself, and the shell chain hands the file straight to the process,
+/// which writes plain lines that the reader accepts too.
 /// </summary>
 public sealed class ContainerLogWriter(string path, long maxBytes, TimeProvider time)
 {
@@ -51,7 +52,10 @@ public sealed class ContainerLogWriter(string path, long maxBytes, TimeProvider 
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.AppendAllText(path, line);
-            LogRotator.RotateIfNeeded(path, maxBytes);
+            if (new FileInfo(path).Length > maxBytes)
+            {
+                LogRotator.Rotate(path);
+            }
         }
     }
 }

@@ -35,6 +35,18 @@ public readonly record struct LogLine(DateTimeOffset? Timestamp, string Stream, 
         return new LogLine(null, "stdout", false, line);
     }
 
+    /// <summary>True for a stored CRI record: timestamp, stdout or stderr, F or P, each followed by a space.</summary>
+    public static bool IsCriRecord(ReadOnlySpan<char> line)
+    {
+        var firstSpace = line.IndexOf(' ');
+        if (firstSpace <= 0 || !TryParseTimestamp(line[..firstSpace], out _))
+        {
+            return false;
+        }
+        var rest = line[(firstSpace + 1)..];
+        return (rest.StartsWith("stdout ") || rest.StartsWith("stderr ")) && rest.Length >= 9 && rest[7] is 'F' or 'P' && rest[8] == ' ';
+    }
+
     private static bool TryParseTimestamp(ReadOnlySpan<char> text, out DateTimeOffset at)
     {
         at = default;

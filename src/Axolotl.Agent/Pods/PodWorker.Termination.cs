@@ -2,6 +2,7 @@ using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Status;
 using Axolotl.Api.Core;
+using Axolotl.Api.Discovery;
 using Axolotl.Client;
 using Axolotl.Client.Events;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,7 @@ public sealed partial class PodWorker
         var grace = ObjectDeleted && Latest.Spec is null
             ? OrphanGrace
             : TimeSpan.FromSeconds(Latest.Metadata.DeletionGracePeriodSeconds ?? Latest.Spec?.TerminationGracePeriodSeconds ?? 30);
+        await WaitForEndpointRemovalAsync(grace, ct);
         await StopLiveContainersAsync(grace, ct);
         // Containers that never got to run end as waiting; the kubelet leaves them so.
         await RemoveSandboxAsync(ct);
@@ -45,6 +47,48 @@ public sealed partial class PodWorker
             }
         }
         Cleanup();
+    }
+
+    /// <summary>
+    /// Zero-drop deletion: SIGTERM waits until no EndpointSlice lists the pod as ready any more (the
+    /// pod already reads not ready, and terminating pods leave the endpoints), so the service proxies
+    /// stop sending it new connections before it starts shutting down. Bounded by
+    /// <see cref="AgentOptions.EndpointDrainWait"/> and half the grace period; a pod no Service
+    /// selects does not wait at all.
+    /// </summary>
+    private async Task WaitForEndpointRemovalAsync(TimeSpan grace, CancellationToken ct)
+    {
+        if (ObjectDeleted || _live.Count == 0 || Observed.PodIp is null || Latest.Metadata.Namespace is not { } ns)
+        {
+            return;
+        }
+        var bound = grace / 2 < _ctx.Options.EndpointDrainWait ? grace / 2 : _ctx.Options.EndpointDrainWait;
+        var deadline = Now + bound;
+        var listed = false;
+        try
+        {
+            await WriteStatusAsync(ct);
+            while (true)
+            {
+                var slices = await _ctx.Client.Resource<EndpointSlice>().ListAsync(ns, null, ct);
+                var endpoints = slices.Items.SelectMany(s => s.Endpoints ?? []).Where(e => e.TargetRef?.Uid == Uid).ToList();
+                listed |= endpoints.Count > 0;
+                if (endpoints.All(e => e.Conditions?.Ready == false) || Now >= deadline)
+                {
+                    break;
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(10), _ctx.Time, ct);
+            }
+            if (listed)
+            {
+                await Task.Delay(_ctx.Options.EndpointPropagation, _ctx.Time, ct);
+            }
+        }
+        catch (KubeApiException ex)
+        {
+            // Not worth holding a deletion for: stop as usual.
+            _ctx.Log.LogWarning(ex, "pod {Uid}: could not check its endpoints before stopping it", Uid);
+        }
     }
 
     /// <summary>Stops every running container: Killing event, preStop hook, SIGTERM, SIGKILL when <paramref name="grace"/> runs out.</summary>

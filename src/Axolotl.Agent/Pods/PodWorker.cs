@@ -384,6 +384,14 @@ public sealed partial class PodWorker
             var exit = item.Exit;
             var termination = new ContainerTermination(
                 exit.ExitCode, exit.Signal, ContainerTermination.ReasonFor(exit.ExitCode, exit.OomKilled), null, handle.StartedAt, exit.FinishedAt, handle.Id);
+            if (exit.OomKilled)
+            {
+                // node-problem-detector reports these on the node; on the pod the user sees it in describe.
+                var limit = Latest.Spec?.AllContainers().FirstOrDefault(c => c.Name == item.Name)?.Resources?.Limits?.GetValueOrDefault("memory");
+                _ctx.Events.Record(Latest, EventRecorder.Warning, "OOMKilling",
+                    $"Memory cgroup out of memory: the kernel killed a process of container {item.Name}" + (limit is null ? "" : $" (memory limit {limit})"),
+                    EventRecorder.ContainerFieldPath(item.Name, init));
+            }
             RecordExit(item.Name, init, seen, termination, exit.FinishedAt);
         }
     }

@@ -182,35 +182,38 @@ internal sealed class Cgroups
             ReadKeyed(Path.Combine(CpuDirectory, "cpu.stat"), "throttled_time") ?? 0);
     }
 
-    /// <summary>Removes the container's cgroups, then the pod's parent directories when they became empty.</summary>
+    /// <summary>
+    /// Removes the container's cgroups. The pod's directories stay for its next container (a restart
+    /// would only create them again); <see cref="RemovePod"/> takes them with the sandbox.
+    /// </summary>
     public void Remove()
     {
         foreach (var dir in Directories)
         {
             TryRemove(dir);
-            // Parent = the pod's directory; it goes when its last container has gone.
-            var parent = Path.GetDirectoryName(dir);
-            try
-            {
-                if (parent is not null && !Directory.EnumerateDirectories(parent).Any())
-                {
-                    TryRemove(parent);
-                }
-            }
-            catch (DirectoryNotFoundException)
-            {
-                // Another container of the pod removed it first.
-            }
         }
     }
 
-    /// <summary>Removes a pod's cgroup directories (after its containers have gone).</summary>
+    /// <summary>Removes a pod's cgroup directories and whatever container cgroups are left in them (after its containers have gone).</summary>
     public static void RemovePod(string podRelativePath)
     {
         var hierarchies = IsPureV2 ? [""] : V1Hierarchies.Append("unified");
         foreach (var h in hierarchies)
         {
-            TryRemove(Path.Combine(Base, h, podRelativePath));
+            var pod = Path.Combine(Base, h, podRelativePath);
+            try
+            {
+                foreach (var container in Directory.EnumerateDirectories(pod))
+                {
+                    TryRemove(container);
+                }
+            }
+            catch (DirectoryNotFoundException)
+            {
+                continue;
+            }
+
+            TryRemove(pod);
         }
     }
 

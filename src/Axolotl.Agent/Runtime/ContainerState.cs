@@ -4,8 +4,9 @@ namespace Axolotl.Agent.Runtime;
 
 /// <summary>
 /// What the runtime persists per container (pods/&lt;uid&gt;/&lt;id&gt;.json in the state directory) so that a
-/// later runtime instance can re-attach: the recorder shell's pid and start time, the cgroup path,
-/// the OOM counter before start, and the exit file the recorder writes.
+/// later runtime instance can re-attach: the recorder's pid and start time (the native launcher, or
+/// the shell chain's outer shell), the cgroup path, the OOM counter before start, and the exit file
+/// the recorder writes.
 /// </summary>
 internal sealed record ContainerState(
     string Id,

@@ -1,8 +1,9 @@
 namespace Axolotl.Agent.Runtime;
 
 /// <summary>
-/// The shell chain that starts a container. It is passed as <c>sh -c</c> text (never written to a
-/// file: a file under /tmp would vanish behind the container's private /tmp). Stages:
+/// The shell chain that starts a container when the native launcher (<see cref="NativeLauncher"/>,
+/// which does the same in one process) was not built. It is passed as <c>sh -c</c> text (never
+/// written to a file: a file under /tmp would vanish behind the container's private /tmp). Stages:
 /// <list type="number">
 /// <item>outer: appends stdout/stderr to the log, runs "enter" as a child (not exec) and, when it
 /// ends, writes its exit status to the exit file. That file is how an agent started later learns the

@@ -7,7 +7,9 @@ namespace Axolotl.Agent.Runtime;
 /// <summary>
 /// The isolated Linux runtime (root, writable cgroups): per-container cgroups with the limits, one
 /// network namespace per pod on the node bridge, and pid/mount/uts/ipc namespaces with a private
-/// /tmp, the pod's /etc/hosts and hostname, and tini as PID 1. See <see cref="LaunchScripts"/>.
+/// /tmp, the pod's /etc/hosts and hostname, and tini as PID 1. Containers start through the native
+/// launcher (<see cref="NativeLauncher"/>) when it was built, else through the shell chain of
+/// <see cref="LaunchScripts"/>; the start-up line says which.
 /// </summary>
 public sealed class ProcessRuntime : ProcessRuntimeCore
 {
@@ -21,6 +23,7 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
     private readonly SemaphoreSlim _bridgeLock = new(1, 1);
     private readonly string _enterScript;
     private readonly string _initScript;
+    private readonly string _cgroupMoves;
     private bool _bridgeReady;
 
     public ProcessRuntime(ProcessRuntimeOptions options, RuntimeTools tools)
@@ -31,11 +34,16 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
         _network = new PodNetwork(options.BridgeName, _cidr, new Ipam(options.StateDirectory, _cidr), options.StateDirectory);
         _enterScript = LaunchScripts.Enter(tools.Nsenter, tools.Unshare);
         _initScript = LaunchScripts.Init(tools.Tini);
+        _cgroupMoves = CgroupMoves.Ensure(options.FavorDynamicCgroupMoves);
     }
 
     public override string Mode =>
         $"isolated: cgroup {(Cgroups.IsPureV2 ? "v2" : "v1 (memory, cpu, cpuacct, pids; unified for kill)")} under '{Options.CgroupRoot}', " +
-        $"namespaces net/pid/mount/uts/ipc, tini as PID 1, bridge {Options.BridgeName} {Options.PodCidr}";
+        $"namespaces net/pid/mount/uts/ipc, tini as PID 1, bridge {Options.BridgeName} {Options.PodCidr}; " +
+        (_tools.Launcher is { } launcher
+            ? $"launcher: native {launcher} (CRI logs with timestamps, rotated at {Options.LogMaxBytes} bytes)"
+            : $"launcher: shell chain (no executable {RuntimeProbe.LauncherFileName} next to the agent, or {RuntimeProbe.LauncherVariable}=shell; logs without timestamps)") +
+        $"; {_cgroupMoves}";
 
     public override async Task<PodSandbox> CreateSandboxAsync(PodSandboxSpec spec, CancellationToken ct)
     {
@@ -76,7 +84,8 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
         var podDir = _network.PodDirectory(sandbox.PodUid);
         var hostsFile = Path.Combine(podDir, "hosts");
         var hostnameFile = Path.Combine(podDir, "hostname");
-        var hostname = File.Exists(hostnameFile) ? (await File.ReadAllTextAsync(hostnameFile, ct)).Trim() : spec.Name;
+        // A few bytes: read synchronously, a thread-pool hop would cost more on the restart path.
+        var hostname = File.Exists(hostnameFile) ? File.ReadAllText(hostnameFile).Trim() : spec.Name;
         var cgroupPath = $"{Options.CgroupRoot}/{sandbox.PodUid}/{spec.Name}";
         var cgroups = Cgroups.Open(cgroupPath);
         if (cgroups.ReadPids().Count > 0)
@@ -101,27 +110,16 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
 
         var environment = new Dictionary<string, string>(spec.Environment);
         environment.TryAdd("HOSTNAME", hostname);
-        var arguments = new List<string>
-        {
-            _enterScript,
-            _initScript,
-            exitFile,
-            spec.LogPath,
-            string.Join(':', cgroups.ProcsFiles),
-            sandbox.NetworkNamespace ?? "-",
-            hostname,
-            File.Exists(hostsFile) ? hostsFile : "-",
-            // Like a container without WORKDIR: "/", never the agent's own directory (which may sit under the private /tmp).
-            spec.WorkingDirectory ?? "/",
-            Options.TmpSize,
-            "--",
-        };
-        arguments.AddRange(spec.Command);
-
+        var hosts = File.Exists(hostsFile) ? hostsFile : null;
         Process process;
         try
         {
-            process = StartRecorder(LaunchScripts.Outer, arguments, environment);
+            process = _tools.Launcher is { } launcher
+                ? NativeLauncher.Start(
+                    new NativeLauncher.Request(launcher, _tools.Tini, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname, hosts, Options.TmpSize, Options.LogMaxBytes),
+                    spec,
+                    environment)
+                : StartRecorder(LaunchScripts.Outer, ShellChainArguments(spec, exitFile, cgroups, sandbox.NetworkNamespace, hostname, hosts), environment);
         }
         catch (Exception e) when (e is not ContainerStartException)
         {
@@ -136,8 +134,45 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
         var tracked = Register(new TrackedContainer(state, process, cgroups));
 
         // Running = tini is PID 1 of the new namespace; a launcher failure before that is a StartError.
+        var ended = _tools.Launcher is not null
+            ? (await NativeLauncher.WaitRunningAsync(process, StartTimeout, Time, ct)).Ended
+            : await WaitForInitAsync(tracked, ct);
+        if (ended && state.ReadLaunchError() is { } launchError)
+        {
+            var exit = await tracked.Exited;
+            Forget(id);
+            throw new ContainerStartException(launchError, NativeLauncher.StartErrorCode(exit.ExitCode));
+        }
+
+        return state.ToHandle();
+    }
+
+    private List<string> ShellChainArguments(ContainerSpec spec, string exitFile, Cgroups cgroups, string? netns, string hostname, string? hostsFile)
+    {
+        var arguments = new List<string>
+        {
+            _enterScript,
+            _initScript,
+            exitFile,
+            spec.LogPath,
+            string.Join(':', cgroups.ProcsFiles),
+            netns ?? "-",
+            hostname,
+            hostsFile ?? "-",
+            // Like a container without WORKDIR: "/", never the agent's own directory (which may sit under the private /tmp).
+            spec.WorkingDirectory ?? "/",
+            Options.TmpSize,
+            "--",
+        };
+        arguments.AddRange(spec.Command);
+        return arguments;
+    }
+
+    /// <summary>The shell chain cannot say when tini runs: polls the cgroup for it; true when the chain ended first.</summary>
+    private async Task<bool> WaitForInitAsync(TrackedContainer tracked, CancellationToken ct)
+    {
         var deadline = Time.GetTimestamp() + (long)(StartTimeout.TotalSeconds * Time.TimestampFrequency);
-        while (FindInit(cgroups) is null && !tracked.RecorderEnded && !process.HasExited)
+        while (FindInit(tracked.Cgroups) is null && !tracked.RecorderEnded && !tracked.Process!.HasExited)
         {
             if (Time.GetTimestamp() > deadline)
             {
@@ -147,14 +182,7 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
             await Task.Delay(StartPollInterval, Time, ct);
         }
 
-        if (process.HasExited && state.ReadLaunchError() is { } launchError)
-        {
-            await tracked.Exited;
-            Forget(id);
-            throw new ContainerStartException(launchError, 128);
-        }
-
-        return state.ToHandle();
+        return tracked.Process!.HasExited;
     }
 
     public override async Task StopAsync(ContainerHandle handle, TimeSpan grace, CancellationToken ct)
@@ -224,10 +252,11 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
             return false;
         }
 
-        // Whatever outlived the recorder's child (nothing, normally: tini's namespace died with it) goes now.
+        // Whatever outlived the launcher's child goes now. Normally nothing: the pid namespace dies with
+        // tini, so the first look finds the cgroup empty and the restart path does not wait here.
         for (var i = 0; cgroups.ReadPids().Count > 0; i++)
         {
-            if (i % 20 == 19)
+            if (i % 20 == 0)
             {
                 cgroups.KillAll();
             }

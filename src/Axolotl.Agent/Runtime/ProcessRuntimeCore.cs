@@ -4,9 +4,10 @@ using System.Diagnostics;
 namespace Axolotl.Agent.Runtime;
 
 /// <summary>
-/// What both Linux process runtimes share: a recorder shell per container that writes the exit code
-/// to a file, per-container state that a later instance re-attaches to, and exit observation (the
-/// Process object for children of this instance, /proc polling for recovered ones).
+/// What both Linux process runtimes share: a recorder per container (the native launcher or a shell)
+/// that stays outside the container and writes the exit code to a file, per-container state that a
+/// later instance re-attaches to, and exit observation (the Process object for children of this
+/// instance, /proc polling for recovered ones).
 /// </summary>
 public abstract class ProcessRuntimeCore : IContainerRuntime
 {
@@ -44,7 +45,7 @@ public abstract class ProcessRuntimeCore : IContainerRuntime
     }
 
     /// <summary>
-    /// Re-attaches when the recorder shell is alive with the same start time. A container that ended
+    /// Re-attaches when the recorder is alive with the same start time. A container that ended
     /// while no agent watched is also returned when its exit was recorded (WaitAsync then reports that
     /// exit at once); null only when nothing is known about it.
     /// </summary>

@@ -21,6 +21,18 @@ public sealed class ProcessRuntimeOptions
     /// <summary>Size of each container's private /tmp (tmpfs size option).</summary>
     public string TmpSize { get; set; } = "64m";
 
+    /// <summary>
+    /// Size at which the native launcher rotates a container's log (one rotated file is kept, so a
+    /// flood costs about twice this). The shell chain writes plain lines that the agent rotates.
+    /// </summary>
+    public long LogMaxBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>
+    /// Switch the cgroup2 mount to favordynmods when it is not: without it every move of a process
+    /// into a cgroup (each container start) waits for an RCU grace period, about 12 ms here.
+    /// </summary>
+    public bool FavorDynamicCgroupMoves { get; set; } = true;
+
     /// <summary>The fallback runtime polls resident memory this often.</summary>
     public TimeSpan MemoryPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 

@@ -4,9 +4,17 @@ namespace Axolotl.Agent.Runtime;
 /// Decides at start-up which runtime this host supports: the isolated <see cref="ProcessRuntime"/>
 /// needs uid 0, writable memory/cpu/pids cgroups (v1 hierarchies or pure v2), and unshare, nsenter,
 /// tini and ip on PATH. Otherwise the agent runs the announced <see cref="PlainProcessRuntime"/>.
+/// The isolated runtime starts containers through the native launcher (axolotl-launch, built with
+/// the agent when a C compiler exists) when it lies next to the assemblies, else through the shell chain.
 /// </summary>
 public static class RuntimeProbe
 {
+    /// <summary>The native launcher's file name, next to the agent's assemblies.</summary>
+    public const string LauncherFileName = "axolotl-launch";
+
+    /// <summary>Set to "shell" to start containers through the shell chain even when the native launcher exists.</summary>
+    public const string LauncherVariable = "AXOLOTL_LAUNCHER";
+
     private static readonly string[] SearchPath = LinuxProcess.DefaultPath.Split(':');
 
     /// <summary>The missing prerequisites (empty when isolation is possible) and the tools found.</summary>
@@ -28,8 +36,27 @@ public static class RuntimeProbe
         var tini = Which("tini", missing);
         var ip = Which("ip", missing);
         var script = SearchPath.Select(d => Path.Combine(d, "script")).FirstOrDefault(File.Exists);
-        RuntimeTools? tools = missing.Count == 0 ? new RuntimeTools(unshare!, nsenter!, tini!, ip!, script) : null;
+        RuntimeTools? tools = missing.Count == 0 ? new RuntimeTools(unshare!, nsenter!, tini!, ip!, script, FindLauncher()) : null;
         return (missing, tools);
+    }
+
+    /// <summary>The native launcher next to the assemblies when it exists, is executable and is not switched off.</summary>
+    public static string? FindLauncher(string? directory = null)
+    {
+        if (string.Equals(Environment.GetEnvironmentVariable(LauncherVariable), "shell", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var path = Path.Combine(directory ?? AppContext.BaseDirectory, LauncherFileName);
+        try
+        {
+            return File.Exists(path) && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0 ? path : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The runtime for this host; its <see cref="IContainerRuntime.Mode"/> says which and why.</summary>

@@ -1,4 +1,8 @@
 namespace Axolotl.Agent.Runtime;
 
-/// <summary>Absolute paths of the host tools the isolated runtime runs (found by <see cref="RuntimeProbe"/>).</summary>
-public sealed record RuntimeTools(string Unshare, string Nsenter, string Tini, string Ip, string? Script);
+/// <summary>
+/// Absolute paths of the host tools the isolated runtime runs (found by <see cref="RuntimeProbe"/>).
+/// <paramref name="Launcher"/> is the native axolotl-launch next to the assemblies; null means the
+/// shell chain of <see cref="LaunchScripts"/> starts containers.
+/// </summary>
+public sealed record RuntimeTools(string Unshare, string Nsenter, string Tini, string Ip, string? Script, string? Launcher = null);

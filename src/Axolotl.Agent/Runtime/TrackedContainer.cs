@@ -14,6 +14,6 @@ internal sealed class TrackedContainer(ContainerState state, Process? process, C
     /// <summary>Completes with the exit once the recorder has ended and the cgroups are cleaned up.</summary>
     public Task<ContainerExit> Exited { get; set; } = Task.FromException<ContainerExit>(new InvalidOperationException("not observed"));
 
-    /// <summary>True once the recorder shell has ended (before cleanup finished).</summary>
+    /// <summary>True once the recorder (launcher or shell) has ended (before cleanup finished).</summary>
     public bool RecorderEnded { get; set; }
 }

@@ -9,17 +9,53 @@ using Axolotl.ApiServer.Rest;
 namespace Axolotl.ApiServer.Admission;
 
 /// <summary>
-/// Gives Services their cluster IP (10.96.0.0/16) and node ports (30000–32767), as upstream's service
-/// registry does, and rejects requested ones that are taken or out of range. What is taken is read
-/// from the stored Services, so nothing leaks when a Service is deleted.
+/// Gives Services their cluster IP (from the service CIDR, 10.96.0.0/16 by default) and node ports
+/// (30000–32767), as upstream's service registry does, and rejects requested ones that are taken or
+/// out of range. What is taken is read from the stored Services, so nothing leaks when a Service is
+/// deleted.
 /// </summary>
-public sealed class ServiceAllocator(ObjectStore objects)
+public sealed class ServiceAllocator
 {
     public const int NodePortMin = 30000;
     public const int NodePortMax = 32767;
+    public const string DefaultServiceCidr = "10.96.0.0/16";
 
-    // 10.96.0.1 is the API server's own service address and 10.96.0.10 the cluster DNS, upstream's conventions.
-    private static readonly HashSet<string> Reserved = ["10.96.0.0", "10.96.0.1", "10.96.0.10", "10.96.255.255"];
+    private readonly ObjectStore _objects;
+    private readonly uint _network;
+    private readonly uint _size;
+    private readonly HashSet<string> _reserved;
+
+    /// <param name="serviceCidr">An IPv4 CIDR with a prefix of 12 to 30 bits (upstream refuses ranges larger than /12).</param>
+    public ServiceAllocator(ObjectStore objects, string serviceCidr = DefaultServiceCidr)
+    {
+        _objects = objects;
+        (_network, var prefix) = ParseCidr(serviceCidr);
+        _size = 1u << (32 - prefix);
+        ServiceCidr = $"{Format(_network)}/{prefix}";
+        // The network and broadcast addresses, the first address (the API server's own "kubernetes"
+        // Service) and the tenth (the cluster DNS): upstream's conventions, relative to the range.
+        _reserved = [Format(_network), Format(_network + 1), Format(_network + 10), Format(_network + _size - 1)];
+    }
+
+    /// <summary>The range in canonical form, e.g. 10.96.0.0/16.</summary>
+    public string ServiceCidr { get; }
+
+    /// <summary>Parses an IPv4 CIDR for a service range; throws ArgumentException with a user-facing message.</summary>
+    public static (uint Network, int Prefix) ParseCidr(string cidr)
+    {
+        var slash = cidr.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0 || !IPAddress.TryParse(cidr[..slash], out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
+            || !int.TryParse(cidr[(slash + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var prefix))
+        {
+            throw new ArgumentException($"invalid service CIDR \"{cidr}\": want an IPv4 a.b.c.d/n");
+        }
+        if (prefix is < 12 or > 30)
+        {
+            throw new ArgumentException($"invalid service CIDR \"{cidr}\": the prefix must be between /12 and /30");
+        }
+        var mask = uint.MaxValue << (32 - prefix);
+        return (ToUInt(address) & mask, prefix);
+    }
 
     public async Task AllocateAsync(JsonObject service, JsonObject? old, CancellationToken ct)
     {
@@ -56,7 +92,7 @@ public sealed class ServiceAllocator(ObjectStore objects)
         }
     }
 
-    private static void AllocateClusterIp(JsonObject spec, HashSet<string> used, List<FieldError> errors)
+    private void AllocateClusterIp(JsonObject spec, HashSet<string> used, List<FieldError> errors)
     {
         var requested = ObjectMetaRules.Str(spec, "clusterIP");
         if (requested == "None")
@@ -71,7 +107,7 @@ public sealed class ServiceAllocator(ObjectStore objects)
         else if (!IPAddress.TryParse(requested, out var ip) || !InServiceRange(ip))
         {
             errors.Add(FieldError.Invalid("spec.clusterIPs", new[] { requested },
-                $"failed to allocate IP {requested}: provided IP is not in the valid range. The range of valid IPs is 10.96.0.0/16"));
+                $"failed to allocate IP {requested}: provided IP is not in the valid range. The range of valid IPs is {ServiceCidr}"));
             return;
         }
         else if (used.Contains(requested))
@@ -123,9 +159,9 @@ public sealed class ServiceAllocator(ObjectStore objects)
 
     private async Task<(HashSet<string> Ips, HashSet<int> Ports)> UsedAsync(string self, CancellationToken ct)
     {
-        var ips = new HashSet<string>(Reserved, StringComparer.Ordinal);
+        var ips = new HashSet<string>(_reserved, StringComparer.Ordinal);
         var ports = new HashSet<int>();
-        var list = await objects.ListAsync(KnownResources.Services, null, 0, null, ct);
+        var list = await _objects.ListAsync(KnownResources.Services, null, 0, null, ct);
         foreach (var entry in list.Items)
         {
             var obj = ObjectStore.Decode(entry).Object;
@@ -154,26 +190,24 @@ public sealed class ServiceAllocator(ObjectStore objects)
         return (ips, ports);
     }
 
-    private static bool InServiceRange(IPAddress ip)
-    {
-        var bytes = ip.GetAddressBytes();
-        return bytes.Length == 4 && bytes[0] == 10 && bytes[1] == 96;
-    }
+    private bool InServiceRange(IPAddress ip) =>
+        ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && ToUInt(ip) - _network < _size;
 
-    private static string PickFreeIp(HashSet<string> used)
+    private string PickFreeIp(HashSet<string> used)
     {
+        // Random probes first (cheap while the range is sparse), then a scan so a nearly full range still finds the gap.
+        var hosts = (int)Math.Min(_size - 2, int.MaxValue - 1);
         for (var attempt = 0; attempt < 4096; attempt++)
         {
-            var n = RandomNumberGenerator.GetInt32(1, 65535);
-            var candidate = $"10.96.{n >> 8}.{n & 0xff}";
+            var candidate = Format(_network + 1 + (uint)RandomNumberGenerator.GetInt32(hosts));
             if (!used.Contains(candidate))
             {
                 return candidate;
             }
         }
-        for (var n = 1; n < 65535; n++)
+        for (var n = 1u; n < _size - 1; n++)
         {
-            var candidate = $"10.96.{n >> 8}.{n & 0xff}";
+            var candidate = Format(_network + n);
             if (!used.Contains(candidate))
             {
                 return candidate;
@@ -181,6 +215,14 @@ public sealed class ServiceAllocator(ObjectStore objects)
         }
         throw ApiErrors.Make(500, "InternalError", "Internal error occurred: failed to allocate a serviceIP: range is full");
     }
+
+    private static uint ToUInt(IPAddress address)
+    {
+        var b = address.GetAddressBytes();
+        return ((uint)b[0] << 24) | ((uint)b[1] << 16) | ((uint)b[2] << 8) | b[3];
+    }
+
+    private static string Format(uint value) => $"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}";
 
     private static int? PickFreePort(HashSet<int> used, HashSet<int> mine)
     {

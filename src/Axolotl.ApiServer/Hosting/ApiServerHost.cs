@@ -58,7 +58,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             });
         });
         var app = builder.Build();
-        var router = CreateRouter(objects, admission, clock, logging, tokens.AdminToken, app.Lifetime.ApplicationStopping);
+        var router = CreateRouter(objects, admission, clock, logging, tokens.AdminToken, options.ServiceCidr, app.Lifetime.ApplicationStopping);
         app.UseWebSockets(); // pods/exec
         app.Run(async ctx =>
         {
@@ -73,9 +73,9 @@ public sealed class ApiServerHost : IAsyncDisposable
         return new ApiServerHost(app, pki, tokens, new Uri($"https://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{options.Port}"));
     }
 
-    private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, string nodeProxyToken, CancellationToken stopping)
+    private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, string nodeProxyToken, string serviceCidr, CancellationToken stopping)
     {
-        var services = new RestServices(objects, admission, clock, logging, stopping);
+        var services = new RestServices(objects, admission, clock, logging, stopping) { Services = new ServiceAllocator(objects, serviceCidr) };
         var reads = new ReadHandler(services);
         var creates = new CreateHandler(services, new NamespaceGuard(objects));
         var updates = new UpdateHandler(services, creates);

@@ -9,5 +9,5 @@ namespace Axolotl.ApiServer.Rest;
 /// </summary>
 public sealed record RestServices(ObjectStore Objects, AdmissionChain Admission, TimeProvider Clock, ILoggerFactory Logging, CancellationToken Stopping)
 {
-    public ServiceAllocator Services { get; } = new(Objects);
+    public ServiceAllocator Services { get; init; } = new(Objects);
 }

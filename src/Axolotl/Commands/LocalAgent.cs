@@ -1,9 +1,12 @@
 using System.Globalization;
 using Axolotl.Agent;
 using Axolotl.Agent.Images;
+using Axolotl.Agent.Network;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
 using Axolotl.Client;
+using Axolotl.Proxy;
+using Axolotl.Proxy.Balancing;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Commands;
@@ -31,6 +34,7 @@ public static class LocalAgent
             BridgeName = args.Get("bridge") ?? "axl0",
             PodCidr = options.PodCidr,
             StateDirectory = Path.Combine(dataDir, "runtime"),
+            LogMaxBytes = options.LogMaxBytes,
             TimeProvider = clock,
         });
         var catalog = new ImageCatalog(new ImageCatalogOptions { BaseDirectory = AppContext.BaseDirectory });
@@ -41,6 +45,43 @@ public static class LocalAgent
         };
         backoff.Validate();
         return await NodeAgent.StartAsync(client, options, runtime, catalog, backoff, logging, clock, ct);
+    }
+
+    /// <summary>
+    /// The service proxy that runs with the agent: cluster IPs from <paramref name="serviceCidr"/> on an
+    /// interface named after the node's bridge (so each node on a machine has its own), node ports on
+    /// 127.0.0.1, the pod gateway (pods reach node ports there) and the node's own addresses.
+    /// </summary>
+    public static Task<ServiceProxy> StartProxyAsync(CommandLine args, NodeAgent agent, string serviceCidr, KubeClient client, ILoggerFactory logging, TimeProvider clock, CancellationToken ct)
+    {
+        var bridge = args.Get("bridge") ?? "axl0";
+        var balancing = args.Get("proxy-balancing") switch
+        {
+            null or "round-robin" => BalancingMode.RoundRobin,
+            "least-connections" => BalancingMode.LeastConnections,
+            var other => throw new ArgumentException($"invalid --proxy-balancing \"{other}\": want round-robin or least-connections"),
+        };
+        var options = new ServiceProxyOptions
+        {
+            NodeName = agent.Options.NodeName,
+            ServiceCidr = serviceCidr,
+            InterfaceName = ServiceInterfaceName(bridge),
+            NodePortAddresses = [System.Net.IPAddress.Loopback, System.Net.IPAddress.Parse(new PodCidr(agent.Options.PodCidr).Gateway)],
+            Balancing = balancing,
+        };
+        return ServiceProxy.StartAsync(client, options, logging, clock, ct);
+    }
+
+    /// <summary>"BRIDGE-svc" when that fits the kernel's 15 characters, else a short stable name derived from it.</summary>
+    public static string ServiceInterfaceName(string bridge)
+    {
+        var name = $"{bridge}-svc";
+        if (name.Length <= 15)
+        {
+            return name;
+        }
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(bridge));
+        return $"axlsvc-{Convert.ToHexStringLower(hash)[..8]}";
     }
 
     /// <summary>Go-style durations: "500ms", "10s", "5m".</summary>

@@ -5,8 +5,10 @@ using Axolotl.Agent;
 using Axolotl.Agent.Server;
 using Axolotl.Api.Core;
 using Axolotl.ApiServer.Hosting;
+using Axolotl.ApiServer.Admission;
 using Axolotl.Client;
 using Axolotl.Controllers;
+using Axolotl.Proxy;
 using Axolotl.Scheduler;
 using Axolotl.Storage;
 using Axolotl.Storage.Sqlite;
@@ -24,6 +26,7 @@ public static partial class ServerCommand
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
         "data-dir", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent",
+        "service-cidr", "proxy-balancing",
     };
 
     public const string Usage = """
@@ -37,6 +40,10 @@ public static partial class ServerCommand
           --kubelet-port N the local node agent's HTTPS port for logs and exec (default: 10250)
           --bridge NAME    the local node's pod bridge (default: axl0; one per node when several run on a machine)
           --local-agent B  run a node agent for this machine (default: true; false = control plane only)
+          --service-cidr CIDR
+                           Services' cluster IPs (default: 10.96.0.0/16); the local service proxy serves this range
+          --proxy-balancing MODE
+                           how the service proxy spreads connections: round-robin (default) or least-connections
           --restart-backoff D, --restart-backoff-max D
                            CrashLoopBackOff curve: first delay and cap (default: 10s and 300s, as Kubernetes)
         """;
@@ -51,6 +58,8 @@ public static partial class ServerCommand
         {
             throw new ArgumentException($"invalid --bind \"{bindText}\": want an IP address");
         }
+        var serviceCidr = args.Get("service-cidr") ?? ServiceAllocator.DefaultServiceCidr;
+        _ = ServiceAllocator.ParseCidr(serviceCidr);
         Directory.CreateDirectory(dataDir);
 
         using var logging = LoggerFactory.Create(b => b
@@ -70,7 +79,7 @@ public static partial class ServerCommand
         var storeMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
         phase = Stopwatch.GetTimestamp();
         await using var host = await ApiServerHost.StartAsync(
-            new ApiServerOptions { DataDir = dataDir, Port = port, BindAddress = bind }, store, clock, logging, shutdown.Token);
+            new ApiServerOptions { DataDir = dataDir, Port = port, BindAddress = bind, ServiceCidr = serviceCidr }, store, clock, logging, shutdown.Token);
 
         var apiMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
         var kubeconfig = KubeconfigWriter.Write(Path.Combine(dataDir, "kubeconfig"), host.LoopbackUrl, host.Pki.CaPem, host.Tokens.AdminToken);
@@ -87,6 +96,7 @@ public static partial class ServerCommand
         };
         NodeAgent? agent = null;
         KubeletServer? kubelet = null;
+        ServiceProxy? proxy = null;
         if (runAgent)
         {
             agent = await LocalAgent.StartAsync(args, dataDir, client, logging, clock, shutdown.Token);
@@ -94,6 +104,7 @@ public static partial class ServerCommand
             kubelet = await KubeletServer.StartAsync(
                 new KubeletServerOptions { Port = agent.Options.KubeletPort, Token = host.Tokens.AdminToken, CertificateNames = [agent.Options.NodeName] },
                 new NodeAgentBackend(agent), clock, logging, shutdown.Token);
+            proxy = await LocalAgent.StartProxyAsync(args, agent, serviceCidr, client, logging, clock, shutdown.Token);
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
@@ -115,6 +126,11 @@ public static partial class ServerCommand
         catch (OperationCanceledException)
         {
             LogStopping(log);
+        }
+        // The proxy removes its interface and cluster IPs; a restarted server puts them back.
+        if (proxy is not null)
+        {
+            await proxy.DisposeAsync();
         }
         // The agent stops watching but leaves containers running: the next start re-adopts them.
         if (kubelet is not null)

@@ -1,5 +1,6 @@
 using System.Text;
 using Axolotl.Agent.Logs;
+using Axolotl.Testing;
 
 namespace Axolotl.Agent.Tests.Logs;
 
@@ -71,11 +72,86 @@ public sealed class ContainerLogReaderTests : IDisposable
     {
         WriteInstance(0, (1, "first"), (2, "second"));
         var path = Paths.InstanceLog("uid", "app", 0);
-        Assert.True(LogRotator.RotateIfNeeded(path, maxBytes: 10));
+        LogRotator.Rotate(path);
         await File.AppendAllTextAsync(path, LogLine.Format(T0.AddSeconds(3), "stdout", false, "third") + "\n");
 
         Assert.True(new FileInfo(LogPaths.RotatedOf(path)).Length > 0);
         Assert.Equal("first\nsecond\nthird\n", await ReadAsync(new LogReadOptions()));
+    }
+
+    [Fact]
+    public async Task A_log_renamed_to_its_rotated_name_is_read_before_the_new_live_file()
+    {
+        WriteInstance(0, (1, "first"), (2, "second"));
+        var path = Paths.InstanceLog("uid", "app", 0);
+        File.Move(path, LogPaths.RotatedOf(path));
+        await File.WriteAllTextAsync(path, LogLine.Format(T0.AddSeconds(3), "stdout", false, "third") + "\n");
+
+        Assert.Equal("first\nsecond\nthird\n", await ReadAsync(new LogReadOptions()));
+        Assert.Equal("second\nthird\n", await ReadAsync(new LogReadOptions { TailLines = 2 }));
+        Assert.Equal("2025-05-01T12:00:02.000000000Z second\n2025-05-01T12:00:03.000000000Z third\n",
+            await ReadAsync(new LogReadOptions { SinceTime = T0.AddSeconds(2), Timestamps = true }));
+    }
+
+    [Fact]
+    public async Task Partial_records_are_joined_and_a_timestamp_starts_only_a_new_line()
+    {
+        var path = Paths.InstanceLog("uid", "app", 0);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllLinesAsync(path,
+        [
+            LogLine.Format(T0.AddSeconds(1), "stdout", true, "long "),
+            LogLine.Format(T0.AddSeconds(2), "stdout", false, "line"),
+            LogLine.Format(T0.AddSeconds(3), "stderr", false, "next"),
+        ]);
+
+        Assert.Equal("long line\nnext\n", await ReadAsync(new LogReadOptions()));
+        Assert.Equal("2025-05-01T12:00:01.000000000Z long line\n2025-05-01T12:00:03.000000000Z next\n",
+            await ReadAsync(new LogReadOptions { Timestamps = true }));
+    }
+
+    [Fact]
+    public async Task Follow_reads_on_across_a_rename_rotation_without_losing_or_repeating_lines()
+    {
+        var time = new FakeTimeProvider();
+        WriteInstance(0, (1, "one"));
+        var path = Paths.InstanceLog("uid", "app", 0);
+        var running = true;
+        using var output = new MemoryStream();
+        var copy = new ContainerLogReader(Paths, time).CopyAsync("uid", "web", "app", new LogReadOptions { Follow = true }, output, () => running, CancellationToken.None);
+        await time.WaitForTimersAsync();
+
+        // What the launcher does: a last record in the old file, rename it to ".1", start a new file.
+        await File.AppendAllTextAsync(path, LogLine.Format(T0.AddSeconds(2), "stdout", false, "two") + "\n");
+        File.Move(path, LogPaths.RotatedOf(path), overwrite: true);
+        await File.WriteAllTextAsync(path, LogLine.Format(T0.AddSeconds(3), "stdout", false, "three") + "\n");
+        running = false;
+        time.Advance(TimeSpan.FromSeconds(1));
+        await copy.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("one\ntwo\nthree\n", Encoding.UTF8.GetString(output.ToArray()));
+    }
+
+    [Fact]
+    public async Task Follow_reads_on_across_a_copy_truncate_rotation()
+    {
+        var time = new FakeTimeProvider();
+        var path = Paths.InstanceLog("uid", "app", 0);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, "a fairly long first plain line\n");
+        var running = true;
+        using var output = new MemoryStream();
+        var copy = new ContainerLogReader(Paths, time).CopyAsync("uid", "web", "app", new LogReadOptions { Follow = true }, output, () => running, CancellationToken.None);
+        await time.WaitForTimersAsync();
+
+        await File.AppendAllTextAsync(path, "second\n");
+        LogRotator.Rotate(path);
+        await File.AppendAllTextAsync(path, "third\n");
+        running = false;
+        time.Advance(TimeSpan.FromSeconds(1));
+        await copy.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("a fairly long first plain line\nsecond\nthird\n", Encoding.UTF8.GetString(output.ToArray()));
     }
 
     [Fact]

@@ -2,10 +2,11 @@ using Axolotl.Agent.Runtime;
 
 namespace Axolotl.Agent.Tests.Runtime;
 
-public sealed class ProcessRuntimeExitTests : IAsyncLifetime
+/// <summary>Exit codes, signals, OOM kills and limits, for either launcher (see <see cref="NativeLauncherExitTests"/>).</summary>
+public abstract class ProcessRuntimeExitTests(bool nativeLauncher) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
-    private readonly RuntimeFixture _rt = new();
+    private readonly RuntimeFixture _rt = new(nativeLauncher);
 
     public Task InitializeAsync() => _rt.InitializeAsync();
 

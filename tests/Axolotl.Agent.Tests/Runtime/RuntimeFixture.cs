@@ -6,14 +6,15 @@ namespace Axolotl.Agent.Tests.Runtime;
 /// <summary>
 /// A real ProcessRuntime with names of its own (cgroup root, bridge, pod CIDR, state directory), torn
 /// down completely afterwards even when a test failed: containers killed, sandboxes removed, bridge
-/// deleted, cgroup roots and state removed.
+/// deleted, cgroup roots and state removed. Starts containers through the native launcher (built
+/// next to the test assemblies) or, with <c>nativeLauncher: false</c>, through the shell chain.
 /// </summary>
 public sealed class RuntimeFixture : IAsyncLifetime
 {
     private readonly List<PodSandbox> _sandboxes = [];
     private readonly List<ContainerHandle> _handles = [];
 
-    public RuntimeFixture()
+    public RuntimeFixture(bool nativeLauncher = true)
     {
         var suffix = Guid.NewGuid().ToString("N")[..6];
         var third = Convert.ToInt32(suffix[..2], 16);
@@ -25,7 +26,13 @@ public sealed class RuntimeFixture : IAsyncLifetime
             StateDirectory = Path.Combine("/var/tmp", "axolotl-runtime-tests", suffix),
         };
         var (missing, tools) = RuntimeProbe.Check();
-        Tools = tools ?? throw new InvalidOperationException("these tests need root, cgroups, unshare, nsenter, tini, ip: " + string.Join("; ", missing));
+        tools = tools ?? throw new InvalidOperationException("these tests need root, cgroups, unshare, nsenter, tini, ip: " + string.Join("; ", missing));
+        if (nativeLauncher && tools.Launcher is null)
+        {
+            throw new InvalidOperationException($"no {RuntimeProbe.LauncherFileName} next to the tests: building it needs gcc (or cc) and libc6-dev");
+        }
+
+        Tools = nativeLauncher ? tools : tools with { Launcher = null };
         Runtime = new ProcessRuntime(Options, Tools);
     }
 

@@ -36,6 +36,9 @@ public sealed class AxolotlServer : IAsyncDisposable
     public string NodeName => $"e2e-{_slot}";
 
     public string Bridge => $"axle{_slot}";
+
+    /// <summary>This server's cluster IP range; its proxy puts them on the link BRIDGE-svc.</summary>
+    public string ServiceCidr => $"10.96.{_slot}.0/24";
     public int Port { get; }
     public string Kubeconfig => Path.Combine(DataDir, "kubeconfig");
     public string Log { get { lock (_log) { return _log.ToString(); } } }
@@ -66,6 +69,8 @@ public sealed class AxolotlServer : IAsyncDisposable
             "server", "--data-dir", DataDir, "--port", Port.ToString(), "--bind", "127.0.0.1",
             // A node of its own per server: several run at once on this machine.
             "--node-name", NodeName, "--bridge", Bridge, "--pod-cidr", $"10.244.{_slot}.0/24", "--kubelet-port", _kubeletPort.ToString(),
+            // Each server is its own cluster: disjoint cluster IPs, so their service proxies never share a VIP.
+            "--service-cidr", ServiceCidr,
             "--restart-backoff", "1s", "--restart-backoff-max", "4s",
         ];
         foreach (var arg in args)

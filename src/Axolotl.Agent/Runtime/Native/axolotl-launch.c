@@ -1,0 +1,632 @@
+/*
+ * axolotl-launch: starts one container and stays outside it as its monitor (a small conmon).
+ *
+ * It replaces the shell chain recorder → enter → nsenter → unshare → init (see LaunchScripts.cs)
+ * with one process, so a container starts with one fork+exec from .NET instead of five, and it
+ * owns the container's stdout/stderr, which lets it write the log in CRI format with timestamps.
+ *
+ *   axolotl-launch --exit-file F --log L --tini T [--log-max-bytes N] [--cgroup-procs P]...
+ *                  [--netns NAME] [--hostname H] [--hosts FILE] [--workdir DIR] [--tmp-size S] -- argv...
+ *
+ * Processes:
+ *   launcher (this process): its own session, ignores TERM/INT/HUP, never joins the container's
+ *     cgroups (so cgroup.kill cannot take it down before it records the exit). It clones the
+ *     namespace's PID 1, copies both pipes into the log, reaps PID 1 and records its status.
+ *   PID 1 (clone with new pid, mount, uts and ipc namespaces): joins the cgroups and the pod's
+ *     network namespace, sets up mounts and the hostname, and execs tini -s -- argv. tini forwards
+ *     signals and passes exit codes on (137 for SIGKILL, OOM kills included; 143 for SIGTERM).
+ *     PR_SET_PDEATHSIG makes it die with the launcher, and the whole pid namespace dies with it
+ *     (what unshare --kill-child did).
+ *
+ * Protocol with the agent: one line on stdout, "running <host pid of PID 1>" once tini has been
+ * exec'd, then stdout is closed. On a launcher failure nothing is printed: the reason goes to
+ * "<exit file>.err", the code (125 cgroups/namespaces, 126 mounts/working directory/hostname,
+ * 127 executable not found) to the exit file, and the launcher exits with that code. Otherwise the
+ * exit file gets the container's code (128+n for a signal) and the launcher exits with it too.
+ * The exit file outlives an agent restart: a later agent reads the code from it.
+ *
+ * Log: "<RFC3339Nano UTC> <stdout|stderr> <F|P> <text>" per record; P marks a 16 KiB chunk of a
+ * longer line. The launcher is the only writer and rotates by size itself: the live file is
+ * renamed to "<log>.1" (replacing the previous one) and a new one is started, so a log flood
+ * costs at most about twice --log-max-bytes.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EXIT_CGROUP 125  /* cannot join cgroups or namespaces, cannot clone */
+#define EXIT_SETUP 126   /* mounts, working directory, hostname */
+#define EXIT_NOEXEC 127  /* the executable (or tini) cannot be run */
+
+#define MAX_CGROUPS 16
+#define MAX_LINE (16 * 1024) /* CRI's longest record: longer lines become P chunks */
+#define READ_CHUNK (64 * 1024)
+#define OUT_BUFFER (256 * 1024)
+#define DEFAULT_LOG_MAX (10L * 1024 * 1024)
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define KEEP_MOUNT "/run/axolotl-keep"
+
+struct options {
+    const char *exit_file;
+    const char *log;
+    long log_max;
+    const char *cgroup_procs[MAX_CGROUPS];
+    int cgroups;
+    const char *netns;
+    const char *hostname;
+    const char *hosts;
+    const char *workdir;
+    const char *tmp_size;
+    const char *tini;
+    char **argv;
+};
+
+/* ---------- small helpers ---------- */
+
+static void write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return; /* a full disk must not stop the launcher from draining the pipes */
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+}
+
+/* Writes text to path through a temporary file and a rename, so a reader never sees half of it. */
+static void write_file_atomically(const char *path, const char *text)
+{
+    char tmp[PATH_MAX];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+        return;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return;
+    write_all(fd, text, strlen(text));
+    close(fd);
+    rename(tmp, path);
+}
+
+static void record_exit(const char *exit_file, int code)
+{
+    char text[16];
+    snprintf(text, sizeof text, "%d\n", code);
+    write_file_atomically(exit_file, text);
+}
+
+/* A launcher failure: the reason in "<exit file>.err", the code in the exit file, then exit. */
+static void launch_failed(const struct options *o, int code, const char *message)
+{
+    char err_path[PATH_MAX];
+    char text[1024];
+    snprintf(text, sizeof text, "%s\n", message);
+    if (snprintf(err_path, sizeof err_path, "%s.err", o->exit_file) < (int)sizeof err_path)
+        write_file_atomically(err_path, text);
+    record_exit(o->exit_file, code);
+    _exit(code);
+}
+
+static void usage_error(const char *message)
+{
+    fprintf(stderr, "axolotl-launch: %s\n", message);
+    _exit(EXIT_CGROUP);
+}
+
+static void parse_options(int argc, char **argv, struct options *o)
+{
+    enum { EXIT_FILE = 256, LOG, LOG_MAX, CGROUP, NETNS, HOSTNAME, HOSTS, WORKDIR, TMP_SIZE, TINI };
+    static const struct option long_options[] = {
+        {"exit-file", required_argument, NULL, EXIT_FILE},
+        {"log", required_argument, NULL, LOG},
+        {"log-max-bytes", required_argument, NULL, LOG_MAX},
+        {"cgroup-procs", required_argument, NULL, CGROUP},
+        {"netns", required_argument, NULL, NETNS},
+        {"hostname", required_argument, NULL, HOSTNAME},
+        {"hosts", required_argument, NULL, HOSTS},
+        {"workdir", required_argument, NULL, WORKDIR},
+        {"tmp-size", required_argument, NULL, TMP_SIZE},
+        {"tini", required_argument, NULL, TINI},
+        {NULL, 0, NULL, 0},
+    };
+    memset(o, 0, sizeof *o);
+    o->log_max = DEFAULT_LOG_MAX;
+    o->workdir = "/";
+    o->tmp_size = "64m";
+    int c;
+    /* "+": stop at the first non-option, so the container's own arguments are never parsed. */
+    while ((c = getopt_long(argc, argv, "+", long_options, NULL)) != -1) {
+        switch (c) {
+        case EXIT_FILE: o->exit_file = optarg; break;
+        case LOG: o->log = optarg; break;
+        case LOG_MAX: {
+            char *end;
+            o->log_max = strtol(optarg, &end, 10);
+            if (*end != '\0' || o->log_max <= 0)
+                usage_error("--log-max-bytes wants a positive number");
+            break;
+        }
+        case CGROUP:
+            if (o->cgroups == MAX_CGROUPS)
+                usage_error("too many --cgroup-procs");
+            o->cgroup_procs[o->cgroups++] = optarg;
+            break;
+        case NETNS: o->netns = optarg; break;
+        case HOSTNAME: o->hostname = optarg; break;
+        case HOSTS: o->hosts = optarg; break;
+        case WORKDIR: o->workdir = optarg; break;
+        case TMP_SIZE: o->tmp_size = optarg; break;
+        case TINI: o->tini = optarg; break;
+        default: usage_error("unknown option");
+        }
+    }
+    if (o->exit_file == NULL || o->log == NULL || o->tini == NULL)
+        usage_error("--exit-file, --log and --tini are required");
+    if (optind >= argc)
+        usage_error("no command after --");
+    o->argv = argv + optind;
+}
+
+/* ---------- PID 1 of the container: set up, then exec tini ---------- */
+
+/* Reports a setup failure to the launcher through the error pipe ("<code> <message>") and exits. */
+static void init_failed(int error_fd, int code, const char *fmt, ...)
+{
+    char text[1024];
+    int n = snprintf(text, sizeof text, "%d ", code);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text + n, sizeof text - (size_t)n, fmt, ap);
+    va_end(ap);
+    write_all(error_fd, text, strlen(text));
+    _exit(code);
+}
+
+static void mkdir_p(const char *path)
+{
+    char buf[PATH_MAX];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return;
+    for (char *p = buf + 1; *p != '\0'; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(buf, 0755);
+            *p = '/';
+        }
+    }
+    mkdir(buf, 0755);
+}
+
+/* An executable under /tmp/<dir>/ (a test build, a worktree) must stay visible behind the private
+ * /tmp: returns its directory (the shell chain's rule: "/tmp/", one or more characters, then a
+ * slash somewhere after them), or false when there is nothing to keep. */
+static bool keep_directory(const char *argv0, char *out, size_t size)
+{
+    if (strncmp(argv0, "/tmp/", 5) != 0 || argv0[5] == '\0' || strchr(argv0 + 6, '/') == NULL)
+        return false;
+    const char *slash = strrchr(argv0, '/');
+    size_t len = (size_t)(slash - argv0);
+    if (len + 1 > size)
+        return false;
+    memcpy(out, argv0, len);
+    out[len] = '\0';
+    return true;
+}
+
+/* What Go's exec.LookPath (used by runc) reports when argv[0] cannot be run, or 0 when it can. */
+static int check_executable(const char *argv0, char *message, size_t size)
+{
+    if (strchr(argv0, '/') != NULL) {
+        struct stat st;
+        if (stat(argv0, &st) != 0) {
+            snprintf(message, size, "exec: \"%s\": stat %s: %s", argv0, argv0, strerror(errno));
+            return EXIT_NOEXEC;
+        }
+        if (S_ISDIR(st.st_mode) || (st.st_mode & 0111) == 0) {
+            snprintf(message, size, "exec: \"%s\": permission denied", argv0);
+            return EXIT_SETUP;
+        }
+        return 0;
+    }
+    const char *path = getenv("PATH");
+    if (path == NULL || *path == '\0')
+        path = DEFAULT_PATH;
+    const char *dir = path;
+    while (dir != NULL) {
+        const char *end = strchr(dir, ':');
+        size_t len = end != NULL ? (size_t)(end - dir) : strlen(dir);
+        char candidate[PATH_MAX];
+        if (snprintf(candidate, sizeof candidate, "%.*s/%s", (int)len, len > 0 ? dir : ".", argv0) < (int)sizeof candidate) {
+            struct stat st;
+            if (stat(candidate, &st) == 0 && !S_ISDIR(st.st_mode) && (st.st_mode & 0111) != 0)
+                return 0;
+        }
+        dir = end != NULL ? end + 1 : NULL;
+    }
+    snprintf(message, size, "exec: \"%s\": executable file not found in $PATH", argv0);
+    return EXIT_NOEXEC;
+}
+
+static void join_cgroups(const struct options *o, int error_fd)
+{
+    for (int i = 0; i < o->cgroups; i++) {
+        /* "0" moves the writing process, whatever pid namespace it is in. */
+        int fd = open(o->cgroup_procs[i], O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, "0", 1) != 1)
+            init_failed(error_fd, EXIT_CGROUP, "cannot join cgroup %s: %s", o->cgroup_procs[i], strerror(errno));
+        close(fd);
+    }
+}
+
+static void set_up_mounts(const struct options *o, int error_fd)
+{
+    /* Nothing mounted here may propagate back to the host (unshare --mount does the same). */
+    if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot make mounts private: %s", strerror(errno));
+    /* This namespace's own /proc: ps and /proc/1 show the container (unshare --mount-proc). */
+    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot mount /proc: %s", strerror(errno));
+    if (o->hosts != NULL && mount(o->hosts, "/etc/hosts", NULL, MS_BIND, NULL) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot mount /etc/hosts: %s", strerror(errno));
+    /* Before /tmp is replaced: a working directory under /tmp stays usable as the cwd. */
+    if (chdir(o->workdir) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot change to working directory %s", o->workdir);
+
+    char keep[PATH_MAX];
+    bool keeping = keep_directory(o->argv[0], keep, sizeof keep);
+    if (keeping) {
+        mkdir(KEEP_MOUNT, 0755);
+        if (mount(keep, KEEP_MOUNT, NULL, MS_BIND, NULL) != 0)
+            init_failed(error_fd, EXIT_SETUP, "cannot keep %s: %s", keep, strerror(errno));
+    }
+    char data[128];
+    snprintf(data, sizeof data, "size=%s,mode=1777", o->tmp_size);
+    if (mount("tmpfs", "/tmp", "tmpfs", 0, data) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot mount /tmp: %s", strerror(errno));
+    if (keeping) {
+        mkdir_p(keep);
+        if (mount(KEEP_MOUNT, keep, NULL, MS_MOVE, NULL) != 0)
+            init_failed(error_fd, EXIT_SETUP, "cannot keep %s: %s", keep, strerror(errno));
+    }
+}
+
+static void reset_signals(void)
+{
+    /* Ignored dispositions survive exec: give the container the defaults back. */
+    for (int sig = 1; sig < NSIG; sig++)
+        signal(sig, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void container_init(const struct options *o, int netns_fd, int out_fd, int err_fd, int null_fd, int error_fd)
+{
+    /* Die with the launcher; if it is already gone, the error pipe has no reader. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    struct pollfd lifeline = {.fd = error_fd, .events = 0};
+    if (poll(&lifeline, 1, 0) == 1 && (lifeline.revents & POLLERR) != 0)
+        _exit(EXIT_CGROUP);
+
+    join_cgroups(o, error_fd);
+    if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) != 0)
+        init_failed(error_fd, EXIT_CGROUP, "cannot enter network namespace %s: %s", o->netns, strerror(errno));
+    set_up_mounts(o, error_fd);
+    if (o->hostname != NULL && sethostname(o->hostname, strlen(o->hostname)) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot set hostname %s: %s", o->hostname, strerror(errno));
+
+    char message[PATH_MAX + 128];
+    int code = check_executable(o->argv[0], message, sizeof message);
+    if (code != 0)
+        init_failed(error_fd, code, "%s", message);
+
+    if (dup2(null_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot set up stdio: %s", strerror(errno));
+    reset_signals();
+
+    int argc = 0;
+    while (o->argv[argc] != NULL)
+        argc++;
+    char **args = calloc((size_t)argc + 4, sizeof *args);
+    if (args == NULL)
+        init_failed(error_fd, EXIT_SETUP, "out of memory");
+    args[0] = "tini";
+    args[1] = "-s";
+    args[2] = "--";
+    memcpy(args + 3, o->argv, (size_t)argc * sizeof *args);
+    execv(o->tini, args);
+    init_failed(error_fd, EXIT_NOEXEC, "cannot execute %s: %s", o->tini, strerror(errno));
+}
+
+/* ---------- the log ---------- */
+
+struct log {
+    const char *path;
+    char rotated[PATH_MAX];
+    int fd;
+    long size;
+    long max;
+    char buffer[OUT_BUFFER];
+    size_t used;
+};
+
+struct stream {
+    int fd;
+    const char *name;
+    char line[MAX_LINE];
+    size_t len;
+};
+
+static int open_log(const char *path)
+{
+    return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+}
+
+static void flush_log(struct log *log)
+{
+    if (log->used > 0 && log->fd >= 0)
+        write_all(log->fd, log->buffer, log->used);
+    log->used = 0;
+}
+
+static void rotate_log(struct log *log)
+{
+    flush_log(log);
+    if (rename(log->path, log->rotated) == 0) {
+        int fd = open_log(log->path);
+        if (fd >= 0) {
+            close(log->fd);
+            log->fd = fd;
+        }
+    } else if (ftruncate(log->fd, 0) != 0) {
+        return; /* keep writing where we are: better a long log than a lost one */
+    }
+    log->size = 0;
+}
+
+/* Appends one record "<timestamp> <stream> <F|P> <text>\n", rotating first when it would not fit. */
+static void log_record(struct log *log, const char *stamp, const char *stream, bool partial, const char *text, size_t len)
+{
+    size_t stamp_len = strlen(stamp), stream_len = strlen(stream);
+    size_t total = stamp_len + 1 + stream_len + 3 + len + 1;
+    if (log->size > 0 && log->size + (long)total > log->max)
+        rotate_log(log);
+    if (log->used + total > sizeof log->buffer)
+        flush_log(log);
+    char *p = log->buffer + log->used;
+    memcpy(p, stamp, stamp_len);
+    p += stamp_len;
+    *p++ = ' ';
+    memcpy(p, stream, stream_len);
+    p += stream_len;
+    *p++ = ' ';
+    *p++ = partial ? 'P' : 'F';
+    *p++ = ' ';
+    memcpy(p, text, len);
+    p += len;
+    *p++ = '\n';
+    log->used += total;
+    log->size += (long)total;
+}
+
+/* RFC3339 with nanoseconds in UTC, as CRI runtimes write it (formatted by hand: no time zone files). */
+static void timestamp(char *out, size_t size)
+{
+    struct timespec now;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &now);
+    gmtime_r(&now.tv_sec, &tm);
+    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ",
+             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, now.tv_nsec);
+}
+
+/* Splits what was read into records: complete lines as F, 16 KiB pieces of longer ones as P. */
+static void consume(struct log *log, struct stream *s, const char *data, size_t len, const char *stamp)
+{
+    while (len > 0) {
+        const char *newline = memchr(data, '\n', len);
+        size_t take = newline != NULL ? (size_t)(newline - data) : len;
+        size_t room = MAX_LINE - s->len;
+        if (take >= room) {
+            memcpy(s->line + s->len, data, room);
+            log_record(log, stamp, s->name, true, s->line, MAX_LINE);
+            s->len = 0;
+            data += room;
+            len -= room;
+            continue;
+        }
+        memcpy(s->line + s->len, data, take);
+        s->len += take;
+        data += take;
+        len -= take;
+        if (newline != NULL) {
+            log_record(log, stamp, s->name, false, s->line, s->len);
+            s->len = 0;
+            data++;
+            len--;
+        }
+    }
+}
+
+/* Copies both pipes into the log until every writer (the whole container) has gone. */
+static void pump(struct log *log, struct stream *streams, int count)
+{
+    static char chunk[READ_CHUNK];
+    struct pollfd fds[2];
+    int open_streams = count;
+    while (open_streams > 0) {
+        for (int i = 0; i < count; i++) {
+            fds[i].fd = streams[i].fd;
+            fds[i].events = POLLIN;
+            fds[i].revents = 0;
+        }
+        if (poll(fds, (nfds_t)count, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        char stamp[64];
+        timestamp(stamp, sizeof stamp);
+        for (int i = 0; i < count; i++) {
+            struct stream *s = &streams[i];
+            if (s->fd < 0 || fds[i].revents == 0)
+                continue;
+            ssize_t n = read(s->fd, chunk, sizeof chunk);
+            if (n < 0 && (errno == EINTR || errno == EAGAIN))
+                continue;
+            if (n > 0) {
+                consume(log, s, chunk, (size_t)n, stamp);
+                continue;
+            }
+            /* End of the stream: a last line without a newline still counts as a full line. */
+            if (s->len > 0)
+                log_record(log, stamp, s->name, false, s->line, s->len);
+            s->len = 0;
+            close(s->fd);
+            s->fd = -1;
+            open_streams--;
+        }
+        flush_log(log);
+    }
+}
+
+/* ---------- the launcher ---------- */
+
+static pid_t clone_namespaces(void)
+{
+    /* Like fork, but the child is PID 1 of a new pid namespace with its own mount, uts and ipc. */
+    return (pid_t)syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    parse_options(argc, argv, &o);
+
+    /* Its own session: no terminal signals from the agent's process group. */
+    setsid();
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGINT, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+
+    char message[PATH_MAX + 128];
+    int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    static struct log log;
+    log.path = o.log;
+    log.max = o.log_max;
+    snprintf(log.rotated, sizeof log.rotated, "%s.1", o.log);
+    log.fd = open_log(o.log);
+    if (null_fd < 0 || log.fd < 0) {
+        snprintf(message, sizeof message, "cannot open the log %s: %s", o.log, strerror(errno));
+        launch_failed(&o, EXIT_CGROUP, message);
+    }
+    struct stat st;
+    log.size = fstat(log.fd, &st) == 0 ? (long)st.st_size : 0;
+
+    int netns_fd = -1;
+    if (o.netns != NULL) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "/run/netns/%s", o.netns);
+        netns_fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (netns_fd < 0) {
+            snprintf(message, sizeof message, "cannot open network namespace %s: %s", path, strerror(errno));
+            launch_failed(&o, EXIT_CGROUP, message);
+        }
+    }
+
+    int out_pipe[2], err_pipe[2], error_pipe[2];
+    if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 || pipe2(error_pipe, O_CLOEXEC) != 0) {
+        snprintf(message, sizeof message, "cannot create pipes: %s", strerror(errno));
+        launch_failed(&o, EXIT_CGROUP, message);
+    }
+
+    pid_t child = clone_namespaces();
+    if (child < 0) {
+        snprintf(message, sizeof message, "cannot create namespaces: %s", strerror(errno));
+        launch_failed(&o, EXIT_CGROUP, message);
+    }
+    if (child == 0) {
+        close(out_pipe[0]);
+        close(err_pipe[0]);
+        close(error_pipe[0]);
+        container_init(&o, netns_fd, out_pipe[1], err_pipe[1], null_fd, error_pipe[1]);
+    }
+
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    close(error_pipe[1]);
+    if (netns_fd >= 0)
+        close(netns_fd);
+
+    /* The error pipe closes on tini's exec (close-on-exec) or carries "<code> <message>". */
+    char report[1024];
+    size_t got = 0;
+    for (;;) {
+        ssize_t n = read(error_pipe[0], report + got, sizeof report - 1 - got);
+        if (n > 0 && (got += (size_t)n) < sizeof report - 1)
+            continue;
+        if (n < 0 && errno == EINTR)
+            continue;
+        break;
+    }
+    close(error_pipe[0]);
+    if (got > 0) {
+        report[got] = '\0';
+        int status;
+        while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+        }
+        char *text;
+        long code = strtol(report, &text, 10);
+        launch_failed(&o, code >= 1 && code <= 255 ? (int)code : EXIT_SETUP, *text == ' ' ? text + 1 : text);
+    }
+
+    /* Tell the agent the container runs, then let go of its pipe: the agent may restart any time. */
+    char running[32];
+    snprintf(running, sizeof running, "running %d\n", (int)child);
+    write_all(1, running, strlen(running));
+    dup2(null_fd, 0);
+    dup2(null_fd, 1);
+    dup2(null_fd, 2);
+
+    struct stream streams[2] = {
+        {.fd = out_pipe[0], .name = "stdout"},
+        {.fd = err_pipe[0], .name = "stderr"},
+    };
+    pump(&log, streams, 2);
+
+    /* Both pipes at end: every process of the namespace is gone (they die with PID 1) or closed them. */
+    int status;
+    while (waitpid(child, &status, 0) < 0) {
+        if (errno != EINTR) {
+            status = W_EXITCODE(0, SIGKILL);
+            break;
+        }
+    }
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
+    flush_log(&log);
+    close(log.fd);
+    record_exit(o.exit_file, code);
+    return code;
+}

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Axolotl.Agent.Runtime;
+
+/// <summary>
+/// Starts a container through axolotl-launch (Runtime/Native/axolotl-launch.c): one process that
+/// stays outside the container as its monitor, clones the namespace's PID 1 (cgroups, pod netns,
+/// mounts, hostname, then tini) and writes the log in CRI format with its own rotation. It says
+/// "running &lt;pid&gt;" on stdout once tini runs, so start needs no polling; a launcher failure leaves
+/// its reason in "&lt;exit file&gt;.err" like the shell chain does.
+/// </summary>
+internal static class NativeLauncher
+{
+    /// <summary>What one container start needs beyond the spec.</summary>
+    public sealed record Request(
+        string Launcher,
+        string Tini,
+        string ExitFile,
+        IEnumerable<string> CgroupProcsFiles,
+        string? NetworkNamespace,
+        string Hostname,
+        string? HostsFile,
+        string TmpSize,
+        long LogMaxBytes);
+
+    /// <summary>The launcher's command line (without the executable) for <paramref name="spec"/>.</summary>
+    public static List<string> Arguments(Request request, ContainerSpec spec)
+    {
+        var arguments = new List<string>
+        {
+            "--exit-file", request.ExitFile,
+            "--log", spec.LogPath,
+            "--log-max-bytes", request.LogMaxBytes.ToString(CultureInfo.InvariantCulture),
+            "--tini", request.Tini,
+            "--hostname", request.Hostname,
+            // Like a container without WORKDIR: "/", never the agent's own directory (which may sit under the private /tmp).
+            "--workdir", spec.WorkingDirectory ?? "/",
+            "--tmp-size", request.TmpSize,
+        };
+        foreach (var procs in request.CgroupProcsFiles)
+        {
+            arguments.Add("--cgroup-procs");
+            arguments.Add(procs);
+        }
+
+        if (request.NetworkNamespace is { } netns)
+        {
+            arguments.Add("--netns");
+            arguments.Add(netns);
+        }
+
+        if (request.HostsFile is { } hosts)
+        {
+            arguments.Add("--hosts");
+            arguments.Add(hosts);
+        }
+
+        arguments.Add("--");
+        arguments.AddRange(spec.Command);
+        return arguments;
+    }
+
+    /// <summary>Starts the launcher with the container's environment (it execs tini with it).</summary>
+    public static Process Start(Request request, ContainerSpec spec, IReadOnlyDictionary<string, string> environment)
+    {
+        var psi = new ProcessStartInfo(request.Launcher)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+        };
+        foreach (var argument in Arguments(request, spec))
+        {
+            psi.ArgumentList.Add(argument);
+        }
+
+        psi.Environment.Clear();
+        foreach (var (key, value) in environment)
+        {
+            psi.Environment[key] = value;
+        }
+
+        if (!psi.Environment.ContainsKey("PATH"))
+        {
+            psi.Environment["PATH"] = LinuxProcess.DefaultPath;
+        }
+
+        return Process.Start(psi) ?? throw new ContainerStartException("cannot start axolotl-launch");
+    }
+
+    /// <summary>
+    /// Waits for the launcher's "running &lt;pid&gt;" line and returns the host pid of the container's
+    /// PID 1 (tini). Null when the launcher closed its stdout without it (it is ending: a launcher
+    /// failure leaves the exit and .err files) or did not answer within <paramref name="timeout"/>;
+    /// <paramref name="ended"/> tells the two apart.
+    /// </summary>
+    public static async Task<(int? Pid, bool Ended)> WaitRunningAsync(Process launcher, TimeSpan timeout, TimeProvider time, CancellationToken ct)
+    {
+        var reader = launcher.StandardOutput;
+        string? line;
+        try
+        {
+            line = await reader.ReadLineAsync(ct).AsTask().WaitAsync(timeout, time, ct);
+        }
+        catch (TimeoutException)
+        {
+            return (null, false);
+        }
+
+        // The launcher has let go of the pipe after this line (or is gone): close our end too.
+        reader.Dispose();
+        return (ParseRunning(line), line is null);
+    }
+
+    /// <summary>The pid in a "running &lt;pid&gt;" line, else null.</summary>
+    public static int? ParseRunning(string? line) =>
+        line is not null && line.StartsWith("running ", StringComparison.Ordinal)
+            && int.TryParse(line.AsSpan(8), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0
+            ? pid
+            : null;
+
+    /// <summary>The StartError exit code for a launcher exit code: 127 (executable not found) stays, anything else is 128.</summary>
+    public static int StartErrorCode(int launcherExitCode) => launcherExitCode == 127 ? 127 : 128;
+}

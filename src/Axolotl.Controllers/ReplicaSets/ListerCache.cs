@@ -1,0 +1,13 @@
+using Axolotl.Api.Meta;
+using Axolotl.Client.Informers;
+
+namespace Axolotl.Controllers.ReplicaSets;
+
+/// <summary>An <see cref="IObjectCache{T}"/> over a running informer's <see cref="Lister{T}"/>.</summary>
+public sealed class ListerCache<T>(Lister<T> lister) : IObjectCache<T>
+    where T : KubeObject
+{
+    public T? Get(string? ns, string name) => lister.Get(ns, name);
+
+    public IReadOnlyList<T> List(string? ns) => lister.List(ns);
+}

@@ -1,0 +1,69 @@
+using Axolotl.Api.Core;
+using Axolotl.Client;
+using Axolotl.Client.Informers;
+using Axolotl.Controllers.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.Controllers.ServiceLoadBalancer;
+
+/// <summary>
+/// Publishes a Ready node's address as the load balancer ingress of LoadBalancer Services (the service
+/// proxy on that node answers on it). Service changes queue the Service; a node's readiness or address
+/// change queues every Service that has or wants an ingress.
+/// </summary>
+public sealed class ServiceLoadBalancerController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time)
+    : BackgroundLoop("service-lb-controller", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger<ServiceLoadBalancerController>())
+{
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        var services = new SharedInformer<Service>(client.Resource<Service>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.service-lb-controller.services"));
+        var nodes = new SharedInformer<Node>(client.Resource<Node>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.service-lb-controller.nodes"));
+        var controller = new Controller<ObjectKey>(Name, new ServiceLoadBalancerReconciler(client, services.Lister, nodes.Lister, Logger), Time, Logger);
+
+        void ServiceChanged(Service service)
+        {
+            if (service.Spec?.Type == "LoadBalancer" || service.Status?.LoadBalancer?.Ingress is { Count: > 0 })
+            {
+                controller.Enqueue(ObjectKey.Of(service));
+            }
+        }
+
+        void NodesChanged()
+        {
+            foreach (var service in services.Lister.List())
+            {
+                ServiceChanged(service);
+            }
+        }
+
+        services.AddEventHandler(new ResourceEventHandler<Service>(onAdd: ServiceChanged, onUpdate: (_, s) => ServiceChanged(s)));
+        nodes.AddEventHandler(new ResourceEventHandler<Node>(
+            onAdd: _ => NodesChanged(),
+            onUpdate: (before, after) =>
+            {
+                if (LoadBalancerIngressPicker.IsReady(before) != LoadBalancerIngressPicker.IsReady(after) ||
+                    LoadBalancerIngressPicker.Address(before) != LoadBalancerIngressPicker.Address(after))
+                {
+                    NodesChanged();
+                }
+            },
+            onDelete: _ => NodesChanged()));
+
+        using var stopInformers = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var running = new[]
+        {
+            Task.Run(() => services.RunAsync(stopInformers.Token), CancellationToken.None),
+            Task.Run(() => nodes.RunAsync(stopInformers.Token), CancellationToken.None),
+        };
+        try
+        {
+            await Task.WhenAll(services.WaitForSyncAsync(ct), nodes.WaitForSyncAsync(ct));
+            await controller.RunAsync(1, ct);
+        }
+        finally
+        {
+            await stopInformers.CancelAsync();
+            await Task.WhenAll(running);
+        }
+    }
+}

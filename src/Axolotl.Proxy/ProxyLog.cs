@@ -1,0 +1,61 @@
+using Axolotl.Proxy.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.Proxy;
+
+internal static partial class ProxyLog
+{
+    [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "Service proxy for node {Node} started: service CIDR {Cidr}, cluster IPs on {Interface}, node ports on {Addresses}, {Mode} balancing")]
+    public static partial void Started(ILogger logger, string node, string cidr, string @interface, string addresses, string mode);
+
+    [LoggerMessage(EventId = 8002, Level = LogLevel.Information, Message = "Service proxy stopped; interface {Interface} removed")]
+    public static partial void Stopped(ILogger logger, string @interface);
+
+    [LoggerMessage(EventId = 8003, Level = LogLevel.Warning, Message = "Service proxy: cannot manage interface {Interface} ({Reason}); cluster IPs will not be reachable, node ports still are")]
+    public static partial void InterfaceUnavailable(ILogger logger, string @interface, string reason);
+
+    [LoggerMessage(EventId = 8004, Level = LogLevel.Information, Message = "Service proxy: took over interface {Interface} left by a previous run and emptied it")]
+    public static partial void InterfaceReclaimed(ILogger logger, string @interface);
+
+    [LoggerMessage(EventId = 8005, Level = LogLevel.Information, Message = "Service proxy: the kernel has no dummy links ({Errors}); {Interface} is a bridge without ports instead")]
+    public static partial void InterfaceFallback(ILogger logger, string @interface, string errors);
+
+    [LoggerMessage(EventId = 8006, Level = LogLevel.Warning, Message = "Service proxy: changing addresses on {Interface} partly failed: {Errors}")]
+    public static partial void InterfaceCommandFailed(ILogger logger, string @interface, string errors);
+
+    [LoggerMessage(EventId = 8010, Level = LogLevel.Debug, Message = "Service proxy: routing updated ({Routes} service ports, {Frontends} frontends, {Endpoints} usable endpoints) in {Milliseconds:F2} ms")]
+    public static partial void SnapshotSwapped(ILogger logger, int routes, int frontends, int endpoints, double milliseconds);
+
+    [LoggerMessage(EventId = 8011, Level = LogLevel.Warning, Message = "Service proxy: {Conflict}")]
+    public static partial void Conflict(ILogger logger, string conflict);
+
+    [LoggerMessage(EventId = 8012, Level = LogLevel.Information, Message = "Service proxy: reset {Count} open connections of Service ports that no longer exist")]
+    public static partial void ConnectionsAborted(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 8013, Level = LogLevel.Error, Message = "Service proxy: sync failed; retrying on the next change")]
+    public static partial void SyncFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 8020, Level = LogLevel.Debug, Message = "Service proxy: listening on {Frontend}")]
+    public static partial void ListenerOpened(ILogger logger, Frontend frontend);
+
+    [LoggerMessage(EventId = 8021, Level = LogLevel.Debug, Message = "Service proxy: stopped listening on {Frontend}")]
+    public static partial void ListenerClosed(ILogger logger, Frontend frontend);
+
+    [LoggerMessage(EventId = 8022, Level = LogLevel.Warning, Message = "Service proxy: cannot listen on {Frontend}: {Reason}; retrying")]
+    public static partial void BindFailed(ILogger logger, Frontend frontend, string reason);
+
+    [LoggerMessage(EventId = 8023, Level = LogLevel.Warning, Message = "Service proxy: accepting on {Frontend} failed")]
+    public static partial void AcceptFailed(ILogger logger, Exception exception, Frontend frontend);
+
+    [LoggerMessage(EventId = 8030, Level = LogLevel.Debug, Message = "Service proxy: {Frontend} serves no Service; connection reset")]
+    public static partial void NoService(ILogger logger, Frontend frontend);
+
+    [LoggerMessage(EventId = 8031, Level = LogLevel.Debug, Message = "Service proxy: {Service} ({Frontend}) has no usable endpoint; connection reset")]
+    public static partial void NoEndpoints(ILogger logger, ServicePortName service, Frontend frontend);
+
+    [LoggerMessage(EventId = 8032, Level = LogLevel.Debug, Message = "Service proxy: {Service}: connecting to {Endpoint} failed ({Reason}); trying another endpoint")]
+    public static partial void ConnectFailed(ILogger logger, ServicePortName service, string endpoint, string reason);
+
+    [LoggerMessage(EventId = 8033, Level = LogLevel.Warning, Message = "Service proxy: {Frontend}: {Max} connections are open; connection reset")]
+    public static partial void ConnectionLimit(ILogger logger, Frontend frontend, int max);
+}

@@ -1,0 +1,295 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Axolotl.Api.Core;
+using Axolotl.Api.Discovery;
+using Axolotl.Client;
+using Axolotl.Client.Informers;
+using Axolotl.Proxy.Balancing;
+using Axolotl.Proxy.Forwarding;
+using Axolotl.Proxy.Network;
+using Axolotl.Proxy.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.Proxy;
+
+/// <summary>
+/// One node's service proxy: a userspace L4 TCP proxy for ClusterIP, NodePort and LoadBalancer
+/// Services. Informers on Services, EndpointSlices and Nodes wake a routing loop that rebuilds the
+/// <see cref="RoutingSnapshot"/> and swaps it in (new connections see endpoint changes from then on;
+/// open ones drain untouched), resets connections of Service ports that disappeared, and wakes a
+/// frontend loop that puts cluster IPs on the proxy's interface and opens or closes listeners. The
+/// two loops are separate so a slow `ip` call never delays an endpoint change.
+/// </summary>
+public sealed class ServiceProxy : IAsyncDisposable
+{
+    private readonly ServiceProxyOptions _options;
+    private readonly Ipv4Cidr _cidr;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ServiceInterface? _interface;
+    private readonly SharedInformer<Service> _services;
+    private readonly SharedInformer<EndpointSlice> _slices;
+    private readonly SharedInformer<Node> _nodes;
+    private readonly EndpointPicker _picker;
+    private readonly ConnectionRegistry _connections = new();
+    private readonly ListenerSet _listeners;
+    private readonly LocalAddresses _local;
+    private readonly Channel<bool> _routingWake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _frontendWake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stop;
+    private readonly List<Task> _running = [];
+    private HashSet<string> _reportedConflicts = [];
+    private RoutingSnapshot _snapshot = RoutingSnapshot.Empty;
+    private int _stopped;
+
+    private ServiceProxy(KubeClient client, ServiceProxyOptions options, Ipv4Cidr cidr, ServiceInterface? serviceInterface,
+        ILoggerFactory loggerFactory, TimeProvider time, CancellationToken ct)
+    {
+        _options = options;
+        _cidr = cidr;
+        _time = time;
+        _logger = loggerFactory.CreateLogger<ServiceProxy>();
+        _interface = serviceInterface;
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        _local = new LocalAddresses(time);
+        _picker = new EndpointPicker(options.Balancing, time) { Quarantine = options.FailedEndpointQuarantine };
+        var forwarder = new Forwarder(() => Snapshot, _picker, _connections,
+            new ForwarderOptions(options.MaxConnections, options.MaxConnectAttempts, options.ConnectTimeout, options.BufferSize), time, _logger);
+        _listeners = new ListenerSet(forwarder.HandleAsync, options.ListenBacklog, time, _logger);
+        _services = new SharedInformer<Service>(client.Resource<Service>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.services"));
+        _slices = new SharedInformer<EndpointSlice>(client.Resource<EndpointSlice>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.endpointslices"));
+        _nodes = new SharedInformer<Node>(client.Resource<Node>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.nodes"));
+    }
+
+    /// <summary>The routing the next accepted connection will use.</summary>
+    public RoutingSnapshot Snapshot => Volatile.Read(ref _snapshot);
+
+    public ServiceProxyOptions Options => _options;
+
+    /// <summary>The interface carrying cluster IPs, or null when interfaces are not managed (option, or not permitted).</summary>
+    public string? InterfaceName => _interface?.Name;
+
+    /// <summary>Frontends with an open listener.</summary>
+    public IReadOnlyCollection<Frontend> Listening => _listeners.Listening;
+
+    /// <summary>Frontends whose listener could not be opened, with the reason (retried).</summary>
+    public IReadOnlyDictionary<Frontend, string> FailedFrontends => _listeners.Failed;
+
+    public int OpenConnections => _connections.Count;
+
+    /// <summary>
+    /// Creates the interface (when configured) and starts the informers and loops; returns without
+    /// waiting for the first sync (see <see cref="WaitForSyncAsync"/>).
+    /// </summary>
+    public static async Task<ServiceProxy> StartAsync(KubeClient client, ServiceProxyOptions options, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken ct)
+    {
+        options.Validate();
+        var cidr = Ipv4Cidr.Parse(options.ServiceCidr);
+        var logger = loggerFactory.CreateLogger<ServiceProxy>();
+        ServiceInterface? serviceInterface = null;
+        if (options.InterfaceName is { } name)
+        {
+            serviceInterface = new ServiceInterface(name, cidr, logger);
+            try
+            {
+                await serviceInterface.EnsureAsync(ct);
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+            {
+                ProxyLog.InterfaceUnavailable(logger, name, e.Message);
+                await serviceInterface.DisposeAsync();
+                serviceInterface = null;
+            }
+        }
+        var proxy = new ServiceProxy(client, options, cidr, serviceInterface, loggerFactory, time, ct);
+        proxy.Start();
+        var interfaceText = serviceInterface is null ? "<none>" : $"{serviceInterface.Name} ({serviceInterface.Kind})";
+        var addressesText = string.Join(", ", options.NodePortAddresses);
+        var cidrText = cidr.ToString();
+        var modeText = options.Balancing.ToString();
+        ProxyLog.Started(logger, options.NodeName, cidrText, interfaceText, addressesText, modeText);
+        return proxy;
+    }
+
+    /// <summary>Completes once the caches have synced and the first listeners are open.</summary>
+    public Task WaitForSyncAsync(CancellationToken ct) => _synced.Task.WaitAsync(ct);
+
+    private void Start()
+    {
+        var ct = _stop.Token;
+        _services.AddEventHandler(new ResourceEventHandler<Service>(_ => WakeRouting(), (_, _) => WakeRouting(), _ => WakeRouting()));
+        _slices.AddEventHandler(new ResourceEventHandler<EndpointSlice>(_ => WakeRouting(), (_, _) => WakeRouting(), _ => WakeRouting()));
+        _nodes.AddEventHandler(new ResourceEventHandler<Node>(
+            n => WakeIfMine(n), (_, n) => WakeIfMine(n), n => WakeIfMine(n)));
+        _running.Add(Task.Run(() => _services.RunAsync(ct), CancellationToken.None));
+        _running.Add(Task.Run(() => _slices.RunAsync(ct), CancellationToken.None));
+        _running.Add(Task.Run(() => _nodes.RunAsync(ct), CancellationToken.None));
+        _running.Add(Task.Run(() => RoutingLoopAsync(ct), CancellationToken.None));
+        _running.Add(Task.Run(() => FrontendLoopAsync(ct), CancellationToken.None));
+    }
+
+    private void WakeRouting() => _routingWake.Writer.TryWrite(true);
+
+    private void WakeIfMine(Node node)
+    {
+        if (node.Metadata.Name == _options.NodeName)
+        {
+            WakeRouting();
+        }
+    }
+
+    private async Task RoutingLoopAsync(CancellationToken ct)
+    {
+        try
+        {
+            await Task.WhenAll(_services.WaitForSyncAsync(ct), _slices.WaitForSyncAsync(ct), _nodes.WaitForSyncAsync(ct));
+            while (!ct.IsCancellationRequested)
+            {
+                try
+                {
+                    Rebuild();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    ProxyLog.SyncFailed(_logger, e);
+                }
+                await _routingWake.Reader.ReadAsync(ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void Rebuild()
+    {
+        var started = _time.GetTimestamp();
+        var context = new RoutingContext(_options.NodeName, _cidr, NodePortAddresses(), _local.Contains);
+        var next = RoutingSnapshotBuilder.Build(_services.Lister.List(), _slices.Lister.List(), context);
+        Volatile.Write(ref _snapshot, next);
+        var aborted = _connections.AbortMissing(next);
+        if (aborted > 0)
+        {
+            ProxyLog.ConnectionsAborted(_logger, aborted);
+        }
+        _picker.Prune(next);
+        var conflicts = next.Conflicts.ToHashSet();
+        foreach (var conflict in conflicts.Except(_reportedConflicts))
+        {
+            ProxyLog.Conflict(_logger, conflict);
+        }
+        _reportedConflicts = conflicts;
+        _frontendWake.Writer.TryWrite(true);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            var usable = next.Routes.Values.Sum(r => r.ClusterEndpoints.Count);
+            var elapsed = _time.GetElapsedTime(started).TotalMilliseconds;
+            ProxyLog.SnapshotSwapped(_logger, next.Routes.Count, next.Frontends.Count, usable, elapsed);
+        }
+    }
+
+    /// <summary>The configured node port addresses plus this node's own addresses that are on this host.</summary>
+    private List<IPAddress> NodePortAddresses()
+    {
+        var addresses = new List<IPAddress>(_options.NodePortAddresses);
+        if (_options.UseNodeAddresses && _nodes.Lister.Get(null, _options.NodeName) is { } node)
+        {
+            foreach (var address in node.Status?.Addresses ?? [])
+            {
+                if (address.Type is "InternalIP" or "ExternalIP" && IPAddress.TryParse(address.Address, out var ip) &&
+                    ip.AddressFamily == AddressFamily.InterNetwork && !addresses.Contains(ip) && _local.Contains(ip))
+                {
+                    addresses.Add(ip);
+                }
+            }
+        }
+        return addresses;
+    }
+
+    private async Task FrontendLoopAsync(CancellationToken ct)
+    {
+        var retry = false;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                if (retry)
+                {
+                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    wait.CancelAfter(_options.BindRetryInterval);
+                    try
+                    {
+                        await _frontendWake.Reader.ReadAsync(wait.Token);
+                    }
+                    catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                    {
+                        // Retry time: look again at the frontends that failed.
+                    }
+                }
+                else
+                {
+                    await _frontendWake.Reader.ReadAsync(ct);
+                }
+                try
+                {
+                    retry = await ReconcileFrontendsAsync(Snapshot, ct);
+                    _synced.TrySetResult();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    ProxyLog.SyncFailed(_logger, e);
+                    retry = true;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Addresses go on before listeners bind to them, and come off after their listeners closed.</summary>
+    private async Task<bool> ReconcileFrontendsAsync(RoutingSnapshot snapshot, CancellationToken ct)
+    {
+        if (_interface is not null)
+        {
+            await _interface.SyncAsync(_interface.Addresses.Union(snapshot.ClusterIps).ToHashSet(), ct);
+        }
+        var wanted = snapshot.Frontends
+            .Where(p => p.Value.Kind != FrontendKind.ClusterIP || _interface is null || _interface.Addresses.Contains(p.Key.Address))
+            .Select(p => p.Key)
+            .ToList();
+        var failed = await _listeners.ReconcileAsync(wanted);
+        if (_interface is not null)
+        {
+            await _interface.SyncAsync(snapshot.ClusterIps, ct);
+        }
+        return failed || (_interface is not null && !snapshot.ClusterIps.IsSubsetOf(_interface.Addresses));
+    }
+
+    /// <summary>Stops listening, resets open connections, removes the interface and stops the informers.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+        await _stop.CancelAsync();
+        await Task.WhenAll(_running);
+        await _listeners.DisposeAsync();
+        _connections.AbortAll();
+        if (_interface is not null)
+        {
+            await _interface.DisposeAsync();
+        }
+        ProxyLog.Stopped(_logger, _interface?.Name ?? "<none>");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stop.Dispose();
+    }
+}

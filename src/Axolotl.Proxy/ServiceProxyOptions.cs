@@ -1,0 +1,55 @@
+using System.Net;
+using Axolotl.Proxy.Balancing;
+
+namespace Axolotl.Proxy;
+
+/// <summary>How one node's service proxy runs.</summary>
+public sealed record ServiceProxyOptions
+{
+    /// <summary>This node: its Node object's addresses carry node ports, and Local traffic policies keep to its pods.</summary>
+    public required string NodeName { get; init; }
+
+    /// <summary>Cluster IPs outside this range are not served, and nothing outside it goes on the interface.</summary>
+    public string ServiceCidr { get; init; } = "10.96.0.0/16";
+
+    /// <summary>The link the proxy creates for the cluster IPs (at most 15 characters); null leaves interfaces alone.</summary>
+    public string? InterfaceName { get; init; } = "axl-svc0";
+
+    /// <summary>Addresses node ports listen on besides the Node object's InternalIP/ExternalIP (127.0.0.1 and the pod gateway, typically).</summary>
+    public IReadOnlyList<IPAddress> NodePortAddresses { get; init; } = [IPAddress.Loopback];
+
+    /// <summary>Also listen on the addresses of this node's Node object (when they are on this host).</summary>
+    public bool UseNodeAddresses { get; init; } = true;
+
+    public BalancingMode Balancing { get; init; } = BalancingMode.RoundRobin;
+
+    /// <summary>How long one connect to an endpoint may take before the next endpoint is tried.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Endpoints tried for one client connection before it is reset.</summary>
+    public int MaxConnectAttempts { get; init; } = 4;
+
+    /// <summary>An endpoint that refused a connect is avoided for this long while others are usable.</summary>
+    public TimeSpan FailedEndpointQuarantine { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Open proxied connections (each holds two sockets); beyond it new ones are reset.</summary>
+    public int MaxConnections { get; init; } = 4096;
+
+    /// <summary>Per direction, taken from a pool only while bytes are in flight.</summary>
+    public int BufferSize { get; init; } = 16 * 1024;
+
+    public int ListenBacklog { get; init; } = 1024;
+
+    /// <summary>How soon a frontend whose bind failed (port taken) is tried again.</summary>
+    public TimeSpan BindRetryInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    public void Validate()
+    {
+        ArgumentException.ThrowIfNullOrEmpty(NodeName);
+        _ = Network.Ipv4Cidr.Parse(ServiceCidr);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxConnections);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxConnectAttempts);
+        ArgumentOutOfRangeException.ThrowIfLessThan(BufferSize, 512);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero);
+    }
+}

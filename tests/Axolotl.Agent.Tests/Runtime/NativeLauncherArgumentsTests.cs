@@ -1,0 +1,78 @@
+using Axolotl.Agent.Runtime;
+
+namespace Axolotl.Agent.Tests.Runtime;
+
+public sealed class NativeLauncherArgumentsTests
+{
+    private static readonly ContainerSpec Spec = new("uid", "app", ["sh", "-c", "echo --log"], new Dictionary<string, string>(), null, "/logs/0.log");
+
+    [Fact]
+    public void The_command_line_carries_every_setting_and_the_argv_after_a_double_dash()
+    {
+        var request = new NativeLauncher.Request("/opt/axolotl-launch", "/usr/bin/tini", "/state/c.exit", ["/cg/memory/cgroup.procs", "/cg/pids/cgroup.procs"], "axl-uid", "web-0", "/state/hosts", "64m", 4096);
+
+        var arguments = NativeLauncher.Arguments(request, Spec with { WorkingDirectory = "/srv" });
+
+        Assert.Equal(
+            ["--exit-file", "/state/c.exit", "--log", "/logs/0.log", "--log-max-bytes", "4096", "--tini", "/usr/bin/tini", "--hostname", "web-0",
+             "--workdir", "/srv", "--tmp-size", "64m", "--cgroup-procs", "/cg/memory/cgroup.procs", "--cgroup-procs", "/cg/pids/cgroup.procs",
+             "--netns", "axl-uid", "--hosts", "/state/hosts", "--", "sh", "-c", "echo --log"],
+            arguments);
+    }
+
+    [Fact]
+    public void Without_a_network_namespace_hosts_file_or_working_directory_those_are_left_out_and_the_directory_is_root()
+    {
+        var request = new NativeLauncher.Request("/l", "/t", "/e", [], null, "h", null, "1m", 1);
+
+        var arguments = NativeLauncher.Arguments(request, Spec);
+
+        Assert.DoesNotContain("--netns", arguments);
+        Assert.DoesNotContain("--hosts", arguments);
+        Assert.Equal("/", arguments[arguments.IndexOf("--workdir") + 1]);
+    }
+
+    [Theory]
+    [InlineData("running 4242", 4242)]
+    [InlineData("running 0", null)]
+    [InlineData("running", null)]
+    [InlineData("runnin 12", null)]
+    [InlineData(null, null)]
+    public void Only_a_running_line_with_a_pid_means_running(string? line, int? expected) =>
+        Assert.Equal(expected, NativeLauncher.ParseRunning(line));
+
+    [Theory]
+    [InlineData(127, 127)]
+    [InlineData(125, 128)]
+    [InlineData(126, 128)]
+    public void A_missing_executable_keeps_127_and_other_launcher_failures_become_128(int launcherExit, int startError) =>
+        Assert.Equal(startError, NativeLauncher.StartErrorCode(launcherExit));
+
+    [Fact]
+    public void The_launcher_is_found_only_when_it_exists_and_is_executable()
+    {
+        var dir = Directory.CreateTempSubdirectory("axolotl-probe-").FullName;
+        try
+        {
+            Assert.Null(RuntimeProbe.FindLauncher(dir));
+
+            var path = Path.Combine(dir, RuntimeProbe.LauncherFileName);
+            File.WriteAllText(path, "");
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            Assert.Null(RuntimeProbe.FindLauncher(dir));
+
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            Assert.Equal(path, RuntimeProbe.FindLauncher(dir));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_build_puts_the_launcher_next_to_the_assemblies_of_projects_that_reference_the_agent()
+    {
+        Assert.NotNull(RuntimeProbe.FindLauncher(AppContext.BaseDirectory));
+    }
+}

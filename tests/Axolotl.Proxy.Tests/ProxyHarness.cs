@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Sockets;
+using Axolotl.Proxy.Balancing;
+using Axolotl.Proxy.Forwarding;
+using Axolotl.Proxy.Routing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Axolotl.Proxy.Tests;
+
+/// <summary>
+/// The forwarding path without the API: a snapshot the test swaps by hand, the real forwarder,
+/// picker, connection registry and listeners, all on 127.0.0.1.
+/// </summary>
+internal sealed class ProxyHarness : IAsyncDisposable
+{
+    public static readonly ServicePortName Web = new("default", "web", "http");
+    private RoutingSnapshot _snapshot = RoutingSnapshot.Empty;
+
+    public ProxyHarness(BalancingMode mode = BalancingMode.RoundRobin, int maxConnections = 4096)
+    {
+        Picker = new EndpointPicker(mode, TimeProvider.System);
+        var forwarder = new Forwarder(() => Volatile.Read(ref _snapshot), Picker, Connections,
+            new ForwarderOptions(maxConnections, MaxConnectAttempts: 4, ConnectTimeout: TimeSpan.FromSeconds(1), BufferSize: 4096),
+            TimeProvider.System, NullLogger.Instance);
+        Listeners = new ListenerSet(forwarder.HandleAsync, backlog: 4096, TimeProvider.System, NullLogger.Instance);
+        Frontend = new Frontend(IPAddress.Loopback, FreePort());
+    }
+
+    public Frontend Frontend { get; }
+
+    public EndpointPicker Picker { get; }
+
+    public ConnectionRegistry Connections { get; } = new();
+
+    public ListenerSet Listeners { get; }
+
+    public RoutingSnapshot Snapshot => Volatile.Read(ref _snapshot);
+
+    /// <summary>Serves <see cref="Web"/> on <see cref="Frontend"/> with these endpoints (ready unless said otherwise).</summary>
+    public async Task RouteAsync(params RouteEndpoint[] endpoints)
+    {
+        Swap(SnapshotWith(Frontend, endpoints));
+        await Listeners.ReconcileAsync([Frontend]);
+    }
+
+    /// <summary>Swaps the snapshot as the routing loop does, resetting connections of Service ports that are gone.</summary>
+    public void Swap(RoutingSnapshot next)
+    {
+        Volatile.Write(ref _snapshot, next);
+        Connections.AbortMissing(next);
+        Picker.Prune(next);
+    }
+
+    public static RoutingSnapshot SnapshotWith(Frontend frontend, params RouteEndpoint[] endpoints) =>
+        new(new Dictionary<ServicePortName, ServiceRoute> { [Web] = new ServiceRoute(Web, endpoints, "node-1", false, false) },
+            new Dictionary<Frontend, FrontendTarget> { [frontend] = new FrontendTarget(Web, FrontendKind.NodePort) },
+            new HashSet<IPAddress>(), []);
+
+    public static RouteEndpoint Ready(IPEndPoint endPoint, string? pod = null) => new(endPoint, true, true, false, "node-1", pod);
+
+    public static RouteEndpoint NotReady(IPEndPoint endPoint) => new(endPoint, false, false, false, "node-1", null);
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Listeners.DisposeAsync();
+        Connections.AbortAll();
+    }
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Net;
+using Axolotl.Api.Core;
+using Axolotl.Api.Discovery;
+using Axolotl.Api.Meta;
+using Axolotl.Client;
+using Axolotl.Proxy.Routing;
+using Axolotl.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Axolotl.Proxy.Tests;
+
+/// <summary>
+/// The whole proxy against the real API server: Services and EndpointSlices written through the API
+/// reach the listeners and the routing. Only a node port on 127.0.0.1 is served (no interface), and
+/// the cluster IPs, allocated from 10.96.0.0/16, fall outside the proxy's range so they are not bound.
+/// </summary>
+public sealed class ServiceProxyIntegrationTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+    private InProcessCluster? _cluster;
+    private ServiceProxy? _proxy;
+
+    private KubeClient Client => _cluster!.Client;
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await InProcessCluster.StartAsync();
+        _proxy = await ServiceProxy.StartAsync(Client, new ServiceProxyOptions
+        {
+            NodeName = "node-1",
+            ServiceCidr = "10.96.255.252/30",
+            InterfaceName = null,
+            NodePortAddresses = [IPAddress.Loopback],
+            UseNodeAddresses = false,
+        }, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+        await _proxy.WaitForSyncAsync(CancellationToken.None).WaitAsync(Deadline);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _proxy!.DisposeAsync();
+        await _cluster!.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Slice_changes_through_the_api_steer_new_connections_and_a_deleted_service_stops_listening()
+    {
+        await using var a = new LoopbackBackend("a");
+        await using var b = new LoopbackBackend("b");
+        var service = await Client.CreateAsync(new Service
+        {
+            Metadata = new ObjectMeta { Name = "web", Namespace = "default" },
+            Spec = new ServiceSpec { Type = "NodePort", Ports = [new ServicePort { Name = "http", Port = 80, TargetPort = 8080 }] },
+        }, CancellationToken.None);
+        var frontend = new Frontend(IPAddress.Loopback, service.Spec!.Ports![0].NodePort!.Value);
+        // Both backends listen on 127.0.0.1 with different ports, so each gets a slice of its own (one port per slice).
+        var sliceA = await Client.CreateAsync(Slice("web-a", a.EndPoint, ready: true), CancellationToken.None);
+
+        await UntilAsync(() => ProxyClient.GreetingAsync(frontend.EndPoint), g => g == "a", "the node port answering from a");
+
+        sliceA.Endpoints[0].Conditions = new EndpointConditions { Ready = false, Serving = false, Terminating = false };
+        await Client.UpdateAsync(sliceA, CancellationToken.None);
+        await UntilAsync(() => ProxyClient.GreetingAsync(frontend.EndPoint), g => g is null, "a refusal once a is not ready");
+
+        await Client.CreateAsync(Slice("web-b", b.EndPoint, ready: true), CancellationToken.None);
+        await UntilAsync(() => ProxyClient.GreetingAsync(frontend.EndPoint), g => g == "b", "b answering");
+
+        await Client.DeleteAsync<Service>("default", "web", null, CancellationToken.None);
+        await UntilAsync(() => Task.FromResult(_proxy!.Listening.Contains(frontend)), listening => !listening, "the node port closed");
+        Assert.Empty(_proxy!.Snapshot.Routes);
+    }
+
+    private static EndpointSlice Slice(string name, IPEndPoint endPoint, bool ready) => new()
+    {
+        Metadata = new ObjectMeta { Name = name, Namespace = "default", Labels = new() { ["kubernetes.io/service-name"] = "web" } },
+        AddressType = "IPv4",
+        Ports = [new Api.Discovery.EndpointPort { Name = "http", Protocol = "TCP", Port = endPoint.Port }],
+        Endpoints =
+        [
+            new Endpoint
+            {
+                Addresses = [endPoint.Address.ToString()],
+                Conditions = new EndpointConditions { Ready = ready, Serving = ready, Terminating = false },
+            },
+        ],
+    };
+
+    private static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var value = await probe();
+            if (done(value))
+            {
+                return value;
+            }
+            Assert.True(clock.Elapsed < Deadline, $"timed out waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+}
