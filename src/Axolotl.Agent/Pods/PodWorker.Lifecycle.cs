@@ -97,7 +97,7 @@ public sealed partial class PodWorker
         Observed.Terminal = true;
         await RemoveSandboxAsync(ct);
         SaveCheckpoint();
-        await WriteStatusAsync(ct);
+        await WriteStatusAsync(ct, wait: true);
         return true;
     }
 

@@ -33,7 +33,7 @@ public sealed partial class PodWorker
 
         if (!ObjectDeleted)
         {
-            await WriteStatusAsync(ct);
+            await WriteStatusAsync(ct, wait: true);
             try
             {
                 await _ctx.Client.DeleteAsync<Pod>(Latest.Metadata.Namespace, Latest.Metadata.Name!, new DeleteOptions
@@ -67,7 +67,7 @@ public sealed partial class PodWorker
         var listed = false;
         try
         {
-            await WriteStatusAsync(ct);
+            await WriteStatusAsync(ct, wait: true);
             while (true)
             {
                 var slices = await _ctx.Client.Resource<EndpointSlice>().ListAsync(ns, null, ct);

@@ -445,22 +445,38 @@ public sealed partial class PodWorker
         _trigger(Uid);
     }
 
-    private async Task WriteStatusAsync(CancellationToken ct)
+    /// <summary>
+    /// Hands the pod's current status to the background writer. The lane waits for the write only
+    /// when <paramref name="wait"/> (before deleting the pod object, before SIGTERM for zero-drop).
+    /// </summary>
+    private async Task WriteStatusAsync(CancellationToken ct, bool wait = false)
     {
         if (ObjectDeleted)
         {
             return;
         }
         var status = PodStatusComputer.Compute(Latest, Observed, Latest.Status, Now, ProbeViews());
-        try
+        var written = _ctx.StatusWriter.Submit(Uid, () => Latest, status, OnStatusStored, OnPodGone);
+        if (wait)
         {
-            Latest = await _ctx.StatusWriter.WriteAsync(Latest, status, ct);
+            await written.WaitAsync(ct);
         }
-        catch (Axolotl.Client.KubeApiException ex) when (ex.IsNotFound)
+    }
+
+    private void OnStatusStored(Pod stored)
+    {
+        // The watch delivers the same object; take it now only if it is newer than what the lane has.
+        if (long.TryParse(stored.Metadata.ResourceVersion, out var storedVersion) &&
+            (!long.TryParse(Latest.Metadata.ResourceVersion, out var current) || storedVersion > current))
         {
-            ObjectDeleted = true;
-            _trigger(Uid);
+            Latest = stored;
         }
+    }
+
+    private void OnPodGone()
+    {
+        ObjectDeleted = true;
+        _trigger(Uid);
     }
 
     private void SaveCheckpoint()

@@ -9,10 +9,79 @@ namespace Axolotl.Agent.Status;
 /// <summary>
 /// Writes pod status through the status subresource, only when it differs from what was last written
 /// (or from what the pod already carries). Retries a conflict against the newest pod.
+/// <see cref="Submit"/> writes in the background, one write per pod at a time with newer statuses
+/// replacing queued ones (as the kubelet's status manager), so a pod's lane never waits for the API
+/// server: a crashed container is restarted while its status is still on the way.
 /// </summary>
 public sealed class PodStatusWriter(KubeClient client)
 {
     private readonly ConcurrentDictionary<string, string> _written = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Queues <paramref name="status"/> for the pod and returns the task of the write that will carry it.
+    /// <paramref name="latest"/> gives the newest pod object at write time; <paramref name="stored"/> gets
+    /// the pod as written, <paramref name="gone"/> is called when the pod no longer exists.
+    /// </summary>
+    public Task Submit(string uid, Func<Pod> latest, PodStatus status, Action<Pod> stored, Action gone)
+    {
+        var slot = _slots.GetOrAdd(uid, _ => new Slot());
+        lock (slot)
+        {
+            slot.Pending = (latest, status, stored, gone);
+            slot.Done ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var done = slot.Done.Task;
+            if (!slot.Running)
+            {
+                slot.Running = true;
+                _ = Task.Run(() => DrainAsync(slot));
+            }
+            return done;
+        }
+    }
+
+    private async Task DrainAsync(Slot slot)
+    {
+        while (true)
+        {
+            (Func<Pod> Latest, PodStatus Status, Action<Pod> Stored, Action Gone) work;
+            TaskCompletionSource done;
+            lock (slot)
+            {
+                if (slot.Pending is not { } pending || slot.Done is null)
+                {
+                    slot.Running = false;
+                    return;
+                }
+                work = pending;
+                done = slot.Done;
+                slot.Pending = null;
+                slot.Done = null;
+            }
+            try
+            {
+                work.Stored(await WriteAsync(work.Latest(), work.Status, CancellationToken.None));
+            }
+            catch (KubeApiException ex) when (ex.IsNotFound)
+            {
+                work.Gone();
+            }
+            catch (Exception)
+            {
+                // The next sync computes and submits the status again; nothing is lost but this attempt.
+            }
+            done.TrySetResult();
+        }
+    }
+
+    private sealed class Slot
+    {
+        public (Func<Pod> Latest, PodStatus Status, Action<Pod> Stored, Action Gone)? Pending { get; set; }
+
+        public TaskCompletionSource? Done { get; set; }
+
+        public bool Running { get; set; }
+    }
 
     /// <summary>Writes <paramref name="status"/> for <paramref name="pod"/> if it changed; returns the pod as stored (or the input when nothing was written).</summary>
     public async Task<Pod> WriteAsync(Pod pod, PodStatus status, CancellationToken ct)
@@ -56,5 +125,9 @@ public sealed class PodStatusWriter(KubeClient client)
         }
     }
 
-    public void Forget(string uid) => _written.TryRemove(uid, out _);
+    public void Forget(string uid)
+    {
+        _written.TryRemove(uid, out _);
+        _slots.TryRemove(uid, out _);
+    }
 }
