@@ -24,8 +24,15 @@ public sealed class ProbeManager : IAsyncDisposable
     private readonly RunProbe _run;
     private readonly EventRecorder _events;
     private readonly Action<string> _trigger;
+    private readonly ConcurrentDictionary<ProbeKey, (string Message, TimeSpan At)> _lastEvent = new();
     private readonly long _origin;
     private readonly IDisposable? _prober;
+
+    /// <summary>
+    /// The same failure of the same probe becomes an event at most this often: a 100 ms probe would
+    /// otherwise write ten events a second (client-go rate-limits events per object for the same reason).
+    /// </summary>
+    public static readonly TimeSpan EventInterval = TimeSpan.FromSeconds(1);
 
     /// <param name="prober">What <paramref name="run"/> belongs to, disposed with the manager.</param>
     public ProbeManager(RunProbe run, EventRecorder events, TimeProvider time, ILogger log, Action<string> trigger, IDisposable? prober = null)
@@ -106,6 +113,10 @@ public sealed class ProbeManager : IAsyncDisposable
             ContainerStopped(key.PodUid, key.Container);
         }
         _pods.TryRemove(podUid, out _);
+        foreach (var key in _lastEvent.Keys.Where(k => k.PodUid == podUid).ToList())
+        {
+            _lastEvent.TryRemove(key, out _);
+        }
     }
 
     /// <summary>What status shows for a running container: started (startup probe passed) and ready.</summary>
@@ -138,6 +149,12 @@ public sealed class ProbeManager : IAsyncDisposable
         {
             return;
         }
+        var now = Elapsed;
+        if (_lastEvent.TryGetValue(key, out var last) && last.Message == result.Output && now - last.At < EventInterval)
+        {
+            return;
+        }
+        _lastEvent[key] = (result.Output, now);
         var fieldPath = EventRecorder.ContainerFieldPath(target.Container.Name, init: false);
         if (result.Outcome == ProbeOutcome.Failure)
         {
