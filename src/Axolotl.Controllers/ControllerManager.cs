@@ -1,11 +1,13 @@
 using Axolotl.Api.Apps;
 using Axolotl.Api.Core;
 using Axolotl.Client;
+using Axolotl.Controllers.DaemonSets;
 using Axolotl.Controllers.Deployments;
 using Axolotl.Controllers.Endpoints;
 using Axolotl.Controllers.EndpointSlices;
 using Axolotl.Controllers.GarbageCollector;
 using Axolotl.Controllers.Namespace;
+using Axolotl.Controllers.NodeLifecycle;
 using Axolotl.Controllers.ReplicaSets;
 using Axolotl.Controllers.Runtime;
 using Axolotl.Controllers.ServiceLoadBalancer;
@@ -25,6 +27,13 @@ public sealed record ControllerManagerOptions
     public bool ReplicationController { get; init; } = true;
 
     public bool Deployment { get; init; } = true;
+
+    public bool DaemonSet { get; init; } = true;
+
+    /// <summary>Node health, node taints, taint-based eviction and the terminating/orphaned pod collector.</summary>
+    public bool NodeLifecycle { get; init; } = true;
+
+    public NodeLifecycleOptions NodeLifecycleOptions { get; init; } = new();
 
     public bool Endpoints { get; init; } = true;
 
@@ -70,6 +79,10 @@ public sealed class ControllerManager : IAsyncDisposable
 
     public DeploymentController? Deployments { get; private set; }
 
+    public DaemonSetController? DaemonSets { get; private set; }
+
+    public NodeLifecycleController? NodeLifecycle { get; private set; }
+
     public EndpointsController? Endpoints { get; private set; }
 
     public EndpointSliceController? EndpointSlices { get; private set; }
@@ -111,6 +124,16 @@ public sealed class ControllerManager : IAsyncDisposable
         {
             manager.Deployments = new DeploymentController(client, loggerFactory, time, options.DeploymentOptions);
             manager._loops.Add(manager.Deployments);
+        }
+        if (options.DaemonSet)
+        {
+            manager.DaemonSets = new DaemonSetController(client, loggerFactory, time);
+            manager._loops.Add(manager.DaemonSets);
+        }
+        if (options.NodeLifecycle)
+        {
+            manager.NodeLifecycle = new NodeLifecycleController(client, loggerFactory, time, options.NodeLifecycleOptions);
+            manager._loops.Add(manager.NodeLifecycle);
         }
         if (options.Endpoints)
         {

@@ -36,6 +36,8 @@ public sealed class ServiceProxy : IAsyncDisposable
     private readonly ConnectionRegistry _connections = new();
     private readonly ListenerSet _listeners;
     private readonly LocalAddresses _local;
+    // Wake-ups, not work items: capacity 1 and DropWrite, so any number of changes while a pass runs
+    // collapse into one more pass, which reads the latest state anyway.
     private readonly Channel<bool> _routingWake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Channel<bool> _frontendWake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);

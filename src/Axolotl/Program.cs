@@ -5,6 +5,8 @@ const string usage = """
 
     Usage:
       axolotl server [--data-dir DIR] [--port PORT] [--bind ADDR]   run the control plane
+      axolotl agent --server URL --token-file FILE --node-name NAME  join another node to a server
+      axolotl token create [--data-dir DIR] [--ttl 24h]             mint a node join token
       axolotl version                                               print the version
       axolotl help [COMMAND]                                        show help
     """;
@@ -15,8 +17,15 @@ try
     {
         ["server", .. var rest] when rest.Contains("--help") || rest.Contains("-h") => Help(ServerCommand.Usage),
         ["server", .. var rest] => await ServerCommand.RunAsync(CommandLine.Parse(rest, ServerCommand.Flags)),
+        ["agent", .. var rest] when rest.Contains("--help") || rest.Contains("-h") => Help(AgentCommand.Usage),
+        ["agent", .. var rest] => await AgentCommand.RunAsync(CommandLine.Parse(rest, AgentCommand.Flags)),
+        ["token", "create", .. var rest] when rest.Contains("--help") || rest.Contains("-h") => Help(TokenCommand.Usage),
+        ["token", "create", .. var rest] => TokenCommand.Create(CommandLine.Parse(rest, TokenCommand.Flags)),
+        ["token", ..] => Fail($"usage: axolotl token create [--data-dir DIR] [--ttl 24h]"),
         ["version"] => Print("axolotl v0.1.0 (Kubernetes API v1.32)"),
         ["help", "server"] => Help(ServerCommand.Usage),
+        ["help", "agent"] => Help(AgentCommand.Usage),
+        ["help", "token"] => Help(TokenCommand.Usage),
         [] or ["help"] or ["--help"] or ["-h"] => Help(usage),
         [var unknown, ..] => Fail($"unknown command \"{unknown}\"\n\n{usage}"),
     };

@@ -45,8 +45,9 @@ public sealed class ControllerManagerTests : IDisposable
         await manager.GarbageCollector!.FirstSync.WaitAsync(Deadline);
         Assert.True(manager.GarbageCollector.HasSynced);
         Assert.DoesNotContain(_http.Requests, r => r.Path.Contains("/events", StringComparison.Ordinal));
-        // GC, namespaces, ReplicaSets, ReplicationControllers, Deployments, Endpoints, EndpointSlices, LoadBalancer status.
-        Assert.Equal(8, manager.Loops.Count);
+        // GC, namespaces, ReplicaSets, ReplicationControllers, Deployments, Endpoints, EndpointSlices,
+        // LoadBalancer status, DaemonSets, node lifecycle.
+        Assert.Equal(10, manager.Loops.Count);
 
         await manager.StopAsync().WaitAsync(Deadline);
         Assert.True(manager.Completion.IsCompletedSuccessfully);

@@ -89,7 +89,7 @@ public sealed class ForwardingTests
 
         await proxy.RouteAsync(Ready(LoopbackBackend.Refusing()), Ready(LoopbackBackend.Refusing()));
         Assert.Null(await ProxyClient.GreetingAsync(proxy.Frontend.EndPoint));
-        Assert.Equal(0, proxy.Connections.Count);
+        await UntilAsync(() => proxy.Connections.Count == 0, "the refused connection released");
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class ForwardingTests
     }
 
     [Fact]
-    public async Task A_thousand_idle_clients_hold_no_buffers_and_do_not_starve_a_working_one()
+    public async Task Two_thousand_idle_clients_hold_no_buffers_and_do_not_starve_a_working_one()
     {
         await using var a = new LoopbackBackend("a");
         await using var proxy = new ProxyHarness();
@@ -141,11 +141,15 @@ public sealed class ForwardingTests
         var idle = new List<ProxyClient>();
         try
         {
-            for (var i = 0; i < 1000; i++)
+            // In batches, so the test's own connect bursts do not overflow the loopback SYN queues on a busy machine.
+            for (var batch = 1; batch <= 20; batch++)
             {
-                idle.Add(await ProxyClient.ConnectAsync(proxy.Frontend.EndPoint));
+                for (var i = 0; i < 100; i++)
+                {
+                    idle.Add(await ProxyClient.ConnectAsync(proxy.Frontend.EndPoint));
+                }
+                await UntilAsync(() => proxy.Connections.Count == batch * 100, $"{batch * 100} idle clients connected through");
             }
-            await UntilAsync(() => proxy.Connections.Count == 1000, "every idle client connected through");
 
             using var busy = await ProxyClient.ConnectAsync(proxy.Frontend.EndPoint);
             Assert.Equal("a", await busy.ReadLineAsync());
@@ -209,7 +213,7 @@ public sealed class ForwardingTests
     {
         await using var a = new LoopbackBackend("a");
         var taken = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        taken.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        taken.Bind(new IPEndPoint(IPAddress.Loopback, FreePort()));
         taken.Listen();
         var takenFrontend = new Frontend(IPAddress.Loopback, ((IPEndPoint)taken.LocalEndPoint!).Port);
         await using var proxy = new ProxyHarness();
@@ -222,7 +226,7 @@ public sealed class ForwardingTests
         Assert.Equal("a", await ProxyClient.GreetingAsync(proxy.Frontend.EndPoint));
 
         taken.Dispose();
-        Assert.False(await proxy.Listeners.ReconcileAsync([proxy.Frontend, takenFrontend]));
+        Assert.False(await proxy.Listeners.ReconcileAsync([proxy.Frontend, takenFrontend]), string.Join(", ", proxy.Listeners.Failed.Select(f => $"{f.Key}: {f.Value}")));
         Assert.Contains(takenFrontend, proxy.Listeners.Listening);
     }
 

@@ -20,7 +20,7 @@ internal sealed class ProxyHarness : IAsyncDisposable
     {
         Picker = new EndpointPicker(mode, TimeProvider.System);
         var forwarder = new Forwarder(() => Volatile.Read(ref _snapshot), Picker, Connections,
-            new ForwarderOptions(maxConnections, MaxConnectAttempts: 4, ConnectTimeout: TimeSpan.FromSeconds(1), BufferSize: 4096),
+            new ForwarderOptions(maxConnections, MaxConnectAttempts: 4, ConnectTimeout: TimeSpan.FromSeconds(3), BufferSize: 4096),
             TimeProvider.System, NullLogger.Instance);
         Listeners = new ListenerSet(forwarder.HandleAsync, backlog: 4096, TimeProvider.System, NullLogger.Instance);
         Frontend = new Frontend(IPAddress.Loopback, FreePort());
@@ -60,11 +60,26 @@ internal sealed class ProxyHarness : IAsyncDisposable
 
     public static RouteEndpoint NotReady(IPEndPoint endPoint) => new(endPoint, false, false, false, "node-1", null);
 
+    /// <summary>
+    /// A free port below the ephemeral range (32768+): a port taken from that range and released can be
+    /// handed to some outgoing connection (the API clients of parallel tests) before the proxy binds it.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = 20000 + Random.Shared.Next(12000);
+            try
+            {
+                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException) when (attempt < 100)
+            {
+                // Taken; try another.
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -7,12 +7,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Axolotl.Agent.Server.PortForward;
 
 namespace Axolotl.Agent.Server;
 
 /// <summary>
 /// The agent's own HTTPS endpoint, the kubelet's server API that the API server proxies pods/log
-/// and pods/exec to: GET /containerLogs/{ns}/{pod}/{container} and WebSocket /exec/{ns}/{pod}/{container}.
+/// pods/exec and pods/portforward to: GET /containerLogs/{ns}/{pod}/{container}, WebSocket /exec/{ns}/{pod}/{container}
+/// and WebSocket /portForward/{ns}/{pod}.
 /// Serves a self-signed certificate and accepts exactly one bearer token.
 /// </summary>
 public sealed partial class KubeletServer : IAsyncDisposable
@@ -51,14 +53,15 @@ public sealed partial class KubeletServer : IAsyncDisposable
         var token = Encoding.UTF8.GetBytes(options.Token);
         var logs = new ContainerLogsEndpoint(backend, time);
         var exec = new ExecEndpoint(backend, time);
+        var portForward = new PortForwardEndpoint(backend, options.PortForward, time);
         var log = logging.CreateLogger("Axolotl.Agent.Server");
-        app.Run(ctx => HandleAsync(ctx, token, logs, exec, log));
+        app.Run(ctx => HandleAsync(ctx, token, logs, exec, portForward, log));
         await app.StartAsync(ct);
         var bound = app.Urls.Select(u => new Uri(u).Port).FirstOrDefault(options.Port);
         return new KubeletServer(app, bound);
     }
 
-    private static async Task HandleAsync(HttpContext ctx, byte[] token, ContainerLogsEndpoint logs, ExecEndpoint exec, ILogger log)
+    private static async Task HandleAsync(HttpContext ctx, byte[] token, ContainerLogsEndpoint logs, ExecEndpoint exec, PortForwardEndpoint portForward, ILogger log)
     {
         try
         {
@@ -81,6 +84,9 @@ public sealed partial class KubeletServer : IAsyncDisposable
                     break;
                 case ["exec", var ns, var pod, var container] when HttpMethods.IsGet(ctx.Request.Method) || HttpMethods.IsPost(ctx.Request.Method):
                     await exec.HandleAsync(ctx, ns, pod, container);
+                    break;
+                case ["portForward", var ns, var pod] when HttpMethods.IsGet(ctx.Request.Method):
+                    await portForward.HandleAsync(ctx, ns, pod);
                     break;
                 default:
                     await KubeletResponses.WriteAsync(ctx, 404, "NotFound", "the server could not find the requested resource");

@@ -15,4 +15,7 @@ public sealed record KubeletServerOptions
 
     /// <summary>Names put in the self-signed certificate besides localhost (the node name).</summary>
     public IReadOnlyList<string> CertificateNames { get; init; } = [];
+
+    /// <summary>How forwarded connections wait for a restarting container.</summary>
+    public PortForward.PortForwardOptions PortForward { get; init; } = new();
 }

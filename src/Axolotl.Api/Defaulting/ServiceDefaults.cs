@@ -62,14 +62,9 @@ public static class ServiceDefaults
 
         if (spec.Type == "LoadBalancer")
         {
+            // ipMode is not defaulted to VIP (as with the LoadBalancerIPMode gate off): the seed's
+            // `jsonpath={.status.loadBalancer.ingress[0].*}` must print only the address.
             spec.AllocateLoadBalancerNodePorts ??= true;
-            foreach (var ingress in service.Status?.LoadBalancer?.Ingress ?? [])
-            {
-                if (!string.IsNullOrEmpty(ingress.Ip) && ingress.IpMode is null)
-                {
-                    ingress.IpMode = "VIP";
-                }
-            }
         }
 
         if (spec.Type != "ExternalName")

@@ -34,7 +34,7 @@ public static class KubeJson
         {
             if (!property.IsExtensionData && typeof(System.Collections.IDictionary).IsAssignableFrom(property.PropertyType))
             {
-                property.ShouldSerialize = static (_, value) => value is not System.Collections.ICollection { Count: 0 };
+                property.ShouldSerialize = static (_, value) => value is not (null or System.Collections.ICollection { Count: 0 });
             }
         }
     }

@@ -17,7 +17,11 @@ namespace Axolotl.ApiServer.Admission;
 /// </summary>
 public sealed class AdmissionChain
 {
-    public JsonObject Admit(ResourceType type, JsonObject obj, JsonObject? old, FieldValidationMode mode, ICollection<string> warnings)
+    /// <summary>The DefaultTolerationSeconds plugin's settings (applied to pods on create).</summary>
+    public DefaultTolerationSeconds DefaultTolerations { get; init; } = new();
+
+    /// <param name="mutate">Mutating admission (LimitRanger's defaults): runs after defaulting, before validation, as upstream orders them.</param>
+    public JsonObject Admit(ResourceType type, JsonObject obj, JsonObject? old, FieldValidationMode mode, ICollection<string> warnings, Action<KubeObject>? mutate = null)
     {
         var typed = Decode(type, obj, mode, warnings);
         var typedOld = old is null ? null : DecodeQuietly(type, old);
@@ -34,6 +38,11 @@ public sealed class AdmissionChain
         {
             ObjectDefaulter.Apply(typed);
         }
+        if (old is null && typed is Pod pod)
+        {
+            DefaultTolerations.Apply(pod);
+        }
+        mutate?.Invoke(typed);
         var errors = ObjectValidator.Validate(typed, typedOld);
         if (errors.Count > 0)
         {

@@ -40,7 +40,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             [IPAddress.Loopback, IPAddress.IPv6Loopback, .. IsAny(options.BindAddress) ? Array.Empty<IPAddress>() : [options.BindAddress]]);
         var tokens = TokenRegistry.LoadOrCreate(options.DataDir);
         var objects = new ObjectStore(store);
-        var admission = new AdmissionChain();
+        var admission = new AdmissionChain { DefaultTolerations = options.DefaultTolerations };
         var bootstrap = Task.Run(() => Bootstrap.EnsureNamespacesAsync(objects, admission, clock, ct), ct);
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -58,7 +58,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             });
         });
         var app = builder.Build();
-        var router = CreateRouter(objects, admission, clock, logging, tokens.AdminToken, options.ServiceCidr, app.Lifetime.ApplicationStopping);
+        var router = CreateRouter(objects, admission, clock, logging, tokens.KubeletClientToken, options.ServiceCidr, app.Lifetime.ApplicationStopping);
         app.UseWebSockets(); // pods/exec
         app.Run(async ctx =>
         {
@@ -76,6 +76,7 @@ public sealed class ApiServerHost : IAsyncDisposable
     private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, string nodeProxyToken, string serviceCidr, CancellationToken stopping)
     {
         var services = new RestServices(objects, admission, clock, logging, stopping) { Services = new ServiceAllocator(objects, serviceCidr) };
+        _ = services.Quota.Status.StartAsync(stopping); // keeps ResourceQuota status current until shutdown
         var reads = new ReadHandler(services);
         var creates = new CreateHandler(services, new NamespaceGuard(objects));
         var updates = new UpdateHandler(services, creates);

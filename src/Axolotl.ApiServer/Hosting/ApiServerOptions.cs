@@ -10,4 +10,7 @@ public sealed class ApiServerOptions
 
     /// <summary>Where Services get their cluster IPs (see <see cref="Admission.ServiceAllocator"/>).</summary>
     public string ServiceCidr { get; init; } = Admission.ServiceAllocator.DefaultServiceCidr;
+
+    /// <summary>tolerationSeconds of the not-ready/unreachable tolerations added to pods (--default-*-toleration-seconds).</summary>
+    public Admission.DefaultTolerationSeconds DefaultTolerations { get; init; } = new();
 }

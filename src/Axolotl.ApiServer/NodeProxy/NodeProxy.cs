@@ -21,6 +21,7 @@ public sealed class NodeProxy : IDisposable
     private readonly string _token;
     private readonly SocketsHttpHandler _handler;
     private readonly HttpClient _http;
+    private readonly PortForward.PortForwardProxy _portForward;
 
     public NodeProxy(RestServices services, string token)
     {
@@ -35,7 +36,13 @@ public sealed class NodeProxy : IDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
         };
         _http = new HttpClient(_handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+#pragma warning disable CA5359 // See AcceptAnyCertificate.
+        _portForward = new PortForward.PortForwardProxy(services, token, AcceptAnyCertificate);
+#pragma warning restore CA5359
     }
+
+    /// <summary>pods/portforward: SPDY from kubectl, one agent WebSocket per forwarded connection.</summary>
+    public Task PortForwardAsync(RequestScope scope) => _portForward.HandleAsync(scope);
 
     public async Task LogsAsync(RequestScope scope)
     {

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Axolotl.Api.Core;
 using Axolotl.Api.Scheme;
+using Axolotl.ApiServer.Admission.LimitRange;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
 
@@ -25,9 +27,12 @@ public sealed class CreateHandler(RestServices services, NamespaceGuard namespac
         var mode = scope.FieldValidation;
         var dryRun = scope.DryRun;
         ObjectMetaRules.PrepareForCreate(type, body, services.Clock.GetUtcNow());
-        var admitted = services.Admission.Admit(type, body, null, mode, scope.Warnings);
+        var limitRanges = await services.LimitRanges.ForCreateAsync(type, scope.Namespace, scope.Aborted);
+        var admitted = services.Admission.Admit(type, body, null, mode, scope.Warnings,
+            limitRanges.Count == 0 ? null : typed => LimitRanger.ApplyDefaults((Pod)typed, limitRanges));
         var name = ObjectMetaRules.Str(ObjectMetaRules.Meta(admitted), "name") ?? throw ApiErrors.BadRequest("name or generateName is required");
         await namespaces.CheckCreateAsync(type, scope.Namespace, name, scope.Aborted);
+        LimitRanger.Validate(type, admitted, limitRanges);
         if (type == KnownResources.Services)
         {
             await services.Services.AllocateAsync(admitted, null, scope.Aborted);
@@ -39,9 +44,11 @@ public sealed class CreateHandler(RestServices services, NamespaceGuard namespac
             {
                 throw ApiErrors.AlreadyExists(type, name);
             }
+            await services.Quota.AdmitAsync(type, scope.Namespace, admitted, null, write: null, scope.Aborted);
             return admitted;
         }
-        var stored = await services.Objects.CreateAsync(type, KindViews.ToStorage(type, admitted), scope.Aborted);
-        return KindViews.ToView(type, stored.Object);
+        var stored = await services.Quota.AdmitAsync(type, scope.Namespace, admitted, null,
+            () => services.Objects.CreateAsync(type, KindViews.ToStorage(type, admitted), scope.Aborted), scope.Aborted);
+        return KindViews.ToView(type, stored!.Object);
     }
 }

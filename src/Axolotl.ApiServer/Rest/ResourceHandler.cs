@@ -47,7 +47,8 @@ public sealed class ResourceHandler(
             ("POST", "eviction") => pods.EvictAsync(scope),
             (_, "log") => nodes.LogsAsync(scope),
             ("GET" or "POST", "exec") => nodes.ExecAsync(scope),
-            (_, "attach" or "portforward") => throw ApiErrors.Make(503, "ServiceUnavailable",
+            ("GET" or "POST", "portforward") => nodes.PortForwardAsync(scope),
+            (_, "attach") => throw ApiErrors.Make(503, "ServiceUnavailable",
                 $"pods \"{scope.Name}\": {sub} needs a node agent, and none serves this pod yet"),
             _ => throw ApiErrors.MethodNotAllowed(),
         };

@@ -1,4 +1,6 @@
 using Axolotl.ApiServer.Admission;
+using Axolotl.ApiServer.Admission.LimitRange;
+using Axolotl.ApiServer.Admission.Quota;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.ApiServer.Rest;
@@ -10,4 +12,8 @@ namespace Axolotl.ApiServer.Rest;
 public sealed record RestServices(ObjectStore Objects, AdmissionChain Admission, TimeProvider Clock, ILoggerFactory Logging, CancellationToken Stopping)
 {
     public ServiceAllocator Services { get; init; } = new(Objects);
+
+    public LimitRanger LimitRanges { get; init; } = new(Objects);
+
+    public QuotaAdmission Quota { get; init; } = new(Objects, Clock, Logging.CreateLogger<QuotaAdmission>());
 }

@@ -100,8 +100,11 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
                     var removed = await services.Objects.DeleteAsync(type, scope.Namespace, name, current.Revision, scope.Aborted);
                     return KindViews.ToView(type, removed.Object);
                 }
-                var stored = await services.Objects.UpdateAsync(type, KindViews.ToStorage(type, admitted), current.Revision, scope.Aborted);
-                return KindViews.ToView(type, stored.Object);
+                var stored = scope.Subresource is null
+                    ? await services.Quota.AdmitAsync(type, scope.Namespace, admitted, currentView,
+                        () => services.Objects.UpdateAsync(type, KindViews.ToStorage(type, admitted), current.Revision, scope.Aborted), scope.Aborted)
+                    : await services.Objects.UpdateAsync(type, KindViews.ToStorage(type, admitted), current.Revision, scope.Aborted);
+                return KindViews.ToView(type, stored!.Object);
             }
             catch (ApiException e) when (e.Code == 409 && string.IsNullOrEmpty(precondition) && string.IsNullOrEmpty(proposedRv) && attempt < MaxAttempts)
             {

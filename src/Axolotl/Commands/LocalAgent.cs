@@ -18,25 +18,38 @@ namespace Axolotl.Commands;
 /// </summary>
 public static class LocalAgent
 {
-    public static async Task<NodeAgent> StartAsync(CommandLine args, string dataDir, KubeClient client, ILoggerFactory logging, TimeProvider clock, CancellationToken ct)
+    /// <summary>All nodes' pod CIDRs come from here (a /24 each); pods may be routed to anything in it.</summary>
+    public const string ClusterCidr = "10.244.0.0/16";
+
+    public static async Task<NodeAgent> StartAsync(CommandLine args, string dataDir, KubeClient client, ILoggerFactory logging, TimeProvider clock, CancellationToken ct, string? podCidr = null)
     {
         var defaults = new AgentOptions();
         var options = defaults with
         {
             NodeName = args.Get("node-name") ?? defaults.NodeName,
             DataDir = Path.Combine(dataDir, "agent"),
-            PodCidr = args.Get("pod-cidr") ?? defaults.PodCidr,
+            PodCidr = podCidr ?? args.Get("pod-cidr") ?? defaults.PodCidr,
             KubeletPort = args.GetInt("kubelet-port", defaults.KubeletPort),
+            // Pair a short --node-monitor-grace-period with a short lease interval (upstream: 10 s and 40 s).
+            LeaseRenewInterval = Duration(args.Get("node-lease-interval"), defaults.LeaseRenewInterval),
         };
+        var bridge = args.Get("bridge") ?? "axl0";
         var runtime = RuntimeProbe.Create(new ProcessRuntimeOptions
         {
             CgroupRoot = $"axolotl-{options.NodeName}",
-            BridgeName = args.Get("bridge") ?? "axl0",
+            BridgeName = bridge,
             PodCidr = options.PodCidr,
             StateDirectory = Path.Combine(dataDir, "runtime"),
             LogMaxBytes = options.LogMaxBytes,
             TimeProvider = clock,
         });
+        if (runtime is ProcessRuntime)
+        {
+            // The bridge exists from the start (not only with the first pod), so pods of other nodes on
+            // this machine can be routed to this node's pods as soon as it is Ready.
+            await NodeNetwork.EnsureAsync(bridge, new PodCidr(options.PodCidr), ct);
+            await NodeRouting.EnsureAsync(bridge, ClusterCidr, ct);
+        }
         var catalog = new ImageCatalog(new ImageCatalogOptions { BaseDirectory = AppContext.BaseDirectory });
         var backoff = new RestartBackoffOptions
         {

@@ -6,6 +6,7 @@ using Axolotl.Agent.Server;
 using Axolotl.Api.Core;
 using Axolotl.ApiServer.Hosting;
 using Axolotl.ApiServer.Admission;
+using Axolotl.ApiServer.Security;
 using Axolotl.Client;
 using Axolotl.Controllers;
 using Axolotl.Proxy;
@@ -26,7 +27,8 @@ public static partial class ServerCommand
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
         "data-dir", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent",
-        "service-cidr", "proxy-balancing",
+        "service-cidr", "proxy-balancing", "node-lease-interval",
+        "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
     };
 
     public const string Usage = """
@@ -46,7 +48,9 @@ public static partial class ServerCommand
                            how the service proxy spreads connections: round-robin (default) or least-connections
           --restart-backoff D, --restart-backoff-max D
                            CrashLoopBackOff curve: first delay and cap (default: 10s and 300s, as Kubernetes)
-        """;
+          --node-lease-interval D
+                           how often the local node renews its Lease (default: 10s); keep it well under the grace period
+        """ + "\n" + NodeLifecycleUsage;
 
     public static async Task<int> RunAsync(CommandLine args)
     {
@@ -79,14 +83,16 @@ public static partial class ServerCommand
         var storeMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
         phase = Stopwatch.GetTimestamp();
         await using var host = await ApiServerHost.StartAsync(
-            new ApiServerOptions { DataDir = dataDir, Port = port, BindAddress = bind, ServiceCidr = serviceCidr }, store, clock, logging, shutdown.Token);
+            new ApiServerOptions { DataDir = dataDir, Port = port, BindAddress = bind, ServiceCidr = serviceCidr, DefaultTolerations = DefaultTolerationsFrom(args) }, store, clock, logging, shutdown.Token);
 
         var apiMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
         var kubeconfig = KubeconfigWriter.Write(Path.Combine(dataDir, "kubeconfig"), host.LoopbackUrl, host.Pki.CaPem, host.Tokens.AdminToken);
         using var client = KubeClient.Create(host.LoopbackUrl, host.Tokens.AdminToken, host.Pki.CaPem);
         // One real request over loopback TLS before announcing readiness, so the first client is not the one that warms it up.
         await client.GetAsync<Namespace>(null, "default", shutdown.Token);
-        await using var controllers = await ControllerManager.StartAsync(client, logging, clock, shutdown.Token);
+        var joinToken = host.Tokens.JoinTokens.EnsureInitial();
+        await KubeletClientSecret.PublishAsync(client, host.Tokens.KubeletClientToken, shutdown.Token);
+        await using var controllers = await ControllerManager.StartAsync(client, logging, clock, new ControllerManagerOptions { NodeLifecycleOptions = NodeLifecycleOptionsFrom(args) }, shutdown.Token);
         await using var scheduler = await SchedulerService.StartAsync(client, logging, clock, shutdown.Token);
         var runAgent = args.Get("local-agent") switch
         {
@@ -102,7 +108,7 @@ public static partial class ServerCommand
             agent = await LocalAgent.StartAsync(args, dataDir, client, logging, clock, shutdown.Token);
             // The agent's own HTTPS endpoint, which the API server proxies `kubectl logs` and `exec` to.
             kubelet = await KubeletServer.StartAsync(
-                new KubeletServerOptions { Port = agent.Options.KubeletPort, Token = host.Tokens.AdminToken, CertificateNames = [agent.Options.NodeName] },
+                new KubeletServerOptions { Port = agent.Options.KubeletPort, Token = host.Tokens.KubeletClientToken, CertificateNames = [agent.Options.NodeName] },
                 new NodeAgentBackend(agent), clock, logging, shutdown.Token);
             proxy = await LocalAgent.StartProxyAsync(args, agent, serviceCidr, client, logging, clock, shutdown.Token);
         }
@@ -116,6 +122,10 @@ public static partial class ServerCommand
 
                 export KUBECONFIG={kubeconfig}
                 kubectl get namespaces
+
+            Join token: {joinToken} (also in {JoinTokenStore.JoinTokenFile(dataDir)}, the CA in {Path.Combine(dataDir, "pki", "ca.crt")}). To join another node:
+
+                axolotl agent --server {host.LoopbackUrl} --token-file {JoinTokenStore.JoinTokenFile(dataDir)} --node-name NAME
 
             """);
 

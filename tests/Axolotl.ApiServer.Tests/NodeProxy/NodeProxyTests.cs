@@ -57,7 +57,8 @@ public sealed class NodeProxyTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("log of /containerLogs/default/web/app ?tailLines=5\n", await response.Content.ReadAsStringAsync());
-        Assert.Equal("Bearer " + _cluster.Host.Tokens.AdminToken, Assert.Single(_agent.Authorizations));
+        // Kubelets get their own client token, never the admin's (a joined node must not learn it).
+        Assert.Equal("Bearer " + _cluster.Host.Tokens.KubeletClientToken, Assert.Single(_agent.Authorizations));
     }
 
     [Fact]

@@ -44,10 +44,14 @@ public sealed class AxolotlServer : IAsyncDisposable
     public string Log { get { lock (_log) { return _log.ToString(); } } }
     public int? Pid => _process is { HasExited: false } p ? p.Id : null;
 
-    public static async Task<AxolotlServer> StartAsync(string? dataDir = null, int? port = null)
+    private IReadOnlyList<string> _extraArgs = [];
+
+    /// <param name="extraArgs">More server flags (e.g. a short --node-monitor-grace-period), kept across restarts.</param>
+    public static async Task<AxolotlServer> StartAsync(string? dataDir = null, int? port = null, IReadOnlyList<string>? extraArgs = null)
     {
         _ = await EnsureBuiltAsync();
         var server = new AxolotlServer(dataDir ?? Directory.CreateTempSubdirectory("axolotl-e2e-").FullName, port ?? FreePort());
+        server._extraArgs = extraArgs ?? [];
         await server.LaunchAsync();
         return server;
     }
@@ -72,6 +76,7 @@ public sealed class AxolotlServer : IAsyncDisposable
             // Each server is its own cluster: disjoint cluster IPs, so their service proxies never share a VIP.
             "--service-cidr", ServiceCidr,
             "--restart-backoff", "1s", "--restart-backoff-max", "4s",
+            .. _extraArgs,
         ];
         foreach (var arg in args)
         {
@@ -166,7 +171,7 @@ public sealed class AxolotlServer : IAsyncDisposable
     {
         await RemovePodsAsync();
         await KillAsync();
-        await NodeCleanup.RemoveAsync(NodeName, Bridge);
+        await NodeCleanup.RemoveAsync(NodeName, Bridge, ServiceCidr);
         _process?.Dispose();
         try
         {

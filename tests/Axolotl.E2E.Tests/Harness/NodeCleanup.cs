@@ -2,13 +2,14 @@ namespace Axolotl.E2E.Tests.Harness;
 
 /// <summary>
 /// Removes what a test node left on the machine after its server is gone: processes still in its
-/// cgroups, the cgroup directories and its bridge. Only names this test run created are touched.
+/// cgroups, the cgroup directories, its bridge and the service proxy's link (a killed server cannot
+/// remove them), and the bridge's forwarding rules. Only names this test run created are touched.
 /// </summary>
 public static class NodeCleanup
 {
     private static readonly string[] Hierarchies = ["unified", "memory", "cpu", "cpuacct", "pids"];
 
-    public static async Task RemoveAsync(string nodeName, string bridge)
+    public static async Task RemoveAsync(string nodeName, string bridge, string? serviceCidr = null)
     {
         var root = $"axolotl-{nodeName}";
         var unified = Path.Combine("/sys/fs/cgroup/unified", root);
@@ -44,6 +45,15 @@ public static class NodeCleanup
             }
         }
         await ProcessRunner.RunAsync("ip", ["link", "del", bridge], timeout: TimeSpan.FromSeconds(10));
+        await ProcessRunner.RunAsync("ip", ["link", "del", bridge + "-svc"], timeout: TimeSpan.FromSeconds(10));
+        if (serviceCidr is not null)
+        {
+            await ProcessRunner.RunAsync("ip", ["route", "del", "unreachable", serviceCidr], timeout: TimeSpan.FromSeconds(10));
+        }
+        foreach (var pref in new[] { "32100", "32101" })
+        {
+            await ProcessRunner.RunAsync("ip", ["rule", "del", "pref", pref, "iif", bridge], timeout: TimeSpan.FromSeconds(10));
+        }
     }
 
     private static void TryWrite(string path, string value)

@@ -16,9 +16,12 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>Where tests write manifests and scripts; removed with the data dir.</summary>
     public string WorkDir => Path.Combine(Server.DataDir, "work");
 
+    /// <summary>Extra `axolotl server` flags for this fixture's server.</summary>
+    protected virtual IReadOnlyList<string> ServerArgs => [];
+
     public virtual async Task InitializeAsync()
     {
-        _server = await AxolotlServer.StartAsync();
+        _server = await AxolotlServer.StartAsync(extraArgs: ServerArgs);
         _kubectl = new Kubectl(_server);
         Directory.CreateDirectory(WorkDir);
     }

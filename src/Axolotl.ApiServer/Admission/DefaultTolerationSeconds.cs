@@ -1,0 +1,41 @@
+using Axolotl.Api.Core;
+
+namespace Axolotl.ApiServer.Admission;
+
+/// <summary>
+/// Upstream's DefaultTolerationSeconds admission plugin: a pod that does not already tolerate the
+/// node.kubernetes.io/not-ready or unreachable NoExecute taints gets a toleration for each, limited to
+/// a number of seconds (300 by default, the kube-apiserver flags --default-not-ready-toleration-seconds
+/// and --default-unreachable-toleration-seconds), so its pods leave a failed node after five minutes.
+/// </summary>
+public sealed record DefaultTolerationSeconds(long NotReadySeconds = DefaultTolerationSeconds.DefaultSeconds, long UnreachableSeconds = DefaultTolerationSeconds.DefaultSeconds)
+{
+    public const long DefaultSeconds = 300;
+    public const string NotReadyTaint = "node.kubernetes.io/not-ready";
+    public const string UnreachableTaint = "node.kubernetes.io/unreachable";
+
+    public void Apply(Pod pod)
+    {
+        var spec = pod.Spec ??= new PodSpec();
+        var tolerations = spec.Tolerations ?? [];
+        var added = false;
+        if (!ToleratesNoExecute(tolerations, NotReadyTaint))
+        {
+            tolerations.Add(new Toleration { Key = NotReadyTaint, Operator = "Exists", Effect = "NoExecute", TolerationSeconds = NotReadySeconds });
+            added = true;
+        }
+        if (!ToleratesNoExecute(tolerations, UnreachableTaint))
+        {
+            tolerations.Add(new Toleration { Key = UnreachableTaint, Operator = "Exists", Effect = "NoExecute", TolerationSeconds = UnreachableSeconds });
+            added = true;
+        }
+        if (added)
+        {
+            spec.Tolerations = tolerations;
+        }
+    }
+
+    /// <summary>Upstream's check: any toleration with this key (or no key) and effect NoExecute (or none).</summary>
+    private static bool ToleratesNoExecute(List<Toleration> tolerations, string key) =>
+        tolerations.Any(t => (string.IsNullOrEmpty(t.Key) || t.Key == key) && (string.IsNullOrEmpty(t.Effect) || t.Effect == "NoExecute"));
+}

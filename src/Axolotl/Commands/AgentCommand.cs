@@ -1,0 +1,229 @@
+using System.Net.Security;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography.X509Certificates;
+using Axolotl.Agent;
+using Axolotl.Agent.Server;
+using Axolotl.Api.Core;
+using Axolotl.ApiServer.Security;
+using Axolotl.Client;
+using Axolotl.Proxy;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.Commands;
+
+/// <summary>
+/// `axolotl agent`: a node that joins a running server. It authenticates with a join token (acting as
+/// system:node:NAME), trusts the server through the cluster CA, and then runs the same node agent,
+/// kubelet endpoint and service proxy that `axolotl server` runs for its own node. Containers outlive
+/// the agent process; a restarted agent re-adopts them.
+/// </summary>
+public static partial class AgentCommand
+{
+    public static readonly IReadOnlySet<string> Flags = new HashSet<string>
+    {
+        "server", "token-file", "node-name", "data-dir", "ca-file", "pod-cidr", "bridge", "kubelet-port", "service-cidr",
+        "proxy-balancing", "restart-backoff", "restart-backoff-max", "node-lease-interval",
+    };
+
+    public const string Usage = """
+        Usage: axolotl agent --server URL --token-file FILE --node-name NAME [--data-dir DIR] [--pod-cidr CIDR] [--bridge NAME] [--kubelet-port N]
+
+        Joins a node to a running `axolotl server`.
+
+          --server URL     the API server, e.g. https://10.0.0.5:6443
+          --token-file F   a file holding a join token (abcdef.0123456789abcdef): the server's DIR/join-token,
+                           or one minted with `axolotl token create`
+          --node-name NAME this node's name (must be unique in the cluster)
+          --ca-file FILE   the cluster CA certificate the server's certificate must chain to
+                           (default: pki/ca.crt next to the token file, i.e. the server's data dir on the same machine)
+          --data-dir DIR   where this node keeps logs, checkpoints and pod state (default: $XDG_DATA_HOME/axolotl/nodes/NAME)
+          --pod-cidr CIDR  this node's pod addresses (default: the one its Node already has, else the next free /24 of 10.244.0.0/16)
+          --bridge NAME    this node's pod bridge (default: axl0; give each node its own when several share a machine)
+          --kubelet-port N HTTPS port for logs and exec, proxied by the API server (default: 10250)
+          --service-cidr CIDR
+                           the cluster's Service range, as the server was given (default: 10.96.0.0/16)
+          --proxy-balancing MODE, --restart-backoff D, --restart-backoff-max D, --node-lease-interval D
+                           as for `axolotl server`
+
+        Pods on nodes that share a machine reach each other by IP: each bridge forwards to the cluster CIDR
+        (10.244.0.0/16) and nowhere else.
+        """;
+
+    public static async Task<int> RunAsync(CommandLine args)
+    {
+        var server = args.Get("server") is { } url && Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme == Uri.UriSchemeHttps
+            ? parsed
+            : throw new ArgumentException("--server URL is required and must be https://HOST:PORT");
+        var tokenFile = args.Get("token-file") ?? throw new ArgumentException("--token-file FILE is required");
+        var nodeName = args.Get("node-name") ?? throw new ArgumentException("--node-name NAME is required");
+        if (Api.Validation.NameRules.DNS1123Subdomain(nodeName).Count > 0)
+        {
+            throw new ArgumentException($"invalid --node-name \"{nodeName}\": want a DNS-1123 subdomain (lower case, digits, '-' and '.')");
+        }
+        var token = ReadToken(tokenFile);
+        var caPem = ReadCa(args.Get("ca-file"), tokenFile);
+        var dataDir = Path.GetFullPath(args.Get("data-dir") ?? Path.Combine(DataDirectory.Default(), "nodes", nodeName));
+        var serviceCidr = args.Get("service-cidr") ?? ApiServer.Admission.ServiceAllocator.DefaultServiceCidr;
+        _ = ApiServer.Admission.ServiceAllocator.ParseCidr(serviceCidr);
+        Directory.CreateDirectory(dataDir);
+
+        using var logging = LoggerFactory.Create(b => b
+            .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
+            .SetMinimumLevel(LogLevel.Information)
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("System.Net.Http", LogLevel.Warning));
+        var log = logging.CreateLogger("axolotl");
+        var clock = TimeProvider.System;
+
+        using var shutdown = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; shutdown.Cancel(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; shutdown.Cancel(); });
+
+        using var client = CreateClient(server, token, caPem, nodeName);
+        Node? existing;
+        try
+        {
+            existing = await client.Resource<Node>().TryGetAsync(null, nodeName, shutdown.Token);
+        }
+        catch (KubeApiException e) when (e.Code is 401 or 403)
+        {
+            await Console.Error.WriteLineAsync($"error: the server refused to let this node join ({e.Code}: {e.Message}); is the join token valid and unexpired?");
+            return 1;
+        }
+        catch (HttpRequestException e)
+        {
+            await Console.Error.WriteLineAsync($"error: cannot reach the server at {server}: {e.Message}");
+            return 1;
+        }
+        var podCidr = args.Get("pod-cidr") ?? existing?.Spec?.PodCIDR ?? await PodCidrAllocation.NextFreeAsync(client, LocalAgent.ClusterCidr, shutdown.Token);
+        var kubeletToken = await WaitForKubeletClientTokenAsync(client, clock, shutdown.Token);
+
+        var agent = await LocalAgent.StartAsync(args, dataDir, client, logging, clock, shutdown.Token, podCidr);
+        var kubelet = await KubeletServer.StartAsync(
+            new KubeletServerOptions { Port = agent.Options.KubeletPort, Token = kubeletToken, CertificateNames = [agent.Options.NodeName] },
+            new NodeAgentBackend(agent), clock, logging, shutdown.Token);
+        var proxy = await LocalAgent.StartProxyAsync(args, agent, serviceCidr, client, logging, clock, shutdown.Token);
+        LogJoined(log, nodeName, server, podCidr, agent.Options.KubeletPort);
+        Console.WriteLine($"\nNode {nodeName} joined {server} (pod CIDR {podCidr}, data in {dataDir}).\n");
+
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, clock, shutdown.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            LogStopping(log);
+        }
+        // As in `axolotl server`: containers keep running; the next start re-adopts them.
+        await proxy.DisposeAsync();
+        await kubelet.DisposeAsync();
+        await agent.DisposeAsync();
+        LogStopped(log);
+        return 0;
+    }
+
+    private static string ReadToken(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllLines(path).Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
+        }
+        catch (IOException e)
+        {
+            throw new ArgumentException($"cannot read --token-file {path}: {e.Message}");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new ArgumentException($"cannot read --token-file {path}: {e.Message}");
+        }
+        return JoinToken.TryParse(text, out var token)
+            ? token.ToString()
+            : throw new ArgumentException($"--token-file {path} does not hold a join token (want abcdef.0123456789abcdef)");
+    }
+
+    private static string ReadCa(string? caFile, string tokenFile)
+    {
+        var path = caFile ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tokenFile)) ?? ".", "pki", "ca.crt");
+        if (!File.Exists(path))
+        {
+            throw new ArgumentException(caFile is null
+                ? $"no cluster CA at {path}: copy the server's DIR/pki/ca.crt here and pass --ca-file"
+                : $"--ca-file {path} does not exist");
+        }
+        var pem = File.ReadAllText(path);
+        var check = new X509Certificate2Collection();
+        check.ImportFromPem(pem);
+        return check.Count > 0 ? pem : throw new ArgumentException($"{path} holds no PEM certificate");
+    }
+
+    /// <summary>
+    /// A client that verifies the server against the cluster CA only (not the system store) and names
+    /// this node on every request, which the server needs to scope what the join token may do.
+    /// </summary>
+    private static KubeClient CreateClient(Uri server, string token, string caPem, string nodeName)
+    {
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPem(caPem);
+        var tls = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, cert, _, errors) => ChainsTo(roots, cert, errors) },
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+            EnableMultipleHttp2Connections = true,
+        };
+        return new KubeClient(new KubeClientOptions
+        {
+            Server = server,
+            BearerToken = token,
+            Handler = new NodeNameHandler(nodeName) { InnerHandler = tls },
+            UserAgent = $"axolotl-agent/v0.1.0 ({nodeName})",
+        });
+    }
+
+    private static bool ChainsTo(X509Certificate2Collection roots, X509Certificate? certificate, SslPolicyErrors errors)
+    {
+        // A name mismatch or a missing certificate is never forgiven; only the chain is checked against our CA.
+        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
+        {
+            return false;
+        }
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        using var leaf = new X509Certificate2(certificate);
+        return chain.Build(leaf);
+    }
+
+    /// <summary>The server publishes the token it presents to kubelets at start-up; a joining node waits for it.</summary>
+    private static async Task<string> WaitForKubeletClientTokenAsync(KubeClient client, TimeProvider clock, CancellationToken ct)
+    {
+        while (true)
+        {
+            if (await KubeletClientSecret.ReadAsync(client, ct) is { } token)
+            {
+                return token;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), clock, ct);
+        }
+    }
+
+    private sealed class NodeNameHandler(string nodeName) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.Remove(Principal.NodeNameHeader);
+            request.Headers.Add(Principal.NodeNameHeader, nodeName);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "node {Node} joined {Server}: pod CIDR {PodCidr}, kubelet endpoint on port {KubeletPort}")]
+    private static partial void LogJoined(ILogger logger, string node, Uri server, string podCidr, int kubeletPort);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "shutting down")]
+    private static partial void LogStopping(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "stopped")]
+    private static partial void LogStopped(ILogger logger);
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using Axolotl.ApiServer.Security;
+
+namespace Axolotl.Commands;
+
+/// <summary>`axolotl token create`: mints a node join token in a server's data dir and prints it.</summary>
+public static class TokenCommand
+{
+    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "data-dir", "ttl" };
+
+    public const string Usage = """
+        Usage: axolotl token create [--data-dir DIR] [--ttl DURATION]
+
+        Mints a node join token for `axolotl agent --token-file` and prints it. Run it where the server's
+        data dir is; the running server accepts the token at once.
+
+          --data-dir DIR   the server's data dir (default: $XDG_DATA_HOME/axolotl or ~/.local/share/axolotl)
+          --ttl DURATION   how long the token is valid, e.g. 30m, 24h, 7d; 0 = never expires (default: 24h)
+        """;
+
+    public static int Create(CommandLine args)
+    {
+        var dataDir = Path.GetFullPath(args.Get("data-dir") ?? DataDirectory.Default());
+        if (!File.Exists(Path.Combine(dataDir, "tokens", "admin")))
+        {
+            throw new ArgumentException($"{dataDir} is not a server's data dir (no tokens/admin): give --data-dir");
+        }
+        var ttl = ParseTtl(args.Get("ttl") ?? "24h");
+        var token = new JoinTokenStore(dataDir, TimeProvider.System).Create(ttl);
+        Console.WriteLine(token);
+        return 0;
+    }
+
+    /// <summary>Go-style durations with days: "90s", "30m", "24h", "7d"; "0" is no expiry.</summary>
+    public static TimeSpan? ParseTtl(string text)
+    {
+        if (text == "0")
+        {
+            return null;
+        }
+        var unit = text.Length > 1 ? text[^1] : ' ';
+        var seconds = unit switch
+        {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86400,
+            _ => 0,
+        };
+        return seconds > 0 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? TimeSpan.FromSeconds(value * seconds)
+            : throw new ArgumentException($"invalid --ttl \"{text}\": want e.g. 30m, 24h or 7d (0 = never expires)");
+    }
+}

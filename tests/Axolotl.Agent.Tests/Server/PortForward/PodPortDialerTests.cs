@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Sockets;
+using Axolotl.Agent.Server.PortForward;
+
+namespace Axolotl.Agent.Tests.Server.PortForward;
+
+public sealed class PodPortDialerTests
+{
+    private static readonly PortForwardOptions NoPause = new() { RetryInterval = TimeSpan.Zero, Wait = TimeSpan.FromHours(1) };
+
+    /// <summary>A loopback port that was just free: connecting to it is refused.</summary>
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task A_listening_port_is_connected_at_once()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var probes = 0;
+
+        var result = await new PodPortDialer(NoPause, TimeProvider.System).DialAsync(IPAddress.Loopback, port,
+            _ => { probes++; return Task.FromResult<PodPortDialer.PodState?>(new(false)); }, CancellationToken.None);
+
+        using var socket = result.Socket;
+        Assert.NotNull(socket);
+        Assert.True(socket.Connected);
+        Assert.Null(result.Error);
+        Assert.Equal(0, probes);
+    }
+
+    [Fact]
+    public async Task A_refusal_while_the_container_restarts_is_retried_until_the_port_opens()
+    {
+        var port = ClosedPort();
+        using var listener = new TcpListener(IPAddress.Loopback, port);
+        var probes = 0;
+
+        var result = await new PodPortDialer(NoPause, TimeProvider.System).DialAsync(IPAddress.Loopback, port, _ =>
+        {
+            // The "container" comes back on the third refusal.
+            if (++probes == 3)
+            {
+                listener.Start();
+            }
+            return Task.FromResult<PodPortDialer.PodState?>(new(false));
+        }, CancellationToken.None);
+
+        using var socket = result.Socket;
+        Assert.NotNull(socket);
+        Assert.Equal(3, probes);
+    }
+
+    [Fact]
+    public async Task A_refusal_from_a_settled_pod_fails_with_the_dial_error()
+    {
+        var port = ClosedPort();
+
+        var result = await new PodPortDialer(NoPause, TimeProvider.System).DialAsync(IPAddress.Loopback, port,
+            _ => Task.FromResult<PodPortDialer.PodState?>(new(true)), CancellationToken.None);
+
+        Assert.Null(result.Socket);
+        Assert.Equal($"dial tcp 127.0.0.1:{port}: connect: connection refused", result.Error);
+    }
+
+    [Fact]
+    public async Task A_pod_that_is_gone_ends_the_wait()
+    {
+        var port = ClosedPort();
+
+        var result = await new PodPortDialer(NoPause, TimeProvider.System).DialAsync(IPAddress.Loopback, port,
+            _ => Task.FromResult<PodPortDialer.PodState?>(null), CancellationToken.None);
+
+        Assert.Null(result.Socket);
+        Assert.Equal($"dial tcp 127.0.0.1:{port}: connect: connection refused (the pod is gone)", result.Error);
+    }
+
+    [Fact]
+    public async Task The_wait_is_bounded()
+    {
+        var port = ClosedPort();
+        var options = NoPause with { Wait = TimeSpan.Zero };
+
+        var result = await new PodPortDialer(options, TimeProvider.System).DialAsync(IPAddress.Loopback, port,
+            _ => Task.FromResult<PodPortDialer.PodState?>(new(false)), CancellationToken.None);
+
+        Assert.Null(result.Socket);
+        Assert.Equal($"dial tcp 127.0.0.1:{port}: connect: connection refused (waited 0s for the container)", result.Error);
+    }
+}

@@ -1,0 +1,57 @@
+using Axolotl.E2E.Tests.Harness;
+
+namespace Axolotl.E2E.Tests.MultiNode;
+
+/// <summary>Join tokens: unknown and expired ones are refused; a minted one works; a node token cannot act as an admin.</summary>
+public sealed class JoinTokenTests(ServerFixture fx) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task An_agent_with_an_unknown_token_is_refused_and_exits()
+    {
+        var tokenFile = fx.WriteFile("bad-token", "abcdef.0123456789abcdef\n");
+
+        var result = await AxolotlAgent.RunToExitAsync(fx.Server, tokenFile);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("the server refused to let this node join (401", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_minted_token_is_accepted_until_it_expires()
+    {
+        var created = await ProcessRunner.RunAsync(BinaryOf(fx.Server), ["token", "create", "--data-dir", fx.Server.DataDir, "--ttl", "3s"]);
+        Assert.Equal(0, created.ExitCode);
+        var token = created.Stdout.Trim();
+        Assert.Matches("^[a-z0-9]{6}\\.[a-z0-9]{16}$", token);
+
+        var before = await GetNodesWithAsync(token);
+        await Eventually.UntilAsync(() => GetNodesWithAsync(token), r => r.ExitCode != 0, "the token to expire", TimeSpan.FromSeconds(15));
+        var after = await GetNodesWithAsync(token);
+
+        Assert.Equal(0, before.ExitCode);
+        Assert.Contains("Unauthorized", after.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_node_token_may_read_pods_but_not_create_them_or_change_another_node()
+    {
+        var token = File.ReadAllText(AxolotlAgent.ServerTokenFile(fx.Server)).Trim();
+
+        var read = await KubectlAsNodeAsync(token, "get", "pods", "-A");
+        var create = await KubectlAsNodeAsync(token, "run", "sneaky", "--image=busybox", "--", "sleep", "1");
+        var label = await KubectlAsNodeAsync(token, "label", "node", fx.Server.NodeName, "hacked=true");
+
+        Assert.Equal(0, read.ExitCode);
+        Assert.Contains("Error from server (Forbidden)", create.Output, StringComparison.Ordinal);
+        Assert.Contains("Error from server (Forbidden)", label.Output, StringComparison.Ordinal);
+    }
+
+    private Task<ProcessResult> GetNodesWithAsync(string token) => KubectlAsNodeAsync(token, "get", "nodes");
+
+    /// <summary>kubectl with the join token: it sends no node name, so it is a node that owns no Node or Lease.</summary>
+    private Task<ProcessResult> KubectlAsNodeAsync(string token, params string[] args) =>
+        fx.Kubectl.RunAsync(["--token", token, .. args], stdin: null);
+
+    private static string BinaryOf(AxolotlServer server) =>
+        new FileInfo($"/proc/{server.Pid}/exe").LinkTarget ?? throw new InvalidOperationException("no server executable");
+}

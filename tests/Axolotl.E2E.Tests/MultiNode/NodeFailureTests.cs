@@ -1,0 +1,92 @@
+using Axolotl.E2E.Tests.Harness;
+
+namespace Axolotl.E2E.Tests.MultiNode;
+
+/// <summary>
+/// Seed 003's node failure: the joined node's agent dies, its Lease goes stale, the node turns
+/// NotReady (Unknown) with the unreachable taints, its pods are evicted and the Deployment's
+/// replacements run on the surviving node. Then cordon and drain on the surviving node's peer.
+/// Runs with a 4 s grace period and 2 s default tolerations (upstream: 40 s and 300 s).
+/// </summary>
+public sealed class NodeFailureTests(MultiNodeFixture fx) : IClassFixture<MultiNodeFixture>
+{
+    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(90);
+
+    private async Task<string[]> PodNodesAsync(string ns)
+    {
+        var result = await fx.Kubectl.RunAsync("get", "pods", "-n", ns, "--no-headers", "-o", "custom-columns=PHASE:.status.phase,NODE:.spec.nodeName,DEL:.metadata.deletionTimestamp");
+        return TableText.Lines(result.Stdout);
+    }
+
+    [Fact]
+    public async Task Pods_of_a_dead_node_are_recreated_on_the_surviving_node()
+    {
+        var ns = await fx.NewNamespaceAsync("failover");
+        await fx.Kubectl.OkAsync("create", "deployment", "web", "-n", ns, "--image=busybox", "--replicas=4", "--", "sleep", "3600");
+        await Eventually.UntilAsync(() => PodNodesAsync(ns),
+            lines => lines.Length == 4 && lines.All(l => l.StartsWith("Running", StringComparison.Ordinal)) && lines.Any(l => l.Contains(fx.Agent.NodeName, StringComparison.Ordinal)),
+            "four Running pods, some on the joined node", Slow);
+
+        await fx.Agent.KillAsync();
+        try
+        {
+            await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "node", fx.Agent.NodeName, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"),
+                s => s == "Unknown", "the dead node Unknown", Slow);
+            var taints = await fx.Kubectl.OkAsync("get", "node", fx.Agent.NodeName, "-o", "jsonpath={.spec.taints[*].key}");
+            Assert.Contains("node.kubernetes.io/unreachable", taints);
+            Assert.Contains("NotReady", TableText.Row(await fx.Kubectl.OkAsync("get", "nodes"), fx.Agent.NodeName)[1]);
+
+            await Eventually.UntilAsync(() => PodNodesAsync(ns),
+                lines => lines.Count(l => l.StartsWith("Running", StringComparison.Ordinal) && l.Contains(fx.Server.NodeName, StringComparison.Ordinal) && l.EndsWith("<none>", StringComparison.Ordinal)) == 4,
+                "four Running replicas on the surviving node", Slow);
+        }
+        finally
+        {
+            await fx.Agent.RestartAsync();
+        }
+        await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "node", fx.Agent.NodeName, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"),
+            s => s == "True", "the node Ready again", Slow);
+        Assert.DoesNotContain("unreachable", await fx.Kubectl.OkAsync("get", "node", fx.Agent.NodeName, "-o", "jsonpath={.spec.taints[*].key}"));
+    }
+
+    [Fact]
+    public async Task Drain_refuses_daemonset_pods_evicts_with_ignore_daemonsets_and_uncordon_reopens_the_node()
+    {
+        var ns = await fx.NewNamespaceAsync("drain");
+        await fx.Kubectl.OkWithInputAsync($$$"""
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: agent, namespace: {{{ns}}}}
+            spec:
+              selector: {matchLabels: {app: agent}}
+              template:
+                metadata: {labels: {app: agent}}
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                  - {name: a, image: busybox, args: [sleep, "3600"]}
+            """, "apply", "-f", "-");
+        await fx.Kubectl.OkAsync("create", "deployment", "web", "-n", ns, "--image=busybox", "--replicas=4", "--", "sleep", "3600");
+        await fx.Kubectl.OkAsync("rollout", "status", "ds/agent", "-n", ns, "--timeout=90s");
+        Assert.Equal("2", await fx.Kubectl.OkAsync("get", "ds", "agent", "-n", ns, "-o", "jsonpath={.status.numberReady}"));
+        await Eventually.UntilAsync(() => PodNodesAsync(ns),
+            lines => lines.Count(l => l.StartsWith("Running", StringComparison.Ordinal)) == 6 && lines.Count(l => l.Contains(fx.Agent.NodeName, StringComparison.Ordinal)) >= 2,
+            "daemon and web pods running on both nodes", Slow);
+
+        var refused = await fx.Kubectl.RunAsync("drain", fx.Agent.NodeName, "--timeout=60s");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("cannot delete DaemonSet-managed Pods", refused.Stderr);
+        Assert.Contains("SchedulingDisabled", TableText.Row(await fx.Kubectl.OkAsync("get", "nodes"), fx.Agent.NodeName)[1]);
+
+        var drained = await fx.Kubectl.RunAsync("drain", fx.Agent.NodeName, "--ignore-daemonsets", "--timeout=90s");
+        Assert.True(drained.ExitCode == 0, drained.ToString());
+        Assert.Contains($"node/{fx.Agent.NodeName} drained", drained.Stdout);
+        await Eventually.UntilAsync(() => PodNodesAsync(ns),
+            lines => lines.Count(l => l.StartsWith("Running", StringComparison.Ordinal)) == 6 &&
+                     lines.Count(l => l.Contains(fx.Agent.NodeName, StringComparison.Ordinal)) == 1,
+            "web pods moved; only the daemon pod left on the drained node", Slow);
+
+        await fx.Kubectl.OkAsync("uncordon", fx.Agent.NodeName);
+        Assert.Equal("Ready", TableText.Row(await fx.Kubectl.OkAsync("get", "nodes"), fx.Agent.NodeName)[1]);
+    }
+}
