@@ -71,7 +71,9 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
     /// <summary>Runs both heartbeats until cancelled; a failed beat is logged and retried on the next tick.</summary>
     public Task RunAsync(CancellationToken ct) => Task.WhenAll(
         LoopAsync(options.LeaseRenewInterval, RenewLeaseAsync, "lease renewal", ct),
-        LoopAsync(options.NodeStatusUpdateInterval, UpdateStatusAsync, "node status update", ct));
+        // A short lease interval (fast failure detection) also shortens how long a node that came back stays NotReady.
+        LoopAsync(options.LeaseRenewInterval < options.NodeStatusUpdateInterval ? options.LeaseRenewInterval : options.NodeStatusUpdateInterval,
+            UpdateStatusAsync, "node status update", ct));
 
     public async Task UpdateStatusAsync(CancellationToken ct)
     {
@@ -116,7 +118,9 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
         var now = time.GetUtcNow();
         var status = NodeStatusBuilder.Build(facts, options, runtimeMode, node.Status, now);
         var fingerprint = NodeStatusBuilder.Fingerprint(status);
-        if (!force && fingerprint == _lastFingerprint && now - _lastReport < options.NodeStatusReportInterval)
+        // The node lifecycle controller marks a silent node Unknown: once we are back, say Ready at once (as the kubelet compares with the API's node).
+        var apiSaysReady = node.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status == "True";
+        if (!force && apiSaysReady && fingerprint == _lastFingerprint && now - _lastReport < options.NodeStatusReportInterval)
         {
             return;
         }

@@ -106,7 +106,9 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
                     : await services.Objects.UpdateAsync(type, KindViews.ToStorage(type, admitted), current.Revision, scope.Aborted);
                 return KindViews.ToView(type, stored!.Object);
             }
-            catch (ApiException e) when (e.Code == 409 && string.IsNullOrEmpty(precondition) && string.IsNullOrEmpty(proposedRv) && attempt < MaxAttempts)
+            // A patched object inherits the resourceVersion it was applied to; that is no precondition. One the
+            // patch itself set is re-checked against the fresh object on the next attempt (and fails there).
+            catch (ApiException e) when (e.Code == 409 && string.IsNullOrEmpty(precondition) && attempt < MaxAttempts)
             {
                 // Someone else wrote first; recompute on fresh state.
             }

@@ -44,7 +44,8 @@ public sealed class CrudTests(ApiFixture api) : IClassFixture<ApiFixture>
         var ns = await api.CreateNamespaceAsync("crud-4");
         var (_, created) = await api.PostAsync($"/api/v1/namespaces/{ns}/configmaps", ApiFixture.ConfigMap("c"));
         var rv = (string?)created["metadata"]!["resourceVersion"];
-        var first = await api.PutAsync($"/api/v1/namespaces/{ns}/configmaps/c", ApiFixture.ConfigMap("c", $"\"resourceVersion\":\"{rv}\""));
+        // The first update must change something: a no-op update keeps the resourceVersion, as upstream.
+        var first = await api.PutAsync($"/api/v1/namespaces/{ns}/configmaps/c", ApiFixture.ConfigMap("c", $"\"resourceVersion\":\"{rv}\",\"labels\":{{\"v\":\"2\"}}"));
         Assert.Equal(200, first.Code);
         var (code, body) = await api.PutAsync($"/api/v1/namespaces/{ns}/configmaps/c", ApiFixture.ConfigMap("c", $"\"resourceVersion\":\"{rv}\""));
         Assert.Equal(409, code);
