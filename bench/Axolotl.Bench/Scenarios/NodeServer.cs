@@ -54,6 +54,8 @@ internal sealed class NodeServer : IAsyncDisposable
         var wrapper = Path.Combine(wrapperDir, "axolotl");
         // Appended after ServerProcess's own flags, so "--local-agent true" wins over its "false".
         var flags = string.Join(' ', "--local-agent", "true", "--node-name", nodeName, "--bridge", bridge, "--pod-cidr", $"10.244.{slot}.0/24",
+            // Its own service range too, disjoint from the e2e servers' slots, so proxies never share a cluster IP.
+            "--service-cidr", $"10.96.{slot}.0/24",
             "--kubelet-port", FreePort().ToString(CultureInfo.InvariantCulture), "--restart-backoff", "1s", "--restart-backoff-max", "4s");
         await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\nexec '{context.Options.ServerBinary.Replace("'", "'\\''", StringComparison.Ordinal)}' \"$@\" {flags}\n", ct);
         File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -181,12 +183,17 @@ internal sealed class NodeServer : IAsyncDisposable
                 }
             }
         }
-        if (Directory.Exists($"/sys/class/net/{bridge}"))
+        // The bridge, the service proxy's link (left behind when the server is killed) and the bridge's forwarding rules.
+        string[][] commands = [["link", "del", bridge], ["link", "del", bridge + "-svc"], ["rule", "del", "pref", "32100", "iif", bridge], ["rule", "del", "pref", "32101", "iif", bridge]];
+        foreach (var command in commands)
         {
-            using var ip = Process.Start(new ProcessStartInfo("ip", ["link", "del", bridge]) { UseShellExecute = false });
-            if (ip is not null)
+            if (Directory.Exists($"/sys/class/net/{bridge}") || command[0] == "rule" || command[2].EndsWith("-svc", StringComparison.Ordinal))
             {
-                await ip.WaitForExitAsync();
+                using var ip = Process.Start(new ProcessStartInfo("ip", command) { UseShellExecute = false, RedirectStandardError = true });
+                if (ip is not null)
+                {
+                    await ip.WaitForExitAsync();
+                }
             }
         }
     }
