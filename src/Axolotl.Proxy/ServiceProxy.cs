@@ -7,6 +7,7 @@ using Axolotl.Api.Discovery;
 using Axolotl.Client;
 using Axolotl.Client.Informers;
 using Axolotl.Proxy.Balancing;
+using Axolotl.Proxy.Dns;
 using Axolotl.Proxy.Forwarding;
 using Axolotl.Proxy.Network;
 using Axolotl.Proxy.Routing;
@@ -45,6 +46,8 @@ public sealed class ServiceProxy : IAsyncDisposable
     private readonly List<Task> _running = [];
     private HashSet<string> _reportedConflicts = [];
     private RoutingSnapshot _snapshot = RoutingSnapshot.Empty;
+    private readonly DnsServer? _dns;
+    private DnsZone _dnsZone = DnsZone.Empty;
     private int _stopped;
 
     private ServiceProxy(KubeClient client, ServiceProxyOptions options, Ipv4Cidr cidr, ServiceInterface? serviceInterface,
@@ -64,12 +67,20 @@ public sealed class ServiceProxy : IAsyncDisposable
         _services = new SharedInformer<Service>(client.Resource<Service>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.services"));
         _slices = new SharedInformer<EndpointSlice>(client.Resource<EndpointSlice>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.endpointslices"));
         _nodes = new SharedInformer<Node>(client.Resource<Node>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.nodes"));
+        if (options.DnsAddresses.Count > 0)
+        {
+            _dns = new DnsServer(() => DnsZone, new DnsServerOptions { Addresses = options.DnsAddresses, Port = options.DnsPort, BindRetryInterval = options.BindRetryInterval },
+                time, loggerFactory.CreateLogger<DnsServer>());
+        }
     }
 
     /// <summary>The routing the next accepted connection will use.</summary>
     public RoutingSnapshot Snapshot => Volatile.Read(ref _snapshot);
 
     public ServiceProxyOptions Options => _options;
+
+    /// <summary>The names the cluster DNS server answers from, rebuilt with the routing.</summary>
+    public DnsZone DnsZone => Volatile.Read(ref _dnsZone);
 
     /// <summary>The interface carrying cluster IPs, or null when interfaces are not managed (option, or not permitted).</summary>
     public string? InterfaceName => _interface?.Name;
@@ -131,6 +142,7 @@ public sealed class ServiceProxy : IAsyncDisposable
         _running.Add(Task.Run(() => _nodes.RunAsync(ct), CancellationToken.None));
         _running.Add(Task.Run(() => RoutingLoopAsync(ct), CancellationToken.None));
         _running.Add(Task.Run(() => FrontendLoopAsync(ct), CancellationToken.None));
+        _dns?.Start();
     }
 
     private void WakeRouting() => _routingWake.Writer.TryWrite(true);
@@ -172,6 +184,7 @@ public sealed class ServiceProxy : IAsyncDisposable
         var context = new RoutingContext(_options.NodeName, _cidr, NodePortAddresses(), _local.Contains);
         var next = RoutingSnapshotBuilder.Build(_services.Lister.List(), _slices.Lister.List(), context);
         Volatile.Write(ref _snapshot, next);
+        Volatile.Write(ref _dnsZone, DnsZone.Build(_services.Lister.List(), _slices.Lister.List()));
         var aborted = _connections.AbortMissing(next);
         if (aborted > 0)
         {
@@ -280,6 +293,10 @@ public sealed class ServiceProxy : IAsyncDisposable
         }
         await _stop.CancelAsync();
         await Task.WhenAll(_running);
+        if (_dns is not null)
+        {
+            await _dns.DisposeAsync();
+        }
         await _listeners.DisposeAsync();
         _connections.AbortAll();
         if (_interface is not null)

@@ -43,6 +43,11 @@ public sealed record ServiceProxyOptions
     /// <summary>How soon a frontend whose bind failed (port taken) is tried again.</summary>
     public TimeSpan BindRetryInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Where the cluster DNS server listens (the pod gateway, which pods' resolv.conf names); empty runs none.</summary>
+    public IReadOnlyList<IPAddress> DnsAddresses { get; init; } = [];
+
+    public int DnsPort { get; init; } = 53;
+
     public void Validate()
     {
         ArgumentException.ThrowIfNullOrEmpty(NodeName);

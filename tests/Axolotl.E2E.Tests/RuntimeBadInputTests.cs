@@ -94,8 +94,12 @@ public sealed class RuntimeBadInputTests(ServerFixture fx) : IClassFixture<Serve
         await UntilAsync(ns, "tiny", "{.status.containerStatuses[0].lastState.terminated.reason}", r => r == "OOMKilled", "OOMKilled");
 
         // Two containers of one pod share its network: whichever binds 8080 second exits 1 and is retried.
-        var codes = await UntilAsync(ns, "port-owner", "{.status.containerStatuses[*].lastState.terminated.exitCode}", c => c.Split(' ').Contains("1"), "a container exits 1");
-        var loser = codes.Split(' ').Length == 2 && codes.Split(' ')[1] == "1" ? "second" : "first";
+        var loser = await Eventually.UntilAsync(async () =>
+            {
+                var first = await FieldAsync(ns, "port-owner", "{.status.containerStatuses[?(@.name==\"first\")].lastState.terminated.exitCode}");
+                var second = await FieldAsync(ns, "port-owner", "{.status.containerStatuses[?(@.name==\"second\")].lastState.terminated.exitCode}");
+                return second == "1" ? "second" : first == "1" ? "first" : "";
+            }, l => l.Length > 0, "a container exits 1", Slow);
         var logs = await Eventually.UntilAsync(() => fx.Kubectl.RunAsync("logs", "port-owner", "-n", ns, "-c", loser, "--previous"),
             r => r.ExitCode == 0 && r.Stdout.Contains("8080"), "the bind error in the log", Slow);
         Assert.Contains("address already in use", logs.Stdout);

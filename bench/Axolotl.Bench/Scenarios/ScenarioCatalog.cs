@@ -15,5 +15,8 @@ internal static class ScenarioCatalog
         new ProbeKillRestartScenario(),
         new ReadinessToApiScenario(),
         new ProbeJitterScenario(),
+        new PodReplacementScenario(),
+        new RollingUpdateScenario(),
+        new NodeFailoverScenario(),
     ];
 }

@@ -169,7 +169,8 @@ public sealed partial class PodWorker
         try
         {
             var hostname = Latest.Spec?.Hostname ?? meta.Name ?? Uid;
-            _sandbox = await _ctx.Runtime.CreateSandboxAsync(new PodSandboxSpec(Uid, meta.Namespace ?? "default", meta.Name ?? "", hostname), ct);
+            _sandbox = await _ctx.Runtime.CreateSandboxAsync(
+                new PodSandboxSpec(Uid, meta.Namespace ?? "default", meta.Name ?? "", hostname, Latest.Spec?.DnsPolicy, Latest.Spec?.DnsConfig), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -11,7 +11,7 @@ namespace Axolotl.Agent.Runtime;
 /// so that cgroup.kill cannot take it down before it records the status.</item>
 /// <item>enter: joins the cgroups, then execs nsenter (pod netns) and unshare (pid, mount, uts, ipc;
 /// --kill-child so killing unshare takes the namespace down).</item>
-/// <item>init (inside the namespaces): binds the pod's /etc/hosts, changes directory, mounts a private
+/// <item>init (inside the namespaces): binds the pod's /etc/hosts and /etc/resolv.conf, changes directory, mounts a private
 /// /tmp, sets the hostname and execs tini, which forwards signals and passes exit codes on (unshare
 /// 2.38 alone turns a SIGKILLed child into exit 1 and swallows SIGTERM).</item>
 /// </list>
@@ -44,11 +44,12 @@ internal static class LaunchScripts
         exec {{nsenter}} --net=/run/netns/"$ns" {{unshare}} --fork --pid --mount --uts --ipc --mount-proc --kill-child /bin/sh -c "$init" axl-init "$exitf" "$@"
         """;
 
-    // $1 exit-file $2 hostname $3 hosts-file or - $4 working dir or - $5 tmpfs size, "--", then argv.
+    // $1 exit-file $2 hostname $3 hosts-file or - $4 resolv.conf or - $5 working dir or - $6 tmpfs size, "--", then argv.
     public static string Init(string tini) => $$"""
-        exitf=$1 hn=$2 hosts=$3 wd=$4 tmp=$5; shift 6
+        exitf=$1 hn=$2 hosts=$3 resolv=$4 wd=$5 tmp=$6; shift 7
         fail() { echo "$1" >"$exitf.err"; exit 126; }
         if [ "$hosts" != - ]; then mount --bind "$hosts" /etc/hosts || fail "cannot mount /etc/hosts"; fi
+        if [ "$resolv" != - ]; then mount --bind "$resolv" /etc/resolv.conf || fail "cannot mount /etc/resolv.conf"; fi
         if [ "$wd" != - ]; then cd "$wd" || fail "cannot change to working directory $wd"; fi
         # An executable living under /tmp (a test build, a worktree) must stay visible behind the private /tmp.
         keep=; case "$1" in /tmp/?*/*) keep=${1%/*};; esac

@@ -7,7 +7,7 @@ namespace Axolotl.Agent.Runtime;
 /// <summary>
 /// The isolated Linux runtime (root, writable cgroups): per-container cgroups with the limits, one
 /// network namespace per pod on the node bridge, and pid/mount/uts/ipc namespaces with a private
-/// /tmp, the pod's /etc/hosts and hostname, and tini as PID 1. Containers start through the native
+/// /tmp, the pod's /etc/hosts, /etc/resolv.conf (cluster DNS on the gateway) and hostname, and tini as PID 1. Containers start through the native
 /// launcher (<see cref="NativeLauncher"/>) when it was built, else through the shell chain of
 /// <see cref="LaunchScripts"/>; the start-up line says which.
 /// </summary>
@@ -50,6 +50,14 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
         await EnsureBridgeAsync(ct);
         var ip = await _network.AddAsync(spec.PodUid, ct);
         _network.WriteHosts(spec.PodUid, ip, spec.Hostname);
+        _network.WriteResolvConf(spec.PodUid, spec.DnsPolicy switch
+        {
+            // Default: the node's own resolver (no file: containers keep the host's /etc/resolv.conf).
+            "Default" => null,
+            "None" => PodNetwork.CustomResolvConf(spec.DnsConfig?.Nameservers ?? [], spec.DnsConfig?.Searches ?? [],
+                (spec.DnsConfig?.Options ?? []).Select(o => o.Value is null ? o.Name ?? "" : $"{o.Name}:{o.Value}")),
+            _ => PodNetwork.ClusterFirstResolvConf(spec.Namespace, _cidr.Gateway),
+        });
         await File.WriteAllTextAsync(Path.Combine(_network.PodDirectory(spec.PodUid), "hostname"), spec.Hostname, ct);
         return new PodSandbox(spec.PodUid, spec.PodUid, ip, PodNetwork.NamespaceName(spec.PodUid));
     }
@@ -83,6 +91,7 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
         CheckExecutable(spec);
         var podDir = _network.PodDirectory(sandbox.PodUid);
         var hostsFile = Path.Combine(podDir, "hosts");
+        var resolvFile = Path.Combine(podDir, PodNetwork.ResolvConfFileName);
         var hostnameFile = Path.Combine(podDir, "hostname");
         // A few bytes: read synchronously, a thread-pool hop would cost more on the restart path.
         var hostname = File.Exists(hostnameFile) ? File.ReadAllText(hostnameFile).Trim() : spec.Name;
@@ -111,6 +120,8 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
         var environment = new Dictionary<string, string>(spec.Environment);
         environment.TryAdd("HOSTNAME", hostname);
         var hosts = File.Exists(hostsFile) ? hostsFile : null;
+        // No file (a pod with dnsPolicy Default, or made before cluster DNS existed): the host's stays.
+        var resolv = File.Exists(resolvFile) ? resolvFile : null;
         Process process;
         try
         {
@@ -119,7 +130,7 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
                     new NativeLauncher.Request(launcher, _tools.Tini, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname, hosts, Options.TmpSize, Options.LogMaxBytes),
                     spec,
                     environment)
-                : StartRecorder(LaunchScripts.Outer, ShellChainArguments(spec, exitFile, cgroups, sandbox.NetworkNamespace, hostname, hosts), environment);
+                : StartRecorder(LaunchScripts.Outer, ShellChainArguments(spec, exitFile, cgroups, sandbox.NetworkNamespace, hostname, hosts, resolv), environment);
         }
         catch (Exception e) when (e is not ContainerStartException)
         {
@@ -147,8 +158,9 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
         return state.ToHandle();
     }
 
-    private List<string> ShellChainArguments(ContainerSpec spec, string exitFile, Cgroups cgroups, string? netns, string hostname, string? hostsFile)
+    private List<string> ShellChainArguments(ContainerSpec spec, string exitFile, Cgroups cgroups, string? netns, string hostname, string? hostsFile, string? resolvFile)
     {
+        // The order LaunchScripts.Outer, Enter and Init document.
         var arguments = new List<string>
         {
             _enterScript,
@@ -159,6 +171,7 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
             netns ?? "-",
             hostname,
             hostsFile ?? "-",
+            resolvFile ?? "-",
             // Like a container without WORKDIR: "/", never the agent's own directory (which may sit under the private /tmp).
             spec.WorkingDirectory ?? "/",
             Options.TmpSize,

@@ -1,7 +1,7 @@
 namespace Axolotl.Agent.Runtime;
 
-/// <summary>What a pod's sandbox needs: identity and hostname (the pod name).</summary>
-public sealed record PodSandboxSpec(string PodUid, string Namespace, string Name, string Hostname);
+/// <summary>What a pod's sandbox needs: identity, hostname (the pod name) and its DNS settings (dnsPolicy, dnsConfig).</summary>
+public sealed record PodSandboxSpec(string PodUid, string Namespace, string Name, string Hostname, string? DnsPolicy = null, Api.Core.PodDNSConfig? DnsConfig = null);
 
 /// <summary>A created sandbox: its id, the pod IP (null in host-network fallback) and the network namespace name.</summary>
 public sealed record PodSandbox(string Id, string PodUid, string? Ip, string? NetworkNamespace);

@@ -66,7 +66,10 @@ public sealed class PodSubresources(RestServices services, DeleteHandler deleter
         long? grace = options?["gracePeriodSeconds"] is JsonValue g && g.TryGetValue(out long gl) ? gl : null;
         var delete = new DeleteOptions(DeleteOptions.Background, grace,
             (options?["preconditions"] as JsonObject)?["uid"]?.GetValue<string>(), null, scope.DryRun);
-        await deleter.DeleteObjectAsync(scope.Type, scope.Namespace, scope.RequiredName, delete, scope.Aborted);
+        var current = await services.Objects.GetRequiredAsync(scope.Type, scope.Namespace, scope.RequiredName, scope.Aborted);
+        var pod = KubeJson.FromNode<Api.Core.Pod>(current.Object) ?? throw ApiErrors.NotFound(scope.Type, scope.RequiredName);
+        await services.DisruptionBudgets.EvictAsync(scope.Namespace ?? "default", pod,
+            () => deleter.DeleteObjectAsync(scope.Type, scope.Namespace, scope.RequiredName, delete, scope.Aborted), scope.Aborted);
         await ResponseWriter.WriteAsync(scope.Http, 201, KubeJson.ToNode(ResponseWriter.Success(201)));
     }
 

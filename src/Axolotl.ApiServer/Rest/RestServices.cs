@@ -16,4 +16,6 @@ public sealed record RestServices(ObjectStore Objects, AdmissionChain Admission,
     public LimitRanger LimitRanges { get; init; } = new(Objects);
 
     public QuotaAdmission Quota { get; init; } = new(Objects, Clock, Logging.CreateLogger<QuotaAdmission>());
+
+    public DisruptionBudgets DisruptionBudgets { get; init; } = new(Objects);
 }

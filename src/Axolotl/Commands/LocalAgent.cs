@@ -81,6 +81,8 @@ public static class LocalAgent
             InterfaceName = ServiceInterfaceName(bridge),
             NodePortAddresses = [System.Net.IPAddress.Loopback, System.Net.IPAddress.Parse(new PodCidr(agent.Options.PodCidr).Gateway)],
             Balancing = balancing,
+            // Cluster DNS on the pod gateway: the address every pod's resolv.conf names.
+            DnsAddresses = [System.Net.IPAddress.Parse(new PodCidr(agent.Options.PodCidr).Gateway)],
         };
         return ServiceProxy.StartAsync(client, options, logging, clock, ct);
     }

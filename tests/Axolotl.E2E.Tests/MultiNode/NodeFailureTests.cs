@@ -89,4 +89,36 @@ public sealed class NodeFailureTests(MultiNodeFixture fx) : IClassFixture<MultiN
         await fx.Kubectl.OkAsync("uncordon", fx.Agent.NodeName);
         Assert.Equal("Ready", TableText.Row(await fx.Kubectl.OkAsync("get", "nodes"), fx.Agent.NodeName)[1]);
     }
+
+    [Fact]
+    public async Task Drain_waits_for_a_disruption_budget_and_proceeds_once_it_allows()
+    {
+        var ns = await fx.NewNamespaceAsync("pdb");
+        await fx.Kubectl.OkAsync("create", "deployment", "guarded", "-n", ns, "--image=busybox", "--replicas=4", "--", "sleep", "3600");
+        await fx.Kubectl.OkAsync("create", "poddisruptionbudget", "guard", "-n", ns, "--selector=app=guarded", "--min-available=4");
+        await Eventually.UntilAsync(() => PodNodesAsync(ns),
+            lines => lines.Length == 4 && lines.All(l => l.StartsWith("Running", StringComparison.Ordinal)) && lines.Any(l => l.Contains(fx.Agent.NodeName, StringComparison.Ordinal)),
+            "four Running pods, some on the joined node", Slow);
+        await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "pods", "-n", ns, "-o", "jsonpath={.items[*].status.conditions[?(@.type==\"Ready\")].status}"),
+            s => s == "True True True True", "all four Ready", Slow);
+
+        try
+        {
+            var blocked = await fx.Kubectl.RunAsync("drain", fx.Agent.NodeName, "--ignore-daemonsets", "--timeout=8s");
+            Assert.NotEqual(0, blocked.ExitCode);
+            Assert.Contains("Cannot evict pod as it would violate the pod's disruption budget.", blocked.Output);
+
+            // minAvailable 3 allows one disruption at a time: drain evicts, waits for replacements, and finishes.
+            await fx.Kubectl.OkAsync("patch", "pdb", "guard", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"minAvailable\":3}}");
+            var drained = await fx.Kubectl.RunAsync("drain", fx.Agent.NodeName, "--ignore-daemonsets", "--timeout=90s");
+            Assert.True(drained.ExitCode == 0, drained.ToString());
+            await Eventually.UntilAsync(() => PodNodesAsync(ns),
+                lines => lines.Count(l => l.StartsWith("Running", StringComparison.Ordinal) && l.Contains(fx.Server.NodeName, StringComparison.Ordinal)) == 4,
+                "all four on the other node", Slow);
+        }
+        finally
+        {
+            await fx.Kubectl.RunAsync("uncordon", fx.Agent.NodeName);
+        }
+    }
 }

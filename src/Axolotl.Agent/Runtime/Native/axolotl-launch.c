@@ -6,7 +6,12 @@
  * owns the container's stdout/stderr, which lets it write the log in CRI format with timestamps.
  *
  *   axolotl-launch --exit-file F --log L --tini T [--log-max-bytes N] [--cgroup-procs P]...
- *                  [--netns NAME] [--hostname H] [--hosts FILE] [--workdir DIR] [--tmp-size S] -- argv...
+ *                  [--netns NAME] [--hostname H] [--hosts FILE] [--resolv-conf FILE] [--workdir DIR]
+ *                  [--tmp-size S] -- argv...
+ *
+ * --hosts and --resolv-conf are bind-mounted on /etc/hosts and /etc/resolv.conf. Without
+ * --resolv-conf, a file "resolv.conf" next to the --hosts file is used when it exists (the agent
+ * writes one there for dnsPolicy ClusterFirst); otherwise the host's /etc/resolv.conf stays.
  *
  * Processes:
  *   launcher (this process): its own session, ignores TERM/INT/HUP, never joins the container's
@@ -73,6 +78,7 @@ struct options {
     const char *netns;
     const char *hostname;
     const char *hosts;
+    const char *resolv_conf;
     const char *workdir;
     const char *tmp_size;
     const char *tini;
@@ -136,7 +142,7 @@ static void usage_error(const char *message)
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
-    enum { EXIT_FILE = 256, LOG, LOG_MAX, CGROUP, NETNS, HOSTNAME, HOSTS, WORKDIR, TMP_SIZE, TINI };
+    enum { EXIT_FILE = 256, LOG, LOG_MAX, CGROUP, NETNS, HOSTNAME, HOSTS, RESOLV_CONF, WORKDIR, TMP_SIZE, TINI };
     static const struct option long_options[] = {
         {"exit-file", required_argument, NULL, EXIT_FILE},
         {"log", required_argument, NULL, LOG},
@@ -145,6 +151,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         {"netns", required_argument, NULL, NETNS},
         {"hostname", required_argument, NULL, HOSTNAME},
         {"hosts", required_argument, NULL, HOSTS},
+        {"resolv-conf", required_argument, NULL, RESOLV_CONF},
         {"workdir", required_argument, NULL, WORKDIR},
         {"tmp-size", required_argument, NULL, TMP_SIZE},
         {"tini", required_argument, NULL, TINI},
@@ -175,6 +182,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         case NETNS: o->netns = optarg; break;
         case HOSTNAME: o->hostname = optarg; break;
         case HOSTS: o->hosts = optarg; break;
+        case RESOLV_CONF: o->resolv_conf = optarg; break;
         case WORKDIR: o->workdir = optarg; break;
         case TMP_SIZE: o->tmp_size = optarg; break;
         case TINI: o->tini = optarg; break;
@@ -279,6 +287,20 @@ static void join_cgroups(const struct options *o, int error_fd)
     }
 }
 
+/* The pod's resolv.conf: --resolv-conf, else "resolv.conf" beside the hosts file if there is one. */
+static bool resolv_conf_file(const struct options *o, char *out, size_t size)
+{
+    if (o->resolv_conf != NULL)
+        return snprintf(out, size, "%s", o->resolv_conf) < (int)size;
+    if (o->hosts == NULL)
+        return false;
+    const char *slash = strrchr(o->hosts, '/');
+    int dir_len = slash == NULL ? 0 : (int)(slash - o->hosts + 1);
+    if (snprintf(out, size, "%.*sresolv.conf", dir_len, o->hosts) >= (int)size)
+        return false;
+    return access(out, R_OK) == 0;
+}
+
 static void set_up_mounts(const struct options *o, int error_fd)
 {
     /* Nothing mounted here may propagate back to the host (unshare --mount does the same). */
@@ -289,6 +311,9 @@ static void set_up_mounts(const struct options *o, int error_fd)
         init_failed(error_fd, EXIT_SETUP, "cannot mount /proc: %s", strerror(errno));
     if (o->hosts != NULL && mount(o->hosts, "/etc/hosts", NULL, MS_BIND, NULL) != 0)
         init_failed(error_fd, EXIT_SETUP, "cannot mount /etc/hosts: %s", strerror(errno));
+    char resolv[PATH_MAX];
+    if (resolv_conf_file(o, resolv, sizeof resolv) && mount(resolv, "/etc/resolv.conf", NULL, MS_BIND, NULL) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot mount /etc/resolv.conf: %s", strerror(errno));
     /* Before /tmp is replaced: a working directory under /tmp stays usable as the cwd. */
     if (chdir(o->workdir) != 0)
         init_failed(error_fd, EXIT_SETUP, "cannot change to working directory %s", o->workdir);

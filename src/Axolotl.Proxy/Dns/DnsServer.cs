@@ -1,0 +1,325 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.Proxy.Dns;
+
+/// <summary>How the cluster DNS server runs.</summary>
+public sealed record DnsServerOptions
+{
+    /// <summary>Where it listens: the node bridge's gateway address, which every pod's resolv.conf names.</summary>
+    public required IReadOnlyList<IPAddress> Addresses { get; init; }
+
+    public int Port { get; init; } = 53;
+
+    /// <summary>TTL of the answers: short, so clients see a Service's new endpoints soon.</summary>
+    public uint Ttl { get; init; } = 5;
+
+    /// <summary>Open TCP connections per address; beyond it new ones are closed at once.</summary>
+    public int MaxTcpConnections { get; init; } = 64;
+
+    /// <summary>A TCP connection that sends no complete query for this long is closed.</summary>
+    public TimeSpan TcpIdleTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How soon a bind that failed (address not there yet, port taken) is tried again.</summary>
+    public TimeSpan BindRetryInterval { get; init; } = TimeSpan.FromSeconds(2);
+}
+
+/// <summary>
+/// The node's cluster DNS server: answers queries for the cluster domain from the current
+/// <see cref="DnsZone"/> over UDP (512-byte answers, TC set when more do not fit) and TCP (RFC 7766
+/// length-prefixed). It never forwards: names outside the domain get REFUSED, so nothing a pod asks
+/// leaves the host. Sockets are bound with IP_FREEBIND, because the agent creates the bridge (and
+/// with it the gateway address) only when the first pod starts.
+/// </summary>
+public sealed class DnsServer : IAsyncDisposable
+{
+    private const int UdpMaxSize = 512;
+    private const int TcpMaxSize = 65535;
+    private const int SolIp = 0;
+    private const int IpFreebind = 15;
+
+    private readonly Func<DnsZone> _zone;
+    private readonly DnsServerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _running = [];
+    private readonly List<Socket> _sockets = [];
+    private readonly Lock _lock = new();
+    private readonly TaskCompletionSource _allBound = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _boundCount;
+
+    public DnsServer(Func<DnsZone> zone, DnsServerOptions options, TimeProvider time, ILogger logger)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxTcpConnections);
+        _zone = zone;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Addresses whose UDP and TCP sockets are bound.</summary>
+    public int BoundCount => Volatile.Read(ref _boundCount);
+
+    /// <summary>Completes once every address has its UDP and TCP socket.</summary>
+    public Task WaitBoundAsync(CancellationToken ct) => _allBound.Task.WaitAsync(ct);
+
+    /// <summary>Starts one serving loop per address; binding is retried in the background.</summary>
+    public void Start()
+    {
+        foreach (var address in _options.Addresses)
+        {
+            _running.Add(Task.Run(() => ServeAsync(new IPEndPoint(address, _options.Port), _stop.Token), CancellationToken.None));
+        }
+    }
+
+    /// <summary>The response to one query packet, or null when it gets none (a response, a runt).</summary>
+    public static byte[]? Respond(ReadOnlySpan<byte> packet, DnsZone zone, uint ttl, int maxSize)
+    {
+        var parsed = DnsMessage.TryParse(packet);
+        if (parsed.Drop)
+        {
+            return null;
+        }
+
+        if (parsed.Query is not { } query)
+        {
+            return DnsMessage.WriteError(packet, parsed.Error);
+        }
+
+        var answer = zone.Lookup(query.Name, query.Type, query.Class);
+        return DnsMessage.WriteResponse(query, answer.Code, answer.Addresses, ttl, maxSize);
+    }
+
+    private async Task ServeAsync(IPEndPoint endPoint, CancellationToken ct)
+    {
+        Socket? udp = null;
+        Socket? tcp = null;
+        string? lastFailure = null;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    udp = Bind(endPoint, SocketType.Dgram, ProtocolType.Udp);
+                    tcp = Bind(endPoint, SocketType.Stream, ProtocolType.Tcp);
+                    tcp.Listen(64);
+                    break;
+                }
+                catch (SocketException e)
+                {
+                    udp?.Dispose();
+                    tcp?.Dispose();
+                    udp = tcp = null;
+                    // Once per distinct reason: an unprivileged proxy would otherwise warn every retry.
+                    if (e.Message != lastFailure)
+                    {
+                        lastFailure = e.Message;
+                        DnsLog.BindFailed(_logger, endPoint.ToString(), e.Message);
+                    }
+
+                    await Task.Delay(_options.BindRetryInterval, _time, ct);
+                }
+            }
+
+            lock (_lock)
+            {
+                _sockets.Add(udp);
+                _sockets.Add(tcp);
+            }
+
+            if (Interlocked.Increment(ref _boundCount) == _options.Addresses.Count)
+            {
+                _allBound.TrySetResult();
+            }
+
+            var domain = _zone().Domain;
+            var where = endPoint.ToString();
+            DnsLog.Listening(_logger, domain, where);
+            await Task.WhenAll(UdpLoopAsync(udp, endPoint, ct), TcpLoopAsync(tcp, endPoint, ct));
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException && ct.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            udp?.Dispose();
+            tcp?.Dispose();
+        }
+    }
+
+    private static Socket Bind(IPEndPoint endPoint, SocketType type, ProtocolType protocol)
+    {
+        var socket = new Socket(endPoint.AddressFamily, type, protocol);
+        try
+        {
+            if (OperatingSystem.IsLinux())
+            {
+                socket.SetRawSocketOption(SolIp, IpFreebind, BitConverter.GetBytes(1));
+            }
+
+            if (type == SocketType.Stream)
+            {
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            }
+
+            socket.Bind(endPoint);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private async Task UdpLoopAsync(Socket socket, IPEndPoint endPoint, CancellationToken ct)
+    {
+        // EDNS clients may send more than 512 bytes; the answer still keeps to 512 (no OPT is echoed).
+        var buffer = new byte[4096];
+        EndPoint any = new IPEndPoint(IPAddress.Any, 0);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, ct);
+                var response = Respond(buffer.AsSpan(0, received.ReceivedBytes), _zone(), _options.Ttl, UdpMaxSize);
+                if (response is not null)
+                {
+                    await socket.SendToAsync(response, SocketFlags.None, received.RemoteEndPoint, ct);
+                }
+            }
+            catch (SocketException e)
+            {
+                // One unreachable client (ICMP port unreachable comes back as an error here) must not stop the server.
+                DnsLog.ServeFailed(_logger, "UDP", endPoint.ToString(), e.Message);
+            }
+        }
+    }
+
+    private async Task TcpLoopAsync(Socket listener, IPEndPoint endPoint, CancellationToken ct)
+    {
+        var open = 0;
+        var connections = new List<Task>();
+        while (!ct.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptAsync(ct);
+            }
+            catch (SocketException e)
+            {
+                DnsLog.ServeFailed(_logger, "TCP accept", endPoint.ToString(), e.Message);
+                continue;
+            }
+
+            if (Interlocked.Increment(ref open) > _options.MaxTcpConnections)
+            {
+                Interlocked.Decrement(ref open);
+                client.Dispose();
+                continue;
+            }
+
+            connections.RemoveAll(t => t.IsCompleted);
+            connections.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await ServeTcpAsync(client, ct);
+                }
+                finally
+                {
+                    client.Dispose();
+                    Interlocked.Decrement(ref open);
+                }
+            }, CancellationToken.None));
+        }
+
+        await Task.WhenAll(connections);
+    }
+
+    private async Task ServeTcpAsync(Socket client, CancellationToken ct)
+    {
+        var lengthBuffer = new byte[2];
+        try
+        {
+            while (true)
+            {
+                using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                idle.CancelAfter(_options.TcpIdleTimeout);
+                if (!await ReadExactlyAsync(client, lengthBuffer, idle.Token))
+                {
+                    return;
+                }
+
+                var length = BinaryPrimitives.ReadUInt16BigEndian(lengthBuffer);
+                var message = new byte[length];
+                if (!await ReadExactlyAsync(client, message, idle.Token))
+                {
+                    return;
+                }
+
+                var response = Respond(message, _zone(), _options.Ttl, TcpMaxSize - 2);
+                if (response is null)
+                {
+                    return;
+                }
+
+                var framed = new byte[response.Length + 2];
+                BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)response.Length);
+                response.CopyTo(framed, 2);
+                await client.SendAsync(framed, SocketFlags.None, idle.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Idle timeout or shutdown: the connection just closes.
+        }
+        catch (SocketException)
+        {
+        }
+    }
+
+    private static async Task<bool> ReadExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken ct)
+    {
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await socket.ReceiveAsync(buffer[read..], SocketFlags.None, ct);
+            if (n == 0)
+            {
+                return false;
+            }
+
+            read += n;
+        }
+
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        lock (_lock)
+        {
+            foreach (var socket in _sockets)
+            {
+                socket.Dispose();
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(_running);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+}
