@@ -47,6 +47,16 @@ public sealed class NodeFailureTests(MultiNodeFixture fx) : IClassFixture<MultiN
         await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "node", fx.Agent.NodeName, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"),
             s => s == "True", "the node Ready again", Slow);
         Assert.DoesNotContain("unreachable", await fx.Kubectl.OkAsync("get", "node", fx.Agent.NodeName, "-o", "jsonpath={.spec.taints[*].key}"));
+
+        // The returning agent finds its old pods gone from the API and stops them: no duplicates.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var lines = await PodNodesAsync(ns);
+        Assert.Equal(4, lines.Length);
+        Assert.All(lines, l => Assert.Contains(fx.Server.NodeName, l, StringComparison.Ordinal));
+        var root = $"/sys/fs/cgroup/pids/axolotl-{fx.Agent.NodeName}";
+        await Eventually.UntilAsync(
+            () => Task.FromResult(Directory.Exists(root) ? Directory.GetDirectories(root).Count(d => File.Exists(Path.Combine(d, "pids.current")) && File.ReadAllText(Path.Combine(d, "pids.current")).Trim() != "0") : 0),
+            running => running == 0, "the stale pods' processes stopped on the returning node", Slow);
     }
 
     [Fact]
