@@ -10,6 +10,7 @@ using Axolotl.Controllers.Namespace;
 using Axolotl.Controllers.NodeLifecycle;
 using Axolotl.Controllers.ReplicaSets;
 using Axolotl.Controllers.Runtime;
+using Axolotl.Controllers.Disruption;
 using Axolotl.Controllers.ServiceLoadBalancer;
 using Microsoft.Extensions.Logging;
 
@@ -41,6 +42,9 @@ public sealed record ControllerManagerOptions
 
     /// <summary>Publishes a Ready node's address as LoadBalancer Services' ingress.</summary>
     public bool ServiceLoadBalancer { get; init; } = true;
+
+    /// <summary>Keeps PodDisruptionBudget status (ALLOWED DISRUPTIONS) current.</summary>
+    public bool Disruption { get; init; } = true;
 
     public GarbageCollectorOptions GarbageCollectorOptions { get; init; } = new();
 
@@ -88,6 +92,8 @@ public sealed class ControllerManager : IAsyncDisposable
     public EndpointSliceController? EndpointSlices { get; private set; }
 
     public ServiceLoadBalancerController? ServiceLoadBalancers { get; private set; }
+
+    public DisruptionController? Disruption { get; private set; }
 
     public IReadOnlyList<BackgroundLoop> Loops => _loops;
 
@@ -149,6 +155,11 @@ public sealed class ControllerManager : IAsyncDisposable
         {
             manager.ServiceLoadBalancers = new ServiceLoadBalancerController(client, loggerFactory, time);
             manager._loops.Add(manager.ServiceLoadBalancers);
+        }
+        if (options.Disruption)
+        {
+            manager.Disruption = new DisruptionController(client, loggerFactory, time);
+            manager._loops.Add(manager.Disruption);
         }
         foreach (var loop in manager._loops)
         {

@@ -5,7 +5,6 @@ using Axolotl.Api.Policy;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
 using Axolotl.ApiServer.Errors;
-using Selector = Axolotl.Api.Selectors.LabelSelector;
 
 namespace Axolotl.ApiServer.Rest;
 
@@ -44,7 +43,7 @@ public sealed class DisruptionBudgets(ObjectStore objects)
             return;
         }
         var budgets = (await ListAsync<PodDisruptionBudget>(KnownResources.PodDisruptionBudgets, ns, ct))
-            .Where(b => b.Spec?.Selector is not null && Matches(b.Spec.Selector, pod.Metadata.Labels))
+            .Where(b => DisruptionBudgetMath.Matches(b.Spec?.Selector, pod.Metadata.Labels))
             .ToList();
         if (budgets.Count == 0)
         {
@@ -56,13 +55,13 @@ public sealed class DisruptionBudgets(ObjectStore objects)
         }
         var budget = budgets[0];
         var covered = (await ListAsync<Pod>(KnownResources.Pods, ns, ct))
-            .Where(p => p.Status?.Phase is not ("Succeeded" or "Failed") && Matches(budget.Spec!.Selector!, p.Metadata.Labels))
+            .Where(p => DisruptionBudgetMath.Covers(budget, p))
             .ToList();
         var expected = covered.Count;
-        var healthy = covered.Count(IsHealthy);
-        var desired = DesiredHealthy(budget.Spec!, expected);
+        var healthy = covered.Count(DisruptionBudgetMath.IsHealthy);
+        var desired = DisruptionBudgetMath.DesiredHealthy(budget.Spec!, expected);
         // An unhealthy pod may go while the budget is met (upstream's default IfHealthyBudget), or always with AlwaysAllow.
-        if (!IsHealthy(pod) && (healthy >= desired || budget.Spec!.UnhealthyPodEvictionPolicy == "AlwaysAllow"))
+        if (!DisruptionBudgetMath.IsHealthy(pod) && (healthy >= desired || budget.Spec!.UnhealthyPodEvictionPolicy == "AlwaysAllow"))
         {
             return;
         }
@@ -81,44 +80,6 @@ public sealed class DisruptionBudgets(ObjectStore objects)
                 },
             ],
         });
-    }
-
-    /// <summary>minAvailable, or expected − maxUnavailable; percentages of the expected pods round up as upstream.</summary>
-    internal static int DesiredHealthy(PodDisruptionBudgetSpec spec, int expected)
-    {
-        if (spec.MaxUnavailable is { } maxUnavailable)
-        {
-            return Math.Max(0, expected - Scaled(maxUnavailable, expected));
-        }
-        return spec.MinAvailable is { } minAvailable ? Scaled(minAvailable, expected) : 0;
-    }
-
-    private static int Scaled(IntOrString value, int expected)
-    {
-        if (value.TryGetInt(out var count))
-        {
-            return count;
-        }
-        var text = value.StringValue.TrimEnd('%');
-        return int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var percent)
-            ? (int)Math.Ceiling(expected * percent / 100.0)
-            : 0;
-    }
-
-    private static bool IsHealthy(Pod pod) =>
-        pod.Metadata.DeletionTimestamp is null &&
-        pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
-
-    private static bool Matches(LabelSelector selector, IReadOnlyDictionary<string, string>? labels)
-    {
-        try
-        {
-            return Selector.FromModel(selector).Matches(labels);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
     }
 
     private async Task<List<T>> ListAsync<T>(ResourceType type, string ns, CancellationToken ct)

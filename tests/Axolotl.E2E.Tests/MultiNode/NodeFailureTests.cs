@@ -112,6 +112,9 @@ public sealed class NodeFailureTests(MultiNodeFixture fx) : IClassFixture<MultiN
         await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "pods", "-n", ns, "-o", "jsonpath={.items[*].status.conditions[?(@.type==\"Ready\")].status}"),
             s => s == "True True True True", "all four Ready", Slow);
 
+        var pdb = await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "pdb", "guard", "-n", ns),
+            t => TableText.Row(t, "guard")[3] == "0", "ALLOWED DISRUPTIONS 0", Slow);
+        Assert.Equal(["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"], TableText.Header(pdb));
         try
         {
             var blocked = await fx.Kubectl.RunAsync("drain", fx.Agent.NodeName, "--ignore-daemonsets", "--timeout=8s");
@@ -120,6 +123,8 @@ public sealed class NodeFailureTests(MultiNodeFixture fx) : IClassFixture<MultiN
 
             // minAvailable 3 allows one disruption at a time: drain evicts, waits for replacements, and finishes.
             await fx.Kubectl.OkAsync("patch", "pdb", "guard", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"minAvailable\":3}}");
+            await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "pdb", "guard", "-n", ns, "-o", "jsonpath={.status.disruptionsAllowed}"),
+                a => a == "1", "one disruption allowed", Slow);
             var drained = await fx.Kubectl.RunAsync("drain", fx.Agent.NodeName, "--ignore-daemonsets", "--timeout=90s");
             Assert.True(drained.ExitCode == 0, drained.ToString());
             await Eventually.UntilAsync(() => PodNodesAsync(ns),

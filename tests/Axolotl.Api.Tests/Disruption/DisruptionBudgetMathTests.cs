@@ -1,9 +1,8 @@
 using Axolotl.Api.Policy;
-using Axolotl.ApiServer.Rest;
 
-namespace Axolotl.ApiServer.Tests.Rest;
+namespace Axolotl.Api.Tests.Disruption;
 
-public sealed class DisruptionBudgetsTests
+public sealed class DisruptionBudgetMathTests
 {
     [Theory]
     [InlineData("3", null, 5, 3)]
@@ -19,7 +18,7 @@ public sealed class DisruptionBudgetsTests
             MinAvailable = minAvailable is null ? (Api.Core.IntOrString?)null : Parse(minAvailable),
             MaxUnavailable = maxUnavailable is null ? (Api.Core.IntOrString?)null : Parse(maxUnavailable),
         };
-        Assert.Equal(desired, DisruptionBudgets.DesiredHealthy(spec, expected));
+        Assert.Equal(desired, DisruptionBudgetMath.DesiredHealthy(spec, expected));
     }
 
     private static Api.Core.IntOrString Parse(string text) =>

@@ -1,0 +1,57 @@
+using Axolotl.Api.Core;
+using Axolotl.Api.Policy;
+using Axolotl.Client;
+using Axolotl.Client.Informers;
+using Axolotl.Controllers.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.Controllers.Disruption;
+
+/// <summary>
+/// Keeps PodDisruptionBudget status current (expectedPods, currentHealthy, desiredHealthy,
+/// disruptionsAllowed, the DisruptionAllowed condition), as upstream's disruption controller does, so
+/// `kubectl get pdb` shows ALLOWED DISRUPTIONS. Eviction itself recounts from the pods (see the API
+/// server's DisruptionBudgets): this status is for people, not a gate.
+/// </summary>
+public sealed class DisruptionController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time)
+    : BackgroundLoop("disruption-controller", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger<DisruptionController>())
+{
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        var budgets = new SharedInformer<PodDisruptionBudget>(client.Resource<PodDisruptionBudget>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.disruption-controller.pdbs"));
+        var pods = new SharedInformer<Pod>(client.Resource<Pod>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.disruption-controller.pods"));
+        var controller = new Controller<ObjectKey>(Name, new DisruptionReconciler(client, budgets.Lister, pods.Lister, Time), Time, Logger);
+
+        void PodChanged(Pod pod)
+        {
+            foreach (var budget in budgets.Lister.List(pod.Metadata.Namespace))
+            {
+                if (DisruptionBudgetMath.Matches(budget.Spec?.Selector, pod.Metadata.Labels))
+                {
+                    controller.Enqueue(ObjectKey.Of(budget));
+                }
+            }
+        }
+
+        budgets.AddEventHandler(new ResourceEventHandler<PodDisruptionBudget>(
+            onAdd: b => controller.Enqueue(ObjectKey.Of(b)), onUpdate: (_, b) => controller.Enqueue(ObjectKey.Of(b))));
+        pods.AddEventHandler(new ResourceEventHandler<Pod>(onAdd: PodChanged, onUpdate: (_, p) => PodChanged(p), onDelete: PodChanged));
+
+        using var stopInformers = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var running = new[]
+        {
+            Task.Run(() => budgets.RunAsync(stopInformers.Token), CancellationToken.None),
+            Task.Run(() => pods.RunAsync(stopInformers.Token), CancellationToken.None),
+        };
+        try
+        {
+            await Task.WhenAll(budgets.WaitForSyncAsync(ct), pods.WaitForSyncAsync(ct));
+            await controller.RunAsync(1, ct);
+        }
+        finally
+        {
+            await stopInformers.CancelAsync();
+            await Task.WhenAll(running);
+        }
+    }
+}
