@@ -18,8 +18,9 @@ public sealed class DisruptionController(KubeClient client, ILoggerFactory logge
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        var budgets = new SharedInformer<PodDisruptionBudget>(client.Resource<PodDisruptionBudget>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.disruption-controller.pdbs"));
-        var pods = new SharedInformer<Pod>(client.Resource<Pod>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.disruption-controller.pods"));
+        var informers = new InformerGroup();
+        var budgets = informers.Add(new SharedInformer<PodDisruptionBudget>(client.Resource<PodDisruptionBudget>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.disruption-controller.pdbs")));
+        var pods = informers.Add(new SharedInformer<Pod>(client.Resource<Pod>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.disruption-controller.pods")));
         var controller = new Controller<ObjectKey>(Name, new DisruptionReconciler(client, budgets.Lister, pods.Lister, Time), Time, Logger);
 
         void PodChanged(Pod pod)
@@ -37,21 +38,6 @@ public sealed class DisruptionController(KubeClient client, ILoggerFactory logge
             onAdd: b => controller.Enqueue(ObjectKey.Of(b)), onUpdate: (_, b) => controller.Enqueue(ObjectKey.Of(b))));
         pods.AddEventHandler(new ResourceEventHandler<Pod>(onAdd: PodChanged, onUpdate: (_, p) => PodChanged(p), onDelete: PodChanged));
 
-        using var stopInformers = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var running = new[]
-        {
-            Task.Run(() => budgets.RunAsync(stopInformers.Token), CancellationToken.None),
-            Task.Run(() => pods.RunAsync(stopInformers.Token), CancellationToken.None),
-        };
-        try
-        {
-            await Task.WhenAll(budgets.WaitForSyncAsync(ct), pods.WaitForSyncAsync(ct));
-            await controller.RunAsync(1, ct);
-        }
-        finally
-        {
-            await stopInformers.CancelAsync();
-            await Task.WhenAll(running);
-        }
+        await informers.RunAsync(token => controller.RunAsync(1, token), ct);
     }
 }

@@ -24,18 +24,7 @@ public sealed class DisruptionReconciler(KubeClient client, Lister<PodDisruption
         var copy = ObjectCopy.DeepCopy(budget);
         status.Conditions = Conditions(status, budget.Status, time.GetUtcNow());
         copy.Status = status;
-        try
-        {
-            await client.UpdateStatusAsync(copy, ct);
-        }
-        catch (KubeApiException e) when (e.IsConflict)
-        {
-            return ReconcileResult.Requeue;
-        }
-        catch (KubeApiException e) when (e.IsNotFound)
-        {
-        }
-        return ReconcileResult.Done;
+        return await StatusUpdates.WriteAsync(client, copy, ct);
     }
 
     /// <summary>Upstream's counts: covered non-terminal pods, the Ready ones among them, and what may go.</summary>

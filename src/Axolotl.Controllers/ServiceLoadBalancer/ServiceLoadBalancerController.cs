@@ -16,8 +16,9 @@ public sealed class ServiceLoadBalancerController(KubeClient client, ILoggerFact
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        var services = new SharedInformer<Service>(client.Resource<Service>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.service-lb-controller.services"));
-        var nodes = new SharedInformer<Node>(client.Resource<Node>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.service-lb-controller.nodes"));
+        var informers = new InformerGroup();
+        var services = informers.Add(new SharedInformer<Service>(client.Resource<Service>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.service-lb-controller.services")));
+        var nodes = informers.Add(new SharedInformer<Node>(client.Resource<Node>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.service-lb-controller.nodes")));
         var controller = new Controller<ObjectKey>(Name, new ServiceLoadBalancerReconciler(client, services.Lister, nodes.Lister, Logger), Time, Logger);
 
         void ServiceChanged(Service service)
@@ -49,21 +50,6 @@ public sealed class ServiceLoadBalancerController(KubeClient client, ILoggerFact
             },
             onDelete: _ => NodesChanged()));
 
-        using var stopInformers = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var running = new[]
-        {
-            Task.Run(() => services.RunAsync(stopInformers.Token), CancellationToken.None),
-            Task.Run(() => nodes.RunAsync(stopInformers.Token), CancellationToken.None),
-        };
-        try
-        {
-            await Task.WhenAll(services.WaitForSyncAsync(ct), nodes.WaitForSyncAsync(ct));
-            await controller.RunAsync(1, ct);
-        }
-        finally
-        {
-            await stopInformers.CancelAsync();
-            await Task.WhenAll(running);
-        }
+        await informers.RunAsync(token => controller.RunAsync(1, token), ct);
     }
 }

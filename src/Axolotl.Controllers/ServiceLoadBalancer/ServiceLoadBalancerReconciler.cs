@@ -20,17 +20,10 @@ public sealed class ServiceLoadBalancerReconciler(KubeClient client, Lister<Serv
         var copy = ObjectCopy.DeepCopy(service);
         copy.Status ??= new ServiceStatus();
         copy.Status.LoadBalancer = new LoadBalancerStatus { Ingress = ingress.Count == 0 ? null : ingress };
-        try
+        var result = await StatusUpdates.WriteAsync(client, copy, ct);
+        if (result != ReconcileResult.Done)
         {
-            await client.UpdateStatusAsync(copy, ct);
-        }
-        catch (KubeApiException e) when (e.IsConflict)
-        {
-            return ReconcileResult.Requeue;
-        }
-        catch (KubeApiException e) when (e.IsNotFound)
-        {
-            return ReconcileResult.Done;
+            return result;
         }
         ServiceLoadBalancerLog.Published(logger, key.Namespace, key.Name, ingress.Count == 0 ? "<none>" : ingress[0].Ip ?? "");
         return ReconcileResult.Done;
