@@ -171,7 +171,7 @@ public sealed class AxolotlServer : IAsyncDisposable
     {
         await RemovePodsAsync();
         await KillAsync();
-        await NodeCleanup.RemoveAsync(NodeName, Bridge, ServiceCidr);
+        await NodeCleanup.RemoveAsync(NodeName, Bridge, ServiceCidr, Path.Combine(DataDir, "runtime"));
         _process?.Dispose();
         try
         {

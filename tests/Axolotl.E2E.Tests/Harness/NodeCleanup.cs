@@ -9,8 +9,10 @@ public static class NodeCleanup
 {
     private static readonly string[] Hierarchies = ["unified", "memory", "cpu", "cpuacct", "pids"];
 
-    public static async Task RemoveAsync(string nodeName, string bridge, string? serviceCidr = null)
+    /// <param name="runtimeDir">The agent's runtime state directory: the pods listed there get their network namespaces removed.</param>
+    public static async Task RemoveAsync(string nodeName, string bridge, string? serviceCidr = null, string? runtimeDir = null)
     {
+        await RemoveNetworkNamespacesAsync(runtimeDir);
         var root = $"axolotl-{nodeName}";
         var unified = Path.Combine("/sys/fs/cgroup/unified", root);
         if (Directory.Exists(unified))
@@ -53,6 +55,25 @@ public static class NodeCleanup
         foreach (var pref in new[] { "32100", "32101" })
         {
             await ProcessRunner.RunAsync("ip", ["rule", "del", "pref", pref, "iif", bridge], timeout: TimeSpan.FromSeconds(10));
+        }
+    }
+
+    /// <summary>A killed server cannot delete its pods' network namespaces (named axl- and the first 12 hex digits of the pod UID).</summary>
+    private static async Task RemoveNetworkNamespacesAsync(string? runtimeDir)
+    {
+        var pods = runtimeDir is null ? null : Path.Combine(runtimeDir, "pods");
+        if (pods is null || !Directory.Exists(pods))
+        {
+            return;
+        }
+        foreach (var uid in Directory.EnumerateDirectories(pods).Select(Path.GetFileName).OfType<string>())
+        {
+            var hex = uid.Replace("-", "", StringComparison.Ordinal);
+            var name = "axl-" + (hex.Length <= 12 ? hex : hex[..12]);
+            if (File.Exists(Path.Combine("/run/netns", name)))
+            {
+                await ProcessRunner.RunAsync("ip", ["netns", "del", name], timeout: TimeSpan.FromSeconds(10));
+            }
         }
     }
 
