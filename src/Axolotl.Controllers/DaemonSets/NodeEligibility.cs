@@ -21,7 +21,7 @@ public static class NodeEligibility
         var shouldRun = true;
         foreach (var taint in taints)
         {
-            if (taint.Effect is not ("NoSchedule" or "NoExecute") || TaintMatching.AnyTolerates(podSpec.Tolerations, taint))
+            if (taint.Effect is not ("NoSchedule" or "NoExecute") || TaintMatch.AnyTolerates(podSpec.Tolerations, taint))
             {
                 continue;
             }

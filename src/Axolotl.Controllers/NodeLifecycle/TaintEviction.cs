@@ -23,7 +23,7 @@ public static class TaintEviction
         DateTimeOffset? at = null;
         foreach (var taint in noExecute)
         {
-            var used = tolerations.Where(t => TaintMatching.Tolerates(t, taint)).ToList();
+            var used = tolerations.Where(t => TaintMatch.Tolerates(t, taint)).ToList();
             if (used.Count == 0)
             {
                 return now;

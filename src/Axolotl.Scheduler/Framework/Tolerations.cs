@@ -2,33 +2,12 @@ using Axolotl.Api.Core;
 
 namespace Axolotl.Scheduler.Framework;
 
-/// <summary>Taint/toleration matching as in upstream's core/v1 helpers.</summary>
+/// <summary>Taint/toleration matching (shared: <see cref="TaintMatch"/>) and how the scheduler prints taints.</summary>
 public static class Tolerations
 {
-    /// <summary>
-    /// Whether one toleration matches a taint: an empty effect matches every effect, an empty key (only
-    /// valid with Exists) every key; operator Exists ignores the value, Equal (the default) compares it.
-    /// </summary>
-    public static bool Tolerates(Toleration toleration, Taint taint)
-    {
-        if (!string.IsNullOrEmpty(toleration.Effect) && toleration.Effect != taint.Effect)
-        {
-            return false;
-        }
-        if (!string.IsNullOrEmpty(toleration.Key) && toleration.Key != taint.Key)
-        {
-            return false;
-        }
-        return toleration.Operator switch
-        {
-            null or "" or "Equal" => (toleration.Value ?? "") == (taint.Value ?? ""),
-            "Exists" => true,
-            _ => false,
-        };
-    }
+    public static bool Tolerates(Toleration toleration, Taint taint) => TaintMatch.Tolerates(toleration, taint);
 
-    public static bool AnyTolerates(IEnumerable<Toleration>? tolerations, Taint taint) =>
-        tolerations?.Any(t => Tolerates(t, taint)) ?? false;
+    public static bool AnyTolerates(IEnumerable<Toleration>? tolerations, Taint taint) => TaintMatch.AnyTolerates(tolerations, taint);
 
     /// <summary>"{key: value}", the way upstream prints a taint in FailedScheduling reasons.</summary>
     public static string Describe(Taint taint) => $"{{{taint.Key}: {taint.Value}}}";

@@ -1,13 +1,12 @@
-using Axolotl.Api.Core;
+namespace Axolotl.Api.Core;
 
-namespace Axolotl.Controllers.DaemonSets;
-
-/// <summary>
-/// Taint/toleration matching as upstream's core/v1 helpers (the controllers do not reference the
-/// scheduler): an empty effect matches every effect, an empty key with Exists every key.
-/// </summary>
-public static class TaintMatching
+/// <summary>Taint/toleration matching as in upstream's core/v1 helpers; the scheduler, DaemonSets and taint eviction share it.</summary>
+public static class TaintMatch
 {
+    /// <summary>
+    /// Whether one toleration matches a taint: an empty effect matches every effect, an empty key (only
+    /// valid with Exists) every key; operator Exists ignores the value, Equal (the default) compares it.
+    /// </summary>
     public static bool Tolerates(Toleration toleration, Taint taint)
     {
         if (!string.IsNullOrEmpty(toleration.Effect) && toleration.Effect != taint.Effect)
