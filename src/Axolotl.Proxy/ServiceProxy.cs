@@ -62,7 +62,7 @@ public sealed class ServiceProxy : IAsyncDisposable
         _local = new LocalAddresses(time);
         _picker = new EndpointPicker(options.Balancing, time) { Quarantine = options.FailedEndpointQuarantine };
         var forwarder = new Forwarder(() => Snapshot, _picker, _connections,
-            new ForwarderOptions(options.MaxConnections, options.MaxConnectAttempts, options.ConnectTimeout, options.BufferSize), time, _logger);
+            new ForwarderOptions(options.MaxConnections, options.MaxConnectAttempts, options.ConnectTimeout, options.BufferSize, options.ReplayLimit), time, _logger);
         _listeners = new ListenerSet(forwarder.HandleAsync, options.ListenBacklog, time, _logger);
         _services = new SharedInformer<Service>(client.Resource<Service>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.services"));
         _slices = new SharedInformer<EndpointSlice>(client.Resource<EndpointSlice>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.endpointslices"));

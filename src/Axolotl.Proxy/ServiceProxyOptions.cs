@@ -38,6 +38,12 @@ public sealed record ServiceProxyOptions
     /// <summary>Per direction, taken from a pool only while bytes are in flight.</summary>
     public int BufferSize { get; init; } = 16 * 1024;
 
+    /// <summary>
+    /// Client bytes kept per connection until its endpoint answers, to replay them on another endpoint
+    /// when that one closes or resets without answering (a crashed pod); 0 turns replay off.
+    /// </summary>
+    public int ReplayLimit { get; init; } = 64 * 1024;
+
     public int ListenBacklog { get; init; } = 1024;
 
     /// <summary>How soon a frontend whose bind failed (port taken) is tried again.</summary>
@@ -55,6 +61,7 @@ public sealed record ServiceProxyOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxConnections);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxConnectAttempts);
         ArgumentOutOfRangeException.ThrowIfLessThan(BufferSize, 512);
+        ArgumentOutOfRangeException.ThrowIfNegative(ReplayLimit);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero);
     }
 }

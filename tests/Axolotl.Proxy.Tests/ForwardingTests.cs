@@ -238,7 +238,7 @@ public sealed class ForwardingTests
         await first.RouteAsync(Ready(a.EndPoint));
         var picker = new EndpointPicker(BalancingMode.RoundRobin, TimeProvider.System);
         var forwarder = new Forwarder(() => first.Snapshot, picker, new ConnectionRegistry(),
-            new ForwarderOptions(10, 1, TimeSpan.FromSeconds(1), 4096), TimeProvider.System, NullLogger.Instance);
+            new ForwarderOptions(10, 1, TimeSpan.FromSeconds(1), 4096, ReplayLimit: 0), TimeProvider.System, NullLogger.Instance);
         await using var second = new ListenerSet(forwarder.HandleAsync, 16, TimeProvider.System, NullLogger.Instance);
 
         Assert.False(await second.ReconcileAsync([first.Frontend]));

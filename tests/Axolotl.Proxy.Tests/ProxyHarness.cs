@@ -16,11 +16,11 @@ internal sealed class ProxyHarness : IAsyncDisposable
     public static readonly ServicePortName Web = new("default", "web", "http");
     private RoutingSnapshot _snapshot = RoutingSnapshot.Empty;
 
-    public ProxyHarness(BalancingMode mode = BalancingMode.RoundRobin, int maxConnections = 4096)
+    public ProxyHarness(BalancingMode mode = BalancingMode.RoundRobin, int maxConnections = 4096, int replayLimit = 64 * 1024)
     {
         Picker = new EndpointPicker(mode, TimeProvider.System);
         var forwarder = new Forwarder(() => Volatile.Read(ref _snapshot), Picker, Connections,
-            new ForwarderOptions(maxConnections, MaxConnectAttempts: 4, ConnectTimeout: TimeSpan.FromSeconds(3), BufferSize: 4096),
+            new ForwarderOptions(maxConnections, MaxConnectAttempts: 4, ConnectTimeout: TimeSpan.FromSeconds(3), BufferSize: 4096, ReplayLimit: replayLimit),
             TimeProvider.System, NullLogger.Instance);
         Listeners = new ListenerSet(forwarder.HandleAsync, backlog: 4096, TimeProvider.System, NullLogger.Instance);
         Frontend = new Frontend(IPAddress.Loopback, FreePort());
@@ -51,8 +51,10 @@ internal sealed class ProxyHarness : IAsyncDisposable
         Picker.Prune(next);
     }
 
-    public static RoutingSnapshot SnapshotWith(Frontend frontend, params RouteEndpoint[] endpoints) =>
-        new(new Dictionary<ServicePortName, ServiceRoute> { [Web] = new ServiceRoute(Web, endpoints, "node-1", false, false) },
+    public static RoutingSnapshot SnapshotWith(Frontend frontend, params RouteEndpoint[] endpoints) => SnapshotWith(frontend, replayUnanswered: true, endpoints);
+
+    public static RoutingSnapshot SnapshotWith(Frontend frontend, bool replayUnanswered, params RouteEndpoint[] endpoints) =>
+        new(new Dictionary<ServicePortName, ServiceRoute> { [Web] = new ServiceRoute(Web, endpoints, "node-1", false, false, replayUnanswered) },
             new Dictionary<Frontend, FrontendTarget> { [frontend] = new FrontendTarget(Web, FrontendKind.NodePort) },
             new HashSet<IPAddress>(), []);
 

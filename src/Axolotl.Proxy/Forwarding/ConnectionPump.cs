@@ -11,9 +11,16 @@ namespace Axolotl.Proxy.Forwarding;
 /// </summary>
 internal static class ConnectionPump
 {
-    public static async Task RunAsync(Socket client, Socket backend, int bufferSize)
+    public static Task RunAsync(Socket client, Socket backend, int bufferSize) => RunAsync(client, backend, bufferSize, pending: null, clientEnded: false);
+
+    /// <summary>
+    /// As above, after a start that already read from the client: <paramref name="pending"/> is a client
+    /// receive still in flight (its bytes go to the backend first), <paramref name="clientEnded"/> that
+    /// the client's FIN has already been passed on.
+    /// </summary>
+    public static async Task RunAsync(Socket client, Socket backend, int bufferSize, (Task<int> Read, byte[] Buffer)? pending, bool clientEnded)
     {
-        var up = CopyAsync(client, backend, bufferSize);
+        var up = clientEnded ? Task.FromResult(true) : CopyAsync(client, backend, bufferSize, pending);
         var down = CopyAsync(backend, client, bufferSize);
         var first = await Task.WhenAny(up, down);
         if (!await first)
@@ -39,10 +46,32 @@ internal static class ConnectionPump
     }
 
     /// <summary>True when the source ended cleanly (FIN), false on an error or abort.</summary>
-    private static async Task<bool> CopyAsync(Socket from, Socket to, int bufferSize)
+    private static async Task<bool> CopyAsync(Socket from, Socket to, int bufferSize, (Task<int> Read, byte[] Buffer)? pending = null)
     {
         try
         {
+            if (pending is { } first)
+            {
+                var (read, buffer) = first;
+                try
+                {
+                    var count = await read;
+                    if (count == 0)
+                    {
+                        to.Shutdown(SocketShutdown.Send);
+                        return true;
+                    }
+                    var sent = 0;
+                    while (sent < count)
+                    {
+                        sent += await to.SendAsync(buffer.AsMemory(sent, count - sent), SocketFlags.None);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
             while (true)
             {
                 await from.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);

@@ -10,7 +10,9 @@ namespace Axolotl.Proxy.Forwarding;
 /// Handles one accepted connection: resolves its frontend in the current snapshot, connects to an
 /// endpoint chosen by the <see cref="EndpointPicker"/> (a refused, unreachable or slow connect moves
 /// on to another usable endpoint, reading the snapshot afresh each time), then pumps bytes until both
-/// sides are done. With no usable endpoint, or too many open connections, the client is reset at once.
+/// sides are done. Until the endpoint answers, the client's bytes are kept, so that an endpoint that
+/// closes or resets without answering is replaced by another one (<see cref="FirstAnswer"/>). With no
+/// usable endpoint, or too many open connections, the client is reset at once.
 /// </summary>
 internal sealed class Forwarder(
     Func<RoutingSnapshot> snapshot,
@@ -28,29 +30,28 @@ internal sealed class Forwarder(
             ConnectionPump.Abort(client);
             return;
         }
-        Socket? backend = null;
-        RouteEndpoint? endpoint = null;
-        ServicePortName? service = null;
-        long id = 0;
+        var tried = new HashSet<IPEndPoint>();
+        using var reader = new ClientReader(client, options.BufferSize);
+        var kept = new ReplayBuffer(options.ReplayLimit);
         try
         {
             client.NoDelay = true;
-            (backend, endpoint, service) = await ConnectAsync(frontend, ct);
-            if (backend is null)
+            while (true)
             {
-                ConnectionPump.Abort(client);
-                return;
+                if (await ConnectAsync(frontend, tried, ct) is not { } connected)
+                {
+                    ConnectionPump.Abort(client);
+                    return;
+                }
+                var (backend, endpoint, service, route) = connected;
+                var outcome = await ServeAsync(client, backend, endpoint, service, route, reader, kept);
+                if (outcome != FirstAnswerOutcome.Unanswered)
+                {
+                    return;
+                }
+                var name = endpoint.ToString();
+                ProxyLog.Replayed(logger, service, name, kept.Length);
             }
-            picker.Opened(endpoint!.EndPoint);
-            id = connections.Add(service!.Value, client, backend);
-            if (!snapshot().Routes.ContainsKey(service.Value))
-            {
-                // The Service went away while we connected; the sweep may have run before we registered.
-                ConnectionPump.Abort(client);
-                ConnectionPump.Abort(backend);
-                return;
-            }
-            await ConnectionPump.RunAsync(client, backend, options.BufferSize);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
         {
@@ -58,29 +59,60 @@ internal sealed class Forwarder(
         }
         finally
         {
-            if (endpoint is not null && backend is not null)
-            {
-                picker.Closed(endpoint.EndPoint);
-            }
-            if (service is { } s && id != 0)
-            {
-                connections.Remove(s, id);
-            }
-            backend?.Dispose();
             client.Dispose();
             connections.Release();
         }
     }
 
-    private async Task<(Socket? Backend, RouteEndpoint? Endpoint, ServicePortName? Service)> ConnectAsync(Frontend frontend, CancellationToken ct)
+    /// <summary>One endpoint's turn: its first answer (when replay is on), then the pump. Unanswered means: try another endpoint.</summary>
+    private async Task<FirstAnswerOutcome> ServeAsync(Socket client, Socket backend, RouteEndpoint endpoint, ServicePortName service, ServiceRoute route,
+        ClientReader reader, ReplayBuffer kept)
     {
-        var tried = new HashSet<IPEndPoint>();
-        for (var attempt = 0; attempt < options.MaxConnectAttempts; attempt++)
+        picker.Opened(endpoint.EndPoint);
+        var id = connections.Add(service, client, backend);
+        try
+        {
+            if (!snapshot().Routes.ContainsKey(service))
+            {
+                // The Service went away while we connected; the sweep may have run before we registered.
+                ConnectionPump.Abort(client);
+                ConnectionPump.Abort(backend);
+                return FirstAnswerOutcome.Lost;
+            }
+            if (route.ReplayUnanswered && kept.Complete)
+            {
+                var outcome = await FirstAnswer.AwaitAsync(client, backend, reader, kept, options.BufferSize);
+                switch (outcome)
+                {
+                    case FirstAnswerOutcome.Unanswered:
+                        picker.Failed(endpoint.EndPoint);
+                        return outcome;
+                    case FirstAnswerOutcome.Lost:
+                    case FirstAnswerOutcome.ClientGone:
+                        ConnectionPump.Abort(client);
+                        ConnectionPump.Abort(backend);
+                        return outcome;
+                }
+            }
+            await ConnectionPump.RunAsync(client, backend, options.BufferSize, reader.Detach(), reader.Ended);
+            return FirstAnswerOutcome.Answered;
+        }
+        finally
+        {
+            picker.Closed(endpoint.EndPoint);
+            connections.Remove(service, id);
+            backend.Dispose();
+        }
+    }
+
+    private async Task<(Socket Backend, RouteEndpoint Endpoint, ServicePortName Service, ServiceRoute Route)?> ConnectAsync(Frontend frontend, HashSet<IPEndPoint> tried, CancellationToken ct)
+    {
+        while (tried.Count < options.MaxConnectAttempts)
         {
             if (!snapshot().TryResolve(frontend, out var target, out var route))
             {
                 ProxyLog.NoService(logger, frontend);
-                return (null, null, null);
+                return null;
             }
             var endpoint = picker.Pick(target.Service, route.For(target), tried);
             if (endpoint is null)
@@ -89,7 +121,7 @@ internal sealed class Forwarder(
                 {
                     ProxyLog.NoEndpoints(logger, target.Service, frontend);
                 }
-                return (null, null, target.Service);
+                return null;
             }
             tried.Add(endpoint.EndPoint);
             var backend = new Socket(endpoint.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -98,7 +130,7 @@ internal sealed class Forwarder(
             try
             {
                 await backend.ConnectAsync(endpoint.EndPoint, linked.Token);
-                return (backend, endpoint, target.Service);
+                return (backend, endpoint, target.Service, route);
             }
             catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !ct.IsCancellationRequested))
             {
@@ -109,9 +141,9 @@ internal sealed class Forwarder(
                 ProxyLog.ConnectFailed(logger, target.Service, name, reason);
             }
         }
-        return (null, null, null);
+        return null;
     }
 }
 
 /// <summary>The forwarding limits, taken from <see cref="ServiceProxyOptions"/>.</summary>
-internal sealed record ForwarderOptions(int MaxConnections, int MaxConnectAttempts, TimeSpan ConnectTimeout, int BufferSize);
+internal sealed record ForwarderOptions(int MaxConnections, int MaxConnectAttempts, TimeSpan ConnectTimeout, int BufferSize, int ReplayLimit);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Axolotl.Api.Annotations;
 using Axolotl.Api.Core;
 using Axolotl.Api.Discovery;
 
@@ -56,7 +57,8 @@ public static class RoutingSnapshotBuilder
                 }
                 var portName = new ServicePortName(ns, name, port.Name ?? "");
                 routes[portName] = new ServiceRoute(portName, Endpoints(slicesByService[(ns, name)], port.Name ?? ""), context.NodeName,
-                    internalLocal: spec.InternalTrafficPolicy == "Local", externalLocal: spec.ExternalTrafficPolicy == "Local");
+                    internalLocal: spec.InternalTrafficPolicy == "Local", externalLocal: spec.ExternalTrafficPolicy == "Local",
+                    replayUnanswered: ReplayUnansweredAnnotation.IsEnabled(service.Metadata.Annotations));
 
                 if (clusterIp is not null && Claim(new Frontend(clusterIp, port.Port), new FrontendTarget(portName, FrontendKind.ClusterIP)))
                 {

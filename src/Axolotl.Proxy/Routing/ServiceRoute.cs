@@ -8,15 +8,19 @@ namespace Axolotl.Proxy.Routing;
 /// </summary>
 public sealed class ServiceRoute
 {
-    public ServiceRoute(ServicePortName name, IReadOnlyList<RouteEndpoint> endpoints, string nodeName, bool internalLocal, bool externalLocal)
+    public ServiceRoute(ServicePortName name, IReadOnlyList<RouteEndpoint> endpoints, string nodeName, bool internalLocal, bool externalLocal, bool replayUnanswered = true)
     {
         Name = name;
+        ReplayUnanswered = replayUnanswered;
         All = endpoints;
         ClusterEndpoints = Usable(endpoints, internalLocal ? nodeName : null);
         ExternalEndpoints = Usable(endpoints, externalLocal ? nodeName : null);
     }
 
     public ServicePortName Name { get; }
+
+    /// <summary>Whether a connection whose endpoint fails before answering moves to another endpoint (see ReplayUnansweredAnnotation).</summary>
+    public bool ReplayUnanswered { get; }
 
     /// <summary>Every endpoint the slices list for this port, ready or not.</summary>
     public IReadOnlyList<RouteEndpoint> All { get; }

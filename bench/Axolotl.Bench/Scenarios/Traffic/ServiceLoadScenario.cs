@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Axolotl.Bench.Infrastructure;
+using Axolotl.Bench.Measurement;
+using Axolotl.Bench.Reporting;
+using Axolotl.Bench.Scenarios.Probes;
+using Axolotl.Bench.Scenarios.Workloads;
+
+namespace Axolotl.Bench.Scenarios.Traffic;
+
+/// <summary>
+/// Issue 6's load test: 80 closed-loop clients (a new connection per request) against a 3-replica
+/// Deployment's NodePort on 127.0.0.1 while (a) one pod's web server is SIGKILLed every 10 s, (b)
+/// rolling updates run back to back, (c) one pod's readiness probe fails for 4 s every 10 s. Reported
+/// per phase: requests sent and failed (by reason), latency percentiles, throughput; first, the same
+/// clients straight at the pod IPs and then through the NodePort give the proxy's throughput ratio; in
+/// (c), how long after the failing probe ran the pod still got new connections.
+/// </summary>
+internal sealed class ServiceLoadScenario : IScenario
+{
+    private const int Clients = 80;
+    private const int Replicas = 3;
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan UnreadyFor = TimeSpan.FromSeconds(4);
+
+    public string Name => "service-load";
+
+    public string Description => $"{Clients} clients on a {Replicas}-replica Deployment's NodePort: direct vs proxy throughput, then SIGKILL every 10 s, rolling updates, readiness failures (20 s each quick, 2 min full)";
+
+    public TimeSpan Budget(bool quick) => TimeSpan.FromSeconds(quick ? 120 : 480);
+
+    public async Task RunAsync(BenchContext context, ScenarioReport report, CancellationToken ct)
+    {
+        var baseline = TimeSpan.FromSeconds(context.Quick ? 5 : 20);
+        var phase = TimeSpan.FromSeconds(context.Quick ? 20 : 120);
+        var cap = context.Quick ? 300_000 : 2_000_000;
+        using var markers = MarkerDirectory.Create("load");
+        await using var node = await NodeServer.StartAsync(context, ct);
+        using var api = context.Connect(node.Server);
+        await node.WaitNodeReadyAsync(api, ct);
+        await using var watch = await PodSetWatch.OpenAsync(node.Server.Kubeconfig, context.Http2, TrafficWorkload.Namespace, ct);
+        var nodePort = await TrafficWorkload.CreateAsync(api, Replicas, markers.Path, ct);
+        try
+        {
+            await watch.WaitAsync(pods => Settled(pods, TrafficWorkload.Images[0]), SettleTimeout, $"{Replicas} web pods Ready", ct);
+            var proxy = new IPEndPoint(IPAddress.Loopback, nodePort);
+            await WarmUpAsync(proxy, ct);
+            context.Log($"{Name}: NodePort {nodePort} answers from all {Replicas} pods");
+
+            var ips = (await TrafficWorkload.PodsAsync(api, ct)).Where(p => p.Ready && p.Ip is not null).Select(p => new IPEndPoint(p.Ip!, TrafficWorkload.ContainerPort)).ToArray();
+            var direct = await LoadGenerator.RunAsync(Clients, n => ips[n % ips.Length], baseline, cap, ct);
+            var directRate = Record(report, "direct to the pod IPs (no proxy)", direct, "baseline for the ratio; clients round-robin over the pods");
+            var viaProxy = await LoadGenerator.RunAsync(Clients, _ => proxy, baseline, cap, ct);
+            var proxyRate = Record(report, "through the NodePort (127.0.0.1)", viaProxy, "same clients, same length, right after");
+            report.Add("proxy throughput ÷ direct throughput", proxyRate / directRate, "×", "target ≥ 0.5");
+            report.Target("direct ÷ proxy throughput (target: proxy ≥ 50 % of direct)", directRate / proxyRate, 2.0, "×");
+            context.Log($"{Name}: direct {directRate:F0}/s, proxy {proxyRate:F0}/s");
+
+            await KillPhaseAsync(context, report, api, proxy, phase, cap, ct);
+            await RolloutPhaseAsync(context, report, api, watch, proxy, phase, cap, ct);
+            await ReadinessPhaseAsync(context, report, api, watch, markers.Path, proxy, phase, cap, ct);
+        }
+        finally
+        {
+            await WorkloadApi.DeleteDeploymentAndWaitAsync(api, watch, TrafficWorkload.App);
+        }
+    }
+
+    private async Task KillPhaseAsync(BenchContext context, ScenarioReport report, ApiClient api, IPEndPoint proxy, TimeSpan phase, int cap, CancellationToken ct)
+    {
+        var before = (await TrafficWorkload.PodsAsync(api, ct)).Sum(p => p.Restarts);
+        var started = Stopwatch.GetTimestamp();
+        var load = LoadGenerator.RunAsync(Clients, _ => proxy, phase, cap, ct);
+        var kills = 0;
+        for (var next = Interval / 2; next < phase; next += Interval)
+        {
+            await DelayUntilAsync(started, next, ct);
+            var ready = (await TrafficWorkload.PodsAsync(api, ct)).Where(p => p.Ready && !p.Terminating).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+            if (ready.Count == 0)
+            {
+                continue;
+            }
+            var victim = ready[kills % ready.Count];
+            if (TrafficWorkload.KillApp(victim.Uid) is { } pid)
+            {
+                kills++;
+                context.Log($"{Name}: SIGKILL {victim.Name}'s web server (PID {pid})");
+            }
+        }
+        var samples = await load;
+        Record(report, "(a) a pod's web server SIGKILLed every 10 s", samples, $"{kills} kills");
+        var after = (await TrafficWorkload.PodsAsync(api, ct)).Sum(p => p.Restarts);
+        report.Add("(a) container restarts seen", after - before, "restarts", $"{kills} SIGKILLs sent");
+    }
+
+    private async Task RolloutPhaseAsync(BenchContext context, ScenarioReport report, ApiClient api, PodSetWatch watch, IPEndPoint proxy, TimeSpan phase, int cap, CancellationToken ct)
+    {
+        var load = LoadGenerator.RunAsync(Clients, _ => proxy, phase, cap, ct);
+        var rollouts = new LatencySamples("(b) rollout: image changed → all new pods Ready, old gone");
+        var image = 0;
+        while (!load.IsCompleted)
+        {
+            image = (image + 1) % TrafficWorkload.Images.Length;
+            var target = TrafficWorkload.Images[image];
+            var sent = Stopwatch.GetTimestamp();
+            await WorkloadApi.SetImageAsync(api, TrafficWorkload.App, target, ct);
+            var done = await watch.WaitAsync(pods => Settled(pods, target), SettleTimeout, $"rollout to {target}", ct);
+            rollouts.Add(sent, done);
+            context.Log($"{Name}: rollout {rollouts.Count} to {target} in {Stopwatch.GetElapsedTime(sent, done).TotalMilliseconds:F0} ms");
+        }
+        var samples = await load;
+        Record(report, "(b) rolling updates back to back", samples, $"{rollouts.Count} rollouts (maxSurge 1, maxUnavailable 0 at 3 replicas)");
+        report.Add(rollouts, "each rollout replaces all 3 pods");
+    }
+
+    private async Task ReadinessPhaseAsync(BenchContext context, ScenarioReport report, ApiClient api, PodSetWatch watch, string markers, IPEndPoint proxy, TimeSpan phase, int cap, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var load = LoadGenerator.RunAsync(Clients, _ => proxy, phase, cap, ct);
+        var windows = new List<(string Pod, long FailedMicros, long RecoveredMicros)>();
+        for (var next = Interval / 2; next + UnreadyFor < phase; next += Interval)
+        {
+            await DelayUntilAsync(started, next, ct);
+            var ready = watch.Snapshot().Where(p => p.App == TrafficWorkload.App && p.Ready && !p.Terminating).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+            if (ready.Count == 0)
+            {
+                continue;
+            }
+            var pod = ready[windows.Count % ready.Count].Name;
+            var marker = TrafficWorkload.UnreadyMarker(markers, pod);
+            var stamp = TrafficWorkload.FailedStamp(markers, pod);
+            await File.WriteAllTextAsync(marker, "", ct);
+            var failed = (await Stamps.WaitAsync(stamp, 1, TimeSpan.FromSeconds(5), $"{pod}'s readiness probe failing", ct))[0];
+            await Task.Delay(UnreadyFor, ct);
+            File.Delete(marker);
+            var recovered = Stamps.UnixMicrosNow();
+            File.Delete(stamp);
+            windows.Add((pod, failed, recovered));
+            await watch.WaitAsync(pods => pods.Any(p => p.Name == pod && p.Ready), SettleTimeout, $"{pod} Ready again", ct);
+            context.Log($"{Name}: {pod} unready for {UnreadyFor.TotalSeconds:F0} s");
+        }
+        var samples = await load;
+        Record(report, "(c) one pod's readiness probe failing 4 s in every 10 s", samples, $"{windows.Count} failures");
+
+        var lastNew = new LatencySamples("(c) readiness probe failed → last new connection that pod got");
+        var late = 0;
+        foreach (var (pod, failedAt, recoveredAt) in windows)
+        {
+            var after = samples.Where(s => s.Pod == pod && s.ConnectedMicros >= failedAt && s.ConnectedMicros < recoveredAt).Select(s => (s.ConnectedMicros - failedAt) / 1000.0).ToList();
+            lastNew.AddMilliseconds(after.Count == 0 ? 0 : after.Max());
+            late += after.Count(ms => ms > 20);
+        }
+        var summary = report.Add(lastNew, "connection established (client side) after the failing probe's stamp; 0 when none");
+        report.Add("(c) new connections to the unready pod later than 20 ms", late, "connections");
+        if (summary.Count > 0)
+        {
+            report.Target("readiness failure → no new connections (p99)", summary.P99, 20, "ms");
+        }
+    }
+
+    /// <summary>Adds one phase's request latencies, totals and failure reasons; returns its throughput (requests per second).</summary>
+    private static double Record(ScenarioReport report, string phase, IReadOnlyList<LoadSample> samples, string note)
+    {
+        var latencies = new LatencySamples(phase + ": request latency");
+        foreach (var s in samples)
+        {
+            latencies.Add(s.Start, s.Start + (long)(s.Milliseconds / 1000 * Stopwatch.Frequency));
+        }
+        var summary = report.Add(latencies, note);
+        var failed = samples.Where(s => s.Error is not null).ToList();
+        var reasons = string.Join(", ", failed.GroupBy(s => s.Error).OrderByDescending(g => g.Count()).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} ×{g.Count()}")));
+        report.Add(phase + ": requests sent", samples.Count, "requests");
+        report.Add(phase + ": requests failed", failed.Count, "requests", reasons.Length == 0 ? null : reasons);
+        report.Target(phase + ": failed requests", failed.Count, 0, "requests");
+        return summary.ThroughputPerSecond ?? 0;
+    }
+
+    private static async Task WarmUpAsync(IPEndPoint proxy, CancellationToken ct)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var samples = await LoadGenerator.RunAsync(8, _ => proxy, TimeSpan.FromSeconds(1), 2_000, ct);
+            if (samples.Where(s => s.Pod is not null).Select(s => s.Pod).Distinct().Count() == Replicas)
+            {
+                return;
+            }
+            if (waited.Elapsed > SettleTimeout)
+            {
+                throw new TimeoutException($"the NodePort did not answer from {Replicas} pods");
+            }
+        }
+    }
+
+    private static async Task DelayUntilAsync(long started, TimeSpan at, CancellationToken ct)
+    {
+        var wait = at - Stopwatch.GetElapsedTime(started);
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, ct);
+        }
+    }
+
+    private static bool Settled(IReadOnlyCollection<PodState> pods, string image)
+    {
+        var mine = pods.Where(p => p.App == TrafficWorkload.App).ToList();
+        return mine.Count == Replicas && mine.All(p => p.Image is { } i && (i == image || i.EndsWith('/' + image, StringComparison.Ordinal)) && p.Ready && !p.Terminating);
+    }
+}
