@@ -136,4 +136,54 @@ public sealed class NodeFailureTests(MultiNodeFixture fx) : IClassFixture<MultiN
             await fx.Kubectl.RunAsync("uncordon", fx.Agent.NodeName);
         }
     }
+
+    [Fact]
+    public async Task Drain_refuses_bare_pods_and_local_storage_until_force_and_delete_emptydir_data()
+    {
+        var ns = await fx.NewNamespaceAsync("drainopts");
+        await fx.RunPodOnAsync(ns, "bare", fx.Agent.NodeName, "busybox", "sleep", "3600");
+        await fx.Kubectl.OkWithInputAsync($$$"""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: scratch, namespace: {{{ns}}}}
+            spec:
+              replicas: 1
+              selector: {matchLabels: {app: scratch}}
+              template:
+                metadata: {labels: {app: scratch}}
+                spec:
+                  nodeSelector: {kubernetes.io/hostname: {{{fx.Agent.NodeName}}}}
+                  terminationGracePeriodSeconds: 1
+                  volumes: [{name: cache, emptyDir: {}}]
+                  containers:
+                  - {name: c, image: busybox, args: [sleep, "3600"], volumeMounts: [{name: cache, mountPath: /cache}]}
+            """, "apply", "-f", "-");
+        await Eventually.UntilAsync(() => PodNodesAsync(ns),
+            lines => lines.Length == 2 && lines.All(l => l.StartsWith("Running", StringComparison.Ordinal) && l.Contains(fx.Agent.NodeName, StringComparison.Ordinal)),
+            "the bare pod and the emptyDir pod running on the joined node", Slow);
+        try
+        {
+            var refused = await fx.Kubectl.RunAsync("drain", fx.Agent.NodeName, "--ignore-daemonsets", "--timeout=30s");
+            Assert.NotEqual(0, refused.ExitCode);
+            Assert.Contains("cannot delete Pods that declare no controller (use --force to override)", refused.Stderr);
+            Assert.Contains("cannot delete Pods with local storage (use --delete-emptydir-data to override)", refused.Stderr);
+
+            var drained = await fx.Kubectl.RunAsync("drain", fx.Agent.NodeName, "--ignore-daemonsets", "--force", "--delete-emptydir-data", "--timeout=60s");
+            Assert.True(drained.ExitCode == 0, drained.ToString());
+            Assert.Contains($"evicting pod {ns}/bare", drained.Output);
+            Assert.Contains($"node/{fx.Agent.NodeName} drained", drained.Stdout);
+
+            // The bare pod is gone for good; the Deployment's replacement waits for its (cordoned) node.
+            await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "pods", "-n", ns, "--no-headers", "-o", "custom-columns=NAME:.metadata.name,PHASE:.status.phase"),
+                t => !t.Contains("bare", StringComparison.Ordinal) && TableText.Lines(t).Length == 1 && t.Contains("Pending", StringComparison.Ordinal),
+                "bare pod gone, the replacement Pending on the cordoned node", Slow);
+        }
+        finally
+        {
+            await fx.Kubectl.RunAsync("uncordon", fx.Agent.NodeName);
+        }
+        await Eventually.UntilAsync(() => PodNodesAsync(ns),
+            lines => lines.Length == 1 && lines[0].StartsWith("Running", StringComparison.Ordinal),
+            "the replacement running once the node is uncordoned", Slow);
+    }
 }
