@@ -14,6 +14,14 @@ public static class Program
         ["exit"] = ExitApp.RunAsync,
         ["agnhost"] = Agnhost.RunAsync,
         ["grpc-health"] = GrpcHealth.RunAsync,
+        ["grade-api"] = GradeApi.RunAsync,
+        ["load"] = LoadClient.RunAsync,
+        ["grade-portal"] = GradePortal.RunAsync,
+        ["numbers-api"] = NumbersApi.RunAsync,
+        ["todo-web"] = TodoWeb.RunAsync,
+        ["todo-db"] = TodoDb.RunAsync,
+        ["pg-isready"] = PgIsReady.RunAsync,
+        ["pi"] = Pi.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)

@@ -34,6 +34,9 @@ public static partial class BuiltInImages
         {
             ExecutableNames = ["/pause"],
         },
+
+        // Seeds 000 and 001 (grade submission, kiamol ch12): BuiltInImages.Scenarios.cs.
+        .. ScenarioImages(),
     ];
 
     private static bool LatestOnly(string tag) => tag == "latest";

@@ -149,10 +149,10 @@ public static class PodStatusComputer
         return status;
     }
 
+    // No signal: the kubelet reports only the exit code (137, 143), so describe prints no "Signal:" line.
     private static ContainerStateTerminated TerminatedOf(ContainerTermination t) => new()
     {
         ExitCode = t.ExitCode,
-        Signal = t.Signal,
         Reason = t.Reason,
         Message = t.Message,
         StartedAt = t.StartedAt,

@@ -11,7 +11,6 @@ namespace Axolotl.SampleApps.Apps;
 public static class MemoryHog
 {
     private const int MiB = 1024 * 1024;
-    private const int PageSize = 4096;
 
     public static async Task<int> RunAsync(AppArgs args)
     {
@@ -25,7 +24,7 @@ public static class MemoryHog
             stopping.Cancel();
         });
 
-        var held = new List<byte[]>();
+        var held = new List<nint>();
         Log.Line($"memory-hog: allocating {step} MiB every {interval.TotalSeconds:0.###}s" + (max > 0 ? $" up to {max} MiB" : " until killed"));
         try
         {
@@ -34,14 +33,9 @@ public static class MemoryHog
                 var grow = max > 0 ? Math.Min(step, max - held.Count) : step;
                 for (var i = 0; i < grow; i++)
                 {
-                    // Pinned arrays live outside the compacting heap; touching each page commits it.
-                    var chunk = GC.AllocateUninitializedArray<byte>(MiB, pinned: true);
-                    for (var p = 0; p < chunk.Length; p += PageSize)
-                    {
-                        chunk[p] = 1;
-                    }
-
-                    held.Add(chunk);
+                    // Native, not GC, memory: under a cgroup limit the GC's own heap limit (75 % of
+                    // it) would end in a managed out-of-memory crash instead of the kernel's OOM kill.
+                    held.Add(NativeBlocks.AllocTouched(MiB));
                 }
 
                 if (grow > 0)

@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Axolotl.SampleApps.Common;
+using Microsoft.AspNetCore.Http;
+
+namespace Axolotl.SampleApps.Apps;
+
+/// <summary>
+/// Stand-in for kiamol/ch04-todo-list (seed 001): a todo web app on :80 backed by the todo-db
+/// stand-in. The database address comes from <c>ConnectionStrings:ToDoDb</c> in
+/// /app/config/config.json, then /app/secrets/secrets.json (later files win, as ASP.NET layers
+/// them), then TODO_DB_HOST / TODO_DB_PORT; default todo-db:5432. When the database cannot be
+/// reached <c>/</c> answers 500 with the reason, so HTTP probes on <c>/</c> fail.
+/// </summary>
+public static class TodoWeb
+{
+    private static readonly TimeSpan DbTimeout = TimeSpan.FromSeconds(2);
+
+    public static Task<int> RunAsync(AppArgs args)
+    {
+        var port = args.GetPort("port", 80);
+        var configDir = args.Get("config-dir", "/app");
+        var (host, dbPort) = ResolveDatabase(configDir);
+        Log.Line($"todo-web: using the todo database at {host}:{dbPort}");
+
+        return HttpApp.RunAsync(port, async context =>
+        {
+            var path = context.Request.Path.Value ?? "/";
+            int status;
+            try
+            {
+                if (path == "/new" && HttpMethods.IsPost(context.Request.Method))
+                {
+                    var item = context.Request.HasFormContentType ? (await context.Request.ReadFormAsync())["item"].ToString() : "";
+                    if (string.IsNullOrWhiteSpace(item))
+                    {
+                        status = StatusCodes.Status400BadRequest;
+                        context.Response.StatusCode = status;
+                        await context.Response.WriteAsync("item is required\n");
+                    }
+                    else
+                    {
+                        await TodoDbProtocol.SendAsync(host, dbPort, "ADD " + item.ReplaceLineEndings(" "), DbTimeout);
+                        status = StatusCodes.Status302Found;
+                        context.Response.Redirect("/");
+                    }
+                }
+                else if (path == "/new")
+                {
+                    status = 200;
+                    context.Response.ContentType = "text/html; charset=utf-8";
+                    await context.Response.WriteAsync(Page("New item", NewForm));
+                }
+                else if (path is "/" or "/list")
+                {
+                    var lines = await TodoDbProtocol.SendAsync(host, dbPort, "LIST", DbTimeout);
+                    status = 200;
+                    context.Response.ContentType = "text/html; charset=utf-8";
+                    await context.Response.WriteAsync(Page("To-do list", List(lines.Skip(1))));
+                }
+                else
+                {
+                    status = StatusCodes.Status404NotFound;
+                    context.Response.StatusCode = status;
+                    await context.Response.WriteAsync("Not found\n");
+                }
+            }
+            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
+            {
+                status = StatusCodes.Status500InternalServerError;
+                var message = $"Error: cannot reach the todo database at {host}:{dbPort}: {e.Message}";
+                Log.Line("todo-web: " + message);
+                context.Response.StatusCode = status;
+                context.Response.ContentType = "text/html; charset=utf-8";
+                await context.Response.WriteAsync(Page("Error", $"<p class=\"error\">{WebUtility.HtmlEncode(message)}</p>\n"));
+            }
+
+            Log.Line($"{HttpApp.RemoteAddress(context)} \"{context.Request.Method} {path}\" {status}");
+        });
+    }
+
+    /// <summary>Host and port of the database, from the config files and environment.</summary>
+    public static (string Host, int Port) ResolveDatabase(string appDir)
+    {
+        string? host = null;
+        int? port = null;
+        foreach (var file in new[] { Path.Combine(appDir, "config", "config.json"), Path.Combine(appDir, "secrets", "secrets.json") })
+        {
+            var (h, p) = TodoDbProtocol.ParseConnectionString(ReadConnectionString(file));
+            host = h ?? host;
+            port = p ?? port;
+        }
+
+        var (envHost, envPort) = TodoDbProtocol.ParseConnectionString(Environment.GetEnvironmentVariable("ConnectionStrings__ToDoDb"));
+        host = envHost ?? host;
+        port = envPort ?? port;
+        if (Environment.GetEnvironmentVariable("TODO_DB_HOST") is { Length: > 0 } eh)
+        {
+            host = eh;
+        }
+
+        if (int.TryParse(Environment.GetEnvironmentVariable("TODO_DB_PORT"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var ep))
+        {
+            port = ep;
+        }
+
+        return (host ?? "todo-db", port ?? TodoDbProtocol.DefaultPort);
+    }
+
+    private static string? ReadConnectionString(string file)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            return doc.RootElement.TryGetProperty("ConnectionStrings", out var cs) && cs.ValueKind == JsonValueKind.Object
+                && cs.TryGetProperty("ToDoDb", out var db) && db.ValueKind == JsonValueKind.String
+                ? db.GetString()
+                : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    private const string NewForm = "<form method=\"post\" action=\"/new\"><input name=\"item\"> <button>Add</button></form>\n";
+
+    private static string List(IEnumerable<string> rows)
+    {
+        var html = new StringBuilder("<ul>\n");
+        foreach (var row in rows)
+        {
+            var tab = row.IndexOf('\t', StringComparison.Ordinal);
+            html.Append(CultureInfo.InvariantCulture, $"<li>{WebUtility.HtmlEncode(tab < 0 ? row : row[(tab + 1)..])}</li>\n");
+        }
+
+        return html.Append("</ul>\n").Append(NewForm).ToString();
+    }
+
+    private static string Page(string title, string body) =>
+        $"<!DOCTYPE html>\n<html>\n<head><title>ToDo List - {title}</title></head>\n<body>\n<h1>{title}</h1>\n{body}</body>\n</html>\n";
+}
