@@ -47,6 +47,7 @@ public sealed class NodeAgent : IAsyncDisposable
 
     public PodAgentContext Context { get; }
 
+    /// <param name="probeRunner">Runs the pods' probes; null: the real probers against <paramref name="runtime"/>.</param>
     public static async Task<NodeAgent> StartAsync(
         KubeClient client,
         AgentOptions options,
@@ -55,7 +56,8 @@ public sealed class NodeAgent : IAsyncDisposable
         RestartBackoffOptions restartBackoff,
         ILoggerFactory logging,
         TimeProvider time,
-        CancellationToken ct)
+        CancellationToken ct,
+        IProbeRunner? probeRunner = null)
     {
         var log = logging.CreateLogger("Axolotl.Agent");
         if (log.IsEnabled(LogLevel.Information))
@@ -74,8 +76,9 @@ public sealed class NodeAgent : IAsyncDisposable
             Max = options.ImagePullBackOffMax,
         }, time);
         PodManager? podManager = null;
-        var prober = new ProbeRunner(runtime, time);
-        var probes = new ProbeManager(prober.RunAsync, events, time, logging.CreateLogger("Axolotl.Agent.Probes"), uid => podManager?.Lanes.Trigger(uid), prober);
+        // A fake runtime has nothing to probe: its node passes a runner that answers without a network or a process.
+        var prober = probeRunner ?? new ProbeRunner(runtime, time);
+        var probes = new ProbeManager(prober.RunAsync, events, time, logging.CreateLogger("Axolotl.Agent.Probes"), uid => podManager?.Lanes.Trigger(uid), prober as IDisposable);
         var context = new PodAgentContext(
             client,
             options,

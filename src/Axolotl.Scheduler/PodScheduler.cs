@@ -5,6 +5,7 @@ using Axolotl.Api.Serialization;
 using Axolotl.Client;
 using Axolotl.Client.Events;
 using Axolotl.Client.Informers;
+using Axolotl.Scheduler.Cache;
 using Axolotl.Scheduler.Framework;
 using Axolotl.Scheduler.Queue;
 using Microsoft.Extensions.Logging;
@@ -14,9 +15,11 @@ namespace Axolotl.Scheduler;
 /// <summary>
 /// The scheduling cycle over the informer caches: feeds <see cref="SchedulingQueue"/> from pod and node
 /// changes, and <see cref="ScheduleOneAsync"/> takes one pending pod, runs <see cref="SchedulingAlgorithm"/>
-/// on a fresh snapshot and either binds it (assuming it on the node at once, so that the next cycle
-/// counts it before the informer shows the binding) or reports why it fits nowhere: a FailedScheduling
-/// event and PodScheduled=False/Unschedulable on the pod's status.
+/// on a snapshot of the nodes (<see cref="NodeInfoCache"/>) and either binds it or reports why it fits
+/// nowhere: a FailedScheduling event and PodScheduled=False/Unschedulable on the pod's status. A bound
+/// pod is assumed on its node at once, so the next cycle counts it, and the binding request runs in
+/// the background (at most <see cref="SchedulerOptions.MaxParallelBindings"/> at a time), as
+/// kube-scheduler's binding cycle does: the next pod need not wait for the API's answer.
 /// </summary>
 public sealed class PodScheduler
 {
@@ -32,6 +35,8 @@ public sealed class PodScheduler
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Assumed> _assumed = new(StringComparer.Ordinal);
+    private readonly NodeInfoCache _cache = new();
+    private readonly SemaphoreSlim _bindings;
 
     public PodScheduler(KubeClient client, SharedInformer<Pod> pods, SharedInformer<Node> nodes, SchedulingQueue queue, EventRecorder recorder,
         SchedulerOptions options, TimeProvider time, ILogger logger, SchedulingAlgorithm? algorithm = null)
@@ -45,6 +50,7 @@ public sealed class PodScheduler
         _time = time;
         _logger = logger;
         _binder = new Binder(client);
+        _bindings = new SemaphoreSlim(options.MaxParallelBindings, options.MaxParallelBindings);
         Algorithm = algorithm ?? SchedulingAlgorithm.CreateDefault();
     }
 
@@ -103,7 +109,9 @@ public sealed class PodScheduler
             var result = Algorithm.Schedule(pod, Snapshot());
             if (result.NodeName is { } node)
             {
-                await BindAsync(key, pod, node, ct);
+                Assume(key, pod, node);
+                await _bindings.WaitAsync(ct);
+                _ = Task.Run(() => BindInBackgroundAsync(key, pod, node, ct), CancellationToken.None);
             }
             else
             {
@@ -125,44 +133,52 @@ public sealed class PodScheduler
     /// <summary>Every node with the pods bound to it (running or terminating, not finished) plus the pods assumed there.</summary>
     public IReadOnlyList<NodeInfo> Snapshot()
     {
-        var infos = _nodes.Lister.List().ToDictionary(n => n.Metadata.Name ?? "", n => new NodeInfo(n), StringComparer.Ordinal);
-        Dictionary<string, Assumed> assumed;
         lock (_lock)
         {
             foreach (var (key, entry) in _assumed.Where(p => _time.GetElapsedTime(p.Value.Since) >= Options.AssumeTimeout).ToList())
             {
                 _assumed.Remove(key);
+                _cache.Forget(key);
                 // The binding never showed up in the cache: let the pod be looked at again.
                 Queue.Add(key);
             }
-            assumed = new Dictionary<string, Assumed>(_assumed, StringComparer.Ordinal);
+            return _cache.Snapshot(_nodes.Lister.List());
         }
-        foreach (var pod in _pods.Lister.List())
-        {
-            if (!string.IsNullOrEmpty(pod.Spec?.NodeName) && pod.Status?.Phase is not ("Succeeded" or "Failed")
-                && !assumed.ContainsKey(CacheIndexes.Key(pod)) && infos.TryGetValue(pod.Spec.NodeName, out var info))
-            {
-                info.AddPod(pod);
-            }
-        }
-        foreach (var entry in assumed.Values)
-        {
-            if (infos.TryGetValue(entry.Pod.Spec!.NodeName!, out var info))
-            {
-                info.AddPod(entry.Pod);
-            }
-        }
-        return [.. infos.Values];
     }
 
-    private async Task BindAsync(string key, Pod pod, string node, CancellationToken ct)
+    private void Assume(string key, Pod pod, string node)
     {
         var copy = pod.DeepCopy();
         copy.Spec!.NodeName = node;
         lock (_lock)
         {
             _assumed[key] = new Assumed(copy, _time.GetTimestamp());
+            _cache.Count(key, copy);
         }
+    }
+
+    private async Task BindInBackgroundAsync(string key, Pod pod, string node, CancellationToken ct)
+    {
+        try
+        {
+            await BindAsync(key, pod, node, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down; the pod stays pending for the next scheduler.
+        }
+        catch (Exception e)
+        {
+            SchedulerLog.CycleFailed(_logger, e, key);
+        }
+        finally
+        {
+            _bindings.Release();
+        }
+    }
+
+    private async Task BindAsync(string key, Pod pod, string node, CancellationToken ct)
+    {
         try
         {
             await _binder.BindAsync(pod, node, ct);
@@ -171,7 +187,11 @@ public sealed class PodScheduler
         {
             lock (_lock)
             {
-                _assumed.Remove(key);
+                // Unless the informer already shows it bound, it counts nowhere again.
+                if (_assumed.Remove(key))
+                {
+                    _cache.Forget(key);
+                }
             }
             if (e is KubeApiException { IsNotFound: true })
             {
@@ -228,6 +248,7 @@ public sealed class PodScheduler
     private void OnPodAdd(Pod pod)
     {
         var key = CacheIndexes.Key(pod);
+        Track(key, pod);
         if (IsPendingForUs(pod))
         {
             Queue.Add(key);
@@ -241,6 +262,7 @@ public sealed class PodScheduler
     private void OnPodUpdate(Pod before, Pod after)
     {
         var key = CacheIndexes.Key(after);
+        Track(key, after);
         if (IsPendingForUs(after))
         {
             // Our own status writes must not retry the pod at once; a change to what it asks for should.
@@ -271,10 +293,31 @@ public sealed class PodScheduler
         lock (_lock)
         {
             wasAssumed = _assumed.Remove(key);
+            _cache.Forget(key);
         }
         if (wasAssumed || !string.IsNullOrEmpty(pod.Spec?.NodeName))
         {
             Queue.MoveAllToActiveOrBackoff();
+        }
+    }
+
+    /// <summary>Keeps the node cache in step with the informer: a bound, unfinished pod counts on its node; an assumed one keeps counting until confirmed or given up.</summary>
+    private void Track(string key, Pod pod)
+    {
+        lock (_lock)
+        {
+            if (!string.IsNullOrEmpty(pod.Spec?.NodeName) && pod.Status?.Phase is not ("Succeeded" or "Failed"))
+            {
+                _cache.Count(key, pod);
+            }
+            else if (string.IsNullOrEmpty(pod.Spec?.NodeName) && _assumed.ContainsKey(key))
+            {
+                // Bound by us, not yet seen bound: the assumed copy keeps counting.
+            }
+            else
+            {
+                _cache.Forget(key);
+            }
         }
     }
 

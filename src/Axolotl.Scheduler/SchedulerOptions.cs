@@ -20,4 +20,7 @@ public sealed record SchedulerOptions
 
     /// <summary>A pod assumed on a node whose binding the informer has not confirmed by then stops counting there.</summary>
     public TimeSpan AssumeTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Binding requests in flight at once; the scheduling cycle goes on while they are answered.</summary>
+    public int MaxParallelBindings { get; init; } = 16;
 }

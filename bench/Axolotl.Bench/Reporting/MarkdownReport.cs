@@ -90,6 +90,7 @@ internal static class MarkdownReport
                 md.AppendLine();
             }
         }
+        md.Append(ComparisonReport.Render(report));
         md.AppendLine("Percentiles are nearest-rank (p99 of fewer than 100 samples is the maximum).");
         return md.ToString();
     }

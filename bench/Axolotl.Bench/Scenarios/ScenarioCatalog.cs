@@ -17,6 +17,9 @@ internal static class ScenarioCatalog
         new ProbeJitterScenario(),
         new PodReplacementScenario(),
         new RollingUpdateScenario(),
+        new Traffic.ServiceLoadScenario(),
         new NodeFailoverScenario(),
+        new Peers.PeersScenario(),
+        new Scale.ScaleScenario(),
     ];
 }

@@ -22,11 +22,12 @@ public static partial class AgentCommand
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
         "server", "token-file", "node-name", "data-dir", "ca-file", "pod-cidr", "bridge", "kubelet-port", "service-cidr",
-        "proxy-balancing", "restart-backoff", "restart-backoff-max", "node-lease-interval",
+        "proxy-balancing", "restart-backoff", "restart-backoff-max", "node-lease-interval", "runtime", "fake-nodes", "node-name-prefix",
     };
 
     public const string Usage = """
         Usage: axolotl agent --server URL --token-file FILE --node-name NAME [--data-dir DIR] [--pod-cidr CIDR] [--bridge NAME] [--kubelet-port N]
+               axolotl agent --server URL --token-file FILE --runtime fake --fake-nodes N [--node-name-prefix P] [--data-dir DIR]
 
         Joins a node to a running `axolotl server`.
 
@@ -44,6 +45,12 @@ public static partial class AgentCommand
                            the cluster's Service range, as the server was given (default: 10.96.0.0/16)
           --proxy-balancing MODE, --restart-backoff D, --restart-backoff-max D, --node-lease-interval D
                            as for `axolotl server`
+          --runtime MODE   process (default) or fake, as for `axolotl server`: pods go Running without processes,
+                           no bridge, proxy or DNS on this machine, every probe passes
+          --fake-nodes N   with --runtime fake: run N fake nodes in this process (PREFIX0 … PREFIX<N-1>, each with its
+                           own Node, Lease and pod CIDR, sharing one connection pool); no logs/exec for their pods
+          --node-name-prefix P
+                           the fake nodes' name prefix (default: fake-); --node-name and --pod-cidr are then not used
 
         Pods on nodes that share a machine reach each other by IP: each bridge forwards to the cluster CIDR
         (10.244.0.0/16) and nowhere else.
@@ -55,6 +62,10 @@ public static partial class AgentCommand
             ? parsed
             : throw new ArgumentException("--server URL is required and must be https://HOST:PORT");
         var tokenFile = args.Get("token-file") ?? throw new ArgumentException("--token-file FILE is required");
+        if (args.Get("fake-nodes") is not null || args.Get("node-name-prefix") is not null)
+        {
+            return await FakeNodes.RunAsync(args, server, ReadToken(tokenFile), ReadCa(args.Get("ca-file"), tokenFile));
+        }
         var nodeName = args.Get("node-name") ?? throw new ArgumentException("--node-name NAME is required");
         if (Api.Validation.NameRules.DNS1123Subdomain(nodeName).Count > 0)
         {
@@ -65,6 +76,7 @@ public static partial class AgentCommand
         var dataDir = Path.GetFullPath(args.Get("data-dir") ?? Path.Combine(DataDirectory.Default(), "nodes", nodeName));
         var serviceCidr = args.Get("service-cidr") ?? ApiServer.Admission.ServiceAllocator.DefaultServiceCidr;
         _ = ApiServer.Admission.ServiceAllocator.ParseCidr(serviceCidr);
+        var fakeRuntime = LocalAgent.IsFakeRuntime(args);
         Directory.CreateDirectory(dataDir);
 
         using var logging = LoggerFactory.Create(b => b
@@ -102,7 +114,8 @@ public static partial class AgentCommand
         var kubelet = await KubeletServer.StartAsync(
             new KubeletServerOptions { Port = agent.Options.KubeletPort, Token = kubeletToken, CertificateNames = [agent.Options.NodeName] },
             new NodeAgentBackend(agent), clock, logging, shutdown.Token);
-        var proxy = await LocalAgent.StartProxyAsync(args, agent, serviceCidr, client, logging, clock, shutdown.Token);
+        // A fake node runs no pods on this machine: nothing for a service proxy or DNS to reach.
+        var proxy = fakeRuntime ? null : await LocalAgent.StartProxyAsync(args, agent, serviceCidr, client, logging, clock, shutdown.Token);
         LogJoined(log, nodeName, server, podCidr, agent.Options.KubeletPort);
         Console.WriteLine($"\nNode {nodeName} joined {server} (pod CIDR {podCidr}, data in {dataDir}).\n");
 
@@ -115,7 +128,10 @@ public static partial class AgentCommand
             LogStopping(log);
         }
         // As in `axolotl server`: containers keep running; the next start re-adopts them.
-        await proxy.DisposeAsync();
+        if (proxy is not null)
+        {
+            await proxy.DisposeAsync();
+        }
         await kubelet.DisposeAsync();
         await agent.DisposeAsync();
         LogStopped(log);
@@ -161,23 +177,25 @@ public static partial class AgentCommand
     /// A client that verifies the server against the cluster CA only (not the system store) and names
     /// this node on every request, which the server needs to scope what the join token may do.
     /// </summary>
-    private static KubeClient CreateClient(Uri server, string token, string caPem, string nodeName)
+    private static KubeClient CreateClient(Uri server, string token, string caPem, string nodeName) => new(new KubeClientOptions
+    {
+        Server = server,
+        BearerToken = token,
+        Handler = new NodeNameHandler(nodeName) { InnerHandler = CreateTlsHandler(caPem) },
+        UserAgent = $"axolotl-agent/v0.1.0 ({nodeName})",
+    });
+
+    /// <summary>The connection pool to the server: TLS verified against the cluster CA only.</summary>
+    internal static SocketsHttpHandler CreateTlsHandler(string caPem)
     {
         var roots = new X509Certificate2Collection();
         roots.ImportFromPem(caPem);
-        var tls = new SocketsHttpHandler
+        return new SocketsHttpHandler
         {
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, cert, _, errors) => ChainsTo(roots, cert, errors) },
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
             EnableMultipleHttp2Connections = true,
         };
-        return new KubeClient(new KubeClientOptions
-        {
-            Server = server,
-            BearerToken = token,
-            Handler = new NodeNameHandler(nodeName) { InnerHandler = tls },
-            UserAgent = $"axolotl-agent/v0.1.0 ({nodeName})",
-        });
     }
 
     private static bool ChainsTo(X509Certificate2Collection roots, X509Certificate? certificate, SslPolicyErrors errors)

@@ -4,6 +4,7 @@ using Axolotl.Agent.Images;
 using Axolotl.Agent.Network;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
+using Axolotl.Agent.Runtime.Fake;
 using Axolotl.Client;
 using Axolotl.Proxy;
 using Axolotl.Proxy.Balancing;
@@ -15,24 +16,46 @@ namespace Axolotl.Commands;
 /// The node agent that `axolotl server` runs for its own machine: the process runtime chosen by
 /// probing the host, the image catalog, and the agent itself, which reaches the API over loopback
 /// like any remote agent. Each node gets its own cgroup root so several agents can share a machine.
+/// With `--runtime fake` the node runs no processes and touches no host networking (see <see cref="FakeRuntime"/>).
 /// </summary>
 public static class LocalAgent
 {
     /// <summary>All nodes' pod CIDRs come from here (a /24 each); pods may be routed to anything in it.</summary>
     public const string ClusterCidr = "10.244.0.0/16";
 
-    public static async Task<NodeAgent> StartAsync(CommandLine args, string dataDir, KubeClient client, ILoggerFactory logging, TimeProvider clock, CancellationToken ct, string? podCidr = null)
+    /// <summary>`--runtime`: "process" (the default: isolated or plain processes, whichever the host allows) or "fake".</summary>
+    public static bool IsFakeRuntime(CommandLine args) => args.Get("runtime") switch
+    {
+        null or "process" => false,
+        "fake" => true,
+        var other => throw new ArgumentException($"invalid --runtime \"{other}\": want process or fake"),
+    };
+
+    public static async Task<NodeAgent> StartAsync(CommandLine args, string dataDir, KubeClient client, ILoggerFactory logging, TimeProvider clock, CancellationToken ct, string? podCidr = null, string? nodeName = null)
     {
         var defaults = new AgentOptions();
         var options = defaults with
         {
-            NodeName = args.Get("node-name") ?? defaults.NodeName,
+            NodeName = nodeName ?? args.Get("node-name") ?? defaults.NodeName,
             DataDir = Path.Combine(dataDir, "agent"),
             PodCidr = podCidr ?? args.Get("pod-cidr") ?? defaults.PodCidr,
             KubeletPort = args.GetInt("kubelet-port", defaults.KubeletPort),
             // Pair a short --node-monitor-grace-period with a short lease interval (upstream: 10 s and 40 s).
             LeaseRenewInterval = Duration(args.Get("node-lease-interval"), defaults.LeaseRenewInterval),
         };
+        var catalog = new ImageCatalog(new ImageCatalogOptions { BaseDirectory = AppContext.BaseDirectory });
+        var backoff = new RestartBackoffOptions
+        {
+            Initial = Duration(args.Get("restart-backoff"), TimeSpan.FromSeconds(10)),
+            Max = Duration(args.Get("restart-backoff-max"), TimeSpan.FromSeconds(300)),
+        };
+        backoff.Validate();
+        if (IsFakeRuntime(args))
+        {
+            // No bridge, routes or cgroups: pods get addresses from the node's CIDR and "run" until deleted.
+            var fake = new FakeRuntime(clock, new PodCidr(options.PodCidr));
+            return await NodeAgent.StartAsync(client, options, fake, catalog, backoff, logging, clock, ct, new FakeProbeRunner());
+        }
         var bridge = args.Get("bridge") ?? "axl0";
         var runtime = RuntimeProbe.Create(new ProcessRuntimeOptions
         {
@@ -50,13 +73,6 @@ public static class LocalAgent
             await NodeNetwork.EnsureAsync(bridge, new PodCidr(options.PodCidr), ct);
             await NodeRouting.EnsureAsync(bridge, ClusterCidr, ct);
         }
-        var catalog = new ImageCatalog(new ImageCatalogOptions { BaseDirectory = AppContext.BaseDirectory });
-        var backoff = new RestartBackoffOptions
-        {
-            Initial = Duration(args.Get("restart-backoff"), TimeSpan.FromSeconds(10)),
-            Max = Duration(args.Get("restart-backoff-max"), TimeSpan.FromSeconds(300)),
-        };
-        backoff.Validate();
         return await NodeAgent.StartAsync(client, options, runtime, catalog, backoff, logging, clock, ct);
     }
 

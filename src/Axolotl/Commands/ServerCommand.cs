@@ -27,7 +27,7 @@ public static partial class ServerCommand
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
         "data-dir", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent",
-        "service-cidr", "proxy-balancing", "node-lease-interval",
+        "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
         "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
     };
 
@@ -50,6 +50,9 @@ public static partial class ServerCommand
                            CrashLoopBackOff curve: first delay and cap (default: 10s and 300s, as Kubernetes)
           --node-lease-interval D
                            how often the local node renews its Lease (default: 10s); keep it well under the grace period
+          --runtime MODE   the local node's containers: process (default) or fake (like kwok: pods go Running with an IP
+                           from the pod CIDR but no process, and run until deleted; no bridge, cgroups, service proxy
+                           or DNS on the host; every probe passes at once; logs are empty, exec exits 0)
         """ + "\n" + NodeLifecycleUsage;
 
     public static async Task<int> RunAsync(CommandLine args)
@@ -64,6 +67,7 @@ public static partial class ServerCommand
         }
         var serviceCidr = args.Get("service-cidr") ?? ServiceAllocator.DefaultServiceCidr;
         _ = ServiceAllocator.ParseCidr(serviceCidr);
+        var fakeRuntime = LocalAgent.IsFakeRuntime(args);
         Directory.CreateDirectory(dataDir);
 
         using var logging = LoggerFactory.Create(b => b
@@ -110,7 +114,8 @@ public static partial class ServerCommand
             kubelet = await KubeletServer.StartAsync(
                 new KubeletServerOptions { Port = agent.Options.KubeletPort, Token = host.Tokens.KubeletClientToken, CertificateNames = [agent.Options.NodeName] },
                 new NodeAgentBackend(agent), clock, logging, shutdown.Token);
-            proxy = await LocalAgent.StartProxyAsync(args, agent, serviceCidr, client, logging, clock, shutdown.Token);
+            // A fake node runs no pods on this machine: nothing for a service proxy or DNS to reach.
+            proxy = fakeRuntime ? null : await LocalAgent.StartProxyAsync(args, agent, serviceCidr, client, logging, clock, shutdown.Token);
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);

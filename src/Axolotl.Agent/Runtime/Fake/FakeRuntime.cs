@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Axolotl.Agent.Network;
 
 namespace Axolotl.Agent.Runtime.Fake;
 
@@ -8,13 +9,23 @@ namespace Axolotl.Agent.Runtime.Fake;
 /// ends them (<see cref="Exit"/>), their scripted behaviour does, or StopAsync does; the contract
 /// matches the process runtime: exit 143 on SIGTERM, 137 after the grace period, StartError 127 for
 /// an executable listed in <see cref="MissingExecutables"/>, exec through <see cref="ExecHandler"/>.
+/// Given the node's pod CIDR (as `--runtime fake` does), pod IPs come from it; otherwise from a counter.
 /// </summary>
 public sealed class FakeRuntime(TimeProvider time) : IContainerRuntime
 {
     private readonly ConcurrentDictionary<string, FakeContainer> _containers = new();
     private readonly ConcurrentDictionary<string, PodSandbox> _sandboxes = new();
+    private readonly FakePodAddresses? _addresses;
     private int _nextId;
     private int _nextIp = 1;
+
+    /// <summary>A runtime for a fake node: pod IPs from <paramref name="podCidr"/>, starts not recorded (a scale run keeps thousands).</summary>
+    public FakeRuntime(TimeProvider time, PodCidr podCidr)
+        : this(time)
+    {
+        _addresses = new FakePodAddresses(podCidr);
+        RecordStarts = false;
+    }
 
     public string Mode => "fake (no processes)";
 
@@ -27,8 +38,11 @@ public sealed class FakeRuntime(TimeProvider time) : IContainerRuntime
     /// <summary>Answers exec calls: writes to the spec's streams and returns the exit code. Default: exit 0, no output.</summary>
     public Func<ContainerHandle, ExecSpec, int> ExecHandler { get; set; } = (_, _) => 0;
 
-    /// <summary>Every start, in order (for assertions).</summary>
+    /// <summary>Every start, in order (for assertions), while <see cref="RecordStarts"/> is on.</summary>
     public ConcurrentQueue<ContainerSpec> Started { get; } = new();
+
+    /// <summary>Whether starts are kept in <see cref="Started"/> (tests: yes; fake nodes: no, it would only grow).</summary>
+    public bool RecordStarts { get; set; } = true;
 
     public IReadOnlyCollection<PodSandbox> Sandboxes => _sandboxes.Values.ToList();
 
@@ -37,11 +51,7 @@ public sealed class FakeRuntime(TimeProvider time) : IContainerRuntime
 
     public Task<PodSandbox> CreateSandboxAsync(PodSandboxSpec spec, CancellationToken ct)
     {
-        var sandbox = _sandboxes.GetOrAdd(spec.PodUid, uid =>
-        {
-            var n = Interlocked.Increment(ref _nextIp);
-            return new PodSandbox(uid, uid, $"10.244.{n / 250}.{(n % 250) + 2}", "fake-" + uid);
-        });
+        var sandbox = _sandboxes.GetOrAdd(spec.PodUid, uid => new PodSandbox(uid, uid, NextAddress(uid), "fake-" + uid));
         return Task.FromResult(sandbox);
     }
 
@@ -54,7 +64,18 @@ public sealed class FakeRuntime(TimeProvider time) : IContainerRuntime
         }
 
         _sandboxes.TryRemove(sandbox.PodUid, out _);
+        _addresses?.Release(sandbox.PodUid);
         return Task.CompletedTask;
+    }
+
+    private string NextAddress(string podUid)
+    {
+        if (_addresses is not null)
+        {
+            return _addresses.Allocate(podUid);
+        }
+        var n = Interlocked.Increment(ref _nextIp);
+        return $"10.244.{n / 250}.{(n % 250) + 2}";
     }
 
     public async Task<ContainerHandle> StartAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct)
@@ -69,7 +90,10 @@ public sealed class FakeRuntime(TimeProvider time) : IContainerRuntime
             throw new ContainerStartException($"exec: \"{spec.Command[0]}\": executable file not found in $PATH", 127);
         }
 
-        Started.Enqueue(spec);
+        if (RecordStarts)
+        {
+            Started.Enqueue(spec);
+        }
         var id = "fake-" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var handle = new ContainerHandle(id, sandbox.PodUid, spec.Name, 0, time.GetUtcNow(), spec.LogPath);
         var behaviour = Behaviour(spec) ?? new FakeContainerBehaviour();
@@ -78,6 +102,11 @@ public sealed class FakeRuntime(TimeProvider time) : IContainerRuntime
         if (behaviour.Output is { } output && !string.IsNullOrEmpty(spec.LogPath))
         {
             await File.AppendAllTextAsync(spec.LogPath, output, ct);
+        }
+        else if (_addresses is not null && !string.IsNullOrEmpty(spec.LogPath))
+        {
+            // A fake node's container has started, so `kubectl logs` finds an (empty) log rather than "waiting to start".
+            await File.AppendAllTextAsync(spec.LogPath, "", ct);
         }
 
         if (behaviour.ExitAfter is { } after)

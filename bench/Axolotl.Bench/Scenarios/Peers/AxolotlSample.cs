@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Net;
+using Axolotl.Bench.Infrastructure;
+using Axolotl.Bench.Measurement;
+
+namespace Axolotl.Bench.Scenarios.Peers;
+
+/// <summary>
+/// Axolotl's side of the comparison, from a node server of its own (<see cref="NodeServer"/>), by the
+/// restart-latency and agent-rss scenarios' methods, on a smaller sample:
+/// - restart: pods (debian, restartPolicy OnFailure) whose bash stamps its exit just before `exit 1` and
+///   whose second instance stamps its start as its first command, one pod at a time: the first, immediate
+///   restart (later ones back off, as in Kubernetes);
+/// - memory: the server's PSS idle (after the restart phase, pods gone) and with N running `sleep 3600`
+///   pods, plus the processes each container brings (recorder shell, unshare, tini; the app not counted).
+/// </summary>
+internal static class AxolotlSample
+{
+    private const int WarmUp = 2;
+    private const int Clients = 4;
+    private static readonly TimeSpan PerPodTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RunningTimeout = TimeSpan.FromSeconds(60);
+
+    public static async Task<(LatencySamples Restarts, PeerMemory Memory)> RunAsync(BenchContext context, string markers, int crashes, int pods,
+        TimeSpan settle, Action<LatencySamples> restartsMeasured, CancellationToken ct)
+    {
+        await using var node = await NodeServer.StartAsync(context, ct);
+        using var api = context.Connect(node.Server);
+        await node.WaitNodeReadyAsync(api, ct);
+
+        var warm = new LatencySamples("warm-up");
+        for (var i = 0; i < WarmUp; i++)
+        {
+            await CrashOnceAsync(api, markers, $"peer-warm-{i:D2}", warm, ct);
+        }
+        var restarts = new LatencySamples(PeerNames.RestartSeries(PeerNames.Axolotl));
+        for (var i = 0; i < crashes; i++)
+        {
+            await CrashOnceAsync(api, markers, $"peer-crash-{i:D3}", restarts, ct);
+        }
+        restartsMeasured(restarts);
+        context.Log($"{PeerNames.Scenario}: axolotl: {crashes} first restarts measured; memory with {pods} pods");
+
+        // Idle: the crash pods gone from the runtime too.
+        while (Directory.Exists(node.RuntimePodsDirectory) && Directory.EnumerateDirectories(node.RuntimePodsDirectory).Any())
+        {
+            await Task.Delay(50, ct);
+        }
+        await Task.Delay(settle, ct);
+        var idle = PeerProcesses.Memory(node.Pid) ?? throw new InvalidOperationException("the server exited");
+
+        await using var watch = await WatchStream.OpenRunningAsync(node.Server.Kubeconfig, context.Http2, AgentPods.Namespace, ct);
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>
+        {
+            using var client = context.Connect(node.Server);
+            while (Interlocked.Increment(ref next) is var i && i < pods)
+            {
+                await client.CreateAsync(AgentPods.PodsPath, AgentPods.Sleeper($"peer-rss-{i:D3}"), ct);
+            }
+        }, ct)));
+        await Task.WhenAll(Enumerable.Range(0, pods).Select(i => watch.MatchedAsync($"peer-rss-{i:D3}"))).WaitAsync(RunningTimeout, ct);
+        await Task.Delay(settle, ct);
+        var loaded = PeerProcesses.Memory(node.Pid) ?? throw new InvalidOperationException("the server exited");
+        var overhead = ContainerProcesses.Find(node.NodeName, node.Server.DataDir, node.Pid).Where(p => p.Role != ContainerProcesses.AppRole).ToList();
+        var roles = string.Join(", ", overhead.GroupBy(p => p.Role).Select(g => $"{g.Key} ×{g.Count()}"));
+        var memory = new PeerMemory(pods, idle.PssKb, idle.RssKb, loaded.PssKb, loaded.RssKb, overhead.Sum(p => p.PssKb), overhead.Sum(p => p.RssKb),
+            $"the server process (API, controllers, agent) PSS with N running pods − idle (idle: after the restart phase, its pods gone), plus every container process but the app ({roles}), over N");
+        return (restarts, memory);
+    }
+
+    /// <summary>One pod, one crash, one restart: the restart-latency scenario's script and stamps.</summary>
+    private static async Task CrashOnceAsync(ApiClient api, string markers, string name, LatencySamples restarts, CancellationToken ct)
+    {
+        var marker = Path.Combine(markers, name);
+        var script = $"""
+            if [ -e {marker}.exit ]; then echo $EPOCHREALTIME >{marker}.start; exit 0; fi
+            echo $EPOCHREALTIME >{marker}.exit; exit 1
+            """;
+        await api.CreateAsync(AgentPods.PodsPath, AgentPods.Pod(name, "debian", ["bash", "-c", script], "OnFailure"), ct);
+        var waited = Stopwatch.StartNew();
+        // Written with one echo: once it ends in a newline the stamp is complete.
+        while (!File.Exists(marker + ".start") || !File.ReadAllText(marker + ".start").EndsWith('\n'))
+        {
+            if (waited.Elapsed > PerPodTimeout)
+            {
+                throw new TimeoutException($"pod {name}: no second instance after {PerPodTimeout.TotalSeconds:F0} s");
+            }
+            await Task.Delay(5, ct);
+        }
+        restarts.AddMilliseconds((CrashLoop.ParseStamp(File.ReadAllText(marker + ".start")) - CrashLoop.ParseStamp(File.ReadAllText(marker + ".exit"))) / 1000.0);
+        try
+        {
+            await api.SendAsync(HttpMethod.Delete, $"{AgentPods.PodsPath}/{name}?gracePeriodSeconds=1", null, null, HttpStatusCode.OK, ct);
+        }
+        catch (HttpRequestException e) when (e.Message.Contains("got 202", StringComparison.Ordinal))
+        {
+            // Accepted: deleted once the agent has stopped it.
+        }
+    }
+}

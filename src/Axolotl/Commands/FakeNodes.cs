@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Axolotl.Agent;
+using Axolotl.Api.Core;
+using Axolotl.ApiServer.Security;
+using Axolotl.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.Commands;
+
+/// <summary>
+/// `axolotl agent --runtime fake --fake-nodes N`: N node agents in one process, as kwok does for scale
+/// tests. Each is a full agent (its own Node, Lease, pod CIDR, pod workers and status writes) over a
+/// fake runtime; they share one connection pool to the server and differ only in the node name each
+/// request carries. No kubelet endpoint, service proxy or DNS: nothing real runs behind the pods.
+/// </summary>
+public static partial class FakeNodes
+{
+    /// <summary>The cluster CIDR has 256 /24s and the server's own node usually holds one.</summary>
+    public const int MaxNodes = 250;
+
+    /// <summary>Nodes registered at once: enough to start 100 in a few seconds without a burst of hundreds of requests.</summary>
+    private const int StartParallelism = 8;
+
+    public static async Task<int> RunAsync(CommandLine args, Uri server, string token, string caPem)
+    {
+        if (!LocalAgent.IsFakeRuntime(args))
+        {
+            throw new ArgumentException("--fake-nodes and --node-name-prefix need --runtime fake");
+        }
+        if (args.Get("node-name") is not null || args.Get("pod-cidr") is not null)
+        {
+            throw new ArgumentException("with --fake-nodes, names come from --node-name-prefix and each node picks its own pod CIDR: drop --node-name and --pod-cidr");
+        }
+        var count = Count(args.Get("fake-nodes"));
+        var prefix = args.Get("node-name-prefix") ?? "fake-";
+        var names = Enumerable.Range(0, count).Select(i => prefix + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        if (Api.Validation.NameRules.DNS1123Subdomain(names[^1]).Count > 0 || Api.Validation.NameRules.DNS1123Subdomain(names[0]).Count > 0)
+        {
+            throw new ArgumentException($"invalid --node-name-prefix \"{prefix}\": node names {names[0]} … must be DNS-1123 subdomains");
+        }
+        var dataDir = Path.GetFullPath(args.Get("data-dir") ?? Path.Combine(DataDirectory.Default(), "fake-nodes", prefix.TrimEnd('-', '.')));
+        Directory.CreateDirectory(dataDir);
+
+        using var logging = LoggerFactory.Create(b => b
+            .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
+            .SetMinimumLevel(LogLevel.Information)
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("System.Net.Http", LogLevel.Warning));
+        var log = logging.CreateLogger("axolotl");
+        var clock = TimeProvider.System;
+
+        using var shutdown = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; shutdown.Cancel(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; shutdown.Cancel(); });
+
+        // One pool for every node: HTTP/2 multiplexes their watches and writes over a few connections.
+        using var pool = new HttpMessageInvoker(AgentCommand.CreateTlsHandler(caPem), disposeHandler: true);
+        var clients = names.ToDictionary(n => n, n => new KubeClient(new KubeClientOptions
+        {
+            Server = server,
+            BearerToken = token,
+            Handler = new SharedPoolHandler(pool, n),
+            UserAgent = $"axolotl-agent/v0.1.0 ({n})",
+        }), StringComparer.Ordinal);
+        var agents = new List<NodeAgent>();
+        try
+        {
+            IReadOnlyDictionary<string, string> cidrs;
+            try
+            {
+                var nodes = await clients[names[0]].Resource<Node>().ListAsync(null, null, shutdown.Token);
+                cidrs = AssignPodCidrs(names, nodes.Items);
+            }
+            catch (KubeApiException e) when (e.Code is 401 or 403)
+            {
+                await Console.Error.WriteLineAsync($"error: the server refused to let the fake nodes join ({e.Code}: {e.Message}); is the join token valid and unexpired?");
+                return 1;
+            }
+            catch (HttpRequestException e)
+            {
+                await Console.Error.WriteLineAsync($"error: cannot reach the server at {server}: {e.Message}");
+                return 1;
+            }
+
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var gate = new Lock();
+            await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = StartParallelism, CancellationToken = shutdown.Token }, async (name, ct) =>
+            {
+                var agent = await LocalAgent.StartAsync(args, Path.Combine(dataDir, name), clients[name], logging, clock, ct, cidrs[name], name);
+                lock (gate)
+                {
+                    agents.Add(agent);
+                }
+            });
+            var joinMs = Elapsed(started);
+            LogJoined(log, count, server, joinMs);
+            Console.WriteLine($"\n{count} fake nodes ({names[0]} … {names[^1]}) joined {server} (data in {dataDir}).\n");
+            await Task.Delay(Timeout.InfiniteTimeSpan, clock, shutdown.Token);
+        }
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+        {
+            LogStopping(log);
+        }
+        catch (Exception e) when (e is KubeApiException or HttpRequestException)
+        {
+            await Console.Error.WriteLineAsync($"error: a fake node could not join {server}: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            // Fake containers end with the process; the agents only stop their watches and heartbeats.
+            await Task.WhenAll(agents.Select(a => a.DisposeAsync().AsTask()));
+            foreach (var client in clients.Values)
+            {
+                client.Dispose();
+            }
+        }
+        LogStopped(log);
+        return 0;
+    }
+
+    /// <summary>
+    /// Each node keeps the pod CIDR its Node already has (a restarted process); the others get the lowest
+    /// free /24s of the cluster CIDR, handed out here at once so that parallel registrations cannot collide.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> AssignPodCidrs(IReadOnlyList<string> names, IEnumerable<Node> existing)
+    {
+        var byName = existing.Where(n => n.Metadata.Name is not null).ToDictionary(n => n.Metadata.Name!, StringComparer.Ordinal);
+        var taken = byName.Values.SelectMany(n => (n.Spec?.PodCIDRs ?? []).Append(n.Spec?.PodCIDR)).OfType<string>().ToList();
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            if (byName.GetValueOrDefault(name)?.Spec?.PodCIDR is { Length: > 0 } kept)
+            {
+                result[name] = kept;
+                continue;
+            }
+            var cidr = PodCidrAllocation.NextFree(LocalAgent.ClusterCidr, taken);
+            taken.Add(cidr);
+            result[name] = cidr;
+        }
+        return result;
+    }
+
+    private static int Count(string? text) =>
+        int.TryParse(text ?? "1", NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= MaxNodes
+            ? n
+            : throw new ArgumentException($"invalid --fake-nodes \"{text}\": want 1 to {MaxNodes}");
+
+    private static double Elapsed(long started) => System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+
+    /// <summary>
+    /// Sends through the shared pool with this node's name on the request. Disposing it (each node's
+    /// client does) leaves the pool alone; the command disposes the pool last.
+    /// </summary>
+    private sealed class SharedPoolHandler(HttpMessageInvoker pool, string nodeName) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.Remove(Principal.NodeNameHeader);
+            request.Headers.Add(Principal.NodeNameHeader, nodeName);
+            return pool.SendAsync(request, cancellationToken);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} fake nodes joined {Server} in {Milliseconds:F0} ms")]
+    private static partial void LogJoined(ILogger logger, int count, Uri server, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "shutting down")]
+    private static partial void LogStopping(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "stopped")]
+    private static partial void LogStopped(ILogger logger);
+}
