@@ -22,4 +22,13 @@ internal static class ScenarioCatalog
         new Peers.PeersScenario(),
         new Scale.ScaleScenario(),
     ];
+
+    /// <summary>
+    /// What `--quick` runs when no `--only` is given: the healing headline figures and the peers, small,
+    /// so that the run stays under 3 minutes. The full run has every scenario at full size.
+    /// </summary>
+    public static IReadOnlySet<string> QuickSet { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "restart-latency", "probe-kill-restart", "pod-replacement", "service-load", "peers",
+    };
 }

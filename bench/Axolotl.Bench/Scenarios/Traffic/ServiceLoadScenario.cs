@@ -11,8 +11,9 @@ namespace Axolotl.Bench.Scenarios.Traffic;
 
 /// <summary>
 /// Issue 6's load test: 80 closed-loop clients (a new connection per request) against a 3-replica
-/// Deployment's NodePort on 127.0.0.1 while (a) one pod's web server is SIGKILLed every 10 s, (b)
-/// rolling updates run back to back, (c) one pod's readiness probe fails for 4 s every 10 s. Reported
+/// Deployment's NodePort on 127.0.0.1 for 2 minutes, 40 s for each of: (a) one pod's web server is
+/// SIGKILLed every 10 s, (b) rolling updates run back to back, (c) one pod's readiness probe fails
+/// for 4 s every 10 s (quick: 10 s each, every 5 s, 2 s). Reported
 /// per phase: requests sent and failed (by reason), latency percentiles, throughput; first, the same
 /// clients straight at the pod IPs and then through the NodePort give the proxy's throughput ratio; in
 /// (c), how long after the failing probe ran the pod still got new connections.
@@ -22,19 +23,21 @@ internal sealed class ServiceLoadScenario : IScenario
     private const int Clients = 80;
     private const int Replicas = 3;
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan UnreadyFor = TimeSpan.FromSeconds(4);
+    private TimeSpan _interval = TimeSpan.FromSeconds(10);
+    private TimeSpan _unreadyFor = TimeSpan.FromSeconds(4);
 
     public string Name => "service-load";
 
-    public string Description => $"{Clients} clients on a {Replicas}-replica Deployment's NodePort: direct vs proxy throughput, then SIGKILL every 10 s, rolling updates, readiness failures (20 s each quick, 2 min full)";
+    public string Description => $"{Clients} clients on a {Replicas}-replica Deployment's NodePort: direct vs proxy throughput, then SIGKILL every 10 s, rolling updates, readiness failures (40 s each, 2 min of load in all; quick: 10 s each)";
 
-    public TimeSpan Budget(bool quick) => TimeSpan.FromSeconds(quick ? 120 : 480);
+    public TimeSpan Budget(bool quick) => TimeSpan.FromSeconds(quick ? 80 : 240);
 
     public async Task RunAsync(BenchContext context, ScenarioReport report, CancellationToken ct)
     {
-        var baseline = TimeSpan.FromSeconds(context.Quick ? 5 : 20);
-        var phase = TimeSpan.FromSeconds(context.Quick ? 20 : 120);
+        var baseline = TimeSpan.FromSeconds(context.Quick ? 3 : 10);
+        var phase = TimeSpan.FromSeconds(context.Quick ? 10 : 40);
+        _interval = TimeSpan.FromSeconds(context.Quick ? 5 : 10);
+        _unreadyFor = TimeSpan.FromSeconds(context.Quick ? 2 : 4);
         var cap = context.Quick ? 300_000 : 2_000_000;
         using var markers = MarkerDirectory.Create("load");
         await using var node = await NodeServer.StartAsync(context, ct);
@@ -74,7 +77,7 @@ internal sealed class ServiceLoadScenario : IScenario
         var started = Stopwatch.GetTimestamp();
         var load = LoadGenerator.RunAsync(Clients, _ => proxy, phase, cap, ct);
         var kills = 0;
-        for (var next = Interval / 2; next < phase; next += Interval)
+        for (var next = _interval / 2; next < phase; next += _interval)
         {
             await DelayUntilAsync(started, next, ct);
             var ready = (await TrafficWorkload.PodsAsync(api, ct)).Where(p => p.Ready && !p.Terminating).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
@@ -90,7 +93,7 @@ internal sealed class ServiceLoadScenario : IScenario
             }
         }
         var samples = await load;
-        Record(report, "(a) a pod's web server SIGKILLed every 10 s", samples, $"{kills} kills");
+        Record(report, $"(a) a pod's web server SIGKILLed every {_interval.TotalSeconds:F0} s", samples, $"{kills} kills");
         var after = (await TrafficWorkload.PodsAsync(api, ct)).Sum(p => p.Restarts);
         report.Add("(a) container restarts seen", after - before, "restarts", $"{kills} SIGKILLs sent");
     }
@@ -120,7 +123,7 @@ internal sealed class ServiceLoadScenario : IScenario
         var started = Stopwatch.GetTimestamp();
         var load = LoadGenerator.RunAsync(Clients, _ => proxy, phase, cap, ct);
         var windows = new List<(string Pod, long FailedMicros, long RecoveredMicros)>();
-        for (var next = Interval / 2; next + UnreadyFor < phase; next += Interval)
+        for (var next = _interval / 2; next + _unreadyFor < phase; next += _interval)
         {
             await DelayUntilAsync(started, next, ct);
             var ready = watch.Snapshot().Where(p => p.App == TrafficWorkload.App && p.Ready && !p.Terminating).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
@@ -133,16 +136,16 @@ internal sealed class ServiceLoadScenario : IScenario
             var stamp = TrafficWorkload.FailedStamp(markers, pod);
             await File.WriteAllTextAsync(marker, "", ct);
             var failed = (await Stamps.WaitAsync(stamp, 1, TimeSpan.FromSeconds(5), $"{pod}'s readiness probe failing", ct))[0];
-            await Task.Delay(UnreadyFor, ct);
+            await Task.Delay(_unreadyFor, ct);
             File.Delete(marker);
             var recovered = Stamps.UnixMicrosNow();
             File.Delete(stamp);
             windows.Add((pod, failed, recovered));
             await watch.WaitAsync(pods => pods.Any(p => p.Name == pod && p.Ready), SettleTimeout, $"{pod} Ready again", ct);
-            context.Log($"{Name}: {pod} unready for {UnreadyFor.TotalSeconds:F0} s");
+            context.Log($"{Name}: {pod} unready for {_unreadyFor.TotalSeconds:F0} s");
         }
         var samples = await load;
-        Record(report, "(c) one pod's readiness probe failing 4 s in every 10 s", samples, $"{windows.Count} failures");
+        Record(report, $"(c) one pod's readiness probe failing {_unreadyFor.TotalSeconds:F0} s in every {_interval.TotalSeconds:F0} s", samples, $"{windows.Count} failures");
 
         var lastNew = new LatencySamples("(c) readiness probe failed → last new connection that pod got");
         var late = 0;
