@@ -61,11 +61,7 @@ internal static class ConnectionPump
                         to.Shutdown(SocketShutdown.Send);
                         return true;
                     }
-                    var sent = 0;
-                    while (sent < count)
-                    {
-                        sent += await to.SendAsync(buffer.AsMemory(sent, count - sent), SocketFlags.None);
-                    }
+                    await SendAllAsync(to, buffer.AsMemory(0, count));
                 }
                 finally
                 {
@@ -84,11 +80,7 @@ internal static class ConnectionPump
                         to.Shutdown(SocketShutdown.Send);
                         return true;
                     }
-                    var sent = 0;
-                    while (sent < read)
-                    {
-                        sent += await to.SendAsync(buffer.AsMemory(sent, read - sent), SocketFlags.None);
-                    }
+                    await SendAllAsync(to, buffer.AsMemory(0, read));
                 }
                 finally
                 {
@@ -99,6 +91,15 @@ internal static class ConnectionPump
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
         {
             return false;
+        }
+    }
+
+    private static async Task SendAllAsync(Socket to, ReadOnlyMemory<byte> bytes)
+    {
+        var sent = 0;
+        while (sent < bytes.Length)
+        {
+            sent += await to.SendAsync(bytes[sent..], SocketFlags.None);
         }
     }
 }

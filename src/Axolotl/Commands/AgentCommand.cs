@@ -79,17 +79,12 @@ public static partial class AgentCommand
         var fakeRuntime = LocalAgent.IsFakeRuntime(args);
         Directory.CreateDirectory(dataDir);
 
-        using var logging = LoggerFactory.Create(b => b
-            .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
-            .SetMinimumLevel(LogLevel.Information)
-            .AddFilter("Microsoft", LogLevel.Warning)
-            .AddFilter("System.Net.Http", LogLevel.Warning));
+        using var command = new CommandHost();
+        var logging = command.Logging;
         var log = logging.CreateLogger("axolotl");
         var clock = TimeProvider.System;
 
-        using var shutdown = new CancellationTokenSource();
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; shutdown.Cancel(); });
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; shutdown.Cancel(); });
+        var shutdown = command.Shutdown;
 
         using var client = CreateClient(server, token, caPem, nodeName);
         Node? existing;

@@ -42,17 +42,12 @@ public static partial class FakeNodes
         var dataDir = Path.GetFullPath(args.Get("data-dir") ?? Path.Combine(DataDirectory.Default(), "fake-nodes", prefix.TrimEnd('-', '.')));
         Directory.CreateDirectory(dataDir);
 
-        using var logging = LoggerFactory.Create(b => b
-            .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
-            .SetMinimumLevel(LogLevel.Information)
-            .AddFilter("Microsoft", LogLevel.Warning)
-            .AddFilter("System.Net.Http", LogLevel.Warning));
+        using var command = new CommandHost();
+        var logging = command.Logging;
         var log = logging.CreateLogger("axolotl");
         var clock = TimeProvider.System;
 
-        using var shutdown = new CancellationTokenSource();
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; shutdown.Cancel(); });
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; shutdown.Cancel(); });
+        var shutdown = command.Shutdown;
 
         // One pool for every node: HTTP/2 multiplexes their watches and writes over a few connections.
         using var pool = new HttpMessageInvoker(AgentCommand.CreateTlsHandler(caPem), disposeHandler: true);
