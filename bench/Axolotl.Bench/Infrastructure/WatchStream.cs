@@ -14,15 +14,12 @@ internal sealed class WatchStream : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<long>> _added = new();
     private readonly Func<string, JsonElement, bool> _matches;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly ApiClient _api;
-    private HttpResponseMessage? _response;
-    private Task? _reader;
+    private readonly WatchEventReader _events;
     private Exception? _failure;
 
     private WatchStream(ApiClient api, Func<string, JsonElement, bool> matches)
     {
-        _api = api;
+        _events = new WatchEventReader(api);
         _matches = matches;
     }
 
@@ -43,9 +40,7 @@ internal sealed class WatchStream : IAsyncDisposable
     {
         var watch = new WatchStream(ApiClient.ForStreaming(config, http2), matches);
         var path = $"/api/v1/namespaces/{ns}/pods?watch=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}";
-        watch._response = await watch._api.OpenStreamAsync(path, ct);
-        var stream = await watch._response.Content.ReadAsStreamAsync(ct);
-        watch._reader = Task.Run(() => watch.ReadAsync(stream, watch._stop.Token), CancellationToken.None);
+        await watch._events.StartAsync(path, Stopwatch.GetTimestamp, watch.OnEvent, watch.Fail, ct);
         return watch;
     }
 
@@ -62,40 +57,11 @@ internal sealed class WatchStream : IAsyncDisposable
         return slot;
     }
 
-    private async Task ReadAsync(Stream stream, CancellationToken ct)
+    private void OnEvent(long arrived, string type, JsonElement pod)
     {
-        using var reader = new StreamReader(stream);
-        try
+        if (_matches(type, pod) && pod.GetProperty("metadata").GetProperty("name").GetString() is { } name)
         {
-            while (await reader.ReadLineAsync(ct) is { } line)
-            {
-                var arrived = Stopwatch.GetTimestamp();
-                if (line.Length == 0)
-                {
-                    continue;
-                }
-                using var doc = JsonDocument.Parse(line);
-                var type = doc.RootElement.GetProperty("type").GetString();
-                if (type == "ERROR")
-                {
-                    Fail(new InvalidOperationException($"the watch ended with an ERROR event: {line}"));
-                    return;
-                }
-                var pod = doc.RootElement.GetProperty("object");
-                if (type is not null && _matches(type, pod) && pod.GetProperty("metadata").GetProperty("name").GetString() is { } name)
-                {
-                    Slot(name).TrySetResult(arrived);
-                }
-            }
-            Fail(new InvalidOperationException("the server closed the watch"));
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // Disposed.
-        }
-        catch (Exception e) when (e is IOException or HttpRequestException or JsonException)
-        {
-            Fail(e);
+            Slot(name).TrySetResult(arrived);
         }
     }
 
@@ -119,22 +85,5 @@ internal sealed class WatchStream : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _response?.Dispose();
-        if (_reader is not null)
-        {
-            try
-            {
-                await _reader;
-            }
-            catch (ObjectDisposedException)
-            {
-                // The response went away under the reader.
-            }
-        }
-        _api.Dispose();
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _events.DisposeAsync();
 }

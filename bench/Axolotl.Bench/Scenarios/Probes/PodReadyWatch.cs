@@ -19,13 +19,10 @@ internal sealed class PodReadyWatch : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (bool Ready, ReadySeen Since)> _current = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (bool Want, TaskCompletionSource<ReadySeen> Done)> _waiters = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly ApiClient _api;
-    private HttpResponseMessage? _response;
-    private Task? _reader;
+    private readonly WatchEventReader _events;
     private Exception? _failure;
 
-    private PodReadyWatch(ApiClient api) => _api = api;
+    private PodReadyWatch(ApiClient api) => _events = new WatchEventReader(api);
 
     /// <summary>Watches <paramref name="ns"/> from now (the resourceVersion of a list taken first).</summary>
     public static async Task<PodReadyWatch> OpenAsync(Kubeconfig config, bool http2, string ns, CancellationToken ct)
@@ -39,10 +36,8 @@ internal sealed class PodReadyWatch : IAsyncDisposable
         var watch = new PodReadyWatch(ApiClient.ForStreaming(config, http2));
         try
         {
-            watch._response = await watch._api.OpenStreamAsync(
-                $"/api/v1/namespaces/{ns}/pods?watch=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}", ct);
-            var stream = await watch._response.Content.ReadAsStreamAsync(ct);
-            watch._reader = Task.Run(() => watch.ReadAsync(stream, watch._stop.Token), CancellationToken.None);
+            await watch._events.StartAsync($"/api/v1/namespaces/{ns}/pods?watch=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}",
+                () => new ReadySeen(Stopwatch.GetTimestamp(), Stamps.UnixMicrosNow()), watch.OnEvent, watch.Fail, ct);
             return watch;
         }
         catch
@@ -83,41 +78,12 @@ internal sealed class PodReadyWatch : IAsyncDisposable
         }
     }
 
-    private async Task ReadAsync(Stream stream, CancellationToken ct)
+    private void OnEvent(ReadySeen arrived, string type, JsonElement pod)
     {
-        using var reader = new StreamReader(stream);
-        try
+        if (type is "ADDED" or "MODIFIED" or "DELETED")
         {
-            while (await reader.ReadLineAsync(ct) is { } line)
-            {
-                var arrived = new ReadySeen(Stopwatch.GetTimestamp(), Stamps.UnixMicrosNow());
-                if (line.Length == 0)
-                {
-                    continue;
-                }
-                using var doc = JsonDocument.Parse(line);
-                var type = doc.RootElement.GetProperty("type").GetString();
-                if (type == "ERROR")
-                {
-                    Fail(new InvalidOperationException($"the watch ended with an ERROR event: {line}"));
-                    return;
-                }
-                if (type is "ADDED" or "MODIFIED" or "DELETED")
-                {
-                    var pod = doc.RootElement.GetProperty("object");
-                    var name = pod.GetProperty("metadata").GetProperty("name").GetString() ?? "";
-                    Observe(name, type != "DELETED" && IsReady(pod), arrived);
-                }
-            }
-            Fail(new InvalidOperationException("the server closed the watch"));
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // Disposed.
-        }
-        catch (Exception e) when (e is IOException or HttpRequestException or JsonException)
-        {
-            Fail(e);
+            var name = pod.GetProperty("metadata").GetProperty("name").GetString() ?? "";
+            Observe(name, type != "DELETED" && IsReady(pod), arrived);
         }
     }
 
@@ -159,22 +125,5 @@ internal sealed class PodReadyWatch : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _response?.Dispose();
-        if (_reader is not null)
-        {
-            try
-            {
-                await _reader;
-            }
-            catch (ObjectDisposedException)
-            {
-                // The response went away under the reader.
-            }
-        }
-        _api.Dispose();
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _events.DisposeAsync();
 }

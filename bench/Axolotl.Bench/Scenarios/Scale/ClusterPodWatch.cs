@@ -15,26 +15,22 @@ internal sealed class ClusterPodWatch : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<long>> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<long>> _bound = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly ApiClient _api;
-    private HttpResponseMessage? _response;
-    private Task? _reader;
+    private readonly WatchEventReader _events;
     private Exception? _failure;
     private int _boundCount;
     private int _runningCount;
 
-    private ClusterPodWatch(ApiClient api) => _api = api;
+    private ClusterPodWatch(ApiClient api) => _events = new WatchEventReader(api);
 
     public static async Task<ClusterPodWatch> OpenAsync(Kubeconfig config, bool http2, CancellationToken ct)
     {
         var watch = new ClusterPodWatch(ApiClient.ForStreaming(config, http2));
         try
         {
-            using var list = JsonDocument.Parse(await watch._api.GetAsync("/api/v1/pods", ct));
+            using var list = JsonDocument.Parse(await watch._events.Api.GetAsync("/api/v1/pods", ct));
             var resourceVersion = list.RootElement.GetProperty("metadata").GetProperty("resourceVersion").GetString() ?? "0";
-            watch._response = await watch._api.OpenStreamAsync($"/api/v1/pods?watch=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}", ct);
-            var stream = await watch._response.Content.ReadAsStreamAsync(ct);
-            watch._reader = Task.Run(() => watch.ReadAsync(stream, watch._stop.Token), CancellationToken.None);
+            await watch._events.StartAsync($"/api/v1/pods?watch=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}",
+                Stopwatch.GetTimestamp, watch.OnEvent, watch.Fail, ct);
             return watch;
         }
         catch
@@ -66,55 +62,27 @@ internal sealed class ClusterPodWatch : IAsyncDisposable
         return slot;
     }
 
-    private async Task ReadAsync(Stream stream, CancellationToken ct)
+    private void OnEvent(long arrived, string type, JsonElement pod)
     {
-        using var reader = new StreamReader(stream);
-        try
+        if (type is not ("ADDED" or "MODIFIED"))
         {
-            while (await reader.ReadLineAsync(ct) is { } line)
+            return;
+        }
+        var meta = pod.GetProperty("metadata");
+        var key = meta.GetProperty("namespace").GetString() + "/" + meta.GetProperty("name").GetString();
+        if (pod.TryGetProperty("spec", out var spec) && spec.TryGetProperty("nodeName", out var node) && node.GetString() is { Length: > 0 })
+        {
+            if (Slot(_bound, key).TrySetResult(arrived))
             {
-                var arrived = Stopwatch.GetTimestamp();
-                if (line.Length == 0)
-                {
-                    continue;
-                }
-                using var doc = JsonDocument.Parse(line);
-                var type = doc.RootElement.GetProperty("type").GetString();
-                if (type == "ERROR")
-                {
-                    Fail(new InvalidOperationException($"the watch ended with an ERROR event: {line}"));
-                    return;
-                }
-                var pod = doc.RootElement.GetProperty("object");
-                if (type is "ADDED" or "MODIFIED")
-                {
-                    var meta = pod.GetProperty("metadata");
-                    var key = meta.GetProperty("namespace").GetString() + "/" + meta.GetProperty("name").GetString();
-                    if (pod.TryGetProperty("spec", out var spec) && spec.TryGetProperty("nodeName", out var node) && node.GetString() is { Length: > 0 })
-                    {
-                        if (Slot(_bound, key).TrySetResult(arrived))
-                        {
-                            Interlocked.Increment(ref _boundCount);
-                        }
-                    }
-                    if (IsRunning(pod))
-                    {
-                        if (Slot(_running, key).TrySetResult(arrived))
-                        {
-                            Interlocked.Increment(ref _runningCount);
-                        }
-                    }
-                }
+                Interlocked.Increment(ref _boundCount);
             }
-            Fail(new InvalidOperationException("the server closed the watch"));
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        if (IsRunning(pod))
         {
-            // Disposed.
-        }
-        catch (Exception e) when (e is IOException or HttpRequestException or JsonException)
-        {
-            Fail(e);
+            if (Slot(_running, key).TrySetResult(arrived))
+            {
+                Interlocked.Increment(ref _runningCount);
+            }
         }
     }
 
@@ -135,22 +103,5 @@ internal sealed class ClusterPodWatch : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _response?.Dispose();
-        if (_reader is not null)
-        {
-            try
-            {
-                await _reader;
-            }
-            catch (ObjectDisposedException)
-            {
-                // The response went away under the reader.
-            }
-        }
-        _api.Dispose();
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _events.DisposeAsync();
 }

@@ -17,13 +17,10 @@ internal sealed class PodSetWatch : IAsyncDisposable
 {
     private readonly Dictionary<string, PodState> _pods = new(StringComparer.Ordinal);
     private readonly List<(Func<IReadOnlyCollection<PodState>, bool> Condition, TaskCompletionSource<long> Done)> _waiters = [];
-    private readonly CancellationTokenSource _stop = new();
-    private readonly ApiClient _api;
-    private HttpResponseMessage? _response;
-    private Task? _reader;
+    private readonly WatchEventReader _events;
     private Exception? _failure;
 
-    private PodSetWatch(ApiClient api) => _api = api;
+    private PodSetWatch(ApiClient api) => _events = new WatchEventReader(api);
 
     /// <summary>Lists the namespace's pods, then watches from the list's resourceVersion.</summary>
     public static async Task<PodSetWatch> OpenAsync(Kubeconfig config, bool http2, string ns, CancellationToken ct)
@@ -31,16 +28,15 @@ internal sealed class PodSetWatch : IAsyncDisposable
         var watch = new PodSetWatch(ApiClient.ForStreaming(config, http2));
         try
         {
-            using var list = JsonDocument.Parse(await watch._api.GetAsync($"/api/v1/namespaces/{ns}/pods", ct));
+            using var list = JsonDocument.Parse(await watch._events.Api.GetAsync($"/api/v1/namespaces/{ns}/pods", ct));
             foreach (var pod in list.RootElement.GetProperty("items").EnumerateArray())
             {
                 var state = Parse(pod);
                 watch._pods[state.Name] = state;
             }
             var resourceVersion = list.RootElement.GetProperty("metadata").GetProperty("resourceVersion").GetString() ?? "0";
-            watch._response = await watch._api.OpenStreamAsync($"/api/v1/namespaces/{ns}/pods?watch=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}", ct);
-            var stream = await watch._response.Content.ReadAsStreamAsync(ct);
-            watch._reader = Task.Run(() => watch.ReadAsync(stream, watch._stop.Token), CancellationToken.None);
+            await watch._events.StartAsync($"/api/v1/namespaces/{ns}/pods?watch=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}",
+                Stopwatch.GetTimestamp, watch.OnEvent, watch.Fail, ct);
             return watch;
         }
         catch
@@ -93,55 +89,27 @@ internal sealed class PodSetWatch : IAsyncDisposable
         }
     }
 
-    private async Task ReadAsync(Stream stream, CancellationToken ct)
+    private void OnEvent(long arrived, string type, JsonElement obj)
     {
-        using var reader = new StreamReader(stream);
-        try
+        if (type is not ("ADDED" or "MODIFIED" or "DELETED"))
         {
-            while (await reader.ReadLineAsync(ct) is { } line)
+            return;
+        }
+        var pod = Parse(obj);
+        lock (_pods)
+        {
+            if (type == "DELETED")
             {
-                var arrived = Stopwatch.GetTimestamp();
-                if (line.Length == 0)
-                {
-                    continue;
-                }
-                using var doc = JsonDocument.Parse(line);
-                var type = doc.RootElement.GetProperty("type").GetString();
-                if (type == "ERROR")
-                {
-                    Fail(new InvalidOperationException($"the watch ended with an ERROR event: {line}"));
-                    return;
-                }
-                if (type is not ("ADDED" or "MODIFIED" or "DELETED"))
-                {
-                    continue;
-                }
-                var pod = Parse(doc.RootElement.GetProperty("object"));
-                lock (_pods)
-                {
-                    if (type == "DELETED")
-                    {
-                        _pods.Remove(pod.Name);
-                    }
-                    else
-                    {
-                        _pods[pod.Name] = pod;
-                    }
-                    foreach (var waiter in _waiters.Where(w => w.Condition(_pods.Values)))
-                    {
-                        waiter.Done.TrySetResult(arrived);
-                    }
-                }
+                _pods.Remove(pod.Name);
             }
-            Fail(new InvalidOperationException("the server closed the watch"));
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // Disposed.
-        }
-        catch (Exception e) when (e is IOException or HttpRequestException or JsonException or ObjectDisposedException)
-        {
-            Fail(e);
+            else
+            {
+                _pods[pod.Name] = pod;
+            }
+            foreach (var waiter in _waiters.Where(w => w.Condition(_pods.Values)))
+            {
+                waiter.Done.TrySetResult(arrived);
+            }
         }
     }
 
@@ -183,15 +151,5 @@ internal sealed class PodSetWatch : IAsyncDisposable
         return new PodState(name, app, node, image, running, ready, terminating, owned);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _response?.Dispose();
-        if (_reader is not null)
-        {
-            await _reader;
-        }
-        _api.Dispose();
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _events.DisposeAsync();
 }
