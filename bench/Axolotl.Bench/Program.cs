@@ -24,16 +24,18 @@ catch (ArgumentException e)
 }
 
 var selected = ScenarioCatalog.All
-    .Where(s => options.Only is null ? !options.Quick || ScenarioCatalog.QuickSet.Contains(s.Name) : options.Only.Contains(s.Name))
+    .Where(s => options.Only is null
+        ? (options.Quick ? ScenarioCatalog.QuickSet.Contains(s.Name) : !ScenarioCatalog.OnlyOnRequest.Contains(s.Name))
+        : options.Only.Contains(s.Name))
     .ToList();
 if (options.ListOnly)
 {
     foreach (var s in ScenarioCatalog.All)
     {
-        var quickSet = ScenarioCatalog.QuickSet.Contains(s.Name) ? "*" : " ";
+        var quickSet = ScenarioCatalog.QuickSet.Contains(s.Name) ? "*" : ScenarioCatalog.OnlyOnRequest.Contains(s.Name) ? "!" : " ";
         Console.WriteLine($"{s.Name,-20}{quickSet} {s.Budget(quick: true).TotalSeconds,4:F0} s quick, {s.Budget(quick: false).TotalSeconds,4:F0} s full  {s.Description}");
     }
-    Console.WriteLine("* = in the --quick run (without --only)");
+    Console.WriteLine("* = in the --quick run (without --only); ! = only with --only");
     return 0;
 }
 var unknown = options.Only?.Except(ScenarioCatalog.All.Select(s => s.Name)).ToList();

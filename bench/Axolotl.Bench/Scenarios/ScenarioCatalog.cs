@@ -18,15 +18,19 @@ internal static class ScenarioCatalog
         new PodReplacementScenario(),
         new RollingUpdateScenario(),
         new Traffic.ServiceLoadScenario(),
-        new NodeFailoverScenario(),
+        NodeFailoverScenario.FastProfile(),
         new Peers.PeersScenario(),
         new Scale.ScaleScenario(),
+        NodeFailoverScenario.WithKubernetesDefaults(),
     ];
 
     /// <summary>
     /// What `--quick` runs when no `--only` is given: the healing headline figures and the peers, small,
     /// so that the run stays under 3 minutes. The full run has every scenario at full size.
     /// </summary>
+    /// <summary>Scenarios that only run when named with --only (they would not fit the full run's 20 minutes).</summary>
+    public static IReadOnlySet<string> OnlyOnRequest { get; } = new HashSet<string>(StringComparer.Ordinal) { "node-failover-defaults" };
+
     public static IReadOnlySet<string> QuickSet { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         "restart-latency", "probe-kill-restart", "pod-replacement", "service-load", "peers",
