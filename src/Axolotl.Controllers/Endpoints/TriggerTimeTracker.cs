@@ -6,6 +6,8 @@ namespace Axolotl.Controllers.Endpoints;
 /// Works out the <c>endpoints.kubernetes.io/last-change-trigger-time</c> of a sync, as upstream's
 /// TriggerTimeTracker does: a Service seen for the first time gives its creation time; afterwards the
 /// earliest pod Ready transition (or Service creation) that is newer than what the previous sync saw.
+/// Transition times have whole seconds, so a pod that turned Ready within the second its earlier
+/// condition was set also counts as a change (upstream would miss it and drop the annotation).
 /// No change gives null, and the annotation is then removed. Thread-safe; one per controller.
 /// </summary>
 public sealed class TriggerTimeTracker
@@ -23,15 +25,16 @@ public sealed class TriggerTimeTracker
             var known = _states.TryGetValue(key, out var state);
             state ??= new State();
             DateTimeOffset? earliest = null;
-            var podTimes = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            var podTimes = new Dictionary<string, (DateTimeOffset Time, bool Ready)>(StringComparer.Ordinal);
             foreach (var pod in pods)
             {
                 if (PodEndpointRules.ReadyTransitionTime(pod) is not { } podTime || pod.Metadata.Name is not { } name)
                 {
                     continue;
                 }
-                podTimes[name] = podTime;
-                if (!state.PodTimes.TryGetValue(name, out var previous) || podTime > previous)
+                var ready = PodEndpointRules.IsPodReady(pod);
+                podTimes[name] = (podTime, ready);
+                if (!state.PodTimes.TryGetValue(name, out var previous) || podTime > previous.Time || (podTime == previous.Time && ready != previous.Ready))
                 {
                     earliest = Min(earliest, podTime);
                 }
@@ -59,7 +62,7 @@ public sealed class TriggerTimeTracker
 
     private sealed class State
     {
-        public Dictionary<string, DateTimeOffset> PodTimes { get; init; } = new(StringComparer.Ordinal);
+        public Dictionary<string, (DateTimeOffset Time, bool Ready)> PodTimes { get; init; } = new(StringComparer.Ordinal);
 
         public DateTimeOffset? ServiceTime { get; init; }
     }

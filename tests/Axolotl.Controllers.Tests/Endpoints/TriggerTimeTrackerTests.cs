@@ -23,6 +23,17 @@ public sealed class TriggerTimeTrackerTests
     }
 
     [Fact]
+    public void A_pod_turning_ready_within_the_same_second_still_counts_as_a_change()
+    {
+        var tracker = new TriggerTimeTracker();
+        var service = Service();
+        tracker.Compute(service, [Pod("a", "10.244.0.2", ready: false, readySince: Created.AddSeconds(5))]);
+
+        Assert.Equal(Created.AddSeconds(5), tracker.Compute(service, [Pod("a", "10.244.0.2", readySince: Created.AddSeconds(5))]));
+        Assert.Null(tracker.Compute(service, [Pod("a", "10.244.0.2", readySince: Created.AddSeconds(5))]));
+    }
+
+    [Fact]
     public void A_deleted_service_starts_over()
     {
         var tracker = new TriggerTimeTracker();
