@@ -11,7 +11,16 @@ public static partial class BuiltInImages
         // "grade-api memory") with a small GC gen0 budget, which only the environment can set.
         new(["docker.io/rslim087/kubernetes-course-grade-submission-api"], tag => tag is "stateful" or "latest", "grade-api", _ => [])
         {
-            Environment = _ => new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "0x100000", ["NODE_VERSION"] = "18.20.4" },
+            // A fixed GC heap limit: otherwise the runtime derives one from the cgroup limit and, with the native
+            // reserve filling the cgroup, aborts at start-up (SIGABRT) instead of running until the kernel's OOM kill.
+            Environment = _ => new Dictionary<string, string>
+            {
+                ["DOTNET_GCgen0size"] = "0x100000",
+                ["DOTNET_GCHeapHardLimit"] = "0x20000000",
+                // No diagnostics IPC: its shared-memory files in the container's private /tmp would be charged to the limit.
+                ["DOTNET_EnableDiagnostics"] = "0",
+                ["NODE_VERSION"] = "18.20.4",
+            },
             ExecutableNames = ["node", "npm"],
         },
         new(["docker.io/rslim087/kubernetes-course-grade-submission-portal"], tag => tag is "latest" or "stateful", "grade-portal", _ => [])

@@ -21,22 +21,23 @@ public static class GradeApi
     public static async Task<int> RunAsync(AppArgs args)
     {
         var port = args.GetPort("port", 3000);
-        var reserveMiB = args.GetInt("reserve-mib", 16);
-        var warmupMiB = args.GetInt("warmup-mib", 20);
+        var reserveMiB = args.GetInt("reserve-mib", 10);
+        var warmupMiB = args.GetInt("warmup-mib", 22);
         var bufferKiB = args.GetInt("buffer-kib", 32);
         var gradeBytes = args.GetInt("grade-bytes", 320);
         var logEvery = args.GetInt("log-every", 1000);
         var persistDelay = args.GetDuration("persist-delay", TimeSpan.FromMilliseconds(50));
 
-        // The reserve is held for the process lifetime, like a cache a service fills at start-up;
-        // the warm-up block is its transient working set while doing so. A limit below runtime +
-        // reserve + warm-up is OOM-killed here, before the port ever opens.
-        Log.Line($"grade-api: reserving {reserveMiB} MiB (+{warmupMiB} MiB while warming up)");
-        var reserve = NativeBlocks.AllocTouched((nuint)reserveMiB * MiB);
+        // The warm-up block is the transient working set of filling the reserve, which is then held
+        // for the process lifetime like a cache a service fills at start-up. A limit below runtime +
+        // warm-up (35Mi) is OOM-killed here, before the port ever opens; in a container the runtime
+        // is ~20 MiB plus ~3 MiB of kernel memory, so 48Mi idles at ~34 MiB and load fills the rest.
+        Log.Line($"grade-api: reserving {reserveMiB} MiB (after {warmupMiB} MiB while warming up)");
         if (warmupMiB > 0)
         {
             NativeBlocks.Free(NativeBlocks.AllocTouched((nuint)warmupMiB * MiB));
         }
+        var reserve = NativeBlocks.AllocTouched((nuint)reserveMiB * MiB);
 
         var store = new GradeStore(gradeBytes);
         var buffers = new BufferPool(bufferKiB * 1024);

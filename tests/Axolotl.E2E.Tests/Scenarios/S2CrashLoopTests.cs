@@ -1,0 +1,49 @@
+using System.Text.RegularExpressions;
+using Axolotl.E2E.Tests.Harness;
+
+namespace Axolotl.E2E.Tests.Scenarios;
+
+/// <summary>
+/// Scenario S2 steps 3–4 (seed 001, 12.2) as examples/s2-probes-resources-quotas/README.md walks them:
+/// the to-do web app and its database; a database update with a bad command crashes at once (Error,
+/// CrashLoopBackOff), the rollout cannot progress and the old database pod keeps serving.
+/// </summary>
+[Collection(S2Kit.Collection)]
+public sealed class S2CrashLoopTests(ServerFixture fx) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task A_database_update_with_a_bad_command_crash_loops_while_the_old_pod_keeps_serving()
+    {
+        Assert.Equal("secret/todo-db-secret created\nservice/todo-db created\ndeployment.apps/todo-db created\nservice/todo-web created\ndeployment.apps/todo-web created\n",
+            await S2Kit.ApplyAsync(fx, "todo-list/db/", "todo-list/web/"));
+        await S2Kit.WaitContainersReadyAsync(fx, "app=todo-web");
+        var url = await fx.Kubectl.OkAsync("get", "svc", "todo-web", "-o", "jsonpath=http://{.status.loadBalancer.ingress[0].*}:8081");
+        Assert.Matches(@"^http://\d+\.\d+\.\d+\.\d+:8081$", url);
+        var page = await Eventually.UntilAsync(() => S2Kit.GetAsync(url + "/"), r => r?.Status == 200, "the to-do list page");
+        Assert.Contains("<html", page!.Value.Body, StringComparison.OrdinalIgnoreCase);
+        var oldDb = Assert.Single(await S2Kit.PodNamesAsync(fx, "app=todo-db"));
+        Assert.Contains("database system is ready to accept connections", await fx.Kubectl.OkAsync("logs", oldDb));
+
+        await using var watch = fx.Kubectl.Start("get", "pods", "-l", "app=todo-db", "--watch");
+        Assert.Equal("deployment.apps/todo-db configured\n", await S2Kit.ApplyAsync(fx, "todo-list/db/update/todo-db-bad-command.yaml"));
+        var seen = await watch.WaitForStdoutAsync(s => Regex.IsMatch(s, @"todo-db-\S+\s+0/1\s+CrashLoopBackOff\s+[1-9]"),
+            "the new pod in CrashLoopBackOff", S2Kit.Slow);
+        // The watch goes Running → CrashLoopBackOff: Axolotl does not publish the brief "Error" status
+        // Kubernetes shows between a crash and the restart (README, "What differs"); describe has it.
+        Assert.Matches(@"todo-db-\S+\s+0/1\s+Running\s+\d", seen);
+        var newDb = (await S2Kit.PodNamesAsync(fx, "app=todo-db")).Single(p => p != oldDb);
+        await S2Kit.UntilJsonPathAsync(fx, "pod/" + newDb, "{.status.containerStatuses[0].restartCount}", r => r.Length > 0 && int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) >= 2,
+            "the new pod restarted twice");
+        var describe = await fx.Kubectl.OkAsync("describe", "pod", newDb);
+        Assert.Matches(@"Last State:\s+Terminated\n\s+Reason:\s+Error\n\s+Exit Code:\s+1\n", describe);
+        Assert.Matches(@"Warning\s+BackOff\s+.*kubelet\s+Back-off restarting failed container db in pod " + Regex.Escape(newDb), describe);
+
+        // The rollout cannot finish: the old pod stays, Running and Ready, and the web app still answers.
+        var table = await fx.Kubectl.OkAsync("get", "pods", "-l", "app=todo-db");
+        Assert.Matches(Regex.Escape(oldDb) + @"\s+1/1\s+Running\s+0\s", table);
+        Assert.Equal("1", await S2Kit.JsonPathAsync(fx, "deployment/todo-db", "{.status.updatedReplicas}"));
+        Assert.Equal("1", await S2Kit.JsonPathAsync(fx, "deployment/todo-db", "{.status.unavailableReplicas}"));
+        Assert.Equal(200, (await S2Kit.GetAsync(url + "/"))?.Status);
+        Assert.Equal(oldDb, await S2Kit.JsonPathAsync(fx, "endpoints/todo-db", "{.subsets[*].addresses[*].targetRef.name}"));
+    }
+}
