@@ -73,4 +73,25 @@ public sealed class NodeInfoCacheTests
         Assert.Empty(cache.Snapshot([Build.Node("n1")])[0].Pods);
         Assert.Empty(cache.Snapshot([]));
     }
+
+    [Fact]
+    public void A_status_only_update_keeps_the_node_info_and_a_label_change_rebuilds_it()
+    {
+        var cache = new NodeInfoCache();
+        var n1 = Build.Node("n1");
+        cache.Count("default/a", On("a", "n1"));
+        var first = cache.Snapshot([n1]);
+
+        var running = On("a", "n1");
+        running.Status = new Api.Core.PodStatus { Phase = "Running" };
+        cache.Count("default/a", running);
+        Assert.Same(first[0], cache.Snapshot([n1])[0]);
+
+        var relabelled = On("a", "n1");
+        relabelled.Metadata.Labels = new Dictionary<string, string> { ["tier"] = "web" };
+        cache.Count("default/a", relabelled);
+        var rebuilt = cache.Snapshot([n1])[0];
+        Assert.NotSame(first[0], rebuilt);
+        Assert.Equal("web", rebuilt.Pods.Single().Metadata.Labels!["tier"]);
+    }
 }

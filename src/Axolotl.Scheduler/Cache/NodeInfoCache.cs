@@ -1,5 +1,6 @@
 using Axolotl.Api.Core;
 using Axolotl.Scheduler.Framework;
+using Axolotl.Scheduler.Plugins;
 
 namespace Axolotl.Scheduler.Cache;
 
@@ -19,8 +20,19 @@ public sealed class NodeInfoCache
     /// <summary>Counts <paramref name="pod"/> on its spec.nodeName under <paramref name="key"/>, replacing what was counted for that key.</summary>
     public void Count(string key, Pod pod)
     {
-        Forget(key);
         var node = pod.Spec?.NodeName ?? "";
+        if (_nodeOf.TryGetValue(key, out var counted) && counted == node && _podsByNode[node].TryGetValue(key, out var previous))
+        {
+            // Most updates are status writes: the pod stays where it is, and its node's info is only
+            // rebuilt when something a plugin looks at changed.
+            _podsByNode[node][key] = pod;
+            if (!SameForScheduling(previous, pod))
+            {
+                _dirty.Add(node);
+            }
+            return;
+        }
+        Forget(key);
         _nodeOf[key] = node;
         if (!_podsByNode.TryGetValue(node, out var pods))
         {
@@ -30,6 +42,19 @@ public sealed class NodeInfoCache
         pods[key] = pod;
         _dirty.Add(node);
     }
+
+    /// <summary>Whether the plugins would judge a node the same with <paramref name="after"/> in place of <paramref name="before"/>.</summary>
+    public static bool SameForScheduling(Pod before, Pod after) =>
+        before.Metadata.Uid == after.Metadata.Uid
+        && before.Spec?.Priority == after.Spec?.Priority
+        && ResourceRequest.ForPod(before) == ResourceRequest.ForPod(after)
+        && ResourceRequest.NonZeroForPod(before) == ResourceRequest.NonZeroForPod(after)
+        && NodePorts.HostPorts(before).SequenceEqual(NodePorts.HostPorts(after))
+        && SameLabels(before.Metadata.Labels, after.Metadata.Labels)
+        && before.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true)?.Uid == after.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true)?.Uid;
+
+    private static bool SameLabels(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b) =>
+        (a?.Count ?? 0) == (b?.Count ?? 0) && (a is null || a.All(p => b!.TryGetValue(p.Key, out var v) && v == p.Value));
 
     /// <summary>Stops counting the pod under <paramref name="key"/> anywhere.</summary>
     public void Forget(string key)
