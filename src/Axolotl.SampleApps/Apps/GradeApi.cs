@@ -22,7 +22,7 @@ public static class GradeApi
     {
         var port = args.GetPort("port", 3000);
         var reserveMiB = args.GetInt("reserve-mib", 10);
-        var warmupMiB = args.GetInt("warmup-mib", 22);
+        var warmupMiB = args.GetInt("warmup-mib", 28);
         var bufferKiB = args.GetInt("buffer-kib", 32);
         var gradeBytes = args.GetInt("grade-bytes", 320);
         var logEvery = args.GetInt("log-every", 1000);
@@ -31,7 +31,8 @@ public static class GradeApi
         // The warm-up block is the transient working set of filling the reserve, which is then held
         // for the process lifetime like a cache a service fills at start-up. A limit below runtime +
         // warm-up (35Mi) is OOM-killed here, before the port ever opens; in a container the runtime
-        // is ~20 MiB plus ~3 MiB of kernel memory, so 48Mi idles at ~34 MiB and load fills the rest.
+        // is ~20 MiB plus ~6 MiB of kernel memory, so 48Mi survives the warm-up with a few MiB to spare,
+        // idles at ~36 MiB and load fills the rest.
         Log.Line($"grade-api: reserving {reserveMiB} MiB (after {warmupMiB} MiB while warming up)");
         if (warmupMiB > 0)
         {
