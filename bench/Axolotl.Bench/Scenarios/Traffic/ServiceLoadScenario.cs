@@ -134,6 +134,8 @@ internal sealed class ServiceLoadScenario : IScenario
             var pod = ready[windows.Count % ready.Count].Name;
             var marker = TrafficWorkload.UnreadyMarker(markers, pod);
             var stamp = TrafficWorkload.FailedStamp(markers, pod);
+            // A probe that saw the previous marker just before it went may have stamped after the stamp was removed.
+            File.Delete(stamp);
             await File.WriteAllTextAsync(marker, "", ct);
             var failed = (await Stamps.WaitAsync(stamp, 1, TimeSpan.FromSeconds(5), $"{pod}'s readiness probe failing", ct))[0];
             await Task.Delay(_unreadyFor, ct);
