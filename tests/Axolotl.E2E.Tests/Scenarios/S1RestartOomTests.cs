@@ -65,7 +65,9 @@ public sealed class S1RestartOomTests(ServerFixture fx) : IClassFixture<ServerFi
         var local = FreePort();
         await using var forward = fx.Kubectl.Start("port-forward", "pod/" + Api, "-n", Ns, $"{local}:3000");
         await forward.WaitForStdoutAsync(s => s.Contains($"Forwarding from 127.0.0.1:{local} -> 3000"), "port-forward to listen");
-        Assert.Equal(HttpStatusCode.OK, await S1Load.StatusAsync($"http://127.0.0.1:{local}/grade"));
+        Assert.Equal(HttpStatusCode.OK, await Eventually.UntilAsync(() => S1Load.StatusAsync($"http://127.0.0.1:{local}/grade"),
+            s => s == HttpStatusCode.OK, "the port-forward to answer"));
+        Assert.Equal("0", await FieldAsync(Api, "{.status.containerStatuses[0].restartCount}"));
 
         // Step 4: 80 clients on the NodePort until the container is killed (bounded by time and count).
         await using var watch = fx.Kubectl.Start("get", "pods", "-n", Ns, "-w");
