@@ -93,11 +93,12 @@ public sealed class S1RestartOomTests(ServerFixture fx) : IClassFixture<ServerFi
         await watch.WaitForStdoutAsync(s => System.Text.RegularExpressions.Regex.IsMatch(s, @"grade-submission-api\s+\d/1\s+\S+\s+[1-9]\d* \((\d+m)?\d+s ago\)"),
             "the watch to show the API's restart");
 
-        // The NodePort and the old port-forward answer again, with no manual action.
+        // The NodePort and the old port-forward answer again, with no manual action (after CrashLoopBackOff's
+        // delay when in-flight requests killed the new instance again).
         Assert.Equal(HttpStatusCode.OK, await Eventually.UntilAsync(() => S1Load.StatusAsync("http://127.0.0.1:31000/grade"),
-            s => s == HttpStatusCode.OK, "the NodePort to answer again"));
+            s => s == HttpStatusCode.OK, "the NodePort to answer again", TimeSpan.FromSeconds(120)));
         Assert.Equal(HttpStatusCode.OK, await Eventually.UntilAsync(() => S1Load.StatusAsync($"http://127.0.0.1:{local}/grade"),
-            s => s == HttpStatusCode.OK, "the same port-forward to answer again"));
+            s => s == HttpStatusCode.OK, "the same port-forward to answer again", TimeSpan.FromSeconds(120)));
         Assert.False(forward.HasExited, forward.Stderr);
     }
 
