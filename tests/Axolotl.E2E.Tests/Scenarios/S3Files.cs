@@ -8,14 +8,11 @@ internal static partial class S3Files
 {
     public static readonly TimeSpan Slow = TimeSpan.FromSeconds(60);
 
-    public static string Folder => System.IO.Path.Combine(RepoPaths.Root, "examples", "s3-kill-replicas-drain-rollout");
+    private const string Example = "s3-kill-replicas-drain-rollout";
 
-    public static string Path(string file)
-    {
-        var path = System.IO.Path.Combine(Folder, file);
-        Assert.True(File.Exists(path), $"missing example file {path}");
-        return path;
-    }
+    public static string Folder => ExampleFiles.Folder(Example);
+
+    public static string Path(string file) => ExampleFiles.File(Example, file);
 
     /// <summary>`kubectl get pods -o wide -l SELECTOR` as rows of cells (NAME READY STATUS RESTARTS AGE IP NODE …).</summary>
     public static async Task<string[][]> PodRowsAsync(ServerFixture fx, string ns, string selector)

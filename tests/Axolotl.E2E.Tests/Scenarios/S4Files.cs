@@ -8,14 +8,11 @@ internal static partial class S4Files
 {
     public static readonly TimeSpan Slow = TimeSpan.FromSeconds(60);
 
-    public static string Folder => System.IO.Path.Combine(RepoPaths.Root, "examples", "s4-crash-reasons-probes-controllers");
+    private const string Example = "s4-crash-reasons-probes-controllers";
 
-    public static string Path(string file)
-    {
-        var path = System.IO.Path.Combine(Folder, file);
-        Assert.True(File.Exists(path), $"missing example file {path}");
-        return path;
-    }
+    public static string Folder => ExampleFiles.Folder(Example);
+
+    public static string Path(string file) => ExampleFiles.File(Example, file);
 
     public static async Task<string> FieldAsync(ServerFixture fx, string ns, string pod, string path) =>
         (await fx.Kubectl.OkAsync("get", "pod", pod, "-n", ns, "-o", $"jsonpath={path}")).Trim();

@@ -5,14 +5,11 @@ namespace Axolotl.E2E.Tests.Scenarios;
 /// <summary>S5's example folder and the README's speed-up patch.</summary>
 internal static class S5Files
 {
-    public static string Folder => System.IO.Path.Combine(RepoPaths.Root, "examples", "s5-unhealthy-kubia");
+    private const string Example = "s5-unhealthy-kubia";
 
-    public static string Path(string file)
-    {
-        var path = System.IO.Path.Combine(Folder, file);
-        Assert.True(File.Exists(path), $"missing example file {path}");
-        return path;
-    }
+    public static string Folder => ExampleFiles.Folder(Example);
+
+    public static string Path(string file) => ExampleFiles.File(Example, file);
 
     /// <summary>README step 6: one-second probes (after a 5 s allowance for the .NET stand-in to start on a busy machine) and a 1 s grace period, as a merge patch.</summary>
     public const string FastPatch =
