@@ -48,6 +48,7 @@ public sealed class NodeAgent : IAsyncDisposable
     public PodAgentContext Context { get; }
 
     /// <param name="probeRunner">Runs the pods' probes; null: the real probers against <paramref name="runtime"/>.</param>
+    /// <param name="readiness">Hears readiness changes before the API does (the node's service proxy); null: nobody.</param>
     public static async Task<NodeAgent> StartAsync(
         KubeClient client,
         AgentOptions options,
@@ -57,7 +58,8 @@ public sealed class NodeAgent : IAsyncDisposable
         ILoggerFactory logging,
         TimeProvider time,
         CancellationToken ct,
-        IProbeRunner? probeRunner = null)
+        IProbeRunner? probeRunner = null,
+        IPodReadinessObserver? readiness = null)
     {
         var log = logging.CreateLogger("Axolotl.Agent");
         if (log.IsEnabled(LogLevel.Information))
@@ -94,7 +96,10 @@ public sealed class NodeAgent : IAsyncDisposable
             time,
             logging.CreateLogger("Axolotl.Agent.Pods"),
             heartbeat.HostIp,
-            probes);
+            probes)
+        {
+            Readiness = readiness ?? NoReadinessObserver.Instance,
+        };
         var pods = podManager = new PodManager(context);
         await pods.StartAsync(ct);
         return new NodeAgent(options, events, pods, heartbeat, new ContainerLogReader(paths, time), context);

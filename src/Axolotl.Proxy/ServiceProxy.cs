@@ -60,7 +60,7 @@ public sealed class ServiceProxy : IAsyncDisposable
         _interface = serviceInterface;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         _local = new LocalAddresses(time);
-        _picker = new EndpointPicker(options.Balancing, time) { Quarantine = options.FailedEndpointQuarantine };
+        _picker = new EndpointPicker(options.Balancing, time) { Quarantine = options.FailedEndpointQuarantine, LocalReadiness = options.LocalReadiness };
         var forwarder = new Forwarder(() => Snapshot, _picker, _connections,
             new ForwarderOptions(options.MaxConnections, options.MaxConnectAttempts, options.ConnectTimeout, options.BufferSize, options.ReplayLimit), time, _logger);
         _listeners = new ListenerSet(forwarder.HandleAsync, options.ListenBacklog, time, _logger);

@@ -23,6 +23,9 @@ public sealed record ServiceProxyOptions
 
     public BalancingMode Balancing { get; init; } = BalancingMode.RoundRobin;
 
+    /// <summary>The agent of this process, telling which of its pods are not ready before the EndpointSlices do (ADR 0003); null: slices only.</summary>
+    public ILocalEndpointReadiness? LocalReadiness { get; init; }
+
     /// <summary>How long one connect to an endpoint may take before the next endpoint is tried.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -77,6 +77,66 @@ public sealed class EndpointPickerTests
         Assert.Contains(A, Enumerable.Range(0, 4).Select(_ => picker.Pick(Web, [A, B])));
     }
 
+    [Fact]
+    public void An_endpoint_the_local_agent_knows_to_be_not_ready_is_never_picked_until_it_is_ready_again()
+    {
+        var local = new LocalPodReadiness();
+        var picker = new EndpointPicker(BalancingMode.RoundRobin, new FakeTimeProvider()) { LocalReadiness = local };
+        local.Report("uid-a", A.EndPoint.Address, ready: false);
+
+        Assert.All(Enumerable.Range(0, 6), _ => Assert.NotEqual(A, picker.Pick(Web, [A, B, C])));
+        Assert.Null(picker.Pick(Web, [A]));
+
+        local.Report("uid-a", A.EndPoint.Address, ready: true);
+        Assert.Contains(A, Enumerable.Range(0, 6).Select(_ => picker.Pick(Web, [A, B, C])));
+    }
+
+    [Fact]
+    public void Least_connections_also_skips_endpoints_known_not_ready()
+    {
+        var local = new LocalPodReadiness();
+        var picker = new EndpointPicker(BalancingMode.LeastConnections, new FakeTimeProvider()) { LocalReadiness = local };
+        picker.Opened(B.EndPoint);
+        local.Report("uid-a", A.EndPoint.Address, ready: false);
+
+        Assert.All(Enumerable.Range(0, 4), _ => Assert.Equal(C, picker.Pick(Web, [A, B, C])));
+    }
+
+    [Fact]
+    public void A_pod_gone_or_a_newer_pod_on_its_address_replaces_what_was_known()
+    {
+        var local = new LocalPodReadiness();
+        var address = A.EndPoint.Address;
+        local.Report("old", address, ready: false);
+        local.Report("new", address, ready: false);
+        local.Forget("old");
+        Assert.True(local.IsKnownNotReady(address));
+
+        local.Report("new", address, ready: true);
+        Assert.False(local.IsKnownNotReady(address));
+
+        local.Report("moved", address, ready: false);
+        local.Report("moved", B.EndPoint.Address, ready: false);
+        Assert.False(local.IsKnownNotReady(address));
+        local.Forget("moved");
+        Assert.False(local.IsKnownNotReady(B.EndPoint.Address));
+        Assert.Equal(0, local.NotReadyCount);
+    }
+
+    [Fact]
+    public void Round_robin_over_a_subset_still_spreads_evenly()
+    {
+        var time = new FakeTimeProvider();
+        var picker = new EndpointPicker(BalancingMode.RoundRobin, time) { Quarantine = TimeSpan.FromSeconds(1) };
+        var d = Endpoint(5);
+        picker.Failed(B.EndPoint);
+
+        var picks = Enumerable.Range(0, 9).Select(_ => picker.Pick(Web, [A, B, C, d], new HashSet<IPEndPoint> { C.EndPoint })).ToList();
+
+        Assert.Equal(9, picks.Count(p => p == A) + picks.Count(p => p == d));
+        Assert.InRange(picks.Count(p => p == A), 4, 5);
+    }
+
     private static RouteEndpoint Endpoint(int last) =>
         new(new IPEndPoint(IPAddress.Parse($"10.244.0.{last}"), 8080), true, true, false, "node-1", null);
 }

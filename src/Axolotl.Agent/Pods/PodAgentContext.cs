@@ -27,4 +27,8 @@ public sealed record PodAgentContext(
     TimeProvider Time,
     ILogger Log,
     string HostIp,
-    ProbeManager Probes);
+    ProbeManager Probes)
+{
+    /// <summary>Told of readiness changes before the API is (the node's service proxy; ADR 0003).</summary>
+    public IPodReadinessObserver Readiness { get; init; } = NoReadinessObserver.Instance;
+}

@@ -29,6 +29,7 @@ public sealed partial class PodWorker
     private DateTimeOffset? _due;
     private PodSandbox? _sandbox;
     private bool _restored;
+    private bool? _toldReady;
 
     public PodWorker(PodAgentContext ctx, string uid, Pod pod, Action<string> trigger)
     {
@@ -454,14 +455,28 @@ public sealed partial class PodWorker
     {
         if (ObjectDeleted)
         {
+            TellReadiness(ready: false);
             return;
         }
         var status = PodStatusComputer.Compute(Latest, Observed, Latest.Status, Now, ProbeViews());
+        TellReadiness(Latest.Metadata.DeletionTimestamp is null && !Observed.Terminal &&
+            status.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status == "True");
         var written = _ctx.StatusWriter.Submit(Uid, () => Latest, status, OnStatusStored, OnPodGone);
         if (wait)
         {
             await written.WaitAsync(ct);
         }
+    }
+
+    /// <summary>Tells the node's proxy a change of readiness at once, ahead of the status write (ADR 0003).</summary>
+    private void TellReadiness(bool ready)
+    {
+        if (_toldReady == ready || !System.Net.IPAddress.TryParse(Observed.PodIp, out var ip))
+        {
+            return;
+        }
+        _toldReady = ready;
+        _ctx.Readiness.ReadinessChanged(Uid, ip, ready);
     }
 
     private void OnStatusStored(Pod stored)

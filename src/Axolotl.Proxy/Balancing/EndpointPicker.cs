@@ -8,8 +8,9 @@ namespace Axolotl.Proxy.Balancing;
 /// Chooses the endpoint for a new connection. It keeps only what must outlive a snapshot swap: a
 /// round-robin position per Service port, open connections per endpoint, and when an endpoint last
 /// refused a connection. An endpoint that failed within <see cref="Quarantine"/> is skipped while any
-/// other is left, so after a crash the next clients do not each pay a failed connect first.
-/// Thread-safe; called on every accept.
+/// other is left, so after a crash the next clients do not each pay a failed connect first. An
+/// endpoint the node agent already knows to be not ready (<see cref="LocalReadiness"/>) is never
+/// picked. Thread-safe and allocation-free; called on every accept.
 /// </summary>
 public sealed class EndpointPicker(BalancingMode mode, TimeProvider time)
 {
@@ -21,34 +22,60 @@ public sealed class EndpointPicker(BalancingMode mode, TimeProvider time)
 
     public TimeSpan Quarantine { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>This node's own knowledge of its pods' readiness, ahead of the EndpointSlices; null: the slices only.</summary>
+    public ILocalEndpointReadiness? LocalReadiness { get; init; }
+
     /// <summary>The next endpoint among <paramref name="candidates"/> not in <paramref name="exclude"/>, or null when none is left.</summary>
     public RouteEndpoint? Pick(ServicePortName service, IReadOnlyList<RouteEndpoint> candidates, IReadOnlySet<IPEndPoint>? exclude = null)
     {
-        var usable = candidates.Where(e => exclude is null || !exclude.Contains(e.EndPoint)).ToList();
-        if (usable.Count == 0)
+        int usable = 0, healthy = 0;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            if (Usable(candidates[i], exclude))
+            {
+                usable++;
+                if (!InQuarantine(candidates[i].EndPoint))
+                {
+                    healthy++;
+                }
+            }
+        }
+        if (usable == 0)
         {
             return null;
         }
-        var healthy = usable.Where(e => !InQuarantine(e.EndPoint)).ToList();
-        if (healthy.Count > 0)
+        // Quarantined endpoints count only when nothing else is left.
+        var skipQuarantined = healthy > 0;
+        var eligible = skipQuarantined ? healthy : usable;
+        var start = (int)((ulong)Interlocked.Increment(ref _positions.GetOrAdd(service, _ => new StrongBox()).Value) % (ulong)eligible);
+        RouteEndpoint? best = null;
+        var fewest = long.MaxValue;
+        var seen = 0;
+        // Visit the eligible endpoints in order from the start-th one, wrapping around.
+        for (var pass = 0; pass < 2; pass++)
         {
-            usable = healthy;
-        }
-        var start = (int)((ulong)Interlocked.Increment(ref _positions.GetOrAdd(service, _ => new StrongBox()).Value) % (ulong)usable.Count);
-        if (Mode == BalancingMode.RoundRobin)
-        {
-            return usable[start];
-        }
-        RouteEndpoint best = usable[start];
-        var fewest = OpenConnections(best.EndPoint);
-        for (var i = 1; i < usable.Count; i++)
-        {
-            var candidate = usable[(start + i) % usable.Count];
-            var open = OpenConnections(candidate.EndPoint);
-            if (open < fewest)
+            for (var i = 0; i < candidates.Count; i++)
             {
-                best = candidate;
-                fewest = open;
+                var candidate = candidates[i];
+                if (!Usable(candidate, exclude) || (skipQuarantined && InQuarantine(candidate.EndPoint)))
+                {
+                    continue;
+                }
+                var index = seen++;
+                if (pass == 0 && index < start || pass == 1 && index >= eligible + start)
+                {
+                    continue;
+                }
+                if (Mode == BalancingMode.RoundRobin)
+                {
+                    return candidate;
+                }
+                var open = OpenConnections(candidate.EndPoint);
+                if (open < fewest)
+                {
+                    best = candidate;
+                    fewest = open;
+                }
             }
         }
         return best;
@@ -100,8 +127,11 @@ public sealed class EndpointPicker(BalancingMode mode, TimeProvider time)
         }
     }
 
+    private bool Usable(RouteEndpoint endpoint, IReadOnlySet<IPEndPoint>? exclude) =>
+        (exclude is null || !exclude.Contains(endpoint.EndPoint)) && LocalReadiness?.IsKnownNotReady(endpoint.EndPoint.Address) != true;
+
     private bool InQuarantine(IPEndPoint endPoint) =>
-        _failedAt.TryGetValue(endPoint, out var at) && time.GetElapsedTime(at) < Quarantine;
+        !_failedAt.IsEmpty && _failedAt.TryGetValue(endPoint, out var at) && time.GetElapsedTime(at) < Quarantine;
 
     private sealed class StrongBox
     {

@@ -73,7 +73,8 @@ public static class LocalAgent
             await NodeNetwork.EnsureAsync(bridge, new PodCidr(options.PodCidr), ct);
             await NodeRouting.EnsureAsync(bridge, ClusterCidr, ct);
         }
-        return await NodeAgent.StartAsync(client, options, runtime, catalog, backoff, logging, clock, ct);
+        // Its service proxy hears of unready pods from the agent directly (ADR 0003; StartProxyAsync).
+        return await NodeAgent.StartAsync(client, options, runtime, catalog, backoff, logging, clock, ct, readiness: new AgentToProxyReadiness(new LocalPodReadiness()));
     }
 
     /// <summary>
@@ -97,6 +98,7 @@ public static class LocalAgent
             InterfaceName = ServiceInterfaceName(bridge),
             NodePortAddresses = [System.Net.IPAddress.Loopback, System.Net.IPAddress.Parse(new PodCidr(agent.Options.PodCidr).Gateway)],
             Balancing = balancing,
+            LocalReadiness = (agent.Context.Readiness as AgentToProxyReadiness)?.Board,
             // Cluster DNS on the pod gateway: the address every pod's resolv.conf names.
             DnsAddresses = [System.Net.IPAddress.Parse(new PodCidr(agent.Options.PodCidr).Gateway)],
         };

@@ -1,6 +1,7 @@
 using Axolotl.Agent.Images;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime.Fake;
+using Axolotl.Agent.Status;
 using Axolotl.Api.Coordination;
 using Axolotl.Api.Core;
 using Axolotl.Client;
@@ -35,12 +36,12 @@ public sealed class NodeAgentIntegrationTests : IAsyncLifetime
 
     private KubeClient Client => _cluster.Client;
 
-    private async Task<NodeAgent> StartAgentAsync()
+    private async Task<NodeAgent> StartAgentAsync(IPodReadinessObserver? readiness = null)
     {
         var options = new AgentOptions { NodeName = NodeName, DataDir = _dataDir, NodeIp = "127.0.0.1" };
         var backoff = new RestartBackoffOptions { Initial = TimeSpan.FromMilliseconds(200), Max = TimeSpan.FromMilliseconds(400) };
         return await NodeAgent.StartAsync(Client, options, _runtime, new ImageCatalog(new ImageCatalogOptions { BusyboxPath = "" }), backoff,
-            NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+            NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None, readiness: readiness);
     }
 
     private static Pod BusyboxPod(string name, string restartPolicy = "Always") => new()
@@ -176,6 +177,71 @@ public sealed class NodeAgentIntegrationTests : IAsyncLifetime
 
         Assert.Equal("Back-off pulling image \"nosuchimage-axolotl:v9\"", backOff.Status!.ContainerStatuses![0].State!.Waiting!.Message);
         Assert.Empty(_runtime.Started);
+    }
+
+    [Fact]
+    public async Task The_readiness_observer_hears_each_change_and_the_pod_going()
+    {
+        var heard = new RecordingReadiness();
+        var starts = 0;
+        // The first two instances crash; the second crash waits out a back-off, not ready meanwhile.
+        _runtime.Behaviour = _ => Interlocked.Increment(ref starts) <= 2 ? new FakeContainerBehaviour(ExitAfter: TimeSpan.FromMilliseconds(300), ExitCode: 1) : null;
+        _agent = await StartAgentAsync(heard);
+        var created = await Client.CreateAsync(BusyboxPod("crasher"), CancellationToken.None);
+        var uid = created.Metadata.Uid!;
+
+        var pod = await WaitForAsync("crasher", p => p.Status?.ContainerStatuses?[0].RestartCount == 2 && p.Status.ContainerStatuses[0].Ready, "two restarts");
+        var ip = System.Net.IPAddress.Parse(pod.Status!.PodIP!);
+        var changes = heard.For(uid);
+        Assert.Equal((uid, ip, (bool?)true), changes[0]);
+        Assert.Contains((uid, ip, (bool?)false), changes);
+        Assert.Equal((uid, ip, (bool?)true), changes[^1]);
+        Assert.All(changes.Zip(changes.Skip(1)), pair => Assert.NotEqual(pair.First, pair.Second));
+
+        // Deletion: not ready before the containers stop, then gone.
+        await Client.DeleteAsync<Pod>("default", "crasher", null, CancellationToken.None);
+        await heard.WaitAsync(uid, changes.Count + 2);
+        Assert.Equal([(uid, ip, (bool?)false), (uid, null, null)], heard.For(uid).Skip(changes.Count));
+    }
+
+    /// <summary>What a node's proxy would hear from the agent, in order; null readiness means the pod went.</summary>
+    private sealed class RecordingReadiness : IPodReadinessObserver
+    {
+        private readonly List<(string Uid, System.Net.IPAddress? Ip, bool? Ready)> _heard = [];
+
+        public void ReadinessChanged(string podUid, System.Net.IPAddress podIp, bool ready)
+        {
+            lock (_heard)
+            {
+                _heard.Add((podUid, podIp, ready));
+            }
+        }
+
+        public void PodGone(string podUid)
+        {
+            lock (_heard)
+            {
+                _heard.Add((podUid, null, null));
+            }
+        }
+
+        public List<(string, System.Net.IPAddress?, bool?)> For(string uid)
+        {
+            lock (_heard)
+            {
+                return _heard.Where(h => h.Uid == uid).ToList();
+            }
+        }
+
+        public async Task WaitAsync(string uid, int count)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (For(uid).Count < count)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"heard only {For(uid).Count} of {count}: {string.Join(", ", For(uid))}");
+                await Task.Delay(20);
+            }
+        }
     }
 
     [Fact]
