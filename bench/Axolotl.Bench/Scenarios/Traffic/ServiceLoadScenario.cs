@@ -100,6 +100,7 @@ internal sealed class ServiceLoadScenario : IScenario
 
     private async Task RolloutPhaseAsync(BenchContext context, ScenarioReport report, ApiClient api, PodSetWatch watch, IPEndPoint proxy, TimeSpan phase, int cap, CancellationToken ct)
     {
+        var phaseStarted = Stopwatch.GetTimestamp();
         var load = LoadGenerator.RunAsync(Clients, _ => proxy, phase, cap, ct);
         var rollouts = new LatencySamples("(b) rollout: image changed → all new pods Ready, old gone");
         var image = 0;
@@ -111,7 +112,7 @@ internal sealed class ServiceLoadScenario : IScenario
             await WorkloadApi.SetImageAsync(api, TrafficWorkload.App, target, ct);
             var done = await watch.WaitAsync(pods => Settled(pods, target), SettleTimeout, $"rollout to {target}", ct);
             rollouts.Add(sent, done);
-            context.Log($"{Name}: rollout {rollouts.Count} to {target} in {Stopwatch.GetElapsedTime(sent, done).TotalMilliseconds:F0} ms");
+            context.Log($"{Name}: rollout {rollouts.Count} to {target} in {Stopwatch.GetElapsedTime(sent, done).TotalMilliseconds:F0} ms, from {Stopwatch.GetElapsedTime(phaseStarted, sent).TotalSeconds:F1} s into the phase");
         }
         var samples = await load;
         Record(report, "(b) rolling updates back to back", samples, $"{rollouts.Count} rollouts (maxSurge 1, maxUnavailable 0 at 3 replicas)");
@@ -177,9 +178,29 @@ internal sealed class ServiceLoadScenario : IScenario
         var failed = samples.Where(s => s.Error is not null).ToList();
         var reasons = string.Join(", ", failed.GroupBy(s => s.Error).OrderByDescending(g => g.Count()).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} ×{g.Count()}")));
         report.Add(phase + ": requests sent", samples.Count, "requests");
-        report.Add(phase + ": requests failed", failed.Count, "requests", reasons.Length == 0 ? null : reasons);
+        report.Add(phase + ": requests failed", failed.Count, "requests", reasons.Length == 0 ? null : $"{reasons}; {FailureTimes(samples, failed)}");
         report.Target(phase + ": failed requests", failed.Count, 0, "requests");
         return summary.ThroughputPerSecond ?? 0;
+    }
+
+    /// <summary>When the failed requests started, seconds into the phase, in bursts (failures less than a second apart): "at 41.2–41.9 s ×80".</summary>
+    private static string FailureTimes(IReadOnlyList<LoadSample> samples, List<LoadSample> failed)
+    {
+        var origin = samples.Min(s => s.Start);
+        var offsets = failed.Select(s => Stopwatch.GetElapsedTime(origin, s.Start).TotalSeconds).Order().ToList();
+        var bursts = new List<(double From, double To, int Count)>();
+        foreach (var at in offsets)
+        {
+            if (bursts.Count > 0 && at - bursts[^1].To < 1)
+            {
+                bursts[^1] = (bursts[^1].From, at, bursts[^1].Count + 1);
+            }
+            else
+            {
+                bursts.Add((at, at, 1));
+            }
+        }
+        return "started at " + string.Join(", ", bursts.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.From:F1}–{b.To:F1} s ×{b.Count}")));
     }
 
     private static async Task WarmUpAsync(IPEndPoint proxy, CancellationToken ct)
