@@ -10,11 +10,12 @@ internal sealed record BenchOptions(
     IReadOnlySet<string>? Only,
     string? RepoRoot,
     bool ListOnly,
-    IReadOnlyDictionary<string, string> ServerEnvironment)
+    IReadOnlyDictionary<string, string> ServerEnvironment,
+    IReadOnlySet<string>? Cases = null)
 {
     public const string Usage = """
         Usage: Axolotl.Bench --server-bin PATH [--quick] [--only NAME[,NAME]] [--results DIR]
-                             [--kubectl PATH] [--http1] [--server-env KEY=VALUE]... [--repo DIR] [--list]
+                             [--kubectl PATH] [--http1] [--server-env KEY=VALUE]... [--repo DIR] [--cases a,b,c] [--list]
 
           --server-bin PATH  the axolotl binary to measure (bench/run builds it and passes this)
           --quick            1,000 objects only and fewer runs (under 2 minutes)
@@ -24,6 +25,7 @@ internal sealed record BenchOptions(
           --http1            talk HTTP/1.1 keep-alive instead of HTTP/2 (which kubectl uses)
           --server-env K=V   set an environment variable for every server started (e.g. DOTNET_gcServer=0)
           --repo DIR         repository whose commit the report names
+          --cases LIST       service-load: run only these of its cases (a kills, b rollouts, c readiness)
           --list             print the scenarios and exit
         """;
 
@@ -31,7 +33,7 @@ internal sealed record BenchOptions(
     {
         bool quick = false, http2 = true, list = false;
         string? server = null, results = null, kubectl = null, repo = null;
-        HashSet<string>? only = null;
+        HashSet<string>? only = null, cases = null;
         var environment = new SortedDictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
@@ -49,6 +51,7 @@ internal sealed record BenchOptions(
                     var pair = Value().Split('=', 2);
                     environment[pair[0]] = pair.Length == 2 && pair[0].Length > 0 ? pair[1] : throw new ArgumentException("--server-env wants KEY=VALUE");
                     break;
+                case "--cases": cases = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                 case "--only": only = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                 default: throw new ArgumentException($"unknown argument \"{args[i]}\"");
             }
@@ -57,6 +60,6 @@ internal sealed record BenchOptions(
         {
             throw new ArgumentException("--server-bin is required");
         }
-        return new BenchOptions(quick, server ?? "", results ?? "results", kubectl ?? Infrastructure.KubectlRunner.DefaultBinary, http2, only, repo, list, environment);
+        return new BenchOptions(quick, server ?? "", results ?? "results", kubectl ?? Infrastructure.KubectlRunner.DefaultBinary, http2, only, repo, list, environment, cases);
     }
 }

@@ -61,9 +61,19 @@ internal sealed class ServiceLoadScenario : IScenario
             report.Target("direct ÷ proxy throughput (target: proxy ≥ 50 % of direct)", directRate / proxyRate, 2.0, "×");
             context.Log($"{Name}: direct {directRate:F0}/s, proxy {proxyRate:F0}/s");
 
-            await KillPhaseAsync(context, report, api, proxy, phase, cap, ct);
-            await RolloutPhaseAsync(context, report, api, watch, proxy, phase, cap, ct);
-            await ReadinessPhaseAsync(context, report, api, watch, markers.Path, proxy, phase, cap, ct);
+            var cases = context.Options.Cases;
+            if (cases is null || cases.Contains("a"))
+            {
+                await KillPhaseAsync(context, report, api, proxy, phase, cap, ct);
+            }
+            if (cases is null || cases.Contains("b"))
+            {
+                await RolloutPhaseAsync(context, report, api, watch, proxy, phase, cap, ct);
+            }
+            if (cases is null || cases.Contains("c"))
+            {
+                await ReadinessPhaseAsync(context, report, api, watch, markers.Path, proxy, phase, cap, ct);
+            }
         }
         finally
         {
