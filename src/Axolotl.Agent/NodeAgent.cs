@@ -80,7 +80,11 @@ public sealed class NodeAgent : IAsyncDisposable
         PodManager? podManager = null;
         // A fake runtime has nothing to probe: its node passes a runner that answers without a network or a process.
         var prober = probeRunner ?? new ProbeRunner(runtime, time);
-        var probes = new ProbeManager(prober.RunAsync, events, time, logging.CreateLogger("Axolotl.Agent.Probes"), uid => podManager?.Lanes.Trigger(uid), prober as IDisposable);
+        var reports = new ReadinessReports(readiness ?? NoReadinessObserver.Instance);
+        var probes = new ProbeManager(prober.RunAsync, events, time, logging.CreateLogger("Axolotl.Agent.Probes"), uid => podManager?.Lanes.Trigger(uid), prober as IDisposable)
+        {
+            Readiness = reports,
+        };
         var context = new PodAgentContext(
             client,
             options,
@@ -98,7 +102,7 @@ public sealed class NodeAgent : IAsyncDisposable
             heartbeat.HostIp,
             probes)
         {
-            Readiness = readiness ?? NoReadinessObserver.Instance,
+            Readiness = reports,
         };
         var pods = podManager = new PodManager(context);
         await pods.StartAsync(ct);

@@ -30,5 +30,5 @@ public sealed record PodAgentContext(
     ProbeManager Probes)
 {
     /// <summary>Told of readiness changes before the API is (the node's service proxy; ADR 0003).</summary>
-    public IPodReadinessObserver Readiness { get; init; } = NoReadinessObserver.Instance;
+    public ReadinessReports Readiness { get; init; } = ReadinessReports.None;
 }

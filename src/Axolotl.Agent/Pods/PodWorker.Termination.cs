@@ -153,7 +153,7 @@ public sealed partial class PodWorker
         _stop.Dispose();
         _ctx.Restarts.ForgetPod(Uid);
         _ctx.StatusWriter.Forget(Uid);
-        _ctx.Readiness.PodGone(Uid);
+        _ctx.Readiness.Forget(Uid);
         _ctx.Checkpoints.Delete(Uid);
         var dir = _ctx.Logs.PodDirectory(Uid);
         try

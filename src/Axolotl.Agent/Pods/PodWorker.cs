@@ -29,7 +29,6 @@ public sealed partial class PodWorker
     private DateTimeOffset? _due;
     private PodSandbox? _sandbox;
     private bool _restored;
-    private bool? _toldReady;
 
     public PodWorker(PodAgentContext ctx, string uid, Pod pod, Action<string> trigger)
     {
@@ -469,15 +468,7 @@ public sealed partial class PodWorker
     }
 
     /// <summary>Tells the node's proxy a change of readiness at once, ahead of the status write (ADR 0003).</summary>
-    private void TellReadiness(bool ready)
-    {
-        if (_toldReady == ready || !System.Net.IPAddress.TryParse(Observed.PodIp, out var ip))
-        {
-            return;
-        }
-        _toldReady = ready;
-        _ctx.Readiness.ReadinessChanged(Uid, ip, ready);
-    }
+    private void TellReadiness(bool ready) => _ctx.Readiness.Tell(Uid, Observed.PodIp, ready);
 
     private void OnStatusStored(Pod stored)
     {

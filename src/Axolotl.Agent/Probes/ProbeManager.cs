@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Axolotl.Agent.Probes.Probers;
 using Axolotl.Agent.Runtime;
+using Axolotl.Agent.Status;
 using Axolotl.Api.Annotations;
 using Axolotl.Api.Core;
 using Axolotl.Client.Events;
@@ -47,6 +48,9 @@ public sealed class ProbeManager : IAsyncDisposable
     }
 
     internal TimeProvider Time { get; }
+
+    /// <summary>Told the moment a readiness probe fails, before the pod's lane writes the status (ADR 0003).</summary>
+    public ReadinessReports Readiness { get; init; } = ReadinessReports.None;
 
     internal ILogger Log { get; }
 
@@ -166,10 +170,15 @@ public sealed class ProbeManager : IAsyncDisposable
         }
     }
 
-    internal void Publish(ProbeKey key, ContainerProbes probes, bool success)
+    internal void Publish(ProbeKey key, ContainerProbes probes, bool success, string? podIp)
     {
         if (probes.Publish(key.Kind, success))
         {
+            if (key.Kind == ProbeKind.Readiness && !success)
+            {
+                // One unready container makes the pod unready: no need to wait for the lane to say so.
+                Readiness.Tell(key.PodUid, podIp, ready: false);
+            }
             _trigger(key.PodUid);
         }
     }

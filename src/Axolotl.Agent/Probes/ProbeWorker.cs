@@ -85,7 +85,7 @@ internal sealed class ProbeWorker(
                 }
                 if (published is { } value)
                 {
-                    manager.Publish(Key, container, value);
+                    manager.Publish(Key, container, value, target.PodIp);
                     if (!value && Key.Kind is ProbeKind.Liveness or ProbeKind.Startup)
                     {
                         // The container will be killed: probing stops; a new instance gets new workers.

@@ -98,7 +98,7 @@ public static class LocalAgent
             InterfaceName = ServiceInterfaceName(bridge),
             NodePortAddresses = [System.Net.IPAddress.Loopback, System.Net.IPAddress.Parse(new PodCidr(agent.Options.PodCidr).Gateway)],
             Balancing = balancing,
-            LocalReadiness = (agent.Context.Readiness as AgentToProxyReadiness)?.Board,
+            LocalReadiness = (agent.Context.Readiness.Observer as AgentToProxyReadiness)?.Board,
             // Cluster DNS on the pod gateway: the address every pod's resolv.conf names.
             DnsAddresses = [System.Net.IPAddress.Parse(new PodCidr(agent.Options.PodCidr).Gateway)],
         };

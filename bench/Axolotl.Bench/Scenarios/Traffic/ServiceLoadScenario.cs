@@ -155,7 +155,7 @@ internal sealed class ServiceLoadScenario : IScenario
             File.Delete(stamp);
             windows.Add((pod, failed, recovered));
             await watch.WaitAsync(pods => pods.Any(p => p.Name == pod && p.Ready), SettleTimeout, $"{pod} Ready again", ct);
-            context.Log($"{Name}: {pod} unready for {_unreadyFor.TotalSeconds:F0} s");
+            context.Log($"{Name}: {pod} unready for {_unreadyFor.TotalSeconds:F0} s from its probe's stamp {failed}");
         }
         var samples = await load;
         Record(report, $"(c) one pod's readiness probe failing {_unreadyFor.TotalSeconds:F0} s in every {_interval.TotalSeconds:F0} s", samples, $"{windows.Count} failures");
