@@ -8,6 +8,9 @@ namespace Axolotl.SampleApps.Apps;
 /// A small versioned web server: 200 with the hostname on every path, an optional Server header
 /// and HTML title (the nginx image uses "nginx/VERSION" and "Welcome to nginx!"), an optional pid
 /// file. Flags it does not know are ignored so "nginx -g 'daemon off;'" style commands still run.
+/// With <c>--unready-dir DIR</c>, /healthz answers 503 while DIR/HOSTNAME.unready exists, and the
+/// first such answer writes its time (as bash's $EPOCHREALTIME) to DIR/HOSTNAME.failed: the benchmark's
+/// clock for "the readiness probe failed".
 /// </summary>
 public static class HttpHello
 {
@@ -17,6 +20,7 @@ public static class HttpHello
         var server = args.Get("server");
         var title = args.Get("title");
         var pidFile = args.Get("pid-file");
+        var unreadyDir = args.Get("unready-dir");
         var hostname = Environment.MachineName;
         foreach (var flag in args.Unused)
         {
@@ -38,6 +42,13 @@ public static class HttpHello
             Log.Line($"{HttpApp.RemoteAddress(context)} \"{context.Request.Method} {context.Request.Path}\" 200");
             if (context.Request.Path == "/healthz")
             {
+                if (unreadyDir is not null && File.Exists(Path.Combine(unreadyDir, hostname + ".unready")))
+                {
+                    StampFirstFailure(Path.Combine(unreadyDir, hostname + ".failed"));
+                    context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    await context.Response.WriteAsync("unready\n");
+                    return;
+                }
                 await context.Response.WriteAsync("ok\n");
             }
             else if (title is not null)
@@ -51,5 +62,16 @@ public static class HttpHello
                 await context.Response.WriteAsync($"Hello from {hostname}\n");
             }
         });
+    }
+
+    private static void StampFirstFailure(string path)
+    {
+        if (File.Exists(path))
+        {
+            return;
+        }
+        var micros = (TimeProvider.System.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / 10;
+        // bash's $EPOCHREALTIME format: seconds.microseconds.
+        File.WriteAllText(path, string.Create(CultureInfo.InvariantCulture, $"{micros / 1_000_000}.{micros % 1_000_000:D6}\n"));
     }
 }

@@ -7,8 +7,11 @@ using Axolotl.Bench.Scenarios.Probes;
 
 namespace Axolotl.Bench.Scenarios.Traffic;
 
-/// <summary>One request: when it started (Stopwatch), how long it took, when its TCP connection was established (realtime µs), who answered, or why it failed.</summary>
-internal readonly record struct LoadSample(long Start, double Milliseconds, long ConnectedMicros, string? Pod, string? Error);
+/// <summary>
+/// One request: when it started (Stopwatch), how long it took, when its connect call was made and when
+/// the connection was seen established (realtime µs), who answered, or why it failed.
+/// </summary>
+internal readonly record struct LoadSample(long Start, double Milliseconds, long StartedMicros, long ConnectedMicros, string? Pod, string? Error);
 
 /// <summary>
 /// Closed-loop HTTP/1.1 clients, each sending one request per new TCP connection (`Connection: close`,
@@ -52,6 +55,7 @@ internal static class LoadGenerator
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(RequestTimeout);
         using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var started = Stamps.UnixMicrosNow();
         try
         {
             await socket.ConnectAsync(endpoint, timeout.Token);
@@ -62,7 +66,7 @@ internal static class LoadGenerator
             {
                 if (length == buffer.Length)
                 {
-                    return Failed(start, connected, "response too long");
+                    return Failed(start, started, connected, "response too long");
                 }
                 var read = await socket.ReceiveAsync(buffer.AsMemory(length), SocketFlags.None, timeout.Token);
                 if (read == 0)
@@ -74,28 +78,28 @@ internal static class LoadGenerator
             var text = Encoding.ASCII.GetString(buffer, 0, length);
             if (!text.StartsWith("HTTP/1.1 200 ", StringComparison.Ordinal))
             {
-                return Failed(start, connected, length == 0 ? "closed without a response" : "status " + text.Split('\r')[0]);
+                return Failed(start, started, connected, length == 0 ? "closed without a response" : "status " + text.Split('\r')[0]);
             }
             var at = text.IndexOf(Marker, StringComparison.Ordinal);
             if (at < 0)
             {
-                return Failed(start, connected, "incomplete response");
+                return Failed(start, started, connected, "incomplete response");
             }
             var end = text.IndexOf('\n', at);
             var pod = end < 0 ? null : text[(at + Marker.Length)..end].Trim();
-            return pod is null ? Failed(start, connected, "incomplete response") : new LoadSample(start, Elapsed(start), connected, pod, null);
+            return pod is null ? Failed(start, started, connected, "incomplete response") : new LoadSample(start, Elapsed(start), started, connected, pod, null);
         }
         catch (SocketException e)
         {
-            return Failed(start, connected, e.SocketErrorCode.ToString());
+            return Failed(start, started, connected, e.SocketErrorCode.ToString());
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return Failed(start, connected, "timed out");
+            return Failed(start, started, connected, "timed out");
         }
     }
 
-    private static LoadSample Failed(long start, long connected, string error) => new(start, Elapsed(start), connected, null, error);
+    private static LoadSample Failed(long start, long started, long connected, string error) => new(start, Elapsed(start), started, connected, null, error);
 
     private static double Elapsed(long start) => Stopwatch.GetElapsedTime(start).TotalMilliseconds;
 }

@@ -12,29 +12,31 @@ namespace Axolotl.Bench.Scenarios.Traffic;
 /// <summary>
 /// Issue 6's load test: 80 closed-loop clients (a new connection per request) against a 3-replica
 /// Deployment's NodePort on 127.0.0.1 for 2 minutes in each of three cases: (a) one pod's web server is
-/// SIGKILLed every 10 s, (b) rolling updates run back to back, (c) one pod's readiness probe fails
-/// for 4 s every 10 s (quick: 10 s each, every 5 s, 2 s). Reported
+/// SIGKILLed every 10 s, (b) rolling updates run back to back, (c) one pod's HTTP readiness probe fails
+/// for 4 s every 10 s, (d) the same with an exec readiness probe (quick: 10 s each, every 5 s, 2 s). Reported
 /// per phase: requests sent and failed (by reason), latency percentiles, throughput; first, the same
 /// clients straight at the pod IPs and then through the NodePort give the proxy's throughput ratio; in
-/// (c), how long after the failing probe ran the pod still got new connections.
+/// (c) and (d), how long after the failing probe ran the pod still got new connections.
 /// </summary>
 internal sealed class ServiceLoadScenario : IScenario
 {
     private const int Clients = 80;
     private const int Replicas = 3;
+    private const int BaselineRounds = 2;
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(60);
     private TimeSpan _interval = TimeSpan.FromSeconds(10);
     private TimeSpan _unreadyFor = TimeSpan.FromSeconds(4);
 
     public string Name => "service-load";
 
-    public string Description => $"{Clients} clients on a {Replicas}-replica Deployment's NodePort: direct vs proxy throughput, then SIGKILL every 10 s, rolling updates, readiness failures (2 min each; quick: 10 s each)";
+    public string Description => $"{Clients} clients on a {Replicas}-replica Deployment's NodePort: direct vs proxy throughput, then SIGKILL every 10 s, rolling updates, HTTP and exec readiness failures (2 min each; quick: 10 s each)";
 
-    public TimeSpan Budget(bool quick) => TimeSpan.FromSeconds(quick ? 80 : 480);
+    public TimeSpan Budget(bool quick) => TimeSpan.FromSeconds(quick ? 110 : 660);
 
     public async Task RunAsync(BenchContext context, ScenarioReport report, CancellationToken ct)
     {
-        var baseline = TimeSpan.FromSeconds(context.Quick ? 3 : 20);
+        // Per round of the baselines; direct and proxy alternate, so a drift of the machine hits both.
+        var baseline = TimeSpan.FromSeconds(context.Quick ? 3 : 15);
         var phase = TimeSpan.FromSeconds(context.Quick ? 10 : 120);
         _interval = TimeSpan.FromSeconds(context.Quick ? 5 : 10);
         _unreadyFor = TimeSpan.FromSeconds(context.Quick ? 2 : 4);
@@ -53,11 +55,15 @@ internal sealed class ServiceLoadScenario : IScenario
             context.Log($"{Name}: NodePort {nodePort} answers from all {Replicas} pods");
 
             var ips = (await TrafficWorkload.PodsAsync(api, ct)).Where(p => p.Ready && p.Ip is not null).Select(p => new IPEndPoint(p.Ip!, TrafficWorkload.ContainerPort)).ToArray();
-            var direct = await LoadGenerator.RunAsync(Clients, n => ips[n % ips.Length], baseline, cap, ct);
-            var directRate = Record(report, "direct to the pod IPs (no proxy)", direct, "baseline for the ratio; clients round-robin over the pods");
-            var viaProxy = await LoadGenerator.RunAsync(Clients, _ => proxy, baseline, cap, ct);
-            var proxyRate = Record(report, "through the NodePort (127.0.0.1)", viaProxy, "same clients, same length, right after");
-            report.Add("proxy throughput ÷ direct throughput", proxyRate / directRate, "×", "target ≥ 0.5");
+            double directRate = 0, proxyRate = 0;
+            for (var round = 1; round <= BaselineRounds; round++)
+            {
+                var direct = await LoadGenerator.RunAsync(Clients, n => ips[n % ips.Length], baseline, cap, ct);
+                directRate += Record(report, $"direct to the pod IPs (no proxy), round {round}", direct, "baseline for the ratio; clients round-robin over the pods") / BaselineRounds;
+                var viaProxy = await LoadGenerator.RunAsync(Clients, _ => proxy, baseline, cap, ct);
+                proxyRate += Record(report, $"through the NodePort (127.0.0.1), round {round}", viaProxy, "same clients, same length, right after") / BaselineRounds;
+            }
+            report.Add("proxy throughput ÷ direct throughput", proxyRate / directRate, "×", $"mean of {BaselineRounds} alternating rounds each; target ≥ 0.5");
             report.Target("direct ÷ proxy throughput (target: proxy ≥ 50 % of direct)", directRate / proxyRate, 2.0, "×");
             context.Log($"{Name}: direct {directRate:F0}/s, proxy {proxyRate:F0}/s");
 
@@ -72,7 +78,17 @@ internal sealed class ServiceLoadScenario : IScenario
             }
             if (cases is null || cases.Contains("c"))
             {
-                await ReadinessPhaseAsync(context, report, api, watch, markers.Path, proxy, phase, cap, ct);
+                await ReadinessPhaseAsync(context, report, api, watch, markers.Path, proxy, phase, cap, "(c)", "HTTP", ct);
+            }
+            if (cases is null || cases.Contains("d"))
+            {
+                // The same with an exec probe: its verdict comes only when the probe's processes have exited.
+                var before = watch.Snapshot().Select(p => p.Name).ToHashSet();
+                await WorkloadApi.SetReadinessProbeAsync(api, TrafficWorkload.App, TrafficWorkload.ExecReadinessProbe(markers.Path), ct);
+                await watch.WaitAsync(pods => pods.Count(p => p.App == TrafficWorkload.App) == Replicas &&
+                    pods.Where(p => p.App == TrafficWorkload.App).All(p => !before.Contains(p.Name) && p.Ready && !p.Terminating),
+                    SettleTimeout, "the rollout to the exec readiness probe", ct);
+                await ReadinessPhaseAsync(context, report, api, watch, markers.Path, proxy, phase, cap, "(d)", "exec", ct);
             }
         }
         finally
@@ -129,7 +145,8 @@ internal sealed class ServiceLoadScenario : IScenario
         report.Add(rollouts, "each rollout replaces all 3 pods");
     }
 
-    private async Task ReadinessPhaseAsync(BenchContext context, ScenarioReport report, ApiClient api, PodSetWatch watch, string markers, IPEndPoint proxy, TimeSpan phase, int cap, CancellationToken ct)
+    private async Task ReadinessPhaseAsync(BenchContext context, ScenarioReport report, ApiClient api, PodSetWatch watch, string markers, IPEndPoint proxy,
+        TimeSpan phase, int cap, string label, string probeKind, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         var load = LoadGenerator.RunAsync(Clients, _ => proxy, phase, cap, ct);
@@ -158,22 +175,48 @@ internal sealed class ServiceLoadScenario : IScenario
             context.Log($"{Name}: {pod} unready for {_unreadyFor.TotalSeconds:F0} s from its probe's stamp {failed}");
         }
         var samples = await load;
-        Record(report, $"(c) one pod's readiness probe failing {_unreadyFor.TotalSeconds:F0} s in every {_interval.TotalSeconds:F0} s", samples, $"{windows.Count} failures");
+        Record(report, $"{label} one pod's {probeKind} readiness probe failing {_unreadyFor.TotalSeconds:F0} s in every {_interval.TotalSeconds:F0} s", samples, $"{windows.Count} failures");
 
-        var lastNew = new LatencySamples("(c) readiness probe failed → last new connection that pod got");
-        var late = 0;
-        foreach (var (pod, failedAt, recoveredAt) in windows)
-        {
-            var after = samples.Where(s => s.Pod == pod && s.ConnectedMicros >= failedAt && s.ConnectedMicros < recoveredAt).Select(s => (s.ConnectedMicros - failedAt) / 1000.0).ToList();
-            lastNew.AddMilliseconds(after.Count == 0 ? 0 : after.Max());
-            late += after.Count(ms => ms > 20);
-        }
-        var summary = report.Add(lastNew, "connection established (client side) after the failing probe's stamp; 0 when none");
-        report.Add("(c) new connections to the unready pod later than 20 ms", late, "connections");
+        // A connection's start (the client's connect call, realtime) bounds when the proxy chose its
+        // endpoint from below: that choice comes after it. The client's "connected" stamp is taken after
+        // an await in a load generator that saturates its own thread pool, so it can lag by tens of ms;
+        // it is shown too, as the pessimistic reading.
+        var byStart = LastNewConnection(samples, windows, s => s.StartedMicros, out var late);
+        var summary = report.Add(Milliseconds($"{label} {probeKind} readiness probe failed → last new connection that pod got", byStart),
+            "connection started (client's connect call) after the failing probe's stamp; 0 when none");
+        report.Add($"{label} new connections to the unready pod started later than 20 ms", late, "connections");
+        var byConnected = LastNewConnection(samples, windows, s => s.ConnectedMicros, out _);
+        report.Add(Milliseconds($"{label} {probeKind} readiness probe failed → last connection that pod got, by the client's connected stamp", byConnected),
+            "stamped after the connect completed in the loaded client: includes the load generator's own delays");
         if (summary.Count > 0)
         {
-            report.Target("readiness failure → no new connections (p99)", summary.P99, 20, "ms");
+            report.Target($"{label} {probeKind} readiness failure → no new connections (p99)", summary.P99, 20, "ms");
         }
+    }
+
+    private static LatencySamples Milliseconds(string name, IEnumerable<double> values)
+    {
+        var samples = new LatencySamples(name);
+        foreach (var ms in values)
+        {
+            samples.AddMilliseconds(ms);
+        }
+        return samples;
+    }
+
+    /// <summary>Per failure window: how long after the probe's stamp the unready pod still got a connection (by <paramref name="at"/>); 0 when none.</summary>
+    private static List<double> LastNewConnection(IReadOnlyList<LoadSample> samples, List<(string Pod, long FailedMicros, long RecoveredMicros)> windows,
+        Func<LoadSample, long> at, out int lateOver20Ms)
+    {
+        var lastNew = new List<double>();
+        lateOver20Ms = 0;
+        foreach (var (pod, failedAt, recoveredAt) in windows)
+        {
+            var after = samples.Where(s => s.Pod == pod && at(s) >= failedAt && at(s) < recoveredAt).Select(s => (at(s) - failedAt) / 1000.0).ToList();
+            lastNew.Add(after.Count == 0 ? 0 : after.Max());
+            lateOver20Ms += after.Count(ms => ms > 20);
+        }
+        return lastNew;
     }
 
     /// <summary>Adds one phase's request latencies, totals and failure reasons; returns its throughput (requests per second).</summary>

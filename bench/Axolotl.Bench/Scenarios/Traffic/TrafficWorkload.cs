@@ -12,10 +12,12 @@ internal sealed record WebPod(string Name, string Uid, IPAddress? Ip, bool Ready
 
 /// <summary>
 /// The load test's workload: a Deployment of http-hello web servers (:8080) behind a NodePort Service.
-/// Readiness is an exec probe every 100 ms (Axolotl's sub-second timing annotation) that checks the
-/// port accepts connections, and fails, first stamping the time with bash's `$EPOCHREALTIME`, while a
-/// marker file named after the pod exists in a folder shared with the host (/dev/shm). Two images run
-/// the same app, so a rollout is an image change as `kubectl set image` makes it.
+/// Readiness is probed every 100 ms (Axolotl's sub-second timing annotation) and fails while a marker
+/// file named after the pod exists in a folder shared with the host (/dev/shm); the first failing
+/// answer stamps its time next to the marker. The probe is an HTTP GET of /healthz (the app answers
+/// 503 and stamps), or an exec probe whose bash stamps `$EPOCHREALTIME` before it exits 1 (and
+/// otherwise checks the port accepts connections). Two images run the same app, so a rollout is an
+/// image change as `kubectl set image` makes it.
 /// </summary>
 internal static partial class TrafficWorkload
 {
@@ -29,9 +31,30 @@ internal static partial class TrafficWorkload
 
     public static string FailedStamp(string markers, string pod) => Path.Combine(markers, pod + ".failed");
 
+    /// <summary>An HTTP GET of /healthz, which the app fails (and stamps) while the pod's marker exists.</summary>
+    public static JsonObject HttpReadinessProbe() => new()
+    {
+        ["httpGet"] = new JsonObject { ["path"] = "/healthz", ["port"] = ContainerPort },
+        ["periodSeconds"] = 1,
+        ["failureThreshold"] = 1,
+        ["successThreshold"] = 1,
+    };
+
+    /// <summary>A bash exec probe that fails (and stamps) while the pod's marker exists, else checks the port.</summary>
+    public static JsonObject ExecReadinessProbe(string markers) => new()
+    {
+        ["exec"] = new JsonObject
+        {
+            ["command"] = new JsonArray("bash", "-c",
+                $"if [ -e {markers}/$HOSTNAME.unready ]; then [ -e {markers}/$HOSTNAME.failed ] || echo $EPOCHREALTIME > {markers}/$HOSTNAME.failed; exit 1; fi; exec 3<>/dev/tcp/127.0.0.1/{ContainerPort}"),
+        },
+        ["periodSeconds"] = 1,
+        ["failureThreshold"] = 1,
+        ["successThreshold"] = 1,
+    };
+
     public static byte[] Deployment(int replicas, string markers)
     {
-        var probe = $"if [ -e {markers}/$HOSTNAME.unready ]; then [ -e {markers}/$HOSTNAME.failed ] || echo $EPOCHREALTIME > {markers}/$HOSTNAME.failed; exit 1; fi; exec 3<>/dev/tcp/127.0.0.1/{ContainerPort}";
         var deployment = new JsonObject
         {
             ["apiVersion"] = "apps/v1",
@@ -55,14 +78,9 @@ internal static partial class TrafficWorkload
                         {
                             ["name"] = App,
                             ["image"] = Images[0],
+                            ["args"] = new JsonArray("--port", ContainerPort.ToString(CultureInfo.InvariantCulture), "--unready-dir", markers),
                             ["ports"] = new JsonArray(new JsonObject { ["containerPort"] = ContainerPort }),
-                            ["readinessProbe"] = new JsonObject
-                            {
-                                ["exec"] = new JsonObject { ["command"] = new JsonArray("bash", "-c", probe) },
-                                ["periodSeconds"] = 1,
-                                ["failureThreshold"] = 1,
-                                ["successThreshold"] = 1,
-                            },
+                            ["readinessProbe"] = HttpReadinessProbe(),
                         }),
                     },
                 },

@@ -32,6 +32,10 @@ internal static class WorkloadApi
     public static Task SetImageAsync(ApiClient api, string name, string image, CancellationToken ct) =>
         UpdateAsync(api, $"{DeploymentsPath}/{name}", d => d["spec"]!["template"]!["spec"]!["containers"]![0]!["image"] = image, ct);
 
+    /// <summary>Replaces the readiness probe of the template's first container (a rollout).</summary>
+    public static Task SetReadinessProbeAsync(ApiClient api, string name, JsonObject probe, CancellationToken ct) =>
+        UpdateAsync(api, $"{DeploymentsPath}/{name}", d => d["spec"]!["template"]!["spec"]!["containers"]![0]!["readinessProbe"] = probe, ct);
+
     /// <summary>Sets spec.unschedulable, as `kubectl cordon` / `uncordon` do.</summary>
     public static Task SetUnschedulableAsync(ApiClient api, string node, bool unschedulable, CancellationToken ct) =>
         UpdateAsync(api, $"/api/v1/nodes/{node}", n =>
