@@ -61,8 +61,27 @@ internal sealed class Cgroups
             Directory.CreateDirectory(dir);
         }
 
+        WeighNodeRoot(relativePath.Split('/')[0], Environment.ProcessorCount);
         cg.WriteLimits(spec);
         return cg;
+    }
+
+    /// <summary>
+    /// The CPU weight of the node's cgroup that holds all its pods, as the kubelet gives its kubepods
+    /// cgroup: the node's allocatable CPUs as shares (1024 a CPU; v2: the kubelet's conversion to a
+    /// weight). Without it, all pods together weigh as much as one busy thread of the processes around them.
+    /// </summary>
+    private static void WeighNodeRoot(string root, int cpus)
+    {
+        var shares = cpus * 1024L;
+        if (IsPureV2)
+        {
+            TryWrite(Path.Combine(Base, root, "cpu.weight"), (1 + ((shares - 2) * 9999 / 262142)).ToString(CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            TryWrite(Path.Combine(Base, "cpu", root, "cpu.shares"), shares.ToString(CultureInfo.InvariantCulture));
+        }
     }
 
     private static void EnableV2Controllers(string relativePath)

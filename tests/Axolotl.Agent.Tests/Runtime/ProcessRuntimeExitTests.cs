@@ -139,6 +139,9 @@ public abstract class ProcessRuntimeExitTests(bool nativeLauncher) : IAsyncLifet
         Assert.True(after.MemoryWorkingSetBytes > 0);
         Assert.Equal("20000", File.ReadAllText($"/sys/fs/cgroup/cpu/{_rt.Options.CgroupRoot}/{sandbox.PodUid}/main/cpu.cfs_quota_us").Trim());
         Assert.Equal("102", File.ReadAllText($"/sys/fs/cgroup/cpu/{_rt.Options.CgroupRoot}/{sandbox.PodUid}/main/cpu.shares").Trim());
+        // The node's pods together weigh as its allocatable CPUs, as the kubelet's kubepods cgroup.
+        Assert.Equal((Environment.ProcessorCount * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            File.ReadAllText($"/sys/fs/cgroup/cpu/{_rt.Options.CgroupRoot}/cpu.shares").Trim());
     }
 
     internal static async Task<string> WaitForLogAsync(string path, string text)

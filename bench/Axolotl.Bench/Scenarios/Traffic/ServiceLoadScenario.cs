@@ -167,8 +167,9 @@ internal sealed class ServiceLoadScenario : IScenario
             await File.WriteAllTextAsync(marker, "", ct);
             var failed = (await Stamps.WaitAsync(stamp, 1, TimeSpan.FromSeconds(5), $"{pod}'s readiness probe failing", ct))[0];
             await Task.Delay(_unreadyFor, ct);
-            File.Delete(marker);
+            // The window ends before the marker goes: a pod ready again may take connections at once.
             var recovered = Stamps.UnixMicrosNow();
+            File.Delete(marker);
             File.Delete(stamp);
             windows.Add((pod, failed, recovered));
             await watch.WaitAsync(pods => pods.Any(p => p.Name == pod && p.Ready), SettleTimeout, $"{pod} Ready again", ct);
