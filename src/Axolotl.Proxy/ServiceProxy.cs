@@ -265,7 +265,11 @@ public sealed class ServiceProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>Addresses go on before listeners bind to them, and come off after their listeners closed.</summary>
+    /// <summary>
+    /// Addresses go on before listeners bind to them, and come off after their listeners closed. A
+    /// frontend whose Service port has no endpoint has no listener, so a client is refused at once (curl
+    /// exit 7, "Connection refused"), as kube-proxy's REJECT rule does, rather than accepted and reset.
+    /// </summary>
     private async Task<bool> ReconcileFrontendsAsync(RoutingSnapshot snapshot, CancellationToken ct)
     {
         if (_interface is not null)
@@ -273,6 +277,7 @@ public sealed class ServiceProxy : IAsyncDisposable
             await _interface.SyncAsync(_interface.Addresses.Union(snapshot.ClusterIps).ToHashSet(), ct);
         }
         var wanted = snapshot.Frontends
+            .Where(p => snapshot.HasEndpoints(p.Key))
             .Where(p => p.Value.Kind != FrontendKind.ClusterIP || _interface is null || _interface.Addresses.Contains(p.Key.Address))
             .Select(p => p.Key)
             .ToList();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using Axolotl.Api.Core;
 using Axolotl.Api.Discovery;
 using Axolotl.Api.Meta;
@@ -69,6 +70,43 @@ public sealed class ServiceProxyIntegrationTests : IAsyncLifetime
         await Client.DeleteAsync<Service>("default", "web", null, CancellationToken.None);
         await UntilAsync(() => Task.FromResult(_proxy!.Listening.Contains(frontend)), listening => !listening, "the node port closed");
         Assert.Empty(_proxy!.Snapshot.Routes);
+    }
+
+    [Fact]
+    public async Task A_service_port_without_endpoints_refuses_connections_as_kube_proxy_rejects_them()
+    {
+        await using var a = new LoopbackBackend("a");
+        var service = await Client.CreateAsync(new Service
+        {
+            Metadata = new ObjectMeta { Name = "web", Namespace = "default" },
+            Spec = new ServiceSpec { Type = "NodePort", Ports = [new ServicePort { Name = "http", Port = 80, TargetPort = 8080 }] },
+        }, CancellationToken.None);
+        var frontend = new Frontend(IPAddress.Loopback, service.Spec!.Ports![0].NodePort!.Value);
+        await UntilAsync(() => Task.FromResult(_proxy!.Snapshot.Routes.Count), count => count == 1, "the Service routed");
+
+        Assert.Equal(SocketError.ConnectionRefused, await ConnectErrorAsync(frontend));
+
+        var slice = await Client.CreateAsync(Slice("web-a", a.EndPoint, ready: true), CancellationToken.None);
+        await UntilAsync(() => ProxyClient.GreetingAsync(frontend.EndPoint), g => g == "a", "the node port answering from a");
+
+        slice.Endpoints[0].Conditions = new EndpointConditions { Ready = false, Serving = false, Terminating = false };
+        await Client.UpdateAsync(slice, CancellationToken.None);
+        await UntilAsync(() => ConnectErrorAsync(frontend), e => e == SocketError.ConnectionRefused, "a refusal once a is not ready");
+    }
+
+    /// <summary>How a connect ends: its socket error, or Success when it was accepted.</summary>
+    private static async Task<SocketError> ConnectErrorAsync(Frontend frontend)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(frontend.EndPoint);
+            return SocketError.Success;
+        }
+        catch (SocketException e)
+        {
+            return e.SocketErrorCode;
+        }
     }
 
     private static EndpointSlice Slice(string name, IPEndPoint endPoint, bool ready) => new()
