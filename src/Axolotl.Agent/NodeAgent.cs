@@ -79,7 +79,7 @@ public sealed class NodeAgent : IAsyncDisposable
         }, time);
         PodManager? podManager = null;
         // A fake runtime has nothing to probe: its node passes a runner that answers without a network or a process.
-        var prober = probeRunner ?? new ProbeRunner(runtime, time);
+        var prober = probeRunner ?? new ProbeRunner(runtime, time, catalog);
         var reports = new ReadinessReports(readiness ?? NoReadinessObserver.Instance);
         var probes = new ProbeManager(prober.RunAsync, events, time, logging.CreateLogger("Axolotl.Agent.Probes"), uid => podManager?.Lanes.Trigger(uid), prober as IDisposable)
         {

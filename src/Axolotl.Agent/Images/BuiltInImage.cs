@@ -18,4 +18,7 @@ public sealed record BuiltInImage(
 
     /// <summary>Whether argv[0] aliases keep the image's default args (nginx: "nginx -g …" still needs its port and banner).</summary>
     public bool AliasKeepsDefaultArgs { get; init; }
+
+    /// <summary>Other programs of the real image (argv[0] in commands, exec and exec probes) and the app standing in for each: postgres's pg_isready.</summary>
+    public IReadOnlyDictionary<string, string> Tools { get; init; } = new Dictionary<string, string>();
 }

@@ -42,6 +42,7 @@ public static partial class BuiltInImages
         {
             Environment = tag => new Dictionary<string, string> { ["PG_MAJOR"] = PostgresMajor(tag), ["PGDATA"] = "/var/lib/postgresql/data" },
             ExecutableNames = ["postgres", "docker-entrypoint.sh", "/usr/local/bin/docker-entrypoint.sh"],
+            Tools = new Dictionary<string, string> { ["pg_isready"] = "pg-isready", ["/usr/local/bin/pg_isready"] = "pg-isready" },
         },
         new(["docker.io/kiamol/ch12-memory-allocator"], LatestOnly, "memory-hog", _ => ["--step-mib", "10", "--interval", "5s"]),
         new(["docker.io/kiamol/ch05-pi"], LatestOnly, "pi", _ => ["-m", "web"])

@@ -103,6 +103,7 @@ public sealed class ImageCatalog
             env)
         {
             ExecutableAliases = image.ExecutableNames.ToDictionary(n => n, _ => (IReadOnlyList<string>)aliasTarget, StringComparer.Ordinal),
+            ToolAliases = image.Tools.ToDictionary(t => t.Key, t => (IReadOnlyList<string>)SampleApps.Append(t.Value).ToList(), StringComparer.Ordinal),
         };
     }
 

@@ -20,6 +20,17 @@ public sealed record ResolvedImage(
     public IReadOnlyDictionary<string, IReadOnlyList<string>> ExecutableAliases { get; init; } =
         new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
 
+    /// <summary>Other programs of the real image (e.g. "pg_isready"), mapped to the argv that stands in for them, for exec too.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ToolAliases { get; init; } =
+        new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The argv for `kubectl exec` and exec probes in a container of this image: a tool of the real image
+    /// runs its stand-in; anything else runs as given (the container shares the host's programs).
+    /// </summary>
+    public IReadOnlyList<string> ExecArgv(IReadOnlyList<string> command) =>
+        command.Count > 0 && ToolAliases.TryGetValue(command[0], out var replacement) ? [.. replacement, .. command.Skip(1)] : command;
+
     /// <summary>The image as containerStatuses[].image shows it, e.g. docker.io/library/nginx:1.15.12.</summary>
     public string Image => Reference.Canonical;
 
@@ -40,7 +51,7 @@ public sealed record ResolvedImage(
             return [];
         }
 
-        if (ExecutableAliases.TryGetValue(argv[0], out var replacement))
+        if (ExecutableAliases.TryGetValue(argv[0], out var replacement) || ToolAliases.TryGetValue(argv[0], out replacement))
         {
             argv.RemoveAt(0);
             argv.InsertRange(0, replacement);

@@ -26,7 +26,11 @@ public sealed class NodeAgentBackend(NodeAgent agent) : IKubeletBackend
             .Concat((pod.Spec?.InitContainers ?? []).Select(c => c.Name))
             .OfType<string>()
             .ToList();
-        return new KubeletPod(uid, name, containers, container => LiveHandle(worker.Live, container));
+        var images = (pod.Spec?.Containers ?? []).Concat(pod.Spec?.InitContainers ?? []).ToDictionary(c => c.Name, c => c.Image, StringComparer.Ordinal);
+        return new KubeletPod(uid, name, containers, container => LiveHandle(worker.Live, container))
+        {
+            ExecArgv = (container, command) => agent.Context.Images.Resolve(images.GetValueOrDefault(container)).Image?.ExecArgv(command) ?? command,
+        };
     }
 
     private static ContainerHandle? LiveHandle(IReadOnlyDictionary<string, ContainerHandle> live, string container)

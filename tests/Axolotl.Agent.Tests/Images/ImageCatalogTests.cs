@@ -258,4 +258,16 @@ public class ImageCatalogTests
         Assert.Equal("Container image \"nginx:1.15.12\" already present on machine", ImagePullMessages.AlreadyPresent("nginx:1.15.12"));
         Assert.Equal("Error: ImagePullBackOff", ImagePullMessages.Error("ImagePullBackOff"));
     }
+
+    [Fact]
+    public void A_program_of_the_real_image_runs_its_stand_in_in_exec_and_in_commands()
+    {
+        var postgres = Catalog().Resolve("postgres:11.6-alpine").Image!;
+
+        Assert.Equal([SampleApps, "pg-isready", "-h", "localhost"], postgres.ExecArgv(["pg_isready", "-h", "localhost"]));
+        Assert.Equal([SampleApps, "pg-isready"], postgres.BuildArgv(["/usr/local/bin/pg_isready"], null));
+        // Anything else runs as given, and other images have no such tools.
+        Assert.Equal(["sh", "-c", "true"], postgres.ExecArgv(["sh", "-c", "true"]));
+        Assert.Equal(["pg_isready"], Catalog().Resolve("nginx:1.17").Image!.ExecArgv(["pg_isready"]));
+    }
 }

@@ -23,6 +23,8 @@ public sealed class S2CrashLoopTests(ServerFixture fx) : IClassFixture<ServerFix
         Assert.Contains("<html", page!.Value.Body, StringComparison.OrdinalIgnoreCase);
         var oldDb = Assert.Single(await S2Kit.PodNamesAsync(fx, "app=todo-db"));
         Assert.Contains("database system is ready to accept connections", await fx.Kubectl.OkAsync("logs", oldDb));
+        // The chapter's liveness command, by hand: the image's pg_isready runs its stand-in.
+        Assert.Equal("localhost:5432 - accepting connections\n", await fx.Kubectl.OkAsync("exec", oldDb, "--", "pg_isready", "-h", "localhost"));
 
         await using var watch = fx.Kubectl.Start("get", "pods", "-l", "app=todo-db", "--watch");
         Assert.Equal("deployment.apps/todo-db configured\n", await S2Kit.ApplyAsync(fx, "todo-list/db/update/todo-db-bad-command.yaml"));

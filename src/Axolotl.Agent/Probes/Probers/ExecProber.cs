@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Axolotl.Agent.Images;
 using Axolotl.Agent.Pods;
 using Axolotl.Agent.Runtime;
 using Axolotl.Api.Core;
@@ -11,7 +12,7 @@ namespace Axolotl.Agent.Probes.Probers;
 /// timeout the exec is cancelled (the runtime kills its process tree) and the failure reads
 /// <c>command "…" timed out</c> as the kubelet's CRI client words it.
 /// </summary>
-internal sealed class ExecProber(IContainerRuntime runtime, TimeProvider time)
+internal sealed class ExecProber(IContainerRuntime runtime, TimeProvider time, ImageCatalog? images = null)
 {
     public const int MaxOutputBytes = 10 * 1024;
 
@@ -24,13 +25,15 @@ internal sealed class ExecProber(IContainerRuntime runtime, TimeProvider time)
             env[e.Name] = e.Value ?? "";
         }
 
-        var command = (action.Command ?? []).Select(c => EnvResolver.Expand(c, env)).ToList();
+        var expanded = (action.Command ?? []).Select(c => EnvResolver.Expand(c, env)).ToList();
+        // A program of the real image (postgres's pg_isready) runs its stand-in; the text below keeps the manifest's words.
+        var command = images?.Resolve(target.Container.Image).Image?.ExecArgv(expanded) ?? expanded;
         if (command.Count == 0)
         {
             return ProbeResult.Failure("exec probe has no command");
         }
 
-        var commandText = string.Join(' ', command);
+        var commandText = string.Join(' ', expanded);
         var output = new BoundedOutputStream(MaxOutputBytes);
         using var deadline = new ProbeDeadline(timeout, time, ct);
         Task<ExecResult>? exec = null;
@@ -55,11 +58,11 @@ internal sealed class ExecProber(IContainerRuntime runtime, TimeProvider time)
         }
         catch (Win32Exception e) when (e.NativeErrorCode == 2)
         {
-            return ProbeResult.Failure($"exec: {GoText.Quote(command[0])}: executable file not found in $PATH");
+            return ProbeResult.Failure($"exec: {GoText.Quote(expanded[0])}: executable file not found in $PATH");
         }
         catch (Win32Exception e) when (e.NativeErrorCode == 13)
         {
-            return ProbeResult.Failure($"exec: {GoText.Quote(command[0])}: permission denied");
+            return ProbeResult.Failure($"exec: {GoText.Quote(expanded[0])}: permission denied");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

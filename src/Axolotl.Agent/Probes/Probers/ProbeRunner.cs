@@ -1,3 +1,4 @@
+using Axolotl.Agent.Images;
 using Axolotl.Agent.Runtime;
 using Axolotl.Api.Core;
 
@@ -16,13 +17,14 @@ public sealed class ProbeRunner : IProbeRunner, IDisposable
     private readonly ExecProber _exec;
     private readonly GrpcProber _grpc;
 
-    public ProbeRunner(IContainerRuntime runtime, TimeProvider time)
+    /// <param name="images">Maps exec probes' programs of the real image to their stand-ins (pg_isready); null runs commands as given.</param>
+    public ProbeRunner(IContainerRuntime runtime, TimeProvider time, ImageCatalog? images = null)
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(time);
         _http = new HttpProber(time);
         _tcp = new TcpProber(time);
-        _exec = new ExecProber(runtime, time);
+        _exec = new ExecProber(runtime, time, images);
         _grpc = new GrpcProber(time);
     }
 
