@@ -49,12 +49,7 @@ public sealed class ServiceProxyIntegrationTests : IAsyncLifetime
     {
         await using var a = new LoopbackBackend("a");
         await using var b = new LoopbackBackend("b");
-        var service = await Client.CreateAsync(new Service
-        {
-            Metadata = new ObjectMeta { Name = "web", Namespace = "default" },
-            Spec = new ServiceSpec { Type = "NodePort", Ports = [new ServicePort { Name = "http", Port = 80, TargetPort = 8080 }] },
-        }, CancellationToken.None);
-        var frontend = new Frontend(IPAddress.Loopback, service.Spec!.Ports![0].NodePort!.Value);
+        var frontend = await CreateWebServiceAsync();
         // Both backends listen on 127.0.0.1 with different ports, so each gets a slice of its own (one port per slice).
         var sliceA = await Client.CreateAsync(Slice("web-a", a.EndPoint, ready: true), CancellationToken.None);
 
@@ -76,12 +71,7 @@ public sealed class ServiceProxyIntegrationTests : IAsyncLifetime
     public async Task A_service_port_without_endpoints_refuses_connections_as_kube_proxy_rejects_them()
     {
         await using var a = new LoopbackBackend("a");
-        var service = await Client.CreateAsync(new Service
-        {
-            Metadata = new ObjectMeta { Name = "web", Namespace = "default" },
-            Spec = new ServiceSpec { Type = "NodePort", Ports = [new ServicePort { Name = "http", Port = 80, TargetPort = 8080 }] },
-        }, CancellationToken.None);
-        var frontend = new Frontend(IPAddress.Loopback, service.Spec!.Ports![0].NodePort!.Value);
+        var frontend = await CreateWebServiceAsync();
         await UntilAsync(() => Task.FromResult(_proxy!.Snapshot.Routes.Count), count => count == 1, "the Service routed");
 
         Assert.Equal(SocketError.ConnectionRefused, await ConnectErrorAsync(frontend));
@@ -92,6 +82,17 @@ public sealed class ServiceProxyIntegrationTests : IAsyncLifetime
         slice.Endpoints[0].Conditions = new EndpointConditions { Ready = false, Serving = false, Terminating = false };
         await Client.UpdateAsync(slice, CancellationToken.None);
         await UntilAsync(() => ConnectErrorAsync(frontend), e => e == SocketError.ConnectionRefused, "a refusal once a is not ready");
+    }
+
+    /// <summary>Creates the NodePort Service "web" (port "http", no selector: the tests write its slices); returns its node port on 127.0.0.1.</summary>
+    private async Task<Frontend> CreateWebServiceAsync()
+    {
+        var service = await Client.CreateAsync(new Service
+        {
+            Metadata = new ObjectMeta { Name = "web", Namespace = "default" },
+            Spec = new ServiceSpec { Type = "NodePort", Ports = [new ServicePort { Name = "http", Port = 80, TargetPort = 8080 }] },
+        }, CancellationToken.None);
+        return new Frontend(IPAddress.Loopback, service.Spec!.Ports![0].NodePort!.Value);
     }
 
     /// <summary>How a connect ends: its socket error, or Success when it was accepted.</summary>
