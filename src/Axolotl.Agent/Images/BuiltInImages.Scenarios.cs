@@ -19,6 +19,8 @@ public static partial class BuiltInImages
                 ["DOTNET_GCHeapHardLimit"] = "0x20000000",
                 // No diagnostics IPC: its shared-memory files in the container's private /tmp would be charged to the limit.
                 ["DOTNET_EnableDiagnostics"] = "0",
+                // No W^X double mapping: its shared-memory view of the JIT's code (~6 MiB of shmem) was charged to the limit too.
+                ["DOTNET_EnableWriteXorExecute"] = "0",
                 ["NODE_VERSION"] = "18.20.4",
             },
             ExecutableNames = ["node", "npm"],
