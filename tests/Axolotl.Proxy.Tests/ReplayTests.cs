@@ -130,8 +130,9 @@ public sealed class ReplayTests
                 {
                     socket = await _listener.AcceptSocketAsync();
                 }
-                catch (Exception e) when (e is SocketException or ObjectDisposedException)
+                catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
                 {
+                    // Stopped: a loop that comes round after Stop() is told "not listening".
                     return;
                 }
                 _ = ServeAsync(socket);

@@ -21,7 +21,7 @@ public static class GradeApi
     public static async Task<int> RunAsync(AppArgs args)
     {
         var port = args.GetPort("port", 3000);
-        var reserveMiB = args.GetInt("reserve-mib", 10);
+        var reserveMiB = args.GetInt("reserve-mib", 4);
         var warmupMiB = args.GetInt("warmup-mib", 24);
         var bufferKiB = args.GetInt("buffer-kib", 32);
         var gradeBytes = args.GetInt("grade-bytes", 320);
@@ -32,8 +32,8 @@ public static class GradeApi
         // for the process lifetime like a cache a service fills at start-up. A limit below runtime +
         // warm-up (35Mi) is OOM-killed here, before the port ever opens; in a container the runtime
         // is ~20 MiB plus ~6 MiB of kernel memory, so 48Mi survives the warm-up with a few MiB to spare,
-        // idles at ~36 MiB and load fills the rest. (28 MiB of warm-up left too little: a CI run saw the
-        // API OOM-killed twice at start, before any load.)
+        // and load fills the rest. (A 28 MiB warm-up and a 10 MiB reserve left too little: CI runs saw
+        // the API OOM-killed at start, before any load.)
         Log.Line($"grade-api: reserving {reserveMiB} MiB (after {warmupMiB} MiB while warming up)");
         if (warmupMiB > 0)
         {
