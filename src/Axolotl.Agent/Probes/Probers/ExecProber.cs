@@ -14,6 +14,9 @@ namespace Axolotl.Agent.Probes.Probers;
 /// </summary>
 internal sealed class ExecProber(IContainerRuntime runtime, TimeProvider time, ImageCatalog? images = null)
 {
+    // A probe may run every 100 ms: resolve each image once, not on every run (the catalog does not change).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ResolvedImage?> _resolved = new(StringComparer.Ordinal);
+
     public const int MaxOutputBytes = 10 * 1024;
 
     public async Task<ProbeResult> ProbeAsync(ExecAction action, ProbeTarget target, TimeSpan timeout, CancellationToken ct)
@@ -27,7 +30,8 @@ internal sealed class ExecProber(IContainerRuntime runtime, TimeProvider time, I
 
         var expanded = (action.Command ?? []).Select(c => EnvResolver.Expand(c, env)).ToList();
         // A program of the real image (postgres's pg_isready) runs its stand-in; the text below keeps the manifest's words.
-        var command = images?.Resolve(target.Container.Image).Image?.ExecArgv(expanded) ?? expanded;
+        var image = images is null ? null : _resolved.GetOrAdd(target.Container.Image ?? "", i => images.Resolve(i).Image);
+        var command = image?.ExecArgv(expanded) ?? expanded;
         if (command.Count == 0)
         {
             return ProbeResult.Failure("exec probe has no command");
