@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Axolotl.Proxy.Forwarding;
 using static Axolotl.Proxy.Tests.ProxyHarness;
 
 namespace Axolotl.Proxy.Tests;
@@ -23,6 +24,39 @@ public sealed class ReplayTests
             Assert.Equal($"healthy: GET /{i}", await RequestAsync(proxy.Frontend.EndPoint, $"GET /{i}"));
         }
         Assert.True(dying.Requests >= 1, "the dying endpoint got at least one request first");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_endpoint_that_hangs_up_before_the_client_spoke_is_replaced(bool reset)
+    {
+        // A pod killed with connections still in its accept queue resets them (or, accepted but
+        // unread, closes them) before the client's request has even reached it.
+        await using var dying = new RequestBackend("dying", answer: false, reset, hangUpAfter: TimeSpan.Zero);
+        await using var healthy = new RequestBackend("healthy", answer: true, reset: false);
+        await using var proxy = new ProxyHarness();
+        await proxy.RouteAsync(Ready(dying.EndPoint), Ready(healthy.EndPoint));
+
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal($"healthy: GET /{i}", await RequestAsync(proxy.Frontend.EndPoint, $"GET /{i}", pause: TimeSpan.FromMilliseconds(50)));
+        }
+        Assert.True(dying.Accepted >= 1, "the dying endpoint got at least one connection first");
+    }
+
+    [Fact]
+    public async Task A_server_closing_an_idle_connection_later_is_not_replaced()
+    {
+        var idle = FirstAnswer.SilentHangupWindow + TimeSpan.FromMilliseconds(300);
+        await using var first = new RequestBackend("first", answer: false, reset: false, hangUpAfter: idle);
+        await using var second = new RequestBackend("second", answer: false, reset: false, hangUpAfter: idle);
+        await using var proxy = new ProxyHarness();
+        await proxy.RouteAsync(Ready(first.EndPoint), Ready(second.EndPoint));
+
+        using var client = await ProxyClient.ConnectAsync(proxy.Frontend.EndPoint);
+        Assert.Null(await client.ReadLineAsync());
+        Assert.Equal(1, first.Accepted + second.Accepted);
     }
 
     [Fact]
@@ -82,11 +116,12 @@ public sealed class ReplayTests
     }
 
     /// <summary>Sends one line, reads the one-line answer; null when the connection failed or closed without one.</summary>
-    private static async Task<string?> RequestAsync(IPEndPoint endPoint, string line, bool halfClose = false)
+    private static async Task<string?> RequestAsync(IPEndPoint endPoint, string line, bool halfClose = false, TimeSpan pause = default)
     {
         using var client = await ProxyClient.ConnectAsync(endPoint);
         try
         {
+            await Task.Delay(pause);
             await client.SendLineAsync(line);
             if (halfClose)
             {
@@ -100,7 +135,7 @@ public sealed class ReplayTests
         }
     }
 
-    /// <summary>Reads one line per connection; answers "NAME: line" and closes, or (a crashed server) closes or resets without a byte.</summary>
+    /// <summary>Reads one line per connection; answers "NAME: line" and closes, or (a crashed server) closes or resets without a byte; or hangs up unread.</summary>
     private sealed class RequestBackend : IAsyncDisposable
     {
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
@@ -108,11 +143,13 @@ public sealed class ReplayTests
         private readonly string _name;
         private readonly bool _answer;
         private readonly bool _reset;
+        private readonly TimeSpan? _hangUpAfter;
         private int _requests;
+        private int _accepted;
 
-        public RequestBackend(string name, bool answer, bool reset)
+        public RequestBackend(string name, bool answer, bool reset, TimeSpan? hangUpAfter = null)
         {
-            (_name, _answer, _reset) = (name, answer, reset);
+            (_name, _answer, _reset, _hangUpAfter) = (name, answer, reset, hangUpAfter);
             _listener.Start();
             _loop = Task.Run(AcceptAsync);
         }
@@ -120,6 +157,8 @@ public sealed class ReplayTests
         public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndpoint;
 
         public int Requests => Volatile.Read(ref _requests);
+
+        public int Accepted => Volatile.Read(ref _accepted);
 
         private async Task AcceptAsync()
         {
@@ -135,8 +174,25 @@ public sealed class ReplayTests
                     // Stopped: a loop that comes round after Stop() is told "not listening".
                     return;
                 }
+                Interlocked.Increment(ref _accepted);
+                if (_hangUpAfter is { } after)
+                {
+                    _ = HangUpAsync(socket, after);
+                    continue;
+                }
                 _ = ServeAsync(socket);
             }
+        }
+
+        /// <summary>Closes or resets the connection without reading from it.</summary>
+        private async Task HangUpAsync(Socket socket, TimeSpan after)
+        {
+            await Task.Delay(after);
+            if (_reset)
+            {
+                socket.LingerState = new LingerOption(true, 0);
+            }
+            socket.Dispose();
         }
 
         private async Task ServeAsync(Socket socket)

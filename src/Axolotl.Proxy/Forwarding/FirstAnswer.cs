@@ -9,7 +9,10 @@ internal enum FirstAnswerOutcome
     /// <summary>The endpoint sent bytes (already passed to the client), or closed cleanly with nothing to replay: pump from here.</summary>
     Answered,
 
-    /// <summary>The endpoint closed or reset before answering, and every byte the client sent is kept: try another endpoint.</summary>
+    /// <summary>
+    /// The endpoint closed or reset before answering, and every byte the client sent is kept (or, just
+    /// after connecting, the client had sent none): try another endpoint.
+    /// </summary>
     Unanswered,
 
     /// <summary>The endpoint reset before answering but the client's bytes were not all kept: nothing can be done.</summary>
@@ -28,7 +31,16 @@ internal enum FirstAnswerOutcome
 /// </summary>
 internal static class FirstAnswer
 {
-    public static async Task<FirstAnswerOutcome> AwaitAsync(Socket client, Socket backend, ClientReader reader, ReplayBuffer kept, int bufferSize)
+    /// <summary>
+    /// How long after connecting an endpoint that hangs up before either side sent a byte counts as
+    /// one that died (a pod killed with the connection still in its accept queue, or accepted but not
+    /// yet read). A server that closes idle connections on purpose does so much later, and then the
+    /// client is told.
+    /// </summary>
+    public static readonly TimeSpan SilentHangupWindow = TimeSpan.FromSeconds(1);
+
+    public static async Task<FirstAnswerOutcome> AwaitAsync(Socket client, Socket backend, ClientReader reader, ReplayBuffer kept, int bufferSize,
+        TimeProvider time, long connectedAt)
     {
         if (!await ReplayAsync(backend, reader, kept))
         {
@@ -49,7 +61,7 @@ internal static class FirstAnswer
                         return await SendAsync(client, buffer.AsMemory(0, read)) ? FirstAnswerOutcome.Answered : FirstAnswerOutcome.ClientGone;
                     }
                     // Closed (0) or reset (-1) without a byte of answer.
-                    if (kept.Complete && kept.Length > 0)
+                    if (kept.Complete && (kept.Length > 0 || !reader.Ended && time.GetElapsedTime(connectedAt) < SilentHangupWindow))
                     {
                         return FirstAnswerOutcome.Unanswered;
                     }

@@ -69,6 +69,7 @@ internal sealed class Forwarder(
         ClientReader reader, ReplayBuffer kept)
     {
         picker.Opened(endpoint.EndPoint);
+        var connectedAt = time.GetTimestamp();
         var id = connections.Add(service, client, backend);
         try
         {
@@ -81,7 +82,7 @@ internal sealed class Forwarder(
             }
             if (route.ReplayUnanswered && kept.Complete)
             {
-                var outcome = await FirstAnswer.AwaitAsync(client, backend, reader, kept, options.BufferSize);
+                var outcome = await FirstAnswer.AwaitAsync(client, backend, reader, kept, options.BufferSize, time, connectedAt);
                 switch (outcome)
                 {
                     case FirstAnswerOutcome.Unanswered:
