@@ -201,7 +201,8 @@ public abstract class ProcessRuntimeCore : IContainerRuntime
         psi.RedirectStandardInput = true;
         psi.RedirectStandardOutput = true;
         psi.RedirectStandardError = true;
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start exec");
+        using var process = (spec.Prompt ? ThreadPriority.StartAt(psi, ExecSpec.PromptNice) : Process.Start(psi))
+            ?? throw new InvalidOperationException("cannot start exec");
         try
         {
             var stdout = process.StandardOutput.BaseStream.CopyToAsync(spec.Stdout, ct);

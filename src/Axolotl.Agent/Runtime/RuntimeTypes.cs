@@ -28,7 +28,14 @@ public sealed record ContainerHandle(string Id, string PodUid, string Name, int 
 /// <summary>How a container ended. OomKilled comes from the cgroup's oom_kill counter, not from exit code 137.</summary>
 public sealed record ContainerExit(int ExitCode, int? Signal, bool OomKilled, DateTimeOffset FinishedAt);
 
-public sealed record ExecSpec(IReadOnlyList<string> Command, bool Tty, Stream? Stdin, Stream Stdout, Stream? Stderr);
+/// <param name="Prompt">
+/// A probe's command: it runs at a higher CPU priority (nice <see cref="PromptNice"/>) within its
+/// container, so that a busy container cannot hold back the verdict on its own health.
+/// </param>
+public sealed record ExecSpec(IReadOnlyList<string> Command, bool Tty, Stream? Stdin, Stream Stdout, Stream? Stderr, bool Prompt = false)
+{
+    public const int PromptNice = -10;
+}
 
 public sealed record ExecResult(int ExitCode);
 

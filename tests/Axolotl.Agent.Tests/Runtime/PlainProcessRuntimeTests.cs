@@ -37,6 +37,25 @@ public sealed class PlainProcessRuntimeTests : IDisposable
         await _runtime.RemoveSandboxAsync(sandbox, CancellationToken.None);
     }
 
+    [Theory]
+    [InlineData(true, "-10")]
+    [InlineData(false, "0")]
+    public async Task A_probe_exec_runs_at_a_higher_priority_than_other_execs(bool prompt, string expectedNice)
+    {
+        var sandbox = await _runtime.CreateSandboxAsync(new PodSandboxSpec("uid-plain", "default", "p", "p"), CancellationToken.None);
+        var handle = await _runtime.StartAsync(sandbox, Spec("main", "sleep", "100"), CancellationToken.None);
+        var stdout = new MemoryStream();
+
+        // Field 19 of /proc/PID/stat is the nice value; the forked child of sh inherits it as the command would.
+        var result = await _runtime.ExecAsync(handle, new ExecSpec(["sh", "-c", "cut -d' ' -f19 /proc/self/stat"], false, null, stdout, null, Prompt: prompt),
+            CancellationToken.None).WaitAsync(Deadline);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(expectedNice, System.Text.Encoding.ASCII.GetString(stdout.ToArray()).Trim());
+        await _runtime.StopAsync(handle, TimeSpan.FromSeconds(1), CancellationToken.None).WaitAsync(Deadline);
+        await _runtime.RemoveSandboxAsync(sandbox, CancellationToken.None);
+    }
+
     [Fact]
     public async Task The_fallback_kills_a_process_above_its_memory_limit_and_reports_oomkilled()
     {

@@ -43,7 +43,7 @@ internal sealed class ExecProber(IContainerRuntime runtime, TimeProvider time, I
         Task<ExecResult>? exec = null;
         try
         {
-            exec = runtime.ExecAsync(target.Handle, new ExecSpec(command, Tty: false, Stdin: null, Stdout: output, Stderr: output), deadline.Token);
+            exec = runtime.ExecAsync(target.Handle, new ExecSpec(command, Tty: false, Stdin: null, Stdout: output, Stderr: output, Prompt: true), deadline.Token);
             // WaitAsync keeps the probe within its timeout even if a runtime is slow to honour the token.
             var result = await exec.WaitAsync(deadline.Token);
             var text = output.Text;
