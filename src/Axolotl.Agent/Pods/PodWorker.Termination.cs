@@ -52,7 +52,8 @@ public sealed partial class PodWorker
     /// <summary>
     /// Zero-drop deletion: SIGTERM waits until no EndpointSlice lists the pod as ready any more (the
     /// pod already reads not ready, and terminating pods leave the endpoints), so the service proxies
-    /// stop sending it new connections before it starts shutting down. Bounded by
+    /// stop sending it new connections before it starts shutting down. One list, then a watch from its
+    /// revision (not a poll: many pods may be stopping at once). Bounded by
     /// <see cref="AgentOptions.EndpointDrainWait"/> and half the grace period; a pod no Service
     /// selects does not wait at all.
     /// </summary>
@@ -63,25 +64,56 @@ public sealed partial class PodWorker
             return;
         }
         var bound = grace / 2 < _ctx.Options.EndpointDrainWait ? grace / 2 : _ctx.Options.EndpointDrainWait;
-        var deadline = Now + bound;
-        var listed = false;
+        using var window = new CancellationTokenSource(bound, _ctx.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, window.Token);
+        var slices = _ctx.Client.Resource<EndpointSlice>();
+        // Slice name → whether it still lists this pod as ready; a slice without the pod is not kept.
+        var readyIn = new Dictionary<string, bool>(StringComparer.Ordinal);
         try
         {
             await WriteStatusAsync(ct, wait: true);
-            while (true)
+            var list = await slices.ListAsync(ns, null, linked.Token);
+            foreach (var slice in list.Items)
             {
-                var slices = await _ctx.Client.Resource<EndpointSlice>().ListAsync(ns, null, ct);
-                var endpoints = slices.Items.SelectMany(s => s.Endpoints ?? []).Where(e => e.TargetRef?.Uid == Uid).ToList();
-                listed |= endpoints.Count > 0;
-                if (endpoints.All(e => e.Conditions?.Ready == false) || Now >= deadline)
+                Track(readyIn, slice);
+            }
+            var listed = readyIn.Count > 0;
+            if (readyIn.ContainsValue(true))
+            {
+                await foreach (var change in slices.WatchAsync(ns, new ListOptions { ResourceVersion = list.ResourceVersion }, linked.Token))
                 {
-                    break;
+                    if (change.Type == WatchEventType.Error)
+                    {
+                        break;
+                    }
+                    if (change.Object is { } slice)
+                    {
+                        if (change.Type == WatchEventType.Deleted)
+                        {
+                            readyIn.Remove(slice.Metadata.Name ?? "");
+                        }
+                        else if (change.Type != WatchEventType.Bookmark)
+                        {
+                            Track(readyIn, slice);
+                            listed |= readyIn.Count > 0;
+                        }
+                    }
+                    if (!readyIn.ContainsValue(true))
+                    {
+                        break;
+                    }
                 }
-                await Task.Delay(TimeSpan.FromMilliseconds(10), _ctx.Time, ct);
             }
             if (listed)
             {
                 await Task.Delay(_ctx.Options.EndpointPropagation, _ctx.Time, ct);
+            }
+        }
+        catch (OperationCanceledException) when (window.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            if (_ctx.Log.IsEnabled(LogLevel.Information))
+            {
+                _ctx.Log.LogInformation("pod {Uid}: still a ready endpoint after {Wait}; stopping it anyway", Uid, bound);
             }
         }
         catch (KubeApiException ex)
@@ -89,6 +121,19 @@ public sealed partial class PodWorker
             // Not worth holding a deletion for: stop as usual.
             _ctx.Log.LogWarning(ex, "pod {Uid}: could not check its endpoints before stopping it", Uid);
         }
+    }
+
+    private void Track(Dictionary<string, bool> readyIn, EndpointSlice slice)
+    {
+        var name = slice.Metadata.Name ?? "";
+        var mine = (slice.Endpoints ?? []).Where(e => e.TargetRef?.Uid == Uid).ToList();
+        if (mine.Count == 0)
+        {
+            readyIn.Remove(name);
+            return;
+        }
+        // A missing ready condition means ready, as for the proxies.
+        readyIn[name] = mine.Any(e => e.Conditions?.Ready != false);
     }
 
     /// <summary>Stops every running container: Killing event, preStop hook, SIGTERM, SIGKILL when <paramref name="grace"/> runs out.</summary>

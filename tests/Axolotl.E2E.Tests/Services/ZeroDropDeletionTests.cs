@@ -1,0 +1,100 @@
+using Axolotl.E2E.Tests.Harness;
+using static Axolotl.E2E.Tests.Services.ServiceTestKit;
+
+namespace Axolotl.E2E.Tests.Services;
+
+/// <summary>
+/// A pod deleted behind a Service leaves the endpoints, and the proxy stops giving it new
+/// connections, before its container gets SIGTERM. The pods here keep serving after SIGTERM but
+/// answer "terminating": any such answer to a new connection means SIGTERM came first.
+/// </summary>
+public sealed class ZeroDropDeletionTests(ServiceServerFixture fx) : IClassFixture<ServiceServerFixture>
+{
+    // Serves on 8080 until SIGKILLed; after SIGTERM every answer says so.
+    private const string TermAwareServer = """
+        import http.server, signal, socket
+        term = []
+        signal.signal(signal.SIGTERM, lambda *_: term.append(1))
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.0'
+            def do_GET(self):
+                body = ('terminating' if term else 'Hello from ' + socket.gethostname()).encode()
+                self.send_response(200)
+                self.send_header('Content-Length', str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            def log_message(self, *args):
+                pass
+        http.server.ThreadingHTTPServer(('', 8080), H).serve_forever(poll_interval=0.05)
+        """;
+
+    [Fact]
+    public async Task A_deleted_pod_gets_no_new_connection_after_its_sigterm_and_no_request_fails()
+    {
+        var ns = await fx.NewNamespaceAsync("zerodrop");
+        await ApplyAsync(fx, Pod(ns, "web-a") + "---\n" + Pod(ns, "web-b") + $$"""
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: web
+              namespace: {{ns}}
+            spec:
+              selector:
+                app: web
+              ports:
+              - port: 80
+                targetPort: 8080
+            """);
+        await UntilReadyAsync(fx, ns, "web-a", "web-b");
+        var url = $"http://{await JsonPathAsync(fx, ns, "service/web", "{.spec.clusterIP}")}/";
+        await Eventually.UntilAsync(() => AnswersAsync(url, 8), a => a.SetEquals(["Hello from web-a", "Hello from web-b"]), "both pods answering");
+
+        using var stop = new CancellationTokenSource();
+        var clients = Enumerable.Range(0, 4).Select(_ => RequestUntilAsync(url, stop.Token)).ToList();
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        // The delete returns once the pod is gone: its 3 s grace ran (SIGTERM is ignored but noted) or less.
+        await fx.Kubectl.OkAsync("delete", "pod", "web-a", "-n", ns);
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        await stop.CancelAsync();
+        var answers = (await Task.WhenAll(clients)).SelectMany(a => a).ToList();
+
+        Assert.Contains("Hello from web-a", answers);
+        Assert.Contains("Hello from web-b", answers);
+        Assert.DoesNotContain("terminating", answers);
+        Assert.DoesNotContain(null, answers);
+    }
+
+    private static string Pod(string ns, string name) => $$"""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: {{name}}
+          namespace: {{ns}}
+          labels:
+            app: web
+        spec:
+          terminationGracePeriodSeconds: 3
+          containers:
+          - name: web
+            image: debian
+            command: ["python3", "-c", {{System.Text.Json.JsonSerializer.Serialize(TermAwareServer)}}]
+            ports:
+            - containerPort: 8080
+            readinessProbe:
+              tcpSocket:
+                port: 8080
+              periodSeconds: 1
+        """ + "\n";
+
+    /// <summary>GETs one after another, each on a fresh connection, until stopped: every answer (null for a failure).</summary>
+    private static async Task<List<string?>> RequestUntilAsync(string url, CancellationToken stop)
+    {
+        var answers = new List<string?>();
+        while (!stop.IsCancellationRequested)
+        {
+            answers.Add(await GetAsync(url));
+        }
+        return answers;
+    }
+}
