@@ -32,6 +32,18 @@ public sealed class Kubectl(AxolotlServer server)
         return result.Stdout;
     }
 
+    /// <summary>
+    /// `kubectl exec POD -- KILL-COMMAND` aimed at the container's PID 1. Exit 137 counts as success,
+    /// as on Kubernetes: when PID 1 exits, the kernel SIGKILLs the rest of its pid namespace, the
+    /// exec'd command too if it has not exited by then.
+    /// </summary>
+    public async Task KillPid1Async(string ns, string pod, params string[] killCommand)
+    {
+        string[] args = ["exec", pod, "-n", ns, "--", .. killCommand];
+        var result = await RunAsync(args);
+        Assert.True(result.ExitCode is 0 or 137, $"kubectl {string.Join(' ', args)} failed: {result}");
+    }
+
     /// <summary>Runs kubectl, requires a non-zero exit and returns stdout+stderr (where kubectl prints errors).</summary>
     public async Task<string> FailAsync(params string[] args)
     {

@@ -27,7 +27,7 @@ public sealed class S3KillAndReplicasTests(MultiNodeFixture fx) : IClassFixture<
         var before = await PidFileTimeAsync(ns);
 
         // `kill 1` inside the container: PID 1 (tini) passes SIGTERM to the server, which stops.
-        await fx.Kubectl.OkAsync("exec", "nginx-pod", "-n", ns, "--", "/bin/bash", "-c", "kill 1");
+        await fx.Kubectl.KillPid1Async(ns, "nginx-pod", "/bin/bash", "-c", "kill 1");
 
         var table = await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "pod", "nginx-pod", "-n", ns),
             t => t.Contains("1/1") && TableText.Row(t, "nginx-pod")[3].StartsWith("1 (", StringComparison.Ordinal), "RESTARTS 1 and Ready again", S3Files.Slow);

@@ -48,7 +48,7 @@ public sealed class S4CrashReasonsTests(ServerFixture fx) : IClassFixture<Server
         // Step 2: signals from outside. kill -15 reaches the app through `kubectl exec`; kill -9 comes from the node.
         await S4Files.UntilFieldAsync(fx, ns, "crash-sigterm", "{.status.containerStatuses[0].ready}", r => r == "true", "crash-sigterm running");
         await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("logs", "crash-sigterm", "-n", ns), l => l.Contains("will exit with code 0"), "the app to start", S4Files.Slow);
-        await fx.Kubectl.OkAsync("exec", "crash-sigterm", "-n", ns, "--", "kill", "-15", "1");
+        await fx.Kubectl.KillPid1Async(ns, "crash-sigterm", "kill", "-15", "1");
         await S4Files.UntilFieldAsync(fx, ns, "crash-sigkill", "{.status.containerStatuses[0].ready}", r => r == "true", "crash-sigkill running");
         await S4Files.KillOnNodeAsync(fx, ns, "crash-sigkill", ["sleep", "3601"]);
         table = await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "pods", "-n", ns, "-o", LastStates),

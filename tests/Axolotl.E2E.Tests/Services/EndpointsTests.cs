@@ -102,20 +102,7 @@ public sealed class EndpointsTests(ServiceServerFixture fx) : IClassFixture<Serv
     public async Task A_target_port_name_no_pod_defines_leaves_the_endpoints_empty()
     {
         var ns = await fx.NewNamespaceAsync("noname");
-        await ApplyAsync(fx, HelloPods(ns, "web", "web-1") + $$"""
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata:
-              name: web
-              namespace: {{ns}}
-            spec:
-              selector:
-                app: web
-              ports:
-              - port: 80
-                targetPort: nope
-            """);
+        await ApplyAsync(fx, HelloPods(ns, "web", "web-1") + SelectorService(ns, "web", "web", 80, "nope"));
         await UntilReadyAsync(fx, ns, "web-1");
 
         var table = await Eventually.KubectlAsync(fx.Kubectl, r => r.ExitCode == 0, "the Endpoints written", "get", "endpoints", "web", "-n", ns);

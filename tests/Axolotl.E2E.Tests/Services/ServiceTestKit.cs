@@ -41,6 +41,24 @@ internal static class ServiceTestKit
               periodSeconds: 1
         """ + "\n"));
 
+    /// <summary>A Service selecting app=<paramref name="app"/> with one port; starts with "---" so that it can follow pods in one manifest.</summary>
+    public static string SelectorService(string ns, string name, string app, int port, string targetPort, string? portName = null, string? type = null) =>
+        "---\n" + string.Join('\n', new[]
+        {
+            "apiVersion: v1",
+            "kind: Service",
+            "metadata:",
+            $"  name: {name}",
+            $"  namespace: {ns}",
+            "spec:",
+            type is null ? null : $"  type: {type}",
+            "  selector:",
+            $"    app: {app}",
+            "  ports:",
+            portName is null ? $"  - port: {port}" : $"  - name: {portName}\n    port: {port}",
+            $"    targetPort: {targetPort}",
+        }.Where(line => line is not null)) + "\n";
+
     /// <summary>Waits until every named pod is Ready.</summary>
     public static async Task UntilReadyAsync(ServerFixture fx, string ns, params string[] pods)
     {

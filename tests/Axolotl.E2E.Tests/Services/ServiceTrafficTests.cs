@@ -13,21 +13,7 @@ public sealed class ServiceTrafficTests(ServiceServerFixture fx) : IClassFixture
     public async Task The_cluster_ip_balances_over_the_pods_from_the_host_and_from_inside_a_pod()
     {
         var ns = await fx.NewNamespaceAsync("clusterip");
-        await ApplyAsync(fx, HelloPods(ns, "web", "web-a", "web-b") + $$"""
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata:
-              name: web
-              namespace: {{ns}}
-            spec:
-              selector:
-                app: web
-              ports:
-              - name: http
-                port: 80
-                targetPort: http
-            """);
+        await ApplyAsync(fx, HelloPods(ns, "web", "web-a", "web-b") + SelectorService(ns, "web", "web", 80, "http", portName: "http"));
         await UntilReadyAsync(fx, ns, "web-a", "web-b");
         var clusterIp = await JsonPathAsync(fx, ns, "service/web", "{.spec.clusterIP}");
         Assert.StartsWith(fx.Server.ServiceCidr[..^5], clusterIp, StringComparison.Ordinal);
@@ -48,21 +34,7 @@ public sealed class ServiceTrafficTests(ServiceServerFixture fx) : IClassFixture
     public async Task A_node_port_answers_on_127_0_0_1_and_the_pod_gateway()
     {
         var ns = await fx.NewNamespaceAsync("nodeport");
-        await ApplyAsync(fx, HelloPods(ns, "web", "np-a") + $$"""
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata:
-              name: web
-              namespace: {{ns}}
-            spec:
-              type: NodePort
-              selector:
-                app: web
-              ports:
-              - port: 80
-                targetPort: 8080
-            """);
+        await ApplyAsync(fx, HelloPods(ns, "web", "np-a") + SelectorService(ns, "web", "web", 80, "8080", type: "NodePort"));
         await UntilReadyAsync(fx, ns, "np-a");
         var nodePort = await JsonPathAsync(fx, ns, "service/web", "{.spec.ports[0].nodePort}");
         var table = await fx.Kubectl.OkAsync("get", "service", "web", "-n", ns);
@@ -79,21 +51,7 @@ public sealed class ServiceTrafficTests(ServiceServerFixture fx) : IClassFixture
         var ns = await fx.NewNamespaceAsync("lb");
         // A port of its own: every test server's load balancer listens on the same node address.
         var port = 18000 + (Environment.ProcessId % 1000) + (fx.Server.Port % 1000);
-        await ApplyAsync(fx, HelloPods(ns, "numbers", "numbers-a") + $$"""
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata:
-              name: numbers-api
-              namespace: {{ns}}
-            spec:
-              type: LoadBalancer
-              selector:
-                app: numbers
-              ports:
-              - port: {{port}}
-                targetPort: 8080
-            """);
+        await ApplyAsync(fx, HelloPods(ns, "numbers", "numbers-a") + SelectorService(ns, "numbers-api", "numbers", port, "8080", type: "LoadBalancer"));
         await UntilReadyAsync(fx, ns, "numbers-a");
 
         var ip = await UntilJsonPathAsync(fx, ns, "service/numbers-api", "{.status.loadBalancer.ingress[0].ip}", s => s.Length > 0, "an ingress IP");

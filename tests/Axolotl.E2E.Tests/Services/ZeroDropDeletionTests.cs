@@ -32,20 +32,7 @@ public sealed class ZeroDropDeletionTests(ServiceServerFixture fx) : IClassFixtu
     public async Task A_deleted_pod_gets_no_new_connection_after_its_sigterm_and_no_request_fails()
     {
         var ns = await fx.NewNamespaceAsync("zerodrop");
-        await ApplyAsync(fx, Pod(ns, "web-a") + "---\n" + Pod(ns, "web-b") + $$"""
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata:
-              name: web
-              namespace: {{ns}}
-            spec:
-              selector:
-                app: web
-              ports:
-              - port: 80
-                targetPort: 8080
-            """);
+        await ApplyAsync(fx, Pod(ns, "web-a") + "---\n" + Pod(ns, "web-b") + SelectorService(ns, "web", "web", 80, "8080"));
         await UntilReadyAsync(fx, ns, "web-a", "web-b");
         var url = $"http://{await JsonPathAsync(fx, ns, "service/web", "{.spec.clusterIP}")}/";
         await Eventually.UntilAsync(() => AnswersAsync(url, 8), a => a.SetEquals(["Hello from web-a", "Hello from web-b"]), "both pods answering");
