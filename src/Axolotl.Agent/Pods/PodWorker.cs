@@ -408,6 +408,10 @@ public sealed partial class PodWorker
         {
             return;
         }
+        // As the kubelet's sync between a crash and the restart: the watch sees "0/1 Error" (or
+        // OOMKilled) before whatever follows. Queued in the background and kept (not replaced by the
+        // restart's status), so the restart does not wait for it and watchers still see it.
+        SubmitStatus(keep: true);
         var decision = _ctx.Restarts.OnExit(Uid, name, RestartPolicyFor(name, termination), termination.ExitCode, termination.StartedAt ?? finishedAt, finishedAt, init);
         _decisions[name] = decision;
         if (decision.Action == RestartAction.RestartAfterBackoff)
@@ -457,14 +461,20 @@ public sealed partial class PodWorker
             TellReadiness(ready: false);
             return;
         }
-        var status = PodStatusComputer.Compute(Latest, Observed, Latest.Status, Now, ProbeViews());
-        TellReadiness(Latest.Metadata.DeletionTimestamp is null && !Observed.Terminal &&
-            status.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status == "True");
-        var written = _ctx.StatusWriter.Submit(Uid, () => Latest, status, OnStatusStored, OnPodGone);
+        var written = SubmitStatus();
         if (wait)
         {
             await written.WaitAsync(ct);
         }
+    }
+
+    /// <summary>Computes the pod's status now, tells the node's proxy its readiness and queues the write; the task is the write's.</summary>
+    private Task SubmitStatus(bool keep = false)
+    {
+        var status = PodStatusComputer.Compute(Latest, Observed, Latest.Status, Now, ProbeViews());
+        TellReadiness(Latest.Metadata.DeletionTimestamp is null && !Observed.Terminal &&
+            status.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status == "True");
+        return _ctx.StatusWriter.Submit(Uid, () => Latest, status, OnStatusStored, OnPodGone, keep);
     }
 
     /// <summary>Tells the node's proxy a change of readiness at once, ahead of the status write (ADR 0003).</summary>

@@ -11,24 +11,39 @@ namespace Axolotl.Agent.Status;
 /// (or from what the pod already carries). Retries a conflict against the newest pod.
 /// <see cref="Submit"/> writes in the background, one write per pod at a time with newer statuses
 /// replacing queued ones (as the kubelet's status manager), so a pod's lane never waits for the API
-/// server: a crashed container is restarted while its status is still on the way.
+/// server: a crashed container is restarted while its status is still on the way. A status submitted
+/// with <c>keep</c> (a crash, which watchers must see even when the restart follows within
+/// milliseconds) is not replaced; the ones after it queue behind it.
 /// </summary>
 public sealed class PodStatusWriter(KubeClient client)
 {
+    /// <summary>Statuses queued per pod at most: beyond it the newest replaces the last, kept or not.</summary>
+    private const int MaxQueued = 3;
+
     private readonly ConcurrentDictionary<string, string> _written = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Queues <paramref name="status"/> for the pod and returns the task of the write that will carry it.
-    /// <paramref name="latest"/> gives the newest pod object at write time; <paramref name="stored"/> gets
-    /// the pod as written, <paramref name="gone"/> is called when the pod no longer exists.
+    /// Queues <paramref name="status"/> for the pod and returns a task that completes once it, and
+    /// everything queued with it, has been written. <paramref name="latest"/> gives the newest pod
+    /// object at write time; <paramref name="stored"/> gets the pod as written, <paramref name="gone"/>
+    /// is called when the pod no longer exists.
     /// </summary>
-    public Task Submit(string uid, Func<Pod> latest, PodStatus status, Action<Pod> stored, Action gone)
+    public Task Submit(string uid, Func<Pod> latest, PodStatus status, Action<Pod> stored, Action gone, bool keep = false)
     {
         var slot = _slots.GetOrAdd(uid, _ => new Slot());
+        var work = new Work(latest, status, stored, gone, keep);
         lock (slot)
         {
-            slot.Pending = (latest, status, stored, gone);
+            var queue = slot.Pending;
+            if (queue.Count > 0 && (!queue[^1].Keep || queue.Count >= MaxQueued))
+            {
+                queue[^1] = work;
+            }
+            else
+            {
+                queue.Add(work);
+            }
             slot.Done ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var done = slot.Done.Task;
             if (!slot.Running)
@@ -44,19 +59,22 @@ public sealed class PodStatusWriter(KubeClient client)
     {
         while (true)
         {
-            (Func<Pod> Latest, PodStatus Status, Action<Pod> Stored, Action Gone) work;
-            TaskCompletionSource done;
+            Work work;
+            TaskCompletionSource? done = null;
             lock (slot)
             {
-                if (slot.Pending is not { } pending || slot.Done is null)
+                if (slot.Pending.Count == 0)
                 {
                     slot.Running = false;
                     return;
                 }
-                work = pending;
-                done = slot.Done;
-                slot.Pending = null;
-                slot.Done = null;
+                work = slot.Pending[0];
+                slot.Pending.RemoveAt(0);
+                if (slot.Pending.Count == 0)
+                {
+                    done = slot.Done;
+                    slot.Done = null;
+                }
             }
             try
             {
@@ -70,13 +88,15 @@ public sealed class PodStatusWriter(KubeClient client)
             {
                 // The next sync computes and submits the status again; nothing is lost but this attempt.
             }
-            done.TrySetResult();
+            done?.TrySetResult();
         }
     }
 
+    private sealed record Work(Func<Pod> Latest, PodStatus Status, Action<Pod> Stored, Action Gone, bool Keep);
+
     private sealed class Slot
     {
-        public (Func<Pod> Latest, PodStatus Status, Action<Pod> Stored, Action Gone)? Pending { get; set; }
+        public List<Work> Pending { get; } = [];
 
         public TaskCompletionSource? Done { get; set; }
 

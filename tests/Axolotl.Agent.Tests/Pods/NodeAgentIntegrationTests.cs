@@ -137,6 +137,38 @@ public sealed class NodeAgentIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_crash_shows_on_a_watch_as_terminated_before_the_immediate_restart_shows_running()
+    {
+        // The fake runtime restarts in microseconds: without the kept crash status, the restart's would replace it unwritten.
+        _runtime.Behaviour = _ => new FakeContainerBehaviour(ExitAfter: TimeSpan.FromMilliseconds(300), ExitCode: 1);
+        _agent = await StartAgentAsync();
+        var list = await Client.Resource<Pod>().ListAsync("default", null, CancellationToken.None);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var states = new List<string>();
+        var watching = Task.Run(async () =>
+        {
+            await foreach (var change in Client.WatchAsync<Pod>("default", new ListOptions { ResourceVersion = list.ResourceVersion }, stop.Token))
+            {
+                if (change.Object?.Status?.ContainerStatuses is [var cs, ..])
+                {
+                    var state = cs.State?.Running is not null ? "Running" : cs.State?.Terminated is { } t ? $"Terminated {t.Reason} {t.ExitCode}" : $"Waiting {cs.State?.Waiting?.Reason}";
+                    states.Add($"{state} restarts={cs.RestartCount}");
+                    if (cs.RestartCount >= 1 && cs.State?.Running is not null)
+                    {
+                        return;
+                    }
+                }
+            }
+        });
+
+        await Client.CreateAsync(BusyboxPod("crasher"), CancellationToken.None);
+        await watching;
+
+        var crash = states.IndexOf("Terminated Error 1 restarts=0");
+        Assert.True(crash >= 0 && crash < states.IndexOf("Running restarts=1"), string.Join(" → ", states));
+    }
+
+    [Fact]
     public async Task A_container_that_exits_0_under_restartPolicy_Never_completes_the_pod()
     {
         _runtime.Behaviour = _ => new FakeContainerBehaviour(ExitAfter: TimeSpan.FromMilliseconds(30), ExitCode: 0);

@@ -30,9 +30,9 @@ public sealed class S2CrashLoopTests(ServerFixture fx) : IClassFixture<ServerFix
         Assert.Equal("deployment.apps/todo-db configured\n", await S2Kit.ApplyAsync(fx, "todo-list/db/update/todo-db-bad-command.yaml"));
         var seen = await watch.WaitForStdoutAsync(s => Regex.IsMatch(s, @"todo-db-\S+\s+0/1\s+CrashLoopBackOff\s+[1-9]"),
             "the new pod in CrashLoopBackOff", S2Kit.Slow);
-        // The watch goes Running → CrashLoopBackOff: Axolotl does not publish the brief "Error" status
-        // Kubernetes shows between a crash and the restart (README, "What differs"); describe has it.
+        // The watch goes Running → Error → … → CrashLoopBackOff, as on Kubernetes.
         Assert.Matches(@"todo-db-\S+\s+0/1\s+Running\s+\d", seen);
+        Assert.Matches(@"todo-db-\S+\s+0/1\s+Error\s+\d", seen);
         var newDb = (await S2Kit.PodNamesAsync(fx, "app=todo-db")).Single(p => p != oldDb);
         await S2Kit.UntilJsonPathAsync(fx, "pod/" + newDb, "{.status.containerStatuses[0].restartCount}", r => r.Length > 0 && int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) >= 2,
             "the new pod restarted twice");
