@@ -182,7 +182,23 @@ public sealed partial class PodWorker
         Observed.SandboxReady = true;
         Observed.PodIp = _sandbox.Ip ?? _ctx.HostIp;
         SaveCheckpoint();
+        WarnUnmountedVolumes();
         return true;
+    }
+
+    /// <summary>
+    /// This node mounts no volumes yet (containers share the host's root; mount points need a design
+    /// of their own). Say so on the pod, where `describe` shows it, rather than let the app find its
+    /// files missing with no word why.
+    /// </summary>
+    private void WarnUnmountedVolumes()
+    {
+        var mounted = (Latest.Spec?.AllContainers() ?? []).SelectMany(c => c.VolumeMounts ?? []).Select(m => m.Name).Distinct(StringComparer.Ordinal).ToList();
+        if (mounted.Count > 0)
+        {
+            _ctx.Events.Record(Latest, EventRecorder.Warning, "VolumesNotMounted",
+                $"Axolotl does not mount volumes yet: the containers run without {string.Join(", ", mounted)}");
+        }
     }
 
     private async Task RemoveSandboxAsync(CancellationToken ct)

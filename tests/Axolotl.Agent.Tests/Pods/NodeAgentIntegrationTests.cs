@@ -169,6 +169,23 @@ public sealed class NodeAgentIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pod_whose_containers_mount_volumes_runs_with_a_warning_that_they_are_not_mounted()
+    {
+        _agent = await StartAgentAsync();
+        var pod = BusyboxPod("with-volumes");
+        pod.Spec!.Volumes = [new Volume { Name = "cache", EmptyDir = new EmptyDirVolumeSource() }, new Volume { Name = "unused", EmptyDir = new EmptyDirVolumeSource() }];
+        pod.Spec.Containers[0].VolumeMounts = [new VolumeMount { Name = "cache", MountPath = "/cache" }];
+        await Client.CreateAsync(pod, CancellationToken.None);
+
+        await WaitForAsync("with-volumes", p => p.Status?.Phase == "Running", "Running");
+        await _agent.Context.Events.FlushAsync(CancellationToken.None);
+        var events = await Client.ListAsync<Event>("default", null, CancellationToken.None);
+
+        var warning = events.Items.Single(e => e.InvolvedObject.Name == "with-volumes" && e.Reason == "VolumesNotMounted");
+        Assert.Equal(("Warning", "Axolotl does not mount volumes yet: the containers run without cache"), (warning.Type, warning.Message));
+    }
+
+    [Fact]
     public async Task A_container_that_exits_0_under_restartPolicy_Never_completes_the_pod()
     {
         _runtime.Behaviour = _ => new FakeContainerBehaviour(ExitAfter: TimeSpan.FromMilliseconds(30), ExitCode: 0);
