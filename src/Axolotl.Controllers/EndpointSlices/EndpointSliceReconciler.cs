@@ -42,7 +42,7 @@ public sealed class EndpointSliceReconciler(
         }
 
         var selected = pods.List(key.Namespace, p => PodEndpointRules.Selects(service, p));
-        var triggerTime = triggerTimes.Compute(service, selected);
+        var trigger = triggerTimes.Compute(service, selected);
         var existing = slices.List(key.Namespace, s =>
             s.Metadata.Labels is { } labels && labels.TryGetValue(EndpointSliceBuilder.ServiceNameLabel, out var owner) && owner == key.Name);
         if (IsStale(key, existing))
@@ -51,9 +51,10 @@ public sealed class EndpointSliceReconciler(
             return ReconcileResult.Requeue;
         }
 
-        var plan = EndpointSliceBuilder.Plan(service, selected, existing, triggerTime, options.MaxEndpointsPerSlice);
+        var plan = EndpointSliceBuilder.Plan(service, selected, existing, trigger.Time, options.MaxEndpointsPerSlice);
         if (plan.IsEmpty)
         {
+            triggerTimes.Commit(trigger);
             return ReconcileResult.Done;
         }
         try
@@ -93,6 +94,7 @@ public sealed class EndpointSliceReconciler(
             EndpointSliceLog.WriteRefused(logger, key.Namespace, key.Name, e.Message);
             return ReconcileResult.Done;
         }
+        triggerTimes.Commit(trigger);
         EndpointSliceLog.Wrote(logger, key.Namespace, key.Name, plan.Create.Count, plan.Update.Count, plan.Delete.Count);
         return ReconcileResult.Done;
     }

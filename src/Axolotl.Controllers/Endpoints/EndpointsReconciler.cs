@@ -49,17 +49,18 @@ public sealed class EndpointsReconciler(
         }
 
         var selected = pods.List(key.Namespace, p => PodEndpointRules.Selects(service, p));
-        // Computed before the no-op check so the tracker sees every sync, as upstream does.
-        var triggerTime = triggerTimes.Compute(service, selected);
+        // Committed after the no-op check or the write, so every completed sync counts, as upstream.
+        var trigger = triggerTimes.Compute(service, selected);
         var current = endpoints.Get(key.Namespace, key.Name);
         if (written.IsStale(key.Namespace, key.Name, current?.Metadata.ResourceVersion))
         {
             EndpointsLog.StaleCache(logger, key.Namespace, key.Name);
             return ReconcileResult.Requeue;
         }
-        var desired = EndpointsBuilder.Desired(service, current, EndpointsBuilder.Subsets(service, selected), triggerTime);
+        var desired = EndpointsBuilder.Desired(service, current, EndpointsBuilder.Subsets(service, selected), trigger.Time);
         if (desired is null)
         {
+            triggerTimes.Commit(trigger);
             return ReconcileResult.Done;
         }
         try
@@ -68,6 +69,7 @@ public sealed class EndpointsReconciler(
                 ? await client.CreateAsync(desired, ct)
                 : await client.UpdateAsync(desired, ct);
             written.Written(key.Namespace, key.Name, result.Metadata.ResourceVersion);
+            triggerTimes.Commit(trigger);
             var ready = desired.Subsets?.Sum(s => s.Addresses?.Count ?? 0) ?? 0;
             var notReady = desired.Subsets?.Sum(s => s.NotReadyAddresses?.Count ?? 0) ?? 0;
             EndpointsLog.Wrote(logger, key.Namespace, key.Name, current is null ? "created" : "updated", ready, notReady);

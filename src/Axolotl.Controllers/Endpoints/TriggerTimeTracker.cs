@@ -8,15 +8,20 @@ namespace Axolotl.Controllers.Endpoints;
 /// earliest pod Ready transition (or Service creation) that is newer than what the previous sync saw.
 /// Transition times have whole seconds, so a pod that turned Ready within the second its earlier
 /// condition was set also counts as a change (upstream would miss it and drop the annotation).
-/// No change gives null, and the annotation is then removed. Thread-safe; one per controller.
+/// No change gives null, and the annotation is then removed. A sync's view counts once it is
+/// committed. Thread-safe; one per controller.
 /// </summary>
 public sealed class TriggerTimeTracker
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<(string?, string), State> _states = [];
 
-    /// <summary>Records what this sync saw and returns the trigger time to publish, if any.</summary>
-    public DateTimeOffset? Compute(Service service, IEnumerable<Pod> pods)
+    /// <summary>
+    /// The trigger time to publish for what this sync sees, if any. Nothing is recorded until
+    /// <see cref="Commit"/>: a sync that is requeued (stale cache, conflict) must not use up the
+    /// change, or its retry would publish without the annotation.
+    /// </summary>
+    public Observation Compute(Service service, IEnumerable<Pod> pods)
     {
         var key = (service.Metadata.Namespace, service.Metadata.Name ?? "");
         var serviceTime = service.Metadata.CreationTimestamp;
@@ -43,8 +48,16 @@ public sealed class TriggerTimeTracker
             {
                 earliest = Min(earliest, created);
             }
-            _states[key] = new State { PodTimes = podTimes, ServiceTime = serviceTime };
-            return known ? earliest : serviceTime;
+            return new Observation(key, new State { PodTimes = podTimes, ServiceTime = serviceTime }, known ? earliest : serviceTime);
+        }
+    }
+
+    /// <summary>The sync of <paramref name="observation"/> is done (written, or nothing to write): later syncs compare with it.</summary>
+    public void Commit(Observation observation)
+    {
+        lock (_lock)
+        {
+            _states[observation.Key] = observation.State;
         }
     }
 
@@ -60,7 +73,19 @@ public sealed class TriggerTimeTracker
     private static DateTimeOffset Min(DateTimeOffset? current, DateTimeOffset value) =>
         current is { } c && c <= value ? c : value;
 
-    private sealed class State
+    /// <summary>What one sync saw, and the trigger time it gives.</summary>
+    public sealed record Observation
+    {
+        internal Observation((string?, string) key, State state, DateTimeOffset? time) => (Key, State, Time) = (key, state, time);
+
+        public DateTimeOffset? Time { get; }
+
+        internal (string?, string) Key { get; }
+
+        internal State State { get; }
+    }
+
+    internal sealed class State
     {
         public Dictionary<string, (DateTimeOffset Time, bool Ready)> PodTimes { get; init; } = new(StringComparer.Ordinal);
 

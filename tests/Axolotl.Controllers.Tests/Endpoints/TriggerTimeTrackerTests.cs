@@ -1,3 +1,4 @@
+using Axolotl.Api.Core;
 using Axolotl.Controllers.Endpoints;
 using static Axolotl.Controllers.Tests.Endpoints.EndpointObjects;
 
@@ -5,6 +6,14 @@ namespace Axolotl.Controllers.Tests.Endpoints;
 
 public sealed class TriggerTimeTrackerTests
 {
+    /// <summary>One completed sync: computes and commits, as the reconcilers do once written (or nothing to write).</summary>
+    private static DateTimeOffset? Sync(TriggerTimeTracker tracker, Service service, IEnumerable<Pod> pods)
+    {
+        var observation = tracker.Compute(service, pods);
+        tracker.Commit(observation);
+        return observation.Time;
+    }
+
     [Fact]
     public void A_new_service_reports_its_creation_time_then_only_newer_pod_readiness_changes()
     {
@@ -13,13 +22,29 @@ public sealed class TriggerTimeTrackerTests
         var a = Pod("a", "10.244.0.2", readySince: Created.AddSeconds(10));
         var b = Pod("b", "10.244.0.3", readySince: Created.AddSeconds(20));
 
-        Assert.Equal(Created, tracker.Compute(service, [a, b]));
-        Assert.Null(tracker.Compute(service, [a, b]));
+        Assert.Equal(Created, Sync(tracker, service, [a, b]));
+        Assert.Null(Sync(tracker, service, [a, b]));
 
         var bAgain = Pod("b", "10.244.0.3", ready: false, readySince: Created.AddSeconds(40));
         var c = Pod("c", "10.244.0.4", readySince: Created.AddSeconds(30));
-        Assert.Equal(Created.AddSeconds(30), tracker.Compute(service, [a, bAgain, c]));
-        Assert.Null(tracker.Compute(service, [a, bAgain, c]));
+        Assert.Equal(Created.AddSeconds(30), Sync(tracker, service, [a, bAgain, c]));
+        Assert.Null(Sync(tracker, service, [a, bAgain, c]));
+    }
+
+    [Fact]
+    public void A_requeued_sync_leaves_the_change_for_its_retry()
+    {
+        var tracker = new TriggerTimeTracker();
+        var service = Service();
+        var a = Pod("a", "10.244.0.2", readySince: Created.AddSeconds(10));
+        Sync(tracker, service, [a]);
+        var b = Pod("b", "10.244.0.3", ready: false, readySince: Created.AddSeconds(20));
+
+        // Stale cache or a conflict: not committed.
+        Assert.Equal(Created.AddSeconds(20), tracker.Compute(service, [a, b]).Time);
+
+        Assert.Equal(Created.AddSeconds(20), Sync(tracker, service, [a, b]));
+        Assert.Null(Sync(tracker, service, [a, b]));
     }
 
     [Fact]
@@ -27,10 +52,10 @@ public sealed class TriggerTimeTrackerTests
     {
         var tracker = new TriggerTimeTracker();
         var service = Service();
-        tracker.Compute(service, [Pod("a", "10.244.0.2", ready: false, readySince: Created.AddSeconds(5))]);
+        Sync(tracker, service, [Pod("a", "10.244.0.2", ready: false, readySince: Created.AddSeconds(5))]);
 
-        Assert.Equal(Created.AddSeconds(5), tracker.Compute(service, [Pod("a", "10.244.0.2", readySince: Created.AddSeconds(5))]));
-        Assert.Null(tracker.Compute(service, [Pod("a", "10.244.0.2", readySince: Created.AddSeconds(5))]));
+        Assert.Equal(Created.AddSeconds(5), Sync(tracker, service, [Pod("a", "10.244.0.2", readySince: Created.AddSeconds(5))]));
+        Assert.Null(Sync(tracker, service, [Pod("a", "10.244.0.2", readySince: Created.AddSeconds(5))]));
     }
 
     [Fact]
@@ -38,9 +63,9 @@ public sealed class TriggerTimeTrackerTests
     {
         var tracker = new TriggerTimeTracker();
         var service = Service();
-        tracker.Compute(service, []);
+        Sync(tracker, service, []);
         tracker.Delete("default", "web");
 
-        Assert.Equal(Created, tracker.Compute(service, []));
+        Assert.Equal(Created, Sync(tracker, service, []));
     }
 }
