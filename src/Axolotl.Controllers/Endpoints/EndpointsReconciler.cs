@@ -8,7 +8,7 @@ namespace Axolotl.Controllers.Endpoints;
 
 /// <summary>
 /// Syncs one Service's core/v1 Endpoints (same name) from the informer caches: deleted with the
-/// Service, left alone for Services without a selector, otherwise written when
+/// Service (confirmed with the API server first), left alone for Services without a selector, otherwise written when
 /// <see cref="EndpointsBuilder"/> says something changed.
 /// </summary>
 public sealed class EndpointsReconciler(
@@ -26,11 +26,19 @@ public sealed class EndpointsReconciler(
         var service = services.Get(key.Namespace, key.Name);
         if (service is null)
         {
-            triggerTimes.Delete(key.Namespace, key.Name);
             if (endpoints.Get(key.Namespace, key.Name) is null && !written.IsStale(key.Namespace, key.Name, null))
+            {
+                triggerTimes.Delete(key.Namespace, key.Name);
+                return ReconcileResult.Done;
+            }
+            // Each informer has its own watch, so an Endpoints created right after its Service can reach
+            // this cache first. Only a Service the API server lacks too is gone; a live one arrives
+            // through the Service informer, which queues it again.
+            if (await client.Resource<Service>().TryGetAsync(key.Namespace, key.Name, ct) is not null)
             {
                 return ReconcileResult.Done;
             }
+            triggerTimes.Delete(key.Namespace, key.Name);
             try
             {
                 await client.DeleteAsync<Api.Core.Endpoints>(key.Namespace, key.Name, null, ct);

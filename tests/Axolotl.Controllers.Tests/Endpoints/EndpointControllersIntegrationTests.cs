@@ -3,8 +3,10 @@ using Axolotl.Api.Core;
 using Axolotl.Api.Discovery;
 using Axolotl.Api.Meta;
 using Axolotl.Client;
+using Axolotl.Client.Informers;
 using Axolotl.Controllers.Endpoints;
 using Axolotl.Controllers.EndpointSlices;
+using Axolotl.Controllers.Runtime;
 using Axolotl.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -93,6 +95,35 @@ public sealed class EndpointControllersIntegrationTests : IAsyncLifetime
         var endpoints = await Client.Resource<Api.Core.Endpoints>().GetAsync("default", "external", CancellationToken.None);
         Assert.Equal("192.0.2.50", endpoints.Subsets!.Single().Addresses!.Single().Ip);
         Assert.Empty(await SlicesAsync("external"));
+    }
+
+    [Fact]
+    public async Task An_endpoints_seen_before_its_service_is_not_deleted_as_a_leftover()
+    {
+        await Client.CreateAsync(new Service
+        {
+            Metadata = new ObjectMeta { Name = "early", Namespace = "default" },
+            Spec = new ServiceSpec { Ports = [new ServicePort { Port = 5432 }] },
+        }, CancellationToken.None);
+        await Client.CreateAsync(new Api.Core.Endpoints
+        {
+            Metadata = new ObjectMeta { Name = "early", Namespace = "default" },
+            Subsets = [new EndpointSubset { Addresses = [new EndpointAddress { Ip = "192.0.2.51" }], Ports = [new Api.Core.EndpointPort { Port = 5432 }] }],
+        }, CancellationToken.None);
+        // The race CI hit, made certain: the Endpoints cache has the object, the Service cache not yet.
+        var notYetSynced = new SharedInformer<Service>(Client.Resource<Service>(), TimeProvider.System);
+        var endpointsCache = new SharedInformer<Api.Core.Endpoints>(Client.Resource<Api.Core.Endpoints>(), TimeProvider.System);
+        using var stop = new CancellationTokenSource();
+        var running = endpointsCache.RunAsync(stop.Token);
+        await endpointsCache.WaitForSyncAsync(CancellationToken.None);
+        var reconciler = new EndpointsReconciler(Client, notYetSynced.Lister, new SharedInformer<Pod>(Client.Resource<Pod>(), TimeProvider.System).Lister,
+            endpointsCache.Lister, new TriggerTimeTracker(), new WrittenVersions(TimeProvider.System), NullLogger.Instance);
+
+        await reconciler.ReconcileAsync(new ObjectKey("default", "early"), CancellationToken.None);
+
+        Assert.NotNull(await Client.Resource<Api.Core.Endpoints>().TryGetAsync("default", "early", CancellationToken.None));
+        await stop.CancelAsync();
+        await running;
     }
 
     private Task<IReadOnlyList<EndpointSlice>> SlicesAsync() => SlicesAsync("web");
