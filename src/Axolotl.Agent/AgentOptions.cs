@@ -39,6 +39,15 @@ public sealed record AgentOptions
     /// <summary>How soon a pod whose container config could not be built (missing ConfigMap …) is synced again.</summary>
     public TimeSpan ConfigErrorRetry { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How soon a pod whose volumes could not be set up (a ConfigMap not there yet …) tries again.</summary>
+    public TimeSpan VolumeRetry { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How often configMap, secret, downwardAPI and projected volumes are rewritten from the API, so
+    /// that edits reach running pods (the kubelet's periodic sync: about a minute).
+    /// </summary>
+    public TimeSpan VolumeRefreshInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>A container's log file is rotated once it grows past this size.</summary>
     public long LogMaxBytes { get; init; } = 10 * 1024 * 1024;
 

@@ -8,6 +8,7 @@ using Axolotl.Agent.Recovery;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Status;
+using Axolotl.Agent.Volumes;
 using Axolotl.Client;
 using Axolotl.Client.Events;
 using Microsoft.Extensions.Logging;
@@ -85,6 +86,7 @@ public sealed class NodeAgent : IAsyncDisposable
         {
             Readiness = reports,
         };
+        var configSource = new KubeConfigSource(client);
         var context = new PodAgentContext(
             client,
             options,
@@ -92,7 +94,8 @@ public sealed class NodeAgent : IAsyncDisposable
             catalog,
             new RestartTracker(restartBackoff, time),
             pullBackoff,
-            new EnvResolver(new KubeConfigSource(client)),
+            new EnvResolver(configSource),
+            new PodVolumeManager(paths, new VolumeContentResolver(configSource), time),
             events,
             new PodStatusWriter(client),
             new CheckpointStore(options.DataDir),

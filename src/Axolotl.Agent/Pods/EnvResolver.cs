@@ -215,7 +215,11 @@ public sealed class EnvResolver(IConfigSource source)
     }
 
     /// <summary>The downward-API field paths that env supports (upstream podFieldSelectorRuntimeValue).</summary>
-    public static string FieldValue(Pod pod, string path)
+    public static string FieldValue(Pod pod, string path) =>
+        PodFieldValue(pod, path) ?? throw new ContainerConfigException($"unsupported fieldPath: {path}");
+
+    /// <summary>A pod field by path, null when the path is not supported; shared with downwardAPI volumes.</summary>
+    internal static string? PodFieldValue(Pod pod, string path)
     {
         var meta = pod.Metadata;
         switch (path)
@@ -247,7 +251,7 @@ public sealed class EnvResolver(IConfigSource source)
         {
             return meta.Annotations?.GetValueOrDefault(annotation) ?? "";
         }
-        throw new ContainerConfigException($"unsupported fieldPath: {path}");
+        return null;
     }
 
     private static bool TrySubscript(string path, string prefix, out string key)
@@ -266,10 +270,17 @@ public sealed class EnvResolver(IConfigSource source)
         var target = string.IsNullOrEmpty(selector.ContainerName)
             ? container
             : pod.Spec?.AllContainers().FirstOrDefault(c => c.Name == selector.ContainerName) ?? container;
+        return ContainerResourceValue(target, selector)
+            ?? throw new ContainerConfigException($"unsupported container resource : {selector.Resource}");
+    }
+
+    /// <summary>A container's request or limit scaled by the divisor, null when the resource is not supported; shared with downwardAPI volumes.</summary>
+    internal static string? ContainerResourceValue(Container target, ResourceFieldSelector selector)
+    {
         var parts = selector.Resource.Split('.', 2);
         if (parts.Length != 2)
         {
-            throw new ContainerConfigException($"unsupported container resource : {selector.Resource}");
+            return null;
         }
         var map = parts[0] == "limits" ? target.Resources?.Limits : target.Resources?.Requests;
         if (map is null || !map.TryGetValue(parts[1], out var quantity))

@@ -5,6 +5,7 @@ using Axolotl.Agent.Recovery;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Status;
+using Axolotl.Agent.Volumes;
 using Axolotl.Client;
 using Axolotl.Client.Events;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ public sealed record PodAgentContext(
     RestartTracker Restarts,
     ImagePullBackoff PullBackoff,
     EnvResolver Env,
+    PodVolumeManager Volumes,
     EventRecorder Events,
     PodStatusWriter StatusWriter,
     CheckpointStore Checkpoints,

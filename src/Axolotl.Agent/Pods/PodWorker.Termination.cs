@@ -203,6 +203,8 @@ public sealed partial class PodWorker
         var dir = _ctx.Logs.PodDirectory(Uid);
         try
         {
+            // First: a tmpfs volume still mounted would make the directory's removal fail half-way.
+            _ctx.Volumes.TearDown(Uid);
             if (Directory.Exists(dir))
             {
                 Directory.Delete(dir, recursive: true);

@@ -4,6 +4,7 @@ using Axolotl.Agent.Recovery;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Status;
+using Axolotl.Agent.Volumes;
 using Axolotl.Api.Core;
 using Axolotl.Client.Events;
 using Microsoft.Extensions.Logging;
@@ -82,7 +83,7 @@ public sealed partial class PodWorker
         }
         Observed.StartTime ??= Now;
         Observed.HostIp = _ctx.HostIp;
-        if (_sandbox is null && !await EnsureSandboxAsync(ct))
+        if ((_sandbox is null && !await EnsureSandboxAsync(ct)) || !await EnsureVolumesAsync(ct))
         {
             await WriteStatusAsync(ct);
             return;
@@ -182,23 +183,7 @@ public sealed partial class PodWorker
         Observed.SandboxReady = true;
         Observed.PodIp = _sandbox.Ip ?? _ctx.HostIp;
         SaveCheckpoint();
-        WarnUnmountedVolumes();
         return true;
-    }
-
-    /// <summary>
-    /// This node mounts no volumes yet (containers share the host's root; mount points need a design
-    /// of their own). Say so on the pod, where `describe` shows it, rather than let the app find its
-    /// files missing with no word why.
-    /// </summary>
-    private void WarnUnmountedVolumes()
-    {
-        var mounted = (Latest.Spec?.AllContainers() ?? []).SelectMany(c => c.VolumeMounts ?? []).Select(m => m.Name).Distinct(StringComparer.Ordinal).ToList();
-        if (mounted.Count > 0)
-        {
-            _ctx.Events.Record(Latest, EventRecorder.Warning, "VolumesNotMounted",
-                $"Axolotl does not mount volumes yet: the containers run without {string.Join(", ", mounted)}");
-        }
     }
 
     private async Task RemoveSandboxAsync(CancellationToken ct)
@@ -356,6 +341,7 @@ public sealed partial class PodWorker
         _ctx.Logs.PruneBefore(Uid, container.Name, instance);
         var limits = container.Resources?.Limits;
         var requests = container.Resources?.Requests;
+        var mounts = container.VolumeMounts is { Count: > 0 } && _ctx.Runtime.MountsVolumes ? ContainerMounts.For(container, _volumes, env) : [];
         return new ContainerSpec(
             Uid,
             container.Name,
@@ -365,7 +351,10 @@ public sealed partial class PodWorker
             logPath,
             MemoryLimitBytes: limits is not null && limits.TryGetValue("memory", out var mem) ? mem.Value() : null,
             CpuLimitMillicores: limits is not null && limits.TryGetValue("cpu", out var cpu) ? cpu.MilliValue() : null,
-            CpuRequestMillicores: requests is not null && requests.TryGetValue("cpu", out var cpuRequest) ? cpuRequest.MilliValue() : null);
+            CpuRequestMillicores: requests is not null && requests.TryGetValue("cpu", out var cpuRequest) ? cpuRequest.MilliValue() : null)
+        {
+            Mounts = mounts,
+        };
     }
 
     private void WatchExit(string name, ContainerHandle handle)

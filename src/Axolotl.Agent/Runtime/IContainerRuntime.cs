@@ -12,6 +12,9 @@ public interface IContainerRuntime
     /// <summary>What this runtime isolates with, and why, for the agent's start-up line.</summary>
     string Mode { get; }
 
+    /// <summary>Whether <see cref="ContainerSpec.Mounts"/> are bound into containers (they need a mount namespace of their own).</summary>
+    bool MountsVolumes { get; }
+
     Task<PodSandbox> CreateSandboxAsync(PodSandboxSpec spec, CancellationToken ct);
 
     /// <summary>Removes the sandbox; its containers must have stopped. Idempotent.</summary>

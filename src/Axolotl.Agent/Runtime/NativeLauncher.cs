@@ -56,6 +56,14 @@ internal static class NativeLauncher
             arguments.Add(hosts);
         }
 
+        foreach (var mount in spec.Mounts)
+        {
+            arguments.Add(mount.ReadOnly ? "--bind-ro" : "--bind");
+            arguments.Add(mount.Source);
+            arguments.Add("--to");
+            arguments.Add(mount.Target);
+        }
+
         arguments.Add("--");
         arguments.AddRange(spec.Command);
         return arguments;

@@ -22,6 +22,9 @@ public sealed class PlainProcessRuntime : ProcessRuntimeCore
     public override string Mode =>
         $"plain processes, host network, memory limits by RSS polling, CPU limits not enforced: {_reason}";
 
+    /// <summary>No mount namespace: the agent warns instead (VolumesNotMounted).</summary>
+    public override bool MountsVolumes => false;
+
     public override Task<PodSandbox> CreateSandboxAsync(PodSandboxSpec spec, CancellationToken ct)
     {
         Directory.CreateDirectory(PodDirectory(spec.PodUid));

@@ -45,6 +45,9 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
             : $"launcher: shell chain (no executable {RuntimeProbe.LauncherFileName} next to the agent, or {RuntimeProbe.LauncherVariable}=shell; logs without timestamps)") +
         $"; {_cgroupMoves}";
 
+    /// <summary>The native launcher binds volumes (volume-mounts.c); the shell chain does not.</summary>
+    public override bool MountsVolumes => _tools.Launcher is not null;
+
     public override async Task<PodSandbox> CreateSandboxAsync(PodSandboxSpec spec, CancellationToken ct)
     {
         await EnsureBridgeAsync(ct);
@@ -89,6 +92,11 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
     public override async Task<ContainerHandle> StartAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct)
     {
         CheckExecutable(spec);
+        if (spec.Mounts.Count > 0 && !MountsVolumes)
+        {
+            throw new ContainerStartException("volume mounts need the native launcher (axolotl-launch; build with gcc installed)", 128);
+        }
+
         var podDir = _network.PodDirectory(sandbox.PodUid);
         var hostsFile = Path.Combine(podDir, "hosts");
         var resolvFile = Path.Combine(podDir, PodNetwork.ResolvConfFileName);

@@ -22,6 +22,8 @@ public abstract class ProcessRuntimeCore : IContainerRuntime
 
     public abstract string Mode { get; }
 
+    public abstract bool MountsVolumes { get; }
+
     protected ProcessRuntimeOptions Options { get; }
 
     protected TimeProvider Time => Options.TimeProvider;

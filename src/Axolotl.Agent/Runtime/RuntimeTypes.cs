@@ -20,7 +20,14 @@ public sealed record ContainerSpec(
     long? MemoryLimitBytes = null,
     long? CpuLimitMillicores = null,
     long? CpuRequestMillicores = null,
-    int PidsMax = 1024);
+    int PidsMax = 1024)
+{
+    /// <summary>Volumes to bind into the container, parents before children.</summary>
+    public IReadOnlyList<ContainerMount> Mounts { get; init; } = [];
+}
+
+/// <summary>A node path (a volume's directory or a file in it, a hostPath) bound at a path inside the container.</summary>
+public sealed record ContainerMount(string Source, string Target, bool ReadOnly);
 
 /// <summary>A running (or finished) container: what the agent persists to re-attach after a restart.</summary>
 public sealed record ContainerHandle(string Id, string PodUid, string Name, int Pid, DateTimeOffset StartedAt, string LogPath);

@@ -1,7 +1,9 @@
 using Axolotl.Agent.Images;
 using Axolotl.Agent.Restart;
+using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Runtime.Fake;
 using Axolotl.Agent.Status;
+using Axolotl.Agent.Volumes;
 using Axolotl.Api.Coordination;
 using Axolotl.Api.Core;
 using Axolotl.Client;
@@ -36,9 +38,13 @@ public sealed class NodeAgentIntegrationTests : IAsyncLifetime
 
     private KubeClient Client => _cluster.Client;
 
-    private async Task<NodeAgent> StartAgentAsync(IPodReadinessObserver? readiness = null)
+    private async Task<NodeAgent> StartAgentAsync(IPodReadinessObserver? readiness = null, TimeSpan? volumeRefresh = null)
     {
-        var options = new AgentOptions { NodeName = NodeName, DataDir = _dataDir, NodeIp = "127.0.0.1" };
+        var options = new AgentOptions { NodeName = NodeName, DataDir = _dataDir, NodeIp = "127.0.0.1", VolumeRetry = TimeSpan.FromMilliseconds(200) };
+        if (volumeRefresh is { } refresh)
+        {
+            options = options with { VolumeRefreshInterval = refresh };
+        }
         var backoff = new RestartBackoffOptions { Initial = TimeSpan.FromMilliseconds(200), Max = TimeSpan.FromMilliseconds(400) };
         return await NodeAgent.StartAsync(Client, options, _runtime, new ImageCatalog(new ImageCatalogOptions { BusyboxPath = "" }), backoff,
             NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None, readiness: readiness);
@@ -169,20 +175,81 @@ public sealed class NodeAgentIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_pod_whose_containers_mount_volumes_runs_with_a_warning_that_they_are_not_mounted()
+    public async Task Volumes_are_ready_before_the_container_starts_and_bound_where_it_mounts_them()
     {
         _agent = await StartAgentAsync();
+        await Client.CreateAsync(new ConfigMap
+        {
+            Metadata = new() { Name = "settings", Namespace = "default" },
+            Data = new() { ["app.json"] = "{\"mode\":\"a\"}", ["other"] = "x" },
+        }, CancellationToken.None);
         var pod = BusyboxPod("with-volumes");
-        pod.Spec!.Volumes = [new Volume { Name = "cache", EmptyDir = new EmptyDirVolumeSource() }, new Volume { Name = "unused", EmptyDir = new EmptyDirVolumeSource() }];
-        pod.Spec.Containers[0].VolumeMounts = [new VolumeMount { Name = "cache", MountPath = "/cache" }];
+        pod.Spec!.Volumes =
+        [
+            new Volume { Name = "cache", EmptyDir = new EmptyDirVolumeSource() },
+            new Volume { Name = "config", ConfigMap = new ConfigMapVolumeSource { Name = "settings", Items = [new KeyToPath { Key = "app.json", Path = "app.json" }] } },
+        ];
+        pod.Spec.Containers[0].VolumeMounts =
+        [
+            new VolumeMount { Name = "config", MountPath = "/etc/app/" },
+            new VolumeMount { Name = "cache", MountPath = "/cache" },
+        ];
         await Client.CreateAsync(pod, CancellationToken.None);
 
-        await WaitForAsync("with-volumes", p => p.Status?.Phase == "Running", "Running");
-        await _agent.Context.Events.FlushAsync(CancellationToken.None);
-        var events = await Client.ListAsync<Event>("default", null, CancellationToken.None);
+        var running = await WaitForAsync("with-volumes", p => p.Status?.Phase == "Running", "Running");
 
-        var warning = events.Items.Single(e => e.InvolvedObject.Name == "with-volumes" && e.Reason == "VolumesNotMounted");
-        Assert.Equal(("Warning", "Axolotl does not mount volumes yet: the containers run without cache"), (warning.Type, warning.Message));
+        var volumes = Path.Combine(_dataDir, "pods", running.Metadata.Uid!, PodVolumeManager.DirectoryName);
+        var cache = Path.Combine(volumes, "kubernetes.io~empty-dir", "cache");
+        var config = Path.Combine(volumes, "kubernetes.io~configmap", "config");
+        // Parents first; configMap volumes are read-only whatever the mount says.
+        Assert.Equal([new ContainerMount(cache, "/cache", false), new ContainerMount(config, "/etc/app", true)], _runtime.Started.Single().Mounts);
+        Assert.True(Directory.Exists(cache));
+        Assert.Equal("{\"mode\":\"a\"}", await File.ReadAllTextAsync(Path.Combine(config, "app.json")));
+        Assert.False(File.Exists(Path.Combine(config, "other")));
+    }
+
+    [Fact]
+    public async Task A_missing_ConfigMap_holds_the_pod_in_ContainerCreating_with_FailedMount_and_its_edits_reach_the_volume()
+    {
+        _agent = await StartAgentAsync(volumeRefresh: TimeSpan.FromMilliseconds(100));
+        var pod = BusyboxPod("waits-for-config");
+        pod.Spec!.Volumes = [new Volume { Name = "config", ConfigMap = new ConfigMapVolumeSource { Name = "late" } }];
+        pod.Spec.Containers[0].VolumeMounts = [new VolumeMount { Name = "config", MountPath = "/config" }];
+        var created = await Client.CreateAsync(pod, CancellationToken.None);
+
+        var failed = await WaitForEventAsync("waits-for-config", "FailedMount");
+        Assert.Equal(("Warning", "MountVolume.SetUp failed for volume \"config\" : configmap \"late\" not found"), (failed.Type, failed.Message));
+        await WaitForAsync("waits-for-config", p => p.Status?.ContainerStatuses?.SingleOrDefault()?.State?.Waiting?.Reason == "ContainerCreating", "ContainerCreating");
+        Assert.Empty(_runtime.Started);
+
+        await Client.CreateAsync(new ConfigMap { Metadata = new() { Name = "late", Namespace = "default" }, Data = new() { ["level"] = "info" } }, CancellationToken.None);
+        await WaitForAsync("waits-for-config", p => p.Status?.Phase == "Running", "Running once the ConfigMap exists");
+        var file = Path.Combine(_dataDir, "pods", created.Metadata.Uid!, PodVolumeManager.DirectoryName, "kubernetes.io~configmap", "config", "level");
+        Assert.Equal("info", await File.ReadAllTextAsync(file));
+
+        await Client.PatchAsync<ConfigMap>("default", "late", PatchType.Merge, """{"data":{"level":"debug"}}""", CancellationToken.None);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (await File.ReadAllTextAsync(file) != "debug")
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the edit never reached the volume");
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task<Event> WaitForEventAsync(string pod, string reason)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            await _agent!.Context.Events.FlushAsync(CancellationToken.None);
+            var events = await Client.ListAsync<Event>("default", null, CancellationToken.None);
+            if (events.Items.FirstOrDefault(e => e.InvolvedObject.Name == pod && e.Reason == reason) is { } found)
+            {
+                return found;
+            }
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"no {reason} event for {pod}");
+            await Task.Delay(50);
+        }
     }
 
     [Fact]

@@ -29,6 +29,9 @@ public sealed class FakeRuntime(TimeProvider time) : IContainerRuntime
 
     public string Mode => "fake (no processes)";
 
+    /// <summary>Nothing runs, so nothing is missing: fake nodes take pods with volumes like any other.</summary>
+    public bool MountsVolumes => true;
+
     /// <summary>Chooses a behaviour per container; null means run until stopped.</summary>
     public Func<ContainerSpec, FakeContainerBehaviour?> Behaviour { get; set; } = _ => null;
 

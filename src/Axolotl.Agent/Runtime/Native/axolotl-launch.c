@@ -7,7 +7,10 @@
  *
  *   axolotl-launch --exit-file F --log L --tini T [--log-max-bytes N] [--cgroup-procs P]...
  *                  [--netns NAME] [--hostname H] [--hosts FILE] [--resolv-conf FILE] [--workdir DIR]
- *                  [--tmp-size S] -- argv...
+ *                  [--tmp-size S] [--bind SRC|--bind-ro SRC --to DST]... -- argv...
+ *
+ * Each --bind/--bind-ro names a volume source on the node and the following --to its mountPath in
+ * the container (volume-mounts.c); they are mounted in order, after the private /tmp.
  *
  * --hosts and --resolv-conf are bind-mounted on /etc/hosts and /etc/resolv.conf. Without
  * --resolv-conf, a file "resolv.conf" next to the --hosts file is used when it exists (the agent
@@ -57,6 +60,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "volume-mounts.h"
+
 #define EXIT_CGROUP 125  /* cannot join cgroups or namespaces, cannot clone */
 #define EXIT_SETUP 126   /* mounts, working directory, hostname */
 #define EXIT_NOEXEC 127  /* the executable (or tini) cannot be run */
@@ -82,6 +87,10 @@ struct options {
     const char *workdir;
     const char *tmp_size;
     const char *tini;
+    struct bind_mount binds[MAX_BINDS];
+    int bind_count;
+    const char *pending_bind; /* a --bind whose --to has not come yet */
+    bool pending_read_only;
     char **argv;
 };
 
@@ -142,7 +151,7 @@ static void usage_error(const char *message)
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
-    enum { EXIT_FILE = 256, LOG, LOG_MAX, CGROUP, NETNS, HOSTNAME, HOSTS, RESOLV_CONF, WORKDIR, TMP_SIZE, TINI };
+    enum { EXIT_FILE = 256, LOG, LOG_MAX, CGROUP, NETNS, HOSTNAME, HOSTS, RESOLV_CONF, WORKDIR, TMP_SIZE, TINI, BIND, BIND_RO, TO };
     static const struct option long_options[] = {
         {"exit-file", required_argument, NULL, EXIT_FILE},
         {"log", required_argument, NULL, LOG},
@@ -155,6 +164,9 @@ static void parse_options(int argc, char **argv, struct options *o)
         {"workdir", required_argument, NULL, WORKDIR},
         {"tmp-size", required_argument, NULL, TMP_SIZE},
         {"tini", required_argument, NULL, TINI},
+        {"bind", required_argument, NULL, BIND},
+        {"bind-ro", required_argument, NULL, BIND_RO},
+        {"to", required_argument, NULL, TO},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
@@ -186,9 +198,26 @@ static void parse_options(int argc, char **argv, struct options *o)
         case WORKDIR: o->workdir = optarg; break;
         case TMP_SIZE: o->tmp_size = optarg; break;
         case TINI: o->tini = optarg; break;
+        case BIND:
+        case BIND_RO:
+            if (o->pending_bind != NULL)
+                usage_error("--bind without --to");
+            o->pending_bind = optarg;
+            o->pending_read_only = c == BIND_RO;
+            break;
+        case TO:
+            if (o->pending_bind == NULL)
+                usage_error("--to without --bind");
+            if (o->bind_count == MAX_BINDS)
+                usage_error("too many --bind");
+            o->binds[o->bind_count++] = (struct bind_mount){o->pending_bind, optarg, o->pending_read_only, -1};
+            o->pending_bind = NULL;
+            break;
         default: usage_error("unknown option");
         }
     }
+    if (o->pending_bind != NULL)
+        usage_error("--bind without --to");
     if (o->exit_file == NULL || o->log == NULL || o->tini == NULL)
         usage_error("--exit-file, --log and --tini are required");
     if (optind >= argc)
@@ -301,7 +330,7 @@ static bool resolv_conf_file(const struct options *o, char *out, size_t size)
     return access(out, R_OK) == 0;
 }
 
-static void set_up_mounts(const struct options *o, int error_fd)
+static void set_up_mounts(struct options *o, int error_fd)
 {
     /* Nothing mounted here may propagate back to the host (unshare --mount does the same). */
     if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
@@ -314,9 +343,19 @@ static void set_up_mounts(const struct options *o, int error_fd)
     char resolv[PATH_MAX];
     if (resolv_conf_file(o, resolv, sizeof resolv) && mount(resolv, "/etc/resolv.conf", NULL, MS_BIND, NULL) != 0)
         init_failed(error_fd, EXIT_SETUP, "cannot mount /etc/resolv.conf: %s", strerror(errno));
-    /* Before /tmp is replaced: a working directory under /tmp stays usable as the cwd. */
-    if (chdir(o->workdir) != 0)
+    /* Before /tmp is replaced: a working directory under /tmp stays usable as the cwd. With volumes
+     * it may not exist yet (it can be a mountPath): it is entered again after the mounts. */
+    bool in_workdir = chdir(o->workdir) == 0;
+    if (!in_workdir && o->bind_count == 0)
         init_failed(error_fd, EXIT_SETUP, "cannot change to working directory %s", o->workdir);
+    char volume_error[PATH_MAX + 256];
+    int workdir_fd = -1;
+    if (o->bind_count > 0) {
+        if (pin_bind_sources(o->binds, o->bind_count, volume_error, sizeof volume_error) != 0)
+            init_failed(error_fd, EXIT_SETUP, "%s", volume_error);
+        if (in_workdir)
+            workdir_fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    }
 
     char keep[PATH_MAX];
     bool keeping = keep_directory(o->argv[0], keep, sizeof keep);
@@ -334,6 +373,16 @@ static void set_up_mounts(const struct options *o, int error_fd)
         if (mount(KEEP_MOUNT, keep, NULL, MS_MOVE, NULL) != 0)
             init_failed(error_fd, EXIT_SETUP, "cannot keep %s: %s", keep, strerror(errno));
     }
+    if (o->bind_count > 0) {
+        if (apply_bind_mounts(o->binds, o->bind_count, volume_error, sizeof volume_error) != 0)
+            init_failed(error_fd, EXIT_SETUP, "%s", volume_error);
+        /* As runc: the working directory is resolved after the mounts (it may be in a volume, or the
+         * root may have changed); one the mounts hid stays reachable through its descriptor. */
+        if (chdir(o->workdir) != 0 && (workdir_fd < 0 || fchdir(workdir_fd) != 0))
+            init_failed(error_fd, EXIT_SETUP, "cannot change to working directory %s", o->workdir);
+        if (workdir_fd >= 0)
+            close(workdir_fd);
+    }
 }
 
 static void reset_signals(void)
@@ -346,7 +395,7 @@ static void reset_signals(void)
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-static void container_init(const struct options *o, int netns_fd, int out_fd, int err_fd, int null_fd, int error_fd)
+static void container_init(struct options *o, int netns_fd, int out_fd, int err_fd, int null_fd, int error_fd)
 {
     /* Die with the launcher; if it is already gone, the error pipe has no reader. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);

@@ -10,6 +10,8 @@ internal sealed class ScriptedExecRuntime(Func<ExecSpec, CancellationToken, Task
 
     public string Mode => "scripted exec";
 
+    public bool MountsVolumes => false;
+
     public async Task<ExecResult> ExecAsync(ContainerHandle handle, ExecSpec spec, CancellationToken ct)
     {
         Commands.Add(spec.Command);
