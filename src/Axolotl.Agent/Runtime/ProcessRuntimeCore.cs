@@ -163,12 +163,19 @@ public abstract class ProcessRuntimeCore : IContainerRuntime
         return Process.Start(psi) ?? throw new ContainerStartException("cannot start the launcher shell");
     }
 
-    /// <summary>Fails like the runtime would if argv[0] cannot be executed (StartError, exit 127).</summary>
+    /// <summary>Fails like the runtime would if argv[0] cannot be executed (StartError, exit 127), before anything is set up.</summary>
     internal static void CheckExecutable(ContainerSpec spec)
     {
         if (spec.Command.Count == 0)
         {
             throw new ContainerStartException("no command specified", 128);
+        }
+
+        // With volumes the directory or the executable may only exist inside one: the launcher checks
+        // both after its mounts, with the same reasons.
+        if (spec.Mounts.Count > 0)
+        {
+            return;
         }
 
         if (spec.WorkingDirectory is { } wd && !Directory.Exists(wd))

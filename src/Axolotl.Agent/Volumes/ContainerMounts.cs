@@ -30,7 +30,12 @@ public static class ContainerMounts
             }
             var subPath = !string.IsNullOrEmpty(mount.SubPathExpr) ? EnvResolver.Expand(mount.SubPathExpr, environment) : mount.SubPath;
             var source = string.IsNullOrEmpty(subPath) ? volume.Path : SubPathSource(volume, subPath, mount, container);
-            mounts.Add(new ContainerMount(source, Target(mount.MountPath), volume.ReadOnly || mount.ReadOnly == true));
+            var target = Target(mount.MountPath);
+            if (target == "/")
+            {
+                throw new ContainerConfigException($"volumeMount \"{mount.Name}\" of container \"{container.Name}\" cannot be mounted on /");
+            }
+            mounts.Add(new ContainerMount(source, target, volume.ReadOnly || mount.ReadOnly == true));
         }
         return [.. mounts.OrderBy(m => m.Target.Count(c => c == '/'))];
     }

@@ -32,6 +32,18 @@ public sealed class NativeLauncherArgumentsTests
         Assert.Equal("/", arguments[arguments.IndexOf("--workdir") + 1]);
     }
 
+    [Fact]
+    public void Each_mount_is_a_bind_or_read_only_bind_followed_by_its_target_before_the_argv()
+    {
+        var request = new NativeLauncher.Request("/l", "/t", "/e", [], null, "h", null, "1m", 1);
+        var spec = Spec with { Mounts = [new ContainerMount("/v/cache", "/cache", false), new ContainerMount("/v/config", "/etc/app", true)] };
+
+        var arguments = NativeLauncher.Arguments(request, spec);
+
+        var binds = arguments.Skip(arguments.IndexOf("--bind")).Take(9);
+        Assert.Equal(["--bind", "/v/cache", "--to", "/cache", "--bind-ro", "/v/config", "--to", "/etc/app", "--"], binds);
+    }
+
     [Theory]
     [InlineData("running 4242", 4242)]
     [InlineData("running 0", null)]
