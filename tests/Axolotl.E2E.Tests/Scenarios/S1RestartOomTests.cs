@@ -113,7 +113,7 @@ public sealed class S1RestartOomTests(ServerFixture fx) : IClassFixture<ServerFi
 
         // Polled through describe so that a timeout shows the pod's whole state and events.
         await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("describe", "pod", pod, "-n", Ns),
-            d => System.Text.RegularExpressions.Regex.IsMatch(d, @"Restart Count:\s+([2-9]|\d\d+)\n"), "two restarts", Slow);
+            d => System.Text.RegularExpressions.Regex.IsMatch(d, @"Restart Count:\s+([2-9]|\d\d+)\n"), "two restarts", TimeSpan.FromSeconds(120));
         var describe = await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("describe", "pod", pod, "-n", Ns),
             d => d.Contains("Reason:       CrashLoopBackOff"), "CrashLoopBackOff", Slow);
         Assert.Matches(@"Last State:\s+Terminated\n\s+Reason:\s+OOMKilled\n\s+Exit Code:\s+137", describe);
