@@ -6,16 +6,6 @@ namespace Axolotl.Agent.Tests.Pods;
 
 public sealed class EnvResolverTests
 {
-    private sealed class Source : IConfigSource
-    {
-        public Dictionary<string, ConfigMap> ConfigMaps { get; } = [];
-        public Dictionary<string, Secret> Secrets { get; } = [];
-
-        public Task<ConfigMap?> GetConfigMapAsync(string ns, string name, CancellationToken ct) => Task.FromResult(ConfigMaps.GetValueOrDefault(name));
-
-        public Task<Secret?> GetSecretAsync(string ns, string name, CancellationToken ct) => Task.FromResult(Secrets.GetValueOrDefault(name));
-    }
-
     private static Pod Pod() => new()
     {
         Metadata = new()
@@ -50,7 +40,7 @@ public sealed class EnvResolverTests
                 FieldRef("HOST", "status.hostIP"),
             ],
         };
-        var env = await new EnvResolver(new Source()).ResolveAsync(Pod(), container, CancellationToken.None);
+        var env = await new EnvResolver(new FakeConfigSource()).ResolveAsync(Pod(), container, CancellationToken.None);
 
         Assert.Equal("web-1", env["NAME"]);
         Assert.Equal("shop", env["NS"]);
@@ -65,7 +55,7 @@ public sealed class EnvResolverTests
     [Fact]
     public async Task ConfigMap_and_Secret_keys_resolve_and_values_expand_earlier_variables()
     {
-        var source = new Source();
+        var source = new FakeConfigSource();
         source.ConfigMaps["cfg"] = new ConfigMap { Data = new() { ["mode"] = "fast" } };
         source.Secrets["sec"] = new Secret { Data = new() { ["password"] = Encoding.UTF8.GetBytes("hunter2") } };
         var container = new Container
@@ -88,7 +78,7 @@ public sealed class EnvResolverTests
     [Fact]
     public async Task A_missing_ConfigMap_key_fails_with_upstreams_message()
     {
-        var source = new Source();
+        var source = new FakeConfigSource();
         source.ConfigMaps["cfg"] = new ConfigMap { Data = new() { ["other"] = "x" } };
         var container = new Container
         {
@@ -118,7 +108,7 @@ public sealed class EnvResolverTests
             Name = "app",
             Env = [new EnvVar { Name = "A", ValueFrom = new EnvVarSource { SecretKeyRef = new SecretKeySelector { Name = "gone", Key = "k", Optional = true } } }],
         };
-        var resolver = new EnvResolver(new Source());
+        var resolver = new EnvResolver(new FakeConfigSource());
 
         Assert.Equal("configmap \"nope\" not found", (await Assert.ThrowsAsync<ContainerConfigException>(() => resolver.ResolveAsync(Pod(), missingCm, CancellationToken.None))).Message);
         Assert.Equal("secret \"gone\" not found", (await Assert.ThrowsAsync<ContainerConfigException>(() => resolver.ResolveAsync(Pod(), missingSecret, CancellationToken.None))).Message);
@@ -128,7 +118,7 @@ public sealed class EnvResolverTests
     [Fact]
     public async Task EnvFrom_imports_every_key_with_its_prefix_and_env_overrides_it()
     {
-        var source = new Source();
+        var source = new FakeConfigSource();
         source.ConfigMaps["cfg"] = new ConfigMap { Data = new() { ["A"] = "1", ["B"] = "2" } };
         var container = new Container
         {

@@ -1,5 +1,6 @@
 using System.Text;
 using Axolotl.Agent.Pods;
+using Axolotl.Agent.Tests.Pods;
 using Axolotl.Agent.Volumes;
 using Axolotl.Api.Core;
 using Axolotl.Api.Resources;
@@ -8,16 +9,6 @@ namespace Axolotl.Agent.Tests.Volumes;
 
 public sealed class VolumeContentResolverTests
 {
-    private sealed class Source : IConfigSource
-    {
-        public Dictionary<string, ConfigMap> ConfigMaps { get; } = [];
-        public Dictionary<string, Secret> Secrets { get; } = [];
-
-        public Task<ConfigMap?> GetConfigMapAsync(string ns, string name, CancellationToken ct) => Task.FromResult(ConfigMaps.GetValueOrDefault(name));
-
-        public Task<Secret?> GetSecretAsync(string ns, string name, CancellationToken ct) => Task.FromResult(Secrets.GetValueOrDefault(name));
-    }
-
     private static Pod Pod() => new()
     {
         Metadata = new()
@@ -47,14 +38,14 @@ public sealed class VolumeContentResolverTests
         Status = new PodStatus { PodIP = "10.244.0.7" },
     };
 
-    private static Source WithAppConfig()
+    private static FakeConfigSource WithAppConfig()
     {
-        var source = new Source();
+        var source = new FakeConfigSource();
         source.ConfigMaps["app-config"] = new ConfigMap { Data = new() { ["mode"] = "fast", ["level"] = "debug" } };
         return source;
     }
 
-    private static Task<IReadOnlyList<ProjectedFile>> Resolve(Source source, Volume volume) =>
+    private static Task<IReadOnlyList<ProjectedFile>> Resolve(FakeConfigSource source, Volume volume) =>
         new VolumeContentResolver(source).ResolveAsync(Pod(), volume, CancellationToken.None);
 
     private static string Text(ProjectedFile file) => Encoding.UTF8.GetString(file.Content);
@@ -94,8 +85,8 @@ public sealed class VolumeContentResolverTests
         var configMap = new Volume { Name = "cfg", ConfigMap = new ConfigMapVolumeSource { Name = "nope", Optional = true } };
         var secret = new Volume { Name = "sec", Secret = new SecretVolumeSource { SecretName = "nope", Optional = true } };
 
-        Assert.Empty(await Resolve(new Source(), configMap));
-        Assert.Empty(await Resolve(new Source(), secret));
+        Assert.Empty(await Resolve(new FakeConfigSource(), configMap));
+        Assert.Empty(await Resolve(new FakeConfigSource(), secret));
     }
 
     [Fact]
@@ -104,8 +95,8 @@ public sealed class VolumeContentResolverTests
         var configMap = new Volume { Name = "cfg", ConfigMap = new ConfigMapVolumeSource { Name = "app-config" } };
         var secret = new Volume { Name = "sec", Secret = new SecretVolumeSource { SecretName = "db" } };
 
-        Assert.Equal("configmap \"app-config\" not found", (await Assert.ThrowsAsync<VolumeSetupException>(() => Resolve(new Source(), configMap))).Message);
-        Assert.Equal("secret \"db\" not found", (await Assert.ThrowsAsync<VolumeSetupException>(() => Resolve(new Source(), secret))).Message);
+        Assert.Equal("configmap \"app-config\" not found", (await Assert.ThrowsAsync<VolumeSetupException>(() => Resolve(new FakeConfigSource(), configMap))).Message);
+        Assert.Equal("secret \"db\" not found", (await Assert.ThrowsAsync<VolumeSetupException>(() => Resolve(new FakeConfigSource(), secret))).Message);
     }
 
     [Fact]
@@ -129,7 +120,7 @@ public sealed class VolumeContentResolverTests
     [Fact]
     public async Task Secret_values_and_binaryData_are_written_as_their_bytes()
     {
-        var source = new Source();
+        var source = new FakeConfigSource();
         byte[] blob = [0, 1, 0xfe, 0xff];
         source.Secrets["tls"] = new Secret { Data = new() { ["tls.key"] = blob } };
         source.ConfigMaps["bin"] = new ConfigMap { Data = new() { ["a"] = "x" }, BinaryData = new() { ["b.bin"] = blob } };
@@ -168,7 +159,7 @@ public sealed class VolumeContentResolverTests
             },
         };
 
-        var files = (await Resolve(new Source(), volume)).ToDictionary(f => f.Path, Text);
+        var files = (await Resolve(new FakeConfigSource(), volume)).ToDictionary(f => f.Path, Text);
 
         Assert.Equal("app=\"web\"\ntier=\"front\"", files["labels"]);
         Assert.Equal("note=\"say \\\"hi\\\"\\nbye\\\\\"", files["annotations"]);
@@ -196,7 +187,7 @@ public sealed class VolumeContentResolverTests
             },
         };
 
-        var ex = await Assert.ThrowsAsync<VolumeSetupException>(() => Resolve(new Source(), volume));
+        var ex = await Assert.ThrowsAsync<VolumeSetupException>(() => Resolve(new FakeConfigSource(), volume));
 
         Assert.Equal("[unsupported fieldPath: spec.bogus, container ghost not found]", ex.Message);
     }
@@ -245,7 +236,7 @@ public sealed class VolumeContentResolverTests
             },
         };
 
-        var ex = await Assert.ThrowsAsync<VolumeSetupException>(() => Resolve(new Source(), volume));
+        var ex = await Assert.ThrowsAsync<VolumeSetupException>(() => Resolve(new FakeConfigSource(), volume));
 
         Assert.StartsWith("[configmap \"gone\" not found, serviceAccountToken projection is not supported", ex.Message, StringComparison.Ordinal);
     }
@@ -271,6 +262,6 @@ public sealed class VolumeContentResolverTests
 
         Assert.False(VolumeContentResolver.Handles(emptyDir));
         Assert.True(VolumeContentResolver.Handles(new Volume { Name = "p", Projected = new ProjectedVolumeSource() }));
-        await Assert.ThrowsAsync<ArgumentException>(() => Resolve(new Source(), emptyDir));
+        await Assert.ThrowsAsync<ArgumentException>(() => Resolve(new FakeConfigSource(), emptyDir));
     }
 }
