@@ -5,8 +5,9 @@ namespace Axolotl.E2E.Tests.Scenarios;
 
 /// <summary>
 /// Scenario S2 steps 3–4 (seed 001, 12.2) as examples/s2-probes-resources-quotas/README.md walks them:
-/// the to-do web app and its database; a database update with a bad command crashes at once (Error,
-/// CrashLoopBackOff), the rollout cannot progress and the old database pod keeps serving.
+/// the to-do web app (config.json and secrets.json mounted from a ConfigMap and a Secret) and its
+/// database; a database update with a bad command crashes at once (Error, CrashLoopBackOff), the
+/// rollout cannot progress and the old database pod keeps serving.
 /// </summary>
 [Collection(S2Kit.Collection)]
 public sealed class S2CrashLoopTests(ServerFixture fx) : IClassFixture<ServerFixture>
@@ -14,9 +15,12 @@ public sealed class S2CrashLoopTests(ServerFixture fx) : IClassFixture<ServerFix
     [Fact]
     public async Task A_database_update_with_a_bad_command_crash_loops_while_the_old_pod_keeps_serving()
     {
-        Assert.Equal("secret/todo-db-secret created\nservice/todo-db created\ndeployment.apps/todo-db created\nservice/todo-web created\ndeployment.apps/todo-web created\n",
+        Assert.Equal("secret/todo-db-secret created\nservice/todo-db created\ndeployment.apps/todo-db created\n"
+            + "configmap/todo-web-config created\nsecret/todo-web-secret created\nservice/todo-web created\ndeployment.apps/todo-web created\n",
             await S2Kit.ApplyAsync(fx, "todo-list/db/", "todo-list/web/"));
         await S2Kit.WaitContainersReadyAsync(fx, "app=todo-web");
+        Assert.Contains("\"ToDoDb\": \"Server=todo-db;Database=todo;User Id=postgres;Password=kiamol-2*2*;\"",
+            await fx.Kubectl.OkAsync("exec", "deploy/todo-web", "--", "cat", "/app/secrets/secrets.json"));
         var url = await fx.Kubectl.OkAsync("get", "svc", "todo-web", "-o", "jsonpath=http://{.status.loadBalancer.ingress[0].*}:8081");
         Assert.Matches(@"^http://\d+\.\d+\.\d+\.\d+:8081$", url);
         var page = await Eventually.UntilAsync(() => S2Kit.GetAsync(url + "/"), r => r?.Status == 200, "the to-do list page");
