@@ -64,8 +64,13 @@ public sealed class SchedulerIntegrationTests : IAsyncLifetime
         Assert.Equal("Warning", failed.Type);
         Assert.Equal(tooBig, failed.Message);
 
-        // Cordon node-a: new pods go to node-b, and the pending pod is retried with the new reasons.
+        // Cordon node-a: the pending pod is retried with the new reasons, and new pods go to node-b.
+        // (That retry is also the sign that the scheduler's cache has the cordon: pods created before
+        // it could still land on node-a, as on Kubernetes.)
         await Client.PatchAsync<Node>(null, "node-a", PatchType.Merge, """{"spec":{"unschedulable":true}}""", CancellationToken.None);
+        await WaitForEventAsync("huge", "FailedScheduling",
+            e => e.Message == "0/2 nodes are available: 1 Insufficient memory, 1 node(s) were unschedulable. "
+                + "preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.");
         for (var i = 1; i <= 3; i++)
         {
             await CreatePodAsync($"after-cordon-{i}", "10m", "10Mi");
@@ -75,9 +80,6 @@ public sealed class SchedulerIntegrationTests : IAsyncLifetime
             var pod = await WaitForPodAsync($"after-cordon-{i}", p => !string.IsNullOrEmpty(p.Spec?.NodeName));
             Assert.Equal("node-b", pod.Spec!.NodeName);
         }
-        await WaitForEventAsync("huge", "FailedScheduling",
-            e => e.Message == "0/2 nodes are available: 1 Insufficient memory, 1 node(s) were unschedulable. "
-                + "preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.");
 
         // Give node-b room: the node update re-queues the pending pod and it is bound there.
         var nodeB = await Client.GetAsync<Node>(null, "node-b", CancellationToken.None);
