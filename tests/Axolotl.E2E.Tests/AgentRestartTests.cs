@@ -25,4 +25,45 @@ public sealed class AgentRestartTests(ServerFixture fx) : IClassFixture<ServerFi
         Assert.Equal(before, after);
         Assert.EndsWith(" 0", after, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_pod_with_volumes_keeps_running_and_its_volumes_across_a_server_restart()
+    {
+        var ns = await fx.NewNamespaceAsync("adopt-volumes");
+        await fx.Kubectl.OkAsync("create", "secret", "generic", "token", "-n", ns, "--from-literal=value=one");
+        await fx.Kubectl.OkWithInputAsync($$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: keeper, namespace: {{ns}}}
+            spec:
+              containers:
+              - name: c
+                image: busybox
+                command: [sh, -c, 'echo kept > /scratch/note; sleep 3600']
+                volumeMounts:
+                - {name: scratch, mountPath: /scratch}
+                - {name: token, mountPath: /token}
+              volumes:
+              - name: scratch
+                emptyDir: {}
+              - name: token
+                secret: {secretName: token}
+            """, "apply", "-f", "-");
+        var jsonpath = "jsonpath={.status.phase} {.status.containerStatuses[0].containerID} {.status.containerStatuses[0].restartCount}";
+        var before = await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "pod", "keeper", "-n", ns, "-o", jsonpath),
+            s => s.StartsWith("Running axolotl://", StringComparison.Ordinal), "Running", TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, await fx.Server.StopAsync());
+        await fx.Server.RestartAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        Assert.Equal(before, await fx.Kubectl.OkAsync("get", "pod", "keeper", "-n", ns, "-o", jsonpath));
+        Assert.Equal("kept\n", await fx.Kubectl.OkAsync("exec", "keeper", "-n", ns, "--", "cat", "/scratch/note"));
+        // The Secret's tmpfs was found mounted, not mounted again, and edits still arrive.
+        var uid = await fx.Kubectl.OkAsync("get", "pod", "keeper", "-n", ns, "-o", "jsonpath={.metadata.uid}");
+        Assert.Single(File.ReadLines("/proc/self/mountinfo"), l => l.Contains($"/{uid}/.volumes/kubernetes.io~secret/token ", StringComparison.Ordinal));
+        await fx.Kubectl.OkAsync("patch", "secret", "token", "-n", ns, "--type=merge", "-p", "{\"stringData\":{\"value\":\"two\"}}");
+        await Eventually.UntilAsync(() => fx.Kubectl.RunAsync("exec", "keeper", "-n", ns, "--", "cat", "/token/value"),
+            r => r.Stdout == "two", "the edited Secret in the pod", TimeSpan.FromSeconds(40));
+    }
 }

@@ -55,7 +55,9 @@ public sealed partial class PodWorker
             _ctx.Events.Record(Latest, EventRecorder.Warning, "FailedMount", e.EventMessage);
             _volumesDueAt = Now + (_volumesReady ? _ctx.Options.VolumeRefreshInterval : _ctx.Options.VolumeRetry);
             Schedule(_volumesDueAt);
-            return _volumesReady;
+            // Containers re-adopted after an agent restart already have their volumes: the pod's sync
+            // goes on for them (a container that must start again then reports the missing volume).
+            return _volumesReady || _live.Count > 0;
         }
     }
 
