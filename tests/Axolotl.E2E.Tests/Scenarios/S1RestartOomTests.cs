@@ -69,10 +69,13 @@ public sealed class S1RestartOomTests(ServerFixture fx) : IClassFixture<ServerFi
         await forward.WaitForStdoutAsync(s => s.Contains($"Forwarding from 127.0.0.1:{local} -> 3000"), "port-forward to listen");
         Assert.Equal(HttpStatusCode.OK, await Eventually.UntilAsync(() => S1Load.StatusAsync($"http://127.0.0.1:{local}/grade"),
             s => s == HttpStatusCode.OK, "the port-forward to answer"));
+        // The watch runs before the count is taken: a start-up OOM kill (see step 2) that lands between
+        // the two is then seen by the watch too, instead of counting as the load's kill unseen.
+        await using var watch = fx.Kubectl.Start("get", "pods", "-n", Ns, "-w");
+        await watch.WaitForStdoutAsync(s => s.Contains("grade-submission-api ", StringComparison.Ordinal), "the watch's first listing");
         var restartsBefore = await RestartsAsync(Api);
 
         // Step 4: 80 clients on the NodePort until the container is killed (bounded by time and count).
-        await using var watch = fx.Kubectl.Start("get", "pods", "-n", Ns, "-w");
         using var restarted = new CancellationTokenSource();
         var load = S1Load.PostGradesAsync("http://127.0.0.1:31000", clients: 80, limit: TimeSpan.FromSeconds(45), maxRequests: 400_000, restarted.Token);
         await Eventually.UntilAsync(() => RestartsAsync(Api), r => r > restartsBefore || load.IsCompleted, "the API to be killed and restarted", Slow);
