@@ -40,10 +40,10 @@ public sealed partial class PodWorker
         }
         try
         {
-            _volumes = await _ctx.Volumes.SetUpAsync(Latest, ct);
+            _volumes = await _ctx.Volumes.SetUpAsync(Latest, _volumes, ct);
             _volumesReady = true;
-            // Only content volumes (read-only ones) change behind the pod's back.
-            _volumesDueAt = _volumes.Values.Any(v => v.ReadOnly) ? Now + _ctx.Options.VolumeRefreshInterval : DateTimeOffset.MaxValue;
+            // Only projected content changes behind the pod's back.
+            _volumesDueAt = _volumes.Values.Any(v => v.Projected) ? Now + _ctx.Options.VolumeRefreshInterval : DateTimeOffset.MaxValue;
             if (_volumesDueAt != DateTimeOffset.MaxValue)
             {
                 Schedule(_volumesDueAt);

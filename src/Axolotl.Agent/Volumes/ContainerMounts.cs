@@ -35,7 +35,7 @@ public static class ContainerMounts
             {
                 throw new ContainerConfigException($"volumeMount \"{mount.Name}\" of container \"{container.Name}\" cannot be mounted on /");
             }
-            mounts.Add(new ContainerMount(source, target, volume.ReadOnly || mount.ReadOnly == true));
+            mounts.Add(new ContainerMount(source, target, volume.Projected || mount.ReadOnly == true));
         }
         return [.. mounts.OrderBy(m => m.Target.Count(c => c == '/'))];
     }
@@ -56,7 +56,7 @@ public static class ContainerMounts
         var source = Path.Combine(volume.Path, subPath);
         if (!Path.Exists(source))
         {
-            if (!volume.CreatesSubPaths)
+            if (volume.Projected)
             {
                 throw new ContainerConfigException($"failed to prepare subPath for volumeMount \"{mount.Name}\" of container \"{container.Name}\": {subPath} does not exist in the volume");
             }

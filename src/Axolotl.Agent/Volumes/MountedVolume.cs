@@ -1,11 +1,12 @@
 namespace Axolotl.Agent.Volumes;
 
 /// <summary>
-/// A pod volume ready on the node: its directory (or a hostPath), whether containers only read it
-/// (configMap, secret, downwardAPI, projected: the kubelet mounts them read-only), and whether a
-/// missing subPath may be made in it.
+/// A pod volume ready on the node: its directory (or a hostPath), and whether it is projected content
+/// (configMap, secret, downwardAPI, projected). Projected content is what the agent writes from the
+/// API: containers only read it (the kubelet mounts it read-only), it is rewritten while the pod runs,
+/// and no missing subPath is made in it. emptyDir and hostPath are the pod's to write.
 /// </summary>
-public sealed record MountedVolume(string Path, bool ReadOnly, bool CreatesSubPaths);
+public sealed record MountedVolume(string Path, bool Projected);
 
 /// <summary>A volume of the pod cannot be set up (FailedMount); the message is the cause only.</summary>
 public sealed class VolumeMountException(string volume, string message) : Exception(message)

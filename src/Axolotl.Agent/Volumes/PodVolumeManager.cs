@@ -21,13 +21,22 @@ public sealed class PodVolumeManager(LogPaths paths, VolumeContentResolver conte
     /// <summary>Whether the pod has any volume to set up.</summary>
     public static bool HasVolumes(Pod pod) => pod.Spec?.Volumes is { Count: > 0 };
 
-    /// <summary>Sets up every volume of the pod, by name; throws <see cref="VolumeMountException"/> for the first that fails.</summary>
-    public async Task<IReadOnlyDictionary<string, MountedVolume>> SetUpAsync(Pod pod, CancellationToken ct)
+    /// <summary>
+    /// Sets up every volume of the pod, by name; throws <see cref="VolumeMountException"/> for the
+    /// first that fails. Volumes in <paramref name="done"/> that are not projected content stay as
+    /// they are: only projected content is rewritten on a refresh (the kubelet remounts only those).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, MountedVolume>> SetUpAsync(Pod pod, IReadOnlyDictionary<string, MountedVolume> done, CancellationToken ct)
     {
         var uid = pod.Metadata.Uid ?? throw new ArgumentException("the pod has no uid", nameof(pod));
         var ready = new Dictionary<string, MountedVolume>(StringComparer.Ordinal);
         foreach (var volume in pod.Spec?.Volumes ?? [])
         {
+            if (done.TryGetValue(volume.Name, out var kept) && !kept.Projected)
+            {
+                ready[volume.Name] = kept;
+                continue;
+            }
             try
             {
                 ready[volume.Name] = await SetUpAsync(pod, uid, volume, ct);
@@ -74,11 +83,11 @@ public sealed class PodVolumeManager(LogPaths paths, VolumeContentResolver conte
             }
             // As the kubelet: anyone in the pod may write, whatever user its containers run as.
             File.SetUnixFileMode(dir, (UnixFileMode)0x1FF);
-            return new MountedVolume(dir, ReadOnly: false, CreatesSubPaths: true);
+            return new MountedVolume(dir, Projected: false);
         }
         if (volume.HostPath is { } hostPath)
         {
-            return new MountedVolume(HostPathCheck.Prepare(hostPath), ReadOnly: false, CreatesSubPaths: true);
+            return new MountedVolume(HostPathCheck.Prepare(hostPath), Projected: false);
         }
         if (VolumeContentResolver.Handles(volume))
         {
@@ -96,7 +105,7 @@ public sealed class PodVolumeManager(LogPaths paths, VolumeContentResolver conte
                 TmpfsMounts.Ensure(dir, null, "0755");
             }
             AtomicWriter.Write(dir, files, time);
-            return new MountedVolume(dir, ReadOnly: true, CreatesSubPaths: false);
+            return new MountedVolume(dir, Projected: true);
         }
         if (volume.PersistentVolumeClaim is { } claim)
         {

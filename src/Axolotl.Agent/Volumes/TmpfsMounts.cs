@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Axolotl.Agent.Logs;
 
 namespace Axolotl.Agent.Volumes;
 
@@ -22,7 +23,10 @@ internal static class TmpfsMounts
     public static void Ensure(string directory, long? sizeBytes, string mode)
     {
         Directory.CreateDirectory(directory);
-        if (MountPointsUnder(directory).Contains(directory))
+        // A mount point sits on another device than its parent: two stats, not a read of mountinfo,
+        // since this runs on every refresh of every such volume.
+        var parent = Path.GetDirectoryName(directory.TrimEnd('/'));
+        if (parent is not null && FileIdentity.Of(directory)?.Device is { } device && device != FileIdentity.Of(parent)?.Device)
         {
             return;
         }

@@ -14,7 +14,7 @@ public sealed class ContainerMountsTests : IDisposable
     [Fact]
     public void Mount_paths_are_cleaned_and_parents_come_before_children()
     {
-        var volumes = new Dictionary<string, MountedVolume> { ["a"] = new(_root, false, true), ["b"] = new(_root, true, false) };
+        var volumes = new Dictionary<string, MountedVolume> { ["a"] = new(_root, Projected: false), ["b"] = new(_root, Projected: true) };
         var container = new Container
         {
             Name = "app",
@@ -29,7 +29,7 @@ public sealed class ContainerMountsTests : IDisposable
     [Fact]
     public void A_missing_subPath_is_made_in_a_writable_volume_and_subPathExpr_uses_the_environment()
     {
-        var volumes = new Dictionary<string, MountedVolume> { ["logs"] = new(_root, false, true) };
+        var volumes = new Dictionary<string, MountedVolume> { ["logs"] = new(_root, Projected: false) };
         var container = new Container { Name = "app", VolumeMounts = [new VolumeMount { Name = "logs", MountPath = "/logs", SubPathExpr = "$(POD_NAME)/out" }] };
 
         var mounts = ContainerMounts.For(container, volumes, new Dictionary<string, string> { ["POD_NAME"] = "web-1" });
@@ -46,7 +46,7 @@ public sealed class ContainerMountsTests : IDisposable
     public void A_subPath_that_leaves_the_volume_or_is_missing_from_a_content_volume_is_a_config_error(string subPath)
     {
         File.CreateSymbolicLink(Path.Combine(_root, "link-out"), "/etc");
-        var volumes = new Dictionary<string, MountedVolume> { ["config"] = new(_root, true, false) };
+        var volumes = new Dictionary<string, MountedVolume> { ["config"] = new(_root, Projected: true) };
         var container = new Container { Name = "app", VolumeMounts = [new VolumeMount { Name = "config", MountPath = "/c", SubPath = subPath }] };
 
         var error = Assert.Throws<ContainerConfigException>(() => ContainerMounts.For(container, volumes, new Dictionary<string, string>()));
@@ -60,7 +60,7 @@ public sealed class ContainerMountsTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_root, "..data"));
         File.WriteAllText(Path.Combine(_root, "..data", "app.json"), "{}");
         File.CreateSymbolicLink(Path.Combine(_root, "app.json"), "..data/app.json");
-        var volumes = new Dictionary<string, MountedVolume> { ["config"] = new(_root, true, false) };
+        var volumes = new Dictionary<string, MountedVolume> { ["config"] = new(_root, Projected: true) };
         var container = new Container { Name = "app", VolumeMounts = [new VolumeMount { Name = "config", MountPath = "/etc/app.json", SubPath = "app.json" }] };
 
         var mount = ContainerMounts.For(container, volumes, new Dictionary<string, string>()).Single();
