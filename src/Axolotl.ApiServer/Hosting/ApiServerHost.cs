@@ -60,9 +60,10 @@ public sealed class ApiServerHost : IAsyncDisposable
         var app = builder.Build();
         var router = CreateRouter(objects, admission, clock, logging, tokens.KubeletClientToken, options.ServiceCidr, app.Lifetime.ApplicationStopping);
         app.UseWebSockets(); // pods/exec
+        var nodeAuthorizer = new NodeAuthorizer(new NodeGraph(objects));
         app.Run(async ctx =>
         {
-            if (await Authentication.AuthenticateAsync(ctx, tokens))
+            if (await Authentication.AuthenticateAsync(ctx, tokens, nodeAuthorizer))
             {
                 await router.HandleAsync(ctx);
             }

@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
 using Axolotl.Api.Core;
 using Axolotl.Api.Scheme;
+using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Admission.LimitRange;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
+using Axolotl.ApiServer.Security;
 
 namespace Axolotl.ApiServer.Rest;
 
@@ -31,6 +33,7 @@ public sealed class CreateHandler(RestServices services, NamespaceGuard namespac
         var admitted = services.Admission.Admit(type, body, null, mode, scope.Warnings,
             limitRanges.Count == 0 ? null : typed => LimitRanger.ApplyDefaults((Pod)typed, limitRanges));
         var name = ObjectMetaRules.Str(ObjectMetaRules.Meta(admitted), "name") ?? throw ApiErrors.BadRequest("name or generateName is required");
+        NodeRestriction.CheckCreate(RequestPrincipal.Get(scope.Http), type, scope.Subresource, admitted);
         await namespaces.CheckCreateAsync(type, scope.Namespace, name, scope.Aborted);
         LimitRanger.Validate(type, admitted, limitRanges);
         if (type == KnownResources.Services)

@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
+using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
+using Axolotl.ApiServer.Security;
 
 namespace Axolotl.ApiServer.Rest;
 
@@ -21,6 +23,12 @@ public sealed class DeleteHandler(RestServices services)
     public async Task DeleteAsync(RequestScope scope)
     {
         var options = await DeleteOptions.ReadAsync(scope);
+        if (RequestPrincipal.Get(scope.Http) is { IsNode: true } node)
+        {
+            // A pod's node never changes once bound, so checking before the delete loop is exact.
+            var current = await services.Objects.GetRequiredAsync(scope.Type, scope.Namespace, scope.RequiredName, scope.Aborted);
+            NodeRestriction.CheckDelete(node, scope.Type, current.Object);
+        }
         var result = await DeleteObjectAsync(scope.Type, scope.Namespace, scope.RequiredName, options, scope.Aborted);
         await ResponseWriter.WriteAsync(scope.Http, 200, result);
     }

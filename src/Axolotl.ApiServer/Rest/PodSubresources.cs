@@ -2,8 +2,10 @@ using System.Text.Json.Nodes;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
+using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
+using Axolotl.ApiServer.Security;
 
 namespace Axolotl.ApiServer.Rest;
 
@@ -67,6 +69,7 @@ public sealed class PodSubresources(RestServices services, DeleteHandler deleter
         var delete = new DeleteOptions(DeleteOptions.Background, grace,
             (options?["preconditions"] as JsonObject)?["uid"]?.GetValue<string>(), null, scope.DryRun);
         var current = await services.Objects.GetRequiredAsync(scope.Type, scope.Namespace, scope.RequiredName, scope.Aborted);
+        NodeRestriction.CheckDelete(RequestPrincipal.Get(scope.Http), scope.Type, current.Object, eviction: true);
         var pod = KubeJson.FromNode<Api.Core.Pod>(current.Object) ?? throw ApiErrors.NotFound(scope.Type, scope.RequiredName);
         await services.DisruptionBudgets.EvictAsync(scope.Namespace ?? "default", pod,
             () => deleter.DeleteObjectAsync(scope.Type, scope.Namespace, scope.RequiredName, delete, scope.Aborted), scope.Aborted);

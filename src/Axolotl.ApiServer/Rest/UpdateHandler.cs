@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
+using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
+using Axolotl.ApiServer.Security;
 
 namespace Axolotl.ApiServer.Rest;
 
@@ -79,6 +81,7 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
             var updated = MergeForSubresource(scope, currentView, proposed);
             ObjectMetaRules.PrepareForUpdate(updated, currentView);
             var admitted = services.Admission.Admit(type, updated, currentView, mode, scope.Warnings);
+            NodeRestriction.CheckUpdate(RequestPrincipal.Get(scope.Http), type, scope.Subresource, admitted, currentView);
             ObjectMetaRules.Meta(admitted)["resourceVersion"] = currentRv;
             if (type == KnownResources.Services && scope.Subresource is null)
             {

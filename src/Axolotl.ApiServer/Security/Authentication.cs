@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
 using Microsoft.AspNetCore.Http;
@@ -8,11 +7,12 @@ namespace Axolotl.ApiServer.Security;
 /// <summary>
 /// Bearer-token authentication: everything but health and version needs a known token (401 Status
 /// otherwise; an expired join token is refused the same way). Join tokens act as a node and pass
-/// through <see cref="NodeAuthorizer"/> (403 Status when it says no).
+/// through <see cref="NodeAuthorizer"/> (403 Status when it says no); what they write is
+/// checked by NodeRestriction admission once the body has been read within its limit.
 /// </summary>
 public static class Authentication
 {
-    public static async Task<bool> AuthenticateAsync(HttpContext ctx, TokenRegistry tokens)
+    public static async Task<bool> AuthenticateAsync(HttpContext ctx, TokenRegistry tokens, NodeAuthorizer nodes)
     {
         if (ApiRouter.IsAnonymousPath(ctx.Request.Path))
         {
@@ -28,14 +28,15 @@ public static class Authentication
             await ResponseWriter.WriteStatusAsync(ctx, ApiErrors.Unauthorized().Status);
             return false;
         }
+        RequestPrincipal.Set(ctx, principal);
         if (!principal.IsNode)
         {
             return true;
         }
         var resource = ParseResource(ctx.Request.Path);
         var verb = NodeAuthorizer.Verb(ctx.Request.Method, resource, IsWatch(ctx.Request.Query));
-        var createdName = verb == "create" && resource is { Name: null } ? await PeekNameAsync(ctx) : null;
-        if (NodeAuthorizer.Authorize(principal, new NodeAuthorizer.Attributes(verb, resource, ctx.Request.Path.Value ?? "/", createdName)) is { } denied)
+        var attributes = new NodeAuthorizer.Attributes(verb, resource, ctx.Request.Path.Value ?? "/", ctx.Request.Query["fieldSelector"].ToString());
+        if (await nodes.AuthorizeAsync(principal, attributes, ctx.RequestAborted) is { } denied)
         {
             await ResponseWriter.WriteStatusAsync(ctx, denied);
             return false;
@@ -56,27 +57,4 @@ public static class Authentication
 
     private static bool IsWatch(IQueryCollection query) =>
         query.TryGetValue("watch", out var value) && value.ToString() is "true" or "1";
-
-    /// <summary>metadata.name of a JSON create body, read without consuming it (the router reads it again).</summary>
-    private static async Task<string?> PeekNameAsync(HttpContext ctx)
-    {
-        ctx.Request.EnableBuffering();
-        try
-        {
-            using var doc = await JsonDocument.ParseAsync(ctx.Request.Body, default, ctx.RequestAborted);
-            return doc.RootElement.ValueKind == JsonValueKind.Object &&
-                doc.RootElement.TryGetProperty("metadata", out var meta) && meta.ValueKind == JsonValueKind.Object &&
-                meta.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
-                ? name.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-        finally
-        {
-            ctx.Request.Body.Position = 0;
-        }
-    }
 }

@@ -1,31 +1,32 @@
 using Axolotl.Api.Meta;
+using Axolotl.Api.Selectors;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
 
 namespace Axolotl.ApiServer.Security;
 
 /// <summary>
-/// What a node agent may do, after upstream's Node authorizer and NodeRestriction admission: read what
-/// a kubelet and a service proxy read; write only its own Node (and status) and its own Lease in
-/// kube-node-lease; write pod status, delete pods (the final delete of a terminated pod) and record
-/// events. Not enforced here (it needs the store): that the pods written are bound to this node, and
-/// that secrets and configmaps read are referenced by its pods.
+/// What a node agent may do, after upstream's Node authorizer: read what a kubelet and a service proxy
+/// read; read a Secret, ConfigMap, PersistentVolumeClaim or ServiceAccount only when a pod bound to it
+/// references it (<see cref="NodeGraph"/>; by name, or list/watch with a metadata.name field selector
+/// as the kubelet's per-object watches do); write its own Node and Lease, pod status, events; delete
+/// and evict pods. Which object of those a node may write (its own Node, pods bound to it) needs the
+/// object itself and is checked by NodeRestriction admission.
 /// </summary>
-public static class NodeAuthorizer
+public sealed class NodeAuthorizer(NodeGraph graph)
 {
     private const string LeaseNamespace = "kube-node-lease";
 
     private static readonly HashSet<string> Readable =
     [
-        "nodes", "pods", "services", "endpoints", "endpointslices", "configmaps", "secrets", "namespaces", "leases",
-        "persistentvolumes", "persistentvolumeclaims", "serviceaccounts",
+        "nodes", "pods", "services", "endpoints", "endpointslices", "namespaces", "leases",
     ];
 
-    /// <summary>A request as the authorizer sees it: verb, the parsed resource path (null for non-resource paths) and, for creates, the new object's name.</summary>
-    public sealed record Attributes(string Verb, RequestInfo? Resource, string Path, string? CreatedName);
+    /// <summary>A request as the authorizer sees it: verb, the parsed resource path (null for non-resource paths) and its field selector.</summary>
+    public sealed record Attributes(string Verb, RequestInfo? Resource, string Path, string? FieldSelector = null);
 
     /// <summary>Null when allowed; otherwise the Forbidden Status to send.</summary>
-    public static Status? Authorize(Principal node, Attributes request)
+    public async Task<Status?> AuthorizeAsync(Principal node, Attributes request, CancellationToken ct)
     {
         if (node.NodeName is not { } self)
         {
@@ -33,21 +34,67 @@ public static class NodeAuthorizer
         }
         if (request.Resource is not { } r)
         {
-            return request.Verb == "get" ? null : Deny(node, request, null);
+            return request.Verb == "get" ? null : Deny(node, request, null, null);
+        }
+        if (r.Subresource is null && NodeGraph.RelatedResources.Contains(r.Resource) && request.Verb is "get" or "list" or "watch")
+        {
+            return await AuthorizeRelatedReadAsync(node, self, request, r, ct);
         }
         var allowed = (r.Resource, r.Subresource, request.Verb) switch
         {
             (var res, null or "status", "get" or "list" or "watch") when Readable.Contains(res) => true,
-            ("nodes", null, "create") => request.CreatedName == self,
+            // Which Node or Lease a node creates is NodeRestriction's question (it sees the decoded body).
+            ("nodes", null, "create") => true,
             ("nodes", null or "status", "update" or "patch") => r.Name == self,
-            ("leases", null, "create") => r.Namespace == LeaseNamespace && request.CreatedName == self,
+            ("leases", null, "create") => r.Namespace == LeaseNamespace,
             ("leases", null, "update" or "patch" or "delete") => r.Namespace == LeaseNamespace && r.Name == self,
             ("pods", "status", "update" or "patch") => true,
             ("pods", null, "delete") => r.Name is not null,
+            ("pods", "eviction", "create") => r.Name is not null,
             ("events", null, "create" or "update" or "patch") => true,
             _ => false,
         };
-        return allowed ? null : Deny(node, request, r);
+        return allowed ? null : Deny(node, request, r, "a node may only change its own Node and Lease, pod status and events");
+    }
+
+    private async Task<Status?> AuthorizeRelatedReadAsync(Principal node, string self, Attributes request, RequestInfo r, CancellationToken ct)
+    {
+        var name = r.Name ?? SingleName(request.FieldSelector);
+        if (name is null)
+        {
+            return Deny(node, request, r, "can only read namespaced object of this type by name");
+        }
+        if (r.Namespace is null)
+        {
+            return Deny(node, request, r, "can only read namespaced object of this type by name");
+        }
+        // TEMPORARY (removed when agents authenticate the API server by TLS): joined agents read the
+        // kubelet client token that the API server publishes in this one Secret.
+        if (r.Resource == "secrets" && r.Namespace == "kube-system" && name == "axolotl-kubelet-client" && request.Verb == "get")
+        {
+            return null;
+        }
+        return await graph.HasRelationshipAsync(self, r.Resource, r.Namespace, name, ct)
+            ? null
+            : Deny(node, request, r with { Name = name }, $"no relationship found between node '{self}' and this object");
+    }
+
+    /// <summary>The name a "metadata.name=X" field selector (the kubelet's per-object list/watch) picks, else null.</summary>
+    private static string? SingleName(string? fieldSelector)
+    {
+        if (string.IsNullOrEmpty(fieldSelector))
+        {
+            return null;
+        }
+        try
+        {
+            var selector = FieldSelector.Parse(fieldSelector);
+            return selector.Requirements is [{ Field: "metadata.name", Operator: SelectionOperator.Equals } only] ? only.Value : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The Kubernetes verb of a request: get/list/watch/create/update/patch/delete/deletecollection.</summary>
@@ -62,7 +109,7 @@ public static class NodeAuthorizer
         var other => other.ToLowerInvariant(),
     };
 
-    private static Status Deny(Principal node, Attributes request, RequestInfo? r)
+    private static Status Deny(Principal node, Attributes request, RequestInfo? r, string? reason)
     {
         string message;
         if (r is null)
@@ -72,12 +119,10 @@ public static class NodeAuthorizer
         else
         {
             var resource = r.Subresource is null ? r.Resource : $"{r.Resource}/{r.Subresource}";
-            var name = r.Name ?? request.CreatedName;
             var scope = r.Namespace is null ? "at the cluster scope" : $"in the namespace \"{r.Namespace}\"";
-            message = $"{resource}{(name is null ? "" : $" \"{name}\"")} is forbidden: User \"{node.User}\" cannot {request.Verb} resource \"{resource}\" in API group \"{r.Group}\" {scope}: " +
-                $"a node may only change its own Node and Lease, pod status and events";
+            message = $"{resource}{(r.Name is null ? "" : $" \"{r.Name}\"")} is forbidden: User \"{node.User}\" cannot {request.Verb} resource \"{resource}\" in API group \"{r.Group}\" {scope}: {reason}";
         }
-        var details = r is null ? null : new StatusDetails { Name = r.Name ?? request.CreatedName, Group = r.Group.Length == 0 ? null : r.Group, Kind = r.Resource };
+        var details = r is null ? null : new StatusDetails { Name = r.Name, Group = r.Group.Length == 0 ? null : r.Group, Kind = r.Resource };
         return ApiErrors.Make(403, "Forbidden", message, details).Status;
     }
 }
