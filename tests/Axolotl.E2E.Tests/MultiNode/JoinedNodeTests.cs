@@ -47,6 +47,27 @@ public sealed class JoinedNodeTests(MultiNodeFixture fx) : IClassFixture<MultiNo
     }
 
     [Fact]
+    public async Task A_pod_on_the_joined_node_gets_the_secret_it_mounts_and_the_config_map_it_reads()
+    {
+        // The joined node holds a node credential: it may read these only because its own pod references them.
+        var ns = await fx.NewNamespaceAsync("joined-config");
+        await fx.Kubectl.OkAsync("create", "secret", "generic", "db", "-n", ns, "--from-literal=password=hunter2");
+        await fx.Kubectl.OkAsync("create", "configmap", "settings", "-n", ns, "--from-literal=color=blue");
+        await fx.Kubectl.OkWithInputAsync($$"""
+            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"reader","namespace":"{{ns}}"},
+             "spec":{"nodeName":"{{fx.Agent.NodeName}}","containers":[{"name":"c","image":"busybox","command":["sh","-c","cat /secret/password; echo \" $COLOR\"; sleep 3600"],
+               "env":[{"name":"COLOR","valueFrom":{"configMapKeyRef":{"name":"settings","key":"color"} } }],
+               "volumeMounts":[{"name":"s","mountPath":"/secret"}]}],
+               "volumes":[{"name":"s","secret":{"secretName":"db"} }]} }
+            """, "apply", "-f", "-");
+
+        var logs = await Eventually.KubectlAsync(fx.Kubectl, r => r.ExitCode == 0 && r.Stdout.Contains("hunter2", StringComparison.Ordinal),
+            "the pod's output in kubectl logs", "logs", "reader", "-n", ns);
+
+        Assert.Equal("hunter2 blue\n", logs.Stdout);
+    }
+
+    [Fact]
     public async Task A_pod_on_one_node_reaches_a_pod_on_the_other_node_by_IP()
     {
         var ns = await fx.NewNamespaceAsync("cross-node");
