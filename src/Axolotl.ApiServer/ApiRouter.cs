@@ -58,7 +58,7 @@ public sealed partial class ApiRouter(
 
     private Task RouteAsync(HttpContext ctx)
     {
-        var parts = (ctx.Request.Path.Value ?? "/").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var parts = RequestPath.Segments(ctx);
         var get = ctx.Request.Method is "GET" or "HEAD";
         return parts switch
         {

@@ -33,7 +33,16 @@ public static class Authentication
         {
             return true;
         }
-        var resource = ParseResource(ctx.Request.Path);
+        RequestInfo? resource;
+        try
+        {
+            resource = ParseResource(RequestPath.Segments(ctx));
+        }
+        catch (ApiException e)
+        {
+            await ResponseWriter.WriteStatusAsync(ctx, e.Status);
+            return false;
+        }
         var verb = NodeAuthorizer.Verb(ctx.Request.Method, resource, IsWatch(ctx.Request.Query));
         var attributes = new NodeAuthorizer.Attributes(verb, resource, ctx.Request.Path.Value ?? "/", ctx.Request.Query["fieldSelector"].ToString());
         if (await nodes.AuthorizeAsync(principal, attributes, ctx.RequestAborted) is { } denied)
@@ -44,16 +53,13 @@ public static class Authentication
         return true;
     }
 
-    private static RequestInfo? ParseResource(PathString path)
-    {
-        var parts = (path.Value ?? "/").Split('/', StringSplitOptions.RemoveEmptyEntries);
-        return parts switch
+    private static RequestInfo? ParseResource(string[] parts) =>
+        parts switch
         {
             ["api", var v, .. var rest] => RequestInfo.Parse("", v, rest),
             ["apis", var g, var v, .. var rest] => RequestInfo.Parse(g, v, rest),
             _ => null,
         };
-    }
 
     private static bool IsWatch(IQueryCollection query) =>
         query.TryGetValue("watch", out var value) && value.ToString() is "true" or "1";

@@ -1,0 +1,87 @@
+using Axolotl.ApiServer.Errors;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Axolotl.ApiServer.Http;
+
+/// <summary>
+/// The request path's segments as the client sent them, each percent-decoded once. Kestrel's
+/// <c>Request.Path</c> is decoded and has its dot segments resolved, so "configmaps/%2E%2E/%2E%2E/other"
+/// would address the namespace "other"; routing and authorization both read this instead, and a
+/// segment that is empty (a trailing slash), ".", "..", or holds '/' or '%' once decoded never names
+/// anything (upstream's path segment name rules).
+/// </summary>
+public static class RequestPath
+{
+    private static readonly object Key = new();
+
+    /// <exception cref="ApiException">400 for a segment that cannot be a name, 404 for an empty one.</exception>
+    public static string[] Segments(HttpContext ctx)
+    {
+        if (ctx.Items.TryGetValue(Key, out var cached) && cached is string[] segments)
+        {
+            return segments;
+        }
+        segments = Parse(RawPath(ctx));
+        ctx.Items[Key] = segments;
+        return segments;
+    }
+
+    public static string[] Parse(string rawPath)
+    {
+        var query = rawPath.IndexOfAny(['?', '#']);
+        var path = query < 0 ? rawPath : rawPath[..query];
+        if (path is "" or "/")
+        {
+            return [];
+        }
+        var parts = path.TrimStart('/').Split('/');
+        var segments = new string[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (parts[i].Length == 0)
+            {
+                throw ApiErrors.NoSuchPath();
+            }
+            string decoded;
+            try
+            {
+                decoded = Uri.UnescapeDataString(parts[i]);
+            }
+            catch (UriFormatException)
+            {
+                throw ApiErrors.BadRequest($"invalid path segment \"{parts[i]}\"");
+            }
+            if (InvalidName(decoded) is { } problem)
+            {
+                throw ApiErrors.BadRequest($"invalid resource name \"{decoded}\": [{problem}]");
+            }
+            segments[i] = decoded;
+        }
+        return segments;
+    }
+
+    /// <summary>Upstream's path segment name rules: not "." or "..", no '/' or '%'.</summary>
+    public static string? InvalidName(string name) => name switch
+    {
+        "." or ".." => $"may not be '{name}'",
+        _ when name.Contains('/', StringComparison.Ordinal) => "may not contain '/'",
+        _ when name.Contains('%', StringComparison.Ordinal) => "may not contain '%'",
+        _ => null,
+    };
+
+    private static string RawPath(HttpContext ctx)
+    {
+        var raw = ctx.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(raw))
+        {
+            return ctx.Request.PathBase.Add(ctx.Request.Path).ToUriComponent();
+        }
+        if (raw.StartsWith('/'))
+        {
+            return raw;
+        }
+        // Absolute form (a proxy's request line): only its path counts.
+        return Uri.TryCreate(raw, UriKind.Absolute, out var uri) ? uri.GetComponents(UriComponents.Path | UriComponents.KeepDelimiter, UriFormat.UriEscaped) : "/";
+    }
+}
