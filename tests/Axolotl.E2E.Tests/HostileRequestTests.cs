@@ -112,6 +112,70 @@ public sealed class HostileRequestTests(ServerFixture fx) : IClassFixture<Server
         await fx.Kubectl.OkAsync("get", "configmap", "keep", "-n", other);
     }
 
+    [Theory]
+    [InlineData("deep-json", 400, "maximum configured depth of 100")]
+    [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"s1\"},\"data\":{\"a\":\"\\ud800\"}}", 400, "surrogate")]
+    [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"d1\",\"name\":\"d2\"}}", 400, "duplicate field \\\"name\\\"")]
+    [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[null]}}", 422, "spec.containers[0].name: Required value")]
+    public async Task Malformed_json_is_a_client_error_never_a_500(string body, int code, string message)
+    {
+        var ns = await fx.NewNamespaceAsync("bad-json");
+        if (body == "deep-json")
+        {
+            body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"deep\"},\"data\":" + string.Concat(Enumerable.Repeat("{\"a\":", 150)) + "1" + new string('}', 151);
+        }
+        var path = body.Contains("\"Pod\"", StringComparison.Ordinal) ? $"/api/v1/namespaces/{ns}/pods" : $"/api/v1/namespaces/{ns}/configmaps";
+
+        var (status, response) = await CurlAsync("POST", path, body);
+
+        Assert.Equal(code, status);
+        Assert.Contains(message, response, StringComparison.Ordinal);
+        await ServerStillServesAsync(ns);
+    }
+
+    [Fact]
+    public async Task A_yaml_null_in_data_is_stored_as_an_empty_string_as_upstream_does()
+    {
+        var ns = await fx.NewNamespaceAsync("yaml-null");
+
+        var (code, _) = await CurlAsync("POST", $"/api/v1/namespaces/{ns}/configmaps", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: tilde, labels: {a: ~}}\ndata: {key: ~}\n", "application/yaml");
+
+        Assert.Equal(201, code);
+        Assert.Equal("{\"key\":\"\"}", await fx.Kubectl.OkAsync("get", "configmap", "tilde", "-n", ns, "-o", "jsonpath={.data}"));
+    }
+
+    [Theory]
+    [InlineData("abc", "invalid syntax")]
+    [InlineData("-1", "invalid syntax")]
+    [InlineData("1e30", "invalid syntax")]
+    [InlineData("99999999999999999999999", "value out of range")]
+    public async Task A_list_with_a_malformed_resource_version_is_a_bad_request(string resourceVersion, string why)
+    {
+        var (code, body) = await CurlAsync("GET", $"/api/v1/namespaces/default/configmaps?resourceVersion={resourceVersion}");
+
+        Assert.Equal(400, code);
+        Assert.Contains($"resourceVersion: Invalid value: \\\"{resourceVersion}\\\": strconv.ParseUint: parsing \\\"{resourceVersion}\\\": {why}", body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("&watch=true")]
+    public async Task A_resource_version_from_the_future_is_a_504_too_large_after_a_short_wait(string watch)
+    {
+        var current = await fx.Kubectl.OkAsync("get", "--raw", "/api/v1/namespaces/default/configmaps");
+        var clock = Stopwatch.StartNew();
+
+        var (code, body) = await CurlAsync("GET", $"/api/v1/namespaces/default/configmaps?resourceVersion=99999999999{watch}");
+
+        Assert.Equal(504, code);
+        Assert.Contains("Too large resource version: 99999999999", body, StringComparison.Ordinal);
+        Assert.Contains("\"reason\":\"ResourceVersionTooLarge\"", body, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        // A current resourceVersion is served at once.
+        var rv = System.Text.Json.JsonDocument.Parse(current).RootElement.GetProperty("metadata").GetProperty("resourceVersion").GetString();
+        Assert.Equal(200, (await CurlAsync("GET", $"/api/v1/namespaces/default/configmaps?resourceVersion={rv}")).Code);
+    }
+
     private long ResidentKiB()
     {
         var line = File.ReadLines($"/proc/{fx.Server.Pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));

@@ -20,8 +20,11 @@ public static class KubeJson
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             AllowTrailingCommas = false,
             NumberHandling = JsonNumberHandling.Strict,
+            // Bodies are parsed to at most BodyLimits.MaxDepth levels; lists and watch events wrap them in two more.
+            MaxDepth = 128,
         };
         options.Converters.Add(new KubeTimeConverter());
+        options.Converters.Add(new GoNullsConverterFactory());
         options.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitEmptyMaps } };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

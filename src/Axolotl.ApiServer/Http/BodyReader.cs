@@ -13,6 +13,11 @@ public static class BodyReader
 {
     public const long MaxBodyBytes = 3 * 1024 * 1024;
 
+    /// <summary>How deep a JSON or YAML body may nest (Kubernetes objects need about ten levels).</summary>
+    public const int MaxDepth = 100;
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
+
     private static readonly string[] ObjectMediaTypes = [MediaTypes.Json, MediaTypes.Yaml, MediaTypes.Protobuf];
 
     public static async Task<byte[]> ReadBytesAsync(HttpContext ctx)
@@ -62,7 +67,8 @@ public static class BodyReader
         }
         try
         {
-            return JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 256 }) as JsonObject
+            CheckJson(bytes);
+            return JsonNode.Parse(bytes, documentOptions: DocumentOptions) as JsonObject
                 ?? throw ApiErrors.BadRequest("the request body must be a JSON object");
         }
         catch (JsonException e)
@@ -75,7 +81,8 @@ public static class BodyReader
     {
         try
         {
-            return JsonNode.Parse(bytes) ?? throw ApiErrors.BadRequest("the request body is null");
+            CheckJson(bytes);
+            return JsonNode.Parse(bytes, documentOptions: DocumentOptions) ?? throw ApiErrors.BadRequest("the request body is null");
         }
         catch (JsonException e)
         {
@@ -93,6 +100,50 @@ public static class BodyReader
         catch (FormatException e)
         {
             throw ApiErrors.BadRequest(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// One pass over the tokens before a tree is built, for what JsonNode would only trip over later
+    /// (a 500 then): a key repeated in one object, and a string with a lone UTF-16 surrogate escape.
+    /// </summary>
+    private static void CheckJson(byte[] bytes)
+    {
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = MaxDepth });
+        var keys = new Stack<HashSet<string>>();
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    keys.Push(new HashSet<string>(StringComparer.Ordinal));
+                    break;
+                case JsonTokenType.EndObject:
+                    keys.Pop();
+                    break;
+                case JsonTokenType.PropertyName:
+                    var name = ReadString(ref reader);
+                    if (!keys.Peek().Add(name))
+                    {
+                        throw ApiErrors.BadRequest($"json: duplicate field \"{name}\"");
+                    }
+                    break;
+                case JsonTokenType.String:
+                    _ = ReadString(ref reader);
+                    break;
+            }
+        }
+    }
+
+    private static string ReadString(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw ApiErrors.BadRequest("json: invalid UTF-16 in a string: a surrogate escape without its pair");
         }
     }
 

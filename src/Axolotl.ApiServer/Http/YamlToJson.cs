@@ -14,8 +14,8 @@ namespace Axolotl.ApiServer.Http;
 /// </summary>
 public static class YamlToJson
 {
-    /// <summary>The same nesting limit as JSON bodies (see BodyReader).</summary>
-    public const int MaxDepth = 256;
+    /// <summary>The same nesting limit as JSON bodies.</summary>
+    public const int MaxDepth = BodyReader.MaxDepth;
 
     /// <summary>Nodes one document may produce, aliases expanded (a 3 MiB body of plain nodes stays well below).</summary>
     public const long MaxNodes = 2_000_000;

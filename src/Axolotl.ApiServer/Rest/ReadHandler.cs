@@ -28,7 +28,10 @@ public sealed class ReadHandler(RestServices services)
         var labels = ParseLabelSelector(scope.Query("labelSelector"));
         var fields = FieldLabels.Parse(scope.Type, scope.Query("fieldSelector"));
         var limit = ParseLimit(scope.Query("limit"));
+        var version = ListResourceVersion.Parse(scope.Query("resourceVersion"), scope.Query("resourceVersionMatch"), !string.IsNullOrEmpty(scope.Query("continue")));
+        await version.WaitUntilFreshAsync(services.Objects.Store, services.Clock, scope.Aborted);
         var result = await services.Objects.ListAsync(scope.Type, scope.Namespace, limit, NullIfEmpty(scope.Query("continue")), scope.Aborted);
+        version.CheckExactServed(result.Revision);
         var items = new List<JsonObject>(result.Items.Count);
         foreach (var entry in result.Items)
         {

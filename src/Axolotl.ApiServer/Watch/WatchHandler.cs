@@ -27,13 +27,15 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader)
     {
         var labels = ReadHandler.ParseLabelSelector(scope.Query("labelSelector"));
         var fields = FieldLabels.Parse(scope.Type, scope.Query("fieldSelector"));
-        var rvText = scope.Query("resourceVersion");
-        long start = 0;
-        var synthetic = string.IsNullOrEmpty(rvText) || rvText == "0";
-        if (!synthetic && (!long.TryParse(rvText, NumberStyles.None, CultureInfo.InvariantCulture, out start) || start < 0))
+        var version = ListResourceVersion.Parse(scope.Query("resourceVersion"), scope.Query("resourceVersionMatch"), hasContinue: false);
+        var synthetic = version.Any;
+        if (version.Revision > long.MaxValue)
         {
-            throw ApiErrors.BadRequest($"invalid resource version: {rvText}");
+            throw ApiErrors.BadRequest($"resourceVersion: Invalid value: \"{version.Revision}\": out of range");
         }
+        long start = (long)(version.Revision ?? 0);
+        // A revision this server has not reached: wait briefly, then 504 as upstream's watch cache does.
+        await version.WaitUntilFreshAsync(services.Objects.Store, services.Clock, scope.Aborted);
         var table = MediaTypes.WantsTable(scope.Http.Request.Headers.Accept);
         var bookmarks = scope.Query("allowWatchBookmarks") == "true";
 
