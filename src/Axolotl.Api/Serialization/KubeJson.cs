@@ -24,7 +24,6 @@ public static class KubeJson
             MaxDepth = 128,
         };
         options.Converters.Add(new KubeTimeConverter());
-        options.Converters.Add(new GoNullsConverterFactory());
         options.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitEmptyMaps } };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

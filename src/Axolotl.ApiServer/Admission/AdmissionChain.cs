@@ -59,6 +59,7 @@ public sealed class AdmissionChain
         KubeObject typed;
         try
         {
+            GoNulls.Normalize(obj, type.ClrType);
             typed = KubeJson.FromNode(obj, type.ClrType) as KubeObject
                 ?? throw ApiErrors.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: null object");
         }
