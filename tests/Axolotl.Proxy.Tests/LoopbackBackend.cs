@@ -15,10 +15,11 @@ public sealed class LoopbackBackend : IAsyncDisposable
     private readonly Task _loop;
     private int _accepted;
 
-    public LoopbackBackend(string name)
+    /// <param name="address">Where to listen instead of 127.0.0.1 (a <see cref="PodAddressLink"/> for backends behind a Service).</param>
+    public LoopbackBackend(string name, IPAddress? address = null)
     {
         Name = name;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener = new TcpListener(address ?? IPAddress.Loopback, 0);
         _listener.Start(4096);
         _loop = Task.Run(AcceptAsync);
     }

@@ -21,11 +21,14 @@ public sealed class ServiceProxyIntegrationTests : IAsyncLifetime
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
     private InProcessCluster? _cluster;
     private ServiceProxy? _proxy;
+    private PodAddressLink? _podAddress;
 
     private KubeClient Client => _cluster!.Client;
 
     public async Task InitializeAsync()
     {
+        // Backends stand in for pods on a pod-range address: validation refuses loopback endpoints.
+        _podAddress = await PodAddressLink.CreateAsync();
         _cluster = await InProcessCluster.StartAsync();
         _proxy = await ServiceProxy.StartAsync(Client, new ServiceProxyOptions
         {
@@ -42,15 +45,16 @@ public sealed class ServiceProxyIntegrationTests : IAsyncLifetime
     {
         await _proxy!.DisposeAsync();
         await _cluster!.DisposeAsync();
+        await _podAddress!.DisposeAsync();
     }
 
-    [Fact]
+    [RootFact]
     public async Task Slice_changes_through_the_api_steer_new_connections_and_a_deleted_service_stops_listening()
     {
-        await using var a = new LoopbackBackend("a");
-        await using var b = new LoopbackBackend("b");
+        await using var a = new LoopbackBackend("a", _podAddress!.Address);
+        await using var b = new LoopbackBackend("b", _podAddress!.Address);
         var frontend = await CreateWebServiceAsync();
-        // Both backends listen on 127.0.0.1 with different ports, so each gets a slice of its own (one port per slice).
+        // Both backends listen on the pod address with different ports, so each gets a slice of its own (one port per slice).
         var sliceA = await Client.CreateAsync(Slice("web-a", a.EndPoint, ready: true), CancellationToken.None);
 
         await UntilAsync(() => ProxyClient.GreetingAsync(frontend.EndPoint), g => g == "a", "the node port answering from a");
@@ -67,10 +71,10 @@ public sealed class ServiceProxyIntegrationTests : IAsyncLifetime
         Assert.Empty(_proxy!.Snapshot.Routes);
     }
 
-    [Fact]
+    [RootFact]
     public async Task A_service_port_without_endpoints_refuses_connections_as_kube_proxy_rejects_them()
     {
-        await using var a = new LoopbackBackend("a");
+        await using var a = new LoopbackBackend("a", _podAddress!.Address);
         var frontend = await CreateWebServiceAsync();
         await UntilAsync(() => Task.FromResult(_proxy!.Snapshot.Routes.Count), count => count == 1, "the Service routed");
 

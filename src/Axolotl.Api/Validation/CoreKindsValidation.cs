@@ -436,6 +436,10 @@ public static class CoreKindsValidation
     private static List<FieldError> ValidateEndpointAddress(EndpointAddress address, FieldPath path)
     {
         var errors = NetRules.ValidIp(address.Ip, path.Child("ip"));
+        if (errors.Count == 0)
+        {
+            errors.AddRange(NetRules.NonSpecialIp(address.Ip, path.Child("ip")));
+        }
         if (!string.IsNullOrEmpty(address.Hostname))
         {
             errors.AddRange(NameRules.DNS1123Label(address.Hostname).Select(m => FieldError.Invalid(path.Child("hostname"), address.Hostname, m)));

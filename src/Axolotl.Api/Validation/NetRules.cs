@@ -42,6 +42,61 @@ public static class NetRules
     public static List<FieldError> ValidCidr(string value, FieldPath path) =>
         IsCidr(value) ? [] : [FieldError.Invalid(path, value, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)")];
 
+    /// <summary>
+    /// Upstream's ValidateNonSpecialIP, for endpoint addresses: a Service must not lead to the node's
+    /// own loopback, the link-local range (cloud metadata services) or link-local multicast.
+    /// </summary>
+    public static List<FieldError> NonSpecialIp(string value, FieldPath path)
+    {
+        if (Parse(value) is not { } address)
+        {
+            return [FieldError.Invalid(path, value, "must be a valid IP address")];
+        }
+        return SpecialRange(address) is { } problem ? [FieldError.Invalid(path, value, problem)] : [];
+    }
+
+    /// <summary>Why <paramref name="address"/> may not be an endpoint, or null when it may.</summary>
+    public static string? SpecialRange(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+        var bytes = address.GetAddressBytes();
+        var v4 = address.AddressFamily == AddressFamily.InterNetwork;
+        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        {
+            return $"may not be unspecified ({address})";
+        }
+        if (IPAddress.IsLoopback(address))
+        {
+            return "may not be in the loopback range (127.0.0.0/8, ::1/128)";
+        }
+        if ((v4 && bytes[0] == 169 && bytes[1] == 254) || (!v4 && address.IsIPv6LinkLocal))
+        {
+            return "may not be in the link-local range (169.254.0.0/16, fe80::/10)";
+        }
+        if ((v4 && bytes[0] == 224 && bytes[1] == 0 && bytes[2] == 0) || (!v4 && bytes[0] == 0xff && (bytes[1] & 0x0f) == 0x02))
+        {
+            return "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)";
+        }
+        return null;
+    }
+
+    /// <summary>Parses with Go's rules (decimal dotted IPv4 even with leading zeros); null when not an address.</summary>
+    public static IPAddress? Parse(string value)
+    {
+        if (IsIPv4(value))
+        {
+            return new IPAddress([.. value.Split('.').Select(p => byte.Parse(p, CultureInfo.InvariantCulture))]);
+        }
+        if (IsIPv4Mapped(value))
+        {
+            return Parse(value[7..]);
+        }
+        return IsIPv6(value) ? IPAddress.Parse(value) : null;
+    }
+
     // "::ffff:1.2.3.4" is an IPv4 address to Go.
     private static bool IsIPv4Mapped(string value) =>
         value.StartsWith("::ffff:", StringComparison.OrdinalIgnoreCase) && IsIPv4(value[7..]);

@@ -58,6 +58,9 @@ public static class OtherKindsValidation
                     case "IPv6" when !NetRules.IsIPv6(address):
                         errors.Add(FieldError.Invalid(itemPath, address, "must be a valid IPv6 address"));
                         break;
+                    case "IPv4" or "IPv6":
+                        errors.AddRange(NetRules.NonSpecialIp(address, itemPath));
+                        break;
                     case "FQDN":
                         errors.AddRange(NameRules.DNS1123Subdomain(address.TrimEnd('.')).Select(m => FieldError.Invalid(itemPath, address, m)));
                         break;

@@ -68,8 +68,15 @@ public sealed class DeleteHandler(RestServices services)
         await ResponseWriter.WriteAsync(scope.Http, 200, response);
     }
 
+    /// <summary>Upstream's NamespaceLifecycle keeps these for good; the namespace controller has nothing to finalize them for.</summary>
+    private static readonly HashSet<string> ImmortalNamespaces = ["default", "kube-system", "kube-public"];
+
     public async Task<JsonObject> DeleteObjectAsync(ResourceType type, string? ns, string name, DeleteOptions options, CancellationToken ct)
     {
+        if (type == KnownResources.Namespaces && ImmortalNamespaces.Contains(name))
+        {
+            throw ApiErrors.Forbidden(type, name, $"namespaces \"{name}\" is forbidden: this namespace may not be deleted");
+        }
         while (true)
         {
             var current = await services.Objects.GetRequiredAsync(type, ns, name, ct);

@@ -125,6 +125,11 @@ public static class RoutingSnapshotBuilder
         return [.. byEndPoint.Values.OrderBy(e => Network.Ipv4Cidr.ToUInt(e.EndPoint.Address)).ThenBy(e => e.EndPoint.Port)];
     }
 
+    /// <summary>
+    /// An endpoint's IPv4 address; null for anything else, and for the loopback and link-local ranges that
+    /// validation refuses (an object stored before that check must not lead a Service to the node itself).
+    /// </summary>
     private static IPAddress? ParseIpv4(string? text) =>
-        IPAddress.TryParse(text, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork ? ip : null;
+        text is not null && Api.Validation.NetRules.Parse(text) is { AddressFamily: AddressFamily.InterNetwork } ip &&
+        Api.Validation.NetRules.SpecialRange(ip) is null ? ip : null;
 }
