@@ -49,22 +49,40 @@ public sealed class JoinTokenStore(string dataDir, TimeProvider clock)
     }
 
     /// <summary>
-    /// The server's standing join token: made (without expiry) on first start and written to
-    /// DIR/join-token; later starts return the same one while its record exists.
+    /// The server's standing join token: made on first start (and again once it expired or was removed)
+    /// with a lifetime of <paramref name="ttl"/> (null: never expires) and written to DIR/join-token (0600);
+    /// later starts return the same one while it is valid. <see cref="StandingJoinToken.Created"/> says
+    /// whether it was made now, the only time the server prints it.
     /// </summary>
-    public JoinToken EnsureInitial()
+    public StandingJoinToken EnsureInitial(TimeSpan? ttl)
     {
         var file = JoinTokenFile(dataDir);
         if (File.Exists(file) && JoinToken.TryParse(File.ReadAllText(file).Trim(), out var existing) && Validate(existing.ToString()) == JoinTokenCheck.Valid)
         {
-            return existing;
+            return new StandingJoinToken(existing, Created: false, Expiry(existing));
         }
-        var token = Create(ttl: null);
+        var token = Create(ttl);
         var temp = file + ".tmp";
         File.WriteAllText(temp, token + "\n");
         File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         File.Move(temp, file, overwrite: true);
-        return token;
+        return new StandingJoinToken(token, Created: true, Expiry(token));
+    }
+
+    /// <summary>When <paramref name="token"/> expires; null when it never does or has no record.</summary>
+    public DateTimeOffset? Expiry(JoinToken token)
+    {
+        try
+        {
+            var lines = File.ReadAllLines(Path.Combine(Directory, token.Id));
+            return lines.Length >= 2 && long.TryParse(lines[1].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     public JoinTokenCheck Validate(string? text)
@@ -110,3 +128,6 @@ public enum JoinTokenCheck
     Expired,
     Valid,
 }
+
+/// <summary>The server's standing join token, whether this start made it, and when it expires (null: never).</summary>
+public sealed record StandingJoinToken(JoinToken Token, bool Created, DateTimeOffset? Expires);

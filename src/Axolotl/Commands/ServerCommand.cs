@@ -28,7 +28,7 @@ public static partial class ServerCommand
     {
         "data-dir", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent",
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
-        "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
+        "join-token-ttl", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
     };
 
     public const string Usage = """
@@ -40,6 +40,8 @@ public static partial class ServerCommand
           --node-name NAME the local node's name (default: the host name)
           --pod-cidr CIDR  the local node's pod addresses (default: 10.244.0.0/24)
           --kubelet-port N the local node agent's HTTPS port for logs and exec (default: 10250)
+          --join-token-ttl D
+                           lifetime of the join token a first start makes, e.g. 24h (default), 7d; 0 = never expires
           --bridge NAME    the local node's pod bridge (default: axl0; one per node when several run on a machine)
           --local-agent B  run a node agent for this machine (default: true; false = control plane only)
           --service-cidr CIDR
@@ -89,7 +91,7 @@ public static partial class ServerCommand
         using var client = KubeClient.Create(host.LoopbackUrl, host.Tokens.AdminToken, host.Pki.CaPem);
         // One real request over loopback TLS before announcing readiness, so the first client is not the one that warms it up.
         await client.GetAsync<Namespace>(null, "default", shutdown.Token);
-        var joinToken = host.Tokens.JoinTokens.EnsureInitial();
+        var joinToken = host.Tokens.JoinTokens.EnsureInitial(TokenCommand.ParseTtl(args.Get("join-token-ttl") ?? "24h"));
         await KubeletClientSecret.PublishAsync(client, host.Tokens.KubeletClientToken, shutdown.Token);
         await using var controllers = await ControllerManager.StartAsync(client, logging, clock, new ControllerManagerOptions { NodeLifecycleOptions = NodeLifecycleOptionsFrom(args) }, shutdown.Token);
         await using var scheduler = await SchedulerService.StartAsync(client, logging, clock, shutdown.Token);
@@ -123,7 +125,7 @@ public static partial class ServerCommand
                 export KUBECONFIG={kubeconfig}
                 kubectl get namespaces
 
-            Join token: {joinToken} (also in {JoinTokenStore.JoinTokenFile(dataDir)}, the CA in {Path.Combine(dataDir, "pki", "ca.crt")}). To join another node:
+            {JoinTokenLine(joinToken, JoinTokenStore.JoinTokenFile(dataDir))} The CA is in {Path.Combine(dataDir, "pki", "ca.crt")}. To join another node:
 
                 axolotl agent --server {host.LoopbackUrl} --token-file {JoinTokenStore.JoinTokenFile(dataDir)} --node-name NAME
 
@@ -156,6 +158,15 @@ public static partial class ServerCommand
         await host.StopAsync(CancellationToken.None);
         LogStopped(log);
         return 0;
+    }
+
+    /// <summary>The token itself only when this start made it (kubeadm prints a token once too); afterwards, where it is.</summary>
+    private static string JoinTokenLine(StandingJoinToken standing, string file)
+    {
+        var expiry = standing.Expires is { } at ? $"expires {at.UtcDateTime:yyyy-MM-dd HH:mm} UTC" : "never expires";
+        return standing.Created
+            ? $"Join token: {standing.Token} ({expiry}; printed this once, kept in {file}, readable by root only)."
+            : $"Join token: in {file} ({expiry}; `axolotl token create` mints another).";
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API server listening on {Url}, ready after {Milliseconds:F0} ms (store {StoreMs:F0} ms, API server {ApiMs:F0} ms)")]

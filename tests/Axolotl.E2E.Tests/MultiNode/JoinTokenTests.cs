@@ -46,6 +46,27 @@ public sealed class JoinTokenTests(ServerFixture fx) : IClassFixture<ServerFixtu
         Assert.Contains("Error from server (Forbidden)", label.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_standing_token_expires_in_a_day_and_is_printed_only_when_made()
+    {
+        await using var server = await AxolotlServer.StartAsync();
+        var token = File.ReadAllText(AxolotlAgent.ServerTokenFile(server)).Trim();
+        var firstLog = server.Log;
+        await server.StopAsync();
+        await server.RestartAsync();
+        // The readiness wait saw the first run's banner; wait for this run's.
+        var secondLog = await Eventually.UntilAsync(() => Task.FromResult(server.Log[firstLog.Length..]), log => log.Contains("Join token:", StringComparison.Ordinal),
+            "the restarted server's banner");
+
+        Assert.Contains($"Join token: {token} (expires ", firstLog, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, secondLog, StringComparison.Ordinal);
+        Assert.Contains($"Join token: in {AxolotlAgent.ServerTokenFile(server)} (expires ", secondLog, StringComparison.Ordinal);
+        var record = File.ReadAllLines(Path.Combine(server.DataDir, "tokens", "join", token[..6]));
+        var expires = DateTimeOffset.FromUnixTimeSeconds(long.Parse(record[1], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromHours(23), TimeSpan.FromHours(24));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(AxolotlAgent.ServerTokenFile(server)));
+    }
+
     private Task<ProcessResult> GetNodesWithAsync(string token) => KubectlAsNodeAsync(token, "get", "nodes");
 
     /// <summary>kubectl with the join token: it sends no node name, so it is a node that owns no Node or Lease.</summary>
