@@ -77,7 +77,7 @@ public static partial class AgentCommand
         var serviceCidr = args.Get("service-cidr") ?? ApiServer.Admission.ServiceAllocator.DefaultServiceCidr;
         _ = ApiServer.Admission.ServiceAllocator.ParseCidr(serviceCidr);
         var fakeRuntime = LocalAgent.IsFakeRuntime(args);
-        Directory.CreateDirectory(dataDir);
+        DataDirectory.EnsurePrivate(dataDir);
 
         using var command = new CommandHost();
         var logging = command.Logging;

@@ -40,7 +40,7 @@ public static partial class FakeNodes
             throw new ArgumentException($"invalid --node-name-prefix \"{prefix}\": node names {names[0]} … must be DNS-1123 subdomains");
         }
         var dataDir = Path.GetFullPath(args.Get("data-dir") ?? Path.Combine(DataDirectory.Default(), "fake-nodes", prefix.TrimEnd('-', '.')));
-        Directory.CreateDirectory(dataDir);
+        DataDirectory.EnsurePrivate(dataDir);
 
         using var command = new CommandHost();
         var logging = command.Logging;

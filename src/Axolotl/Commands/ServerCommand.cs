@@ -70,7 +70,7 @@ public static partial class ServerCommand
         var serviceCidr = args.Get("service-cidr") ?? ServiceAllocator.DefaultServiceCidr;
         _ = ServiceAllocator.ParseCidr(serviceCidr);
         var fakeRuntime = LocalAgent.IsFakeRuntime(args);
-        Directory.CreateDirectory(dataDir);
+        DataDirectory.EnsurePrivate(dataDir);
 
         using var command = new CommandHost();
         var logging = command.Logging;
@@ -80,7 +80,10 @@ public static partial class ServerCommand
         var shutdown = command.Shutdown;
 
         var phase = Stopwatch.GetTimestamp();
-        await using var store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = Path.Combine(dataDir, "state.db") }, clock, shutdown.Token);
+        var database = Path.Combine(dataDir, "state.db");
+        await using var store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = database }, clock, shutdown.Token);
+        // SQLite makes these with the umask's modes; the WAL holds recent writes in clear, like the database.
+        DataDirectory.MakeOwnerOnly(database, database + "-wal", database + "-shm");
         var storeMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
         phase = Stopwatch.GetTimestamp();
         await using var host = await ApiServerHost.StartAsync(
