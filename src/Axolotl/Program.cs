@@ -35,6 +35,10 @@ catch (ArgumentException e)
 {
     return Fail(e.Message);
 }
+catch (Axolotl.ApiServer.Encryption.EncryptionException e)
+{
+    return Fail($"encryption at rest: {e.Message}");
+}
 catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
 {
     return Fail($"cannot listen: {e.Message} (is another axolotl server running? choose another --port)");

@@ -39,6 +39,37 @@ public sealed class DataAtRestTests(ServerFixture fx) : IClassFixture<ServerFixt
     }
 
     [Fact]
+    public async Task Secrets_are_encrypted_in_the_database_and_read_back_across_a_restart()
+    {
+        await using var server = await AxolotlServer.StartAsync();
+        var kubectl = new Kubectl(server);
+        await kubectl.OkAsync("create", "secret", "generic", "vault", "--from-literal=password=hunter2-at-rest");
+        await kubectl.OkAsync("create", "configmap", "open", "--from-literal=color=plain-blue-at-rest");
+
+        var raw = RawDatabase(server.DataDir);
+
+        Assert.DoesNotContain("hunter2-at-rest", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String("hunter2-at-rest"u8.ToArray()), raw, StringComparison.Ordinal);
+        Assert.Contains("k8s:enc:aesgcm:v1:key1:", raw, StringComparison.Ordinal);
+        Assert.Contains("plain-blue-at-rest", raw, StringComparison.Ordinal);
+        Assert.Equal("hunter2-at-rest", await DecodedPasswordAsync(kubectl));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(server.DataDir, "encryption-config.yaml")));
+
+        await server.StopAsync();
+        await server.RestartAsync();
+
+        Assert.Equal("hunter2-at-rest", await DecodedPasswordAsync(kubectl));
+    }
+
+    private static async Task<string> DecodedPasswordAsync(Kubectl kubectl) =>
+        System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(await kubectl.OkAsync("get", "secret", "vault", "-o", "jsonpath={.data.password}")));
+
+    /// <summary>The database and its WAL as bytes, read as Latin-1 so any stored text shows.</summary>
+    private static string RawDatabase(string dataDir) =>
+        string.Concat(new[] { "state.db", "state.db-wal" }.Select(f => Path.Combine(dataDir, f)).Where(File.Exists)
+            .Select(f => System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(f))));
+
+    [Fact]
     public async Task A_data_dir_an_older_release_left_open_is_closed_at_start()
     {
         await using var server = await AxolotlServer.StartAsync();

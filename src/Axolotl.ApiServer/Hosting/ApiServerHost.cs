@@ -2,6 +2,7 @@ using System.Net;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Discovery;
+using Axolotl.ApiServer.Encryption;
 using Axolotl.ApiServer.OpenApi;
 using Axolotl.ApiServer.Rest;
 using Axolotl.ApiServer.Security;
@@ -39,7 +40,8 @@ public sealed class ApiServerHost : IAsyncDisposable
         var pki = Pki.LoadOrCreate(options.DataDir, clock, ["localhost", Dns.GetHostName()],
             [IPAddress.Loopback, IPAddress.IPv6Loopback, .. IsAny(options.BindAddress) ? Array.Empty<IPAddress>() : [options.BindAddress]]);
         var tokens = TokenRegistry.LoadOrCreate(options.DataDir);
-        var objects = new ObjectStore(store);
+        // Secrets (by default) are encrypted before they reach the store and decrypted on every read.
+        var objects = new ObjectStore(new TransformingStore(store, EncryptionConfiguration.LoadOrCreate(options.DataDir, options.EncryptionProviderConfig)));
         var admission = new AdmissionChain { DefaultTolerations = options.DefaultTolerations };
         var bootstrap = Task.Run(() => Bootstrap.EnsureNamespacesAsync(objects, admission, clock, ct), ct);
 

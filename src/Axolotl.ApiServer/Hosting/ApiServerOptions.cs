@@ -13,4 +13,7 @@ public sealed class ApiServerOptions
 
     /// <summary>tolerationSeconds of the not-ready/unreachable tolerations added to pods (--default-*-toleration-seconds).</summary>
     public Admission.DefaultTolerationSeconds DefaultTolerations { get; init; } = new();
+
+    /// <summary>An EncryptionConfiguration file (--encryption-provider-config); null: DIR/encryption-config.yaml, made on first start.</summary>
+    public string? EncryptionProviderConfig { get; init; }
 }

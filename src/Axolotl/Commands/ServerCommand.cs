@@ -28,7 +28,7 @@ public static partial class ServerCommand
     {
         "data-dir", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent",
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
-        "join-token-ttl", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
+        "join-token-ttl", "encryption-provider-config", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
     };
 
     public const string Usage = """
@@ -40,6 +40,9 @@ public static partial class ServerCommand
           --node-name NAME the local node's name (default: the host name)
           --pod-cidr CIDR  the local node's pod addresses (default: 10.244.0.0/24)
           --kubelet-port N the local node agent's HTTPS port for logs and exec (default: 10250)
+          --encryption-provider-config FILE
+                           a Kubernetes EncryptionConfiguration (aesgcm and identity providers); default: DIR/encryption-config.yaml,
+                           made on first start to encrypt Secrets with a fresh AES-GCM key
           --join-token-ttl D
                            lifetime of the join token a first start makes, e.g. 24h (default), 7d; 0 = never expires
           --bridge NAME    the local node's pod bridge (default: axl0; one per node when several run on a machine)
@@ -87,7 +90,8 @@ public static partial class ServerCommand
         var storeMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
         phase = Stopwatch.GetTimestamp();
         await using var host = await ApiServerHost.StartAsync(
-            new ApiServerOptions { DataDir = dataDir, Port = port, BindAddress = bind, ServiceCidr = serviceCidr, DefaultTolerations = DefaultTolerationsFrom(args) }, store, clock, logging, shutdown.Token);
+            new ApiServerOptions { DataDir = dataDir, Port = port, BindAddress = bind, ServiceCidr = serviceCidr, DefaultTolerations = DefaultTolerationsFrom(args),
+                EncryptionProviderConfig = args.Get("encryption-provider-config") is { } config ? Path.GetFullPath(config) : null }, store, clock, logging, shutdown.Token);
 
         var apiMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
         var kubeconfig = KubeconfigWriter.Write(Path.Combine(dataDir, "kubeconfig"), host.LoopbackUrl, host.Pki.CaPem, host.Tokens.AdminToken);
