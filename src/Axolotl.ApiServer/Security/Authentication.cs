@@ -28,6 +28,7 @@ public static class Authentication
             await ResponseWriter.WriteStatusAsync(ctx, ApiErrors.Unauthorized().Status);
             return false;
         }
+        RequestPrincipal.Set(ctx, principal);
         if (!principal.IsNode)
         {
             return true;
