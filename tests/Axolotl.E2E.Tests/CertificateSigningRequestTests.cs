@@ -51,7 +51,7 @@ public sealed class CertificateSigningRequestTests(ServerFixture fx) : IClassFix
 
         var output = await fx.Kubectl.FailAsync("create", "-f", fx.WriteFile($"{name}.json", Manifest(name, Base64("not a request"), usages: "[]")));
 
-        Assert.Contains($"CertificateSigningRequest.certificates.k8s.io \"{name}\" is invalid", output);
+        Assert.Contains($"The CertificateSigningRequest \"{name}\" is invalid", output);
         Assert.Contains("spec.request: Invalid value: \"<bytes>\": PEM block type must be CERTIFICATE REQUEST", output);
         Assert.Contains("spec.usages: Required value: usages must be provided", output);
     }
