@@ -1,4 +1,5 @@
 using Axolotl.Api.Apps;
+using Axolotl.Api.Certificates;
 using Axolotl.Api.Coordination;
 using Axolotl.Api.Core;
 using Axolotl.Api.Discovery;
@@ -51,6 +52,9 @@ public static class KnownResources
     public static ResourceType Leases { get; } = Of<Lease>("coordination.k8s.io", "leases", true, [], [], []);
     public static ResourceType PodDisruptionBudgets { get; } = Of<PodDisruptionBudget>("policy", "poddisruptionbudgets", true, ["pdb"], [], [StatusOf("policy", "PodDisruptionBudget")]);
 
+    public static ResourceType CertificateSigningRequests { get; } = Of<CertificateSigningRequest>("certificates.k8s.io", "certificatesigningrequests", false, ["csr"], [],
+        [new("approval", "certificates.k8s.io", "v1", "CertificateSigningRequest", StatusVerbs), StatusOf("certificates.k8s.io", "CertificateSigningRequest")]);
+
     /// <summary>events.k8s.io/v1 Events: a second view of the core Events' storage.</summary>
     public static ResourceType EventsV1 { get; } = Of<Axolotl.Api.Events.Event>("events.k8s.io", "events", true, ["ev"], [], []) with { StorageResource = "events" };
 
@@ -59,7 +63,7 @@ public static class KnownResources
         Namespaces, Pods, Nodes, Services, Endpoints, Events, ConfigMaps, Secrets, ServiceAccounts,
         ResourceQuotas, LimitRanges, ReplicationControllers,
         Deployments, ReplicaSets, DaemonSets, ControllerRevisions,
-        EndpointSlices, Leases, PodDisruptionBudgets, EventsV1,
+        EndpointSlices, Leases, PodDisruptionBudgets, EventsV1, CertificateSigningRequests,
     ];
 
     private static readonly Dictionary<(string Group, string Kind), ResourceType> ByKind =

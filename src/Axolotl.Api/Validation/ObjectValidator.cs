@@ -1,4 +1,5 @@
 using Axolotl.Api.Apps;
+using Axolotl.Api.Certificates;
 using Axolotl.Api.Coordination;
 using Axolotl.Api.Core;
 using Axolotl.Api.Discovery;
@@ -43,6 +44,7 @@ public static class ObjectValidator
             EndpointSlice slice => OtherKindsValidation.ValidateEndpointSlice(slice, old as EndpointSlice),
             Lease lease => OtherKindsValidation.ValidateLease(lease, old as Lease),
             PodDisruptionBudget budget => OtherKindsValidation.ValidatePodDisruptionBudget(budget, old as PodDisruptionBudget),
+            CertificateSigningRequest csr => CertificatesValidation.Validate(csr, old as CertificateSigningRequest),
             Binding binding => OtherKindsValidation.ValidateBinding(binding),
             _ => [],
         };

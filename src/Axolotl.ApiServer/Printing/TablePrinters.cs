@@ -24,6 +24,7 @@ public static class TablePrinters
         [("coordination.k8s.io", "Lease")] = new LeasePrinter(),
         [("policy", "PodDisruptionBudget")] = new PodDisruptionBudgetPrinter(),
         [("events.k8s.io", "Event")] = new EventsV1EventPrinter(),
+        [("certificates.k8s.io", "CertificateSigningRequest")] = new CertificateSigningRequestPrinter(),
         [("autoscaling", "Scale")] = new ScalePrinter(),
     };
 

@@ -29,6 +29,7 @@ public sealed class CreateHandler(RestServices services, NamespaceGuard namespac
         var mode = scope.FieldValidation;
         var dryRun = scope.DryRun;
         ObjectMetaRules.PrepareForCreate(type, body, services.Clock.GetUtcNow());
+        CertificateRequests.PrepareForCreate(scope, body);
         var limitRanges = await services.LimitRanges.ForCreateAsync(type, scope.Namespace, scope.Aborted);
         var admitted = services.Admission.Admit(type, body, null, mode, scope.Warnings,
             limitRanges.Count == 0 ? null : typed => LimitRanger.ApplyDefaults((Pod)typed, limitRanges));

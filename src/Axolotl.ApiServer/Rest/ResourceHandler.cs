@@ -36,9 +36,9 @@ public sealed class ResourceHandler(
         }
         return (method, sub) switch
         {
-            ("GET", null or "status") => reads.GetAsync(scope),
-            ("PUT", null or "status" or "finalize") => updates.UpdateAsync(scope),
-            ("PATCH", null or "status") => updates.PatchAsync(scope),
+            ("GET", null or "status" or "approval") => reads.GetAsync(scope),
+            ("PUT", null or "status" or "finalize" or "approval") => updates.UpdateAsync(scope),
+            ("PATCH", null or "status" or "approval") => updates.PatchAsync(scope),
             ("DELETE", null) => deletes.DeleteAsync(scope),
             ("GET", "scale") => scales.GetAsync(scope),
             ("PUT", "scale") => scales.UpdateAsync(scope, isPatch: false),

@@ -153,6 +153,13 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
                     }
                 }
                 return proposed;
+            case "approval":
+                // Only the conditions change through approval (upstream's approval strategy); the certificate stays.
+                var approved = (JsonObject)current.DeepClone();
+                var approvedStatus = approved["status"] as JsonObject ?? [];
+                approvedStatus["conditions"] = (proposed["status"] as JsonObject)?["conditions"]?.DeepClone();
+                approved["status"] = approvedStatus;
+                return approved;
             case "status":
                 var withStatus = (JsonObject)current.DeepClone();
                 withStatus["status"] = proposed["status"]?.DeepClone();

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Axolotl.ApiServer.Security;
 
-/// <summary>Carries the authenticated principal from authentication to the handlers' admission checks.</summary>
+/// <summary>Carries the authenticated principal from authentication to the handlers (admission checks, a CSR's requester).</summary>
 public static class RequestPrincipal
 {
     private static readonly object Key = new();

@@ -15,7 +15,8 @@ internal sealed class SchemaRegistry
         AppsV1Schema.Register,
         BatchV1Schema.Register,
         AuthorizationV1Schema.Register,
-        PolicyV1Schema.Register);
+        PolicyV1Schema.Register,
+        CertificatesV1Schema.Register);
 
     public IReadOnlyCollection<MessageSchema> Messages => _messages.Values;
 
