@@ -88,7 +88,7 @@ public sealed class JoinedNodeTests(MultiNodeFixture fx) : IClassFixture<MultiNo
     {
         var ns = await fx.NewNamespaceAsync("agent-kill");
         var marker = $"{Environment.ProcessId % 1000 + 7000}{fx.Agent.NodeName.Length}";
-        await fx.RunPodOnAsync(ns, "survivor", fx.Agent.NodeName, "busybox", "sh", "-c", $"exec sleep {marker}");
+        await fx.RunPodOnAsync(ns, "survivor", fx.Agent.NodeName, "busybox", tolerateNodeLoss: true, "sh", "-c", $"exec sleep {marker}");
         var before = ProcessesRunning($"sleep {marker}");
         Assert.Single(before);
 

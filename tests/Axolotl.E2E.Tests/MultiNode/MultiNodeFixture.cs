@@ -33,8 +33,17 @@ public class MultiNodeFixture : ServerFixture
     }
 
     /// <summary>Runs a pod pinned to <paramref name="node"/> and waits until it runs; returns its IP.</summary>
-    public async Task<string> RunPodOnAsync(string ns, string name, string node, string image, params string[] command)
+    public Task<string> RunPodOnAsync(string ns, string name, string node, string image, params string[] command) =>
+        RunPodOnAsync(ns, name, node, image, tolerateNodeLoss: false, command);
+
+    /// <param name="tolerateNodeLoss">Tolerate the node being unreachable or not ready for 5 minutes, so this
+    /// fixture's fast eviction (about 6 s) cannot take the pod while a test restarts its agent on a loaded machine.</param>
+    public async Task<string> RunPodOnAsync(string ns, string name, string node, string image, bool tolerateNodeLoss, params string[] command)
     {
+        var tolerations = tolerateNodeLoss
+            ? "  tolerations:\n" + string.Concat(new[] { "unreachable", "not-ready" }.Select(t =>
+                $"  - {{key: node.kubernetes.io/{t}, operator: Exists, effect: NoExecute, tolerationSeconds: 300}}\n"))
+            : "";
         var commandYaml = command.Length == 0 ? "" : $"    command: [{string.Join(", ", command.Select(c => $"\"{c.Replace("\"", "\\\"", StringComparison.Ordinal)}\""))}]\n";
         var manifest = $"""
             apiVersion: v1
@@ -50,7 +59,7 @@ public class MultiNodeFixture : ServerFixture
               - name: main
                 image: {image}
 
-            """ + commandYaml;
+            """ + commandYaml + tolerations;
         await Kubectl.OkWithInputAsync(manifest, "apply", "-f", "-");
         var running = await Eventually.UntilAsync(() => Kubectl.RunAsync("get", "pod", name, "-n", ns, "-o", "jsonpath={.status.phase} {.spec.nodeName} {.status.podIP}"),
             r => r.Stdout.StartsWith("Running ", StringComparison.Ordinal), $"pod {name} Running on {node}", TimeSpan.FromSeconds(60));
