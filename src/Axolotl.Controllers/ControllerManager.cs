@@ -1,6 +1,7 @@
 using Axolotl.Api.Apps;
 using Axolotl.Api.Core;
 using Axolotl.Client;
+using Axolotl.Controllers.Certificates;
 using Axolotl.Controllers.DaemonSets;
 using Axolotl.Controllers.Deployments;
 using Axolotl.Controllers.Endpoints;
@@ -45,6 +46,9 @@ public sealed record ControllerManagerOptions
 
     /// <summary>Keeps PodDisruptionBudget status (ALLOWED DISRUPTIONS) current.</summary>
     public bool Disruption { get; init; } = true;
+
+    /// <summary>Approves and signs kubelet certificate requests; null (no CA at hand) leaves them pending.</summary>
+    public CertificateSigningOptions? CertificateSigning { get; init; }
 
     public GarbageCollectorOptions GarbageCollectorOptions { get; init; } = new();
 
@@ -94,6 +98,8 @@ public sealed class ControllerManager : IAsyncDisposable
     public ServiceLoadBalancerController? ServiceLoadBalancers { get; private set; }
 
     public DisruptionController? Disruption { get; private set; }
+
+    public CertificateSigningController? CertificateSigning { get; private set; }
 
     public IReadOnlyList<BackgroundLoop> Loops => _loops;
 
@@ -160,6 +166,11 @@ public sealed class ControllerManager : IAsyncDisposable
         {
             manager.Disruption = new DisruptionController(client, loggerFactory, time);
             manager._loops.Add(manager.Disruption);
+        }
+        if (options.CertificateSigning is { } signing)
+        {
+            manager.CertificateSigning = new CertificateSigningController(client, loggerFactory, time, signing);
+            manager._loops.Add(manager.CertificateSigning);
         }
         foreach (var loop in manager._loops)
         {

@@ -34,7 +34,7 @@ public sealed class HostileCorpusTests
             await kubectl.OkAsync("create", "secret", "generic", name, "-n", keep, $"--from-literal=value={name}");
         }
         var before = await SnapshotAsync(kubectl, keep);
-        using var clients = new PrincipalClients(server);
+        using var clients = await PrincipalClients.CreateAsync(server);
         var corpus = new HostileCorpus(Seed, ns, keep, clients.Names).Generate(Count).ToList();
         var rssBefore = ResidentKiB(server.Pid!.Value);
         var failures = new ConcurrentQueue<string>();
@@ -103,19 +103,26 @@ public sealed class HostileCorpusTests
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
     }
 
-    /// <summary>One HTTP client per principal, trusting the server's CA: none, admin, the join token, the join token naming a node.</summary>
+    /// <summary>One HTTP client per principal, trusting the server's CA: none, admin, the join token, a node's client certificate.</summary>
     private sealed class PrincipalClients : IDisposable
     {
         private readonly Dictionary<string, HttpClient> _clients = [];
 
-        public PrincipalClients(AxolotlServer server)
+        private PrincipalClients()
+        {
+        }
+
+        public static async Task<PrincipalClients> CreateAsync(AxolotlServer server)
         {
             var admin = KubeconfigFile.Token(server.Kubeconfig);
             var join = File.ReadAllText(AxolotlAgent.ServerTokenFile(server)).Trim();
-            _clients["none"] = Client(server, null, null);
-            _clients["admin"] = Client(server, admin, null);
-            _clients["join-token"] = Client(server, join, null);
-            _clients["node"] = Client(server, join, server.NodeName);
+            var node = (await NodeCertificates.ObtainAsync(server, server.NodeName)).Certificate;
+            var clients = new PrincipalClients();
+            clients._clients["none"] = Client(server, null, null);
+            clients._clients["admin"] = Client(server, admin, null);
+            clients._clients["join-token"] = Client(server, join, null);
+            clients._clients["node"] = Client(server, null, node);
+            return clients;
         }
 
         public IReadOnlyList<string> Names => [.. _clients.Keys];
@@ -130,7 +137,7 @@ public sealed class HostileCorpusTests
             }
         }
 
-        private static HttpClient Client(AxolotlServer server, string? token, string? nodeName)
+        private static HttpClient Client(AxolotlServer server, string? token, X509Certificate2? certificate)
         {
             var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(server.DataDir, "pki", "ca.crt")));
             var handler = new SocketsHttpHandler
@@ -152,9 +159,9 @@ public sealed class HostileCorpusTests
             {
                 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             }
-            if (nodeName is not null)
+            if (certificate is not null)
             {
-                http.DefaultRequestHeaders.Add("X-Axolotl-Node-Name", nodeName);
+                handler.SslOptions.ClientCertificates = [certificate];
             }
             return http;
         }

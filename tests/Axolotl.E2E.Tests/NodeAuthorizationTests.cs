@@ -47,7 +47,7 @@ public sealed class NodeAuthorizationTests(ServerFixture fx) : IClassFixture<Ser
         await fx.Kubectl.OkAsync("create", "configmap", "mine-config", "-n", ns, "--from-literal=k=v");
         await BoundPodAsync(ns, "pa", nodeA, "mine");
         await BoundPodAsync(ns, "pb", nodeB, "theirs");
-        using var node = NodeCredentials.Client(fx.Server, nodeA);
+        using var node = await NodeCredentials.ClientAsync(fx.Server, nodeA);
 
         var own = await node.GetAsync($"/api/v1/namespaces/{ns}/secrets/mine");
         var ownConfig = await node.GetAsync($"/api/v1/namespaces/{ns}/configmaps/mine-config");
@@ -75,7 +75,7 @@ public sealed class NodeAuthorizationTests(ServerFixture fx) : IClassFixture<Ser
         var (ns, nodeA, nodeB) = await TwoNodesAsync();
         await BoundPodAsync(ns, "pa", nodeA, "unused");
         await BoundPodAsync(ns, "pb", nodeB, "unused");
-        using var node = NodeCredentials.Client(fx.Server, nodeA);
+        using var node = await NodeCredentials.ClientAsync(fx.Server, nodeA);
         const string hijack = """{"status":{"podIP":"10.244.250.250","podIPs":[{"ip":"10.244.250.250"}]}}""";
 
         var theirs = await node.PatchAsync($"/api/v1/namespaces/{ns}/pods/pb/status", MergePatch(hijack));
@@ -104,7 +104,7 @@ public sealed class NodeAuthorizationTests(ServerFixture fx) : IClassFixture<Ser
     public async Task A_node_registers_only_itself()
     {
         var (_, nodeA, nodeB) = await TwoNodesAsync();
-        using var node = NodeCredentials.Client(fx.Server, nodeA);
+        using var node = await NodeCredentials.ClientAsync(fx.Server, nodeA);
 
         var ghost = await node.PostAsync("/api/v1/nodes", Json("""{"apiVersion":"v1","kind":"Node","metadata":{"name":"ghost"}}"""));
         var relabel = await node.PatchAsync($"/api/v1/nodes/{nodeB}", MergePatch("""{"metadata":{"labels":{"hacked":"true"}}}"""));
@@ -131,7 +131,7 @@ public sealed class NodeAuthorizationTests(ServerFixture fx) : IClassFixture<Ser
         // curl streams stdin chunked (-T -) and stops sending when the server answers early.
         var result = await ProcessRunner.RunAsync("/bin/sh", ["-c",
             $"(printf '{{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{{\"name\":\"'; head -c 629145600 /dev/zero | tr '\\0' 'a') | " +
-            $"/usr/bin/curl -k -s -o /dev/null -w '%{{http_code}}' -X POST -T - -H 'Content-Type: application/json' {NodeCredentials.CurlHeaders(fx.Server, nodeA)} " +
+            $"/usr/bin/curl -k -s -o /dev/null -w '%{{http_code}}' -X POST -T - -H 'Content-Type: application/json' {await NodeCredentials.CurlArgumentsAsync(fx.Server, nodeA)} " +
             $"https://127.0.0.1:{fx.Server.Port}/api/v1/nodes"], timeout: TimeSpan.FromSeconds(60));
 
         var elapsed = clock.Elapsed;
@@ -153,18 +153,16 @@ public sealed class NodeAuthorizationTests(ServerFixture fx) : IClassFixture<Ser
     }
 }
 
-/// <summary>How a test acts as node NAME: the one place that knows which credential a node holds.</summary>
+/// <summary>How a test acts as node NAME: the one place that knows which credential a node holds (its client certificate).</summary>
 internal static class NodeCredentials
 {
-    public static HttpClient Client(AxolotlServer server, string node)
-    {
-        var http = ApiClient.Create(server, File.ReadAllText(AxolotlAgent.ServerTokenFile(server)).Trim());
-        http.DefaultRequestHeaders.Add("X-Axolotl-Node-Name", node);
-        http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        return http;
-    }
+    public static async Task<HttpClient> ClientAsync(AxolotlServer server, string node) =>
+        NodeCertificates.Client(server, (await NodeCertificates.ObtainAsync(server, node)).Certificate);
 
     /// <summary>The same credential as curl arguments (already shell-quoted).</summary>
-    public static string CurlHeaders(AxolotlServer server, string node) =>
-        $"-H 'Authorization: Bearer {File.ReadAllText(AxolotlAgent.ServerTokenFile(server)).Trim()}' -H 'X-Axolotl-Node-Name: {node}'";
+    public static async Task<string> CurlArgumentsAsync(AxolotlServer server, string node)
+    {
+        var (_, certFile, keyFile) = await NodeCertificates.ObtainAsync(server, node);
+        return $"--cert '{certFile}' --key '{keyFile}'";
+    }
 }

@@ -98,7 +98,7 @@ public sealed record NodeFacts(
     }
 
     /// <summary>The first IPv4 address of an up, non-loopback interface; loopback when there is none.</summary>
-    private static string DetectIp()
+    public static string DetectIp()
     {
         foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
         {

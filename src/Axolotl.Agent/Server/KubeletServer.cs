@@ -1,10 +1,9 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Axolotl.Agent.Server.PortForward;
@@ -15,7 +14,7 @@ namespace Axolotl.Agent.Server;
 /// The agent's own HTTPS endpoint, the kubelet's server API that the API server proxies pods/log
 /// pods/exec and pods/portforward to: GET /containerLogs/{ns}/{pod}/{container}, WebSocket /exec/{ns}/{pod}/{container}
 /// and WebSocket /portForward/{ns}/{pod}.
-/// Serves a self-signed certificate and accepts exactly one bearer token.
+/// Serves the node's certificate (signed by the kubelet CA) and only the API server's client certificate.
 /// </summary>
 public sealed partial class KubeletServer : IAsyncDisposable
 {
@@ -32,8 +31,6 @@ public sealed partial class KubeletServer : IAsyncDisposable
 
     public static async Task<KubeletServer> StartAsync(KubeletServerOptions options, IKubeletBackend backend, TimeProvider time, ILoggerFactory logging, CancellationToken ct)
     {
-        var certificate = SelfSignedCertificate.Create(Dns.GetHostName(), ["localhost", Dns.GetHostName(), .. options.CertificateNames],
-            [IPAddress.Loopback, .. IsAny(options.BindAddress) ? Array.Empty<IPAddress>() : [options.BindAddress]], time);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(logging);
@@ -45,23 +42,29 @@ public sealed partial class KubeletServer : IAsyncDisposable
             {
                 // WebSockets (exec) need HTTP/1.1; plain requests may use h2.
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.UseHttps(certificate);
+                listen.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificateSelector = (_, _) => options.ServingCertificate(),
+                    // Checked per request (401/403 with a body) rather than as a failed handshake.
+                    ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+                    ClientCertificateValidation = (_, _, _) => true,
+                });
             });
         });
         var app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
-        var token = Encoding.UTF8.GetBytes(options.Token);
+        var authorization = new KubeletClientAuthorization(options.ClientCa, options.AuthorizedClient, time);
         var logs = new ContainerLogsEndpoint(backend, time);
         var exec = new ExecEndpoint(backend, time);
         var portForward = new PortForwardEndpoint(backend, options.PortForward, time);
         var log = logging.CreateLogger("Axolotl.Agent.Server");
-        app.Run(ctx => HandleAsync(ctx, token, logs, exec, portForward, log));
+        app.Run(ctx => HandleAsync(ctx, authorization, logs, exec, portForward, log));
         await app.StartAsync(ct);
         var bound = app.Urls.Select(u => new Uri(u).Port).FirstOrDefault(options.Port);
         return new KubeletServer(app, bound);
     }
 
-    private static async Task HandleAsync(HttpContext ctx, byte[] token, ContainerLogsEndpoint logs, ExecEndpoint exec, PortForwardEndpoint portForward, ILogger log)
+    private static async Task HandleAsync(HttpContext ctx, KubeletClientAuthorization authorization, ContainerLogsEndpoint logs, ExecEndpoint exec, PortForwardEndpoint portForward, ILogger log)
     {
         try
         {
@@ -71,9 +74,9 @@ public sealed partial class KubeletServer : IAsyncDisposable
                 await ctx.Response.WriteAsync("ok", ctx.RequestAborted);
                 return;
             }
-            if (!Authorized(ctx, token))
+            if (authorization.Check(ctx) is { } refused)
             {
-                await KubeletResponses.WriteAsync(ctx, 401, "Unauthorized", "Unauthorized");
+                await KubeletResponses.WriteAsync(ctx, refused.Code, refused.Reason, refused.Message);
                 return;
             }
             var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
@@ -104,19 +107,6 @@ public sealed partial class KubeletServer : IAsyncDisposable
             await KubeletResponses.WriteAsync(ctx, 500, "InternalError", $"Internal error occurred: {e.Message}");
         }
     }
-
-    private static bool Authorized(HttpContext ctx, byte[] token)
-    {
-        var header = ctx.Request.Headers.Authorization.ToString();
-        const string prefix = "Bearer ";
-        if (!header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[prefix.Length..].Trim()), token);
-    }
-
-    private static bool IsAny(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
 
     public async Task StopAsync(CancellationToken ct) => await _app.StopAsync(ct);
 

@@ -3,6 +3,7 @@ using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Discovery;
 using Axolotl.ApiServer.Encryption;
+using Axolotl.ApiServer.NodeProxy;
 using Axolotl.ApiServer.OpenApi;
 using Axolotl.ApiServer.Rest;
 using Axolotl.ApiServer.Security;
@@ -11,6 +12,7 @@ using Axolotl.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -56,16 +58,23 @@ public sealed class ApiServerHost : IAsyncDisposable
             kestrel.Listen(options.BindAddress, options.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.UseHttps(pki.Serving);
+                // Nodes authenticate with client certificates; everyone else may send none (checked per request, 401 when unknown).
+                listen.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificate = pki.Serving,
+                    ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+                    ClientCertificateValidation = (_, _, _) => true,
+                });
             });
         });
         var app = builder.Build();
-        var router = CreateRouter(objects, admission, clock, logging, tokens.KubeletClientToken, options.ServiceCidr, app.Lifetime.ApplicationStopping);
+        var kubeletTls = new KubeletTls(pki.KubeletCa, pki.KubeletClient, clock);
+        var router = CreateRouter(objects, admission, clock, logging, kubeletTls, options.ServiceCidr, app.Lifetime.ApplicationStopping);
         app.UseWebSockets(); // pods/exec
-        var nodeAuthorizer = new NodeAuthorizer(new NodeGraph(objects));
+        var authentication = new Authentication(tokens, new ClientCertificateAuthenticator(pki.Ca, clock), new NodeAuthorizer(new NodeGraph(objects)));
         app.Run(async ctx =>
         {
-            if (await Authentication.AuthenticateAsync(ctx, tokens, nodeAuthorizer))
+            if (await authentication.AuthenticateAsync(ctx))
             {
                 await router.HandleAsync(ctx);
             }
@@ -76,7 +85,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         return new ApiServerHost(app, pki, tokens, new Uri($"https://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{options.Port}"));
     }
 
-    private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, string nodeProxyToken, string serviceCidr, CancellationToken stopping)
+    private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr, CancellationToken stopping)
     {
         var services = new RestServices(objects, admission, clock, logging, stopping) { Services = new ServiceAllocator(objects, serviceCidr) };
         _ = services.Quota.Status.StartAsync(stopping); // keeps ResourceQuota status current until shutdown
@@ -86,7 +95,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var deletes = new DeleteHandler(services);
         var resources = new ResourceHandler(reads, creates, updates, deletes,
             new WatchHandler(services, reads), new ScaleHandler(services, updates), new PodSubresources(services, deletes),
-            new NodeProxy.NodeProxy(services, nodeProxyToken));
+            new NodeProxy.NodeProxy(services, kubeletTls));
         var openApi = Task.Run(() => new OpenApiV3(KnownResources.All));
         return new ApiRouter(resources, new DiscoveryDocuments(KnownResources.All), openApi, logging.CreateLogger<ApiRouter>());
     }

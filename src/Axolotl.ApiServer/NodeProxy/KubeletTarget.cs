@@ -10,7 +10,7 @@ namespace Axolotl.ApiServer.NodeProxy;
 /// Where a pod's logs and exec are served: the agent of the pod's node (its InternalIP and
 /// daemonEndpoints.kubeletEndpoint.Port), and the container the request is about.
 /// </summary>
-public sealed record KubeletTarget(string Host, int Port, string Namespace, string Pod, string Container)
+public sealed record KubeletTarget(string NodeName, string Host, int Port, string Namespace, string Pod, string Container)
 {
     /// <summary>The kubelet's default port, used when the Node does not publish one.</summary>
     public const int DefaultPort = 10250;
@@ -40,7 +40,7 @@ public sealed record KubeletTarget(string Host, int Port, string Namespace, stri
         var host = Address(addresses, "InternalIP") ?? Address(addresses, "Hostname") ?? addresses.Select(a => a["address"]?.GetValue<string>()).FirstOrDefault(a => !string.IsNullOrEmpty(a))
             ?? throw ApiErrors.Make(503, "ServiceUnavailable", $"no preferred addresses found; known addresses: []");
         var port = status["daemonEndpoints"]?["kubeletEndpoint"]?[DaemonEndpointPortField]?.GetValue<int>() is > 0 and var p ? p : DefaultPort;
-        return new KubeletTarget(host, port, ns, name, chosen);
+        return new KubeletTarget(nodeName, host, port, ns, name, chosen);
     }
 
     /// <summary>Upstream's defaulting: the only container, else the caller must name one that exists.</summary>

@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Net.WebSockets;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.PortForward.Spdy;
@@ -18,7 +17,7 @@ namespace Axolotl.ApiServer.PortForward;
 /// every new connection can pick its pod: the original while it exists, a ready replacement
 /// from the same owner once it is gone.
 /// </summary>
-public sealed partial class PortForwardProxy(RestServices services, string token, RemoteCertificateValidationCallback agentCertificates)
+public sealed partial class PortForwardProxy(RestServices services, NodeProxy.KubeletTls tls)
 {
     private readonly ILogger _log = services.Logging.CreateLogger<PortForwardProxy>();
 
@@ -81,11 +80,11 @@ public sealed partial class PortForwardProxy(RestServices services, string token
     private static bool IsSpdyUpgrade(HttpContext ctx) =>
         ctx.Request.Headers.Upgrade.Any(v => string.Equals(v?.Trim(), SpdyUpgrade, StringComparison.OrdinalIgnoreCase));
 
-    private async Task<WebSocket> ConnectAgentAsync(Uri url, CancellationToken ct)
+    private async Task<WebSocket> ConnectAgentAsync(PortForwardTarget target, Uri url, CancellationToken ct)
     {
         var agent = new ClientWebSocket();
-        agent.Options.RemoteCertificateValidationCallback = agentCertificates;
-        agent.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        agent.Options.RemoteCertificateValidationCallback = tls.ForNode(target.NodeName);
+        agent.Options.ClientCertificates = [tls.ClientCertificate];
         agent.Options.AddSubProtocol(AgentProtocol);
         agent.Options.KeepAliveInterval = TimeSpan.FromSeconds(30);
         try

@@ -14,7 +14,7 @@ namespace Axolotl.ApiServer.PortForward;
 /// after the data stream, so kubectl reports "an error occurred forwarding L -> P: …" for that
 /// connection only and keeps listening.
 /// </summary>
-public sealed class PortForwardSession(SpdySession spdy, Func<CancellationToken, Task<PortForwardTarget>> resolveTarget, Func<Uri, CancellationToken, Task<WebSocket>> connectAgent)
+public sealed class PortForwardSession(SpdySession spdy, Func<CancellationToken, Task<PortForwardTarget>> resolveTarget, Func<PortForwardTarget, Uri, CancellationToken, Task<WebSocket>> connectAgent)
 {
     private const int BufferSize = 32 * 1024;
     private readonly Dictionary<string, (SpdyStream? Error, SpdyStream? Data)> _pending = new(StringComparer.Ordinal);
@@ -71,7 +71,7 @@ public sealed class PortForwardSession(SpdySession spdy, Func<CancellationToken,
             try
             {
                 var target = await resolveTarget(connection.Token);
-                agent = await connectAgent(target.AgentUrl(port), connection.Token);
+                agent = await connectAgent(target, target.AgentUrl(port), connection.Token);
             }
             catch (ApiException e)
             {

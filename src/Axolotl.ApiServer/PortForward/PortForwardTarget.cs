@@ -7,7 +7,7 @@ using Axolotl.ApiServer.Rest;
 namespace Axolotl.ApiServer.PortForward;
 
 /// <summary>The pod one forwarded connection goes to, and the agent that runs it.</summary>
-public sealed record PortForwardTarget(string Namespace, string Pod, string Uid, string PodIp, string AgentHost, int AgentPort)
+public sealed record PortForwardTarget(string Namespace, string Pod, string Uid, string PodIp, string NodeName, string AgentHost, int AgentPort)
 {
     public Uri AgentUrl(int port)
     {
@@ -30,7 +30,7 @@ public sealed record PortForwardTarget(string Namespace, string Pod, string Uid,
         {
             throw ApiErrors.BadRequest($"pod {name} has no IP address yet");
         }
-        return new PortForwardTarget(ns, name, meta["uid"]?.GetValue<string>() ?? "", podIp, kubelet.Host, kubelet.Port);
+        return new PortForwardTarget(ns, name, meta["uid"]?.GetValue<string>() ?? "", podIp, kubelet.NodeName, kubelet.Host, kubelet.Port);
     }
 
     internal static async Task<JsonObject> LoadPodAsync(ObjectStore objects, string ns, string name, CancellationToken ct) =>

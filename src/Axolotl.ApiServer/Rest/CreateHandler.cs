@@ -35,6 +35,7 @@ public sealed class CreateHandler(RestServices services, NamespaceGuard namespac
             limitRanges.Count == 0 ? null : typed => LimitRanger.ApplyDefaults((Pod)typed, limitRanges));
         var name = ObjectMetaRules.Str(ObjectMetaRules.Meta(admitted), "name") ?? throw ApiErrors.BadRequest("name or generateName is required");
         NodeRestriction.CheckCreate(RequestPrincipal.Get(scope.Http), type, scope.Subresource, admitted);
+        CertificateRequestRestriction.CheckCreate(RequestPrincipal.Get(scope.Http), type, admitted);
         await namespaces.CheckCreateAsync(type, scope.Namespace, name, scope.Aborted);
         LimitRanger.Validate(type, admitted, limitRanges);
         if (type == KnownResources.Services)

@@ -5,14 +5,15 @@ using Microsoft.AspNetCore.Http;
 namespace Axolotl.ApiServer.Security;
 
 /// <summary>
-/// Bearer-token authentication: everything but health and version needs a known token (401 Status
-/// otherwise; an expired join token is refused the same way). Join tokens act as a node and pass
-/// through <see cref="NodeAuthorizer"/> (403 Status when it says no); what they write is
-/// checked by NodeRestriction admission once the body has been read within its limit.
+/// Authentication: everything but health and version needs a known bearer token or a node client
+/// certificate (401 Status otherwise; an expired join token is refused the same way). A bearer token
+/// wins over a certificate. Nodes pass through <see cref="NodeAuthorizer"/> and join tokens through
+/// <see cref="BootstrapAuthorizer"/> (403 Status when they say no); what they write is checked by
+/// admission once the body has been read within its limit.
 /// </summary>
-public static class Authentication
+public sealed class Authentication(TokenRegistry tokens, ClientCertificateAuthenticator certificates, NodeAuthorizer nodes)
 {
-    public static async Task<bool> AuthenticateAsync(HttpContext ctx, TokenRegistry tokens, NodeAuthorizer nodes)
+    public async Task<bool> AuthenticateAsync(HttpContext ctx)
     {
         if (ApiRouter.IsAnonymousPath(ctx.Request.Path))
         {
@@ -21,15 +22,15 @@ public static class Authentication
         var header = ctx.Request.Headers.Authorization.ToString();
         const string prefix = "Bearer ";
         var principal = header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
-            ? tokens.Authenticate(header[prefix.Length..].Trim(), ctx.Request.Headers[Principal.NodeNameHeader].ToString())
-            : null;
+            ? tokens.Authenticate(header[prefix.Length..].Trim())
+            : header.Length == 0 ? certificates.Authenticate(ctx.Connection.ClientCertificate) : null;
         if (principal is null)
         {
             await ResponseWriter.WriteStatusAsync(ctx, ApiErrors.Unauthorized().Status);
             return false;
         }
         RequestPrincipal.Set(ctx, principal);
-        if (!principal.IsNode)
+        if (!principal.IsNode && !principal.IsBootstrapper)
         {
             return true;
         }
@@ -45,7 +46,10 @@ public static class Authentication
         }
         var verb = NodeAuthorizer.Verb(ctx.Request.Method, resource, IsWatch(ctx.Request.Query));
         var attributes = new NodeAuthorizer.Attributes(verb, resource, ctx.Request.Path.Value ?? "/", ctx.Request.Query["fieldSelector"].ToString());
-        if (await nodes.AuthorizeAsync(principal, attributes, ctx.RequestAborted) is { } denied)
+        var denied = principal.IsNode
+            ? await nodes.AuthorizeAsync(principal, attributes, ctx.RequestAborted)
+            : BootstrapAuthorizer.Authorize(principal, attributes);
+        if (denied is not null)
         {
             await ResponseWriter.WriteStatusAsync(ctx, denied);
             return false;

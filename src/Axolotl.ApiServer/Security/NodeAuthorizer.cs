@@ -52,6 +52,8 @@ public sealed class NodeAuthorizer(NodeGraph graph)
             ("pods", null, "delete") => r.Name is not null,
             ("pods", "eviction", "create") => r.Name is not null,
             ("events", null, "create" or "update" or "patch") => true,
+            // Certificate renewal (upstream's system:node role); which request is admission's question.
+            ("certificatesigningrequests", null, "create" or "get" or "list" or "watch") => r.Group == "certificates.k8s.io",
             _ => false,
         };
         return allowed ? null : Deny(node, request, r, "a node may only change its own Node and Lease, pod status and events");
@@ -60,19 +62,9 @@ public sealed class NodeAuthorizer(NodeGraph graph)
     private async Task<Status?> AuthorizeRelatedReadAsync(Principal node, string self, Attributes request, RequestInfo r, CancellationToken ct)
     {
         var name = r.Name ?? SingleName(request.FieldSelector);
-        if (name is null)
+        if (name is null || r.Namespace is null)
         {
             return Deny(node, request, r, "can only read namespaced object of this type by name");
-        }
-        if (r.Namespace is null)
-        {
-            return Deny(node, request, r, "can only read namespaced object of this type by name");
-        }
-        // TEMPORARY (removed when agents authenticate the API server by TLS): joined agents read the
-        // kubelet client token that the API server publishes in this one Secret.
-        if (r.Resource == "secrets" && r.Namespace == "kube-system" && name == "axolotl-kubelet-client" && request.Verb == "get")
-        {
-            return null;
         }
         return await graph.HasRelationshipAsync(self, r.Resource, r.Namespace, name, ct)
             ? null
@@ -109,7 +101,8 @@ public sealed class NodeAuthorizer(NodeGraph graph)
         var other => other.ToLowerInvariant(),
     };
 
-    private static Status Deny(Principal node, Attributes request, RequestInfo? r, string? reason)
+    /// <summary>RBAC's and the Node authorizer's Forbidden wording; <paramref name="reason"/> is appended when given.</summary>
+    internal static Status Deny(Principal node, Attributes request, RequestInfo? r, string? reason)
     {
         string message;
         if (r is null)
@@ -120,7 +113,8 @@ public sealed class NodeAuthorizer(NodeGraph graph)
         {
             var resource = r.Subresource is null ? r.Resource : $"{r.Resource}/{r.Subresource}";
             var scope = r.Namespace is null ? "at the cluster scope" : $"in the namespace \"{r.Namespace}\"";
-            message = $"{resource}{(r.Name is null ? "" : $" \"{r.Name}\"")} is forbidden: User \"{node.User}\" cannot {request.Verb} resource \"{resource}\" in API group \"{r.Group}\" {scope}: {reason}";
+            var qualified = r.Group.Length == 0 ? resource : $"{resource}.{r.Group}";
+            message = $"{qualified}{(r.Name is null ? "" : $" \"{r.Name}\"")} is forbidden: User \"{node.User}\" cannot {request.Verb} resource \"{resource}\" in API group \"{r.Group}\" {scope}{(reason is null ? "" : ": " + reason)}";
         }
         var details = r is null ? null : new StatusDetails { Name = r.Name, Group = r.Group.Length == 0 ? null : r.Group, Kind = r.Resource };
         return ApiErrors.Make(403, "Forbidden", message, details).Status;

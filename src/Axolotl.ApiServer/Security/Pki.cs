@@ -8,18 +8,29 @@ namespace Axolotl.ApiServer.Security;
 /// The cluster CA and the API server's serving certificate, both kept in DIR/pki. The serving
 /// certificate is reused while it is valid for another 30 days and names every current host name and
 /// address, and made anew otherwise. ECDSA P-256: fast to make and to handshake.
+/// Also the kubelet CA, which signs agents' serving certificates and is trusted only by the API server
+/// (so no node certificate can pass as the API server's), and the client certificate the API server
+/// presents to agents (CN kube-apiserver-kubelet-client, signed by the cluster CA).
 /// </summary>
 public sealed class Pki
 {
     private static readonly TimeSpan RenewBefore = TimeSpan.FromDays(30);
 
-    private Pki(X509Certificate2 ca, X509Certificate2 serving)
+    private Pki(X509Certificate2 ca, X509Certificate2 serving, X509Certificate2 kubeletCa, X509Certificate2 kubeletClient)
     {
         Ca = ca;
         Serving = serving;
+        KubeletCa = kubeletCa;
+        KubeletClient = kubeletClient;
     }
 
     public X509Certificate2 Ca { get; }
+
+    /// <summary>Signs kubernetes.io/kubelet-serving certificates; the API server verifies agents against it alone.</summary>
+    public X509Certificate2 KubeletCa { get; }
+
+    /// <summary>What the API server authenticates to agents with (client auth only).</summary>
+    public X509Certificate2 KubeletClient { get; }
 
     public X509Certificate2 Serving { get; }
 
@@ -32,7 +43,9 @@ public sealed class Pki
         var now = clock.GetUtcNow();
         var names = dnsNames.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var ips = addresses.Distinct().ToList();
-        var ca = LoadOrCreateCa(dir, now);
+        var ca = LoadOrCreateCa(dir, "ca", "axolotl-ca", now);
+        var kubeletCa = LoadOrCreateCa(dir, "kubelet-ca", "axolotl-kubelet-ca", now);
+        var kubeletClient = LoadOrCreateKubeletClient(dir, ca, now);
         var certPath = Path.Combine(dir, "apiserver.crt");
         var keyPath = Path.Combine(dir, "apiserver.key");
         if (File.Exists(certPath) && File.Exists(keyPath))
@@ -40,26 +53,26 @@ public sealed class Pki
             var existing = X509Certificate2.CreateFromPemFile(certPath, keyPath);
             if (Covers(existing, ca, now, names, ips))
             {
-                return new Pki(ca, existing);
+                return new Pki(ca, existing, kubeletCa, kubeletClient);
             }
             existing.Dispose();
         }
         var (serving, keyPem) = CreateServing(ca, now, names, ips);
         WritePrivate(keyPath, keyPem);
         File.WriteAllText(certPath, serving.ExportCertificatePem());
-        return new Pki(ca, serving);
+        return new Pki(ca, serving, kubeletCa, kubeletClient);
     }
 
-    private static X509Certificate2 LoadOrCreateCa(string dir, DateTimeOffset now)
+    private static X509Certificate2 LoadOrCreateCa(string dir, string file, string commonName, DateTimeOffset now)
     {
-        var certPath = Path.Combine(dir, "ca.crt");
-        var keyPath = Path.Combine(dir, "ca.key");
+        var certPath = Path.Combine(dir, file + ".crt");
+        var keyPath = Path.Combine(dir, file + ".key");
         if (File.Exists(certPath) && File.Exists(keyPath))
         {
             return X509Certificate2.CreateFromPemFile(certPath, keyPath);
         }
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=axolotl-ca", key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest("CN=" + commonName, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
@@ -67,6 +80,33 @@ public sealed class Pki
         WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem());
         File.WriteAllText(certPath, ca.ExportCertificatePem());
         return ca;
+    }
+
+    /// <summary>The API server's client certificate for agents: reused while valid for another 30 days and issued by this CA.</summary>
+    private static X509Certificate2 LoadOrCreateKubeletClient(string dir, X509Certificate2 ca, DateTimeOffset now)
+    {
+        var certPath = Path.Combine(dir, "apiserver-kubelet-client.crt");
+        var keyPath = Path.Combine(dir, "apiserver-kubelet-client.key");
+        if (File.Exists(certPath) && File.Exists(keyPath))
+        {
+            var existing = X509Certificate2.CreateFromPemFile(certPath, keyPath);
+            if (existing.NotAfter.ToUniversalTime() - now.UtcDateTime >= RenewBefore && existing.Issuer == ca.Subject)
+            {
+                return existing;
+            }
+            existing.Dispose();
+        }
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=" + Api.Certificates.KubeletSigners.ApiServerKubeletClient, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7f;
+        using var signed = request.Create(ca, now.AddMinutes(-5), now.AddYears(1), serial);
+        WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(certPath, signed.ExportCertificatePem());
+        return signed.CopyWithPrivateKey(key);
     }
 
     private static (X509Certificate2 Certificate, string KeyPem) CreateServing(X509Certificate2 ca, DateTimeOffset now, List<string> names, List<IPAddress> ips)

@@ -1,17 +1,25 @@
+using Axolotl.Api.Certificates;
+
 namespace Axolotl.ApiServer.Security;
 
-/// <summary>Who a request authenticated as: the admin, or a node agent holding a join token.</summary>
+/// <summary>
+/// Who a request authenticated as: the admin (admin token), a node (its client certificate, CN
+/// system:node:NAME, O system:nodes), or a bootstrapper (a join token, which may only ask for a node
+/// certificate).
+/// </summary>
 public sealed record Principal(string User, IReadOnlyList<string> Groups, string? NodeName)
 {
-    public const string NodesGroup = "system:nodes";
-
-    /// <summary>The header a node agent names itself with; a join token may act for any one node.</summary>
-    public const string NodeNameHeader = "X-Axolotl-Node-Name";
+    public const string NodesGroup = KubeletSigners.NodesGroup;
 
     public static Principal Admin { get; } = new("axolotl-admin", ["system:masters", "system:authenticated"], null);
 
-    /// <summary>A node agent; an empty name is a join token used without naming a node (it owns nothing).</summary>
-    public static Principal Node(string name) => new(name.Length == 0 ? "system:bootstrap" : $"system:node:{name}", [NodesGroup, "system:authenticated"], name);
+    /// <summary>A node agent, as its client certificate names it.</summary>
+    public static Principal Node(string name) => new(KubeletSigners.NodeUserPrefix + name, [NodesGroup, "system:authenticated"], name);
+
+    /// <summary>A join token (kubeadm's bootstrap token): user system:bootstrap:ID in group system:bootstrappers.</summary>
+    public static Principal Bootstrap(string tokenId) => new($"system:bootstrap:{tokenId}", [KubeletSigners.BootstrappersGroup, "system:authenticated"], null);
 
     public bool IsNode => NodeName is not null;
+
+    public bool IsBootstrapper => Groups.Contains(KubeletSigners.BootstrappersGroup);
 }

@@ -5,9 +5,8 @@ namespace Axolotl.ApiServer.Security;
 
 /// <summary>
 /// Bearer tokens the server accepts: the admin token (DIR/tokens/admin, made on first start) and node
-/// join tokens (<see cref="JoinTokenStore"/>). Also holds the token the API server presents to node
-/// agents when it proxies logs and exec (DIR/tokens/kubelet-client), which the API server itself does
-/// not accept, so a node that sees it gains nothing here.
+/// join tokens (<see cref="JoinTokenStore"/>), which authenticate a bootstrapper that may only ask for
+/// a node certificate. Nodes themselves authenticate with client certificates (<see cref="ClientCertificateAuthenticator"/>).
 /// </summary>
 public sealed class TokenRegistry
 {
@@ -15,15 +14,11 @@ public sealed class TokenRegistry
 
     public string AdminToken { get; }
 
-    /// <summary>What the API server sends to agents' kubelet endpoints; agents read it from a Secret in kube-system.</summary>
-    public string KubeletClientToken { get; }
-
     public JoinTokenStore JoinTokens { get; }
 
-    private TokenRegistry(string adminToken, string kubeletClientToken, JoinTokenStore joinTokens)
+    private TokenRegistry(string adminToken, JoinTokenStore joinTokens)
     {
         AdminToken = adminToken;
-        KubeletClientToken = kubeletClientToken;
         JoinTokens = joinTokens;
         _admin = Encoding.UTF8.GetBytes(adminToken);
     }
@@ -32,18 +27,16 @@ public sealed class TokenRegistry
     {
         var dir = Path.Combine(dataDir, "tokens");
         Directory.CreateDirectory(dir);
-        return new TokenRegistry(LoadOrCreateSecret(Path.Combine(dir, "admin")), LoadOrCreateSecret(Path.Combine(dir, "kubelet-client")),
-            new JoinTokenStore(dataDir, clock ?? TimeProvider.System));
+        // The shared kubelet token of earlier versions is replaced by certificates; it must not linger on disk.
+        File.Delete(Path.Combine(dir, "kubelet-client"));
+        return new TokenRegistry(LoadOrCreateSecret(Path.Combine(dir, "admin")), new JoinTokenStore(dataDir, clock ?? TimeProvider.System));
     }
 
     /// <summary>Constant-time comparison, so response timing does not reveal a token prefix.</summary>
-    public bool IsValid(string? token) => Authenticate(token, null) is not null;
+    public bool IsValid(string? token) => Authenticate(token) is not null;
 
-    /// <summary>
-    /// The principal behind a bearer token: the admin, or (for a valid join token) the node named by
-    /// <paramref name="nodeName"/> (an unnamed node without it); null when the token is unknown or expired, or the name is not a valid node name.
-    /// </summary>
-    public Principal? Authenticate(string? token, string? nodeName)
+    /// <summary>The principal behind a bearer token: the admin, or a bootstrapper for a valid join token; null when unknown or expired.</summary>
+    public Principal? Authenticate(string? token)
     {
         if (string.IsNullOrEmpty(token))
         {
@@ -53,16 +46,7 @@ public sealed class TokenRegistry
         {
             return Principal.Admin;
         }
-        if (JoinTokens.Validate(token) != JoinTokenCheck.Valid)
-        {
-            return null;
-        }
-        // Without a name (kubectl with the token, say) it is a node that can read but owns no Node or Lease.
-        if (string.IsNullOrEmpty(nodeName))
-        {
-            return Principal.Node("");
-        }
-        return Api.Validation.NameRules.DNS1123Subdomain(nodeName).Count == 0 ? Principal.Node(nodeName) : null;
+        return JoinTokens.Validate(token) == JoinTokenCheck.Valid && JoinToken.TryParse(token, out var join) ? Principal.Bootstrap(join.Id) : null;
     }
 
     private static string LoadOrCreateSecret(string path)

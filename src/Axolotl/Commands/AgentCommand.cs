@@ -6,16 +6,18 @@ using Axolotl.Agent.Server;
 using Axolotl.Api.Core;
 using Axolotl.ApiServer.Security;
 using Axolotl.Client;
+using Axolotl.NodeIdentity;
 using Axolotl.Proxy;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Commands;
 
 /// <summary>
-/// `axolotl agent`: a node that joins a running server. It authenticates with a join token (acting as
-/// system:node:NAME), trusts the server through the cluster CA, and then runs the same node agent,
-/// kubelet endpoint and service proxy that `axolotl server` runs for its own node. Containers outlive
-/// the agent process; a restarted agent re-adopts them.
+/// `axolotl agent`: a node that joins a running server. It trusts the server through the cluster CA,
+/// uses the join token once to obtain a client certificate of its own (TLS bootstrap, <see cref="NodeCredentials"/>),
+/// authenticates as system:node:NAME with it from then on, and runs the same node agent, kubelet
+/// endpoint (serving a certificate signed by the cluster) and service proxy that `axolotl server` runs
+/// for its own node. Containers outlive the agent process; a restarted agent re-adopts them.
 /// </summary>
 public static partial class AgentCommand
 {
@@ -86,15 +88,20 @@ public static partial class AgentCommand
 
         var shutdown = command.Shutdown;
 
-        using var client = CreateClient(server, token, caPem, nodeName);
+        NodeCredentials credentials;
         Node? existing;
         try
         {
-            existing = await client.Resource<Node>().TryGetAsync(null, nodeName, shutdown.Token);
+            credentials = await NodeCredentials.EstablishAsync(server, caPem, token, nodeName, dataDir, ServingNames(nodeName), clock, log, shutdown.Token);
         }
         catch (KubeApiException e) when (e.Code is 401 or 403)
         {
             await Console.Error.WriteLineAsync($"error: the server refused to let this node join ({e.Code}: {e.Message}); is the join token valid and unexpired?");
+            return 1;
+        }
+        catch (NodeIdentityException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
             return 1;
         }
         catch (HttpRequestException e)
@@ -102,15 +109,25 @@ public static partial class AgentCommand
             await Console.Error.WriteLineAsync($"error: cannot reach the server at {server}: {e.Message}");
             return 1;
         }
+        using var client = credentials.CreateClient(server, caPem);
+        try
+        {
+            existing = await client.Resource<Node>().TryGetAsync(null, nodeName, shutdown.Token);
+        }
+        catch (KubeApiException e) when (e.Code is 401 or 403)
+        {
+            await Console.Error.WriteLineAsync($"error: the server refused this node's certificate ({e.Code}: {e.Message}); remove {credentials.Client.File} to join again with the token");
+            return 1;
+        }
         var podCidr = args.Get("pod-cidr") ?? existing?.Spec?.PodCIDR ?? await PodCidrAllocation.NextFreeAsync(client, LocalAgent.ClusterCidr, shutdown.Token);
-        var kubeletToken = await WaitForKubeletClientTokenAsync(client, clock, shutdown.Token);
 
         var agent = await LocalAgent.StartAsync(args, dataDir, client, logging, clock, shutdown.Token, podCidr);
         var kubelet = await KubeletServer.StartAsync(
-            new KubeletServerOptions { Port = agent.Options.KubeletPort, Token = kubeletToken, CertificateNames = [agent.Options.NodeName] },
+            new KubeletServerOptions { Port = agent.Options.KubeletPort, ServingCertificate = () => credentials.Serving!.Current, ClientCa = X509Certificate2.CreateFromPem(caPem) },
             new NodeAgentBackend(agent), clock, logging, shutdown.Token);
         // A fake node runs no pods on this machine: nothing for a service proxy or DNS to reach.
         var proxy = fakeRuntime ? null : await LocalAgent.StartProxyAsync(args, agent, serviceCidr, client, logging, clock, shutdown.Token);
+        var rotation = credentials.RunRotationAsync(client, clock, log, shutdown.Token);
         LogJoined(log, nodeName, server, podCidr, agent.Options.KubeletPort);
         Console.WriteLine($"\nNode {nodeName} joined {server} (pod CIDR {podCidr}, data in {dataDir}).\n");
 
@@ -129,6 +146,7 @@ public static partial class AgentCommand
         }
         await kubelet.DisposeAsync();
         await agent.DisposeAsync();
+        await rotation;
         LogStopped(log);
         return 0;
     }
@@ -168,67 +186,12 @@ public static partial class AgentCommand
         return check.Count > 0 ? pem : throw new ArgumentException($"{path} holds no PEM certificate");
     }
 
-    /// <summary>
-    /// A client that verifies the server against the cluster CA only (not the system store) and names
-    /// this node on every request, which the server needs to scope what the join token may do.
-    /// </summary>
-    private static KubeClient CreateClient(Uri server, string token, string caPem, string nodeName) => new(new KubeClientOptions
+    /// <summary>What the kubelet serving certificate names: the node's address (where the API server dials it), its name and the host name.</summary>
+    internal static (IReadOnlyCollection<string> Dns, IReadOnlyCollection<System.Net.IPAddress> Addresses) ServingNames(string nodeName)
     {
-        Server = server,
-        BearerToken = token,
-        Handler = new NodeNameHandler(nodeName) { InnerHandler = CreateTlsHandler(caPem) },
-        UserAgent = $"axolotl-agent/v0.1.0 ({nodeName})",
-    });
-
-    /// <summary>The connection pool to the server: TLS verified against the cluster CA only.</summary>
-    internal static SocketsHttpHandler CreateTlsHandler(string caPem)
-    {
-        var roots = new X509Certificate2Collection();
-        roots.ImportFromPem(caPem);
-        return new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, cert, _, errors) => ChainsTo(roots, cert, errors) },
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
-            EnableMultipleHttp2Connections = true,
-        };
-    }
-
-    private static bool ChainsTo(X509Certificate2Collection roots, X509Certificate? certificate, SslPolicyErrors errors)
-    {
-        // A name mismatch or a missing certificate is never forgiven; only the chain is checked against our CA.
-        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
-        {
-            return false;
-        }
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        using var leaf = new X509Certificate2(certificate);
-        return chain.Build(leaf);
-    }
-
-    /// <summary>The server publishes the token it presents to kubelets at start-up; a joining node waits for it.</summary>
-    private static async Task<string> WaitForKubeletClientTokenAsync(KubeClient client, TimeProvider clock, CancellationToken ct)
-    {
-        while (true)
-        {
-            if (await KubeletClientSecret.ReadAsync(client, ct) is { } token)
-            {
-                return token;
-            }
-            await Task.Delay(TimeSpan.FromSeconds(1), clock, ct);
-        }
-    }
-
-    private sealed class NodeNameHandler(string nodeName) : DelegatingHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            request.Headers.Remove(Principal.NodeNameHeader);
-            request.Headers.Add(Principal.NodeNameHeader, nodeName);
-            return base.SendAsync(request, cancellationToken);
-        }
+        var host = System.Net.Dns.GetHostName().ToLowerInvariant();
+        IReadOnlyCollection<string> dns = host == nodeName || Api.Validation.NameRules.DNS1123Subdomain(host).Count > 0 ? [nodeName] : [nodeName, host];
+        return (dns, [System.Net.IPAddress.Parse(Agent.Node.NodeFacts.DetectIp())]);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "node {Node} joined {Server}: pod CIDR {PodCidr}, kubelet endpoint on port {KubeletPort}")]

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Axolotl.Agent;
 using Axolotl.Api.Core;
-using Axolotl.ApiServer.Security;
 using Axolotl.Client;
+using Axolotl.NodeIdentity;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Commands;
@@ -11,8 +11,8 @@ namespace Axolotl.Commands;
 /// <summary>
 /// `axolotl agent --runtime fake --fake-nodes N`: N node agents in one process, as kwok does for scale
 /// tests. Each is a full agent (its own Node, Lease, pod CIDR, pod workers and status writes) over a
-/// fake runtime; they share one connection pool to the server and differ only in the node name each
-/// request carries. No kubelet endpoint, service proxy or DNS: nothing real runs behind the pods.
+/// fake runtime, with its own client certificate from TLS bootstrap (so its own connections to the
+/// server). No kubelet endpoint, service proxy or DNS: nothing real runs behind the pods.
 /// </summary>
 public static partial class FakeNodes
 {
@@ -49,27 +49,36 @@ public static partial class FakeNodes
 
         var shutdown = command.Shutdown;
 
-        // One pool for every node: HTTP/2 multiplexes their watches and writes over a few connections.
-        using var pool = new HttpMessageInvoker(AgentCommand.CreateTlsHandler(caPem), disposeHandler: true);
-        var clients = names.ToDictionary(n => n, n => new KubeClient(new KubeClientOptions
-        {
-            Server = server,
-            BearerToken = token,
-            Handler = new SharedPoolHandler(pool, n),
-            UserAgent = $"axolotl-agent/v0.1.0 ({n})",
-        }), StringComparer.Ordinal);
+        var clients = new Dictionary<string, KubeClient>(StringComparer.Ordinal);
+        var rotations = new List<Task>();
         var agents = new List<NodeAgent>();
+        var gate = new Lock();
         try
         {
             IReadOnlyDictionary<string, string> cidrs;
             try
             {
+                await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = StartParallelism, CancellationToken = shutdown.Token }, async (name, ct) =>
+                {
+                    var credentials = await NodeCredentials.EstablishAsync(server, caPem, token, name, Path.Combine(dataDir, name), null, clock, log, ct);
+                    var client = credentials.CreateClient(server, caPem);
+                    lock (gate)
+                    {
+                        clients[name] = client;
+                        rotations.Add(credentials.RunRotationAsync(client, clock, log, shutdown.Token));
+                    }
+                });
                 var nodes = await clients[names[0]].Resource<Node>().ListAsync(null, null, shutdown.Token);
                 cidrs = AssignPodCidrs(names, nodes.Items);
             }
             catch (KubeApiException e) when (e.Code is 401 or 403)
             {
                 await Console.Error.WriteLineAsync($"error: the server refused to let the fake nodes join ({e.Code}: {e.Message}); is the join token valid and unexpired?");
+                return 1;
+            }
+            catch (NodeIdentityException e)
+            {
+                await Console.Error.WriteLineAsync($"error: {e.Message}");
                 return 1;
             }
             catch (HttpRequestException e)
@@ -79,7 +88,6 @@ public static partial class FakeNodes
             }
 
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var gate = new Lock();
             await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = StartParallelism, CancellationToken = shutdown.Token }, async (name, ct) =>
             {
                 var agent = await LocalAgent.StartAsync(args, Path.Combine(dataDir, name), clients[name], logging, clock, ct, cidrs[name], name);
@@ -106,6 +114,7 @@ public static partial class FakeNodes
         {
             // Fake containers end with the process; the agents only stop their watches and heartbeats.
             await Task.WhenAll(agents.Select(a => a.DisposeAsync().AsTask()));
+            await Task.WhenAll(rotations);
             foreach (var client in clients.Values)
             {
                 client.Dispose();
@@ -144,20 +153,6 @@ public static partial class FakeNodes
             : throw new ArgumentException($"invalid --fake-nodes \"{text}\": want 1 to {MaxNodes}");
 
     private static double Elapsed(long started) => System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-
-    /// <summary>
-    /// Sends through the shared pool with this node's name on the request. Disposing it (each node's
-    /// client does) leaves the pool alone; the command disposes the pool last.
-    /// </summary>
-    private sealed class SharedPoolHandler(HttpMessageInvoker pool, string nodeName) : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            request.Headers.Remove(Principal.NodeNameHeader);
-            request.Headers.Add(Principal.NodeNameHeader, nodeName);
-            return pool.SendAsync(request, cancellationToken);
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Count} fake nodes joined {Server} in {Milliseconds:F0} ms")]
     private static partial void LogJoined(ILogger logger, int count, Uri server, double milliseconds);

@@ -9,6 +9,8 @@ using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Security;
 using Axolotl.Client;
 using Axolotl.Controllers;
+using Axolotl.Controllers.Certificates;
+using Axolotl.NodeIdentity;
 using Axolotl.Proxy;
 using Axolotl.Scheduler;
 using Axolotl.Storage;
@@ -28,7 +30,7 @@ public static partial class ServerCommand
     {
         "data-dir", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent",
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
-        "join-token-ttl", "encryption-provider-config", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
+        "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
     };
 
     public const string Usage = """
@@ -45,6 +47,8 @@ public static partial class ServerCommand
                            made on first start to encrypt Secrets with a fresh AES-GCM key
           --join-token-ttl D
                            lifetime of the join token a first start makes, e.g. 24h (default), 7d; 0 = never expires
+          --cluster-signing-duration D
+                           the longest node certificate issued, e.g. 8760h (default: one year); nodes renew at 70–90 % of it
           --bridge NAME    the local node's pod bridge (default: axl0; one per node when several run on a machine)
           --local-agent B  run a node agent for this machine (default: true; false = control plane only)
           --service-cidr CIDR
@@ -99,8 +103,14 @@ public static partial class ServerCommand
         // One real request over loopback TLS before announcing readiness, so the first client is not the one that warms it up.
         await client.GetAsync<Namespace>(null, "default", shutdown.Token);
         var joinToken = host.Tokens.JoinTokens.EnsureInitial(TokenCommand.ParseTtl(args.Get("join-token-ttl") ?? "24h"));
-        await KubeletClientSecret.PublishAsync(client, host.Tokens.KubeletClientToken, shutdown.Token);
-        await using var controllers = await ControllerManager.StartAsync(client, logging, clock, new ControllerManagerOptions { NodeLifecycleOptions = NodeLifecycleOptionsFrom(args) }, shutdown.Token);
+        var signing = new CertificateSigningOptions
+        {
+            ClientCa = host.Pki.Ca,
+            ServingCa = host.Pki.KubeletCa,
+            Duration = args.Get("cluster-signing-duration") is { } duration ? TokenCommand.ParseTtl(duration) ?? throw new ArgumentException("--cluster-signing-duration must be longer than 0") : TimeSpan.FromDays(365),
+        };
+        await using var controllers = await ControllerManager.StartAsync(client, logging, clock,
+            new ControllerManagerOptions { NodeLifecycleOptions = NodeLifecycleOptionsFrom(args), CertificateSigning = signing }, shutdown.Token);
         await using var scheduler = await SchedulerService.StartAsync(client, logging, clock, shutdown.Token);
         var runAgent = args.Get("local-agent") switch
         {
@@ -111,15 +121,22 @@ public static partial class ServerCommand
         NodeAgent? agent = null;
         KubeletServer? kubelet = null;
         ServiceProxy? proxy = null;
+        KubeClient? nodeClient = null;
+        Task rotation = Task.CompletedTask;
         if (runAgent)
         {
-            agent = await LocalAgent.StartAsync(args, dataDir, client, logging, clock, shutdown.Token);
+            // The local node is a node like any other: its own certificates, and the node authorizer's limits.
+            var nodeName = args.Get("node-name") ?? new AgentOptions().NodeName;
+            var credentials = NodeCredentials.IssueLocally(signing, nodeName, Path.Combine(dataDir, "agent"), AgentCommand.ServingNames(nodeName), clock);
+            nodeClient = credentials.CreateClient(host.LoopbackUrl, host.Pki.CaPem);
+            agent = await LocalAgent.StartAsync(args, dataDir, nodeClient, logging, clock, shutdown.Token, nodeName: nodeName);
             // The agent's own HTTPS endpoint, which the API server proxies `kubectl logs` and `exec` to.
             kubelet = await KubeletServer.StartAsync(
-                new KubeletServerOptions { Port = agent.Options.KubeletPort, Token = host.Tokens.KubeletClientToken, CertificateNames = [agent.Options.NodeName] },
+                new KubeletServerOptions { Port = agent.Options.KubeletPort, ServingCertificate = () => credentials.Serving!.Current, ClientCa = host.Pki.Ca },
                 new NodeAgentBackend(agent), clock, logging, shutdown.Token);
             // A fake node runs no pods on this machine: nothing for a service proxy or DNS to reach.
-            proxy = fakeRuntime ? null : await LocalAgent.StartProxyAsync(args, agent, serviceCidr, client, logging, clock, shutdown.Token);
+            proxy = fakeRuntime ? null : await LocalAgent.StartProxyAsync(args, agent, serviceCidr, nodeClient, logging, clock, shutdown.Token);
+            rotation = credentials.RunRotationAsync(nodeClient, clock, log, shutdown.Token);
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
@@ -160,6 +177,8 @@ public static partial class ServerCommand
         {
             await agent.DisposeAsync();
         }
+        await rotation;
+        nodeClient?.Dispose();
         await scheduler.StopAsync();
         await controllers.StopAsync();
         await host.StopAsync(CancellationToken.None);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -7,13 +6,14 @@ using Axolotl.Agent.Logs;
 using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Runtime.Fake;
 using Axolotl.Agent.Server;
+using Axolotl.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Axolotl.Agent.Tests.Server;
 
 public sealed class KubeletServerTests : IAsyncLifetime
 {
-    private const string Token = "kubelet-test-token";
+    private readonly TestPki _pki = new();
     private static readonly DateTimeOffset T0 = new(2025, 5, 1, 12, 0, 0, TimeSpan.Zero);
     private readonly string _dir = Directory.CreateTempSubdirectory("axolotl-kubelet-").FullName;
     private readonly FakeRuntime _runtime = new(TimeProvider.System);
@@ -26,20 +26,28 @@ public sealed class KubeletServerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var backend = new TestBackend(new ContainerLogReader(Paths, TimeProvider.System), _runtime, _live);
-        _server = await KubeletServer.StartAsync(new KubeletServerOptions { Port = 0, BindAddress = IPAddress.Loopback, Token = Token },
+        var serving = _pki.Serving("system:node:test", "system:nodes");
+        _server = await KubeletServer.StartAsync(new KubeletServerOptions { Port = 0, BindAddress = IPAddress.Loopback, ServingCertificate = () => serving, ClientCa = _pki.Ca },
             backend, TimeProvider.System, NullLoggerFactory.Instance, CancellationToken.None);
-        _http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true })
-        {
-            BaseAddress = new Uri($"https://127.0.0.1:{_server.Port}"),
-        };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        _http = ClientWith(_pki.Client("kube-apiserver-kubelet-client"));
         var sandbox = await _runtime.CreateSandboxAsync(new PodSandboxSpec("uid-1", "default", "web", "web"), CancellationToken.None);
         _live["app"] = await _runtime.StartAsync(sandbox, new ContainerSpec("uid-1", "app", ["/bin/app"], new Dictionary<string, string>(), null, ""), CancellationToken.None);
+    }
+
+    private HttpClient ClientWith(System.Security.Cryptography.X509Certificates.X509Certificate2? certificate)
+    {
+        var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        if (certificate is not null)
+        {
+            handler.ClientCertificates.Add(certificate);
+        }
+        return new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{_server.Port}") };
     }
 
     public async Task DisposeAsync()
     {
         _http.Dispose();
+        _pki.Dispose();
         await _server.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
     }
@@ -79,14 +87,25 @@ public sealed class KubeletServerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unknown_pods_are_not_found_and_requests_without_the_token_are_unauthorized()
+    public async Task Unknown_pods_are_not_found_and_requests_without_the_api_servers_certificate_are_refused()
     {
         var unknown = await _http.GetAsync(new Uri("/containerLogs/default/nope/app", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
 
-        using var anonymous = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true });
-        var denied = await anonymous.GetAsync(new Uri(_http.BaseAddress!, "/containerLogs/default/web/app"));
-        Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+        using var anonymous = ClientWith(null);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri("/containerLogs/default/web/app", UriKind.Relative))).StatusCode);
+
+        // Signed by another CA: not a cluster identity at all.
+        using var otherPki = new TestPki("other-ca");
+        using var stranger = ClientWith(otherPki.Client("kube-apiserver-kubelet-client"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await stranger.GetAsync(new Uri("/containerLogs/default/web/app", UriKind.Relative))).StatusCode);
+
+        // A node's own certificate is valid but does not let it use another node's kubelet.
+        using var node = ClientWith(_pki.Client("system:node:other", "system:nodes"));
+        var forbidden = await node.PostAsync(new Uri("/exec/default/web/app?command=ls&stdout=true", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal("Forbidden (user=system:node:other, verb=create, resource=nodes, subresource(s)=[proxy])",
+            (string?)JsonNode.Parse(await forbidden.Content.ReadAsStringAsync())!["message"]);
     }
 
     [Fact]
@@ -158,10 +177,10 @@ public sealed class KubeletServerTests : IAsyncLifetime
     private async Task<ClientWebSocket> ConnectAsync(string query)
     {
         var socket = new ClientWebSocket();
-#pragma warning disable CA5359 // The agent's certificate is self-signed by design.
+#pragma warning disable CA5359 // The test checks the agent's client authentication, not its certificate.
         socket.Options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
 #pragma warning restore CA5359
-        socket.Options.SetRequestHeader("Authorization", "Bearer " + Token);
+        socket.Options.ClientCertificates = [_pki.Client("kube-apiserver-kubelet-client")];
         socket.Options.AddSubProtocol("v5.channel.k8s.io");
         await socket.ConnectAsync(new Uri($"wss://127.0.0.1:{_server.Port}/exec/default/web/app?{query}"), CancellationToken.None);
         return socket;

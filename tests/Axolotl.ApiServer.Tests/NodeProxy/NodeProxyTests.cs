@@ -12,11 +12,13 @@ public sealed class NodeProxyTests : IAsyncLifetime
     private InProcessCluster _cluster = null!;
     private StubAgent _agent = null!;
     private HttpClient _http = null!;
+    private TestPki _pki = null!;
 
     public async Task InitializeAsync()
     {
         _cluster = await InProcessCluster.StartAsync();
-        _agent = await StubAgent.StartAsync();
+        _pki = new TestPki(_cluster.Host.Pki.KubeletCa);
+        _agent = await StubAgent.StartAsync(_pki.Serving("system:node:node-a", "system:nodes"));
         _http = _cluster.CreateHttpClient();
         await AddNodeAsync("node-a", _agent.Port);
     }
@@ -25,6 +27,7 @@ public sealed class NodeProxyTests : IAsyncLifetime
     {
         _http.Dispose();
         await _agent.DisposeAsync();
+        _pki.Dispose();
         await _cluster.DisposeAsync();
     }
 
@@ -49,7 +52,7 @@ public sealed class NodeProxyTests : IAsyncLifetime
     private static async Task<JsonNode> StatusOf(HttpResponseMessage response) => JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
     [Fact]
-    public async Task Logs_are_streamed_from_the_nodes_agent_with_the_only_container_chosen_and_the_token_sent()
+    public async Task Logs_are_streamed_from_the_nodes_agent_with_the_only_container_chosen_and_the_api_servers_client_certificate()
     {
         await AddPodAsync("web", "node-a", "app");
 
@@ -57,8 +60,29 @@ public sealed class NodeProxyTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("log of /containerLogs/default/web/app ?tailLines=5\n", await response.Content.ReadAsStringAsync());
-        // Kubelets get their own client token, never the admin's (a joined node must not learn it).
-        Assert.Equal("Bearer " + _cluster.Host.Tokens.KubeletClientToken, Assert.Single(_agent.Authorizations));
+        // No bearer token at all (nothing a node could replay); the API server's kubelet client certificate instead.
+        Assert.Equal("", Assert.Single(_agent.Authorizations));
+        Assert.Equal("CN=kube-apiserver-kubelet-client", Assert.Single(_agent.ClientSubjects));
+    }
+
+    [Fact]
+    public async Task An_agent_without_the_nodes_certificate_gets_no_request()
+    {
+        // Node b claims the address of node a's agent; a self-signed listener claims node c.
+        await using var impostor = await StubAgent.StartAsync();
+        await AddNodeAsync("node-b", _agent.Port);
+        await AddNodeAsync("node-c", impostor.Port);
+        await AddPodAsync("on-b", "node-b", "app");
+        await AddPodAsync("on-c", "node-c", "app");
+
+        foreach (var pod in new[] { "on-b", "on-c" })
+        {
+            var response = await _http.GetAsync(new Uri($"/api/v1/namespaces/default/pods/{pod}/log", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+            Assert.StartsWith("error dialing backend: ", (string?)(await StatusOf(response))["message"], StringComparison.Ordinal);
+        }
+        Assert.Empty(_agent.Authorizations);
+        Assert.Empty(impostor.Authorizations);
     }
 
     [Fact]

@@ -6,12 +6,14 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace Axolotl.ApiServer.Tests.NodeProxy;
 
 /// <summary>
-/// A stand-in node agent on loopback HTTPS (self-signed): logs answer with what they were asked,
-/// exec echoes the first stdin message on stdout and ends with a Success Status on channel 3.
+/// A stand-in node agent on loopback HTTPS with the given serving certificate: logs answer with what
+/// they were asked, exec echoes the first stdin message on stdout and ends with a Success Status on
+/// channel 3. Records each request's Authorization header and client certificate subject.
 /// </summary>
 internal sealed class StubAgent : IAsyncDisposable
 {
@@ -27,16 +29,25 @@ internal sealed class StubAgent : IAsyncDisposable
 
     public List<string> Authorizations { get; } = [];
 
-    public static async Task<StubAgent> StartAsync()
+    public List<string> ClientSubjects { get; } = [];
+
+    /// <summary>An agent serving <paramref name="certificate"/>, or a self-signed one when null.</summary>
+    public static async Task<StubAgent> StartAsync(X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(Certificate())));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(new HttpsConnectionAdapterOptions
+        {
+            ServerCertificate = certificate ?? Certificate(),
+            ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+            ClientCertificateValidation = (_, _, _) => true,
+        })));
         var app = builder.Build();
         app.UseWebSockets();
         StubAgent? self = null;
         app.Run(async ctx =>
         {
             self!.Authorizations.Add(ctx.Request.Headers.Authorization.ToString());
+            self.ClientSubjects.Add(ctx.Connection.ClientCertificate?.Subject ?? "");
             var path = ctx.Request.Path.Value ?? "";
             if (path.StartsWith("/containerLogs/", StringComparison.Ordinal))
             {

@@ -9,7 +9,7 @@ namespace Axolotl.ApiServer.Tests.PortForward;
 public sealed class PortForwardSessionTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private static readonly PortForwardTarget Target = new("default", "web", "uid-1", "10.244.0.5", "127.0.0.1", 10250);
+    private static readonly PortForwardTarget Target = new("default", "web", "uid-1", "10.244.0.5", "node-a", "127.0.0.1", 10250);
 
     private sealed class Harness : IAsyncDisposable
     {
@@ -24,7 +24,7 @@ public sealed class PortForwardSessionTests
             _kubectl = kubectl;
             Server = new SpdySession(kubectl.Server, isClient: false);
             Client = new SpdySession(kubectl.Client, isClient: true);
-            var session = new PortForwardSession(Server, _ => Task.FromResult(Target), async (url, _) =>
+            var session = new PortForwardSession(Server, _ => Task.FromResult(Target), async (_, url, _) =>
             {
                 Urls.Add(url);
                 var pair = await LoopbackPair.CreateAsync();

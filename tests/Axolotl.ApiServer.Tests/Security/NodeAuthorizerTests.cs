@@ -71,10 +71,19 @@ public sealed class NodeAuthorizerTests
     }
 
     [Fact]
-    public async Task An_unnamed_node_token_reads_no_secret()
+    public void A_join_token_may_only_ask_for_and_read_certificate_signing_requests()
     {
-        var authorizer = await AuthorizerWithPodsAsync();
+        var bootstrap = Principal.Bootstrap("abcdef");
+        var csrs = new NodeAuthorizer.Attributes("create", RequestInfo.Parse("certificates.k8s.io", "v1", ["certificatesigningrequests"]), "/apis/certificates.k8s.io/v1/certificatesigningrequests");
 
-        Assert.NotNull(await authorizer.AuthorizeAsync(Principal.Node(""), Request("get", "secrets", "apps", "mounted"), CancellationToken.None));
+        Assert.Null(BootstrapAuthorizer.Authorize(bootstrap, csrs));
+        Assert.Null(BootstrapAuthorizer.Authorize(bootstrap, csrs with { Verb = "get" }));
+        Assert.Null(BootstrapAuthorizer.Authorize(bootstrap, new NodeAuthorizer.Attributes("get", null, "/apis")));
+        Assert.Equal("certificatesigningrequests.certificates.k8s.io is forbidden: User \"system:bootstrap:abcdef\" cannot delete resource \"certificatesigningrequests\" in API group \"certificates.k8s.io\" at the cluster scope",
+            BootstrapAuthorizer.Authorize(bootstrap, csrs with { Verb = "delete" })?.Message);
+        var secret = BootstrapAuthorizer.Authorize(bootstrap, Request("get", "secrets", "apps", "mounted"));
+        Assert.Equal(403, secret?.Code);
+        Assert.Equal("secrets \"mounted\" is forbidden: User \"system:bootstrap:abcdef\" cannot get resource \"secrets\" in API group \"\" in the namespace \"apps\"", secret?.Message);
+        Assert.NotNull(BootstrapAuthorizer.Authorize(bootstrap, Request("create", "nodes", null, null)));
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
@@ -8,6 +7,7 @@ using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Runtime.Fake;
 using Axolotl.Agent.Server;
 using Axolotl.Agent.Server.PortForward;
+using Axolotl.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Axolotl.Agent.Tests.Server.PortForward;
@@ -15,7 +15,7 @@ namespace Axolotl.Agent.Tests.Server.PortForward;
 /// <summary>/portForward on a real kubelet endpoint, dialling a loopback listener as the "pod".</summary>
 public sealed class PortForwardEndpointTests : IAsyncLifetime
 {
-    private const string Token = "kubelet-test-token";
+    private readonly TestPki _pki = new();
     private readonly string _dir = Directory.CreateTempSubdirectory("axolotl-portforward-").FullName;
     private readonly FakeRuntime _runtime = new(TimeProvider.System);
     private readonly Dictionary<string, ContainerHandle> _live = new(StringComparer.Ordinal);
@@ -24,11 +24,13 @@ public sealed class PortForwardEndpointTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var backend = new Backend(new ContainerLogReader(new LogPaths(_dir), TimeProvider.System), _runtime, _live);
+        var serving = _pki.Serving("system:node:test", "system:nodes");
         var options = new KubeletServerOptions
         {
             Port = 0,
             BindAddress = IPAddress.Loopback,
-            Token = Token,
+            ServingCertificate = () => serving,
+            ClientCa = _pki.Ca,
             PortForward = new PortForwardOptions { Wait = TimeSpan.Zero, RetryInterval = TimeSpan.Zero },
         };
         _server = await KubeletServer.StartAsync(options, backend, TimeProvider.System, NullLoggerFactory.Instance, CancellationToken.None);
@@ -39,6 +41,7 @@ public sealed class PortForwardEndpointTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
+        _pki.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
 
@@ -48,7 +51,7 @@ public sealed class PortForwardEndpointTests : IAsyncLifetime
 #pragma warning disable CA5359 // The agent's certificate is self-signed by design.
         socket.Options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
 #pragma warning restore CA5359
-        socket.Options.SetRequestHeader("Authorization", "Bearer " + Token);
+        socket.Options.ClientCertificates = [_pki.Client("kube-apiserver-kubelet-client")];
         socket.Options.AddSubProtocol(PortForwardProtocol.SubProtocol);
         await socket.ConnectAsync(new Uri($"wss://127.0.0.1:{_server.Port}/portForward/default/web?port={port}&uid={uid}&podIP=127.0.0.1"), CancellationToken.None);
         return socket;
@@ -98,8 +101,9 @@ public sealed class PortForwardEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Another_pod_with_the_same_name_is_not_found()
     {
-        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true });
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        handler.ClientCertificates.Add(_pki.Client("kube-apiserver-kubelet-client"));
+        using var http = new HttpClient(handler);
 
         var response = await http.GetAsync(new Uri($"https://127.0.0.1:{_server.Port}/portForward/default/web?port=80&uid=uid-2&podIP=127.0.0.1"));
 

@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Axolotl.Api.Certificates;
+
+namespace Axolotl.ApiServer.NodeProxy;
+
+/// <summary>
+/// TLS to node agents both ways. The API server presents its kubelet client certificate, and accepts an
+/// agent only when its serving certificate chains to the kubelet CA, allows server auth, names the
+/// address dialled (IP or DNS subject alternative name) and is the certificate of the node the pod is
+/// bound to (CN system:node:NAME). A Node whose address points somewhere else (another node's agent,
+/// a listener of an attacker) gets a refused handshake before any request is sent.
+/// Connections are pooled per node, so a connection made to one node is never reused for another
+/// that claims the same address.
+/// </summary>
+public sealed class KubeletTls(X509Certificate2 kubeletCa, X509Certificate2 clientCertificate, TimeProvider clock) : IDisposable
+{
+    private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
+
+    private readonly ConcurrentDictionary<string, HttpClient> _clients = new(StringComparer.Ordinal);
+
+    public X509Certificate2 ClientCertificate => clientCertificate;
+
+    /// <summary>Validation for a connection to the agent of <paramref name="nodeName"/>.</summary>
+    public RemoteCertificateValidationCallback ForNode(string nodeName) => (_, certificate, _, errors) => Verify(nodeName, certificate, errors);
+
+    /// <summary>A client whose connections go only to <paramref name="nodeName"/>'s agent.</summary>
+    public HttpClient ClientFor(string nodeName) => _clients.GetOrAdd(nodeName, name => new HttpClient(new SocketsHttpHandler
+    {
+        SslOptions = new SslClientAuthenticationOptions
+        {
+            RemoteCertificateValidationCallback = ForNode(name),
+            ClientCertificates = [clientCertificate],
+        },
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+    }) { Timeout = Timeout.InfiniteTimeSpan });
+
+    public bool Verify(string nodeName, X509Certificate? certificate, SslPolicyErrors errors)
+    {
+        // The name check against the dialled host is .NET's (RemoteCertificateNameMismatch); only the chain is ours.
+        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
+        {
+            return false;
+        }
+        using var leaf = new X509Certificate2(certificate);
+        if (leaf.GetNameInfo(X509NameType.SimpleName, forIssuer: false) != KubeletSigners.NodeUserPrefix + nodeName)
+        {
+            return false;
+        }
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(kubeletCa);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(ServerAuth);
+        chain.ChainPolicy.VerificationTime = clock.GetUtcNow().UtcDateTime;
+        try
+        {
+            return chain.Build(leaf);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
+        _clients.Clear();
+    }
+}

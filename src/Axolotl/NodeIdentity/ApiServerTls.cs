@@ -1,0 +1,51 @@
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Axolotl.NodeIdentity;
+
+/// <summary>
+/// A node's connection pool to the API server: the server must present a certificate for the dialled
+/// name that chains to the cluster CA (not the system store) and allows server auth (so no node or
+/// client certificate from the same CA can pass as the server); the node presents its current client
+/// certificate, if it has one yet.
+/// </summary>
+public static class ApiServerTls
+{
+    private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
+
+    public static SocketsHttpHandler CreateHandler(string caPem, RotatingCertificate? clientCertificate)
+    {
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPem(caPem);
+        var ssl = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, cert, _, errors) => ChainsTo(roots, cert, errors) };
+        if (clientCertificate is not null)
+        {
+            ssl.LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate.Current;
+        }
+        return new SocketsHttpHandler
+        {
+            SslOptions = ssl,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+            // A renewed client certificate is presented on new connections; this bounds how long old ones live.
+            PooledConnectionLifetime = TimeSpan.FromHours(1),
+            EnableMultipleHttp2Connections = true,
+        };
+    }
+
+    private static bool ChainsTo(X509Certificate2Collection roots, X509Certificate? certificate, SslPolicyErrors errors)
+    {
+        // A name mismatch or a missing certificate is never forgiven; only the chain is checked against our CA.
+        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
+        {
+            return false;
+        }
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        chain.ChainPolicy.ApplicationPolicy.Add(ServerAuth);
+        using var leaf = new X509Certificate2(certificate);
+        return chain.Build(leaf);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Axolotl.Api.Certificates;
+using Axolotl.Api.Meta;
+using Axolotl.Client;
+
+namespace Axolotl.NodeIdentity;
+
+/// <summary>
+/// A node asks for a certificate as the kubelet does: a fresh ECDSA P-256 key, a PKCS#10 request for
+/// CN system:node:NAME, O system:nodes, a CertificateSigningRequest to the named signer, and then it
+/// waits until the certificate is issued (or the request is denied or fails).
+/// </summary>
+public static class NodeCertificateRequests
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long a node waits for approval before giving up (a person may have to approve).</summary>
+    public static TimeSpan WaitLimit { get; } = TimeSpan.FromMinutes(5);
+
+    public static string[] ClientUsages { get; } = [KubeletSigners.UsageDigitalSignature, KubeletSigners.UsageClientAuth];
+
+    public static string[] ServingUsages { get; } = [KubeletSigners.UsageDigitalSignature, KubeletSigners.UsageServerAuth];
+
+    /// <summary>A new key and the PEM request for <paramref name="nodeName"/>; serving requests name the given addresses.</summary>
+    public static (ECDsa Key, string Pem) Create(string nodeName, IReadOnlyCollection<string>? dnsNames = null, IReadOnlyCollection<IPAddress>? addresses = null)
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddOrganizationName(KubeletSigners.NodesGroup);
+        subject.AddCommonName(KubeletSigners.NodeUserPrefix + nodeName);
+        var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
+        if (dnsNames is { Count: > 0 } || addresses is { Count: > 0 })
+        {
+            var san = new SubjectAlternativeNameBuilder();
+            foreach (var name in dnsNames ?? [])
+            {
+                san.AddDnsName(name);
+            }
+            foreach (var address in addresses ?? [])
+            {
+                san.AddIpAddress(address);
+            }
+            request.CertificateExtensions.Add(san.Build());
+        }
+        return (key, request.CreateSigningRequestPem());
+    }
+
+    /// <summary>Creates the request and waits for the signed certificate, which is returned with <paramref name="key"/>.</summary>
+    public static async Task<X509Certificate2> RequestAsync(KubeClient client, string signer, ECDsa key, string pem, string[] usages, TimeProvider clock, CancellationToken ct)
+    {
+        var csrs = client.Resource<CertificateSigningRequest>();
+        var created = await csrs.CreateAsync(new CertificateSigningRequest
+        {
+            ApiVersion = "certificates.k8s.io/v1",
+            Kind = "CertificateSigningRequest",
+            Metadata = new ObjectMeta { GenerateName = signer == KubeletSigners.Serving ? "csr-" : "node-csr-" },
+            Spec = new CertificateSigningRequestSpec { Request = Encoding.ASCII.GetBytes(pem), SignerName = signer, Usages = [.. usages] },
+        }, ct);
+        var name = created.Metadata.Name ?? throw new InvalidOperationException("the server named no CertificateSigningRequest");
+        var deadline = clock.GetUtcNow() + WaitLimit;
+        var current = created;
+        while (true)
+        {
+            if (current.Status?.Conditions?.FirstOrDefault(c => c.Type is "Denied" or "Failed" && c.Status is null or "True") is { } refused)
+            {
+                throw new NodeIdentityException($"CertificateSigningRequest {name} ({signer}) was {refused.Type.ToLowerInvariant()}: {refused.Reason} {refused.Message}".TrimEnd());
+            }
+            if (current.Status?.Certificate is { Length: > 0 } issued)
+            {
+                using var certificate = X509Certificate2.CreateFromPem(Encoding.ASCII.GetString(issued));
+                return certificate.CopyWithPrivateKey(key);
+            }
+            if (clock.GetUtcNow() > deadline)
+            {
+                throw new NodeIdentityException($"CertificateSigningRequest {name} ({signer}) was not approved within {WaitLimit.TotalMinutes:F0} minutes; approve it with `kubectl certificate approve {name}`");
+            }
+            await Task.Delay(Poll, clock, ct);
+            current = await csrs.GetAsync(null, name, ct);
+        }
+    }
+}

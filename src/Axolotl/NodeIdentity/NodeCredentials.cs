@@ -1,0 +1,229 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Axolotl.Api.Certificates;
+using Axolotl.Client;
+using Axolotl.Controllers.Certificates;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.NodeIdentity;
+
+/// <summary>
+/// A joined node's identity, after the kubelet's TLS bootstrap: a client certificate for the API server
+/// (asked for once with the join token, kept in DATA/pki/kubelet-client-current.pem and reused at
+/// every start while valid) and a serving certificate for its kubelet endpoint naming its addresses
+/// (asked for with the client certificate, DATA/pki/kubelet-server-current.pem). Both are renewed
+/// 70–90 % through their lifetime by <see cref="RunRotationAsync"/>.
+/// </summary>
+public sealed partial class NodeCredentials
+{
+    private readonly (IReadOnlyCollection<string> Dns, IReadOnlyCollection<IPAddress> Addresses)? _servingNames;
+
+    private NodeCredentials(string nodeName, RotatingCertificate client, RotatingCertificate? serving,
+        (IReadOnlyCollection<string> Dns, IReadOnlyCollection<IPAddress> Addresses)? servingNames)
+    {
+        NodeName = nodeName;
+        Client = client;
+        Serving = serving;
+        _servingNames = servingNames;
+    }
+
+    public string NodeName { get; }
+
+    public RotatingCertificate Client { get; }
+
+    /// <summary>Null for nodes without a kubelet endpoint (fake nodes).</summary>
+    public RotatingCertificate? Serving { get; }
+
+    /// <summary>
+    /// Loads or obtains the node's certificates; <paramref name="servingNames"/> null asks for no serving certificate.
+    /// The join token is used only when there is no valid client certificate yet.
+    /// </summary>
+    public static async Task<NodeCredentials> EstablishAsync(Uri server, string caPem, string joinToken, string nodeName, string dataDir,
+        (IReadOnlyCollection<string> Dns, IReadOnlyCollection<IPAddress> Addresses)? servingNames, TimeProvider clock, ILogger log, CancellationToken ct)
+    {
+        var pki = Path.Combine(dataDir, "pki");
+        var clientFile = Path.Combine(pki, "kubelet-client-current.pem");
+        var client = Usable(CertificateFiles.Load(clientFile), nodeName, clock, null);
+        if (client is null)
+        {
+            using var bootstrap = new KubeClient(new KubeClientOptions
+            {
+                Server = server,
+                BearerToken = joinToken,
+                Handler = ApiServerTls.CreateHandler(caPem, null),
+                UserAgent = $"axolotl-agent/v0.1.0 ({nodeName}) bootstrap",
+            });
+            var (key, pem) = NodeCertificateRequests.Create(nodeName);
+            using (key)
+            {
+                client = await NodeCertificateRequests.RequestAsync(bootstrap, KubeletSigners.Client, key, pem, NodeCertificateRequests.ClientUsages, clock, ct);
+            }
+            CertificateFiles.Save(clientFile, client);
+            var notAfter = client.NotAfter.ToUniversalTime();
+            LogBootstrapped(log, nodeName, notAfter);
+        }
+        var credentials = new NodeCredentials(nodeName, new RotatingCertificate(client, clientFile), null, null);
+        if (servingNames is not { } names)
+        {
+            return credentials;
+        }
+        var servingFile = Path.Combine(pki, "kubelet-server-current.pem");
+        var serving = Usable(CertificateFiles.Load(servingFile), nodeName, clock, names.Addresses);
+        if (serving is null)
+        {
+            using var nodeClient = credentials.CreateClient(server, caPem);
+            serving = await RequestServingAsync(nodeClient, nodeName, names, clock, ct);
+            CertificateFiles.Save(servingFile, serving);
+        }
+        return new NodeCredentials(nodeName, credentials.Client, new RotatingCertificate(serving, servingFile), names);
+    }
+
+    /// <summary>
+    /// The server's own node: its certificates are issued in process by the same signer the CSR
+    /// controller uses (no join token, no request object), kept in DATA/pki like a joined node's, and
+    /// renewed through CertificateSigningRequests like theirs.
+    /// </summary>
+    public static NodeCredentials IssueLocally(CertificateSigningOptions signing, string nodeName, string dataDir,
+        (IReadOnlyCollection<string> Dns, IReadOnlyCollection<IPAddress> Addresses) servingNames, TimeProvider clock)
+    {
+        var pki = Path.Combine(dataDir, "pki");
+        var clientFile = Path.Combine(pki, "kubelet-client-current.pem");
+        var servingFile = Path.Combine(pki, "kubelet-server-current.pem");
+        var client = Usable(CertificateFiles.Load(clientFile), nodeName, clock, null) ?? IssueAndSave(signing, KubeletSigners.Client, nodeName, null, clientFile, clock);
+        var serving = Usable(CertificateFiles.Load(servingFile), nodeName, clock, servingNames.Addresses)
+            ?? IssueAndSave(signing, KubeletSigners.Serving, nodeName, servingNames, servingFile, clock);
+        return new NodeCredentials(nodeName, new RotatingCertificate(client, clientFile), new RotatingCertificate(serving, servingFile), servingNames);
+    }
+
+    private static X509Certificate2 IssueAndSave(CertificateSigningOptions signing, string signer, string nodeName,
+        (IReadOnlyCollection<string> Dns, IReadOnlyCollection<IPAddress> Addresses)? names, string file, TimeProvider clock)
+    {
+        var (key, pem) = NodeCertificateRequests.Create(nodeName, names?.Dns, names?.Addresses);
+        using (key)
+        {
+            var csr = new CertificateSigningRequest
+            {
+                Spec = new CertificateSigningRequestSpec
+                {
+                    Request = System.Text.Encoding.ASCII.GetBytes(pem),
+                    SignerName = signer,
+                    Usages = [.. signer == KubeletSigners.Serving ? NodeCertificateRequests.ServingUsages : NodeCertificateRequests.ClientUsages],
+                },
+            };
+            var (issued, failure) = CertificateIssuer.Issue(csr, signing, clock.GetUtcNow());
+            if (issued is null)
+            {
+                throw new NodeIdentityException($"cannot issue the local node's certificate: {failure}");
+            }
+            using var certificate = X509Certificate2.CreateFromPem(issued);
+            var withKey = certificate.CopyWithPrivateKey(key);
+            CertificateFiles.Save(file, withKey);
+            return withKey;
+        }
+    }
+
+    /// <summary>A client that authenticates as this node with its current client certificate.</summary>
+    public KubeClient CreateClient(Uri server, string caPem) => new(new KubeClientOptions
+    {
+        Server = server,
+        Handler = ApiServerTls.CreateHandler(caPem, Client),
+        UserAgent = $"axolotl-agent/v0.1.0 ({NodeName})",
+    });
+
+    /// <summary>Renews each certificate 70–90 % through its lifetime, with <paramref name="client"/> (this node's); runs until cancelled.</summary>
+    public async Task RunRotationAsync(KubeClient client, TimeProvider clock, ILogger log, CancellationToken ct)
+    {
+        var rotations = new List<Task> { RotateAsync(Client, () => RenewClientAsync(client, clock, ct), clock, log, ct) };
+        if (Serving is not null && _servingNames is { } names)
+        {
+            rotations.Add(RotateAsync(Serving, () => RequestServingAsync(client, NodeName, names, clock, ct), clock, log, ct));
+        }
+        await Task.WhenAll(rotations);
+    }
+
+    private async Task<X509Certificate2> RenewClientAsync(KubeClient client, TimeProvider clock, CancellationToken ct)
+    {
+        var (key, pem) = NodeCertificateRequests.Create(NodeName);
+        using (key)
+        {
+            return await NodeCertificateRequests.RequestAsync(client, KubeletSigners.Client, key, pem, NodeCertificateRequests.ClientUsages, clock, ct);
+        }
+    }
+
+    private static async Task RotateAsync(RotatingCertificate certificate, Func<Task<X509Certificate2>> renew, TimeProvider clock, ILogger log, CancellationToken ct)
+    {
+        var jitter = RandomNumberGenerator.GetInt32(1000) / 1000.0;
+        while (!ct.IsCancellationRequested)
+        {
+            var wait = certificate.RenewAt(jitter) - clock.GetUtcNow();
+            try
+            {
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, clock, ct);
+                }
+                var renewed = await renew();
+                certificate.Replace(renewed);
+                var file = Path.GetFileName(certificate.File);
+                var notAfter = renewed.NotAfter.ToUniversalTime();
+                LogRenewed(log, file, notAfter);
+                jitter = RandomNumberGenerator.GetInt32(1000) / 1000.0;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is KubeApiException or HttpRequestException or NodeIdentityException or CryptographicException)
+            {
+                // The current certificate is still valid (10–30 % of its life is left): try again shortly.
+                LogRenewFailed(log, e, Path.GetFileName(certificate.File));
+                await Task.Delay(TimeSpan.FromSeconds(30), clock, ct).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private static async Task<X509Certificate2> RequestServingAsync(KubeClient client, string nodeName,
+        (IReadOnlyCollection<string> Dns, IReadOnlyCollection<IPAddress> Addresses) names, TimeProvider clock, CancellationToken ct)
+    {
+        var (key, pem) = NodeCertificateRequests.Create(nodeName, names.Dns, names.Addresses);
+        using (key)
+        {
+            return await NodeCertificateRequests.RequestAsync(client, KubeletSigners.Serving, key, pem, NodeCertificateRequests.ServingUsages, clock, ct);
+        }
+    }
+
+    /// <summary>A stored certificate is reused when it is this node's, not yet expired, and (serving) still names every address.</summary>
+    private static X509Certificate2? Usable(X509Certificate2? certificate, string nodeName, TimeProvider clock, IReadOnlyCollection<IPAddress>? addresses)
+    {
+        if (certificate is null)
+        {
+            return null;
+        }
+        var ok = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false) == KubeletSigners.NodeUserPrefix + nodeName
+            && certificate.NotAfter.ToUniversalTime() > clock.GetUtcNow().UtcDateTime.AddSeconds(5)
+            && (addresses is null || Covers(certificate, addresses));
+        if (!ok)
+        {
+            certificate.Dispose();
+            return null;
+        }
+        return certificate;
+    }
+
+    private static bool Covers(X509Certificate2 certificate, IReadOnlyCollection<IPAddress> addresses)
+    {
+        var san = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().FirstOrDefault();
+        var have = san?.EnumerateIPAddresses().ToHashSet() ?? [];
+        return addresses.All(have.Contains);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "node {Node}: client certificate issued through TLS bootstrap, valid until {NotAfter:u}")]
+    private static partial void LogBootstrapped(ILogger logger, string node, DateTime notAfter);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{File} renewed, valid until {NotAfter:u}")]
+    private static partial void LogRenewed(ILogger logger, string file, DateTime notAfter);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{File}: renewal failed; trying again in 30 s")]
+    private static partial void LogRenewFailed(ILogger logger, Exception e, string file);
+}

@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json.Nodes;
+using Axolotl.Api.Scheme;
+using Axolotl.ApiServer.Admission;
+using Axolotl.ApiServer.Errors;
+using Axolotl.ApiServer.Security;
+using Axolotl.Testing;
+
+namespace Axolotl.ApiServer.Tests.Security;
+
+public sealed class ClientCertificateTests : IDisposable
+{
+    private readonly TestPki _pki = new();
+
+    public void Dispose() => _pki.Dispose();
+
+    [Fact]
+    public void Only_a_node_certificate_from_the_cluster_ca_authenticates()
+    {
+        var authenticator = new ClientCertificateAuthenticator(_pki.Ca, TimeProvider.System);
+        using var other = new TestPki("other-ca");
+
+        Assert.Equal("worker-1", authenticator.Authenticate(_pki.Client("system:node:worker-1", "system:nodes"))?.NodeName);
+        Assert.Null(authenticator.Authenticate(other.Client("system:node:worker-1", "system:nodes")));
+        Assert.Null(authenticator.Authenticate(_pki.Client("system:node:worker-1")));
+        Assert.Null(authenticator.Authenticate(_pki.Client("admin", "system:masters")));
+        Assert.Null(authenticator.Authenticate(_pki.Client("system:node:Not_A_Name", "system:nodes")));
+        // A serving certificate does not allow client auth.
+        Assert.Null(authenticator.Authenticate(_pki.Serving("system:node:worker-1", "system:nodes")));
+        Assert.Null(authenticator.Authenticate(null));
+    }
+
+    private static JsonObject Csr(string signer, string subject, params string[] usages)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var pem = new CertificateRequest(subject, key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
+        return new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "csr-1" },
+            ["spec"] = new JsonObject
+            {
+                ["request"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(pem)),
+                ["signerName"] = signer,
+                ["usages"] = new JsonArray([.. usages.Select(u => (JsonNode?)JsonValue.Create(u))]),
+            },
+        };
+    }
+
+    private static string? Refusal(Principal principal, JsonObject csr)
+    {
+        try
+        {
+            CertificateRequestRestriction.CheckCreate(principal, KnownResources.CertificateSigningRequests, csr);
+            return null;
+        }
+        catch (ApiException e)
+        {
+            Assert.Equal(403, e.Status.Code);
+            return e.Status.Message;
+        }
+    }
+
+    [Fact]
+    public void A_join_token_may_only_request_a_node_client_certificate()
+    {
+        var bootstrap = Principal.Bootstrap("abcdef");
+        const string client = "kubernetes.io/kube-apiserver-client-kubelet";
+
+        Assert.Null(Refusal(bootstrap, Csr(client, "O=system:nodes, CN=system:node:new", "digital signature", "client auth")));
+        Assert.Equal("certificatesigningrequests.certificates.k8s.io \"csr-1\" is forbidden: a join token may only request a node client certificate (signerName kubernetes.io/kube-apiserver-client-kubelet)",
+            Refusal(bootstrap, Csr("kubernetes.io/kube-apiserver-client", "O=system:masters, CN=admin", "digital signature", "client auth")));
+        Assert.Equal("certificatesigningrequests.certificates.k8s.io \"csr-1\" is forbidden: subject organization is not system:nodes",
+            Refusal(bootstrap, Csr(client, "O=system:masters, CN=system:node:new", "digital signature", "client auth")));
+        Assert.NotNull(Refusal(bootstrap, Csr("kubernetes.io/kubelet-serving", "O=system:nodes, CN=system:node:new", "digital signature", "server auth")));
+    }
+
+    [Fact]
+    public void A_node_may_only_request_its_own_certificates_and_the_admin_anything()
+    {
+        var node = Principal.Node("worker-1");
+        const string client = "kubernetes.io/kube-apiserver-client-kubelet";
+
+        Assert.Null(Refusal(node, Csr(client, "O=system:nodes, CN=system:node:worker-1", "digital signature", "client auth")));
+        Assert.Equal("certificatesigningrequests.certificates.k8s.io \"csr-1\" is forbidden: a node may only request certificates for itself (system:node:worker-1)",
+            Refusal(node, Csr(client, "O=system:nodes, CN=system:node:worker-2", "digital signature", "client auth")));
+        Assert.NotNull(Refusal(node, Csr("example.com/anything", "O=system:nodes, CN=system:node:worker-1", "digital signature", "client auth")));
+        Assert.Null(Refusal(Principal.Admin, Csr("example.com/anything", "CN=whatever", "digital signature", "client auth")));
+    }
+}
