@@ -14,21 +14,26 @@ public static class ApiServerTls
 {
     private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
 
-    public static SocketsHttpHandler CreateHandler(string caPem, RotatingCertificate? clientCertificate)
+    /// <summary>A pool that presents no client certificate (TLS bootstrap, with the join token).</summary>
+    public static SocketsHttpHandler CreateHandler(string caPem) => CreatePool(caPem, null);
+
+    /// <summary>Requests as the node: each certificate the node holds gets its own pool (<see cref="CertificateBoundHandler"/>).</summary>
+    public static HttpMessageHandler CreateHandler(string caPem, RotatingCertificate clientCertificate, TimeProvider clock) =>
+        new CertificateBoundHandler(clientCertificate, certificate => CreatePool(caPem, certificate), clock);
+
+    private static SocketsHttpHandler CreatePool(string caPem, X509Certificate2? clientCertificate)
     {
         var roots = new X509Certificate2Collection();
         roots.ImportFromPem(caPem);
         var ssl = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, cert, _, errors) => ChainsTo(roots, cert, errors) };
         if (clientCertificate is not null)
         {
-            ssl.LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate.Current;
+            ssl.ClientCertificates = [clientCertificate];
         }
         return new SocketsHttpHandler
         {
             SslOptions = ssl,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
-            // A renewed client certificate is presented on new connections; this bounds how long old ones live.
-            PooledConnectionLifetime = TimeSpan.FromHours(1),
             EnableMultipleHttp2Connections = true,
         };
     }

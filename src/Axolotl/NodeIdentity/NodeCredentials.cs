@@ -17,6 +17,8 @@ namespace Axolotl.NodeIdentity;
 /// </summary>
 public sealed partial class NodeCredentials
 {
+    private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
+
     private readonly (IReadOnlyCollection<string> Dns, IReadOnlyCollection<IPAddress> Addresses)? _servingNames;
 
     private NodeCredentials(string nodeName, RotatingCertificate client, RotatingCertificate? serving,
@@ -51,7 +53,7 @@ public sealed partial class NodeCredentials
             {
                 Server = server,
                 BearerToken = joinToken,
-                Handler = ApiServerTls.CreateHandler(caPem, null),
+                Handler = ApiServerTls.CreateHandler(caPem),
                 UserAgent = $"axolotl-agent/v0.1.0 ({nodeName}) bootstrap",
             });
             var (key, pem) = NodeCertificateRequests.Create(nodeName);
@@ -124,10 +126,10 @@ public sealed partial class NodeCredentials
     }
 
     /// <summary>A client that authenticates as this node with its current client certificate.</summary>
-    public KubeClient CreateClient(Uri server, string caPem) => new(new KubeClientOptions
+    public KubeClient CreateClient(Uri server, string caPem, TimeProvider? clock = null) => new(new KubeClientOptions
     {
         Server = server,
-        Handler = ApiServerTls.CreateHandler(caPem, Client),
+        Handler = ApiServerTls.CreateHandler(caPem, Client, clock ?? TimeProvider.System),
         UserAgent = $"axolotl-agent/v0.1.0 ({NodeName})",
     });
 
@@ -161,7 +163,9 @@ public sealed partial class NodeCredentials
             {
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, clock, ct);
+                    // Task.Delay takes at most about 49 days; a year-long certificate is waited for a day at a time.
+                    await Task.Delay(wait < MaxWait ? wait : MaxWait, clock, ct);
+                    continue;
                 }
                 var renewed = await renew();
                 certificate.Replace(renewed);

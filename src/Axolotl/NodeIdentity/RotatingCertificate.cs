@@ -22,11 +22,17 @@ public sealed class RotatingCertificate(X509Certificate2 initial, string file)
         _current = renewed;
     }
 
+    /// <summary>Signers backdate certificates this much for clock skew; it is not part of the lifetime a node was given.</summary>
+    private static readonly TimeSpan Backdate = TimeSpan.FromMinutes(5);
+
     /// <summary>When to renew: at a random point 70–90 % through the lifetime, as the kubelet does, so nodes spread out.</summary>
-    public DateTimeOffset RenewAt(double jitter)
+    public DateTimeOffset RenewAt(double jitter) => RenewAt(Current.NotBefore.ToUniversalTime(), Current.NotAfter.ToUniversalTime(), jitter);
+
+    public static DateTimeOffset RenewAt(DateTime notBefore, DateTime notAfter, double jitter)
     {
-        var notBefore = new DateTimeOffset(Current.NotBefore.ToUniversalTime());
-        var lifetime = Current.NotAfter.ToUniversalTime() - Current.NotBefore.ToUniversalTime();
-        return notBefore + lifetime * (0.7 + (0.2 * Math.Clamp(jitter, 0, 1)));
+        // Without the backdate a short-lived certificate (minutes) would look mostly used up when issued and be renewed at once, forever.
+        var issued = notBefore + Backdate < notAfter ? notBefore + Backdate : notBefore;
+        var lifetime = notAfter - issued;
+        return new DateTimeOffset(issued + (lifetime * (0.7 + (0.2 * Math.Clamp(jitter, 0, 1)))), TimeSpan.Zero);
     }
 }

@@ -24,24 +24,27 @@ public sealed class JoinTokenTests(ServerFixture fx) : IClassFixture<ServerFixtu
         var token = created.Stdout.Trim();
         Assert.Matches("^[a-z0-9]{6}\\.[a-z0-9]{16}$", token);
 
-        var before = await GetNodesWithAsync(token);
-        await Eventually.UntilAsync(() => GetNodesWithAsync(token), r => r.ExitCode != 0, "the token to expire", TimeSpan.FromSeconds(15));
-        var after = await GetNodesWithAsync(token);
+        var before = await GetCsrsWithAsync(token);
+        await Eventually.UntilAsync(() => GetCsrsWithAsync(token), r => r.ExitCode != 0, "the token to expire", TimeSpan.FromSeconds(15));
+        var after = await GetCsrsWithAsync(token);
 
         Assert.Equal(0, before.ExitCode);
         Assert.Contains("Unauthorized", after.Output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_node_token_may_read_pods_but_not_create_them_or_change_another_node()
+    public async Task A_join_token_reads_certificate_requests_only_and_changes_nothing()
     {
         var token = File.ReadAllText(AxolotlAgent.ServerTokenFile(fx.Server)).Trim();
 
+        var csrs = await KubectlAsNodeAsync(token, "get", "csr");
         var read = await KubectlAsNodeAsync(token, "get", "pods", "-A");
         var create = await KubectlAsNodeAsync(token, "run", "sneaky", "--image=busybox", "--", "sleep", "1");
         var label = await KubectlAsNodeAsync(token, "label", "node", fx.Server.NodeName, "hacked=true");
 
-        Assert.Equal(0, read.ExitCode);
+        Assert.Equal(0, csrs.ExitCode);
+        Assert.Contains($"Error from server (Forbidden): pods is forbidden: User \"system:bootstrap:{token[..6]}\" cannot list resource \"pods\" in API group \"\" at the cluster scope",
+            read.Output, StringComparison.Ordinal);
         Assert.Contains("Error from server (Forbidden)", create.Output, StringComparison.Ordinal);
         Assert.Contains("Error from server (Forbidden)", label.Output, StringComparison.Ordinal);
     }
@@ -67,9 +70,9 @@ public sealed class JoinTokenTests(ServerFixture fx) : IClassFixture<ServerFixtu
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(AxolotlAgent.ServerTokenFile(server)));
     }
 
-    private Task<ProcessResult> GetNodesWithAsync(string token) => KubectlAsNodeAsync(token, "get", "nodes");
+    private Task<ProcessResult> GetCsrsWithAsync(string token) => KubectlAsNodeAsync(token, "get", "csr");
 
-    /// <summary>kubectl with the join token: it sends no node name, so it is a node that owns no Node or Lease.</summary>
+    /// <summary>kubectl with the join token: a bootstrapper, which may only ask for and read node certificate requests.</summary>
     private Task<ProcessResult> KubectlAsNodeAsync(string token, params string[] args) =>
         fx.Kubectl.RunAsync(["--token", token, .. args], stdin: null);
 
