@@ -304,7 +304,9 @@ public sealed class HttpProberTests : IDisposable
     [Fact]
     public async Task HttpsIsProbedWithoutCheckingTheCertificate()
     {
-        using var certificate = SelfSignedCertificate.Create("not-this-host", ["not-this-host"], [], TimeProvider.System);
+        // Signed by a CA the prober has never heard of, for another host: the kubelet probes HTTPS without verifying either.
+        using var pki = new Axolotl.Testing.TestPki();
+        using var certificate = pki.Serving("not-this-host", addresses: []);
         await using var server = await ProbeTestServer.StartAsync(
             context => context.Response.WriteAsync(context.Request.Scheme),
             Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1,
