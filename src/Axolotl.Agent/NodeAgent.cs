@@ -97,7 +97,7 @@ public sealed class NodeAgent : IAsyncDisposable
             new EnvResolver(configSource),
             new PodVolumeManager(paths, new VolumeContentResolver(configSource), time),
             events,
-            new PodStatusWriter(client),
+            new PodStatusWriter(client, time),
             new CheckpointStore(options.DataDir),
             paths,
             time,

@@ -130,6 +130,8 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
         _lastReport = now;
     }
 
+    private static readonly TimeSpan BeatTimeout = TimeSpan.FromSeconds(5);
+
     private async Task LoopAsync(TimeSpan interval, Func<CancellationToken, Task> beat, string what, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
@@ -137,7 +139,10 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
             try
             {
                 await Task.Delay(interval, time, ct);
-                await beat(ct);
+                // A server that does not answer (a partition, not a refusal) must not hold the next beat for the client's 60 s timeout.
+                using var deadline = new CancellationTokenSource(interval > BeatTimeout ? interval : BeatTimeout, time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+                await beat(linked.Token);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -13,10 +13,15 @@ namespace Axolotl.Agent.Status;
 /// replacing queued ones (as the kubelet's status manager), so a pod's lane never waits for the API
 /// server: a crashed container is restarted while its status is still on the way. A status submitted
 /// with <c>keep</c> (a crash, which watchers must see even when the restart follows within
-/// milliseconds) is not replaced; the ones after it queue behind it.
+/// milliseconds) is not replaced; the ones after it queue behind it. A write that fails (the API
+/// server is away) is retried, 200 ms doubling to 2 s, until it lands or a newer status replaces it:
+/// what happened while the server was gone (restart counts, probe results) is reported as soon as it is back.
 /// </summary>
-public sealed class PodStatusWriter(KubeClient client)
+public sealed class PodStatusWriter(KubeClient client, TimeProvider time)
 {
+    private static readonly TimeSpan RetryInitial = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan RetryMax = TimeSpan.FromSeconds(2);
+
     /// <summary>Statuses queued per pod at most: beyond it the newest replaces the last, kept or not.</summary>
     private const int MaxQueued = 3;
 
@@ -57,6 +62,7 @@ public sealed class PodStatusWriter(KubeClient client)
 
     private async Task DrainAsync(Slot slot)
     {
+        var backoff = new ExponentialBackoff(RetryInitial, RetryMax);
         while (true)
         {
             Work work;
@@ -79,14 +85,29 @@ public sealed class PodStatusWriter(KubeClient client)
             try
             {
                 work.Stored(await WriteAsync(work.Latest(), work.Status, CancellationToken.None));
+                backoff.Reset();
             }
             catch (KubeApiException ex) when (ex.IsNotFound)
             {
                 work.Gone();
             }
+            catch (Exception ex) when (!IsPermanent(ex))
+            {
+                lock (slot)
+                {
+                    // Try again unless a newer status has been queued meanwhile (it supersedes this one).
+                    if (slot.Pending.Count == 0 && !slot.Forgotten)
+                    {
+                        slot.Pending.Add(work);
+                        slot.Done ??= done;
+                        done = null;
+                    }
+                }
+                await Task.Delay(backoff.Next(), time);
+            }
             catch (Exception)
             {
-                // The next sync computes and submits the status again; nothing is lost but this attempt.
+                // Refused for good (invalid): the next sync computes the status afresh.
             }
             done?.TrySetResult();
         }
@@ -101,7 +122,13 @@ public sealed class PodStatusWriter(KubeClient client)
         public TaskCompletionSource? Done { get; set; }
 
         public bool Running { get; set; }
+
+        /// <summary>The pod is gone from this node: stop retrying its writes.</summary>
+        public bool Forgotten { get; set; }
     }
+
+    /// <summary>Answers that another attempt of the same write cannot change (conflicts are retried inside <see cref="WriteAsync"/>).</summary>
+    private static bool IsPermanent(Exception ex) => ex is KubeApiException { Code: >= 400 and < 500 and not 408 and not 429 };
 
     /// <summary>Writes <paramref name="status"/> for <paramref name="pod"/> if it changed; returns the pod as stored (or the input when nothing was written).</summary>
     public async Task<Pod> WriteAsync(Pod pod, PodStatus status, CancellationToken ct)
@@ -148,6 +175,15 @@ public sealed class PodStatusWriter(KubeClient client)
     public void Forget(string uid)
     {
         _written.TryRemove(uid, out _);
-        _slots.TryRemove(uid, out _);
+        if (_slots.TryRemove(uid, out var slot))
+        {
+            lock (slot)
+            {
+                slot.Forgotten = true;
+                slot.Pending.Clear();
+                slot.Done?.TrySetResult();
+                slot.Done = null;
+            }
+        }
     }
 }

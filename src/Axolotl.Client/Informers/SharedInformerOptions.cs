@@ -19,7 +19,12 @@ public sealed record SharedInformerOptions
     /// <summary>First wait after a failed list or watch; doubles up to <see cref="MaxBackoff"/>.</summary>
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(800);
 
-    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// client-go's reflector backs off to 30 s; here at most 3 s, so that a node agent (or a controller)
+    /// whose API server was away is watching again within seconds of its return, not half a minute later.
+    /// A down server refuses connections at once, so the retries cost it nothing.
+    /// </summary>
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>A watch that ends sooner than this without any event counts as a failure (backoff before retrying).</summary>
     public TimeSpan MinWatchDuration { get; init; } = TimeSpan.FromSeconds(1);
