@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Axolotl.Api.Certificates;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
 
@@ -12,40 +12,20 @@ namespace Axolotl.Agent.Server;
 /// </summary>
 public sealed class KubeletClientAuthorization(X509Certificate2 clientCa, string authorizedClient, TimeProvider clock)
 {
-    private static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
-
     /// <summary>Null when allowed; else the status code and message to send.</summary>
     public (int Code, string Reason, string Message)? Check(HttpContext ctx)
     {
         var certificate = ctx.Connection.ClientCertificate;
-        if (certificate is null || !ChainsToCa(certificate))
+        if (certificate is null || !CertificateChain.Verify(certificate, clientCa, CertificateChain.ClientAuth, clock.GetUtcNow()))
         {
             return (401, "Unauthorized", "Unauthorized");
         }
-        var user = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
+        var user = CertificateChain.CommonName(certificate.SubjectName) ?? "";
         if (user == authorizedClient)
         {
             return null;
         }
         var verb = HttpMethods.IsGet(ctx.Request.Method) || HttpMethods.IsHead(ctx.Request.Method) ? "get" : "create";
         return (403, "Forbidden", $"Forbidden (user={user}, verb={verb}, resource=nodes, subresource(s)=[proxy])");
-    }
-
-    private bool ChainsToCa(X509Certificate2 certificate)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(clientCa);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(ClientAuth);
-        chain.ChainPolicy.VerificationTime = clock.GetUtcNow().UtcDateTime;
-        try
-        {
-            return chain.Build(certificate);
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
     }
 }

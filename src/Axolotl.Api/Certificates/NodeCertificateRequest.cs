@@ -18,8 +18,6 @@ public sealed record NodeCertificateRequest(
     IReadOnlyList<IPAddress> IpAddresses,
     bool HasOtherNames)
 {
-    private const string CommonNameOid = "2.5.4.3";
-    private const string OrganizationOid = "2.5.4.10";
     private const string SubjectAltNameOid = "2.5.29.17";
 
     /// <summary>The node this request names (CN system:node:NAME), else null.</summary>
@@ -36,24 +34,8 @@ public sealed record NodeCertificateRequest(
             problem ??= "certificate request is not valid";
             return null;
         }
-        string? commonName = null;
-        var organizations = new List<string>();
-        foreach (var rdn in request.SubjectName.EnumerateRelativeDistinguishedNames())
-        {
-            if (rdn.HasMultipleElements)
-            {
-                continue;
-            }
-            switch (rdn.GetSingleElementType().Value)
-            {
-                case CommonNameOid:
-                    commonName ??= rdn.GetSingleElementValue();
-                    break;
-                case OrganizationOid when rdn.GetSingleElementValue() is { } org:
-                    organizations.Add(org);
-                    break;
-            }
-        }
+        var commonName = CertificateChain.CommonName(request.SubjectName);
+        var organizations = CertificateChain.Organizations(request.SubjectName);
         List<string> dns = [];
         List<IPAddress> ips = [];
         var other = false;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net.Security;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Axolotl.Api.Certificates;
 
@@ -17,8 +16,6 @@ namespace Axolotl.ApiServer.NodeProxy;
 /// </summary>
 public sealed class KubeletTls(X509Certificate2 kubeletCa, X509Certificate2 clientCertificate, TimeProvider clock) : IDisposable
 {
-    private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
-
     private readonly ConcurrentDictionary<string, HttpClient> _clients = new(StringComparer.Ordinal);
 
     public X509Certificate2 ClientCertificate => clientCertificate;
@@ -46,24 +43,11 @@ public sealed class KubeletTls(X509Certificate2 kubeletCa, X509Certificate2 clie
             return false;
         }
         using var leaf = new X509Certificate2(certificate);
-        if (leaf.GetNameInfo(X509NameType.SimpleName, forIssuer: false) != KubeletSigners.NodeUserPrefix + nodeName)
+        if (CertificateChain.CommonName(leaf.SubjectName) != KubeletSigners.NodeUserPrefix + nodeName)
         {
             return false;
         }
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(kubeletCa);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(ServerAuth);
-        chain.ChainPolicy.VerificationTime = clock.GetUtcNow().UtcDateTime;
-        try
-        {
-            return chain.Build(leaf);
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
+        return CertificateChain.Verify(leaf, kubeletCa, CertificateChain.ServerAuth, clock.GetUtcNow());
     }
 
     public void Dispose()

@@ -1,6 +1,6 @@
 using System.Net.Security;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Axolotl.Api.Certificates;
 
 namespace Axolotl.NodeIdentity;
 
@@ -12,8 +12,6 @@ namespace Axolotl.NodeIdentity;
 /// </summary>
 public static class ApiServerTls
 {
-    private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
-
     /// <summary>A pool that presents no client certificate (TLS bootstrap, with the join token).</summary>
     public static SocketsHttpHandler CreateHandler(string caPem) => CreatePool(caPem, null);
 
@@ -45,12 +43,7 @@ public static class ApiServerTls
         {
             return false;
         }
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.ApplicationPolicy.Add(ServerAuth);
         using var leaf = new X509Certificate2(certificate);
-        return chain.Build(leaf);
+        return CertificateChain.Verify(leaf, roots, CertificateChain.ServerAuth, TimeProvider.System.GetUtcNow());
     }
 }
