@@ -26,7 +26,7 @@ internal sealed class NodeJoinScenario : IScenario
     public string Description =>
         "`axolotl agent` spawned → its Node Ready on a watch (fresh node each time, join token), with the phases the API and its output show; fake and process runtimes";
 
-    public TimeSpan Budget(bool quick) => TimeSpan.FromSeconds(quick ? 60 : 180);
+    public TimeSpan Budget(bool quick) => TimeSpan.FromSeconds(quick ? 60 : 120);
 
     public async Task RunAsync(BenchContext context, ScenarioReport report, CancellationToken ct)
     {
