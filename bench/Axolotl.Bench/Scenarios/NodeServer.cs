@@ -152,7 +152,7 @@ internal sealed class NodeServer : IAsyncDisposable
     }
 
     /// <summary>What a stopped node leaves: processes still in its cgroups, the cgroup directories, its bridge.</summary>
-    private static async Task RemoveNodeLeftoversAsync(string nodeName, string bridge)
+    internal static async Task RemoveNodeLeftoversAsync(string nodeName, string bridge)
     {
         var root = "axolotl-" + nodeName;
         var unified = Path.Combine("/sys/fs/cgroup/unified", root);

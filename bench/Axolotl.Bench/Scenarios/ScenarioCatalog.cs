@@ -20,6 +20,7 @@ internal static class ScenarioCatalog
         new RollingUpdateScenario(),
         new Traffic.ServiceLoadScenario(),
         NodeFailoverScenario.FastProfile(),
+        new NodeJoin.NodeJoinScenario(),
         new Peers.PeersScenario(),
         new Scale.ScaleScenario(),
         NodeFailoverScenario.WithKubernetesDefaults(),

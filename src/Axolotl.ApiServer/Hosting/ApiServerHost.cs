@@ -39,8 +39,8 @@ public sealed class ApiServerHost : IAsyncDisposable
 
     public static async Task<ApiServerHost> StartAsync(ApiServerOptions options, IStore store, TimeProvider clock, ILoggerFactory logging, CancellationToken ct)
     {
-        var pki = Pki.LoadOrCreate(options.DataDir, clock, ["localhost", Dns.GetHostName()],
-            [IPAddress.Loopback, IPAddress.IPv6Loopback, .. IsAny(options.BindAddress) ? Array.Empty<IPAddress>() : [options.BindAddress]]);
+        var serving = ServingNames.Compute(options.BindAddress, options.ServiceCidr, options.TlsSans, Dns.GetHostName(), ServingNames.LocalInterfaceAddresses());
+        var pki = Pki.LoadOrCreate(options.DataDir, clock, serving.DnsNames, serving.Addresses);
         var tokens = TokenRegistry.LoadOrCreate(options.DataDir);
         // Secrets (by default) are encrypted before they reach the store and decrypted on every read.
         var objects = new ObjectStore(new TransformingStore(store, EncryptionConfiguration.LoadOrCreate(options.DataDir, options.EncryptionProviderConfig)));

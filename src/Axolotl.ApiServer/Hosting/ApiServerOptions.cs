@@ -14,6 +14,9 @@ public sealed class ApiServerOptions
     /// <summary>tolerationSeconds of the not-ready/unreachable tolerations added to pods (--default-*-toleration-seconds).</summary>
     public Admission.DefaultTolerationSeconds DefaultTolerations { get; init; } = new();
 
+    /// <summary>More names and addresses for the serving certificate (--tls-san), checked by <see cref="Security.ServingNames.ParseTlsSans"/>.</summary>
+    public Security.ServingNames TlsSans { get; init; } = Security.ServingNames.None;
+
     /// <summary>An EncryptionConfiguration file (--encryption-provider-config); null: DIR/encryption-config.yaml, made on first start.</summary>
     public string? EncryptionProviderConfig { get; init; }
 }

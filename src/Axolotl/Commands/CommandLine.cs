@@ -4,6 +4,7 @@ namespace Axolotl.Commands;
 public sealed class CommandLine
 {
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _repeated = new(StringComparer.Ordinal);
 
     private CommandLine()
     {
@@ -39,11 +40,16 @@ public sealed class CommandLine
                 throw new ArgumentException($"flag needs an argument: --{name}");
             }
             result._values[name] = value;
+            (result._repeated.TryGetValue(name, out var all) ? all : result._repeated[name] = []).Add(value);
         }
         return result;
     }
 
+    /// <summary>The last value given for the flag (a later one overrides an earlier one).</summary>
     public string? Get(string name) => _values.GetValueOrDefault(name);
+
+    /// <summary>Every value of a repeatable flag, in order (e.g. --tls-san a --tls-san b).</summary>
+    public IReadOnlyList<string> GetAll(string name) => _repeated.TryGetValue(name, out var values) ? values : [];
 
     public int GetInt(string name, int fallback) =>
         _values.TryGetValue(name, out var text)

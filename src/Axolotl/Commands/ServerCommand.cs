@@ -31,6 +31,7 @@ public static partial class ServerCommand
         "data-dir", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent",
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
+        "tls-san",
     };
 
     public const string Usage = """
@@ -39,6 +40,10 @@ public static partial class ServerCommand
           --data-dir DIR   where state, certificates and the kubeconfig live (default: $XDG_DATA_HOME/axolotl or ~/.local/share/axolotl)
           --port PORT      HTTPS port of the API server (default: 6443)
           --bind ADDR      address to listen on (default: 0.0.0.0)
+          --tls-san NAME[,NAME...]
+                           more DNS names or IP addresses for the serving certificate (repeatable); it always names
+                           every address the server listens on, the host name, localhost, kubernetes.default.svc
+                           (and the shorter forms) and the first address of the service CIDR
           --node-name NAME the local node's name (default: the host name)
           --pod-cidr CIDR  the local node's pod addresses (default: 10.244.0.0/24)
           --kubelet-port N the local node agent's HTTPS port for logs and exec (default: 10250)
@@ -76,6 +81,7 @@ public static partial class ServerCommand
         }
         var serviceCidr = args.Get("service-cidr") ?? ServiceAllocator.DefaultServiceCidr;
         _ = ServiceAllocator.ParseCidr(serviceCidr);
+        var tlsSans = ServingNames.ParseTlsSans(args.GetAll("tls-san"));
         var fakeRuntime = LocalAgent.IsFakeRuntime(args);
         DataDirectory.EnsurePrivate(dataDir);
 
@@ -94,7 +100,7 @@ public static partial class ServerCommand
         var storeMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
         phase = Stopwatch.GetTimestamp();
         await using var host = await ApiServerHost.StartAsync(
-            new ApiServerOptions { DataDir = dataDir, Port = port, BindAddress = bind, ServiceCidr = serviceCidr, DefaultTolerations = DefaultTolerationsFrom(args),
+            new ApiServerOptions { DataDir = dataDir, Port = port, BindAddress = bind, ServiceCidr = serviceCidr, TlsSans = tlsSans, DefaultTolerations = DefaultTolerationsFrom(args),
                 EncryptionProviderConfig = args.Get("encryption-provider-config") is { } config ? Path.GetFullPath(config) : null }, store, clock, logging, shutdown.Token);
 
         var apiMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
