@@ -38,13 +38,12 @@ public sealed class CertificateSigningReconciler(KubeClient client, Lister<Certi
                 csr = await client.Resource<CertificateSigningRequest>().UpdateSubresourceAsync(approving, "approval", ct);
                 CertificateSigningLog.Approved(logger, key.Name, csr.Spec?.SignerName, csr.Spec?.Username);
             }
-            if (!CsrApprovalPolicy.IsApproved(csr) || csr.Status?.Certificate is { Length: > 0 } ||
-                csr.Spec?.SignerName is not (KubeletSigners.Client or KubeletSigners.Serving))
+            if (CsrApprovalPolicy.IsApproved(csr) && csr.Status?.Certificate is not { Length: > 0 } &&
+                csr.Spec?.SignerName is KubeletSigners.Client or KubeletSigners.Serving)
             {
-                return ReconcileResult.Done;
+                csr = await SignAsync(csr, ct);
             }
-            await SignAsync(csr, ct);
-            return ReconcileResult.Done;
+            return await CleanUpAsync(csr, ct);
         }
         catch (KubeApiException e) when (e.IsConflict)
         {
@@ -56,7 +55,23 @@ public sealed class CertificateSigningReconciler(KubeClient client, Lister<Certi
         }
     }
 
-    private async Task SignAsync(CertificateSigningRequest csr, CancellationToken ct)
+    /// <summary>Deletes the request once <see cref="CsrRetention"/> says so; until then looks again when it will.</summary>
+    private async Task<ReconcileResult> CleanUpAsync(CertificateSigningRequest csr, CancellationToken ct)
+    {
+        if (CsrRetention.ExpiresAt(csr) is not { } expires)
+        {
+            return ReconcileResult.Done;
+        }
+        var now = time.GetUtcNow();
+        if (expires > now)
+        {
+            return ReconcileResult.RequeueAfter(expires - now);
+        }
+        await client.DeleteAsync<CertificateSigningRequest>(null, csr.Metadata.Name!, null, ct);
+        return ReconcileResult.Done;
+    }
+
+    private async Task<CertificateSigningRequest> SignAsync(CertificateSigningRequest csr, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var (pem, failure) = CertificateIssuer.Issue(csr, options, now);
@@ -75,12 +90,13 @@ public sealed class CertificateSigningReconciler(KubeClient client, Lister<Certi
         {
             signed.Status.Certificate = Encoding.ASCII.GetBytes(pem);
         }
-        await client.UpdateStatusAsync(signed, ct);
+        var stored = await client.UpdateStatusAsync(signed, ct);
         if (pem is not null)
         {
             using var issued = X509Certificate2.CreateFromPem(pem);
             var notAfter = issued.NotAfter.ToUniversalTime();
             CertificateSigningLog.Issued(logger, csr.Metadata.Name ?? "", csr.Spec?.SignerName, notAfter);
         }
+        return stored;
     }
 }

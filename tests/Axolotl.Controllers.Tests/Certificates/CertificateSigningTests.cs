@@ -121,4 +121,21 @@ public sealed class CertificateSigningTests : IDisposable
         Assert.Null(pem);
         Assert.Equal("DNS or IP subjectAltName is required", failure);
     }
+
+    [Fact]
+    public void Decided_requests_are_kept_an_hour_and_pending_ones_a_day()
+    {
+        var pending = NodeClient("alice", "developers");
+        pending.Metadata.CreationTimestamp = Now;
+        var issued = NodeClient("system:node:worker-1", "system:nodes");
+        issued.Metadata.CreationTimestamp = Now;
+        issued.Status = new CertificateSigningRequestStatus { Certificate = [1] };
+        var denied = NodeClient("system:node:worker-1", "system:nodes");
+        denied.Metadata.CreationTimestamp = Now;
+        denied.Status = new CertificateSigningRequestStatus { Conditions = [new CertificateSigningRequestCondition { Type = "Denied" }] };
+
+        Assert.Equal(Now.AddHours(24), CsrRetention.ExpiresAt(pending));
+        Assert.Equal(Now.AddHours(1), CsrRetention.ExpiresAt(issued));
+        Assert.Equal(Now.AddHours(1), CsrRetention.ExpiresAt(denied));
+    }
 }
