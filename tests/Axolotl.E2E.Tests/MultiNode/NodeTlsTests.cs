@@ -9,37 +9,66 @@ using Axolotl.E2E.Tests.Harness;
 
 namespace Axolotl.E2E.Tests.MultiNode;
 
+/// <summary>The multi-node fixture plus a second joined agent: two nodes that joined with certificates of their own.</summary>
+public sealed class TwoAgentsFixture : MultiNodeFixture
+{
+    private AxolotlAgent? _second;
+
+    public AxolotlAgent SecondAgent => _second ?? throw new InvalidOperationException("the fixture is not initialised");
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _second = await AxolotlAgent.StartAsync(Server);
+        await Eventually.UntilAsync(() => Kubectl.RunAsync("get", "node", _second.NodeName, "--no-headers"),
+            r => r.ExitCode == 0 && TableText.Cells(TableText.Lines(r.Stdout)[0])[1] == "Ready", "the second agent Ready", TimeSpan.FromSeconds(60));
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_second is not null)
+        {
+            Directory.CreateDirectory(LogDir);
+            File.WriteAllText(Path.Combine(LogDir, $"{nameof(TwoAgentsFixture)}-agent-{_second.NodeName}.log"), _second.Log);
+            await _second.DisposeAsync();
+        }
+        await base.DisposeAsync();
+    }
+}
+
 /// <summary>
 /// Node identity and kubelet TLS (issue 15 rows 7, 8, 10): a joined agent obtains its own client and
 /// serving certificates through CertificateSigningRequests, the join token can do nothing else, logs,
 /// exec and port-forward reach both nodes through verified TLS, a node's certificate opens no other
 /// node's kubelet, and a Node that lies about its address is sent nothing.
 /// </summary>
-public sealed class NodeTlsTests(MultiNodeFixture fx) : IClassFixture<MultiNodeFixture>
+public sealed class NodeTlsTests(TwoAgentsFixture fx) : IClassFixture<TwoAgentsFixture>
 {
     private const string ClientSigner = "kubernetes.io/kube-apiserver-client-kubelet";
     private const string ServingSigner = "kubernetes.io/kubelet-serving";
 
     [Fact]
-    public async Task The_joined_agent_holds_certificates_from_approved_requests_and_kubectl_get_csr_shows_them()
+    public async Task Both_joined_agents_hold_certificates_from_approved_requests_and_kubectl_get_csr_shows_them()
     {
         var table = await fx.Kubectl.OkAsync("get", "csr");
         var rows = TableText.Lines(table).Skip(1).Select(TableText.Cells).ToList();
         var tokenId = File.ReadAllText(AxolotlAgent.ServerTokenFile(fx.Server)).Trim()[..6];
 
-        // NAME AGE SIGNERNAME REQUESTOR REQUESTEDDURATION CONDITION
-        Assert.Contains(rows, r => r[2] == ClientSigner && r[3] == $"system:bootstrap:{tokenId}" && r[^1] == "Approved,Issued");
-        Assert.Contains(rows, r => r[2] == ServingSigner && r[3] == $"system:node:{fx.Agent.NodeName}" && r[^1] == "Approved,Issued");
+        // NAME AGE SIGNERNAME REQUESTOR REQUESTEDDURATION CONDITION: one client request per join (with the token), one serving request per node.
+        Assert.Equal(2, rows.Count(r => r[2] == ClientSigner && r[3] == $"system:bootstrap:{tokenId}" && r[^1] == "Approved,Issued"));
+        foreach (var agent in new[] { fx.Agent, fx.SecondAgent })
+        {
+            Assert.Contains(rows, r => r[2] == ServingSigner && r[3] == $"system:node:{agent.NodeName}" && r[^1] == "Approved,Issued");
+            foreach (var file in new[] { "kubelet-client-current.pem", "kubelet-server-current.pem" })
+            {
+                var path = Path.Combine(agent.DataDir, "pki", file);
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+                using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(path));
+                Assert.Equal($"system:node:{agent.NodeName}", certificate.GetNameInfo(X509NameType.SimpleName, false));
+            }
+        }
         var reason = await fx.Kubectl.OkAsync("get", "csr", "-o", "jsonpath={.items[*].status.conditions[0].reason}");
         Assert.Contains("AutoApproved", reason, StringComparison.Ordinal);
-
-        foreach (var file in new[] { "kubelet-client-current.pem", "kubelet-server-current.pem" })
-        {
-            var path = Path.Combine(fx.Agent.DataDir, "pki", file);
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
-            using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(path));
-            Assert.Equal($"system:node:{fx.Agent.NodeName}", certificate.GetNameInfo(X509NameType.SimpleName, false));
-        }
     }
 
     [Fact]
@@ -72,10 +101,10 @@ public sealed class NodeTlsTests(MultiNodeFixture fx) : IClassFixture<MultiNodeF
     }
 
     [Fact]
-    public async Task Logs_exec_and_port_forward_reach_pods_on_both_nodes_through_verified_tls()
+    public async Task Logs_exec_and_port_forward_reach_pods_on_every_node_through_verified_tls()
     {
         var ns = await fx.NewNamespaceAsync("node-tls");
-        foreach (var (pod, node) in new[] { ("on-server", fx.Server.NodeName), ("on-agent", fx.Agent.NodeName) })
+        foreach (var (pod, node) in new[] { ("on-server", fx.Server.NodeName), ("on-agent", fx.Agent.NodeName), ("on-second", fx.SecondAgent.NodeName) })
         {
             await fx.RunPodOnAsync(ns, pod, node, "axolotl/http-hello");
             var logs = await Eventually.KubectlAsync(fx.Kubectl, r => r.ExitCode == 0, $"kubectl logs {pod}", "logs", pod, "-n", ns);
@@ -98,8 +127,8 @@ public sealed class NodeTlsTests(MultiNodeFixture fx) : IClassFixture<MultiNodeF
     public async Task A_node_certificate_opens_no_other_nodes_kubelet()
     {
         var ns = await fx.NewNamespaceAsync("node-exec");
-        await fx.RunPodOnAsync(ns, "target", fx.Server.NodeName, "busybox", "sleep", "3600");
-        var address = await fx.Kubectl.OkAsync("get", "node", fx.Server.NodeName, "-o", "jsonpath={.status.addresses[?(@.type==\"InternalIP\")].address}:{.status.daemonEndpoints.kubeletEndpoint.Port}");
+        await fx.RunPodOnAsync(ns, "target", fx.SecondAgent.NodeName, "busybox", "sleep", "3600");
+        var address = await fx.Kubectl.OkAsync("get", "node", fx.SecondAgent.NodeName, "-o", "jsonpath={.status.addresses[?(@.type==\"InternalIP\")].address}:{.status.daemonEndpoints.kubeletEndpoint.Port}");
         var agentPem = Path.Combine(fx.Agent.DataDir, "pki", "kubelet-client-current.pem");
         var url = $"https://{address}/exec/{ns}/target/target?command=id&stdout=true";
 
