@@ -29,6 +29,9 @@ public sealed class PodManager : IAsyncDisposable
         _informer = new SharedInformer<Pod>(ctx.Client.Resource<Pod>(), ctx.Time, ctx.Log, new SharedInformerOptions
         {
             FieldSelector = "spec.nodeName=" + ctx.Options.NodeName,
+            // Back within seconds of the server: pods created or deleted during an outage must not wait 30 s.
+            InitialBackoff = ctx.Options.ApiRetryInitialBackoff,
+            MaxBackoff = ctx.Options.ApiRetryMaxBackoff,
         });
         _informer.AddEventHandler(new ResourceEventHandler<Pod>(OnPod, (_, pod) => OnPod(pod), OnDeleted));
     }

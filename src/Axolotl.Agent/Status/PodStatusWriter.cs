@@ -14,20 +14,32 @@ namespace Axolotl.Agent.Status;
 /// server: a crashed container is restarted while its status is still on the way. A status submitted
 /// with <c>keep</c> (a crash, which watchers must see even when the restart follows within
 /// milliseconds) is not replaced; the ones after it queue behind it.
+/// While the API server cannot be reached the newest status of each pod is kept and retried with a
+/// backoff capped at a few seconds, so the restarts done during an outage reach the API as soon as
+/// it answers again, without waiting for the pod's next change. Memory stays bounded: at most
+/// <see cref="MaxQueued"/> statuses per pod, the newest replacing the rest.
 /// </summary>
-public sealed class PodStatusWriter(KubeClient client)
+public sealed class PodStatusWriter(KubeClient client, TimeProvider time, TimeSpan initialBackoff, TimeSpan maxBackoff) : IDisposable
 {
     /// <summary>Statuses queued per pod at most: beyond it the newest replaces the last, kept or not.</summary>
     private const int MaxQueued = 3;
 
     private readonly ConcurrentDictionary<string, string> _written = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private int _draining;
+
+    public PodStatusWriter(KubeClient client)
+        : this(client, TimeProvider.System, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(3))
+    {
+    }
 
     /// <summary>
     /// Queues <paramref name="status"/> for the pod and returns a task that completes once it, and
-    /// everything queued with it, has been written. <paramref name="latest"/> gives the newest pod
-    /// object at write time; <paramref name="stored"/> gets the pod as written, <paramref name="gone"/>
-    /// is called when the pod no longer exists.
+    /// everything queued with it, has been written or a first attempt failed (it is then retried in
+    /// the background: a waiting lane must not hang on an API server that is gone).
+    /// <paramref name="latest"/> gives the newest pod object at write time; <paramref name="stored"/>
+    /// gets the pod as written, <paramref name="gone"/> is called when the pod no longer exists.
     /// </summary>
     public Task Submit(string uid, Func<Pod> latest, PodStatus status, Action<Pod> stored, Action gone, bool keep = false)
     {
@@ -49,23 +61,45 @@ public sealed class PodStatusWriter(KubeClient client)
             if (!slot.Running)
             {
                 slot.Running = true;
+                Interlocked.Increment(ref _draining);
                 _ = Task.Run(() => DrainAsync(slot));
             }
             return done;
         }
     }
 
+    /// <summary>Pods whose statuses are being written or retried now.</summary>
+    public int Draining => Volatile.Read(ref _draining);
+
+    /// <summary>Statuses waiting to be written for the pod (a retry after a failed attempt included).</summary>
+    public int PendingFor(string uid)
+    {
+        if (!_slots.TryGetValue(uid, out var slot))
+        {
+            return 0;
+        }
+        lock (slot)
+        {
+            return slot.Pending.Count;
+        }
+    }
+
     private async Task DrainAsync(Slot slot)
     {
+        var backoff = new ExponentialBackoff(initialBackoff, maxBackoff);
         while (true)
         {
             Work work;
             TaskCompletionSource? done = null;
             lock (slot)
             {
-                if (slot.Pending.Count == 0)
+                if (slot.Pending.Count == 0 || slot.Forgotten || _stopping.IsCancellationRequested)
                 {
+                    slot.Pending.Clear();
                     slot.Running = false;
+                    Interlocked.Decrement(ref _draining);
+                    slot.Done?.TrySetResult();
+                    slot.Done = null;
                     return;
                 }
                 work = slot.Pending[0];
@@ -76,21 +110,57 @@ public sealed class PodStatusWriter(KubeClient client)
                     slot.Done = null;
                 }
             }
+            var unreachable = false;
             try
             {
-                work.Stored(await WriteAsync(work.Latest(), work.Status, CancellationToken.None));
+                work.Stored(await WriteAsync(work.Latest(), work.Status, _stopping.Token));
+                backoff.Reset();
             }
             catch (KubeApiException ex) when (ex.IsNotFound)
             {
                 work.Gone();
+            }
+            catch (Exception ex) when (IsUnreachable(ex) && !_stopping.IsCancellationRequested)
+            {
+                unreachable = true;
             }
             catch (Exception)
             {
                 // The next sync computes and submits the status again; nothing is lost but this attempt.
             }
             done?.TrySetResult();
+            if (!unreachable)
+            {
+                continue;
+            }
+            lock (slot)
+            {
+                // Whatever was submitted meanwhile is newer and replaces this one; else it is tried again.
+                // Not kept: once the server is back only the newest status matters. A forgotten pod
+                // (terminated and cleaned up) has nothing left worth retrying.
+                if (slot.Pending.Count == 0 && !slot.Forgotten)
+                {
+                    slot.Pending.Add(work with { Keep = false });
+                }
+            }
+            try
+            {
+                await Task.Delay(backoff.Next(), time, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: the loop's next pass drops what is queued.
+            }
         }
     }
+
+    /// <summary>The API server did not answer, or answered that it cannot serve now: worth retrying the same write.</summary>
+    private static bool IsUnreachable(Exception ex) => ex switch
+    {
+        KubeApiException api => api.Code is >= 500 or 429,
+        HttpRequestException or IOException or TimeoutException or OperationCanceledException => true,
+        _ => false,
+    };
 
     private sealed record Work(Func<Pod> Latest, PodStatus Status, Action<Pod> Stored, Action Gone, bool Keep);
 
@@ -101,6 +171,8 @@ public sealed class PodStatusWriter(KubeClient client)
         public TaskCompletionSource? Done { get; set; }
 
         public bool Running { get; set; }
+
+        public bool Forgotten { get; set; }
     }
 
     /// <summary>Writes <paramref name="status"/> for <paramref name="pod"/> if it changed; returns the pod as stored (or the input when nothing was written).</summary>
@@ -148,6 +220,15 @@ public sealed class PodStatusWriter(KubeClient client)
     public void Forget(string uid)
     {
         _written.TryRemove(uid, out _);
-        _slots.TryRemove(uid, out _);
+        if (_slots.TryRemove(uid, out var slot))
+        {
+            lock (slot)
+            {
+                slot.Forgotten = true;
+            }
+        }
     }
+
+    /// <summary>Ends the retries (the agent is stopping); statuses not yet written are dropped.</summary>
+    public void Dispose() => _stopping.Cancel();
 }
