@@ -59,6 +59,33 @@ public sealed class ApiServerOutageTests(ApiServerOutageFixture fx, ITestOutputH
         {
             await Eventually.UntilAsync(() => RestartCountAsync(ns, pod), r => r >= 1, $"{pod} restarted once with the server up", Slow);
         }
+        // The node's cluster DNS: a pod there resolves a Service name every second into its log, which
+        // the agent keeps in its data dir (readable with the server gone).
+        await fx.Kubectl.OkWithInputAsync($$"""
+            apiVersion: v1
+            kind: Service
+            metadata: {name: named, namespace: {{ns}}}
+            spec:
+              ports:
+              - port: 80
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: resolver, namespace: {{ns}}}
+            spec:
+              nodeSelector: {kubernetes.io/hostname: {{node}}}
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: main
+                image: debian
+                command: [sh, -c, "while true; do getent hosts named || echo unresolved; sleep 1; done"]
+            """, "apply", "-f", "-");
+        var clusterIp = await fx.Kubectl.OkAsync("get", "service", "named", "-n", ns, "-o", "jsonpath={.spec.clusterIP}");
+        await Eventually.UntilAsync(() => fx.Kubectl.RunAsync("logs", "resolver", "-n", ns, "--tail", "1"), r => r.Stdout.StartsWith(clusterIp + " ", StringComparison.Ordinal),
+            "the resolver pod resolving the Service name", Slow);
+        var resolverLog = Path.Combine(fx.Agent.DataDir, "agent", "pods", await fx.Kubectl.OkAsync("get", "pod", "resolver", "-n", ns, "-o", "jsonpath={.metadata.uid}"), "main", "0.log");
+        Assert.True(File.Exists(resolverLog), resolverLog);
+
         // A pod that crashes once, 10 s after it starts (inside the outage), and then runs for good:
         // after its restart nothing changes any more, so only a status the agent kept and retried can
         // tell the API about it.
@@ -90,6 +117,7 @@ public sealed class ApiServerOutageTests(ApiServerOutageFixture fx, ITestOutputH
 
         await fx.Server.KillAsync();
         var down = Stopwatch.StartNew();
+        var resolverLogAtKill = new FileInfo(resolverLog).Length;
         var atKill = pods.ToDictionary(p => p, p => CheckpointRestartCount(uids[p]), StringComparer.Ordinal);
         var seen = pods.ToDictionary(p => p, _ => new SortedSet<int>(), StringComparer.Ordinal);
         // The outage itself is what is tested: it lasts a fixed time, looking at the agent's data dir meanwhile.
@@ -111,8 +139,26 @@ public sealed class ApiServerOutageTests(ApiServerOutageFixture fx, ITestOutputH
         Assert.True(seen["crasher"].Count >= 3, $"crasher's restart counts seen while down: {string.Join(", ", seen["crasher"])}");
         Assert.Equal((0, 1), (atKill["once"], atReturn["once"]));
 
+        // DNS answered from the node's last view all along.
+        var answers = ReadFrom(resolverLog, resolverLogAtKill).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var resolved = answers.Count(l => l.Contains($" {clusterIp} ", StringComparison.Ordinal) && l.Contains("named", StringComparison.Ordinal));
+        output.WriteLine($"DNS while the server was down: {resolved} of {answers.Length} lookups answered with {clusterIp}");
+        Assert.True(resolved >= 15, string.Join('\n', answers));
+        Assert.DoesNotContain(answers, l => l.Contains("unresolved", StringComparison.Ordinal));
+
         await fx.Server.RestartAsync();
         var back = Stopwatch.StartNew();
+        // A pod created just after the return runs within seconds: the agent's pod watch is back at once, not after a 30 s backoff.
+        await fx.Kubectl.OkWithInputAsync($$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: after, namespace: {{ns}}}
+            spec:
+              nodeSelector: {kubernetes.io/hostname: {{node}}}
+              terminationGracePeriodSeconds: 1
+              containers:
+              - {name: main, image: busybox, command: [sleep, "3600"]}
+            """, "apply", "-f", "-");
         await Eventually.UntilAsync(LeaseRenewTimeAsync, renew => renew > leaseBefore, "the node's Lease renewed after the outage", TimeSpan.FromSeconds(20));
         var leaseRenewedAfter = back.Elapsed;
         var reportedAfter = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
@@ -126,6 +172,11 @@ public sealed class ApiServerOutageTests(ApiServerOutageFixture fx, ITestOutputH
         Assert.True(leaseRenewedAfter < TimeSpan.FromSeconds(8), $"Lease renewed {leaseRenewedAfter.TotalSeconds:0.0} s after the server came back");
         // Seconds, not the next change of the pod (there is none for "once") nor a 30 s informer backoff.
         Assert.True(reportedAfter["once"] < TimeSpan.FromSeconds(10), $"the once-crashing pod's restart reported {reportedAfter["once"].TotalSeconds:0.0} s after the server came back");
+
+        await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "pod", "after", "-n", ns, "-o", "jsonpath={.status.phase}"), p => p == "Running", "a pod created after the return Running", TimeSpan.FromSeconds(30));
+        var newPodRunningAfter = back.Elapsed;
+        output.WriteLine($"a pod created at the server's return ran after {newPodRunningAfter.TotalSeconds:0.0} s");
+        Assert.True(newPodRunningAfter < TimeSpan.FromSeconds(12), $"a pod created at the server's return ran only after {newPodRunningAfter.TotalSeconds:0.0} s");
 
         // What kubectl shows is what the agent did: never more restarts than it counted, more than before the outage.
         foreach (var pod in pods)
@@ -171,6 +222,14 @@ public sealed class ApiServerOutageTests(ApiServerOutageFixture fx, ITestOutputH
     {
         var text = await fx.Kubectl.OkAsync("get", "lease", fx.Agent.NodeName, "-n", "kube-node-lease", "-o", "jsonpath={.spec.renewTime}");
         return DateTimeOffset.Parse(text, CultureInfo.InvariantCulture);
+    }
+
+    private static string ReadFrom(string path, long offset)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        file.Seek(offset, SeekOrigin.Begin);
+        using var reader = new StreamReader(file);
+        return reader.ReadToEnd();
     }
 
     /// <summary>The restart count the agent persisted for its own recovery: readable with the API server gone.</summary>
