@@ -120,7 +120,7 @@ public sealed class PodStatusWriter(KubeClient client, TimeProvider time, TimeSp
             {
                 work.Gone();
             }
-            catch (Exception ex) when (IsUnreachable(ex) && !_stopping.IsCancellationRequested)
+            catch (Exception ex) when (ApiUnavailable.Is(ex) && !_stopping.IsCancellationRequested)
             {
                 unreachable = true;
             }
@@ -153,14 +153,6 @@ public sealed class PodStatusWriter(KubeClient client, TimeProvider time, TimeSp
             }
         }
     }
-
-    /// <summary>The API server did not answer, or answered that it cannot serve now: worth retrying the same write.</summary>
-    private static bool IsUnreachable(Exception ex) => ex switch
-    {
-        KubeApiException api => api.Code is >= 500 or 429,
-        HttpRequestException or IOException or TimeoutException or OperationCanceledException => true,
-        _ => false,
-    };
 
     private sealed record Work(Func<Pod> Latest, PodStatus Status, Action<Pod> Stored, Action Gone, bool Keep);
 
