@@ -25,7 +25,14 @@ public sealed class ApiServerOutageTests(ApiServerOutageFixture fx, ITestOutputH
         // The agent runs with --restart-backoff 1s --restart-backoff-max 4s (the harness's), so the
         // crasher comes back about every 6 s (2 s running, at most 4 s of CrashLoopBackOff) and the
         // probed pod every 8 to 12 s (4 s healthy, 1 failed probe, 1 s grace, back-off).
+        // The crasher's environment comes from a ConfigMap, which each restart reads again: from the
+        // agent's memory of it while the server is gone.
         await fx.Kubectl.OkWithInputAsync($$"""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: crasher-settings, namespace: {{ns}}}
+            data: {mode: crash}
+            ---
             apiVersion: v1
             kind: Pod
             metadata: {name: crasher, namespace: {{ns}}}
@@ -35,7 +42,11 @@ public sealed class ApiServerOutageTests(ApiServerOutageFixture fx, ITestOutputH
               containers:
               - name: main
                 image: busybox
-                command: [sh, -c, "sleep 2; exit 1"]
+                command: [sh, -c, "echo mode=$MODE; sleep 2; exit 1"]
+                env:
+                - name: MODE
+                  valueFrom:
+                    configMapKeyRef: {name: crasher-settings, key: mode}
             ---
             apiVersion: v1
             kind: Pod
