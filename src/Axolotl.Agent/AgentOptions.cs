@@ -25,6 +25,18 @@ public sealed record AgentOptions
 
     public int LeaseDurationSeconds { get; init; } = 40;
 
+    /// <summary>
+    /// The longest the agent waits between attempts to reach an API server that does not answer (pod
+    /// watch, pod status writes, Lease and Node status), starting from <see cref="ApiRetryInitialBackoff"/>.
+    /// client-go's reflector caps at 30 s, which suits controllers; a node must be heard again at once
+    /// when the server is back (the kubelet's lease controller retries within 7 s), else its Lease runs
+    /// out and its pods are evicted just after the outage, and the restarts it did meanwhile go unseen.
+    /// 3 s costs one refused connection per loop every 3 s while the server is down.
+    /// </summary>
+    public TimeSpan ApiRetryMaxBackoff { get; init; } = TimeSpan.FromSeconds(3);
+
+    public TimeSpan ApiRetryInitialBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>How often node status is recomputed (upstream nodeStatusUpdateFrequency: 10 s).</summary>
     public TimeSpan NodeStatusUpdateInterval { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -97,7 +97,7 @@ public sealed class NodeAgent : IAsyncDisposable
             new EnvResolver(configSource),
             new PodVolumeManager(paths, new VolumeContentResolver(configSource), time),
             events,
-            new PodStatusWriter(client, time),
+            new PodStatusWriter(client, time, options.ApiRetryInitialBackoff, options.ApiRetryMaxBackoff),
             new CheckpointStore(options.DataDir),
             paths,
             time,
@@ -124,6 +124,7 @@ public sealed class NodeAgent : IAsyncDisposable
         }
         await Context.Probes.DisposeAsync();
         await _pods.DisposeAsync();
+        Context.StatusWriter.Dispose();
         await _events.DisposeAsync();
         _stop.Dispose();
     }

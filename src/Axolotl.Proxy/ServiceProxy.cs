@@ -64,9 +64,10 @@ public sealed class ServiceProxy : IAsyncDisposable
         var forwarder = new Forwarder(() => Snapshot, _picker, _connections,
             new ForwarderOptions(options.MaxConnections, options.MaxConnectAttempts, options.ConnectTimeout, options.BufferSize, options.ReplayLimit), time, _logger);
         _listeners = new ListenerSet(forwarder.HandleAsync, options.ListenBacklog, time, _logger);
-        _services = new SharedInformer<Service>(client.Resource<Service>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.services"));
-        _slices = new SharedInformer<EndpointSlice>(client.Resource<EndpointSlice>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.endpointslices"));
-        _nodes = new SharedInformer<Node>(client.Resource<Node>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.nodes"));
+        var informerOptions = new SharedInformerOptions { InitialBackoff = options.InformerInitialBackoff, MaxBackoff = options.InformerMaxBackoff };
+        _services = new SharedInformer<Service>(client.Resource<Service>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.services"), informerOptions);
+        _slices = new SharedInformer<EndpointSlice>(client.Resource<EndpointSlice>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.endpointslices"), informerOptions);
+        _nodes = new SharedInformer<Node>(client.Resource<Node>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.nodes"), informerOptions);
         if (options.DnsAddresses.Count > 0)
         {
             _dns = new DnsServer(() => DnsZone, new DnsServerOptions { Addresses = options.DnsAddresses, Port = options.DnsPort, BindRetryInterval = options.BindRetryInterval },

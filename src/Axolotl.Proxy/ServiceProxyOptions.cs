@@ -57,6 +57,15 @@ public sealed record ServiceProxyOptions
 
     public int DnsPort { get; init; } = 53;
 
+    /// <summary>
+    /// How the proxy's informers (Services, EndpointSlices, Nodes) retry an API server that does not
+    /// answer. While it is gone the routing and DNS keep answering from the last view; a node's agent
+    /// passes its own short retry cap so that view is current again within seconds of the server's return.
+    /// </summary>
+    public TimeSpan InformerInitialBackoff { get; init; } = TimeSpan.FromMilliseconds(800);
+
+    public TimeSpan InformerMaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
     public void Validate()
     {
         ArgumentException.ThrowIfNullOrEmpty(NodeName);

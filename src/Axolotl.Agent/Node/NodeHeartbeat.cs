@@ -130,19 +130,29 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
         _lastReport = now;
     }
 
+    /// <summary>
+    /// Runs <paramref name="beat"/> every <paramref name="interval"/>; after a failure it tries again
+    /// sooner, from ApiRetryInitialBackoff doubling up to ApiRetryMaxBackoff (never later than the
+    /// interval), so a node whose API server was gone renews its Lease within seconds of the server
+    /// answering again, well inside the grace period the node lifecycle controller gives it.
+    /// </summary>
     private static readonly TimeSpan BeatTimeout = TimeSpan.FromSeconds(5);
 
     private async Task LoopAsync(TimeSpan interval, Func<CancellationToken, Task> beat, string what, CancellationToken ct)
     {
+        var retry = RetryDelays(interval);
+        var delay = interval;
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(interval, time, ct);
+                await Task.Delay(delay, time, ct);
                 // A server that does not answer (a partition, not a refusal) must not hold the next beat for the client's 60 s timeout.
                 using var deadline = new CancellationTokenSource(interval > BeatTimeout ? interval : BeatTimeout, time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
                 await beat(linked.Token);
+                retry.Reset();
+                delay = interval;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -150,8 +160,18 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
             }
             catch (Exception ex)
             {
-                log.LogWarning(ex, "{What} failed", what);
+                delay = retry.Next();
+                // One line per attempt, not a stack trace: while the server is down this repeats every few seconds.
+                log.LogWarning("{What} failed: {Error}; retrying in {Delay}", what, ex.Message, delay);
             }
         }
+    }
+
+    /// <summary>The delays between attempts after failures: the agent's API retry backoff, capped at the beat's own interval.</summary>
+    public ExponentialBackoff RetryDelays(TimeSpan interval)
+    {
+        var max = options.ApiRetryMaxBackoff < interval ? options.ApiRetryMaxBackoff : interval;
+        var initial = options.ApiRetryInitialBackoff < max ? options.ApiRetryInitialBackoff : max;
+        return new ExponentialBackoff(initial, max);
     }
 }

@@ -29,6 +29,9 @@ public sealed class PodManager : IAsyncDisposable
         _informer = new SharedInformer<Pod>(ctx.Client.Resource<Pod>(), ctx.Time, ctx.Log, new SharedInformerOptions
         {
             FieldSelector = "spec.nodeName=" + ctx.Options.NodeName,
+            // Back within seconds of the server: pods created or deleted during an outage must not wait 30 s.
+            InitialBackoff = ctx.Options.ApiRetryInitialBackoff,
+            MaxBackoff = ctx.Options.ApiRetryMaxBackoff,
         });
         _informer.AddEventHandler(new ResourceEventHandler<Pod>(OnPod, (_, pod) => OnPod(pod), OnDeleted));
     }
@@ -81,7 +84,18 @@ public sealed class PodManager : IAsyncDisposable
         {
             return;
         }
-        await worker.SyncAsync(ct);
+        try
+        {
+            await worker.SyncAsync(ct);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested && !worker.Finished)
+        {
+            // As the kubelet's pod workers requeue a failed sync: a crashed container whose restart
+            // failed half-way (the API server gone while its environment was read …) must not wait
+            // for the pod's next change. The lane logs the failure.
+            worker.RetryAfter(_ctx.Options.ApiRetryMaxBackoff);
+            throw;
+        }
         if (worker.Finished)
         {
             _workers.TryRemove(uid, out _);

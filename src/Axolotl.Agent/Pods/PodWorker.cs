@@ -446,6 +446,9 @@ public sealed partial class PodWorker
         }
     }
 
+    /// <summary>Syncs the pod again after <paramref name="delay"/> (sooner if something else triggers it).</summary>
+    public void RetryAfter(TimeSpan delay) => Schedule(Now + delay);
+
     private void OnTimer()
     {
         lock (_timerLock)

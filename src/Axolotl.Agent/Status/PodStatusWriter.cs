@@ -13,26 +13,33 @@ namespace Axolotl.Agent.Status;
 /// replacing queued ones (as the kubelet's status manager), so a pod's lane never waits for the API
 /// server: a crashed container is restarted while its status is still on the way. A status submitted
 /// with <c>keep</c> (a crash, which watchers must see even when the restart follows within
-/// milliseconds) is not replaced; the ones after it queue behind it. A write that fails (the API
-/// server is away) is retried, 200 ms doubling to 2 s, until it lands or a newer status replaces it:
-/// what happened while the server was gone (restart counts, probe results) is reported as soon as it is back.
+/// milliseconds) is not replaced; the ones after it queue behind it.
+/// While the API server cannot be reached the newest status of each pod is kept and retried with a
+/// backoff capped at a few seconds, so the restarts done during an outage reach the API as soon as
+/// it answers again, without waiting for the pod's next change. Memory stays bounded: at most
+/// <see cref="MaxQueued"/> statuses per pod, the newest replacing the rest.
 /// </summary>
-public sealed class PodStatusWriter(KubeClient client, TimeProvider time)
+public sealed class PodStatusWriter(KubeClient client, TimeProvider time, TimeSpan initialBackoff, TimeSpan maxBackoff) : IDisposable
 {
-    private static readonly TimeSpan RetryInitial = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan RetryMax = TimeSpan.FromSeconds(2);
-
     /// <summary>Statuses queued per pod at most: beyond it the newest replaces the last, kept or not.</summary>
     private const int MaxQueued = 3;
 
     private readonly ConcurrentDictionary<string, string> _written = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private int _draining;
+
+    public PodStatusWriter(KubeClient client)
+        : this(client, TimeProvider.System, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(3))
+    {
+    }
 
     /// <summary>
     /// Queues <paramref name="status"/> for the pod and returns a task that completes once it, and
-    /// everything queued with it, has been written. <paramref name="latest"/> gives the newest pod
-    /// object at write time; <paramref name="stored"/> gets the pod as written, <paramref name="gone"/>
-    /// is called when the pod no longer exists.
+    /// everything queued with it, has been written or a first attempt failed (it is then retried in
+    /// the background: a waiting lane must not hang on an API server that is gone).
+    /// <paramref name="latest"/> gives the newest pod object at write time; <paramref name="stored"/>
+    /// gets the pod as written, <paramref name="gone"/> is called when the pod no longer exists.
     /// </summary>
     public Task Submit(string uid, Func<Pod> latest, PodStatus status, Action<Pod> stored, Action gone, bool keep = false)
     {
@@ -54,24 +61,45 @@ public sealed class PodStatusWriter(KubeClient client, TimeProvider time)
             if (!slot.Running)
             {
                 slot.Running = true;
+                Interlocked.Increment(ref _draining);
                 _ = Task.Run(() => DrainAsync(slot));
             }
             return done;
         }
     }
 
+    /// <summary>Pods whose statuses are being written or retried now.</summary>
+    public int Draining => Volatile.Read(ref _draining);
+
+    /// <summary>Statuses waiting to be written for the pod (a retry after a failed attempt included).</summary>
+    public int PendingFor(string uid)
+    {
+        if (!_slots.TryGetValue(uid, out var slot))
+        {
+            return 0;
+        }
+        lock (slot)
+        {
+            return slot.Pending.Count;
+        }
+    }
+
     private async Task DrainAsync(Slot slot)
     {
-        var backoff = new ExponentialBackoff(RetryInitial, RetryMax);
+        var backoff = new ExponentialBackoff(initialBackoff, maxBackoff);
         while (true)
         {
             Work work;
             TaskCompletionSource? done = null;
             lock (slot)
             {
-                if (slot.Pending.Count == 0)
+                if (slot.Pending.Count == 0 || slot.Forgotten || _stopping.IsCancellationRequested)
                 {
+                    slot.Pending.Clear();
                     slot.Running = false;
+                    Interlocked.Decrement(ref _draining);
+                    slot.Done?.TrySetResult();
+                    slot.Done = null;
                     return;
                 }
                 work = slot.Pending[0];
@@ -82,34 +110,47 @@ public sealed class PodStatusWriter(KubeClient client, TimeProvider time)
                     slot.Done = null;
                 }
             }
+            var unreachable = false;
             try
             {
-                work.Stored(await WriteAsync(work.Latest(), work.Status, CancellationToken.None));
+                work.Stored(await WriteAsync(work.Latest(), work.Status, _stopping.Token));
                 backoff.Reset();
             }
             catch (KubeApiException ex) when (ex.IsNotFound)
             {
                 work.Gone();
             }
-            catch (Exception ex) when (!IsPermanent(ex))
+            catch (Exception ex) when (ApiUnavailable.Is(ex) && !_stopping.IsCancellationRequested)
             {
-                lock (slot)
-                {
-                    // Try again unless a newer status has been queued meanwhile (it supersedes this one).
-                    if (slot.Pending.Count == 0 && !slot.Forgotten)
-                    {
-                        slot.Pending.Add(work);
-                        slot.Done ??= done;
-                        done = null;
-                    }
-                }
-                await Task.Delay(backoff.Next(), time);
+                unreachable = true;
             }
             catch (Exception)
             {
-                // Refused for good (invalid): the next sync computes the status afresh.
+                // The next sync computes and submits the status again; nothing is lost but this attempt.
             }
             done?.TrySetResult();
+            if (!unreachable)
+            {
+                continue;
+            }
+            lock (slot)
+            {
+                // Whatever was submitted meanwhile is newer and replaces this one; else it is tried again.
+                // Not kept: once the server is back only the newest status matters. A forgotten pod
+                // (terminated and cleaned up) has nothing left worth retrying.
+                if (slot.Pending.Count == 0 && !slot.Forgotten)
+                {
+                    slot.Pending.Add(work with { Keep = false });
+                }
+            }
+            try
+            {
+                await Task.Delay(backoff.Next(), time, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: the loop's next pass drops what is queued.
+            }
         }
     }
 
@@ -123,12 +164,8 @@ public sealed class PodStatusWriter(KubeClient client, TimeProvider time)
 
         public bool Running { get; set; }
 
-        /// <summary>The pod is gone from this node: stop retrying its writes.</summary>
         public bool Forgotten { get; set; }
     }
-
-    /// <summary>Answers that another attempt of the same write cannot change (conflicts are retried inside <see cref="WriteAsync"/>).</summary>
-    private static bool IsPermanent(Exception ex) => ex is KubeApiException { Code: >= 400 and < 500 and not 408 and not 429 };
 
     /// <summary>Writes <paramref name="status"/> for <paramref name="pod"/> if it changed; returns the pod as stored (or the input when nothing was written).</summary>
     public async Task<Pod> WriteAsync(Pod pod, PodStatus status, CancellationToken ct)
@@ -180,10 +217,10 @@ public sealed class PodStatusWriter(KubeClient client, TimeProvider time)
             lock (slot)
             {
                 slot.Forgotten = true;
-                slot.Pending.Clear();
-                slot.Done?.TrySetResult();
-                slot.Done = null;
             }
         }
     }
+
+    /// <summary>Ends the retries (the agent is stopping); statuses not yet written are dropped.</summary>
+    public void Dispose() => _stopping.Cancel();
 }

@@ -101,6 +101,8 @@ public static class LocalAgent
             LocalReadiness = (agent.Context.Readiness.Observer as AgentToProxyReadiness)?.Board,
             // Cluster DNS on the pod gateway: the address every pod's resolv.conf names.
             DnsAddresses = [System.Net.IPAddress.Parse(new PodCidr(agent.Options.PodCidr).Gateway)],
+            InformerInitialBackoff = agent.Options.ApiRetryInitialBackoff,
+            InformerMaxBackoff = agent.Options.ApiRetryMaxBackoff,
         };
         return ServiceProxy.StartAsync(client, options, logging, clock, ct);
     }
