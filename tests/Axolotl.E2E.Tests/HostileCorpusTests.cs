@@ -117,11 +117,12 @@ public sealed class HostileCorpusTests
             var admin = KubeconfigFile.Token(server.Kubeconfig);
             var join = File.ReadAllText(AxolotlAgent.ServerTokenFile(server)).Trim();
             var node = (await NodeCertificates.ObtainAsync(server, server.NodeName)).Certificate;
+            var ca = File.ReadAllText(Path.Combine(server.DataDir, "pki", "ca.crt"));
             var clients = new PrincipalClients();
-            clients._clients["none"] = Client(server, null, null);
-            clients._clients["admin"] = Client(server, admin, null);
-            clients._clients["join-token"] = Client(server, join, null);
-            clients._clients["node"] = Client(server, null, node);
+            clients._clients["none"] = HostileClient.Create(ca, null);
+            clients._clients["admin"] = HostileClient.Create(ca, admin);
+            clients._clients["join-token"] = HostileClient.Create(ca, join);
+            clients._clients["node"] = HostileClient.Create(ca, null, node);
             return clients;
         }
 
@@ -135,35 +136,6 @@ public sealed class HostileCorpusTests
             {
                 client.Dispose();
             }
-        }
-
-        private static HttpClient Client(AxolotlServer server, string? token, X509Certificate2? certificate)
-        {
-            var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(server.DataDir, "pki", "ca.crt")));
-            var handler = new SocketsHttpHandler
-            {
-                SslOptions =
-                {
-                    RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                    {
-                        using var chain = new X509Chain();
-                        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                        chain.ChainPolicy.CustomTrustStore.Add(ca);
-                        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                        return certificate is X509Certificate2 leaf && chain.Build(leaf);
-                    },
-                },
-            };
-            var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(15) };
-            if (token is not null)
-            {
-                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            }
-            if (certificate is not null)
-            {
-                handler.SslOptions.ClientCertificates = [certificate];
-            }
-            return http;
         }
     }
 }

@@ -41,9 +41,9 @@ internal sealed class HostileCorpusScenario : IScenario
         var join = (await File.ReadAllTextAsync(Path.Combine(server.DataDir, "join-token"), ct)).Trim();
         var clients = new Dictionary<string, HttpClient>
         {
-            ["none"] = Client(config, null),
-            ["admin"] = Client(config, config.Token),
-            ["join-token"] = Client(config, join),
+            ["none"] = HostileClient.Create(config.CaPem, null),
+            ["admin"] = HostileClient.Create(config.CaPem, config.Token),
+            ["join-token"] = HostileClient.Create(config.CaPem, join),
         };
         var corpus = new HostileCorpus(15, "corpus", "keep", [.. clients.Keys]).Generate(count).ToList();
         var samples = new LatencySamples($"{count:N0} hostile requests, {Concurrency} at a time");
@@ -96,31 +96,5 @@ internal sealed class HostileCorpusScenario : IScenario
         {
             client.Dispose();
         }
-    }
-
-    private static HttpClient Client(Kubeconfig config, string? token)
-    {
-        var roots = new X509Certificate2Collection();
-        roots.ImportFromPem(config.CaPem);
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions =
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                {
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return certificate is X509Certificate2 leaf && chain.Build(leaf);
-                },
-            },
-        };
-        var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(15) };
-        if (token is not null)
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        return http;
     }
 }
