@@ -1,5 +1,6 @@
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 
 namespace Axolotl.ApiServer.Security;
@@ -23,7 +24,7 @@ public sealed class Authentication(TokenRegistry tokens, ClientCertificateAuthen
         const string prefix = "Bearer ";
         var principal = header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
             ? tokens.Authenticate(header[prefix.Length..].Trim())
-            : header.Length == 0 ? certificates.Authenticate(ctx.Connection.ClientCertificate) : null;
+            : header.Length == 0 ? certificates.Authenticate(ctx.Connection.ClientCertificate, ctx.Features.Get<IConnectionItemsFeature>()?.Items) : null;
         if (principal is null)
         {
             await ResponseWriter.WriteStatusAsync(ctx, ApiErrors.Unauthorized().Status);

@@ -11,6 +11,31 @@ namespace Axolotl.ApiServer.Security;
 /// </summary>
 public sealed class ClientCertificateAuthenticator(X509Certificate2 clusterCa, TimeProvider clock)
 {
+    private static readonly object CacheKey = new();
+
+    /// <summary>
+    /// As <see cref="Authenticate(X509Certificate2?)"/>, building the chain once per connection (a node's
+    /// watches and writes share a few long-lived connections, and a connection's certificate never
+    /// changes); only the expiry is checked again on each request.
+    /// </summary>
+    public Principal? Authenticate(X509Certificate2? certificate, IDictionary<object, object?>? connectionItems)
+    {
+        if (certificate is null)
+        {
+            return null;
+        }
+        if (connectionItems?.TryGetValue(CacheKey, out var cached) == true && cached is (X509Certificate2 seen, Principal known) && ReferenceEquals(seen, certificate))
+        {
+            return clock.GetUtcNow().UtcDateTime < certificate.NotAfter.ToUniversalTime() ? known : null;
+        }
+        var principal = Authenticate(certificate);
+        if (principal is not null && connectionItems is not null)
+        {
+            connectionItems[CacheKey] = (certificate, principal);
+        }
+        return principal;
+    }
+
     public Principal? Authenticate(X509Certificate2? certificate)
     {
         if (certificate is null || !CertificateChain.Verify(certificate, clusterCa, CertificateChain.ClientAuth, clock.GetUtcNow()))

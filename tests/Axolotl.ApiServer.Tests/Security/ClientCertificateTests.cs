@@ -32,6 +32,25 @@ public sealed class ClientCertificateTests : IDisposable
         Assert.Null(authenticator.Authenticate(null));
     }
 
+    [Fact]
+    public void A_connection_is_verified_once_and_its_certificate_still_expires()
+    {
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        var authenticator = new ClientCertificateAuthenticator(_pki.Ca, clock);
+        var items = new Dictionary<object, object?>();
+        using var node = _pki.Client("system:node:worker-1", "system:nodes");
+        using var other = new TestPki("other-ca");
+        using var stranger = other.Client("system:node:worker-1", "system:nodes");
+
+        Assert.Equal("worker-1", authenticator.Authenticate(node, items)?.NodeName);
+        Assert.Single(items);
+        Assert.Equal("worker-1", authenticator.Authenticate(node, items)?.NodeName);
+        // Another certificate on the same items (never the case on one connection) is verified afresh.
+        Assert.Null(authenticator.Authenticate(stranger, items));
+        clock.Advance(TimeSpan.FromDays(31));
+        Assert.Null(authenticator.Authenticate(node, items));
+    }
+
     private static JsonObject Csr(string signer, string subject, params string[] usages)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
