@@ -1,0 +1,14 @@
+namespace Axolotl.Agent.Images.Store;
+
+/// <summary>
+/// One name of an image on this node, as containerd's image store keeps it: the reference it was
+/// pulled or imported as, the digest that name resolved to (an index or a manifest: what imageID
+/// shows), the platform manifest chosen and its config. The blobs live in the content store.
+/// </summary>
+public sealed record ImageRecord(
+    string Name,
+    string RepoDigest,
+    string ManifestDigest,
+    string ConfigDigest,
+    long Size,
+    DateTimeOffset LastUsed);
