@@ -35,4 +35,20 @@ public sealed class ImageRecordStoreTests : IDisposable
         var e = Assert.Throws<InvalidDataException>(() => new ImageRecordStore(file));
         Assert.Contains("damaged", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_second_store_on_the_same_file_sees_the_others_changes_and_none_is_lost()
+    {
+        var file = Path.Combine(_dir, "images.json");
+        var agent = new ImageRecordStore(file);
+        var cli = new ImageRecordStore(file);
+        agent.Put(Record("a:1"));
+        cli.Put(Record("b:1"));
+        agent.Put(Record("c:1"));
+        Assert.Equal(["a:1", "b:1", "c:1"], agent.All().Select(r => r.Name));
+        Assert.True(cli.Remove("a:1"));
+        Assert.Null(agent.Find("a:1"));
+        agent.Touch("b:1", DateTimeOffset.UnixEpoch.AddDays(1));
+        Assert.Equal(DateTimeOffset.UnixEpoch.AddDays(1), agent.Find("b:1")!.LastUsed);
+    }
 }
