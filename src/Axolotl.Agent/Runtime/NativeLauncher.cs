@@ -22,7 +22,9 @@ internal static class NativeLauncher
         string Hostname,
         string? HostsFile,
         string TmpSize,
-        long LogMaxBytes);
+        long LogMaxBytes,
+        string? HostnameFile = null,
+        string? TiniStatic = null);
 
     /// <summary>The launcher's command line (without the executable) for <paramref name="spec"/>.</summary>
     public static List<string> Arguments(Request request, ContainerSpec spec)
@@ -32,7 +34,8 @@ internal static class NativeLauncher
             "--exit-file", request.ExitFile,
             "--log", spec.LogPath,
             "--log-max-bytes", request.LogMaxBytes.ToString(CultureInfo.InvariantCulture),
-            "--tini", request.Tini,
+            // An image's root cannot reach the node's libraries: its init must be the static tini.
+            "--tini", spec.Rootfs is null ? request.Tini : request.TiniStatic ?? throw new ContainerStartException("a container on an image's root needs tini-static (Debian's tini package)", 128),
             "--hostname", request.Hostname,
             // Like a container without WORKDIR: "/", never the agent's own directory (which may sit under the private /tmp).
             "--workdir", spec.WorkingDirectory ?? "/",
@@ -54,6 +57,27 @@ internal static class NativeLauncher
         {
             arguments.Add("--hosts");
             arguments.Add(hosts);
+        }
+
+        if (spec.Rootfs is { } rootfs)
+        {
+            foreach (var lower in rootfs.LowerTopFirst)
+            {
+                arguments.Add("--lower");
+                arguments.Add(lower);
+            }
+
+            arguments.AddRange(["--upper", rootfs.Upper, "--work", rootfs.Work, "--rootfs", rootfs.MountPoint]);
+            if (request.HostnameFile is { } hostnameFile)
+            {
+                arguments.AddRange(["--hostname-file", hostnameFile]);
+            }
+        }
+
+        if (spec.User is { } user)
+        {
+            var groups = string.Join(',', user.SupplementaryGroups.Select(g => g.ToString(CultureInfo.InvariantCulture)));
+            arguments.AddRange(["--user", string.Create(CultureInfo.InvariantCulture, $"{user.Uid}:{user.Gid}") + (groups.Length > 0 ? ":" + groups : "")]);
         }
 
         foreach (var mount in spec.Mounts)

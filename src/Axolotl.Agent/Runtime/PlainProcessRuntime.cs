@@ -53,6 +53,12 @@ public sealed class PlainProcessRuntime : ProcessRuntimeCore
 
     public override Task<ContainerHandle> StartAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct)
     {
+        if (spec.Rootfs is not null)
+        {
+            // Without root there is no mount namespace to give the container its image's root in.
+            throw new ContainerStartException($"a container on an image's root needs the isolated runtime ({_reason})", 128);
+        }
+
         CheckExecutable(spec);
         var id = NewContainerId();
         var exitFile = ExitFileFor(sandbox.PodUid, id);

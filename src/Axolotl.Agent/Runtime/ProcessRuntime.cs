@@ -92,6 +92,11 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
     public override async Task<ContainerHandle> StartAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct)
     {
         CheckExecutable(spec);
+        if (spec.Rootfs is not null && _tools.Launcher is null)
+        {
+            throw new ContainerStartException("a container on an image's root needs the native launcher (axolotl-launch; build with gcc installed)", 128);
+        }
+
         if (spec.Mounts.Count > 0 && !MountsVolumes)
         {
             throw new ContainerStartException("volume mounts need the native launcher (axolotl-launch; build with gcc installed)", 128);
@@ -135,7 +140,8 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
         {
             process = _tools.Launcher is { } launcher
                 ? NativeLauncher.Start(
-                    new NativeLauncher.Request(launcher, _tools.Tini, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname, hosts, Options.TmpSize, Options.LogMaxBytes),
+                    new NativeLauncher.Request(launcher, _tools.Tini, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname, hosts, Options.TmpSize, Options.LogMaxBytes,
+                        File.Exists(hostnameFile) ? hostnameFile : null, _tools.TiniStatic),
                     spec,
                     environment)
                 : StartRecorder(LaunchScripts.Outer, ShellChainArguments(spec, exitFile, cgroups, sandbox.NetworkNamespace, hostname, hosts, resolv), environment);
@@ -245,12 +251,15 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
         psi.ArgumentList.Add(LaunchScripts.JoinAndExec);
         psi.ArgumentList.Add("axl-exec");
         psi.ArgumentList.Add(string.Join(':', tracked.Cgroups!.ProcsFiles));
-        foreach (var a in new[] { _tools.Nsenter, "-t", init.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), "--net", "--pid", "--mount", "--uts", "--ipc", "--wd", "--" })
+        var enter = new List<string> { _tools.Nsenter, "-t", init.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), "--net", "--pid", "--mount", "--uts", "--ipc", "--wd" };
+        // As the kubelet: exec runs as the container's user (what its init runs as).
+        if (LinuxProcess.ReadIds(init.Value) is { } ids && (ids.Uid != 0 || ids.Gid != 0))
         {
-            psi.ArgumentList.Add(a);
+            enter.AddRange(["-S", ids.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-G", ids.Gid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         }
 
-        AddCommand(psi, spec);
+        enter.Add("--");
+        AddCommand(psi, spec, enter);
         psi.Environment.Clear();
         foreach (var (key, value) in ReadEnvironment(init.Value))
         {
@@ -317,7 +326,9 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
     {
         try
         {
-            return File.ReadAllText($"/proc/{pid}/comm").Trim() == "tini";
+            // On an image's root tini runs from a descriptor (its comm is the descriptor's number): its executable tells.
+            return File.ReadAllText($"/proc/{pid}/comm").Trim() == "tini"
+                || (new FileInfo($"/proc/{pid}/exe").LinkTarget is { } exe && Path.GetFileName(exe).StartsWith("tini", StringComparison.Ordinal));
         }
         catch (IOException)
         {
@@ -329,11 +340,11 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
         }
     }
 
-    private void AddCommand(ProcessStartInfo psi, ExecSpec spec)
+    private void AddCommand(ProcessStartInfo psi, ExecSpec spec, IReadOnlyList<string> enter)
     {
         if (!spec.Tty)
         {
-            foreach (var a in spec.Command)
+            foreach (var a in enter.Concat(spec.Command))
             {
                 psi.ArgumentList.Add(a);
             }
@@ -341,10 +352,12 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
             return;
         }
 
-        // A pseudo-terminal from util-linux script: -e passes the command's exit code on.
+        // A pseudo-terminal from the node's util-linux script, outside the container (an image need not
+        // have script): it runs nsenter, which enters the container with the terminal. -e passes the
+        // command's exit code on.
         psi.ArgumentList.Add(_tools.Script ?? throw new InvalidOperationException("TTY exec needs util-linux 'script'"));
         psi.ArgumentList.Add("-qfec");
-        psi.ArgumentList.Add(string.Join(' ', spec.Command.Select(ShellQuote)));
+        psi.ArgumentList.Add(string.Join(' ', enter.Concat(spec.Command).Select(ShellQuote)));
         psi.ArgumentList.Add("/dev/null");
     }
 

@@ -171,9 +171,9 @@ public abstract class ProcessRuntimeCore : IContainerRuntime
             throw new ContainerStartException("no command specified", 128);
         }
 
-        // With volumes the directory or the executable may only exist inside one: the launcher checks
-        // both after its mounts, with the same reasons.
-        if (spec.Mounts.Count > 0)
+        // With volumes or an image's root the directory or the executable may only exist inside the
+        // container: the launcher checks both after its mounts, with the same reasons.
+        if (spec.Mounts.Count > 0 || spec.Rootfs is not null)
         {
             return;
         }

@@ -24,7 +24,22 @@ public sealed record ContainerSpec(
 {
     /// <summary>Volumes to bind into the container, parents before children.</summary>
     public IReadOnlyList<ContainerMount> Mounts { get; init; } = [];
+
+    /// <summary>The image's root for this attempt; null: the container sees the node's root (a catalog image).</summary>
+    public ContainerRootfs? Rootfs { get; init; }
+
+    /// <summary>Who the process runs as (the image's User, resolved); null: root.</summary>
+    public ContainerUser? User { get; init; }
 }
+
+/// <summary>
+/// An image's layers, top-most first (overlayfs' lowerdir order), with this attempt's fresh writable
+/// layer and work directory, and the empty directory the overlay is mounted on inside the container.
+/// </summary>
+public sealed record ContainerRootfs(IReadOnlyList<string> LowerTopFirst, string Upper, string Work, string MountPoint);
+
+/// <summary>A uid, gid and supplementary groups.</summary>
+public sealed record ContainerUser(long Uid, long Gid, IReadOnlyList<long> SupplementaryGroups);
 
 /// <summary>A node path (a volume's directory or a file in it, a hostPath) bound at a path inside the container.</summary>
 public sealed record ContainerMount(string Source, string Target, bool ReadOnly);

@@ -7,7 +7,15 @@
  *
  *   axolotl-launch --exit-file F --log L --tini T [--log-max-bytes N] [--cgroup-procs P]...
  *                  [--netns NAME] [--hostname H] [--hosts FILE] [--resolv-conf FILE] [--workdir DIR]
- *                  [--tmp-size S] [--bind SRC|--bind-ro SRC --to DST]... -- argv...
+ *                  [--tmp-size S] [--bind SRC|--bind-ro SRC --to DST]...
+ *                  [--lower DIR... --upper DIR --work DIR --rootfs DIR [--hostname-file FILE] [--user UID:GID[:G,...]]]
+ *                  -- argv...
+ *
+ * With --rootfs the container runs on its image's root (image-root.c): the --lower layers (top-most
+ * first) and the --upper layer are mounted as an overlay on --rootfs and pivoted into; /proc, /dev,
+ * /sys, the pod's files (--hosts, resolv.conf, --hostname-file) and the volumes are mounted inside
+ * it, nothing of the node stays visible, and --tini must be a static binary: it is opened before the
+ * pivot and executed through its descriptor. --user drops to that uid, gid and groups.
  *
  * Each --bind/--bind-ro names a volume source on the node and the following --to its mountPath in
  * the container (volume-mounts.c); they are mounted in order, after the private /tmp.
@@ -60,6 +68,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "image-root.h"
 #include "volume-mounts.h"
 
 #define EXIT_CGROUP 125  /* cannot join cgroups or namespaces, cannot clone */
@@ -91,6 +100,9 @@ struct options {
     int bind_count;
     const char *pending_bind; /* a --bind whose --to has not come yet */
     bool pending_read_only;
+    struct image_root root;   /* root.mount_point set: the container runs on its image's root */
+    const char *hostname_file;
+    struct image_user user;
     char **argv;
 };
 
@@ -151,7 +163,8 @@ static void usage_error(const char *message)
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
-    enum { EXIT_FILE = 256, LOG, LOG_MAX, CGROUP, NETNS, HOSTNAME, HOSTS, RESOLV_CONF, WORKDIR, TMP_SIZE, TINI, BIND, BIND_RO, TO };
+    enum { EXIT_FILE = 256, LOG, LOG_MAX, CGROUP, NETNS, HOSTNAME, HOSTS, RESOLV_CONF, WORKDIR, TMP_SIZE, TINI, BIND, BIND_RO, TO,
+           LOWER, UPPER, WORK, ROOTFS, HOSTNAME_FILE, USER };
     static const struct option long_options[] = {
         {"exit-file", required_argument, NULL, EXIT_FILE},
         {"log", required_argument, NULL, LOG},
@@ -167,6 +180,12 @@ static void parse_options(int argc, char **argv, struct options *o)
         {"bind", required_argument, NULL, BIND},
         {"bind-ro", required_argument, NULL, BIND_RO},
         {"to", required_argument, NULL, TO},
+        {"lower", required_argument, NULL, LOWER},
+        {"upper", required_argument, NULL, UPPER},
+        {"work", required_argument, NULL, WORK},
+        {"rootfs", required_argument, NULL, ROOTFS},
+        {"hostname-file", required_argument, NULL, HOSTNAME_FILE},
+        {"user", required_argument, NULL, USER},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
@@ -213,6 +232,21 @@ static void parse_options(int argc, char **argv, struct options *o)
             o->binds[o->bind_count++] = (struct bind_mount){o->pending_bind, optarg, o->pending_read_only, -1};
             o->pending_bind = NULL;
             break;
+        case LOWER:
+            if (o->root.lower_count == MAX_LOWERS)
+                usage_error("too many --lower");
+            o->root.lowers[o->root.lower_count++] = optarg;
+            break;
+        case UPPER: o->root.upper = optarg; break;
+        case WORK: o->root.work = optarg; break;
+        case ROOTFS: o->root.mount_point = optarg; break;
+        case HOSTNAME_FILE: o->hostname_file = optarg; break;
+        case USER: {
+            char message[256];
+            if (parse_image_user(optarg, &o->user, message, sizeof message) != 0)
+                usage_error(message);
+            break;
+        }
         default: usage_error("unknown option");
         }
     }
@@ -222,6 +256,10 @@ static void parse_options(int argc, char **argv, struct options *o)
         usage_error("--exit-file, --log and --tini are required");
     if (optind >= argc)
         usage_error("no command after --");
+    if (o->root.mount_point != NULL && (o->root.lower_count == 0 || o->root.upper == NULL || o->root.work == NULL))
+        usage_error("--rootfs needs --lower, --upper and --work");
+    if (o->root.mount_point == NULL && (o->root.lower_count > 0 || o->user.set || o->hostname_file != NULL))
+        usage_error("--lower, --user and --hostname-file need --rootfs");
     o->argv = argv + optind;
 }
 
@@ -385,6 +423,30 @@ static void set_up_mounts(struct options *o, int error_fd)
     }
 }
 
+/* The image-root path: everything from the node is opened first, then the root changes (image-root.c).
+ * Returns the init's descriptor: the node's tini cannot be reached by path inside the image. */
+static int set_up_image_root(struct options *o, int error_fd)
+{
+    char message[PATH_MAX + 256];
+    char resolv[PATH_MAX];
+    struct pod_files files = {o->hosts, resolv_conf_file(o, resolv, sizeof resolv) ? resolv : NULL, o->hostname_file};
+    int pinned[3];
+    if (pin_host_files(o->binds, o->bind_count, &files, pinned, message, sizeof message) != 0)
+        init_failed(error_fd, EXIT_SETUP, "%s", message);
+    int tini_fd = open(o->tini, O_RDONLY | O_CLOEXEC);
+    if (tini_fd < 0)
+        init_failed(error_fd, EXIT_NOEXEC, "cannot open %s: %s", o->tini, strerror(errno));
+    if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot make mounts private: %s", strerror(errno));
+    if (enter_image_root(&o->root, o->binds, o->bind_count, pinned, o->workdir, &o->user, message, sizeof message) != 0)
+        init_failed(error_fd, EXIT_SETUP, "%s", message);
+    for (int i = 0; i < 3; i++) {
+        if (pinned[i] >= 0)
+            close(pinned[i]);
+    }
+    return tini_fd;
+}
+
 static void reset_signals(void)
 {
     /* Ignored dispositions survive exec: give the container the defaults back. */
@@ -406,9 +468,14 @@ static void container_init(struct options *o, int netns_fd, int out_fd, int err_
     join_cgroups(o, error_fd);
     if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) != 0)
         init_failed(error_fd, EXIT_CGROUP, "cannot enter network namespace %s: %s", o->netns, strerror(errno));
-    set_up_mounts(o, error_fd);
+    /* Before the root and the user change: a dropped user may not set it. */
     if (o->hostname != NULL && sethostname(o->hostname, strlen(o->hostname)) != 0)
         init_failed(error_fd, EXIT_SETUP, "cannot set hostname %s: %s", o->hostname, strerror(errno));
+    int tini_fd = -1;
+    if (o->root.mount_point != NULL)
+        tini_fd = set_up_image_root(o, error_fd);
+    else
+        set_up_mounts(o, error_fd);
 
     char message[PATH_MAX + 128];
     int code = check_executable(o->argv[0], message, sizeof message);
@@ -429,7 +496,10 @@ static void container_init(struct options *o, int netns_fd, int out_fd, int err_
     args[1] = "-s";
     args[2] = "--";
     memcpy(args + 3, o->argv, (size_t)argc * sizeof *args);
-    execv(o->tini, args);
+    if (tini_fd >= 0)
+        syscall(SYS_execveat, tini_fd, "", args, environ, AT_EMPTY_PATH);
+    else
+        execv(o->tini, args);
     init_failed(error_fd, EXIT_NOEXEC, "cannot execute %s: %s", o->tini, strerror(errno));
 }
 
