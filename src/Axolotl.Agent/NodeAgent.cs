@@ -27,6 +27,7 @@ public sealed class NodeAgent : IAsyncDisposable
     private readonly EventRecorder _events;
     private readonly PodManager _pods;
     private readonly Task _heartbeat;
+    private readonly Task _imageGc;
 
     private NodeAgent(AgentOptions options, EventRecorder events, PodManager pods, NodeHeartbeat heartbeat, ContainerLogReader logs, PodAgentContext context)
     {
@@ -36,6 +37,7 @@ public sealed class NodeAgent : IAsyncDisposable
         Logs = logs;
         Context = context;
         _heartbeat = heartbeat.RunAsync(_stop.Token);
+        _imageGc = new ImageGarbageCollector(context.Images, pods.ImagesInUse, context.Time, context.Log).RunAsync(_stop.Token);
     }
 
     public AgentOptions Options { get; }
@@ -60,7 +62,8 @@ public sealed class NodeAgent : IAsyncDisposable
         TimeProvider time,
         CancellationToken ct,
         IProbeRunner? probeRunner = null,
-        IPodReadinessObserver? readiness = null)
+        IPodReadinessObserver? readiness = null,
+        ImageServiceOptions? imageOptions = null)
     {
         var log = logging.CreateLogger("Axolotl.Agent");
         if (log.IsEnabled(LogLevel.Information))
@@ -80,7 +83,12 @@ public sealed class NodeAgent : IAsyncDisposable
         }, time);
         PodManager? podManager = null;
         // A fake runtime has nothing to probe: its node passes a runner that answers without a network or a process.
-        var prober = probeRunner ?? new ProbeRunner(runtime, time, catalog);
+        var images = new ImageService(catalog, imageOptions ?? new ImageServiceOptions { Root = Path.Combine(options.DataDir, ImageServiceOptions.StoreDirectoryName) }, time,
+            logging.CreateLogger("Axolotl.Agent.Images"));
+        // As k3s before its kubelet starts: the airgap folder's images are there for the first pods.
+        await images.ImportAirgapAsync(Path.Combine(options.DataDir, ImageServiceOptions.AirgapDirectoryName), ct);
+        heartbeat.Images = () => images.NodeImages();
+        var prober = probeRunner ?? new ProbeRunner(runtime, time, images);
         var reports = new ReadinessReports(readiness ?? NoReadinessObserver.Instance);
         var probes = new ProbeManager(prober.RunAsync, events, time, logging.CreateLogger("Axolotl.Agent.Probes"), uid => podManager?.Lanes.Trigger(uid), prober as IDisposable)
         {
@@ -91,7 +99,7 @@ public sealed class NodeAgent : IAsyncDisposable
             client,
             options,
             runtime,
-            catalog,
+            images,
             new RestartTracker(restartBackoff, time),
             pullBackoff,
             new EnvResolver(configSource),
@@ -106,6 +114,7 @@ public sealed class NodeAgent : IAsyncDisposable
             probes)
         {
             Readiness = reports,
+            ConfigSource = configSource,
         };
         var pods = podManager = new PodManager(context);
         await pods.StartAsync(ct);
@@ -122,6 +131,7 @@ public sealed class NodeAgent : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+        await _imageGc;
         await Context.Probes.DisposeAsync();
         await _pods.DisposeAsync();
         Context.StatusWriter.Dispose();

@@ -8,6 +8,7 @@ const string usage = """
       axolotl agent --server URL --token-file FILE --node-name NAME  join another node to a server
       axolotl agent ... --runtime fake --fake-nodes N               run N fake nodes (no processes) for scale tests
       axolotl token create [--data-dir DIR] [--ttl 24h]             mint a node join token
+      axolotl images import|ls|rm ... [--data-dir DIR]              a node's images, offline
       axolotl version                                               print the version
       axolotl help [COMMAND]                                        show help
     """;
@@ -23,10 +24,13 @@ try
         ["token", "create", .. var rest] when rest.Contains("--help") || rest.Contains("-h") => Help(TokenCommand.Usage),
         ["token", "create", .. var rest] => TokenCommand.Create(CommandLine.Parse(rest, TokenCommand.Flags)),
         ["token", ..] => Fail($"usage: axolotl token create [--data-dir DIR] [--ttl 24h]"),
+        ["images", .. var rest] when rest.Length == 0 || rest.Contains("--help") || rest.Contains("-h") => Help(ImagesCommand.Usage),
+        ["images", .. var rest] => await ImagesCommand.RunAsync(rest),
         ["version"] => Print("axolotl v0.1.0 (Kubernetes API v1.32)"),
         ["help", "server"] => Help(ServerCommand.Usage),
         ["help", "agent"] => Help(AgentCommand.Usage),
         ["help", "token"] => Help(TokenCommand.Usage),
+        ["help", "images"] => Help(ImagesCommand.Usage),
         [] or ["help"] or ["--help"] or ["-h"] => Help(usage),
         [var unknown, ..] => Fail($"unknown command \"{unknown}\"\n\n{usage}"),
     };

@@ -10,4 +10,7 @@ public enum ImageSource
 
     /// <summary>An entry of the node's user catalog file.</summary>
     User,
+
+    /// <summary>A real OCI image, pulled or imported: it runs on its own root filesystem.</summary>
+    Oci,
 }

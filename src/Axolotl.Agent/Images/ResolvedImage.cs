@@ -13,6 +13,9 @@ public sealed record ResolvedImage(
     string? WorkingDirectory,
     IReadOnlyDictionary<string, string> Environment)
 {
+    /// <summary>An OCI image's unpacked layers and configured user; null for a catalog image (it runs on the host's root).</summary>
+    public ImageRoot? Root { get; init; }
+
     /// <summary>Prepended to every argv (host busybox: "busybox sh" for "sh").</summary>
     public IReadOnlyList<string> Launcher { get; init; } = [];
 
@@ -65,3 +68,6 @@ public sealed record ResolvedImage(
         return argv;
     }
 }
+
+/// <summary>What a container of an OCI image runs on: its layers' directories (lowest first) and the config's User.</summary>
+public sealed record ImageRoot(IReadOnlyList<string> LayersLowestFirst, string? User);

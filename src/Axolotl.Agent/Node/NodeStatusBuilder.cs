@@ -85,6 +85,7 @@ public static class NodeStatusBuilder
             Allocatable = status.Allocatable,
             Addresses = status.Addresses,
             NodeInfo = status.NodeInfo,
+            Images = status.Images,
             DaemonEndpoints = status.DaemonEndpoints,
             Conditions = status.Conditions?.Select(c => new NodeCondition { Type = c.Type, Status = c.Status, Reason = c.Reason, Message = c.Message }).ToList(),
         });

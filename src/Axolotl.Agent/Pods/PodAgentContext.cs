@@ -17,7 +17,7 @@ public sealed record PodAgentContext(
     KubeClient Client,
     AgentOptions Options,
     IContainerRuntime Runtime,
-    ImageCatalog Images,
+    ImageService Images,
     RestartTracker Restarts,
     ImagePullBackoff PullBackoff,
     EnvResolver Env,
@@ -33,4 +33,7 @@ public sealed record PodAgentContext(
 {
     /// <summary>Told of readiness changes before the API is (the node's service proxy; ADR 0003).</summary>
     public ReadinessReports Readiness { get; init; } = ReadinessReports.None;
+
+    /// <summary>Reads the pods' ConfigMaps and Secrets (imagePullSecrets among them).</summary>
+    public required IConfigSource ConfigSource { get; init; }
 }

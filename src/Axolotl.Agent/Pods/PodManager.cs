@@ -41,6 +41,24 @@ public sealed class PodManager : IAsyncDisposable
     /// <summary>The worker of a pod this node runs, for exec and logs.</summary>
     public PodWorker? Find(string uid) => _workers.GetValueOrDefault(uid);
 
+    /// <summary>The images (canonical names) of every pod this node runs: image garbage collection keeps them.</summary>
+    public IReadOnlySet<string> ImagesInUse()
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var worker in _workers.Values)
+        {
+            foreach (var container in worker.Latest.Spec?.AllContainers() ?? [])
+            {
+                if (Images.ImageReference.TryParse(container.Image, out var reference))
+                {
+                    names.Add(reference.Canonical);
+                }
+            }
+        }
+
+        return names;
+    }
+
     public async Task StartAsync(CancellationToken ct)
     {
         _run = _informer.RunAsync(_stop.Token);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Axolotl.Agent.Images;
+using Axolotl.Agent.Images.Distribution;
 using Axolotl.Agent.Recovery;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
@@ -208,20 +209,30 @@ public sealed partial class PodWorker
     {
         var fieldPath = EventRecorder.ContainerFieldPath(container.Name, init);
         var image = container.Image ?? "";
-        var resolution = _ctx.Images.Resolve(image);
         var pullKey = ImagePullBackoff.Key(Uid, image);
+        if (seen.WaitingReason is ImageResolution.ErrImagePull or ImagePullBackOff && ShowPullBackOff(seen, image, pullKey, fieldPath))
+        {
+            return;
+        }
+
+        var ensured = await _ctx.Images.EnsureAsync(image, container.ImagePullPolicy, c => PullCredentialsAsync(fieldPath, c),
+            () => _ctx.Events.Record(Latest, EventRecorder.Normal, "Pulling", ImagePullMessages.Pulling(image), fieldPath), ct);
+        var resolution = ensured.Resolution;
         if (resolution.Image is not { } resolved)
         {
-            HandlePullFailure(seen, resolution, pullKey, fieldPath);
+            HandlePullFailure(seen, resolution, pullKey, fieldPath, announcePulling: ensured.FromCatalog);
             return;
         }
         _ctx.PullBackoff.RecordSuccess(pullKey);
-        if (container.ImagePullPolicy == "Always")
+        if (ensured.Pull is { } pull)
         {
-            var began = _ctx.Time.GetTimestamp();
+            _ctx.Events.Record(Latest, EventRecorder.Normal, "Pulled", ImagePullMessages.Pulled(image, pull.Elapsed, pull.IncludingWaiting, pull.SizeBytes), fieldPath);
+        }
+        else if (ensured.FromCatalog && container.ImagePullPolicy == "Always")
+        {
+            // A catalog image is part of this program: "pulling" it is immediate.
             _ctx.Events.Record(Latest, EventRecorder.Normal, "Pulling", ImagePullMessages.Pulling(image), fieldPath);
-            var took = _ctx.Time.GetElapsedTime(began);
-            _ctx.Events.Record(Latest, EventRecorder.Normal, "Pulled", ImagePullMessages.Pulled(image, took, took, 0), fieldPath);
+            _ctx.Events.Record(Latest, EventRecorder.Normal, "Pulled", ImagePullMessages.Pulled(image, TimeSpan.Zero, TimeSpan.Zero, 0), fieldPath);
         }
         else
         {
@@ -235,9 +246,9 @@ public sealed partial class PodWorker
         {
             spec = await BuildSpecAsync(container, resolved, instance, ct);
         }
-        catch (ContainerConfigException ex)
+        catch (Exception ex) when (ex is ContainerConfigException or ImageUserException)
         {
-            var reason = ex.Message == NoCommand ? "CreateContainerError" : "CreateContainerConfigError";
+            var reason = ex.Message == NoCommand || ex is ImageUserException ? "CreateContainerError" : "CreateContainerConfigError";
             seen.WaitingReason = reason;
             seen.WaitingMessage = ex.Message;
             _ctx.Events.Record(Latest, EventRecorder.Warning, "Failed", $"Error: {ex.Message}", fieldPath);
@@ -282,7 +293,33 @@ public sealed partial class PodWorker
         }
     }
 
-    private void HandlePullFailure(ObservedContainer seen, ImageResolution resolution, string pullKey, string fieldPath)
+    private const string ImagePullBackOff = "ImagePullBackOff";
+
+    /// <summary>
+    /// After a failed pull, until its back-off runs out: ErrImagePull stays shown a moment, then
+    /// ImagePullBackOff, and the registry is not asked again. False once the next pull may go ahead.
+    /// </summary>
+    private bool ShowPullBackOff(ObservedContainer seen, string image, string pullKey, string fieldPath)
+    {
+        if (seen.WaitingReason == ImageResolution.ErrImagePull && _pullErrorShownUntil.TryGetValue(seen.Name, out var until) && until > Now)
+        {
+            // Other syncs (our own status write, for one) must not hide ErrImagePull at once.
+            Schedule(until);
+            return true;
+        }
+        if (!_ctx.PullBackoff.IsInBackoff(pullKey, out var remaining))
+        {
+            return false;
+        }
+        seen.WaitingReason = ImagePullBackOff;
+        seen.WaitingMessage = ImagePullMessages.BackOff(image);
+        _ctx.Events.Record(Latest, EventRecorder.Normal, "BackOff", ImagePullMessages.BackOff(image), fieldPath);
+        _ctx.Events.Record(Latest, EventRecorder.Warning, "Failed", ImagePullMessages.Error(ImagePullBackOff), fieldPath);
+        Schedule(Now + remaining);
+        return true;
+    }
+
+    private void HandlePullFailure(ObservedContainer seen, ImageResolution resolution, string pullKey, string fieldPath, bool announcePulling)
     {
         var image = resolution.RequestedImage;
         if (resolution.Reason == ImageResolution.InvalidImageName)
@@ -293,22 +330,20 @@ public sealed partial class PodWorker
             _ctx.Events.Record(Latest, EventRecorder.Warning, "Failed", ImagePullMessages.Error(ImageResolution.InvalidImageName), fieldPath);
             return;
         }
-        if (seen.WaitingReason == ImageResolution.ErrImagePull && _pullErrorShownUntil.TryGetValue(seen.Name, out var until) && until > Now)
+        if (resolution.Reason == ImageEnsureResult.ErrImageNeverPull)
         {
-            // Other syncs (our own status write, for one) must not hide ErrImagePull at once.
-            Schedule(until);
+            // The kubelet looks again at every sync: an image imported meanwhile is used.
+            seen.WaitingReason = ImageEnsureResult.ErrImageNeverPull;
+            seen.WaitingMessage = resolution.Message;
+            _ctx.Events.Record(Latest, EventRecorder.Warning, ImageEnsureResult.ErrImageNeverPull, resolution.Message ?? "", fieldPath);
+            _ctx.Events.Record(Latest, EventRecorder.Warning, "Failed", ImagePullMessages.Error(ImageEnsureResult.ErrImageNeverPull), fieldPath);
+            Schedule(Now + _ctx.Options.ConfigErrorRetry);
             return;
         }
-        if (_ctx.PullBackoff.IsInBackoff(pullKey, out var remaining))
+        if (announcePulling)
         {
-            seen.WaitingReason = "ImagePullBackOff";
-            seen.WaitingMessage = ImagePullMessages.BackOff(image);
-            _ctx.Events.Record(Latest, EventRecorder.Normal, "BackOff", ImagePullMessages.BackOff(image), fieldPath);
-            _ctx.Events.Record(Latest, EventRecorder.Warning, "Failed", ImagePullMessages.Error("ImagePullBackOff"), fieldPath);
-            Schedule(Now + remaining);
-            return;
+            _ctx.Events.Record(Latest, EventRecorder.Normal, "Pulling", ImagePullMessages.Pulling(image), fieldPath);
         }
-        _ctx.Events.Record(Latest, EventRecorder.Normal, "Pulling", ImagePullMessages.Pulling(image), fieldPath);
         var backoff = _ctx.PullBackoff.RecordFailure(pullKey);
         seen.WaitingReason = ImageResolution.ErrImagePull;
         seen.WaitingMessage = resolution.Message;
@@ -318,6 +353,33 @@ public sealed partial class PodWorker
         var soon = TimeSpan.FromSeconds(1) < backoff ? TimeSpan.FromSeconds(1) : backoff;
         _pullErrorShownUntil[seen.Name] = Now + soon;
         Schedule(Now + soon);
+    }
+
+    /// <summary>
+    /// The registry credentials of the pod's imagePullSecrets. A secret that cannot be read is named
+    /// in a warning, as the kubelet does, and the pull goes ahead without it.
+    /// </summary>
+    private async Task<IReadOnlyList<RegistryCredential>> PullCredentialsAsync(string fieldPath, CancellationToken ct)
+    {
+        var credentials = new List<RegistryCredential>();
+        var missing = new List<string>();
+        foreach (var reference in Latest.Spec?.ImagePullSecrets ?? [])
+        {
+            var secret = string.IsNullOrEmpty(reference.Name) ? null : await _ctx.ConfigSource.GetSecretAsync(Latest.Metadata.Namespace ?? "default", reference.Name, ct);
+            var parsed = secret is null ? null : DockerConfigCredentials.FromSecret(secret.Type, secret.Data);
+            if (parsed is null)
+            {
+                missing.Add(reference.Name ?? "");
+                continue;
+            }
+            credentials.AddRange(parsed);
+        }
+        if (missing.Count > 0)
+        {
+            _ctx.Events.Record(Latest, EventRecorder.Warning, "FailedToRetrieveImagePullSecret",
+                $"Unable to retrieve some image pull secrets ({string.Join(", ", missing)}); attempting to pull the image may not succeed.", fieldPath);
+        }
+        return credentials;
     }
 
     private const string NoCommand = "no command specified";
@@ -342,6 +404,9 @@ public sealed partial class PodWorker
         var limits = container.Resources?.Limits;
         var requests = container.Resources?.Requests;
         var mounts = container.VolumeMounts is { Count: > 0 } && _ctx.Runtime.MountsVolumes ? ContainerMounts.For(container, _volumes, env) : [];
+        // The user first: an image without it fails before any directory is made.
+        var user = image.Root is { } root ? ImageUser.Resolve(root.User, root.LayersLowestFirst) : null;
+        var rootfs = image.Root is { } layers ? ContainerAttempts.Prepare(_ctx.Logs.ContainerDirectory(Uid, container.Name), instance, layers) : null;
         return new ContainerSpec(
             Uid,
             container.Name,
@@ -354,6 +419,8 @@ public sealed partial class PodWorker
             CpuRequestMillicores: requests is not null && requests.TryGetValue("cpu", out var cpuRequest) ? cpuRequest.MilliValue() : null)
         {
             Mounts = mounts,
+            Rootfs = rootfs,
+            User = user is null ? null : new Runtime.ContainerUser(user.Uid, user.Gid, user.SupplementaryGroups),
         };
     }
 

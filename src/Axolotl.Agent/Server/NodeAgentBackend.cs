@@ -29,7 +29,7 @@ public sealed class NodeAgentBackend(NodeAgent agent) : IKubeletBackend
         var images = (pod.Spec?.Containers ?? []).Concat(pod.Spec?.InitContainers ?? []).ToDictionary(c => c.Name, c => c.Image, StringComparer.Ordinal);
         return new KubeletPod(uid, name, containers, container => LiveHandle(worker.Live, container))
         {
-            ExecArgv = (container, command) => agent.Context.Images.Resolve(images.GetValueOrDefault(container)).Image?.ExecArgv(command) ?? command,
+            ExecArgv = (container, command) => agent.Context.Images.ExecArgv(images.GetValueOrDefault(container), command),
         };
     }
 

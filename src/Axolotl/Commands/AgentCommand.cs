@@ -23,7 +23,7 @@ public static partial class AgentCommand
 {
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
-        "server", "token-file", "node-name", "data-dir", "ca-file", "pod-cidr", "bridge", "kubelet-port", "service-cidr",
+        "server", "token-file", "node-name", "data-dir", "ca-file", "pod-cidr", "bridge", "kubelet-port", "service-cidr", "private-registry",
         "proxy-balancing", "restart-backoff", "restart-backoff-max", "node-lease-interval", "runtime", "fake-nodes", "node-name-prefix",
     };
 

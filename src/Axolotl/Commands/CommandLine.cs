@@ -10,7 +10,12 @@ public sealed class CommandLine
     {
     }
 
-    public static CommandLine Parse(IReadOnlyList<string> args, IReadOnlySet<string> known)
+    private readonly List<string> _positional = [];
+
+    /// <summary>Arguments that are not flags, in order (only when the command takes them).</summary>
+    public IReadOnlyList<string> Positional => _positional;
+
+    public static CommandLine Parse(IReadOnlyList<string> args, IReadOnlySet<string> known, bool positional = false)
     {
         var result = new CommandLine();
         for (var i = 0; i < args.Count; i++)
@@ -18,6 +23,12 @@ public sealed class CommandLine
             var arg = args[i];
             if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
+                if (positional)
+                {
+                    result._positional.Add(arg);
+                    continue;
+                }
+
                 throw new ArgumentException($"unexpected argument \"{arg}\"");
             }
             var eq = arg.IndexOf('=', StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Axolotl.Agent;
 using Axolotl.Agent.Images;
+using Axolotl.Agent.Images.Distribution;
 using Axolotl.Agent.Network;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
@@ -44,6 +45,7 @@ public static class LocalAgent
             LeaseRenewInterval = Duration(args.Get("node-lease-interval"), defaults.LeaseRenewInterval),
         };
         var catalog = new ImageCatalog(new ImageCatalogOptions { BaseDirectory = AppContext.BaseDirectory });
+        var images = ImageOptions(args, dataDir, options.DataDir);
         var backoff = new RestartBackoffOptions
         {
             Initial = Duration(args.Get("restart-backoff"), TimeSpan.FromSeconds(10)),
@@ -54,7 +56,7 @@ public static class LocalAgent
         {
             // No bridge, routes or cgroups: pods get addresses from the node's CIDR and "run" until deleted.
             var fake = new FakeRuntime(clock, new PodCidr(options.PodCidr));
-            return await NodeAgent.StartAsync(client, options, fake, catalog, backoff, logging, clock, ct, new FakeProbeRunner());
+            return await NodeAgent.StartAsync(client, options, fake, catalog, backoff, logging, clock, ct, new FakeProbeRunner(), imageOptions: images);
         }
         var bridge = args.Get("bridge") ?? "axl0";
         var runtime = RuntimeProbe.Create(new ProcessRuntimeOptions
@@ -74,7 +76,42 @@ public static class LocalAgent
             await NodeRouting.EnsureAsync(bridge, ClusterCidr, ct);
         }
         // Its service proxy hears of unready pods from the agent directly (ADR 0003; StartProxyAsync).
-        return await NodeAgent.StartAsync(client, options, runtime, catalog, backoff, logging, clock, ct, readiness: new AgentToProxyReadiness(new LocalPodReadiness()));
+        return await NodeAgent.StartAsync(client, options, runtime, catalog, backoff, logging, clock, ct, readiness: new AgentToProxyReadiness(new LocalPodReadiness()),
+            imageOptions: images);
+    }
+
+    /// <summary>
+    /// The node's image store and registry access: `--private-registry FILE` (k3s's registries.yaml
+    /// shape; default DATA/registries.yaml when it exists) and the node's own credentials in
+    /// DATA/config.json (a docker config, as the kubelet reads one from its root directory).
+    /// </summary>
+    private static ImageServiceOptions ImageOptions(CommandLine args, string dataDir, string nodeDir)
+    {
+        var registriesFile = args.Get("private-registry") ?? Path.Combine(dataDir, "registries.yaml");
+        var registries = RegistryHosts.Empty;
+        if (File.Exists(registriesFile))
+        {
+            try
+            {
+                registries = RegistryHosts.FromJson(Axolotl.ApiServer.Http.YamlToJson.Convert(File.ReadAllText(registriesFile)));
+            }
+            catch (Exception e) when (e is FormatException or InvalidOperationException or System.Text.Json.JsonException)
+            {
+                throw new ArgumentException($"--private-registry {registriesFile}: {e.Message}", e);
+            }
+        }
+        else if (args.Get("private-registry") is not null)
+        {
+            throw new ArgumentException($"--private-registry {registriesFile}: no such file");
+        }
+
+        var credentialsFile = Path.Combine(dataDir, "config.json");
+        return new ImageServiceOptions
+        {
+            Root = Path.Combine(nodeDir, ImageServiceOptions.StoreDirectoryName),
+            Registries = registries,
+            NodeCredentials = File.Exists(credentialsFile) ? DockerConfigCredentials.FromConfigFile(File.ReadAllBytes(credentialsFile)) : [],
+        };
     }
 
     /// <summary>

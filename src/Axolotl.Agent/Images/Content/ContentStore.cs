@@ -121,6 +121,46 @@ public sealed class ContentStore
         return digest;
     }
 
+    /// <summary>
+    /// Stores content whose digest is not known beforehand (a docker-save layer named by path): it is
+    /// hashed while written, at most <paramref name="maxSize"/> bytes, and filed under its digest.
+    /// </summary>
+    public async Task<(string Digest, long Size)> WriteUnknownAsync(Stream source, long maxSize, CancellationToken ct)
+    {
+        var temp = Path.Combine(IngestDirectory, $"unknown.{Guid.NewGuid():N}");
+        try
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            long written = 0;
+            await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            {
+                var buffer = new byte[CopyBuffer];
+                int read;
+                while ((read = await source.ReadAsync(buffer, ct)) > 0)
+                {
+                    written += read;
+                    if (written > maxSize)
+                    {
+                        throw new ContentVerificationException($"content is larger than {maxSize} bytes");
+                    }
+
+                    hash.AppendData(buffer, 0, read);
+                    await output.WriteAsync(buffer.AsMemory(0, read), ct);
+                }
+
+                output.Flush(flushToDisk: true);
+            }
+
+            var digest = Digests.FromHash(hash.GetHashAndReset());
+            File.Move(temp, BlobPath(digest), overwrite: true);
+            return (digest, written);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
     public void Delete(string digest) => File.Delete(BlobPath(digest));
 
     /// <summary>Every stored digest (for garbage collection).</summary>

@@ -15,11 +15,8 @@ namespace Axolotl.Agent.Probes.Probers;
 /// within its limits): on saturated cores its exit, and with it the verdict, would otherwise wait for
 /// the very load it judges (measured: exec readiness p99 40 ms before, 9 ms after).
 /// </summary>
-internal sealed class ExecProber(IContainerRuntime runtime, TimeProvider time, ImageCatalog? images = null)
+internal sealed class ExecProber(IContainerRuntime runtime, TimeProvider time, ImageService? images = null)
 {
-    // A probe may run every 100 ms: resolve each image once, not on every run (the catalog does not change).
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ResolvedImage?> _resolved = new(StringComparer.Ordinal);
-
     public const int MaxOutputBytes = 10 * 1024;
 
     public async Task<ProbeResult> ProbeAsync(ExecAction action, ProbeTarget target, TimeSpan timeout, CancellationToken ct)
@@ -33,8 +30,7 @@ internal sealed class ExecProber(IContainerRuntime runtime, TimeProvider time, I
 
         var expanded = (action.Command ?? []).Select(c => EnvResolver.Expand(c, env)).ToList();
         // A program of the real image (postgres's pg_isready) runs its stand-in; the text below keeps the manifest's words.
-        var image = images is null ? null : _resolved.GetOrAdd(target.Container.Image ?? "", i => images.Resolve(i).Image);
-        var command = image?.ExecArgv(expanded) ?? expanded;
+        var command = images?.ExecArgv(target.Container.Image, expanded) ?? expanded;
         if (command.Count == 0)
         {
             return ProbeResult.Failure("exec probe has no command");

@@ -18,7 +18,7 @@ public sealed class ProbeRunner : IProbeRunner, IDisposable
     private readonly GrpcProber _grpc;
 
     /// <param name="images">Maps exec probes' programs of the real image to their stand-ins (pg_isready); null runs commands as given.</param>
-    public ProbeRunner(IContainerRuntime runtime, TimeProvider time, ImageCatalog? images = null)
+    public ProbeRunner(IContainerRuntime runtime, TimeProvider time, ImageService? images = null)
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(time);

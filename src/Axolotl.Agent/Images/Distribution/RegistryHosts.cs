@@ -1,0 +1,120 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace Axolotl.Agent.Images.Distribution;
+
+/// <summary>
+/// How a node reaches registries, from a registries file in the shape of k3s's registries.yaml:
+/// <c>mirrors: {REGISTRY: {endpoint: [URL…]}}</c> (tried in order, then the registry itself; "*"
+/// applies to every registry) and <c>configs: {HOST: {auth: {username, password | auth}, tls:
+/// {ca_file, insecure_skip_verify}}}</c>. Registries use HTTPS, except loopback ones (plain HTTP,
+/// as a local registry serves) and endpoints given as http:// URLs; docker.io is served by
+/// registry-1.docker.io.
+/// </summary>
+public sealed class RegistryHosts
+{
+    private readonly Dictionary<string, List<Uri>> _mirrors;
+    private readonly Dictionary<string, (RegistryCredential? Auth, RegistryTls? Tls)> _configs;
+
+    private RegistryHosts(Dictionary<string, List<Uri>> mirrors, Dictionary<string, (RegistryCredential?, RegistryTls?)> configs)
+    {
+        _mirrors = mirrors;
+        _configs = configs;
+    }
+
+    public static RegistryHosts Empty { get; } = new([], []);
+
+    /// <summary>Reads the file's content (YAML converted to JSON by the caller). Throws <see cref="FormatException"/> naming what is wrong.</summary>
+    public static RegistryHosts FromJson(JsonNode? root)
+    {
+        if (root is null)
+        {
+            return Empty;
+        }
+
+        if (root is not JsonObject top)
+        {
+            throw new FormatException("the registries file must be a mapping with mirrors and configs");
+        }
+
+        var mirrors = new Dictionary<string, List<Uri>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (registry, value) in top["mirrors"] as JsonObject ?? [])
+        {
+            var endpoints = new List<Uri>();
+            foreach (var endpoint in value?["endpoint"] as JsonArray ?? [])
+            {
+                var text = endpoint?.GetValue<string>() ?? "";
+                if (!Uri.TryCreate(text.Contains("://", StringComparison.Ordinal) ? text : "https://" + text, UriKind.Absolute, out var uri)
+                    || uri.Scheme is not ("http" or "https"))
+                {
+                    throw new FormatException($"mirrors.{registry}.endpoint: \"{text}\" is not an http(s) URL");
+                }
+
+                endpoints.Add(uri);
+            }
+
+            mirrors[registry] = endpoints;
+        }
+
+        var configs = new Dictionary<string, (RegistryCredential?, RegistryTls?)>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (host, value) in top["configs"] as JsonObject ?? [])
+        {
+            RegistryCredential? auth = null;
+            if (value?["auth"] is JsonObject a)
+            {
+                var username = a["username"]?.GetValue<string>();
+                var password = a["password"]?.GetValue<string>();
+                if (a["auth"]?.GetValue<string>() is { Length: > 0 } encoded)
+                {
+                    var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+                    var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+                    (username, password) = colon > 0 ? (decoded[..colon], decoded[(colon + 1)..]) : throw new FormatException($"configs.{host}.auth.auth is not base64 of user:password");
+                }
+
+                auth = username is null || password is null ? null : new RegistryCredential(host.ToLowerInvariant(), username, password);
+            }
+
+            RegistryTls? tls = null;
+            if (value?["tls"] is JsonObject t)
+            {
+                tls = new RegistryTls(t["ca_file"]?.GetValue<string>(), t["insecure_skip_verify"]?.GetValue<bool>() ?? false);
+                if (tls.CaFile is { } ca && !File.Exists(ca))
+                {
+                    throw new FormatException($"configs.{host}.tls.ca_file: {ca} does not exist");
+                }
+            }
+
+            configs[host] = (auth, tls);
+        }
+
+        return new RegistryHosts(mirrors, configs);
+    }
+
+    /// <summary>Whether the file names this registry (a mirror or a config): then it is pulled, never stood in for.</summary>
+    public bool Configures(string registry) => _mirrors.ContainsKey(registry) || _configs.ContainsKey(registry);
+
+    /// <summary>Where to ask for the registry's content, in order: its mirrors, then the registry itself.</summary>
+    public IReadOnlyList<Uri> Endpoints(string registry)
+    {
+        var endpoints = new List<Uri>();
+        endpoints.AddRange(_mirrors.GetValueOrDefault(registry) ?? []);
+        endpoints.AddRange(_mirrors.GetValueOrDefault("*") ?? []);
+        var host = registry == ImageReference.DockerHub ? "registry-1.docker.io" : registry;
+        endpoints.Add(new Uri((IsLoopback(host) ? "http://" : "https://") + host));
+        return endpoints;
+    }
+
+    public RegistryCredential? CredentialFor(string host) => _configs.TryGetValue(host, out var c) ? c.Auth : null;
+
+    public RegistryTls? TlsFor(string host) => _configs.TryGetValue(host, out var c) ? c.Tls : null;
+
+    internal static bool IsLoopback(string hostAndPort)
+    {
+        var host = hostAndPort.StartsWith('[') ? hostAndPort[1..hostAndPort.IndexOf(']', StringComparison.Ordinal)]
+            : hostAndPort.Contains(':', StringComparison.Ordinal) ? hostAndPort[..hostAndPort.LastIndexOf(':')] : hostAndPort;
+        return host == "localhost" || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
+    }
+}
+
+/// <summary>A registry's TLS settings: an extra CA to trust, or (for tests only) no verification.</summary>
+public sealed record RegistryTls(string? CaFile, bool InsecureSkipVerify);

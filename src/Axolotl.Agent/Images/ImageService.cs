@@ -1,0 +1,331 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using Axolotl.Agent.Images.Archives;
+using Axolotl.Agent.Images.Content;
+using Axolotl.Agent.Images.Distribution;
+using Axolotl.Agent.Images.Oci;
+using Axolotl.Agent.Images.Snapshots;
+using Axolotl.Agent.Images.Store;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.Agent.Images;
+
+/// <summary>
+/// The node's images, as the kubelet's image manager over containerd: the pull policy decides whether
+/// the registry is asked, a pull stores verified blobs and unpacks the layers once, and the result is
+/// what a container runs (its config and its layers). Names the built-in catalog stands in for (public
+/// registries this machine cannot reach) still resolve there unless the image store has them or a
+/// registries file configures their registry (ADR 0007).
+/// </summary>
+public sealed class ImageService
+{
+    private static readonly HashSet<string> CatalogRegistries = new(StringComparer.Ordinal) { "docker.io", "registry.k8s.io", "k8s.gcr.io" };
+
+    private readonly ImagePuller _puller;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly ConcurrentDictionary<string, Lazy<Task<PreparedImage>>> _prepared = new(StringComparer.Ordinal);
+
+    public ImageService(ImageCatalog catalog, ImageServiceOptions options, TimeProvider time, ILogger log)
+    {
+        Catalog = catalog;
+        Options = options;
+        _time = time;
+        _log = log;
+        Content = new ContentStore(Path.Combine(options.Root, "content"));
+        Content.RemoveIngests();
+        Snapshots = new SnapshotStore(Path.Combine(options.Root, "snapshots"));
+        Snapshots.RemoveTemporaries();
+        Records = new ImageRecordStore(Path.Combine(options.Root, "images.json"));
+        _puller = new ImagePuller(Content, options.Registries, options.NodeCredentials);
+    }
+
+    public ImageCatalog Catalog { get; }
+
+    public ImageServiceOptions Options { get; }
+
+    public ContentStore Content { get; }
+
+    public SnapshotStore Snapshots { get; }
+
+    public ImageRecordStore Records { get; }
+
+    /// <summary>
+    /// Makes <paramref name="image"/> ready to run under <paramref name="pullPolicy"/> (already defaulted
+    /// by the API: Always for :latest or no tag, else IfNotPresent).
+    /// </summary>
+    public async Task<ImageEnsureResult> EnsureAsync(string image, string? pullPolicy, Func<CancellationToken, Task<IReadOnlyList<RegistryCredential>>> credentials, Action onPulling, CancellationToken ct)
+    {
+        if (!ImageReference.TryParse(image, out var reference))
+        {
+            return ImageEnsureResult.From(Catalog.Resolve(image));
+        }
+
+        var record = Records.Find(reference.Canonical);
+        if (record is null && UsesCatalog(reference))
+        {
+            return ImageEnsureResult.From(Catalog.Resolve(image), catalog: true);
+        }
+
+        if (record is not null && pullPolicy != "Always")
+        {
+            Records.Touch(record.Name, _time.GetUtcNow());
+            return ImageEnsureResult.Present(image, await ResolveAsync(reference, record, ct));
+        }
+
+        if (record is null && pullPolicy == "Never")
+        {
+            return ImageEnsureResult.Failed(image, ImageEnsureResult.ErrImageNeverPull, $"Container image \"{image}\" is not present with pull policy of Never");
+        }
+
+        onPulling();
+        var began = _time.GetTimestamp();
+        try
+        {
+            var pulled = await _puller.PullAsync(reference, await credentials(ct), ct);
+            record = new ImageRecord(reference.Canonical, pulled.RepoDigest, pulled.ManifestDigest, pulled.ConfigDigest, pulled.Size, _time.GetUtcNow());
+            var prepared = await PrepareAsync(record, ct);
+            Records.Put(record);
+            var took = _time.GetElapsedTime(began);
+            return ImageEnsureResult.Pulled(image, ToResolved(reference, record, prepared), took, took, record.Size);
+        }
+        catch (ImagePullException e)
+        {
+            return ImageEnsureResult.Failed(image, ImageResolution.ErrImagePull, PullErrorMessage(reference, e));
+        }
+        catch (Exception e) when (e is LayerUnpackException or ContentVerificationException or IOException or JsonException)
+        {
+            _log.LogWarning(e, "pulling {Image} failed", reference.Canonical);
+            return ImageEnsureResult.Failed(image, ImageResolution.ErrImagePull,
+                $"rpc error: code = Unknown desc = failed to pull and unpack image \"{reference.Canonical}\": {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Stores every image of an archive or OCI layout (ImageArchiveReader) and names it; an image the
+    /// archive does not name takes <paramref name="name"/>. Throws <see cref="ImageImportException"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<ImageRecord>> ImportAsync(string path, string? name, CancellationToken ct)
+    {
+        var records = new List<ImageRecord>();
+        foreach (var image in await ImageArchiveReader.ImportAsync(path, Content, name, ct))
+        {
+            var manifest = JsonSerializer.Deserialize<OciManifest>(await Content.ReadAllAsync(image.ManifestDigest, ct))
+                ?? throw new ImageImportException($"manifest {image.ManifestDigest} is empty");
+            var record = new ImageRecord(image.Name, image.IndexDigest ?? image.ManifestDigest, image.ManifestDigest, manifest.Config.Digest,
+                manifest.Config.Size + manifest.Layers.Sum(l => l.Size), _time.GetUtcNow());
+            Records.Put(record);
+            records.Add(record);
+        }
+
+        return records;
+    }
+
+    /// <summary>
+    /// Imports, once each, the archives and layouts in the node's airgap folder (k3s's agent/images):
+    /// a file already imported with the same size and time is skipped. A bad archive is logged and left.
+    /// </summary>
+    public async Task ImportAirgapAsync(string directory, CancellationToken ct)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+
+        var doneFile = Path.Combine(Options.Root, "airgap-imported.json");
+        var done = File.Exists(doneFile) ? JsonSerializer.Deserialize<HashSet<string>>(await File.ReadAllBytesAsync(doneFile, ct)) ?? [] : [];
+        foreach (var entry in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
+        {
+            var info = new FileInfo(entry);
+            var isLayout = Directory.Exists(entry) && File.Exists(Path.Combine(entry, "oci-layout"));
+            if (!isLayout && !(info.Exists && AirgapSuffixes.Any(s => entry.EndsWith(s, StringComparison.Ordinal))))
+            {
+                continue;
+            }
+
+            var key = $"{Path.GetFileName(entry)}:{(isLayout ? 0 : info.Length)}:{(isLayout ? Directory.GetLastWriteTimeUtc(entry) : info.LastWriteTimeUtc).Ticks}";
+            if (done.Contains(key))
+            {
+                continue;
+            }
+
+            try
+            {
+                var clock = Stopwatch.StartNew();
+                var imported = await ImportAsync(entry, null, ct);
+                if (_log.IsEnabled(LogLevel.Information))
+                {
+                    _log.LogInformation("imported {Count} image(s) from {Archive} in {Elapsed} ms: {Names}", imported.Count, entry, clock.ElapsedMilliseconds,
+                        string.Join(", ", imported.Select(r => r.Name)));
+                }
+                done.Add(key);
+            }
+            catch (Exception e) when (e is ImageImportException or IOException or ContentVerificationException or JsonException)
+            {
+                _log.LogWarning("cannot import {Archive}: {Reason}", entry, e.Message);
+            }
+        }
+
+        await File.WriteAllBytesAsync(doneFile, JsonSerializer.SerializeToUtf8Bytes(done), ct);
+    }
+
+    private static readonly string[] AirgapSuffixes = [".tar", ".tar.gz", ".tgz", ".tar.zst", ".tar.zstd"];
+
+    /// <summary>Forgets a name (its blobs stay until <see cref="RemoveUnreferencedContent"/>).</summary>
+    public bool Remove(string name) => Records.Remove(name);
+
+    /// <summary>Deletes the unpacked layers of images neither named nor used since the agent started.</summary>
+    public void RemoveUnusedSnapshots()
+    {
+        var keep = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in Records.All())
+        {
+            if (Content.Contains(record.ConfigDigest)
+                && JsonSerializer.Deserialize<OciImageConfig>(File.ReadAllBytes(Content.BlobPath(record.ConfigDigest))) is { } config)
+            {
+                keep.UnionWith(ChainIds.Of(config.RootFs.DiffIds));
+            }
+        }
+
+        foreach (var prepared in _prepared.Values.Where(p => p.IsValueCreated && p.Value.IsCompletedSuccessfully))
+        {
+            keep.UnionWith(ChainIds.Of(prepared.Value.Result.Config.RootFs.DiffIds));
+        }
+
+        Snapshots.RemoveUnused(keep);
+    }
+
+    /// <summary>Deletes every blob no image name refers to (its index, manifest, config or layers).</summary>
+    public void RemoveUnreferencedContent()
+    {
+        var keep = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in Records.All())
+        {
+            keep.Add(record.RepoDigest);
+            keep.Add(record.ManifestDigest);
+            keep.Add(record.ConfigDigest);
+            if (Content.Contains(record.ManifestDigest)
+                && JsonSerializer.Deserialize<OciManifest>(File.ReadAllBytes(Content.BlobPath(record.ManifestDigest))) is { } manifest)
+            {
+                keep.UnionWith(manifest.Layers.Select(l => l.Digest));
+            }
+        }
+
+        foreach (var digest in Content.List().Where(d => !keep.Contains(d)).ToList())
+        {
+            Content.Delete(digest);
+        }
+    }
+
+    /// <summary>The argv an exec runs in a container of <paramref name="image"/>: a real image runs it as given.</summary>
+    public IReadOnlyList<string> ExecArgv(string? image, IReadOnlyList<string> command)
+    {
+        if (ImageReference.TryParse(image, out var reference) && (Records.Find(reference.Canonical) is not null || !UsesCatalog(reference)))
+        {
+            return command;
+        }
+
+        return Catalog.Resolve(image).Image?.ExecArgv(command) ?? command;
+    }
+
+    /// <summary>What the Node's status.images lists: every image once, with all its names, largest first (the kubelet keeps 50).</summary>
+    public List<Api.Core.ContainerImage> NodeImages(int max = 50) =>
+    [
+        .. Records.All()
+            .GroupBy(r => r.ConfigDigest, StringComparer.Ordinal)
+            .Select(g => new Api.Core.ContainerImage
+            {
+                Names = [.. g.Select(r => $"{Repository(r.Name)}@{r.RepoDigest}").Distinct(StringComparer.Ordinal), .. g.Select(r => r.Name).Where(n => !n.Contains('@', StringComparison.Ordinal))],
+                SizeBytes = g.Max(r => r.Size),
+            })
+            .OrderByDescending(i => i.SizeBytes)
+            .Take(max),
+    ];
+
+    private bool UsesCatalog(ImageReference reference) =>
+        CatalogRegistries.Contains(reference.Domain) && !Options.Registries.Configures(reference.Domain);
+
+    private async Task<ResolvedImage> ResolveAsync(ImageReference reference, ImageRecord record, CancellationToken ct) =>
+        ToResolved(reference, record, await PrepareAsync(record, ct));
+
+    private Task<PreparedImage> PrepareAsync(ImageRecord record, CancellationToken ct)
+    {
+        var lazy = _prepared.GetOrAdd(record.ManifestDigest, _ => new Lazy<Task<PreparedImage>>(() => UnpackAsync(record)));
+        var task = lazy.Value;
+        if (task.IsFaulted || task.IsCanceled)
+        {
+            _prepared.TryRemove(new KeyValuePair<string, Lazy<Task<PreparedImage>>>(record.ManifestDigest, lazy));
+        }
+
+        return task.WaitAsync(ct);
+    }
+
+    private async Task<PreparedImage> UnpackAsync(ImageRecord record)
+    {
+        var manifest = JsonSerializer.Deserialize<OciManifest>(await Content.ReadAllAsync(record.ManifestDigest, CancellationToken.None))
+            ?? throw new JsonException($"manifest {record.ManifestDigest} is empty");
+        var config = JsonSerializer.Deserialize<OciImageConfig>(await Content.ReadAllAsync(record.ConfigDigest, CancellationToken.None))
+            ?? throw new JsonException($"config {record.ConfigDigest} is empty");
+        var layers = manifest.Layers.Select((l, i) => new LayerSource(
+            config.RootFs.DiffIds[i],
+            OciMediaTypes.CompressionOf(l.MediaType) ?? throw new LayerUnpackException($"unsupported layer media type {l.MediaType}"),
+            () => Content.OpenRead(l.Digest))).ToList();
+        var clock = Stopwatch.StartNew();
+        var dirs = await Snapshots.PrepareAsync(layers, CancellationToken.None);
+        if (_log.IsEnabled(LogLevel.Debug))
+        {
+            _log.LogDebug("layers of {Manifest} ready in {Elapsed} ms", record.ManifestDigest, clock.ElapsedMilliseconds);
+        }
+        return new PreparedImage(config, dirs);
+    }
+
+    private static ResolvedImage ToResolved(ImageReference reference, ImageRecord record, PreparedImage prepared)
+    {
+        var config = prepared.Config.Config;
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in config?.Env ?? [])
+        {
+            var eq = entry.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0)
+            {
+                env[entry[..eq]] = entry[(eq + 1)..];
+            }
+        }
+
+        env.TryAdd("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        return new ResolvedImage(
+            reference,
+            ImageSource.Oci,
+            $"{reference.Repository}@{record.RepoDigest}",
+            config?.Entrypoint ?? [],
+            config?.Cmd ?? [],
+            string.IsNullOrEmpty(config?.WorkingDir) ? null : config.WorkingDir,
+            env)
+        {
+            Root = new ImageRoot(prepared.LayersLowestFirst, config?.User),
+        };
+    }
+
+    /// <summary>containerd's error as the kubelet shows it: code NotFound for a missing image, else Unknown.</summary>
+    private static string PullErrorMessage(ImageReference reference, ImagePullException e)
+    {
+        var code = e.Kind == ImagePullFailure.NotFound ? "NotFound" : "Unknown";
+        return $"rpc error: code = {code} desc = failed to pull and unpack image \"{reference.Canonical}\": {e.Message}";
+    }
+
+    private static string Repository(string name)
+    {
+        var at = name.IndexOf('@', StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            return name[..at];
+        }
+
+        var slash = name.LastIndexOf('/');
+        var colon = name.LastIndexOf(':');
+        return colon > slash ? name[..colon] : name;
+    }
+
+    private sealed record PreparedImage(OciImageConfig Config, IReadOnlyList<string> LayersLowestFirst);
+}

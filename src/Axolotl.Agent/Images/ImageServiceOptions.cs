@@ -1,0 +1,22 @@
+using Axolotl.Agent.Images.Distribution;
+
+namespace Axolotl.Agent.Images;
+
+/// <summary>Where a node keeps its images and how it reaches registries.</summary>
+public sealed record ImageServiceOptions
+{
+    /// <summary>The store's directory under a node's data dir.</summary>
+    public const string StoreDirectoryName = "image-store";
+
+    /// <summary>The airgap folder under a node's data dir: every archive in it is imported at start (as k3s's agent/images).</summary>
+    public const string AirgapDirectoryName = "images";
+
+    /// <summary>The content store, the snapshots and the image list live under this directory.</summary>
+    public required string Root { get; init; }
+
+    /// <summary>Mirrors, plain-HTTP registries, credentials and CA files (the node's registries file).</summary>
+    public RegistryHosts Registries { get; init; } = RegistryHosts.Empty;
+
+    /// <summary>Credentials of the node itself (a docker config.json), tried after the pod's imagePullSecrets.</summary>
+    public IReadOnlyList<RegistryCredential> NodeCredentials { get; init; } = [];
+}

@@ -1,0 +1,51 @@
+using Axolotl.Agent.Images;
+using Axolotl.Agent.Runtime;
+
+namespace Axolotl.Agent.Pods;
+
+/// <summary>
+/// Each start of a container gets a root of its own: the image's layers below a fresh writable layer,
+/// as containerd gives a restarted container a new snapshot (only volumes outlive a restart). The
+/// directories live beside the container's logs, so the pod's removal takes them too; an earlier
+/// attempt's layer (its container has exited) is deleted in the background, off the restart path.
+/// </summary>
+internal static class ContainerAttempts
+{
+    private const string Prefix = "rootfs-";
+
+    public static ContainerRootfs Prepare(string containerDirectory, int instance, ImageRoot root)
+    {
+        var attempt = Path.Combine(containerDirectory, Prefix + instance.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (Directory.Exists(attempt))
+        {
+            // Left by a start that failed before its container ran: never reuse a writable layer.
+            Directory.Delete(attempt, recursive: true);
+        }
+
+        var upper = Directory.CreateDirectory(Path.Combine(attempt, "upper")).FullName;
+        var work = Directory.CreateDirectory(Path.Combine(attempt, "work")).FullName;
+        var mountPoint = Directory.CreateDirectory(Path.Combine(attempt, "root")).FullName;
+        var stale = Directory.EnumerateDirectories(containerDirectory, Prefix + "*").Where(d => d != attempt).ToList();
+        if (stale.Count > 0)
+        {
+            _ = Task.Run(() => RemoveAll(stale));
+        }
+
+        return new ContainerRootfs([.. root.LayersLowestFirst.Reverse()], upper, work, mountPoint);
+    }
+
+    private static void RemoveAll(IEnumerable<string> directories)
+    {
+        foreach (var directory in directories)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The pod's removal deletes whatever is left.
+            }
+        }
+    }
+}
