@@ -7,10 +7,21 @@
  *
  *   axolotl-launch --exit-file F --log L --tini T [--log-max-bytes N] [--cgroup-procs P]...
  *                  [--netns NAME] [--hostname H] [--hosts FILE] [--resolv-conf FILE] [--workdir DIR]
- *                  [--tmp-size S] [--bind SRC|--bind-ro SRC --to DST]... -- argv...
+ *                  [--tmp-size S] [--bind SRC|--bind-ro SRC --to DST]...
+ *                  [--rootfs DIR [--lower DIR]... [--upper DIR --work DIR] [--hostname-file FILE]]
+ *                  [--user UID:GID[:G1,G2,...]] -- argv...
  *
  * Each --bind/--bind-ro names a volume source on the node and the following --to its mountPath in
  * the container (volume-mounts.c); they are mounted in order, after the private /tmp.
+ *
+ * --rootfs gives the container a root of its own (rootfs.c): an overlay of the --lower layers (top-most
+ * first) with the --upper/--work writable layer, mounted on the empty directory DIR, with /proc, /dev,
+ * /sys, the /etc files and the volumes inside it, entered with pivot_root. No private /tmp then (the
+ * image's /tmp is on the overlay), and --tini must be a static tini: it is executed from a
+ * descriptor opened before the pivot. Without --rootfs the container runs on the node's root.
+ *
+ * --user drops to that uid, gid and supplementary groups (none when omitted) just before exec;
+ * without it the container runs as root.
  *
  * --hosts and --resolv-conf are bind-mounted on /etc/hosts and /etc/resolv.conf. Without
  * --resolv-conf, a file "resolv.conf" next to the --hosts file is used when it exists (the agent
@@ -42,6 +53,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <limits.h>
 #include <poll.h>
 #include <sched.h>
@@ -60,6 +72,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rootfs.h"
 #include "volume-mounts.h"
 
 #define EXIT_CGROUP 125  /* cannot join cgroups or namespaces, cannot clone */
@@ -73,6 +86,7 @@
 #define DEFAULT_LOG_MAX (10L * 1024 * 1024)
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define KEEP_MOUNT "/run/axolotl-keep"
+#define MAX_GROUPS 64
 
 struct options {
     const char *exit_file;
@@ -91,6 +105,12 @@ struct options {
     int bind_count;
     const char *pending_bind; /* a --bind whose --to has not come yet */
     bool pending_read_only;
+    struct rootfs root;       /* used when root.mountpoint is set */
+    bool has_user;
+    uid_t uid;
+    gid_t gid;
+    gid_t groups[MAX_GROUPS];
+    int group_count;
     char **argv;
 };
 
@@ -149,9 +169,55 @@ static void usage_error(const char *message)
     _exit(EXIT_CGROUP);
 }
 
+/* One decimal id of --user, ending at one of the characters in ends; returns the rest or NULL. */
+static const char *parse_id(const char *text, const char *ends, unsigned int *id)
+{
+    char *end;
+    errno = 0;
+    unsigned long value = strtoul(text, &end, 10);
+    if (end == text || errno != 0 || value > 0xFFFFFFFEul || (*end != '\0' && strchr(ends, *end) == NULL))
+        return NULL;
+    *id = (unsigned int)value;
+    return end;
+}
+
+/* --user UID:GID[:G1,G2,...] */
+static void parse_user(const char *text, struct options *o)
+{
+    unsigned int id;
+    const char *rest = parse_id(text, ":", &id);
+    if (rest == NULL || *rest != ':')
+        usage_error("--user wants UID:GID[:G1,G2,...]");
+    o->uid = id;
+    rest = parse_id(rest + 1, ":", &id);
+    if (rest == NULL)
+        usage_error("--user wants UID:GID[:G1,G2,...]");
+    o->gid = id;
+    if (*rest == ':' && rest[1] != '\0') {
+        rest++;
+        for (;;) {
+            if (o->group_count == MAX_GROUPS)
+                usage_error("--user has too many supplementary groups");
+            rest = parse_id(rest, ",", &id);
+            if (rest == NULL)
+                usage_error("--user wants UID:GID[:G1,G2,...]");
+            o->groups[o->group_count++] = id;
+            if (*rest == '\0')
+                break;
+            rest++;
+        }
+    } else if (*rest == ':') {
+        rest++;
+    }
+    if (*rest != '\0')
+        usage_error("--user wants UID:GID[:G1,G2,...]");
+    o->has_user = true;
+}
+
 static void parse_options(int argc, char **argv, struct options *o)
 {
-    enum { EXIT_FILE = 256, LOG, LOG_MAX, CGROUP, NETNS, HOSTNAME, HOSTS, RESOLV_CONF, WORKDIR, TMP_SIZE, TINI, BIND, BIND_RO, TO };
+    enum { EXIT_FILE = 256, LOG, LOG_MAX, CGROUP, NETNS, HOSTNAME, HOSTS, RESOLV_CONF, WORKDIR, TMP_SIZE, TINI, BIND, BIND_RO, TO,
+           LOWER, UPPER, WORK, ROOTFS, HOSTNAME_FILE, USER };
     static const struct option long_options[] = {
         {"exit-file", required_argument, NULL, EXIT_FILE},
         {"log", required_argument, NULL, LOG},
@@ -167,6 +233,12 @@ static void parse_options(int argc, char **argv, struct options *o)
         {"bind", required_argument, NULL, BIND},
         {"bind-ro", required_argument, NULL, BIND_RO},
         {"to", required_argument, NULL, TO},
+        {"lower", required_argument, NULL, LOWER},
+        {"upper", required_argument, NULL, UPPER},
+        {"work", required_argument, NULL, WORK},
+        {"rootfs", required_argument, NULL, ROOTFS},
+        {"hostname-file", required_argument, NULL, HOSTNAME_FILE},
+        {"user", required_argument, NULL, USER},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
@@ -213,6 +285,16 @@ static void parse_options(int argc, char **argv, struct options *o)
             o->binds[o->bind_count++] = (struct bind_mount){o->pending_bind, optarg, o->pending_read_only, -1};
             o->pending_bind = NULL;
             break;
+        case LOWER:
+            if (o->root.lower_count == MAX_LOWERS)
+                usage_error("too many --lower");
+            o->root.lowers[o->root.lower_count++] = optarg;
+            break;
+        case UPPER: o->root.upper = optarg; break;
+        case WORK: o->root.work = optarg; break;
+        case ROOTFS: o->root.mountpoint = optarg; break;
+        case HOSTNAME_FILE: o->root.hostname_file = optarg; break;
+        case USER: parse_user(optarg, o); break;
         default: usage_error("unknown option");
         }
     }
@@ -220,6 +302,8 @@ static void parse_options(int argc, char **argv, struct options *o)
         usage_error("--bind without --to");
     if (o->exit_file == NULL || o->log == NULL || o->tini == NULL)
         usage_error("--exit-file, --log and --tini are required");
+    if (o->root.mountpoint == NULL && (o->root.lower_count > 0 || o->root.upper != NULL || o->root.work != NULL))
+        usage_error("--lower, --upper and --work need --rootfs");
     if (optind >= argc)
         usage_error("no command after --");
     o->argv = argv + optind;
@@ -385,6 +469,42 @@ static void set_up_mounts(struct options *o, int error_fd)
     }
 }
 
+/* With --rootfs: the container's own root (rootfs.c), volumes inside it, then its working directory. */
+static void set_up_rootfs(struct options *o, int error_fd)
+{
+    if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot make mounts private: %s", strerror(errno));
+    char error[PATH_MAX + 256];
+    if (o->bind_count > 0 && pin_bind_sources(o->binds, o->bind_count, error, sizeof error) != 0)
+        init_failed(error_fd, EXIT_SETUP, "%s", error);
+    char resolv[PATH_MAX];
+    o->root.hosts = o->hosts;
+    o->root.resolv_conf = resolv_conf_file(o, resolv, sizeof resolv) ? resolv : NULL;
+    if (enter_rootfs(&o->root, o->binds, o->bind_count, error, sizeof error) != 0)
+        init_failed(error_fd, EXIT_SETUP, "%s", error);
+    /* As runc: a missing working directory is created (inside the new root, which is all there is now). */
+    mkdir_p(o->workdir);
+    if (chdir(o->workdir) != 0)
+        init_failed(error_fd, EXIT_SETUP, "chdir to cwd (\"%s\") set in config.json failed: %s", o->workdir, strerror(errno));
+}
+
+/* --user: supplementary groups (or none), group, user; the last step before exec, after every mount. */
+static void drop_privileges(const struct options *o, int error_fd)
+{
+    if (setgroups((size_t)o->group_count, o->groups) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot set supplementary groups: %s", strerror(errno));
+    if (setgid(o->gid) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot set group %u: %s", (unsigned int)o->gid, strerror(errno));
+    if (setuid(o->uid) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot set user %u: %s", (unsigned int)o->uid, strerror(errno));
+    /* A change of user clears the parent-death signal: set it again, and look whether the launcher
+     * went in between. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    struct pollfd lifeline = {.fd = error_fd, .events = 0};
+    if (poll(&lifeline, 1, 0) == 1 && (lifeline.revents & POLLERR) != 0)
+        _exit(EXIT_CGROUP);
+}
+
 static void reset_signals(void)
 {
     /* Ignored dispositions survive exec: give the container the defaults back. */
@@ -406,7 +526,17 @@ static void container_init(struct options *o, int netns_fd, int out_fd, int err_
     join_cgroups(o, error_fd);
     if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) != 0)
         init_failed(error_fd, EXIT_CGROUP, "cannot enter network namespace %s: %s", o->netns, strerror(errno));
-    set_up_mounts(o, error_fd);
+    /* With a root of its own, tini (static) is opened on the node and executed from its descriptor
+     * after the pivot: no node file has to be visible in the container. */
+    int tini_fd = -1;
+    if (o->root.mountpoint != NULL) {
+        tini_fd = open(o->tini, O_PATH | O_CLOEXEC);
+        if (tini_fd < 0)
+            init_failed(error_fd, EXIT_NOEXEC, "cannot open %s: %s", o->tini, strerror(errno));
+        set_up_rootfs(o, error_fd);
+    } else {
+        set_up_mounts(o, error_fd);
+    }
     if (o->hostname != NULL && sethostname(o->hostname, strlen(o->hostname)) != 0)
         init_failed(error_fd, EXIT_SETUP, "cannot set hostname %s: %s", o->hostname, strerror(errno));
 
@@ -414,6 +544,8 @@ static void container_init(struct options *o, int netns_fd, int out_fd, int err_
     int code = check_executable(o->argv[0], message, sizeof message);
     if (code != 0)
         init_failed(error_fd, code, "%s", message);
+    if (o->has_user)
+        drop_privileges(o, error_fd);
 
     if (dup2(null_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
         init_failed(error_fd, EXIT_SETUP, "cannot set up stdio: %s", strerror(errno));
@@ -429,7 +561,10 @@ static void container_init(struct options *o, int netns_fd, int out_fd, int err_
     args[1] = "-s";
     args[2] = "--";
     memcpy(args + 3, o->argv, (size_t)argc * sizeof *args);
-    execv(o->tini, args);
+    if (tini_fd >= 0)
+        syscall(SYS_execveat, tini_fd, "", args, environ, AT_EMPTY_PATH);
+    else
+        execv(o->tini, args);
     init_failed(error_fd, EXIT_NOEXEC, "cannot execute %s: %s", o->tini, strerror(errno));
 }
 
