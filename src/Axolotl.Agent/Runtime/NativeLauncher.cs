@@ -22,7 +22,8 @@ internal static class NativeLauncher
         string Hostname,
         string? HostsFile,
         string TmpSize,
-        long LogMaxBytes);
+        long LogMaxBytes,
+        string? HostnameFile = null);
 
     /// <summary>The launcher's command line (without the executable) for <paramref name="spec"/>.</summary>
     public static List<string> Arguments(Request request, ContainerSpec spec)
@@ -54,6 +55,30 @@ internal static class NativeLauncher
         {
             arguments.Add("--hosts");
             arguments.Add(hosts);
+        }
+
+        if (spec.Rootfs is { } rootfs)
+        {
+            arguments.Add("--rootfs");
+            arguments.Add(rootfs.Mountpoint);
+            foreach (var lower in rootfs.Lowers)
+            {
+                arguments.Add("--lower");
+                arguments.Add(lower);
+            }
+
+            arguments.AddRange(["--upper", rootfs.Upper, "--work", rootfs.Work]);
+            if (request.HostnameFile is { } hostnameFile)
+            {
+                arguments.Add("--hostname-file");
+                arguments.Add(hostnameFile);
+            }
+        }
+
+        if (spec.User is { } user)
+        {
+            arguments.Add("--user");
+            arguments.Add(user.ToArgument());
         }
 
         foreach (var mount in spec.Mounts)

@@ -171,9 +171,9 @@ public abstract class ProcessRuntimeCore : IContainerRuntime
             throw new ContainerStartException("no command specified", 128);
         }
 
-        // With volumes the directory or the executable may only exist inside one: the launcher checks
-        // both after its mounts, with the same reasons.
-        if (spec.Mounts.Count > 0)
+        // With volumes the directory or the executable may only exist inside one, and with the image's
+        // root only there: the launcher checks both after its mounts, with the same reasons.
+        if (spec.Mounts.Count > 0 || spec.Rootfs is not null)
         {
             return;
         }
