@@ -81,8 +81,12 @@ public sealed class NativeLauncherRootfsTests : IAsyncLifetime
         Assert.Equal(["rootfs", "uid=1000 gid=1000 groups=10,20", "/work/here", "tini-static"], sections[1].TakeLast(4));
         Assert.Equal(sections[0], sections[2]);
         Assert.Equal(["volume content", "no-state", "no-tini"], sections[3]);
-        var mountPoints = sections[4].Select(line => line.Split(' ')[4]).Order(StringComparer.Ordinal);
+        // Beside these, runc's masked and read-only paths under /proc and /sys (as far as this kernel has them).
+        var mountPoints = sections[4].Select(line => line.Split(' ')[4])
+            .Where(p => !p.StartsWith("/proc/", StringComparison.Ordinal) && !p.StartsWith("/sys/", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
         Assert.Equal(["/", "/data/vol", "/dev", "/dev/mqueue", "/dev/pts", "/dev/shm", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/proc", "/sys"], mountPoints);
+        Assert.Contains(sections[4], line => line.Split(' ')[4] == "/proc/sys" && line.Split(' ')[5].StartsWith("ro,", StringComparison.Ordinal));
         Assert.Equal("written\n", await File.ReadAllTextAsync(Path.Combine(rootfs.Upper, "tmp", "new-file")));
         Assert.True(Directory.Exists(Path.Combine(rootfs.Upper, "work", "here")), "the working directory is created in the upper layer");
         Assert.Equal("to-volume\n", await File.ReadAllTextAsync(Path.Combine(Volume, "new")));
@@ -122,7 +126,8 @@ public sealed class NativeLauncherRootfsTests : IAsyncLifetime
         // "/dev -> /" would put the runtime's /dev over the whole root: refused. Without it the rest runs confined.
         Assert.Contains("resolves to the container's root", Assert.IsType<ContainerStartException>(error).Message, StringComparison.Ordinal);
         File.Delete(Path.Combine(hostile, "dev"));
-        var (spec, rootfs) = Spec(sandbox, [hostile, Base], "sh", "-c", "cat /etc/hosts; cat /data/from-volume; echo; echo x > /data/escaped");
+        var (spec, rootfs) = Spec(sandbox, [hostile, Base], "sh", "-c",
+            "cat /etc/hosts; cat /data/from-volume; echo; echo x > /data/escaped; grep CapBnd /proc/self/status");
         spec = spec with { Mounts = [new ContainerMount(Volume, "/data", ReadOnly: false)] };
 
         var exit = await RunContainerAsync(sandbox, spec);
@@ -130,6 +135,8 @@ public sealed class NativeLauncherRootfsTests : IAsyncLifetime
         var output = await OutputAsync(spec);
         Assert.True(exit.ExitCode == 0, string.Join('\n', output));
         Assert.Contains("volume content", output);
+        // Root in the container, but with containerd's default capabilities only: no CAP_SYS_ADMIN.
+        Assert.Contains("CapBnd:\t00000000a80425fb", output);
         Assert.Empty(Directory.GetFileSystemEntries(outside));
         Assert.True(File.Exists(Path.Combine(rootfs.Upper, outside.TrimStart('/'), "hosts")), "the hosts mount point lands inside the root");
         Assert.Equal("x\n", await File.ReadAllTextAsync(Path.Combine(Volume, "escaped")));

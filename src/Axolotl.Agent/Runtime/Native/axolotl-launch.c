@@ -20,6 +20,9 @@
  * image's /tmp is on the overlay), and --tini must be a static tini: it is executed from a
  * descriptor opened before the pivot. Without --rootfs the container runs on the node's root.
  *
+ * With --rootfs the capability bounding set is cut to containerd's default list (no CAP_SYS_ADMIN),
+ * and /proc and /sys get runc's default masked and read-only paths.
+ *
  * --user drops to that uid, gid and supplementary groups (none when omitted) just before exec;
  * without it the container runs as root.
  *
@@ -54,6 +57,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <limits.h>
 #include <poll.h>
 #include <sched.h>
@@ -488,6 +492,29 @@ static void set_up_rootfs(struct options *o, int error_fd)
         init_failed(error_fd, EXIT_SETUP, "chdir to cwd (\"%s\") set in config.json failed: %s", o->workdir, strerror(errno));
 }
 
+/* The capabilities a container gets by default (containerd's and Docker's list); everything else,
+ * CAP_SYS_ADMIN first, leaves the bounding set, so no process of the container (root included) can
+ * mount, load modules, or undo the masks on /proc. */
+static bool default_capability(int cap)
+{
+    switch (cap) {
+    case CAP_CHOWN: case CAP_DAC_OVERRIDE: case CAP_FSETID: case CAP_FOWNER: case CAP_MKNOD: case CAP_NET_RAW:
+    case CAP_SETGID: case CAP_SETUID: case CAP_SETFCAP: case CAP_SETPCAP: case CAP_NET_BIND_SERVICE:
+    case CAP_SYS_CHROOT: case CAP_KILL: case CAP_AUDIT_WRITE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void drop_capabilities(int error_fd)
+{
+    /* Up to the last capability this kernel knows (PR_CAPBSET_READ fails after it). */
+    for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+        if (!default_capability(cap) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
+            init_failed(error_fd, EXIT_SETUP, "cannot drop capability %d: %s", cap, strerror(errno));
+}
+
 /* --user: supplementary groups (or none), group, user; the last step before exec, after every mount. */
 static void drop_privileges(const struct options *o, int error_fd)
 {
@@ -544,6 +571,8 @@ static void container_init(struct options *o, int netns_fd, int out_fd, int err_
     int code = check_executable(o->argv[0], message, sizeof message);
     if (code != 0)
         init_failed(error_fd, code, "%s", message);
+    if (tini_fd >= 0)
+        drop_capabilities(error_fd);
     if (o->has_user)
         drop_privileges(o, error_fd);
 

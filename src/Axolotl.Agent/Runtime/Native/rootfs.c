@@ -332,6 +332,53 @@ static int mount_sys(int root_fd, char *message, size_t size)
     return remount_read_only(root_fd, "/sys", MS_NOSUID | MS_NODEV | MS_NOEXEC, message, size);
 }
 
+/* What runc's default spec hides in /proc and /sys (kernel memory, keys, timers, firmware) ... */
+static const char *const masked_paths[] = {
+    "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+    "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap",
+};
+
+/* ... and what it makes read-only (kernel tunables, sysrq, interrupts). */
+static const char *const read_only_paths[] = {
+    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+
+/* Masks and write-protects the kernel's interfaces in the container's /proc and /sys. Paths this
+ * kernel does not have are skipped. Only meaningful with CAP_SYS_ADMIN dropped (the launcher does). */
+static int protect_kernel_files(int root_fd, char *message, size_t size)
+{
+    for (size_t i = 0; i < sizeof masked_paths / sizeof masked_paths[0]; i++) {
+        int fd = open_in_root(root_fd, masked_paths[i], O_PATH);
+        if (fd < 0)
+            continue;
+        struct stat st;
+        char target[FD_PATH];
+        fd_path(fd, target);
+        int result = fstat(fd, &st) != 0 ? -1
+                     : S_ISDIR(st.st_mode) ? mount("tmpfs", target, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0")
+                                           : mount("/dev/null", target, NULL, MS_BIND, NULL);
+        int saved = errno;
+        close(fd);
+        if (result != 0)
+            return fail(message, size, "cannot mask %s: %s", masked_paths[i], strerror(saved));
+    }
+    for (size_t i = 0; i < sizeof read_only_paths / sizeof read_only_paths[0]; i++) {
+        int fd = open_in_root(root_fd, read_only_paths[i], O_PATH);
+        if (fd < 0)
+            continue;
+        char target[FD_PATH];
+        fd_path(fd, target);
+        int result = mount(target, target, NULL, MS_BIND | MS_REC, NULL);
+        int saved = errno;
+        close(fd);
+        if (result != 0)
+            return fail(message, size, "cannot bind %s: %s", read_only_paths[i], strerror(saved));
+        if (remount_read_only(root_fd, read_only_paths[i], MS_NOSUID | MS_NODEV | MS_NOEXEC, message, size) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* runc's sequence: the old root is stacked under the new one by pivot_root(".", "."), then detached. */
 static int pivot(int root_fd, char *message, size_t size)
 {
@@ -378,6 +425,8 @@ int enter_rootfs(const struct rootfs *r, struct bind_mount *binds, int bind_coun
         result = bind_file(root_fd, r->resolv_conf, "/etc/resolv.conf", message, size);
     if (result == 0 && r->hostname_file != NULL)
         result = bind_file(root_fd, r->hostname_file, "/etc/hostname", message, size);
+    if (result == 0)
+        result = protect_kernel_files(root_fd, message, size);
     for (int i = 0; result == 0 && i < bind_count; i++) {
         struct bind_mount *b = &binds[i];
         if (b->target[0] != '/' || strstr(b->target, "/../") != NULL
