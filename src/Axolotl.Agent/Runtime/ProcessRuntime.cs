@@ -257,15 +257,13 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
         psi.ArgumentList.Add(LaunchScripts.JoinAndExec);
         psi.ArgumentList.Add("axl-exec");
         psi.ArgumentList.Add(string.Join(':', tracked.Cgroups!.ProcsFiles));
-        // Entering the mount namespace puts nsenter at the container's root (the image's, or the node's
-        // with a private /tmp), and it runs the command as the container's init does.
-        var enter = new List<string> { _tools.Nsenter, "-t", init.Value.ToString(CultureInfo.InvariantCulture), "--net", "--pid", "--mount", "--uts", "--ipc", "--wd" };
-        if (ReadUser(init.Value) is ({ } uid, { } gid) && (uid != "0" || gid != "0"))
-        {
-            enter.AddRange(["-S", uid, "-G", gid]);
-        }
-
-        enter.Add("--");
+        // Entering the mount namespace puts the command at the container's root (the image's, or the
+        // node's with a private /tmp). The launcher also takes on tini's user, groups and capability
+        // bounding set; the shell chain (no image roots, no users) makes do with nsenter.
+        var pid = init.Value.ToString(CultureInfo.InvariantCulture);
+        List<string> enter = _tools.Launcher is { } launcher
+            ? [launcher, "--exec-into", pid, "--"]
+            : [_tools.Nsenter, "-t", pid, "--net", "--pid", "--mount", "--uts", "--ipc", "--wd", "--"];
         var environment = ReadEnvironment(init.Value);
         AddCommand(psi, spec, enter, environment);
         psi.Environment.Clear();
@@ -275,33 +273,6 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
         }
 
         return await RunExecAsync(psi, spec, ct);
-    }
-
-    /// <summary>The real uid and gid PID 1 runs as ("Uid:"/"Gid:" of /proc/PID/status), or nulls.</summary>
-    private static (string? Uid, string? Gid) ReadUser(int pid)
-    {
-        string? uid = null, gid = null;
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-            {
-                var fields = line.Split('\t', StringSplitOptions.RemoveEmptyEntries);
-                if (fields.Length >= 2 && fields[0] == "Uid:")
-                {
-                    uid = fields[1];
-                }
-                else if (fields.Length >= 2 && fields[0] == "Gid:")
-                {
-                    gid = fields[1];
-                    break;
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        return (uid, gid);
     }
 
     public override async Task<ContainerStats?> StatsAsync(ContainerHandle handle, CancellationToken ct)

@@ -147,18 +147,18 @@ public sealed class NativeLauncherRootfsTests : IAsyncLifetime
     {
         var sandbox = await _rt.SandboxAsync("rootfs-exec");
         var (spec, _) = Spec(sandbox, [Top, Base], "sleep", "30");
-        spec = spec with { User = new ContainerUser(1000, 1000, []) };
+        spec = spec with { User = new ContainerUser(1000, 1000, [10, 20]) };
         var handle = await _rt.StartAsync(sandbox, spec);
 
         using var stdout = new MemoryStream();
-        var result = await _rt.Runtime.ExecAsync(handle, new ExecSpec(["sh", "-c", "ls /; id -u; id -g; pwd"], false, null, stdout, null), CancellationToken.None)
+        var result = await _rt.Runtime.ExecAsync(handle, new ExecSpec(["sh", "-c", "ls /; id; pwd; grep CapBnd /proc/self/status"], false, null, stdout, null), CancellationToken.None)
             .WaitAsync(Deadline);
         using var tty = new MemoryStream();
         var ttyResult = await _rt.Runtime.ExecAsync(handle, new ExecSpec(["sh", "-c", "test -t 1 && echo is-a-tty; id -u; exit 3"], true, null, tty, null), CancellationToken.None)
             .WaitAsync(Deadline);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal("bin\ndev\netc\nproc\nsys\ntmp\n1000\n1000\n/\n", Encoding.UTF8.GetString(stdout.ToArray()));
+        Assert.Equal("bin\ndev\netc\nproc\nsys\ntmp\nuid=1000 gid=1000 groups=10,20\n/\nCapBnd:\t00000000a80425fb\n", Encoding.UTF8.GetString(stdout.ToArray()));
         Assert.Equal(3, ttyResult.ExitCode);
         Assert.Contains("is-a-tty\r\n1000", Encoding.UTF8.GetString(tty.ToArray()), StringComparison.Ordinal);
         await _rt.Runtime.StopAsync(handle, TimeSpan.FromSeconds(1), CancellationToken.None);

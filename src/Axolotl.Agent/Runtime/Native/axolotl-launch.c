@@ -47,6 +47,8 @@
  * exit file gets the container's code (128+n for a signal) and the launcher exits with it too.
  * The exit file outlives an agent restart: a later agent reads the code from it.
  *
+ * "axolotl-launch --exec-into PID -- argv" runs a command in a running container instead (exec, probes).
+ *
  * Log: "<RFC3339Nano UTC> <stdout|stderr> <F|P> <text>" per record; P marks a 16 KiB chunk of a
  * longer line. The launcher is the only writer and rotates by size itself: the live file is
  * renamed to "<log>.1" (replacing the previous one) and a new one is started, so a log flood
@@ -749,6 +751,128 @@ static void pump(struct log *log, struct stream *streams, int count)
     }
 }
 
+/* ---------- exec: another process in a running container ---------- */
+
+/* The credentials and capability bounding set PID 1 (tini) runs with, from /proc/PID/status. */
+struct credentials {
+    uid_t uid;
+    gid_t gid;
+    gid_t groups[MAX_GROUPS];
+    int group_count;
+    unsigned long long bounding;
+};
+
+static bool read_credentials(const char *pid, struct credentials *c)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%s/status", pid);
+    FILE *f = fopen(path, "re");
+    if (f == NULL)
+        return false;
+    char line[4096];
+    int found = 0;
+    memset(c, 0, sizeof *c);
+    while (fgets(line, sizeof line, f) != NULL) {
+        unsigned int id;
+        if (sscanf(line, "Uid: %u", &id) == 1) {
+            c->uid = id;
+            found++;
+        } else if (sscanf(line, "Gid: %u", &id) == 1) {
+            c->gid = id;
+            found++;
+        } else if (strncmp(line, "Groups:", 7) == 0) {
+            char *p = line + 7, *end;
+            for (unsigned long g = strtoul(p, &end, 10); end != p && c->group_count < MAX_GROUPS; g = strtoul(p, &end, 10)) {
+                c->groups[c->group_count++] = (gid_t)g;
+                p = end;
+            }
+        } else if (sscanf(line, "CapBnd: %llx", &c->bounding) == 1) {
+            found++;
+        }
+    }
+    fclose(f);
+    return found == 3;
+}
+
+/*
+ * axolotl-launch --exec-into PID -- argv: runs argv in the container whose PID 1 is PID (host pid),
+ * as that process runs: its namespaces (so its root, the image's or the node's), its working
+ * directory, uid, gid, supplementary groups and capability bounding set. Nothing of the node is
+ * needed inside the container. Exits with argv's code (128+n for a signal), 125 when the container
+ * cannot be entered, 126/127 when argv cannot be executed.
+ */
+static int exec_into(int argc, char **argv)
+{
+    if (argc < 5 || strcmp(argv[3], "--") != 0)
+        usage_error("usage: --exec-into PID -- argv...");
+    const char *pid = argv[2];
+    struct credentials c;
+    if (!read_credentials(pid, &c)) {
+        fprintf(stderr, "axolotl-launch: cannot read the credentials of process %s: %s\n", pid, strerror(errno));
+        return EXIT_CGROUP;
+    }
+    /* Opened before any setns: after entering the mount namespace these paths mean something else. */
+    static const char *const namespaces[] = {"ipc", "uts", "net", "pid", "mnt"};
+    int ns_fds[5];
+    char path[64];
+    for (int i = 0; i < 5; i++) {
+        snprintf(path, sizeof path, "/proc/%s/ns/%s", pid, namespaces[i]);
+        ns_fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+        if (ns_fds[i] < 0) {
+            fprintf(stderr, "axolotl-launch: cannot open %s: %s\n", path, strerror(errno));
+            return EXIT_CGROUP;
+        }
+    }
+    snprintf(path, sizeof path, "/proc/%s/cwd", pid);
+    int cwd_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    for (int i = 0; i < 5; i++) {
+        if (setns(ns_fds[i], 0) != 0) {
+            fprintf(stderr, "axolotl-launch: cannot enter the %s namespace of %s: %s\n", namespaces[i], pid, strerror(errno));
+            return EXIT_CGROUP;
+        }
+        close(ns_fds[i]);
+    }
+    /* Entering the mount namespace put us at its root; the working directory is the container's. */
+    if (cwd_fd < 0 || fchdir(cwd_fd) != 0)
+        chdir("/");
+    if (cwd_fd >= 0)
+        close(cwd_fd);
+
+    /* The pid namespace applies to children only. */
+    pid_t child = fork();
+    if (child < 0) {
+        fprintf(stderr, "axolotl-launch: cannot fork: %s\n", strerror(errno));
+        return EXIT_CGROUP;
+    }
+    if (child == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+            if (cap < 64 && (c.bounding & (1ULL << cap)) == 0 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
+                _exit(EXIT_CGROUP);
+        if (setgroups((size_t)c.group_count, c.groups) != 0 || setgid(c.gid) != 0 || setuid(c.uid) != 0) {
+            fprintf(stderr, "axolotl-launch: cannot become %u:%u: %s\n", (unsigned int)c.uid, (unsigned int)c.gid, strerror(errno));
+            _exit(EXIT_CGROUP);
+        }
+        execvp(argv[4], argv + 4);
+        int code = errno == ENOENT ? EXIT_NOEXEC : EXIT_SETUP;
+        if (errno == ENOENT && strchr(argv[4], '/') == NULL)
+            fprintf(stderr, "exec: \"%s\": executable file not found in $PATH\n", argv[4]);
+        else
+            fprintf(stderr, "exec: \"%s\": %s\n", argv[4], strerror(errno));
+        _exit(code);
+    }
+    /* A terminal's signals (script forwards them to its child, us) go to the command. */
+    static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH};
+    for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
+        signal(forwarded[i], SIG_IGN);
+    int status;
+    while (waitpid(child, &status, 0) < 0) {
+        if (errno != EINTR)
+            return EXIT_CGROUP;
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 /* ---------- the launcher ---------- */
 
 static pid_t clone_namespaces(void)
@@ -759,6 +883,8 @@ static pid_t clone_namespaces(void)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--exec-into") == 0)
+        return exec_into(argc, argv);
     struct options o;
     parse_options(argc, argv, &o);
 
