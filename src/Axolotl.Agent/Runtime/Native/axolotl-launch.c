@@ -845,7 +845,8 @@ static int exec_into(int argc, char **argv)
         return EXIT_CGROUP;
     }
     if (child == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        /* No parent-death signal: a tree kill (a timed-out probe) takes this process after ours and
+         * must still find its children under it, not reparented to the container's init. */
         for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
             if (cap < 64 && (c.bounding & (1ULL << cap)) == 0 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
                 _exit(EXIT_CGROUP);
