@@ -146,9 +146,11 @@ public sealed class NativeLauncherRootfsTests : IAsyncLifetime
     public async Task Exec_runs_the_image_s_commands_as_the_container_s_user_with_and_without_a_terminal()
     {
         var sandbox = await _rt.SandboxAsync("rootfs-exec");
-        var (spec, _) = Spec(sandbox, [Top, Base], "sleep", "30");
+        var (spec, rootfs) = Spec(sandbox, [Top, Base], "sleep", "30");
         spec = spec with { User = new ContainerUser(1000, 1000, [10, 20]) };
         var handle = await _rt.StartAsync(sandbox, spec);
+        // The overlay exists in the container's mount namespace only: the node sees an empty directory.
+        Assert.Empty(Directory.GetFileSystemEntries(rootfs.Mountpoint));
 
         using var stdout = new MemoryStream();
         var result = await _rt.Runtime.ExecAsync(handle, new ExecSpec(["sh", "-c", "ls /; id; pwd; grep CapBnd /proc/self/status"], false, null, stdout, null), CancellationToken.None)
