@@ -23,8 +23,7 @@ internal static class NativeLauncher
         string? HostsFile,
         string TmpSize,
         long LogMaxBytes,
-        string? HostnameFile = null,
-        string? TiniStatic = null);
+        string? HostnameFile = null);
 
     /// <summary>The launcher's command line (without the executable) for <paramref name="spec"/>.</summary>
     public static List<string> Arguments(Request request, ContainerSpec spec)
@@ -61,23 +60,26 @@ internal static class NativeLauncher
 
         if (spec.Rootfs is { } rootfs)
         {
-            foreach (var lower in rootfs.LowerTopFirst)
+            arguments.Add("--rootfs");
+            arguments.Add(rootfs.Mountpoint);
+            foreach (var lower in rootfs.Lowers)
             {
                 arguments.Add("--lower");
                 arguments.Add(lower);
             }
 
-            arguments.AddRange(["--upper", rootfs.Upper, "--work", rootfs.Work, "--rootfs", rootfs.MountPoint]);
+            arguments.AddRange(["--upper", rootfs.Upper, "--work", rootfs.Work]);
             if (request.HostnameFile is { } hostnameFile)
             {
-                arguments.AddRange(["--hostname-file", hostnameFile]);
+                arguments.Add("--hostname-file");
+                arguments.Add(hostnameFile);
             }
         }
 
         if (spec.User is { } user)
         {
-            var groups = string.Join(',', user.SupplementaryGroups.Select(g => g.ToString(CultureInfo.InvariantCulture)));
-            arguments.AddRange(["--user", string.Create(CultureInfo.InvariantCulture, $"{user.Uid}:{user.Gid}") + (groups.Length > 0 ? ":" + groups : "")]);
+            arguments.Add("--user");
+            arguments.Add(user.ToArgument());
         }
 
         foreach (var mount in spec.Mounts)

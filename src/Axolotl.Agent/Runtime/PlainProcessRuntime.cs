@@ -53,10 +53,9 @@ public sealed class PlainProcessRuntime : ProcessRuntimeCore
 
     public override Task<ContainerHandle> StartAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct)
     {
-        if (spec.Rootfs is not null)
+        if (spec.Rootfs is not null || spec.User is not null)
         {
-            // Without root there is no mount namespace to give the container its image's root in.
-            throw new ContainerStartException($"a container on an image's root needs the isolated runtime ({_reason})", 128);
+            throw new ContainerStartException($"an image's root filesystem and runAsUser need the isolated runtime with the native launcher; this node runs {Mode}", 128);
         }
 
         CheckExecutable(spec);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using Axolotl.Agent.Network;
 
@@ -61,7 +62,7 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
                 (spec.DnsConfig?.Options ?? []).Select(o => o.Value is null ? o.Name ?? "" : $"{o.Name}:{o.Value}")),
             _ => PodNetwork.ClusterFirstResolvConf(spec.Namespace, _cidr.Gateway),
         });
-        await File.WriteAllTextAsync(Path.Combine(_network.PodDirectory(spec.PodUid), "hostname"), spec.Hostname, ct);
+        await File.WriteAllTextAsync(Path.Combine(_network.PodDirectory(spec.PodUid), "hostname"), spec.Hostname + "\n", ct);
         return new PodSandbox(spec.PodUid, spec.PodUid, ip, PodNetwork.NamespaceName(spec.PodUid));
     }
 
@@ -102,6 +103,16 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
             throw new ContainerStartException("volume mounts need the native launcher (axolotl-launch; build with gcc installed)", 128);
         }
 
+        // The shell chain runs containers on the node's root only, as root.
+        if ((spec.Rootfs is not null || spec.User is not null) && _tools.Launcher is null)
+        {
+            throw new ContainerStartException("an image's root filesystem and runAsUser need the native launcher (axolotl-launch; build with gcc installed)", 128);
+        }
+
+        // tini runs inside a root without the node's libraries: only the static one can.
+        var tini = spec.Rootfs is null ? _tools.Tini : _tools.TiniStatic
+            ?? throw new ContainerStartException("an image's root filesystem needs the static tini (/usr/bin/tini-static, package tini)", 128);
+
         var podDir = _network.PodDirectory(sandbox.PodUid);
         var hostsFile = Path.Combine(podDir, "hosts");
         var resolvFile = Path.Combine(podDir, PodNetwork.ResolvConfFileName);
@@ -140,8 +151,8 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
         {
             process = _tools.Launcher is { } launcher
                 ? NativeLauncher.Start(
-                    new NativeLauncher.Request(launcher, _tools.Tini, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname, hosts, Options.TmpSize, Options.LogMaxBytes,
-                        File.Exists(hostnameFile) ? hostnameFile : null, _tools.TiniStatic),
+                    new NativeLauncher.Request(launcher, tini, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname, hosts, Options.TmpSize, Options.LogMaxBytes,
+                        File.Exists(hostnameFile) ? hostnameFile : null),
                     spec,
                     environment)
                 : StartRecorder(LaunchScripts.Outer, ShellChainArguments(spec, exitFile, cgroups, sandbox.NetworkNamespace, hostname, hosts, resolv), environment);
@@ -251,17 +262,17 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
         psi.ArgumentList.Add(LaunchScripts.JoinAndExec);
         psi.ArgumentList.Add("axl-exec");
         psi.ArgumentList.Add(string.Join(':', tracked.Cgroups!.ProcsFiles));
-        var enter = new List<string> { _tools.Nsenter, "-t", init.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), "--net", "--pid", "--mount", "--uts", "--ipc", "--wd" };
-        // As the kubelet: exec runs as the container's user (what its init runs as).
-        if (LinuxProcess.ReadIds(init.Value) is { } ids && (ids.Uid != 0 || ids.Gid != 0))
-        {
-            enter.AddRange(["-S", ids.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture), "-G", ids.Gid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        }
-
-        enter.Add("--");
-        AddCommand(psi, spec, enter);
+        // Entering the mount namespace puts the command at the container's root (the image's, or the
+        // node's with a private /tmp). The launcher also takes on tini's user, groups and capability
+        // bounding set; the shell chain (no image roots, no users) makes do with nsenter.
+        var pid = init.Value.ToString(CultureInfo.InvariantCulture);
+        List<string> enter = _tools.Launcher is { } launcher
+            ? [launcher, "--exec-into", pid, "--"]
+            : [_tools.Nsenter, "-t", pid, "--net", "--pid", "--mount", "--uts", "--ipc", "--wd", "--"];
+        var environment = ReadEnvironment(init.Value);
+        AddCommand(psi, spec, enter, environment);
         psi.Environment.Clear();
-        foreach (var (key, value) in ReadEnvironment(init.Value))
+        foreach (var (key, value) in environment)
         {
             psi.Environment[key] = value;
         }
@@ -322,13 +333,17 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
         return null;
     }
 
+    /// <summary>
+    /// Whether PID 1 has become tini: its comm is "tini", or for a container with its own root
+    /// (tini-static executed from a descriptor) "tini-static", or the descriptor's number on kernels
+    /// that name such a process after "/dev/fd/N". Before the exec it is the launcher or the init shell.
+    /// </summary>
     private static bool IsTini(int pid)
     {
         try
         {
-            // On an image's root tini runs from a descriptor (its comm is the descriptor's number): its executable tells.
-            return File.ReadAllText($"/proc/{pid}/comm").Trim() == "tini"
-                || (new FileInfo($"/proc/{pid}/exe").LinkTarget is { } exe && Path.GetFileName(exe).StartsWith("tini", StringComparison.Ordinal));
+            var comm = File.ReadAllText($"/proc/{pid}/comm").AsSpan().Trim();
+            return comm is "tini" or "tini-static" || (comm.Length > 0 && !comm.ContainsAnyExceptInRange('0', '9'));
         }
         catch (IOException)
         {
@@ -340,7 +355,7 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
         }
     }
 
-    private void AddCommand(ProcessStartInfo psi, ExecSpec spec, IReadOnlyList<string> enter)
+    private void AddCommand(ProcessStartInfo psi, ExecSpec spec, List<string> enter, Dictionary<string, string> environment)
     {
         if (!spec.Tty)
         {
@@ -352,13 +367,15 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
             return;
         }
 
-        // A pseudo-terminal from the node's util-linux script, outside the container (an image need not
-        // have script): it runs nsenter, which enters the container with the terminal. -e passes the
-        // command's exit code on.
+        // A pseudo-terminal from util-linux script, which runs on the node (an image need not have
+        // it) and enters the container from there: -e passes the command's exit code on. script runs
+        // its command with $SHELL, so that is the node's sh; the container's own value is put back.
         psi.ArgumentList.Add(_tools.Script ?? throw new InvalidOperationException("TTY exec needs util-linux 'script'"));
         psi.ArgumentList.Add("-qfec");
-        psi.ArgumentList.Add(string.Join(' ', enter.Concat(spec.Command).Select(ShellQuote)));
+        var shell = environment.Remove("SHELL", out var containerShell) ? $"export SHELL={ShellQuote(containerShell)}; " : "unset SHELL; ";
+        psi.ArgumentList.Add(shell + "exec " + string.Join(' ', enter.Concat(spec.Command).Select(ShellQuote)));
         psi.ArgumentList.Add("/dev/null");
+        environment["SHELL"] = "/bin/sh";
     }
 
     internal static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";

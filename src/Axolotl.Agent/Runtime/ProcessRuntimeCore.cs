@@ -171,8 +171,8 @@ public abstract class ProcessRuntimeCore : IContainerRuntime
             throw new ContainerStartException("no command specified", 128);
         }
 
-        // With volumes or an image's root the directory or the executable may only exist inside the
-        // container: the launcher checks both after its mounts, with the same reasons.
+        // With volumes the directory or the executable may only exist inside one, and with the image's
+        // root only there: the launcher checks both after its mounts, with the same reasons.
         if (spec.Mounts.Count > 0 || spec.Rootfs is not null)
         {
             return;

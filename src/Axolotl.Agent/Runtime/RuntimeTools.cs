@@ -4,7 +4,7 @@ namespace Axolotl.Agent.Runtime;
 /// Absolute paths of the host tools the isolated runtime runs (found by <see cref="RuntimeProbe"/>).
 /// <paramref name="Launcher"/> is the native axolotl-launch next to the assemblies; null means the
 /// shell chain of <see cref="LaunchScripts"/> starts containers. <paramref name="TiniStatic"/> is the
-/// init of containers on an image's root, where the node's libraries are out of reach (Debian's tini
-/// package ships it); null: such containers cannot start.
+/// static tini a container with its own root runs (nothing of the node's libraries is there); null
+/// when not installed.
 /// </summary>
 public sealed record RuntimeTools(string Unshare, string Nsenter, string Tini, string Ip, string? Script, string? Launcher = null, string? TiniStatic = null);

@@ -25,11 +25,29 @@ public sealed record ContainerSpec(
     /// <summary>Volumes to bind into the container, parents before children.</summary>
     public IReadOnlyList<ContainerMount> Mounts { get; init; } = [];
 
-    /// <summary>The image's root for this attempt; null: the container sees the node's root (a catalog image).</summary>
+    /// <summary>The image's root filesystem; null runs the container on the node's own root (a private /tmp only).</summary>
     public ContainerRootfs? Rootfs { get; init; }
 
-    /// <summary>Who the process runs as (the image's User, resolved); null: root.</summary>
+    /// <summary>Who the container's processes run as; null keeps root.</summary>
     public ContainerUser? User { get; init; }
+}
+
+/// <summary>
+/// A container's own root: an overlay of the image's unpacked layers (<paramref name="Lowers"/>, top-most
+/// first, as overlayfs' lowerdir lists them) and the container's writable layer (<paramref name="Upper"/>
+/// with its overlay <paramref name="Work"/> directory on the same filesystem), mounted on the empty
+/// directory <paramref name="Mountpoint"/> inside the container's mount namespace only.
+/// </summary>
+public sealed record ContainerRootfs(IReadOnlyList<string> Lowers, string Upper, string Work, string Mountpoint);
+
+/// <summary>The uid, gid and supplementary groups (runAsUser, runAsGroup, supplementalGroups and the image's user).</summary>
+public sealed record ContainerUser(long Uid, long Gid, IReadOnlyList<long> SupplementaryGroups)
+{
+    /// <summary>The launcher's "--user" value: UID:GID[:G1,G2,...].</summary>
+    public string ToArgument() =>
+        SupplementaryGroups.Count == 0
+            ? FormattableString.Invariant($"{Uid}:{Gid}")
+            : FormattableString.Invariant($"{Uid}:{Gid}:") + string.Join(',', SupplementaryGroups.Select(g => g.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 }
 
 /// <summary>

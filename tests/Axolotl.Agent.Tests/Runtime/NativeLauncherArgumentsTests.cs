@@ -44,6 +44,36 @@ public sealed class NativeLauncherArgumentsTests
         Assert.Equal(["--bind", "/v/cache", "--to", "/cache", "--bind-ro", "/v/config", "--to", "/etc/app", "--"], binds);
     }
 
+    [Fact]
+    public void An_image_root_lists_its_layers_top_first_with_the_hostname_file_and_the_user_before_the_argv()
+    {
+        var request = new NativeLauncher.Request("/l", "/usr/bin/tini-static", "/e", [], null, "h", null, "1m", 1, "/state/hostname");
+        var spec = Spec with
+        {
+            Rootfs = new ContainerRootfs(["/layers/top", "/layers/base"], "/c/upper", "/c/work", "/c/rootfs"),
+            User = new ContainerUser(1000, 3000, [10, 20]),
+        };
+
+        var arguments = NativeLauncher.Arguments(request, spec);
+
+        Assert.Equal(
+            ["--rootfs", "/c/rootfs", "--lower", "/layers/top", "--lower", "/layers/base", "--upper", "/c/upper", "--work", "/c/work",
+             "--hostname-file", "/state/hostname", "--user", "1000:3000:10,20", "--"],
+            arguments.Skip(arguments.IndexOf("--rootfs")).Take(15));
+    }
+
+    [Fact]
+    public void Without_an_image_root_there_is_no_hostname_file_and_a_user_without_groups_has_two_fields()
+    {
+        var request = new NativeLauncher.Request("/l", "/t", "/e", [], null, "h", null, "1m", 1, "/state/hostname");
+
+        var arguments = NativeLauncher.Arguments(request, Spec with { User = new ContainerUser(0, 0, []) });
+
+        Assert.DoesNotContain("--rootfs", arguments);
+        Assert.DoesNotContain("--hostname-file", arguments);
+        Assert.Equal("0:0", arguments[arguments.IndexOf("--user") + 1]);
+    }
+
     [Theory]
     [InlineData("running 4242", 4242)]
     [InlineData("running 0", null)]

@@ -8,17 +8,23 @@
  *   axolotl-launch --exit-file F --log L --tini T [--log-max-bytes N] [--cgroup-procs P]...
  *                  [--netns NAME] [--hostname H] [--hosts FILE] [--resolv-conf FILE] [--workdir DIR]
  *                  [--tmp-size S] [--bind SRC|--bind-ro SRC --to DST]...
- *                  [--lower DIR... --upper DIR --work DIR --rootfs DIR [--hostname-file FILE] [--user UID:GID[:G,...]]]
- *                  -- argv...
- *
- * With --rootfs the container runs on its image's root (image-root.c): the --lower layers (top-most
- * first) and the --upper layer are mounted as an overlay on --rootfs and pivoted into; /proc, /dev,
- * /sys, the pod's files (--hosts, resolv.conf, --hostname-file) and the volumes are mounted inside
- * it, nothing of the node stays visible, and --tini must be a static binary: it is opened before the
- * pivot and executed through its descriptor. --user drops to that uid, gid and groups.
+ *                  [--rootfs DIR [--lower DIR]... [--upper DIR --work DIR] [--hostname-file FILE]]
+ *                  [--user UID:GID[:G1,G2,...]] -- argv...
  *
  * Each --bind/--bind-ro names a volume source on the node and the following --to its mountPath in
  * the container (volume-mounts.c); they are mounted in order, after the private /tmp.
+ *
+ * --rootfs gives the container a root of its own (rootfs.c): an overlay of the --lower layers (top-most
+ * first) with the --upper/--work writable layer, mounted on the empty directory DIR, with /proc, /dev,
+ * /sys, the /etc files and the volumes inside it, entered with pivot_root. No private /tmp then (the
+ * image's /tmp is on the overlay), and --tini must be a static tini: it is executed from a
+ * descriptor opened before the pivot. Without --rootfs the container runs on the node's root.
+ *
+ * With --rootfs the capability bounding set is cut to containerd's default list (no CAP_SYS_ADMIN),
+ * and /proc and /sys get runc's default masked and read-only paths.
+ *
+ * --user drops to that uid, gid and supplementary groups (none when omitted) just before exec;
+ * without it the container runs as root.
  *
  * --hosts and --resolv-conf are bind-mounted on /etc/hosts and /etc/resolv.conf. Without
  * --resolv-conf, a file "resolv.conf" next to the --hosts file is used when it exists (the agent
@@ -41,6 +47,8 @@
  * exit file gets the container's code (128+n for a signal) and the launcher exits with it too.
  * The exit file outlives an agent restart: a later agent reads the code from it.
  *
+ * "axolotl-launch --exec-into PID -- argv" runs a command in a running container instead (exec, probes).
+ *
  * Log: "<RFC3339Nano UTC> <stdout|stderr> <F|P> <text>" per record; P marks a 16 KiB chunk of a
  * longer line. The launcher is the only writer and rotates by size itself: the live file is
  * renamed to "<log>.1" (replacing the previous one) and a new one is started, so a log flood
@@ -50,6 +58,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
+#include <linux/capability.h>
 #include <limits.h>
 #include <poll.h>
 #include <sched.h>
@@ -68,7 +78,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "image-root.h"
+#include "rootfs.h"
 #include "volume-mounts.h"
 
 #define EXIT_CGROUP 125  /* cannot join cgroups or namespaces, cannot clone */
@@ -82,6 +92,7 @@
 #define DEFAULT_LOG_MAX (10L * 1024 * 1024)
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define KEEP_MOUNT "/run/axolotl-keep"
+#define MAX_GROUPS 64
 
 struct options {
     const char *exit_file;
@@ -100,9 +111,12 @@ struct options {
     int bind_count;
     const char *pending_bind; /* a --bind whose --to has not come yet */
     bool pending_read_only;
-    struct image_root root;   /* root.mount_point set: the container runs on its image's root */
-    const char *hostname_file;
-    struct image_user user;
+    struct rootfs root;       /* used when root.mountpoint is set */
+    bool has_user;
+    uid_t uid;
+    gid_t gid;
+    gid_t groups[MAX_GROUPS];
+    int group_count;
     char **argv;
 };
 
@@ -159,6 +173,51 @@ static void usage_error(const char *message)
 {
     fprintf(stderr, "axolotl-launch: %s\n", message);
     _exit(EXIT_CGROUP);
+}
+
+/* One decimal id of --user, ending at one of the characters in ends; returns the rest or NULL. */
+static const char *parse_id(const char *text, const char *ends, unsigned int *id)
+{
+    char *end;
+    errno = 0;
+    unsigned long value = strtoul(text, &end, 10);
+    if (end == text || errno != 0 || value > 0xFFFFFFFEul || (*end != '\0' && strchr(ends, *end) == NULL))
+        return NULL;
+    *id = (unsigned int)value;
+    return end;
+}
+
+/* --user UID:GID[:G1,G2,...] */
+static void parse_user(const char *text, struct options *o)
+{
+    unsigned int id;
+    const char *rest = parse_id(text, ":", &id);
+    if (rest == NULL || *rest != ':')
+        usage_error("--user wants UID:GID[:G1,G2,...]");
+    o->uid = id;
+    rest = parse_id(rest + 1, ":", &id);
+    if (rest == NULL)
+        usage_error("--user wants UID:GID[:G1,G2,...]");
+    o->gid = id;
+    if (*rest == ':' && rest[1] != '\0') {
+        rest++;
+        for (;;) {
+            if (o->group_count == MAX_GROUPS)
+                usage_error("--user has too many supplementary groups");
+            rest = parse_id(rest, ",", &id);
+            if (rest == NULL)
+                usage_error("--user wants UID:GID[:G1,G2,...]");
+            o->groups[o->group_count++] = id;
+            if (*rest == '\0')
+                break;
+            rest++;
+        }
+    } else if (*rest == ':') {
+        rest++;
+    }
+    if (*rest != '\0')
+        usage_error("--user wants UID:GID[:G1,G2,...]");
+    o->has_user = true;
 }
 
 static void parse_options(int argc, char **argv, struct options *o)
@@ -239,14 +298,9 @@ static void parse_options(int argc, char **argv, struct options *o)
             break;
         case UPPER: o->root.upper = optarg; break;
         case WORK: o->root.work = optarg; break;
-        case ROOTFS: o->root.mount_point = optarg; break;
-        case HOSTNAME_FILE: o->hostname_file = optarg; break;
-        case USER: {
-            char message[256];
-            if (parse_image_user(optarg, &o->user, message, sizeof message) != 0)
-                usage_error(message);
-            break;
-        }
+        case ROOTFS: o->root.mountpoint = optarg; break;
+        case HOSTNAME_FILE: o->root.hostname_file = optarg; break;
+        case USER: parse_user(optarg, o); break;
         default: usage_error("unknown option");
         }
     }
@@ -254,6 +308,8 @@ static void parse_options(int argc, char **argv, struct options *o)
         usage_error("--bind without --to");
     if (o->exit_file == NULL || o->log == NULL || o->tini == NULL)
         usage_error("--exit-file, --log and --tini are required");
+    if (o->root.mountpoint == NULL && (o->root.lower_count > 0 || o->root.upper != NULL || o->root.work != NULL))
+        usage_error("--lower, --upper and --work need --rootfs");
     if (optind >= argc)
         usage_error("no command after --");
     if (o->root.mount_point != NULL && (o->root.lower_count == 0 || o->root.upper == NULL || o->root.work == NULL))
@@ -423,28 +479,63 @@ static void set_up_mounts(struct options *o, int error_fd)
     }
 }
 
-/* The image-root path: everything from the node is opened first, then the root changes (image-root.c).
- * Returns the init's descriptor: the node's tini cannot be reached by path inside the image. */
-static int set_up_image_root(struct options *o, int error_fd)
+/* With --rootfs: the container's own root (rootfs.c), volumes inside it, then its working directory. */
+static void set_up_rootfs(struct options *o, int error_fd)
 {
-    char message[PATH_MAX + 256];
-    char resolv[PATH_MAX];
-    struct pod_files files = {o->hosts, resolv_conf_file(o, resolv, sizeof resolv) ? resolv : NULL, o->hostname_file};
-    int pinned[3];
-    if (pin_host_files(o->binds, o->bind_count, &files, pinned, message, sizeof message) != 0)
-        init_failed(error_fd, EXIT_SETUP, "%s", message);
-    int tini_fd = open(o->tini, O_RDONLY | O_CLOEXEC);
-    if (tini_fd < 0)
-        init_failed(error_fd, EXIT_NOEXEC, "cannot open %s: %s", o->tini, strerror(errno));
     if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
         init_failed(error_fd, EXIT_SETUP, "cannot make mounts private: %s", strerror(errno));
-    if (enter_image_root(&o->root, o->binds, o->bind_count, pinned, o->workdir, &o->user, message, sizeof message) != 0)
-        init_failed(error_fd, EXIT_SETUP, "%s", message);
-    for (int i = 0; i < 3; i++) {
-        if (pinned[i] >= 0)
-            close(pinned[i]);
+    char error[PATH_MAX + 256];
+    if (o->bind_count > 0 && pin_bind_sources(o->binds, o->bind_count, error, sizeof error) != 0)
+        init_failed(error_fd, EXIT_SETUP, "%s", error);
+    char resolv[PATH_MAX];
+    o->root.hosts = o->hosts;
+    o->root.resolv_conf = resolv_conf_file(o, resolv, sizeof resolv) ? resolv : NULL;
+    if (enter_rootfs(&o->root, o->binds, o->bind_count, error, sizeof error) != 0)
+        init_failed(error_fd, EXIT_SETUP, "%s", error);
+    /* As runc: a missing working directory is created (inside the new root, which is all there is now). */
+    mkdir_p(o->workdir);
+    if (chdir(o->workdir) != 0)
+        init_failed(error_fd, EXIT_SETUP, "chdir to cwd (\"%s\") set in config.json failed: %s", o->workdir, strerror(errno));
+}
+
+/* The capabilities a container gets by default (containerd's and Docker's list); everything else,
+ * CAP_SYS_ADMIN first, leaves the bounding set, so no process of the container (root included) can
+ * mount, load modules, or undo the masks on /proc. */
+static bool default_capability(int cap)
+{
+    switch (cap) {
+    case CAP_CHOWN: case CAP_DAC_OVERRIDE: case CAP_FSETID: case CAP_FOWNER: case CAP_MKNOD: case CAP_NET_RAW:
+    case CAP_SETGID: case CAP_SETUID: case CAP_SETFCAP: case CAP_SETPCAP: case CAP_NET_BIND_SERVICE:
+    case CAP_SYS_CHROOT: case CAP_KILL: case CAP_AUDIT_WRITE:
+        return true;
+    default:
+        return false;
     }
-    return tini_fd;
+}
+
+static void drop_capabilities(int error_fd)
+{
+    /* Up to the last capability this kernel knows (PR_CAPBSET_READ fails after it). */
+    for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+        if (!default_capability(cap) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
+            init_failed(error_fd, EXIT_SETUP, "cannot drop capability %d: %s", cap, strerror(errno));
+}
+
+/* --user: supplementary groups (or none), group, user; the last step before exec, after every mount. */
+static void drop_privileges(const struct options *o, int error_fd)
+{
+    if (setgroups((size_t)o->group_count, o->groups) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot set supplementary groups: %s", strerror(errno));
+    if (setgid(o->gid) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot set group %u: %s", (unsigned int)o->gid, strerror(errno));
+    if (setuid(o->uid) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot set user %u: %s", (unsigned int)o->uid, strerror(errno));
+    /* A change of user clears the parent-death signal: set it again, and look whether the launcher
+     * went in between. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    struct pollfd lifeline = {.fd = error_fd, .events = 0};
+    if (poll(&lifeline, 1, 0) == 1 && (lifeline.revents & POLLERR) != 0)
+        _exit(EXIT_CGROUP);
 }
 
 static void reset_signals(void)
@@ -468,7 +559,17 @@ static void container_init(struct options *o, int netns_fd, int out_fd, int err_
     join_cgroups(o, error_fd);
     if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) != 0)
         init_failed(error_fd, EXIT_CGROUP, "cannot enter network namespace %s: %s", o->netns, strerror(errno));
-    /* Before the root and the user change: a dropped user may not set it. */
+    /* With a root of its own, tini (static) is opened on the node and executed from its descriptor
+     * after the pivot: no node file has to be visible in the container. */
+    int tini_fd = -1;
+    if (o->root.mountpoint != NULL) {
+        tini_fd = open(o->tini, O_PATH | O_CLOEXEC);
+        if (tini_fd < 0)
+            init_failed(error_fd, EXIT_NOEXEC, "cannot open %s: %s", o->tini, strerror(errno));
+        set_up_rootfs(o, error_fd);
+    } else {
+        set_up_mounts(o, error_fd);
+    }
     if (o->hostname != NULL && sethostname(o->hostname, strlen(o->hostname)) != 0)
         init_failed(error_fd, EXIT_SETUP, "cannot set hostname %s: %s", o->hostname, strerror(errno));
     int tini_fd = -1;
@@ -481,6 +582,10 @@ static void container_init(struct options *o, int netns_fd, int out_fd, int err_
     int code = check_executable(o->argv[0], message, sizeof message);
     if (code != 0)
         init_failed(error_fd, code, "%s", message);
+    if (tini_fd >= 0)
+        drop_capabilities(error_fd);
+    if (o->has_user)
+        drop_privileges(o, error_fd);
 
     if (dup2(null_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
         init_failed(error_fd, EXIT_SETUP, "cannot set up stdio: %s", strerror(errno));
@@ -655,6 +760,129 @@ static void pump(struct log *log, struct stream *streams, int count)
     }
 }
 
+/* ---------- exec: another process in a running container ---------- */
+
+/* The credentials and capability bounding set PID 1 (tini) runs with, from /proc/PID/status. */
+struct credentials {
+    uid_t uid;
+    gid_t gid;
+    gid_t groups[MAX_GROUPS];
+    int group_count;
+    unsigned long long bounding;
+};
+
+static bool read_credentials(const char *pid, struct credentials *c)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%s/status", pid);
+    FILE *f = fopen(path, "re");
+    if (f == NULL)
+        return false;
+    char line[4096];
+    int found = 0;
+    memset(c, 0, sizeof *c);
+    while (fgets(line, sizeof line, f) != NULL) {
+        unsigned int id;
+        if (sscanf(line, "Uid: %u", &id) == 1) {
+            c->uid = id;
+            found++;
+        } else if (sscanf(line, "Gid: %u", &id) == 1) {
+            c->gid = id;
+            found++;
+        } else if (strncmp(line, "Groups:", 7) == 0) {
+            char *p = line + 7, *end;
+            for (unsigned long g = strtoul(p, &end, 10); end != p && c->group_count < MAX_GROUPS; g = strtoul(p, &end, 10)) {
+                c->groups[c->group_count++] = (gid_t)g;
+                p = end;
+            }
+        } else if (sscanf(line, "CapBnd: %llx", &c->bounding) == 1) {
+            found++;
+        }
+    }
+    fclose(f);
+    return found == 3;
+}
+
+/*
+ * axolotl-launch --exec-into PID -- argv: runs argv in the container whose PID 1 is PID (host pid),
+ * as that process runs: its namespaces (so its root, the image's or the node's), its working
+ * directory, uid, gid, supplementary groups and capability bounding set. Nothing of the node is
+ * needed inside the container. Exits with argv's code (128+n for a signal), 125 when the container
+ * cannot be entered, 126/127 when argv cannot be executed.
+ */
+static int exec_into(int argc, char **argv)
+{
+    if (argc < 5 || strcmp(argv[3], "--") != 0)
+        usage_error("usage: --exec-into PID -- argv...");
+    const char *pid = argv[2];
+    struct credentials c;
+    if (!read_credentials(pid, &c)) {
+        fprintf(stderr, "axolotl-launch: cannot read the credentials of process %s: %s\n", pid, strerror(errno));
+        return EXIT_CGROUP;
+    }
+    /* Opened before any setns: after entering the mount namespace these paths mean something else. */
+    static const char *const namespaces[] = {"ipc", "uts", "net", "pid", "mnt"};
+    int ns_fds[5];
+    char path[64];
+    for (int i = 0; i < 5; i++) {
+        snprintf(path, sizeof path, "/proc/%s/ns/%s", pid, namespaces[i]);
+        ns_fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+        if (ns_fds[i] < 0) {
+            fprintf(stderr, "axolotl-launch: cannot open %s: %s\n", path, strerror(errno));
+            return EXIT_CGROUP;
+        }
+    }
+    snprintf(path, sizeof path, "/proc/%s/cwd", pid);
+    int cwd_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    for (int i = 0; i < 5; i++) {
+        if (setns(ns_fds[i], 0) != 0) {
+            fprintf(stderr, "axolotl-launch: cannot enter the %s namespace of %s: %s\n", namespaces[i], pid, strerror(errno));
+            return EXIT_CGROUP;
+        }
+        close(ns_fds[i]);
+    }
+    /* Entering the mount namespace put us at its root; the working directory is the container's. */
+    if (cwd_fd < 0 || fchdir(cwd_fd) != 0)
+        chdir("/");
+    if (cwd_fd >= 0)
+        close(cwd_fd);
+
+    /* The pid namespace applies to children only. */
+    pid_t child = fork();
+    if (child < 0) {
+        fprintf(stderr, "axolotl-launch: cannot fork: %s\n", strerror(errno));
+        return EXIT_CGROUP;
+    }
+    if (child == 0) {
+        /* No parent-death signal: a tree kill (a timed-out probe) takes this process after ours and
+         * must still find its children under it, not reparented to the container's init. */
+        for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+            if (cap < 64 && (c.bounding & (1ULL << cap)) == 0 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
+                _exit(EXIT_CGROUP);
+        if (setgroups((size_t)c.group_count, c.groups) != 0 || setgid(c.gid) != 0 || setuid(c.uid) != 0) {
+            fprintf(stderr, "axolotl-launch: cannot become %u:%u: %s\n", (unsigned int)c.uid, (unsigned int)c.gid, strerror(errno));
+            _exit(EXIT_CGROUP);
+        }
+        execvp(argv[4], argv + 4);
+        int code = errno == ENOENT ? EXIT_NOEXEC : EXIT_SETUP;
+        if (errno == ENOENT && strchr(argv[4], '/') == NULL)
+            fprintf(stderr, "exec: \"%s\": executable file not found in $PATH\n", argv[4]);
+        else
+            fprintf(stderr, "exec: \"%s\": %s\n", argv[4], strerror(errno));
+        _exit(code);
+    }
+    /* A terminal's signals (script forwards them to its child, us) go to the command. */
+    static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH};
+    for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
+        signal(forwarded[i], SIG_IGN);
+    int status;
+    while (waitpid(child, &status, 0) < 0) {
+        if (errno != EINTR)
+            return EXIT_CGROUP;
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 /* ---------- the launcher ---------- */
 
 static pid_t clone_namespaces(void)
@@ -665,6 +893,8 @@ static pid_t clone_namespaces(void)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--exec-into") == 0)
+        return exec_into(argc, argv);
     struct options o;
     parse_options(argc, argv, &o);
 
