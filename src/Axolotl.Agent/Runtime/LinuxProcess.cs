@@ -58,40 +58,6 @@ internal static partial class LinuxProcess
     }
 
     /// <summary>True when the process exists, is not a zombie, and (when given) started at <paramref name="startTicks"/>.</summary>
-    /// <summary>A process's effective uid and gid, from /proc/PID/status; null when it is gone.</summary>
-    public static (long Uid, long Gid)? ReadIds(int pid)
-    {
-        try
-        {
-            long? uid = null, gid = null;
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-            {
-                // "Uid:\treal\teffective\tsaved\tfs"
-                if (line.StartsWith("Uid:", StringComparison.Ordinal) || line.StartsWith("Gid:", StringComparison.Ordinal))
-                {
-                    var fields = line.Split('\t', StringSplitOptions.RemoveEmptyEntries);
-                    if (fields.Length > 2 && long.TryParse(fields[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
-                    {
-                        if (line[0] == 'U')
-                        {
-                            uid = id;
-                        }
-                        else
-                        {
-                            gid = id;
-                        }
-                    }
-                }
-            }
-
-            return uid is { } u && gid is { } g ? (u, g) : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
-
     public static bool IsAlive(int pid, long? startTicks = null)
     {
         var stat = ReadStat(pid);

@@ -33,8 +33,7 @@ internal static class NativeLauncher
             "--exit-file", request.ExitFile,
             "--log", spec.LogPath,
             "--log-max-bytes", request.LogMaxBytes.ToString(CultureInfo.InvariantCulture),
-            // An image's root cannot reach the node's libraries: its init must be the static tini.
-            "--tini", spec.Rootfs is null ? request.Tini : request.TiniStatic ?? throw new ContainerStartException("a container on an image's root needs tini-static (Debian's tini package)", 128),
+            "--tini", request.Tini,
             "--hostname", request.Hostname,
             // Like a container without WORKDIR: "/", never the agent's own directory (which may sit under the private /tmp).
             "--workdir", spec.WorkingDirectory ?? "/",

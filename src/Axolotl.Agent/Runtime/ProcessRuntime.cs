@@ -93,11 +93,6 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
     public override async Task<ContainerHandle> StartAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct)
     {
         CheckExecutable(spec);
-        if (spec.Rootfs is not null && _tools.Launcher is null)
-        {
-            throw new ContainerStartException("a container on an image's root needs the native launcher (axolotl-launch; build with gcc installed)", 128);
-        }
-
         if (spec.Mounts.Count > 0 && !MountsVolumes)
         {
             throw new ContainerStartException("volume mounts need the native launcher (axolotl-launch; build with gcc installed)", 128);

@@ -50,15 +50,6 @@ public sealed record ContainerUser(long Uid, long Gid, IReadOnlyList<long> Suppl
             : FormattableString.Invariant($"{Uid}:{Gid}:") + string.Join(',', SupplementaryGroups.Select(g => g.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 }
 
-/// <summary>
-/// An image's layers, top-most first (overlayfs' lowerdir order), with this attempt's fresh writable
-/// layer and work directory, and the empty directory the overlay is mounted on inside the container.
-/// </summary>
-public sealed record ContainerRootfs(IReadOnlyList<string> LowerTopFirst, string Upper, string Work, string MountPoint);
-
-/// <summary>A uid, gid and supplementary groups.</summary>
-public sealed record ContainerUser(long Uid, long Gid, IReadOnlyList<long> SupplementaryGroups);
-
 /// <summary>A node path (a volume's directory or a file in it, a hostPath) bound at a path inside the container.</summary>
 public sealed record ContainerMount(string Source, string Target, bool ReadOnly);
 

@@ -312,10 +312,6 @@ static void parse_options(int argc, char **argv, struct options *o)
         usage_error("--lower, --upper and --work need --rootfs");
     if (optind >= argc)
         usage_error("no command after --");
-    if (o->root.mount_point != NULL && (o->root.lower_count == 0 || o->root.upper == NULL || o->root.work == NULL))
-        usage_error("--rootfs needs --lower, --upper and --work");
-    if (o->root.mount_point == NULL && (o->root.lower_count > 0 || o->user.set || o->hostname_file != NULL))
-        usage_error("--lower, --user and --hostname-file need --rootfs");
     o->argv = argv + optind;
 }
 
@@ -572,11 +568,6 @@ static void container_init(struct options *o, int netns_fd, int out_fd, int err_
     }
     if (o->hostname != NULL && sethostname(o->hostname, strlen(o->hostname)) != 0)
         init_failed(error_fd, EXIT_SETUP, "cannot set hostname %s: %s", o->hostname, strerror(errno));
-    int tini_fd = -1;
-    if (o->root.mount_point != NULL)
-        tini_fd = set_up_image_root(o, error_fd);
-    else
-        set_up_mounts(o, error_fd);
 
     char message[PATH_MAX + 128];
     int code = check_executable(o->argv[0], message, sizeof message);
