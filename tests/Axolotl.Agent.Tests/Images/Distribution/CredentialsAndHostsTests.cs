@@ -1,0 +1,57 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Axolotl.Agent.Images.Distribution;
+
+namespace Axolotl.Agent.Tests.Images.Distribution;
+
+public sealed class CredentialsAndHostsTests
+{
+    [Fact]
+    public void Dockerconfigjson_and_dockercfg_secrets_give_credentials_matched_as_the_kubelet_does()
+    {
+        var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes("bob:pa:ss"));
+        var json = Encoding.UTF8.GetBytes("{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"" + auth + "\"}," +
+            "\"registry.example.com:5000\":{\"username\":\"u\",\"password\":\"p\"},\"*.corp.example\":{\"username\":\"w\",\"password\":\"x\"}}}");
+        var parsed = DockerConfigCredentials.FromSecret(DockerConfigCredentials.DockerConfigJsonType, new Dictionary<string, byte[]> { [".dockerconfigjson"] = json })!;
+        Assert.Equal(3, parsed.Count);
+        var hub = parsed.Single(c => c.Username == "bob");
+        Assert.Equal("pa:ss", hub.Password);
+        Assert.True(DockerConfigCredentials.Matches(hub, "docker.io"));
+        Assert.False(DockerConfigCredentials.Matches(hub, "registry.example.com:5000"));
+        Assert.True(DockerConfigCredentials.Matches(parsed.Single(c => c.Username == "u"), "registry.example.com:5000"));
+        Assert.True(DockerConfigCredentials.Matches(parsed.Single(c => c.Username == "w"), "images.corp.example"));
+        Assert.False(DockerConfigCredentials.Matches(parsed.Single(c => c.Username == "w"), "a.b.corp.example"));
+
+        var legacy = Encoding.UTF8.GetBytes("""{"quay.io":{"username":"q","password":"r"}}""");
+        Assert.Equal("quay.io", Assert.Single(DockerConfigCredentials.FromSecret(DockerConfigCredentials.DockerCfgType, new Dictionary<string, byte[]> { [".dockercfg"] = legacy })!).Registry);
+        Assert.Null(DockerConfigCredentials.FromSecret("Opaque", new Dictionary<string, byte[]> { [".dockercfg"] = legacy }));
+        Assert.Null(DockerConfigCredentials.FromSecret(DockerConfigCredentials.DockerConfigJsonType, new Dictionary<string, byte[]> { [".dockerconfigjson"] = "not json"u8.ToArray() }));
+    }
+
+    [Fact]
+    public void The_registries_file_gives_mirrors_first_plain_http_for_loopback_and_per_host_auth()
+    {
+        var hosts = RegistryHosts.FromJson(JsonNode.Parse("""
+            {"mirrors": {"docker.io": {"endpoint": ["http://127.0.0.1:5000", "https://mirror.example.com"]}},
+             "configs": {"registry.example.com": {"auth": {"username": "a", "password": "b"}}}}
+            """));
+        Assert.Equal(["http://127.0.0.1:5000/", "https://mirror.example.com/", "https://registry-1.docker.io/"], hosts.Endpoints("docker.io").Select(u => u.ToString()));
+        Assert.Equal(["http://127.0.0.1:5001/"], RegistryHosts.Empty.Endpoints("127.0.0.1:5001").Select(u => u.ToString()));
+        Assert.Equal(["http://localhost:5001/"], RegistryHosts.Empty.Endpoints("localhost:5001").Select(u => u.ToString()));
+        Assert.Equal(["https://quay.io/"], RegistryHosts.Empty.Endpoints("quay.io").Select(u => u.ToString()));
+        Assert.Equal("a", hosts.CredentialFor("registry.example.com")!.Username);
+        Assert.True(hosts.Configures("docker.io"));
+        Assert.False(hosts.Configures("quay.io"));
+        Assert.Throws<FormatException>(() => RegistryHosts.FromJson(JsonNode.Parse("""{"mirrors": {"x": {"endpoint": ["ftp://nope"]}}}""")));
+    }
+
+    [Theory]
+    [InlineData("Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\",scope=\"repository:library/nginx:pull,push\"", "Bearer", "repository:library/nginx:pull,push")]
+    [InlineData("Basic realm=\"Registry Realm\"", "Basic", null)]
+    public void Challenges_parse_with_quoted_commas(string header, string scheme, string? scope)
+    {
+        var challenge = AuthChallenge.Parse(header)!;
+        Assert.Equal(scheme, challenge.Scheme);
+        Assert.Equal(scope, challenge.Parameters.GetValueOrDefault("scope"));
+    }
+}
