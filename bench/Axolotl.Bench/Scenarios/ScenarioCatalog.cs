@@ -22,6 +22,7 @@ internal static class ScenarioCatalog
         NodeFailoverScenario.FastProfile(),
         new NodeJoin.NodeJoinScenario(),
         new Peers.PeersScenario(),
+        new Images.ImagesScenario(),
         new Scale.ScaleScenario(),
         NodeFailoverScenario.WithKubernetesDefaults(),
     ];

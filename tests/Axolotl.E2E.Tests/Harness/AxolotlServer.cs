@@ -208,7 +208,7 @@ public sealed class AxolotlServer : IAsyncDisposable
     /// build is retried a couple of times (a colleague may be mid-edit), and the final outcome is kept,
     /// so a broken tree fails every fixture at once instead of rebuilding for each of them.
     /// </summary>
-    private static async Task<string> EnsureBuiltAsync()
+    public static async Task<string> EnsureBuiltAsync()
     {
         await BuildLock.WaitAsync();
         try

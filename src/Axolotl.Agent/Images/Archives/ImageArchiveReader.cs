@@ -64,9 +64,9 @@ public static class ImageArchiveReader
                     await content.WriteAsync(digest, entry.Length, entry.DataStream, ct);
                     byPath[name] = (digest, entry.Length);
                 }
-                else if (name.EndsWith("/layer.tar", StringComparison.Ordinal) || (name.EndsWith(".json", StringComparison.Ordinal) && !name.Contains('/', StringComparison.Ordinal)))
+                else if (name.EndsWith(".tar", StringComparison.Ordinal) || (name.EndsWith(".json", StringComparison.Ordinal) && !name.Contains('/', StringComparison.Ordinal)))
                 {
-                    // docker save's older form: layers and the config named by path, not by digest.
+                    // docker save's form (ID/layer.tar, or HEX.tar as skopeo writes it): layers and the config named by path, not by digest.
                     byPath[name] = await content.WriteUnknownAsync(entry.DataStream, MaxBlob, ct);
                 }
             }
