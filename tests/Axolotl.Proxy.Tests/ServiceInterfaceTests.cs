@@ -14,7 +14,8 @@ public sealed class ServiceInterfaceTests
     [RootFact]
     public async Task Cluster_ips_on_the_interface_are_local_and_an_unallocated_one_fails_at_once()
     {
-        var name = $"axlpt{Environment.ProcessId % 100000}";
+        // Not "axlpt": PodAddressLink names its link that way, and both run at once in this process.
+        var name = $"axlsi{Environment.ProcessId % 100000}";
         var link = new ServiceInterface(name, Range, NullLogger.Instance);
         try
         {
