@@ -44,7 +44,10 @@ public static class LocalAgent
             // Pair a short --node-monitor-grace-period with a short lease interval (upstream: 10 s and 40 s).
             LeaseRenewInterval = Duration(args.Get("node-lease-interval"), defaults.LeaseRenewInterval),
         };
-        var catalog = new ImageCatalog(new ImageCatalogOptions { BaseDirectory = AppContext.BaseDirectory });
+        // The busybox stand-in runs the node's own commands, never the node's busybox binary: that one
+        // answers a missing command itself (exit 127, "applet not found"), so the kubelet's StartError
+        // would read as an application error. Debian's static busybox is installed for real images.
+        var catalog = new ImageCatalog(new ImageCatalogOptions { BaseDirectory = AppContext.BaseDirectory, BusyboxPath = "" });
         var images = ImageOptions(args, dataDir, options.DataDir);
         var backoff = new RestartBackoffOptions
         {
