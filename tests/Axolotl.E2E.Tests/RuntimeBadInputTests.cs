@@ -48,7 +48,7 @@ public sealed class RuntimeBadInputTests(ServerFixture fx) : IClassFixture<Serve
               restartPolicy: Never
               containers:
               - name: c
-                image: debian
+                image: python:3.11-slim
                 command:
                 - python3
                 - -c

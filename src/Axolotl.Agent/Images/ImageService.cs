@@ -20,7 +20,7 @@ namespace Axolotl.Agent.Images;
 /// </summary>
 public sealed class ImageService
 {
-    private static readonly HashSet<string> CatalogRegistries = new(StringComparer.Ordinal) { "docker.io", "registry.k8s.io", "k8s.gcr.io" };
+    private static readonly HashSet<string> LocallyServedRegistries = new(StringComparer.Ordinal) { "docker.io", "registry.k8s.io", "k8s.gcr.io" };
 
     private readonly ImagePuller _puller;
     private readonly TimeProvider _time;
@@ -63,8 +63,10 @@ public sealed class ImageService
         }
 
         var record = Records.Find(reference.Canonical);
-        if (record is null && UsesCatalog(reference))
+        var servedLocally = ServedLocally(reference);
+        if (record is null && servedLocally && Options.BundledLayouts.Count == 0)
         {
+            // A node without the seed images (the agent's unit tests): the catalog still stands in.
             return ImageEnsureResult.From(Catalog.Resolve(image), catalog: true);
         }
 
@@ -77,6 +79,11 @@ public sealed class ImageService
         if (record is null && pullPolicy == "Never")
         {
             return ImageEnsureResult.Failed(image, ImageEnsureResult.ErrImageNeverPull, $"Container image \"{image}\" is not present with pull policy of Never");
+        }
+
+        if (servedLocally)
+        {
+            return await PullLocallyAsync(image, reference, record, onPulling, ct);
         }
 
         onPulling();
@@ -103,71 +110,108 @@ public sealed class ImageService
     }
 
     /// <summary>
+    /// A pull from a public registry this node does not reach (none configured in the registries file):
+    /// the node's own images answer it, as k3s's embedded registry mirror answers from the images a node
+    /// holds. A name the node does not hold fails as the registry would, without leaving the machine.
+    /// </summary>
+    private async Task<ImageEnsureResult> PullLocallyAsync(string image, ImageReference reference, ImageRecord? record, Action onPulling, CancellationToken ct)
+    {
+        onPulling();
+        if (record is null)
+        {
+            var repository = reference.Repository + ":";
+            var known = Records.All().Any(r => r.Name.StartsWith(repository, StringComparison.Ordinal));
+            return ImageEnsureResult.Failed(image, ImageResolution.ErrImagePull, ImageCatalog.PullErrorMessage(reference, known));
+        }
+
+        var began = _time.GetTimestamp();
+        try
+        {
+            var resolved = await ResolveAsync(reference, record, ct);
+            Records.Touch(record.Name, _time.GetUtcNow());
+            var took = _time.GetElapsedTime(began);
+            return ImageEnsureResult.Pulled(image, resolved, took, took, record.Size);
+        }
+        catch (Exception e) when (e is LayerUnpackException or ContentVerificationException or IOException or JsonException)
+        {
+            _log.LogWarning(e, "preparing {Image} failed", reference.Canonical);
+            return ImageEnsureResult.Failed(image, ImageResolution.ErrImagePull,
+                $"rpc error: code = Unknown desc = failed to pull and unpack image \"{reference.Canonical}\": {e.Message}");
+        }
+    }
+
+    /// <summary>
     /// Stores every image of an archive or OCI layout (ImageArchiveReader) and names it; an image the
     /// archive does not name takes <paramref name="name"/>. Throws <see cref="ImageImportException"/>.
     /// </summary>
-    public async Task<IReadOnlyList<ImageRecord>> ImportAsync(string path, string? name, CancellationToken ct)
+    public async Task<IReadOnlyList<ImageRecord>> ImportAsync(string path, string? name, CancellationToken ct, bool layersInPlace = false)
     {
         var records = new List<ImageRecord>();
-        foreach (var image in await ImageArchiveReader.ImportAsync(path, Content, name, ct))
+        foreach (var image in await ImageArchiveReader.ImportAsync(path, Content, name, ct, layersInPlace))
         {
             var manifest = JsonSerializer.Deserialize<OciManifest>(await Content.ReadAllAsync(image.ManifestDigest, ct))
                 ?? throw new ImageImportException($"manifest {image.ManifestDigest} is empty");
             var record = new ImageRecord(image.Name, image.IndexDigest ?? image.ManifestDigest, image.ManifestDigest, manifest.Config.Digest,
                 manifest.Config.Size + manifest.Layers.Sum(l => l.Size), _time.GetUtcNow());
-            Records.Put(record);
             records.Add(record);
         }
 
+        Records.PutAll(records);
         return records;
     }
 
     /// <summary>
-    /// Imports, once each, the archives and layouts in the node's airgap folder (k3s's agent/images):
-    /// a file already imported with the same size and time is skipped. A bad archive is logged and left.
+    /// Imports, once each, the bundled layouts (layers left in place) and then the archives and layouts
+    /// in the node's airgap folder (k3s's agent/images): what was imported with the same size and time
+    /// is skipped. A bad archive is logged and left.
     /// </summary>
     public async Task ImportAirgapAsync(string directory, CancellationToken ct)
     {
-        if (!Directory.Exists(directory))
-        {
-            return;
-        }
-
         var doneFile = Path.Combine(Options.Root, "airgap-imported.json");
         var done = File.Exists(doneFile) ? JsonSerializer.Deserialize<HashSet<string>>(await File.ReadAllBytesAsync(doneFile, ct)) ?? [] : [];
-        foreach (var entry in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
+        foreach (var layout in Options.BundledLayouts.Where(Directory.Exists))
         {
-            var info = new FileInfo(entry);
+            await ImportOnceAsync(layout, layersInPlace: true, done, ct);
+        }
+
+        IEnumerable<string> entries = Directory.Exists(directory) ? Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal) : [];
+        foreach (var entry in entries)
+        {
             var isLayout = Directory.Exists(entry) && File.Exists(Path.Combine(entry, "oci-layout"));
-            if (!isLayout && !(info.Exists && AirgapSuffixes.Any(s => entry.EndsWith(s, StringComparison.Ordinal))))
+            if (isLayout || (File.Exists(entry) && AirgapSuffixes.Any(s => entry.EndsWith(s, StringComparison.Ordinal))))
             {
-                continue;
-            }
-
-            var key = $"{Path.GetFileName(entry)}:{(isLayout ? 0 : info.Length)}:{(isLayout ? Directory.GetLastWriteTimeUtc(entry) : info.LastWriteTimeUtc).Ticks}";
-            if (done.Contains(key))
-            {
-                continue;
-            }
-
-            try
-            {
-                var clock = Stopwatch.StartNew();
-                var imported = await ImportAsync(entry, null, ct);
-                if (_log.IsEnabled(LogLevel.Information))
-                {
-                    _log.LogInformation("imported {Count} image(s) from {Archive} in {Elapsed} ms: {Names}", imported.Count, entry, clock.ElapsedMilliseconds,
-                        string.Join(", ", imported.Select(r => r.Name)));
-                }
-                done.Add(key);
-            }
-            catch (Exception e) when (e is ImageImportException or IOException or ContentVerificationException or JsonException)
-            {
-                _log.LogWarning("cannot import {Archive}: {Reason}", entry, e.Message);
+                await ImportOnceAsync(entry, layersInPlace: false, done, ct);
             }
         }
 
         await File.WriteAllBytesAsync(doneFile, JsonSerializer.SerializeToUtf8Bytes(done), ct);
+    }
+
+    private async Task ImportOnceAsync(string entry, bool layersInPlace, HashSet<string> done, CancellationToken ct)
+    {
+        var isLayout = Directory.Exists(entry);
+        var stamp = isLayout ? Directory.GetLastWriteTimeUtc(entry) : File.GetLastWriteTimeUtc(entry);
+        var key = $"{(layersInPlace ? entry : Path.GetFileName(entry))}:{(isLayout ? 0 : new FileInfo(entry).Length)}:{stamp.Ticks}";
+        if (done.Contains(key))
+        {
+            return;
+        }
+
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var imported = await ImportAsync(entry, null, ct, layersInPlace);
+            if (_log.IsEnabled(LogLevel.Information))
+            {
+                _log.LogInformation("imported {Count} image name(s) from {Archive} in {Elapsed} ms", imported.Count, entry, clock.ElapsedMilliseconds);
+            }
+
+            done.Add(key);
+        }
+        catch (Exception e) when (e is ImageImportException or IOException or ContentVerificationException or JsonException)
+        {
+            _log.LogWarning("cannot import {Archive}: {Reason}", entry, e.Message);
+        }
     }
 
     private static readonly string[] AirgapSuffixes = [".tar", ".tar.gz", ".tgz", ".tar.zst", ".tar.zstd"];
@@ -221,7 +265,7 @@ public sealed class ImageService
     /// <summary>The argv an exec runs in a container of <paramref name="image"/>: a real image runs it as given.</summary>
     public IReadOnlyList<string> ExecArgv(string? image, IReadOnlyList<string> command)
     {
-        if (ImageReference.TryParse(image, out var reference) && (Records.Find(reference.Canonical) is not null || !UsesCatalog(reference)))
+        if (ImageReference.TryParse(image, out var reference) && (Records.Find(reference.Canonical) is not null || !ServedLocally(reference)))
         {
             return command;
         }
@@ -243,8 +287,8 @@ public sealed class ImageService
             .Take(max),
     ];
 
-    private bool UsesCatalog(ImageReference reference) =>
-        CatalogRegistries.Contains(reference.Domain) && !Options.Registries.Configures(reference.Domain);
+    private bool ServedLocally(ImageReference reference) =>
+        LocallyServedRegistries.Contains(reference.Domain) && !Options.Registries.Configures(reference.Domain);
 
     private async Task<ResolvedImage> ResolveAsync(ImageReference reference, ImageRecord record, CancellationToken ct) =>
         ToResolved(reference, record, await PrepareAsync(record, ct));
@@ -270,7 +314,7 @@ public sealed class ImageService
         var layers = manifest.Layers.Select((l, i) => new LayerSource(
             config.RootFs.DiffIds[i],
             OciMediaTypes.CompressionOf(l.MediaType) ?? throw new LayerUnpackException($"unsupported layer media type {l.MediaType}"),
-            () => Content.OpenRead(l.Digest))).ToList();
+            () => OpenLayer(l))).ToList();
         var clock = Stopwatch.StartNew();
         var dirs = await Snapshots.PrepareAsync(layers, CancellationToken.None);
         if (_log.IsEnabled(LogLevel.Debug))
@@ -278,6 +322,25 @@ public sealed class ImageService
             _log.LogDebug("layers of {Manifest} ready in {Elapsed} ms", record.ManifestDigest, clock.ElapsedMilliseconds);
         }
         return new PreparedImage(config, dirs);
+    }
+
+    /// <summary>A layer blob from the content store, else from the bundled layout that has it (never a blob of another size).</summary>
+    private Stream OpenLayer(OciDescriptor layer)
+    {
+        if (Content.Contains(layer.Digest))
+        {
+            return Content.OpenRead(layer.Digest);
+        }
+
+        foreach (var layout in Options.BundledLayouts)
+        {
+            if (ImageArchiveReader.LayoutBlobSize(layout, layer.Digest) == layer.Size)
+            {
+                return File.OpenRead(Path.Combine(layout, "blobs", "sha256", Digests.Hex(layer.Digest)));
+            }
+        }
+
+        throw new LayerUnpackException($"layer {layer.Digest} is neither in the content store nor in a bundled image layout");
     }
 
     private static ResolvedImage ToResolved(ImageReference reference, ImageRecord record, PreparedImage prepared)

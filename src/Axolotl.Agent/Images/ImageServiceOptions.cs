@@ -17,6 +17,12 @@ public sealed record ImageServiceOptions
     /// <summary>Mirrors, plain-HTTP registries, credentials and CA files (the node's registries file).</summary>
     public RegistryHosts Registries { get; init; } = RegistryHosts.Empty;
 
+    /// <summary>
+    /// OCI image layouts every node of this build has (the seed images, ADR 0007): their names are
+    /// imported at start, their layers are read from the layout when a container first needs them.
+    /// </summary>
+    public IReadOnlyList<string> BundledLayouts { get; init; } = [];
+
     /// <summary>Credentials of the node itself (a docker config.json), tried after the pod's imagePullSecrets.</summary>
     public IReadOnlyList<RegistryCredential> NodeCredentials { get; init; } = [];
 }

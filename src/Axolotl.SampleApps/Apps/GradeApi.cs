@@ -21,8 +21,8 @@ public static class GradeApi
     public static async Task<int> RunAsync(AppArgs args)
     {
         var port = args.GetPort("port", 3000);
-        var reserveMiB = args.GetInt("reserve-mib", 4);
-        var warmupMiB = args.GetInt("warmup-mib", 24);
+        var reserveMiB = args.GetInt("reserve-mib", 12);
+        var warmupMiB = args.GetInt("warmup-mib", 36);
         var bufferKiB = args.GetInt("buffer-kib", 32);
         var gradeBytes = args.GetInt("grade-bytes", 320);
         var logEvery = args.GetInt("log-every", 1000);
@@ -115,7 +115,7 @@ public static class GradeApi
             {
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
                 context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["error"] = error }));
+                await context.Response.Body.WriteAsync(JsonText.Object(("error", error)));
                 return;
             }
 
@@ -177,8 +177,7 @@ public static class GradeApi
             }
         }
 
-        public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(
-            new Dictionary<string, object> { ["id"] = Id, ["name"] = Name, ["subject"] = Subject, ["score"] = Score });
+        public byte[] ToJson() => JsonText.Write(Write);
 
         public void Write(Utf8JsonWriter writer)
         {

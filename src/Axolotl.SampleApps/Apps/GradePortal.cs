@@ -36,15 +36,11 @@ public static class GradePortal
             if (path == "/grade" && HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType)
             {
                 var form = await context.Request.ReadFormAsync();
-                var json = JsonSerializer.Serialize(new Dictionary<string, string>
-                {
-                    ["name"] = form["name"].ToString(),
-                    ["subject"] = form["subject"].ToString(),
-                    ["score"] = form["score"].ToString(),
-                });
+                var json = JsonText.Object(("name", form["name"].ToString()), ("subject", form["subject"].ToString()), ("score", form["score"].ToString()));
                 try
                 {
-                    using var content = new StringContent(json, Encoding.UTF8, "application/json");
+                    using var content = new ByteArrayContent(json);
+                    content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
                     using var posted = await http.PostAsync(api, content);
                     Log.Line($"grade-portal: submitted a grade, API answered {(int)posted.StatusCode}");
                 }

@@ -88,6 +88,9 @@ public static class LocalAgent
     /// shape; default DATA/registries.yaml when it exists) and the node's own credentials in
     /// DATA/config.json (a docker config, as the kubelet reads one from its root directory).
     /// </summary>
+    /// <summary>Where the build puts the seed images' OCI layout, next to the axolotl binary.</summary>
+    public const string SeedImagesDirectory = "seed-images";
+
     private static ImageServiceOptions ImageOptions(CommandLine args, string dataDir, string nodeDir)
     {
         var registriesFile = args.Get("private-registry") ?? Path.Combine(dataDir, "registries.yaml");
@@ -113,6 +116,8 @@ public static class LocalAgent
         {
             Root = Path.Combine(nodeDir, ImageServiceOptions.StoreDirectoryName),
             Registries = registries,
+            // The seed images the build made next to the binary (./axolotl builds them; ADR 0007).
+            BundledLayouts = Directory.Exists(Path.Combine(AppContext.BaseDirectory, SeedImagesDirectory)) ? [Path.Combine(AppContext.BaseDirectory, SeedImagesDirectory)] : [],
             NodeCredentials = File.Exists(credentialsFile) ? DockerConfigCredentials.FromConfigFile(File.ReadAllBytes(credentialsFile)) : [],
         };
     }

@@ -75,7 +75,7 @@ public sealed class JoinedNodeTests(MultiNodeFixture fx) : IClassFixture<MultiNo
         await fx.RunPodOnAsync(ns, "client", fx.Server.NodeName, "busybox", "sleep", "3600");
 
         var reply = await Eventually.KubectlAsync(fx.Kubectl, r => r.ExitCode == 0 && r.Stdout.Length > 0,
-            "an HTTP answer from the other node's pod", "exec", "client", "-n", ns, "--", "wget", "-q", "-T", "3", "-O", "-", $"http://{serverIp}:8080/");
+            "an HTTP answer from the other node's pod", "exec", "client", "-n", ns, "--", "timeout", "3", "wget", "-q", "-O", "-", $"http://{serverIp}:8080/");
         var back = await fx.Kubectl.RunAsync("exec", "hello", "-n", ns, "--", "sh", "-c", "echo reachable");
 
         Assert.StartsWith(fx.Agent.PodCidr[..^4], serverIp, StringComparison.Ordinal);

@@ -26,7 +26,7 @@ public sealed class BadProbeTests(ServerFixture fx) : IClassFixture<ServerFixtur
             spec:
               containers:
               - name: silent
-                image: debian
+                image: python:3.11-slim
                 command: [python3, -c, "{{Silent}}"]
                 readinessProbe:
                   httpGet:

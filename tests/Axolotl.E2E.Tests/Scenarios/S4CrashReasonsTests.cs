@@ -41,7 +41,7 @@ public sealed class S4CrashReasonsTests(ServerFixture fx) : IClassFixture<Server
         Assert.Equal("DATABASE_URL is not set\n", await fx.Kubectl.OkAsync("logs", "crash-missing-config", "-n", ns, "--previous"));
         Assert.Contains("address already in use", await PortConflictLogAsync(ns));
         var describe = await fx.Kubectl.OkAsync("describe", "pod", "crash-no-executable", "-n", ns);
-        Assert.Matches(@"Last State:\s+Terminated\n\s+Reason:\s+StartError\n\s+Message:\s+exec: ""/app/server"": executable file not found in \$PATH\n\s+Exit Code:\s+127", describe);
+        Assert.Matches(@"Last State:\s+Terminated\n\s+Reason:\s+StartError\n\s+Message:\s+exec: ""/app/server"": stat /app/server: no such file or directory\n\s+Exit Code:\s+127", describe);
         Assert.Matches(@"Last State:\s+Terminated\n\s+Reason:\s+OOMKilled\n\s+Exit Code:\s+137",
             await fx.Kubectl.OkAsync("describe", "pod", "crash-oom", "-n", ns));
 

@@ -50,7 +50,7 @@ public sealed class S4ProbesTests(ServerFixture fx) : IClassFixture<ServerFixtur
         var exec = await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("describe", "pod", "liveness-exec", "-n", ns),
             d => d.Contains("Restart Count:  1"), "liveness-exec restarted by its probe", S4Files.Slow);
         Assert.Contains("Liveness:       exec [cat /tmp/healthy] delay=5s timeout=1s period=5s #success=1 #failure=3", exec);
-        Assert.Contains("Liveness probe failed: cat: /tmp/healthy: No such file or directory", exec);
+        Assert.Contains("Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory", exec);
         Assert.Contains("Container liveness failed liveness probe, will be restarted", exec);
     }
 }

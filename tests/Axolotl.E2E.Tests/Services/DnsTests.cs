@@ -42,7 +42,7 @@ public sealed class DnsTests(ServiceServerFixture fx) : IClassFixture<ServiceSer
               - name: http
                 port: 8080
             """);
-        await fx.Kubectl.OkAsync("run", "client", "-n", ns, "--image=debian", "--restart=Never", "--command", "--", "sleep", "600");
+        await fx.Kubectl.OkAsync("run", "client", "-n", ns, "--image=python:3.11-slim", "--restart=Never", "--command", "--", "sleep", "600");
         await UntilReadyAsync(fx, ns, "web-a", "web-b", "client");
         var clusterIp = await JsonPathAsync(fx, ns, "service/web", "{.spec.clusterIP}");
         var podIps = new[] { await JsonPathAsync(fx, ns, "pod/web-a", "{.status.podIP}"), await JsonPathAsync(fx, ns, "pod/web-b", "{.status.podIP}") };

@@ -22,7 +22,7 @@ public sealed class ServiceTrafficTests(ServiceServerFixture fx) : IClassFixture
             a => a.SetEquals(["Hello from web-a", "Hello from web-b"]), "both pods answering on the cluster IP");
         Assert.Equal(2, fromHost.Count);
 
-        await fx.Kubectl.OkAsync("run", "client", "-n", ns, "--image=debian", "--restart=Never", "--command", "--", "sleep", "600");
+        await fx.Kubectl.OkAsync("run", "client", "-n", ns, "--image=python:3.11-slim", "--restart=Never", "--command", "--", "sleep", "600");
         await UntilReadyAsync(fx, ns, "client");
         var script = $"import urllib.request\nfor _ in range(8): print(urllib.request.urlopen('http://{clusterIp}/', timeout=5).read().decode().strip())";
         var output = await fx.Kubectl.OkAsync("exec", "client", "-n", ns, "--", "python3", "-c", script);

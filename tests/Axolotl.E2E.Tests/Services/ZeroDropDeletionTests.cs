@@ -64,7 +64,7 @@ public sealed class ZeroDropDeletionTests(ServiceServerFixture fx) : IClassFixtu
           terminationGracePeriodSeconds: 3
           containers:
           - name: web
-            image: debian
+            image: python:3.11-slim
             command: ["python3", "-c", {{System.Text.Json.JsonSerializer.Serialize(TermAwareServer)}}]
             ports:
             - containerPort: 8080

@@ -27,11 +27,15 @@ public static class ImageArchiveReader
     private const string RefName = "org.opencontainers.image.ref.name";
 
     /// <param name="repository">Names an image whose archive gives only a tag (REPO) or no name at all (REPO:TAG).</param>
-    public static async Task<IReadOnlyList<ImportedImage>> ImportAsync(string path, ContentStore content, string? repository, CancellationToken ct)
+    /// <param name="layersInPlace">
+    /// For a layout directory: store its indexes, manifests and configs but leave the layers there (they
+    /// must exist with their declared size; unpacking reads and verifies them). The node's bundled images.
+    /// </param>
+    public static async Task<IReadOnlyList<ImportedImage>> ImportAsync(string path, ContentStore content, string? repository, CancellationToken ct, bool layersInPlace = false)
     {
         if (Directory.Exists(path))
         {
-            return await ImportLayoutAsync(path, content, repository, ct);
+            return await ImportLayoutAsync(path, content, repository, layersInPlace, ct);
         }
 
         if (!File.Exists(path))
@@ -107,7 +111,7 @@ public static class ImageArchiveReader
         return path.EndsWith(".tar", StringComparison.Ordinal) || n > 0 ? file : throw new ImageImportException($"{path} is empty");
     }
 
-    private static async Task<IReadOnlyList<ImportedImage>> ImportLayoutAsync(string directory, ContentStore content, string? repository, CancellationToken ct)
+    private static async Task<IReadOnlyList<ImportedImage>> ImportLayoutAsync(string directory, ContentStore content, string? repository, bool layersInPlace, CancellationToken ct)
     {
         var indexPath = Path.Combine(directory, "index.json");
         if (!File.Exists(Path.Combine(directory, "oci-layout")) || !File.Exists(indexPath) || new FileInfo(indexPath).Length > MaxDocument)
@@ -127,11 +131,23 @@ public static class ImageArchiveReader
 
             await using var stream = File.OpenRead(blob);
             await content.WriteAsync(digest, size, stream, ct);
-        });
+        }, layersInPlace ? (digest, size) => LayoutBlobSize(directory, digest) == size : null);
+    }
+
+    /// <summary>The size of a layout's blob, or null when it has none by that digest.</summary>
+    public static long? LayoutBlobSize(string directory, string digest)
+    {
+        if (!Digests.IsValid(digest))
+        {
+            return null;
+        }
+
+        var blob = new FileInfo(Path.Combine(directory, "blobs", "sha256", Digests.Hex(digest)));
+        return blob.Exists ? blob.Length : null;
     }
 
     private static async Task<IReadOnlyList<ImportedImage>> NameIndexAsync(byte[] indexJson, ContentStore content, string? repository, string source,
-        CancellationToken ct, Func<string, long, Task>? fetch = null)
+        CancellationToken ct, Func<string, long, Task>? fetch = null, Func<string, long, bool>? layerInPlace = null)
     {
         var index = Parse<OciIndex>(indexJson, source, "index.json");
         var images = new List<ImportedImage>();
@@ -172,6 +188,16 @@ public static class ImageArchiveReader
                 if (OciMediaTypes.CompressionOf(layer.MediaType) is null)
                 {
                     throw new ImageImportException($"{source}: layer {layer.Digest} has an unsupported media type {layer.MediaType}");
+                }
+
+                if (layerInPlace is not null)
+                {
+                    if (!layerInPlace(layer.Digest, layer.Size))
+                    {
+                        throw new ImageImportException($"{source}: blob {layer.Digest} is missing or not {layer.Size} bytes");
+                    }
+
+                    continue;
                 }
 
                 await Require(layer.Digest, layer.Size);

@@ -49,6 +49,15 @@ public sealed class ImageRecordStore
 
     public void Put(ImageRecord record) => Mutate(records => records[record.Name] = record);
 
+    /// <summary>Adds or replaces many names in one write (an archive of hundreds of tags).</summary>
+    public void PutAll(IReadOnlyCollection<ImageRecord> added) => Mutate(records =>
+    {
+        foreach (var record in added)
+        {
+            records[record.Name] = record;
+        }
+    });
+
     public bool Remove(string name) => Mutate(records => records.Remove(name));
 
     /// <summary>Marks a name used now (garbage collection removes the least recently used first).</summary>

@@ -361,13 +361,23 @@ static bool keep_directory(const char *argv0, char *out, size_t size)
     return true;
 }
 
+/* An errno as Go spells it (runc's messages): glibc's text with a lower-case first letter. */
+static void go_strerror(int error, char *out, size_t size)
+{
+    snprintf(out, size, "%s", strerror(error));
+    if (out[0] >= 'A' && out[0] <= 'Z')
+        out[0] = (char)(out[0] - 'A' + 'a');
+}
+
 /* What Go's exec.LookPath (used by runc) reports when argv[0] cannot be run, or 0 when it can. */
 static int check_executable(const char *argv0, char *message, size_t size)
 {
     if (strchr(argv0, '/') != NULL) {
         struct stat st;
         if (stat(argv0, &st) != 0) {
-            snprintf(message, size, "exec: \"%s\": stat %s: %s", argv0, argv0, strerror(errno));
+            char reason[128];
+            go_strerror(errno, reason, sizeof reason);
+            snprintf(message, size, "exec: \"%s\": stat %s: %s", argv0, argv0, reason);
             return EXIT_NOEXEC;
         }
         if (S_ISDIR(st.st_mode) || (st.st_mode & 0111) == 0) {

@@ -332,6 +332,52 @@ static int mount_sys(int root_fd, char *message, size_t size)
     return remount_read_only(root_fd, "/sys", MS_NOSUID | MS_NODEV | MS_NOEXEC, message, size);
 }
 
+/* As runc: the container sees its own cgroups and nothing of the node's tree, read-only. On cgroup v2
+ * /sys/fs/cgroup is its own cgroup; on v1 and hybrid hosts it is a tmpfs holding, per hierarchy, its
+ * own cgroup of that hierarchy (so /sys/fs/cgroup/cpu/cpu.cfs_quota_us is its limit). The process has
+ * joined its cgroups already; /proc/self/cgroup still names them as the node sees them. */
+static int mount_cgroups(int root_fd, char *message, size_t size)
+{
+    const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    FILE *f = fopen("/proc/self/cgroup", "re");
+    if (f == NULL)
+        return 0;
+    bool unified_only = access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0;
+    int result = 0;
+    if (!unified_only)
+        result = mount_in_root(root_fd, "/sys/fs/cgroup", "tmpfs", "tmpfs", flags, "mode=755,size=64k", true, message, size);
+    char line[PATH_MAX + 256];
+    while (result == 0 && fgets(line, sizeof line, f) != NULL) {
+        char *first = strchr(line, ':');
+        char *second = first == NULL ? NULL : strchr(first + 1, ':');
+        if (second == NULL)
+            continue;
+        *second = '\0';
+        char *controllers = first + 1, *path = second + 1;
+        path[strcspn(path, "\n")] = '\0';
+        if (unified_only != (controllers[0] == '\0'))
+            continue;
+        const char *hierarchy = controllers[0] == '\0' ? "unified" : strncmp(controllers, "name=", 5) == 0 ? controllers + 5 : controllers;
+        char host[PATH_MAX], inside[PATH_MAX];
+        if (unified_only) {
+            snprintf(host, sizeof host, "/sys/fs/cgroup%s", path);
+            snprintf(inside, sizeof inside, "/sys/fs/cgroup");
+        } else {
+            snprintf(host, sizeof host, "/sys/fs/cgroup/%s%s", hierarchy, path);
+            snprintf(inside, sizeof inside, "/sys/fs/cgroup/%s", hierarchy);
+        }
+        int source = open(host, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (source < 0)
+            continue; /* a hierarchy not mounted where the node keeps the others */
+        result = bind_in_root(root_fd, source, host, inside, true, message, size);
+        close(source);
+    }
+    fclose(f);
+    if (result == 0 && !unified_only)
+        result = remount_read_only(root_fd, "/sys/fs/cgroup", flags, message, size);
+    return result;
+}
+
 /* What runc's default spec hides in /proc and /sys (kernel memory, keys, timers, firmware) ... */
 static const char *const masked_paths[] = {
     "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
@@ -419,6 +465,8 @@ int enter_rootfs(const struct rootfs *r, struct bind_mount *binds, int bind_coun
         result = mount_dev(root_fd, message, size);
     if (result == 0)
         result = mount_sys(root_fd, message, size);
+    if (result == 0)
+        result = mount_cgroups(root_fd, message, size);
     if (result == 0 && r->hosts != NULL)
         result = bind_file(root_fd, r->hosts, "/etc/hosts", message, size);
     if (result == 0 && r->resolv_conf != NULL)

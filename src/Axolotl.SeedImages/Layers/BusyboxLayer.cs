@@ -1,0 +1,53 @@
+using System.Diagnostics;
+
+namespace Axolotl.SeedImages.Layers;
+
+/// <summary>
+/// The busybox image's root from Debian's busybox-static: the binary in /bin, every applet a link to
+/// it where Debian installs it, the accounts and directories of the official image.
+/// </summary>
+public static class BusyboxLayer
+{
+    public const string HostBinary = "/bin/busybox";
+
+    public static EntrySet Build()
+    {
+        if (!File.Exists(HostBinary) || LibraryClosure.Of([HostBinary]).Count > 0)
+        {
+            throw new InvalidOperationException($"{HostBinary} must be Debian's static busybox (apt-get install busybox-static)");
+        }
+
+        var set = new EntrySet();
+        set.HostFile("/bin/busybox", HostBinary);
+        foreach (var applet in Applets())
+        {
+            set.Symlink("/" + applet, "/bin/busybox");
+        }
+
+        set.Text("/etc/passwd", UnixAccounts.BusyboxPasswd)
+            .Text("/etc/group", UnixAccounts.BusyboxGroup)
+            .Text("/etc/nsswitch.conf", "hosts: files dns\n")
+            .Directory("/root", (UnixFileMode)0b111_000_000)
+            .Directory("/tmp", (UnixFileMode)0b1_111_111_111)
+            .Directory("/home")
+            .Directory("/var/spool/mail")
+            .Directory("/var/www")
+            .Directory("/usr/sbin")
+            .Directory("/usr/local/bin")
+            .Directory("/dev")
+            .Directory("/proc")
+            .Directory("/sys");
+        return set;
+    }
+
+    private static IEnumerable<string> Applets()
+    {
+        var psi = new ProcessStartInfo(HostBinary, "--list-full") { RedirectStandardOutput = true, UseShellExecute = false };
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot run busybox");
+        var list = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return list.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(a => a != "bin/busybox")
+            .Order(StringComparer.Ordinal);
+    }
+}

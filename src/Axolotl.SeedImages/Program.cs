@@ -1,0 +1,58 @@
+using Axolotl.Agent.Images.Building;
+using Axolotl.Agent.Images.Content;
+using Axolotl.SeedImages;
+
+// axolotl-seed-images --sampleapps DIR --out DIR: builds the images the seed scenarios, examples and
+// tests run into an OCI image layout (written aside, then moved into place), which every Axolotl
+// node imports at start. Everything comes from this repository and the machine's Debian packages.
+string? sampleApps = null;
+string? output = null;
+for (var i = 0; i + 1 < args.Length; i += 2)
+{
+    switch (args[i])
+    {
+        case "--sampleapps":
+            sampleApps = args[i + 1];
+            break;
+        case "--out":
+            output = args[i + 1];
+            break;
+        default:
+            Console.Error.WriteLine($"unknown option {args[i]}");
+            return 2;
+    }
+}
+
+if (sampleApps is null || output is null)
+{
+    Console.Error.WriteLine("usage: axolotl-seed-images --sampleapps DIR --out DIR");
+    return 2;
+}
+
+output = Path.GetFullPath(output);
+var building = output + ".building";
+if (Directory.Exists(building))
+{
+    Directory.Delete(building, recursive: true);
+}
+
+try
+{
+    var store = new ContentStore(building);
+    var set = new SeedImageSet(store, Path.GetFullPath(sampleApps));
+    await set.BuildAsync(CancellationToken.None);
+    await ImageWriter.WriteLayoutIndexAsync(store, set.Images, CancellationToken.None);
+    if (Directory.Exists(output))
+    {
+        Directory.Delete(output, recursive: true);
+    }
+
+    Directory.Move(building, output);
+    Console.WriteLine($"{set.Images.Count} image names, {set.Images.Select(i => i.Manifest.Digest).Distinct().Count()} images, in {output}");
+    return 0;
+}
+catch (InvalidOperationException e)
+{
+    Console.Error.WriteLine($"axolotl-seed-images: {e.Message}");
+    return 1;
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text;
+using Axolotl.Agent.Images.Building;
+using Axolotl.Agent.Images.Content;
+using Axolotl.Agent.Images.Oci;
+using Axolotl.SeedImages.Layers;
+
+namespace Axolotl.SeedImages;
+
+/// <summary>
+/// Builds every seed image into one OCI image layout: busybox and alpine from Debian's static busybox,
+/// debian and python from the installed Debian packages, and the sample-app images (debian, or busybox
+/// for -alpine tags, the apps' runtime dependencies, the apps, and a small layer of the real image's
+/// program names).
+/// </summary>
+public sealed class SeedImageSet(ContentStore store, string sampleAppsBuild)
+{
+    private const string DefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private static readonly string[] DebianPackages =
+    [
+        "base-files", "bash", "coreutils", "dash", "debianutils", "diffutils", "findutils", "grep", "gzip", "hostname",
+        "sed", "tar", "mawk", "ncurses-base", "libc-bin", "procps", "netbase",
+    ];
+
+    private static readonly string[] PythonPackages =
+    [
+        "python3.11-minimal", "libpython3.11-minimal", "libpython3.11-stdlib", "python3-minimal", "python3", "libpython3-stdlib", "media-types",
+    ];
+
+    private readonly List<(string Reference, OciDescriptor Manifest)> _images = [];
+    private readonly Dictionary<string, BuiltLayer> _shims = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<(string Reference, OciDescriptor Manifest)> Images => _images;
+
+    public async Task BuildAsync(CancellationToken ct)
+    {
+        var busybox = await WriteAsync(BusyboxLayer.Build(), ct);
+        await AddAsync(["docker.io/library/busybox"], ["latest", "stable", "glibc", "musl", "uclibc", "1.35", "1.35.0", "1.36", "1.36.0", "1.36.1", "1.37", "1.37.0", "1.38", "1.38.0"],
+            [busybox], new OciContainerConfig { Cmd = ["sh"], Env = [DefaultPath] }, ct);
+        await AddAsync(["docker.io/library/alpine"], ["latest", "3", "3.18", "3.19", "3.20", "3.21", "3.22"],
+            [busybox], new OciContainerConfig { Cmd = ["/bin/sh"], Env = [DefaultPath] }, ct);
+
+        var debianSet = DebianPackagesLayer.Add(new EntrySet(), DebianPackages)
+            .Text("/etc/passwd", UnixAccounts.DebianPasswd)
+            .Text("/etc/group", UnixAccounts.DebianGroup)
+            .Directory("/root", (UnixFileMode)0b111_000_000)
+            .Directory("/tmp", (UnixFileMode)0b1_111_111_111)
+            .Directory("/home")
+            .Directory("/proc")
+            .Directory("/sys")
+            .Directory("/dev")
+            .Text("/etc/nsswitch.conf", "passwd: files\ngroup: files\nshadow: files\nhosts: files dns\nnetworks: files\nprotocols: files\nservices: files\n");
+        var debian = await WriteAsync(debianSet, ct);
+        await AddAsync(["docker.io/library/debian"], ["latest", "bookworm", "bookworm-slim", "12", "12-slim", "stable", "stable-slim"],
+            [debian], new OciContainerConfig { Cmd = ["bash"], Env = [DefaultPath] }, ct);
+
+        var python = await WriteAsync(DebianPackagesLayer.Add(new EntrySet(), PythonPackages)
+            .Symlink("/usr/local/bin/python", "/usr/bin/python3"), ct);
+        await AddAsync(["docker.io/library/python"], ["latest", "3", "3.11", "3.11.2", "slim", "3-slim", "3.11-slim", "3.11-slim-bookworm", "3.11-bookworm"],
+            [debian, python], new OciContainerConfig { Cmd = ["python3"], Env = [DefaultPath, "LANG=C.UTF-8", "PYTHON_VERSION=3.11.2"] }, ct);
+
+        // As the originals: Debian-based, except the -alpine tags, which have busybox's sh and no bash.
+        var onDebian = await WriteAsync(DotnetAppLayers.RuntimeDependencies(sampleAppsBuild, Usrmerge.Path), ct);
+        var onBusybox = await WriteAsync(DotnetAppLayers.RuntimeDependencies(sampleAppsBuild, path => path), ct);
+        // curl, which the Debian-based originals carry and the examples exec (curl localhost/reset).
+        var curl = await WriteAsync(DebianPackagesLayer.Add(new EntrySet(), ["curl"]), ct);
+        var apps = await WriteAsync(DotnetAppLayers.App(sampleAppsBuild), ct);
+        foreach (var app in SeedApps.All)
+        {
+            foreach (var tag in app.Tags)
+            {
+                var defaultArgs = app.DefaultArgs(tag);
+                var environment = app.Environment(tag);
+                var shims = await ShimsAsync(app, defaultArgs, ct);
+                var config = new OciContainerConfig
+                {
+                    Entrypoint = [DotnetAppLayers.Executable, app.App],
+                    Cmd = defaultArgs.Count > 0 ? defaultArgs : null,
+                    Env = [DefaultPath, .. environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}")],
+                };
+                BuiltLayer[] bases = tag.Contains("alpine", StringComparison.Ordinal) ? [busybox, onBusybox] : [debian, onDebian, curl];
+                await AddAsync(app.Repositories, [tag], [.. bases, apps, .. shims], config, ct);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<BuiltLayer>> ShimsAsync(SeedApp app, IReadOnlyList<string> defaultArgs, CancellationToken ct)
+    {
+        var scripts = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var executable in app.Executables)
+        {
+            scripts[InstallPath(executable)] = Script(app.App, app.ExecutablesKeepDefaultArgs ? defaultArgs : []);
+        }
+
+        foreach (var (tool, toolApp) in app.Tools)
+        {
+            scripts[InstallPath(tool)] = Script(toolApp, []);
+        }
+
+        if (scripts.Count == 0)
+        {
+            return [];
+        }
+
+        var key = string.Join('\0', scripts.Select(s => s.Key + "\0" + s.Value));
+        if (!_shims.TryGetValue(key, out var layer))
+        {
+            var set = new EntrySet();
+            foreach (var (path, script) in scripts)
+            {
+                set.Text(path, script, (UnixFileMode)0b111_101_101);
+            }
+
+            layer = await WriteAsync(set, ct);
+            _shims[key] = layer;
+        }
+
+        return [layer];
+    }
+
+    private static string InstallPath(string executable) => executable.StartsWith('/') ? executable : "/usr/local/bin/" + executable;
+
+    private static string Script(string app, IReadOnlyList<string> args)
+    {
+        var text = new StringBuilder("#!/bin/sh\n# Stands in for the real image's program: runs the sample app.\nexec ");
+        text.Append(DotnetAppLayers.Executable).Append(' ').Append(app);
+        foreach (var arg in args)
+        {
+            text.Append(" '").Append(arg.Replace("'", "'\\''", StringComparison.Ordinal)).Append('\'');
+        }
+
+        return text.Append(" \"$@\"\n").ToString();
+    }
+
+    private Task<BuiltLayer> WriteAsync(EntrySet set, CancellationToken ct) =>
+        LayerWriter.WriteAsync(store, set.Entries, LayerCompression.None, ct);
+
+    private async Task AddAsync(IReadOnlyList<string> repositories, IReadOnlyList<string> tags, IReadOnlyList<BuiltLayer> layers, OciContainerConfig config, CancellationToken ct)
+    {
+        var manifest = await ImageWriter.WriteImageAsync(store, layers, config, ct);
+        foreach (var repository in repositories)
+        {
+            foreach (var tag in tags)
+            {
+                _images.Add((string.Create(CultureInfo.InvariantCulture, $"{repository}:{tag}"), manifest));
+            }
+        }
+    }
+}
