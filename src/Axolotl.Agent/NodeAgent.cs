@@ -56,7 +56,6 @@ public sealed class NodeAgent : IAsyncDisposable
         KubeClient client,
         AgentOptions options,
         IContainerRuntime runtime,
-        ImageCatalog catalog,
         RestartBackoffOptions restartBackoff,
         ILoggerFactory logging,
         TimeProvider time,
@@ -83,12 +82,12 @@ public sealed class NodeAgent : IAsyncDisposable
         }, time);
         PodManager? podManager = null;
         // A fake runtime has nothing to probe: its node passes a runner that answers without a network or a process.
-        var images = new ImageService(catalog, imageOptions ?? new ImageServiceOptions { Root = Path.Combine(options.DataDir, ImageServiceOptions.StoreDirectoryName) }, time,
+        var images = new ImageService(imageOptions ?? new ImageServiceOptions { Root = Path.Combine(options.DataDir, ImageServiceOptions.StoreDirectoryName) }, time,
             logging.CreateLogger("Axolotl.Agent.Images"));
         // As k3s before its kubelet starts: the airgap folder's images are there for the first pods.
         await images.ImportAirgapAsync(Path.Combine(options.DataDir, ImageServiceOptions.AirgapDirectoryName), ct);
         heartbeat.Images = () => images.NodeImages();
-        var prober = probeRunner ?? new ProbeRunner(runtime, time, images);
+        var prober = probeRunner ?? new ProbeRunner(runtime, time);
         var reports = new ReadinessReports(readiness ?? NoReadinessObserver.Instance);
         var probes = new ProbeManager(prober.RunAsync, events, time, logging.CreateLogger("Axolotl.Agent.Probes"), uid => podManager?.Lanes.Trigger(uid), prober as IDisposable)
         {

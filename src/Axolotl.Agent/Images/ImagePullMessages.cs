@@ -19,6 +19,22 @@ public static class ImagePullMessages
     /// <summary>The Failed event that follows a pull failure: "Error: ErrImagePull" / "Error: ImagePullBackOff".</summary>
     public static string Error(string reason) => $"Error: {reason}";
 
+    /// <summary>
+    /// containerd's error for a reference no registry has, as the kubelet reports it: a known
+    /// repository with a missing tag is "not found"; an unknown Docker Hub repository is "pull access denied".
+    /// </summary>
+    public static string NotFound(ImageReference reference, bool repositoryExists)
+    {
+        var r = reference.Canonical;
+        return repositoryExists || reference.Domain != ImageReference.DockerHub
+            ? $"rpc error: code = NotFound desc = failed to pull and unpack image \"{r}\": failed to resolve reference \"{r}\": {r}: not found"
+            : $"rpc error: code = Unknown desc = failed to pull and unpack image \"{r}\": failed to resolve reference \"{r}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed";
+    }
+
+    /// <summary>The kubelet's message for a reference it cannot parse (InvalidImageName).</summary>
+    public static string InvalidName(string image) =>
+        $"Failed to apply default image tag \"{image}\": couldn't parse image name \"{image}\": invalid reference format";
+
     public static string BackOff(string image) => ImagePullBackoff.BackOffMessage(image);
 
     private static TimeSpan Round(TimeSpan t) => TimeSpan.FromMilliseconds(Math.Round(t.TotalMilliseconds));

@@ -14,9 +14,8 @@ namespace Axolotl.Agent.Images;
 /// <summary>
 /// The node's images, as the kubelet's image manager over containerd: the pull policy decides whether
 /// the registry is asked, a pull stores verified blobs and unpacks the layers once, and the result is
-/// what a container runs (its config and its layers). Names the built-in catalog stands in for (public
-/// registries this machine cannot reach) still resolve there unless the image store has them or a
-/// registries file configures their registry (ADR 0007).
+/// what a container runs (its config and its layers). Public registries a registries file does not
+/// configure are answered by the node's own images, the bundled seed images among them (ADR 0007).
 /// </summary>
 public sealed class ImageService
 {
@@ -27,9 +26,8 @@ public sealed class ImageService
     private readonly ILogger _log;
     private readonly ConcurrentDictionary<string, Lazy<Task<PreparedImage>>> _prepared = new(StringComparer.Ordinal);
 
-    public ImageService(ImageCatalog catalog, ImageServiceOptions options, TimeProvider time, ILogger log)
+    public ImageService(ImageServiceOptions options, TimeProvider time, ILogger log)
     {
-        Catalog = catalog;
         Options = options;
         _time = time;
         _log = log;
@@ -40,8 +38,6 @@ public sealed class ImageService
         Records = new ImageRecordStore(Path.Combine(options.Root, "images.json"));
         _puller = new ImagePuller(Content, options.Registries, options.NodeCredentials);
     }
-
-    public ImageCatalog Catalog { get; }
 
     public ImageServiceOptions Options { get; }
 
@@ -59,17 +55,11 @@ public sealed class ImageService
     {
         if (!ImageReference.TryParse(image, out var reference))
         {
-            return ImageEnsureResult.From(Catalog.Resolve(image));
+            return ImageEnsureResult.Failed(image, ImageResolution.InvalidImageName, ImagePullMessages.InvalidName(image));
         }
 
         var record = Records.Find(reference.Canonical);
         var servedLocally = ServedLocally(reference);
-        if (record is null && servedLocally && Options.BundledLayouts.Count == 0)
-        {
-            // A node without the seed images (the agent's unit tests): the catalog still stands in.
-            return ImageEnsureResult.From(Catalog.Resolve(image), catalog: true);
-        }
-
         if (record is not null && pullPolicy != "Always")
         {
             Records.Touch(record.Name, _time.GetUtcNow());
@@ -121,7 +111,7 @@ public sealed class ImageService
         {
             var repository = reference.Repository + ":";
             var known = Records.All().Any(r => r.Name.StartsWith(repository, StringComparison.Ordinal));
-            return ImageEnsureResult.Failed(image, ImageResolution.ErrImagePull, ImageCatalog.PullErrorMessage(reference, known));
+            return ImageEnsureResult.Failed(image, ImageResolution.ErrImagePull, ImagePullMessages.NotFound(reference, known));
         }
 
         var began = _time.GetTimestamp();
@@ -260,17 +250,6 @@ public sealed class ImageService
         {
             Content.Delete(digest);
         }
-    }
-
-    /// <summary>The argv an exec runs in a container of <paramref name="image"/>: a real image runs it as given.</summary>
-    public IReadOnlyList<string> ExecArgv(string? image, IReadOnlyList<string> command)
-    {
-        if (ImageReference.TryParse(image, out var reference) && (Records.Find(reference.Canonical) is not null || !ServedLocally(reference)))
-        {
-            return command;
-        }
-
-        return Catalog.Resolve(image).Image?.ExecArgv(command) ?? command;
     }
 
     /// <summary>What the Node's status.images lists: every image once, with all its names, largest first (the kubelet keeps 50).</summary>

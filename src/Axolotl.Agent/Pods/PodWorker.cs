@@ -220,19 +220,13 @@ public sealed partial class PodWorker
         var resolution = ensured.Resolution;
         if (resolution.Image is not { } resolved)
         {
-            HandlePullFailure(seen, resolution, pullKey, fieldPath, announcePulling: ensured.FromCatalog);
+            HandlePullFailure(seen, resolution, pullKey, fieldPath);
             return;
         }
         _ctx.PullBackoff.RecordSuccess(pullKey);
         if (ensured.Pull is { } pull)
         {
             _ctx.Events.Record(Latest, EventRecorder.Normal, "Pulled", ImagePullMessages.Pulled(image, pull.Elapsed, pull.IncludingWaiting, pull.SizeBytes), fieldPath);
-        }
-        else if (ensured.FromCatalog && container.ImagePullPolicy == "Always")
-        {
-            // A catalog image is part of this program: "pulling" it is immediate.
-            _ctx.Events.Record(Latest, EventRecorder.Normal, "Pulling", ImagePullMessages.Pulling(image), fieldPath);
-            _ctx.Events.Record(Latest, EventRecorder.Normal, "Pulled", ImagePullMessages.Pulled(image, TimeSpan.Zero, TimeSpan.Zero, 0), fieldPath);
         }
         else
         {
@@ -319,7 +313,7 @@ public sealed partial class PodWorker
         return true;
     }
 
-    private void HandlePullFailure(ObservedContainer seen, ImageResolution resolution, string pullKey, string fieldPath, bool announcePulling)
+    private void HandlePullFailure(ObservedContainer seen, ImageResolution resolution, string pullKey, string fieldPath)
     {
         var image = resolution.RequestedImage;
         if (resolution.Reason == ImageResolution.InvalidImageName)
@@ -339,10 +333,6 @@ public sealed partial class PodWorker
             _ctx.Events.Record(Latest, EventRecorder.Warning, "Failed", ImagePullMessages.Error(ImageEnsureResult.ErrImageNeverPull), fieldPath);
             Schedule(Now + _ctx.Options.ConfigErrorRetry);
             return;
-        }
-        if (announcePulling)
-        {
-            _ctx.Events.Record(Latest, EventRecorder.Normal, "Pulling", ImagePullMessages.Pulling(image), fieldPath);
         }
         var backoff = _ctx.PullBackoff.RecordFailure(pullKey);
         seen.WaitingReason = ImageResolution.ErrImagePull;

@@ -7,8 +7,8 @@ public sealed record PodSandboxSpec(string PodUid, string Namespace, string Name
 public sealed record PodSandbox(string Id, string PodUid, string? Ip, string? NetworkNamespace);
 
 /// <summary>
-/// One container to run. Command is the full argv (image entrypoint resolved by the agent's image
-/// catalog). Limits are absent when unset. LogPath receives stdout and stderr.
+/// One container to run. Command is the full argv (the image config's entrypoint and cmd with the
+/// pod's command and args applied). Limits are absent when unset. LogPath receives stdout and stderr.
 /// </summary>
 public sealed record ContainerSpec(
     string PodUid,

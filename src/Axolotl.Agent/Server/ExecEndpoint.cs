@@ -76,7 +76,7 @@ internal sealed class ExecEndpoint(IKubeletBackend backend, TimeProvider time)
         try
         {
             status = pod.Running(container) is { } handle
-                ? await RunAsync(handle, command, pod.ExecArgv(container, command), tty, input, stdout, stderr, sender, session.Token)
+                ? await RunAsync(handle, command, tty, input, stdout, stderr, sender, session.Token)
                 : Failure($"container not found (\"{container}\")");
         }
         catch (OperationCanceledException) when (session.IsCancellationRequested)
@@ -101,7 +101,7 @@ internal sealed class ExecEndpoint(IKubeletBackend backend, TimeProvider time)
     }
 
     /// <param name="command">As the user gave it (messages quote it); <paramref name="argv"/> is what runs.</param>
-    private async Task<KubeStatus> RunAsync(ContainerHandle handle, IReadOnlyList<string> command, IReadOnlyList<string> argv, bool tty, Pipe? input,
+    private async Task<KubeStatus> RunAsync(ContainerHandle handle, IReadOnlyList<string> command, bool tty, Pipe? input,
         bool stdout, bool stderr, ChannelSender sender, CancellationToken ct)
     {
         await using var outStream = stdout ? new ChannelStream(sender, Stdout, ct) : Stream.Null;
@@ -109,7 +109,7 @@ internal sealed class ExecEndpoint(IKubeletBackend backend, TimeProvider time)
         await using var inStream = input?.Reader.AsStream();
         try
         {
-            var result = await backend.Runtime.ExecAsync(handle, new ExecSpec(argv, tty, inStream, outStream, errStream), ct);
+            var result = await backend.Runtime.ExecAsync(handle, new ExecSpec(command, tty, inStream, outStream, errStream), ct);
             return result.ExitCode == 0
                 ? new KubeStatus { Outcome = "Success" }
                 : new KubeStatus

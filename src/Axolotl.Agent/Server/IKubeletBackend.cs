@@ -19,8 +19,4 @@ public interface IKubeletBackend
 }
 
 /// <summary>A pod as the kubelet endpoint sees it: its UID, the containers of its spec and how to reach the running ones.</summary>
-public sealed record KubeletPod(string Uid, string Name, IReadOnlyList<string> Containers, Func<string, ContainerHandle?> Running)
-{
-    /// <summary>The argv that runs a `kubectl exec` command in a container (a program of the real image runs its stand-in).</summary>
-    public Func<string, IReadOnlyList<string>, IReadOnlyList<string>> ExecArgv { get; init; } = (_, command) => command;
-}
+public sealed record KubeletPod(string Uid, string Name, IReadOnlyList<string> Containers, Func<string, ContainerHandle?> Running);

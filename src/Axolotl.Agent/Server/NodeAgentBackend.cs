@@ -26,11 +26,7 @@ public sealed class NodeAgentBackend(NodeAgent agent) : IKubeletBackend
             .Concat((pod.Spec?.InitContainers ?? []).Select(c => c.Name))
             .OfType<string>()
             .ToList();
-        var images = (pod.Spec?.Containers ?? []).Concat(pod.Spec?.InitContainers ?? []).ToDictionary(c => c.Name, c => c.Image, StringComparer.Ordinal);
-        return new KubeletPod(uid, name, containers, container => LiveHandle(worker.Live, container))
-        {
-            ExecArgv = (container, command) => agent.Context.Images.ExecArgv(images.GetValueOrDefault(container), command),
-        };
+        return new KubeletPod(uid, name, containers, container => LiveHandle(worker.Live, container));
     }
 
     private static ContainerHandle? LiveHandle(IReadOnlyDictionary<string, ContainerHandle> live, string container)

@@ -60,7 +60,7 @@ public static class ImagesCommand
             throw new ArgumentException($"{dir} is not a node's data dir: give --data-dir");
         }
 
-        return new ImageService(new ImageCatalog(), new ImageServiceOptions { Root = Path.Combine(nodeDir, ImageServiceOptions.StoreDirectoryName) },
+        return new ImageService(new ImageServiceOptions { Root = Path.Combine(nodeDir, ImageServiceOptions.StoreDirectoryName) },
             TimeProvider.System, NullLogger.Instance);
     }
 

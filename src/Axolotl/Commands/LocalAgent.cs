@@ -15,7 +15,7 @@ namespace Axolotl.Commands;
 
 /// <summary>
 /// The node agent that `axolotl server` runs for its own machine: the process runtime chosen by
-/// probing the host, the image catalog, and the agent itself, which reaches the API over loopback
+/// probing the host, the image store (with the bundled seed images), and the agent itself, which reaches the API over loopback
 /// like any remote agent. Each node gets its own cgroup root so several agents can share a machine.
 /// With `--runtime fake` the node runs no processes and touches no host networking (see <see cref="FakeRuntime"/>).
 /// </summary>
@@ -44,10 +44,6 @@ public static class LocalAgent
             // Pair a short --node-monitor-grace-period with a short lease interval (upstream: 10 s and 40 s).
             LeaseRenewInterval = Duration(args.Get("node-lease-interval"), defaults.LeaseRenewInterval),
         };
-        // The busybox stand-in runs the node's own commands, never the node's busybox binary: that one
-        // answers a missing command itself (exit 127, "applet not found"), so the kubelet's StartError
-        // would read as an application error. Debian's static busybox is installed for real images.
-        var catalog = new ImageCatalog(new ImageCatalogOptions { BaseDirectory = AppContext.BaseDirectory, BusyboxPath = "" });
         var images = ImageOptions(args, dataDir, options.DataDir);
         var backoff = new RestartBackoffOptions
         {
@@ -59,7 +55,7 @@ public static class LocalAgent
         {
             // No bridge, routes or cgroups: pods get addresses from the node's CIDR and "run" until deleted.
             var fake = new FakeRuntime(clock, new PodCidr(options.PodCidr));
-            return await NodeAgent.StartAsync(client, options, fake, catalog, backoff, logging, clock, ct, new FakeProbeRunner(), imageOptions: images);
+            return await NodeAgent.StartAsync(client, options, fake, backoff, logging, clock, ct, new FakeProbeRunner(), imageOptions: images);
         }
         var bridge = args.Get("bridge") ?? "axl0";
         var runtime = RuntimeProbe.Create(new ProcessRuntimeOptions
@@ -79,7 +75,7 @@ public static class LocalAgent
             await NodeRouting.EnsureAsync(bridge, ClusterCidr, ct);
         }
         // Its service proxy hears of unready pods from the agent directly (ADR 0003; StartProxyAsync).
-        return await NodeAgent.StartAsync(client, options, runtime, catalog, backoff, logging, clock, ct, readiness: new AgentToProxyReadiness(new LocalPodReadiness()),
+        return await NodeAgent.StartAsync(client, options, runtime, backoff, logging, clock, ct, readiness: new AgentToProxyReadiness(new LocalPodReadiness()),
             imageOptions: images);
     }
 

@@ -1,5 +1,3 @@
-using Axolotl.Agent.Images;
-
 namespace Axolotl.Agent.Tests.Images;
 
 /// <summary>
@@ -9,12 +7,14 @@ namespace Axolotl.Agent.Tests.Images;
 /// </summary>
 internal static class SampleAppsBinary
 {
+    private const string ExecutableName = "axolotl-sampleapps";
+
     public static IReadOnlyList<string> Find()
     {
         var fromEnv = Environment.GetEnvironmentVariable("AXOLOTL_SAMPLEAPPS");
         if (!string.IsNullOrEmpty(fromEnv))
         {
-            return SampleAppsLocator.Locate(fromEnv);
+            return FromPath(Path.GetFullPath(fromEnv));
         }
 
         var baseDir = AppContext.BaseDirectory.TrimEnd('/');
@@ -42,10 +42,14 @@ internal static class SampleAppsBinary
 
         foreach (var candidate in candidates)
         {
-            if (File.Exists(Path.Combine(candidate, SampleAppsLocator.ExecutableName))
-                || File.Exists(Path.Combine(candidate, SampleAppsLocator.ExecutableName + ".dll")))
+            if (File.Exists(Path.Combine(candidate, ExecutableName)))
             {
-                return SampleAppsLocator.Locate(null, candidate);
+                return [Path.Combine(candidate, ExecutableName)];
+            }
+
+            if (File.Exists(Path.Combine(candidate, ExecutableName + ".dll")))
+            {
+                return FromPath(Path.Combine(candidate, ExecutableName + ".dll"));
             }
         }
 
@@ -53,4 +57,8 @@ internal static class SampleAppsBinary
             "axolotl-sampleapps is not built; looked in: " + string.Join(", ", candidates) +
             ". Build src/Axolotl.SampleApps (or the solution) first, or set AXOLOTL_SAMPLEAPPS.");
     }
+
+    /// <summary>The apphost runs as is; a framework-dependent dll runs through the dotnet host.</summary>
+    private static IReadOnlyList<string> FromPath(string path) =>
+        path.EndsWith(".dll", StringComparison.Ordinal) ? ["dotnet", path] : [path];
 }

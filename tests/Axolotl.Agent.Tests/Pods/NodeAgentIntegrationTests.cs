@@ -1,4 +1,5 @@
 using Axolotl.Agent.Images;
+using Axolotl.Agent.Tests.Images;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Runtime.Fake;
@@ -46,8 +47,8 @@ public sealed class NodeAgentIntegrationTests : IAsyncLifetime
             options = options with { VolumeRefreshInterval = refresh };
         }
         var backoff = new RestartBackoffOptions { Initial = TimeSpan.FromMilliseconds(200), Max = TimeSpan.FromMilliseconds(400) };
-        return await NodeAgent.StartAsync(Client, options, _runtime, new ImageCatalog(new ImageCatalogOptions { BusyboxPath = "" }), backoff,
-            NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None, readiness: readiness);
+        return await NodeAgent.StartAsync(Client, options, _runtime, backoff,
+            NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None, readiness: readiness, imageOptions: await TestImageLayout.OptionsAsync(_dataDir));
     }
 
     private static Pod BusyboxPod(string name, string restartPolicy = "Always") => new()

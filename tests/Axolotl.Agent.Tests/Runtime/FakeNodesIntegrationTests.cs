@@ -1,3 +1,4 @@
+using Axolotl.Agent.Tests.Images;
 using Axolotl.Agent.Images;
 using Axolotl.Agent.Network;
 using Axolotl.Agent.Restart;
@@ -22,9 +23,9 @@ public sealed class FakeNodesIntegrationTests : IAsyncLifetime
         foreach (var (name, cidr) in new[] { ("fake-0", "10.244.10.0/24"), ("fake-1", "10.244.11.0/24") })
         {
             var options = new AgentOptions { NodeName = name, DataDir = Path.Combine(_dataDir, name), NodeIp = "127.0.0.1", PodCidr = cidr };
-            _agents.Add(await NodeAgent.StartAsync(Client, options, new FakeRuntime(TimeProvider.System, new PodCidr(cidr)),
-                new ImageCatalog(new ImageCatalogOptions { BusyboxPath = "" }), new RestartBackoffOptions(),
-                NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None, new FakeProbeRunner()));
+            _agents.Add(await NodeAgent.StartAsync(Client, options, new FakeRuntime(TimeProvider.System, new PodCidr(cidr)), new RestartBackoffOptions(),
+                NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None, new FakeProbeRunner(),
+                imageOptions: await TestImageLayout.OptionsAsync(options.DataDir)));
         }
     }
 

@@ -15,7 +15,7 @@ namespace Axolotl.Agent.Probes.Probers;
 /// within its limits): on saturated cores its exit, and with it the verdict, would otherwise wait for
 /// the very load it judges (measured: exec readiness p99 40 ms before, 9 ms after).
 /// </summary>
-internal sealed class ExecProber(IContainerRuntime runtime, TimeProvider time, ImageService? images = null)
+internal sealed class ExecProber(IContainerRuntime runtime, TimeProvider time)
 {
     public const int MaxOutputBytes = 10 * 1024;
 
@@ -29,8 +29,7 @@ internal sealed class ExecProber(IContainerRuntime runtime, TimeProvider time, I
         }
 
         var expanded = (action.Command ?? []).Select(c => EnvResolver.Expand(c, env)).ToList();
-        // A program of the real image (postgres's pg_isready) runs its stand-in; the text below keeps the manifest's words.
-        var command = images?.ExecArgv(target.Container.Image, expanded) ?? expanded;
+        var command = expanded;
         if (command.Count == 0)
         {
             return ProbeResult.Failure("exec probe has no command");

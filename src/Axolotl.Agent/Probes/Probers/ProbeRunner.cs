@@ -17,14 +17,13 @@ public sealed class ProbeRunner : IProbeRunner, IDisposable
     private readonly ExecProber _exec;
     private readonly GrpcProber _grpc;
 
-    /// <param name="images">Maps exec probes' programs of the real image to their stand-ins (pg_isready); null runs commands as given.</param>
-    public ProbeRunner(IContainerRuntime runtime, TimeProvider time, ImageService? images = null)
+    public ProbeRunner(IContainerRuntime runtime, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(time);
         _http = new HttpProber(time);
         _tcp = new TcpProber(time);
-        _exec = new ExecProber(runtime, time, images);
+        _exec = new ExecProber(runtime, time);
         _grpc = new GrpcProber(time);
     }
 

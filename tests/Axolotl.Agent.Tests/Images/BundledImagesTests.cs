@@ -1,0 +1,105 @@
+using Axolotl.Agent.Images;
+using Axolotl.Agent.Images.Building;
+using Axolotl.Agent.Images.Content;
+using Axolotl.Agent.Images.Oci;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Axolotl.Agent.Tests.Images;
+
+/// <summary>
+/// The node's bundled images (the seed images the build makes): names imported at start, layers read
+/// from the layout when first needed, and public-registry pulls answered by them without a network.
+/// </summary>
+public sealed class BundledImagesTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("axolotl-bundled-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task An_Always_pull_of_a_bundled_image_resolves_on_the_node_and_reads_its_layer_from_the_layout()
+    {
+        var images = await NodeWithLayoutAsync();
+        var pulling = 0;
+
+        var result = await images.EnsureAsync("busybox:1.36", "Always", _ => Task.FromResult<IReadOnlyList<Axolotl.Agent.Images.Distribution.RegistryCredential>>([]), () => pulling++, CancellationToken.None);
+
+        Assert.True(result.Resolution.Succeeded, result.Resolution.Message);
+        Assert.Equal(1, pulling);
+        Assert.NotNull(result.Pull);
+        Assert.StartsWith("docker.io/library/busybox@sha256:", result.Resolution.Image!.ImageId, StringComparison.Ordinal);
+        // The layer stayed in the layout: the content store holds only the documents.
+        var manifest = System.Text.Json.JsonSerializer.Deserialize<OciManifest>(await images.Content.ReadAllAsync(images.Records.Find("docker.io/library/busybox:1.36")!.ManifestDigest, CancellationToken.None))!;
+        Assert.False(images.Content.Contains(manifest.Layers[0].Digest));
+        var layerDir = Assert.Single(result.Resolution.Image.Root!.LayersLowestFirst);
+        Assert.StartsWith("root:x:0:0:root:/root:/bin/sh\n", File.ReadAllText(Path.Combine(layerDir, "etc", "passwd")), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("busybox:9.9", "code = NotFound desc = failed to pull and unpack image \"docker.io/library/busybox:9.9\": failed to resolve reference")]
+    [InlineData("nosuchimage:v1", "pull access denied, repository does not exist or may require authorization")]
+    [InlineData("registry.k8s.io/nothing:1", "code = NotFound")]
+    public async Task A_public_name_the_node_does_not_hold_fails_as_the_registry_would(string image, string message)
+    {
+        var images = await NodeWithLayoutAsync();
+        var pulling = 0;
+
+        var result = await images.EnsureAsync(image, "IfNotPresent", _ => Task.FromResult<IReadOnlyList<Axolotl.Agent.Images.Distribution.RegistryCredential>>([]), () => pulling++, CancellationToken.None);
+
+        Assert.Equal(ImageResolution.ErrImagePull, result.Resolution.Reason);
+        Assert.Contains(message, result.Resolution.Message, StringComparison.Ordinal);
+        Assert.Equal(1, pulling);
+    }
+
+    [Fact]
+    public async Task A_bundled_layout_is_imported_once_and_a_missing_layer_is_refused()
+    {
+        var layout = await BuildLayoutAsync();
+        var images = Node(layout);
+        await images.ImportAirgapAsync(Path.Combine(_root, "airgap"), CancellationToken.None);
+        Assert.NotNull(images.Records.Find("docker.io/library/busybox:1.36"));
+
+        // A layout whose layer is gone is not imported at all.
+        var broken = await BuildLayoutAsync("broken");
+        foreach (var blob in Directory.EnumerateFiles(Path.Combine(broken, "blobs", "sha256")).Where(f => new FileInfo(f).Length > 1024))
+        {
+            File.Delete(blob);
+        }
+
+        var other = Node(broken, "other");
+        await other.ImportAirgapAsync(Path.Combine(_root, "airgap"), CancellationToken.None);
+        Assert.Empty(other.Records.All());
+    }
+
+    [Fact]
+    public async Task Layers_are_reproducible_and_refuse_paths_outside_the_image()
+    {
+        var store = new ContentStore(Path.Combine(_root, "store"));
+        LayerEntry[] entries = [LayerEntry.File("/b", "2"), LayerEntry.Directory("/a"), LayerEntry.File("/a/x", "1")];
+        var first = await LayerWriter.WriteAsync(store, entries, LayerCompression.Gzip, CancellationToken.None);
+        var second = await LayerWriter.WriteAsync(store, [.. entries.Reverse()], LayerCompression.Gzip, CancellationToken.None);
+        Assert.Equal(first, second);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => LayerWriter.WriteAsync(store, [LayerEntry.File("/a/../../etc/x", "1")], LayerCompression.None, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => LayerWriter.WriteAsync(store, [LayerEntry.File("/a", "1"), LayerEntry.File("a/", "2")], LayerCompression.None, CancellationToken.None));
+    }
+
+    private async Task<ImageService> NodeWithLayoutAsync()
+    {
+        var images = Node(await BuildLayoutAsync());
+        await images.ImportAirgapAsync(Path.Combine(_root, "airgap"), CancellationToken.None);
+        return images;
+    }
+
+    private ImageService Node(string layout, string name = "node") =>
+        new(new ImageServiceOptions { Root = Path.Combine(_root, name, "image-store"), BundledLayouts = [layout] }, TimeProvider.System, NullLogger.Instance);
+
+    private async Task<string> BuildLayoutAsync(string name = "layout")
+    {
+        var store = new ContentStore(Path.Combine(_root, name));
+        var layer = await LayerWriter.WriteAsync(store, [LayerEntry.File("/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n" + new string('#', 2048) + "\n")], LayerCompression.None, CancellationToken.None);
+        var manifest = await ImageWriter.WriteImageAsync(store, [layer], new OciContainerConfig { Cmd = ["sh"] }, CancellationToken.None);
+        await ImageWriter.WriteLayoutIndexAsync(store, [("docker.io/library/busybox:1.36", manifest)], CancellationToken.None);
+        return store.Root;
+    }
+}
