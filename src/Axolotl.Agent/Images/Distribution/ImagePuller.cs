@@ -98,7 +98,7 @@ public sealed class ImagePuller : IDisposable
         IReadOnlyList<RegistryCredential> credentials, bool resolving, CancellationToken ct)
     {
         var canonical = reference.Canonical;
-        var url = new Uri(endpoint, $"{endpoint.AbsolutePath.TrimEnd('/')}/v2/{reference.Path}/manifests/{tagOrDigest}");
+        var url = new Uri(endpoint, $"{endpoint.AbsolutePath.TrimEnd('/')}/v2/{RepositoryAt(endpoint, reference)}/manifests/{tagOrDigest}");
         using var response = await GetAsync(endpoint, url, reference, OciMediaTypes.ManifestAccept, credentials, ct);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
@@ -146,7 +146,7 @@ public sealed class ImagePuller : IDisposable
 
     private async Task FetchBlobAsync(Uri endpoint, ImageReference reference, OciDescriptor blob, IReadOnlyList<RegistryCredential> credentials, CancellationToken ct)
     {
-        var url = new Uri(endpoint, $"{endpoint.AbsolutePath.TrimEnd('/')}/v2/{reference.Path}/blobs/{blob.Digest}");
+        var url = new Uri(endpoint, $"{endpoint.AbsolutePath.TrimEnd('/')}/v2/{RepositoryAt(endpoint, reference)}/blobs/{blob.Digest}");
         using var response = await GetAsync(endpoint, url, reference, [], credentials, ct);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
@@ -171,8 +171,11 @@ public sealed class ImagePuller : IDisposable
 
     private Task<HttpResponseMessage> GetAsync(Uri endpoint, Uri url, ImageReference reference, IReadOnlyList<string> accept,
         IReadOnlyList<RegistryCredential> credentials, CancellationToken ct) =>
-        _client.GetAsync(endpoint, url, reference.Path, accept,
+        _client.GetAsync(endpoint, url, RepositoryAt(endpoint, reference), accept,
             [.. credentials.Where(c => DockerConfigCredentials.Matches(c, reference.Domain) || DockerConfigCredentials.Matches(c, endpoint.Authority))], ct);
+
+    /// <summary>The repository as <paramref name="endpoint"/> names it (a mirror's rewrite applied).</summary>
+    private string RepositoryAt(Uri endpoint, ImageReference reference) => _hosts.RepositoryAt(reference.Domain, endpoint, reference.Path);
 
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, string canonical, CancellationToken ct)
     {

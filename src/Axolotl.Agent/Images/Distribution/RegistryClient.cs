@@ -270,6 +270,7 @@ public sealed class RegistryClient : IDisposable
             handler.SslOptions = new SslClientAuthenticationOptions
             {
                 RemoteCertificateValidationCallback = (_, certificate, chain, errors) => Validate(tls, certificate, chain, errors),
+                ClientCertificates = tls.ClientCertificate is { } client ? [client] : null,
             };
         }
 

@@ -1,28 +1,36 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Axolotl.Agent.Images.Distribution;
 
 /// <summary>
 /// How a node reaches registries, from a registries file in the shape of k3s's registries.yaml:
-/// <c>mirrors: {REGISTRY: {endpoint: [URL…]}}</c> (tried in order, then the registry itself; "*"
-/// applies to every registry) and <c>configs: {HOST: {auth: {username, password | auth}, tls:
-/// {ca_file, insecure_skip_verify}}}</c>. Registries use HTTPS, except loopback ones (plain HTTP,
+/// <c>mirrors: {REGISTRY: {endpoint: [URL…], rewrite: {REGEX: REPLACEMENT}}}</c> (endpoints tried in
+/// order, then the registry itself; "*" applies to every registry; rewrites change the repository
+/// asked of the mirror endpoints, the first that matches, never of the registry itself) and
+/// <c>configs: {HOST: {auth: {username, password | auth}, tls: {ca_file, cert_file, key_file,
+/// insecure_skip_verify}}}</c>. Registries use HTTPS, except loopback ones (plain HTTP,
 /// as a local registry serves) and endpoints given as http:// URLs; docker.io is served by
 /// registry-1.docker.io.
 /// </summary>
 public sealed class RegistryHosts
 {
     private readonly Dictionary<string, List<Uri>> _mirrors;
+    private readonly Dictionary<string, List<(Regex Pattern, string Replacement)>> _rewrites;
     private readonly Dictionary<string, (RegistryCredential? Auth, RegistryTls? Tls)> _configs;
 
-    private RegistryHosts(Dictionary<string, List<Uri>> mirrors, Dictionary<string, (RegistryCredential?, RegistryTls?)> configs)
+    private RegistryHosts(Dictionary<string, List<Uri>> mirrors, Dictionary<string, List<(Regex, string)>> rewrites,
+        Dictionary<string, (RegistryCredential?, RegistryTls?)> configs)
     {
         _mirrors = mirrors;
+        _rewrites = rewrites;
         _configs = configs;
     }
 
-    public static RegistryHosts Empty { get; } = new([], []);
+    public static RegistryHosts Empty { get; } = new([], [], []);
 
     /// <summary>Reads the file's content (YAML converted to JSON by the caller). Throws <see cref="FormatException"/> naming what is wrong.</summary>
     public static RegistryHosts FromJson(JsonNode? root)
@@ -38,6 +46,7 @@ public sealed class RegistryHosts
         }
 
         var mirrors = new Dictionary<string, List<Uri>>(StringComparer.OrdinalIgnoreCase);
+        var rewrites = new Dictionary<string, List<(Regex, string)>>(StringComparer.OrdinalIgnoreCase);
         foreach (var (registry, value) in top["mirrors"] as JsonObject ?? [])
         {
             var endpoints = new List<Uri>();
@@ -54,6 +63,22 @@ public sealed class RegistryHosts
             }
 
             mirrors[registry] = endpoints;
+            foreach (var (pattern, replacement) in value?["rewrite"] as JsonObject ?? [])
+            {
+                Regex regex;
+                try
+                {
+                    regex = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+                }
+                catch (ArgumentException e)
+                {
+                    throw new FormatException($"mirrors.{registry}.rewrite: \"{pattern}\" is not a regular expression: {e.Message}", e);
+                }
+
+                rewrites.TryAdd(registry, []);
+                // Go's replacement syntax ($1, ${1}, $$) reads the same in .NET.
+                rewrites[registry].Add((regex, replacement?.GetValue<string>() ?? ""));
+            }
         }
 
         var configs = new Dictionary<string, (RegistryCredential?, RegistryTls?)>(StringComparer.OrdinalIgnoreCase);
@@ -77,7 +102,10 @@ public sealed class RegistryHosts
             RegistryTls? tls = null;
             if (value?["tls"] is JsonObject t)
             {
-                tls = new RegistryTls(t["ca_file"]?.GetValue<string>(), t["insecure_skip_verify"]?.GetValue<bool>() ?? false);
+                tls = new RegistryTls(t["ca_file"]?.GetValue<string>(), t["insecure_skip_verify"]?.GetValue<bool>() ?? false)
+                {
+                    ClientCertificate = ClientCertificate(host, t["cert_file"]?.GetValue<string>(), t["key_file"]?.GetValue<string>()),
+                };
                 if (tls.CaFile is { } ca && !File.Exists(ca))
                 {
                     throw new FormatException($"configs.{host}.tls.ca_file: {ca} does not exist");
@@ -87,7 +115,45 @@ public sealed class RegistryHosts
             configs[host] = (auth, tls);
         }
 
-        return new RegistryHosts(mirrors, configs);
+        return new RegistryHosts(mirrors, rewrites, configs);
+    }
+
+    /// <summary>The repository to ask <paramref name="endpoint"/> for: a mirror endpoint's rewrite applied (the first that matches).</summary>
+    public string RepositoryAt(string registry, Uri endpoint, string repository)
+    {
+        var isMirror = (_mirrors.GetValueOrDefault(registry) ?? []).Contains(endpoint);
+        foreach (var (pattern, replacement) in isMirror ? _rewrites.GetValueOrDefault(registry) ?? [] : [])
+        {
+            if (pattern.IsMatch(repository))
+            {
+                return pattern.Replace(repository, replacement, 1);
+            }
+        }
+
+        return repository;
+    }
+
+    /// <summary>A client certificate for mutual TLS: both files, PEM, the key matching the certificate.</summary>
+    private static X509Certificate2? ClientCertificate(string host, string? certFile, string? keyFile)
+    {
+        if (certFile is null && keyFile is null)
+        {
+            return null;
+        }
+
+        if (certFile is null || keyFile is null)
+        {
+            throw new FormatException($"configs.{host}.tls: cert_file and key_file go together");
+        }
+
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(certFile, keyFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            throw new FormatException($"configs.{host}.tls: cannot load the client certificate {certFile} with key {keyFile}: {e.Message}", e);
+        }
     }
 
     /// <summary>Whether the file names this registry (a mirror or a config): then it is pulled, never stood in for.</summary>
@@ -117,4 +183,8 @@ public sealed class RegistryHosts
 }
 
 /// <summary>A registry's TLS settings: an extra CA to trust, or (for tests only) no verification.</summary>
-public sealed record RegistryTls(string? CaFile, bool InsecureSkipVerify);
+public sealed record RegistryTls(string? CaFile, bool InsecureSkipVerify)
+{
+    /// <summary>Presented when the registry asks for one (mutual TLS).</summary>
+    public X509Certificate2? ClientCertificate { get; init; }
+}

@@ -45,6 +45,49 @@ public sealed class CredentialsAndHostsTests
         Assert.Throws<FormatException>(() => RegistryHosts.FromJson(JsonNode.Parse("""{"mirrors": {"x": {"endpoint": ["ftp://nope"]}}}""")));
     }
 
+    [Fact]
+    public void Mirror_rewrites_apply_to_mirror_endpoints_only_and_bad_tls_or_rewrite_settings_are_refused()
+    {
+        var hosts = RegistryHosts.FromJson(JsonNode.Parse("""
+            {"mirrors": {"docker.io": {"endpoint": ["http://127.0.0.1:5000"], "rewrite": {"^rancher/(.*)": "mirrorproject/rancher-images/$1", "^library/(.*)": "lib/$1"}}}}
+            """));
+        var mirror = new Uri("http://127.0.0.1:5000");
+        Assert.Equal("mirrorproject/rancher-images/coredns-coredns", hosts.RepositoryAt("docker.io", mirror, "rancher/coredns-coredns"));
+        Assert.Equal("lib/nginx", hosts.RepositoryAt("docker.io", mirror, "library/nginx"));
+        Assert.Equal("team/app", hosts.RepositoryAt("docker.io", mirror, "team/app"));
+        Assert.Equal("rancher/coredns-coredns", hosts.RepositoryAt("docker.io", new Uri("https://registry-1.docker.io"), "rancher/coredns-coredns"));
+
+        Assert.Throws<FormatException>(() => RegistryHosts.FromJson(JsonNode.Parse("""{"mirrors": {"x": {"endpoint": ["http://127.0.0.1:1"], "rewrite": {"(": "y"}}}}""")));
+        Assert.Throws<FormatException>(() => RegistryHosts.FromJson(JsonNode.Parse("""{"configs": {"x": {"tls": {"cert_file": "/nonexistent/cert.pem"}}}}""")));
+        Assert.Throws<FormatException>(() => RegistryHosts.FromJson(JsonNode.Parse("""{"configs": {"x": {"tls": {"cert_file": "/nonexistent/cert.pem", "key_file": "/nonexistent/key.pem"}}}}""")));
+    }
+
+    [Fact]
+    public void A_client_certificate_and_its_key_are_loaded_for_mutual_tls()
+    {
+        var dir = Directory.CreateTempSubdirectory("axl-client-cert-").FullName;
+        try
+        {
+            using var key = System.Security.Cryptography.ECDsa.Create();
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=node", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddYears(100));
+            File.WriteAllText(Path.Combine(dir, "cert.pem"), certificate.ExportCertificatePem());
+            File.WriteAllText(Path.Combine(dir, "key.pem"), key.ExportPkcs8PrivateKeyPem());
+            using var other = System.Security.Cryptography.ECDsa.Create();
+            File.WriteAllText(Path.Combine(dir, "other-key.pem"), other.ExportPkcs8PrivateKeyPem());
+
+            var hosts = RegistryHosts.FromJson(JsonNode.Parse("{\"configs\": {\"registry.example.com\": {\"tls\": {\"cert_file\": \"" + dir + "/cert.pem\", \"key_file\": \"" + dir + "/key.pem\"}}}}"));
+            var loaded = hosts.TlsFor("registry.example.com")!.ClientCertificate!;
+            Assert.True(loaded.HasPrivateKey);
+            Assert.Equal("CN=node", loaded.Subject);
+            Assert.Throws<FormatException>(() => RegistryHosts.FromJson(JsonNode.Parse("{\"configs\": {\"r\": {\"tls\": {\"cert_file\": \"" + dir + "/cert.pem\", \"key_file\": \"" + dir + "/other-key.pem\"}}}}")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\",scope=\"repository:library/nginx:pull,push\"", "Bearer", "repository:library/nginx:pull,push")]
     [InlineData("Basic realm=\"Registry Realm\"", "Basic", null)]

@@ -114,6 +114,21 @@ public sealed class ImagePullerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_mirror_is_asked_for_the_rewritten_repository_and_the_registry_never_sees_the_pull()
+    {
+        var (manifest, _, _) = Publish("mirrored/team/app", "2.0");
+        // The registry itself is a refused loopback port: reaching it would fail the pull.
+        var hosts = RegistryHosts.FromJson(JsonNode.Parse("{\"mirrors\": {\"127.0.0.1:1\": {\"endpoint\": [\"http://" + _registry.Host + "\"], \"rewrite\": {\"^team/(.*)$\": \"mirrored/team/$1\"}}}}"));
+        using var puller = new ImagePuller(_content, hosts, []);
+
+        var pulled = await puller.PullAsync(ImageReference.TryParse("127.0.0.1:1/team/app:2.0", out var r) ? r : throw new ArgumentException("ref"), [], CancellationToken.None);
+
+        Assert.Equal(manifest, pulled.ManifestDigest);
+        Assert.Equal(1, _registry.Count("/v2/mirrored/team/app/manifests/2.0"));
+        Assert.Equal(0, _registry.Count("/v2/team/app/"));
+    }
+
+    [Fact]
     public async Task Docker_schema_2_images_pull_too()
     {
         var (manifest, _, _) = Publish("docker/app", "v2", docker: true);
