@@ -173,7 +173,7 @@ internal sealed class ProbeJitterScenario : IScenario
     };
 
     private static byte[] Pod(string name, string logFile) => ProbePods.Pod(name, "Always", new Dictionary<string, string>(),
-        ProbePods.Container("app", "debian", ["python3", "-c", Server, logFile],
+        ProbePods.Container("app", "python:3.11-slim", ["python3", "-c", Server, logFile],
             // A generous threshold: python's start-up on a busy node must not look like a dead app.
             liveness: ProbePods.HttpGetProbe("/live", 8080, periodSeconds: 1, failureThreshold: 30),
             readiness: ProbePods.HttpGetProbe("/ready", 8080, periodSeconds: 1)),

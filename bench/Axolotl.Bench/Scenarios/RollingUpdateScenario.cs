@@ -8,7 +8,7 @@ namespace Axolotl.Bench.Scenarios;
 /// <summary>
 /// Rolling update of 10 replicas end to end: a Deployment of 10 sleepers (default RollingUpdate
 /// strategy: maxSurge 25 % → 3, maxUnavailable 25 % → 2, terminationGracePeriodSeconds 1) gets its
-/// container image changed, as `kubectl set image` does (busybox ↔ debian, both host images running
+/// container image changed, as `kubectl set image` does (busybox ↔ debian, two bundled seed images running
 /// `sleep`). The clock runs from before the update is sent (GET + PUT) to the arrival of the watch
 /// event after which the namespace holds exactly 10 pods of the Deployment, all with the new image,
 /// Ready and not terminating: every new pod Ready and every old one gone.

@@ -29,12 +29,12 @@ internal static class ProbePods
             ["apiVersion"] = "v1",
             ["kind"] = "Pod",
             ["metadata"] = metadata,
-            ["spec"] = new JsonObject
+            ["spec"] = HostShm.AddTo(new JsonObject
             {
                 ["restartPolicy"] = restartPolicy,
                 ["terminationGracePeriodSeconds"] = 1,
                 ["containers"] = new JsonArray([.. containers]),
-            },
+            }),
         };
         return JsonSerializer.SerializeToUtf8Bytes(pod);
     }

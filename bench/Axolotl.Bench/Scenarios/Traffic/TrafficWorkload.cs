@@ -71,7 +71,7 @@ internal static partial class TrafficWorkload
                         ["labels"] = new JsonObject { ["app"] = App },
                         ["annotations"] = new JsonObject { ["probes.axolotl.io/readiness"] = "period=100ms" },
                     },
-                    ["spec"] = new JsonObject
+                    ["spec"] = HostShm.AddTo(new JsonObject
                     {
                         ["terminationGracePeriodSeconds"] = 5,
                         ["containers"] = new JsonArray(new JsonObject
@@ -82,7 +82,7 @@ internal static partial class TrafficWorkload
                             ["ports"] = new JsonArray(new JsonObject { ["containerPort"] = ContainerPort }),
                             ["readinessProbe"] = HttpReadinessProbe(),
                         }),
-                    },
+                    }),
                 },
             },
         };
