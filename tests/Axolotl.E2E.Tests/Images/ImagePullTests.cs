@@ -114,6 +114,11 @@ public sealed class ImagePullTests(RegistryFixture fx) : IClassFixture<RegistryF
         await Eventually.UntilAsync(async () => await fx.Kubectl.OkAsync("get", "node", fx.Server.NodeName, "-o", "jsonpath={.status.images}"),
             json =>
             {
+                if (string.IsNullOrWhiteSpace(json))
+                {
+                    return false; // no heartbeat has written the node's images yet
+                }
+
                 var images = JsonDocument.Parse(json).RootElement.EnumerateArray().ToList();
                 var sizes = images.Select(i => i.GetProperty("sizeBytes").GetInt64()).ToList();
                 var listed = images.Any(i => i.GetProperty("names").EnumerateArray().Any(n => n.GetString() == imageId));
