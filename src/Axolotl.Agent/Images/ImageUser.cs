@@ -16,6 +16,28 @@ public sealed record ImageUser(long Uid, long Gid, IReadOnlyList<long> Supplemen
     /// </summary>
     public static ImageUser Resolve(string? user, IReadOnlyList<string> layersLowestFirst)
     {
+        // Snapshots never change once unpacked: a restart need not read passwd and group again.
+        var key = (user ?? "") + "\0" + string.Join('\0', layersLowestFirst);
+        if (Resolved.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var resolved = ResolveFromFiles(user, layersLowestFirst);
+        if (Resolved.Count < MaxRemembered)
+        {
+            Resolved[key] = resolved;
+        }
+
+        return resolved;
+    }
+
+    private const int MaxRemembered = 4096;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ImageUser> Resolved = new(StringComparer.Ordinal);
+
+    private static ImageUser ResolveFromFiles(string? user, IReadOnlyList<string> layersLowestFirst)
+    {
         var passwd = Parse(LayerFiles.ReadText(layersLowestFirst, "etc/passwd"));
         var groups = Parse(LayerFiles.ReadText(layersLowestFirst, "etc/group"));
         var spec = string.IsNullOrEmpty(user) ? "0" : user;

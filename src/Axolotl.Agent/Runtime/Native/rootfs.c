@@ -18,6 +18,7 @@
 #define _GNU_SOURCE
 #include "rootfs.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -332,6 +333,49 @@ static int mount_sys(int root_fd, char *message, size_t size)
     return remount_read_only(root_fd, "/sys", MS_NOSUID | MS_NODEV | MS_NOEXEC, message, size);
 }
 
+/* The same without mount_setattr: the top, then each hierarchy bound below it. */
+static int remount_tree_read_only(int root_fd, const char *path, char *message, size_t size)
+{
+    const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    int dir = open_in_root(root_fd, path, O_RDONLY | O_DIRECTORY);
+    if (dir < 0)
+        return fail(message, size, "cannot open %s in the root: %s", path, strerror(errno));
+    DIR *entries = fdopendir(dir);
+    if (entries == NULL) {
+        close(dir);
+        return fail(message, size, "cannot list %s: %s", path, strerror(errno));
+    }
+    int result = 0;
+    struct dirent *entry;
+    while (result == 0 && (entry = readdir(entries)) != NULL) {
+        if (entry->d_name[0] == '.')
+            continue;
+        char child[PATH_MAX];
+        snprintf(child, sizeof child, "%s/%s", path, entry->d_name);
+        result = remount_read_only(root_fd, child, flags, message, size);
+    }
+    closedir(entries);
+    return result == 0 ? remount_read_only(root_fd, path, flags, message, size) : result;
+}
+
+/* Makes the mount at path and every mount below it read-only, nosuid, nodev, noexec: one
+ * mount_setattr(2) for the tree, else (kernels before 5.12) one remount per mount. */
+static int make_tree_read_only(int root_fd, const char *path, char *message, size_t size)
+{
+    int fd = open_in_root(root_fd, path, O_PATH | O_DIRECTORY);
+    if (fd < 0)
+        return fail(message, size, "cannot open %s in the root: %s", path, strerror(errno));
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
+    int result = mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr);
+    int saved = errno;
+    close(fd);
+    if (result == 0)
+        return 0;
+    if (saved != ENOSYS)
+        return fail(message, size, "cannot make %s read-only: %s", path, strerror(saved));
+    return remount_tree_read_only(root_fd, path, message, size);
+}
+
 /* As runc: the container sees its own cgroups and nothing of the node's tree, read-only. On cgroup v2
  * /sys/fs/cgroup is its own cgroup; on v1 and hybrid hosts it is a tmpfs holding, per hierarchy, its
  * own cgroup of that hierarchy (so /sys/fs/cgroup/cpu/cpu.cfs_quota_us is its limit). The process has
@@ -355,7 +399,9 @@ static int mount_cgroups(int root_fd, char *message, size_t size)
         *second = '\0';
         char *controllers = first + 1, *path = second + 1;
         path[strcspn(path, "\n")] = '\0';
-        if (unified_only != (controllers[0] == '\0'))
+        /* A hierarchy the container was not placed in (its cgroup there is the root) would show the
+         * node's whole tree: left out, as its own cgroup is all a container may see. */
+        if (unified_only != (controllers[0] == '\0') || strcmp(path, "/") == 0)
             continue;
         const char *hierarchy = controllers[0] == '\0' ? "unified" : strncmp(controllers, "name=", 5) == 0 ? controllers + 5 : controllers;
         char host[PATH_MAX], inside[PATH_MAX];
@@ -369,12 +415,12 @@ static int mount_cgroups(int root_fd, char *message, size_t size)
         int source = open(host, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (source < 0)
             continue; /* a hierarchy not mounted where the node keeps the others */
-        result = bind_in_root(root_fd, source, host, inside, true, message, size);
+        result = bind_in_root(root_fd, source, host, inside, unified_only, message, size);
         close(source);
     }
     fclose(f);
     if (result == 0 && !unified_only)
-        result = remount_read_only(root_fd, "/sys/fs/cgroup", flags, message, size);
+        result = make_tree_read_only(root_fd, "/sys/fs/cgroup", message, size);
     return result;
 }
 
