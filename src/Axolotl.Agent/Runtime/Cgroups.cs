@@ -51,6 +51,13 @@ internal sealed class Cgroups
     public static Cgroups Create(string relativePath, ContainerSpec spec)
     {
         var cg = Open(relativePath);
+        // A restart with the same limits finds its cgroups as it left them: nothing to write again.
+        var limits = LimitsKey(spec);
+        if (Written.TryGetValue(relativePath, out var written) && written == limits && cg.Directories.All(Directory.Exists))
+        {
+            return cg;
+        }
+
         if (cg.PureV2)
         {
             EnableV2Controllers(relativePath);
@@ -63,8 +70,15 @@ internal sealed class Cgroups
 
         WeighNodeRoot(relativePath.Split('/')[0], Environment.ProcessorCount);
         cg.WriteLimits(spec);
+        Written[relativePath] = limits;
         return cg;
     }
+
+    /// <summary>The limits last written per container cgroup, forgotten when the cgroup is removed.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Written = new(StringComparer.Ordinal);
+
+    private static string LimitsKey(ContainerSpec spec) =>
+        string.Create(CultureInfo.InvariantCulture, $"{spec.MemoryLimitBytes}/{spec.CpuLimitMillicores}/{spec.CpuRequestMillicores}/{spec.PidsMax}/{Environment.ProcessorCount}");
 
     /// <summary>
     /// The CPU weight of the node's cgroup that holds all its pods, as the kubelet gives its kubepods
@@ -207,6 +221,7 @@ internal sealed class Cgroups
     /// </summary>
     public void Remove()
     {
+        Written.TryRemove(RelativePath, out _);
         foreach (var dir in Directories)
         {
             TryRemove(dir);
@@ -216,6 +231,11 @@ internal sealed class Cgroups
     /// <summary>Removes a pod's cgroup directories and whatever container cgroups are left in them (after its containers have gone).</summary>
     public static void RemovePod(string podRelativePath)
     {
+        foreach (var key in Written.Keys.Where(k => k.StartsWith(podRelativePath + "/", StringComparison.Ordinal)))
+        {
+            Written.TryRemove(key, out _);
+        }
+
         var hierarchies = IsPureV2 ? [""] : V1Hierarchies.Append("unified");
         foreach (var h in hierarchies)
         {
