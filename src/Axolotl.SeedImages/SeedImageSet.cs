@@ -41,16 +41,8 @@ public sealed class SeedImageSet(ContentStore store, string sampleAppsBuild)
         await AddAsync(["docker.io/library/alpine"], ["latest", "3", "3.18", "3.19", "3.20", "3.21", "3.22"],
             [busybox], new OciContainerConfig { Cmd = ["/bin/sh"], Env = [DefaultPath] }, ct);
 
-        var debianSet = DebianPackagesLayer.Add(new EntrySet(), DebianPackages)
-            .Text("/etc/passwd", UnixAccounts.DebianPasswd)
-            .Text("/etc/group", UnixAccounts.DebianGroup)
-            .Directory("/root", (UnixFileMode)0b111_000_000)
-            .Directory("/tmp", (UnixFileMode)0b1_111_111_111)
-            .Directory("/home")
-            .Directory("/proc")
-            .Directory("/sys")
-            .Directory("/dev")
-            .Text("/etc/nsswitch.conf", "passwd: files\ngroup: files\nshadow: files\nhosts: files dns\nnetworks: files\nprotocols: files\nservices: files\n");
+        var debianSet = UnixAccounts.AddRoot(DebianPackagesLayer.Add(new EntrySet(), DebianPackages), UnixAccounts.DebianPasswd, UnixAccounts.DebianGroup,
+            "passwd: files\ngroup: files\nshadow: files\nhosts: files dns\nnetworks: files\nprotocols: files\nservices: files\n");
         var debian = await WriteAsync(debianSet, ct);
         await AddAsync(["docker.io/library/debian"], ["latest", "bookworm", "bookworm-slim", "12", "12-slim", "stable", "stable-slim"],
             [debian], new OciContainerConfig { Cmd = ["bash"], Env = [DefaultPath] }, ct);
@@ -61,8 +53,9 @@ public sealed class SeedImageSet(ContentStore store, string sampleAppsBuild)
             [debian, python], new OciContainerConfig { Cmd = ["python3"], Env = [DefaultPath, "LANG=C.UTF-8", "PYTHON_VERSION=3.11.2"] }, ct);
 
         // As the originals: Debian-based, except the -alpine tags, which have busybox's sh and no bash.
-        var onDebian = await WriteAsync(DotnetAppLayers.RuntimeDependencies(sampleAppsBuild, Usrmerge.Path), ct);
-        var onBusybox = await WriteAsync(DotnetAppLayers.RuntimeDependencies(sampleAppsBuild, path => path), ct);
+        var libraries = DotnetAppLayers.RuntimeLibraries(sampleAppsBuild);
+        var onDebian = await WriteAsync(DotnetAppLayers.RuntimeDependencies(libraries, Usrmerge.Path), ct);
+        var onBusybox = await WriteAsync(DotnetAppLayers.RuntimeDependencies(libraries, path => path), ct);
         // curl, which the Debian-based originals carry and the examples exec (curl localhost/reset).
         var curl = await WriteAsync(DebianPackagesLayer.Add(new EntrySet(), ["curl"]), ct);
         var apps = await WriteAsync(DotnetAppLayers.App(sampleAppsBuild), ct);

@@ -24,20 +24,11 @@ public static class BusyboxLayer
             set.Symlink("/" + applet, "/bin/busybox");
         }
 
-        set.Text("/etc/passwd", UnixAccounts.BusyboxPasswd)
-            .Text("/etc/group", UnixAccounts.BusyboxGroup)
-            .Text("/etc/nsswitch.conf", "hosts: files dns\n")
-            .Directory("/root", (UnixFileMode)0b111_000_000)
-            .Directory("/tmp", (UnixFileMode)0b1_111_111_111)
-            .Directory("/home")
+        return UnixAccounts.AddRoot(set, UnixAccounts.BusyboxPasswd, UnixAccounts.BusyboxGroup, "hosts: files dns\n")
             .Directory("/var/spool/mail")
             .Directory("/var/www")
             .Directory("/usr/sbin")
-            .Directory("/usr/local/bin")
-            .Directory("/dev")
-            .Directory("/proc")
-            .Directory("/sys");
-        return set;
+            .Directory("/usr/local/bin");
     }
 
     private static IEnumerable<string> Applets()

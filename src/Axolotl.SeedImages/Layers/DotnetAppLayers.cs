@@ -17,19 +17,25 @@ public static class DotnetAppLayers
 
     private static readonly string[] OpenSsl = ["/usr/lib/x86_64-linux-gnu/libssl.so.3", "/usr/lib/x86_64-linux-gnu/libcrypto.so.3"];
 
-    /// <param name="place">Where a host library goes in the image: Debian's merged /usr, or as the host names it.</param>
-    public static EntrySet RuntimeDependencies(string publishDirectory, Func<string, string> place)
+    /// <summary>The libraries the apps' native parts load, and OpenSSL: (path in the image as the host names it, host file).</summary>
+    public static IReadOnlyList<(string ImagePath, string HostPath)> RuntimeLibraries(string publishDirectory)
+    {
+        var native = AppFiles(publishDirectory).Where(LibraryClosure.IsElf).ToList();
+        var openSsl = OpenSsl.Where(File.Exists).ToList();
+        return
+        [
+            .. LibraryClosure.Of(native.Concat(openSsl)).Select(l => (l, l)),
+            .. openSsl.Select(l => ("/lib/x86_64-linux-gnu/" + Path.GetFileName(l), l)),
+        ];
+    }
+
+    /// <param name="place">Where a library goes in the image: Debian's merged /usr, or as the host names it.</param>
+    public static EntrySet RuntimeDependencies(IReadOnlyList<(string ImagePath, string HostPath)> libraries, Func<string, string> place)
     {
         var set = new EntrySet();
-        var native = AppFiles(publishDirectory).Where(LibraryClosure.IsElf).ToList();
-        foreach (var library in LibraryClosure.Of(native.Concat(OpenSsl.Where(File.Exists))))
+        foreach (var (imagePath, hostPath) in libraries)
         {
-            set.HostFile(place(library), library);
-        }
-
-        foreach (var library in OpenSsl.Where(File.Exists))
-        {
-            set.HostFile(place("/lib/x86_64-linux-gnu/" + Path.GetFileName(library)), library);
+            set.HostFile(place(imagePath), hostPath);
         }
 
         return set;

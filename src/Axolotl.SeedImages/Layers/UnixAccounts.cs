@@ -1,8 +1,20 @@
 namespace Axolotl.SeedImages.Layers;
 
-/// <summary>/etc/passwd and /etc/group as the images they stand in for ship them (root, nobody 65534, …).</summary>
+/// <summary>/etc/passwd and /etc/group as the images they stand in for ship them (root, nobody 65534, …), and the root skeleton around them.</summary>
 public static class UnixAccounts
 {
+    /// <summary>What every seed image's root has: the accounts, name lookup, root's home (0700), /tmp (1777), /home and the mount points.</summary>
+    public static EntrySet AddRoot(EntrySet set, string passwd, string group, string nsswitch) =>
+        set.Text("/etc/passwd", passwd)
+            .Text("/etc/group", group)
+            .Text("/etc/nsswitch.conf", nsswitch)
+            .Directory("/root", (UnixFileMode)0b111_000_000)
+            .Directory("/tmp", (UnixFileMode)0b1_111_111_111)
+            .Directory("/home")
+            .Directory("/dev")
+            .Directory("/proc")
+            .Directory("/sys");
+
     public const string BusyboxPasswd = """
         root:x:0:0:root:/root:/bin/sh
         daemon:x:1:1:daemon:/usr/sbin:/bin/false

@@ -84,6 +84,29 @@ public sealed class BundledImagesTests : IDisposable
         await Assert.ThrowsAsync<ArgumentException>(() => LayerWriter.WriteAsync(store, [LayerEntry.File("/a", "1"), LayerEntry.File("a/", "2")], LayerCompression.None, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_layer_carries_no_time_or_process_of_the_build_and_keeps_long_names()
+    {
+        var store = new ContentStore(Path.Combine(_root, "store"));
+        var longName = "/usr/lib/" + new string('x', 150) + "/lib.so";
+        var layer = await LayerWriter.WriteAsync(store, [LayerEntry.File(longName, "elf"), LayerEntry.Symlink("/bin", "usr/bin")], LayerCompression.None, CancellationToken.None);
+
+        var bytes = await File.ReadAllBytesAsync(store.BlobPath(layer.Blob.Digest));
+        Assert.DoesNotContain("PaxHeaders", System.Text.Encoding.ASCII.GetString(bytes), StringComparison.Ordinal);
+        using var reader = new System.Formats.Tar.TarReader(new MemoryStream(bytes));
+        var names = new List<string>();
+        while (reader.GetNextEntry() is { } entry)
+        {
+            names.Add(entry.Name);
+            Assert.Equal(DateTimeOffset.UnixEpoch, entry.ModificationTime);
+            var gnu = Assert.IsType<System.Formats.Tar.GnuTarEntry>(entry);
+            Assert.Equal(DateTimeOffset.UnixEpoch, gnu.AccessTime);
+            Assert.Equal(DateTimeOffset.UnixEpoch, gnu.ChangeTime);
+        }
+
+        Assert.Contains(longName.TrimStart('/'), names);
+    }
+
     private async Task<ImageService> NodeWithLayoutAsync()
     {
         var images = Node(await BuildLayoutAsync());

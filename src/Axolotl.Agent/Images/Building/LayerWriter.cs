@@ -75,7 +75,7 @@ public static class LayerWriter
 
     private static async Task WriteTarAsync(Stream output, IReadOnlyList<LayerEntry> entries, CancellationToken ct)
     {
-        await using var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
+        await using var writer = new TarWriter(output, TarEntryFormat.Gnu, leaveOpen: true);
         foreach (var entry in entries.OrderBy(TarName, StringComparer.Ordinal))
         {
             var type = entry.Kind switch
@@ -85,9 +85,12 @@ public static class LayerWriter
                 LayerEntryKind.Hardlink => TarEntryType.HardLink,
                 _ => TarEntryType.RegularFile,
             };
-            // Pax for long names (library paths), with no time extensions: the header's mtime (0) is the only time.
-            var tar = new PaxTarEntry(type, TarName(entry), new Dictionary<string, string>())
+            // GNU format: long names (library paths) without pax headers, whose names carry the writer's
+            // process id; every time is 0, so the same entries give the same digest on any run.
+            var tar = new GnuTarEntry(type, TarName(entry))
             {
+                AccessTime = DateTimeOffset.UnixEpoch,
+                ChangeTime = DateTimeOffset.UnixEpoch,
                 ModificationTime = DateTimeOffset.UnixEpoch,
                 Mode = entry.Mode,
                 Uid = entry.Uid,
