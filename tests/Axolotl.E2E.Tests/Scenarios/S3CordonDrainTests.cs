@@ -9,7 +9,7 @@ namespace Axolotl.E2E.Tests.Scenarios;
 /// pod; drain --ignore-daemonsets evicts the Deployment's pods, which come back on the other node;
 /// uncordon ends the maintenance.
 /// </summary>
-public sealed class S3CordonDrainTests(MultiNodeFixture fx) : IClassFixture<MultiNodeFixture>
+public sealed class S3CordonDrainTests(SteadyTwoNodeFixture fx) : IClassFixture<SteadyTwoNodeFixture>
 {
     [Fact]
     public async Task Cordon_keeps_new_pods_off_a_node_and_drain_ignoring_DaemonSets_moves_its_pods_to_the_other_node()
@@ -21,6 +21,7 @@ public sealed class S3CordonDrainTests(MultiNodeFixture fx) : IClassFixture<Mult
         {
             await fx.Kubectl.OkAsync("apply", "-n", ns, "-f", S3Files.Path("echo-hname.yaml"));
             await fx.Kubectl.OkAsync("rollout", "status", "deployment", "echo-hname", "-n", ns, "--timeout=60s");
+            var placed = await S3Files.PodRowsAsync(fx, ns, "app=echo-hname");
 
             // Step 3: cordon.
             Assert.Equal($"node/{second} cordoned\n", await fx.Kubectl.OkAsync("cordon", second));
@@ -42,7 +43,8 @@ public sealed class S3CordonDrainTests(MultiNodeFixture fx) : IClassFixture<Mult
                 r => r.Length == 3 && r.All(c => c[2] == "Running"), "three Running pods", S3Files.Slow);
             // Scaling down removes pods from the node that holds more of them first.
             var onSecond = three.Where(r => r[6] == second).Select(r => r[0]).ToArray();
-            Assert.NotEmpty(onSecond);
+            Assert.True(onSecond.Length > 0, "no pod left on " + second + "; placed at first: " + Placement(placed) +
+                "; with five: " + Placement(scaled) + "; with three: " + Placement(three));
 
             // Step 4: a DaemonSet pod on every node; a plain drain refuses.
             await fx.Kubectl.OkAsync("apply", "-n", ns, "-f", S3Files.Path("node-agent-daemonset.yaml"));
@@ -77,4 +79,6 @@ public sealed class S3CordonDrainTests(MultiNodeFixture fx) : IClassFixture<Mult
         }
         Assert.Equal("Ready", TableText.Row(await fx.Kubectl.OkAsync("get", "nodes"), second)[1]);
     }
+
+    private static string Placement(string[][] rows) => string.Join(", ", rows.Select(r => $"{r[0]} {r[1]} {r[2]} on {r[6]}"));
 }

@@ -9,7 +9,7 @@ namespace Axolotl.E2E.Tests.Scenarios;
 /// container (a new PID file time, curl gets the page again); deleting a Deployment's pod is made
 /// good at once, and deleting the Deployment removes its pods.
 /// </summary>
-public sealed class S3KillAndReplicasTests(MultiNodeFixture fx) : IClassFixture<MultiNodeFixture>
+public sealed class S3KillAndReplicasTests(SteadyTwoNodeFixture fx) : IClassFixture<SteadyTwoNodeFixture>
 {
     [Fact]
     public async Task Kill_1_inside_the_nginx_pod_restarts_its_container_and_curl_gets_the_page_again()

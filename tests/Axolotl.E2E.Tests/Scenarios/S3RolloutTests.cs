@@ -10,7 +10,7 @@ namespace Axolotl.E2E.Tests.Scenarios;
 /// in ErrImagePull/ImagePullBackOff while the old pods serve, `rollout undo` (the restored revision
 /// is renumbered) and `rollout undo --to-revision=1`.
 /// </summary>
-public sealed class S3RolloutTests(MultiNodeFixture fx) : IClassFixture<MultiNodeFixture>
+public sealed class S3RolloutTests(SteadyTwoNodeFixture fx) : IClassFixture<SteadyTwoNodeFixture>
 {
     private const string Selector = "app=nginx";
 

@@ -286,19 +286,18 @@ public sealed class HttpProberTests : IDisposable
     }
 
     [Fact]
-    public async Task ARedirectLoopFailsWithinTheTimeout()
+    public async Task ARedirectLoopEndsAfterTenRequestsInsteadOfRunningIntoTheTimeout()
     {
         await using var server = await ProbeTestServer.StartAsync(context =>
         {
             context.Response.Redirect("/loop");
             return Task.CompletedTask;
         });
-        var watch = Stopwatch.StartNew();
 
-        var result = await _runner.RunAsync(HttpProbe(server.Port, "/loop"), ProbeTestServer.Target(), Short, CancellationToken.None);
+        // The whole budget of a real probe: ten requests on a busy machine can take longer than Short.
+        var result = await _runner.RunAsync(HttpProbe(server.Port, "/loop"), ProbeTestServer.Target(), Timeout, CancellationToken.None);
 
         Assert.Equal(ProbeResult.Failure("Get \"/loop\": stopped after 10 redirects"), result);
-        Assert.True(watch.Elapsed < Timeout, $"took {watch.Elapsed}");
     }
 
     [Fact]
