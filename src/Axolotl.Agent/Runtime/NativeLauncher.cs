@@ -125,7 +125,8 @@ internal static class NativeLauncher
     /// Waits for the launcher's "running &lt;pid&gt;" line and returns the host pid of the container's
     /// PID 1 (tini). Null when the launcher closed its stdout without it (it is ending: a launcher
     /// failure leaves the exit and .err files) or did not answer within <paramref name="timeout"/>;
-    /// <paramref name="ended"/> tells the two apart.
+    /// <paramref name="ended"/> tells the two apart. After a pid, the launcher's next line tells the
+    /// exit: <see cref="ReadExitAsync"/>.
     /// </summary>
     public static async Task<(int? Pid, bool Ended)> WaitRunningAsync(Process launcher, TimeSpan timeout, TimeProvider time, CancellationToken ct)
     {
@@ -140,9 +141,35 @@ internal static class NativeLauncher
             return (null, false);
         }
 
-        // The launcher has let go of the pipe after this line (or is gone): close our end too.
-        reader.Dispose();
-        return (ParseRunning(line), line is null);
+        var pid = ParseRunning(line);
+        if (pid is null)
+        {
+            reader.Dispose();
+        }
+
+        return (pid, line is null);
+    }
+
+    /// <summary>
+    /// The code of the launcher's "exited &lt;code&gt;" line, which comes once the container's PID 1 is
+    /// reaped, its log flushed and its exit file written, ahead of the launcher's own exit (which waits
+    /// for the container's mounts to go). Null when the launcher ended or the agent let go without it.
+    /// </summary>
+    public static async Task<int?> ReadExitAsync(Process launcher)
+    {
+        var reader = launcher.StandardOutput;
+        try
+        {
+            return ParseExited(await reader.ReadLineAsync());
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            return null;
+        }
+        finally
+        {
+            reader.Dispose();
+        }
     }
 
     /// <summary>The pid in a "running &lt;pid&gt;" line, else null.</summary>
@@ -150,6 +177,13 @@ internal static class NativeLauncher
         line is not null && line.StartsWith("running ", StringComparison.Ordinal)
             && int.TryParse(line.AsSpan(8), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0
             ? pid
+            : null;
+
+    /// <summary>The code in an "exited &lt;code&gt;" line, else null.</summary>
+    public static int? ParseExited(string? line) =>
+        line is not null && line.StartsWith("exited ", StringComparison.Ordinal)
+            && int.TryParse(line.AsSpan(7), NumberStyles.None, CultureInfo.InvariantCulture, out var code) && code is >= 0 and <= 255
+            ? code
             : null;
 
     /// <summary>The StartError exit code for a launcher exit code: 127 (executable not found) stays, anything else is 128.</summary>

@@ -165,9 +165,26 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
         var tracked = Register(new TrackedContainer(state, process, cgroups));
 
         // Running = tini is PID 1 of the new namespace; a launcher failure before that is a StartError.
-        var ended = _tools.Launcher is not null
-            ? (await NativeLauncher.WaitRunningAsync(process, StartTimeout, Time, ct)).Ended
-            : await WaitForInitAsync(tracked, ct);
+        bool ended;
+        if (_tools.Launcher is not null)
+        {
+            var (pid, launcherEnded) = await NativeLauncher.WaitRunningAsync(process, StartTimeout, Time, ct);
+            ended = launcherEnded;
+            if (pid is not null)
+            {
+                _ = ReportExitAsync(tracked, process);
+            }
+            else
+            {
+                tracked.ReportedExit.TrySetResult(null);
+            }
+        }
+        else
+        {
+            tracked.ReportedExit.TrySetResult(null);
+            ended = await WaitForInitAsync(tracked, ct);
+        }
+
         if (ended && state.ReadLaunchError() is { } launchError)
         {
             var exit = await tracked.Exited;
@@ -177,6 +194,9 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
 
         return state.ToHandle();
     }
+
+    private static async Task ReportExitAsync(TrackedContainer tracked, Process launcher) =>
+        tracked.ReportedExit.TrySetResult(await NativeLauncher.ReadExitAsync(launcher));
 
     private List<string> ShellChainArguments(ContainerSpec spec, string exitFile, Cgroups cgroups, string? netns, string hostname, string? hostsFile, string? resolvFile)
     {

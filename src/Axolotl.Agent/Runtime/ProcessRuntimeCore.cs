@@ -104,8 +104,17 @@ public abstract class ProcessRuntimeCore : IContainerRuntime
         int exitCode;
         if (tracked.Process is { } process)
         {
-            await process.WaitForExitAsync();
-            exitCode = process.ExitCode;
+            // The launcher's own exit waits for the container's mounts to be taken down: its line comes first.
+            var processExit = process.WaitForExitAsync();
+            var reported = await Task.WhenAny(tracked.ReportedExit.Task, processExit) == tracked.ReportedExit.Task
+                ? await tracked.ReportedExit.Task
+                : null;
+            if (reported is null)
+            {
+                await processExit;
+            }
+
+            exitCode = reported ?? process.ExitCode;
         }
         else
         {

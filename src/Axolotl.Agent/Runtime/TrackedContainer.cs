@@ -14,6 +14,12 @@ internal sealed class TrackedContainer(ContainerState state, Process? process, C
     /// <summary>Completes with the exit once the recorder has ended and the cgroups are cleaned up.</summary>
     public Task<ContainerExit> Exited { get; set; } = Task.FromException<ContainerExit>(new InvalidOperationException("not observed"));
 
+    /// <summary>
+    /// The exit code the native launcher reports ahead of its own exit ("exited N"), or null when it
+    /// reports none (shell chain, launch failure, recovered container): then the process exit counts.
+    /// </summary>
+    public TaskCompletionSource<int?> ReportedExit { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>True once the recorder (launcher or shell) has ended (before cleanup finished).</summary>
     public bool RecorderEnded { get; set; }
 }

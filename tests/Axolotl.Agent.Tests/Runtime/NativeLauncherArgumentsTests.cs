@@ -84,6 +84,17 @@ public sealed class NativeLauncherArgumentsTests
         Assert.Equal(expected, NativeLauncher.ParseRunning(line));
 
     [Theory]
+    [InlineData("exited 0", 0)]
+    [InlineData("exited 137", 137)]
+    [InlineData("exited 256", null)]
+    [InlineData("exited -1", null)]
+    [InlineData("exited", null)]
+    [InlineData("running 12", null)]
+    [InlineData(null, null)]
+    public void Only_an_exited_line_with_a_code_reports_the_exit(string? line, int? expected) =>
+        Assert.Equal(expected, NativeLauncher.ParseExited(line));
+
+    [Theory]
     [InlineData(127, 127)]
     [InlineData(125, 128)]
     [InlineData(126, 128)]

@@ -41,9 +41,11 @@
  *     (what unshare --kill-child did).
  *
  * Protocol with the agent: one line on stdout, "running <host pid of PID 1>" once tini has been
- * exec'd, then stdout is closed. On a launcher failure nothing is printed: the reason goes to
- * "<exit file>.err", the code (125 cgroups/namespaces, 126 mounts/working directory/hostname,
- * 127 executable not found) to the exit file, and the launcher exits with that code. Otherwise the
+ * exec'd, and "exited <code>" once PID 1 is reaped, the log flushed and the exit file written; then
+ * stdout is closed. The launcher holds the container's mount namespace until after that line, so the
+ * unmounting of the container's tree happens after the agent heard of the exit, not before. On a
+ * launcher failure nothing is printed: the reason goes to "<exit file>.err", the code (125
+ * cgroups/namespaces, 126 mounts/working directory/hostname, 127 executable not found) to the exit file, and the launcher exits with that code. Otherwise the
  * exit file gets the container's code (128+n for a signal) and the launcher exits with it too.
  * The exit file outlives an agent restart: a later agent reads the code from it.
  *
@@ -977,12 +979,19 @@ int main(int argc, char **argv)
         launch_failed(&o, code >= 1 && code <= 255 ? (int)code : EXIT_SETUP, *text == ' ' ? text + 1 : text);
     }
 
-    /* Tell the agent the container runs, then let go of its pipe: the agent may restart any time. */
+    /* Hold the container's mount namespace: otherwise PID 1's exit unmounts the whole tree (overlay,
+     * /proc, /dev, volumes, with RCU grace periods) before the kernel tells us it ended, and that
+     * sat between the container's exit and its replacement. Released only after the exit is told. */
+    char ns_path[64];
+    snprintf(ns_path, sizeof ns_path, "/proc/%d/ns/mnt", (int)child);
+    int mnt_fd = open(ns_path, O_RDONLY | O_CLOEXEC);
+
+    /* Tell the agent the container runs; stdout stays open for the exit line (a gone agent only
+     * makes that write fail: SIGPIPE is ignored). */
     char running[32];
     snprintf(running, sizeof running, "running %d\n", (int)child);
     write_all(1, running, strlen(running));
     dup2(null_fd, 0);
-    dup2(null_fd, 1);
     dup2(null_fd, 2);
 
     struct stream streams[2] = {
@@ -1003,5 +1012,13 @@ int main(int argc, char **argv)
     flush_log(&log);
     close(log.fd);
     record_exit(o.exit_file, code);
+    /* The exit file is written and the log complete: the agent may start the replacement now, while
+     * the old mount tree is taken down below. */
+    char exited[32];
+    snprintf(exited, sizeof exited, "exited %d\n", code);
+    write_all(1, exited, strlen(exited));
+    close(1);
+    if (mnt_fd >= 0)
+        close(mnt_fd);
     return code;
 }
