@@ -61,6 +61,16 @@ internal static class ComparisonReport
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"| runsv, runs ≥ 1 s | {longRuns.Count} | {Number(longRuns.P50)} ms | {Number(longRuns.P90)} ms | {Number(longRuns.P99)} ms | {Number(longRuns.Max)} ms | {(axolotl is null ? "" : $"{Number(axolotl.P50 / longRuns.P50)}×")} | {longRuns.Note} |");
         }
+        var axolotlRan = Series(peers, PeerNames.RanSeries(PeerNames.Axolotl));
+        foreach (var tool in new[] { PeerNames.Axolotl, PeerNames.Pm2 })
+        {
+            if (Series(peers, PeerNames.RanSeries(tool)) is { } ran)
+            {
+                var ratio = tool == PeerNames.Axolotl || axolotlRan is null ? "" : $"{Number(axolotlRan.P50 / ran.P50)}×";
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {tool}, runs of 0.1 s | {ran.Count} | {Number(ran.P50)} ms | {Number(ran.P90)} ms | {Number(ran.P99)} ms | {Number(ran.Max)} ms | {ratio} | {ran.Note} |");
+            }
+        }
         if (Find(report, "restart-latency") is { } restart && restart.Latencies.FirstOrDefault() is { } larger)
         {
             md.AppendLine(CultureInfo.InvariantCulture,

@@ -1,7 +1,21 @@
+using System.Globalization;
 using Axolotl.Agent.Images;
 using Axolotl.Agent.Runtime;
 
 namespace Axolotl.Agent.Pods;
+
+/// <summary>How an attempt's root directories come about.</summary>
+internal enum AttemptRoot
+{
+    /// <summary>A start without a standby: new directories; every other attempt's go.</summary>
+    Fresh,
+
+    /// <summary>A standby for the attempt after the running one: new directories; the running attempt's stay.</summary>
+    Standby,
+
+    /// <summary>The start of the attempt a standby was prepared for: its directories stay as they are.</summary>
+    Reuse,
+}
 
 /// <summary>
 /// Each start of a container gets a root of its own: the image's layers below a fresh writable layer,
@@ -13,10 +27,10 @@ internal static class ContainerAttempts
 {
     private const string Prefix = "rootfs-";
 
-    public static ContainerRootfs Prepare(string containerDirectory, int instance, ImageRoot root)
+    public static ContainerRootfs Prepare(string containerDirectory, int instance, ImageRoot root, AttemptRoot mode = AttemptRoot.Fresh)
     {
-        var attempt = Path.Combine(containerDirectory, Prefix + instance.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (Directory.Exists(attempt))
+        var attempt = Path.Combine(containerDirectory, Prefix + instance.ToString(CultureInfo.InvariantCulture));
+        if (mode != AttemptRoot.Reuse && Directory.Exists(attempt))
         {
             // Left by a start that failed before its container ran: never reuse a writable layer.
             Directory.Delete(attempt, recursive: true);
@@ -25,7 +39,11 @@ internal static class ContainerAttempts
         var upper = Directory.CreateDirectory(Path.Combine(attempt, "upper")).FullName;
         var work = Directory.CreateDirectory(Path.Combine(attempt, "work")).FullName;
         var mountPoint = Directory.CreateDirectory(Path.Combine(attempt, "root")).FullName;
-        var stale = Directory.EnumerateDirectories(containerDirectory, Prefix + "*").Where(d => d != attempt).ToList();
+        // A standby's attempt comes after the running one, whose layer must stay.
+        var keepFrom = mode == AttemptRoot.Standby ? instance - 1 : instance;
+        var stale = Directory.EnumerateDirectories(containerDirectory, Prefix + "*")
+            .Where(d => d != attempt && (InstanceOf(d) is not { } n || n < keepFrom || n > instance))
+            .ToList();
         if (stale.Count > 0)
         {
             _ = Task.Run(() => RemoveAll(stale));
@@ -33,6 +51,9 @@ internal static class ContainerAttempts
 
         return new ContainerRootfs([.. root.LayersLowestFirst.Reverse()], upper, work, mountPoint);
     }
+
+    private static int? InstanceOf(string directory) =>
+        int.TryParse(Path.GetFileName(directory).AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 
     private static void RemoveAll(IEnumerable<string> directories)
     {

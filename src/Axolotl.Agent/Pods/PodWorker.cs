@@ -25,6 +25,9 @@ public sealed partial class PodWorker
     private readonly Dictionary<string, ContainerHandle> _live = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RestartDecision> _decisions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _pullErrorShownUntil = new(StringComparer.Ordinal);
+    /// <summary>Per container, the attempt a standby was prepared for (see <see cref="IContainerRuntime.PrepareStandbyAsync"/>).</summary>
+    private readonly Dictionary<string, int> _standbys = new(StringComparer.Ordinal);
+    private readonly List<(Container Container, ResolvedImage Image, int Instance)> _standbysWanted = [];
     private readonly Lock _timerLock = new();
     private readonly CancellationTokenSource _stop = new();
     private ITimer? _timer;
@@ -133,6 +136,39 @@ public sealed partial class PodWorker
         }
         SaveCheckpoint();
         await WriteStatusAsync(ct);
+        await PrepareStandbysAsync(ct);
+    }
+
+    /// <summary>
+    /// After the status of this sync is on its way: the next attempt of every container started here
+    /// that may restart, so that a crash is answered without a process start or a root's set-up.
+    /// </summary>
+    private async Task PrepareStandbysAsync(CancellationToken ct)
+    {
+        foreach (var (container, image, instance) in _standbysWanted)
+        {
+            // Already ended (a quick crash) and not to run again: nothing to prepare.
+            var ended = !_live.ContainsKey(container.Name);
+            if (_sandbox is null || (ended && (!_decisions.TryGetValue(container.Name, out var decision) || decision.Action == RestartAction.DoNotRestart)))
+            {
+                continue;
+            }
+            try
+            {
+                var spec = await BuildSpecAsync(container, image, instance, AttemptRoot.Standby, ct);
+                await _ctx.Runtime.PrepareStandbyAsync(_sandbox, spec, ct);
+                _standbys[container.Name] = instance;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The restart starts as usual then.
+                if (_ctx.Log.IsEnabled(LogLevel.Debug))
+                {
+                    _ctx.Log.LogDebug(ex, "preparing the next attempt of {Container} in pod {Uid} failed", container.Name, Uid);
+                }
+            }
+        }
+        _standbysWanted.Clear();
     }
 
     /// <summary>Whether a non-running container should be (re)started now; sets its waiting reason and timer when not.</summary>
@@ -236,9 +272,10 @@ public sealed partial class PodWorker
         ContainerSpec spec;
         var restart = seen.ContainerId is not null;
         var instance = restart ? seen.RestartCount + 1 : seen.RestartCount;
+        var root = _standbys.Remove(container.Name, out var prepared) && prepared == instance ? AttemptRoot.Reuse : AttemptRoot.Fresh;
         try
         {
-            spec = await BuildSpecAsync(container, resolved, instance, ct);
+            spec = await BuildSpecAsync(container, resolved, instance, root, ct);
         }
         catch (Exception ex) when (ex is ContainerConfigException or ImageUserException)
         {
@@ -274,6 +311,10 @@ public sealed partial class PodWorker
             if (!init && await RunPostStartAsync(container, handle, ct))
             {
                 StartProbes(container, handle);
+            }
+            if (!init && RestartPolicy != RestartPolicies.Never)
+            {
+                _standbysWanted.Add((container, resolved, instance + 1));
             }
         }
         catch (ContainerStartException ex)
@@ -374,7 +415,7 @@ public sealed partial class PodWorker
 
     private const string NoCommand = "no command specified";
 
-    private async Task<ContainerSpec> BuildSpecAsync(Container container, ResolvedImage image, int instance, CancellationToken ct)
+    private async Task<ContainerSpec> BuildSpecAsync(Container container, ResolvedImage image, int instance, AttemptRoot root, CancellationToken ct)
     {
         var env = new Dictionary<string, string>(image.Environment, StringComparer.Ordinal);
         foreach (var (key, value) in await _ctx.Env.ResolveAsync(Latest, container, ct))
@@ -390,13 +431,17 @@ public sealed partial class PodWorker
         }
         var logPath = _ctx.Logs.InstanceLog(Uid, container.Name, instance);
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
-        _ctx.Logs.PruneBefore(Uid, container.Name, instance);
+        if (root != AttemptRoot.Standby)
+        {
+            // A standby's attempt has not started: the running one's previous log is still the previous.
+            _ctx.Logs.PruneBefore(Uid, container.Name, instance);
+        }
         var limits = container.Resources?.Limits;
         var requests = container.Resources?.Requests;
         var mounts = container.VolumeMounts is { Count: > 0 } && _ctx.Runtime.MountsVolumes ? ContainerMounts.For(container, _volumes, env) : [];
         // The user first: an image without it fails before any directory is made.
-        var user = image.Root is { } root ? ImageUser.Resolve(root.User, root.LayersLowestFirst) : null;
-        var rootfs = image.Root is { } layers ? ContainerAttempts.Prepare(_ctx.Logs.ContainerDirectory(Uid, container.Name), instance, layers) : null;
+        var user = image.Root is { } imageRoot ? ImageUser.Resolve(imageRoot.User, imageRoot.LayersLowestFirst) : null;
+        var rootfs = image.Root is { } layers ? ContainerAttempts.Prepare(_ctx.Logs.ContainerDirectory(Uid, container.Name), instance, layers, root) : null;
         return new ContainerSpec(
             Uid,
             container.Name,

@@ -23,6 +23,13 @@ public interface IContainerRuntime
     /// <summary>Starts the container's process. Throws <see cref="ContainerStartException"/> when it cannot start (StartError).</summary>
     Task<ContainerHandle> StartAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct);
 
+    /// <summary>
+    /// Prepares the next attempt of a container that may restart (<paramref name="spec"/> is that
+    /// attempt's), so that its <see cref="StartAsync"/> with the same spec is quicker. A runtime without
+    /// such a path does nothing; a start with another spec just starts as usual.
+    /// </summary>
+    Task PrepareStandbyAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct) => Task.CompletedTask;
+
     /// <summary>Completes when the container's process has exited (also for a recovered handle).</summary>
     Task<ContainerExit> WaitAsync(ContainerHandle handle, CancellationToken ct);
 

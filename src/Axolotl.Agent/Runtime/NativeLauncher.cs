@@ -23,7 +23,8 @@ internal static class NativeLauncher
         string? HostsFile,
         string TmpSize,
         long LogMaxBytes,
-        string? HostnameFile = null);
+        string? HostnameFile = null,
+        bool Standby = false);
 
     /// <summary>The launcher's command line (without the executable) for <paramref name="spec"/>.</summary>
     public static List<string> Arguments(Request request, ContainerSpec spec)
@@ -89,6 +90,11 @@ internal static class NativeLauncher
             arguments.Add(mount.Target);
         }
 
+        if (request.Standby)
+        {
+            arguments.Add("--standby");
+        }
+
         arguments.Add("--");
         arguments.AddRange(spec.Command);
         return arguments;
@@ -101,6 +107,8 @@ internal static class NativeLauncher
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
+            // A standby waits for "go" there; its end (the agent gone) ends the standby.
+            RedirectStandardInput = request.Standby,
         };
         foreach (var argument in Arguments(request, spec))
         {

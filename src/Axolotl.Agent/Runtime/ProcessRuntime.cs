@@ -12,7 +12,7 @@ namespace Axolotl.Agent.Runtime;
 /// launcher (<see cref="NativeLauncher"/>) when it was built, else through the shell chain of
 /// <see cref="LaunchScripts"/>; the start-up line says which.
 /// </summary>
-public sealed class ProcessRuntime : ProcessRuntimeCore
+public sealed partial class ProcessRuntime : ProcessRuntimeCore
 {
     private static readonly TimeSpan StartPollInterval = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
@@ -68,6 +68,7 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
 
     public override async Task RemoveSandboxAsync(PodSandbox sandbox, CancellationToken ct)
     {
+        await DiscardStandbysAsync(sandbox.PodUid);
         foreach (var container in ContainersOf(sandbox.PodUid).ToList())
         {
             if (!container.Exited.IsCompleted)
@@ -84,14 +85,20 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
     }
 
     /// <summary>Deletes the node bridge (tests, explicit node teardown).</summary>
-    public Task TeardownNodeAsync(CancellationToken ct)
+    public async Task TeardownNodeAsync(CancellationToken ct)
     {
+        foreach (var podUid in _standbys.Keys.Select(k => k.PodUid).Distinct().ToList())
+        {
+            await DiscardStandbysAsync(podUid);
+        }
+
         _bridgeReady = false;
-        return NodeNetwork.TeardownAsync(Options.BridgeName, ct);
+        await NodeNetwork.TeardownAsync(Options.BridgeName, ct);
     }
 
     public override async Task<ContainerHandle> StartAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct)
     {
+        var standby = await TakeStandbyAsync(sandbox.PodUid, spec);
         CheckExecutable(spec);
         if (spec.Mounts.Count > 0 && !MountsVolumes)
         {
@@ -130,8 +137,8 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
             throw new ContainerStartException($"cannot set up cgroups: {e.Message}", 128);
         }
 
-        var id = NewContainerId();
-        var exitFile = ExitFileFor(sandbox.PodUid, id);
+        var id = standby?.Id ?? NewContainerId();
+        var exitFile = standby?.ExitFile ?? ExitFileFor(sandbox.PodUid, id);
         Directory.CreateDirectory(Path.GetDirectoryName(exitFile)!);
         EnsureLogDirectory(spec.LogPath);
         var oomBaseline = cgroups.ReadOomKillCount();
@@ -141,10 +148,19 @@ public sealed class ProcessRuntime : ProcessRuntimeCore
         var hosts = File.Exists(hostsFile) ? hostsFile : null;
         // No file (a pod with dnsPolicy Default, or made before cluster DNS existed): the host's stays.
         var resolv = File.Exists(resolvFile) ? resolvFile : null;
+        // The cgroups are made afresh above: the standby joins them now. A standby that cannot hear
+        // it has gone; its id and exit file serve the cold start.
+        if (standby is not null && !standby.Go())
+        {
+            await standby.DiscardAsync(StandbyDiscardTimeout, Time);
+            standby = null;
+        }
+
         Process process;
         try
         {
-            process = _tools.Launcher is { } launcher
+            process = standby is not null ? standby.Process
+                : _tools.Launcher is { } launcher
                 ? NativeLauncher.Start(
                     new NativeLauncher.Request(launcher, tini, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname, hosts, Options.TmpSize, Options.LogMaxBytes,
                         File.Exists(hostnameFile) ? hostnameFile : null),

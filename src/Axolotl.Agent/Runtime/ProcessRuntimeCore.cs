@@ -34,6 +34,8 @@ public abstract class ProcessRuntimeCore : IContainerRuntime
 
     public abstract Task<ContainerHandle> StartAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct);
 
+    public virtual Task PrepareStandbyAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct) => Task.CompletedTask;
+
     public abstract Task StopAsync(ContainerHandle handle, TimeSpan grace, CancellationToken ct);
 
     public abstract Task<ExecResult> ExecAsync(ContainerHandle handle, ExecSpec spec, CancellationToken ct);

@@ -10,7 +10,8 @@ namespace Axolotl.Bench.Scenarios.Peers;
 /// restart-latency and agent-rss scenarios' methods, on a smaller sample:
 /// - restart: pods (debian, restartPolicy OnFailure) whose bash stamps its exit just before `exit 1` and
 ///   whose second instance stamps its start as its first command, one pod at a time: the first, immediate
-///   restart (later ones back off, as in Kubernetes);
+///   restart (later ones back off, as in Kubernetes); then the same with each first instance running
+///   0.1 s before its exit stamp (the agent's prepared next attempt is ready by then);
 /// - memory: the server's PSS idle (after the restart phase, pods gone) and with N running `sleep 3600`
 ///   pods, plus the processes each container brings (recorder shell, unshare, tini; the app not counted).
 /// </summary>
@@ -21,8 +22,8 @@ internal static class AxolotlSample
     private static readonly TimeSpan PerPodTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RunningTimeout = TimeSpan.FromSeconds(60);
 
-    public static async Task<(LatencySamples Restarts, PeerMemory Memory)> RunAsync(BenchContext context, string markers, int crashes, int pods,
-        TimeSpan settle, Action<LatencySamples> restartsMeasured, CancellationToken ct)
+    public static async Task<(LatencySamples Restarts, LatencySamples Ran, PeerMemory Memory)> RunAsync(BenchContext context, string markers, int crashes, int pods,
+        TimeSpan settle, Action<LatencySamples, string> restartsMeasured, CancellationToken ct)
     {
         await using var node = await NodeServer.StartAsync(context, ct);
         using var api = context.Connect(node.Server);
@@ -38,7 +39,13 @@ internal static class AxolotlSample
         {
             await CrashOnceAsync(api, markers, $"peer-crash-{i:D3}", restarts, ct);
         }
-        restartsMeasured(restarts);
+        restartsMeasured(restarts, "first restart of each pod (restartPolicy OnFailure, one pod at a time); later restarts back off: 10 s doubling to 300 s by default, as Kubernetes");
+        var ran = new LatencySamples(PeerNames.RanSeries(PeerNames.Axolotl));
+        for (var i = 0; i < crashes; i++)
+        {
+            await CrashOnceAsync(api, markers, $"peer-ran-{i:D3}", ran, ct, "sleep 0.1; ");
+        }
+        restartsMeasured(ran, "the same with `sleep 0.1` before the first instance's exit stamp: its next attempt is prepared by then");
         context.Log($"{PeerNames.Scenario}: axolotl: {crashes} first restarts measured; memory with {pods} pods");
 
         // Idle: the crash pods gone from the runtime too.
@@ -66,16 +73,16 @@ internal static class AxolotlSample
         var roles = string.Join(", ", overhead.GroupBy(p => p.Role).Select(g => $"{g.Key} ×{g.Count()}"));
         var memory = new PeerMemory(pods, idle.PssKb, idle.RssKb, loaded.PssKb, loaded.RssKb, overhead.Sum(p => p.PssKb), overhead.Sum(p => p.RssKb),
             $"the server process (API, controllers, agent) PSS with N running pods − idle (idle: after the restart phase, its pods gone), plus every container process but the app ({roles}), over N");
-        return (restarts, memory);
+        return (restarts, ran, memory);
     }
 
     /// <summary>One pod, one crash, one restart: the restart-latency scenario's script and stamps.</summary>
-    private static async Task CrashOnceAsync(ApiClient api, string markers, string name, LatencySamples restarts, CancellationToken ct)
+    private static async Task CrashOnceAsync(ApiClient api, string markers, string name, LatencySamples restarts, CancellationToken ct, string beforeExit = "")
     {
         var marker = Path.Combine(markers, name);
         var script = $"""
             if [ -e {marker}.exit ]; then echo $EPOCHREALTIME >{marker}.start; exit 0; fi
-            echo $EPOCHREALTIME >{marker}.exit; exit 1
+            {beforeExit}echo $EPOCHREALTIME >{marker}.exit; exit 1
             """;
         await api.CreateAsync(AgentPods.PodsPath, AgentPods.Pod(name, "debian", ["bash", "-c", script], "OnFailure"), ct);
         var waited = Stopwatch.StartNew();

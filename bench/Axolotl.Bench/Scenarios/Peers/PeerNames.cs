@@ -24,6 +24,12 @@ internal static class PeerNames
     /// <summary>runsv with a workload that runs 1.1 s before it crashes, so runsv's 1 s pause after short runs does not apply.</summary>
     public const string RunsvLongRunSeries = "runsv: exit → restarted, each run ≥ 1 s";
 
+    /// <summary>Axolotl and PM2 with a workload that runs 0.1 s before it crashes: Axolotl's next attempt is prepared by then.</summary>
+    public static string RanSeries(string tool) => $"{tool}: exit → restarted, each run 0.1 s";
+
+    /// <summary>Metric (ratio): Axolotl's restart percentile over the tool's, both on 0.1 s runs.</summary>
+    public static string RanRatio(string percentile, string tool) => $"axolotl {percentile} / {tool} {percentile}, each run 0.1 s";
+
     /// <summary>Metric (kB): what one more managed process costs the tool, PSS; its note says what is counted.</summary>
     public static string PerProcessPss(string tool) => $"{tool}: memory per managed process, PSS";
 

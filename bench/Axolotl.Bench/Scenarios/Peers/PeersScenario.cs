@@ -33,16 +33,21 @@ internal sealed class PeersScenario : IScenario
             var peers = await InstallAsync(context, report, ct);
 
             var markers = Directory.CreateDirectory(Path.Combine(root, "axolotl")).FullName;
-            var (axolotlRestarts, axolotlMemory) = await AxolotlSample.RunAsync(context, markers, size.AxolotlCrashes, size.Processes, size.Settle,
-                restarts => report.Add(restarts, "first restart of each pod (restartPolicy OnFailure, one pod at a time); later restarts back off: 10 s doubling to 300 s by default, as Kubernetes"), ct);
+            var (axolotlRestarts, axolotlRan, axolotlMemory) = await AxolotlSample.RunAsync(context, markers, size.AxolotlCrashes, size.Processes, size.Settle,
+                (restarts, note) => report.Add(restarts, note), ct);
             AddMemory(report, PeerNames.Axolotl, axolotlMemory);
             var axolotl = axolotlRestarts.Summarize();
+            var axolotlRanSummary = axolotlRan.Summarize();
 
             foreach (var peer in peers)
             {
                 try
                 {
                     await MeasureRestartsAsync(context, report, peer, root, size, axolotl, ct);
+                    if (peer.Name == PeerNames.Pm2)
+                    {
+                        await MeasureRanRestartsAsync(report, peer, root, size, axolotlRanSummary, ct);
+                    }
                     AddMemory(report, peer.Name, await MeasureMemoryAsync(peer, Path.Combine(root, peer.Name + "-memory"), size, ct));
                     context.Log($"{PeerNames.Scenario}: {peer.Name}: memory with {size.Processes} processes measured");
                 }
@@ -114,6 +119,20 @@ internal sealed class PeersScenario : IScenario
             var longRuns = await CrashLoopAsync(peer, Path.Combine(root, peer.Name + "-long"), TimeSpan.FromSeconds(1.1), PeerNames.RunsvLongRunSeries,
                 size.PeerCrashes, size.RunsvTime, ct);
             report.Add(longRuns.Samples, $"the same script with `sleep 1.1` before its exit stamp, so runsv's 1 s pause after short runs does not apply; {longRuns.Instances} instances");
+        }
+    }
+
+    /// <summary>The same crash loop with 0.1 s runs, against Axolotl's first restarts after 0.1 s runs.</summary>
+    private static async Task MeasureRanRestartsAsync(ScenarioReport report, IPeer peer, string root, Size size, LatencySummary axolotl, CancellationToken ct)
+    {
+        var limit = size.PeerTime + TimeSpan.FromSeconds(size.PeerCrashes * 0.1);
+        var series = await CrashLoopAsync(peer, Path.Combine(root, peer.Name + "-ran"), TimeSpan.FromSeconds(0.1), PeerNames.RanSeries(peer.Name), size.PeerCrashes, limit, ct);
+        var summary = report.Add(series.Samples, string.Create(CultureInfo.InvariantCulture,
+            $"the same script with `sleep 0.1` before its exit stamp; {series.Instances} instances"));
+        (string Percentile, double Ours, double Theirs)[] ratios = [("p50", axolotl.P50, summary.P50), ("p99", axolotl.P99, summary.P99)];
+        foreach (var (percentile, ours, theirs) in ratios)
+        {
+            report.Add(PeerNames.RanRatio(percentile, peer.Name), ours / theirs, "×", "below 1: Axolotl restarts faster");
         }
     }
 

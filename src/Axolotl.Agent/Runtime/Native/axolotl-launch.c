@@ -9,7 +9,13 @@
  *                  [--netns NAME] [--hostname H] [--hosts FILE] [--resolv-conf FILE] [--workdir DIR]
  *                  [--tmp-size S] [--bind SRC|--bind-ro SRC --to DST]...
  *                  [--rootfs DIR [--lower DIR]... [--upper DIR --work DIR] [--hostname-file FILE]]
- *                  [--user UID:GID[:G1,G2,...]] -- argv...
+ *                  [--user UID:GID[:G1,G2,...]] [--standby] -- argv...
+ *
+ * --standby prepares the next attempt of a container while the current one runs: PID 1 does every
+ * step up to exec (namespaces, root, mounts, hostname, the executable's check) and waits; the
+ * launcher says "standby" on stdout and waits for "go" on stdin, and only then are the cgroups
+ * joined, the log opened and tini executed. A restart is then one line from the agent instead of a
+ * process start and a root's set-up. The end of stdin (the agent discards it, or is gone) ends both.
  *
  * Each --bind/--bind-ro names a volume source on the node and the following --to its mountPath in
  * the container (volume-mounts.c); they are mounted in order, after the private /tmp.
@@ -119,6 +125,9 @@ struct options {
     gid_t gid;
     gid_t groups[MAX_GROUPS];
     int group_count;
+    bool standby;
+    int cgroup_dirs[MAX_CGROUPS];   /* --standby: the cgroup.procs file's grandparent (the pod's cgroup) */
+    const char *cgroup_names[MAX_CGROUPS]; /* and the path below it ("<container>/cgroup.procs") */
     char **argv;
 };
 
@@ -224,7 +233,7 @@ static void parse_user(const char *text, struct options *o)
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
-    enum { EXIT_FILE = 256, LOG, LOG_MAX, CGROUP, NETNS, HOSTNAME, HOSTS, RESOLV_CONF, WORKDIR, TMP_SIZE, TINI, BIND, BIND_RO, TO,
+    enum { EXIT_FILE = 256, LOG, LOG_MAX, CGROUP, NETNS, HOSTNAME, HOSTS, RESOLV_CONF, WORKDIR, TMP_SIZE, TINI, BIND, BIND_RO, TO, STANDBY,
            LOWER, UPPER, WORK, ROOTFS, HOSTNAME_FILE, USER };
     static const struct option long_options[] = {
         {"exit-file", required_argument, NULL, EXIT_FILE},
@@ -247,6 +256,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         {"rootfs", required_argument, NULL, ROOTFS},
         {"hostname-file", required_argument, NULL, HOSTNAME_FILE},
         {"user", required_argument, NULL, USER},
+        {"standby", no_argument, NULL, STANDBY},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
@@ -303,6 +313,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         case ROOTFS: o->root.mountpoint = optarg; break;
         case HOSTNAME_FILE: o->root.hostname_file = optarg; break;
         case USER: parse_user(optarg, o); break;
+        case STANDBY: o->standby = true; break;
         default: usage_error("unknown option");
         }
     }
@@ -405,6 +416,42 @@ static int check_executable(const char *argv0, char *message, size_t size)
     }
     snprintf(message, size, "exec: \"%s\": executable file not found in $PATH", argv0);
     return EXIT_NOEXEC;
+}
+
+/* --standby: the container's cgroups are joined only on "go", after the pivot (their paths are gone
+ * then) and after the agent has made them afresh for this attempt: hold the pod's cgroup directories,
+ * which outlive the container's, and open "<container>/cgroup.procs" under them then. */
+static void hold_cgroup_parents(struct options *o, int error_fd)
+{
+    for (int i = 0; i < o->cgroups; i++) {
+        const char *path = o->cgroup_procs[i];
+        const char *name = NULL;
+        int slashes = 0;
+        for (const char *p = path + strlen(path); p > path; p--)
+            if (p[-1] == '/' && ++slashes == 2) {
+                name = p;
+                break;
+            }
+        if (name == NULL)
+            init_failed(error_fd, EXIT_CGROUP, "cannot hold cgroup %s: no parent directory", path);
+        char parent[PATH_MAX];
+        snprintf(parent, sizeof parent, "%.*s", (int)(name - path), path);
+        o->cgroup_dirs[i] = open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        o->cgroup_names[i] = name;
+        if (o->cgroup_dirs[i] < 0)
+            init_failed(error_fd, EXIT_CGROUP, "cannot hold cgroup %s: %s", parent, strerror(errno));
+    }
+}
+
+static void join_held_cgroups(const struct options *o, int error_fd)
+{
+    for (int i = 0; i < o->cgroups; i++) {
+        int fd = openat(o->cgroup_dirs[i], o->cgroup_names[i], O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, "0", 1) != 1)
+            init_failed(error_fd, EXIT_CGROUP, "cannot join cgroup %s: %s", o->cgroup_procs[i], strerror(errno));
+        close(fd);
+        close(o->cgroup_dirs[i]);
+    }
 }
 
 static void join_cgroups(const struct options *o, int error_fd)
@@ -556,7 +603,23 @@ static void reset_signals(void)
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-static void container_init(struct options *o, int netns_fd, int out_fd, int err_fd, int null_fd, int error_fd)
+/* --standby: everything is set up; say so, then wait for the launcher's go (its end closing: give up). */
+static void wait_for_go(struct options *o, int ready_fd, int go_fd, int error_fd)
+{
+    char byte = 'r';
+    if (write(ready_fd, &byte, 1) != 1)
+        _exit(EXIT_CGROUP);
+    close(ready_fd);
+    ssize_t n;
+    while ((n = read(go_fd, &byte, 1)) < 0 && errno == EINTR) {
+    }
+    if (n != 1)
+        _exit(EXIT_CGROUP);
+    close(go_fd);
+    join_held_cgroups(o, error_fd);
+}
+
+static void container_init(struct options *o, int netns_fd, int out_fd, int err_fd, int null_fd, int error_fd, int ready_fd, int go_fd)
 {
     /* Die with the launcher; if it is already gone, the error pipe has no reader. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -564,7 +627,10 @@ static void container_init(struct options *o, int netns_fd, int out_fd, int err_
     if (poll(&lifeline, 1, 0) == 1 && (lifeline.revents & POLLERR) != 0)
         _exit(EXIT_CGROUP);
 
-    join_cgroups(o, error_fd);
+    if (o->standby)
+        hold_cgroup_parents(o, error_fd);
+    else
+        join_cgroups(o, error_fd);
     if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) != 0)
         init_failed(error_fd, EXIT_CGROUP, "cannot enter network namespace %s: %s", o->netns, strerror(errno));
     /* With a root of its own, tini (static) is opened on the node and executed from its descriptor
@@ -585,6 +651,8 @@ static void container_init(struct options *o, int netns_fd, int out_fd, int err_
     int code = check_executable(o->argv[0], message, sizeof message);
     if (code != 0)
         init_failed(error_fd, code, "%s", message);
+    if (o->standby)
+        wait_for_go(o, ready_fd, go_fd, error_fd);
     if (tini_fd >= 0)
         drop_capabilities(error_fd);
     if (o->has_user)
@@ -894,6 +962,68 @@ static pid_t clone_namespaces(void)
     return (pid_t)syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD, NULL, NULL, NULL, NULL);
 }
 
+static void open_container_log(struct options *o, struct log *log)
+{
+    log->path = o->log;
+    log->max = o->log_max;
+    snprintf(log->rotated, sizeof log->rotated, "%s.1", o->log);
+    log->fd = open_log(o->log);
+    if (log->fd < 0) {
+        char message[PATH_MAX + 64];
+        snprintf(message, sizeof message, "cannot open the log %s: %s", o->log, strerror(errno));
+        launch_failed(o, EXIT_CGROUP, message);
+    }
+    struct stat st;
+    log->size = fstat(log->fd, &st) == 0 ? (long)st.st_size : 0;
+}
+
+/*
+ * --standby: PID 1 has set everything up and waits before joining its cgroups. Say "standby" to the
+ * agent, wait for its "go" line on stdin, open the log and let PID 1 go on; from there on the launch
+ * is an ordinary one (true). Anything else on stdin, or its end (the agent discards the standby or is gone),
+ * ends PID 1 and this launcher without an exit file: the container never ran. A PID 1 that failed
+ * while setting up reports through the error pipe as usual (false: the caller reads it).
+ */
+static bool stand_by(struct options *o, struct log *log, pid_t child, const int ready_pipe[2], const int go_pipe[2])
+{
+    close(ready_pipe[1]);
+    close(go_pipe[0]);
+    char byte;
+    ssize_t n;
+    while ((n = read(ready_pipe[0], &byte, 1)) < 0 && errno == EINTR) {
+    }
+    close(ready_pipe[0]);
+    if (n != 1) {
+        close(go_pipe[1]);
+        return false;
+    }
+    write_all(1, "standby\n", 8);
+    char line[8];
+    size_t got = 0;
+    while (got < sizeof line - 1) {
+        n = read(0, line + got, 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n != 1 || line[got] == '\n')
+            break;
+        got++;
+    }
+    line[got] = '\0';
+    if (n != 1 || strcmp(line, "go") != 0) {
+        kill(child, SIGKILL);
+        while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {
+        }
+        _exit(0);
+    }
+    open_container_log(o, log);
+    byte = 'g';
+    if (write(go_pipe[1], &byte, 1) != 1) {
+        /* PID 1 is gone: its report (if any) is in the error pipe. */
+    }
+    close(go_pipe[1]);
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--exec-into") == 0)
@@ -910,17 +1040,14 @@ int main(int argc, char **argv)
 
     char message[PATH_MAX + 128];
     int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-    static struct log log;
-    log.path = o.log;
-    log.max = o.log_max;
-    snprintf(log.rotated, sizeof log.rotated, "%s.1", o.log);
-    log.fd = open_log(o.log);
-    if (null_fd < 0 || log.fd < 0) {
-        snprintf(message, sizeof message, "cannot open the log %s: %s", o.log, strerror(errno));
+    if (null_fd < 0) {
+        snprintf(message, sizeof message, "cannot open /dev/null: %s", strerror(errno));
         launch_failed(&o, EXIT_CGROUP, message);
     }
-    struct stat st;
-    log.size = fstat(log.fd, &st) == 0 ? (long)st.st_size : 0;
+    static struct log log;
+    /* A standby opens its log only on go: until then the running attempt's log is the newest. */
+    if (!o.standby)
+        open_container_log(&o, &log);
 
     int netns_fd = -1;
     if (o.netns != NULL) {
@@ -933,8 +1060,9 @@ int main(int argc, char **argv)
         }
     }
 
-    int out_pipe[2], err_pipe[2], error_pipe[2];
-    if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 || pipe2(error_pipe, O_CLOEXEC) != 0) {
+    int out_pipe[2], err_pipe[2], error_pipe[2], ready_pipe[2] = {-1, -1}, go_pipe[2] = {-1, -1};
+    if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 || pipe2(error_pipe, O_CLOEXEC) != 0
+        || (o.standby && (pipe2(ready_pipe, O_CLOEXEC) != 0 || pipe2(go_pipe, O_CLOEXEC) != 0))) {
         snprintf(message, sizeof message, "cannot create pipes: %s", strerror(errno));
         launch_failed(&o, EXIT_CGROUP, message);
     }
@@ -948,7 +1076,11 @@ int main(int argc, char **argv)
         close(out_pipe[0]);
         close(err_pipe[0]);
         close(error_pipe[0]);
-        container_init(&o, netns_fd, out_pipe[1], err_pipe[1], null_fd, error_pipe[1]);
+        if (o.standby) {
+            close(ready_pipe[0]);
+            close(go_pipe[1]);
+        }
+        container_init(&o, netns_fd, out_pipe[1], err_pipe[1], null_fd, error_pipe[1], ready_pipe[1], go_pipe[0]);
     }
 
     close(out_pipe[1]);
@@ -956,6 +1088,7 @@ int main(int argc, char **argv)
     close(error_pipe[1]);
     if (netns_fd >= 0)
         close(netns_fd);
+    bool init_gone = o.standby && !stand_by(&o, &log, child, ready_pipe, go_pipe);
 
     /* The error pipe closes on tini's exec (close-on-exec) or carries "<code> <message>". */
     char report[1024];
@@ -978,6 +1111,8 @@ int main(int argc, char **argv)
         long code = strtol(report, &text, 10);
         launch_failed(&o, code >= 1 && code <= 255 ? (int)code : EXIT_SETUP, *text == ' ' ? text + 1 : text);
     }
+    if (init_gone)
+        launch_failed(&o, EXIT_CGROUP, "the container's init ended while standing by");
 
     /* Hold the container's mount namespace: otherwise PID 1's exit unmounts the whole tree (overlay,
      * /proc, /dev, volumes, with RCU grace periods) before the kernel tells us it ended, and that

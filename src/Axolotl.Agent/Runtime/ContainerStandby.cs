@@ -1,0 +1,115 @@
+using System.Diagnostics;
+
+namespace Axolotl.Agent.Runtime;
+
+/// <summary>
+/// The next attempt of a container, prepared while the current one runs: a launcher started with
+/// --standby whose PID 1 has its namespaces, root and mounts and waits before joining the cgroups.
+/// A restart with the same launch (<see cref="SameLaunch"/>) is then one "go" line; anything else
+/// discards it. Its id and exit file become the attempt's if it is used.
+/// </summary>
+internal sealed class ContainerStandby
+{
+    private ContainerStandby(ContainerSpec spec, string id, string exitFile, Process process, Task<bool> ready)
+    {
+        Spec = spec;
+        Id = id;
+        ExitFile = exitFile;
+        Process = process;
+        Ready = ready;
+    }
+
+    public ContainerSpec Spec { get; }
+
+    public string Id { get; }
+
+    public string ExitFile { get; }
+
+    public Process Process { get; }
+
+    /// <summary>True once the launcher said "standby"; false when it ended (or failed) first.</summary>
+    public Task<bool> Ready { get; }
+
+    public static ContainerStandby Start(ContainerSpec spec, string id, string exitFile, Process process) =>
+        new(spec, id, exitFile, process, WaitReadyAsync(process));
+
+    private static async Task<bool> WaitReadyAsync(Process process)
+    {
+        try
+        {
+            return await process.StandardOutput.ReadLineAsync() == "standby";
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Lets the prepared attempt run; false when the launcher is no longer there to hear it.</summary>
+    public bool Go()
+    {
+        try
+        {
+            Process.StandardInput.Write("go\n");
+            Process.StandardInput.Flush();
+            Process.StandardInput.Dispose();
+            return true;
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Ends the standby and waits until its launcher is gone, so that its root's overlay (on the same
+    /// writable layer a cold start of this attempt uses) is unmounted; then removes what it left.
+    /// </summary>
+    public async Task DiscardAsync(TimeSpan timeout, TimeProvider time)
+    {
+        try
+        {
+            Process.StandardInput.Dispose();
+        }
+        catch (IOException)
+        {
+            // Already gone: the launcher saw the end of its stdin anyway.
+        }
+
+        try
+        {
+            await Process.WaitForExitAsync().WaitAsync(timeout, time);
+        }
+        catch (TimeoutException)
+        {
+            Process.Kill(entireProcessTree: false);
+            await Process.WaitForExitAsync();
+        }
+
+        Process.Dispose();
+        File.Delete(ExitFile);
+        File.Delete(ExitFile + ".err");
+    }
+
+    /// <summary>Whether two specs start the very same process in the very same root (a restart's env may have changed: then not).</summary>
+    public static bool SameLaunch(ContainerSpec a, ContainerSpec b) =>
+        a.PodUid == b.PodUid && a.Name == b.Name && a.WorkingDirectory == b.WorkingDirectory && a.LogPath == b.LogPath
+        && a.MemoryLimitBytes == b.MemoryLimitBytes && a.CpuLimitMillicores == b.CpuLimitMillicores
+        && a.CpuRequestMillicores == b.CpuRequestMillicores && a.PidsMax == b.PidsMax
+        && a.Command.SequenceEqual(b.Command, StringComparer.Ordinal)
+        && a.Environment.Count == b.Environment.Count
+        && a.Environment.All(p => b.Environment.TryGetValue(p.Key, out var v) && v == p.Value)
+        && a.Mounts.SequenceEqual(b.Mounts)
+        && SameRoot(a.Rootfs, b.Rootfs)
+        && SameUser(a.User, b.User);
+
+    private static bool SameRoot(ContainerRootfs? a, ContainerRootfs? b) =>
+        a is null || b is null
+            ? a is null && b is null
+            : a.Upper == b.Upper && a.Work == b.Work && a.Mountpoint == b.Mountpoint && a.Lowers.SequenceEqual(b.Lowers, StringComparer.Ordinal);
+
+    private static bool SameUser(ContainerUser? a, ContainerUser? b) =>
+        a is null || b is null
+            ? a is null && b is null
+            : a.Uid == b.Uid && a.Gid == b.Gid && a.SupplementaryGroups.SequenceEqual(b.SupplementaryGroups);
+}

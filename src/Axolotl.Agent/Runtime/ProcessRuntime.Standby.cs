@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+
+namespace Axolotl.Agent.Runtime;
+
+/// <summary>
+/// Standbys (<see cref="ContainerStandby"/>): the next attempt of a restartable container, prepared
+/// off the restart path, so that exit → replacement is the agent's decision plus one line to a
+/// process that already has its namespaces and root, not a process start and a root's set-up.
+/// </summary>
+public sealed partial class ProcessRuntime
+{
+    private static readonly TimeSpan StandbyReadyTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan StandbyDiscardTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<(string PodUid, string Name), ContainerStandby> _standbys = new();
+
+    /// <summary>Starts a standby launcher for <paramref name="spec"/> (the next attempt), replacing any earlier one.</summary>
+    public override async Task PrepareStandbyAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct)
+    {
+        if (_tools.Launcher is not { } launcher || (spec.Rootfs is not null && _tools.TiniStatic is null))
+        {
+            return;
+        }
+
+        await DiscardStandbyAsync(sandbox.PodUid, spec.Name);
+        var tini = spec.Rootfs is null ? _tools.Tini : _tools.TiniStatic!;
+        var podDir = _network.PodDirectory(sandbox.PodUid);
+        var hostsFile = Path.Combine(podDir, "hosts");
+        var hostnameFile = Path.Combine(podDir, "hostname");
+        var hostname = File.Exists(hostnameFile) ? File.ReadAllText(hostnameFile).Trim() : spec.Name;
+        // The standby holds the pod's cgroup directories (the container's are made afresh at each start):
+        // normally the running attempt's start made them.
+        var cgroupPath = $"{Options.CgroupRoot}/{sandbox.PodUid}/{spec.Name}";
+        var cgroups = Cgroups.Open(cgroupPath);
+        if (!cgroups.Directories.All(Directory.Exists))
+        {
+            cgroups = Cgroups.Create(cgroupPath, spec);
+        }
+
+        var id = NewContainerId();
+        var exitFile = ExitFileFor(sandbox.PodUid, id);
+        Directory.CreateDirectory(Path.GetDirectoryName(exitFile)!);
+        EnsureLogDirectory(spec.LogPath);
+        var environment = new Dictionary<string, string>(spec.Environment);
+        environment.TryAdd("HOSTNAME", hostname);
+        var process = NativeLauncher.Start(
+            new NativeLauncher.Request(launcher, tini, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname,
+                File.Exists(hostsFile) ? hostsFile : null, Options.TmpSize, Options.LogMaxBytes, File.Exists(hostnameFile) ? hostnameFile : null, Standby: true),
+            spec,
+            environment);
+        var standby = ContainerStandby.Start(spec, id, exitFile, process);
+        if (!_standbys.TryAdd((sandbox.PodUid, spec.Name), standby))
+        {
+            // Another preparation for the same container won the race: keep one.
+            await standby.DiscardAsync(StandbyDiscardTimeout, Time);
+        }
+    }
+
+    /// <summary>The container's standby, if one is prepared (tests).</summary>
+    internal ContainerStandby? StandbyOf(string podUid, string name) => _standbys.GetValueOrDefault((podUid, name));
+
+    /// <summary>The container's standby when it is ready and starts exactly <paramref name="spec"/>; any other is discarded first.</summary>
+    private async Task<ContainerStandby?> TakeStandbyAsync(string podUid, ContainerSpec spec)
+    {
+        if (!_standbys.TryRemove((podUid, spec.Name), out var standby))
+        {
+            return null;
+        }
+
+        bool ready;
+        try
+        {
+            // A container that ends within milliseconds of its start may find its standby still setting up.
+            ready = await standby.Ready.WaitAsync(StandbyReadyTimeout, Time);
+        }
+        catch (TimeoutException)
+        {
+            ready = false;
+        }
+
+        if (ready && ContainerStandby.SameLaunch(standby.Spec, spec))
+        {
+            return standby;
+        }
+
+        await standby.DiscardAsync(StandbyDiscardTimeout, Time);
+        return null;
+    }
+
+    private async Task DiscardStandbyAsync(string podUid, string name)
+    {
+        if (_standbys.TryRemove((podUid, name), out var standby))
+        {
+            await standby.DiscardAsync(StandbyDiscardTimeout, Time);
+        }
+    }
+
+    private async Task DiscardStandbysAsync(string podUid)
+    {
+        foreach (var key in _standbys.Keys.Where(k => k.PodUid == podUid).ToList())
+        {
+            await DiscardStandbyAsync(key.PodUid, key.Name);
+        }
+    }
+}
