@@ -144,7 +144,8 @@ public sealed class RegistryTokenServer : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
+        // Close alone: after Stop, the managed listener's Close looks the port up again and binds it
+        // anew, which fails once another test has taken the freed port.
         _listener.Close();
         _key.Dispose();
     }
