@@ -30,6 +30,13 @@ public sealed record ContainerSpec(
 
     /// <summary>Who the container's processes run as; null keeps root.</summary>
     public ContainerUser? User { get; init; }
+
+    /// <summary>
+    /// The attempt after this one (its own log and writable layer), for a runtime that prepares it
+    /// while this one runs (<see cref="IContainerRuntime.PrepareStandbyAsync"/>); null when the
+    /// container will not restart. Not part of what this attempt runs.
+    /// </summary>
+    public ContainerSpec? NextAttempt { get; init; }
 }
 
 /// <summary>
