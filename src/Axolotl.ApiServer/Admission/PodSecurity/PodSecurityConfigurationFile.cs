@@ -102,9 +102,10 @@ public static class PodSecurityConfigurationFile
         RefuseUnknown(exemptions, source, "exemptions.", ["usernames", "namespaces", "runtimeClasses"]);
 
         var errors = new List<FieldError>();
+        // Upstream's validation order: enforce, warn, audit; then namespaces, runtime classes, users.
         var enforce = ReadLevelVersion(defaults, "enforce", source, errors);
-        var audit = ReadLevelVersion(defaults, "audit", source, errors);
         var warn = ReadLevelVersion(defaults, "warn", source, errors);
+        var audit = ReadLevelVersion(defaults, "audit", source, errors);
         var namespaces = ReadNames(exemptions, "namespaces", source, errors, NameRules.DNS1123Label);
         var runtimeClasses = ReadNames(exemptions, "runtimeClasses", source, errors, NameRules.DNS1123Subdomain);
         var usernames = ReadNames(exemptions, "usernames", source, errors, name => name.Length == 0 ? ["username must not be empty"] : []);
