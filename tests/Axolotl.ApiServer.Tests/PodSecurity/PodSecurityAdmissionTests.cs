@@ -242,15 +242,18 @@ public sealed class PodSecurityAdmissionTests
     }
 
     [Fact]
-    public async Task An_exempt_namespace_that_names_a_policy_is_told_it_will_be_ignored()
+    public async Task An_exempt_namespace_labelled_with_a_policy_is_told_it_will_be_ignored()
     {
         var configuration = PodSecurityConfiguration.Default with { ExemptNamespaces = new HashSet<string> { "infra" } };
+        var admission = Admission(configuration);
+        var labelled = Namespace("infra", """{"pod-security.kubernetes.io/enforce":"baseline","pod-security.kubernetes.io/audit":"privileged","pod-security.kubernetes.io/warn-version":"v1.30"}""");
 
-        var response = await CreateAsync(Admission(configuration), KnownResources.Namespaces,
-            Namespace("infra", """{"pod-security.kubernetes.io/enforce":"baseline","pod-security.kubernetes.io/audit":"privileged","pod-security.kubernetes.io/warn-version":"v1.30"}"""));
+        var created = await CreateAsync(admission, KnownResources.Namespaces, labelled);
+        var updated = await admission.ValidateAsync(new PodSecurityRequest(KnownResources.Namespaces, null, "infra", null, "alice", labelled, Namespace("infra")), CancellationToken.None);
 
-        Assert.True(response.IsAllowed);
-        Assert.Equal(["namespace \"infra\" is exempt from Pod Security, and the policy (enforce=baseline:latest, warn=baseline:v1.30) will be ignored"], response.Warnings);
+        Assert.Empty(created.Warnings);
+        Assert.True(updated.IsAllowed);
+        Assert.Equal(["namespace \"infra\" is exempt from Pod Security, and the policy (enforce=baseline:latest, warn=baseline:v1.30) will be ignored"], updated.Warnings);
     }
 
     [Fact]
