@@ -87,7 +87,7 @@ public sealed class PodSecurityDefaultsTests(PodSecurityDefaultsFixture fx) : IC
             apiVersion: pod-security.admission.config.k8s.io/v1
             kind: PodSecurityConfiguration
             exemptions: {namespace: [kube-system]}
-        """, "strict decoding error: unknown field \"exemptions.namespace\"")]
+        """, "plugins[0].configuration: strict decoding error: unknown field \"exemptions.namespace\"")]
     public async Task A_bad_configuration_file_stops_the_server_at_start_with_the_reason(string yaml, string reason)
     {
         var dir = Directory.CreateTempSubdirectory("axolotl-psa-bad-");
