@@ -52,7 +52,7 @@ public sealed partial class PodSecurityTests(ServerFixture fx) : IClassFixture<S
     [Fact]
     public async Task A_warn_restricted_namespace_admits_the_docs_example_pod_and_kubectl_prints_the_warning()
     {
-        var ns = await LabelledNamespaceAsync("psa-warn", "pod-security.kubernetes.io/warn=restricted");
+        var ns = await LabelledNamespaceAsync("psa-warn", "pod-security.kubernetes.io/warn=restricted", "pod-security.kubernetes.io/audit=baseline");
 
         var result = await fx.Kubectl.RunAsync(["apply", "-f", "-"], $$"""
             apiVersion: v1
@@ -74,6 +74,22 @@ public sealed partial class PodSecurityTests(ServerFixture fx) : IClassFixture<S
             "unrestricted capabilities (container \"nginx\" must set securityContext.capabilities.drop=[\"ALL\"]), " +
             "runAsNonRoot != true (pod or container \"nginx\" must set securityContext.runAsNonRoot=true), " +
             "seccompProfile (pod or container \"nginx\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")\n", result.Stderr);
+        // The pod meets baseline: nothing for the audit trail (the server log; Axolotl keeps no audit log).
+        Assert.DoesNotContain($"pods {ns}/nginx: pod-security.kubernetes.io/audit-violations", fx.Server.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_audit_level_violation_is_recorded_in_the_server_log_with_upstreams_annotation()
+    {
+        var ns = await LabelledNamespaceAsync("psa-audit", "pod-security.kubernetes.io/audit=baseline");
+
+        var result = await fx.Kubectl.RunAsync(["apply", "-f", "-"], PrivilegedPod(ns, "audited"));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("", result.Stderr);
+        var line = fx.Server.Log.Split('\n').Single(l => l.Contains($"pods {ns}/audited:", StringComparison.Ordinal));
+        Assert.EndsWith($"audit: user axolotl-admin pods {ns}/audited: pod-security.kubernetes.io/audit-violations=would violate PodSecurity \"baseline:latest\": " +
+            "privileged (container \"audited\" must not set securityContext.privileged=true)", line.TrimEnd(), StringComparison.Ordinal);
     }
 
     [Fact]
