@@ -124,18 +124,21 @@ public sealed partial class PodSecurityAdmission(ObjectStore objects, PodSecurit
         {
             return PodSecurityResponse.Exempt("user");
         }
+        var pod = Decode<Pod>(request.Object);
+        var spec = pod.Spec ?? new PodSpec();
+        // Upstream reads the namespace first; the answer is the same, and most pod updates (labels,
+        // annotations) then cost no store read.
+        if (request.OldObject is { } oldObject && !PodUpdates.IsSignificant(spec, Decode<Pod>(oldObject).Spec ?? new PodSpec()))
+        {
+            return PodSecurityResponse.Allowed;
+        }
+        // NamespaceLifecycle ran first, so the namespace is there unless it went in between.
         var stored = await objects.GetAsync(KnownResources.Namespaces, null, request.Namespace ?? "", ct)
             ?? throw ApiErrors.NotFound(KnownResources.Namespaces, request.Namespace ?? "");
         var (policy, errors) = PolicyLabels.Evaluate(Decode<Namespace>(stored.Object).Metadata.Labels, configuration.Defaults);
         if (errors.Count == 0 && policy.IsFullyPrivileged)
         {
             return new PodSecurityResponse(null, [], new Dictionary<string, string> { ["enforce-policy"] = LevelVersion.PrivilegedLatest.ToString() });
-        }
-        var pod = Decode<Pod>(request.Object);
-        var spec = pod.Spec ?? new PodSpec();
-        if (request.OldObject is { } oldObject && !PodUpdates.IsSignificant(spec, Decode<Pod>(oldObject).Spec ?? new PodSpec()))
-        {
-            return PodSecurityResponse.Allowed;
         }
         return Evaluate(request, policy, errors, pod.Metadata, spec, enforce: true);
     }
