@@ -248,6 +248,11 @@ public static class PodStatusComputer
     {
         var conditions = new List<PodCondition>();
         var succeeded = status.Phase == "Succeeded";
+        // One-time, as upstream copies it over from the eviction: never regenerated.
+        if (observed.DisruptionTarget is { } disruption)
+        {
+            conditions.Add(Copy(disruption));
+        }
 
         conditions.Add(Condition("PodReadyToStartContainers", observed.SandboxReady && !observed.Terminal, null, null));
 
