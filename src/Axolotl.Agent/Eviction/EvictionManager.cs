@@ -290,9 +290,11 @@ public sealed partial class EvictionManager : IPodAdmitter, IDisposable
     }
 
     /// <summary>Upstream Admit: nothing is refused without pressure; only memory pressure lets all but BestEffort pods (and those tolerating it) in.</summary>
-    public PodRejection? Admit(Pod pod)
+    public PodRejection? Admit(Pod pod) => AdmitUnder(_conditions, pod);
+
+    /// <summary>The admission decision for a set of True pressure conditions.</summary>
+    public static PodRejection? AdmitUnder(IReadOnlyList<string> conditions, Pod pod)
     {
-        var conditions = _conditions;
         if (conditions.Count == 0 || PodResources.IsCritical(pod))
         {
             return null;
