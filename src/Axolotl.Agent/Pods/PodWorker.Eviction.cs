@@ -88,6 +88,7 @@ public sealed partial class PodWorker
             _admitted = true;
             return false;
         }
+        Observed.Rejected = true;
         Observed.FailureReason = rejection.Reason;
         Observed.FailureMessage = EvictionMessages.Rejected(rejection.Message);
         _ctx.Events.Record(Latest, EventRecorder.Warning, rejection.Reason, rejection.Message);

@@ -16,6 +16,19 @@ public static class PodStatusComputer
     public static PodStatus Compute(Pod pod, ObservedPod observed, PodStatus? previous, DateTimeOffset now, IReadOnlyDictionary<string, ProbeView>? probes = null)
     {
         var spec = pod.Spec ?? new PodSpec();
+        if (observed.Rejected)
+        {
+            // Nothing ran: what the scheduler said stays, the kubelet adds only why it refused.
+            var scheduledBefore = previous?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled");
+            return new PodStatus
+            {
+                Phase = "Failed",
+                Reason = observed.FailureReason,
+                Message = observed.FailureMessage,
+                QosClass = QosClassOf(spec),
+                Conditions = scheduledBefore is null ? null : [Copy(scheduledBefore)],
+            };
+        }
         var hasInit = spec.InitContainers is { Count: > 0 };
         var defaultWaiting = hasInit ? "PodInitializing" : "ContainerCreating";
 

@@ -81,6 +81,8 @@ public static partial class AgentCommand
         var token = ReadToken(tokenFile);
         var caPem = ReadCa(args.Get("ca-file"), tokenFile);
         var dataDir = Path.GetFullPath(args.Get("data-dir") ?? Path.Combine(DataDirectory.Default(), "nodes", nodeName));
+        // A bad eviction or reserved flag stops the start before anything is served, with the kubelet's reason.
+        _ = LocalAgent.EvictionFlags(args);
         var serviceCidr = args.Get("service-cidr") ?? ApiServer.Admission.ServiceAllocator.DefaultServiceCidr;
         _ = ApiServer.Admission.ServiceAllocator.ParseCidr(serviceCidr);
         var fakeRuntime = LocalAgent.IsFakeRuntime(args);
