@@ -148,7 +148,7 @@ public sealed class NodeAgent : IAsyncDisposable
         NodeAllocatable.Validate(capacity, options.Eviction);
         if (podsCgroup is not null && !OomScore.ProtectSelf())
         {
-            log.LogWarning("could not set the agent's oom_score_adj to {Score}", OomScore.Agent);
+            log.LogWarning("could not set the agent's oom_score_adj to {Score} (lowering it needs CAP_SYS_RESOURCE); containers' scores can only be raised above it", OomScore.Agent);
         }
         var manager = new EvictionManager(options.Eviction, signals, () => pods()?.Workers ?? [], runtime, paths,
             () => new ImageGarbageCollector(images, () => pods()?.ImagesInUse() ?? new HashSet<string>(), time, log) { HighThresholdPercent = 0, LowThresholdPercent = 0 }.Collect().Count,
