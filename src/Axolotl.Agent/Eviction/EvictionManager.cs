@@ -287,6 +287,10 @@ public sealed partial class EvictionManager : IPodAdmitter, IDisposable
         {
             // A round is already due.
         }
+        catch (ObjectDisposedException)
+        {
+            // Stopping: no more rounds.
+        }
     }
 
     /// <summary>Upstream Admit: nothing is refused without pressure; only memory pressure lets all but BestEffort pods (and those tolerating it) in.</summary>

@@ -77,7 +77,14 @@ public sealed class MemoryThresholdNotifier : IDisposable
             }
             if (read == 8)
             {
-                crossed();
+                try
+                {
+                    crossed();
+                }
+                catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+                {
+                    // The listener is going away; the thread ends with the next read.
+                }
             }
             else if (Marshal.GetLastPInvokeError() != 4)
             {
