@@ -75,12 +75,21 @@ public sealed partial class PodWorker
     /// <summary>
     /// A pod the node has not started yet is first offered to the admit handlers; a refused one fails
     /// at once with their reason, a Warning event and "Pod was rejected: …" (the kubelet's rejectPod).
+    /// A pod the API already shows Failed or Succeeded (evicted, refused or past its deadline before
+    /// an agent restart) is not run again, as the kubelet never restarts a pod in a terminal phase.
     /// </summary>
     private async Task<bool> RejectAtAdmissionAsync(CancellationToken ct)
     {
         if (_admitted)
         {
             return false;
+        }
+        if (Latest.Status?.Phase is "Failed" or "Succeeded" && _live.Count == 0)
+        {
+            _admitted = true;
+            Observed.Terminal = true;
+            await RemoveSandboxAsync(ct);
+            return true;
         }
         // Started before (recovered from a checkpoint): admitted then.
         if (Observed.StartTime is not null || _sandbox is not null || _ctx.Admission?.Admit(Latest) is not { } rejection)
