@@ -65,6 +65,11 @@ public sealed partial class NodePressureEvictionTests(NodePressureFixture fx) : 
 
         try
         {
+            // While it grows: every process of the BestEffort container has the kubelet's oom_score_adj 1000.
+            var uid = await Eventually.UntilAsync(() => Get("pods", "-n", ns, "-l", "app=hog", "-o", "jsonpath={.items[0].metadata.uid}"), u => u.Length > 0, "the hog's uid", Slow);
+            var procs = $"/sys/fs/cgroup/memory/axolotl-{fx.Server.NodeName}/{uid}/hog/cgroup.procs";
+            await Eventually.UntilAsync(() => Task.FromResult(OomScores(procs)), s => s.Length > 0 && s.All(score => score == "1000"), "oom_score_adj 1000 on the hog's processes", Slow);
+
             var events = await Eventually.UntilAsync(
                 () => Get("events", "-n", ns, "--field-selector", "reason=Evicted", "-o", "jsonpath={range .items[*]}{.type}|{.involvedObject.name}|{.message}{\"\\n\"}{end}"),
                 e => e.Split('\n').Any(l => l.StartsWith("Warning|hog-", StringComparison.Ordinal) && l.Contains("low on resource", StringComparison.Ordinal)),
@@ -101,6 +106,20 @@ public sealed partial class NodePressureEvictionTests(NodePressureFixture fx) : 
         {
             // The replacement grows again: stop it before it is the next test's pressure.
             await fx.Kubectl.RunAsync("delete", "namespace", ns, "--wait=false");
+        }
+    }
+
+    /// <summary>The oom_score_adj of every process in a cgroup (empty while it has none).</summary>
+    private static string[] OomScores(string procs)
+    {
+        try
+        {
+            return File.Exists(procs) ? [.. File.ReadAllLines(procs).Select(pid => File.ReadAllText($"/proc/{pid}/oom_score_adj").Trim())] : [];
+        }
+        catch (IOException)
+        {
+            // A process ended between the two reads: look again.
+            return [];
         }
     }
 
