@@ -75,6 +75,12 @@ public sealed record AgentOptions
     /// <summary>Extra wait once the slices no longer list the pod as ready: the proxies' watches deliver the same change.</summary>
     public TimeSpan EndpointPropagation { get; init; } = TimeSpan.FromMilliseconds(30);
 
-    /// <summary>Memory reserved for the system and eviction (upstream hard eviction memory.available&lt;100Mi).</summary>
-    public long EvictionMemoryBytes { get; init; } = 100L * 1024 * 1024;
+    /// <summary>Reserved resources and node-pressure eviction (--system-reserved, --kube-reserved, --eviction-*); the kubelet's defaults.</summary>
+    public Eviction.EvictionConfig Eviction { get; init; } = Axolotl.Agent.Eviction.EvictionConfig.Default;
+
+    /// <summary>
+    /// The cgroup directory (under each hierarchy) that holds every pod's cgroups, limited to node
+    /// allocatable (the kubelet's kubepods); null when the runtime places no pods in cgroups.
+    /// </summary>
+    public string? PodsCgroup { get; init; }
 }

@@ -1,3 +1,4 @@
+using Axolotl.Agent.Eviction;
 using Axolotl.Agent.Images;
 using Axolotl.Agent.Logs;
 using Axolotl.Agent.Node;
@@ -28,8 +29,10 @@ public sealed class NodeAgent : IAsyncDisposable
     private readonly PodManager _pods;
     private readonly Task _heartbeat;
     private readonly Task _imageGc;
+    private readonly EvictionManager? _eviction;
+    private readonly Task _evictionLoop;
 
-    private NodeAgent(AgentOptions options, EventRecorder events, PodManager pods, NodeHeartbeat heartbeat, ContainerLogReader logs, PodAgentContext context)
+    private NodeAgent(AgentOptions options, EventRecorder events, PodManager pods, NodeHeartbeat heartbeat, ContainerLogReader logs, PodAgentContext context, EvictionManager? eviction)
     {
         Options = options;
         _events = events;
@@ -38,7 +41,12 @@ public sealed class NodeAgent : IAsyncDisposable
         Context = context;
         _heartbeat = heartbeat.RunAsync(_stop.Token);
         _imageGc = new ImageGarbageCollector(context.Images, pods.ImagesInUse, context.Time, context.Log).RunAsync(_stop.Token);
+        _eviction = eviction;
+        _evictionLoop = eviction?.RunAsync(_stop.Token) ?? Task.CompletedTask;
     }
+
+    /// <summary>Node-pressure eviction and admission; null on a fake node (its pods use nothing).</summary>
+    public EvictionManager? Eviction => _eviction;
 
     public AgentOptions Options { get; }
 
@@ -94,6 +102,7 @@ public sealed class NodeAgent : IAsyncDisposable
             Readiness = reports,
         };
         var configSource = new KubeConfigSource(client);
+        var eviction = runtime is Runtime.Fake.FakeRuntime ? null : StartEviction(options, runtime, images, paths, () => podManager, events, heartbeat, time, logging);
         var context = new PodAgentContext(
             client,
             options,
@@ -114,10 +123,51 @@ public sealed class NodeAgent : IAsyncDisposable
         {
             Readiness = reports,
             ConfigSource = configSource,
+            Admission = eviction,
         };
         var pods = podManager = new PodManager(context);
         await pods.StartAsync(ct);
-        return new NodeAgent(options, events, pods, heartbeat, new ContainerLogReader(paths, time), context);
+        return new NodeAgent(options, events, pods, heartbeat, new ContainerLogReader(paths, time), context, eviction);
+    }
+
+    /// <summary>
+    /// The kubelet's node protection: the agent's own oom_score_adj -999, the pods cgroup limited to
+    /// allocatable before any pod starts, and the eviction manager whose conditions the Node reports.
+    /// </summary>
+    private static EvictionManager StartEviction(AgentOptions options, IContainerRuntime runtime, ImageService images, LogPaths paths, Func<PodManager?> pods,
+        EventRecorder events, NodeHeartbeat heartbeat, TimeProvider time, ILoggerFactory logging)
+    {
+        var log = logging.CreateLogger("Axolotl.Agent.Eviction");
+        var podsCgroup = options.PodsCgroup is { } name ? new PodsCgroup(name) : null;
+        var signals = new NodeSignals(options.DataDir, images.Options.Root, podsCgroup);
+        var capacity = new Dictionary<string, Api.Resources.Quantity>(StringComparer.Ordinal)
+        {
+            ["memory"] = Api.Resources.Quantity.FromBytes(signals.MemoryCapacityBytes),
+            ["cpu"] = Api.Resources.Quantity.FromUnits(Environment.ProcessorCount),
+        };
+        NodeAllocatable.Validate(capacity, options.Eviction);
+        if (podsCgroup is not null && !OomScore.ProtectSelf())
+        {
+            log.LogWarning("could not set the agent's oom_score_adj to {Score} (lowering it needs CAP_SYS_RESOURCE); containers' scores can only be raised above it", OomScore.Agent);
+        }
+        var manager = new EvictionManager(options.Eviction, signals, () => pods()?.Workers ?? [], runtime, paths,
+            () => new ImageGarbageCollector(images, () => pods()?.ImagesInUse() ?? new HashSet<string>(), time, log) { HighThresholdPercent = 0, LowThresholdPercent = 0 }.Collect().Count,
+            events, options.NodeName, time, log);
+        manager.EnforceAllocatable();
+        heartbeat.Pressure = () => manager.Conditions;
+        manager.ConditionsChanged = async ct =>
+        {
+            try
+            {
+                await heartbeat.UpdateStatusAsync(ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The heartbeat loop writes it on its next beat.
+                log.LogWarning("writing the node's pressure conditions failed: {Error}", e.Message);
+            }
+        };
+        return manager;
     }
 
     public async ValueTask DisposeAsync()
@@ -131,6 +181,8 @@ public sealed class NodeAgent : IAsyncDisposable
         {
         }
         await _imageGc;
+        await _evictionLoop;
+        _eviction?.Dispose();
         await Context.Probes.DisposeAsync();
         await _pods.DisposeAsync();
         Context.Checkpoints.Flush();

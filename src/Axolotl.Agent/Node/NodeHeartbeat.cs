@@ -113,13 +113,16 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
         await client.UpdateAsync(lease, ct);
     }
 
+    /// <summary>The pressure conditions that are True now (the eviction manager's); null: none.</summary>
+    public Func<IReadOnlyCollection<string>>? Pressure { get; set; }
+
     /// <summary>The node's images for status.images (the kubelet lists up to 50, largest first); null: none reported.</summary>
     public Func<List<Api.Core.ContainerImage>>? Images { get; set; }
 
     private async Task WriteStatusAsync(Api.Core.Node node, NodeFacts facts, bool force, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var status = NodeStatusBuilder.Build(facts, options, runtimeMode, node.Status, now);
+        var status = NodeStatusBuilder.Build(facts, options, runtimeMode, node.Status, now, Pressure?.Invoke());
         status.Images = Images?.Invoke();
         var fingerprint = NodeStatusBuilder.Fingerprint(status);
         // The node lifecycle controller marks a silent node Unknown: once we are back, say Ready at once (as the kubelet compares with the API's node).

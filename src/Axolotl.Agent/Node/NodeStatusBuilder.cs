@@ -1,3 +1,4 @@
+using Axolotl.Agent.Eviction;
 using Axolotl.Api.Core;
 using Axolotl.Api.Resources;
 
@@ -5,14 +6,16 @@ namespace Axolotl.Agent.Node;
 
 /// <summary>
 /// Builds the Node's status as the kubelet's setters do: capacity and allocatable (capacity minus the
-/// hard eviction thresholds), the four conditions with upstream's reasons and messages, addresses,
-/// nodeInfo and daemonEndpoints. Transition times are kept from the previous status when unchanged.
+/// reserved resources and the hard eviction thresholds, <see cref="NodeAllocatable"/>), the four
+/// conditions with upstream's reasons and messages (the pressure ones as the eviction manager holds
+/// them), addresses, nodeInfo and daemonEndpoints. Transition times are kept from the previous status when unchanged.
 /// </summary>
 public static class NodeStatusBuilder
 {
     public const string KubeletVersion = "v1.32.4-axolotl";
 
-    public static NodeStatus Build(NodeFacts facts, AgentOptions options, string runtimeMode, NodeStatus? previous, DateTimeOffset now)
+    /// <param name="pressure">The pressure conditions that are True (MemoryPressure, DiskPressure, PIDPressure); null: none.</param>
+    public static NodeStatus Build(NodeFacts facts, AgentOptions options, string runtimeMode, NodeStatus? previous, DateTimeOffset now, IReadOnlyCollection<string>? pressure = null)
     {
         var capacity = new Dictionary<string, Quantity>(StringComparer.Ordinal)
         {
@@ -23,15 +26,11 @@ public static class NodeStatusBuilder
             ["memory"] = Quantity.FromBytes(facts.MemoryBytes / 1024 * 1024),
             ["pods"] = Quantity.FromUnits(options.MaxPods),
         };
-        var allocatable = new Dictionary<string, Quantity>(capacity, StringComparer.Ordinal)
-        {
-            ["memory"] = Quantity.FromBytes(Math.Max(0, facts.MemoryBytes - options.EvictionMemoryBytes) / 1024 * 1024),
-            // nodefs.available<10%: allocatable is what is left above the threshold.
-            ["ephemeral-storage"] = Quantity.FromUnits(facts.DiskBytes - facts.DiskBytes / 10),
-        };
+        var allocatable = NodeAllocatable.Compute(capacity, options.Eviction);
 
-        var memoryPressure = facts.MemoryAvailableBytes > 0 && facts.MemoryAvailableBytes < options.EvictionMemoryBytes;
-        var diskPressure = facts.DiskBytes > 0 && facts.DiskAvailableBytes < facts.DiskBytes / 10;
+        var memoryPressure = pressure?.Contains(EvictionSignals.MemoryPressure) == true;
+        var diskPressure = pressure?.Contains(EvictionSignals.DiskPressure) == true;
+        var pidPressure = pressure?.Contains(EvictionSignals.PidPressure) == true;
         var conditions = new List<NodeCondition>
         {
             Condition("MemoryPressure", memoryPressure,
@@ -40,7 +39,9 @@ public static class NodeStatusBuilder
             Condition("DiskPressure", diskPressure,
                 diskPressure ? "KubeletHasDiskPressure" : "KubeletHasNoDiskPressure",
                 diskPressure ? "kubelet has disk pressure" : "kubelet has no disk pressure"),
-            Condition("PIDPressure", false, "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+            Condition("PIDPressure", pidPressure,
+                pidPressure ? "KubeletHasInsufficientPID" : "KubeletHasSufficientPID",
+                pidPressure ? "kubelet has insufficient PID available" : "kubelet has sufficient PID available"),
             Condition("Ready", true, "KubeletReady", "kubelet is posting ready status"),
         };
         foreach (var condition in conditions)

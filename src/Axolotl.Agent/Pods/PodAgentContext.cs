@@ -34,6 +34,9 @@ public sealed record PodAgentContext(
     /// <summary>Told of readiness changes before the API is (the node's service proxy; ADR 0003).</summary>
     public ReadinessReports Readiness { get; init; } = ReadinessReports.None;
 
+    /// <summary>Refuses new pods the node cannot take now (the eviction manager under pressure); null: every pod is admitted.</summary>
+    public Eviction.IPodAdmitter? Admission { get; init; }
+
     /// <summary>Reads the pods' ConfigMaps and Secrets (imagePullSecrets among them).</summary>
     public required IConfigSource ConfigSource { get; init; }
 }

@@ -38,6 +38,9 @@ public sealed class PodManager : IAsyncDisposable
 
     public PodLanes Lanes => _lanes;
 
+    /// <summary>Every pod worker (the eviction manager ranks the ones still running).</summary>
+    public IEnumerable<PodWorker> Workers => _workers.Values;
+
     /// <summary>The worker of a pod this node runs, for exec and logs.</summary>
     public PodWorker? Find(string uid) => _workers.GetValueOrDefault(uid);
 

@@ -82,7 +82,7 @@ public sealed partial class PodWorker
             await TerminateAsync(ct);
             return;
         }
-        if (Observed.Terminal)
+        if (await EnforceEvictionAsync(ct) || Observed.Terminal || await RejectAtAdmissionAsync(ct))
         {
             return;
         }
@@ -308,6 +308,7 @@ public sealed partial class PodWorker
             seen.WaitingReason = null;
             seen.WaitingMessage = null;
             _live[container.Name] = handle;
+            ApplyOomScore(container, handle);
             SaveCheckpoint();
             WatchExit(container.Name, handle);
             _ctx.Events.Record(Latest, EventRecorder.Normal, "Started", $"Started container {container.Name}", fieldPath);

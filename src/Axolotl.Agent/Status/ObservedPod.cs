@@ -70,6 +70,12 @@ public sealed class ObservedPod
 
     public string? FailureMessage { get; set; }
 
+    /// <summary>Refused at admission (the kubelet's rejectPod): the status is phase, reason, message and QoS class only.</summary>
+    public bool Rejected { get; set; }
+
+    /// <summary>The DisruptionTarget condition of a pod the agent evicted (reason TerminationByKubelet); kept as first set.</summary>
+    public Api.Core.PodCondition? DisruptionTarget { get; set; }
+
     public Dictionary<string, ObservedContainer> InitContainers { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, ObservedContainer> Containers { get; } = new(StringComparer.Ordinal);

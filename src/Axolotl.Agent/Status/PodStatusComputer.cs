@@ -16,6 +16,19 @@ public static class PodStatusComputer
     public static PodStatus Compute(Pod pod, ObservedPod observed, PodStatus? previous, DateTimeOffset now, IReadOnlyDictionary<string, ProbeView>? probes = null)
     {
         var spec = pod.Spec ?? new PodSpec();
+        if (observed.Rejected)
+        {
+            // Nothing ran: what the scheduler said stays, the kubelet adds only why it refused.
+            var scheduledBefore = previous?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled");
+            return new PodStatus
+            {
+                Phase = "Failed",
+                Reason = observed.FailureReason,
+                Message = observed.FailureMessage,
+                QosClass = QosClassOf(spec),
+                Conditions = scheduledBefore is null ? null : [Copy(scheduledBefore)],
+            };
+        }
         var hasInit = spec.InitContainers is { Count: > 0 };
         var defaultWaiting = hasInit ? "PodInitializing" : "ContainerCreating";
 
@@ -248,6 +261,11 @@ public static class PodStatusComputer
     {
         var conditions = new List<PodCondition>();
         var succeeded = status.Phase == "Succeeded";
+        // One-time, as upstream copies it over from the eviction: never regenerated.
+        if (observed.DisruptionTarget is { } disruption)
+        {
+            conditions.Add(Copy(disruption));
+        }
 
         conditions.Add(Condition("PodReadyToStartContainers", observed.SandboxReady && !observed.Terminal, null, null));
 

@@ -25,6 +25,8 @@ public static partial class AgentCommand
     {
         "server", "token-file", "node-name", "data-dir", "ca-file", "pod-cidr", "bridge", "kubelet-port", "service-cidr", "private-registry",
         "proxy-balancing", "restart-backoff", "restart-backoff-max", "node-lease-interval", "runtime", "fake-nodes", "node-name-prefix",
+        "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
+        "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
     };
 
     public const string Usage = """
@@ -45,7 +47,10 @@ public static partial class AgentCommand
           --kubelet-port N HTTPS port for logs and exec, proxied by the API server (default: 10250)
           --service-cidr CIDR
                            the cluster's Service range, as the server was given (default: 10.96.0.0/16)
-          --proxy-balancing MODE, --restart-backoff D, --restart-backoff-max D, --node-lease-interval D
+          --proxy-balancing MODE, --restart-backoff D, --restart-backoff-max D, --node-lease-interval D,
+          --system-reserved LIST, --kube-reserved LIST, --eviction-hard LIST, --eviction-soft LIST,
+          --eviction-soft-grace-period LIST, --eviction-minimum-reclaim LIST, --eviction-pressure-transition-period D,
+          --eviction-max-pod-grace-period N, --eviction-monitoring-interval D
                            as for `axolotl server`
           --runtime MODE   process (default) or fake, as for `axolotl server`: pods go Running without processes,
                            no bridge, proxy or DNS on this machine, every probe passes
@@ -76,6 +81,8 @@ public static partial class AgentCommand
         var token = ReadToken(tokenFile);
         var caPem = ReadCa(args.Get("ca-file"), tokenFile);
         var dataDir = Path.GetFullPath(args.Get("data-dir") ?? Path.Combine(DataDirectory.Default(), "nodes", nodeName));
+        // A bad eviction or reserved flag stops the start before anything is served, with the kubelet's reason.
+        _ = LocalAgent.EvictionFlags(args);
         var serviceCidr = args.Get("service-cidr") ?? ApiServer.Admission.ServiceAllocator.DefaultServiceCidr;
         _ = ApiServer.Admission.ServiceAllocator.ParseCidr(serviceCidr);
         var fakeRuntime = LocalAgent.IsFakeRuntime(args);

@@ -43,6 +43,7 @@ public static class LocalAgent
             KubeletPort = args.GetInt("kubelet-port", defaults.KubeletPort),
             // Pair a short --node-monitor-grace-period with a short lease interval (upstream: 10 s and 40 s).
             LeaseRenewInterval = Duration(args.Get("node-lease-interval"), defaults.LeaseRenewInterval),
+            Eviction = EvictionFlags(args),
         };
         var images = ImageOptions(args, dataDir, options.DataDir);
         var backoff = new RestartBackoffOptions
@@ -58,9 +59,10 @@ public static class LocalAgent
             return await NodeAgent.StartAsync(client, options, fake, backoff, logging, clock, ct, new FakeProbeRunner(), imageOptions: images);
         }
         var bridge = args.Get("bridge") ?? "axl0";
+        var cgroupRoot = $"axolotl-{options.NodeName}";
         var runtime = RuntimeProbe.Create(new ProcessRuntimeOptions
         {
-            CgroupRoot = $"axolotl-{options.NodeName}",
+            CgroupRoot = cgroupRoot,
             BridgeName = bridge,
             PodCidr = options.PodCidr,
             StateDirectory = Path.Combine(dataDir, "runtime"),
@@ -69,6 +71,8 @@ public static class LocalAgent
         });
         if (runtime is ProcessRuntime)
         {
+            // The runtime's cgroup root holds every pod: it is the node's pods cgroup (the kubelet's kubepods).
+            options = options with { PodsCgroup = cgroupRoot };
             // The bridge exists from the start (not only with the first pod), so pods of other nodes on
             // this machine can be routed to this node's pods as soon as it is Ready.
             await NodeNetwork.EnsureAsync(bridge, new PodCidr(options.PodCidr), ct);
@@ -158,6 +162,19 @@ public static class LocalAgent
         }
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(bridge));
         return $"axlsvc-{Convert.ToHexStringLower(hash)[..8]}";
+    }
+
+    /// <summary>--system-reserved, --kube-reserved and --eviction-*, the kubelet's flags; a bad value stops the start with the kubelet's reason.</summary>
+    public static Axolotl.Agent.Eviction.EvictionConfig EvictionFlags(CommandLine args)
+    {
+        try
+        {
+            return Axolotl.Agent.Eviction.EvictionConfigParser.Parse(args.Get);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException(e.Message, e);
+        }
     }
 
     /// <summary>Go-style durations: "500ms", "10s", "5m".</summary>

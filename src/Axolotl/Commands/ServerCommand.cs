@@ -33,6 +33,8 @@ public static partial class ServerCommand
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
         "tls-san", "pod-security-admission-config-file",
+        "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
+        "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
     };
 
     public const string Usage = """
@@ -73,12 +75,32 @@ public static partial class ServerCommand
           --runtime MODE   the local node's containers: process (default) or fake (like kwok: pods go Running with an IP
                            from the pod CIDR but no process, and run until deleted; no bridge, cgroups, service proxy
                            or DNS on the host; every probe passes at once; logs are empty, exec exits 0)
+          --system-reserved LIST, --kube-reserved LIST
+                           resources held back from pods, as the kubelet's flags: cpu=500m,memory=1Gi,ephemeral-storage=1Gi,pid=1000;
+                           the pods cgroup is limited to memory capacity minus both, and Node allocatable also subtracts
+                           the hard eviction threshold
+          --eviction-hard LIST
+                           hard eviction thresholds (default: memory.available<100Mi,nodefs.available<10%,imagefs.available<15%,
+                           nodefs.inodesFree<5%; a list given replaces them all); signals: memory.available, nodefs.available,
+                           nodefs.inodesFree, imagefs.available, imagefs.inodesFree, pid.available
+          --eviction-soft LIST, --eviction-soft-grace-period LIST
+                           soft thresholds (memory.available<300Mi) and how long each must hold (memory.available=1m30s)
+          --eviction-minimum-reclaim LIST
+                           how far past a threshold to reclaim before stopping (memory.available=100Mi,nodefs.available=5%)
+          --eviction-pressure-transition-period D
+                           how long a pressure condition stays True after its threshold was last met (default: 5m)
+          --eviction-max-pod-grace-period N
+                           the longest grace (seconds) a pod evicted by a soft threshold gets (default: 0 = the pod's own)
+          --eviction-monitoring-interval D
+                           how often the signals are observed (default: 10s, the kubelet's; shorter for tests)
         """ + "\n" + NodeLifecycleUsage;
 
     public static async Task<int> RunAsync(CommandLine args)
     {
         var started = Stopwatch.GetTimestamp();
         var dataDir = Path.GetFullPath(args.Get("data-dir") ?? DataDirectory.Default());
+        // A bad eviction or reserved flag stops the start before anything is served, with the kubelet's reason.
+        _ = LocalAgent.EvictionFlags(args);
         var port = args.GetInt("port", 6443);
         var bindText = args.Get("bind") ?? "0.0.0.0";
         if (!IPAddress.TryParse(bindText, out var bind))

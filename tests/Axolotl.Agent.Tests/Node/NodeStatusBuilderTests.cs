@@ -37,12 +37,12 @@ public sealed class NodeStatusBuilderTests
     }
 
     [Fact]
-    public void Low_available_memory_reports_MemoryPressure_and_only_a_change_moves_the_transition_time()
+    public void The_eviction_managers_MemoryPressure_is_reported_and_only_a_change_moves_the_transition_time()
     {
         var options = new AgentOptions { NodeName = "node-a" };
         var healthy = NodeStatusBuilder.Build(Facts(), options, "fake", null, Now);
         var again = NodeStatusBuilder.Build(Facts(), options, "fake", healthy, Now.AddMinutes(1));
-        var pressed = NodeStatusBuilder.Build(Facts(memAvailable: 10L << 20), options, "fake", again, Now.AddMinutes(2));
+        var pressed = NodeStatusBuilder.Build(Facts(memAvailable: 10L << 20), options, "fake", again, Now.AddMinutes(2), ["MemoryPressure"]);
 
         var memory = pressed.Conditions!.Single(c => c.Type == "MemoryPressure");
         Assert.Equal(("True", "KubeletHasInsufficientMemory"), (memory.Status, memory.Reason));
