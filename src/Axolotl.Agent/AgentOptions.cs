@@ -75,6 +75,9 @@ public sealed record AgentOptions
     /// <summary>Extra wait once the slices no longer list the pod as ready: the proxies' watches deliver the same change.</summary>
     public TimeSpan EndpointPropagation { get; init; } = TimeSpan.FromMilliseconds(30);
 
+    /// <summary>Unsafe sysctls (names or "prefix*") pods may set besides the safe ones: the kubelet's --allowed-unsafe-sysctls.</summary>
+    public IReadOnlyList<string> AllowedUnsafeSysctls { get; init; } = [];
+
     /// <summary>Memory reserved for the system and eviction (upstream hard eviction memory.available&lt;100Mi).</summary>
     public long EvictionMemoryBytes { get; init; } = 100L * 1024 * 1024;
 }

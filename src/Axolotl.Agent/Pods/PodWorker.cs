@@ -81,7 +81,7 @@ public sealed partial class PodWorker
             await TerminateAsync(ct);
             return;
         }
-        if (Observed.Terminal)
+        if (Observed.Terminal || await RejectForbiddenSysctlsAsync(ct))
         {
             return;
         }
@@ -208,7 +208,7 @@ public sealed partial class PodWorker
         {
             var hostname = Latest.Spec?.Hostname ?? meta.Name ?? Uid;
             _sandbox = await _ctx.Runtime.CreateSandboxAsync(
-                new PodSandboxSpec(Uid, meta.Namespace ?? "default", meta.Name ?? "", hostname, Latest.Spec?.DnsPolicy, Latest.Spec?.DnsConfig), ct);
+                new PodSandboxSpec(Uid, meta.Namespace ?? "default", meta.Name ?? "", hostname, Latest.Spec?.DnsPolicy, Latest.Spec?.DnsConfig) { HostNetwork = Latest.Spec?.HostNetwork == true }, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -439,8 +439,8 @@ public sealed partial class PodWorker
         var limits = container.Resources?.Limits;
         var requests = container.Resources?.Requests;
         var mounts = container.VolumeMounts is { Count: > 0 } && _ctx.Runtime.MountsVolumes ? ContainerMounts.For(container, _volumes, env) : [];
-        // The user first: an image without it fails before any directory is made.
-        var user = image.Root is { } imageRoot ? ImageUser.Resolve(imageRoot.User, imageRoot.LayersLowestFirst) : null;
+        // The user first (runAsNonRoot, an image without it): a failure comes before any directory is made.
+        var (user, security) = SecurityFor(container, image);
         var rootfs = image.Root is { } layers ? ContainerAttempts.Prepare(_ctx.Logs.ContainerDirectory(Uid, container.Name), instance, layers, root) : null;
         return new ContainerSpec(
             Uid,
@@ -456,6 +456,7 @@ public sealed partial class PodWorker
             Mounts = mounts,
             Rootfs = rootfs,
             User = user is null ? null : new Runtime.ContainerUser(user.Uid, user.Gid, user.SupplementaryGroups),
+            Security = security,
         };
     }
 

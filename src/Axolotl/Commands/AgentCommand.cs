@@ -25,6 +25,7 @@ public static partial class AgentCommand
     {
         "server", "token-file", "node-name", "data-dir", "ca-file", "pod-cidr", "bridge", "kubelet-port", "service-cidr", "private-registry",
         "proxy-balancing", "restart-backoff", "restart-backoff-max", "node-lease-interval", "runtime", "fake-nodes", "node-name-prefix",
+        "allowed-unsafe-sysctls",
     };
 
     public const string Usage = """
@@ -45,7 +46,8 @@ public static partial class AgentCommand
           --kubelet-port N HTTPS port for logs and exec, proxied by the API server (default: 10250)
           --service-cidr CIDR
                            the cluster's Service range, as the server was given (default: 10.96.0.0/16)
-          --proxy-balancing MODE, --restart-backoff D, --restart-backoff-max D, --node-lease-interval D
+          --proxy-balancing MODE, --restart-backoff D, --restart-backoff-max D, --node-lease-interval D,
+          --allowed-unsafe-sysctls LIST
                            as for `axolotl server`
           --runtime MODE   process (default) or fake, as for `axolotl server`: pods go Running without processes,
                            no bridge, proxy or DNS on this machine, every probe passes
