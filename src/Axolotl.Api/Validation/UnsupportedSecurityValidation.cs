@@ -6,7 +6,7 @@ namespace Axolotl.Api.Validation;
 /// securityContext fields Axolotl's nodes cannot honour, refused at admission rather than ignored:
 /// seLinuxOptions without SELinux on the node, an AppArmor profile other than Unconfined without
 /// AppArmor, windowsOptions (Linux containers only), and
-/// hostUsers: false (no user namespaces). The node's security modules are probed once on this host,
+/// hostUsers: false (no user namespaces); a hostPort other than TCP (the proxy forwards TCP). The node's security modules are probed once on this host,
 /// where the agents run (<see cref="HostSecurityModules"/>).
 /// </summary>
 public static class UnsupportedSecurityValidation
@@ -35,6 +35,17 @@ public static class UnsupportedSecurityValidation
                 if (containers![i].SecurityContext is { } context)
                 {
                     Check(context.SeLinuxOptions, context.AppArmorProfile, context.WindowsOptions, specPath.Child(name).Index(i).Child("securityContext"), errors);
+                }
+
+                // hostPorts are forwarded by the node's service proxy, which carries TCP only.
+                for (var p = 0; spec.HostNetwork != true && p < (containers[i].Ports?.Count ?? 0); p++)
+                {
+                    var port = containers[i].Ports![p];
+                    if (port.HostPort is > 0 && (port.Protocol ?? "TCP") != "TCP")
+                    {
+                        errors.Add(FieldError.Forbidden(specPath.Child(name).Index(i).Child("ports").Index(p).Child("hostPort"),
+                            $"Axolotl forwards TCP host ports only, not {port.Protocol}"));
+                    }
                 }
             }
         }

@@ -953,12 +953,14 @@ static int exec_into(int argc, char **argv)
     if (child == 0) {
         /* No parent-death signal: a tree kill (a timed-out probe) takes this process after ours and
          * must still find its children under it, not reparented to the container's init. */
-        for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
-            if (cap < 64 && (c.bounding & (1ULL << cap)) == 0 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
-                _exit(EXIT_CGROUP);
-        /* As runc exec: the container's no_new_privs too (allowPrivilegeEscalation: false). */
-        if (c.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        /* As runc exec: the container's bounding set, nothing inheritable or ambient, and its
+         * no_new_privs (allowPrivilegeEscalation: false). */
+        struct security security = {.has_caps = true, .caps = c.bounding, .no_new_privs = c.no_new_privs};
+        char reason[256];
+        if (apply_security(&security, reason, sizeof reason) != 0) {
+            fprintf(stderr, "axolotl-launch: %s\n", reason);
             _exit(EXIT_CGROUP);
+        }
         if (setgroups((size_t)c.group_count, c.groups) != 0 || setgid(c.gid) != 0 || setuid(c.uid) != 0) {
             fprintf(stderr, "axolotl-launch: cannot become %u:%u: %s\n", (unsigned int)c.uid, (unsigned int)c.gid, strerror(errno));
             _exit(EXIT_CGROUP);
