@@ -15,11 +15,11 @@ public sealed class SandboxEscapeTests(ServerFixture fx) : IClassFixture<ServerF
         "echo \"netns: $(ls /run/netns 2>&1 | head -1)\"",
         "echo \"setns: $(nsenter -t 1 -n true 2>&1; unshare -n true 2>&1 | head -1)\"",
         $"echo \"token: $(cat /proc/{serverPid}/root{kubeconfig} 2>&1 | head -1)\"",
-        "echo \"kill: $(echo 1 2>&1 > /sys/fs/cgroup/unified/cgroup.kill)\"",
+        "echo \"kill: $(find /sys/fs/cgroup -name cgroup.kill | wc -l) $(mount -t cgroup2 none /tmp 2>&1)\"",
         "echo \"cgroups: $(ls /sys/fs/cgroup/pids | grep -c -v -E \"^(cgroup|pids|notify|tasks|release)\")\"",
         "echo \"pids: $(echo $$ 2>&1 > /sys/fs/cgroup/pids/cgroup.procs)\"",
         "echo \"procsys: $(echo 30 2>&1 > /proc/sys/net/ipv4/tcp_fin_timeout)\"",
-        "echo \"mount: $(mount -t tmpfs none /mnt 2>&1 && echo mounted)\"",
+        "echo \"mount: $(mkdir -p /tmp/m; mount -t tmpfs none /tmp/m 2>&1 && echo mounted)\"",
         "grep -E \"^CapBnd\" /proc/self/status");
 
     [Fact]
@@ -33,7 +33,10 @@ public sealed class SandboxEscapeTests(ServerFixture fx) : IClassFixture<ServerF
         Assert.Contains("Operation not permitted", SecurityPods.Field(log, "setns:"), StringComparison.Ordinal);
         Assert.Contains("No such file or directory", SecurityPods.Field(log, "token:"), StringComparison.Ordinal);
         Assert.DoesNotContain("apiVersion", log, StringComparison.Ordinal);
-        Assert.Contains("Read-only file system", SecurityPods.Field(log, "kill:"), StringComparison.Ordinal);
+        // No cgroup.kill in its view (its own cgroups only, and no cgroup2 of the node), and no mounting a new one.
+        var kill = SecurityPods.Field(log, "kill:");
+        Assert.StartsWith("0 ", kill, StringComparison.Ordinal);
+        Assert.Contains("denied", kill, StringComparison.OrdinalIgnoreCase);
         // Its own pids cgroup is the whole view: no child cgroup of another pod or container.
         Assert.Equal("0", SecurityPods.Field(log, "cgroups:"));
         Assert.Contains("Read-only file system", SecurityPods.Field(log, "pids:"), StringComparison.Ordinal);
@@ -50,7 +53,7 @@ public sealed class SandboxEscapeTests(ServerFixture fx) : IClassFixture<ServerF
         var ns = await fx.NewNamespaceAsync("privileged");
         var log = await SecurityPods.RunAsync(fx, ns, "privileged",
             "echo \"procsys: $(echo 31 2>&1 > /proc/sys/net/ipv4/tcp_fin_timeout && cat /proc/sys/net/ipv4/tcp_fin_timeout)\"; " +
-            "echo \"mount: $(mount -t tmpfs none /mnt 2>&1 && echo mounted)\"; echo \"devices: $(ls /dev | wc -l)\"; grep -E \"^CapBnd\" /proc/self/status",
+            "echo \"mount: $(mkdir -p /tmp/m; mount -t tmpfs none /tmp/m 2>&1 && echo mounted)\"; echo \"devices: $(ls /dev | wc -l)\"; grep -E \"^CapBnd\" /proc/self/status",
             containerExtra: "securityContext: {privileged: true}");
         Assert.Equal("31", SecurityPods.Field(log, "procsys:"));
         Assert.Equal("mounted", SecurityPods.Field(log, "mount:"));
