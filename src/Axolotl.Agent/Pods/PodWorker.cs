@@ -27,7 +27,6 @@ public sealed partial class PodWorker
     private readonly Dictionary<string, DateTimeOffset> _pullErrorShownUntil = new(StringComparer.Ordinal);
     /// <summary>Per container, the attempt a standby was prepared for (see <see cref="IContainerRuntime.PrepareStandbyAsync"/>).</summary>
     private readonly Dictionary<string, int> _standbys = new(StringComparer.Ordinal);
-    private readonly List<(Container Container, ResolvedImage Image, int Instance)> _standbysWanted = [];
     private readonly Lock _timerLock = new();
     private readonly CancellationTokenSource _stop = new();
     private ITimer? _timer;
@@ -136,39 +135,6 @@ public sealed partial class PodWorker
         }
         SaveCheckpoint();
         await WriteStatusAsync(ct);
-        await PrepareStandbysAsync(ct);
-    }
-
-    /// <summary>
-    /// After the status of this sync is on its way: the next attempt of every container started here
-    /// that may restart, so that a crash is answered without a process start or a root's set-up.
-    /// </summary>
-    private async Task PrepareStandbysAsync(CancellationToken ct)
-    {
-        foreach (var (container, image, instance) in _standbysWanted)
-        {
-            // Already ended (a quick crash) and not to run again: nothing to prepare.
-            var ended = !_live.ContainsKey(container.Name);
-            if (_sandbox is null || (ended && (!_decisions.TryGetValue(container.Name, out var decision) || decision.Action == RestartAction.DoNotRestart)))
-            {
-                continue;
-            }
-            try
-            {
-                var spec = await BuildSpecAsync(container, image, instance, AttemptRoot.Standby, ct);
-                await _ctx.Runtime.PrepareStandbyAsync(_sandbox, spec, ct);
-                _standbys[container.Name] = instance;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The restart starts as usual then.
-                if (_ctx.Log.IsEnabled(LogLevel.Debug))
-                {
-                    _ctx.Log.LogDebug(ex, "preparing the next attempt of {Container} in pod {Uid} failed", container.Name, Uid);
-                }
-            }
-        }
-        _standbysWanted.Clear();
     }
 
     /// <summary>Whether a non-running container should be (re)started now; sets its waiting reason and timer when not.</summary>
@@ -287,6 +253,24 @@ public sealed partial class PodWorker
             return;
         }
 
+        if (!init && RestartPolicy != RestartPolicies.Never && _ctx.Runtime.PreparesStandbys)
+        {
+            // The runtime prepares the next attempt beside this one's start (a standby), so that even
+            // a crash within milliseconds is answered without a process start or a root's set-up.
+            try
+            {
+                spec = spec with { NextAttempt = NextAttemptOf(spec, container.Name, resolved, instance + 1) };
+                _standbys[container.Name] = instance + 1;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The restart starts as usual then.
+                if (_ctx.Log.IsEnabled(LogLevel.Debug))
+                {
+                    _ctx.Log.LogDebug(ex, "preparing the next attempt of {Container} in pod {Uid} failed", container.Name, Uid);
+                }
+            }
+        }
         _ctx.Events.Record(Latest, EventRecorder.Normal, "Created", $"Created container {container.Name}", fieldPath);
         seen.ImageId = resolved.ImageId;
         seen.StartedImage = image;
@@ -311,10 +295,6 @@ public sealed partial class PodWorker
             if (!init && await RunPostStartAsync(container, handle, ct))
             {
                 StartProbes(container, handle);
-            }
-            if (!init && RestartPolicy != RestartPolicies.Never)
-            {
-                _standbysWanted.Add((container, resolved, instance + 1));
             }
         }
         catch (ContainerStartException ex)
@@ -458,6 +438,18 @@ public sealed partial class PodWorker
             User = user is null ? null : new Runtime.ContainerUser(user.Uid, user.Gid, user.SupplementaryGroups),
             Security = security,
         };
+    }
+
+    /// <summary>
+    /// The attempt after <paramref name="spec"/>: the same launch with its own log and writable layer.
+    /// Should the pod's environment change before it runs, the restart's spec differs and the runtime
+    /// discards it.
+    /// </summary>
+    private ContainerSpec NextAttemptOf(ContainerSpec spec, string name, ResolvedImage image, int instance)
+    {
+        var logPath = _ctx.Logs.InstanceLog(Uid, name, instance);
+        var rootfs = image.Root is { } layers ? ContainerAttempts.Prepare(_ctx.Logs.ContainerDirectory(Uid, name), instance, layers, AttemptRoot.Standby) : null;
+        return spec with { LogPath = logPath, Rootfs = rootfs, NextAttempt = null };
     }
 
     private void WatchExit(string name, ContainerHandle handle)

@@ -30,6 +30,9 @@ public interface IContainerRuntime
     /// </summary>
     Task PrepareStandbyAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct) => Task.CompletedTask;
 
+    /// <summary>Whether a start prepares <see cref="ContainerSpec.NextAttempt"/> (else the agent need not build it).</summary>
+    bool PreparesStandbys => false;
+
     /// <summary>Completes when the container's process has exited (also for a recovered handle).</summary>
     Task<ContainerExit> WaitAsync(ContainerHandle handle, CancellationToken ct);
 

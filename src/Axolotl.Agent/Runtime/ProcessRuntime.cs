@@ -203,6 +203,11 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
             throw new ContainerStartException($"cannot start container: {e.Message}", 128);
         }
 
+        if (spec.NextAttempt is { } next)
+        {
+            BeginStandby(sandbox, next);
+        }
+
         var startedAt = Time.GetUtcNow();
         var startTicks = LinuxProcess.ReadStat(process.Id)?.StartTicks ?? 0;
         var state = new ContainerState(id, sandbox.PodUid, spec.Name, process.Id, startTicks, startedAt, spec.LogPath, cgroupPath, oomBaseline, exitFile);

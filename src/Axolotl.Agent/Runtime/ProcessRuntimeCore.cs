@@ -36,6 +36,8 @@ public abstract class ProcessRuntimeCore : IContainerRuntime
 
     public virtual Task PrepareStandbyAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct) => Task.CompletedTask;
 
+    public virtual bool PreparesStandbys => false;
+
     public abstract Task StopAsync(ContainerHandle handle, TimeSpan grace, CancellationToken ct);
 
     public abstract Task<ExecResult> ExecAsync(ContainerHandle handle, ExecSpec spec, CancellationToken ct);
