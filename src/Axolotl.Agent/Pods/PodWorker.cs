@@ -27,6 +27,8 @@ public sealed partial class PodWorker
     private readonly Dictionary<string, DateTimeOffset> _pullErrorShownUntil = new(StringComparer.Ordinal);
     /// <summary>Per container, the attempt a standby was prepared for (see <see cref="IContainerRuntime.PrepareStandbyAsync"/>).</summary>
     private readonly Dictionary<string, int> _standbys = new(StringComparer.Ordinal);
+    /// <summary>Per running container, the decision the runtime may act on at its exit (<see cref="ImmediateRestartGate"/>).</summary>
+    private readonly Dictionary<string, ImmediateRestartGate> _gates = new(StringComparer.Ordinal);
     private readonly Lock _timerLock = new();
     private readonly CancellationTokenSource _stop = new();
     private ITimer? _timer;
@@ -146,10 +148,12 @@ public sealed partial class PodWorker
         }
         if (decision.Action == RestartAction.DoNotRestart)
         {
+            _ctx.Runtime.AbandonRestart(Uid, name);
             return false;
         }
         if (decision.Action == RestartAction.RestartAfterBackoff && decision.RestartAt is { } at && at > Now)
         {
+            _ctx.Runtime.AbandonRestart(Uid, name);
             Schedule(at);
             return false;
         }
@@ -214,6 +218,7 @@ public sealed partial class PodWorker
         var pullKey = ImagePullBackoff.Key(Uid, image);
         if (seen.WaitingReason is ImageResolution.ErrImagePull or ImagePullBackOff && ShowPullBackOff(seen, image, pullKey, fieldPath))
         {
+            _ctx.Runtime.AbandonRestart(Uid, container.Name);
             return;
         }
 
@@ -222,6 +227,7 @@ public sealed partial class PodWorker
         var resolution = ensured.Resolution;
         if (resolution.Image is not { } resolved)
         {
+            _ctx.Runtime.AbandonRestart(Uid, container.Name);
             HandlePullFailure(seen, resolution, pullKey, fieldPath);
             return;
         }
@@ -249,10 +255,12 @@ public sealed partial class PodWorker
             seen.WaitingReason = reason;
             seen.WaitingMessage = ex.Message;
             _ctx.Events.Record(Latest, EventRecorder.Warning, "Failed", $"Error: {ex.Message}", fieldPath);
+            _ctx.Runtime.AbandonRestart(Uid, container.Name);
             Schedule(Now + _ctx.Options.ConfigErrorRetry);
             return;
         }
 
+        ImmediateRestartGate? gate = null;
         if (!init && RestartPolicy != RestartPolicies.Never && _ctx.Runtime.PreparesStandbys)
         {
             // The runtime prepares the next attempt beside this one's start (a standby), so that even
@@ -261,6 +269,12 @@ public sealed partial class PodWorker
             {
                 spec = spec with { NextAttempt = NextAttemptOf(spec, container.Name, resolved, instance + 1) };
                 _standbys[container.Name] = instance + 1;
+                if (ImmediateRestartGate.Applies(container, _ctx.Images.StartsWithoutRegistry(image, container.ImagePullPolicy)))
+                {
+                    gate = new ImmediateRestartGate(_ctx.Restarts, Uid, container.Name, RestartPolicy,
+                        () => !ObjectDeleted && Latest.Metadata.DeletionTimestamp is null && Observed.FailureReason is null);
+                    spec = spec with { RestartsAtOnce = gate.RestartsAtOnce };
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -281,6 +295,11 @@ public sealed partial class PodWorker
         seen.Terminated = null;
         seen.RestartCount = instance;
         _decisions.Remove(container.Name);
+        CloseGate(container.Name);
+        if (gate is not null)
+        {
+            _gates[container.Name] = gate;
+        }
         try
         {
             var handle = await _ctx.Runtime.StartAsync(_sandbox!, spec, ct);
@@ -391,65 +410,6 @@ public sealed partial class PodWorker
                 $"Unable to retrieve some image pull secrets ({string.Join(", ", missing)}); attempting to pull the image may not succeed.", fieldPath);
         }
         return credentials;
-    }
-
-    private const string NoCommand = "no command specified";
-
-    private async Task<ContainerSpec> BuildSpecAsync(Container container, ResolvedImage image, int instance, AttemptRoot root, CancellationToken ct)
-    {
-        var env = new Dictionary<string, string>(image.Environment, StringComparer.Ordinal);
-        foreach (var (key, value) in await _ctx.Env.ResolveAsync(Latest, container, ct))
-        {
-            env[key] = value;
-        }
-        var command = container.Command?.Select(c => EnvResolver.Expand(c, env)).ToList();
-        var args = container.Args?.Select(a => EnvResolver.Expand(a, env)).ToList();
-        var argv = image.BuildArgv(command, args);
-        if (argv.Count == 0)
-        {
-            throw new ContainerConfigException(NoCommand);
-        }
-        var logPath = _ctx.Logs.InstanceLog(Uid, container.Name, instance);
-        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
-        if (root != AttemptRoot.Standby)
-        {
-            // A standby's attempt has not started: the running one's previous log is still the previous.
-            _ctx.Logs.PruneBefore(Uid, container.Name, instance);
-        }
-        var limits = container.Resources?.Limits;
-        var requests = container.Resources?.Requests;
-        var mounts = container.VolumeMounts is { Count: > 0 } && _ctx.Runtime.MountsVolumes ? ContainerMounts.For(container, _volumes, env) : [];
-        // The user first (runAsNonRoot, an image without it): a failure comes before any directory is made.
-        var (user, security) = SecurityFor(container, image);
-        var rootfs = image.Root is { } layers ? ContainerAttempts.Prepare(_ctx.Logs.ContainerDirectory(Uid, container.Name), instance, layers, root) : null;
-        return new ContainerSpec(
-            Uid,
-            container.Name,
-            argv,
-            env,
-            string.IsNullOrEmpty(container.WorkingDir) ? image.WorkingDirectory : container.WorkingDir,
-            logPath,
-            MemoryLimitBytes: limits is not null && limits.TryGetValue("memory", out var mem) ? mem.Value() : null,
-            CpuLimitMillicores: limits is not null && limits.TryGetValue("cpu", out var cpu) ? cpu.MilliValue() : null,
-            CpuRequestMillicores: requests is not null && requests.TryGetValue("cpu", out var cpuRequest) ? cpuRequest.MilliValue() : null)
-        {
-            Mounts = mounts,
-            Rootfs = rootfs,
-            User = user is null ? null : new Runtime.ContainerUser(user.Uid, user.Gid, user.SupplementaryGroups),
-            Security = security,
-        };
-    }
-
-    /// <summary>
-    /// The attempt after <paramref name="spec"/>: the same launch with its own log and writable layer.
-    /// Should the pod's environment change before it runs, the restart's spec differs and the runtime
-    /// discards it.
-    /// </summary>
-    private ContainerSpec NextAttemptOf(ContainerSpec spec, string name, ResolvedImage image, int instance)
-    {
-        var logPath = _ctx.Logs.InstanceLog(Uid, name, instance);
-        var rootfs = image.Root is { } layers ? ContainerAttempts.Prepare(_ctx.Logs.ContainerDirectory(Uid, name), instance, layers, AttemptRoot.Standby) : null;
-        return spec with { LogPath = logPath, Rootfs = rootfs, NextAttempt = null };
     }
 
     private void WatchExit(string name, ContainerHandle handle)

@@ -44,6 +44,14 @@ public sealed record ContainerSpec(
     /// container will not restart. Not part of what this attempt runs.
     /// </summary>
     public ContainerSpec? NextAttempt { get; init; }
+
+    /// <summary>
+    /// The agent's restart decision for this attempt, asked by the runtime the moment it exits (with
+    /// the attempt's start time): true starts the prepared <see cref="NextAttempt"/> then, before the
+    /// agent has heard of the exit; its start with that spec then takes the running attempt. Null:
+    /// every restart goes through the agent. Not part of what this attempt runs.
+    /// </summary>
+    public Func<DateTimeOffset, ContainerExit, bool>? RestartsAtOnce { get; init; }
 }
 
 /// <summary>
