@@ -83,4 +83,7 @@ public sealed record AgentOptions
     /// allocatable (the kubelet's kubepods); null when the runtime places no pods in cgroups.
     /// </summary>
     public string? PodsCgroup { get; init; }
+
+    /// <summary>Unsafe sysctls (names or "prefix*") pods may set besides the safe ones: the kubelet's --allowed-unsafe-sysctls.</summary>
+    public IReadOnlyList<string> AllowedUnsafeSysctls { get; init; } = [];
 }

@@ -33,6 +33,7 @@ public sealed class ServiceProxy : IAsyncDisposable
     private readonly SharedInformer<Service> _services;
     private readonly SharedInformer<EndpointSlice> _slices;
     private readonly SharedInformer<Node> _nodes;
+    private readonly SharedInformer<Pod> _pods;
     private readonly EndpointPicker _picker;
     private readonly ConnectionRegistry _connections = new();
     private readonly ListenerSet _listeners;
@@ -68,6 +69,9 @@ public sealed class ServiceProxy : IAsyncDisposable
         _services = new SharedInformer<Service>(client.Resource<Service>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.services"), informerOptions);
         _slices = new SharedInformer<EndpointSlice>(client.Resource<EndpointSlice>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.endpointslices"), informerOptions);
         _nodes = new SharedInformer<Node>(client.Resource<Node>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.nodes"), informerOptions);
+        // This node's pods, for their hostPorts (HostPortRoutes).
+        _pods = new SharedInformer<Pod>(client.Resource<Pod>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.pods"),
+            informerOptions with { FieldSelector = $"spec.nodeName={options.NodeName}" });
         if (options.DnsAddresses.Count > 0)
         {
             _dns = new DnsServer(() => DnsZone, new DnsServerOptions { Addresses = options.DnsAddresses, Port = options.DnsPort, BindRetryInterval = options.BindRetryInterval },
@@ -141,6 +145,8 @@ public sealed class ServiceProxy : IAsyncDisposable
         _running.Add(Task.Run(() => _services.RunAsync(ct), CancellationToken.None));
         _running.Add(Task.Run(() => _slices.RunAsync(ct), CancellationToken.None));
         _running.Add(Task.Run(() => _nodes.RunAsync(ct), CancellationToken.None));
+        _pods.AddEventHandler(new ResourceEventHandler<Pod>(_ => WakeRouting(), (_, _) => WakeRouting(), _ => WakeRouting()));
+        _running.Add(Task.Run(() => _pods.RunAsync(ct), CancellationToken.None));
         _running.Add(Task.Run(() => RoutingLoopAsync(ct), CancellationToken.None));
         _running.Add(Task.Run(() => FrontendLoopAsync(ct), CancellationToken.None));
         _dns?.Start();
@@ -160,7 +166,7 @@ public sealed class ServiceProxy : IAsyncDisposable
     {
         try
         {
-            await Task.WhenAll(_services.WaitForSyncAsync(ct), _slices.WaitForSyncAsync(ct), _nodes.WaitForSyncAsync(ct));
+            await Task.WhenAll(_services.WaitForSyncAsync(ct), _slices.WaitForSyncAsync(ct), _nodes.WaitForSyncAsync(ct), _pods.WaitForSyncAsync(ct));
             while (!ct.IsCancellationRequested)
             {
                 try
@@ -183,7 +189,7 @@ public sealed class ServiceProxy : IAsyncDisposable
     {
         var started = _time.GetTimestamp();
         var context = new RoutingContext(_options.NodeName, _cidr, NodePortAddresses(), _local.Contains);
-        var next = RoutingSnapshotBuilder.Build(_services.Lister.List(), _slices.Lister.List(), context);
+        var next = RoutingSnapshotBuilder.Build(_services.Lister.List(), _slices.Lister.List(), context, _pods.Lister.List());
         Volatile.Write(ref _snapshot, next);
         Volatile.Write(ref _dnsZone, DnsZone.Build(_services.Lister.List(), _slices.Lister.List()));
         var aborted = _connections.AbortMissing(next);

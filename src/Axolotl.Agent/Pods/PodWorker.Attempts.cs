@@ -34,8 +34,8 @@ public sealed partial class PodWorker
         var limits = container.Resources?.Limits;
         var requests = container.Resources?.Requests;
         var mounts = container.VolumeMounts is { Count: > 0 } && _ctx.Runtime.MountsVolumes ? ContainerMounts.For(container, _volumes, env) : [];
-        // The user first: an image without it fails before any directory is made.
-        var user = image.Root is { } imageRoot ? ImageUser.Resolve(imageRoot.User, imageRoot.LayersLowestFirst) : null;
+        // The user first (runAsNonRoot, an image without it): a failure comes before any directory is made.
+        var (user, security) = SecurityFor(container, image);
         var rootfs = image.Root is { } layers ? ContainerAttempts.Prepare(_ctx.Logs.ContainerDirectory(Uid, container.Name), instance, layers, root) : null;
         return new ContainerSpec(
             Uid,
@@ -51,6 +51,7 @@ public sealed partial class PodWorker
             Mounts = mounts,
             Rootfs = rootfs,
             User = user is null ? null : new Runtime.ContainerUser(user.Uid, user.Gid, user.SupplementaryGroups),
+            Security = security,
         };
     }
 

@@ -40,7 +40,9 @@ public sealed partial class PodWorker
         }
         try
         {
+            var previous = _volumes;
             _volumes = await _ctx.Volumes.SetUpAsync(Latest, _volumes, ct);
+            FsGroupOwnership.Apply(Latest, previous, _volumes);
             _volumesReady = true;
             // Only projected content changes behind the pod's back.
             _volumesDueAt = _volumes.Values.Any(v => v.Projected) ? Now + _ctx.Options.VolumeRefreshInterval : DateTimeOffset.MaxValue;

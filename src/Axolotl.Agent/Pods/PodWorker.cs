@@ -82,7 +82,7 @@ public sealed partial class PodWorker
             await TerminateAsync(ct);
             return;
         }
-        if (await EnforceEvictionAsync(ct) || Observed.Terminal || await RejectAtAdmissionAsync(ct))
+        if (await EnforceEvictionAsync(ct) || Observed.Terminal || await RejectAtAdmissionAsync(ct) || await RejectForbiddenSysctlsAsync(ct))
         {
             return;
         }
@@ -178,7 +178,7 @@ public sealed partial class PodWorker
         {
             var hostname = Latest.Spec?.Hostname ?? meta.Name ?? Uid;
             _sandbox = await _ctx.Runtime.CreateSandboxAsync(
-                new PodSandboxSpec(Uid, meta.Namespace ?? "default", meta.Name ?? "", hostname, Latest.Spec?.DnsPolicy, Latest.Spec?.DnsConfig), ct);
+                new PodSandboxSpec(Uid, meta.Namespace ?? "default", meta.Name ?? "", hostname, Latest.Spec?.DnsPolicy, Latest.Spec?.DnsConfig) { HostNetwork = Latest.Spec?.HostNetwork == true }, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

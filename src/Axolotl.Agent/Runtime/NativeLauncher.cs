@@ -90,6 +90,12 @@ internal static class NativeLauncher
             arguments.Add(mount.Target);
         }
 
+        foreach (var value in spec.Security?.LauncherValues() ?? [])
+        {
+            arguments.Add("--sec");
+            arguments.Add(value);
+        }
+
         if (request.Standby)
         {
             arguments.Add("--standby");

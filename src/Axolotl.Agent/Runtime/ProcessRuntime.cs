@@ -51,6 +51,11 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
 
     public override async Task<PodSandbox> CreateSandboxAsync(PodSandboxSpec spec, CancellationToken ct)
     {
+        if (spec.HostNetwork)
+        {
+            return await CreateHostNetworkSandboxAsync(spec, ct);
+        }
+
         await EnsureBridgeAsync(ct);
         var ip = await _network.AddAsync(spec.PodUid, ct);
         _network.WriteHosts(spec.PodUid, ip, spec.Hostname);
@@ -64,6 +69,28 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         });
         await File.WriteAllTextAsync(Path.Combine(_network.PodDirectory(spec.PodUid), "hostname"), spec.Hostname + "\n", ct);
         return new PodSandbox(spec.PodUid, spec.PodUid, ip, PodNetwork.NamespaceName(spec.PodUid));
+    }
+
+    /// <summary>
+    /// hostNetwork: no namespace, veth or address of its own (the pod's IP is the node's); the node's
+    /// /etc/hosts and hostname, as the kubelet gives such pods; cluster DNS only with
+    /// ClusterFirstWithHostNet (ClusterFirst falls back to the node's resolver, as upstream).
+    /// </summary>
+    private async Task<PodSandbox> CreateHostNetworkSandboxAsync(PodSandboxSpec spec, CancellationToken ct)
+    {
+        var dir = _network.PodDirectory(spec.PodUid);
+        Directory.CreateDirectory(dir);
+        var nodeHosts = File.Exists("/etc/hosts") ? await File.ReadAllTextAsync("/etc/hosts", ct) : "127.0.0.1\tlocalhost\n";
+        await File.WriteAllTextAsync(Path.Combine(dir, "hosts"), "# Kubernetes-managed hosts file (host network).\n" + nodeHosts, ct);
+        _network.WriteResolvConf(spec.PodUid, spec.DnsPolicy switch
+        {
+            "ClusterFirstWithHostNet" => PodNetwork.ClusterFirstResolvConf(spec.Namespace, _cidr.Gateway),
+            "None" => PodNetwork.CustomResolvConf(spec.DnsConfig?.Nameservers ?? [], spec.DnsConfig?.Searches ?? [],
+                (spec.DnsConfig?.Options ?? []).Select(o => o.Value is null ? o.Name ?? "" : $"{o.Name}:{o.Value}")),
+            _ => null,
+        });
+        await File.WriteAllTextAsync(Path.Combine(dir, "hostname"), System.Net.Dns.GetHostName() + "\n", ct);
+        return new PodSandbox(spec.PodUid, spec.PodUid, null, null);
     }
 
     public override async Task RemoveSandboxAsync(PodSandbox sandbox, CancellationToken ct)
@@ -111,6 +138,8 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
 
         var standby = await TakeStandbyAsync(sandbox.PodUid, spec);
         CheckExecutable(spec);
+        // An unknown capability fails here, before anything is made for the attempt.
+        _ = spec.Security?.BoundingSet();
         if (spec.Mounts.Count > 0 && !MountsVolumes)
         {
             throw new ContainerStartException("volume mounts need the native launcher (axolotl-launch; build with gcc installed)", 128);
@@ -386,7 +415,36 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
             }
         }
 
+        return FindHostPidInit(cgroups);
+    }
+
+    /// <summary>hostPID: tini is not PID 1 of anything; it is the member whose parent (the launcher) is not a member.</summary>
+    private static int? FindHostPidInit(Cgroups cgroups)
+    {
+        var members = cgroups.ReadPids();
+        foreach (var pid in members)
+        {
+            if (LinuxProcess.NamespacePids(pid).Count == 1 && IsTini(pid) && ParentOf(pid) is { } parent && !members.Contains(parent))
+            {
+                return pid;
+            }
+        }
+
         return null;
+    }
+
+    private static int? ParentOf(int pid)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            return fields.Length > 1 && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var parent) ? parent : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

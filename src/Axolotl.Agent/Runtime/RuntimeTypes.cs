@@ -1,7 +1,11 @@
 namespace Axolotl.Agent.Runtime;
 
 /// <summary>What a pod's sandbox needs: identity, hostname (the pod name) and its DNS settings (dnsPolicy, dnsConfig).</summary>
-public sealed record PodSandboxSpec(string PodUid, string Namespace, string Name, string Hostname, string? DnsPolicy = null, Api.Core.PodDNSConfig? DnsConfig = null);
+public sealed record PodSandboxSpec(string PodUid, string Namespace, string Name, string Hostname, string? DnsPolicy = null, Api.Core.PodDNSConfig? DnsConfig = null)
+{
+    /// <summary>hostNetwork: no network namespace of its own; the pod's address is the node's.</summary>
+    public bool HostNetwork { get; init; }
+}
 
 /// <summary>A created sandbox: its id, the pod IP (null in host-network fallback) and the network namespace name.</summary>
 public sealed record PodSandbox(string Id, string PodUid, string? Ip, string? NetworkNamespace);
@@ -30,6 +34,9 @@ public sealed record ContainerSpec(
 
     /// <summary>Who the container's processes run as; null keeps root.</summary>
     public ContainerUser? User { get; init; }
+
+    /// <summary>The securityContext to apply (capabilities, no_new_privs, read-only root, host namespaces, sysctls); null: containerd's defaults.</summary>
+    public Security.ContainerSecurity? Security { get; init; }
 
     /// <summary>
     /// The attempt after this one (its own log and writable layer), for a runtime that prepares it

@@ -18,7 +18,7 @@ public static class RoutingSnapshotBuilder
 {
     public const string ServiceNameLabel = "kubernetes.io/service-name";
 
-    public static RoutingSnapshot Build(IEnumerable<Service> services, IEnumerable<EndpointSlice> slices, RoutingContext context)
+    public static RoutingSnapshot Build(IEnumerable<Service> services, IEnumerable<EndpointSlice> slices, RoutingContext context, IEnumerable<Pod>? nodePods = null)
     {
         var slicesByService = slices
             .Where(s => s.AddressType == "IPv4" && s.Metadata.Labels?.GetValueOrDefault(ServiceNameLabel) is { Length: > 0 })
@@ -75,6 +75,14 @@ public static class RoutingSnapshotBuilder
                 {
                     Claim(new Frontend(ip, port.Port), new FrontendTarget(portName, FrontendKind.LoadBalancer));
                 }
+            }
+        }
+        // The node's pods' hostPorts (after Services: a node port already taken keeps its Service).
+        foreach (var (frontend, route) in HostPortRoutes.For(nodePods ?? [], context))
+        {
+            if (Claim(frontend, new FrontendTarget(route.Name, FrontendKind.NodePort)))
+            {
+                routes[route.Name] = route;
             }
         }
         return new RoutingSnapshot(routes, frontends, clusterIps, conflicts);

@@ -44,6 +44,7 @@ public static class LocalAgent
             // Pair a short --node-monitor-grace-period with a short lease interval (upstream: 10 s and 40 s).
             LeaseRenewInterval = Duration(args.Get("node-lease-interval"), defaults.LeaseRenewInterval),
             Eviction = EvictionFlags(args),
+            AllowedUnsafeSysctls = AllowedUnsafeSysctls(args.Get("allowed-unsafe-sysctls")),
         };
         var images = ImageOptions(args, dataDir, options.DataDir);
         var backoff = new RestartBackoffOptions
@@ -88,6 +89,22 @@ public static class LocalAgent
     /// shape; default DATA/registries.yaml when it exists) and the node's own credentials in
     /// DATA/config.json (a docker config, as the kubelet reads one from its root directory).
     /// </summary>
+    /// <summary>--allowed-unsafe-sysctls a,b*,…: each must be known to be namespaced, as the kubelet checks at start.</summary>
+    private static string[] AllowedUnsafeSysctls(string? value)
+    {
+        var entries = (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        try
+        {
+            _ = new Axolotl.Agent.Pods.Security.SysctlAllowlist(entries);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"--allowed-unsafe-sysctls: {e.Message}", e);
+        }
+
+        return entries;
+    }
+
     /// <summary>Where the build puts the seed images' OCI layout, next to the axolotl binary.</summary>
     public const string SeedImagesDirectory = "seed-images";
 

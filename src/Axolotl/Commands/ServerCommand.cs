@@ -32,7 +32,7 @@ public static partial class ServerCommand
         "data-dir", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
-        "tls-san", "pod-security-admission-config-file",
+        "tls-san", "pod-security-admission-config-file", "allowed-unsafe-sysctls",
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
     };
@@ -72,6 +72,9 @@ public static partial class ServerCommand
                            CrashLoopBackOff curve: first delay and cap (default: 10s and 300s, as Kubernetes)
           --node-lease-interval D
                            how often the local node renews its Lease (default: 10s); keep it well under the grace period
+          --allowed-unsafe-sysctls LIST
+                           unsafe sysctls (names or prefix*, comma-separated, each namespaced: kernel.shm*, kernel.msg*,
+                           kernel.sem, fs.mqueue.*, net.*) the local node lets pods set besides the safe ones (the kubelet's flag)
           --runtime MODE   the local node's containers: process (default) or fake (like kwok: pods go Running with an IP
                            from the pod CIDR but no process, and run until deleted; no bridge, cgroups, service proxy
                            or DNS on the host; every probe passes at once; logs are empty, exec exits 0)

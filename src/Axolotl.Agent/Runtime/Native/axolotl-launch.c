@@ -9,7 +9,7 @@
  *                  [--netns NAME] [--hostname H] [--hosts FILE] [--resolv-conf FILE] [--workdir DIR]
  *                  [--tmp-size S] [--bind SRC|--bind-ro SRC --to DST]...
  *                  [--rootfs DIR [--lower DIR]... [--upper DIR --work DIR] [--hostname-file FILE]]
- *                  [--user UID:GID[:G1,G2,...]] [--standby] -- argv...
+ *                  [--user UID:GID[:G1,G2,...]] [--sec KEY[=VALUE]]... [--standby] -- argv...
  *
  * --standby prepares the next attempt of a container while the current one runs: PID 1 does every
  * step up to exec (namespaces, root, mounts, hostname, the executable's check) and waits; the
@@ -28,6 +28,10 @@
  *
  * With --rootfs the capability bounding set is cut to containerd's default list (no CAP_SYS_ADMIN),
  * and /proc and /sys get runc's default masked and read-only paths.
+ *
+ * --sec applies the container's securityContext (security.c): caps=HEX (the bounding set),
+ * no-new-privs, read-only-root, privileged, host-pid, host-ipc, host-uts (stay in the node's
+ * namespace), sysctl=PATH=VALUE (written below /proc/sys in the container's namespaces).
  *
  * --user drops to that uid, gid and supplementary groups (none when omitted) just before exec;
  * without it the container runs as root.
@@ -87,6 +91,7 @@
 #include <unistd.h>
 
 #include "rootfs.h"
+#include "security.h"
 #include "volume-mounts.h"
 
 #define EXIT_CGROUP 125  /* cannot join cgroups or namespaces, cannot clone */
@@ -126,6 +131,7 @@ struct options {
     gid_t groups[MAX_GROUPS];
     int group_count;
     bool standby;
+    struct security security;
     int cgroup_dirs[MAX_CGROUPS];   /* --standby: the cgroup.procs file's grandparent (the pod's cgroup) */
     const char *cgroup_names[MAX_CGROUPS]; /* and the path below it ("<container>/cgroup.procs") */
     char **argv;
@@ -234,7 +240,7 @@ static void parse_user(const char *text, struct options *o)
 static void parse_options(int argc, char **argv, struct options *o)
 {
     enum { EXIT_FILE = 256, LOG, LOG_MAX, CGROUP, NETNS, HOSTNAME, HOSTS, RESOLV_CONF, WORKDIR, TMP_SIZE, TINI, BIND, BIND_RO, TO, STANDBY,
-           LOWER, UPPER, WORK, ROOTFS, HOSTNAME_FILE, USER };
+           LOWER, UPPER, WORK, ROOTFS, HOSTNAME_FILE, USER, SEC };
     static const struct option long_options[] = {
         {"exit-file", required_argument, NULL, EXIT_FILE},
         {"log", required_argument, NULL, LOG},
@@ -257,6 +263,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         {"hostname-file", required_argument, NULL, HOSTNAME_FILE},
         {"user", required_argument, NULL, USER},
         {"standby", no_argument, NULL, STANDBY},
+        {"sec", required_argument, NULL, SEC},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
@@ -314,6 +321,12 @@ static void parse_options(int argc, char **argv, struct options *o)
         case HOSTNAME_FILE: o->root.hostname_file = optarg; break;
         case USER: parse_user(optarg, o); break;
         case STANDBY: o->standby = true; break;
+        case SEC: {
+            char reason[256];
+            if (security_option(&o->security, optarg, reason, sizeof reason) != 0)
+                usage_error(reason);
+            break;
+        }
         default: usage_error("unknown option");
         }
     }
@@ -633,6 +646,11 @@ static void container_init(struct options *o, int netns_fd, int out_fd, int err_
         join_cgroups(o, error_fd);
     if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) != 0)
         init_failed(error_fd, EXIT_CGROUP, "cannot enter network namespace %s: %s", o->netns, strerror(errno));
+    char security_error[640];
+    if (apply_sysctls(&o->security, security_error, sizeof security_error) != 0)
+        init_failed(error_fd, EXIT_SETUP, "%s", security_error);
+    o->root.read_only = o->security.read_only_root;
+    o->root.privileged = o->security.privileged;
     /* With a root of its own, tini (static) is opened on the node and executed from its descriptor
      * after the pivot: no node file has to be visible in the container. */
     int tini_fd = -1;
@@ -644,7 +662,7 @@ static void container_init(struct options *o, int netns_fd, int out_fd, int err_
     } else {
         set_up_mounts(o, error_fd);
     }
-    if (o->hostname != NULL && sethostname(o->hostname, strlen(o->hostname)) != 0)
+    if (o->hostname != NULL && !o->security.host_uts && sethostname(o->hostname, strlen(o->hostname)) != 0)
         init_failed(error_fd, EXIT_SETUP, "cannot set hostname %s: %s", o->hostname, strerror(errno));
 
     char message[PATH_MAX + 128];
@@ -653,8 +671,11 @@ static void container_init(struct options *o, int netns_fd, int out_fd, int err_
         init_failed(error_fd, code, "%s", message);
     if (o->standby)
         wait_for_go(o, ready_fd, go_fd, error_fd);
-    if (tini_fd >= 0)
+    /* The agent's bounding set (securityContext) when given, else containerd's default for an image root. */
+    if (tini_fd >= 0 && !o->security.has_caps)
         drop_capabilities(error_fd);
+    if (apply_security(&o->security, security_error, sizeof security_error) != 0)
+        init_failed(error_fd, EXIT_SETUP, "%s", security_error);
     if (o->has_user)
         drop_privileges(o, error_fd);
 
@@ -840,6 +861,7 @@ struct credentials {
     gid_t groups[MAX_GROUPS];
     int group_count;
     unsigned long long bounding;
+    bool no_new_privs;
 };
 
 static bool read_credentials(const char *pid, struct credentials *c)
@@ -868,6 +890,10 @@ static bool read_credentials(const char *pid, struct credentials *c)
             }
         } else if (sscanf(line, "CapBnd: %llx", &c->bounding) == 1) {
             found++;
+        } else {
+            unsigned int flag;
+            if (sscanf(line, "NoNewPrivs: %u", &flag) == 1)
+                c->no_new_privs = flag != 0;
         }
     }
     fclose(f);
@@ -927,9 +953,14 @@ static int exec_into(int argc, char **argv)
     if (child == 0) {
         /* No parent-death signal: a tree kill (a timed-out probe) takes this process after ours and
          * must still find its children under it, not reparented to the container's init. */
-        for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
-            if (cap < 64 && (c.bounding & (1ULL << cap)) == 0 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
-                _exit(EXIT_CGROUP);
+        /* As runc exec: the container's bounding set, nothing inheritable or ambient, and its
+         * no_new_privs (allowPrivilegeEscalation: false). */
+        struct security security = {.has_caps = true, .caps = c.bounding, .no_new_privs = c.no_new_privs};
+        char reason[256];
+        if (apply_security(&security, reason, sizeof reason) != 0) {
+            fprintf(stderr, "axolotl-launch: %s\n", reason);
+            _exit(EXIT_CGROUP);
+        }
         if (setgroups((size_t)c.group_count, c.groups) != 0 || setgid(c.gid) != 0 || setuid(c.uid) != 0) {
             fprintf(stderr, "axolotl-launch: cannot become %u:%u: %s\n", (unsigned int)c.uid, (unsigned int)c.gid, strerror(errno));
             _exit(EXIT_CGROUP);
@@ -956,10 +987,11 @@ static int exec_into(int argc, char **argv)
 
 /* ---------- the launcher ---------- */
 
-static pid_t clone_namespaces(void)
+static pid_t clone_namespaces(const struct security *security)
 {
-    /* Like fork, but the child is PID 1 of a new pid namespace with its own mount, uts and ipc. */
-    return (pid_t)syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD, NULL, NULL, NULL, NULL);
+    /* Like fork, but the child is PID 1 of a new pid namespace with its own mount, uts and ipc
+     * (less those hostPID, hostIPC and hostNetwork share with the node). */
+    return (pid_t)syscall(SYS_clone, security_clone_flags(security) | SIGCHLD, NULL, NULL, NULL, NULL);
 }
 
 static void open_container_log(struct options *o, struct log *log)
@@ -1067,7 +1099,7 @@ int main(int argc, char **argv)
         launch_failed(&o, EXIT_CGROUP, message);
     }
 
-    pid_t child = clone_namespaces();
+    pid_t child = clone_namespaces(&o.security);
     if (child < 0) {
         snprintf(message, sizeof message, "cannot create namespaces: %s", strerror(errno));
         launch_failed(&o, EXIT_CGROUP, message);

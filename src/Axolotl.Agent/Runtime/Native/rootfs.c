@@ -17,6 +17,7 @@
  */
 #define _GNU_SOURCE
 #include "rootfs.h"
+#include "security.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -279,7 +280,7 @@ static const struct device devices[] = {
 };
 
 /* /dev: our own tmpfs with the standard nodes, devpts, shm, mqueue and the fd symlinks. */
-static int mount_dev(int root_fd, char *message, size_t size)
+static int mount_dev(int root_fd, bool privileged, char *message, size_t size)
 {
     if (mount_in_root(root_fd, "/dev", "tmpfs", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=64k", true, message, size) != 0)
         return -1;
@@ -298,6 +299,8 @@ static int mount_dev(int root_fd, char *message, size_t size)
         snprintf(path, sizeof path, "/dev/%s", d->name);
         result = bind_file(root_fd, host, path, message, size);
     }
+    if (result == 0 && privileged)
+        result = add_host_devices(dev, message, size);
     if (result == 0 && mkdirat(dev, "pts", 0755) != 0)
         result = fail(message, size, "cannot create /dev/pts: %s", strerror(errno));
     if (result == 0)
@@ -321,9 +324,9 @@ static int mount_dev(int root_fd, char *message, size_t size)
     return result;
 }
 
-static int mount_sys(int root_fd, char *message, size_t size)
+static int mount_sys(int root_fd, bool privileged, char *message, size_t size)
 {
-    unsigned long flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    unsigned long flags = (privileged ? 0 : MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC;
     if (mount_in_root(root_fd, "/sys", "sysfs", "sysfs", flags, NULL, true, message, size) == 0)
         return 0;
     /* sysfs of a network namespace we do not own: the node's /sys, read-only and without its
@@ -380,7 +383,7 @@ static int make_tree_read_only(int root_fd, const char *path, char *message, siz
  * /sys/fs/cgroup is its own cgroup; on v1 and hybrid hosts it is a tmpfs holding, per hierarchy, its
  * own cgroup of that hierarchy (so /sys/fs/cgroup/cpu/cpu.cfs_quota_us is its limit). The process has
  * joined its cgroups already; /proc/self/cgroup still names them as the node sees them. */
-static int mount_cgroups(int root_fd, char *message, size_t size)
+static int mount_cgroups(int root_fd, bool privileged, char *message, size_t size)
 {
     const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
     FILE *f = fopen("/proc/self/cgroup", "re");
@@ -415,11 +418,11 @@ static int mount_cgroups(int root_fd, char *message, size_t size)
         int source = open(host, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (source < 0)
             continue; /* a hierarchy not mounted where the node keeps the others */
-        result = bind_in_root(root_fd, source, host, inside, unified_only, message, size);
+        result = bind_in_root(root_fd, source, host, inside, unified_only && !privileged, message, size);
         close(source);
     }
     fclose(f);
-    if (result == 0 && !unified_only)
+    if (result == 0 && !unified_only && !privileged)
         result = make_tree_read_only(root_fd, "/sys/fs/cgroup", message, size);
     return result;
 }
@@ -508,18 +511,19 @@ int enter_rootfs(const struct rootfs *r, struct bind_mount *binds, int bind_coun
     mode_t umask_before = umask(0);
     int result = mount_in_root(root_fd, "/proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, true, message, size);
     if (result == 0)
-        result = mount_dev(root_fd, message, size);
+        result = mount_dev(root_fd, r->privileged, message, size);
     if (result == 0)
-        result = mount_sys(root_fd, message, size);
+        result = mount_sys(root_fd, r->privileged, message, size);
     if (result == 0)
-        result = mount_cgroups(root_fd, message, size);
+        result = mount_cgroups(root_fd, r->privileged, message, size);
     if (result == 0 && r->hosts != NULL)
         result = bind_file(root_fd, r->hosts, "/etc/hosts", message, size);
     if (result == 0 && r->resolv_conf != NULL)
         result = bind_file(root_fd, r->resolv_conf, "/etc/resolv.conf", message, size);
     if (result == 0 && r->hostname_file != NULL)
         result = bind_file(root_fd, r->hostname_file, "/etc/hostname", message, size);
-    if (result == 0)
+    /* runc's privileged containers: no masked or read-only paths. */
+    if (result == 0 && !r->privileged)
         result = protect_kernel_files(root_fd, message, size);
     for (int i = 0; result == 0 && i < bind_count; i++) {
         struct bind_mount *b = &binds[i];
@@ -532,6 +536,10 @@ int enter_rootfs(const struct rootfs *r, struct bind_mount *binds, int bind_coun
         b->source_fd = -1;
     }
     umask(umask_before);
+    /* readOnlyRootFilesystem: the overlay mount only; /dev, /proc, the /etc files and the volumes
+     * are mounts of their own and stay as they are, as with runc's readonly root. */
+    if (result == 0 && r->read_only)
+        result = remount_read_only(root_fd, "/", MS_NODEV, message, size);
     if (result == 0)
         result = pivot(root_fd, message, size);
     close(root_fd);

@@ -20,6 +20,8 @@ struct rootfs {
     const char *hosts;             /* files bound on /etc/hosts, /etc/resolv.conf, /etc/hostname (or NULL) */
     const char *resolv_conf;
     const char *hostname_file;
+    bool read_only;                /* readOnlyRootFilesystem: the root mount (not /dev, volumes, /etc files) read-only */
+    bool privileged;               /* no masked or read-only paths, /sys and the cgroup view writable, the node's devices */
 };
 
 /* Mounts the root (overlay of the layers, or the directory itself), /proc, /dev, /sys, the pod's

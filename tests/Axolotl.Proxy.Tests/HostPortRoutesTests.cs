@@ -1,0 +1,42 @@
+using System.Net;
+using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
+using Axolotl.Proxy.Network;
+using Axolotl.Proxy.Routing;
+
+namespace Axolotl.Proxy.Tests;
+
+public sealed class HostPortRoutesTests
+{
+    private static readonly RoutingContext Context = new("node-1", Ipv4Cidr.Parse("10.96.0.0/16"),
+        [IPAddress.Loopback, IPAddress.Parse("10.244.0.1")], IPAddress.IsLoopback);
+
+    private static Pod PodWith(ContainerPort port, string phase = "Running", bool hostNetwork = false) => new()
+    {
+        Metadata = new ObjectMeta { Name = "web", Namespace = "ns" },
+        Spec = new PodSpec { NodeName = "node-1", HostNetwork = hostNetwork, Containers = [new Container { Name = "c", Ports = [port] }] },
+        Status = new PodStatus { Phase = phase, PodIP = "10.244.0.7" },
+    };
+
+    [Fact]
+    public void A_hostPort_listens_on_every_node_port_address_and_forwards_to_the_pod()
+    {
+        var snapshot = RoutingSnapshotBuilder.Build([], [], Context, [PodWith(new ContainerPort { ContainerPortNumber = 8080, HostPort = 9090 })]);
+        Assert.Equal([new Frontend(IPAddress.Parse("10.244.0.1"), 9090), new Frontend(IPAddress.Loopback, 9090)], snapshot.Frontends.Keys.OrderBy(f => f.ToString(), StringComparer.Ordinal));
+        Assert.True(snapshot.TryResolve(new Frontend(IPAddress.Loopback, 9090), out var target, out var route));
+        Assert.Equal(new IPEndPoint(IPAddress.Parse("10.244.0.7"), 8080), Assert.Single(route.For(target)).EndPoint);
+    }
+
+    [Fact]
+    public void A_hostIP_narrows_the_listener_to_that_address() =>
+        Assert.Equal([new Frontend(IPAddress.Loopback, 9090)],
+            RoutingSnapshotBuilder.Build([], [], Context, [PodWith(new ContainerPort { ContainerPortNumber = 8080, HostPort = 9090, HostIP = "127.0.0.1" })]).Frontends.Keys);
+
+    [Theory]
+    [InlineData("Succeeded", false, "TCP")]
+    [InlineData("Running", true, "TCP")]
+    [InlineData("Running", false, "UDP")]
+    public void Ended_host_network_and_non_TCP_pods_get_no_listener(string phase, bool hostNetwork, string protocol) =>
+        Assert.Empty(RoutingSnapshotBuilder.Build([], [], Context,
+            [PodWith(new ContainerPort { ContainerPortNumber = 8080, HostPort = 9090, Protocol = protocol }, phase, hostNetwork)]).Frontends);
+}
