@@ -75,6 +75,12 @@ public sealed record AgentOptions
     /// <summary>Extra wait once the slices no longer list the pod as ready: the proxies' watches deliver the same change.</summary>
     public TimeSpan EndpointPropagation { get; init; } = TimeSpan.FromMilliseconds(30);
 
+    /// <summary>
+    /// The kubelet's --seccomp-default: a container without a seccomp profile (its own or its pod's)
+    /// runs under RuntimeDefault instead of unconfined. Localhost profiles live in DataDir/seccomp.
+    /// </summary>
+    public bool SeccompDefault { get; init; }
+
     /// <summary>Memory reserved for the system and eviction (upstream hard eviction memory.available&lt;100Mi).</summary>
     public long EvictionMemoryBytes { get; init; } = 100L * 1024 * 1024;
 }

@@ -7,6 +7,7 @@ using Axolotl.Agent.Probes.Probers;
 using Axolotl.Agent.Recovery;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
+using Axolotl.Agent.Runtime.Seccomp;
 using Axolotl.Agent.Status;
 using Axolotl.Agent.Volumes;
 using Axolotl.Client;
@@ -114,6 +115,9 @@ public sealed class NodeAgent : IAsyncDisposable
         {
             Readiness = reports,
             ConfigSource = configSource,
+            Seccomp = new SeccompProfileResolver(
+                Path.Combine(options.DataDir, "seccomp"), new SeccompProgramStore(Path.Combine(options.DataDir, "seccomp-programs")),
+                options.SeccompDefault, SeccompProfileResolver.HostKernel),
         };
         var pods = podManager = new PodManager(context);
         await pods.StartAsync(ct);

@@ -4,6 +4,7 @@ using Axolotl.Agent.Images.Distribution;
 using Axolotl.Agent.Recovery;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
+using Axolotl.Agent.Runtime.Seccomp;
 using Axolotl.Agent.Status;
 using Axolotl.Agent.Volumes;
 using Axolotl.Api.Core;
@@ -269,7 +270,8 @@ public sealed partial class PodWorker
             _ctx.Events.Record(Latest, EventRecorder.Normal, "Pulled", ImagePullMessages.AlreadyPresent(image), fieldPath);
         }
 
-        ContainerSpec spec;
+        ContainerSpec? spec = null;
+        ContainerStartException? refusedProfile = null;
         var restart = seen.ContainerId is not null;
         var instance = restart ? seen.RestartCount + 1 : seen.RestartCount;
         var root = _standbys.Remove(container.Name, out var prepared) && prepared == instance ? AttemptRoot.Reuse : AttemptRoot.Fresh;
@@ -277,9 +279,14 @@ public sealed partial class PodWorker
         {
             spec = await BuildSpecAsync(container, resolved, instance, root, ct);
         }
-        catch (Exception ex) when (ex is ContainerConfigException or ImageUserException)
+        catch (SeccompProfileException ex) when (ex.AtStart)
         {
-            var reason = ex.Message == NoCommand || ex is ImageUserException ? "CreateContainerError" : "CreateContainerConfigError";
+            // runc refuses the profile when the task is created: the container is created, its start fails.
+            refusedProfile = new ContainerStartException(ex.Message, 128);
+        }
+        catch (Exception ex) when (ex is ContainerConfigException or ImageUserException or SeccompProfileException)
+        {
+            var reason = ex.Message == NoCommand || ex is ImageUserException or SeccompProfileException ? "CreateContainerError" : "CreateContainerConfigError";
             seen.WaitingReason = reason;
             seen.WaitingMessage = ex.Message;
             _ctx.Events.Record(Latest, EventRecorder.Warning, "Failed", $"Error: {ex.Message}", fieldPath);
@@ -299,7 +306,7 @@ public sealed partial class PodWorker
         _decisions.Remove(container.Name);
         try
         {
-            var handle = await _ctx.Runtime.StartAsync(_sandbox!, spec, ct);
+            var handle = await _ctx.Runtime.StartAsync(_sandbox!, spec ?? throw refusedProfile!, ct);
             seen.ContainerId = handle.Id;
             seen.RunningSince = handle.StartedAt;
             seen.WaitingReason = null;
@@ -429,6 +436,8 @@ public sealed partial class PodWorker
         {
             throw new ContainerConfigException(NoCommand);
         }
+        // Before anything is made for the attempt: containerd reads the profile when it creates the container.
+        var seccomp = _ctx.Seccomp.Resolve(Latest.Spec ?? new PodSpec(), container, ContainerCapabilities.For(container.SecurityContext));
         var logPath = _ctx.Logs.InstanceLog(Uid, container.Name, instance);
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
         if (root != AttemptRoot.Standby)
@@ -456,6 +465,7 @@ public sealed partial class PodWorker
             Mounts = mounts,
             Rootfs = rootfs,
             User = user is null ? null : new Runtime.ContainerUser(user.Uid, user.Gid, user.SupplementaryGroups),
+            Seccomp = seccomp,
         };
     }
 

@@ -101,7 +101,8 @@ internal sealed class ContainerStandby
         && a.Environment.All(p => b.Environment.TryGetValue(p.Key, out var v) && v == p.Value)
         && a.Mounts.SequenceEqual(b.Mounts)
         && SameRoot(a.Rootfs, b.Rootfs)
-        && SameUser(a.User, b.User);
+        && SameUser(a.User, b.User)
+        && a.Seccomp == b.Seccomp;
 
     private static bool SameRoot(ContainerRootfs? a, ContainerRootfs? b) =>
         a is null || b is null

@@ -30,6 +30,9 @@ public sealed record ContainerSpec(
 
     /// <summary>Who the container's processes run as; null keeps root.</summary>
     public ContainerUser? User { get; init; }
+
+    /// <summary>The compiled seccomp filter the container and its exec's run under; null runs them unconfined.</summary>
+    public Seccomp.SeccompProgram? Seccomp { get; init; }
 }
 
 /// <summary>

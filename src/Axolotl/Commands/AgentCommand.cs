@@ -25,6 +25,7 @@ public static partial class AgentCommand
     {
         "server", "token-file", "node-name", "data-dir", "ca-file", "pod-cidr", "bridge", "kubelet-port", "service-cidr", "private-registry",
         "proxy-balancing", "restart-backoff", "restart-backoff-max", "node-lease-interval", "runtime", "fake-nodes", "node-name-prefix",
+        "seccomp-default",
     };
 
     public const string Usage = """
@@ -53,6 +54,9 @@ public static partial class AgentCommand
                            own Node, Lease and pod CIDR, sharing one connection pool); no logs/exec for their pods
           --node-name-prefix P
                            the fake nodes' name prefix (default: fake-); --node-name and --pod-cidr are then not used
+          --seccomp-default
+                           run containers without a seccomp profile under RuntimeDefault (the kubelet's flag);
+                           Localhost profiles are files under DIR/agent/seccomp
 
         Pods on nodes that share a machine reach each other by IP: each bridge forwards to the cluster CIDR
         (10.244.0.0/16) and nowhere else.

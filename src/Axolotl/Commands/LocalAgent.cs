@@ -43,6 +43,7 @@ public static class LocalAgent
             KubeletPort = args.GetInt("kubelet-port", defaults.KubeletPort),
             // Pair a short --node-monitor-grace-period with a short lease interval (upstream: 10 s and 40 s).
             LeaseRenewInterval = Duration(args.Get("node-lease-interval"), defaults.LeaseRenewInterval),
+            SeccompDefault = args.GetBool("seccomp-default", defaults.SeccompDefault),
         };
         var images = ImageOptions(args, dataDir, options.DataDir);
         var backoff = new RestartBackoffOptions

@@ -31,7 +31,7 @@ public static partial class ServerCommand
         "data-dir", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
-        "tls-san",
+        "tls-san", "seccomp-default",
     };
 
     public const string Usage = """
@@ -67,6 +67,9 @@ public static partial class ServerCommand
           --runtime MODE   the local node's containers: process (default) or fake (like kwok: pods go Running with an IP
                            from the pod CIDR but no process, and run until deleted; no bridge, cgroups, service proxy
                            or DNS on the host; every probe passes at once; logs are empty, exec exits 0)
+          --seccomp-default
+                           the local node runs containers without a seccomp profile under RuntimeDefault (the kubelet's
+                           flag); Localhost profiles are files under DIR/agent/seccomp
         """ + "\n" + NodeLifecycleUsage;
 
     public static async Task<int> RunAsync(CommandLine args)
