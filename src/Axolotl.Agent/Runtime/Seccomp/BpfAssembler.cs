@@ -54,6 +54,8 @@ internal sealed class BpfAssembler
             var position = 0;
             foreach (var item in _items)
             {
+                // Widths as this pass's layout counted them: a jump made long now moves labels only in the next pass.
+                var width = Width(item);
                 if (item is Conditional { Long: false } jump)
                 {
                     var t = Offset(positions, jump.True, position + 1);
@@ -64,7 +66,7 @@ internal sealed class BpfAssembler
                         grew = true;
                     }
                 }
-                position += Width(item);
+                position += width;
             }
         }
         while (grew);

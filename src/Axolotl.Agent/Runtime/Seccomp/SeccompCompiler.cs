@@ -189,7 +189,7 @@ public static class SeccompCompiler
         var ranges = new List<Range>();
         void Add(uint low, uint high, uint? ret, Rules? rules)
         {
-            if (ret is not null && ranges.Count > 0 && ranges[^1] is { Return: { } previous } last && previous == ret && last.High + 1 == low)
+            if (ret is not null && ranges.Count > 0 && ranges[^1] is { Return: { } previous } last && previous == ret && (ulong)last.High + 1 == low)
             {
                 ranges[^1] = last with { High = high };
                 return;
@@ -216,7 +216,10 @@ public static class SeccompCompiler
         ulong next = arch.NumberBase;
         foreach (var (number, rules) in byNumber)
         {
-            Gap(next, (ulong)number - 1);
+            if (number > next)
+            {
+                Gap(next, (ulong)number - 1);
+            }
             if (rules.Unconditional is { } action)
             {
                 Add(number, number, action, null);
@@ -228,7 +231,16 @@ public static class SeccompCompiler
             next = (ulong)number + 1;
         }
         Gap(next, arch.SectionEnd);
-        return ranges;
+        // The search tree relies on the ranges tiling the section in order.
+        for (var i = 0; i < ranges.Count; i++)
+        {
+            var expectedLow = i == 0 ? arch.NumberBase : (ulong)ranges[i - 1].High + 1;
+            if (ranges[i].Low != expectedLow || ranges[i].High < ranges[i].Low)
+            {
+                throw new InvalidOperationException($"seccomp ranges of {arch.Name} do not tile its call numbers at {ranges[i].Low}");
+            }
+        }
+        return ranges[^1].High == arch.SectionEnd ? ranges : throw new InvalidOperationException($"seccomp ranges of {arch.Name} stop short");
     }
 
     /// <summary>A binary search over the ranges' lower bounds; A holds the call number throughout.</summary>
