@@ -162,6 +162,22 @@ public sealed class SeccompTests(ServerFixture fx) : IClassFixture<ServerFixture
     }
 
     [Fact]
+    public async Task A_localhost_profile_runc_refuses_is_a_start_error_with_runcs_message()
+    {
+        var ns = await fx.NewNamespaceAsync("seccomp-refused");
+        Directory.CreateDirectory(SeccompRoot);
+        await File.WriteAllTextAsync(Path.Combine(SeccompRoot, "odd.json"), """{"defaultAction": "SCMP_ACT_SOMETIMES"}""");
+        await ApplyAsync(ns, Pod("odd", "{type: Localhost, localhostProfile: odd.json}", "", "true").Replace("spec:\n", "spec:\n  restartPolicy: Never\n", StringComparison.Ordinal));
+
+        var terminated = await Eventually.KubectlAsync(fx.Kubectl, r => r.Stdout.StartsWith("StartError", StringComparison.Ordinal), "StartError",
+            "get", "pod", "odd", "-n", ns, "-o",
+            "jsonpath={.status.containerStatuses[0].state.terminated.reason}|{.status.containerStatuses[0].state.terminated.message}");
+
+        Assert.Equal("StartError|failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: " +
+            "string SCMP_ACT_SOMETIMES is not a valid action for seccomp: unknown", terminated.Stdout);
+    }
+
+    [Fact]
     public async Task A_localhost_path_leaving_the_seccomp_root_is_refused_at_admission()
     {
         var ns = await fx.NewNamespaceAsync("seccomp-escape");
