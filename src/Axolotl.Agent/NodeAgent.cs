@@ -119,6 +119,8 @@ public sealed class NodeAgent : IAsyncDisposable
                 Path.Combine(options.DataDir, "seccomp"), new SeccompProgramStore(Path.Combine(options.DataDir, "seccomp-programs")),
                 options.SeccompDefault, SeccompProfileResolver.HostKernel),
         };
+        // Off the start path: the first RuntimeDefault container then finds its program compiled.
+        _ = Task.Run(context.Seccomp.WarmUp, ct);
         var pods = podManager = new PodManager(context);
         await pods.StartAsync(ct);
         return new NodeAgent(options, events, pods, heartbeat, new ContainerLogReader(paths, time), context);
