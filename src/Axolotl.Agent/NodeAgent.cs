@@ -139,6 +139,7 @@ public sealed class NodeAgent : IAsyncDisposable
         await _imageGc;
         await Context.Probes.DisposeAsync();
         await _pods.DisposeAsync();
+        Context.Checkpoints.Flush();
         Context.StatusWriter.Dispose();
         await _events.DisposeAsync();
         _stop.Dispose();

@@ -266,6 +266,14 @@ public sealed class ImageService
             .Take(max),
     ];
 
+    /// <summary>
+    /// Whether a start of <paramref name="image"/> under <paramref name="pullPolicy"/> asks no registry
+    /// (what is stored decides): any policy but Always, a digest, or a name this node serves itself.
+    /// </summary>
+    public bool StartsWithoutRegistry(string image, string? pullPolicy) =>
+        ImageReference.TryParse(image, out var reference)
+        && (pullPolicy != "Always" || reference.Digest is not null || ServedLocally(reference));
+
     private bool ServedLocally(ImageReference reference) =>
         LocallyServedRegistries.Contains(reference.Domain) && !Options.Registries.Configures(reference.Domain);
 

@@ -39,10 +39,13 @@ internal static class ContainerAttempts
         var upper = Directory.CreateDirectory(Path.Combine(attempt, "upper")).FullName;
         var work = Directory.CreateDirectory(Path.Combine(attempt, "work")).FullName;
         var mountPoint = Directory.CreateDirectory(Path.Combine(attempt, "root")).FullName;
-        // A standby's attempt comes after the running one, whose layer must stay.
+        // A standby's attempt comes after the running one, whose layer must stay; the attempt after a
+        // start's is its standby's, which that standby's own preparation renews (deleting it here, in
+        // the background, could hit the renewed one).
         var keepFrom = mode == AttemptRoot.Standby ? instance - 1 : instance;
+        var keepTo = mode == AttemptRoot.Standby ? instance : instance + 1;
         var stale = Directory.EnumerateDirectories(containerDirectory, Prefix + "*")
-            .Where(d => d != attempt && (InstanceOf(d) is not { } n || n < keepFrom || n > instance))
+            .Where(d => d != attempt && (InstanceOf(d) is not { } n || n < keepFrom || n > keepTo))
             .ToList();
         if (stale.Count > 0)
         {

@@ -23,6 +23,11 @@ public sealed partial class PodWorker
         if (forceRestart)
         {
             _probeKilled[name] = handle.Id;
+            _gates.GetValueOrDefault(name)?.MarkProbeKill();
+        }
+        else
+        {
+            CloseGate(name);
         }
         var hook = container?.Lifecycle?.PreStop?.Exec?.Command;
         var token = _stop.Token;

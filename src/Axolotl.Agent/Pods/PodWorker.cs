@@ -28,7 +28,8 @@ public sealed partial class PodWorker
     private readonly Dictionary<string, DateTimeOffset> _pullErrorShownUntil = new(StringComparer.Ordinal);
     /// <summary>Per container, the attempt a standby was prepared for (see <see cref="IContainerRuntime.PrepareStandbyAsync"/>).</summary>
     private readonly Dictionary<string, int> _standbys = new(StringComparer.Ordinal);
-    private readonly List<(Container Container, ResolvedImage Image, int Instance)> _standbysWanted = [];
+    /// <summary>Per running container, the decision the runtime may act on at its exit (<see cref="ImmediateRestartGate"/>).</summary>
+    private readonly Dictionary<string, ImmediateRestartGate> _gates = new(StringComparer.Ordinal);
     private readonly Lock _timerLock = new();
     private readonly CancellationTokenSource _stop = new();
     private ITimer? _timer;
@@ -137,39 +138,6 @@ public sealed partial class PodWorker
         }
         SaveCheckpoint();
         await WriteStatusAsync(ct);
-        await PrepareStandbysAsync(ct);
-    }
-
-    /// <summary>
-    /// After the status of this sync is on its way: the next attempt of every container started here
-    /// that may restart, so that a crash is answered without a process start or a root's set-up.
-    /// </summary>
-    private async Task PrepareStandbysAsync(CancellationToken ct)
-    {
-        foreach (var (container, image, instance) in _standbysWanted)
-        {
-            // Already ended (a quick crash) and not to run again: nothing to prepare.
-            var ended = !_live.ContainsKey(container.Name);
-            if (_sandbox is null || (ended && (!_decisions.TryGetValue(container.Name, out var decision) || decision.Action == RestartAction.DoNotRestart)))
-            {
-                continue;
-            }
-            try
-            {
-                var spec = await BuildSpecAsync(container, image, instance, AttemptRoot.Standby, ct);
-                await _ctx.Runtime.PrepareStandbyAsync(_sandbox, spec, ct);
-                _standbys[container.Name] = instance;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The restart starts as usual then.
-                if (_ctx.Log.IsEnabled(LogLevel.Debug))
-                {
-                    _ctx.Log.LogDebug(ex, "preparing the next attempt of {Container} in pod {Uid} failed", container.Name, Uid);
-                }
-            }
-        }
-        _standbysWanted.Clear();
     }
 
     /// <summary>Whether a non-running container should be (re)started now; sets its waiting reason and timer when not.</summary>
@@ -181,10 +149,12 @@ public sealed partial class PodWorker
         }
         if (decision.Action == RestartAction.DoNotRestart)
         {
+            _ctx.Runtime.AbandonRestart(Uid, name);
             return false;
         }
         if (decision.Action == RestartAction.RestartAfterBackoff && decision.RestartAt is { } at && at > Now)
         {
+            _ctx.Runtime.AbandonRestart(Uid, name);
             Schedule(at);
             return false;
         }
@@ -249,6 +219,7 @@ public sealed partial class PodWorker
         var pullKey = ImagePullBackoff.Key(Uid, image);
         if (seen.WaitingReason is ImageResolution.ErrImagePull or ImagePullBackOff && ShowPullBackOff(seen, image, pullKey, fieldPath))
         {
+            _ctx.Runtime.AbandonRestart(Uid, container.Name);
             return;
         }
 
@@ -257,6 +228,7 @@ public sealed partial class PodWorker
         var resolution = ensured.Resolution;
         if (resolution.Image is not { } resolved)
         {
+            _ctx.Runtime.AbandonRestart(Uid, container.Name);
             HandlePullFailure(seen, resolution, pullKey, fieldPath);
             return;
         }
@@ -283,6 +255,7 @@ public sealed partial class PodWorker
         {
             // runc refuses the profile when the task is created: the container is created, its start fails.
             refusedProfile = new ContainerStartException(ex.Message, 128);
+            _ctx.Runtime.AbandonRestart(Uid, container.Name);
         }
         catch (Exception ex) when (ex is ContainerConfigException or ImageUserException or SeccompProfileException)
         {
@@ -290,10 +263,36 @@ public sealed partial class PodWorker
             seen.WaitingReason = reason;
             seen.WaitingMessage = ex.Message;
             _ctx.Events.Record(Latest, EventRecorder.Warning, "Failed", $"Error: {ex.Message}", fieldPath);
+            _ctx.Runtime.AbandonRestart(Uid, container.Name);
             Schedule(Now + _ctx.Options.ConfigErrorRetry);
             return;
         }
 
+        ImmediateRestartGate? gate = null;
+        if (spec is not null && !init && RestartPolicy != RestartPolicies.Never && _ctx.Runtime.PreparesStandbys)
+        {
+            // The runtime prepares the next attempt beside this one's start (a standby), so that even
+            // a crash within milliseconds is answered without a process start or a root's set-up.
+            try
+            {
+                spec = spec with { NextAttempt = NextAttemptOf(spec, container.Name, resolved, instance + 1) };
+                _standbys[container.Name] = instance + 1;
+                if (ImmediateRestartGate.Applies(container, _ctx.Images.StartsWithoutRegistry(image, container.ImagePullPolicy)))
+                {
+                    gate = new ImmediateRestartGate(_ctx.Restarts, Uid, container.Name, RestartPolicy,
+                        () => !ObjectDeleted && Latest.Metadata.DeletionTimestamp is null && Observed.FailureReason is null);
+                    spec = spec with { RestartsAtOnce = gate.RestartsAtOnce };
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The restart starts as usual then.
+                if (_ctx.Log.IsEnabled(LogLevel.Debug))
+                {
+                    _ctx.Log.LogDebug(ex, "preparing the next attempt of {Container} in pod {Uid} failed", container.Name, Uid);
+                }
+            }
+        }
         _ctx.Events.Record(Latest, EventRecorder.Normal, "Created", $"Created container {container.Name}", fieldPath);
         seen.ImageId = resolved.ImageId;
         seen.StartedImage = image;
@@ -304,6 +303,11 @@ public sealed partial class PodWorker
         seen.Terminated = null;
         seen.RestartCount = instance;
         _decisions.Remove(container.Name);
+        CloseGate(container.Name);
+        if (gate is not null)
+        {
+            _gates[container.Name] = gate;
+        }
         try
         {
             var handle = await _ctx.Runtime.StartAsync(_sandbox!, spec ?? throw refusedProfile!, ct);
@@ -318,10 +322,6 @@ public sealed partial class PodWorker
             if (!init && await RunPostStartAsync(container, handle, ct))
             {
                 StartProbes(container, handle);
-            }
-            if (!init && RestartPolicy != RestartPolicies.Never)
-            {
-                _standbysWanted.Add((container, resolved, instance + 1));
             }
         }
         catch (ContainerStartException ex)
@@ -418,55 +418,6 @@ public sealed partial class PodWorker
                 $"Unable to retrieve some image pull secrets ({string.Join(", ", missing)}); attempting to pull the image may not succeed.", fieldPath);
         }
         return credentials;
-    }
-
-    private const string NoCommand = "no command specified";
-
-    private async Task<ContainerSpec> BuildSpecAsync(Container container, ResolvedImage image, int instance, AttemptRoot root, CancellationToken ct)
-    {
-        var env = new Dictionary<string, string>(image.Environment, StringComparer.Ordinal);
-        foreach (var (key, value) in await _ctx.Env.ResolveAsync(Latest, container, ct))
-        {
-            env[key] = value;
-        }
-        var command = container.Command?.Select(c => EnvResolver.Expand(c, env)).ToList();
-        var args = container.Args?.Select(a => EnvResolver.Expand(a, env)).ToList();
-        var argv = image.BuildArgv(command, args);
-        if (argv.Count == 0)
-        {
-            throw new ContainerConfigException(NoCommand);
-        }
-        // Before anything is made for the attempt: containerd reads the profile when it creates the container.
-        var seccomp = _ctx.Seccomp.Resolve(Latest.Spec ?? new PodSpec(), container, ContainerCapabilities.For(container.SecurityContext));
-        var logPath = _ctx.Logs.InstanceLog(Uid, container.Name, instance);
-        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
-        if (root != AttemptRoot.Standby)
-        {
-            // A standby's attempt has not started: the running one's previous log is still the previous.
-            _ctx.Logs.PruneBefore(Uid, container.Name, instance);
-        }
-        var limits = container.Resources?.Limits;
-        var requests = container.Resources?.Requests;
-        var mounts = container.VolumeMounts is { Count: > 0 } && _ctx.Runtime.MountsVolumes ? ContainerMounts.For(container, _volumes, env) : [];
-        // The user first: an image without it fails before any directory is made.
-        var user = image.Root is { } imageRoot ? ImageUser.Resolve(imageRoot.User, imageRoot.LayersLowestFirst) : null;
-        var rootfs = image.Root is { } layers ? ContainerAttempts.Prepare(_ctx.Logs.ContainerDirectory(Uid, container.Name), instance, layers, root) : null;
-        return new ContainerSpec(
-            Uid,
-            container.Name,
-            argv,
-            env,
-            string.IsNullOrEmpty(container.WorkingDir) ? image.WorkingDirectory : container.WorkingDir,
-            logPath,
-            MemoryLimitBytes: limits is not null && limits.TryGetValue("memory", out var mem) ? mem.Value() : null,
-            CpuLimitMillicores: limits is not null && limits.TryGetValue("cpu", out var cpu) ? cpu.MilliValue() : null,
-            CpuRequestMillicores: requests is not null && requests.TryGetValue("cpu", out var cpuRequest) ? cpuRequest.MilliValue() : null)
-        {
-            Mounts = mounts,
-            Rootfs = rootfs,
-            User = user is null ? null : new Runtime.ContainerUser(user.Uid, user.Gid, user.SupplementaryGroups),
-            Seccomp = seccomp,
-        };
     }
 
     private void WatchExit(string name, ContainerHandle handle)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Status;
@@ -38,24 +39,38 @@ public sealed record ContainerCheckpoint
     public ContainerTermination? LastTermination { get; init; }
 }
 
-/// <summary>Reads and writes checkpoints as &lt;dataDir&gt;/pods/&lt;uid&gt;/checkpoint.json (written atomically by rename).</summary>
+/// <summary>
+/// Reads and writes checkpoints as &lt;dataDir&gt;/pods/&lt;uid&gt;/checkpoint.json (written atomically by
+/// rename). Writes happen behind the caller: a pod's lane saves at every exit and start, and a rename
+/// over the old file can take tens of milliseconds while the disk is busy (ext4 flushes the new data
+/// first), which a restart must not wait for. Only the newest checkpoint of a pod is written; a read or
+/// a delete waits for the write in flight.
+/// </summary>
 public sealed class CheckpointStore(string dataDir)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private readonly ConcurrentDictionary<string, PendingCheckpoint> _pending = new(StringComparer.Ordinal);
+
     public string PathOf(string podUid) => System.IO.Path.Combine(dataDir, "pods", podUid, "checkpoint.json");
 
+    /// <summary>Serialises now (the caller's state may change next) and writes in the background.</summary>
     public void Save(PodCheckpoint checkpoint)
     {
-        var path = PathOf(checkpoint.PodUid);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        var temp = path + ".tmp";
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(checkpoint, Json));
-        File.Move(temp, path, overwrite: true);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(checkpoint, Json);
+        var pending = _pending.GetOrAdd(checkpoint.PodUid, uid => new PendingCheckpoint(PathOf(uid)));
+        if (pending.Offer(bytes))
+        {
+            _ = Task.Run(pending.Drain);
+        }
     }
 
     public PodCheckpoint? Load(string podUid)
     {
+        if (_pending.TryGetValue(podUid, out var pending))
+        {
+            pending.WriteNow();
+        }
         var path = PathOf(podUid);
         if (!File.Exists(path))
         {
@@ -82,10 +97,24 @@ public sealed class CheckpointStore(string dataDir)
 
     public void Delete(string podUid)
     {
+        if (_pending.TryRemove(podUid, out var pending))
+        {
+            // Nothing written after this: a write in flight finishes first, then none follows.
+            pending.Cancel();
+        }
         var path = PathOf(podUid);
         if (File.Exists(path))
         {
             File.Delete(path);
+        }
+    }
+
+    /// <summary>Writes what is still pending (agent shutdown).</summary>
+    public void Flush()
+    {
+        foreach (var pending in _pending.Values)
+        {
+            pending.WriteNow();
         }
     }
 }

@@ -66,6 +66,29 @@ public sealed class RestartTracker
         }
     }
 
+    /// <summary>
+    /// What <see cref="OnExit"/> would decide for this exit, without recording it: true when it would
+    /// be an immediate restart.
+    /// </summary>
+    public bool RestartsAtOnce(string podUid, string containerName, string? restartPolicy, int exitCode, DateTimeOffset startedAt, DateTimeOffset finishedAt)
+    {
+        if (!RestartPolicies.ShouldRestart(restartPolicy, exitCode))
+        {
+            return false;
+        }
+
+        lock (_lock)
+        {
+            if (!_entries.TryGetValue((podUid, containerName), out var entry))
+            {
+                return true;
+            }
+
+            return entry.LastExit != finishedAt
+                && (finishedAt - startedAt >= Options.ResetAfter || finishedAt - entry.LastExit > Options.ResetAfter);
+        }
+    }
+
     /// <summary>Time left until <paramref name="decision"/> allows the restart (zero when it may start now).</summary>
     public TimeSpan Remaining(RestartDecision decision)
     {

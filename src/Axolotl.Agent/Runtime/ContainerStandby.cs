@@ -10,13 +10,15 @@ namespace Axolotl.Agent.Runtime;
 /// </summary>
 internal sealed class ContainerStandby
 {
-    private ContainerStandby(ContainerSpec spec, string id, string exitFile, Process process, Task<bool> ready)
+    private readonly Task<Process> _launch;
+
+    private ContainerStandby(ContainerSpec spec, string id, string exitFile, Task<Process> launch)
     {
         Spec = spec;
         Id = id;
         ExitFile = exitFile;
-        Process = process;
-        Ready = ready;
+        _launch = launch;
+        Ready = WaitReadyAsync(launch);
     }
 
     public ContainerSpec Spec { get; }
@@ -25,21 +27,28 @@ internal sealed class ContainerStandby
 
     public string ExitFile { get; }
 
-    public Process Process { get; }
+    /// <summary>The standby's launcher; only once <see cref="Ready"/> said true.</summary>
+    public Process Process => _launch.Result;
 
-    /// <summary>True once the launcher said "standby"; false when it ended (or failed) first.</summary>
+    /// <summary>True once the launcher said "standby"; false when it could not start or ended first.</summary>
     public Task<bool> Ready { get; }
 
-    public static ContainerStandby Start(ContainerSpec spec, string id, string exitFile, Process process) =>
-        new(spec, id, exitFile, process, WaitReadyAsync(process));
+    /// <summary>
+    /// Registers the standby at once and starts its launcher on the thread pool: the process start
+    /// (1–2 ms) then runs beside the current attempt's own start instead of on the pod's lane, and a
+    /// restart that comes before the standby is ready waits for it rather than racing it for its root.
+    /// </summary>
+    public static ContainerStandby Begin(ContainerSpec spec, string id, string exitFile, Func<Process> launch) =>
+        new(spec, id, exitFile, Task.Run(launch));
 
-    private static async Task<bool> WaitReadyAsync(Process process)
+    private static async Task<bool> WaitReadyAsync(Task<Process> launch)
     {
         try
         {
+            var process = await launch;
             return await process.StandardOutput.ReadLineAsync() == "standby";
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or System.ComponentModel.Win32Exception or UnauthorizedAccessException)
         {
             return false;
         }
@@ -67,9 +76,22 @@ internal sealed class ContainerStandby
     /// </summary>
     public async Task DiscardAsync(TimeSpan timeout, TimeProvider time)
     {
+        Process process;
         try
         {
-            Process.StandardInput.Dispose();
+            process = await _launch;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or System.ComponentModel.Win32Exception or UnauthorizedAccessException)
+        {
+            // It never started: only what was written for it may be left.
+            File.Delete(ExitFile);
+            File.Delete(ExitFile + ".err");
+            return;
+        }
+
+        try
+        {
+            process.StandardInput.Dispose();
         }
         catch (IOException)
         {
@@ -78,15 +100,15 @@ internal sealed class ContainerStandby
 
         try
         {
-            await Process.WaitForExitAsync().WaitAsync(timeout, time);
+            await process.WaitForExitAsync().WaitAsync(timeout, time);
         }
         catch (TimeoutException)
         {
-            Process.Kill(entireProcessTree: false);
-            await Process.WaitForExitAsync();
+            process.Kill(entireProcessTree: false);
+            await process.WaitForExitAsync();
         }
 
-        Process.Dispose();
+        process.Dispose();
         File.Delete(ExitFile);
         File.Delete(ExitFile + ".err");
     }

@@ -30,6 +30,17 @@ public interface IContainerRuntime
     /// </summary>
     Task PrepareStandbyAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct) => Task.CompletedTask;
 
+    /// <summary>
+    /// The agent will not start the container now after all (a pull or configuration error, a back-off):
+    /// an attempt the runtime started at its exit (<see cref="ContainerSpec.RestartsAtOnce"/>) is stopped.
+    /// </summary>
+    void AbandonRestart(string podUid, string name)
+    {
+    }
+
+    /// <summary>Whether a start prepares <see cref="ContainerSpec.NextAttempt"/> (else the agent need not build it).</summary>
+    bool PreparesStandbys => false;
+
     /// <summary>Completes when the container's process has exited (also for a recovered handle).</summary>
     Task<ContainerExit> WaitAsync(ContainerHandle handle, CancellationToken ct);
 

@@ -14,15 +14,39 @@ public sealed partial class ProcessRuntime
 
     private readonly ConcurrentDictionary<(string PodUid, string Name), ContainerStandby> _standbys = new();
 
+    public override bool PreparesStandbys => _tools.Launcher is not null;
+
     /// <summary>Starts a standby launcher for <paramref name="spec"/> (the next attempt), replacing any earlier one.</summary>
     public override async Task PrepareStandbyAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct)
+    {
+        await DiscardStandbyAsync(sandbox.PodUid, spec.Name);
+        BeginStandby(sandbox, spec);
+    }
+
+    /// <summary>
+    /// Registers a standby for <paramref name="spec"/> and starts its launcher in the background. Called
+    /// by a start for the attempt after it, right after the start's own launcher is on its way, so that
+    /// even a container that crashes within milliseconds finds its next attempt (nearly) ready.
+    /// </summary>
+    private void BeginStandby(PodSandbox sandbox, ContainerSpec spec)
     {
         if (_tools.Launcher is not { } launcher || (spec.Rootfs is not null && _tools.TiniStatic is null))
         {
             return;
         }
 
-        await DiscardStandbyAsync(sandbox.PodUid, spec.Name);
+        var id = NewContainerId();
+        var exitFile = ExitFileFor(sandbox.PodUid, id);
+        var standby = ContainerStandby.Begin(spec, id, exitFile, () => LaunchStandby(launcher, sandbox, spec, exitFile));
+        if (!_standbys.TryAdd((sandbox.PodUid, spec.Name), standby))
+        {
+            // Another preparation for the same container won the race: keep one.
+            _ = standby.DiscardAsync(StandbyDiscardTimeout, Time);
+        }
+    }
+
+    private System.Diagnostics.Process LaunchStandby(string launcher, PodSandbox sandbox, ContainerSpec spec, string exitFile)
+    {
         var tini = spec.Rootfs is null ? _tools.Tini : _tools.TiniStatic!;
         var podDir = _network.PodDirectory(sandbox.PodUid);
         var hostsFile = Path.Combine(podDir, "hosts");
@@ -37,23 +61,15 @@ public sealed partial class ProcessRuntime
             cgroups = Cgroups.Create(cgroupPath, spec);
         }
 
-        var id = NewContainerId();
-        var exitFile = ExitFileFor(sandbox.PodUid, id);
         Directory.CreateDirectory(Path.GetDirectoryName(exitFile)!);
         EnsureLogDirectory(spec.LogPath);
         var environment = new Dictionary<string, string>(spec.Environment);
         environment.TryAdd("HOSTNAME", hostname);
-        var process = NativeLauncher.Start(
+        return NativeLauncher.Start(
             new NativeLauncher.Request(launcher, tini, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname,
                 File.Exists(hostsFile) ? hostsFile : null, Options.TmpSize, Options.LogMaxBytes, File.Exists(hostnameFile) ? hostnameFile : null, Standby: true),
             spec,
             environment);
-        var standby = ContainerStandby.Start(spec, id, exitFile, process);
-        if (!_standbys.TryAdd((sandbox.PodUid, spec.Name), standby))
-        {
-            // Another preparation for the same container won the race: keep one.
-            await standby.DiscardAsync(StandbyDiscardTimeout, Time);
-        }
     }
 
     /// <summary>The container's standby, if one is prepared (tests).</summary>

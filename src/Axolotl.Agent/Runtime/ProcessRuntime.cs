@@ -69,6 +69,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
     public override async Task RemoveSandboxAsync(PodSandbox sandbox, CancellationToken ct)
     {
         await DiscardStandbysAsync(sandbox.PodUid);
+        await SettleRestartedAsync(sandbox.PodUid);
         foreach (var container in ContainersOf(sandbox.PodUid).ToList())
         {
             if (!container.Exited.IsCompleted)
@@ -98,6 +99,16 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
 
     public override async Task<ContainerHandle> StartAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct)
     {
+        if (await TakeRestartedAsync(sandbox.PodUid, spec) is { } restarted)
+        {
+            if (spec.NextAttempt is { } following)
+            {
+                BeginStandby(sandbox, following);
+            }
+
+            return restarted;
+        }
+
         var standby = await TakeStandbyAsync(sandbox.PodUid, spec);
         CheckExecutable(spec);
         if (spec.Mounts.Count > 0 && !MountsVolumes)
@@ -179,14 +190,28 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
             throw new ContainerStartException($"cannot start container: {e.Message}", 128);
         }
 
+        if (spec.NextAttempt is { } next)
+        {
+            BeginStandby(sandbox, next);
+        }
+
+        return await FinishStartAsync(sandbox.PodUid, spec, id, exitFile, process, cgroups, oomBaseline, ct);
+    }
+
+    /// <summary>
+    /// A launched attempt (cold, or a standby told to go): recorded, watched, and once tini runs, its
+    /// handle; a launcher that failed first makes it a StartError.
+    /// </summary>
+    private async Task<ContainerHandle> FinishStartAsync(string podUid, ContainerSpec spec, string id, string exitFile, Process process, Cgroups cgroups, long oomBaseline, CancellationToken ct)
+    {
         var startedAt = Time.GetUtcNow();
         var startTicks = LinuxProcess.ReadStat(process.Id)?.StartTicks ?? 0;
-        var state = new ContainerState(id, sandbox.PodUid, spec.Name, process.Id, startTicks, startedAt, spec.LogPath, cgroupPath, oomBaseline, exitFile)
+        var state = new ContainerState(id, podUid, spec.Name, process.Id, startTicks, startedAt, spec.LogPath, cgroups.RelativePath, oomBaseline, exitFile)
         {
             Seccomp = spec.Seccomp,
         };
         state.Save(Options.StateDirectory);
-        var tracked = Register(new TrackedContainer(state, process, cgroups));
+        var tracked = Register(new TrackedContainer(state, process, cgroups) { RestartsAtOnce = spec.RestartsAtOnce });
 
         // Running = tini is PID 1 of the new namespace; a launcher failure before that is a StartError.
         bool ended;

@@ -36,6 +36,12 @@ public abstract class ProcessRuntimeCore : IContainerRuntime
 
     public virtual Task PrepareStandbyAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct) => Task.CompletedTask;
 
+    public virtual bool PreparesStandbys => false;
+
+    public virtual void AbandonRestart(string podUid, string name)
+    {
+    }
+
     public abstract Task StopAsync(ContainerHandle handle, TimeSpan grace, CancellationToken ct);
 
     public abstract Task<ExecResult> ExecAsync(ContainerHandle handle, ExecSpec spec, CancellationToken ct);
@@ -95,6 +101,8 @@ public abstract class ProcessRuntimeCore : IContainerRuntime
 
     internal void Forget(string id) => _containers.TryRemove(id, out _);
 
+    internal TrackedContainer? TrackedOf(string id) => _containers.GetValueOrDefault(id);
+
     private TrackedContainer Track(TrackedContainer tracked)
     {
         tracked.Exited = ObserveExitAsync(tracked);
@@ -133,7 +141,14 @@ public abstract class ProcessRuntimeCore : IContainerRuntime
         tracked.RecorderEnded = true;
         var oomKilled = await AfterExitAsync(tracked);
         var signal = exitCode > 128 ? exitCode - 128 : (int?)null;
-        return new ContainerExit(exitCode, signal, oomKilled, Time.GetUtcNow());
+        var exit = new ContainerExit(exitCode, signal, oomKilled, Time.GetUtcNow());
+        OnExited(tracked, exit);
+        return exit;
+    }
+
+    /// <summary>After a container's exit and cleanup, before its exit is reported to anyone.</summary>
+    internal virtual void OnExited(TrackedContainer tracked, ContainerExit exit)
+    {
     }
 
     /// <summary>Cleans up after the recorder ended; returns whether the container was OOM-killed.</summary>

@@ -33,6 +33,21 @@ public sealed record ContainerSpec(
 
     /// <summary>The compiled seccomp filter the container and its exec's run under; null runs them unconfined.</summary>
     public Seccomp.SeccompProgram? Seccomp { get; init; }
+
+    /// <summary>
+    /// The attempt after this one (its own log and writable layer), for a runtime that prepares it
+    /// while this one runs (<see cref="IContainerRuntime.PrepareStandbyAsync"/>); null when the
+    /// container will not restart. Not part of what this attempt runs.
+    /// </summary>
+    public ContainerSpec? NextAttempt { get; init; }
+
+    /// <summary>
+    /// The agent's restart decision for this attempt, asked by the runtime the moment it exits (with
+    /// the attempt's start time): true starts the prepared <see cref="NextAttempt"/> then, before the
+    /// agent has heard of the exit; its start with that spec then takes the running attempt. Null:
+    /// every restart goes through the agent. Not part of what this attempt runs.
+    /// </summary>
+    public Func<DateTimeOffset, ContainerExit, bool>? RestartsAtOnce { get; init; }
 }
 
 /// <summary>

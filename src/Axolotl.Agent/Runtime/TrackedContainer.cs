@@ -20,6 +20,12 @@ internal sealed class TrackedContainer(ContainerState state, Process? process, C
     /// </summary>
     public TaskCompletionSource<int?> ReportedExit { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>
+    /// Asked once the container has exited and its cgroups are gone, before anyone hears of the exit:
+    /// true lets the runtime start the prepared next attempt at once (<see cref="ContainerSpec.RestartsAtOnce"/>).
+    /// </summary>
+    public Func<DateTimeOffset, ContainerExit, bool>? RestartsAtOnce { get; set; }
+
     /// <summary>True once the recorder (launcher or shell) has ended (before cleanup finished).</summary>
     public bool RecorderEnded { get; set; }
 }

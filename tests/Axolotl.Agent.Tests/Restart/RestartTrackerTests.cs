@@ -36,6 +36,28 @@ public class RestartTrackerTests
     }
 
     [Fact]
+    public void AskingAheadWhetherAnExitRestartsAtOnceAgreesWithTheDecisionAndRecordsNothing()
+    {
+        var tracker = new RestartTracker(RestartBackoffOptions.Kubernetes, _clock);
+        var start = T0;
+        for (var crash = 0; crash < 6; crash++)
+        {
+            var end = start + TimeSpan.FromSeconds(crash == 3 ? 700 : 1);
+            var ahead = tracker.RestartsAtOnce(Pod, Container, "OnFailure", 1, start, end);
+            Assert.Equal(ahead, tracker.RestartsAtOnce(Pod, Container, "OnFailure", 1, start, end));
+            var decision = tracker.OnExit(Pod, Container, "OnFailure", 1, start, end);
+            Assert.Equal(decision.Action == RestartAction.RestartNow, ahead);
+            // The first crash, and the first after a run of over ten minutes, restart at once.
+            Assert.Equal(crash is 0 or 3, ahead);
+            start = end + decision.Backoff;
+        }
+
+        Assert.False(tracker.RestartsAtOnce(Pod, Container, "OnFailure", 0, T0, T0));
+        Assert.False(tracker.RestartsAtOnce("other", Container, "Never", 1, T0, T0));
+        Assert.True(tracker.RestartsAtOnce("other", Container, "Always", 0, T0, T0));
+    }
+
+    [Fact]
     public void AContainerThatIsNotRestartedLeavesNoHistory()
     {
         var tracker = new RestartTracker(RestartBackoffOptions.Kubernetes, _clock);

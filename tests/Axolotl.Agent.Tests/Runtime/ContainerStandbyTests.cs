@@ -84,4 +84,28 @@ public sealed class ContainerStandbyTests : IAsyncLifetime
         Assert.False(LinuxProcess.IsAlive(pid));
         Assert.Null(_rt.Runtime.StandbyOf(sandbox.PodUid, "main"));
     }
+
+    [Fact]
+    public async Task A_start_prepares_the_attempt_after_it_and_a_quick_crash_is_answered_by_that_standby()
+    {
+        var sandbox = await _rt.SandboxAsync("standby-next");
+        var first = _rt.Spec(sandbox, "main", "sh", "-c", "echo attempt $ATTEMPT; exit 1") with
+        {
+            Environment = new Dictionary<string, string> { ["ATTEMPT"] = "any" },
+            LogPath = Path.Combine(_rt.LogDirectory, "standby-next-0.log"),
+        };
+        var second = first with { LogPath = Path.Combine(_rt.LogDirectory, "standby-next-1.log") };
+
+        var handle = await _rt.StartAsync(sandbox, first with { NextAttempt = second });
+        var standby = _rt.Runtime.StandbyOf(sandbox.PodUid, "main");
+        Assert.NotNull(standby);
+        Assert.Equal(1, (await _rt.Runtime.WaitAsync(handle, CancellationToken.None).WaitAsync(Deadline)).ExitCode);
+        Assert.True(await standby.Ready.WaitAsync(Deadline));
+
+        var restarted = await _rt.StartAsync(sandbox, second);
+
+        Assert.Equal(standby.Process.Id, restarted.Pid);
+        Assert.Equal(1, (await _rt.Runtime.WaitAsync(restarted, CancellationToken.None).WaitAsync(Deadline)).ExitCode);
+        Assert.Contains(" stdout F attempt any", await File.ReadAllTextAsync(second.LogPath), StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,81 @@
+using Axolotl.Agent.Images;
+using Axolotl.Agent.Runtime;
+using Axolotl.Agent.Runtime.Seccomp;
+using Axolotl.Agent.Volumes;
+using Axolotl.Api.Core;
+
+namespace Axolotl.Agent.Pods;
+
+/// <summary>What one attempt of a container runs: its spec, the attempt prepared after it, and who decides its restart.</summary>
+public sealed partial class PodWorker
+{
+    private const string NoCommand = "no command specified";
+
+    private async Task<ContainerSpec> BuildSpecAsync(Container container, ResolvedImage image, int instance, AttemptRoot root, CancellationToken ct)
+    {
+        var env = new Dictionary<string, string>(image.Environment, StringComparer.Ordinal);
+        foreach (var (key, value) in await _ctx.Env.ResolveAsync(Latest, container, ct))
+        {
+            env[key] = value;
+        }
+        var command = container.Command?.Select(c => EnvResolver.Expand(c, env)).ToList();
+        var args = container.Args?.Select(a => EnvResolver.Expand(a, env)).ToList();
+        var argv = image.BuildArgv(command, args);
+        if (argv.Count == 0)
+        {
+            throw new ContainerConfigException(NoCommand);
+        }
+        // Before anything is made for the attempt: containerd reads the profile when it creates the container.
+        var seccomp = _ctx.Seccomp.Resolve(Latest.Spec ?? new PodSpec(), container, ContainerCapabilities.For(container.SecurityContext));
+        var logPath = _ctx.Logs.InstanceLog(Uid, container.Name, instance);
+        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        if (root != AttemptRoot.Standby)
+        {
+            // A standby's attempt has not started: the running one's previous log is still the previous.
+            _ctx.Logs.PruneBefore(Uid, container.Name, instance);
+        }
+        var limits = container.Resources?.Limits;
+        var requests = container.Resources?.Requests;
+        var mounts = container.VolumeMounts is { Count: > 0 } && _ctx.Runtime.MountsVolumes ? ContainerMounts.For(container, _volumes, env) : [];
+        // The user first: an image without it fails before any directory is made.
+        var user = image.Root is { } imageRoot ? ImageUser.Resolve(imageRoot.User, imageRoot.LayersLowestFirst) : null;
+        var rootfs = image.Root is { } layers ? ContainerAttempts.Prepare(_ctx.Logs.ContainerDirectory(Uid, container.Name), instance, layers, root) : null;
+        return new ContainerSpec(
+            Uid,
+            container.Name,
+            argv,
+            env,
+            string.IsNullOrEmpty(container.WorkingDir) ? image.WorkingDirectory : container.WorkingDir,
+            logPath,
+            MemoryLimitBytes: limits is not null && limits.TryGetValue("memory", out var mem) ? mem.Value() : null,
+            CpuLimitMillicores: limits is not null && limits.TryGetValue("cpu", out var cpu) ? cpu.MilliValue() : null,
+            CpuRequestMillicores: requests is not null && requests.TryGetValue("cpu", out var cpuRequest) ? cpuRequest.MilliValue() : null)
+        {
+            Mounts = mounts,
+            Rootfs = rootfs,
+            User = user is null ? null : new Runtime.ContainerUser(user.Uid, user.Gid, user.SupplementaryGroups),
+            Seccomp = seccomp,
+        };
+    }
+
+    /// <summary>
+    /// The attempt after <paramref name="spec"/>: the same launch with its own log and writable layer.
+    /// Should the pod's environment change before it runs, the restart's spec differs and the runtime
+    /// discards it.
+    /// </summary>
+    private ContainerSpec NextAttemptOf(ContainerSpec spec, string name, ResolvedImage image, int instance)
+    {
+        var logPath = _ctx.Logs.InstanceLog(Uid, name, instance);
+        var rootfs = image.Root is { } layers ? ContainerAttempts.Prepare(_ctx.Logs.ContainerDirectory(Uid, name), instance, layers, AttemptRoot.Standby) : null;
+        return spec with { LogPath = logPath, Rootfs = rootfs, NextAttempt = null, RestartsAtOnce = null };
+    }
+
+    /// <summary>The lane takes the container's next exit into its own hands (it stops it, or starts another attempt).</summary>
+    private void CloseGate(string name)
+    {
+        if (_gates.Remove(name, out var gate))
+        {
+            gate.Close();
+        }
+    }
+}
