@@ -167,7 +167,7 @@ internal static class NativeLauncher
 
     /// <summary>
     /// The code of the launcher's "exited &lt;code&gt;" line, which comes once the container's PID 1 is
-    /// reaped, its log flushed and its exit file written, ahead of the launcher's own exit (which waits
+    /// reaped and its log flushed (its exit file is written right after), ahead of the launcher's own exit (which waits
     /// for the container's mounts to go). Null when the launcher ended or the agent let go without it.
     /// </summary>
     public static async Task<int?> ReadExitAsync(Process launcher)

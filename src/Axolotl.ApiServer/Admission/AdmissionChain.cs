@@ -6,6 +6,7 @@ using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
 using Axolotl.Api.Validation;
+using Axolotl.ApiServer.Admission.PodSecurity;
 using Axolotl.ApiServer.Errors;
 
 namespace Axolotl.ApiServer.Admission;
@@ -19,6 +20,16 @@ public sealed class AdmissionChain
 {
     /// <summary>The DefaultTolerationSeconds plugin's settings (applied to pods on create).</summary>
     public DefaultTolerationSeconds DefaultTolerations { get; init; } = new();
+
+    /// <summary>The PodSecurity plugin; null only where a test builds a chain without a store.</summary>
+    public PodSecurityAdmission? PodSecurity { get; init; }
+
+    /// <summary>
+    /// Validating admission that reads other objects (PodSecurity): the handlers run it on the admitted
+    /// object after their own checks and before quota, as upstream orders its validating plugins.
+    /// </summary>
+    public Task ValidateAsync(PodSecurityRequest request, ICollection<string> warnings, CancellationToken ct) =>
+        PodSecurity?.AdmitAsync(request, warnings, ct) ?? Task.CompletedTask;
 
     /// <param name="mutate">Mutating admission (LimitRanger's defaults): runs after defaulting, before validation, as upstream orders them.</param>
     public JsonObject Admit(ResourceType type, JsonObject obj, JsonObject? old, FieldValidationMode mode, ICollection<string> warnings, Action<KubeObject>? mutate = null)

@@ -44,7 +44,11 @@ public sealed class ApiServerHost : IAsyncDisposable
         var tokens = TokenRegistry.LoadOrCreate(options.DataDir);
         // Secrets (by default) are encrypted before they reach the store and decrypted on every read.
         var objects = new ObjectStore(new TransformingStore(store, EncryptionConfiguration.LoadOrCreate(options.DataDir, options.EncryptionProviderConfig)));
-        var admission = new AdmissionChain { DefaultTolerations = options.DefaultTolerations };
+        var admission = new AdmissionChain
+        {
+            DefaultTolerations = options.DefaultTolerations,
+            PodSecurity = new Admission.PodSecurity.PodSecurityAdmission(objects, options.PodSecurity, clock, logging.CreateLogger<Admission.PodSecurity.PodSecurityAdmission>()),
+        };
         var bootstrap = Task.Run(() => Bootstrap.EnsureNamespacesAsync(objects, admission, clock, ct), ct);
 
         var builder = WebApplication.CreateSlimBuilder();

@@ -19,4 +19,7 @@ public sealed class ApiServerOptions
 
     /// <summary>An EncryptionConfiguration file (--encryption-provider-config); null: DIR/encryption-config.yaml, made on first start.</summary>
     public string? EncryptionProviderConfig { get; init; }
+
+    /// <summary>Pod Security admission's cluster defaults and exemptions (--pod-security-admission-config-file); default: privileged, none.</summary>
+    public Admission.PodSecurity.PodSecurityConfiguration PodSecurity { get; init; } = Admission.PodSecurity.PodSecurityConfiguration.Default;
 }

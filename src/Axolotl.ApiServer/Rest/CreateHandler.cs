@@ -3,6 +3,7 @@ using Axolotl.Api.Core;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Admission.LimitRange;
+using Axolotl.ApiServer.Admission.PodSecurity;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
 using Axolotl.ApiServer.Security;
@@ -38,6 +39,8 @@ public sealed class CreateHandler(RestServices services, NamespaceGuard namespac
         CertificateRequestRestriction.CheckCreate(RequestPrincipal.Get(scope.Http), type, admitted);
         await namespaces.CheckCreateAsync(type, scope.Namespace, name, scope.Aborted);
         LimitRanger.Validate(type, admitted, limitRanges);
+        await services.Admission.ValidateAsync(
+            new PodSecurityRequest(type, scope.Namespace, name, scope.Subresource, RequestPrincipal.Get(scope.Http)?.User, admitted, null), scope.Warnings, scope.Aborted);
         if (type == KnownResources.Services)
         {
             await services.Services.AllocateAsync(admitted, null, scope.Aborted);

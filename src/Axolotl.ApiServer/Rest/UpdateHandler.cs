@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Admission;
+using Axolotl.ApiServer.Admission.PodSecurity;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
 using Axolotl.ApiServer.Security;
@@ -82,6 +83,8 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
             ObjectMetaRules.PrepareForUpdate(updated, currentView);
             var admitted = services.Admission.Admit(type, updated, currentView, mode, scope.Warnings);
             NodeRestriction.CheckUpdate(RequestPrincipal.Get(scope.Http), type, scope.Subresource, admitted, currentView);
+            await services.Admission.ValidateAsync(
+                new PodSecurityRequest(type, scope.Namespace, name, scope.Subresource, RequestPrincipal.Get(scope.Http)?.User, admitted, currentView), scope.Warnings, scope.Aborted);
             ObjectMetaRules.Meta(admitted)["resourceVersion"] = currentRv;
             if (type == KnownResources.Services && scope.Subresource is null)
             {

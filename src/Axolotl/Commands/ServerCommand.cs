@@ -6,6 +6,7 @@ using Axolotl.Agent.Server;
 using Axolotl.Api.Core;
 using Axolotl.ApiServer.Hosting;
 using Axolotl.ApiServer.Admission;
+using Axolotl.ApiServer.Admission.PodSecurity;
 using Axolotl.ApiServer.Security;
 using Axolotl.Client;
 using Axolotl.Controllers;
@@ -31,7 +32,7 @@ public static partial class ServerCommand
         "data-dir", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
-        "tls-san", "seccomp-default",
+        "tls-san", "pod-security-admission-config-file", "seccomp-default",
     };
 
     public const string Usage = """
@@ -50,6 +51,11 @@ public static partial class ServerCommand
           --encryption-provider-config FILE
                            a Kubernetes EncryptionConfiguration (aesgcm and identity providers); default: DIR/encryption-config.yaml,
                            made on first start to encrypt Secrets with a fresh AES-GCM key
+          --pod-security-admission-config-file FILE
+                           Pod Security admission's cluster defaults and exemptions: an AdmissionConfiguration
+                           (apiserver.config.k8s.io/v1) with a PodSecurity plugin entry, or a bare
+                           PodSecurityConfiguration (pod-security.admission.config.k8s.io/v1); namespaces'
+                           pod-security.kubernetes.io/* labels override the defaults (default: privileged, no exemptions)
           --join-token-ttl D
                            lifetime of the join token a first start makes, e.g. 24h (default), 7d; 0 = never expires
           --cluster-signing-duration D
@@ -86,6 +92,7 @@ public static partial class ServerCommand
         _ = ServiceAllocator.ParseCidr(serviceCidr);
         var tlsSans = ServingNames.ParseTlsSans(args.GetAll("tls-san"));
         var fakeRuntime = LocalAgent.IsFakeRuntime(args);
+        var podSecurity = PodSecurityFrom(args);
         DataDirectory.EnsurePrivate(dataDir);
 
         using var command = new CommandHost();
@@ -104,7 +111,7 @@ public static partial class ServerCommand
         phase = Stopwatch.GetTimestamp();
         await using var host = await ApiServerHost.StartAsync(
             new ApiServerOptions { DataDir = dataDir, Port = port, BindAddress = bind, ServiceCidr = serviceCidr, TlsSans = tlsSans, DefaultTolerations = DefaultTolerationsFrom(args),
-                EncryptionProviderConfig = args.Get("encryption-provider-config") is { } config ? Path.GetFullPath(config) : null }, store, clock, logging, shutdown.Token);
+                EncryptionProviderConfig = args.Get("encryption-provider-config") is { } config ? Path.GetFullPath(config) : null, PodSecurity = podSecurity }, store, clock, logging, shutdown.Token);
 
         var apiMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
         var kubeconfig = KubeconfigWriter.Write(Path.Combine(dataDir, "kubeconfig"), host.LoopbackUrl, host.Pki.CaPem, host.Tokens.AdminToken);
@@ -193,6 +200,23 @@ public static partial class ServerCommand
         await host.StopAsync(CancellationToken.None);
         LogStopped(log);
         return 0;
+    }
+
+    /// <summary>Read before anything starts, so a bad file stops the server with its reason (kube-apiserver refuses one too).</summary>
+    private static PodSecurityConfiguration PodSecurityFrom(CommandLine args)
+    {
+        if (args.Get("pod-security-admission-config-file") is not { } file)
+        {
+            return PodSecurityConfiguration.Default;
+        }
+        try
+        {
+            return PodSecurityConfigurationFile.Load(Path.GetFullPath(file));
+        }
+        catch (PodSecurityConfigurationException e)
+        {
+            throw new ArgumentException($"--pod-security-admission-config-file: {e.Message}", e);
+        }
     }
 
     /// <summary>The token itself only when this start made it (kubeadm prints a token once too); afterwards, where it is.</summary>

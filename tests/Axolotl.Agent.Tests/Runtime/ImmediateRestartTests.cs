@@ -23,6 +23,17 @@ public sealed class ImmediateRestartTests : IAsyncLifetime
         return (first with { NextAttempt = second, RestartsAtOnce = restartsAtOnce }, second);
     }
 
+    /// <summary>A first attempt that exits after 0.3 s, restarted at its exit as the second, which runs <paramref name="script"/>.</summary>
+    private async Task<ContainerSpec> RestartedAtExitAsync(PodSandbox sandbox, string name, string script)
+    {
+        var (first, second) = Attempts(sandbox, name, script, (_, _) => true);
+        var handle = await _rt.StartAsync(sandbox, first with { Command = ["sh", "-c", "sleep 0.3; exit 1"] });
+        Assert.True(await _rt.Runtime.StandbyOf(sandbox.PodUid, "main")!.Ready.WaitAsync(Deadline));
+        await _rt.Runtime.WaitAsync(handle, CancellationToken.None).WaitAsync(Deadline);
+        await EventuallyReadAsync(second.LogPath);
+        return second;
+    }
+
     private Cgroups CgroupOf(PodSandbox sandbox) => Cgroups.Open($"{_rt.Options.CgroupRoot}/{sandbox.PodUid}/main");
 
     private static async Task<string> EventuallyReadAsync(string path)
@@ -82,11 +93,7 @@ public sealed class ImmediateRestartTests : IAsyncLifetime
     public async Task A_start_with_another_spec_stops_the_attempt_started_at_the_exit_and_starts_its_own()
     {
         var sandbox = await _rt.SandboxAsync("fast-other");
-        var (first, second) = Attempts(sandbox, "fast-other", "echo run $$; sleep 0.3; exec sleep 100", (_, _) => true);
-        var handle = await _rt.StartAsync(sandbox, first with { Command = ["sh", "-c", "sleep 0.3; exit 1"] });
-        Assert.True(await _rt.Runtime.StandbyOf(sandbox.PodUid, "main")!.Ready.WaitAsync(Deadline));
-        await _rt.Runtime.WaitAsync(handle, CancellationToken.None).WaitAsync(Deadline);
-        await EventuallyReadAsync(second.LogPath);
+        var second = await RestartedAtExitAsync(sandbox, "fast-other", "echo run $$; sleep 0.3; exec sleep 100");
 
         var other = second with { Command = ["sh", "-c", "echo other; exec sleep 100"], LogPath = Path.Combine(_rt.LogDirectory, "fast-other-1b.log") };
         var started = await _rt.StartAsync(sandbox, other);
@@ -101,11 +108,7 @@ public sealed class ImmediateRestartTests : IAsyncLifetime
     public async Task An_attempt_the_agent_abandons_is_stopped()
     {
         var sandbox = await _rt.SandboxAsync("fast-abandon");
-        var (first, second) = Attempts(sandbox, "fast-abandon", "sleep 0.3; echo up; exec sleep 100", (_, _) => true);
-        var handle = await _rt.StartAsync(sandbox, first with { Command = ["sh", "-c", "sleep 0.3; exit 1"] });
-        Assert.True(await _rt.Runtime.StandbyOf(sandbox.PodUid, "main")!.Ready.WaitAsync(Deadline));
-        await _rt.Runtime.WaitAsync(handle, CancellationToken.None).WaitAsync(Deadline);
-        await EventuallyReadAsync(second.LogPath);
+        var second = await RestartedAtExitAsync(sandbox, "fast-abandon", "sleep 0.3; echo up; exec sleep 100");
 
         _rt.Runtime.AbandonRestart(sandbox.PodUid, "main");
 

@@ -50,8 +50,8 @@
  *     (what unshare --kill-child did).
  *
  * Protocol with the agent: one line on stdout, "running <host pid of PID 1>" once tini has been
- * exec'd, and "exited <code>" once PID 1 is reaped, the log flushed and the exit file written; then
- * stdout is closed. The launcher holds the container's mount namespace until after that line, so the
+ * exec'd, and "exited <code>" once PID 1 is reaped and the log flushed; then the exit file is written
+ * and stdout closed. The launcher holds the container's mount namespace until after that line, so the
  * unmounting of the container's tree happens after the agent heard of the exit, not before. On a
  * launcher failure nothing is printed: the reason goes to "<exit file>.err", the code (125
  * cgroups/namespaces, 126 mounts/working directory/hostname, 127 executable not found) to the exit file, and the launcher exits with that code. Otherwise the
@@ -1208,12 +1208,13 @@ int main(int argc, char **argv)
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
     flush_log(&log);
     close(log.fd);
-    record_exit(o.exit_file, code);
-    /* The exit file is written and the log complete: the agent may start the replacement now, while
-     * the old mount tree is taken down below. */
+    /* The log is complete: the agent may start the replacement now, while the exit file is written
+     * (for an agent that restarts and missed this line; a metadata write that can wait on a busy
+     * disk's journal) and the old mount tree is taken down below. */
     char exited[32];
     snprintf(exited, sizeof exited, "exited %d\n", code);
     write_all(1, exited, strlen(exited));
+    record_exit(o.exit_file, code);
     close(1);
     if (mnt_fd >= 0)
         close(mnt_fd);
