@@ -86,4 +86,10 @@ public sealed record AgentOptions
 
     /// <summary>Unsafe sysctls (names or "prefix*") pods may set besides the safe ones: the kubelet's --allowed-unsafe-sysctls.</summary>
     public IReadOnlyList<string> AllowedUnsafeSysctls { get; init; } = [];
+
+    /// <summary>
+    /// The kubelet's --seccomp-default: a container without a seccomp profile (its own or its pod's)
+    /// runs under RuntimeDefault instead of unconfined. Localhost profiles live in DataDir/seccomp.
+    /// </summary>
+    public bool SeccompDefault { get; init; }
 }

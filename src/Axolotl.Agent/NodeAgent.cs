@@ -8,6 +8,7 @@ using Axolotl.Agent.Probes.Probers;
 using Axolotl.Agent.Recovery;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
+using Axolotl.Agent.Runtime.Seccomp;
 using Axolotl.Agent.Status;
 using Axolotl.Agent.Volumes;
 using Axolotl.Client;
@@ -124,7 +125,12 @@ public sealed class NodeAgent : IAsyncDisposable
             Readiness = reports,
             ConfigSource = configSource,
             Admission = eviction,
+            Seccomp = new SeccompProfileResolver(
+                Path.Combine(options.DataDir, "seccomp"), new SeccompProgramStore(Path.Combine(options.DataDir, "seccomp-programs")),
+                options.SeccompDefault, SeccompProfileResolver.HostKernel),
         };
+        // Off the start path: the first RuntimeDefault container then finds its program compiled.
+        _ = Task.Run(context.Seccomp.WarmUp, ct);
         var pods = podManager = new PodManager(context);
         await pods.StartAsync(ct);
         return new NodeAgent(options, events, pods, heartbeat, new ContainerLogReader(paths, time), context, eviction);

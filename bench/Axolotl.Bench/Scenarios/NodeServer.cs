@@ -56,7 +56,8 @@ internal sealed class NodeServer : IAsyncDisposable
         var flags = string.Join(' ', "--local-agent", "true", "--node-name", nodeName, "--bridge", bridge, "--pod-cidr", $"10.244.{slot}.0/24",
             // Its own service range too, disjoint from the e2e servers' slots, so proxies never share a cluster IP.
             "--service-cidr", $"10.96.{slot}.0/24",
-            "--kubelet-port", FreePort().ToString(CultureInfo.InvariantCulture), "--restart-backoff", "1s", "--restart-backoff-max", "4s");
+            "--kubelet-port", FreePort().ToString(CultureInfo.InvariantCulture), "--restart-backoff", "1s", "--restart-backoff-max", "4s")
+            + string.Concat(context.Options.NodeArguments.Select(a => " '" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
         await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\nexec '{context.Options.ServerBinary.Replace("'", "'\\''", StringComparison.Ordinal)}' \"$@\" {flags}\n", ct);
         File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         context.Log($"node server: node {nodeName}, bridge {bridge}, pod CIDR 10.244.{slot}.0/24");

@@ -4,6 +4,7 @@ using Axolotl.Agent.Probes;
 using Axolotl.Agent.Recovery;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
+using Axolotl.Agent.Runtime.Seccomp;
 using Axolotl.Agent.Status;
 using Axolotl.Agent.Volumes;
 using Axolotl.Client;
@@ -39,4 +40,7 @@ public sealed record PodAgentContext(
 
     /// <summary>Reads the pods' ConfigMaps and Secrets (imagePullSecrets among them).</summary>
     public required IConfigSource ConfigSource { get; init; }
+
+    /// <summary>Chooses and compiles each container's seccomp filter (securityContext.seccompProfile, --seccomp-default).</summary>
+    public required SeccompProfileResolver Seccomp { get; init; }
 }

@@ -1,5 +1,6 @@
 using Axolotl.Agent.Images;
 using Axolotl.Agent.Runtime;
+using Axolotl.Agent.Runtime.Seccomp;
 using Axolotl.Agent.Volumes;
 using Axolotl.Api.Core;
 
@@ -24,6 +25,8 @@ public sealed partial class PodWorker
         {
             throw new ContainerConfigException(NoCommand);
         }
+        // Before anything is made for the attempt: containerd reads the profile when it creates the container.
+        var seccomp = _ctx.Seccomp.Resolve(Latest.Spec ?? new PodSpec(), container, ContainerCapabilities.For(container.SecurityContext));
         var logPath = _ctx.Logs.InstanceLog(Uid, container.Name, instance);
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
         if (root != AttemptRoot.Standby)
@@ -52,6 +55,7 @@ public sealed partial class PodWorker
             Rootfs = rootfs,
             User = user is null ? null : new Runtime.ContainerUser(user.Uid, user.Gid, user.SupplementaryGroups),
             Security = security,
+            Seccomp = seccomp,
         };
     }
 

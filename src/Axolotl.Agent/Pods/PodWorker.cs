@@ -4,6 +4,7 @@ using Axolotl.Agent.Images.Distribution;
 using Axolotl.Agent.Recovery;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
+using Axolotl.Agent.Runtime.Seccomp;
 using Axolotl.Agent.Status;
 using Axolotl.Agent.Volumes;
 using Axolotl.Api.Core;
@@ -241,7 +242,8 @@ public sealed partial class PodWorker
             _ctx.Events.Record(Latest, EventRecorder.Normal, "Pulled", ImagePullMessages.AlreadyPresent(image), fieldPath);
         }
 
-        ContainerSpec spec;
+        ContainerSpec? spec = null;
+        ContainerStartException? refusedProfile = null;
         var restart = seen.ContainerId is not null;
         var instance = restart ? seen.RestartCount + 1 : seen.RestartCount;
         var root = _standbys.Remove(container.Name, out var prepared) && prepared == instance ? AttemptRoot.Reuse : AttemptRoot.Fresh;
@@ -249,9 +251,15 @@ public sealed partial class PodWorker
         {
             spec = await BuildSpecAsync(container, resolved, instance, root, ct);
         }
-        catch (Exception ex) when (ex is ContainerConfigException or ImageUserException)
+        catch (SeccompProfileException ex) when (ex.AtStart)
         {
-            var reason = ex.Message == NoCommand || ex is ImageUserException ? "CreateContainerError" : "CreateContainerConfigError";
+            // runc refuses the profile when the task is created: the container is created, its start fails.
+            refusedProfile = new ContainerStartException(ex.Message, 128);
+            _ctx.Runtime.AbandonRestart(Uid, container.Name);
+        }
+        catch (Exception ex) when (ex is ContainerConfigException or ImageUserException or SeccompProfileException)
+        {
+            var reason = ex.Message == NoCommand || ex is ImageUserException or SeccompProfileException ? "CreateContainerError" : "CreateContainerConfigError";
             seen.WaitingReason = reason;
             seen.WaitingMessage = ex.Message;
             _ctx.Events.Record(Latest, EventRecorder.Warning, "Failed", $"Error: {ex.Message}", fieldPath);
@@ -261,7 +269,7 @@ public sealed partial class PodWorker
         }
 
         ImmediateRestartGate? gate = null;
-        if (!init && RestartPolicy != RestartPolicies.Never && _ctx.Runtime.PreparesStandbys)
+        if (spec is not null && !init && RestartPolicy != RestartPolicies.Never && _ctx.Runtime.PreparesStandbys)
         {
             // The runtime prepares the next attempt beside this one's start (a standby), so that even
             // a crash within milliseconds is answered without a process start or a root's set-up.
@@ -302,7 +310,7 @@ public sealed partial class PodWorker
         }
         try
         {
-            var handle = await _ctx.Runtime.StartAsync(_sandbox!, spec, ct);
+            var handle = await _ctx.Runtime.StartAsync(_sandbox!, spec ?? throw refusedProfile!, ct);
             seen.ContainerId = handle.Id;
             seen.RunningSince = handle.StartedAt;
             seen.WaitingReason = null;

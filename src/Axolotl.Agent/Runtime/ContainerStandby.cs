@@ -124,7 +124,8 @@ internal sealed class ContainerStandby
         && a.Mounts.SequenceEqual(b.Mounts)
         && SameRoot(a.Rootfs, b.Rootfs)
         && SameUser(a.User, b.User)
-        && Security.ContainerSecurity.Same(a.Security, b.Security);
+        && Security.ContainerSecurity.Same(a.Security, b.Security)
+        && a.Seccomp == b.Seccomp;
 
     private static bool SameRoot(ContainerRootfs? a, ContainerRootfs? b) =>
         a is null || b is null

@@ -20,6 +20,9 @@ internal sealed record ContainerState(
     long OomBaseline,
     string ExitFile)
 {
+    /// <summary>The container's seccomp filter: exec's (kubectl exec, exec probes) run under it too, as with runc exec.</summary>
+    public Seccomp.SeccompProgram? Seccomp { get; init; }
+
     public static string PathFor(string stateDirectory, string podUid, string id) =>
         System.IO.Path.Combine(stateDirectory, "pods", podUid, "containers", id + ".json");
 

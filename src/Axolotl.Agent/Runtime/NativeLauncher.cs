@@ -96,6 +96,7 @@ internal static class NativeLauncher
             arguments.Add(value);
         }
 
+        arguments.AddRange(SeccompArguments(spec.Seccomp));
         if (request.Standby)
         {
             arguments.Add("--standby");
@@ -105,6 +106,12 @@ internal static class NativeLauncher
         arguments.AddRange(spec.Command);
         return arguments;
     }
+
+    /// <summary>"--seccomp FILE [--seccomp-flags N]" for a filter (also taken by --exec-into), else nothing.</summary>
+    public static IEnumerable<string> SeccompArguments(Seccomp.SeccompProgram? program) =>
+        program is null ? []
+        : program.Flags == 0 ? ["--seccomp", program.Path]
+        : ["--seccomp", program.Path, "--seccomp-flags", program.Flags.ToString(CultureInfo.InvariantCulture)];
 
     /// <summary>Starts the launcher with the container's environment (it execs tini with it).</summary>
     public static Process Start(Request request, ContainerSpec spec, IReadOnlyDictionary<string, string> environment)

@@ -53,6 +53,11 @@ public sealed class PlainProcessRuntime : ProcessRuntimeCore
 
     public override Task<ContainerHandle> StartAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct)
     {
+        if (spec.Seccomp is not null)
+        {
+            throw new ContainerStartException($"a seccomp profile needs the isolated runtime with the native launcher; this node runs {Mode}", 128);
+        }
+
         if (spec.Rootfs is not null || spec.User is not null)
         {
             throw new ContainerStartException($"an image's root filesystem and runAsUser need the isolated runtime with the native launcher; this node runs {Mode}", 128);

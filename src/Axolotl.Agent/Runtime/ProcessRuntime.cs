@@ -151,6 +151,11 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
             throw new ContainerStartException("an image's root filesystem and runAsUser need the native launcher (axolotl-launch; build with gcc installed)", 128);
         }
 
+        if (spec.Seccomp is not null && _tools.Launcher is null)
+        {
+            throw new ContainerStartException("a seccomp profile needs the native launcher (axolotl-launch; build with gcc installed)", 128);
+        }
+
         // tini runs inside a root without the node's libraries: only the static one can.
         var tini = spec.Rootfs is null ? _tools.Tini : _tools.TiniStatic
             ?? throw new ContainerStartException("an image's root filesystem needs the static tini (/usr/bin/tini-static, package tini)", 128);
@@ -230,7 +235,10 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
     {
         var startedAt = Time.GetUtcNow();
         var startTicks = LinuxProcess.ReadStat(process.Id)?.StartTicks ?? 0;
-        var state = new ContainerState(id, podUid, spec.Name, process.Id, startTicks, startedAt, spec.LogPath, cgroups.RelativePath, oomBaseline, exitFile);
+        var state = new ContainerState(id, podUid, spec.Name, process.Id, startTicks, startedAt, spec.LogPath, cgroups.RelativePath, oomBaseline, exitFile)
+        {
+            Seccomp = spec.Seccomp,
+        };
         state.Save(Options.StateDirectory);
         var tracked = Register(new TrackedContainer(state, process, cgroups) { RestartsAtOnce = spec.RestartsAtOnce });
 
@@ -352,7 +360,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         // bounding set; the shell chain (no image roots, no users) makes do with nsenter.
         var pid = init.Value.ToString(CultureInfo.InvariantCulture);
         List<string> enter = _tools.Launcher is { } launcher
-            ? [launcher, "--exec-into", pid, "--"]
+            ? [launcher, "--exec-into", pid, .. NativeLauncher.SeccompArguments(tracked.State.Seccomp), "--"]
             : [_tools.Nsenter, "-t", pid, "--net", "--pid", "--mount", "--uts", "--ipc", "--wd", "--"];
         var environment = ReadEnvironment(init.Value);
         AddCommand(psi, spec, enter, environment);

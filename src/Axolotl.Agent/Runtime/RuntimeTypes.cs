@@ -38,6 +38,9 @@ public sealed record ContainerSpec(
     /// <summary>The securityContext to apply (capabilities, no_new_privs, read-only root, host namespaces, sysctls); null: containerd's defaults.</summary>
     public Security.ContainerSecurity? Security { get; init; }
 
+    /// <summary>The compiled seccomp filter the container and its exec's run under; null runs them unconfined.</summary>
+    public Seccomp.SeccompProgram? Seccomp { get; init; }
+
     /// <summary>
     /// The attempt after this one (its own log and writable layer), for a runtime that prepares it
     /// while this one runs (<see cref="IContainerRuntime.PrepareStandbyAsync"/>); null when the

@@ -28,6 +28,7 @@ public static partial class AgentCommand
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
         "allowed-unsafe-sysctls",
+        "seccomp-default",
     };
 
     public const string Usage = """
@@ -60,6 +61,9 @@ public static partial class AgentCommand
                            own Node, Lease and pod CIDR, sharing one connection pool); no logs/exec for their pods
           --node-name-prefix P
                            the fake nodes' name prefix (default: fake-); --node-name and --pod-cidr are then not used
+          --seccomp-default
+                           run containers without a seccomp profile under RuntimeDefault (the kubelet's flag);
+                           Localhost profiles are files under DIR/agent/seccomp
 
         Pods on nodes that share a machine reach each other by IP: each bridge forwards to the cluster CIDR
         (10.244.0.0/16) and nowhere else.

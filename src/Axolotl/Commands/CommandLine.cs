@@ -42,6 +42,11 @@ public sealed class CommandLine
             {
                 value = arg[(eq + 1)..];
             }
+            else if (BooleanFlags.Contains(name))
+            {
+                // As Go's flag packages: a bare boolean flag is true and never takes the next argument.
+                value = "true";
+            }
             else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
             {
                 value = args[++i];
@@ -55,6 +60,15 @@ public sealed class CommandLine
         }
         return result;
     }
+
+    /// <summary>Flags that may stand alone (--flag means --flag=true).</summary>
+    private static readonly HashSet<string> BooleanFlags = new(StringComparer.Ordinal) { "seccomp-default" };
+
+    /// <summary>A boolean flag's value: true/false (--flag alone is true), else <paramref name="fallback"/>.</summary>
+    public bool GetBool(string name, bool fallback) =>
+        _values.TryGetValue(name, out var text)
+            ? bool.TryParse(text, out var value) ? value : throw new ArgumentException($"invalid --{name} \"{text}\": want true or false")
+            : fallback;
 
     /// <summary>The last value given for the flag (a later one overrides an earlier one).</summary>
     public string? Get(string name) => _values.GetValueOrDefault(name);

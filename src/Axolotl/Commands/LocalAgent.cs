@@ -45,6 +45,7 @@ public static class LocalAgent
             LeaseRenewInterval = Duration(args.Get("node-lease-interval"), defaults.LeaseRenewInterval),
             Eviction = EvictionFlags(args),
             AllowedUnsafeSysctls = AllowedUnsafeSysctls(args.Get("allowed-unsafe-sysctls")),
+            SeccompDefault = args.GetBool("seccomp-default", defaults.SeccompDefault),
         };
         var images = ImageOptions(args, dataDir, options.DataDir);
         var backoff = new RestartBackoffOptions

@@ -32,7 +32,7 @@ public static partial class ServerCommand
         "data-dir", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
-        "tls-san", "pod-security-admission-config-file", "allowed-unsafe-sysctls",
+        "tls-san", "pod-security-admission-config-file", "allowed-unsafe-sysctls", "seccomp-default",
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
     };
@@ -96,6 +96,9 @@ public static partial class ServerCommand
                            the longest grace (seconds) a pod evicted by a soft threshold gets (default: 0 = the pod's own)
           --eviction-monitoring-interval D
                            how often the signals are observed (default: 10s, the kubelet's; shorter for tests)
+          --seccomp-default
+                           the local node runs containers without a seccomp profile under RuntimeDefault (the kubelet's
+                           flag); Localhost profiles are files under DIR/agent/seccomp
         """ + "\n" + NodeLifecycleUsage;
 
     public static async Task<int> RunAsync(CommandLine args)

@@ -9,7 +9,7 @@
  *                  [--netns NAME] [--hostname H] [--hosts FILE] [--resolv-conf FILE] [--workdir DIR]
  *                  [--tmp-size S] [--bind SRC|--bind-ro SRC --to DST]...
  *                  [--rootfs DIR [--lower DIR]... [--upper DIR --work DIR] [--hostname-file FILE]]
- *                  [--user UID:GID[:G1,G2,...]] [--sec KEY[=VALUE]]... [--standby] -- argv...
+ *                  [--user UID:GID[:G1,G2,...]] [--sec KEY[=VALUE]]... [--seccomp FILE [--seccomp-flags N]] [--standby] -- argv...
  *
  * --standby prepares the next attempt of a container while the current one runs: PID 1 does every
  * step up to exec (namespaces, root, mounts, hostname, the executable's check) and waits; the
@@ -36,6 +36,9 @@
  * --user drops to that uid, gid and supplementary groups (none when omitted) just before exec;
  * without it the container runs as root.
  *
+ * --seccomp loads a seccomp filter (seccomp.c: a raw sock_filter array the agent compiled, loaded with
+ * seccomp(2) and the --seccomp-flags, in runc's order) as the last step before tini; exec's get the same.
+ *
  * --hosts and --resolv-conf are bind-mounted on /etc/hosts and /etc/resolv.conf. Without
  * --resolv-conf, a file "resolv.conf" next to the --hosts file is used when it exists (the agent
  * writes one there for dnsPolicy ClusterFirst); otherwise the host's /etc/resolv.conf stays.
@@ -59,7 +62,8 @@
  * exit file gets the container's code (128+n for a signal) and the launcher exits with it too.
  * The exit file outlives an agent restart: a later agent reads the code from it.
  *
- * "axolotl-launch --exec-into PID -- argv" runs a command in a running container instead (exec, probes).
+ * "axolotl-launch --exec-into PID [--seccomp FILE [--seccomp-flags N]] -- argv" runs a command in a running
+ * container instead (exec, probes), under the container's seccomp filter as runc exec does.
  *
  * Log: "<RFC3339Nano UTC> <stdout|stderr> <F|P> <text>" per record; P marks a 16 KiB chunk of a
  * longer line. The launcher is the only writer and rotates by size itself: the live file is
@@ -91,6 +95,7 @@
 #include <unistd.h>
 
 #include "rootfs.h"
+#include "seccomp.h"
 #include "security.h"
 #include "volume-mounts.h"
 
@@ -131,6 +136,9 @@ struct options {
     gid_t groups[MAX_GROUPS];
     int group_count;
     bool standby;
+    const char *seccomp_path;       /* --seccomp: read before the clone, loaded just before tini */
+    unsigned int seccomp_flags;
+    struct seccomp_program seccomp;
     struct security security;
     int cgroup_dirs[MAX_CGROUPS];   /* --standby: the cgroup.procs file's grandparent (the pod's cgroup) */
     const char *cgroup_names[MAX_CGROUPS]; /* and the path below it ("<container>/cgroup.procs") */
@@ -237,10 +245,20 @@ static void parse_user(const char *text, struct options *o)
     o->has_user = true;
 }
 
+static unsigned int parse_seccomp_flags(const char *text)
+{
+    char *end;
+    errno = 0;
+    unsigned long flags = strtoul(text, &end, 10);
+    if (end == text || *end != '\0' || errno != 0 || flags > 0xFFFFu)
+        usage_error("--seccomp-flags wants a number");
+    return (unsigned int)flags;
+}
+
 static void parse_options(int argc, char **argv, struct options *o)
 {
     enum { EXIT_FILE = 256, LOG, LOG_MAX, CGROUP, NETNS, HOSTNAME, HOSTS, RESOLV_CONF, WORKDIR, TMP_SIZE, TINI, BIND, BIND_RO, TO, STANDBY,
-           LOWER, UPPER, WORK, ROOTFS, HOSTNAME_FILE, USER, SEC };
+           LOWER, UPPER, WORK, ROOTFS, HOSTNAME_FILE, USER, SEC, SECCOMP, SECCOMP_FLAGS };
     static const struct option long_options[] = {
         {"exit-file", required_argument, NULL, EXIT_FILE},
         {"log", required_argument, NULL, LOG},
@@ -264,6 +282,8 @@ static void parse_options(int argc, char **argv, struct options *o)
         {"user", required_argument, NULL, USER},
         {"standby", no_argument, NULL, STANDBY},
         {"sec", required_argument, NULL, SEC},
+        {"seccomp", required_argument, NULL, SECCOMP},
+        {"seccomp-flags", required_argument, NULL, SECCOMP_FLAGS},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
@@ -327,6 +347,8 @@ static void parse_options(int argc, char **argv, struct options *o)
                 usage_error(reason);
             break;
         }
+        case SECCOMP: o->seccomp_path = optarg; break;
+        case SECCOMP_FLAGS: o->seccomp_flags = parse_seccomp_flags(optarg); break;
         default: usage_error("unknown option");
         }
     }
@@ -671,6 +693,12 @@ static void container_init(struct options *o, int netns_fd, int out_fd, int err_
         init_failed(error_fd, code, "%s", message);
     if (o->standby)
         wait_for_go(o, ready_fd, go_fd, error_fd);
+    /* runc's order: no_new_privs first when asked, so that the filter is then loaded as late as
+     * possible; without it, the filter goes on now, while CAP_SYS_ADMIN is still held. */
+    if (o->security.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot set no_new_privs: %s", strerror(errno));
+    if (seccomp_load_early(&o->seccomp, message, sizeof message) != 0)
+        init_failed(error_fd, EXIT_SETUP, "%s", message);
     /* The agent's bounding set (securityContext) when given, else containerd's default for an image root. */
     if (tini_fd >= 0 && !o->security.has_caps)
         drop_capabilities(error_fd);
@@ -693,6 +721,9 @@ static void container_init(struct options *o, int netns_fd, int out_fd, int err_
     args[1] = "-s";
     args[2] = "--";
     memcpy(args + 3, o->argv, (size_t)argc * sizeof *args);
+    /* With no_new_privs: as late as possible, so the fewest of our calls run under the filter. */
+    if (seccomp_load_late(&o->seccomp, message, sizeof message) != 0)
+        init_failed(error_fd, EXIT_SETUP, "%s", message);
     if (tini_fd >= 0)
         syscall(SYS_execveat, tini_fd, "", args, environ, AT_EMPTY_PATH);
     else
@@ -909,9 +940,30 @@ static bool read_credentials(const char *pid, struct credentials *c)
  */
 static int exec_into(int argc, char **argv)
 {
-    if (argc < 5 || strcmp(argv[3], "--") != 0)
-        usage_error("usage: --exec-into PID -- argv...");
+    static const char usage[] = "usage: --exec-into PID [--seccomp FILE [--seccomp-flags N]] -- argv...";
+    if (argc < 5)
+        usage_error(usage);
     const char *pid = argv[2];
+    int next = 3;
+    struct seccomp_program seccomp = {0};
+    if (strcmp(argv[next], "--seccomp") == 0 && next + 1 < argc) {
+        const char *path = argv[next + 1];
+        unsigned int flags = 0;
+        next += 2;
+        if (next + 1 < argc && strcmp(argv[next], "--seccomp-flags") == 0) {
+            flags = parse_seccomp_flags(argv[next + 1]);
+            next += 2;
+        }
+        char message[PATH_MAX + 128];
+        /* Read here, on the node: after setns the path would be looked up in the container. */
+        if (seccomp_read(path, flags, &seccomp, message, sizeof message) != 0) {
+            fprintf(stderr, "axolotl-launch: %s\n", message);
+            return EXIT_CGROUP;
+        }
+    }
+    if (next + 1 >= argc || strcmp(argv[next], "--") != 0)
+        usage_error(usage);
+    char **command = argv + next + 1;
     struct credentials c;
     if (!read_credentials(pid, &c)) {
         fprintf(stderr, "axolotl-launch: cannot read the credentials of process %s: %s\n", pid, strerror(errno));
@@ -953,24 +1005,36 @@ static int exec_into(int argc, char **argv)
     if (child == 0) {
         /* No parent-death signal: a tree kill (a timed-out probe) takes this process after ours and
          * must still find its children under it, not reparented to the container's init. */
-        /* As runc exec: the container's bounding set, nothing inheritable or ambient, and its
-         * no_new_privs (allowPrivilegeEscalation: false). */
+        /* As runc exec: the container's no_new_privs, its filter (now, before the capabilities go,
+         * unless no_new_privs is set), its bounding set, nothing inheritable or ambient. */
+        char message[256];
+        if (c.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+            fprintf(stderr, "axolotl-launch: cannot set no_new_privs: %s\n", strerror(errno));
+            _exit(EXIT_CGROUP);
+        }
+        if (seccomp_load_early(&seccomp, message, sizeof message) != 0) {
+            fprintf(stderr, "axolotl-launch: %s\n", message);
+            _exit(EXIT_CGROUP);
+        }
         struct security security = {.has_caps = true, .caps = c.bounding, .no_new_privs = c.no_new_privs};
-        char reason[256];
-        if (apply_security(&security, reason, sizeof reason) != 0) {
-            fprintf(stderr, "axolotl-launch: %s\n", reason);
+        if (apply_security(&security, message, sizeof message) != 0) {
+            fprintf(stderr, "axolotl-launch: %s\n", message);
             _exit(EXIT_CGROUP);
         }
         if (setgroups((size_t)c.group_count, c.groups) != 0 || setgid(c.gid) != 0 || setuid(c.uid) != 0) {
             fprintf(stderr, "axolotl-launch: cannot become %u:%u: %s\n", (unsigned int)c.uid, (unsigned int)c.gid, strerror(errno));
             _exit(EXIT_CGROUP);
         }
-        execvp(argv[4], argv + 4);
+        if (seccomp_load_late(&seccomp, message, sizeof message) != 0) {
+            fprintf(stderr, "axolotl-launch: %s\n", message);
+            _exit(EXIT_CGROUP);
+        }
+        execvp(command[0], command);
         int code = errno == ENOENT ? EXIT_NOEXEC : EXIT_SETUP;
-        if (errno == ENOENT && strchr(argv[4], '/') == NULL)
-            fprintf(stderr, "exec: \"%s\": executable file not found in $PATH\n", argv[4]);
+        if (errno == ENOENT && strchr(command[0], '/') == NULL)
+            fprintf(stderr, "exec: \"%s\": executable file not found in $PATH\n", command[0]);
         else
-            fprintf(stderr, "exec: \"%s\": %s\n", argv[4], strerror(errno));
+            fprintf(stderr, "exec: \"%s\": %s\n", command[0], strerror(errno));
         _exit(code);
     }
     /* A terminal's signals (script forwards them to its child, us) go to the command. */
@@ -1076,6 +1140,9 @@ int main(int argc, char **argv)
         snprintf(message, sizeof message, "cannot open /dev/null: %s", strerror(errno));
         launch_failed(&o, EXIT_CGROUP, message);
     }
+    /* Read on the node, before the clone: PID 1 pivots into the image's root before it loads it. */
+    if (o.seccomp_path != NULL && seccomp_read(o.seccomp_path, o.seccomp_flags, &o.seccomp, message, sizeof message) != 0)
+        launch_failed(&o, EXIT_SETUP, message);
     static struct log log;
     /* A standby opens its log only on go: until then the running attempt's log is the newest. */
     if (!o.standby)
