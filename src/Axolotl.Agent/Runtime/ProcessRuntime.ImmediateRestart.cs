@@ -20,36 +20,58 @@ public sealed partial class ProcessRuntime
         var key = (tracked.State.PodUid, tracked.State.Name);
         if (tracked.RestartsAtOnce is not { } restartsAtOnce
             || !_standbys.TryGetValue(key, out var standby)
-            || !standby.Ready.IsCompletedSuccessfully || !standby.Ready.Result
+            || (standby.Ready.IsCompleted && !standby.Ready.Result)
             || !Allows(restartsAtOnce, tracked.State.StartedAt, exit)
             || !_standbys.TryRemove(new KeyValuePair<(string, string), ContainerStandby>(key, standby)))
         {
             return;
         }
 
-        var spec = standby.Spec;
-        Cgroups cgroups;
+        // Registered before anything can be awaited: the lane's start of this attempt waits for it.
+        _restarted[key] = new RestartedAttempt(standby.Spec, GoWhenReadyAsync(tracked.State.PodUid, standby));
+    }
+
+    /// <summary>
+    /// Lets the standby run as soon as it is ready: at once for one that is (the usual case), else when
+    /// it is (a container that crashed within milliseconds of its start finds its standby still setting
+    /// up). A standby that never gets ready gives way to a cold start (<see cref="StandbyUnavailableException"/>).
+    /// </summary>
+    private async Task<ContainerHandle> GoWhenReadyAsync(string podUid, ContainerStandby standby)
+    {
+        bool ready;
         try
         {
-            // The exited attempt's cgroups were removed just now; the standby joins fresh ones on go.
-            cgroups = Cgroups.Create($"{Options.CgroupRoot}/{tracked.State.PodUid}/{spec.Name}", spec);
+            ready = await standby.Ready.WaitAsync(StandbyReadyTimeout, Time);
         }
-        catch (IOException)
+        catch (TimeoutException)
         {
-            _standbys.TryAdd(key, standby);
-            return;
+            ready = false;
         }
 
-        var oomBaseline = cgroups.ReadOomKillCount();
-        if (!standby.Go())
+        var spec = standby.Spec;
+        Cgroups? cgroups = null;
+        if (ready)
         {
-            // Gone (its pod is being removed): the lane's start goes the usual way.
-            _ = standby.DiscardAsync(StandbyDiscardTimeout, Time);
-            return;
+            try
+            {
+                // The exited attempt's cgroups were removed just now; the standby joins fresh ones on go.
+                cgroups = Cgroups.Create($"{Options.CgroupRoot}/{podUid}/{spec.Name}", spec);
+            }
+            catch (IOException)
+            {
+                cgroups = null;
+            }
         }
 
-        var handle = FinishStartAsync(tracked.State.PodUid, spec, standby.Id, standby.ExitFile, standby.Process, cgroups, oomBaseline, CancellationToken.None);
-        _restarted[key] = new RestartedAttempt(spec, handle);
+        var oomBaseline = cgroups?.ReadOomKillCount() ?? 0;
+        if (cgroups is null || !standby.Go())
+        {
+            // Its pod is being removed, or its set-up failed: the lane's start goes the usual way.
+            await standby.DiscardAsync(StandbyDiscardTimeout, Time);
+            throw new StandbyUnavailableException();
+        }
+
+        return await FinishStartAsync(podUid, spec, standby.Id, standby.ExitFile, standby.Process, cgroups, oomBaseline, CancellationToken.None);
     }
 
     private static bool Allows(Func<DateTimeOffset, ContainerExit, bool> restartsAtOnce, DateTimeOffset startedAt, ContainerExit exit)
@@ -79,7 +101,16 @@ public sealed partial class ProcessRuntime
 
         if (ContainerStandby.SameLaunch(attempt.Spec, spec))
         {
-            var handle = await attempt.Handle;
+            ContainerHandle handle;
+            try
+            {
+                handle = await attempt.Handle;
+            }
+            catch (StandbyUnavailableException)
+            {
+                return null;
+            }
+
             if (TrackedOf(handle.Id) is { } tracked)
             {
                 // Started before the lane's start: the decision for this attempt's own exit comes now.
@@ -121,11 +152,14 @@ public sealed partial class ProcessRuntime
             await StopAsync(handle, TimeSpan.Zero, CancellationToken.None);
             Forget(handle.Id);
         }
-        catch (ContainerStartException)
+        catch (Exception e) when (e is ContainerStartException or StandbyUnavailableException)
         {
             // It never ran: nothing to stop.
         }
     }
 
     private sealed record RestartedAttempt(ContainerSpec Spec, Task<ContainerHandle> Handle);
+
+    /// <summary>The standby could not be told to go: the attempt starts cold.</summary>
+    private sealed class StandbyUnavailableException : Exception;
 }

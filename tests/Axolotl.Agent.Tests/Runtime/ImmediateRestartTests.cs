@@ -75,6 +75,20 @@ public sealed class ImmediateRestartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_crash_before_its_standby_is_ready_is_restarted_as_soon_as_the_standby_is()
+    {
+        var sandbox = await _rt.SandboxAsync("fast-early");
+        var (first, second) = Attempts(sandbox, "fast-early", "echo run; exit 4", (_, _) => true);
+
+        var handle = await _rt.StartAsync(sandbox, first);
+        Assert.Equal(4, (await _rt.Runtime.WaitAsync(handle, CancellationToken.None).WaitAsync(Deadline)).ExitCode);
+
+        Assert.Contains(" stdout F run", await EventuallyReadAsync(second.LogPath), StringComparison.Ordinal);
+        var restarted = await _rt.StartAsync(sandbox, second);
+        Assert.Equal(4, (await _rt.Runtime.WaitAsync(restarted, CancellationToken.None).WaitAsync(Deadline)).ExitCode);
+    }
+
+    [Fact]
     public async Task An_exit_the_agent_would_not_restart_at_once_leaves_the_attempt_to_the_agent()
     {
         var sandbox = await _rt.SandboxAsync("fast-no");
