@@ -72,7 +72,7 @@ public sealed partial class ApiRouter(
                 discovery.LegacyResourceLists.TryGetValue($"{g}/{v}", out var doc) ? Text(ctx, doc) : throw ApiErrors.NoSuchPath(),
             ["api", "v1", .. var rest] => Resource(ctx, "", "v1", rest),
             ["apis", var g, var v, .. var rest] => Resource(ctx, g, v, rest),
-            ["openapi", "v2"] when get => ResponseWriter.WriteBytesAsync(ctx, 200, OpenApiV2.Document, OpenApiV2.ContentType),
+            ["openapi", "v2"] when get => OpenApiV2Async(ctx),
             ["openapi", "v3", .. var rest] when get => OpenApiAsync(ctx, rest),
             _ => throw ApiErrors.NoSuchPath(),
         };
@@ -84,6 +84,21 @@ public sealed partial class ApiRouter(
         var documents = await openApi;
         var body = rest.Length == 0 ? documents.IndexJson : documents.DocumentJson(string.Join('/', rest)) ?? throw ApiErrors.NoSuchPath();
         await ResponseWriter.WriteBytesAsync(ctx, 200, body);
+    }
+
+    /// <summary>
+    /// Swagger 2.0 as JSON unless the client asks for the gnostic protobuf first (kubectl's fallback
+    /// Accept), which gets the small protobuf document kubectl needs (<see cref="OpenApiV2"/>).
+    /// </summary>
+    private async Task OpenApiV2Async(HttpContext ctx)
+    {
+        if (OpenApiV2.PrefersProtobuf(ctx.Request.Headers.Accept))
+        {
+            await ResponseWriter.WriteBytesAsync(ctx, 200, OpenApiV2.Document, OpenApiV2.ContentType);
+            return;
+        }
+        var documents = await openApi;
+        await ResponseWriter.WriteBytesAsync(ctx, 200, documents.SwaggerJson);
     }
 
     private Task Resource(HttpContext ctx, string group, string version, string[] rest)
@@ -99,10 +114,11 @@ public sealed partial class ApiRouter(
 
     private static Task Discovery(HttpContext ctx, string aggregated, string legacy) =>
         MediaTypes.WantsAggregatedDiscovery(ctx.Request.Headers.Accept)
-            ? ResponseWriter.WriteBytesAsync(ctx, 200, Encoding.UTF8.GetBytes(aggregated), MediaTypes.AggregatedDiscovery)
+            ? ResponseWriter.WriteBytesAsync(ctx, 200, Encoding.UTF8.GetBytes(aggregated + "\n"), MediaTypes.AggregatedDiscovery)
             : Text(ctx, legacy);
 
-    private static Task Text(HttpContext ctx, string json) => ResponseWriter.WriteBytesAsync(ctx, 200, Encoding.UTF8.GetBytes(json));
+    // Discovery documents leave kube-apiserver through its object encoder, which ends them with a newline.
+    private static Task Text(HttpContext ctx, string json) => ResponseWriter.WriteBytesAsync(ctx, 200, Encoding.UTF8.GetBytes(json + "\n"));
 
     [LoggerMessage(Level = LogLevel.Error, Message = "unhandled error serving {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception e, string method, string path);

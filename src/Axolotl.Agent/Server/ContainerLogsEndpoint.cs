@@ -1,5 +1,6 @@
 using System.Globalization;
 using Axolotl.Agent.Logs;
+using Axolotl.Api.Meta;
 using Microsoft.AspNetCore.Http;
 
 namespace Axolotl.Agent.Server;
@@ -51,10 +52,10 @@ internal sealed class ContainerLogsEndpoint(IKubeletBackend backend, TimeProvide
     {
         options = new LogReadOptions();
         error = "";
-        if (!TryBool(query, "follow", out var follow, ref error) ||
-            !TryBool(query, "previous", out var previous, ref error) ||
-            !TryBool(query, "timestamps", out var timestamps, ref error) ||
-            !TryLong(query, "tailLines", out var tail, ref error) ||
+        var follow = QueryValues.Bool(First(query, "follow"));
+        var previous = QueryValues.Bool(First(query, "previous"));
+        var timestamps = QueryValues.Bool(First(query, "timestamps"));
+        if (!TryLong(query, "tailLines", out var tail, ref error) ||
             !TryLong(query, "limitBytes", out var limit, ref error) ||
             !TryLong(query, "sinceSeconds", out var sinceSeconds, ref error))
         {
@@ -100,36 +101,23 @@ internal sealed class ContainerLogsEndpoint(IKubeletBackend backend, TimeProvide
     private static string? Value(IQueryCollection query, string key) =>
         query.TryGetValue(key, out var v) && v.ToString() is { Length: > 0 } text ? text : null;
 
-    private static bool TryBool(IQueryCollection query, string key, out bool value, ref string error)
-    {
-        value = false;
-        var text = Value(query, key);
-        if (text is null)
-        {
-            return true;
-        }
-        if (bool.TryParse(text, out value))
-        {
-            return true;
-        }
-        error = $"{key}: Invalid value: \"{text}\": must be true or false";
-        return false;
-    }
+    // Booleans and integers as kube-apiserver converts PodLogOptions (QueryValues): a boolean is never
+    // refused, a bad integer is Go's strconv.ParseInt error.
+    private static string? First(IQueryCollection query, string key) =>
+        query.TryGetValue(key, out var values) && values.Count > 0 ? values[0] ?? "" : null;
 
     private static bool TryLong(IQueryCollection query, string key, out long? value, ref string error)
     {
         value = null;
-        var text = Value(query, key);
-        if (text is null)
+        if (First(query, key) is not { } text)
         {
             return true;
         }
-        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
+        if (QueryValues.TryParseInt64(text, out var parsed, out error))
         {
             value = parsed;
             return true;
         }
-        error = $"{key}: Invalid value: \"{text}\": must be an integer";
         return false;
     }
 }

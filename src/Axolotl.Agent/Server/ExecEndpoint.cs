@@ -189,5 +189,7 @@ internal sealed class ExecEndpoint(IKubeletBackend backend, TimeProvider time)
 
     private static KubeStatus Failure(string message) => new() { Outcome = "Failure", Message = message };
 
-    private static bool Flag(IQueryCollection query, string key) => query[key].ToString() is "true" or "1";
+    /// <summary>stdin/stdout/stderr/tty as kube-apiserver reads them (the Python client sends "True").</summary>
+    private static bool Flag(IQueryCollection query, string key) =>
+        QueryValues.Bool(query.TryGetValue(key, out var values) && values.Count > 0 ? values[0] ?? "" : null);
 }

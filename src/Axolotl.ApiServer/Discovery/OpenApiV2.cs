@@ -3,8 +3,8 @@ using System.Text;
 namespace Axolotl.ApiServer.Discovery;
 
 /// <summary>
-/// /openapi/v2, which kubectl only reads as a fallback (kinds absent from v3, `kind: List` files) and
-/// only as a gnostic openapi_v2.Document protobuf. An empty document (swagger "2.0", info) is enough:
+/// /openapi/v2 for kubectl, which only reads it as a fallback (kinds absent from v3, `kind: List` files) and
+/// only as a gnostic openapi_v2.Document protobuf (JSON clients get the full Swagger document, SwaggerV2). An empty document (swagger "2.0", info) is enough:
 /// kubectl then skips client-side checks for types it does not know and reports a mapping error
 /// ("no matches for kind …") instead of "failed to download openapi". Every served kind validates
 /// server-side through v3.
@@ -15,6 +15,27 @@ public static class OpenApiV2
     public const string ContentType = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
     public static byte[] Document { get; } = Build();
+
+    /// <summary>
+    /// True when the Accept header names the gnostic protobuf before any JSON it accepts (kubectl sends
+    /// only "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"); no header, JSON or */* mean JSON.
+    /// </summary>
+    public static bool PrefersProtobuf(Microsoft.Extensions.Primitives.StringValues accept)
+    {
+        foreach (var range in accept.SelectMany(h => (h ?? "").Split(',')))
+        {
+            var mediaType = range.Split(';')[0].Trim();
+            if (mediaType.StartsWith("application/com.github.proto-openapi.spec.v2", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+            if (mediaType is "application/json" or "*/*" or "application/*")
+            {
+                return false;
+            }
+        }
+        return false;
+    }
 
     private static byte[] Build()
     {

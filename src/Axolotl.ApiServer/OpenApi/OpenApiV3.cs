@@ -27,12 +27,15 @@ public sealed class OpenApiV3
     {
         ArgumentNullException.ThrowIfNull(resources);
         var models = typeof(KnownResources).Assembly.GetExportedTypes();
+        var built = new List<JsonObject>();
 
         foreach (var groupVersion in resources.GroupBy(r => (r.Group, r.Version)).OrderBy(g => g.Key.Group, StringComparer.Ordinal))
         {
             var (group, version) = groupVersion.Key;
             var document = GroupVersionDocument.Build(group, version, [.. groupVersion], (g, kind) => FindModel(models, g, kind));
-            var json = Encoding.UTF8.GetBytes(Canonical(document)!.ToJsonString(WriteOptions));
+            var canonical = (JsonObject)Canonical(document)!;
+            built.Add(canonical);
+            var json = Encoding.UTF8.GetBytes(canonical.ToJsonString(WriteOptions));
             _documents[PathOf(group, version)] = (json, Convert.ToHexString(SHA512.HashData(json)));
         }
 
@@ -42,7 +45,11 @@ public sealed class OpenApiV3
             paths[path] = new JsonObject { ["serverRelativeURL"] = "/openapi/v3/" + path + "?hash=" + hash };
         }
         IndexJson = Encoding.UTF8.GetBytes(new JsonObject { ["paths"] = paths }.ToJsonString(WriteOptions));
+        SwaggerJson = Encoding.UTF8.GetBytes(SwaggerV2.Build(built, GroupVersionDocument.KubernetesVersion).ToJsonString(WriteOptions));
     }
+
+    /// <summary>GET /openapi/v2 as JSON: one Swagger 2.0 document of every group-version, from the same documents.</summary>
+    public byte[] SwaggerJson { get; }
 
     /// <summary>{"paths":{"api/v1":{"serverRelativeURL":"/openapi/v3/api/v1?hash=…"},…}}: keys without a leading slash.</summary>
     public byte[] IndexJson { get; }

@@ -24,7 +24,7 @@ public sealed record DeleteOptions(string Propagation, long? GracePeriodSeconds,
         }
         var propagation = Str(body, "propagationPolicy") ?? scope.Query("propagationPolicy");
         var orphan = body?["orphanDependents"] is JsonValue o && o.TryGetValue(out bool ob) ? ob
-            : scope.Query("orphanDependents") is "true";
+            : scope.Bool("orphanDependents");
         if (string.IsNullOrEmpty(propagation))
         {
             propagation = orphan ? Orphan : Background;
@@ -34,7 +34,7 @@ public sealed record DeleteOptions(string Propagation, long? GracePeriodSeconds,
             throw ApiErrors.Make(422, "Invalid", $"DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"{propagation}\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"");
         }
         long? grace = body?["gracePeriodSeconds"] is JsonValue g && g.TryGetValue(out long gl) ? gl
-            : long.TryParse(scope.Query("gracePeriodSeconds"), out var q) ? q : null;
+            : scope.Int64("gracePeriodSeconds");
         if (grace < 0)
         {
             grace = 0;

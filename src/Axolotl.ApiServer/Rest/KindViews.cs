@@ -10,7 +10,7 @@ namespace Axolotl.ApiServer.Rest;
 public static class KindViews
 {
     public static JsonObject ToView(ResourceType type, JsonObject stored) =>
-        type == KnownResources.EventsV1 ? EventViews.ToEventsV1(stored) : stored;
+        ServedDefaults.Apply(type, type == KnownResources.EventsV1 ? EventViews.ToEventsV1(stored) : stored);
 
     public static JsonObject ToStorage(ResourceType type, JsonObject view) =>
         type == KnownResources.EventsV1 ? EventViews.ToCore(view) : view;

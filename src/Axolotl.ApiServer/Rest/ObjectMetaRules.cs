@@ -72,7 +72,14 @@ public static class ObjectMetaRules
         }
         meta["uid"] = Guid.NewGuid().ToString();
         meta["creationTimestamp"] = KubeTimeConverter.Format(now);
-        meta["generation"] = 1;
+        if (TracksGeneration(type))
+        {
+            meta["generation"] = 1;
+        }
+        else
+        {
+            meta.Remove("generation");
+        }
         meta.Remove("deletionTimestamp");
         meta.Remove("deletionGracePeriodSeconds");
         meta.Remove("selfLink");
@@ -99,9 +106,31 @@ public static class ObjectMetaRules
             }
         }
         meta.Remove("selfLink");
-        var generation = old["generation"] is JsonValue g && g.TryGetValue(out long gen) ? gen : 1;
-        meta["generation"] = SpecChanged(updated, current) ? generation + 1 : generation;
+        // A request never sets generation; only the kinds whose strategy tracks it have one.
+        if (old["generation"] is JsonValue g && g.TryGetValue(out long generation))
+        {
+            meta["generation"] = SpecChanged(updated, current) ? generation + 1 : generation;
+        }
+        else
+        {
+            meta.Remove("generation");
+        }
     }
+
+    /// <summary>
+    /// The kinds whose upstream strategy sets metadata.generation (1 on create, +1 when the spec
+    /// changes): those with an observedGeneration to report. ConfigMaps, Secrets, Services, Pods
+    /// (until 1.33), Namespaces and the rest have none.
+    /// </summary>
+    public static bool TracksGeneration(ResourceType type) => (type.Group, type.Kind) is
+        ("", "ReplicationController") or
+        ("apps", "Deployment" or "ReplicaSet" or "DaemonSet" or "StatefulSet") or
+        ("batch", "Job" or "CronJob") or
+        ("policy", "PodDisruptionBudget") or
+        ("discovery.k8s.io", "EndpointSlice") or
+        ("autoscaling", "HorizontalPodAutoscaler") or
+        ("networking.k8s.io", "Ingress" or "NetworkPolicy") or
+        ("apiextensions.k8s.io", "CustomResourceDefinition");
 
     public static bool HasFinalizers(JsonObject obj) => Meta(obj)["finalizers"] is JsonArray { Count: > 0 };
 

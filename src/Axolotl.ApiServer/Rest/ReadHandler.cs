@@ -27,7 +27,7 @@ public sealed class ReadHandler(RestServices services)
     {
         var labels = ParseLabelSelector(scope.Query("labelSelector"));
         var fields = FieldLabels.Parse(scope.Type, scope.Query("fieldSelector"));
-        var limit = ParseLimit(scope.Query("limit"));
+        var limit = ParseLimit(scope.Int64("limit"));
         var version = ListResourceVersion.Parse(scope.Query("resourceVersion"), scope.Query("resourceVersionMatch"), !string.IsNullOrEmpty(scope.Query("continue")));
         await version.WaitUntilFreshAsync(services.Objects.Store, services.Clock, scope.Aborted);
         var result = await services.Objects.ListAsync(scope.Type, scope.Namespace, limit, NullIfEmpty(scope.Query("continue")), scope.Aborted);
@@ -107,14 +107,8 @@ public sealed class ReadHandler(RestServices services)
         Now = services.Clock.GetUtcNow(),
     };
 
-    private static int ParseLimit(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return 0;
-        }
-        return int.TryParse(text, out var limit) && limit >= 0 ? limit : throw ApiErrors.BadRequest($"invalid limit: {text}");
-    }
+    /// <summary>Upstream pages only for a positive limit; a zero or negative one lists everything.</summary>
+    private static int ParseLimit(long? limit) => limit is > 0 ? (int)Math.Min(limit.Value, int.MaxValue) : 0;
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 }

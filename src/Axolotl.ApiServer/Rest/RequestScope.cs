@@ -1,6 +1,7 @@
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Errors;
+using Axolotl.ApiServer.Http;
 using Microsoft.AspNetCore.Http;
 
 namespace Axolotl.ApiServer.Rest;
@@ -17,6 +18,12 @@ public sealed class RequestScope(HttpContext http, ResourceType type, string? ns
     public CancellationToken Aborted => Http.RequestAborted;
 
     public string? Query(string key) => Http.Request.Query.TryGetValue(key, out var v) ? v.ToString() : null;
+
+    /// <summary>A boolean parameter as kube-apiserver reads it (<see cref="Api.Meta.QueryValues"/>).</summary>
+    public bool Bool(string key) => Http.Request.Query.Bool(key);
+
+    /// <summary>An int64 parameter, null when absent; a bad one is a 400 BadRequest.</summary>
+    public long? Int64(string key) => Http.Request.Query.Int64(key);
 
     /// <summary>dryRun=All: run admission, store nothing.</summary>
     public bool DryRun => Query("dryRun") switch

@@ -54,5 +54,5 @@ public sealed class ResourceHandler(
         };
     }
 
-    private static bool IsWatch(RequestScope scope) => scope.Query("watch") is "true" or "1";
+    private static bool IsWatch(RequestScope scope) => scope.Bool("watch");
 }

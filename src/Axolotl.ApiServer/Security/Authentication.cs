@@ -67,5 +67,5 @@ public sealed class Authentication(TokenRegistry tokens, ClientCertificateAuthen
         };
 
     private static bool IsWatch(IQueryCollection query) =>
-        query.TryGetValue("watch", out var value) && value.ToString() is "true" or "1";
+        query.Bool("watch");
 }

@@ -20,6 +20,7 @@ namespace Axolotl.ApiServer.Watch;
 /// </summary>
 public sealed class WatchHandler(RestServices services, ReadHandler reader)
 {
+    private const long MaxTimerSeconds = uint.MaxValue / 1000 - 1;
     private static readonly TimeSpan BookmarkInterval = TimeSpan.FromSeconds(30);
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -37,7 +38,7 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader)
         // A revision this server has not reached: wait briefly, then 504 as upstream's watch cache does.
         await version.WaitUntilFreshAsync(services.Objects.Store, services.Clock, scope.Aborted);
         var table = MediaTypes.WantsTable(scope.Http.Request.Headers.Accept);
-        var bookmarks = scope.Query("allowWatchBookmarks") == "true";
+        var bookmarks = scope.Bool("allowWatchBookmarks");
 
         using var timeout = TimeoutSource(scope);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(scope.Aborted, services.Stopping, timeout?.Token ?? CancellationToken.None);
@@ -134,16 +135,16 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader)
 
     private CancellationTokenSource? TimeoutSource(RequestScope scope)
     {
-        var text = scope.Query("timeoutSeconds");
-        if (string.IsNullOrEmpty(text))
+        if (scope.Int64("timeoutSeconds") is not { } seconds)
         {
             return null;
         }
-        if (!long.TryParse(text, out var seconds) || seconds < 0)
+        if (seconds < 0)
         {
-            throw ApiErrors.BadRequest($"invalid timeoutSeconds: {text}");
+            throw ApiErrors.BadRequest($"invalid timeoutSeconds: {seconds}");
         }
-        return seconds == 0 ? null : new CancellationTokenSource(TimeSpan.FromSeconds(seconds), services.Clock);
+        // A timer cannot wait longer than MaxTimerSeconds: a longer timeout is as good as none.
+        return seconds is 0 or > MaxTimerSeconds ? null : new CancellationTokenSource(TimeSpan.FromSeconds(seconds), services.Clock);
     }
 
     private IDisposable StartBookmarks(EventWriter stream, CancellationToken ct)
