@@ -24,6 +24,14 @@ public interface IStore : IAsyncDisposable
     /// </summary>
     Task<StoreListResult> ListAsync(string prefix, int limit, string? continueToken, CancellationToken ct);
 
+    /// <summary>
+    /// Lists as <see cref="ListAsync"/> does, but as the keys were at <paramref name="revision"/> (etcd's read at a
+    /// revision; the API's resourceVersionMatch=Exact). A Continue token resumes at that same revision. Throws
+    /// <see cref="CompactedException"/> when the revision is below <see cref="CompactRevision"/> and
+    /// <see cref="ArgumentOutOfRangeException"/> when it is above <see cref="CurrentRevision"/>.
+    /// </summary>
+    Task<StoreListResult> ListAtRevisionAsync(string prefix, long revision, int limit, CancellationToken ct);
+
     /// <summary>Creates the key; throws <see cref="KeyExistsException"/> when it exists.</summary>
     Task<StoreEntry> CreateAsync(string key, ReadOnlyMemory<byte> value, CancellationToken ct);
 

@@ -111,6 +111,8 @@ public sealed class StoreCompactorTests : IDisposable
 
         public Task<StoreListResult> ListAsync(string prefix, int limit, string? continueToken, CancellationToken ct) => inner.ListAsync(prefix, limit, continueToken, ct);
 
+        public Task<StoreListResult> ListAtRevisionAsync(string prefix, long revision, int limit, CancellationToken ct) => inner.ListAtRevisionAsync(prefix, revision, limit, ct);
+
         public Task<StoreEntry> UpdateAsync(string key, ReadOnlyMemory<byte> value, long expectedRevision, CancellationToken ct) => inner.UpdateAsync(key, value, expectedRevision, ct);
 
         public IAsyncEnumerable<StoreEvent> WatchAsync(string prefix, long afterRevision, CancellationToken ct) => inner.WatchAsync(prefix, afterRevision, ct);

@@ -159,4 +159,42 @@ public abstract partial class StoreConformanceTests
 
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ListAsync("/pods/", -1, null, Ct));
     }
+
+    [Fact]
+    public async Task A_list_at_a_past_revision_shows_the_keys_as_they_were_then_and_pages_at_that_revision()
+    {
+        var store = await CreateStoreAsync();
+        var a = await store.CreateAsync("/pods/default/a", Bytes("a1"), Ct);
+        await store.CreateAsync("/pods/default/b", Bytes("b1"), Ct);
+        var then = store.CurrentRevision;
+        await store.UpdateAsync("/pods/default/a", Bytes("a2"), a.ModRevision, Ct);
+        await store.DeleteAsync("/pods/default/b", 0, Ct);
+        await store.CreateAsync("/pods/default/c", Bytes("c1"), Ct);
+
+        var past = await store.ListAtRevisionAsync("/pods/default/", then, 0, Ct);
+        var firstPage = await store.ListAtRevisionAsync("/pods/default/", then, 1, Ct);
+        var secondPage = await store.ListAsync("/pods/default/", 1, firstPage.Continue, Ct);
+
+        Assert.Equal(["a1", "b1"], past.Items.Select(Text));
+        Assert.Equal(then, past.Revision);
+        Assert.Equal(["a1"], firstPage.Items.Select(Text));
+        Assert.Equal(1, firstPage.RemainingCount);
+        Assert.Equal(["b1"], secondPage.Items.Select(Text));
+        Assert.Equal(then, secondPage.Revision);
+    }
+
+    [Fact]
+    public async Task A_list_at_a_compacted_revision_throws_and_one_beyond_the_current_revision_is_refused()
+    {
+        var store = await CreateStoreAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            await store.CreateAsync($"/pods/default/p{i}", Bytes("x"), Ct);
+        }
+        await store.CompactAsync(3, Ct);
+
+        await Assert.ThrowsAsync<CompactedException>(() => store.ListAtRevisionAsync("/pods/default/", 2, 0, Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ListAtRevisionAsync("/pods/default/", store.CurrentRevision + 1, 0, Ct));
+        Assert.Equal(4, (await store.ListAtRevisionAsync("/pods/default/", 4, 0, Ct)).Items.Count);
+    }
 }

@@ -24,6 +24,12 @@ public sealed class TransformingStore(IStore inner, IReadOnlyDictionary<string, 
         return byPrefix.Count == 0 ? result : result with { Items = [.. result.Items.Select(Read)] };
     }
 
+    public async Task<StoreListResult> ListAtRevisionAsync(string prefix, long revision, int limit, CancellationToken ct)
+    {
+        var result = await inner.ListAtRevisionAsync(prefix, revision, limit, ct);
+        return byPrefix.Count == 0 ? result : result with { Items = [.. result.Items.Select(Read)] };
+    }
+
     public async Task<StoreEntry> CreateAsync(string key, ReadOnlyMemory<byte> value, CancellationToken ct) =>
         await inner.CreateAsync(key, Write(key, value), ct) with { Value = value };
 

@@ -22,7 +22,11 @@ public sealed record ListResourceVersion(ulong? Revision, string Match)
     /// <summary>True for "" and "0": any state will do, no wait.</summary>
     public bool Any => Revision is null or 0;
 
-    public static ListResourceVersion Parse(string? resourceVersion, string? match, bool hasContinue)
+    /// <summary>
+    /// Parses and validates a list's (or, with <paramref name="watch"/>, a watch's) resourceVersion options with
+    /// upstream's ValidateListOptions rules and wording, every violation reported in one 422.
+    /// </summary>
+    public static ListResourceVersion Parse(string? resourceVersion, string? match, bool hasContinue, bool watch = false, bool? sendInitialEvents = null)
     {
         ulong? revision = null;
         if (!string.IsNullOrEmpty(resourceVersion))
@@ -35,22 +39,84 @@ public sealed record ListResourceVersion(ulong? Revision, string Match)
             revision = parsed;
         }
         match ??= "";
-        var problem = match switch
+        var problems = watch
+            ? WatchProblems(match, hasContinue, sendInitialEvents)
+            : ListProblems(match, string.IsNullOrEmpty(resourceVersion), resourceVersion == "0", hasContinue, sendInitialEvents);
+        if (problems.Count > 0)
         {
-            "" => null,
-            Exact or NotOlderThan when revision is null => "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided",
-            Exact when revision == 0 => "resourceVersionMatch: Forbidden: resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"",
-            Exact or NotOlderThan when hasContinue => "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden when continue is provided",
-            Exact or NotOlderThan => null,
-            _ => $"resourceVersionMatch: Unsupported value: \"{match}\": supported values: \"{Exact}\", \"{NotOlderThan}\"",
-        };
-        if (problem is not null)
-        {
-            throw ApiErrors.Make(422, "Invalid", $"ListOptions.meta.k8s.io \"\" is invalid: {problem}",
-                new StatusDetails { Group = "meta.k8s.io", Kind = "ListOptions", Causes = [new StatusCause { Type = "FieldValueInvalid", Message = problem, Field = "resourceVersionMatch" }] });
+            var joined = problems.Count == 1 ? Text(problems[0]) : "[" + string.Join(", ", problems.Select(Text)) + "]";
+            throw ApiErrors.Make(422, "Invalid", $"ListOptions.meta.k8s.io \"\" is invalid: {joined}", new StatusDetails
+            {
+                Group = "meta.k8s.io",
+                Kind = "ListOptions",
+                Causes = [.. problems.Select(p => new StatusCause { Type = p.Reason, Message = Text(p), Field = p.Field })],
+            });
         }
         return new ListResourceVersion(revision, match);
     }
+
+    private sealed record Problem(string Field, string Reason, string Detail);
+
+    private static string Text(Problem p) => $"{p.Field}: {(p.Reason == "FieldValueForbidden" ? "Forbidden" : "Unsupported value")}: {p.Detail}";
+
+    private static List<Problem> ListProblems(string match, bool noVersion, bool zero, bool hasContinue, bool? sendInitialEvents)
+    {
+        var problems = new List<Problem>();
+        if (match.Length > 0)
+        {
+            if (noVersion)
+            {
+                problems.Add(Forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden unless resourceVersion is provided"));
+            }
+            if (hasContinue)
+            {
+                problems.Add(Forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"));
+            }
+            if (match is not (Exact or NotOlderThan))
+            {
+                problems.Add(Unsupported(match, $"\"{Exact}\", \"{NotOlderThan}\", \"\""));
+            }
+            if (match == Exact && zero)
+            {
+                problems.Add(Forbidden("resourceVersionMatch", "resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\""));
+            }
+        }
+        if (sendInitialEvents is not null)
+        {
+            problems.Add(Forbidden("sendInitialEvents", "sendInitialEvents is forbidden for list"));
+        }
+        return problems;
+    }
+
+    private static List<Problem> WatchProblems(string match, bool hasContinue, bool? sendInitialEvents)
+    {
+        var problems = new List<Problem>();
+        if (sendInitialEvents is not null && match != NotOlderThan)
+        {
+            problems.Add(Forbidden("resourceVersionMatch", $"sendInitialEvents requires setting resourceVersionMatch to {NotOlderThan}"));
+        }
+        if (match.Length > 0)
+        {
+            if (sendInitialEvents is null)
+            {
+                problems.Add(Forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"));
+            }
+            if (match != NotOlderThan)
+            {
+                problems.Add(Unsupported(match, $"\"{NotOlderThan}\""));
+            }
+            if (hasContinue)
+            {
+                problems.Add(Forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"));
+            }
+        }
+        return problems;
+    }
+
+    private static Problem Forbidden(string field, string detail) => new(field, "FieldValueForbidden", detail);
+
+    private static Problem Unsupported(string match, string supported) =>
+        new("resourceVersionMatch", "FieldValueNotSupported", $"\"{match}\": supported values: {supported}");
 
     /// <summary>Waits until the store has reached the requested revision; 504 Timeout when it does not within three seconds.</summary>
     public async Task WaitUntilFreshAsync(IStore store, TimeProvider clock, CancellationToken ct)
@@ -71,14 +137,8 @@ public sealed record ListResourceVersion(ulong? Revision, string Match)
         }
     }
 
-    /// <summary>Exact asks for the state at that revision; only the current one is kept for lists.</summary>
-    public void CheckExactServed(long current)
-    {
-        if (Match == Exact && Revision is { } wanted && wanted != (ulong)current)
-        {
-            throw ApiErrors.Gone($"too old resource version: {wanted} ({current})");
-        }
-    }
+    /// <summary>Exact: the list as it was at that revision (410 Expired once compacted).</summary>
+    public bool IsExact => Match == Exact && Revision is > 0;
 
     private static ApiException TooLarge(ulong wanted, long current)
     {

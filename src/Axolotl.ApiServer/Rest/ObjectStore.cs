@@ -50,6 +50,19 @@ public sealed class ObjectStore(IStore store)
         }
     }
 
+    /// <summary>resourceVersionMatch=Exact: the list as of <paramref name="revision"/>, upstream's 410 once it is compacted.</summary>
+    public async Task<StoreListResult> ListAtRevisionAsync(ResourceType type, string? ns, long revision, int limit, CancellationToken ct)
+    {
+        try
+        {
+            return await store.ListAtRevisionAsync(Prefix(type, ns), revision, limit, ct);
+        }
+        catch (CompactedException)
+        {
+            throw ApiErrors.Gone("The resourceVersion for the provided list is too old.");
+        }
+    }
+
     public async Task<StoredObject> CreateAsync(ResourceType type, JsonObject obj, CancellationToken ct)
     {
         var (ns, name) = NameOf(obj);

@@ -28,10 +28,12 @@ public sealed class ReadHandler(RestServices services)
         var labels = ParseLabelSelector(scope.Query("labelSelector"));
         var fields = FieldLabels.Parse(scope.Type, scope.Query("fieldSelector"));
         var limit = ParseLimit(scope.Int64("limit"));
-        var version = ListResourceVersion.Parse(scope.Query("resourceVersion"), scope.Query("resourceVersionMatch"), !string.IsNullOrEmpty(scope.Query("continue")));
+        var version = ListResourceVersion.Parse(scope.Query("resourceVersion"), scope.Query("resourceVersionMatch"), !string.IsNullOrEmpty(scope.Query("continue")),
+            sendInitialEvents: scope.Http.Request.Query.OptionalBool("sendInitialEvents"));
         await version.WaitUntilFreshAsync(services.Objects.Store, services.Clock, scope.Aborted);
-        var result = await services.Objects.ListAsync(scope.Type, scope.Namespace, limit, NullIfEmpty(scope.Query("continue")), scope.Aborted);
-        version.CheckExactServed(result.Revision);
+        var result = version.IsExact
+            ? await services.Objects.ListAtRevisionAsync(scope.Type, scope.Namespace, (long)Math.Min(version.Revision!.Value, (ulong)long.MaxValue), limit, scope.Aborted)
+            : await services.Objects.ListAsync(scope.Type, scope.Namespace, limit, NullIfEmpty(scope.Query("continue")), scope.Aborted);
         var items = new List<JsonObject>(result.Items.Count);
         foreach (var entry in result.Items)
         {

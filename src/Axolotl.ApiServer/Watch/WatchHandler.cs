@@ -28,13 +28,17 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader)
     {
         var labels = ReadHandler.ParseLabelSelector(scope.Query("labelSelector"));
         var fields = FieldLabels.Parse(scope.Type, scope.Query("fieldSelector"));
-        var version = ListResourceVersion.Parse(scope.Query("resourceVersion"), scope.Query("resourceVersionMatch"), hasContinue: false);
-        var synthetic = version.Any;
+        // sendInitialEvents (the WatchList protocol): true starts with the current state, whatever the
+        // resourceVersion, and marks its end with a bookmark; false never does; unset is the legacy rule.
+        var sendInitialEvents = scope.Http.Request.Query.OptionalBool("sendInitialEvents");
+        var version = ListResourceVersion.Parse(scope.Query("resourceVersion"), scope.Query("resourceVersionMatch"),
+            !string.IsNullOrEmpty(scope.Query("continue")), watch: true, sendInitialEvents);
+        var synthetic = sendInitialEvents ?? version.Any;
         if (version.Revision > long.MaxValue)
         {
             throw ApiErrors.BadRequest($"resourceVersion: Invalid value: \"{version.Revision}\": out of range");
         }
-        long start = (long)(version.Revision ?? 0);
+        long start = version.Revision is null && sendInitialEvents == false ? services.Objects.Store.CurrentRevision : (long)(version.Revision ?? 0);
         // A revision this server has not reached: wait briefly, then 504 as upstream's watch cache does.
         await version.WaitUntilFreshAsync(services.Objects.Store, services.Clock, scope.Aborted);
         var table = MediaTypes.WantsTable(scope.Http.Request.Headers.Accept);
@@ -74,6 +78,10 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader)
                 }
             }
             stream.LastRevision = start;
+            if (sendInitialEvents == true && bookmarks)
+            {
+                await stream.BookmarkAsync(ct, initialEventsEnd: true);
+            }
             await stream.FlushAsync(ct);
 
             using var bookmarkLoop = bookmarks ? StartBookmarks(stream, ct) : null;
@@ -204,15 +212,21 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader)
             }
         }
 
-        public async Task BookmarkAsync(CancellationToken ct)
+        /// <param name="initialEventsEnd">The bookmark that closes sendInitialEvents' synthetic events, annotated as upstream does.</param>
+        public async Task BookmarkAsync(CancellationToken ct, bool initialEventsEnd = false)
         {
             try
             {
+                var metadata = new JsonObject { ["resourceVersion"] = Math.Max(LastRevision, 0).ToString(CultureInfo.InvariantCulture) };
+                if (initialEventsEnd)
+                {
+                    metadata["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
+                }
                 var bookmark = new JsonObject
                 {
                     ["kind"] = scope.Type.Kind,
                     ["apiVersion"] = scope.Type.ApiVersion,
-                    ["metadata"] = new JsonObject { ["resourceVersion"] = Math.Max(LastRevision, 0).ToString(CultureInfo.InvariantCulture) },
+                    ["metadata"] = metadata,
                 };
                 await WriteAsync("BOOKMARK", bookmark, ct, raw: true);
                 await FlushAsync(ct);

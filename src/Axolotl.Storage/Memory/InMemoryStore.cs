@@ -46,15 +46,31 @@ public sealed class InMemoryStore : IStore
         }
     }
 
-    public Task<StoreListResult> ListAsync(string prefix, int limit, string? continueToken, CancellationToken ct)
+    public Task<StoreListResult> ListAsync(string prefix, int limit, string? continueToken, CancellationToken ct) =>
+        ListCore(prefix, limit, string.IsNullOrEmpty(continueToken) ? null : ContinueToken.Decode(continueToken, prefix), null, ct);
+
+    public Task<StoreListResult> ListAtRevisionAsync(string prefix, long revision, int limit, CancellationToken ct) =>
+        ListCore(prefix, limit, null, revision, ct);
+
+    private Task<StoreListResult> ListCore(string prefix, int limit, ContinueToken? token, long? atRevision, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         ct.ThrowIfCancellationRequested();
-        var token = string.IsNullOrEmpty(continueToken) ? (ContinueToken?)null : ContinueToken.Decode(continueToken, prefix);
         lock (_gate)
         {
             var revision = _currentRevision;
             var start = FindIndex(prefix);
+            if (atRevision is { } wanted)
+            {
+                ArgumentOutOfRangeException.ThrowIfGreaterThan(wanted, revision, nameof(atRevision));
+                if (wanted < _compactRevision)
+                {
+                    throw new CompactedException(wanted, _compactRevision);
+                }
+
+                revision = wanted;
+            }
+
             if (token is { } t)
             {
                 if (t.Revision < _compactRevision)

@@ -118,15 +118,30 @@ public sealed class SqliteStore : IStore
         return Task.FromResult(row.Deleted ? null : row.ToEntry());
     }
 
-    public Task<StoreListResult> ListAsync(string prefix, int limit, string? continueToken, CancellationToken ct)
+    public Task<StoreListResult> ListAsync(string prefix, int limit, string? continueToken, CancellationToken ct) =>
+        ListCore(prefix, limit, string.IsNullOrEmpty(continueToken) ? null : ContinueToken.Decode(continueToken, prefix), null, ct);
+
+    public Task<StoreListResult> ListAtRevisionAsync(string prefix, long revision, int limit, CancellationToken ct) =>
+        ListCore(prefix, limit, null, revision, ct);
+
+    private Task<StoreListResult> ListCore(string prefix, int limit, ContinueToken? token, long? atRevision, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         ct.ThrowIfCancellationRequested();
-        var token = string.IsNullOrEmpty(continueToken) ? (ContinueToken?)null : ContinueToken.Decode(continueToken, prefix);
 
         using var connection = OpenReader();
         using var transaction = connection.BeginTransaction(deferred: true);
         var (revision, compact) = SqliteSchema.ReadRevisions(connection, transaction);
+        if (atRevision is { } wanted)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(wanted, revision, nameof(atRevision));
+            if (wanted < compact)
+            {
+                throw new CompactedException(wanted, compact);
+            }
+
+            revision = wanted;
+        }
         if (token is { } t)
         {
             if (t.Revision < compact)

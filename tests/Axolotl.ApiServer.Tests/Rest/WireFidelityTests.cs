@@ -166,6 +166,75 @@ public sealed class WireFidelityTests(ApiFixture api) : IClassFixture<ApiFixture
         Assert.Equal("2.0", Encoding.UTF8.GetString(bytes, 2, bytes[1]));
     }
 
+    [Fact]
+    public async Task ResourceVersionMatch_Exact_lists_as_of_that_revision_and_410_once_compacted()
+    {
+        var ns = await api.CreateNamespaceAsync("wire-exact");
+        await api.PostAsync($"/api/v1/namespaces/{ns}/configmaps", ApiFixture.ConfigMap("old"));
+        var (_, then) = await api.GetAsync($"/api/v1/namespaces/{ns}/configmaps");
+        var rv = (string)then["metadata"]!["resourceVersion"]!;
+        await api.PatchAsync($"/api/v1/namespaces/{ns}/configmaps/old", """{"data":{"k":"new"}}""", "application/merge-patch+json");
+        await api.PostAsync($"/api/v1/namespaces/{ns}/configmaps", ApiFixture.ConfigMap("later"));
+
+        var (code, exact) = await api.GetAsync($"/api/v1/namespaces/{ns}/configmaps?resourceVersion={rv}&resourceVersionMatch=Exact");
+        Assert.Equal(200, code);
+        Assert.Equal(rv, (string?)exact["metadata"]!["resourceVersion"]);
+        var item = Assert.Single(exact["items"]!.AsArray());
+        Assert.Equal("v", (string?)item!["data"]!["k"]);
+        var (_, fresh) = await api.GetAsync($"/api/v1/namespaces/{ns}/configmaps?resourceVersion={rv}&resourceVersionMatch=NotOlderThan");
+        Assert.Equal(2, fresh["items"]!.AsArray().Count);
+
+        await api.Cluster.Store.CompactAsync(api.Cluster.Store.CurrentRevision, CancellationToken.None);
+        var (goneCode, gone) = await api.GetAsync($"/api/v1/namespaces/{ns}/configmaps?resourceVersion={rv}&resourceVersionMatch=Exact");
+        Assert.Equal(410, goneCode);
+        Assert.Equal("Expired", (string?)gone["reason"]);
+        Assert.Equal("The resourceVersion for the provided list is too old.", (string?)gone["message"]);
+    }
+
+    [Theory]
+    [InlineData("resourceVersionMatch=Exact", "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided")]
+    [InlineData("resourceVersion=0&resourceVersionMatch=Exact", "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"")]
+    [InlineData("resourceVersion=1&resourceVersionMatch=Newest", "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Unsupported value: \"Newest\": supported values: \"Exact\", \"NotOlderThan\", \"\"")]
+    [InlineData("resourceVersionMatch=Newest", "ListOptions.meta.k8s.io \"\" is invalid: [resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided, resourceVersionMatch: Unsupported value: \"Newest\": supported values: \"Exact\", \"NotOlderThan\", \"\"]")]
+    [InlineData("sendInitialEvents=true", "ListOptions.meta.k8s.io \"\" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list")]
+    [InlineData("watch=1&resourceVersion=1&resourceVersionMatch=NotOlderThan", "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided")]
+    [InlineData("watch=1&sendInitialEvents=true", "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan")]
+    public async Task Invalid_list_and_watch_options_are_422_with_upstreams_wording(string query, string message)
+    {
+        var (code, body) = await api.GetAsync($"/api/v1/namespaces/default/configmaps?{query}");
+        Assert.Equal(422, code);
+        Assert.Equal("Invalid", (string?)body["reason"]);
+        Assert.Equal(message, (string?)body["message"]);
+    }
+
+    [Fact]
+    public async Task SendInitialEvents_streams_the_current_state_then_an_annotated_bookmark()
+    {
+        var ns = await api.CreateNamespaceAsync("wire-initial");
+        await api.PostAsync($"/api/v1/namespaces/{ns}/configmaps", ApiFixture.ConfigMap("present"));
+        await using var watch = await WatchStream.OpenAsync(api.Http,
+            $"/api/v1/namespaces/{ns}/configmaps?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true");
+        Assert.Equal(("ADDED", "present"), Pick(await watch.NextAsync(Deadline)));
+        var bookmark = await watch.NextAsync(Deadline);
+        Assert.Equal("BOOKMARK", bookmark.Type);
+        Assert.Equal("true", (string?)bookmark.Object["metadata"]!["annotations"]!["k8s.io/initial-events-end"]);
+        await api.PostAsync($"/api/v1/namespaces/{ns}/configmaps", ApiFixture.ConfigMap("after"));
+        Assert.Equal(("ADDED", "after"), Pick(await watch.NextAsync(Deadline)));
+    }
+
+    [Fact]
+    public async Task SendInitialEvents_false_streams_only_changes()
+    {
+        var ns = await api.CreateNamespaceAsync("wire-noinitial");
+        await api.PostAsync($"/api/v1/namespaces/{ns}/configmaps", ApiFixture.ConfigMap("present"));
+        await using var watch = await WatchStream.OpenAsync(api.Http,
+            $"/api/v1/namespaces/{ns}/configmaps?watch=1&sendInitialEvents=false&resourceVersionMatch=NotOlderThan");
+        await api.PostAsync($"/api/v1/namespaces/{ns}/configmaps", ApiFixture.ConfigMap("after"));
+        Assert.Equal(("ADDED", "after"), Pick(await watch.NextAsync(Deadline)));
+    }
+
+    private static (string, string?) Pick(WatchStream.Event e) => (e.Type, e.Name);
+
     // "True" and "TRUE" must not share a namespace name.
     private static string NameOf(string spelling) =>
         string.Concat(spelling.Select(c => char.IsUpper(c) ? "u" + char.ToLowerInvariant(c) : c.ToString()));
