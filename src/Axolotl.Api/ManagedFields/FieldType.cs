@@ -53,6 +53,14 @@ public readonly record struct FieldType(PatchSchema Schema, FieldShape Shape, IR
     /// <summary>True for a field the struct declares (upstream only makes those members when pruning).</summary>
     public bool DeclaresField(string name) => Shape == FieldShape.Struct && Schema.TryGetField(name, out _);
 
+    /// <summary>
+    /// True for the structs Go embeds by value (metadata, spec, status, templates, strategies, resources): an
+    /// object always has them, empty at worst, so they are never added or removed as such, only their fields.
+    /// </summary>
+    public bool IsValueStruct => Shape == FieldShape.Struct && Schema.ClrType is { Name: var name } &&
+        (name.EndsWith("Spec", StringComparison.Ordinal) || name.EndsWith("Status", StringComparison.Ordinal) ||
+         name.EndsWith("Strategy", StringComparison.Ordinal) || name is "ObjectMeta" or "ResourceRequirements");
+
     /// <summary>The type of a list's items.</summary>
     public FieldType Element => Shape is FieldShape.Set or FieldShape.AssociativeList ? Of(Schema.Element, null, null) : Untyped;
 

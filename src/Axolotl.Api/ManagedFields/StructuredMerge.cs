@@ -171,6 +171,12 @@ public static class StructuredMerge
 
     private static void Diff(bool hasL, JsonNode? l, bool hasR, JsonNode? r, FieldType type, List<PathElement> path, Comparison c)
     {
+        if (type.IsValueStruct)
+        {
+            // Go always has these (empty at worst): a missing one compares as empty, never as added or removed.
+            (hasL, l) = hasL ? (hasL, l) : (true, new JsonObject());
+            (hasR, r) = hasR ? (hasR, r) : (true, new JsonObject());
+        }
         var shape = Shape(hasL, l, hasR, r, type);
         if (shape is FieldShape.Struct or FieldShape.Map)
         {
