@@ -5,6 +5,7 @@ using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Admission.LimitRange;
 using Axolotl.ApiServer.Admission.PodSecurity;
 using Axolotl.ApiServer.Errors;
+using Axolotl.ApiServer.FieldManagement;
 using Axolotl.ApiServer.Http;
 using Axolotl.ApiServer.Security;
 
@@ -16,12 +17,16 @@ public sealed class CreateHandler(RestServices services, NamespaceGuard namespac
     public async Task CreateAsync(RequestScope scope)
     {
         var body = await BodyReader.ReadObjectAsync(scope.Http);
-        var created = await CreateObjectAsync(scope, body);
+        var write = new FieldWrite(FieldManagerName.Resolve(scope, "CreateOptions", apply: false), Applied: false, scope.Subresource);
+        var created = await CreateObjectAsync(scope, body, write);
         await ResponseWriter.WriteAsync(scope.Http, 201, created);
     }
 
-    /// <summary>Creates <paramref name="body"/> in the scope's collection; also used by apply-patch upserts.</summary>
-    public async Task<JsonObject> CreateObjectAsync(RequestScope scope, JsonObject body)
+    /// <summary>
+    /// Creates <paramref name="body"/> in the scope's collection; also used by apply-patch upserts, whose body
+    /// already carries the managedFields the apply computed (<see cref="FieldWrite.Applied"/>).
+    /// </summary>
+    public async Task<JsonObject> CreateObjectAsync(RequestScope scope, JsonObject body, FieldWrite write)
     {
         var type = scope.Type;
         ObjectMetaRules.CheckTypeMeta(type, body, type.Kind);
@@ -32,8 +37,17 @@ public sealed class CreateHandler(RestServices services, NamespaceGuard namespac
         ObjectMetaRules.PrepareForCreate(type, body, services.Clock.GetUtcNow());
         CertificateRequests.PrepareForCreate(scope, body);
         var limitRanges = await services.LimitRanges.ForCreateAsync(type, scope.Namespace, scope.Aborted);
+        var managedFields = meta["managedFields"]?.DeepClone();
         var admitted = services.Admission.Admit(type, body, null, mode, scope.Warnings,
             limitRanges.Count == 0 ? null : typed => LimitRanger.ApplyDefaults((Pod)typed, limitRanges));
+        if (write.Applied && managedFields is not null)
+        {
+            ObjectMetaRules.Meta(admitted)["managedFields"] = managedFields;
+        }
+        else
+        {
+            services.Fields.TrackUpdate(type, write, live: null, admitted, managedFields);
+        }
         var name = ObjectMetaRules.Str(ObjectMetaRules.Meta(admitted), "name") ?? throw ApiErrors.BadRequest("name or generateName is required");
         NodeRestriction.CheckCreate(RequestPrincipal.Get(scope.Http), type, scope.Subresource, admitted);
         CertificateRequestRestriction.CheckCreate(RequestPrincipal.Get(scope.Http), type, admitted);

@@ -1,6 +1,7 @@
 using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Admission.LimitRange;
 using Axolotl.ApiServer.Admission.Quota;
+using Axolotl.ApiServer.FieldManagement;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.ApiServer.Rest;
@@ -18,4 +19,6 @@ public sealed record RestServices(ObjectStore Objects, AdmissionChain Admission,
     public QuotaAdmission Quota { get; init; } = new(Objects, Clock, Logging.CreateLogger<QuotaAdmission>());
 
     public DisruptionBudgets DisruptionBudgets { get; init; } = new(Objects);
+
+    public FieldManager Fields { get; init; } = new(Clock);
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Axolotl.Api.Patch;
 using Axolotl.Api.Selectors;
 using Axolotl.ApiServer.Errors;
+using Axolotl.ApiServer.FieldManagement;
 using Axolotl.ApiServer.Http;
 
 namespace Axolotl.ApiServer.Rest;
@@ -30,6 +31,7 @@ public sealed class ScaleHandler(RestServices services, UpdateHandler updater)
         {
             scaleBody = await BodyReader.ReadObjectAsync(scope.Http);
         }
+        var write = new FieldWrite(FieldManagerName.Resolve(scope, isPatch ? "PatchOptions" : "UpdateOptions", apply: patchType == MediaTypes.ApplyPatch), Applied: false, "scale");
         string? precondition = null;
         var parentScope = new RequestScope(scope.Http, scope.Type, scope.Namespace, scope.Name, null);
         var result = await updater.GuaranteedUpdateAsync(parentScope, current =>
@@ -54,7 +56,7 @@ public sealed class ScaleHandler(RestServices services, UpdateHandler updater)
             spec["replicas"] = count;
             current["spec"] = spec;
             return current;
-        }, precondition: null);
+        }, precondition: null, write);
         await ResponseWriter.WriteAsync(scope.Http, 200, ToScale(result));
     }
 

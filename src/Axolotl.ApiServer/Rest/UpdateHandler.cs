@@ -3,6 +3,7 @@ using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Admission.PodSecurity;
 using Axolotl.ApiServer.Errors;
+using Axolotl.ApiServer.FieldManagement;
 using Axolotl.ApiServer.Http;
 using Axolotl.ApiServer.Security;
 
@@ -30,7 +31,8 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
         meta["name"] = scope.Name;
         ObjectMetaRules.CheckNamespace(scope.Type, meta, scope.Namespace);
         var precondition = ObjectMetaRules.Str(meta, "resourceVersion");
-        var result = await GuaranteedUpdateAsync(scope, _ => body, precondition);
+        var write = new FieldWrite(FieldManagerName.Resolve(scope, "UpdateOptions", apply: false), Applied: false, scope.Subresource);
+        var result = await GuaranteedUpdateAsync(scope, _ => body, precondition, write);
         WarningHeaders.Add(scope);
         await ResponseWriter.WriteAsync(scope.Http, 200, result);
     }
@@ -40,16 +42,37 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
         var bytes = await BodyReader.ReadBytesAsync(scope.Http);
         var patchType = MediaTypes.Essence(scope.Http.Request.ContentType);
         var patch = PatchApplier.ParsePatch(patchType, bytes);
-        if (patchType == MediaTypes.ApplyPatch &&
-            await services.Objects.GetAsync(scope.Type, scope.Namespace, scope.RequiredName, scope.Aborted) is null)
+        var apply = patchType == MediaTypes.ApplyPatch;
+        var write = new FieldWrite(FieldManagerName.Resolve(scope, "PatchOptions", apply), apply, scope.Subresource);
+        JsonObject result;
+        if (apply)
         {
-            var body = (JsonObject)patch.DeepClone();
-            ObjectMetaRules.Meta(body)["name"] = scope.Name;
-            var created = await creator.CreateObjectAsync(scope, body);
-            await ResponseWriter.WriteAsync(scope.Http, 201, created);
-            return;
+            var config = (JsonObject)patch;
+            var force = ForceParameter.Parse(scope);
+            var configName = ObjectMetaRules.Str(ObjectMetaRules.Meta((JsonObject)config.DeepClone()), "name");
+            if (!string.IsNullOrEmpty(configName) && configName != scope.RequiredName)
+            {
+                throw ApiErrors.BadRequest($"the name of the object ({configName}) does not match the name on the URL ({scope.Name})");
+            }
+            if (await services.Objects.GetAsync(scope.Type, scope.Namespace, scope.RequiredName, scope.Aborted) is null)
+            {
+                if (scope.Subresource is not null)
+                {
+                    throw ApiErrors.NotFound(scope.Type, scope.RequiredName);
+                }
+                // Apply to a missing object creates it, owned by the applier.
+                var body = services.Fields.Apply(scope.Type, write, force, live: null, config);
+                ObjectMetaRules.Meta(body)["name"] = scope.Name;
+                var created = await creator.CreateObjectAsync(scope, body, write);
+                await ResponseWriter.WriteAsync(scope.Http, 201, created);
+                return;
+            }
+            result = await GuaranteedUpdateAsync(scope, current => services.Fields.Apply(scope.Type, write, force, current, config), precondition: null, write);
         }
-        var result = await GuaranteedUpdateAsync(scope, current => PatchApplier.Apply(scope.Type, patchType, current, patch), precondition: null);
+        else
+        {
+            result = await GuaranteedUpdateAsync(scope, current => PatchApplier.Apply(scope.Type, patchType, current, patch), precondition: null, write);
+        }
         WarningHeaders.Add(scope);
         await ResponseWriter.WriteAsync(scope.Http, 200, result);
     }
@@ -58,7 +81,7 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
     /// Reads the current object, asks <paramref name="transform"/> for the object the client wants, and
     /// writes it if nothing changed in between. Returns the stored object (or what would be, for dry runs).
     /// </summary>
-    public async Task<JsonObject> GuaranteedUpdateAsync(RequestScope scope, Func<JsonObject, JsonObject> transform, string? precondition)
+    public async Task<JsonObject> GuaranteedUpdateAsync(RequestScope scope, Func<JsonObject, JsonObject> transform, string? precondition, FieldWrite write)
     {
         var type = scope.Type;
         var name = scope.RequiredName;
@@ -79,9 +102,23 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
             {
                 throw ApiErrors.Modified(type, name);
             }
+            // What the client (or the apply) made of managedFields, before admission sees the object.
+            var managedFields = ObjectMetaRules.Meta(proposed)["managedFields"]?.DeepClone();
             var updated = MergeForSubresource(scope, currentView, proposed);
             ObjectMetaRules.PrepareForUpdate(updated, currentView);
             var admitted = services.Admission.Admit(type, updated, currentView, mode, scope.Warnings);
+            if (write.Applied)
+            {
+                ObjectMetaRules.Meta(admitted)["managedFields"] = managedFields;
+                if (managedFields is null)
+                {
+                    ObjectMetaRules.Meta(admitted).Remove("managedFields");
+                }
+            }
+            else
+            {
+                services.Fields.TrackUpdate(type, write, currentView, admitted, managedFields);
+            }
             NodeRestriction.CheckUpdate(RequestPrincipal.Get(scope.Http), type, scope.Subresource, admitted, currentView);
             await services.Admission.ValidateAsync(
                 new PodSecurityRequest(type, scope.Namespace, name, scope.Subresource, RequestPrincipal.Get(scope.Http)?.User, admitted, currentView), scope.Warnings, scope.Aborted);

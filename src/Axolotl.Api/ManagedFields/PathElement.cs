@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Axolotl.Api.ManagedFields;
+
+/// <summary>
+/// One step of a field path, identified by its FieldsV1 encoding (<c>f:name</c>, <c>k:{…}</c>, <c>v:…</c>,
+/// <c>i:N</c>) so that two elements naming the same item compare equal however their values were spelled.
+/// </summary>
+public readonly struct PathElement : IEquatable<PathElement>, IComparable<PathElement>
+{
+    // Go's encoding/json leaves non-ASCII alone; the default encoder would escape it.
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private PathElement(PathElementKind kind, string encoded, string display)
+    {
+        Kind = kind;
+        Encoded = encoded;
+        Display = display;
+    }
+
+    public PathElementKind Kind { get; }
+
+    /// <summary>The FieldsV1 key, e.g. <c>f:replicas</c> or <c>k:{"name":"nginx"}</c>.</summary>
+    public string Encoded { get; }
+
+    /// <summary>How upstream prints the element in conflict messages: <c>.replicas</c>, <c>[name="nginx"]</c>, <c>[=x]</c>, <c>[0]</c>.</summary>
+    public string Display { get; }
+
+    /// <summary>The field name, for <see cref="PathElementKind.Field"/> elements.</summary>
+    public string FieldName => Kind == PathElementKind.Field ? Encoded[2..] : throw new InvalidOperationException("not a field element");
+
+    public static PathElement Field(string name) => new(PathElementKind.Field, "f:" + name, "." + name);
+
+    public static PathElement Index(int index) =>
+        new(PathElementKind.Index, "i:" + index.ToString(CultureInfo.InvariantCulture), "[" + index.ToString(CultureInfo.InvariantCulture) + "]");
+
+    public static PathElement Value(JsonNode? value)
+    {
+        var text = Json(value);
+        return new PathElement(PathElementKind.Value, "v:" + text, "[=" + text + "]");
+    }
+
+    /// <summary>An associative-list item; the key fields are sorted by name as upstream keeps them.</summary>
+    public static PathElement Key(IEnumerable<KeyValuePair<string, JsonNode?>> fields)
+    {
+        var sorted = fields.OrderBy(f => f.Key, StringComparer.Ordinal).ToList();
+        var obj = new JsonObject();
+        foreach (var (name, value) in sorted)
+        {
+            obj[name] = value?.DeepClone();
+        }
+        var display = string.Join(",", sorted.Select(f => f.Key + "=" + Json(f.Value)));
+        return new PathElement(PathElementKind.Key, "k:" + obj.ToJsonString(Compact), "[" + display + "]");
+    }
+
+    /// <summary>Parses one FieldsV1 key; throws <see cref="FormatException"/> for anything else.</summary>
+    public static PathElement Parse(string encoded)
+    {
+        ArgumentNullException.ThrowIfNull(encoded);
+        if (encoded.Length < 2 || encoded[1] != ':')
+        {
+            throw new FormatException($"invalid path element \"{encoded}\"");
+        }
+        var body = encoded[2..];
+        switch (encoded[0])
+        {
+            case 'f':
+                return Field(body);
+            case 'i' when int.TryParse(body, NumberStyles.None, CultureInfo.InvariantCulture, out var index):
+                return Index(index);
+            case 'v':
+                return Value(ParseJson(body, encoded));
+            case 'k':
+                if (ParseJson(body, encoded) is not JsonObject key || key.Count == 0)
+                {
+                    throw new FormatException($"invalid key in path element \"{encoded}\"");
+                }
+                return Key(key.Select(p => new KeyValuePair<string, JsonNode?>(p.Key, p.Value)));
+            default:
+                throw new FormatException($"invalid path element \"{encoded}\"");
+        }
+    }
+
+    public bool Equals(PathElement other) => Kind == other.Kind && string.Equals(Encoded, other.Encoded, StringComparison.Ordinal);
+
+    public override bool Equals(object? obj) => obj is PathElement other && Equals(other);
+
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Encoded ?? "");
+
+    public int CompareTo(PathElement other)
+    {
+        var byKind = Kind.CompareTo(other.Kind);
+        if (byKind != 0)
+        {
+            return byKind;
+        }
+        if (Kind == PathElementKind.Index)
+        {
+            return int.Parse(Encoded.AsSpan(2), CultureInfo.InvariantCulture).CompareTo(int.Parse(other.Encoded.AsSpan(2), CultureInfo.InvariantCulture));
+        }
+        return string.CompareOrdinal(Encoded, other.Encoded);
+    }
+
+    public static bool operator ==(PathElement left, PathElement right) => left.Equals(right);
+
+    public static bool operator !=(PathElement left, PathElement right) => !left.Equals(right);
+
+    public static bool operator <(PathElement left, PathElement right) => left.CompareTo(right) < 0;
+
+    public static bool operator >(PathElement left, PathElement right) => left.CompareTo(right) > 0;
+
+    public static bool operator <=(PathElement left, PathElement right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >=(PathElement left, PathElement right) => left.CompareTo(right) >= 0;
+
+    public override string ToString() => Encoded;
+
+    private static string Json(JsonNode? value) => value is null ? "null" : value.ToJsonString(Compact);
+
+    private static JsonNode? ParseJson(string text, string encoded)
+    {
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"invalid path element \"{encoded}\": {e.Message}", e);
+        }
+    }
+}
