@@ -18,4 +18,7 @@ public sealed record RestServices(ObjectStore Objects, AdmissionChain Admission,
     public QuotaAdmission Quota { get; init; } = new(Objects, Clock, Logging.CreateLogger<QuotaAdmission>());
 
     public DisruptionBudgets DisruptionBudgets { get; init; } = new(Objects);
+
+    /// <summary>RBAC escalation prevention on role and binding writes; null in handler tests without authorization.</summary>
+    public Security.Rbac.RbacEscalation? RbacEscalation { get; init; }
 }
