@@ -135,8 +135,17 @@ public static partial class ServerCommand
         var storeMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
         phase = Stopwatch.GetTimestamp();
         await using var host = await ApiServerHost.StartAsync(
-            new ApiServerOptions { DataDir = dataDir, Port = port, BindAddress = bind, ServiceCidr = serviceCidr, TlsSans = tlsSans, DefaultTolerations = DefaultTolerationsFrom(args),
-                EncryptionProviderConfig = args.Get("encryption-provider-config") is { } config ? Path.GetFullPath(config) : null, PodSecurity = podSecurity }, store, clock, logging, shutdown.Token);
+            new ApiServerOptions
+            {
+                DataDir = dataDir,
+                Port = port,
+                BindAddress = bind,
+                ServiceCidr = serviceCidr,
+                TlsSans = tlsSans,
+                DefaultTolerations = DefaultTolerationsFrom(args),
+                EncryptionProviderConfig = args.Get("encryption-provider-config") is { } config ? Path.GetFullPath(config) : null,
+                PodSecurity = podSecurity
+            }, store, clock, logging, shutdown.Token);
 
         var apiMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
         var kubeconfig = KubeconfigWriter.Write(Path.Combine(dataDir, "kubeconfig"), host.LoopbackUrl, host.Pki.CaPem, host.Tokens.AdminToken);
