@@ -47,6 +47,9 @@ public sealed record ControllerManagerOptions
     /// <summary>Keeps PodDisruptionBudget status (ALLOWED DISRUPTIONS) current.</summary>
     public bool Disruption { get; init; } = true;
 
+    /// <summary>Fills aggregated ClusterRoles (admin, edit, view) from the ClusterRoles their selectors match.</summary>
+    public bool ClusterRoleAggregation { get; init; } = true;
+
     /// <summary>Approves and signs kubelet certificate requests; null (no CA at hand) leaves them pending.</summary>
     public CertificateSigningOptions? CertificateSigning { get; init; }
 
@@ -166,6 +169,10 @@ public sealed class ControllerManager : IAsyncDisposable
         {
             manager.Disruption = new DisruptionController(client, loggerFactory, time);
             manager._loops.Add(manager.Disruption);
+        }
+        if (options.ClusterRoleAggregation)
+        {
+            manager._loops.Add(new ClusterRoleAggregation.ClusterRoleAggregationController(client, loggerFactory, time));
         }
         if (options.CertificateSigning is { } signing)
         {

@@ -8,6 +8,7 @@ const string usage = """
       axolotl agent --server URL --token-file FILE --node-name NAME  join another node to a server
       axolotl agent ... --runtime fake --fake-nodes N               run N fake nodes (no processes) for scale tests
       axolotl token create [--data-dir DIR] [--ttl 24h]             mint a node join token
+      axolotl kubeconfig --user NAME [--group G]... [--out FILE]     issue a user's client certificate and kubeconfig
       axolotl images import|ls|rm ... [--data-dir DIR]              a node's images, offline
       axolotl version                                               print the version
       axolotl help [COMMAND]                                        show help
@@ -24,6 +25,8 @@ try
         ["token", "create", .. var rest] when rest.Contains("--help") || rest.Contains("-h") => Help(TokenCommand.Usage),
         ["token", "create", .. var rest] => TokenCommand.Create(CommandLine.Parse(rest, TokenCommand.Flags)),
         ["token", ..] => Fail($"usage: axolotl token create [--data-dir DIR] [--ttl 24h]"),
+        ["kubeconfig", .. var rest] when rest.Contains("--help") || rest.Contains("-h") => Help(KubeconfigCommand.Usage),
+        ["kubeconfig", .. var rest] => KubeconfigCommand.Run(CommandLine.Parse(rest, KubeconfigCommand.Flags)),
         ["images", .. var rest] when rest.Length == 0 || rest.Contains("--help") || rest.Contains("-h") => Help(ImagesCommand.Usage),
         ["images", .. var rest] => await ImagesCommand.RunAsync(rest),
         ["version"] => Print("axolotl v0.1.0 (Kubernetes API v1.32)"),
@@ -31,6 +34,7 @@ try
         ["help", "agent"] => Help(AgentCommand.Usage),
         ["help", "token"] => Help(TokenCommand.Usage),
         ["help", "images"] => Help(ImagesCommand.Usage),
+        ["help", "kubeconfig"] => Help(KubeconfigCommand.Usage),
         [] or ["help"] or ["--help"] or ["-h"] => Help(usage),
         [var unknown, ..] => Fail($"unknown command \"{unknown}\"\n\n{usage}"),
     };

@@ -31,6 +31,8 @@ public static class ObjectDefaulter
             case ResourceQuota quota: CoreDefaults.ApplyResourceQuota(quota); break;
             case LimitRange limitRange: CoreDefaults.ApplyLimitRange(limitRange); break;
             case EndpointSlice slice: CoreDefaults.ApplyEndpointSlice(slice); break;
+            case Rbac.RoleBinding binding: RbacDefaults.Apply(binding.RoleRef, binding.Subjects); break;
+            case Rbac.ClusterRoleBinding binding: RbacDefaults.Apply(binding.RoleRef, binding.Subjects); break;
         }
     }
 

@@ -4,6 +4,7 @@ using Axolotl.Api.Coordination;
 using Axolotl.Api.Core;
 using Axolotl.Api.Discovery;
 using Axolotl.Api.Policy;
+using Axolotl.Api.Rbac;
 
 namespace Axolotl.Api.Scheme;
 
@@ -58,13 +59,34 @@ public static class KnownResources
     /// <summary>events.k8s.io/v1 Events: a second view of the core Events' storage.</summary>
     public static ResourceType EventsV1 { get; } = Of<Axolotl.Api.Events.Event>("events.k8s.io", "events", true, ["ev"], [], []) with { StorageResource = "events" };
 
+    public static ResourceType Roles { get; } = Of<Role>(RbacGroup, "roles", true, [], [], []);
+    public static ResourceType ClusterRoles { get; } = Of<ClusterRole>(RbacGroup, "clusterroles", false, [], [], []);
+    public static ResourceType RoleBindings { get; } = Of<RoleBinding>(RbacGroup, "rolebindings", true, [], [], []);
+    public static ResourceType ClusterRoleBindings { get; } = Of<ClusterRoleBinding>(RbacGroup, "clusterrolebindings", false, [], [], []);
+
+    /// <summary>The review kinds: create-only, answered by the server and never stored.</summary>
+    public static ResourceType TokenReviews { get; } = Review<Authentication.TokenReview>("authentication.k8s.io", "tokenreviews", false);
+    public static ResourceType SelfSubjectReviews { get; } = Review<Authentication.SelfSubjectReview>("authentication.k8s.io", "selfsubjectreviews", false);
+    public static ResourceType LocalSubjectAccessReviews { get; } = Review<Authorization.LocalSubjectAccessReview>("authorization.k8s.io", "localsubjectaccessreviews", true);
+    public static ResourceType SelfSubjectAccessReviews { get; } = Review<Authorization.SelfSubjectAccessReview>("authorization.k8s.io", "selfsubjectaccessreviews", false);
+    public static ResourceType SelfSubjectRulesReviews { get; } = Review<Authorization.SelfSubjectRulesReview>("authorization.k8s.io", "selfsubjectrulesreviews", false);
+    public static ResourceType SubjectAccessReviews { get; } = Review<Authorization.SubjectAccessReview>("authorization.k8s.io", "subjectaccessreviews", false);
+
     public static IReadOnlyList<ResourceType> All { get; } =
     [
         Namespaces, Pods, Nodes, Services, Endpoints, Events, ConfigMaps, Secrets, ServiceAccounts,
         ResourceQuotas, LimitRanges, ReplicationControllers,
         Deployments, ReplicaSets, DaemonSets, ControllerRevisions,
         EndpointSlices, Leases, PodDisruptionBudgets, EventsV1, CertificateSigningRequests,
+        ClusterRoleBindings, ClusterRoles, RoleBindings, Roles,
+        TokenReviews, SelfSubjectReviews,
+        LocalSubjectAccessReviews, SelfSubjectAccessReviews, SelfSubjectRulesReviews, SubjectAccessReviews,
     ];
+
+    public const string RbacGroup = "rbac.authorization.k8s.io";
+
+    /// <summary>Whether the kind is a review: POST answers it, nothing is stored, no other verb exists.</summary>
+    public static bool IsReview(ResourceType type) => type.Verbs is ["create"];
 
     private static readonly Dictionary<(string Group, string Kind), ResourceType> ByKind =
         All.ToDictionary(r => (r.Group, r.Kind));
@@ -106,6 +128,9 @@ public static class KnownResources
             Verbs = verbs ?? ResourceType.StandardVerbs,
             StorageResource = plural,
         };
+
+    private static ResourceType Review<T>(string group, string plural, bool namespaced) =>
+        Of<T>(group, plural, namespaced, [], [], []) with { Verbs = ["create"] };
 
     private static ResourceType Of<T>(string group, string plural, bool namespaced, IReadOnlyList<string> shortNames,
         IReadOnlyList<string> categories, IReadOnlyList<Subresource> subresources) =>

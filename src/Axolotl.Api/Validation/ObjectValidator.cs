@@ -46,6 +46,10 @@ public static class ObjectValidator
             PodDisruptionBudget budget => OtherKindsValidation.ValidatePodDisruptionBudget(budget, old as PodDisruptionBudget),
             CertificateSigningRequest csr => CertificatesValidation.Validate(csr, old as CertificateSigningRequest),
             Binding binding => OtherKindsValidation.ValidateBinding(binding),
+            Rbac.Role role => RbacValidation.ValidateRole(role, old as Rbac.Role),
+            Rbac.ClusterRole role => RbacValidation.ValidateClusterRole(role, old as Rbac.ClusterRole),
+            Rbac.RoleBinding binding => RbacValidation.ValidateRoleBinding(binding, old as Rbac.RoleBinding),
+            Rbac.ClusterRoleBinding binding => RbacValidation.ValidateClusterRoleBinding(binding, old as Rbac.ClusterRoleBinding),
             _ => [],
         };
     }

@@ -49,7 +49,15 @@ public sealed class ApiServerHost : IAsyncDisposable
             DefaultTolerations = options.DefaultTolerations,
             PodSecurity = new Admission.PodSecurity.PodSecurityAdmission(objects, options.PodSecurity, clock, logging.CreateLogger<Admission.PodSecurity.PodSecurityAdmission>()),
         };
-        var bootstrap = Task.Run(() => Bootstrap.EnsureNamespacesAsync(objects, admission, clock, ct), ct);
+        var rbac = new Security.Rbac.RbacPolicyCache(objects, clock, logging.CreateLogger<Security.Rbac.RbacPolicyCache>());
+        var authorizer = new Authorizer(new NodeAuthorizer(new NodeGraph(objects)), rbac);
+        var authentication = new Authentication(tokens, new ClientCertificateAuthenticator(pki.Ca, clock), authorizer);
+        var bootstrap = Task.Run(async () =>
+        {
+            await Bootstrap.EnsureNamespacesAsync(objects, admission, clock, ct);
+            // The default roles and bindings are in place before the first request is authorized.
+            await BootstrapPolicy.ReconcileAsync(objects, admission, clock, logging.CreateLogger("Axolotl.BootstrapPolicy"), ct);
+        }, ct);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -73,9 +81,8 @@ public sealed class ApiServerHost : IAsyncDisposable
         });
         var app = builder.Build();
         var kubeletTls = new KubeletTls(pki.KubeletCa, pki.KubeletClient, clock);
-        var router = CreateRouter(objects, admission, clock, logging, kubeletTls, options.ServiceCidr, app.Lifetime.ApplicationStopping);
+        var router = CreateRouter(objects, admission, clock, logging, kubeletTls, options.ServiceCidr, authentication, app.Lifetime.ApplicationStopping);
         app.UseWebSockets(); // pods/exec
-        var authentication = new Authentication(tokens, new ClientCertificateAuthenticator(pki.Ca, clock), new NodeAuthorizer(new NodeGraph(objects)));
         app.Run(async ctx =>
         {
             if (await authentication.AuthenticateAsync(ctx))
@@ -84,14 +91,20 @@ public sealed class ApiServerHost : IAsyncDisposable
             }
         });
         await bootstrap;
+        await rbac.StartAsync(app.Lifetime.ApplicationStopping);
         await app.StartAsync(ct);
         var host = IsAny(options.BindAddress) ? "127.0.0.1" : options.BindAddress.ToString();
         return new ApiServerHost(app, pki, tokens, new Uri($"https://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{options.Port}"));
     }
 
-    private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr, CancellationToken stopping)
+    private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr,
+        Authentication authentication, CancellationToken stopping)
     {
-        var services = new RestServices(objects, admission, clock, logging, stopping) { Services = new ServiceAllocator(objects, serviceCidr) };
+        var services = new RestServices(objects, admission, clock, logging, stopping)
+        {
+            Services = new ServiceAllocator(objects, serviceCidr),
+            RbacEscalation = new Security.Rbac.RbacEscalation(authentication.Authorizer, objects),
+        };
         _ = services.Quota.Status.StartAsync(stopping); // keeps ResourceQuota status current until shutdown
         var reads = new ReadHandler(services);
         var creates = new CreateHandler(services, new NamespaceGuard(objects));
@@ -99,7 +112,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var deletes = new DeleteHandler(services);
         var resources = new ResourceHandler(reads, creates, updates, deletes,
             new WatchHandler(services, reads), new ScaleHandler(services, updates), new PodSubresources(services, deletes),
-            new NodeProxy.NodeProxy(services, kubeletTls));
+            new NodeProxy.NodeProxy(services, kubeletTls), new Reviews(authentication));
         var openApi = Task.Run(() => new OpenApiV3(KnownResources.All));
         return new ApiRouter(resources, new DiscoveryDocuments(KnownResources.All), openApi, logging.CreateLogger<ApiRouter>());
     }

@@ -26,6 +26,8 @@ public static class TablePrinters
         [("events.k8s.io", "Event")] = new EventsV1EventPrinter(),
         [("certificates.k8s.io", "CertificateSigningRequest")] = new CertificateSigningRequestPrinter(),
         [("autoscaling", "Scale")] = new ScalePrinter(),
+        [("rbac.authorization.k8s.io", "RoleBinding")] = new RoleBindingPrinter(),
+        [("rbac.authorization.k8s.io", "ClusterRoleBinding")] = new RoleBindingPrinter(),
     };
 
     public static ITablePrinter Default { get; } = new DefaultPrinter();

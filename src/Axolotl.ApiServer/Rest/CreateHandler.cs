@@ -51,6 +51,10 @@ public sealed class CreateHandler(RestServices services, NamespaceGuard namespac
         var name = ObjectMetaRules.Str(ObjectMetaRules.Meta(admitted), "name") ?? throw ApiErrors.BadRequest("name or generateName is required");
         NodeRestriction.CheckCreate(RequestPrincipal.Get(scope.Http), type, scope.Subresource, admitted);
         CertificateRequestRestriction.CheckCreate(RequestPrincipal.Get(scope.Http), type, admitted);
+        if (services.RbacEscalation is { } escalation)
+        {
+            await escalation.CheckAsync(RequestPrincipal.Get(scope.Http), type, admitted, null, scope.Aborted);
+        }
         await namespaces.CheckCreateAsync(type, scope.Namespace, name, scope.Aborted);
         LimitRanger.Validate(type, admitted, limitRanges);
         await services.Admission.ValidateAsync(

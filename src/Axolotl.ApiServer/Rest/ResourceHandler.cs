@@ -13,11 +13,16 @@ public sealed class ResourceHandler(
     WatchHandler watches,
     ScaleHandler scales,
     PodSubresources pods,
-    NodeProxy.NodeProxy nodes)
+    NodeProxy.NodeProxy nodes,
+    Reviews? reviews = null)
 {
     public Task HandleAsync(RequestScope scope)
     {
         var method = scope.Http.Request.Method;
+        if (Api.Scheme.KnownResources.IsReview(scope.Type))
+        {
+            return reviews?.CreateAsync(scope) ?? throw ApiErrors.NoSuchPath();
+        }
         var sub = scope.Subresource;
         if (sub is not null && !scope.Type.HasSubresource(sub))
         {

@@ -21,4 +21,7 @@ public sealed record RestServices(ObjectStore Objects, AdmissionChain Admission,
     public DisruptionBudgets DisruptionBudgets { get; init; } = new(Objects);
 
     public FieldManager Fields { get; init; } = new(Clock);
+
+    /// <summary>RBAC escalation prevention on role and binding writes; null in handler tests without authorization.</summary>
+    public Security.Rbac.RbacEscalation? RbacEscalation { get; init; }
 }

@@ -120,6 +120,10 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
                 services.Fields.TrackUpdate(type, write, currentView, admitted, managedFields);
             }
             NodeRestriction.CheckUpdate(RequestPrincipal.Get(scope.Http), type, scope.Subresource, admitted, currentView);
+            if (services.RbacEscalation is { } escalation)
+            {
+                await escalation.CheckAsync(RequestPrincipal.Get(scope.Http), type, admitted, currentView, scope.Aborted);
+            }
             await services.Admission.ValidateAsync(
                 new PodSecurityRequest(type, scope.Namespace, name, scope.Subresource, RequestPrincipal.Get(scope.Http)?.User, admitted, currentView), scope.Warnings, scope.Aborted);
             ObjectMetaRules.Meta(admitted)["resourceVersion"] = currentRv;

@@ -1,71 +1,86 @@
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
+using Axolotl.ApiServer.Security.Rbac;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 
 namespace Axolotl.ApiServer.Security;
 
 /// <summary>
-/// Authentication: everything but health and version needs a known bearer token or a node client
-/// certificate (401 Status otherwise; an expired join token is refused the same way). A bearer token
-/// wins over a certificate. Nodes pass through <see cref="NodeAuthorizer"/> and join tokens through
-/// <see cref="BootstrapAuthorizer"/> (403 Status when they say no); what they write is checked by
-/// admission once the body has been read within its limit.
+/// Authentication, impersonation and authorization of every request, in upstream's filter order.
+/// A bearer token wins over a client certificate; no credentials at all is the anonymous user on
+/// the public paths (health, version: system:public-info-viewer decides) and 401 elsewhere. Then the
+/// Impersonate-* headers, then <see cref="Authorizer"/> (Node, masters, RBAC), which answers 403 with
+/// upstream's message when it says no. What nodes and join tokens write is also checked by admission
+/// once the body has been read within its limit.
 /// </summary>
-public sealed class Authentication(TokenRegistry tokens, ClientCertificateAuthenticator certificates, NodeAuthorizer nodes)
+public sealed class Authentication(TokenRegistry tokens, ClientCertificateAuthenticator certificates, Authorizer authorizer)
 {
+    public Authorizer Authorizer => authorizer;
+
+    /// <summary>The principal behind a bearer token (TokenReview asks the same question), null when it is not valid.</summary>
+    public Principal? AuthenticateToken(string token) => tokens.Authenticate(token);
+
     public async Task<bool> AuthenticateAsync(HttpContext ctx)
     {
-        if (ApiRouter.IsAnonymousPath(ctx.Request.Path))
-        {
-            return true;
-        }
         var header = ctx.Request.Headers.Authorization.ToString();
         const string prefix = "Bearer ";
         var principal = header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
-            ? tokens.Authenticate(header[prefix.Length..].Trim())
+            ? AuthenticateToken(header[prefix.Length..].Trim())
             : header.Length == 0 ? certificates.Authenticate(ctx.Connection.ClientCertificate, ctx.Features.Get<IConnectionItemsFeature>()?.Items) : null;
+        if (principal is null && header.Length == 0 && ctx.Connection.ClientCertificate is null && ApiRouter.IsAnonymousPath(ctx.Request.Path))
+        {
+            principal = Principal.Anonymous;
+        }
         if (principal is null)
         {
             await ResponseWriter.WriteStatusAsync(ctx, ApiErrors.Unauthorized().Status);
             return false;
         }
-        RequestPrincipal.Set(ctx, principal);
-        if (!principal.IsNode && !principal.IsBootstrapper)
-        {
-            return true;
-        }
-        RequestInfo? resource;
         try
         {
-            resource = ParseResource(RequestPath.Segments(ctx));
+            if (Impersonation.Requested(ctx.Request.Headers))
+            {
+                principal = await Impersonation.ImpersonateAsync(ctx.Request.Headers, principal, authorizer, ctx.RequestAborted);
+                Impersonation.RemoveHeaders(ctx.Request.Headers);
+            }
+            RequestPrincipal.Set(ctx, principal);
+            var request = Attributes(ctx, principal);
+            var decision = await authorizer.AuthorizeAsync(request, ctx.Request.Query["fieldSelector"].ToString(), ctx.RequestAborted);
+            if (!decision.Allowed)
+            {
+                await ResponseWriter.WriteStatusAsync(ctx, decision.Denial!);
+                return false;
+            }
+            return true;
         }
         catch (ApiException e)
         {
             await ResponseWriter.WriteStatusAsync(ctx, e.Status);
             return false;
         }
-        var verb = NodeAuthorizer.Verb(ctx.Request.Method, resource, IsWatch(ctx.Request.Query));
-        var attributes = new NodeAuthorizer.Attributes(verb, resource, ctx.Request.Path.Value ?? "/", ctx.Request.Query["fieldSelector"].ToString());
-        var denied = principal.IsNode
-            ? await nodes.AuthorizeAsync(principal, attributes, ctx.RequestAborted)
-            : BootstrapAuthorizer.Authorize(principal, attributes);
-        if (denied is not null)
-        {
-            await ResponseWriter.WriteStatusAsync(ctx, denied);
-            return false;
-        }
-        return true;
     }
 
-    private static RequestInfo? ParseResource(string[] parts) =>
-        parts switch
+    /// <summary>
+    /// Upstream's RequestInfo for authorization: /api/v1/… and /apis/GROUP/VERSION/… with a resource are
+    /// resource requests (a namespace's own path counts as in that namespace); everything else, including
+    /// discovery (/api, /api/v1, /apis/GROUP/VERSION), is a non-resource path with the lower-cased method as verb.
+    /// </summary>
+    public static AuthorizationRequest Attributes(HttpContext ctx, Principal principal)
+    {
+        var path = ctx.Request.Path.Value ?? "/";
+        var resource = RequestPath.Segments(ctx) switch
         {
             ["api", var v, .. var rest] => RequestInfo.Parse("", v, rest),
             ["apis", var g, var v, .. var rest] => RequestInfo.Parse(g, v, rest),
             _ => null,
         };
-
-    private static bool IsWatch(IQueryCollection query) =>
-        query.Bool("watch");
+        if (resource is null)
+        {
+            return AuthorizationRequest.ForPath(principal, ctx.Request.Method.ToLowerInvariant(), path);
+        }
+        var verb = NodeAuthorizer.Verb(ctx.Request.Method, resource, ctx.Request.Query.Bool("watch"));
+        var ns = resource.Namespace ?? (resource is { Group: "", Resource: "namespaces" } ? resource.Name : null);
+        return AuthorizationRequest.ForResource(principal, verb, resource.Group, resource.Resource, resource.Subresource, ns, resource.Name) with { Version = resource.Version };
+    }
 }

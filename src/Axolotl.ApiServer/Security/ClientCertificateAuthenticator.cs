@@ -5,9 +5,10 @@ namespace Axolotl.ApiServer.Security;
 
 /// <summary>
 /// x509 client-certificate authentication: a certificate that chains to the cluster CA, is valid now
-/// and allows client auth names the user (CN) and groups (O). Axolotl issues client certificates
-/// only to nodes (kubernetes.io/kube-apiserver-client-kubelet), so only CN system:node:NAME with
-/// O system:nodes authenticates; any other certificate is refused rather than trusted as some user.
+/// and allows client auth names the user (CN) and groups (O), as kube-apiserver's x509 authenticator:
+/// nodes (CN system:node:NAME, O system:nodes, from their CSRs), the in-process components and users
+/// `axolotl kubeconfig --user` issued. A CN in the node namespace that is not a well-formed node
+/// identity (no system:nodes, a bad node name) is refused, and so is an empty CN.
 /// </summary>
 public sealed class ClientCertificateAuthenticator(X509Certificate2 clusterCa, TimeProvider clock)
 {
@@ -44,7 +45,11 @@ public sealed class ClientCertificateAuthenticator(X509Certificate2 clusterCa, T
         }
         var cn = CertificateChain.CommonName(certificate.SubjectName) ?? "";
         var organizations = CertificateChain.Organizations(certificate.SubjectName);
-        if (!cn.StartsWith(KubeletSigners.NodeUserPrefix, StringComparison.Ordinal) || !organizations.Contains(KubeletSigners.NodesGroup))
+        if (!cn.StartsWith(KubeletSigners.NodeUserPrefix, StringComparison.Ordinal))
+        {
+            return cn.Length == 0 ? null : Principal.FromUser(cn, [.. organizations.Where(o => o != Principal.AuthenticatedGroup), Principal.AuthenticatedGroup]);
+        }
+        if (!organizations.Contains(KubeletSigners.NodesGroup))
         {
             return null;
         }

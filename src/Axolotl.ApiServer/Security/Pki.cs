@@ -109,6 +109,48 @@ public sealed class Pki
         return signed.CopyWithPrivateKey(key);
     }
 
+    /// <summary>
+    /// A client certificate from the cluster CA naming a user (CN) and groups (O), as kube-apiserver's
+    /// x509 authenticator reads them: for the in-process components' own identities and for users
+    /// (`axolotl kubeconfig --user`). Never for a node name, which only CSRs may get.
+    /// </summary>
+    public static X509Certificate2 IssueClientCertificate(X509Certificate2 ca, string user, IReadOnlyList<string> groups, DateTimeOffset now, TimeSpan lifetime)
+    {
+        if (string.IsNullOrWhiteSpace(user) || user.StartsWith(Api.Certificates.KubeletSigners.NodeUserPrefix, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"invalid user \"{user}\": want a non-empty name outside system:node:");
+        }
+        var subject = new X500DistinguishedNameBuilder();
+        foreach (var group in groups)
+        {
+            subject.AddOrganizationName(group);
+        }
+        subject.AddCommonName(user);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7f;
+        var notAfter = now + lifetime < ca.NotAfter.ToUniversalTime() ? now + lifetime : new DateTimeOffset(ca.NotAfter.ToUniversalTime());
+        using var signed = request.Create(ca, now.AddMinutes(-5), notAfter, serial);
+        return signed.CopyWithPrivateKey(key);
+    }
+
+    /// <summary>The cluster CA with its key, read from DIR/pki (for `axolotl kubeconfig`, run where the server's data is).</summary>
+    public static X509Certificate2 LoadCa(string dataDir)
+    {
+        var dir = Path.Combine(dataDir, "pki");
+        var cert = Path.Combine(dir, "ca.crt");
+        var key = Path.Combine(dir, "ca.key");
+        if (!File.Exists(cert) || !File.Exists(key))
+        {
+            throw new ArgumentException($"no cluster CA in {dir} (start `axolotl server --data-dir {dataDir}` once first)");
+        }
+        return X509Certificate2.CreateFromPemFile(cert, key);
+    }
+
     private static (X509Certificate2 Certificate, string KeyPem) CreateServing(X509Certificate2 ca, DateTimeOffset now, List<string> names, List<IPAddress> ips)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -9,9 +9,50 @@ namespace Axolotl.ApiServer.Security;
 /// </summary>
 public sealed record Principal(string User, IReadOnlyList<string> Groups, string? NodeName)
 {
+    public const string ServiceAccountPrefix = "system:serviceaccount:";
+    public const string MastersGroup = "system:masters";
+    public const string AuthenticatedGroup = "system:authenticated";
+    public const string UnauthenticatedGroup = "system:unauthenticated";
+    public const string AnonymousUser = "system:anonymous";
+
+    /// <summary>The user's UID, when the authenticator (or impersonation) gives one.</summary>
+    public string? Uid { get; init; }
+
+    /// <summary>Extra attributes (impersonation's Impersonate-Extra-*), as upstream's user.Info carries them.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? Extra { get; init; }
+
+    /// <summary>A request without credentials to a path anyone may read (health, version).</summary>
+    public static Principal Anonymous { get; } = new(AnonymousUser, [UnauthenticatedGroup], null);
+
+    /// <summary>
+    /// A user as named by a credential (a client certificate's CN and O, impersonation headers): a node
+    /// when the name is system:node:NAME in group system:nodes, as upstream's node identifier decides.
+    /// </summary>
+    public static Principal FromUser(string user, IReadOnlyList<string> groups)
+    {
+        var node = user.StartsWith(KubeletSigners.NodeUserPrefix, StringComparison.Ordinal) && groups.Contains(NodesGroup)
+            ? user[KubeletSigners.NodeUserPrefix.Length..]
+            : null;
+        return new Principal(user, groups, string.IsNullOrEmpty(node) ? null : node);
+    }
+
+    /// <summary>(namespace, name) when this is a ServiceAccount's user name system:serviceaccount:NS:NAME.</summary>
+    public static (string Namespace, string Name)? ServiceAccountOf(string user)
+    {
+        if (!user.StartsWith(ServiceAccountPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var rest = user[ServiceAccountPrefix.Length..];
+        var colon = rest.IndexOf(':', StringComparison.Ordinal);
+        return colon <= 0 || colon == rest.Length - 1 || rest.IndexOf(':', colon + 1) >= 0 ? null : (rest[..colon], rest[(colon + 1)..]);
+    }
+
+    public bool IsMaster => Groups.Contains(MastersGroup);
+
     public const string NodesGroup = KubeletSigners.NodesGroup;
 
-    public static Principal Admin { get; } = new("axolotl-admin", ["system:masters", "system:authenticated"], null);
+    public static Principal Admin { get; } = new("axolotl-admin", [MastersGroup, AuthenticatedGroup], null);
 
     /// <summary>A node agent, as its client certificate names it.</summary>
     public static Principal Node(string name) => new(KubeletSigners.NodeUserPrefix + name, [NodesGroup, "system:authenticated"], name);

@@ -135,8 +135,17 @@ public static partial class ServerCommand
         var storeMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
         phase = Stopwatch.GetTimestamp();
         await using var host = await ApiServerHost.StartAsync(
-            new ApiServerOptions { DataDir = dataDir, Port = port, BindAddress = bind, ServiceCidr = serviceCidr, TlsSans = tlsSans, DefaultTolerations = DefaultTolerationsFrom(args),
-                EncryptionProviderConfig = args.Get("encryption-provider-config") is { } config ? Path.GetFullPath(config) : null, PodSecurity = podSecurity }, store, clock, logging, shutdown.Token);
+            new ApiServerOptions
+            {
+                DataDir = dataDir,
+                Port = port,
+                BindAddress = bind,
+                ServiceCidr = serviceCidr,
+                TlsSans = tlsSans,
+                DefaultTolerations = DefaultTolerationsFrom(args),
+                EncryptionProviderConfig = args.Get("encryption-provider-config") is { } config ? Path.GetFullPath(config) : null,
+                PodSecurity = podSecurity
+            }, store, clock, logging, shutdown.Token);
 
         var apiMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
         var kubeconfig = KubeconfigWriter.Write(Path.Combine(dataDir, "kubeconfig"), host.LoopbackUrl, host.Pki.CaPem, host.Tokens.AdminToken);
@@ -150,9 +159,13 @@ public static partial class ServerCommand
             ServingCa = host.Pki.KubeletCa,
             Duration = args.Get("cluster-signing-duration") is { } duration ? TokenCommand.ParseTtl(duration) ?? throw new ArgumentException("--cluster-signing-duration must be longer than 0") : TimeSpan.FromDays(365),
         };
-        await using var controllers = await ControllerManager.StartAsync(client, logging, clock,
+        // Each component under its own least-privilege user (bootstrap ClusterRoles), not the admin token.
+        using var controllerClient = ComponentClients.Create(host.LoopbackUrl, host.Pki, BootstrapRoles.ControllerManagerUser, clock);
+        using var schedulerClient = ComponentClients.Create(host.LoopbackUrl, host.Pki, BootstrapRoles.SchedulerUser, clock);
+        using var proxyClient = ComponentClients.Create(host.LoopbackUrl, host.Pki, BootstrapRoles.ProxyUser, clock);
+        await using var controllers = await ControllerManager.StartAsync(controllerClient, logging, clock,
             new ControllerManagerOptions { NodeLifecycleOptions = NodeLifecycleOptionsFrom(args), CertificateSigning = signing }, shutdown.Token);
-        await using var scheduler = await SchedulerService.StartAsync(client, logging, clock, shutdown.Token);
+        await using var scheduler = await SchedulerService.StartAsync(schedulerClient, logging, clock, shutdown.Token);
         var runAgent = args.Get("local-agent") switch
         {
             null or "true" => true,
@@ -176,7 +189,7 @@ public static partial class ServerCommand
                 new KubeletServerOptions { Port = agent.Options.KubeletPort, ServingCertificate = () => credentials.Serving!.Current, ClientCa = host.Pki.Ca },
                 new NodeAgentBackend(agent), clock, logging, shutdown.Token);
             // A fake node runs no pods on this machine: nothing for a service proxy or DNS to reach.
-            proxy = fakeRuntime ? null : await LocalAgent.StartProxyAsync(args, agent, serviceCidr, nodeClient, logging, clock, shutdown.Token);
+            proxy = fakeRuntime ? null : await LocalAgent.StartProxyAsync(args, agent, serviceCidr, proxyClient, logging, clock, shutdown.Token);
             rotation = credentials.RunRotationAsync(nodeClient, clock, log, shutdown.Token);
         }
 

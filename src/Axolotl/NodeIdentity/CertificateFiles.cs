@@ -37,7 +37,9 @@ public static class CertificateFiles
         // Owner-only from the first byte: the key never sits in a readable file.
         using (var stream = new FileStream(temporary, new FileStreamOptions
         {
-            Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
         }))
         using (var writer = new StreamWriter(stream))
         {

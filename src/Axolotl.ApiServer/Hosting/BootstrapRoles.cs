@@ -1,0 +1,179 @@
+using Axolotl.Api.Rbac;
+
+namespace Axolotl.ApiServer.Hosting;
+
+/// <summary>
+/// The default ClusterRoles and ClusterRoleBindings, after upstream's bootstrap policy: the user-facing
+/// roles (cluster-admin; admin, edit and view aggregated from the aggregate-to-* roles), the roles
+/// every authenticated (and, for health and version, unauthenticated) caller holds, and one role per
+/// in-process component, each bound to that component's own user.
+/// </summary>
+public static class BootstrapRoles
+{
+    public const string AggregateToAdmin = "rbac.authorization.k8s.io/aggregate-to-admin";
+    public const string AggregateToEdit = "rbac.authorization.k8s.io/aggregate-to-edit";
+    public const string AggregateToView = "rbac.authorization.k8s.io/aggregate-to-view";
+
+    public const string ControllerManagerUser = "system:kube-controller-manager";
+    public const string SchedulerUser = "system:kube-scheduler";
+    public const string ProxyUser = "system:kube-proxy";
+
+    private static readonly string[] Read = ["get", "list", "watch"];
+    private static readonly string[] Write = ["create", "delete", "deletecollection", "patch", "update"];
+    private static readonly string[] ReadWrite = [.. Read, .. Write];
+
+    private static PolicyRule Rule(IEnumerable<string> verbs, string group, params string[] resources) =>
+        new() { Verbs = [.. verbs], ApiGroups = [group], Resources = [.. resources] };
+
+    private static PolicyRule Urls(IEnumerable<string> verbs, params string[] urls) => new() { Verbs = [.. verbs], NonResourceUrls = [.. urls] };
+
+    public static IReadOnlyList<ClusterRole> ClusterRoles { get; } =
+    [
+        Role("cluster-admin", null, [Rule(["*"], "*", "*"), Urls(["*"], "*")]),
+        Aggregated("admin", AggregateToAdmin, null),
+        Aggregated("edit", AggregateToEdit, AggregateToAdmin),
+        Aggregated("view", AggregateToView, AggregateToEdit),
+        Role("system:aggregate-to-admin", AggregateToAdmin,
+        [
+            Rule(ReadWrite, "rbac.authorization.k8s.io", "rolebindings", "roles"),
+            Rule(["create"], "authorization.k8s.io", "localsubjectaccessreviews"),
+        ]),
+        Role("system:aggregate-to-edit", AggregateToEdit,
+        [
+            Rule(Read, "", "pods/attach", "pods/proxy", "pods/exec", "pods/portforward", "secrets", "services/proxy"),
+            Rule(["impersonate"], "", "serviceaccounts"),
+            Rule(Write, "", "pods", "pods/attach", "pods/proxy", "pods/exec", "pods/portforward"),
+            Rule(["create"], "", "pods/eviction"),
+            Rule(Write, "", "replicationcontrollers", "replicationcontrollers/scale", "serviceaccounts", "services", "services/proxy",
+                "persistentvolumeclaims", "configmaps", "secrets", "events"),
+            Rule(["create"], "", "serviceaccounts/token"),
+            Rule(Write, "apps", "statefulsets", "statefulsets/scale", "daemonsets", "deployments", "deployments/scale", "deployments/rollback", "replicasets", "replicasets/scale"),
+            Rule(Write, "autoscaling", "horizontalpodautoscalers"),
+            Rule(Write, "batch", "jobs", "cronjobs"),
+            Rule(Write, "policy", "poddisruptionbudgets"),
+            Rule(Write, "networking.k8s.io", "networkpolicies", "ingresses"),
+            Rule(ReadWrite, "coordination.k8s.io", "leases"),
+        ]),
+        Role("system:aggregate-to-view", AggregateToView,
+        [
+            Rule(Read, "", "pods", "replicationcontrollers", "replicationcontrollers/scale", "serviceaccounts", "services", "services/status",
+                "endpoints", "persistentvolumeclaims", "persistentvolumeclaims/status", "configmaps"),
+            Rule(Read, "", "limitranges", "resourcequotas", "bindings", "events", "pods/status", "resourcequotas/status",
+                "namespaces/status", "replicationcontrollers/status", "pods/log"),
+            Rule(Read, "", "namespaces"),
+            Rule(Read, "discovery.k8s.io", "endpointslices"),
+            Rule(Read, "apps", "controllerrevisions", "statefulsets", "statefulsets/scale", "statefulsets/status", "daemonsets", "daemonsets/status",
+                "deployments", "deployments/scale", "deployments/status", "replicasets", "replicasets/scale", "replicasets/status"),
+            Rule(Read, "autoscaling", "horizontalpodautoscalers", "horizontalpodautoscalers/status"),
+            Rule(Read, "batch", "jobs", "jobs/status", "cronjobs", "cronjobs/status"),
+            Rule(Read, "policy", "poddisruptionbudgets", "poddisruptionbudgets/status"),
+            Rule(Read, "networking.k8s.io", "networkpolicies", "ingresses", "ingresses/status"),
+            Rule(Read, "events.k8s.io", "events"),
+        ]),
+        Role("system:basic-user", null,
+        [
+            Rule(["create"], "authorization.k8s.io", "selfsubjectaccessreviews", "selfsubjectrulesreviews"),
+            Rule(["create"], "authentication.k8s.io", "selfsubjectreviews"),
+        ]),
+        Role("system:discovery", null,
+            [Urls(["get"], "/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi", "/openapi/*", "/readyz", "/version", "/version/")]),
+        Role("system:public-info-viewer", null, [Urls(["get"], "/healthz", "/livez", "/readyz", "/version", "/version/")]),
+        Role("system:auth-delegator", null,
+        [
+            Rule(["create"], "authentication.k8s.io", "tokenreviews"),
+            Rule(["create"], "authorization.k8s.io", "subjectaccessreviews"),
+        ]),
+        // Every controller of `axolotl server` shares this identity (upstream gives each its own
+        // ServiceAccount). The garbage collector and the namespace controller must read and delete
+        // anything; creation is limited to what controllers make.
+        Role("system:kube-controller-manager", null,
+        [
+            new PolicyRule { Verbs = ["get", "list", "watch", "patch", "update", "delete", "deletecollection"], ApiGroups = ["*"], Resources = ["*"] },
+            Rule(["create"], "", "pods", "pods/eviction", "events", "endpoints", "serviceaccounts", "configmaps", "secrets", "serviceaccounts/token"),
+            Rule(["create"], "apps", "replicasets", "controllerrevisions"),
+            Rule(["create"], "discovery.k8s.io", "endpointslices"),
+            Rule(["create"], "coordination.k8s.io", "leases"),
+            Rule(["create"], "events.k8s.io", "events"),
+            Rule(["create"], "authentication.k8s.io", "tokenreviews"),
+            Rule(["create"], "authorization.k8s.io", "subjectaccessreviews"),
+            // The ClusterRole aggregation controller writes rules it does not hold itself (upstream's escalate).
+            Rule(["escalate"], "rbac.authorization.k8s.io", "clusterroles"),
+        ]),
+        Role("system:kube-scheduler", null,
+        [
+            Rule(["create", "patch", "update"], "", "events"),
+            Rule(["create", "patch", "update"], "events.k8s.io", "events"),
+            Rule(["create"], "coordination.k8s.io", "leases"),
+            new PolicyRule { Verbs = ["get", "update"], ApiGroups = ["coordination.k8s.io"], Resources = ["leases"], ResourceNames = ["kube-scheduler"] },
+            Rule(Read, "", "nodes", "namespaces", "replicationcontrollers", "services", "persistentvolumes", "persistentvolumeclaims"),
+            Rule(["delete", "get", "list", "watch"], "", "pods"),
+            Rule(["create"], "", "bindings", "pods/binding"),
+            Rule(["patch", "update"], "", "pods/status"),
+            Rule(Read, "apps", "replicasets", "statefulsets"),
+            Rule(Read, "policy", "poddisruptionbudgets"),
+            Rule(["create"], "authentication.k8s.io", "tokenreviews"),
+            Rule(["create"], "authorization.k8s.io", "subjectaccessreviews"),
+        ]),
+        Role("system:node-proxier", null,
+        [
+            Rule(["list", "watch"], "", "endpoints", "services"),
+            Rule(Read, "", "nodes"),
+            Rule(["create", "patch", "update"], "", "events"),
+            Rule(["create", "patch", "update"], "events.k8s.io", "events"),
+            Rule(["list", "watch"], "discovery.k8s.io", "endpointslices"),
+        ]),
+    ];
+
+    public static IReadOnlyList<ClusterRoleBinding> ClusterRoleBindings { get; } =
+    [
+        Binding("cluster-admin", "cluster-admin", Group("system:masters")),
+        Binding("system:basic-user", "system:basic-user", Group("system:authenticated")),
+        Binding("system:discovery", "system:discovery", Group("system:authenticated")),
+        Binding("system:public-info-viewer", "system:public-info-viewer", Group("system:authenticated"), Group("system:unauthenticated")),
+        Binding("system:kube-controller-manager", "system:kube-controller-manager", User(ControllerManagerUser)),
+        Binding("system:kube-scheduler", "system:kube-scheduler", User(SchedulerUser)),
+        Binding("system:node-proxier", "system:node-proxier", User(ProxyUser)),
+    ];
+
+    private static ClusterRole Role(string name, string? aggregateTo, List<PolicyRule> rules) => new()
+    {
+        Metadata = Meta(name, aggregateTo),
+        Rules = rules,
+    };
+
+    private static ClusterRole Aggregated(string name, string selectorLabel, string? aggregateTo) => new()
+    {
+        Metadata = Meta(name, aggregateTo),
+        AggregationRule = new AggregationRule
+        {
+            ClusterRoleSelectors = [new Api.Core.LabelSelector { MatchLabels = new() { [selectorLabel] = "true" } }],
+        },
+        Rules = [],
+    };
+
+    private static Api.Meta.ObjectMeta Meta(string name, string? aggregateTo)
+    {
+        var labels = new Dictionary<string, string> { ["kubernetes.io/bootstrapping"] = "rbac-defaults" };
+        if (aggregateTo is not null)
+        {
+            labels[aggregateTo] = "true";
+        }
+        return new Api.Meta.ObjectMeta
+        {
+            Name = name,
+            Labels = labels,
+            Annotations = new() { [BootstrapPolicy.AutoUpdateAnnotation] = "true" },
+        };
+    }
+
+    private static ClusterRoleBinding Binding(string name, string role, params Subject[] subjects) => new()
+    {
+        Metadata = Meta(name, null),
+        RoleRef = new RoleRef { ApiGroup = Api.Scheme.KnownResources.RbacGroup, Kind = "ClusterRole", Name = role },
+        Subjects = [.. subjects],
+    };
+
+    private static Subject Group(string name) => new() { Kind = Subject.GroupKind, ApiGroup = Api.Scheme.KnownResources.RbacGroup, Name = name };
+
+    private static Subject User(string name) => new() { Kind = Subject.UserKind, ApiGroup = Api.Scheme.KnownResources.RbacGroup, Name = name };
+}

@@ -1,0 +1,37 @@
+using Axolotl.Api.Rbac;
+using Axolotl.Client;
+using Axolotl.Client.Informers;
+using Axolotl.Controllers.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.Controllers.ClusterRoleAggregation;
+
+/// <summary>
+/// Keeps aggregated ClusterRoles (admin, edit, view and any with an aggregationRule) current: any
+/// ClusterRole change may add or remove rules of any aggregated role, so each change enqueues every
+/// aggregated role, as upstream's clusterrole-aggregation controller does.
+/// </summary>
+public sealed class ClusterRoleAggregationController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time)
+    : BackgroundLoop("clusterrole-aggregation-controller", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger<ClusterRoleAggregationController>())
+{
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        var informers = new InformerGroup();
+        var roles = informers.Add(new SharedInformer<ClusterRole>(client.Resource<ClusterRole>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.clusterrole-aggregation-controller.clusterroles")));
+        var controller = new Controller<ObjectKey>(Name, new ClusterRoleAggregationReconciler(client, roles.Lister), Time, Logger);
+
+        void Changed(ClusterRole _)
+        {
+            foreach (var role in roles.Lister.List())
+            {
+                if (role.AggregationRule is not null)
+                {
+                    controller.Enqueue(ObjectKey.Of(role));
+                }
+            }
+        }
+
+        roles.AddEventHandler(new ResourceEventHandler<ClusterRole>(onAdd: Changed, onUpdate: (_, r) => Changed(r), onDelete: Changed));
+        await informers.RunAsync(token => controller.RunAsync(1, token), ct);
+    }
+}
