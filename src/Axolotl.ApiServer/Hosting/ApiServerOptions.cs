@@ -22,4 +22,7 @@ public sealed class ApiServerOptions
 
     /// <summary>Pod Security admission's cluster defaults and exemptions (--pod-security-admission-config-file); default: privileged, none.</summary>
     public Admission.PodSecurity.PodSecurityConfiguration PodSecurity { get; init; } = Admission.PodSecurity.PodSecurityConfiguration.Default;
+
+    /// <summary>The address published as the <c>kubernetes</c> Service's endpoint (--advertise-address); null: see <see cref="ControlPlane.AdvertiseAddress.Choose"/>.</summary>
+    public IPAddress? AdvertiseAddress { get; init; }
 }

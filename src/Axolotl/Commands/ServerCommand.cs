@@ -32,7 +32,7 @@ public static partial class ServerCommand
         "data-dir", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
-        "tls-san", "pod-security-admission-config-file", "allowed-unsafe-sysctls", "seccomp-default",
+        "tls-san", "advertise-address", "pod-security-admission-config-file", "allowed-unsafe-sysctls", "seccomp-default",
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
     };
@@ -43,6 +43,10 @@ public static partial class ServerCommand
           --data-dir DIR   where state, certificates and the kubeconfig live (default: $XDG_DATA_HOME/axolotl or ~/.local/share/axolotl)
           --port PORT      HTTPS port of the API server (default: 6443)
           --bind ADDR      address to listen on (default: 0.0.0.0)
+          --advertise-address ADDR
+                           the address pods reach the API server at, published as the endpoint of the kubernetes
+                           Service in default (default: the --bind address; with 0.0.0.0 the address of the interface
+                           of the default route; bound to loopback only, the Service has no endpoints)
           --tls-san NAME[,NAME...]
                            more DNS names or IP addresses for the serving certificate (repeatable); it always names
                            every address the server listens on, the host name, localhost, kubernetes.default.svc
@@ -116,6 +120,11 @@ public static partial class ServerCommand
         var serviceCidr = args.Get("service-cidr") ?? ServiceAllocator.DefaultServiceCidr;
         _ = ServiceAllocator.ParseCidr(serviceCidr);
         var tlsSans = ServingNames.ParseTlsSans(args.GetAll("tls-san"));
+        IPAddress? advertise = null;
+        if (args.Get("advertise-address") is { } advertiseText && !IPAddress.TryParse(advertiseText, out advertise))
+        {
+            throw new ArgumentException($"invalid --advertise-address \"{advertiseText}\": want an IP address");
+        }
         var fakeRuntime = LocalAgent.IsFakeRuntime(args);
         var podSecurity = PodSecurityFrom(args);
         DataDirectory.EnsurePrivate(dataDir);
@@ -136,7 +145,7 @@ public static partial class ServerCommand
         phase = Stopwatch.GetTimestamp();
         await using var host = await ApiServerHost.StartAsync(
             new ApiServerOptions { DataDir = dataDir, Port = port, BindAddress = bind, ServiceCidr = serviceCidr, TlsSans = tlsSans, DefaultTolerations = DefaultTolerationsFrom(args),
-                EncryptionProviderConfig = args.Get("encryption-provider-config") is { } config ? Path.GetFullPath(config) : null, PodSecurity = podSecurity }, store, clock, logging, shutdown.Token);
+                EncryptionProviderConfig = args.Get("encryption-provider-config") is { } config ? Path.GetFullPath(config) : null, PodSecurity = podSecurity, AdvertiseAddress = advertise }, store, clock, logging, shutdown.Token);
 
         var apiMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
         var kubeconfig = KubeconfigWriter.Write(Path.Combine(dataDir, "kubeconfig"), host.LoopbackUrl, host.Pki.CaPem, host.Tokens.AdminToken);
@@ -151,7 +160,7 @@ public static partial class ServerCommand
             Duration = args.Get("cluster-signing-duration") is { } duration ? TokenCommand.ParseTtl(duration) ?? throw new ArgumentException("--cluster-signing-duration must be longer than 0") : TimeSpan.FromDays(365),
         };
         await using var controllers = await ControllerManager.StartAsync(client, logging, clock,
-            new ControllerManagerOptions { NodeLifecycleOptions = NodeLifecycleOptionsFrom(args), CertificateSigning = signing }, shutdown.Token);
+            new ControllerManagerOptions { NodeLifecycleOptions = NodeLifecycleOptionsFrom(args), CertificateSigning = signing, RootCaPem = host.Pki.CaPem }, shutdown.Token);
         await using var scheduler = await SchedulerService.StartAsync(client, logging, clock, shutdown.Token);
         var runAgent = args.Get("local-agent") switch
         {
