@@ -73,9 +73,15 @@ public sealed class ApiServerHost : IAsyncDisposable
         });
         var app = builder.Build();
         var kubeletTls = new KubeletTls(pki.KubeletCa, pki.KubeletClient, clock);
-        var router = CreateRouter(objects, admission, clock, logging, kubeletTls, options.ServiceCidr, app.Lifetime.ApplicationStopping);
+        var serviceAccountKey = ServiceAccounts.ServiceAccountKey.LoadOrCreate(options.DataDir);
+        var router = CreateRouter(objects, admission, clock, logging, kubeletTls, options.ServiceCidr,
+            new ServiceAccounts.TokenRequests(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
+            new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), app.Lifetime.ApplicationStopping);
         app.UseWebSockets(); // pods/exec
-        var authentication = new Authentication(tokens, new ClientCertificateAuthenticator(pki.Ca, clock), new NodeAuthorizer(new NodeGraph(objects)));
+        var authentication = new Authentication(tokens, new ClientCertificateAuthenticator(pki.Ca, clock), new NodeAuthorizer(new NodeGraph(objects)))
+        {
+            ServiceAccountTokens = new ServiceAccounts.ServiceAccountTokenAuthenticator(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
+        };
         app.Run(async ctx =>
         {
             if (await authentication.AuthenticateAsync(ctx))
@@ -94,9 +100,14 @@ public sealed class ApiServerHost : IAsyncDisposable
         return new ApiServerHost(app, pki, tokens, new Uri($"https://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{options.Port}"));
     }
 
-    private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr, CancellationToken stopping)
+    private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr,
+        ServiceAccounts.TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, CancellationToken stopping)
     {
-        var services = new RestServices(objects, admission, clock, logging, stopping) { Services = new ServiceAllocator(objects, serviceCidr) };
+        var services = new RestServices(objects, admission, clock, logging, stopping)
+        {
+            Services = new ServiceAllocator(objects, serviceCidr),
+            ServiceAccounts = new ServiceAccountAdmission(objects, clock),
+        };
         _ = services.Quota.Status.StartAsync(stopping); // keeps ResourceQuota status current until shutdown
         var reads = new ReadHandler(services);
         var creates = new CreateHandler(services, new NamespaceGuard(objects));
@@ -104,9 +115,9 @@ public sealed class ApiServerHost : IAsyncDisposable
         var deletes = new DeleteHandler(services);
         var resources = new ResourceHandler(reads, creates, updates, deletes,
             new WatchHandler(services, reads), new ScaleHandler(services, updates), new PodSubresources(services, deletes),
-            new NodeProxy.NodeProxy(services, kubeletTls));
+            new NodeProxy.NodeProxy(services, kubeletTls)) { TokenRequests = tokenRequests };
         var openApi = Task.Run(() => new OpenApiV3(KnownResources.All));
-        return new ApiRouter(resources, new DiscoveryDocuments(KnownResources.All), openApi, logging.CreateLogger<ApiRouter>());
+        return new ApiRouter(resources, new DiscoveryDocuments(KnownResources.All), openApi, logging.CreateLogger<ApiRouter>()) { IssuerDiscovery = issuerDiscovery };
     }
 
     private static bool IsAny(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);

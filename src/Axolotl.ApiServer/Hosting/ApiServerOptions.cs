@@ -25,4 +25,7 @@ public sealed class ApiServerOptions
 
     /// <summary>The address published as the <c>kubernetes</c> Service's endpoint (--advertise-address); null: see <see cref="ControlPlane.AdvertiseAddress.Choose"/>.</summary>
     public IPAddress? AdvertiseAddress { get; init; }
+
+    /// <summary>Service account tokens: issuer, audiences, expiration limits (--service-account-* flags).</summary>
+    public ServiceAccounts.ServiceAccountTokenOptions ServiceAccountTokens { get; init; } = new();
 }

@@ -32,8 +32,10 @@ public sealed class CreateHandler(RestServices services, NamespaceGuard namespac
         ObjectMetaRules.PrepareForCreate(type, body, services.Clock.GetUtcNow());
         CertificateRequests.PrepareForCreate(scope, body);
         var limitRanges = await services.LimitRanges.ForCreateAsync(type, scope.Namespace, scope.Aborted);
-        var admitted = services.Admission.Admit(type, body, null, mode, scope.Warnings,
-            limitRanges.Count == 0 ? null : typed => LimitRanger.ApplyDefaults((Pod)typed, limitRanges));
+        // Mutating admission in upstream's order: LimitRanger, then ServiceAccount.
+        var serviceAccount = services.ServiceAccounts is { } accounts ? await accounts.PrepareAsync(type, scope.Namespace, body, scope.Aborted) : null;
+        Action<Api.Meta.KubeObject>? limits = limitRanges.Count == 0 ? null : typed => LimitRanger.ApplyDefaults((Pod)typed, limitRanges);
+        var admitted = services.Admission.Admit(type, body, null, mode, scope.Warnings, limits + serviceAccount);
         var name = ObjectMetaRules.Str(ObjectMetaRules.Meta(admitted), "name") ?? throw ApiErrors.BadRequest("name or generateName is required");
         NodeRestriction.CheckCreate(RequestPrincipal.Get(scope.Http), type, scope.Subresource, admitted);
         CertificateRequestRestriction.CheckCreate(RequestPrincipal.Get(scope.Http), type, admitted);

@@ -18,4 +18,7 @@ public sealed record RestServices(ObjectStore Objects, AdmissionChain Admission,
     public QuotaAdmission Quota { get; init; } = new(Objects, Clock, Logging.CreateLogger<QuotaAdmission>());
 
     public DisruptionBudgets DisruptionBudgets { get; init; } = new(Objects);
+
+    /// <summary>The ServiceAccount admission plugin; null where a test builds the handlers without it.</summary>
+    public ServiceAccountAdmission? ServiceAccounts { get; init; }
 }

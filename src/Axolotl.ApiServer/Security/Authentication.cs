@@ -14,6 +14,9 @@ namespace Axolotl.ApiServer.Security;
 /// </summary>
 public sealed class Authentication(TokenRegistry tokens, ClientCertificateAuthenticator certificates, NodeAuthorizer nodes)
 {
+    /// <summary>Service account tokens (bearer JWTs); null where a test builds authentication without them.</summary>
+    public ServiceAccounts.ServiceAccountTokenAuthenticator? ServiceAccountTokens { get; init; }
+
     public async Task<bool> AuthenticateAsync(HttpContext ctx)
     {
         if (ApiRouter.IsAnonymousPath(ctx.Request.Path))
@@ -25,6 +28,11 @@ public sealed class Authentication(TokenRegistry tokens, ClientCertificateAuthen
         var principal = header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
             ? tokens.Authenticate(header[prefix.Length..].Trim())
             : header.Length == 0 ? certificates.Authenticate(ctx.Connection.ClientCertificate, ctx.Features.Get<IConnectionItemsFeature>()?.Items) : null;
+        if (principal is null && ServiceAccountTokens is { } serviceAccounts && header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) &&
+            header[prefix.Length..].Trim() is var bearer && ServiceAccounts.Jwt.LooksLikeJwt(bearer))
+        {
+            principal = await serviceAccounts.AuthenticateAsync(bearer, ctx.RequestAborted);
+        }
         if (principal is null)
         {
             await ResponseWriter.WriteStatusAsync(ctx, ApiErrors.Unauthorized().Status);
