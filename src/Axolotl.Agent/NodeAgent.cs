@@ -32,6 +32,7 @@ public sealed class NodeAgent : IAsyncDisposable
     private readonly Task _imageGc;
     private readonly EvictionManager? _eviction;
     private readonly Task _evictionLoop;
+    private readonly Task _services;
 
     private NodeAgent(AgentOptions options, EventRecorder events, PodManager pods, NodeHeartbeat heartbeat, ContainerLogReader logs, PodAgentContext context, EvictionManager? eviction)
     {
@@ -44,6 +45,7 @@ public sealed class NodeAgent : IAsyncDisposable
         _imageGc = new ImageGarbageCollector(context.Images, pods.ImagesInUse, context.Time, context.Log).RunAsync(_stop.Token);
         _eviction = eviction;
         _evictionLoop = eviction?.RunAsync(_stop.Token) ?? Task.CompletedTask;
+        _services = context.Env.Services?.RunAsync(_stop.Token) ?? Task.CompletedTask;
     }
 
     /// <summary>Node-pressure eviction and admission; null on a fake node (its pods use nothing).</summary>
@@ -103,6 +105,8 @@ public sealed class NodeAgent : IAsyncDisposable
             Readiness = reports,
         };
         var configSource = new KubeConfigSource(client);
+        // A fake node runs no process that could read the Services' variables.
+        var serviceEnvironment = runtime is Runtime.Fake.FakeRuntime ? null : new ServiceEnvironment(client, time, logging.CreateLogger("Axolotl.Agent.Services"));
         var eviction = runtime is Runtime.Fake.FakeRuntime ? null : StartEviction(options, runtime, images, paths, () => podManager, events, heartbeat, time, logging);
         var context = new PodAgentContext(
             client,
@@ -111,8 +115,11 @@ public sealed class NodeAgent : IAsyncDisposable
             images,
             new RestartTracker(restartBackoff, time),
             pullBackoff,
-            new EnvResolver(configSource),
-            new PodVolumeManager(paths, new VolumeContentResolver(configSource), time),
+            new EnvResolver(configSource) { Services = serviceEnvironment },
+            new PodVolumeManager(paths, new VolumeContentResolver(configSource)
+            {
+                Tokens = new Token.TokenManager(new Token.KubeTokenRequester(client), time, logging.CreateLogger("Axolotl.Agent.Token")),
+            }, time),
             events,
             new PodStatusWriter(client, time, options.ApiRetryInitialBackoff, options.ApiRetryMaxBackoff),
             new CheckpointStore(options.DataDir),
@@ -188,6 +195,13 @@ public sealed class NodeAgent : IAsyncDisposable
         }
         await _imageGc;
         await _evictionLoop;
+        try
+        {
+            await _services;
+        }
+        catch (OperationCanceledException)
+        {
+        }
         _eviction?.Dispose();
         await Context.Probes.DisposeAsync();
         await _pods.DisposeAsync();

@@ -24,6 +24,9 @@ public sealed partial class ApiRouter(
 
     private static readonly byte[] Ok = "ok"u8.ToArray();
 
+    /// <summary>Service account issuer discovery; null where a test builds a router without it.</summary>
+    public ServiceAccounts.IssuerDiscovery? IssuerDiscovery { get; init; }
+
     public static bool IsAnonymousPath(PathString path) =>
         path.StartsWithSegments("/healthz") || path.StartsWithSegments("/livez") ||
         path.StartsWithSegments("/readyz") || path.StartsWithSegments("/version");
@@ -74,6 +77,8 @@ public sealed partial class ApiRouter(
             ["apis", var g, var v, .. var rest] => Resource(ctx, g, v, rest),
             ["openapi", "v2"] when get => OpenApiV2Async(ctx),
             ["openapi", "v3", .. var rest] when get => OpenApiAsync(ctx, rest),
+            [".well-known", "openid-configuration"] when get && IssuerDiscovery is { } issuer => issuer.ConfigurationAsync(ctx),
+            ["openid", "v1", "jwks"] when get && IssuerDiscovery is { } issuer => issuer.JwksAsync(ctx),
             _ => throw ApiErrors.NoSuchPath(),
         };
     }

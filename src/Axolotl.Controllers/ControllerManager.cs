@@ -13,6 +13,7 @@ using Axolotl.Controllers.ReplicaSets;
 using Axolotl.Controllers.Runtime;
 using Axolotl.Controllers.Disruption;
 using Axolotl.Controllers.ServiceLoadBalancer;
+using Axolotl.Controllers.ServiceAccounts;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Controllers;
@@ -52,6 +53,12 @@ public sealed record ControllerManagerOptions
 
     /// <summary>Approves and signs kubelet certificate requests; null (no CA at hand) leaves them pending.</summary>
     public CertificateSigningOptions? CertificateSigning { get; init; }
+
+    /// <summary>Creates the <c>default</c> ServiceAccount in every namespace.</summary>
+    public bool ServiceAccounts { get; init; } = true;
+
+    /// <summary>The cluster CA (PEM) published as <c>kube-root-ca.crt</c> in every namespace; null: not published.</summary>
+    public string? RootCaPem { get; init; }
 
     public GarbageCollectorOptions GarbageCollectorOptions { get; init; } = new();
 
@@ -103,6 +110,10 @@ public sealed class ControllerManager : IAsyncDisposable
     public DisruptionController? Disruption { get; private set; }
 
     public CertificateSigningController? CertificateSigning { get; private set; }
+
+    public ServiceAccountsController? ServiceAccounts { get; private set; }
+
+    public RootCaCertPublisher.RootCaCertPublisher? RootCaCertPublisher { get; private set; }
 
     public IReadOnlyList<BackgroundLoop> Loops => _loops;
 
@@ -178,6 +189,16 @@ public sealed class ControllerManager : IAsyncDisposable
         {
             manager.CertificateSigning = new CertificateSigningController(client, loggerFactory, time, signing);
             manager._loops.Add(manager.CertificateSigning);
+        }
+        if (options.ServiceAccounts)
+        {
+            manager.ServiceAccounts = new ServiceAccountsController(client, loggerFactory, time);
+            manager._loops.Add(manager.ServiceAccounts);
+        }
+        if (options.RootCaPem is { } rootCa)
+        {
+            manager.RootCaCertPublisher = new RootCaCertPublisher.RootCaCertPublisher(client, rootCa, loggerFactory, time);
+            manager._loops.Add(manager.RootCaCertPublisher);
         }
         foreach (var loop in manager._loops)
         {

@@ -22,10 +22,21 @@ public sealed class ContainerConfigException(string message) : Exception(message
 /// </summary>
 public sealed class EnvResolver(IConfigSource source)
 {
+    /// <summary>The Services' variables (KUBERNETES_SERVICE_HOST, enableServiceLinks); null: none (a fake node, unit tests).</summary>
+    public ServiceEnvironment? Services { get; init; }
+
     public async Task<Dictionary<string, string>> ResolveAsync(Pod pod, Container container, CancellationToken ct)
     {
         var ns = pod.Metadata.Namespace ?? "default";
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var serviceEnv = Services is null ? [] : await Services.ForPodAsync(pod, ct);
+        var serviceVars = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in serviceEnv)
+        {
+            serviceVars[key] = value;
+        }
+        // $(VAR) sees what the container declared so far, then the Services' variables (upstream's MappingFuncFor).
+        string? Lookup(string name) => result.TryGetValue(name, out var v) ? v : serviceVars.TryGetValue(name, out var s) ? s : null;
         var configMaps = new Dictionary<string, ConfigMap?>(StringComparer.Ordinal);
         var secrets = new Dictionary<string, Secret?>(StringComparer.Ordinal);
 
@@ -92,7 +103,7 @@ public sealed class EnvResolver(IConfigSource source)
         {
             if (env.ValueFrom is null)
             {
-                result[env.Name] = Expand(env.Value ?? "", result);
+                result[env.Name] = Expand(env.Value ?? "", Lookup);
                 continue;
             }
             var from = env.ValueFrom;
@@ -149,11 +160,19 @@ public sealed class EnvResolver(IConfigSource source)
                 result[env.Name] = value;
             }
         }
+        // The Services' variables come after the container's own, which win (upstream's makeEnvironmentVariables).
+        foreach (var (key, value) in serviceEnv)
+        {
+            result.TryAdd(key, value);
+        }
         return result;
     }
 
     /// <summary>Expands $(VAR) from <paramref name="env"/>; $$ escapes a dollar; unknown references stay as written (upstream expansion).</summary>
-    public static string Expand(string input, IReadOnlyDictionary<string, string> env)
+    public static string Expand(string input, IReadOnlyDictionary<string, string> env) =>
+        Expand(input, name => env.TryGetValue(name, out var value) ? value : null);
+
+    private static string Expand(string input, Func<string, string?> lookup)
     {
         if (!input.Contains('$', StringComparison.Ordinal))
         {
@@ -182,7 +201,7 @@ public sealed class EnvResolver(IConfigSource source)
                     break;
                 }
                 var name = input.Substring(i + 2, close - i - 2);
-                if (env.TryGetValue(name, out var value))
+                if (lookup(name) is { } value)
                 {
                     sb.Append(value);
                 }

@@ -56,6 +56,7 @@ public sealed class PodVolumeManager(LogPaths paths, VolumeContentResolver conte
     /// <summary>Unmounts the pod's tmpfs volumes and deletes its volume directories (never a hostPath: those are not under it).</summary>
     public void TearDown(string podUid)
     {
+        content.ForgetPod(podUid);
         var dir = VolumesDirectory(podUid);
         if (!Directory.Exists(dir))
         {

@@ -13,6 +13,12 @@ namespace Axolotl.Agent.Volumes;
 /// </summary>
 public sealed class VolumeContentResolver(IConfigSource source)
 {
+    /// <summary>Requests the serviceAccountToken projections' tokens; null: this node cannot (they fail with a message saying so).</summary>
+    public Token.TokenManager? Tokens { get; init; }
+
+    /// <summary>Forgets a deleted pod's cached tokens.</summary>
+    public void ForgetPod(string podUid) => Tokens?.ForgetPod(podUid);
+
     /// <summary>0644, the API default of every defaultMode.</summary>
     private const int DefaultMode = 420;
 
@@ -53,9 +59,9 @@ public sealed class VolumeContentResolver(IConfigSource source)
                 {
                     AddDownwardApi(payload, pod, d.Items, mode);
                 }
-                else if (projection.ServiceAccountToken is not null)
+                else if (projection.ServiceAccountToken is { } token)
                 {
-                    payload.Errors.Add("serviceAccountToken projection is not supported: Axolotl does not issue service account tokens");
+                    await AddTokenAsync(payload, pod, token, mode, ct);
                 }
                 else if (projection.ClusterTrustBundle is not null)
                 {
@@ -68,6 +74,24 @@ public sealed class VolumeContentResolver(IConfigSource source)
             throw new ArgumentException($"volume \"{volume.Name}\" is not a configMap, secret, downwardAPI or projected volume", nameof(volume));
         }
         return payload.Build();
+    }
+
+    private async Task AddTokenAsync(Payload payload, Pod pod, ServiceAccountTokenProjection projection, int mode, CancellationToken ct)
+    {
+        if (Tokens is null)
+        {
+            payload.Errors.Add("serviceAccountToken projection is not supported on this node");
+            return;
+        }
+        try
+        {
+            var token = await Tokens.GetTokenAsync(pod, projection.Audience, projection.ExpirationSeconds ?? 3600, ct);
+            payload.Add(projection.Path, Encoding.UTF8.GetBytes(token), mode);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is Client.KubeApiException or HttpRequestException or InvalidOperationException or TimeoutException)
+        {
+            payload.Errors.Add($"failed to fetch token: {e.Message}");
+        }
     }
 
     private async Task AddConfigMapAsync(Payload payload, string ns, string? name, List<KeyToPath>? items, bool optional, int defaultMode, CancellationToken ct)

@@ -39,7 +39,8 @@ public static class KnownResources
     public static ResourceType Events { get; } = Core<Event>("events", true, ["ev"]);
     public static ResourceType ConfigMaps { get; } = Core<ConfigMap>("configmaps", true, ["cm"]);
     public static ResourceType Secrets { get; } = Core<Secret>("secrets", true, []);
-    public static ResourceType ServiceAccounts { get; } = Core<ServiceAccount>("serviceaccounts", true, ["sa"]);
+    public static ResourceType ServiceAccounts { get; } = Core<ServiceAccount>("serviceaccounts", true, ["sa"],
+        subresources: [new("token", "authentication.k8s.io", "v1", "TokenRequest", ["create"])]);
     public static ResourceType ResourceQuotas { get; } = Core<ResourceQuota>("resourcequotas", true, ["quota"], subresources: [StatusOf("", "ResourceQuota")]);
     public static ResourceType LimitRanges { get; } = Core<LimitRange>("limitranges", true, ["limits"]);
     public static ResourceType ReplicationControllers { get; } = Core<ReplicationController>("replicationcontrollers", true, ["rc"], ["all"],

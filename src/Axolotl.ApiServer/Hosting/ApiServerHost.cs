@@ -51,7 +51,11 @@ public sealed class ApiServerHost : IAsyncDisposable
         };
         var rbac = new Security.Rbac.RbacPolicyCache(objects, clock, logging.CreateLogger<Security.Rbac.RbacPolicyCache>());
         var authorizer = new Authorizer(new NodeAuthorizer(new NodeGraph(objects)), rbac);
-        var authentication = new Authentication(tokens, new ClientCertificateAuthenticator(pki.Ca, clock), authorizer);
+        var serviceAccountKey = ServiceAccounts.ServiceAccountKey.LoadOrCreate(options.DataDir);
+        var authentication = new Authentication(tokens, new ClientCertificateAuthenticator(pki.Ca, clock), authorizer)
+        {
+            ServiceAccountTokens = new ServiceAccounts.ServiceAccountTokenAuthenticator(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
+        };
         var bootstrap = Task.Run(async () =>
         {
             await Bootstrap.EnsureNamespacesAsync(objects, admission, clock, ct);
@@ -81,7 +85,9 @@ public sealed class ApiServerHost : IAsyncDisposable
         });
         var app = builder.Build();
         var kubeletTls = new KubeletTls(pki.KubeletCa, pki.KubeletClient, clock);
-        var router = CreateRouter(objects, admission, clock, logging, kubeletTls, options.ServiceCidr, authentication, app.Lifetime.ApplicationStopping);
+        var router = CreateRouter(objects, admission, clock, logging, kubeletTls, options.ServiceCidr, authentication,
+            new ServiceAccounts.TokenRequests(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
+            new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), app.Lifetime.ApplicationStopping);
         app.UseWebSockets(); // pods/exec
         app.Run(async ctx =>
         {
@@ -92,18 +98,24 @@ public sealed class ApiServerHost : IAsyncDisposable
         });
         await bootstrap;
         await rbac.StartAsync(app.Lifetime.ApplicationStopping);
+        // Before serving: the first address of the service range is the kubernetes Service's, never another's.
+        var kubernetesService = new ControlPlane.KubernetesServiceReconciler(objects, admission, clock, logging.CreateLogger<ControlPlane.KubernetesServiceReconciler>(),
+            options.ServiceCidr, ControlPlane.AdvertiseAddress.Choose(options.BindAddress, options.AdvertiseAddress), options.Port);
+        await kubernetesService.ReconcileAsync(ct);
+        _ = kubernetesService.RunAsync(app.Lifetime.ApplicationStopping);
         await app.StartAsync(ct);
         var host = IsAny(options.BindAddress) ? "127.0.0.1" : options.BindAddress.ToString();
         return new ApiServerHost(app, pki, tokens, new Uri($"https://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{options.Port}"));
     }
 
     private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr,
-        Authentication authentication, CancellationToken stopping)
+        Authentication authentication, ServiceAccounts.TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, CancellationToken stopping)
     {
         var services = new RestServices(objects, admission, clock, logging, stopping)
         {
             Services = new ServiceAllocator(objects, serviceCidr),
             RbacEscalation = new Security.Rbac.RbacEscalation(authentication.Authorizer, objects),
+            ServiceAccounts = new ServiceAccountAdmission(objects, clock),
         };
         _ = services.Quota.Status.StartAsync(stopping); // keeps ResourceQuota status current until shutdown
         var reads = new ReadHandler(services);
@@ -112,9 +124,9 @@ public sealed class ApiServerHost : IAsyncDisposable
         var deletes = new DeleteHandler(services);
         var resources = new ResourceHandler(reads, creates, updates, deletes,
             new WatchHandler(services, reads), new ScaleHandler(services, updates), new PodSubresources(services, deletes),
-            new NodeProxy.NodeProxy(services, kubeletTls), new Reviews(authentication));
+            new NodeProxy.NodeProxy(services, kubeletTls), new Reviews(authentication)) { TokenRequests = tokenRequests };
         var openApi = Task.Run(() => new OpenApiV3(KnownResources.All));
-        return new ApiRouter(resources, new DiscoveryDocuments(KnownResources.All), openApi, logging.CreateLogger<ApiRouter>());
+        return new ApiRouter(resources, new DiscoveryDocuments(KnownResources.All), openApi, logging.CreateLogger<ApiRouter>()) { IssuerDiscovery = issuerDiscovery };
     }
 
     private static bool IsAny(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);

@@ -22,4 +22,10 @@ public sealed class ApiServerOptions
 
     /// <summary>Pod Security admission's cluster defaults and exemptions (--pod-security-admission-config-file); default: privileged, none.</summary>
     public Admission.PodSecurity.PodSecurityConfiguration PodSecurity { get; init; } = Admission.PodSecurity.PodSecurityConfiguration.Default;
+
+    /// <summary>The address published as the <c>kubernetes</c> Service's endpoint (--advertise-address); null: see <see cref="ControlPlane.AdvertiseAddress.Choose"/>.</summary>
+    public IPAddress? AdvertiseAddress { get; init; }
+
+    /// <summary>Service account tokens: issuer, audiences, expiration limits (--service-account-* flags).</summary>
+    public ServiceAccounts.ServiceAccountTokenOptions ServiceAccountTokens { get; init; } = new();
 }

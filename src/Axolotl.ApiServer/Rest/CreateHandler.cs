@@ -38,8 +38,10 @@ public sealed class CreateHandler(RestServices services, NamespaceGuard namespac
         CertificateRequests.PrepareForCreate(scope, body);
         var limitRanges = await services.LimitRanges.ForCreateAsync(type, scope.Namespace, scope.Aborted);
         var managedFields = meta["managedFields"]?.DeepClone();
-        var admitted = services.Admission.Admit(type, body, null, mode, scope.Warnings,
-            limitRanges.Count == 0 ? null : typed => LimitRanger.ApplyDefaults((Pod)typed, limitRanges));
+        // Mutating admission in upstream's order: LimitRanger, then ServiceAccount.
+        var serviceAccount = services.ServiceAccounts is { } accounts ? await accounts.PrepareAsync(type, scope.Namespace, body, scope.Aborted) : null;
+        Action<Api.Meta.KubeObject>? limits = limitRanges.Count == 0 ? null : typed => LimitRanger.ApplyDefaults((Pod)typed, limitRanges);
+        var admitted = services.Admission.Admit(type, body, null, mode, scope.Warnings, limits + serviceAccount);
         if (write.Applied && managedFields is not null)
         {
             ObjectMetaRules.Meta(admitted)["managedFields"] = managedFields;

@@ -16,6 +16,9 @@ public sealed class ResourceHandler(
     NodeProxy.NodeProxy nodes,
     Reviews? reviews = null)
 {
+    /// <summary>serviceaccounts/token; null where a test builds the handler without a signing key.</summary>
+    public ServiceAccounts.TokenRequests? TokenRequests { get; init; }
+
     public Task HandleAsync(RequestScope scope)
     {
         var method = scope.Http.Request.Method;
@@ -50,6 +53,7 @@ public sealed class ResourceHandler(
             ("PATCH", "scale") => scales.UpdateAsync(scope, isPatch: true),
             ("POST", "binding") => pods.BindAsync(scope),
             ("POST", "eviction") => pods.EvictAsync(scope),
+            ("POST", "token") when TokenRequests is not null => TokenRequests.CreateAsync(scope),
             (_, "log") => nodes.LogsAsync(scope),
             ("GET" or "POST", "exec") => nodes.ExecAsync(scope),
             ("GET" or "POST", "portforward") => nodes.PortForwardAsync(scope),

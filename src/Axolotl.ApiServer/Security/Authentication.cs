@@ -21,6 +21,9 @@ public sealed class Authentication(TokenRegistry tokens, ClientCertificateAuthen
     /// <summary>The principal behind a bearer token (TokenReview asks the same question), null when it is not valid.</summary>
     public Principal? AuthenticateToken(string token) => tokens.Authenticate(token);
 
+    /// <summary>Service account tokens (bearer JWTs); null where a test builds authentication without them.</summary>
+    public ServiceAccounts.ServiceAccountTokenAuthenticator? ServiceAccountTokens { get; init; }
+
     public async Task<bool> AuthenticateAsync(HttpContext ctx)
     {
         var header = ctx.Request.Headers.Authorization.ToString();
@@ -28,6 +31,11 @@ public sealed class Authentication(TokenRegistry tokens, ClientCertificateAuthen
         var principal = header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
             ? AuthenticateToken(header[prefix.Length..].Trim())
             : header.Length == 0 ? certificates.Authenticate(ctx.Connection.ClientCertificate, ctx.Features.Get<IConnectionItemsFeature>()?.Items) : null;
+        if (principal is null && ServiceAccountTokens is { } serviceAccounts && header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) &&
+            header[prefix.Length..].Trim() is var bearer && ServiceAccounts.Jwt.LooksLikeJwt(bearer))
+        {
+            principal = await serviceAccounts.AuthenticateAsync(bearer, ctx.RequestAborted);
+        }
         if (principal is null && header.Length == 0 && ctx.Connection.ClientCertificate is null && ApiRouter.IsAnonymousPath(ctx.Request.Path))
         {
             principal = Principal.Anonymous;

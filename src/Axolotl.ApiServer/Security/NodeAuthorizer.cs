@@ -40,6 +40,11 @@ public sealed class NodeAuthorizer(NodeGraph graph)
         {
             return await AuthorizeRelatedReadAsync(node, self, request, r, ct);
         }
+        if (r is { Resource: "serviceaccounts", Subresource: "token" } && request.Verb == "create")
+        {
+            // Tokens only for the ServiceAccounts of its own pods; TokenRequests checks the token is bound to one of them.
+            return await AuthorizeRelatedReadAsync(node, self, request, r, ct);
+        }
         var allowed = (r.Resource, r.Subresource, request.Verb) switch
         {
             (var res, null or "status", "get" or "list" or "watch") when Readable.Contains(res) => true,

@@ -62,5 +62,19 @@ public sealed record Principal(string User, IReadOnlyList<string> Groups, string
 
     public bool IsNode => NodeName is not null;
 
+    /// <summary>Extra attributes of the user (a service account token's pod, node and credential id), as upstream's user.Info extra.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Extra { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>A service account, as its token authenticates it: system:serviceaccount:NS:NAME.</summary>
+    public static Principal ServiceAccount(string ns, string name, string uid, IReadOnlyDictionary<string, IReadOnlyList<string>> extra) =>
+        new($"system:serviceaccount:{ns}:{name}", ["system:serviceaccounts", $"system:serviceaccounts:{ns}", "system:authenticated"], null)
+        {
+            Extra = extra,
+            ServiceAccountUid = uid,
+        };
+
+    /// <summary>The uid of a service account principal's ServiceAccount; null for every other principal.</summary>
+    public string? ServiceAccountUid { get; init; }
+
     public bool IsBootstrapper => Groups.Contains(KubeletSigners.BootstrappersGroup);
 }

@@ -32,7 +32,7 @@ public static partial class ServerCommand
         "data-dir", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
-        "tls-san", "pod-security-admission-config-file", "allowed-unsafe-sysctls", "seccomp-default",
+        "tls-san", "advertise-address", "service-account-issuer", "service-account-max-token-expiration", "service-account-extend-token-expiration", "service-account-token-ttl-for-testing", "pod-security-admission-config-file", "allowed-unsafe-sysctls", "seccomp-default",
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
     };
@@ -43,6 +43,19 @@ public static partial class ServerCommand
           --data-dir DIR   where state, certificates and the kubeconfig live (default: $XDG_DATA_HOME/axolotl or ~/.local/share/axolotl)
           --port PORT      HTTPS port of the API server (default: 6443)
           --bind ADDR      address to listen on (default: 0.0.0.0)
+          --advertise-address ADDR
+                           the address pods reach the API server at, published as the endpoint of the kubernetes
+                           Service in default (default: the --bind address; with 0.0.0.0 the address of the interface
+                           of the default route; bound to loopback only, the Service has no endpoints)
+          --service-account-issuer URL
+                           the iss of service account tokens, also their default audience (default:
+                           https://kubernetes.default.svc.cluster.local)
+          --service-account-max-token-expiration D
+                           the longest token a TokenRequest gets, e.g. 24h (default: no limit)
+          --service-account-extend-token-expiration B
+                           pod-bound tokens asked for 3607 s (the kubelet's) live a year, warnafter at 3607 s (default: true)
+          --service-account-token-ttl-for-testing D
+                           testing only: every service account token lives D (e.g. 20s), below the 10-minute minimum
           --tls-san NAME[,NAME...]
                            more DNS names or IP addresses for the serving certificate (repeatable); it always names
                            every address the server listens on, the host name, localhost, kubernetes.default.svc
@@ -101,6 +114,29 @@ public static partial class ServerCommand
                            flag); Localhost profiles are files under DIR/agent/seccomp
         """ + "\n" + NodeLifecycleUsage;
 
+    private static Axolotl.ApiServer.ServiceAccounts.ServiceAccountTokenOptions ServiceAccountTokensFrom(CommandLine args)
+    {
+        var issuer = args.Get("service-account-issuer") ?? Axolotl.ApiServer.ServiceAccounts.ServiceAccountTokenOptions.DefaultIssuer;
+        if (issuer.Length == 0)
+        {
+            throw new ArgumentException("--service-account-issuer must not be empty");
+        }
+        TimeSpan? max = args.Get("service-account-max-token-expiration") is { } maxText
+            ? TokenCommand.ParseTtl(maxText) is { } m && m >= TimeSpan.FromHours(1) ? m : throw new ArgumentException("the service-account-max-token-expiration must be set longer than 1h0m0s")
+            : null;
+        TimeSpan? testing = args.Get("service-account-token-ttl-for-testing") is { } ttlText
+            ? TokenCommand.ParseTtl(ttlText) ?? throw new ArgumentException("--service-account-token-ttl-for-testing must be longer than 0")
+            : null;
+        return new Axolotl.ApiServer.ServiceAccounts.ServiceAccountTokenOptions
+        {
+            Issuer = issuer,
+            ApiAudiences = [issuer],
+            MaxExpiration = max,
+            ExtendExpiration = args.GetBool("service-account-extend-token-expiration", true),
+            TestingTtl = testing,
+        };
+    }
+
     public static async Task<int> RunAsync(CommandLine args)
     {
         var started = Stopwatch.GetTimestamp();
@@ -116,6 +152,11 @@ public static partial class ServerCommand
         var serviceCidr = args.Get("service-cidr") ?? ServiceAllocator.DefaultServiceCidr;
         _ = ServiceAllocator.ParseCidr(serviceCidr);
         var tlsSans = ServingNames.ParseTlsSans(args.GetAll("tls-san"));
+        IPAddress? advertise = null;
+        if (args.Get("advertise-address") is { } advertiseText && !IPAddress.TryParse(advertiseText, out advertise))
+        {
+            throw new ArgumentException($"invalid --advertise-address \"{advertiseText}\": want an IP address");
+        }
         var fakeRuntime = LocalAgent.IsFakeRuntime(args);
         var podSecurity = PodSecurityFrom(args);
         DataDirectory.EnsurePrivate(dataDir);
@@ -144,7 +185,9 @@ public static partial class ServerCommand
                 TlsSans = tlsSans,
                 DefaultTolerations = DefaultTolerationsFrom(args),
                 EncryptionProviderConfig = args.Get("encryption-provider-config") is { } config ? Path.GetFullPath(config) : null,
-                PodSecurity = podSecurity
+                PodSecurity = podSecurity,
+                AdvertiseAddress = advertise,
+                ServiceAccountTokens = ServiceAccountTokensFrom(args),
             }, store, clock, logging, shutdown.Token);
 
         var apiMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
@@ -164,7 +207,7 @@ public static partial class ServerCommand
         using var schedulerClient = ComponentClients.Create(host.LoopbackUrl, host.Pki, BootstrapRoles.SchedulerUser, clock);
         using var proxyClient = ComponentClients.Create(host.LoopbackUrl, host.Pki, BootstrapRoles.ProxyUser, clock);
         await using var controllers = await ControllerManager.StartAsync(controllerClient, logging, clock,
-            new ControllerManagerOptions { NodeLifecycleOptions = NodeLifecycleOptionsFrom(args), CertificateSigning = signing }, shutdown.Token);
+            new ControllerManagerOptions { NodeLifecycleOptions = NodeLifecycleOptionsFrom(args), CertificateSigning = signing, RootCaPem = host.Pki.CaPem }, shutdown.Token);
         await using var scheduler = await SchedulerService.StartAsync(schedulerClient, logging, clock, shutdown.Token);
         var runAgent = args.Get("local-agent") switch
         {

@@ -1,0 +1,41 @@
+using Axolotl.Api.Core;
+using Axolotl.Client;
+using Axolotl.Client.Informers;
+using Axolotl.Controllers.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.Controllers.RootCaCertPublisher;
+
+/// <summary>
+/// Upstream's root-ca-cert-publisher: a ConfigMap <c>kube-root-ca.crt</c> with the cluster's CA
+/// (key <c>ca.crt</c>) in every active namespace, which the projected service account volume
+/// mounts. A namespace that appears, or the ConfigMap deleted or changed, queues the namespace.
+/// </summary>
+public sealed class RootCaCertPublisher(KubeClient client, string caPem, ILoggerFactory loggerFactory, TimeProvider time)
+    : BackgroundLoop("root-ca-cert-publisher", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger<RootCaCertPublisher>())
+{
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        var informers = new InformerGroup();
+        var namespaces = informers.Add(new SharedInformer<Api.Core.Namespace>(client.Resource<Api.Core.Namespace>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.root-ca-cert-publisher.namespaces")));
+        // Only the published ConfigMaps are watched, not every ConfigMap of the cluster.
+        var configMaps = informers.Add(new SharedInformer<ConfigMap>(client.Resource<ConfigMap>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.root-ca-cert-publisher.configmaps"),
+            new SharedInformerOptions { FieldSelector = "metadata.name=" + RootCaCertReconciler.ConfigMapName }));
+        var controller = new Controller<ObjectKey>(Name, new RootCaCertReconciler(client, caPem, namespaces.Lister, configMaps.Lister, Logger), Time, Logger);
+
+        void Queue(string? ns)
+        {
+            if (!string.IsNullOrEmpty(ns))
+            {
+                controller.Enqueue(new ObjectKey(null, ns));
+            }
+        }
+
+        namespaces.AddEventHandler(new ResourceEventHandler<Api.Core.Namespace>(onAdd: ns => Queue(ns.Metadata.Name), onUpdate: (_, ns) => Queue(ns.Metadata.Name)));
+        configMaps.AddEventHandler(new ResourceEventHandler<ConfigMap>(
+            onUpdate: (_, cm) => Queue(cm.Metadata.Namespace),
+            onDelete: cm => Queue(cm.Metadata.Namespace)));
+
+        await informers.RunAsync(token => controller.RunAsync(1, token), ct);
+    }
+}
