@@ -12,6 +12,7 @@ namespace Axolotl.Api.Scheme;
 public static class KnownResources
 {
     private static readonly string[] StatusVerbs = ["get", "patch", "update"];
+    private static readonly string[] ProxyVerbs = ["create", "delete", "get", "patch", "update"];
 
     private static Subresource StatusOf(string group, string kind) => new("status", group, "v1", kind, StatusVerbs);
 
@@ -29,11 +30,12 @@ public static class KnownResources
         new("exec", "", "v1", "PodExecOptions", ["create", "get"]),
         new("log", "", "v1", "Pod", ["get"]),
         new("portforward", "", "v1", "PodPortForwardOptions", ["create", "get"]),
+        new("proxy", "", "v1", "PodProxyOptions", ProxyVerbs),
         StatusOf("", "Pod"),
     ]);
 
     public static ResourceType Nodes { get; } = Core<Node>("nodes", false, ["no"], subresources: [StatusOf("", "Node")]);
-    public static ResourceType Services { get; } = Core<Service>("services", true, ["svc"], ["all"], subresources: [StatusOf("", "Service")],
+    public static ResourceType Services { get; } = Core<Service>("services", true, ["svc"], ["all"], subresources: [new("proxy", "", "v1", "ServiceProxyOptions", ProxyVerbs), StatusOf("", "Service")],
         verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]);
     public static ResourceType Endpoints { get; } = Core<Endpoints>("endpoints", true, ["ep"]);
     public static ResourceType Events { get; } = Core<Event>("events", true, ["ev"]);

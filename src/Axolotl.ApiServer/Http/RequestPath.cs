@@ -14,6 +14,7 @@ namespace Axolotl.ApiServer.Http;
 public static class RequestPath
 {
     private static readonly object Key = new();
+    private static readonly object TailKey = new();
 
     /// <exception cref="ApiException">400 for a segment that cannot be a name, 404 for an empty one.</exception>
     public static string[] Segments(HttpContext ctx)
@@ -22,20 +23,45 @@ public static class RequestPath
         {
             return segments;
         }
-        segments = Parse(RawPath(ctx));
+        (segments, var tail) = ParseWithProxyTail(RawPath(ctx));
         ctx.Items[Key] = segments;
+        ctx.Items[TailKey] = tail;
         return segments;
     }
 
-    public static string[] Parse(string rawPath)
+    /// <summary>
+    /// A proxy request's path split at its proxy subresource (pods/NAME/proxy/…, services/NAME/proxy/…,
+    /// nodes/NAME/proxy/…), both parts as the client sent them, still escaped; null for other requests.
+    /// </summary>
+    public static ProxyPath? Proxy(HttpContext ctx)
+    {
+        Segments(ctx);
+        return ctx.Items.TryGetValue(TailKey, out var tail) ? tail as ProxyPath : null;
+    }
+
+    public static string[] Parse(string rawPath) => ParseWithProxyTail(rawPath).Segments;
+
+    /// <summary>
+    /// The path's segments up to a proxy subresource, and what follows it unparsed: that part is the
+    /// pod's or Service's own path (empty segments, a trailing slash, any characters), not a name here.
+    /// </summary>
+    public static (string[] Segments, ProxyPath? Proxy) ParseWithProxyTail(string rawPath)
     {
         var query = rawPath.IndexOfAny(['?', '#']);
         var path = query < 0 ? rawPath : rawPath[..query];
         if (path is "" or "/")
         {
-            return [];
+            return ([], null);
         }
         var parts = path.TrimStart('/').Split('/');
+        ProxyPath? tail = null;
+        if (ProxySegment(parts) is { } proxyAt)
+        {
+            tail = new ProxyPath(
+                "/" + string.Join('/', parts[..(proxyAt + 1)]),
+                proxyAt + 1 < parts.Length ? "/" + string.Join('/', parts[(proxyAt + 1)..]) : "");
+            parts = parts[..(proxyAt + 1)];
+        }
         var segments = new string[parts.Length];
         for (var i = 0; i < parts.Length; i++)
         {
@@ -58,8 +84,16 @@ public static class RequestPath
             }
             segments[i] = decoded;
         }
-        return segments;
+        return (segments, tail);
     }
+
+    /// <summary>Where "proxy" sits in /api/v1/namespaces/NS/{pods,services}/NAME/proxy/… or /api/v1/nodes/NAME/proxy/…, if it does.</summary>
+    private static int? ProxySegment(string[] parts) => parts switch
+    {
+        ["api", "v1", "namespaces", _, "pods" or "services", _, "proxy", ..] => 6,
+        ["api", "v1", "nodes", _, "proxy", ..] => 4,
+        _ => null,
+    };
 
     /// <summary>Upstream's path segment name rules: not "." or "..", no '/' or '%'.</summary>
     public static string? InvalidName(string name) => name switch

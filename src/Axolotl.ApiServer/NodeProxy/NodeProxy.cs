@@ -18,13 +18,18 @@ public sealed class NodeProxy : IDisposable
     private readonly RestServices _services;
     private readonly KubeletTls _tls;
     private readonly PortForward.PortForwardProxy _portForward;
+    private readonly Proxy.ResourceProxy _resourceProxy;
 
     public NodeProxy(RestServices services, KubeletTls tls)
     {
         _services = services;
         _tls = tls;
         _portForward = new PortForward.PortForwardProxy(services, tls);
+        _resourceProxy = new Proxy.ResourceProxy(services);
     }
+
+    /// <summary>pods/proxy and services/proxy: straight to the pod's address, as kube-apiserver does.</summary>
+    public Task ResourceProxyAsync(RequestScope scope) => _resourceProxy.HandleAsync(scope);
 
     /// <summary>pods/portforward: SPDY from kubectl, one agent WebSocket per forwarded connection.</summary>
     public Task PortForwardAsync(RequestScope scope) => _portForward.HandleAsync(scope);
@@ -109,5 +114,9 @@ public sealed class NodeProxy : IDisposable
     internal static ApiException DialError(Exception e) =>
         ApiErrors.Make((int)HttpStatusCode.InternalServerError, "InternalError", $"error dialing backend: {(e.InnerException ?? e).Message}");
 
-    public void Dispose() => _tls.Dispose();
+    public void Dispose()
+    {
+        _resourceProxy.Dispose();
+        _tls.Dispose();
+    }
 }

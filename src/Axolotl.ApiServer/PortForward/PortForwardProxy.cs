@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Axolotl.ApiServer.Errors;
+using Axolotl.ApiServer.PortForward.Channels;
 using Axolotl.ApiServer.PortForward.Spdy;
 using Axolotl.ApiServer.Rest;
 using Microsoft.AspNetCore.Http;
@@ -32,6 +33,10 @@ public sealed partial class PortForwardProxy(RestServices services, NodeProxy.Ku
     {
         var ctx = scope.Http;
         var pod = await PortForwardTarget.LoadPodAsync(services.Objects, scope.Namespace!, scope.RequiredName, scope.Aborted);
+        if (pod["status"]?["phase"]?.GetValue<string>() is var phase && phase != "Running")
+        {
+            throw ApiErrors.BadRequest($"unable to forward port because pod is not running. Current status={phase}");
+        }
         // Fail before upgrading, so kubectl shows the reason (no node, no address) instead of a broken stream.
         await PortForwardTarget.FromPodAsync(services.Objects, pod, scope.Aborted);
         var targets = new PortForwardTargets(services.Objects, pod);
@@ -39,9 +44,11 @@ public sealed partial class PortForwardProxy(RestServices services, NodeProxy.Ku
         Stream transport;
         if (ctx.WebSockets.IsWebSocketRequest)
         {
-            if (!ctx.WebSockets.WebSocketRequestedProtocols.Contains(WebSocketProtocol))
+            var requested = ctx.WebSockets.WebSocketRequestedProtocols;
+            if (!requested.Contains(WebSocketProtocol))
             {
-                throw ApiErrors.BadRequest($"unable to upgrade: none of the requested subprotocols is supported, want {WebSocketProtocol}");
+                await HandleChannelsAsync(scope, targets, requested);
+                return;
             }
             // ASP.NET Core refuses '/' in a subprotocol (not an RFC 7230 token), so the header is set by hand.
             ctx.Response.Headers.SecWebSocketProtocol = WebSocketProtocol;
@@ -75,6 +82,27 @@ public sealed partial class PortForwardProxy(RestServices services, NodeProxy.Ku
                 LogProtocolError(_log, failure, scope.Namespace!, scope.RequiredName);
             }
         }
+    }
+
+    /// <summary>
+    /// The client libraries' protocols: v4.channel.k8s.io, v4.base64.channel.k8s.io, or a WebSocket
+    /// without a subprotocol (binary framing), with the ports in the query (the kubelet's WebSocket port-forward).
+    /// </summary>
+    private async Task HandleChannelsAsync(RequestScope scope, PortForwardTargets targets, IList<string> requested)
+    {
+        var ctx = scope.Http;
+        string? protocol = null;
+        if (requested.Count > 0)
+        {
+            protocol = requested.FirstOrDefault(p => p is ChannelFrames.BinaryProtocol or ChannelFrames.Base64Protocol)
+                ?? throw ApiErrors.BadRequest($"unable to upgrade: requested protocol(s) are not supported: [{string.Join(' ', requested)}]; " +
+                    $"supports [{ChannelFrames.BinaryProtocol} {ChannelFrames.Base64Protocol} {WebSocketProtocol}]");
+        }
+        var ports = PortForwardPorts.Parse([.. ctx.Request.Query[PortForwardPorts.QueryKey]]);
+        using var socket = await ctx.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = protocol });
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, services.Stopping);
+        var session = new ChannelPortForwardSession(socket, protocol == ChannelFrames.Base64Protocol, ports, targets.ResolveAsync, ConnectAgentAsync, services.Clock);
+        await session.RunAsync(stopping.Token);
     }
 
     private static bool IsSpdyUpgrade(HttpContext ctx) =>

@@ -16,7 +16,6 @@ namespace Axolotl.ApiServer.PortForward;
 /// </summary>
 public sealed class PortForwardSession(SpdySession spdy, Func<CancellationToken, Task<PortForwardTarget>> resolveTarget, Func<PortForwardTarget, Uri, CancellationToken, Task<WebSocket>> connectAgent)
 {
-    private const int BufferSize = 32 * 1024;
     private readonly Dictionary<string, (SpdyStream? Error, SpdyStream? Data)> _pending = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
@@ -85,7 +84,7 @@ public sealed class PortForwardSession(SpdySession spdy, Func<CancellationToken,
             }
             using (agent)
             {
-                failure = await PumpAsync(agent, data, connection);
+                failure = await AgentPump.RunAsync(agent, new SpdyConnection(data), connection);
             }
         }
         finally
@@ -94,83 +93,13 @@ public sealed class PortForwardSession(SpdySession spdy, Func<CancellationToken,
         }
     }
 
-    /// <summary>Copies until the agent closes (the pod side ended); returns the agent's error text, if any.</summary>
-    private static async Task<string?> PumpAsync(WebSocket agent, SpdyStream data, CancellationTokenSource connection)
+    private sealed class SpdyConnection(SpdyStream data) : IForwardedConnection
     {
-        using var stopUpstream = CancellationTokenSource.CreateLinkedTokenSource(connection.Token);
-        var upstream = CopyToAgentAsync(data, agent, stopUpstream.Token, connection.Token);
-        var failure = new StringBuilder();
-        var buffer = new byte[BufferSize + 1];
-        try
-        {
-            while (true)
-            {
-                var offset = 0;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    result = await agent.ReceiveAsync(buffer.AsMemory(offset), connection.Token);
-                    offset += result.Count;
-                }
-                while (!result.EndOfMessage && offset < buffer.Length);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    break;
-                }
-                if (offset == 0)
-                {
-                    continue;
-                }
-                if (buffer[0] == 0)
-                {
-                    await data.WriteAsync(buffer.AsMemory(1, offset - 1), connection.Token);
-                }
-                else if (buffer[0] == 1)
-                {
-                    failure.Append(Encoding.UTF8.GetString(buffer, 1, offset - 1));
-                }
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException)
-        {
-            // kubectl reset the stream, or the agent connection broke: either way this connection is over.
-        }
-        await stopUpstream.CancelAsync();
-        await upstream;
-        if (agent.State == WebSocketState.CloseReceived)
-        {
-            try
-            {
-                // Complete the close handshake: the agent waits for it before letting go of the connection.
-                await agent.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, connection.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException)
-            {
-            }
-        }
-        return failure.Length > 0 ? failure.ToString() : null;
-    }
+        public bool Aborted => data.Aborted.IsCancellationRequested;
 
-    /// <summary>Reading stops on <paramref name="stop"/>; sends use <paramref name="ct"/>, since a cancelled send aborts the WebSocket.</summary>
-    private static async Task CopyToAgentAsync(SpdyStream data, WebSocket agent, CancellationToken stop, CancellationToken ct)
-    {
-        var buffer = new byte[BufferSize + 1];
-        try
-        {
-            int read;
-            while ((read = await data.ReadAsync(buffer.AsMemory(1), stop)) > 0)
-            {
-                buffer[0] = 0;
-                await agent.SendAsync(buffer.AsMemory(0, read + 1), WebSocketMessageType.Binary, true, ct);
-            }
-            if (!data.Aborted.IsCancellationRequested && !stop.IsCancellationRequested)
-            {
-                await agent.SendAsync(new byte[] { 2 }, WebSocketMessageType.Binary, true, ct);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException)
-        {
-        }
+        public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct) => data.ReadAsync(buffer, ct);
+
+        public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct) => await data.WriteAsync(bytes, ct);
     }
 
     private static async Task FinishAsync(SpdyStream error, SpdyStream data, string? failure, CancellationToken ct)

@@ -57,6 +57,7 @@ public sealed class ResourceHandler(
             (_, "log") => nodes.LogsAsync(scope),
             ("GET" or "POST", "exec") => nodes.ExecAsync(scope),
             ("GET" or "POST", "portforward") => nodes.PortForwardAsync(scope),
+            (_, "proxy") => nodes.ResourceProxyAsync(scope),
             (_, "attach") => throw ApiErrors.Make(503, "ServiceUnavailable",
                 $"pods \"{scope.Name}\": {sub} needs a node agent, and none serves this pod yet"),
             _ => throw ApiErrors.MethodNotAllowed(),
