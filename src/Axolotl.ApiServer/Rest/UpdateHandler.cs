@@ -81,7 +81,7 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
             }
             var updated = MergeForSubresource(scope, currentView, proposed);
             ObjectMetaRules.PrepareForUpdate(updated, currentView);
-            var admitted = services.Admission.Admit(type, updated, currentView, mode, scope.Warnings);
+            var admitted = services.Admission.Admit(type, updated, currentView, mode, scope.Warnings, subresource: scope.Subresource);
             NodeRestriction.CheckUpdate(RequestPrincipal.Get(scope.Http), type, scope.Subresource, admitted, currentView);
             await services.Admission.ValidateAsync(
                 new PodSecurityRequest(type, scope.Namespace, name, scope.Subresource, RequestPrincipal.Get(scope.Http)?.User, admitted, currentView), scope.Warnings, scope.Aborted);
@@ -167,6 +167,14 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
                 var withStatus = (JsonObject)current.DeepClone();
                 withStatus["status"] = proposed["status"]?.DeepClone();
                 return withStatus;
+            case "ephemeralcontainers" when scope.Type.Kind == "Pod":
+                // Only spec.ephemeralContainers changes here (upstream's dropNonEphemeralContainerUpdates):
+                // metadata, the rest of the spec and the status stay as stored.
+                var withEphemeral = (JsonObject)current.DeepClone();
+                var ephemeralSpec = withEphemeral["spec"] as JsonObject ?? [];
+                ephemeralSpec["ephemeralContainers"] = (proposed["spec"] as JsonObject)?["ephemeralContainers"]?.DeepClone();
+                withEphemeral["spec"] = ephemeralSpec;
+                return withEphemeral;
             case "finalize" when scope.Type.Kind == "Namespace":
                 var finalized = (JsonObject)current.DeepClone();
                 var spec = finalized["spec"] as JsonObject ?? [];
