@@ -56,6 +56,8 @@ public sealed partial class PodWorker
             User = user is null ? null : new Runtime.ContainerUser(user.Uid, user.Gid, user.SupplementaryGroups),
             Security = security,
             Seccomp = seccomp,
+            Stdio = ContainerStdio.For(container),
+            PidNamespaceOf = (container as EphemeralContainer)?.TargetContainerName is { Length: > 0 } target ? target : null,
         };
     }
 

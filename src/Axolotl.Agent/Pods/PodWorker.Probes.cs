@@ -55,6 +55,10 @@ public sealed partial class PodWorker
     /// <summary>The restart policy that applies to this exit: a probe kill restarts under OnFailure whatever the exit code.</summary>
     private string RestartPolicyFor(string name, ContainerTermination termination)
     {
+        if (IsEphemeral(name))
+        {
+            return RestartPolicies.Never;
+        }
         if (_probeKilled.TryGetValue(name, out var id) && id == termination.ContainerId)
         {
             _probeKilled.Remove(name);

@@ -257,7 +257,7 @@ public sealed partial class PodWorker
             }
             else if (saved.Terminated is { } ended && !(saved.Init && ended.ExitCode == 0))
             {
-                _decisions[saved.Name] = _ctx.Restarts.OnExit(Uid, saved.Name, RestartPolicy, ended.ExitCode, ended.StartedAt ?? ended.FinishedAt, ended.FinishedAt, saved.Init);
+                _decisions[saved.Name] = _ctx.Restarts.OnExit(Uid, saved.Name, IsEphemeral(saved.Name) ? RestartPolicies.Never : RestartPolicy, ended.ExitCode, ended.StartedAt ?? ended.FinishedAt, ended.FinishedAt, saved.Init);
             }
         }
         var log = _ctx.Log;

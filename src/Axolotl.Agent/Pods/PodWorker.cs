@@ -129,6 +129,8 @@ public sealed partial class PodWorker
             }
         }
 
+        await StartEphemeralContainersAsync(spec, ct);
+
         var status = PodStatusComputer.Compute(Latest, Observed, Latest.Status, Now, ProbeViews());
         if (status.Phase is "Succeeded" or "Failed" && _live.Count == 0)
         {
@@ -163,7 +165,8 @@ public sealed partial class PodWorker
 
     private ObservedContainer Get(string name, bool init)
     {
-        var map = init ? Observed.InitContainers : Observed.Containers;
+        // Names are unique across all of a pod's containers, so an ephemeral one is known by its name.
+        var map = init ? Observed.InitContainers : IsEphemeral(name) ? Observed.EphemeralContainers : Observed.Containers;
         if (!map.TryGetValue(name, out var seen))
         {
             seen = new ObservedContainer { Name = name };
@@ -214,7 +217,8 @@ public sealed partial class PodWorker
 
     private async Task StartContainerAsync(Container container, ObservedContainer seen, bool init, CancellationToken ct)
     {
-        var fieldPath = EventRecorder.ContainerFieldPath(container.Name, init);
+        var ephemeral = container is EphemeralContainer;
+        var fieldPath = ephemeral ? EphemeralFieldPath(container.Name) : EventRecorder.ContainerFieldPath(container.Name, init);
         var image = container.Image ?? "";
         var pullKey = ImagePullBackoff.Key(Uid, image);
         if (seen.WaitingReason is ImageResolution.ErrImagePull or ImagePullBackOff && ShowPullBackOff(seen, image, pullKey, fieldPath))
@@ -269,7 +273,7 @@ public sealed partial class PodWorker
         }
 
         ImmediateRestartGate? gate = null;
-        if (spec is not null && !init && RestartPolicy != RestartPolicies.Never && _ctx.Runtime.PreparesStandbys)
+        if (spec is not null && !init && !ephemeral && RestartPolicy != RestartPolicies.Never && _ctx.Runtime.PreparesStandbys)
         {
             // The runtime prepares the next attempt beside this one's start (a standby), so that even
             // a crash within milliseconds is answered without a process start or a root's set-up.
@@ -320,7 +324,7 @@ public sealed partial class PodWorker
             SaveCheckpoint();
             WatchExit(container.Name, handle);
             _ctx.Events.Record(Latest, EventRecorder.Normal, "Started", $"Started container {container.Name}", fieldPath);
-            if (!init && await RunPostStartAsync(container, handle, ct))
+            if (!init && !ephemeral && await RunPostStartAsync(container, handle, ct))
             {
                 StartProbes(container, handle);
             }
@@ -460,7 +464,7 @@ public sealed partial class PodWorker
                 var limit = Latest.Spec?.AllContainers().FirstOrDefault(c => c.Name == item.Name)?.Resources?.Limits?.GetValueOrDefault("memory");
                 _ctx.Events.Record(Latest, EventRecorder.Warning, "OOMKilling",
                     $"Memory cgroup out of memory: the kernel killed a process of container {item.Name}" + (limit is null ? "" : $" (memory limit {limit})"),
-                    EventRecorder.ContainerFieldPath(item.Name, init));
+                    IsEphemeral(item.Name) ? EphemeralFieldPath(item.Name) : EventRecorder.ContainerFieldPath(item.Name, init));
             }
             RecordExit(item.Name, init, seen, termination, exit.FinishedAt);
         }
@@ -571,6 +575,7 @@ public sealed partial class PodWorker
     private void SaveCheckpoint()
     {
         var containers = Observed.InitContainers.Values.Select(c => (c, true)).Concat(Observed.Containers.Values.Select(c => (c, false)))
+            .Concat(Observed.EphemeralContainers.Values.Select(c => (c, false)))
             .Select(pair => new ContainerCheckpoint
             {
                 Name = pair.c.Name,

@@ -50,6 +50,14 @@ public interface IContainerRuntime
     /// <summary>Runs a command inside the container's namespaces and cgroup.</summary>
     Task<ExecResult> ExecAsync(ContainerHandle handle, ExecSpec spec, CancellationToken ct);
 
+    /// <summary>
+    /// Connects to the container's own process (pods/attach): its stdin, output and terminal. Returns
+    /// when the session ends. Throws <see cref="NotSupportedException"/> when this runtime cannot, and
+    /// <see cref="InvalidOperationException"/> when the container does not run.
+    /// </summary>
+    Task AttachAsync(ContainerHandle handle, AttachSpec spec, CancellationToken ct) =>
+        throw new NotSupportedException("attach is not supported by this node's container runtime");
+
     /// <summary>Re-attaches to a container started by an earlier agent process; null when it is gone.</summary>
     Task<ContainerHandle?> RecoverAsync(ContainerHandle persisted, CancellationToken ct);
 

@@ -24,7 +24,9 @@ internal static class NativeLauncher
         string TmpSize,
         long LogMaxBytes,
         string? HostnameFile = null,
-        bool Standby = false);
+        bool Standby = false,
+        string? AttachSocket = null,
+        string? PidNamespace = null);
 
     /// <summary>The launcher's command line (without the executable) for <paramref name="spec"/>.</summary>
     public static List<string> Arguments(Request request, ContainerSpec spec)
@@ -97,6 +99,13 @@ internal static class NativeLauncher
         }
 
         arguments.AddRange(SeccompArguments(spec.Seccomp));
+        arguments.AddRange(AttachArguments(request.AttachSocket, spec.Stdio));
+        if (request.PidNamespace is { } pidNamespace)
+        {
+            arguments.Add("--pid-ns");
+            arguments.Add(pidNamespace);
+        }
+
         if (request.Standby)
         {
             arguments.Add("--standby");
@@ -105,6 +114,35 @@ internal static class NativeLauncher
         arguments.Add("--");
         arguments.AddRange(spec.Command);
         return arguments;
+    }
+
+    /// <summary>"--attach SOCKET [--stdin [--stdin-once]] [--tty]"; a stdin or terminal without a socket cannot be served.</summary>
+    public static IEnumerable<string> AttachArguments(string? socket, ContainerStdio stdio)
+    {
+        if (socket is null)
+        {
+            if (stdio.Stdin || stdio.Tty)
+            {
+                throw new ContainerStartException("a container with stdin or tty needs an attach socket, and its path is too long for one", 128);
+            }
+            yield break;
+        }
+
+        yield return "--attach";
+        yield return socket;
+        if (stdio.Stdin)
+        {
+            yield return "--stdin";
+            if (stdio.StdinOnce)
+            {
+                yield return "--stdin-once";
+            }
+        }
+
+        if (stdio.Tty)
+        {
+            yield return "--tty";
+        }
     }
 
     /// <summary>"--seccomp FILE [--seccomp-flags N]" for a filter (also taken by --exec-into), else nothing.</summary>

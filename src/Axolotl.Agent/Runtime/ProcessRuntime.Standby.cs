@@ -67,7 +67,8 @@ public sealed partial class ProcessRuntime
         environment.TryAdd("HOSTNAME", hostname);
         return NativeLauncher.Start(
             new NativeLauncher.Request(launcher, tini, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname,
-                File.Exists(hostsFile) ? hostsFile : null, Options.TmpSize, Options.LogMaxBytes, File.Exists(hostnameFile) ? hostnameFile : null, Standby: true),
+                File.Exists(hostsFile) ? hostsFile : null, Options.TmpSize, Options.LogMaxBytes, File.Exists(hostnameFile) ? hostnameFile : null, Standby: true,
+                AttachSocket: AttachSocketFor(Path.GetFileNameWithoutExtension(exitFile))),
             spec,
             environment);
     }

@@ -156,6 +156,11 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
             throw new ContainerStartException("a seccomp profile needs the native launcher (axolotl-launch; build with gcc installed)", 128);
         }
 
+        if ((spec.Stdio.Stdin || spec.Stdio.Tty || spec.PidNamespaceOf is not null) && _tools.Launcher is null)
+        {
+            throw new ContainerStartException("stdin, tty and a target container's process namespace need the native launcher (axolotl-launch; build with gcc installed)", 128);
+        }
+
         // tini runs inside a root without the node's libraries: only the static one can.
         var tini = spec.Rootfs is null ? _tools.Tini : _tools.TiniStatic
             ?? throw new ContainerStartException("an image's root filesystem needs the static tini (/usr/bin/tini-static, package tini)", 128);
@@ -208,7 +213,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
                 : _tools.Launcher is { } launcher
                 ? NativeLauncher.Start(
                     new NativeLauncher.Request(launcher, tini, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname, hosts, Options.TmpSize, Options.LogMaxBytes,
-                        File.Exists(hostnameFile) ? hostnameFile : null),
+                        File.Exists(hostnameFile) ? hostnameFile : null, AttachSocket: AttachSocketFor(id), PidNamespace: PidNamespaceFor(sandbox.PodUid, spec)),
                     spec,
                     environment)
                 : StartRecorder(LaunchScripts.Outer, ShellChainArguments(spec, exitFile, cgroups, sandbox.NetworkNamespace, hostname, hosts, resolv), environment);

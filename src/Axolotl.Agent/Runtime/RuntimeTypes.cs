@@ -42,6 +42,18 @@ public sealed record ContainerSpec(
     public Seccomp.SeccompProgram? Seccomp { get; init; }
 
     /// <summary>
+    /// The container's stdin, stdinOnce and tty: a stdin the runtime holds open for attach sessions
+    /// (closed after the first with stdinOnce), or a terminal. All false: stdin is /dev/null.
+    /// </summary>
+    public ContainerStdio Stdio { get; init; } = ContainerStdio.None;
+
+    /// <summary>
+    /// Another container of the pod whose pid namespace this one joins instead of having its own
+    /// (an ephemeral container's targetContainerName); null: a pid namespace of its own.
+    /// </summary>
+    public string? PidNamespaceOf { get; init; }
+
+    /// <summary>
     /// The attempt after this one (its own log and writable layer), for a runtime that prepares it
     /// while this one runs (<see cref="IContainerRuntime.PrepareStandbyAsync"/>); null when the
     /// container will not restart. Not part of what this attempt runs.
@@ -77,6 +89,25 @@ public sealed record ContainerUser(long Uid, long Gid, IReadOnlyList<long> Suppl
 
 /// <summary>A node path (a volume's directory or a file in it, a hostPath) bound at a path inside the container.</summary>
 public sealed record ContainerMount(string Source, string Target, bool ReadOnly);
+
+/// <summary>A container's stdin, stdinOnce and tty fields, as the runtime sets its stdio up.</summary>
+public sealed record ContainerStdio(bool Stdin, bool StdinOnce, bool Tty)
+{
+    public static ContainerStdio None { get; } = new(false, false, false);
+
+    public static ContainerStdio For(Api.Core.Container container) =>
+        new(container.Stdin == true, container.Stdin == true && container.StdinOnce == true, container.Tty == true);
+}
+
+/// <summary>
+/// One attach session to a running container's own process: its stdin (null: not attached), where
+/// its output goes (null: not wanted; a terminal's output is all stdout) and the terminal sizes
+/// the client sends. Ends when the container's output ends or the client's stdin does (attach.h).
+/// </summary>
+public sealed record AttachSpec(Stream? Stdin, Stream? Stdout, Stream? Stderr, System.Threading.Channels.ChannelReader<TerminalSize>? Resize);
+
+/// <summary>A terminal's size in characters, as kubectl sends it on the resize channel.</summary>
+public readonly record struct TerminalSize(ushort Width, ushort Height);
 
 /// <summary>A running (or finished) container: what the agent persists to re-attach after a restart.</summary>
 public sealed record ContainerHandle(string Id, string PodUid, string Name, int Pid, DateTimeOffset StartedAt, string LogPath);

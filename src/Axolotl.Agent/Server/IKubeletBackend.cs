@@ -19,4 +19,8 @@ public interface IKubeletBackend
 }
 
 /// <summary>A pod as the kubelet endpoint sees it: its UID, the containers of its spec and how to reach the running ones.</summary>
-public sealed record KubeletPod(string Uid, string Name, IReadOnlyList<string> Containers, Func<string, ContainerHandle?> Running);
+public sealed record KubeletPod(string Uid, string Name, IReadOnlyList<string> Containers, Func<string, ContainerHandle?> Running)
+{
+    /// <summary>The specs of the pod's containers (init and ephemeral ones included), for what attach reads from them: stdin and tty.</summary>
+    public IReadOnlyList<Api.Core.Container> Specs { get; init; } = [];
+}

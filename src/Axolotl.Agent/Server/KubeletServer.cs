@@ -12,7 +12,8 @@ namespace Axolotl.Agent.Server;
 
 /// <summary>
 /// The agent's own HTTPS endpoint, the kubelet's server API that the API server proxies pods/log
-/// pods/exec and pods/portforward to: GET /containerLogs/{ns}/{pod}/{container}, WebSocket /exec/{ns}/{pod}/{container}
+/// pods/exec, pods/attach and pods/portforward to: GET /containerLogs/{ns}/{pod}/{container}, WebSocket /exec/{ns}/{pod}/{container},
+/// WebSocket /attach/{ns}/{pod}/{container}
 /// and WebSocket /portForward/{ns}/{pod}.
 /// Serves the node's certificate (signed by the kubelet CA) and only the API server's client certificate.
 /// </summary>
@@ -56,15 +57,16 @@ public sealed partial class KubeletServer : IAsyncDisposable
         var authorization = new KubeletClientAuthorization(options.ClientCa, options.AuthorizedClient, time);
         var logs = new ContainerLogsEndpoint(backend, time);
         var exec = new ExecEndpoint(backend, time);
+        var attach = new AttachEndpoint(backend, time);
         var portForward = new PortForwardEndpoint(backend, options.PortForward, time);
         var log = logging.CreateLogger("Axolotl.Agent.Server");
-        app.Run(ctx => HandleAsync(ctx, authorization, logs, exec, portForward, log));
+        app.Run(ctx => HandleAsync(ctx, authorization, logs, exec, attach, portForward, log));
         await app.StartAsync(ct);
         var bound = app.Urls.Select(u => new Uri(u).Port).FirstOrDefault(options.Port);
         return new KubeletServer(app, bound);
     }
 
-    private static async Task HandleAsync(HttpContext ctx, KubeletClientAuthorization authorization, ContainerLogsEndpoint logs, ExecEndpoint exec, PortForwardEndpoint portForward, ILogger log)
+    private static async Task HandleAsync(HttpContext ctx, KubeletClientAuthorization authorization, ContainerLogsEndpoint logs, ExecEndpoint exec, AttachEndpoint attach, PortForwardEndpoint portForward, ILogger log)
     {
         try
         {
@@ -87,6 +89,9 @@ public sealed partial class KubeletServer : IAsyncDisposable
                     break;
                 case ["exec", var ns, var pod, var container] when HttpMethods.IsGet(ctx.Request.Method) || HttpMethods.IsPost(ctx.Request.Method):
                     await exec.HandleAsync(ctx, ns, pod, container);
+                    break;
+                case ["attach", var ns, var pod, var container] when HttpMethods.IsGet(ctx.Request.Method) || HttpMethods.IsPost(ctx.Request.Method):
+                    await attach.HandleAsync(ctx, ns, pod, container);
                     break;
                 case ["portForward", var ns, var pod] when HttpMethods.IsGet(ctx.Request.Method):
                     await portForward.HandleAsync(ctx, ns, pod);

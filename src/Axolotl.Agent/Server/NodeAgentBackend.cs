@@ -26,7 +26,10 @@ public sealed class NodeAgentBackend(NodeAgent agent) : IKubeletBackend
             .Concat((pod.Spec?.InitContainers ?? []).Select(c => c.Name))
             .OfType<string>()
             .ToList();
-        return new KubeletPod(uid, name, containers, container => LiveHandle(worker.Live, container));
+        return new KubeletPod(uid, name, containers, container => LiveHandle(worker.Live, container))
+        {
+            Specs = pod.Spec?.AllContainers().ToList() ?? [],
+        };
     }
 
     private static ContainerHandle? LiveHandle(IReadOnlyDictionary<string, ContainerHandle> live, string container)

@@ -79,4 +79,7 @@ public sealed class ObservedPod
     public Dictionary<string, ObservedContainer> InitContainers { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, ObservedContainer> Containers { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Ephemeral containers (kubectl debug): started once each, never restarted, in status.ephemeralContainerStatuses.</summary>
+    public Dictionary<string, ObservedContainer> EphemeralContainers { get; } = new(StringComparer.Ordinal);
 }

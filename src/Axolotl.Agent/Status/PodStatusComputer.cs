@@ -47,6 +47,7 @@ public static class PodStatusComputer
             StartTime = observed.StartTime,
             InitContainerStatuses = hasInit ? initStatuses : null,
             ContainerStatuses = appStatuses,
+            EphemeralContainerStatuses = EphemeralStatuses(spec, observed),
             QosClass = QosClassOf(spec),
             NominatedNodeName = previous?.NominatedNodeName,
             Reason = observed.FailureReason,
@@ -101,6 +102,25 @@ public static class PodStatusComputer
             }
         }
         return guaranteed && requests.Count == limits.Count ? "Guaranteed" : "Burstable";
+    }
+
+    /// <summary>
+    /// Ephemeral containers as the kubelet reports them: never ready, no started flag (no probes run
+    /// for them), waiting in ContainerCreating until started. Absent when the pod has none.
+    /// </summary>
+    private static List<ContainerStatus>? EphemeralStatuses(PodSpec spec, ObservedPod observed)
+    {
+        if (spec.EphemeralContainers is not { Count: > 0 } ephemeral)
+        {
+            return null;
+        }
+        return ephemeral.Select(c =>
+        {
+            var status = ContainerStatusOf(c, observed.EphemeralContainers.GetValueOrDefault(c.Name), "ContainerCreating", null, init: false);
+            status.Started = null;
+            status.Ready = false;
+            return status;
+        }).ToList();
     }
 
     private static ContainerStatus ContainerStatusOf(Container container, ObservedContainer? seen, string defaultWaiting, IReadOnlyDictionary<string, ProbeView>? probes, bool init)

@@ -26,6 +26,7 @@ public static class KnownResources
     [
         new("attach", "", "v1", "PodAttachOptions", ["create", "get"]),
         new("binding", "", "v1", "Binding", ["create"]),
+        new("ephemeralcontainers", "", "v1", "Pod", StatusVerbs),
         new("eviction", "policy", "v1", "Eviction", ["create"]),
         new("exec", "", "v1", "PodExecOptions", ["create", "get"]),
         new("log", "", "v1", "Pod", ["get"]),

@@ -104,6 +104,35 @@ public static class PodValidation
         return errors;
     }
 
+    /// <summary>
+    /// A write through pods/ephemeralcontainers (upstream ValidatePodEphemeralContainersUpdate): the pod
+    /// as a whole must stay valid (so new ephemeral containers are checked as such), and the ones it
+    /// had may be neither removed nor changed. Only spec.ephemeralContainers differs from the stored pod here.
+    /// </summary>
+    public static List<FieldError> ValidateEphemeralContainersUpdate(Pod pod, Pod old)
+    {
+        var errors = MetadataValidation.ValidateObjectMetaUpdate(pod.Metadata, old.Metadata, FieldPath.Of("metadata"));
+        errors.AddRange(MetadataAndSpec(pod.Metadata, pod.Spec ?? new PodSpec()));
+        if (old.Metadata.Annotations?.ContainsKey("kubernetes.io/config.mirror") == true)
+        {
+            return [FieldError.Forbidden(FieldPath.Of(""), "static pods do not support ephemeral containers")];
+        }
+        var path = Spec.Child("ephemeralContainers");
+        var updated = (pod.Spec?.EphemeralContainers ?? []).GroupBy(c => c.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        foreach (var existing in old.Spec?.EphemeralContainers ?? [])
+        {
+            if (!updated.TryGetValue(existing.Name, out var now))
+            {
+                errors.Add(FieldError.Forbidden(path, $"existing ephemeral containers \"{existing.Name}\" may not be removed\n"));
+            }
+            else if (!SpecDiff.AreEqual(existing, now))
+            {
+                errors.Add(FieldError.Forbidden(path, $"existing ephemeral containers \"{existing.Name}\" may not be changed\n{SpecDiff.Describe(existing, now)}"));
+            }
+        }
+        return errors;
+    }
+
     /// <summary>A pod template embedded in a workload (upstream ValidatePodTemplateSpec).</summary>
     public static List<FieldError> ValidateTemplate(PodTemplateSpec template, FieldPath path)
     {

@@ -32,7 +32,8 @@ public sealed class AdmissionChain
         PodSecurity?.AdmitAsync(request, warnings, ct) ?? Task.CompletedTask;
 
     /// <param name="mutate">Mutating admission (LimitRanger's defaults): runs after defaulting, before validation, as upstream orders them.</param>
-    public JsonObject Admit(ResourceType type, JsonObject obj, JsonObject? old, FieldValidationMode mode, ICollection<string> warnings, Action<KubeObject>? mutate = null)
+    public JsonObject Admit(ResourceType type, JsonObject obj, JsonObject? old, FieldValidationMode mode, ICollection<string> warnings, Action<KubeObject>? mutate = null,
+        string? subresource = null)
     {
         var typed = Decode(type, obj, mode, warnings);
         var typedOld = old is null ? null : DecodeQuietly(type, old);
@@ -54,7 +55,9 @@ public sealed class AdmissionChain
             DefaultTolerations.Apply(pod);
         }
         mutate?.Invoke(typed);
-        var errors = ObjectValidator.Validate(typed, typedOld);
+        var errors = subresource == "ephemeralcontainers" && typed is Pod withEphemeral && typedOld is Pod oldPod
+            ? PodValidation.ValidateEphemeralContainersUpdate(withEphemeral, oldPod)
+            : ObjectValidator.Validate(typed, typedOld);
         if (errors.Count > 0)
         {
             throw ApiErrors.Invalid(type, typed.Metadata.Name ?? typed.Metadata.GenerateName ?? "", errors);

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 namespace Axolotl.ApiServer.NodeProxy;
 
 /// <summary>
-/// pods/log and pods/exec: finds the pod's node and forwards to that node's agent (the kubelet
+/// pods/log, pods/exec and pods/attach: finds the pod's node and forwards to that node's agent (the kubelet
 /// server API), as upstream's apiserver does. Logs stream through; exec connects a WebSocket to the
 /// agent first and then accepts kubectl's upgrade with the subprotocol the agent chose, so a
 /// failure is still an HTTP answer. Both ends of the TLS connection are verified (<see cref="KubeletTls"/>):
@@ -44,7 +44,12 @@ public sealed class NodeProxy : IDisposable
         await ForwardAsync(scope.Http, target.NodeName, HttpMethod.Get, target.Url("https", "containerLogs", scope.Http.Request.QueryString.Value ?? ""));
     }
 
-    public async Task ExecAsync(RequestScope scope)
+    public Task ExecAsync(RequestScope scope) => StreamAsync(scope, "exec");
+
+    /// <summary>pods/attach: the agent's /attach, exactly as exec (the same protocols and upgrade).</summary>
+    public Task AttachAsync(RequestScope scope) => StreamAsync(scope, "attach");
+
+    private async Task StreamAsync(RequestScope scope, string endpoint)
     {
         var ctx = scope.Http;
         var target = await KubeletTarget.ResolveAsync(_services.Objects, scope.Namespace!, scope.RequiredName, scope.Query("container"), scope.Aborted);
@@ -52,7 +57,7 @@ public sealed class NodeProxy : IDisposable
         if (!ctx.WebSockets.IsWebSocketRequest)
         {
             // kubectl's SPDY fallback: the agent answers it with a Status that says what is wrong.
-            await ForwardAsync(ctx, target.NodeName, new HttpMethod(ctx.Request.Method), target.Url("https", "exec", query));
+            await ForwardAsync(ctx, target.NodeName, new HttpMethod(ctx.Request.Method), target.Url("https", endpoint, query));
             return;
         }
 
@@ -64,7 +69,7 @@ public sealed class NodeProxy : IDisposable
         {
             agent.Options.AddSubProtocol(protocol);
         }
-        var url = target.Url("wss", "exec", query);
+        var url = target.Url("wss", endpoint, query);
         try
         {
             await agent.ConnectAsync(url, scope.Aborted);
@@ -72,7 +77,7 @@ public sealed class NodeProxy : IDisposable
         catch (WebSocketException) when (agent.HttpStatusCode != 0)
         {
             // The agent refused the upgrade; ask again without it to get its Status for kubectl.
-            await ForwardAsync(ctx, target.NodeName, HttpMethod.Get, target.Url("https", "exec", query));
+            await ForwardAsync(ctx, target.NodeName, HttpMethod.Get, target.Url("https", endpoint, query));
             return;
         }
         catch (WebSocketException e)

@@ -44,9 +44,9 @@ public sealed class ResourceHandler(
         }
         return (method, sub) switch
         {
-            ("GET", null or "status" or "approval") => reads.GetAsync(scope),
-            ("PUT", null or "status" or "finalize" or "approval") => updates.UpdateAsync(scope),
-            ("PATCH", null or "status" or "approval") => updates.PatchAsync(scope),
+            ("GET", null or "status" or "approval" or "ephemeralcontainers") => reads.GetAsync(scope),
+            ("PUT", null or "status" or "finalize" or "approval" or "ephemeralcontainers") => updates.UpdateAsync(scope),
+            ("PATCH", null or "status" or "approval" or "ephemeralcontainers") => updates.PatchAsync(scope),
             ("DELETE", null) => deletes.DeleteAsync(scope),
             ("GET", "scale") => scales.GetAsync(scope),
             ("PUT", "scale") => scales.UpdateAsync(scope, isPatch: false),
@@ -58,8 +58,7 @@ public sealed class ResourceHandler(
             ("GET" or "POST", "exec") => nodes.ExecAsync(scope),
             ("GET" or "POST", "portforward") => nodes.PortForwardAsync(scope),
             (_, "proxy") => nodes.ResourceProxyAsync(scope),
-            (_, "attach") => throw ApiErrors.Make(503, "ServiceUnavailable",
-                $"pods \"{scope.Name}\": {sub} needs a node agent, and none serves this pod yet"),
+            ("GET" or "POST", "attach") => nodes.AttachAsync(scope),
             _ => throw ApiErrors.MethodNotAllowed(),
         };
     }

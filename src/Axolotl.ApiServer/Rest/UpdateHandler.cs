@@ -106,7 +106,7 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
             var managedFields = ObjectMetaRules.Meta(proposed)["managedFields"]?.DeepClone();
             var updated = MergeForSubresource(scope, currentView, proposed);
             ObjectMetaRules.PrepareForUpdate(updated, currentView);
-            var admitted = services.Admission.Admit(type, updated, currentView, mode, scope.Warnings);
+            var admitted = services.Admission.Admit(type, updated, currentView, mode, scope.Warnings, subresource: scope.Subresource);
             if (write.Applied)
             {
                 ObjectMetaRules.Meta(admitted)["managedFields"] = managedFields;
@@ -208,6 +208,14 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
                 var withStatus = (JsonObject)current.DeepClone();
                 withStatus["status"] = proposed["status"]?.DeepClone();
                 return withStatus;
+            case "ephemeralcontainers" when scope.Type.Kind == "Pod":
+                // Only spec.ephemeralContainers changes here (upstream's dropNonEphemeralContainerUpdates):
+                // metadata, the rest of the spec and the status stay as stored.
+                var withEphemeral = (JsonObject)current.DeepClone();
+                var ephemeralSpec = withEphemeral["spec"] as JsonObject ?? [];
+                ephemeralSpec["ephemeralContainers"] = (proposed["spec"] as JsonObject)?["ephemeralContainers"]?.DeepClone();
+                withEphemeral["spec"] = ephemeralSpec;
+                return withEphemeral;
             case "finalize" when scope.Type.Kind == "Namespace":
                 var finalized = (JsonObject)current.DeepClone();
                 var spec = finalized["spec"] as JsonObject ?? [];

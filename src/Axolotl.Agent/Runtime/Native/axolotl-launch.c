@@ -9,7 +9,8 @@
  *                  [--netns NAME] [--hostname H] [--hosts FILE] [--resolv-conf FILE] [--workdir DIR]
  *                  [--tmp-size S] [--bind SRC|--bind-ro SRC --to DST]...
  *                  [--rootfs DIR [--lower DIR]... [--upper DIR --work DIR] [--hostname-file FILE]]
- *                  [--user UID:GID[:G1,G2,...]] [--sec KEY[=VALUE]]... [--seccomp FILE [--seccomp-flags N]] [--standby] -- argv...
+ *                  [--user UID:GID[:G1,G2,...]] [--sec KEY[=VALUE]]... [--seccomp FILE [--seccomp-flags N]] [--standby]
+ *                  [--attach SOCKET [--stdin [--stdin-once]] [--tty]] [--pid-ns FILE] -- argv...
  *
  * --standby prepares the next attempt of a container while the current one runs: PID 1 does every
  * step up to exec (namespaces, root, mounts, hostname, the executable's check) and waits; the
@@ -65,6 +66,17 @@
  * "axolotl-launch --exec-into PID [--seccomp FILE [--seccomp-flags N]] -- argv" runs a command in a running
  * container instead (exec, probes), under the container's seccomp filter as runc exec does.
  *
+ * --attach listens on a Unix socket for the agent's attach sessions (attach.c, pods/attach): the
+ * container's output goes to the log first and then to every attached client. --stdin gives the
+ * container a stdin pipe the launcher holds open (the container waits on it as under a runtime's
+ * "stdin: true"), fed by attached clients; --stdin-once closes it once the first client that
+ * attached it is done. --tty gives the container a pseudo-terminal instead (its controlling
+ * terminal, stdin, stdout and stderr; the output is logged as stdout), sized by the clients.
+ *
+ * --pid-ns joins an existing pid namespace (/proc/PID/ns/pid of another container's tini) instead of
+ * making one: an ephemeral container with targetContainerName sees the target's processes. Its init
+ * (tini, a subreaper) is then not PID 1; /proc, mounted in its own mount namespace, is the target's.
+ *
  * Log: "<RFC3339Nano UTC> <stdout|stderr> <F|P> <text>" per record; P marks a 16 KiB chunk of a
  * longer line. The launcher is the only writer and rotates by size itself: the live file is
  * renamed to "<log>.1" (replacing the previous one) and a new one is started, so a log flood
@@ -85,6 +97,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -94,6 +107,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "rootfs.h"
 #include "seccomp.h"
 #include "security.h"
@@ -142,6 +156,11 @@ struct options {
     struct security security;
     int cgroup_dirs[MAX_CGROUPS];   /* --standby: the cgroup.procs file's grandparent (the pod's cgroup) */
     const char *cgroup_names[MAX_CGROUPS]; /* and the path below it ("<container>/cgroup.procs") */
+    const char *attach_path;        /* --attach: the attach socket */
+    bool stdin_open;                /* --stdin */
+    bool stdin_once;                /* --stdin-once */
+    bool tty;                       /* --tty */
+    const char *pid_ns;             /* --pid-ns: join this pid namespace */
     char **argv;
 };
 
@@ -258,7 +277,7 @@ static unsigned int parse_seccomp_flags(const char *text)
 static void parse_options(int argc, char **argv, struct options *o)
 {
     enum { EXIT_FILE = 256, LOG, LOG_MAX, CGROUP, NETNS, HOSTNAME, HOSTS, RESOLV_CONF, WORKDIR, TMP_SIZE, TINI, BIND, BIND_RO, TO, STANDBY,
-           LOWER, UPPER, WORK, ROOTFS, HOSTNAME_FILE, USER, SEC, SECCOMP, SECCOMP_FLAGS };
+           LOWER, UPPER, WORK, ROOTFS, HOSTNAME_FILE, USER, SEC, SECCOMP, SECCOMP_FLAGS, ATTACH, STDIN, STDIN_ONCE, TTY, PID_NS };
     static const struct option long_options[] = {
         {"exit-file", required_argument, NULL, EXIT_FILE},
         {"log", required_argument, NULL, LOG},
@@ -284,6 +303,11 @@ static void parse_options(int argc, char **argv, struct options *o)
         {"sec", required_argument, NULL, SEC},
         {"seccomp", required_argument, NULL, SECCOMP},
         {"seccomp-flags", required_argument, NULL, SECCOMP_FLAGS},
+        {"attach", required_argument, NULL, ATTACH},
+        {"stdin", no_argument, NULL, STDIN},
+        {"stdin-once", no_argument, NULL, STDIN_ONCE},
+        {"tty", no_argument, NULL, TTY},
+        {"pid-ns", required_argument, NULL, PID_NS},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
@@ -349,6 +373,11 @@ static void parse_options(int argc, char **argv, struct options *o)
         }
         case SECCOMP: o->seccomp_path = optarg; break;
         case SECCOMP_FLAGS: o->seccomp_flags = parse_seccomp_flags(optarg); break;
+        case ATTACH: o->attach_path = optarg; break;
+        case STDIN: o->stdin_open = true; break;
+        case STDIN_ONCE: o->stdin_once = true; break;
+        case TTY: o->tty = true; break;
+        case PID_NS: o->pid_ns = optarg; break;
         default: usage_error("unknown option");
         }
     }
@@ -358,6 +387,8 @@ static void parse_options(int argc, char **argv, struct options *o)
         usage_error("--exit-file, --log and --tini are required");
     if (o->root.mountpoint == NULL && (o->root.lower_count > 0 || o->root.upper != NULL || o->root.work != NULL))
         usage_error("--lower, --upper and --work need --rootfs");
+    if ((o->stdin_once && !o->stdin_open) || ((o->stdin_open || o->tty) && o->attach_path == NULL))
+        usage_error("--stdin-once needs --stdin, and --stdin and --tty need --attach");
     if (optind >= argc)
         usage_error("no command after --");
     o->argv = argv + optind;
@@ -654,7 +685,7 @@ static void wait_for_go(struct options *o, int ready_fd, int go_fd, int error_fd
     join_held_cgroups(o, error_fd);
 }
 
-static void container_init(struct options *o, int netns_fd, int out_fd, int err_fd, int null_fd, int error_fd, int ready_fd, int go_fd)
+static void container_init(struct options *o, int netns_fd, int in_fd, int out_fd, int err_fd, int error_fd, int ready_fd, int go_fd)
 {
     /* Die with the launcher; if it is already gone, the error pipe has no reader. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -707,7 +738,11 @@ static void container_init(struct options *o, int netns_fd, int out_fd, int err_
     if (o->has_user)
         drop_privileges(o, error_fd);
 
-    if (dup2(null_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
+    /* A terminal becomes the controlling terminal of a session of its own (tini then gives the
+     * command the foreground); in_fd is its slave side then, as are out_fd and err_fd. */
+    if (o->tty && (setsid() < 0 || ioctl(in_fd, TIOCSCTTY, 0) != 0))
+        init_failed(error_fd, EXIT_SETUP, "cannot set up the terminal: %s", strerror(errno));
+    if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
         init_failed(error_fd, EXIT_SETUP, "cannot set up stdio: %s", strerror(errno));
     reset_signals();
 
@@ -833,6 +868,9 @@ static void consume(struct log *log, struct stream *s, const char *data, size_t 
         data += take;
         len -= take;
         if (newline != NULL) {
+            /* "\r\n" ends a line as "\n" does (a terminal writes it), as containerd's reader strips it. */
+            if (s->len > 0 && s->line[s->len - 1] == '\r')
+                s->len--;
             log_record(log, stamp, s->name, false, s->line, s->len);
             s->len = 0;
             data++;
@@ -841,11 +879,12 @@ static void consume(struct log *log, struct stream *s, const char *data, size_t 
     }
 }
 
-/* Copies both pipes into the log until every writer (the whole container) has gone. */
-static void pump(struct log *log, struct stream *streams, int count)
+/* Copies both pipes (or the terminal) into the log and to attached clients until every writer
+ * (the whole container) has gone; serves the attach socket meanwhile. */
+static void pump(struct log *log, struct stream *streams, int count, struct attach *attach)
 {
     static char chunk[READ_CHUNK];
-    struct pollfd fds[2];
+    struct pollfd fds[2 + ATTACH_POLL_FDS];
     int open_streams = count;
     while (open_streams > 0) {
         for (int i = 0; i < count; i++) {
@@ -853,11 +892,13 @@ static void pump(struct log *log, struct stream *streams, int count)
             fds[i].events = POLLIN;
             fds[i].revents = 0;
         }
-        if (poll(fds, (nfds_t)count, -1) < 0) {
+        int attached = attach_poll_fds(attach, fds + count);
+        if (poll(fds, (nfds_t)(count + attached), -1) < 0) {
             if (errno == EINTR)
                 continue;
             break;
         }
+        attach_handle(attach, fds + count, attached);
         char stamp[64];
         timestamp(stamp, sizeof stamp);
         for (int i = 0; i < count; i++) {
@@ -869,12 +910,15 @@ static void pump(struct log *log, struct stream *streams, int count)
                 continue;
             if (n > 0) {
                 consume(log, s, chunk, (size_t)n, stamp);
+                attach_output(attach, i + 1, chunk, (size_t)n);
                 continue;
             }
             /* End of the stream: a last line without a newline still counts as a full line. */
             if (s->len > 0)
                 log_record(log, stamp, s->name, false, s->line, s->len);
             s->len = 0;
+            if (attach->tty && attach->stdin_fd == s->fd)
+                attach->stdin_fd = -1; /* the terminal's master, closed here */
             close(s->fd);
             s->fd = -1;
             open_streams--;
@@ -1051,11 +1095,15 @@ static int exec_into(int argc, char **argv)
 
 /* ---------- the launcher ---------- */
 
-static pid_t clone_namespaces(const struct security *security)
+static pid_t clone_namespaces(const struct security *security, bool joined_pid_ns)
 {
     /* Like fork, but the child is PID 1 of a new pid namespace with its own mount, uts and ipc
-     * (less those hostPID, hostIPC and hostNetwork share with the node). */
-    return (pid_t)syscall(SYS_clone, security_clone_flags(security) | SIGCHLD, NULL, NULL, NULL, NULL);
+     * (less those hostPID, hostIPC and hostNetwork share with the node). In a joined pid namespace
+     * (--pid-ns, set for children by setns) it is an ordinary member of that one. */
+    unsigned long flags = security_clone_flags(security);
+    if (joined_pid_ns)
+        flags &= ~(unsigned long)CLONE_NEWPID;
+    return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 }
 
 static void open_container_log(struct options *o, struct log *log)
@@ -1166,7 +1214,32 @@ int main(int argc, char **argv)
         launch_failed(&o, EXIT_CGROUP, message);
     }
 
-    pid_t child = clone_namespaces(&o.security);
+    /* The container's stdin: /dev/null, a pipe the launcher holds open (--stdin), or a terminal (--tty). */
+    int in_fds[2] = {null_fd, -1}; /* what the container reads, and the launcher's end */
+    int term_fd = -1;              /* --tty: the slave side, the container's stdin, stdout and stderr */
+    if (o.tty) {
+        in_fds[1] = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (in_fds[1] < 0 || grantpt(in_fds[1]) != 0 || unlockpt(in_fds[1]) != 0 || ptsname(in_fds[1]) == NULL
+            || (term_fd = open(ptsname(in_fds[1]), O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+            snprintf(message, sizeof message, "cannot create a terminal: %s", strerror(errno));
+            launch_failed(&o, EXIT_CGROUP, message);
+        }
+        in_fds[0] = term_fd;
+    } else if (o.stdin_open && pipe2(in_fds, O_CLOEXEC) != 0) {
+        snprintf(message, sizeof message, "cannot create the stdin pipe: %s", strerror(errno));
+        launch_failed(&o, EXIT_CGROUP, message);
+    }
+
+    if (o.pid_ns != NULL) {
+        int pid_ns_fd = open(o.pid_ns, O_RDONLY | O_CLOEXEC);
+        if (pid_ns_fd < 0 || setns(pid_ns_fd, CLONE_NEWPID) != 0) {
+            snprintf(message, sizeof message, "cannot join the pid namespace %s: %s", o.pid_ns, strerror(errno));
+            launch_failed(&o, EXIT_CGROUP, message);
+        }
+        close(pid_ns_fd);
+    }
+
+    pid_t child = clone_namespaces(&o.security, o.pid_ns != NULL);
     if (child < 0) {
         snprintf(message, sizeof message, "cannot create namespaces: %s", strerror(errno));
         launch_failed(&o, EXIT_CGROUP, message);
@@ -1179,12 +1252,18 @@ int main(int argc, char **argv)
             close(ready_pipe[0]);
             close(go_pipe[1]);
         }
-        container_init(&o, netns_fd, out_pipe[1], err_pipe[1], null_fd, error_pipe[1], ready_pipe[1], go_pipe[0]);
+        if (in_fds[1] >= 0)
+            close(in_fds[1]);
+        if (o.tty)
+            container_init(&o, netns_fd, term_fd, term_fd, term_fd, error_pipe[1], ready_pipe[1], go_pipe[0]);
+        container_init(&o, netns_fd, in_fds[0], out_pipe[1], err_pipe[1], error_pipe[1], ready_pipe[1], go_pipe[0]);
     }
 
     close(out_pipe[1]);
     close(err_pipe[1]);
     close(error_pipe[1]);
+    if (in_fds[0] != null_fd)
+        close(in_fds[0]);
     if (netns_fd >= 0)
         close(netns_fd);
     bool init_gone = o.standby && !stand_by(&o, &log, child, ready_pipe, go_pipe);
@@ -1220,6 +1299,16 @@ int main(int argc, char **argv)
     snprintf(ns_path, sizeof ns_path, "/proc/%d/ns/mnt", (int)child);
     int mnt_fd = open(ns_path, O_RDONLY | O_CLOEXEC);
 
+    /* The attach socket listens before the agent hears that the container runs. */
+    static struct attach attach;
+    if (attach_open(&attach, o.attach_path, in_fds[1], o.tty, o.stdin_once) != 0) {
+        snprintf(message, sizeof message, "cannot listen on the attach socket %s: %s", o.attach_path, strerror(errno));
+        kill(child, SIGKILL);
+        while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {
+        }
+        launch_failed(&o, EXIT_CGROUP, message);
+    }
+
     /* Tell the agent the container runs; stdout stays open for the exit line (a gone agent only
      * makes that write fail: SIGPIPE is ignored). */
     char running[32];
@@ -1232,7 +1321,14 @@ int main(int argc, char **argv)
         {.fd = out_pipe[0], .name = "stdout"},
         {.fd = err_pipe[0], .name = "stderr"},
     };
-    pump(&log, streams, 2);
+    if (o.tty) {
+        /* Nothing writes to the pipes (the container's output is the terminal): it is one stream. */
+        close(out_pipe[0]);
+        close(err_pipe[0]);
+        streams[0].fd = in_fds[1];
+    }
+    pump(&log, streams, o.tty ? 1 : 2, &attach);
+    attach_close(&attach);
 
     /* Both pipes at end: every process of the namespace is gone (they die with PID 1) or closed them. */
     int status;

@@ -1,0 +1,204 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Threading.Channels;
+using Axolotl.Agent.Runtime;
+using Axolotl.Api.Serialization;
+using KubeStatus = Axolotl.Api.Meta.Status;
+using Microsoft.AspNetCore.Http;
+
+namespace Axolotl.Agent.Server;
+
+/// <summary>
+/// WebSocket /attach/{ns}/{pod}/{container}?stdin=&amp;stdout=&amp;stderr=&amp;tty=: connects to the running
+/// container's own process over the runtime (pods/attach) and speaks the k8s.io channel protocol
+/// like exec (v5, or v4 without the close channel): 0 stdin, 1 stdout, 2 stderr, 3 the final
+/// Status, 4 terminal size. As the kubelet does, the terminal is the container's own setting
+/// (spec tty), whatever the request says, and stdin is attached only to a container with stdin.
+/// </summary>
+internal sealed class AttachEndpoint(IKubeletBackend backend, TimeProvider time)
+{
+    private const byte Stdin = 0;
+    private const byte Stdout = 1;
+    private const byte Stderr = 2;
+    private const byte Error = 3;
+    private const byte Resize = 4;
+    private const byte Close = 255;
+    private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
+
+    public async Task HandleAsync(HttpContext ctx, string ns, string podName, string container)
+    {
+        var query = ctx.Request.Query;
+        var stdin = QueryFlags.Parse(query, "stdin");
+        var stdout = QueryFlags.Parse(query, "stdout");
+        var stderr = QueryFlags.Parse(query, "stderr");
+        if (stdin is null || stdout is null || stderr is null || QueryFlags.Parse(query, "tty") is null)
+        {
+            await KubeletResponses.BadRequestAsync(ctx, "stdin, stdout, stderr and tty must be true or false");
+            return;
+        }
+        if (stdin == false && stdout == false && stderr == false)
+        {
+            await KubeletResponses.BadRequestAsync(ctx, "you must specify at least 1 of stdin, stdout, stderr");
+            return;
+        }
+        var pod = await backend.FindPodAsync(ns, podName, ctx.RequestAborted);
+        if (pod is null)
+        {
+            await KubeletResponses.WriteAsync(ctx, 404, "NotFound", $"pod \"{ns}/{podName}\" not found");
+            return;
+        }
+        var spec = pod.Specs.FirstOrDefault(c => c.Name == container);
+        var handle = pod.Running(container);
+        if (spec is null || handle is null)
+        {
+            await KubeletResponses.WriteAsync(ctx, 404, "NotFound", $"container not found (\"{container}\")");
+            return;
+        }
+        if (!ctx.WebSockets.IsWebSocketRequest)
+        {
+            await KubeletResponses.BadRequestAsync(ctx, $"attach needs a WebSocket with subprotocol {ExecEndpoint.V5} or {ExecEndpoint.V4}; SPDY is not supported");
+            return;
+        }
+        var requested = ctx.WebSockets.WebSocketRequestedProtocols;
+        var protocol = requested.Contains(ExecEndpoint.V5) ? ExecEndpoint.V5 : requested.Contains(ExecEndpoint.V4) ? ExecEndpoint.V4 : null;
+        if (protocol is null)
+        {
+            await KubeletResponses.BadRequestAsync(ctx, $"unable to upgrade: none of the offered subprotocols is supported, want {ExecEndpoint.V5} or {ExecEndpoint.V4}");
+            return;
+        }
+
+        var stdio = ContainerStdio.For(spec);
+        var tty = stdio.Tty;
+        using var socket = await ctx.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = protocol });
+        using var sender = new ChannelSender(socket);
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
+        var input = stdin == true && stdio.Stdin ? new Pipe() : null;
+        var sizes = tty ? Channel.CreateBounded<TerminalSize>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropOldest }) : null;
+        var receiving = ReceiveAsync(socket, input?.Writer, sizes?.Writer, protocol == ExecEndpoint.V5, session);
+        KubeStatus status;
+        try
+        {
+            status = await RunAsync(handle, input, sizes?.Reader, stdout == true, stderr == true && !tty, sender, session.Token);
+        }
+        catch (OperationCanceledException) when (session.IsCancellationRequested)
+        {
+            await receiving;
+            return;
+        }
+
+        try
+        {
+            await sender.SendAsync(Error, KubeJson.SerializeToUtf8(status), session.Token);
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, session.Token);
+            using var wait = new CancellationTokenSource(CloseWait, time);
+            await using var cancelOnTimeout = wait.Token.Register(session.Cancel);
+            await receiving;
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+            // The client went away while we were finishing.
+        }
+    }
+
+    private async Task<KubeStatus> RunAsync(ContainerHandle handle, Pipe? input, ChannelReader<TerminalSize>? sizes,
+        bool stdout, bool stderr, ChannelSender sender, CancellationToken ct)
+    {
+        await using var outStream = stdout ? new ChannelStream(sender, Stdout, ct) : null;
+        await using var errStream = stderr ? new ChannelStream(sender, Stderr, ct) : null;
+        await using var inStream = input?.Reader.AsStream();
+        try
+        {
+            await backend.Runtime.AttachAsync(handle, new AttachSpec(inStream, outStream, errStream, sizes), ct);
+            return new KubeStatus { Outcome = "Success" };
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return new KubeStatus { Outcome = "Failure", Message = $"error attaching to container: {e.Message}" };
+        }
+    }
+
+    /// <summary>
+    /// Reads the client's messages until it closes: stdin into the pipe, v5's close of stdin as its
+    /// end, terminal sizes (JSON {"Width":…,"Height":…}) to the runtime. A close or a broken
+    /// connection ends stdin and cancels the session.
+    /// </summary>
+    private static async Task ReceiveAsync(WebSocket socket, PipeWriter? stdin, ChannelWriter<TerminalSize>? sizes, bool v5, CancellationTokenSource session)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        var stdinOpen = stdin is not null;
+        try
+        {
+            while (true)
+            {
+                buffer.ResetWrittenCount();
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await socket.ReceiveAsync(buffer.GetMemory(4096), session.Token);
+                    buffer.Advance(result.Count);
+                }
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+                var message = buffer.WrittenMemory;
+                if (message.Length == 0)
+                {
+                    continue;
+                }
+                var channel = message.Span[0];
+                if (channel == Stdin && stdinOpen && message.Length > 1)
+                {
+                    await stdin!.WriteAsync(message[1..], session.Token);
+                }
+                else if (channel == Resize && sizes is not null && ParseSize(message.Span[1..]) is { } size)
+                {
+                    sizes.TryWrite(size);
+                }
+                else if (v5 && channel == Close && message.Length > 1 && message.Span[1] == Stdin && stdinOpen)
+                {
+                    stdinOpen = false;
+                    await stdin!.CompleteAsync();
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+        }
+        finally
+        {
+            if (stdinOpen)
+            {
+                await stdin!.CompleteAsync();
+            }
+            sizes?.TryComplete();
+            if (socket.State != WebSocketState.CloseSent && socket.State != WebSocketState.Closed)
+            {
+                await session.CancelAsync();
+            }
+        }
+    }
+
+    /// <summary>kubectl's TerminalSize JSON; anything else (or a size out of range) is dropped, as a resize carries no answer.</summary>
+    internal static TerminalSize? ParseSize(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("Width", out var width) && width.TryGetUInt16(out var w)
+                && root.TryGetProperty("Height", out var height) && height.TryGetUInt16(out var h)
+                ? new TerminalSize(w, h)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
