@@ -47,7 +47,7 @@ public sealed class Reviews(Authentication authentication)
                 Metadata = Read<SelfSubjectReview>(body).Metadata,
                 Status = new SelfSubjectReviewStatus { UserInfo = UserInfoOf(caller) },
             }),
-            var t when t == KnownResources.TokenReviews => TokenReview(Read<TokenReview>(body)),
+            var t when t == KnownResources.TokenReviews => await TokenReviewAsync(Read<TokenReview>(body), scope.Aborted),
             _ => throw ApiErrors.NoSuchPath(),
         };
         await ResponseWriter.WriteAsync(scope.Http, 201, answered);
@@ -168,7 +168,7 @@ public sealed class Reviews(Authentication authentication)
         return KubeJson.ToNode(review);
     }
 
-    private JsonObject TokenReview(TokenReview review)
+    private async Task<JsonObject> TokenReviewAsync(TokenReview review, CancellationToken ct)
     {
         var spec = review.Spec ?? new TokenReviewSpec();
         if (string.IsNullOrEmpty(spec.Token))
@@ -176,8 +176,8 @@ public sealed class Reviews(Authentication authentication)
             throw ApiErrors.Invalid(KnownResources.TokenReviews, review.Metadata.Name ?? "", [FieldError.Required(FieldPath.Of("spec", "token"))]);
         }
         var audiences = spec.Audiences is { Count: > 0 } asked ? asked : [ApiAudience];
-        var principal = authentication.AuthenticateToken(spec.Token);
-        // Axolotl's own tokens are for the API server alone: a review for another audience does not authenticate them.
+        var principal = await authentication.AuthenticateBearerAsync(spec.Token, ct);
+        // Axolotl's own tokens and service account tokens verified here are for the API server alone: a review for another audience does not authenticate them.
         if (principal is not null && audiences.Contains(ApiAudience))
         {
             review.Status = new TokenReviewStatus { Authenticated = true, User = UserInfoOf(principal), Audiences = [ApiAudience] };

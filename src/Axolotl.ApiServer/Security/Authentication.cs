@@ -18,8 +18,14 @@ public sealed class Authentication(TokenRegistry tokens, ClientCertificateAuthen
 {
     public Authorizer Authorizer => authorizer;
 
-    /// <summary>The principal behind a bearer token (TokenReview asks the same question), null when it is not valid.</summary>
-    public Principal? AuthenticateToken(string token) => tokens.Authenticate(token);
+    /// <summary>
+    /// The principal behind any bearer token the server accepts: its own tokens, then service account JWTs
+    /// (TokenReview asks the same question as a request's Authorization header); null when it is not valid.
+    /// </summary>
+    public async Task<Principal?> AuthenticateBearerAsync(string token, CancellationToken ct) =>
+        tokens.Authenticate(token) ?? (ServiceAccountTokens is { } serviceAccounts && ServiceAccounts.Jwt.LooksLikeJwt(token)
+            ? await serviceAccounts.AuthenticateAsync(token, ct)
+            : null);
 
     /// <summary>Service account tokens (bearer JWTs); null where a test builds authentication without them.</summary>
     public ServiceAccounts.ServiceAccountTokenAuthenticator? ServiceAccountTokens { get; init; }
@@ -29,13 +35,8 @@ public sealed class Authentication(TokenRegistry tokens, ClientCertificateAuthen
         var header = ctx.Request.Headers.Authorization.ToString();
         const string prefix = "Bearer ";
         var principal = header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
-            ? AuthenticateToken(header[prefix.Length..].Trim())
+            ? await AuthenticateBearerAsync(header[prefix.Length..].Trim(), ctx.RequestAborted)
             : header.Length == 0 ? certificates.Authenticate(ctx.Connection.ClientCertificate, ctx.Features.Get<IConnectionItemsFeature>()?.Items) : null;
-        if (principal is null && ServiceAccountTokens is { } serviceAccounts && header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) &&
-            header[prefix.Length..].Trim() is var bearer && ServiceAccounts.Jwt.LooksLikeJwt(bearer))
-        {
-            principal = await serviceAccounts.AuthenticateAsync(bearer, ctx.RequestAborted);
-        }
         if (principal is null && header.Length == 0 && ctx.Connection.ClientCertificate is null && ApiRouter.IsAnonymousPath(ctx.Request.Path))
         {
             principal = Principal.Anonymous;

@@ -18,7 +18,7 @@ public sealed record Principal(string User, IReadOnlyList<string> Groups, string
     /// <summary>The user's UID, when the authenticator (or impersonation) gives one.</summary>
     public string? Uid { get; init; }
 
-    /// <summary>Extra attributes (impersonation's Impersonate-Extra-*), as upstream's user.Info carries them.</summary>
+    /// <summary>Extra attributes (a service account token's pod, node and credential id; impersonation's Impersonate-Extra-*), as upstream's user.Info carries them.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>>? Extra { get; init; }
 
     /// <summary>A request without credentials to a path anyone may read (health, version).</summary>
@@ -61,9 +61,6 @@ public sealed record Principal(string User, IReadOnlyList<string> Groups, string
     public static Principal Bootstrap(string tokenId) => new($"system:bootstrap:{tokenId}", [KubeletSigners.BootstrappersGroup, "system:authenticated"], null);
 
     public bool IsNode => NodeName is not null;
-
-    /// <summary>Extra attributes of the user (a service account token's pod, node and credential id), as upstream's user.Info extra.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<string>> Extra { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
     /// <summary>A service account, as its token authenticates it: system:serviceaccount:NS:NAME.</summary>
     public static Principal ServiceAccount(string ns, string name, string uid, IReadOnlyDictionary<string, IReadOnlyList<string>> extra) =>
