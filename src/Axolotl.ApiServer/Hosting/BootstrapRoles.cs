@@ -78,6 +78,8 @@ public static class BootstrapRoles
         Role("system:discovery", null,
             [Urls(["get"], "/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi", "/openapi/*", "/readyz", "/version", "/version/")]),
         Role("system:public-info-viewer", null, [Urls(["get"], "/healthz", "/livez", "/readyz", "/version", "/version/")]),
+        // Issuer discovery for service account tokens: upstream binds it to every authenticated user.
+        Role("system:service-account-issuer-discovery", null, [Urls(["get"], "/.well-known/openid-configuration", "/.well-known/openid-configuration/", "/openid/v1/jwks", "/openid/v1/jwks/")]),
         Role("system:auth-delegator", null,
         [
             Rule(["create"], "authentication.k8s.io", "tokenreviews"),
@@ -130,6 +132,7 @@ public static class BootstrapRoles
         Binding("system:basic-user", "system:basic-user", Group("system:authenticated")),
         Binding("system:discovery", "system:discovery", Group("system:authenticated")),
         Binding("system:public-info-viewer", "system:public-info-viewer", Group("system:authenticated"), Group("system:unauthenticated")),
+        Binding("system:service-account-issuer-discovery", "system:service-account-issuer-discovery", Group("system:serviceaccounts")),
         Binding("system:kube-controller-manager", "system:kube-controller-manager", User(ControllerManagerUser)),
         Binding("system:kube-scheduler", "system:kube-scheduler", User(SchedulerUser)),
         Binding("system:node-proxier", "system:node-proxier", User(ProxyUser)),
