@@ -76,7 +76,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var serviceAccountKey = ServiceAccounts.ServiceAccountKey.LoadOrCreate(options.DataDir);
         var router = CreateRouter(objects, admission, clock, logging, kubeletTls, options.ServiceCidr,
             new ServiceAccounts.TokenRequests(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
-            new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), app.Lifetime.ApplicationStopping);
+            new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options.ServiceAccountAdmission, app.Lifetime.ApplicationStopping);
         app.UseWebSockets(); // pods/exec
         var authentication = new Authentication(tokens, new ClientCertificateAuthenticator(pki.Ca, clock), new NodeAuthorizer(new NodeGraph(objects)))
         {
@@ -101,12 +101,12 @@ public sealed class ApiServerHost : IAsyncDisposable
     }
 
     private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr,
-        ServiceAccounts.TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, CancellationToken stopping)
+        ServiceAccounts.TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, bool serviceAccountAdmission, CancellationToken stopping)
     {
         var services = new RestServices(objects, admission, clock, logging, stopping)
         {
             Services = new ServiceAllocator(objects, serviceCidr),
-            ServiceAccounts = new ServiceAccountAdmission(objects, clock),
+            ServiceAccounts = serviceAccountAdmission ? new ServiceAccountAdmission(objects, clock) : null,
         };
         _ = services.Quota.Status.StartAsync(stopping); // keeps ResourceQuota status current until shutdown
         var reads = new ReadHandler(services);
