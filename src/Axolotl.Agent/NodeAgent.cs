@@ -119,7 +119,7 @@ public sealed class NodeAgent : IAsyncDisposable
             new PodVolumeManager(paths, new VolumeContentResolver(configSource)
             {
                 Tokens = new Token.TokenManager(new Token.KubeTokenRequester(client), time, logging.CreateLogger("Axolotl.Agent.Token")),
-            }, time),
+            }, time) { LeaveServiceAccountVolumesEmpty = runtime is Runtime.Fake.FakeRuntime },
             events,
             new PodStatusWriter(client, time, options.ApiRetryInitialBackoff, options.ApiRetryMaxBackoff),
             new CheckpointStore(options.DataDir),

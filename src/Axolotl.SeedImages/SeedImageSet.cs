@@ -28,6 +28,16 @@ public sealed class SeedImageSet(ContentStore store, string sampleAppsBuild)
         "python3.11-minimal", "libpython3.11-minimal", "libpython3.11-stdlib", "python3-minimal", "python3", "libpython3-stdlib", "media-types",
     ];
 
+    /// <summary>The official Python client (Debian's python3-kubernetes 22.6) and what it imports, for pods that use in-cluster config.</summary>
+    internal static readonly string[] PythonKubernetesPackages =
+    [
+        "python3-kubernetes", "python3-certifi", "python3-dateutil", "python3-google-auth", "python3-cachetools", "python3-pyasn1",
+        "python3-pyasn1-modules", "python3-rsa", "python3-requests", "python3-urllib3", "python3-idna", "python3-charset-normalizer",
+        "python3-chardet", "python3-requests-oauthlib", "python3-oauthlib", "python3-six", "python3-websocket", "python3-yaml",
+        "python3-setuptools", "python3-pkg-resources", "python3-jwt", "python3-blinker", "python3-cryptography", "python3-cffi-backend",
+        "python3-distutils", "python3-lib2to3",
+    ];
+
     private readonly List<(string Reference, OciDescriptor Manifest)> _images = [];
     private readonly Dictionary<string, BuiltLayer> _shims = new(StringComparer.Ordinal);
 
@@ -51,6 +61,9 @@ public sealed class SeedImageSet(ContentStore store, string sampleAppsBuild)
             .Symlink("/usr/local/bin/python", "/usr/bin/python3"), ct);
         await AddAsync(["docker.io/library/python"], ["latest", "3", "3.11", "3.11.2", "slim", "3-slim", "3.11-slim", "3.11-slim-bookworm", "3.11-bookworm"],
             [debian, python], new OciContainerConfig { Cmd = ["python3"], Env = [DefaultPath, "LANG=C.UTF-8", "PYTHON_VERSION=3.11.2"] }, ct);
+        var pythonKubernetes = await WriteAsync(DebianPackagesLayer.Add(new EntrySet(), PythonKubernetesPackages), ct);
+        await AddAsync(["docker.io/axolotl/python-kubernetes"], ["latest", "22.6"],
+            [debian, python, pythonKubernetes], new OciContainerConfig { Cmd = ["python3"], Env = [DefaultPath, "LANG=C.UTF-8", "PYTHON_VERSION=3.11.2"] }, ct);
 
         // As the originals: Debian-based, except the -alpine tags, which have busybox's sh and no bash.
         var libraries = DotnetAppLayers.RuntimeLibraries(sampleAppsBuild);

@@ -16,6 +16,12 @@ public sealed class PodVolumeManager(LogPaths paths, VolumeContentResolver conte
     /// <summary>Container names are DNS labels: no log directory can be called this.</summary>
     public const string DirectoryName = ".volumes";
 
+    /// <summary>
+    /// A fake node (kwok-like) runs no process that could read a token: its pods' kube-api-access
+    /// volumes are left empty instead of costing a TokenRequest and a refresh per pod.
+    /// </summary>
+    public bool LeaveServiceAccountVolumesEmpty { get; init; }
+
     public string VolumesDirectory(string podUid) => Path.Combine(paths.PodDirectory(podUid), DirectoryName);
 
     /// <summary>Whether the pod has any volume to set up.</summary>
@@ -89,6 +95,12 @@ public sealed class PodVolumeManager(LogPaths paths, VolumeContentResolver conte
         if (volume.HostPath is { } hostPath)
         {
             return new MountedVolume(HostPathCheck.Prepare(hostPath), Projected: false);
+        }
+        if (LeaveServiceAccountVolumesEmpty && volume.Projected is not null && volume.Name.StartsWith("kube-api-access-", StringComparison.Ordinal))
+        {
+            var empty = VolumeDirectory(uid, "kubernetes.io~projected", volume.Name);
+            Directory.CreateDirectory(empty);
+            return new MountedVolume(empty, Projected: false);
         }
         if (VolumeContentResolver.Handles(volume))
         {

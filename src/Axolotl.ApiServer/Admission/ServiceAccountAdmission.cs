@@ -53,6 +53,11 @@ public sealed class ServiceAccountAdmission(ObjectStore objects, TimeProvider cl
             : Str(spec?["serviceAccount"]) is { Length: > 0 } alias ? alias
             : DefaultServiceAccountName;
         var account = await objects.GetAsync(KnownResources.ServiceAccounts, ns, name, ct);
+        if (account is null && await objects.GetAsync(KnownResources.Namespaces, null, ns, ct) is null)
+        {
+            // Namespace lifecycle comes first upstream: its "not found" is the answer, not this plugin's.
+            return null;
+        }
         if (account is null && name == DefaultServiceAccountName)
         {
             // A namespace created a moment ago: its controller is about to make the account.

@@ -87,7 +87,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var kubeletTls = new KubeletTls(pki.KubeletCa, pki.KubeletClient, clock);
         var router = CreateRouter(objects, admission, clock, logging, kubeletTls, options.ServiceCidr, authentication,
             new ServiceAccounts.TokenRequests(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
-            new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), app.Lifetime.ApplicationStopping);
+            new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options.ServiceAccountAdmission, app.Lifetime.ApplicationStopping);
         app.UseWebSockets(); // pods/exec
         app.Run(async ctx =>
         {
@@ -109,13 +109,13 @@ public sealed class ApiServerHost : IAsyncDisposable
     }
 
     private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr,
-        Authentication authentication, ServiceAccounts.TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, CancellationToken stopping)
+        Authentication authentication, ServiceAccounts.TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, bool serviceAccountAdmission, CancellationToken stopping)
     {
         var services = new RestServices(objects, admission, clock, logging, stopping)
         {
             Services = new ServiceAllocator(objects, serviceCidr),
             RbacEscalation = new Security.Rbac.RbacEscalation(authentication.Authorizer, objects),
-            ServiceAccounts = new ServiceAccountAdmission(objects, clock),
+            ServiceAccounts = serviceAccountAdmission ? new ServiceAccountAdmission(objects, clock) : null,
         };
         _ = services.Quota.Status.StartAsync(stopping); // keeps ResourceQuota status current until shutdown
         var reads = new ReadHandler(services);

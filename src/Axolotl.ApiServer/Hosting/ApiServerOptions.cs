@@ -28,4 +28,10 @@ public sealed class ApiServerOptions
 
     /// <summary>Service account tokens: issuer, audiences, expiration limits (--service-account-* flags).</summary>
     public ServiceAccounts.ServiceAccountTokenOptions ServiceAccountTokens { get; init; } = new();
+
+    /// <summary>
+    /// The ServiceAccount admission plugin (kube-apiserver's --disable-admission-plugins=ServiceAccount turns it
+    /// off): an in-process test cluster without the controller that makes each namespace's default account disables it.
+    /// </summary>
+    public bool ServiceAccountAdmission { get; init; } = true;
 }

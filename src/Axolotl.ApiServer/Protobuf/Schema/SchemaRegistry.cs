@@ -16,6 +16,7 @@ internal sealed class SchemaRegistry
         BatchV1Schema.Register,
         AuthorizationV1Schema.Register,
         PolicyV1Schema.Register,
+        AuthenticationV1TokenRequestSchema.Register,
         CertificatesV1Schema.Register);
 
     public IReadOnlyCollection<MessageSchema> Messages => _messages.Values;

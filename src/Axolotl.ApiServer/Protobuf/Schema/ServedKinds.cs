@@ -15,6 +15,7 @@ internal static class ServedKinds
         ["authorization.k8s.io/v1"] = ("authorization.v1",
             ["SelfSubjectAccessReview", "SubjectAccessReview", "LocalSubjectAccessReview", "SelfSubjectRulesReview"]),
         ["policy/v1"] = ("policy.v1", ["PodDisruptionBudget", "Eviction"]),
+        ["authentication.k8s.io/v1"] = ("authentication.v1", ["TokenRequest"]),
         ["certificates.k8s.io/v1"] = ("certificates.v1", ["CertificateSigningRequest"]),
         ["meta.k8s.io/v1"] = ("meta.v1", []),
     };
