@@ -134,7 +134,7 @@ public sealed class ServerSideApplyTests(ServerFixture fx) : IClassFixture<Serve
     {
         var ns = await fx.NewNamespaceAsync("ssa-track");
         await fx.Kubectl.OkAsync("create", "deployment", "web", "--image=nginx:1.25", "--replicas=1", "-n", ns);
-        var editor = fx.WriteScript("editor.sh", "sed -i 's/minReadySeconds: 0/minReadySeconds: 7/; s/^spec:/spec:\\n  minReadySeconds: 7/' \"$1\"");
+        var editor = fx.WriteScript("editor.sh", "sed -i 's/^spec:/spec:\\n  minReadySeconds: 7/' \"$1\"");
         var edit = await fx.Kubectl.RunAsync(["edit", "deployment", "web", "-n", ns], stdin: null,
             env: new Dictionary<string, string> { ["EDITOR"] = editor, ["KUBE_EDITOR"] = editor, ["TMPDIR"] = fx.WorkDir });
         Assert.True(edit.ExitCode == 0, edit.ToString());
