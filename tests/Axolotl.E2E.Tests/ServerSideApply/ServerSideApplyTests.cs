@@ -93,7 +93,7 @@ public sealed class ServerSideApplyTests(ServerFixture fx) : IClassFixture<Serve
         await fx.Kubectl.OkAsync("apply", "--server-side", "--field-manager", "alice", "-f", fx.WriteFile("a.yaml", Deployment(ns, replicas: 2, extraSpec: "  minReadySeconds: 1")));
         using var http = ApiClient.Create(fx.Server);
 
-        var body = $$"""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":5,"minReadySeconds":2}}""";
+        var body = """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":5,"minReadySeconds":2}}""";
         using var request = new HttpRequestMessage(HttpMethod.Patch, $"/apis/apps/v1/namespaces/{ns}/deployments/web?fieldManager=bob")
         {
             Content = new StringContent(body, Encoding.UTF8, "application/apply-patch+yaml"),
