@@ -59,11 +59,13 @@ public sealed class FieldManager(TimeProvider clock)
         {
             throw ApiErrors.BadRequest("metadata.managedFields must be nil");
         }
-        if (config["apiVersion"] is JsonValue v && v.TryGetValue(out string? version) && version != type.ApiVersion)
+        var version = config["apiVersion"] is JsonValue v && v.TryGetValue(out string? text) ? text : "";
+        if (version != type.ApiVersion)
         {
             throw ApiErrors.BadRequest(
                 $"Incorrect version specified in apply patch. Specified patch version: {version}, expected: {type.ApiVersion}");
         }
+        ObjectMetaRules.CheckTypeMeta(type, (JsonObject)config.DeepClone(), type.Kind);
         ApplyOutcome outcome;
         try
         {
