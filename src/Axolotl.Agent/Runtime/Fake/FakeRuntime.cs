@@ -41,6 +41,9 @@ public sealed class FakeRuntime(TimeProvider time) : IContainerRuntime
     /// <summary>Answers exec calls: writes to the spec's streams and returns the exit code. Default: exit 0, no output.</summary>
     public Func<ContainerHandle, ExecSpec, int> ExecHandler { get; set; } = (_, _) => 0;
 
+    /// <summary>What an attach session does (tests); without one, attach is not supported, as on a runtime that cannot.</summary>
+    public Func<ContainerHandle, AttachSpec, CancellationToken, Task>? AttachHandler { get; set; }
+
     /// <summary>Every start, in order (for assertions), while <see cref="RecordStarts"/> is on.</summary>
     public ConcurrentQueue<ContainerSpec> Started { get; } = new();
 
@@ -170,6 +173,16 @@ public sealed class FakeRuntime(TimeProvider time) : IContainerRuntime
         }
 
         return Task.FromResult(new ExecResult(ExecHandler(handle, spec)));
+    }
+
+    public Task AttachAsync(ContainerHandle handle, AttachSpec spec, CancellationToken ct)
+    {
+        if (!_containers.TryGetValue(handle.Id, out var container) || container.Exit.Task.IsCompleted)
+        {
+            throw new InvalidOperationException($"container {handle.Name} is not running");
+        }
+
+        return AttachHandler is { } attach ? attach(handle, spec, ct) : throw new NotSupportedException("attach is not supported by this node's container runtime");
     }
 
     public Task<ContainerHandle?> RecoverAsync(ContainerHandle persisted, CancellationToken ct) =>
