@@ -9,7 +9,7 @@ namespace Axolotl.E2E.Tests.ServiceAccounts;
 /// ServiceAccount and kube-root-ca.crt in every namespace, the kubernetes Service and its endpoints,
 /// `kubectl create token` and the tokens' authentication, issuer discovery, the projected token
 /// volume refreshed by the agent, the Services' environment variables, and the official Python
-/// client's in-cluster config listing pods with the pod's own token.
+/// client's in-cluster config listing pods with the pod's own token once RBAC grants it (403 before).
 /// </summary>
 public sealed class ServiceAccountTests(ServiceAccountFixture fx) : IClassFixture<ServiceAccountFixture>
 {
@@ -166,10 +166,29 @@ public sealed class ServiceAccountTests(ServiceAccountFixture fx) : IClassFixtur
         Assert.Equal("client", claims["kubernetes.io"]!["pod"]!["name"]!.GetValue<string>());
         Assert.Equal(fx.Server.NodeName, claims["kubernetes.io"]!["node"]!["name"]!.GetValue<string>());
 
-        const string list = "from kubernetes import client, config\nimport os\nconfig.load_incluster_config()\n" +
-            "print(' '.join(p.metadata.name for p in client.CoreV1Api().list_namespaced_pod(os.environ['NS']).items))";
-        var listed = await fx.Kubectl.OkAsync("exec", "client", "-n", ns, "--", "env", $"NS={ns}", "python3", "-c", list);
-        Assert.Equal("client", listed.Trim());
+        // The pod's ServiceAccount holds no role yet: RBAC refuses with upstream's message, then a Role and
+        // RoleBinding grant listing (and only listing) pods.
+        const string list = "from kubernetes import client, config\nfrom kubernetes.client.rest import ApiException\nimport json, os\n" +
+            "config.load_incluster_config()\napi = client.CoreV1Api()\n" +
+            "try:\n    print(' '.join(p.metadata.name for p in api.list_namespaced_pod(os.environ['NS']).items))\n" +
+            "except ApiException as e:\n    print(e.status, json.loads(e.body)['message'])\n";
+        const string delete = "from kubernetes import client, config\nfrom kubernetes.client.rest import ApiException\nimport json, os\n" +
+            "config.load_incluster_config()\n" +
+            "try:\n    client.CoreV1Api().delete_namespaced_pod('client', os.environ['NS'])\n    print('deleted')\n" +
+            "except ApiException as e:\n    print(e.status, json.loads(e.body)['message'])\n";
+        var refused = await fx.Kubectl.OkAsync("exec", "client", "-n", ns, "--", "env", $"NS={ns}", "python3", "-c", list);
+        Assert.Equal($"403 pods is forbidden: User \"system:serviceaccount:{ns}:default\" cannot list resource \"pods\" in API group \"\" in the namespace \"{ns}\"", refused.Trim());
+        await fx.Kubectl.OkAsync("create", "role", "pod-reader", "-n", ns, "--verb=get,list,watch", "--resource=pods");
+        await fx.Kubectl.OkAsync("create", "rolebinding", "client-reads-pods", "-n", ns, "--role=pod-reader", $"--serviceaccount={ns}:default");
+        var listed = await Eventually.UntilAsync(() => fx.Kubectl.RunAsync("exec", "client", "-n", ns, "--", "env", $"NS={ns}", "python3", "-c", list),
+            r => r.ExitCode == 0 && !r.Stdout.StartsWith("403", StringComparison.Ordinal), "the RoleBinding to take effect", TimeSpan.FromSeconds(30));
+        Assert.Equal("client", listed.Stdout.Trim());
+        var notGranted = await fx.Kubectl.OkAsync("exec", "client", "-n", ns, "--", "env", $"NS={ns}", "python3", "-c", delete);
+        Assert.Equal($"403 pods \"client\" is forbidden: User \"system:serviceaccount:{ns}:default\" cannot delete resource \"pods\" in API group \"\" in the namespace \"{ns}\"", notGranted.Trim());
+        var canI = await fx.Kubectl.OkAsync("auth", "can-i", "list", "pods", "-n", ns, $"--as=system:serviceaccount:{ns}:default");
+        Assert.Equal("yes", canI.Trim());
+        var cannot = await fx.Kubectl.RunAsync("auth", "can-i", "delete", "pods", "-n", ns, $"--as=system:serviceaccount:{ns}:default");
+        Assert.Equal("no", cannot.Stdout.Trim());
 
         // Tokens live 30 s here: the agent writes a new one after 80 % of that, before the old one expires.
         var refreshed = await Eventually.UntilAsync(() => fx.Kubectl.RunAsync("exec", "client", "-n", ns, "--", "cat", TokenDir + "/token"),
