@@ -91,9 +91,9 @@ public sealed class ServiceAccountTokenTests : IDisposable
         Assert.Equal("system:serviceaccount:apps:builder", principal.User);
         Assert.Equal(["system:serviceaccounts", "system:serviceaccounts:apps", "system:authenticated"], principal.Groups);
         Assert.False(principal.IsNode);
-        Assert.Equal(["web"], principal.Extra[ServiceAccountTokenAuthenticator.PodNameExtra]);
-        Assert.Equal(["node-a"], principal.Extra[ServiceAccountTokenAuthenticator.NodeNameExtra]);
-        Assert.Equal(["JTI=" + claims["jti"]!.GetValue<string>()], principal.Extra[ServiceAccountTokenAuthenticator.CredentialIdExtra]);
+        Assert.Equal(["web"], principal.Extra![ServiceAccountTokenAuthenticator.PodNameExtra]);
+        Assert.Equal(["node-a"], principal.Extra![ServiceAccountTokenAuthenticator.NodeNameExtra]);
+        Assert.Equal(["JTI=" + claims["jti"]!.GetValue<string>()], principal.Extra![ServiceAccountTokenAuthenticator.CredentialIdExtra]);
     }
 
     [Fact]
