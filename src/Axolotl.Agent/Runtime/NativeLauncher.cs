@@ -97,6 +97,12 @@ internal static class NativeLauncher
         }
 
         arguments.AddRange(SeccompArguments(spec.Seccomp));
+        if (StartTrace.FilePath is { } trace)
+        {
+            arguments.Add("--trace");
+            arguments.Add(trace);
+        }
+
         if (request.Standby)
         {
             arguments.Add("--standby");
