@@ -34,12 +34,14 @@ internal sealed class ContainerStandby
     public Task<bool> Ready { get; }
 
     /// <summary>
-    /// Registers the standby at once and starts its launcher on the thread pool: the process start
-    /// (1–2 ms) then runs beside the current attempt's own start instead of on the pod's lane, and a
-    /// restart that comes before the standby is ready waits for it rather than racing it for its root.
+    /// Registers the standby at once and starts its launcher on the thread pool once <paramref name="after"/>
+    /// has completed (the current attempt runs): the process start and the root's set-up then neither sit
+    /// on the pod's lane nor take the CPU from the current attempt's own start, and a restart that comes
+    /// before the standby is ready waits for it rather than racing it for its root.
     /// </summary>
-    public static ContainerStandby Begin(ContainerSpec spec, string id, string exitFile, Func<Process> launch) =>
-        new(spec, id, exitFile, Task.Run(launch));
+    public static ContainerStandby Begin(ContainerSpec spec, string id, string exitFile, Func<Process> launch, Task after) =>
+        new(spec, id, exitFile, after.IsCompleted ? Task.Run(launch)
+            : after.ContinueWith(_ => launch(), CancellationToken.None, TaskContinuationOptions.RunContinuationsAsynchronously, TaskScheduler.Default));
 
     private static async Task<bool> WaitReadyAsync(Task<Process> launch)
     {

@@ -105,6 +105,11 @@ internal static class NativeLauncher
             arguments.Add("--pid-ns");
             arguments.Add(pidNamespace);
         }
+        if (StartTrace.FilePath is { } trace)
+        {
+            arguments.Add("--trace");
+            arguments.Add(trace);
+        }
 
         if (request.Standby)
         {

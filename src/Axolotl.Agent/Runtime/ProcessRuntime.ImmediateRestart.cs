@@ -3,41 +3,61 @@ using System.Collections.Concurrent;
 namespace Axolotl.Agent.Runtime;
 
 /// <summary>
-/// Immediate restarts: when a container whose next attempt is prepared (a ready standby) exits and
-/// the agent's own decision, asked then (<see cref="ContainerSpec.RestartsAtOnce"/>), is to restart
-/// it at once, the standby is told to go right away, from the exit's observer, before the pod's lane
-/// has heard of the exit. The lane then records the exit and decides as always, and its start of the
-/// same attempt takes the one already running (<see cref="TakeRestartedAsync"/>); a start with another
-/// spec stops it first. So a crash is answered in the time of the exit line, a cgroup's creation and
-/// one line to the standby, not of a pass through the pod worker.
+/// Immediate restarts: when a container whose next attempt is prepared (a standby) exits and the
+/// agent's own decision, asked then (<see cref="ContainerSpec.RestartsAtOnce"/>), is to restart it at
+/// once, the standby is told to go right away, on the thread that read the launcher's exit line, before
+/// the exit goes on to its observer and the pod's lane. The attempt runs in the exited one's cgroups
+/// (empty by then, the same limits): nothing is removed or made between the exit and the go. The lane
+/// then records the exit and decides as always, and its start of the same attempt takes the one already
+/// running (<see cref="TakeRestartedAsync"/>); a start with another spec stops it first. So a crash is
+/// answered in the time of the exit line and one line to the standby, not of a pass through the pod worker.
 /// </summary>
 public sealed partial class ProcessRuntime
 {
     private readonly ConcurrentDictionary<(string PodUid, string Name), RestartedAttempt> _restarted = new();
 
-    internal override void OnExited(TrackedContainer tracked, ContainerExit exit)
+    /// <summary>Called with the exit line's code, before anyone else hears of the exit.</summary>
+    private void RestartAtOnce(TrackedContainer tracked, int exitCode, DateTimeOffset finishedAt)
     {
         var key = (tracked.State.PodUid, tracked.State.Name);
+        var signal = exitCode > 128 ? exitCode - 128 : (int?)null;
         if (tracked.RestartsAtOnce is not { } restartsAtOnce
+            || tracked.Cgroups is not { } cgroups
             || !_standbys.TryGetValue(key, out var standby)
             || (standby.Ready.IsCompleted && !standby.Ready.Result)
-            || !Allows(restartsAtOnce, tracked.State.StartedAt, exit)
+            || !Allows(restartsAtOnce, tracked.State.StartedAt, new ContainerExit(exitCode, signal, false, finishedAt))
+            // Everything of the attempt went with its PID 1 (its pid namespace); what a hostPID container
+            // left behind is killed by the cleanup, so that attempt goes the lane's way.
+            || cgroups.ReadPids().Count > 0
+            || !tracked.ClaimExit()
             || !_standbys.TryRemove(new KeyValuePair<(string, string), ContainerStandby>(key, standby)))
         {
             return;
         }
 
-        // Registered before anything can be awaited: the lane's start of this attempt waits for it.
-        _restarted[key] = new RestartedAttempt(standby.Spec, GoWhenReadyAsync(tracked.State.PodUid, standby));
+        var oomCount = cgroups.ReadOomKillCount();
+        tracked.OomCountAtExit = oomCount;
+        tracked.CgroupsHandedOn = true;
+        // Registered before anything is awaited: the lane's start of this attempt waits for it.
+        _restarted[key] = new RestartedAttempt(standby.Spec, standby.Ready.IsCompletedSuccessfully && standby.Ready.Result && standby.Go()
+            ? GoneAsync(tracked.State.PodUid, standby, cgroups, oomCount)
+            : GoWhenReadyAsync(tracked.State.PodUid, standby, cgroups, oomCount));
+    }
+
+    private Task<ContainerHandle> GoneAsync(string podUid, ContainerStandby standby, Cgroups cgroups, long oomBaseline)
+    {
+        StartTrace.Mark("agent-go-sent", standby.Spec.LogPath);
+        return FinishStartAsync(podUid, standby.Spec, standby.Id, standby.ExitFile, standby.Process, cgroups, oomBaseline, CancellationToken.None);
     }
 
     /// <summary>
-    /// Lets the standby run as soon as it is ready: at once for one that is (the usual case), else when
-    /// it is (a container that crashed within milliseconds of its start finds its standby still setting
-    /// up). A standby that never gets ready gives way to a cold start (<see cref="StandbyUnavailableException"/>).
+    /// Lets the standby run once it is ready (a container that crashed within milliseconds of its start
+    /// finds its standby still setting up). A standby that never gets ready, or cannot hear the go,
+    /// gives way to a cold start (<see cref="StandbyUnavailableException"/>), in the same cgroups.
     /// </summary>
-    private async Task<ContainerHandle> GoWhenReadyAsync(string podUid, ContainerStandby standby)
+    private async Task<ContainerHandle> GoWhenReadyAsync(string podUid, ContainerStandby standby, Cgroups cgroups, long oomBaseline)
     {
+        StartTrace.Mark("agent-go-begin", standby.Spec.LogPath);
         bool ready;
         try
         {
@@ -48,30 +68,15 @@ public sealed partial class ProcessRuntime
             ready = false;
         }
 
-        var spec = standby.Spec;
-        Cgroups? cgroups = null;
-        if (ready)
-        {
-            try
-            {
-                // The exited attempt's cgroups were removed just now; the standby joins fresh ones on go.
-                cgroups = Cgroups.Create($"{Options.CgroupRoot}/{podUid}/{spec.Name}", spec);
-            }
-            catch (IOException)
-            {
-                cgroups = null;
-            }
-        }
-
-        var oomBaseline = cgroups?.ReadOomKillCount() ?? 0;
-        if (cgroups is null || !standby.Go())
+        StartTrace.Mark("agent-standby-awaited", standby.Spec.LogPath);
+        if (!ready || !standby.Go())
         {
             // Its pod is being removed, or its set-up failed: the lane's start goes the usual way.
             await standby.DiscardAsync(StandbyDiscardTimeout, Time);
             throw new StandbyUnavailableException();
         }
 
-        return await FinishStartAsync(podUid, spec, standby.Id, standby.ExitFile, standby.Process, cgroups, oomBaseline, CancellationToken.None);
+        return await GoneAsync(podUid, standby, cgroups, oomBaseline);
     }
 
     private static bool Allows(Func<DateTimeOffset, ContainerExit, bool> restartsAtOnce, DateTimeOffset startedAt, ContainerExit exit)

@@ -20,15 +20,17 @@ public sealed partial class ProcessRuntime
     public override async Task PrepareStandbyAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct)
     {
         await DiscardStandbyAsync(sandbox.PodUid, spec.Name);
-        BeginStandby(sandbox, spec);
+        BeginStandby(sandbox, spec, Task.CompletedTask);
     }
 
     /// <summary>
-    /// Registers a standby for <paramref name="spec"/> and starts its launcher in the background. Called
-    /// by a start for the attempt after it, right after the start's own launcher is on its way, so that
-    /// even a container that crashes within milliseconds finds its next attempt (nearly) ready.
+    /// Registers a standby for <paramref name="spec"/> and starts its launcher in the background once
+    /// <paramref name="after"/> completes. Called by a start for the attempt after it, right after the
+    /// start's own launcher is on its way, with the task of that attempt running: the registration makes
+    /// even a container that crashes within milliseconds wait for its next attempt instead of the lane,
+    /// and the standby's set-up does not compete with the first attempt's own start for the CPU.
     /// </summary>
-    private void BeginStandby(PodSandbox sandbox, ContainerSpec spec)
+    private void BeginStandby(PodSandbox sandbox, ContainerSpec spec, Task after)
     {
         if (_tools.Launcher is not { } launcher || (spec.Rootfs is not null && _tools.TiniStatic is null))
         {
@@ -37,7 +39,7 @@ public sealed partial class ProcessRuntime
 
         var id = NewContainerId();
         var exitFile = ExitFileFor(sandbox.PodUid, id);
-        var standby = ContainerStandby.Begin(spec, id, exitFile, () => LaunchStandby(launcher, sandbox, spec, exitFile));
+        var standby = ContainerStandby.Begin(spec, id, exitFile, () => LaunchStandby(launcher, sandbox, spec, exitFile), after);
         if (!_standbys.TryAdd((sandbox.PodUid, spec.Name), standby))
         {
             // Another preparation for the same container won the race: keep one.
@@ -65,6 +67,7 @@ public sealed partial class ProcessRuntime
         EnsureLogDirectory(spec.LogPath);
         var environment = new Dictionary<string, string>(spec.Environment);
         environment.TryAdd("HOSTNAME", hostname);
+        StartTrace.Mark("agent-standby-launch", spec.LogPath);
         return NativeLauncher.Start(
             new NativeLauncher.Request(launcher, tini, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname,
                 File.Exists(hostsFile) ? hostsFile : null, Options.TmpSize, Options.LogMaxBytes, File.Exists(hostnameFile) ? hostnameFile : null, Standby: true,

@@ -126,11 +126,12 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
 
     public override async Task<ContainerHandle> StartAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct)
     {
+        StartTrace.Mark("agent-start", spec.LogPath);
         if (await TakeRestartedAsync(sandbox.PodUid, spec) is { } restarted)
         {
             if (spec.NextAttempt is { } following)
             {
-                BeginStandby(sandbox, following);
+                BeginStandby(sandbox, following, Task.CompletedTask);
             }
 
             return restarted;
@@ -224,12 +225,23 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
             throw new ContainerStartException($"cannot start container: {e.Message}", 128);
         }
 
+        StartTrace.Mark("agent-launched", spec.LogPath);
+        TaskCompletionSource? running = null;
         if (spec.NextAttempt is { } next)
         {
-            BeginStandby(sandbox, next);
+            running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            BeginStandby(sandbox, next, running.Task);
         }
 
-        return await FinishStartAsync(sandbox.PodUid, spec, id, exitFile, process, cgroups, oomBaseline, ct);
+        try
+        {
+            return await FinishStartAsync(sandbox.PodUid, spec, id, exitFile, process, cgroups, oomBaseline, ct);
+        }
+        finally
+        {
+            // The attempt runs (or failed to): its standby's set-up may use the CPU now.
+            running?.TrySetResult();
+        }
     }
 
     /// <summary>
@@ -252,9 +264,11 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         if (_tools.Launcher is not null)
         {
             var (pid, launcherEnded) = await NativeLauncher.WaitRunningAsync(process, StartTimeout, Time, ct);
+            StartTrace.Mark("agent-running", spec.LogPath);
             ended = launcherEnded;
             if (pid is not null)
             {
+                tracked.ReadsExitLine = true;
                 _ = ReportExitAsync(tracked, process);
             }
             else
@@ -278,8 +292,28 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         return state.ToHandle();
     }
 
-    private static async Task ReportExitAsync(TrackedContainer tracked, Process launcher) =>
-        tracked.ReportedExit.TrySetResult(await NativeLauncher.ReadExitAsync(launcher));
+    /// <summary>
+    /// Reads the launcher's exit line and, on the thread that read it, restarts the container at once
+    /// when the agent would (<see cref="RestartAtOnce"/>); only then does the exit go to its observer.
+    /// </summary>
+    private async Task ReportExitAsync(TrackedContainer tracked, Process launcher)
+    {
+        int? code = null;
+        try
+        {
+            code = await NativeLauncher.ReadExitAsync(launcher);
+            StartTrace.Mark("agent-exit-line", tracked.State.LogPath);
+            if (code is { } exitCode)
+            {
+                tracked.ExitedAt = Time.GetUtcNow();
+                RestartAtOnce(tracked, exitCode, tracked.ExitedAt.Value);
+            }
+        }
+        finally
+        {
+            tracked.ReportedExit.TrySetResult(code);
+        }
+    }
 
     private List<string> ShellChainArguments(ContainerSpec spec, string exitFile, Cgroups cgroups, string? netns, string hostname, string? hostsFile, string? resolvFile)
     {
@@ -389,6 +423,12 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         if (tracked.Cgroups is not { } cgroups)
         {
             return false;
+        }
+
+        if (tracked.CgroupsHandedOn)
+        {
+            // The next attempt runs in them now.
+            return tracked.OomCountAtExit > tracked.State.OomBaseline;
         }
 
         // Whatever outlived the launcher's child goes now. Normally nothing: the pid namespace dies with

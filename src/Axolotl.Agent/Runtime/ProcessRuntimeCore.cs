@@ -115,10 +115,15 @@ public abstract class ProcessRuntimeCore : IContainerRuntime
         if (tracked.Process is { } process)
         {
             // The launcher's own exit waits for the container's mounts to be taken down: its line comes first.
+            // Its end may still be seen first (a container on the node's root has little to unmount):
+            // then the line's reader, which may restart the container at once, is waited for; the exit
+            // is the observer's alone only when no reader runs.
             var processExit = process.WaitForExitAsync();
             var reported = await Task.WhenAny(tracked.ReportedExit.Task, processExit) == tracked.ReportedExit.Task
+                || tracked.ReadsExitLine || !tracked.ClaimExit()
                 ? await tracked.ReportedExit.Task
                 : null;
+            StartTrace.Mark("agent-exit-observed", tracked.State.LogPath);
             if (reported is null)
             {
                 await processExit;
@@ -140,15 +145,9 @@ public abstract class ProcessRuntimeCore : IContainerRuntime
 
         tracked.RecorderEnded = true;
         var oomKilled = await AfterExitAsync(tracked);
+        StartTrace.Mark("agent-exit-cleaned", tracked.State.LogPath);
         var signal = exitCode > 128 ? exitCode - 128 : (int?)null;
-        var exit = new ContainerExit(exitCode, signal, oomKilled, Time.GetUtcNow());
-        OnExited(tracked, exit);
-        return exit;
-    }
-
-    /// <summary>After a container's exit and cleanup, before its exit is reported to anyone.</summary>
-    internal virtual void OnExited(TrackedContainer tracked, ContainerExit exit)
-    {
+        return new ContainerExit(exitCode, signal, oomKilled, tracked.ExitedAt ?? Time.GetUtcNow());
     }
 
     /// <summary>Cleans up after the recorder ended; returns whether the container was OOM-killed.</summary>

@@ -166,6 +166,25 @@ struct options {
 
 /* ---------- small helpers ---------- */
 
+/* --trace FILE: "<label> <realtime seconds.micros> <log path>" lines at the steps of a start, appended
+ * to FILE (opened before the clone, so PID 1 writes there after its pivot too; closed by tini's exec).
+ * Off by default: the agent passes it only when AXOLOTL_RESTART_TRACE names a file. */
+static int trace_fd = -1;
+static const char *trace_log = "";
+
+static void trace(const char *label)
+{
+    if (trace_fd < 0)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    char line[PATH_MAX + 96];
+    int n = snprintf(line, sizeof line, "%s %lld.%06ld %s\n", label, (long long)now.tv_sec, now.tv_nsec / 1000, trace_log);
+    if (n > 0 && n < (int)sizeof line && write(trace_fd, line, (size_t)n) < 0) {
+        /* a trace never stops a start */
+    }
+}
+
 static void write_all(int fd, const char *data, size_t len)
 {
     while (len > 0) {
@@ -277,7 +296,7 @@ static unsigned int parse_seccomp_flags(const char *text)
 static void parse_options(int argc, char **argv, struct options *o)
 {
     enum { EXIT_FILE = 256, LOG, LOG_MAX, CGROUP, NETNS, HOSTNAME, HOSTS, RESOLV_CONF, WORKDIR, TMP_SIZE, TINI, BIND, BIND_RO, TO, STANDBY,
-           LOWER, UPPER, WORK, ROOTFS, HOSTNAME_FILE, USER, SEC, SECCOMP, SECCOMP_FLAGS, ATTACH, STDIN, STDIN_ONCE, TTY, PID_NS };
+           LOWER, UPPER, WORK, ROOTFS, HOSTNAME_FILE, USER, SEC, SECCOMP, SECCOMP_FLAGS, ATTACH, STDIN, STDIN_ONCE, TTY, PID_NS, TRACE };
     static const struct option long_options[] = {
         {"exit-file", required_argument, NULL, EXIT_FILE},
         {"log", required_argument, NULL, LOG},
@@ -308,6 +327,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         {"stdin-once", no_argument, NULL, STDIN_ONCE},
         {"tty", no_argument, NULL, TTY},
         {"pid-ns", required_argument, NULL, PID_NS},
+        {"trace", required_argument, NULL, TRACE},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
@@ -378,6 +398,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         case STDIN_ONCE: o->stdin_once = true; break;
         case TTY: o->tty = true; break;
         case PID_NS: o->pid_ns = optarg; break;
+        case TRACE: trace_fd = open(optarg, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644); break;
         default: usage_error("unknown option");
         }
     }
@@ -392,6 +413,7 @@ static void parse_options(int argc, char **argv, struct options *o)
     if (optind >= argc)
         usage_error("no command after --");
     o->argv = argv + optind;
+    trace_log = o->log;
 }
 
 /* ---------- PID 1 of the container: set up, then exec tini ---------- */
@@ -682,11 +704,14 @@ static void wait_for_go(struct options *o, int ready_fd, int go_fd, int error_fd
     if (n != 1)
         _exit(EXIT_CGROUP);
     close(go_fd);
+    trace("pid1-go");
     join_held_cgroups(o, error_fd);
+    trace("pid1-cgroups-joined");
 }
 
 static void container_init(struct options *o, int netns_fd, int in_fd, int out_fd, int err_fd, int error_fd, int ready_fd, int go_fd)
 {
+    trace("pid1-start");
     /* Die with the launcher; if it is already gone, the error pipe has no reader. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     struct pollfd lifeline = {.fd = error_fd, .events = 0};
@@ -759,6 +784,7 @@ static void container_init(struct options *o, int netns_fd, int in_fd, int out_f
     /* With no_new_privs: as late as possible, so the fewest of our calls run under the filter. */
     if (seccomp_load_late(&o->seccomp, message, sizeof message) != 0)
         init_failed(error_fd, EXIT_SETUP, "%s", message);
+    trace("pid1-exec-tini");
     if (tini_fd >= 0)
         syscall(SYS_execveat, tini_fd, "", args, environ, AT_EMPTY_PATH);
     else
@@ -1141,6 +1167,7 @@ static bool stand_by(struct options *o, struct log *log, pid_t child, const int 
         close(go_pipe[1]);
         return false;
     }
+    trace("standby-ready");
     write_all(1, "standby\n", 8);
     char line[8];
     size_t got = 0;
@@ -1159,12 +1186,15 @@ static bool stand_by(struct options *o, struct log *log, pid_t child, const int 
         }
         _exit(0);
     }
-    open_container_log(o, log);
+    trace("standby-go-read");
+    /* PID 1 first, the log after: its output waits in the pipe meanwhile, and the restart does not
+     * wait for a file's creation (should the log fail to open, PID 1 dies with this launcher). */
     byte = 'g';
     if (write(go_pipe[1], &byte, 1) != 1) {
         /* PID 1 is gone: its report (if any) is in the error pipe. */
     }
     close(go_pipe[1]);
+    open_container_log(o, log);
     return true;
 }
 
@@ -1174,6 +1204,7 @@ int main(int argc, char **argv)
         return exec_into(argc, argv);
     struct options o;
     parse_options(argc, argv, &o);
+    trace("launcher-main");
 
     /* Its own session: no terminal signals from the agent's process group. */
     setsid();
@@ -1280,6 +1311,7 @@ int main(int argc, char **argv)
         break;
     }
     close(error_pipe[0]);
+    trace("launcher-tini-running");
     if (got > 0) {
         report[got] = '\0';
         int status;
@@ -1329,6 +1361,7 @@ int main(int argc, char **argv)
     }
     pump(&log, streams, o.tty ? 1 : 2, &attach);
     attach_close(&attach);
+    trace("launcher-pipes-closed");
 
     /* Both pipes at end: every process of the namespace is gone (they die with PID 1) or closed them. */
     int status;
@@ -1339,6 +1372,7 @@ int main(int argc, char **argv)
         }
     }
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
+    trace("launcher-reaped");
     flush_log(&log);
     close(log.fd);
     /* The log is complete: the agent may start the replacement now, while the exit file is written
@@ -1347,7 +1381,9 @@ int main(int argc, char **argv)
     char exited[32];
     snprintf(exited, sizeof exited, "exited %d\n", code);
     write_all(1, exited, strlen(exited));
+    trace("launcher-exited-line");
     record_exit(o.exit_file, code);
+    trace("launcher-exit-file");
     close(1);
     if (mnt_fd >= 0)
         close(mnt_fd);
