@@ -135,6 +135,37 @@ public sealed class KubeletServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Exec_reads_the_Python_clients_True_and_False()
+    {
+        _runtime.ExecHandler = (_, spec) =>
+        {
+            FakeRuntime.Write(spec.Stdout, "out\n");
+            Assert.Null(spec.Stderr);
+            return 0;
+        };
+
+        using var socket = await ConnectAsync("command=ls&stdout=True&stderr=False&stdin=False&tty=False");
+        var messages = await ReadAllAsync(socket);
+
+        Assert.Equal("out\n", Channel(messages, 1));
+        Assert.Equal("Success", (string?)JsonNode.Parse(Channel(messages, 3))!["status"]);
+    }
+
+    [Fact]
+    public async Task Logs_read_booleans_as_kube_apiserver_does_and_refuse_a_bad_integer_with_Gos_message()
+    {
+        WriteInstance(0, "before the crash");
+        WriteInstance(1, "after");
+
+        var previous = await _http.GetAsync(new Uri("/containerLogs/default/web/app?previous=True&timestamps=FALSE", UriKind.Relative));
+        Assert.Equal("before the crash\n", await previous.Content.ReadAsStringAsync());
+
+        var bad = await _http.GetAsync(new Uri("/containerLogs/default/web/app?tailLines=ten", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("strconv.ParseInt: parsing \"ten\": invalid syntax", (string?)JsonNode.Parse(await bad.Content.ReadAsStringAsync())!["message"]);
+    }
+
+    [Fact]
     public async Task Exec_passes_stdin_until_the_v5_close_signal_and_reports_success()
     {
         _runtime.ExecHandler = (_, spec) =>
