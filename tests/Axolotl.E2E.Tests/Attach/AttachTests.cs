@@ -138,7 +138,7 @@ public sealed class AttachTests(ServerFixture fx) : IClassFixture<ServerFixture>
             print("stderr=" + err.strip())
             """);
 
-        var result = await ProcessRunner.RunAsync("python3", [script, ns, pod], new Dictionary<string, string> { ["KUBECONFIG"] = fx.Server.Kubeconfig },
+        var result = await ProcessRunner.RunAsync("/usr/bin/python3", [script, ns, pod], new Dictionary<string, string> { ["KUBECONFIG"] = fx.Server.Kubeconfig },
             timeout: SessionTimeout);
 
         Assert.True(result.ExitCode == 0, result.ToString());
