@@ -8,7 +8,8 @@ namespace Axolotl.Agent.Runtime;
 /// pods/attach on the native launcher: every container it starts listens on an attach socket
 /// (Runtime/Native/attach.h) in the state directory, which outlives an agent restart with the launcher.
 /// </summary>
-public sealed partial class ProcessRuntime
+// Re-implements the interface: the base class maps AttachAsync to the interface's default (not supported).
+public sealed partial class ProcessRuntime : IContainerRuntime
 {
     /// <summary>sockaddr_un's sun_path holds 108 bytes with the terminating NUL.</summary>
     private const int MaxSocketPath = 107;

@@ -24,6 +24,7 @@ public sealed class NodeAgentBackend(NodeAgent agent) : IKubeletBackend
         }
         var containers = (pod.Spec?.Containers ?? []).Select(c => c.Name)
             .Concat((pod.Spec?.InitContainers ?? []).Select(c => c.Name))
+            .Concat((pod.Spec?.EphemeralContainers ?? []).Select(c => c.Name))
             .OfType<string>()
             .ToList();
         return new KubeletPod(uid, name, containers, container => LiveHandle(worker.Live, container))

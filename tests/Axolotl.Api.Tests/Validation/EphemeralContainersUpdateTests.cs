@@ -10,7 +10,7 @@ public sealed class EphemeralContainersUpdateTests
     private const string App = """{"name":"app","image":"busybox"}""";
 
     private static Pod PodWith(params string[] ephemeral) => Defaulted<Pod>(
-        $$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"default"},"spec":{"containers":[{{App}}],"ephemeralContainers":[{{string.Join(',', ephemeral)}}]}}""");
+        $$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"default"},"spec":{"containers":[{{{App}}}],"ephemeralContainers":[{{{string.Join(',', ephemeral)}}}]}}""");
 
     private static List<string> UpdateErrors(Pod updated, Pod old) =>
         PodValidation.ValidateEphemeralContainersUpdate(updated, old).Select(e => e.ToString()).ToList();

@@ -100,8 +100,10 @@ public sealed class AttachTests(ServerFixture fx) : IClassFixture<ServerFixture>
             "run", "-it", "--rm", "--restart=Never", "shell", "-n", ns, "--image=busybox", "--", "sh");
 
         await terminal.WaitForAsync("If you don't see a command prompt, try pressing enter.", StartTimeout);
-        await terminal.TypeAsync("stty size; echo answer=$((6*7)) $(tty)\n");
-        await terminal.WaitForAsync("answer=42 /dev/", SessionTimeout);
+        // The terminal echoes what is typed: only the shell's own output has the evaluated numbers.
+        await terminal.TypeAsync("echo answer=$((6*7)); [ -t 0 ] && echo on-a-tty-$((1+1))\n");
+        await terminal.WaitForAsync("on-a-tty-2", SessionTimeout);
+        Assert.Contains("answer=42", terminal.Screen, StringComparison.Ordinal);
         await terminal.TypeAsync("exit\n");
         var code = await terminal.WaitForExitAsync(SessionTimeout);
 
@@ -136,7 +138,7 @@ public sealed class AttachTests(ServerFixture fx) : IClassFixture<ServerFixture>
             print("stderr=" + err.strip())
             """);
 
-        var result = await ProcessRunner.RunAsync("python3", [script, ns, pod], new Dictionary<string, string> { ["KUBECONFIG"] = fx.Server.Kubeconfig },
+        var result = await ProcessRunner.RunAsync("/usr/bin/python3", [script, ns, pod], new Dictionary<string, string> { ["KUBECONFIG"] = fx.Server.Kubeconfig },
             timeout: SessionTimeout);
 
         Assert.True(result.ExitCode == 0, result.ToString());
