@@ -64,6 +64,16 @@ public sealed class ChannelPortForwardSession(
         }
         finally
         {
+            if (!reading.IsCompleted)
+            {
+                // Wait for the client's answer to our close: cancelling the receive would abort the
+                // connection, and a reset can throw away the last data the client has not read yet.
+                using var wait = new CancellationTokenSource(CloseWait, time);
+                await using (wait.Token.Register(session.Cancel))
+                {
+                    await reading;
+                }
+            }
             await session.CancelAsync();
             await reading;
             foreach (var inbox in inboxes)
