@@ -105,7 +105,7 @@ public sealed class RbacTests(ServerFixture fx) : IClassFixture<ServerFixture>
     {
         var erin = await UserKubeconfigAsync("erin");
 
-        var denied = await AsUserAsync(erin, "auth", "whoami", "--as", "frank");
+        var denied = await AsUserAsync(erin, "get", "pods", "-n", "default", "--as", "frank");
         Assert.NotEqual(0, denied.ExitCode);
         Assert.Contains("users \"frank\" is forbidden: User \"erin\" cannot impersonate resource \"users\" in API group \"\" at the cluster scope", denied.Output);
 
@@ -116,7 +116,7 @@ public sealed class RbacTests(ServerFixture fx) : IClassFixture<ServerFixture>
         var allowed = await Eventually.UntilAsync(() => AsUserAsync(erin, "auth", "whoami", "--as", "frank", "--as-group", "auditors"), r => r.ExitCode == 0, "erin may impersonate frank");
         Assert.Contains("frank", allowed.Stdout);
         Assert.Contains("[auditors system:authenticated]", allowed.Stdout);
-        var otherGroup = await AsUserAsync(erin, "auth", "whoami", "--as", "frank", "--as-group", "system:masters");
+        var otherGroup = await AsUserAsync(erin, "get", "pods", "-n", "default", "--as", "frank", "--as-group", "system:masters");
         Assert.Contains("groups \"system:masters\" is forbidden: User \"erin\" cannot impersonate resource \"groups\" in API group \"\" at the cluster scope", otherGroup.Output);
     }
 

@@ -50,7 +50,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             PodSecurity = new Admission.PodSecurity.PodSecurityAdmission(objects, options.PodSecurity, clock, logging.CreateLogger<Admission.PodSecurity.PodSecurityAdmission>()),
         };
         var rbac = new Security.Rbac.RbacPolicyCache(objects, clock, logging.CreateLogger<Security.Rbac.RbacPolicyCache>());
-        var authorizer = new Authorizer(new NodeAuthorizer(new NodeGraph(objects)), rbac);
+        var authorizer = new Authorizer(new NodeAuthorizer(new NodeGraph(objects)), () => rbac.Current);
         var serviceAccountKey = ServiceAccounts.ServiceAccountKey.LoadOrCreate(options.DataDir);
         var authentication = new Authentication(tokens, new ClientCertificateAuthenticator(pki.Ca, clock), authorizer)
         {

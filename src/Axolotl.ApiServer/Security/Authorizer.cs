@@ -8,12 +8,13 @@ namespace Axolotl.ApiServer.Security;
 /// <summary>
 /// kube-apiserver's --authorization-mode=Node,RBAC as one chain: the Node authorizer for nodes (and
 /// the bootstrap rules for join tokens), then system:masters (always allowed, as upstream's
-/// privileged-group short circuit), then RBAC over <see cref="RbacPolicyCache"/>. The first to allow
-/// wins; a denial carries upstream's Forbidden wording (the Node authorizer's reason for nodes).
+/// privileged-group short circuit), then RBAC over the current <see cref="RbacPolicy"/> snapshot
+/// (<see cref="RbacPolicyCache.Current"/> in the server). The first to allow wins; a denial carries
+/// upstream's Forbidden wording (the Node authorizer's reason for nodes).
 /// </summary>
-public sealed class Authorizer(NodeAuthorizer nodes, RbacPolicyCache rbac)
+public sealed class Authorizer(NodeAuthorizer nodes, Func<RbacPolicy> policy)
 {
-    public RbacPolicy Policy => rbac.Current;
+    public RbacPolicy Policy => policy();
 
     public async Task<AuthorizationDecision> AuthorizeAsync(AuthorizationRequest request, string? fieldSelector, CancellationToken ct)
     {
@@ -32,7 +33,7 @@ public sealed class Authorizer(NodeAuthorizer nodes, RbacPolicyCache rbac)
         {
             return AuthorizationDecision.Allow("");
         }
-        if (rbac.Current.Allows(request, out var reason))
+        if (policy().Allows(request, out var reason))
         {
             return AuthorizationDecision.Allow(reason);
         }

@@ -17,7 +17,7 @@ public sealed class ClientCertificateTests : IDisposable
     public void Dispose() => _pki.Dispose();
 
     [Fact]
-    public void Only_a_node_certificate_from_the_cluster_ca_authenticates()
+    public void A_certificate_from_the_cluster_ca_names_its_user_and_a_node_needs_the_nodes_group()
     {
         var authenticator = new ClientCertificateAuthenticator(_pki.Ca, TimeProvider.System);
         using var other = new TestPki("other-ca");
@@ -25,7 +25,11 @@ public sealed class ClientCertificateTests : IDisposable
         Assert.Equal("worker-1", authenticator.Authenticate(_pki.Client("system:node:worker-1", "system:nodes"))?.NodeName);
         Assert.Null(authenticator.Authenticate(other.Client("system:node:worker-1", "system:nodes")));
         Assert.Null(authenticator.Authenticate(_pki.Client("system:node:worker-1")));
-        Assert.Null(authenticator.Authenticate(_pki.Client("admin", "system:masters")));
+        // Users (axolotl kubeconfig --user) authenticate as CN in the O groups, as kube-apiserver's x509 authenticator.
+        var user = authenticator.Authenticate(_pki.Client("alice", "devs"));
+        Assert.Equal("alice", user?.User);
+        Assert.Equal(["devs", "system:authenticated"], user?.Groups);
+        Assert.Null(user?.NodeName);
         Assert.Null(authenticator.Authenticate(_pki.Client("system:node:Not_A_Name", "system:nodes")));
         // A serving certificate does not allow client auth.
         Assert.Null(authenticator.Authenticate(_pki.Serving("system:node:worker-1", "system:nodes")));

@@ -15,6 +15,8 @@ internal sealed class SchemaRegistry
         AppsV1Schema.Register,
         BatchV1Schema.Register,
         AuthorizationV1Schema.Register,
+        AuthenticationV1Schema.Register,
+        RbacV1Schema.Register,
         PolicyV1Schema.Register,
         AuthenticationV1TokenRequestSchema.Register,
         CertificatesV1Schema.Register);
