@@ -4,15 +4,16 @@ namespace Axolotl.E2E.Tests.ServerSideApply;
 
 /// <summary>
 /// Server-side apply from the official Python client (Debian's python3-kubernetes 22.6): DynamicClient's
-/// server_side_apply with field managers, the conflict it raises, force_conflicts (sent as "True"), removal of
-/// dropped fields, and managedFields read back through the typed API as V1ManagedFieldsEntry objects.
+/// server_side_apply (YAML and JSON bodies) with field managers, the conflict it raises, force_conflicts (sent
+/// as "True"), removal of dropped fields, and managedFields read back through the typed API as
+/// V1ManagedFieldsEntry objects. The typed patch_namespaced_* methods of 22.6 cannot send apply-patch+yaml.
 /// </summary>
 public sealed class PythonClientApplyTests(ServerFixture fx) : IClassFixture<ServerFixture>
 {
     private const string Python = "/usr/bin/python3";
 
     private const string Script = """
-        import json, sys
+        import json, sys, yaml
         from kubernetes import client, config, dynamic
         from kubernetes.dynamic.exceptions import ConflictError
 
@@ -22,18 +23,22 @@ public sealed class PythonClientApplyTests(ServerFixture fx) : IClassFixture<Ser
         dyn = dynamic.DynamicClient(api)
         configmaps = dyn.resources.get(api_version="v1", kind="ConfigMap")
 
-        def cm(data):
-            return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "py", "namespace": ns}, "data": data}
+        # 22.6 sends an apply body only as given text (its REST layer serialises dicts for JSON types only).
+        def cm(data, dump=json.dumps):
+            return dump({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "py", "namespace": ns}, "data": data})
 
-        dyn.server_side_apply(configmaps, body=cm({"a": "1", "b": "2"}), field_manager="alice")
+        def apply(data, manager, dump=json.dumps, **kwargs):
+            return dyn.server_side_apply(configmaps, body=cm(data, dump), name="py", namespace=ns, field_manager=manager, **kwargs)
+
+        apply({"a": "1", "b": "2"}, "alice", dump=yaml.safe_dump)
         try:
-            dyn.server_side_apply(configmaps, body=cm({"a": "9"}), field_manager="bob")
+            apply({"a": "9"}, "bob")
             print("no conflict")
         except ConflictError as e:
             status = json.loads(e.body)
             print("conflict", e.status, status["message"], status["details"]["causes"][0]["reason"])
-        dyn.server_side_apply(configmaps, body=cm({"a": "9"}), field_manager="bob", force_conflicts=True)
-        dyn.server_side_apply(configmaps, body=cm({"c": "3"}), field_manager="alice")
+        apply({"a": "9"}, "bob", force_conflicts=True)
+        apply({"c": "3"}, "alice")
 
         live = client.CoreV1Api(api).read_namespaced_config_map("py", ns)
         print("data", json.dumps(live.data, sort_keys=True))
