@@ -106,7 +106,9 @@ public sealed partial class ResourceProxy : IDisposable
         var body = hasBody ? new BoundedStream(ctx.Request.Body, MaxRequestBody) : null;
         if (body is not null)
         {
+            // A known length is passed on (else the body would go chunked, which not every server reads).
             request.Content = new StreamContent(body);
+            request.Content.Headers.ContentLength = ctx.Request.ContentLength;
         }
         CopyRequestHeaders(ctx, request, path);
 

@@ -142,7 +142,10 @@ public sealed class ProxyTests(ServiceServerFixture fx) : IClassFixture<ServiceS
     {
         var ns = await EchoAsync("proxy-rogue");
         var echoIp = (await ServiceTestKit.JsonPathAsync(fx, ns, "pod/echo", "{.status.podIP}")).Trim();
-        await ServiceTestKit.ApplyAsync(fx, $$"""
+        // Loopback and link-local addresses are refused by Endpoints validation already; these two are
+        // well-formed but not backed by a pod with that IP: the API server's own port on the echo pod's
+        // IP without a pod reference, and another address claiming to be the echo pod.
+        var rogue = $$"""
             apiVersion: v1
             kind: Service
             metadata: {name: rogue, namespace: {{ns}}}
@@ -154,17 +157,21 @@ public sealed class ProxyTests(ServiceServerFixture fx) : IClassFixture<ServiceS
             metadata: {name: rogue, namespace: {{ns}}}
             subsets:
             - addresses:
-              - ip: 127.0.0.1
-                targetRef: {kind: Pod, name: echo, namespace: {{ns}}}
               - ip: {{echoIp}}
-              - ip: 169.254.169.254
-              ports: [{port: {{fx.Server.Port}}}]
-            """ + "\n");
+              - ip: 10.255.255.1
+                targetRef: {kind: Pod, name: echo, namespace: {{ns}}}
+              ports: [{port: 8080}]
+            """ + "\n";
+        await ServiceTestKit.ApplyAsync(fx, rogue);
 
-        var result = await fx.Kubectl.RunAsync("get", "--raw", $"/api/v1/namespaces/{ns}/services/rogue:80/proxy/api/v1/secrets");
+        var refused = await fx.Kubectl.RunAsync("get", "--raw", $"/api/v1/namespaces/{ns}/services/rogue:80/proxy/");
+        await ServiceTestKit.ApplyAsync(fx, rogue.Replace("- ip: 10.255.255.1", $"- ip: {echoIp}", StringComparison.Ordinal));
+        var backed = await fx.Kubectl.RunAsync("get", "--raw", $"/api/v1/namespaces/{ns}/services/rogue:80/proxy/backed");
 
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("(ServiceUnavailable): no endpoints available for service \"rogue:80\"", result.Stderr, StringComparison.Ordinal);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("(ServiceUnavailable): no endpoints available for service \"rogue:80\"", refused.Stderr, StringComparison.Ordinal);
+        Assert.True(backed.ExitCode == 0, backed.ToString());
+        Assert.Equal("/backed", JsonNode.Parse(backed.Stdout)!["path"]!.GetValue<string>());
     }
 
     [Fact]
