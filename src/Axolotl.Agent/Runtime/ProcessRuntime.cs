@@ -257,18 +257,29 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
             Seccomp = spec.Seccomp,
         };
         state.Save(Options.StateDirectory);
-        var tracked = Register(new TrackedContainer(state, process, cgroups) { RestartsAtOnce = spec.RestartsAtOnce });
+        // With the launcher, its exit line is read (or given up) before the observer takes the exit:
+        // set before the observer starts, so that a launcher ending before its "running" is read
+        // still leaves the exit (and an immediate restart) to that line.
+        var tracked = Register(new TrackedContainer(state, process, cgroups) { RestartsAtOnce = spec.RestartsAtOnce, ReadsExitLine = _tools.Launcher is not null });
 
         // Running = tini is PID 1 of the new namespace; a launcher failure before that is a StartError.
         bool ended;
         if (_tools.Launcher is not null)
         {
-            var (pid, launcherEnded) = await NativeLauncher.WaitRunningAsync(process, StartTimeout, Time, ct);
+            int? pid;
+            try
+            {
+                (pid, ended) = await NativeLauncher.WaitRunningAsync(process, StartTimeout, Time, ct);
+            }
+            catch
+            {
+                tracked.ReportedExit.TrySetResult(null);
+                throw;
+            }
+
             StartTrace.Mark("agent-running", spec.LogPath);
-            ended = launcherEnded;
             if (pid is not null)
             {
-                tracked.ReadsExitLine = true;
                 _ = ReportExitAsync(tracked, process);
             }
             else
