@@ -99,6 +99,21 @@ public sealed class PythonClientTests(ServerFixture fx) : IClassFixture<ServerFi
     }
 
     [Fact]
+    public async Task Bodies_end_with_a_newline_and_openapi_v2_is_Swagger_JSON_for_the_client_and_for_kubectl()
+    {
+        var result = await RunAsync("raw");
+
+        Assert.Equal("}\n", (string?)result["object"]);
+        Assert.Equal("}\n", (string?)result["list"]);
+        Assert.Equal("}\n", (string?)result["status"]);
+        Assert.Equal("2.0", (string?)result["swagger"]);
+        Assert.Equal("#/definitions/io.k8s.api.core.v1.ConfigMap", (string?)result["configMapRef"]);
+        var swagger = JsonNode.Parse(await fx.Kubectl.OkAsync("get", "--raw", "/openapi/v2"))!;
+        Assert.Equal("2.0", (string?)swagger["swagger"]);
+        Assert.Matches(@"KIND:\s+ConfigMap", await fx.Kubectl.OkAsync("explain", "configmap"));
+    }
+
+    [Fact]
     public async Task Exec_through_the_clients_stream_over_a_v4_WebSocket()
     {
         var result = await RunAsync("exec");

@@ -210,7 +210,31 @@ def scenario_exec(ns):
     return {"output": output, "stdinStdout": stdout, "exitCode": code}
 
 
+def scenario_raw(ns):
+    """Bytes as the client receives them: objects, lists and Status end with a newline; /openapi/v2 is Swagger."""
+    api_client = client.ApiClient()
+    core().create_namespaced_config_map(ns, config_map("raw", {"k": "v"}))
+
+    def raw(path):
+        try:
+            response = api_client.call_api(path, "GET", header_params={"Accept": "application/json"},
+                                           auth_settings=["BearerToken"], _preload_content=False)[0]
+            return response.data.decode()
+        except client.exceptions.ApiException as e:
+            return e.body.decode() if isinstance(e.body, bytes) else e.body
+
+    swagger = json.loads(raw("/openapi/v2"))
+    return {
+        "object": raw(f"/api/v1/namespaces/{ns}/configmaps/raw")[-2:],
+        "list": raw(f"/api/v1/namespaces/{ns}/configmaps")[-2:],
+        "status": raw(f"/api/v1/namespaces/{ns}/configmaps/missing")[-2:],
+        "swagger": swagger["swagger"],
+        "configMapRef": swagger["paths"]["/api/v1/namespaces/{namespace}/configmaps/{name}"]["get"]["responses"]["200"]["schema"]["$ref"],
+    }
+
+
 SCENARIOS = {
+    "raw": scenario_raw,
     "list": scenario_list,
     "watch": scenario_watch,
     "watch-live": scenario_watch_live,
