@@ -239,4 +239,26 @@ public sealed class ServerSideApplyTests(ServerFixture fx) : IClassFixture<Serve
         var applied = fx.WriteFile("c.yaml", $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: {ns}\n  managedFields:\n  - manager: x\n    operation: Apply\ndata:\n  a: \"1\"\n");
         Assert.Contains("metadata.managedFields must be nil", await fx.Kubectl.FailAsync("apply", "--server-side", "-f", applied), StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task Apply_to_the_status_subresource_owns_only_status()
+    {
+        var ns = await fx.NewNamespaceAsync("ssa-status-sub");
+        await fx.Kubectl.OkAsync("create", "service", "clusterip", "web", "--tcp=80:8080", "-n", ns);
+        using var http = ApiClient.Create(fx.Server);
+
+        var body = """{"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},"spec":{"type":"NodePort"},"status":{"loadBalancer":{"ingress":[{"ip":"192.0.2.1"}]}}}""";
+        using var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/namespaces/{ns}/services/web/status?fieldManager=lb")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/apply-patch+yaml"),
+        };
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        var service = JsonNode.Parse(text)!;
+        Assert.Equal("192.0.2.1", service["status"]!["loadBalancer"]!["ingress"]![0]!["ip"]!.GetValue<string>());
+        Assert.Equal("ClusterIP", service["spec"]!["type"]!.GetValue<string>());
+        var entry = Entry(service["metadata"]!["managedFields"]!.AsArray(), "lb", "Apply", "status");
+        Assert.Equal("""{"f:status":{"f:loadBalancer":{"f:ingress":{}}}}""", entry["fieldsV1"]!.ToJsonString());
+    }
 }
