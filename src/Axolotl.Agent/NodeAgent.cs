@@ -105,6 +105,8 @@ public sealed class NodeAgent : IAsyncDisposable
             Readiness = reports,
         };
         var configSource = new KubeConfigSource(client);
+        var tokens = new Token.TokenManager(new Token.KubeTokenRequester(client), time, logging.CreateLogger("Axolotl.Agent.Token"));
+        var volumes = new PodVolumeManager(paths, new VolumeContentResolver(configSource) { Tokens = tokens }, time) { LeaveServiceAccountVolumesEmpty = runtime is Runtime.Fake.FakeRuntime };
         // A fake node runs no process that could read the Services' variables.
         var serviceEnvironment = runtime is Runtime.Fake.FakeRuntime ? null : new ServiceEnvironment(client, time, logging.CreateLogger("Axolotl.Agent.Services"));
         var eviction = runtime is Runtime.Fake.FakeRuntime ? null : StartEviction(options, runtime, images, paths, () => podManager, events, heartbeat, time, logging);
@@ -116,10 +118,7 @@ public sealed class NodeAgent : IAsyncDisposable
             new RestartTracker(restartBackoff, time),
             pullBackoff,
             new EnvResolver(configSource) { Services = serviceEnvironment },
-            new PodVolumeManager(paths, new VolumeContentResolver(configSource)
-            {
-                Tokens = new Token.TokenManager(new Token.KubeTokenRequester(client), time, logging.CreateLogger("Axolotl.Agent.Token")),
-            }, time) { LeaveServiceAccountVolumesEmpty = runtime is Runtime.Fake.FakeRuntime },
+            volumes,
             events,
             new PodStatusWriter(client, time, options.ApiRetryInitialBackoff, options.ApiRetryMaxBackoff),
             new CheckpointStore(options.DataDir),

@@ -124,7 +124,8 @@ public sealed class ApiServerHost : IAsyncDisposable
         var deletes = new DeleteHandler(services);
         var resources = new ResourceHandler(reads, creates, updates, deletes,
             new WatchHandler(services, reads), new ScaleHandler(services, updates), new PodSubresources(services, deletes),
-            new NodeProxy.NodeProxy(services, kubeletTls), new Reviews(authentication)) { TokenRequests = tokenRequests };
+            new NodeProxy.NodeProxy(services, kubeletTls), new Reviews(authentication))
+        { TokenRequests = tokenRequests };
         var openApi = Task.Run(() => new OpenApiV3(KnownResources.All));
         return new ApiRouter(resources, new DiscoveryDocuments(KnownResources.All), openApi, logging.CreateLogger<ApiRouter>()) { IssuerDiscovery = issuerDiscovery };
     }

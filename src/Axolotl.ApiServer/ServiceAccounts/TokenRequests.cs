@@ -32,7 +32,10 @@ public sealed class TokenRequests(ObjectStore objects, ServiceAccountKey key, Se
     /// <summary>The kind named in TokenRequest errors.</summary>
     public static readonly ResourceType TokenRequestType = KnownResources.ServiceAccounts with
     {
-        Group = "authentication.k8s.io", Kind = "TokenRequest", Plural = "tokenrequests", ClrType = typeof(JsonObject),
+        Group = "authentication.k8s.io",
+        Kind = "TokenRequest",
+        Plural = "tokenrequests",
+        ClrType = typeof(JsonObject),
     };
 
     public async Task CreateAsync(RequestScope scope)
