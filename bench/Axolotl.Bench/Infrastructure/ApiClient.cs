@@ -21,7 +21,8 @@ internal sealed class ApiClient : IDisposable
 
     private readonly HttpClient _http;
 
-    public ApiClient(Kubeconfig config, bool http2, TimeSpan? requestTimeout = null)
+    /// <param name="clientCertificate">When given, the client authenticates with it instead of the kubeconfig's token.</param>
+    public ApiClient(Kubeconfig config, bool http2, TimeSpan? requestTimeout = null, X509Certificate2? clientCertificate = null)
     {
         var roots = new X509Certificate2Collection();
         roots.ImportFromPem(config.CaPem);
@@ -32,6 +33,10 @@ internal sealed class ApiClient : IDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
             SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, errors) => Trusted(roots, cert, errors) },
         };
+        if (clientCertificate is not null)
+        {
+            handler.SslOptions.ClientCertificates = [clientCertificate];
+        }
         _http = new HttpClient(handler)
         {
             BaseAddress = config.Server,
@@ -39,7 +44,10 @@ internal sealed class ApiClient : IDisposable
             DefaultRequestVersion = http2 ? HttpVersion.Version20 : HttpVersion.Version11,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", config.Token);
+        if (clientCertificate is null)
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", config.Token);
+        }
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("axolotl-bench/0.1");
     }
 

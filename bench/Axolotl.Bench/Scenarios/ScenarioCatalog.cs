@@ -7,6 +7,7 @@ internal static class ScenarioCatalog
     [
         new StartToReadyScenario(),
         new ApiLatencyScenario(),
+        new AuthorizationLatencyScenario(),
         new HostileCorpusScenario(),
         new KubectlGetScenario(),
         new LoadedMemoryScenario(),
