@@ -14,10 +14,9 @@ internal static class ServedKinds
         ["batch/v1"] = ("batch.v1", ["Job", "CronJob"]),
         ["authorization.k8s.io/v1"] = ("authorization.v1",
             ["SelfSubjectAccessReview", "SubjectAccessReview", "LocalSubjectAccessReview", "SelfSubjectRulesReview"]),
-        ["authentication.k8s.io/v1"] = ("authentication.v1", ["TokenReview", "SelfSubjectReview"]),
+        ["authentication.k8s.io/v1"] = ("authentication.v1", ["TokenReview", "SelfSubjectReview", "TokenRequest"]),
         ["rbac.authorization.k8s.io/v1"] = ("rbac.v1", ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]),
         ["policy/v1"] = ("policy.v1", ["PodDisruptionBudget", "Eviction"]),
-        ["authentication.k8s.io/v1"] = ("authentication.v1", ["TokenRequest"]),
         ["certificates.k8s.io/v1"] = ("certificates.v1", ["CertificateSigningRequest"]),
         ["meta.k8s.io/v1"] = ("meta.v1", []),
     };
