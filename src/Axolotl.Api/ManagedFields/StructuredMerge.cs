@@ -24,7 +24,7 @@ public static class StructuredMerge
     public static Comparison Compare(JsonNode? lhs, JsonNode? rhs, FieldType type)
     {
         var comparison = new Comparison();
-        Diff(true, lhs, true, rhs, type, [], comparison);
+        Diff(true, lhs, true, rhs, type, [], comparison, item: false);
         return comparison;
     }
 
@@ -169,9 +169,9 @@ public static class StructuredMerge
         }
     }
 
-    private static void Diff(bool hasL, JsonNode? l, bool hasR, JsonNode? r, FieldType type, List<PathElement> path, Comparison c)
+    private static void Diff(bool hasL, JsonNode? l, bool hasR, JsonNode? r, FieldType type, List<PathElement> path, Comparison c, bool item)
     {
-        if (type.IsValueStruct)
+        if (type.IsValueStruct && !item)
         {
             // Go always has these (empty at worst): a missing one compares as empty, never as added or removed.
             (hasL, l) = hasL ? (hasL, l) : (true, new JsonObject());
@@ -192,7 +192,7 @@ public static class StructuredMerge
                 var inL = lo is not null && lo.TryGetPropertyValue(key, out _);
                 var inR = ro is not null && ro.TryGetPropertyValue(key, out _);
                 path.Add(PathElement.Field(key));
-                Diff(inL, lo?[key], inR, ro?[key], type.Child(key), path, c);
+                Diff(inL, lo?[key], inR, ro?[key], type.Child(key), path, c, item: false);
                 path.RemoveAt(path.Count - 1);
             }
         }
@@ -210,7 +210,7 @@ public static class StructuredMerge
             foreach (var pe in li.Select(i => i.Element).Concat(ri.Select(i => i.Element).Where(pe => !left.ContainsKey(pe))))
             {
                 path.Add(pe);
-                Diff(left.TryGetValue(pe, out var lv), lv, right.TryGetValue(pe, out var rv), rv, type.Element, path, c);
+                Diff(left.TryGetValue(pe, out var lv), lv, right.TryGetValue(pe, out var rv), rv, type.Element, path, c, item: true);
                 path.RemoveAt(path.Count - 1);
             }
         }

@@ -85,4 +85,17 @@ public sealed class StructuredMergeTests
 
         Json.Equal("{'metadata':{'labels':{'b':'2'}},'spec':{'containers':[{'name':'b','image':'y'}]}}", result);
     }
+
+    [Fact]
+    public void Value_structs_are_never_added_themselves_but_list_items_always_are()
+    {
+        var comparison = StructuredMerge.Compare(
+            Json.Parse("{}"),
+            Json.Parse("{'spec':{'hostname':'h'},'status':{'resourceClaimStatuses':[{'name':'x'}]}}"),
+            PodType);
+
+        Json.Equal(
+            "{'f:spec':{'f:hostname':{}},'f:status':{'f:resourceClaimStatuses':{'.':{},'k:{`name`:`x`}':{'.':{},'f:name':{}}}}}",
+            comparison.Added.ToFieldsV1());
+    }
 }
