@@ -32,7 +32,7 @@ public sealed class InProcessCluster : IAsyncDisposable
         var dataDir = Directory.CreateTempSubdirectory("axolotl-it-").FullName;
         var store = new InMemoryStore();
         var host = await ApiServerHost.StartAsync(
-            new ApiServerOptions { DataDir = dataDir, Port = FreePort(), BindAddress = IPAddress.Loopback, ServiceAccountAdmission = false },
+            new ApiServerOptions { DataDir = dataDir, Port = FreePort(), BindAddress = IPAddress.Loopback, ServiceAccountAdmission = false, KubernetesService = false },
             store, TimeProvider.System, NullLoggerFactory.Instance, ct);
         var client = KubeClient.Create(host.LoopbackUrl, host.Tokens.AdminToken, host.Pki.CaPem);
         return new InProcessCluster(host, store, client, dataDir);

@@ -101,8 +101,11 @@ public sealed class ApiServerHost : IAsyncDisposable
         // Before serving: the first address of the service range is the kubernetes Service's, never another's.
         var kubernetesService = new ControlPlane.KubernetesServiceReconciler(objects, admission, clock, logging.CreateLogger<ControlPlane.KubernetesServiceReconciler>(),
             options.ServiceCidr, ControlPlane.AdvertiseAddress.Choose(options.BindAddress, options.AdvertiseAddress), options.Port);
-        await kubernetesService.ReconcileAsync(ct);
-        _ = kubernetesService.RunAsync(app.Lifetime.ApplicationStopping);
+        if (options.KubernetesService)
+        {
+            await kubernetesService.ReconcileAsync(ct);
+            _ = kubernetesService.RunAsync(app.Lifetime.ApplicationStopping);
+        }
         await app.StartAsync(ct);
         var host = IsAny(options.BindAddress) ? "127.0.0.1" : options.BindAddress.ToString();
         return new ApiServerHost(app, pki, tokens, new Uri($"https://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{options.Port}"));

@@ -34,4 +34,7 @@ public sealed class ApiServerOptions
     /// off): an in-process test cluster without the controller that makes each namespace's default account disables it.
     /// </summary>
     public bool ServiceAccountAdmission { get; init; } = true;
+
+    /// <summary>Keeps the <c>kubernetes</c> Service in <c>default</c> and its endpoints; an in-process test cluster, which serves no pods, turns it off.</summary>
+    public bool KubernetesService { get; init; } = true;
 }
