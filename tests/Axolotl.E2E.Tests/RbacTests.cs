@@ -143,4 +143,37 @@ public sealed class RbacTests(ServerFixture fx) : IClassFixture<ServerFixture>
         Assert.Contains("roleRef.kind: Unsupported value: \"Deployment\": supported values: \"Role\", \"ClusterRole\"", result);
         Assert.Contains("subjects[0].kind: Unsupported value: \"Robot\"", result);
     }
+
+    [Fact]
+    public async Task TokenReview_authenticates_a_token_and_describe_shows_a_role()
+    {
+        var token = (await File.ReadAllTextAsync(Path.Combine(fx.Server.DataDir, "tokens", "admin"))).Trim();
+        var review = fx.WriteFile($"review-{Guid.NewGuid():N}.yaml", $"""
+            apiVersion: authentication.k8s.io/v1
+            kind: TokenReview
+            spec:
+              token: {token}
+            """);
+        var bad = fx.WriteFile($"review-{Guid.NewGuid():N}.yaml", """
+            apiVersion: authentication.k8s.io/v1
+            kind: TokenReview
+            spec:
+              token: not-a-token
+            """);
+
+        var ok = await fx.Kubectl.OkAsync("create", "-f", review, "-o", "jsonpath={.status.authenticated} {.status.user.username} {.status.user.groups}");
+        var no = await fx.Kubectl.OkAsync("create", "-f", bad, "-o", "jsonpath={.status.authenticated}");
+
+        Assert.Equal("true axolotl-admin [\"system:masters\",\"system:authenticated\"]", ok.Trim());
+        Assert.Equal("false", no.Trim());
+
+        var ns = await fx.NewNamespaceAsync("rbac-describe");
+        await fx.Kubectl.OkAsync("create", "role", "cm-editor", "--verb=get,update", "--resource=configmaps", "--resource-name=settings", "-n", ns);
+        var described = await fx.Kubectl.OkAsync("describe", "role", "cm-editor", "-n", ns);
+        Assert.Contains("Name:         cm-editor", described);
+        Assert.Contains("configmaps", described);
+        Assert.Contains("[settings]", described);
+        Assert.Contains("[get update]", described);
+        Assert.Contains("system:aggregate-to-view", await fx.Kubectl.OkAsync("get", "clusterroles"));
+    }
 }
