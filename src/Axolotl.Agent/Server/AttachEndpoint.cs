@@ -30,15 +30,11 @@ internal sealed class AttachEndpoint(IKubeletBackend backend, TimeProvider time)
     public async Task HandleAsync(HttpContext ctx, string ns, string podName, string container)
     {
         var query = ctx.Request.Query;
-        var stdin = QueryFlags.Parse(query, "stdin");
-        var stdout = QueryFlags.Parse(query, "stdout");
-        var stderr = QueryFlags.Parse(query, "stderr");
-        if (stdin is null || stdout is null || stderr is null || QueryFlags.Parse(query, "tty") is null)
-        {
-            await KubeletResponses.BadRequestAsync(ctx, "stdin, stdout, stderr and tty must be true or false");
-            return;
-        }
-        if (stdin == false && stdout == false && stderr == false)
+        // One reading of booleans for exec and attach, kube-apiserver's (the Python client sends "True").
+        var stdin = ExecEndpoint.Flag(query, "stdin");
+        var stdout = ExecEndpoint.Flag(query, "stdout");
+        var stderr = ExecEndpoint.Flag(query, "stderr");
+        if (!stdin && !stdout && !stderr)
         {
             await KubeletResponses.BadRequestAsync(ctx, "you must specify at least 1 of stdin, stdout, stderr");
             return;

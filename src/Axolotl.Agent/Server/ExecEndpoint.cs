@@ -190,6 +190,6 @@ internal sealed class ExecEndpoint(IKubeletBackend backend, TimeProvider time)
     private static KubeStatus Failure(string message) => new() { Outcome = "Failure", Message = message };
 
     /// <summary>stdin/stdout/stderr/tty as kube-apiserver reads them (the Python client sends "True").</summary>
-    private static bool Flag(IQueryCollection query, string key) =>
+    internal static bool Flag(IQueryCollection query, string key) =>
         QueryValues.Bool(query.TryGetValue(key, out var values) && values.Count > 0 ? values[0] ?? "" : null);
 }

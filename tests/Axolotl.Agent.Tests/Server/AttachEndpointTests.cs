@@ -113,7 +113,7 @@ public sealed class AttachEndpointTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("/attach/default/web/app?stdout=yes", HttpStatusCode.BadRequest, "stdin, stdout, stderr and tty must be true or false")]
+    [InlineData("/attach/default/web/app?stdout=False&stderr=0", HttpStatusCode.BadRequest, "you must specify at least 1 of stdin, stdout, stderr")]
     [InlineData("/attach/default/web/app?stdin=false", HttpStatusCode.BadRequest, "you must specify at least 1 of stdin, stdout, stderr")]
     [InlineData("/attach/default/web/nope?stdout=true", HttpStatusCode.NotFound, "container not found (\"nope\")")]
     [InlineData("/attach/default/other/app?stdout=true", HttpStatusCode.NotFound, "pod \"default/other\" not found")]
