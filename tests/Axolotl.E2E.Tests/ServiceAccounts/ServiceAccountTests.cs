@@ -63,11 +63,12 @@ public sealed class ServiceAccountTests(ServiceAccountFixture fx) : IClassFixtur
 
         Assert.Equal($"system:serviceaccount:{ns}:default", claims["sub"]!.GetValue<string>());
         Assert.Equal("https://kubernetes.default.svc.cluster.local", claims["aud"]![0]!.GetValue<string>());
-        Assert.Equal("", (await fx.Kubectl.OkAsync("get", "pods", "-n", ns, "--token", token)).Trim());
+        // The token authenticates as the ServiceAccount (which RBAC grants nothing beyond the basic roles).
+        Assert.Equal($"system:serviceaccount:{ns}:default", await WhoAmIAsync(token));
 
         var audience = (await fx.Kubectl.OkAsync("create", "token", "default", "-n", ns, "--audience", "vault", "--duration", "20m")).Trim();
         Assert.Equal("vault", JsonNode.Parse(Base64Url.DecodeFromChars(audience.Split('.')[1]))!["aud"]![0]!.GetValue<string>());
-        var refused = await fx.Kubectl.RunAsync("get", "pods", "-n", ns, "--token", audience);
+        var refused = await fx.Kubectl.RunAsync("auth", "whoami", "--token", audience);
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("You must be logged in to the server", refused.Stderr, StringComparison.Ordinal);
 
@@ -80,11 +81,14 @@ public sealed class ServiceAccountTests(ServiceAccountFixture fx) : IClassFixtur
         var bound = (await fx.Kubectl.OkAsync("create", "token", "default", "-n", ns, "--bound-object-kind", "Pod", "--bound-object-name", "holder")).Trim();
         var boundClaims = JsonNode.Parse(Base64Url.DecodeFromChars(bound.Split('.')[1]))!;
         Assert.Equal("holder", boundClaims["kubernetes.io"]!["pod"]!["name"]!.GetValue<string>());
-        await fx.Kubectl.OkAsync("get", "pods", "-n", ns, "--token", bound);
+        Assert.Equal($"system:serviceaccount:{ns}:default", await WhoAmIAsync(bound));
         await fx.Kubectl.OkAsync("delete", "pod", "holder", "-n", ns, "--grace-period=0", "--force");
         await Eventually.KubectlAsync(fx.Kubectl, r => r.ExitCode != 0 && r.Stderr.Contains("You must be logged in", StringComparison.Ordinal),
-            "the bound token refused once its pod is gone", "get", "pods", "-n", ns, "--token", bound);
+            "the bound token refused once its pod is gone", "auth", "whoami", "--token", bound);
     }
+
+    private async Task<string> WhoAmIAsync(string token) =>
+        (await fx.Kubectl.OkAsync("auth", "whoami", "--token", token, "-o", "jsonpath={.status.userInfo.username}")).Trim();
 
     [Fact]
     public async Task The_issuer_discovery_documents_describe_the_signing_key()
@@ -197,6 +201,6 @@ public sealed class ServiceAccountTests(ServiceAccountFixture fx) : IClassFixtur
         Assert.Equal("client", again.Trim());
         Assert.NotEqual(first, refreshed.Stdout);
         await Eventually.KubectlAsync(fx.Kubectl, r => r.ExitCode != 0 && r.Stderr.Contains("You must be logged in", StringComparison.Ordinal),
-            "the first token refused once expired", "get", "pods", "-n", ns, "--token", first);
+            "the first token refused once expired", "auth", "whoami", "--token", first);
     }
 }
