@@ -119,6 +119,8 @@ public static class BootstrapRoles
         Role("system:node-proxier", null,
         [
             Rule(["list", "watch"], "", "endpoints", "services"),
+            // Axolotl's proxy also follows pods (pod IPs and readiness the agent has not published yet); upstream's does not.
+            Rule(["list", "watch"], "", "pods"),
             Rule(Read, "", "nodes"),
             Rule(["create", "patch", "update"], "", "events"),
             Rule(["create", "patch", "update"], "events.k8s.io", "events"),
