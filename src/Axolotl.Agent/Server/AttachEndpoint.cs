@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
-using System.Text.Json;
 using System.Threading.Channels;
 using Axolotl.Agent.Runtime;
 using Axolotl.Api.Serialization;
@@ -23,8 +21,6 @@ internal sealed class AttachEndpoint(IKubeletBackend backend, TimeProvider time)
     private const byte Stdout = 1;
     private const byte Stderr = 2;
     private const byte Error = 3;
-    private const byte Resize = 4;
-    private const byte Close = 255;
     private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
 
     public async Task HandleAsync(HttpContext ctx, string ns, string podName, string container)
@@ -72,7 +68,7 @@ internal sealed class AttachEndpoint(IKubeletBackend backend, TimeProvider time)
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
         var input = stdin == true && stdio.Stdin ? new Pipe() : null;
         var sizes = tty ? Channel.CreateBounded<TerminalSize>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropOldest }) : null;
-        var receiving = ReceiveAsync(socket, input?.Writer, sizes?.Writer, protocol == ExecEndpoint.V5, session);
+        var receiving = ClientStreams.ReceiveAsync(socket, input?.Writer, sizes?.Writer, protocol == ExecEndpoint.V5, session);
         KubeStatus status;
         try
         {
@@ -112,89 +108,6 @@ internal sealed class AttachEndpoint(IKubeletBackend backend, TimeProvider time)
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             return new KubeStatus { Outcome = "Failure", Message = $"error attaching to container: {e.Message}" };
-        }
-    }
-
-    /// <summary>
-    /// Reads the client's messages until it closes: stdin into the pipe, v5's close of stdin as its
-    /// end, terminal sizes (JSON {"Width":…,"Height":…}) to the runtime. A close or a broken
-    /// connection ends stdin and cancels the session.
-    /// </summary>
-    private static async Task ReceiveAsync(WebSocket socket, PipeWriter? stdin, ChannelWriter<TerminalSize>? sizes, bool v5, CancellationTokenSource session)
-    {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        var stdinOpen = stdin is not null;
-        try
-        {
-            while (true)
-            {
-                buffer.ResetWrittenCount();
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    result = await socket.ReceiveAsync(buffer.GetMemory(4096), session.Token);
-                    buffer.Advance(result.Count);
-                }
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    break;
-                }
-                var message = buffer.WrittenMemory;
-                if (message.Length == 0)
-                {
-                    continue;
-                }
-                var channel = message.Span[0];
-                if (channel == Stdin && stdinOpen && message.Length > 1)
-                {
-                    await stdin!.WriteAsync(message[1..], session.Token);
-                }
-                else if (channel == Resize && sizes is not null && ParseSize(message.Span[1..]) is { } size)
-                {
-                    sizes.TryWrite(size);
-                }
-                else if (v5 && channel == Close && message.Length > 1 && message.Span[1] == Stdin && stdinOpen)
-                {
-                    stdinOpen = false;
-                    await stdin!.CompleteAsync();
-                }
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
-        {
-        }
-        finally
-        {
-            if (stdinOpen)
-            {
-                await stdin!.CompleteAsync();
-            }
-            sizes?.TryComplete();
-            if (socket.State != WebSocketState.CloseSent && socket.State != WebSocketState.Closed)
-            {
-                await session.CancelAsync();
-            }
-        }
-    }
-
-    /// <summary>kubectl's TerminalSize JSON; anything else (or a size out of range) is dropped, as a resize carries no answer.</summary>
-    internal static TerminalSize? ParseSize(ReadOnlySpan<byte> json)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(json);
-            using var document = JsonDocument.ParseValue(ref reader);
-            var root = document.RootElement;
-            return root.ValueKind == JsonValueKind.Object
-                && root.TryGetProperty("Width", out var width) && width.TryGetUInt16(out var w)
-                && root.TryGetProperty("Height", out var height) && height.TryGetUInt16(out var h)
-                ? new TerminalSize(w, h)
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
@@ -19,11 +18,9 @@ internal sealed class ExecEndpoint(IKubeletBackend backend, TimeProvider time)
 {
     public const string V5 = "v5.channel.k8s.io";
     public const string V4 = "v4.channel.k8s.io";
-    private const byte Stdin = 0;
     private const byte Stdout = 1;
     private const byte Stderr = 2;
     private const byte Error = 3;
-    private const byte Close = 255;
     private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
 
     public async Task HandleAsync(HttpContext ctx, string ns, string podName, string container)
@@ -71,7 +68,7 @@ internal sealed class ExecEndpoint(IKubeletBackend backend, TimeProvider time)
         using var sender = new ChannelSender(socket);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
         var input = stdin ? new Pipe() : null;
-        var receiving = ReceiveAsync(socket, input?.Writer, protocol == V5, session);
+        var receiving = ClientStreams.ReceiveAsync(socket, input?.Writer, sizes: null, protocol == V5, session);
         KubeStatus status;
         try
         {
@@ -126,64 +123,6 @@ internal sealed class ExecEndpoint(IKubeletBackend backend, TimeProvider time)
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             return Failure($"Internal error occurred: error executing command in container: {e.Message}");
-        }
-    }
-
-    /// <summary>
-    /// Reads the client's messages until it closes: stdin data into the pipe, v5's close channel
-    /// (FF 00) as stdin EOF. Resize messages are dropped: the runtime contract has no resize.
-    /// A close or a broken connection ends stdin and cancels the session.
-    /// </summary>
-    private static async Task ReceiveAsync(WebSocket socket, PipeWriter? stdin, bool v5, CancellationTokenSource session)
-    {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        var stdinOpen = stdin is not null;
-        try
-        {
-            while (true)
-            {
-                buffer.ResetWrittenCount();
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    result = await socket.ReceiveAsync(buffer.GetMemory(4096), session.Token);
-                    buffer.Advance(result.Count);
-                }
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    break;
-                }
-                var message = buffer.WrittenMemory;
-                if (message.Length == 0)
-                {
-                    continue;
-                }
-                var channel = message.Span[0];
-                if (channel == Stdin && stdinOpen && message.Length > 1)
-                {
-                    await stdin!.WriteAsync(message[1..], session.Token);
-                }
-                else if (v5 && channel == Close && message.Length > 1 && message.Span[1] == Stdin && stdinOpen)
-                {
-                    stdinOpen = false;
-                    await stdin!.CompleteAsync();
-                }
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
-        {
-        }
-        finally
-        {
-            if (stdinOpen)
-            {
-                await stdin!.CompleteAsync();
-            }
-            if (socket.State != WebSocketState.CloseSent && socket.State != WebSocketState.Closed)
-            {
-                await session.CancelAsync();
-            }
         }
     }
 

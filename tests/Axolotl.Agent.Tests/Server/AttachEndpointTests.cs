@@ -134,7 +134,7 @@ public sealed class AttachEndpointTests : IAsyncLifetime
     [InlineData("not json", null, null)]
     public void Terminal_sizes_are_read_as_kubectl_sends_them_and_anything_else_is_dropped(string json, int? width, int? height)
     {
-        var size = AttachEndpoint.ParseSize(Encoding.UTF8.GetBytes(json));
+        var size = ClientStreams.ParseSize(Encoding.UTF8.GetBytes(json));
 
         Assert.Equal(width is null ? null : new TerminalSize((ushort)width, (ushort)height!), size);
     }
