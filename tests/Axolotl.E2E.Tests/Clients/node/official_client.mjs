@@ -19,7 +19,9 @@ kc.loadFromDefault();
 const core = kc.makeApiClient(CoreV1Api);
 const apps = kc.makeApiClient(AppsV1Api);
 
-const configMap = (name, data, labels = {}) => ({ metadata: { name, labels }, data });
+// Every namespace also holds kube-root-ca.crt (as on Kubernetes): the scenarios select their own objects.
+const suite = 'suite=official-client';
+const configMap = (name, data, labels = {}) => ({ metadata: { name, labels: { suite: 'official-client', ...labels } }, data });
 
 /** Polls with a deadline; the server's pace decides, the deadline only bounds a failure. */
 async function waitFor(what, probe, timeoutMs = 120_000) {
@@ -36,10 +38,10 @@ async function list(ns) {
   for (let i = 0; i < 3; i++) {
     await core.createNamespacedConfigMap({ namespace: ns, body: configMap(`item-${i}`, { i: `${i}` }, { tier: i < 2 ? 'a' : 'b' }) });
   }
-  const all = await core.listNamespacedConfigMap({ namespace: ns });
-  const selected = await core.listNamespacedConfigMap({ namespace: ns, labelSelector: 'tier=a' });
-  const page = await core.listNamespacedConfigMap({ namespace: ns, limit: 2 });
-  const rest = await core.listNamespacedConfigMap({ namespace: ns, limit: 2, _continue: page.metadata._continue });
+  const all = await core.listNamespacedConfigMap({ namespace: ns, labelSelector: suite });
+  const selected = await core.listNamespacedConfigMap({ namespace: ns, labelSelector: `${suite},tier=a` });
+  const page = await core.listNamespacedConfigMap({ namespace: ns, labelSelector: suite, limit: 2 });
+  const rest = await core.listNamespacedConfigMap({ namespace: ns, labelSelector: suite, limit: 2, _continue: page.metadata._continue });
   return {
     all: all.items.map((c) => c.metadata.name).sort(),
     selected: selected.items.map((c) => c.metadata.name).sort(),
@@ -52,7 +54,7 @@ async function list(ns) {
 async function informer(ns) {
   await core.createNamespacedConfigMap({ namespace: ns, body: configMap('before', { v: '0' }) });
   const path = `/api/v1/namespaces/${ns}/configmaps`;
-  const inf = makeInformer(kc, path, () => core.listNamespacedConfigMap({ namespace: ns }));
+  const inf = makeInformer(kc, path, () => core.listNamespacedConfigMap({ namespace: ns, labelSelector: suite }), suite);
   const events = [];
   let deleted;
   const done = new Promise((resolve) => { deleted = resolve; });

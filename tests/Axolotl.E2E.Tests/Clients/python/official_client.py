@@ -16,18 +16,22 @@ def core():
     return client.CoreV1Api()
 
 
+# Every namespace also holds kube-root-ca.crt (as on Kubernetes): the scenarios select their own objects.
+SUITE = "suite=official-client"
+
+
 def config_map(name, data, labels=None):
-    return client.V1ConfigMap(metadata=client.V1ObjectMeta(name=name, labels=labels or {}), data=data)
+    return client.V1ConfigMap(metadata=client.V1ObjectMeta(name=name, labels={"suite": "official-client", **(labels or {})}), data=data)
 
 
 def scenario_list(ns):
     api = core()
     for i in range(3):
         api.create_namespaced_config_map(ns, config_map(f"item-{i}", {"i": str(i)}, {"tier": "a" if i < 2 else "b"}))
-    everything = api.list_namespaced_config_map(ns)
-    selected = api.list_namespaced_config_map(ns, label_selector="tier=a")
-    paged = api.list_namespaced_config_map(ns, limit=2)
-    rest = api.list_namespaced_config_map(ns, limit=2, _continue=paged.metadata._continue)
+    everything = api.list_namespaced_config_map(ns, label_selector=SUITE)
+    selected = api.list_namespaced_config_map(ns, label_selector=SUITE + ",tier=a")
+    paged = api.list_namespaced_config_map(ns, label_selector=SUITE, limit=2)
+    rest = api.list_namespaced_config_map(ns, label_selector=SUITE, limit=2, _continue=paged.metadata._continue)
     return {
         "all": sorted(i.metadata.name for i in everything.items),
         "selected": sorted(i.metadata.name for i in selected.items),
@@ -46,7 +50,7 @@ def scenario_watch(ns):
     api.delete_namespaced_config_map("watched", ns)
     events = []
     w = watch.Watch()
-    for event in w.stream(api.list_namespaced_config_map, ns, resource_version=start, timeout_seconds=60):
+    for event in w.stream(api.list_namespaced_config_map, ns, label_selector=SUITE, resource_version=start, timeout_seconds=60):
         events.append([event["type"], event["object"].metadata.name, (event["object"].data or {}).get("v")])
         if event["type"] == "DELETED":
             w.stop()
@@ -68,7 +72,7 @@ def scenario_watch_live(ns):
     writer = threading.Thread(target=write)
     writer.start()
     api.create_namespaced_config_map(ns, config_map("already-there", {"v": "0"}))
-    for event in w.stream(api.list_namespaced_config_map, ns, timeout_seconds=60):
+    for event in w.stream(api.list_namespaced_config_map, ns, label_selector=SUITE, timeout_seconds=60):
         events.append([event["type"], event["object"].metadata.name])
         # The synthetic ADDED of the existing object proves the stream is open.
         opened.set()
