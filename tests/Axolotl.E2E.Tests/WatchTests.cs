@@ -75,7 +75,8 @@ public sealed class WatchTests(ServerFixture fx) : IClassFixture<ServerFixture>
     {
         var ns = await fx.NewNamespaceAsync("watch-events");
 
-        await using var watcher = fx.Kubectl.Start("get", "configmaps", "-n", ns, "-w", "--output-watch-events");
+        // The namespace also holds kube-root-ca.crt (as on Kubernetes): watch only the test's ConfigMap.
+        await using var watcher = fx.Kubectl.Start("get", "configmaps", "-n", ns, "--field-selector", "metadata.name=brief", "-w", "--output-watch-events");
         await fx.Kubectl.OkAsync("create", "configmap", "brief", "--from-literal=a=1", "-n", ns);
         await watcher.WaitForStdoutAsync(o => o.Contains("ADDED", StringComparison.Ordinal) && o.Contains("brief", StringComparison.Ordinal), "ADDED brief");
 

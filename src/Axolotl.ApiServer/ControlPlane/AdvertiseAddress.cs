@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 
 namespace Axolotl.ApiServer.ControlPlane;
@@ -47,9 +46,8 @@ public static class AdvertiseAddress
     }
 
     private static IPAddress? InterfaceAddress(string name) =>
-        NetworkInterface.GetAllNetworkInterfaces()
-            .Where(i => i.Name == name)
-            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
-            .Select(u => u.Address)
+        Security.ServingNames.InterfaceAddresses()
+            .Where(a => a.Interface == name)
+            .Select(a => a.Address)
             .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
 }

@@ -102,7 +102,9 @@ public sealed class ProxyTests(ServiceServerFixture fx) : IClassFixture<ServiceS
         {
             using var request = new HttpRequestMessage(new HttpMethod(method), $"/api/v1/namespaces/{ns}/pods/echo:8080/proxy/some/path/?x=1&y=a%20b");
             request.Headers.Add("X-Test", "yes");
+            // The admin may impersonate; the impersonated user (in system:masters) may use the proxy.
             request.Headers.Add("Impersonate-User", "someone");
+            request.Headers.Add("Impersonate-Group", "system:masters");
             if (method is "POST" or "PUT" or "PATCH")
             {
                 request.Content = new StringContent($"body of {method}", Encoding.UTF8, "text/plain");
@@ -120,6 +122,7 @@ public sealed class ProxyTests(ServiceServerFixture fx) : IClassFixture<ServiceS
         Assert.All(seen, s => Assert.Equal("yes", s["headers"]!["x-test"]!.GetValue<string>()));
         Assert.All(seen, s => Assert.Null(s["headers"]!["authorization"]));
         Assert.All(seen, s => Assert.Null(s["headers"]!["impersonate-user"]));
+        Assert.All(seen, s => Assert.Null(s["headers"]!["impersonate-group"]));
         Assert.All(seen, s => Assert.Equal($"/api/v1/namespaces/{ns}/pods/echo:8080/proxy/some/path/", s["headers"]!["x-forwarded-uri"]!.GetValue<string>()));
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
     }
