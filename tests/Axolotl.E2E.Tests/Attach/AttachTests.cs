@@ -84,7 +84,9 @@ public sealed class AttachTests(ServerFixture fx) : IClassFixture<ServerFixture>
     {
         var ns = await fx.NewNamespaceAsync("attach");
 
-        var result = await fx.Kubectl.RunAsync(["run", "-i", "--rm", "--restart=Never", "x", "-n", ns, "--image=busybox", "--", "echo", "hi"], "", timeout: SessionTimeout);
+        // The container answers what kubectl's stdin sends through the attach: a plain `echo hi` could
+        // finish before kubectl attaches, and then (as on Kubernetes) its output is not streamed.
+        var result = await fx.Kubectl.RunAsync(["run", "-i", "--rm", "--restart=Never", "x", "-n", ns, "--image=busybox", "--", "sh", "-c", "read line; echo \"$line\""], "hi\n", timeout: SessionTimeout);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.StartsWith("hi\n", result.Stdout, StringComparison.Ordinal);
