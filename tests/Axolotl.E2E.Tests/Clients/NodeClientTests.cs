@@ -41,7 +41,7 @@ public sealed class NodeClientTests(ServerFixture fx) : IClassFixture<ServerFixt
 
         Assert.Equal("""{"a":"10","b":"2"}""", result["strategic"]!.ToJsonString());
         Assert.Equal("""{"a":"10","b":"2","d":"4"}""", result["merged"]!.ToJsonString());
-        Assert.Equal("{}", result["mergedLabels"]!.ToJsonString());
+        Assert.Equal("""{"suite":"official-client"}""", result["mergedLabels"]!.ToJsonString());
         Assert.Equal("""{"a":"10","d":"4"}""", result["jsonPatch"]!.ToJsonString());
         Assert.Null(result["configMapGeneration"]);
         Assert.Equal("""{"loadBalancer":{}}""", result["serviceStatus"]!.ToJsonString());

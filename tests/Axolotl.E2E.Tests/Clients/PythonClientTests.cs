@@ -66,10 +66,10 @@ public sealed class PythonClientTests(ServerFixture fx) : IClassFixture<ServerFi
         var result = await RunAsync("patch");
 
         Assert.Equal("""{"a":"10","b":"2"}""", result["strategic"]!.ToJsonString());
-        Assert.Equal("""{"added":"yes","keep":"yes"}""", result["strategicLabels"]!.ToJsonString());
+        Assert.Equal("""{"added":"yes","keep":"yes","suite":"official-client"}""", result["strategicLabels"]!.ToJsonString());
         Assert.Equal("""{"a":"10","c":"3"}""", result["jsonPatch"]!.ToJsonString());
         Assert.Equal("""{"a":"10","c":"3","d":"4"}""", result["merged"]!.ToJsonString());
-        Assert.Equal("""{"added":"yes"}""", result["mergedLabels"]!.ToJsonString());
+        Assert.Equal("""{"added":"yes","suite":"official-client"}""", result["mergedLabels"]!.ToJsonString());
         Assert.Equal("dry", (string?)result["dryRunAnswer"]);
         Assert.Equal("""{"a":"10","c":"3","d":"4"}""", result["final"]!.ToJsonString());
         Assert.Null(result["generation"]);
