@@ -66,7 +66,10 @@ public sealed class ProbersInPodTests : IAsyncLifetime, IDisposable
         var target = Target(sandbox, handle, new ContainerPort { Name = "grpc", ContainerPortNumber = 5000 });
         var grpc = new Probe { Grpc = new GRPCAction { Port = 5000 } };
 
-        await WaitUntilAsync(async () => (await _runner.RunAsync(grpc, target, TimeSpan.FromSeconds(1), CancellationToken.None)).Outcome == ProbeOutcome.Success, () => "the gRPC probe never succeeded");
+        var last = ProbeResult.Success();
+        await WaitUntilAsync(
+            async () => (last = await _runner.RunAsync(grpc, target, TimeSpan.FromSeconds(1), CancellationToken.None)).Outcome == ProbeOutcome.Success,
+            () => $"the gRPC probe never succeeded: {last}; the container's log: {ReadLog(handle)}");
         var tcp = await _runner.RunAsync(new Probe { TcpSocket = new TCPSocketAction { Port = "grpc" } }, target, TimeSpan.FromSeconds(1), CancellationToken.None);
         var closed = await _runner.RunAsync(new Probe { TcpSocket = new TCPSocketAction { Port = 5001 } }, target, TimeSpan.FromSeconds(1), CancellationToken.None);
         await File.WriteAllTextAsync(statusFile, "NOT_SERVING");
@@ -79,6 +82,9 @@ public sealed class ProbersInPodTests : IAsyncLifetime, IDisposable
 
     private static ProbeTarget Target(PodSandbox sandbox, ContainerHandle handle, params ContainerPort[] ports) =>
         new(sandbox.Ip, new Container { Name = handle.Name, Ports = [.. ports] }, handle);
+
+    private static string ReadLog(ContainerHandle handle) =>
+        File.Exists(handle.LogPath) ? File.ReadAllText(handle.LogPath) : "(no log at " + handle.LogPath + ")";
 
     private static IEnumerable<string> ProcessesWith(string marker)
     {
