@@ -11,6 +11,10 @@ namespace Axolotl.Agent.Tests.Probes.Probers;
 public sealed class ProbersInPodTests : IAsyncLifetime, IDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    // The gRPC sample app is a .NET process: on a loaded 2-core machine (CI runs the agent tests beside the
+    // end-to-end suite) its start-up alone has taken more than 20 s.
+    private static readonly TimeSpan AppStartDeadline = TimeSpan.FromSeconds(90);
     private readonly RuntimeFixture _rt = new();
     private readonly ProbeRunner _runner;
 
@@ -69,7 +73,8 @@ public sealed class ProbersInPodTests : IAsyncLifetime, IDisposable
         var last = ProbeResult.Success();
         await WaitUntilAsync(
             async () => (last = await _runner.RunAsync(grpc, target, TimeSpan.FromSeconds(1), CancellationToken.None)).Outcome == ProbeOutcome.Success,
-            () => $"the gRPC probe never succeeded: {last}; the container's log: {ReadLog(handle)}");
+            () => $"the gRPC probe never succeeded: {last}; the container's log: {ReadLog(handle)}",
+            AppStartDeadline);
         var tcp = await _runner.RunAsync(new Probe { TcpSocket = new TCPSocketAction { Port = "grpc" } }, target, TimeSpan.FromSeconds(1), CancellationToken.None);
         var closed = await _runner.RunAsync(new Probe { TcpSocket = new TCPSocketAction { Port = 5001 } }, target, TimeSpan.FromSeconds(1), CancellationToken.None);
         await File.WriteAllTextAsync(statusFile, "NOT_SERVING");
@@ -114,9 +119,9 @@ public sealed class ProbersInPodTests : IAsyncLifetime, IDisposable
     private static Task WaitUntilAsync(Func<bool> condition, Func<string> describe) =>
         WaitUntilAsync(() => Task.FromResult(condition()), describe);
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, Func<string> describe)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, Func<string> describe, TimeSpan? within = null)
     {
-        using var deadline = new CancellationTokenSource(Deadline);
+        using var deadline = new CancellationTokenSource(within ?? Deadline);
         while (!await condition())
         {
             if (deadline.IsCancellationRequested)
