@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Axolotl.Agent.Logs;
+using Axolotl.Agent.Runtime;
 using Axolotl.Api.Core;
 using Axolotl.Client;
 using Axolotl.Client.Informers;
@@ -83,6 +84,10 @@ public sealed class PodManager : IAsyncDisposable
         if (string.IsNullOrEmpty(uid))
         {
             return;
+        }
+        if (StartTrace.FilePath is not null)
+        {
+            StartTrace.Mark("pod-event-" + (pod.Status?.Phase ?? "none"), pod.Metadata.Name, uid);
         }
         var worker = _workers.GetOrAdd(uid, _ => new PodWorker(_ctx, uid, pod, _lanes.Trigger));
         worker.Latest = pod;

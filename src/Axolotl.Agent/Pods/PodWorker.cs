@@ -89,10 +89,19 @@ public sealed partial class PodWorker
         }
         Observed.StartTime ??= Now;
         Observed.HostIp = _ctx.HostIp;
-        if ((_sandbox is null && !await EnsureSandboxAsync(ct)) || !await EnsureVolumesAsync(ct))
+        var firstSync = _sandbox is null;
+        if (firstSync)
+        {
+            StartTrace.Mark("pod-sync-first", Latest.Metadata.Name, Uid);
+        }
+        if (!await EnsureSandboxAndVolumesAsync(ct))
         {
             await WriteStatusAsync(ct);
             return;
+        }
+        if (firstSync)
+        {
+            StartTrace.Mark("pod-sandbox-and-volumes", Latest.Metadata.Name, Uid);
         }
 
         if (await EnforceActiveDeadlineAsync(ct))
@@ -175,14 +184,47 @@ public sealed partial class PodWorker
         return seen;
     }
 
-    private async Task<bool> EnsureSandboxAsync(CancellationToken ct)
+    /// <summary>
+    /// The sandbox (network namespace, veth, address: a few `ip` runs) is made while the volumes are
+    /// set up (a token request and the ConfigMaps of the projected volume: API round trips): neither
+    /// needs the other, and a first start waits for the longer one instead of both.
+    /// </summary>
+    private async Task<bool> EnsureSandboxAndVolumesAsync(CancellationToken ct)
+    {
+        if (_sandbox is not null)
+        {
+            return await EnsureVolumesAsync(ct);
+        }
+
+        // Only the runtime's call runs beside the volumes; the worker's own state changes after both.
+        var creating = CreateSandboxAsync(ct);
+        bool volumesReady;
+        try
+        {
+            volumesReady = await EnsureVolumesAsync(ct);
+        }
+        finally
+        {
+            // Never leave the creation unobserved: a sandbox made meanwhile is adopted or found again next time.
+            await ((Task)creating).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        return await AdoptSandboxAsync(creating) && volumesReady;
+    }
+
+    private Task<PodSandbox> CreateSandboxAsync(CancellationToken ct)
+    {
+        var meta = Latest.Metadata;
+        var hostname = Latest.Spec?.Hostname ?? meta.Name ?? Uid;
+        return _ctx.Runtime.CreateSandboxAsync(
+            new PodSandboxSpec(Uid, meta.Namespace ?? "default", meta.Name ?? "", hostname, Latest.Spec?.DnsPolicy, Latest.Spec?.DnsConfig) { HostNetwork = Latest.Spec?.HostNetwork == true }, ct);
+    }
+
+    private async Task<bool> AdoptSandboxAsync(Task<PodSandbox> creating)
     {
         var meta = Latest.Metadata;
         try
         {
-            var hostname = Latest.Spec?.Hostname ?? meta.Name ?? Uid;
-            _sandbox = await _ctx.Runtime.CreateSandboxAsync(
-                new PodSandboxSpec(Uid, meta.Namespace ?? "default", meta.Name ?? "", hostname, Latest.Spec?.DnsPolicy, Latest.Spec?.DnsConfig) { HostNetwork = Latest.Spec?.HostNetwork == true }, ct);
+            _sandbox = await creating;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -191,6 +233,7 @@ public sealed partial class PodWorker
             Schedule(Now + _ctx.Options.ConfigErrorRetry);
             return false;
         }
+        StartTrace.Mark("pod-sandbox-ready", Latest.Metadata.Name, Uid);
         Observed.SandboxReady = true;
         Observed.PodIp = _sandbox.Ip ?? _ctx.HostIp;
         SaveCheckpoint();
@@ -230,6 +273,7 @@ public sealed partial class PodWorker
         var ensured = await _ctx.Images.EnsureAsync(image, container.ImagePullPolicy, c => PullCredentialsAsync(fieldPath, c),
             () => _ctx.Events.Record(Latest, EventRecorder.Normal, "Pulling", ImagePullMessages.Pulling(image), fieldPath), ct);
         var resolution = ensured.Resolution;
+        StartTrace.Mark("pod-image-ensured", Latest.Metadata.Name, Uid);
         if (resolution.Image is not { } resolved)
         {
             _ctx.Runtime.AbandonRestart(Uid, container.Name);
@@ -272,6 +316,7 @@ public sealed partial class PodWorker
             return;
         }
 
+        StartTrace.Mark("pod-spec-built", Latest.Metadata.Name, Uid);
         ImmediateRestartGate? gate = null;
         if (spec is not null && !init && !ephemeral && RestartPolicy != RestartPolicies.Never && _ctx.Runtime.PreparesStandbys)
         {
@@ -558,6 +603,10 @@ public sealed partial class PodWorker
 
     private void OnStatusStored(Pod stored)
     {
+        if (StartTrace.FilePath is not null)
+        {
+            StartTrace.Mark("pod-status-stored-" + stored.Status?.Phase, stored.Metadata.Name, Uid);
+        }
         // The watch delivers the same object; take it now only if it is newer than what the lane has.
         if (long.TryParse(stored.Metadata.ResourceVersion, out var storedVersion) &&
             (!long.TryParse(Latest.Metadata.ResourceVersion, out var current) || storedVersion > current))

@@ -15,6 +15,15 @@ internal static class StartTrace
 
     public static string? FilePath { get; } = Environment.GetEnvironmentVariable("AXOLOTL_RESTART_TRACE") is { Length: > 0 } path ? path : null;
 
+    /// <summary>A pod's step, keyed "name:uid" so that the pod's attempts (keyed by their log paths, which hold the uid) join it.</summary>
+    public static void Mark(string label, string? podName, string uid)
+    {
+        if (FilePath is not null)
+        {
+            Mark(label, podName + ":" + uid);
+        }
+    }
+
     public static void Mark(string label, string logPath)
     {
         if (FilePath is not { } file)

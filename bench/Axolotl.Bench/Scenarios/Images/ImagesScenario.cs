@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using Axolotl.Bench.Measurement;
 using Axolotl.Bench.Reporting;
+using Axolotl.Bench.Tracing;
 
 namespace Axolotl.Bench.Scenarios.Images;
 
@@ -83,8 +84,10 @@ internal sealed class ImagesScenario : IScenario
             {
                 var name = $"cached-{i:D3}";
                 var sent = Stopwatch.GetTimestamp();
+                BenchTrace.Mark("bench-post-sent", name);
                 await api.CreateAsync(AgentPods.PodsPath, Pod(name, $"{host}/bench/small:1", ["sleep", "3600"], "Always", null), ct);
                 cached.Add(sent, await watch.MatchedAsync(name).WaitAsync(PerPodTimeout, ct));
+                BenchTrace.Mark("bench-running-seen", name);
             }
 
             var summary = report.Add(cached, $"{pods} pods one after another, image pulled before (IfNotPresent)");
