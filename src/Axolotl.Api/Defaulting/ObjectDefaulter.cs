@@ -31,6 +31,9 @@ public static class ObjectDefaulter
             case Endpoints endpoints: CoreDefaults.ApplyEndpoints(endpoints); break;
             case ResourceQuota quota: CoreDefaults.ApplyResourceQuota(quota); break;
             case LimitRange limitRange: CoreDefaults.ApplyLimitRange(limitRange); break;
+            case PersistentVolume volume: StorageDefaults.ApplyPersistentVolume(volume); break;
+            case PersistentVolumeClaim claim: StorageDefaults.ApplyPersistentVolumeClaim(claim); break;
+            case Storage.StorageClass storageClass: StorageDefaults.ApplyStorageClass(storageClass); break;
             case EndpointSlice slice: CoreDefaults.ApplyEndpointSlice(slice); break;
             case Rbac.RoleBinding binding: RbacDefaults.Apply(binding.RoleRef, binding.Subjects); break;
             case Rbac.ClusterRoleBinding binding: RbacDefaults.Apply(binding.RoleRef, binding.Subjects); break;

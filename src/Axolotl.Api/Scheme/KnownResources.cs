@@ -5,6 +5,7 @@ using Axolotl.Api.Core;
 using Axolotl.Api.Discovery;
 using Axolotl.Api.Policy;
 using Axolotl.Api.Rbac;
+using Axolotl.Api.Storage;
 
 namespace Axolotl.Api.Scheme;
 
@@ -46,6 +47,8 @@ public static class KnownResources
         subresources: [new("token", "authentication.k8s.io", "v1", "TokenRequest", ["create"])]);
     public static ResourceType ResourceQuotas { get; } = Core<ResourceQuota>("resourcequotas", true, ["quota"], subresources: [StatusOf("", "ResourceQuota")]);
     public static ResourceType LimitRanges { get; } = Core<LimitRange>("limitranges", true, ["limits"]);
+    public static ResourceType PersistentVolumeClaims { get; } = Core<PersistentVolumeClaim>("persistentvolumeclaims", true, ["pvc"], subresources: [StatusOf("", "PersistentVolumeClaim")]);
+    public static ResourceType PersistentVolumes { get; } = Core<PersistentVolume>("persistentvolumes", false, ["pv"], subresources: [StatusOf("", "PersistentVolume")]);
     public static ResourceType ReplicationControllers { get; } = Core<ReplicationController>("replicationcontrollers", true, ["rc"], ["all"],
         subresources: [Scale, StatusOf("", "ReplicationController")]);
 
@@ -57,6 +60,8 @@ public static class KnownResources
     public static ResourceType EndpointSlices { get; } = Of<EndpointSlice>("discovery.k8s.io", "endpointslices", true, [], [], []);
     public static ResourceType Leases { get; } = Of<Lease>("coordination.k8s.io", "leases", true, [], [], []);
     public static ResourceType PodDisruptionBudgets { get; } = Of<PodDisruptionBudget>("policy", "poddisruptionbudgets", true, ["pdb"], [], [StatusOf("policy", "PodDisruptionBudget")]);
+
+    public static ResourceType StorageClasses { get; } = Of<StorageClass>("storage.k8s.io", "storageclasses", false, ["sc"], [], []);
 
     public static ResourceType CertificateSigningRequests { get; } = Of<CertificateSigningRequest>("certificates.k8s.io", "certificatesigningrequests", false, ["csr"], [],
         [new("approval", "certificates.k8s.io", "v1", "CertificateSigningRequest", StatusVerbs), StatusOf("certificates.k8s.io", "CertificateSigningRequest")]);
@@ -80,9 +85,9 @@ public static class KnownResources
     public static IReadOnlyList<ResourceType> All { get; } =
     [
         Namespaces, Pods, Nodes, Services, Endpoints, Events, ConfigMaps, Secrets, ServiceAccounts,
-        ResourceQuotas, LimitRanges, ReplicationControllers,
+        ResourceQuotas, LimitRanges, ReplicationControllers, PersistentVolumeClaims, PersistentVolumes,
         Deployments, ReplicaSets, DaemonSets, StatefulSets, ControllerRevisions,
-        EndpointSlices, Leases, PodDisruptionBudgets, EventsV1, CertificateSigningRequests,
+        EndpointSlices, Leases, PodDisruptionBudgets, EventsV1, CertificateSigningRequests, StorageClasses,
         ClusterRoleBindings, ClusterRoles, RoleBindings, Roles,
         TokenReviews, SelfSubjectReviews,
         LocalSubjectAccessReviews, SelfSubjectAccessReviews, SelfSubjectRulesReviews, SubjectAccessReviews,

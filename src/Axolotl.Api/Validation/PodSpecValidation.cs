@@ -320,7 +320,7 @@ public static class PodSpecValidation
         return errors;
     }
 
-    private static List<FieldError> ValidateNodeSelectorTerm(NodeSelectorTerm term, FieldPath path)
+    internal static List<FieldError> ValidateNodeSelectorTerm(NodeSelectorTerm term, FieldPath path)
     {
         var errors = new List<FieldError>();
         for (var i = 0; i < (term.MatchExpressions?.Count ?? 0); i++)

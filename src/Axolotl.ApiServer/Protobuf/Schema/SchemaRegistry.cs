@@ -12,6 +12,7 @@ internal sealed class SchemaRegistry
         CoreV1Schema.Register,
         CoreV1PodSchema.Register,
         CoreV1VolumeSchema.Register,
+        CoreV1PersistentVolumeSchema.Register,
         AppsV1Schema.Register,
         BatchV1Schema.Register,
         AuthorizationV1Schema.Register,
@@ -19,7 +20,8 @@ internal sealed class SchemaRegistry
         RbacV1Schema.Register,
         PolicyV1Schema.Register,
         AuthenticationV1TokenRequestSchema.Register,
-        CertificatesV1Schema.Register);
+        CertificatesV1Schema.Register,
+        StorageV1Schema.Register);
 
     public IReadOnlyCollection<MessageSchema> Messages => _messages.Values;
 

@@ -9,7 +9,7 @@ internal static class ServedKinds
     private static readonly Dictionary<string, (string Package, string[] Kinds)> ByApiVersion = new(StringComparer.Ordinal)
     {
         ["v1"] = ("core.v1", ["Namespace", "Pod", "Service", "ConfigMap", "Secret", "ServiceAccount", "ResourceQuota",
-            "LimitRange", "ReplicationController", "Endpoints", "Event", "Binding", "PodTemplate", "Node"]),
+            "LimitRange", "ReplicationController", "Endpoints", "Event", "Binding", "PodTemplate", "Node", "PersistentVolumeClaim", "PersistentVolume"]),
         ["apps/v1"] = ("apps.v1", ["Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "ControllerRevision"]),
         ["batch/v1"] = ("batch.v1", ["Job", "CronJob"]),
         ["authorization.k8s.io/v1"] = ("authorization.v1",
@@ -18,6 +18,7 @@ internal static class ServedKinds
         ["rbac.authorization.k8s.io/v1"] = ("rbac.v1", ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]),
         ["policy/v1"] = ("policy.v1", ["PodDisruptionBudget", "Eviction"]),
         ["certificates.k8s.io/v1"] = ("certificates.v1", ["CertificateSigningRequest"]),
+        ["storage.k8s.io/v1"] = ("storage.v1", ["StorageClass"]),
         ["meta.k8s.io/v1"] = ("meta.v1", []),
     };
 
