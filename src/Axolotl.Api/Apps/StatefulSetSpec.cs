@@ -18,6 +18,9 @@ public sealed class StatefulSetSpec
     [Description("The pod each ordinal runs; its volumes are joined by one claim per volumeClaimTemplate.")]
     public PodTemplateSpec Template { get; set => field = value ?? new(); } = new();
 
+    [Description("Claims each pod gets, named <template>-<statefulset>-<ordinal>, mounted by the volume of the template's name.")]
+    public List<PersistentVolumeClaim>? VolumeClaimTemplates { get; set; }
+
     [Description("The headless Service that gives each pod its DNS name <pod>.<serviceName>.<namespace>.svc.")]
     public string? ServiceName { get; set; }
 

@@ -38,5 +38,12 @@ public static class StatefulSetDefaults
         spec.Replicas ??= 1;
         spec.RevisionHistoryLimit ??= 10;
         PodDefaults.ApplyTemplate(spec.Template);
+        foreach (var claim in spec.VolumeClaimTemplates ?? [])
+        {
+            // Upstream's generated defaulter runs the claim defaults on each template (volumeMode, status.phase).
+            claim.ApiVersion = string.IsNullOrEmpty(claim.ApiVersion) ? "v1" : claim.ApiVersion;
+            claim.Kind = string.IsNullOrEmpty(claim.Kind) ? "PersistentVolumeClaim" : claim.Kind;
+            StorageDefaults.ApplyPersistentVolumeClaim(claim);
+        }
     }
 }
