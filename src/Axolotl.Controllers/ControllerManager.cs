@@ -51,6 +51,9 @@ public sealed record ControllerManagerOptions
     /// <summary>Keeps PodDisruptionBudget status (ALLOWED DISRUPTIONS) current.</summary>
     public bool Disruption { get; init; } = true;
 
+    /// <summary>Binds claims to volumes, provisions local-path volumes, reclaims released ones, and the pvc/pv-protection finalizers.</summary>
+    public bool PersistentVolume { get; init; } = true;
+
     /// <summary>Fills aggregated ClusterRoles (admin, edit, view) from the ClusterRoles their selectors match.</summary>
     public bool ClusterRoleAggregation { get; init; } = true;
 
@@ -190,6 +193,10 @@ public sealed class ControllerManager : IAsyncDisposable
         {
             manager.Disruption = new DisruptionController(client, loggerFactory, time);
             manager._loops.Add(manager.Disruption);
+        }
+        if (options.PersistentVolume)
+        {
+            manager._loops.Add(new Volumes.PersistentVolumeController(client, loggerFactory, time));
         }
         if (options.ClusterRoleAggregation)
         {

@@ -61,6 +61,10 @@ public sealed class ApiServerHost : IAsyncDisposable
             await Bootstrap.EnsureNamespacesAsync(objects, admission, clock, ct);
             // The default roles and bindings are in place before the first request is authorized.
             await BootstrapPolicy.ReconcileAsync(objects, admission, clock, logging.CreateLogger("Axolotl.BootstrapPolicy"), ct);
+            if (options.DefaultStorageClass)
+            {
+                await Bootstrap.EnsureStorageClassAsync(objects, admission, clock, ct);
+            }
         }, ct);
 
         var builder = WebApplication.CreateSlimBuilder();

@@ -37,4 +37,7 @@ public sealed class ApiServerOptions
 
     /// <summary>Keeps the <c>kubernetes</c> Service in <c>default</c> and its endpoints; an in-process test cluster, which serves no pods, turns it off.</summary>
     public bool KubernetesService { get; init; } = true;
+
+    /// <summary>Creates the default StorageClass <c>local-path</c> at start-up when it is missing (k3s's default class).</summary>
+    public bool DefaultStorageClass { get; init; } = true;
 }

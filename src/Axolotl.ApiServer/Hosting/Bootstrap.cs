@@ -41,4 +41,46 @@ public static class Bootstrap
             }
         }
     }
+
+    /// <summary>The StorageClass k3s ships: the local-path provisioner, the cluster's default class.</summary>
+    public const string LocalPathClass = "local-path";
+
+    public const string LocalPathProvisioner = "rancher.io/local-path";
+
+    /// <summary>
+    /// Creates the default StorageClass <c>local-path</c> when it is missing (as k3s deploys its
+    /// local-storage manifest at every start): WaitForFirstConsumer, so a claim's volume is made on
+    /// the node of the first pod that uses it; Delete, so the directory goes with the claim.
+    /// </summary>
+    public static async Task EnsureStorageClassAsync(ObjectStore objects, AdmissionChain admission, TimeProvider clock, CancellationToken ct)
+    {
+        var type = KnownResources.StorageClasses;
+        if (await objects.GetAsync(type, null, LocalPathClass, ct) is not null)
+        {
+            return;
+        }
+        var storageClass = new JsonObject
+        {
+            ["apiVersion"] = "storage.k8s.io/v1",
+            ["kind"] = "StorageClass",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = LocalPathClass,
+                ["annotations"] = new JsonObject { ["storageclass.kubernetes.io/is-default-class"] = "true" },
+            },
+            ["provisioner"] = LocalPathProvisioner,
+            ["reclaimPolicy"] = "Delete",
+            ["volumeBindingMode"] = "WaitForFirstConsumer",
+        };
+        ObjectMetaRules.PrepareForCreate(type, storageClass, clock.GetUtcNow());
+        var admitted = admission.Admit(type, storageClass, null, FieldValidationMode.Strict, []);
+        try
+        {
+            await objects.CreateAsync(type, admitted, ct);
+        }
+        catch (Errors.ApiException e) when (e.Code == 409)
+        {
+            // Created concurrently; fine.
+        }
+    }
 }

@@ -91,7 +91,8 @@ public static class BootstrapRoles
         Role("system:kube-controller-manager", null,
         [
             new PolicyRule { Verbs = ["get", "list", "watch", "patch", "update", "delete", "deletecollection"], ApiGroups = ["*"], Resources = ["*"] },
-            Rule(["create"], "", "pods", "pods/eviction", "events", "endpoints", "serviceaccounts", "configmaps", "secrets", "serviceaccounts/token"),
+            Rule(["create"], "", "pods", "pods/eviction", "events", "endpoints", "serviceaccounts", "configmaps", "secrets", "serviceaccounts/token",
+                "persistentvolumes"),
             Rule(["create"], "apps", "replicasets", "controllerrevisions"),
             // The StatefulSet controller makes the claims of volumeClaimTemplates.
             Rule(["create"], "", "persistentvolumeclaims"),
@@ -115,8 +116,25 @@ public static class BootstrapRoles
             Rule(["patch", "update"], "", "pods/status"),
             Rule(Read, "apps", "replicasets", "statefulsets"),
             Rule(Read, "policy", "poddisruptionbudgets"),
+            // Volume scheduling: the chosen node is written on a WaitForFirstConsumer claim.
+            Rule(["patch", "update"], "", "persistentvolumeclaims"),
+            Rule(Read, "storage.k8s.io", "storageclasses"),
             Rule(["create"], "authentication.k8s.io", "tokenreviews"),
             Rule(["create"], "authorization.k8s.io", "subjectaccessreviews"),
+        ]),
+        // Upstream's roles for the volume binder and an external provisioner (local-path's).
+        Role("system:volume-scheduler", null,
+        [
+            Rule([.. Read, "patch", "update"], "", "persistentvolumes"),
+            Rule(Read, "storage.k8s.io", "storageclasses"),
+            Rule([.. Read, "patch", "update"], "", "persistentvolumeclaims"),
+        ]),
+        Role("system:persistent-volume-provisioner", null,
+        [
+            Rule([.. Read, "create", "delete"], "", "persistentvolumes"),
+            Rule([.. Read, "update"], "", "persistentvolumeclaims"),
+            Rule(Read, "storage.k8s.io", "storageclasses"),
+            Rule(["watch", "create", "update", "patch"], "", "events"),
         ]),
         Role("system:node-proxier", null,
         [
@@ -139,6 +157,7 @@ public static class BootstrapRoles
         Binding("system:service-account-issuer-discovery", "system:service-account-issuer-discovery", Group("system:serviceaccounts")),
         Binding("system:kube-controller-manager", "system:kube-controller-manager", User(ControllerManagerUser)),
         Binding("system:kube-scheduler", "system:kube-scheduler", User(SchedulerUser)),
+        Binding("system:volume-scheduler", "system:volume-scheduler", User(SchedulerUser)),
         Binding("system:node-proxier", "system:node-proxier", User(ProxyUser)),
     ];
 

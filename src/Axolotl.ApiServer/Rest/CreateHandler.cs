@@ -41,7 +41,8 @@ public sealed class CreateHandler(RestServices services, NamespaceGuard namespac
         // Mutating admission in upstream's order: LimitRanger, then ServiceAccount.
         var serviceAccount = services.ServiceAccounts is { } accounts ? await accounts.PrepareAsync(type, scope.Namespace, body, scope.Aborted) : null;
         Action<Api.Meta.KubeObject>? limits = limitRanges.Count == 0 ? null : typed => LimitRanger.ApplyDefaults((Pod)typed, limitRanges);
-        var admitted = services.Admission.Admit(type, body, null, mode, scope.Warnings, limits + serviceAccount);
+        var storage = await services.Storage.PrepareCreateAsync(type, scope.Aborted);
+        var admitted = services.Admission.Admit(type, body, null, mode, scope.Warnings, limits + serviceAccount + storage);
         if (write.Applied && managedFields is not null)
         {
             ObjectMetaRules.Meta(admitted)["managedFields"] = managedFields;

@@ -18,6 +18,8 @@ public sealed record RestServices(ObjectStore Objects, AdmissionChain Admission,
 
     public QuotaAdmission Quota { get; init; } = new(Objects, Clock, Logging.CreateLogger<QuotaAdmission>());
 
+    public Admission.Storage.StorageAdmission Storage { get; init; } = new(Objects);
+
     public DisruptionBudgets DisruptionBudgets { get; init; } = new(Objects);
 
     public FieldManager Fields { get; init; } = new(Clock);

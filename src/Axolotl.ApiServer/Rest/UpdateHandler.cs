@@ -120,6 +120,7 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
                 services.Fields.TrackUpdate(type, write, currentView, admitted, managedFields);
             }
             NodeRestriction.CheckUpdate(RequestPrincipal.Get(scope.Http), type, scope.Subresource, admitted, currentView);
+            await services.Storage.CheckUpdateAsync(type, scope.Subresource, name, admitted, currentView, scope.Aborted);
             if (services.RbacEscalation is { } escalation)
             {
                 await escalation.CheckAsync(RequestPrincipal.Get(scope.Http), type, admitted, currentView, scope.Aborted);

@@ -20,6 +20,9 @@ public sealed class NodeAuthorizer(NodeGraph graph)
     private static readonly HashSet<string> Readable =
     [
         "nodes", "pods", "services", "endpoints", "endpointslices", "namespaces", "leases",
+        // Axolotl: the agent mounts a claim's volume and removes the directories of deleted local-path
+        // volumes on its node (ADR 0008); a PersistentVolume holds a path, never a secret.
+        "persistentvolumes",
     ];
 
     /// <summary>A request as the authorizer sees it: verb, the parsed resource path (null for non-resource paths) and its field selector.</summary>

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
+using Axolotl.Api.Resources;
+using Axolotl.Api.Scheme;
+using Axolotl.Api.Serialization;
+using Axolotl.Api.Storage;
+using Axolotl.ApiServer.Errors;
+using Axolotl.ApiServer.Rest;
+
+namespace Axolotl.ApiServer.Admission.Storage;
+
+/// <summary>
+/// kube-apiserver's storage admission plugins: DefaultStorageClass (a claim that names no class gets
+/// the default one), StorageObjectInUseProtection (claims and volumes are created with the
+/// kubernetes.io/pvc-protection and kubernetes.io/pv-protection finalizers) and
+/// PersistentVolumeClaimResize (a claim may grow only when its class allows expansion).
+/// </summary>
+public sealed class StorageAdmission(ObjectStore objects)
+{
+    public const string DefaultClassAnnotation = "storageclass.kubernetes.io/is-default-class";
+    public const string BetaDefaultClassAnnotation = "storageclass.beta.kubernetes.io/is-default-class";
+    public const string BetaClassAnnotation = "volume.beta.kubernetes.io/storage-class";
+    public const string ClaimProtectionFinalizer = "kubernetes.io/pvc-protection";
+    public const string VolumeProtectionFinalizer = "kubernetes.io/pv-protection";
+
+    /// <summary>The mutation a create of <paramref name="type"/> gets (after defaulting, before validation); null for other kinds.</summary>
+    public async Task<Action<KubeObject>?> PrepareCreateAsync(ResourceType type, CancellationToken ct)
+    {
+        if (type == KnownResources.PersistentVolumes)
+        {
+            return obj => AddFinalizer(obj, VolumeProtectionFinalizer);
+        }
+        if (type != KnownResources.PersistentVolumeClaims)
+        {
+            return null;
+        }
+        var defaultClass = PickDefault(await ListClassesAsync(ct));
+        return obj =>
+        {
+            var claim = (PersistentVolumeClaim)obj;
+            var spec = claim.Spec ??= new PersistentVolumeClaimSpec();
+            if (spec.StorageClassName is null && claim.Metadata.Annotations?.ContainsKey(BetaClassAnnotation) != true && defaultClass is not null)
+            {
+                spec.StorageClassName = defaultClass.Metadata.Name;
+            }
+            AddFinalizer(obj, ClaimProtectionFinalizer);
+        };
+    }
+
+    /// <summary>
+    /// PersistentVolumeClaimResize on an update of a claim's spec: a larger storage request is refused
+    /// unless the claim's class (unchanged) sets allowVolumeExpansion: true.
+    /// </summary>
+    public async Task CheckUpdateAsync(ResourceType type, string? subresource, string name, JsonObject updated, JsonObject current, CancellationToken ct)
+    {
+        if (type != KnownResources.PersistentVolumeClaims || subresource is not null)
+        {
+            return;
+        }
+        var claim = updated.Deserialize<PersistentVolumeClaim>(KubeJson.Options)!;
+        var old = current.Deserialize<PersistentVolumeClaim>(KubeJson.Options)!;
+        if (!Requested(claim).HasValue || !Requested(old).HasValue || Requested(claim)!.Value <= Requested(old)!.Value)
+        {
+            return;
+        }
+        var className = ClassOf(claim);
+        if (className.Length == 0 || className != ClassOf(old) || !await AllowsExpansionAsync(className, ct))
+        {
+            throw ApiErrors.Forbidden(type, name, $"{type.QualifiedResource} \"{name}\" is forbidden: " +
+                "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize");
+        }
+    }
+
+    /// <summary>The class a claim asks for: the beta annotation wins over the field, as upstream's helper reads it.</summary>
+    public static string ClassOf(PersistentVolumeClaim claim) =>
+        claim.Metadata.Annotations?.GetValueOrDefault(BetaClassAnnotation) ?? claim.Spec?.StorageClassName ?? "";
+
+    /// <summary>Upstream's GetDefaultClass: of the classes marked default, the newest (then the first by name).</summary>
+    public static StorageClass? PickDefault(IEnumerable<StorageClass> classes) =>
+        classes.Where(IsDefault)
+            .OrderByDescending(c => c.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue)
+            .ThenBy(c => c.Metadata.Name, StringComparer.Ordinal)
+            .FirstOrDefault();
+
+    public static bool IsDefault(StorageClass storageClass) =>
+        storageClass.Metadata.Annotations is { } a &&
+        (a.GetValueOrDefault(DefaultClassAnnotation) == "true" || a.GetValueOrDefault(BetaDefaultClassAnnotation) == "true");
+
+    private async Task<bool> AllowsExpansionAsync(string className, CancellationToken ct)
+    {
+        var stored = await objects.GetAsync(KnownResources.StorageClasses, null, className, ct);
+        return stored is not null && JsonSerializer.Deserialize<StorageClass>(stored.Object, KubeJson.Options)?.AllowVolumeExpansion == true;
+    }
+
+    private async Task<List<StorageClass>> ListClassesAsync(CancellationToken ct)
+    {
+        var list = await objects.ListAsync(KnownResources.StorageClasses, null, 0, null, ct);
+        return list.Items.Select(e => JsonSerializer.Deserialize<StorageClass>(e.Value.Span, KubeJson.Options)!).ToList();
+    }
+
+    private static Quantity? Requested(PersistentVolumeClaim claim) =>
+        claim.Spec?.Resources?.Requests?.TryGetValue("storage", out var value) == true ? value : null;
+
+    private static void AddFinalizer(KubeObject obj, string finalizer)
+    {
+        var finalizers = obj.Metadata.Finalizers ??= [];
+        if (!finalizers.Contains(finalizer))
+        {
+            finalizers.Add(finalizer);
+        }
+    }
+}
