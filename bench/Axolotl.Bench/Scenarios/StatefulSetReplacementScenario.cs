@@ -78,10 +78,10 @@ internal sealed class StatefulSetReplacementScenario : IScenario
     }
 
     private static byte[] StatefulSet() =>
-        Encoding.UTF8.GetBytes($$$$"""
-            {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"{{{{App}}}}","namespace":"{{{{WorkloadApi.Namespace}}}}"},
-            "spec":{"replicas":{{{{Replicas}}}},"serviceName":"{{{{App}}}}","selector":{"matchLabels":{"app":"{{{{App}}}}"}},
-            "template":{"metadata":{"labels":{"app":"{{{{App}}}}"}},
+        Encoding.UTF8.GetBytes($$$$$"""
+            {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"{{{{{App}}}}}","namespace":"{{{{{WorkloadApi.Namespace}}}}}"},
+            "spec":{"replicas":{{{{{Replicas}}}}},"serviceName":"{{{{{App}}}}}","selector":{"matchLabels":{"app":"{{{{{App}}}}}"}},
+            "template":{"metadata":{"labels":{"app":"{{{{{App}}}}}"}},
             "spec":{"terminationGracePeriodSeconds":1,"containers":[{"name":"c","image":"busybox","command":["sleep","3600"],
             "volumeMounts":[{"name":"data","mountPath":"/data"}]}]}},
             "volumeClaimTemplates":[{"metadata":{"name":"data"},"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Mi"}}}}]}}
