@@ -14,6 +14,7 @@ using Axolotl.Controllers.Runtime;
 using Axolotl.Controllers.Disruption;
 using Axolotl.Controllers.ServiceLoadBalancer;
 using Axolotl.Controllers.ServiceAccounts;
+using Axolotl.Controllers.StatefulSets;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Controllers;
@@ -32,6 +33,8 @@ public sealed record ControllerManagerOptions
     public bool Deployment { get; init; } = true;
 
     public bool DaemonSet { get; init; } = true;
+
+    public bool StatefulSet { get; init; } = true;
 
     /// <summary>Node health, node taints, taint-based eviction and the terminating/orphaned pod collector.</summary>
     public bool NodeLifecycle { get; init; } = true;
@@ -102,6 +105,8 @@ public sealed class ControllerManager : IAsyncDisposable
 
     public DaemonSetController? DaemonSets { get; private set; }
 
+    public StatefulSetController? StatefulSets { get; private set; }
+
     public NodeLifecycleController? NodeLifecycle { get; private set; }
 
     public EndpointsController? Endpoints { get; private set; }
@@ -158,6 +163,11 @@ public sealed class ControllerManager : IAsyncDisposable
         {
             manager.DaemonSets = new DaemonSetController(client, loggerFactory, time);
             manager._loops.Add(manager.DaemonSets);
+        }
+        if (options.StatefulSet)
+        {
+            manager.StatefulSets = new StatefulSetController(client, loggerFactory, time);
+            manager._loops.Add(manager.StatefulSets);
         }
         if (options.NodeLifecycle)
         {

@@ -46,9 +46,9 @@ public sealed class ControllerManagerTests : IDisposable
         Assert.True(manager.GarbageCollector.HasSynced);
         Assert.DoesNotContain(_http.Requests, r => r.Path.Contains("/events", StringComparison.Ordinal));
         // GC, namespaces, ReplicaSets, ReplicationControllers, Deployments, Endpoints, EndpointSlices,
-        // LoadBalancer status, DaemonSets, node lifecycle, disruption budgets, ClusterRole aggregation,
+        // LoadBalancer status, DaemonSets, StatefulSets, PersistentVolumes, node lifecycle, disruption budgets, ClusterRole aggregation,
         // ServiceAccounts (the root CA publisher runs only with a CA to publish).
-        Assert.Equal(13, manager.Loops.Count);
+        Assert.Equal(15, manager.Loops.Count);
 
         await manager.StopAsync().WaitAsync(Deadline);
         Assert.True(manager.Completion.IsCompletedSuccessfully);

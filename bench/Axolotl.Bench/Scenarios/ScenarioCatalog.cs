@@ -18,6 +18,7 @@ internal static class ScenarioCatalog
         new ReadinessToApiScenario(),
         new ProbeJitterScenario(),
         new PodReplacementScenario(),
+        new StatefulSetReplacementScenario(),
         new RollingUpdateScenario(),
         new Traffic.ServiceLoadScenario(),
         NodeFailoverScenario.FastProfile(),

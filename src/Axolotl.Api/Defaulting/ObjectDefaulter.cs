@@ -23,6 +23,7 @@ public static class ObjectDefaulter
             case Deployment deployment: AppsDefaults.ApplyDeployment(deployment); break;
             case ReplicaSet replicaSet: AppsDefaults.ApplyReplicaSet(replicaSet); break;
             case DaemonSet daemonSet: AppsDefaults.ApplyDaemonSet(daemonSet); break;
+            case StatefulSet statefulSet: StatefulSetDefaults.Apply(statefulSet); break;
             case ReplicationController controller: CoreDefaults.ApplyReplicationController(controller); break;
             case Namespace ns: CoreDefaults.ApplyNamespace(ns); break;
             case Node node: CoreDefaults.ApplyNode(node); break;

@@ -55,6 +55,7 @@ public static class KnownResources
     public static ResourceType Deployments { get; } = Of<Deployment>("apps", "deployments", true, ["deploy"], ["all"], [Scale, StatusOf("apps", "Deployment")]);
     public static ResourceType ReplicaSets { get; } = Of<ReplicaSet>("apps", "replicasets", true, ["rs"], ["all"], [Scale, StatusOf("apps", "ReplicaSet")]);
     public static ResourceType DaemonSets { get; } = Of<DaemonSet>("apps", "daemonsets", true, ["ds"], ["all"], [StatusOf("apps", "DaemonSet")]);
+    public static ResourceType StatefulSets { get; } = Of<StatefulSet>("apps", "statefulsets", true, ["sts"], ["all"], [Scale, StatusOf("apps", "StatefulSet")]);
     public static ResourceType ControllerRevisions { get; } = Of<ControllerRevision>("apps", "controllerrevisions", true, [], [], []);
     public static ResourceType EndpointSlices { get; } = Of<EndpointSlice>("discovery.k8s.io", "endpointslices", true, [], [], []);
     public static ResourceType Leases { get; } = Of<Lease>("coordination.k8s.io", "leases", true, [], [], []);
@@ -85,7 +86,7 @@ public static class KnownResources
     [
         Namespaces, Pods, Nodes, Services, Endpoints, Events, ConfigMaps, Secrets, ServiceAccounts,
         ResourceQuotas, LimitRanges, ReplicationControllers, PersistentVolumeClaims, PersistentVolumes,
-        Deployments, ReplicaSets, DaemonSets, ControllerRevisions,
+        Deployments, ReplicaSets, DaemonSets, StatefulSets, ControllerRevisions,
         EndpointSlices, Leases, PodDisruptionBudgets, EventsV1, CertificateSigningRequests, StorageClasses,
         ClusterRoleBindings, ClusterRoles, RoleBindings, Roles,
         TokenReviews, SelfSubjectReviews,

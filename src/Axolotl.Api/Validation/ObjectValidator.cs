@@ -29,6 +29,7 @@ public static class ObjectValidator
             Deployment deployment => WorkloadValidation.ValidateDeployment(deployment, old as Deployment),
             ReplicaSet replicaSet => WorkloadValidation.ValidateReplicaSet(replicaSet, old as ReplicaSet),
             DaemonSet daemonSet => WorkloadValidation.ValidateDaemonSet(daemonSet, old as DaemonSet),
+            StatefulSet statefulSet => StatefulSetValidation.Validate(statefulSet, old as StatefulSet),
             ReplicationController controller => WorkloadValidation.ValidateReplicationController(controller, old as ReplicationController),
             ControllerRevision revision => WorkloadValidation.ValidateControllerRevision(revision, old as ControllerRevision),
             Namespace ns => CoreKindsValidation.ValidateNamespace(ns, old as Namespace),
@@ -88,6 +89,9 @@ public static class ObjectValidator
                 errors.AddRange(MetadataValidation.NonNegative(s.UpdatedNumberScheduled, path.Child("updatedNumberScheduled")));
                 errors.AddRange(MetadataValidation.NonNegative(s.NumberAvailable, path.Child("numberAvailable")));
                 errors.AddRange(MetadataValidation.NonNegative(s.NumberUnavailable, path.Child("numberUnavailable")));
+                break;
+            case StatefulSet { Status: { } s }:
+                errors.AddRange(StatefulSetValidation.ValidateStatus(s, ((StatefulSet)old).Status));
                 break;
             case Pod pod:
                 if ((pod.Spec?.NodeName ?? "") != (((Pod)old).Spec?.NodeName ?? ""))

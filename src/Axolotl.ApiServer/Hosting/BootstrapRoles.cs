@@ -94,6 +94,8 @@ public static class BootstrapRoles
             Rule(["create"], "", "pods", "pods/eviction", "events", "endpoints", "serviceaccounts", "configmaps", "secrets", "serviceaccounts/token",
                 "persistentvolumes"),
             Rule(["create"], "apps", "replicasets", "controllerrevisions"),
+            // The StatefulSet controller makes the claims of volumeClaimTemplates.
+            Rule(["create"], "", "persistentvolumeclaims"),
             Rule(["create"], "discovery.k8s.io", "endpointslices"),
             Rule(["create"], "coordination.k8s.io", "leases"),
             Rule(["create"], "events.k8s.io", "events"),

@@ -64,6 +64,8 @@ internal static class UpstreamRequired
         ["io.k8s.api.apps.v1.DeploymentCondition"] = ["type", "status"],
         ["io.k8s.api.apps.v1.ReplicaSetCondition"] = ["type", "status"],
         ["io.k8s.api.apps.v1.DaemonSetCondition"] = ["type", "status"],
+        ["io.k8s.api.apps.v1.StatefulSetSpec"] = ["selector", "template"],
+        ["io.k8s.api.apps.v1.StatefulSetCondition"] = ["type", "status"],
         ["io.k8s.api.apps.v1.ControllerRevision"] = ["revision"],
         ["io.k8s.api.discovery.v1.EndpointSlice"] = ["addressType", "endpoints"],
         ["io.k8s.api.discovery.v1.Endpoint"] = ["addresses"],

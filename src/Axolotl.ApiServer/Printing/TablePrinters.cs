@@ -22,6 +22,7 @@ public static class TablePrinters
         [("apps", "Deployment")] = new DeploymentPrinter(),
         [("apps", "ReplicaSet")] = new ReplicaSetPrinter(),
         [("apps", "DaemonSet")] = new DaemonSetPrinter(),
+        [("apps", "StatefulSet")] = new StatefulSetPrinter(),
         [("apps", "ControllerRevision")] = new ControllerRevisionPrinter(),
         [("discovery.k8s.io", "EndpointSlice")] = new EndpointSlicePrinter(),
         [("coordination.k8s.io", "Lease")] = new LeasePrinter(),

@@ -33,6 +33,9 @@ public static class ServedDefaults
             case ("apps", "DaemonSet"):
                 Zeros(Status(obj), "currentNumberScheduled", "numberMisscheduled", "desiredNumberScheduled", "numberReady");
                 break;
+            case ("apps", "StatefulSet"):
+                Zeros(Status(obj), "replicas", "availableReplicas");
+                break;
             case ("policy", "PodDisruptionBudget"):
                 Zeros(Status(obj), "disruptionsAllowed", "currentHealthy", "desiredHealthy", "expectedPods");
                 break;

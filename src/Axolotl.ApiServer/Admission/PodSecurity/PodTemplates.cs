@@ -7,13 +7,13 @@ namespace Axolotl.ApiServer.Admission.PodSecurity;
 
 /// <summary>
 /// The pod-spec-carrying workload kinds Axolotl serves (upstream's list also has PodTemplate,
-/// StatefulSet, Job and CronJob; add them here when Axolotl serves them). Their templates are only
+/// Job and CronJob; add them here when Axolotl serves them). Their templates are only
 /// warned and audited about: the pods they make are what enforcement judges.
 /// </summary>
 public static class PodTemplates
 {
     public static bool HasPodSpec(ResourceType type) =>
-        type == KnownResources.Deployments || type == KnownResources.ReplicaSets || type == KnownResources.DaemonSets || type == KnownResources.ReplicationControllers;
+        type == KnownResources.Deployments || type == KnownResources.ReplicaSets || type == KnownResources.DaemonSets || type == KnownResources.StatefulSets || type == KnownResources.ReplicationControllers;
 
     /// <summary>The template's metadata and spec, or null when the object has none (a ReplicationController may omit it).</summary>
     public static (ObjectMeta Meta, PodSpec Spec)? Extract(KubeObject obj) => obj switch
@@ -22,6 +22,7 @@ public static class PodTemplates
         Deployment d => FromTemplate(d.Spec?.Template),
         ReplicaSet rs => FromTemplate(rs.Spec?.Template),
         DaemonSet ds => FromTemplate(ds.Spec?.Template),
+        StatefulSet sts => FromTemplate(sts.Spec?.Template),
         ReplicationController rc => FromTemplate(rc.Spec?.Template),
         _ => null,
     };
