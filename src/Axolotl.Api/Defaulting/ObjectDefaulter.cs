@@ -23,6 +23,8 @@ public static class ObjectDefaulter
             case Deployment deployment: AppsDefaults.ApplyDeployment(deployment); break;
             case ReplicaSet replicaSet: AppsDefaults.ApplyReplicaSet(replicaSet); break;
             case DaemonSet daemonSet: AppsDefaults.ApplyDaemonSet(daemonSet); break;
+            case Batch.Job job: BatchDefaults.ApplyJob(job); break;
+            case Batch.CronJob cronJob: BatchDefaults.ApplyCronJob(cronJob); break;
             case ReplicationController controller: CoreDefaults.ApplyReplicationController(controller); break;
             case Namespace ns: CoreDefaults.ApplyNamespace(ns); break;
             case Node node: CoreDefaults.ApplyNode(node); break;
@@ -43,6 +45,10 @@ public static class ObjectDefaulter
         if (obj is Namespace ns)
         {
             CoreDefaults.PrepareNamespaceForCreate(ns);
+        }
+        if (obj is Batch.Job job)
+        {
+            BatchDefaults.GenerateSelector(job);
         }
         Apply(obj);
     }

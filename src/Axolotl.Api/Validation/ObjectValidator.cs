@@ -30,6 +30,8 @@ public static class ObjectValidator
             ReplicaSet replicaSet => WorkloadValidation.ValidateReplicaSet(replicaSet, old as ReplicaSet),
             DaemonSet daemonSet => WorkloadValidation.ValidateDaemonSet(daemonSet, old as DaemonSet),
             ReplicationController controller => WorkloadValidation.ValidateReplicationController(controller, old as ReplicationController),
+            Batch.Job job => BatchValidation.ValidateJob(job, old as Batch.Job),
+            Batch.CronJob cronJob => BatchValidation.ValidateCronJob(cronJob, old as Batch.CronJob),
             ControllerRevision revision => WorkloadValidation.ValidateControllerRevision(revision, old as ControllerRevision),
             Namespace ns => CoreKindsValidation.ValidateNamespace(ns, old as Namespace),
             ConfigMap configMap => CoreKindsValidation.ValidateConfigMap(configMap, old as ConfigMap),
@@ -85,6 +87,9 @@ public static class ObjectValidator
                 errors.AddRange(MetadataValidation.NonNegative(s.UpdatedNumberScheduled, path.Child("updatedNumberScheduled")));
                 errors.AddRange(MetadataValidation.NonNegative(s.NumberAvailable, path.Child("numberAvailable")));
                 errors.AddRange(MetadataValidation.NonNegative(s.NumberUnavailable, path.Child("numberUnavailable")));
+                break;
+            case Batch.Job { Status: { } jobStatus }:
+                errors.AddRange(BatchValidation.ValidateJobStatus(jobStatus));
                 break;
             case Pod pod:
                 if ((pod.Spec?.NodeName ?? "") != (((Pod)old).Spec?.NodeName ?? ""))

@@ -93,6 +93,8 @@ public static class BootstrapRoles
             new PolicyRule { Verbs = ["get", "list", "watch", "patch", "update", "delete", "deletecollection"], ApiGroups = ["*"], Resources = ["*"] },
             Rule(["create"], "", "pods", "pods/eviction", "events", "endpoints", "serviceaccounts", "configmaps", "secrets", "serviceaccounts/token"),
             Rule(["create"], "apps", "replicasets", "controllerrevisions"),
+            // The CronJob controller creates Jobs.
+            Rule(["create"], "batch", "jobs"),
             Rule(["create"], "discovery.k8s.io", "endpointslices"),
             Rule(["create"], "coordination.k8s.io", "leases"),
             Rule(["create"], "events.k8s.io", "events"),

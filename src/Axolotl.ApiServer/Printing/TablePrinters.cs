@@ -19,6 +19,8 @@ public static class TablePrinters
         [("apps", "Deployment")] = new DeploymentPrinter(),
         [("apps", "ReplicaSet")] = new ReplicaSetPrinter(),
         [("apps", "DaemonSet")] = new DaemonSetPrinter(),
+        [("batch", "Job")] = new JobPrinter(),
+        [("batch", "CronJob")] = new CronJobPrinter(),
         [("apps", "ControllerRevision")] = new ControllerRevisionPrinter(),
         [("discovery.k8s.io", "EndpointSlice")] = new EndpointSlicePrinter(),
         [("coordination.k8s.io", "Lease")] = new LeasePrinter(),
