@@ -185,6 +185,7 @@ public sealed class JobReconciler : IReconciler<ObjectKey>
             queue.TryDequeue(out var index);
             await CreatePodAsync(job, spec, controllerRef, index, state.IndexFailureCount(index), c);
         }, ct);
+        state.Created = successes;
         for (var skipped = indexes.Count - successes; skipped > 0; skipped--)
         {
             _expectations.CreationObserved(key);

@@ -66,6 +66,9 @@ internal sealed class JobSyncState
 
     public bool WantsMorePods => IndexesToCreate().Any();
 
+    /// <summary>Pods this sync created: active from now on (upstream counts them in the same status write).</summary>
+    public int Created { get; set; }
+
     /// <summary>
     /// Moves uncounted pods whose finalizer is gone to the counters and records newly finished pods as
     /// uncounted. Returns the pods whose finalizer may go once the status is written.
@@ -323,7 +326,8 @@ internal sealed class JobSyncState
             events.Add((EventRecorder.Normal, "Resumed", "Job resumed"));
         }
         var activeNow = FinishingReason is null && _spec.Suspend != true ? Active : [];
-        Status.Active = activeNow.Count == 0 ? null : activeNow.Count;
+        var active = activeNow.Count + Created;
+        Status.Active = active == 0 ? null : active;
         Status.Ready = activeNow.Count(JobPods.IsReady);
         Status.Terminating = Terminating.Count + (activeNow.Count == Active.Count ? 0 : Active.Count);
         Status.Succeeded = Succeeded == 0 ? null : Succeeded;

@@ -107,7 +107,8 @@ public static partial class ServerCommand
                            unsafe sysctls (names or prefix*, comma-separated, each namespaced: kernel.shm*, kernel.msg*,
                            kernel.sem, fs.mqueue.*, net.*) the local node lets pods set besides the safe ones (the kubelet's flag)
           --runtime MODE   the local node's containers: process (default) or fake (like kwok: pods go Running with an IP
-                           from the pod CIDR but no process, and run until deleted; no bridge, cgroups, service proxy
+                           from the pod CIDR but no process, and run until deleted, or until the container's env
+                           AXOLOTL_FAKE_EXIT_AFTER (e.g. 200ms) says, exiting AXOLOTL_FAKE_EXIT_CODE; no bridge, cgroups, service proxy
                            or DNS on the host; every probe passes at once; logs are empty, exec exits 0)
           --system-reserved LIST, --kube-reserved LIST
                            resources held back from pods, as the kubelet's flags: cpu=500m,memory=1Gi,ephemeral-storage=1Gi,pid=1000;
