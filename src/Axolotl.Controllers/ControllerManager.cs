@@ -2,11 +2,13 @@ using Axolotl.Api.Apps;
 using Axolotl.Api.Core;
 using Axolotl.Client;
 using Axolotl.Controllers.Certificates;
+using Axolotl.Controllers.CronJobs;
 using Axolotl.Controllers.DaemonSets;
 using Axolotl.Controllers.Deployments;
 using Axolotl.Controllers.Endpoints;
 using Axolotl.Controllers.EndpointSlices;
 using Axolotl.Controllers.GarbageCollector;
+using Axolotl.Controllers.Jobs;
 using Axolotl.Controllers.Namespace;
 using Axolotl.Controllers.NodeLifecycle;
 using Axolotl.Controllers.ReplicaSets;
@@ -35,6 +37,17 @@ public sealed record ControllerManagerOptions
     public bool DaemonSet { get; init; } = true;
 
     public bool StatefulSet { get; init; } = true;
+    /// <summary>The Job controller and the TTL-after-finished controller.</summary>
+    public bool Job { get; init; } = true;
+
+    public JobControllerOptions JobOptions { get; init; } = new();
+
+    public bool CronJob { get; init; } = true;
+
+    public CronJobControllerOptions CronJobOptions { get; init; } = new();
+
+    /// <summary>The clock of the CronJob controller; null: the manager's. A test may run schedules faster.</summary>
+    public TimeProvider? CronJobClock { get; init; }
 
     /// <summary>Node health, node taints, taint-based eviction and the terminating/orphaned pod collector.</summary>
     public bool NodeLifecycle { get; init; } = true;
@@ -106,6 +119,9 @@ public sealed class ControllerManager : IAsyncDisposable
     public DaemonSetController? DaemonSets { get; private set; }
 
     public StatefulSetController? StatefulSets { get; private set; }
+    public JobController? Jobs { get; private set; }
+
+    public CronJobController? CronJobs { get; private set; }
 
     public NodeLifecycleController? NodeLifecycle { get; private set; }
 
@@ -168,6 +184,17 @@ public sealed class ControllerManager : IAsyncDisposable
         {
             manager.StatefulSets = new StatefulSetController(client, loggerFactory, time);
             manager._loops.Add(manager.StatefulSets);
+        }
+        if (options.Job)
+        {
+            manager.Jobs = new JobController(client, loggerFactory, time, options.JobOptions);
+            manager._loops.Add(manager.Jobs);
+            manager._loops.Add(new TtlAfterFinishedController(client, loggerFactory, time));
+        }
+        if (options.CronJob)
+        {
+            manager.CronJobs = new CronJobController(client, loggerFactory, options.CronJobClock ?? time, options.CronJobOptions);
+            manager._loops.Add(manager.CronJobs);
         }
         if (options.NodeLifecycle)
         {

@@ -26,6 +26,7 @@ internal static class ScenarioCatalog
         new Peers.PeersScenario(),
         new Images.ImagesScenario(),
         new Scale.ScaleScenario(),
+        new JobThroughputScenario(),
         NodeFailoverScenario.WithKubernetesDefaults(),
     ];
 

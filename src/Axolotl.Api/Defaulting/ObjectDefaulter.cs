@@ -24,6 +24,8 @@ public static class ObjectDefaulter
             case ReplicaSet replicaSet: AppsDefaults.ApplyReplicaSet(replicaSet); break;
             case DaemonSet daemonSet: AppsDefaults.ApplyDaemonSet(daemonSet); break;
             case StatefulSet statefulSet: StatefulSetDefaults.Apply(statefulSet); break;
+            case Batch.Job job: BatchDefaults.ApplyJob(job); break;
+            case Batch.CronJob cronJob: BatchDefaults.ApplyCronJob(cronJob); break;
             case ReplicationController controller: CoreDefaults.ApplyReplicationController(controller); break;
             case Namespace ns: CoreDefaults.ApplyNamespace(ns); break;
             case Node node: CoreDefaults.ApplyNode(node); break;
@@ -47,6 +49,10 @@ public static class ObjectDefaulter
         if (obj is Namespace ns)
         {
             CoreDefaults.PrepareNamespaceForCreate(ns);
+        }
+        if (obj is Batch.Job job)
+        {
+            BatchDefaults.GenerateSelector(job);
         }
         Apply(obj);
     }

@@ -56,6 +56,8 @@ public static class KnownResources
     public static ResourceType ReplicaSets { get; } = Of<ReplicaSet>("apps", "replicasets", true, ["rs"], ["all"], [Scale, StatusOf("apps", "ReplicaSet")]);
     public static ResourceType DaemonSets { get; } = Of<DaemonSet>("apps", "daemonsets", true, ["ds"], ["all"], [StatusOf("apps", "DaemonSet")]);
     public static ResourceType StatefulSets { get; } = Of<StatefulSet>("apps", "statefulsets", true, ["sts"], ["all"], [Scale, StatusOf("apps", "StatefulSet")]);
+    public static ResourceType Jobs { get; } = Of<Batch.Job>("batch", "jobs", true, [], ["all"], [StatusOf("batch", "Job")]);
+    public static ResourceType CronJobs { get; } = Of<Batch.CronJob>("batch", "cronjobs", true, ["cj"], ["all"], [StatusOf("batch", "CronJob")]);
     public static ResourceType ControllerRevisions { get; } = Of<ControllerRevision>("apps", "controllerrevisions", true, [], [], []);
     public static ResourceType EndpointSlices { get; } = Of<EndpointSlice>("discovery.k8s.io", "endpointslices", true, [], [], []);
     public static ResourceType Leases { get; } = Of<Lease>("coordination.k8s.io", "leases", true, [], [], []);
@@ -87,6 +89,7 @@ public static class KnownResources
         Namespaces, Pods, Nodes, Services, Endpoints, Events, ConfigMaps, Secrets, ServiceAccounts,
         ResourceQuotas, LimitRanges, ReplicationControllers, PersistentVolumeClaims, PersistentVolumes,
         Deployments, ReplicaSets, DaemonSets, StatefulSets, ControllerRevisions,
+        Jobs, CronJobs,
         EndpointSlices, Leases, PodDisruptionBudgets, EventsV1, CertificateSigningRequests, StorageClasses,
         ClusterRoleBindings, ClusterRoles, RoleBindings, Roles,
         TokenReviews, SelfSubjectReviews,

@@ -31,6 +31,8 @@ public static class ObjectValidator
             DaemonSet daemonSet => WorkloadValidation.ValidateDaemonSet(daemonSet, old as DaemonSet),
             StatefulSet statefulSet => StatefulSetValidation.Validate(statefulSet, old as StatefulSet),
             ReplicationController controller => WorkloadValidation.ValidateReplicationController(controller, old as ReplicationController),
+            Batch.Job job => BatchValidation.ValidateJob(job, old as Batch.Job),
+            Batch.CronJob cronJob => BatchValidation.ValidateCronJob(cronJob, old as Batch.CronJob),
             ControllerRevision revision => WorkloadValidation.ValidateControllerRevision(revision, old as ControllerRevision),
             Namespace ns => CoreKindsValidation.ValidateNamespace(ns, old as Namespace),
             ConfigMap configMap => CoreKindsValidation.ValidateConfigMap(configMap, old as ConfigMap),
@@ -92,6 +94,8 @@ public static class ObjectValidator
                 break;
             case StatefulSet { Status: { } s }:
                 errors.AddRange(StatefulSetValidation.ValidateStatus(s, ((StatefulSet)old).Status));
+            case Batch.Job { Status: { } jobStatus }:
+                errors.AddRange(BatchValidation.ValidateJobStatus(jobStatus));
                 break;
             case Pod pod:
                 if ((pod.Spec?.NodeName ?? "") != (((Pod)old).Spec?.NodeName ?? ""))

@@ -96,6 +96,8 @@ public static class BootstrapRoles
             Rule(["create"], "apps", "replicasets", "controllerrevisions"),
             // The StatefulSet controller makes the claims of volumeClaimTemplates.
             Rule(["create"], "", "persistentvolumeclaims"),
+            // The CronJob controller creates Jobs.
+            Rule(["create"], "batch", "jobs"),
             Rule(["create"], "discovery.k8s.io", "endpointslices"),
             Rule(["create"], "coordination.k8s.io", "leases"),
             Rule(["create"], "events.k8s.io", "events"),

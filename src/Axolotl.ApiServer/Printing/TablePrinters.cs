@@ -23,6 +23,8 @@ public static class TablePrinters
         [("apps", "ReplicaSet")] = new ReplicaSetPrinter(),
         [("apps", "DaemonSet")] = new DaemonSetPrinter(),
         [("apps", "StatefulSet")] = new StatefulSetPrinter(),
+        [("batch", "Job")] = new JobPrinter(),
+        [("batch", "CronJob")] = new CronJobPrinter(),
         [("apps", "ControllerRevision")] = new ControllerRevisionPrinter(),
         [("discovery.k8s.io", "EndpointSlice")] = new EndpointSlicePrinter(),
         [("coordination.k8s.io", "Lease")] = new LeasePrinter(),

@@ -24,7 +24,7 @@ public static class ServedDefaults
             case ("", "Service"):
                 Ensure(Status(obj), "loadBalancer");
                 break;
-            case ("apps", "Deployment"):
+            case ("apps", "Deployment") or ("batch", "Job" or "CronJob"):
                 Status(obj);
                 break;
             case ("apps", "ReplicaSet") or ("", "ReplicationController"):

@@ -57,7 +57,7 @@ public static class LocalAgent
         if (IsFakeRuntime(args))
         {
             // No bridge, routes or cgroups: pods get addresses from the node's CIDR and "run" until deleted.
-            var fake = new FakeRuntime(clock, new PodCidr(options.PodCidr));
+            var fake = new FakeRuntime(clock, new PodCidr(options.PodCidr)) { Behaviour = spec => FakeContainerBehaviour.FromEnvironment(spec.Environment) };
             return await NodeAgent.StartAsync(client, options, fake, backoff, logging, clock, ct, new FakeProbeRunner(), imageOptions: images);
         }
         var bridge = args.Get("bridge") ?? "axl0";

@@ -35,7 +35,22 @@ public static partial class ServerCommand
         "tls-san", "advertise-address", "service-account-issuer", "service-account-max-token-expiration", "service-account-extend-token-expiration", "service-account-token-ttl-for-testing", "pod-security-admission-config-file", "allowed-unsafe-sysctls", "seccomp-default",
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
+        "testing-cronjob-clock-rate",
     };
+
+    /// <summary>The CronJob controller's clock: the server's, or a faster one for tests.</summary>
+    private static TimeProvider? CronJobClock(CommandLine args, TimeProvider clock)
+    {
+        if (args.Get("testing-cronjob-clock-rate") is not { } text)
+        {
+            return null;
+        }
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var rate) || rate < 1 || rate > 3600)
+        {
+            throw new ArgumentException("--testing-cronjob-clock-rate must be a number from 1 to 3600");
+        }
+        return new ScaledClock(clock, rate);
+    }
 
     public const string Usage = """
         Usage: axolotl server [--data-dir DIR] [--port PORT] [--bind ADDR]
@@ -56,6 +71,9 @@ public static partial class ServerCommand
                            pod-bound tokens asked for 3607 s (the kubelet's) live a year, warnafter at 3607 s (default: true)
           --service-account-token-ttl-for-testing D
                            testing only: every service account token lives D (e.g. 20s), below the 10-minute minimum
+          --testing-cronjob-clock-rate N
+                           testing only: the CronJob controller's clock runs N times faster than real time from the
+                           server's start (60: an every-minute schedule fires every second)
           --tls-san NAME[,NAME...]
                            more DNS names or IP addresses for the serving certificate (repeatable); it always names
                            every address the server listens on, the host name, localhost, kubernetes.default.svc
@@ -89,7 +107,8 @@ public static partial class ServerCommand
                            unsafe sysctls (names or prefix*, comma-separated, each namespaced: kernel.shm*, kernel.msg*,
                            kernel.sem, fs.mqueue.*, net.*) the local node lets pods set besides the safe ones (the kubelet's flag)
           --runtime MODE   the local node's containers: process (default) or fake (like kwok: pods go Running with an IP
-                           from the pod CIDR but no process, and run until deleted; no bridge, cgroups, service proxy
+                           from the pod CIDR but no process, and run until deleted, or until the container's env
+                           AXOLOTL_FAKE_EXIT_AFTER (e.g. 200ms) says, exiting AXOLOTL_FAKE_EXIT_CODE; no bridge, cgroups, service proxy
                            or DNS on the host; every probe passes at once; logs are empty, exec exits 0)
           --system-reserved LIST, --kube-reserved LIST
                            resources held back from pods, as the kubelet's flags: cpu=500m,memory=1Gi,ephemeral-storage=1Gi,pid=1000;
@@ -207,7 +226,13 @@ public static partial class ServerCommand
         using var schedulerClient = ComponentClients.Create(host.LoopbackUrl, host.Pki, BootstrapRoles.SchedulerUser, clock);
         using var proxyClient = ComponentClients.Create(host.LoopbackUrl, host.Pki, BootstrapRoles.ProxyUser, clock);
         await using var controllers = await ControllerManager.StartAsync(controllerClient, logging, clock,
-            new ControllerManagerOptions { NodeLifecycleOptions = NodeLifecycleOptionsFrom(args), CertificateSigning = signing, RootCaPem = host.Pki.CaPem }, shutdown.Token);
+            new ControllerManagerOptions
+            {
+                NodeLifecycleOptions = NodeLifecycleOptionsFrom(args),
+                CertificateSigning = signing,
+                RootCaPem = host.Pki.CaPem,
+                CronJobClock = CronJobClock(args, clock),
+            }, shutdown.Token);
         await using var scheduler = await SchedulerService.StartAsync(schedulerClient, logging, clock, shutdown.Token);
         var runAgent = args.Get("local-agent") switch
         {

@@ -120,7 +120,7 @@ internal sealed class ScaleScenario : IScenario
     }
 
     /// <summary>Polls the node list until <paramref name="nodes"/> fake nodes say Ready.</summary>
-    private static async Task WaitNodesReadyAsync(ApiClient api, int nodes, CancellationToken ct)
+    internal static async Task WaitNodesReadyAsync(ApiClient api, int nodes, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));

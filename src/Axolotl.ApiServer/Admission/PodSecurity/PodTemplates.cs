@@ -6,14 +6,15 @@ using Axolotl.Api.Scheme;
 namespace Axolotl.ApiServer.Admission.PodSecurity;
 
 /// <summary>
-/// The pod-spec-carrying workload kinds Axolotl serves (upstream's list also has PodTemplate,
-/// Job and CronJob; add them here when Axolotl serves them). Their templates are only
+/// The pod-spec-carrying workload kinds Axolotl serves (upstream's list also has PodTemplate;
+/// add it here when Axolotl serves it). Their templates are only
 /// warned and audited about: the pods they make are what enforcement judges.
 /// </summary>
 public static class PodTemplates
 {
     public static bool HasPodSpec(ResourceType type) =>
-        type == KnownResources.Deployments || type == KnownResources.ReplicaSets || type == KnownResources.DaemonSets || type == KnownResources.StatefulSets || type == KnownResources.ReplicationControllers;
+        type == KnownResources.Deployments || type == KnownResources.ReplicaSets || type == KnownResources.DaemonSets || type == KnownResources.StatefulSets ||
+        type == KnownResources.ReplicationControllers || type == KnownResources.Jobs || type == KnownResources.CronJobs;
 
     /// <summary>The template's metadata and spec, or null when the object has none (a ReplicationController may omit it).</summary>
     public static (ObjectMeta Meta, PodSpec Spec)? Extract(KubeObject obj) => obj switch
@@ -24,6 +25,8 @@ public static class PodTemplates
         DaemonSet ds => FromTemplate(ds.Spec?.Template),
         StatefulSet sts => FromTemplate(sts.Spec?.Template),
         ReplicationController rc => FromTemplate(rc.Spec?.Template),
+        Axolotl.Api.Batch.Job job => FromTemplate(job.Spec?.Template),
+        Axolotl.Api.Batch.CronJob cronJob => FromTemplate(cronJob.Spec?.JobTemplate.Spec.Template),
         _ => null,
     };
 
