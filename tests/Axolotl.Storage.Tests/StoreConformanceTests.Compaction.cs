@@ -14,14 +14,14 @@ public abstract partial class StoreConformanceTests
 
         await store.CompactAsync(store.CurrentRevision, Ct);
 
-        Assert.Equal(5, store.CompactRevision);
-        Assert.Equal(5, store.CurrentRevision);
+        Assert.Equal(R(5), store.CompactRevision);
+        Assert.Equal(R(5), store.CurrentRevision);
         var list = await store.ListAsync("/pods/ns/", 0, null, Ct);
         Assert.Equal(["a2", "c1"], list.Items.Select(Text));
-        Assert.Equal([2L, 5], list.Items.Select(i => i.ModRevision));
-        Assert.Equal(1, list.Items[0].CreateRevision);
+        Assert.Equal([R(2), R(5)], list.Items.Select(i => i.ModRevision));
+        Assert.Equal(R(1), list.Items[0].CreateRevision);
         Assert.Null(await store.GetAsync("/pods/ns/b", Ct));
-        Assert.Equal(2, (await store.GetAsync("/pods/ns/a", Ct))!.ModRevision);
+        Assert.Equal(R(2), (await store.GetAsync("/pods/ns/a", Ct))!.ModRevision);
     }
 
     [Fact]
@@ -33,20 +33,20 @@ public abstract partial class StoreConformanceTests
             await store.CreateAsync($"/pods/ns/p{i}", Bytes($"{i}"), Ct);
         }
 
-        await store.CompactAsync(3, Ct);
+        await store.CompactAsync(R(3), Ct);
 
         var error = await Assert.ThrowsAsync<CompactedException>(async () =>
         {
-            await foreach (var _ in store.WatchAsync("/pods/", 2, Ct))
+            await foreach (var _ in store.WatchAsync("/pods/", R(2), Ct))
             {
             }
         });
-        Assert.Equal(2, error.RequestedRevision);
-        Assert.Equal(3, error.CompactedRevision);
+        Assert.Equal(R(2), error.RequestedRevision);
+        Assert.Equal(R(3), error.CompactedRevision);
         await Assert.ThrowsAsync<CompactedException>(async () => await store.WatchAsync("/pods/", 0, Ct).GetAsyncEnumerator(Ct).MoveNextAsync());
 
-        await using var fromCompact = store.WatchAsync("/pods/", 3, Ct).GetAsyncEnumerator(Ct);
-        Assert.Equal([4L, 5], (await TakeAsync(fromCompact, 2)).Select(e => e.Entry.ModRevision));
+        await using var fromCompact = store.WatchAsync("/pods/", R(3), Ct).GetAsyncEnumerator(Ct);
+        Assert.Equal([R(4), R(5)], (await TakeAsync(fromCompact, 2)).Select(e => e.Entry.ModRevision));
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public abstract partial class StoreConformanceTests
         await store.CompactAsync(store.CurrentRevision, Ct);
 
         var error = await Assert.ThrowsAsync<CompactedException>(() => store.ListAsync("/pods/ns/", 1, page.Continue, Ct));
-        Assert.Equal(2, error.RequestedRevision);
+        Assert.Equal(R(2), error.RequestedRevision);
     }
 
     [Fact]
@@ -94,8 +94,8 @@ public abstract partial class StoreConformanceTests
         var again = await store.CreateAsync("/pods/ns/a", Bytes("a2"), Ct);
         var updated = await store.UpdateAsync("/pods/ns/a", Bytes("a3"), again.ModRevision, Ct);
 
-        Assert.Equal(3, again.CreateRevision);
-        Assert.Equal(4, updated.ModRevision);
+        Assert.Equal(R(3), again.CreateRevision);
+        Assert.Equal(R(4), updated.ModRevision);
         Assert.Equal("a3", Text((await store.GetAsync("/pods/ns/a", Ct))!));
     }
 
@@ -108,10 +108,10 @@ public abstract partial class StoreConformanceTests
             await store.CreateAsync($"/pods/ns/p{i}", Bytes($"{i}"), Ct);
         }
 
-        await store.CompactAsync(3, Ct);
-        await store.CompactAsync(2, Ct);
+        await store.CompactAsync(R(3), Ct);
+        await store.CompactAsync(R(2), Ct);
 
-        Assert.Equal(3, store.CompactRevision);
+        Assert.Equal(R(3), store.CompactRevision);
         Assert.Equal(4, (await store.ListAsync("/pods/", 0, null, Ct)).Items.Count);
     }
 
@@ -121,7 +121,7 @@ public abstract partial class StoreConformanceTests
         var store = await CreateStoreAsync();
         await store.CreateAsync("/pods/ns/a", Bytes("a"), Ct);
 
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.CompactAsync(2, Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.CompactAsync(R(2), Ct));
         Assert.Equal(0, store.CompactRevision);
     }
 
@@ -131,10 +131,10 @@ public abstract partial class StoreConformanceTests
         var store = await CreateStoreAsync();
         await store.CreateAsync("/pods/ns/a", Bytes("a"), Ct);
         await store.DeleteAsync("/pods/ns/a", 0, Ct);
-        await store.CompactAsync(2, Ct);
+        await store.CompactAsync(R(2), Ct);
 
         var next = await store.CreateAsync("/pods/ns/b", Bytes("b"), Ct);
 
-        Assert.Equal(3, next.ModRevision);
+        Assert.Equal(R(3), next.ModRevision);
     }
 }

@@ -42,8 +42,8 @@ public abstract partial class StoreConformanceTests
 
         var all = perWriter.SelectMany(r => r).Order().ToList();
         Assert.Equal(Total, all.Distinct().Count());
-        Assert.Equal(Enumerable.Range(1, Total).Select(i => (long)i), all);
-        Assert.Equal(Total, store.CurrentRevision);
+        Assert.Equal(Enumerable.Range(1, Total).Select(i => R(i)), all);
+        Assert.Equal(R(Total), store.CurrentRevision);
         Assert.Equal(all, (await earlyEvents).Select(e => e.Entry.ModRevision));
         Assert.Equal(all, lateEvents.Select(e => e.Entry.ModRevision));
         Assert.All(lateEvents, e => Assert.Equal(StoreEventType.Added, e.Type));
@@ -69,6 +69,6 @@ public abstract partial class StoreConformanceTests
         })));
 
         Assert.Equal(1, attempts.Count(won => won));
-        Assert.Equal(2, store.CurrentRevision);
+        Assert.Equal(R(2), store.CurrentRevision);
     }
 }

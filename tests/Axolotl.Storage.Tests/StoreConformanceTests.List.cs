@@ -17,7 +17,7 @@ public abstract partial class StoreConformanceTests
         Assert.Equal(store.CurrentRevision, list.Revision);
         Assert.Null(list.Continue);
         Assert.Equal(0, list.RemainingCount);
-        Assert.Equal(2, list.Items[0].ModRevision);
+        Assert.Equal(R(2), list.Items[0].ModRevision);
     }
 
     [Fact]
@@ -50,8 +50,8 @@ public abstract partial class StoreConformanceTests
 
         var only = Assert.Single(list.Items);
         Assert.Equal("a2", Text(only));
-        Assert.Equal(3, only.ModRevision);
-        Assert.Equal(1, only.CreateRevision);
+        Assert.Equal(R(3), only.ModRevision);
+        Assert.Equal(R(1), only.CreateRevision);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public abstract partial class StoreConformanceTests
 
         var first = await store.ListAsync("/pods/ns/", 2, null, Ct);
         Assert.Equal(["/pods/ns/a", "/pods/ns/b"], first.Items.Select(i => i.Key));
-        Assert.Equal(5, first.Revision);
+        Assert.Equal(R(5), first.Revision);
         Assert.Equal(3, first.RemainingCount);
         Assert.NotNull(first.Continue);
 
@@ -99,7 +99,7 @@ public abstract partial class StoreConformanceTests
         var second = await store.ListAsync("/pods/ns/", 2, first.Continue, Ct);
         Assert.Equal(["/pods/ns/c", "/pods/ns/d"], second.Items.Select(i => i.Key));
         Assert.Equal(["c1", "d1"], second.Items.Select(Text));
-        Assert.Equal(5, second.Revision);
+        Assert.Equal(R(5), second.Revision);
         Assert.Equal(1, second.RemainingCount);
 
         var third = await store.ListAsync("/pods/ns/", 2, second.Continue, Ct);
@@ -109,7 +109,7 @@ public abstract partial class StoreConformanceTests
 
         var fresh = await store.ListAsync("/pods/ns/", 0, null, Ct);
         Assert.Equal(["a1", "b1", "bb1", "c2", "e1", "f1"], fresh.Items.Select(Text));
-        Assert.Equal(9, fresh.Revision);
+        Assert.Equal(R(9), fresh.Revision);
     }
 
     [Fact]
@@ -191,10 +191,10 @@ public abstract partial class StoreConformanceTests
         {
             await store.CreateAsync($"/pods/default/p{i}", Bytes("x"), Ct);
         }
-        await store.CompactAsync(3, Ct);
+        await store.CompactAsync(R(3), Ct);
 
-        await Assert.ThrowsAsync<CompactedException>(() => store.ListAtRevisionAsync("/pods/default/", 2, 0, Ct));
+        await Assert.ThrowsAsync<CompactedException>(() => store.ListAtRevisionAsync("/pods/default/", R(2), 0, Ct));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ListAtRevisionAsync("/pods/default/", store.CurrentRevision + 1, 0, Ct));
-        Assert.Equal(4, (await store.ListAtRevisionAsync("/pods/default/", 4, 0, Ct)).Items.Count);
+        Assert.Equal(4, (await store.ListAtRevisionAsync("/pods/default/", R(4), 0, Ct)).Items.Count);
     }
 }

@@ -15,7 +15,7 @@ public abstract partial class StoreConformanceTests
         var events = await TakeAsync(watch, 4);
 
         Assert.Equal([StoreEventType.Added, StoreEventType.Modified, StoreEventType.Added, StoreEventType.Deleted], events.Select(e => e.Type));
-        Assert.Equal([1L, 2, 3, 4], events.Select(e => e.Entry.ModRevision));
+        Assert.Equal([R(1), R(2), R(3), R(4)], events.Select(e => e.Entry.ModRevision));
         Assert.Equal(["a1", "a2", "b1", "a2"], events.Select(e => Text(e.Entry)));
     }
 
@@ -28,14 +28,14 @@ public abstract partial class StoreConformanceTests
             await store.CreateAsync($"/pods/ns/p{i}", Bytes($"{i}"), Ct);
         }
 
-        await using var watch = store.WatchAsync("/pods/", 2, Ct).GetAsyncEnumerator(Ct);
+        await using var watch = store.WatchAsync("/pods/", R(2), Ct).GetAsyncEnumerator(Ct);
         var replayed = await TakeAsync(watch, 2);
         await store.CreateAsync("/pods/ns/p5", Bytes("5"), Ct);
         var live = await TakeAsync(watch, 1);
 
-        Assert.Equal([3L, 4], replayed.Select(e => e.Entry.ModRevision));
+        Assert.Equal([R(3), R(4)], replayed.Select(e => e.Entry.ModRevision));
         Assert.Equal("/pods/ns/p5", live[0].Entry.Key);
-        Assert.Equal(5, live[0].Entry.ModRevision);
+        Assert.Equal(R(5), live[0].Entry.ModRevision);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public abstract partial class StoreConformanceTests
 
         Assert.True(await first);
         Assert.Equal("/pods/default/mine", watch.Current.Entry.Key);
-        Assert.Equal(4, watch.Current.Entry.ModRevision);
+        Assert.Equal(R(4), watch.Current.Entry.ModRevision);
         Assert.True(await watch.MoveNextAsync());
         Assert.Equal("/pods/default/mine2", watch.Current.Entry.Key);
     }
@@ -167,20 +167,20 @@ public abstract partial class StoreConformanceTests
             }
         });
 
-        Assert.Equal([2L, 3, 4, 5], delivered);
-        Assert.Equal(5, dropped.RequestedRevision);
-        Assert.Equal(21, store.CurrentRevision);
+        Assert.Equal([R(2), R(3), R(4), R(5)], delivered);
+        Assert.Equal(R(5), dropped.RequestedRevision);
+        Assert.Equal(R(21), store.CurrentRevision);
 
         // A fresh watch from where the dropped one stopped still works: the client can resume or relist.
         await using var again = store.WatchAsync("/pods/", dropped.RequestedRevision, Ct).GetAsyncEnumerator(Ct);
-        Assert.Equal(Enumerable.Range(6, 16).Select(i => (long)i), (await TakeAsync(again, 16)).Select(e => e.Entry.ModRevision));
+        Assert.Equal(Enumerable.Range(6, 16).Select(i => R(i)), (await TakeAsync(again, 16)).Select(e => e.Entry.ModRevision));
     }
 
     [Fact]
     public async Task A_watch_starting_in_the_future_waits_for_that_revision()
     {
         var store = await CreateStoreAsync();
-        await using var watch = store.WatchAsync("/pods/", 2, Ct).GetAsyncEnumerator(Ct);
+        await using var watch = store.WatchAsync("/pods/", R(2), Ct).GetAsyncEnumerator(Ct);
         var next = watch.MoveNextAsync();
 
         await store.CreateAsync("/pods/ns/a", Bytes("1"), Ct);
@@ -188,7 +188,7 @@ public abstract partial class StoreConformanceTests
         await store.CreateAsync("/pods/ns/c", Bytes("3"), Ct);
 
         Assert.True(await next);
-        Assert.Equal(3, watch.Current.Entry.ModRevision);
+        Assert.Equal(R(3), watch.Current.Entry.ModRevision);
     }
 
     protected async Task<List<StoreEvent>> TakeAsync(IAsyncEnumerator<StoreEvent> watch, int count)

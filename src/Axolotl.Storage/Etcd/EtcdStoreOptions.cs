@@ -1,0 +1,62 @@
+namespace Axolotl.Storage.Etcd;
+
+public sealed class EtcdStoreOptions
+{
+    /// <summary>Client URLs of the etcd members (http://host:port); requests go to the first that answers.</summary>
+    public required IReadOnlyList<Uri> Endpoints { get; init; }
+
+    /// <summary>
+    /// How long one request to etcd may take before the store gives up with <see cref="StoreUnavailableException"/>.
+    /// etcd itself answers "etcdserver: request timed out" after about 7 s without a quorum; 10 s lets that
+    /// message through when it comes and still bounds a request to a member that hangs.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long connecting to one member may take before the next is tried.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The root of the keys, as kube-apiserver's --etcd-prefix (default "/registry").</summary>
+    public string KeyPrefix { get; init; } = "/registry";
+
+    /// <summary>How often the background compactor runs (kube-apiserver: 5 min); <see cref="TimeSpan.Zero"/> turns it off.</summary>
+    public TimeSpan CompactionInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The background compactor never forgets the newest this-many revisions.</summary>
+    public long CompactionRetainRevisions { get; init; } = 10_000;
+
+    /// <summary>Events a watcher may have queued before it is dropped with <see cref="CompactedException"/>.</summary>
+    public int WatchChannelCapacity { get; init; } = 1000;
+
+    /// <summary>The longest wait between attempts to re-open a watch stream after etcd went away.</summary>
+    public TimeSpan WatchRetryMax { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Called when a background compaction fails; the next tick tries again.</summary>
+    public Action<Exception>? OnBackgroundError { get; init; }
+
+    /// <summary>
+    /// Parses --datastore-endpoint: comma-separated http:// URLs. https and other schemes are refused,
+    /// since TLS to etcd (client certificates) is not implemented.
+    /// </summary>
+    public static IReadOnlyList<Uri> ParseEndpoints(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var endpoints = new List<Uri>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!Uri.TryCreate(part, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp
+                || uri.AbsolutePath is not ("/" or "") || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.UserInfo))
+            {
+                throw new ArgumentException($"invalid --datastore-endpoint \"{part}\": want http://HOST:PORT of an etcd member (https is not supported)");
+            }
+
+            endpoints.Add(new Uri(uri.GetLeftPart(UriPartial.Authority)));
+        }
+
+        if (endpoints.Count == 0)
+        {
+            throw new ArgumentException("--datastore-endpoint needs at least one http://HOST:PORT");
+        }
+
+        return endpoints;
+    }
+}

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Axolotl.Testing.Etcd;
+
+/// <summary>
+/// A single-member etcd cluster for tests: Debian's etcd-server binary on free loopback ports with a data
+/// directory of its own. Killed by PID and its directory removed on dispose, whatever the test did.
+/// A missing binary fails the test (with how to install it), it never skips. Linked into the storage
+/// and end-to-end test projects.
+/// </summary>
+public sealed class EtcdMember : IAsyncDisposable
+{
+    public const string Binary = "/usr/bin/etcd";
+
+    private readonly string _directory;
+    private readonly StringBuilder _log = new();
+    private readonly int _peerPort;
+    private Process? _process;
+
+    private EtcdMember(string directory, int clientPort, int peerPort)
+    {
+        _directory = directory;
+        ClientPort = clientPort;
+        _peerPort = peerPort;
+    }
+
+    public int ClientPort { get; }
+
+    public Uri ClientUrl => new($"http://127.0.0.1:{ClientPort}");
+
+    public int? Pid => _process is { HasExited: false } p ? p.Id : null;
+
+    /// <summary>What etcd printed so far (for failure messages).</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts a new member and waits until it answers a read.</summary>
+    public static async Task<EtcdMember> StartAsync(CancellationToken ct)
+    {
+        if (!File.Exists(Binary))
+        {
+            throw new InvalidOperationException(
+                $"{Binary} is missing: these tests need a real etcd. Install Debian's etcd-server (apt-get install -y etcd-server), as .ci/run does.");
+        }
+
+        var directory = Directory.CreateTempSubdirectory("axl-etcd-").FullName;
+        var member = new EtcdMember(directory, FreePort(), FreePort());
+        try
+        {
+            await member.RunAsync(ct);
+            return member;
+        }
+        catch
+        {
+            await member.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>SIGKILLs the member (its data stays), as a crash would.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { } process)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+
+            await process.WaitForExitAsync();
+            process.Dispose();
+            _process = null;
+        }
+    }
+
+    /// <summary>Starts the member again on the same ports and data.</summary>
+    public Task RestartAsync(CancellationToken ct) => RunAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        var peer = $"http://127.0.0.1:{_peerPort}";
+        var psi = new ProcessStartInfo(Binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+        {
+            "--name", "test", "--data-dir", Path.Combine(_directory, "data"),
+            "--listen-client-urls", ClientUrl.ToString().TrimEnd('/'), "--advertise-client-urls", ClientUrl.ToString().TrimEnd('/'),
+            "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer, "--initial-cluster", $"test={peer}",
+            // A lone member elects itself after one election timeout: keep start-up short.
+            "--heartbeat-interval", "20", "--election-timeout", "200",
+        })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {Binary}");
+        _process = process;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"etcd exited with {process.ExitCode} while starting:\n{Log}");
+            }
+
+            try
+            {
+                using var response = await http.PostAsync(new Uri(ClientUrl, "/v3/kv/range"), new StringContent("{\"key\":\"AA==\"}"), deadline.Token);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                throw new TimeoutException($"etcd did not answer within 60 s:\n{Log}");
+            }
+
+            await Task.Delay(20, deadline.Token);
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            // Enough to explain a failure; a long-lived member must not grow without bound.
+            if (_log.Length < 64 * 1024)
+            {
+                _log.AppendLine(line);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
