@@ -94,6 +94,7 @@ public static class ObjectValidator
                 break;
             case StatefulSet { Status: { } s }:
                 errors.AddRange(StatefulSetValidation.ValidateStatus(s, ((StatefulSet)old).Status));
+                break;
             case Batch.Job { Status: { } jobStatus }:
                 errors.AddRange(BatchValidation.ValidateJobStatus(jobStatus));
                 break;
