@@ -13,7 +13,7 @@ namespace Axolotl.Agent.Images.Distribution;
 /// and configs alike, as in k3s; rewrites change the repository
 /// asked of the mirror endpoints, the first that matches, never of the registry itself) and
 /// <c>configs: {HOST: {auth: {username, password | auth}, tls: {ca_file, cert_file, key_file,
-/// insecure_skip_verify}}}</c>. Registries use HTTPS, except loopback ones (plain HTTP,
+/// insecure_skip_verify}}}</c>. Registries use HTTPS, except loopback ones without tls settings (plain HTTP,
 /// as a local registry serves) and endpoints given as http:// URLs; docker.io is served by
 /// registry-1.docker.io.
 /// </summary>
@@ -170,7 +170,9 @@ public sealed class RegistryHosts
         var endpoints = new List<Uri>();
         endpoints.AddRange(_mirrors.GetValueOrDefault(MirrorEntry(registry)) ?? []);
         var host = registry == ImageReference.DockerHub ? "registry-1.docker.io" : registry;
-        endpoints.Add(new Uri((IsLoopback(host) ? "http://" : "https://") + host));
+        // A loopback registry speaks plain HTTP unless the file gives it TLS settings of its own.
+        var plain = IsLoopback(host) && !(_configs.TryGetValue(host, out var config) && config.Tls is not null);
+        endpoints.Add(new Uri((plain ? "http://" : "https://") + host));
         return endpoints;
     }
 

@@ -87,6 +87,18 @@ public sealed class CredentialsAndHostsTests
     }
 
     [Fact]
+    public void A_loopback_registry_speaks_https_once_the_file_gives_it_tls_settings()
+    {
+        var hosts = RegistryHosts.FromJson(JsonNode.Parse("""
+            {"configs": {"127.0.0.1:5443": {"tls": {"insecure_skip_verify": true}}, "127.0.0.1:5000": {"auth": {"username": "u", "password": "p"}}}}
+            """));
+
+        Assert.Equal(["https://127.0.0.1:5443/"], hosts.Endpoints("127.0.0.1:5443").Select(u => u.ToString()));
+        Assert.Equal(["http://127.0.0.1:5000/"], hosts.Endpoints("127.0.0.1:5000").Select(u => u.ToString()));
+        Assert.Equal(["http://127.0.0.1:5001/"], hosts.Endpoints("127.0.0.1:5001").Select(u => u.ToString()));
+    }
+
+    [Fact]
     public void A_client_certificate_and_its_key_are_loaded_for_mutual_tls()
     {
         var dir = Directory.CreateTempSubdirectory("axl-client-cert-").FullName;
