@@ -167,6 +167,21 @@ public sealed class ImagePullTests(RegistryFixture fx) : IClassFixture<RegistryF
     }
 
     [Fact]
+    public async Task A_registry_demanding_a_client_certificate_is_pulled_from_with_the_nodes_certificate_from_the_registries_file()
+    {
+        var ns = await fx.NewNamespaceAsync("img-mtls");
+
+        // The registry refuses a TLS client without a certificate of its CA: curl with the CA but no certificate fails.
+        var anonymous = await ProcessRunner.RunAsync("/usr/bin/curl", ["-sS", "--cacert", fx.MutualTls.MutualTls!.CaFile, $"https://{fx.MutualTls.Host}/v2/"]);
+        Assert.NotEqual(0, anonymous.ExitCode);
+
+        await CreatePodAsync(ns, "secure", fx.MutualTlsImage);
+        await RunningAsync(ns, "secure");
+        Assert.StartsWith("uid=1000 ", await LogsAsync(ns, "secure"), StringComparison.Ordinal);
+        Assert.True(fx.MutualTls.ManifestGets("secure/busybox") > 0, fx.MutualTls.Log);
+    }
+
+    [Fact]
     public async Task A_multi_platform_index_runs_its_amd64_image_and_a_zstd_image_runs_too()
     {
         var ns = await fx.NewNamespaceAsync("img-multi");

@@ -6,13 +6,17 @@ namespace Axolotl.E2E.Tests.Images;
 /// <summary>
 /// A server plus two loopback registries (open, and token-auth as Docker Hub does it) holding images
 /// built in this run from Debian's static busybox: the plain image, one with a second layer whose
-/// whiteout deletes /bin/wget, a zstd copy, a two-platform index, and the private one.
+/// whiteout deletes /bin/wget, a zstd copy, a two-platform index, and the private one; and a third
+/// registry that serves HTTPS only to callers with a client certificate (mutual TLS), which the
+/// server's registries file (--private-registry) names with its CA and the node's client certificate.
 /// </summary>
 public sealed class RegistryFixture : ServerFixture
 {
     private OciLayoutBuilder? _images;
     private LoopbackRegistry? _open;
     private LoopbackRegistry? _private;
+    private LoopbackRegistry? _mutualTls;
+    private string? _registriesFile;
 
     public LoopbackRegistry Open => _open ?? throw new InvalidOperationException("not initialised");
 
@@ -31,10 +35,15 @@ public sealed class RegistryFixture : ServerFixture
 
     public string PrivateImage { get; private set; } = "";
 
+    public string MutualTlsImage { get; private set; } = "";
+
+    public LoopbackRegistry MutualTls => _mutualTls ?? throw new InvalidOperationException("not initialised");
+
+    protected override IReadOnlyList<string> ServerArgs => _registriesFile is null ? [] : ["--private-registry", _registriesFile];
+
     public override async Task InitializeAsync()
     {
         Assert.True(LoopbackRegistry.Available, "docker-registry, skopeo and umoci are needed (.ci/run installs them)");
-        await base.InitializeAsync();
         _images = await OciLayoutBuilder.CreateAsync();
         var config = new ImageConfigSpec(
             Entrypoint: ["/bin/sh", "-c"],
@@ -55,6 +64,18 @@ public sealed class RegistryFixture : ServerFixture
         Multi = await _open.PushAsync(_images.Layout, "multi", "test/multi", "1.0", all: true);
         _private = await LoopbackRegistry.StartAsync(tokenAuth: true);
         PrivateImage = await _private.PushAsync(_images.Layout, "plain", "team/private", "1.0");
+        _mutualTls = await LoopbackRegistry.StartAsync(mutualTls: true);
+        MutualTlsImage = await _mutualTls.PushAsync(_images.Layout, "plain", "secure/busybox", "1.0");
+
+        // The registries file the server's node reads: the mutual-TLS registry's CA and the node's client certificate.
+        var certs = _mutualTls.MutualTls!;
+        _registriesFile = Path.Combine(Path.GetDirectoryName(_images.Layout)!, "registries.yaml");
+        await File.WriteAllTextAsync(_registriesFile, $$"""
+            configs:
+              "{{_mutualTls.Host}}":
+                tls: {ca_file: "{{certs.CaFile}}", cert_file: "{{certs.ClientCertificateFile}}", key_file: "{{certs.ClientKeyFile}}"}
+            """);
+        await base.InitializeAsync();
     }
 
     public override async Task DisposeAsync()
@@ -68,6 +89,11 @@ public sealed class RegistryFixture : ServerFixture
         if (_private is not null)
         {
             await _private.DisposeAsync();
+        }
+
+        if (_mutualTls is not null)
+        {
+            await _mutualTls.DisposeAsync();
         }
 
         _images?.Dispose();

@@ -9,10 +9,11 @@ namespace Axolotl.Agent.Images.Distribution;
 /// <summary>
 /// How a node reaches registries, from a registries file in the shape of k3s's registries.yaml:
 /// <c>mirrors: {REGISTRY: {endpoint: [URL…], rewrite: {REGEX: REPLACEMENT}}}</c> (endpoints tried in
-/// order, then the registry itself; "*" applies to every registry; rewrites change the repository
+/// order, then the registry itself; "*" is the default for every registry without an entry of its own, for mirrors
+/// and configs alike, as in k3s; rewrites change the repository
 /// asked of the mirror endpoints, the first that matches, never of the registry itself) and
 /// <c>configs: {HOST: {auth: {username, password | auth}, tls: {ca_file, cert_file, key_file,
-/// insecure_skip_verify}}}</c>. Registries use HTTPS, except loopback ones (plain HTTP,
+/// insecure_skip_verify}}}</c>. Registries use HTTPS, except loopback ones without tls settings (plain HTTP,
 /// as a local registry serves) and endpoints given as http:// URLs; docker.io is served by
 /// registry-1.docker.io.
 /// </summary>
@@ -118,11 +119,15 @@ public sealed class RegistryHosts
         return new RegistryHosts(mirrors, rewrites, configs);
     }
 
-    /// <summary>The repository to ask <paramref name="endpoint"/> for: a mirror endpoint's rewrite applied (the first that matches).</summary>
+    /// <summary>
+    /// The repository to ask <paramref name="endpoint"/> for: the rewrites of the mirror entry the endpoint
+    /// came from (the registry's own, else "*"), the first that matches; none for the registry itself.
+    /// </summary>
     public string RepositoryAt(string registry, Uri endpoint, string repository)
     {
-        var isMirror = (_mirrors.GetValueOrDefault(registry) ?? []).Contains(endpoint);
-        foreach (var (pattern, replacement) in isMirror ? _rewrites.GetValueOrDefault(registry) ?? [] : [])
+        var entry = MirrorEntry(registry);
+        var isMirror = (_mirrors.GetValueOrDefault(entry) ?? []).Contains(endpoint);
+        foreach (var (pattern, replacement) in isMirror ? _rewrites.GetValueOrDefault(entry) ?? [] : [])
         {
             if (pattern.IsMatch(repository))
             {
@@ -163,16 +168,22 @@ public sealed class RegistryHosts
     public IReadOnlyList<Uri> Endpoints(string registry)
     {
         var endpoints = new List<Uri>();
-        endpoints.AddRange(_mirrors.GetValueOrDefault(registry) ?? []);
-        endpoints.AddRange(_mirrors.GetValueOrDefault("*") ?? []);
+        endpoints.AddRange(_mirrors.GetValueOrDefault(MirrorEntry(registry)) ?? []);
         var host = registry == ImageReference.DockerHub ? "registry-1.docker.io" : registry;
-        endpoints.Add(new Uri((IsLoopback(host) ? "http://" : "https://") + host));
+        // A loopback registry speaks plain HTTP unless the file gives it TLS settings of its own.
+        var plain = IsLoopback(host) && !(_configs.TryGetValue(host, out var config) && config.Tls is not null);
+        endpoints.Add(new Uri((plain ? "http://" : "https://") + host));
         return endpoints;
     }
 
-    public RegistryCredential? CredentialFor(string host) => _configs.TryGetValue(host, out var c) ? c.Auth : null;
+    public RegistryCredential? CredentialFor(string host) => _configs.TryGetValue(ConfigEntry(host), out var c) ? c.Auth : null;
 
-    public RegistryTls? TlsFor(string host) => _configs.TryGetValue(host, out var c) ? c.Tls : null;
+    public RegistryTls? TlsFor(string host) => _configs.TryGetValue(ConfigEntry(host), out var c) ? c.Tls : null;
+
+    /// <summary>As k3s: the "*" entry is the default for registries without an entry of their own, never added to one.</summary>
+    private string MirrorEntry(string registry) => _mirrors.ContainsKey(registry) ? registry : "*";
+
+    private string ConfigEntry(string host) => _configs.ContainsKey(host) ? host : "*";
 
     internal static bool IsLoopback(string hostAndPort)
     {

@@ -63,6 +63,42 @@ public sealed class CredentialsAndHostsTests
     }
 
     [Fact]
+    public void The_wildcard_entry_serves_registries_without_one_of_their_own_with_its_endpoints_rewrites_and_credentials()
+    {
+        var hosts = RegistryHosts.FromJson(JsonNode.Parse("""
+            {"mirrors": {
+              "*": {"endpoint": ["http://127.0.0.1:5001"], "rewrite": {"^(.*)$": "cache/$1"}},
+              "quay.io": {"endpoint": ["http://127.0.0.1:5002"], "rewrite": {"^(.*)$": "quay/$1"}}},
+             "configs": {
+              "*": {"auth": {"username": "any", "password": "one"}},
+              "quay.io": {"auth": {"username": "quay", "password": "two"}}}}
+            """));
+        var wildcard = new Uri("http://127.0.0.1:5001");
+        var quayMirror = new Uri("http://127.0.0.1:5002");
+
+        Assert.Equal(["http://127.0.0.1:5001/", "https://registry.example/"], hosts.Endpoints("registry.example").Select(u => u.ToString()));
+        Assert.Equal("cache/team/app", hosts.RepositoryAt("registry.example", wildcard, "team/app"));
+        Assert.Equal("team/app", hosts.RepositoryAt("registry.example", new Uri("https://registry.example"), "team/app"));
+        Assert.Equal(["http://127.0.0.1:5002/", "https://quay.io/"], hosts.Endpoints("quay.io").Select(u => u.ToString()));
+        Assert.Equal("quay/org/tool", hosts.RepositoryAt("quay.io", quayMirror, "org/tool"));
+        Assert.Equal("org/tool", hosts.RepositoryAt("quay.io", wildcard, "org/tool"));
+        Assert.Equal("any", hosts.CredentialFor("registry.example")?.Username);
+        Assert.Equal("quay", hosts.CredentialFor("quay.io")?.Username);
+    }
+
+    [Fact]
+    public void A_loopback_registry_speaks_https_once_the_file_gives_it_tls_settings()
+    {
+        var hosts = RegistryHosts.FromJson(JsonNode.Parse("""
+            {"configs": {"127.0.0.1:5443": {"tls": {"insecure_skip_verify": true}}, "127.0.0.1:5000": {"auth": {"username": "u", "password": "p"}}}}
+            """));
+
+        Assert.Equal(["https://127.0.0.1:5443/"], hosts.Endpoints("127.0.0.1:5443").Select(u => u.ToString()));
+        Assert.Equal(["http://127.0.0.1:5000/"], hosts.Endpoints("127.0.0.1:5000").Select(u => u.ToString()));
+        Assert.Equal(["http://127.0.0.1:5001/"], hosts.Endpoints("127.0.0.1:5001").Select(u => u.ToString()));
+    }
+
+    [Fact]
     public void A_client_certificate_and_its_key_are_loaded_for_mutual_tls()
     {
         var dir = Directory.CreateTempSubdirectory("axl-client-cert-").FullName;

@@ -14,12 +14,13 @@ public sealed partial class LoopbackRegistry : IAsyncDisposable
     private readonly BackgroundProcess _process;
     private readonly string _dir;
 
-    private LoopbackRegistry(BackgroundProcess process, string dir, int port, RegistryTokenServer? tokens)
+    private LoopbackRegistry(BackgroundProcess process, string dir, int port, RegistryTokenServer? tokens, RegistryCertificates? mutualTls)
     {
         _process = process;
         _dir = dir;
         Port = port;
         Tokens = tokens;
+        MutualTls = mutualTls;
     }
 
     public int Port { get; }
@@ -29,14 +30,22 @@ public sealed partial class LoopbackRegistry : IAsyncDisposable
 
     public RegistryTokenServer? Tokens { get; }
 
+    /// <summary>Set when the registry serves HTTPS and demands a client certificate signed by this CA.</summary>
+    public RegistryCertificates? MutualTls { get; }
+
     public static bool Available => File.Exists("/usr/bin/docker-registry") && File.Exists("/usr/bin/skopeo") && File.Exists("/usr/bin/umoci");
 
     /// <param name="tokenAuth">Token auth: anonymous callers get nothing, <see cref="RegistryTokenServer.User"/> may pull and push.</param>
-    public static async Task<LoopbackRegistry> StartAsync(bool tokenAuth = false)
+    /// <param name="mutualTls">HTTPS only, and only for callers presenting a client certificate of the registry's own CA.</param>
+    public static async Task<LoopbackRegistry> StartAsync(bool tokenAuth = false, bool mutualTls = false)
     {
         var dir = Directory.CreateTempSubdirectory("axl-registry-").FullName;
         var port = FreePort();
         var tokens = tokenAuth ? RegistryTokenServer.Start(dir) : null;
+        var certificates = mutualTls ? RegistryCertificates.Create(Path.Combine(dir, "certs")) : null;
+        var tls = certificates is null
+            ? ""
+            : $", tls: {{certificate: \"{certificates.ServerCertificateFile}\", key: \"{certificates.ServerKeyFile}\", clientcas: [\"{certificates.CaFile}\"]}}";
         var auth = tokens is null
             ? ""
             : $"auth: {{token: {{realm: \"{tokens.Realm}\", service: {RegistryTokenServer.Service}, issuer: {RegistryTokenServer.Issuer}, rootcertbundle: \"{tokens.CertificateFile}\"}}}}\n";
@@ -45,11 +54,11 @@ public sealed partial class LoopbackRegistry : IAsyncDisposable
             version: 0.1
             log: {level: info, accesslog: {disabled: false}}
             storage: {filesystem: {rootdirectory: "{{{dir}}}/data"}, delete: {enabled: true}}
-            http: {addr: "127.0.0.1:{{{port}}}"}
+            http: {addr: "127.0.0.1:{{{port}}}"{{{tls}}}}
             {{{auth}}}
             """);
         var process = BackgroundProcess.Start("/usr/bin/docker-registry", ["serve", config], new Dictionary<string, string>());
-        var registry = new LoopbackRegistry(process, dir, port, tokens);
+        var registry = new LoopbackRegistry(process, dir, port, tokens, certificates);
         await Eventually.UntilAsync(async () =>
         {
             Assert.False(process.HasExited, $"docker-registry exited: {process.Stderr}");
@@ -71,7 +80,18 @@ public sealed partial class LoopbackRegistry : IAsyncDisposable
     public async Task<string> PushAsync(string layout, string layoutTag, string repository, string tag, bool all = false)
     {
         var reference = $"{Host}/{repository}:{tag}";
-        var args = new List<string> { "copy", "--quiet", "--dest-tls-verify=false" };
+        var args = new List<string> { "copy", "--quiet" };
+        if (MutualTls is not null)
+        {
+            // skopeo's cert dir: *.crt are trusted CAs, a *.cert with its *.key is the client certificate.
+            args.Add("--dest-cert-dir");
+            args.Add(MutualTls.Directory);
+        }
+        else
+        {
+            args.Add("--dest-tls-verify=false");
+        }
+
         if (all)
         {
             args.Add("--all");
