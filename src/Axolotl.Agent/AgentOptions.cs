@@ -9,6 +9,9 @@ public sealed record AgentOptions
     /// <summary>Where logs and checkpoints live: pods/&lt;uid&gt;/….</summary>
     public string DataDir { get; init; } = "/var/lib/axolotl/agent";
 
+    /// <summary>Where this node's local-path volumes live (announced on the Node; see docs/adr/0008-local-path-volumes.md).</summary>
+    public string LocalPathRoot => Path.Combine(Path.GetFullPath(DataDir), "storage");
+
     /// <summary>The node's primary address (InternalIP); detected when unset.</summary>
     public string? NodeIp { get; init; }
 

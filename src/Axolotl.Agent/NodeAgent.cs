@@ -33,6 +33,7 @@ public sealed class NodeAgent : IAsyncDisposable
     private readonly EvictionManager? _eviction;
     private readonly Task _evictionLoop;
     private readonly Task _services;
+    private readonly Task _localPath;
 
     private NodeAgent(AgentOptions options, EventRecorder events, PodManager pods, NodeHeartbeat heartbeat, ContainerLogReader logs, PodAgentContext context, EvictionManager? eviction)
     {
@@ -46,6 +47,10 @@ public sealed class NodeAgent : IAsyncDisposable
         _eviction = eviction;
         _evictionLoop = eviction?.RunAsync(_stop.Token) ?? Task.CompletedTask;
         _services = context.Env.Services?.RunAsync(_stop.Token) ?? Task.CompletedTask;
+        // Only a node that mounts volumes ever made a local-path directory to remove.
+        _localPath = context.Runtime.MountsVolumes
+            ? new LocalPathCleaner(context.Client, options.NodeName, options.LocalPathRoot, context.Time, context.Log).RunAsync(_stop.Token)
+            : Task.CompletedTask;
     }
 
     /// <summary>Node-pressure eviction and admission; null on a fake node (its pods use nothing).</summary>
@@ -194,6 +199,7 @@ public sealed class NodeAgent : IAsyncDisposable
         }
         await _imageGc;
         await _evictionLoop;
+        await _localPath;
         try
         {
             await _services;

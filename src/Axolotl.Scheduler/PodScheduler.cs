@@ -60,6 +60,9 @@ public sealed class PodScheduler
 
     public SchedulingAlgorithm Algorithm { get; }
 
+    /// <summary>The VolumeBinding plugin of <see cref="Algorithm"/>, when it has one: the chosen node is written on the pod's unbound delayed claims.</summary>
+    public Plugins.VolumeBinding? Volumes { get; init; }
+
     /// <summary>Connects the informers to the queue. Call before the informers run.</summary>
     public IDisposable RegisterHandlers()
     {
@@ -107,7 +110,14 @@ public sealed class PodScheduler
         try
         {
             var result = Algorithm.Schedule(pod, Snapshot());
-            if (result.NodeName is { } node)
+            if (result.NodeName is { } selected && Volumes?.UnboundDelayedClaims(pod) is { Count: > 0 } waiting)
+            {
+                // WaitForFirstConsumer: the volumes are made for the chosen node first; the pod comes back
+                // (and is bound) once its claims are bound, as kube-scheduler's PreBind waits for them.
+                await SelectNodeAsync(waiting, selected, ct);
+                Queue.AddUnschedulable(key);
+            }
+            else if (result.NodeName is { } node)
             {
                 Assume(key, pod, node);
                 await _bindings.WaitAsync(ct);
@@ -143,6 +153,22 @@ public sealed class PodScheduler
                 Queue.Add(key);
             }
             return _cache.Snapshot(_nodes.Lister.List());
+        }
+    }
+
+    private async Task SelectNodeAsync(IReadOnlyList<PersistentVolumeClaim> claims, string node, CancellationToken ct)
+    {
+        foreach (var claim in claims)
+        {
+            if (claim.Metadata.Annotations?.GetValueOrDefault(Api.Storage.VolumeAnnotations.SelectedNode) == node)
+            {
+                continue;
+            }
+            var patch = new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [Api.Storage.VolumeAnnotations.SelectedNode] = node } },
+            };
+            await _client.Resource<PersistentVolumeClaim>().PatchAsync(claim.Metadata.Namespace, claim.Metadata.Name ?? "", PatchType.Merge, patch.ToJsonString(), null, ct);
         }
     }
 

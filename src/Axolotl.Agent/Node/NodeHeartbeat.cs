@@ -50,6 +50,7 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
                     {
                         ["node.alpha.kubernetes.io/ttl"] = "0",
                         ["volumes.kubernetes.io/controller-managed-attach-detach"] = "true",
+                        [Api.Storage.LocalPath.RootAnnotation] = options.LocalPathRoot,
                     },
                 },
                 Spec = new NodeSpec { PodCIDR = options.PodCidr, PodCIDRs = [options.PodCidr] },
@@ -62,6 +63,13 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
             {
                 node = await client.GetAsync<Api.Core.Node>(null, options.NodeName, ct);
             }
+        }
+        if (node.Metadata.Annotations?.GetValueOrDefault(Api.Storage.LocalPath.RootAnnotation) != options.LocalPathRoot)
+        {
+            // A Node registered before (or by an agent with another data directory): announce where its local-path volumes live.
+            node.Metadata.Annotations ??= new Dictionary<string, string>(StringComparer.Ordinal);
+            node.Metadata.Annotations[Api.Storage.LocalPath.RootAnnotation] = options.LocalPathRoot;
+            node = await client.UpdateAsync(node, ct);
         }
         NodeUid = node.Metadata.Uid;
         await WriteStatusAsync(node, facts, force: true, ct);

@@ -10,6 +10,10 @@ public interface IConfigSource
     Task<ConfigMap?> GetConfigMapAsync(string ns, string name, CancellationToken ct);
 
     Task<Secret?> GetSecretAsync(string ns, string name, CancellationToken ct);
+
+    Task<PersistentVolumeClaim?> GetPersistentVolumeClaimAsync(string ns, string name, CancellationToken ct);
+
+    Task<PersistentVolume?> GetPersistentVolumeAsync(string name, CancellationToken ct);
 }
 
 /// <summary>A container's config cannot be built (CreateContainerConfigError); the message is upstream's.</summary>

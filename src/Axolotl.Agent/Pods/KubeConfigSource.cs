@@ -16,13 +16,18 @@ public sealed class KubeConfigSource(KubeClient client) : IConfigSource
     /// <summary>Objects remembered at most; beyond it the memory starts afresh (a node's pods reference far fewer).</summary>
     private const int MaxRemembered = 4096;
 
-    private readonly ConcurrentDictionary<(string Kind, string Namespace, string Name), KubeObject?> _last = new();
+    private readonly ConcurrentDictionary<(string Kind, string? Namespace, string Name), KubeObject?> _last = new();
 
     public Task<ConfigMap?> GetConfigMapAsync(string ns, string name, CancellationToken ct) => GetAsync(client.Resource<ConfigMap>(), ns, name, ct);
 
     public Task<Secret?> GetSecretAsync(string ns, string name, CancellationToken ct) => GetAsync(client.Resource<Secret>(), ns, name, ct);
 
-    private async Task<T?> GetAsync<T>(ResourceClient<T> resource, string ns, string name, CancellationToken ct)
+    public Task<PersistentVolumeClaim?> GetPersistentVolumeClaimAsync(string ns, string name, CancellationToken ct) =>
+        GetAsync(client.Resource<PersistentVolumeClaim>(), ns, name, ct);
+
+    public Task<PersistentVolume?> GetPersistentVolumeAsync(string name, CancellationToken ct) => GetAsync(client.Resource<PersistentVolume>(), null, name, ct);
+
+    private async Task<T?> GetAsync<T>(ResourceClient<T> resource, string? ns, string name, CancellationToken ct)
         where T : KubeObject
     {
         var key = (typeof(T).Name, ns, name);

@@ -35,7 +35,7 @@ public static class ContainerMounts
             {
                 throw new ContainerConfigException($"volumeMount \"{mount.Name}\" of container \"{container.Name}\" cannot be mounted on /");
             }
-            mounts.Add(new ContainerMount(source, target, volume.Projected || mount.ReadOnly == true));
+            mounts.Add(new ContainerMount(source, target, volume.Projected || volume.ReadOnly || mount.ReadOnly == true));
         }
         return [.. mounts.OrderBy(m => m.Target.Count(c => c == '/'))];
     }

@@ -122,7 +122,7 @@ public sealed class PodVolumeManager(LogPaths paths, VolumeContentResolver conte
         }
         if (volume.PersistentVolumeClaim is { } claim)
         {
-            throw new VolumeSetupException($"persistentvolumeclaim \"{claim.ClaimName}\" not found: Axolotl does not serve PersistentVolumeClaims yet");
+            return await ClaimVolumes.SetUpAsync(content.Source, pod, claim, ct);
         }
         throw new VolumeSetupException($"volume type {SourceName(volume)} is not supported by Axolotl");
     }

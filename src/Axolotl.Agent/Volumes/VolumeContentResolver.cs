@@ -19,6 +19,9 @@ public sealed class VolumeContentResolver(IConfigSource source)
     /// <summary>Forgets a deleted pod's cached tokens.</summary>
     public void ForgetPod(string podUid) => Tokens?.ForgetPod(podUid);
 
+    /// <summary>Where claims and their volumes are read (the same cache-backed source as ConfigMaps and Secrets).</summary>
+    public IConfigSource Source => source;
+
     /// <summary>0644, the API default of every defaultMode.</summary>
     private const int DefaultMode = 420;
 

@@ -8,8 +8,10 @@ using Axolotl.SampleApps.Common;
 namespace Axolotl.SampleApps.Apps;
 
 /// <summary>
-/// Stand-in for the postgres image in the todo app (seed 001): a tiny in-memory todo store on
-/// :5432 speaking <see cref="TodoDbProtocol"/>, NOT the postgres wire protocol. It logs postgres'
+/// Stand-in for the postgres image in the todo app (seed 001): a tiny todo store on :5432 speaking
+/// <see cref="TodoDbProtocol"/>, NOT the postgres wire protocol. Like postgres it keeps its data in
+/// PGDATA (one line per item, appended on ADD), so a pod that mounts a PersistentVolumeClaim there
+/// finds its items again after the pod is replaced; without PGDATA it keeps them in memory. It logs postgres'
 /// readiness line, so probes and log watchers see the same thing, and accepts
 /// POSTGRES_PASSWORD / POSTGRES_PASSWORD_FILE. Command-line options it does not know make it exit 1
 /// at once, as postgres does, so a Deployment updated with a bad command crash-loops.
@@ -84,7 +86,15 @@ public static class TodoDb
         });
         Log.Line($"LOG:  listening on IPv4 address \"0.0.0.0\", port {port}");
         Log.Line("LOG:  database system is ready to accept connections");
-        var store = new Store();
+        Store store;
+        try
+        {
+            store = Store.Open(Environment.GetEnvironmentVariable("PGDATA"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail($"FATAL:  could not open the data directory: {e.Message}");
+        }
         try
         {
             while (true)
@@ -137,8 +147,29 @@ public static class TodoDb
 
     private sealed class Store
     {
+        private const string DataFile = "todo-items";
+
         private readonly Lock _gate = new();
         private readonly List<string> _items = [];
+        private string? _file;
+
+        /// <summary>The store kept in <paramref name="dataDirectory"/> (made if missing), with the items already there; null: in memory only.</summary>
+        public static Store Open(string? dataDirectory)
+        {
+            var store = new Store();
+            if (string.IsNullOrEmpty(dataDirectory))
+            {
+                return store;
+            }
+            Directory.CreateDirectory(dataDirectory);
+            store._file = Path.Combine(dataDirectory, DataFile);
+            if (File.Exists(store._file))
+            {
+                store._items.AddRange(File.ReadAllLines(store._file).Where(l => l.Length > 0));
+                Log.Line($"LOG:  database system was shut down; {store._items.Count} item(s) found in {dataDirectory}");
+            }
+            return store;
+        }
 
         public IEnumerable<string> Execute(string line)
         {
@@ -152,7 +183,12 @@ public static class TodoDb
                     case "PING":
                         return ["PONG"];
                     case "ADD" when rest.Trim().Length > 0:
-                        _items.Add(rest.Replace('\t', ' ').Trim());
+                        var item = rest.Replace('\t', ' ').Trim();
+                        if (_file is not null)
+                        {
+                            File.AppendAllText(_file, item + "\n");
+                        }
+                        _items.Add(item);
                         return [$"OK {_items.Count}"];
                     case "ADD":
                         return ["ERR empty item"];

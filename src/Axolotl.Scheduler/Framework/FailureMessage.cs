@@ -34,6 +34,19 @@ public static class FailureMessage
         return message;
     }
 
+    /// <summary>
+    /// A PreFilter's rejection, as FitError words it: "0/N nodes are available: {reason}." then the
+    /// preemption verdict, every node being rejected by that (unresolvable) reason.
+    /// </summary>
+    public static string PreFilterRejected(int nodes, FilterResult verdict)
+    {
+        var message = string.Create(CultureInfo.InvariantCulture, $"0/{nodes} nodes are available: {string.Join(", ", verdict.Reasons)}.");
+        var preemption = verdict.Code == FilterCode.UnschedulableAndUnresolvable
+            ? string.Create(CultureInfo.InvariantCulture, $"preemption: 0/{nodes} nodes are available: {nodes} {PreemptionNotHelpful}.")
+            : null;
+        return preemption is null ? message : message + " " + preemption;
+    }
+
     /// <summary>"2 Insufficient cpu, 1 node(s) were unschedulable": count per reason, sorted ordinally as Go's sort.Strings does.</summary>
     public static string Histogram(IEnumerable<FilterResult> statuses)
     {

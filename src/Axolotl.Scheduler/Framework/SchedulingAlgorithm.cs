@@ -26,10 +26,21 @@ public sealed class SchedulingAlgorithm
 
     public IReadOnlyList<IScorePlugin> Scorers { get; }
 
+    /// <summary>Run once per pod before the filters; the first failure rejects every node with its reason.</summary>
+    public IReadOnlyList<IPreFilterPlugin> PreFilters { get; init; } = [];
+
     /// <summary>The default profile: upstream's filter order with NodeReady after the taints, and both scores.</summary>
     public static SchedulingAlgorithm CreateDefault() => new(
         [new NodeUnschedulable(), new NodeName(), new TaintToleration(), new NodeReady(), new Plugins.NodeAffinity(), new NodePorts(), new NodeResourcesFit()],
         [new LeastAllocated(), new PodSpread()]);
+
+    /// <summary>The default profile with VolumeBinding (PreFilter and Filter, after NodeAffinity as upstream orders it).</summary>
+    public static SchedulingAlgorithm CreateDefault(VolumeBinding volumes) => new(
+        [new NodeUnschedulable(), new NodeName(), new TaintToleration(), new NodeReady(), new Plugins.NodeAffinity(), new NodePorts(), new NodeResourcesFit(), volumes],
+        [new LeastAllocated(), new PodSpread()])
+    {
+        PreFilters = [volumes],
+    };
 
     public FilterResult RunFilters(Pod pod, NodeInfo node)
     {
@@ -51,6 +62,14 @@ public sealed class SchedulingAlgorithm
             return new ScheduleResult(null, FailureMessage.NoNodesAvailable);
         }
         var ordered = nodes.OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
+        foreach (var preFilter in PreFilters)
+        {
+            var verdict = preFilter.PreFilter(pod);
+            if (!verdict.IsSuccess)
+            {
+                return new ScheduleResult(null, FailureMessage.PreFilterRejected(ordered.Count, verdict));
+            }
+        }
         var feasible = new List<NodeInfo>();
         var statuses = new Dictionary<string, FilterResult>(StringComparer.Ordinal);
         foreach (var node in ordered)

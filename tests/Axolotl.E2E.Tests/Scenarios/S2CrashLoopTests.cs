@@ -6,7 +6,8 @@ namespace Axolotl.E2E.Tests.Scenarios;
 /// <summary>
 /// Scenario S2 steps 3–4 (seed 001, 12.2) as examples/s2-probes-resources-quotas/README.md walks them:
 /// the to-do web app (config.json and secrets.json mounted from a ConfigMap and a Secret) and its
-/// database; a database update with a bad command crashes at once (Error, CrashLoopBackOff), the
+/// database, whose data lives on the PersistentVolumeClaim todo-db-pvc: an item added survives
+/// `kubectl delete pod` of the database; a database update with a bad command crashes at once (Error, CrashLoopBackOff), the
 /// rollout cannot progress and the old database pod keeps serving.
 /// </summary>
 [Collection(S2Kit.Collection)]
@@ -15,7 +16,7 @@ public sealed class S2CrashLoopTests(ServerFixture fx) : IClassFixture<ServerFix
     [Fact]
     public async Task A_database_update_with_a_bad_command_crash_loops_while_the_old_pod_keeps_serving()
     {
-        Assert.Equal("secret/todo-db-secret created\nservice/todo-db created\ndeployment.apps/todo-db created\n"
+        Assert.Equal("persistentvolumeclaim/todo-db-pvc created\nsecret/todo-db-secret created\nservice/todo-db created\ndeployment.apps/todo-db created\n"
             + "configmap/todo-web-config created\nsecret/todo-web-secret created\nservice/todo-web created\ndeployment.apps/todo-web created\n",
             await S2Kit.ApplyAsync(fx, "todo-list/db/", "todo-list/web/"));
         await S2Kit.WaitContainersReadyAsync(fx, "app=todo-web");
@@ -25,6 +26,16 @@ public sealed class S2CrashLoopTests(ServerFixture fx) : IClassFixture<ServerFix
         Assert.Matches(@"^http://\d+\.\d+\.\d+\.\d+:8081$", url);
         var page = await Eventually.UntilAsync(() => S2Kit.GetAsync(url + "/"), r => r?.Status == 200, "the to-do list page");
         Assert.Contains("<html", page!.Value.Body, StringComparison.OrdinalIgnoreCase);
+        // The database keeps its items on its claim: a new pod of the Deployment finds them.
+        Assert.Equal(302, await PostItemAsync(url + "/new", "Finish chapter 12"));
+        Assert.Contains("<li>Finish chapter 12</li>", (await S2Kit.GetAsync(url + "/"))!.Value.Body, StringComparison.Ordinal);
+        Assert.Matches(@"todo-db-pvc\s+Bound\s+pvc-\S+\s+100Mi\s+RWO\s+local-path\s", await fx.Kubectl.OkAsync("get", "pvc", "todo-db-pvc"));
+        var firstDb = Assert.Single(await S2Kit.PodNamesAsync(fx, "app=todo-db"));
+        await fx.Kubectl.OkAsync("delete", "pod", firstDb);
+        await Eventually.UntilAsync(() => S2Kit.PodNamesAsync(fx, "app=todo-db"), p => p.Length == 1 && p[0] != firstDb, "a new database pod", S2Kit.Slow);
+        await S2Kit.WaitContainersReadyAsync(fx, "app=todo-db");
+        await Eventually.UntilAsync(() => S2Kit.GetAsync(url + "/"), r => r?.Status == 200 && r.Value.Body.Contains("<li>Finish chapter 12</li>", StringComparison.Ordinal),
+            "the item served by the new database pod", S2Kit.Slow);
         var oldDb = Assert.Single(await S2Kit.PodNamesAsync(fx, "app=todo-db"));
         Assert.Contains("database system is ready to accept connections", await fx.Kubectl.OkAsync("logs", oldDb));
         // The chapter's liveness command, by hand: the image's pg_isready runs its stand-in.
@@ -51,5 +62,13 @@ public sealed class S2CrashLoopTests(ServerFixture fx) : IClassFixture<ServerFix
         Assert.Equal("1", await S2Kit.JsonPathAsync(fx, "deployment/todo-db", "{.status.unavailableReplicas}"));
         Assert.Equal(200, (await S2Kit.GetAsync(url + "/"))?.Status);
         Assert.Equal(oldDb, await S2Kit.JsonPathAsync(fx, "endpoints/todo-db", "{.subsets[*].addresses[*].targetRef.name}"));
+    }
+
+    private static async Task<int> PostItemAsync(string url, string item)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
+        using var form = new FormUrlEncodedContent([new KeyValuePair<string, string>("item", item)]);
+        using var response = await http.PostAsync(url, form);
+        return (int)response.StatusCode;
     }
 }
