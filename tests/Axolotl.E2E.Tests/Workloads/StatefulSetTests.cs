@@ -166,7 +166,9 @@ public sealed class StatefulSetTests(ServerFixture fx) : IClassFixture<ServerFix
         Assert.Equal("busybox:1.36", await _w.GetAsync(ns, "pod/web-1", "{.spec.containers[0].image}"));
 
         await fx.Kubectl.OkAsync("delete", "pod", "web-1", "-n", ns, "--wait=false");
-        await _w.WaitForAsync(ns, "pod/web-1", "{.spec.containers[0].image}", i => i == "busybox:1.37", "web-1 recreated from the new template");
+        await Eventually.UntilAsync(
+            async () => (await fx.Kubectl.RunAsync("get", "pod", "web-1", "-n", ns, "-o", "jsonpath={.spec.containers[0].image}")).Stdout,
+            i => i == "busybox:1.37", "web-1 recreated from the new template", Workloads.Slow);
         Assert.Equal("busybox:1.36", await _w.GetAsync(ns, "pod/web-0", "{.spec.containers[0].image}"));
         var rollout = await fx.Kubectl.RunAsync("rollout", "status", "sts/web", "-n", ns);
         Assert.NotEqual(0, rollout.ExitCode);
