@@ -182,7 +182,7 @@ public sealed partial class PodWorker
         {
             var hostname = Latest.Spec?.Hostname ?? meta.Name ?? Uid;
             _sandbox = await _ctx.Runtime.CreateSandboxAsync(
-                new PodSandboxSpec(Uid, meta.Namespace ?? "default", meta.Name ?? "", hostname, Latest.Spec?.DnsPolicy, Latest.Spec?.DnsConfig) { HostNetwork = Latest.Spec?.HostNetwork == true }, ct);
+                new PodSandboxSpec(Uid, meta.Namespace ?? "default", meta.Name ?? "", hostname, Latest.Spec?.DnsPolicy, Latest.Spec?.DnsConfig) { HostNetwork = Latest.Spec?.HostNetwork == true, Subdomain = Latest.Spec?.Subdomain }, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -70,6 +70,8 @@ public sealed class StatefulSetStorageTests(ServiceServerFixture fx) : IClassFix
                 .Select(l => TableText.Cells(l)[0]).ToHashSet(),
             found => found.SetEquals(ips), "the headless Service resolving to every ready pod", Workloads.Slow);
         Assert.Equal("web-0", (await ExecAsync(ns, "web-0", "hostname")).Trim());
+        // As the kubelet writes it for a pod with a subdomain.
+        Assert.Contains($"\tweb-0.web.{ns}.svc.cluster.local\tweb-0\n", await ExecAsync(ns, "web-0", "cat", "/etc/hosts"), StringComparison.Ordinal);
 
         await fx.Kubectl.OkAsync("scale", "sts", "web", "--replicas=1", "-n", ns);
         await Eventually.UntilAsync(() => _w.LivePodsAsync(ns), p => p.SequenceEqual(["web-0"]), "scaled down to web-0", Workloads.Slow);
