@@ -93,7 +93,7 @@ public sealed class PodNetwork(string bridge, PodCidr cidr, Ipam ipam, string st
     }
 
     /// <summary>Writes the pod's hosts file (the kubelet's layout) and returns its path.</summary>
-    public string WriteHosts(string podUid, string? ip, string hostname)
+    public string WriteHosts(string podUid, string? ip, string hostname, string? fqdn = null)
     {
         var dir = PodDirectory(podUid);
         Directory.CreateDirectory(dir);
@@ -107,7 +107,13 @@ public sealed class PodNetwork(string bridge, PodCidr cidr, Ipam ipam, string st
             .Append("fe00::2\tip6-allrouters\n");
         if (ip is not null)
         {
-            text.Append(ip).Append('\t').Append(hostname).Append('\n');
+            // The kubelet's line for a pod with a subdomain: "IP<tab>FQDN<tab>hostname".
+            text.Append(ip).Append('\t');
+            if (fqdn is not null)
+            {
+                text.Append(fqdn).Append('\t');
+            }
+            text.Append(hostname).Append('\n');
         }
 
         var path = Path.Combine(dir, "hosts");

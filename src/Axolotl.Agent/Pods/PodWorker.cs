@@ -216,7 +216,7 @@ public sealed partial class PodWorker
         var meta = Latest.Metadata;
         var hostname = Latest.Spec?.Hostname ?? meta.Name ?? Uid;
         return _ctx.Runtime.CreateSandboxAsync(
-            new PodSandboxSpec(Uid, meta.Namespace ?? "default", meta.Name ?? "", hostname, Latest.Spec?.DnsPolicy, Latest.Spec?.DnsConfig) { HostNetwork = Latest.Spec?.HostNetwork == true }, ct);
+            new PodSandboxSpec(Uid, meta.Namespace ?? "default", meta.Name ?? "", hostname, Latest.Spec?.DnsPolicy, Latest.Spec?.DnsConfig) { HostNetwork = Latest.Spec?.HostNetwork == true, Subdomain = Latest.Spec?.Subdomain }, ct);
     }
 
     private async Task<bool> AdoptSandboxAsync(Task<PodSandbox> creating)

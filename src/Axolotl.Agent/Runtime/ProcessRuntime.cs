@@ -58,7 +58,8 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
 
         await EnsureBridgeAsync(ct);
         var ip = await _network.AddAsync(spec.PodUid, ct);
-        _network.WriteHosts(spec.PodUid, ip, spec.Hostname);
+        _network.WriteHosts(spec.PodUid, ip, spec.Hostname,
+            string.IsNullOrEmpty(spec.Subdomain) ? null : $"{spec.Hostname}.{spec.Subdomain}.{spec.Namespace}.svc.{PodNetwork.ClusterDomain}");
         _network.WriteResolvConf(spec.PodUid, spec.DnsPolicy switch
         {
             // Default: the node's own resolver (no file: containers keep the host's /etc/resolv.conf).

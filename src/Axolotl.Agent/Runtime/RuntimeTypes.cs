@@ -5,6 +5,9 @@ public sealed record PodSandboxSpec(string PodUid, string Namespace, string Name
 {
     /// <summary>hostNetwork: no network namespace of its own; the pod's address is the node's.</summary>
     public bool HostNetwork { get; init; }
+
+    /// <summary>spec.subdomain: the pod's hosts file then names it &lt;hostname&gt;.&lt;subdomain&gt;.&lt;namespace&gt;.svc.&lt;domain&gt; too, as the kubelet does (StatefulSet pods).</summary>
+    public string? Subdomain { get; init; }
 }
 
 /// <summary>A created sandbox: its id, the pod IP (null in host-network fallback) and the network namespace name.</summary>

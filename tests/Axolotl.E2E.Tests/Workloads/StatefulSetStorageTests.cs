@@ -48,12 +48,13 @@ public sealed class StatefulSetStorageTests(ServiceServerFixture fx) : IClassFix
         Assert.Contains("Normal create Claim data-web-1 Pod web-1 in StatefulSet web success", events);
 
         await fx.Kubectl.OkAsync("run", "client", "-n", ns, "--image=python:3.11-slim", "--restart=Never", "--command", "--", "sleep", "600");
-        await _w.WaitForAsync(ns, "pod/client", "{.status.phase}", p => p == "Running", "the client pod");
+        await StatefulSetTests.RunningAsync(fx, ns, "client");
 
         var oldUid = await _w.GetAsync(ns, "pod/web-1", "{.metadata.uid}");
         await fx.Kubectl.OkAsync("delete", "pod", "web-1", "-n", ns);
-        await _w.WaitForAsync(ns, "pod/web-1", "{.metadata.uid} {.status.phase}", s => !s.StartsWith(oldUid, StringComparison.Ordinal) && s.EndsWith(" Running", StringComparison.Ordinal),
-            "web-1 recreated and running");
+        await Eventually.UntilAsync(
+            async () => (await fx.Kubectl.RunAsync("get", "pod", "web-1", "-n", ns, "-o", "jsonpath={.metadata.uid} {.status.phase}")).Stdout,
+            s => !s.StartsWith(oldUid, StringComparison.Ordinal) && s.EndsWith(" Running", StringComparison.Ordinal), "web-1 recreated and running", Workloads.Slow);
         Assert.Equal("written-by-web-1\n", await ExecAsync(ns, "web-1", "cat", "/data/token"));
         Assert.Equal(["data-web-0 Bound", "data-web-1 Bound", "data-web-2 Bound"], await ClaimsAsync(ns));
 
@@ -69,6 +70,8 @@ public sealed class StatefulSetStorageTests(ServiceServerFixture fx) : IClassFix
                 .Select(l => TableText.Cells(l)[0]).ToHashSet(),
             found => found.SetEquals(ips), "the headless Service resolving to every ready pod", Workloads.Slow);
         Assert.Equal("web-0", (await ExecAsync(ns, "web-0", "hostname")).Trim());
+        // As the kubelet writes it for a pod with a subdomain.
+        Assert.Contains($"\tweb-0.web.{ns}.svc.cluster.local\tweb-0\n", await ExecAsync(ns, "web-0", "cat", "/etc/hosts"), StringComparison.Ordinal);
 
         await fx.Kubectl.OkAsync("scale", "sts", "web", "--replicas=1", "-n", ns);
         await Eventually.UntilAsync(() => _w.LivePodsAsync(ns), p => p.SequenceEqual(["web-0"]), "scaled down to web-0", Workloads.Slow);

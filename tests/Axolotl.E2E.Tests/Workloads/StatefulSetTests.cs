@@ -49,6 +49,13 @@ public sealed class StatefulSetTests(ServerFixture fx) : IClassFixture<ServerFix
                   periodSeconds: 1
         """;
 
+    /// <summary>The pod's phase, or "" while it does not exist.</summary>
+    public static async Task<string> PhaseAsync(ServerFixture fx, string ns, string pod) =>
+        (await fx.Kubectl.RunAsync("get", "pod", pod, "-n", ns, "-o", "jsonpath={.status.phase}")).Stdout;
+
+    public static Task<string> RunningAsync(ServerFixture fx, string ns, string pod) =>
+        Eventually.UntilAsync(() => PhaseAsync(fx, ns, pod), p => p == "Running", $"{pod} running", Workloads.Slow);
+
     private async Task<List<string>> PodsAsync(string ns) => (await _w.LivePodsAsync(ns)).Order(StringComparer.Ordinal).ToList();
 
     private Task<string> RolloutAsync(string ns) => _w.RolloutStatusAsync(ns, "sts/web");
@@ -61,7 +68,7 @@ public sealed class StatefulSetTests(ServerFixture fx) : IClassFixture<ServerFix
 
         foreach (var (pod, index) in new[] { "web-0", "web-1", "web-2" }.Select((p, i) => (p, i)))
         {
-            await _w.WaitForAsync(ns, $"pod/{pod}", "{.status.phase}", p => p == "Running", $"{pod} running");
+            await RunningAsync(fx, ns, pod);
             // Not ready yet: the set must not go further.
             Assert.Equal(new[] { "web-0", "web-1", "web-2" }.Take(index + 1).ToList(), await PodsAsync(ns));
             await fx.Kubectl.OkAsync("exec", pod, "-n", ns, "--", "touch", "/tmp/ready");
@@ -95,7 +102,7 @@ public sealed class StatefulSetTests(ServerFixture fx) : IClassFixture<ServerFix
         Assert.Equal(["Normal delete Pod web-2 in StatefulSet web successful", "Normal delete Pod web-1 in StatefulSet web successful"], deletes);
 
         await fx.Kubectl.OkAsync("scale", "sts", "web", "--replicas=2", "-n", ns);
-        await _w.WaitForAsync(ns, "pod/web-1", "{.status.phase}", p => p == "Running", "web-1 back");
+        await RunningAsync(fx, ns, "web-1");
         Assert.Equal("2", await _w.GetAsync(ns, "sts/web", "{.spec.replicas}"));
         Assert.Contains("\"replicas\":2", await fx.Kubectl.OkAsync("get", "--raw", $"/apis/apps/v1/namespaces/{ns}/statefulsets/web/scale"));
 
@@ -159,7 +166,9 @@ public sealed class StatefulSetTests(ServerFixture fx) : IClassFixture<ServerFix
         Assert.Equal("busybox:1.36", await _w.GetAsync(ns, "pod/web-1", "{.spec.containers[0].image}"));
 
         await fx.Kubectl.OkAsync("delete", "pod", "web-1", "-n", ns, "--wait=false");
-        await _w.WaitForAsync(ns, "pod/web-1", "{.spec.containers[0].image}", i => i == "busybox:1.37", "web-1 recreated from the new template");
+        await Eventually.UntilAsync(
+            async () => (await fx.Kubectl.RunAsync("get", "pod", "web-1", "-n", ns, "-o", "jsonpath={.spec.containers[0].image}")).Stdout,
+            i => i == "busybox:1.37", "web-1 recreated from the new template", Workloads.Slow);
         Assert.Equal("busybox:1.36", await _w.GetAsync(ns, "pod/web-0", "{.spec.containers[0].image}"));
         var rollout = await fx.Kubectl.RunAsync("rollout", "status", "sts/web", "-n", ns);
         Assert.NotEqual(0, rollout.ExitCode);
