@@ -46,7 +46,9 @@ public sealed class JobTests(ServerFixture fx) : IClassFixture<ServerFixture>
                 spec:
                   restartPolicy: OnFailure
                   terminationGracePeriodSeconds: 1
-                  volumes: [{name: state, emptyDir: {}}]
+                  volumes:
+                  - name: state
+                    emptyDir: {}
                   containers:
                   - name: main
                     image: busybox:1.36
