@@ -132,6 +132,7 @@ public sealed class CronJobTests(CronJobFixture fx) : IClassFixture<CronJobFixtu
         var result = await fx.Kubectl.RunAsync(["wait", "--for=condition=complete", "job/by-hand", "-n", ns, "--timeout=90s"], stdin: null, timeout: TimeSpan.FromSeconds(100));
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal("manual run\n", await fx.Kubectl.OkAsync("logs", "job/by-hand", "-n", ns));
+        Assert.Contains("cronjob.batch/nightly", await fx.Kubectl.OkAsync("get", "all", "-n", ns), StringComparison.Ordinal);
         var describe = await fx.Kubectl.OkAsync("describe", "cronjob", "nightly", "-n", ns);
         Assert.Contains("Schedule:                      0 3 * * *", describe, StringComparison.Ordinal);
         Assert.Contains("Concurrency Policy:            Allow", describe, StringComparison.Ordinal);
