@@ -61,13 +61,12 @@ internal sealed class JobThroughputScenario : IScenario
         report.Add("server peak RSS", ProcStatus.PeakRssMegabytes(server.Pid), "MB", "VmHWM over the scenario");
     }
 
-    private static string Manifest() => $$"""
-        {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"throughput","namespace":"{{Namespace}}"},
-         "spec":{"completions":{{Completions}},"parallelism":{{Parallelism}},"backoffLimit":0,
-          "template":{"spec":{"restartPolicy":"Never","terminationGracePeriodSeconds":1,
-           "containers":[{"name":"work","image":"busybox:1.36","command":["true"],
-             "env":[{"name":"AXOLOTL_FAKE_EXIT_AFTER","value":"100ms"}]}]}}}}
-        """;
+    private static string Manifest() =>
+        "{\"apiVersion\":\"batch/v1\",\"kind\":\"Job\",\"metadata\":{\"name\":\"throughput\",\"namespace\":\"" + Namespace + "\"}," +
+        "\"spec\":{\"completions\":" + Completions.ToString(CultureInfo.InvariantCulture) + ",\"parallelism\":" + Parallelism.ToString(CultureInfo.InvariantCulture) +
+        ",\"backoffLimit\":0,\"template\":{\"spec\":{\"restartPolicy\":\"Never\",\"terminationGracePeriodSeconds\":1," +
+        "\"containers\":[{\"name\":\"work\",\"image\":\"busybox:1.36\",\"command\":[\"true\"]," +
+        "\"env\":[{\"name\":\"AXOLOTL_FAKE_EXIT_AFTER\",\"value\":\"100ms\"}]}]}}}}";
 
     /// <summary>Polls the Job every 100 ms until it has a Complete or Failed condition; returns its counters and when half had succeeded.</summary>
     private static async Task<(int Succeeded, int Failed, double? Halfway)> WaitCompleteAsync(BenchContext context, ApiClient api, long started, CancellationToken ct)

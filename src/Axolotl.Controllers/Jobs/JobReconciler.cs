@@ -289,7 +289,8 @@ public sealed class JobReconciler : IReconciler<ObjectKey>
                     ["metadata"] = new System.Text.Json.Nodes.JsonObject
                     {
                         ["resourceVersion"] = pod.Metadata.ResourceVersion,
-                        ["finalizers"] = new System.Text.Json.Nodes.JsonArray([.. finalizers.Select(f => (System.Text.Json.Nodes.JsonNode?)f)]),
+                        // null removes the key: an emptied list is left out, as upstream's omitempty does.
+                        ["finalizers"] = finalizers.Count == 0 ? null : new System.Text.Json.Nodes.JsonArray([.. finalizers.Select(f => (System.Text.Json.Nodes.JsonNode?)f)]),
                     },
                 };
                 await _client.Resource<Pod>().PatchAsync(pod.Metadata.Namespace, pod.Metadata.Name ?? "", PatchType.Merge, patch, c);

@@ -42,7 +42,7 @@ internal sealed class OrphanPodReconciler(KubeClient client, IObjectCache<Job> j
         var finalizers = (pod.Metadata.Finalizers ?? []).Where(f => f != Job.TrackingFinalizer).Select(f => (JsonNode?)f).ToArray();
         var patch = new JsonObject
         {
-            ["metadata"] = new JsonObject { ["resourceVersion"] = pod.Metadata.ResourceVersion, ["finalizers"] = new JsonArray(finalizers) },
+            ["metadata"] = new JsonObject { ["resourceVersion"] = pod.Metadata.ResourceVersion, ["finalizers"] = finalizers.Length == 0 ? null : new JsonArray(finalizers) },
         };
         try
         {

@@ -46,7 +46,9 @@ public sealed class JobTests(ServerFixture fx) : IClassFixture<ServerFixture>
                 spec:
                   restartPolicy: OnFailure
                   terminationGracePeriodSeconds: 1
-                  volumes: [{name: state, emptyDir: {}}]
+                  volumes:
+                  - name: state
+                    emptyDir: {}
                   containers:
                   - name: main
                     image: busybox:1.36
@@ -197,6 +199,8 @@ public sealed class JobTests(ServerFixture fx) : IClassFixture<ServerFixture>
         Assert.Equal("6 1 1 NonIndexed false TerminatingOrFailed Never", await GetAsync(ns, "job/hello",
             "{.spec.backoffLimit} {.spec.parallelism} {.spec.completions} {.spec.completionMode} {.spec.suspend} {.spec.podReplacementPolicy} {.spec.template.spec.restartPolicy}"));
 
+        Assert.Contains("job.batch/hello", await fx.Kubectl.OkAsync("get", "all", "-n", ns), StringComparison.Ordinal);
+
         Assert.Equal("job.batch \"hello\" deleted\n", await fx.Kubectl.OkAsync("delete", "job", "hello", "-n", ns));
         await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "pods", "-n", ns, "-o", "name"), p => p.Length == 0, "the job's pods deleted with it", Slow);
     }
@@ -210,6 +214,72 @@ public sealed class JobTests(ServerFixture fx) : IClassFixture<ServerFixture>
 
         await fx.Kubectl.OkAsync("delete", "job", "sleeper", "-n", ns, "--timeout=90s");
         await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "pods", "-n", ns, "-o", "name"), p => p.Length == 0, "the job's pod gone", Slow);
+    }
+
+    [Fact]
+    public async Task A_job_past_its_active_deadline_fails_and_a_finished_job_with_a_ttl_is_deleted()
+    {
+        var ns = await fx.NewNamespaceAsync("deadline");
+        await fx.Kubectl.OkWithInputAsync($$"""
+            apiVersion: batch/v1
+            kind: Job
+            metadata: {name: slow, namespace: {{ns}}}
+            spec:
+              activeDeadlineSeconds: 3
+              template:
+                spec:
+                  restartPolicy: Never
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                  - {name: main, image: busybox:1.36, command: [sleep, "3600"]}
+            ---
+            apiVersion: batch/v1
+            kind: Job
+            metadata: {name: brief, namespace: {{ns}}}
+            spec:
+              ttlSecondsAfterFinished: 2
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                  - {name: main, image: busybox:1.36, command: ["true"]}
+            """, "apply", "-f", "-");
+
+        await WaitForConditionAsync(ns, "slow", "failed");
+        Assert.Equal("DeadlineExceeded Job was active longer than specified deadline", await GetAsync(ns, "job/slow",
+            "{.status.conditions[?(@.type==\"Failed\")].reason} {.status.conditions[?(@.type==\"Failed\")].message}"));
+        Assert.Equal(["Warning Job was active longer than specified deadline"], await EventsAsync(ns, "slow", "DeadlineExceeded"));
+        Assert.Equal("", await fx.Kubectl.OkAsync("get", "pods", "-n", ns, "-l", "job-name=slow", "--field-selector=status.phase=Running", "-o", "name"));
+
+        await Eventually.UntilAsync(async () => (await fx.Kubectl.RunAsync("get", "job", "brief", "-n", ns)).Stderr,
+            e => e.Contains("NotFound", StringComparison.Ordinal), "the finished job deleted after its TTL", Slow);
+        await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "pods", "-n", ns, "-l", "job-name=brief", "-o", "name"), p => p.Length == 0, "its pod deleted with it", Slow);
+    }
+
+    [Fact]
+    public async Task A_suspended_job_runs_nothing_until_resumed()
+    {
+        var ns = await fx.NewNamespaceAsync("suspend");
+        await fx.Kubectl.OkWithInputAsync($$"""
+            apiVersion: batch/v1
+            kind: Job
+            metadata: {name: later, namespace: {{ns}}}
+            spec:
+              suspend: true
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                  - {name: main, image: busybox:1.36, command: ["true"]}
+            """, "apply", "-f", "-");
+        await Eventually.UntilAsync(() => GetAsync(ns, "job/later", "{.status.conditions[?(@.type==\"Suspended\")].reason}"), r => r == "JobSuspended", "the Suspended condition", Slow);
+        Assert.Equal(["later", "Suspended", "0/1"], TableText.Row(await fx.Kubectl.OkAsync("get", "job", "later", "-n", ns), "later")[..3]);
+        Assert.Equal("", await fx.Kubectl.OkAsync("get", "pods", "-n", ns, "-o", "name"));
+
+        await fx.Kubectl.OkAsync("patch", "job", "later", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"suspend\":false}}");
+
+        await WaitForConditionAsync(ns, "later", "complete");
+        Assert.Equal("False JobResumed", await GetAsync(ns, "job/later", "{.status.conditions[?(@.type==\"Suspended\")].status} {.status.conditions[?(@.type==\"Suspended\")].reason}"));
     }
 
     [Fact]
