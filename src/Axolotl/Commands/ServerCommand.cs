@@ -198,6 +198,10 @@ public static partial class ServerCommand
 
         var phase = Stopwatch.GetTimestamp();
         await using var store = await OpenStoreAsync(args, dataDir, clock, shutdown.Token);
+        if (store is EtcdStore etcd)
+        {
+            LogEtcdStore(log, etcd.Endpoints, etcd.CurrentRevision, etcd.CompactRevision);
+        }
         var storeMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
         phase = Stopwatch.GetTimestamp();
         await using var host = await ApiServerHost.StartAsync(
@@ -336,6 +340,9 @@ public static partial class ServerCommand
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API server listening on {Url}, ready after {Milliseconds:F0} ms (store {StoreMs:F0} ms, API server {ApiMs:F0} ms)")]
     private static partial void LogReady(ILogger logger, Uri url, double milliseconds, double storeMs, double apiMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "store: etcd at {Endpoints} under /registry/, revision {Revision} (compacted up to {Compacted})")]
+    private static partial void LogEtcdStore(ILogger logger, string endpoints, long revision, long compacted);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "shutting down")]
     private static partial void LogStopping(ILogger logger);

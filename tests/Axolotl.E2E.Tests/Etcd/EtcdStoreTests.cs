@@ -29,6 +29,8 @@ public sealed class EtcdStoreTests(EtcdServerFixture fx) : IClassFixture<EtcdSer
         Assert.NotNull(await EtcdKeys.GetAsync(fx.Etcd.ClientUrl, $"/registry/services/specs/{ns}/web"));
         Assert.NotNull(await EtcdKeys.GetAsync(fx.Etcd.ClientUrl, $"/registry/namespaces/{ns}"));
 
+        Assert.Contains($"store: etcd at {fx.Etcd.ClientUrl.ToString().TrimEnd('/')} under /registry/", fx.Server.Log);
+
         await fx.Kubectl.OkAsync("delete", "configmap", "settings", "-n", ns);
 
         Assert.Null(await EtcdKeys.GetAsync(fx.Etcd.ClientUrl, $"/registry/configmaps/{ns}/settings"));
