@@ -16,6 +16,10 @@ internal sealed class BenchContext(BenchOptions options)
     /// <summary>A server on a fresh data dir, ready to use; dispose it to stop it and delete the dir.</summary>
     public Task<ServerProcess> StartServerAsync(CancellationToken ct) => ServerProcess.StartAsync(Options.ServerBinary, Options.ServerEnvironment, StartTimeout, ct);
 
+    /// <summary>A server with more flags (e.g. --datastore-endpoint).</summary>
+    public Task<ServerProcess> StartServerAsync(IReadOnlyList<string> extraArgs, CancellationToken ct) =>
+        ServerProcess.StartAsync(Options.ServerBinary, Options.ServerEnvironment, StartTimeout, ct, extraArgs);
+
     /// <summary>A client connection to <paramref name="server"/>.</summary>
     public ApiClient Connect(ServerProcess server) => new(server.Kubeconfig, Http2);
 

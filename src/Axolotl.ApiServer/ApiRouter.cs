@@ -52,6 +52,13 @@ public sealed partial class ApiRouter(
         {
             // The client hung up.
         }
+        catch (Axolotl.Storage.StoreUnavailableException e)
+        {
+            // etcd down, without quorum or too slow: the request may succeed later, so 503 rather than 500.
+            // No Retry-After: client-go would then retry silently for ten seconds before saying anything.
+            LogStoreUnavailable(logger, ctx.Request.Method, ctx.Request.Path, e.Message);
+            await ResponseWriter.WriteStatusAsync(ctx, ApiErrors.Unavailable(e.Message).Status);
+        }
         catch (Exception e)
         {
             LogUnhandled(logger, e, ctx.Request.Method, ctx.Request.Path + ctx.Request.QueryString);
@@ -127,4 +134,7 @@ public sealed partial class ApiRouter(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "unhandled error serving {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception e, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "store unavailable serving {Method} {Path}: {Reason}")]
+    private static partial void LogStoreUnavailable(ILogger logger, string method, string path, string reason);
 }

@@ -43,6 +43,10 @@ catch (ArgumentException e)
 {
     return Fail(e.Message);
 }
+catch (Axolotl.Storage.StoreUnavailableException e)
+{
+    return Fail(e.Message);
+}
 catch (Axolotl.ApiServer.Encryption.EncryptionException e)
 {
     return Fail($"encryption at rest: {e.Message}");

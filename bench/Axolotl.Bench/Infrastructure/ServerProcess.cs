@@ -57,7 +57,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     }
 
     public static async Task<ServerProcess> StartAsync(string binary, IReadOnlyDictionary<string, string> environment, TimeSpan timeout,
-        CancellationToken ct)
+        CancellationToken ct, IReadOnlyList<string>? extraArgs = null)
     {
         var dataDir = Directory.CreateTempSubdirectory("axolotl-bench-").FullName;
         var port = FreePort();
@@ -70,6 +70,10 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         };
         // The API scenarios measure the control plane alone: no local node agent runs their pods.
         foreach (var arg in (string[])["server", "--data-dir", dataDir, "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--local-agent", "false"])
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        foreach (var arg in extraArgs ?? [])
         {
             psi.ArgumentList.Add(arg);
         }

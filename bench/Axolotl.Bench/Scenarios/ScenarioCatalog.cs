@@ -7,6 +7,7 @@ internal static class ScenarioCatalog
     [
         new StartToReadyScenario(),
         new ApiLatencyScenario(),
+        new StoreLatencyScenario(),
         new AuthorizationLatencyScenario(),
         new HostileCorpusScenario(),
         new KubectlGetScenario(),

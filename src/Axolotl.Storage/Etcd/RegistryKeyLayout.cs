@@ -5,7 +5,7 @@ namespace Axolotl.Storage.Etcd;
 /// kube-apiserver writes in etcd, so that etcdctl and tools made for Kubernetes find objects where they
 /// expect them: "/registry/pods/ns/name", "/registry/deployments/ns/name". Built-in groups drop the group
 /// (upstream's storage factory keys by resource only), a few resources keep their historical names
-/// (services/specs, services/endpoints, minions, ingress), and any other group (custom resources,
+/// (services/specs, services/endpoints, minions, controllers, ingress), and any other group (custom resources,
 /// apiextensions, apiregistration) is "/registry/&lt;group&gt;/&lt;resource&gt;".
 /// </summary>
 internal sealed class RegistryKeyLayout
@@ -25,6 +25,7 @@ internal sealed class RegistryKeyLayout
         ["services"] = "services/specs",
         ["endpoints"] = "services/endpoints",
         ["nodes"] = "minions",
+        ["replicationcontrollers"] = "controllers",
         ["networking.k8s.io/ingresses"] = "ingress",
         ["extensions/ingresses"] = "ingress",
     };

@@ -15,6 +15,7 @@ using Axolotl.NodeIdentity;
 using Axolotl.Proxy;
 using Axolotl.Scheduler;
 using Axolotl.Storage;
+using Axolotl.Storage.Etcd;
 using Axolotl.Storage.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -29,7 +30,7 @@ public static partial class ServerCommand
 {
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
-        "data-dir", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
+        "data-dir", "datastore-endpoint", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
         "tls-san", "advertise-address", "service-account-issuer", "service-account-max-token-expiration", "service-account-extend-token-expiration", "service-account-token-ttl-for-testing", "pod-security-admission-config-file", "allowed-unsafe-sysctls", "seccomp-default",
@@ -57,6 +58,10 @@ public static partial class ServerCommand
 
           --data-dir DIR   where state, certificates and the kubeconfig live (default: $XDG_DATA_HOME/axolotl or ~/.local/share/axolotl)
           --port PORT      HTTPS port of the API server (default: 6443)
+          --datastore-endpoint URL[,URL...]
+                           keep the cluster's state in etcd (v3, e.g. http://127.0.0.1:2379; several members
+                           comma-separated, the next tried when one does not answer) under /registry/ as
+                           kube-apiserver does, instead of SQLite in DIR/state.db (the default)
           --bind ADDR      address to listen on (default: 0.0.0.0)
           --advertise-address ADDR
                            the address pods reach the API server at, published as the endpoint of the kubernetes
@@ -156,6 +161,29 @@ public static partial class ServerCommand
         };
     }
 
+    /// <summary>SQLite in the data directory, or etcd when --datastore-endpoint names members.</summary>
+    private static async Task<IStore> OpenStoreAsync(CommandLine args, string dataDir, TimeProvider clock, CancellationToken ct)
+    {
+        if (args.Get("datastore-endpoint") is { } endpoints)
+        {
+            var options = new EtcdStoreOptions { Endpoints = EtcdStoreOptions.ParseEndpoints(endpoints) };
+            try
+            {
+                return await EtcdStore.OpenAsync(options, clock, ct);
+            }
+            catch (StoreUnavailableException e)
+            {
+                throw new StoreUnavailableException($"cannot reach the datastore (--datastore-endpoint {endpoints}): {e.Message}");
+            }
+        }
+
+        var database = Path.Combine(dataDir, "state.db");
+        var sqlite = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = database }, clock, ct);
+        // SQLite makes these with the umask's modes; the WAL holds recent writes in clear, like the database.
+        DataDirectory.MakeOwnerOnly(database, database + "-wal", database + "-shm");
+        return sqlite;
+    }
+
     public static async Task<int> RunAsync(CommandLine args)
     {
         var started = Stopwatch.GetTimestamp();
@@ -188,10 +216,11 @@ public static partial class ServerCommand
         var shutdown = command.Shutdown;
 
         var phase = Stopwatch.GetTimestamp();
-        var database = Path.Combine(dataDir, "state.db");
-        await using var store = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = database }, clock, shutdown.Token);
-        // SQLite makes these with the umask's modes; the WAL holds recent writes in clear, like the database.
-        DataDirectory.MakeOwnerOnly(database, database + "-wal", database + "-shm");
+        await using var store = await OpenStoreAsync(args, dataDir, clock, shutdown.Token);
+        if (store is EtcdStore etcd)
+        {
+            LogEtcdStore(log, etcd.Endpoints, etcd.CurrentRevision, etcd.CompactRevision);
+        }
         var storeMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
         phase = Stopwatch.GetTimestamp();
         await using var host = await ApiServerHost.StartAsync(
@@ -336,6 +365,9 @@ public static partial class ServerCommand
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API server listening on {Url}, ready after {Milliseconds:F0} ms (store {StoreMs:F0} ms, API server {ApiMs:F0} ms)")]
     private static partial void LogReady(ILogger logger, Uri url, double milliseconds, double storeMs, double apiMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "store: etcd at {Endpoints} under /registry/, revision {Revision} (compacted up to {Compacted})")]
+    private static partial void LogEtcdStore(ILogger logger, string endpoints, long revision, long compacted);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "shutting down")]
     private static partial void LogStopping(ILogger logger);

@@ -5,7 +5,7 @@ namespace Axolotl.Storage.Tests.Etcd;
 public sealed class RegistryKeyLayoutTests
 {
     private static readonly RegistryKeyLayout Layout = new("/registry",
-        ["pods", "services", "endpoints", "nodes", "apps/deployments", "coordination.k8s.io/leases", "networking.k8s.io/ingresses", "events"]);
+        ["pods", "services", "endpoints", "nodes", "replicationcontrollers", "apps/deployments", "coordination.k8s.io/leases", "networking.k8s.io/ingresses", "events"]);
 
     [Theory]
     [InlineData("/pods/default/web", "/registry/pods/default/web")]
@@ -14,6 +14,7 @@ public sealed class RegistryKeyLayoutTests
     [InlineData("/services/default/web", "/registry/services/specs/default/web")]
     [InlineData("/endpoints/default/web", "/registry/services/endpoints/default/web")]
     [InlineData("/nodes/n1", "/registry/minions/n1")]
+    [InlineData("/replicationcontrollers/default/rc", "/registry/controllers/default/rc")]
     [InlineData("/networking.k8s.io/ingresses/default/web", "/registry/ingress/default/web")]
     [InlineData("/stable.example.com/crontabs/default/c", "/registry/stable.example.com/crontabs/default/c")]
     [InlineData("/apiextensions.k8s.io/customresourcedefinitions/x", "/registry/apiextensions.k8s.io/customresourcedefinitions/x")]
