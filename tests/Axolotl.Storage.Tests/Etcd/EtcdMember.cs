@@ -18,13 +18,19 @@ public sealed class EtcdMember : IAsyncDisposable
     private readonly string _directory;
     private readonly StringBuilder _log = new();
     private readonly int _peerPort;
+    private readonly string _name;
+    private string _initialCluster;
+    private string _clusterToken = "axl-test";
+    private bool _alone = true;
     private Process? _process;
 
-    private EtcdMember(string directory, int clientPort, int peerPort)
+    private EtcdMember(string directory, int clientPort, int peerPort, string name)
     {
         _directory = directory;
         ClientPort = clientPort;
         _peerPort = peerPort;
+        _name = name;
+        _initialCluster = $"{name}=http://127.0.0.1:{peerPort}";
     }
 
     public int ClientPort { get; }
@@ -46,7 +52,10 @@ public sealed class EtcdMember : IAsyncDisposable
     }
 
     /// <summary>Starts a new member and waits until it answers a read.</summary>
-    public static async Task<EtcdMember> StartAsync(CancellationToken ct)
+    public static async Task<EtcdMember> StartAsync(CancellationToken ct) => (await StartClusterAsync(1, ct))[0];
+
+    /// <summary>Starts <paramref name="size"/> members that form one cluster, and waits until each answers a read.</summary>
+    public static async Task<IReadOnlyList<EtcdMember>> StartClusterAsync(int size, CancellationToken ct)
     {
         if (!File.Exists(Binary))
         {
@@ -54,16 +63,37 @@ public sealed class EtcdMember : IAsyncDisposable
                 $"{Binary} is missing: these tests need a real etcd. Install Debian's etcd-server (apt-get install -y etcd-server), as .ci/run does.");
         }
 
-        var directory = Directory.CreateTempSubdirectory("axl-etcd-").FullName;
-        var member = new EtcdMember(directory, FreePort(), FreePort());
+        var members = new List<EtcdMember>();
         try
         {
-            await member.RunAsync(ct);
-            return member;
+            for (var i = 0; i < size; i++)
+            {
+                members.Add(new EtcdMember(Directory.CreateTempSubdirectory("axl-etcd-").FullName, FreePort(), FreePort(), $"m{i}"));
+            }
+
+            var cluster = string.Join(',', members.Select(m => m._initialCluster));
+            foreach (var member in members)
+            {
+                member._initialCluster = cluster;
+                member._clusterToken = $"axl-{members[0]._peerPort}";
+                member._alone = size == 1;
+                member.Launch();
+            }
+
+            foreach (var member in members)
+            {
+                await member.WaitReadyAsync(ct);
+            }
+
+            return members;
         }
         catch
         {
-            await member.DisposeAsync();
+            foreach (var member in members)
+            {
+                await member.DisposeAsync();
+            }
+
             throw;
         }
     }
@@ -85,7 +115,11 @@ public sealed class EtcdMember : IAsyncDisposable
     }
 
     /// <summary>Starts the member again on the same ports and data.</summary>
-    public Task RestartAsync(CancellationToken ct) => RunAsync(ct);
+    public Task RestartAsync(CancellationToken ct)
+    {
+        Launch();
+        return WaitReadyAsync(ct);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -99,7 +133,7 @@ public sealed class EtcdMember : IAsyncDisposable
         }
     }
 
-    private async Task RunAsync(CancellationToken ct)
+    private void Launch()
     {
         var peer = $"http://127.0.0.1:{_peerPort}";
         var psi = new ProcessStartInfo(Binary)
@@ -110,14 +144,22 @@ public sealed class EtcdMember : IAsyncDisposable
         };
         foreach (var arg in new[]
         {
-            "--name", "test", "--data-dir", Path.Combine(_directory, "data"),
+            "--name", _name, "--data-dir", Path.Combine(_directory, "data"),
             "--listen-client-urls", ClientUrl.ToString().TrimEnd('/'), "--advertise-client-urls", ClientUrl.ToString().TrimEnd('/'),
-            "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer, "--initial-cluster", $"test={peer}",
-            // A lone member elects itself after one election timeout: keep start-up short.
-            "--heartbeat-interval", "20", "--election-timeout", "200",
+            "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer, "--initial-cluster", _initialCluster, "--initial-cluster-token", _clusterToken,
         })
         {
             psi.ArgumentList.Add(arg);
+        }
+
+        if (_alone)
+        {
+            // A lone member elects itself after one election timeout: keep start-up short. Members of a real
+            // cluster keep etcd's defaults (100 ms / 1 s), which a busy machine does not mistake for failures.
+            foreach (var arg in new[] { "--heartbeat-interval", "20", "--election-timeout", "200" })
+            {
+                psi.ArgumentList.Add(arg);
+            }
         }
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {Binary}");
@@ -126,7 +168,11 @@ public sealed class EtcdMember : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+    }
 
+    private async Task WaitReadyAsync(CancellationToken ct)
+    {
+        var process = _process!;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(TimeSpan.FromSeconds(60));

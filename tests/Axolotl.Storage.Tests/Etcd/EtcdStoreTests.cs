@@ -90,6 +90,49 @@ public sealed class EtcdStoreTests : IAsyncLifetime
         Assert.Empty((await store.ListAsync("/endpoints/", 0, null, Ct)).Items);
     }
 
+    [Fact]
+    public async Task Writes_go_on_through_the_other_members_when_the_one_in_use_is_killed()
+    {
+        var cluster = await EtcdMember.StartClusterAsync(3, Ct);
+        try
+        {
+            await using var store = await OpenAsync([.. cluster.Select(m => m.ClientUrl)]);
+            var acknowledged = new List<string>();
+            for (var i = 0; i < 5; i++)
+            {
+                await store.CreateAsync($"/configmaps/default/before{i}", Encoding.UTF8.GetBytes("x"), Ct);
+                acknowledged.Add($"/configmaps/default/before{i}");
+            }
+
+            // The first endpoint answered last, so it is the one in use.
+            await cluster[0].KillAsync();
+
+            // While the others elect a leader a write may be refused (503 to a client); it is never lost once acknowledged.
+            for (var i = 0; acknowledged.Count < 10; i++)
+            {
+                try
+                {
+                    await store.CreateAsync($"/configmaps/default/after{i}", Encoding.UTF8.GetBytes("x"), Ct);
+                    acknowledged.Add($"/configmaps/default/after{i}");
+                }
+                catch (StoreUnavailableException) when (!Ct.IsCancellationRequested)
+                {
+                    await Task.Delay(50, Ct);
+                }
+            }
+
+            var stored = (await store.ListAsync("/configmaps/default/", 0, null, Ct)).Items.Select(e => e.Key).ToHashSet();
+            Assert.All(acknowledged, key => Assert.Contains(key, stored));
+        }
+        finally
+        {
+            foreach (var member in cluster)
+            {
+                await member.DisposeAsync();
+            }
+        }
+    }
+
     private Task<EtcdStore> OpenAsync(IReadOnlyList<Uri> endpoints, string keyPrefix = "/registry") =>
         EtcdStore.OpenAsync(new EtcdStoreOptions
         {
