@@ -10,8 +10,25 @@ public static class SeedApps
     // Released nginx patch levels per 1.x minor: a typo such as 1.17.23 is "not found" as on Docker Hub.
     private static readonly SortedDictionary<int, int> NginxLastPatch = new()
     {
-        [9] = 15, [10] = 3, [11] = 13, [12] = 2, [13] = 12, [14] = 2, [15] = 12, [16] = 1, [17] = 10,
-        [18] = 0, [19] = 10, [20] = 2, [21] = 6, [22] = 1, [23] = 4, [24] = 0, [25] = 5, [26] = 3, [27] = 5,
+        [9] = 15,
+        [10] = 3,
+        [11] = 13,
+        [12] = 2,
+        [13] = 12,
+        [14] = 2,
+        [15] = 12,
+        [16] = 1,
+        [17] = 10,
+        [18] = 0,
+        [19] = 10,
+        [20] = 2,
+        [21] = 6,
+        [22] = 1,
+        [23] = 4,
+        [24] = 0,
+        [25] = 5,
+        [26] = 3,
+        [27] = 5,
     };
 
     private const string NginxLatest = "1.27.5";

@@ -33,7 +33,8 @@ public sealed class KubeletTls(X509Certificate2 kubeletCa, X509Certificate2 clie
         },
         ConnectTimeout = TimeSpan.FromSeconds(10),
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-    }) { Timeout = Timeout.InfiniteTimeSpan });
+    })
+    { Timeout = Timeout.InfiniteTimeSpan });
 
     public bool Verify(string nodeName, X509Certificate? certificate, SslPolicyErrors errors)
     {

@@ -33,7 +33,12 @@ public sealed class CertificateSigningReconciler(KubeClient client, Lister<Certi
                 var now = time.GetUtcNow();
                 approving.Status.Conditions.Add(new CertificateSigningRequestCondition
                 {
-                    Type = "Approved", Status = "True", Reason = "AutoApproved", Message = message, LastUpdateTime = now, LastTransitionTime = now,
+                    Type = "Approved",
+                    Status = "True",
+                    Reason = "AutoApproved",
+                    Message = message,
+                    LastUpdateTime = now,
+                    LastTransitionTime = now,
                 });
                 csr = await client.Resource<CertificateSigningRequest>().UpdateSubresourceAsync(approving, "approval", ct);
                 CertificateSigningLog.Approved(logger, key.Name, csr.Spec?.SignerName, csr.Spec?.Username);
@@ -82,7 +87,12 @@ public sealed class CertificateSigningReconciler(KubeClient client, Lister<Certi
             signed.Status.Conditions ??= [];
             signed.Status.Conditions.Add(new CertificateSigningRequestCondition
             {
-                Type = "Failed", Status = "True", Reason = "SignerValidationFailure", Message = failure, LastUpdateTime = now, LastTransitionTime = now,
+                Type = "Failed",
+                Status = "True",
+                Reason = "SignerValidationFailure",
+                Message = failure,
+                LastUpdateTime = now,
+                LastTransitionTime = now,
             });
             CertificateSigningLog.Failed(logger, csr.Metadata.Name ?? "", csr.Spec?.SignerName, failure ?? "");
         }
