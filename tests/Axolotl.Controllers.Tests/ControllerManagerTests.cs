@@ -47,8 +47,8 @@ public sealed class ControllerManagerTests : IDisposable
         Assert.DoesNotContain(_http.Requests, r => r.Path.Contains("/events", StringComparison.Ordinal));
         // GC, namespaces, ReplicaSets, ReplicationControllers, Deployments, Endpoints, EndpointSlices,
         // LoadBalancer status, DaemonSets, node lifecycle, disruption budgets, ClusterRole aggregation,
-        // ServiceAccounts (the root CA publisher runs only with a CA to publish).
-        Assert.Equal(13, manager.Loops.Count);
+        // ServiceAccounts, persistent volumes (the root CA publisher runs only with a CA to publish).
+        Assert.Equal(14, manager.Loops.Count);
 
         await manager.StopAsync().WaitAsync(Deadline);
         Assert.True(manager.Completion.IsCompletedSuccessfully);
