@@ -46,8 +46,8 @@ public sealed class ControllerManagerTests : IDisposable
         Assert.True(manager.GarbageCollector.HasSynced);
         Assert.DoesNotContain(_http.Requests, r => r.Path.Contains("/events", StringComparison.Ordinal));
         // GC, namespaces, ReplicaSets, ReplicationControllers, Deployments, Endpoints, EndpointSlices,
-        // LoadBalancer status, DaemonSets, StatefulSets, PersistentVolumes, node lifecycle, disruption budgets, ClusterRole aggregation,
-        // ServiceAccounts (the root CA publisher runs only with a CA to publish).
+        // LoadBalancer status, DaemonSets, StatefulSets, node lifecycle, disruption budgets, ClusterRole aggregation,
+        // ServiceAccounts, persistent volumes (the root CA publisher runs only with a CA to publish).
         Assert.Equal(15, manager.Loops.Count);
 
         await manager.StopAsync().WaitAsync(Deadline);

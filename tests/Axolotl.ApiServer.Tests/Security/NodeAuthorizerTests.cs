@@ -60,7 +60,11 @@ public sealed class NodeAuthorizerTests
     [InlineData("update", "pods", null, false)]
     [InlineData("create", "secrets", null, false)]
     [InlineData("delete", "configmaps", null, false)]
-    [InlineData("get", "persistentvolumes", null, false)]
+    // Axolotl: nodes read PersistentVolumes (the agent mounts them and reclaims local-path directories, ADR 0008), never write them.
+    [InlineData("get", "persistentvolumes", null, true)]
+    [InlineData("watch", "persistentvolumes", null, true)]
+    [InlineData("update", "persistentvolumes", null, false)]
+    [InlineData("delete", "persistentvolumes", null, false)]
     public async Task Path_level_rules_stay_for_everything_else(string verb, string resource, string? sub, bool allowed)
     {
         var authorizer = await AuthorizerWithPodsAsync();

@@ -26,6 +26,7 @@ public static class QuotaEvaluators
         {
             [KnownResources.Pods] = PodQuotaEvaluator.Instance,
             [KnownResources.Services] = ServiceQuotaEvaluator.Instance,
+            [KnownResources.PersistentVolumeClaims] = ClaimQuotaEvaluator.Instance,
         };
         foreach (var type in KnownResources.All)
         {
