@@ -315,6 +315,30 @@ public sealed class JobReconcilerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_success_policy_completes_an_indexed_job_once_its_rule_is_met_and_stops_the_rest()
+    {
+        SeedJob(s =>
+        {
+            s.Completions = 3;
+            s.Parallelism = 3;
+            s.CompletionMode = "Indexed";
+            s.SuccessPolicy = new SuccessPolicy { Rules = [new SuccessPolicyRule { SucceededIndexes = "0" }] };
+        }, name: "lead");
+        await SyncAsync("lead");
+        Finish(Pods().Single(p => JobPods.CompletionIndex(p) == 0), "Succeeded");
+
+        await SyncAsync("lead");
+
+        var met = JobConditions.Find(Job("lead").Status, JobConditions.SuccessCriteriaMet)!;
+        Assert.Equal(("True", "SuccessPolicy", "Matched rules at index 0"), (met.Status, met.Reason, met.Message));
+        Assert.Single(Pods());
+        await SyncAsync("lead");
+        var complete = JobConditions.Find(Job("lead").Status, JobConditions.Complete)!;
+        Assert.Equal(("SuccessPolicy", "Matched rules at index 0"), (complete.Reason, complete.Message));
+        Assert.Equal(("0", 1), (Job("lead").Status!.CompletedIndexes, Job("lead").Status!.Succeeded));
+    }
+
+    [Fact]
     public async Task An_index_past_its_backoffLimitPerIndex_is_failed_and_the_job_fails_with_FailedIndexes()
     {
         SeedJob(s => { s.Completions = 2; s.Parallelism = 2; s.CompletionMode = "Indexed"; s.BackoffLimitPerIndex = 0; }, name: "per");
