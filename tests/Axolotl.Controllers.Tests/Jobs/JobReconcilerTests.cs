@@ -159,6 +159,26 @@ public sealed class JobReconcilerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_finalizer_removal_that_meets_a_newer_pod_is_retried_on_a_fresh_read()
+    {
+        SeedJob();
+        await SyncAsync();
+        var pod = Assert.Single(Pods());
+        Finish(pod, "Succeeded");
+        _pods.Replace(Pods());
+        _jobs.Replace(_api.List<Job>(Ns));
+        // The agent writes the pod again after the cache saw it: the cached resourceVersion is stale.
+        _api.Mutate<Pod>(Ns, pod.Metadata.Name!, p => p.Metadata.Annotations = new() { ["touched"] = "yes" });
+
+        await _reconciler.ReconcileAsync(new ObjectKey(Ns, "pi"), CancellationToken.None);
+
+        var stored = _api.Get<Pod>(Ns, pod.Metadata.Name!)!;
+        Assert.Empty(stored.Metadata.Finalizers ?? []);
+        Assert.Equal("yes", stored.Metadata.Annotations!["touched"]);
+        Assert.Equal(2, _api.Writes.Count(w => w.Method == HttpMethod.Patch));
+    }
+
+    [Fact]
     public async Task A_pod_seen_again_with_its_finalizer_after_removal_is_not_counted_twice()
     {
         SeedJob(s => { s.Completions = 2; s.Parallelism = 1; });
