@@ -149,6 +149,10 @@ public static partial class BatchValidation
                 errors.Add(FieldError.NotSupported(path.Child("podReplacementPolicy"), replacement, ["Failed"]));
             }
         }
+        if (spec.SuccessPolicy is { } successPolicy)
+        {
+            errors.AddRange(ValidateSuccessPolicy(spec, successPolicy, path.Child("successPolicy")));
+        }
         if (spec.PodFailurePolicy is { } policy)
         {
             errors.AddRange(ValidatePodFailurePolicy(spec, policy, path.Child("podFailurePolicy")));
@@ -248,6 +252,66 @@ public static partial class BatchValidation
         }
         return errors;
     }
+
+    private static List<FieldError> ValidateSuccessPolicy(JobSpec spec, SuccessPolicy policy, FieldPath path)
+    {
+        var errors = new List<FieldError>();
+        if (spec.CompletionMode != "Indexed")
+        {
+            errors.Add(FieldError.Invalid(path, new GoValue.GoSyntax("batch.SuccessPolicy{…}"), "requires indexed completion mode"));
+            return errors;
+        }
+        var rulesPath = path.Child("rules");
+        if (policy.Rules.Count == 0)
+        {
+            errors.Add(FieldError.Required(rulesPath, "at least one rules must be specified when the successPolicy is specified"));
+        }
+        if (policy.Rules.Count > MaxPodFailurePolicyRules)
+        {
+            errors.Add(FieldError.TooMany(rulesPath, policy.Rules.Count, MaxPodFailurePolicyRules));
+        }
+        var completions = spec.Completions ?? 0;
+        for (var i = 0; i < policy.Rules.Count; i++)
+        {
+            var rule = policy.Rules[i];
+            var rulePath = rulesPath.Index(i);
+            if (rule.SucceededIndexes is null && rule.SucceededCount is null)
+            {
+                errors.Add(FieldError.Required(rulePath, "at least one of succeededCount or succeededIndexes must be specified"));
+            }
+            var indexCount = completions;
+            if (rule.SucceededIndexes is { } indexes)
+            {
+                if (!SucceededIndexesPattern().IsMatch(indexes))
+                {
+                    errors.Add(FieldError.Invalid(rulePath.Child("succeededIndexes"), indexes, "error parsing succeededIndexes: must be a list of indexes and ranges such as 1,3-5"));
+                }
+                else
+                {
+                    indexCount = indexes.Split(',').Sum(part => part.Split('-') is [var a, var b] && int.TryParse(b, out var hi) && int.TryParse(a, out var lo) ? hi - lo + 1 : 1);
+                }
+            }
+            if (rule.SucceededCount is { } count)
+            {
+                if (count < 0)
+                {
+                    errors.Add(FieldError.Invalid(rulePath.Child("succeededCount"), count, "must be greater than or equal to 0"));
+                }
+                else if (count > completions)
+                {
+                    errors.Add(FieldError.Invalid(rulePath.Child("succeededCount"), count, $"must indicate a number lower than or equal to .spec.completions ({completions})"));
+                }
+                else if (rule.SucceededIndexes is not null && count > indexCount)
+                {
+                    errors.Add(FieldError.Invalid(rulePath.Child("succeededCount"), count, $"must indicate a number lower than or equal to the number of indexes in .spec.successPolicy.rules[{i}].succeededIndexes ({indexCount})"));
+                }
+            }
+        }
+        return errors;
+    }
+
+    [GeneratedRegex(@"^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$")]
+    private static partial Regex SucceededIndexesPattern();
 
     private static List<FieldError> ValidateOnExitCodes(PodFailurePolicyOnExitCodesRequirement requirement, HashSet<string> containerNames, FieldPath path)
     {

@@ -17,6 +17,7 @@ public static class JobConditions
     public const string MaxFailedIndexesExceeded = "MaxFailedIndexesExceeded";
     public const string FailedIndexes = "FailedIndexes";
     public const string CompletionsReached = "CompletionsReached";
+    public const string SuccessPolicy = "SuccessPolicy";
 
     public const string BackoffLimitExceededMessage = "Job has reached the specified backoff limit";
     public const string DeadlineExceededMessage = "Job was active longer than specified deadline";

@@ -282,18 +282,19 @@ public sealed class JobReconciler : IReconciler<ObjectKey>
         {
             try
             {
-                var finalizers = (pod.Metadata.Finalizers ?? []).Where(f => f != Job.TrackingFinalizer).ToList();
-                // The resourceVersion makes a stale view fail with 409 instead of dropping someone else's finalizer.
-                var patch = new System.Text.Json.Nodes.JsonObject
+                try
                 {
-                    ["metadata"] = new System.Text.Json.Nodes.JsonObject
+                    await PatchFinalizersAsync(pod, c);
+                }
+                catch (KubeApiException e) when (e.IsConflict)
+                {
+                    // The agent updated the pod meanwhile: once more on a fresh read (the same pod, still holding the finalizer).
+                    var fresh = await _client.Resource<Pod>().TryGetAsync(pod.Metadata.Namespace, pod.Metadata.Name ?? "", c);
+                    if (fresh is not null && fresh.Metadata.Uid == pod.Metadata.Uid && JobPods.HasTrackingFinalizer(fresh))
                     {
-                        ["resourceVersion"] = pod.Metadata.ResourceVersion,
-                        // null removes the key: an emptied list is left out, as upstream's omitempty does.
-                        ["finalizers"] = finalizers.Count == 0 ? null : new System.Text.Json.Nodes.JsonArray([.. finalizers.Select(f => (System.Text.Json.Nodes.JsonNode?)f)]),
-                    },
-                };
-                await _client.Resource<Pod>().PatchAsync(pod.Metadata.Namespace, pod.Metadata.Name ?? "", PatchType.Merge, patch, c);
+                        await PatchFinalizersAsync(fresh, c);
+                    }
+                }
                 removed[pod.Metadata.Uid ?? ""] = true;
             }
             catch (KubeApiException e) when (e.IsNotFound)
@@ -312,6 +313,22 @@ public sealed class JobReconciler : IReconciler<ObjectKey>
         {
             throw new AggregateException($"removing the {Job.TrackingFinalizer} finalizer from {failures.Count} pods of job {key} failed", failures);
         }
+    }
+
+    /// <summary>Removes the tracking finalizer, keeping any other; the resourceVersion makes a stale view fail with 409 instead of dropping someone else's finalizer.</summary>
+    private Task<Pod> PatchFinalizersAsync(Pod pod, CancellationToken ct)
+    {
+        var finalizers = (pod.Metadata.Finalizers ?? []).Where(f => f != Job.TrackingFinalizer).ToList();
+        var patch = new System.Text.Json.Nodes.JsonObject
+        {
+            ["metadata"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["resourceVersion"] = pod.Metadata.ResourceVersion,
+                // null removes the key: an emptied list is left out, as upstream's omitempty does.
+                ["finalizers"] = finalizers.Count == 0 ? null : new System.Text.Json.Nodes.JsonArray([.. finalizers.Select(f => (System.Text.Json.Nodes.JsonNode?)f)]),
+            },
+        };
+        return _client.Resource<Pod>().PatchAsync(pod.Metadata.Namespace, pod.Metadata.Name ?? "", PatchType.Merge, patch, ct);
     }
 
     private async Task WriteStatusAsync(string key, Job job, JobStatus next, CancellationToken ct)

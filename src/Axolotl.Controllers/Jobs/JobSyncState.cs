@@ -219,6 +219,12 @@ internal sealed class JobSyncState
             FinishingReason = JobConditions.FailureTarget;
             return null;
         }
+        if (Indexed && SuccessPolicyMatch() is { } rule)
+        {
+            JobConditions.Set(Status, JobConditions.SuccessCriteriaMet, "True", JobConditions.SuccessPolicy, $"Matched rules at index {rule}", _now);
+            FinishingReason = JobConditions.SuccessCriteriaMet;
+            return null;
+        }
         var complete = Indexed
             ? CompletedIndexes.Count >= _completions
             : _spec.Completions is { } completions ? SucceededTotal >= completions : SucceededTotal > 0 && Active.Count == 0;
@@ -229,6 +235,30 @@ internal sealed class JobSyncState
             return null;
         }
         return requeue;
+    }
+
+    /// <summary>The first successPolicy rule the completed indexes satisfy (upstream matchSuccessPolicy), or null.</summary>
+    private int? SuccessPolicyMatch()
+    {
+        var rules = _spec.SuccessPolicy?.Rules ?? [];
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var rule = rules[i];
+            if (rule.SucceededIndexes is { } text)
+            {
+                var wanted = IndexSet.Parse(text, _completions);
+                var done = wanted.Count(CompletedIndexes.Contains);
+                if (rule.SucceededCount is { } count ? done >= count : done == wanted.Count && wanted.Count > 0)
+                {
+                    return i;
+                }
+            }
+            else if (rule.SucceededCount is { } count && CompletedIndexes.Count >= count)
+            {
+                return i;
+            }
+        }
+        return null;
     }
 
     private int WantActive()
@@ -357,7 +387,9 @@ internal sealed class JobSyncState
         }
         else if (FinishingReason == JobConditions.SuccessCriteriaMet)
         {
-            JobConditions.Set(Status, JobConditions.Complete, "True", JobConditions.CompletionsReached, JobConditions.CompletionsReachedMessage, _now);
+            // Complete repeats why success was reached: all completions, or a successPolicy rule.
+            var met = JobConditions.Find(Status, JobConditions.SuccessCriteriaMet);
+            JobConditions.Set(Status, JobConditions.Complete, "True", met?.Reason ?? JobConditions.CompletionsReached, met?.Message ?? JobConditions.CompletionsReachedMessage, _now);
             Status.CompletionTime = _now;
             events.Add((EventRecorder.Normal, "Completed", "Job completed"));
         }

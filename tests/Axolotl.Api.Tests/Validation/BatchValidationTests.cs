@@ -121,6 +121,21 @@ public sealed class BatchValidationTests
     }
 
     [Fact]
+    public void A_success_policy_needs_an_indexed_job_and_sensible_rules()
+    {
+        Assert.Equal(["spec.successPolicy: Invalid value: batch.SuccessPolicy{…}: requires indexed completion mode"],
+            JobErrors($$$"""{"successPolicy":{"rules":[{"succeededCount":1}]},"template":{{{Template}}}}"""));
+        Assert.Equal(
+        [
+            "spec.successPolicy.rules[0]: Required value: at least one of succeededCount or succeededIndexes must be specified",
+            "spec.successPolicy.rules[1].succeededIndexes: Invalid value: \"1-\": error parsing succeededIndexes: must be a list of indexes and ranges such as 1,3-5",
+            "spec.successPolicy.rules[2].succeededCount: Invalid value: 9: must indicate a number lower than or equal to .spec.completions (4)",
+            "spec.successPolicy.rules[3].succeededCount: Invalid value: 3: must indicate a number lower than or equal to the number of indexes in .spec.successPolicy.rules[3].succeededIndexes (2)",
+        ], JobErrors($$$"""{"completions":4,"completionMode":"Indexed","successPolicy":{"rules":[{},{"succeededIndexes":"1-"},{"succeededCount":9},{"succeededIndexes":"0,2","succeededCount":3}]},"template":{{{Template}}}}"""));
+        Assert.Empty(JobErrors($$$"""{"completions":4,"completionMode":"Indexed","successPolicy":{"rules":[{"succeededIndexes":"0-2","succeededCount":2}]},"template":{{{Template}}}}"""));
+    }
+
+    [Fact]
     public void A_selector_the_server_did_not_generate_is_refused_unless_manual()
     {
         Assert.Contains("spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"x\", \"batch.kubernetes.io/controller-uid\":\"u-1\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: `selector` not auto-generated",

@@ -159,6 +159,26 @@ public sealed class JobReconcilerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_finalizer_removal_that_meets_a_newer_pod_is_retried_on_a_fresh_read()
+    {
+        SeedJob();
+        await SyncAsync();
+        var pod = Assert.Single(Pods());
+        Finish(pod, "Succeeded");
+        _pods.Replace(Pods());
+        _jobs.Replace(_api.List<Job>(Ns));
+        // The agent writes the pod again after the cache saw it: the cached resourceVersion is stale.
+        _api.Mutate<Pod>(Ns, pod.Metadata.Name!, p => p.Metadata.Annotations = new() { ["touched"] = "yes" });
+
+        await _reconciler.ReconcileAsync(new ObjectKey(Ns, "pi"), CancellationToken.None);
+
+        var stored = _api.Get<Pod>(Ns, pod.Metadata.Name!)!;
+        Assert.Empty(stored.Metadata.Finalizers ?? []);
+        Assert.Equal("yes", stored.Metadata.Annotations!["touched"]);
+        Assert.Equal(2, _api.Writes.Count(w => w.Method == HttpMethod.Patch));
+    }
+
+    [Fact]
     public async Task A_pod_seen_again_with_its_finalizer_after_removal_is_not_counted_twice()
     {
         SeedJob(s => { s.Completions = 2; s.Parallelism = 1; });
@@ -312,6 +332,30 @@ public sealed class JobReconcilerTests : IAsyncDisposable
         Assert.Equal("0-3", Job("idx").Status!.CompletedIndexes);
         Assert.Equal(4, Job("idx").Status!.Succeeded);
         Assert.True(JobConditions.IsTrue(Job("idx").Status, JobConditions.Complete));
+    }
+
+    [Fact]
+    public async Task A_success_policy_completes_an_indexed_job_once_its_rule_is_met_and_stops_the_rest()
+    {
+        SeedJob(s =>
+        {
+            s.Completions = 3;
+            s.Parallelism = 3;
+            s.CompletionMode = "Indexed";
+            s.SuccessPolicy = new SuccessPolicy { Rules = [new SuccessPolicyRule { SucceededIndexes = "0" }] };
+        }, name: "lead");
+        await SyncAsync("lead");
+        Finish(Pods().Single(p => JobPods.CompletionIndex(p) == 0), "Succeeded");
+
+        await SyncAsync("lead");
+
+        var met = JobConditions.Find(Job("lead").Status, JobConditions.SuccessCriteriaMet)!;
+        Assert.Equal(("True", "SuccessPolicy", "Matched rules at index 0"), (met.Status, met.Reason, met.Message));
+        Assert.Single(Pods());
+        await SyncAsync("lead");
+        var complete = JobConditions.Find(Job("lead").Status, JobConditions.Complete)!;
+        Assert.Equal(("SuccessPolicy", "Matched rules at index 0"), (complete.Reason, complete.Message));
+        Assert.Equal(("0", 1), (Job("lead").Status!.CompletedIndexes, Job("lead").Status!.Succeeded));
     }
 
     [Fact]

@@ -283,6 +283,16 @@ public sealed class JobTests(ServerFixture fx) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task Discovery_lists_jobs_and_cronjobs_in_the_all_category()
+    {
+        var output = await fx.Kubectl.OkAsync("api-resources", "--api-group=batch", "-o", "wide");
+        Assert.Equal(["cronjobs", "cj", "batch/v1", "true", "CronJob", "create,delete,deletecollection,get,list,patch,update,watch", "all"], TableText.Row(output, "cronjobs"));
+        Assert.Equal(["jobs", "batch/v1", "true", "Job", "create,delete,deletecollection,get,list,patch,update,watch", "all"], TableText.Row(output, "jobs"));
+        var explain = await fx.Kubectl.OkAsync("explain", "job.spec.backoffLimit");
+        Assert.Contains("KIND:       Job", explain, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bad_jobs_are_refused_with_the_upstream_field_errors()
     {
         var ns = await fx.NewNamespaceAsync("badjob");
