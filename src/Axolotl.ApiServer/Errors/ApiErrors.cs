@@ -32,7 +32,10 @@ public static class ApiErrors
         // A problem with the whole object (e.g. its total size) has an empty path, which upstream renders as "[]".
         errors = [.. errors.Select(e => e.Field.Length == 0 ? e with { Field = "[]" } : e)];
         var joined = errors.Count == 1 ? errors[0].ToString() : "[" + string.Join(", ", errors.Select(e => e.ToString())) + "]";
-        return Make(422, "Invalid", $"{type.Kind} \"{name}\" is invalid: {joined}", new StatusDetails
+        // Upstream names the kind with its group (GroupKind.String(): "Deployment.apps"); kubectl prints
+        // details.kind ("The Deployment ... is invalid"), the clients print the message.
+        var qualifiedKind = type.Group.Length == 0 ? type.Kind : type.Kind + "." + type.Group;
+        return Make(422, "Invalid", $"{qualifiedKind} \"{name}\" is invalid: {joined}", new StatusDetails
         {
             Name = name,
             Group = type.Group,

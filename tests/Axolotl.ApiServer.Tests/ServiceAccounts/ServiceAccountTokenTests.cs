@@ -120,7 +120,7 @@ public sealed class ServiceAccountTokenTests : IDisposable
         var e = await Assert.ThrowsAsync<ApiException>(() => IssueAsync(Body(seconds)));
 
         Assert.Equal(422, e.Code);
-        Assert.Equal($"TokenRequest \"builder\" is invalid: {cause}", e.Status.Message);
+        Assert.Equal($"TokenRequest.authentication.k8s.io \"builder\" is invalid: {cause}", e.Status.Message);
     }
 
     [Fact]
