@@ -63,6 +63,9 @@ public static class KnownResources
     public static ResourceType Leases { get; } = Of<Lease>("coordination.k8s.io", "leases", true, [], [], []);
     public static ResourceType PodDisruptionBudgets { get; } = Of<PodDisruptionBudget>("policy", "poddisruptionbudgets", true, ["pdb"], [], [StatusOf("policy", "PodDisruptionBudget")]);
 
+    public static ResourceType Ingresses { get; } = Of<Networking.Ingress>("networking.k8s.io", "ingresses", true, ["ing"], [], [StatusOf("networking.k8s.io", "Ingress")]);
+    public static ResourceType IngressClasses { get; } = Of<Networking.IngressClass>("networking.k8s.io", "ingressclasses", false, [], [], []);
+
     public static ResourceType StorageClasses { get; } = Of<StorageClass>("storage.k8s.io", "storageclasses", false, ["sc"], [], []);
 
     public static ResourceType CertificateSigningRequests { get; } = Of<CertificateSigningRequest>("certificates.k8s.io", "certificatesigningrequests", false, ["csr"], [],
@@ -91,6 +94,7 @@ public static class KnownResources
         Deployments, ReplicaSets, DaemonSets, StatefulSets, ControllerRevisions,
         Jobs, CronJobs,
         EndpointSlices, Leases, PodDisruptionBudgets, EventsV1, CertificateSigningRequests, StorageClasses,
+        Ingresses, IngressClasses,
         ClusterRoleBindings, ClusterRoles, RoleBindings, Roles,
         TokenReviews, SelfSubjectReviews,
         LocalSubjectAccessReviews, SelfSubjectAccessReviews, SelfSubjectRulesReviews, SubjectAccessReviews,

@@ -49,6 +49,8 @@ public static class ObjectValidator
             Events.Event ev => OtherKindsValidation.ValidateEventsEvent(ev, old as Events.Event),
             EndpointSlice slice => OtherKindsValidation.ValidateEndpointSlice(slice, old as EndpointSlice),
             Lease lease => OtherKindsValidation.ValidateLease(lease, old as Lease),
+            Networking.Ingress ingress => NetworkingValidation.ValidateIngress(ingress, old as Networking.Ingress),
+            Networking.IngressClass ingressClass => NetworkingValidation.ValidateIngressClass(ingressClass, old as Networking.IngressClass),
             PodDisruptionBudget budget => OtherKindsValidation.ValidatePodDisruptionBudget(budget, old as PodDisruptionBudget),
             CertificateSigningRequest csr => CertificatesValidation.Validate(csr, old as CertificateSigningRequest),
             Binding binding => OtherKindsValidation.ValidateBinding(binding),

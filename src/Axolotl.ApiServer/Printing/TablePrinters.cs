@@ -28,6 +28,8 @@ public static class TablePrinters
         [("apps", "ControllerRevision")] = new ControllerRevisionPrinter(),
         [("discovery.k8s.io", "EndpointSlice")] = new EndpointSlicePrinter(),
         [("coordination.k8s.io", "Lease")] = new LeasePrinter(),
+        [("networking.k8s.io", "Ingress")] = new IngressPrinter(),
+        [("networking.k8s.io", "IngressClass")] = new IngressClassPrinter(),
         [("policy", "PodDisruptionBudget")] = new PodDisruptionBudgetPrinter(),
         [("events.k8s.io", "Event")] = new EventsV1EventPrinter(),
         [("certificates.k8s.io", "CertificateSigningRequest")] = new CertificateSigningRequestPrinter(),

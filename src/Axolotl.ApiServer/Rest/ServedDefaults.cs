@@ -21,7 +21,7 @@ public static class ServedDefaults
         }
         switch (type.Group, type.Kind)
         {
-            case ("", "Service"):
+            case ("", "Service") or ("networking.k8s.io", "Ingress"):
                 Ensure(Status(obj), "loadBalancer");
                 break;
             case ("apps", "Deployment") or ("batch", "Job" or "CronJob"):

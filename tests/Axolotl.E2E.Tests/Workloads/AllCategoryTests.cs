@@ -9,10 +9,10 @@ namespace Axolotl.E2E.Tests.Workloads;
 /// </summary>
 public sealed class AllCategoryTests(ServerFixture fx) : IClassFixture<ServerFixture>
 {
-    private static string Workloads(string ns, bool withCronJob) => $$"""
+    private static string Workloads(string ns, bool withCronJob) => $$$"""
         apiVersion: apps/v1
         kind: Deployment
-        metadata: {name: web, namespace: {{ns}}, labels: {suite: all-category}}
+        metadata: {name: web, namespace: {{{ns}}}, labels: {suite: all-category}}
         spec:
           replicas: 1
           selector: {matchLabels: {app: web}}
@@ -24,7 +24,7 @@ public sealed class AllCategoryTests(ServerFixture fx) : IClassFixture<ServerFix
         ---
         apiVersion: apps/v1
         kind: StatefulSet
-        metadata: {name: db, namespace: {{ns}}, labels: {suite: all-category}}
+        metadata: {name: db, namespace: {{{ns}}}, labels: {suite: all-category}}
         spec:
           serviceName: db
           replicas: 1
@@ -37,17 +37,17 @@ public sealed class AllCategoryTests(ServerFixture fx) : IClassFixture<ServerFix
         ---
         apiVersion: batch/v1
         kind: Job
-        metadata: {name: once, namespace: {{ns}}, labels: {suite: all-category}}
+        metadata: {name: once, namespace: {{{ns}}}, labels: {suite: all-category}}
         spec:
           template:
             spec:
               restartPolicy: Never
               containers: [{name: once, image: busybox:1.36, command: [sleep, "3600"]}]
-        {{(withCronJob ? $$"""
+        {{{(withCronJob ? $$$"""
         ---
         apiVersion: batch/v1
         kind: CronJob
-        metadata: {name: nightly, namespace: {{ns}}, labels: {suite: all-category}}
+        metadata: {name: nightly, namespace: {{{ns}}}, labels: {suite: all-category}}
         spec:
           schedule: "0 3 * * *"
           jobTemplate:
@@ -56,7 +56,7 @@ public sealed class AllCategoryTests(ServerFixture fx) : IClassFixture<ServerFix
                 spec:
                   restartPolicy: OnFailure
                   containers: [{name: nightly, image: busybox:1.36, command: [date]}]
-        """ : "")}}
+        """ : "")}}}
         """;
 
     [Fact]

@@ -21,7 +21,8 @@ internal sealed class SchemaRegistry
         PolicyV1Schema.Register,
         AuthenticationV1TokenRequestSchema.Register,
         CertificatesV1Schema.Register,
-        StorageV1Schema.Register);
+        StorageV1Schema.Register,
+        NetworkingV1Schema.Register);
 
     public IReadOnlyCollection<MessageSchema> Messages => _messages.Values;
 

@@ -19,6 +19,7 @@ internal static class ServedKinds
         ["policy/v1"] = ("policy.v1", ["PodDisruptionBudget", "Eviction"]),
         ["certificates.k8s.io/v1"] = ("certificates.v1", ["CertificateSigningRequest"]),
         ["storage.k8s.io/v1"] = ("storage.v1", ["StorageClass"]),
+        ["networking.k8s.io/v1"] = ("networking.v1", ["Ingress", "IngressClass"]),
         ["meta.k8s.io/v1"] = ("meta.v1", []),
     };
 
