@@ -1,4 +1,3 @@
-using System.Globalization;
 using Axolotl.Api.Core;
 
 namespace Axolotl.Controllers.DaemonSets;
@@ -45,38 +44,7 @@ public static class NodeEligibility
                 return false;
             }
         }
-        var required = spec.Affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution;
-        if (required is null)
-        {
-            return true;
-        }
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal) { ["metadata.name"] = node.Metadata.Name ?? "" };
-        return required.NodeSelectorTerms.Any(term =>
-            (term.MatchExpressions is { Count: > 0 } || term.MatchFields is { Count: > 0 })
-            && (term.MatchExpressions ?? []).All(r => Matches(r, labels))
-            && (term.MatchFields ?? []).All(r => Matches(r, fields)));
+        // The same required node selector a PersistentVolume's node affinity is matched with.
+        return NodeSelectorMatch.Matches(spec.Affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution, node);
     }
-
-    private static bool Matches(NodeSelectorRequirement requirement, Dictionary<string, string> values)
-    {
-        var present = values.TryGetValue(requirement.Key, out var value);
-        var wanted = requirement.Values ?? [];
-        return requirement.Operator switch
-        {
-            "In" => present && wanted.Contains(value!),
-            "NotIn" => !present || !wanted.Contains(value!),
-            "Exists" => present,
-            "DoesNotExist" => !present,
-            "Gt" => present && Compare(value!, wanted) is > 0,
-            "Lt" => present && Compare(value!, wanted) is < 0,
-            _ => false,
-        };
-    }
-
-    private static int? Compare(string value, List<string> wanted) =>
-        wanted.Count == 1
-        && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var actual)
-        && long.TryParse(wanted[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var bound)
-            ? actual.CompareTo(bound)
-            : null;
 }
