@@ -1,4 +1,3 @@
-using System.Globalization;
 using Axolotl.Api.Core;
 using Axolotl.Scheduler.Framework;
 
@@ -27,52 +26,7 @@ public sealed class NodeAffinity : IFilterPlugin
                 return false;
             }
         }
-        var required = pod.Spec?.Affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution;
-        if (required is null)
-        {
-            return true;
-        }
-        // Upstream: an empty term list matches nothing, an empty term matches nothing.
-        return required.NodeSelectorTerms.Any(term => TermMatches(term, node, labels));
-    }
-
-    private static bool TermMatches(NodeSelectorTerm term, Node node, Dictionary<string, string> labels)
-    {
-        var expressions = term.MatchExpressions ?? [];
-        var fields = term.MatchFields ?? [];
-        if (expressions.Count == 0 && fields.Count == 0)
-        {
-            return false;
-        }
-        var nodeFields = new Dictionary<string, string> { ["metadata.name"] = node.Metadata.Name ?? "" };
-        return expressions.All(r => RequirementMatches(r, labels)) && fields.All(r => RequirementMatches(r, nodeFields));
-    }
-
-    private static bool RequirementMatches(NodeSelectorRequirement requirement, Dictionary<string, string> values)
-    {
-        var present = values.TryGetValue(requirement.Key, out var value);
-        var wanted = requirement.Values ?? [];
-        return requirement.Operator switch
-        {
-            "In" => present && wanted.Contains(value!),
-            "NotIn" => !present || !wanted.Contains(value!),
-            "Exists" => present,
-            "DoesNotExist" => !present,
-            "Gt" => present && Compare(value!, wanted) is > 0,
-            "Lt" => present && Compare(value!, wanted) is < 0,
-            _ => false,
-        };
-    }
-
-    /// <summary>Sign of label value minus the single integer in <paramref name="wanted"/>; null when either is not an integer.</summary>
-    private static int? Compare(string value, List<string> wanted)
-    {
-        if (wanted.Count != 1
-            || !long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var actual)
-            || !long.TryParse(wanted[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var bound))
-        {
-            return null;
-        }
-        return actual.CompareTo(bound);
+        // Upstream: an empty term list matches nothing, an empty term matches nothing (shared with PV node affinity and DaemonSets).
+        return NodeSelectorMatch.Matches(pod.Spec?.Affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution, node);
     }
 }
