@@ -102,7 +102,15 @@ public sealed class PersistentVolumeTests(ServerFixture fx) : IClassFixture<Serv
               accessModes: [ReadWriteOnce, ReadOnlyMany]
               storageClassName: manual-{{{ns}}}
               hostPath: {path: {{{dir}}}}
-            ---
+            """, "apply", "-f", "-");
+        // The PV controller matches a claim against the volumes its informer holds, as upstream's does: a claim
+        // created in the same apply as the volumes may be seen before the second volume is, and bind the first.
+        foreach (var volume in new[] { big, small })
+        {
+            await Eventually.UntilAsync(() => fx.Kubectl.RunAsync("get", "pv", volume), r => r.Stdout.Contains(" Available ", StringComparison.Ordinal),
+                $"volume {volume} Available", Slow);
+        }
+        await fx.Kubectl.OkWithInputAsync($$$"""
             apiVersion: v1
             kind: PersistentVolumeClaim
             metadata: {name: claim, namespace: {{{ns}}}}
