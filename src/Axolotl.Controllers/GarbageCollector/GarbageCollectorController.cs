@@ -31,7 +31,7 @@ public sealed class GarbageCollectorController(KubeClient client, ILoggerFactory
         var graph = new OwnerGraph();
         Graph = graph;
         Controller<string>? controller = null;
-        var reconciler = new GarbageCollectorReconciler(client, graph, uid => controller!.Enqueue(uid), Logger);
+        var reconciler = new GarbageCollectorReconciler(client, graph, uid => controller!.Enqueue(uid), Logger, _options.Resources);
         controller = new Controller<string>(Name, reconciler, Time, Logger);
 
         void Enqueue(IReadOnlyList<string> uids)

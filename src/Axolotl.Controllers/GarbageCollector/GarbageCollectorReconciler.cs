@@ -16,8 +16,9 @@ namespace Axolotl.Controllers.GarbageCollector;
 /// <see cref="GarbageCollectionPlanner"/>; every decision is made on live objects (GET), never on the
 /// graph alone, and every write carries a UID/resourceVersion precondition.
 /// </summary>
-public sealed class GarbageCollectorReconciler(KubeClient client, OwnerGraph graph, Action<string> enqueue, ILogger logger)
-    : IReconciler<string>
+/// <param name="resources">The types whose objects can be dependents, read live when an owner is orphaning.</param>
+public sealed class GarbageCollectorReconciler(KubeClient client, OwnerGraph graph, Action<string> enqueue, ILogger logger,
+    IReadOnlyList<ResourceType> resources) : IReconciler<string>
 {
     private const int ConflictRetries = 5;
 
@@ -145,7 +146,7 @@ public sealed class GarbageCollectorReconciler(KubeClient client, OwnerGraph gra
 
     private async Task OrphanDependentsAsync(GraphNode owner, CancellationToken ct)
     {
-        foreach (var dependent in graph.Dependents(owner.Uid))
+        foreach (var dependent in await OrphanCandidatesAsync(owner, ct))
         {
             var resource = dependent.Resolve();
             if (resource is null)
@@ -155,6 +156,42 @@ public sealed class GarbageCollectorReconciler(KubeClient client, OwnerGraph gra
             GarbageCollectorLog.Orphaning(logger, dependent.Kind, dependent.Namespace, dependent.Name, owner.Uid);
             await PatchOwnerReferencesAsync(resource, dependent, refs => refs.Where(r => r.Uid != owner.Uid).ToList(), ct);
         }
+    }
+
+    /// <summary>
+    /// The owner's dependents: the graph's, and those a live read finds. The graph lags the store, so an object
+    /// created moments before the owner's deletion may not have reached its informer yet; once the orphan
+    /// finalizer is gone, such an object would be collected as the dependent of a missing owner (data lost).
+    /// Reading every type that can hold a dependent (only the owner's namespace when it has one) closes that
+    /// gap; orphaning deletions are rare enough to afford it. Live copies win over the graph's.
+    /// </summary>
+    private async Task<IReadOnlyCollection<GraphNode>> OrphanCandidatesAsync(GraphNode owner, CancellationToken ct)
+    {
+        var candidates = graph.Dependents(owner.Uid).ToDictionary(d => d.Uid);
+        foreach (var type in resources)
+        {
+            if (owner.Namespace is not null && !type.Namespaced)
+            {
+                continue; // a cluster-scoped object cannot name a namespaced owner
+            }
+            KubeList<Unstructured> list;
+            try
+            {
+                list = await client.Resource<Unstructured>(type).ListAllAsync(type.Namespaced ? owner.Namespace : null, null, ct);
+            }
+            catch (KubeApiException e) when (e.IsNotFound)
+            {
+                continue; // not served (any more): nothing of it can be a dependent
+            }
+            foreach (var item in list.Items)
+            {
+                if (item.Metadata.OwnerReferences?.Any(r => r.Uid == owner.Uid) == true)
+                {
+                    candidates[item.Metadata.Uid ?? ""] = GraphNode.From(item, type);
+                }
+            }
+        }
+        return candidates.Values;
     }
 
     private async Task<GraphNode?> GetAsync(ResourceType resource, string? ns, string name, CancellationToken ct)

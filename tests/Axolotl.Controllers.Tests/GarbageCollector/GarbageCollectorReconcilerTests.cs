@@ -1,6 +1,7 @@
 using Axolotl.Api.Apps;
 using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
+using Axolotl.Api.Scheme;
 using Axolotl.Client;
 using Axolotl.Controllers.GarbageCollector;
 using Axolotl.Controllers.Runtime;
@@ -23,7 +24,7 @@ public sealed class GarbageCollectorReconcilerTests : IDisposable
     public GarbageCollectorReconcilerTests()
     {
         _client = KubeClient.Create(new Uri("https://api.test"), _http);
-        _reconciler = new GarbageCollectorReconciler(_client, _graph, _enqueued.Add, NullLogger.Instance);
+        _reconciler = new GarbageCollectorReconciler(_client, _graph, _enqueued.Add, NullLogger.Instance, [KnownResources.Pods]);
     }
 
     [Fact]
@@ -144,6 +145,7 @@ public sealed class GarbageCollectorReconcilerTests : IDisposable
         _graph.Observe(Nodes.Pod("p2", rs, other) with { ResourceVersion = "5" });
         _graph.Observe(Nodes.ReplicaSet("rs1").Deleting(Finalizers.OrphanDependents) with { Name = "web" });
         _http.Enqueue(HttpMethod.Get, RsPath + "web", FakeHttpHandler.Json(ReplicaSet("rs1", "web", "9", deleting: true, Finalizers.OrphanDependents)));
+        _http.Enqueue(HttpMethod.Get, "/api/v1/namespaces/default/pods", FakeHttpHandler.List("PodList", "9", Pod("p1", "4", rs), Pod("p2", "5", rs, other)));
         _http.Enqueue(HttpMethod.Patch, PodPath + "pod-p1", FakeHttpHandler.Json(Pod("p1", "6")));
         _http.Enqueue(HttpMethod.Patch, PodPath + "pod-p2", FakeHttpHandler.Json(Pod("p2", "7", other)));
         _http.Enqueue(HttpMethod.Patch, RsPath + "web", FakeHttpHandler.Json(ReplicaSet("rs1", "web", "10")));
@@ -157,6 +159,24 @@ public sealed class GarbageCollectorReconcilerTests : IDisposable
         Assert.Equal(["x9"], patches.Single(p => p.Path.EndsWith("pod-p2", StringComparison.Ordinal)).Json!["metadata"]!["ownerReferences"]!.AsArray().Select(r => r!["uid"]!.GetValue<string>()));
         Assert.Equal(RsPath + "web", patches[^1].Path);
         Assert.DoesNotContain(_http.Requests, r => r.Method == HttpMethod.Delete);
+    }
+
+    [Fact]
+    public async Task Orphan_deletion_releases_a_dependent_its_informers_have_not_shown_yet()
+    {
+        var rs = Nodes.Ref("rs1", name: "web");
+        _graph.Observe(Nodes.ReplicaSet("rs1").Deleting(Finalizers.OrphanDependents) with { Name = "web" });
+        _http.Enqueue(HttpMethod.Get, RsPath + "web", FakeHttpHandler.Json(ReplicaSet("rs1", "web", "9", deleting: true, Finalizers.OrphanDependents)));
+        _http.Enqueue(HttpMethod.Get, "/api/v1/namespaces/default/pods", FakeHttpHandler.List("PodList", "9", Pod("p3", "8", rs), Pod("unrelated", "3")));
+        _http.Enqueue(HttpMethod.Patch, PodPath + "pod-p3", FakeHttpHandler.Json(Pod("p3", "10")));
+        _http.Enqueue(HttpMethod.Patch, RsPath + "web", FakeHttpHandler.Json(ReplicaSet("rs1", "web", "11")));
+
+        await _reconciler.ReconcileAsync("rs1", CancellationToken.None);
+
+        var patches = _http.Requests.Where(r => r.Method == HttpMethod.Patch).ToList();
+        Assert.Equal([PodPath + "pod-p3", RsPath + "web"], patches.Select(p => p.Path));
+        Assert.Equal("8", patches[0].Json!["metadata"]!["resourceVersion"]!.GetValue<string>());
+        Assert.Null(patches[0].Json!["metadata"]!["ownerReferences"]);
     }
 
     [Fact]
