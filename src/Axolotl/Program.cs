@@ -10,6 +10,7 @@ const string usage = """
       axolotl token create [--data-dir DIR] [--ttl 24h]             mint a node join token
       axolotl kubeconfig --user NAME [--group G]... [--out FILE]     issue a user's client certificate and kubeconfig
       axolotl images import|ls|rm ... [--data-dir DIR]              a node's images, offline
+      axolotl snapshot save|restore FILE [--data-dir DIR]           the cluster's store to a file and back
       axolotl version                                               print the version
       axolotl help [COMMAND]                                        show help
     """;
@@ -29,12 +30,15 @@ try
         ["kubeconfig", .. var rest] => KubeconfigCommand.Run(CommandLine.Parse(rest, KubeconfigCommand.Flags)),
         ["images", .. var rest] when rest.Length == 0 || rest.Contains("--help") || rest.Contains("-h") => Help(ImagesCommand.Usage),
         ["images", .. var rest] => await ImagesCommand.RunAsync(rest),
+        ["snapshot", .. var rest] when rest.Length == 0 || rest.Contains("--help") || rest.Contains("-h") => Help(SnapshotCommand.Usage),
+        ["snapshot", .. var rest] => await SnapshotCommand.RunAsync(rest),
         ["version"] => Print("axolotl v0.1.0 (Kubernetes API v1.32)"),
         ["help", "server"] => Help(ServerCommand.Usage),
         ["help", "agent"] => Help(AgentCommand.Usage),
         ["help", "token"] => Help(TokenCommand.Usage),
         ["help", "images"] => Help(ImagesCommand.Usage),
         ["help", "kubeconfig"] => Help(KubeconfigCommand.Usage),
+        ["help", "snapshot"] => Help(SnapshotCommand.Usage),
         [] or ["help"] or ["--help"] or ["-h"] => Help(usage),
         [var unknown, ..] => Fail($"unknown command \"{unknown}\"\n\n{usage}"),
     };

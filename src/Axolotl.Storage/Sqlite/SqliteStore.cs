@@ -11,7 +11,7 @@ namespace Axolotl.Storage.Sqlite;
 /// and published to watchers right after commit; reads use pooled read-only connections and run at
 /// one snapshot. Only one process may open a database file at a time.
 /// </summary>
-public sealed class SqliteStore : IStore
+public sealed partial class SqliteStore : IStore
 {
     private readonly SqliteStoreOptions _options;
     private readonly SqliteConnection _writer;
