@@ -16,27 +16,18 @@ public static class StoreSnapshot
 {
     public const string Format = "axolotl.io/store-snapshot/v1";
 
-    private const int PageSize = 500;
-
     /// <summary>
-    /// Writes every key of <paramref name="store"/>, read page by page at the revision of the first page
-    /// (continue tokens keep it), to <paramref name="output"/>.
+    /// Writes every key of <paramref name="store"/>, as of one revision, to <paramref name="output"/>.
     /// </summary>
     public static async Task<SnapshotSummary> SaveAsync(IStore store, Stream output, TimeProvider clock, CancellationToken ct)
     {
         await using var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var entries = new List<StoreEntry>();
-        string? next = null;
-        long revision = 0;
-        do
-        {
-            var page = await store.ListAsync("/", PageSize, next, ct);
-            revision = revision == 0 ? page.Revision : revision;
-            entries.AddRange(page.Items);
-            next = page.Continue;
-        }
-        while (next is not null);
+        // One read of everything at one revision: the etcd store pages only within a resource, and a
+        // restore needs every entry in hand anyway.
+        var all = await store.ListAsync("/", 0, null, ct);
+        var entries = all.Items;
+        var revision = all.Revision;
 
         var header = new SnapshotHeader(Format, revision, entries.Count, clock.GetUtcNow());
         await WriteLineAsync(gzip, hash, JsonSerializer.SerializeToUtf8Bytes(header, SnapshotJson.Default.SnapshotHeader), ct);
@@ -66,7 +57,7 @@ public static class StoreSnapshot
             return new SnapshotSummary(contents.Header.Revision, contents.Entries.Count);
         }
 
-        var existing = await target.ListAsync("/", 1, null, ct);
+        var existing = await target.ListAsync("/", 0, null, ct);
         if (existing.Items.Count > 0)
         {
             throw new StoreException($"the store is not empty (it holds {existing.Items[0].Key} and more): restore into a new one");

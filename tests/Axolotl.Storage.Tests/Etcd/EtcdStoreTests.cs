@@ -133,6 +133,36 @@ public sealed class EtcdStoreTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_snapshot_of_etcd_restores_into_sqlite_with_the_revisions_etcd_gave()
+    {
+        await using var store = await OpenAsync([Member.ClientUrl]);
+        var a = await store.CreateAsync("/configmaps/default/a", Encoding.UTF8.GetBytes("1"), Ct);
+        await store.UpdateAsync("/configmaps/default/a", Encoding.UTF8.GetBytes("2"), a.ModRevision, Ct);
+        var b = await store.CreateAsync("/apps/deployments/default/b", Encoding.UTF8.GetBytes("{}"), Ct);
+        using var file = new MemoryStream();
+        await Axolotl.Storage.Snapshots.StoreSnapshot.SaveAsync(store, file, TimeProvider.System, Ct);
+        file.Position = 0;
+        var contents = await Axolotl.Storage.Snapshots.StoreSnapshot.ReadAsync(file, Ct);
+        var directory = Directory.CreateTempSubdirectory("axolotl-etcd-snapshot-");
+        try
+        {
+            await using var sqlite = await Axolotl.Storage.Sqlite.SqliteStore.OpenAsync(
+                new Axolotl.Storage.Sqlite.SqliteStoreOptions { Path = Path.Combine(directory.FullName, "state.db"), CompactionInterval = TimeSpan.Zero }, TimeProvider.System, Ct);
+            await Axolotl.Storage.Snapshots.StoreSnapshot.RestoreAsync(sqlite, contents, Ct);
+
+            var restored = await sqlite.GetAsync("/configmaps/default/a", Ct);
+            Assert.Equal("2", Encoding.UTF8.GetString(restored!.Value.Span));
+            Assert.Equal((await store.GetAsync("/configmaps/default/a", Ct))!.ModRevision, restored.ModRevision);
+            Assert.Equal(b.ModRevision, (await sqlite.GetAsync("/apps/deployments/default/b", Ct))!.ModRevision);
+            Assert.Equal(store.CurrentRevision, sqlite.CurrentRevision);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     private Task<EtcdStore> OpenAsync(IReadOnlyList<Uri> endpoints, string keyPrefix = "/registry") =>
         EtcdStore.OpenAsync(new EtcdStoreOptions
         {
