@@ -27,6 +27,11 @@ public sealed partial class ApiRouter(
     /// <summary>Service account issuer discovery; null where a test builds a router without it.</summary>
     public ServiceAccounts.IssuerDiscovery? IssuerDiscovery { get; init; }
 
+    /// <summary>/metrics (the server's own families) and /metrics/kube-state-metrics; null where a test builds a router without them.</summary>
+    public Metrics.MetricsEndpoint? Metrics { get; init; }
+
+    public Metrics.MetricsEndpoint? KubeStateMetrics { get; init; }
+
     public static bool IsAnonymousPath(PathString path) =>
         path.StartsWithSegments("/healthz") || path.StartsWithSegments("/livez") ||
         path.StartsWithSegments("/readyz") || path.StartsWithSegments("/version");
@@ -86,6 +91,8 @@ public sealed partial class ApiRouter(
             ["openapi", "v3", .. var rest] when get => OpenApiAsync(ctx, rest),
             [".well-known", "openid-configuration"] when get && IssuerDiscovery is { } issuer => issuer.ConfigurationAsync(ctx),
             ["openid", "v1", "jwks"] when get && IssuerDiscovery is { } issuer => issuer.JwksAsync(ctx),
+            ["metrics"] when get && Metrics is { } metrics => metrics.ServeAsync(ctx),
+            ["metrics", "kube-state-metrics"] when get && KubeStateMetrics is { } kubeState => kubeState.ServeAsync(ctx),
             _ => throw ApiErrors.NoSuchPath(),
         };
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using Axolotl.Api.Metrics;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Discovery;
@@ -93,13 +94,13 @@ public sealed class ApiServerHost : IAsyncDisposable
             new ServiceAccounts.TokenRequests(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
             new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options.ServiceAccountAdmission, app.Lifetime.ApplicationStopping);
         app.UseWebSockets(); // pods/exec
-        app.Run(async ctx =>
+        app.Run(ctx => Metrics.ApiServerMetrics.ObserveAsync(ctx, async () =>
         {
             if (await authentication.AuthenticateAsync(ctx))
             {
                 await router.HandleAsync(ctx);
             }
-        });
+        }));
         await bootstrap;
         await rbac.StartAsync(app.Lifetime.ApplicationStopping);
         // Before serving: the first address of the service range is the kubernetes Service's, never another's.
@@ -134,7 +135,18 @@ public sealed class ApiServerHost : IAsyncDisposable
             new NodeProxy.NodeProxy(services, kubeletTls), new Reviews(authentication))
         { TokenRequests = tokenRequests };
         var openApi = Task.Run(() => new OpenApiV3(KnownResources.All));
-        return new ApiRouter(resources, new DiscoveryDocuments(KnownResources.All), openApi, logging.CreateLogger<ApiRouter>()) { IssuerDiscovery = issuerDiscovery };
+        // The in-process controllers' work queues, the scheduler and the healing timings record on meters of
+        // their own; /metrics shows them next to the server's (the agent's kubelet metrics are its own endpoint's).
+        var metrics = MetricsRegistry.ForMeters(Metrics.ApiServerMetrics.MeterName, "Axolotl.Workqueue", "Axolotl.Scheduler", "Axolotl.Healing");
+        metrics.Add(new Metrics.StorageObjectsCollector(objects));
+        var kubeState = new MetricsRegistry(_ => false);
+        kubeState.Add(new Metrics.KubeStateMetrics(objects));
+        return new ApiRouter(resources, new DiscoveryDocuments(KnownResources.All), openApi, logging.CreateLogger<ApiRouter>())
+        {
+            IssuerDiscovery = issuerDiscovery,
+            Metrics = new Metrics.MetricsEndpoint(metrics),
+            KubeStateMetrics = new Metrics.MetricsEndpoint(kubeState),
+        };
     }
 
     private static bool IsAny(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);

@@ -78,6 +78,10 @@ public static class BootstrapRoles
         Role("system:discovery", null,
             [Urls(["get"], "/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi", "/openapi/*", "/readyz", "/version", "/version/")]),
         Role("system:public-info-viewer", null, [Urls(["get"], "/healthz", "/livez", "/readyz", "/version", "/version/")]),
+        // Upstream's role for Prometheus and other scrapers; bound to the system:monitoring group. Axolotl's
+        // kube-state-metrics families are served by the API server too, under /metrics/kube-state-metrics.
+        Role("system:monitoring", null,
+            [Urls(["get"], "/healthz", "/healthz/*", "/livez", "/livez/*", "/metrics", "/metrics/kube-state-metrics", "/metrics/slis", "/readyz", "/readyz/*")]),
         // Issuer discovery for service account tokens: upstream binds it to every authenticated user.
         Role("system:service-account-issuer-discovery", null, [Urls(["get"], "/.well-known/openid-configuration", "/.well-known/openid-configuration/", "/openid/v1/jwks", "/openid/v1/jwks/")]),
         Role("system:auth-delegator", null,
@@ -155,6 +159,7 @@ public static class BootstrapRoles
         Binding("cluster-admin", "cluster-admin", Group("system:masters")),
         Binding("system:basic-user", "system:basic-user", Group("system:authenticated")),
         Binding("system:discovery", "system:discovery", Group("system:authenticated")),
+        Binding("system:monitoring", "system:monitoring", Group("system:monitoring")),
         Binding("system:public-info-viewer", "system:public-info-viewer", Group("system:authenticated"), Group("system:unauthenticated")),
         Binding("system:service-account-issuer-discovery", "system:service-account-issuer-discovery", Group("system:serviceaccounts")),
         Binding("system:kube-controller-manager", "system:kube-controller-manager", User(ControllerManagerUser)),

@@ -10,7 +10,11 @@ public sealed class RateLimitingQueue<T>(IRateLimiter<T> rateLimiter, TimeProvid
     }
 
     /// <summary>Adds the key after the limiter's delay; each call counts as one more failure.</summary>
-    public void AddRateLimited(T item) => AddAfter(item, rateLimiter.When(item));
+    public void AddRateLimited(T item)
+    {
+        Metrics?.Retried();
+        AddAfter(item, rateLimiter.When(item));
+    }
 
     /// <summary>Clears the key's failure history (call after a success).</summary>
     public void Forget(T item) => rateLimiter.Forget(item);

@@ -25,6 +25,19 @@ public class WorkQueue<T> : IDisposable
 
     protected TimeProvider Time { get; }
 
+    /// <summary>The queue's name in the workqueue_* metrics (client-go's Name); a queue without one records none.</summary>
+    public string? Name
+    {
+        get => Metrics is null ? null : field;
+        init
+        {
+            field = value;
+            Metrics = value is null ? null : new WorkQueueMetrics(value, Time);
+        }
+    }
+
+    private protected WorkQueueMetrics? Metrics { get; private set; }
+
     /// <summary>Keys waiting to be handed out (not those being processed or delayed).</summary>
     public int Length
     {
@@ -117,6 +130,7 @@ public class WorkQueue<T> : IDisposable
             {
                 _dirty.Remove(item);
                 _processing.Add(item);
+                Metrics?.Started(item, fromQueue: true);
                 return Task.FromResult((item, false));
             }
             if (_shuttingDown)
@@ -151,6 +165,7 @@ public class WorkQueue<T> : IDisposable
         lock (_lock)
         {
             _processing.Remove(item);
+            Metrics?.Done(item);
             if (_dirty.Contains(item))
             {
                 HandOutLocked(item);
@@ -169,6 +184,7 @@ public class WorkQueue<T> : IDisposable
                 return;
             }
             _shuttingDown = true;
+            Metrics?.ShutDown();
             foreach (var delayed in _delayed.Values)
             {
                 delayed.Timer.Dispose();
@@ -198,10 +214,12 @@ public class WorkQueue<T> : IDisposable
             {
                 _dirty.Remove(item);
                 _processing.Add(item);
+                Metrics?.Started(item, fromQueue: false);
                 return;
             }
         }
         _queue.Enqueue(item);
+        Metrics?.Queued(item);
     }
 
     private void Fire(T item, Delayed entry)

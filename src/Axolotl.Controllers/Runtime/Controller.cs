@@ -21,7 +21,7 @@ public sealed class Controller<TKey>
         Name = name;
         _reconciler = reconciler;
         _logger = logger ?? NullLogger.Instance;
-        Queue = new RateLimitingQueue<TKey>(rateLimiter ?? RateLimiters.DefaultController<TKey>(time), time);
+        Queue = new RateLimitingQueue<TKey>(rateLimiter ?? RateLimiters.DefaultController<TKey>(time), time) { Name = name };
     }
 
     public string Name { get; }
