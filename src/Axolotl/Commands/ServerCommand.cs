@@ -272,6 +272,7 @@ public static partial class ServerCommand
                 CertificateSigning = signing,
                 RootCaPem = host.Pki.CaPem,
                 CronJobClock = CronJobClock(args, clock),
+                HorizontalPodAutoscalerSyncPeriod = DurationFlag(args, "horizontal-pod-autoscaler-sync-period") ?? Axolotl.Controllers.PodAutoscaler.HorizontalPodAutoscalerController.DefaultSyncPeriod,
             }, shutdown.Token);
         await using var scheduler = await SchedulerService.StartAsync(schedulerClient, logging, clock, shutdown.Token);
         var runAgent = args.Get("local-agent") switch
