@@ -61,6 +61,11 @@ public sealed record ControllerManagerOptions
     /// <summary>Publishes a Ready node's address as LoadBalancer Services' ingress.</summary>
     public bool ServiceLoadBalancer { get; init; } = true;
 
+    /// <summary>Scales workloads to their HorizontalPodAutoscalers' metric targets, evaluating each once per <see cref="HorizontalPodAutoscalerSyncPeriod"/>.</summary>
+    public bool HorizontalPodAutoscaler { get; init; } = true;
+
+    public TimeSpan HorizontalPodAutoscalerSyncPeriod { get; init; } = PodAutoscaler.HorizontalPodAutoscalerController.DefaultSyncPeriod;
+
     /// <summary>Keeps PodDisruptionBudget status (ALLOWED DISRUPTIONS) current.</summary>
     public bool Disruption { get; init; } = true;
 
@@ -195,6 +200,10 @@ public sealed class ControllerManager : IAsyncDisposable
         {
             manager.CronJobs = new CronJobController(client, loggerFactory, options.CronJobClock ?? time, options.CronJobOptions);
             manager._loops.Add(manager.CronJobs);
+        }
+        if (options.HorizontalPodAutoscaler)
+        {
+            manager._loops.Add(new PodAutoscaler.HorizontalPodAutoscalerController(client, loggerFactory, time, options.HorizontalPodAutoscalerSyncPeriod));
         }
         if (options.NodeLifecycle)
         {

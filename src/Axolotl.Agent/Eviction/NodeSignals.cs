@@ -17,6 +17,9 @@ public sealed class NodeSignals(string dataDir, string imageDir, PodsCgroup? pod
     /// <summary>MemTotal: the node's memory capacity.</summary>
     public long MemoryCapacityBytes => Meminfo().GetValueOrDefault("MemTotal");
 
+    /// <summary>The node's memory working set, as the resource metrics API reports it.</summary>
+    public long WorkingSetBytes() => RootWorkingSet(Meminfo());
+
     public Dictionary<string, SignalObservation> Observe(DateTimeOffset now)
     {
         var result = new Dictionary<string, SignalObservation>(StringComparer.Ordinal);

@@ -60,13 +60,13 @@ public sealed partial class KubeletServer : IAsyncDisposable
         var attach = new AttachEndpoint(backend, time);
         var portForward = new PortForwardEndpoint(backend, options.PortForward, time);
         var log = logging.CreateLogger("Axolotl.Agent.Server");
-        app.Run(ctx => HandleAsync(ctx, authorization, logs, exec, attach, portForward, log));
+        app.Run(ctx => HandleAsync(ctx, authorization, logs, exec, attach, portForward, backend, log));
         await app.StartAsync(ct);
         var bound = app.Urls.Select(u => new Uri(u).Port).FirstOrDefault(options.Port);
         return new KubeletServer(app, bound);
     }
 
-    private static async Task HandleAsync(HttpContext ctx, KubeletClientAuthorization authorization, ContainerLogsEndpoint logs, ExecEndpoint exec, AttachEndpoint attach, PortForwardEndpoint portForward, ILogger log)
+    private static async Task HandleAsync(HttpContext ctx, KubeletClientAuthorization authorization, ContainerLogsEndpoint logs, ExecEndpoint exec, AttachEndpoint attach, PortForwardEndpoint portForward, IKubeletBackend backend, ILogger log)
     {
         try
         {
@@ -95,6 +95,9 @@ public sealed partial class KubeletServer : IAsyncDisposable
                     break;
                 case ["portForward", var ns, var pod] when HttpMethods.IsGet(ctx.Request.Method):
                     await portForward.HandleAsync(ctx, ns, pod);
+                    break;
+                case ["stats", "resource"] when HttpMethods.IsGet(ctx.Request.Method) && backend.ResourceStats is { } stats:
+                    await ResourceStatsEndpoint.WriteAsync(ctx, stats);
                     break;
                 default:
                     await KubeletResponses.WriteAsync(ctx, 404, "NotFound", "the server could not find the requested resource");

@@ -15,6 +15,8 @@ public sealed class NodeAgentBackend(NodeAgent agent) : IKubeletBackend
 
     public IContainerRuntime Runtime => agent.Context.Runtime;
 
+    public Stats.ResourceStatsCollector ResourceStats { get; } = new(() => agent.Pods.Workers, agent.Context.Runtime, agent.Context.Time);
+
     public async Task<KubeletPod?> FindPodAsync(string ns, string name, CancellationToken ct)
     {
         var pod = await agent.Context.Client.Resource<Pod>().TryGetAsync(ns, name, ct);

@@ -37,6 +37,8 @@ public static class ObjectDefaulter
             case PersistentVolumeClaim claim: StorageDefaults.ApplyPersistentVolumeClaim(claim); break;
             case Storage.StorageClass storageClass: StorageDefaults.ApplyStorageClass(storageClass); break;
             case EndpointSlice slice: CoreDefaults.ApplyEndpointSlice(slice); break;
+            case Autoscaling.HorizontalPodAutoscaler hpa: AutoscalingDefaults.Apply(hpa); break;
+            case Autoscaling.V1.HorizontalPodAutoscaler hpa: (hpa.Spec ??= new()).MinReplicas ??= 1; break;
             case Rbac.RoleBinding binding: RbacDefaults.Apply(binding.RoleRef, binding.Subjects); break;
             case Rbac.ClusterRoleBinding binding: RbacDefaults.Apply(binding.RoleRef, binding.Subjects); break;
         }

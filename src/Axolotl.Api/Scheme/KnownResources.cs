@@ -79,6 +79,20 @@ public static class KnownResources
     public static ResourceType RoleBindings { get; } = Of<RoleBinding>(RbacGroup, "rolebindings", true, [], [], []);
     public static ResourceType ClusterRoleBindings { get; } = Of<ClusterRoleBinding>(RbacGroup, "clusterrolebindings", false, [], [], []);
 
+    /// <summary>autoscaling/v2 HorizontalPodAutoscalers, the stored version; autoscaling/v1 is a view of the same storage.</summary>
+    public static ResourceType HorizontalPodAutoscalers { get; } = Of<Autoscaling.HorizontalPodAutoscaler>("autoscaling", "horizontalpodautoscalers", true, ["hpa"], ["all"],
+        [new("status", "autoscaling", "v2", "HorizontalPodAutoscaler", StatusVerbs)]) with { Version = "v2" };
+
+    public static ResourceType HorizontalPodAutoscalersV1 { get; } = Of<Autoscaling.V1.HorizontalPodAutoscaler>("autoscaling", "horizontalpodautoscalers", true, ["hpa"], ["all"],
+        [StatusOf("autoscaling", "HorizontalPodAutoscaler")]) with { StorageResource = "autoscaling/horizontalpodautoscalers" };
+
+    public const string MetricsGroup = "metrics.k8s.io";
+
+    /// <summary>The resource metrics API: computed from the agents' readings, never stored, read-only.</summary>
+    public static ResourceType NodeMetrics { get; } = Of<Metrics.NodeMetrics>(MetricsGroup, "nodes", false, [], [], []) with { Version = "v1beta1", Verbs = ["get", "list"], StorageResource = "" };
+
+    public static ResourceType PodMetrics { get; } = Of<Metrics.PodMetrics>(MetricsGroup, "pods", true, [], [], []) with { Version = "v1beta1", Verbs = ["get", "list"], StorageResource = "" };
+
     /// <summary>The review kinds: create-only, answered by the server and never stored.</summary>
     public static ResourceType TokenReviews { get; } = Review<Authentication.TokenReview>("authentication.k8s.io", "tokenreviews", false);
     public static ResourceType SelfSubjectReviews { get; } = Review<Authentication.SelfSubjectReview>("authentication.k8s.io", "selfsubjectreviews", false);
@@ -92,12 +106,13 @@ public static class KnownResources
         Namespaces, Pods, Nodes, Services, Endpoints, Events, ConfigMaps, Secrets, ServiceAccounts,
         ResourceQuotas, LimitRanges, ReplicationControllers, PersistentVolumeClaims, PersistentVolumes,
         Deployments, ReplicaSets, DaemonSets, StatefulSets, ControllerRevisions,
-        Jobs, CronJobs,
+        Jobs, CronJobs, HorizontalPodAutoscalers, HorizontalPodAutoscalersV1,
         EndpointSlices, Leases, PodDisruptionBudgets, EventsV1, CertificateSigningRequests, StorageClasses,
         Ingresses, IngressClasses,
         ClusterRoleBindings, ClusterRoles, RoleBindings, Roles,
         TokenReviews, SelfSubjectReviews,
         LocalSubjectAccessReviews, SelfSubjectAccessReviews, SelfSubjectRulesReviews, SubjectAccessReviews,
+        NodeMetrics, PodMetrics,
     ];
 
     public const string RbacGroup = "rbac.authorization.k8s.io";
@@ -105,11 +120,15 @@ public static class KnownResources
     /// <summary>Whether the kind is a review: POST answers it, nothing is stored, no other verb exists.</summary>
     public static bool IsReview(ResourceType type) => type.Verbs is ["create"];
 
+    // A resource served in several versions is found by kind or plural in the first (preferred) one listed.
     private static readonly Dictionary<(string Group, string Kind), ResourceType> ByKind =
-        All.ToDictionary(r => (r.Group, r.Kind));
+        All.GroupBy(r => (r.Group, r.Kind)).ToDictionary(g => g.Key, g => g.First());
 
     private static readonly Dictionary<(string Group, string Plural), ResourceType> ByPlural =
-        All.ToDictionary(r => (r.Group, r.Plural));
+        All.GroupBy(r => (r.Group, r.Plural)).ToDictionary(g => g.Key, g => g.First());
+
+    private static readonly Dictionary<(string Group, string Version, string Plural), ResourceType> ByVersionedPlural =
+        All.ToDictionary(r => (r.Group, r.Version, r.Plural));
 
     private static readonly Dictionary<Type, ResourceType> ByClrType =
         All.GroupBy(r => r.ClrType).ToDictionary(g => g.Key, g => g.First());
@@ -117,6 +136,8 @@ public static class KnownResources
     public static ResourceType? FindByKind(string group, string kind) => ByKind.GetValueOrDefault((group, kind));
 
     public static ResourceType? FindByPlural(string group, string plural) => ByPlural.GetValueOrDefault((group, plural));
+
+    public static ResourceType? FindByPlural(string group, string version, string plural) => ByVersionedPlural.GetValueOrDefault((group, version, plural));
 
     public static ResourceType ForType<T>() => ByClrType[typeof(T)];
 

@@ -52,6 +52,8 @@ public static class ObjectValidator
             Networking.Ingress ingress => NetworkingValidation.ValidateIngress(ingress, old as Networking.Ingress),
             Networking.IngressClass ingressClass => NetworkingValidation.ValidateIngressClass(ingressClass, old as Networking.IngressClass),
             PodDisruptionBudget budget => OtherKindsValidation.ValidatePodDisruptionBudget(budget, old as PodDisruptionBudget),
+            Autoscaling.HorizontalPodAutoscaler hpa => AutoscalingValidation.Validate(hpa, old as Autoscaling.HorizontalPodAutoscaler),
+            Autoscaling.V1.HorizontalPodAutoscaler hpa => AutoscalingValidation.ValidateV1(hpa, old as Autoscaling.V1.HorizontalPodAutoscaler),
             CertificateSigningRequest csr => CertificatesValidation.Validate(csr, old as CertificateSigningRequest),
             Binding binding => OtherKindsValidation.ValidateBinding(binding),
             Rbac.Role role => RbacValidation.ValidateRole(role, old as Rbac.Role),

@@ -22,15 +22,17 @@ public sealed class DiscoveryDocuments
             ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = "" }),
         }.ToJsonString();
         var groups = byGroupVersion.Where(g => g.Key.Group.Length > 0).Select(g => g.Key.Group).Distinct().ToList();
+        // The first version listed is the preferred one (autoscaling: v2, then v1).
+        var versions = byGroupVersion.GroupBy(g => g.Key.Group).ToDictionary(g => g.Key, g => g.Select(v => v.Key.Version).ToList());
         LegacyGroupList = new JsonObject
         {
             ["kind"] = "APIGroupList",
             ["apiVersion"] = "v1",
-            ["groups"] = new JsonArray([.. groups.Select(g => (JsonNode)Group(g))]),
+            ["groups"] = new JsonArray([.. groups.Select(g => (JsonNode)Group(g, versions[g]))]),
         }.ToJsonString();
         foreach (var group in groups)
         {
-            var doc = Group(group);
+            var doc = Group(group, versions[group]);
             doc["kind"] = "APIGroup";
             doc["apiVersion"] = "v1";
             LegacyGroups[group] = doc.ToJsonString();
@@ -51,11 +53,11 @@ public sealed class DiscoveryDocuments
     /// <summary>APIResourceList per "v1", "apps/v1", ….</summary>
     public Dictionary<string, string> LegacyResourceLists { get; } = [];
 
-    private static JsonObject Group(string group) => new()
+    private static JsonObject Group(string group, List<string> versions) => new()
     {
         ["name"] = group,
-        ["versions"] = new JsonArray(new JsonObject { ["groupVersion"] = $"{group}/v1", ["version"] = "v1" }),
-        ["preferredVersion"] = new JsonObject { ["groupVersion"] = $"{group}/v1", ["version"] = "v1" },
+        ["versions"] = new JsonArray([.. versions.Select(v => (JsonNode)new JsonObject { ["groupVersion"] = $"{group}/{v}", ["version"] = v })]),
+        ["preferredVersion"] = new JsonObject { ["groupVersion"] = $"{group}/{versions[0]}", ["version"] = versions[0] },
     };
 
     private static JsonObject Aggregated(IEnumerable<IGrouping<(string Group, string Version), ResourceType>> groupVersions, bool core)

@@ -92,7 +92,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var kubeletTls = new KubeletTls(pki.KubeletCa, pki.KubeletClient, clock);
         var router = CreateRouter(objects, admission, clock, logging, kubeletTls, options.ServiceCidr, authentication,
             new ServiceAccounts.TokenRequests(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
-            new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options.ServiceAccountAdmission, app.Lifetime.ApplicationStopping);
+            new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options.ServiceAccountAdmission, options.MetricResolution, app.Lifetime.ApplicationStopping);
         app.UseWebSockets(); // pods/exec
         app.Run(ctx => Metrics.ApiServerMetrics.ObserveAsync(ctx, async () =>
         {
@@ -117,7 +117,7 @@ public sealed class ApiServerHost : IAsyncDisposable
     }
 
     private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr,
-        Authentication authentication, ServiceAccounts.TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, bool serviceAccountAdmission, CancellationToken stopping)
+        Authentication authentication, ServiceAccounts.TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, bool serviceAccountAdmission, TimeSpan metricResolution, CancellationToken stopping)
     {
         var services = new RestServices(objects, admission, clock, logging, stopping)
         {
@@ -133,7 +133,10 @@ public sealed class ApiServerHost : IAsyncDisposable
         var resources = new ResourceHandler(reads, creates, updates, deletes,
             new WatchHandler(services, reads), new ScaleHandler(services, updates), new PodSubresources(services, deletes),
             new NodeProxy.NodeProxy(services, kubeletTls), new Reviews(authentication))
-        { TokenRequests = tokenRequests };
+        {
+            TokenRequests = tokenRequests,
+            ResourceMetrics = StartResourceMetrics(objects, kubeletTls, metricResolution, clock, logging, stopping),
+        };
         var openApi = Task.Run(() => new OpenApiV3(KnownResources.All));
         // The in-process controllers' work queues, the scheduler and the healing timings record on meters of
         // their own; /metrics shows them next to the server's (the agent's kubelet metrics are its own endpoint's).
@@ -147,6 +150,14 @@ public sealed class ApiServerHost : IAsyncDisposable
             Metrics = new Metrics.MetricsEndpoint(metrics),
             KubeStateMetrics = new Metrics.MetricsEndpoint(kubeState),
         };
+    }
+
+    private static Metrics.ResourceMetricsHandler StartResourceMetrics(ObjectStore objects, KubeletTls kubeletTls, TimeSpan resolution, TimeProvider clock, ILoggerFactory logging, CancellationToken stopping)
+    {
+        var cache = new Metrics.ResourceMetricsCache();
+        var scraper = new Metrics.ResourceMetricsScraper(objects, kubeletTls, cache, resolution, clock, logging.CreateLogger<Metrics.ResourceMetricsScraper>());
+        _ = Task.Run(() => scraper.RunAsync(stopping), stopping); // scrapes every agent until shutdown
+        return new Metrics.ResourceMetricsHandler(objects, cache, clock);
     }
 
     private static bool IsAny(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);

@@ -40,4 +40,7 @@ public sealed class ApiServerOptions
 
     /// <summary>Creates the default StorageClass <c>local-path</c> at start-up when it is missing (k3s's default class).</summary>
     public bool DefaultStorageClass { get; init; } = true;
+
+    /// <summary>How often the resource metrics API reads every agent (metrics-server's --metric-resolution).</summary>
+    public TimeSpan MetricResolution { get; init; } = Metrics.ResourceMetricsScraper.DefaultResolution;
 }

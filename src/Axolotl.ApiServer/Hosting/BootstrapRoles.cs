@@ -70,6 +70,8 @@ public static class BootstrapRoles
             Rule(Read, "networking.k8s.io", "networkpolicies", "ingresses", "ingresses/status"),
             Rule(Read, "events.k8s.io", "events"),
         ]),
+        // metrics-server's role: the resource metrics API readable wherever view, edit or admin is held.
+        AlsoAggregatedTo(Role("system:aggregated-metrics-reader", AggregateToView, [Rule(Read, "metrics.k8s.io", "pods", "nodes")]), AggregateToEdit, AggregateToAdmin),
         Role("system:basic-user", null,
         [
             Rule(["create"], "authorization.k8s.io", "selfsubjectaccessreviews", "selfsubjectrulesreviews"),
@@ -173,6 +175,15 @@ public static class BootstrapRoles
         Metadata = Meta(name, aggregateTo),
         Rules = rules,
     };
+
+    private static ClusterRole AlsoAggregatedTo(ClusterRole role, params string[] labels)
+    {
+        foreach (var label in labels)
+        {
+            role.Metadata.Labels![label] = "true";
+        }
+        return role;
+    }
 
     private static ClusterRole Aggregated(string name, string selectorLabel, string? aggregateTo) => new()
     {

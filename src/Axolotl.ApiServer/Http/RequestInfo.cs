@@ -47,5 +47,5 @@ public sealed record RequestInfo(
     }
 
     public ResourceType? ResolveType() =>
-        KnownResources.FindByPlural(Group, Resource) is { } type && type.Version == Version ? type : null;
+        KnownResources.FindByPlural(Group, Version, Resource);
 }

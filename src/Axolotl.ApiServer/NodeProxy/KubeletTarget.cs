@@ -43,6 +43,16 @@ public sealed record KubeletTarget(string NodeName, string Host, int Port, strin
         return new KubeletTarget(nodeName, host, port, ns, name, chosen);
     }
 
+    /// <summary>The agent's address and port as a Node publishes them; null when it publishes no address.</summary>
+    public static (string Host, int Port)? Endpoint(JsonObject node)
+    {
+        var status = node["status"] as JsonObject ?? [];
+        var addresses = (status["addresses"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var host = Address(addresses, "InternalIP") ?? Address(addresses, "Hostname");
+        var port = status["daemonEndpoints"]?["kubeletEndpoint"]?[DaemonEndpointPortField]?.GetValue<int>() is > 0 and var p ? p : DefaultPort;
+        return host is null ? null : (host, port);
+    }
+
     /// <summary>Upstream's defaulting: the only container, else the caller must name one that exists.</summary>
     internal static string ChooseContainer(string pod, JsonObject spec, string? requested)
     {

@@ -34,6 +34,7 @@ public static class TablePrinters
         [("events.k8s.io", "Event")] = new EventsV1EventPrinter(),
         [("certificates.k8s.io", "CertificateSigningRequest")] = new CertificateSigningRequestPrinter(),
         [("autoscaling", "Scale")] = new ScalePrinter(),
+        [("autoscaling", "HorizontalPodAutoscaler")] = new HorizontalPodAutoscalerPrinter(),
         [("rbac.authorization.k8s.io", "RoleBinding")] = new RoleBindingPrinter(),
         [("rbac.authorization.k8s.io", "ClusterRoleBinding")] = new RoleBindingPrinter(),
     };

@@ -4,14 +4,16 @@ using Axolotl.Api.Scheme;
 namespace Axolotl.ApiServer.Rest;
 
 /// <summary>
-/// Converts between the stored form and the form a resource serves. Only events.k8s.io/v1 Events
-/// differ: they share core/v1 Events' storage.
+/// Converts between the stored form and the form a resource serves: events.k8s.io/v1 Events share
+/// core/v1 Events' storage, autoscaling/v1 HorizontalPodAutoscalers are stored as autoscaling/v2.
 /// </summary>
 public static class KindViews
 {
     public static JsonObject ToView(ResourceType type, JsonObject stored) =>
-        ServedDefaults.Apply(type, type == KnownResources.EventsV1 ? EventViews.ToEventsV1(stored) : stored);
+        ServedDefaults.Apply(type, type == KnownResources.EventsV1 ? EventViews.ToEventsV1(stored)
+            : type == KnownResources.HorizontalPodAutoscalersV1 ? AutoscalingViews.ToV1(stored) : stored);
 
     public static JsonObject ToStorage(ResourceType type, JsonObject view) =>
-        type == KnownResources.EventsV1 ? EventViews.ToCore(view) : view;
+        type == KnownResources.EventsV1 ? EventViews.ToCore(view)
+            : type == KnownResources.HorizontalPodAutoscalersV1 ? AutoscalingViews.ToV2(view) : view;
 }

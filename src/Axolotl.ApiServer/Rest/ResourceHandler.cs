@@ -19,12 +19,19 @@ public sealed class ResourceHandler(
     /// <summary>serviceaccounts/token; null where a test builds the handler without a signing key.</summary>
     public ServiceAccounts.TokenRequests? TokenRequests { get; init; }
 
+    /// <summary>metrics.k8s.io; null where a test builds the handler without node access.</summary>
+    public Metrics.ResourceMetricsHandler? ResourceMetrics { get; init; }
+
     public Task HandleAsync(RequestScope scope)
     {
         var method = scope.Http.Request.Method;
         if (Api.Scheme.KnownResources.IsReview(scope.Type))
         {
             return reviews?.CreateAsync(scope) ?? throw ApiErrors.NoSuchPath();
+        }
+        if (Metrics.ResourceMetricsHandler.Serves(scope.Type))
+        {
+            return ResourceMetrics?.HandleAsync(scope) ?? throw ApiErrors.NoSuchPath();
         }
         var sub = scope.Subresource;
         if (sub is not null && !scope.Type.HasSubresource(sub))

@@ -14,5 +14,6 @@ public sealed record GarbageCollectorOptions
         KnownResources.All
             .Where(r => r.StorageResource != KnownResources.Events.StorageResource)
             .Where(r => r.Verbs.Contains("list") && r.Verbs.Contains("watch"))
+            .DistinctBy(r => r.StorageResource) // one version of a kind served in several (autoscaling v2 and v1)
             .ToList();
 }

@@ -36,8 +36,14 @@ public static partial class ServerCommand
         "tls-san", "advertise-address", "service-account-issuer", "service-account-max-token-expiration", "service-account-extend-token-expiration", "service-account-token-ttl-for-testing", "pod-security-admission-config-file", "allowed-unsafe-sysctls", "seccomp-default",
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
-        "testing-cronjob-clock-rate",
+        "testing-cronjob-clock-rate", "metric-resolution", "horizontal-pod-autoscaler-sync-period",
     };
+
+    /// <summary>A positive Go-style duration flag ("15s", "1m"), or null when absent.</summary>
+    private static TimeSpan? DurationFlag(CommandLine args, string name) =>
+        args.Get(name) is { } text
+            ? TokenCommand.ParseTtl(text) is { } value && value > TimeSpan.Zero ? value : throw new ArgumentException($"--{name} must be a positive duration such as 15s")
+            : null;
 
     /// <summary>The CronJob controller's clock: the server's, or a faster one for tests.</summary>
     private static TimeProvider? CronJobClock(CommandLine args, TimeProvider clock)
@@ -58,6 +64,10 @@ public static partial class ServerCommand
 
           --data-dir DIR   where state, certificates and the kubeconfig live (default: $XDG_DATA_HOME/axolotl or ~/.local/share/axolotl)
           --port PORT      HTTPS port of the API server (default: 6443)
+          --metric-resolution D
+                           how often the resource metrics API (kubectl top) reads every agent (default: 15s)
+          --horizontal-pod-autoscaler-sync-period D
+                           how often each HorizontalPodAutoscaler is evaluated (default: 15s)
           --datastore-endpoint URL[,URL...]
                            keep the cluster's state in etcd (v3, e.g. http://127.0.0.1:2379; several members
                            comma-separated, the next tried when one does not answer) under /registry/ as
@@ -236,6 +246,7 @@ public static partial class ServerCommand
                 PodSecurity = podSecurity,
                 AdvertiseAddress = advertise,
                 ServiceAccountTokens = ServiceAccountTokensFrom(args),
+                MetricResolution = DurationFlag(args, "metric-resolution") ?? Axolotl.ApiServer.Metrics.ResourceMetricsScraper.DefaultResolution,
             }, store, clock, logging, shutdown.Token);
 
         var apiMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
@@ -261,6 +272,7 @@ public static partial class ServerCommand
                 CertificateSigning = signing,
                 RootCaPem = host.Pki.CaPem,
                 CronJobClock = CronJobClock(args, clock),
+                HorizontalPodAutoscalerSyncPeriod = DurationFlag(args, "horizontal-pod-autoscaler-sync-period") ?? Axolotl.Controllers.PodAutoscaler.HorizontalPodAutoscalerController.DefaultSyncPeriod,
             }, shutdown.Token);
         await using var scheduler = await SchedulerService.StartAsync(schedulerClient, logging, clock, shutdown.Token);
         var runAgent = args.Get("local-agent") switch

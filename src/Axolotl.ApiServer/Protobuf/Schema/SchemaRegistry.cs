@@ -22,7 +22,8 @@ internal sealed class SchemaRegistry
         AuthenticationV1TokenRequestSchema.Register,
         CertificatesV1Schema.Register,
         StorageV1Schema.Register,
-        NetworkingV1Schema.Register);
+        NetworkingV1Schema.Register,
+        AutoscalingV1Schema.Register);
 
     public IReadOnlyCollection<MessageSchema> Messages => _messages.Values;
 
