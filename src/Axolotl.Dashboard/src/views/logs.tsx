@@ -63,6 +63,7 @@ export function LogsView({ api, namespace, pod, pods }: { api: Api; namespace: s
         </label>
         <span role="status">{streaming ? (previous ? "Loading…" : "Following") : "Stopped"}</span>
       </form>
+      {current && <PodDetails pod={current} />}
       <ErrorNotice error={error} what={`read the logs of pod ${pod}`} />
       <pre class="logs" tabIndex={0} aria-label={`Log lines of ${pod}`} data-view="logs">
         {lines.map((line, i) => (
@@ -74,5 +75,35 @@ export function LogsView({ api, namespace, pod, pods }: { api: Api; namespace: s
         <span ref={bottom} />
       </pre>
     </Section>
+  );
+}
+
+/** Labels and annotations as text: their values are whatever the pod's author wrote. */
+function PodDetails({ pod }: { pod: Pod }) {
+  const rows = [
+    ...Object.entries(pod.metadata.labels ?? {}).map(([k, v]) => ["Label", k, v] as const),
+    ...Object.entries(pod.metadata.annotations ?? {}).map(([k, v]) => ["Annotation", k, v] as const),
+  ];
+  if (rows.length === 0) return null;
+  return (
+    <table class="grid details" data-view="pod-details">
+      <caption class="sr-only">Labels and annotations of {pod.metadata.name}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Kind</th>
+          <th scope="col">Key</th>
+          <th scope="col">Value</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(([kind, key, value]) => (
+          <tr key={`${kind}/${key}`}>
+            <td>{kind}</td>
+            <th scope="row">{key}</th>
+            <td class="message">{value}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
