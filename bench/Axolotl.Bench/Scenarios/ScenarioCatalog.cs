@@ -29,6 +29,7 @@ internal static class ScenarioCatalog
         new Scale.ScaleScenario(),
         new JobThroughputScenario(),
         NodeFailoverScenario.WithKubernetesDefaults(),
+        new Dashboard.DashboardScenario(),
     ];
 
     /// <summary>
@@ -36,7 +37,7 @@ internal static class ScenarioCatalog
     /// so that the run stays under 3 minutes. The full run has every scenario at full size.
     /// </summary>
     /// <summary>Scenarios that only run when named with --only (they would not fit the full run's 20 minutes).</summary>
-    public static IReadOnlySet<string> OnlyOnRequest { get; } = new HashSet<string>(StringComparer.Ordinal) { "node-failover-defaults" };
+    public static IReadOnlySet<string> OnlyOnRequest { get; } = new HashSet<string>(StringComparer.Ordinal) { "node-failover-defaults", "dashboard" };
 
     public static IReadOnlySet<string> QuickSet { get; } = new HashSet<string>(StringComparer.Ordinal)
     {

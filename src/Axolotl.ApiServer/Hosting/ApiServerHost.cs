@@ -94,8 +94,15 @@ public sealed class ApiServerHost : IAsyncDisposable
             new ServiceAccounts.TokenRequests(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
             new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options.ServiceAccountAdmission, options.MetricResolution, app.Lifetime.ApplicationStopping);
         app.UseWebSockets(); // pods/exec
+        var dashboard = new Dashboard.DashboardEndpoint(Dashboard.DashboardAssets.Embedded);
         app.Run(ctx => Metrics.ApiServerMetrics.ObserveAsync(ctx, async () =>
         {
+            // The dashboard's static files carry no cluster data; its API calls are authenticated like any other.
+            if (Dashboard.DashboardEndpoint.Matches(ctx.Request.Path))
+            {
+                await dashboard.ServeAsync(ctx);
+                return;
+            }
             if (await authentication.AuthenticateAsync(ctx))
             {
                 await router.HandleAsync(ctx);

@@ -1,0 +1,86 @@
+import { useEffect, useState } from "preact/hooks";
+import { Api, ApiError, observedNow, type WatchEvent } from "./api";
+import type { KubeObject, ListOf } from "./types";
+
+export interface LiveList<T> {
+  items: T[];
+  error?: ApiError;
+  /** true while a watch is open: what is shown is current. */
+  live: boolean;
+  loaded: boolean;
+}
+
+/** Called for every change with the time this page received it (milliseconds, sub-ms precision). */
+export type ChangeListener<T> = (type: WatchEvent<T>["type"], object: T, observedAt: number, initial: boolean) => void;
+
+const retryMs = [500, 1000, 2000, 4000, 8000];
+
+/**
+ * List, then watch from the list's resourceVersion; relist after 410 Gone; when the server is gone,
+ * say so and keep trying with a capped backoff. A 401/403 stops: retrying would not change RBAC.
+ */
+export function useLiveList<T extends KubeObject>(api: Api, path: string | null, onChange?: ChangeListener<T>): LiveList<T> {
+  const [state, setState] = useState<LiveList<T>>({ items: [], live: false, loaded: false });
+  useEffect(() => {
+    if (path === null) return;
+    const abort = new AbortController();
+    const items = new Map<string, T>();
+    let attempt = 0;
+    const publish = (patch: Partial<LiveList<T>>) =>
+      setState((previous) => ({ ...previous, items: [...items.values()], ...patch }));
+    setState({ items: [], live: false, loaded: false });
+    (async () => {
+      while (!abort.signal.aborted) {
+        try {
+          const list = await api.get<ListOf<T>>(path, abort.signal);
+          const now = observedNow();
+          items.clear();
+          for (const item of list.items) {
+            items.set(item.metadata.uid, item);
+            onChange?.("ADDED", item, now, true);
+          }
+          publish({ error: undefined, live: true, loaded: true });
+          attempt = 0;
+          const separator = path.includes("?") ? "&" : "?";
+          const watchPath = `${path}${separator}watch=1&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(list.metadata.resourceVersion ?? "")}`;
+          await api.watch<T>(
+            watchPath,
+            (event) => {
+              if (event.type === "BOOKMARK") return;
+              const at = observedNow();
+              if (event.type === "DELETED") items.delete(event.object.metadata.uid);
+              else items.set(event.object.metadata.uid, event.object);
+              onChange?.(event.type, event.object, at, false);
+              publish({});
+            },
+            abort.signal,
+          );
+          // the server ended the watch (its timeout): list again and carry on
+        } catch (e) {
+          if (abort.signal.aborted) return;
+          const error = e instanceof ApiError ? e : new ApiError(0, "", String(e));
+          if (error.gone) continue;
+          if (error.forbidden || error.unauthorized) {
+            publish({ error, live: false, loaded: true });
+            return;
+          }
+          publish({ error, live: false });
+          await delay(retryMs[Math.min(attempt++, retryMs.length - 1)], abort.signal);
+        }
+      }
+    })();
+    return () => abort.abort();
+    // onChange is deliberately not a dependency: it is a stable sink owned by the caller
+  }, [api, path]);
+  return state;
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Axolotl.E2E.Tests.Harness;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+
+namespace Axolotl.E2E.Tests.Dashboard;
+
+/// <summary>
+/// Debian's headless chromium, driven through Debian's chromedriver (both named explicitly, so
+/// Selenium never looks for or downloads a browser), pointed at one server's /ui.
+/// </summary>
+public sealed class DashboardBrowser : IDisposable
+{
+    public const string Chromium = "/usr/bin/chromium";
+    public const string ChromeDriver = "/usr/bin/chromedriver";
+
+    private readonly ChromeDriver _driver;
+    private readonly int _port;
+
+    public DashboardBrowser(int port)
+    {
+        _port = port;
+        var options = new ChromeOptions { BinaryLocation = Chromium };
+        // The server's certificate is signed by the cluster's own CA, which this throwaway profile does not trust.
+        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--ignore-certificate-errors", "--window-size=1440,960", "--no-first-run", "--disable-extensions");
+        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromeDriver)!, Path.GetFileName(ChromeDriver));
+        service.SuppressInitialDiagnosticInformation = true;
+        service.HideCommandPromptWindow = true;
+        _driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(120));
+        _driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(60);
+    }
+
+    public IWebDriver Driver => _driver;
+
+    public string Url(string path = "/ui/") => $"https://127.0.0.1:{_port}{path}";
+
+    /// <summary>Opens the dashboard and returns how long until the login form was on screen.</summary>
+    public TimeSpan Open(string hash = "")
+    {
+        var started = Stopwatch.StartNew();
+        _driver.Navigate().GoToUrl(Url() + hash);
+        return started.Elapsed;
+    }
+
+    public async Task SignInAsync(string token)
+    {
+        var input = await WaitForAsync("#token", "the login form");
+        input.SendKeys(token);
+        _driver.FindElement(By.CssSelector("form button[type=submit]")).Click();
+        await WaitForAsync(".who", "signed in");
+    }
+
+    public async Task ShowNamespaceAsync(string ns)
+    {
+        var input = await WaitForAsync(".ns input", "the namespace field");
+        input.Clear();
+        input.SendKeys(ns + Keys.Tab);
+    }
+
+    public void Go(string hash) => _driver.Navigate().GoToUrl(Url() + hash);
+
+    /// <summary>The first element matching <paramref name="css"/> (and <paramref name="accept"/>), waited for.</summary>
+    public async Task<IWebElement> WaitForAsync(string css, string what, Func<IWebElement, bool>? accept = null, TimeSpan? timeout = null)
+    {
+        IWebElement? found = null;
+        await Eventually.UntilAsync(() =>
+        {
+            try
+            {
+                found = _driver.FindElements(By.CssSelector(css)).FirstOrDefault(e => accept?.Invoke(e) ?? true);
+            }
+            catch (StaleElementReferenceException)
+            {
+                found = null; // re-rendered between find and check: look again
+            }
+            return Task.FromResult(found is not null);
+        }, ok => ok, $"{what} ({css}) on the page", timeout ?? TimeSpan.FromSeconds(90));
+        return found!;
+    }
+
+    public object? Script(string script) => _driver.ExecuteScript(script);
+
+    public string Text => _driver.FindElement(By.TagName("body")).Text;
+
+    public string Save(string name)
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "dashboard-screenshots");
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, name + ".png");
+        _driver.GetScreenshot().SaveAsFile(path);
+        return path;
+    }
+
+    public void Dispose() => _driver.Quit();
+}
