@@ -16,6 +16,9 @@ public interface IKubeletBackend
 
     /// <summary>The pod with this namespace and name when this node runs it; null otherwise.</summary>
     Task<KubeletPod?> FindPodAsync(string ns, string name, CancellationToken ct);
+
+    /// <summary>/metrics, /metrics/resource and /metrics/cadvisor; null where a backend serves none (404).</summary>
+    Metrics.KubeletMetricsEndpoints? Metrics => null;
 }
 
 /// <summary>A pod as the kubelet endpoint sees it: its UID, the containers of its spec and how to reach the running ones.</summary>

@@ -15,6 +15,9 @@ public sealed class NodeAgentBackend(NodeAgent agent) : IKubeletBackend
 
     public IContainerRuntime Runtime => agent.Context.Runtime;
 
+    public Metrics.KubeletMetricsEndpoints Metrics { get; } =
+        new(new Metrics.KubeletMetricsSource(agent.Options.NodeName, () => agent.Pods.Workers, agent.Context.Runtime));
+
     public async Task<KubeletPod?> FindPodAsync(string ns, string name, CancellationToken ct)
     {
         var pod = await agent.Context.Client.Resource<Pod>().TryGetAsync(ns, name, ct);
