@@ -28,6 +28,7 @@ internal static class ScenarioCatalog
         new Images.ImagesScenario(),
         new Scale.ScaleScenario(),
         new JobThroughputScenario(),
+        new MetricsScrapeScenario(),
         NodeFailoverScenario.WithKubernetesDefaults(),
         new Dashboard.DashboardScenario(),
     ];

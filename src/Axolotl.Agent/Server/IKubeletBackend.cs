@@ -19,6 +19,8 @@ public interface IKubeletBackend
 
     /// <summary>The node's and its containers' resource readings for /stats/resource; null where the backend has none.</summary>
     Stats.ResourceStatsCollector? ResourceStats => null;
+    /// <summary>/metrics, /metrics/resource and /metrics/cadvisor; null where a backend serves none (404).</summary>
+    Metrics.KubeletMetricsEndpoints? Metrics => null;
 }
 
 /// <summary>A pod as the kubelet endpoint sees it: its UID, the containers of its spec and how to reach the running ones.</summary>

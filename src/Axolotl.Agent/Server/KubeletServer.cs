@@ -60,13 +60,13 @@ public sealed partial class KubeletServer : IAsyncDisposable
         var attach = new AttachEndpoint(backend, time);
         var portForward = new PortForwardEndpoint(backend, options.PortForward, time);
         var log = logging.CreateLogger("Axolotl.Agent.Server");
-        app.Run(ctx => HandleAsync(ctx, authorization, logs, exec, attach, portForward, backend, log));
+        app.Run(ctx => HandleAsync(ctx, backend, authorization, logs, exec, attach, portForward, log));
         await app.StartAsync(ct);
         var bound = app.Urls.Select(u => new Uri(u).Port).FirstOrDefault(options.Port);
         return new KubeletServer(app, bound);
     }
 
-    private static async Task HandleAsync(HttpContext ctx, KubeletClientAuthorization authorization, ContainerLogsEndpoint logs, ExecEndpoint exec, AttachEndpoint attach, PortForwardEndpoint portForward, IKubeletBackend backend, ILogger log)
+    private static async Task HandleAsync(HttpContext ctx, IKubeletBackend backend, KubeletClientAuthorization authorization, ContainerLogsEndpoint logs, ExecEndpoint exec, AttachEndpoint attach, PortForwardEndpoint portForward, ILogger log)
     {
         try
         {
@@ -79,6 +79,11 @@ public sealed partial class KubeletServer : IAsyncDisposable
             if (authorization.Check(ctx) is { } refused)
             {
                 await KubeletResponses.WriteAsync(ctx, refused.Code, refused.Reason, refused.Message);
+                return;
+            }
+            if (backend.Metrics?.For(path) is { } metrics && HttpMethods.IsGet(ctx.Request.Method))
+            {
+                await Metrics.KubeletMetricsEndpoints.ServeAsync(ctx, metrics);
                 return;
             }
             var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();

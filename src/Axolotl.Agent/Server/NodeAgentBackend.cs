@@ -16,6 +16,8 @@ public sealed class NodeAgentBackend(NodeAgent agent) : IKubeletBackend
     public IContainerRuntime Runtime => agent.Context.Runtime;
 
     public Stats.ResourceStatsCollector ResourceStats { get; } = new(() => agent.Pods.Workers, agent.Context.Runtime, agent.Context.Time);
+    public Metrics.KubeletMetricsEndpoints Metrics { get; } =
+        new(new Metrics.KubeletMetricsSource(agent.Options.NodeName, () => agent.Pods.Workers, agent.Context.Runtime));
 
     public async Task<KubeletPod?> FindPodAsync(string ns, string name, CancellationToken ct)
     {

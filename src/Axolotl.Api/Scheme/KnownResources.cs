@@ -36,7 +36,7 @@ public static class KnownResources
         StatusOf("", "Pod"),
     ]);
 
-    public static ResourceType Nodes { get; } = Core<Node>("nodes", false, ["no"], subresources: [StatusOf("", "Node")]);
+    public static ResourceType Nodes { get; } = Core<Node>("nodes", false, ["no"], subresources: [new("proxy", "", "v1", "NodeProxyOptions", ProxyVerbs), StatusOf("", "Node")]);
     public static ResourceType Services { get; } = Core<Service>("services", true, ["svc"], ["all"], subresources: [new("proxy", "", "v1", "ServiceProxyOptions", ProxyVerbs), StatusOf("", "Service")],
         verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]);
     public static ResourceType Endpoints { get; } = Core<Endpoints>("endpoints", true, ["ep"]);

@@ -53,6 +53,23 @@ public sealed record KubeletTarget(string NodeName, string Host, int Port, strin
         return host is null ? null : (host, port);
     }
 
+    /// <summary>nodes/NAME/proxy: the node's agent itself (no pod), for its /metrics, /metrics/resource and /metrics/cadvisor.</summary>
+    public static async Task<KubeletTarget> ResolveNodeAsync(ObjectStore objects, string nodeName, CancellationToken ct)
+    {
+        var node = (await objects.GetAsync(KnownResources.Nodes, null, nodeName, ct))?.Object
+            ?? throw ApiErrors.NotFound(KnownResources.Nodes, nodeName);
+        var status = node["status"] as JsonObject ?? [];
+        var addresses = (status["addresses"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var host = Address(addresses, "InternalIP") ?? Address(addresses, "Hostname") ?? addresses.Select(a => a["address"]?.GetValue<string>()).FirstOrDefault(a => !string.IsNullOrEmpty(a))
+            ?? throw ApiErrors.Make(503, "ServiceUnavailable", $"no preferred addresses found; known addresses: []");
+        var port = status["daemonEndpoints"]?["kubeletEndpoint"]?[DaemonEndpointPortField]?.GetValue<int>() is > 0 and var p ? p : DefaultPort;
+        return new KubeletTarget(nodeName, host, port, "", "", "");
+    }
+
+    /// <summary>A path on the node's agent, as given after nodes/NAME/proxy.</summary>
+    public Uri NodeUrl(string path, string query) =>
+        new($"https://{(Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host)}:{Port.ToString(CultureInfo.InvariantCulture)}{(path.Length == 0 ? "/" : path)}{query}");
+
     /// <summary>Upstream's defaulting: the only container, else the caller must name one that exists.</summary>
     internal static string ChooseContainer(string pod, JsonObject spec, string? requested)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Rest;
 using Microsoft.AspNetCore.Http;
@@ -29,7 +30,24 @@ public sealed class NodeProxy : IDisposable
     }
 
     /// <summary>pods/proxy and services/proxy: straight to the pod's address, as kube-apiserver does.</summary>
-    public Task ResourceProxyAsync(RequestScope scope) => _resourceProxy.HandleAsync(scope);
+    public Task ResourceProxyAsync(RequestScope scope) =>
+        scope.Type == KnownResources.Nodes ? NodeAgentAsync(scope) : _resourceProxy.HandleAsync(scope);
+
+    /// <summary>
+    /// nodes/NAME/proxy/PATH: a GET forwarded to the node's agent with the API server's kubelet client
+    /// certificate (how Prometheus reaches /metrics/cadvisor upstream). Only reads: the agent's streaming
+    /// endpoints go through pods/exec, attach, log and portforward, which check the pod.
+    /// </summary>
+    private async Task NodeAgentAsync(RequestScope scope)
+    {
+        if (!HttpMethods.IsGet(scope.Http.Request.Method))
+        {
+            throw ApiErrors.MethodNotAllowed();
+        }
+        var path = Http.RequestPath.Proxy(scope.Http) ?? throw ApiErrors.NoSuchPath();
+        var target = await KubeletTarget.ResolveNodeAsync(_services.Objects, scope.RequiredName, scope.Aborted);
+        await ForwardAsync(scope.Http, target.NodeName, HttpMethod.Get, target.NodeUrl(path.Tail, scope.Http.Request.QueryString.Value ?? ""));
+    }
 
     /// <summary>pods/portforward: SPDY from kubectl, one agent WebSocket per forwarded connection.</summary>
     public Task PortForwardAsync(RequestScope scope) => _portForward.HandleAsync(scope);

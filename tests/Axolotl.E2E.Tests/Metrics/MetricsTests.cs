@@ -76,5 +76,34 @@ public sealed class MetricsTests(ServerFixture fx) : IClassFixture<ServerFixture
         await fx.Kubectl.OkAsync("delete", "clusterrolebinding", $"{ns}-scraper");
     }
 
+    [Fact]
+    public async Task The_agents_kubelet_resource_and_cadvisor_metrics_are_read_through_the_node_proxy()
+    {
+        var ns = await fx.NewNamespaceAsync("node-metrics");
+        await fx.Kubectl.OkWithInputAsync(
+            $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: sleeper\n  namespace: {ns}\nspec:\n  containers:\n  - name: c\n    image: busybox\n    command: [sh, -c, 'sleep 3600']\n",
+            "apply", "-f", "-");
+        await Eventually.KubectlAsync(fx.Kubectl, r => r.Stdout == "Running", "the pod running", "get", "pod", "sleeper", "-n", ns, "-o", "jsonpath={.status.phase}");
+        var node = $"/api/v1/nodes/{fx.Server.NodeName}/proxy";
+
+        var kubelet = await fx.Kubectl.OkAsync("get", "--raw", node + "/metrics");
+        Assert.Matches(@"kubelet_running_pods [1-9]\d*", kubelet);
+        Assert.Matches(@"kubelet_running_containers\{container_state=""running""\} [1-9]\d*", kubelet);
+        var resource = await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "--raw", node + "/metrics/resource"),
+            m => m.Contains($"container_memory_working_set_bytes{{container=\"c\",namespace=\"{ns}\",pod=\"sleeper\"}}", StringComparison.Ordinal), "the container's working set");
+        Assert.Matches(@"node_cpu_usage_seconds_total [0-9.e+]+", resource);
+        Assert.Matches(@"node_memory_working_set_bytes [1-9]\d*", resource);
+        Assert.Contains($"pod_cpu_usage_seconds_total{{namespace=\"{ns}\",pod=\"sleeper\"}}", resource);
+        var cadvisor = await fx.Kubectl.OkAsync("get", "--raw", node + "/metrics/cadvisor");
+        Assert.Matches($@"container_memory_working_set_bytes\{{container=""c"",id=""/[0-9a-f-]+/c"",image=""busybox"",name=""[^""]+"",namespace=""{ns}"",pod=""sleeper""\}} [1-9]\d*", cadvisor);
+        Assert.Contains("container_cpu_usage_seconds_total{container=\"c\"", cadvisor);
+        foreach (var exposition in (string[])[kubelet, resource, cadvisor])
+        {
+            await PromtoolCheckAsync(exposition);
+            Assert.Empty(DuplicateSeries.Find(exposition));
+        }
+        Assert.Contains("NotFound", (await fx.Kubectl.RunAsync("get", "--raw", "/api/v1/nodes/no-such-node/proxy/metrics")).Output);
+    }
+
     internal static JsonNode? Json(string text) => JsonNode.Parse(text);
 }
