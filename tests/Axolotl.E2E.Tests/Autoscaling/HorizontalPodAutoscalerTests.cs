@@ -90,7 +90,7 @@ public sealed class HorizontalPodAutoscalerTests
                 scaleDown: {stabilizationWindowSeconds: 4000, policies: [{type: Pods, value: 1, periodSeconds: 15}]}
             """);
         Assert.NotEqual(0, invalid.ExitCode);
-        Assert.Contains("HorizontalPodAutoscaler.autoscaling \"bad\" is invalid", invalid.Stderr, StringComparison.Ordinal);
+        Assert.Contains("The HorizontalPodAutoscaler \"bad\" is invalid", invalid.Stderr, StringComparison.Ordinal);
         Assert.Contains("spec.scaleTargetRef.name: Required value", invalid.Stderr, StringComparison.Ordinal);
         Assert.Contains("spec.maxReplicas: Invalid value: 0: must be greater than 0", invalid.Stderr, StringComparison.Ordinal);
         Assert.Contains("spec.metrics[0].resource.target.averageUtilization: Invalid value: 0: must be greater than 0", invalid.Stderr, StringComparison.Ordinal);

