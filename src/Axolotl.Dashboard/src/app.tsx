@@ -122,7 +122,17 @@ function Dashboard({ session, onSignOut }: { session: Session; onSignOut: (why?:
 
   return (
     <>
-      <a class="skip" href="#main">Skip to content</a>
+      <a
+        class="skip"
+        href="#main"
+        onClick={(e) => {
+          // the hash is the router's: move focus without navigating
+          e.preventDefault();
+          document.getElementById("main")?.focus();
+        }}
+      >
+        Skip to content
+      </a>
       <header class="top">
         <span class="brand">Axolotl</span>
         <label class="ns">

@@ -9,6 +9,7 @@ export function ErrorNotice({ error, what }: { error?: ApiError; what: string })
       <div class="notice notice-forbidden" role="alert" data-error="forbidden">
         <strong>Forbidden:</strong> you may not {what}. The server said: <q>{error.message}</q>. Ask a cluster administrator
         for a Role or ClusterRole that grants it.
+        {what.endsWith("in all namespaces") ? " Or type a namespace you may read into the Namespace field above." : ""}
       </div>
     );
   }

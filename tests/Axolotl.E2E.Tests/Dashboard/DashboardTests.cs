@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Axolotl.E2E.Tests.Harness;
 using OpenQA.Selenium;
@@ -42,7 +43,7 @@ public sealed partial class DashboardTests(ServerFixture fx) : IClassFixture<Ser
         Assert.Matches(@"Detected\s*\d\d:\d\d:\d\d\.\d{3}", healed.Text);
         // Timed live by the page's watches, or from status seconds when one status update showed crash and return together.
         Assert.Contains(healed.GetAttribute("data-precision"), new[] { "ms", "s" });
-        Assert.True(double.Parse(healed.GetAttribute("data-healing-ms"), System.Globalization.CultureInfo.InvariantCulture) >= 0);
+        Assert.True(double.Parse(healed.GetAttribute("data-healing-ms") ?? "-1", System.Globalization.CultureInfo.InvariantCulture) >= 0);
         var announcer = browser.Driver.FindElement(By.Id("timeline-announcer"));
         Assert.Equal("polite", announcer.GetAttribute("aria-live"));
         browser.Save("timeline");
@@ -66,20 +67,43 @@ public sealed partial class DashboardTests(ServerFixture fx) : IClassFixture<Ser
     public async Task Hostile_annotations_log_lines_and_event_messages_are_shown_as_text_and_never_run()
     {
         var ns = await fx.NewNamespaceAsync("ui-xss");
-        var pod = $$"""
-            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"hostile","namespace":"{{ns}}",
-              "annotations":{"evil":"{{Payload.Replace("\"", "\\\"", StringComparison.Ordinal)}}","evil2":"<script>window.__xss=2</script>"}},
-             "spec":{"containers":[{"name":"c","image":"busybox","command":["sh","-c",
-               "echo '<img src=x onerror=window.__xss=3>'; echo '<svg onload=window.__xss=4>'; sleep 3600"]}]}}
-            """;
-        await fx.Kubectl.OkWithInputAsync(pod, "apply", "-f", "-");
+        var pod = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Pod",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = "hostile",
+                ["namespace"] = ns,
+                ["annotations"] = new JsonObject { ["evil"] = Payload, ["evil2"] = "<script>window.__xss=2</script>" },
+            },
+            ["spec"] = new JsonObject
+            {
+                ["containers"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = "c",
+                    ["image"] = "busybox",
+                    ["command"] = new JsonArray("sh", "-c", "echo '<img src=x onerror=window.__xss=3>'; echo '<svg onload=window.__xss=4>'; sleep 3600"),
+                }),
+            },
+        };
+        await fx.Kubectl.OkWithInputAsync(pod.ToJsonString(), "apply", "-f", "-");
         var uid = await fx.Kubectl.OkAsync("get", "pod", "hostile", "-n", ns, "-o", "jsonpath={.metadata.uid}");
-        var eventJson = $$"""
-            {"apiVersion":"v1","kind":"Event","metadata":{"name":"hostile.1","namespace":"{{ns}}"},
-             "involvedObject":{"kind":"Pod","name":"hostile","namespace":"{{ns}}","uid":"{{uid}}"},
-             "reason":"Hostile","type":"Warning","message":"{{Payload.Replace("\"", "\\\"", StringComparison.Ordinal)}} and <b>bold</b>",
-             "source":{"component":"e2e"},"firstTimestamp":"2026-01-01T00:00:00Z","lastTimestamp":"2026-01-01T00:00:00Z","count":1}
-            """;
+        var hostileEvent = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Event",
+            ["metadata"] = new JsonObject { ["name"] = "hostile.1", ["namespace"] = ns },
+            ["involvedObject"] = new JsonObject { ["kind"] = "Pod", ["name"] = "hostile", ["namespace"] = ns, ["uid"] = uid },
+            ["reason"] = "Hostile",
+            ["type"] = "Warning",
+            ["message"] = $"{Payload} and <b>bold</b>",
+            ["source"] = new JsonObject { ["component"] = "e2e" },
+            ["firstTimestamp"] = "2026-01-01T00:00:00Z",
+            ["lastTimestamp"] = "2026-01-01T00:00:00Z",
+            ["count"] = 1,
+        };
+        var eventJson = hostileEvent.ToJsonString();
         await fx.Kubectl.OkWithInputAsync(eventJson, "create", "-f", "-");
 
         using var browser = new DashboardBrowser(fx.Server.Port);

@@ -11,7 +11,8 @@ export function TimelineView(props: {
   namespace: string;
 }) {
   const { timeline, pods, events, nodes, namespace } = props;
-  const incidents = timeline.list();
+  // incidents seen before the namespace was changed stay in the timeline, shown again when it changes back
+  const incidents = timeline.list().filter((i) => namespace === "" || i.namespace === namespace || i.kind === "Node lost");
   return (
     <Section title="Healing timeline" id="timeline-title">
       <p class="lead">
