@@ -28,6 +28,13 @@ public sealed record LeaderElectionConfig
     /// <summary>Give the lease up (holder cleared, 1 s duration) when stopped, so a successor need not wait it out.</summary>
     public bool ReleaseOnCancel { get; init; } = true;
 
+    /// <summary>
+    /// No other process can reach the lock's store (axolotl on SQLite): a holder found there can only
+    /// be an earlier run of this process, killed before it released the lease, so it is taken over at
+    /// once instead of after the lease duration.
+    /// </summary>
+    public bool SoleCandidate { get; init; }
+
     /// <summary>A number in [0, 1) per acquire attempt for the jitter; null: a random one. Tests pass a fixed one.</summary>
     public Func<double>? Jitter { get; init; }
 

@@ -139,7 +139,7 @@ public sealed partial class LeaderElector
 
         // The clock restarts only when the record changed, measured on this machine's clock.
         ObserveIfChanged(current);
-        if (current.HolderIdentity.Length > 0 && LeaseValid() && !IsLeader)
+        if (current.HolderIdentity.Length > 0 && LeaseValid() && !IsLeader && !_config.SoleCandidate)
         {
             return false;
         }
