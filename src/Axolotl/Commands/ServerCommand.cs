@@ -254,15 +254,35 @@ public static partial class ServerCommand
         using var controllerClient = ComponentClients.Create(host.LoopbackUrl, host.Pki, BootstrapRoles.ControllerManagerUser, clock);
         using var schedulerClient = ComponentClients.Create(host.LoopbackUrl, host.Pki, BootstrapRoles.SchedulerUser, clock);
         using var proxyClient = ComponentClients.Create(host.LoopbackUrl, host.Pki, BootstrapRoles.ProxyUser, clock);
-        await using var controllers = await ControllerManager.StartAsync(controllerClient, logging, clock,
-            new ControllerManagerOptions
+        var controllerOptions = new ControllerManagerOptions
+        {
+            NodeLifecycleOptions = NodeLifecycleOptionsFrom(args),
+            CertificateSigning = signing,
+            RootCaPem = host.Pki.CaPem,
+            CronJobClock = CronJobClock(args, clock),
+        };
+        // Several servers may share an etcd: the controllers and the scheduler act only on the server holding their Lease.
+        var soleCandidate = store is not EtcdStore;
+        await using var controllers = new ElectedComponent(controllerClient, "kube-controller-manager", "kube-controller-manager", async leading =>
+        {
+            var manager = await ControllerManager.StartAsync(controllerClient, logging, clock, controllerOptions, leading);
+            return async () =>
             {
-                NodeLifecycleOptions = NodeLifecycleOptionsFrom(args),
-                CertificateSigning = signing,
-                RootCaPem = host.Pki.CaPem,
-                CronJobClock = CronJobClock(args, clock),
-            }, shutdown.Token);
-        await using var scheduler = await SchedulerService.StartAsync(schedulerClient, logging, clock, shutdown.Token);
+                await manager.StopAsync();
+                await manager.DisposeAsync();
+            };
+        }, soleCandidate, clock, logging);
+        controllers.Start(shutdown.Token);
+        await using var scheduler = new ElectedComponent(schedulerClient, "kube-scheduler", "default-scheduler", async leading =>
+        {
+            var service = await SchedulerService.StartAsync(schedulerClient, logging, clock, leading);
+            return async () =>
+            {
+                await service.StopAsync();
+                await service.DisposeAsync();
+            };
+        }, soleCandidate, clock, logging);
+        scheduler.Start(shutdown.Token);
         var runAgent = args.Get("local-agent") switch
         {
             null or "true" => true,
