@@ -30,7 +30,7 @@ public static partial class ServerCommand
 {
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
-        "data-dir", "datastore-endpoint", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
+        "data-dir", "datastore-endpoint", "secrets-from", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
         "tls-san", "advertise-address", "service-account-issuer", "service-account-max-token-expiration", "service-account-extend-token-expiration", "service-account-token-ttl-for-testing", "pod-security-admission-config-file", "allowed-unsafe-sysctls", "seccomp-default",
@@ -62,6 +62,10 @@ public static partial class ServerCommand
                            keep the cluster's state in etcd (v3, e.g. http://127.0.0.1:2379; several members
                            comma-separated, the next tried when one does not answer) under /registry/ as
                            kube-apiserver does, instead of SQLite in DIR/state.db (the default)
+          --secrets-from DIR
+                           join a cluster whose first server keeps its data in DIR (or a copy of its pki/, tokens/,
+                           join-token and encryption-config.yaml): on first start its CAs, service-account key, tokens and
+                           encryption keys are copied into --data-dir; use with the same --datastore-endpoint and --port
           --bind ADDR      address to listen on (default: 0.0.0.0)
           --advertise-address ADDR
                            the address pods reach the API server at, published as the endpoint of the kubernetes
@@ -207,6 +211,14 @@ public static partial class ServerCommand
         var fakeRuntime = LocalAgent.IsFakeRuntime(args);
         var podSecurity = PodSecurityFrom(args);
         DataDirectory.EnsurePrivate(dataDir);
+        if (args.Get("secrets-from") is { } secretsFrom)
+        {
+            if (args.Get("datastore-endpoint") is null)
+            {
+                throw new ArgumentException("--secrets-from needs --datastore-endpoint: servers share a cluster only through etcd");
+            }
+            ClusterSecrets.CopyInto(secretsFrom, dataDir);
+        }
 
         using var command = new CommandHost();
         var logging = command.Logging;
