@@ -208,6 +208,11 @@ public static partial class ServerCommand
         {
             throw new ArgumentException($"invalid --advertise-address \"{advertiseText}\": want an IP address");
         }
+        if (advertise is not null && IPAddress.IsLoopback(advertise))
+        {
+            // Endpoints refuse loopback addresses: say so now rather than fail when the kubernetes Service is written.
+            throw new ArgumentException($"invalid --advertise-address \"{advertise}\": may not be in the loopback range (127.0.0.0/8, ::1/128)");
+        }
         var fakeRuntime = LocalAgent.IsFakeRuntime(args);
         var podSecurity = PodSecurityFrom(args);
         DataDirectory.EnsurePrivate(dataDir);

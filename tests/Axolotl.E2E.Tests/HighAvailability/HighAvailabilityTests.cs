@@ -8,7 +8,8 @@ namespace Axolotl.E2E.Tests.HighAvailability;
 
 /// <summary>
 /// Two API servers on a 3-member etcd cluster (all on loopback: the servers on 127.0.0.2 and
-/// 127.0.0.3, one port, as the servers of one cluster share a port): one serves what the other
+/// 127.0.0.3, one port, as the servers of one cluster share a port; they advertise TEST-NET
+/// addresses, as endpoints may not be loopback): one serves what the other
 /// writes, exactly one runs the controllers (its Lease says which), and when that one is SIGKILLed
 /// the other takes over, acknowledged writes survive, and the kubernetes Service drops the dead server.
 /// </summary>
@@ -27,9 +28,9 @@ public sealed partial class HighAvailabilityTests
             var endpoints = string.Join(",", etcd.Select(m => m.ClientUrl.ToString().TrimEnd('/')));
             var port = FreePortOnBoth("127.0.0.2", "127.0.0.3");
             string[] shared = ["--datastore-endpoint", endpoints, "--local-agent", "false", "--service-cidr", "10.97.0.0/16"];
-            first = await AxolotlServer.StartAsync(port: port, bind: "127.0.0.2", extraArgs: [.. shared, "--advertise-address", "127.0.0.2"]);
+            first = await AxolotlServer.StartAsync(port: port, bind: "127.0.0.2", extraArgs: [.. shared, "--advertise-address", "192.0.2.2"]);
             second = await AxolotlServer.StartAsync(port: port, bind: "127.0.0.3",
-                extraArgs: [.. shared, "--advertise-address", "127.0.0.3", "--secrets-from", first.DataDir]);
+                extraArgs: [.. shared, "--advertise-address", "192.0.2.3", "--secrets-from", first.DataDir]);
             var kubectl1 = new Kubectl(first);
             var kubectl2 = new Kubectl(second);
 
@@ -48,7 +49,7 @@ public sealed partial class HighAvailabilityTests
             Assert.Contains($"{holder} became leader", events);
 
             // The kubernetes Service's endpoints list both live servers.
-            await Eventually.UntilAsync(() => EndpointsAsync(kubectl1), ips => ips == "127.0.0.2 127.0.0.3", "the kubernetes endpoints to list both servers", Takeover);
+            await Eventually.UntilAsync(() => EndpointsAsync(kubectl1), ips => ips == "192.0.2.2 192.0.2.3", "the kubernetes endpoints to list both servers", Takeover);
             var leases = await kubectl1.OkAsync("get", "leases", "-n", "kube-system", "-l", "apiserver.kubernetes.io/identity=kube-apiserver", "-o", "name");
             Assert.Equal(2, leases.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
 
@@ -81,7 +82,7 @@ public sealed partial class HighAvailabilityTests
             Assert.All(acknowledged, name => Assert.Contains(name, names.Split(' ')));
             Assert.Equal(8, acknowledged.Count);
 
-            await Eventually.UntilAsync(() => EndpointsAsync(toSurvivor), ips => ips == survivor.BindAddress,
+            await Eventually.UntilAsync(() => EndpointsAsync(toSurvivor), ips => ips == (survivor == first ? "192.0.2.2" : "192.0.2.3"),
                 "the kubernetes endpoints to drop the killed server", Takeover);
         }
         finally
