@@ -102,6 +102,61 @@ public sealed partial class HighAvailabilityTests
         }
     }
 
+    [Fact]
+    public async Task An_agent_given_both_servers_keeps_its_node_ready_and_its_watch_going_when_the_one_it_uses_is_killed()
+    {
+        var etcd = await EtcdMember.StartClusterAsync(3, CancellationToken.None);
+        AxolotlServer? first = null;
+        AxolotlServer? second = null;
+        AxolotlAgent? agent = null;
+        try
+        {
+            var endpoints = string.Join(",", etcd.Select(m => m.ClientUrl.ToString().TrimEnd('/')));
+            var port = FreePortOnBoth("127.0.0.2", "127.0.0.3");
+            string[] shared = ["--datastore-endpoint", endpoints, "--local-agent", "false", "--service-cidr", "10.97.0.0/16"];
+            first = await AxolotlServer.StartAsync(port: port, bind: "127.0.0.2", extraArgs: shared);
+            second = await AxolotlServer.StartAsync(port: port, bind: "127.0.0.3", extraArgs: [.. shared, "--secrets-from", first.DataDir]);
+            agent = await AxolotlAgent.StartAsync(first, ["--server", $"https://127.0.0.2:{port},https://127.0.0.3:{port}", "--runtime", "fake"]);
+            var kubectl = new Kubectl(second);
+            await Eventually.KubectlAsync(kubectl, r => r.Stdout.Trim() == "True", "the node to be Ready",
+                "get", "node", agent.NodeName, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}");
+
+            await first.KillAsync();
+
+            // The agent's next requests, and its pod watch re-established from its last resourceVersion, reach the survivor:
+            // its Lease keeps being renewed and a pod bound to it after the kill runs.
+            var renewed = await kubectl.OkAsync("get", "lease", "-n", "kube-node-lease", agent.NodeName, "-o", "jsonpath={.spec.renewTime}");
+            await Eventually.KubectlAsync(kubectl, r => r.ExitCode == 0 && r.Stdout.Trim() != renewed.Trim(), "the node Lease to be renewed through the survivor",
+                "get", "lease", "-n", "kube-node-lease", agent.NodeName, "-o", "jsonpath={.spec.renewTime}");
+            await kubectl.OkWithInputAsync($$$"""
+                {"apiVersion":"v1","kind":"Pod","metadata":{"name":"after-failover"},
+                 "spec":{"nodeName":"{{{agent.NodeName}}}","containers":[{"name":"c","image":"busybox"}]}}
+                """, "create", "-f", "-");
+            await Eventually.UntilAsync(() => kubectl.RunAsync("get", "pod", "after-failover", "-o", "jsonpath={.status.phase}"),
+                r => r.Stdout.Trim() == "Running", "the pod bound after the failover to run", Takeover);
+            Assert.Contains("Ready", await kubectl.OkAsync("get", "node", agent.NodeName));
+        }
+        finally
+        {
+            if (agent is not null)
+            {
+                await agent.DisposeAsync();
+            }
+            if (second is not null)
+            {
+                await second.DisposeAsync();
+            }
+            if (first is not null)
+            {
+                await first.DisposeAsync();
+            }
+            foreach (var member in etcd)
+            {
+                await member.DisposeAsync();
+            }
+        }
+    }
+
     /// <summary>Tries each server in turn until one acknowledges the create; an AlreadyExists after a lost answer counts as done.</summary>
     private static async Task CreateRetryingAsync(Kubectl[] servers, string name, List<string> acknowledged)
     {
