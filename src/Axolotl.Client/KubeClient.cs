@@ -26,6 +26,10 @@ public sealed class KubeClient : IDisposable
         Options = options;
         _baseUrl = options.Server.AbsoluteUri.TrimEnd('/');
         var handler = options.Handler ?? CreateHandler(options);
+        if (options.FailoverServers.Count > 0)
+        {
+            handler = new ServerFailoverHandler([options.Server, .. options.FailoverServers], handler);
+        }
         _http = new HttpClient(handler, disposeHandler: true)
         {
             // Deadlines are per request (RequestTimeout) so that watches can stay open.

@@ -8,6 +8,9 @@ public sealed record KubeClientOptions
     /// <summary>The server's base URL, e.g. https://127.0.0.1:6443.</summary>
     public required Uri Server { get; init; }
 
+    /// <summary>More servers of the same cluster, tried in turn when the current one cannot be reached (<see cref="ServerFailoverHandler"/>).</summary>
+    public IReadOnlyList<Uri> FailoverServers { get; init; } = [];
+
     /// <summary>Sent as "Authorization: Bearer …" when set.</summary>
     public string? BearerToken { get; init; }
 

@@ -8,6 +8,7 @@ internal static class ScenarioCatalog
         new StartToReadyScenario(),
         new ApiLatencyScenario(),
         new StoreLatencyScenario(),
+        new HaFailoverScenario(),
         new AuthorizationLatencyScenario(),
         new HostileCorpusScenario(),
         new KubectlGetScenario(),

@@ -14,7 +14,7 @@ namespace Axolotl.ApiServer.ControlPlane;
 /// kube-apiserver's "kubernetes service" controller and master endpoint reconciler keep them: the
 /// Service holds the first address of the service range (reserved, and named by the serving
 /// certificate), port <c>https</c> 443 to the API server's port; the endpoints list the address
-/// the API server advertises. Run once before the server serves (so no Service can take the
+/// of every API server whose identity Lease is live (<see cref="ApiServerIdentityLease"/>). Run once before the server serves (so no Service can take the
 /// address) and then every <see cref="Interval"/>, repairing what a user deleted or changed.
 /// </summary>
 public sealed partial class KubernetesServiceReconciler(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILogger logger,
@@ -26,6 +26,9 @@ public sealed partial class KubernetesServiceReconciler(ObjectStore objects, Adm
 
     /// <summary>Upstream's EndpointInterval.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+
+    /// <summary>This server's identity Lease; the endpoints list every server whose lease is live.</summary>
+    public ApiServerIdentityLease Identity { get; } = new(objects, admission, clock, advertiseAddress, port);
 
     /// <summary>The Service's cluster IP: the first address of the service range.</summary>
     public string ClusterIp { get; } = FirstAddress(serviceCidr);
@@ -64,12 +67,20 @@ public sealed partial class KubernetesServiceReconciler(ObjectStore objects, Adm
     public async Task ReconcileAsync(CancellationToken ct)
     {
         await EnsureAsync(KnownResources.Services, DesiredService(), ["spec.type", "spec.ports"], ct);
+        await Identity.RenewAsync(ct);
         if (advertiseAddress is null)
         {
             return;
         }
-        await EnsureAsync(KnownResources.Endpoints, DesiredEndpoints(), ["subsets"], ct);
-        await EnsureAsync(KnownResources.EndpointSlices, DesiredSlice(), ["addressType", "endpoints", "ports"], ct);
+        // The servers of the cluster serve on one port, as upstream's reconciler assumes: the Service's targetPort.
+        var live = (await Identity.LiveServersAsync(ct)).Where(s => s.Port == port).Select(s => s.Address).ToList();
+        if (!live.Contains(advertiseAddress.ToString()))
+        {
+            live.Add(advertiseAddress.ToString());
+        }
+        live.Sort(StringComparer.Ordinal);
+        await EnsureAsync(KnownResources.Endpoints, DesiredEndpoints(live), ["subsets"], ct);
+        await EnsureAsync(KnownResources.EndpointSlices, DesiredSlice(live), ["addressType", "endpoints", "ports"], ct);
     }
 
     private JsonObject DesiredService() => new()
@@ -98,7 +109,7 @@ public sealed partial class KubernetesServiceReconciler(ObjectStore objects, Adm
         },
     };
 
-    private JsonObject DesiredEndpoints() => new()
+    private JsonObject DesiredEndpoints(List<string> addresses) => new()
     {
         ["apiVersion"] = "v1",
         ["kind"] = "Endpoints",
@@ -111,12 +122,12 @@ public sealed partial class KubernetesServiceReconciler(ObjectStore objects, Adm
         },
         ["subsets"] = new JsonArray(new JsonObject
         {
-            ["addresses"] = new JsonArray(new JsonObject { ["ip"] = advertiseAddress!.ToString() }),
+            ["addresses"] = new JsonArray([.. addresses.Select(a => (JsonNode)new JsonObject { ["ip"] = a })]),
             ["ports"] = new JsonArray(new JsonObject { ["name"] = PortName, ["port"] = port, ["protocol"] = "TCP" }),
         }),
     };
 
-    private JsonObject DesiredSlice() => new()
+    private JsonObject DesiredSlice(List<string> addresses) => new()
     {
         ["apiVersion"] = "discovery.k8s.io/v1",
         ["kind"] = "EndpointSlice",
@@ -127,11 +138,11 @@ public sealed partial class KubernetesServiceReconciler(ObjectStore objects, Adm
             ["labels"] = new JsonObject { ["kubernetes.io/service-name"] = Name },
         },
         ["addressType"] = advertiseAddress!.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4",
-        ["endpoints"] = new JsonArray(new JsonObject
+        ["endpoints"] = new JsonArray([.. addresses.Select(a => (JsonNode)new JsonObject
         {
-            ["addresses"] = new JsonArray(advertiseAddress.ToString()),
+            ["addresses"] = new JsonArray(a),
             ["conditions"] = new JsonObject { ["ready"] = true },
-        }),
+        })]),
         ["ports"] = new JsonArray(new JsonObject { ["name"] = PortName, ["port"] = port, ["protocol"] = "TCP" }),
     };
 

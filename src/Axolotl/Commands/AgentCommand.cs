@@ -37,7 +37,10 @@ public static partial class AgentCommand
 
         Joins a node to a running `axolotl server`.
 
-          --server URL     the API server, e.g. https://10.0.0.5:6443
+          --server URL[,URL...]
+                           the API server, e.g. https://10.0.0.5:6443; with several servers of one cluster
+                           (comma-separated), the node joins through the first and fails over to the next
+                           whenever the one in use cannot be reached
           --token-file F   a file holding a join token (abcdef.0123456789abcdef): the server's DIR/join-token,
                            or one minted with `axolotl token create`
           --node-name NAME this node's name (must be unique in the cluster)
@@ -71,9 +74,8 @@ public static partial class AgentCommand
 
     public static async Task<int> RunAsync(CommandLine args)
     {
-        var server = args.Get("server") is { } url && Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme == Uri.UriSchemeHttps
-            ? parsed
-            : throw new ArgumentException("--server URL is required and must be https://HOST:PORT");
+        var servers = ParseServers(args.Get("server"));
+        var server = servers[0];
         var tokenFile = args.Get("token-file") ?? throw new ArgumentException("--token-file FILE is required");
         if (args.Get("fake-nodes") is not null || args.Get("node-name-prefix") is not null)
         {
@@ -122,7 +124,8 @@ public static partial class AgentCommand
             await Console.Error.WriteLineAsync($"error: cannot reach the server at {server}: {e.Message}");
             return 1;
         }
-        using var client = credentials.CreateClient(server, caPem);
+        // Every server given: the node's client fails over between them (bootstrap above used the first).
+        using var client = credentials.CreateClient(server, caPem, failover: servers.Skip(1).ToList());
         try
         {
             existing = await client.Resource<Node>().TryGetAsync(null, nodeName, shutdown.Token);
@@ -197,6 +200,19 @@ public static partial class AgentCommand
         var check = new X509Certificate2Collection();
         check.ImportFromPem(pem);
         return check.Count > 0 ? pem : throw new ArgumentException($"{path} holds no PEM certificate");
+    }
+
+    /// <summary>--server URL[,URL...]: every entry an https:// URL.</summary>
+    internal static List<Uri> ParseServers(string? text)
+    {
+        var servers = new List<Uri>();
+        foreach (var part in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            servers.Add(Uri.TryCreate(part, UriKind.Absolute, out var parsed) && parsed.Scheme == Uri.UriSchemeHttps
+                ? parsed
+                : throw new ArgumentException($"invalid --server \"{part}\": want https://HOST:PORT"));
+        }
+        return servers.Count > 0 ? servers : throw new ArgumentException("--server URL is required and must be https://HOST:PORT");
     }
 
     /// <summary>What the kubelet serving certificate names: the node's address (where the API server dials it), its name and the host name.</summary>

@@ -30,7 +30,7 @@ public static partial class ServerCommand
 {
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
-        "data-dir", "datastore-endpoint", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
+        "data-dir", "datastore-endpoint", "secrets-from", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
         "tls-san", "advertise-address", "service-account-issuer", "service-account-max-token-expiration", "service-account-extend-token-expiration", "service-account-token-ttl-for-testing", "pod-security-admission-config-file", "allowed-unsafe-sysctls", "seccomp-default",
@@ -72,6 +72,10 @@ public static partial class ServerCommand
                            keep the cluster's state in etcd (v3, e.g. http://127.0.0.1:2379; several members
                            comma-separated, the next tried when one does not answer) under /registry/ as
                            kube-apiserver does, instead of SQLite in DIR/state.db (the default)
+          --secrets-from DIR
+                           join a cluster whose first server keeps its data in DIR (or a copy of its pki/, tokens/,
+                           join-token and encryption-config.yaml): on first start its CAs, service-account key, tokens and
+                           encryption keys are copied into --data-dir; use with the same --datastore-endpoint and --port
           --bind ADDR      address to listen on (default: 0.0.0.0)
           --advertise-address ADDR
                            the address pods reach the API server at, published as the endpoint of the kubernetes
@@ -214,9 +218,22 @@ public static partial class ServerCommand
         {
             throw new ArgumentException($"invalid --advertise-address \"{advertiseText}\": want an IP address");
         }
+        if (advertise is not null && IPAddress.IsLoopback(advertise))
+        {
+            // Endpoints refuse loopback addresses: say so now rather than fail when the kubernetes Service is written.
+            throw new ArgumentException($"invalid --advertise-address \"{advertise}\": may not be in the loopback range (127.0.0.0/8, ::1/128)");
+        }
         var fakeRuntime = LocalAgent.IsFakeRuntime(args);
         var podSecurity = PodSecurityFrom(args);
         DataDirectory.EnsurePrivate(dataDir);
+        if (args.Get("secrets-from") is { } secretsFrom)
+        {
+            if (args.Get("datastore-endpoint") is null)
+            {
+                throw new ArgumentException("--secrets-from needs --datastore-endpoint: servers share a cluster only through etcd");
+            }
+            ClusterSecrets.CopyInto(secretsFrom, dataDir);
+        }
 
         using var command = new CommandHost();
         var logging = command.Logging;
@@ -265,16 +282,36 @@ public static partial class ServerCommand
         using var controllerClient = ComponentClients.Create(host.LoopbackUrl, host.Pki, BootstrapRoles.ControllerManagerUser, clock);
         using var schedulerClient = ComponentClients.Create(host.LoopbackUrl, host.Pki, BootstrapRoles.SchedulerUser, clock);
         using var proxyClient = ComponentClients.Create(host.LoopbackUrl, host.Pki, BootstrapRoles.ProxyUser, clock);
-        await using var controllers = await ControllerManager.StartAsync(controllerClient, logging, clock,
-            new ControllerManagerOptions
+        var controllerOptions = new ControllerManagerOptions
+        {
+            NodeLifecycleOptions = NodeLifecycleOptionsFrom(args),
+            CertificateSigning = signing,
+            RootCaPem = host.Pki.CaPem,
+            CronJobClock = CronJobClock(args, clock),
+            HorizontalPodAutoscalerSyncPeriod = DurationFlag(args, "horizontal-pod-autoscaler-sync-period") ?? Axolotl.Controllers.PodAutoscaler.HorizontalPodAutoscalerController.DefaultSyncPeriod,
+        };
+        // Several servers may share an etcd: the controllers and the scheduler act only on the server holding their Lease.
+        var soleCandidate = store is not EtcdStore;
+        await using var controllers = new ElectedComponent(controllerClient, "kube-controller-manager", "kube-controller-manager", async leading =>
+        {
+            var manager = await ControllerManager.StartAsync(controllerClient, logging, clock, controllerOptions, leading);
+            return async () =>
             {
-                NodeLifecycleOptions = NodeLifecycleOptionsFrom(args),
-                CertificateSigning = signing,
-                RootCaPem = host.Pki.CaPem,
-                CronJobClock = CronJobClock(args, clock),
-                HorizontalPodAutoscalerSyncPeriod = DurationFlag(args, "horizontal-pod-autoscaler-sync-period") ?? Axolotl.Controllers.PodAutoscaler.HorizontalPodAutoscalerController.DefaultSyncPeriod,
-            }, shutdown.Token);
-        await using var scheduler = await SchedulerService.StartAsync(schedulerClient, logging, clock, shutdown.Token);
+                await manager.StopAsync();
+                await manager.DisposeAsync();
+            };
+        }, soleCandidate, clock, logging);
+        controllers.Start(shutdown.Token);
+        await using var scheduler = new ElectedComponent(schedulerClient, "kube-scheduler", "default-scheduler", async leading =>
+        {
+            var service = await SchedulerService.StartAsync(schedulerClient, logging, clock, leading);
+            return async () =>
+            {
+                await service.StopAsync();
+                await service.DisposeAsync();
+            };
+        }, soleCandidate, clock, logging);
+        scheduler.Start(shutdown.Token);
         var runAgent = args.Get("local-agent") switch
         {
             null or "true" => true,

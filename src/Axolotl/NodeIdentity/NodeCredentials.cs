@@ -126,9 +126,10 @@ public sealed partial class NodeCredentials
     }
 
     /// <summary>A client that authenticates as this node with its current client certificate.</summary>
-    public KubeClient CreateClient(Uri server, string caPem, TimeProvider? clock = null) => new(new KubeClientOptions
+    public KubeClient CreateClient(Uri server, string caPem, TimeProvider? clock = null, IReadOnlyList<Uri>? failover = null) => new(new KubeClientOptions
     {
         Server = server,
+        FailoverServers = failover ?? [],
         Handler = ApiServerTls.CreateHandler(caPem, Client, clock ?? TimeProvider.System),
         UserAgent = $"axolotl-agent/v0.1.0 ({NodeName})",
     });

@@ -38,12 +38,15 @@ public sealed class AxolotlAgent : IAsyncDisposable
     public int? Pid => _process is { HasExited: false } p ? p.Id : null;
 
     /// <summary>The server's standing join token file (DIR/join-token; the CA is found next to it).</summary>
+    private IReadOnlyList<string> _extraArgs = [];
+
     public static string ServerTokenFile(AxolotlServer server) => Path.Combine(server.DataDir, "join-token");
 
     /// <summary>Starts an agent with the server's join token and waits until it says it joined.</summary>
-    public static async Task<AxolotlAgent> StartAsync(AxolotlServer server)
+    /// <param name="extraArgs">More agent flags (a later flag wins, e.g. --server with several URLs), kept across restarts.</param>
+    public static async Task<AxolotlAgent> StartAsync(AxolotlServer server, IReadOnlyList<string>? extraArgs = null)
     {
-        var agent = new AxolotlAgent(server, ServerBinary(server));
+        var agent = new AxolotlAgent(server, ServerBinary(server)) { _extraArgs = extraArgs ?? [] };
         await agent.LaunchAsync(ServerTokenFile(server));
         return agent;
     }
@@ -107,6 +110,7 @@ public sealed class AxolotlAgent : IAsyncDisposable
             "--service-cidr", _server.ServiceCidr, "--restart-backoff", "1s", "--restart-backoff-max", "4s",
             // Renew often enough for the short grace periods node-failure tests use.
             "--node-lease-interval", "1s",
+            .. _extraArgs,
         ];
         if (caFile is not null)
         {

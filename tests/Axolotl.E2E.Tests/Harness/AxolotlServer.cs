@@ -46,12 +46,16 @@ public sealed class AxolotlServer : IAsyncDisposable
 
     private IReadOnlyList<string> _extraArgs = [];
 
+    /// <summary>The loopback address the server listens on (several servers of one cluster share a port on 127.0.0.x).</summary>
+    public string BindAddress { get; private set; } = "127.0.0.1";
+
     /// <param name="extraArgs">More server flags (e.g. a short --node-monitor-grace-period), kept across restarts.</param>
-    public static async Task<AxolotlServer> StartAsync(string? dataDir = null, int? port = null, IReadOnlyList<string>? extraArgs = null)
+    public static async Task<AxolotlServer> StartAsync(string? dataDir = null, int? port = null, IReadOnlyList<string>? extraArgs = null, string? bind = null)
     {
         _ = await EnsureBuiltAsync();
         var server = new AxolotlServer(dataDir ?? Directory.CreateTempSubdirectory("axolotl-e2e-").FullName, port ?? FreePort());
         server._extraArgs = extraArgs ?? [];
+        server.BindAddress = bind ?? server.BindAddress;
         await server.LaunchAsync();
         return server;
     }
@@ -70,7 +74,7 @@ public sealed class AxolotlServer : IAsyncDisposable
         };
         string[] args =
         [
-            "server", "--data-dir", DataDir, "--port", Port.ToString(), "--bind", "127.0.0.1",
+            "server", "--data-dir", DataDir, "--port", Port.ToString(), "--bind", BindAddress,
             // A node of its own per server: several run at once on this machine.
             "--node-name", NodeName, "--bridge", Bridge, "--pod-cidr", $"10.244.{_slot}.0/24", "--kubelet-port", _kubeletPort.ToString(),
             // Each server is its own cluster: disjoint cluster IPs, so their service proxies never share a VIP.
@@ -116,7 +120,7 @@ public sealed class AxolotlServer : IAsyncDisposable
             }
             try
             {
-                var response = await http.GetAsync($"https://127.0.0.1:{Port}/readyz");
+                var response = await http.GetAsync($"https://{BindAddress}:{Port}/readyz");
                 if (response.IsSuccessStatusCode && File.Exists(Kubeconfig) && Log.Contains("ready", StringComparison.Ordinal))
                 {
                     return;

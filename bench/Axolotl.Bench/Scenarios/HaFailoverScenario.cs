@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Axolotl.Bench.Infrastructure;
+using Axolotl.Bench.Reporting;
+using Axolotl.Testing.Etcd;
+
+namespace Axolotl.Bench.Scenarios;
+
+/// <summary>
+/// Two API servers on a 3-member etcd (loopback): the server holding the kube-controller-manager
+/// Lease is SIGKILLed, and from that instant we time (a) the first create acknowledged by the other
+/// server, (b) the Lease naming the survivor and (c) the survivor's controllers acting again: a
+/// ReplicaSet created just after the kill gets its pod. (c) is bounded below by the 15 s lease
+/// duration plus up to 2.4 s of campaign jitter, by design (kube-controller-manager's timings).
+/// </summary>
+internal sealed class HaFailoverScenario : IScenario
+{
+    private const string Ns = "default";
+
+    public string Name => "ha-failover";
+
+    public string Description => "two servers on a 3-member etcd: time from SIGKILL of the leading server to the first write, the Lease moving, and controllers acting";
+
+    public TimeSpan Budget(bool quick) => TimeSpan.FromSeconds(quick ? 150 : 400);
+
+    public async Task RunAsync(BenchContext context, ScenarioReport report, CancellationToken ct)
+    {
+        var runs = context.Quick ? 1 : 3;
+        var write = new List<double>();
+        var lease = new List<double>();
+        var controllers = new List<double>();
+        for (var run = 0; run < runs; run++)
+        {
+            context.Log($"{Name}: run {run + 1}/{runs}");
+            var (w, l, c) = await RunOnceAsync(context, run, ct);
+            write.Add(w);
+            lease.Add(l);
+            controllers.Add(c);
+            report.Add($"run {run + 1}: kill → first acknowledged write on the survivor", w, "ms");
+            report.Add($"run {run + 1}: kill → Lease names the survivor", l, "ms");
+            report.Add($"run {run + 1}: kill → survivor's ReplicaSet controller made the pod", c, "ms");
+        }
+        if (runs > 1)
+        {
+            report.Add("median kill → first write", Median(write), "ms");
+            report.Add("median kill → controllers acting", Median(controllers), "ms");
+        }
+        report.Notes.Add("the client retries its create on the other server as soon as the first one refuses the connection; "
+            + "controllers wait out the killed leader's 15 s lease (renew deadline 10 s, retry 2 s with 1.2 jitter), as kube-controller-manager does");
+    }
+
+    private static async Task<(double Write, double Lease, double Controllers)> RunOnceAsync(BenchContext context, int run, CancellationToken ct)
+    {
+        var etcd = await EtcdMember.StartClusterAsync(3, ct);
+        try
+        {
+            var endpoints = string.Join(",", etcd.Select(m => m.ClientUrl.ToString().TrimEnd('/')));
+            await using var first = await context.StartServerAsync(["--datastore-endpoint", endpoints], ct);
+            await using var second = await context.StartServerAsync(["--datastore-endpoint", endpoints, "--secrets-from", first.DataDir], ct);
+            using var api1 = context.Connect(first);
+            using var api2 = context.Connect(second);
+            var holder = await HolderAsync(api2, null, ct);
+            var (leader, survivor, toSurvivor) = first.RecentLog.Contains($"leading kube-controller-manager as {holder}", StringComparison.Ordinal)
+                ? (first, second, api2)
+                : (second, first, api1);
+
+            using (var process = Process.GetProcessById(leader.Pid))
+            {
+                process.Kill();
+            }
+            var killed = Stopwatch.GetTimestamp();
+            await CreateAsync(toSurvivor, "/api/v1/namespaces/default/configmaps", $$$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"after-kill-{{{run}}}"}}""", ct);
+            var writeMs = Stopwatch.GetElapsedTime(killed).TotalMilliseconds;
+            await CreateAsync(toSurvivor, "/apis/apps/v1/namespaces/default/replicasets", ReplicaSet($"after-kill-{run}"), ct);
+
+            double? leaseMs = null;
+            while (true)
+            {
+                ct.ThrowIfCancellationRequested();
+                if (leaseMs is null && await HolderAsync(toSurvivor, holder, ct, wait: false) is { } now && now != holder)
+                {
+                    leaseMs = Stopwatch.GetElapsedTime(killed).TotalMilliseconds;
+                }
+                var pods = JsonDocument.Parse(await toSurvivor.GetAsync($"/api/v1/namespaces/{Ns}/pods?labelSelector=app%3Dafter-kill-{run}", ct));
+                if (pods.RootElement.GetProperty("items").GetArrayLength() > 0)
+                {
+                    var controllersMs = Stopwatch.GetElapsedTime(killed).TotalMilliseconds;
+                    return (writeMs, leaseMs ?? controllersMs, controllersMs);
+                }
+                await Task.Delay(50, ct);
+            }
+        }
+        finally
+        {
+            foreach (var member in etcd)
+            {
+                await member.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task CreateAsync(ApiClient api, string path, string json, CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                await api.CreateAsync(path, Encoding.UTF8.GetBytes(json), ct);
+                return;
+            }
+            catch (HttpRequestException) when (!ct.IsCancellationRequested)
+            {
+                await Task.Delay(20, ct);
+            }
+        }
+    }
+
+    /// <summary>The kube-controller-manager Lease's holder once it is not <paramref name="not"/>; null without waiting when asked not to.</summary>
+    private static async Task<string?> HolderAsync(ApiClient api, string? not, CancellationToken ct, bool wait = true)
+    {
+        while (true)
+        {
+            try
+            {
+                var lease = JsonDocument.Parse(await api.GetAsync("/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager", ct));
+                var holder = lease.RootElement.GetProperty("spec").TryGetProperty("holderIdentity", out var h) ? h.GetString() : null;
+                if (!string.IsNullOrEmpty(holder) && holder != not)
+                {
+                    return holder;
+                }
+            }
+            catch (HttpRequestException) when (wait)
+            {
+                // Not made yet.
+            }
+            if (!wait)
+            {
+                return null;
+            }
+            await Task.Delay(50, ct);
+        }
+    }
+
+    private static string ReplicaSet(string name) => """
+        {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"NAME"},
+         "spec":{"replicas":1,"selector":{"matchLabels":{"app":"NAME"}},
+                 "template":{"metadata":{"labels":{"app":"NAME"}},"spec":{"containers":[{"name":"c","image":"busybox"}]}}}}
+        """.Replace("NAME", name, StringComparison.Ordinal);
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+}

@@ -1,0 +1,61 @@
+namespace Axolotl.Client.LeaderElection;
+
+/// <summary>
+/// How a <see cref="LeaderElector"/> runs, with kube-controller-manager's and kube-scheduler's
+/// defaults: a lease counts for 15 s after its last renewal, the leader gives up when it could not
+/// renew for 10 s (well before anyone else may take over), and every attempt is 2 s apart.
+/// </summary>
+public sealed record LeaderElectionConfig
+{
+    public static readonly TimeSpan DefaultLeaseDuration = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan DefaultRenewDeadline = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultRetryPeriod = TimeSpan.FromSeconds(2);
+
+    /// <summary>client-go's JitterFactor: a candidate waits RetryPeriod plus up to 1.2 × RetryPeriod between attempts to acquire.</summary>
+    public const double JitterFactor = 1.2;
+
+    public required IResourceLock Lock { get; init; }
+
+    /// <summary>This candidate's holderIdentity, e.g. <c>host_9f1c…</c> (unique per process).</summary>
+    public required string Identity { get; init; }
+
+    public TimeSpan LeaseDuration { get; init; } = DefaultLeaseDuration;
+
+    public TimeSpan RenewDeadline { get; init; } = DefaultRenewDeadline;
+
+    public TimeSpan RetryPeriod { get; init; } = DefaultRetryPeriod;
+
+    /// <summary>Give the lease up (holder cleared, 1 s duration) when stopped, so a successor need not wait it out.</summary>
+    public bool ReleaseOnCancel { get; init; } = true;
+
+    /// <summary>
+    /// No other process can reach the lock's store (axolotl on SQLite): a holder found there can only
+    /// be an earlier run of this process, killed before it released the lease, so it is taken over at
+    /// once instead of after the lease duration.
+    /// </summary>
+    public bool SoleCandidate { get; init; }
+
+    /// <summary>A number in [0, 1) per acquire attempt for the jitter; null: a random one. Tests pass a fixed one.</summary>
+    public Func<double>? Jitter { get; init; }
+
+    /// <summary>Refuses timings with which two candidates could both think they lead (client-go's checks).</summary>
+    public void Validate()
+    {
+        if (LeaseDuration <= RenewDeadline)
+        {
+            throw new ArgumentException("leaseDuration must be greater than renewDeadline");
+        }
+        if (RenewDeadline <= TimeSpan.FromTicks((long)(JitterFactor * RetryPeriod.Ticks)))
+        {
+            throw new ArgumentException("renewDeadline must be greater than retryPeriod*JitterFactor");
+        }
+        if (RetryPeriod <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("retryPeriod must be greater than zero");
+        }
+        if (string.IsNullOrEmpty(Identity))
+        {
+            throw new ArgumentException("Lock identity is empty");
+        }
+    }
+}
