@@ -114,13 +114,13 @@ public class TableBuilderTests
         Assert.Equal(expected, policy);
     }
 
-    public static TheoryData<string> ServedResources => [.. KnownResources.All.Select(r => r.QualifiedResource)];
+    public static TheoryData<string> ServedResources => [.. KnownResources.All.Select(r => $"{r.QualifiedResource}/{r.Version}")];
 
     [Theory]
     [MemberData(nameof(ServedResources))]
     public void EveryServedKindPrintsABareObjectWithOneCellPerColumn(string resource)
     {
-        var type = KnownResources.All.Single(r => r.QualifiedResource == resource);
+        var type = KnownResources.All.Single(r => $"{r.QualifiedResource}/{r.Version}" == resource);
         var table = TableBuilder.Build(type, [new JsonObject { ["metadata"] = new JsonObject { ["name"] = "x" } }], Options);
 
         var columns = table["columnDefinitions"]!.AsArray();
