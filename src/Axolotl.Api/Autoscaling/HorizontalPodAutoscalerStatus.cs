@@ -43,6 +43,9 @@ public sealed class ResourceMetricStatus
     public string? Name { get; set; }
 
     public MetricValueStatus? Current { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 /// <summary>autoscaling/v2 ContainerResourceMetricStatus.</summary>
@@ -53,6 +56,9 @@ public sealed class ContainerResourceMetricStatus
     public string? Container { get; set; }
 
     public MetricValueStatus? Current { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 /// <summary>autoscaling/v2 MetricValueStatus.</summary>
@@ -63,6 +69,9 @@ public sealed class MetricValueStatus
     public Quantity? AverageValue { get; set; }
 
     public int? AverageUtilization { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 /// <summary>autoscaling/v2 HorizontalPodAutoscalerCondition.</summary>
@@ -77,4 +86,7 @@ public sealed class HorizontalPodAutoscalerCondition
     public string? Reason { get; set; }
 
     public string? Message { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }
