@@ -81,10 +81,12 @@ public static class KnownResources
 
     /// <summary>autoscaling/v2 HorizontalPodAutoscalers, the stored version; autoscaling/v1 is a view of the same storage.</summary>
     public static ResourceType HorizontalPodAutoscalers { get; } = Of<Autoscaling.HorizontalPodAutoscaler>("autoscaling", "horizontalpodautoscalers", true, ["hpa"], ["all"],
-        [new("status", "autoscaling", "v2", "HorizontalPodAutoscaler", StatusVerbs)]) with { Version = "v2" };
+        [new("status", "autoscaling", "v2", "HorizontalPodAutoscaler", StatusVerbs)]) with
+    { Version = "v2" };
 
     public static ResourceType HorizontalPodAutoscalersV1 { get; } = Of<Autoscaling.V1.HorizontalPodAutoscaler>("autoscaling", "horizontalpodautoscalers", true, ["hpa"], ["all"],
-        [StatusOf("autoscaling", "HorizontalPodAutoscaler")]) with { StorageResource = "autoscaling/horizontalpodautoscalers" };
+        [StatusOf("autoscaling", "HorizontalPodAutoscaler")]) with
+    { StorageResource = "autoscaling/horizontalpodautoscalers" };
 
     public const string MetricsGroup = "metrics.k8s.io";
 

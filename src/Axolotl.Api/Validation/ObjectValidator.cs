@@ -102,6 +102,13 @@ public static class ObjectValidator
             case Batch.Job { Status: { } jobStatus }:
                 errors.AddRange(BatchValidation.ValidateJobStatus(jobStatus));
                 break;
+            case Autoscaling.HorizontalPodAutoscaler hpa:
+                errors.AddRange(AutoscalingValidation.ValidateStatus(hpa));
+                break;
+            case Autoscaling.V1.HorizontalPodAutoscaler { Status: { } v1 }:
+                errors.AddRange(MetadataValidation.NonNegative(v1.CurrentReplicas, FieldPath.Of("status", "currentReplicas")));
+                errors.AddRange(MetadataValidation.NonNegative(v1.DesiredReplicas, FieldPath.Of("status", "desiredReplicas")));
+                break;
             case Pod pod:
                 if ((pod.Spec?.NodeName ?? "") != (((Pod)old).Spec?.NodeName ?? ""))
                 {

@@ -100,4 +100,15 @@ public sealed class HorizontalPodAutoscalerConversionTests
         Assert.Contains("spec.maxReplicas: Invalid value: 2: must be greater than or equal to `minReplicas`", errors);
         Assert.Contains("spec.metrics[0].resource.target.averageUtilization: Invalid value: 0: must be greater than 0", errors);
     }
+
+    [Fact]
+    public void A_status_write_with_negative_replica_counts_is_refused()
+    {
+        var old = V2(AutoscalingDefaults.CpuUtilization(50));
+        var updated = V2(AutoscalingDefaults.CpuUtilization(50));
+        updated.Status = new Api.Autoscaling.HorizontalPodAutoscalerStatus { CurrentReplicas = -1, DesiredReplicas = 2 };
+
+        var error = Assert.Single(ObjectValidator.ValidateStatusUpdate(updated, old));
+        Assert.Equal("status.currentReplicas", error.Field);
+    }
 }
