@@ -37,7 +37,9 @@ export function Section({ title, children, id }: { title: string; children: Comp
   );
 }
 
-export function Empty({ loaded, children }: { loaded: boolean; children: ComponentChildren }) {
+/** "No pods." only when the list really is empty: after a failed request the error says what happened. */
+export function Empty({ loaded, failed, children }: { loaded: boolean; failed?: boolean; children: ComponentChildren }) {
+  if (failed) return null;
   return <p class="empty">{loaded ? children : "Loading…"}</p>;
 }
 

@@ -150,6 +150,7 @@ public sealed partial class DashboardTests(ServerFixture fx) : IClassFixture<Ser
         Assert.Equal("alert", alert.GetAttribute("role"));
         Assert.Contains($"you may not list pods in namespace {ns}", alert.Text);
         Assert.Contains($"pods is forbidden: User \"system:serviceaccount:{ns}:nobody\" cannot list resource \"pods\"", alert.Text);
+        Assert.DoesNotContain("No pods.", browser.Text); // an empty list would be a lie here
         browser.Save("forbidden");
     }
 

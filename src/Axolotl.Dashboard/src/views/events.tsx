@@ -15,7 +15,7 @@ export function EventsView({ events, namespace }: { events: LiveList<KubeEvent>;
     <Section title={`Events${namespace ? ` in ${namespace}` : ""}`}>
       <ErrorNotice error={events.error} what={`list events${namespace ? ` in namespace ${namespace}` : " in all namespaces"}`} />
       {items.length === 0 ? (
-        <Empty loaded={events.loaded}>No events.</Empty>
+        <Empty loaded={events.loaded} failed={events.error !== undefined}>No events.</Empty>
       ) : (
         <table class="grid" data-view="events">
           <caption class="sr-only">Newest first, at most {shown}</caption>

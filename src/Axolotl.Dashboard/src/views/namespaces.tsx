@@ -16,7 +16,7 @@ export function NamespacesView({ api, selected, onSelect }: { api: Api; selected
         ))}
       </datalist>
       {items.length === 0 ? (
-        <Empty loaded={list.loaded}>No namespaces.</Empty>
+        <Empty loaded={list.loaded} failed={list.error !== undefined}>No namespaces.</Empty>
       ) : (
         <table class="grid" data-view="namespaces">
           <thead>

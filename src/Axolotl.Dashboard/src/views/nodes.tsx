@@ -9,7 +9,7 @@ export function NodesView({ nodes }: { nodes: LiveList<Node> }) {
     <Section title="Nodes">
       <ErrorNotice error={nodes.error} what="list nodes" />
       {items.length === 0 ? (
-        <Empty loaded={nodes.loaded}>No nodes.</Empty>
+        <Empty loaded={nodes.loaded} failed={nodes.error !== undefined}>No nodes.</Empty>
       ) : (
         <table class="grid" data-view="nodes">
           <thead>

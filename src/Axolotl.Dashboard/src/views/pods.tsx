@@ -31,7 +31,7 @@ export function PodsView({ pods, namespace }: { pods: LiveList<Pod>; namespace: 
     <Section title={`Pods${namespace ? ` in ${namespace}` : ""}`}>
       <ErrorNotice error={pods.error} what={`list pods${namespace ? ` in namespace ${namespace}` : " in all namespaces"}`} />
       {items.length === 0 ? (
-        <Empty loaded={pods.loaded}>No pods.</Empty>
+        <Empty loaded={pods.loaded} failed={pods.error !== undefined}>No pods.</Empty>
       ) : (
         <table class="grid" data-view="pods">
           <thead>

@@ -69,7 +69,7 @@ function WorkloadTable({ api, kind, namespace }: { api: Api; kind: Kind; namespa
     <Section title={kind.title}>
       <ErrorNotice error={list.error} what={`list ${kind.resource}${namespace ? ` in namespace ${namespace}` : " in all namespaces"}`} />
       {items.length === 0 ? (
-        <Empty loaded={list.loaded}>No {kind.title.toLowerCase()}.</Empty>
+        <Empty loaded={list.loaded} failed={list.error !== undefined}>No {kind.title.toLowerCase()}.</Empty>
       ) : (
         <table class="grid" data-view={kind.resource}>
           <thead>
