@@ -45,6 +45,7 @@ public sealed class PodScheduler
         _pods = pods;
         _nodes = nodes;
         Queue = queue;
+        SchedulerMetrics.Track(queue);
         _recorder = recorder;
         Options = options;
         _time = time;
@@ -107,6 +108,8 @@ public sealed class PodScheduler
             Queue.Delete(key);
             return true;
         }
+        var started = _time.GetTimestamp();
+        string? outcome = "error";
         try
         {
             var result = Algorithm.Schedule(pod, Snapshot());
@@ -114,17 +117,20 @@ public sealed class PodScheduler
             {
                 // WaitForFirstConsumer: the volumes are made for the chosen node first; the pod comes back
                 // (and is bound) once its claims are bound, as kube-scheduler's PreBind waits for them.
+                outcome = null; // counted when it comes back and is bound
                 await SelectNodeAsync(waiting, selected, ct);
                 Queue.AddUnschedulable(key);
             }
             else if (result.NodeName is { } node)
             {
+                outcome = "scheduled";
                 Assume(key, pod, node);
                 await _bindings.WaitAsync(ct);
                 _ = Task.Run(() => BindInBackgroundAsync(key, pod, node, ct), CancellationToken.None);
             }
             else
             {
+                outcome = "unschedulable";
                 await ReportUnschedulableAsync(key, pod, Truncate(result.FailureMessage ?? ""), ct);
             }
         }
@@ -136,6 +142,14 @@ public sealed class PodScheduler
         {
             SchedulerLog.CycleFailed(_logger, e, key);
             Queue.AddBackoff(key);
+        }
+        finally
+        {
+            // Upstream's attempt covers the algorithm and handing the binding off; a waiting-for-volumes pod counts as scheduled when it comes back.
+            if (!ct.IsCancellationRequested && outcome is not null)
+            {
+                SchedulerMetrics.Attempt(outcome, Options.SchedulerName, _time.GetElapsedTime(started));
+            }
         }
         return true;
     }

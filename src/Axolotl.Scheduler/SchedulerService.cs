@@ -80,6 +80,7 @@ public sealed class SchedulerService(KubeClient client, ILoggerFactory loggerFac
         {
             Current = null;
             queue.ShutDown();
+            SchedulerMetrics.Untrack(queue);
             await stop.CancelAsync();
             try
             {
