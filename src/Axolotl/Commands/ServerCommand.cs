@@ -30,7 +30,7 @@ public static partial class ServerCommand
 {
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
-        "data-dir", "datastore-endpoint", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
+        "data-dir", "datastore-endpoint", "port", "bind", "node-name", "pod-cidr", "cluster-cidr", "node-cidr-mask-size", "allocate-node-cidrs", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
         "tls-san", "advertise-address", "service-account-issuer", "service-account-max-token-expiration", "service-account-extend-token-expiration", "service-account-token-ttl-for-testing", "pod-security-admission-config-file", "allowed-unsafe-sysctls", "seccomp-default",
@@ -84,7 +84,13 @@ public static partial class ServerCommand
                            every address the server listens on, the host name, localhost, kubernetes.default.svc
                            (and the shorter forms) and the first address of the service CIDR
           --node-name NAME the local node's name (default: the host name)
-          --pod-cidr CIDR  the local node's pod addresses (default: 10.244.0.0/24)
+          --pod-cidr CIDR  the local node's pod addresses (default: the one node IPAM assigns, 10.244.0.0/24 on a new cluster)
+          --cluster-cidr CIDR
+                           the pod range node IPAM gives every node a subnet of (kube-controller-manager's flag; default: 10.244.0.0/16)
+          --node-cidr-mask-size N
+                           the size of each node's subnet (default: 24)
+          --allocate-node-cidrs B
+                           run node IPAM (default: true); with false every node must be given --pod-cidr
           --kubelet-port N the local node agent's HTTPS port for logs and exec (default: 10250)
           --encryption-provider-config FILE
                            a Kubernetes EncryptionConfiguration (aesgcm and identity providers); default: DIR/encryption-config.yaml,
@@ -258,6 +264,7 @@ public static partial class ServerCommand
             new ControllerManagerOptions
             {
                 NodeLifecycleOptions = NodeLifecycleOptionsFrom(args),
+                NodeIpam = NodeIpamFrom(args),
                 CertificateSigning = signing,
                 RootCaPem = host.Pki.CaPem,
                 CronJobClock = CronJobClock(args, clock),
@@ -280,7 +287,7 @@ public static partial class ServerCommand
             var nodeName = args.Get("node-name") ?? new AgentOptions().NodeName;
             var credentials = NodeCredentials.IssueLocally(signing, nodeName, Path.Combine(dataDir, "agent"), AgentCommand.ServingNames(nodeName), clock);
             nodeClient = credentials.CreateClient(host.LoopbackUrl, host.Pki.CaPem);
-            agent = await LocalAgent.StartAsync(args, dataDir, nodeClient, logging, clock, shutdown.Token, nodeName: nodeName);
+            agent = await LocalAgent.StartAsync(args, dataDir, nodeClient, logging, clock, shutdown.Token, args.Get("pod-cidr"), nodeName);
             // The agent's own HTTPS endpoint, which the API server proxies `kubectl logs` and `exec` to.
             kubelet = await KubeletServer.StartAsync(
                 new KubeletServerOptions { Port = agent.Options.KubeletPort, ServingCertificate = () => credentials.Serving!.Current, ClientCa = host.Pki.Ca },
