@@ -142,6 +142,7 @@ public static partial class AgentCommand
             new NodeAgentBackend(agent), clock, logging, shutdown.Token);
         // A fake node runs no pods on this machine: nothing for a service proxy or DNS to reach.
         var proxy = fakeRuntime ? null : await LocalAgent.StartProxyAsync(args, agent, serviceCidr, client, logging, clock, shutdown.Token);
+        var routes = LocalAgent.StartRouting(agent, client, logging, clock);
         var rotation = credentials.RunRotationAsync(client, clock, log, shutdown.Token);
         LogJoined(log, nodeName, server, podCidr, agent.Options.KubeletPort);
         Console.WriteLine($"\nNode {nodeName} joined {server} (pod CIDR {podCidr}, data in {dataDir}).\n");
@@ -158,6 +159,11 @@ public static partial class AgentCommand
         if (proxy is not null)
         {
             await proxy.DisposeAsync();
+        }
+        if (routes is not null)
+        {
+            // The routes stay (like the bridge and the containers) for the next start to adopt.
+            await routes.DisposeAsync();
         }
         await kubelet.DisposeAsync();
         await agent.DisposeAsync();

@@ -157,6 +157,21 @@ public static class LocalAgent
     }
 
     /// <summary>
+    /// host-gw routing to the other nodes' pods (routes via their InternalIPs), for a node that runs
+    /// real pods; null for a fake or plain-process node, which has no pod network to route to.
+    /// </summary>
+    public static HostGatewayRouter? StartRouting(NodeAgent agent, KubeClient client, ILoggerFactory logging, TimeProvider clock)
+    {
+        if (agent.Context.Runtime is not ProcessRuntime)
+        {
+            return null;
+        }
+        var router = new HostGatewayRouter(client, agent.Options.NodeName, agent.Context.HostIp, new PodCidr(agent.Options.PodCidr), clock, logging);
+        router.Start();
+        return router;
+    }
+
+    /// <summary>
     /// The service proxy that runs with the agent: cluster IPs from <paramref name="serviceCidr"/> on an
     /// interface named after the node's bridge (so each node on a machine has its own), node ports on
     /// 127.0.0.1, the pod gateway (pods reach node ports there) and the node's own addresses.

@@ -279,6 +279,7 @@ public static partial class ServerCommand
         NodeAgent? agent = null;
         KubeletServer? kubelet = null;
         ServiceProxy? proxy = null;
+        Axolotl.Agent.Network.HostGatewayRouter? routes = null;
         KubeClient? nodeClient = null;
         Task rotation = Task.CompletedTask;
         if (runAgent)
@@ -294,6 +295,7 @@ public static partial class ServerCommand
                 new NodeAgentBackend(agent), clock, logging, shutdown.Token);
             // A fake node runs no pods on this machine: nothing for a service proxy or DNS to reach.
             proxy = fakeRuntime ? null : await LocalAgent.StartProxyAsync(args, agent, serviceCidr, proxyClient, logging, clock, shutdown.Token);
+            routes = LocalAgent.StartRouting(agent, nodeClient, logging, clock);
             rotation = credentials.RunRotationAsync(nodeClient, clock, log, shutdown.Token);
         }
 
@@ -325,6 +327,11 @@ public static partial class ServerCommand
         if (proxy is not null)
         {
             await proxy.DisposeAsync();
+        }
+        if (routes is not null)
+        {
+            // The routes stay (like the bridge): pods keep reaching other nodes while the server restarts.
+            await routes.DisposeAsync();
         }
         // The agent stops watching but leaves containers running: the next start re-adopts them.
         if (kubelet is not null)
