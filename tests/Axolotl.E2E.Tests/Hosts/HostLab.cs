@@ -66,6 +66,12 @@ public sealed class HostLab : IAsyncDisposable
         return result.ExitCode == 0 ? result.Stdout : throw new InvalidOperationException($"kubectl {string.Join(' ', args)}: {result}\n{Logs()}");
     }
 
+    public async Task<string> KubectlOkWithInputAsync(string stdin, params string[] args)
+    {
+        var result = await ProcessRunner.RunAsync(Kubectl.Binary, args, new Dictionary<string, string> { ["KUBECONFIG"] = Kubeconfig }, stdin, TimeSpan.FromSeconds(60));
+        return result.ExitCode == 0 ? result.Stdout : throw new InvalidOperationException($"kubectl {string.Join(' ', args)}: {result}\n{Logs()}");
+    }
+
     public string Logs()
     {
         var text = new StringBuilder();
@@ -205,7 +211,7 @@ public sealed class HostLab : IAsyncDisposable
         await ProcessRunner.RunAsync("ip", ["link", "del", Bridge], timeout: TimeSpan.FromSeconds(10));
     }
 
-    private static async Task Ip(params string[] args)
+    public static async Task Ip(params string[] args)
     {
         var result = await ProcessRunner.RunAsync("ip", args, timeout: TimeSpan.FromSeconds(10));
         if (result.ExitCode != 0)

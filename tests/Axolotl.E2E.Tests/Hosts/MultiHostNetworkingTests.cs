@@ -65,6 +65,71 @@ public sealed class MultiHostNetworkingTests
         }
     }
 
+    [Fact]
+    public async Task A_partitioned_host_goes_NotReady_its_pods_move_and_leave_the_service_and_it_heals_when_the_link_returns()
+    {
+        await using var lab = await HostLab.StartAsync(Hosts);
+        const string deployment = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: spread}
+            spec:
+              replicas: 3
+              selector: {matchLabels: {app: spread}}
+              template:
+                metadata: {labels: {app: spread}}
+                spec:
+                  topologySpreadConstraints:
+                  - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: spread}}}
+                  containers:
+                  - name: web
+                    image: busybox
+                    command: ["sh", "-c", "mkdir -p /srv && hostname > /srv/index.html && exec httpd -f -p 8080 -h /srv"]
+            """;
+        await lab.KubectlOkWithInputAsync(deployment, "apply", "-f", "-");
+        await lab.KubectlOkAsync("create", "service", "clusterip", "spread", "--tcp=80:8080");
+        var partitioned = HostLab.NodeName(4);
+        var placed = await Eventually.UntilAsync(() => RunningAsync(lab),
+            pods => pods.Count == 3 && pods.Any(p => p.Node == partitioned), "three spread pods Running, one on host 4", TimeSpan.FromSeconds(90));
+        var lost = placed.Single(p => p.Node == partitioned);
+
+        await HostLab.Ip("-n", HostLab.Namespace(4), "link", "set", "eth0", "down");
+
+        await Eventually.UntilAsync(() => lab.KubectlAsync("get", "node", partitioned, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"),
+            r => r.ExitCode == 0 && r.Stdout.Trim() is "Unknown" or "False", "host 4 NotReady", TimeSpan.FromSeconds(60));
+        await Eventually.UntilAsync(() => lab.KubectlAsync("get", "endpoints", "spread", "-o", "jsonpath={.subsets[*].addresses[*].ip}"),
+            r => r.ExitCode == 0 && !r.Stdout.Contains(lost.Ip, StringComparison.Ordinal), "the Service to drop host 4's pod", TimeSpan.FromSeconds(60));
+        var moved = await Eventually.UntilAsync(() => RunningAsync(lab),
+            pods => pods.Count(p => p.Node != partitioned) == 3, "three spread pods Running off host 4", TimeSpan.FromSeconds(90));
+        Assert.DoesNotContain(moved.Where(p => p.Node != partitioned), p => p.Ip == lost.Ip);
+
+        // The Service still answers on the other hosts, from a pod that is not on host 4.
+        var caller = moved.First(p => p.Node != partitioned);
+        var clusterIp = (await lab.KubectlOkAsync("get", "service", "spread", "-o", "jsonpath={.spec.clusterIP}")).Trim();
+        var result = await lab.KubectlAsync("exec", caller.Name, "--", "sh", "-c", $"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 {clusterIp} 80 | tail -1");
+        Assert.True(result.ExitCode == 0 && result.Stdout.Trim().StartsWith("spread-", StringComparison.Ordinal), $"service from {caller.Node}: {result}");
+
+        await HostLab.Ip("-n", HostLab.Namespace(4), "link", "set", "eth0", "up");
+        await Eventually.UntilAsync(() => lab.KubectlAsync("get", "node", partitioned, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"),
+            r => r.ExitCode == 0 && r.Stdout.Trim() == "True", "host 4 Ready again", TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>A Running, not terminating, spread pod (a terminating one prints a fourth word, its deletionTimestamp).</summary>
+    private sealed record Placed(string Name, string Node, string Ip);
+
+    private static async Task<IReadOnlyList<Placed>> RunningAsync(HostLab lab)
+    {
+        var result = await lab.KubectlAsync("get", "pods", "-l", "app=spread", "--field-selector", "status.phase=Running", "-o",
+            "jsonpath={range .items[*]}{.metadata.name} {.spec.nodeName} {.status.podIP} {.metadata.deletionTimestamp}{\"\\n\"}{end}");
+        return result.ExitCode != 0 ? [] :
+        [
+            .. result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Where(w => w.Length == 3)
+                .Select(w => new Placed(w[0], w[1], w[2])),
+        ];
+    }
+
     /// <summary>An HTTP GET from the pod on <paramref name="from"/> (busybox nc: its wget crashes in this image), the body's last line.</summary>
     private static async Task<string> GetAsync(HostLab lab, int from, string target, int port)
     {
