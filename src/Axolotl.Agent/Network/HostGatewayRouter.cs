@@ -31,7 +31,17 @@ public sealed partial class HostGatewayRouter : IAsyncDisposable
         _gateway = podCidr.Gateway;
         _log = logging.CreateLogger<HostGatewayRouter>();
         _nodes = new SharedInformer<Api.Core.Node>(client.Resource<Api.Core.Node>(), time, logging.CreateLogger("Axolotl.Informer.host-gw.nodes"));
-        _nodes.AddEventHandler(new ResourceEventHandler<Api.Core.Node>(onAdd: _ => Kick(), onUpdate: (_, _) => Kick(), onDelete: _ => Kick()));
+        // Status heartbeats update Nodes every few seconds; only a CIDR or address change moves a route.
+        _nodes.AddEventHandler(new ResourceEventHandler<Api.Core.Node>(
+            onAdd: _ => Kick(),
+            onUpdate: (before, after) =>
+            {
+                if (RouteFacts(before) != RouteFacts(after))
+                {
+                    Kick();
+                }
+            },
+            onDelete: _ => Kick()));
     }
 
     /// <summary>Routes currently installed by this router (destination → gateway), as last read from the kernel.</summary>
@@ -42,7 +52,20 @@ public sealed partial class HostGatewayRouter : IAsyncDisposable
         _run = Task.Run(() => _nodes.RunAsync(_stop.Token));
     }
 
-    private void Kick() => _ = Task.Run(() => SyncAsync(_stop.Token));
+    private void Kick() => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await SyncAsync(_stop.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // Stopping: the routes stay for the next start.
+        }
+    });
+
+    private static (string?, string?) RouteFacts(Api.Core.Node node) =>
+        (Node.PodCidrAssignment.CidrOf(node), node.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address);
 
     /// <summary>One reconcile: desired routes from the informer's Nodes, installed from the kernel, the difference applied.</summary>
     public async Task SyncAsync(CancellationToken ct)
