@@ -10,6 +10,7 @@ using Axolotl.Controllers.EndpointSlices;
 using Axolotl.Controllers.GarbageCollector;
 using Axolotl.Controllers.Jobs;
 using Axolotl.Controllers.Namespace;
+using Axolotl.Controllers.NodeIpam;
 using Axolotl.Controllers.NodeLifecycle;
 using Axolotl.Controllers.ReplicaSets;
 using Axolotl.Controllers.Runtime;
@@ -53,6 +54,9 @@ public sealed record ControllerManagerOptions
     public bool NodeLifecycle { get; init; } = true;
 
     public NodeLifecycleOptions NodeLifecycleOptions { get; init; } = new();
+
+    /// <summary>Node IPAM (--allocate-node-cidrs): each Node's pod CIDR from the cluster CIDR; null: nodes bring their own.</summary>
+    public NodeIpamOptions? NodeIpam { get; init; } = new();
 
     public bool Endpoints { get; init; } = true;
 
@@ -129,6 +133,8 @@ public sealed class ControllerManager : IAsyncDisposable
     public CronJobController? CronJobs { get; private set; }
 
     public NodeLifecycleController? NodeLifecycle { get; private set; }
+
+    public NodeIpamController? NodeIpam { get; private set; }
 
     public EndpointsController? Endpoints { get; private set; }
 
@@ -219,6 +225,11 @@ public sealed class ControllerManager : IAsyncDisposable
         {
             manager.EndpointSlices = new EndpointSliceController(client, loggerFactory, time, options.EndpointSliceOptions);
             manager._loops.Add(manager.EndpointSlices);
+        }
+        if (options.NodeIpam is { } ipam)
+        {
+            manager.NodeIpam = new NodeIpamController(client, ipam, loggerFactory, time);
+            manager._loops.Add(manager.NodeIpam);
         }
         if (options.ServiceLoadBalancer)
         {

@@ -28,6 +28,30 @@ public sealed class PodCidr
 
     public int Prefix { get; }
 
+    /// <summary>The network address, e.g. 10.244.1.0.</summary>
+    public string Network => FromUInt(_network);
+
+    /// <summary>True when <paramref name="inner"/> lies wholly inside <paramref name="outer"/> (both IPv4 CIDRs; false if either does not parse).</summary>
+    public static bool Within(string inner, string outer) =>
+        Range(inner) is var (innerNet, innerPrefix) && Range(outer) is var (outerNet, outerPrefix) &&
+        innerPrefix >= outerPrefix && (innerNet & Mask(outerPrefix)) == outerNet;
+
+    /// <summary>True when the two IPv4 CIDRs share any address.</summary>
+    public static bool Overlaps(string a, string b) => Within(a, b) || Within(b, a);
+
+    private static (uint Network, int Prefix)? Range(string cidr)
+    {
+        var slash = cidr.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0 || !IPAddress.TryParse(cidr[..slash], out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork ||
+            !int.TryParse(cidr[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var prefix) || prefix > 32)
+        {
+            return null;
+        }
+        return (ToUInt(address) & Mask(prefix), prefix);
+    }
+
+    private static uint Mask(int prefix) => prefix == 0 ? 0u : uint.MaxValue << (32 - prefix);
+
     public string Gateway => FromUInt(_network + 1);
 
     /// <summary>Pod addresses: everything between the gateway and the broadcast address.</summary>

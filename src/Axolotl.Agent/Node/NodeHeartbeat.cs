@@ -31,30 +31,7 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
         var node = await client.Resource<Api.Core.Node>().TryGetAsync(null, options.NodeName, ct);
         if (node is null)
         {
-            node = new Api.Core.Node
-            {
-                ApiVersion = "v1",
-                Kind = "Node",
-                Metadata = new ObjectMeta
-                {
-                    Name = options.NodeName,
-                    Labels = new Dictionary<string, string>(StringComparer.Ordinal)
-                    {
-                        ["beta.kubernetes.io/arch"] = "amd64",
-                        ["beta.kubernetes.io/os"] = "linux",
-                        ["kubernetes.io/arch"] = "amd64",
-                        ["kubernetes.io/hostname"] = options.NodeName,
-                        ["kubernetes.io/os"] = "linux",
-                    },
-                    Annotations = new Dictionary<string, string>(StringComparer.Ordinal)
-                    {
-                        ["node.alpha.kubernetes.io/ttl"] = "0",
-                        ["volumes.kubernetes.io/controller-managed-attach-detach"] = "true",
-                        [Api.Storage.LocalPath.RootAnnotation] = options.LocalPathRoot,
-                    },
-                },
-                Spec = new NodeSpec { PodCIDR = options.PodCidr, PodCIDRs = [options.PodCidr] },
-            };
+            node = NewNode(options, options.PodCidr);
             try
             {
                 node = await client.CreateAsync(node, ct);
@@ -75,6 +52,33 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
         await WriteStatusAsync(node, facts, force: true, ct);
         await RenewLeaseAsync(ct);
     }
+
+    /// <summary>The Node this agent registers; without <paramref name="podCidr"/> the server's node IPAM assigns one.</summary>
+    public static Api.Core.Node NewNode(AgentOptions options, string? podCidr) =>
+        new()
+        {
+            ApiVersion = "v1",
+            Kind = "Node",
+            Metadata = new ObjectMeta
+            {
+                Name = options.NodeName,
+                Labels = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["beta.kubernetes.io/arch"] = "amd64",
+                    ["beta.kubernetes.io/os"] = "linux",
+                    ["kubernetes.io/arch"] = "amd64",
+                    ["kubernetes.io/hostname"] = options.NodeName,
+                    ["kubernetes.io/os"] = "linux",
+                },
+                Annotations = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["node.alpha.kubernetes.io/ttl"] = "0",
+                    ["volumes.kubernetes.io/controller-managed-attach-detach"] = "true",
+                    [Api.Storage.LocalPath.RootAnnotation] = options.LocalPathRoot,
+                },
+            },
+            Spec = podCidr is null ? new NodeSpec() : new NodeSpec { PodCIDR = podCidr, PodCIDRs = [podCidr] },
+        };
 
     /// <summary>Runs both heartbeats until cancelled; a failed beat is logged and retried on the next tick.</summary>
     public Task RunAsync(CancellationToken ct) => Task.WhenAll(

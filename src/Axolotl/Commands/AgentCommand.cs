@@ -23,7 +23,7 @@ public static partial class AgentCommand
 {
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
-        "server", "token-file", "node-name", "data-dir", "ca-file", "pod-cidr", "bridge", "kubelet-port", "service-cidr", "private-registry",
+        "server", "token-file", "node-name", "data-dir", "ca-file", "pod-cidr", "cluster-cidr", "bridge", "kubelet-port", "service-cidr", "private-registry",
         "proxy-balancing", "restart-backoff", "restart-backoff-max", "node-lease-interval", "runtime", "fake-nodes", "node-name-prefix",
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
@@ -47,7 +47,10 @@ public static partial class AgentCommand
           --ca-file FILE   the cluster CA certificate the server's certificate must chain to
                            (default: pki/ca.crt next to the token file, i.e. the server's data dir on the same machine)
           --data-dir DIR   where this node keeps logs, checkpoints and pod state (default: $XDG_DATA_HOME/axolotl/nodes/NAME)
-          --pod-cidr CIDR  this node's pod addresses (default: the one its Node already has, else the next free /24 of 10.244.0.0/16)
+          --pod-cidr CIDR  this node's pod addresses (default: the one its Node already has, else the one the server's
+                           node IPAM assigns from the cluster CIDR); must lie in the cluster CIDR and overlap no other node's
+          --cluster-cidr CIDR
+                           the cluster's pod range, as the server was given (default: 10.244.0.0/16)
           --bridge NAME    this node's pod bridge (default: axl0; give each node its own when several share a machine)
           --kubelet-port N HTTPS port for logs and exec, proxied by the API server (default: 10250)
           --service-cidr CIDR
@@ -104,7 +107,6 @@ public static partial class AgentCommand
         var shutdown = command.Shutdown;
 
         NodeCredentials credentials;
-        Node? existing;
         try
         {
             credentials = await NodeCredentials.EstablishAsync(server, caPem, token, nodeName, dataDir, ServingNames(nodeName), clock, log, shutdown.Token);
@@ -128,21 +130,22 @@ public static partial class AgentCommand
         using var client = credentials.CreateClient(server, caPem, failover: servers.Skip(1).ToList());
         try
         {
-            existing = await client.Resource<Node>().TryGetAsync(null, nodeName, shutdown.Token);
+            // The first request with the node's own certificate: a refusal reads clearly here, not deep in the agent's start.
+            _ = await client.Resource<Node>().TryGetAsync(null, nodeName, shutdown.Token);
         }
         catch (KubeApiException e) when (e.Code is 401 or 403)
         {
             await Console.Error.WriteLineAsync($"error: the server refused this node's certificate ({e.Code}: {e.Message}); remove {credentials.Client.File} to join again with the token");
             return 1;
         }
-        var podCidr = args.Get("pod-cidr") ?? existing?.Spec?.PodCIDR ?? await PodCidrAllocation.NextFreeAsync(client, LocalAgent.ClusterCidr, shutdown.Token);
-
-        var agent = await LocalAgent.StartAsync(args, dataDir, client, logging, clock, shutdown.Token, podCidr);
+        var agent = await LocalAgent.StartAsync(args, dataDir, client, logging, clock, shutdown.Token, args.Get("pod-cidr"));
+        var podCidr = agent.Options.PodCidr;
         var kubelet = await KubeletServer.StartAsync(
             new KubeletServerOptions { Port = agent.Options.KubeletPort, ServingCertificate = () => credentials.Serving!.Current, ClientCa = X509Certificate2.CreateFromPem(caPem) },
             new NodeAgentBackend(agent), clock, logging, shutdown.Token);
         // A fake node runs no pods on this machine: nothing for a service proxy or DNS to reach.
         var proxy = fakeRuntime ? null : await LocalAgent.StartProxyAsync(args, agent, serviceCidr, client, logging, clock, shutdown.Token);
+        var routes = LocalAgent.StartRouting(agent, client, logging, clock);
         var rotation = credentials.RunRotationAsync(client, clock, log, shutdown.Token);
         LogJoined(log, nodeName, server, podCidr, agent.Options.KubeletPort);
         Console.WriteLine($"\nNode {nodeName} joined {server} (pod CIDR {podCidr}, data in {dataDir}).\n");
@@ -159,6 +162,11 @@ public static partial class AgentCommand
         if (proxy is not null)
         {
             await proxy.DisposeAsync();
+        }
+        if (routes is not null)
+        {
+            // The routes stay (like the bridge and the containers) for the next start to adopt.
+            await routes.DisposeAsync();
         }
         await kubelet.DisposeAsync();
         await agent.DisposeAsync();

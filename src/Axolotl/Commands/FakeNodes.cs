@@ -55,7 +55,6 @@ public static partial class FakeNodes
         var gate = new Lock();
         try
         {
-            IReadOnlyDictionary<string, string> cidrs;
             try
             {
                 await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = StartParallelism, CancellationToken = shutdown.Token }, async (name, ct) =>
@@ -68,8 +67,6 @@ public static partial class FakeNodes
                         rotations.Add(credentials.RunRotationAsync(client, clock, log, shutdown.Token));
                     }
                 });
-                var nodes = await clients[names[0]].Resource<Node>().ListAsync(null, null, shutdown.Token);
-                cidrs = AssignPodCidrs(names, nodes.Items);
             }
             catch (KubeApiException e) when (e.Code is 401 or 403)
             {
@@ -90,7 +87,7 @@ public static partial class FakeNodes
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = StartParallelism, CancellationToken = shutdown.Token }, async (name, ct) =>
             {
-                var agent = await LocalAgent.StartAsync(args, Path.Combine(dataDir, name), clients[name], logging, clock, ct, cidrs[name], name);
+                var agent = await LocalAgent.StartAsync(args, Path.Combine(dataDir, name), clients[name], logging, clock, ct, requestedPodCidr: null, name);
                 lock (gate)
                 {
                     agents.Add(agent);
@@ -122,29 +119,6 @@ public static partial class FakeNodes
         }
         LogStopped(log);
         return 0;
-    }
-
-    /// <summary>
-    /// Each node keeps the pod CIDR its Node already has (a restarted process); the others get the lowest
-    /// free /24s of the cluster CIDR, handed out here at once so that parallel registrations cannot collide.
-    /// </summary>
-    public static IReadOnlyDictionary<string, string> AssignPodCidrs(IReadOnlyList<string> names, IEnumerable<Node> existing)
-    {
-        var byName = existing.Where(n => n.Metadata.Name is not null).ToDictionary(n => n.Metadata.Name!, StringComparer.Ordinal);
-        var taken = byName.Values.SelectMany(n => (n.Spec?.PodCIDRs ?? []).Append(n.Spec?.PodCIDR)).OfType<string>().ToList();
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in names)
-        {
-            if (byName.GetValueOrDefault(name)?.Spec?.PodCIDR is { Length: > 0 } kept)
-            {
-                result[name] = kept;
-                continue;
-            }
-            var cidr = PodCidrAllocation.NextFree(LocalAgent.ClusterCidr, taken);
-            taken.Add(cidr);
-            result[name] = cidr;
-        }
-        return result;
     }
 
     private static int Count(string? text) =>

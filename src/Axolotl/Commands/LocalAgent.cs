@@ -3,6 +3,7 @@ using Axolotl.Agent;
 using Axolotl.Agent.Images;
 using Axolotl.Agent.Images.Distribution;
 using Axolotl.Agent.Network;
+using Axolotl.Agent.Node;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Runtime.Fake;
@@ -21,8 +22,14 @@ namespace Axolotl.Commands;
 /// </summary>
 public static class LocalAgent
 {
-    /// <summary>All nodes' pod CIDRs come from here (a /24 each); pods may be routed to anything in it.</summary>
-    public const string ClusterCidr = "10.244.0.0/16";
+    /// <summary>`--cluster-cidr`: all nodes' pod CIDRs come from here (the server's node IPAM hands them out); pods may be routed to anything in it.</summary>
+    public static string ClusterCidr(CommandLine args)
+    {
+        var cidr = args.Get("cluster-cidr") ?? Axolotl.Controllers.NodeIpam.NodeIpamOptions.DefaultClusterCidr;
+        return Axolotl.Controllers.NodeIpam.CidrSet.Parse(cidr) is { Prefix: >= 8 and <= 28 }
+            ? cidr
+            : throw new ArgumentException($"invalid --cluster-cidr \"{cidr}\": want an IPv4 network a.b.c.0/n with n from 8 to 28 and no host bits set");
+    }
 
     /// <summary>`--runtime`: "process" (the default: isolated or plain processes, whichever the host allows) or "fake".</summary>
     public static bool IsFakeRuntime(CommandLine args) => args.Get("runtime") switch
@@ -32,20 +39,29 @@ public static class LocalAgent
         var other => throw new ArgumentException($"invalid --runtime \"{other}\": want process or fake"),
     };
 
-    public static async Task<NodeAgent> StartAsync(CommandLine args, string dataDir, KubeClient client, ILoggerFactory logging, TimeProvider clock, CancellationToken ct, string? podCidr = null, string? nodeName = null)
+    /// <summary>
+    /// Starts the node agent once the node has its pod CIDR: <paramref name="requestedPodCidr"/> (an
+    /// explicit --pod-cidr, checked against the cluster CIDR and other nodes), the one its Node already
+    /// has, or the one the server's node IPAM assigns (waited for; see <see cref="PodCidrAssignment"/>).
+    /// </summary>
+    public static async Task<NodeAgent> StartAsync(CommandLine args, string dataDir, KubeClient client, ILoggerFactory logging, TimeProvider clock, CancellationToken ct, string? requestedPodCidr = null, string? nodeName = null)
     {
+        var clusterCidr = ClusterCidr(args);
         var defaults = new AgentOptions();
         var options = defaults with
         {
             NodeName = nodeName ?? args.Get("node-name") ?? defaults.NodeName,
             DataDir = Path.Combine(dataDir, "agent"),
-            PodCidr = podCidr ?? args.Get("pod-cidr") ?? defaults.PodCidr,
             KubeletPort = args.GetInt("kubelet-port", defaults.KubeletPort),
             // Pair a short --node-monitor-grace-period with a short lease interval (upstream: 10 s and 40 s).
             LeaseRenewInterval = Duration(args.Get("node-lease-interval"), defaults.LeaseRenewInterval),
             Eviction = EvictionFlags(args),
             AllowedUnsafeSysctls = AllowedUnsafeSysctls(args.Get("allowed-unsafe-sysctls")),
             SeccompDefault = args.GetBool("seccomp-default", defaults.SeccompDefault),
+        };
+        options = options with
+        {
+            PodCidr = await PodCidrAssignment.AwaitAsync(client, options, requestedPodCidr, clusterCidr, clock, logging.CreateLogger("Axolotl.Agent.PodCidr"), ct),
         };
         var images = ImageOptions(args, dataDir, options.DataDir);
         var backoff = new RestartBackoffOptions
@@ -78,7 +94,7 @@ public static class LocalAgent
             // The bridge exists from the start (not only with the first pod), so pods of other nodes on
             // this machine can be routed to this node's pods as soon as it is Ready.
             await NodeNetwork.EnsureAsync(bridge, new PodCidr(options.PodCidr), ct);
-            await NodeRouting.EnsureAsync(bridge, ClusterCidr, ct);
+            await NodeRouting.EnsureAsync(bridge, clusterCidr, ct);
         }
         // Its service proxy hears of unready pods from the agent directly (ADR 0003; StartProxyAsync).
         return await NodeAgent.StartAsync(client, options, runtime, backoff, logging, clock, ct, readiness: new AgentToProxyReadiness(new LocalPodReadiness()),
@@ -138,6 +154,21 @@ public static class LocalAgent
             BundledLayouts = Directory.Exists(Path.Combine(AppContext.BaseDirectory, SeedImagesDirectory)) ? [Path.Combine(AppContext.BaseDirectory, SeedImagesDirectory)] : [],
             NodeCredentials = File.Exists(credentialsFile) ? DockerConfigCredentials.FromConfigFile(File.ReadAllBytes(credentialsFile)) : [],
         };
+    }
+
+    /// <summary>
+    /// host-gw routing to the other nodes' pods (routes via their InternalIPs), for a node that runs
+    /// real pods; null for a fake or plain-process node, which has no pod network to route to.
+    /// </summary>
+    public static HostGatewayRouter? StartRouting(NodeAgent agent, KubeClient client, ILoggerFactory logging, TimeProvider clock)
+    {
+        if (agent.Context.Runtime is not ProcessRuntime)
+        {
+            return null;
+        }
+        var router = new HostGatewayRouter(client, agent.Options.NodeName, agent.Context.HostIp, new PodCidr(agent.Options.PodCidr), clock, logging);
+        router.Start();
+        return router;
     }
 
     /// <summary>

@@ -30,7 +30,7 @@ public static partial class ServerCommand
 {
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
-        "data-dir", "datastore-endpoint", "secrets-from", "port", "bind", "node-name", "pod-cidr", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
+        "data-dir", "datastore-endpoint", "secrets-from", "port", "bind", "node-name", "pod-cidr", "cluster-cidr", "node-cidr-mask-size", "allocate-node-cidrs", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
         "tls-san", "advertise-address", "service-account-issuer", "service-account-max-token-expiration", "service-account-extend-token-expiration", "service-account-token-ttl-for-testing", "pod-security-admission-config-file", "allowed-unsafe-sysctls", "seccomp-default",
@@ -98,7 +98,13 @@ public static partial class ServerCommand
                            every address the server listens on, the host name, localhost, kubernetes.default.svc
                            (and the shorter forms) and the first address of the service CIDR
           --node-name NAME the local node's name (default: the host name)
-          --pod-cidr CIDR  the local node's pod addresses (default: 10.244.0.0/24)
+          --pod-cidr CIDR  the local node's pod addresses (default: the one node IPAM assigns, 10.244.0.0/24 on a new cluster)
+          --cluster-cidr CIDR
+                           the pod range node IPAM gives every node a subnet of (kube-controller-manager's flag; default: 10.244.0.0/16)
+          --node-cidr-mask-size N
+                           the size of each node's subnet (default: 24)
+          --allocate-node-cidrs B
+                           run node IPAM (default: true); with false every node must be given --pod-cidr
           --kubelet-port N the local node agent's HTTPS port for logs and exec (default: 10250)
           --encryption-provider-config FILE
                            a Kubernetes EncryptionConfiguration (aesgcm and identity providers); default: DIR/encryption-config.yaml,
@@ -285,6 +291,7 @@ public static partial class ServerCommand
         var controllerOptions = new ControllerManagerOptions
         {
             NodeLifecycleOptions = NodeLifecycleOptionsFrom(args),
+            NodeIpam = NodeIpamFrom(args),
             CertificateSigning = signing,
             RootCaPem = host.Pki.CaPem,
             CronJobClock = CronJobClock(args, clock),
@@ -321,6 +328,7 @@ public static partial class ServerCommand
         NodeAgent? agent = null;
         KubeletServer? kubelet = null;
         ServiceProxy? proxy = null;
+        Axolotl.Agent.Network.HostGatewayRouter? routes = null;
         KubeClient? nodeClient = null;
         Task rotation = Task.CompletedTask;
         if (runAgent)
@@ -329,13 +337,14 @@ public static partial class ServerCommand
             var nodeName = args.Get("node-name") ?? new AgentOptions().NodeName;
             var credentials = NodeCredentials.IssueLocally(signing, nodeName, Path.Combine(dataDir, "agent"), AgentCommand.ServingNames(nodeName), clock);
             nodeClient = credentials.CreateClient(host.LoopbackUrl, host.Pki.CaPem);
-            agent = await LocalAgent.StartAsync(args, dataDir, nodeClient, logging, clock, shutdown.Token, nodeName: nodeName);
+            agent = await LocalAgent.StartAsync(args, dataDir, nodeClient, logging, clock, shutdown.Token, args.Get("pod-cidr"), nodeName);
             // The agent's own HTTPS endpoint, which the API server proxies `kubectl logs` and `exec` to.
             kubelet = await KubeletServer.StartAsync(
                 new KubeletServerOptions { Port = agent.Options.KubeletPort, ServingCertificate = () => credentials.Serving!.Current, ClientCa = host.Pki.Ca },
                 new NodeAgentBackend(agent), clock, logging, shutdown.Token);
             // A fake node runs no pods on this machine: nothing for a service proxy or DNS to reach.
             proxy = fakeRuntime ? null : await LocalAgent.StartProxyAsync(args, agent, serviceCidr, proxyClient, logging, clock, shutdown.Token);
+            routes = LocalAgent.StartRouting(agent, nodeClient, logging, clock);
             rotation = credentials.RunRotationAsync(nodeClient, clock, log, shutdown.Token);
         }
 
@@ -367,6 +376,11 @@ public static partial class ServerCommand
         if (proxy is not null)
         {
             await proxy.DisposeAsync();
+        }
+        if (routes is not null)
+        {
+            // The routes stay (like the bridge): pods keep reaching other nodes while the server restarts.
+            await routes.DisposeAsync();
         }
         // The agent stops watching but leaves containers running: the next start re-adopts them.
         if (kubelet is not null)

@@ -1,0 +1,71 @@
+using System.Globalization;
+
+namespace Axolotl.Agent.Network;
+
+/// <summary>
+/// host-gw mode (flannel's backend of that name): every other node's pod CIDR is routed via that
+/// node's InternalIP, which must be on a link this machine shares. The routes carry their own protocol
+/// number (<see cref="Protocol"/>) so the set installed by an earlier run can be listed and pruned
+/// without a state file. Each route names this node's pod gateway as the preferred source: traffic the
+/// host itself sends to a remote pod (the service proxy, DNS forwarding, probes) then comes from an
+/// address inside the cluster CIDR, and the remote node's bridge routes the reply back (its policy
+/// rules forward pod traffic only to the cluster CIDR). Pod-to-pod traffic is routed, never NATed.
+/// </summary>
+public static class HostGatewayRoutes
+{
+    /// <summary>The rtnetlink protocol our routes carry ("ip route show proto 147"); unassigned in iproute2's rt_protos.</summary>
+    public const int Protocol = 147;
+
+    /// <summary>A remote node as routing sees it: its name, pod CIDR and InternalIP.</summary>
+    public sealed record Peer(string Name, string PodCidr, string InternalIp);
+
+    /// <summary>The route each other node needs: none for this node, for nodes without a CIDR or address, or on this machine's address (their bridge is local).</summary>
+    public static IReadOnlyDictionary<string, string> Desired(string selfName, string selfIp, IEnumerable<Peer> peers)
+    {
+        var routes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var peer in peers)
+        {
+            if (peer.Name == selfName || peer.InternalIp == selfIp || string.IsNullOrEmpty(peer.PodCidr) || string.IsNullOrEmpty(peer.InternalIp))
+            {
+                continue;
+            }
+            routes[Canonical(peer.PodCidr)] = peer.InternalIp;
+        }
+        return routes;
+    }
+
+    /// <summary>The ip -batch commands that turn <paramref name="installed"/> (destination → gateway) into <paramref name="desired"/>.</summary>
+    public static IReadOnlyList<string> Commands(IReadOnlyDictionary<string, string> installed, IReadOnlyDictionary<string, string> desired, string sourceAddress)
+    {
+        var protocol = Protocol.ToString(CultureInfo.InvariantCulture);
+        var commands = new List<string>();
+        foreach (var (cidr, _) in installed.Where(r => !desired.ContainsKey(r.Key)).OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            commands.Add($"route del {cidr} proto {protocol}");
+        }
+        foreach (var (cidr, via) in desired.Where(r => installed.GetValueOrDefault(r.Key) != r.Value).OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            commands.Add($"route replace {cidr} via {via} src {sourceAddress} proto {protocol}");
+        }
+        return commands;
+    }
+
+    /// <summary>Parses "ip route show proto 147": "10.244.1.0/24 via 192.168.77.3 dev eth0 src 10.244.0.1" per line.</summary>
+    public static IReadOnlyDictionary<string, string> ParseInstalled(string listing)
+    {
+        var routes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in listing.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var via = Array.IndexOf(words, "via");
+            if (words.Length > 0 && via > 0 && via + 1 < words.Length)
+            {
+                routes[Canonical(words[0])] = words[via + 1];
+            }
+        }
+        return routes;
+    }
+
+    /// <summary>"10.244.1.0/24" stays; a bare address (a /32 the kernel prints without its length) gets "/32".</summary>
+    private static string Canonical(string cidr) => cidr.Contains('/', StringComparison.Ordinal) ? cidr : cidr + "/32";
+}

@@ -1,0 +1,72 @@
+using Axolotl.Agent.Network;
+
+namespace Axolotl.Agent.Tests.Network;
+
+public sealed class HostGatewayRoutesTests
+{
+    private static readonly HostGatewayRoutes.Peer[] Peers =
+    [
+        new("a", "10.244.0.0/24", "192.168.77.2"),
+        new("b", "10.244.1.0/24", "192.168.77.3"),
+        new("c", "10.244.2.0/24", "192.168.77.4"),
+        // Shares this machine's address: its bridge is local, a connected route already.
+        new("a-twin", "10.244.3.0/24", "192.168.77.2"),
+        // Not assigned yet, or not reported yet.
+        new("new", "", "192.168.77.9"),
+        new("silent", "10.244.5.0/24", ""),
+    ];
+
+    [Fact]
+    public void Every_other_node_on_another_address_is_routed_via_its_internal_ip()
+    {
+        var desired = HostGatewayRoutes.Desired("a", "192.168.77.2", Peers);
+
+        Assert.Equal(new Dictionary<string, string> { ["10.244.1.0/24"] = "192.168.77.3", ["10.244.2.0/24"] = "192.168.77.4" }, desired);
+    }
+
+    [Fact]
+    public void Commands_add_missing_routes_fix_moved_ones_and_drop_those_of_deleted_nodes_with_the_pod_gateway_as_source()
+    {
+        var installed = new Dictionary<string, string>
+        {
+            ["10.244.1.0/24"] = "192.168.77.3",
+            ["10.244.2.0/24"] = "192.168.77.40",
+            ["10.244.9.0/24"] = "192.168.77.9",
+        };
+        var desired = new Dictionary<string, string>
+        {
+            ["10.244.1.0/24"] = "192.168.77.3",
+            ["10.244.2.0/24"] = "192.168.77.4",
+            ["10.244.4.0/24"] = "192.168.77.5",
+        };
+
+        var commands = HostGatewayRoutes.Commands(installed, desired, "10.244.0.1");
+
+        Assert.Equal(
+        [
+            "route del 10.244.9.0/24 proto 147",
+            "route replace 10.244.2.0/24 via 192.168.77.4 src 10.244.0.1 proto 147",
+            "route replace 10.244.4.0/24 via 192.168.77.5 src 10.244.0.1 proto 147",
+        ], commands);
+        Assert.Empty(HostGatewayRoutes.Commands(desired, desired, "10.244.0.1"));
+    }
+
+    [Fact]
+    public void The_kernels_listing_is_read_back_as_destination_and_gateway()
+    {
+        const string listing = """
+            10.244.1.0/24 via 192.168.77.3 dev eth0 proto 147 src 10.244.0.1
+            10.244.2.0/24 via 192.168.77.4 dev eth0 proto 147 src 10.244.0.1 linkdown
+            10.244.7.7 via 192.168.77.8 dev eth0 proto 147
+            """;
+
+        var installed = HostGatewayRoutes.ParseInstalled(listing);
+
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["10.244.1.0/24"] = "192.168.77.3",
+            ["10.244.2.0/24"] = "192.168.77.4",
+            ["10.244.7.7/32"] = "192.168.77.8",
+        }, installed);
+    }
+}

@@ -1,0 +1,140 @@
+using Axolotl.E2E.Tests.Harness;
+
+namespace Axolotl.E2E.Tests.Hosts;
+
+/// <summary>
+/// Three hosts (network namespaces on one LAN bridge), host-gw routing: the server gives each node
+/// its pod CIDR, pods on every host reach pods on every other by IP, through a ClusterIP Service and
+/// through its DNS name, with nothing shared between the hosts but the LAN.
+/// </summary>
+public sealed class MultiHostNetworkingTests
+{
+    private const int Hosts = 3;
+
+    [Fact]
+    public async Task Pods_on_three_hosts_reach_each_other_by_ip_service_and_dns_name_over_host_gw_routes()
+    {
+        await using var lab = await HostLab.StartAsync(Hosts);
+        var hosts = Enumerable.Range(2, Hosts).ToList();
+
+        // Node IPAM: three different CIDRs, none chosen by an agent.
+        var cidrs = (await lab.KubectlOkAsync("get", "nodes", "-o", "jsonpath={range .items[*]}{.spec.podCIDR}{\"\\n\"}{end}"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(Hosts, cidrs.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(cidrs, c => Assert.Matches(@"^10\.244\.\d+\.0/24$", c));
+
+        foreach (var host in hosts)
+        {
+            await lab.KubectlOkAsync("run", $"web-{host}", "--image=busybox", "--restart=Never", "--labels=app=web",
+                $"--overrides={{\"spec\":{{\"nodeName\":\"{HostLab.NodeName(host)}\"}}}}", "--",
+                "sh", "-c", $"mkdir -p /srv && echo hello-from-{host} > /srv/index.html && exec httpd -f -p 8080 -h /srv");
+        }
+        await lab.KubectlOkAsync("create", "service", "clusterip", "web", "--tcp=80:8080");
+        await Eventually.UntilAsync(() => lab.KubectlAsync("get", "pods", "-l", "app=web", "--no-headers"),
+            r => r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains("Running", StringComparison.Ordinal)) == Hosts,
+            "a web pod Running on every host", TimeSpan.FromSeconds(90));
+        var ips = new Dictionary<int, string>();
+        foreach (var host in hosts)
+        {
+            ips[host] = (await lab.KubectlOkAsync("get", "pod", $"web-{host}", "-o", "jsonpath={.status.podIP}")).Trim();
+        }
+
+        // Pod to pod, by IP, every pair (same host and across hosts).
+        foreach (var from in hosts)
+        {
+            foreach (var to in hosts)
+            {
+                Assert.Equal($"hello-from-{to}", await GetAsync(lab, from, ips[to], 8080));
+            }
+        }
+
+        // ClusterIP and DNS name, from every host: the answers come from more than the caller's own host.
+        var clusterIp = (await lab.KubectlOkAsync("get", "service", "web", "-o", "jsonpath={.spec.clusterIP}")).Trim();
+        await Eventually.UntilAsync(() => lab.KubectlAsync("get", "endpoints", "web", "-o", "jsonpath={.subsets[*].addresses[*].ip}"),
+            r => r.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == Hosts, "three endpoints", TimeSpan.FromSeconds(60));
+        foreach (var from in hosts)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < 6; i++)
+            {
+                seen.Add(await GetAsync(lab, from, clusterIp, 80));
+            }
+            Assert.Contains(seen, s => s != $"hello-from-{from}");
+            Assert.All(seen, s => Assert.StartsWith("hello-from-", s, StringComparison.Ordinal));
+            Assert.StartsWith("hello-from-", await GetAsync(lab, from, "web.default.svc.cluster.local", 80), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_partitioned_host_goes_NotReady_its_pods_move_and_leave_the_service_and_it_heals_when_the_link_returns()
+    {
+        await using var lab = await HostLab.StartAsync(Hosts);
+        const string deployment = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: spread}
+            spec:
+              replicas: 3
+              selector: {matchLabels: {app: spread}}
+              template:
+                metadata: {labels: {app: spread}}
+                spec:
+                  topologySpreadConstraints:
+                  - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: spread}}}
+                  containers:
+                  - name: web
+                    image: busybox
+                    command: ["sh", "-c", "mkdir -p /srv && hostname > /srv/index.html && exec httpd -f -p 8080 -h /srv"]
+            """;
+        await lab.KubectlOkWithInputAsync(deployment, "apply", "-f", "-");
+        await lab.KubectlOkAsync("create", "service", "clusterip", "spread", "--tcp=80:8080");
+        var partitioned = HostLab.NodeName(4);
+        var placed = await Eventually.UntilAsync(() => RunningAsync(lab),
+            pods => pods.Count == 3 && pods.Any(p => p.Node == partitioned), "three spread pods Running, one on host 4", TimeSpan.FromSeconds(90));
+        var lost = placed.Single(p => p.Node == partitioned);
+
+        await HostLab.Ip("-n", HostLab.Namespace(4), "link", "set", "eth0", "down");
+
+        await Eventually.UntilAsync(() => lab.KubectlAsync("get", "node", partitioned, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"),
+            r => r.ExitCode == 0 && r.Stdout.Trim() is "Unknown" or "False", "host 4 NotReady", TimeSpan.FromSeconds(60));
+        await Eventually.UntilAsync(() => lab.KubectlAsync("get", "endpoints", "spread", "-o", "jsonpath={.subsets[*].addresses[*].ip}"),
+            r => r.ExitCode == 0 && !r.Stdout.Contains(lost.Ip, StringComparison.Ordinal), "the Service to drop host 4's pod", TimeSpan.FromSeconds(60));
+        var moved = await Eventually.UntilAsync(() => RunningAsync(lab),
+            pods => pods.Count(p => p.Node != partitioned) == 3, "three spread pods Running off host 4", TimeSpan.FromSeconds(90));
+        Assert.DoesNotContain(moved.Where(p => p.Node != partitioned), p => p.Ip == lost.Ip);
+
+        // The Service still answers on the other hosts, from a pod that is not on host 4.
+        var caller = moved.First(p => p.Node != partitioned);
+        var clusterIp = (await lab.KubectlOkAsync("get", "service", "spread", "-o", "jsonpath={.spec.clusterIP}")).Trim();
+        var result = await lab.KubectlAsync("exec", caller.Name, "--", "sh", "-c", $"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 {clusterIp} 80 | tail -1");
+        Assert.True(result.ExitCode == 0 && result.Stdout.Trim().StartsWith("spread-", StringComparison.Ordinal), $"service from {caller.Node}: {result}");
+
+        await HostLab.Ip("-n", HostLab.Namespace(4), "link", "set", "eth0", "up");
+        await Eventually.UntilAsync(() => lab.KubectlAsync("get", "node", partitioned, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"),
+            r => r.ExitCode == 0 && r.Stdout.Trim() == "True", "host 4 Ready again", TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>A Running, not terminating, spread pod (a terminating one prints a fourth word, its deletionTimestamp).</summary>
+    private sealed record Placed(string Name, string Node, string Ip);
+
+    private static async Task<IReadOnlyList<Placed>> RunningAsync(HostLab lab)
+    {
+        var result = await lab.KubectlAsync("get", "pods", "-l", "app=spread", "--field-selector", "status.phase=Running", "-o",
+            "jsonpath={range .items[*]}{.metadata.name} {.spec.nodeName} {.status.podIP} {.metadata.deletionTimestamp}{\"\\n\"}{end}");
+        return result.ExitCode != 0 ? [] :
+        [
+            .. result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Where(w => w.Length == 3)
+                .Select(w => new Placed(w[0], w[1], w[2])),
+        ];
+    }
+
+    /// <summary>An HTTP GET from the pod on <paramref name="from"/> (busybox nc: its wget crashes in this image), the body's last line.</summary>
+    private static async Task<string> GetAsync(HostLab lab, int from, string target, int port)
+    {
+        var result = await lab.KubectlAsync("exec", $"web-{from}", "--", "sh", "-c", $"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 {target} {port} | tail -1");
+        Assert.True(result.ExitCode == 0, $"GET {target}:{port} from host {from}: {result}\n{lab.Logs()}");
+        return result.Stdout.Trim();
+    }
+}
