@@ -1,5 +1,3 @@
-using System.IO.Compression;
-using System.Text;
 using Axolotl.Api.Metrics;
 using Microsoft.AspNetCore.Http;
 
@@ -16,22 +14,18 @@ public sealed class MetricsEndpoint(MetricsRegistry registry)
 
     public async Task ServeAsync(HttpContext ctx)
     {
-        using var buffer = new MemoryStream();
-        await using (var text = new StreamWriter(buffer, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
-        {
-            await registry.WriteAsync(text, ctx.RequestAborted);
-        }
+        using var body = await ScrapeBody.RenderAsync(registry, ctx.RequestAborted);
+        var gzip = ScrapeBody.AcceptsGzip(ctx.Request.Headers.AcceptEncoding.ToString());
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = ExpositionWriter.ContentType;
-        buffer.Position = 0;
-        if (ctx.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase))
+        if (gzip)
         {
             ctx.Response.Headers.ContentEncoding = "gzip";
-            await using var gzip = new GZipStream(ctx.Response.Body, CompressionLevel.Fastest, leaveOpen: true);
-            await buffer.CopyToAsync(gzip, ctx.RequestAborted);
-            return;
         }
-        ctx.Response.ContentLength = buffer.Length;
-        await buffer.CopyToAsync(ctx.Response.Body, ctx.RequestAborted);
+        else
+        {
+            ctx.Response.ContentLength = body.Length;
+        }
+        await ScrapeBody.CopyAsync(body, ctx.Response.Body, gzip, ctx.RequestAborted);
     }
 }
