@@ -17,14 +17,21 @@ internal sealed record RequestLabels(string Verb, string DryRun, string Group, s
 
     public static RequestLabels Of(HttpContext ctx)
     {
-        var request = Authentication.Attributes(ctx, Principal.Anonymous);
         var dryRun = ctx.Request.Query.ContainsKey("dryRun") ? "All" : "";
-        var method = ctx.Request.Method.ToUpperInvariant();
+        Security.Rbac.AuthorizationRequest request;
+        try
+        {
+            request = Authentication.Attributes(ctx, Principal.Anonymous);
+        }
+        catch (Errors.ApiException)
+        {
+            // A path the API cannot even parse (the dashboard's /ui/, a hostile one): the handler answers
+            // it; the metrics count it as a non-resource request.
+            return NonResource(ctx, dryRun);
+        }
         if (!request.IsResourceRequest)
         {
-            // Upstream cleans unknown methods to "other"; non-resource paths carry no resource labels.
-            var verb = method is "GET" or "HEAD" or "POST" or "PUT" or "PATCH" or "DELETE" or "OPTIONS" ? (method == "HEAD" ? "GET" : method) : "other";
-            return new(verb, dryRun, "", "", "", "", "");
+            return NonResource(ctx, dryRun);
         }
         var info = RequestInfo.Parse(request.Group, request.Version, Rest(ctx));
         var known = info?.ResolveType() is not null;
@@ -47,6 +54,14 @@ internal sealed record RequestLabels(string Verb, string DryRun, string Group, s
         return known
             ? new(reported, dryRun, request.Group, request.Version, request.Resource, subresource, scope)
             : new(reported, dryRun, "", "", "", "", "");
+    }
+
+    /// <summary>Upstream cleans unknown methods to "other"; non-resource paths carry no resource labels.</summary>
+    private static RequestLabels NonResource(HttpContext ctx, string dryRun)
+    {
+        var method = ctx.Request.Method.ToUpperInvariant();
+        var verb = method is "GET" or "HEAD" or "POST" or "PUT" or "PATCH" or "DELETE" or "OPTIONS" ? (method == "HEAD" ? "GET" : method) : "other";
+        return new(verb, dryRun, "", "", "", "", "");
     }
 
     private static string[] Rest(HttpContext ctx) => RequestPath.Segments(ctx) switch
