@@ -64,7 +64,19 @@ public sealed class DashboardBrowser : IDisposable
     public async Task<IWebElement> WaitForAsync(string css, string what, Func<IWebElement, bool>? accept = null, TimeSpan? timeout = null)
     {
         IWebElement? found = null;
-        await Eventually.UntilAsync(() =>
+        try
+        {
+            await WaitCoreAsync();
+        }
+        catch (Xunit.Sdk.FailException e)
+        {
+            // What the page showed instead, so a failure says why.
+            var shot = Save("timeout-" + string.Concat(css.Where(char.IsLetterOrDigit)));
+            Assert.Fail($"{e.Message}\nURL {_driver.Url}; screenshot {shot}; page text:\n{Text}");
+        }
+        return found!;
+
+        async Task WaitCoreAsync() => await Eventually.UntilAsync(() =>
         {
             try
             {
@@ -76,7 +88,6 @@ public sealed class DashboardBrowser : IDisposable
             }
             return Task.FromResult(found is not null);
         }, ok => ok, $"{what} ({css}) on the page", timeout ?? TimeSpan.FromSeconds(90));
-        return found!;
     }
 
     public object? Script(string script) => _driver.ExecuteScript(script);
