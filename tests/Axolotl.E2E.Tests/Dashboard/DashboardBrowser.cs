@@ -81,6 +81,12 @@ public sealed class DashboardBrowser : IDisposable
             try
             {
                 found = _driver.FindElements(By.CssSelector(css)).FirstOrDefault(e => accept?.Invoke(e) ?? true);
+                if (found is null && Text.Contains("ERR_NETWORK_CHANGED", StringComparison.Ordinal))
+                {
+                    // Chromium aborts a navigation when the host's interfaces change, and the other tests add and
+                    // remove bridges and veths all the time; a user would press Reload, and so does the test.
+                    _driver.Navigate().Refresh();
+                }
             }
             catch (StaleElementReferenceException)
             {

@@ -106,6 +106,8 @@ public sealed partial class DashboardTests(ServerFixture fx) : IClassFixture<Ser
         var eventJson = hostileEvent.ToJsonString();
         await fx.Kubectl.OkWithInputAsync(eventJson, "create", "-f", "-");
 
+        // Its log can be read once it runs (before, the log endpoint answers "waiting to start", as upstream's).
+        await fx.Kubectl.OkAsync("wait", "pod/hostile", "-n", ns, "--for=condition=Ready", "--timeout=120s");
         using var browser = new DashboardBrowser(fx.Server.Port);
         browser.Open();
         await browser.SignInAsync(AdminToken);

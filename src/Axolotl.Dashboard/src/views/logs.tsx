@@ -27,17 +27,27 @@ export function LogsView({ api, namespace, pod, pods }: { api: Api; namespace: s
     const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log?${query}`;
     (async () => {
       setStreaming(true);
-      try {
-        let buffer: string[] = [];
-        for await (const line of api.textLines(path, abort.signal)) {
-          buffer = [...buffer, line].slice(-maxLines);
-          setLines(buffer);
+      // While following, a container that has not started yet (400) or a dropped connection (0) is tried
+      // again every 2 s, the error shown meanwhile; anything else, or the log's normal end, stops.
+      for (;;) {
+        try {
+          let buffer: string[] = [];
+          for await (const line of api.textLines(path, abort.signal)) {
+            buffer = [...buffer, line].slice(-maxLines);
+            setLines(buffer);
+            setError(undefined);
+          }
+          break;
+        } catch (e) {
+          if (abort.signal.aborted) return;
+          const error = e instanceof ApiError ? e : new ApiError(0, "", String(e));
+          setError(error);
+          if (previous || (error.status !== 0 && error.status !== 400)) break;
+          await new Promise((resolve) => setTimeout(resolve, 2000));
+          if (abort.signal.aborted) return;
         }
-      } catch (e) {
-        if (!abort.signal.aborted) setError(e instanceof ApiError ? e : new ApiError(0, "", String(e)));
-      } finally {
-        if (!abort.signal.aborted) setStreaming(false);
       }
+      if (!abort.signal.aborted) setStreaming(false);
     })();
     return () => abort.abort();
   }, [api, namespace, pod, chosen, previous]);
