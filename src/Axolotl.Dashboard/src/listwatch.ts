@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
-import { Api, ApiError, observedNow, type WatchEvent } from "./api";
+import { Api, ApiError, observedNow } from "./api";
+import { resync, type ChangeListener } from "./resync";
 import type { KubeObject, ListOf } from "./types";
 
 export interface LiveList<T> {
@@ -10,8 +11,7 @@ export interface LiveList<T> {
   loaded: boolean;
 }
 
-/** Called for every change with the time this page received it (milliseconds, sub-ms precision). */
-export type ChangeListener<T> = (type: WatchEvent<T>["type"], object: T, observedAt: number, initial: boolean) => void;
+export type { ChangeListener };
 
 const retryMs = [500, 1000, 2000, 4000, 8000];
 
@@ -26,6 +26,7 @@ export function useLiveList<T extends KubeObject>(api: Api, path: string | null,
     const abort = new AbortController();
     const items = new Map<string, T>();
     let attempt = 0;
+    let firstList = true;
     const publish = (patch: Partial<LiveList<T>>) =>
       setState((previous) => ({ ...previous, items: [...items.values()], ...patch }));
     setState({ items: [], live: false, loaded: false });
@@ -34,10 +35,16 @@ export function useLiveList<T extends KubeObject>(api: Api, path: string | null,
         try {
           const list = await api.get<ListOf<T>>(path, abort.signal);
           const now = observedNow();
-          items.clear();
-          for (const item of list.items) {
-            items.set(item.metadata.uid, item);
-            onChange?.("ADDED", item, now, true);
+          if (firstList) {
+            for (const item of list.items) {
+              items.set(item.metadata.uid, item);
+              onChange?.("ADDED", item, now, true);
+            }
+            firstList = false;
+          } else {
+            // A relist after a dropped watch: the page was watching all along, so what changed in the gap is a live
+            // change observed now (as an informer's resync), not something from before the page started.
+            resync(items, list.items, now, onChange);
           }
           publish({ error: undefined, live: true, loaded: true });
           attempt = 0;

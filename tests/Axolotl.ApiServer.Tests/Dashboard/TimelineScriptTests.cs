@@ -4,7 +4,7 @@ namespace Axolotl.ApiServer.Tests.Dashboard;
 
 /// <summary>
 /// The healing timeline's derivation is TypeScript (src/Axolotl.Dashboard/src/timeline.ts); its unit
-/// tests (test/timeline.test.ts, node:test) run here so that the suite runs them. The API server's
+/// tests (test/*.test.ts, node:test: the timeline and the relist) run here so that the suite runs them. The API server's
 /// build has already run `npm ci` in that folder.
 /// </summary>
 public sealed class TimelineScriptTests

@@ -86,6 +86,7 @@ public sealed class DashboardBrowser : IDisposable
                     // Chromium aborts a navigation when the host's interfaces change, and the other tests add and
                     // remove bridges and veths all the time; a user would press Reload, and so does the test.
                     _driver.Navigate().Refresh();
+                    Reloads++;
                 }
             }
             catch (StaleElementReferenceException)
@@ -95,6 +96,9 @@ public sealed class DashboardBrowser : IDisposable
             return Task.FromResult(found is not null);
         }, ok => ok, $"{what} ({css}) on the page", timeout ?? TimeSpan.FromSeconds(90));
     }
+
+    /// <summary>How often a wait reloaded a page Chromium had aborted: a reloaded page starts watching afresh.</summary>
+    public int Reloads { get; private set; }
 
     public object? Script(string script) => _driver.ExecuteScript(script);
 
