@@ -66,6 +66,37 @@ public sealed partial class DashboardTests(ServerFixture fx) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task An_OOM_kill_and_a_liveness_probe_kill_show_as_such_on_the_timeline_and_heal()
+    {
+        var ns = await fx.NewNamespaceAsync("ui-kinds");
+        using var browser = new DashboardBrowser(fx.Server.Port);
+        browser.Open();
+        await browser.SignInAsync(AdminToken);
+        await browser.ShowNamespaceAsync(ns);
+        await browser.WaitForAsync("[data-timeline=empty]", "an empty timeline");
+
+        // Each fails once (a marker on an emptyDir survives the restart) and then runs on.
+        const string Marker = "    volumeMounts: [{name: m, mountPath: /m}]\n  volumes: [{name: m, emptyDir: {}}]\n";
+        await fx.Kubectl.OkWithInputAsync(
+            $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: oomer\n  namespace: {ns}\nspec:\n  containers:\n  - name: app\n    image: busybox\n" +
+            "    command: [sh, -c, 'if [ -f /m/done ]; then exec sleep 3600; fi; touch /m/done; sleep 2; tail /dev/zero']\n" +
+            "    resources:\n      limits: {memory: 32Mi}\n" + Marker +
+            $"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: prober\n  namespace: {ns}\nspec:\n  containers:\n  - name: app\n    image: busybox\n" +
+            "    command: [sh, -c, 'touch /tmp/healthy; if [ -f /m/done ]; then exec sleep 3600; fi; touch /m/done; sleep 3; rm /tmp/healthy; sleep 3600']\n" +
+            "    livenessProbe: {exec: {command: [cat, /tmp/healthy]}, periodSeconds: 1, failureThreshold: 1}\n" + Marker,
+            "apply", "-f", "-");
+
+        var oom = await browser.WaitForAsync("li.incident[data-subject=oomer][data-state=healed]", "the OOM kill, healed", timeout: TimeSpan.FromSeconds(120));
+        Assert.Equal("OOMKilled", oom.GetAttribute("data-kind"));
+        Assert.Contains("container app", oom.Text);
+        var probe = await browser.WaitForAsync("li.incident[data-subject=prober][data-state=healed]", "the liveness kill, healed", timeout: TimeSpan.FromSeconds(120));
+        Assert.Equal("Liveness probe failure", probe.GetAttribute("data-kind"));
+        Assert.Contains("container app", probe.Text);
+        Assert.Equal(2, browser.Driver.FindElements(By.CssSelector("li.incident")).Count); // one each, nothing counted twice
+        browser.Save("timeline-kinds");
+    }
+
+    [Fact]
     public async Task Hostile_annotations_log_lines_and_event_messages_are_shown_as_text_and_never_run()
     {
         var ns = await fx.NewNamespaceAsync("ui-xss");
