@@ -217,6 +217,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     {
         await StopAsync(TimeSpan.FromSeconds(15));
         _process.Dispose();
+        await MountCleanup.UnmountUnderAsync(DataDir);
         try
         {
             Directory.Delete(DataDir, recursive: true);

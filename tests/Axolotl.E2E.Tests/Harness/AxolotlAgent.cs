@@ -147,6 +147,7 @@ public sealed class AxolotlAgent : IAsyncDisposable
         await RemovePodsAsync();
         await KillAsync();
         await NodeCleanup.RemoveAsync(NodeName, Bridge, runtimeDir: Path.Combine(DataDir, "runtime"));
+        await NodeCleanup.UnmountUnderAsync(DataDir);
         // The service proxy's link (BRIDGE-svc) is removed only on a clean stop.
         await ProcessRunner.RunAsync("ip", ["link", "del", $"{Bridge}-svc"], timeout: TimeSpan.FromSeconds(10));
         foreach (var pref in new[] { "32100", "32101" })

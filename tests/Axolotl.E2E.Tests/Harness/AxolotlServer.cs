@@ -176,6 +176,7 @@ public sealed class AxolotlServer : IAsyncDisposable
         await RemovePodsAsync();
         await KillAsync();
         await NodeCleanup.RemoveAsync(NodeName, Bridge, ServiceCidr, Path.Combine(DataDir, "runtime"));
+        await NodeCleanup.UnmountUnderAsync(DataDir);
         _process?.Dispose();
         try
         {

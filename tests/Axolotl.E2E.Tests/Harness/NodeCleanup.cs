@@ -58,6 +58,47 @@ public static class NodeCleanup
         }
     }
 
+    /// <summary>
+    /// Unmounts everything mounted at or below <paramref name="dataDir"/> (pods' volumes: a killed agent cannot),
+    /// deepest first, lazily. Left behind, each would be copied into every later mount namespace on the machine,
+    /// and the data directory could not be deleted.
+    /// </summary>
+    public static async Task UnmountUnderAsync(string dataDir)
+    {
+        var root = dataDir.TrimEnd('/');
+        foreach (var mountPoint in MountPointsUnder(root).OrderByDescending(m => m.Length))
+        {
+            await ProcessRunner.RunAsync("umount", ["--lazy", mountPoint], timeout: TimeSpan.FromSeconds(10));
+        }
+    }
+
+    private static IEnumerable<string> MountPointsUnder(string root)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines("/proc/self/mountinfo");
+        }
+        catch (IOException)
+        {
+            yield break;
+        }
+        foreach (var line in lines)
+        {
+            // "ID PARENT MAJ:MIN ROOT MOUNTPOINT ...", with spaces and the like octal-escaped.
+            var fields = line.Split(' ');
+            if (fields.Length < 5)
+            {
+                continue;
+            }
+            var mountPoint = System.Text.RegularExpressions.Regex.Replace(fields[4], @"\\([0-7]{3})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 8)).ToString());
+            if (mountPoint == root || mountPoint.StartsWith(root + "/", StringComparison.Ordinal))
+            {
+                yield return mountPoint;
+            }
+        }
+    }
+
     /// <summary>A killed server cannot delete its pods' network namespaces (named axl- and the first 12 hex digits of the pod UID).</summary>
     private static async Task RemoveNetworkNamespacesAsync(string? runtimeDir)
     {

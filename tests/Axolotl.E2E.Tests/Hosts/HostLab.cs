@@ -189,6 +189,7 @@ public sealed class HostLab : IAsyncDisposable
         {
             await NodeCleanup.RemoveAsync(NodeName(host), $"axl-unused-{host}", runtimeDir: Path.Combine(_dir, host == _hosts[0] ? "server" : $"agent-{host}", "runtime"));
         }
+        await NodeCleanup.UnmountUnderAsync(_dir);
         await RemoveNetworkAsync(_hosts);
         try
         {

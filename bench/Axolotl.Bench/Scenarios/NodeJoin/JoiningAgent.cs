@@ -121,6 +121,7 @@ internal sealed class JoiningAgent : IAsyncDisposable
         await StopAsync();
         _process?.Dispose();
         await NodeServer.RemoveNodeLeftoversAsync(NodeName, Bridge);
+        await MountCleanup.UnmountUnderAsync(_dataDir);
         try
         {
             Directory.Delete(_dataDir, recursive: true);

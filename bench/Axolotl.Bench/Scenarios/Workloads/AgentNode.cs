@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Axolotl.Bench.Infrastructure;
 
 namespace Axolotl.Bench.Scenarios.Workloads;
 
@@ -194,6 +195,7 @@ internal sealed class AgentNode : IAsyncDisposable
                 await ip.WaitForExitAsync();
             }
         }
+        await MountCleanup.UnmountUnderAsync(_dataDir);
         try
         {
             Directory.Delete(_dataDir, recursive: true);
