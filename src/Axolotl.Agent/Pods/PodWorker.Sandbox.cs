@@ -25,6 +25,7 @@ public sealed partial class PodWorker
         try
         {
             volumesReady = await EnsureVolumesAsync(ct);
+            StartTrace.Mark("pod-volumes-ready", Latest.Metadata.Name, Uid);
         }
         finally
         {
@@ -34,12 +35,14 @@ public sealed partial class PodWorker
         return await AdoptSandboxAsync(creating) && volumesReady;
     }
 
-    private Task<PodSandbox> CreateSandboxAsync(CancellationToken ct)
+    private async Task<PodSandbox> CreateSandboxAsync(CancellationToken ct)
     {
         var meta = Latest.Metadata;
         var hostname = Latest.Spec?.Hostname ?? meta.Name ?? Uid;
-        return _ctx.Runtime.CreateSandboxAsync(
+        var sandbox = await _ctx.Runtime.CreateSandboxAsync(
             new PodSandboxSpec(Uid, meta.Namespace ?? "default", meta.Name ?? "", hostname, Latest.Spec?.DnsPolicy, Latest.Spec?.DnsConfig) { HostNetwork = Latest.Spec?.HostNetwork == true, Subdomain = Latest.Spec?.Subdomain }, ct);
+        StartTrace.Mark("pod-network-ready", meta.Name, Uid);
+        return sandbox;
     }
 
     private async Task<bool> AdoptSandboxAsync(Task<PodSandbox> creating)
