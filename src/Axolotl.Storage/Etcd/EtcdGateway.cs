@@ -33,6 +33,7 @@ internal sealed class EtcdGateway : IDisposable
             UseProxy = false,
             AllowAutoRedirect = false,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            SslOptions = options.Tls?.ClientOptions() ?? new System.Net.Security.SslClientAuthenticationOptions(),
         })
         {
             Timeout = Timeout.InfiniteTimeSpan,

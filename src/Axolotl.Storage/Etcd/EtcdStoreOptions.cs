@@ -33,9 +33,11 @@ public sealed class EtcdStoreOptions
     /// <summary>Called when a background compaction fails; the next tick tries again.</summary>
     public Action<Exception>? OnBackgroundError { get; init; }
 
+    /// <summary>TLS to the members (https:// endpoints); null for http://.</summary>
+    public EtcdTls? Tls { get; init; }
+
     /// <summary>
-    /// Parses --datastore-endpoint: comma-separated http:// URLs. https and other schemes are refused,
-    /// since TLS to etcd (client certificates) is not implemented.
+    /// Parses --datastore-endpoint: comma-separated http:// or https:// URLs of etcd members, all of one scheme.
     /// </summary>
     public static IReadOnlyList<Uri> ParseEndpoints(string text)
     {
@@ -43,10 +45,10 @@ public sealed class EtcdStoreOptions
         var endpoints = new List<Uri>();
         foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            if (!Uri.TryCreate(part, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp
+            if (!Uri.TryCreate(part, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
                 || uri.AbsolutePath is not ("/" or "") || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.UserInfo))
             {
-                throw new ArgumentException($"invalid --datastore-endpoint \"{part}\": want http://HOST:PORT of an etcd member (https is not supported)");
+                throw new ArgumentException($"invalid --datastore-endpoint \"{part}\": want http://HOST:PORT or https://HOST:PORT of an etcd member");
             }
 
             endpoints.Add(new Uri(uri.GetLeftPart(UriPartial.Authority)));
@@ -54,9 +56,17 @@ public sealed class EtcdStoreOptions
 
         if (endpoints.Count == 0)
         {
-            throw new ArgumentException("--datastore-endpoint needs at least one http://HOST:PORT");
+            throw new ArgumentException("--datastore-endpoint needs at least one http://HOST:PORT or https://HOST:PORT");
+        }
+
+        if (endpoints.Select(e => e.Scheme).Distinct().Count() > 1)
+        {
+            throw new ArgumentException("--datastore-endpoint mixes http:// and https://: every member of one etcd cluster is reached the same way");
         }
 
         return endpoints;
     }
+
+    /// <summary>Whether the endpoints are https:// (TLS flags are refused for http:// ones: they would be silently unused).</summary>
+    public static bool UsesTls(IReadOnlyList<Uri> endpoints) => endpoints.Count > 0 && endpoints[0].Scheme == Uri.UriSchemeHttps;
 }

@@ -30,7 +30,7 @@ public static partial class ServerCommand
 {
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
-        "data-dir", "datastore-endpoint", "secrets-from", "port", "bind", "node-name", "pod-cidr", "cluster-cidr", "node-cidr-mask-size", "allocate-node-cidrs", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
+        "data-dir", "datastore-endpoint", "datastore-cafile", "datastore-certfile", "datastore-keyfile", "secrets-from", "port", "bind", "node-name", "pod-cidr", "cluster-cidr", "node-cidr-mask-size", "allocate-node-cidrs", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
         "tls-san", "advertise-address", "service-account-issuer", "service-account-max-token-expiration", "service-account-extend-token-expiration", "service-account-token-ttl-for-testing", "pod-security-admission-config-file", "allowed-unsafe-sysctls", "seccomp-default",
@@ -71,7 +71,10 @@ public static partial class ServerCommand
           --datastore-endpoint URL[,URL...]
                            keep the cluster's state in etcd (v3, e.g. http://127.0.0.1:2379; several members
                            comma-separated, the next tried when one does not answer) under /registry/ as
-                           kube-apiserver does, instead of SQLite in DIR/state.db (the default)
+                           kube-apiserver does, instead of SQLite in DIR/state.db (the default); https:// for TLS:
+          --datastore-cafile FILE, --datastore-certfile FILE, --datastore-keyfile FILE
+                           the CA etcd's serving certificates must chain to (default: the system's), and the client
+                           certificate and key to present (etcd --client-cert-auth)
           --secrets-from DIR
                            join a cluster whose first server keeps its data in DIR (or a copy of its pki/, tokens/,
                            join-token and encryption-config.yaml): on first start its CAs, service-account key, tokens and
@@ -184,17 +187,9 @@ public static partial class ServerCommand
     /// <summary>SQLite in the data directory, or etcd when --datastore-endpoint names members.</summary>
     private static async Task<IStore> OpenStoreAsync(CommandLine args, string dataDir, TimeProvider clock, CancellationToken ct)
     {
-        if (args.Get("datastore-endpoint") is { } endpoints)
+        if (DatastoreFlags.EtcdOptions(args) is { } options)
         {
-            var options = new EtcdStoreOptions { Endpoints = EtcdStoreOptions.ParseEndpoints(endpoints) };
-            try
-            {
-                return await EtcdStore.OpenAsync(options, clock, ct);
-            }
-            catch (StoreUnavailableException e)
-            {
-                throw new StoreUnavailableException($"cannot reach the datastore (--datastore-endpoint {endpoints}): {e.Message}");
-            }
+            return await DatastoreFlags.OpenAsync(options, clock, ct);
         }
 
         var database = Path.Combine(dataDir, "state.db");

@@ -14,7 +14,7 @@ namespace Axolotl.Commands;
 /// </summary>
 public static class SnapshotCommand
 {
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "data-dir", "datastore-endpoint" };
+    public static readonly IReadOnlySet<string> Flags = new HashSet<string>(DatastoreFlags.Names) { "data-dir" };
 
     public const string Usage = """
         Usage: axolotl snapshot save FILE [--data-dir DIR | --datastore-endpoint URL[,URL...]]
@@ -32,7 +32,7 @@ public static class SnapshotCommand
 
           --data-dir DIR                  the server's data dir (default: $XDG_DATA_HOME/axolotl or ~/.local/share/axolotl)
           --datastore-endpoint URL,...    the etcd members, as given to `axolotl server`
-        """;
+        """ + DatastoreFlags.Usage;
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
@@ -82,8 +82,8 @@ public static class SnapshotCommand
             File.SetUnixFileMode(partial, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             try
             {
-                summary = args.Get("datastore-endpoint") is { } endpoints
-                    ? await SaveEtcdAsync(endpoints, output, ct)
+                summary = DatastoreFlags.EtcdOptions(args) is { } etcd
+                    ? await SaveEtcdAsync(etcd, output, ct)
                     : await SaveSqliteAsync(DataDir(args), output, ct);
                 await output.FlushAsync(ct);
                 output.Flush(flushToDisk: true);
@@ -101,9 +101,9 @@ public static class SnapshotCommand
         return 0;
     }
 
-    private static async Task<SnapshotSummary> SaveEtcdAsync(string endpoints, Stream output, CancellationToken ct)
+    private static async Task<SnapshotSummary> SaveEtcdAsync(EtcdStoreOptions etcd, Stream output, CancellationToken ct)
     {
-        await using var store = await OpenEtcdAsync(endpoints, ct);
+        await using var store = await OpenEtcdAsync(etcd, ct);
         return await StoreSnapshot.SaveAsync(store, output, TimeProvider.System, ct);
     }
 
@@ -157,9 +157,9 @@ public static class SnapshotCommand
         }
 
         SnapshotSummary summary;
-        if (args.Get("datastore-endpoint") is { } endpoints)
+        if (DatastoreFlags.EtcdOptions(args) is { } etcd)
         {
-            await using var store = await OpenEtcdAsync(endpoints, ct);
+            await using var store = await OpenEtcdAsync(etcd, ct);
             summary = await StoreSnapshot.RestoreAsync(store, contents, ct);
             Console.WriteLine($"Restored {summary.Keys} keys into etcd (now at revision {summary.Revision}; the snapshot was at {contents.Header.Revision}). " +
                 "Start the servers, then restart every agent so that it lists again.");
@@ -197,16 +197,10 @@ public static class SnapshotCommand
 
     private static string DataDir(CommandLine args) => Path.GetFullPath(args.Get("data-dir") ?? DataDirectory.Default());
 
-    private static async Task<EtcdStore> OpenEtcdAsync(string endpoints, CancellationToken ct)
+    private static async Task<EtcdStore> OpenEtcdAsync(EtcdStoreOptions options, CancellationToken ct)
     {
-        var options = new EtcdStoreOptions { Endpoints = EtcdStoreOptions.ParseEndpoints(endpoints), CompactionInterval = TimeSpan.Zero };
-        try
-        {
-            return await EtcdStore.OpenAsync(options, TimeProvider.System, ct);
-        }
-        catch (StoreUnavailableException e)
-        {
-            throw new StoreUnavailableException($"cannot reach the datastore (--datastore-endpoint {endpoints}): {e.Message}");
-        }
+        // A snapshot tool never compacts: that is the servers' job.
+        var once = new EtcdStoreOptions { Endpoints = options.Endpoints, Tls = options.Tls, CompactionInterval = TimeSpan.Zero };
+        return await DatastoreFlags.OpenAsync(once, TimeProvider.System, ct);
     }
 }

@@ -31,7 +31,7 @@ public sealed class EtcdOutageTests
     }
 
     [Theory]
-    [InlineData("https://127.0.0.1:2379")]
+    [InlineData("ftp://127.0.0.1:2379")]
     [InlineData("127.0.0.1:2379")]
     public async Task A_malformed_datastore_endpoint_is_refused_before_starting(string endpoint)
     {

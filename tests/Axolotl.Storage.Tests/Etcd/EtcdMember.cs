@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace Axolotl.Testing.Etcd;
@@ -22,6 +23,7 @@ public sealed class EtcdMember : IAsyncDisposable
     private string _initialCluster;
     private string _clusterToken = "axl-test";
     private bool _alone = true;
+    private EtcdTlsFiles? _tls;
     private Process? _process;
 
     private EtcdMember(string directory, int clientPort, int peerPort, string name)
@@ -35,7 +37,7 @@ public sealed class EtcdMember : IAsyncDisposable
 
     public int ClientPort { get; }
 
-    public Uri ClientUrl => new($"http://127.0.0.1:{ClientPort}");
+    public Uri ClientUrl => new($"{(_tls is null ? "http" : "https")}://127.0.0.1:{ClientPort}");
 
     public int? Pid => _process is { HasExited: false } p ? p.Id : null;
 
@@ -54,8 +56,14 @@ public sealed class EtcdMember : IAsyncDisposable
     /// <summary>Starts a new member and waits until it answers a read.</summary>
     public static async Task<EtcdMember> StartAsync(CancellationToken ct) => (await StartClusterAsync(1, ct))[0];
 
+    /// <summary>
+    /// Starts a member that serves its clients over TLS with <paramref name="tls"/>'s serving certificate and
+    /// accepts only clients presenting a certificate of its CA (--client-cert-auth).
+    /// </summary>
+    public static async Task<EtcdMember> StartTlsAsync(EtcdTlsFiles tls, CancellationToken ct) => (await StartClusterAsync(1, ct, tls))[0];
+
     /// <summary>Starts <paramref name="size"/> members that form one cluster, and waits until each answers a read.</summary>
-    public static async Task<IReadOnlyList<EtcdMember>> StartClusterAsync(int size, CancellationToken ct)
+    public static async Task<IReadOnlyList<EtcdMember>> StartClusterAsync(int size, CancellationToken ct, EtcdTlsFiles? tls = null)
     {
         if (!File.Exists(Binary))
         {
@@ -68,7 +76,7 @@ public sealed class EtcdMember : IAsyncDisposable
         {
             for (var i = 0; i < size; i++)
             {
-                members.Add(new EtcdMember(Directory.CreateTempSubdirectory("axl-etcd-").FullName, FreePort(), FreePort(), $"m{i}"));
+                members.Add(new EtcdMember(Directory.CreateTempSubdirectory("axl-etcd-").FullName, FreePort(), FreePort(), $"m{i}") { _tls = tls });
             }
 
             var cluster = string.Join(',', members.Select(m => m._initialCluster));
@@ -152,6 +160,14 @@ public sealed class EtcdMember : IAsyncDisposable
             psi.ArgumentList.Add(arg);
         }
 
+        if (_tls is { } tls)
+        {
+            foreach (var arg in new[] { "--cert-file", tls.ServerCertFile, "--key-file", tls.ServerKeyFile, "--client-cert-auth", "--trusted-ca-file", tls.CaFile })
+            {
+                psi.ArgumentList.Add(arg);
+            }
+        }
+
         if (_alone)
         {
             // A lone member elects itself after one election timeout: keep start-up short. Members of a real
@@ -173,7 +189,7 @@ public sealed class EtcdMember : IAsyncDisposable
     private async Task WaitReadyAsync(CancellationToken ct)
     {
         var process = _process!;
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient(ReadinessHandler()) { Timeout = TimeSpan.FromSeconds(5) };
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(TimeSpan.FromSeconds(60));
         while (true)
@@ -201,6 +217,33 @@ public sealed class EtcdMember : IAsyncDisposable
 
             await Task.Delay(20, deadline.Token);
         }
+    }
+
+    /// <summary>For the readiness check: over TLS, the client certificate, and the test CA trusted (and only it).</summary>
+    private SocketsHttpHandler ReadinessHandler()
+    {
+        var handler = new SocketsHttpHandler { UseProxy = false };
+        if (_tls is { } tls)
+        {
+            var ca = X509CertificateLoader.LoadCertificateFromFile(tls.CaFile);
+            handler.SslOptions.ClientCertificates = [X509Certificate2.CreateFromPemFile(tls.ClientCertFile, tls.ClientKeyFile)];
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            {
+                if (certificate is null)
+                {
+                    return false;
+                }
+
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(ca);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+                return chain.Build(leaf);
+            };
+        }
+
+        return handler;
     }
 
     private void Append(string? line)

@@ -48,6 +48,7 @@ public sealed class RegistryKeyLayoutTests
     [Theory]
     [InlineData("http://127.0.0.1:2379", "http://127.0.0.1:2379/")]
     [InlineData(" http://127.0.0.1:2379/ ,http://127.0.0.1:2479", "http://127.0.0.1:2379/ http://127.0.0.1:2479/")]
+    [InlineData("https://127.0.0.1:2379,https://etcd-1:2379", "https://127.0.0.1:2379/ https://etcd-1:2379/")]
     public void Datastore_endpoints_parse(string text, string expected)
     {
         Assert.Equal(expected, string.Join(' ', EtcdStoreOptions.ParseEndpoints(text)));
@@ -55,7 +56,8 @@ public sealed class RegistryKeyLayoutTests
 
     [Theory]
     [InlineData("")]
-    [InlineData("https://127.0.0.1:2379")]
+    [InlineData("ftp://127.0.0.1:2379")]
+    [InlineData("http://127.0.0.1:2379,https://127.0.0.1:2479")]
     [InlineData("127.0.0.1:2379")]
     [InlineData("http://127.0.0.1:2379/v3")]
     [InlineData("sqlite:///tmp/x.db")]

@@ -1,0 +1,58 @@
+using Axolotl.Storage;
+using Axolotl.Storage.Etcd;
+
+namespace Axolotl.Commands;
+
+/// <summary>The etcd flags `server` and `snapshot` share: the members and TLS to them (k3s's names).</summary>
+internal static class DatastoreFlags
+{
+    public static readonly string[] Names = ["datastore-endpoint", "datastore-cafile", "datastore-certfile", "datastore-keyfile"];
+
+    public const string Usage = """
+          --datastore-cafile FILE, --datastore-certfile FILE, --datastore-keyfile FILE
+                           TLS to etcd (https:// endpoints): the CA its members' certificates must chain to (default:
+                           the system's), and the client certificate and key to present (etcd --client-cert-auth)
+        """;
+
+    /// <summary>The etcd options the flags ask for; null when there is no --datastore-endpoint (SQLite).</summary>
+    public static EtcdStoreOptions? EtcdOptions(CommandLine args)
+    {
+        var ca = args.Get("datastore-cafile");
+        var cert = args.Get("datastore-certfile");
+        var key = args.Get("datastore-keyfile");
+        if (args.Get("datastore-endpoint") is not { } text)
+        {
+            if (ca is not null || cert is not null || key is not null)
+            {
+                throw new ArgumentException("--datastore-cafile, --datastore-certfile and --datastore-keyfile need --datastore-endpoint https://…");
+            }
+            return null;
+        }
+
+        var endpoints = EtcdStoreOptions.ParseEndpoints(text);
+        if (!EtcdStoreOptions.UsesTls(endpoints))
+        {
+            if (ca is not null || cert is not null || key is not null)
+            {
+                throw new ArgumentException("--datastore-cafile, --datastore-certfile and --datastore-keyfile need https:// endpoints; --datastore-endpoint names http:// ones");
+            }
+            return new EtcdStoreOptions { Endpoints = endpoints };
+        }
+
+        return new EtcdStoreOptions { Endpoints = endpoints, Tls = EtcdTls.Load(ca, cert, key) };
+    }
+
+    /// <summary>Opens the store, naming the endpoints when it cannot be reached.</summary>
+    public static async Task<EtcdStore> OpenAsync(EtcdStoreOptions options, TimeProvider clock, CancellationToken ct)
+    {
+        try
+        {
+            return await EtcdStore.OpenAsync(options, clock, ct);
+        }
+        catch (StoreUnavailableException e)
+        {
+            var endpoints = string.Join(",", options.Endpoints.Select(u => u.ToString().TrimEnd('/')));
+            throw new StoreUnavailableException($"cannot reach the datastore (--datastore-endpoint {endpoints}): {e.Message}");
+        }
+    }
+}
