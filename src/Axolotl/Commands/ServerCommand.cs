@@ -30,7 +30,7 @@ public static partial class ServerCommand
 {
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
-        "data-dir", "datastore-endpoint", "datastore-cafile", "datastore-certfile", "datastore-keyfile", "secrets-from", "port", "bind", "node-name", "pod-cidr", "cluster-cidr", "node-cidr-mask-size", "allocate-node-cidrs", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
+        "data-dir", "datastore-endpoint", "datastore-cafile", "datastore-certfile", "datastore-keyfile", "token-file", "secrets-from", "port", "bind", "node-name", "pod-cidr", "cluster-cidr", "node-cidr-mask-size", "allocate-node-cidrs", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
         "tls-san", "advertise-address", "service-account-issuer", "service-account-max-token-expiration", "service-account-extend-token-expiration", "service-account-token-ttl-for-testing", "pod-security-admission-config-file", "allowed-unsafe-sysctls", "seccomp-default",
@@ -75,6 +75,10 @@ public static partial class ServerCommand
           --datastore-cafile FILE, --datastore-certfile FILE, --datastore-keyfile FILE
                            the CA etcd's serving certificates must chain to (default: the system's), and the client
                            certificate and key to present (etcd --client-cert-auth)
+          --token-file FILE
+                           the cluster's server token (one line, 16+ characters; k3s's --token): on etcd, the first
+                           server stores the cluster's CAs, keys and tokens there encrypted with it, and every further
+                           server started with the same token takes them from there (instead of --secrets-from)
           --secrets-from DIR
                            join a cluster whose first server keeps its data in DIR (or a copy of its pki/, tokens/,
                            join-token and encryption-config.yaml): on first start its CAs, service-account key, tokens and
@@ -227,6 +231,11 @@ public static partial class ServerCommand
         var fakeRuntime = LocalAgent.IsFakeRuntime(args);
         var podSecurity = PodSecurityFrom(args);
         DataDirectory.EnsurePrivate(dataDir);
+        var serverToken = args.Get("token-file") is { } tokenFile ? ClusterBootstrap.ReadToken(tokenFile) : null;
+        if (serverToken is not null && (args.Get("datastore-endpoint") is null || args.Get("secrets-from") is not null))
+        {
+            throw new ArgumentException("--token-file needs --datastore-endpoint (servers share a cluster only through etcd) and replaces --secrets-from");
+        }
         if (args.Get("secrets-from") is { } secretsFrom)
         {
             if (args.Get("datastore-endpoint") is null)
@@ -248,6 +257,10 @@ public static partial class ServerCommand
         if (store is EtcdStore etcd)
         {
             LogEtcdStore(log, etcd.Endpoints, etcd.CurrentRevision, etcd.CompactRevision);
+        }
+        if (serverToken is not null && await ClusterBootstrap.FetchAsync(store, serverToken, dataDir, shutdown.Token))
+        {
+            LogBootstrapFetched(log, dataDir);
         }
         var storeMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
         phase = Stopwatch.GetTimestamp();
@@ -273,6 +286,11 @@ public static partial class ServerCommand
         // One real request over loopback TLS before announcing readiness, so the first client is not the one that warms it up.
         await client.GetAsync<Namespace>(null, "default", shutdown.Token);
         var joinToken = host.Tokens.JoinTokens.EnsureInitial(TokenCommand.ParseTtl(args.Get("join-token-ttl") ?? "24h"));
+        if (serverToken is not null)
+        {
+            // Now that this server's secrets exist (made, or fetched above): the next server with the token finds them.
+            await ClusterBootstrap.PublishAsync(store, serverToken, dataDir, shutdown.Token);
+        }
         var signing = new CertificateSigningOptions
         {
             ClientCa = host.Pki.Ca,
@@ -426,6 +444,9 @@ public static partial class ServerCommand
 
     [LoggerMessage(Level = LogLevel.Information, Message = "store: etcd at {Endpoints} under /registry/, revision {Revision} (compacted up to {Compacted})")]
     private static partial void LogEtcdStore(ILogger logger, string endpoints, long revision, long compacted);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "cluster secrets (CAs, keys, tokens) in {DataDir} are the ones the datastore holds for --token-file")]
+    private static partial void LogBootstrapFetched(ILogger logger, string dataDir);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "shutting down")]
     private static partial void LogStopping(ILogger logger);

@@ -23,4 +23,24 @@ public static class EtcdKeys
         var value = kv.TryGetProperty("value", out var v) ? v.GetBytesFromBase64() : [];
         return (long.Parse(kv.GetProperty("mod_revision").GetString()!, System.Globalization.CultureInfo.InvariantCulture), value);
     }
+
+    /// <summary>Every key under <paramref name="prefix"/> with its value.</summary>
+    public static async Task<IReadOnlyList<(string Key, byte[] Value)>> ListAsync(Uri etcd, string prefix)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var start = Encoding.UTF8.GetBytes(prefix);
+        var end = (byte[])start.Clone();
+        end[^1]++;
+        var body = JsonSerializer.Serialize(new Dictionary<string, string> { ["key"] = Convert.ToBase64String(start), ["range_end"] = Convert.ToBase64String(end) });
+        using var response = await http.PostAsync(new Uri(etcd, "/v3/kv/range"), new StringContent(body));
+        response.EnsureSuccessStatusCode();
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        if (!document.RootElement.TryGetProperty("kvs", out var kvs))
+        {
+            return [];
+        }
+
+        return [.. kvs.EnumerateArray().Select(kv => (Encoding.UTF8.GetString(kv.GetProperty("key").GetBytesFromBase64()),
+            kv.TryGetProperty("value", out var v) ? v.GetBytesFromBase64() : []))];
+    }
 }
