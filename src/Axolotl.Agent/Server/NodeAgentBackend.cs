@@ -15,9 +15,12 @@ public sealed class NodeAgentBackend(NodeAgent agent) : IKubeletBackend
 
     public IContainerRuntime Runtime => agent.Context.Runtime;
 
-    public Stats.ResourceStatsCollector ResourceStats { get; } = new(() => agent.Pods.Workers, agent.Context.Runtime, agent.Context.Time);
-    public Metrics.KubeletMetricsEndpoints Metrics { get; } =
-        new(new Metrics.KubeletMetricsSource(agent.Options.NodeName, () => agent.Pods.Workers, agent.Context.Runtime));
+    private readonly Metrics.KubeletMetricsSource _usage = new(agent.Options.NodeName, () => agent.Pods.Workers, agent.Context.Runtime);
+
+    public Stats.ResourceStatsCollector ResourceStats => field ??= new(_usage, agent.Context.Time);
+
+    public Metrics.KubeletMetricsEndpoints Metrics => field ??=
+        new(_usage, [.. new[] { agent.Context.Kubelet?.Meter, agent.Context.Healing?.Meter }.OfType<System.Diagnostics.Metrics.Meter>()]);
 
     public async Task<KubeletPod?> FindPodAsync(string ns, string name, CancellationToken ct)
     {

@@ -162,7 +162,7 @@ public static class LocalAgent
     /// </summary>
     public static HostGatewayRouter? StartRouting(NodeAgent agent, KubeClient client, ILoggerFactory logging, TimeProvider clock)
     {
-        if (agent.Context.Runtime is not ProcessRuntime)
+        if (Axolotl.Agent.Metrics.InstrumentedRuntime.Unwrap(agent.Context.Runtime) is not ProcessRuntime)
         {
             return null;
         }
