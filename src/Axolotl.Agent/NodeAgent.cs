@@ -109,7 +109,7 @@ public sealed class NodeAgent : IAsyncDisposable
         // readings and the checks of the runtime's kind below see the runtime itself.
         var instrumented = new Metrics.InstrumentedRuntime(runtime, kubelet, time);
         var prober = probeRunner ?? new ProbeRunner(instrumented, time);
-        var reports = new ReadinessReports(readiness ?? NoReadinessObserver.Instance);
+        var reports = new ReadinessReports(readiness ?? NoReadinessObserver.Instance) { Removals = new Metrics.ReadinessRemovalTracker(healing, time) };
         var probes = new ProbeManager(prober.RunAsync, events, time, logging.CreateLogger("Axolotl.Agent.Probes"), uid => podManager?.Lanes.Trigger(uid), prober as IDisposable)
         {
             Readiness = reports,

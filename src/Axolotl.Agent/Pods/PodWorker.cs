@@ -544,7 +544,8 @@ public sealed partial class PodWorker
     }
 
     /// <summary>Tells the node's proxy a change of readiness at once, ahead of the status write (ADR 0003).</summary>
-    private void TellReadiness(bool ready) => _ctx.Readiness.Tell(Uid, Observed.PodIp, ready);
+    private void TellReadiness(bool ready) =>
+        _ctx.Readiness.Tell(Uid, Observed.PodIp, ready, failure: !ObjectDeleted && Latest.Metadata.DeletionTimestamp is null && !Observed.Terminal);
 
     private void OnStatusStored(Pod stored)
     {
