@@ -13,12 +13,14 @@ public static class ScrapeBody
 {
     public static async Task<MemoryStream> RenderAsync(MetricsRegistry registry, CancellationToken ct)
     {
-        var buffer = new MemoryStream();
+        // Sized as the last scrape was: a 10 MB kube-state body would otherwise be copied through a dozen doublings.
+        var buffer = new MemoryStream(registry.LastScrapeBytes);
         await using (var text = new StreamWriter(buffer, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
         {
             await registry.WriteAsync(text, ct);
         }
 
+        registry.LastScrapeBytes = (int)Math.Min(buffer.Length + (buffer.Length >> 4), Array.MaxLength);
         buffer.Position = 0;
         return buffer;
     }
