@@ -103,8 +103,13 @@ public sealed class NodeAgent : IAsyncDisposable
         // As k3s before its kubelet starts: the airgap folder's images are there for the first pods.
         await images.ImportAirgapAsync(Path.Combine(options.DataDir, ImageServiceOptions.AirgapDirectoryName), ct);
         heartbeat.Images = () => images.NodeImages();
-        var prober = probeRunner ?? new ProbeRunner(runtime, time);
-        var reports = new ReadinessReports(readiness ?? NoReadinessObserver.Instance);
+        var healing = new Metrics.HealingMetrics(options.NodeName);
+        var kubelet = new Metrics.KubeletMetrics();
+        // The pods' and probes' calls are counted (kubelet_runtime_operations_*); the eviction manager's
+        // readings and the checks of the runtime's kind below see the runtime itself.
+        var instrumented = new Metrics.InstrumentedRuntime(runtime, kubelet, time);
+        var prober = probeRunner ?? new ProbeRunner(instrumented, time);
+        var reports = new ReadinessReports(readiness ?? NoReadinessObserver.Instance) { Removals = new Metrics.ReadinessRemovalTracker(healing, time) };
         var probes = new ProbeManager(prober.RunAsync, events, time, logging.CreateLogger("Axolotl.Agent.Probes"), uid => podManager?.Lanes.Trigger(uid), prober as IDisposable)
         {
             Readiness = reports,
@@ -118,7 +123,7 @@ public sealed class NodeAgent : IAsyncDisposable
         var context = new PodAgentContext(
             client,
             options,
-            runtime,
+            instrumented,
             images,
             new RestartTracker(restartBackoff, time),
             pullBackoff,
@@ -135,6 +140,8 @@ public sealed class NodeAgent : IAsyncDisposable
         {
             Readiness = reports,
             ConfigSource = configSource,
+            Healing = healing,
+            Kubelet = kubelet,
             Admission = eviction,
             Seccomp = new SeccompProfileResolver(
                 Path.Combine(options.DataDir, "seccomp"), new SeccompProgramStore(Path.Combine(options.DataDir, "seccomp-programs")),
@@ -213,6 +220,8 @@ public sealed class NodeAgent : IAsyncDisposable
         Context.Checkpoints.Flush();
         Context.StatusWriter.Dispose();
         await _events.DisposeAsync();
+        Context.Healing?.Dispose();
+        Context.Kubelet?.Dispose();
         _stop.Dispose();
     }
 }

@@ -140,6 +140,10 @@ public sealed class ServiceProxy : IAsyncDisposable
         var ct = _stop.Token;
         _services.AddEventHandler(new ResourceEventHandler<Service>(_ => WakeRouting(), (_, _) => WakeRouting(), _ => WakeRouting()));
         _slices.AddEventHandler(new ResourceEventHandler<EndpointSlice>(_ => WakeRouting(), (_, _) => WakeRouting(), _ => WakeRouting()));
+        if (_options.EndpointSliceChanged is { } sliceChanged)
+        {
+            _slices.AddEventHandler(new ResourceEventHandler<EndpointSlice>(s => sliceChanged(null, s), sliceChanged, s => sliceChanged(s, null)));
+        }
         _nodes.AddEventHandler(new ResourceEventHandler<Node>(
             n => WakeIfMine(n), (_, n) => WakeIfMine(n), n => WakeIfMine(n)));
         _running.Add(Task.Run(() => _services.RunAsync(ct), CancellationToken.None));

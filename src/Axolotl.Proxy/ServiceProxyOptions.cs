@@ -26,6 +26,12 @@ public sealed record ServiceProxyOptions
     /// <summary>The agent of this process, telling which of its pods are not ready before the EndpointSlices do (ADR 0003); null: slices only.</summary>
     public ILocalEndpointReadiness? LocalReadiness { get; init; }
 
+    /// <summary>
+    /// Hears each change of the EndpointSlices this proxy watches (before, after; null for an add or a
+    /// delete), on the informer's thread: the agent times endpoint removals with it (ADR 0017). Must not block.
+    /// </summary>
+    public Action<Api.Discovery.EndpointSlice?, Api.Discovery.EndpointSlice?>? EndpointSliceChanged { get; init; }
+
     /// <summary>How long one connect to an endpoint may take before the next endpoint is tried.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -1,22 +1,26 @@
+using System.Diagnostics.Metrics;
 using Axolotl.Api.Metrics;
 using Microsoft.AspNetCore.Http;
 
 namespace Axolotl.Agent.Metrics;
 
 /// <summary>
-/// The kubelet's three scrape endpoints on the agent's port: /metrics (the kubelet's own families),
-/// /metrics/resource (resource metrics, as metrics-server reads them) and /metrics/cadvisor (per-container
-/// cgroup usage with cAdvisor's labels). Only the API server's client certificate reaches them, as for
-/// the agent's other endpoints; scrapers go through the API server's nodes/NODE/proxy.
+/// The kubelet's three scrape endpoints on the agent's port: /metrics (the kubelet's own families and
+/// this node's healing histograms), /metrics/resource (resource metrics, as metrics-server reads them)
+/// and /metrics/cadvisor (per-container cgroup usage with cAdvisor's labels). Only the API server's
+/// client certificate reaches them, as for the agent's other endpoints; scrapers go through the API
+/// server's nodes/NODE/proxy.
 /// </summary>
 public sealed class KubeletMetricsEndpoints : IDisposable
 {
-    private readonly MetricsRegistry _kubelet = new(_ => false);
+    private readonly MetricsRegistry _kubelet;
     private readonly MetricsRegistry _resource = new(_ => false);
     private readonly MetricsRegistry _cadvisor = new(_ => false);
 
-    public KubeletMetricsEndpoints(KubeletMetricsSource source)
+    /// <param name="meters">This agent's own meters (<see cref="KubeletMetrics"/>, <see cref="HealingMetrics"/>): other agents of the process have theirs.</param>
+    public KubeletMetricsEndpoints(KubeletMetricsSource source, params Meter[] meters)
     {
+        _kubelet = new(instrument => meters.Any(m => ReferenceEquals(m, instrument.Meter)));
         _kubelet.Add(new KubeletCollector(source));
         _resource.Add(new ResourceMetricsCollector(source, cadvisor: false));
         _cadvisor.Add(new ResourceMetricsCollector(source, cadvisor: true));
@@ -31,22 +35,17 @@ public sealed class KubeletMetricsEndpoints : IDisposable
         _ => null,
     };
 
-    public static async Task ServeAsync(HttpContext ctx, MetricsRegistry registry)
-    {
-        using var body = await ScrapeBody.RenderAsync(registry, ctx.RequestAborted);
-        var gzip = ScrapeBody.AcceptsGzip(ctx.Request.Headers.AcceptEncoding.ToString());
-        ctx.Response.StatusCode = 200;
-        ctx.Response.ContentType = ExpositionWriter.ContentType;
-        if (gzip)
+    public static Task ServeAsync(HttpContext ctx, MetricsRegistry registry) =>
+        ScrapeBody.ServeAsync(registry, ctx.Request.Headers.AcceptEncoding.ToString(), headers =>
         {
-            ctx.Response.Headers.ContentEncoding = "gzip";
-        }
-        else
-        {
-            ctx.Response.ContentLength = body.Length;
-        }
-        await ScrapeBody.CopyAsync(body, ctx.Response.Body, gzip, ctx.RequestAborted);
-    }
+            ctx.Response.StatusCode = StatusCodes.Status200OK;
+            ctx.Response.ContentType = headers.ContentType;
+            ctx.Response.ContentLength = headers.ContentLength;
+            if (headers.ContentEncoding is { } encoding)
+            {
+                ctx.Response.Headers.ContentEncoding = encoding;
+            }
+        }, ctx.Response.Body, ctx.RequestAborted);
 
     public void Dispose()
     {

@@ -1,6 +1,4 @@
-using System.Globalization;
 using Axolotl.Api.Metrics;
-using Axolotl.Agent.Eviction;
 using Axolotl.Agent.Runtime;
 
 namespace Axolotl.Agent.Metrics;
@@ -8,31 +6,24 @@ namespace Axolotl.Agent.Metrics;
 /// <summary>
 /// The kubelet's /metrics/resource (what metrics-server reads) and /metrics/cadvisor, from the
 /// cgroups the runtime made for each container: CPU seconds used and the memory working set (usage
-/// less inactive file pages, as cAdvisor computes it). The node's figures come from /proc/stat and the
-/// root memory cgroup (or /proc/meminfo on cgroup v2). cAdvisor's labels: container, id (the cgroup
+/// less inactive file pages, as cAdvisor computes it), read by <see cref="KubeletMetricsSource.ReadAsync"/>. cAdvisor's labels: container, id (the cgroup
 /// path), image, name (the runtime's container id), namespace, pod.
 /// </summary>
 public sealed class ResourceMetricsCollector(KubeletMetricsSource source, bool cadvisor) : IMetricsCollector
 {
     public async Task CollectAsync(ExpositionWriter writer, CancellationToken ct)
     {
-        var readings = new List<(RunningContainer Container, ContainerStats Stats)>();
-        foreach (var container in source.Running())
-        {
-            if (await source.Runtime.StatsAsync(container.Handle, ct) is { } stats)
-            {
-                readings.Add((container, stats));
-            }
-        }
+        var reading = await source.ReadAsync(ct);
+        var readings = reading.Containers.Select(r => (r.Container, r.Stats)).ToList();
         if (cadvisor)
         {
             WriteCadvisor(writer, readings);
             return;
         }
         writer.Family("node_cpu_usage_seconds_total", "[STABLE] Cumulative cpu time consumed by the node in core-seconds", MetricType.Counter);
-        writer.Sample("node_cpu_usage_seconds_total", NodeCpuSeconds());
+        writer.Sample("node_cpu_usage_seconds_total", reading.NodeCpuNanoseconds / 1e9);
         writer.Family("node_memory_working_set_bytes", "[STABLE] Current working set of the node in bytes", MetricType.Gauge);
-        writer.Sample("node_memory_working_set_bytes", NodeWorkingSet());
+        writer.Sample("node_memory_working_set_bytes", reading.NodeWorkingSetBytes);
         writer.Family("container_cpu_usage_seconds_total", "[STABLE] Cumulative cpu time consumed by the container in core-seconds", MetricType.Counter);
         foreach (var (c, s) in readings)
         {
@@ -85,32 +76,5 @@ public sealed class ResourceMetricsCollector(KubeletMetricsSource source, bool c
         {
             writer.Sample("container_cpu_cfs_throttled_seconds_total", s.ThrottledNanoseconds / 1e9, Labels(c));
         }
-    }
-
-    /// <summary>All CPU time but idle and iowait, from /proc/stat's first line (USER_HZ is 100 on Linux).</summary>
-    private double NodeCpuSeconds()
-    {
-        var line = File.ReadLines(Path.Combine(source.ProcRoot, "stat")).FirstOrDefault() ?? "";
-        var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
-            .Select(f => long.TryParse(f, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0).ToArray();
-        // user nice system idle iowait irq softirq steal: guest time is already inside user and nice.
-        long busy = 0;
-        for (var i = 0; i < Math.Min(fields.Length, 8); i++)
-        {
-            busy += i is 3 or 4 ? 0 : fields[i];
-        }
-        return busy / 100.0;
-    }
-
-    private long NodeWorkingSet()
-    {
-        var usage = PodsCgroup.Read(Path.Combine(source.CgroupRoot, "memory", "memory.usage_in_bytes"));
-        if (usage is not null && long.TryParse(usage, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes))
-        {
-            return Math.Max(0, bytes - (PodsCgroup.ReadKeyed(Path.Combine(source.CgroupRoot, "memory", "memory.stat"), "total_inactive_file") ?? 0));
-        }
-        var meminfo = Node.NodeFacts.ReadMeminfo(Path.Combine(source.ProcRoot, "meminfo"));
-        var used = meminfo.GetValueOrDefault("MemTotal") - meminfo.GetValueOrDefault("MemFree");
-        return Math.Max(0, used - meminfo.GetValueOrDefault("Inactive(file)"));
     }
 }

@@ -43,4 +43,10 @@ public sealed record PodAgentContext(
 
     /// <summary>Chooses and compiles each container's seccomp filter (securityContext.seccompProfile, --seccomp-default).</summary>
     public required SeccompProfileResolver Seccomp { get; init; }
+
+    /// <summary>The healing histograms of this node (container and probe restarts); null: not recorded.</summary>
+    public Metrics.HealingMetrics? Healing { get; init; }
+
+    /// <summary>The kubelet's pod start histograms and runtime operation counts of this node; null: not recorded.</summary>
+    public Metrics.KubeletMetrics? Kubelet { get; init; }
 }

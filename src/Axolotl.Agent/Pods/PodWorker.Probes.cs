@@ -39,10 +39,11 @@ public sealed partial class PodWorker
         }
         foreach (var (name, handle) in _live.ToList())
         {
-            if (_ctx.Probes.TakeKill(Uid, name, handle.Id) is not { } kind)
+            if (_ctx.Probes.TakeKill(Uid, name, handle.Id, out var failedAt) is not { } kind)
             {
                 continue;
             }
+            NoteProbeKill(name, handle.Id, failedAt);
             var container = spec.Containers.FirstOrDefault(c => c.Name == name);
             var probe = kind == ProbeKind.Liveness ? container?.LivenessProbe : container?.StartupProbe;
             var grace = TimeSpan.FromSeconds(probe?.TerminationGracePeriodSeconds ?? spec.TerminationGracePeriodSeconds ?? 30);

@@ -43,6 +43,7 @@ public sealed partial class PodWorker
         Uid = uid;
         Latest = pod;
         _trigger = trigger;
+        BeginStartTracking(pod);
     }
 
     public string Uid { get; }
@@ -122,6 +123,7 @@ public sealed partial class PodWorker
             initDone = false;
             if (!seen.IsRunning && MayStart(container.Name, seen))
             {
+                NoteInitStarted();
                 await StartContainerAsync(container, seen, init: true, ct);
             }
             break;
@@ -138,6 +140,7 @@ public sealed partial class PodWorker
             }
         }
 
+        NotePodStartedIfRunning(spec, initDone);
         await StartEphemeralContainersAsync(spec, ct);
 
         var status = PodStatusComputer.Compute(Latest, Observed, Latest.Status, Now, ProbeViews());
@@ -196,9 +199,20 @@ public sealed partial class PodWorker
             return;
         }
 
+        var ensureStarted = Now;
+        var ensureTimestamp = _ctx.Time.GetTimestamp();
         var ensured = await _ctx.Images.EnsureAsync(image, container.ImagePullPolicy, c => PullCredentialsAsync(fieldPath, c),
             () => _ctx.Events.Record(Latest, EventRecorder.Normal, "Pulling", ImagePullMessages.Pulling(image), fieldPath), ct);
         var resolution = ensured.Resolution;
+        if (ensured.Pull is { } pulled)
+        {
+            NotePull(ensureStarted, Now);
+            _ctx.Kubelet?.Operation("pull_image", pulled.Elapsed, failed: false);
+        }
+        else if (resolution.Reason == ImageResolution.ErrImagePull)
+        {
+            _ctx.Kubelet?.Operation("pull_image", _ctx.Time.GetElapsedTime(ensureTimestamp), failed: true);
+        }
         StartTrace.Mark("pod-image-ensured", Latest.Metadata.Name, Uid);
         if (resolution.Image is not { } resolved)
         {
@@ -291,6 +305,7 @@ public sealed partial class PodWorker
             seen.WaitingReason = null;
             seen.WaitingMessage = null;
             _live[container.Name] = handle;
+            NoteRestarted(container.Name, handle);
             ApplyOomScore(container, handle);
             SaveCheckpoint();
             WatchExit(container.Name, handle);
@@ -458,6 +473,10 @@ public sealed partial class PodWorker
         SubmitStatus(keep: true);
         var decision = _ctx.Restarts.OnExit(Uid, name, RestartPolicyFor(name, termination), termination.ExitCode, termination.StartedAt ?? finishedAt, finishedAt, init);
         _decisions[name] = decision;
+        if (decision.Action != RestartAction.DoNotRestart)
+        {
+            NoteExit(name, termination, finishedAt);
+        }
         if (decision.Action == RestartAction.RestartAfterBackoff)
         {
             var meta = Latest.Metadata;
@@ -525,7 +544,8 @@ public sealed partial class PodWorker
     }
 
     /// <summary>Tells the node's proxy a change of readiness at once, ahead of the status write (ADR 0003).</summary>
-    private void TellReadiness(bool ready) => _ctx.Readiness.Tell(Uid, Observed.PodIp, ready);
+    private void TellReadiness(bool ready) =>
+        _ctx.Readiness.Tell(Uid, Observed.PodIp, ready, failure: !ObjectDeleted && Latest.Metadata.DeletionTimestamp is null && !Observed.Terminal);
 
     private void OnStatusStored(Pod stored)
     {

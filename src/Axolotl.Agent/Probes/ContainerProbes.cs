@@ -15,6 +15,7 @@ internal sealed class ContainerProbes(ContainerHandle handle, bool hasStartup, b
     private bool _readinessKnown = seed.Ready;
     private bool _stopped;
     private ProbeKind? _killFor;
+    private DateTimeOffset _killAskedAt;
 
     public ContainerHandle Handle { get; } = handle;
 
@@ -59,8 +60,8 @@ internal sealed class ContainerProbes(ContainerHandle handle, bool hasStartup, b
         }
     }
 
-    /// <summary>Records a published result; true when something status shows (or a kill) changed.</summary>
-    public bool Publish(ProbeKind kind, bool success)
+    /// <summary>Records a published result (published at <paramref name="at"/>); true when something status shows (or a kill) changed.</summary>
+    public bool Publish(ProbeKind kind, bool success, DateTimeOffset at = default)
     {
         lock (_lock)
         {
@@ -80,7 +81,11 @@ internal sealed class ContainerProbes(ContainerHandle handle, bool hasStartup, b
                     _started = true;
                     return changed;
                 case ProbeKind.Liveness or ProbeKind.Startup when !success:
-                    _killFor ??= kind;
+                    if (_killFor is null)
+                    {
+                        _killFor = kind;
+                        _killAskedAt = at;
+                    }
                     return true;
                 default:
                     return false;
@@ -89,10 +94,14 @@ internal sealed class ContainerProbes(ContainerHandle handle, bool hasStartup, b
     }
 
     /// <summary>The probe whose failure asks for a kill, once; later calls return null.</summary>
-    public ProbeKind? TakeKill()
+    public ProbeKind? TakeKill() => TakeKill(out _);
+
+    /// <summary>As <see cref="TakeKill()"/>, with when the failure crossed its threshold (the healing histogram's start).</summary>
+    public ProbeKind? TakeKill(out DateTimeOffset failedAt)
     {
         lock (_lock)
         {
+            failedAt = _killAskedAt;
             var kill = _stopped ? null : _killFor;
             if (kill is not null)
             {

@@ -138,8 +138,14 @@ public sealed class ProbeManager : IAsyncDisposable
     /// The probe (liveness or startup) whose failure means this instance must be killed, handed out
     /// once; the container stops being probed from then on.
     /// </summary>
-    public ProbeKind? TakeKill(string podUid, string container, string containerId) =>
-        _containers.TryGetValue((podUid, container), out var probes) && probes.Handle.Id == containerId ? probes.TakeKill() : null;
+    public ProbeKind? TakeKill(string podUid, string container, string containerId) => TakeKill(podUid, container, containerId, out _);
+
+    /// <summary>As <see cref="TakeKill(string, string, string)"/>, with when the failure crossed its threshold.</summary>
+    public ProbeKind? TakeKill(string podUid, string container, string containerId, out DateTimeOffset failedAt)
+    {
+        failedAt = default;
+        return _containers.TryGetValue((podUid, container), out var probes) && probes.Handle.Id == containerId ? probes.TakeKill(out failedAt) : null;
+    }
 
     /// <summary>Runs a probe-shaped check once outside any schedule (lifecycle hooks use it).</summary>
     public Task<ProbeResult> RunOnceAsync(Probe probe, ProbeTarget target, TimeSpan timeout, CancellationToken ct) => _run(probe, target, timeout, ct);
@@ -172,7 +178,7 @@ public sealed class ProbeManager : IAsyncDisposable
 
     internal void Publish(ProbeKey key, ContainerProbes probes, bool success, string? podIp)
     {
-        if (probes.Publish(key.Kind, success))
+        if (probes.Publish(key.Kind, success, Time.GetUtcNow()))
         {
             if (key.Kind == ProbeKind.Readiness && !success)
             {

@@ -9,20 +9,31 @@ namespace Axolotl.Agent.Server;
 /// Serves the kubelet endpoint from a running agent: the pod's UID comes from the API (by name),
 /// the worker and its live container handles from the agent's pod manager.
 /// </summary>
-public sealed class NodeAgentBackend(NodeAgent agent) : IKubeletBackend
+public sealed class NodeAgentBackend : IKubeletBackend
 {
-    public ContainerLogReader Logs => agent.Logs;
+    private readonly NodeAgent _agent;
 
-    public IContainerRuntime Runtime => agent.Context.Runtime;
+    public NodeAgentBackend(NodeAgent agent)
+    {
+        _agent = agent;
+        // One reader of the node's usage for /stats/resource and the kubelet's metrics endpoints.
+        var usage = new Metrics.KubeletMetricsSource(agent.Options.NodeName, () => agent.Pods.Workers, agent.Context.Runtime);
+        ResourceStats = new(usage, agent.Context.Time);
+        Metrics = new(usage, [.. new[] { agent.Context.Kubelet?.Meter, agent.Context.Healing?.Meter }.OfType<System.Diagnostics.Metrics.Meter>()]);
+    }
 
-    public Stats.ResourceStatsCollector ResourceStats { get; } = new(() => agent.Pods.Workers, agent.Context.Runtime, agent.Context.Time);
-    public Metrics.KubeletMetricsEndpoints Metrics { get; } =
-        new(new Metrics.KubeletMetricsSource(agent.Options.NodeName, () => agent.Pods.Workers, agent.Context.Runtime));
+    public ContainerLogReader Logs => _agent.Logs;
+
+    public IContainerRuntime Runtime => _agent.Context.Runtime;
+
+    public Stats.ResourceStatsCollector ResourceStats { get; }
+
+    public Metrics.KubeletMetricsEndpoints Metrics { get; }
 
     public async Task<KubeletPod?> FindPodAsync(string ns, string name, CancellationToken ct)
     {
-        var pod = await agent.Context.Client.Resource<Pod>().TryGetAsync(ns, name, ct);
-        if (pod?.Metadata.Uid is not { Length: > 0 } uid || agent.Pods.Find(uid) is not { } worker)
+        var pod = await _agent.Context.Client.Resource<Pod>().TryGetAsync(ns, name, ct);
+        if (pod?.Metadata.Uid is not { Length: > 0 } uid || _agent.Pods.Find(uid) is not { } worker)
         {
             return null;
         }

@@ -16,7 +16,14 @@ public sealed class ReadinessReports(IPodReadinessObserver observer)
 
     public IPodReadinessObserver Observer { get; } = observer;
 
-    public void Tell(string podUid, string? podIp, bool ready)
+    /// <summary>Times each loss of readiness until the endpoint is removed (ADR 0017); null: not measured.</summary>
+    public Metrics.ReadinessRemovalTracker? Removals { get; init; }
+
+    /// <param name="failure">
+    /// A loss of readiness that is a failure (a probe, an exit), not a deletion: the removal of the pod's
+    /// endpoint is timed from now.
+    /// </param>
+    public void Tell(string podUid, string? podIp, bool ready, bool failure = true)
     {
         if (!IPAddress.TryParse(podIp, out var ip))
         {
@@ -28,8 +35,17 @@ public sealed class ReadinessReports(IPodReadinessObserver observer)
             {
                 return;
             }
+            var wasReady = told;
             _told[podUid] = ready;
             Observer.ReadinessChanged(podUid, ip, ready);
+            if (!ready && wasReady && failure)
+            {
+                Removals?.NotReady(podUid, ip);
+            }
+            else
+            {
+                Removals?.Cancel(podUid);
+            }
         }
     }
 
@@ -39,6 +55,7 @@ public sealed class ReadinessReports(IPodReadinessObserver observer)
         {
             _told.Remove(podUid);
             Observer.PodGone(podUid);
+            Removals?.Cancel(podUid);
         }
     }
 }

@@ -57,6 +57,13 @@ public sealed class ExpositionWriter(TextWriter output)
         Samples++;
     }
 
+    /// <summary>Samples already rendered by another writer (whole lines, each ending in a newline), written as they are.</summary>
+    public void Raw(ReadOnlySpan<char> lines, int samples)
+    {
+        output.Write(lines);
+        Samples += samples;
+    }
+
     /// <summary>A sample whose labels are an already rendered <c>{…}</c> block (or empty) plus one extra label (histogram's le).</summary>
     public void SampleRendered(string name, string renderedLabels, string? extraName, string? extraValue, double value)
     {

@@ -42,6 +42,9 @@ public sealed class MetricsRegistry : IDisposable
     /// <summary>Every instrument of this one meter instance (an agent's, when several run in a process).</summary>
     public static MetricsRegistry ForMeter(Meter meter) => new(instrument => ReferenceEquals(instrument.Meter, meter));
 
+    /// <summary>The size of the last rendered scrape, a little more (<see cref="ScrapeBody"/> sizes the next one's buffer by it).</summary>
+    public int LastScrapeBytes { get; internal set; }
+
     public void Add(IMetricsCollector collector)
     {
         lock (_collectors)

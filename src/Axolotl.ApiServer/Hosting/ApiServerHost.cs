@@ -145,9 +145,10 @@ public sealed class ApiServerHost : IAsyncDisposable
             ResourceMetrics = StartResourceMetrics(objects, kubeletTls, metricResolution, clock, logging, stopping),
         };
         var openApi = Task.Run(() => new OpenApiV3(KnownResources.All));
-        // The in-process controllers' work queues, the scheduler and the healing timings record on meters of
-        // their own; /metrics shows them next to the server's (the agent's kubelet metrics are its own endpoint's).
-        var metrics = MetricsRegistry.ForMeters(Metrics.ApiServerMetrics.MeterName, "Axolotl.Workqueue", "Axolotl.Scheduler", "Axolotl.Healing");
+        // The in-process controllers' work queues and the scheduler record on meters of their own; /metrics
+        // shows them next to the server's. The agents' kubelet and healing metrics are on each node's /metrics
+        // (a local agent's meters share the process, but not this endpoint).
+        var metrics = MetricsRegistry.ForMeters(Metrics.ApiServerMetrics.MeterName, "Axolotl.Workqueue", "Axolotl.Scheduler");
         metrics.Add(new Metrics.StorageObjectsCollector(objects));
         var kubeState = new MetricsRegistry(_ => false);
         kubeState.Add(new Metrics.KubeStateMetrics(objects));

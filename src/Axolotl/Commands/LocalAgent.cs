@@ -162,7 +162,7 @@ public static class LocalAgent
     /// </summary>
     public static HostGatewayRouter? StartRouting(NodeAgent agent, KubeClient client, ILoggerFactory logging, TimeProvider clock)
     {
-        if (agent.Context.Runtime is not ProcessRuntime)
+        if (Axolotl.Agent.Metrics.InstrumentedRuntime.Unwrap(agent.Context.Runtime) is not ProcessRuntime)
         {
             return null;
         }
@@ -193,6 +193,7 @@ public static class LocalAgent
             NodePortAddresses = [System.Net.IPAddress.Loopback, System.Net.IPAddress.Parse(new PodCidr(agent.Options.PodCidr).Gateway)],
             Balancing = balancing,
             LocalReadiness = (agent.Context.Readiness.Observer as AgentToProxyReadiness)?.Board,
+            EndpointSliceChanged = agent.Context.Readiness.Removals is { } removals ? removals.SliceChanged : null,
             // Cluster DNS on the pod gateway: the address every pod's resolv.conf names.
             DnsAddresses = [System.Net.IPAddress.Parse(new PodCidr(agent.Options.PodCidr).Gateway)],
             InformerInitialBackoff = agent.Options.ApiRetryInitialBackoff,

@@ -9,7 +9,8 @@ namespace Axolotl.E2E.Tests.Metrics;
 /// Debian's real Prometheus scrapes a real server on loopback with a ServiceAccount token bound to
 /// system:monitoring and the cluster CA, and answers through its HTTP API the restart counter and the
 /// CrashLoopBackOff waiting reason of a crashing pod, with the kubernetes-mixin's KubePodCrashLooping
-/// expression as written upstream. The test's Prometheus runs on a free loopback port with a temporary
+/// expression as written upstream, and, from the node's /metrics through nodes/NODE/proxy, the
+/// restart histogram the crashes went into. The test's Prometheus runs on a free loopback port with a temporary
 /// storage directory and is stopped by its PID; the package's own service is never used.
 /// </summary>
 public sealed class PrometheusScrapeTests(ServerFixture fx) : IClassFixture<ServerFixture>
@@ -22,6 +23,9 @@ public sealed class PrometheusScrapeTests(ServerFixture fx) : IClassFixture<Serv
         var ns = await fx.NewNamespaceAsync("prom");
         await fx.Kubectl.OkAsync("create", "serviceaccount", "prometheus", "-n", ns);
         await fx.Kubectl.OkAsync("create", "clusterrolebinding", $"{ns}-prometheus", "--clusterrole=system:monitoring", $"--serviceaccount={ns}:prometheus");
+        // The node's kubelet metrics are read through nodes/NODE/proxy, as Prometheus' kubelet job does with a node role.
+        await fx.Kubectl.OkAsync("create", "clusterrole", $"{ns}-kubelet-metrics", "--verb=get", "--resource=nodes/proxy");
+        await fx.Kubectl.OkAsync("create", "clusterrolebinding", $"{ns}-kubelet-metrics", $"--clusterrole={ns}-kubelet-metrics", $"--serviceaccount={ns}:prometheus");
         var token = (await fx.Kubectl.OkAsync("create", "token", "prometheus", "-n", ns, "--duration", "1h")).Trim();
         await fx.Kubectl.OkWithInputAsync(
             $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: crasher\n  namespace: {ns}\nspec:\n  containers:\n  - name: c\n    image: busybox\n    command: [sh, -c, 'exit 1']\n",
@@ -50,6 +54,12 @@ public sealed class PrometheusScrapeTests(ServerFixture fx) : IClassFixture<Serv
                 authorization: { credentials_file: {{tokenFile}} }
                 tls_config: { ca_file: {{ca}}, server_name: 127.0.0.1 }
                 static_configs: [{ targets: ['127.0.0.1:{{fx.Server.Port}}'] }]
+              - job_name: kubelet
+                scheme: https
+                metrics_path: /api/v1/nodes/{{fx.Server.NodeName}}/proxy/metrics
+                authorization: { credentials_file: {{tokenFile}} }
+                tls_config: { ca_file: {{ca}}, server_name: 127.0.0.1 }
+                static_configs: [{ targets: ['127.0.0.1:{{fx.Server.Port}}'] }]
             """);
         var check = await ProcessRunner.RunAsync("/usr/bin/promtool", ["check", "config", config]);
         Assert.True(check.ExitCode == 0, check.ToString());
@@ -62,7 +72,7 @@ public sealed class PrometheusScrapeTests(ServerFixture fx) : IClassFixture<Serv
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
-            await Eventually.UntilAsync(() => TargetsAsync(http), t => t == "up,up", "both targets up", Slow);
+            await Eventually.UntilAsync(() => TargetsAsync(http), t => t == "up,up,up", "the three targets up", Slow);
 
             var restarts = await Eventually.UntilAsync(
                 () => QueryAsync(http, $"kube_pod_container_status_restarts_total{{job=\"kube-state-metrics\",namespace=\"{ns}\",pod=\"crasher\",container=\"c\"}}"),
@@ -73,11 +83,19 @@ public sealed class PrometheusScrapeTests(ServerFixture fx) : IClassFixture<Serv
                 v => v >= 1, "KubePodCrashLooping's expression fires", Slow);
             Assert.Equal(1, crashLooping);
             Assert.True(await QueryAsync(http, "sum(apiserver_request_total{job=\"apiserver\",verb=\"GET\"})") > 0);
+            // The crasher's restarts went through this node: Prometheus reads the healing histogram it recorded.
+            var healed = await Eventually.UntilAsync(
+                () => QueryAsync(http, $"sum(axolotl_container_restart_duration_seconds_count{{job=\"kubelet\",node=\"{fx.Server.NodeName}\"}})"),
+                v => v >= 1, "the node's restart histogram in Prometheus", Slow);
+            Assert.True(healed >= 1);
+            Assert.True(await QueryAsync(http, "sum(kubelet_runtime_operations_total{job=\"kubelet\",operation_type=\"start_container\"})") >= 2);
         }
         finally
         {
             await prometheus.DisposeAsync();
             await fx.Kubectl.RunAsync("delete", "clusterrolebinding", $"{ns}-prometheus");
+            await fx.Kubectl.RunAsync("delete", "clusterrolebinding", $"{ns}-kubelet-metrics");
+            await fx.Kubectl.RunAsync("delete", "clusterrole", $"{ns}-kubelet-metrics");
             Directory.Delete(dir, recursive: true);
         }
     }
