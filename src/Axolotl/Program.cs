@@ -5,7 +5,7 @@ const string usage = """
 
     Usage:
       axolotl server [--data-dir DIR] [--port PORT] [--bind ADDR]   run the control plane
-      axolotl agent --server URL --token-file FILE --node-name NAME  join another node to a server
+      axolotl agent --server URL --token-file FILE                  join another node to a server
       axolotl agent ... --runtime fake --fake-nodes N               run N fake nodes (no processes) for scale tests
       axolotl token create [--data-dir DIR] [--ttl 24h]             mint a node join token
       axolotl kubeconfig --user NAME [--group G]... [--out FILE]     issue a user's client certificate and kubeconfig

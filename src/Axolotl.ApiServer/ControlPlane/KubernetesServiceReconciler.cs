@@ -24,6 +24,14 @@ public sealed partial class KubernetesServiceReconciler(ObjectStore objects, Adm
     public const string Name = "kubernetes";
     public const string PortName = "https";
 
+    /// <summary>Annotations on the kubernetes Service that tell a joining agent the cluster's ranges (nodes may read Services).</summary>
+    public const string ServiceCidrAnnotation = "axolotl.io/service-cidr";
+
+    public const string ClusterCidrAnnotation = "axolotl.io/cluster-cidr";
+
+    /// <summary>The cluster's pod range, published beside the Service range; null: only the Service range.</summary>
+    public string? ClusterCidr { get; init; }
+
     /// <summary>Upstream's EndpointInterval.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
@@ -92,6 +100,7 @@ public sealed partial class KubernetesServiceReconciler(ObjectStore objects, Adm
             ["name"] = Name,
             ["namespace"] = Namespace,
             ["labels"] = new JsonObject { ["component"] = "apiserver", ["provider"] = "kubernetes" },
+            ["annotations"] = RangeAnnotations(),
         },
         ["spec"] = new JsonObject
         {
@@ -108,6 +117,16 @@ public sealed partial class KubernetesServiceReconciler(ObjectStore objects, Adm
             }),
         },
     };
+
+    private JsonObject RangeAnnotations()
+    {
+        var annotations = new JsonObject { [ServiceCidrAnnotation] = serviceCidr };
+        if (ClusterCidr is not null)
+        {
+            annotations[ClusterCidrAnnotation] = ClusterCidr;
+        }
+        return annotations;
+    }
 
     private JsonObject DesiredEndpoints(List<string> addresses) => new()
     {
@@ -168,8 +187,11 @@ public sealed partial class KubernetesServiceReconciler(ObjectStore objects, Adm
         var probe = admission.Admit(type, desired.DeepClone().AsObject(), null, FieldValidationMode.Strict, []);
         var labels = ObjectMetaRules.Meta(desired)["labels"]!.AsObject();
         var currentLabels = ObjectMetaRules.Meta(current.Object)["labels"] as JsonObject;
+        var annotations = ObjectMetaRules.Meta(desired)["annotations"] as JsonObject ?? [];
+        var currentAnnotations = ObjectMetaRules.Meta(current.Object)["annotations"] as JsonObject;
         var same = owned.All(path => JsonNode.DeepEquals(Field(probe, path), Field(current.Object, path)))
-            && labels.All(l => JsonNode.DeepEquals(l.Value, currentLabels?[l.Key]));
+            && labels.All(l => JsonNode.DeepEquals(l.Value, currentLabels?[l.Key]))
+            && annotations.All(a => JsonNode.DeepEquals(a.Value, currentAnnotations?[a.Key]));
         if (same || ObjectMetaRules.IsDeleting(current.Object))
         {
             return;
@@ -186,6 +208,15 @@ public sealed partial class KubernetesServiceReconciler(ObjectStore objects, Adm
             newLabels[key] = value?.DeepClone();
         }
         meta["labels"] = newLabels;
+        if (annotations.Count > 0)
+        {
+            var newAnnotations = meta["annotations"] as JsonObject ?? [];
+            foreach (var (key, value) in annotations)
+            {
+                newAnnotations[key] = value?.DeepClone();
+            }
+            meta["annotations"] = newAnnotations;
+        }
         ObjectMetaRules.PrepareForUpdate(updated, current.Object);
         var admittedUpdate = admission.Admit(type, updated, current.Object, FieldValidationMode.Strict, []);
         try

@@ -112,7 +112,10 @@ public sealed class ApiServerHost : IAsyncDisposable
         await rbac.StartAsync(app.Lifetime.ApplicationStopping);
         // Before serving: the first address of the service range is the kubernetes Service's, never another's.
         var kubernetesService = new ControlPlane.KubernetesServiceReconciler(objects, admission, clock, logging.CreateLogger<ControlPlane.KubernetesServiceReconciler>(),
-            options.ServiceCidr, ControlPlane.AdvertiseAddress.Choose(options.BindAddress, options.AdvertiseAddress), options.Port);
+            options.ServiceCidr, ControlPlane.AdvertiseAddress.Choose(options.BindAddress, options.AdvertiseAddress), options.Port)
+        {
+            ClusterCidr = options.ClusterCidr,
+        };
         if (options.KubernetesService)
         {
             await kubernetesService.ReconcileAsync(ct);

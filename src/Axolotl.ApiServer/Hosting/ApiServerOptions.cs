@@ -11,6 +11,9 @@ public sealed class ApiServerOptions
     /// <summary>Where Services get their cluster IPs (see <see cref="Admission.ServiceAllocator"/>).</summary>
     public string ServiceCidr { get; init; } = Admission.ServiceAllocator.DefaultServiceCidr;
 
+    /// <summary>The cluster's pod range (--cluster-cidr), published with the Service range for joining agents; null: not published.</summary>
+    public string? ClusterCidr { get; init; }
+
     /// <summary>tolerationSeconds of the not-ready/unreachable tolerations added to pods (--default-*-toleration-seconds).</summary>
     public Admission.DefaultTolerationSeconds DefaultTolerations { get; init; } = new();
 

@@ -23,7 +23,7 @@ public static partial class AgentCommand
 {
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
-        "server", "token-file", "node-name", "data-dir", "ca-file", "pod-cidr", "cluster-cidr", "bridge", "kubelet-port", "service-cidr", "private-registry",
+        "server", "token", "token-file", "node-name", "data-dir", "ca-file", "pod-cidr", "cluster-cidr", "bridge", "kubelet-port", "service-cidr", "private-registry",
         "proxy-balancing", "restart-backoff", "restart-backoff-max", "node-lease-interval", "runtime", "fake-nodes", "node-name-prefix",
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
@@ -32,7 +32,7 @@ public static partial class AgentCommand
     };
 
     public const string Usage = """
-        Usage: axolotl agent --server URL --token-file FILE --node-name NAME [--data-dir DIR] [--pod-cidr CIDR] [--bridge NAME] [--kubelet-port N]
+        Usage: axolotl agent --server URL (--token-file FILE | --token TOKEN) [--node-name NAME] [--data-dir DIR] [--pod-cidr CIDR] [--bridge NAME] [--kubelet-port N]
                axolotl agent --server URL --token-file FILE --runtime fake --fake-nodes N [--node-name-prefix P] [--data-dir DIR]
 
         Joins a node to a running `axolotl server`.
@@ -43,16 +43,21 @@ public static partial class AgentCommand
                            whenever the one in use cannot be reached
           --token-file F   a file holding a join token (abcdef.0123456789abcdef): the server's DIR/join-token,
                            or one minted with `axolotl token create`
-          --node-name NAME this node's name (must be unique in the cluster)
-          --ca-file FILE   the cluster CA certificate the server's certificate must chain to
-                           (default: pki/ca.crt next to the token file, i.e. the server's data dir on the same machine)
-          --data-dir DIR   where this node keeps logs, checkpoints and pod state (default: $XDG_DATA_HOME/axolotl/nodes/NAME)
+          --token TOKEN    the join token itself (visible in the process list: prefer --token-file)
+          --node-name NAME this node's name (must be unique in the cluster; default: the one this data dir joined
+                           with before, else the host name, with a random suffix when the server runs on this machine)
+          --ca-file FILE   the cluster CA certificate the server's certificate must chain to (default: pki/ca.crt next
+                           to the token file, or in the default server data dir: the server's, on the same machine)
+          --data-dir DIR   where this node keeps logs, checkpoints and pod state (default: $XDG_DATA_HOME/axolotl/agent,
+                           or $XDG_DATA_HOME/axolotl/nodes/NAME with --node-name)
           --pod-cidr CIDR  this node's pod addresses (default: the one its Node already has, else the one the server's
                            node IPAM assigns from the cluster CIDR); must lie in the cluster CIDR and overlap no other node's
           --cluster-cidr CIDR
                            the cluster's pod range, as the server was given (default: 10.244.0.0/16)
-          --bridge NAME    this node's pod bridge (default: axl0; give each node its own when several share a machine)
-          --kubelet-port N HTTPS port for logs and exec, proxied by the API server (default: 10250)
+          --bridge NAME    this node's pod bridge (default: axl0; when the server runs on this machine, axl + a hash
+                           of the node name, so that nodes sharing a machine never share a bridge)
+          --kubelet-port N HTTPS port for logs and exec, proxied by the API server (default: 10250, or the next free
+                           port when it is taken)
           --service-cidr CIDR
                            the cluster's Service range, as the server was given (default: 10.96.0.0/16)
           --proxy-balancing MODE, --restart-backoff D, --restart-backoff-max D, --node-lease-interval D,
@@ -79,23 +84,32 @@ public static partial class AgentCommand
     {
         var servers = ParseServers(args.Get("server"));
         var server = servers[0];
-        var tokenFile = args.Get("token-file") ?? throw new ArgumentException("--token-file FILE is required");
+        var tokenFile = args.Get("token-file");
+        var tokenText = args.Get("token");
+        if ((tokenFile is null) == (tokenText is null))
+        {
+            throw new ArgumentException("give the join token with --token-file FILE or --token TOKEN (one of them)");
+        }
+        var token = tokenText is not null ? ParseToken(tokenText, "--token") : ReadToken(tokenFile!);
         if (args.Get("fake-nodes") is not null || args.Get("node-name-prefix") is not null)
         {
-            return await FakeNodes.RunAsync(args, server, ReadToken(tokenFile), ReadCa(args.Get("ca-file"), tokenFile));
+            return await FakeNodes.RunAsync(args, server, token, ReadCa(args.Get("ca-file"), tokenFile));
         }
-        var nodeName = args.Get("node-name") ?? throw new ArgumentException("--node-name NAME is required");
-        if (Api.Validation.NameRules.DNS1123Subdomain(nodeName).Count > 0)
+        if (args.Get("node-name") is { } givenName && Api.Validation.NameRules.DNS1123Subdomain(givenName).Count > 0)
         {
-            throw new ArgumentException($"invalid --node-name \"{nodeName}\": want a DNS-1123 subdomain (lower case, digits, '-' and '.')");
+            throw new ArgumentException($"invalid --node-name \"{givenName}\": want a DNS-1123 subdomain (lower case, digits, '-' and '.')");
         }
-        var token = ReadToken(tokenFile);
+        // Only --server and the token are needed: what is not given is chosen so as not to collide (AgentDefaults).
+        args = AgentDefaults.Apply(args, servers);
+        var nodeName = args.Get("node-name")!;
         var caPem = ReadCa(args.Get("ca-file"), tokenFile);
-        var dataDir = Path.GetFullPath(args.Get("data-dir") ?? Path.Combine(DataDirectory.Default(), "nodes", nodeName));
+        var dataDir = args.Get("data-dir")!;
         // A bad eviction or reserved flag stops the start before anything is served, with the kubelet's reason.
         _ = LocalAgent.EvictionFlags(args);
-        var serviceCidr = args.Get("service-cidr") ?? ApiServer.Admission.ServiceAllocator.DefaultServiceCidr;
-        _ = ApiServer.Admission.ServiceAllocator.ParseCidr(serviceCidr);
+        if (args.Get("service-cidr") is { } givenServiceCidr)
+        {
+            _ = ApiServer.Admission.ServiceAllocator.ParseCidr(givenServiceCidr);
+        }
         var fakeRuntime = LocalAgent.IsFakeRuntime(args);
         DataDirectory.EnsurePrivate(dataDir);
 
@@ -138,6 +152,10 @@ public static partial class AgentCommand
             await Console.Error.WriteLineAsync($"error: the server refused this node's certificate ({e.Code}: {e.Message}); remove {credentials.Client.File} to join again with the token");
             return 1;
         }
+        // The cluster's pod and Service ranges, as the server publishes them on the kubernetes Service (flags win).
+        args = await AgentDefaults.WithClusterRangesAsync(args, client, shutdown.Token);
+        var serviceCidr = args.Get("service-cidr") ?? ApiServer.Admission.ServiceAllocator.DefaultServiceCidr;
+        _ = ApiServer.Admission.ServiceAllocator.ParseCidr(serviceCidr);
         var agent = await LocalAgent.StartAsync(args, dataDir, client, logging, clock, shutdown.Token, args.Get("pod-cidr"));
         var podCidr = agent.Options.PodCidr;
         var kubelet = await KubeletServer.StartAsync(
@@ -190,14 +208,18 @@ public static partial class AgentCommand
         {
             throw new ArgumentException($"cannot read --token-file {path}: {e.Message}");
         }
-        return JoinToken.TryParse(text, out var token)
-            ? token.ToString()
-            : throw new ArgumentException($"--token-file {path} does not hold a join token (want abcdef.0123456789abcdef)");
+        return ParseToken(text, $"--token-file {path}");
     }
 
-    private static string ReadCa(string? caFile, string tokenFile)
+    private static string ParseToken(string text, string source) =>
+        JoinToken.TryParse(text.Trim(), out var token)
+            ? token.ToString()
+            : throw new ArgumentException($"{source} does not hold a join token (want abcdef.0123456789abcdef)");
+
+    /// <summary>--ca-file; else pki/ca.crt beside the token file (the server's data dir); else the default server data dir's.</summary>
+    private static string ReadCa(string? caFile, string? tokenFile)
     {
-        var path = caFile ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tokenFile)) ?? ".", "pki", "ca.crt");
+        var path = caFile ?? Path.Combine(tokenFile is not null ? Path.GetDirectoryName(Path.GetFullPath(tokenFile)) ?? "." : DataDirectory.Default(), "pki", "ca.crt");
         if (!File.Exists(path))
         {
             throw new ArgumentException(caFile is null

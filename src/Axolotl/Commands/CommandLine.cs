@@ -70,6 +70,26 @@ public sealed class CommandLine
             ? bool.TryParse(text, out var value) ? value : throw new ArgumentException($"invalid --{name} \"{text}\": want true or false")
             : fallback;
 
+    /// <summary>A copy with <paramref name="name"/> set to <paramref name="value"/> unless the flag was given.</summary>
+    public CommandLine WithDefault(string name, string value)
+    {
+        var copy = new CommandLine();
+        foreach (var (key, given) in _values)
+        {
+            copy._values[key] = given;
+        }
+        foreach (var (key, all) in _repeated)
+        {
+            copy._repeated[key] = [.. all];
+        }
+        copy._positional.AddRange(_positional);
+        if (copy._values.TryAdd(name, value))
+        {
+            copy._repeated[name] = [value];
+        }
+        return copy;
+    }
+
     /// <summary>The last value given for the flag (a later one overrides an earlier one).</summary>
     public string? Get(string name) => _values.GetValueOrDefault(name);
 

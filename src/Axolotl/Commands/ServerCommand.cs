@@ -271,6 +271,7 @@ public static partial class ServerCommand
                 Port = port,
                 BindAddress = bind,
                 ServiceCidr = serviceCidr,
+                ClusterCidr = LocalAgent.ClusterCidr(args),
                 TlsSans = tlsSans,
                 DefaultTolerations = DefaultTolerationsFrom(args),
                 EncryptionProviderConfig = args.Get("encryption-provider-config") is { } config ? Path.GetFullPath(config) : null,
@@ -373,7 +374,7 @@ public static partial class ServerCommand
 
             {JoinTokenLine(joinToken, JoinTokenStore.JoinTokenFile(dataDir))} The CA is in {Path.Combine(dataDir, "pki", "ca.crt")}. To join another node:
 
-                axolotl agent --server {host.LoopbackUrl} --token-file {JoinTokenStore.JoinTokenFile(dataDir)} --node-name NAME
+                axolotl agent --server {host.LoopbackUrl} --token-file {JoinTokenStore.JoinTokenFile(dataDir)}
 
             """);
 

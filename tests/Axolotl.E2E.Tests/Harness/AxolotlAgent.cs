@@ -107,7 +107,8 @@ public sealed class AxolotlAgent : IAsyncDisposable
         [
             "agent", "--server", $"https://127.0.0.1:{_server.Port}", "--token-file", tokenFile, "--node-name", NodeName,
             "--data-dir", DataDir, "--bridge", Bridge, "--pod-cidr", PodCidr, "--kubelet-port", _kubeletPort.ToString(),
-            "--service-cidr", _server.ServiceCidr, "--restart-backoff", "1s", "--restart-backoff-max", "4s",
+            // No --service-cidr or --cluster-cidr: the agent takes the server's, published on the kubernetes Service.
+            "--restart-backoff", "1s", "--restart-backoff-max", "4s",
             // Renew often enough for the short grace periods node-failure tests use.
             "--node-lease-interval", "1s",
             .. _extraArgs,
@@ -186,7 +187,7 @@ public sealed class AxolotlAgent : IAsyncDisposable
     }
 
     /// <summary>The server process's own executable: the harness's private snapshot of the build.</summary>
-    private static string ServerBinary(AxolotlServer server)
+    internal static string ServerBinary(AxolotlServer server)
     {
         var pid = server.Pid ?? throw new InvalidOperationException("the server is not running");
         var path = new FileInfo($"/proc/{pid}/exe").LinkTarget ?? throw new InvalidOperationException("cannot resolve the server's executable");
