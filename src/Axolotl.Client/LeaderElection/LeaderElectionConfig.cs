@@ -38,21 +38,27 @@ public sealed record LeaderElectionConfig
     /// <summary>A number in [0, 1) per acquire attempt for the jitter; null: a random one. Tests pass a fixed one.</summary>
     public Func<double>? Jitter { get; init; }
 
-    /// <summary>Refuses timings with which two candidates could both think they lead (client-go's checks).</summary>
-    public void Validate()
+    /// <summary>The timing part of <see cref="Validate"/>, for flags checked before any lock exists.</summary>
+    public static void ValidateTimings(TimeSpan leaseDuration, TimeSpan renewDeadline, TimeSpan retryPeriod)
     {
-        if (LeaseDuration <= RenewDeadline)
+        if (leaseDuration <= renewDeadline)
         {
             throw new ArgumentException("leaseDuration must be greater than renewDeadline");
         }
-        if (RenewDeadline <= TimeSpan.FromTicks((long)(JitterFactor * RetryPeriod.Ticks)))
+        if (renewDeadline <= TimeSpan.FromTicks((long)(JitterFactor * retryPeriod.Ticks)))
         {
             throw new ArgumentException("renewDeadline must be greater than retryPeriod*JitterFactor");
         }
-        if (RetryPeriod <= TimeSpan.Zero)
+        if (retryPeriod <= TimeSpan.Zero)
         {
             throw new ArgumentException("retryPeriod must be greater than zero");
         }
+    }
+
+    /// <summary>Refuses timings with which two candidates could both think they lead (client-go's checks).</summary>
+    public void Validate()
+    {
+        ValidateTimings(LeaseDuration, RenewDeadline, RetryPeriod);
         if (string.IsNullOrEmpty(Identity))
         {
             throw new ArgumentException("Lock identity is empty");

@@ -27,7 +27,7 @@ public sealed partial class ElectedComponent : IAsyncDisposable
     /// <param name="start">Starts the component against the token (fired when leadership ends) and returns how to stop it.</param>
     /// <param name="soleCandidate">The store serves only this process (SQLite): a holder found at start can only be an earlier run of this server.</param>
     public ElectedComponent(KubeClient client, string leaseName, string component, Func<CancellationToken, Task<Func<Task>>> start,
-        bool soleCandidate, TimeProvider clock, ILoggerFactory logging)
+        bool soleCandidate, TimeProvider clock, ILoggerFactory logging, LeaderElectionTimings? timings = null)
     {
         Identity = NewIdentity();
         LeaseName = leaseName;
@@ -40,6 +40,9 @@ public sealed partial class ElectedComponent : IAsyncDisposable
                 Lock = new LeaseLock(client, LeaseNamespace, leaseName, Identity, _events),
                 Identity = Identity,
                 SoleCandidate = soleCandidate,
+                LeaseDuration = timings?.LeaseDuration ?? LeaderElectionConfig.DefaultLeaseDuration,
+                RenewDeadline = timings?.RenewDeadline ?? LeaderElectionConfig.DefaultRenewDeadline,
+                RetryPeriod = timings?.RetryPeriod ?? LeaderElectionConfig.DefaultRetryPeriod,
             },
             clock, _logger);
         _start = start;

@@ -228,7 +228,7 @@ public static class LocalAgent
     }
 
     /// <summary>Go-style durations: "500ms", "10s", "5m".</summary>
-    private static TimeSpan Duration(string? text, TimeSpan fallback)
+    internal static TimeSpan Duration(string? text, TimeSpan fallback)
     {
         if (string.IsNullOrEmpty(text))
         {

@@ -30,7 +30,7 @@ public static partial class ServerCommand
 {
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
-        "data-dir", "datastore-endpoint", "datastore-cafile", "datastore-certfile", "datastore-keyfile", "token-file", "secrets-from", "port", "bind", "node-name", "pod-cidr", "cluster-cidr", "node-cidr-mask-size", "allocate-node-cidrs", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
+        "data-dir", "datastore-endpoint", "datastore-cafile", "datastore-certfile", "datastore-keyfile", "token-file", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period", "secrets-from", "port", "bind", "node-name", "pod-cidr", "cluster-cidr", "node-cidr-mask-size", "allocate-node-cidrs", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
         "tls-san", "advertise-address", "service-account-issuer", "service-account-max-token-expiration", "service-account-extend-token-expiration", "service-account-token-ttl-for-testing", "pod-security-admission-config-file", "allowed-unsafe-sysctls", "seccomp-default",
@@ -79,6 +79,10 @@ public static partial class ServerCommand
                            the cluster's server token (one line, 16+ characters; k3s's --token): on etcd, the first
                            server stores the cluster's CAs, keys and tokens there encrypted with it, and every further
                            server started with the same token takes them from there (instead of --secrets-from)
+          --leader-elect-lease-duration D, --leader-elect-renew-deadline D, --leader-elect-retry-period D
+                           kube-controller-manager's leader election of the controllers and the scheduler among
+                           servers (default 15s, 10s, 2s): a SIGKILLed leader's work resumes elsewhere after about
+                           the lease duration; shorter timings fail over sooner and renew the Leases more often
           --secrets-from DIR
                            join a cluster whose first server keeps its data in DIR (or a copy of its pki/, tokens/,
                            join-token and encryption-config.yaml): on first start its CAs, service-account key, tokens and
@@ -209,6 +213,7 @@ public static partial class ServerCommand
         var dataDir = Path.GetFullPath(args.Get("data-dir") ?? DataDirectory.Default());
         // A bad eviction or reserved flag stops the start before anything is served, with the kubelet's reason.
         _ = LocalAgent.EvictionFlags(args);
+        var leaderElection = LeaderElectionFrom(args);
         var port = args.GetInt("port", 6443);
         var bindText = args.Get("bind") ?? "0.0.0.0";
         if (!IPAddress.TryParse(bindText, out var bind))
@@ -321,7 +326,7 @@ public static partial class ServerCommand
                 await manager.StopAsync();
                 await manager.DisposeAsync();
             };
-        }, soleCandidate, clock, logging);
+        }, soleCandidate, clock, logging, leaderElection);
         controllers.Start(shutdown.Token);
         await using var scheduler = new ElectedComponent(schedulerClient, "kube-scheduler", "default-scheduler", async leading =>
         {
@@ -331,7 +336,7 @@ public static partial class ServerCommand
                 await service.StopAsync();
                 await service.DisposeAsync();
             };
-        }, soleCandidate, clock, logging);
+        }, soleCandidate, clock, logging, leaderElection);
         scheduler.Start(shutdown.Token);
         var runAgent = args.Get("local-agent") switch
         {

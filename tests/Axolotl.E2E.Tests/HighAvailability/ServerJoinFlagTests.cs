@@ -54,6 +54,27 @@ public sealed class ServerJoinFlagTests
         }
     }
 
+    [Theory]
+    [InlineData("5s", "6s", "1s", "leaseDuration must be greater than renewDeadline")]
+    [InlineData("5s", "1s", "1s", "renewDeadline must be greater than retryPeriod*JitterFactor")]
+    [InlineData("soon", "6s", "1s", "invalid duration \"soon\"")]
+    public async Task Leader_election_timings_that_could_elect_two_leaders_are_refused(string lease, string renew, string retry, string reason)
+    {
+        var dataDir = Directory.CreateTempSubdirectory("axolotl-e2e-le-").FullName;
+        try
+        {
+            var result = await RunServerAsync(dataDir, "--leader-elect-lease-duration", lease, "--leader-elect-renew-deadline", renew, "--leader-elect-retry-period", retry);
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains(reason, result.Stderr);
+            Assert.False(File.Exists(Path.Combine(dataDir, "kubeconfig")), "the server started anyway");
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
     private static async Task<ProcessResult> RunServerAsync(string dataDir, params string[] args) =>
         await ProcessRunner.RunAsync(await AxolotlServer.EnsureBuiltAsync(),
             ["server", "--data-dir", dataDir, "--bind", "127.0.0.1", "--port", "1", "--local-agent", "false", .. args], timeout: TimeSpan.FromMinutes(2));
