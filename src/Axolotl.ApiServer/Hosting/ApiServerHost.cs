@@ -131,7 +131,7 @@ public sealed class ApiServerHost : IAsyncDisposable
     {
         var services = new RestServices(objects, admission, clock, logging, stopping)
         {
-            Services = new ServiceAllocator(objects, serviceCidr),
+            Services = new ServiceAllocator(objects, serviceCidr, clock),
             RbacEscalation = new Security.Rbac.RbacEscalation(authentication.Authorizer, objects),
             ServiceAccounts = serviceAccountAdmission ? new ServiceAccountAdmission(objects, clock) : null,
         };

@@ -64,7 +64,7 @@ public sealed class CreateHandler(RestServices services, NamespaceGuard namespac
             new PodSecurityRequest(type, scope.Namespace, name, scope.Subresource, RequestPrincipal.Get(scope.Http)?.User, admitted, null), scope.Warnings, scope.Aborted);
         if (type == KnownResources.Services)
         {
-            await services.Services.AllocateAsync(admitted, null, scope.Aborted);
+            await services.Services.AllocateAsync(admitted, null, scope.Aborted, reserve: !dryRun);
         }
         WarningHeaders.Add(scope);
         if (dryRun)

@@ -130,7 +130,7 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
             ObjectMetaRules.Meta(admitted)["resourceVersion"] = currentRv;
             if (type == KnownResources.Services && scope.Subresource is null)
             {
-                await services.Services.AllocateAsync(admitted, currentView, scope.Aborted);
+                await services.Services.AllocateAsync(admitted, currentView, scope.Aborted, reserve: !dryRun);
             }
             if (dryRun)
             {

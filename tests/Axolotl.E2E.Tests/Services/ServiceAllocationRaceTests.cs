@@ -1,0 +1,39 @@
+using Axolotl.E2E.Tests.Harness;
+
+namespace Axolotl.E2E.Tests.Services;
+
+/// <summary>
+/// Cluster IPs and node ports under concurrent creates (each kubectl its own request): every Service gets its own,
+/// and of two creates asking for one cluster IP or one node port exactly one succeeds, the other gets upstream's 422.
+/// </summary>
+public sealed class ServiceAllocationRaceTests(ServerFixture fx) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task Parallel_creates_get_distinct_ips_and_ports_and_one_requested_value_goes_to_exactly_one()
+    {
+        var ns = await fx.NewNamespaceAsync("alloc-race");
+        var created = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
+            fx.Kubectl.RunAsync("create", "service", "nodeport", $"race-{i}", "--tcp=80:80", "-n", ns)));
+        Assert.All(created, r => Assert.Equal(0, r.ExitCode));
+        var rows = (await fx.Kubectl.OkAsync("get", "services", "-n", ns, "-o",
+            "jsonpath={range .items[*]}{.spec.clusterIP} {.spec.ports[0].nodePort}{\"\\n\"}{end}")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(16, rows.Length);
+        Assert.Equal(16, rows.Select(r => r.Split(' ')[0]).Distinct().Count());
+        Assert.Equal(16, rows.Select(r => r.Split(' ')[1]).Distinct().Count());
+
+        var ip = rows[0].Split(' ')[0];
+        var prefix = ip[..(ip.LastIndexOf('.') + 1)];
+        var wanted = prefix + "234";
+        var same = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => fx.Kubectl.RunAsync(["create", "-f", "-"],
+            $"apiVersion: v1\nkind: Service\nmetadata:\n  name: wants-{i}\n  namespace: {ns}\nspec:\n  type: NodePort\n  clusterIP: {wanted}\n" +
+            $"  ports:\n  - port: 80\n    nodePort: {30555 + i}\n")));
+        Assert.Single(same, r => r.ExitCode == 0);
+        Assert.All(same.Where(r => r.ExitCode != 0), r =>
+            Assert.Contains($"spec.clusterIPs: Invalid value: []string{{\"{wanted}\"}}: failed to allocate IP {wanted}: provided IP is already allocated", r.Stderr));
+
+        var port = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => fx.Kubectl.RunAsync(["create", "-f", "-"],
+            $"apiVersion: v1\nkind: Service\nmetadata:\n  name: port-{i}\n  namespace: {ns}\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n    nodePort: 31999\n")));
+        Assert.Single(port, r => r.ExitCode == 0);
+        Assert.All(port.Where(r => r.ExitCode != 0), r => Assert.Contains("spec.ports[0].nodePort: Invalid value: 31999: provided port is already allocated", r.Stderr));
+    }
+}
