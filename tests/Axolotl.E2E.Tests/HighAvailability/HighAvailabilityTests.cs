@@ -176,7 +176,7 @@ public sealed partial class HighAvailabilityTests
         Assert.Fail($"no server acknowledged the create of {name}");
     }
 
-    private static async Task<string> HolderAsync(Kubectl kubectl, string lease, Func<string, bool> done)
+    internal static async Task<string> HolderAsync(Kubectl kubectl, string lease, Func<string, bool> done)
     {
         var result = await Eventually.UntilAsync(
             () => kubectl.RunAsync("get", "lease", "-n", "kube-system", lease, "-o", "jsonpath={.spec.holderIdentity}"),
@@ -190,13 +190,13 @@ public sealed partial class HighAvailabilityTests
         return result.ExitCode == 0 ? result.Stdout.Trim() : result.Stderr;
     }
 
-    private static async Task<int> PodCountAsync(Kubectl kubectl)
+    internal static async Task<int> PodCountAsync(Kubectl kubectl)
     {
         var result = await kubectl.RunAsync("get", "pods", "-l", "app=web", "-o", "name");
         return result.ExitCode == 0 ? result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length : -1;
     }
 
-    private static int FreePortOnBoth(string a, string b)
+    internal static int FreePortOnBoth(string a, string b)
     {
         for (var attempt = 0; attempt < 20; attempt++)
         {

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Axolotl.E2E.Tests.Etcd;
 using Axolotl.E2E.Tests.Harness;
 using Axolotl.Testing.Etcd;
@@ -25,7 +23,7 @@ public sealed class ServerTokenBootstrapTests
         {
             var tokenFile = Path.Combine(secrets, "server-token");
             await File.WriteAllTextAsync(tokenFile, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)) + "\n");
-            var port = FreePortOnBoth("127.0.0.4", "127.0.0.5");
+            var port = HighAvailabilityTests.FreePortOnBoth("127.0.0.4", "127.0.0.5");
             string[] shared = ["--datastore-endpoint", etcd.ClientUrl.ToString().TrimEnd('/'), "--local-agent", "false", "--service-cidr", "10.98.0.0/16", "--token-file", tokenFile];
             first = await AxolotlServer.StartAsync(port: port, bind: "127.0.0.4", extraArgs: [.. shared, "--advertise-address", "192.0.2.4"]);
             second = await AxolotlServer.StartAsync(port: port, bind: "127.0.0.5", extraArgs: [.. shared, "--advertise-address", "192.0.2.5"]);
@@ -75,26 +73,5 @@ public sealed class ServerTokenBootstrapTests
             }
             Directory.Delete(secrets, recursive: true);
         }
-    }
-
-    private static int FreePortOnBoth(string a, string b)
-    {
-        for (var attempt = 0; attempt < 20; attempt++)
-        {
-            using var first = new TcpListener(IPAddress.Parse(a), 0);
-            first.Start();
-            var port = ((IPEndPoint)first.LocalEndpoint).Port;
-            try
-            {
-                using var second = new TcpListener(IPAddress.Parse(b), port);
-                second.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // Taken on the other address: another.
-            }
-        }
-        throw new InvalidOperationException($"no port free on both {a} and {b}");
     }
 }
