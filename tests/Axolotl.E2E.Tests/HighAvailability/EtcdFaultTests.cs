@@ -58,18 +58,7 @@ public sealed class EtcdFaultTests
         }
         finally
         {
-            if (second is not null)
-            {
-                await second.DisposeAsync();
-            }
-            if (first is not null)
-            {
-                await first.DisposeAsync();
-            }
-            foreach (var member in etcd)
-            {
-                await member.DisposeAsync();
-            }
+            await HighAvailabilityTests.StopAllAsync(etcd, first, second);
         }
     }
 

@@ -87,18 +87,7 @@ public sealed partial class HighAvailabilityTests
         }
         finally
         {
-            if (second is not null)
-            {
-                await second.DisposeAsync();
-            }
-            if (first is not null)
-            {
-                await first.DisposeAsync();
-            }
-            foreach (var member in etcd)
-            {
-                await member.DisposeAsync();
-            }
+            await HighAvailabilityTests.StopAllAsync(etcd, first, second);
         }
     }
 
@@ -154,6 +143,22 @@ public sealed partial class HighAvailabilityTests
             {
                 await member.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>Stops the servers (and their nodes' leftovers), then the etcd members, whatever the test did.</summary>
+    internal static async Task StopAllAsync(IEnumerable<EtcdMember> etcd, params AxolotlServer?[] servers)
+    {
+        foreach (var server in Enumerable.Reverse(servers))
+        {
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+            }
+        }
+        foreach (var member in etcd)
+        {
+            await member.DisposeAsync();
         }
     }
 
