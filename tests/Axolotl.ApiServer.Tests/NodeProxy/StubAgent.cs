@@ -46,9 +46,15 @@ internal sealed class StubAgent : IAsyncDisposable
         StubAgent? self = null;
         app.Run(async ctx =>
         {
+            var path = ctx.Request.Path.Value ?? "";
+            if (path.StartsWith("/stats/", StringComparison.Ordinal) || path.StartsWith("/metrics", StringComparison.Ordinal))
+            {
+                // The API server's resource-metrics scraper visits every node in the background: not what a test sent.
+                ctx.Response.StatusCode = 404;
+                return;
+            }
             self!.Authorizations.Add(ctx.Request.Headers.Authorization.ToString());
             self.ClientSubjects.Add(ctx.Connection.ClientCertificate?.Subject ?? "");
-            var path = ctx.Request.Path.Value ?? "";
             if (path.StartsWith("/containerLogs/", StringComparison.Ordinal))
             {
                 ctx.Response.ContentType = "text/plain";
