@@ -79,6 +79,31 @@ public sealed class ServiceRangeClaimsTests
         Assert.Null(await objects.Store.GetAsync(ServiceRangeClaims.IpKey("10.96.7.71"), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Of_concurrent_requests_for_one_node_port_exactly_one_succeeds()
+    {
+        for (var round = 0; round < 30; round++)
+        {
+            var objects = new ObjectStore(new InMemoryStore());
+            var allocators = Enumerable.Range(0, 4).Select(_ => new ServiceAllocator(objects, "10.96.7.0/24", _clock)).ToList();
+            var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
+            {
+                var service = Service($"p{i}", null, 31999);
+                try
+                {
+                    await allocators[i].AllocateAsync(service, null, CancellationToken.None);
+                    await objects.CreateAsync(KnownResources.Services, service, CancellationToken.None);
+                    return "ok";
+                }
+                catch (ApiException e)
+                {
+                    return e.Message;
+                }
+            })));
+            Assert.True(results.Count(r => r == "ok") == 1, string.Join(" | ", results));
+        }
+    }
+
     private static JsonObject Service(string name, string? clusterIp, int? nodePort)
     {
         var port = new JsonObject { ["port"] = 80 };

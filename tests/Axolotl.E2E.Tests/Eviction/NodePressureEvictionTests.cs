@@ -66,7 +66,8 @@ public sealed partial class NodePressureEvictionTests(NodePressureFixture fx) : 
         try
         {
             // While it grows: every process of the BestEffort container has the kubelet's oom_score_adj 1000.
-            var uid = await Eventually.UntilAsync(() => Get("pods", "-n", ns, "-l", "app=hog", "-o", "jsonpath={.items[0].metadata.uid}"), u => u.Length > 0, "the hog's uid", Slow);
+            // {.items[*]}: empty (not an error) until the ReplicaSet has made the pod.
+            var uid = await Eventually.UntilAsync(() => Get("pods", "-n", ns, "-l", "app=hog", "-o", "jsonpath={.items[*].metadata.uid}"), u => u.Length > 0, "the hog's uid", Slow);
             var procs = $"/sys/fs/cgroup/memory/axolotl-{fx.Server.NodeName}/{uid}/hog/cgroup.procs";
             await Eventually.UntilAsync(() => Task.FromResult(OomScores(procs)), s => s.Length > 0 && s.All(score => score == "1000"), "oom_score_adj 1000 on the hog's processes", Slow);
 

@@ -21,19 +21,24 @@ public sealed class ServiceAllocationRaceTests(ServerFixture fx) : IClassFixture
         Assert.Equal(16, rows.Select(r => r.Split(' ')[0]).Distinct().Count());
         Assert.Equal(16, rows.Select(r => r.Split(' ')[1]).Distinct().Count());
 
+        // Values none of those Services got (else every request below would rightly be refused).
         var ip = rows[0].Split(' ')[0];
         var prefix = ip[..(ip.LastIndexOf('.') + 1)];
-        var wanted = prefix + "234";
+        var takenIps = rows.Select(r => r.Split(' ')[0]).ToHashSet();
+        var takenPorts = rows.Select(r => int.Parse(r.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
+        var wanted = Enumerable.Range(200, 50).Select(n => prefix + n).First(a => !takenIps.Contains(a));
+        var wantedPorts = Enumerable.Range(30555, 200).Where(p => !takenPorts.Contains(p)).ToList();
+        var onePort = wantedPorts[^1];
         var same = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => fx.Kubectl.RunAsync(["create", "-f", "-"],
             $"apiVersion: v1\nkind: Service\nmetadata:\n  name: wants-{i}\n  namespace: {ns}\nspec:\n  type: NodePort\n  clusterIP: {wanted}\n" +
-            $"  ports:\n  - port: 80\n    nodePort: {30555 + i}\n")));
+            $"  ports:\n  - port: 80\n    nodePort: {wantedPorts[i]}\n")));
         Assert.Single(same, r => r.ExitCode == 0);
         Assert.All(same.Where(r => r.ExitCode != 0), r =>
             Assert.Contains($"spec.clusterIPs: Invalid value: []string{{\"{wanted}\"}}: failed to allocate IP {wanted}: provided IP is already allocated", r.Stderr));
 
         var port = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => fx.Kubectl.RunAsync(["create", "-f", "-"],
-            $"apiVersion: v1\nkind: Service\nmetadata:\n  name: port-{i}\n  namespace: {ns}\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n    nodePort: 31999\n")));
+            $"apiVersion: v1\nkind: Service\nmetadata:\n  name: port-{i}\n  namespace: {ns}\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n    nodePort: {onePort}\n")));
         Assert.Single(port, r => r.ExitCode == 0);
-        Assert.All(port.Where(r => r.ExitCode != 0), r => Assert.Contains("spec.ports[0].nodePort: Invalid value: 31999: provided port is already allocated", r.Stderr));
+        Assert.All(port.Where(r => r.ExitCode != 0), r => Assert.Contains($"spec.ports[0].nodePort: Invalid value: {onePort}: provided port is already allocated", r.Stderr));
     }
 }
