@@ -3,6 +3,8 @@
 // the Authorization header (never in a URL or a cookie, so no other site can make the browser use
 // it); "certificate" sends nothing and lets the browser present its client certificate.
 
+import { withRetries } from "./retry";
+
 export type Credentials = { kind: "token"; token: string } | { kind: "certificate" };
 
 export interface Status {
@@ -65,16 +67,20 @@ export class Api {
     return headers;
   }
 
-  private async send(path: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
-    let response: Response;
-    try {
-      // same-origin only; "omit" keeps any cookie of this origin out; the TLS client certificate is
-      // presented by the browser at the connection level whatever this says.
-      response = await fetch(path, { ...init, signal, credentials: "omit", cache: "no-store", redirect: "error" });
-    } catch (e) {
-      if (signal?.aborted) throw e;
-      throw new ApiError(0, "ServiceUnavailable", "The API server cannot be reached (it may be restarting or gone).");
-    }
+  /** One request; `safeToRepeat` ones (reads, reviews) are tried again when no answer came back. */
+  private async send(path: string, init: RequestInit, signal?: AbortSignal, safeToRepeat = true): Promise<Response> {
+    const attempt = async () => {
+      try {
+        // same-origin only; "omit" keeps any cookie of this origin out; the TLS client certificate is
+        // presented by the browser at the connection level whatever this says.
+        return await fetch(path, { ...init, signal, credentials: "omit", cache: "no-store", redirect: "error" });
+      } catch (e) {
+        if (signal?.aborted) throw e;
+        throw new ApiError(0, "ServiceUnavailable", "The API server cannot be reached (it may be restarting or gone).");
+      }
+    };
+    const unreachable = (e: unknown) => e instanceof ApiError && e.unreachable;
+    const response = safeToRepeat ? await withRetries(attempt, unreachable, signal) : await attempt();
     if (!response.ok) throw await toError(response);
     return response;
   }
@@ -84,10 +90,11 @@ export class Api {
     return (await response.json()) as T;
   }
 
-  async post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  /** A POST; `safeToRepeat` only for requests that change nothing (a SelfSubjectReview). */
+  async post<T>(path: string, body: unknown, safeToRepeat: boolean, signal?: AbortSignal): Promise<T> {
     const headers = this.headers();
     headers.set("Content-Type", "application/json");
-    const response = await this.send(path, { method: "POST", headers, body: JSON.stringify(body) }, signal);
+    const response = await this.send(path, { method: "POST", headers, body: JSON.stringify(body) }, signal, safeToRepeat);
     return (await response.json()) as T;
   }
 
