@@ -11,6 +11,7 @@ const string usage = """
       axolotl kubeconfig --user NAME [--group G]... [--out FILE]     issue a user's client certificate and kubeconfig
       axolotl images import|ls|rm ... [--data-dir DIR]              a node's images, offline
       axolotl snapshot save|restore FILE [--data-dir DIR]           the cluster's store to a file and back
+      axolotl api-balancer --server URL,URL [--listen ADDR:PORT]    one local address for all API servers
       axolotl version                                               print the version
       axolotl help [COMMAND]                                        show help
     """;
@@ -32,6 +33,8 @@ try
         ["images", .. var rest] => await ImagesCommand.RunAsync(rest),
         ["snapshot", .. var rest] when rest.Length == 0 || rest.Contains("--help") || rest.Contains("-h") => Help(SnapshotCommand.Usage),
         ["snapshot", .. var rest] => await SnapshotCommand.RunAsync(rest),
+        ["api-balancer", .. var rest] when rest.Contains("--help") || rest.Contains("-h") => Help(ApiBalancerCommand.Usage),
+        ["api-balancer", .. var rest] => await ApiBalancerCommand.RunAsync(CommandLine.Parse(rest, ApiBalancerCommand.Flags)),
         ["version"] => Print("axolotl v0.1.0 (Kubernetes API v1.32)"),
         ["help", "server"] => Help(ServerCommand.Usage),
         ["help", "agent"] => Help(AgentCommand.Usage),
@@ -39,6 +42,7 @@ try
         ["help", "images"] => Help(ImagesCommand.Usage),
         ["help", "kubeconfig"] => Help(KubeconfigCommand.Usage),
         ["help", "snapshot"] => Help(SnapshotCommand.Usage),
+        ["help", "api-balancer"] => Help(ApiBalancerCommand.Usage),
         [] or ["help"] or ["--help"] or ["-h"] => Help(usage),
         [var unknown, ..] => Fail($"unknown command \"{unknown}\"\n\n{usage}"),
     };
