@@ -123,7 +123,14 @@ public static partial class AgentCommand
         NodeCredentials credentials;
         try
         {
-            credentials = await NodeCredentials.EstablishAsync(server, caPem, token, nodeName, dataDir, ServingNames(nodeName), clock, log, shutdown.Token);
+            // The first server that answers (waiting while none does) lets the node join and is used first after.
+            (server, credentials) = await ServerWait.FirstAnsweringAsync(servers,
+                s => NodeCredentials.EstablishAsync(s, caPem, token, nodeName, dataDir, ServingNames(nodeName), clock, log, shutdown.Token), log, clock, shutdown.Token);
+        }
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+        {
+            LogStopping(log);
+            return 0;
         }
         catch (KubeApiException e) when (e.Code is 401 or 403)
         {
@@ -135,17 +142,28 @@ public static partial class AgentCommand
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return 1;
         }
-        catch (HttpRequestException e)
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.SecureConnectionError)
         {
-            await Console.Error.WriteLineAsync($"error: cannot reach the server at {server}: {e.Message}");
+            await Console.Error.WriteLineAsync($"error: TLS with the server failed ({e.Message}); is the CA (--ca-file) the cluster's, and the --server address one its certificate names?");
             return 1;
         }
-        // Every server given: the node's client fails over between them (bootstrap above used the first).
-        using var client = credentials.CreateClient(server, caPem, failover: servers.Skip(1).ToList());
+        catch (HttpRequestException e)
+        {
+            await Console.Error.WriteLineAsync($"error: the server's answer could not be read: {e.Message}");
+            return 1;
+        }
+        // Every server given: the node's client starts with the one that answered and fails over between them.
+        using var client = credentials.CreateClient(server, caPem, failover: servers.Where(s => s != server).ToList());
         try
         {
-            // The first request with the node's own certificate: a refusal reads clearly here, not deep in the agent's start.
-            _ = await client.Resource<Node>().TryGetAsync(null, nodeName, shutdown.Token);
+            // The first request with the node's own certificate: a refusal reads clearly here, not deep in the agent's
+            // start. A node that already had its certificate reaches a server for the first time here: wait for one.
+            _ = await ServerWait.FirstAnsweringAsync([server], _ => client.Resource<Node>().TryGetAsync(null, nodeName, shutdown.Token), log, clock, shutdown.Token);
+        }
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+        {
+            LogStopping(log);
+            return 0;
         }
         catch (KubeApiException e) when (e.Code is 401 or 403)
         {

@@ -51,6 +51,19 @@ public sealed class AxolotlAgent : IAsyncDisposable
         return agent;
     }
 
+    /// <summary>Starts an agent and returns at once, joined or not (its servers may be down): see <see cref="WaitForJoinAsync(TimeSpan)"/>.</summary>
+    public static async Task<AxolotlAgent> StartNotWaitingAsync(AxolotlServer server, IReadOnlyList<string>? extraArgs = null)
+    {
+        // A server that is down has no process to take the binary from: the build it ran from.
+        var binary = server.Pid is null ? await AxolotlServer.EnsureBuiltAsync() : ServerBinary(server);
+        var agent = new AxolotlAgent(server, binary) { _extraArgs = extraArgs ?? [] };
+        agent._launched = agent.Start(ServerTokenFile(server), caFile: null);
+        return agent;
+    }
+
+    /// <summary>Waits until an agent started with <see cref="StartNotWaitingAsync"/> says it joined.</summary>
+    public Task WaitForJoinAsync(TimeSpan timeout) => WaitForJoinAsync(_launched ?? throw new InvalidOperationException("not started"), 0, timeout);
+
     /// <summary>Runs an agent that is expected to give up (bad token): returns its exit code and output.</summary>
     public static async Task<ProcessResult> RunToExitAsync(AxolotlServer server, string tokenFile)
     {
@@ -75,10 +88,16 @@ public sealed class AxolotlAgent : IAsyncDisposable
         }
     }
 
+    private Process? _launched;
+
     private async Task LaunchAsync(string tokenFile)
     {
         var mark = Log.Length;
-        var process = Start(tokenFile, caFile: null);
+        await WaitForJoinAsync(Start(tokenFile, caFile: null), mark, TimeSpan.FromSeconds(60));
+    }
+
+    private async Task WaitForJoinAsync(Process process, int mark, TimeSpan timeout)
+    {
         var clock = Stopwatch.StartNew();
         while (!Log[mark..].Contains($"Node {NodeName} joined", StringComparison.Ordinal))
         {
@@ -86,9 +105,9 @@ public sealed class AxolotlAgent : IAsyncDisposable
             {
                 throw new InvalidOperationException($"axolotl agent exited with {process.ExitCode}:\n{Log}");
             }
-            if (clock.Elapsed > TimeSpan.FromSeconds(60))
+            if (clock.Elapsed > timeout)
             {
-                throw new TimeoutException($"axolotl agent did not join within 60s:\n{Log}");
+                throw new TimeoutException($"axolotl agent did not join within {timeout.TotalSeconds}s:\n{Log}");
             }
             await Task.Delay(100);
         }
