@@ -63,7 +63,7 @@ public sealed class EtcdFaultTests
     }
 
     /// <summary>Creates <paramref name="count"/> ConfigMaps one after another, each retried on either server until acknowledged.</summary>
-    private static async Task WriteAsync(Kubectl[] servers, string prefix, int count, List<string> acknowledged)
+    internal static async Task WriteAsync(Kubectl[] servers, string prefix, int count, List<string> acknowledged)
     {
         for (var i = 0; i < count; i++)
         {
@@ -80,7 +80,7 @@ public sealed class EtcdFaultTests
     /// Alternates between the servers for up to a minute until one answers; an AlreadyExists after an answer that was
     /// lost (the write went through, its acknowledgement did not) ends it too, without counting as acknowledged.
     /// </summary>
-    private static async Task<ProcessResult> RetryAsync(Kubectl[] servers, string[] args)
+    internal static async Task<ProcessResult> RetryAsync(Kubectl[] servers, string[] args)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         for (var attempt = 0; ; attempt++)

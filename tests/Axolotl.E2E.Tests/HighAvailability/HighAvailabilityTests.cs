@@ -189,7 +189,7 @@ public sealed partial class HighAvailabilityTests
         return result.Stdout.Trim();
     }
 
-    private static async Task<string> EndpointsAsync(Kubectl kubectl)
+    internal static async Task<string> EndpointsAsync(Kubectl kubectl)
     {
         var result = await kubectl.RunAsync("get", "endpoints", "kubernetes", "-o", "jsonpath={.subsets[*].addresses[*].ip}");
         return result.ExitCode == 0 ? result.Stdout.Trim() : result.Stderr;
