@@ -121,7 +121,7 @@ public sealed class NodeProxyTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, spdy.StatusCode);
         Assert.Equal("container not found (\"app\")", (string?)(await StatusOf(spdy))["message"]);
 
-        await AddNodeAsync("node-gone", FreePort());
+        await AddNodeAsync("node-gone", LoopbackPorts.Free());
         await AddPodAsync("lost", "node-gone", "app");
         var lost = await _http.GetAsync(new Uri("/api/v1/namespaces/default/pods/lost/log", UriKind.Relative));
         Assert.Equal(HttpStatusCode.InternalServerError, lost.StatusCode);
@@ -159,12 +159,5 @@ public sealed class NodeProxyTests : IAsyncLifetime
         Assert.Equal("v5.channel.k8s.io", socket.SubProtocol);
         Assert.Equal(["1:hi", "3:{\"metadata\":{},\"status\":\"Success\"}"], received);
         Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

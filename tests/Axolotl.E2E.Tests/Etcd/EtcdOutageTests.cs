@@ -12,12 +12,12 @@ public sealed class EtcdOutageTests
     [Fact]
     public async Task An_unreachable_datastore_at_start_is_a_clear_error_and_a_non_zero_exit()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var dataDir = Directory.CreateTempSubdirectory("axolotl-e2e-etcd-").FullName;
         try
         {
             var result = await ProcessRunner.RunAsync(await AxolotlServer.EnsureBuiltAsync(),
-                ["server", "--data-dir", dataDir, "--bind", "127.0.0.1", "--port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["server", "--data-dir", dataDir, "--bind", "127.0.0.1", "--port", LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
                  "--local-agent", "false", "--datastore-endpoint", $"http://127.0.0.1:{port}"], timeout: TimeSpan.FromMinutes(2));
 
             Assert.NotEqual(0, result.ExitCode);
@@ -87,12 +87,5 @@ public sealed class EtcdOutageTests
         {
             ServerFixture.SaveLog(nameof(EtcdOutageTests), server);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Axolotl.E2E.Tests.Harness;
@@ -19,7 +17,7 @@ public sealed class AxolotlAgent : IAsyncDisposable
     private readonly AxolotlServer _server;
     private readonly string _binary;
     private readonly int _slot = 230 + (Interlocked.Increment(ref _slots) % 25);
-    private readonly int _kubeletPort = FreePort();
+    private readonly int _kubeletPort = LoopbackPorts.Free();
     private Process? _process;
 
     private AxolotlAgent(AxolotlServer server, string binary)
@@ -211,12 +209,5 @@ public sealed class AxolotlAgent : IAsyncDisposable
         var pid = server.Pid ?? throw new InvalidOperationException("the server is not running");
         var path = new FileInfo($"/proc/{pid}/exe").LinkTarget ?? throw new InvalidOperationException("cannot resolve the server's executable");
         return path;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

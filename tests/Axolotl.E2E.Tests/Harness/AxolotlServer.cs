@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Axolotl.E2E.Tests.Harness;
@@ -28,7 +26,7 @@ public sealed class AxolotlServer : IAsyncDisposable
 
     private static int _slots = Environment.ProcessId % 97;
     private readonly int _slot = 20 + (Interlocked.Increment(ref _slots) % 200);
-    private readonly int _kubeletPort = FreePort();
+    private readonly int _kubeletPort = LoopbackPorts.Free();
 
     public string DataDir { get; }
 
@@ -53,7 +51,7 @@ public sealed class AxolotlServer : IAsyncDisposable
     public static async Task<AxolotlServer> StartAsync(string? dataDir = null, int? port = null, IReadOnlyList<string>? extraArgs = null, string? bind = null)
     {
         _ = await EnsureBuiltAsync();
-        var server = new AxolotlServer(dataDir ?? Directory.CreateTempSubdirectory("axolotl-e2e-").FullName, port ?? FreePort());
+        var server = new AxolotlServer(dataDir ?? Directory.CreateTempSubdirectory("axolotl-e2e-").FullName, port ?? LoopbackPorts.Free());
         server._extraArgs = extraArgs ?? [];
         server.BindAddress = bind ?? server.BindAddress;
         await server.LaunchAsync();
@@ -279,12 +277,5 @@ public sealed class AxolotlServer : IAsyncDisposable
             File.Copy(file, target, overwrite: true);
             File.SetUnixFileMode(target, File.GetUnixFileMode(file));
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Axolotl.E2E.Tests.Harness;
 using Axolotl.Testing.Etcd;
 
@@ -27,7 +25,7 @@ public sealed class ApiBalancerTests
             first = await AxolotlServer.StartAsync(port: port, bind: "127.0.0.2", extraArgs: shared);
             second = await AxolotlServer.StartAsync(port: port, bind: "127.0.0.3", extraArgs: [.. shared, "--secrets-from", first.DataDir]);
 
-            var listen = FreeLoopbackPort();
+            var listen = LoopbackPorts.Free();
             balancer = BackgroundProcess.Start(await AxolotlServer.EnsureBuiltAsync(),
                 ["api-balancer", "--server", $"https://127.0.0.2:{port},https://127.0.0.3:{port}", "--listen", $"127.0.0.1:{listen}", "--connect-timeout", "500ms"],
                 new Dictionary<string, string>());
@@ -71,12 +69,5 @@ public sealed class ApiBalancerTests
         var result = await ProcessRunner.RunAsync(await AxolotlServer.EnsureBuiltAsync(), args, timeout: TimeSpan.FromSeconds(30));
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains(reason, result.Stderr);
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Axolotl.E2E.Tests.Harness;
 
@@ -36,7 +34,7 @@ public sealed class PrometheusScrapeTests(ServerFixture fx) : IClassFixture<Serv
         var tokenFile = Path.Combine(dir, "token");
         await File.WriteAllTextAsync(tokenFile, token);
         var ca = Path.Combine(fx.Server.DataDir, "pki", "ca.crt");
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var config = Path.Combine(dir, "prometheus.yml");
         await File.WriteAllTextAsync(config, $$"""
             global:
@@ -120,12 +118,5 @@ public sealed class PrometheusScrapeTests(ServerFixture fx) : IClassFixture<Serv
         var body = JsonNode.Parse(await http.GetStringAsync("/api/v1/query?query=" + Uri.EscapeDataString(query)))!;
         var result = body["data"]!["result"]!.AsArray();
         return result.Count == 0 ? -1 : double.Parse(result[0]!["value"]![1]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

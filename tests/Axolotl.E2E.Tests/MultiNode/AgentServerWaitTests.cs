@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Axolotl.E2E.Tests.Harness;
 
 namespace Axolotl.E2E.Tests.MultiNode;
@@ -45,18 +43,11 @@ public sealed class AgentServerWaitTests
     public async Task An_agent_whose_first_server_is_dead_joins_through_the_next()
     {
         await using var server = await AxolotlServer.StartAsync(extraArgs: ["--local-agent", "false"]);
-        var dead = ClosedPort();
+        var dead = LoopbackPorts.Free();
         await using var agent = await AxolotlAgent.StartAsync(server,
             ["--runtime", "fake", "--server", $"https://127.0.0.1:{dead},https://127.0.0.1:{server.Port}"]);
         Assert.Contains($"cannot reach the server at https://127.0.0.1:{dead}/", agent.Log);
         await Eventually.KubectlAsync(new Kubectl(server), r => r.Stdout.Trim() == "True", "the node to be Ready",
             "get", "node", agent.NodeName, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}");
-    }
-
-    private static int ClosedPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -113,7 +113,7 @@ public sealed class NodeTlsTests(TwoAgentsFixture fx) : IClassFixture<TwoAgentsF
             Assert.Equal($"{pod}\n", exec.Stdout);
             Assert.Equal(0, logs.ExitCode);
 
-            var port = FreePort();
+            var port = LoopbackPorts.Free();
             var env = new Dictionary<string, string> { ["KUBECONFIG"] = fx.Server.Kubeconfig, ["HOME"] = fx.Server.DataDir };
             await using var forward = BackgroundProcess.Start(Kubectl.Binary, ["port-forward", "-n", ns, $"pod/{pod}", $"{port}:8080"], env);
             await forward.WaitForStdoutAsync(s => s.Contains("Forwarding from 127.0.0.1", StringComparison.Ordinal), "port-forward to listen", TimeSpan.FromSeconds(30));
@@ -183,13 +183,6 @@ public sealed class NodeTlsTests(TwoAgentsFixture fx) : IClassFixture<TwoAgentsF
             await fx.Kubectl.RunAsync("delete", "pods", "--all", "-n", ns, "--force", "--grace-period=0");
             await fx.Kubectl.RunAsync("delete", "node", "liar-a", "liar-b");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>A TLS listener with a self-signed certificate that counts handshakes and any bytes a client sends after one.</summary>

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using Axolotl.E2E.Tests.Harness;
 using Axolotl.E2E.Tests.Services;
@@ -24,13 +23,6 @@ public sealed class PortForwardTests(ServiceServerFixture fx) : IClassFixture<Se
         await ServiceTestKit.ApplyAsync(fx, ServiceTestKit.HelloPods(ns, "hello", pod));
         await ServiceTestKit.UntilReadyAsync(fx, ns, pod);
         return ns;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Starts kubectl port-forward and waits until it listens.</summary>
@@ -69,7 +61,7 @@ public sealed class PortForwardTests(ServiceServerFixture fx) : IClassFixture<Se
     public async Task A_local_port_reaches_the_pod_over_websocket_and_over_direct_spdy(bool websocket)
     {
         var ns = await HelloPodAsync(websocket ? "pf-ws" : "pf-spdy");
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var env = websocket ? null : new Dictionary<string, string> { ["KUBECTL_PORT_FORWARD_WEBSOCKETS"] = "false" };
         await using var forward = Forward(env, "-n", ns, "pod/hello", $"{port}:8080");
         await forward.WaitForStdoutAsync(s => s.Contains("Forwarding from 127.0.0.1", StringComparison.Ordinal), "port-forward to listen", ForwardReady);
@@ -89,7 +81,7 @@ public sealed class PortForwardTests(ServiceServerFixture fx) : IClassFixture<Se
     public async Task The_forward_keeps_working_while_the_container_is_killed_and_restarted()
     {
         var ns = await HelloPodAsync("pf-restart");
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         await using var forward = Forward(null, "-n", ns, "pod/hello", $"{port}:8080");
         await forward.WaitForStdoutAsync(s => s.Contains("Forwarding from 127.0.0.1", StringComparison.Ordinal), "port-forward to listen", ForwardReady);
         Assert.Equal("Hello from hello", await GetAsync(port));
@@ -117,8 +109,8 @@ public sealed class PortForwardTests(ServiceServerFixture fx) : IClassFixture<Se
     public async Task A_port_without_a_listener_reports_a_kubelet_style_refusal()
     {
         var ns = await HelloPodAsync("pf-refused");
-        var good = FreePort();
-        var bad = FreePort();
+        var good = LoopbackPorts.Free();
+        var bad = LoopbackPorts.Free();
         await using var forward = Forward(null, "-n", ns, "pod/hello", $"{good}:8080", $"{bad}:9999");
         await forward.WaitForStdoutAsync(s => s.Contains($"Forwarding from 127.0.0.1:{bad}", StringComparison.Ordinal), "port-forward to listen", ForwardReady);
         var before = await GetAsync(good);
@@ -141,7 +133,7 @@ public sealed class PortForwardTests(ServiceServerFixture fx) : IClassFixture<Se
         await fx.Kubectl.OkAsync("create", "deployment", "web", "-n", ns, "--image=axolotl/http-hello", "--replicas=2", "--port=8080");
         await fx.Kubectl.OkAsync("expose", "deployment", "web", "-n", ns, "--port=80", "--target-port=8080");
         await ServiceTestKit.UntilJsonPathAsync(fx, ns, "deployment/web", "{.status.readyReplicas}", s => s == "2", "2 ready replicas");
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         await using var forward = Forward(null, "-n", ns, "svc/web", $"{port}:80");
         await forward.WaitForStdoutAsync(s => s.Contains("Forwarding from 127.0.0.1", StringComparison.Ordinal), "port-forward to listen", ForwardReady);
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Axolotl.E2E.Tests.Harness;
 
 namespace Axolotl.E2E.Tests.Scenarios;
@@ -64,7 +63,7 @@ public sealed class S1RestartOomTests(ServerFixture fx) : IClassFixture<ServerFi
             s => s == HttpStatusCode.OK, "the portal on NodePort 32000"));
 
         // Step 3: a port-forward, started once and never again.
-        var local = FreePort();
+        var local = LoopbackPorts.Free();
         await using var forward = fx.Kubectl.Start("port-forward", "pod/" + Api, "-n", Ns, $"{local}:3000");
         await forward.WaitForStdoutAsync(s => s.Contains($"Forwarding from 127.0.0.1:{local} -> 3000"), "port-forward to listen");
         Assert.Equal(HttpStatusCode.OK, await Eventually.UntilAsync(() => S1Load.StatusAsync($"http://127.0.0.1:{local}/grade"),
@@ -132,12 +131,5 @@ public sealed class S1RestartOomTests(ServerFixture fx) : IClassFixture<ServerFi
         var previous = await fx.Kubectl.OkAsync("logs", pod, "-n", Ns, "--previous");
         Assert.DoesNotContain("listening on", previous);
         await fx.Kubectl.OkAsync("delete", "pod", pod, "-n", Ns, "--grace-period=1", "--wait=false");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

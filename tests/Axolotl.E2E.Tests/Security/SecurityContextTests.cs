@@ -195,7 +195,7 @@ public sealed class SecurityContextTests(SecurityServerFixture fx) : IClassFixtu
     public async Task A_hostPort_forwards_a_port_of_the_node_to_the_pod()
     {
         var ns = await fx.NewNamespaceAsync("sc-hostport");
-        var hostPort = FreePort();
+        var hostPort = LoopbackPorts.Free();
         await fx.Kubectl.OkWithInputAsync($$"""
             apiVersion: v1
             kind: Pod
@@ -219,13 +219,6 @@ public sealed class SecurityContextTests(SecurityServerFixture fx) : IClassFixtu
                 }
             }, b => b.Contains("Hello", StringComparison.Ordinal), "the host port to answer", SecurityPods.StartTimeout);
         Assert.Contains("web", body, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [Fact]

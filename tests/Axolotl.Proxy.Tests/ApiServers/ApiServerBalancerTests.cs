@@ -1,3 +1,4 @@
+using Axolotl.Testing;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -32,7 +33,7 @@ public sealed class ApiServerBalancerTests
     [Fact]
     public async Task A_server_that_refuses_is_skipped_and_the_next_connections_start_at_the_one_that_answered()
     {
-        var dead = new DnsEndPoint("127.0.0.1", ClosedPort());
+        var dead = new DnsEndPoint("127.0.0.1", LoopbackPorts.Free());
         using var live = new EchoServer("two");
         using var balancer = new ApiServerBalancer([dead, live.EndPoint], NullLogger.Instance);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -51,7 +52,7 @@ public sealed class ApiServerBalancerTests
     [Fact]
     public async Task With_no_server_reachable_the_client_is_reset_at_once()
     {
-        using var balancer = new ApiServerBalancer([new DnsEndPoint("127.0.0.1", ClosedPort()), new DnsEndPoint("127.0.0.1", ClosedPort())], NullLogger.Instance);
+        using var balancer = new ApiServerBalancer([new DnsEndPoint("127.0.0.1", LoopbackPorts.Free()), new DnsEndPoint("127.0.0.1", LoopbackPorts.Free())], NullLogger.Instance);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var bound = balancer.Listen(new IPEndPoint(IPAddress.Loopback, 0));
         var running = balancer.RunAsync(stop.Token);
@@ -91,14 +92,6 @@ public sealed class ApiServerBalancerTests
             received.AddRange(buffer.AsSpan(0, read).ToArray());
         }
         return Encoding.ASCII.GetString([.. received]);
-    }
-
-    /// <summary>A port nothing listens on: bound once for a number, then released.</summary>
-    private static int ClosedPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     /// <summary>Answers each connection with its name, a colon and everything the client sent, then closes.</summary>

@@ -1,3 +1,4 @@
+using Axolotl.Testing;
 using System.Net;
 using System.Net.Sockets;
 using Axolotl.Agent.Server.PortForward;
@@ -7,14 +8,6 @@ namespace Axolotl.Agent.Tests.Server.PortForward;
 public sealed class PodPortDialerTests
 {
     private static readonly PortForwardOptions NoPause = new() { RetryInterval = TimeSpan.Zero, Wait = TimeSpan.FromHours(1) };
-
-    /// <summary>A loopback port that was just free: connecting to it is refused.</summary>
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [Fact]
     public async Task A_listening_port_is_connected_at_once()
@@ -37,7 +30,7 @@ public sealed class PodPortDialerTests
     [Fact]
     public async Task A_refusal_while_the_container_restarts_is_retried_until_the_port_opens()
     {
-        var port = ClosedPort();
+        var port = LoopbackPorts.Free();
         using var listener = new TcpListener(IPAddress.Loopback, port);
         var probes = 0;
 
@@ -59,7 +52,7 @@ public sealed class PodPortDialerTests
     [Fact]
     public async Task A_refusal_from_a_settled_pod_fails_with_the_dial_error()
     {
-        var port = ClosedPort();
+        var port = LoopbackPorts.Free();
 
         var result = await new PodPortDialer(NoPause, TimeProvider.System).DialAsync(IPAddress.Loopback, port,
             _ => Task.FromResult<PodPortDialer.PodState?>(new(true)), CancellationToken.None);
@@ -71,7 +64,7 @@ public sealed class PodPortDialerTests
     [Fact]
     public async Task A_pod_that_is_gone_ends_the_wait()
     {
-        var port = ClosedPort();
+        var port = LoopbackPorts.Free();
 
         var result = await new PodPortDialer(NoPause, TimeProvider.System).DialAsync(IPAddress.Loopback, port,
             _ => Task.FromResult<PodPortDialer.PodState?>(null), CancellationToken.None);
@@ -83,7 +76,7 @@ public sealed class PodPortDialerTests
     [Fact]
     public async Task The_wait_is_bounded()
     {
-        var port = ClosedPort();
+        var port = LoopbackPorts.Free();
         var options = NoPause with { Wait = TimeSpan.Zero };
 
         var result = await new PodPortDialer(options, TimeProvider.System).DialAsync(IPAddress.Loopback, port,

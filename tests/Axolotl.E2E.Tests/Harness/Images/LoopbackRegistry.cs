@@ -40,7 +40,7 @@ public sealed partial class LoopbackRegistry : IAsyncDisposable
     public static async Task<LoopbackRegistry> StartAsync(bool tokenAuth = false, bool mutualTls = false)
     {
         var dir = Directory.CreateTempSubdirectory("axl-registry-").FullName;
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var tokens = tokenAuth ? RegistryTokenServer.Start(dir) : null;
         var certificates = mutualTls ? RegistryCertificates.Create(Path.Combine(dir, "certs")) : null;
         var tls = certificates is null
@@ -125,13 +125,6 @@ public sealed partial class LoopbackRegistry : IAsyncDisposable
         await _process.DisposeAsync();
         Tokens?.Dispose();
         Directory.Delete(_dir, recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     // Access log lines: ... "GET /v2/test/busybox/manifests/1.0 HTTP/1.1" 200 ...

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -54,7 +53,7 @@ public sealed class RegistryTokenServer : IDisposable
         var file = Path.Combine(dir, "token-ca.crt");
         File.WriteAllText(file, certificate.ExportCertificatePem());
 
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var listener = new HttpListener();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();
@@ -151,11 +150,4 @@ public sealed class RegistryTokenServer : IDisposable
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
