@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Axolotl.Client;
 using Axolotl.Client.Informers;
 using Microsoft.Extensions.Logging;
@@ -12,7 +11,7 @@ namespace Axolotl.Agent.Network;
 /// (the interface holding this node's InternalIP) alone, so pod traffic from other nodes is routed to
 /// the local bridge; the bridge's policy rules (<see cref="NodeRouting"/>) still keep pods to the cluster.
 /// </summary>
-public sealed partial class HostGatewayRouter : IAsyncDisposable
+public sealed partial class HostGatewayRouter : IPodRouter
 {
     private readonly SharedInformer<Api.Core.Node> _nodes;
     private readonly string _nodeName;
@@ -121,30 +120,10 @@ public sealed partial class HostGatewayRouter : IAsyncDisposable
         await IpCommand.BatchAsync(HostGatewayRoutes.Commands(installed, new Dictionary<string, string>(), ""), null, force: true, ct);
     }
 
-    private async Task<string?> UplinkAsync(CancellationToken ct)
-    {
-        // "ip -o -4 addr show to ADDR/32": "2: eth0    inet 192.168.77.2/24 ..."
-        var output = await RunIpAsync(["-o", "-4", "addr", "show", "to", _nodeIp + "/32"], ct);
-        var words = output.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        return words.Length > 1 ? words[1].TrimEnd(':').Split('@')[0] : null;
-    }
+    private Task<string?> UplinkAsync(CancellationToken ct) => IpCommand.InterfaceWithAsync(_nodeIp, ct);
 
     private static Task<string> ShowAsync(CancellationToken ct) =>
-        RunIpAsync(["-4", "route", "show", "proto", HostGatewayRoutes.Protocol.ToString(System.Globalization.CultureInfo.InvariantCulture)], ct);
-
-    private static async Task<string> RunIpAsync(IEnumerable<string> args, CancellationToken ct)
-    {
-        var psi = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            psi.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start ip");
-        var output = await process.StandardOutput.ReadToEndAsync(ct);
-        await process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        return output;
-    }
+        IpCommand.OutputAsync("ip", ["-4", "route", "show", "proto", HostGatewayRoutes.Protocol.ToString(System.Globalization.CultureInfo.InvariantCulture)], ct);
 
     public async ValueTask DisposeAsync()
     {

@@ -19,17 +19,20 @@ public static class HostGatewayRoutes
     /// <summary>A remote node as routing sees it: its name, pod CIDR and InternalIP.</summary>
     public sealed record Peer(string Name, string PodCidr, string InternalIp);
 
-    /// <summary>The route each other node needs: none for this node, for nodes without a CIDR or address, or on this machine's address (their bridge is local).</summary>
+    /// <summary>
+    /// The route each other node needs: none for this node, for nodes on this machine's address (their bridge is
+    /// local), or for nodes whose CIDR or address is missing or not a plain IPv4 value (<see cref="PeerFacts"/>).
+    /// </summary>
     public static IReadOnlyDictionary<string, string> Desired(string selfName, string selfIp, IEnumerable<Peer> peers)
     {
         var routes = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var peer in peers)
         {
-            if (peer.Name == selfName || peer.InternalIp == selfIp || string.IsNullOrEmpty(peer.PodCidr) || string.IsNullOrEmpty(peer.InternalIp))
+            if (peer.Name == selfName || PeerFacts.Cidr(peer.PodCidr) is not { } cidr || PeerFacts.Ipv4(peer.InternalIp) is not { } ip || ip == selfIp)
             {
                 continue;
             }
-            routes[Canonical(peer.PodCidr)] = peer.InternalIp;
+            routes[cidr] = ip;
         }
         return routes;
     }

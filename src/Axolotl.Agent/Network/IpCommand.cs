@@ -47,5 +47,49 @@ internal static class IpCommand
 
     public static Task RunAsync(string command, CancellationToken ct) => BatchAsync([command], null, false, ct);
 
+    /// <summary>Runs <paramref name="tool"/> (ip, bridge) with <paramref name="args"/> and returns its standard output.</summary>
+    public static async Task<string> OutputAsync(string tool, IEnumerable<string> args, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {tool}");
+        var error = process.StandardError.ReadToEndAsync(ct);
+        var output = await process.StandardOutput.ReadToEndAsync(ct);
+        await error;
+        await process.WaitForExitAsync(ct);
+        return output;
+    }
+
+    /// <summary>The interface holding <paramref name="address"/> ("ip -o -4 addr show to ADDR/32": "2: eth0    inet 192.168.77.2/24 ..."), or null.</summary>
+    public static async Task<string?> InterfaceWithAsync(string address, CancellationToken ct)
+    {
+        var words = (await OutputAsync("ip", ["-o", "-4", "addr", "show", "to", address + "/32"], ct)).Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        return words.Length > 1 ? words[1].TrimEnd(':').Split('@')[0] : null;
+    }
+
+    /// <summary>Runs `bridge -batch -` (-force: one bad line must not stop the others).</summary>
+    public static async Task BridgeBatchAsync(IEnumerable<string> commands, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo("bridge") { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-force", "-batch", "-" })
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start bridge");
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        foreach (var command in commands)
+        {
+            await process.StandardInput.WriteLineAsync(command.AsMemory(), ct);
+        }
+        process.StandardInput.Close();
+        await process.WaitForExitAsync(ct);
+        await stdout;
+        await stderr;
+    }
+
     public static bool LinkExists(string name) => Directory.Exists(Path.Combine("/sys/class/net", name));
 }

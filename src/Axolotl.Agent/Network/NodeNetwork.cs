@@ -10,7 +10,7 @@ namespace Axolotl.Agent.Network;
 public static class NodeNetwork
 {
     /// <summary>Creates the bridge with a pinned MAC and the gateway address and brings it up; safe to call repeatedly.</summary>
-    public static async Task EnsureAsync(string bridge, PodCidr cidr, CancellationToken ct)
+    public static async Task EnsureAsync(string bridge, PodCidr cidr, CancellationToken ct, int? mtu = null)
     {
         var commands = new List<string>();
         if (!IpCommand.LinkExists(bridge))
@@ -24,6 +24,10 @@ public static class NodeNetwork
         }
 
         commands.Add($"addr replace {cidr.Gateway}/{cidr.Prefix} dev {bridge}");
+        if (mtu is { } bytes)
+        {
+            commands.Add($"link set {bridge} mtu {bytes.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        }
         commands.Add($"link set {bridge} up");
         await IpCommand.BatchAsync(commands, null, force: false, ct);
     }

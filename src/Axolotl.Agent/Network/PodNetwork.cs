@@ -9,7 +9,7 @@ namespace Axolotl.Agent.Network;
 /// on (so a pod reaches itself through a service). Also writes the pod's /etc/hosts and
 /// /etc/resolv.conf, which the launchers bind-mount into every container of the pod.
 /// </summary>
-public sealed class PodNetwork(string bridge, PodCidr cidr, Ipam ipam, string stateDirectory)
+public sealed class PodNetwork(string bridge, PodCidr cidr, Ipam ipam, string stateDirectory, int? mtu = null)
 {
     public static string NamespaceName(string podUid) => "axl-" + Short(podUid);
 
@@ -35,7 +35,10 @@ public sealed class PodNetwork(string bridge, PodCidr cidr, Ipam ipam, string st
             await IpCommand.BatchAsync(
                 [
                     $"netns add {ns}",
-                    $"link add {veth} type veth peer name eth0 netns {ns}",
+                    // With an MTU (VXLAN mode) both ends get it, so pods never send what the overlay cannot carry.
+                    mtu is { } bytes
+                        ? $"link add {veth} mtu {bytes} type veth peer name eth0 mtu {bytes} netns {ns}"
+                        : $"link add {veth} type veth peer name eth0 netns {ns}",
                     $"link set {veth} master {bridge}",
                     $"link set {veth} type bridge_slave hairpin on",
                     $"link set {veth} up",

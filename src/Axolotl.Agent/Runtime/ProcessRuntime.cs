@@ -32,7 +32,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
     {
         _tools = tools;
         _cidr = new PodCidr(options.PodCidr);
-        _network = new PodNetwork(options.BridgeName, _cidr, new Ipam(options.StateDirectory, _cidr), options.StateDirectory);
+        _network = new PodNetwork(options.BridgeName, _cidr, new Ipam(options.StateDirectory, _cidr), options.StateDirectory, options.PodMtu);
         _enterScript = LaunchScripts.Enter(tools.Nsenter, tools.Unshare);
         _initScript = LaunchScripts.Init(tools.Tini);
         _cgroupMoves = CgroupMoves.Ensure(options.FavorDynamicCgroupMoves);
@@ -587,7 +587,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         {
             if (!_bridgeReady)
             {
-                await NodeNetwork.EnsureAsync(Options.BridgeName, _cidr, ct);
+                await NodeNetwork.EnsureAsync(Options.BridgeName, _cidr, ct, Options.PodMtu);
                 _bridgeReady = true;
             }
         }

@@ -26,6 +26,9 @@ public abstract class ProcessRuntimeCore : IContainerRuntime
 
     protected ProcessRuntimeOptions Options { get; }
 
+    /// <summary>The MTU of the node's bridge and pods' veths (VXLAN mode), null for the kernel's default.</summary>
+    public int? PodMtu => Options.PodMtu;
+
     protected TimeProvider Time => Options.TimeProvider;
 
     public abstract Task<PodSandbox> CreateSandboxAsync(PodSandboxSpec spec, CancellationToken ct);

@@ -15,6 +15,9 @@ public sealed class ProcessRuntimeOptions
     /// <summary>The node's pod CIDR (IPv4, prefix 16..30); the first host address is the gateway on the bridge.</summary>
     public string PodCidr { get; set; } = "10.244.0.0/24";
 
+    /// <summary>The MTU of the bridge and every pod's veth; null keeps the kernel's (1500). VXLAN mode sets the uplink's minus 50.</summary>
+    public int? PodMtu { get; set; }
+
     /// <summary>Where IPAM allocations, per-pod hosts files and per-container state (pid, exit code) live.</summary>
     public string StateDirectory { get; set; } = "/var/lib/axolotl/runtime";
 

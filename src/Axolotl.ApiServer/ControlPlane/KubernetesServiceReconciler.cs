@@ -32,6 +32,11 @@ public sealed partial class KubernetesServiceReconciler(ObjectStore objects, Adm
     /// <summary>The cluster's pod range, published beside the Service range; null: only the Service range.</summary>
     public string? ClusterCidr { get; init; }
 
+    /// <summary>How pod traffic crosses machines ("host-gw", "vxlan"), published for agents to follow; null: not published.</summary>
+    public string? PodNetwork { get; init; }
+
+    public const string PodNetworkAnnotation = "axolotl.io/pod-network";
+
     /// <summary>Upstream's EndpointInterval.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
@@ -124,6 +129,10 @@ public sealed partial class KubernetesServiceReconciler(ObjectStore objects, Adm
         if (ClusterCidr is not null)
         {
             annotations[ClusterCidrAnnotation] = ClusterCidr;
+        }
+        if (PodNetwork is not null)
+        {
+            annotations[PodNetworkAnnotation] = PodNetwork;
         }
         return annotations;
     }

@@ -115,6 +115,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             options.ServiceCidr, ControlPlane.AdvertiseAddress.Choose(options.BindAddress, options.AdvertiseAddress), options.Port)
         {
             ClusterCidr = options.ClusterCidr,
+            PodNetwork = options.PodNetwork,
         };
         if (options.KubernetesService)
         {

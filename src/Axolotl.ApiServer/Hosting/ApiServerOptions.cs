@@ -14,6 +14,9 @@ public sealed class ApiServerOptions
     /// <summary>The cluster's pod range (--cluster-cidr), published with the Service range for joining agents; null: not published.</summary>
     public string? ClusterCidr { get; init; }
 
+    /// <summary>The cluster's pod network mode ("host-gw" or "vxlan"), published for joining agents; null: not published.</summary>
+    public string? PodNetwork { get; init; }
+
     /// <summary>tolerationSeconds of the not-ready/unreachable tolerations added to pods (--default-*-toleration-seconds).</summary>
     public Admission.DefaultTolerationSeconds DefaultTolerations { get; init; } = new();
 

@@ -23,7 +23,7 @@ public static partial class AgentCommand
 {
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
-        "server", "token", "token-file", "node-name", "data-dir", "ca-file", "pod-cidr", "cluster-cidr", "bridge", "kubelet-port", "service-cidr", "private-registry",
+        "server", "token", "token-file", "node-name", "data-dir", "ca-file", "pod-cidr", "cluster-cidr", "pod-network", "bridge", "kubelet-port", "service-cidr", "private-registry",
         "proxy-balancing", "restart-backoff", "restart-backoff-max", "node-lease-interval", "runtime", "fake-nodes", "node-name-prefix",
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
@@ -53,7 +53,10 @@ public static partial class AgentCommand
           --pod-cidr CIDR  this node's pod addresses (default: the one its Node already has, else the one the server's
                            node IPAM assigns from the cluster CIDR); must lie in the cluster CIDR and overlap no other node's
           --cluster-cidr CIDR
-                           the cluster's pod range, as the server was given (default: 10.244.0.0/16)
+                           the cluster's pod range, as the server was given (default: the one the server publishes)
+          --pod-network MODE
+                           host-gw or vxlan: how pod traffic crosses machines (default: the cluster's, as the server
+                           publishes it; a different one is refused)
           --bridge NAME    this node's pod bridge (default: axl0; when the server runs on this machine, axl + a hash
                            of the node name, so that nodes sharing a machine never share a bridge)
           --kubelet-port N HTTPS port for logs and exec, proxied by the API server (default: 10250, or the next free
@@ -181,7 +184,7 @@ public static partial class AgentCommand
             new NodeAgentBackend(agent), clock, logging, shutdown.Token);
         // A fake node runs no pods on this machine: nothing for a service proxy or DNS to reach.
         var proxy = fakeRuntime ? null : await LocalAgent.StartProxyAsync(args, agent, serviceCidr, client, logging, clock, shutdown.Token);
-        var routes = LocalAgent.StartRouting(agent, client, logging, clock);
+        var routes = LocalAgent.StartRouting(args, agent, client, logging, clock);
         var rotation = credentials.RunRotationAsync(client, clock, log, shutdown.Token);
         LogJoined(log, nodeName, server, podCidr, agent.Options.KubeletPort);
         Console.WriteLine($"\nNode {nodeName} joined {server} (pod CIDR {podCidr}, data in {dataDir}).\n");

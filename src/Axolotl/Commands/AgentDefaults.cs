@@ -63,6 +63,7 @@ internal static class AgentDefaults
         {
             ("cluster-cidr", Axolotl.ApiServer.ControlPlane.KubernetesServiceReconciler.ClusterCidrAnnotation),
             ("service-cidr", Axolotl.ApiServer.ControlPlane.KubernetesServiceReconciler.ServiceCidrAnnotation),
+            ("pod-network", Axolotl.ApiServer.ControlPlane.KubernetesServiceReconciler.PodNetworkAnnotation),
         })
         {
             if (annotations?.GetValueOrDefault(key) is not { Length: > 0 } published)

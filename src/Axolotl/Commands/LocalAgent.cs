@@ -39,6 +39,9 @@ public static class LocalAgent
         var other => throw new ArgumentException($"invalid --runtime \"{other}\": want process or fake"),
     };
 
+    /// <summary>`--pod-network`: host-gw (default) or vxlan; an agent takes the cluster's from the server (AgentDefaults).</summary>
+    public static PodNetworkMode PodNetwork(CommandLine args) => PodNetworkModes.Parse(args.Get("pod-network"));
+
     /// <summary>
     /// Starts the node agent once the node has its pod CIDR: <paramref name="requestedPodCidr"/> (an
     /// explicit --pod-cidr, checked against the cluster CIDR and other nodes), the one its Node already
@@ -78,11 +81,14 @@ public static class LocalAgent
         }
         var bridge = args.Get("bridge") ?? "axl0";
         var cgroupRoot = $"axolotl-{options.NodeName}";
+        // VXLAN carries 50 bytes more per packet: pods (and their bridge) send that much less.
+        int? podMtu = PodNetwork(args) == PodNetworkMode.Vxlan && RuntimeProbe.Check().Tools is not null ? await VxlanDevice.PodMtuAsync(Axolotl.Agent.Node.NodeFacts.DetectIp(), ct) : null;
         var runtime = RuntimeProbe.Create(new ProcessRuntimeOptions
         {
             CgroupRoot = cgroupRoot,
             BridgeName = bridge,
             PodCidr = options.PodCidr,
+            PodMtu = podMtu,
             StateDirectory = Path.Combine(dataDir, "runtime"),
             LogMaxBytes = options.LogMaxBytes,
             TimeProvider = clock,
@@ -93,7 +99,7 @@ public static class LocalAgent
             options = options with { PodsCgroup = cgroupRoot };
             // The bridge exists from the start (not only with the first pod), so pods of other nodes on
             // this machine can be routed to this node's pods as soon as it is Ready.
-            await NodeNetwork.EnsureAsync(bridge, new PodCidr(options.PodCidr), ct);
+            await NodeNetwork.EnsureAsync(bridge, new PodCidr(options.PodCidr), ct, podMtu);
             await NodeRouting.EnsureAsync(bridge, clusterCidr, ct);
         }
         // Its service proxy hears of unready pods from the agent directly (ADR 0003; StartProxyAsync).
@@ -157,16 +163,19 @@ public static class LocalAgent
     }
 
     /// <summary>
-    /// host-gw routing to the other nodes' pods (routes via their InternalIPs), for a node that runs
-    /// real pods; null for a fake or plain-process node, which has no pod network to route to.
+    /// Routing to the other nodes' pods in the cluster's mode (host-gw: routes via their InternalIPs; vxlan: the
+    /// overlay), for a node that runs real pods; null for a fake or plain-process node, which has no pod network.
     /// </summary>
-    public static HostGatewayRouter? StartRouting(NodeAgent agent, KubeClient client, ILoggerFactory logging, TimeProvider clock)
+    public static IPodRouter? StartRouting(CommandLine args, NodeAgent agent, KubeClient client, ILoggerFactory logging, TimeProvider clock)
     {
-        if (Axolotl.Agent.Metrics.InstrumentedRuntime.Unwrap(agent.Context.Runtime) is not ProcessRuntime)
+        if (Axolotl.Agent.Metrics.InstrumentedRuntime.Unwrap(agent.Context.Runtime) is not ProcessRuntime runtime)
         {
             return null;
         }
-        var router = new HostGatewayRouter(client, agent.Options.NodeName, agent.Context.HostIp, new PodCidr(agent.Options.PodCidr), clock, logging);
+        var cidr = new PodCidr(agent.Options.PodCidr);
+        IPodRouter router = PodNetwork(args) == PodNetworkMode.Vxlan
+            ? new VxlanRouter(client, agent.Options.NodeName, agent.Context.HostIp, cidr, runtime.PodMtu ?? 1450, clock, logging)
+            : new HostGatewayRouter(client, agent.Options.NodeName, agent.Context.HostIp, cidr, clock, logging);
         router.Start();
         return router;
     }

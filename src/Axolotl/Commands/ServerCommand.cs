@@ -30,7 +30,7 @@ public static partial class ServerCommand
 {
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
-        "data-dir", "datastore-endpoint", "datastore-cafile", "datastore-certfile", "datastore-keyfile", "token-file", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period", "secrets-from", "port", "bind", "node-name", "pod-cidr", "cluster-cidr", "node-cidr-mask-size", "allocate-node-cidrs", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
+        "data-dir", "datastore-endpoint", "datastore-cafile", "datastore-certfile", "datastore-keyfile", "token-file", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period", "secrets-from", "port", "bind", "node-name", "pod-cidr", "cluster-cidr", "pod-network", "node-cidr-mask-size", "allocate-node-cidrs", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
         "tls-san", "advertise-address", "service-account-issuer", "service-account-max-token-expiration", "service-account-extend-token-expiration", "service-account-token-ttl-for-testing", "pod-security-admission-config-file", "allowed-unsafe-sysctls", "seccomp-default",
@@ -112,6 +112,10 @@ public static partial class ServerCommand
           --pod-cidr CIDR  the local node's pod addresses (default: the one node IPAM assigns, 10.244.0.0/24 on a new cluster)
           --cluster-cidr CIDR
                            the pod range node IPAM gives every node a subnet of (kube-controller-manager's flag; default: 10.244.0.0/16)
+          --pod-network MODE
+                           how pod traffic crosses machines, for the whole cluster: host-gw (default; routes via each
+                           node's address, so nodes must share a link) or vxlan (an overlay on UDP 8472 between the
+                           nodes' addresses, any routed network; pod MTU 50 bytes under the uplink's)
           --node-cidr-mask-size N
                            the size of each node's subnet (default: 24)
           --allocate-node-cidrs B
@@ -277,6 +281,7 @@ public static partial class ServerCommand
                 BindAddress = bind,
                 ServiceCidr = serviceCidr,
                 ClusterCidr = LocalAgent.ClusterCidr(args),
+                PodNetwork = Axolotl.Agent.Network.PodNetworkModes.Name(LocalAgent.PodNetwork(args)),
                 TlsSans = tlsSans,
                 DefaultTolerations = DefaultTolerationsFrom(args),
                 EncryptionProviderConfig = args.Get("encryption-provider-config") is { } config ? Path.GetFullPath(config) : null,
@@ -347,7 +352,7 @@ public static partial class ServerCommand
         NodeAgent? agent = null;
         KubeletServer? kubelet = null;
         ServiceProxy? proxy = null;
-        Axolotl.Agent.Network.HostGatewayRouter? routes = null;
+        Axolotl.Agent.Network.IPodRouter? routes = null;
         KubeClient? nodeClient = null;
         Task rotation = Task.CompletedTask;
         if (runAgent)
@@ -363,7 +368,7 @@ public static partial class ServerCommand
                 new NodeAgentBackend(agent), clock, logging, shutdown.Token);
             // A fake node runs no pods on this machine: nothing for a service proxy or DNS to reach.
             proxy = fakeRuntime ? null : await LocalAgent.StartProxyAsync(args, agent, serviceCidr, proxyClient, logging, clock, shutdown.Token);
-            routes = LocalAgent.StartRouting(agent, nodeClient, logging, clock);
+            routes = LocalAgent.StartRouting(args, agent, nodeClient, logging, clock);
             rotation = credentials.RunRotationAsync(nodeClient, clock, log, shutdown.Token);
         }
 

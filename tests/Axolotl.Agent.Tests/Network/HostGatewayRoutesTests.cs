@@ -69,4 +69,15 @@ public sealed class HostGatewayRoutesTests
             ["10.244.7.7/32"] = "192.168.77.8",
         }, installed);
     }
+
+    [Theory]
+    [InlineData("10.244.7.0/24\nroute del default", "192.168.77.8")]
+    [InlineData("10.244.7.0/24", "192.168.77.8\nroute del default")]
+    [InlineData("10.244.7.0/24", "192.168.77.8 dev lo")]
+    [InlineData("10.244.7.5/24", "192.168.77.8")]
+    [InlineData("10.244.7.0/24", "10")]
+    public void A_node_object_whose_cidr_or_address_is_not_a_plain_ipv4_value_gets_no_route(string cidr, string ip)
+    {
+        Assert.Empty(HostGatewayRoutes.Desired("a", "192.168.77.2", [new HostGatewayRoutes.Peer("hostile", cidr, ip)]));
+    }
 }
