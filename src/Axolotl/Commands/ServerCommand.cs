@@ -217,6 +217,7 @@ public static partial class ServerCommand
         var dataDir = Path.GetFullPath(args.Get("data-dir") ?? DataDirectory.Default());
         // A bad eviction or reserved flag stops the start before anything is served, with the kubelet's reason.
         _ = LocalAgent.EvictionFlags(args);
+        _ = LocalAgent.PodNetwork(args);
         var leaderElection = LeaderElectionFrom(args);
         var port = args.GetInt("port", 6443);
         var bindText = args.Get("bind") ?? "0.0.0.0";

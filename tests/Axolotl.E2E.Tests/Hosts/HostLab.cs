@@ -8,7 +8,10 @@ namespace Axolotl.E2E.Tests.Hosts;
 /// Separate "machines" on one: each host is a network namespace with one interface (eth0) on a
 /// bridge the lab creates (192.168.77.0/24); the test process sits on that bridge too (192.168.77.1),
 /// as an operator's workstation on the LAN. Hosts share no pod bridge and have no route but their
-/// LAN's. `axolotl server` runs in host 2, agents in the others, each inside its namespace with a
+/// LAN's. Routed (<c>routed: true</c>), no two hosts share a link: each host's eth0 holds its address
+/// alone (/32) on a point-to-point link to the test's namespace, which routes between them as a
+/// router between networks would, so a node's address is never on-link for another (host-gw cannot
+/// work; an overlay can). `axolotl server` runs in host 2, agents in the others, each inside its namespace with a
 /// /sys of its own (so it sees its own devices) and the machine's cgroups. Disposal deletes the
 /// pods through the API, kills every process by PID, removes the nodes' cgroups, the namespaces
 /// and the bridge, whatever state the test left.
@@ -30,15 +33,18 @@ public sealed class HostLab : IAsyncDisposable
 
     public static string NodeName(int host) => $"host-{host}";
 
-    /// <summary>Creates the bridge and <paramref name="hosts"/> namespaces (2, 3, …), starts the server in the first and an agent in each other.</summary>
-    public static async Task<HostLab> StartAsync(int hosts)
+    /// <summary>
+    /// Creates the network and <paramref name="hosts"/> namespaces (2, 3, …), starts the server in the first (with
+    /// <c>--pod-network <paramref name="podNetwork"/></c> when given) and an agent in each other.
+    /// </summary>
+    public static async Task<HostLab> StartAsync(int hosts, string? podNetwork = null, bool routed = false)
     {
         var lab = new HostLab();
         try
         {
             lab._binary = await AxolotlServer.EnsureBuiltAsync();
-            await lab.CreateNetworkAsync(hosts);
-            await lab.StartServerAsync();
+            await lab.CreateNetworkAsync(hosts, routed);
+            await lab.StartServerAsync(podNetwork is null ? [] : ["--pod-network", podNetwork]);
             for (var i = 1; i < hosts; i++)
             {
                 lab.StartAgent(lab._hosts[i]);
@@ -86,32 +92,49 @@ public sealed class HostLab : IAsyncDisposable
         return text.ToString();
     }
 
-    private async Task CreateNetworkAsync(int hosts)
+    private async Task CreateNetworkAsync(int hosts, bool routed)
     {
         // A previous run killed before its cleanup may have left the lab behind.
         await RemoveNetworkAsync(Enumerable.Range(2, 8));
-        await Ip("link", "add", Bridge, "type", "bridge");
-        await Ip("addr", "add", $"{Subnet}.1/24", "dev", Bridge);
-        await Ip("link", "set", Bridge, "up");
+        if (!routed)
+        {
+            await Ip("link", "add", Bridge, "type", "bridge");
+            await Ip("addr", "add", $"{Subnet}.1/24", "dev", Bridge);
+            await Ip("link", "set", Bridge, "up");
+        }
         for (var host = 2; host < 2 + hosts; host++)
         {
             var ns = Namespace(host);
+            var link = $"axlhv{host}";
             await Ip("netns", "add", ns);
             _hosts.Add(host);
-            await Ip("link", "add", $"axlhv{host}", "type", "veth", "peer", "name", "eth0", "netns", ns);
-            await Ip("link", "set", $"axlhv{host}", "master", Bridge, "up");
-            await Ip("-n", ns, "addr", "add", $"{Address(host)}/24", "dev", "eth0");
+            await Ip("link", "add", link, "type", "veth", "peer", "name", "eth0", "netns", ns);
             await Ip("-n", ns, "link", "set", "eth0", "up");
             await Ip("-n", ns, "link", "set", "lo", "up");
+            if (!routed)
+            {
+                await Ip("link", "set", link, "master", Bridge, "up");
+                await Ip("-n", ns, "addr", "add", $"{Address(host)}/24", "dev", "eth0");
+                continue;
+            }
+            // Point to point: the host reaches everything via the router (this namespace), nothing directly.
+            await Ip("-n", ns, "addr", "add", $"{Address(host)}/32", "dev", "eth0");
+            await Ip("-n", ns, "route", "add", $"{Subnet}.1/32", "dev", "eth0", "scope", "link");
+            await Ip("-n", ns, "route", "add", "default", "via", $"{Subnet}.1", "dev", "eth0");
+            await Ip("addr", "add", $"{Subnet}.1/32", "dev", link);
+            await Ip("link", "set", link, "up");
+            await Ip("route", "add", $"{Address(host)}/32", "dev", link);
+            // Forwarding is checked on the input interface: on for the lab's links alone, not host-wide.
+            await File.WriteAllTextAsync($"/proc/sys/net/ipv4/conf/{link}/forwarding", "1");
         }
     }
 
-    private async Task StartServerAsync()
+    private async Task StartServerAsync(IEnumerable<string> extraArgs)
     {
         var host = _hosts[0];
         var dataDir = Path.Combine(_dir, "server");
         var (_, _, log) = Launch(host, "server", ["--data-dir", dataDir, "--node-name", NodeName(host), "--node-lease-interval", "2s",
-            "--node-monitor-grace-period", "10s", "--default-toleration-seconds", "5", "--restart-backoff", "1s", "--restart-backoff-max", "4s"]);
+            "--node-monitor-grace-period", "10s", "--default-toleration-seconds", "5", "--restart-backoff", "1s", "--restart-backoff-max", "4s", .. extraArgs]);
         await Eventually.UntilAsync(() => Task.FromResult(Snapshot(log)), text => text.Contains("Axolotl is ready", StringComparison.Ordinal) && File.Exists(Path.Combine(dataDir, "kubeconfig")),
             "the server to be ready", TimeSpan.FromSeconds(120));
         // The admin kubeconfig names the server's loopback; the lab reaches it on its LAN address.

@@ -5,7 +5,8 @@ namespace Axolotl.E2E.Tests.Hosts;
 /// <summary>
 /// Three hosts (network namespaces on one LAN bridge), host-gw routing: the server gives each node
 /// its pod CIDR, pods on every host reach pods on every other by IP, through a ClusterIP Service and
-/// through its DNS name, with nothing shared between the hosts but the LAN.
+/// through its DNS name, with nothing shared between the hosts but the LAN. The same over VXLAN, with
+/// hosts that share no link at all (a router between them), where host-gw could not work.
 /// </summary>
 public sealed class MultiHostNetworkingTests
 {
@@ -15,6 +16,34 @@ public sealed class MultiHostNetworkingTests
     public async Task Pods_on_three_hosts_reach_each_other_by_ip_service_and_dns_name_over_host_gw_routes()
     {
         await using var lab = await HostLab.StartAsync(Hosts);
+        await ReachEachOtherAsync(lab);
+    }
+
+    [Fact]
+    public async Task Pods_on_three_hosts_behind_a_router_reach_each_other_by_ip_service_and_dns_name_over_vxlan()
+    {
+        await using var lab = await HostLab.StartAsync(Hosts, podNetwork: "vxlan", routed: true);
+
+        // No host is on-link for another: host-gw's next hop would be unreachable; the overlay is what carries pods.
+        var path = await ProcessRunner.RunAsync("ip", ["-n", HostLab.Namespace(2), "route", "get", HostLab.Address(3)], timeout: TimeSpan.FromSeconds(10));
+        Assert.Contains($"via {HostLab.Address(1)} ", path.Stdout, StringComparison.Ordinal);
+        await ReachEachOtherAsync(lab);
+
+        foreach (var host in Enumerable.Range(2, Hosts))
+        {
+            var device = await ProcessRunner.RunAsync("ip", ["-n", HostLab.Namespace(host), "-d", "link", "show", "axl.vxlan"], timeout: TimeSpan.FromSeconds(10));
+            Assert.Contains($"vxlan id 1 local {HostLab.Address(host)} ", device.Stdout, StringComparison.Ordinal);
+            Assert.Contains("mtu 1450 ", device.Stdout, StringComparison.Ordinal);
+            var routes = await ProcessRunner.RunAsync("ip", ["-n", HostLab.Namespace(host), "-4", "route", "show", "proto", "147"], timeout: TimeSpan.FromSeconds(10));
+            Assert.Equal(Hosts - 1, routes.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains("dev axl.vxlan", StringComparison.Ordinal)));
+            // Pods send no more than the overlay carries.
+            Assert.Equal("1450", (await lab.KubectlOkAsync("exec", $"web-{host}", "--", "cat", "/sys/class/net/eth0/mtu")).Trim());
+        }
+        Assert.Contains("vxlan", await lab.KubectlOkAsync("get", "service", "kubernetes", "-o", "jsonpath={.metadata.annotations.axolotl\\.io/pod-network}"));
+    }
+
+    private static async Task ReachEachOtherAsync(HostLab lab)
+    {
         var hosts = Enumerable.Range(2, Hosts).ToList();
 
         // Node IPAM: three different CIDRs, none chosen by an agent.
