@@ -26,6 +26,7 @@ public sealed partial class VxlanRouter : IPodRouter
     private readonly CancellationTokenSource _stop = new();
     private Task _run = Task.CompletedTask;
     private bool _deviceReady;
+    private string? _filtered;
 
     public VxlanRouter(KubeClient client, string nodeName, string nodeIp, PodCidr podCidr, int mtu, TimeProvider time, ILoggerFactory logging)
     {
@@ -107,6 +108,14 @@ public sealed partial class VxlanRouter : IPodRouter
                 return new VxlanRoutes.Peer(n.Metadata.Name ?? "", cidr, ip, mac);
             });
             var desired = VxlanRoutes.Desired(_nodeName, _nodeIp, peers);
+            // Only the nodes may reach the VXLAN port: the set follows their addresses (this node's included).
+            var allowed = string.Join(",", _nodes.Lister.List().Select(n => Facts(n).Item2).Append(_nodeIp).Select(PeerFacts.Ipv4).OfType<string>().Distinct().Order(StringComparer.Ordinal));
+            if (allowed != _filtered)
+            {
+                await VxlanFilter.ApplyAsync(allowed.Split(',', StringSplitOptions.RemoveEmptyEntries), ct);
+                _filtered = allowed;
+                LogFiltered(_log, allowed);
+            }
             var installed = await ReadInstalledAsync(ct);
             var ipCommands = VxlanRoutes.IpCommands(installed, desired, _gateway);
             var fdbCommands = VxlanRoutes.FdbCommands(installed, desired);
@@ -174,6 +183,9 @@ public sealed partial class VxlanRouter : IPodRouter
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "vxlan: pod CIDR {Cidr} (node at {Underlay}) could not be installed")]
     private static partial void LogNotInstalled(ILogger logger, string cidr, string underlay);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "vxlan: UDP 8472 accepted only from the nodes: {Addresses}")]
+    private static partial void LogFiltered(ILogger logger, string addresses);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "vxlan: not synced: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);

@@ -114,4 +114,24 @@ public sealed class VxlanRoutesTests
         var e = Assert.Throws<ArgumentException>(() => PodNetworkModes.Parse("udp"));
         Assert.Contains("want host-gw or vxlan", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_filter_admits_exactly_the_nodes_plain_addresses_and_replaces_its_table_in_one_script()
+    {
+        var script = VxlanFilter.Script(["192.168.2.3", "192.168.1.2", "192.168.2.3", "1.2.3.4 }\nflush ruleset", "10"]);
+
+        Assert.Contains("elements = { 192.168.1.2, 192.168.2.3 }\n", script, StringComparison.Ordinal);
+        Assert.Contains("udp dport 8472 ip saddr != @nodes counter drop", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("flush", script, StringComparison.Ordinal);
+        Assert.StartsWith("add table inet axolotl_vxlan\ndelete table inet axolotl_vxlan\ntable inet axolotl_vxlan {", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_no_node_known_yet_the_filter_drops_every_vxlan_datagram()
+    {
+        var script = VxlanFilter.Script([]);
+
+        Assert.DoesNotContain("elements", script, StringComparison.Ordinal);
+        Assert.Contains("udp dport 8472 ip saddr != @nodes counter drop", script, StringComparison.Ordinal);
+    }
 }

@@ -40,6 +40,18 @@ public sealed class MultiHostNetworkingTests
             Assert.Equal("1450", (await lab.KubectlOkAsync("exec", $"web-{host}", "--", "cat", "/sys/class/net/eth0/mtu")).Trim());
         }
         Assert.Contains("vxlan", await lab.KubectlOkAsync("get", "service", "kubernetes", "-o", "jsonpath={.metadata.annotations.axolotl\\.io/pod-network}"));
+
+        // Only the nodes may speak VXLAN to a node: a datagram from the router (not a node) is dropped before decapsulation.
+        using (var udp = new System.Net.Sockets.UdpClient())
+        {
+            await udp.SendAsync(new byte[64], HostLab.Address(2), 8472);
+        }
+        var filter = await Eventually.UntilAsync(
+            () => ProcessRunner.RunAsync("ip", ["netns", "exec", HostLab.Namespace(2), "nft", "list", "table", "inet", "axolotl_vxlan"], timeout: TimeSpan.FromSeconds(10)),
+            r => System.Text.RegularExpressions.Regex.IsMatch(r.Stdout, @"counter packets [1-9]"), "the router's datagram counted as dropped", TimeSpan.FromSeconds(30));
+        var allowed = filter.Stdout[filter.Stdout.IndexOf("elements = {", StringComparison.Ordinal)..filter.Stdout.IndexOf('}', StringComparison.Ordinal)];
+        Assert.All(Enumerable.Range(2, Hosts), host => Assert.Contains(HostLab.Address(host), allowed, StringComparison.Ordinal));
+        Assert.DoesNotContain(HostLab.Address(1) + ",", allowed, StringComparison.Ordinal);
     }
 
     private static async Task ReachEachOtherAsync(HostLab lab)
