@@ -7,42 +7,43 @@ internal static class IpCommand
 {
     public static async Task BatchAsync(IEnumerable<string> commands, string? netns, bool force, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo("ip")
+        List<string> args = netns is null ? [] : ["-n", netns];
+        if (force)
+        {
+            args.Add("-force");
+        }
+        var (exitCode, errors) = await FeedAsync("ip", [.. args, "-batch", "-"], commands, ct);
+        if (exitCode != 0 && !force)
+        {
+            throw new InvalidOperationException($"ip -batch failed ({exitCode}): {errors.Trim()}");
+        }
+    }
+
+    /// <summary>Runs <paramref name="tool"/> with <paramref name="lines"/> on its standard input; returns its exit code and standard error.</summary>
+    public static async Task<(int ExitCode, string Errors)> FeedAsync(string tool, IEnumerable<string> args, IEnumerable<string> lines, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo(tool)
         {
             RedirectStandardInput = true,
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        if (netns is not null)
+        foreach (var arg in args)
         {
-            psi.ArgumentList.Add("-n");
-            psi.ArgumentList.Add(netns);
+            psi.ArgumentList.Add(arg);
         }
-
-        if (force)
-        {
-            psi.ArgumentList.Add("-force");
-        }
-
-        psi.ArgumentList.Add("-batch");
-        psi.ArgumentList.Add("-");
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start ip");
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {tool}");
         var stderr = process.StandardError.ReadToEndAsync(ct);
         var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        foreach (var command in commands)
+        foreach (var line in lines)
         {
-            await process.StandardInput.WriteLineAsync(command.AsMemory(), ct);
+            await process.StandardInput.WriteLineAsync(line.AsMemory(), ct);
         }
-
         process.StandardInput.Close();
         await process.WaitForExitAsync(ct);
         await stdout;
-        var errors = await stderr;
-        if (process.ExitCode != 0 && !force)
-        {
-            throw new InvalidOperationException($"ip -batch failed ({process.ExitCode}): {errors.Trim()}");
-        }
+        return (process.ExitCode, await stderr);
     }
 
     public static Task RunAsync(string command, CancellationToken ct) => BatchAsync([command], null, false, ct);
@@ -71,25 +72,7 @@ internal static class IpCommand
     }
 
     /// <summary>Runs `bridge -batch -` (-force: one bad line must not stop the others).</summary>
-    public static async Task BridgeBatchAsync(IEnumerable<string> commands, CancellationToken ct)
-    {
-        var psi = new ProcessStartInfo("bridge") { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-force", "-batch", "-" })
-        {
-            psi.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start bridge");
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        foreach (var command in commands)
-        {
-            await process.StandardInput.WriteLineAsync(command.AsMemory(), ct);
-        }
-        process.StandardInput.Close();
-        await process.WaitForExitAsync(ct);
-        await stdout;
-        await stderr;
-    }
+    public static Task BridgeBatchAsync(IEnumerable<string> commands, CancellationToken ct) => FeedAsync("bridge", ["-force", "-batch", "-"], commands, ct);
 
     public static bool LinkExists(string name) => Directory.Exists(Path.Combine("/sys/class/net", name));
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
@@ -39,20 +38,10 @@ public static class VxlanFilter
     /// <summary>Applies <see cref="Script"/> with nft; throws with nft's message when it is refused.</summary>
     public static async Task ApplyAsync(IEnumerable<string> nodeAddresses, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo("nft") { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        psi.ArgumentList.Add("-f");
-        psi.ArgumentList.Add("-");
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start nft");
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        await process.StandardInput.WriteAsync(Script(nodeAddresses).AsMemory(), ct);
-        process.StandardInput.Close();
-        await process.WaitForExitAsync(ct);
-        await stdout;
-        var errors = await stderr;
-        if (process.ExitCode != 0)
+        var (exitCode, errors) = await IpCommand.FeedAsync("nft", ["-f", "-"], [Script(nodeAddresses)], ct);
+        if (exitCode != 0)
         {
-            throw new InvalidOperationException($"nft refused the VXLAN filter ({process.ExitCode}): {errors.Trim()}");
+            throw new InvalidOperationException($"nft refused the VXLAN filter ({exitCode}): {errors.Trim()}");
         }
     }
 }

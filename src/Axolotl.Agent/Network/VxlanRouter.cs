@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Axolotl.Client;
-using Axolotl.Client.Informers;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Network;
@@ -12,145 +11,77 @@ namespace Axolotl.Agent.Network;
 /// kernel's routes, neighbours and forwarding entries on the device with the desired ones and fixes
 /// the difference in one ip and one bridge batch.
 /// </summary>
-public sealed partial class VxlanRouter : IPodRouter
+public sealed partial class VxlanRouter(KubeClient client, string nodeName, string nodeIp, PodCidr podCidr, int mtu, TimeProvider time, ILoggerFactory logging)
+    : NodeRouterBase(client, "vxlan", ResyncPeriod, time, logging)
 {
-    private readonly KubeClient _client;
-    private readonly SharedInformer<Api.Core.Node> _nodes;
-    private readonly string _nodeName;
-    private readonly string _nodeIp;
-    private readonly string _gateway;
-    private readonly int _mtu;
-    private readonly ILogger _log;
-    private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _sync = new(1, 1);
-    private readonly CancellationTokenSource _stop = new();
-    private Task _run = Task.CompletedTask;
+    /// <summary>Also resynced on this period: a device or entry removed by hand, or a failed first sync, is repaired.</summary>
+    public static readonly TimeSpan ResyncPeriod = TimeSpan.FromSeconds(30);
+
+    private readonly ILogger _log = logging.CreateLogger<VxlanRouter>();
     private bool _deviceReady;
     private string? _filtered;
-
-    public VxlanRouter(KubeClient client, string nodeName, string nodeIp, PodCidr podCidr, int mtu, TimeProvider time, ILoggerFactory logging)
-    {
-        _client = client;
-        _nodeName = nodeName;
-        _nodeIp = nodeIp;
-        _gateway = podCidr.Gateway;
-        _mtu = mtu;
-        _time = time;
-        _log = logging.CreateLogger<VxlanRouter>();
-        _nodes = new SharedInformer<Api.Core.Node>(client.Resource<Api.Core.Node>(), time, logging.CreateLogger("Axolotl.Informer.vxlan.nodes"));
-        // Status heartbeats update Nodes every few seconds; only a CIDR, address or MAC change moves an entry.
-        _nodes.AddEventHandler(new ResourceEventHandler<Api.Core.Node>(
-            onAdd: _ => Kick(),
-            onUpdate: (before, after) =>
-            {
-                if (Facts(before) != Facts(after))
-                {
-                    Kick();
-                }
-            },
-            onDelete: _ => Kick()));
-    }
 
     /// <summary>The entries installed by the last sync (tests).</summary>
     public IReadOnlyList<VxlanRoutes.Entry> Installed { get; private set; } = [];
 
-    /// <summary>Also resynced on this period: a device or entry removed by hand, or a failed first sync, is repaired.</summary>
-    public static readonly TimeSpan ResyncPeriod = TimeSpan.FromSeconds(30);
+    protected override object RoutingFacts(Api.Core.Node node) => Facts(node);
 
-    public void Start() => _run = Task.WhenAll(Task.Run(() => _nodes.RunAsync(_stop.Token)), Task.Run(ResyncAsync));
-
-    private async Task ResyncAsync()
+    private static (string?, string?, string?) Facts(Api.Core.Node node)
     {
-        try
-        {
-            while (true)
-            {
-                await Task.Delay(ResyncPeriod, _time, _stop.Token);
-                Kick();
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
-        }
+        var (cidr, ip) = CidrAndAddress(node);
+        return (cidr, ip, node.Metadata.Annotations?.GetValueOrDefault(VxlanRoutes.MacAnnotation));
     }
 
-    private void Kick() => _ = Task.Run(async () =>
-    {
-        try
-        {
-            await SyncAsync(_stop.Token);
-        }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-        {
-            // Stopping: the device and its entries stay for the next start.
-        }
-    });
+    protected override void ReportFailure(string reason) => LogFailed(_log, reason);
 
-    private static (string?, string?, string?) Facts(Api.Core.Node node) =>
-        (Node.PodCidrAssignment.CidrOf(node), node.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address,
-            node.Metadata.Annotations?.GetValueOrDefault(VxlanRoutes.MacAnnotation));
-
-    public async Task SyncAsync(CancellationToken ct)
+    protected override async Task ReconcileAsync(CancellationToken ct)
     {
-        await _sync.WaitAsync(ct);
-        try
+        if (!_deviceReady)
         {
-            if (!_deviceReady)
-            {
-                var mac = await VxlanDevice.EnsureAsync(_nodeIp, _mtu, ct);
-                await PublishMacAsync(mac, ct);
-                _deviceReady = true;
-            }
-            var peers = _nodes.Lister.List().Select(n =>
-            {
-                var (cidr, ip, mac) = Facts(n);
-                return new VxlanRoutes.Peer(n.Metadata.Name ?? "", cidr, ip, mac);
-            });
-            var desired = VxlanRoutes.Desired(_nodeName, _nodeIp, peers);
-            // Only the nodes may reach the VXLAN port: the set follows their addresses (this node's included).
-            var allowed = string.Join(",", _nodes.Lister.List().Select(n => Facts(n).Item2).Append(_nodeIp).Select(PeerFacts.Ipv4).OfType<string>().Distinct().Order(StringComparer.Ordinal));
-            if (allowed != _filtered)
-            {
-                await VxlanFilter.ApplyAsync(allowed.Split(',', StringSplitOptions.RemoveEmptyEntries), ct);
-                _filtered = allowed;
-                LogFiltered(_log, allowed);
-            }
-            var installed = await ReadInstalledAsync(ct);
-            var ipCommands = VxlanRoutes.IpCommands(installed, desired, _gateway);
-            var fdbCommands = VxlanRoutes.FdbCommands(installed, desired);
-            if (ipCommands.Count + fdbCommands.Count > 0)
-            {
-                await IpCommand.BridgeBatchAsync(fdbCommands, ct);
-                await IpCommand.BatchAsync(ipCommands, null, force: true, ct);
-                var now = await ReadInstalledAsync(ct);
-                foreach (var missing in desired.Where(e => now.Routes.GetValueOrDefault(e.Cidr) != e.NextHop || now.Forwarding.GetValueOrDefault(e.Mac) != e.Underlay))
-                {
-                    LogNotInstalled(_log, missing.Cidr, missing.Underlay);
-                }
-                if (_log.IsEnabled(LogLevel.Information))
-                {
-                    var summary = string.Join(", ", desired.Select(e => $"{e.Cidr} to {e.Underlay}"));
-                    LogSynced(_log, desired.Count, summary);
-                }
-            }
-            Installed = desired;
+            var mac = await VxlanDevice.EnsureAsync(nodeIp, mtu, ct);
+            await PublishMacAsync(mac, ct);
+            _deviceReady = true;
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or KubeApiException or HttpRequestException)
+        var peers = Nodes.Lister.List().Select(n =>
         {
-            LogFailed(_log, e.Message);
-        }
-        finally
+            var (cidr, ip, mac) = Facts(n);
+            return new VxlanRoutes.Peer(n.Metadata.Name ?? "", cidr, ip, mac);
+        });
+        var desired = VxlanRoutes.Desired(nodeName, nodeIp, peers);
+        // Only the nodes may reach the VXLAN port: the set follows their addresses (this node's included).
+        var allowed = string.Join(",", Nodes.Lister.List().Select(n => Facts(n).Item2).Append(nodeIp).Select(PeerFacts.Ipv4).OfType<string>().Distinct().Order(StringComparer.Ordinal));
+        if (allowed != _filtered)
         {
-            _sync.Release();
+            await VxlanFilter.ApplyAsync(allowed.Split(',', StringSplitOptions.RemoveEmptyEntries), ct);
+            _filtered = allowed;
+            LogFiltered(_log, allowed);
         }
+        var installed = await ReadInstalledAsync(ct);
+        var ipCommands = VxlanRoutes.IpCommands(installed, desired, podCidr.Gateway);
+        var fdbCommands = VxlanRoutes.FdbCommands(installed, desired);
+        if (ipCommands.Count + fdbCommands.Count > 0)
+        {
+            await IpCommand.BridgeBatchAsync(fdbCommands, ct);
+            await IpCommand.BatchAsync(ipCommands, null, force: true, ct);
+            var now = await ReadInstalledAsync(ct);
+            foreach (var missing in desired.Where(e => now.Routes.GetValueOrDefault(e.Cidr) != e.NextHop || now.Forwarding.GetValueOrDefault(e.Mac) != e.Underlay))
+            {
+                LogNotInstalled(_log, missing.Cidr, missing.Underlay);
+            }
+            if (_log.IsEnabled(LogLevel.Information))
+            {
+                var summary = string.Join(", ", desired.Select(e => $"{e.Cidr} to {e.Underlay}"));
+                LogSynced(_log, desired.Count, summary);
+            }
+        }
+        Installed = desired;
     }
 
     /// <summary>This node's device MAC on its Node, where every other node's router reads it.</summary>
     private async Task PublishMacAsync(string mac, CancellationToken ct)
     {
         var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [VxlanRoutes.MacAnnotation] = mac } } };
-        await _client.Resource<Api.Core.Node>().PatchAsync(null, _nodeName, PatchType.Merge, patch, ct);
+        await Client.Resource<Api.Core.Node>().PatchAsync(null, nodeName, PatchType.Merge, patch, ct);
     }
 
     private static async Task<VxlanRoutes.Installed> ReadInstalledAsync(CancellationToken ct)
@@ -161,21 +92,6 @@ public sealed partial class VxlanRouter : IPodRouter
             VxlanRoutes.ParseRoutes(await IpCommand.OutputAsync("ip", ["-4", "route", "show", "proto", protocol, "dev", device], ct)),
             VxlanRoutes.ParseNeighbours(await IpCommand.OutputAsync("ip", ["-4", "neigh", "show", "dev", device, "nud", "permanent"], ct)),
             VxlanRoutes.ParseForwarding(await IpCommand.OutputAsync("bridge", ["fdb", "show", "dev", device], ct)));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        try
-        {
-            await _run;
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
-        }
-        _stop.Dispose();
-        _sync.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "vxlan: {Count} other nodes' pod CIDRs over the overlay: {Entries}")]
