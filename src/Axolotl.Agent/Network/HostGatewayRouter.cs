@@ -10,7 +10,7 @@ namespace Axolotl.Agent.Network;
 /// (the interface holding this node's InternalIP) alone, so pod traffic from other nodes is routed to
 /// the local bridge; the bridge's policy rules (<see cref="NodeRouting"/>) still keep pods to the cluster.
 /// </summary>
-public sealed partial class HostGatewayRouter(KubeClient client, string nodeName, string nodeIp, PodCidr podCidr, TimeProvider time, ILoggerFactory logging)
+public sealed partial class HostGatewayRouter(KubeClient client, string nodeName, string nodeIp, PodCidr podCidr, TimeProvider time, ILoggerFactory logging, string? clusterCidr = null)
     : NodeRouterBase(client, "host-gw", resyncPeriod: null, time, logging)
 {
     private readonly ILogger _log = logging.CreateLogger<HostGatewayRouter>();
@@ -29,7 +29,8 @@ public sealed partial class HostGatewayRouter(KubeClient client, string nodeName
             var (cidr, ip) = CidrAndAddress(n);
             return new HostGatewayRoutes.Peer(n.Metadata.Name ?? "", cidr ?? "", ip ?? "");
         });
-        var desired = HostGatewayRoutes.Desired(nodeName, nodeIp, peers);
+        // Other nodes' CIDRs are routed only inside the cluster CIDR and clear of this node's (PeerFacts.RoutableRange).
+        var desired = HostGatewayRoutes.Desired(nodeName, nodeIp, peers, clusterCidr, $"{podCidr.Network}/{podCidr.Prefix}");
         if (desired.Count > 0 && _uplink is null)
         {
             _uplink = await IpCommand.InterfaceWithAsync(nodeIp, ct);

@@ -21,14 +21,17 @@ public static class HostGatewayRoutes
 
     /// <summary>
     /// The route each other node needs: none for this node, for nodes on this machine's address (their bridge is
-    /// local), or for nodes whose CIDR or address is missing or not a plain IPv4 value (<see cref="PeerFacts"/>).
+    /// local), or for nodes whose CIDR or address is missing or not a plain IPv4 value (<see cref="PeerFacts"/>), or
+    /// whose CIDR lies outside <paramref name="clusterCidr"/> or over <paramref name="selfCidr"/> or another node's
+    /// (<see cref="PeerFacts.RoutableRange"/>; nodes in name order, so every machine keeps the same one of two claimants).
     /// </summary>
-    public static IReadOnlyDictionary<string, string> Desired(string selfName, string selfIp, IEnumerable<Peer> peers)
+    public static IReadOnlyDictionary<string, string> Desired(string selfName, string selfIp, IEnumerable<Peer> peers, string? clusterCidr = null, string? selfCidr = null)
     {
         var routes = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var peer in peers)
+        foreach (var peer in peers.OrderBy(p => p.Name, StringComparer.Ordinal))
         {
-            if (peer.Name == selfName || PeerFacts.Cidr(peer.PodCidr) is not { } cidr || PeerFacts.Ipv4(peer.InternalIp) is not { } ip || ip == selfIp)
+            if (peer.Name == selfName || PeerFacts.Cidr(peer.PodCidr) is not { } cidr || PeerFacts.Ipv4(peer.InternalIp) is not { } ip || ip == selfIp ||
+                !PeerFacts.RoutableRange(cidr, clusterCidr, selfCidr, routes.Keys))
             {
                 continue;
             }

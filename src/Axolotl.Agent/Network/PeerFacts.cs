@@ -51,6 +51,17 @@ public static partial class PeerFacts
         return (first & 1) == 0 && lower != "00:00:00:00:00:00" ? lower : null;
     }
 
+    /// <summary>
+    /// Whether another node's (canonical) pod CIDR may be routed: it must lie inside <paramref name="clusterCidr"/> and
+    /// overlap neither <paramref name="selfCidr"/> nor a CIDR already routed to another node (<paramref name="accepted"/>).
+    /// A well-formed "0.0.0.0/0" or the LAN's own subnet would otherwise make "ip route replace" take over this
+    /// machine's default or connected route. Null ranges skip their check.
+    /// </summary>
+    public static bool RoutableRange(string cidr, string? clusterCidr, string? selfCidr, IEnumerable<string> accepted) =>
+        (clusterCidr is null || PodCidr.Within(cidr, clusterCidr)) &&
+        (selfCidr is null || !PodCidr.Overlaps(cidr, selfCidr)) &&
+        !accepted.Any(other => PodCidr.Overlaps(cidr, other));
+
     [GeneratedRegex(@"\A[0-9]{1,3}(\.[0-9]{1,3}){3}\z")]
     private static partial Regex DottedQuad();
 

@@ -11,7 +11,7 @@ namespace Axolotl.Agent.Network;
 /// kernel's routes, neighbours and forwarding entries on the device with the desired ones and fixes
 /// the difference in one ip and one bridge batch.
 /// </summary>
-public sealed partial class VxlanRouter(KubeClient client, string nodeName, string nodeIp, PodCidr podCidr, int mtu, TimeProvider time, ILoggerFactory logging)
+public sealed partial class VxlanRouter(KubeClient client, string nodeName, string nodeIp, PodCidr podCidr, int mtu, TimeProvider time, ILoggerFactory logging, string? clusterCidr = null)
     : NodeRouterBase(client, "vxlan", ResyncPeriod, time, logging)
 {
     /// <summary>Also resynced on this period: a device or entry removed by hand, or a failed first sync, is repaired.</summary>
@@ -47,7 +47,8 @@ public sealed partial class VxlanRouter(KubeClient client, string nodeName, stri
             var (cidr, ip, mac) = Facts(n);
             return new VxlanRoutes.Peer(n.Metadata.Name ?? "", cidr, ip, mac);
         });
-        var desired = VxlanRoutes.Desired(nodeName, nodeIp, peers);
+        // Other nodes' CIDRs are routed only inside the cluster CIDR and clear of this node's (PeerFacts.RoutableRange).
+        var desired = VxlanRoutes.Desired(nodeName, nodeIp, peers, clusterCidr, $"{podCidr.Network}/{podCidr.Prefix}");
         // Only the nodes may reach the VXLAN port: the set follows their addresses (this node's included).
         var allowed = string.Join(",", Nodes.Lister.List().Select(n => Facts(n).Item2).Append(nodeIp).Select(PeerFacts.Ipv4).OfType<string>().Distinct().Order(StringComparer.Ordinal));
         if (allowed != _filtered)

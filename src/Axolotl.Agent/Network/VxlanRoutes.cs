@@ -35,15 +35,18 @@ public static class VxlanRoutes
 
     /// <summary>
     /// One entry per other node with a pod CIDR, an InternalIP and a MAC that all check out (<see cref="PeerFacts"/>);
-    /// none for nodes on this machine's address (their bridges are local). Ordered by CIDR.
+    /// none for nodes on this machine's address (their bridges are local), none for a CIDR outside <paramref name="clusterCidr"/>
+    /// or over <paramref name="selfCidr"/> or another node's, or a MAC another node has (<see cref="PeerFacts.RoutableRange"/>). Ordered by CIDR.
     /// </summary>
-    public static IReadOnlyList<Entry> Desired(string selfName, string selfIp, IEnumerable<Peer> peers)
+    public static IReadOnlyList<Entry> Desired(string selfName, string selfIp, IEnumerable<Peer> peers, string? clusterCidr = null, string? selfCidr = null)
     {
         var entries = new SortedDictionary<string, Entry>(StringComparer.Ordinal);
-        foreach (var peer in peers)
+        // In name order, so of two nodes claiming one CIDR or one MAC every machine keeps the same one.
+        foreach (var peer in peers.OrderBy(p => p.Name, StringComparer.Ordinal))
         {
             if (peer.Name == selfName || PeerFacts.Cidr(peer.PodCidr) is not { } cidr || PeerFacts.Ipv4(peer.InternalIp) is not { } underlay ||
-                underlay == selfIp || PeerFacts.Mac(peer.Mac) is not { } mac)
+                underlay == selfIp || PeerFacts.Mac(peer.Mac) is not { } mac ||
+                !PeerFacts.RoutableRange(cidr, clusterCidr, selfCidr, entries.Keys) || entries.Values.Any(e => e.Mac == mac))
             {
                 continue;
             }

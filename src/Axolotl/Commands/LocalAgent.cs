@@ -174,8 +174,8 @@ public static class LocalAgent
         }
         var cidr = new PodCidr(agent.Options.PodCidr);
         IPodRouter router = PodNetwork(args) == PodNetworkMode.Vxlan
-            ? new VxlanRouter(client, agent.Options.NodeName, agent.Context.HostIp, cidr, runtime.PodMtu ?? 1450, clock, logging)
-            : new HostGatewayRouter(client, agent.Options.NodeName, agent.Context.HostIp, cidr, clock, logging);
+            ? new VxlanRouter(client, agent.Options.NodeName, agent.Context.HostIp, cidr, runtime.PodMtu ?? 1450, clock, logging, ClusterCidr(args))
+            : new HostGatewayRouter(client, agent.Options.NodeName, agent.Context.HostIp, cidr, clock, logging, ClusterCidr(args));
         router.Start();
         return router;
     }

@@ -80,4 +80,21 @@ public sealed class HostGatewayRoutesTests
     {
         Assert.Empty(HostGatewayRoutes.Desired("a", "192.168.77.2", [new HostGatewayRoutes.Peer("hostile", cidr, ip)]));
     }
+
+    [Fact]
+    public void Well_formed_cidrs_outside_the_cluster_over_this_nodes_own_or_over_another_nodes_are_not_routed()
+    {
+        HostGatewayRoutes.Peer[] peers =
+        [
+            new("b", "10.244.1.0/24", "192.168.77.3"),
+            new("default-route", "0.0.0.0/0", "192.168.77.4"),
+            new("lan", "192.168.77.0/24", "192.168.77.5"),
+            new("self-cidr", "10.244.0.0/24", "192.168.77.6"),
+            new("copycat", "10.244.1.0/25", "192.168.77.7"),
+        ];
+
+        var desired = HostGatewayRoutes.Desired("a", "192.168.77.2", peers, "10.244.0.0/16", "10.244.0.0/24");
+
+        Assert.Equal(new Dictionary<string, string> { ["10.244.1.0/24"] = "192.168.77.3" }, desired);
+    }
 }

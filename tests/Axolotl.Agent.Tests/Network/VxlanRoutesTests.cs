@@ -134,4 +134,35 @@ public sealed class VxlanRoutesTests
         Assert.DoesNotContain("elements", script, StringComparison.Ordinal);
         Assert.Contains("udp dport 8472 ip saddr != @nodes counter drop", script, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("0.0.0.0/0")]
+    [InlineData("192.168.1.0/24")]
+    [InlineData("10.244.0.0/24")]
+    [InlineData("10.244.0.0/20")]
+    [InlineData("10.0.0.0/8")]
+    public void A_well_formed_cidr_outside_the_cluster_or_over_this_nodes_own_is_not_routed(string cidr)
+    {
+        // "route replace 0.0.0.0/0 …" would take over the default route, the LAN's subnet its connected route.
+        var desired = VxlanRoutes.Desired("a", "192.168.1.2", [new VxlanRoutes.Peer("greedy", cidr, "192.168.2.3", "02:00:00:00:00:0b")], "10.244.0.0/16", "10.244.0.0/24");
+
+        Assert.Empty(desired);
+    }
+
+    [Fact]
+    public void Of_two_nodes_claiming_one_cidr_or_one_mac_every_machine_keeps_the_first_by_name()
+    {
+        VxlanRoutes.Peer[] claimants =
+        [
+            new("d", "10.244.1.0/24", "192.168.2.5", "02:00:00:00:00:0d"),
+            new("b", "10.244.1.0/24", "192.168.2.3", "02:00:00:00:00:0b"),
+            new("c", "10.244.1.128/25", "192.168.2.4", "02:00:00:00:00:0c"),
+            new("e", "10.244.4.0/24", "192.168.2.6", "02:00:00:00:00:0b"),
+        ];
+
+        var desired = VxlanRoutes.Desired("a", "192.168.1.2", claimants, "10.244.0.0/16", "10.244.0.0/24");
+
+        Assert.Equal([new VxlanRoutes.Entry("10.244.1.0/24", "10.244.1.0", "02:00:00:00:00:0b", "192.168.2.3")], desired);
+        Assert.Equal(desired, VxlanRoutes.Desired("a", "192.168.1.2", claimants.Reverse(), "10.244.0.0/16", "10.244.0.0/24"));
+    }
 }
