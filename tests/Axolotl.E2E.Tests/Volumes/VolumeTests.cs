@@ -107,7 +107,9 @@ public sealed class VolumeTests(ServerFixture fx) : IClassFixture<ServerFixture>
         var describe = await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("describe", "pod", "waiter", "-n", ns),
             d => d.Contains("FailedMount", StringComparison.Ordinal), "a FailedMount event", StartTimeout);
         Assert.Matches(@"Warning\s+FailedMount\s+.*kubelet\s+MountVolume.SetUp failed for volume ""config"" : configmap ""later"" not found", describe);
-        Assert.Matches(@"waiter\s+0/1\s+ContainerCreating\s+0\s", await fx.Kubectl.OkAsync("get", "pod", "waiter", "-n", ns));
+        // The event can be stored a moment before the status with the waiting reason: kubectl shows Pending until then.
+        await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "pod", "waiter", "-n", ns),
+            table => System.Text.RegularExpressions.Regex.IsMatch(table, @"waiter\s+0/1\s+ContainerCreating\s+0\s"), "the pod ContainerCreating", StartTimeout);
 
         await fx.Kubectl.OkAsync("create", "configmap", "later", "-n", ns, "--from-literal=greeting=hello");
         await RunningAsync(ns, "waiter");
