@@ -51,11 +51,22 @@ public sealed class AxolotlServer : IAsyncDisposable
     public static async Task<AxolotlServer> StartAsync(string? dataDir = null, int? port = null, IReadOnlyList<string>? extraArgs = null, string? bind = null)
     {
         _ = await EnsureBuiltAsync();
-        var server = new AxolotlServer(dataDir ?? Directory.CreateTempSubdirectory("axolotl-e2e-").FullName, port ?? LoopbackPorts.Free());
-        server._extraArgs = extraArgs ?? [];
-        server.BindAddress = bind ?? server.BindAddress;
-        await server.LaunchAsync();
-        return server;
+        for (var attempt = 1; ; attempt++)
+        {
+            var server = new AxolotlServer(dataDir ?? Directory.CreateTempSubdirectory("axolotl-e2e-").FullName, port ?? LoopbackPorts.Free());
+            server._extraArgs = extraArgs ?? [];
+            server.BindAddress = bind ?? server.BindAddress;
+            try
+            {
+                await server.LaunchAsync();
+                return server;
+            }
+            catch (InvalidOperationException) when (port is null && dataDir is null && attempt < 3 && server.Log.Contains("cannot listen", StringComparison.Ordinal))
+            {
+                // The free port was taken by another test between the probe and the bind: another port.
+                await server.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>Starts the server again on the same data dir and port (after Kill or Stop).</summary>
@@ -119,7 +130,9 @@ public sealed class AxolotlServer : IAsyncDisposable
             try
             {
                 var response = await http.GetAsync($"https://{BindAddress}:{Port}/readyz");
-                if (response.IsSuccessStatusCode && File.Exists(Kubeconfig) && Log.Contains("ready", StringComparison.Ordinal))
+                // The server's own line: a bare "ready" would match "address already in use", while another test's
+                // server on the same port answered /readyz.
+                if (response.IsSuccessStatusCode && File.Exists(Kubeconfig) && Log.Contains("Axolotl is ready", StringComparison.Ordinal))
                 {
                     return;
                 }
