@@ -33,7 +33,16 @@ internal static class IpCommand
         {
             psi.ArgumentList.Add(arg);
         }
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {tool}");
+        Process process;
+        try
+        {
+            process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {tool}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"cannot run {tool} ({e.Message}): is it installed?", e);
+        }
+        using var started = process;
         var stderr = process.StandardError.ReadToEndAsync(ct);
         var stdout = process.StandardOutput.ReadToEndAsync(ct);
         foreach (var line in lines)

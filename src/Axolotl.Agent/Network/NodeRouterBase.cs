@@ -66,7 +66,7 @@ public abstract class NodeRouterBase : IPodRouter
         {
             await ReconcileAsync(ct);
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or KubeApiException or HttpRequestException)
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or KubeApiException or HttpRequestException or System.ComponentModel.Win32Exception)
         {
             ReportFailure(e.Message);
         }

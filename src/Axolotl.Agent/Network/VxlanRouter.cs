@@ -53,9 +53,17 @@ public sealed partial class VxlanRouter(KubeClient client, string nodeName, stri
         var allowed = string.Join(",", Nodes.Lister.List().Select(n => Facts(n).Item2).Append(nodeIp).Select(PeerFacts.Ipv4).OfType<string>().Distinct().Order(StringComparer.Ordinal));
         if (allowed != _filtered)
         {
-            await VxlanFilter.ApplyAsync(allowed.Split(',', StringSplitOptions.RemoveEmptyEntries), ct);
-            _filtered = allowed;
-            LogFiltered(_log, allowed);
+            try
+            {
+                await VxlanFilter.ApplyAsync(allowed.Split(',', StringSplitOptions.RemoveEmptyEntries), ct);
+                _filtered = allowed;
+                LogFiltered(_log, allowed);
+            }
+            catch (InvalidOperationException e)
+            {
+                // The overlay still carries the pods (tried again on the next sync), but say the port is open to all.
+                LogUnfiltered(_log, e.Message);
+            }
         }
         var installed = await ReadInstalledAsync(ct);
         var ipCommands = VxlanRoutes.IpCommands(installed, desired, podCidr.Gateway);
@@ -103,6 +111,9 @@ public sealed partial class VxlanRouter(KubeClient client, string nodeName, stri
 
     [LoggerMessage(Level = LogLevel.Information, Message = "vxlan: UDP 8472 accepted only from the nodes: {Addresses}")]
     private static partial void LogFiltered(ILogger logger, string addresses);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "vxlan: UDP 8472 is NOT limited to the nodes (anyone who can reach it can inject pod traffic): {Reason}")]
+    private static partial void LogUnfiltered(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "vxlan: not synced: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);
