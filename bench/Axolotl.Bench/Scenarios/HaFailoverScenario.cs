@@ -11,8 +11,10 @@ namespace Axolotl.Bench.Scenarios;
 /// Two API servers on a 3-member etcd (loopback): the server holding the kube-controller-manager
 /// Lease is SIGKILLed, and from that instant we time (a) the first create acknowledged by the other
 /// server, (b) the Lease naming the survivor and (c) the survivor's controllers acting again: a
-/// ReplicaSet created just after the kill gets its pod. (c) is bounded below by the 15 s lease
-/// duration plus up to 2.4 s of campaign jitter, by design (kube-controller-manager's timings).
+/// ReplicaSet created just after the kill gets its pod. The survivor need not wait out the killed
+/// leader's 15 s lease: it takes over once the leader's port refuses connections and a renewal is a
+/// second late (ServerLiveness), so (b) is at most the 2 s renew period and that second after the
+/// kill, plus one 250 ms probe.
 /// </summary>
 internal sealed class HaFailoverScenario : IScenario
 {
@@ -32,7 +34,8 @@ internal sealed class HaFailoverScenario : IScenario
         await RunCaseAsync(context, report, "", [], ct);
         await RunCaseAsync(context, report, "short timings (3s/2s/500ms): ", ShortTimings, ct);
         report.Notes.Add("the client retries its create on the other server as soon as the first one refuses the connection; "
-            + "with the defaults controllers wait out the killed leader's 15 s lease (renew deadline 10 s, retry 2 s with 1.2 jitter), as kube-controller-manager does; "
+            + "with kube-controller-manager's timings (lease 15 s, renew deadline 10 s, retry 2 s) the survivor does not wait out the killed leader's lease: "
+            + "it probes the leader's port every 250 ms and takes the Lease once the port refuses connections and a renewal is 1 s late; "
             + "the short case runs both servers with --leader-elect-lease-duration 3s --leader-elect-renew-deadline 2s --leader-elect-retry-period 500ms");
     }
 

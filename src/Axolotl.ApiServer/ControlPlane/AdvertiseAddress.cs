@@ -29,6 +29,21 @@ public static class AdvertiseAddress
         return DefaultRouteInterface(routeTable) is { } name ? InterfaceAddress(name) : null;
     }
 
+    /// <summary>
+    /// An address and port this server's own listener answers on: the bind address when specific; when
+    /// bound to every address, the advertised one if it is this host's own (not a load balancer's or a
+    /// NAT's, where a refused connection would say nothing about this process), else loopback.
+    /// </summary>
+    public static IPEndPoint Listened(IPAddress bind, IPAddress? advertised, int port)
+    {
+        if (!bind.Equals(IPAddress.Any) && !bind.Equals(IPAddress.IPv6Any))
+        {
+            return new IPEndPoint(bind, port);
+        }
+        var local = advertised is not null && Security.ServingNames.InterfaceAddresses().Any(a => a.Address.Equals(advertised));
+        return new IPEndPoint(local ? advertised! : IPAddress.Loopback, port);
+    }
+
     /// <summary>The interface of the IPv4 default route in /proc/net/route (destination and mask 0), lowest metric first.</summary>
     internal static string? DefaultRouteInterface(string routeTable)
     {

@@ -18,13 +18,19 @@ namespace Axolotl.ApiServer.ControlPlane;
 /// reached (annotations), so the <c>kubernetes</c> Service's endpoints can list every server whose
 /// lease is live: upstream's lease endpoint reconciler does this with TTL keys in etcd.
 /// </summary>
-public sealed class ApiServerIdentityLease(ObjectStore objects, AdmissionChain admission, TimeProvider clock, IPAddress? advertiseAddress, int port)
+public sealed class ApiServerIdentityLease(ObjectStore objects, AdmissionChain admission, TimeProvider clock, IPAddress? advertiseAddress, int port, IPEndPoint? livenessEndpoint = null)
 {
     public const string Namespace = "kube-system";
     public const string IdentityLabel = "apiserver.kubernetes.io/identity";
     public const string IdentityValue = "kube-apiserver";
     public const string AddressAnnotation = "axolotl.io/advertise-address";
     public const string PortAnnotation = "axolotl.io/port";
+
+    /// <summary>Where other servers can tell whether this one's process still listens (<see cref="ServerLiveness"/>): an address it listens on itself, never a forwarded one.</summary>
+    public const string LivenessEndpointAnnotation = "axolotl.io/liveness-endpoint";
+
+    /// <summary>The network namespace the server runs in (boot ID and namespace inode): a loopback liveness endpoint means something only there.</summary>
+    public const string NetworkNamespaceAnnotation = "axolotl.io/network-namespace";
 
     /// <summary>Upstream's identity lease duration: an hour, after which the lease is collected.</summary>
     public const int LeaseDurationSeconds = 3600;
@@ -36,9 +42,15 @@ public sealed class ApiServerIdentityLease(ObjectStore objects, AdmissionChain a
     /// <c>apiserver-</c> and a hash: upstream hashes the host name (one server per host); with several
     /// servers on one host the address and port they serve on tell them apart.
     /// </summary>
-    public string Name { get; } = NameFor(Environment.MachineName, advertiseAddress, port);
+    public string Name { get; } = NameFor(Environment.MachineName, advertiseAddress ?? livenessEndpoint?.Address, port);
 
-    public string HolderIdentity { get; } = $"{NameFor(Environment.MachineName, advertiseAddress, port)}_{Guid.NewGuid()}";
+    /// <summary>An address and port this process itself listens on, where others probe whether it is still there.</summary>
+    public IPEndPoint? LivenessEndpoint { get; } = livenessEndpoint;
+
+    /// <summary>A UUID fresh for this process: the part after the last underscore of its holder identities (this lease's, and the controller manager's and scheduler's Leases).</summary>
+    public string ProcessUid { get; } = Guid.NewGuid().ToString();
+
+    public string HolderIdentity => $"{Name}_{ProcessUid}";
 
     public static string NameFor(string hostname, IPAddress? address, int port)
     {
@@ -146,6 +158,14 @@ public sealed class ApiServerIdentityLease(ObjectStore objects, AdmissionChain a
         {
             annotations[AddressAnnotation] = advertiseAddress.ToString();
             annotations[PortAnnotation] = port.ToString(CultureInfo.InvariantCulture);
+        }
+        if (LivenessEndpoint is not null)
+        {
+            annotations[LivenessEndpointAnnotation] = LivenessEndpoint.ToString();
+            if (NetworkNamespace.Current is { } netns)
+            {
+                annotations[NetworkNamespaceAnnotation] = netns;
+            }
         }
         meta["annotations"] = annotations;
         var stamp = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);

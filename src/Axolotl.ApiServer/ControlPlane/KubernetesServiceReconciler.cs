@@ -18,7 +18,7 @@ namespace Axolotl.ApiServer.ControlPlane;
 /// address) and then every <see cref="Interval"/>, repairing what a user deleted or changed.
 /// </summary>
 public sealed partial class KubernetesServiceReconciler(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILogger logger,
-    string serviceCidr, IPAddress? advertiseAddress, int port)
+    string serviceCidr, IPAddress? advertiseAddress, int port, IPEndPoint? livenessEndpoint = null)
 {
     public const string Namespace = "default";
     public const string Name = "kubernetes";
@@ -41,7 +41,7 @@ public sealed partial class KubernetesServiceReconciler(ObjectStore objects, Adm
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
     /// <summary>This server's identity Lease; the endpoints list every server whose lease is live.</summary>
-    public ApiServerIdentityLease Identity { get; } = new(objects, admission, clock, advertiseAddress, port);
+    public ApiServerIdentityLease Identity { get; } = new(objects, admission, clock, advertiseAddress, port, livenessEndpoint);
 
     /// <summary>The Service's cluster IP: the first address of the service range.</summary>
     public string ClusterIp { get; } = FirstAddress(serviceCidr);

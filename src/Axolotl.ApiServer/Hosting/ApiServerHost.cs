@@ -24,12 +24,13 @@ public sealed class ApiServerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private ApiServerHost(WebApplication app, Pki pki, TokenRegistry tokens, Uri url)
+    private ApiServerHost(WebApplication app, Pki pki, TokenRegistry tokens, Uri url, ControlPlane.ServerLiveness liveness)
     {
         _app = app;
         Pki = pki;
         Tokens = tokens;
         LoopbackUrl = url;
+        Liveness = liveness;
     }
 
     public Pki Pki { get; }
@@ -37,6 +38,9 @@ public sealed class ApiServerHost : IAsyncDisposable
 
     /// <summary>The URL clients on this host use (loopback when bound to every address).</summary>
     public Uri LoopbackUrl { get; }
+
+    /// <summary>Whether another server's process is gone, so its components' Leases need not be waited out.</summary>
+    public ControlPlane.ServerLiveness Liveness { get; }
 
     public static async Task<ApiServerHost> StartAsync(ApiServerOptions options, IStore store, TimeProvider clock, ILoggerFactory logging, CancellationToken ct)
     {
@@ -111,8 +115,9 @@ public sealed class ApiServerHost : IAsyncDisposable
         await bootstrap;
         await rbac.StartAsync(app.Lifetime.ApplicationStopping);
         // Before serving: the first address of the service range is the kubernetes Service's, never another's.
+        var advertise = ControlPlane.AdvertiseAddress.Choose(options.BindAddress, options.AdvertiseAddress);
         var kubernetesService = new ControlPlane.KubernetesServiceReconciler(objects, admission, clock, logging.CreateLogger<ControlPlane.KubernetesServiceReconciler>(),
-            options.ServiceCidr, ControlPlane.AdvertiseAddress.Choose(options.BindAddress, options.AdvertiseAddress), options.Port)
+            options.ServiceCidr, advertise, options.Port, ControlPlane.AdvertiseAddress.Listened(options.BindAddress, advertise, options.Port))
         {
             ClusterCidr = options.ClusterCidr,
             PodNetwork = options.PodNetwork,
@@ -124,7 +129,8 @@ public sealed class ApiServerHost : IAsyncDisposable
         }
         await app.StartAsync(ct);
         var host = IsAny(options.BindAddress) ? "127.0.0.1" : options.BindAddress.ToString();
-        return new ApiServerHost(app, pki, tokens, new Uri($"https://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{options.Port}"));
+        var liveness = new ControlPlane.ServerLiveness(objects, kubernetesService.Identity.ProcessUid, ControlPlane.NetworkNamespace.Current, clock, logging.CreateLogger<ControlPlane.ServerLiveness>());
+        return new ApiServerHost(app, pki, tokens, new Uri($"https://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{options.Port}"), liveness);
     }
 
     private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr,

@@ -35,6 +35,20 @@ public sealed record LeaderElectionConfig
     /// </summary>
     public bool SoleCandidate { get; init; }
 
+    /// <summary>
+    /// Answers true only when the given holder's process is known to be gone (its server refuses
+    /// connections): a candidate then takes the lease as soon as the holder has also missed a renewal
+    /// (<see cref="HolderRenewalGrace"/>), instead of waiting out the lease duration. A waiting
+    /// candidate asks every <see cref="HolderProbeInterval"/>. Null: client-go's behaviour.
+    /// </summary>
+    public Func<string, CancellationToken, Task<bool>>? HolderStopped { get; init; }
+
+    /// <summary>How often a waiting candidate asks <see cref="HolderStopped"/> about the holder.</summary>
+    public TimeSpan HolderProbeInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How late past a retry period a renewal must be, with the holder gone, before the lease is taken.</summary>
+    public TimeSpan HolderRenewalGrace { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>A number in [0, 1) per acquire attempt for the jitter; null: a random one. Tests pass a fixed one.</summary>
     public Func<double>? Jitter { get; init; }
 

@@ -139,7 +139,8 @@ public sealed partial class LeaderElector
 
         // The clock restarts only when the record changed, measured on this machine's clock.
         ObserveIfChanged(current);
-        if (current.HolderIdentity.Length > 0 && LeaseValid() && !IsLeader && !_config.SoleCandidate)
+        if (current.HolderIdentity.Length > 0 && LeaseValid() && !IsLeader && !_config.SoleCandidate
+            && !(RenewalOverdue() && await HolderStoppedAsync(current.HolderIdentity, ct)))
         {
             return false;
         }
@@ -209,7 +210,7 @@ public sealed partial class LeaderElector
             }
             var jitter = _config.Jitter?.Invoke() ?? RandomNumberGenerator.GetInt32(1_000_000) / 1_000_000.0;
             var wait = _config.RetryPeriod + TimeSpan.FromTicks((long)(jitter * LeaderElectionConfig.JitterFactor * _config.RetryPeriod.Ticks));
-            if (!await DelayAsync(wait, ct))
+            if (!await WaitForRetryAsync(wait, ct))
             {
                 return false;
             }
@@ -239,7 +240,8 @@ public sealed partial class LeaderElector
                 {
                     break;
                 }
-                if (renewed || !await DelayAsync(_config.RetryPeriod, attempt.Token))
+                // A record naming another holder means it took over: stop at once rather than at the deadline.
+                if (renewed || HeldByAnother() || !await DelayAsync(_config.RetryPeriod, attempt.Token))
                 {
                     break;
                 }
@@ -267,6 +269,71 @@ public sealed partial class LeaderElector
         {
             // Leadership ended.
         }
+    }
+
+    /// <summary>
+    /// Waits <paramref name="wait"/> before the next attempt, asking meanwhile whether the holder's
+    /// process is gone: then it returns early, for an attempt that reads the lease again and takes it
+    /// once the holder has also missed a renewal. False when <paramref name="ct"/> fired.
+    /// </summary>
+    private async Task<bool> WaitForRetryAsync(TimeSpan wait, CancellationToken ct)
+    {
+        var holder = Leader;
+        if (_config.HolderStopped is null || string.IsNullOrEmpty(holder) || holder == _config.Identity)
+        {
+            return await DelayAsync(wait, ct);
+        }
+        var started = _time.GetTimestamp();
+        while (_time.GetElapsedTime(started) is var waited && waited < wait)
+        {
+            var step = wait - waited < _config.HolderProbeInterval ? wait - waited : _config.HolderProbeInterval;
+            if (!await DelayAsync(step, ct))
+            {
+                return false;
+            }
+            if (await HolderStoppedAsync(holder, ct))
+            {
+                break;
+            }
+        }
+        return !ct.IsCancellationRequested;
+    }
+
+    private async Task<bool> HolderStoppedAsync(string holder, CancellationToken ct)
+    {
+        if (_config.HolderStopped is null)
+        {
+            return false;
+        }
+        try
+        {
+            return await _config.HolderStopped(holder, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Not knowing is "not gone": the lease is waited out as without the check.
+            LogHolderCheckFailed(_logger, _config.Lock.Describe, holder, e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The holder missed a renewal: unchanged for a retry period and <see cref="LeaderElectionConfig.HolderRenewalGrace"/>.
+    /// A gone process is taken over only then, so a holder that still renews (one a firewall rejects
+    /// connections to, say) is never taken from.
+    /// </summary>
+    private bool RenewalOverdue()
+    {
+        lock (_lock)
+        {
+            return _time.GetElapsedTime(_observedAt) >= _config.RetryPeriod + _config.HolderRenewalGrace;
+        }
+    }
+
+    private bool HeldByAnother()
+    {
+        var leader = Leader;
+        return !string.IsNullOrEmpty(leader) && leader != _config.Identity;
     }
 
     private async Task<bool> DelayAsync(TimeSpan wait, CancellationToken ct)
@@ -342,6 +409,9 @@ public sealed partial class LeaderElector
 
     [LoggerMessage(Level = LogLevel.Information, Message = "lease {Lock}: new leader elected: {Leader}")]
     private static partial void LogNewLeader(ILogger logger, string @lock, string leader);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "lease {Lock}: could not tell whether holder {Holder} is gone: {Error}")]
+    private static partial void LogHolderCheckFailed(ILogger logger, string @lock, string holder, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "released lease {Lock}")]
     private static partial void LogReleased(ILogger logger, string @lock);

@@ -26,10 +26,11 @@ public sealed partial class ElectedComponent : IAsyncDisposable
 
     /// <param name="start">Starts the component against the token (fired when leadership ends) and returns how to stop it.</param>
     /// <param name="soleCandidate">The store serves only this process (SQLite): a holder found at start can only be an earlier run of this server.</param>
+    /// <param name="liveness">Tells when a holder's server process is gone, so its lease need not be waited out; its UID ends this candidate's identity.</param>
     public ElectedComponent(KubeClient client, string leaseName, string component, Func<CancellationToken, Task<Func<Task>>> start,
-        bool soleCandidate, TimeProvider clock, ILoggerFactory logging, LeaderElectionTimings? timings = null)
+        bool soleCandidate, TimeProvider clock, ILoggerFactory logging, LeaderElectionTimings? timings = null, Axolotl.ApiServer.ControlPlane.ServerLiveness? liveness = null)
     {
-        Identity = NewIdentity();
+        Identity = liveness is null ? NewIdentity() : $"{Environment.MachineName}_{liveness.ProcessUid}";
         LeaseName = leaseName;
         _clock = clock;
         _logger = logging.CreateLogger($"Axolotl.LeaderElection.{leaseName}");
@@ -43,12 +44,13 @@ public sealed partial class ElectedComponent : IAsyncDisposable
                 LeaseDuration = timings?.LeaseDuration ?? LeaderElectionConfig.DefaultLeaseDuration,
                 RenewDeadline = timings?.RenewDeadline ?? LeaderElectionConfig.DefaultRenewDeadline,
                 RetryPeriod = timings?.RetryPeriod ?? LeaderElectionConfig.DefaultRetryPeriod,
+                HolderStopped = liveness is null ? null : liveness.HasStoppedAsync,
             },
             clock, _logger);
         _start = start;
     }
 
-    /// <summary>holderIdentity as upstream's: the host name, an underscore, a UUID fresh for this process.</summary>
+    /// <summary>holderIdentity as upstream's: the host name, an underscore, a UUID fresh for this process (its API server's, when known).</summary>
     public string Identity { get; }
 
     public string LeaseName { get; }

@@ -332,7 +332,7 @@ public static partial class ServerCommand
                 await manager.StopAsync();
                 await manager.DisposeAsync();
             };
-        }, soleCandidate, clock, logging, leaderElection);
+        }, soleCandidate, clock, logging, leaderElection, host.Liveness);
         controllers.Start(shutdown.Token);
         await using var scheduler = new ElectedComponent(schedulerClient, "kube-scheduler", "default-scheduler", async leading =>
         {
@@ -342,7 +342,7 @@ public static partial class ServerCommand
                 await service.StopAsync();
                 await service.DisposeAsync();
             };
-        }, soleCandidate, clock, logging, leaderElection);
+        }, soleCandidate, clock, logging, leaderElection, host.Liveness);
         scheduler.Start(shutdown.Token);
         var runAgent = args.Get("local-agent") switch
         {

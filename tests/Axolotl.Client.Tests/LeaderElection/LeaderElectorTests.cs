@@ -11,8 +11,8 @@ public class LeaderElectorTests
     private readonly FakeTimeProvider _clock = new();
     private readonly FakeLockStore _store = new();
 
-    private LeaderElector Candidate(string identity) => new(
-        new LeaderElectionConfig { Lock = new FakeLock(_store, identity), Identity = identity, Jitter = () => 0 },
+    private LeaderElector Candidate(string identity, Func<string, CancellationToken, Task<bool>>? holderStopped = null) => new(
+        new LeaderElectionConfig { Lock = new FakeLock(_store, identity), Identity = identity, Jitter = () => 0, HolderStopped = holderStopped },
         _clock, NullLogger.Instance);
 
     [Fact]
@@ -219,6 +219,118 @@ public class LeaderElectorTests
         Assert.Equal("host_now", _store.Record!.HolderIdentity);
         Assert.Equal(1, _store.Record.LeaseTransitions);
         Assert.False(await earlier.TryAcquireOrRenewAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_candidate_takes_a_live_lease_once_the_holders_process_is_gone_and_a_renewal_is_late()
+    {
+        var gone = false;
+        var asked = new List<string>();
+        var a = Candidate("a");
+        var b = Candidate("b", (holder, _) => { asked.Add(holder); return Task.FromResult(gone); });
+        await a.TryAcquireOrRenewAsync(CancellationToken.None);
+        Assert.False(await b.TryAcquireOrRenewAsync(CancellationToken.None));
+
+        // Overdue but alive: kept.
+        _clock.Advance(Retry + TimeSpan.FromSeconds(1));
+        Assert.False(await b.TryAcquireOrRenewAsync(CancellationToken.None));
+        Assert.Equal(["a"], asked);
+
+        // Gone, and overdue: taken, 12 s before the lease would have expired.
+        gone = true;
+        Assert.True(await b.TryAcquireOrRenewAsync(CancellationToken.None));
+        Assert.Equal("b", _store.Record!.HolderIdentity);
+        Assert.Equal(1, _store.Record.LeaseTransitions);
+        Assert.False(await a.TryAcquireOrRenewAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_holder_that_keeps_renewing_is_never_taken_from_even_when_its_port_refuses()
+    {
+        var a = Candidate("a");
+        var b = Candidate("b", (_, _) => Task.FromResult(true));
+        await a.TryAcquireOrRenewAsync(CancellationToken.None);
+
+        for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromSeconds(30); elapsed += TimeSpan.FromMilliseconds(250))
+        {
+            if (elapsed.Ticks % Retry.Ticks == 0)
+            {
+                Assert.True(await a.TryAcquireOrRenewAsync(CancellationToken.None));
+            }
+            Assert.False(await b.TryAcquireOrRenewAsync(CancellationToken.None));
+            _clock.Advance(TimeSpan.FromMilliseconds(250));
+        }
+        Assert.Equal("a", _store.Record!.HolderIdentity);
+    }
+
+    [Fact]
+    public async Task A_failing_liveness_check_counts_as_alive()
+    {
+        var a = Candidate("a");
+        var b = Candidate("b", (_, _) => throw new InvalidOperationException("store down"));
+        await a.TryAcquireOrRenewAsync(CancellationToken.None);
+
+        Assert.False(await b.TryAcquireOrRenewAsync(CancellationToken.None));
+        Assert.Equal("a", _store.Record!.HolderIdentity);
+    }
+
+    [Fact]
+    public async Task A_waiting_candidate_leads_within_a_probe_interval_of_the_holder_going()
+    {
+        // Timers fire inside Advance on this thread: without xunit's context the elector's continuations run there too, in order.
+        SynchronizationContext.SetSynchronizationContext(null);
+        var gone = false;
+        var a = Candidate("a");
+        var b = Candidate("b", (_, _) => Task.FromResult(gone));
+        await a.TryAcquireOrRenewAsync(CancellationToken.None);
+        var leading = new TaskCompletionSource();
+        using var stop = new CancellationTokenSource();
+        var start = _clock.GetUtcNow();
+        var run = Task.Run(() => b.RunAsync(token => { leading.SetResult(); return Task.Delay(Timeout.Infinite, token); }, stop.Token));
+        var step = TimeSpan.FromMilliseconds(50);
+
+        // Half a retry period after its last renewal, a's process goes: b takes over as soon as the next
+        // renewal is a second late, not at its next attempt (4.4 s with jitter), let alone the lease's end.
+        for (var waited = TimeSpan.Zero; waited < Retry / 2; waited += step)
+        {
+            await _clock.WaitForTimersAsync();
+            _clock.Advance(step);
+        }
+        gone = true;
+        var renewedAt = start;
+        while (!leading.Task.IsCompleted)
+        {
+            await Task.WhenAny(_clock.WaitForTimersAsync(), leading.Task);
+            _clock.Advance(step);
+            Assert.True(_clock.GetUtcNow() - renewedAt <= Retry + TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(300));
+        }
+
+        Assert.Equal("b", _store.Record!.HolderIdentity);
+        await stop.CancelAsync();
+        Assert.False(await run);
+    }
+
+    [Fact]
+    public async Task A_leader_that_finds_another_holder_in_the_lease_stops_leading_at_once_not_at_the_renew_deadline()
+    {
+        // Timers fire inside Advance on this thread: without xunit's context the elector's continuations run there too, in order.
+        SynchronizationContext.SetSynchronizationContext(null);
+        var a = Candidate("a");
+        var leading = new TaskCompletionSource<CancellationToken>();
+        var run = Task.Run(() => a.RunAsync(token => { leading.SetResult(token); return Task.Delay(Timeout.Infinite, token); }, CancellationToken.None));
+        var token = await leading.Task;
+
+        _store.Overwrite(_store.Record! with { HolderIdentity = "b", RenewTime = _clock.GetUtcNow() });
+        var takenAt = _clock.GetUtcNow();
+        while (!token.IsCancellationRequested)
+        {
+            await TimerOrEnd(token);
+            _clock.Advance(TimeSpan.FromMilliseconds(500));
+        }
+
+        Assert.True(await run);
+        Assert.True(_clock.GetUtcNow() - takenAt <= Retry + TimeSpan.FromMilliseconds(500));
+        Assert.Equal("b", _store.Record!.HolderIdentity);
     }
 
     /// <summary>Waits until the elector has a timer pending, or leadership has ended (then none will be).</summary>

@@ -66,6 +66,7 @@ public sealed partial class HighAvailabilityTests
                 await CreateRetryingAsync([toLeader, toSurvivor], $"before-{i}", acknowledged);
             }
 
+            var renewedBeforeKill = await LeaseTimeAsync(toSurvivor, "renewTime");
             await leader.KillAsync();
 
             // A client that tried the dead server first retries on the other: every create it was told succeeded is kept.
@@ -77,6 +78,10 @@ public sealed partial class HighAvailabilityTests
 
             var successor = await HolderAsync(toSurvivor, "kube-controller-manager", h => h.Length > 0 && h != holder);
             Assert.Contains($"leading kube-controller-manager as {successor}", survivor.Log);
+            // The survivor saw the killed server's port refuse connections and did not wait out its 15 s lease.
+            Assert.Contains($"the server of lease holder {holder} refuses connections", survivor.Log);
+            Assert.True(await LeaseTimeAsync(toSurvivor, "acquireTime") - renewedBeforeKill < TimeSpan.FromSeconds(15),
+                "the survivor took the Lease before the killed holder's lease ran out");
             await Eventually.UntilAsync(() => PodCountAsync(toSurvivor), n => n == 4, "the deployment scaled during the failover to converge on the survivor", Takeover);
             var names = await toSurvivor.OkAsync("get", "configmaps", "-o", "jsonpath={.items[*].metadata.name}");
             Assert.All(acknowledged, name => Assert.Contains(name, names.Split(' ')));
@@ -187,6 +192,13 @@ public sealed partial class HighAvailabilityTests
             () => kubectl.RunAsync("get", "lease", "-n", "kube-system", lease, "-o", "jsonpath={.spec.holderIdentity}"),
             r => r.ExitCode == 0 && done(r.Stdout.Trim()), $"the {lease} Lease's holder", Takeover);
         return result.Stdout.Trim();
+    }
+
+    /// <summary>A time in the kube-controller-manager Lease's spec (renewTime, acquireTime).</summary>
+    private static async Task<DateTimeOffset> LeaseTimeAsync(Kubectl kubectl, string field)
+    {
+        var text = await kubectl.OkAsync("get", "lease", "-n", "kube-system", "kube-controller-manager", "-o", $"jsonpath={{.spec.{field}}}");
+        return DateTimeOffset.Parse(text.Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     internal static async Task<string> EndpointsAsync(Kubectl kubectl)
