@@ -56,6 +56,39 @@ internal sealed class ContainerStandby
         }
     }
 
+    /// <summary>
+    /// <see cref="Go"/> before the launcher said "standby": written once its process exists, read by it
+    /// as soon as its set-up is done. False when the launcher never started or is gone.
+    /// </summary>
+    public async Task<bool> GoEarlyAsync()
+    {
+        try
+        {
+            await _launch;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or System.ComponentModel.Win32Exception or UnauthorizedAccessException)
+        {
+            return false;
+        }
+        return Go();
+    }
+
+    /// <summary>Ends the launcher at once (its PID 1 and the attempt's pid namespace die with it).</summary>
+    public void Kill()
+    {
+        try
+        {
+            if (_launch.IsCompletedSuccessfully)
+            {
+                _launch.Result.Kill(entireProcessTree: false);
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone.
+        }
+    }
+
     /// <summary>Lets the prepared attempt run; false when the launcher is no longer there to hear it.</summary>
     public bool Go()
     {

@@ -47,17 +47,25 @@ public sealed partial class ProcessRuntime
     private Task<ContainerHandle> GoneAsync(string podUid, ContainerStandby standby, Cgroups cgroups, long oomBaseline)
     {
         StartTrace.Mark("agent-go-sent", standby.Spec.LogPath);
-        return FinishStartAsync(podUid, standby.Spec, standby.Id, standby.ExitFile, standby.Process, cgroups, oomBaseline, CancellationToken.None);
+        return FinishedAsync(podUid, standby, cgroups, oomBaseline);
     }
 
+    private Task<ContainerHandle> FinishedAsync(string podUid, ContainerStandby standby, Cgroups cgroups, long oomBaseline) =>
+        FinishStartAsync(podUid, standby.Spec, standby.Id, standby.ExitFile, standby.Process, cgroups, oomBaseline, CancellationToken.None);
+
     /// <summary>
-    /// Lets the standby run once it is ready (a container that crashed within milliseconds of its start
-    /// finds its standby still setting up). A standby that never gets ready, or cannot hear the go,
-    /// gives way to a cold start (<see cref="StandbyUnavailableException"/>), in the same cgroups.
+    /// Lets a standby that is still setting up run as soon as it is ready (a container that crashed
+    /// within milliseconds of its start finds it so): the go is written at once and waits in the
+    /// launcher's stdin, which it reads right after its set-up, so the restart does not wait for the
+    /// agent to hear "standby" and answer. A standby that never gets ready (its set-up ignores the go),
+    /// or cannot hear it, gives way to a cold start (<see cref="StandbyUnavailableException"/>), in the
+    /// same cgroups.
     /// </summary>
     private async Task<ContainerHandle> GoWhenReadyAsync(string podUid, ContainerStandby standby, Cgroups cgroups, long oomBaseline)
     {
         StartTrace.Mark("agent-go-begin", standby.Spec.LogPath);
+        var sent = await standby.GoEarlyAsync();
+        StartTrace.Mark("agent-go-sent", standby.Spec.LogPath);
         bool ready;
         try
         {
@@ -69,14 +77,19 @@ public sealed partial class ProcessRuntime
         }
 
         StartTrace.Mark("agent-standby-awaited", standby.Spec.LogPath);
-        if (!ready || !standby.Go())
+        if (!ready || !sent)
         {
+            if (sent)
+            {
+                // Its go waits in its stdin: a set-up slower than the timeout must not run after all.
+                standby.Kill();
+            }
             // Its pod is being removed, or its set-up failed: the lane's start goes the usual way.
             await standby.DiscardAsync(StandbyDiscardTimeout, Time);
             throw new StandbyUnavailableException();
         }
 
-        return await GoneAsync(podUid, standby, cgroups, oomBaseline);
+        return await FinishedAsync(podUid, standby, cgroups, oomBaseline);
     }
 
     private static bool Allows(Func<DateTimeOffset, ContainerExit, bool> restartsAtOnce, DateTimeOffset startedAt, ContainerExit exit)
