@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Axolotl.Bench.Measurement;
 using Axolotl.Bench.Reporting;
+using Axolotl.Bench.Tracing;
 
 namespace Axolotl.Bench.Scenarios;
 
@@ -99,7 +100,11 @@ internal sealed class RestartLatencyScenario : IScenario
                     var sentUnixMicros = UnixMicrosNow();
                     await api.CreateAsync(AgentPods.PodsPath, body, failed.Token);
                     await WaitForFileAsync(marker + ".start", name, failed.Token);
-                    restart.AddMilliseconds((ReadStamp(marker + ".start") - ReadStamp(marker + ".exit")) / 1000.0);
+                    var (exited, started) = (ReadStamp(marker + ".exit"), ReadStamp(marker + ".start"));
+                    restart.AddMilliseconds((started - exited) / 1000.0);
+                    // The app's own stamps join the agent's and the launchers' trace (bench/restart-trace).
+                    BenchTrace.MarkAt("app-exit", exited, name);
+                    BenchTrace.MarkAt("app-start", started, name);
                     cycle?.AddMilliseconds((ReadStamp(marker + ".created-to-start") - sentUnixMicros) / 1000.0);
                     try
                     {

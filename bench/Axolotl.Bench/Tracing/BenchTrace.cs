@@ -13,14 +13,17 @@ internal static class BenchTrace
 
     private static readonly string? FilePath = Environment.GetEnvironmentVariable("AXOLOTL_RESTART_TRACE") is { Length: > 0 } path ? path : null;
 
-    public static void Mark(string label, string pod)
+    public static void Mark(string label, string pod) =>
+        MarkAt(label, (TimeProvider.System.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10, pod);
+
+    /// <summary>A point the workload stamped itself (microseconds since the epoch, as $EPOCHREALTIME), e.g. its exit.</summary>
+    public static void MarkAt(string label, long micros, string pod)
     {
         if (FilePath is not { } file)
         {
             return;
         }
 
-        var micros = (TimeProvider.System.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
         var line = string.Create(CultureInfo.InvariantCulture, $"{label} {micros / 1_000_000}.{micros % 1_000_000:D6} {pod}\n");
         lock (Gate)
         {

@@ -35,6 +35,14 @@ internal sealed class ImmediateRestartGate(RestartTracker restarts, string podUi
     }
 
     /// <summary>
+    /// The runtime's armed restart for this attempt (<see cref="ArmedRestart"/>): its exit starts the
+    /// prepared attempt by itself when the lane, as things stand, would restart it at once on any exit
+    /// the policy restarts (Always: any code; OnFailure: a non-zero one).
+    /// </summary>
+    public ArmedRestart Armed() => new(restartPolicy != RestartPolicies.OnFailure,
+        () => !_closed && !_probeKill && podWanted() && restarts.NextExitRestartsAtOnce(podUid, name));
+
+    /// <summary>
     /// Whether the container's next attempt is the same launch whenever it comes: its environment cannot
     /// change (literal values and fields of the pod that never change, no ConfigMap, Secret, label or
     /// annotation) and its image start asks no registry.

@@ -270,7 +270,7 @@ public sealed partial class PodWorker
                 {
                     gate = new ImmediateRestartGate(_ctx.Restarts, Uid, container.Name, RestartPolicy,
                         () => !ObjectDeleted && Latest.Metadata.DeletionTimestamp is null && Observed.FailureReason is null);
-                    spec = spec with { RestartsAtOnce = gate.RestartsAtOnce };
+                    spec = spec with { RestartsAtOnce = gate.RestartsAtOnce, ArmsNext = gate.Armed() };
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -67,6 +67,18 @@ public sealed class RestartTracker
     }
 
     /// <summary>
+    /// Whether the container's next exit, whenever it comes, restarts at once (if its policy restarts
+    /// it): none was recorded, or the last lies more than ResetAfter back already.
+    /// </summary>
+    public bool NextExitRestartsAtOnce(string podUid, string containerName)
+    {
+        lock (_lock)
+        {
+            return !_entries.TryGetValue((podUid, containerName), out var entry) || _time.GetUtcNow() - entry.LastExit > Options.ResetAfter;
+        }
+    }
+
+    /// <summary>
     /// What <see cref="OnExit"/> would decide for this exit, without recording it: true when it would
     /// be an immediate restart.
     /// </summary>

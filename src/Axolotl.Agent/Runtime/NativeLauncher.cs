@@ -26,7 +26,21 @@ internal static class NativeLauncher
         string? HostnameFile = null,
         bool Standby = false,
         string? AttachSocket = null,
-        string? PidNamespace = null);
+        string? PidNamespace = null,
+        int? ContainerNice = null,
+        string? NextFifo = null,
+        bool NextOnAnyExit = false,
+        string? ArmedFifo = null);
+
+    /// <summary>What the launcher's exit line says: the code, and whether it let the next attempt go (with the OOM kill count before it, -1 unknown).</summary>
+    public sealed record ExitLine(int Code, bool NextWent, long OomKills);
+
+    /// <summary>
+    /// The launcher's nice value: better than the containers', so that on a busy node the runtime's own
+    /// steps of a start or a restart (the old launcher seeing the exit, the standby's go, PID 1's set-up)
+    /// do not wait behind the workloads. The container itself runs at the agent's value (--nice).
+    /// </summary>
+    public const int LauncherNice = -10;
 
     /// <summary>The launcher's command line (without the executable) for <paramref name="spec"/>.</summary>
     public static List<string> Arguments(Request request, ContainerSpec spec)
@@ -116,6 +130,22 @@ internal static class NativeLauncher
             arguments.Add("--standby");
         }
 
+        if (request.NextFifo is { } next)
+        {
+            arguments.AddRange(["--next", next, "--next-on", request.NextOnAnyExit ? "any" : "failure"]);
+        }
+
+        if (request.ArmedFifo is { } armed)
+        {
+            arguments.AddRange(["--armed", armed]);
+        }
+
+        if (request.ContainerNice is { } nice)
+        {
+            arguments.Add("--nice");
+            arguments.Add(nice.ToString(CultureInfo.InvariantCulture));
+        }
+
         arguments.Add("--");
         arguments.AddRange(spec.Command);
         return arguments;
@@ -159,6 +189,7 @@ internal static class NativeLauncher
     /// <summary>Starts the launcher with the container's environment (it execs tini with it).</summary>
     public static Process Start(Request request, ContainerSpec spec, IReadOnlyDictionary<string, string> environment)
     {
+        request = request with { ContainerNice = ThreadPriority.OfCallingThread() };
         var psi = new ProcessStartInfo(request.Launcher)
         {
             UseShellExecute = false,
@@ -182,7 +213,7 @@ internal static class NativeLauncher
             psi.Environment["PATH"] = LinuxProcess.DefaultPath;
         }
 
-        return Process.Start(psi) ?? throw new ContainerStartException("cannot start axolotl-launch");
+        return ThreadPriority.StartAt(psi, LauncherNice) ?? throw new ContainerStartException("cannot start axolotl-launch");
     }
 
     /// <summary>
@@ -219,12 +250,12 @@ internal static class NativeLauncher
     /// reaped and its log flushed (its exit file is written right after), ahead of the launcher's own exit (which waits
     /// for the container's mounts to go). Null when the launcher ended or the agent let go without it.
     /// </summary>
-    public static async Task<int?> ReadExitAsync(Process launcher)
+    public static async Task<ExitLine?> ReadExitAsync(Process launcher)
     {
         var reader = launcher.StandardOutput;
         try
         {
-            return ParseExited(await reader.ReadLineAsync());
+            return ParseExitLine(await reader.ReadLineAsync());
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
         {
@@ -243,12 +274,31 @@ internal static class NativeLauncher
             ? pid
             : null;
 
-    /// <summary>The code in an "exited &lt;code&gt;" line, else null.</summary>
-    public static int? ParseExited(string? line) =>
-        line is not null && line.StartsWith("exited ", StringComparison.Ordinal)
-            && int.TryParse(line.AsSpan(7), NumberStyles.None, CultureInfo.InvariantCulture, out var code) && code is >= 0 and <= 255
-            ? code
-            : null;
+    /// <summary>The code in an "exited &lt;code&gt;" line (or "exited &lt;code&gt; next &lt;oom kills&gt;"), else null.</summary>
+    public static int? ParseExited(string? line) => ParseExitLine(line)?.Code;
+
+    /// <summary>"exited &lt;code&gt;" or "exited &lt;code&gt; next &lt;oom kills&gt;", else null.</summary>
+    public static ExitLine? ParseExitLine(string? line)
+    {
+        if (line is null || !line.StartsWith("exited ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var parts = line[7..].Split(' ');
+        if (!int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var code) || code is < 0 or > 255)
+        {
+            return null;
+        }
+
+        return parts.Length switch
+        {
+            1 => new ExitLine(code, false, -1),
+            3 when parts[1] == "next" && long.TryParse(parts[2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var oom) && oom >= -1
+                => new ExitLine(code, true, oom),
+            _ => null,
+        };
+    }
 
     /// <summary>The StartError exit code for a launcher exit code: 127 (executable not found) stays, anything else is 128.</summary>
     public static int StartErrorCode(int launcherExitCode) => launcherExitCode == 127 ? 127 : 128;

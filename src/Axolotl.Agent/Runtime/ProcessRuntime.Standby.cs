@@ -20,17 +20,17 @@ public sealed partial class ProcessRuntime
     public override async Task PrepareStandbyAsync(PodSandbox sandbox, ContainerSpec spec, CancellationToken ct)
     {
         await DiscardStandbyAsync(sandbox.PodUid, spec.Name);
-        BeginStandby(sandbox, spec, Task.CompletedTask);
+        BeginStandby(sandbox, spec, spec.ArmsNext);
     }
 
     /// <summary>
-    /// Registers a standby for <paramref name="spec"/> and starts its launcher in the background once
-    /// <paramref name="after"/> completes. Called by a start for the attempt after it, right after the
-    /// start's own launcher is on its way, with the task of that attempt running: the registration makes
-    /// even a container that crashes within milliseconds wait for its next attempt instead of the lane,
-    /// and the standby's set-up does not compete with the first attempt's own start for the CPU.
+    /// Registers a standby for <paramref name="spec"/> and starts its launcher in the background. Called by
+    /// a start for the attempt after it, right after the start's own launcher is on its way: the
+    /// registration makes even a container that crashes within milliseconds wait for its next attempt
+    /// instead of the lane. <paramref name="arms"/> is the running attempt's: with it the standby is armed
+    /// (its launch waits until the FIFO is in place, and only the registered standby gets one).
     /// </summary>
-    private void BeginStandby(PodSandbox sandbox, ContainerSpec spec, Task after)
+    private void BeginStandby(PodSandbox sandbox, ContainerSpec spec, ArmedRestart? arms)
     {
         if (_tools.Launcher is not { } launcher || (spec.Rootfs is not null && _tools.TiniStatic is null))
         {
@@ -39,15 +39,23 @@ public sealed partial class ProcessRuntime
 
         var id = NewContainerId();
         var exitFile = ExitFileFor(sandbox.PodUid, id);
-        var standby = ContainerStandby.Begin(spec, id, exitFile, () => LaunchStandby(launcher, sandbox, spec, exitFile), after);
-        if (!_standbys.TryAdd((sandbox.PodUid, spec.Name), standby))
+        string? armedFifo = null;
+        var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var standby = ContainerStandby.Begin(spec, id, exitFile, () => LaunchStandby(launcher, sandbox, spec, exitFile, arms, armedFifo), registered.Task);
+        if (_standbys.TryAdd((sandbox.PodUid, spec.Name), standby))
+        {
+            armedFifo = Arm(sandbox.PodUid, spec, arms);
+            registered.SetResult();
+        }
+        else
         {
             // Another preparation for the same container won the race: keep one.
+            registered.SetResult();
             _ = standby.DiscardAsync(StandbyDiscardTimeout, Time);
         }
     }
 
-    private System.Diagnostics.Process LaunchStandby(string launcher, PodSandbox sandbox, ContainerSpec spec, string exitFile)
+    private System.Diagnostics.Process LaunchStandby(string launcher, PodSandbox sandbox, ContainerSpec spec, string exitFile, ArmedRestart? arms, string? armedFifo)
     {
         var tini = spec.Rootfs is null ? _tools.Tini : _tools.TiniStatic!;
         var podDir = _network.PodDirectory(sandbox.PodUid);
@@ -71,7 +79,8 @@ public sealed partial class ProcessRuntime
         return NativeLauncher.Start(
             new NativeLauncher.Request(launcher, tini, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname,
                 File.Exists(hostsFile) ? hostsFile : null, Options.TmpSize, Options.LogMaxBytes, File.Exists(hostnameFile) ? hostnameFile : null, Standby: true,
-                AttachSocket: AttachSocketFor(Path.GetFileNameWithoutExtension(exitFile))),
+                AttachSocket: AttachSocketFor(Path.GetFileNameWithoutExtension(exitFile)),
+                NextFifo: CanArm(spec, arms) ? NextFifoFor(sandbox.PodUid, spec.Name) : null, NextOnAnyExit: arms?.OnAnyExit ?? false, ArmedFifo: armedFifo),
             spec,
             environment);
     }
@@ -86,6 +95,9 @@ public sealed partial class ProcessRuntime
         {
             return null;
         }
+
+        // The lane starts it: no launcher's exit may as well.
+        Disarm(podUid, spec.Name);
 
         bool ready;
         try
@@ -111,6 +123,7 @@ public sealed partial class ProcessRuntime
     {
         if (_standbys.TryRemove((podUid, name), out var standby))
         {
+            Disarm(podUid, name);
             await standby.DiscardAsync(StandbyDiscardTimeout, Time);
         }
     }

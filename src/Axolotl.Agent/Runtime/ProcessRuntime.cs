@@ -132,7 +132,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         {
             if (spec.NextAttempt is { } following)
             {
-                BeginStandby(sandbox, following, Task.CompletedTask);
+                BeginStandby(sandbox, following, spec.ArmsNext);
             }
 
             return restarted;
@@ -215,7 +215,8 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
                 : _tools.Launcher is { } launcher
                 ? NativeLauncher.Start(
                     new NativeLauncher.Request(launcher, tini, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname, hosts, Options.TmpSize, Options.LogMaxBytes,
-                        File.Exists(hostnameFile) ? hostnameFile : null, AttachSocket: AttachSocketFor(id), PidNamespace: PidNamespaceFor(sandbox.PodUid, spec)),
+                        File.Exists(hostnameFile) ? hostnameFile : null, AttachSocket: AttachSocketFor(id), PidNamespace: PidNamespaceFor(sandbox.PodUid, spec),
+                        NextFifo: CanArm(spec, spec.ArmsNext) ? NextFifoFor(sandbox.PodUid, spec.Name) : null, NextOnAnyExit: spec.ArmsNext?.OnAnyExit ?? false),
                     spec,
                     environment)
                 : StartRecorder(LaunchScripts.Outer, ShellChainArguments(spec, exitFile, cgroups, sandbox.NetworkNamespace, hostname, hosts, resolv), environment);
@@ -232,7 +233,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
             // The next attempt's standby is prepared beside this launch, not after it runs: a container that
             // crashes within milliseconds then finds its replacement (nearly) ready. Deferring it until
             // "running" made such restarts wait ~37 ms for the standby (docs/flows/pod-lifecycle.md).
-            BeginStandby(sandbox, next, Task.CompletedTask);
+            BeginStandby(sandbox, next, spec.ArmsNext);
         }
 
         return await FinishStartAsync(sandbox.PodUid, spec, id, exitFile, process, cgroups, oomBaseline, ct);
@@ -306,12 +307,20 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         int? code = null;
         try
         {
-            code = await NativeLauncher.ReadExitAsync(launcher);
+            var line = await NativeLauncher.ReadExitAsync(launcher);
+            code = line?.Code;
             StartTrace.Mark("agent-exit-line", tracked.State.LogPath);
-            if (code is { } exitCode)
+            if (line is not null)
             {
                 tracked.ExitedAt = Time.GetUtcNow();
-                RestartAtOnce(tracked, exitCode, tracked.ExitedAt.Value);
+                if (line.NextWent)
+                {
+                    AdoptWentAttempt(tracked, line.OomKills);
+                }
+                else
+                {
+                    RestartAtOnce(tracked, line.Code, tracked.ExitedAt.Value);
+                }
             }
         }
         finally
@@ -362,6 +371,8 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
 
     public override async Task StopAsync(ContainerHandle handle, TimeSpan grace, CancellationToken ct)
     {
+        // This exit is the agent's doing: it must not start the standby by itself.
+        Disarm(handle.PodUid, handle.Name);
         var tracked = await FindAsync(handle, ct);
         if (tracked is null || tracked.Exited.IsCompleted)
         {

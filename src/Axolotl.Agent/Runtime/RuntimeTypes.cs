@@ -70,7 +70,22 @@ public sealed record ContainerSpec(
     /// every restart goes through the agent. Not part of what this attempt runs.
     /// </summary>
     public Func<DateTimeOffset, ContainerExit, bool>? RestartsAtOnce { get; init; }
+
+    /// <summary>
+    /// Lets this attempt's own launcher start its prepared next attempt on its exit, with no hop through
+    /// the agent (<see cref="ArmedRestart"/>). Null: the agent says go. Not part of what this attempt runs.
+    /// </summary>
+    public ArmedRestart? ArmsNext { get; init; }
 }
+
+/// <summary>
+/// How an attempt's exit may start the next one by itself: <paramref name="OnAnyExit"/> for restartPolicy
+/// Always (else only a non-zero code restarts, as under OnFailure), and <paramref name="Now"/>, asked when
+/// the next attempt's standby is prepared: whether the agent, as things stand, would restart the
+/// container at once when it exits so (its first restart; later ones back off). The agent disarms a
+/// standby before it stops a container itself, and adopts one that went (docs/adr/0002).
+/// </summary>
+public sealed record ArmedRestart(bool OnAnyExit, Func<bool> Now);
 
 /// <summary>
 /// A container's own root: an overlay of the image's unpacked layers (<paramref name="Lowers"/>, top-most

@@ -22,6 +22,14 @@ internal static class ThreadPriority
     [DllImport("libc", EntryPoint = "gettid")]
     private static extern int SysGetTid();
 
+    /// <summary>The calling thread's nice value, or null when it cannot be read.</summary>
+    public static int? OfCallingThread()
+    {
+        Marshal.SetLastPInvokeError(0);
+        var nice = SysGetPriority(PrioProcess, SysGetTid());
+        return Marshal.GetLastPInvokeError() == 0 ? nice : null;
+    }
+
     /// <summary>Starts <paramref name="psi"/> at <paramref name="nice"/>; if the nice value cannot be set (not root), at the caller's.</summary>
     public static Process? StartAt(ProcessStartInfo psi, int nice)
     {

@@ -95,6 +95,22 @@ public sealed class NativeLauncherArgumentsTests
         Assert.Equal(expected, NativeLauncher.ParseExited(line));
 
     [Theory]
+    [InlineData("exited 1", 1, false, -1L)]
+    [InlineData("exited 137 next 2", 137, true, 2L)]
+    [InlineData("exited 1 next -1", 1, true, -1L)]
+    public void An_exit_line_says_whether_the_next_attempt_went(string line, int code, bool went, long oomKills) =>
+        Assert.Equal(new NativeLauncher.ExitLine(code, went, oomKills), NativeLauncher.ParseExitLine(line));
+
+    [Theory]
+    [InlineData("exited 1 next")]
+    [InlineData("exited 1 later 2")]
+    [InlineData("exited 1 next -2")]
+    [InlineData("exited 1 next 2 3")]
+    [InlineData("exited 1  ")]
+    public void A_malformed_exit_line_reports_nothing(string line) =>
+        Assert.Null(NativeLauncher.ParseExitLine(line));
+
+    [Theory]
     [InlineData(127, 127)]
     [InlineData(125, 128)]
     [InlineData(126, 128)]

@@ -135,6 +135,38 @@ public sealed class NativeLauncherTests : IAsyncLifetime
         Assert.Contains("launcher: native", _rt.Runtime.Mode, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_launcher_runs_at_a_better_nice_value_and_the_container_at_the_agents(bool fromStandby)
+    {
+        var sandbox = await _rt.SandboxAsync(fromStandby ? "nice-standby" : "nice-cold");
+        // Field 19 of /proc/PID/stat (after the command's parenthesised name) is the nice value; cut runs as the container's child.
+        var spec = _rt.Spec(sandbox, "main", "sh", "-c", "cut -d' ' -f19 /proc/self/stat; exec sleep 100");
+        if (fromStandby)
+        {
+            await _rt.Runtime.PrepareStandbyAsync(sandbox, spec, CancellationToken.None);
+            Assert.True(await _rt.Runtime.StandbyOf(sandbox.PodUid, "main")!.Ready.WaitAsync(Deadline));
+        }
+
+        var handle = await _rt.StartAsync(sandbox, spec);
+        var logged = "";
+        for (var waited = Stopwatch.StartNew(); !logged.Contains(" stdout F ", StringComparison.Ordinal) && waited.Elapsed < Deadline; await Task.Delay(20))
+        {
+            logged = File.Exists(spec.LogPath) ? await File.ReadAllTextAsync(spec.LogPath) : "";
+        }
+
+        Assert.Equal(Axolotl.Agent.Runtime.ThreadPriority.OfCallingThread().ToString(), LogLine.Parse(logged.Split('\n')[0]).Text);
+        Assert.Equal(NativeLauncher.LauncherNice.ToString(), NiceOf(handle.Pid));
+        await _rt.Runtime.StopAsync(handle, TimeSpan.Zero, CancellationToken.None).WaitAsync(Deadline);
+    }
+
+    private static string NiceOf(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16];
+    }
+
     private async Task<string> ReadThroughReaderAsync(string logPath)
     {
         // The reader works on the agent's layout (<dir>/pods/<uid>/<container>/<n>.log): copy the file there.

@@ -10,7 +10,7 @@
  *                  [--tmp-size S] [--bind SRC|--bind-ro SRC --to DST]...
  *                  [--rootfs DIR [--lower DIR]... [--upper DIR --work DIR] [--hostname-file FILE]]
  *                  [--user UID:GID[:G1,G2,...]] [--sec KEY[=VALUE]]... [--seccomp FILE [--seccomp-flags N]] [--standby]
- *                  [--attach SOCKET [--stdin [--stdin-once]] [--tty]] [--pid-ns FILE] -- argv...
+ *                  [--attach SOCKET [--stdin [--stdin-once]] [--tty]] [--pid-ns FILE] [--nice N] -- argv...
  *
  * --standby prepares the next attempt of a container while the current one runs: PID 1 does every
  * step up to exec (namespaces, root, mounts, hostname, the executable's check) and waits; the
@@ -20,6 +20,17 @@
  *
  * Each --bind/--bind-ro names a volume source on the node and the following --to its mountPath in
  * the container (volume-mounts.c); they are mounted in order, after the private /tmp.
+ *
+ * --next FIFO --next-on any|failure: when the container exits with a code that restarts it under the pod's
+ * policy (any code, or a non-zero one), the launcher writes one byte to FIFO right after reaping PID 1,
+ * before its exit line, which then reads "exited <code> next <oom kills>". The byte reaches the next
+ * attempt's standby, started with --armed FIFO: its PID 1 waits for the byte as well as for its
+ * launcher's go, so a crash is answered with no hop through the agent. The agent arms a standby only
+ * when it would restart at once (the container's first restart) and disarms it by removing the FIFO
+ * before it stops a container itself; without a FIFO, or without a reader, nothing is written.
+ *
+ * --nice N is the container's nice value: the agent starts the launcher at a better one (it and PID 1's
+ * set-up are the runtime's work on a restart's path), and PID 1 takes N just before tini.
  *
  * --rootfs gives the container a root of its own (rootfs.c): an overlay of the --lower layers (top-most
  * first) with the --upper/--work writable layer, mounted on the empty directory DIR, with /proc, /dev,
@@ -100,6 +111,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -161,6 +173,12 @@ struct options {
     bool stdin_once;                /* --stdin-once */
     bool tty;                       /* --tty */
     const char *pid_ns;             /* --pid-ns: join this pid namespace */
+    bool has_nice;                  /* --nice: the container's nice value (the launcher may run boosted) */
+    int nice;
+    const char *next_fifo;          /* --next: the FIFO of the next attempt's armed standby */
+    bool next_on_success;           /* --next-on any (else failure: a non-zero code) */
+    const char *armed_fifo;         /* --armed: this standby also goes on a byte in this FIFO */
+    int armed_fd;                   /* its read end, held by PID 1 only (-1: not armed) */
     char **argv;
 };
 
@@ -296,7 +314,7 @@ static unsigned int parse_seccomp_flags(const char *text)
 static void parse_options(int argc, char **argv, struct options *o)
 {
     enum { EXIT_FILE = 256, LOG, LOG_MAX, CGROUP, NETNS, HOSTNAME, HOSTS, RESOLV_CONF, WORKDIR, TMP_SIZE, TINI, BIND, BIND_RO, TO, STANDBY,
-           LOWER, UPPER, WORK, ROOTFS, HOSTNAME_FILE, USER, SEC, SECCOMP, SECCOMP_FLAGS, ATTACH, STDIN, STDIN_ONCE, TTY, PID_NS, TRACE };
+           LOWER, UPPER, WORK, ROOTFS, HOSTNAME_FILE, USER, SEC, SECCOMP, SECCOMP_FLAGS, ATTACH, STDIN, STDIN_ONCE, TTY, PID_NS, TRACE, NICE, NEXT, NEXT_ON, ARMED };
     static const struct option long_options[] = {
         {"exit-file", required_argument, NULL, EXIT_FILE},
         {"log", required_argument, NULL, LOG},
@@ -328,9 +346,14 @@ static void parse_options(int argc, char **argv, struct options *o)
         {"tty", no_argument, NULL, TTY},
         {"pid-ns", required_argument, NULL, PID_NS},
         {"trace", required_argument, NULL, TRACE},
+        {"nice", required_argument, NULL, NICE},
+        {"next", required_argument, NULL, NEXT},
+        {"next-on", required_argument, NULL, NEXT_ON},
+        {"armed", required_argument, NULL, ARMED},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
+    o->armed_fd = -1;
     o->log_max = DEFAULT_LOG_MAX;
     o->workdir = "/";
     o->tmp_size = "64m";
@@ -398,6 +421,23 @@ static void parse_options(int argc, char **argv, struct options *o)
         case STDIN_ONCE: o->stdin_once = true; break;
         case TTY: o->tty = true; break;
         case PID_NS: o->pid_ns = optarg; break;
+        case NICE: {
+            char *end;
+            long nice = strtol(optarg, &end, 10);
+            if (*end != '\0' || end == optarg || nice < -20 || nice > 19)
+                usage_error("--nice wants a number from -20 to 19");
+            o->has_nice = true;
+            o->nice = (int)nice;
+            break;
+        }
+        case NEXT: o->next_fifo = optarg; break;
+        case NEXT_ON:
+            if (strcmp(optarg, "any") == 0)
+                o->next_on_success = true;
+            else if (strcmp(optarg, "failure") != 0)
+                usage_error("--next-on wants any or failure");
+            break;
+        case ARMED: o->armed_fifo = optarg; break;
         case TRACE: trace_fd = open(optarg, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644); break;
         default: usage_error("unknown option");
         }
@@ -410,6 +450,8 @@ static void parse_options(int argc, char **argv, struct options *o)
         usage_error("--lower, --upper and --work need --rootfs");
     if ((o->stdin_once && !o->stdin_open) || ((o->stdin_open || o->tty) && o->attach_path == NULL))
         usage_error("--stdin-once needs --stdin, and --stdin and --tty need --attach");
+    if (o->armed_fifo != NULL && !o->standby)
+        usage_error("--armed needs --standby");
     if (optind >= argc)
         usage_error("no command after --");
     o->argv = argv + optind;
@@ -698,12 +740,37 @@ static void wait_for_go(struct options *o, int ready_fd, int go_fd, int error_fd
     if (write(ready_fd, &byte, 1) != 1)
         _exit(EXIT_CGROUP);
     close(ready_fd);
-    ssize_t n;
-    while ((n = read(go_fd, &byte, 1)) < 0 && errno == EINTR) {
+    struct pollfd waits[2] = {{.fd = go_fd, .events = POLLIN}, {.fd = o->armed_fd, .events = POLLIN}};
+    for (;;) {
+        if (poll(waits, o->armed_fd >= 0 ? 2 : 1, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            _exit(EXIT_CGROUP);
+        }
+        if (waits[0].revents != 0) {
+            ssize_t n;
+            while ((n = read(go_fd, &byte, 1)) < 0 && errno == EINTR) {
+            }
+            if (n != 1)
+                _exit(EXIT_CGROUP);
+            break;
+        }
+        if (o->armed_fd >= 0 && waits[1].revents != 0) {
+            ssize_t n = read(o->armed_fd, &byte, 1);
+            if (n == 1) {
+                trace("pid1-armed-go");
+                break;
+            }
+            if (n < 0 && (errno == EINTR || errno == EAGAIN))
+                continue;
+            /* A writer came and went without a byte: the FIFO only says POLLHUP from now on. */
+            close(o->armed_fd);
+            o->armed_fd = -1;
+        }
     }
-    if (n != 1)
-        _exit(EXIT_CGROUP);
     close(go_fd);
+    if (o->armed_fd >= 0)
+        close(o->armed_fd);
     trace("pid1-go");
     join_held_cgroups(o, error_fd);
     trace("pid1-cgroups-joined");
@@ -749,6 +816,11 @@ static void container_init(struct options *o, int netns_fd, int in_fd, int out_f
         init_failed(error_fd, code, "%s", message);
     if (o->standby)
         wait_for_go(o, ready_fd, go_fd, error_fd);
+    /* The launcher (and PID 1 up to here) may run at a better nice value than the container, so that a
+     * busy node does not delay a restart's steps; the container gets its own back before anything of it
+     * runs (raising one's nice value is always allowed, and no filter is loaded yet). */
+    if (o->has_nice && setpriority(PRIO_PROCESS, 0, o->nice) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot set the nice value %d: %s", o->nice, strerror(errno));
     /* runc's order: no_new_privs first when asked, so that the filter is then loaded as late as
      * possible; without it, the filter goes on now, while CAP_SYS_ADMIN is still held. */
     if (o->security.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
@@ -1121,6 +1193,58 @@ static int exec_into(int argc, char **argv)
 
 /* ---------- the launcher ---------- */
 
+/* A FIFO of the agent's (--next, --armed), never blocking; -1 when it is not there or is not a FIFO. */
+static int open_fifo(const char *path, int mode)
+{
+    int fd = open(path, mode | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode))) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+/* --next: one byte lets the armed standby go. False without one: no FIFO (the agent disarmed it) or no
+ * reader (no armed standby, or its PID 1 is gone). */
+static bool go_next(const char *fifo)
+{
+    int fd = open_fifo(fifo, O_WRONLY);
+    if (fd < 0)
+        return false;
+    char byte = 'g';
+    bool sent = write(fd, &byte, 1) == 1;
+    close(fd);
+    return sent;
+}
+
+/* The memory cgroup's OOM kill count ("oom_kill N" in memory.events, or memory.oom_control on cgroup v1),
+ * read before the next attempt joins the same cgroups; -1 when no --cgroup-procs directory has it. */
+static long read_oom_kills(const struct options *o)
+{
+    static const char *const files[] = {"memory.events", "memory.oom_control"};
+    for (int i = 0; i < o->cgroups; i++) {
+        for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+            char path[PATH_MAX];
+            const char *slash = strrchr(o->cgroup_procs[i], '/');
+            if (slash == NULL || snprintf(path, sizeof path, "%.*s/%s", (int)(slash - o->cgroup_procs[i]), o->cgroup_procs[i], files[f]) >= (int)sizeof path)
+                continue;
+            FILE *file = fopen(path, "re");
+            if (file == NULL)
+                continue;
+            char line[128];
+            long count = -1;
+            while (count < 0 && fgets(line, sizeof line, file) != NULL)
+                if (strncmp(line, "oom_kill ", 9) == 0)
+                    count = strtol(line + 9, NULL, 10);
+            fclose(file);
+            if (count >= 0)
+                return count;
+        }
+    }
+    return -1;
+}
+
 static pid_t clone_namespaces(const struct security *security, bool joined_pid_ns)
 {
     /* Like fork, but the child is PID 1 of a new pid namespace with its own mount, uts and ipc
@@ -1154,7 +1278,7 @@ static void open_container_log(struct options *o, struct log *log)
  * ends PID 1 and this launcher without an exit file: the container never ran. A PID 1 that failed
  * while setting up reports through the error pipe as usual (false: the caller reads it).
  */
-static bool stand_by(struct options *o, struct log *log, pid_t child, const int ready_pipe[2], const int go_pipe[2])
+static bool stand_by(struct options *o, struct log *log, pid_t child, const int ready_pipe[2], const int go_pipe[2], int error_fd, bool armed)
 {
     close(ready_pipe[1]);
     close(go_pipe[0]);
@@ -1169,6 +1293,20 @@ static bool stand_by(struct options *o, struct log *log, pid_t child, const int 
     }
     trace("standby-ready");
     write_all(1, "standby\n", 8);
+    if (armed) {
+        /* An armed PID 1 may go on the previous attempt's byte instead: its exec of tini closes the error
+         * pipe (a failure after going writes its report there). The agent's stdin still wins, so that its
+         * end discards the standby whatever else happened. */
+        struct pollfd waits[2] = {{.fd = 0, .events = POLLIN}, {.fd = error_fd, .events = POLLIN}};
+        while (poll(waits, 2, -1) < 0 && errno == EINTR) {
+        }
+        if (waits[0].revents == 0 && waits[1].revents != 0) {
+            trace("standby-went");
+            close(go_pipe[1]);
+            open_container_log(o, log);
+            return true;
+        }
+    }
     char line[8];
     size_t got = 0;
     while (got < sizeof line - 1) {
@@ -1270,6 +1408,9 @@ int main(int argc, char **argv)
         close(pid_ns_fd);
     }
 
+    /* --armed: opened here, held by PID 1 alone (the launcher's copy is closed right after the clone), so
+     * that the previous attempt's launcher finds a reader exactly while PID 1 can go. */
+    bool armed = o.armed_fifo != NULL && (o.armed_fd = open_fifo(o.armed_fifo, O_RDONLY)) >= 0;
     pid_t child = clone_namespaces(&o.security, o.pid_ns != NULL);
     if (child < 0) {
         snprintf(message, sizeof message, "cannot create namespaces: %s", strerror(errno));
@@ -1293,11 +1434,13 @@ int main(int argc, char **argv)
     close(out_pipe[1]);
     close(err_pipe[1]);
     close(error_pipe[1]);
+    if (armed)
+        close(o.armed_fd);
     if (in_fds[0] != null_fd)
         close(in_fds[0]);
     if (netns_fd >= 0)
         close(netns_fd);
-    bool init_gone = o.standby && !stand_by(&o, &log, child, ready_pipe, go_pipe);
+    bool init_gone = o.standby && !stand_by(&o, &log, child, ready_pipe, go_pipe, error_pipe[0], armed);
 
     /* The error pipe closes on tini's exec (close-on-exec) or carries "<code> <message>". */
     char report[1024];
@@ -1373,13 +1516,25 @@ int main(int argc, char **argv)
     }
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
     trace("launcher-reaped");
+    /* --next: the next attempt goes now, from here, when this exit restarts under the pod's policy and
+     * the agent left its standby armed; its line tells the agent so, with the OOM kill count before it. */
+    long oom_kills = -1;
+    bool next_sent = false;
+    if (o.next_fifo != NULL && (code != 0 || o.next_on_success)) {
+        oom_kills = read_oom_kills(&o);
+        next_sent = go_next(o.next_fifo);
+        trace(next_sent ? "launcher-next-sent" : "launcher-next-none");
+    }
     flush_log(&log);
     close(log.fd);
     /* The log is complete: the agent may start the replacement now, while the exit file is written
      * (for an agent that restarts and missed this line; a metadata write that can wait on a busy
      * disk's journal) and the old mount tree is taken down below. */
-    char exited[32];
-    snprintf(exited, sizeof exited, "exited %d\n", code);
+    char exited[64];
+    if (next_sent)
+        snprintf(exited, sizeof exited, "exited %d next %ld\n", code, oom_kills);
+    else
+        snprintf(exited, sizeof exited, "exited %d\n", code);
     write_all(1, exited, strlen(exited));
     trace("launcher-exited-line");
     record_exit(o.exit_file, code);
