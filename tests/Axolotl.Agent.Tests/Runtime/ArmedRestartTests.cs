@@ -37,19 +37,7 @@ public sealed class ArmedRestartTests : IAsyncLifetime
         return (handle, standby);
     }
 
-    private static async Task<string> EventuallyReadAsync(string path)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < Deadline)
-        {
-            if (File.Exists(path) && await File.ReadAllTextAsync(path) is { Length: > 0 } text)
-            {
-                return text;
-            }
-            await Task.Delay(20);
-        }
-        throw new TimeoutException($"nothing in {path}");
-    }
+    private static Task<string> EventuallyReadAsync(string path) => RuntimeFixture.EventuallyReadAsync(path, Deadline);
 
     private async Task AssertStillStandingByAsync(PodSandbox sandbox, ContainerStandby standby, ContainerSpec second)
     {

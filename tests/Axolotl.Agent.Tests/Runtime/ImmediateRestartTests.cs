@@ -36,19 +36,7 @@ public sealed class ImmediateRestartTests : IAsyncLifetime
 
     private Cgroups CgroupOf(PodSandbox sandbox) => Cgroups.Open($"{_rt.Options.CgroupRoot}/{sandbox.PodUid}/main");
 
-    private static async Task<string> EventuallyReadAsync(string path)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < Deadline)
-        {
-            if (File.Exists(path) && await File.ReadAllTextAsync(path) is { Length: > 0 } text)
-            {
-                return text;
-            }
-            await Task.Delay(20);
-        }
-        throw new TimeoutException($"nothing in {path}");
-    }
+    private static Task<string> EventuallyReadAsync(string path) => RuntimeFixture.EventuallyReadAsync(path, Deadline);
 
     [Fact]
     public async Task An_exit_the_agent_would_restart_at_once_starts_the_prepared_attempt_before_the_agent_asks()

@@ -69,6 +69,21 @@ public sealed class RuntimeFixture : IAsyncLifetime
         return handle;
     }
 
+    /// <summary>The file's text once it has some (an attempt's log), within <paramref name="deadline"/>.</summary>
+    public static async Task<string> EventuallyReadAsync(string path, TimeSpan deadline)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < deadline)
+        {
+            if (File.Exists(path) && await File.ReadAllTextAsync(path) is { Length: > 0 } text)
+            {
+                return text;
+            }
+            await Task.Delay(20);
+        }
+        throw new TimeoutException($"nothing in {path}");
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
