@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace Axolotl.Agent.Runtime;
 
@@ -15,6 +16,37 @@ namespace Axolotl.Agent.Runtime;
 public sealed partial class ProcessRuntime
 {
     private readonly ConcurrentDictionary<(string PodUid, string Name), RestartedAttempt> _restarted = new();
+
+    /// <summary>
+    /// Reads the launcher's exit line and, on the thread that read it, restarts the container at once
+    /// when the agent would (<see cref="RestartAtOnce"/>); only then does the exit go to its observer.
+    /// </summary>
+    private async Task ReportExitAsync(TrackedContainer tracked, Process launcher)
+    {
+        int? code = null;
+        try
+        {
+            var line = await NativeLauncher.ReadExitAsync(launcher);
+            code = line?.Code;
+            StartTrace.Mark("agent-exit-line", tracked.State.LogPath);
+            if (line is not null)
+            {
+                tracked.ExitedAt = Time.GetUtcNow();
+                if (line.NextWent)
+                {
+                    AdoptWentAttempt(tracked, line.OomKills);
+                }
+                else
+                {
+                    RestartAtOnce(tracked, line.Code, tracked.ExitedAt.Value);
+                }
+            }
+        }
+        finally
+        {
+            tracked.ReportedExit.TrySetResult(code);
+        }
+    }
 
     /// <summary>Called with the exit line's code, before anyone else hears of the exit.</summary>
     private void RestartAtOnce(TrackedContainer tracked, int exitCode, DateTimeOffset finishedAt)

@@ -233,6 +233,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
             // The next attempt's standby is prepared beside this launch, not after it runs: a container that
             // crashes within milliseconds then finds its replacement (nearly) ready. Deferring it until
             // "running" made such restarts wait ~37 ms for the standby (docs/flows/pod-lifecycle.md).
+            // Begun before this launch it gains nothing: .NET starts one process at a time.
             BeginStandby(sandbox, next, spec.ArmsNext);
         }
 
@@ -296,37 +297,6 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         }
 
         return state.ToHandle();
-    }
-
-    /// <summary>
-    /// Reads the launcher's exit line and, on the thread that read it, restarts the container at once
-    /// when the agent would (<see cref="RestartAtOnce"/>); only then does the exit go to its observer.
-    /// </summary>
-    private async Task ReportExitAsync(TrackedContainer tracked, Process launcher)
-    {
-        int? code = null;
-        try
-        {
-            var line = await NativeLauncher.ReadExitAsync(launcher);
-            code = line?.Code;
-            StartTrace.Mark("agent-exit-line", tracked.State.LogPath);
-            if (line is not null)
-            {
-                tracked.ExitedAt = Time.GetUtcNow();
-                if (line.NextWent)
-                {
-                    AdoptWentAttempt(tracked, line.OomKills);
-                }
-                else
-                {
-                    RestartAtOnce(tracked, line.Code, tracked.ExitedAt.Value);
-                }
-            }
-        }
-        finally
-        {
-            tracked.ReportedExit.TrySetResult(code);
-        }
     }
 
     private List<string> ShellChainArguments(ContainerSpec spec, string exitFile, Cgroups cgroups, string? netns, string hostname, string? hostsFile, string? resolvFile)
