@@ -791,6 +791,7 @@ static void container_init(struct options *o, int netns_fd, int in_fd, int out_f
         join_cgroups(o, error_fd);
     if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) != 0)
         init_failed(error_fd, EXIT_CGROUP, "cannot enter network namespace %s: %s", o->netns, strerror(errno));
+    trace("pid1-netns-joined");
     char security_error[640];
     if (apply_sysctls(&o->security, security_error, sizeof security_error) != 0)
         init_failed(error_fd, EXIT_SETUP, "%s", security_error);
@@ -807,6 +808,7 @@ static void container_init(struct options *o, int netns_fd, int in_fd, int out_f
     } else {
         set_up_mounts(o, error_fd);
     }
+    trace("pid1-mounts-ready");
     if (o->hostname != NULL && !o->security.host_uts && sethostname(o->hostname, strlen(o->hostname)) != 0)
         init_failed(error_fd, EXIT_SETUP, "cannot set hostname %s: %s", o->hostname, strerror(errno));
 
