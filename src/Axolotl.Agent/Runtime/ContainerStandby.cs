@@ -34,14 +34,24 @@ internal sealed class ContainerStandby
     public Task<bool> Ready { get; }
 
     /// <summary>
-    /// Registers the standby at once and starts its launcher on the thread pool once <paramref name="after"/>
-    /// has completed (the current attempt runs): the process start and the root's set-up then neither sit
-    /// on the pod's lane nor take the CPU from the current attempt's own start, and a restart that comes
-    /// before the standby is ready waits for it rather than racing it for its root.
+    /// A standby whose launcher the caller starts (<see cref="Launch"/>) once it has registered it: a
+    /// restart that comes before the standby is ready waits for it rather than racing it for its root.
     /// </summary>
-    public static ContainerStandby Begin(ContainerSpec spec, string id, string exitFile, Func<Process> launch, Task after) =>
-        new(spec, id, exitFile, after.IsCompleted ? Task.Run(launch)
-            : after.ContinueWith(_ => launch(), CancellationToken.None, TaskContinuationOptions.RunContinuationsAsynchronously, TaskScheduler.Default));
+    public static ContainerStandby Begin(ContainerSpec spec, string id, string exitFile, TaskCompletionSource<Process> launch) =>
+        new(spec, id, exitFile, launch.Task);
+
+    /// <summary>Starts the launcher, on the calling thread, into <paramref name="launch"/>.</summary>
+    public static void Launch(TaskCompletionSource<Process> launch, Func<Process> start)
+    {
+        try
+        {
+            launch.SetResult(start());
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            launch.SetException(e);
+        }
+    }
 
     private static async Task<bool> WaitReadyAsync(Task<Process> launch)
     {

@@ -24,13 +24,14 @@ public sealed partial class ProcessRuntime
     }
 
     /// <summary>
-    /// Registers a standby for <paramref name="spec"/> and starts its launcher in the background. Called by
-    /// a start for the attempt after it, right after the start's own launcher is on its way: the
-    /// registration makes even a container that crashes within milliseconds wait for its next attempt
-    /// instead of the lane. <paramref name="arms"/> is the running attempt's: with it the standby is armed
-    /// (its launch waits until the FIFO is in place, and only the registered standby gets one).
+    /// Registers a standby for <paramref name="spec"/> and starts its launcher: the registration makes even
+    /// a container that crashes within milliseconds wait for its next attempt instead of the lane.
+    /// <paramref name="arms"/> is the running attempt's: with it the standby is armed (only the registered
+    /// standby gets the FIFO, in place before its launcher starts). <paramref name="first"/> starts the
+    /// launcher on this thread, before the caller starts the attempt it follows (a cold start); otherwise
+    /// it starts on the thread pool, beside the caller's own work.
     /// </summary>
-    private void BeginStandby(PodSandbox sandbox, ContainerSpec spec, ArmedRestart? arms)
+    private void BeginStandby(PodSandbox sandbox, ContainerSpec spec, ArmedRestart? arms, bool first = false)
     {
         if (_tools.Launcher is not { } launcher || (spec.Rootfs is not null && _tools.TiniStatic is null))
         {
@@ -39,18 +40,22 @@ public sealed partial class ProcessRuntime
 
         var id = NewContainerId();
         var exitFile = ExitFileFor(sandbox.PodUid, id);
-        string? armedFifo = null;
-        var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var standby = ContainerStandby.Begin(spec, id, exitFile, () => LaunchStandby(launcher, sandbox, spec, exitFile, arms, armedFifo), registered.Task);
-        if (_standbys.TryAdd((sandbox.PodUid, spec.Name), standby))
+        var launch = new TaskCompletionSource<System.Diagnostics.Process>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var standby = ContainerStandby.Begin(spec, id, exitFile, launch);
+        var registered = _standbys.TryAdd((sandbox.PodUid, spec.Name), standby);
+        var armedFifo = registered ? Arm(sandbox.PodUid, spec, arms) : null;
+        if (first)
         {
-            armedFifo = Arm(sandbox.PodUid, spec, arms);
-            registered.SetResult();
+            ContainerStandby.Launch(launch, () => LaunchStandby(launcher, sandbox, spec, exitFile, arms, armedFifo));
         }
         else
         {
+            _ = Task.Run(() => ContainerStandby.Launch(launch, () => LaunchStandby(launcher, sandbox, spec, exitFile, arms, armedFifo)));
+        }
+
+        if (!registered)
+        {
             // Another preparation for the same container won the race: keep one.
-            registered.SetResult();
             _ = standby.DiscardAsync(StandbyDiscardTimeout, Time);
         }
     }

@@ -12,11 +12,18 @@ public sealed class StandbyEarlyGoTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
-    private static ContainerStandby Begin(string script) => ContainerStandby.Begin(
-        new ContainerSpec("pod", "main", ["true"], new Dictionary<string, string>(), null, "/nonexistent/main.log"),
-        "id", Path.Combine(Path.GetTempPath(), $"standby-early-{Guid.NewGuid():N}.exit"),
-        () => Process.Start(new ProcessStartInfo("sh", ["-c", script]) { RedirectStandardInput = true, RedirectStandardOutput = true })!,
-        Task.CompletedTask);
+    private static ContainerStandby Begin(string script) =>
+        Started(() => Process.Start(new ProcessStartInfo("sh", ["-c", script]) { RedirectStandardInput = true, RedirectStandardOutput = true })!);
+
+    private static ContainerStandby Started(Func<Process> start)
+    {
+        var launch = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var standby = ContainerStandby.Begin(
+            new ContainerSpec("pod", "main", ["true"], new Dictionary<string, string>(), null, "/nonexistent/main.log"),
+            "id", Path.Combine(Path.GetTempPath(), $"standby-early-{Guid.NewGuid():N}.exit"), launch);
+        ContainerStandby.Launch(launch, start);
+        return standby;
+    }
 
     [Fact]
     public async Task A_go_written_before_the_standby_is_ready_is_read_once_it_is()
@@ -46,10 +53,7 @@ public sealed class StandbyEarlyGoTests
     [Fact]
     public async Task A_standby_whose_launcher_never_started_hears_no_go()
     {
-        var standby = ContainerStandby.Begin(
-            new ContainerSpec("pod", "main", ["true"], new Dictionary<string, string>(), null, "/nonexistent/main.log"),
-            "id", Path.Combine(Path.GetTempPath(), $"standby-early-{Guid.NewGuid():N}.exit"),
-            () => throw new InvalidOperationException("no launcher"), Task.CompletedTask);
+        var standby = Started(() => throw new InvalidOperationException("no launcher"));
 
         Assert.False(await standby.GoEarlyAsync().WaitAsync(Deadline));
         Assert.False(await standby.Ready.WaitAsync(Deadline));
