@@ -194,7 +194,7 @@ internal sealed class PeersScenario : IScenario
     /// </summary>
     private sealed record Size(int AxolotlCrashes, int PeerCrashes, TimeSpan PeerTime, TimeSpan RunsvTime, bool RunsvLongRuns, int Processes, TimeSpan Settle)
     {
-        public static Size Quick { get; } = new(10, 30, TimeSpan.FromSeconds(3.5), TimeSpan.FromSeconds(3.5), false, 20, TimeSpan.FromSeconds(0.5));
+        public static Size Quick { get; } = new(30, 30, TimeSpan.FromSeconds(3.5), TimeSpan.FromSeconds(3.5), false, 20, TimeSpan.FromSeconds(0.5));
         public static Size Full { get; } = new(100, 200, TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(25), true, 100, TimeSpan.FromSeconds(3));
     }
 }
