@@ -10,7 +10,8 @@
  *                  [--tmp-size S] [--bind SRC|--bind-ro SRC --to DST]...
  *                  [--rootfs DIR [--lower DIR]... [--upper DIR --work DIR] [--hostname-file FILE]]
  *                  [--user UID:GID[:G1,G2,...]] [--sec KEY[=VALUE]]... [--seccomp FILE [--seccomp-flags N]] [--standby]
- *                  [--attach SOCKET [--stdin [--stdin-once]] [--tty]] [--pid-ns FILE] [--nice N] -- argv...
+ *                  [--attach SOCKET [--stdin [--stdin-once]] [--tty]] [--pid-ns FILE] [--nice N]
+ *                  [--next FIFO --next-on any|failure] [--armed FIFO] -- argv...
  *
  * --standby prepares the next attempt of a container while the current one runs: PID 1 does every
  * step up to exec (namespaces, root, mounts, hostname, the executable's check) and waits; the
