@@ -59,7 +59,17 @@ public sealed partial class LeaderElector
     public async Task<bool> RunAsync(Func<CancellationToken, Task> lead, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(lead);
-        if (!await AcquireAsync(ct))
+        bool acquired;
+        try
+        {
+            acquired = await AcquireAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopped while a read or write of the lock was in flight: a stop, not a failure.
+            acquired = false;
+        }
+        if (!acquired)
         {
             return false;
         }

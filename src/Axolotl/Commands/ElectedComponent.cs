@@ -116,7 +116,14 @@ public sealed partial class ElectedComponent : IAsyncDisposable
     public async Task StopAsync()
     {
         await _stop.CancelAsync();
-        await _run;
+        try
+        {
+            await _run;
+        }
+        catch (OperationCanceledException)
+        {
+            // The campaign ended with the stop. Thrown from here, it would hide why the server is stopping.
+        }
         await _events.FlushAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5), _clock).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 

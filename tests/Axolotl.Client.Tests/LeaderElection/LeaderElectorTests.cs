@@ -155,6 +155,43 @@ public class LeaderElectorTests
     }
 
     [Fact]
+    public async Task Stopping_while_the_lock_is_being_read_ends_the_run_without_an_error()
+    {
+        var reading = new TaskCompletionSource();
+        var candidate = new LeaderElector(
+            new LeaderElectionConfig { Lock = new HangingLock(reading), Identity = "a", Jitter = () => 0 }, _clock, NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+        var run = candidate.RunAsync(_ => Task.CompletedTask, stop.Token);
+        await reading.Task;
+
+        await stop.CancelAsync();
+
+        Assert.False(await run);
+        Assert.False(candidate.IsLeader);
+    }
+
+    /// <summary>A lock whose reads answer only with the caller's cancellation (a request in flight when the server stops).</summary>
+    private sealed class HangingLock(TaskCompletionSource reading) : IResourceLock
+    {
+        public string Describe => "kube-system/lock";
+
+        public async Task<LeaderElectionRecord?> GetAsync(CancellationToken ct)
+        {
+            reading.TrySetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+            return null;
+        }
+
+        public Task<LeaderElectionRecord> CreateAsync(LeaderElectionRecord record, CancellationToken ct) => throw new InvalidOperationException("not read yet");
+
+        public Task<LeaderElectionRecord> UpdateAsync(LeaderElectionRecord record, CancellationToken ct) => throw new InvalidOperationException("not read yet");
+
+        public void RecordEvent(string message)
+        {
+        }
+    }
+
+    [Fact]
     public async Task Stopping_releases_the_lease_so_the_next_candidate_takes_it_at_once()
     {
         // Timers fire inside Advance on this thread: without xunit's context the elector's continuations run there too, in order.
