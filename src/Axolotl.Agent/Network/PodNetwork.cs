@@ -18,6 +18,9 @@ public sealed class PodNetwork(string bridge, PodCidr cidr, Ipam ipam, string st
     {
         var ns = NamespaceName(podUid);
         var veth = HostVethName(podUid);
+        // Made before the namespace: whoever cleans up after a process killed mid-way (a restarted agent, a
+        // test's node cleanup) finds every pod that may have a namespace among these directories.
+        Directory.CreateDirectory(PodDirectory(podUid));
         var ip = ipam.Allocate(podUid);
         if (File.Exists(Path.Combine("/run/netns", ns)) && IpCommand.LinkExists(veth))
         {
