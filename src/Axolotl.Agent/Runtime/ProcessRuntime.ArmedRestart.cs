@@ -82,31 +82,6 @@ public sealed partial class ProcessRuntime
         var oomCount = oomKills >= 0 ? oomKills : cgroups.ReadOomKillCount();
         tracked.OomCountAtExit = oomCount;
         tracked.CgroupsHandedOn = true;
-        _restarted[key] = new RestartedAttempt(standby.Spec, AdoptAsync(tracked.State.PodUid, standby, cgroups, oomCount));
-    }
-
-    private async Task<ContainerHandle> AdoptAsync(string podUid, ContainerStandby standby, Cgroups cgroups, long oomBaseline)
-    {
-        StartTrace.Mark("agent-adopt", standby.Spec.LogPath);
-        // Whether this write lands or not (a launcher that went stops reading its stdin) does not matter.
-        _ = await standby.GoEarlyAsync();
-        bool ready;
-        try
-        {
-            ready = await standby.Ready.WaitAsync(StandbyReadyTimeout, Time);
-        }
-        catch (TimeoutException)
-        {
-            ready = false;
-        }
-
-        if (!ready)
-        {
-            standby.Kill();
-            await standby.DiscardAsync(StandbyDiscardTimeout, Time);
-            throw new StandbyUnavailableException();
-        }
-
-        return await FinishedAsync(podUid, standby, cgroups, oomBaseline);
+        _restarted[key] = new RestartedAttempt(standby.Spec, GoWhenReadyAsync(tracked.State.PodUid, standby, cgroups, oomCount, went: true));
     }
 }

@@ -91,29 +91,21 @@ public sealed partial class ProcessRuntime
     /// launcher's stdin, which it reads right after its set-up, so the restart does not wait for the
     /// agent to hear "standby" and answer. A standby that never gets ready (its set-up ignores the go),
     /// or cannot hear it, gives way to a cold start (<see cref="StandbyUnavailableException"/>), in the
-    /// same cgroups.
+    /// same cgroups. <paramref name="went"/>: the exited attempt's launcher already let it go (armed); the
+    /// go then only makes sure, and whether it lands does not matter (a launcher that went stops reading).
     /// </summary>
-    private async Task<ContainerHandle> GoWhenReadyAsync(string podUid, ContainerStandby standby, Cgroups cgroups, long oomBaseline)
+    private async Task<ContainerHandle> GoWhenReadyAsync(string podUid, ContainerStandby standby, Cgroups cgroups, long oomBaseline, bool went = false)
     {
-        StartTrace.Mark("agent-go-begin", standby.Spec.LogPath);
-        var sent = await standby.GoEarlyAsync();
+        StartTrace.Mark(went ? "agent-adopt" : "agent-go-begin", standby.Spec.LogPath);
+        var sent = await standby.GoEarlyAsync() || went;
         StartTrace.Mark("agent-go-sent", standby.Spec.LogPath);
-        bool ready;
-        try
-        {
-            ready = await standby.Ready.WaitAsync(StandbyReadyTimeout, Time);
-        }
-        catch (TimeoutException)
-        {
-            ready = false;
-        }
-
+        var ready = await ReadyInTimeAsync(standby);
         StartTrace.Mark("agent-standby-awaited", standby.Spec.LogPath);
         if (!ready || !sent)
         {
             if (sent)
             {
-                // Its go waits in its stdin: a set-up slower than the timeout must not run after all.
+                // Its go waits in its stdin (or it went): a set-up slower than the timeout must not run after all.
                 standby.Kill();
             }
             // Its pod is being removed, or its set-up failed: the lane's start goes the usual way.

@@ -104,24 +104,27 @@ public sealed partial class ProcessRuntime
         // The lane starts it: no launcher's exit may as well.
         Disarm(podUid, spec.Name);
 
-        bool ready;
-        try
-        {
-            // A container that ends within milliseconds of its start may find its standby still setting up.
-            ready = await standby.Ready.WaitAsync(StandbyReadyTimeout, Time);
-        }
-        catch (TimeoutException)
-        {
-            ready = false;
-        }
-
-        if (ready && ContainerStandby.SameLaunch(standby.Spec, spec))
+        // A container that ends within milliseconds of its start may find its standby still setting up.
+        if (await ReadyInTimeAsync(standby) && ContainerStandby.SameLaunch(standby.Spec, spec))
         {
             return standby;
         }
 
         await standby.DiscardAsync(StandbyDiscardTimeout, Time);
         return null;
+    }
+
+    /// <summary>Whether the standby said "standby" within the ready timeout.</summary>
+    private async Task<bool> ReadyInTimeAsync(ContainerStandby standby)
+    {
+        try
+        {
+            return await standby.Ready.WaitAsync(StandbyReadyTimeout, Time);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     private async Task DiscardStandbyAsync(string podUid, string name)
