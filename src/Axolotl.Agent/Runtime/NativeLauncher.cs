@@ -6,8 +6,8 @@ namespace Axolotl.Agent.Runtime;
 /// <summary>
 /// Starts a container through axolotl-launch (Runtime/Native/axolotl-launch.c): one process that
 /// stays outside the container as its monitor, clones the namespace's PID 1 (cgroups, pod netns,
-/// mounts, hostname, then tini) and writes the log in CRI format with its own rotation. It says
-/// "running &lt;pid&gt;" on stdout once tini runs, so start needs no polling; a launcher failure leaves
+/// mounts, hostname; then it forks the command and stays as its init) and writes the log in CRI format
+/// with its own rotation. It says "running &lt;pid&gt;" on stdout once the command runs, so start needs no polling; a launcher failure leaves
 /// its reason in "&lt;exit file&gt;.err" like the shell chain does.
 /// </summary>
 internal static class NativeLauncher
@@ -15,7 +15,6 @@ internal static class NativeLauncher
     /// <summary>What one container start needs beyond the spec.</summary>
     public sealed record Request(
         string Launcher,
-        string Tini,
         string ExitFile,
         IEnumerable<string> CgroupProcsFiles,
         string? NetworkNamespace,
@@ -50,7 +49,6 @@ internal static class NativeLauncher
             "--exit-file", request.ExitFile,
             "--log", spec.LogPath,
             "--log-max-bytes", request.LogMaxBytes.ToString(CultureInfo.InvariantCulture),
-            "--tini", request.Tini,
             "--hostname", request.Hostname,
             // Like a container without WORKDIR: "/", never the agent's own directory (which may sit under the private /tmp).
             "--workdir", spec.WorkingDirectory ?? "/",
@@ -186,7 +184,7 @@ internal static class NativeLauncher
         : program.Flags == 0 ? ["--seccomp", program.Path]
         : ["--seccomp", program.Path, "--seccomp-flags", program.Flags.ToString(CultureInfo.InvariantCulture)];
 
-    /// <summary>Starts the launcher with the container's environment (it execs tini with it).</summary>
+    /// <summary>Starts the launcher with the container's environment (PID 1 and the command have it).</summary>
     public static Process Start(Request request, ContainerSpec spec, IReadOnlyDictionary<string, string> environment)
     {
         request = request with { ContainerNice = ThreadPriority.OfCallingThread() };
@@ -218,7 +216,7 @@ internal static class NativeLauncher
 
     /// <summary>
     /// Waits for the launcher's "running &lt;pid&gt;" line and returns the host pid of the container's
-    /// PID 1 (tini). Null when the launcher closed its stdout without it (it is ending: a launcher
+    /// PID 1 (the container's init). Null when the launcher closed its stdout without it (it is ending: a launcher
     /// failure leaves the exit and .err files) or did not answer within <paramref name="timeout"/>;
     /// <paramref name="ended"/> tells the two apart. After a pid, the launcher's next line tells the
     /// exit: <see cref="ReadExitAsync"/>.

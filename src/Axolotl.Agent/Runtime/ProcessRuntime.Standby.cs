@@ -33,7 +33,7 @@ public sealed partial class ProcessRuntime
     /// </summary>
     private void BeginStandby(PodSandbox sandbox, ContainerSpec spec, ArmedRestart? arms, bool first = false)
     {
-        if (_tools.Launcher is not { } launcher || (spec.Rootfs is not null && _tools.TiniStatic is null))
+        if (_tools.Launcher is not { } launcher)
         {
             return;
         }
@@ -62,7 +62,6 @@ public sealed partial class ProcessRuntime
 
     private System.Diagnostics.Process LaunchStandby(string launcher, PodSandbox sandbox, ContainerSpec spec, string exitFile, ArmedRestart? arms, string? armedFifo)
     {
-        var tini = spec.Rootfs is null ? _tools.Tini : _tools.TiniStatic!;
         var podDir = _network.PodDirectory(sandbox.PodUid);
         var hostsFile = Path.Combine(podDir, "hosts");
         var hostnameFile = Path.Combine(podDir, "hostname");
@@ -82,7 +81,7 @@ public sealed partial class ProcessRuntime
         environment.TryAdd("HOSTNAME", hostname);
         StartTrace.Mark("agent-standby-launch", spec.LogPath);
         return NativeLauncher.Start(
-            new NativeLauncher.Request(launcher, tini, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname,
+            new NativeLauncher.Request(launcher, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname,
                 File.Exists(hostsFile) ? hostsFile : null, Options.TmpSize, Options.LogMaxBytes, File.Exists(hostnameFile) ? hostnameFile : null, Standby: true,
                 AttachSocket: AttachSocketFor(Path.GetFileNameWithoutExtension(exitFile)),
                 NextFifo: CanArm(spec, arms) ? NextFifoFor(sandbox.PodUid, spec.Name) : null, NextOnAnyExit: arms?.OnAnyExit ?? false, ArmedFifo: armedFifo),

@@ -8,7 +8,7 @@ namespace Axolotl.Agent.Runtime;
 /// <summary>
 /// The isolated Linux runtime (root, writable cgroups): per-container cgroups with the limits, one
 /// network namespace per pod on the node bridge, and pid/mount/uts/ipc namespaces with a private
-/// /tmp, the pod's /etc/hosts, /etc/resolv.conf (cluster DNS on the gateway) and hostname, and tini as PID 1. Containers start through the native
+/// /tmp, the pod's /etc/hosts, /etc/resolv.conf (cluster DNS on the gateway) and hostname, and an init as PID 1 (the launcher's own, or tini in the shell chain). Containers start through the native
 /// launcher (<see cref="NativeLauncher"/>) when it was built, else through the shell chain of
 /// <see cref="LaunchScripts"/>; the start-up line says which.
 /// </summary>
@@ -40,7 +40,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
 
     public override string Mode =>
         $"isolated: cgroup {(Cgroups.IsPureV2 ? "v2" : "v1 (memory, cpu, cpuacct, pids; unified for kill)")} under '{Options.CgroupRoot}', " +
-        $"namespaces net/pid/mount/uts/ipc, tini as PID 1, bridge {Options.BridgeName} {Options.PodCidr}; " +
+        $"namespaces net/pid/mount/uts/ipc, {(_tools.Launcher is null ? "tini" : "axolotl-init")} as PID 1, bridge {Options.BridgeName} {Options.PodCidr}; " +
         (_tools.Launcher is { } launcher
             ? $"launcher: native {launcher} (CRI logs with timestamps, rotated at {Options.LogMaxBytes} bytes)"
             : $"launcher: shell chain (no executable {RuntimeProbe.LauncherFileName} next to the agent, or {RuntimeProbe.LauncherVariable}=shell; logs without timestamps)") +
@@ -163,10 +163,6 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
             throw new ContainerStartException("stdin, tty and a target container's process namespace need the native launcher (axolotl-launch; build with gcc installed)", 128);
         }
 
-        // tini runs inside a root without the node's libraries: only the static one can.
-        var tini = spec.Rootfs is null ? _tools.Tini : _tools.TiniStatic
-            ?? throw new ContainerStartException("an image's root filesystem needs the static tini (/usr/bin/tini-static, package tini)", 128);
-
         var podDir = _network.PodDirectory(sandbox.PodUid);
         var hostsFile = Path.Combine(podDir, "hosts");
         var resolvFile = Path.Combine(podDir, PodNetwork.ResolvConfFileName);
@@ -223,7 +219,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
             process = standby is not null ? standby.Process
                 : _tools.Launcher is { } launcher
                 ? NativeLauncher.Start(
-                    new NativeLauncher.Request(launcher, tini, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname, hosts, Options.TmpSize, Options.LogMaxBytes,
+                    new NativeLauncher.Request(launcher, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname, hosts, Options.TmpSize, Options.LogMaxBytes,
                         File.Exists(hostnameFile) ? hostnameFile : null, AttachSocket: AttachSocketFor(id), PidNamespace: PidNamespaceFor(sandbox.PodUid, spec),
                         NextFifo: CanArm(spec, spec.ArmsNext) ? NextFifoFor(sandbox.PodUid, spec.Name) : null, NextOnAnyExit: spec.ArmsNext?.OnAnyExit ?? false),
                     spec,
@@ -249,7 +245,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
     }
 
     /// <summary>
-    /// A launched attempt (cold, or a standby told to go): recorded, watched, and once tini runs, its
+    /// A launched attempt (cold, or a standby told to go): recorded, watched, and once its command runs, its
     /// handle; a launcher that failed first makes it a StartError.
     /// </summary>
     private async Task<ContainerHandle> FinishStartAsync(string podUid, ContainerSpec spec, string id, string exitFile, Process process, Cgroups cgroups, long oomBaseline, CancellationToken ct)
@@ -266,7 +262,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         // still leaves the exit (and an immediate restart) to that line.
         var tracked = Register(new TrackedContainer(state, process, cgroups) { RestartsAtOnce = spec.RestartsAtOnce, ReadsExitLine = _tools.Launcher is not null });
 
-        // Running = tini is PID 1 of the new namespace; a launcher failure before that is a StartError.
+        // Running = the command runs under the init, PID 1 of the new namespace; a launcher failure before that is a StartError.
         bool ended;
         if (_tools.Launcher is not null)
         {
@@ -389,7 +385,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         psi.ArgumentList.Add("axl-exec");
         psi.ArgumentList.Add(string.Join(':', tracked.Cgroups!.ProcsFiles));
         // Entering the mount namespace puts the command at the container's root (the image's, or the
-        // node's with a private /tmp). The launcher also takes on tini's user, groups and capability
+        // node's with a private /tmp). The launcher also takes on the init's user, groups and capability
         // bounding set; the shell chain (no image roots, no users) makes do with nsenter.
         var pid = init.Value.ToString(CultureInfo.InvariantCulture);
         List<string> enter = _tools.Launcher is { } launcher
@@ -426,7 +422,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         }
 
         // Whatever outlived the launcher's child goes now. Normally nothing: the pid namespace dies with
-        // tini, so the first look finds the cgroup empty and the restart path does not wait here.
+        // its init, so the first look finds the cgroup empty and the restart path does not wait here.
         for (var i = 0; cgroups.ReadPids().Count > 0; i++)
         {
             if (i % 20 == 0)
@@ -443,7 +439,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         return oomKilled;
     }
 
-    /// <summary>tini's host pid: the member of the container's cgroup that is PID 1 in its own namespace.</summary>
+    /// <summary>The container init's host pid: the member of the container's cgroup that is PID 1 in its own namespace.</summary>
     internal static int? FindInit(Cgroups? cgroups)
     {
         if (cgroups is null)
@@ -453,10 +449,10 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
 
         foreach (var pid in cgroups.ReadPids())
         {
-            // PID 1 of the new namespace is first the init shell that sets up hostname, /etc/hosts and
-            // /tmp; only once it has exec'd tini is the container running.
+            // PID 1 of the new namespace is first the launcher's set-up (or the shell chain's init
+            // script); only once it is the container's init (or tini) is the container running.
             var nspids = LinuxProcess.NamespacePids(pid);
-            if (nspids.Count >= 2 && nspids[^1] == 1 && IsTini(pid))
+            if (nspids.Count >= 2 && nspids[^1] == 1 && IsInit(pid))
             {
                 return pid;
             }
@@ -465,13 +461,13 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         return FindHostPidInit(cgroups);
     }
 
-    /// <summary>hostPID: tini is not PID 1 of anything; it is the member whose parent (the launcher) is not a member.</summary>
+    /// <summary>hostPID: the init is not PID 1 of anything; it is the member whose parent (the launcher) is not a member.</summary>
     private static int? FindHostPidInit(Cgroups cgroups)
     {
         var members = cgroups.ReadPids();
         foreach (var pid in members)
         {
-            if (LinuxProcess.NamespacePids(pid).Count == 1 && IsTini(pid) && ParentOf(pid) is { } parent && !members.Contains(parent))
+            if (LinuxProcess.NamespacePids(pid).Count == 1 && IsInit(pid) && ParentOf(pid) is { } parent && !members.Contains(parent))
             {
                 return pid;
             }
@@ -495,16 +491,16 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
     }
 
     /// <summary>
-    /// Whether PID 1 has become tini: its comm is "tini", or for a container with its own root
-    /// (tini-static executed from a descriptor) "tini-static", or the descriptor's number on kernels
-    /// that name such a process after "/dev/fd/N". Before the exec it is the launcher or the init shell.
+    /// Whether PID 1 has become the container's init: the launcher's PID 1 names itself "axolotl-init"
+    /// once it supervises the command (container-init.c); the shell chain's execs tini. Before that it
+    /// is the launcher's set-up or the init script.
     /// </summary>
-    private static bool IsTini(int pid)
+    private static bool IsInit(int pid)
     {
         try
         {
             var comm = File.ReadAllText($"/proc/{pid}/comm").AsSpan().Trim();
-            return comm is "tini" or "tini-static" || (comm.Length > 0 && !comm.ContainsAnyExceptInRange('0', '9'));
+            return comm is "axolotl-init" or "tini";
         }
         catch (IOException)
         {

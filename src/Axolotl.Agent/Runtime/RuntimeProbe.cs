@@ -36,8 +36,7 @@ public static class RuntimeProbe
         var tini = Which("tini", missing);
         var ip = Which("ip", missing);
         var script = SearchPath.Select(d => Path.Combine(d, "script")).FirstOrDefault(File.Exists);
-        var tiniStatic = SearchPath.Select(d => Path.Combine(d, "tini-static")).FirstOrDefault(File.Exists);
-        RuntimeTools? tools = missing.Count == 0 ? new RuntimeTools(unshare!, nsenter!, tini!, ip!, script, FindLauncher(), tiniStatic) : null;
+        RuntimeTools? tools = missing.Count == 0 ? new RuntimeTools(unshare!, nsenter!, tini!, ip!, script, FindLauncher()) : null;
         return (missing, tools);
     }
 

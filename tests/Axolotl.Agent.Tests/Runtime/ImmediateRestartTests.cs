@@ -101,7 +101,7 @@ public sealed class ImmediateRestartTests : IAsyncLifetime
         var started = await _rt.StartAsync(sandbox, other);
 
         Assert.Contains(" stdout F other", await EventuallyReadAsync(other.LogPath), StringComparison.Ordinal);
-        // tini and the one sleep of the new attempt: the attempt started at the exit is gone.
+        // The init and the one sleep of the new attempt: the attempt started at the exit is gone.
         Assert.Equal(2, CgroupOf(sandbox).ReadPids().Count);
         await _rt.Runtime.StopAsync(started, TimeSpan.Zero, CancellationToken.None);
     }

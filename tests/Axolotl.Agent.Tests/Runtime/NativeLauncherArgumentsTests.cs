@@ -9,12 +9,12 @@ public sealed class NativeLauncherArgumentsTests
     [Fact]
     public void The_command_line_carries_every_setting_and_the_argv_after_a_double_dash()
     {
-        var request = new NativeLauncher.Request("/opt/axolotl-launch", "/usr/bin/tini", "/state/c.exit", ["/cg/memory/cgroup.procs", "/cg/pids/cgroup.procs"], "axl-uid", "web-0", "/state/hosts", "64m", 4096);
+        var request = new NativeLauncher.Request("/opt/axolotl-launch", "/state/c.exit", ["/cg/memory/cgroup.procs", "/cg/pids/cgroup.procs"], "axl-uid", "web-0", "/state/hosts", "64m", 4096);
 
         var arguments = NativeLauncher.Arguments(request, Spec with { WorkingDirectory = "/srv" });
 
         Assert.Equal(
-            ["--exit-file", "/state/c.exit", "--log", "/logs/0.log", "--log-max-bytes", "4096", "--tini", "/usr/bin/tini", "--hostname", "web-0",
+            ["--exit-file", "/state/c.exit", "--log", "/logs/0.log", "--log-max-bytes", "4096", "--hostname", "web-0",
              "--workdir", "/srv", "--tmp-size", "64m", "--cgroup-procs", "/cg/memory/cgroup.procs", "--cgroup-procs", "/cg/pids/cgroup.procs",
              "--netns", "axl-uid", "--hosts", "/state/hosts", "--", "sh", "-c", "echo --log"],
             arguments);
@@ -23,7 +23,7 @@ public sealed class NativeLauncherArgumentsTests
     [Fact]
     public void Without_a_network_namespace_hosts_file_or_working_directory_those_are_left_out_and_the_directory_is_root()
     {
-        var request = new NativeLauncher.Request("/l", "/t", "/e", [], null, "h", null, "1m", 1);
+        var request = new NativeLauncher.Request("/l", "/e", [], null, "h", null, "1m", 1);
 
         var arguments = NativeLauncher.Arguments(request, Spec);
 
@@ -35,7 +35,7 @@ public sealed class NativeLauncherArgumentsTests
     [Fact]
     public void Each_mount_is_a_bind_or_read_only_bind_followed_by_its_target_before_the_argv()
     {
-        var request = new NativeLauncher.Request("/l", "/t", "/e", [], null, "h", null, "1m", 1);
+        var request = new NativeLauncher.Request("/l", "/e", [], null, "h", null, "1m", 1);
         var spec = Spec with { Mounts = [new ContainerMount("/v/cache", "/cache", false), new ContainerMount("/v/config", "/etc/app", true)] };
 
         var arguments = NativeLauncher.Arguments(request, spec);
@@ -47,7 +47,7 @@ public sealed class NativeLauncherArgumentsTests
     [Fact]
     public void An_image_root_lists_its_layers_top_first_with_the_hostname_file_and_the_user_before_the_argv()
     {
-        var request = new NativeLauncher.Request("/l", "/usr/bin/tini-static", "/e", [], null, "h", null, "1m", 1, "/state/hostname");
+        var request = new NativeLauncher.Request("/l", "/e", [], null, "h", null, "1m", 1, "/state/hostname");
         var spec = Spec with
         {
             Rootfs = new ContainerRootfs(["/layers/top", "/layers/base"], "/c/upper", "/c/work", "/c/rootfs"),
@@ -65,7 +65,7 @@ public sealed class NativeLauncherArgumentsTests
     [Fact]
     public void Without_an_image_root_there_is_no_hostname_file_and_a_user_without_groups_has_two_fields()
     {
-        var request = new NativeLauncher.Request("/l", "/t", "/e", [], null, "h", null, "1m", 1, "/state/hostname");
+        var request = new NativeLauncher.Request("/l", "/e", [], null, "h", null, "1m", 1, "/state/hostname");
 
         var arguments = NativeLauncher.Arguments(request, Spec with { User = new ContainerUser(0, 0, []) });
 

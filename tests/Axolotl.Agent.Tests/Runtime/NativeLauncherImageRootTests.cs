@@ -70,7 +70,7 @@ public sealed class NativeLauncherImageRootTests : IAsyncLifetime
         var sandbox = await _rt.SandboxAsync("imageroot");
         var spec = OnImage(_rt.Spec(sandbox, "main", "sh", "-c",
             "ls /; echo ==; cat /etc/marker; test -e /bin/wget || echo no-wget; test -e /usr || echo no-usr; echo ==; ls /dev; echo ==; " +
-            "cat /data/file; hostname; ls /proc/1/root/etc; echo ==; echo scratch > /written; cat /etc/hosts"));
+            "cat /data/file; hostname; ls /proc/self/root/etc; echo ==; echo scratch > /written; cat /etc/hosts"));
         spec = spec with { Mounts = [new ContainerMount(Path.Combine(_dir, "volume"), "/data", ReadOnly: true)] };
 
         var exit = await RunAsync(sandbox, spec);

@@ -60,7 +60,7 @@ public sealed class NativeLauncherRootfsTests : IAsyncLifetime
         var sandbox = await _rt.SandboxAsync("rootfs");
         var (spec, rootfs) = Spec(sandbox, [Top, Base],
             "sh", "-c",
-            "ls /; echo ---; cat /etc/hosts; cat /etc/hostname; id; pwd; cat /proc/1/comm; echo ---; ls /proc/1/root; echo ---; " +
+            "ls /; echo ---; cat /etc/hosts; cat /etc/hostname; id; pwd; cat /proc/1/comm; echo ---; ls /proc/self/root; echo ---; " +
             "cat /data/vol/from-volume; echo; echo written > /tmp/new-file; echo to-volume > /data/vol/new; " +
             $"test -e {_rt.Options.StateDirectory} || echo no-state; test -e /usr/bin/tini-static || echo no-tini; echo ---; cat /proc/self/mountinfo");
         spec = spec with
@@ -78,7 +78,7 @@ public sealed class NativeLauncherRootfsTests : IAsyncLifetime
         Assert.Equal(["bin", "data", "dev", "etc", "proc", "sys", "tmp", "work"], sections[0]);
         Assert.Equal(await File.ReadAllTextAsync(Path.Combine(_rt.Options.StateDirectory, "pods", sandbox.PodUid, "hosts")),
             string.Join('\n', sections[1].Take(sections[1].Count - 4)) + "\n");
-        Assert.Equal(["rootfs", "uid=1000 gid=1000 groups=10,20", "/work/here", "tini-static"], sections[1].TakeLast(4));
+        Assert.Equal(["rootfs", "uid=1000 gid=1000 groups=10,20", "/work/here", "axolotl-init"], sections[1].TakeLast(4));
         Assert.Equal(sections[0], sections[2]);
         Assert.Equal(["volume content", "no-state", "no-tini"], sections[3]);
         // Beside these, runc's masked and read-only paths under /proc and /sys (as far as this kernel has them).
@@ -163,6 +163,30 @@ public sealed class NativeLauncherRootfsTests : IAsyncLifetime
         Assert.Equal("bin\ndev\netc\nproc\nsys\ntmp\nuid=1000 gid=1000 groups=10,20\n/\nCapBnd:\t00000000a80425fb\n", Encoding.UTF8.GetString(stdout.ToArray()));
         Assert.Equal(3, ttyResult.ExitCode);
         Assert.Contains("is-a-tty\r\n1000", Encoding.UTF8.GetString(tty.ToArray()), StringComparison.Ordinal);
+        await _rt.Runtime.StopAsync(handle, TimeSpan.FromSeconds(1), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Pid_1_keeps_only_what_an_exec_would_leave_it_and_nothing_in_the_container_can_read_it()
+    {
+        var sandbox = await _rt.SandboxAsync("rootfs-init");
+        var (spec, _) = Spec(sandbox, [Top, Base], "sh", "-c",
+            "cat /proc/1/environ >/dev/null 2>&1 && echo readable || echo hidden; cat /proc/self/environ >/dev/null && echo own; sleep 30");
+        var handle = await _rt.StartAsync(sandbox, spec);
+        var init = ProcessRuntime.FindInit(Cgroups.Open($"{_rt.Options.CgroupRoot}/{sandbox.PodUid}/{spec.Name}"));
+        Assert.NotNull(init);
+
+        // Root in the container: the same capabilities as the command, cut to containerd's default set.
+        var status = (await File.ReadAllLinesAsync($"/proc/{init}/status")).Where(l => l.StartsWith("Cap", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["CapInh:\t0000000000000000", "CapPrm:\t00000000a80425fb", "CapEff:\t00000000a80425fb", "CapBnd:\t00000000a80425fb", "CapAmb:\t0000000000000000"], status);
+        Assert.Equal(["0", "1", "2"], Directory.GetFileSystemEntries($"/proc/{init}/fd").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var deadline = TimeProvider.System.GetTimestamp() + (long)(Deadline.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        while ((await OutputAsync(spec)).Count < 2 && TimeProvider.System.GetTimestamp() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System);
+        }
+
+        Assert.Equal(["hidden", "own"], await OutputAsync(spec));
         await _rt.Runtime.StopAsync(handle, TimeSpan.FromSeconds(1), CancellationToken.None);
     }
 

@@ -89,7 +89,7 @@ public sealed class NativeLauncherTests : IAsyncLifetime
         var dir = Directory.CreateDirectory(Path.Combine(_rt.Options.StateDirectory, "direct")).FullName;
         var exitFile = Path.Combine(dir, "c.exit");
         var psi = new ProcessStartInfo(_rt.Tools.Launcher!) { RedirectStandardOutput = true };
-        foreach (var argument in new[] { "--exit-file", exitFile, "--log", Path.Combine(dir, "c.log"), "--tini", _rt.Tools.Tini, "--", "no-such-binary-axolotl" })
+        foreach (var argument in new[] { "--exit-file", exitFile, "--log", Path.Combine(dir, "c.log"), "--", "no-such-binary-axolotl" })
         {
             psi.ArgumentList.Add(argument);
         }
@@ -120,13 +120,13 @@ public sealed class NativeLauncherTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_launcher_stays_outside_the_container_cgroup_and_announces_tini_as_running()
+    public async Task The_launcher_stays_outside_the_container_cgroup_and_announces_the_running_init()
     {
         var sandbox = await _rt.SandboxAsync("outside");
         var handle = await _rt.StartAsync(sandbox, _rt.Spec(sandbox, "main", "sleep", "100"));
         var cgroup = Cgroups.Open($"{_rt.Options.CgroupRoot}/{sandbox.PodUid}/main");
 
-        // Running is reported once tini is PID 1: no polling needed, it is there already.
+        // Running is reported once the init supervises the command: no polling needed, it is there already.
         var init = ProcessRuntime.FindInit(cgroup);
 
         Assert.NotNull(init);

@@ -48,7 +48,7 @@ public sealed class NativeLauncherVolumeTests : IAsyncLifetime
         var exit = await RunAsync(sandbox, spec);
 
         Assert.Equal(0, exit.ExitCode);
-        Assert.Equal(["{\"level\":\"info\"}", "one file", "root-intact", "tini"], await OutputAsync(spec));
+        Assert.Equal(["{\"level\":\"info\"}", "one file", "root-intact", "axolotl-init"], await OutputAsync(spec));
         Assert.Equal("written\n", await File.ReadAllTextAsync(Path.Combine(_source, "config", "from-container")));
         Assert.False(Path.Exists(_missing), "the node got the mount point");
         Assert.False(Path.Exists($"/usr/share/{Path.GetFileName(_missing)}"), "the node got the mount point");

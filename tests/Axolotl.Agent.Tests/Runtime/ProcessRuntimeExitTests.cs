@@ -16,7 +16,7 @@ public abstract class ProcessRuntimeExitTests(bool nativeLauncher) : IAsyncLifet
     [InlineData("exit 0", 0)]
     [InlineData("exit 1", 1)]
     [InlineData("exit 42", 42)]
-    public async Task The_exit_code_of_the_command_passes_through_tini_unchanged(string script, int expected)
+    public async Task The_exit_code_of_the_command_passes_through_the_init_unchanged(string script, int expected)
     {
         var sandbox = await _rt.SandboxAsync("exit-code");
         var handle = await _rt.StartAsync(sandbox, _rt.Spec(sandbox, "main", "sh", "-c", script));

@@ -5,7 +5,7 @@
  * with one process, so a container starts with one fork+exec from .NET instead of five, and it
  * owns the container's stdout/stderr, which lets it write the log in CRI format with timestamps.
  *
- *   axolotl-launch --exit-file F --log L --tini T [--log-max-bytes N] [--cgroup-procs P]...
+ *   axolotl-launch --exit-file F --log L [--log-max-bytes N] [--cgroup-procs P]...
  *                  [--netns NAME] [--hostname H] [--hosts FILE] [--resolv-conf FILE] [--workdir DIR]
  *                  [--tmp-size S] [--bind SRC|--bind-ro SRC --to DST]...
  *                  [--rootfs DIR [--lower DIR]... [--upper DIR --work DIR] [--hostname-file FILE]]
@@ -16,7 +16,7 @@
  * --standby prepares the next attempt of a container while the current one runs: PID 1 does every
  * step up to exec (namespaces, root, mounts, hostname, the executable's check) and waits; the
  * launcher says "standby" on stdout and waits for "go" on stdin, and only then are the cgroups
- * joined, the log opened and tini executed. A restart is then one line from the agent instead of a
+ * joined, the log opened and the command executed. A restart is then one line from the agent instead of a
  * process start and a root's set-up. The end of stdin (the agent discards it, or is gone) ends both.
  *
  * Each --bind/--bind-ro names a volume source on the node and the following --to its mountPath in
@@ -31,13 +31,12 @@
  * before it stops a container itself; without a FIFO, or without a reader, nothing is written.
  *
  * --nice N is the container's nice value: the agent starts the launcher at a better one (it and PID 1's
- * set-up are the runtime's work on a restart's path), and PID 1 takes N just before tini.
+ * set-up are the runtime's work on a restart's path), and PID 1 and the command take N before anything of the container runs.
  *
  * --rootfs gives the container a root of its own (rootfs.c): an overlay of the --lower layers (top-most
  * first) with the --upper/--work writable layer, mounted on the empty directory DIR, with /proc, /dev,
  * /sys, the /etc files and the volumes inside it, entered with pivot_root. No private /tmp then (the
- * image's /tmp is on the overlay), and --tini must be a static tini: it is executed from a
- * descriptor opened before the pivot. Without --rootfs the container runs on the node's root.
+ * image's /tmp is on the overlay). Without --rootfs the container runs on the node's root.
  *
  * With --rootfs the capability bounding set is cut to containerd's default list (no CAP_SYS_ADMIN),
  * and /proc and /sys get runc's default masked and read-only paths.
@@ -50,7 +49,7 @@
  * without it the container runs as root.
  *
  * --seccomp loads a seccomp filter (seccomp.c: a raw sock_filter array the agent compiled, loaded with
- * seccomp(2) and the --seccomp-flags, in runc's order) as the last step before tini; exec's get the same.
+ * seccomp(2) and the --seccomp-flags, in runc's order) as the last step before the command's exec (and PID 1's wait); exec's get the same.
  *
  * --hosts and --resolv-conf are bind-mounted on /etc/hosts and /etc/resolv.conf. Without
  * --resolv-conf, a file "resolv.conf" next to the --hosts file is used when it exists (the agent
@@ -61,13 +60,16 @@
  *     cgroups (so cgroup.kill cannot take it down before it records the exit). It clones the
  *     namespace's PID 1, copies both pipes into the log, reaps PID 1 and records its status.
  *   PID 1 (clone with new pid, mount, uts and ipc namespaces): joins the cgroups and the pod's
- *     network namespace, sets up mounts and the hostname, and execs tini -s -- argv. tini forwards
- *     signals and passes exit codes on (137 for SIGKILL, OOM kills included; 143 for SIGTERM).
- *     PR_SET_PDEATHSIG makes it die with the launcher, and the whole pid namespace dies with it
- *     (what unshare --kill-child did).
+ *     network namespace, sets up mounts and the hostname, forks the command and stays as the
+ *     container's init, "axolotl-init -- argv" (container-init.c: what tini -s did, without an exec
+ *     of its own): it forwards signals and passes exit codes on (137 for SIGKILL, OOM kills included;
+ *     143 for SIGTERM). Both take the container's security (user, bounding set, no_new_privs,
+ *     seccomp); PID 1 also keeps only the capabilities an exec would have left it, is not dumpable,
+ *     and closes every descriptor of the launcher's. PR_SET_PDEATHSIG makes it die with the
+ *     launcher, and the whole pid namespace dies with it (what unshare --kill-child did).
  *
- * Protocol with the agent: one line on stdout, "running <host pid of PID 1>" once tini has been
- * exec'd, and "exited <code>" once PID 1 is reaped and the log flushed; then the exit file is written
+ * Protocol with the agent: one line on stdout, "running <host pid of PID 1>" once the command has
+ * been exec'd and PID 1 supervises it, and "exited <code>" once PID 1 is reaped and the log flushed; then the exit file is written
  * and stdout closed. The launcher holds the container's mount namespace until after that line, so the
  * unmounting of the container's tree happens after the agent heard of the exit, not before. On a
  * launcher failure nothing is printed: the reason goes to "<exit file>.err", the code (125
@@ -85,9 +87,9 @@
  * attached it is done. --tty gives the container a pseudo-terminal instead (its controlling
  * terminal, stdin, stdout and stderr; the output is logged as stdout), sized by the clients.
  *
- * --pid-ns joins an existing pid namespace (/proc/PID/ns/pid of another container's tini) instead of
+ * --pid-ns joins an existing pid namespace (/proc/PID/ns/pid of another container's init) instead of
  * making one: an ephemeral container with targetContainerName sees the target's processes. Its init
- * (tini, a subreaper) is then not PID 1; /proc, mounted in its own mount namespace, is the target's.
+ * (a subreaper) is then not PID 1; /proc, mounted in its own mount namespace, is the target's.
  *
  * Log: "<RFC3339Nano UTC> <stdout|stderr> <F|P> <text>" per record; P marks a 16 KiB chunk of a
  * longer line. The launcher is the only writer and rotates by size itself: the live file is
@@ -121,6 +123,7 @@
 #include <unistd.h>
 
 #include "attach.h"
+#include "container-init.h"
 #include "rootfs.h"
 #include "seccomp.h"
 #include "security.h"
@@ -128,7 +131,7 @@
 
 #define EXIT_CGROUP 125  /* cannot join cgroups or namespaces, cannot clone */
 #define EXIT_SETUP 126   /* mounts, working directory, hostname */
-#define EXIT_NOEXEC 127  /* the executable (or tini) cannot be run */
+#define EXIT_NOEXEC 127  /* the executable cannot be run */
 
 #define MAX_CGROUPS 16
 #define MAX_LINE (16 * 1024) /* CRI's longest record: longer lines become P chunks */
@@ -151,7 +154,6 @@ struct options {
     const char *resolv_conf;
     const char *workdir;
     const char *tmp_size;
-    const char *tini;
     struct bind_mount binds[MAX_BINDS];
     int bind_count;
     const char *pending_bind; /* a --bind whose --to has not come yet */
@@ -163,7 +165,7 @@ struct options {
     gid_t groups[MAX_GROUPS];
     int group_count;
     bool standby;
-    const char *seccomp_path;       /* --seccomp: read before the clone, loaded just before tini */
+    const char *seccomp_path;       /* --seccomp: read before the clone, loaded just before exec */
     unsigned int seccomp_flags;
     struct seccomp_program seccomp;
     struct security security;
@@ -186,7 +188,7 @@ struct options {
 /* ---------- small helpers ---------- */
 
 /* --trace FILE: "<label> <realtime seconds.micros> <log path>" lines at the steps of a start, appended
- * to FILE (opened before the clone, so PID 1 writes there after its pivot too; closed by tini's exec).
+ * to FILE (opened before the clone, so PID 1 writes there after its pivot too; closed by the command's exec and by PID 1 once it supervises).
  * Off by default: the agent passes it only when AXOLOTL_RESTART_TRACE names a file. */
 static int trace_fd = -1;
 static const char *trace_log = "";
@@ -314,7 +316,7 @@ static unsigned int parse_seccomp_flags(const char *text)
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
-    enum { EXIT_FILE = 256, LOG, LOG_MAX, CGROUP, NETNS, HOSTNAME, HOSTS, RESOLV_CONF, WORKDIR, TMP_SIZE, TINI, BIND, BIND_RO, TO, STANDBY,
+    enum { EXIT_FILE = 256, LOG, LOG_MAX, CGROUP, NETNS, HOSTNAME, HOSTS, RESOLV_CONF, WORKDIR, TMP_SIZE, BIND, BIND_RO, TO, STANDBY,
            LOWER, UPPER, WORK, ROOTFS, HOSTNAME_FILE, USER, SEC, SECCOMP, SECCOMP_FLAGS, ATTACH, STDIN, STDIN_ONCE, TTY, PID_NS, TRACE, NICE, NEXT, NEXT_ON, ARMED };
     static const struct option long_options[] = {
         {"exit-file", required_argument, NULL, EXIT_FILE},
@@ -327,7 +329,6 @@ static void parse_options(int argc, char **argv, struct options *o)
         {"resolv-conf", required_argument, NULL, RESOLV_CONF},
         {"workdir", required_argument, NULL, WORKDIR},
         {"tmp-size", required_argument, NULL, TMP_SIZE},
-        {"tini", required_argument, NULL, TINI},
         {"bind", required_argument, NULL, BIND},
         {"bind-ro", required_argument, NULL, BIND_RO},
         {"to", required_argument, NULL, TO},
@@ -382,7 +383,6 @@ static void parse_options(int argc, char **argv, struct options *o)
         case RESOLV_CONF: o->resolv_conf = optarg; break;
         case WORKDIR: o->workdir = optarg; break;
         case TMP_SIZE: o->tmp_size = optarg; break;
-        case TINI: o->tini = optarg; break;
         case BIND:
         case BIND_RO:
             if (o->pending_bind != NULL)
@@ -445,8 +445,8 @@ static void parse_options(int argc, char **argv, struct options *o)
     }
     if (o->pending_bind != NULL)
         usage_error("--bind without --to");
-    if (o->exit_file == NULL || o->log == NULL || o->tini == NULL)
-        usage_error("--exit-file, --log and --tini are required");
+    if (o->exit_file == NULL || o->log == NULL)
+        usage_error("--exit-file and --log are required");
     if (o->root.mountpoint == NULL && (o->root.lower_count > 0 || o->root.upper != NULL || o->root.work != NULL))
         usage_error("--lower, --upper and --work need --rootfs");
     if ((o->stdin_once && !o->stdin_open) || ((o->stdin_open || o->tty) && o->attach_path == NULL))
@@ -459,7 +459,10 @@ static void parse_options(int argc, char **argv, struct options *o)
     trace_log = o->log;
 }
 
-/* ---------- PID 1 of the container: set up, then exec tini ---------- */
+/* ---------- PID 1 of the container: set up, fork the command, supervise it ---------- */
+
+/* The command's pid, in PID 1 once forked: a failure of PID 1 after the fork takes the command along. */
+static pid_t forked_app = 0;
 
 /* Reports a setup failure to the launcher through the error pipe ("<code> <message>") and exits. */
 static void init_failed(int error_fd, int code, const char *fmt, ...)
@@ -471,6 +474,8 @@ static void init_failed(int error_fd, int code, const char *fmt, ...)
     vsnprintf(text + n, sizeof text - (size_t)n, fmt, ap);
     va_end(ap);
     write_all(error_fd, text, strlen(text));
+    if (forked_app > 0)
+        kill(forked_app, SIGKILL);
     _exit(code);
 }
 
@@ -734,7 +739,8 @@ static void reset_signals(void)
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-/* --standby: everything is set up; say so, then wait for the launcher's go (its end closing: give up). */
+/* --standby, in the command's process: everything is set up; say so, then wait for the launcher's go
+ * (its end closing: give up) or, armed, the previous attempt's byte; then join the container's cgroups. */
 static void wait_for_go(struct options *o, int ready_fd, int go_fd, int error_fd)
 {
     char byte = 'r';
@@ -769,12 +775,99 @@ static void wait_for_go(struct options *o, int ready_fd, int go_fd, int error_fd
             o->armed_fd = -1;
         }
     }
+    trace("pid1-go");
     close(go_fd);
     if (o->armed_fd >= 0)
         close(o->armed_fd);
-    trace("pid1-go");
     join_held_cgroups(o, error_fd);
     trace("pid1-cgroups-joined");
+}
+
+/* The steps of runc's init after the root is ready, in its order, for the command and for PID 1 alike:
+ * the container's nice value, no_new_privs, the seccomp filter (early: while CAP_SYS_ADMIN is held),
+ * the capability bounding set, the user. */
+static void apply_process_security(struct options *o, bool own_root, int error_fd, char *message, size_t size)
+{
+    /* The launcher (and PID 1 up to here) may run at a better nice value than the container, so that a
+     * busy node does not delay a restart's steps; the container gets its own back before anything of it
+     * runs (raising one's nice value is always allowed, and no filter is loaded yet). */
+    if (o->has_nice && setpriority(PRIO_PROCESS, 0, o->nice) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot set the nice value %d: %s", o->nice, strerror(errno));
+    /* runc's order: no_new_privs first when asked, so that the filter is then loaded as late as
+     * possible; without it, the filter goes on now, while CAP_SYS_ADMIN is still held. */
+    if (o->security.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot set no_new_privs: %s", strerror(errno));
+    if (seccomp_load_early(&o->seccomp, message, size) != 0)
+        init_failed(error_fd, EXIT_SETUP, "%s", message);
+    /* The agent's bounding set (securityContext) when given, else containerd's default for an image root. */
+    if (own_root && !o->security.has_caps)
+        drop_capabilities(error_fd);
+    if (apply_security(&o->security, message, size) != 0)
+        init_failed(error_fd, EXIT_SETUP, "%s", message);
+    if (o->has_user)
+        drop_privileges(o, error_fd);
+}
+
+/* The command's process: its security, its stdio, then exec. */
+static void exec_command(struct options *o, bool own_root, int in_fd, int out_fd, int err_fd, int error_fd)
+{
+    char message[PATH_MAX + 128];
+    apply_process_security(o, own_root, error_fd, message, sizeof message);
+    /* With a terminal, the command leads the foreground process group, as tini's child did (the
+     * signals still blocked here keep SIGTTOU away). */
+    if (o->tty && (setpgid(0, 0) != 0 || tcsetpgrp(in_fd, getpid()) != 0))
+        init_failed(error_fd, EXIT_SETUP, "cannot give the command the terminal: %s", strerror(errno));
+    if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot set up stdio: %s", strerror(errno));
+    reset_signals();
+    /* With no_new_privs: as late as possible, so the fewest of our calls run under the filter. */
+    if (seccomp_load_late(&o->seccomp, message, sizeof message) != 0)
+        init_failed(error_fd, EXIT_SETUP, "%s", message);
+    trace("pid1-exec");
+    execvp(o->argv[0], o->argv);
+    char reason[128];
+    go_strerror(errno, reason, sizeof reason);
+    init_failed(error_fd, errno == ENOENT ? EXIT_NOEXEC : EXIT_SETUP, "exec: \"%s\": %s", o->argv[0], reason);
+}
+
+/* PID 1 once the command is forked: waits until the command is exec'd (its copy of exec_fd closes), so
+ * that its own steps stay off the command's path and a failure is reported once, by whoever had it;
+ * then joins the cgroups (a standby), takes the same security, keeps the container's stdio and nothing
+ * else of the launcher's, and supervises the command. */
+static void become_init(struct options *o, bool own_root, pid_t app, int exec_fd, int in_fd, int out_fd, int err_fd, int error_fd)
+{
+    char message[PATH_MAX + 128];
+    char byte;
+    while (read(exec_fd, &byte, 1) < 0 && errno == EINTR) {
+    }
+    close(exec_fd);
+    int status;
+    if (waitpid(app, &status, WNOHANG) == app) {
+        /* Ended before or right after its exec: a failure's report is in the error pipe already. */
+        _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    }
+    forked_app = app;
+    if (o->standby)
+        join_held_cgroups(o, error_fd);
+    if (init_rename(o->argv, message, sizeof message) != 0)
+        init_failed(error_fd, EXIT_SETUP, "%s", message);
+    apply_process_security(o, own_root, error_fd, message, sizeof message);
+    if (init_limit_capabilities(message, sizeof message) != 0)
+        init_failed(error_fd, EXIT_SETUP, "%s", message);
+    /* Not dumpable: nothing in the container can trace PID 1 or read its descriptors and memory
+     * (the node's launcher binary is mapped in it). */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot set up stdio: %s", strerror(errno));
+    /* Without an exec nothing is closed on exec: close the launcher's descriptors (the log, the
+     * namespace and cgroup handles, the trace), all but the error pipe, which closes last. */
+    if (error_fd > 3)
+        close_range(3, (unsigned int)error_fd - 1, 0);
+    close_range((unsigned int)error_fd + 1, ~0U, 0);
+    if (seccomp_load_late(&o->seccomp, message, sizeof message) != 0)
+        init_failed(error_fd, EXIT_SETUP, "%s", message);
+    close(error_fd);
+    init_supervise(app);
 }
 
 static void container_init(struct options *o, int netns_fd, int in_fd, int out_fd, int err_fd, int error_fd, int ready_fd, int go_fd)
@@ -798,17 +891,11 @@ static void container_init(struct options *o, int netns_fd, int in_fd, int out_f
         init_failed(error_fd, EXIT_SETUP, "%s", security_error);
     o->root.read_only = o->security.read_only_root;
     o->root.privileged = o->security.privileged;
-    /* With a root of its own, tini (static) is opened on the node and executed from its descriptor
-     * after the pivot: no node file has to be visible in the container. */
-    int tini_fd = -1;
-    if (o->root.mountpoint != NULL) {
-        tini_fd = open(o->tini, O_PATH | O_CLOEXEC);
-        if (tini_fd < 0)
-            init_failed(error_fd, EXIT_NOEXEC, "cannot open %s: %s", o->tini, strerror(errno));
+    bool own_root = o->root.mountpoint != NULL;
+    if (own_root)
         set_up_rootfs(o, error_fd);
-    } else {
+    else
         set_up_mounts(o, error_fd);
-    }
     trace("pid1-mounts-ready");
     if (o->hostname != NULL && !o->security.host_uts && sethostname(o->hostname, strlen(o->hostname)) != 0)
         init_failed(error_fd, EXIT_SETUP, "cannot set hostname %s: %s", o->hostname, strerror(errno));
@@ -817,54 +904,41 @@ static void container_init(struct options *o, int netns_fd, int in_fd, int out_f
     int code = check_executable(o->argv[0], message, sizeof message);
     if (code != 0)
         init_failed(error_fd, code, "%s", message);
-    if (o->standby)
-        wait_for_go(o, ready_fd, go_fd, error_fd);
-    /* The launcher (and PID 1 up to here) may run at a better nice value than the container, so that a
-     * busy node does not delay a restart's steps; the container gets its own back before anything of it
-     * runs (raising one's nice value is always allowed, and no filter is loaded yet). */
-    if (o->has_nice && setpriority(PRIO_PROCESS, 0, o->nice) != 0)
-        init_failed(error_fd, EXIT_SETUP, "cannot set the nice value %d: %s", o->nice, strerror(errno));
-    /* runc's order: no_new_privs first when asked, so that the filter is then loaded as late as
-     * possible; without it, the filter goes on now, while CAP_SYS_ADMIN is still held. */
-    if (o->security.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-        init_failed(error_fd, EXIT_SETUP, "cannot set no_new_privs: %s", strerror(errno));
-    if (seccomp_load_early(&o->seccomp, message, sizeof message) != 0)
-        init_failed(error_fd, EXIT_SETUP, "%s", message);
-    /* The agent's bounding set (securityContext) when given, else containerd's default for an image root. */
-    if (tini_fd >= 0 && !o->security.has_caps)
-        drop_capabilities(error_fd);
-    if (apply_security(&o->security, security_error, sizeof security_error) != 0)
-        init_failed(error_fd, EXIT_SETUP, "%s", security_error);
-    if (o->has_user)
-        drop_privileges(o, error_fd);
-
-    /* A terminal becomes the controlling terminal of a session of its own (tini then gives the
-     * command the foreground); in_fd is its slave side then, as are out_fd and err_fd. */
+    /* A terminal becomes the controlling terminal of PID 1's session; the command then takes its
+     * foreground. in_fd is its slave side then, as are out_fd and err_fd. */
     if (o->tty && (setsid() < 0 || ioctl(in_fd, TIOCSCTTY, 0) != 0))
         init_failed(error_fd, EXIT_SETUP, "cannot set up the terminal: %s", strerror(errno));
-    if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
-        init_failed(error_fd, EXIT_SETUP, "cannot set up stdio: %s", strerror(errno));
-    reset_signals();
-
-    int argc = 0;
-    while (o->argv[argc] != NULL)
-        argc++;
-    char **args = calloc((size_t)argc + 4, sizeof *args);
-    if (args == NULL)
-        init_failed(error_fd, EXIT_SETUP, "out of memory");
-    args[0] = "tini";
-    args[1] = "-s";
-    args[2] = "--";
-    memcpy(args + 3, o->argv, (size_t)argc * sizeof *args);
-    /* With no_new_privs: as late as possible, so the fewest of our calls run under the filter. */
-    if (seccomp_load_late(&o->seccomp, message, sizeof message) != 0)
-        init_failed(error_fd, EXIT_SETUP, "%s", message);
-    trace("pid1-exec-tini");
-    if (tini_fd >= 0)
-        syscall(SYS_execveat, tini_fd, "", args, environ, AT_EMPTY_PATH);
-    else
-        execv(o->tini, args);
-    init_failed(error_fd, EXIT_NOEXEC, "cannot execute %s: %s", o->tini, strerror(errno));
+    /* In a joined pid namespace PID 1 is someone else: orphans of the command come here all the same. */
+    if (o->pid_ns != NULL && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot become a subreaper: %s", strerror(errno));
+    /* Every signal waits from here until the command's exec unblocks its own; PID 1 takes its own
+     * with sigwaitinfo. Defaults first: an ignored SIGCHLD would reap children before PID 1 saw them. */
+    for (int sig = 1; sig < NSIG; sig++)
+        signal(sig, SIG_DFL);
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+    int exec_pipe[2];
+    if (pipe2(exec_pipe, O_CLOEXEC) != 0)
+        init_failed(error_fd, EXIT_CGROUP, "cannot create a pipe: %s", strerror(errno));
+    pid_t app = fork();
+    if (app < 0)
+        init_failed(error_fd, EXIT_CGROUP, "cannot fork the command: %s", strerror(errno));
+    if (app == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        close(exec_pipe[0]);
+        if (o->standby)
+            wait_for_go(o, ready_fd, go_fd, error_fd);
+        exec_command(o, own_root, in_fd, out_fd, err_fd, error_fd);
+    }
+    close(exec_pipe[1]);
+    if (o->standby) {
+        close(ready_fd);
+        close(go_fd);
+        if (o->armed_fd >= 0)
+            close(o->armed_fd);
+    }
+    become_init(o, own_root, app, exec_pipe[0], in_fd, out_fd, err_fd, error_fd);
 }
 
 /* ---------- the log ---------- */
@@ -1030,7 +1104,7 @@ static void pump(struct log *log, struct stream *streams, int count, struct atta
 
 /* ---------- exec: another process in a running container ---------- */
 
-/* The credentials and capability bounding set PID 1 (tini) runs with, from /proc/PID/status. */
+/* The credentials and capability bounding set PID 1 (the container's init) runs with, from /proc/PID/status. */
 struct credentials {
     uid_t uid;
     gid_t gid;
@@ -1297,8 +1371,9 @@ static bool stand_by(struct options *o, struct log *log, pid_t child, const int 
     trace("standby-ready");
     write_all(1, "standby\n", 8);
     if (armed) {
-        /* An armed PID 1 may go on the previous attempt's byte instead: its exec of tini closes the error
-         * pipe (a failure after going writes its report there). The agent's stdin still wins, so that its
+        /* An armed standby may go on the previous attempt's byte instead: the error pipe then closes
+         * once the command is exec'd and PID 1 supervises it (a failure after going writes its report
+         * there). The agent's stdin still wins, so that its
          * end discards the standby whatever else happened. */
         struct pollfd waits[2] = {{.fd = 0, .events = POLLIN}, {.fd = error_fd, .events = POLLIN}};
         while (poll(waits, 2, -1) < 0 && errno == EINTR) {
@@ -1445,7 +1520,8 @@ int main(int argc, char **argv)
         close(netns_fd);
     bool init_gone = o.standby && !stand_by(&o, &log, child, ready_pipe, go_pipe, error_pipe[0], armed);
 
-    /* The error pipe closes on tini's exec (close-on-exec) or carries "<code> <message>". */
+    /* The error pipe closes once the command is exec'd (close-on-exec) and PID 1 supervises it, or carries
+     * "<code> <message>". */
     char report[1024];
     size_t got = 0;
     for (;;) {
@@ -1457,7 +1533,7 @@ int main(int argc, char **argv)
         break;
     }
     close(error_pipe[0]);
-    trace("launcher-tini-running");
+    trace("launcher-running");
     if (got > 0) {
         report[got] = '\0';
         int status;

@@ -7,7 +7,7 @@ namespace Axolotl.Agent.Tests.Runtime.Seccomp;
 public sealed class SeccompLaunchArgumentsTests
 {
     private static readonly ContainerSpec Spec = new("uid", "app", ["sh"], new Dictionary<string, string>(), null, "/logs/0.log");
-    private static readonly NativeLauncher.Request Request = new("/l", "/t", "/e", [], null, "h", null, "1m", 1);
+    private static readonly NativeLauncher.Request Request = new("/l", "/e", [], null, "h", null, "1m", 1);
 
     [Fact]
     public void The_program_and_its_flags_come_before_the_argv_and_no_program_adds_nothing()
