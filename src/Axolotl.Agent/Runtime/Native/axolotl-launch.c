@@ -830,23 +830,48 @@ static void exec_command(struct options *o, bool own_root, int in_fd, int out_fd
     init_failed(error_fd, errno == ENOENT ? EXIT_NOEXEC : EXIT_SETUP, "exec: \"%s\": %s", o->argv[0], reason);
 }
 
-/* PID 1 once the command is forked: waits until the command is exec'd (its copy of exec_fd closes), so
- * that its own steps stay off the command's path and a failure is reported once, by whoever had it;
- * then joins the cgroups (a standby), takes the same security, keeps the container's stdio and nothing
- * else of the launcher's, and supervises the command. */
-static void become_init(struct options *o, bool own_root, pid_t app, int exec_fd, int in_fd, int out_fd, int err_fd, int error_fd)
+/* Closes every descriptor from 3 on but keep_a and keep_b (-1: none). */
+static void close_all_but(int keep_a, int keep_b)
+{
+    int keep[2] = {keep_a < keep_b ? keep_a : keep_b, keep_a < keep_b ? keep_b : keep_a};
+    int from = 3;
+    for (int i = 0; i < 2; i++) {
+        if (keep[i] < from)
+            continue; /* none, or the same one twice */
+        if (keep[i] > from)
+            close_range((unsigned int)from, (unsigned int)keep[i] - 1, 0);
+        from = keep[i] + 1;
+    }
+    close_range((unsigned int)from, ~0U, 0);
+}
+
+/*
+ * PID 1 once the command is forked: it takes the same security, keeps the container's stdio and
+ * nothing else of the launcher's, and supervises the command. Its steps are never on a restart's path
+ * and it is supervising before the command can end:
+ *   - a cold start (sync_fd: PID 1's end of "init ready"): the command waits for this byte before its
+ *     own steps, so PID 1 is set up before the command runs (as tini was, without tini's exec);
+ *   - a standby (sync_fd: the read end the command's exec closes): PID 1 joins the cgroups and drops
+ *     its privileges only once the command runs, off the path from go to exec.
+ * Either way one of the two reports a failure, never both.
+ */
+static void become_init(struct options *o, bool own_root, pid_t app, int sync_fd, int in_fd, int out_fd, int err_fd, int error_fd)
 {
     char message[PATH_MAX + 128];
-    char byte;
-    while (read(exec_fd, &byte, 1) < 0 && errno == EINTR) {
-    }
-    close(exec_fd);
-    int status;
-    if (waitpid(app, &status, WNOHANG) == app) {
-        /* Ended before or right after its exec: a failure's report is in the error pipe already. */
-        _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    if (o->standby) {
+        char byte;
+        while (read(sync_fd, &byte, 1) < 0 && errno == EINTR) {
+        }
+        close(sync_fd);
+        sync_fd = -1;
+        int status;
+        if (waitpid(app, &status, WNOHANG) == app) {
+            /* Ended before or right after its exec: a failure's report is in the error pipe already. */
+            _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+        }
     }
     forked_app = app;
+    trace("init-setup");
     if (o->standby)
         join_held_cgroups(o, error_fd);
     if (init_rename(o->argv, message, sizeof message) != 0)
@@ -859,13 +884,19 @@ static void become_init(struct options *o, bool own_root, pid_t app, int exec_fd
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
         init_failed(error_fd, EXIT_SETUP, "cannot set up stdio: %s", strerror(errno));
+    trace("init-supervising");
     /* Without an exec nothing is closed on exec: close the launcher's descriptors (the log, the
-     * namespace and cgroup handles, the trace), all but the error pipe, which closes last. */
-    if (error_fd > 3)
-        close_range(3, (unsigned int)error_fd - 1, 0);
-    close_range((unsigned int)error_fd + 1, ~0U, 0);
+     * namespace and cgroup handles, the trace), all but the error pipe and "init ready". */
+    close_all_but(error_fd, sync_fd);
     if (seccomp_load_late(&o->seccomp, message, sizeof message) != 0)
         init_failed(error_fd, EXIT_SETUP, "%s", message);
+    if (sync_fd >= 0) {
+        char ready = 'r';
+        if (write(sync_fd, &ready, 1) != 1) {
+            /* The command is gone: SIGCHLD says so below. */
+        }
+        close(sync_fd);
+    }
     close(error_fd);
     init_supervise(app);
 }
@@ -918,27 +949,40 @@ static void container_init(struct options *o, int netns_fd, int in_fd, int out_f
     sigset_t all;
     sigfillset(&all);
     sigprocmask(SIG_SETMASK, &all, NULL);
-    int exec_pipe[2];
-    if (pipe2(exec_pipe, O_CLOEXEC) != 0)
+    /* Cold: PID 1 -> command, "init ready". Standby: command -> PID 1, closed by the command's exec. */
+    int sync_pipe[2];
+    if (pipe2(sync_pipe, O_CLOEXEC) != 0)
         init_failed(error_fd, EXIT_CGROUP, "cannot create a pipe: %s", strerror(errno));
     pid_t app = fork();
     if (app < 0)
         init_failed(error_fd, EXIT_CGROUP, "cannot fork the command: %s", strerror(errno));
     if (app == 0) {
         prctl(PR_SET_PDEATHSIG, SIGKILL);
-        close(exec_pipe[0]);
-        if (o->standby)
+        if (o->standby) {
+            close(sync_pipe[0]);
             wait_for_go(o, ready_fd, go_fd, error_fd);
+        } else {
+            close(sync_pipe[1]);
+            char byte;
+            ssize_t n;
+            while ((n = read(sync_pipe[0], &byte, 1)) < 0 && errno == EINTR) {
+            }
+            if (n != 1)
+                _exit(EXIT_CGROUP); /* PID 1 failed (and said why) or is gone */
+            close(sync_pipe[0]);
+        }
         exec_command(o, own_root, in_fd, out_fd, err_fd, error_fd);
     }
-    close(exec_pipe[1]);
     if (o->standby) {
+        close(sync_pipe[1]);
         close(ready_fd);
         close(go_fd);
         if (o->armed_fd >= 0)
             close(o->armed_fd);
+    } else {
+        close(sync_pipe[0]);
     }
-    become_init(o, own_root, app, exec_pipe[0], in_fd, out_fd, err_fd, error_fd);
+    become_init(o, own_root, app, o->standby ? sync_pipe[0] : sync_pipe[1], in_fd, out_fd, err_fd, error_fd);
 }
 
 /* ---------- the log ---------- */
