@@ -7,8 +7,8 @@ namespace Axolotl.Bench.Scenarios;
 /// <summary>
 /// Memory of the server (API server, controllers, scheduler and node agent in one process) idle with
 /// no pods and with 100 running pods (busybox `sleep 3600`), and, separately, of the processes each
-/// container brings along: the recorder shell outside the container, then unshare, the init shell's
-/// successor tini, and the app itself. Processes are found by their v1 pids cgroup (under the node's
+/// container brings along: the launcher (or recorder shell) outside the container, the container's
+/// init (axolotl-init, or tini under the shell chain), and the app itself. Processes are found by their v1 pids cgroup (under the node's
 /// root) or, for the recorder shells that stay outside it, by the server's data dir on their command
 /// line. RSS counts shared pages (libc, the shell) once per process; PSS splits them, so PSS sums are
 /// what the processes really add up to.

@@ -5,13 +5,16 @@ namespace Axolotl.Bench.Scenarios;
 
 /// <summary>
 /// The processes a node's containers consist of, found in /proc: those in the node's v1 pids cgroup
-/// (unshare, tini, the app, and any shell on its way to exec), and the recorder shells that stay
+/// (the container's init, the app, and any shell on its way to exec), and the recorder shells that stay
 /// outside it (their command line names the server's data dir). Each with its RSS and PSS in kB.
 /// </summary>
 internal static class ContainerProcesses
 {
-    /// <summary>The role of a container's own command (tini's child).</summary>
-    public const string AppRole = "app (tini's child)";
+    /// <summary>The role of a container's own command (its init's child).</summary>
+    public const string AppRole = "app (the init's child)";
+
+    /// <summary>A container's init by its comm: the launcher's own, or tini under the shell chain.</summary>
+    public static bool IsInit(string comm) => comm is "axolotl-init" or "tini";
 
     public sealed record Entry(int Pid, string Role, long RssKb, long PssKb);
 
@@ -43,12 +46,12 @@ internal static class ContainerProcesses
                 // Exited while being read.
             }
         }
-        var tinis = found.Where(p => p.Comm == "tini").Select(p => p.Pid).ToHashSet();
+        var inits = found.Where(p => IsInit(p.Comm)).Select(p => p.Pid).ToHashSet();
         var result = new List<Entry>();
         foreach (var p in found)
         {
             var role = !p.InCgroup ? "recorder shell (outside the container)"
-                : tinis.Contains(p.Parent) ? AppRole
+                : inits.Contains(p.Parent) ? AppRole
                 : p.Comm;
             var dir = $"/proc/{p.Pid}";
             var rss = Kilobytes(Path.Combine(dir, "status"), "VmRSS");

@@ -56,7 +56,7 @@ internal sealed class ProbeKillRestartScenario : IScenario
             $"{samples} pods one at a time: the failing exec probe's $EPOCHREALTIME before `exit 1` → the second instance's first command (bash); grace needed ~0 (exec sleep)", cpu);
         if (series.Exited.Count > 0)
         {
-            report.Add(series.Exited, "the kill: exec exit seen, result published, pod lane, Killing event, SIGTERM to tini, forwarded to sleep (its exit stamped through a pidfd)");
+            report.Add(series.Exited, "the kill: exec exit seen, result published, pod lane, Killing event, SIGTERM to the init, forwarded to sleep (its exit stamped through a pidfd)");
             report.Add(series.Restarted, "the restart: exit seen by the agent, restart decided (immediate), new container launched, bash's first command");
         }
         report.Add(series.Detect, $"for information: bounded by the {Period.TotalMilliseconds:F0} ms period plus the probe's bash start (fail created at a random point of the period)");

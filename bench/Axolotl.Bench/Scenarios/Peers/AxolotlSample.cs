@@ -13,7 +13,7 @@ namespace Axolotl.Bench.Scenarios.Peers;
 ///   restart (later ones back off, as in Kubernetes); then the same with each first instance running
 ///   0.1 s before its exit stamp (the agent's prepared next attempt is ready by then);
 /// - memory: the server's PSS idle (after the restart phase, pods gone) and with N running `sleep 3600`
-///   pods, plus the processes each container brings (recorder shell, unshare, tini; the app not counted).
+///   pods, plus the processes each container brings (recorder shell, the init; the app not counted).
 /// </summary>
 internal static class AxolotlSample
 {

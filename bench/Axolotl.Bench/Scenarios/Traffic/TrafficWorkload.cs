@@ -129,7 +129,7 @@ internal static partial class TrafficWorkload
 
     /// <summary>
     /// SIGKILLs the web server of <paramref name="podUid"/>: the process in the container's cgroup
-    /// (…/POD-UID/web) whose parent is tini. Returns its host PID, or null when none was found.
+    /// (…/POD-UID/web) whose parent is the container's init. Returns its host PID, or null when none was found.
     /// </summary>
     public static int? KillApp(string podUid)
     {
@@ -150,7 +150,8 @@ internal static partial class TrafficWorkload
                 var comm = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
                 var parent = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1];
                 var parentStat = File.ReadAllText($"/proc/{parent}/stat");
-                if (comm != "tini" && parentStat.Contains("(tini)", StringComparison.Ordinal) && Kill(pid, 9) == 0)
+                var parentComm = parentStat[(parentStat.IndexOf('(') + 1)..parentStat.LastIndexOf(')')];
+                if (!ContainerProcesses.IsInit(comm) && ContainerProcesses.IsInit(parentComm) && Kill(pid, 9) == 0)
                 {
                     return pid;
                 }

@@ -939,8 +939,8 @@ static void container_init(struct options *o, int netns_fd, int in_fd, int out_f
      * foreground. in_fd is its slave side then, as are out_fd and err_fd. */
     if (o->tty && (setsid() < 0 || ioctl(in_fd, TIOCSCTTY, 0) != 0))
         init_failed(error_fd, EXIT_SETUP, "cannot set up the terminal: %s", strerror(errno));
-    /* In a joined pid namespace PID 1 is someone else: orphans of the command come here all the same. */
-    if (o->pid_ns != NULL && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+    /* In a joined pid namespace or the node's (hostPID) this is not PID 1: orphans of the command come here all the same. */
+    if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
         init_failed(error_fd, EXIT_SETUP, "cannot become a subreaper: %s", strerror(errno));
     /* Every signal waits from here until the command's exec unblocks its own; PID 1 takes its own
      * with sigwaitinfo. Defaults first: an ignored SIGCHLD would reap children before PID 1 saw them. */
