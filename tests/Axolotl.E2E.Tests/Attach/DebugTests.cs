@@ -23,7 +23,7 @@ public sealed class DebugTests(ServerFixture fx) : IClassFixture<ServerFixture>
             "debug", "-it", "app", "-n", ns, "--image=busybox", "--target=app", "-c", "debugger"))
         {
             await terminal.WaitForAsync("If you don't see a command prompt, try pressing enter.", StartTimeout);
-            // The target's own process (tini's line names it too, but does not start with it).
+            // The target's own process (the init's line names it too, but does not start with it).
             await terminal.TypeAsync("ps -o args | grep -c '^sleep 360[0]'; echo marker=$((40+2))\n");
             await terminal.WaitForAsync("marker=42", StartTimeout);
             Assert.True(System.Text.RegularExpressions.Regex.IsMatch(terminal.Screen, @"\n1\r?\nmarker=42"), terminal.Screen);

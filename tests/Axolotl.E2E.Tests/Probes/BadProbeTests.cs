@@ -75,7 +75,7 @@ public sealed class BadProbeTests(ServerFixture fx) : IClassFixture<ServerFixtur
         // The bystander on the same node became and stayed Ready, and every hung exec probe was killed at its timeout.
         Assert.Equal("True", await UntilFieldAsync(fx, ns, "bystander", "{.status.conditions[?(@.type==\"Ready\")].status}", s => s == "True", "bystander Ready"));
         var uid = await FieldAsync(fx, ns, "awkward", "{.metadata.uid}");
-        // tini and its sleep, plus at most one probe (nsenter and its sleep) in flight; a probe that just
+        // The init and its sleep, plus at most one probe (nsenter and its sleep) in flight; a probe that just
         // timed out may still be on its way out, so look again for a few seconds before judging.
         var commands = await Eventually.UntilAsync(() => Task.FromResult(File.ReadAllLines($"/sys/fs/cgroup/pids/axolotl-{fx.Server.NodeName}/{uid}/endless/cgroup.procs")
                 .Select(pid => File.Exists($"/proc/{pid}/comm") ? File.ReadAllText($"/proc/{pid}/comm").Trim() : "gone").ToList()),

@@ -111,7 +111,7 @@ public sealed class ProbeKindsTests(ServerFixture fx) : IClassFixture<ServerFixt
         // The busybox image runs the host's cat (coreutils), so the wording is coreutils', not busybox's.
         Assert.Matches(@"Liveness probe failed: cat: (can't open )?'?/tmp/healthy'?: No such file or directory", describe);
         Assert.Contains("Container liveness failed liveness probe, will be restarted", describe);
-        // sh as tini's child dies of SIGTERM: 143, reason Error.
+        // sh as the init's child dies of SIGTERM: 143, reason Error.
         Assert.Equal("Error", await FieldAsync(fx, ns, "liveness-exec", "{.status.containerStatuses[0].lastState.terminated.reason}"));
     }
 

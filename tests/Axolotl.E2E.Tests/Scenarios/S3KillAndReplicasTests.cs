@@ -26,7 +26,7 @@ public sealed class S3KillAndReplicasTests(SteadyTwoNodeFixture fx) : IClassFixt
         Assert.Matches(@"^\d+\n$", pid);
         var before = await PidFileTimeAsync(ns);
 
-        // `kill 1` inside the container: PID 1 (tini) passes SIGTERM to the server, which stops.
+        // `kill 1` inside the container: PID 1 (the container's init) passes SIGTERM to the server, which stops.
         await fx.Kubectl.KillPid1Async(ns, "nginx-pod", "/bin/bash", "-c", "kill 1");
 
         var table = await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "pod", "nginx-pod", "-n", ns),

@@ -13,7 +13,9 @@ public sealed class SandboxEscapeTests(ServerFixture fx) : IClassFixture<ServerF
 {
     private static string Attempts(int serverPid, string kubeconfig) => string.Join("; ",
         "echo \"netns: $(ls /run/netns 2>&1 | head -1)\"",
-        "echo \"setns: $(nsenter -t 1 -n true 2>&1; unshare -n true 2>&1 | head -1)\"",
+        // Its own namespaces (PID 1, the container's init, cannot even be read: see "init").
+        "echo \"setns: $(nsenter -t $$ -n true 2>&1; unshare -n true 2>&1 | head -1)\"",
+        "echo \"init: $(head -c 16 /proc/1/environ 2>&1)\"",
         $"echo \"token: $(cat /proc/{serverPid}/root{kubeconfig} 2>&1 | head -1)\"",
         "echo \"kill: $(find /sys/fs/cgroup -name cgroup.kill | wc -l) $(mount -t cgroup2 none /tmp 2>&1)\"",
         "echo \"cgroups: $(ls /sys/fs/cgroup/pids | grep -c -v -E \"^(cgroup|pids|notify|tasks|release)\")\"",
@@ -31,6 +33,7 @@ public sealed class SandboxEscapeTests(ServerFixture fx) : IClassFixture<ServerF
 
         Assert.Contains("No such file or directory", SecurityPods.Field(log, "netns:"), StringComparison.Ordinal);
         Assert.Contains("Operation not permitted", SecurityPods.Field(log, "setns:"), StringComparison.Ordinal);
+        Assert.Contains("Permission denied", SecurityPods.Field(log, "init:"), StringComparison.Ordinal);
         Assert.Contains("No such file or directory", SecurityPods.Field(log, "token:"), StringComparison.Ordinal);
         Assert.DoesNotContain("apiVersion", log, StringComparison.Ordinal);
         // No cgroup.kill in its view (its own cgroups only, and no cgroup2 of the node), and no mounting a new one.

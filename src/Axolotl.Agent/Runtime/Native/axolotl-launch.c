@@ -1660,10 +1660,14 @@ int main(int argc, char **argv)
         snprintf(exited, sizeof exited, "exited %d\n", code);
     write_all(1, exited, strlen(exited));
     trace("launcher-exited-line");
+    /* What is left (the exit file, the old mount tree's teardown, this process's own exit) must not
+     * hold up the replacement, which may be starting on this CPU right now: the lowest priority. */
+    setpriority(PRIO_PROCESS, 0, 19);
     record_exit(o.exit_file, code);
     trace("launcher-exit-file");
     close(1);
     if (mnt_fd >= 0)
         close(mnt_fd);
+    trace("launcher-mounts-released");
     return code;
 }

@@ -130,8 +130,14 @@ void init_supervise(pid_t app)
             pid_t child = waitpid(-1, &status, WNOHANG);
             if (child <= 0)
                 break;
-            if (child == app)
+            if (child == app) {
+                /* The container's stdio first: the launcher sees its end at once, not after this
+                 * process's memory is torn down (exit closes files only after that). */
+                close(0);
+                close(1);
+                close(2);
                 _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+            }
         }
     }
 }
