@@ -124,23 +124,19 @@
 
 #include "attach.h"
 #include "container-init.h"
+#include "cri-log.h"
+#include "exec-into.h"
+#include "launch-common.h"
 #include "rootfs.h"
 #include "seccomp.h"
 #include "security.h"
 #include "volume-mounts.h"
 
-#define EXIT_CGROUP 125  /* cannot join cgroups or namespaces, cannot clone */
-#define EXIT_SETUP 126   /* mounts, working directory, hostname */
-#define EXIT_NOEXEC 127  /* the executable cannot be run */
 
 #define MAX_CGROUPS 16
-#define MAX_LINE (16 * 1024) /* CRI's longest record: longer lines become P chunks */
-#define READ_CHUNK (64 * 1024)
-#define OUT_BUFFER (256 * 1024)
 #define DEFAULT_LOG_MAX (10L * 1024 * 1024)
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define KEEP_MOUNT "/run/axolotl-keep"
-#define MAX_GROUPS 64
 
 struct options {
     const char *exit_file;
@@ -206,20 +202,6 @@ static void trace(const char *label)
     }
 }
 
-static void write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return; /* a full disk must not stop the launcher from draining the pipes */
-        }
-        data += n;
-        len -= (size_t)n;
-    }
-}
-
 /* Writes text to path through a temporary file and a rename, so a reader never sees half of it. */
 static void write_file_atomically(const char *path, const char *text)
 {
@@ -253,7 +235,7 @@ static void launch_failed(const struct options *o, int code, const char *message
     _exit(code);
 }
 
-static void usage_error(const char *message)
+void usage_error(const char *message)
 {
     fprintf(stderr, "axolotl-launch: %s\n", message);
     _exit(EXIT_CGROUP);
@@ -304,7 +286,7 @@ static void parse_user(const char *text, struct options *o)
     o->has_user = true;
 }
 
-static unsigned int parse_seccomp_flags(const char *text)
+unsigned int parse_seccomp_flags(const char *text)
 {
     char *end;
     errno = 0;
@@ -983,333 +965,6 @@ static void container_init(struct options *o, int netns_fd, int in_fd, int out_f
         close(sync_pipe[0]);
     }
     become_init(o, own_root, app, o->standby ? sync_pipe[0] : sync_pipe[1], in_fd, out_fd, err_fd, error_fd);
-}
-
-/* ---------- the log ---------- */
-
-struct log {
-    const char *path;
-    char rotated[PATH_MAX];
-    int fd;
-    long size;
-    long max;
-    char buffer[OUT_BUFFER];
-    size_t used;
-};
-
-struct stream {
-    int fd;
-    const char *name;
-    char line[MAX_LINE];
-    size_t len;
-};
-
-static int open_log(const char *path)
-{
-    return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-}
-
-static void flush_log(struct log *log)
-{
-    if (log->used > 0 && log->fd >= 0)
-        write_all(log->fd, log->buffer, log->used);
-    log->used = 0;
-}
-
-static void rotate_log(struct log *log)
-{
-    flush_log(log);
-    if (rename(log->path, log->rotated) == 0) {
-        int fd = open_log(log->path);
-        if (fd >= 0) {
-            close(log->fd);
-            log->fd = fd;
-        }
-    } else if (ftruncate(log->fd, 0) != 0) {
-        return; /* keep writing where we are: better a long log than a lost one */
-    }
-    log->size = 0;
-}
-
-/* Appends one record "<timestamp> <stream> <F|P> <text>\n", rotating first when it would not fit. */
-static void log_record(struct log *log, const char *stamp, const char *stream, bool partial, const char *text, size_t len)
-{
-    size_t stamp_len = strlen(stamp), stream_len = strlen(stream);
-    size_t total = stamp_len + 1 + stream_len + 3 + len + 1;
-    if (log->size > 0 && log->size + (long)total > log->max)
-        rotate_log(log);
-    if (log->used + total > sizeof log->buffer)
-        flush_log(log);
-    char *p = log->buffer + log->used;
-    memcpy(p, stamp, stamp_len);
-    p += stamp_len;
-    *p++ = ' ';
-    memcpy(p, stream, stream_len);
-    p += stream_len;
-    *p++ = ' ';
-    *p++ = partial ? 'P' : 'F';
-    *p++ = ' ';
-    memcpy(p, text, len);
-    p += len;
-    *p++ = '\n';
-    log->used += total;
-    log->size += (long)total;
-}
-
-/* RFC3339 with nanoseconds in UTC, as CRI runtimes write it (formatted by hand: no time zone files). */
-static void timestamp(char *out, size_t size)
-{
-    struct timespec now;
-    struct tm tm;
-    clock_gettime(CLOCK_REALTIME, &now);
-    gmtime_r(&now.tv_sec, &tm);
-    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ",
-             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, now.tv_nsec);
-}
-
-/* Splits what was read into records: complete lines as F, 16 KiB pieces of longer ones as P. */
-static void consume(struct log *log, struct stream *s, const char *data, size_t len, const char *stamp)
-{
-    while (len > 0) {
-        const char *newline = memchr(data, '\n', len);
-        size_t take = newline != NULL ? (size_t)(newline - data) : len;
-        size_t room = MAX_LINE - s->len;
-        if (take >= room) {
-            memcpy(s->line + s->len, data, room);
-            log_record(log, stamp, s->name, true, s->line, MAX_LINE);
-            s->len = 0;
-            data += room;
-            len -= room;
-            continue;
-        }
-        memcpy(s->line + s->len, data, take);
-        s->len += take;
-        data += take;
-        len -= take;
-        if (newline != NULL) {
-            /* "\r\n" ends a line as "\n" does (a terminal writes it), as containerd's reader strips it. */
-            if (s->len > 0 && s->line[s->len - 1] == '\r')
-                s->len--;
-            log_record(log, stamp, s->name, false, s->line, s->len);
-            s->len = 0;
-            data++;
-            len--;
-        }
-    }
-}
-
-/* Copies both pipes (or the terminal) into the log and to attached clients until every writer
- * (the whole container) has gone; serves the attach socket meanwhile. */
-static void pump(struct log *log, struct stream *streams, int count, struct attach *attach)
-{
-    static char chunk[READ_CHUNK];
-    struct pollfd fds[2 + ATTACH_POLL_FDS];
-    int open_streams = count;
-    while (open_streams > 0) {
-        for (int i = 0; i < count; i++) {
-            fds[i].fd = streams[i].fd;
-            fds[i].events = POLLIN;
-            fds[i].revents = 0;
-        }
-        int attached = attach_poll_fds(attach, fds + count);
-        if (poll(fds, (nfds_t)(count + attached), -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        attach_handle(attach, fds + count, attached);
-        char stamp[64];
-        timestamp(stamp, sizeof stamp);
-        for (int i = 0; i < count; i++) {
-            struct stream *s = &streams[i];
-            if (s->fd < 0 || fds[i].revents == 0)
-                continue;
-            ssize_t n = read(s->fd, chunk, sizeof chunk);
-            if (n < 0 && (errno == EINTR || errno == EAGAIN))
-                continue;
-            if (n > 0) {
-                consume(log, s, chunk, (size_t)n, stamp);
-                attach_output(attach, i + 1, chunk, (size_t)n);
-                continue;
-            }
-            /* End of the stream: a last line without a newline still counts as a full line. */
-            if (s->len > 0)
-                log_record(log, stamp, s->name, false, s->line, s->len);
-            s->len = 0;
-            if (attach->tty && attach->stdin_fd == s->fd)
-                attach->stdin_fd = -1; /* the terminal's master, closed here */
-            close(s->fd);
-            s->fd = -1;
-            open_streams--;
-        }
-        flush_log(log);
-    }
-}
-
-/* ---------- exec: another process in a running container ---------- */
-
-/* The credentials and capability bounding set PID 1 (the container's init) runs with, from /proc/PID/status. */
-struct credentials {
-    uid_t uid;
-    gid_t gid;
-    gid_t groups[MAX_GROUPS];
-    int group_count;
-    unsigned long long bounding;
-    bool no_new_privs;
-};
-
-static bool read_credentials(const char *pid, struct credentials *c)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%s/status", pid);
-    FILE *f = fopen(path, "re");
-    if (f == NULL)
-        return false;
-    char line[4096];
-    int found = 0;
-    memset(c, 0, sizeof *c);
-    while (fgets(line, sizeof line, f) != NULL) {
-        unsigned int id;
-        if (sscanf(line, "Uid: %u", &id) == 1) {
-            c->uid = id;
-            found++;
-        } else if (sscanf(line, "Gid: %u", &id) == 1) {
-            c->gid = id;
-            found++;
-        } else if (strncmp(line, "Groups:", 7) == 0) {
-            char *p = line + 7, *end;
-            for (unsigned long g = strtoul(p, &end, 10); end != p && c->group_count < MAX_GROUPS; g = strtoul(p, &end, 10)) {
-                c->groups[c->group_count++] = (gid_t)g;
-                p = end;
-            }
-        } else if (sscanf(line, "CapBnd: %llx", &c->bounding) == 1) {
-            found++;
-        } else {
-            unsigned int flag;
-            if (sscanf(line, "NoNewPrivs: %u", &flag) == 1)
-                c->no_new_privs = flag != 0;
-        }
-    }
-    fclose(f);
-    return found == 3;
-}
-
-/*
- * axolotl-launch --exec-into PID -- argv: runs argv in the container whose PID 1 is PID (host pid),
- * as that process runs: its namespaces (so its root, the image's or the node's), its working
- * directory, uid, gid, supplementary groups and capability bounding set. Nothing of the node is
- * needed inside the container. Exits with argv's code (128+n for a signal), 125 when the container
- * cannot be entered, 126/127 when argv cannot be executed.
- */
-static int exec_into(int argc, char **argv)
-{
-    static const char usage[] = "usage: --exec-into PID [--seccomp FILE [--seccomp-flags N]] -- argv...";
-    if (argc < 5)
-        usage_error(usage);
-    const char *pid = argv[2];
-    int next = 3;
-    struct seccomp_program seccomp = {0};
-    if (strcmp(argv[next], "--seccomp") == 0 && next + 1 < argc) {
-        const char *path = argv[next + 1];
-        unsigned int flags = 0;
-        next += 2;
-        if (next + 1 < argc && strcmp(argv[next], "--seccomp-flags") == 0) {
-            flags = parse_seccomp_flags(argv[next + 1]);
-            next += 2;
-        }
-        char message[PATH_MAX + 128];
-        /* Read here, on the node: after setns the path would be looked up in the container. */
-        if (seccomp_read(path, flags, &seccomp, message, sizeof message) != 0) {
-            fprintf(stderr, "axolotl-launch: %s\n", message);
-            return EXIT_CGROUP;
-        }
-    }
-    if (next + 1 >= argc || strcmp(argv[next], "--") != 0)
-        usage_error(usage);
-    char **command = argv + next + 1;
-    struct credentials c;
-    if (!read_credentials(pid, &c)) {
-        fprintf(stderr, "axolotl-launch: cannot read the credentials of process %s: %s\n", pid, strerror(errno));
-        return EXIT_CGROUP;
-    }
-    /* Opened before any setns: after entering the mount namespace these paths mean something else. */
-    static const char *const namespaces[] = {"ipc", "uts", "net", "pid", "mnt"};
-    int ns_fds[5];
-    char path[64];
-    for (int i = 0; i < 5; i++) {
-        snprintf(path, sizeof path, "/proc/%s/ns/%s", pid, namespaces[i]);
-        ns_fds[i] = open(path, O_RDONLY | O_CLOEXEC);
-        if (ns_fds[i] < 0) {
-            fprintf(stderr, "axolotl-launch: cannot open %s: %s\n", path, strerror(errno));
-            return EXIT_CGROUP;
-        }
-    }
-    snprintf(path, sizeof path, "/proc/%s/cwd", pid);
-    int cwd_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    for (int i = 0; i < 5; i++) {
-        if (setns(ns_fds[i], 0) != 0) {
-            fprintf(stderr, "axolotl-launch: cannot enter the %s namespace of %s: %s\n", namespaces[i], pid, strerror(errno));
-            return EXIT_CGROUP;
-        }
-        close(ns_fds[i]);
-    }
-    /* Entering the mount namespace put us at its root; the working directory is the container's. */
-    if (cwd_fd < 0 || fchdir(cwd_fd) != 0)
-        chdir("/");
-    if (cwd_fd >= 0)
-        close(cwd_fd);
-
-    /* The pid namespace applies to children only. */
-    pid_t child = fork();
-    if (child < 0) {
-        fprintf(stderr, "axolotl-launch: cannot fork: %s\n", strerror(errno));
-        return EXIT_CGROUP;
-    }
-    if (child == 0) {
-        /* No parent-death signal: a tree kill (a timed-out probe) takes this process after ours and
-         * must still find its children under it, not reparented to the container's init. */
-        /* As runc exec: the container's no_new_privs, its filter (now, before the capabilities go,
-         * unless no_new_privs is set), its bounding set, nothing inheritable or ambient. */
-        char message[256];
-        if (c.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-            fprintf(stderr, "axolotl-launch: cannot set no_new_privs: %s\n", strerror(errno));
-            _exit(EXIT_CGROUP);
-        }
-        if (seccomp_load_early(&seccomp, message, sizeof message) != 0) {
-            fprintf(stderr, "axolotl-launch: %s\n", message);
-            _exit(EXIT_CGROUP);
-        }
-        struct security security = {.has_caps = true, .caps = c.bounding, .no_new_privs = c.no_new_privs};
-        if (apply_security(&security, message, sizeof message) != 0) {
-            fprintf(stderr, "axolotl-launch: %s\n", message);
-            _exit(EXIT_CGROUP);
-        }
-        if (setgroups((size_t)c.group_count, c.groups) != 0 || setgid(c.gid) != 0 || setuid(c.uid) != 0) {
-            fprintf(stderr, "axolotl-launch: cannot become %u:%u: %s\n", (unsigned int)c.uid, (unsigned int)c.gid, strerror(errno));
-            _exit(EXIT_CGROUP);
-        }
-        if (seccomp_load_late(&seccomp, message, sizeof message) != 0) {
-            fprintf(stderr, "axolotl-launch: %s\n", message);
-            _exit(EXIT_CGROUP);
-        }
-        execvp(command[0], command);
-        int code = errno == ENOENT ? EXIT_NOEXEC : EXIT_SETUP;
-        if (errno == ENOENT && strchr(command[0], '/') == NULL)
-            fprintf(stderr, "exec: \"%s\": executable file not found in $PATH\n", command[0]);
-        else
-            fprintf(stderr, "exec: \"%s\": %s\n", command[0], strerror(errno));
-        _exit(code);
-    }
-    /* A terminal's signals (script forwards them to its child, us) go to the command. */
-    static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH};
-    for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
-        signal(forwarded[i], SIG_IGN);
-    int status;
-    while (waitpid(child, &status, 0) < 0) {
-        if (errno != EINTR)
-            return EXIT_CGROUP;
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 /* ---------- the launcher ---------- */

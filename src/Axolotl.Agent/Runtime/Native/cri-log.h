@@ -1,0 +1,41 @@
+/*
+ * The container's log in CRI format, written by the launcher (cri-log.c; see axolotl-launch.c for the
+ * format and the rotation).
+ */
+#ifndef AXOLOTL_CRI_LOG_H
+#define AXOLOTL_CRI_LOG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "attach.h"
+
+#define MAX_LINE (16 * 1024) /* CRI's longest record: longer lines become P chunks */
+#define READ_CHUNK (64 * 1024)
+#define OUT_BUFFER (256 * 1024)
+
+struct log {
+    const char *path;
+    char rotated[PATH_MAX];
+    int fd;
+    long size;
+    long max;
+    char buffer[OUT_BUFFER];
+    size_t used;
+};
+
+struct stream {
+    int fd;
+    const char *name;
+    char line[MAX_LINE];
+    size_t len;
+};
+
+int open_log(const char *path);
+void flush_log(struct log *log);
+
+/* Copies the streams into the log (and to the attached clients) until every one of them ends. */
+void pump(struct log *log, struct stream *streams, int count, struct attach *attach);
+
+#endif

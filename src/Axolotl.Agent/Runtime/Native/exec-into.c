@@ -1,0 +1,188 @@
+/*
+ * A command in a running container: see exec-into.h.
+ */
+#define _GNU_SOURCE
+#include "exec-into.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "launch-common.h"
+#include "seccomp.h"
+#include "security.h"
+
+/* The credentials and capability bounding set PID 1 (the container's init) runs with, from /proc/PID/status. */
+struct credentials {
+    uid_t uid;
+    gid_t gid;
+    gid_t groups[MAX_GROUPS];
+    int group_count;
+    unsigned long long bounding;
+    bool no_new_privs;
+};
+
+static bool read_credentials(const char *pid, struct credentials *c)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%s/status", pid);
+    FILE *f = fopen(path, "re");
+    if (f == NULL)
+        return false;
+    char line[4096];
+    int found = 0;
+    memset(c, 0, sizeof *c);
+    while (fgets(line, sizeof line, f) != NULL) {
+        unsigned int id;
+        if (sscanf(line, "Uid: %u", &id) == 1) {
+            c->uid = id;
+            found++;
+        } else if (sscanf(line, "Gid: %u", &id) == 1) {
+            c->gid = id;
+            found++;
+        } else if (strncmp(line, "Groups:", 7) == 0) {
+            char *p = line + 7, *end;
+            for (unsigned long g = strtoul(p, &end, 10); end != p && c->group_count < MAX_GROUPS; g = strtoul(p, &end, 10)) {
+                c->groups[c->group_count++] = (gid_t)g;
+                p = end;
+            }
+        } else if (sscanf(line, "CapBnd: %llx", &c->bounding) == 1) {
+            found++;
+        } else {
+            unsigned int flag;
+            if (sscanf(line, "NoNewPrivs: %u", &flag) == 1)
+                c->no_new_privs = flag != 0;
+        }
+    }
+    fclose(f);
+    return found == 3;
+}
+
+/*
+ * axolotl-launch --exec-into PID -- argv: runs argv in the container whose PID 1 is PID (host pid),
+ * as that process runs: its namespaces (so its root, the image's or the node's), its working
+ * directory, uid, gid, supplementary groups and capability bounding set. Nothing of the node is
+ * needed inside the container. Exits with argv's code (128+n for a signal), 125 when the container
+ * cannot be entered, 126/127 when argv cannot be executed.
+ */
+int exec_into(int argc, char **argv)
+{
+    static const char usage[] = "usage: --exec-into PID [--seccomp FILE [--seccomp-flags N]] -- argv...";
+    if (argc < 5)
+        usage_error(usage);
+    const char *pid = argv[2];
+    int next = 3;
+    struct seccomp_program seccomp = {0};
+    if (strcmp(argv[next], "--seccomp") == 0 && next + 1 < argc) {
+        const char *path = argv[next + 1];
+        unsigned int flags = 0;
+        next += 2;
+        if (next + 1 < argc && strcmp(argv[next], "--seccomp-flags") == 0) {
+            flags = parse_seccomp_flags(argv[next + 1]);
+            next += 2;
+        }
+        char message[PATH_MAX + 128];
+        /* Read here, on the node: after setns the path would be looked up in the container. */
+        if (seccomp_read(path, flags, &seccomp, message, sizeof message) != 0) {
+            fprintf(stderr, "axolotl-launch: %s\n", message);
+            return EXIT_CGROUP;
+        }
+    }
+    if (next + 1 >= argc || strcmp(argv[next], "--") != 0)
+        usage_error(usage);
+    char **command = argv + next + 1;
+    struct credentials c;
+    if (!read_credentials(pid, &c)) {
+        fprintf(stderr, "axolotl-launch: cannot read the credentials of process %s: %s\n", pid, strerror(errno));
+        return EXIT_CGROUP;
+    }
+    /* Opened before any setns: after entering the mount namespace these paths mean something else. */
+    static const char *const namespaces[] = {"ipc", "uts", "net", "pid", "mnt"};
+    int ns_fds[5];
+    char path[64];
+    for (int i = 0; i < 5; i++) {
+        snprintf(path, sizeof path, "/proc/%s/ns/%s", pid, namespaces[i]);
+        ns_fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+        if (ns_fds[i] < 0) {
+            fprintf(stderr, "axolotl-launch: cannot open %s: %s\n", path, strerror(errno));
+            return EXIT_CGROUP;
+        }
+    }
+    snprintf(path, sizeof path, "/proc/%s/cwd", pid);
+    int cwd_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    for (int i = 0; i < 5; i++) {
+        if (setns(ns_fds[i], 0) != 0) {
+            fprintf(stderr, "axolotl-launch: cannot enter the %s namespace of %s: %s\n", namespaces[i], pid, strerror(errno));
+            return EXIT_CGROUP;
+        }
+        close(ns_fds[i]);
+    }
+    /* Entering the mount namespace put us at its root; the working directory is the container's. */
+    if (cwd_fd < 0 || fchdir(cwd_fd) != 0)
+        chdir("/");
+    if (cwd_fd >= 0)
+        close(cwd_fd);
+
+    /* The pid namespace applies to children only. */
+    pid_t child = fork();
+    if (child < 0) {
+        fprintf(stderr, "axolotl-launch: cannot fork: %s\n", strerror(errno));
+        return EXIT_CGROUP;
+    }
+    if (child == 0) {
+        /* No parent-death signal: a tree kill (a timed-out probe) takes this process after ours and
+         * must still find its children under it, not reparented to the container's init. */
+        /* As runc exec: the container's no_new_privs, its filter (now, before the capabilities go,
+         * unless no_new_privs is set), its bounding set, nothing inheritable or ambient. */
+        char message[256];
+        if (c.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+            fprintf(stderr, "axolotl-launch: cannot set no_new_privs: %s\n", strerror(errno));
+            _exit(EXIT_CGROUP);
+        }
+        if (seccomp_load_early(&seccomp, message, sizeof message) != 0) {
+            fprintf(stderr, "axolotl-launch: %s\n", message);
+            _exit(EXIT_CGROUP);
+        }
+        struct security security = {.has_caps = true, .caps = c.bounding, .no_new_privs = c.no_new_privs};
+        if (apply_security(&security, message, sizeof message) != 0) {
+            fprintf(stderr, "axolotl-launch: %s\n", message);
+            _exit(EXIT_CGROUP);
+        }
+        if (setgroups((size_t)c.group_count, c.groups) != 0 || setgid(c.gid) != 0 || setuid(c.uid) != 0) {
+            fprintf(stderr, "axolotl-launch: cannot become %u:%u: %s\n", (unsigned int)c.uid, (unsigned int)c.gid, strerror(errno));
+            _exit(EXIT_CGROUP);
+        }
+        if (seccomp_load_late(&seccomp, message, sizeof message) != 0) {
+            fprintf(stderr, "axolotl-launch: %s\n", message);
+            _exit(EXIT_CGROUP);
+        }
+        execvp(command[0], command);
+        int code = errno == ENOENT ? EXIT_NOEXEC : EXIT_SETUP;
+        if (errno == ENOENT && strchr(command[0], '/') == NULL)
+            fprintf(stderr, "exec: \"%s\": executable file not found in $PATH\n", command[0]);
+        else
+            fprintf(stderr, "exec: \"%s\": %s\n", command[0], strerror(errno));
+        _exit(code);
+    }
+    /* A terminal's signals (script forwards them to its child, us) go to the command. */
+    static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH};
+    for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
+        signal(forwarded[i], SIG_IGN);
+    int status;
+    while (waitpid(child, &status, 0) < 0) {
+        if (errno != EINTR)
+            return EXIT_CGROUP;
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
