@@ -151,7 +151,7 @@ public sealed class PodLifecycleTests(ServerFixture fx) : IClassFixture<ServerFi
             {
                 return await http.GetStringAsync($"http://{ip}:8080/");
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException)
             {
                 return "";
             }

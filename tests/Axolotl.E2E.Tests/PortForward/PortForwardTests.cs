@@ -48,7 +48,7 @@ public sealed class PortForwardTests(ServiceServerFixture fx) : IClassFixture<Se
             using var response = await http.SendAsync(request);
             return (await response.Content.ReadAsStringAsync()).Trim();
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException)
         {
             LastFailure = e.ToString();
             return null;

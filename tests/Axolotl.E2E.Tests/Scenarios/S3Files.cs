@@ -40,7 +40,7 @@ internal static partial class S3Files
             using var response = await http.SendAsync(request);
             return response.Headers.Server.ToString();
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException)
         {
             return null;
         }
@@ -55,7 +55,7 @@ internal static partial class S3Files
             var body = await http.GetStringAsync($"http://{ip}/");
             return TitleLine().Match(body) is { Success: true } m ? m.Value : null;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException)
         {
             return null;
         }

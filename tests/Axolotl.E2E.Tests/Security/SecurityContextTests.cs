@@ -213,7 +213,9 @@ public sealed class SecurityContextTests(SecurityServerFixture fx) : IClassFixtu
                 {
                     return await http.GetStringAsync($"http://127.0.0.1:{hostPort}/");
                 }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                // Before the pod listens: refused, or (a connection accepted and reset at once) a SocketException
+                // that HttpClient lets through unwrapped when it asks the closed socket for its peer.
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException)
                 {
                     return "";
                 }
