@@ -856,6 +856,10 @@ static void become_init(struct options *o, bool own_root, pid_t app, int sync_fd
     trace("init-setup");
     if (o->standby)
         join_held_cgroups(o, error_fd);
+    /* Renaming may overwrite the launcher's arguments in place, where the trace's log path lives. */
+    static char trace_copy[PATH_MAX];
+    snprintf(trace_copy, sizeof trace_copy, "%s", trace_log);
+    trace_log = trace_copy;
     if (init_rename(o->argv, message, sizeof message) != 0)
         init_failed(error_fd, EXIT_SETUP, "%s", message);
     apply_process_security(o, own_root, error_fd, message, sizeof message);

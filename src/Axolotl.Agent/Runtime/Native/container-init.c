@@ -57,10 +57,18 @@ static int set_command_line(char *start, char *end, char *message, size_t size)
         .env_end = value[51],
         .exe_fd = (unsigned int)-1,
     };
-    if (prctl(PR_SET_MM, PR_SET_MM_MAP, (unsigned long)&map, sizeof map, 0) != 0) {
+    if (prctl(PR_SET_MM, PR_SET_MM_MAP, (unsigned long)&map, sizeof map, 0) == 0)
+        return 0;
+    /* A kernel without CONFIG_CHECKPOINT_RESTORE (or a filter that refuses the call): overwrite the
+     * launcher's own arguments in place, which always hold more than the new line (they end with the
+     * same command); the rest is zeroed. */
+    char *old_start = (char *)(unsigned long)value[48], *old_end = (char *)(unsigned long)value[49];
+    if (old_start == NULL || old_end - old_start < end - start) {
         snprintf(message, size, "cannot name the container's init: %s", strerror(errno));
         return -1;
     }
+    memcpy(old_start, start, (size_t)(end - start));
+    memset(old_start + (end - start), 0, (size_t)(old_end - old_start - (end - start)));
     return 0;
 }
 
