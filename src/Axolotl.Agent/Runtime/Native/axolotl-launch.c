@@ -747,7 +747,7 @@ static void wait_for_go(struct options *o, int ready_fd, int go_fd, int error_fd
         if (o->armed_fd >= 0 && waits[1].revents != 0) {
             ssize_t n = read(o->armed_fd, &byte, 1);
             if (n == 1) {
-                trace("pid1-armed-go");
+                trace("command-armed-go");
                 break;
             }
             if (n < 0 && (errno == EINTR || errno == EAGAIN))
@@ -757,12 +757,12 @@ static void wait_for_go(struct options *o, int ready_fd, int go_fd, int error_fd
             o->armed_fd = -1;
         }
     }
-    trace("pid1-go");
+    trace("command-go");
     close(go_fd);
     if (o->armed_fd >= 0)
         close(o->armed_fd);
     join_held_cgroups(o, error_fd);
-    trace("pid1-cgroups-joined");
+    trace("command-cgroups-joined");
 }
 
 /* The steps of runc's init after the root is ready, in its order, for the command and for PID 1 alike:
@@ -805,7 +805,7 @@ static void exec_command(struct options *o, bool own_root, int in_fd, int out_fd
     /* With no_new_privs: as late as possible, so the fewest of our calls run under the filter. */
     if (seccomp_load_late(&o->seccomp, message, sizeof message) != 0)
         init_failed(error_fd, EXIT_SETUP, "%s", message);
-    trace("pid1-exec");
+    trace("command-exec");
     execvp(o->argv[0], o->argv);
     char reason[128];
     go_strerror(errno, reason, sizeof reason);
