@@ -812,12 +812,17 @@ static void exec_command(struct options *o, bool own_root, int in_fd, int out_fd
     init_failed(error_fd, errno == ENOENT ? EXIT_NOEXEC : EXIT_SETUP, "exec: \"%s\": %s", o->argv[0], reason);
 }
 
-/* Closes every descriptor from 3 on but keep_a and keep_b (-1: none). */
-static void close_all_but(int keep_a, int keep_b)
+/* Closes every descriptor from 3 on but the count in keep (-1: none). */
+static void close_all_but(int *keep, int count)
 {
-    int keep[2] = {keep_a < keep_b ? keep_a : keep_b, keep_a < keep_b ? keep_b : keep_a};
+    for (int i = 1; i < count; i++)
+        for (int j = i; j > 0 && keep[j] < keep[j - 1]; j--) {
+            int swap = keep[j];
+            keep[j] = keep[j - 1];
+            keep[j - 1] = swap;
+        }
     int from = 3;
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < count; i++) {
         if (keep[i] < from)
             continue; /* none, or the same one twice */
         if (keep[i] > from)
@@ -837,7 +842,7 @@ static void close_all_but(int keep_a, int keep_b)
  *     its privileges only once the command runs, off the path from go to exec.
  * Either way one of the two reports a failure, never both.
  */
-static void become_init(struct options *o, bool own_root, pid_t app, int sync_fd, int in_fd, int out_fd, int err_fd, int error_fd)
+static void become_init(struct options *o, bool own_root, pid_t app, int sync_fd, int status_fd, int in_fd, int out_fd, int err_fd, int error_fd)
 {
     char message[PATH_MAX + 128];
     if (o->standby) {
@@ -872,8 +877,9 @@ static void become_init(struct options *o, bool own_root, pid_t app, int sync_fd
         init_failed(error_fd, EXIT_SETUP, "cannot set up stdio: %s", strerror(errno));
     trace("init-supervising");
     /* Without an exec nothing is closed on exec: close the launcher's descriptors (the log, the
-     * namespace and cgroup handles, the trace), all but the error pipe and "init ready". */
-    close_all_but(error_fd, sync_fd);
+     * namespace and cgroup handles, the trace), all but the error pipe, "init ready" and the status pipe. */
+    int keep[] = {error_fd, sync_fd, status_fd};
+    close_all_but(keep, 3);
     if (seccomp_load_late(&o->seccomp, message, sizeof message) != 0)
         init_failed(error_fd, EXIT_SETUP, "%s", message);
     if (sync_fd >= 0) {
@@ -884,10 +890,10 @@ static void become_init(struct options *o, bool own_root, pid_t app, int sync_fd
         close(sync_fd);
     }
     close(error_fd);
-    init_supervise(app);
+    init_supervise(app, status_fd);
 }
 
-static void container_init(struct options *o, int netns_fd, int in_fd, int out_fd, int err_fd, int error_fd, int ready_fd, int go_fd)
+static void container_init(struct options *o, int netns_fd, int in_fd, int out_fd, int err_fd, int error_fd, int ready_fd, int go_fd, int status_fd)
 {
     trace("pid1-start");
     /* Die with the launcher; if it is already gone, the error pipe has no reader. */
@@ -968,7 +974,7 @@ static void container_init(struct options *o, int netns_fd, int in_fd, int out_f
     } else {
         close(sync_pipe[0]);
     }
-    become_init(o, own_root, app, o->standby ? sync_pipe[0] : sync_pipe[1], in_fd, out_fd, err_fd, error_fd);
+    become_init(o, own_root, app, o->standby ? sync_pipe[0] : sync_pipe[1], status_fd, in_fd, out_fd, err_fd, error_fd);
 }
 
 /* ---------- the launcher ---------- */
@@ -1023,6 +1029,32 @@ static long read_oom_kills(const struct options *o)
         }
     }
     return -1;
+}
+
+/* --next: the next attempt goes when this exit restarts under the pod's policy and the agent left its
+ * standby armed; the exit line tells the agent so, with the OOM kill count before it. Tried when the
+ * container's init tells the code, and again once PID 1 is reaped if nothing went by then (no word
+ * from a killed init, or the standby's reader not there yet). */
+struct early_go {
+    const struct options *o;
+    bool sent;
+    long oom_kills;
+};
+
+static void go_next_on(struct early_go *early, int code)
+{
+    if (early->o->next_fifo == NULL || (code == 0 && !early->o->next_on_success))
+        return;
+    early->oom_kills = read_oom_kills(early->o);
+    trace("launcher-oom-read");
+    early->sent = go_next(early->o->next_fifo);
+    trace(early->sent ? "launcher-next-sent" : "launcher-next-none");
+}
+
+static void heard_exit(int code, void *context)
+{
+    trace("launcher-exit-heard");
+    go_next_on(context, code);
 }
 
 static pid_t clone_namespaces(const struct security *security, bool joined_pid_ns)
@@ -1157,9 +1189,11 @@ int main(int argc, char **argv)
         }
     }
 
-    int out_pipe[2], err_pipe[2], error_pipe[2], ready_pipe[2] = {-1, -1}, go_pipe[2] = {-1, -1};
+    /* status_pipe (--next): the container's init writes the command's code there before it exits. */
+    int out_pipe[2], err_pipe[2], error_pipe[2], ready_pipe[2] = {-1, -1}, go_pipe[2] = {-1, -1}, status_pipe[2] = {-1, -1};
     if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 || pipe2(error_pipe, O_CLOEXEC) != 0
-        || (o.standby && (pipe2(ready_pipe, O_CLOEXEC) != 0 || pipe2(go_pipe, O_CLOEXEC) != 0))) {
+        || (o.standby && (pipe2(ready_pipe, O_CLOEXEC) != 0 || pipe2(go_pipe, O_CLOEXEC) != 0))
+        || (o.next_fifo != NULL && pipe2(status_pipe, O_CLOEXEC) != 0)) {
         snprintf(message, sizeof message, "cannot create pipes: %s", strerror(errno));
         launch_failed(&o, EXIT_CGROUP, message);
     }
@@ -1207,14 +1241,18 @@ int main(int argc, char **argv)
         }
         if (in_fds[1] >= 0)
             close(in_fds[1]);
+        if (status_pipe[0] >= 0)
+            close(status_pipe[0]);
         if (o.tty)
-            container_init(&o, netns_fd, term_fd, term_fd, term_fd, error_pipe[1], ready_pipe[1], go_pipe[0]);
-        container_init(&o, netns_fd, in_fds[0], out_pipe[1], err_pipe[1], error_pipe[1], ready_pipe[1], go_pipe[0]);
+            container_init(&o, netns_fd, term_fd, term_fd, term_fd, error_pipe[1], ready_pipe[1], go_pipe[0], status_pipe[1]);
+        container_init(&o, netns_fd, in_fds[0], out_pipe[1], err_pipe[1], error_pipe[1], ready_pipe[1], go_pipe[0], status_pipe[1]);
     }
 
     close(out_pipe[1]);
     close(err_pipe[1]);
     close(error_pipe[1]);
+    if (status_pipe[1] >= 0)
+        close(status_pipe[1]);
     if (armed)
         close(o.armed_fd);
     if (in_fds[0] != null_fd)
@@ -1284,7 +1322,11 @@ int main(int argc, char **argv)
         close(err_pipe[0]);
         streams[0].fd = in_fds[1];
     }
-    pump(&log, streams, o.tty ? 1 : 2, &attach);
+    struct early_go early = {.o = &o, .oom_kills = -1};
+    struct exit_notice notice = {.fd = status_pipe[0], .heard = heard_exit, .context = &early};
+    pump(&log, streams, o.tty ? 1 : 2, &attach, status_pipe[0] >= 0 ? &notice : NULL);
+    if (notice.fd >= 0)
+        close(notice.fd);
     attach_close(&attach);
     trace("launcher-pipes-closed");
 
@@ -1298,15 +1340,12 @@ int main(int argc, char **argv)
     }
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
     trace("launcher-reaped");
-    /* --next: the next attempt goes now, from here, when this exit restarts under the pod's policy and
-     * the agent left its standby armed; its line tells the agent so, with the OOM kill count before it. */
-    long oom_kills = -1;
-    bool next_sent = false;
-    if (o.next_fifo != NULL && (code != 0 || o.next_on_success)) {
-        oom_kills = read_oom_kills(&o);
-        next_sent = go_next(o.next_fifo);
-        trace(next_sent ? "launcher-next-sent" : "launcher-next-none");
-    }
+    /* --next, unless the init's word already did it (or PID 1 ended without one: killed): the next
+     * attempt goes now. */
+    if (!early.sent)
+        go_next_on(&early, code);
+    long oom_kills = early.oom_kills;
+    bool next_sent = early.sent;
     flush_log(&log);
     close(log.fd);
     /* The log is complete: the agent may start the replacement now, while the exit file is written

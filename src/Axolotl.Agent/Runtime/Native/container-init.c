@@ -118,7 +118,7 @@ int init_limit_capabilities(char *message, size_t size)
     return 0;
 }
 
-void init_supervise(pid_t app)
+void init_supervise(pid_t app, int status_fd)
 {
     sigset_t all;
     sigfillset(&all);
@@ -139,12 +139,17 @@ void init_supervise(pid_t app)
             if (child <= 0)
                 break;
             if (child == app) {
-                /* The container's stdio first: the launcher sees its end at once, not after this
-                 * process's memory is torn down (exit closes files only after that). */
+                int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+                /* The launcher hears of the end at once, not after this process's memory and pid
+                 * namespace are torn down (an exit closes files only after that). */
+                unsigned char byte = (unsigned char)code;
+                if (status_fd >= 0 && write(status_fd, &byte, 1) != 1) {
+                    /* The launcher learns the code when it reaps this process all the same. */
+                }
                 close(0);
                 close(1);
                 close(2);
-                _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+                _exit(code);
             }
         }
     }

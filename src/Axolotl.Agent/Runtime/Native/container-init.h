@@ -21,7 +21,8 @@ int init_rename(char *const *argv, char *message, size_t size);
 int init_limit_capabilities(char *message, size_t size);
 
 /* With every signal blocked (since before the fork): forwards each signal but SIGCHLD, SIGTTIN and
- * SIGTTOU to app, reaps children, and exits as app exits. */
-void init_supervise(pid_t app) __attribute__((noreturn));
+ * SIGTTOU to app, reaps children, and exits as app exits; first it writes app's exit code as one byte
+ * to status_fd (-1: none), the launcher's early word of the end. */
+void init_supervise(pid_t app, int status_fd) __attribute__((noreturn));
 
 #endif

@@ -111,10 +111,25 @@ static void consume(struct log *log, struct stream *s, const char *data, size_t 
 
 /* Copies both pipes (or the terminal) into the log and to attached clients until every writer
  * (the whole container) has gone; serves the attach socket meanwhile. */
-void pump(struct log *log, struct stream *streams, int count, struct attach *attach)
+/* The notice's byte, or its end: either way it is heard from once. */
+static void hear(struct exit_notice *notice)
+{
+    unsigned char code;
+    ssize_t n;
+    while ((n = read(notice->fd, &code, 1)) < 0 && errno == EINTR) {
+    }
+    if (n < 0 && errno == EAGAIN)
+        return;
+    if (n == 1)
+        notice->heard(code, notice->context);
+    close(notice->fd);
+    notice->fd = -1;
+}
+
+void pump(struct log *log, struct stream *streams, int count, struct attach *attach, struct exit_notice *notice)
 {
     static char chunk[READ_CHUNK];
-    struct pollfd fds[2 + ATTACH_POLL_FDS];
+    struct pollfd fds[3 + ATTACH_POLL_FDS];
     int open_streams = count;
     while (open_streams > 0) {
         for (int i = 0; i < count; i++) {
@@ -122,13 +137,23 @@ void pump(struct log *log, struct stream *streams, int count, struct attach *att
             fds[i].events = POLLIN;
             fds[i].revents = 0;
         }
-        int attached = attach_poll_fds(attach, fds + count);
-        if (poll(fds, (nfds_t)(count + attached), -1) < 0) {
+        /* The notice's slot stays in place once it is heard (a negative fd is skipped by poll). */
+        int noticed = notice != NULL ? 1 : 0;
+        if (noticed) {
+            fds[count].fd = notice->fd;
+            fds[count].events = POLLIN;
+            fds[count].revents = 0;
+        }
+        int attached = attach_poll_fds(attach, fds + count + noticed);
+        if (poll(fds, (nfds_t)(count + noticed + attached), -1) < 0) {
             if (errno == EINTR)
                 continue;
             break;
         }
-        attach_handle(attach, fds + count, attached);
+        /* First: the next attempt may go on it. */
+        if (noticed && notice->fd >= 0 && fds[count].revents != 0)
+            hear(notice);
+        attach_handle(attach, fds + count + noticed, attached);
         char stamp[64];
         timestamp(stamp, sizeof stamp);
         for (int i = 0; i < count; i++) {

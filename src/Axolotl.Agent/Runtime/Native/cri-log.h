@@ -35,7 +35,16 @@ struct stream {
 int open_log(const char *path);
 void flush_log(struct log *log);
 
+/* An early word of the container's end: one byte, the command's exit code, from the container's init
+ * before it exits itself (fd -1: none). heard runs as soon as it comes, while the output is still
+ * being copied. */
+struct exit_notice {
+    int fd;
+    void (*heard)(int code, void *context);
+    void *context;
+};
+
 /* Copies the streams into the log (and to the attached clients) until every one of them ends. */
-void pump(struct log *log, struct stream *streams, int count, struct attach *attach);
+void pump(struct log *log, struct stream *streams, int count, struct attach *attach, struct exit_notice *notice);
 
 #endif
