@@ -23,9 +23,10 @@
  * the container (volume-mounts.c); they are mounted in order, after the private /tmp.
  *
  * --next FIFO --next-on any|failure: when the container exits with a code that restarts it under the pod's
- * policy (any code, or a non-zero one), the launcher writes one byte to FIFO right after reaping PID 1,
- * before its exit line, which then reads "exited <code> next <oom kills>". The byte reaches the next
- * attempt's standby, started with --armed FIFO: its PID 1 waits for the byte as well as for its
+ * policy (any code, or a non-zero one), the launcher writes one byte to FIFO as soon as the container's
+ * init tells it the code (a status pipe, written just before the init exits), or else right after
+ * reaping PID 1; its exit line then reads "exited <code> next <oom kills>". The byte reaches the next
+ * attempt's standby, started with --armed FIFO: its command waits for the byte as well as for its
  * launcher's go, so a crash is answered with no hop through the agent. The agent arms a standby only
  * when it would restart at once (the container's first restart) and disarms it by removing the FIFO
  * before it stops a container itself; without a FIFO, or without a reader, nothing is written.
