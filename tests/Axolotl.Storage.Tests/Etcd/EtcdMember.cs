@@ -62,7 +62,10 @@ public sealed class EtcdMember : IAsyncDisposable
     /// </summary>
     public static async Task<EtcdMember> StartTlsAsync(EtcdTlsFiles tls, CancellationToken ct) => (await StartClusterAsync(1, ct, tls))[0];
 
-    /// <summary>Starts <paramref name="size"/> members that form one cluster, and waits until each answers a read.</summary>
+    /// <summary>
+    /// Starts <paramref name="size"/> members that form one cluster, and waits until each answers a read. A free
+    /// port can be taken by another test between its pick and etcd's bind: then the cluster starts again on new ones.
+    /// </summary>
     public static async Task<IReadOnlyList<EtcdMember>> StartClusterAsync(int size, CancellationToken ct, EtcdTlsFiles? tls = null)
     {
         if (!File.Exists(Binary))
@@ -71,6 +74,20 @@ public sealed class EtcdMember : IAsyncDisposable
                 $"{Binary} is missing: these tests need a real etcd. Install Debian's etcd-server (apt-get install -y etcd-server), as .ci/run does.");
         }
 
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartClusterOnFreePortsAsync(size, tls, ct);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.Ordinal))
+            {
+            }
+        }
+    }
+
+    private static async Task<IReadOnlyList<EtcdMember>> StartClusterOnFreePortsAsync(int size, EtcdTlsFiles? tls, CancellationToken ct)
+    {
         var members = new List<EtcdMember>();
         try
         {
