@@ -96,7 +96,7 @@ public static class HostCleanupTracker
 
         // 4. Cgroups, children before parents: the removed pods', the empty ones of exited containers, and with no pod left the root.
         var cgroups = inventory.Cgroups
-            .Where(c => nodeLevel || (PodOf(node, c) is { } uid && (!surviving.Contains(uid) || (Depth(c.Relative) >= 3 && !Populated(inventory, c)))))
+            .Where(c => nodeLevel || (PodOf(node, c) is { } uid && (!surviving.Contains(uid) || (Depth(c.Relative) >= 2 && !Populated(inventory, c)))))
             .OrderByDescending(c => Depth(c.Relative)).ThenBy(c => c.Path, StringComparer.Ordinal).ToList();
         actions.AddRange(cgroups.Select(c => new CleanupAction(CleanupStep.RemoveCgroup, c.Path)));
 

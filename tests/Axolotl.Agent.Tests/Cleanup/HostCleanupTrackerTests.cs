@@ -92,14 +92,14 @@ public sealed class HostCleanupTrackerTests
         // The deleted pod's container still runs with no checkpoint: a stop never kills, so it is kept too.
         Assert.Empty(Targets(plan, CleanupStep.KillCgroup));
         Assert.Empty(Targets(plan, CleanupStep.KillProcess));
-        Assert.Equal([Deleted, Exited, Running], plan.Kept.Pods);
+        Assert.Equal([Running, Deleted, Exited], plan.Kept.Pods);
         Assert.Equal("axla", plan.Kept.Bridge);
         Assert.Equal(2, plan.Kept.Rules);
         Assert.Equal(1, plan.Kept.Routes);
         Assert.DoesNotContain("axla", Targets(plan, CleanupStep.DeleteLink));
         Assert.Empty(Targets(plan, CleanupStep.DeleteRule));
         // Empty cgroups of exited containers go; the running one's stay.
-        Assert.Equal([$"/sys/fs/cgroup/memory/axolotl-a/{Exited}/c", $"/sys/fs/cgroup/memory/axolotl-a/{Running}/old"], Targets(plan, CleanupStep.RemoveCgroup));
+        Assert.Equal([$"/sys/fs/cgroup/memory/axolotl-a/{Running}/old", $"/sys/fs/cgroup/memory/axolotl-a/{Exited}/c"], Targets(plan, CleanupStep.RemoveCgroup));
     }
 
     [Fact]
@@ -120,8 +120,8 @@ public sealed class HostCleanupTrackerTests
         Assert.Contains($"/sys/fs/cgroup/memory/axolotl-a/{Deleted}", Targets(plan, CleanupStep.RemoveCgroup));
         Assert.Equal([$"/var/lib/axl-a/agent/pods/{Deleted}", $"/var/lib/axl-a/runtime/pods/{Deleted}"], Targets(plan, CleanupStep.RemoveDirectory));
         Assert.Equal(["/var/lib/axl-a/runtime/ipam/10.244.7.3"], Targets(plan, CleanupStep.RemoveFile));
-        Assert.Equal([Exited, Running], plan.Kept.Pods);
-        Assert.Equal([PodNetwork.NamespaceName(Exited), PodNetwork.NamespaceName(Running)], plan.Kept.Namespaces);
+        Assert.Equal([Running, Exited], plan.Kept.Pods);
+        Assert.Equal([PodNetwork.NamespaceName(Running), PodNetwork.NamespaceName(Exited)], plan.Kept.Namespaces);
         Assert.Equal(1, plan.Kept.Veths);
         Assert.Equal(1, plan.Kept.Mounts);
         Assert.Equal(1, plan.Kept.RunningContainers);
@@ -165,7 +165,7 @@ public sealed class HostCleanupTrackerTests
         Assert.Equal(3, Targets(plan, CleanupStep.KillCgroup).Count);
         Assert.Equal(3, Targets(plan, CleanupStep.Unmount).Count);
         Assert.Equal(
-            [PodNetwork.NamespaceName(Deleted), PodNetwork.NamespaceName(Exited), PodNetwork.NamespaceName(Running)],
+            [PodNetwork.NamespaceName(Running), PodNetwork.NamespaceName(Deleted), PodNetwork.NamespaceName(Exited)],
             Targets(plan, CleanupStep.DeleteNamespace).Order(StringComparer.Ordinal));
         Assert.Contains("axla", Targets(plan, CleanupStep.DeleteLink));
         Assert.Equal(Machine().Cgroups.Count, Targets(plan, CleanupStep.RemoveCgroup).Count);
