@@ -2,13 +2,16 @@ namespace Axolotl.Commands;
 
 /// <summary>
 /// DATA/axolotl.lock, held (flock, through FileShare.None) by the server or agent running on a data
-/// directory for its whole life and by `axolotl reset` while it works; it holds the holder's pid for
-/// the refusal's message. The kernel releases it when the process dies however it dies, so a crashed
+/// directory for its whole life and by `axolotl reset` while it works; DATA/axolotl.pid names the
+/// holder for the refusal's message. The kernel releases it when the process dies however it dies, so a crashed
 /// server never blocks a reset.
 /// </summary>
 public sealed class DataDirLock : IDisposable
 {
     public const string FileName = "axolotl.lock";
+
+    /// <summary>The holder's pid, read only while the lock is held (so never a dead process's).</summary>
+    public const string PidFileName = "axolotl.pid";
 
     private readonly FileStream _file;
 
@@ -17,20 +20,17 @@ public sealed class DataDirLock : IDisposable
     /// <summary>Takes the lock, or returns null and the pid that holds it (when it wrote one).</summary>
     public static DataDirLock? TryTake(string dataDir, out string? holder)
     {
-        var path = Path.Combine(dataDir, FileName);
         try
         {
-            var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            file.SetLength(0);
-            var pid = System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
-            file.Write(pid);
-            file.Flush();
+            var file = new FileStream(Path.Combine(dataDir, FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            // Beside the lock, not in it: a reader of the locked file would need the lock itself.
+            File.WriteAllText(Path.Combine(dataDir, PidFileName), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
             holder = null;
             return new DataDirLock(file);
         }
         catch (IOException)
         {
-            holder = ReadHolder(path);
+            holder = ReadHolder(Path.Combine(dataDir, PidFileName));
             return null;
         }
     }
@@ -44,9 +44,7 @@ public sealed class DataDirLock : IDisposable
     {
         try
         {
-            using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var text = new StreamReader(reader);
-            return text.ReadLine()?.Trim() is { Length: > 0 } pid ? pid : null;
+            return File.ReadAllText(path).Trim() is { Length: > 0 } pid ? pid : null;
         }
         catch (IOException)
         {
