@@ -12,6 +12,7 @@ const string usage = """
       axolotl images import|ls|rm ... [--data-dir DIR]              a node's images, offline
       axolotl snapshot save|restore FILE [--data-dir DIR]           the cluster's store to a file and back
       axolotl api-balancer --server URL,URL [--listen ADDR:PORT]    one local address for all API servers
+      axolotl reset [--data-dir DIR] [--remove-data]                stop a node's containers, remove its host objects
       axolotl version                                               print the version
       axolotl help [COMMAND]                                        show help
     """;
@@ -33,6 +34,8 @@ try
         ["images", .. var rest] => await ImagesCommand.RunAsync(rest),
         ["snapshot", .. var rest] when rest.Length == 0 || rest.Contains("--help") || rest.Contains("-h") => Help(SnapshotCommand.Usage),
         ["snapshot", .. var rest] => await SnapshotCommand.RunAsync(rest),
+        ["reset", .. var rest] when rest.Contains("--help") || rest.Contains("-h") => Help(ResetCommand.Usage),
+        ["reset", .. var rest] => await ResetCommand.RunAsync(CommandLine.Parse(rest, ResetCommand.Flags)),
         ["api-balancer", .. var rest] when rest.Contains("--help") || rest.Contains("-h") => Help(ApiBalancerCommand.Usage),
         ["api-balancer", .. var rest] => await ApiBalancerCommand.RunAsync(CommandLine.Parse(rest, ApiBalancerCommand.Flags)),
         ["version"] => Print("axolotl v0.1.0 (Kubernetes API v1.32)"),
@@ -43,6 +46,7 @@ try
         ["help", "kubeconfig"] => Help(KubeconfigCommand.Usage),
         ["help", "snapshot"] => Help(SnapshotCommand.Usage),
         ["help", "api-balancer"] => Help(ApiBalancerCommand.Usage),
+        ["help", "reset"] => Help(ResetCommand.Usage),
         [] or ["help"] or ["--help"] or ["-h"] => Help(usage),
         [var unknown, ..] => Fail($"unknown command \"{unknown}\"\n\n{usage}"),
     };

@@ -187,10 +187,13 @@ public sealed class PodNetwork(string bridge, PodCidr cidr, Ipam ipam, string st
 
     public string PodDirectory(string podUid) => Path.Combine(stateDirectory, "pods", podUid);
 
-    private string HostVethName(string podUid)
+    private string HostVethName(string podUid) => HostVethName(bridge, podUid);
+
+    /// <summary>The host end of a pod's veth on <paramref name="bridgeName"/> (a cleanup finds a dead pod's by it).</summary>
+    public static string HostVethName(string bridgeName, string podUid)
     {
         // 15-character limit: "va" + 12 hex of a hash of bridge and uid, unique per bridge.
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(bridge + "/" + podUid));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(bridgeName + "/" + podUid));
         return "va" + Convert.ToHexStringLower(hash)[..12];
     }
 

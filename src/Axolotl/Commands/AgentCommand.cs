@@ -115,6 +115,8 @@ public static partial class AgentCommand
         }
         var fakeRuntime = LocalAgent.IsFakeRuntime(args);
         DataDirectory.EnsurePrivate(dataDir);
+        // One process per data dir; `axolotl reset` checks the same lock before it touches the node.
+        using var dataLock = DataDirLock.Take(dataDir, "agent");
 
         using var command = new CommandHost();
         var logging = command.Logging;
@@ -209,6 +211,7 @@ public static partial class AgentCommand
         }
         await kubelet.DisposeAsync();
         await agent.DisposeAsync();
+        await LocalAgent.CleanUpAfterStopAsync(agent, dataDir, logging, clock);
         await rotation;
         LogStopped(log);
         return 0;

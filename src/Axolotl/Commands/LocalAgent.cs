@@ -9,6 +9,7 @@ using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Runtime.Fake;
 using Axolotl.Client;
 using Axolotl.Proxy;
+using Axolotl.Agent.Cleanup;
 using Axolotl.Proxy.Balancing;
 using Microsoft.Extensions.Logging;
 
@@ -97,6 +98,11 @@ public static class LocalAgent
         {
             // The runtime's cgroup root holds every pod: it is the node's pods cgroup (the kubelet's kubepods).
             options = options with { PodsCgroup = cgroupRoot };
+            // What this node puts on the host, under which names (reset and stop find it there), and what an
+            // earlier run left that no pod to re-adopt needs, removed before any pod starts (ADR 0015).
+            var record = HostRecord(args, dataDir, options, bridge, cgroupRoot, clusterCidr);
+            record.Save();
+            await NodeHostCleanup.BeforeStartAsync(record, clock, logging.CreateLogger("Axolotl.Agent.Cleanup"), ct);
             // The bridge exists from the start (not only with the first pod), so pods of other nodes on
             // this machine can be routed to this node's pods as soon as it is Ready.
             await NodeNetwork.EnsureAsync(bridge, new PodCidr(options.PodCidr), ct, podMtu);
@@ -105,6 +111,32 @@ public static class LocalAgent
         // Its service proxy hears of unready pods from the agent directly (ADR 0003; StartProxyAsync).
         return await NodeAgent.StartAsync(client, options, runtime, backoff, logging, clock, ct, readiness: new AgentToProxyReadiness(new LocalPodReadiness()),
             imageOptions: images);
+    }
+
+    private static NodeHostRecord HostRecord(CommandLine args, string dataDir, AgentOptions options, string bridge, string cgroupRoot, string clusterCidr) => new()
+    {
+        DataDir = Path.GetFullPath(dataDir),
+        NodeName = options.NodeName,
+        Bridge = bridge,
+        CgroupRoot = cgroupRoot,
+        PodCidr = options.PodCidr,
+        Gateway = new PodCidr(options.PodCidr).Gateway,
+        ClusterCidr = clusterCidr,
+        PodNetwork = PodNetworkModes.Name(PodNetwork(args)),
+        ServiceInterface = ServiceInterfaceName(bridge),
+        ServiceCidr = args.Get("service-cidr") ?? Axolotl.ApiServer.Admission.ServiceAllocator.DefaultServiceCidr,
+    };
+
+    /// <summary>
+    /// After a clean stop (the agent, its proxy and routes disposed): a node that ran real pods keeps what
+    /// the surviving pods need, says so in one line, and removes everything else it made (ADR 0015).
+    /// </summary>
+    public static async Task CleanUpAfterStopAsync(NodeAgent agent, string dataDir, ILoggerFactory logging, TimeProvider clock)
+    {
+        if (Axolotl.Agent.Metrics.InstrumentedRuntime.Unwrap(agent.Context.Runtime) is ProcessRuntime && NodeHostRecord.Load(dataDir) is { } record)
+        {
+            await NodeHostCleanup.AfterStopAsync(record, clock, logging.CreateLogger("Axolotl.Agent.Cleanup"), CancellationToken.None);
+        }
     }
 
     /// <summary>

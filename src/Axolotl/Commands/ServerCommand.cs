@@ -241,6 +241,8 @@ public static partial class ServerCommand
         var fakeRuntime = LocalAgent.IsFakeRuntime(args);
         var podSecurity = PodSecurityFrom(args);
         DataDirectory.EnsurePrivate(dataDir);
+        // One process per data dir; `axolotl reset` checks the same lock before it touches the node.
+        using var dataLock = DataDirLock.Take(dataDir, "server");
         var serverToken = args.Get("token-file") is { } tokenFile ? ClusterBootstrap.ReadToken(tokenFile) : null;
         if (serverToken is not null && (args.Get("datastore-endpoint") is null || args.Get("secrets-from") is not null))
         {
@@ -415,6 +417,7 @@ public static partial class ServerCommand
         if (agent is not null)
         {
             await agent.DisposeAsync();
+            await LocalAgent.CleanUpAfterStopAsync(agent, dataDir, logging, clock);
         }
         await rotation;
         nodeClient?.Dispose();

@@ -164,6 +164,8 @@ public sealed class AxolotlAgent : IAsyncDisposable
     {
         await RemovePodsAsync();
         await KillAsync();
+        // As for a server: the node's own reset first (it needs no live process), the older sweep behind it.
+        await ProcessRunner.RunAsync(await AxolotlServer.EnsureBuiltAsync(), ["reset", "--data-dir", DataDir], timeout: TimeSpan.FromMinutes(1));
         await NodeCleanup.RemoveAsync(NodeName, Bridge, runtimeDir: Path.Combine(DataDir, "runtime"));
         await NodeCleanup.UnmountUnderAsync(DataDir);
         // The service proxy's link (BRIDGE-svc) is removed only on a clean stop.

@@ -182,10 +182,17 @@ public sealed class AxolotlServer : IAsyncDisposable
         return p.ExitCode;
     }
 
+    /// <summary>`axolotl reset --data-dir` on this server's data dir (refused while it runs).</summary>
+    public async Task<ProcessResult> ResetAsync() =>
+        await ProcessRunner.RunAsync(await EnsureBuiltAsync(), ["reset", "--data-dir", DataDir], timeout: TimeSpan.FromMinutes(1));
+
     public async ValueTask DisposeAsync()
     {
         await RemovePodsAsync();
         await KillAsync();
+        // The node's own reset finds everything it made, from its record, even after a crash (the lock dies with the
+        // process); the older sweep stays behind it for a data dir that never got so far as to write the record.
+        await ResetAsync();
         await NodeCleanup.RemoveAsync(NodeName, Bridge, ServiceCidr, Path.Combine(DataDir, "runtime"));
         await NodeCleanup.UnmountUnderAsync(DataDir);
         _process?.Dispose();

@@ -1,0 +1,65 @@
+using System.Globalization;
+
+namespace Axolotl.Agent.Cleanup;
+
+/// <summary>What a stop left on the host for the pods that survive it, and the one line that says so.</summary>
+public sealed record KeptObjects
+{
+    public IReadOnlyList<string> Pods { get; init; } = [];
+
+    public string? Bridge { get; init; }
+
+    public IReadOnlyList<string> Namespaces { get; init; } = [];
+
+    public int Veths { get; init; }
+
+    public int Rules { get; init; }
+
+    public int Routes { get; init; }
+
+    public bool Vxlan { get; init; }
+
+    public int CgroupDirectories { get; init; }
+
+    public int Mounts { get; init; }
+
+    public int RunningContainers { get; init; }
+
+    public bool IsEmpty => Pods.Count == 0;
+
+    /// <summary>"kept for 3 pods (2 running containers): bridge axl0, 3 network namespaces (axl-…), …; run 'axolotl reset --data-dir D' to remove them".</summary>
+    public string Describe(string dataDir)
+    {
+        var parts = new List<string>();
+        if (Bridge is not null)
+        {
+            parts.Add($"bridge {Bridge}");
+        }
+        if (Namespaces.Count > 0)
+        {
+            parts.Add($"{Count(Namespaces.Count, "network namespace")} ({string.Join(", ", Namespaces)})");
+        }
+        Add(parts, Veths, "veth");
+        Add(parts, Rules, "ip rule");
+        Add(parts, Routes, "route");
+        if (Vxlan)
+        {
+            parts.Add("the VXLAN device and its nftables table");
+        }
+        Add(parts, CgroupDirectories, "cgroup directory", "cgroup directories");
+        Add(parts, Mounts, "mount");
+        return $"kept for {Count(Pods.Count, "pod")} the next start re-adopts ({Count(RunningContainers, "running container")}; pods survive a stop by design): " +
+            $"{(parts.Count == 0 ? "nothing on the host" : string.Join(", ", parts))}; run 'axolotl reset --data-dir {dataDir}' to remove them";
+    }
+
+    private static void Add(List<string> parts, int count, string noun, string? plural = null)
+    {
+        if (count > 0)
+        {
+            parts.Add(Count(count, noun, plural));
+        }
+    }
+
+    private static string Count(int count, string noun, string? plural = null) =>
+        count.ToString(CultureInfo.InvariantCulture) + " " + (count == 1 ? noun : plural ?? noun + "s");
+}
