@@ -6,7 +6,7 @@ namespace Axolotl.Agent.Runtime.Devices;
 /// (struct bpf_cgroup_dev_ctx) is three u32: access_type (type in the low 16 bits, 1 block / 2 char;
 /// access in the high 16, 1 mknod / 2 read / 4 write), major, minor. It returns 1 to allow, 0 to deny
 /// (EPERM). The program tries the rules in order and allows on the first whose type, numbers and
-/// access cover the request; none: deny.
+/// access cover the request; none: deny. A rule that covers everything ends the program.
 /// </summary>
 public static class DeviceFilterProgram
 {
@@ -69,6 +69,7 @@ public static class DeviceFilterProgram
                 block.Add((JneK, RMinor, 0, checked((int)minor), true));
             }
 
+            var unconditional = block.Count == 0;
             block.Add((Alu32MovK, R0, 0, 1, false));
             block.Add((Exit, 0, 0, 0, false));
             for (var i = 0; i < block.Count; i++)
@@ -77,6 +78,12 @@ public static class DeviceFilterProgram
                 // A jump's offset counts from the next instruction; past the block is block.Count.
                 var offset = skip ? (short)(block.Count - i - 1) : (short)0;
                 code.Add(Insn(op, dst, src, offset, imm));
+            }
+
+            if (unconditional)
+            {
+                // Nothing after an allow of everything can run, and the verifier refuses unreachable code.
+                return code;
             }
         }
 

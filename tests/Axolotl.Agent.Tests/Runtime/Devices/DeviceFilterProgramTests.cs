@@ -16,13 +16,14 @@ public sealed class DeviceFilterProgramTests
         new('c', null, 9, "w"),
     ];
 
-    public static TheoryData<string> Lists => new() { "default", "all", "mixed", "none" };
+    public static TheoryData<string> Lists => new() { "default", "all", "mixed", "none", "all-then-default" };
 
     private static IReadOnlyList<DeviceRule> List(string name) => name switch
     {
         "default" => DeviceRules.Default,
         "all" => DeviceRules.AllowAll,
         "mixed" => Mixed,
+        "all-then-default" => [.. DeviceRules.AllowAll, .. DeviceRules.Default],
         _ => [],
     };
 
@@ -48,6 +49,37 @@ public sealed class DeviceFilterProgramTests
                 }
             }
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Lists))]
+    public void Every_instruction_is_reachable_and_every_jump_lands_inside_as_the_verifier_demands(string list)
+    {
+        var program = DeviceFilterProgram.Build(List(list));
+        var reached = new HashSet<int>();
+        var pending = new Stack<int>([0]);
+        while (pending.TryPop(out var pc))
+        {
+            Assert.InRange(pc, 0, program.Count - 1);
+            if (!reached.Add(pc))
+            {
+                continue;
+            }
+
+            var code = (byte)program[pc];
+            if (code == 0x95)
+            {
+                continue;
+            }
+
+            pending.Push(pc + 1);
+            if (code is 0x55 or 0x5d)
+            {
+                pending.Push(pc + 1 + (short)(program[pc] >> 16));
+            }
+        }
+
+        Assert.Equal(program.Count, reached.Count);
     }
 
     [Fact]
@@ -81,9 +113,11 @@ public sealed class DeviceFilterProgramTests
     [Fact]
     public void Allowing_everything_is_a_single_unconditional_allow()
     {
-        var program = DeviceFilterProgram.Build(DeviceRules.AllowAll);
-        Assert.Equal(6 + 2 + 2, program.Count);
-        Assert.True(Run(program, 'b', 8, 0, "rwm"));
+        // The kernel's verifier refuses a program with code no path reaches (the deny after it, any rule after it).
+        var program = DeviceFilterProgram.Build([.. DeviceRules.AllowAll, .. DeviceRules.Default]);
+        Assert.Equal(6 + 2, program.Count);
+        Assert.Equal(DeviceFilterProgram.Insn(0xb4, 0, 0, 0, 1), program[6]);
+        Assert.Equal(DeviceFilterProgram.Insn(0x95, 0, 0, 0, 0), program[7]);
     }
 
     [Fact]
