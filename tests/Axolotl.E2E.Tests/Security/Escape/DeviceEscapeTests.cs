@@ -7,8 +7,8 @@ namespace Axolotl.E2E.Tests.Security.Escape;
 /// Issue 31, attack 3: CAP_MKNOD is a default capability (as under runc), so a pod can make a node for
 /// any device; the device cgroup is what keeps it from opening one. A default pod makes nodes for a
 /// loop device the test backs with a marked file, for the node's root disk and for /dev/mem and
-/// /dev/kmsg, and every open fails with EPERM, in the container, in a restart of it and in an exec
-/// into it; the standard devices still work. A privileged pod opens the loop device; a pod of a
+/// /dev/kmsg, and every open fails with EPERM, in the container, in a restart of it, in an exec into
+/// it and in an ephemeral container beside it; the standard devices still work. A privileged pod opens the loop device; a pod of a
 /// restricted namespace cannot even make a node. Reads only: /dev/mem and the disk go to /dev/null,
 /// kmsg is opened and closed.
 /// </summary>
@@ -88,6 +88,21 @@ public sealed class DeviceEscapeTests(ServerFixture fx) : IClassFixture<ServerFi
         await Eventually.KubectlAsync(fx.Kubectl, r => int.TryParse(r.Stdout.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1,
             "a restart", "get", "pod", "crasher", "-n", ns, "-o", "jsonpath={.status.containerStatuses[0].restartCount}");
         var log = await Eventually.KubectlAsync(fx.Kubectl, r => r.Stdout.Contains("loop:", StringComparison.Ordinal), "a restart's log", "logs", "crasher", "-n", ns);
+        Assert.Contains("Operation not permitted", SecurityPods.Field(log.Stdout, "loop:"), StringComparison.Ordinal);
+        Assert.DoesNotContain(Marker, log.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_ephemeral_container_gets_the_same_device_rules()
+    {
+        await using var loop = await LoopDevice.CreateAsync();
+        var ns = await fx.NewNamespaceAsync("devices-debug");
+        await fx.Kubectl.OkAsync("run", "target", "-n", ns, "--image=busybox", "--", "sleep", "3600");
+        await Eventually.KubectlAsync(fx.Kubectl, r => r.Stdout == "Running", "pod target to run", "get", "pod", "target", "-n", ns, "-o", "jsonpath={.status.phase}");
+        var script = $"mknod /dev/x-loop b {loop.Numbers}; dd if=/dev/x-loop bs=512 count=1 2>&1 | head -1 | sed 's/^/loop: /'; sleep 3600";
+        await fx.Kubectl.OkAsync("patch", "pod", "target", "-n", ns, "--subresource=ephemeralcontainers", "--type=strategic",
+            "-p", $$$"""{"spec":{"ephemeralContainers":[{"name":"debugger","image":"busybox","command":["sh","-c","{{{script}}}"]}]}}""");
+        var log = await Eventually.KubectlAsync(fx.Kubectl, r => r.Stdout.Contains("loop:", StringComparison.Ordinal), "the debugger's log", "logs", "target", "-n", ns, "-c", "debugger");
         Assert.Contains("Operation not permitted", SecurityPods.Field(log.Stdout, "loop:"), StringComparison.Ordinal);
         Assert.DoesNotContain(Marker, log.Stdout, StringComparison.Ordinal);
     }
