@@ -18,7 +18,7 @@ namespace Axolotl.Bench.Scenarios;
 /// </summary>
 internal sealed class NodeServer : IAsyncDisposable
 {
-    private static readonly string[] Hierarchies = ["unified", "memory", "cpu", "cpuacct", "pids"];
+    private static readonly string[] Hierarchies = ["unified", "memory", "cpu", "cpuacct", "pids", "devices"];
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(60);
 

@@ -1,11 +1,13 @@
 using System.Globalization;
+using Axolotl.Agent.Runtime.Devices;
 
 namespace Axolotl.Agent.Runtime;
 
 /// <summary>
 /// One container's cgroups. On a v1/hybrid host: memory, cpu, cpuacct and pids hierarchies carry
-/// the limits and counters, and a controller-less cgroup in the v2 "unified" mount gives
-/// cgroup.kill and cgroup.events. On a pure v2 host one directory carries everything.
+/// the limits and counters, the devices hierarchy the device allow-list, and a controller-less
+/// cgroup in the v2 "unified" mount gives cgroup.kill and cgroup.events. On a pure v2 host one
+/// directory carries everything, the device allow-list as a BPF program attached to it.
 /// </summary>
 internal sealed class Cgroups
 {
@@ -25,7 +27,9 @@ internal sealed class Cgroups
     /// <summary>Every directory of this container (leaf first is not implied).</summary>
     public IEnumerable<string> Directories => PureV2
         ? [Path.Combine(Base, RelativePath)]
-        : V1Hierarchies.Select(h => Path.Combine(Base, h, RelativePath)).Concat(UnifiedDirectory is { } u ? [u] : []);
+        : V1Hierarchies.Select(h => Path.Combine(Base, h, RelativePath))
+            .Concat(DevicesDirectory is { } d ? [d] : [])
+            .Concat(UnifiedDirectory is { } u ? [u] : []);
 
     /// <summary>The cgroup.procs files a process writes its pid into to join.</summary>
     public IEnumerable<string> ProcsFiles => Directories.Select(d => Path.Combine(d, "cgroup.procs"));
@@ -33,6 +37,15 @@ internal sealed class Cgroups
     private string? UnifiedDirectory => PureV2
         ? Path.Combine(Base, RelativePath)
         : Directory.Exists(Path.Combine(Base, "unified")) ? Path.Combine(Base, "unified", RelativePath) : null;
+
+    /// <summary>The v1 devices hierarchy's cgroup, when the node mounts that hierarchy (where the other v1 ones are).</summary>
+    private string? DevicesDirectory => !PureV2 && V1DevicesMounted ? Path.Combine(Base, "devices", RelativePath) : null;
+
+    /// <summary>How device rules are enforced on this node, for the runtime's start-up line.</summary>
+    public static string DeviceEnforcement => IsPureV2 ? "BPF device filter"
+        : V1DevicesMounted ? "devices" : Directory.Exists(Path.Combine(Base, "unified")) ? "BPF device filter on unified" : "NO device cgroup";
+
+    private static bool V1DevicesMounted => File.Exists(Path.Combine(Base, "devices", "cgroup.procs"));
 
     private string MemoryDirectory => PureV2 ? Path.Combine(Base, RelativePath) : Path.Combine(Base, "memory", RelativePath);
 
@@ -70,6 +83,7 @@ internal sealed class Cgroups
 
         WeighNodeRoot(relativePath.Split('/')[0], Environment.ProcessorCount);
         cg.WriteLimits(spec);
+        cg.WriteDeviceRules(DeviceRules.For(spec));
         Written[relativePath] = limits;
         return cg;
     }
@@ -78,7 +92,30 @@ internal sealed class Cgroups
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Written = new(StringComparer.Ordinal);
 
     private static string LimitsKey(ContainerSpec spec) =>
-        string.Create(CultureInfo.InvariantCulture, $"{spec.MemoryLimitBytes}/{spec.CpuLimitMillicores}/{spec.CpuRequestMillicores}/{spec.PidsMax}/{Environment.ProcessorCount}");
+        string.Create(CultureInfo.InvariantCulture, $"{spec.MemoryLimitBytes}/{spec.CpuLimitMillicores}/{spec.CpuRequestMillicores}/{spec.PidsMax}/{Environment.ProcessorCount}/{spec.Security?.Privileged == true}");
+
+    /// <summary>
+    /// The container's device allow-list (issue 31), in force before its first process joins: v1's
+    /// devices hierarchy as runc does on v1 and hybrid hosts; else a BPF device filter on its cgroup2
+    /// directory (a pure v2 host, or a hybrid one without the devices hierarchy, whose "unified"
+    /// cgroup the container joins all the same). A host with neither cannot keep a container from
+    /// the node's devices: the start fails rather than run it without.
+    /// </summary>
+    private void WriteDeviceRules(IReadOnlyList<DeviceRule> rules)
+    {
+        if (DevicesDirectory is { } v1)
+        {
+            DeviceCgroup.WriteV1(v1, rules);
+        }
+        else if (UnifiedDirectory is { } v2)
+        {
+            DeviceCgroup.AttachV2(v2, rules);
+        }
+        else
+        {
+            throw new IOException("no device cgroup: the node mounts neither the v1 devices hierarchy nor a cgroup2 hierarchy");
+        }
+    }
 
     /// <summary>
     /// The CPU weight of the node's cgroup that holds all its pods, as the kubelet gives its kubepods
@@ -236,7 +273,7 @@ internal sealed class Cgroups
             Written.TryRemove(key, out _);
         }
 
-        var hierarchies = IsPureV2 ? [""] : V1Hierarchies.Append("unified");
+        var hierarchies = IsPureV2 ? [""] : V1Hierarchies.Append("devices").Append("unified");
         foreach (var h in hierarchies)
         {
             var pod = Path.Combine(Base, h, podRelativePath);

@@ -39,7 +39,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
     }
 
     public override string Mode =>
-        $"isolated: cgroup {(Cgroups.IsPureV2 ? "v2" : "v1 (memory, cpu, cpuacct, pids; unified for kill)")} under '{Options.CgroupRoot}', " +
+        $"isolated: cgroup {(Cgroups.IsPureV2 ? "v2" : "v1 (memory, cpu, cpuacct, pids; unified for kill)")}, devices: {Cgroups.DeviceEnforcement}, under '{Options.CgroupRoot}', " +
         $"namespaces net/pid/mount/uts/ipc, {(_tools.Launcher is null ? "tini" : "axolotl-init")} as PID 1, bridge {Options.BridgeName} {Options.PodCidr}; " +
         (_tools.Launcher is { } launcher
             ? $"launcher: native {launcher} (CRI logs with timestamps, rotated at {Options.LogMaxBytes} bytes)"

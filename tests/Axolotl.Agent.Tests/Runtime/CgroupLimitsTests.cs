@@ -39,7 +39,7 @@ public sealed class CgroupLimitsTests
         finally
         {
             Cgroups.RemovePod($"{Root}/pod");
-            foreach (var hierarchy in new[] { "", "memory", "cpu", "cpuacct", "pids", "unified" })
+            foreach (var hierarchy in new[] { "", "memory", "cpu", "cpuacct", "pids", "devices", "unified" })
             {
                 var dir = Path.Combine("/sys/fs/cgroup", hierarchy, Root);
                 if (Directory.Exists(dir))

@@ -112,7 +112,7 @@ public sealed class RuntimeFixture : IAsyncLifetime
         }
 
         await NodeNetwork.TeardownAsync(Options.BridgeName, CancellationToken.None);
-        foreach (var hierarchy in new[] { "memory", "cpu", "cpuacct", "pids", "unified" })
+        foreach (var hierarchy in new[] { "memory", "cpu", "cpuacct", "pids", "devices", "unified" })
         {
             var dir = Path.Combine("/sys/fs/cgroup", hierarchy, Options.CgroupRoot);
             if (Directory.Exists(dir))

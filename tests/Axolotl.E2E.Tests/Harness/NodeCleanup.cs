@@ -7,7 +7,7 @@ namespace Axolotl.E2E.Tests.Harness;
 /// </summary>
 public static class NodeCleanup
 {
-    private static readonly string[] Hierarchies = ["unified", "memory", "cpu", "cpuacct", "pids"];
+    private static readonly string[] Hierarchies = ["unified", "memory", "cpu", "cpuacct", "pids", "devices"];
 
     /// <param name="runtimeDir">The agent's runtime state directory: the pods listed there get their network namespaces removed.</param>
     public static async Task RemoveAsync(string nodeName, string bridge, string? serviceCidr = null, string? runtimeDir = null)

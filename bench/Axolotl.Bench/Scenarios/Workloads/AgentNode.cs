@@ -17,7 +17,7 @@ namespace Axolotl.Bench.Scenarios.Workloads;
 /// </summary>
 internal sealed class AgentNode : IAsyncDisposable
 {
-    private static readonly string[] Hierarchies = ["unified", "memory", "cpu", "cpuacct", "pids"];
+    private static readonly string[] Hierarchies = ["unified", "memory", "cpu", "cpuacct", "pids", "devices"];
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(60);
 
     private readonly StringBuilder _log = new();
