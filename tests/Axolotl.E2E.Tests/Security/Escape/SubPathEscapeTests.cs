@@ -43,10 +43,10 @@ public sealed class SubPathEscapeTests(SubPathEscapeFixture fx) : IClassFixture<
     public async Task A_subPath_that_is_a_link_out_of_the_volume_is_a_CreateContainerConfigError()
     {
         var ns = await fx.NewNamespaceAsync("subpath-out");
-        await fx.Kubectl.OkWithInputAsync($$"""
+        await fx.Kubectl.OkWithInputAsync($$$"""
             apiVersion: v1
             kind: Pod
-            metadata: {name: linkout, namespace: {{ns}}}
+            metadata: {name: linkout, namespace: {{{ns}}} }
             spec:
               volumes: [{name: shared, emptyDir: {}}]
               initContainers:
@@ -75,10 +75,10 @@ public sealed class SubPathEscapeTests(SubPathEscapeFixture fx) : IClassFixture<
             var ns = await fx.NewNamespaceAsync("mount-target");
             var log = await SecurityPods.RunAsync(fx, ns, "target",
                 "echo \"sees: $(ls /s/link | tr \"\\n\" \" \")\"; echo from-pod > /s/link/written; echo \"volume: $(ls /other)\"",
-                podSpecExtra: $$"""
+                podSpecExtra: $$$"""
                     volumes: [{name: shared, emptyDir: {}}, {name: other, emptyDir: {}}]
                     initContainers:
-                    - {name: plant, image: busybox, command: ["ln", "-s", "{{hostDir}}", "/s/link"], volumeMounts: [{name: shared, mountPath: /s}]}
+                    - {name: plant, image: busybox, command: ["ln", "-s", "{{{hostDir}}}", "/s/link"], volumeMounts: [{name: shared, mountPath: /s}]}
                     """,
                 containerExtra: "volumeMounts: [{name: shared, mountPath: /s}, {name: other, mountPath: /s/link}, {name: other, mountPath: /other}]");
 
@@ -102,24 +102,24 @@ public sealed class SubPathEscapeTests(SubPathEscapeFixture fx) : IClassFixture<
         {
             // The victim records each run, and whether its subPath showed the node's marker, in the full volume.
             var victim = $"echo run >> /s/attempts; if test -e /m{marker}; then echo escaped >> /s/escaped; fi; exit 1";
-            await fx.Kubectl.OkWithInputAsync($$"""
+            await fx.Kubectl.OkWithInputAsync($$$"""
                 apiVersion: v1
                 kind: Pod
-                metadata: {name: race, namespace: {{ns}}}
+                metadata: {name: race, namespace: {{{ns}}} }
                 spec:
-                  {{podSecurity}}
+                  {{{podSecurity}}}
                   volumes: [{name: shared, emptyDir: {}}]
                   containers:
                   - name: swapper
                     image: busybox
-                    command: ["sh", "-c", "{{Swapper}}"]
+                    command: ["sh", "-c", "{{{Swapper}}}"]
                     volumeMounts: [{name: shared, mountPath: /s}]
-                    {{containerSecurity}}
+                    {{{containerSecurity}}}
                   - name: victim
                     image: busybox
-                    command: ["sh", "-c", "{{victim}}"]
+                    command: ["sh", "-c", "{{{victim}}}"]
                     volumeMounts: [{name: shared, mountPath: /m, subPath: d}, {name: shared, mountPath: /s}]
-                    {{containerSecurity}}
+                    {{{containerSecurity}}}
                 """, "apply", "-f", "-");
 
             var seen = await Eventually.UntilAsync(
