@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
+using Axolotl.Agent.Volumes.Confined;
 using Axolotl.Api.Core;
+using Microsoft.Win32.SafeHandles;
 
 namespace Axolotl.Agent.Volumes;
 
@@ -16,9 +18,6 @@ internal static class FsGroupOwnership
     private const int ReadOnly = 0x120;  // 0440
     private const int Execute = 0x48;    // 0110
     private const int SetGid = 0x400;    // 02000
-
-    [DllImport("libc", EntryPoint = "lchown", SetLastError = true)]
-    private static extern int SysLchown([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int owner, int group);
 
     [DllImport("libc", EntryPoint = "lstat", SetLastError = true)]
     private static extern int SysLstat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte[] buffer);
@@ -58,35 +57,55 @@ internal static class FsGroupOwnership
         }
     }
 
+    /// <summary>
+    /// The walk holds each directory open and changes each entry through its own O_PATH|O_NOFOLLOW
+    /// descriptor: the pod writes in these volumes while the agent, as root, walks them, and a path
+    /// walked again (chown "a/b/c", chmod after lstat) would follow a symlink the pod swapped in to a
+    /// node file such as /etc/shadow. A symlink gets the group on the link itself and no chmod, as the
+    /// kubelet's SetVolumeOwnership does; the walk never descends through one.
+    /// </summary>
     private static void Change(string root, int gid, bool readOnly)
     {
-        ChangeOne(root, gid, readOnly, isDirectory: true, isLink: false);
-        foreach (var entry in new DirectoryInfo(root).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        using var top = Descriptors.OpenDirectory(root);
+        ChangeOne(top, Descriptors.Status(top), gid, readOnly);
+        ChangeBelow(top, gid, readOnly);
+    }
+
+    private static void ChangeBelow(SafeFileHandle dir, int gid, bool readOnly)
+    {
+        // The /proc/self/fd link names the directory held open, whatever is renamed meanwhile.
+        foreach (var entry in Directory.EnumerateFileSystemEntries(Descriptors.ProcPath(dir)))
         {
-            var isLink = entry.LinkTarget is not null;
-            ChangeOne(entry.FullName, gid, readOnly, isDirectory: !isLink && entry is DirectoryInfo, isLink);
+            var name = Path.GetFileName(entry);
+            using var handle = Descriptors.OpenNoFollow(dir, name, out _);
+            if (handle is null)
+            {
+                continue; // gone meanwhile
+            }
+            var status = Descriptors.Status(handle);
+            ChangeOne(handle, status, gid, readOnly);
+            if (status.IsDirectory)
+            {
+                ChangeBelow(handle, gid, readOnly);
+            }
         }
     }
 
-    private static void ChangeOne(string path, int gid, bool readOnly, bool isDirectory, bool isLink)
+    private static void ChangeOne(SafeFileHandle handle, FileStatus status, int gid, bool readOnly)
     {
-        if (SysLchown(path, -1, gid) != 0)
-        {
-            throw new IOException($"chown {path}: {Marshal.GetLastPInvokeErrorMessage()}");
-        }
-
-        if (isLink)
+        Descriptors.ChangeGroup(handle, gid);
+        if (status.IsLink)
         {
             return;
         }
 
         var mask = readOnly ? ReadOnly : ReadWrite;
-        if (isDirectory)
+        if (status.IsDirectory)
         {
             mask |= SetGid | Execute;
         }
 
-        File.SetUnixFileMode(path, File.GetUnixFileMode(path) | (UnixFileMode)mask);
+        Descriptors.ChangeMode(handle, status.Mode | (UnixFileMode)mask);
     }
 
     /// <summary>The kubelet's requiresPermissionChange: the root's group, its bits and setgid.</summary>

@@ -7,6 +7,12 @@
  * of the ancestor's entries (a symlink is copied) is moved over the ancestor, and the missing
  * directories are made on that tmpfs. For "/" the tmpfs becomes the container's root (chroot).
  * Everything stays inside the container's mount namespace; the node sees nothing of it.
+ *
+ * A subPath comes as "VOLUME/./PATH" (rsync's marker): the agent has resolved PATH inside VOLUME to
+ * a path with no symlink and no "..". It is opened here with openat2(RESOLVE_BENEATH |
+ * RESOLVE_NO_SYMLINKS) under a descriptor of VOLUME and mounted through "/proc/self/fd/N", as the
+ * kubelet does since CVE-2021-25741: a pod that swaps a directory for a symlink after the agent's
+ * check gets a refused start, never a mount of what the link names.
  */
 #define _GNU_SOURCE
 #include "volume-mounts.h"
@@ -15,11 +21,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -56,9 +64,58 @@ static bool is_owned(dev_t dev)
     return false;
 }
 
+#define SUB_PATH_MARKER "/./"
+
+/* A subPath source "VOLUME/./PATH": PATH opened beneath VOLUME without following any symlink. */
+static int open_sub_path(const char *source, const char *marker, char *message, size_t size)
+{
+    char volume[PATH_MAX];
+    size_t len = (size_t)(marker - source);
+    if (len + 1 >= sizeof volume)
+        return fail(message, size, "volume path too long: %s", source);
+    memcpy(volume, source, len);
+    volume[len] = '\0';
+    if (len == 0)
+        snprintf(volume, sizeof volume, "/");
+    const char *path = marker + strlen(SUB_PATH_MARKER);
+    if (*path == '\0')
+        path = ".";
+
+    int volume_fd = open(volume, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (volume_fd < 0)
+        return fail(message, size, "cannot open volume %s: %s", volume, strerror(errno));
+    struct open_how how = {
+        .flags = O_PATH | O_CLOEXEC,
+        .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+    };
+    int fd = -1;
+    /* EAGAIN: a rename somewhere in the volume raced the lookup; the pod may rename all it likes. */
+    for (int attempt = 0; attempt < 16; attempt++) {
+        fd = (int)syscall(SYS_openat2, volume_fd, path, &how, sizeof how);
+        if (fd >= 0 || errno != EAGAIN)
+            break;
+    }
+    int saved = errno;
+    close(volume_fd);
+    if (fd >= 0)
+        return fd;
+    if (saved == ENOSYS)
+        return fail(message, size, "cannot mount subPath %s of %s safely: this kernel has no openat2 (Linux 5.6 or later is needed)", path, volume);
+    if (saved == ELOOP || saved == EXDEV)
+        return fail(message, size, "subPath %s of %s changed after it was checked (a symlink is in its way): refused", path, volume);
+    return fail(message, size, "cannot open subPath %s of %s: %s", path, volume, strerror(saved));
+}
+
 int pin_bind_sources(struct bind_mount *binds, int count, char *message, size_t size)
 {
     for (int i = 0; i < count; i++) {
+        const char *marker = strstr(binds[i].source, SUB_PATH_MARKER);
+        if (marker != NULL) {
+            binds[i].source_fd = open_sub_path(binds[i].source, marker, message, size);
+            if (binds[i].source_fd < 0)
+                return -1;
+            continue;
+        }
         binds[i].source_fd = open(binds[i].source, O_PATH | O_CLOEXEC);
         if (binds[i].source_fd < 0)
             return fail(message, size, "cannot open volume source %s: %s", binds[i].source, strerror(errno));

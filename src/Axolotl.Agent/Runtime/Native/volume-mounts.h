@@ -11,13 +11,14 @@
 #define MAX_BINDS 64
 
 struct bind_mount {
-    const char *source; /* a path on the node: a volume's directory, a file in it, a hostPath */
+    const char *source; /* a path on the node: a volume's directory, a hostPath, or a subPath as "VOLUME/./PATH" */
     const char *target; /* the mountPath inside the container */
     bool read_only;
     int source_fd;      /* set by pin_bind_sources */
 };
 
-/* Opens every source, so that mounts made afterwards (the private /tmp) cannot hide one.
+/* Opens every source, so that mounts made afterwards (the private /tmp) cannot hide one; a subPath
+ * ("VOLUME/./PATH") beneath its volume with no symlink followed, refused when one is in the way.
  * Returns 0, or -1 with the reason in message. */
 int pin_bind_sources(struct bind_mount *binds, int count, char *message, size_t size);
 
