@@ -49,7 +49,7 @@ internal static class ContainerEnvironment
 
             if (forShell)
             {
-                text.Append(ProcessRuntime.ShellQuote($"{key}={value}")).Append('\n');
+                text.Append(ProcessRuntime.ShellQuote($"{key}={value}")).Append(' ');
             }
             else
             {
