@@ -83,8 +83,10 @@
  * exit file gets the container's code (128+n for a signal) and the launcher exits with it too.
  * The exit file outlives an agent restart: a later agent reads the code from it.
  *
- * "axolotl-launch --exec-into PID [--seccomp FILE [--seccomp-flags N]] -- argv" runs a command in a running
- * container instead (exec, probes), under the container's seccomp filter as runc exec does.
+ * "axolotl-launch --exec-into PID [--cgroup-procs FILE]... [--env-file FILE] [--seccomp FILE [--seccomp-flags N]] -- argv"
+ * runs a command in a running container instead (exec, probes, hooks): it joins the cgroups itself (no
+ * shell on the node), gives argv the container's environment file, and runs it under the container's
+ * seccomp filter as runc exec does.
  *
  * --attach listens on a Unix socket for the agent's attach sessions (attach.c, pods/attach): the
  * container's output goes to the log first and then to every attached client. --stdin gives the

@@ -71,7 +71,7 @@ static bool read_credentials(const char *pid, struct credentials *c)
 }
 
 /* Joins the container's cgroups: each file gets this process's pid (what the agent's shell did before it). */
-static bool join_cgroups(char *const *files, int count)
+static bool join_cgroups(const char *const *files, int count)
 {
     char text[32];
     int length = snprintf(text, sizeof text, "%d\n", (int)getpid());
@@ -105,7 +105,7 @@ int exec_into(int argc, char **argv)
     const char *pid = argv[2];
     int next = 3;
     struct seccomp_program seccomp = {0};
-    char *cgroup_files[16];
+    const char *cgroup_files[16];
     int cgroup_count = 0;
     char **env = NULL;
     char message[PATH_MAX + 128];
@@ -113,7 +113,7 @@ int exec_into(int argc, char **argv)
         const char *option = argv[next], *value = argv[next + 1];
         next += 2;
         if (strcmp(option, "--cgroup-procs") == 0 && cgroup_count < (int)(sizeof cgroup_files / sizeof cgroup_files[0])) {
-            cgroup_files[cgroup_count++] = argv[next - 1];
+            cgroup_files[cgroup_count++] = value;
         } else if (strcmp(option, "--env-file") == 0 && env == NULL) {
             /* Read here, on the node: the file is the agent's, never the container's. */
             if ((env = container_env_read(value, message, sizeof message)) == NULL) {
