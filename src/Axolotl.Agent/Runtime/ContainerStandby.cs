@@ -27,6 +27,9 @@ internal sealed class ContainerStandby
 
     public string ExitFile { get; }
 
+    /// <summary>The environment file its launcher was given; set before the launcher starts.</summary>
+    public string? EnvironmentFile { get; set; }
+
     /// <summary>The standby's launcher; only once <see cref="Ready"/> said true.</summary>
     public Process Process => _launch.Result;
 

@@ -23,6 +23,9 @@ internal sealed record ContainerState(
     /// <summary>The container's seccomp filter: exec's (kubectl exec, exec probes) run under it too, as with runc exec.</summary>
     public Seccomp.SeccompProgram? Seccomp { get; init; }
 
+    /// <summary>The container's environment file (<see cref="ContainerEnvironment"/>): exec's commands get it; null from agents before it.</summary>
+    public string? EnvironmentFile { get; init; }
+
     public static string PathFor(string stateDirectory, string podUid, string id) =>
         System.IO.Path.Combine(stateDirectory, "pods", podUid, "containers", id + ".json");
 

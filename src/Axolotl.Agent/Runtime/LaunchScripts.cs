@@ -44,9 +44,13 @@ internal static class LaunchScripts
         exec {{nsenter}} --net=/run/netns/"$ns" {{unshare}} --fork --pid --mount --uts --ipc --mount-proc --kill-child /bin/sh -c "$init" axl-init "$exitf" "$@"
         """;
 
-    // $1 exit-file $2 hostname $3 hosts-file or - $4 resolv.conf or - $5 working dir or - $6 tmpfs size, "--", then argv.
+    // $1 exit-file $2 hostname $3 hosts-file or - $4 resolv.conf or - $5 working dir or - $6 tmpfs size
+    // $7 environment file, "--", then argv. The container's environment (shell-quoted NAME=value words,
+    // ContainerEnvironment) is read before the private /tmp hides a state directory there, and given to
+    // tini alone: every shell of the chain runs with the agent's clean environment.
     public static string Init(string tini) => $$"""
-        exitf=$1 hn=$2 hosts=$3 resolv=$4 wd=$5 tmp=$6; shift 7
+        exitf=$1 hn=$2 hosts=$3 resolv=$4 wd=$5 tmp=$6 envf=$7; shift 8
+        vars=$(cat "$envf") || { echo "cannot read the environment file $envf" >"$exitf.err"; exit 126; }
         fail() { echo "$1" >"$exitf.err"; exit 126; }
         if [ "$hosts" != - ]; then mount --bind "$hosts" /etc/hosts || fail "cannot mount /etc/hosts"; fi
         if [ "$resolv" != - ]; then mount --bind "$resolv" /etc/resolv.conf || fail "cannot mount /etc/resolv.conf"; fi
@@ -57,17 +61,20 @@ internal static class LaunchScripts
         mount -t tmpfs -o size="$tmp",mode=1777 tmpfs /tmp || fail "cannot mount /tmp"
         if [ -n "$keep" ]; then mkdir -p "$keep" && mount --move /run/axolotl-keep "$keep" || fail "cannot keep $keep"; fi
         echo "$hn" >/proc/sys/kernel/hostname || fail "cannot set hostname $hn"
-        exec {{tini}} -s -- "$@"
+        eval "exec env -i $vars {{ProcessRuntime.ShellQuote(tini)}} -s -- \"\$@\""
         """;
 
-    // Exec: $1 cgroup.procs files, then the nsenter command line.
+    // Exec (shell chain): $1 cgroup.procs files $2 environment file $3 nsenter $4 the init's pid, "--", then argv.
+    // The command gets the container's environment inside its namespaces, through env -i.
     public const string JoinAndExec = """
-        procs=$1; shift
+        procs=$1 envf=$2 nsenter=$3 pid=$4; shift 5
         IFS=:
         for f in $procs; do echo $$ >"$f" || exit 125; done
         unset IFS
-        exec "$@"
+        vars=$(cat "$envf") || exit 125
+        eval "exec \"\$nsenter\" -t \"\$pid\" --net --pid --mount --uts --ipc --wd -- env -i $vars \"\$@\""
         """;
+
 
     // Fallback (no isolation): $1 exit-file $2 log-file $3 working dir or -, "--", then argv.
     public const string Plain = """

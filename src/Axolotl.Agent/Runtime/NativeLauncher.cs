@@ -29,7 +29,8 @@ internal static class NativeLauncher
         int? ContainerNice = null,
         string? NextFifo = null,
         bool NextOnAnyExit = false,
-        string? ArmedFifo = null);
+        string? ArmedFifo = null,
+        string? EnvironmentFile = null);
 
     /// <summary>What the launcher's exit line says: the code, and whether it let the next attempt go (with the OOM kill count before it, -1 unknown).</summary>
     public sealed record ExitLine(int Code, bool NextWent, long OomKills);
@@ -138,6 +139,11 @@ internal static class NativeLauncher
             arguments.AddRange(["--armed", armed]);
         }
 
+        if (request.EnvironmentFile is { } environmentFile)
+        {
+            arguments.AddRange(["--env-file", environmentFile]);
+        }
+
         if (request.ContainerNice is { } nice)
         {
             arguments.Add("--nice");
@@ -184,8 +190,11 @@ internal static class NativeLauncher
         : program.Flags == 0 ? ["--seccomp", program.Path]
         : ["--seccomp", program.Path, "--seccomp-flags", program.Flags.ToString(CultureInfo.InvariantCulture)];
 
-    /// <summary>Starts the launcher with the container's environment (PID 1 and the command have it).</summary>
-    public static Process Start(Request request, ContainerSpec spec, IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// Starts the launcher, a root process on the node, with the agent's clean environment: the
+    /// container's reaches its command only, through <see cref="Request.EnvironmentFile"/>.
+    /// </summary>
+    public static Process Start(Request request, ContainerSpec spec)
     {
         request = request with { ContainerNice = ThreadPriority.OfCallingThread() };
         var psi = new ProcessStartInfo(request.Launcher)
@@ -200,17 +209,7 @@ internal static class NativeLauncher
             psi.ArgumentList.Add(argument);
         }
 
-        psi.Environment.Clear();
-        foreach (var (key, value) in environment)
-        {
-            psi.Environment[key] = value;
-        }
-
-        if (!psi.Environment.ContainsKey("PATH"))
-        {
-            psi.Environment["PATH"] = LinuxProcess.DefaultPath;
-        }
-
+        ContainerEnvironment.ApplyClean(psi.Environment);
         return ThreadPriority.StartAt(psi, LauncherNice) ?? throw new ContainerStartException("cannot start axolotl-launch");
     }
 

@@ -83,7 +83,7 @@ public sealed partial class ProcessRuntime
     }
 
     private Task<ContainerHandle> FinishedAsync(string podUid, ContainerStandby standby, Cgroups cgroups, long oomBaseline) =>
-        FinishStartAsync(podUid, standby.Spec, standby.Id, standby.ExitFile, standby.Process, cgroups, oomBaseline, CancellationToken.None);
+        FinishStartAsync(podUid, standby.Spec, standby.Id, standby.ExitFile, standby.EnvironmentFile, standby.Process, cgroups, oomBaseline, CancellationToken.None);
 
     /// <summary>
     /// Lets a standby that is still setting up run as soon as it is ready (a container that crashed

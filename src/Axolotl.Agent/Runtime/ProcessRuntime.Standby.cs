@@ -46,11 +46,11 @@ public sealed partial class ProcessRuntime
         var armedFifo = registered ? Arm(sandbox.PodUid, spec, arms) : null;
         if (first)
         {
-            ContainerStandby.Launch(launch, () => LaunchStandby(launcher, sandbox, spec, exitFile, arms, armedFifo));
+            ContainerStandby.Launch(launch, () => LaunchStandby(launcher, sandbox, spec, standby, arms, armedFifo));
         }
         else
         {
-            _ = Task.Run(() => ContainerStandby.Launch(launch, () => LaunchStandby(launcher, sandbox, spec, exitFile, arms, armedFifo)));
+            _ = Task.Run(() => ContainerStandby.Launch(launch, () => LaunchStandby(launcher, sandbox, spec, standby, arms, armedFifo)));
         }
 
         if (!registered)
@@ -60,8 +60,9 @@ public sealed partial class ProcessRuntime
         }
     }
 
-    private System.Diagnostics.Process LaunchStandby(string launcher, PodSandbox sandbox, ContainerSpec spec, string exitFile, ArmedRestart? arms, string? armedFifo)
+    private System.Diagnostics.Process LaunchStandby(string launcher, PodSandbox sandbox, ContainerSpec spec, ContainerStandby standby, ArmedRestart? arms, string? armedFifo)
     {
+        var exitFile = standby.ExitFile;
         var podDir = _network.PodDirectory(sandbox.PodUid);
         var hostsFile = Path.Combine(podDir, "hosts");
         var hostnameFile = Path.Combine(podDir, "hostname");
@@ -77,16 +78,15 @@ public sealed partial class ProcessRuntime
 
         Directory.CreateDirectory(Path.GetDirectoryName(exitFile)!);
         EnsureLogDirectory(spec.LogPath);
-        var environment = new Dictionary<string, string>(spec.Environment);
-        environment.TryAdd("HOSTNAME", hostname);
+        standby.EnvironmentFile = WriteEnvironment(sandbox.PodUid, spec, hostname);
         StartTrace.Mark("agent-standby-launch", spec.LogPath);
         return NativeLauncher.Start(
             new NativeLauncher.Request(launcher, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname,
                 File.Exists(hostsFile) ? hostsFile : null, Options.TmpSize, Options.LogMaxBytes, File.Exists(hostnameFile) ? hostnameFile : null, Standby: true,
                 AttachSocket: AttachSocketFor(Path.GetFileNameWithoutExtension(exitFile)),
-                NextFifo: CanArm(spec, arms) ? NextFifoFor(sandbox.PodUid, spec.Name) : null, NextOnAnyExit: arms?.OnAnyExit ?? false, ArmedFifo: armedFifo),
-            spec,
-            environment);
+                NextFifo: CanArm(spec, arms) ? NextFifoFor(sandbox.PodUid, spec.Name) : null, NextOnAnyExit: arms?.OnAnyExit ?? false, ArmedFifo: armedFifo,
+                EnvironmentFile: standby.EnvironmentFile),
+            spec);
     }
 
     /// <summary>The container's standby, if one is prepared (tests).</summary>

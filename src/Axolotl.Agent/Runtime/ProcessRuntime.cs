@@ -191,8 +191,6 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         EnsureLogDirectory(spec.LogPath);
         var oomBaseline = cgroups.ReadOomKillCount();
 
-        var environment = new Dictionary<string, string>(spec.Environment);
-        environment.TryAdd("HOSTNAME", hostname);
         var hosts = File.Exists(hostsFile) ? hostsFile : null;
         // No file (a pod with dnsPolicy Default, or made before cluster DNS existed): the host's stays.
         var resolv = File.Exists(resolvFile) ? resolvFile : null;
@@ -214,17 +212,19 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         }
 
         Process process;
+        string? environmentFile = standby?.EnvironmentFile;
         try
         {
+            environmentFile ??= WriteEnvironment(sandbox.PodUid, spec, hostname);
             process = standby is not null ? standby.Process
                 : _tools.Launcher is { } launcher
                 ? NativeLauncher.Start(
                     new NativeLauncher.Request(launcher, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname, hosts, Options.TmpSize, Options.LogMaxBytes,
                         File.Exists(hostnameFile) ? hostnameFile : null, AttachSocket: AttachSocketFor(id), PidNamespace: PidNamespaceFor(sandbox.PodUid, spec),
-                        NextFifo: CanArm(spec, spec.ArmsNext) ? NextFifoFor(sandbox.PodUid, spec.Name) : null, NextOnAnyExit: spec.ArmsNext?.OnAnyExit ?? false),
-                    spec,
-                    environment)
-                : StartRecorder(LaunchScripts.Outer, ShellChainArguments(spec, exitFile, cgroups, sandbox.NetworkNamespace, hostname, hosts, resolv), environment);
+                        NextFifo: CanArm(spec, spec.ArmsNext) ? NextFifoFor(sandbox.PodUid, spec.Name) : null, NextOnAnyExit: spec.ArmsNext?.OnAnyExit ?? false,
+                        EnvironmentFile: environmentFile),
+                    spec)
+                : StartRecorder(LaunchScripts.Outer, ShellChainArguments(spec, exitFile, cgroups, sandbox.NetworkNamespace, hostname, hosts, resolv, environmentFile));
         }
         catch (Exception e) when (e is not ContainerStartException)
         {
@@ -241,20 +241,21 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
             BeginStandby(sandbox, next, spec.ArmsNext);
         }
 
-        return await FinishStartAsync(sandbox.PodUid, spec, id, exitFile, process, cgroups, oomBaseline, ct);
+        return await FinishStartAsync(sandbox.PodUid, spec, id, exitFile, environmentFile, process, cgroups, oomBaseline, ct);
     }
 
     /// <summary>
     /// A launched attempt (cold, or a standby told to go): recorded, watched, and once its command runs, its
     /// handle; a launcher that failed first makes it a StartError.
     /// </summary>
-    private async Task<ContainerHandle> FinishStartAsync(string podUid, ContainerSpec spec, string id, string exitFile, Process process, Cgroups cgroups, long oomBaseline, CancellationToken ct)
+    private async Task<ContainerHandle> FinishStartAsync(string podUid, ContainerSpec spec, string id, string exitFile, string? environmentFile, Process process, Cgroups cgroups, long oomBaseline, CancellationToken ct)
     {
         var startedAt = Time.GetUtcNow();
         var startTicks = LinuxProcess.ReadStat(process.Id)?.StartTicks ?? 0;
         var state = new ContainerState(id, podUid, spec.Name, process.Id, startTicks, startedAt, spec.LogPath, cgroups.RelativePath, oomBaseline, exitFile)
         {
             Seccomp = spec.Seccomp,
+            EnvironmentFile = environmentFile,
         };
         state.Save(Options.StateDirectory);
         // With the launcher, its exit line is read (or given up) before the observer takes the exit:
@@ -303,7 +304,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         return state.ToHandle();
     }
 
-    private List<string> ShellChainArguments(ContainerSpec spec, string exitFile, Cgroups cgroups, string? netns, string hostname, string? hostsFile, string? resolvFile)
+    private List<string> ShellChainArguments(ContainerSpec spec, string exitFile, Cgroups cgroups, string? netns, string hostname, string? hostsFile, string? resolvFile, string environmentFile)
     {
         // The order LaunchScripts.Outer, Enter and Init document.
         var arguments = new List<string>
@@ -320,6 +321,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
             // Like a container without WORKDIR: "/", never the agent's own directory (which may sit under the private /tmp).
             spec.WorkingDirectory ?? "/",
             Options.TmpSize,
+            environmentFile,
             "--",
         };
         arguments.AddRange(spec.Command);
@@ -368,38 +370,6 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
 
         tracked.Cgroups?.KillAll();
         await tracked.Exited.WaitAsync(ct);
-    }
-
-    public override async Task<ExecResult> ExecAsync(ContainerHandle handle, ExecSpec spec, CancellationToken ct)
-    {
-        var tracked = await FindAsync(handle, ct) ?? throw new InvalidOperationException($"unknown container {handle.Id}");
-        var init = FindInit(tracked.Cgroups);
-        if (tracked.Exited.IsCompleted || init is null || spec.Command.Count == 0)
-        {
-            throw new InvalidOperationException($"container {handle.Name} is not running");
-        }
-
-        var psi = new ProcessStartInfo("/bin/sh");
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(LaunchScripts.JoinAndExec);
-        psi.ArgumentList.Add("axl-exec");
-        psi.ArgumentList.Add(string.Join(':', tracked.Cgroups!.ProcsFiles));
-        // Entering the mount namespace puts the command at the container's root (the image's, or the
-        // node's with a private /tmp). The launcher also takes on the init's user, groups and capability
-        // bounding set; the shell chain (no image roots, no users) makes do with nsenter.
-        var pid = init.Value.ToString(CultureInfo.InvariantCulture);
-        List<string> enter = _tools.Launcher is { } launcher
-            ? [launcher, "--exec-into", pid, .. NativeLauncher.SeccompArguments(tracked.State.Seccomp), "--"]
-            : [_tools.Nsenter, "-t", pid, "--net", "--pid", "--mount", "--uts", "--ipc", "--wd", "--"];
-        var environment = ReadEnvironment(init.Value);
-        AddCommand(psi, spec, enter, environment);
-        psi.Environment.Clear();
-        foreach (var (key, value) in environment)
-        {
-            psi.Environment[key] = value;
-        }
-
-        return await RunExecAsync(psi, spec, ct);
     }
 
     public override async Task<ContainerStats?> StatsAsync(ContainerHandle handle, CancellationToken ct)
@@ -510,54 +480,6 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         {
             return false;
         }
-    }
-
-    private void AddCommand(ProcessStartInfo psi, ExecSpec spec, List<string> enter, Dictionary<string, string> environment)
-    {
-        if (!spec.Tty)
-        {
-            foreach (var a in enter.Concat(spec.Command))
-            {
-                psi.ArgumentList.Add(a);
-            }
-
-            return;
-        }
-
-        // A pseudo-terminal from util-linux script, which runs on the node (an image need not have
-        // it) and enters the container from there: -e passes the command's exit code on. script runs
-        // its command with $SHELL, so that is the node's sh; the container's own value is put back.
-        psi.ArgumentList.Add(_tools.Script ?? throw new InvalidOperationException("TTY exec needs util-linux 'script'"));
-        psi.ArgumentList.Add("-qfec");
-        var shell = environment.Remove("SHELL", out var containerShell) ? $"export SHELL={ShellQuote(containerShell)}; " : "unset SHELL; ";
-        psi.ArgumentList.Add(shell + "exec " + string.Join(' ', enter.Concat(spec.Command).Select(ShellQuote)));
-        psi.ArgumentList.Add("/dev/null");
-        environment["SHELL"] = "/bin/sh";
-    }
-
-    internal static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
-    private static Dictionary<string, string> ReadEnvironment(int pid)
-    {
-        var result = new Dictionary<string, string>();
-        try
-        {
-            var raw = File.ReadAllBytes($"/proc/{pid}/environ");
-            foreach (var entry in Encoding.UTF8.GetString(raw).Split('\0', StringSplitOptions.RemoveEmptyEntries))
-            {
-                var eq = entry.IndexOf('=', StringComparison.Ordinal);
-                if (eq > 0)
-                {
-                    result[entry[..eq]] = entry[(eq + 1)..];
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        result.TryAdd("PATH", LinuxProcess.DefaultPath);
-        return result;
     }
 
     private async Task EnsureBridgeAsync(CancellationToken ct)

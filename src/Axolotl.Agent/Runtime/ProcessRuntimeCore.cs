@@ -156,8 +156,12 @@ public abstract class ProcessRuntimeCore : IContainerRuntime
     /// <summary>Cleans up after the recorder ended; returns whether the container was OOM-killed.</summary>
     internal abstract Task<bool> AfterExitAsync(TrackedContainer tracked);
 
-    /// <summary>Starts the recorder shell in its own session (no terminal signals from the agent's group).</summary>
-    internal static Process StartRecorder(string script, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// Starts the recorder shell in its own session (no terminal signals from the agent's group). The
+    /// shell chain's runs as root on the node: with the clean environment (null), never the container's;
+    /// only the plain runtime, whose containers are processes of the agent's own user, passes theirs.
+    /// </summary>
+    internal static Process StartRecorder(string script, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo(File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : "/bin/sh")
         {
@@ -177,15 +181,19 @@ public abstract class ProcessRuntimeCore : IContainerRuntime
             psi.ArgumentList.Add(argument);
         }
 
-        psi.Environment.Clear();
-        foreach (var (key, value) in environment)
+        if (environment is null)
         {
-            psi.Environment[key] = value;
+            ContainerEnvironment.ApplyClean(psi.Environment);
         }
-
-        if (!psi.Environment.ContainsKey("PATH"))
+        else
         {
-            psi.Environment["PATH"] = LinuxProcess.DefaultPath;
+            psi.Environment.Clear();
+            foreach (var (key, value) in environment)
+            {
+                psi.Environment[key] = value;
+            }
+
+            psi.Environment.TryAdd("PATH", LinuxProcess.DefaultPath);
         }
 
         return Process.Start(psi) ?? throw new ContainerStartException("cannot start the launcher shell");

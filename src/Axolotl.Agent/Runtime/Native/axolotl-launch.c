@@ -11,7 +11,12 @@
  *                  [--rootfs DIR [--lower DIR]... [--upper DIR --work DIR] [--hostname-file FILE]]
  *                  [--user UID:GID[:G1,G2,...]] [--sec KEY[=VALUE]]... [--seccomp FILE [--seccomp-flags N]] [--standby]
  *                  [--attach SOCKET [--stdin [--stdin-once]] [--tty]] [--pid-ns FILE] [--nice N]
- *                  [--next FIFO --next-on any|failure] [--armed FIFO] -- argv...
+ *                  [--next FIFO --next-on any|failure] [--armed FIFO] [--env-file FILE] -- argv...
+ *
+ * --env-file is the container's environment (container-env.h): the command's envp, and the PATH its
+ * executable is looked up in. The launcher itself runs with the agent's fixed environment, never the
+ * pod's (a pod's LD_PRELOAD would be loaded by this root process on the node). Without it the command
+ * gets the launcher's own environment.
  *
  * --standby prepares the next attempt of a container while the current one runs: PID 1 does every
  * step up to exec (namespaces, root, mounts, hostname, the executable's check) and waits; the
@@ -78,8 +83,10 @@
  * exit file gets the container's code (128+n for a signal) and the launcher exits with it too.
  * The exit file outlives an agent restart: a later agent reads the code from it.
  *
- * "axolotl-launch --exec-into PID [--seccomp FILE [--seccomp-flags N]] -- argv" runs a command in a running
- * container instead (exec, probes), under the container's seccomp filter as runc exec does.
+ * "axolotl-launch --exec-into PID [--cgroup-procs FILE]... [--env-file FILE] [--seccomp FILE [--seccomp-flags N]] -- argv"
+ * runs a command in a running container instead (exec, probes, hooks): it joins the cgroups itself (no
+ * shell on the node), gives argv the container's environment file, and runs it under the container's
+ * seccomp filter as runc exec does.
  *
  * --attach listens on a Unix socket for the agent's attach sessions (attach.c, pods/attach): the
  * container's output goes to the log first and then to every attached client. --stdin gives the
@@ -124,6 +131,7 @@
 #include <unistd.h>
 
 #include "attach.h"
+#include "container-env.h"
 #include "container-init.h"
 #include "cri-log.h"
 #include "exec-into.h"
@@ -179,6 +187,8 @@ struct options {
     bool next_on_success;           /* --next-on any (else failure: a non-zero code) */
     const char *armed_fifo;         /* --armed: this standby also goes on a byte in this FIFO */
     int armed_fd;                   /* its read end, held by PID 1 only (-1: not armed) */
+    const char *env_file;           /* --env-file: the container's environment */
+    char **env;                     /* read on the node before the clone; the command's envp */
     char **argv;
 };
 
@@ -300,7 +310,7 @@ unsigned int parse_seccomp_flags(const char *text)
 static void parse_options(int argc, char **argv, struct options *o)
 {
     enum { EXIT_FILE = 256, LOG, LOG_MAX, CGROUP, NETNS, HOSTNAME, HOSTS, RESOLV_CONF, WORKDIR, TMP_SIZE, BIND, BIND_RO, TO, STANDBY,
-           LOWER, UPPER, WORK, ROOTFS, HOSTNAME_FILE, USER, SEC, SECCOMP, SECCOMP_FLAGS, ATTACH, STDIN, STDIN_ONCE, TTY, PID_NS, TRACE, NICE, NEXT, NEXT_ON, ARMED };
+           LOWER, UPPER, WORK, ROOTFS, HOSTNAME_FILE, USER, SEC, SECCOMP, SECCOMP_FLAGS, ATTACH, STDIN, STDIN_ONCE, TTY, PID_NS, TRACE, NICE, NEXT, NEXT_ON, ARMED, ENV_FILE };
     static const struct option long_options[] = {
         {"exit-file", required_argument, NULL, EXIT_FILE},
         {"log", required_argument, NULL, LOG},
@@ -335,6 +345,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         {"next", required_argument, NULL, NEXT},
         {"next-on", required_argument, NULL, NEXT_ON},
         {"armed", required_argument, NULL, ARMED},
+        {"env-file", required_argument, NULL, ENV_FILE},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
@@ -422,6 +433,7 @@ static void parse_options(int argc, char **argv, struct options *o)
                 usage_error("--next-on wants any or failure");
             break;
         case ARMED: o->armed_fifo = optarg; break;
+        case ENV_FILE: o->env_file = optarg; break;
         case TRACE: trace_fd = open(optarg, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644); break;
         default: usage_error("unknown option");
         }
@@ -501,8 +513,14 @@ static void go_strerror(int error, char *out, size_t size)
         out[0] = (char)(out[0] - 'A' + 'a');
 }
 
+/* The PATH the command's executable is looked up in: the container's (--env-file), else the launcher's. */
+static const char *command_path(const struct options *o)
+{
+    return o->env != NULL ? container_env_get(o->env, "PATH") : getenv("PATH");
+}
+
 /* What Go's exec.LookPath (used by runc) reports when argv[0] cannot be run, or 0 when it can. */
-static int check_executable(const char *argv0, char *message, size_t size)
+static int check_executable(const char *argv0, const char *path, char *message, size_t size)
 {
     if (strchr(argv0, '/') != NULL) {
         struct stat st;
@@ -518,7 +536,6 @@ static int check_executable(const char *argv0, char *message, size_t size)
         }
         return 0;
     }
-    const char *path = getenv("PATH");
     if (path == NULL || *path == '\0')
         path = DEFAULT_PATH;
     const char *dir = path;
@@ -807,6 +824,10 @@ static void exec_command(struct options *o, bool own_root, int in_fd, int out_fd
     if (seccomp_load_late(&o->seccomp, message, sizeof message) != 0)
         init_failed(error_fd, EXIT_SETUP, "%s", message);
     trace("command-exec");
+    /* The container's environment becomes the command's here, at its exec, and nowhere before: execvp
+     * looks the executable up in its PATH. */
+    if (o->env != NULL)
+        environ = o->env;
     execvp(o->argv[0], o->argv);
     char reason[128];
     go_strerror(errno, reason, sizeof reason);
@@ -925,7 +946,7 @@ static void container_init(struct options *o, int netns_fd, int in_fd, int out_f
         init_failed(error_fd, EXIT_SETUP, "cannot set hostname %s: %s", o->hostname, strerror(errno));
 
     char message[PATH_MAX + 128];
-    int code = check_executable(o->argv[0], message, sizeof message);
+    int code = check_executable(o->argv[0], command_path(o), message, sizeof message);
     if (code != 0)
         init_failed(error_fd, code, "%s", message);
     /* A terminal becomes the controlling terminal of PID 1's session; the command then takes its
@@ -1171,6 +1192,9 @@ int main(int argc, char **argv)
         snprintf(message, sizeof message, "cannot open /dev/null: %s", strerror(errno));
         launch_failed(&o, EXIT_CGROUP, message);
     }
+    /* Read on the node, before the clone, as the seccomp filter is. */
+    if (o.env_file != NULL && (o.env = container_env_read(o.env_file, message, sizeof message)) == NULL)
+        launch_failed(&o, EXIT_CGROUP, message);
     /* Read on the node, before the clone: PID 1 pivots into the image's root before it loads it. */
     if (o.seccomp_path != NULL && seccomp_read(o.seccomp_path, o.seccomp_flags, &o.seccomp, message, sizeof message) != 0)
         launch_failed(&o, EXIT_SETUP, message);

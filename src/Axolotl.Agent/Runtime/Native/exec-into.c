@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "container-env.h"
 #include "launch-common.h"
 #include "seccomp.h"
 #include "security.h"
@@ -69,39 +70,76 @@ static bool read_credentials(const char *pid, struct credentials *c)
     return found == 3;
 }
 
+/* Joins the container's cgroups: each file gets this process's pid (what the agent's shell did before it). */
+static bool join_cgroups(const char *const *files, int count)
+{
+    char text[32];
+    int length = snprintf(text, sizeof text, "%d\n", (int)getpid());
+    for (int i = 0; i < count; i++) {
+        int fd = open(files[i], O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, text, (size_t)length) != length) {
+            fprintf(stderr, "axolotl-launch: cannot join cgroup %s: %s\n", files[i], strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            return false;
+        }
+        close(fd);
+    }
+    return true;
+}
+
 /*
- * axolotl-launch --exec-into PID -- argv: runs argv in the container whose PID 1 is PID (host pid),
- * as that process runs: its namespaces (so its root, the image's or the node's), its working
- * directory, uid, gid, supplementary groups and capability bounding set. Nothing of the node is
- * needed inside the container. Exits with argv's code (128+n for a signal), 125 when the container
- * cannot be entered, 126/127 when argv cannot be executed.
+ * axolotl-launch --exec-into PID [--cgroup-procs FILE]... [--env-file FILE] [--seccomp FILE [--seccomp-flags N]] -- argv:
+ * runs argv in the container whose PID 1 is PID (host pid), as that process runs: its cgroups, its
+ * namespaces (so its root, the image's or the node's), its working directory, uid, gid, supplementary
+ * groups and capability bounding set, with the container's environment (--env-file, read on the node;
+ * else this process's, which the agent keeps clean). Nothing of the node is needed inside the container,
+ * and nothing of the container's is used before it is entered. Exits with argv's code (128+n for a
+ * signal), 125 when the container cannot be entered, 126/127 when argv cannot be executed.
  */
 int exec_into(int argc, char **argv)
 {
-    static const char usage[] = "usage: --exec-into PID [--seccomp FILE [--seccomp-flags N]] -- argv...";
+    static const char usage[] = "usage: --exec-into PID [--cgroup-procs FILE]... [--env-file FILE] [--seccomp FILE [--seccomp-flags N]] -- argv...";
     if (argc < 5)
         usage_error(usage);
     const char *pid = argv[2];
     int next = 3;
     struct seccomp_program seccomp = {0};
-    if (strcmp(argv[next], "--seccomp") == 0 && next + 1 < argc) {
-        const char *path = argv[next + 1];
-        unsigned int flags = 0;
+    const char *cgroup_files[16];
+    int cgroup_count = 0;
+    char **env = NULL;
+    char message[PATH_MAX + 128];
+    while (next + 1 < argc && strcmp(argv[next], "--") != 0) {
+        const char *option = argv[next], *value = argv[next + 1];
         next += 2;
-        if (next + 1 < argc && strcmp(argv[next], "--seccomp-flags") == 0) {
-            flags = parse_seccomp_flags(argv[next + 1]);
-            next += 2;
-        }
-        char message[PATH_MAX + 128];
-        /* Read here, on the node: after setns the path would be looked up in the container. */
-        if (seccomp_read(path, flags, &seccomp, message, sizeof message) != 0) {
-            fprintf(stderr, "axolotl-launch: %s\n", message);
-            return EXIT_CGROUP;
+        if (strcmp(option, "--cgroup-procs") == 0 && cgroup_count < (int)(sizeof cgroup_files / sizeof cgroup_files[0])) {
+            cgroup_files[cgroup_count++] = value;
+        } else if (strcmp(option, "--env-file") == 0 && env == NULL) {
+            /* Read here, on the node: the file is the agent's, never the container's. */
+            if ((env = container_env_read(value, message, sizeof message)) == NULL) {
+                fprintf(stderr, "axolotl-launch: %s\n", message);
+                return EXIT_CGROUP;
+            }
+        } else if (strcmp(option, "--seccomp") == 0) {
+            unsigned int flags = 0;
+            if (next + 1 < argc && strcmp(argv[next], "--seccomp-flags") == 0) {
+                flags = parse_seccomp_flags(argv[next + 1]);
+                next += 2;
+            }
+            /* Read here, on the node: after setns the path would be looked up in the container. */
+            if (seccomp_read(value, flags, &seccomp, message, sizeof message) != 0) {
+                fprintf(stderr, "axolotl-launch: %s\n", message);
+                return EXIT_CGROUP;
+            }
+        } else {
+            usage_error(usage);
         }
     }
     if (next + 1 >= argc || strcmp(argv[next], "--") != 0)
         usage_error(usage);
     char **command = argv + next + 1;
+    if (!join_cgroups(cgroup_files, cgroup_count))
+        return EXIT_CGROUP;
     struct credentials c;
     if (!read_credentials(pid, &c)) {
         fprintf(stderr, "axolotl-launch: cannot read the credentials of process %s: %s\n", pid, strerror(errno));
@@ -167,6 +205,9 @@ int exec_into(int argc, char **argv)
             fprintf(stderr, "axolotl-launch: %s\n", message);
             _exit(EXIT_CGROUP);
         }
+        /* The container's environment is the command's from its exec on (execvp looks in its PATH). */
+        if (env != NULL)
+            environ = env;
         execvp(command[0], command);
         int code = errno == ENOENT ? EXIT_NOEXEC : EXIT_SETUP;
         if (errno == ENOENT && strchr(command[0], '/') == NULL)
