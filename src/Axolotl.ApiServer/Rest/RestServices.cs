@@ -20,6 +20,8 @@ public sealed record RestServices(ObjectStore Objects, AdmissionChain Admission,
 
     public Admission.Storage.StorageAdmission Storage { get; init; } = new(Objects);
 
+    public NodeCidrClaims NodeCidrs { get; init; } = new(Objects);
+
     public DisruptionBudgets DisruptionBudgets { get; init; } = new(Objects);
 
     public FieldManager Fields { get; init; } = new(Clock);

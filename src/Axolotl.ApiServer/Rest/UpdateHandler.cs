@@ -126,6 +126,7 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
                 await signers.CheckUpdateAsync(RequestPrincipal.Get(scope.Http), type, scope.Subresource, admitted, currentView, scope.Aborted);
             }
             await services.Storage.CheckUpdateAsync(type, scope.Subresource, name, admitted, currentView, scope.Aborted);
+            await services.NodeCidrs.CheckAsync(type, scope.Subresource, admitted, currentView, scope.Aborted);
             if (services.RbacEscalation is { } escalation)
             {
                 await escalation.CheckAsync(RequestPrincipal.Get(scope.Http), type, admitted, currentView, scope.Aborted);
