@@ -27,7 +27,7 @@ public sealed partial class HostGatewayRouter(KubeClient client, string nodeName
         var peers = Nodes.Lister.List().Select(n =>
         {
             var (cidr, ip) = CidrAndAddress(n);
-            return new HostGatewayRoutes.Peer(n.Metadata.Name ?? "", cidr ?? "", ip ?? "");
+            return new HostGatewayRoutes.Peer(n.Metadata.Name ?? "", cidr ?? "", ip ?? "", n.Metadata.CreationTimestamp);
         });
         // Other nodes' CIDRs are routed only inside the cluster CIDR and clear of this node's (PeerFacts.RoutableRange).
         var desired = HostGatewayRoutes.Desired(nodeName, nodeIp, peers, clusterCidr, $"{podCidr.Network}/{podCidr.Prefix}");

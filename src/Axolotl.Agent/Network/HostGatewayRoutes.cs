@@ -16,19 +16,19 @@ public static class HostGatewayRoutes
     /// <summary>The rtnetlink protocol our routes carry ("ip route show proto 147"); unassigned in iproute2's rt_protos.</summary>
     public const int Protocol = 147;
 
-    /// <summary>A remote node as routing sees it: its name, pod CIDR and InternalIP.</summary>
-    public sealed record Peer(string Name, string PodCidr, string InternalIp);
+    /// <summary>A remote node as routing sees it: its name, pod CIDR and InternalIP, and when its Node was created (the server sets it; null: unknown).</summary>
+    public sealed record Peer(string Name, string PodCidr, string InternalIp, DateTimeOffset? Registered = null);
 
     /// <summary>
     /// The route each other node needs: none for this node, for nodes on this machine's address (their bridge is
     /// local), or for nodes whose CIDR or address is missing or not a plain IPv4 value (<see cref="PeerFacts"/>), or
     /// whose CIDR lies outside <paramref name="clusterCidr"/> or over <paramref name="selfCidr"/> or another node's
-    /// (<see cref="PeerFacts.RoutableRange"/>; nodes in name order, so every machine keeps the same one of two claimants).
+    /// (<see cref="PeerFacts.RoutableRange"/>; of two claimants every machine keeps the older Node's, <see cref="PeerFacts.ClaimOrder{T}"/>).
     /// </summary>
     public static IReadOnlyDictionary<string, string> Desired(string selfName, string selfIp, IEnumerable<Peer> peers, string? clusterCidr = null, string? selfCidr = null)
     {
         var routes = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var peer in peers.OrderBy(p => p.Name, StringComparer.Ordinal))
+        foreach (var peer in PeerFacts.ClaimOrder(peers, p => p.Registered, p => p.Name))
         {
             if (peer.Name == selfName || PeerFacts.Cidr(peer.PodCidr) is not { } cidr || PeerFacts.Ipv4(peer.InternalIp) is not { } ip || ip == selfIp ||
                 !PeerFacts.RoutableRange(cidr, clusterCidr, selfCidr, routes.Keys))

@@ -62,6 +62,15 @@ public static partial class PeerFacts
         (selfCidr is null || !PodCidr.Overlaps(cidr, selfCidr)) &&
         !accepted.Any(other => PodCidr.Overlaps(cidr, other));
 
+    /// <summary>
+    /// The order in which claims on one CIDR (or MAC) are settled: the Node created first wins, the name only
+    /// breaks ties (one second's resolution). A creation time is the server's and cannot be written by a node,
+    /// so a node that joins later cannot take an older node's range by picking a name that sorts first.
+    /// Nodes without one (unknown) come last.
+    /// </summary>
+    public static IEnumerable<T> ClaimOrder<T>(IEnumerable<T> peers, Func<T, DateTimeOffset?> registered, Func<T, string> name) =>
+        peers.OrderBy(p => registered(p) ?? DateTimeOffset.MaxValue).ThenBy(name, StringComparer.Ordinal);
+
     [GeneratedRegex(@"\A[0-9]{1,3}(\.[0-9]{1,3}){3}\z")]
     private static partial Regex DottedQuad();
 

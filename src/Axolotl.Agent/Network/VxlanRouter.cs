@@ -45,7 +45,7 @@ public sealed partial class VxlanRouter(KubeClient client, string nodeName, stri
         var peers = Nodes.Lister.List().Select(n =>
         {
             var (cidr, ip, mac) = Facts(n);
-            return new VxlanRoutes.Peer(n.Metadata.Name ?? "", cidr, ip, mac);
+            return new VxlanRoutes.Peer(n.Metadata.Name ?? "", cidr, ip, mac, n.Metadata.CreationTimestamp);
         });
         // Other nodes' CIDRs are routed only inside the cluster CIDR and clear of this node's (PeerFacts.RoutableRange).
         var desired = VxlanRoutes.Desired(nodeName, nodeIp, peers, clusterCidr, $"{podCidr.Network}/{podCidr.Prefix}");

@@ -28,7 +28,7 @@ public static class VxlanRoutes
     public const string MacAnnotation = "axolotl.io/vxlan-mac";
 
     /// <summary>A remote node as the overlay sees it.</summary>
-    public sealed record Peer(string Name, string? PodCidr, string? InternalIp, string? Mac);
+    public sealed record Peer(string Name, string? PodCidr, string? InternalIp, string? Mac, DateTimeOffset? Registered = null);
 
     /// <summary>What one remote node needs: its pod CIDR routed via <paramref name="NextHop"/>, which resolves to <paramref name="Mac"/>, reached at <paramref name="Underlay"/>.</summary>
     public sealed record Entry(string Cidr, string NextHop, string Mac, string Underlay);
@@ -41,8 +41,8 @@ public static class VxlanRoutes
     public static IReadOnlyList<Entry> Desired(string selfName, string selfIp, IEnumerable<Peer> peers, string? clusterCidr = null, string? selfCidr = null)
     {
         var entries = new SortedDictionary<string, Entry>(StringComparer.Ordinal);
-        // In name order, so of two nodes claiming one CIDR or one MAC every machine keeps the same one.
-        foreach (var peer in peers.OrderBy(p => p.Name, StringComparer.Ordinal))
+        // Oldest Node first, so of two nodes claiming one CIDR or one MAC every machine keeps the first claimant's.
+        foreach (var peer in PeerFacts.ClaimOrder(peers, p => p.Registered, p => p.Name))
         {
             if (peer.Name == selfName || PeerFacts.Cidr(peer.PodCidr) is not { } cidr || PeerFacts.Ipv4(peer.InternalIp) is not { } underlay ||
                 underlay == selfIp || PeerFacts.Mac(peer.Mac) is not { } mac ||

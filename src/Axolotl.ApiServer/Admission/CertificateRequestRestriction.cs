@@ -12,10 +12,16 @@ namespace Axolotl.ApiServer.Admission;
 /// O system:nodes), the one thing TLS bootstrap needs; a node only for its own client or serving
 /// certificate. Upstream lets them create any request and leaves the rest to approval; refusing at
 /// once tells the caller why and keeps the list of requests to what approvers should look at.
+/// A join token never obtains the identity of a registered node: while a Node of that name exists its
+/// certificate's holder renews it with that certificate (as the node itself, not with a join token), so
+/// a join for that name is someone else claiming it. A node whose agent is gone for good joins again
+/// after `kubectl delete node NAME`. A token scoped to one node name (`axolotl token create --node-name`)
+/// may ask for that name only.
 /// </summary>
 public static class CertificateRequestRestriction
 {
-    public static void CheckCreate(Principal? principal, ResourceType type, JsonObject obj)
+    /// <param name="nodeExists">Whether a Node of that name is registered (read from the store).</param>
+    public static async Task CheckCreateAsync(Principal? principal, ResourceType type, JsonObject obj, Func<string, CancellationToken, Task<bool>> nodeExists, CancellationToken ct)
     {
         if (type != KnownResources.CertificateSigningRequests || principal is null || (!principal.IsNode && !principal.IsBootstrapper))
         {
@@ -32,7 +38,9 @@ public static class CertificateRequestRestriction
         {
             reason = signer != KubeletSigners.Client
                 ? $"a join token may only request a node client certificate (signerName {KubeletSigners.Client})"
-                : request?.CheckClient(usages) ?? problem;
+                : request is null ? problem
+                : request.CheckClient(usages) ?? (request.NodeName is not { } node ? null
+                    : CheckJoin(principal, node) ?? (await nodeExists(node, ct) ? RegisteredNode(node) : null));
         }
         else
         {
@@ -47,6 +55,16 @@ public static class CertificateRequestRestriction
             throw ApiErrors.Forbidden(type, name, $"{type.QualifiedResource} \"{name}\" is forbidden: {reason}");
         }
     }
+
+    /// <summary>Why a scoped join token may not join <paramref name="node"/>; null when it may.</summary>
+    private static string? CheckJoin(Principal principal, string node) =>
+        principal.BootstrapNodeName is { } scoped && scoped != node
+            ? $"join token \"{principal.User[(principal.User.LastIndexOf(':') + 1)..]}\" may only request the certificate of node \"{scoped}\", not of node \"{node}\""
+            : null;
+
+    public static string RegisteredNode(string node) =>
+        $"node \"{node}\" is already registered and holds its own certificate; a join token may not request the identity of an existing node " +
+        $"(if its agent is gone for good, delete it first: kubectl delete node {node})";
 
     private static byte[]? TryDecode(string base64)
     {

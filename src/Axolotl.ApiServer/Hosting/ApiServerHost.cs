@@ -140,6 +140,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         {
             Services = new ServiceAllocator(objects, serviceCidr, clock),
             RbacEscalation = new Security.Rbac.RbacEscalation(authentication.Authorizer, objects),
+            CertificateSigners = new CertificateSignerAdmission(authentication.Authorizer),
             ServiceAccounts = serviceAccountAdmission ? new ServiceAccountAdmission(objects, clock) : null,
         };
         _ = services.Quota.Status.StartAsync(stopping); // keeps ResourceQuota status current until shutdown

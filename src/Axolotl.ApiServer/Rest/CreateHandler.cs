@@ -53,12 +53,14 @@ public sealed class CreateHandler(RestServices services, NamespaceGuard namespac
         }
         var name = ObjectMetaRules.Str(ObjectMetaRules.Meta(admitted), "name") ?? throw ApiErrors.BadRequest("name or generateName is required");
         NodeRestriction.CheckCreate(RequestPrincipal.Get(scope.Http), type, scope.Subresource, admitted);
-        CertificateRequestRestriction.CheckCreate(RequestPrincipal.Get(scope.Http), type, admitted);
+        await CertificateRequestRestriction.CheckCreateAsync(RequestPrincipal.Get(scope.Http), type, admitted,
+            async (node, ct) => await services.Objects.GetAsync(KnownResources.Nodes, null, node, ct) is not null, scope.Aborted);
         if (services.RbacEscalation is { } escalation)
         {
             await escalation.CheckAsync(RequestPrincipal.Get(scope.Http), type, admitted, null, scope.Aborted);
         }
         await namespaces.CheckCreateAsync(type, scope.Namespace, name, scope.Aborted);
+        await services.NodeCidrs.CheckAsync(type, scope.Subresource, admitted, null, scope.Aborted);
         LimitRanger.Validate(type, admitted, limitRanges);
         await services.Admission.ValidateAsync(
             new PodSecurityRequest(type, scope.Namespace, name, scope.Subresource, RequestPrincipal.Get(scope.Http)?.User, admitted, null), scope.Warnings, scope.Aborted);

@@ -20,12 +20,17 @@ public sealed record RestServices(ObjectStore Objects, AdmissionChain Admission,
 
     public Admission.Storage.StorageAdmission Storage { get; init; } = new(Objects);
 
+    public NodeCidrClaims NodeCidrs { get; init; } = new(Objects);
+
     public DisruptionBudgets DisruptionBudgets { get; init; } = new(Objects);
 
     public FieldManager Fields { get; init; } = new(Clock);
 
     /// <summary>RBAC escalation prevention on role and binding writes; null in handler tests without authorization.</summary>
     public Security.Rbac.RbacEscalation? RbacEscalation { get; init; }
+
+    /// <summary>CertificateApproval and CertificateSigning admission; null in handler tests without authorization.</summary>
+    public CertificateSignerAdmission? CertificateSigners { get; init; }
 
     /// <summary>The ServiceAccount admission plugin; null where a test builds the handlers without it.</summary>
     public ServiceAccountAdmission? ServiceAccounts { get; init; }

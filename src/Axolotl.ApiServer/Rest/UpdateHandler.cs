@@ -105,6 +105,7 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
             // What the client (or the apply) made of managedFields, before admission sees the object.
             var managedFields = ObjectMetaRules.Meta(proposed)["managedFields"]?.DeepClone();
             var updated = MergeForSubresource(scope, currentView, proposed);
+            CertificateRequests.PrepareForUpdate(type, scope.Subresource, currentView, updated);
             ObjectMetaRules.PrepareForUpdate(updated, currentView);
             var admitted = services.Admission.Admit(type, updated, currentView, mode, scope.Warnings, subresource: scope.Subresource);
             if (write.Applied)
@@ -120,7 +121,12 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
                 services.Fields.TrackUpdate(type, write, currentView, admitted, managedFields);
             }
             NodeRestriction.CheckUpdate(RequestPrincipal.Get(scope.Http), type, scope.Subresource, admitted, currentView);
+            if (services.CertificateSigners is { } signers)
+            {
+                await signers.CheckUpdateAsync(RequestPrincipal.Get(scope.Http), type, scope.Subresource, admitted, currentView, scope.Aborted);
+            }
             await services.Storage.CheckUpdateAsync(type, scope.Subresource, name, admitted, currentView, scope.Aborted);
+            await services.NodeCidrs.CheckAsync(type, scope.Subresource, admitted, currentView, scope.Aborted);
             if (services.RbacEscalation is { } escalation)
             {
                 await escalation.CheckAsync(RequestPrincipal.Get(scope.Http), type, admitted, currentView, scope.Aborted);

@@ -5,22 +5,27 @@ using System.Text;
 namespace Axolotl.ApiServer.Security;
 
 /// <summary>
-/// Node join tokens kept server-side in DIR/tokens/join/&lt;id&gt;: the SHA-256 of the secret and the
-/// expiry (Unix seconds, or "never"), one per line. Only the hash is stored, so the directory does not
+/// Node join tokens kept server-side in DIR/tokens/join/&lt;id&gt;: the SHA-256 of the secret, the
+/// expiry (Unix seconds, or "never") and, for a token scoped to one node, "node NAME", one per line
+/// (a record of two lines, as earlier versions wrote, is unscoped). Only the hash is stored, so the directory does not
 /// hand out tokens; `axolotl token create` and the server share it, and the server reads a token's
 /// file when it is presented, so new tokens work without a restart.
 /// </summary>
 public sealed class JoinTokenStore(string dataDir, TimeProvider clock)
 {
     private const string Never = "never";
+    private const string NodePrefix = "node ";
 
     public string Directory { get; } = Path.Combine(dataDir, "tokens", "join");
 
     /// <summary>Where the server writes its standing join token for operators and tests.</summary>
     public static string JoinTokenFile(string dataDir) => Path.Combine(dataDir, "join-token");
 
-    /// <summary>Mints a token valid for <paramref name="ttl"/> (null: never expires) and records it.</summary>
-    public JoinToken Create(TimeSpan? ttl)
+    /// <summary>
+    /// Mints a token valid for <paramref name="ttl"/> (null: never expires) and records it; with <paramref name="nodeName"/>
+    /// the token may only obtain that node's certificate.
+    /// </summary>
+    public JoinToken Create(TimeSpan? ttl, string? nodeName = null)
     {
         System.IO.Directory.CreateDirectory(Directory);
         while (true)
@@ -38,7 +43,7 @@ public sealed class JoinTokenStore(string dataDir, TimeProvider clock)
                     UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
                 });
                 using var writer = new StreamWriter(stream);
-                writer.Write($"{Hash(token.Secret)}\n{expires}\n");
+                writer.Write($"{Hash(token.Secret)}\n{expires}\n{(nodeName is null ? "" : NodePrefix + nodeName + "\n")}");
                 return token;
             }
             catch (IOException) when (File.Exists(path))
@@ -85,8 +90,12 @@ public sealed class JoinTokenStore(string dataDir, TimeProvider clock)
         }
     }
 
-    public JoinTokenCheck Validate(string? text)
+    public JoinTokenCheck Validate(string? text) => Validate(text, out _);
+
+    /// <summary>As <see cref="Validate(string?)"/>; <paramref name="nodeName"/> is the node a valid token is scoped to (null: any).</summary>
+    public JoinTokenCheck Validate(string? text, out string? nodeName)
     {
+        nodeName = null;
         if (!JoinToken.TryParse(text, out var token))
         {
             return JoinTokenCheck.Unknown;
@@ -109,6 +118,10 @@ public sealed class JoinTokenStore(string dataDir, TimeProvider clock)
             return JoinTokenCheck.Unknown;
         }
         var expiry = lines[1].Trim();
+        if (lines.Length > 2 && lines[2].StartsWith(NodePrefix, StringComparison.Ordinal))
+        {
+            nodeName = lines[2][NodePrefix.Length..].Trim();
+        }
         if (expiry == Never)
         {
             return JoinTokenCheck.Valid;

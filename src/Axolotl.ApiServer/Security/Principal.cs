@@ -74,4 +74,7 @@ public sealed record Principal(string User, IReadOnlyList<string> Groups, string
     public string? ServiceAccountUid { get; init; }
 
     public bool IsBootstrapper => Groups.Contains(KubeletSigners.BootstrappersGroup);
+
+    /// <summary>The one node a join token scoped with `axolotl token create --node-name` may obtain the certificate of; null for any other principal.</summary>
+    public string? BootstrapNodeName { get; init; }
 }

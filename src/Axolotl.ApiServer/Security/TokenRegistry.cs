@@ -46,7 +46,9 @@ public sealed class TokenRegistry
         {
             return Principal.Admin;
         }
-        return JoinTokens.Validate(token) == JoinTokenCheck.Valid && JoinToken.TryParse(token, out var join) ? Principal.Bootstrap(join.Id) : null;
+        return JoinTokens.Validate(token, out var nodeName) == JoinTokenCheck.Valid && JoinToken.TryParse(token, out var join)
+            ? Principal.Bootstrap(join.Id) with { BootstrapNodeName = nodeName }
+            : null;
     }
 
     private static string LoadOrCreateSecret(string path)

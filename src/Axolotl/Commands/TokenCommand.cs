@@ -6,16 +6,19 @@ namespace Axolotl.Commands;
 /// <summary>`axolotl token create`: mints a node join token in a server's data dir and prints it.</summary>
 public static class TokenCommand
 {
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "data-dir", "ttl" };
+    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "data-dir", "ttl", "node-name" };
 
     public const string Usage = """
-        Usage: axolotl token create [--data-dir DIR] [--ttl DURATION]
+        Usage: axolotl token create [--data-dir DIR] [--ttl DURATION] [--node-name NAME]
 
         Mints a node join token for `axolotl agent --token-file` and prints it. Run it where the server's
-        data dir is; the running server accepts the token at once.
+        data dir is; the running server accepts the token at once. A token obtains the certificate of a
+        node that is not registered yet; it never obtains a registered node's (delete the Node first to
+        join again under its name).
 
-          --data-dir DIR   the server's data dir (default: $XDG_DATA_HOME/axolotl or ~/.local/share/axolotl)
-          --ttl DURATION   how long the token is valid, e.g. 30m, 24h, 7d; 0 = never expires (default: 24h)
+          --data-dir DIR    the server's data dir (default: $XDG_DATA_HOME/axolotl or ~/.local/share/axolotl)
+          --ttl DURATION    how long the token is valid, e.g. 30m, 24h, 7d; 0 = never expires (default: 24h)
+          --node-name NAME  the token may only join node NAME (default: any node name not yet taken)
         """;
 
     public static int Create(CommandLine args)
@@ -26,7 +29,12 @@ public static class TokenCommand
             throw new ArgumentException($"{dataDir} is not a server's data dir (no tokens/admin): give --data-dir");
         }
         var ttl = ParseTtl(args.Get("ttl") ?? "24h");
-        var token = new JoinTokenStore(dataDir, TimeProvider.System).Create(ttl);
+        var nodeName = args.Get("node-name");
+        if (nodeName is not null && Api.Validation.NameRules.DNS1123Subdomain(nodeName) is { Count: > 0 } problems)
+        {
+            throw new ArgumentException($"invalid --node-name \"{nodeName}\": {string.Join("; ", problems)}");
+        }
+        var token = new JoinTokenStore(dataDir, TimeProvider.System).Create(ttl, nodeName);
         Console.WriteLine(token);
         return 0;
     }

@@ -52,13 +52,23 @@ public static class NodeCertificateRequests
     public static async Task<X509Certificate2> RequestAsync(KubeClient client, string signer, ECDsa key, string pem, string[] usages, TimeProvider clock, CancellationToken ct)
     {
         var csrs = client.Resource<CertificateSigningRequest>();
-        var created = await csrs.CreateAsync(new CertificateSigningRequest
+        CertificateSigningRequest created;
+        try
         {
-            ApiVersion = "certificates.k8s.io/v1",
-            Kind = "CertificateSigningRequest",
-            Metadata = new ObjectMeta { GenerateName = signer == KubeletSigners.Serving ? "csr-" : "node-csr-" },
-            Spec = new CertificateSigningRequestSpec { Request = Encoding.ASCII.GetBytes(pem), SignerName = signer, Usages = [.. usages] },
-        }, ct);
+            created = await csrs.CreateAsync(new CertificateSigningRequest
+            {
+                ApiVersion = "certificates.k8s.io/v1",
+                Kind = "CertificateSigningRequest",
+                Metadata = new ObjectMeta { GenerateName = signer == KubeletSigners.Serving ? "csr-" : "node-csr-" },
+                Spec = new CertificateSigningRequestSpec { Request = Encoding.ASCII.GetBytes(pem), SignerName = signer, Usages = [.. usages] },
+            }, ct);
+        }
+        catch (KubeApiException e) when (e.Code == 403)
+        {
+            // A join token may create requests; a 403 is admission refusing this one (a name already registered,
+            // a token scoped to another node), and its message says which, not that the token is bad.
+            throw new NodeIdentityException($"the server refused this node's certificate request: {e.Message}");
+        }
         var name = created.Metadata.Name ?? throw new InvalidOperationException("the server named no CertificateSigningRequest");
         var deadline = clock.GetUtcNow() + WaitLimit;
         var current = created;

@@ -97,4 +97,21 @@ public sealed class HostGatewayRoutesTests
 
         Assert.Equal(new Dictionary<string, string> { ["10.244.1.0/24"] = "192.168.77.3" }, desired);
     }
+
+    [Fact]
+    public void Of_two_nodes_claiming_one_cidr_the_older_node_keeps_it_whatever_the_names()
+    {
+        var first = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        HostGatewayRoutes.Peer[] peers =
+        [
+            new("zz-original", "10.244.1.0/24", "192.168.77.3", first),
+            new("aa-joined-later", "10.244.1.0/24", "192.168.77.9", first.AddHours(1)),
+        ];
+
+        var desired = HostGatewayRoutes.Desired("self", "192.168.77.2", peers, "10.244.0.0/16", "10.244.0.0/24");
+        var reversed = HostGatewayRoutes.Desired("self", "192.168.77.2", peers.Reverse(), "10.244.0.0/16", "10.244.0.0/24");
+
+        Assert.Equal(new Dictionary<string, string> { ["10.244.1.0/24"] = "192.168.77.3" }, desired);
+        Assert.Equal(desired, reversed);
+    }
 }

@@ -165,4 +165,21 @@ public sealed class VxlanRoutesTests
         Assert.Equal([new VxlanRoutes.Entry("10.244.1.0/24", "10.244.1.0", "02:00:00:00:00:0b", "192.168.2.3")], desired);
         Assert.Equal(desired, VxlanRoutes.Desired("a", "192.168.1.2", claimants.Reverse(), "10.244.0.0/16", "10.244.0.0/24"));
     }
+
+    [Fact]
+    public void Of_two_nodes_claiming_one_cidr_the_older_node_keeps_it_whatever_the_names()
+    {
+        var first = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        VxlanRoutes.Peer[] peers =
+        [
+            new("zz-original", "10.244.1.0/24", "192.168.2.3", "02:00:00:00:00:0b", first),
+            new("aa-joined-later", "10.244.1.0/24", "192.168.2.9", "02:00:00:00:00:0c", first.AddHours(1)),
+        ];
+
+        var desired = VxlanRoutes.Desired("self", "192.168.1.2", peers, "10.244.0.0/16", "10.244.0.0/24");
+
+        var entry = Assert.Single(desired);
+        Assert.Equal("192.168.2.3", entry.Underlay);
+        Assert.Equal(desired, VxlanRoutes.Desired("self", "192.168.1.2", peers.Reverse(), "10.244.0.0/16", "10.244.0.0/24"));
+    }
 }

@@ -71,11 +71,12 @@ public sealed class ClientCertificateTests : IDisposable
         };
     }
 
-    private static string? Refusal(Principal principal, JsonObject csr)
+    private static string? Refusal(Principal principal, JsonObject csr, params string[] registered)
     {
         try
         {
-            CertificateRequestRestriction.CheckCreate(principal, KnownResources.CertificateSigningRequests, csr);
+            CertificateRequestRestriction.CheckCreateAsync(principal, KnownResources.CertificateSigningRequests, csr,
+                (node, _) => Task.FromResult(registered.Contains(node)), CancellationToken.None).GetAwaiter().GetResult();
             return null;
         }
         catch (ApiException e)
@@ -110,5 +111,30 @@ public sealed class ClientCertificateTests : IDisposable
             Refusal(node, Csr(client, "O=system:nodes, CN=system:node:worker-2", "digital signature", "client auth")));
         Assert.NotNull(Refusal(node, Csr("example.com/anything", "O=system:nodes, CN=system:node:worker-1", "digital signature", "client auth")));
         Assert.Null(Refusal(Principal.Admin, Csr("example.com/anything", "CN=whatever", "digital signature", "client auth")));
+    }
+
+    [Fact]
+    public void A_join_token_may_not_request_the_certificate_of_a_registered_node_and_a_node_renews_its_own()
+    {
+        const string client = "kubernetes.io/kube-apiserver-client-kubelet";
+        var request = Csr(client, "O=system:nodes, CN=system:node:server-node", "digital signature", "client auth");
+
+        Assert.Equal("certificatesigningrequests.certificates.k8s.io \"csr-1\" is forbidden: node \"server-node\" is already registered and holds its own certificate; " +
+            "a join token may not request the identity of an existing node (if its agent is gone for good, delete it first: kubectl delete node server-node)",
+            Refusal(Principal.Bootstrap("abcdef"), request, "server-node"));
+        Assert.Null(Refusal(Principal.Bootstrap("abcdef"), request, "another-node"));
+        // Renewal is the node itself, with its current certificate: its Node exists, and that is fine.
+        Assert.Null(Refusal(Principal.Node("server-node"), request, "server-node"));
+    }
+
+    [Fact]
+    public void A_join_token_scoped_to_one_node_may_request_that_name_only()
+    {
+        const string client = "kubernetes.io/kube-apiserver-client-kubelet";
+        var scoped = Principal.Bootstrap("abcdef") with { BootstrapNodeName = "a" };
+
+        Assert.Null(Refusal(scoped, Csr(client, "O=system:nodes, CN=system:node:a", "digital signature", "client auth")));
+        Assert.Equal("certificatesigningrequests.certificates.k8s.io \"csr-1\" is forbidden: join token \"abcdef\" may only request the certificate of node \"a\", not of node \"b\"",
+            Refusal(scoped, Csr(client, "O=system:nodes, CN=system:node:b", "digital signature", "client auth")));
     }
 }

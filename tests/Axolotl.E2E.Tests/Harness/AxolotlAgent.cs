@@ -63,9 +63,9 @@ public sealed class AxolotlAgent : IAsyncDisposable
     public Task WaitForJoinAsync(TimeSpan timeout) => WaitForJoinAsync(_launched ?? throw new InvalidOperationException("not started"), 0, timeout);
 
     /// <summary>Runs an agent that is expected to give up (bad token): returns its exit code and output.</summary>
-    public static async Task<ProcessResult> RunToExitAsync(AxolotlServer server, string tokenFile)
+    public static async Task<ProcessResult> RunToExitAsync(AxolotlServer server, string tokenFile, IReadOnlyList<string>? extraArgs = null)
     {
-        await using var agent = new AxolotlAgent(server, ServerBinary(server));
+        await using var agent = new AxolotlAgent(server, ServerBinary(server)) { _extraArgs = extraArgs ?? [] };
         var process = agent.Start(tokenFile, caFile: Path.Combine(server.DataDir, "pki", "ca.crt"));
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await process.WaitForExitAsync(cts.Token);

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Axolotl.Api.Scheme;
+using Axolotl.Api.Validation;
+using Axolotl.ApiServer.Errors;
+using Axolotl.ApiServer.Rest;
+
+namespace Axolotl.ApiServer.Admission;
+
+/// <summary>
+/// A Node may not claim a pod CIDR that overlaps another Node's. Every node routes each other node's
+/// pod CIDR to that node, so a joined node that sets its spec.podCIDR to another's (a node may write
+/// its own Node, and the field may go from "" to a value once) would draw that node's pod traffic.
+/// The node IPAM controller never hands out an overlap; this check is for everyone else who writes the
+/// field (an agent's --pod-cidr, a node acting on its own, an administrator), refused as invalid when
+/// the claimed value is new on the object. Upstream leaves this to the allocator; a check against a
+/// list is not a lock, so two creates racing for one subnet both pass, and the routers then keep the
+/// older Node's claim (see Agent/Network/PeerFacts).
+/// </summary>
+public sealed class NodeCidrClaims(ObjectStore objects)
+{
+    private static readonly FieldPath Cidrs = FieldPath.Of("spec", "podCIDRs");
+
+    /// <summary>Throws 422 when <paramref name="admitted"/> claims a pod CIDR that <paramref name="current"/> did not and another Node overlaps.</summary>
+    public async Task CheckAsync(ResourceType type, string? subresource, JsonObject admitted, JsonObject? current, CancellationToken ct)
+    {
+        if (type != KnownResources.Nodes || subresource is not null)
+        {
+            return;
+        }
+        var claimed = PodCidrs(admitted);
+        if (claimed.Count == 0 || (current is not null && claimed.SequenceEqual(PodCidrs(current))))
+        {
+            return;
+        }
+        var name = Text(admitted["metadata"]?["name"]) ?? "";
+        var errors = new List<FieldError>();
+        var nodes = await objects.ListAsync(KnownResources.Nodes, null, 0, null, ct);
+        foreach (var entry in nodes.Items)
+        {
+            var other = ObjectStore.Decode(entry).Object;
+            var otherName = Text(other["metadata"]?["name"]);
+            if (otherName is null || otherName == name)
+            {
+                continue;
+            }
+            foreach (var held in PodCidrs(other))
+            {
+                for (var i = 0; i < claimed.Count; i++)
+                {
+                    if (Overlaps(claimed[i], held))
+                    {
+                        errors.Add(FieldError.Invalid(Cidrs.Index(i), claimed[i], $"overlaps pod CIDR {held} of node \"{otherName}\""));
+                    }
+                }
+            }
+        }
+        if (errors.Count > 0)
+        {
+            throw ApiErrors.Invalid(type, name, errors);
+        }
+    }
+
+    /// <summary>spec.podCIDRs, or spec.podCIDR when the list is empty.</summary>
+    public static List<string> PodCidrs(JsonObject node)
+    {
+        var list = (node["spec"]?["podCIDRs"] as JsonArray ?? []).Select(Text).OfType<string>().Where(c => c.Length > 0).ToList();
+        if (list.Count == 0 && Text(node["spec"]?["podCIDR"]) is { Length: > 0 } single)
+        {
+            list.Add(single);
+        }
+        return list;
+    }
+
+    /// <summary>Whether two CIDRs (either family; host bits ignored, as Go's ParseCIDR) share an address; false when either does not parse.</summary>
+    public static bool Overlaps(string a, string b)
+    {
+        if (Parse(a) is not var (aBytes, aPrefix) || Parse(b) is not var (bBytes, bPrefix) || aBytes.Length != bBytes.Length)
+        {
+            return false;
+        }
+        // Two ranges overlap exactly when they agree on the bits of the shorter prefix.
+        var bits = Math.Min(aPrefix, bPrefix);
+        for (var i = 0; i < bits; i++)
+        {
+            var mask = 0x80 >> (i % 8);
+            if ((aBytes[i / 8] & mask) != (bBytes[i / 8] & mask))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static (byte[] Bytes, int Prefix)? Parse(string cidr)
+    {
+        var slash = cidr.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0 || !IPAddress.TryParse(cidr[..slash], out var address) ||
+            !int.TryParse(cidr[(slash + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var prefix))
+        {
+            return null;
+        }
+        var bytes = address.GetAddressBytes();
+        return prefix <= bytes.Length * 8 ? (bytes, prefix) : null;
+    }
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue(out string? text) ? text : null;
+}
