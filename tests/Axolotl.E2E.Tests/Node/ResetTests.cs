@@ -69,7 +69,9 @@ public sealed class ResetTests
             Assert.Empty((await HostObjects.OfAsync(server, [orphan])).Namespaces);
             Assert.All(cgroups, c => Assert.False(Directory.Exists(Path.GetDirectoryName(c)), c));
             Assert.False(Directory.Exists(orphanState));
-            Assert.Contains($"node {server.NodeName}: removed what no pod to re-adopt needs", server.Log, StringComparison.Ordinal);
+            // The line comes once every step is done, which may be after the orphan's process is gone.
+            await Eventually.UntilAsync(() => Task.FromResult(server.Log),
+                log => log.Contains($"node {server.NodeName}: removed what no pod to re-adopt needs", StringComparison.Ordinal), "the start's cleanup line");
             // The pod with a checkpoint keeps its sandbox and runs on (the kill may have taken its container with the
             // server's process tree: then it is restarted in the same namespace).
             Assert.Equal([HostObjects.NamespaceName(uid)], (await HostObjects.OfAsync(server, [uid])).Namespaces);
