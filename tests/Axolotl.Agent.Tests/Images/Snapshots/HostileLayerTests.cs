@@ -201,7 +201,8 @@ public sealed class HostileLayerTests : IDisposable
 
         foreach (var file in Directory.EnumerateFiles(_store.Root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }))
         {
-            if (new FileInfo(file).Length < 4096)
+            // A copy of the secret has its length; a fifo has none, and reading one would block.
+            if (new FileInfo(file).Length is > 0 and < 4096)
             {
                 Assert.DoesNotContain(Secret, File.ReadAllText(file), StringComparison.Ordinal);
             }
