@@ -165,16 +165,16 @@ public sealed class ImageLayerEscapeTests(ImageLayerEscapeFixture fx) : IClassFi
         return ns;
     }
 
-    private Task RunAsync(string ns, string name, string image) => fx.Kubectl.OkWithInputAsync($$"""
+    private Task RunAsync(string ns, string name, string image) => fx.Kubectl.OkWithInputAsync($$$"""
         apiVersion: v1
         kind: Pod
-        metadata: {name: {{name}}, namespace: {{ns}}}
+        metadata: {name: {{{name}}}, namespace: {{{ns}}}}
         spec:
           terminationGracePeriodSeconds: 1
           securityContext: {runAsNonRoot: true, runAsUser: 1000, seccompProfile: {type: RuntimeDefault}}
           containers:
           - name: app
-            image: {{image}}
+            image: {{{image}}}
             securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
         """, "apply", "-f", "-");
 
