@@ -98,7 +98,14 @@ public sealed class NodeAgent : IAsyncDisposable
         }, time);
         PodManager? podManager = null;
         // A fake runtime has nothing to probe: its node passes a runner that answers without a network or a process.
-        var images = new ImageService(imageOptions ?? new ImageServiceOptions { Root = Path.Combine(options.DataDir, ImageServiceOptions.StoreDirectoryName) }, time,
+        // An unpack stops before the image filesystem crosses the threshold that would make this node evict pods for it.
+        var imageSettings = imageOptions ?? new ImageServiceOptions { Root = Path.Combine(options.DataDir, ImageServiceOptions.StoreDirectoryName) };
+        if (imageSettings.UnpackSpace.ImageFsAvailable is null)
+        {
+            imageSettings = imageSettings with { UnpackSpace = imageSettings.UnpackSpace with { ImageFsAvailable = Images.Snapshots.UnpackSpace.For(options.Eviction).ImageFsAvailable } };
+        }
+
+        var images = new ImageService(imageSettings, time,
             logging.CreateLogger("Axolotl.Agent.Images"));
         // As k3s before its kubelet starts: the airgap folder's images are there for the first pods.
         await images.ImportAirgapAsync(Path.Combine(options.DataDir, ImageServiceOptions.AirgapDirectoryName), ct);

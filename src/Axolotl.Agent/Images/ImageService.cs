@@ -33,7 +33,7 @@ public sealed class ImageService
         _log = log;
         Content = new ContentStore(Path.Combine(options.Root, "content"));
         Content.RemoveIngests();
-        Snapshots = new SnapshotStore(Path.Combine(options.Root, "snapshots"));
+        Snapshots = new SnapshotStore(Path.Combine(options.Root, "snapshots"), options.UnpackSpace);
         Snapshots.RemoveTemporaries();
         Records = new ImageRecordStore(Path.Combine(options.Root, "images.json"));
         _puller = new ImagePuller(Content, options.Registries, options.NodeCredentials);

@@ -1,4 +1,5 @@
 using Axolotl.Agent.Images.Distribution;
+using Axolotl.Agent.Images.Snapshots;
 
 namespace Axolotl.Agent.Images;
 
@@ -22,6 +23,9 @@ public sealed record ImageServiceOptions
     /// imported at start, their layers are read from the layout when a container first needs them.
     /// </summary>
     public IReadOnlyList<string> BundledLayouts { get; init; } = [];
+
+    /// <summary>How much of the image filesystem an unpack may fill (the node sets its imagefs.available eviction threshold).</summary>
+    public UnpackSpace UnpackSpace { get; init; } = new();
 
     /// <summary>Credentials of the node itself (a docker config.json), tried after the pod's imagePullSecrets.</summary>
     public IReadOnlyList<RegistryCredential> NodeCredentials { get; init; } = [];

@@ -12,9 +12,18 @@ public static class LayerFiles
 {
     /// <summary>The host path of <paramref name="relativePath"/> (e.g. "etc/passwd") in the image, or null.</summary>
     /// <param name="layersLowestFirst">The layers' directories, lowest first (as the snapshot store returns them).</param>
-    public static string? Find(IReadOnlyList<string> layersLowestFirst, string relativePath)
+    public static string? Find(IReadOnlyList<string> layersLowestFirst, string relativePath) =>
+        FindLayer(layersLowestFirst, relativePath) is { } layer ? Path.Combine(layer, Path.Combine(Parts(relativePath))) : null;
+
+    private static string[] Parts(string relativePath) =>
+        relativePath.Split('/', StringSplitOptions.RemoveEmptyEntries) is var parts && parts.Any(p => p is "." or "..")
+            ? throw new ArgumentException($"not a plain path of the image: {relativePath}", nameof(relativePath))
+            : parts;
+
+    /// <summary>The layer directory whose copy of <paramref name="relativePath"/> the image shows, or null.</summary>
+    private static string? FindLayer(IReadOnlyList<string> layersLowestFirst, string relativePath)
     {
-        var parts = relativePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var parts = Parts(relativePath);
         for (var i = layersLowestFirst.Count - 1; i >= 0; i--)
         {
             var path = layersLowestFirst[i];
@@ -41,7 +50,7 @@ public static class LayerFiles
 
                 if (p == parts.Length - 1)
                 {
-                    return type == RegularFile ? path : null;
+                    return type == RegularFile ? layersLowestFirst[i] : null;
                 }
 
                 if (type != Directory)
@@ -57,13 +66,20 @@ public static class LayerFiles
     /// <summary>Reads the file's text, or null when the image does not have it; at most <paramref name="maxBytes"/>.</summary>
     public static string? ReadText(IReadOnlyList<string> layersLowestFirst, string relativePath, int maxBytes = 1024 * 1024)
     {
-        var path = Find(layersLowestFirst, relativePath);
-        if (path is null)
+        if (FindLayer(layersLowestFirst, relativePath) is not { } layer)
         {
             return null;
         }
 
-        using var stream = File.OpenRead(path);
+        // Opened again beneath the layer with no symlink on the way, so what was checked is what is read.
+        using var root = Snapshots.RootedDirectory.Open(layer);
+        using var handle = root.OpenFile(Parts(relativePath));
+        if (handle is null)
+        {
+            return null;
+        }
+
+        using var stream = new FileStream(handle, FileAccess.Read, 1);
         var buffer = new byte[Math.Min(maxBytes, stream.Length)];
         stream.ReadExactly(buffer);
         return System.Text.Encoding.UTF8.GetString(buffer);

@@ -15,8 +15,12 @@ public sealed class SnapshotStore
     private const string TemporaryPrefix = "tmp-";
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _unpacking = new(StringComparer.Ordinal);
 
-    public SnapshotStore(string root)
+    private readonly UnpackSpace _space;
+
+    /// <param name="space">How much of the filesystem layers may fill; null: only <see cref="UnpackSpace.DefaultReserveBytes"/> is kept free.</param>
+    public SnapshotStore(string root, UnpackSpace? space = null)
     {
+        _space = space ?? new UnpackSpace();
         Root = Path.GetFullPath(root);
         Directory.CreateDirectory(Root);
         File.SetUnixFileMode(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -94,7 +98,8 @@ public sealed class SnapshotStore
             using (var blob = layer.OpenBlob())
             using (var hashing = new HashingReadStream(LayerStreams.Decompress(blob, layer.Compression)))
             {
-                LayerApplier.Apply(hashing, fs, lowersTopFirst);
+                var guard = new UnpackSpaceGuard(_space, Root);
+                LayerApplier.Apply(hashing, fs, lowersTopFirst, guard);
                 diffId = hashing.Finish();
             }
 
@@ -119,6 +124,12 @@ public sealed class SnapshotStore
         {
             Directory.Delete(temporary, recursive: true);
             throw new LayerUnpackException($"cannot unpack layer {layer.DiffId}: {e.Message}", e);
+        }
+        catch (LayerUnpackException e)
+        {
+            // Nothing of a refused layer stays: not its files, not the space they took.
+            Directory.Delete(temporary, recursive: true);
+            throw new LayerUnpackException($"failed to extract layer {layer.DiffId}: {e.Message}", e);
         }
         catch
         {
