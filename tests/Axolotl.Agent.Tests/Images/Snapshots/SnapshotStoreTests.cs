@@ -3,6 +3,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using Axolotl.Agent.Images.Oci;
 using Axolotl.Agent.Images.Snapshots;
+using static Axolotl.Agent.Tests.Images.Snapshots.LayerTars;
 
 namespace Axolotl.Agent.Tests.Images.Snapshots;
 
@@ -21,53 +22,6 @@ public sealed class SnapshotStoreTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private sealed record Entry(string Name, TarEntryType Type = TarEntryType.RegularFile, string? Text = null, string? Link = null, int Mode = 0x1A4, int Uid = 0, int Gid = 0);
-
-    private static byte[] Tar(params Entry[] entries)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new TarWriter(buffer, TarEntryFormat.Pax, leaveOpen: true))
-        {
-            foreach (var e in entries)
-            {
-                var entry = new PaxTarEntry(e.Type, e.Name)
-                {
-                    Mode = (UnixFileMode)e.Mode,
-                    Uid = e.Uid,
-                    Gid = e.Gid,
-                    ModificationTime = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000),
-                };
-                if (e.Link is not null)
-                {
-                    entry.LinkName = e.Link;
-                }
-
-                if (e.Text is not null)
-                {
-                    entry.DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(e.Text));
-                }
-
-                writer.WriteEntry(entry);
-            }
-        }
-
-        return buffer.ToArray();
-    }
-
-    private static byte[] Gzip(byte[] data)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gzip.Write(data);
-        }
-
-        return output.ToArray();
-    }
-
-    private static LayerSource Layer(byte[] tar, LayerCompression compression = LayerCompression.None, byte[]? blob = null) =>
-        new(Digests.Of(tar), compression, () => new MemoryStream(blob ?? tar));
 
     [Fact]
     public async Task A_gzip_layer_unpacks_with_modes_owners_links_and_its_diff_id_checked()
