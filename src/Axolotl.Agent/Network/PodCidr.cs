@@ -36,8 +36,8 @@ public sealed class PodCidr
         Range(inner) is var (innerNet, innerPrefix) && Range(outer) is var (outerNet, outerPrefix) &&
         innerPrefix >= outerPrefix && (innerNet & Mask(outerPrefix)) == outerNet;
 
-    /// <summary>True when the two IPv4 CIDRs share any address.</summary>
-    public static bool Overlaps(string a, string b) => Within(a, b) || Within(b, a);
+    /// <summary>True when the two CIDRs share any address (the API server's claim check uses the same rule).</summary>
+    public static bool Overlaps(string a, string b) => Axolotl.Api.Validation.NetRules.CidrsOverlap(a, b);
 
     private static (uint Network, int Prefix)? Range(string cidr)
     {

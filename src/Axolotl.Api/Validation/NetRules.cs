@@ -36,6 +36,38 @@ public static class NetRules
         return (IsIPv4(address) && bits <= 32) || ((IsIPv6(address) || IsIPv4Mapped(address)) && bits <= 128);
     }
 
+    /// <summary>Whether two CIDRs (either family; host bits ignored, as Go's ParseCIDR) share an address; false when either does not parse.</summary>
+    public static bool CidrsOverlap(string a, string b)
+    {
+        if (CidrBits(a) is not var (aBytes, aPrefix) || CidrBits(b) is not var (bBytes, bPrefix) || aBytes.Length != bBytes.Length)
+        {
+            return false;
+        }
+        // Two ranges overlap exactly when they agree on the bits of the shorter prefix.
+        var bits = Math.Min(aPrefix, bPrefix);
+        for (var i = 0; i < bits; i++)
+        {
+            var mask = 0x80 >> (i % 8);
+            if ((aBytes[i / 8] & mask) != (bBytes[i / 8] & mask))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static (byte[] Bytes, int Prefix)? CidrBits(string cidr)
+    {
+        var slash = cidr.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0 || !IPAddress.TryParse(cidr[..slash], out var address) ||
+            !int.TryParse(cidr[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var prefix))
+        {
+            return null;
+        }
+        var bytes = address.GetAddressBytes();
+        return prefix <= bytes.Length * 8 ? (bytes, prefix) : null;
+    }
+
     public static List<FieldError> ValidIp(string value, FieldPath path) =>
         IsIp(value) ? [] : [FieldError.Invalid(path, value, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)")];
 

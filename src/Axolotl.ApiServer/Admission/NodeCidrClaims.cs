@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Validation;
@@ -48,7 +47,7 @@ public sealed class NodeCidrClaims(ObjectStore objects)
             {
                 for (var i = 0; i < claimed.Count; i++)
                 {
-                    if (Overlaps(claimed[i], held))
+                    if (NetRules.CidrsOverlap(claimed[i], held))
                     {
                         errors.Add(FieldError.Invalid(Cidrs.Index(i), claimed[i], $"overlaps pod CIDR {held} of node \"{otherName}\""));
                     }
@@ -70,38 +69,6 @@ public sealed class NodeCidrClaims(ObjectStore objects)
             list.Add(single);
         }
         return list;
-    }
-
-    /// <summary>Whether two CIDRs (either family; host bits ignored, as Go's ParseCIDR) share an address; false when either does not parse.</summary>
-    public static bool Overlaps(string a, string b)
-    {
-        if (Parse(a) is not var (aBytes, aPrefix) || Parse(b) is not var (bBytes, bPrefix) || aBytes.Length != bBytes.Length)
-        {
-            return false;
-        }
-        // Two ranges overlap exactly when they agree on the bits of the shorter prefix.
-        var bits = Math.Min(aPrefix, bPrefix);
-        for (var i = 0; i < bits; i++)
-        {
-            var mask = 0x80 >> (i % 8);
-            if ((aBytes[i / 8] & mask) != (bBytes[i / 8] & mask))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static (byte[] Bytes, int Prefix)? Parse(string cidr)
-    {
-        var slash = cidr.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0 || !IPAddress.TryParse(cidr[..slash], out var address) ||
-            !int.TryParse(cidr[(slash + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var prefix))
-        {
-            return null;
-        }
-        var bytes = address.GetAddressBytes();
-        return prefix <= bytes.Length * 8 ? (bytes, prefix) : null;
     }
 
     private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue(out string? text) ? text : null;
