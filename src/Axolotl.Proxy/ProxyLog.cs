@@ -61,4 +61,19 @@ internal static partial class ProxyLog
 
     [LoggerMessage(EventId = 8033, Level = LogLevel.Warning, Message = "Service proxy: {Frontend}: {Max} connections are open; connection reset")]
     public static partial void ConnectionLimit(ILogger logger, Frontend frontend, int max);
+
+    [LoggerMessage(EventId = 8040, Level = LogLevel.Debug, Message = "Service proxy: UDP flow {Flow} opened")]
+    public static partial void UdpFlowOpened(ILogger logger, string flow);
+
+    [LoggerMessage(EventId = 8041, Level = LogLevel.Debug, Message = "Service proxy: {Service}: UDP endpoint {Endpoint} failed ({Reason}); its flow is closed and the client's next datagram goes elsewhere")]
+    public static partial void UdpFlowFailed(ILogger logger, ServicePortName service, string endpoint, string reason);
+
+    [LoggerMessage(EventId = 8042, Level = LogLevel.Warning, Message = "Service proxy: {Frontend}: {Max} UDP flows are open; datagrams of new flows are dropped")]
+    public static partial void UdpFlowLimit(ILogger logger, Frontend frontend, int max);
+
+    [LoggerMessage(EventId = 8043, Level = LogLevel.Debug, Message = "Service proxy: receiving on {Frontend} failed ({Reason})")]
+    public static partial void UdpReceiveFailed(ILogger logger, Frontend frontend, string reason);
+
+    [LoggerMessage(EventId = 8044, Level = LogLevel.Debug, Message = "Service proxy: closed {Count} UDP flows whose endpoint or Service port is gone")]
+    public static partial void UdpFlowsCleared(ILogger logger, int count);
 }

@@ -9,6 +9,7 @@ using Axolotl.Client.Informers;
 using Axolotl.Proxy.Balancing;
 using Axolotl.Proxy.Dns;
 using Axolotl.Proxy.Forwarding;
+using Axolotl.Proxy.Forwarding.Udp;
 using Axolotl.Proxy.Network;
 using Axolotl.Proxy.Routing;
 using Microsoft.Extensions.Logging;
@@ -16,8 +17,8 @@ using Microsoft.Extensions.Logging;
 namespace Axolotl.Proxy;
 
 /// <summary>
-/// One node's service proxy: a userspace L4 TCP proxy for ClusterIP, NodePort and LoadBalancer
-/// Services. Informers on Services, EndpointSlices and Nodes wake a routing loop that rebuilds the
+/// One node's service proxy: a userspace L4 proxy for the TCP and UDP ports of ClusterIP, NodePort
+/// and LoadBalancer Services (UDP through a flow table, <see cref="UdpFlowTable"/>). Informers on Services, EndpointSlices and Nodes wake a routing loop that rebuilds the
 /// <see cref="RoutingSnapshot"/> and swaps it in (new connections see endpoint changes from then on;
 /// open ones drain untouched), resets connections of Service ports that disappeared, and wakes a
 /// frontend loop that puts cluster IPs on the proxy's interface and opens or closes listeners. The
@@ -37,6 +38,8 @@ public sealed class ServiceProxy : IAsyncDisposable
     private readonly EndpointPicker _picker;
     private readonly ConnectionRegistry _connections = new();
     private readonly ListenerSet _listeners;
+    private readonly UdpForwarder _udp;
+    private ITimer? _sweeper;
     private readonly LocalAddresses _local;
     // Wake-ups, not work items: capacity 1 and DropWrite, so any number of changes while a pass runs
     // collapse into one more pass, which reads the latest state anyway.
@@ -61,10 +64,18 @@ public sealed class ServiceProxy : IAsyncDisposable
         _interface = serviceInterface;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         _local = new LocalAddresses(time);
-        _picker = new EndpointPicker(options.Balancing, time) { Quarantine = options.FailedEndpointQuarantine, LocalReadiness = options.LocalReadiness };
+        _picker = new EndpointPicker(options.Balancing, time)
+        {
+            Quarantine = options.FailedEndpointQuarantine, LocalReadiness = options.LocalReadiness, Affinity = new ClientAffinity(time, options.MaxAffinityEntries),
+        };
         var forwarder = new Forwarder(() => Snapshot, _picker, _connections,
             new ForwarderOptions(options.MaxConnections, options.MaxConnectAttempts, options.ConnectTimeout, options.BufferSize, options.ReplayLimit), time, _logger);
-        _listeners = new ListenerSet(forwarder.HandleAsync, options.ListenBacklog, time, _logger);
+        var flows = new UdpFlowTable(new UdpFlowOptions(options.MaxUdpFlows, options.MaxUdpFlowsPerClient)
+        {
+            Timeout = options.UdpFlowTimeout, StreamTimeout = options.UdpStreamTimeout,
+        }, time);
+        _udp = new UdpForwarder(() => Snapshot, _picker, flows, time, _logger);
+        _listeners = new ListenerSet(forwarder.HandleAsync, options.ListenBacklog, time, _logger, _udp);
         var informerOptions = new SharedInformerOptions { InitialBackoff = options.InformerInitialBackoff, MaxBackoff = options.InformerMaxBackoff };
         _services = new SharedInformer<Service>(client.Resource<Service>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.services"), informerOptions);
         _slices = new SharedInformer<EndpointSlice>(client.Resource<EndpointSlice>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.endpointslices"), informerOptions);
@@ -97,6 +108,9 @@ public sealed class ServiceProxy : IAsyncDisposable
     public IReadOnlyDictionary<Frontend, string> FailedFrontends => _listeners.Failed;
 
     public int OpenConnections => _connections.Count;
+
+    /// <summary>UDP flows open (each with a socket to its endpoint).</summary>
+    public int OpenUdpFlows => _udp.Flows.Count;
 
     /// <summary>
     /// Creates the interface (when configured) and starts the informers and loops; returns without
@@ -154,6 +168,21 @@ public sealed class ServiceProxy : IAsyncDisposable
         _running.Add(Task.Run(() => RoutingLoopAsync(ct), CancellationToken.None));
         _running.Add(Task.Run(() => FrontendLoopAsync(ct), CancellationToken.None));
         _dns?.Start();
+        // Idle UDP flows and expired affinity entries go on a timer too, not only when traffic finds them.
+        _sweeper = _time.CreateTimer(_ => Sweep(), null, _options.SweepInterval, _options.SweepInterval);
+    }
+
+    private void Sweep()
+    {
+        try
+        {
+            _udp.Expire();
+            _picker.Affinity.SweepExpired();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            ProxyLog.SyncFailed(_logger, e);
+        }
     }
 
     private void WakeRouting() => _routingWake.Writer.TryWrite(true);
@@ -200,6 +229,12 @@ public sealed class ServiceProxy : IAsyncDisposable
         if (aborted > 0)
         {
             ProxyLog.ConnectionsAborted(_logger, aborted);
+        }
+        var staleFlows = _udp.Flows.RemoveStale(next);
+        if (staleFlows.Count > 0)
+        {
+            _udp.Close(staleFlows);
+            ProxyLog.UdpFlowsCleared(_logger, staleFlows.Count);
         }
         _picker.Prune(next);
         var conflicts = next.Conflicts.ToHashSet();
@@ -308,6 +343,10 @@ public sealed class ServiceProxy : IAsyncDisposable
             return;
         }
         await _stop.CancelAsync();
+        if (_sweeper is not null)
+        {
+            await _sweeper.DisposeAsync();
+        }
         await Task.WhenAll(_running);
         if (_dns is not null)
         {
@@ -315,6 +354,7 @@ public sealed class ServiceProxy : IAsyncDisposable
         }
         await _listeners.DisposeAsync();
         _connections.AbortAll();
+        _udp.Close(_udp.Flows.RemoveAll());
         if (_interface is not null)
         {
             await _interface.DisposeAsync();

@@ -53,6 +53,24 @@ public sealed record ServiceProxyOptions
     /// </summary>
     public int ReplayLimit { get; init; } = 64 * 1024;
 
+    /// <summary>UDP flows open at once (each holds a socket); datagrams that would open more are dropped.</summary>
+    public int MaxUdpFlows { get; init; } = 4096;
+
+    /// <summary>UDP flows of one client IP; past it the client's least recently used flow is closed.</summary>
+    public int MaxUdpFlowsPerClient { get; init; } = 1024;
+
+    /// <summary>Idle timeout of a UDP flow that is unreplied or had one exchange (nf_conntrack_udp_timeout).</summary>
+    public TimeSpan UdpFlowTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Idle timeout of a UDP flow with traffic both ways (nf_conntrack_udp_timeout_stream).</summary>
+    public TimeSpan UdpStreamTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Clients remembered for sessionAffinity ClientIP across all Service ports.</summary>
+    public int MaxAffinityEntries { get; init; } = 65536;
+
+    /// <summary>How often idle UDP flows and expired affinity entries are swept.</summary>
+    public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     public int ListenBacklog { get; init; } = 1024;
 
     /// <summary>How soon a frontend whose bind failed (port taken) is tried again.</summary>
@@ -81,5 +99,11 @@ public sealed record ServiceProxyOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(BufferSize, 512);
         ArgumentOutOfRangeException.ThrowIfNegative(ReplayLimit);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxUdpFlows);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxUdpFlowsPerClient);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxAffinityEntries);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(UdpFlowTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(UdpStreamTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(SweepInterval, TimeSpan.Zero);
     }
 }

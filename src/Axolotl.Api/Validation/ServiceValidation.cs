@@ -12,6 +12,9 @@ public static class ServiceValidation
     private static readonly string[] ServiceTypes = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
     private static readonly FieldPath Spec = FieldPath.Of("spec");
 
+    /// <summary>Why an SCTP Service port is refused.</summary>
+    public const string SctpUnsupported = "SCTP is not supported by Axolotl's service proxy, which relays TCP and UDP";
+
     public static List<FieldError> Validate(Service service, Service? old)
     {
         var metadata = FieldPath.Of("metadata");
@@ -201,6 +204,12 @@ public static class ServiceValidation
         else if (!Protocols.Contains(port.Protocol))
         {
             errors.Add(FieldError.NotSupported(path.Child("protocol"), port.Protocol, Protocols));
+        }
+        else if (port.Protocol == "SCTP")
+        {
+            // Valid upstream, but the service proxy relays TCP and UDP only: refused rather than stored and never served.
+            var refused = FieldError.NotSupported(path.Child("protocol"), port.Protocol, ["TCP", "UDP"]);
+            errors.Add(refused with { Message = $"{refused.Message} ({SctpUnsupported})" });
         }
         errors.AddRange(ProbeValidation.ValidatePortNumberOrName(port.TargetPort ?? IntOrString.FromInt(0), path.Child("targetPort")));
         if (port.AppProtocol is { } appProtocol)

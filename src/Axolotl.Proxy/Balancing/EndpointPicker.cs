@@ -10,7 +10,8 @@ namespace Axolotl.Proxy.Balancing;
 /// refused a connection. An endpoint that failed within <see cref="Quarantine"/> is skipped while any
 /// other is left, so after a crash the next clients do not each pay a failed connect first. An
 /// endpoint the node agent already knows to be not ready (<see cref="LocalReadiness"/>) is never
-/// picked. Thread-safe and allocation-free; called on every accept.
+/// picked. Thread-safe and allocation-free; called on every accept. Service ports with sessionAffinity
+/// ClientIP go through <see cref="PickFor"/>, which keeps a client on its endpoint (<see cref="Affinity"/>).
 /// </summary>
 public sealed class EndpointPicker(BalancingMode mode, TimeProvider time)
 {
@@ -21,6 +22,9 @@ public sealed class EndpointPicker(BalancingMode mode, TimeProvider time)
     public BalancingMode Mode { get; } = mode;
 
     public TimeSpan Quarantine { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Where each client of a Service port with sessionAffinity ClientIP was sent.</summary>
+    public ClientAffinity Affinity { get; init; } = new(time);
 
     /// <summary>This node's own knowledge of its pods' readiness, ahead of the EndpointSlices; null: the slices only.</summary>
     public ILocalEndpointReadiness? LocalReadiness { get; init; }
@@ -81,6 +85,86 @@ public sealed class EndpointPicker(BalancingMode mode, TimeProvider time)
         return best;
     }
 
+    /// <summary>
+    /// <see cref="Pick"/> for a new connection or flow of <paramref name="client"/> on <paramref name="route"/>:
+    /// with ClientIP affinity, the endpoint the client used within the timeout while it is still a usable
+    /// candidate, else a new one, remembered. A new client's endpoint is chosen by a hash of its address
+    /// (rendezvous hashing) rather than in turn, so the proxies of several nodes sharing a frontend on one
+    /// host (SO_REUSEPORT) choose alike without sharing state.
+    /// </summary>
+    public RouteEndpoint? PickFor(ServiceRoute route, IReadOnlyList<RouteEndpoint> candidates, IPAddress client, IReadOnlySet<IPEndPoint>? exclude = null)
+    {
+        if (route.AffinityTimeout is not { } timeout)
+        {
+            return Pick(route.Name, candidates, exclude);
+        }
+        if (Affinity.Lookup(route.Name, client, timeout) is { } sticky)
+        {
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                if (candidates[i].EndPoint.Equals(sticky) && Usable(candidates[i], exclude))
+                {
+                    Affinity.Record(route.Name, client, sticky, timeout);
+                    return candidates[i];
+                }
+            }
+        }
+        var chosen = PickByHash(candidates, client, exclude);
+        if (chosen is not null)
+        {
+            Affinity.Record(route.Name, client, chosen.EndPoint, timeout);
+        }
+        return chosen;
+    }
+
+    private RouteEndpoint? PickByHash(IReadOnlyList<RouteEndpoint> candidates, IPAddress client, IReadOnlySet<IPEndPoint>? exclude)
+    {
+        RouteEndpoint? best = null, bestQuarantined = null;
+        ulong bestScore = 0, bestQuarantinedScore = 0;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var candidate = candidates[i];
+            if (!Usable(candidate, exclude))
+            {
+                continue;
+            }
+            var score = Score(client, candidate.EndPoint);
+            if (InQuarantine(candidate.EndPoint))
+            {
+                if (bestQuarantined is null || score > bestQuarantinedScore)
+                {
+                    (bestQuarantined, bestQuarantinedScore) = (candidate, score);
+                }
+            }
+            else if (best is null || score > bestScore)
+            {
+                (best, bestScore) = (candidate, score);
+            }
+        }
+        return best ?? bestQuarantined;
+    }
+
+    /// <summary>FNV-1a over the client address and the endpoint's address and port: stable across processes.</summary>
+    private static ulong Score(IPAddress client, IPEndPoint endPoint)
+    {
+        Span<byte> bytes = stackalloc byte[16 + 16 + 2];
+        client.TryWriteBytes(bytes, out var clientLength);
+        endPoint.Address.TryWriteBytes(bytes[clientLength..], out var endpointLength);
+        var length = clientLength + endpointLength;
+        bytes[length++] = (byte)(endPoint.Port >> 8);
+        bytes[length++] = (byte)endPoint.Port;
+        var hash = 14695981039346656037UL;
+        foreach (var b in bytes[..length])
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+        // A final mix, so that endpoints differing in one byte do not order alike for every client.
+        hash ^= hash >> 33;
+        hash *= 0xff51afd7ed558ccdUL;
+        hash ^= hash >> 33;
+        return hash;
+    }
+
     public void Opened(IPEndPoint endPoint)
     {
         Interlocked.Increment(ref _open.GetOrAdd(endPoint, _ => new StrongBox()).Value);
@@ -103,6 +187,7 @@ public sealed class EndpointPicker(BalancingMode mode, TimeProvider time)
     /// <summary>Drops state of Service ports and endpoints that are gone (no open connections left).</summary>
     public void Prune(RoutingSnapshot snapshot)
     {
+        Affinity.Prune(snapshot);
         foreach (var service in _positions.Keys)
         {
             if (!snapshot.Routes.ContainsKey(service))

@@ -12,7 +12,9 @@ namespace Axolotl.Proxy.Forwarding;
 /// on to another usable endpoint, reading the snapshot afresh each time), then pumps bytes until both
 /// sides are done. Until the endpoint answers, the client's bytes are kept, so that an endpoint that
 /// closes or resets without answering is replaced by another one (<see cref="FirstAnswer"/>). With no
-/// usable endpoint, or too many open connections, the client is reset at once.
+/// usable endpoint, or too many open connections, the client is reset at once. With sessionAffinity
+/// ClientIP the client's address chooses the endpoint (<see cref="EndpointPicker.PickFor"/>); a sticky
+/// endpoint that refuses is tried no more for this connection, and the next one is remembered instead.
 /// </summary>
 internal sealed class Forwarder(
     Func<RoutingSnapshot> snapshot,
@@ -31,6 +33,7 @@ internal sealed class Forwarder(
             return;
         }
         var tried = new HashSet<IPEndPoint>();
+        var clientAddress = (client.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.Any;
         using var reader = new ClientReader(client, options.BufferSize);
         var kept = new ReplayBuffer(options.ReplayLimit);
         try
@@ -38,7 +41,7 @@ internal sealed class Forwarder(
             client.NoDelay = true;
             while (true)
             {
-                if (await ConnectAsync(frontend, tried, ct) is not { } connected)
+                if (await ConnectAsync(frontend, clientAddress, tried, ct) is not { } connected)
                 {
                     ConnectionPump.Abort(client);
                     return;
@@ -106,7 +109,7 @@ internal sealed class Forwarder(
         }
     }
 
-    private async Task<(Socket Backend, RouteEndpoint Endpoint, ServicePortName Service, ServiceRoute Route)?> ConnectAsync(Frontend frontend, HashSet<IPEndPoint> tried, CancellationToken ct)
+    private async Task<(Socket Backend, RouteEndpoint Endpoint, ServicePortName Service, ServiceRoute Route)?> ConnectAsync(Frontend frontend, IPAddress client, HashSet<IPEndPoint> tried, CancellationToken ct)
     {
         while (tried.Count < options.MaxConnectAttempts)
         {
@@ -115,7 +118,7 @@ internal sealed class Forwarder(
                 ProxyLog.NoService(logger, frontend);
                 return null;
             }
-            var endpoint = picker.Pick(target.Service, route.For(target), tried);
+            var endpoint = picker.PickFor(route, route.For(target), client, tried);
             if (endpoint is null)
             {
                 if (tried.Count == 0)

@@ -5,15 +5,36 @@ using Microsoft.Extensions.Logging;
 namespace Axolotl.Proxy.Forwarding;
 
 /// <summary>
-/// Keeps one <see cref="ProxyListener"/> per wanted frontend. A frontend whose bind fails (the port is
+/// Keeps one listener per wanted frontend: a <see cref="ProxyListener"/> for TCP, a
+/// <see cref="Udp.UdpRelay"/> for UDP. A frontend whose bind fails (the port is
 /// taken by another program, the address is not on this host yet) is reported once and retried on the
 /// next reconcile; the others are unaffected.
 /// </summary>
-internal sealed class ListenerSet(Func<Socket, Frontend, CancellationToken, Task> handle, int backlog, TimeProvider time, ILogger logger) : IAsyncDisposable
+internal sealed class ListenerSet(Func<Frontend, IFrontendListener> open, ILogger logger) : IAsyncDisposable
 {
-    private readonly Dictionary<Frontend, ProxyListener> _open = [];
+    private readonly Dictionary<Frontend, IFrontendListener> _open = [];
     private readonly Dictionary<Frontend, string> _failed = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>TCP frontends handled by <paramref name="handle"/>; UDP ones by <paramref name="udp"/> (refused when null).</summary>
+    public ListenerSet(Func<Socket, Frontend, CancellationToken, Task> handle, int backlog, TimeProvider time, ILogger logger, Udp.UdpForwarder? udp = null)
+        : this(frontend => OpenListener(frontend, handle, backlog, time, udp, logger), logger)
+    {
+    }
+
+    private static IFrontendListener OpenListener(Frontend frontend, Func<Socket, Frontend, CancellationToken, Task> handle, int backlog, TimeProvider time,
+        Udp.UdpForwarder? udp, ILogger logger)
+    {
+        if (frontend.Transport == Transport.Udp)
+        {
+            var relay = Udp.UdpRelay.Open(frontend, udp ?? throw new SocketException((int)SocketError.ProtocolNotSupported));
+            relay.Start(logger);
+            return relay;
+        }
+        var listener = ProxyListener.Open(frontend, backlog);
+        listener.Start(handle, time, logger);
+        return listener;
+    }
 
     public IReadOnlyCollection<Frontend> Listening
     {
@@ -45,7 +66,7 @@ internal sealed class ListenerSet(Func<Socket, Frontend, CancellationToken, Task
         try
         {
             var set = wanted.ToHashSet();
-            List<ProxyListener> closing;
+            List<IFrontendListener> closing;
             lock (_open)
             {
                 closing = _open.Where(p => !set.Contains(p.Key)).Select(p => p.Value).ToList();
@@ -74,8 +95,7 @@ internal sealed class ListenerSet(Func<Socket, Frontend, CancellationToken, Task
                 }
                 try
                 {
-                    var listener = ProxyListener.Open(frontend, backlog);
-                    listener.Start(handle, time, logger);
+                    var listener = open(frontend);
                     lock (_open)
                     {
                         _open[frontend] = listener;

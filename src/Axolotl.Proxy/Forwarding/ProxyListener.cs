@@ -9,7 +9,7 @@ namespace Axolotl.Proxy.Forwarding;
 /// of several nodes of one cluster on the same host can share a cluster IP or node port (the kernel
 /// spreads connections over them), and an accept loop that hands each connection off without waiting.
 /// </summary>
-internal sealed class ProxyListener : IAsyncDisposable
+internal sealed class ProxyListener : IFrontendListener
 {
     private const int SolSocket = 1;
     private const int SoReuseAddr = 2;

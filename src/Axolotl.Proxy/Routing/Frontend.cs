@@ -2,12 +2,19 @@ using System.Net;
 
 namespace Axolotl.Proxy.Routing;
 
-/// <summary>Where the proxy accepts connections: a cluster IP, node address or load balancer IP, and a port.</summary>
-public readonly record struct Frontend(IPAddress Address, int Port)
+/// <summary>The transport a frontend serves: a Service port's protocol.</summary>
+public enum Transport
+{
+    Tcp,
+    Udp,
+}
+
+/// <summary>Where the proxy accepts traffic: a cluster IP, node address or load balancer IP, a port, and TCP or UDP.</summary>
+public readonly record struct Frontend(IPAddress Address, int Port, Transport Transport = Transport.Tcp)
 {
     public IPEndPoint EndPoint => new(Address, Port);
 
-    public override string ToString() => $"{Address}:{Port}";
+    public override string ToString() => Transport == Transport.Tcp ? $"{Address}:{Port}" : $"{Address}:{Port}/UDP";
 }
 
 /// <summary>How a frontend reaches its Service: the cluster IP (internal traffic) or a node port / load balancer IP (external).</summary>

@@ -8,7 +8,7 @@ namespace Axolotl.Proxy.Routing;
 
 /// <summary>
 /// Builds a <see cref="RoutingSnapshot"/> from Services and EndpointSlices, as kube-proxy reads them:
-/// TCP ports only; a slice contributes to a Service port when it is labelled with the Service's name
+/// TCP and UDP ports (SCTP is refused at admission); a slice contributes to a Service port when it is labelled with the Service's name
 /// and lists a port of the same name and protocol; the first address of each endpoint counts, and an
 /// endpoint listed twice (slices in transition) counts once, ready if either copy is. Frontends are
 /// the cluster IP, each node address for a node port, and local load balancer ingress IPs; when two
@@ -51,16 +51,17 @@ public static class RoutingSnapshotBuilder
 
             foreach (var port in spec.Ports ?? [])
             {
-                if ((port.Protocol ?? "TCP") != "TCP")
+                if (TransportOf(port.Protocol) is not { } transport)
                 {
                     continue;
                 }
                 var portName = new ServicePortName(ns, name, port.Name ?? "");
-                routes[portName] = new ServiceRoute(portName, Endpoints(slicesByService[(ns, name)], port.Name ?? ""), context.NodeName,
+                routes[portName] = new ServiceRoute(portName, Endpoints(slicesByService[(ns, name)], port.Name ?? "", port.Protocol ?? "TCP"), context.NodeName,
                     internalLocal: spec.InternalTrafficPolicy == "Local", externalLocal: spec.ExternalTrafficPolicy == "Local",
-                    replayUnanswered: ReplayUnansweredAnnotation.IsEnabled(service.Metadata.Annotations));
+                    replayUnanswered: ReplayUnansweredAnnotation.IsEnabled(service.Metadata.Annotations),
+                    affinityTimeout: AffinityTimeout(spec));
 
-                if (clusterIp is not null && Claim(new Frontend(clusterIp, port.Port), new FrontendTarget(portName, FrontendKind.ClusterIP)))
+                if (clusterIp is not null && Claim(new Frontend(clusterIp, port.Port, transport), new FrontendTarget(portName, FrontendKind.ClusterIP)))
                 {
                     clusterIps.Add(clusterIp);
                 }
@@ -68,12 +69,12 @@ public static class RoutingSnapshotBuilder
                 {
                     foreach (var address in context.NodePortAddresses)
                     {
-                        Claim(new Frontend(address, nodePort), new FrontendTarget(portName, FrontendKind.NodePort));
+                        Claim(new Frontend(address, nodePort, transport), new FrontendTarget(portName, FrontendKind.NodePort));
                     }
                 }
                 foreach (var ip in ingressIps)
                 {
-                    Claim(new Frontend(ip, port.Port), new FrontendTarget(portName, FrontendKind.LoadBalancer));
+                    Claim(new Frontend(ip, port.Port, transport), new FrontendTarget(portName, FrontendKind.LoadBalancer));
                 }
             }
         }
@@ -102,12 +103,24 @@ public static class RoutingSnapshotBuilder
         }
     }
 
-    private static List<RouteEndpoint> Endpoints(IEnumerable<EndpointSlice> slices, string portName)
+    private static Transport? TransportOf(string? protocol) => (protocol ?? "TCP") switch
+    {
+        "TCP" => Transport.Tcp,
+        "UDP" => Transport.Udp,
+        _ => null,
+    };
+
+    /// <summary>ClientIP affinity's timeout (the defaulting fills it in; 10800 s for an object stored without one).</summary>
+    private static TimeSpan? AffinityTimeout(ServiceSpec spec) => spec.SessionAffinity == "ClientIP"
+        ? TimeSpan.FromSeconds(spec.SessionAffinityConfig?.ClientIP?.TimeoutSeconds is > 0 and var seconds ? seconds : Api.Defaulting.ServiceDefaults.DefaultClientIPServiceAffinitySeconds)
+        : null;
+
+    private static List<RouteEndpoint> Endpoints(IEnumerable<EndpointSlice> slices, string portName, string protocol)
     {
         var byEndPoint = new Dictionary<IPEndPoint, RouteEndpoint>();
         foreach (var slice in slices)
         {
-            var port = slice.Ports?.FirstOrDefault(p => (p.Name ?? "") == portName && (p.Protocol ?? "TCP") == "TCP");
+            var port = slice.Ports?.FirstOrDefault(p => (p.Name ?? "") == portName && (p.Protocol ?? "TCP") == protocol);
             if (port?.Port is not { } number || number is <= 0 or > 65535)
             {
                 continue;

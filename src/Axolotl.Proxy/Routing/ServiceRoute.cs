@@ -8,10 +8,12 @@ namespace Axolotl.Proxy.Routing;
 /// </summary>
 public sealed class ServiceRoute
 {
-    public ServiceRoute(ServicePortName name, IReadOnlyList<RouteEndpoint> endpoints, string nodeName, bool internalLocal, bool externalLocal, bool replayUnanswered = true)
+    public ServiceRoute(ServicePortName name, IReadOnlyList<RouteEndpoint> endpoints, string nodeName, bool internalLocal, bool externalLocal, bool replayUnanswered = true,
+        TimeSpan? affinityTimeout = null)
     {
         Name = name;
         ReplayUnanswered = replayUnanswered;
+        AffinityTimeout = affinityTimeout;
         All = endpoints;
         ClusterEndpoints = Usable(endpoints, internalLocal ? nodeName : null);
         ExternalEndpoints = Usable(endpoints, externalLocal ? nodeName : null);
@@ -21,6 +23,12 @@ public sealed class ServiceRoute
 
     /// <summary>Whether a connection whose endpoint fails before answering moves to another endpoint (see ReplayUnansweredAnnotation).</summary>
     public bool ReplayUnanswered { get; }
+
+    /// <summary>
+    /// sessionAffinity ClientIP: how long after a client's last new connection (or UDP flow) its next one
+    /// goes to the same endpoint, while that endpoint is still usable; null for sessionAffinity None.
+    /// </summary>
+    public TimeSpan? AffinityTimeout { get; }
 
     /// <summary>Every endpoint the slices list for this port, ready or not.</summary>
     public IReadOnlyList<RouteEndpoint> All { get; }

@@ -1,0 +1,189 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using Axolotl.Proxy.Balancing;
+using Axolotl.Proxy.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.Proxy.Forwarding.Udp;
+
+/// <summary>
+/// Relays the datagrams a UDP frontend receives. The first datagram of a client (address and port) on
+/// a frontend opens a flow: an endpoint chosen by the <see cref="EndpointPicker"/> (ClientIP affinity
+/// included) and a socket connected to it, whose replies go back to the client from the frontend's
+/// socket, so they come from the Service's address and port. Later datagrams follow the flow until it
+/// idles out or its endpoint goes. An endpoint that answers with ICMP port unreachable ends the flow
+/// and is quarantined, so the client's next datagram goes elsewhere. With no Service, no usable
+/// endpoint or a full table, the datagram is dropped, as UDP allows.
+/// </summary>
+internal sealed class UdpForwarder(Func<RoutingSnapshot> snapshot, EndpointPicker picker, UdpFlowTable flows, TimeProvider time, ILogger logger)
+{
+    /// <summary>The largest UDP payload over IPv4.</summary>
+    public const int MaxDatagram = 65507;
+
+    private long _lastLimitLog = long.MinValue;
+
+    public UdpFlowTable Flows => flows;
+
+    public async Task HandleAsync(Socket frontendSocket, Frontend frontend, ReadOnlyMemory<byte> datagram, IPEndPoint client, CancellationToken ct)
+    {
+        var flow = flows.Find(frontend, client, out var expired);
+        if (expired is not null)
+        {
+            Close(expired);
+        }
+        flow ??= Open(frontendSocket, frontend, client, ct);
+        if (flow is null)
+        {
+            return;
+        }
+        flows.SawRequest(flow);
+        try
+        {
+            await flow.Backend!.SendAsync(datagram, SocketFlags.None, ct);
+        }
+        catch (SocketException e)
+        {
+            // A port unreachable from an earlier datagram surfaces on this send.
+            EndpointFailed(flow, e.SocketErrorCode);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The flow was closed meanwhile (endpoint removed); the datagram is lost, as it would be in flight.
+        }
+    }
+
+    /// <summary>Closes the flows the table let go of.</summary>
+    public void Close(IEnumerable<UdpFlow> removed)
+    {
+        foreach (var flow in removed)
+        {
+            Close(flow);
+        }
+    }
+
+    /// <summary>Sweeps idle flows; returns how many closed.</summary>
+    public int Expire()
+    {
+        var expired = flows.Expire();
+        Close(expired);
+        return expired.Count;
+    }
+
+    private UdpFlow? Open(Socket frontendSocket, Frontend frontend, IPEndPoint client, CancellationToken ct)
+    {
+        if (!snapshot().TryResolve(frontend, out var target, out var route))
+        {
+            ProxyLog.NoService(logger, frontend);
+            return null;
+        }
+        var endpoint = picker.PickFor(route, route.For(target), client.Address);
+        if (endpoint is null)
+        {
+            ProxyLog.NoEndpoints(logger, target.Service, frontend);
+            return null;
+        }
+        var backend = new Socket(endpoint.EndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            backend.Connect(endpoint.EndPoint);
+        }
+        catch (SocketException e)
+        {
+            backend.Dispose();
+            picker.Failed(endpoint.EndPoint);
+            var (name, reason) = (endpoint.ToString(), e.SocketErrorCode.ToString());
+            ProxyLog.ConnectFailed(logger, target.Service, name, reason);
+            return null;
+        }
+        var flow = new UdpFlow(frontend, client, target.Service, endpoint, backend, time.GetTimestamp());
+        var added = flows.TryAdd(flow, out var evicted);
+        Close(evicted);
+        if (!added)
+        {
+            backend.Dispose();
+            LimitReached(frontend);
+            return null;
+        }
+        picker.Opened(endpoint.EndPoint);
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            var text = flow.ToString();
+            ProxyLog.UdpFlowOpened(logger, text);
+        }
+        _ = RelayRepliesAsync(frontendSocket, flow, ct);
+        return flow;
+    }
+
+    /// <summary>The endpoint's datagrams back to the client, until the flow is closed.</summary>
+    private async Task RelayRepliesAsync(Socket frontendSocket, UdpFlow flow, CancellationToken ct)
+    {
+        var backend = flow.Backend!;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                // Wait without a buffer, so an idle flow holds none (as ConnectionPump does for TCP).
+                await backend.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct);
+                var buffer = ArrayPool<byte>.Shared.Rent(MaxDatagram);
+                try
+                {
+                    var read = await backend.ReceiveAsync(buffer.AsMemory(0, MaxDatagram), SocketFlags.None, ct);
+                    flows.SawReply(flow);
+                    await frontendSocket.SendToAsync(buffer.AsMemory(0, read), SocketFlags.None, flow.Client, ct);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        }
+        catch (SocketException e) when (!flow.Closed)
+        {
+            EndpointFailed(flow, e.SocketErrorCode);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Closed: the flow left the table, or the frontend or proxy stopped.
+        }
+    }
+
+    private void EndpointFailed(UdpFlow flow, SocketError error)
+    {
+        if (flows.Remove(flow))
+        {
+            if (error == SocketError.ConnectionRefused)
+            {
+                picker.Failed(flow.Endpoint.EndPoint);
+            }
+            var (name, reason) = (flow.Endpoint.ToString(), error.ToString());
+            ProxyLog.UdpFlowFailed(logger, flow.Service, name, reason);
+            Close(flow);
+        }
+    }
+
+    private void Close(UdpFlow flow)
+    {
+        lock (flow)
+        {
+            if (flow.Closed)
+            {
+                return;
+            }
+            flow.Closed = true;
+        }
+        flow.Backend?.Dispose();
+        picker.Closed(flow.Endpoint.EndPoint);
+    }
+
+    private void LimitReached(Frontend frontend)
+    {
+        var now = time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastLimitLog);
+        if (last == long.MinValue || time.GetElapsedTime(last, now) >= TimeSpan.FromSeconds(10))
+        {
+            Interlocked.Exchange(ref _lastLimitLog, now);
+            ProxyLog.UdpFlowLimit(logger, frontend, flows.Options.MaxFlows);
+        }
+    }
+}
