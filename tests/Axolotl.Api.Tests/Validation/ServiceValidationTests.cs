@@ -46,6 +46,14 @@ public sealed class ServiceValidationTests
     }
 
     [Fact]
+    public void Sctp_ports_are_refused_because_the_service_proxy_cannot_relay_them_while_udp_is_accepted()
+    {
+        Assert.Equal(
+            ["spec.ports[1].protocol: Unsupported value: \"SCTP\": supported values: \"TCP\", \"UDP\" (" + ServiceValidation.SctpUnsupported + ")"],
+            Errors<Service>(ServiceJson("""{"ports":[{"name":"dns","port":53,"protocol":"UDP"},{"name":"sig","port":2905,"protocol":"SCTP"}]}""")));
+    }
+
+    [Fact]
     public void The_type_must_be_supported()
     {
         Assert.Equal(["spec.type: Unsupported value: \"Ingress\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\""],
@@ -102,5 +110,19 @@ public sealed class ServiceValidationTests
             "spec.sessionAffinity: Unsupported value: \"Sticky\": supported values: \"ClientIP\", \"None\"",
             "spec.externalTrafficPolicy: Invalid value: \"Local\": may only be set for externally-accessible services",
         ], errors);
+    }
+
+    [Fact]
+    public void Client_ip_affinity_defaults_its_timeout_to_three_hours_and_accepts_one_second_to_one_day()
+    {
+        var defaulted = Defaulted<Service>(ServiceJson("""{"sessionAffinity":"ClientIP","ports":[{"port":80}]}"""));
+        Assert.Equal(10800, defaulted.Spec!.SessionAffinityConfig!.ClientIP!.TimeoutSeconds);
+        Assert.Empty(Errors(defaulted));
+        Assert.Empty(Errors<Service>(ServiceJson("""{"sessionAffinity":"ClientIP","sessionAffinityConfig":{"clientIP":{"timeoutSeconds":86400}},"ports":[{"port":80}]}""")));
+        foreach (var timeout in new[] { 0, -5, 86401 })
+        {
+            Assert.Equal([$"spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: {timeout}: must be greater than 0 and less than 86400"],
+                Errors<Service>(ServiceJson($$$"""{"sessionAffinity":"ClientIP","sessionAffinityConfig":{"clientIP":{"timeoutSeconds":{{{timeout}}}}},"ports":[{"port":80}]}""")));
+        }
     }
 }
