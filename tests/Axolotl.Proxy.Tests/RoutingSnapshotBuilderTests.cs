@@ -118,6 +118,44 @@ public sealed class RoutingSnapshotBuilderTests
         Assert.Equal(["default/db:http", "default/far:http"], snapshot.Routes.Keys.Select(k => k.ToString()).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void Udp_ports_get_udp_frontends_beside_tcp_ones_on_the_same_number_and_their_own_endpoints()
+    {
+        var service = Service("dns", "10.96.0.10", type: "NodePort");
+        service.Spec!.Ports =
+        [
+            new ServicePort { Name = "dns", Port = 53, Protocol = "UDP", TargetPort = 5353, NodePort = 30053 },
+            new ServicePort { Name = "dns-tcp", Port = 53, Protocol = "TCP", TargetPort = 5353, NodePort = 30053 },
+        ];
+        var udpSlice = Slice("dns", "dns", 5353, Ep("10.244.0.2"));
+        udpSlice.Ports![0].Protocol = "UDP";
+        var tcpSlice = Slice("dns", "dns-tcp", 5353, Ep("10.244.0.3"));
+        tcpSlice.Metadata.Name = "dns-y";
+
+        var snapshot = RoutingSnapshotBuilder.Build([service], [udpSlice, tcpSlice], Context);
+
+        Assert.Equal(
+            ["10.244.0.1:30053 NodePort", "10.244.0.1:30053/UDP NodePort", "10.96.0.10:53 ClusterIP", "10.96.0.10:53/UDP ClusterIP", "127.0.0.1:30053 NodePort", "127.0.0.1:30053/UDP NodePort"],
+            snapshot.Frontends.Select(f => $"{f.Key} {f.Value.Kind}").Order(StringComparer.Ordinal));
+        Assert.Equal(["10.244.0.2:5353"], snapshot.Routes[new ServicePortName("default", "dns", "dns")].ClusterEndpoints.Select(e => e.EndPoint.ToString()));
+        Assert.Equal(["10.244.0.3:5353"], snapshot.Routes[new ServicePortName("default", "dns", "dns-tcp")].ClusterEndpoints.Select(e => e.EndPoint.ToString()));
+        Assert.Empty(snapshot.Conflicts);
+    }
+
+    [Fact]
+    public void Client_ip_affinity_carries_its_timeout_into_the_route()
+    {
+        var sticky = Service("sticky", "10.96.0.21");
+        sticky.Spec!.SessionAffinity = "ClientIP";
+        sticky.Spec.SessionAffinityConfig = new SessionAffinityConfig { ClientIP = new ClientIPConfig { TimeoutSeconds = 60 } };
+        var plain = Service("plain", "10.96.0.22");
+
+        var snapshot = RoutingSnapshotBuilder.Build([sticky, plain], [], Context);
+
+        Assert.Equal(TimeSpan.FromSeconds(60), snapshot.Routes[new ServicePortName("default", "sticky", "http")].AffinityTimeout);
+        Assert.Null(snapshot.Routes[new ServicePortName("default", "plain", "http")].AffinityTimeout);
+    }
+
     private static Service Service(string name, string clusterIp, string type = "ClusterIP", int? nodePort = null) => new()
     {
         Metadata = new ObjectMeta { Name = name, Namespace = "default", CreationTimestamp = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero) },
