@@ -101,16 +101,17 @@ public sealed class RoutingSnapshotBuilderTests
     }
 
     [Fact]
-    public void External_names_udp_ports_and_cluster_ips_outside_the_range_are_not_served()
+    public void External_names_sctp_ports_and_cluster_ips_outside_the_range_are_not_served()
     {
         var external = Service("ext", "");
         external.Spec!.Type = "ExternalName";
-        var udp = Service("dns", "10.96.0.10");
-        udp.Spec!.Ports![0].Protocol = "UDP";
+        // Refused at validation; one stored before that must still not be served as TCP.
+        var sctp = Service("sig", "10.96.0.10");
+        sctp.Spec!.Ports![0].Protocol = "SCTP";
         var outside = Service("far", "10.97.0.5");
         var headless = Service("db", "None");
 
-        var snapshot = RoutingSnapshotBuilder.Build([external, udp, outside, headless], [], Context);
+        var snapshot = RoutingSnapshotBuilder.Build([external, sctp, outside, headless], [], Context);
 
         Assert.Empty(snapshot.Frontends);
         Assert.Empty(snapshot.ClusterIps);

@@ -1,0 +1,196 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Axolotl.E2E.Tests.Harness;
+using static Axolotl.E2E.Tests.Services.ServiceTestKit;
+
+namespace Axolotl.E2E.Tests.Services;
+
+/// <summary>
+/// UDP Service ports through the service proxy: a UDP echo server behind a cluster IP (asked from a
+/// pod), a node port and a load balancer address (asked from the host); replies come from the
+/// Service's address; with sessionAffinity ClientIP one client's flows stay on one pod. SCTP is refused
+/// with a Status naming the field.
+/// </summary>
+public sealed class UdpServiceTests(ServiceServerFixture fx) : IClassFixture<ServiceServerFixture>
+{
+    /// <summary>Answers each datagram with "HOSTNAME:" and the datagram, on UDP 5353.</summary>
+    private const string EchoServer = """
+        import socket
+        name = socket.gethostname().encode()
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(('', 5353))
+        while True:
+            data, peer = s.recvfrom(65535)
+            s.sendto(name + b':' + data, peer)
+        """;
+
+    /// <summary>Sends one datagram from each of COUNT fresh sockets (fresh source ports) to HOST PORT; prints each answer and its source.</summary>
+    private const string Client = """
+        import socket, sys
+        host, port, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+        for i in range(count):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.settimeout(2)
+            for attempt in range(5):
+                s.sendto(b'ping%d' % i, (host, port))
+                try:
+                    data, peer = s.recvfrom(65535)
+                    print(data.decode(), '%s:%d' % peer)
+                    break
+                except socket.timeout:
+                    pass
+            s.close()
+        """;
+
+    [Fact]
+    public async Task A_udp_cluster_ip_answers_a_pod_from_the_service_address_and_spreads_its_flows()
+    {
+        var ns = await fx.NewNamespaceAsync("udp-cip");
+        await ApplyAsync(fx, EchoPods(ns, "echo", "udp-a", "udp-b") + UdpService(ns, "echo", "echo", 53));
+        await UntilReadyAsync(fx, ns, "udp-a", "udp-b");
+        var clusterIp = await JsonPathAsync(fx, ns, "service/echo", "{.spec.clusterIP}");
+        Assert.Matches(@"echo\s+ClusterIP\s+10\.96\.\d+\.\d+\s+<none>\s+53/UDP", await fx.Kubectl.OkAsync("get", "service", "echo", "-n", ns));
+        await StartClientPodAsync(ns);
+
+        var answers = await Eventually.UntilAsync(() => AskFromPodAsync(ns, clusterIp, 53, 8), a => a.Count == 8 && a.Select(x => x.Pod).Distinct().Count() == 2,
+            "eight UDP flows from a pod answered by both echo pods", Slow);
+
+        Assert.All(answers, a => Assert.Equal($"{clusterIp}:53", a.From));
+        Assert.All(answers, a => Assert.Matches(@"^ping\d$", a.Payload));
+    }
+
+    [Fact]
+    public async Task A_udp_node_port_and_load_balancer_address_answer_the_host()
+    {
+        var ns = await fx.NewNamespaceAsync("udp-ext");
+        // A port of its own: every test server's load balancer listens on the same node address.
+        var port = 19000 + (Environment.ProcessId % 1000) + (fx.Server.Port % 1000);
+        await ApplyAsync(fx, EchoPods(ns, "echo", "udp-c") + UdpService(ns, "echo-np", "echo", 53, type: "NodePort") + UdpService(ns, "echo-lb", "echo", port, type: "LoadBalancer"));
+        await UntilReadyAsync(fx, ns, "udp-c");
+
+        var nodePort = int.Parse(await JsonPathAsync(fx, ns, "service/echo-np", "{.spec.ports[0].nodePort}"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Matches($@"echo-np\s+NodePort\s+10\.96\.\d+\.\d+\s+<none>\s+53:{nodePort}/UDP", await fx.Kubectl.OkAsync("get", "service", "echo-np", "-n", ns));
+        var viaNodePort = await Eventually.UntilAsync(() => AskFromHostAsync(IPAddress.Loopback, nodePort, "np"), a => a is not null, "the UDP node port on 127.0.0.1", Slow);
+        Assert.Equal(("udp-c:np", new IPEndPoint(IPAddress.Loopback, nodePort)), viaNodePort!.Value);
+
+        var ip = IPAddress.Parse(await UntilJsonPathAsync(fx, ns, "service/echo-lb", "{.status.loadBalancer.ingress[0].ip}", s => s.Length > 0, "an ingress IP"));
+        var viaLoadBalancer = await Eventually.UntilAsync(() => AskFromHostAsync(ip, port, "lb"), a => a is not null, "the UDP load balancer address", Slow);
+        Assert.Equal(("udp-c:lb", new IPEndPoint(ip, port)), viaLoadBalancer!.Value);
+    }
+
+    [Fact]
+    public async Task With_client_ip_affinity_every_udp_flow_of_a_pod_goes_to_one_echo_pod()
+    {
+        var ns = await fx.NewNamespaceAsync("udp-sticky");
+        await ApplyAsync(fx, EchoPods(ns, "echo", "sticky-a", "sticky-b", "sticky-c") + UdpService(ns, "echo", "echo", 53, affinity: true));
+        await UntilReadyAsync(fx, ns, "sticky-a", "sticky-b", "sticky-c");
+        var clusterIp = await JsonPathAsync(fx, ns, "service/echo", "{.spec.clusterIP}");
+        Assert.Equal("10800", await JsonPathAsync(fx, ns, "service/echo", "{.spec.sessionAffinityConfig.clientIP.timeoutSeconds}"));
+        await StartClientPodAsync(ns);
+
+        var answers = await Eventually.UntilAsync(() => AskFromPodAsync(ns, clusterIp, 53, 9), a => a.Count == 9, "nine UDP flows answered", Slow);
+
+        Assert.Single(answers.Select(a => a.Pod).Distinct());
+    }
+
+    [Fact]
+    public async Task An_sctp_port_is_refused_with_a_status_naming_the_field()
+    {
+        var ns = await fx.NewNamespaceAsync("sctp");
+        var manifest = $"""
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: sig
+              namespace: {ns}
+            spec:
+              selector:
+                app: sig
+              ports:
+              - port: 2905
+                protocol: SCTP
+            """;
+
+        var result = await fx.Kubectl.RunAsync(["create", "-f", "-"], manifest);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("The Service \"sig\" is invalid: spec.ports[0].protocol: Unsupported value: \"SCTP\": supported values: \"TCP\", \"UDP\" (SCTP is not supported", result.Output);
+        Assert.Contains("NotFound", (await fx.Kubectl.RunAsync("get", "service", "sig", "-n", ns)).Output);
+    }
+
+    private static string EchoPods(string ns, string app, params string[] names) => string.Join("---\n", names.Select(name => $$"""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: {{name}}
+          namespace: {{ns}}
+          labels:
+            app: {{app}}
+        spec:
+          terminationGracePeriodSeconds: 1
+          containers:
+          - name: echo
+            image: python:3.11-slim
+            command: ["python3", "-c", {{System.Text.Json.JsonSerializer.Serialize(EchoServer)}}]
+            ports:
+            - name: echo
+              containerPort: 5353
+              protocol: UDP
+        """ + "\n"));
+
+    private static string UdpService(string ns, string name, string app, int port, string type = "ClusterIP", bool affinity = false) => $"""
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: {name}
+          namespace: {ns}
+        spec:
+          type: {type}
+          selector:
+            app: {app}
+        {(affinity ? "  sessionAffinity: ClientIP\n" : "")}  ports:
+          - name: echo
+            port: {port}
+            protocol: UDP
+            targetPort: echo
+
+        """;
+
+    private async Task StartClientPodAsync(string ns)
+    {
+        await fx.Kubectl.OkAsync("run", "client", "-n", ns, "--image=python:3.11-slim", "--restart=Never", "--command", "--", "sleep", "600");
+        await UntilReadyAsync(fx, ns, "client");
+    }
+
+    private async Task<List<(string Pod, string Payload, string From)>> AskFromPodAsync(string ns, string host, int port, int flows)
+    {
+        var result = await fx.Kubectl.RunAsync("exec", "client", "-n", ns, "--", "python3", "-c", Client, host, port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            flows.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return [.. result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split(' '))
+            .Where(parts => parts.Length == 2 && parts[0].Contains(':', StringComparison.Ordinal))
+            .Select(parts => (parts[0].Split(':')[0], parts[0].Split(':')[1], parts[1]))];
+    }
+
+    /// <summary>One datagram from a fresh host socket; the answer and where it came from, or null after 2 s.</summary>
+    private static async Task<(string Answer, IPEndPoint From)?> AskFromHostAsync(IPAddress address, int port, string text)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var target = new IPEndPoint(address, port);
+        await socket.SendToAsync(Encoding.ASCII.GetBytes(text), target);
+        var buffer = new byte[2048];
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            var received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), deadline.Token);
+            return (Encoding.ASCII.GetString(buffer, 0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint);
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException)
+        {
+            // Lost, or refused (port unreachable) while the endpoint or the listener is not there yet.
+            return null;
+        }
+    }
+}
