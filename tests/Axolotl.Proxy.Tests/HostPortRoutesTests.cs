@@ -35,8 +35,22 @@ public sealed class HostPortRoutesTests
     [Theory]
     [InlineData("Succeeded", false, "TCP")]
     [InlineData("Running", true, "TCP")]
-    [InlineData("Running", false, "UDP")]
-    public void Ended_host_network_and_non_TCP_pods_get_no_listener(string phase, bool hostNetwork, string protocol) =>
+    [InlineData("Running", false, "SCTP")]
+    public void Ended_host_network_and_SCTP_pods_get_no_listener(string phase, bool hostNetwork, string protocol) =>
         Assert.Empty(RoutingSnapshotBuilder.Build([], [], Context,
             [PodWith(new ContainerPort { ContainerPortNumber = 8080, HostPort = 9090, Protocol = protocol }, phase, hostNetwork)]).Frontends);
+
+    [Fact]
+    public void A_UDP_hostPort_gets_UDP_frontends_beside_a_TCP_one_on_the_same_number()
+    {
+        var pod = PodWith(new ContainerPort { ContainerPortNumber = 53, HostPort = 5353, Protocol = "UDP" });
+        pod.Spec!.Containers[0].Ports!.Add(new ContainerPort { ContainerPortNumber = 53, HostPort = 5353, Protocol = "TCP" });
+
+        var snapshot = RoutingSnapshotBuilder.Build([], [], Context, [pod]);
+
+        Assert.Equal(["10.244.0.1:5353", "10.244.0.1:5353/UDP", "127.0.0.1:5353", "127.0.0.1:5353/UDP"], snapshot.Frontends.Keys.Select(f => f.ToString()).Order(StringComparer.Ordinal));
+        Assert.True(snapshot.TryResolve(new Frontend(IPAddress.Loopback, 5353, Transport.Udp), out var target, out var route));
+        Assert.Equal(new IPEndPoint(IPAddress.Parse("10.244.0.7"), 53), Assert.Single(route.For(target)).EndPoint);
+        Assert.Empty(snapshot.Conflicts);
+    }
 }

@@ -37,14 +37,14 @@ public static class UnsupportedSecurityValidation
                     Check(context.SeLinuxOptions, context.AppArmorProfile, context.WindowsOptions, specPath.Child(name).Index(i).Child("securityContext"), errors);
                 }
 
-                // hostPorts are forwarded by the node's service proxy, which carries TCP only.
+                // hostPorts are forwarded by the node's service proxy, which relays TCP and UDP.
                 for (var p = 0; spec.HostNetwork != true && p < (containers[i].Ports?.Count ?? 0); p++)
                 {
                     var port = containers[i].Ports![p];
-                    if (port.HostPort is > 0 && (port.Protocol ?? "TCP") != "TCP")
+                    if (port.HostPort is > 0 && (port.Protocol ?? "TCP") is not ("TCP" or "UDP"))
                     {
                         errors.Add(FieldError.Forbidden(specPath.Child(name).Index(i).Child("ports").Index(p).Child("hostPort"),
-                            $"Axolotl forwards TCP host ports only, not {port.Protocol}"));
+                            $"Axolotl forwards TCP and UDP host ports only, not {port.Protocol}"));
                     }
                 }
             }

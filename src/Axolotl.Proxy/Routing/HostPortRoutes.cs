@@ -9,13 +9,14 @@ namespace Axolotl.Proxy.Routing;
 /// names a local address, else on every node port address) forwarded to the pod's IP and container
 /// port. They are frontends of the same proxy as node ports, each with a route of one endpoint, the
 /// pod, whatever its readiness (portmap does not look at it). hostNetwork pods need none: they listen
-/// on the node themselves. TCP only, as the proxy; other protocols are refused at admission.
+/// on the node themselves. TCP and UDP, as the proxy; SCTP is refused at admission.
 /// </summary>
 public static class HostPortRoutes
 {
     /// <summary>The route's name: the pod and the host port, in the pod's namespace.</summary>
-    public static ServicePortName NameFor(Pod pod, int hostPort) =>
-        new(pod.Metadata.Namespace ?? "", "hostport:" + pod.Metadata.Name, hostPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public static ServicePortName NameFor(Pod pod, int hostPort, Transport transport = Transport.Tcp) =>
+        new(pod.Metadata.Namespace ?? "", "hostport:" + pod.Metadata.Name,
+            hostPort.ToString(System.Globalization.CultureInfo.InvariantCulture) + (transport == Transport.Udp ? "/udp" : ""));
 
     public static IEnumerable<(Frontend Frontend, ServiceRoute Route)> For(IEnumerable<Pod> pods, RoutingContext context)
     {
@@ -29,17 +30,18 @@ public static class HostPortRoutes
 
             foreach (var port in spec.AllContainers().SelectMany(c => c.Ports ?? []))
             {
-                if (port.HostPort is not (> 0 and var hostPort) || (port.Protocol ?? "TCP") != "TCP")
+                if (port.HostPort is not (> 0 and var hostPort) || (port.Protocol ?? "TCP") is not ("TCP" or "UDP"))
                 {
                     continue;
                 }
+                var transport = (port.Protocol ?? "TCP") == "UDP" ? Transport.Udp : Transport.Tcp;
 
                 var endpoint = new RouteEndpoint(new IPEndPoint(podIp, port.ContainerPortNumber), true, Serving: true, Terminating: false, spec.NodeName, pod.Metadata.Name);
-                var route = new ServiceRoute(NameFor(pod, hostPort), [endpoint], context.NodeName, internalLocal: false, externalLocal: false);
+                var route = new ServiceRoute(NameFor(pod, hostPort, transport), [endpoint], context.NodeName, internalLocal: false, externalLocal: false);
                 var addresses = IPAddress.TryParse(port.HostIP, out var hostIp) && !hostIp.Equals(IPAddress.Any) ? [hostIp] : context.NodePortAddresses;
                 foreach (var address in addresses.Where(a => a.Equals(IPAddress.Loopback) || context.IsLocalAddress(a) || context.NodePortAddresses.Contains(a)))
                 {
-                    yield return (new Frontend(address, hostPort), route);
+                    yield return (new Frontend(address, hostPort, transport), route);
                 }
             }
         }

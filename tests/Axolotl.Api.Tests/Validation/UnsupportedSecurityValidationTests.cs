@@ -27,11 +27,15 @@ public sealed class UnsupportedSecurityValidationTests
     }
 
     [Fact]
-    public void A_UDP_hostPort_is_refused_without_hostNetwork()
+    public void An_SCTP_hostPort_is_refused_without_hostNetwork_and_a_UDP_one_accepted()
     {
         var spec = Spec();
         spec.Containers[0].Ports = [new ContainerPort { ContainerPortNumber = 53, HostPort = 5353, Protocol = "UDP" }];
-        Assert.Equal("spec.containers[0].ports[0].hostPort", Assert.Single(UnsupportedSecurityValidation.Validate(spec, "spec")).Field);
+        Assert.Empty(UnsupportedSecurityValidation.Validate(spec, "spec"));
+        spec.Containers[0].Ports = [new ContainerPort { ContainerPortNumber = 2905, HostPort = 2905, Protocol = "SCTP" }];
+        var refused = Assert.Single(UnsupportedSecurityValidation.Validate(spec, "spec"));
+        Assert.Equal("spec.containers[0].ports[0].hostPort", refused.Field);
+        Assert.Contains("TCP and UDP host ports only, not SCTP", refused.Message, StringComparison.Ordinal);
         spec.HostNetwork = true;
         Assert.Empty(UnsupportedSecurityValidation.Validate(spec, "spec"));
     }
