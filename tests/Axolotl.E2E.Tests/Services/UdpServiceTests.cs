@@ -95,6 +95,20 @@ public sealed class UdpServiceTests(ServiceServerFixture fx) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task A_udp_host_port_forwards_the_nodes_port_to_the_pod()
+    {
+        var ns = await fx.NewNamespaceAsync("udp-hostport");
+        var hostPort = LoopbackPorts.Free();
+        var pod = EchoPods(ns, "echo", "udp-h").Replace("protocol: UDP", $"protocol: UDP\n      hostPort: {hostPort}", StringComparison.Ordinal);
+        await ApplyAsync(fx, pod);
+        await UntilReadyAsync(fx, ns, "udp-h");
+
+        var answer = await Eventually.UntilAsync(() => AskFromHostAsync(IPAddress.Loopback, hostPort, "hp"), a => a is not null, "the UDP host port on 127.0.0.1", Slow);
+
+        Assert.Equal(("udp-h:hp", new IPEndPoint(IPAddress.Loopback, hostPort)), answer!.Value);
+    }
+
+    [Fact]
     public async Task An_sctp_port_is_refused_with_a_status_naming_the_field()
     {
         var ns = await fx.NewNamespaceAsync("sctp");

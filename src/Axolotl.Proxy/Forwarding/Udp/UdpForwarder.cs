@@ -83,14 +83,15 @@ internal sealed class UdpForwarder(Func<RoutingSnapshot> snapshot, EndpointPicke
             ProxyLog.NoEndpoints(logger, target.Service, frontend);
             return null;
         }
-        var backend = new Socket(endpoint.EndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        Socket? backend = null;
         try
         {
+            backend = new Socket(endpoint.EndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             backend.Connect(endpoint.EndPoint);
         }
         catch (SocketException e)
         {
-            backend.Dispose();
+            backend?.Dispose();
             picker.Failed(endpoint.EndPoint);
             var (name, reason) = (endpoint.ToString(), e.SocketErrorCode.ToString());
             ProxyLog.ConnectFailed(logger, target.Service, name, reason);

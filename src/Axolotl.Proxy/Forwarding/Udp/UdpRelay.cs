@@ -74,7 +74,20 @@ internal sealed class UdpRelay : IFrontendListener
                     ProxyLog.UdpReceiveFailed(logger, Frontend, reason);
                     continue;
                 }
-                await _forwarder.HandleAsync(_socket, Frontend, buffer.AsMemory(0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint, ct);
+                try
+                {
+                    await _forwarder.HandleAsync(_socket, Frontend, buffer.AsMemory(0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint, ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException)
+                {
+                    // Out of descriptors, or a socket closed under us: this datagram is lost, the frontend keeps serving.
+                    var reason = e.Message;
+                    ProxyLog.UdpReceiveFailed(logger, Frontend, reason);
+                }
             }
         }, CancellationToken.None);
     }
