@@ -238,6 +238,10 @@ public sealed class ServiceProxy : IAsyncDisposable
         }
         _picker.Prune(next);
         var conflicts = next.Conflicts.ToHashSet();
+        foreach (var (frontend, target) in next.Frontends.Where(p => ServedByDns(p.Key)))
+        {
+            conflicts.Add($"{target.Service} wants {frontend} ({target.Kind}), which the cluster DNS serves");
+        }
         foreach (var conflict in conflicts.Except(_reportedConflicts))
         {
             ProxyLog.Conflict(_logger, conflict);
@@ -323,7 +327,7 @@ public sealed class ServiceProxy : IAsyncDisposable
             await _interface.SyncAsync(_interface.Addresses.Union(snapshot.ClusterIps).ToHashSet(), ct);
         }
         var wanted = snapshot.Frontends
-            .Where(p => snapshot.HasEndpoints(p.Key))
+            .Where(p => snapshot.HasEndpoints(p.Key) && !ServedByDns(p.Key))
             .Where(p => p.Value.Kind != FrontendKind.ClusterIP || _interface is null || _interface.Addresses.Contains(p.Key.Address))
             .Select(p => p.Key)
             .ToList();
@@ -334,6 +338,13 @@ public sealed class ServiceProxy : IAsyncDisposable
         }
         return failed || (_interface is not null && !snapshot.ClusterIps.IsSubsetOf(_interface.Addresses));
     }
+
+    /// <summary>
+    /// The DNS server's own address and port: never a frontend (a UDP hostPort 53 on the pod gateway
+    /// would otherwise share the port with it, and take the node's pods' queries).
+    /// </summary>
+    private bool ServedByDns(Frontend frontend) =>
+        _dns is not null && frontend.Port == _options.DnsPort && _options.DnsAddresses.Contains(frontend.Address);
 
     /// <summary>Stops listening, resets open connections, removes the interface and stops the informers.</summary>
     public async Task StopAsync()

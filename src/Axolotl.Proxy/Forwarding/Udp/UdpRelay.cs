@@ -6,15 +6,14 @@ using Microsoft.Extensions.Logging;
 namespace Axolotl.Proxy.Forwarding.Udp;
 
 /// <summary>
-/// One UDP frontend: a socket bound to the Service's address and port (SO_REUSEADDR and SO_REUSEPORT,
-/// as <see cref="ProxyListener"/>; the kernel keeps a client's datagrams on one socket) and a receive
+/// One UDP frontend: a socket bound to the Service's address and port (SO_REUSEPORT, as
+/// <see cref="ProxyListener"/>, so several nodes' proxies on one host share it; the kernel keeps a client's datagrams on one socket) and a receive
 /// loop that hands each datagram to the <see cref="UdpForwarder"/>. Replies are sent from this socket.
 /// Closing it closes its flows.
 /// </summary>
 internal sealed class UdpRelay : IFrontendListener
 {
     private const int SolSocket = 1;
-    private const int SoReuseAddr = 2;
     private const int SoReusePort = 15;
 
     private readonly Socket _socket;
@@ -37,7 +36,8 @@ internal sealed class UdpRelay : IFrontendListener
         var socket = new Socket(frontend.Address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
-            socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+            // SO_REUSEPORT only: SO_REUSEADDR would let a UDP socket share a port with any other socket that
+            // set it (the DNS server's), and the kernel would hand that socket's datagrams to us.
             socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
             socket.Bind(frontend.EndPoint);
             return new UdpRelay(frontend, socket, forwarder);
