@@ -66,13 +66,16 @@ public sealed class ServiceProxy : IAsyncDisposable
         _local = new LocalAddresses(time);
         _picker = new EndpointPicker(options.Balancing, time)
         {
-            Quarantine = options.FailedEndpointQuarantine, LocalReadiness = options.LocalReadiness, Affinity = new ClientAffinity(time, options.MaxAffinityEntries),
+            Quarantine = options.FailedEndpointQuarantine,
+            LocalReadiness = options.LocalReadiness,
+            Affinity = new ClientAffinity(time, options.MaxAffinityEntries),
         };
         var forwarder = new Forwarder(() => Snapshot, _picker, _connections,
             new ForwarderOptions(options.MaxConnections, options.MaxConnectAttempts, options.ConnectTimeout, options.BufferSize, options.ReplayLimit), time, _logger);
         var flows = new UdpFlowTable(new UdpFlowOptions(options.MaxUdpFlows, options.MaxUdpFlowsPerClient)
         {
-            Timeout = options.UdpFlowTimeout, StreamTimeout = options.UdpStreamTimeout,
+            Timeout = options.UdpFlowTimeout,
+            StreamTimeout = options.UdpStreamTimeout,
         }, time);
         _udp = new UdpForwarder(() => Snapshot, _picker, flows, time, _logger);
         _listeners = new ListenerSet(forwarder.HandleAsync, options.ListenBacklog, time, _logger, _udp);
