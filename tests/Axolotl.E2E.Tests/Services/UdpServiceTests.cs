@@ -98,7 +98,7 @@ public sealed class UdpServiceTests(ServiceServerFixture fx) : IClassFixture<Ser
     public async Task A_udp_host_port_forwards_the_nodes_port_to_the_pod()
     {
         var ns = await fx.NewNamespaceAsync("udp-hostport");
-        var hostPort = LoopbackPorts.Free();
+        var hostPort = FreeUdpAndTcpPort();
         var pod = EchoPods(ns, "echo", "udp-h").Replace("protocol: UDP", $"protocol: UDP\n      hostPort: {hostPort}", StringComparison.Ordinal);
         await ApplyAsync(fx, pod);
         await UntilReadyAsync(fx, ns, "udp-h");
@@ -131,6 +131,27 @@ public sealed class UdpServiceTests(ServiceServerFixture fx) : IClassFixture<Ser
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("The Service \"sig\" is invalid: spec.ports[0].protocol: Unsupported value: \"SCTP\": supported values: \"TCP\", \"UDP\" (SCTP is not supported", result.Output);
         Assert.Contains("NotFound", (await fx.Kubectl.RunAsync("get", "service", "sig", "-n", ns)).Output);
+    }
+
+    /// <summary>A port free for UDP and TCP on every address, below the ephemeral range (where flows' and resolvers' sockets come and go).</summary>
+    private static int FreeUdpAndTcpPort()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = 20000 + Random.Shared.Next(10000);
+            try
+            {
+                using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                udp.Bind(new IPEndPoint(IPAddress.Any, port));
+                using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                tcp.Bind(new IPEndPoint(IPAddress.Any, port));
+                return port;
+            }
+            catch (SocketException) when (attempt < 100)
+            {
+                // Taken; try another.
+            }
+        }
     }
 
     private static string EchoPods(string ns, string app, params string[] names) => string.Join("---\n", names.Select(name => $$"""
