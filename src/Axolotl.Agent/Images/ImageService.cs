@@ -14,13 +14,12 @@ namespace Axolotl.Agent.Images;
 /// <summary>
 /// The node's images, as the kubelet's image manager over containerd: the pull policy decides whether
 /// the registry is asked, a pull stores verified blobs and unpacks the layers once, and the result is
-/// what a container runs (its config and its layers). Public registries a registries file does not
-/// configure are answered by the node's own images, the bundled seed images among them (ADR 0007).
+/// what a container runs (its config and its layers). Online (the default) a reference's registry is
+/// asked, through the registries file's mirrors; in airgap mode no registry is contacted and a name
+/// resolves only from the node's store, the bundled seed images among them (ADR 0007).
 /// </summary>
 public sealed class ImageService
 {
-    private static readonly HashSet<string> LocallyServedRegistries = new(StringComparer.Ordinal) { "docker.io", "registry.k8s.io", "k8s.gcr.io" };
-
     private readonly ImagePuller _puller;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
@@ -36,7 +35,7 @@ public sealed class ImageService
         Snapshots = new SnapshotStore(Path.Combine(options.Root, "snapshots"), options.UnpackSpace);
         Snapshots.RemoveTemporaries();
         Records = new ImageRecordStore(Path.Combine(options.Root, "images.json"));
-        _puller = new ImagePuller(Content, options.Registries, options.NodeCredentials);
+        _puller = new ImagePuller(Content, options.Registries, options.NodeCredentials, timeouts: options.RegistryTimeouts);
     }
 
     public ImageServiceOptions Options { get; }
@@ -59,7 +58,6 @@ public sealed class ImageService
         }
 
         var record = Records.Find(reference.Canonical);
-        var servedLocally = ServedLocally(reference);
         if (record is not null && pullPolicy != "Always")
         {
             Records.Touch(record.Name, _time.GetUtcNow());
@@ -71,9 +69,9 @@ public sealed class ImageService
             return ImageEnsureResult.Failed(image, ImageEnsureResult.ErrImageNeverPull, $"Container image \"{image}\" is not present with pull policy of Never");
         }
 
-        if (servedLocally)
+        if (Options.Airgap)
         {
-            return await PullLocallyAsync(image, reference, record, onPulling, ct);
+            return await ResolveInAirgapAsync(image, reference, record, onPulling, ct);
         }
 
         onPulling();
@@ -100,18 +98,15 @@ public sealed class ImageService
     }
 
     /// <summary>
-    /// A pull from a public registry this node does not reach (none configured in the registries file):
-    /// the node's own images answer it, as k3s's embedded registry mirror answers from the images a node
-    /// holds. A name the node does not hold fails as the registry would, without leaving the machine.
+    /// A pull in airgap mode (also under Always): the node's store answers it, and a name the store does
+    /// not hold fails with a message that says so and how to import it; no registry is contacted.
     /// </summary>
-    private async Task<ImageEnsureResult> PullLocallyAsync(string image, ImageReference reference, ImageRecord? record, Action onPulling, CancellationToken ct)
+    private async Task<ImageEnsureResult> ResolveInAirgapAsync(string image, ImageReference reference, ImageRecord? record, Action onPulling, CancellationToken ct)
     {
         onPulling();
         if (record is null)
         {
-            var repository = reference.Repository + ":";
-            var known = Records.All().Any(r => r.Name.StartsWith(repository, StringComparison.Ordinal));
-            return ImageEnsureResult.Failed(image, ImageResolution.ErrImagePull, ImagePullMessages.NotFound(reference, known));
+            return ImageEnsureResult.Failed(image, ImageResolution.ErrImagePull, ImagePullMessages.NotInAirgapStore(reference));
         }
 
         var began = _time.GetTimestamp();
@@ -134,15 +129,24 @@ public sealed class ImageService
     /// Stores every image of an archive or OCI layout (ImageArchiveReader) and names it; an image the
     /// archive does not name takes <paramref name="name"/>. Throws <see cref="ImageImportException"/>.
     /// </summary>
-    public async Task<IReadOnlyList<ImageRecord>> ImportAsync(string path, string? name, CancellationToken ct, bool layersInPlace = false)
+    public async Task<IReadOnlyList<ImageRecord>> ImportAsync(string path, string? name, CancellationToken ct, bool layersInPlace = false) =>
+        await ImportAsync(path, name, bundled: false, layersInPlace, ct);
+
+    /// <param name="bundled">The build's seed layout: its names are marked stand-ins and never replace a name pulled or imported by a user.</param>
+    private async Task<IReadOnlyList<ImageRecord>> ImportAsync(string path, string? name, bool bundled, bool layersInPlace, CancellationToken ct)
     {
         var records = new List<ImageRecord>();
         foreach (var image in await ImageArchiveReader.ImportAsync(path, Content, name, ct, layersInPlace))
         {
+            if (bundled && Records.Find(image.Name) is { Bundled: false })
+            {
+                continue;
+            }
+
             var manifest = JsonSerializer.Deserialize<OciManifest>(await Content.ReadAllAsync(image.ManifestDigest, ct))
                 ?? throw new ImageImportException($"manifest {image.ManifestDigest} is empty");
             var record = new ImageRecord(image.Name, image.IndexDigest ?? image.ManifestDigest, image.ManifestDigest, manifest.Config.Digest,
-                manifest.Config.Size + manifest.Layers.Sum(l => l.Size), _time.GetUtcNow());
+                manifest.Config.Size + manifest.Layers.Sum(l => l.Size), _time.GetUtcNow()) { Bundled = bundled };
             records.Add(record);
         }
 
@@ -151,9 +155,10 @@ public sealed class ImageService
     }
 
     /// <summary>
-    /// Imports, once each, the bundled layouts (layers left in place) and then the archives and layouts
-    /// in the node's airgap folder (k3s's agent/images): what was imported with the same size and time
-    /// is skipped. A bad archive is logged and left.
+    /// Imports, once each, the bundled layouts (layers left in place; in airgap mode only) and then the
+    /// archives and layouts in the node's airgap folder (k3s's agent/images): what was imported with the
+    /// same size and time is skipped. A bad archive is logged and left. Online, the bundled stand-ins a
+    /// previous airgap run imported are forgotten, so their names are pulled from their registries.
     /// </summary>
     public async Task ImportAirgapAsync(string directory, CancellationToken ct)
     {
@@ -161,7 +166,14 @@ public sealed class ImageService
         var done = File.Exists(doneFile) ? JsonSerializer.Deserialize<HashSet<string>>(await File.ReadAllBytesAsync(doneFile, ct)) ?? [] : [];
         foreach (var layout in Options.BundledLayouts.Where(Directory.Exists))
         {
-            await ImportOnceAsync(layout, layersInPlace: true, done, ct);
+            if (Options.Airgap)
+            {
+                await ImportOnceAsync(layout, layersInPlace: true, done, ct);
+            }
+            else
+            {
+                await ForgetBundledAsync(layout, done, ct);
+            }
         }
 
         IEnumerable<string> entries = Directory.Exists(directory) ? Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal) : [];
@@ -190,7 +202,8 @@ public sealed class ImageService
         try
         {
             var clock = Stopwatch.StartNew();
-            var imported = await ImportAsync(entry, null, ct, layersInPlace);
+            // layersInPlace is the bundled layouts' import: their names are stand-ins.
+            var imported = await ImportAsync(entry, null, bundled: layersInPlace, layersInPlace, ct);
             if (_log.IsEnabled(LogLevel.Information))
             {
                 _log.LogInformation("imported {Count} image name(s) from {Archive} in {Elapsed} ms", imported.Count, entry, clock.ElapsedMilliseconds);
@@ -201,6 +214,45 @@ public sealed class ImageService
         catch (Exception e) when (e is ImageImportException or IOException or ContentVerificationException or JsonException)
         {
             _log.LogWarning("cannot import {Archive}: {Reason}", entry, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Forgets the stand-in names of a bundled layout (marked, or imported by an older build that did not
+    /// mark them: the same name still on the layout's manifest); a name pulled since is kept.
+    /// </summary>
+    private async Task ForgetBundledAsync(string layout, HashSet<string> done, CancellationToken ct)
+    {
+        var forgotten = Records.All().Where(r => r.Bundled).Select(r => r.Name).ToList();
+        var keys = done.Where(k => k.StartsWith(layout + ":", StringComparison.Ordinal)).ToList();
+        if (keys.Count > 0)
+        {
+            try
+            {
+                foreach (var image in await ImageArchiveReader.ImportAsync(layout, Content, null, ct, layersInPlace: true))
+                {
+                    if (Records.Find(image.Name) is { } record && record.ManifestDigest == image.ManifestDigest)
+                    {
+                        forgotten.Add(record.Name);
+                    }
+                }
+            }
+            catch (Exception e) when (e is ImageImportException or IOException or ContentVerificationException or JsonException)
+            {
+                _log.LogWarning("cannot read the bundled layout {Layout}: {Reason}", layout, e.Message);
+            }
+
+            done.ExceptWith(keys);
+        }
+
+        foreach (var name in forgotten.Distinct(StringComparer.Ordinal))
+        {
+            Records.Remove(name);
+        }
+
+        if (forgotten.Count > 0 && _log.IsEnabled(LogLevel.Information))
+        {
+            _log.LogInformation("online mode: {Count} bundled stand-in name(s) forgotten; they are pulled from their registries (--airgap uses them)", forgotten.Count);
         }
     }
 
@@ -268,14 +320,11 @@ public sealed class ImageService
 
     /// <summary>
     /// Whether a start of <paramref name="image"/> under <paramref name="pullPolicy"/> asks no registry
-    /// (what is stored decides): any policy but Always, a digest, or a name this node serves itself.
+    /// (what is stored decides): any policy but Always, a digest, or airgap mode.
     /// </summary>
     public bool StartsWithoutRegistry(string image, string? pullPolicy) =>
         ImageReference.TryParse(image, out var reference)
-        && (pullPolicy != "Always" || reference.Digest is not null || ServedLocally(reference));
-
-    private bool ServedLocally(ImageReference reference) =>
-        LocallyServedRegistries.Contains(reference.Domain) && !Options.Registries.Configures(reference.Domain);
+        && (pullPolicy != "Always" || reference.Digest is not null || Options.Airgap);
 
     private async Task<ResolvedImage> ResolveAsync(ImageReference reference, ImageRecord record, CancellationToken ct) =>
         ToResolved(reference, record, await PrepareAsync(record, ct));

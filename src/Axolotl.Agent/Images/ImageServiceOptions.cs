@@ -33,6 +33,9 @@ public sealed record ImageServiceOptions
     /// </summary>
     public bool Airgap { get; init; }
 
+    /// <summary>How long a registry may take to connect, answer and keep sending.</summary>
+    public RegistryTimeouts RegistryTimeouts { get; init; } = RegistryTimeouts.Default;
+
     /// <summary>Credentials of the node itself (a docker config.json), tried after the pod's imagePullSecrets.</summary>
     public IReadOnlyList<RegistryCredential> NodeCredentials { get; init; } = [];
 }
