@@ -24,6 +24,7 @@ public sealed class ImageService
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly ConcurrentDictionary<string, Lazy<Task<PreparedImage>>> _prepared = new(StringComparer.Ordinal);
+    private readonly Lazy<HashSet<string>> _bundledNames;
 
     public ImageService(ImageServiceOptions options, TimeProvider time, ILogger log)
     {
@@ -35,6 +36,7 @@ public sealed class ImageService
         Snapshots = new SnapshotStore(Path.Combine(options.Root, "snapshots"), options.UnpackSpace);
         Snapshots.RemoveTemporaries();
         Records = new ImageRecordStore(Path.Combine(options.Root, "images.json"));
+        _bundledNames = new(() => options.BundledLayouts.SelectMany(ImageArchiveReader.LayoutNames).ToHashSet(StringComparer.Ordinal));
         _puller = new ImagePuller(Content, options.Registries, options.NodeCredentials, timeouts: options.RegistryTimeouts);
     }
 
@@ -87,7 +89,7 @@ public sealed class ImageService
         }
         catch (ImagePullException e)
         {
-            return ImageEnsureResult.Failed(image, ImageResolution.ErrImagePull, PullErrorMessage(reference, e));
+            return ImageEnsureResult.Failed(image, ImageResolution.ErrImagePull, PullErrorMessage(reference, e) + StandInHint(reference));
         }
         catch (Exception e) when (e is LayerUnpackException or ContentVerificationException or IOException or JsonException)
         {
@@ -405,6 +407,15 @@ public sealed class ImageService
             Root = new ImageRoot(prepared.LayersLowestFirst, config?.User),
         };
     }
+
+    /// <summary>
+    /// After a failed online pull of a name the build bundles (e.g. an axolotl/… sample image that no
+    /// public registry has): says that the stand-in exists and that --airgap uses it.
+    /// </summary>
+    private string StandInHint(ImageReference reference) =>
+        _bundledNames.Value.Contains(reference.Canonical)
+            ? $" (this build bundles a stand-in for \"{reference.Canonical}\", which a node started with --airgap uses instead of any registry)"
+            : "";
 
     /// <summary>containerd's error as the kubelet shows it: code NotFound for a missing image, else Unknown.</summary>
     private static string PullErrorMessage(ImageReference reference, ImagePullException e)

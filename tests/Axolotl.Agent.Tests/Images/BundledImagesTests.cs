@@ -86,6 +86,27 @@ public sealed class BundledImagesTests : IDisposable
     }
 
     [Fact]
+    public async Task Online_a_failed_pull_of_a_name_the_build_bundles_says_that_airgap_mode_uses_the_stand_in()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var name = $"127.0.0.1:{port}/axolotl/http-hello:latest";
+        var online = Node(await BuildLayoutAsync(imageName: name), airgap: false);
+        await online.ImportAirgapAsync(Path.Combine(_root, "airgap"), CancellationToken.None);
+
+        var result = await online.EnsureAsync(name, "IfNotPresent", _ => Task.FromResult<IReadOnlyList<Axolotl.Agent.Images.Distribution.RegistryCredential>>([]), () => { }, CancellationToken.None);
+
+        Assert.Equal(ImageResolution.ErrImagePull, result.Resolution.Reason);
+        Assert.EndsWith($"connect: connection refused (this build bundles a stand-in for \"{name}\", which a node started with --airgap uses instead of any registry)",
+            result.Resolution.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Online_a_stand_in_an_older_build_imported_unmarked_is_forgotten_too()
     {
         var layout = await BuildLayoutAsync();
@@ -166,12 +187,12 @@ public sealed class BundledImagesTests : IDisposable
     private ImageService Node(string layout, string name = "node", bool airgap = true) =>
         new(new ImageServiceOptions { Root = Path.Combine(_root, name, "image-store"), BundledLayouts = [layout], Airgap = airgap }, TimeProvider.System, NullLogger.Instance);
 
-    private async Task<string> BuildLayoutAsync(string name = "layout")
+    private async Task<string> BuildLayoutAsync(string name = "layout", string imageName = "docker.io/library/busybox:1.36")
     {
         var store = new ContentStore(Path.Combine(_root, name));
         var layer = await LayerWriter.WriteAsync(store, [LayerEntry.File("/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n" + new string('#', 2048) + "\n")], LayerCompression.None, CancellationToken.None);
         var manifest = await ImageWriter.WriteImageAsync(store, [layer], new OciContainerConfig { Cmd = ["sh"] }, CancellationToken.None);
-        await ImageWriter.WriteLayoutIndexAsync(store, [("docker.io/library/busybox:1.36", manifest)], CancellationToken.None);
+        await ImageWriter.WriteLayoutIndexAsync(store, [(imageName, manifest)], CancellationToken.None);
         return store.Root;
     }
 }
