@@ -20,15 +20,14 @@ public static class ImagePullMessages
     public static string Error(string reason) => $"Error: {reason}";
 
     /// <summary>
-    /// containerd's error for a reference no registry has, as the kubelet reports it: a known
-    /// repository with a missing tag is "not found"; an unknown Docker Hub repository is "pull access denied".
+    /// A name an airgap node does not hold, in the shape of containerd's NotFound, saying that no registry
+    /// was asked and how the image gets onto the node.
     /// </summary>
-    public static string NotFound(ImageReference reference, bool repositoryExists)
+    public static string NotInAirgapStore(ImageReference reference)
     {
         var r = reference.Canonical;
-        return repositoryExists || reference.Domain != ImageReference.DockerHub
-            ? $"rpc error: code = NotFound desc = failed to pull and unpack image \"{r}\": failed to resolve reference \"{r}\": {r}: not found"
-            : $"rpc error: code = Unknown desc = failed to pull and unpack image \"{r}\": failed to resolve reference \"{r}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed";
+        return $"rpc error: code = NotFound desc = failed to pull and unpack image \"{r}\": airgap mode (--airgap): no registry is contacted and this node's image store has no \"{r}\"; "
+            + "import it with `axolotl images import FILE` (a docker save or OCI archive), or put the archive in the node's airgap folder (DATA/agent/images/) and restart the node";
     }
 
     /// <summary>The kubelet's message for a reference it cannot parse (InvalidImageName).</summary>

@@ -14,17 +14,17 @@ namespace Axolotl.Agent.Images;
 /// <summary>
 /// The node's images, as the kubelet's image manager over containerd: the pull policy decides whether
 /// the registry is asked, a pull stores verified blobs and unpacks the layers once, and the result is
-/// what a container runs (its config and its layers). Public registries a registries file does not
-/// configure are answered by the node's own images, the bundled seed images among them (ADR 0007).
+/// what a container runs (its config and its layers). Online (the default) a reference's registry is
+/// asked, through the registries file's mirrors; in airgap mode no registry is contacted and a name
+/// resolves only from the node's store, the bundled seed images among them (ADR 0007).
 /// </summary>
-public sealed class ImageService
+public sealed partial class ImageService
 {
-    private static readonly HashSet<string> LocallyServedRegistries = new(StringComparer.Ordinal) { "docker.io", "registry.k8s.io", "k8s.gcr.io" };
-
     private readonly ImagePuller _puller;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly ConcurrentDictionary<string, Lazy<Task<PreparedImage>>> _prepared = new(StringComparer.Ordinal);
+    private readonly Lazy<HashSet<string>> _bundledNames;
 
     public ImageService(ImageServiceOptions options, TimeProvider time, ILogger log)
     {
@@ -36,7 +36,8 @@ public sealed class ImageService
         Snapshots = new SnapshotStore(Path.Combine(options.Root, "snapshots"), options.UnpackSpace);
         Snapshots.RemoveTemporaries();
         Records = new ImageRecordStore(Path.Combine(options.Root, "images.json"));
-        _puller = new ImagePuller(Content, options.Registries, options.NodeCredentials);
+        _bundledNames = new(() => options.BundledLayouts.SelectMany(ImageArchiveReader.LayoutNames).ToHashSet(StringComparer.Ordinal));
+        _puller = new ImagePuller(Content, options.Registries, options.NodeCredentials, timeouts: options.RegistryTimeouts);
     }
 
     public ImageServiceOptions Options { get; }
@@ -59,7 +60,6 @@ public sealed class ImageService
         }
 
         var record = Records.Find(reference.Canonical);
-        var servedLocally = ServedLocally(reference);
         if (record is not null && pullPolicy != "Always")
         {
             Records.Touch(record.Name, _time.GetUtcNow());
@@ -71,9 +71,9 @@ public sealed class ImageService
             return ImageEnsureResult.Failed(image, ImageEnsureResult.ErrImageNeverPull, $"Container image \"{image}\" is not present with pull policy of Never");
         }
 
-        if (servedLocally)
+        if (Options.Airgap)
         {
-            return await PullLocallyAsync(image, reference, record, onPulling, ct);
+            return await ResolveInAirgapAsync(image, reference, record, onPulling, ct);
         }
 
         onPulling();
@@ -89,7 +89,7 @@ public sealed class ImageService
         }
         catch (ImagePullException e)
         {
-            return ImageEnsureResult.Failed(image, ImageResolution.ErrImagePull, PullErrorMessage(reference, e));
+            return ImageEnsureResult.Failed(image, ImageResolution.ErrImagePull, PullErrorMessage(reference, e) + StandInHint(reference));
         }
         catch (Exception e) when (e is LayerUnpackException or ContentVerificationException or IOException or JsonException)
         {
@@ -100,18 +100,15 @@ public sealed class ImageService
     }
 
     /// <summary>
-    /// A pull from a public registry this node does not reach (none configured in the registries file):
-    /// the node's own images answer it, as k3s's embedded registry mirror answers from the images a node
-    /// holds. A name the node does not hold fails as the registry would, without leaving the machine.
+    /// A pull in airgap mode (also under Always): the node's store answers it, and a name the store does
+    /// not hold fails with a message that says so and how to import it; no registry is contacted.
     /// </summary>
-    private async Task<ImageEnsureResult> PullLocallyAsync(string image, ImageReference reference, ImageRecord? record, Action onPulling, CancellationToken ct)
+    private async Task<ImageEnsureResult> ResolveInAirgapAsync(string image, ImageReference reference, ImageRecord? record, Action onPulling, CancellationToken ct)
     {
         onPulling();
         if (record is null)
         {
-            var repository = reference.Repository + ":";
-            var known = Records.All().Any(r => r.Name.StartsWith(repository, StringComparison.Ordinal));
-            return ImageEnsureResult.Failed(image, ImageResolution.ErrImagePull, ImagePullMessages.NotFound(reference, known));
+            return ImageEnsureResult.Failed(image, ImageResolution.ErrImagePull, ImagePullMessages.NotInAirgapStore(reference));
         }
 
         var began = _time.GetTimestamp();
@@ -134,77 +131,30 @@ public sealed class ImageService
     /// Stores every image of an archive or OCI layout (ImageArchiveReader) and names it; an image the
     /// archive does not name takes <paramref name="name"/>. Throws <see cref="ImageImportException"/>.
     /// </summary>
-    public async Task<IReadOnlyList<ImageRecord>> ImportAsync(string path, string? name, CancellationToken ct, bool layersInPlace = false)
+    public async Task<IReadOnlyList<ImageRecord>> ImportAsync(string path, string? name, CancellationToken ct, bool layersInPlace = false) =>
+        await ImportAsync(path, name, bundled: false, layersInPlace, ct);
+
+    /// <param name="bundled">The build's seed layout: its names are marked stand-ins and never replace a name pulled or imported by a user.</param>
+    private async Task<IReadOnlyList<ImageRecord>> ImportAsync(string path, string? name, bool bundled, bool layersInPlace, CancellationToken ct)
     {
         var records = new List<ImageRecord>();
         foreach (var image in await ImageArchiveReader.ImportAsync(path, Content, name, ct, layersInPlace))
         {
+            if (bundled && Records.Find(image.Name) is { Bundled: false })
+            {
+                continue;
+            }
+
             var manifest = JsonSerializer.Deserialize<OciManifest>(await Content.ReadAllAsync(image.ManifestDigest, ct))
                 ?? throw new ImageImportException($"manifest {image.ManifestDigest} is empty");
             var record = new ImageRecord(image.Name, image.IndexDigest ?? image.ManifestDigest, image.ManifestDigest, manifest.Config.Digest,
-                manifest.Config.Size + manifest.Layers.Sum(l => l.Size), _time.GetUtcNow());
+                manifest.Config.Size + manifest.Layers.Sum(l => l.Size), _time.GetUtcNow()) { Bundled = bundled };
             records.Add(record);
         }
 
         Records.PutAll(records);
         return records;
     }
-
-    /// <summary>
-    /// Imports, once each, the bundled layouts (layers left in place) and then the archives and layouts
-    /// in the node's airgap folder (k3s's agent/images): what was imported with the same size and time
-    /// is skipped. A bad archive is logged and left.
-    /// </summary>
-    public async Task ImportAirgapAsync(string directory, CancellationToken ct)
-    {
-        var doneFile = Path.Combine(Options.Root, "airgap-imported.json");
-        var done = File.Exists(doneFile) ? JsonSerializer.Deserialize<HashSet<string>>(await File.ReadAllBytesAsync(doneFile, ct)) ?? [] : [];
-        foreach (var layout in Options.BundledLayouts.Where(Directory.Exists))
-        {
-            await ImportOnceAsync(layout, layersInPlace: true, done, ct);
-        }
-
-        IEnumerable<string> entries = Directory.Exists(directory) ? Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal) : [];
-        foreach (var entry in entries)
-        {
-            var isLayout = Directory.Exists(entry) && File.Exists(Path.Combine(entry, "oci-layout"));
-            if (isLayout || (File.Exists(entry) && AirgapSuffixes.Any(s => entry.EndsWith(s, StringComparison.Ordinal))))
-            {
-                await ImportOnceAsync(entry, layersInPlace: false, done, ct);
-            }
-        }
-
-        await File.WriteAllBytesAsync(doneFile, JsonSerializer.SerializeToUtf8Bytes(done), ct);
-    }
-
-    private async Task ImportOnceAsync(string entry, bool layersInPlace, HashSet<string> done, CancellationToken ct)
-    {
-        var isLayout = Directory.Exists(entry);
-        var stamp = isLayout ? Directory.GetLastWriteTimeUtc(entry) : File.GetLastWriteTimeUtc(entry);
-        var key = $"{(layersInPlace ? entry : Path.GetFileName(entry))}:{(isLayout ? 0 : new FileInfo(entry).Length)}:{stamp.Ticks}";
-        if (done.Contains(key))
-        {
-            return;
-        }
-
-        try
-        {
-            var clock = Stopwatch.StartNew();
-            var imported = await ImportAsync(entry, null, ct, layersInPlace);
-            if (_log.IsEnabled(LogLevel.Information))
-            {
-                _log.LogInformation("imported {Count} image name(s) from {Archive} in {Elapsed} ms", imported.Count, entry, clock.ElapsedMilliseconds);
-            }
-
-            done.Add(key);
-        }
-        catch (Exception e) when (e is ImageImportException or IOException or ContentVerificationException or JsonException)
-        {
-            _log.LogWarning("cannot import {Archive}: {Reason}", entry, e.Message);
-        }
-    }
-
-    private static readonly string[] AirgapSuffixes = [".tar", ".tar.gz", ".tgz", ".tar.zst", ".tar.zstd"];
 
     /// <summary>Forgets a name (its blobs stay until <see cref="RemoveUnreferencedContent"/>).</summary>
     public bool Remove(string name) => Records.Remove(name);
@@ -268,14 +218,11 @@ public sealed class ImageService
 
     /// <summary>
     /// Whether a start of <paramref name="image"/> under <paramref name="pullPolicy"/> asks no registry
-    /// (what is stored decides): any policy but Always, a digest, or a name this node serves itself.
+    /// (what is stored decides): any policy but Always, a digest, or airgap mode.
     /// </summary>
     public bool StartsWithoutRegistry(string image, string? pullPolicy) =>
         ImageReference.TryParse(image, out var reference)
-        && (pullPolicy != "Always" || reference.Digest is not null || ServedLocally(reference));
-
-    private bool ServedLocally(ImageReference reference) =>
-        LocallyServedRegistries.Contains(reference.Domain) && !Options.Registries.Configures(reference.Domain);
+        && (pullPolicy != "Always" || reference.Digest is not null || Options.Airgap);
 
     private async Task<ResolvedImage> ResolveAsync(ImageReference reference, ImageRecord record, CancellationToken ct) =>
         ToResolved(reference, record, await PrepareAsync(record, ct));
@@ -356,6 +303,15 @@ public sealed class ImageService
             Root = new ImageRoot(prepared.LayersLowestFirst, config?.User),
         };
     }
+
+    /// <summary>
+    /// After a failed online pull of a name the build bundles (e.g. an axolotl/… sample image that no
+    /// public registry has): says that the stand-in exists and that --airgap uses it.
+    /// </summary>
+    private string StandInHint(ImageReference reference) =>
+        _bundledNames.Value.Contains(reference.Canonical)
+            ? $" (this build bundles a stand-in for \"{reference.Canonical}\", which a node started with --airgap uses instead of any registry)"
+            : "";
 
     /// <summary>containerd's error as the kubelet shows it: code NotFound for a missing image, else Unknown.</summary>
     private static string PullErrorMessage(ImageReference reference, ImagePullException e)

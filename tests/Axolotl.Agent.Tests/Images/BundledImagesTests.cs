@@ -7,8 +7,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Axolotl.Agent.Tests.Images;
 
 /// <summary>
-/// The node's bundled images (the seed images the build makes): names imported at start, layers read
-/// from the layout when first needed, and public-registry pulls answered by them without a network.
+/// The node's bundled images (the seed images the build makes): in airgap mode their names are imported
+/// at start and answer pulls without a network, layers read from the layout when first needed; online,
+/// they are forgotten and every name is asked of its registry.
 /// </summary>
 public sealed class BundledImagesTests : IDisposable
 {
@@ -17,7 +18,7 @@ public sealed class BundledImagesTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [Fact]
-    public async Task An_Always_pull_of_a_bundled_image_resolves_on_the_node_and_reads_its_layer_from_the_layout()
+    public async Task In_airgap_mode_an_Always_pull_of_a_bundled_image_resolves_on_the_node_and_reads_its_layer_from_the_layout()
     {
         var images = await NodeWithLayoutAsync();
         var pulling = 0;
@@ -36,10 +37,10 @@ public sealed class BundledImagesTests : IDisposable
     }
 
     [Theory]
-    [InlineData("busybox:9.9", "code = NotFound desc = failed to pull and unpack image \"docker.io/library/busybox:9.9\": failed to resolve reference")]
-    [InlineData("nosuchimage:v1", "pull access denied, repository does not exist or may require authorization")]
-    [InlineData("registry.k8s.io/nothing:1", "code = NotFound")]
-    public async Task A_public_name_the_node_does_not_hold_fails_as_the_registry_would(string image, string message)
+    [InlineData("busybox:9.9", "docker.io/library/busybox:9.9")]
+    [InlineData("nosuchimage:v1", "docker.io/library/nosuchimage:v1")]
+    [InlineData("registry.k8s.io/nothing:1", "registry.k8s.io/nothing:1")]
+    public async Task In_airgap_mode_a_name_the_node_does_not_hold_fails_saying_so(string image, string canonical)
     {
         var images = await NodeWithLayoutAsync();
         var pulling = 0;
@@ -47,8 +48,77 @@ public sealed class BundledImagesTests : IDisposable
         var result = await images.EnsureAsync(image, "IfNotPresent", _ => Task.FromResult<IReadOnlyList<Axolotl.Agent.Images.Distribution.RegistryCredential>>([]), () => pulling++, CancellationToken.None);
 
         Assert.Equal(ImageResolution.ErrImagePull, result.Resolution.Reason);
-        Assert.Contains(message, result.Resolution.Message, StringComparison.Ordinal);
+        Assert.Equal($"rpc error: code = NotFound desc = failed to pull and unpack image \"{canonical}\": airgap mode (--airgap): no registry is contacted and this node's image store has no \"{canonical}\"; "
+            + "import it with `axolotl images import FILE` (a docker save or OCI archive), or put the archive in the node's airgap folder (DATA/agent/images/) and restart the node",
+            result.Resolution.Message);
         Assert.Equal(1, pulling);
+    }
+
+    [Fact]
+    public async Task Online_the_bundled_stand_ins_are_forgotten_and_a_docker_io_name_is_asked_of_its_registry()
+    {
+        var layout = await BuildLayoutAsync();
+        var root = Path.Combine(_root, "node", "image-store");
+        // An airgap run first: the stand-in is the node's busybox:1.36.
+        var airgap = Node(layout);
+        await airgap.ImportAirgapAsync(Path.Combine(_root, "airgap"), CancellationToken.None);
+        Assert.True(airgap.Records.Find("docker.io/library/busybox:1.36")!.Bundled);
+
+        using var registry = new Distribution.FakeRegistry();
+        var (manifest, _) = registry.PublishImage("library/busybox", "1.36", "from the registry");
+        var hosts = Axolotl.Agent.Images.Distribution.RegistryHosts.FromJson(System.Text.Json.Nodes.JsonNode.Parse("{\"mirrors\": {\"docker.io\": {\"endpoint\": [\"http://" + registry.Host + "\"]}}}"));
+        var online = new ImageService(new ImageServiceOptions { Root = root, BundledLayouts = [layout], Registries = hosts }, TimeProvider.System, NullLogger.Instance);
+        await online.ImportAirgapAsync(Path.Combine(_root, "airgap"), CancellationToken.None);
+        Assert.Null(online.Records.Find("docker.io/library/busybox:1.36"));
+
+        var result = await online.EnsureAsync("busybox:1.36", "IfNotPresent", _ => Task.FromResult<IReadOnlyList<Axolotl.Agent.Images.Distribution.RegistryCredential>>([]), () => { }, CancellationToken.None);
+
+        Assert.True(result.Resolution.Succeeded, result.Resolution.Message);
+        Assert.Equal(1, registry.Count("GET /v2/library/busybox/manifests/1.36"));
+        var pulled = online.Records.Find("docker.io/library/busybox:1.36")!;
+        Assert.Equal(manifest, pulled.ManifestDigest);
+        Assert.False(pulled.Bundled);
+
+        // Back in airgap mode the pulled image stays: a stand-in never replaces a real image.
+        var again = Node(layout);
+        await again.ImportAirgapAsync(Path.Combine(_root, "airgap"), CancellationToken.None);
+        Assert.Equal(manifest, again.Records.Find("docker.io/library/busybox:1.36")!.ManifestDigest);
+    }
+
+    [Fact]
+    public async Task Online_a_failed_pull_of_a_name_the_build_bundles_says_that_airgap_mode_uses_the_stand_in()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var name = $"127.0.0.1:{port}/axolotl/http-hello:latest";
+        var online = Node(await BuildLayoutAsync(imageName: name), airgap: false);
+        await online.ImportAirgapAsync(Path.Combine(_root, "airgap"), CancellationToken.None);
+
+        var result = await online.EnsureAsync(name, "IfNotPresent", _ => Task.FromResult<IReadOnlyList<Axolotl.Agent.Images.Distribution.RegistryCredential>>([]), () => { }, CancellationToken.None);
+
+        Assert.Equal(ImageResolution.ErrImagePull, result.Resolution.Reason);
+        Assert.EndsWith($"connect: connection refused (this build bundles a stand-in for \"{name}\", which a node started with --airgap uses instead of any registry)",
+            result.Resolution.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Online_a_stand_in_an_older_build_imported_unmarked_is_forgotten_too()
+    {
+        var layout = await BuildLayoutAsync();
+        var airgap = Node(layout);
+        await airgap.ImportAirgapAsync(Path.Combine(_root, "airgap"), CancellationToken.None);
+        var record = airgap.Records.Find("docker.io/library/busybox:1.36")!;
+        airgap.Records.Put(record with { Bundled = false });
+
+        var online = Node(layout, airgap: false);
+        await online.ImportAirgapAsync(Path.Combine(_root, "airgap"), CancellationToken.None);
+
+        Assert.Null(online.Records.Find("docker.io/library/busybox:1.36"));
     }
 
     [Fact]
@@ -114,15 +184,15 @@ public sealed class BundledImagesTests : IDisposable
         return images;
     }
 
-    private ImageService Node(string layout, string name = "node") =>
-        new(new ImageServiceOptions { Root = Path.Combine(_root, name, "image-store"), BundledLayouts = [layout] }, TimeProvider.System, NullLogger.Instance);
+    private ImageService Node(string layout, string name = "node", bool airgap = true) =>
+        new(new ImageServiceOptions { Root = Path.Combine(_root, name, "image-store"), BundledLayouts = [layout], Airgap = airgap }, TimeProvider.System, NullLogger.Instance);
 
-    private async Task<string> BuildLayoutAsync(string name = "layout")
+    private async Task<string> BuildLayoutAsync(string name = "layout", string imageName = "docker.io/library/busybox:1.36")
     {
         var store = new ContentStore(Path.Combine(_root, name));
         var layer = await LayerWriter.WriteAsync(store, [LayerEntry.File("/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n" + new string('#', 2048) + "\n")], LayerCompression.None, CancellationToken.None);
         var manifest = await ImageWriter.WriteImageAsync(store, [layer], new OciContainerConfig { Cmd = ["sh"] }, CancellationToken.None);
-        await ImageWriter.WriteLayoutIndexAsync(store, [("docker.io/library/busybox:1.36", manifest)], CancellationToken.None);
+        await ImageWriter.WriteLayoutIndexAsync(store, [(imageName, manifest)], CancellationToken.None);
         return store.Root;
     }
 }

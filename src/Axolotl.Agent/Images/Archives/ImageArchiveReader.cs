@@ -227,6 +227,26 @@ public static class ImageArchiveReader
         }
     }
 
+    /// <summary>The names a layout's index gives its images (unnamed ones left out); none for a missing or unreadable index.</summary>
+    public static IReadOnlySet<string> LayoutNames(string directory)
+    {
+        var indexPath = Path.Combine(directory, "index.json");
+        try
+        {
+            if (!File.Exists(indexPath) || new FileInfo(indexPath).Length > MaxDocument
+                || JsonSerializer.Deserialize<OciIndex>(File.ReadAllBytes(indexPath)) is not { Manifests: { } manifests })
+            {
+                return new HashSet<string>();
+            }
+
+            return manifests.Select(m => NameOf(m, null)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return new HashSet<string>();
+        }
+    }
+
     /// <summary>The image's name: a full reference from the annotations, or a bare tag under the caller's repository.</summary>
     private static string? NameOf(OciDescriptor descriptor, string? repository)
     {

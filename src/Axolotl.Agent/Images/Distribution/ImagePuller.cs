@@ -23,12 +23,12 @@ public sealed class ImagePuller : IDisposable
     private readonly RegistryClient _client;
     private readonly ConcurrentDictionary<string, Lazy<Task>> _downloads = new(StringComparer.Ordinal);
 
-    public ImagePuller(ContentStore content, RegistryHosts hosts, IReadOnlyList<RegistryCredential> nodeCredentials, TimeProvider? time = null)
+    public ImagePuller(ContentStore content, RegistryHosts hosts, IReadOnlyList<RegistryCredential> nodeCredentials, TimeProvider? time = null, RegistryTimeouts? timeouts = null)
     {
         _content = content;
         _hosts = hosts;
         _nodeCredentials = nodeCredentials;
-        _client = new RegistryClient(hosts, time ?? TimeProvider.System);
+        _client = new RegistryClient(hosts, time ?? TimeProvider.System, timeouts);
     }
 
     public async Task<PulledImage> PullAsync(ImageReference reference, IReadOnlyList<RegistryCredential> podCredentials, CancellationToken ct)
@@ -106,7 +106,7 @@ public sealed class ImagePuller : IDisposable
         }
 
         await EnsureSuccessAsync(response, canonical, ct);
-        var body = await RegistryClient.ReadLimitedAsync(response, MaxDocument, ct);
+        var body = await _client.ReadLimitedAsync(response, MaxDocument, ct);
         var digest = Digests.Of(body);
         if (Digests.IsValid(tagOrDigest) && digest != tagOrDigest)
         {
@@ -157,7 +157,7 @@ public sealed class ImagePuller : IDisposable
         await using var stream = await response.Content.ReadAsStreamAsync(ct);
         try
         {
-            await _content.WriteAsync(blob.Digest, blob.Size, new StallGuardStream(stream), ct);
+            await _content.WriteAsync(blob.Digest, blob.Size, new StallGuardStream(stream, _client.Timeouts.Stall), ct);
         }
         catch (ContentVerificationException e)
         {
@@ -177,7 +177,7 @@ public sealed class ImagePuller : IDisposable
     /// <summary>The repository as <paramref name="endpoint"/> names it (a mirror's rewrite applied).</summary>
     private string RepositoryAt(Uri endpoint, ImageReference reference) => _hosts.RepositoryAt(reference.Domain, endpoint, reference.Path);
 
-    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string canonical, CancellationToken ct)
+    private async Task EnsureSuccessAsync(HttpResponseMessage response, string canonical, CancellationToken ct)
     {
         if (response.IsSuccessStatusCode)
         {
@@ -198,11 +198,11 @@ public sealed class ImagePuller : IDisposable
     }
 
     /// <summary>The registry's error (distribution's {"errors":[{"code","message"}]}) as containerd shows it: "code: message".</summary>
-    private static async Task<string?> RegistryMessageAsync(HttpResponseMessage response, CancellationToken ct)
+    private async Task<string?> RegistryMessageAsync(HttpResponseMessage response, CancellationToken ct)
     {
         try
         {
-            using var json = JsonDocument.Parse(await RegistryClient.ReadLimitedAsync(response, 64 * 1024, ct));
+            using var json = JsonDocument.Parse(await _client.ReadLimitedAsync(response, 64 * 1024, ct));
             if (json.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0)
             {
                 var first = errors[0];

@@ -19,8 +19,6 @@ namespace Axolotl.Agent.Images.Distribution;
 /// </summary>
 public sealed class RegistryClient : IDisposable
 {
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(30);
     private const int Attempts = 3;
     private const int MaxRedirects = 5;
 
@@ -29,11 +27,14 @@ public sealed class RegistryClient : IDisposable
     private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset Expires)> _tokens = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
 
-    public RegistryClient(RegistryHosts hosts, TimeProvider time)
+    public RegistryClient(RegistryHosts hosts, TimeProvider time, RegistryTimeouts? timeouts = null)
     {
         _hosts = hosts;
         _time = time;
+        Timeouts = timeouts ?? RegistryTimeouts.Default;
     }
+
+    public RegistryTimeouts Timeouts { get; }
 
     /// <summary>
     /// Sends a GET for <paramref name="url"/> (on <paramref name="endpoint"/>) with what authentication it
@@ -176,7 +177,7 @@ public sealed class RegistryClient : IDisposable
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timeout.CancelAfter(ResponseTimeout);
+                timeout.CancelAfter(Timeouts.Response);
                 var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
                 var retryable = (int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests;
                 if (!retryable || attempt == Attempts)
@@ -232,35 +233,43 @@ public sealed class RegistryClient : IDisposable
         return $"Get \"{url}\": {detail}";
     }
 
-    internal static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, int limit, CancellationToken ct)
+    /// <summary>A document (manifest, token, error) of at most <paramref name="limit"/> bytes, from a body that keeps moving.</summary>
+    internal async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, int limit, CancellationToken ct)
     {
         if (response.Content.Headers.ContentLength > limit)
         {
             throw new ImagePullException($"the registry's answer is larger than {limit} bytes", ImagePullFailure.Verification);
         }
 
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[64 * 1024];
-        int n;
-        while ((n = await stream.ReadAsync(chunk, ct)) > 0)
+        try
         {
-            if (buffer.Length + n > limit)
+            await using var stream = new StallGuardStream(await response.Content.ReadAsStreamAsync(ct), Timeouts.Stall);
+            using var buffer = new MemoryStream();
+            var chunk = new byte[64 * 1024];
+            int n;
+            while ((n = await stream.ReadAsync(chunk, ct)) > 0)
             {
-                throw new ImagePullException($"the registry's answer is larger than {limit} bytes", ImagePullFailure.Verification);
+                if (buffer.Length + n > limit)
+                {
+                    throw new ImagePullException($"the registry's answer is larger than {limit} bytes", ImagePullFailure.Verification);
+                }
+
+                buffer.Write(chunk, 0, n);
             }
 
-            buffer.Write(chunk, 0, n);
+            return buffer.ToArray();
         }
-
-        return buffer.ToArray();
+        catch (IOException e)
+        {
+            throw new ImagePullException($"failed to read {response.RequestMessage?.RequestUri}: {e.Message}", ImagePullFailure.Network, e);
+        }
     }
 
     private HttpClient ClientFor(Uri endpoint) => _clients.GetOrAdd(endpoint.Scheme + "://" + endpoint.Authority, _ =>
     {
         var handler = new SocketsHttpHandler
         {
-            ConnectTimeout = ConnectTimeout,
+            ConnectTimeout = Timeouts.Connect,
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),

@@ -4,9 +4,9 @@ namespace Axolotl.Agent.Images.Distribution;
 /// A response body that must keep moving: a read that brings nothing for <see cref="Stall"/> fails,
 /// so a registry that stops sending mid-layer cannot hold a pull (and the pod) forever.
 /// </summary>
-internal sealed class StallGuardStream(Stream inner) : Stream
+internal sealed class StallGuardStream(Stream inner, TimeSpan stall) : Stream
 {
-    public static readonly TimeSpan Stall = TimeSpan.FromSeconds(60);
+    public TimeSpan Stall { get; } = stall;
 
     public override bool CanRead => true;
 
@@ -20,15 +20,15 @@ internal sealed class StallGuardStream(Stream inner) : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        stall.CancelAfter(Stall);
+        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        quiet.CancelAfter(Stall);
         try
         {
-            return await inner.ReadAsync(buffer, stall.Token);
+            return await inner.ReadAsync(buffer, quiet.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new IOException($"the registry sent nothing for {Stall.TotalSeconds:0} s");
+            throw new IOException($"the registry sent nothing for {Stall.TotalSeconds:0.#} s");
         }
     }
 

@@ -11,4 +11,11 @@ public sealed record ImageRecord(
     string ManifestDigest,
     string ConfigDigest,
     long Size,
-    DateTimeOffset LastUsed);
+    DateTimeOffset LastUsed)
+{
+    /// <summary>
+    /// A stand-in from the build's bundled seed images (ADR 0007): it answers only in airgap mode, and a
+    /// node in online mode forgets it at start so that the name is pulled from its registry.
+    /// </summary>
+    public bool Bundled { get; init; }
+}

@@ -39,6 +39,14 @@ internal sealed class FakeRegistry : IDisposable
 
     public Func<string, int?>? FailWith { get; set; }
 
+    /// <summary>An error answer for a path: its status and a distribution error body {"errors":[{code, message}]}.</summary>
+    public Func<string, (int Status, string Code, string Message)?>? ErrorFor { get; set; }
+
+    /// <summary>For a matching path: declare the whole blob, send half of it, then send nothing until disposed.</summary>
+    public Func<string, bool>? StallBody { get; set; }
+
+    private readonly CancellationTokenSource _stopping = new();
+
     public ConcurrentQueue<string> Requests { get; } = new();
 
     public int Count(string fragment) => Requests.Count(r => r.Contains(fragment, StringComparison.Ordinal));
@@ -52,6 +60,8 @@ internal sealed class FakeRegistry : IDisposable
 
     public void SetBlob(string digest, byte[] content) => _blobs[digest] = content;
 
+    public byte[] Blob(string digest) => _blobs[digest];
+
     public string AddManifest(string repository, string tag, string mediaType, object document)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(document);
@@ -59,6 +69,35 @@ internal sealed class FakeRegistry : IDisposable
         _manifests[$"{repository}:{tag}"] = (mediaType, body);
         _manifests[$"{repository}:{digest}"] = (mediaType, body);
         return digest;
+    }
+
+    /// <summary>Publishes a one-layer image whose /etc/hello holds <paramref name="text"/>; returns its manifest and layer digests.</summary>
+    public (string Manifest, string Layer) PublishImage(string repository, string tag, string text = "hello")
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Formats.Tar.TarWriter(buffer, System.Formats.Tar.TarEntryFormat.Pax, leaveOpen: true))
+        {
+            writer.WriteEntry(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "etc/hello") { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(text)) });
+        }
+
+        var layer = buffer.ToArray();
+        var layerDigest = AddBlob(layer);
+        var config = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            architecture = "amd64",
+            os = "linux",
+            config = new { Cmd = new[] { "sh" } },
+            rootfs = new { type = "layers", diff_ids = new[] { Digests.Of(layer) } },
+        });
+        var configDigest = AddBlob(config);
+        var manifest = AddManifest(repository, tag, OciMediaTypes.ImageManifest, new
+        {
+            schemaVersion = 2,
+            mediaType = OciMediaTypes.ImageManifest,
+            config = new { mediaType = OciMediaTypes.ImageConfig, digest = configDigest, size = config.Length },
+            layers = new[] { new { mediaType = OciMediaTypes.Layer, digest = layerDigest, size = layer.Length } },
+        });
+        return (manifest, layerDigest);
     }
 
     private async Task ServeAsync()
@@ -75,6 +114,12 @@ internal sealed class FakeRegistry : IDisposable
                 return;
             }
 
+            if (StallBody?.Invoke(context.Request.Url!.AbsolutePath) == true)
+            {
+                _ = StallAsync(context);
+                continue;
+            }
+
             try
             {
                 Answer(context);
@@ -86,6 +131,31 @@ internal sealed class FakeRegistry : IDisposable
             {
                 context.Response.Close();
             }
+        }
+    }
+
+    private async Task StallAsync(HttpListenerContext context)
+    {
+        var path = context.Request.Url!.AbsolutePath;
+        Requests.Enqueue($"{context.Request.HttpMethod} {path}");
+        var blobs = path.IndexOf("/blobs/", StringComparison.Ordinal);
+        var manifests = path.IndexOf("/manifests/", StringComparison.Ordinal);
+        var body = blobs > 0 && _blobs.TryGetValue(path[(blobs + 7)..], out var blob) ? blob
+            : manifests > 0 && _manifests.TryGetValue($"{path[4..manifests]}:{path[(manifests + 11)..]}", out var manifest) ? manifest.Body : new byte[64];
+        try
+        {
+            context.Response.ContentType = "application/octet-stream";
+            context.Response.ContentLength64 = body.Length;
+            await context.Response.OutputStream.WriteAsync(body.AsMemory(0, body.Length / 2));
+            await context.Response.OutputStream.FlushAsync();
+            await Task.Delay(Timeout.Infinite, _stopping.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or HttpListenerException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            context.Response.Abort();
         }
     }
 
@@ -111,6 +181,13 @@ internal sealed class FakeRegistry : IDisposable
         if (FailWith?.Invoke(path) is { } status)
         {
             response.StatusCode = status;
+            return;
+        }
+
+        if (ErrorFor?.Invoke(path) is { } error)
+        {
+            response.StatusCode = error.Status;
+            Write(response, "application/json", JsonSerializer.SerializeToUtf8Bytes(new { errors = new[] { new { code = error.Code, message = error.Message } } }));
             return;
         }
 
@@ -158,6 +235,8 @@ internal sealed class FakeRegistry : IDisposable
     {
         // Close alone: after Stop, the managed listener's Close looks the port up again and binds it
         // anew, which fails once another test has taken the freed port.
+        _stopping.Cancel();
         _listener.Close();
+        _stopping.Dispose();
     }
 }
