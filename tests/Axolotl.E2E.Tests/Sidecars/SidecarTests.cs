@@ -205,4 +205,81 @@ public sealed class SidecarTests(ServerFixture fx) : IClassFixture<ServerFixture
         Assert.Contains("spec.initContainers[1].readinessProbe: Forbidden: may not be set for init containers without restartPolicy=Always", result.Output);
         Assert.Contains("spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers", result.Output);
     }
+
+    [Fact]
+    public async Task Deleting_a_pod_signals_its_app_container_first_then_its_sidecars_in_reverse_order()
+    {
+        var ns = await fx.NewNamespaceAsync("sidecar-stop");
+        await fx.Kubectl.OkWithInputAsync($$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: recorder
+              namespace: {{ns}}
+            spec:
+              terminationGracePeriodSeconds: 2
+              containers:
+              - name: httpd
+                image: busybox
+                command:
+                - sh
+                - -c
+                - |
+            {{Indented(RecordingServer, 6)}}
+                readinessProbe:
+                  tcpSocket:
+                    port: 8080
+                  periodSeconds: 1
+            """, "apply", "-f", "-");
+        await UntilAsync(ns, "recorder", "{.status.containerStatuses[0].ready}", r => r == "true", "the recorder ready");
+        var recorder = await FieldAsync(ns, "recorder", "{.status.podIP}");
+
+        // Each container tells the recorder when it gets SIGTERM, then exits.
+        static string Reporter(string name) =>
+            $"trap 'wget -q -O /dev/null \"http://$REC:8080/cgi-bin/hook?term={name}\"; exit 0' TERM; while true; do sleep 1; done";
+        await fx.Kubectl.OkWithInputAsync($$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: ordered
+              namespace: {{ns}}
+            spec:
+              terminationGracePeriodSeconds: 30
+              initContainers:
+              - name: first
+                image: busybox
+                restartPolicy: Always
+                env: [{name: REC, value: "{{recorder}}"}]
+                command:
+                - sh
+                - -c
+                - |
+            {{Indented(Reporter("first"), 6)}}
+              - name: second
+                image: busybox
+                restartPolicy: Always
+                env: [{name: REC, value: "{{recorder}}"}]
+                command:
+                - sh
+                - -c
+                - |
+            {{Indented(Reporter("second"), 6)}}
+              containers:
+              - name: app
+                image: busybox
+                env: [{name: REC, value: "{{recorder}}"}]
+                command:
+                - sh
+                - -c
+                - |
+            {{Indented(Reporter("app"), 6)}}
+            """, "apply", "-f", "-");
+        await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "pod", "ordered", "-n", ns),
+            t => System.Text.RegularExpressions.Regex.IsMatch(t, @"ordered\s+3/3\s+Running"), "3/3 Running", Slow);
+
+        await fx.Kubectl.OkAsync("delete", "pod", "ordered", "-n", ns, "--timeout=90s");
+        var requests = (await fx.Kubectl.OkAsync("exec", "recorder", "-n", ns, "--", "cat", "/tmp/requests"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(["/cgi-bin/hook?term=app", "/cgi-bin/hook?term=second", "/cgi-bin/hook?term=first"], requests);
+    }
 }
