@@ -65,8 +65,10 @@ public sealed partial class PodWorker
         }
         foreach (var (name, handle) in _live.ToList())
         {
-            var container = spec.Containers.FirstOrDefault(c => c.Name == name);
-            var seen = Observed.Containers.GetValueOrDefault(name);
+            // A sidecar's image may change too (spec.initContainers[*].image is mutable): it restarts with it.
+            var sidecar = spec.InitContainers?.FirstOrDefault(c => c.Name == name && Sidecars.Is(c));
+            var container = sidecar ?? spec.Containers.FirstOrDefault(c => c.Name == name);
+            var seen = sidecar is null ? Observed.Containers.GetValueOrDefault(name) : Observed.InitContainers.GetValueOrDefault(name);
             if (container is null || seen?.StartedImage is not { } started || started == (container.Image ?? "") || _probeKilled.ContainsKey(name))
             {
                 continue;

@@ -91,7 +91,8 @@ public sealed partial class PodWorker
     /// <summary>What the API showed for a container before an agent restart: re-adopted containers keep it instead of flapping.</summary>
     private ProbeSeed SeedFromStatus(string name)
     {
-        var status = Latest.Status?.ContainerStatuses?.FirstOrDefault(s => s.Name == name);
+        var status = Latest.Status?.ContainerStatuses?.FirstOrDefault(s => s.Name == name)
+            ?? Latest.Status?.InitContainerStatuses?.FirstOrDefault(s => s.Name == name);
         return status?.State?.Running is null ? default : new ProbeSeed(status.Started == true, status.Ready);
     }
 }

@@ -95,6 +95,12 @@ public sealed class SidecarTests(ServerFixture fx) : IClassFixture<ServerFixture
         Assert.Equal("0", await FieldAsync(ns, "sc", "{.status.initContainerStatuses[1].restartCount}"));
         Assert.Equal("True", await FieldAsync(ns, "sc", "{.status.conditions[?(@.type==\"Initialized\")].status}"));
         Assert.Matches(@"sc\s+2/2\s+Running\s+1", await fx.Kubectl.OkAsync("get", "pod", "sc", "-n", ns));
+
+        // A sidecar's image is mutable on a pod: a new one restarts the sidecar with it, the app stays.
+        await fx.Kubectl.OkAsync("set", "image", "pod/sc", "-n", ns, "server=busybox:latest");
+        await UntilAsync(ns, "sc", "{.status.initContainerStatuses[0].restartCount}", r => r == "2", "the sidecar restarted for its new image");
+        await UntilAsync(ns, "sc", "{.status.initContainerStatuses[0].image}", i => i == "busybox:latest", "the new image in the status");
+        Assert.Equal("0", await FieldAsync(ns, "sc", "{.status.containerStatuses[0].restartCount}"));
     }
 
     [Fact]
