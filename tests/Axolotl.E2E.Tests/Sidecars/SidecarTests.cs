@@ -288,4 +288,45 @@ public sealed class SidecarTests(ServerFixture fx) : IClassFixture<ServerFixture
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(["/cgi-bin/hook?term=app", "/cgi-bin/hook?term=second", "/cgi-bin/hook?term=first"], requests);
     }
+
+    [Fact]
+    public async Task A_server_restart_re_adopts_a_running_sidecar_without_restarting_it()
+    {
+        var ns = await fx.NewNamespaceAsync("sidecar-adopt");
+        await fx.Kubectl.OkWithInputAsync($$"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: kept
+              namespace: {{ns}}
+            spec:
+              terminationGracePeriodSeconds: 2
+              initContainers:
+              - name: helper
+                image: busybox
+                restartPolicy: Always
+                command: [sh, -c, "trap 'exit 0' TERM; while true; do sleep 1; done"]
+                readinessProbe:
+                  exec:
+                    command: ["true"]
+                  periodSeconds: 1
+              containers:
+              - name: app
+                image: busybox
+                command: [sh, -c, "trap 'exit 0' TERM; while true; do sleep 1; done"]
+            """, "apply", "-f", "-");
+        const string jsonpath = "jsonpath={.status.initContainerStatuses[0].containerID} {.status.initContainerStatuses[0].restartCount} {.status.containerStatuses[0].containerID} {.status.containerStatuses[0].restartCount}";
+        await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "pod", "kept", "-n", ns),
+            t => System.Text.RegularExpressions.Regex.IsMatch(t, @"kept\s+2/2\s+Running"), "2/2 Running", Slow);
+        var before = await fx.Kubectl.OkAsync("get", "pod", "kept", "-n", ns, "-o", jsonpath);
+
+        Assert.Equal(0, await fx.Server.StopAsync());
+        await fx.Server.RestartAsync();
+        // Give the re-adopted agent a few status rounds, then compare.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        Assert.Equal(before, await fx.Kubectl.OkAsync("get", "pod", "kept", "-n", ns, "-o", jsonpath));
+        await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "pod", "kept", "-n", ns),
+            t => System.Text.RegularExpressions.Regex.IsMatch(t, @"kept\s+2/2\s+Running\s+0"), "still 2/2 Running with no restart", Slow);
+    }
 }
