@@ -19,7 +19,7 @@ public sealed partial class PodWorker
     /// </summary>
     private void KillInBackground(string name, ContainerHandle handle, Container? container, TimeSpan grace, string message, bool forceRestart)
     {
-        _ctx.Events.Record(Latest, EventRecorder.Normal, "Killing", message, EventRecorder.ContainerFieldPath(name, init: false));
+        _ctx.Events.Record(Latest, EventRecorder.Normal, "Killing", message, FieldPathOf(name));
         if (forceRestart)
         {
             _probeKilled[name] = handle.Id;
@@ -29,16 +29,15 @@ public sealed partial class PodWorker
         {
             CloseGate(name);
         }
-        var hook = container?.Lifecycle?.PreStop?.Exec?.Command;
         var token = _stop.Token;
         _ = Task.Run(async () =>
         {
             try
             {
                 var began = _ctx.Time.GetTimestamp();
-                if (hook is { Count: > 0 })
+                if (container is not null)
                 {
-                    await RunPreStopAsync(name, handle, hook, grace, token);
+                    await RunPreStopAsync(container, handle, grace, token);
                 }
                 var left = grace - _ctx.Time.GetElapsedTime(began);
                 await _ctx.Runtime.StopAsync(handle, left > TimeSpan.FromSeconds(2) ? left : TimeSpan.FromSeconds(2), token);
@@ -66,8 +65,10 @@ public sealed partial class PodWorker
         }
         foreach (var (name, handle) in _live.ToList())
         {
-            var container = spec.Containers.FirstOrDefault(c => c.Name == name);
-            var seen = Observed.Containers.GetValueOrDefault(name);
+            // A sidecar's image may change too (spec.initContainers[*].image is mutable): it restarts with it.
+            var sidecar = spec.InitContainers?.FirstOrDefault(c => c.Name == name && Sidecars.Is(c));
+            var container = sidecar ?? spec.Containers.FirstOrDefault(c => c.Name == name);
+            var seen = sidecar is null ? Observed.Containers.GetValueOrDefault(name) : Observed.InitContainers.GetValueOrDefault(name);
             if (container is null || seen?.StartedImage is not { } started || started == (container.Image ?? "") || _probeKilled.ContainsKey(name))
             {
                 continue;
@@ -105,34 +106,4 @@ public sealed partial class PodWorker
         await WriteStatusAsync(ct, wait: true);
         return true;
     }
-
-    /// <summary>
-    /// lifecycle.postStart (exec or httpGet), run right after the start; the container counts as
-    /// running only once it has passed. A failure is a FailedPostStartHook event and a kill, after
-    /// which the restart policy applies, as upstream.
-    /// </summary>
-    private async Task<bool> RunPostStartAsync(Container container, ContainerHandle handle, CancellationToken ct)
-    {
-        var hook = container.Lifecycle?.PostStart;
-        if (hook?.Exec is null && hook?.HttpGet is null)
-        {
-            return true;
-        }
-        var probe = new Probe { Exec = hook.Exec, HttpGet = hook.HttpGet };
-        var timeout = TimeSpan.FromSeconds(Latest.Spec?.TerminationGracePeriodSeconds ?? 30);
-        var result = await _ctx.Probes.RunOnceAsync(probe, new ProbeTarget(Observed.PodIp, container, handle), timeout, ct);
-        if (result.Outcome != ProbeOutcome.Failure)
-        {
-            return true;
-        }
-        var meta = Latest.Metadata;
-        var what = hook.Exec is not null ? $"Exec lifecycle hook ({FormatCommand(hook.Exec.Command)})" : "HTTP lifecycle hook";
-        var message = $"{what} for Container \"{container.Name}\" in Pod \"{meta.Name}_{meta.Namespace}({Uid})\" failed - error: {result.Output}";
-        _ctx.Events.Record(Latest, EventRecorder.Warning, "FailedPostStartHook", message, EventRecorder.ContainerFieldPath(container.Name, init: false));
-        var grace = TimeSpan.FromSeconds(Latest.Spec?.TerminationGracePeriodSeconds ?? 30);
-        KillInBackground(container.Name, handle, container, grace, "FailedPostStartHook", forceRestart: RestartPolicy != RestartPolicies.Never);
-        return false;
-    }
-
-    private static string FormatCommand(List<string>? command) => "[" + string.Join(' ', command ?? []) + "]";
 }

@@ -44,10 +44,10 @@ public sealed partial class PodWorker
                 continue;
             }
             NoteProbeKill(name, handle.Id, failedAt);
-            var container = spec.Containers.FirstOrDefault(c => c.Name == name);
+            var container = spec.Containers.FirstOrDefault(c => c.Name == name) ?? spec.InitContainers?.FirstOrDefault(c => c.Name == name);
             var probe = kind == ProbeKind.Liveness ? container?.LivenessProbe : container?.StartupProbe;
             var grace = TimeSpan.FromSeconds(probe?.TerminationGracePeriodSeconds ?? spec.TerminationGracePeriodSeconds ?? 30);
-            var restart = RestartPolicy != RestartPolicies.Never;
+            var restart = RestartPolicy != RestartPolicies.Never || Sidecars.IsSidecar(spec, name);
             var message = $"Container {name} failed {kind.ToString().ToLowerInvariant()} probe" + (restart ? ", will be restarted" : "");
             KillInBackground(name, handle, container, grace, message, forceRestart: true);
         }
@@ -60,6 +60,11 @@ public sealed partial class PodWorker
         {
             return RestartPolicies.Never;
         }
+        if (Sidecars.IsSidecar(Latest.Spec, name))
+        {
+            _probeKilled.Remove(name);
+            return RestartPolicies.Always;
+        }
         if (_probeKilled.TryGetValue(name, out var id) && id == termination.ContainerId)
         {
             _probeKilled.Remove(name);
@@ -68,13 +73,13 @@ public sealed partial class PodWorker
         return RestartPolicy;
     }
 
-    /// <summary>Started and Ready of the running app containers, from the probe results.</summary>
+    /// <summary>Started and Ready of the running app containers and sidecars, from the probe results.</summary>
     private Dictionary<string, ProbeView> ProbeViews()
     {
         var views = new Dictionary<string, ProbeView>(StringComparer.Ordinal);
         foreach (var (name, handle) in _live)
         {
-            if (!Observed.InitContainers.ContainsKey(name))
+            if (!Observed.InitContainers.ContainsKey(name) || Sidecars.IsSidecar(Latest.Spec, name))
             {
                 var (started, ready) = _ctx.Probes.StateOf(Uid, name, handle.Id);
                 views[name] = new ProbeView(started, ready);
@@ -86,7 +91,8 @@ public sealed partial class PodWorker
     /// <summary>What the API showed for a container before an agent restart: re-adopted containers keep it instead of flapping.</summary>
     private ProbeSeed SeedFromStatus(string name)
     {
-        var status = Latest.Status?.ContainerStatuses?.FirstOrDefault(s => s.Name == name);
+        var status = Latest.Status?.ContainerStatuses?.FirstOrDefault(s => s.Name == name)
+            ?? Latest.Status?.InitContainerStatuses?.FirstOrDefault(s => s.Name == name);
         return status?.State?.Running is null ? default : new ProbeSeed(status.Started == true, status.Ready);
     }
 }

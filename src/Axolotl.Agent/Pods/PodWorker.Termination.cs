@@ -136,54 +136,48 @@ public sealed partial class PodWorker
         readyIn[name] = mine.Any(e => e.Conditions?.Ready != false);
     }
 
-    /// <summary>Stops every running container: Killing event, preStop hook, SIGTERM, SIGKILL when <paramref name="grace"/> runs out.</summary>
+    /// <summary>
+    /// Stops every running container: Killing event, preStop hook, SIGTERM, SIGKILL when
+    /// <paramref name="grace"/> runs out. Sidecars get their signal after the app containers, in
+    /// reverse order (<see cref="TerminationOrdering"/>).
+    /// </summary>
     private async Task StopLiveContainersAsync(TimeSpan grace, CancellationToken ct)
     {
         var deadline = Now + grace;
         var containers = (Latest.Spec?.AllContainers() ?? []).ToDictionary(c => c.Name, StringComparer.Ordinal);
-        var stops = _live.ToList().Select(async pair =>
+        var live = _live.ToList();
+        var ordering = TerminationOrdering.For(Latest.Spec, live.Select(p => p.Key).ToList());
+        var stops = live.Select(async pair =>
         {
             var (name, handle) = pair;
-            var init = Observed.InitContainers.ContainsKey(name);
-            _ctx.Events.Record(Latest, EventRecorder.Normal, "Killing", $"Stopping container {name}", EventRecorder.ContainerFieldPath(name, init));
-            if (containers.GetValueOrDefault(name)?.Lifecycle?.PreStop?.Exec?.Command is { Count: > 0 } hook)
+            try
             {
-                await RunPreStopAsync(name, handle, hook, grace, ct);
+                _ctx.Events.Record(Latest, EventRecorder.Normal, "Killing", $"Stopping container {name}", FieldPathOf(name));
+                if (containers.GetValueOrDefault(name) is { } container)
+                {
+                    await RunPreStopAsync(container, handle, deadline - Now, ct);
+                }
+                if (ordering is not null)
+                {
+                    await ordering.WaitForTurnAsync(name, deadline - Now, _ctx.Time, ct);
+                }
+                var left = deadline - Now;
+                // As the kubelet: whatever the hook and the wait used, the container gets at least 2 s after them.
+                await _ctx.Runtime.StopAsync(handle, left > TimeSpan.FromSeconds(2) ? left : TimeSpan.FromSeconds(2), ct);
+                var exit = await _ctx.Runtime.WaitAsync(handle, ct);
+                return (name, handle, exit);
             }
-            var left = deadline - Now;
-            // As the kubelet: whatever the hook used, the container gets at least 2 s after it.
-            await _ctx.Runtime.StopAsync(handle, left > TimeSpan.FromSeconds(2) ? left : TimeSpan.FromSeconds(2), ct);
-            var exit = await _ctx.Runtime.WaitAsync(handle, ct);
-            return (name, handle, exit);
+            finally
+            {
+                ordering?.Exited(name);
+            }
         }).ToList();
         foreach (var (name, handle, exit) in await Task.WhenAll(stops))
         {
-            var seen = Get(name, Observed.InitContainers.ContainsKey(name));
-            RecordExit(name, false, seen, new ContainerTermination(
+            var init = Observed.InitContainers.ContainsKey(name);
+            var seen = Get(name, init);
+            RecordExit(name, init, seen, new ContainerTermination(
                 exit.ExitCode, exit.Signal, ContainerTermination.ReasonFor(exit.ExitCode, exit.OomKilled), null, handle.StartedAt, exit.FinishedAt, handle.Id), exit.FinishedAt);
-        }
-    }
-
-    private async Task RunPreStopAsync(string name, ContainerHandle handle, List<string> command, TimeSpan grace, CancellationToken ct)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(grace);
-        try
-        {
-            var result = await _ctx.Runtime.ExecAsync(handle, new ExecSpec(command, Tty: false, Stdin: null, Stdout: Stream.Null, Stderr: Stream.Null), timeout.Token);
-            if (result.ExitCode != 0)
-            {
-                _ctx.Events.Record(Latest, EventRecorder.Warning, "FailedPreStopHook",
-                    $"PreStopHook failed: command '{string.Join(' ', command)}' exited with {result.ExitCode}", EventRecorder.ContainerFieldPath(name, false));
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            var log = _ctx.Log;
-            if (log.IsEnabled(LogLevel.Information))
-            {
-                log.LogInformation(ex, "preStop hook of {Container} in pod {Uid} did not complete", name, Uid);
-            }
         }
     }
 
@@ -245,7 +239,8 @@ public sealed partial class PodWorker
                     _live[saved.Name] = handle;
                     seen.RunningSince = handle.StartedAt;
                     WatchExit(saved.Name, handle);
-                    if (!saved.Init && Latest.Spec?.Containers.FirstOrDefault(c => c.Name == saved.Name) is { } container)
+                    var probed = saved.Init ? Latest.Spec?.InitContainers?.FirstOrDefault(c => c.Name == saved.Name && Sidecars.Is(c)) : Latest.Spec?.Containers.FirstOrDefault(c => c.Name == saved.Name);
+                    if (probed is { } container)
                     {
                         StartProbes(container, handle, SeedFromStatus(saved.Name));
                     }
@@ -255,9 +250,13 @@ public sealed partial class PodWorker
                 RecordExit(saved.Name, saved.Init, seen, new ContainerTermination(
                     137, null, "ContainerStatusUnknown", "The container could not be located when the agent restarted", persisted.StartedAt, now, persisted.Id), now);
             }
-            else if (saved.Terminated is { } ended && !(saved.Init && ended.ExitCode == 0))
+            else if (saved.Terminated is { } ended && Sidecars.IsSidecar(Latest.Spec, saved.Name))
             {
-                _decisions[saved.Name] = _ctx.Restarts.OnExit(Uid, saved.Name, IsEphemeral(saved.Name) ? RestartPolicies.Never : RestartPolicy, ended.ExitCode, ended.StartedAt ?? ended.FinishedAt, ended.FinishedAt, saved.Init);
+                _decisions[saved.Name] = _ctx.Restarts.OnExit(Uid, saved.Name, RestartPolicies.Always, ended.ExitCode, ended.StartedAt ?? ended.FinishedAt, ended.FinishedAt);
+            }
+            else if (saved.Terminated is { } ended2 && !(saved.Init && ended2.ExitCode == 0))
+            {
+                _decisions[saved.Name] = _ctx.Restarts.OnExit(Uid, saved.Name, IsEphemeral(saved.Name) ? RestartPolicies.Never : RestartPolicy, ended2.ExitCode, ended2.StartedAt ?? ended2.FinishedAt, ended2.FinishedAt, saved.Init);
             }
         }
         var log = _ctx.Log;

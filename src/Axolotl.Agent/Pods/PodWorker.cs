@@ -112,22 +112,7 @@ public sealed partial class PodWorker
         KillFailedProbes();
         RestartChangedContainers();
         var spec = Latest.Spec ?? new PodSpec();
-        var initDone = true;
-        foreach (var container in spec.InitContainers ?? [])
-        {
-            var seen = Get(container.Name, init: true);
-            if (seen.Terminated is { ExitCode: 0 })
-            {
-                continue;
-            }
-            initDone = false;
-            if (!seen.IsRunning && MayStart(container.Name, seen))
-            {
-                NoteInitStarted();
-                await StartContainerAsync(container, seen, init: true, ct);
-            }
-            break;
-        }
+        var initDone = await SyncInitContainersAsync(spec, ct);
         if (initDone)
         {
             foreach (var container in spec.Containers)
@@ -142,6 +127,7 @@ public sealed partial class PodWorker
 
         NotePodStartedIfRunning(spec, initDone);
         await StartEphemeralContainersAsync(spec, ct);
+        await StopSidecarsWhenDoneAsync(spec, initDone, ct);
 
         var status = PodStatusComputer.Compute(Latest, Observed, Latest.Status, Now, ProbeViews());
         if (status.Phase is "Succeeded" or "Failed" && _live.Count == 0)
@@ -310,7 +296,7 @@ public sealed partial class PodWorker
             SaveCheckpoint();
             WatchExit(container.Name, handle);
             _ctx.Events.Record(Latest, EventRecorder.Normal, "Started", $"Started container {container.Name}", fieldPath);
-            if (!init && !ephemeral && await RunPostStartAsync(container, handle, ct))
+            if ((!init || Sidecars.Is(container)) && !ephemeral && await RunPostStartAsync(container, handle, ct))
             {
                 StartProbes(container, handle);
             }
@@ -463,7 +449,8 @@ public sealed partial class PodWorker
         _ctx.Probes.ContainerStopped(Uid, name);
         seen.RunningSince = null;
         seen.Terminated = termination;
-        if (Latest.Metadata.DeletionTimestamp is not null || ObjectDeleted || Observed.FailureReason is not null)
+        var sidecar = init && Sidecars.IsSidecar(Latest.Spec, name);
+        if (Latest.Metadata.DeletionTimestamp is not null || ObjectDeleted || Observed.FailureReason is not null || (sidecar && _sidecarsStopping))
         {
             return;
         }
@@ -471,7 +458,8 @@ public sealed partial class PodWorker
         // OOMKilled) before whatever follows. Queued in the background and kept (not replaced by the
         // restart's status), so the restart does not wait for it and watchers still see it.
         SubmitStatus(keep: true);
-        var decision = _ctx.Restarts.OnExit(Uid, name, RestartPolicyFor(name, termination), termination.ExitCode, termination.StartedAt ?? finishedAt, finishedAt, init);
+        // A sidecar restarts whenever it exits, as an app container under Always.
+        var decision = _ctx.Restarts.OnExit(Uid, name, RestartPolicyFor(name, termination), termination.ExitCode, termination.StartedAt ?? finishedAt, finishedAt, init && !sidecar);
         _decisions[name] = decision;
         if (decision.Action != RestartAction.DoNotRestart)
         {

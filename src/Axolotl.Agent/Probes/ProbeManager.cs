@@ -165,7 +165,8 @@ public sealed class ProbeManager : IAsyncDisposable
             return;
         }
         _lastEvent[key] = (result.Output, now);
-        var fieldPath = EventRecorder.ContainerFieldPath(target.Container.Name, init: false);
+        // A sidecar's probe events name it under spec.initContainers, as the kubelet's do.
+        var fieldPath = EventRecorder.ContainerFieldPath(target.Container.Name, init: pod.Spec?.InitContainers?.Any(c => c.Name == target.Container.Name) == true);
         if (result.Outcome == ProbeOutcome.Failure)
         {
             _events.Record(pod, EventRecorder.Warning, "Unhealthy", $"{key.KindName} probe failed: {result.Output}", fieldPath);

@@ -1,3 +1,4 @@
+using Axolotl.Agent.Pods;
 using Axolotl.Api.Core;
 
 namespace Axolotl.Agent.Status;
@@ -146,7 +147,7 @@ public static class PodStatusComputer
         if (seen.RunningSince is { } since)
         {
             status.State = new ContainerState { Running = new ContainerStateRunning { StartedAt = since } };
-            if (init)
+            if (init && !Sidecars.Is(container))
             {
                 status.Started = true;
                 status.Ready = false;
@@ -176,8 +177,8 @@ public static class PodStatusComputer
         else
         {
             status.State = new ContainerState { Terminated = TerminatedOf(seen.Terminated) };
-            // A completed init container counts as ready, as upstream reports it.
-            status.Ready = init && seen.Terminated.ExitCode == 0;
+            // A completed init container counts as ready, as upstream reports it; a stopped sidecar does not.
+            status.Ready = init && !Sidecars.Is(container) && seen.Terminated.ExitCode == 0;
         }
         return status;
     }
@@ -193,13 +194,36 @@ public static class PodStatusComputer
         ContainerID = t.ContainerId is null ? null : RuntimeScheme + t.ContainerId,
     };
 
-    /// <summary>upstream getPhase (kubelet_pods.go) for regular init containers.</summary>
+    /// <summary>
+    /// upstream getPhase (kubelet_pods.go): regular init containers hold the pod Pending until they
+    /// succeed; a sidecar counts as running once started, is pending until then, and one that has
+    /// stopped is not counted at all (the pod completes by its app containers).
+    /// </summary>
     private static string Phase(PodSpec spec, List<ContainerStatus> init, List<ContainerStatus> app, bool terminal)
     {
         var restartPolicy = spec.RestartPolicy ?? "Always";
         int pendingInit = 0, failedInit = 0;
-        foreach (var s in init)
+        int running = 0, waiting = 0, stopped = 0, succeeded = 0;
+        for (var i = 0; i < init.Count; i++)
         {
+            var s = init[i];
+            if (Sidecars.Is(spec.InitContainers![i]))
+            {
+                if (s.State?.Running is not null)
+                {
+                    if (s.Started != true)
+                    {
+                        pendingInit++;
+                    }
+                    running++;
+                }
+                else if (s.State?.Terminated is null && s.LastState?.Terminated is null)
+                {
+                    pendingInit++;
+                    waiting++;
+                }
+                continue;
+            }
             if (s.State?.Running is not null)
             {
                 pendingInit++;
@@ -221,7 +245,6 @@ public static class PodStatusComputer
             }
         }
 
-        int running = 0, waiting = 0, stopped = 0, succeeded = 0;
         foreach (var s in app)
         {
             if (s.State?.Running is not null)
@@ -289,15 +312,21 @@ public static class PodStatusComputer
 
         conditions.Add(Condition("PodReadyToStartContainers", observed.SandboxReady && !observed.Terminal, null, null));
 
-        var incompleteInit = (status.InitContainerStatuses ?? [])
-            .Where(s => s.State?.Terminated is not { ExitCode: 0 })
+        // A sidecar is initialized once started; once an app container has started the pod stays
+        // initialized while a sidecar restarts (upstream GeneratePodInitializedCondition).
+        var initStatuses = status.InitContainerStatuses ?? [];
+        var incompleteInit = initStatuses
+            .Where((s, i) => Sidecars.Is(spec.InitContainers![i]) ? s.Started != true : s.State?.Terminated is not { ExitCode: 0 })
             .Select(s => s.Name)
             .ToList();
-        conditions.Add(incompleteInit.Count == 0
+        var appStarted = (status.ContainerStatuses ?? []).Any(s => s.State?.Running is not null || s.State?.Terminated is not null || s.LastState?.Terminated is not null);
+        conditions.Add(incompleteInit.Count == 0 || appStarted
             ? Condition("Initialized", true, succeeded && spec.InitContainers is { Count: > 0 } ? "PodCompleted" : null, null)
             : Condition("Initialized", false, "ContainersNotInitialized", $"containers with incomplete status: [{string.Join(' ', incompleteInit)}]"));
 
-        var unready = (status.ContainerStatuses ?? []).Where(s => !s.Ready).Select(s => s.Name).ToList();
+        // Sidecars count in readiness, ahead of the app containers as upstream lists them.
+        var sidecarStatuses = initStatuses.Where((_, i) => Sidecars.Is(spec.InitContainers![i]));
+        var unready = sidecarStatuses.Concat(status.ContainerStatuses ?? []).Where(s => !s.Ready).Select(s => s.Name).ToList();
         PodCondition ContainersCondition(string type) => succeeded
             ? Condition(type, false, "PodCompleted", null)
             : unready.Count == 0

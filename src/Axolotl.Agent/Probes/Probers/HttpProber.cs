@@ -172,7 +172,7 @@ internal sealed class HttpProber : IDisposable
                     >= 200 and < 300 => ProbeResult.Success(body),
                     >= 300 and < 400 => ProbeResult.Warning("Probe terminated redirects, Response body: " + body),
                     // Upstream keeps the body out of this message on purpose (kubernetes/kubernetes#99425).
-                    _ => ProbeResult.Failure($"HTTP probe failed with statuscode: {code}"),
+                    _ => ProbeResult.Failure($"HTTP probe failed with statuscode: {code}") with { HttpStatus = code },
                 };
             }
         }

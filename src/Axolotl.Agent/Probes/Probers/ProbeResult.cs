@@ -12,4 +12,10 @@ public sealed record ProbeResult(ProbeOutcome Outcome, string Output)
     public static ProbeResult Warning(string output) => new(ProbeOutcome.Warning, output);
 
     public static ProbeResult Failure(string output) => new(ProbeOutcome.Failure, output);
+
+    /// <summary>
+    /// The status code of an HTTP answer the probe judged a failure (400 and up); null when no
+    /// answer came. Lifecycle hooks count any answer as success, as the kubelet's hook runner does.
+    /// </summary>
+    public int? HttpStatus { get; init; }
 }

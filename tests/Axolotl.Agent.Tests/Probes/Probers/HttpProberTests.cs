@@ -40,6 +40,12 @@ public sealed class HttpProberTests : IDisposable
         if (expected == ProbeOutcome.Failure)
         {
             Assert.Equal($"HTTP probe failed with statuscode: {code}", result.Output);
+            // Lifecycle hooks read it: an answer, whatever its code, is a hook's success.
+            Assert.Equal(code, result.HttpStatus);
+        }
+        else
+        {
+            Assert.Null(result.HttpStatus);
         }
     }
 
