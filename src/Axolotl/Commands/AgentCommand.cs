@@ -93,19 +93,43 @@ public static partial class AgentCommand
         {
             throw new ArgumentException("give the join token with --token-file FILE or --token TOKEN (one of them)");
         }
-        var token = tokenText is not null ? ParseToken(tokenText, "--token") : ReadToken(tokenFile!);
-        if (args.Get("fake-nodes") is not null || args.Get("node-name-prefix") is not null)
-        {
-            return await FakeNodes.RunAsync(args, server, token, ReadCa(args.Get("ca-file"), tokenFile));
-        }
-        if (args.Get("node-name") is { } givenName && Api.Validation.NameRules.DNS1123Subdomain(givenName).Count > 0)
+        var (joinToken, secure) = tokenText is not null ? ParseToken(tokenText, "--token") : ReadToken(tokenFile!);
+        var token = joinToken.ToString();
+        var fake = args.Get("fake-nodes") is not null || args.Get("node-name-prefix") is not null;
+        if (!fake && args.Get("node-name") is { } givenName && Api.Validation.NameRules.DNS1123Subdomain(givenName).Count > 0)
         {
             throw new ArgumentException($"invalid --node-name \"{givenName}\": want a DNS-1123 subdomain (lower case, digits, '-' and '.')");
+        }
+        // The CA before anything else: a token whose hash the server's CA does not match leaves nothing behind.
+        string caPem;
+        using (var discovery = new CommandHost())
+        {
+            try
+            {
+                caPem = await ClusterCa(args.Get("ca-file"), tokenFile, secure, servers, discovery);
+            }
+            catch (OperationCanceledException) when (discovery.Shutdown.IsCancellationRequested)
+            {
+                return 0;
+            }
+            catch (NodeIdentityException e)
+            {
+                await Console.Error.WriteLineAsync($"error: {e.Message}");
+                return 1;
+            }
+            catch (HttpRequestException e)
+            {
+                await Console.Error.WriteLineAsync($"error: cannot read the cluster CA from the server: {e.Message}");
+                return 1;
+            }
+        }
+        if (fake)
+        {
+            return await FakeNodes.RunAsync(args, server, token, caPem);
         }
         // Only --server and the token are needed: what is not given is chosen so as not to collide (AgentDefaults).
         args = AgentDefaults.Apply(args, servers);
         var nodeName = args.Get("node-name")!;
-        var caPem = ReadCa(args.Get("ca-file"), tokenFile);
         var dataDir = args.Get("data-dir")!;
         // A bad eviction or reserved flag stops the start before anything is served, with the kubelet's reason.
         _ = LocalAgent.EvictionFlags(args);
@@ -217,7 +241,7 @@ public static partial class AgentCommand
         return 0;
     }
 
-    private static string ReadToken(string path)
+    private static (JoinToken Token, SecureJoinToken? Secure) ReadToken(string path)
     {
         string text;
         try
@@ -235,10 +259,35 @@ public static partial class AgentCommand
         return ParseToken(text, $"--token-file {path}");
     }
 
-    private static string ParseToken(string text, string source) =>
-        JoinToken.TryParse(text.Trim(), out var token)
-            ? token.ToString()
-            : throw new ArgumentException($"{source} does not hold a join token (want abcdef.0123456789abcdef)");
+    /// <summary>A secure token (K10&lt;CA hash&gt;::id.secret) or a bare one; the reason never quotes the text, which may be a secret.</summary>
+    private static (JoinToken Token, SecureJoinToken? Secure) ParseToken(string text, string source) =>
+        SecureJoinToken.TryParse(text, out var token, out var caHash, out var error)
+            ? (token, caHash is null ? null : new SecureJoinToken(caHash, token))
+            : throw new ArgumentException($"{source} is not a join token: {error}");
+
+    /// <summary>
+    /// The cluster CA: with a secure token, --ca-file checked against its hash, else the server's /cacerts checked
+    /// against it (waiting while no server answers); with a bare token, --ca-file or pki/ca.crt beside the token file.
+    /// </summary>
+    private static async Task<string> ClusterCa(string? caFile, string? tokenFile, SecureJoinToken? secure, IReadOnlyList<Uri> servers, CommandHost host)
+    {
+        if (secure is null)
+        {
+            return ReadCa(caFile, tokenFile);
+        }
+        if (caFile is not null)
+        {
+            var pem = ReadCa(caFile, tokenFile);
+            var bytes = File.ReadAllBytes(caFile);
+            return secure.Pins(bytes)
+                ? pem
+                : throw new NodeIdentityException($"--ca-file {caFile} has SHA-256 {SecureJoinToken.HashCa(bytes)}, but the token pins {secure.CaHash}: not this cluster's CA");
+        }
+        var log = host.Logging.CreateLogger("axolotl");
+        var (_, ca) = await ServerWait.FirstAnsweringAsync(servers, s => ClusterCaDiscovery.FetchAsync(s, secure, TimeProvider.System, host.Shutdown.Token),
+            log, TimeProvider.System, host.Shutdown.Token);
+        return ca;
+    }
 
     /// <summary>--ca-file; else pki/ca.crt beside the token file (the server's data dir); else the default server data dir's.</summary>
     private static string ReadCa(string? caFile, string? tokenFile)
@@ -247,7 +296,7 @@ public static partial class AgentCommand
         if (!File.Exists(path))
         {
             throw new ArgumentException(caFile is null
-                ? $"no cluster CA at {path}: copy the server's DIR/pki/ca.crt here and pass --ca-file"
+                ? $"no cluster CA at {path}: join with the token the server prints (K10<CA hash>::…, `axolotl token create` on the server), which lets the agent fetch and check the CA, or pass --ca-file with a copy of the server's DIR/pki/ca.crt"
                 : $"--ca-file {path} does not exist");
         }
         var pem = File.ReadAllText(path);
