@@ -32,8 +32,8 @@ public static partial class AgentCommand
     };
 
     public const string Usage = """
-        Usage: axolotl agent --server URL (--token-file FILE | --token TOKEN) [--node-name NAME] [--data-dir DIR] [--pod-cidr CIDR] [--bridge NAME] [--kubelet-port N]
-               axolotl agent --server URL --token-file FILE --runtime fake --fake-nodes N [--node-name-prefix P] [--data-dir DIR]
+        Usage: axolotl agent --server URL (--token TOKEN | --token-file FILE) [--node-name NAME] [--data-dir DIR] [--pod-cidr CIDR] [--bridge NAME] [--kubelet-port N]
+               axolotl agent --server URL --token TOKEN --runtime fake --fake-nodes N [--node-name-prefix P] [--data-dir DIR]
 
         Joins a node to a running `axolotl server`.
 
@@ -41,13 +41,19 @@ public static partial class AgentCommand
                            the API server, e.g. https://10.0.0.5:6443; with several servers of one cluster
                            (comma-separated), the node joins through the first and fails over to the next
                            whenever the one in use cannot be reached
-          --token-file F   a file holding a join token (abcdef.0123456789abcdef): the server's DIR/join-token,
-                           or one minted with `axolotl token create`
-          --token TOKEN    the join token itself (visible in the process list: prefer --token-file)
+          --token TOKEN    the join token the server prints, or one from `axolotl token create` on the server:
+                           K10<sha256 of the cluster CA>::<token> (k3s's secure token). The agent reads the CA from
+                           the server's /cacerts, trusts it only if it has that hash (and the server's certificate
+                           chains to it), and refuses otherwise, before it sends the token. A bare token
+                           (abcdef.0123456789abcdef) needs --ca-file. Visible in the process list: --token-file hides it
+          --token-file F   a file holding either form of the token, e.g. the server's DIR/join-token (bare: the CA
+                           is then read from pki/ca.crt next to it)
           --node-name NAME this node's name (must be unique in the cluster; default: the one this data dir joined
                            with before, else the host name, with a random suffix when the server runs on this machine)
-          --ca-file FILE   the cluster CA certificate the server's certificate must chain to (default: pki/ca.crt next
-                           to the token file, or in the default server data dir: the server's, on the same machine)
+          --ca-file FILE   the cluster CA certificate the server's certificate must chain to (default: with a K10 token,
+                           the server's, checked against the token's hash; else pki/ca.crt next to the token file, or in
+                           the default server data dir: the server's, on the same machine); with a K10 token it must
+                           have the token's hash
           --data-dir DIR   where this node keeps logs, checkpoints and pod state (default: $XDG_DATA_HOME/axolotl/agent,
                            or $XDG_DATA_HOME/axolotl/nodes/NAME with --node-name)
           --pod-cidr CIDR  this node's pod addresses (default: the one its Node already has, else the one the server's
@@ -63,6 +69,9 @@ public static partial class AgentCommand
                            port when it is taken)
           --service-cidr CIDR
                            the cluster's Service range, as the server was given (default: 10.96.0.0/16)
+          --private-registry FILE
+                           this node's registry settings, k3s's registries.yaml (mirrors, rewrites, auth, tls)
+                           (default: DIR/registries.yaml when it exists)
           --proxy-balancing MODE, --restart-backoff D, --restart-backoff-max D, --node-lease-interval D,
           --system-reserved LIST, --kube-reserved LIST, --eviction-hard LIST, --eviction-soft LIST,
           --eviction-soft-grace-period LIST, --eviction-minimum-reclaim LIST, --eviction-pressure-transition-period D,

@@ -121,6 +121,9 @@ public static partial class ServerCommand
           --allocate-node-cidrs B
                            run node IPAM (default: true); with false every node must be given --pod-cidr
           --kubelet-port N the local node agent's HTTPS port for logs and exec (default: 10250)
+          --private-registry FILE
+                           the local node's registry settings, k3s's registries.yaml (mirrors, rewrites, auth, tls)
+                           (default: DIR/registries.yaml when it exists)
           --encryption-provider-config FILE
                            a Kubernetes EncryptionConfiguration (aesgcm and identity providers); default: DIR/encryption-config.yaml,
                            made on first start to encrypt Secrets with a fresh AES-GCM key
