@@ -42,7 +42,7 @@ public sealed partial class CommandLineTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith(message, result.Stderr, StringComparison.Ordinal);
-        Assert.Equal(1, result.Stderr.Trim().Split('\n').Length);
+        Assert.Single(result.Stderr.Trim().Split('\n'));
         Assert.Equal("", result.Stdout);
     }
 
