@@ -459,13 +459,13 @@ public static partial class ServerCommand
                 Join token: {standing.Token} ({expiry}; printed this once, kept in {file}, readable by root only).
                 To join another node, run there (the token carries the CA's hash: nothing to copy):
 
-                    axolotl agent --server {url} --token {SecureJoinToken.For(caPem, standing.Token)}
+                    axolotl agent --server {url.GetLeftPart(UriPartial.Authority)} --token {SecureJoinToken.For(caPem, standing.Token)}
                 """
             : $"""
                 Join token: in {file} ({expiry}; `axolotl token create` mints another).
                 To join another node, run `axolotl token create` here and, there:
 
-                    axolotl agent --server {url} --token TOKEN
+                    axolotl agent --server {url.GetLeftPart(UriPartial.Authority)} --token TOKEN
                 """;
     }
 
