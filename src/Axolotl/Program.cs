@@ -1,55 +1,35 @@
 using Axolotl.Commands;
 
-const string usage = """
-    Axolotl: a self-healing workload orchestrator that speaks the Kubernetes API.
-
-    Usage:
-      axolotl server [--data-dir DIR] [--port PORT] [--bind ADDR]   run the control plane
-      axolotl agent --server URL --token-file FILE                  join another node to a server
-      axolotl agent ... --runtime fake --fake-nodes N               run N fake nodes (no processes) for scale tests
-      axolotl token create [--data-dir DIR] [--ttl 24h]             mint a node join token
-      axolotl kubeconfig --user NAME [--group G]... [--out FILE]     issue a user's client certificate and kubeconfig
-      axolotl images import|ls|rm ... [--data-dir DIR]              a node's images, offline
-      axolotl snapshot save|restore FILE [--data-dir DIR]           the cluster's store to a file and back
-      axolotl api-balancer --server URL,URL [--listen ADDR:PORT]    one local address for all API servers
-      axolotl reset [--data-dir DIR] [--remove-data]                stop a node's containers, remove its host objects
-      axolotl version                                               print the version
-      axolotl help [COMMAND]                                        show help
-    """;
-
 try
 {
     return args switch
     {
-        ["server", .. var rest] when rest.Contains("--help") || rest.Contains("-h") => Help(ServerCommand.Usage),
+        [] or ["help"] or ["--help"] or ["-h"] => Help(CommandCatalog.Overview),
+        ["help", "--help" or "-h"] => Help(CommandCatalog.Find("help")!.Usage),
+        ["help", var name] => CommandCatalog.Find(name) is { } entry ? Help(entry.Usage) : Fail(CommandCatalog.Unknown(name)),
+        ["help", ..] => Fail("usage: axolotl help [COMMAND]"),
+        [var name, .. var rest] when CommandCatalog.AsksForHelp(rest) && CommandCatalog.Find(name) is { } entry => Help(entry.Usage),
         ["server", .. var rest] => await ServerCommand.RunAsync(CommandLine.Parse(rest, ServerCommand.Flags)),
-        ["agent", .. var rest] when rest.Contains("--help") || rest.Contains("-h") => Help(AgentCommand.Usage),
         ["agent", .. var rest] => await AgentCommand.RunAsync(CommandLine.Parse(rest, AgentCommand.Flags)),
-        ["token", "create", .. var rest] when rest.Contains("--help") || rest.Contains("-h") => Help(TokenCommand.Usage),
         ["token", "create", .. var rest] => TokenCommand.Create(CommandLine.Parse(rest, TokenCommand.Flags)),
-        ["token", ..] => Fail($"usage: axolotl token create [--data-dir DIR] [--ttl 24h]"),
-        ["kubeconfig", .. var rest] when rest.Contains("--help") || rest.Contains("-h") => Help(KubeconfigCommand.Usage),
+        ["token", ..] => Fail("usage: axolotl token create [--data-dir DIR] [--ttl 24h] [--node-name NAME] (`axolotl help token`)"),
         ["kubeconfig", .. var rest] => KubeconfigCommand.Run(CommandLine.Parse(rest, KubeconfigCommand.Flags)),
-        ["images", .. var rest] when rest.Length == 0 || rest.Contains("--help") || rest.Contains("-h") => Help(ImagesCommand.Usage),
+        ["images"] => Help(ImagesCommand.Usage),
         ["images", .. var rest] => await ImagesCommand.RunAsync(rest),
-        ["snapshot", .. var rest] when rest.Length == 0 || rest.Contains("--help") || rest.Contains("-h") => Help(SnapshotCommand.Usage),
+        ["snapshot"] => Help(SnapshotCommand.Usage),
         ["snapshot", .. var rest] => await SnapshotCommand.RunAsync(rest),
-        ["reset", .. var rest] when rest.Contains("--help") || rest.Contains("-h") => Help(ResetCommand.Usage),
         ["reset", .. var rest] => await ResetCommand.RunAsync(CommandLine.Parse(rest, ResetCommand.Flags)),
-        ["api-balancer", .. var rest] when rest.Contains("--help") || rest.Contains("-h") => Help(ApiBalancerCommand.Usage),
         ["api-balancer", .. var rest] => await ApiBalancerCommand.RunAsync(CommandLine.Parse(rest, ApiBalancerCommand.Flags)),
-        ["version"] => Print("axolotl v0.1.0 (Kubernetes API v1.32)"),
-        ["help", "server"] => Help(ServerCommand.Usage),
-        ["help", "agent"] => Help(AgentCommand.Usage),
-        ["help", "token"] => Help(TokenCommand.Usage),
-        ["help", "images"] => Help(ImagesCommand.Usage),
-        ["help", "kubeconfig"] => Help(KubeconfigCommand.Usage),
-        ["help", "snapshot"] => Help(SnapshotCommand.Usage),
-        ["help", "api-balancer"] => Help(ApiBalancerCommand.Usage),
-        ["help", "reset"] => Help(ResetCommand.Usage),
-        [] or ["help"] or ["--help"] or ["-h"] => Help(usage),
-        [var unknown, ..] => Fail($"unknown command \"{unknown}\"\n\n{usage}"),
+        ["version"] => Print(CommandCatalog.Version),
+        ["version", var extra, ..] => Fail(extra.StartsWith("--", StringComparison.Ordinal)
+            ? $"unknown flag: {extra} (`axolotl version` takes none)"
+            : $"unexpected argument \"{extra}\" (`axolotl version` takes none)"),
+        [var unknown, ..] => Fail(CommandCatalog.Unknown(unknown)),
     };
+}
+catch (ArgumentException e) when (e.Message.StartsWith("unknown flag", StringComparison.Ordinal) && args.Length > 0)
+{
+    return Fail($"{e.Message} (`axolotl help {args[0]}` lists the flags)");
 }
 catch (ArgumentException e)
 {

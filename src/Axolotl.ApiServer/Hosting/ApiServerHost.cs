@@ -99,8 +99,15 @@ public sealed class ApiServerHost : IAsyncDisposable
             new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options.ServiceAccountAdmission, options.MetricResolution, app.Lifetime.ApplicationStopping);
         app.UseWebSockets(); // pods/exec
         var dashboard = new Dashboard.DashboardEndpoint(Dashboard.DashboardAssets.Embedded);
+        var clusterCa = new ClusterCaEndpoint(pki.CaPem);
         app.Run(ctx => Metrics.ApiServerMetrics.ObserveAsync(ctx, async () =>
         {
+            // The CA a joining node checks against its token's hash before it trusts this server (k3s's /cacerts).
+            if (ClusterCaEndpoint.Matches(ctx.Request.Path))
+            {
+                await clusterCa.ServeAsync(ctx);
+                return;
+            }
             // The dashboard's static files carry no cluster data; its API calls are authenticated like any other.
             if (Dashboard.DashboardEndpoint.Matches(ctx.Request.Path))
             {

@@ -32,8 +32,8 @@ public static partial class AgentCommand
     };
 
     public const string Usage = """
-        Usage: axolotl agent --server URL (--token-file FILE | --token TOKEN) [--node-name NAME] [--data-dir DIR] [--pod-cidr CIDR] [--bridge NAME] [--kubelet-port N]
-               axolotl agent --server URL --token-file FILE --runtime fake --fake-nodes N [--node-name-prefix P] [--data-dir DIR]
+        Usage: axolotl agent --server URL (--token TOKEN | --token-file FILE) [--node-name NAME] [--data-dir DIR] [--pod-cidr CIDR] [--bridge NAME] [--kubelet-port N]
+               axolotl agent --server URL --token TOKEN --runtime fake --fake-nodes N [--node-name-prefix P] [--data-dir DIR]
 
         Joins a node to a running `axolotl server`.
 
@@ -41,13 +41,19 @@ public static partial class AgentCommand
                            the API server, e.g. https://10.0.0.5:6443; with several servers of one cluster
                            (comma-separated), the node joins through the first and fails over to the next
                            whenever the one in use cannot be reached
-          --token-file F   a file holding a join token (abcdef.0123456789abcdef): the server's DIR/join-token,
-                           or one minted with `axolotl token create`
-          --token TOKEN    the join token itself (visible in the process list: prefer --token-file)
+          --token TOKEN    the join token the server prints, or one from `axolotl token create` on the server:
+                           K10<sha256 of the cluster CA>::<token> (k3s's secure token). The agent reads the CA from
+                           the server's /cacerts, trusts it only if it has that hash (and the server's certificate
+                           chains to it), and refuses otherwise, before it sends the token. A bare token
+                           (abcdef.0123456789abcdef) needs --ca-file. Visible in the process list: --token-file hides it
+          --token-file F   a file holding either form of the token, e.g. the server's DIR/join-token (bare: the CA
+                           is then read from pki/ca.crt next to it)
           --node-name NAME this node's name (must be unique in the cluster; default: the one this data dir joined
                            with before, else the host name, with a random suffix when the server runs on this machine)
-          --ca-file FILE   the cluster CA certificate the server's certificate must chain to (default: pki/ca.crt next
-                           to the token file, or in the default server data dir: the server's, on the same machine)
+          --ca-file FILE   the cluster CA certificate the server's certificate must chain to (default: with a K10 token,
+                           the server's, checked against the token's hash; else pki/ca.crt next to the token file, or in
+                           the default server data dir: the server's, on the same machine); with a K10 token it must
+                           have the token's hash
           --data-dir DIR   where this node keeps logs, checkpoints and pod state (default: $XDG_DATA_HOME/axolotl/agent,
                            or $XDG_DATA_HOME/axolotl/nodes/NAME with --node-name)
           --pod-cidr CIDR  this node's pod addresses (default: the one its Node already has, else the one the server's
@@ -63,6 +69,9 @@ public static partial class AgentCommand
                            port when it is taken)
           --service-cidr CIDR
                            the cluster's Service range, as the server was given (default: 10.96.0.0/16)
+          --private-registry FILE
+                           this node's registry settings, k3s's registries.yaml (mirrors, rewrites, auth, tls)
+                           (default: DIR/registries.yaml when it exists)
           --proxy-balancing MODE, --restart-backoff D, --restart-backoff-max D, --node-lease-interval D,
           --system-reserved LIST, --kube-reserved LIST, --eviction-hard LIST, --eviction-soft LIST,
           --eviction-soft-grace-period LIST, --eviction-minimum-reclaim LIST, --eviction-pressure-transition-period D,
@@ -95,19 +104,43 @@ public static partial class AgentCommand
         {
             throw new ArgumentException("give the join token with --token-file FILE or --token TOKEN (one of them)");
         }
-        var token = tokenText is not null ? ParseToken(tokenText, "--token") : ReadToken(tokenFile!);
-        if (args.Get("fake-nodes") is not null || args.Get("node-name-prefix") is not null)
-        {
-            return await FakeNodes.RunAsync(args, server, token, ReadCa(args.Get("ca-file"), tokenFile));
-        }
-        if (args.Get("node-name") is { } givenName && Api.Validation.NameRules.DNS1123Subdomain(givenName).Count > 0)
+        var (joinToken, secure) = tokenText is not null ? ParseToken(tokenText, "--token") : ReadToken(tokenFile!);
+        var token = joinToken.ToString();
+        var fake = args.Get("fake-nodes") is not null || args.Get("node-name-prefix") is not null;
+        if (!fake && args.Get("node-name") is { } givenName && Api.Validation.NameRules.DNS1123Subdomain(givenName).Count > 0)
         {
             throw new ArgumentException($"invalid --node-name \"{givenName}\": want a DNS-1123 subdomain (lower case, digits, '-' and '.')");
+        }
+        // The CA before anything else: a token whose hash the server's CA does not match leaves nothing behind.
+        string caPem;
+        using (var discovery = new CommandHost())
+        {
+            try
+            {
+                caPem = await ClusterCa(args.Get("ca-file"), tokenFile, secure, servers, discovery);
+            }
+            catch (OperationCanceledException) when (discovery.Shutdown.IsCancellationRequested)
+            {
+                return 0;
+            }
+            catch (NodeIdentityException e)
+            {
+                await Console.Error.WriteLineAsync($"error: {e.Message}");
+                return 1;
+            }
+            catch (HttpRequestException e)
+            {
+                await Console.Error.WriteLineAsync($"error: cannot read the cluster CA from the server: {e.Message}");
+                return 1;
+            }
+        }
+        if (fake)
+        {
+            return await FakeNodes.RunAsync(args, server, token, caPem);
         }
         // Only --server and the token are needed: what is not given is chosen so as not to collide (AgentDefaults).
         args = AgentDefaults.Apply(args, servers);
         var nodeName = args.Get("node-name")!;
-        var caPem = ReadCa(args.Get("ca-file"), tokenFile);
         var dataDir = args.Get("data-dir")!;
         // A bad eviction or reserved flag stops the start before anything is served, with the kubelet's reason.
         _ = LocalAgent.EvictionFlags(args);
@@ -219,7 +252,7 @@ public static partial class AgentCommand
         return 0;
     }
 
-    private static string ReadToken(string path)
+    private static (JoinToken Token, SecureJoinToken? Secure) ReadToken(string path)
     {
         string text;
         try
@@ -237,10 +270,35 @@ public static partial class AgentCommand
         return ParseToken(text, $"--token-file {path}");
     }
 
-    private static string ParseToken(string text, string source) =>
-        JoinToken.TryParse(text.Trim(), out var token)
-            ? token.ToString()
-            : throw new ArgumentException($"{source} does not hold a join token (want abcdef.0123456789abcdef)");
+    /// <summary>A secure token (K10&lt;CA hash&gt;::id.secret) or a bare one; the reason never quotes the text, which may be a secret.</summary>
+    private static (JoinToken Token, SecureJoinToken? Secure) ParseToken(string text, string source) =>
+        SecureJoinToken.TryParse(text, out var token, out var caHash, out var error)
+            ? (token, caHash is null ? null : new SecureJoinToken(caHash, token))
+            : throw new ArgumentException($"{source} is not a join token: {error}");
+
+    /// <summary>
+    /// The cluster CA: with a secure token, --ca-file checked against its hash, else the server's /cacerts checked
+    /// against it (waiting while no server answers); with a bare token, --ca-file or pki/ca.crt beside the token file.
+    /// </summary>
+    private static async Task<string> ClusterCa(string? caFile, string? tokenFile, SecureJoinToken? secure, IReadOnlyList<Uri> servers, CommandHost host)
+    {
+        if (secure is null)
+        {
+            return ReadCa(caFile, tokenFile);
+        }
+        if (caFile is not null)
+        {
+            var pem = ReadCa(caFile, tokenFile);
+            var bytes = File.ReadAllBytes(caFile);
+            return secure.Pins(bytes)
+                ? pem
+                : throw new NodeIdentityException($"--ca-file {caFile} has SHA-256 {SecureJoinToken.HashCa(bytes)}, but the token pins {secure.CaHash}: not this cluster's CA");
+        }
+        var log = host.Logging.CreateLogger("axolotl");
+        var (_, ca) = await ServerWait.FirstAnsweringAsync(servers, s => ClusterCaDiscovery.FetchAsync(s, secure, TimeProvider.System, host.Shutdown.Token),
+            log, TimeProvider.System, host.Shutdown.Token);
+        return ca;
+    }
 
     /// <summary>--ca-file; else pki/ca.crt beside the token file (the server's data dir); else the default server data dir's.</summary>
     private static string ReadCa(string? caFile, string? tokenFile)
@@ -249,7 +307,7 @@ public static partial class AgentCommand
         if (!File.Exists(path))
         {
             throw new ArgumentException(caFile is null
-                ? $"no cluster CA at {path}: copy the server's DIR/pki/ca.crt here and pass --ca-file"
+                ? $"no cluster CA at {path}: join with the token the server prints (K10<CA hash>::…, `axolotl token create` on the server), which lets the agent fetch and check the CA, or pass --ca-file with a copy of the server's DIR/pki/ca.crt"
                 : $"--ca-file {path} does not exist");
         }
         var pem = File.ReadAllText(path);

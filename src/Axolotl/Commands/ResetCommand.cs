@@ -38,10 +38,10 @@ public static class ResetCommand
             Console.WriteLine($"reset: {dataDir} does not exist; nothing to do");
             return 0;
         }
-        using var held = DataDirLock.TryTake(dataDir, out var holder);
+        using var held = DataDirLock.TryTake(dataDir, "reset", out var holder);
         if (held is null)
         {
-            await Console.Error.WriteLineAsync($"error: a server or agent{(holder is null ? "" : $" (pid {holder})")} is running on {dataDir}; stop it first (SIGTERM), then reset");
+            await Console.Error.WriteLineAsync($"error: {dataDir} is in use by {holder}; stop it first (SIGTERM), then reset");
             return 1;
         }
         var time = TimeProvider.System;

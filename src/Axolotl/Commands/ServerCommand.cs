@@ -121,6 +121,9 @@ public static partial class ServerCommand
           --allocate-node-cidrs B
                            run node IPAM (default: true); with false every node must be given --pod-cidr
           --kubelet-port N the local node agent's HTTPS port for logs and exec (default: 10250)
+          --private-registry FILE
+                           the local node's registry settings, k3s's registries.yaml (mirrors, rewrites, auth, tls)
+                           (default: DIR/registries.yaml when it exists)
           --encryption-provider-config FILE
                            a Kubernetes EncryptionConfiguration (aesgcm and identity providers); default: DIR/encryption-config.yaml,
                            made on first start to encrypt Secrets with a fresh AES-GCM key
@@ -387,9 +390,7 @@ public static partial class ServerCommand
                 export KUBECONFIG={kubeconfig}
                 kubectl get namespaces
 
-            {JoinTokenLine(joinToken, JoinTokenStore.JoinTokenFile(dataDir))} The CA is in {Path.Combine(dataDir, "pki", "ca.crt")}. To join another node:
-
-                axolotl agent --server {host.LoopbackUrl} --token-file {JoinTokenStore.JoinTokenFile(dataDir)}
+            {JoinHint(joinToken, JoinTokenStore.JoinTokenFile(dataDir), JoinUrl(bind, advertise, port, host.LoopbackUrl), host.Pki.CaPem)}
 
             """);
 
@@ -448,13 +449,33 @@ public static partial class ServerCommand
     }
 
     /// <summary>The token itself only when this start made it (kubeadm prints a token once too); afterwards, where it is.</summary>
-    private static string JoinTokenLine(StandingJoinToken standing, string file)
+    /// <summary>
+    /// The line another machine pastes (the standing token with the CA's hash, k3s's secure token), printed only
+    /// when the token was made, as the token itself; on later starts, how to mint one.
+    /// </summary>
+    private static string JoinHint(StandingJoinToken standing, string file, Uri url, string caPem)
     {
         var expiry = standing.Expires is { } at ? $"expires {at.UtcDateTime:yyyy-MM-dd HH:mm} UTC" : "never expires";
         return standing.Created
-            ? $"Join token: {standing.Token} ({expiry}; printed this once, kept in {file}, readable by root only)."
-            : $"Join token: in {file} ({expiry}; `axolotl token create` mints another).";
+            ? $"""
+                Join token: {standing.Token} ({expiry}; printed this once, kept in {file}, readable by root only).
+                To join another node, run there (the token carries the CA's hash: nothing to copy):
+
+                    axolotl agent --server {url.GetLeftPart(UriPartial.Authority)} --token {SecureJoinToken.For(caPem, standing.Token)}
+                """
+            : $"""
+                Join token: in {file} ({expiry}; `axolotl token create` mints another).
+                To join another node, run `axolotl token create` here and, there:
+
+                    axolotl agent --server {url.GetLeftPart(UriPartial.Authority)} --token TOKEN
+                """;
     }
+
+    /// <summary>Where other machines reach this server: the advertised address, else (bound to loopback) the loopback URL.</summary>
+    private static Uri JoinUrl(IPAddress bind, IPAddress? advertise, int port, Uri loopback) =>
+        Axolotl.ApiServer.ControlPlane.AdvertiseAddress.Choose(bind, advertise) is { } address
+            ? new UriBuilder(Uri.UriSchemeHttps, address.ToString(), port).Uri
+            : loopback;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API server listening on {Url}, ready after {Milliseconds:F0} ms (store {StoreMs:F0} ms, API server {ApiMs:F0} ms)")]
     private static partial void LogReady(ILogger logger, Uri url, double milliseconds, double storeMs, double apiMs);

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Axolotl.ApiServer.Security;
 
 namespace Axolotl.Commands;
@@ -11,10 +13,11 @@ public static class TokenCommand
     public const string Usage = """
         Usage: axolotl token create [--data-dir DIR] [--ttl DURATION] [--node-name NAME]
 
-        Mints a node join token for `axolotl agent --token-file` and prints it. Run it where the server's
-        data dir is; the running server accepts the token at once. A token obtains the certificate of a
-        node that is not registered yet; it never obtains a registered node's (delete the Node first to
-        join again under its name).
+        Mints a node join token and prints it as K10<sha256 of the cluster CA>::<token> (k3s's secure token):
+        `axolotl agent --server URL --token TOKEN` on another machine fetches the cluster CA from the server and
+        trusts it only if it has that hash. Run it where the server's data dir is; the running server accepts
+        the token at once. A token obtains the certificate of a node that is not registered yet; it never
+        obtains a registered node's (delete the Node first to join again under its name).
 
           --data-dir DIR    the server's data dir (default: $XDG_DATA_HOME/axolotl or ~/.local/share/axolotl)
           --ttl DURATION    how long the token is valid, e.g. 30m, 24h, 7d; 0 = never expires (default: 24h)
@@ -34,9 +37,25 @@ public static class TokenCommand
         {
             throw new ArgumentException($"invalid --node-name \"{nodeName}\": {string.Join("; ", problems)}");
         }
+        var caPem = CaPem(dataDir);
         var token = new JoinTokenStore(dataDir, TimeProvider.System).Create(ttl, nodeName);
-        Console.WriteLine(token);
+        Console.WriteLine(SecureJoinToken.For(caPem, token));
         return 0;
+    }
+
+    /// <summary>The cluster CA as the server serves it at /cacerts (the certificate, re-encoded as the server does).</summary>
+    internal static string CaPem(string dataDir)
+    {
+        var path = Path.Combine(dataDir, "pki", "ca.crt");
+        try
+        {
+            using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(path));
+            return ca.ExportCertificatePem();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            throw new ArgumentException($"cannot read the cluster CA {path}: {e.Message}");
+        }
     }
 
     /// <summary>Go-style durations with days: "90s", "30m", "24h", "7d"; "0" is no expiry.</summary>

@@ -21,8 +21,9 @@ public sealed class JoinTokenTests(ServerFixture fx) : IClassFixture<ServerFixtu
     {
         var created = await ProcessRunner.RunAsync(BinaryOf(fx.Server), ["token", "create", "--data-dir", fx.Server.DataDir, "--ttl", "3s"]);
         Assert.Equal(0, created.ExitCode);
-        var token = created.Stdout.Trim();
-        Assert.Matches("^[a-z0-9]{6}\\.[a-z0-9]{16}$", token);
+        // Printed as K10<CA hash>::<token>; the server authenticates the token after "::".
+        Assert.Matches("^K10[0-9a-f]{64}::[a-z0-9]{6}\\.[a-z0-9]{16}$", created.Stdout.Trim());
+        var token = created.Stdout.Trim()[69..];
 
         var before = await GetCsrsWithAsync(token);
         await Eventually.UntilAsync(() => GetCsrsWithAsync(token), r => r.ExitCode != 0, "the token to expire", TimeSpan.FromSeconds(15));

@@ -14,7 +14,7 @@ public sealed class ResetTests
         var reset = await server.ResetAsync();
 
         Assert.Equal(1, reset.ExitCode);
-        Assert.Contains($"(pid {server.Pid}) is running on {server.DataDir}; stop it first", reset.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"{server.DataDir} is in use by an axolotl server (pid {server.Pid}); stop it first", reset.Stderr, StringComparison.Ordinal);
         Assert.True((await HostObjects.OfAsync(server, [])).Bridge);
     }
 
