@@ -57,7 +57,9 @@ public sealed partial class PodWorker
             Security = security,
             Seccomp = seccomp,
             Stdio = ContainerStdio.For(container),
-            PidNamespaceOf = (container as EphemeralContainer)?.TargetContainerName is { Length: > 0 } target ? target : null,
+            // A shared namespace is the whole pod's: an ephemeral container's target changes nothing then.
+            PidNamespaceOf = Latest.Spec?.ShareProcessNamespace == true ? ProcessRuntime.PodInitName
+                : (container as EphemeralContainer)?.TargetContainerName is { Length: > 0 } target ? target : null,
         };
     }
 

@@ -8,6 +8,12 @@ public sealed record PodSandboxSpec(string PodUid, string Namespace, string Name
 
     /// <summary>spec.subdomain: the pod's hosts file then names it &lt;hostname&gt;.&lt;subdomain&gt;.&lt;namespace&gt;.svc.&lt;domain&gt; too, as the kubelet does (StatefulSet pods).</summary>
     public string? Subdomain { get; init; }
+
+    /// <summary>spec.hostAliases: appended to the pod's hosts file under the kubelet's comment line.</summary>
+    public IReadOnlyList<Api.Core.HostAlias> HostAliases { get; init; } = [];
+
+    /// <summary>spec.shareProcessNamespace: the sandbox holds one pid namespace every container of the pod joins.</summary>
+    public bool ShareProcessNamespace { get; init; }
 }
 
 /// <summary>A created sandbox: its id, the pod IP (null in host-network fallback) and the network namespace name.</summary>

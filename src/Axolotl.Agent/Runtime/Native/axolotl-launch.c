@@ -83,6 +83,9 @@
  * exit file gets the container's code (128+n for a signal) and the launcher exits with it too.
  * The exit file outlives an agent restart: a later agent reads the code from it.
  *
+ * "axolotl-launch --pod-pid-ns CGROUP_PROCS..." holds the pid namespace a pod with shareProcessNamespace
+ * gives its containers (pod-pid-ns.c); they join it with --pid-ns.
+ *
  * "axolotl-launch --exec-into PID [--cgroup-procs FILE]... [--env-file FILE] [--seccomp FILE [--seccomp-flags N]] -- argv"
  * runs a command in a running container instead (exec, probes, hooks): it joins the cgroups itself (no
  * shell on the node), gives argv the container's environment file, and runs it under the container's
@@ -136,6 +139,7 @@
 #include "cri-log.h"
 #include "exec-into.h"
 #include "launch-common.h"
+#include "pod-pid-ns.h"
 #include "rootfs.h"
 #include "seccomp.h"
 #include "security.h"
@@ -1175,6 +1179,8 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--exec-into") == 0)
         return exec_into(argc, argv);
+    if (argc > 1 && strcmp(argv[1], "--pod-pid-ns") == 0)
+        return pod_pid_ns(argc, argv);
     struct options o;
     parse_options(argc, argv, &o);
     trace("launcher-main");
