@@ -112,7 +112,11 @@ public sealed record ContainerUser(long Uid, long Gid, IReadOnlyList<long> Suppl
 }
 
 /// <summary>A node path (a volume's directory or a file in it, a hostPath) bound at a path inside the container.</summary>
-public sealed record ContainerMount(string Source, string Target, bool ReadOnly);
+public sealed record ContainerMount(string Source, string Target, bool ReadOnly)
+{
+    /// <summary>mountPropagation HostToContainer: what the node mounts below Source later shows in the container (rslave); otherwise private.</summary>
+    public bool HostToContainer { get; init; }
+}
 
 /// <summary>A container's stdin, stdinOnce and tty fields, as the runtime sets its stdio up.</summary>
 public sealed record ContainerStdio(bool Stdin, bool StdinOnce, bool Tty)

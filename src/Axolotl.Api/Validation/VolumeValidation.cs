@@ -339,6 +339,11 @@ public static class VolumeValidation
                 {
                     errors.Add(FieldError.Forbidden(propagationPath, "Bidirectional mount propagation is available only to privileged containers"));
                 }
+                else if (propagation == "Bidirectional")
+                {
+                    // A container's mount namespace is private or a slave of the node's: its mounts never reach the node.
+                    errors.Add(FieldError.Forbidden(propagationPath, "Bidirectional mount propagation is not supported by Axolotl: mounts made in a container never reach the node (HostToContainer and None are)"));
+                }
             }
             if (mount.RecursiveReadOnly is { } recursive)
             {
