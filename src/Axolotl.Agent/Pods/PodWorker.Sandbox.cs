@@ -46,6 +46,7 @@ public sealed partial class PodWorker
                 Subdomain = Latest.Spec?.Subdomain,
                 HostAliases = Latest.Spec?.HostAliases ?? [],
                 ShareProcessNamespace = Latest.Spec?.ShareProcessNamespace == true,
+                SetHostnameAsFqdn = Latest.Spec?.SetHostnameAsFQDN == true,
             }, ct);
         StartTrace.Mark("pod-network-ready", meta.Name, Uid);
         return sandbox;

@@ -56,6 +56,8 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
             return await CreateHostNetworkSandboxAsync(spec, ct);
         }
 
+        // Checked before anything is made: a too long FQDN fails the sandbox as the kubelet's does.
+        _ = spec.UtsHostname();
         if (spec.ShareProcessNamespace)
         {
             await EnsurePodInitAsync(spec.PodUid, ct);
@@ -73,7 +75,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
                 (spec.DnsConfig?.Options ?? []).Select(o => o.Value is null ? o.Name ?? "" : $"{o.Name}:{o.Value}")),
             _ => PodNetwork.ClusterFirstResolvConf(spec.Namespace, _cidr.Gateway),
         });
-        await File.WriteAllTextAsync(Path.Combine(_network.PodDirectory(spec.PodUid), "hostname"), spec.Hostname + "\n", ct);
+        await File.WriteAllTextAsync(Path.Combine(_network.PodDirectory(spec.PodUid), "hostname"), spec.UtsHostname() + "\n", ct);
         return new PodSandbox(spec.PodUid, spec.PodUid, ip, PodNetwork.NamespaceName(spec.PodUid));
     }
 

@@ -12,6 +12,22 @@ public sealed record PodSandboxSpec(string PodUid, string Namespace, string Name
     /// <summary>spec.hostAliases: appended to the pod's hosts file under the kubelet's comment line.</summary>
     public IReadOnlyList<Api.Core.HostAlias> HostAliases { get; init; } = [];
 
+    /// <summary>spec.setHostnameAsFQDN: the container's hostname (uname -n) is the pod's FQDN; its hosts file stays as without.</summary>
+    public bool SetHostnameAsFqdn { get; init; }
+
+    /// <summary>The kernel hostname of the pod's containers: the FQDN with setHostnameAsFQDN (at most 64 characters, as the kubelet checks), else the hostname.</summary>
+    public string UtsHostname()
+    {
+        if (!SetHostnameAsFqdn)
+        {
+            return Hostname;
+        }
+
+        var fqdn = string.IsNullOrEmpty(Subdomain) ? Hostname : $"{Hostname}.{Subdomain}.{Namespace}.svc.{Network.PodNetwork.ClusterDomain}";
+        return fqdn.Length <= 64 ? fqdn
+            : throw new InvalidOperationException($"failed to construct FQDN from pod hostname and cluster domain, FQDN {fqdn} is too long (64 characters is the max, {fqdn.Length} characters requested)");
+    }
+
     /// <summary>spec.shareProcessNamespace: the sandbox holds one pid namespace every container of the pod joins.</summary>
     public bool ShareProcessNamespace { get; init; }
 }
