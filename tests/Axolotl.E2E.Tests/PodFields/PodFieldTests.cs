@@ -198,6 +198,218 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
         Assert.Contains("spec.containers[0].volumeMounts[0].mountPropagation: Forbidden: Bidirectional mount propagation is not supported by Axolotl", refused.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SetHostnameAsFQDN_makes_the_containers_hostname_the_pods_fqdn()
+    {
+        var ns = await fx.NewNamespaceAsync("fqdn");
+        await fx.Kubectl.OkWithInputAsync($$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: named, namespace: {{ns}}}
+            spec:
+              hostname: web-0
+              subdomain: web
+              setHostnameAsFQDN: true
+              containers:
+              - name: app
+                image: busybox
+                command: ["sleep", "3600"]
+            """, "apply", "-f", "-");
+        await RunningAsync(ns, "named");
+
+        Assert.Equal($"web-0.web.{ns}.svc.cluster.local\n", await fx.Kubectl.OkAsync("exec", "named", "-n", ns, "--", "hostname"));
+    }
+
+    [Fact]
+    public async Task ReadinessGates_hold_Ready_until_their_condition_is_True()
+    {
+        var ns = await fx.NewNamespaceAsync("gates");
+        await fx.Kubectl.OkWithInputAsync($$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: gated, namespace: {{ns}}}
+            spec:
+              readinessGates: [{conditionType: example.com/feature}]
+              containers:
+              - name: app
+                image: busybox
+                command: ["sleep", "3600"]
+            """, "apply", "-f", "-");
+        await RunningAsync(ns, "gated");
+
+        var ready = await Eventually.UntilAsync(() => fx.Kubectl.RunAsync("get", "pod", "gated", "-n", ns, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")]}"),
+            r => r.Stdout.Contains("ReadinessGatesNotReady", StringComparison.Ordinal), "Ready False for the gate", StartTimeout);
+        Assert.Contains("corresponding condition of pod readiness gate \\\"example.com/feature\\\" does not exist.", ready.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"gated\s+1/1\s+Running\s+0\s+\S+\s+\S+\s+\S+\s+<none>\s+0/1", await fx.Kubectl.OkAsync("get", "pod", "gated", "-n", ns, "-o", "wide"));
+
+        await fx.Kubectl.OkAsync("patch", "pod", "gated", "-n", ns, "--subresource=status", "--type=strategic",
+            "-p", """{"status":{"conditions":[{"type":"example.com/feature","status":"True"}]}}""");
+        await Eventually.UntilAsync(() => fx.Kubectl.RunAsync("get", "pod", "gated", "-n", ns, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"),
+            r => r.Stdout == "True", "Ready once the gate's condition is True", StartTimeout);
+        // The gate's own condition stays as its owner set it.
+        Assert.Equal("True", await fx.Kubectl.OkAsync("get", "pod", "gated", "-n", ns, "-o", "jsonpath={.status.conditions[?(@.type==\"example.com/feature\")].status}"));
+    }
+
+    [Fact]
+    public async Task The_termination_message_file_and_the_log_fallback_reach_the_terminated_state()
+    {
+        var ns = await fx.NewNamespaceAsync("termmsg");
+        await fx.Kubectl.OkWithInputAsync($$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: file, namespace: {{ns}}}
+            spec:
+              restartPolicy: Never
+              containers:
+              - name: app
+                image: busybox
+                command: ["sh", "-c", "printf 'written by the app' > /dev/termination-log; exit 3"]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: custom, namespace: {{ns}}}
+            spec:
+              restartPolicy: Never
+              containers:
+              - name: app
+                image: busybox
+                terminationMessagePath: /tmp/why
+                command: ["sh", "-c", "echo at a path of its own > /tmp/why"]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: fallback, namespace: {{ns}}}
+            spec:
+              restartPolicy: Never
+              containers:
+              - name: app
+                image: busybox
+                terminationMessagePolicy: FallbackToLogsOnError
+                command: ["sh", "-c", "echo first; echo last words; exit 1"]
+            """, "apply", "-f", "-");
+
+        Assert.Equal("written by the app", await MessageAsync(ns, "file"));
+        Assert.Equal("at a path of its own\n", await MessageAsync(ns, "custom"));
+        Assert.Equal("first\nlast words\n", await MessageAsync(ns, "fallback"));
+        var describe = await fx.Kubectl.OkAsync("describe", "pod", "file", "-n", ns);
+        Assert.Matches(@"Message:\s+written by the app", describe);
+    }
+
+    [Fact]
+    public async Task Fields_Axolotl_cannot_honour_are_refused_at_admission_with_the_field_and_the_reason()
+    {
+        var ns = await fx.NewNamespaceAsync("refused");
+        var refused = await fx.Kubectl.RunAsync(["apply", "-f", "-"], $$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: everything, namespace: {{ns}}}
+            spec:
+              runtimeClassName: kata
+              os: {name: windows}
+              priorityClassName: high
+              overhead: {cpu: 100m}
+              affinity:
+                podAntiAffinity:
+                  requiredDuringSchedulingIgnoredDuringExecution:
+                  - {labelSelector: {matchLabels: {app: x}}, topologyKey: kubernetes.io/hostname}
+                nodeAffinity:
+                  preferredDuringSchedulingIgnoredDuringExecution:
+                  - {weight: 1, preference: {matchExpressions: [{key: disk, operator: In, values: [ssd]}]}}
+              topologySpreadConstraints:
+              - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: x}}}
+              containers:
+              - name: app
+                image: busybox
+                command: ["sleep", "3600"]
+                resizePolicy: [{resourceName: cpu, restartPolicy: NotRequired}]
+                volumeDevices: [{name: disk, devicePath: /dev/xvda}]
+              volumes:
+              - name: disk
+                emptyDir: {}
+            """);
+        Assert.NotEqual(0, refused.ExitCode);
+        foreach (var expected in new[]
+        {
+            "spec.runtimeClassName: Forbidden: runtimeClassName is not supported by Axolotl",
+            "spec.os.name: Forbidden: windows is not supported by Axolotl",
+            "spec.containers[0].resizePolicy: Forbidden: resizePolicy is not supported by Axolotl",
+            "spec.containers[0].volumeDevices: Forbidden: volumeDevices is not supported by Axolotl",
+            "spec.priorityClassName: Forbidden: priorityClassName high is not supported by Axolotl",
+            "spec.overhead: Forbidden: overhead is set from a RuntimeClass",
+            "spec.affinity.podAntiAffinity: Forbidden: podAntiAffinity is not supported by Axolotl's scheduler",
+            "spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution: Forbidden: preferred node affinity is not supported",
+            "spec.topologySpreadConstraints[0]: Forbidden: only whenUnsatisfiable ScheduleAnyway over topologyKey kubernetes.io/hostname is supported",
+        })
+        {
+            Assert.Contains(expected, refused.Stderr, StringComparison.Ordinal);
+        }
+
+        // In a template too: the Deployment is refused, not its pods later.
+        var deployment = await fx.Kubectl.RunAsync(["apply", "-f", "-"], $$"""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: claims, namespace: {{ns}}}
+            spec:
+              selector: {matchLabels: {app: claims}}
+              template:
+                metadata: {labels: {app: claims}}
+                spec:
+                  resourceClaims: [{name: gpu, resourceClaimName: gpu}]
+                  containers:
+                  - name: app
+                    image: busybox
+                    resources: {claims: [{name: gpu}]}
+            """);
+        Assert.NotEqual(0, deployment.ExitCode);
+        Assert.Contains("spec.template.spec.resourceClaims: Forbidden: resourceClaims is not supported by Axolotl", deployment.Stderr, StringComparison.Ordinal);
+        Assert.Contains("spec.template.spec.containers[0].resources.claims: Forbidden: resources.claims is not supported by Axolotl", deployment.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Another_schedulers_pod_and_a_gated_pod_wait_while_a_system_critical_pod_runs_with_its_priority()
+    {
+        var ns = await fx.NewNamespaceAsync("scheduling");
+        await fx.Kubectl.OkWithInputAsync($$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: elsewhere, namespace: {{ns}}}
+            spec:
+              schedulerName: my-scheduler
+              containers: [{name: app, image: busybox, command: ["sleep", "3600"]}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: gated, namespace: {{ns}}}
+            spec:
+              schedulingGates: [{name: example.com/wait}]
+              containers: [{name: app, image: busybox, command: ["sleep", "3600"]}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: critical, namespace: {{ns}}}
+            spec:
+              priorityClassName: system-node-critical
+              containers: [{name: app, image: busybox, command: ["sleep", "3600"]}]
+            """, "apply", "-f", "-");
+        await RunningAsync(ns, "critical");
+        Assert.Equal("2000001000", await fx.Kubectl.OkAsync("get", "pod", "critical", "-n", ns, "-o", "jsonpath={.spec.priority}"));
+
+        // Created before the critical pod ran: neither was bound meanwhile.
+        Assert.Equal("", await fx.Kubectl.OkAsync("get", "pod", "elsewhere", "-n", ns, "-o", "jsonpath={.spec.nodeName}"));
+        Assert.Matches(@"gated\s+0/1\s+SchedulingGated", await fx.Kubectl.OkAsync("get", "pod", "gated", "-n", ns));
+
+        await fx.Kubectl.OkAsync("patch", "pod", "gated", "-n", ns, "--type=json", "-p", """[{"op":"remove","path":"/spec/schedulingGates"}]""");
+        await RunningAsync(ns, "gated");
+    }
+
+    private async Task<string> MessageAsync(string ns, string pod)
+    {
+        var result = await Eventually.UntilAsync(() => fx.Kubectl.RunAsync("get", "pod", pod, "-n", ns, "-o", "jsonpath={.status.containerStatuses[0].state.terminated.finishedAt}"),
+            r => r.Stdout.Length > 0, $"pod {pod} to end", StartTimeout);
+        Assert.NotEmpty(result.Stdout);
+        return await fx.Kubectl.OkAsync("get", "pod", pod, "-n", ns, "-o", "jsonpath={.status.containerStatuses[0].state.terminated.message}");
+    }
+
     private async Task RunningAsync(string ns, string pod) =>
         await Eventually.UntilAsync(() => fx.Kubectl.RunAsync("get", "pod", pod, "-n", ns, "-o", "jsonpath={.status.phase}"),
             r => r.Stdout == "Running", $"pod {pod} to run", StartTimeout);
