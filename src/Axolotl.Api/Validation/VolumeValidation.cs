@@ -356,6 +356,10 @@ public static class VolumeValidation
                 {
                     errors.Add(FieldError.Forbidden(recursivePath, "may only be specified when readOnly is true"));
                 }
+                else if (recursive != "Disabled")
+                {
+                    errors.Add(FieldError.Forbidden(recursivePath, "recursiveReadOnly is not supported by Axolotl: a read-only volume mount is read-only at its own mount, not at the mounts below it"));
+                }
             }
         }
         return errors;

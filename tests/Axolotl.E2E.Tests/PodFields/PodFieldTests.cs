@@ -323,6 +323,7 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
                 command: ["sleep", "3600"]
                 resizePolicy: [{resourceName: cpu, restartPolicy: NotRequired}]
                 volumeDevices: [{name: disk, devicePath: /dev/xvda}]
+                volumeMounts: [{name: disk, mountPath: /data, readOnly: true, recursiveReadOnly: Enabled}]
               volumes:
               - name: disk
                 emptyDir: {}
@@ -334,6 +335,7 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
             "spec.os.name: Forbidden: windows is not supported by Axolotl",
             "spec.containers[0].resizePolicy: Forbidden: resizePolicy is not supported by Axolotl",
             "spec.containers[0].volumeDevices: Forbidden: volumeDevices is not supported by Axolotl",
+            "spec.containers[0].volumeMounts[0].recursiveReadOnly: Forbidden: recursiveReadOnly is not supported by Axolotl",
             "spec.priorityClassName: Forbidden: priorityClassName high is not supported by Axolotl",
             "spec.overhead: Forbidden: overhead is set from a RuntimeClass",
             "spec.affinity.podAntiAffinity: Forbidden: podAntiAffinity is not supported by Axolotl's scheduler",
@@ -400,6 +402,35 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
 
         await fx.Kubectl.OkAsync("patch", "pod", "gated", "-n", ns, "--type=json", "-p", """[{"op":"remove","path":"/spec/schedulingGates"}]""");
         await RunningAsync(ns, "gated");
+    }
+
+    [Fact]
+    public async Task A_preStop_exec_hook_runs_before_the_container_is_stopped()
+    {
+        var ns = await fx.NewNamespaceAsync("prestop");
+        var hostDir = Path.Combine(fx.WorkDir, fx.UniqueName("prestop"));
+        Directory.CreateDirectory(hostDir);
+        await fx.Kubectl.OkWithInputAsync($$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: polite, namespace: {{ns}}}
+            spec:
+              containers:
+              - name: app
+                image: busybox
+                command: ["sleep", "3600"]
+                lifecycle:
+                  preStop:
+                    exec: {command: ["sh", "-c", "echo goodbye > /out/said"]}
+                volumeMounts: [{name: out, mountPath: /out}]
+              volumes:
+              - name: out
+                hostPath: {path: {{hostDir}}, type: Directory}
+            """, "apply", "-f", "-");
+        await RunningAsync(ns, "polite");
+
+        await fx.Kubectl.OkAsync("delete", "pod", "polite", "-n", ns, "--wait=true");
+        Assert.Equal("goodbye\n", await File.ReadAllTextAsync(Path.Combine(hostDir, "said")));
     }
 
     private async Task<string> MessageAsync(string ns, string pod)
