@@ -45,6 +45,10 @@ static void hold_namespace(int argc, char **argv, int report_fd)
         close(fd);
     }
     prctl(PR_SET_NAME, "pod-init", 0, 0, 0);
+    /* `ps` in the containers shows the command line: "pod-init", not the launcher's path and the node's cgroup files. */
+    char *args_end = argv[argc - 1] + strlen(argv[argc - 1]);
+    memset(argv[0], 0, (size_t)(args_end - argv[0]));
+    memcpy(argv[0], "pod-init", args_end - argv[0] >= 8 ? 8 : (size_t)(args_end - argv[0]));
     if (chdir("/") != 0) {
         /* "/" is always there. */
     }
