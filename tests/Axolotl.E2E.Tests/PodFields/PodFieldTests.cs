@@ -19,7 +19,7 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
         await fx.Kubectl.OkWithInputAsync($$"""
             apiVersion: v1
             kind: Pod
-            metadata: {name: aliased, namespace: {{ns}}}
+            metadata: {name: aliased, namespace: {{ns}} }
             spec:
               hostAliases:
               - ip: 127.0.0.1
@@ -48,7 +48,7 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
         await fx.Kubectl.OkWithInputAsync($$"""
             apiVersion: v1
             kind: Pod
-            metadata: {name: shared, namespace: {{ns}}}
+            metadata: {name: shared, namespace: {{ns}} }
             spec:
               shareProcessNamespace: true
               containers:
@@ -61,7 +61,7 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
             ---
             apiVersion: v1
             kind: Pod
-            metadata: {name: apart, namespace: {{ns}}}
+            metadata: {name: apart, namespace: {{ns}} }
             spec:
               containers:
               - name: first
@@ -106,7 +106,7 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
             await fx.Kubectl.OkWithInputAsync($$"""
                 apiVersion: v1
                 kind: Pod
-                metadata: {name: watcher, namespace: {{ns}}}
+                metadata: {name: watcher, namespace: {{ns}} }
                 spec:
                   containers:
                   - name: slave
@@ -151,7 +151,7 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
             await fx.Kubectl.OkWithInputAsync($$"""
                 apiVersion: v1
                 kind: Pod
-                metadata: {name: stranded, namespace: {{ns}}}
+                metadata: {name: stranded, namespace: {{ns}} }
                 spec:
                   restartPolicy: Never
                   containers:
@@ -182,7 +182,7 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
         var refused = await fx.Kubectl.RunAsync(["apply", "-f", "-"], $$"""
             apiVersion: v1
             kind: Pod
-            metadata: {name: both-ways, namespace: {{ns}}}
+            metadata: {name: both-ways, namespace: {{ns}} }
             spec:
               containers:
               - name: app
@@ -195,7 +195,7 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
                 hostPath: {path: /tmp}
             """);
         Assert.NotEqual(0, refused.ExitCode);
-        Assert.Contains("spec.containers[0].volumeMounts[0].mountPropagation: Forbidden: Bidirectional mount propagation is not supported by Axolotl", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("spec.containers[0].volumeMounts.mountPropagation: Forbidden: Bidirectional mount propagation is not supported by Axolotl", refused.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -205,7 +205,7 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
         await fx.Kubectl.OkWithInputAsync($$"""
             apiVersion: v1
             kind: Pod
-            metadata: {name: named, namespace: {{ns}}}
+            metadata: {name: named, namespace: {{ns}} }
             spec:
               hostname: web-0
               subdomain: web
@@ -227,7 +227,7 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
         await fx.Kubectl.OkWithInputAsync($$"""
             apiVersion: v1
             kind: Pod
-            metadata: {name: gated, namespace: {{ns}}}
+            metadata: {name: gated, namespace: {{ns}} }
             spec:
               readinessGates: [{conditionType: example.com/feature}]
               containers:
@@ -243,7 +243,7 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
         Assert.Matches(@"gated\s+1/1\s+Running\s+0\s+\S+\s+\S+\s+\S+\s+<none>\s+0/1", await fx.Kubectl.OkAsync("get", "pod", "gated", "-n", ns, "-o", "wide"));
 
         await fx.Kubectl.OkAsync("patch", "pod", "gated", "-n", ns, "--subresource=status", "--type=strategic",
-            "-p", """{"status":{"conditions":[{"type":"example.com/feature","status":"True"}]}}""");
+            "-p", """{"status":{"conditions":[{"type":"example.com/feature","status":"True"}]} }""");
         await Eventually.UntilAsync(() => fx.Kubectl.RunAsync("get", "pod", "gated", "-n", ns, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}"),
             r => r.Stdout == "True", "Ready once the gate's condition is True", StartTimeout);
         // The gate's own condition stays as its owner set it.
@@ -257,7 +257,7 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
         await fx.Kubectl.OkWithInputAsync($$"""
             apiVersion: v1
             kind: Pod
-            metadata: {name: file, namespace: {{ns}}}
+            metadata: {name: file, namespace: {{ns}} }
             spec:
               restartPolicy: Never
               containers:
@@ -267,7 +267,7 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
             ---
             apiVersion: v1
             kind: Pod
-            metadata: {name: custom, namespace: {{ns}}}
+            metadata: {name: custom, namespace: {{ns}} }
             spec:
               restartPolicy: Never
               containers:
@@ -278,7 +278,7 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
             ---
             apiVersion: v1
             kind: Pod
-            metadata: {name: fallback, namespace: {{ns}}}
+            metadata: {name: fallback, namespace: {{ns}} }
             spec:
               restartPolicy: Never
               containers:
@@ -302,7 +302,7 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
         var refused = await fx.Kubectl.RunAsync(["apply", "-f", "-"], $$"""
             apiVersion: v1
             kind: Pod
-            metadata: {name: everything, namespace: {{ns}}}
+            metadata: {name: everything, namespace: {{ns}} }
             spec:
               runtimeClassName: kata
               os: {name: windows}
@@ -311,12 +311,12 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
               affinity:
                 podAntiAffinity:
                   requiredDuringSchedulingIgnoredDuringExecution:
-                  - {labelSelector: {matchLabels: {app: x}}, topologyKey: kubernetes.io/hostname}
+                  - {labelSelector: {matchLabels: {app: x} }, topologyKey: kubernetes.io/hostname}
                 nodeAffinity:
                   preferredDuringSchedulingIgnoredDuringExecution:
-                  - {weight: 1, preference: {matchExpressions: [{key: disk, operator: In, values: [ssd]}]}}
+                  - {weight: 1, preference: {matchExpressions: [{key: disk, operator: In, values: [ssd]}]} }
               topologySpreadConstraints:
-              - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: x}}}
+              - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: x} } }
               containers:
               - name: app
                 image: busybox
@@ -335,7 +335,7 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
             "spec.os.name: Forbidden: windows is not supported by Axolotl",
             "spec.containers[0].resizePolicy: Forbidden: resizePolicy is not supported by Axolotl",
             "spec.containers[0].volumeDevices: Forbidden: volumeDevices is not supported by Axolotl",
-            "spec.containers[0].volumeMounts[0].recursiveReadOnly: Forbidden: recursiveReadOnly is not supported by Axolotl",
+            "spec.containers[0].volumeMounts.recursiveReadOnly: Forbidden: recursiveReadOnly is not supported by Axolotl",
             "spec.priorityClassName: Forbidden: priorityClassName high is not supported by Axolotl",
             "spec.overhead: Forbidden: overhead is set from a RuntimeClass",
             "spec.affinity.podAntiAffinity: Forbidden: podAntiAffinity is not supported by Axolotl's scheduler",
@@ -350,11 +350,11 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
         var deployment = await fx.Kubectl.RunAsync(["apply", "-f", "-"], $$"""
             apiVersion: apps/v1
             kind: Deployment
-            metadata: {name: claims, namespace: {{ns}}}
+            metadata: {name: claims, namespace: {{ns}} }
             spec:
-              selector: {matchLabels: {app: claims}}
+              selector: {matchLabels: {app: claims} }
               template:
-                metadata: {labels: {app: claims}}
+                metadata: {labels: {app: claims} }
                 spec:
                   resourceClaims: [{name: gpu, resourceClaimName: gpu}]
                   containers:
@@ -374,21 +374,21 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
         await fx.Kubectl.OkWithInputAsync($$"""
             apiVersion: v1
             kind: Pod
-            metadata: {name: elsewhere, namespace: {{ns}}}
+            metadata: {name: elsewhere, namespace: {{ns}} }
             spec:
               schedulerName: my-scheduler
               containers: [{name: app, image: busybox, command: ["sleep", "3600"]}]
             ---
             apiVersion: v1
             kind: Pod
-            metadata: {name: gated, namespace: {{ns}}}
+            metadata: {name: gated, namespace: {{ns}} }
             spec:
               schedulingGates: [{name: example.com/wait}]
               containers: [{name: app, image: busybox, command: ["sleep", "3600"]}]
             ---
             apiVersion: v1
             kind: Pod
-            metadata: {name: critical, namespace: {{ns}}}
+            metadata: {name: critical, namespace: {{ns}} }
             spec:
               priorityClassName: system-node-critical
               containers: [{name: app, image: busybox, command: ["sleep", "3600"]}]
@@ -413,7 +413,7 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
         await fx.Kubectl.OkWithInputAsync($$"""
             apiVersion: v1
             kind: Pod
-            metadata: {name: polite, namespace: {{ns}}}
+            metadata: {name: polite, namespace: {{ns}} }
             spec:
               containers:
               - name: app
