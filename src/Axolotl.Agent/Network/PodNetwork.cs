@@ -99,7 +99,7 @@ public sealed class PodNetwork(string bridge, PodCidr cidr, Ipam ipam, string st
     }
 
     /// <summary>Writes the pod's hosts file (the kubelet's layout) and returns its path.</summary>
-    public string WriteHosts(string podUid, string? ip, string hostname, string? fqdn = null)
+    public string WriteHosts(string podUid, string? ip, string hostname, string? fqdn = null, IReadOnlyList<Api.Core.HostAlias>? aliases = null)
     {
         var dir = PodDirectory(podUid);
         Directory.CreateDirectory(dir);
@@ -122,9 +122,30 @@ public sealed class PodNetwork(string bridge, PodCidr cidr, Ipam ipam, string st
             text.Append(hostname).Append('\n');
         }
 
+        text.Append(HostAliasEntries(aliases));
         var path = Path.Combine(dir, "hosts");
         File.WriteAllText(path, text.ToString());
         return path;
+    }
+
+    /// <summary>
+    /// spec.hostAliases as the kubelet appends them to the managed hosts file (pod network or host
+    /// network alike): a comment line, then "IP&lt;tab&gt;name&lt;tab&gt;name…" per alias. Empty without aliases.
+    /// </summary>
+    public static string HostAliasEntries(IReadOnlyList<Api.Core.HostAlias>? aliases)
+    {
+        if (aliases is not { Count: > 0 })
+        {
+            return "";
+        }
+
+        var text = new StringBuilder("\n# Entries added by HostAliases.\n");
+        foreach (var alias in aliases)
+        {
+            text.Append(alias.Ip).Append('\t').AppendJoin('\t', alias.Hostnames ?? []).Append('\n');
+        }
+
+        return text.ToString();
     }
 
     /// <summary>The pod's resolv.conf beside its hosts file; the native launcher finds it there by that name.</summary>

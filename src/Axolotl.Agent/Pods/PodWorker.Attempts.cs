@@ -37,6 +37,10 @@ public sealed partial class PodWorker
         var limits = container.Resources?.Limits;
         var requests = container.Resources?.Requests;
         var mounts = container.VolumeMounts is { Count: > 0 } && _ctx.Runtime.MountsVolumes ? ContainerMounts.For(container, _volumes, env) : [];
+        if (TerminationMount(container, image, logPath) is { } termination)
+        {
+            mounts = [.. mounts, termination];
+        }
         // The user first (runAsNonRoot, an image without it): a failure comes before any directory is made.
         var (user, security) = SecurityFor(container, image);
         var rootfs = image.Root is { } layers ? ContainerAttempts.Prepare(_ctx.Logs.ContainerDirectory(Uid, container.Name), instance, layers, root) : null;
@@ -57,7 +61,9 @@ public sealed partial class PodWorker
             Security = security,
             Seccomp = seccomp,
             Stdio = ContainerStdio.For(container),
-            PidNamespaceOf = (container as EphemeralContainer)?.TargetContainerName is { Length: > 0 } target ? target : null,
+            // A shared namespace is the whole pod's: an ephemeral container's target changes nothing then.
+            PidNamespaceOf = Latest.Spec?.ShareProcessNamespace == true ? ProcessRuntime.PodInitName
+                : (container as EphemeralContainer)?.TargetContainerName is { Length: > 0 } target ? target : null,
         };
     }
 
@@ -70,8 +76,25 @@ public sealed partial class PodWorker
     {
         var logPath = _ctx.Logs.InstanceLog(Uid, name, instance);
         var rootfs = image.Root is { } layers ? ContainerAttempts.Prepare(_ctx.Logs.ContainerDirectory(Uid, name), instance, layers, AttemptRoot.Standby) : null;
-        return spec with { LogPath = logPath, Rootfs = rootfs, NextAttempt = null, RestartsAtOnce = null };
+        var container = Latest.Spec?.AllContainers().FirstOrDefault(c => c.Name == name);
+        var mounts = spec.Mounts;
+        if (container is not null && TerminationMount(container, image, logPath) is { } termination)
+        {
+            mounts = [.. mounts.Where(m => m.Target != termination.Target || !m.Source.EndsWith(".termination-log", StringComparison.Ordinal)), termination];
+        }
+
+        return spec with { LogPath = logPath, Rootfs = rootfs, Mounts = mounts, NextAttempt = null, RestartsAtOnce = null };
     }
+
+    /// <summary>
+    /// terminationMessagePath: the attempt's own file bound there. Only on a root of the image's own
+    /// (an image without layers runs on the node's root, whose /dev the launcher does not shadow) and
+    /// with a runtime that binds volumes; FallbackToLogsOnError works without it.
+    /// </summary>
+    private ContainerMount? TerminationMount(Container container, ResolvedImage image, string logPath) =>
+        string.IsNullOrEmpty(container.TerminationMessagePath) || image.Root is null || !_ctx.Runtime.MountsVolumes
+            ? null
+            : new ContainerMount(TerminationMessage.Prepare(logPath), container.TerminationMessagePath, false);
 
     /// <summary>The lane takes the container's next exit into its own hands (it stops it, or starts another attempt).</summary>
     private void CloseGate(string name)

@@ -40,7 +40,14 @@ public sealed partial class PodWorker
         var meta = Latest.Metadata;
         var hostname = Latest.Spec?.Hostname ?? meta.Name ?? Uid;
         var sandbox = await _ctx.Runtime.CreateSandboxAsync(
-            new PodSandboxSpec(Uid, meta.Namespace ?? "default", meta.Name ?? "", hostname, Latest.Spec?.DnsPolicy, Latest.Spec?.DnsConfig) { HostNetwork = Latest.Spec?.HostNetwork == true, Subdomain = Latest.Spec?.Subdomain }, ct);
+            new PodSandboxSpec(Uid, meta.Namespace ?? "default", meta.Name ?? "", hostname, Latest.Spec?.DnsPolicy, Latest.Spec?.DnsConfig) 
+            {
+                HostNetwork = Latest.Spec?.HostNetwork == true,
+                Subdomain = Latest.Spec?.Subdomain,
+                HostAliases = Latest.Spec?.HostAliases ?? [],
+                ShareProcessNamespace = Latest.Spec?.ShareProcessNamespace == true,
+                SetHostnameAsFqdn = Latest.Spec?.SetHostnameAsFQDN == true,
+            }, ct);
         StartTrace.Mark("pod-network-ready", meta.Name, Uid);
         return sandbox;
     }

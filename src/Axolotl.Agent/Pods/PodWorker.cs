@@ -428,8 +428,10 @@ public sealed partial class PodWorker
             var init = Observed.InitContainers.ContainsKey(item.Name);
             var seen = Get(item.Name, init);
             var exit = item.Exit;
+            var policy = Latest.Spec?.AllContainers().FirstOrDefault(c => c.Name == item.Name)?.TerminationMessagePolicy;
             var termination = new ContainerTermination(
-                exit.ExitCode, exit.Signal, ContainerTermination.ReasonFor(exit.ExitCode, exit.OomKilled), null, handle.StartedAt, exit.FinishedAt, handle.Id);
+                exit.ExitCode, exit.Signal, ContainerTermination.ReasonFor(exit.ExitCode, exit.OomKilled),
+                TerminationMessage.Read(handle.LogPath, policy, exit.ExitCode), handle.StartedAt, exit.FinishedAt, handle.Id);
             if (exit.OomKilled)
             {
                 // node-problem-detector reports these on the node; on the pod the user sees it in describe.

@@ -101,6 +101,11 @@ internal static class NativeLauncher
         {
             arguments.Add(mount.ReadOnly ? "--bind-ro" : "--bind");
             arguments.Add(mount.Source);
+            if (mount.HostToContainer)
+            {
+                arguments.Add("--host-to-container");
+            }
+
             arguments.Add("--to");
             arguments.Add(mount.Target);
         }

@@ -27,6 +27,12 @@ public sealed class PlainProcessRuntime : ProcessRuntimeCore
 
     public override Task<PodSandbox> CreateSandboxAsync(PodSandboxSpec spec, CancellationToken ct)
     {
+        // No namespaces of the pod's own: these would be silently ignored, so the sandbox is refused.
+        if (spec.ShareProcessNamespace || spec.HostAliases.Count > 0 || spec.SetHostnameAsFqdn)
+        {
+            throw new InvalidOperationException($"{(spec.ShareProcessNamespace ? "shareProcessNamespace" : spec.SetHostnameAsFqdn ? "setHostnameAsFQDN" : "hostAliases")} needs the isolated runtime (pid, mount and uts namespaces of the pod's own); this node runs {Mode}");
+        }
+
         Directory.CreateDirectory(PodDirectory(spec.PodUid));
         return Task.FromResult(new PodSandbox(spec.PodUid, spec.PodUid, Options.NodeAddress, null));
     }

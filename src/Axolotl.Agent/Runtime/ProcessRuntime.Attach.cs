@@ -46,6 +46,13 @@ public sealed partial class ProcessRuntime : IContainerRuntime
             throw new ContainerStartException("sharing a container's process namespace needs the native launcher (axolotl-launch; build with gcc installed)", 128);
         }
 
+        if (target == PodInitName)
+        {
+            return FindPodInit(Cgroups.Open(PodInitCgroupPath(podUid))) is { } holder
+                ? FormattableString.Invariant($"/proc/{holder}/ns/pid")
+                : throw new ContainerStartException("the pod's shared process namespace is gone (its init ended); the pod's sandbox must be made again", 128);
+        }
+
         var init = FindInit(Cgroups.Open($"{Options.CgroupRoot}/{podUid}/{target}"))
             ?? throw new ContainerStartException($"the target container {target} is not running", 128);
         return FormattableString.Invariant($"/proc/{init}/ns/pid");

@@ -56,10 +56,17 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
             return await CreateHostNetworkSandboxAsync(spec, ct);
         }
 
+        // Checked before anything is made: a too long FQDN fails the sandbox as the kubelet's does.
+        _ = spec.UtsHostname();
+        if (spec.ShareProcessNamespace)
+        {
+            await EnsurePodInitAsync(spec.PodUid, ct);
+        }
+
         await EnsureBridgeAsync(ct);
         var ip = await _network.AddAsync(spec.PodUid, ct);
         _network.WriteHosts(spec.PodUid, ip, spec.Hostname,
-            string.IsNullOrEmpty(spec.Subdomain) ? null : $"{spec.Hostname}.{spec.Subdomain}.{spec.Namespace}.svc.{PodNetwork.ClusterDomain}");
+            string.IsNullOrEmpty(spec.Subdomain) ? null : $"{spec.Hostname}.{spec.Subdomain}.{spec.Namespace}.svc.{PodNetwork.ClusterDomain}", spec.HostAliases);
         _network.WriteResolvConf(spec.PodUid, spec.DnsPolicy switch
         {
             // Default: the node's own resolver (no file: containers keep the host's /etc/resolv.conf).
@@ -68,7 +75,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
                 (spec.DnsConfig?.Options ?? []).Select(o => o.Value is null ? o.Name ?? "" : $"{o.Name}:{o.Value}")),
             _ => PodNetwork.ClusterFirstResolvConf(spec.Namespace, _cidr.Gateway),
         });
-        await File.WriteAllTextAsync(Path.Combine(_network.PodDirectory(spec.PodUid), "hostname"), spec.Hostname + "\n", ct);
+        await File.WriteAllTextAsync(Path.Combine(_network.PodDirectory(spec.PodUid), "hostname"), spec.UtsHostname() + "\n", ct);
         return new PodSandbox(spec.PodUid, spec.PodUid, ip, PodNetwork.NamespaceName(spec.PodUid));
     }
 
@@ -79,10 +86,15 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
     /// </summary>
     private async Task<PodSandbox> CreateHostNetworkSandboxAsync(PodSandboxSpec spec, CancellationToken ct)
     {
+        if (spec.ShareProcessNamespace)
+        {
+            await EnsurePodInitAsync(spec.PodUid, ct);
+        }
+
         var dir = _network.PodDirectory(spec.PodUid);
         Directory.CreateDirectory(dir);
         var nodeHosts = File.Exists("/etc/hosts") ? await File.ReadAllTextAsync("/etc/hosts", ct) : "127.0.0.1\tlocalhost\n";
-        await File.WriteAllTextAsync(Path.Combine(dir, "hosts"), "# Kubernetes-managed hosts file (host network).\n" + nodeHosts, ct);
+        await File.WriteAllTextAsync(Path.Combine(dir, "hosts"), "# Kubernetes-managed hosts file (host network).\n" + nodeHosts + PodNetwork.HostAliasEntries(spec.HostAliases), ct);
         _network.WriteResolvConf(spec.PodUid, spec.DnsPolicy switch
         {
             "ClusterFirstWithHostNet" => PodNetwork.ClusterFirstResolvConf(spec.Namespace, _cidr.Gateway),
@@ -109,6 +121,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
             Forget(container.State.Id);
         }
 
+        await RemovePodInitAsync(sandbox.PodUid, ct);
         await _network.RemoveAsync(sandbox.PodUid, ct);
         Cgroups.RemovePod($"{Options.CgroupRoot}/{sandbox.PodUid}");
     }
@@ -431,13 +444,16 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         return FindHostPidInit(cgroups);
     }
 
-    /// <summary>hostPID: the init is not PID 1 of anything; it is the member whose parent (the launcher) is not a member.</summary>
+    /// <summary>
+    /// hostPID, or a joined pid namespace (a target container's, the pod's shared one): the init is not
+    /// PID 1 of anything; it is the member whose parent (the launcher) is not a member.
+    /// </summary>
     private static int? FindHostPidInit(Cgroups cgroups)
     {
         var members = cgroups.ReadPids();
         foreach (var pid in members)
         {
-            if (LinuxProcess.NamespacePids(pid).Count == 1 && IsInit(pid) && ParentOf(pid) is { } parent && !members.Contains(parent))
+            if (IsInit(pid) && ParentOf(pid) is { } parent && !members.Contains(parent))
             {
                 return pid;
             }

@@ -8,6 +8,28 @@ public sealed record PodSandboxSpec(string PodUid, string Namespace, string Name
 
     /// <summary>spec.subdomain: the pod's hosts file then names it &lt;hostname&gt;.&lt;subdomain&gt;.&lt;namespace&gt;.svc.&lt;domain&gt; too, as the kubelet does (StatefulSet pods).</summary>
     public string? Subdomain { get; init; }
+
+    /// <summary>spec.hostAliases: appended to the pod's hosts file under the kubelet's comment line.</summary>
+    public IReadOnlyList<Api.Core.HostAlias> HostAliases { get; init; } = [];
+
+    /// <summary>spec.setHostnameAsFQDN: the container's hostname (uname -n) is the pod's FQDN; its hosts file stays as without.</summary>
+    public bool SetHostnameAsFqdn { get; init; }
+
+    /// <summary>The kernel hostname of the pod's containers: the FQDN with setHostnameAsFQDN (at most 64 characters, as the kubelet checks), else the hostname.</summary>
+    public string UtsHostname()
+    {
+        if (!SetHostnameAsFqdn)
+        {
+            return Hostname;
+        }
+
+        var fqdn = string.IsNullOrEmpty(Subdomain) ? Hostname : $"{Hostname}.{Subdomain}.{Namespace}.svc.{Network.PodNetwork.ClusterDomain}";
+        return fqdn.Length <= 64 ? fqdn
+            : throw new InvalidOperationException($"failed to construct FQDN from pod hostname and cluster domain, FQDN {fqdn} is too long (64 characters is the max, {fqdn.Length} characters requested)");
+    }
+
+    /// <summary>spec.shareProcessNamespace: the sandbox holds one pid namespace every container of the pod joins.</summary>
+    public bool ShareProcessNamespace { get; init; }
 }
 
 /// <summary>A created sandbox: its id, the pod IP (null in host-network fallback) and the network namespace name.</summary>
@@ -106,7 +128,11 @@ public sealed record ContainerUser(long Uid, long Gid, IReadOnlyList<long> Suppl
 }
 
 /// <summary>A node path (a volume's directory or a file in it, a hostPath) bound at a path inside the container.</summary>
-public sealed record ContainerMount(string Source, string Target, bool ReadOnly);
+public sealed record ContainerMount(string Source, string Target, bool ReadOnly)
+{
+    /// <summary>mountPropagation HostToContainer: what the node mounts below Source later shows in the container (rslave); otherwise private.</summary>
+    public bool HostToContainer { get; init; }
+}
 
 /// <summary>A container's stdin, stdinOnce and tty fields, as the runtime sets its stdio up.</summary>
 public sealed record ContainerStdio(bool Stdin, bool StdinOnce, bool Tty)

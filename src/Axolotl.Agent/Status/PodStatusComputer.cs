@@ -332,11 +332,14 @@ public static class PodStatusComputer
             : unready.Count == 0
                 ? Condition(type, true, null, null)
                 : Condition(type, false, "ContainersNotReady", $"containers with unready status: [{string.Join(' ', unready)}]");
-        conditions.Add(ContainersCondition("Ready"));
-        conditions.Add(ContainersCondition("ContainersReady"));
+        var containersReady = ContainersCondition("ContainersReady");
+        conditions.Add(containersReady.Status == "True" ? ReadinessGatesCondition(spec, previous) : ContainersCondition("Ready"));
+        conditions.Add(containersReady);
 
         var scheduled = previous?.Conditions?.FirstOrDefault(c => c.Type == "PodScheduled");
         conditions.Add(scheduled is { Status: "True" } ? Copy(scheduled) : Condition("PodScheduled", true, null, null));
+        // Conditions others own (a readiness gate's, set through the status subresource) stay as they are.
+        conditions.AddRange((previous?.Conditions ?? []).Where(c => !AgentOwnedConditions.Contains(c.Type)).Select(Copy));
 
         foreach (var condition in conditions)
         {
@@ -344,6 +347,32 @@ public static class PodStatusComputer
             condition.LastTransitionTime ??= before is not null && before.Status == condition.Status ? before.LastTransitionTime ?? now : now;
         }
         return conditions;
+    }
+
+    private static readonly HashSet<string> AgentOwnedConditions =
+        new(["PodScheduled", "Ready", "Initialized", "ContainersReady", "PodReadyToStartContainers", "DisruptionTarget"], StringComparer.Ordinal);
+
+    /// <summary>
+    /// Ready once the containers are: every spec.readinessGates condition must be True as well, with the
+    /// kubelet's reason and messages otherwise (GeneratePodReadyCondition).
+    /// </summary>
+    private static PodCondition ReadinessGatesCondition(PodSpec spec, PodStatus? previous)
+    {
+        var unready = new List<string>();
+        foreach (var gate in spec.ReadinessGates ?? [])
+        {
+            var condition = previous?.Conditions?.FirstOrDefault(c => c.Type == gate.ConditionType);
+            if (condition is null)
+            {
+                unready.Add($"corresponding condition of pod readiness gate \"{gate.ConditionType}\" does not exist.");
+            }
+            else if (condition.Status != "True")
+            {
+                unready.Add($"the status of pod readiness gate \"{gate.ConditionType}\" is not \"True\", but {condition.Status}");
+            }
+        }
+
+        return unready.Count == 0 ? Condition("Ready", true, null, null) : Condition("Ready", false, "ReadinessGatesNotReady", string.Join(", ", unready));
     }
 
     private static PodCondition Condition(string type, bool value, string? reason, string? message) => new()

@@ -33,7 +33,10 @@ public static class ContainerMounts
             {
                 throw new ContainerConfigException($"volumeMount \"{mount.Name}\" of container \"{container.Name}\" cannot be mounted on /");
             }
-            mounts.Add(new ContainerMount(source, target, volume.Projected || volume.ReadOnly || mount.ReadOnly == true));
+            mounts.Add(new ContainerMount(source, target, volume.Projected || volume.ReadOnly || mount.ReadOnly == true)
+            {
+                HostToContainer = mount.MountPropagation == "HostToContainer",
+            });
         }
         return [.. mounts.OrderBy(m => m.Target.Count(c => c == '/'))];
     }

@@ -45,6 +45,11 @@ public static class PodDefaults
         {
             spec.Priority ??= 0;
         }
+        else if (Validation.UnsupportedPodFieldsValidation.SystemPriorities.TryGetValue(spec.PriorityClassName, out var systemPriority))
+        {
+            // The built-in classes resolve as the Priority admission plugin resolves them; others are refused by validation.
+            spec.Priority ??= systemPriority;
+        }
         spec.PreemptionPolicy ??= "PreemptLowerPriority";
 
         if (pod.Status is { } status)

@@ -34,6 +34,7 @@ public static class PodSpecValidation
         errors.AddRange(MetadataValidation.ValidateLabels(spec.NodeSelector, path.Child("nodeSelector")));
         errors.AddRange(SecurityValidation.ValidatePodSecurityContext(spec, path));
         errors.AddRange(UnsupportedSecurityValidation.Validate(spec, path));
+        errors.AddRange(UnsupportedPodFieldsValidation.Validate(spec, path));
         for (var i = 0; i < (spec.ImagePullSecrets?.Count ?? 0); i++)
         {
             if (spec.ImagePullSecrets![i].ExtensionData is { Count: > 0 })

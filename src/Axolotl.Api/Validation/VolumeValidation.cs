@@ -339,6 +339,11 @@ public static class VolumeValidation
                 {
                     errors.Add(FieldError.Forbidden(propagationPath, "Bidirectional mount propagation is available only to privileged containers"));
                 }
+                else if (propagation == "Bidirectional")
+                {
+                    // A container's mount namespace is private or a slave of the node's: its mounts never reach the node.
+                    errors.Add(FieldError.Forbidden(propagationPath, "Bidirectional mount propagation is not supported by Axolotl: mounts made in a container never reach the node (HostToContainer and None are)"));
+                }
             }
             if (mount.RecursiveReadOnly is { } recursive)
             {
@@ -350,6 +355,10 @@ public static class VolumeValidation
                 else if (recursive != "Disabled" && mount.ReadOnly != true)
                 {
                     errors.Add(FieldError.Forbidden(recursivePath, "may only be specified when readOnly is true"));
+                }
+                else if (recursive != "Disabled")
+                {
+                    errors.Add(FieldError.Forbidden(recursivePath, "recursiveReadOnly is not supported by Axolotl: a read-only volume mount is read-only at its own mount, not at the mounts below it"));
                 }
             }
         }

@@ -296,4 +296,34 @@ public sealed class PodStatusComputerTests
         var spec = new PodSpec { Containers = [WithResources("1", "1Gi", "1", "1Gi"), WithResources("100m", null, null, null)] };
         Assert.Equal("Burstable", PodStatusComputer.QosClassOf(spec));
     }
+
+    [Fact]
+    public void A_readiness_gate_without_its_condition_keeps_the_pod_unready_with_the_kubelets_message()
+    {
+        var pod = PodWith();
+        pod.Spec!.ReadinessGates = [new PodReadinessGate { ConditionType = "example.com/a" }, new PodReadinessGate { ConditionType = "example.com/b" }];
+        var previous = new PodStatus { Conditions = [new PodCondition { Type = "example.com/b", Status = "False" }] };
+
+        var status = PodStatusComputer.Compute(pod, Observed(Running("app")), previous, Now);
+
+        var ready = status.Conditions!.Single(c => c.Type == "Ready");
+        Assert.Equal(("False", "ReadinessGatesNotReady"), (ready.Status, ready.Reason));
+        Assert.Equal("corresponding condition of pod readiness gate \"example.com/a\" does not exist., the status of pod readiness gate \"example.com/b\" is not \"True\", but False", ready.Message);
+        Assert.Equal("True", Condition(status, "ContainersReady"));
+        // The gate's condition belongs to whoever set it: carried over as it was.
+        Assert.Equal("False", Condition(status, "example.com/b"));
+    }
+
+    [Fact]
+    public void Readiness_gates_whose_conditions_are_True_leave_the_pod_Ready()
+    {
+        var pod = PodWith();
+        pod.Spec!.ReadinessGates = [new PodReadinessGate { ConditionType = "example.com/a" }];
+        var previous = new PodStatus { Conditions = [new PodCondition { Type = "example.com/a", Status = "True" }, new PodCondition { Type = "Ready", Status = "False" }] };
+
+        var status = PodStatusComputer.Compute(pod, Observed(Running("app")), previous, Now);
+
+        Assert.Equal("True", Condition(status, "Ready"));
+        Assert.Single(status.Conditions!, c => c.Type == "Ready");
+    }
 }

@@ -12,10 +12,25 @@ public sealed class WorkloadValidationTests
 
     private const string Template = """{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"nginx"}]}}""";
 
-    [Fact]
-    public void A_realistic_deployment_is_valid()
+    /// <summary>The realistic manifest less the scheduling terms Axolotl's scheduler refuses (docs/pod-fields.md).</summary>
+    private static Deployment RealisticDeployment()
     {
-        Assert.Empty(Errors(Defaulted<Deployment>(Kinds.Manifests.Deployment)));
+        var deployment = Defaulted<Deployment>(Kinds.Manifests.Deployment);
+        deployment.Spec!.Template.Spec!.Affinity!.PodAntiAffinity = null;
+        deployment.Spec.Template.Spec.TopologySpreadConstraints = null;
+        return deployment;
+    }
+
+    [Fact]
+    public void A_realistic_deployment_is_valid_but_for_the_scheduling_terms_Axolotl_refuses()
+    {
+        Assert.Empty(Errors(RealisticDeployment()));
+        Assert.Equal(
+            [
+                "spec.template.spec.affinity.podAntiAffinity: Forbidden: podAntiAffinity is not supported by Axolotl's scheduler: it places pods by node selectors, node affinity, taints, resources and spreading only",
+                "spec.template.spec.topologySpreadConstraints[0]: Forbidden: only whenUnsatisfiable ScheduleAnyway over topologyKey kubernetes.io/hostname is supported by Axolotl's scheduler (a soft spread across nodes); DoNotSchedule and other topology keys are not",
+            ],
+            Errors(Defaulted<Deployment>(Kinds.Manifests.Deployment)));
     }
 
     [Fact]
@@ -93,8 +108,8 @@ public sealed class WorkloadValidationTests
     [Fact]
     public void The_selector_of_an_apps_v1_deployment_is_immutable()
     {
-        var old = Defaulted<Deployment>(Kinds.Manifests.Deployment);
-        var updated = Defaulted<Deployment>(Kinds.Manifests.Deployment);
+        var old = RealisticDeployment();
+        var updated = RealisticDeployment();
         updated.Spec!.Selector = new LabelSelector { MatchLabels = new() { ["app"] = "web" } };
         Assert.Equal(["spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"web\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable"],
             Errors(updated, old));
@@ -103,8 +118,8 @@ public sealed class WorkloadValidationTests
     [Fact]
     public void Scaling_and_template_changes_are_valid_updates()
     {
-        var old = Defaulted<Deployment>(Kinds.Manifests.Deployment);
-        var updated = Defaulted<Deployment>(Kinds.Manifests.Deployment);
+        var old = RealisticDeployment();
+        var updated = RealisticDeployment();
         updated.Spec!.Replicas = 5;
         updated.Spec.Template.Spec.Containers[0].Image = "nginx:1.28";
         Assert.Empty(Errors(updated, old));
@@ -145,8 +160,8 @@ public sealed class WorkloadValidationTests
     [Fact]
     public void Status_counts_may_not_exceed_replicas()
     {
-        var old = Defaulted<Deployment>(Kinds.Manifests.Deployment);
-        var updated = Defaulted<Deployment>(Kinds.Manifests.Deployment);
+        var old = RealisticDeployment();
+        var updated = RealisticDeployment();
         updated.Status!.ReadyReplicas = 4;
         Assert.Equal(["status.readyReplicas: Invalid value: 4: cannot be greater than status.replicas"], ObjectValidator.ValidateStatusUpdate(updated, old).Select(e => e.ToString()));
     }

@@ -25,7 +25,9 @@
  * process start and a root's set-up. The end of stdin (the agent discards it, or is gone) ends both.
  *
  * Each --bind/--bind-ro names a volume source on the node and the following --to its mountPath in
- * the container (volume-mounts.c); they are mounted in order, after the private /tmp.
+ * the container (volume-mounts.c); they are mounted in order, after the private /tmp. --host-to-container
+ * after a --bind (mountPropagation HostToContainer) keeps that one a slave of the node's mount, so
+ * what the node mounts below it later shows in the container; every other mount of the container is private.
  *
  * --next FIFO --next-on any|failure: when the container exits with a code that restarts it under the pod's
  * policy (any code, or a non-zero one), the launcher writes one byte to FIFO as soon as the container's
@@ -83,6 +85,9 @@
  * exit file gets the container's code (128+n for a signal) and the launcher exits with it too.
  * The exit file outlives an agent restart: a later agent reads the code from it.
  *
+ * "axolotl-launch --pod-pid-ns CGROUP_PROCS..." holds the pid namespace a pod with shareProcessNamespace
+ * gives its containers (pod-pid-ns.c); they join it with --pid-ns.
+ *
  * "axolotl-launch --exec-into PID [--cgroup-procs FILE]... [--env-file FILE] [--seccomp FILE [--seccomp-flags N]] -- argv"
  * runs a command in a running container instead (exec, probes, hooks): it joins the cgroups itself (no
  * shell on the node), gives argv the container's environment file, and runs it under the container's
@@ -136,6 +141,7 @@
 #include "cri-log.h"
 #include "exec-into.h"
 #include "launch-common.h"
+#include "pod-pid-ns.h"
 #include "rootfs.h"
 #include "seccomp.h"
 #include "security.h"
@@ -162,6 +168,7 @@ struct options {
     struct bind_mount binds[MAX_BINDS];
     int bind_count;
     const char *pending_bind; /* a --bind whose --to has not come yet */
+    bool pending_host_to_container; /* --host-to-container for that --bind */
     bool pending_read_only;
     struct rootfs root;       /* used when root.mountpoint is set */
     bool has_user;
@@ -310,7 +317,7 @@ unsigned int parse_seccomp_flags(const char *text)
 static void parse_options(int argc, char **argv, struct options *o)
 {
     enum { EXIT_FILE = 256, LOG, LOG_MAX, CGROUP, NETNS, HOSTNAME, HOSTS, RESOLV_CONF, WORKDIR, TMP_SIZE, BIND, BIND_RO, TO, STANDBY,
-           LOWER, UPPER, WORK, ROOTFS, HOSTNAME_FILE, USER, SEC, SECCOMP, SECCOMP_FLAGS, ATTACH, STDIN, STDIN_ONCE, TTY, PID_NS, TRACE, NICE, NEXT, NEXT_ON, ARMED, ENV_FILE };
+           LOWER, UPPER, WORK, ROOTFS, HOSTNAME_FILE, USER, SEC, SECCOMP, SECCOMP_FLAGS, ATTACH, STDIN, STDIN_ONCE, TTY, PID_NS, TRACE, NICE, NEXT, NEXT_ON, ARMED, ENV_FILE, HOST_TO_CONTAINER };
     static const struct option long_options[] = {
         {"exit-file", required_argument, NULL, EXIT_FILE},
         {"log", required_argument, NULL, LOG},
@@ -325,6 +332,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         {"bind", required_argument, NULL, BIND},
         {"bind-ro", required_argument, NULL, BIND_RO},
         {"to", required_argument, NULL, TO},
+        {"host-to-container", no_argument, NULL, HOST_TO_CONTAINER},
         {"lower", required_argument, NULL, LOWER},
         {"upper", required_argument, NULL, UPPER},
         {"work", required_argument, NULL, WORK},
@@ -389,8 +397,14 @@ static void parse_options(int argc, char **argv, struct options *o)
                 usage_error("--to without --bind");
             if (o->bind_count == MAX_BINDS)
                 usage_error("too many --bind");
-            o->binds[o->bind_count++] = (struct bind_mount){o->pending_bind, optarg, o->pending_read_only, -1};
+            o->binds[o->bind_count++] = (struct bind_mount){o->pending_bind, optarg, o->pending_read_only, -1, o->pending_host_to_container};
             o->pending_bind = NULL;
+            o->pending_host_to_container = false;
+            break;
+        case HOST_TO_CONTAINER:
+            if (o->pending_bind == NULL)
+                usage_error("--host-to-container without --bind");
+            o->pending_host_to_container = true;
             break;
         case LOWER:
             if (o->root.lower_count == MAX_LOWERS)
@@ -615,10 +629,16 @@ static bool resolv_conf_file(const struct options *o, char *out, size_t size)
     return access(out, R_OK) == 0;
 }
 
+/* Nothing mounted here may propagate back to the host (unshare --mount makes all private); with a
+ * HostToContainer volume the node's mounts stay masters of these, so later ones reach it. */
+static unsigned long root_propagation(const struct options *o)
+{
+    return any_host_to_container(o->binds, o->bind_count) ? MS_SLAVE : MS_PRIVATE;
+}
+
 static void set_up_mounts(struct options *o, int error_fd)
 {
-    /* Nothing mounted here may propagate back to the host (unshare --mount does the same). */
-    if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+    if (mount("none", "/", NULL, MS_REC | root_propagation(o), NULL) != 0)
         init_failed(error_fd, EXIT_SETUP, "cannot make mounts private: %s", strerror(errno));
     /* This namespace's own /proc: ps and /proc/1 show the container (unshare --mount-proc). */
     if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL) != 0)
@@ -661,6 +681,8 @@ static void set_up_mounts(struct options *o, int error_fd)
     if (o->bind_count > 0) {
         if (apply_bind_mounts(o->binds, o->bind_count, volume_error, sizeof volume_error) != 0)
             init_failed(error_fd, EXIT_SETUP, "%s", volume_error);
+        if (any_host_to_container(o->binds, o->bind_count) && set_bind_propagation(o->binds, o->bind_count, volume_error, sizeof volume_error) != 0)
+            init_failed(error_fd, EXIT_SETUP, "%s", volume_error);
         /* As runc: the working directory is resolved after the mounts (it may be in a volume, or the
          * root may have changed); one the mounts hid stays reachable through its descriptor. */
         if (chdir(o->workdir) != 0 && (workdir_fd < 0 || fchdir(workdir_fd) != 0))
@@ -673,7 +695,7 @@ static void set_up_mounts(struct options *o, int error_fd)
 /* With --rootfs: the container's own root (rootfs.c), volumes inside it, then its working directory. */
 static void set_up_rootfs(struct options *o, int error_fd)
 {
-    if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+    if (mount("none", "/", NULL, MS_REC | root_propagation(o), NULL) != 0)
         init_failed(error_fd, EXIT_SETUP, "cannot make mounts private: %s", strerror(errno));
     char error[PATH_MAX + 256];
     if (o->bind_count > 0 && pin_bind_sources(o->binds, o->bind_count, error, sizeof error) != 0)
@@ -682,6 +704,8 @@ static void set_up_rootfs(struct options *o, int error_fd)
     o->root.hosts = o->hosts;
     o->root.resolv_conf = resolv_conf_file(o, resolv, sizeof resolv) ? resolv : NULL;
     if (enter_rootfs(&o->root, o->binds, o->bind_count, error, sizeof error) != 0)
+        init_failed(error_fd, EXIT_SETUP, "%s", error);
+    if (any_host_to_container(o->binds, o->bind_count) && set_bind_propagation(o->binds, o->bind_count, error, sizeof error) != 0)
         init_failed(error_fd, EXIT_SETUP, "%s", error);
     /* As runc: a missing working directory is created (inside the new root, which is all there is now). */
     mkdir_p(o->workdir);
@@ -1175,6 +1199,8 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--exec-into") == 0)
         return exec_into(argc, argv);
+    if (argc > 1 && strcmp(argv[1], "--pod-pid-ns") == 0)
+        return pod_pid_ns(argc, argv);
     struct options o;
     parse_options(argc, argv, &o);
     trace("launcher-main");

@@ -292,3 +292,63 @@ int apply_bind_mounts(struct bind_mount *binds, int count, char *message, size_t
     rmdir(SCRATCH);
     return 0;
 }
+
+bool any_host_to_container(const struct bind_mount *binds, int count)
+{
+    for (int i = 0; i < count; i++)
+        if (binds[i].host_to_container)
+            return true;
+    return false;
+}
+
+/* Whether the newest mount on path (this process's view) has a master: the "master:N" optional field of mountinfo. */
+static int mount_has_master(const char *path, bool *has_master)
+{
+    FILE *info = fopen("/proc/self/mountinfo", "re");
+    if (info == NULL)
+        return -1;
+    char line[4096];
+    bool found = false;
+    while (fgets(line, sizeof line, info) != NULL) {
+        /* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - ..." */
+        char *fields[6] = {0};
+        char *cursor = line;
+        int n = 0;
+        for (; n < 5; n++) {
+            fields[n] = strsep(&cursor, " ");
+            if (fields[n] == NULL)
+                break;
+        }
+        if (n < 5 || cursor == NULL || strcmp(fields[4], path) != 0)
+            continue;
+        char *dash = strstr(cursor, " - ");
+        if (dash != NULL)
+            *dash = '\0';
+        found = true;
+        *has_master = strstr(cursor, "master:") != NULL;
+    }
+    fclose(info);
+    return found ? 0 : -1;
+}
+
+int set_bind_propagation(const struct bind_mount *binds, int count, char *message, size_t size)
+{
+    for (int i = 0; i < count; i++) {
+        const struct bind_mount *b = &binds[i];
+        if (!b->host_to_container) {
+            if (mount("", b->target, NULL, MS_PRIVATE | MS_REC, NULL) != 0)
+                return fail(message, size, "cannot make %s private: %s", b->target, strerror(errno));
+            continue;
+        }
+        if (mount("", b->target, NULL, MS_SLAVE | MS_REC, NULL) != 0)
+            return fail(message, size, "cannot make %s a slave mount: %s", b->target, strerror(errno));
+        bool has_master = false;
+        if (mount_has_master(b->target, &has_master) != 0)
+            return fail(message, size, "cannot find the mount on %s in /proc/self/mountinfo", b->target);
+        if (!has_master)
+            return fail(message, size,
+                        "mountPropagation HostToContainer: path %s is not on a shared or slave mount of the node, so no later mount can reach the container (make it shared: mount --bind DIR DIR && mount --make-shared DIR)",
+                        b->source);
+    }
+    return 0;
+}

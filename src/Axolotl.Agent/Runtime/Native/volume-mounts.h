@@ -15,6 +15,7 @@ struct bind_mount {
     const char *target; /* the mountPath inside the container */
     bool read_only;
     int source_fd;      /* set by pin_bind_sources */
+    bool host_to_container; /* mountPropagation HostToContainer (rslave); otherwise None (rprivate) */
 };
 
 /* Opens every source, so that mounts made afterwards (the private /tmp) cannot hide one; a subPath
@@ -26,5 +27,14 @@ int pin_bind_sources(struct bind_mount *binds, int count, char *message, size_t 
  * node's filesystem. Call after the private /tmp exists (scratch space lives there). Returns 0, or
  * -1 with the reason in message. May change the root (chroot) and the working directory. */
 int apply_bind_mounts(struct bind_mount *binds, int count, char *message, size_t size);
+
+/* Whether any bind wants HostToContainer: the container's mounts are then made slaves of the node's
+ * (MS_SLAVE | MS_REC on "/", containerd's rootfsPropagation rslave) instead of private. */
+bool any_host_to_container(const struct bind_mount *binds, int count);
+
+/* After every bind, at the container's paths: HostToContainer binds stay slaves (and must be: a source
+ * on a private mount of the node's is refused, as containerd refuses it), the others become private.
+ * Returns 0, or -1 with the reason in message. */
+int set_bind_propagation(const struct bind_mount *binds, int count, char *message, size_t size);
 
 #endif
