@@ -89,6 +89,8 @@ public sealed class AxolotlServer : IAsyncDisposable
             // Each server is its own cluster: disjoint cluster IPs, so their service proxies never share a VIP.
             "--service-cidr", ServiceCidr,
             "--restart-backoff", "1s", "--restart-backoff-max", "4s",
+            // No packet leaves the machine: the cluster DNS has no upstream unless a test names one (a later flag wins).
+            "--resolv-conf", "",
             .. _extraArgs,
         ];
         foreach (var arg in args)
