@@ -9,7 +9,7 @@ internal static class RemoteNetworkServers
     /// <summary>
     /// argv: HOST_IP DNS_IP PORT. On HOST_IP:PORT a TCP server that says "peer=ADDRESS" (whom it sees)
     /// and keeps the connection until the client closes it. On DNS_IP:53 (UDP and TCP) a resolver:
-    /// egress.remote.test A HOST_IP; refused.remote.test REFUSED; silent.remote.test no answer;
+    /// egress.remote.test A HOST_IP (other types: no data); refused.remote.test REFUSED; silent.remote.test no answer;
     /// big.remote.test 40 TXT strings of 200 bytes (over UDP only the TC bit); anything else NXDOMAIN.
     /// </summary>
     public const string Internet = """
@@ -35,11 +35,11 @@ internal static class RemoteNetworkServers
             while q[i]:
                 labels.append(q[i + 1:i + 1 + q[i]].decode().lower())
                 i += 1 + q[i]
-            name, question = ".".join(labels), q[12:i + 5]
+            name, question, qtype = ".".join(labels), q[12:i + 5], struct.unpack(">H", q[i + 1:i + 3])[0]
             rr = lambda t, data: b"\xc0\x0c" + struct.pack(">HHIH", t, 1, 60, len(data)) + data
             records, code = [], 0
             if name == "egress.remote.test":
-                records = [rr(1, socket.inet_aton(host_ip))]
+                records = [rr(1, socket.inet_aton(host_ip))] if qtype == 1 else []
             elif name == "refused.remote.test":
                 code = 5
             elif name == "silent.remote.test":
