@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Network;
 
@@ -14,7 +15,7 @@ namespace Axolotl.Agent.Network;
 /// admin-prohibited for each new one, so one pod opening thousands of connections cannot fill the
 /// machine's conntrack table and starve the others. The table is replaced whole in one transaction.
 /// </summary>
-public static class NodeEgress
+public static partial class NodeEgress
 {
     public const string Family = "ip";
 
@@ -68,4 +69,29 @@ public static class NodeEgress
         }
         await File.WriteAllTextAsync("/proc/sys/net/ipv4/ip_forward", "1", ct);
     }
+
+    /// <summary>
+    /// <see cref="EnsureAsync"/> for a node start: a host without nft (or a kernel without nf_tables)
+    /// still starts, with one warning that says what it costs, as a missing optional package should.
+    /// </summary>
+    public static async Task<bool> TryEnsureAsync(string bridge, string podCidr, string clusterCidr, string? serviceCidr, int conntrackMaxPerPod, ILogger logger, CancellationToken ct)
+    {
+        try
+        {
+            await EnsureAsync(bridge, podCidr, clusterCidr, serviceCidr, conntrackMaxPerPod, ct);
+            Installed(logger, TableName(bridge), podCidr, conntrackMaxPerPod);
+            return true;
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            NotInstalled(logger, e.Message);
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "egress: pods of {PodCidr} leave the cluster masqueraded to the node (nftables table {Table}; at most {Cap} tracked connections per pod, 0 = no cap)")]
+    private static partial void Installed(ILogger logger, string table, string podCidr, int cap);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "egress: pods cannot reach addresses outside the cluster on this node (install nftables to allow it): {Reason}")]
+    private static partial void NotInstalled(ILogger logger, string reason);
 }

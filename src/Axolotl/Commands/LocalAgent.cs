@@ -109,7 +109,8 @@ public static class LocalAgent
             await NodeNetwork.EnsureAsync(bridge, new PodCidr(options.PodCidr), ct, podMtu);
             await NodeRouting.EnsureAsync(bridge, clusterCidr, ct);
             // Pods reach the outside masqueraded to the node, with a per-pod connection cap (ADR 0018).
-            await NodeEgress.EnsureAsync(bridge, options.PodCidr, clusterCidr, record.ServiceCidr, EgressFlags.ConntrackMaxPerPod(args), ct);
+            await NodeEgress.TryEnsureAsync(bridge, options.PodCidr, clusterCidr, record.ServiceCidr, EgressFlags.ConntrackMaxPerPod(args),
+                logging.CreateLogger("Axolotl.Agent.Egress"), ct);
         }
         // Its service proxy hears of unready pods from the agent directly (ADR 0003; StartProxyAsync).
         return await NodeAgent.StartAsync(client, options, runtime, backoff, logging, clock, ct, readiness: new AgentToProxyReadiness(new LocalPodReadiness()),
