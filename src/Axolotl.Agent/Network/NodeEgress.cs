@@ -79,7 +79,8 @@ public static partial class NodeEgress
         try
         {
             await EnsureAsync(bridge, podCidr, clusterCidr, serviceCidr, conntrackMaxPerPod, ct);
-            Installed(logger, TableName(bridge), podCidr, conntrackMaxPerPod);
+            var table = TableName(bridge);
+            Installed(logger, table, podCidr, conntrackMaxPerPod);
             return true;
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
