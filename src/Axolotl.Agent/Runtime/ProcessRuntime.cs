@@ -82,9 +82,16 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         return new PodSandbox(spec.PodUid, spec.PodUid, null, null);
     }
 
-    /// <summary>The pod's resolv.conf as the kubelet decides it (dnsPolicy, dnsConfig, the node's --resolv-conf); every pod gets one.</summary>
-    private string ResolvConfText(PodSandboxSpec spec) =>
-        PodResolvConf.Format(PodResolvConf.Decide(spec.DnsPolicy, spec.HostNetwork, spec.DnsConfig, spec.Namespace, _cidr.Gateway, PodNetwork.ClusterDomain, Options.NodeResolvConf));
+    /// <summary>
+    /// The pod's resolv.conf as the kubelet decides it (dnsPolicy, dnsConfig, the node's --resolv-conf);
+    /// every pod gets one. An empty decision (Default with --resolv-conf "") gets the host's
+    /// /etc/resolv.conf, as containerd copies it when the DNS config it is given is empty.
+    /// </summary>
+    private string ResolvConfText(PodSandboxSpec spec)
+    {
+        var text = PodResolvConf.Format(PodResolvConf.Decide(spec.DnsPolicy, spec.HostNetwork, spec.DnsConfig, spec.Namespace, _cidr.Gateway, PodNetwork.ClusterDomain, Options.NodeResolvConf));
+        return text.Length > 0 || !File.Exists(ResolvConf.DefaultPath) ? text : File.ReadAllText(ResolvConf.DefaultPath);
+    }
 
     public override async Task RemoveSandboxAsync(PodSandbox sandbox, CancellationToken ct)
     {
