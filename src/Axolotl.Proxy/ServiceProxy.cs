@@ -75,12 +75,12 @@ public sealed class ServiceProxy : IAsyncDisposable
         if (options.DnsAddresses.Count > 0)
         {
             _dns = new DnsServer(() => DnsZone, new DnsServerOptions
-                {
-                    Addresses = options.DnsAddresses,
-                    Port = options.DnsPort,
-                    BindRetryInterval = options.BindRetryInterval,
-                    Forwarding = new DnsForwarderOptions { Upstreams = options.DnsUpstreams },
-                },
+            {
+                Addresses = options.DnsAddresses,
+                Port = options.DnsPort,
+                BindRetryInterval = options.BindRetryInterval,
+                Forwarding = new DnsForwarderOptions { Upstreams = options.DnsUpstreams },
+            },
                 time, loggerFactory.CreateLogger<DnsServer>());
         }
     }
