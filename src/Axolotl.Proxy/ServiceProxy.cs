@@ -88,7 +88,13 @@ public sealed class ServiceProxy : IAsyncDisposable
             informerOptions with { FieldSelector = $"spec.nodeName={options.NodeName}" });
         if (options.DnsAddresses.Count > 0)
         {
-            _dns = new DnsServer(() => DnsZone, new DnsServerOptions { Addresses = options.DnsAddresses, Port = options.DnsPort, BindRetryInterval = options.BindRetryInterval },
+            _dns = new DnsServer(() => DnsZone, new DnsServerOptions
+            {
+                Addresses = options.DnsAddresses,
+                Port = options.DnsPort,
+                BindRetryInterval = options.BindRetryInterval,
+                Forwarding = new DnsForwarderOptions { Upstreams = options.DnsUpstreams },
+            },
                 time, loggerFactory.CreateLogger<DnsServer>());
         }
     }

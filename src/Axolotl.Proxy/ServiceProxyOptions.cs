@@ -81,6 +81,9 @@ public sealed record ServiceProxyOptions
 
     public int DnsPort { get; init; } = 53;
 
+    /// <summary>The node's resolvers, to which the cluster DNS forwards names outside the cluster domain; empty answers them REFUSED.</summary>
+    public IReadOnlyList<IPEndPoint> DnsUpstreams { get; init; } = [];
+
     /// <summary>
     /// How the proxy's informers (Services, EndpointSlices, Nodes) retry an API server that does not
     /// answer. While it is gone the routing and DNS keep answering from the last view; a node's agent

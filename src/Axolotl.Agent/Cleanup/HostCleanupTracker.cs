@@ -12,7 +12,7 @@ namespace Axolotl.Agent.Cleanup;
 /// makes again anyway. A reset removes everything. Decision order:
 /// 1. which pods survive (Reset: none; Start: checkpointed; Stop: checkpointed or still running);
 /// 2. for every other pod: kill its processes, unmount, delete its namespace and veth, its cgroups, its state;
-/// 3. with no pod left (Stop, Reset): the node's bridge, service link, rules, routes, VXLAN objects, cgroup root.
+/// 3. with no pod left (Stop, Reset): the node's bridge, service link, rules, routes, egress table, VXLAN objects, cgroup root.
 /// </summary>
 public static class HostCleanupTracker
 {
@@ -69,6 +69,8 @@ public static class HostCleanupTracker
 
         var ourRules = inventory.Rules.Where(r => r.InputInterface == node.Bridge && r.Preference is NodeRouting.AllowPreference or NodeRouting.RefusePreference).ToList();
         var ourRoutes = inventory.Routes.Where(r => r.Protocol == HostGatewayRoutes.Protocol && r.Source == node.Gateway).ToList();
+        var egressTable = NodeEgress.QualifiedTableName(node.Bridge);
+        var egressOurs = inventory.NftTables.Contains(egressTable);
         var vxlanOurs = node.PodNetwork == "vxlan" && inventory.Links.Contains(VxlanRoutes.Device) &&
             !inventory.Routes.Any(r => r.Device == VxlanRoutes.Device && r.Protocol == HostGatewayRoutes.Protocol && r.Source != node.Gateway);
         if (nodeLevel)
@@ -83,6 +85,10 @@ public static class HostCleanupTracker
             if (node.ServiceCidr is { } range && inventory.Routes.Any(r => r.Type == "unreachable" && r.Destination == range))
             {
                 actions.Add(new CleanupAction(CleanupStep.DeleteRoute, $"unreachable {range}"));
+            }
+            if (egressOurs)
+            {
+                actions.Add(new CleanupAction(CleanupStep.DeleteNftTable, egressTable));
             }
             if (vxlanOurs)
             {
@@ -118,6 +124,7 @@ public static class HostCleanupTracker
             Veths = inventory.BridgePorts.Count(keptVeths.Contains),
             Rules = ourRules.Count,
             Routes = ourRoutes.Count,
+            Egress = egressOurs,
             Vxlan = vxlanOurs,
             CgroupDirectories = inventory.Cgroups.Count - cgroups.Count,
             Mounts = inventory.Mounts.Count - unmounts.Count,

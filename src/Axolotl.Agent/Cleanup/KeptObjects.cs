@@ -17,6 +17,9 @@ public sealed record KeptObjects
 
     public int Routes { get; init; }
 
+    /// <summary>The node's egress nftables table (masquerade and the per-pod connection cap).</summary>
+    public bool Egress { get; init; }
+
     public bool Vxlan { get; init; }
 
     public int CgroupDirectories { get; init; }
@@ -42,6 +45,10 @@ public sealed record KeptObjects
         Add(parts, Veths, "veth");
         Add(parts, Rules, "ip rule");
         Add(parts, Routes, "route");
+        if (Egress)
+        {
+            parts.Add("the egress nftables table");
+        }
         if (Vxlan)
         {
             parts.Add("the VXLAN device and its nftables table");

@@ -8,7 +8,7 @@ namespace Axolotl.Agent.Network;
 /// with the Nodes: a watch on Nodes, and on every change the installed routes (listed by protocol) are
 /// compared with the desired ones and fixed in one ip -batch. Forwarding is switched on for the uplink
 /// (the interface holding this node's InternalIP) alone, so pod traffic from other nodes is routed to
-/// the local bridge; the bridge's policy rules (<see cref="NodeRouting"/>) still keep pods to the cluster.
+/// the local bridge; pod traffic to outside the cluster is masqueraded (<see cref="NodeEgress"/>), never this.
 /// </summary>
 public sealed partial class HostGatewayRouter(KubeClient client, string nodeName, string nodeIp, PodCidr podCidr, TimeProvider time, ILoggerFactory logging, string? clusterCidr = null)
     : NodeRouterBase(client, "host-gw", resyncPeriod: null, time, logging)

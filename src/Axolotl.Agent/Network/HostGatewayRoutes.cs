@@ -8,8 +8,8 @@ namespace Axolotl.Agent.Network;
 /// number (<see cref="Protocol"/>) so the set installed by an earlier run can be listed and pruned
 /// without a state file. Each route names this node's pod gateway as the preferred source: traffic the
 /// host itself sends to a remote pod (the service proxy, DNS forwarding, probes) then comes from an
-/// address inside the cluster CIDR, and the remote node's bridge routes the reply back (its policy
-/// rules forward pod traffic only to the cluster CIDR). Pod-to-pod traffic is routed, never NATed.
+/// address inside the cluster CIDR, and the remote node's bridge routes the reply back without its
+/// egress masquerade (which leaves cluster destinations alone). Pod-to-pod traffic is routed, never NATed.
 /// </summary>
 public static class HostGatewayRoutes
 {

@@ -5,16 +5,16 @@ namespace Axolotl.Agent.Network;
 /// <summary>
 /// Pod traffic between nodes. Each node's pods sit behind its bridge, so on one machine every other
 /// node's pod CIDR is already a connected route via that node's bridge; what is missing is
-/// forwarding. It is switched on for the bridge alone (net.ipv4.conf.BRIDGE.forwarding, checked on
-/// the input interface), not host-wide, and two policy rules keep it to the cluster: traffic coming
-/// in on the bridge may be routed to the cluster CIDR, and anything else it would forward is
-/// refused, so pods never reach the uplink. Traffic to the host's own addresses (service IPs, node
-/// ports) matches the local table first and is unaffected. Nodes on other machines would need a
-/// route to their pod CIDR via their address; that is not done yet.
+/// forwarding, switched on for the bridge (net.ipv4.conf.BRIDGE.forwarding, checked on the input
+/// interface). A policy rule sends traffic from the bridge to the cluster CIDR through the main table.
+/// Until issue 32 a second rule (<see cref="RefusePreference"/>) refused everything else, so pods
+/// could not leave the cluster; pods now reach the outside masqueraded (<see cref="NodeEgress"/>), and
+/// a start removes that rule where an older version left it. Traffic to the host's own addresses
+/// (service IPs, node ports) matches the local table first and is unaffected.
 /// </summary>
 public static class NodeRouting
 {
-    /// <summary>Rule priorities: after the local table (0), before main (32766).</summary>
+    /// <summary>Rule priorities: after the local table (0), before main (32766); the refusal is only removed now.</summary>
     public const int AllowPreference = 32100;
 
     public const int RefusePreference = 32101;
@@ -24,20 +24,23 @@ public static class NodeRouting
         // Rules of nodes whose bridge is gone (a killed agent, a deleted test node) are pruned here,
         // then this bridge's are replaced rather than added, so repeated starts leave one pair.
         var stale = DetachedRuleCommands(await ShowRulesAsync(ct));
-        await IpCommand.BatchAsync([.. stale, .. RuleCommands("del", bridge, clusterCidr)], null, force: true, ct);
+        await IpCommand.BatchAsync([.. stale, .. RuleCommands("del", bridge, clusterCidr), LegacyRefusal("del", bridge)], null, force: true, ct);
         await IpCommand.BatchAsync(RuleCommands("add", bridge, clusterCidr), null, force: false, ct);
         await File.WriteAllTextAsync($"/proc/sys/net/ipv4/conf/{bridge}/forwarding", "1", ct);
     }
 
     /// <summary>Removes the bridge's rules (the forwarding switch goes with the bridge); idempotent.</summary>
     public static Task TeardownAsync(string bridge, string clusterCidr, CancellationToken ct) =>
-        IpCommand.BatchAsync(RuleCommands("del", bridge, clusterCidr), null, force: true, ct);
+        IpCommand.BatchAsync([.. RuleCommands("del", bridge, clusterCidr), LegacyRefusal("del", bridge)], null, force: true, ct);
 
     public static IReadOnlyList<string> RuleCommands(string verb, string bridge, string clusterCidr) =>
     [
         $"rule {verb} pref {AllowPreference.ToString(CultureInfo.InvariantCulture)} iif {bridge} to {clusterCidr} lookup main",
-        $"rule {verb} pref {RefusePreference.ToString(CultureInfo.InvariantCulture)} iif {bridge} prohibit",
     ];
+
+    /// <summary>The rule that kept pods inside the cluster before egress (older versions added it).</summary>
+    public static string LegacyRefusal(string verb, string bridge) =>
+        $"rule {verb} pref {RefusePreference.ToString(CultureInfo.InvariantCulture)} iif {bridge} prohibit";
 
     /// <summary>Deletions for our rules (by preference) whose input interface no longer exists ("[detached]").</summary>
     public static IReadOnlyList<string> DetachedRuleCommands(string ruleListing) =>

@@ -153,40 +153,6 @@ public sealed class PodNetwork(string bridge, PodCidr cidr, Ipam ipam, string st
 
     public const string ClusterDomain = "cluster.local";
 
-    /// <summary>
-    /// dnsPolicy ClusterFirst, as the kubelet writes it: the cluster DNS server (on the pod gateway),
-    /// the search list that makes "SERVICE" and "SERVICE.NAMESPACE" resolve, and ndots:5 so such
-    /// short names try the search list first.
-    /// </summary>
-    public static string ClusterFirstResolvConf(string podNamespace, string nameserver, string clusterDomain = ClusterDomain) =>
-        $"nameserver {nameserver}\nsearch {podNamespace}.svc.{clusterDomain} svc.{clusterDomain} {clusterDomain}\noptions ndots:5\n";
-
-    /// <summary>
-    /// dnsPolicy None: only the pod's dnsConfig (nameservers, searches, options as "name" or "name:value").
-    /// </summary>
-    public static string CustomResolvConf(IEnumerable<string> nameservers, IEnumerable<string> searches, IEnumerable<string> options)
-    {
-        var text = new StringBuilder();
-        foreach (var nameserver in nameservers)
-        {
-            text.Append("nameserver ").Append(nameserver).Append('\n');
-        }
-
-        var search = string.Join(' ', searches);
-        if (search.Length > 0)
-        {
-            text.Append("search ").Append(search).Append('\n');
-        }
-
-        var option = string.Join(' ', options);
-        if (option.Length > 0)
-        {
-            text.Append("options ").Append(option).Append('\n');
-        }
-
-        return text.ToString();
-    }
-
     /// <summary>Writes the pod's resolv.conf and returns its path; null text removes it (dnsPolicy Default: the host's file).</summary>
     public string? WriteResolvConf(string podUid, string? text)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Axolotl.Agent.Network;
+using Axolotl.Agent.Network.Dns;
 
 namespace Axolotl.Agent.Runtime;
 
@@ -67,14 +68,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         var ip = await _network.AddAsync(spec.PodUid, ct);
         _network.WriteHosts(spec.PodUid, ip, spec.Hostname,
             string.IsNullOrEmpty(spec.Subdomain) ? null : $"{spec.Hostname}.{spec.Subdomain}.{spec.Namespace}.svc.{PodNetwork.ClusterDomain}", spec.HostAliases);
-        _network.WriteResolvConf(spec.PodUid, spec.DnsPolicy switch
-        {
-            // Default: the node's own resolver (no file: containers keep the host's /etc/resolv.conf).
-            "Default" => null,
-            "None" => PodNetwork.CustomResolvConf(spec.DnsConfig?.Nameservers ?? [], spec.DnsConfig?.Searches ?? [],
-                (spec.DnsConfig?.Options ?? []).Select(o => o.Value is null ? o.Name ?? "" : $"{o.Name}:{o.Value}")),
-            _ => PodNetwork.ClusterFirstResolvConf(spec.Namespace, _cidr.Gateway),
-        });
+        _network.WriteResolvConf(spec.PodUid, ResolvConfText(spec));
         await File.WriteAllTextAsync(Path.Combine(_network.PodDirectory(spec.PodUid), "hostname"), spec.UtsHostname() + "\n", ct);
         return new PodSandbox(spec.PodUid, spec.PodUid, ip, PodNetwork.NamespaceName(spec.PodUid));
     }
@@ -95,15 +89,20 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         Directory.CreateDirectory(dir);
         var nodeHosts = File.Exists("/etc/hosts") ? await File.ReadAllTextAsync("/etc/hosts", ct) : "127.0.0.1\tlocalhost\n";
         await File.WriteAllTextAsync(Path.Combine(dir, "hosts"), "# Kubernetes-managed hosts file (host network).\n" + nodeHosts + PodNetwork.HostAliasEntries(spec.HostAliases), ct);
-        _network.WriteResolvConf(spec.PodUid, spec.DnsPolicy switch
-        {
-            "ClusterFirstWithHostNet" => PodNetwork.ClusterFirstResolvConf(spec.Namespace, _cidr.Gateway),
-            "None" => PodNetwork.CustomResolvConf(spec.DnsConfig?.Nameservers ?? [], spec.DnsConfig?.Searches ?? [],
-                (spec.DnsConfig?.Options ?? []).Select(o => o.Value is null ? o.Name ?? "" : $"{o.Name}:{o.Value}")),
-            _ => null,
-        });
+        _network.WriteResolvConf(spec.PodUid, ResolvConfText(spec));
         await File.WriteAllTextAsync(Path.Combine(dir, "hostname"), System.Net.Dns.GetHostName() + "\n", ct);
         return new PodSandbox(spec.PodUid, spec.PodUid, null, null);
+    }
+
+    /// <summary>
+    /// The pod's resolv.conf as the kubelet decides it (dnsPolicy, dnsConfig, the node's --resolv-conf);
+    /// every pod gets one. An empty decision (Default with --resolv-conf "") gets the host's
+    /// /etc/resolv.conf, as containerd copies it when the DNS config it is given is empty.
+    /// </summary>
+    private string ResolvConfText(PodSandboxSpec spec)
+    {
+        var text = PodResolvConf.Format(PodResolvConf.Decide(spec.DnsPolicy, spec.HostNetwork, spec.DnsConfig, spec.Namespace, _cidr.Gateway, PodNetwork.ClusterDomain, Options.NodeResolvConf));
+        return text.Length > 0 || !File.Exists(ResolvConf.DefaultPath) ? text : File.ReadAllText(ResolvConf.DefaultPath);
     }
 
     public override async Task RemoveSandboxAsync(PodSandbox sandbox, CancellationToken ct)

@@ -42,5 +42,8 @@ public sealed class ProcessRuntimeOptions
     /// <summary>The node's own address, reported as the pod IP in the host-network fallback.</summary>
     public string? NodeAddress { get; set; }
 
+    /// <summary>The node's resolver configuration (--resolv-conf): dnsPolicy Default pods get it, ClusterFirst pods its search list.</summary>
+    public Network.Dns.ResolvConf NodeResolvConf { get; set; } = Network.Dns.ResolvConf.Empty;
+
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

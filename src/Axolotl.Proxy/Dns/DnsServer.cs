@@ -24,18 +24,30 @@ public sealed record DnsServerOptions
 
     /// <summary>How soon a bind that failed (address not there yet, port taken) is tried again.</summary>
     public TimeSpan BindRetryInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Where names outside the cluster domain go; null (or no upstreams) answers them REFUSED.</summary>
+    public DnsForwarderOptions? Forwarding { get; init; }
+
+    /// <summary>The forwarded answers' cache: at most this many entries and bytes.</summary>
+    public int CacheEntries { get; init; } = 10_000;
+
+    public long CacheBytes { get; init; } = 16 * 1024 * 1024;
 }
 
 /// <summary>
 /// The node's cluster DNS server: answers queries for the cluster domain from the current
 /// <see cref="DnsZone"/> over UDP (512-byte answers, TC set when more do not fit) and TCP (RFC 7766
-/// length-prefixed). It never forwards: names outside the domain get REFUSED, so nothing a pod asks
-/// leaves the host. Sockets are bound with IP_FREEBIND, because the agent creates the bridge (and
-/// with it the gateway address) only when the first pod starts.
+/// length-prefixed). Names outside the domain go to the node's upstream resolvers through
+/// <see cref="DnsForwarder"/> with a <see cref="DnsCache"/> (CoreDNS forward + cache); a UDP answer
+/// larger than the client accepts (512 bytes, or its EDNS size) goes back truncated with TC set, so
+/// the client asks again over TCP. Without upstreams they get REFUSED. Forwarded queries run off the
+/// receive loop, so a slow upstream never holds up cluster names. Sockets are bound with IP_FREEBIND,
+/// because the agent creates the bridge (and with it the gateway address) only when the first pod starts.
 /// </summary>
 public sealed class DnsServer : IAsyncDisposable
 {
     private const int UdpMaxSize = 512;
+    private const int UdpLargestAccepted = 4096;
     private const int TcpMaxSize = 65535;
     private const int SolIp = 0;
     private const int IpFreebind = 15;
@@ -49,6 +61,8 @@ public sealed class DnsServer : IAsyncDisposable
     private readonly List<Socket> _sockets = [];
     private readonly Lock _lock = new();
     private readonly TaskCompletionSource _allBound = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly DnsForwarder? _forwarder;
+    private readonly DnsCache _cache;
     private int _boundCount;
 
     public DnsServer(Func<DnsZone> zone, DnsServerOptions options, TimeProvider time, ILogger logger)
@@ -58,7 +72,15 @@ public sealed class DnsServer : IAsyncDisposable
         _options = options;
         _time = time;
         _logger = logger;
+        _forwarder = options.Forwarding is { Upstreams.Count: > 0 } forwarding ? new DnsForwarder(forwarding, time) : null;
+        _cache = new DnsCache(time, options.CacheEntries, options.CacheBytes);
     }
+
+    /// <summary>The forwarded answers held (tests look at it).</summary>
+    public DnsCache Cache => _cache;
+
+    /// <summary>Forwards waiting on an upstream now.</summary>
+    public int ForwardsInFlight => _forwarder?.InFlight ?? 0;
 
     /// <summary>Addresses whose UDP and TCP sockets are bound.</summary>
     public int BoundCount => Volatile.Read(ref _boundCount);
@@ -92,6 +114,83 @@ public sealed class DnsServer : IAsyncDisposable
         var answer = zone.Lookup(query.Name, query.Type, query.Class);
         return DnsMessage.WriteResponse(query, answer.Code, answer.Addresses, ttl, maxSize);
     }
+
+    /// <summary>
+    /// What to do with one query: an answer now (the zone's, a cached one, an error; null = drop), or the
+    /// query to forward. <paramref name="limit"/> is the most the client takes in one answer.
+    /// </summary>
+    private (byte[]? Now, DnsQuery? Forward) Decide(ReadOnlySpan<byte> packet, int zoneMaxSize, int limit)
+    {
+        var parsed = DnsMessage.TryParse(packet);
+        if (parsed.Drop)
+        {
+            return (null, null);
+        }
+        if (parsed.Query is not { } query)
+        {
+            return (DnsMessage.WriteError(packet, parsed.Error), null);
+        }
+        var zone = _zone();
+        if (_forwarder is null || zone.Serves(query.Name))
+        {
+            var answer = zone.Lookup(query.Name, query.Type, query.Class);
+            return (DnsMessage.WriteResponse(query, answer.Code, answer.Addresses, _options.Ttl, zoneMaxSize), null);
+        }
+        return _cache.Get(DnsCache.Key(query, DnsWire.HasOpt(packet)), query) is { } cached ? (Fit(cached, query, limit), null) : (null, query);
+    }
+
+    /// <summary>A forward off the receive loop; returns an answer to send now only when it cannot start (REFUSED).</summary>
+    private byte[]? StartForward(byte[] packet, DnsQuery query, IPEndPoint client, int limit, Func<byte[], CancellationToken, Task> send, CancellationToken ct)
+    {
+        if (!_forwarder!.TryAdmit(client.Address))
+        {
+            return DnsForwarder.Refused(query);
+        }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var answer = await ResolveAsync(packet, query, ct);
+                await send(Fit(answer, query, limit), ct);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                // Stopping, or the client is gone: nothing to answer.
+            }
+            finally
+            {
+                _forwarder.Release(client.Address);
+            }
+        }, CancellationToken.None);
+        return null;
+    }
+
+    private async Task<byte[]> ForwardNowAsync(byte[] packet, DnsQuery query, IPAddress client, int limit, CancellationToken ct)
+    {
+        if (!_forwarder!.TryAdmit(client))
+        {
+            return DnsForwarder.Refused(query);
+        }
+        try
+        {
+            return Fit(await ResolveAsync(packet, query, ct), query, limit);
+        }
+        finally
+        {
+            _forwarder.Release(client);
+        }
+    }
+
+    private async Task<byte[]> ResolveAsync(byte[] packet, DnsQuery query, CancellationToken ct)
+    {
+        var answer = await _forwarder!.ForwardAsync(packet, query, ct);
+        _cache.Put(DnsCache.Key(query, DnsWire.HasOpt(packet)), answer);
+        return answer;
+    }
+
+    /// <summary>The answer as is when the client takes it, else header and question with TC set.</summary>
+    private static byte[] Fit(byte[] answer, DnsQuery query, int limit) =>
+        answer.Length <= limit ? answer : DnsWire.Truncate(answer, query.QuestionBytes.Span);
 
     private async Task ServeAsync(IPEndPoint endPoint, CancellationToken ct)
     {
@@ -186,7 +285,14 @@ public sealed class DnsServer : IAsyncDisposable
             try
             {
                 var received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, ct);
-                var response = Respond(buffer.AsSpan(0, received.ReceivedBytes), _zone(), _options.Ttl, UdpMaxSize);
+                var packet = buffer.AsMemory(0, received.ReceivedBytes);
+                var limit = Math.Min(UdpLargestAccepted, DnsWire.UdpPayloadSize(packet.Span));
+                var (response, forward) = Decide(packet.Span, UdpMaxSize, limit);
+                if (forward is not null && received.RemoteEndPoint is IPEndPoint client)
+                {
+                    response = StartForward(packet.ToArray(), forward, client, limit,
+                        (answer, token) => socket.SendToAsync(answer, SocketFlags.None, client, token).AsTask(), ct);
+                }
                 if (response is not null)
                 {
                     await socket.SendToAsync(response, SocketFlags.None, received.RemoteEndPoint, ct);
@@ -244,6 +350,7 @@ public sealed class DnsServer : IAsyncDisposable
 
     private async Task ServeTcpAsync(Socket client, CancellationToken ct)
     {
+        var peer = (client.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
         var lengthBuffer = new byte[2];
         try
         {
@@ -263,7 +370,11 @@ public sealed class DnsServer : IAsyncDisposable
                     return;
                 }
 
-                var response = Respond(message, _zone(), _options.Ttl, TcpMaxSize - 2);
+                var (response, forward) = Decide(message, TcpMaxSize - 2, TcpMaxSize - 2);
+                if (forward is not null)
+                {
+                    response = await ForwardNowAsync(message, forward, peer, TcpMaxSize - 2, ct);
+                }
                 if (response is null)
                 {
                     return;

@@ -19,7 +19,8 @@ public readonly record struct DnsAnswer(DnsResponseCode Code, IReadOnlyList<IPAd
 /// <item><c>A-B-C-D.NS.pod.DOMAIN</c>: the address written in the name (kube-dns "pods insecure").</item>
 /// </list>
 /// Names under the domain that lead to records (<c>svc.DOMAIN</c>, <c>NS.svc.DOMAIN</c>) answer NODATA,
-/// other names under it NXDOMAIN, and names outside it REFUSED: this server never recurses.
+/// other names under it NXDOMAIN, and names outside it REFUSED here (the server forwards those when the
+/// node has upstream resolvers: <see cref="DnsForwarder"/>).
 /// ExternalName Services are not served (they would need CNAME records).
 /// </summary>
 public sealed class DnsZone
@@ -119,9 +120,12 @@ public sealed class DnsZone
     }
 
     /// <summary>Answers a question for <paramref name="name"/> (lower case, no trailing dot).</summary>
+    /// <summary>Whether <paramref name="name"/> is the cluster domain or under it (this zone answers it; anything else is forwarded or refused).</summary>
+    public bool Serves(string name) => name == Domain || name.EndsWith("." + Domain, StringComparison.Ordinal);
+
     public DnsAnswer Lookup(string name, ushort type, ushort @class)
     {
-        if (name != Domain && !name.EndsWith("." + Domain, StringComparison.Ordinal))
+        if (!Serves(name))
         {
             return new DnsAnswer(DnsResponseCode.Refused, []);
         }

@@ -27,7 +27,7 @@ public static partial class AgentCommand
         "proxy-balancing", "restart-backoff", "restart-backoff-max", "node-lease-interval", "runtime", "fake-nodes", "node-name-prefix",
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
-        "allowed-unsafe-sysctls",
+        "allowed-unsafe-sysctls", "resolv-conf", "conntrack-max-per-pod",
         "seccomp-default",
     };
 
@@ -76,7 +76,7 @@ public static partial class AgentCommand
           --system-reserved LIST, --kube-reserved LIST, --eviction-hard LIST, --eviction-soft LIST,
           --eviction-soft-grace-period LIST, --eviction-minimum-reclaim LIST, --eviction-pressure-transition-period D,
           --eviction-max-pod-grace-period N, --eviction-monitoring-interval D
-          --allowed-unsafe-sysctls LIST
+          --allowed-unsafe-sysctls LIST, --resolv-conf FILE, --conntrack-max-per-pod N
                            as for `axolotl server`
           --runtime MODE   process (default) or fake, as for `axolotl server`: pods go Running without processes,
                            no bridge, proxy or DNS on this machine, every probe passes

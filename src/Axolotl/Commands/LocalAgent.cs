@@ -92,6 +92,7 @@ public static class LocalAgent
             PodMtu = podMtu,
             StateDirectory = Path.Combine(dataDir, "runtime"),
             LogMaxBytes = options.LogMaxBytes,
+            NodeResolvConf = EgressFlags.NodeResolvConf(args),
             TimeProvider = clock,
         });
         if (runtime is ProcessRuntime)
@@ -107,6 +108,9 @@ public static class LocalAgent
             // this machine can be routed to this node's pods as soon as it is Ready.
             await NodeNetwork.EnsureAsync(bridge, new PodCidr(options.PodCidr), ct, podMtu);
             await NodeRouting.EnsureAsync(bridge, clusterCidr, ct);
+            // Pods reach the outside masqueraded to the node, with a per-pod connection cap (ADR 0018).
+            await NodeEgress.TryEnsureAsync(bridge, options.PodCidr, clusterCidr, record.ServiceCidr, EgressFlags.ConntrackMaxPerPod(args),
+                logging.CreateLogger("Axolotl.Agent.Egress"), ct);
         }
         // Its service proxy hears of unready pods from the agent directly (ADR 0003; StartProxyAsync).
         return await NodeAgent.StartAsync(client, options, runtime, backoff, logging, clock, ct, readiness: new AgentToProxyReadiness(new LocalPodReadiness()),
@@ -238,6 +242,8 @@ public static class LocalAgent
             EndpointSliceChanged = agent.Context.Readiness.Removals is { } removals ? removals.SliceChanged : null,
             // Cluster DNS on the pod gateway: the address every pod's resolv.conf names.
             DnsAddresses = [System.Net.IPAddress.Parse(new PodCidr(agent.Options.PodCidr).Gateway)],
+            // Names outside the cluster domain go to the node's resolvers (CoreDNS forward . /etc/resolv.conf).
+            DnsUpstreams = EgressFlags.Upstreams(EgressFlags.NodeResolvConf(args)),
             InformerInitialBackoff = agent.Options.ApiRetryInitialBackoff,
             InformerMaxBackoff = agent.Options.ApiRetryMaxBackoff,
         };

@@ -31,7 +31,7 @@ public static partial class ServerCommand
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
         "data-dir", "datastore-endpoint", "datastore-cafile", "datastore-certfile", "datastore-keyfile", "token-file", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period", "secrets-from", "port", "bind", "node-name", "pod-cidr", "cluster-cidr", "pod-network", "node-cidr-mask-size", "allocate-node-cidrs", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry", "airgap",
-        "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
+        "service-cidr", "proxy-balancing", "node-lease-interval", "runtime", "resolv-conf", "conntrack-max-per-pod",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
         "tls-san", "advertise-address", "service-account-issuer", "service-account-max-token-expiration", "service-account-extend-token-expiration", "service-account-token-ttl-for-testing", "pod-security-admission-config-file", "allowed-unsafe-sysctls", "seccomp-default",
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
@@ -142,6 +142,13 @@ public static partial class ServerCommand
                            Services' cluster IPs (default: 10.96.0.0/16); the local service proxy serves this range
           --proxy-balancing MODE
                            how the service proxy spreads connections: round-robin (default) or least-connections
+          --resolv-conf FILE
+                           the node's resolvers (the kubelet's flag; default: /etc/resolv.conf, or systemd-resolved's
+                           upstream list when it names only 127.0.0.53; "" = none): the cluster DNS forwards names
+                           outside cluster.local there, and dnsPolicy Default pods get this file
+          --conntrack-max-per-pod N
+                           connections one pod may have open through the node to other nodes and outside the cluster
+                           (default: 4096; 0 = no cap); past it a new one is refused (ICMP admin-prohibited)
           --restart-backoff D, --restart-backoff-max D
                            CrashLoopBackOff curve: first delay and cap (default: 10s and 300s, as Kubernetes)
           --node-lease-interval D

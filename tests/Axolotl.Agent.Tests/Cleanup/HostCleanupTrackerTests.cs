@@ -244,4 +244,19 @@ public sealed class HostCleanupTrackerTests
         Assert.Contains("2 ip rules", line, StringComparison.Ordinal);
         Assert.EndsWith("run 'axolotl reset --data-dir /var/lib/axl-a' to remove them", line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_nodes_egress_table_stays_for_surviving_pods_and_goes_with_the_last_one_but_another_nodes_never()
+    {
+        var machine = Machine() with { NftTables = new HashSet<string> { NodeEgress.QualifiedTableName("axla"), NodeEgress.QualifiedTableName("axlb") } };
+
+        var stop = HostCleanupTracker.Decide(Node, machine, CleanupMode.Stop);
+        var start = HostCleanupTracker.Decide(Node, machine, CleanupMode.Start);
+        var reset = HostCleanupTracker.Decide(Node, machine, CleanupMode.Reset);
+
+        Assert.Empty(Targets(stop, CleanupStep.DeleteNftTable));
+        Assert.Contains("the egress nftables table", stop.Kept.Describe("/var/lib/axl-a"), StringComparison.Ordinal);
+        Assert.Empty(Targets(start, CleanupStep.DeleteNftTable));
+        Assert.Equal(["ip axolotl_egress_axla"], Targets(reset, CleanupStep.DeleteNftTable));
+    }
 }

@@ -126,6 +126,8 @@ public sealed class AxolotlAgent : IAsyncDisposable
             "--data-dir", DataDir, "--bridge", Bridge, "--pod-cidr", PodCidr, "--kubelet-port", _kubeletPort.ToString(),
             // No --service-cidr or --cluster-cidr: the agent takes the server's, published on the kubernetes Service.
             "--restart-backoff", "1s", "--restart-backoff-max", "4s",
+            // No packet leaves the machine: the cluster DNS has no upstream unless a test names one (a later flag wins).
+            "--resolv-conf", "",
             // Renew often enough for the short grace periods node-failure tests use.
             "--node-lease-interval", "1s",
             // Tests never reach a real registry; --airgap=false in extraArgs overrides.

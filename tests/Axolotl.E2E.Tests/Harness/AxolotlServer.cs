@@ -91,6 +91,8 @@ public sealed class AxolotlServer : IAsyncDisposable
             "--restart-backoff", "1s", "--restart-backoff-max", "4s",
             // Tests never reach a real registry; a test that needs online mode passes --airgap=false (a later flag wins).
             "--airgap",
+            // No packet leaves the machine: the cluster DNS has no upstream unless a test names one (a later flag wins).
+            "--resolv-conf", "",
             .. _extraArgs,
         ];
         foreach (var arg in args)

@@ -56,6 +56,8 @@ public static class NodeCleanup
         {
             await ProcessRunner.RunAsync("ip", ["rule", "del", "pref", pref, "iif", bridge], timeout: TimeSpan.FromSeconds(10));
         }
+        // The node's egress table (NodeEgress.TableName: test bridges are plain names): masquerade and the per-pod cap.
+        await ProcessRunner.RunAsync("nft", ["delete", "table", "ip", "axolotl_egress_" + bridge], timeout: TimeSpan.FromSeconds(10));
     }
 
     /// <summary>
