@@ -13,6 +13,7 @@ const string usage = """
       axolotl snapshot save|restore FILE [--data-dir DIR]           the cluster's store to a file and back
       axolotl api-balancer --server URL,URL [--listen ADDR:PORT]    one local address for all API servers
       axolotl reset [--data-dir DIR] [--remove-data]                stop a node's containers, remove its host objects
+      axolotl service install|uninstall [server|agent FLAGS…]       run it as a systemd service (restarts, boot)
       axolotl version                                               print the version
       axolotl help [COMMAND]                                        show help
     """;
@@ -38,6 +39,8 @@ try
         ["reset", .. var rest] => await ResetCommand.RunAsync(CommandLine.Parse(rest, ResetCommand.Flags)),
         ["api-balancer", .. var rest] when rest.Contains("--help") || rest.Contains("-h") => Help(ApiBalancerCommand.Usage),
         ["api-balancer", .. var rest] => await ApiBalancerCommand.RunAsync(CommandLine.Parse(rest, ApiBalancerCommand.Flags)),
+        ["service", .. var rest] when rest.Length == 0 || rest.Contains("--help") || rest.Contains("-h") => Help(ServiceCommand.Usage),
+        ["service", .. var rest] => await ServiceCommand.RunAsync(rest),
         ["version"] => Print("axolotl v0.1.0 (Kubernetes API v1.32)"),
         ["help", "server"] => Help(ServerCommand.Usage),
         ["help", "agent"] => Help(AgentCommand.Usage),
@@ -47,6 +50,7 @@ try
         ["help", "snapshot"] => Help(SnapshotCommand.Usage),
         ["help", "api-balancer"] => Help(ApiBalancerCommand.Usage),
         ["help", "reset"] => Help(ResetCommand.Usage),
+        ["help", "service"] => Help(ServiceCommand.Usage),
         [] or ["help"] or ["--help"] or ["-h"] => Help(usage),
         [var unknown, ..] => Fail($"unknown command \"{unknown}\"\n\n{usage}"),
     };
