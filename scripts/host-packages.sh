@@ -7,17 +7,23 @@ host_packages_table() {
   grep -v '^#' "$1/scripts/host-packages.tsv" | grep -v '^$'
 }
 
-# Prints the packages of the table that dpkg does not list as installed (all of them without dpkg-query).
+# Prints the packages of the table that are missing: the file of the fourth column when there is one
+# (npm may come with another vendor's nodejs), else dpkg's status (every such one without dpkg-query).
 host_packages_missing() {
-  local root="$1" names status
-  names=$(host_packages_table "$root" | cut -f1)
+  local root="$1" names="" status="" name why cost file
+  while IFS=$'\t' read -r name why cost file; do
+    if [[ -n "$file" ]]; then
+      [[ -e "$file" ]] || echo "$name"
+    else
+      names+=" $name"
+    fi
+  done < <(host_packages_table "$root")
   if ! command -v dpkg-query >/dev/null 2>&1; then
     printf '%s\n' $names
     return
   fi
   # shellcheck disable=SC2086
   status=$(dpkg-query -W -f='${Package} ${Status}\n' $names 2>/dev/null || true)
-  local name
   for name in $names; do
     grep -qx "$name install ok installed" <<<"$status" || echo "$name"
   done
