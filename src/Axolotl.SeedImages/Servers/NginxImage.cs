@@ -84,7 +84,6 @@ public static class NginxImage
     private const string DefaultConf = """
         server {
             listen       80;
-            listen  [::]:80;
             server_name  localhost;
 
             location / {

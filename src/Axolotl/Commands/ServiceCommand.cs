@@ -27,7 +27,7 @@ public static class ServiceCommand
 
     private const string DefaultUnitDir = "/etc/systemd/system";
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    public static async Task<int> RunAsync(string[] args)
     {
         var (verb, rest) = args switch
         {
@@ -39,17 +39,17 @@ public static class ServiceCommand
         string? name = null;
         var unitDir = DefaultUnitDir;
         var i = 0;
-        for (; i < rest.Count && rest[i].StartsWith("--", StringComparison.Ordinal); i++)
+        for (; i < rest.Length && rest[i].StartsWith("--", StringComparison.Ordinal); i++)
         {
             switch (rest[i])
             {
                 case "--dry-run":
                     dryRun = true;
                     break;
-                case "--name" when i + 1 < rest.Count:
+                case "--name" when i + 1 < rest.Length:
                     name = rest[++i];
                     break;
-                case "--unit-dir" when i + 1 < rest.Count:
+                case "--unit-dir" when i + 1 < rest.Length:
                     unitDir = rest[++i];
                     break;
                 default:
