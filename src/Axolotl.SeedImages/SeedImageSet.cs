@@ -42,7 +42,7 @@ public sealed class SeedImageSet(ContentStore store, string sampleAppsBuild)
 
     private readonly List<(string Reference, OciDescriptor Manifest)> _images = [];
     private readonly Dictionary<string, BuiltLayer> _shims = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Task<BuiltLayer>> _layers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Lazy<Task<BuiltLayer>>> _layers = new(StringComparer.Ordinal);
 
     public IReadOnlyList<(string Reference, OciDescriptor Manifest)> Images => _images;
 
@@ -92,14 +92,14 @@ public sealed class SeedImageSet(ContentStore store, string sampleAppsBuild)
                     Cmd = defaultArgs.Count > 0 ? defaultArgs : null,
                     Env = [DefaultPath, .. environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}")],
                 };
-                Task<BuiltLayer>[] bases = tag.Contains("alpine", StringComparison.Ordinal) ? [busybox, onBusybox] : [debian, onDebian, curl];
-                await ImageAsync(app.Repositories, [tag], [.. bases, Task.FromResult(apps), .. shims.Select(Task.FromResult)], config, ct);
+                Lazy<Task<BuiltLayer>>[] bases = tag.Contains("alpine", StringComparison.Ordinal) ? [busybox, onBusybox] : [debian, onDebian, curl];
+                await ImageAsync(app.Repositories, [tag], [.. bases, Built(apps), .. shims.Select(Built)], config, ct);
             }
         }
     }
 
     /// <summary>nginx and postgres from Debian's real packages, every tag on the Debian root (-alpine tags too).</summary>
-    private async Task ServersAsync(Task<BuiltLayer> debian, CancellationToken ct)
+    private async Task ServersAsync(Lazy<Task<BuiltLayer>> debian, CancellationToken ct)
     {
         var nginx = Layer("nginx", NginxImage.Packaged, ct);
         var nginxConfig = Layer("nginx-config", NginxImage.Configuration, ct);
@@ -127,23 +127,22 @@ public sealed class SeedImageSet(ContentStore store, string sampleAppsBuild)
         }, ct);
     }
 
-    /// <summary>A layer built once, on first use; a missing input fails every image that uses it.</summary>
-    private Task<BuiltLayer> Layer(string key, Func<EntrySet> build, CancellationToken ct)
+    /// <summary>A layer built once, when an image first needs it (one at a time: the store is written in order); a missing input fails every image that uses it.</summary>
+    private Lazy<Task<BuiltLayer>> Layer(string key, Func<EntrySet> build, CancellationToken ct)
     {
         if (!_layers.TryGetValue(key, out var layer))
         {
-            layer = BuildLayerAsync(build, ct);
+            layer = new Lazy<Task<BuiltLayer>>(() => BuildLayerAsync(build, ct));
             _layers[key] = layer;
         }
 
         return layer;
     }
 
-    private async Task<BuiltLayer> BuildLayerAsync(Func<EntrySet> build, CancellationToken ct)
-    {
-        await Task.Yield();
-        return await WriteAsync(build(), ct);
-    }
+    private static Lazy<Task<BuiltLayer>> Built(BuiltLayer layer) => new(() => Task.FromResult(layer));
+
+    // Async, so a missing input thrown by build() lands in the task, for every image that awaits it.
+    private async Task<BuiltLayer> BuildLayerAsync(Func<EntrySet> build, CancellationToken ct) => await WriteAsync(build(), ct);
 
     private async Task<IReadOnlyList<BuiltLayer>> ShimsAsync(SeedApp app, IReadOnlyList<string> defaultArgs, CancellationToken ct)
     {
@@ -196,14 +195,14 @@ public sealed class SeedImageSet(ContentStore store, string sampleAppsBuild)
     private Task<BuiltLayer> WriteAsync(EntrySet set, CancellationToken ct) =>
         LayerWriter.WriteAsync(store, set.Entries, LayerCompression.None, ct);
 
-    private async Task ImageAsync(IReadOnlyList<string> repositories, IReadOnlyList<string> tags, IReadOnlyList<Task<BuiltLayer>> layers, OciContainerConfig config, CancellationToken ct)
+    private async Task ImageAsync(IReadOnlyList<string> repositories, IReadOnlyList<string> tags, IReadOnlyList<Lazy<Task<BuiltLayer>>> layers, OciContainerConfig config, CancellationToken ct)
     {
         var built = new List<BuiltLayer>();
         foreach (var layer in layers)
         {
             try
             {
-                built.Add(await layer);
+                built.Add(await layer.Value);
             }
             catch (MissingInputException e)
             {
