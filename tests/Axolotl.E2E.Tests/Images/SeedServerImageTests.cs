@@ -47,13 +47,15 @@ public sealed class SeedServerImageTests(ServerFixture fx) : IClassFixture<Serve
             "--env=POSTGRES_PASSWORD=s3cret-pw", "--env=POSTGRES_USER=shop", "--env=POSTGRES_DB=orders");
         await fx.Kubectl.OkAsync("wait", "--for=condition=Ready", "pod/db", "-n", ns, "--timeout=120s");
 
-        // Over TCP (the network rule of pg_hba.conf, scram-sha-256), as another pod would connect.
-        string[] query = ["exec", "db", "-n", ns, "--", "env", "PGPASSWORD=s3cret-pw", "psql", "-h", "127.0.0.1", "-p", "5432", "-U", "shop", "-d", "orders",
+        // To the pod's address, not loopback: the network rule of pg_hba.conf (scram-sha-256) applies, as for another pod
+        // (loopback is trusted, as initdb leaves it in the official image).
+        var ip = await fx.Kubectl.OkAsync("get", "pod", "db", "-n", ns, "-o", "jsonpath={.status.podIP}");
+        string[] query = ["exec", "db", "-n", ns, "--", "env", "PGPASSWORD=s3cret-pw", "psql", "-h", ip, "-p", "5432", "-U", "shop", "-d", "orders",
             "-tAc", "select current_user || ' ' || current_database() || ' ' || current_setting('server_version_num')::int / 10000"];
         var answer = await Eventually.UntilAsync(() => fx.Kubectl.RunAsync(query), r => r.ExitCode == 0, "postgres to accept the login", Slow);
         Assert.Equal("shop orders 15\n", answer.Stdout);
 
-        var wrong = await fx.Kubectl.RunAsync("exec", "db", "-n", ns, "--", "env", "PGPASSWORD=wrong", "psql", "-h", "127.0.0.1", "-U", "shop", "-d", "orders", "-c", "select 1");
+        var wrong = await fx.Kubectl.RunAsync("exec", "db", "-n", ns, "--", "env", "PGPASSWORD=wrong", "psql", "-h", ip, "-U", "shop", "-d", "orders", "-c", "select 1");
         Assert.NotEqual(0, wrong.ExitCode);
         Assert.Contains("password authentication failed for user \"shop\"", wrong.Stderr, StringComparison.Ordinal);
 
