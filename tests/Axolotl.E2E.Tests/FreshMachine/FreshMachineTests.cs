@@ -5,18 +5,19 @@ namespace Axolotl.E2E.Tests.FreshMachine;
 
 /// <summary>
 /// The README's first command on a fresh machine: `./axolotl server` builds (into a folder of its own,
-/// AXOLOTL_BUILD_DIR) and starts with a PATH that holds none of the optional packages' programs (no
-/// apt-get or dpkg-query, no busybox, tini, ip, nft, nginx, psql, curl, python3) and no static busybox
-/// for the seed images. Installing is off (AXOLOTL_INSTALL_PACKAGES=no: tests never install packages),
+/// AXOLOTL_BUILD_DIR) and starts with a PATH that holds none of the seed images' programs and no package
+/// tools (no apt-get or dpkg-query, no busybox, nginx, psql, curl, python3) and no static busybox for the
+/// seed images. (tini, ip and nft stay: the node agent's runtime probe looks for them in the standard
+/// directories, not on PATH, and without them it runs pods as plain processes, its own tested fallback.) Installing is off (AXOLOTL_INSTALL_PACKAGES=no: tests never install packages),
 /// so it goes on without them: each missing package and each skipped seed image is named with what it
 /// costs, and the server reaches ready.
 /// </summary>
 public sealed class FreshMachineTests
 {
-    // The optional packages' programs (scripts/host-packages.tsv) and the package tools: absent on the fresh machine.
+    // The seed images' programs (scripts/host-packages.tsv) and the package tools: absent on the fresh machine.
     private static readonly HashSet<string> Absent = new(StringComparer.Ordinal)
     {
-        "apt", "apt-get", "apt-cache", "dpkg", "dpkg-query", "busybox", "tini", "tini-static", "ip", "nft", "nginx", "psql", "pg_isready",
+        "apt", "apt-get", "apt-cache", "dpkg", "dpkg-query", "busybox", "tini-static", "nginx", "psql", "pg_isready",
         "curl", "python3", "python3.11", "zstd", "skopeo", "umoci",
     };
 
