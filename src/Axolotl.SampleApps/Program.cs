@@ -19,8 +19,6 @@ public static class Program
         ["grade-portal"] = GradePortal.RunAsync,
         ["numbers-api"] = NumbersApi.RunAsync,
         ["todo-web"] = TodoWeb.RunAsync,
-        ["todo-db"] = TodoDb.RunAsync,
-        ["pg-isready"] = PgIsReady.RunAsync,
         ["pi"] = Pi.RunAsync,
     };
 

@@ -2,11 +2,13 @@ using Axolotl.Agent.Images.Building;
 using Axolotl.Agent.Images.Content;
 using Axolotl.SeedImages;
 
-// axolotl-seed-images --sampleapps DIR --out DIR: builds the images the seed scenarios, examples and
+// axolotl-seed-images --sampleapps DIR --out DIR [--skipped FILE]: builds the images the seed scenarios, examples and
 // tests run into an OCI image layout (written aside, then moved into place), which every Axolotl
-// node imports at start. Everything comes from this repository and the machine's Debian packages.
+// node imports at start. Everything comes from this repository and the machine's Debian packages; an
+// image whose package is not installed is skipped with a warning on stderr and a line in FILE.
 string? sampleApps = null;
 string? output = null;
+string? skippedFile = null;
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
     switch (args[i])
@@ -17,6 +19,9 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--out":
             output = args[i + 1];
             break;
+        case "--skipped":
+            skippedFile = args[i + 1];
+            break;
         default:
             Console.Error.WriteLine($"unknown option {args[i]}");
             return 2;
@@ -25,7 +30,7 @@ for (var i = 0; i + 1 < args.Length; i += 2)
 
 if (sampleApps is null || output is null)
 {
-    Console.Error.WriteLine("usage: axolotl-seed-images --sampleapps DIR --out DIR");
+    Console.Error.WriteLine("usage: axolotl-seed-images --sampleapps DIR --out DIR [--skipped FILE]");
     return 2;
 }
 
@@ -48,6 +53,16 @@ try
     }
 
     Directory.Move(building, output);
+    foreach (var warning in set.Skipped.Warnings())
+    {
+        Console.Error.WriteLine("warning: " + warning);
+    }
+
+    if (skippedFile is not null)
+    {
+        await File.WriteAllLinesAsync(skippedFile, set.Skipped.FileLines());
+    }
+
     Console.WriteLine($"{set.Images.Count} image names, {set.Images.Select(i => i.Manifest.Digest).Distinct().Count()} images, in {output}");
     return 0;
 }

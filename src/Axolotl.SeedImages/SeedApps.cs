@@ -36,7 +36,7 @@ public static class SeedApps
 
     private static IEnumerable<int> Range(int from, int to) => Enumerable.Range(from, to - from + 1);
 
-    private static string[] NginxTags()
+    internal static string[] NginxTags()
     {
         var tags = new List<string> { "latest", "mainline", "stable", "alpine", "alpine-slim", "perl", "bookworm", "stable-alpine", "mainline-alpine" };
         foreach (var (minor, last) in NginxLastPatch)
@@ -51,7 +51,7 @@ public static class SeedApps
         return [.. tags];
     }
 
-    private static string NginxVersion(string tag)
+    internal static string NginxVersion(string tag)
     {
         var version = tag.Split('-')[0];
         var parts = version.Split('.');
@@ -64,7 +64,7 @@ public static class SeedApps
     }
 
     // postgres majors 9.6 to 17 as published: latest, 12, 11.6, 11.6-alpine, 16.4-bookworm, …
-    private static string[] PostgresTags()
+    internal static string[] PostgresTags()
     {
         var tags = new List<string> { "latest", "alpine", "bookworm", "bullseye" };
         foreach (var major in Range(10, 17).Select(m => m.ToString(CultureInfo.InvariantCulture)).Prepend("9.6"))
@@ -76,17 +76,6 @@ public static class SeedApps
         }
 
         return [.. tags];
-    }
-
-    private static string PostgresMajor(string tag)
-    {
-        var version = tag.Split('-')[0];
-        if (!char.IsAsciiDigit(version[0]))
-        {
-            return "17";
-        }
-
-        return version.StartsWith("9.", StringComparison.Ordinal) ? "9.6" : version.Split('.')[0];
     }
 
     // Declared last: static fields initialize in order, and the list uses the tag tables above.
@@ -101,15 +90,6 @@ public static class SeedApps
         new(["docker.io/axolotl/grpc-health"], Latest, "grpc-health", _ => ["--port", "5000"]),
         // Seed 000's Postman runner: N closed-loop clients against a URL, run as a pod or a Job.
         new(["docker.io/axolotl/load"], Latest, "load", _ => []),
-
-        // Seeds 002/003: a versioned web server on :80 whose Server header names the nginx version.
-        new(["docker.io/library/nginx"], NginxTags(), "http-hello", tag =>
-            ["--port", "80", "--server", "nginx/" + NginxVersion(tag), "--title", "Welcome to nginx!"])
-        {
-            Environment = tag => new Dictionary<string, string> { ["NGINX_VERSION"] = NginxVersion(tag) },
-            Executables = ["/usr/sbin/nginx"],
-            ExecutablesKeepDefaultArgs = true,
-        },
 
         // Seed 003: agnhost's subcommands (liveness, netexec, serve-hostname, pause); CMD is pause.
         new(["registry.k8s.io/e2e-test-images/agnhost", "k8s.gcr.io/e2e-test-images/agnhost"], [.. Range(30, 55).Select(m => $"2.{m}"), "latest"], "agnhost", _ => ["pause"])
@@ -149,12 +129,6 @@ public static class SeedApps
         // Seed 001 (kiamol ch12): readiness/liveness, the todo app, memory and CPU limits.
         new(["docker.io/kiamol/ch03-numbers-api"], Latest, "numbers-api", _ => []) { Executables = ["dotnet"] },
         new(["docker.io/kiamol/ch04-todo-list"], Latest, "todo-web", _ => []) { Executables = ["dotnet"] },
-        new(["docker.io/library/postgres"], PostgresTags(), "todo-db", _ => [])
-        {
-            Environment = tag => new Dictionary<string, string> { ["PG_MAJOR"] = PostgresMajor(tag), ["PGDATA"] = "/var/lib/postgresql/data" },
-            Executables = ["postgres", "/usr/local/bin/docker-entrypoint.sh"],
-            Tools = new Dictionary<string, string> { ["/usr/local/bin/pg_isready"] = "pg-isready" },
-        },
         new(["docker.io/kiamol/ch12-memory-allocator"], Latest, "memory-hog", _ => ["--step-mib", "10", "--interval", "5s"]),
         new(["docker.io/kiamol/ch05-pi"], Latest, "pi", _ => ["-m", "web"]) { Executables = ["dotnet"] },
     ];

@@ -20,6 +20,8 @@ try
         ["snapshot", .. var rest] => await SnapshotCommand.RunAsync(rest),
         ["reset", .. var rest] => await ResetCommand.RunAsync(CommandLine.Parse(rest, ResetCommand.Flags)),
         ["api-balancer", .. var rest] => await ApiBalancerCommand.RunAsync(CommandLine.Parse(rest, ApiBalancerCommand.Flags)),
+        ["service"] => Help(ServiceCommand.Usage),
+        ["service", .. var rest] => await ServiceCommand.RunAsync(rest),
         ["version"] => Print(CommandCatalog.Version),
         ["version", var extra, ..] => Fail(extra.StartsWith("--", StringComparison.Ordinal)
             ? $"unknown flag: {extra} (`axolotl version` takes none)"

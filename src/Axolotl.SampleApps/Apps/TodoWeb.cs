@@ -5,15 +5,17 @@ using System.Text;
 using System.Text.Json;
 using Axolotl.SampleApps.Common;
 using Microsoft.AspNetCore.Http;
+using Npgsql;
 
 namespace Axolotl.SampleApps.Apps;
 
 /// <summary>
-/// Stand-in for kiamol/ch04-todo-list (seed 001): a todo web app on :80 backed by the todo-db
-/// stand-in. The database address comes from <c>ConnectionStrings:ToDoDb</c> in
-/// /app/config/config.json, then /app/secrets/secrets.json (later files win, as ASP.NET layers
-/// them), then TODO_DB_HOST / TODO_DB_PORT; default todo-db:5432. When the database cannot be
-/// reached <c>/</c> answers 500 with the reason, so HTTP probes on <c>/</c> fail.
+/// Stand-in for kiamol/ch04-todo-list (seed 001): a todo web app on :80 backed by PostgreSQL (the
+/// postgres seed image is Debian's real server). The connection string is <c>ConnectionStrings:ToDoDb</c>
+/// from /app/config/config.json, then /app/secrets/secrets.json (later files win, as ASP.NET layers
+/// them), then the environment variable ConnectionStrings__ToDoDb, with TODO_DB_HOST / TODO_DB_PORT
+/// overriding its host and port; default Host=todo-db;Port=5432;Database=todo;Username=postgres. When the
+/// database cannot be reached <c>/</c> answers 500 with the reason, so HTTP probes on <c>/</c> fail.
 /// </summary>
 public static class TodoWeb
 {
@@ -23,7 +25,9 @@ public static class TodoWeb
     {
         var port = args.GetPort("port", 80);
         var configDir = args.Get("config-dir", "/app");
-        var (host, dbPort) = ResolveDatabase(configDir);
+        var connectionString = ResolveConnectionString(configDir);
+        var store = new TodoStore(connectionString);
+        var (host, dbPort) = (store.Host, store.Port);
         Log.Line($"todo-web: using the todo database at {host}:{dbPort}");
 
         return HttpApp.RunAsync(port, async context =>
@@ -43,7 +47,7 @@ public static class TodoWeb
                     }
                     else
                     {
-                        await TodoDbProtocol.SendAsync(host, dbPort, "ADD " + item.ReplaceLineEndings(" "), DbTimeout);
+                        await store.AddAsync(item.ReplaceLineEndings(" "), context.RequestAborted);
                         status = StatusCodes.Status302Found;
                         context.Response.Redirect("/");
                     }
@@ -56,10 +60,10 @@ public static class TodoWeb
                 }
                 else if (path is "/" or "/list")
                 {
-                    var lines = await TodoDbProtocol.SendAsync(host, dbPort, "LIST", DbTimeout);
+                    var items = await store.ListAsync(context.RequestAborted);
                     status = 200;
                     context.Response.ContentType = "text/html; charset=utf-8";
-                    await context.Response.WriteAsync(Page("To-do list", List(lines.Skip(1))));
+                    await context.Response.WriteAsync(Page("To-do list", List(items)));
                 }
                 else
                 {
@@ -68,7 +72,7 @@ public static class TodoWeb
                     await context.Response.WriteAsync("Not found\n");
                 }
             }
-            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
+            catch (Exception e) when (e is NpgsqlException or IOException or SocketException or TimeoutException or OperationCanceledException)
             {
                 status = StatusCodes.Status500InternalServerError;
                 var message = $"Error: cannot reach the todo database at {host}:{dbPort}: {e.Message}";
@@ -82,33 +86,39 @@ public static class TodoWeb
         });
     }
 
-    /// <summary>Host and port of the database, from the config files and environment.</summary>
-    public static (string Host, int Port) ResolveDatabase(string appDir)
+    /// <summary>The database's connection string, from the config files and environment; bounded connect and command times.</summary>
+    public static string ResolveConnectionString(string appDir)
     {
-        string? host = null;
-        int? port = null;
-        foreach (var file in new[] { Path.Combine(appDir, "config", "config.json"), Path.Combine(appDir, "secrets", "secrets.json") })
+        var builder = new NpgsqlConnectionStringBuilder(DefaultConnectionString);
+        foreach (var text in new[]
         {
-            var (h, p) = TodoDbProtocol.ParseConnectionString(ReadConnectionString(file));
-            host = h ?? host;
-            port = p ?? port;
+            ReadConnectionString(Path.Combine(appDir, "config", "config.json")),
+            ReadConnectionString(Path.Combine(appDir, "secrets", "secrets.json")),
+            Environment.GetEnvironmentVariable("ConnectionStrings__ToDoDb"),
+        })
+        {
+            if (!string.IsNullOrWhiteSpace(text))
+            {
+                builder = new NpgsqlConnectionStringBuilder(text);
+            }
         }
 
-        var (envHost, envPort) = TodoDbProtocol.ParseConnectionString(Environment.GetEnvironmentVariable("ConnectionStrings__ToDoDb"));
-        host = envHost ?? host;
-        port = envPort ?? port;
-        if (Environment.GetEnvironmentVariable("TODO_DB_HOST") is { Length: > 0 } eh)
+        if (Environment.GetEnvironmentVariable("TODO_DB_HOST") is { Length: > 0 } host)
         {
-            host = eh;
+            builder.Host = host;
         }
 
-        if (int.TryParse(Environment.GetEnvironmentVariable("TODO_DB_PORT"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var ep))
+        if (int.TryParse(Environment.GetEnvironmentVariable("TODO_DB_PORT"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var port))
         {
-            port = ep;
+            builder.Port = port;
         }
 
-        return (host ?? "todo-db", port ?? TodoDbProtocol.DefaultPort);
+        builder.Timeout = (int)DbTimeout.TotalSeconds;
+        builder.CommandTimeout = 5;
+        return builder.ConnectionString;
     }
+
+    private const string DefaultConnectionString = "Host=todo-db;Port=5432;Database=todo;Username=postgres";
 
     private static string? ReadConnectionString(string file)
     {
@@ -128,13 +138,12 @@ public static class TodoWeb
 
     private const string NewForm = "<form method=\"post\" action=\"/new\"><input name=\"item\"> <button>Add</button></form>\n";
 
-    private static string List(IEnumerable<string> rows)
+    private static string List(IEnumerable<string> items)
     {
         var html = new StringBuilder("<ul>\n");
-        foreach (var row in rows)
+        foreach (var item in items)
         {
-            var tab = row.IndexOf('\t', StringComparison.Ordinal);
-            html.Append(CultureInfo.InvariantCulture, $"<li>{WebUtility.HtmlEncode(tab < 0 ? row : row[(tab + 1)..])}</li>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<li>{WebUtility.HtmlEncode(item)}</li>\n");
         }
 
         return html.Append("</ul>\n").Append(NewForm).ToString();

@@ -8,18 +8,20 @@ namespace Axolotl.SeedImages.Layers;
 /// </summary>
 public static class BusyboxLayer
 {
-    public const string HostBinary = "/bin/busybox";
+    public const string Package = "busybox-static";
 
     public static EntrySet Build()
     {
-        if (!File.Exists(HostBinary) || LibraryClosure.Of([HostBinary]).Count > 0)
+        var hostBinary = HostInputs.Busybox;
+        if (!File.Exists(hostBinary) || LibraryClosure.Of([hostBinary]).Count > 0)
         {
-            throw new InvalidOperationException($"{HostBinary} must be Debian's static busybox (apt-get install busybox-static)");
+            // A dynamic busybox (package busybox) cannot run in an image without a C library.
+            throw new MissingInputException(Package, $"{hostBinary} is not Debian's static busybox");
         }
 
         var set = new EntrySet();
-        set.HostFile("/bin/busybox", HostBinary);
-        foreach (var applet in Applets())
+        set.HostFile("/bin/busybox", hostBinary);
+        foreach (var applet in Applets(hostBinary))
         {
             set.Symlink("/" + applet, "/bin/busybox");
         }
@@ -31,9 +33,9 @@ public static class BusyboxLayer
             .Directory("/usr/local/bin");
     }
 
-    private static IEnumerable<string> Applets()
+    private static IEnumerable<string> Applets(string hostBinary)
     {
-        var psi = new ProcessStartInfo(HostBinary, "--list-full") { RedirectStandardOutput = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(hostBinary, "--list-full") { RedirectStandardOutput = true, UseShellExecute = false };
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot run busybox");
         var list = process.StandardOutput.ReadToEnd();
         process.WaitForExit();

@@ -53,14 +53,32 @@ public static class DebianPackagesLayer
 
     private static IEnumerable<string> Files(string package)
     {
-        var psi = new ProcessStartInfo("dpkg-query", ["-L", package]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot run dpkg-query");
+        var psi = new ProcessStartInfo("dpkg-query") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (HostInputs.DpkgAdminDirectory is { } admin)
+        {
+            psi.ArgumentList.Add("--admindir=" + admin);
+        }
+
+        psi.ArgumentList.Add("-L");
+        psi.ArgumentList.Add(package);
+        Process? started;
+        try
+        {
+            started = Process.Start(psi);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No dpkg (not a Debian machine, or a PATH without it): no package can be read.
+            throw new MissingInputException(package, $"package {package} cannot be read: dpkg-query is not on PATH");
+        }
+
+        using var process = started ?? throw new InvalidOperationException("cannot run dpkg-query");
         var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
+        process.StandardError.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"package {package} is not installed (apt-get install {package}): {error.Trim()}");
+            throw new MissingInputException(package, $"package {package} is not installed");
         }
 
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -20,6 +20,7 @@ public static class CommandCatalog
           axolotl snapshot save|restore FILE [--data-dir DIR]           the cluster's store to a file and back
           axolotl api-balancer --server URL,URL [--listen ADDR:PORT]    one local address for all API servers
           axolotl reset [--data-dir DIR] [--remove-data]                stop a node's containers, remove its host objects
+          axolotl service install|uninstall [server|agent FLAGS…]       run it as a systemd service (restarts, boot)
           axolotl version                                               print the version
           axolotl help [COMMAND]                                        show help (every flag of COMMAND)
         """;
@@ -54,6 +55,7 @@ public static class CommandCatalog
         new("snapshot", SnapshotCommand.Usage, SnapshotCommand.Flags),
         new("api-balancer", ApiBalancerCommand.Usage, ApiBalancerCommand.Flags),
         new("reset", ResetCommand.Usage, ResetCommand.Flags),
+        new("service", ServiceCommand.Usage, ServiceCommand.Flags),
         new("version", VersionUsage, NoFlags),
         new("help", HelpUsage, NoFlags),
     ];

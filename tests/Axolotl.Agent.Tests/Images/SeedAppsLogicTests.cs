@@ -23,12 +23,27 @@ public class SeedAppsLogicTests
         Assert.Equal("999999", pi.Substring(763, 6));
     }
 
-    [Theory]
-    [InlineData("Host=todo-db;Port=5433;Database=todo", "todo-db", 5433)]
-    [InlineData("Server=todo-db;Database=todo;User Id=postgres;Password=kiamol-2*2*;", "todo-db", null)]
-    [InlineData("server=db.local,6543", "db.local", 6543)]
-    [InlineData("Database=todo", null, null)]
-    [InlineData("", null, null)]
-    public void TodoConnectionStringsGiveTheDatabaseHostAndPort(string connectionString, string? host, int? port) =>
-        Assert.Equal((host, port), TodoDbProtocol.ParseConnectionString(connectionString));
+    [Fact]
+    public void TodoWebTakesTheLastConnectionStringAndTheHostAndPortOverrides()
+    {
+        var dir = Directory.CreateTempSubdirectory("axl-todo-cs-");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir.FullName, "config"));
+            Directory.CreateDirectory(Path.Combine(dir.FullName, "secrets"));
+            File.WriteAllText(Path.Combine(dir.FullName, "config", "config.json"), """{"ConnectionStrings":{"ToDoDb":"Host=a;Database=x"}}""");
+            File.WriteAllText(Path.Combine(dir.FullName, "secrets", "secrets.json"),
+                """{"ConnectionStrings":{"ToDoDb":"Server=todo-db;Database=todo;User Id=postgres;Password=kiamol-2*2*;"}}""");
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(TodoWeb.ResolveConnectionString(dir.FullName));
+            Assert.Equal(("todo-db", 5432, "todo", "postgres", "kiamol-2*2*"), (builder.Host, builder.Port, builder.Database, builder.Username, builder.Password));
+            Assert.Equal(2, builder.Timeout);
+
+            var none = new Npgsql.NpgsqlConnectionStringBuilder(TodoWeb.ResolveConnectionString("/nonexistent"));
+            Assert.Equal(("todo-db", 5432, "todo"), (none.Host, none.Port, none.Database));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }

@@ -155,39 +155,6 @@ public class SeedAppsProcessTests
     }
 
     [Fact]
-    public async Task TheTodoWebAppStoresItemsInTheTodoDatabase()
-    {
-        var dbPort = FreePort();
-        using var db = Start(["todo-db", "--port", Text(dbPort)], new Dictionary<string, string> { ["POSTGRES_PASSWORD"] = "kiamol-2*2*" });
-        await db.WaitForLineAsync("database system is ready to accept connections");
-
-        var webPort = FreePort();
-        var env = new Dictionary<string, string> { ["TODO_DB_HOST"] = "127.0.0.1", ["TODO_DB_PORT"] = Text(dbPort) };
-        var (web, http) = await StartHttpAsync(["todo-web", "--port", Text(webPort), "--config-dir", "/nonexistent"], webPort, env);
-        using (web)
-        using (http)
-        {
-            var (status, empty) = await GetAsync(http, "/");
-            Assert.Equal(200, status);
-            Assert.DoesNotContain("<li>", empty, StringComparison.Ordinal);
-
-            using (var added = await http.PostAsync(new Uri("/new", UriKind.Relative), new FormUrlEncodedContent([new("item", "Learn probes & limits")])))
-            {
-                Assert.Equal(HttpStatusCode.Found, added.StatusCode);
-                Assert.Equal("/", added.Headers.Location?.ToString());
-            }
-
-            var (_, page) = await GetAsync(http, "/");
-            Assert.Contains("<li>Learn probes &amp; limits</li>", page, StringComparison.Ordinal);
-        }
-
-        db.Signal(15);
-        var (code, stdout, _) = await db.WaitForExitAsync();
-        Assert.Equal(0, code);
-        Assert.Contains("database system is shut down", stdout, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task TheTodoWebAppReadsTheDatabaseFromItsConfigFileAndAnswers500WhenItIsUnreachable()
     {
         var dir = Directory.CreateTempSubdirectory("axl-todo-");
@@ -212,39 +179,6 @@ public class SeedAppsProcessTests
         {
             dir.Delete(recursive: true);
         }
-    }
-
-    [Fact]
-    public async Task TheTodoDatabaseExitsAtOnceOnAnUnknownOption()
-    {
-        using var db = Start(["todo-db", "--port", Text(FreePort()), "--no-such-flag"]);
-        var (code, _, stderr) = await db.WaitForExitAsync();
-        Assert.Equal(1, code);
-        Assert.Contains("postgres: unrecognized option '--no-such-flag'", stderr, StringComparison.Ordinal);
-
-        using var shortOption = Start(["todo-db", "-x"]);
-        var (shortCode, _, shortStderr) = await shortOption.WaitForExitAsync();
-        Assert.Equal(1, shortCode);
-        Assert.Contains("invalid option -- 'x'", shortStderr, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task PgIsReadyReportsWhetherTheTodoDatabaseAcceptsConnections()
-    {
-        var port = FreePort();
-        using var db = Start(["todo-db", "-p", Text(port), "-c", "max_connections=50"]);
-        await db.WaitForLineAsync("database system is ready to accept connections");
-
-        using var ready = Start(["pg-isready", "-h", "127.0.0.1", "-p", Text(port)]);
-        var (code, stdout, _) = await ready.WaitForExitAsync();
-        Assert.Equal(0, code);
-        Assert.Equal($"127.0.0.1:{port} - accepting connections\n", stdout);
-
-        var deadPort = FreePort();
-        using var notReady = Start(["pg-isready", "-h", "127.0.0.1", "-p", Text(deadPort)]);
-        var (deadCode, deadStdout, _) = await notReady.WaitForExitAsync();
-        Assert.Equal(2, deadCode);
-        Assert.Contains("no response", deadStdout, StringComparison.Ordinal);
     }
 
     [Fact]

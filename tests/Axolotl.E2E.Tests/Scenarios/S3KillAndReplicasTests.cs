@@ -22,7 +22,7 @@ public sealed class S3KillAndReplicasTests(SteadyTwoNodeFixture fx) : IClassFixt
         Assert.Equal("<title>Welcome to nginx!</title>",
             await Eventually.UntilAsync(() => S3Files.TitleAsync(ip), t => t is not null, "nginx-pod to serve its page", S3Files.Slow));
 
-        var pid = await fx.Kubectl.OkAsync("exec", "nginx-pod", "-n", ns, "--", "/bin/bash", "-c", "cat /tmp/nginx.pid");
+        var pid = await fx.Kubectl.OkAsync("exec", "nginx-pod", "-n", ns, "--", "/bin/bash", "-c", "cat /run/nginx.pid");
         Assert.Matches(@"^\d+\n$", pid);
         var before = await PidFileTimeAsync(ns);
 
@@ -39,7 +39,7 @@ public sealed class S3KillAndReplicasTests(SteadyTwoNodeFixture fx) : IClassFixt
         Assert.True(string.CompareOrdinal(after, before) > 0, $"the PID file was written again: before {before}, after {after}");
 
         var describe = await fx.Kubectl.OkAsync("describe", "pod", "nginx-pod", "-n", ns);
-        // nginx (here: its stand-in) stops gracefully on SIGTERM.
+        // nginx stops on SIGTERM (its fast shutdown) with exit code 0.
         Assert.Matches(@"State:\s+Running\n.*\n\s+Last State:\s+Terminated\n\s+Reason:\s+Completed\n\s+Exit Code:\s+0", describe);
         Assert.Matches(@"Restart Count:\s+1\n", describe);
     }
@@ -68,10 +68,10 @@ public sealed class S3KillAndReplicasTests(SteadyTwoNodeFixture fx) : IClassFixt
             r => r.ExitCode == 0 && r.Stdout.Length == 0 && r.Stderr.Contains("No resources found"), "the Deployment's pods to be gone", S3Files.Slow);
     }
 
-    /// <summary>`ls -l --time-style=full-iso /tmp/nginx.pid`'s date and time (nanoseconds, so a restart within the same second still differs).</summary>
+    /// <summary>`ls -l --time-style=full-iso /run/nginx.pid`'s date and time (nanoseconds, so a restart within the same second still differs).</summary>
     private async Task<string> PidFileTimeAsync(string ns)
     {
-        var ls = await fx.Kubectl.OkAsync("exec", "nginx-pod", "-n", ns, "--", "/bin/bash", "-c", "ls -l --time-style=full-iso /tmp/nginx.pid");
+        var ls = await fx.Kubectl.OkAsync("exec", "nginx-pod", "-n", ns, "--", "/bin/bash", "-c", "ls -l --time-style=full-iso /run/nginx.pid");
         var cells = ls.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(cells.Length >= 8, $"unexpected ls output: {ls}");
         return cells[5] + " " + cells[6];
