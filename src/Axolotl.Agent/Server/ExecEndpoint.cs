@@ -3,7 +3,6 @@ using System.IO.Pipelines;
 using System.Net.WebSockets;
 using Axolotl.Agent.Runtime;
 using Axolotl.Api.Meta;
-using Axolotl.Api.Serialization;
 using KubeStatus = Axolotl.Api.Meta.Status;
 using Microsoft.AspNetCore.Http;
 
@@ -11,16 +10,13 @@ namespace Axolotl.Agent.Server;
 
 /// <summary>
 /// WebSocket /exec/{ns}/{pod}/{container}?command=…&amp;stdin=&amp;stdout=&amp;stderr=&amp;tty=: runs the command in
-/// the container over the runtime and speaks the k8s.io channel protocol (v5, or v4 without the
-/// close channel): 0 stdin, 1 stdout, 2 stderr, 3 the final Status, 4 resize, 255 close.
+/// the container over the runtime and speaks the k8s.io channel protocols (<see cref="StreamProtocol"/>):
+/// 0 stdin, 1 stdout, 2 stderr, 3 the final Status, 4 resize, 255 close (v5).
 /// </summary>
 internal sealed class ExecEndpoint(IKubeletBackend backend, TimeProvider time)
 {
-    public const string V5 = "v5.channel.k8s.io";
-    public const string V4 = "v4.channel.k8s.io";
     private const byte Stdout = 1;
     private const byte Stderr = 2;
-    private const byte Error = 3;
     private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
 
     public async Task HandleAsync(HttpContext ctx, string ns, string podName, string container)
@@ -52,23 +48,21 @@ internal sealed class ExecEndpoint(IKubeletBackend backend, TimeProvider time)
             // SPDY (kubectl's fallback) is not spoken here; say why instead of a bare upgrade failure.
             var message = pod.Running(container) is null
                 ? $"container not found (\"{container}\")"
-                : $"exec needs a WebSocket with subprotocol {V5} or {V4}; SPDY is not supported";
+                : $"exec needs a WebSocket (subprotocols {StreamProtocol.SupportedList}, or none); SPDY is not supported";
             await KubeletResponses.WriteAsync(ctx, pod.Running(container) is null ? 404 : 400, pod.Running(container) is null ? "NotFound" : "BadRequest", message);
             return;
         }
-        var requested = ctx.WebSockets.WebSocketRequestedProtocols;
-        var protocol = requested.Contains(V5) ? V5 : requested.Contains(V4) ? V4 : null;
-        if (protocol is null)
+        if (StreamProtocol.Negotiate(ctx.WebSockets.WebSocketRequestedProtocols) is not { } protocol)
         {
-            await KubeletResponses.BadRequestAsync(ctx, $"unable to upgrade: none of the offered subprotocols is supported, want {V5} or {V4}");
+            await KubeletResponses.BadRequestAsync(ctx, $"unable to upgrade: none of the offered subprotocols is supported, want one of {StreamProtocol.SupportedList}");
             return;
         }
 
-        using var socket = await ctx.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = protocol });
-        using var sender = new ChannelSender(socket);
+        using var socket = await ctx.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = protocol.SubProtocol });
+        using var sender = new ChannelSender(socket, protocol.Base64);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
         var input = stdin ? new Pipe() : null;
-        var receiving = ClientStreams.ReceiveAsync(socket, input?.Writer, sizes: null, protocol == V5, session);
+        var receiving = ClientStreams.ReceiveAsync(socket, input?.Writer, sizes: null, protocol, session);
         KubeStatus status;
         try
         {
@@ -84,7 +78,7 @@ internal sealed class ExecEndpoint(IKubeletBackend backend, TimeProvider time)
 
         try
         {
-            await sender.SendAsync(Error, KubeJson.SerializeToUtf8(status), session.Token);
+            await StreamStatus.SendAsync(sender, protocol, status, session.Token);
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, session.Token);
             // Let the client's close frame arrive; a client that never answers is cut off.
             using var wait = new CancellationTokenSource(CloseWait, time);
