@@ -21,7 +21,7 @@ internal static class ClientStreams
     /// <summary>
     /// Reads the client's messages until it closes: stdin into the pipe, v5's close of stdin as its
     /// end, terminal sizes (JSON {"Width":…,"Height":…}) to the runtime when <paramref name="sizes"/> is
-    /// given (attach; exec's runtime contract has no resize, so exec drops them). A close or a broken
+    /// given (a terminal's exec or attach). A close or a broken
     /// connection ends stdin and cancels the session.
     /// </summary>
     public static async Task ReceiveAsync(WebSocket socket, PipeWriter? stdin, ChannelWriter<TerminalSize>? sizes, StreamProtocol protocol, CancellationTokenSource session)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
+using System.Threading.Channels;
 using Axolotl.Agent.Runtime;
 using Axolotl.Api.Meta;
 using KubeStatus = Axolotl.Api.Meta.Status;
@@ -18,6 +19,7 @@ internal sealed class ExecEndpoint(IKubeletBackend backend, TimeProvider time)
     private const byte Stdout = 1;
     private const byte Stderr = 2;
     private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan FirstSizeWait = TimeSpan.FromSeconds(1);
 
     public async Task HandleAsync(HttpContext ctx, string ns, string podName, string container)
     {
@@ -62,12 +64,17 @@ internal sealed class ExecEndpoint(IKubeletBackend backend, TimeProvider time)
         using var sender = new ChannelSender(socket, protocol.Base64);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
         var input = stdin ? new Pipe() : null;
-        var receiving = ClientStreams.ReceiveAsync(socket, input?.Writer, sizes: null, protocol, session);
+        var sizes = tty ? Channel.CreateBounded<TerminalSize>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropOldest }) : null;
+        var receiving = ClientStreams.ReceiveAsync(socket, input?.Writer, sizes?.Writer, protocol, session);
         KubeStatus status;
         try
         {
+            if (sizes is not null)
+            {
+                await FirstSizeAsync(sizes.Reader, session.Token);
+            }
             status = pod.Running(container) is { } handle
-                ? await RunAsync(handle, command, tty, input, stdout, stderr, sender, session.Token)
+                ? await RunAsync(handle, command, tty, input, sizes?.Reader, stdout, stderr, sender, session.Token)
                 : Failure($"container not found (\"{container}\")");
         }
         catch (OperationCanceledException) when (session.IsCancellationRequested)
@@ -92,15 +99,33 @@ internal sealed class ExecEndpoint(IKubeletBackend backend, TimeProvider time)
     }
 
     /// <param name="command">As the user gave it (messages quote it); <paramref name="argv"/> is what runs.</param>
+    /// <summary>
+    /// kubectl sends the terminal's size right after the stream opens: wait a moment for it, so that
+    /// the command starts on a terminal of the right size (`stty size` as the command sees it).
+    /// </summary>
+    private async Task FirstSizeAsync(ChannelReader<TerminalSize> sizes, CancellationToken ct)
+    {
+        using var wait = new CancellationTokenSource(FirstSizeWait, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(wait.Token, ct);
+        try
+        {
+            await sizes.WaitToReadAsync(linked.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // A client that sends no size: the terminal keeps the default.
+        }
+    }
+
     private async Task<KubeStatus> RunAsync(ContainerHandle handle, IReadOnlyList<string> command, bool tty, Pipe? input,
-        bool stdout, bool stderr, ChannelSender sender, CancellationToken ct)
+        ChannelReader<TerminalSize>? sizes, bool stdout, bool stderr, ChannelSender sender, CancellationToken ct)
     {
         await using var outStream = stdout ? new ChannelStream(sender, Stdout, ct) : Stream.Null;
         await using var errStream = stderr ? new ChannelStream(sender, Stderr, ct) : null;
         await using var inStream = input?.Reader.AsStream();
         try
         {
-            var result = await backend.Runtime.ExecAsync(handle, new ExecSpec(command, tty, inStream, outStream, errStream), ct);
+            var result = await backend.Runtime.ExecAsync(handle, new ExecSpec(command, tty, inStream, outStream, errStream, Resize: sizes), ct);
             return result.ExitCode == 0
                 ? new KubeStatus { Outcome = "Success" }
                 : new KubeStatus

@@ -45,7 +45,32 @@ public sealed class NodeAgentBackend : IKubeletBackend
         return new KubeletPod(uid, name, containers, container => LiveHandle(worker.Live, container))
         {
             Specs = pod.Spec?.AllContainers().ToList() ?? [],
+            NetworkNamespace = worker.Sandbox?.NetworkNamespace is { Length: > 0 } netns && File.Exists(Path.Combine("/run/netns", netns)) ? Path.Combine("/run/netns", netns) : null,
+            Restarted = container => Restarted(worker, container),
+            AppContainers = (pod.Spec?.Containers ?? []).Select(c => c.Name).OfType<string>().ToList(),
         };
+    }
+
+    private static bool Restarted(Pods.PodWorker worker, string container)
+    {
+        var handle = LiveHandle(worker.Live, container);
+        if (handle is null)
+        {
+            return true;
+        }
+        Status.ObservedContainer? seen = null;
+        try
+        {
+            seen = worker.Observed.Containers.GetValueOrDefault(container)
+                ?? worker.Observed.InitContainers.GetValueOrDefault(container)
+                ?? worker.Observed.EphemeralContainers.GetValueOrDefault(container);
+        }
+        catch (InvalidOperationException)
+        {
+            // Written on the worker's lane at this moment: count it as a restart, the careful answer.
+        }
+        // A runtime that restarts a container at once replaces the handle before the worker hears of the exit.
+        return seen is null || seen.RestartCount > 0 || seen.ContainerId != handle.Id || !Directory.Exists($"/proc/{handle.Pid}");
     }
 
     private static ContainerHandle? LiveHandle(IReadOnlyDictionary<string, ContainerHandle> live, string container)

@@ -10,9 +10,10 @@ namespace Axolotl.Agent.Server.PortForward;
 /// <summary>
 /// WebSocket /portForward/{ns}/{pod}?port=&amp;uid=&amp;podIP=: one forwarded connection to a pod this node
 /// runs (see <see cref="PortForwardProtocol"/>). The API server terminates kubectl's SPDY and
-/// resolves the pod's address; the agent checks the pod (by UID) is its own, dials the port from
-/// the host (pod addresses are routed to the pod network), waiting through container restarts,
-/// and copies bytes both ways.
+/// resolves the pod's address; the agent checks the pod (by UID) is its own, dials localhost inside
+/// the pod's network namespace (so a server bound to 127.0.0.1 in the pod is reached, as with the
+/// kubelet; the pod's address for a host-network pod), waiting through container restarts, and
+/// copies bytes both ways.
 /// </summary>
 internal sealed class PortForwardEndpoint(IKubeletBackend backend, PortForwardOptions options, TimeProvider time)
 {
@@ -51,7 +52,7 @@ internal sealed class PortForwardEndpoint(IKubeletBackend backend, PortForwardOp
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
         try
         {
-            var dial = await _dialer.DialAsync(address, port, c => ProbeAsync(ns, podName, pod.Uid, c), session.Token);
+            var dial = await _dialer.DialAsync(new DialTarget(address, pod.NetworkNamespace), port, c => ProbeAsync(ns, podName, pod.Uid, c), session.Token);
             if (dial.Socket is not { } connection)
             {
                 var message = $"error forwarding port {port} to pod {podName}, uid {pod.Uid}: {dial.Error}";
@@ -78,7 +79,11 @@ internal sealed class PortForwardEndpoint(IKubeletBackend backend, PortForwardOp
             return null;
         }
         var now = time.GetUtcNow();
-        var settled = pod.Containers.Count > 0 && pod.Containers.All(c => pod.Running(c) is { } handle && now - handle.StartedAt >= options.SettledAfter);
+        // No restart in progress: every container runs its first instance, or has run long enough
+        // since its restart that a refusal means nothing listens there.
+        var containers = pod.AppContainers ?? pod.Containers;
+        var settled = containers.Count > 0 && containers.All(c =>
+            pod.Running(c) is { } handle && (!pod.Restarted(c) || now - handle.StartedAt >= options.SettledAfter));
         return new PodPortDialer.PodState(settled);
     }
 
