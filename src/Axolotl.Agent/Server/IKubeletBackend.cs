@@ -34,10 +34,13 @@ public sealed record KubeletPod(string Uid, string Name, IReadOnlyList<string> C
 
     /// <summary>
     /// Whether the container is between instances or its live instance is a restart (it has
-    /// restarted, or its process is gone and the agent has not yet noticed): a refused port may
+    /// restarted, or it has exited and the agent has not yet noticed): a refused port may
     /// then be a server that is still starting. False where the backend cannot tell.
     /// </summary>
     public Func<string, bool> Restarted { get; init; } = _ => false;
+
+    /// <summary>The pod is being deleted: a refused port may be its containers stopping (port-forward waits until it is gone, then moves on).</summary>
+    public bool Terminating { get; init; }
 
     /// <summary>The spec's regular containers (no init or ephemeral ones): those that serve a forwarded port. Null: all of <see cref="Containers"/>.</summary>
     public IReadOnlyList<string>? AppContainers { get; init; }

@@ -47,11 +47,12 @@ public sealed class NodeAgentBackend : IKubeletBackend
             Specs = pod.Spec?.AllContainers().ToList() ?? [],
             NetworkNamespace = worker.Sandbox?.NetworkNamespace is { Length: > 0 } netns && File.Exists(Path.Combine("/run/netns", netns)) ? Path.Combine("/run/netns", netns) : null,
             Restarted = container => Restarted(worker, container),
+            Terminating = pod.Metadata.DeletionTimestamp is not null,
             AppContainers = (pod.Spec?.Containers ?? []).Select(c => c.Name).OfType<string>().ToList(),
         };
     }
 
-    private static bool Restarted(Pods.PodWorker worker, string container)
+    private bool Restarted(Pods.PodWorker worker, string container)
     {
         var handle = LiveHandle(worker.Live, container);
         if (handle is null)
@@ -69,8 +70,9 @@ public sealed class NodeAgentBackend : IKubeletBackend
         {
             // Written on the worker's lane at this moment: count it as a restart, the careful answer.
         }
-        // A runtime that restarts a container at once replaces the handle before the worker hears of the exit.
-        return seen is null || seen.RestartCount > 0 || seen.ContainerId != handle.Id || !Directory.Exists($"/proc/{handle.Pid}");
+        // The runtime knows of an exit before the worker does (and restarts some containers at once).
+        var exited = Runtime.WaitAsync(handle, CancellationToken.None).IsCompleted;
+        return exited || seen is null || seen.RestartCount > 0 || seen.ContainerId != handle.Id;
     }
 
     private static ContainerHandle? LiveHandle(IReadOnlyDictionary<string, ContainerHandle> live, string container)
