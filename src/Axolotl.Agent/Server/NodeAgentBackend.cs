@@ -71,9 +71,7 @@ public sealed class NodeAgentBackend : IKubeletBackend
             // Written on the worker's lane at this moment: count it as a restart, the careful answer.
         }
         // The runtime knows of an exit before the worker does (and restarts some containers at once).
-        var wait = Runtime.WaitAsync(handle, CancellationToken.None);
-        _ = wait.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        var exited = wait.IsCompleted;
+        var exited = Runtime.WaitAsync(handle, CancellationToken.None).IsCompleted;
         return exited || seen is null || seen.RestartCount > 0 || seen.ContainerId != handle.Id;
     }
 
