@@ -80,7 +80,7 @@ public sealed class WebSocketPortForwardTests(ServiceServerFixture fx) : IClassF
         }
         var restarts = await ServiceTestKit.UntilJsonPathAsync(fx, ns, "pod/hello", "{.status.containerStatuses[0].restartCount}", s => s == "1", "one restart");
 
-        Assert.Contains("Hello from hello", WebSocketPortForwardClient.Text(channels, 0), StringComparison.Ordinal);
+        Assert.True(WebSocketPortForwardClient.Text(channels, 0).Contains("Hello from hello", StringComparison.Ordinal), WebSocketPortForwardClient.Text(channels, 1));
         Assert.Equal("", WebSocketPortForwardClient.Text(channels, 1));
         Assert.Equal("1", restarts);
     }
