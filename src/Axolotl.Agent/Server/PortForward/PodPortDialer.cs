@@ -20,6 +20,7 @@ public sealed class PodPortDialer(PortForwardOptions options, TimeProvider time)
     public async Task<DialResult> DialAsync(DialTarget target, int port, PodProbe probe, CancellationToken ct)
     {
         var started = time.GetTimestamp();
+        var settledRefusals = 0;
         while (true)
         {
             var (socket, error) = target.NetworkNamespace is { } ns
@@ -35,7 +36,9 @@ public sealed class PodPortDialer(PortForwardOptions options, TimeProvider time)
             {
                 return new DialResult(null, $"{error} (the pod is gone)");
             }
-            if (state.Settled)
+            // Twice, one retry apart: the agent learns of a container's exit a moment after the port
+            // closes, and a refusal in that moment must not end a forward that would outlive the restart.
+            if (state.Settled && ++settledRefusals >= 2)
             {
                 return new DialResult(null, error);
             }
