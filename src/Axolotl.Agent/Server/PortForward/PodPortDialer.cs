@@ -38,11 +38,14 @@ public sealed class PodPortDialer(PortForwardOptions options, TimeProvider time)
             }
             // Twice, one retry apart: the agent learns of a container's exit a moment after the port
             // closes, and a refusal in that moment must not end a forward that would outlive the restart.
-            if (state.Settled && ++settledRefusals >= 2)
+            if (state.Settled)
             {
-                return new DialResult(null, error);
+                if (++settledRefusals >= 2)
+                {
+                    return new DialResult(null, error);
+                }
             }
-            if (waited + options.RetryInterval >= options.Wait)
+            else if (waited + options.RetryInterval >= options.Wait)
             {
                 return new DialResult(null, $"{error} (waited {options.Wait.TotalSeconds:0}s for the container)");
             }
