@@ -62,7 +62,7 @@ public sealed class CommandHelpTests
     {
         Assert.Null(CommandCatalog.Find("frobnicate"));
         Assert.Equal(
-            "unknown command \"frobnicate\" (commands: server, agent, token, kubeconfig, images, snapshot, api-balancer, reset, version, help; `axolotl help COMMAND` for one)",
+            "unknown command \"frobnicate\" (commands: server, agent, token, kubeconfig, images, snapshot, api-balancer, reset, service, version, help; `axolotl help COMMAND` for one)",
             CommandCatalog.Unknown("frobnicate"));
     }
 }

@@ -29,7 +29,7 @@ public sealed partial class CommandLineTests
     }
 
     [Theory]
-    [InlineData(new[] { "frobnicate" }, "error: unknown command \"frobnicate\" (commands: server, agent, token, kubeconfig, images, snapshot, api-balancer, reset, version, help; `axolotl help COMMAND` for one)")]
+    [InlineData(new[] { "frobnicate" }, "error: unknown command \"frobnicate\" (commands: server, agent, token, kubeconfig, images, snapshot, api-balancer, reset, service, version, help; `axolotl help COMMAND` for one)")]
     [InlineData(new[] { "help", "frobnicate" }, "error: unknown command \"frobnicate\" (commands: server, agent,")]
     [InlineData(new[] { "server", "--no-such-flag", "1" }, "error: unknown flag: --no-such-flag (`axolotl help server` lists the flags)")]
     [InlineData(new[] { "agent", "--server", "https://127.0.0.1:1", "--tokn", "x" }, "error: unknown flag: --tokn (`axolotl help agent` lists the flags)")]

@@ -62,6 +62,9 @@ public sealed partial class PodWorker
     /// <summary>Handles of the running containers (for exec, logs follow and rotation).</summary>
     public IReadOnlyDictionary<string, ContainerHandle> Live => _live;
 
+    /// <summary>The pod's sandbox once created (port-forward dials inside its network namespace).</summary>
+    public PodSandbox? Sandbox => _sandbox;
+
     private string RestartPolicy => Latest.Spec?.RestartPolicy ?? RestartPolicies.Always;
 
     private DateTimeOffset Now => _ctx.Time.GetUtcNow();

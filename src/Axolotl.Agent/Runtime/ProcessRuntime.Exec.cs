@@ -28,6 +28,7 @@ public sealed partial class ProcessRuntime
         // a shell that joins the cgroups and nsenter.
         var pid = init.Value.ToString(CultureInfo.InvariantCulture);
         List<string> enter;
+        await using var sizes = spec.Tty && spec.Resize is not null && _tools.Launcher is not null ? TerminalSizeFifo.Create(Options.StateDirectory) : null;
         if (_tools.Launcher is { } launcher)
         {
             enter = [launcher, "--exec-into", pid];
@@ -36,21 +37,31 @@ public sealed partial class ProcessRuntime
                 enter.AddRange(["--cgroup-procs", procs]);
             }
 
-            enter.AddRange(["--env-file", environmentFile, .. NativeLauncher.SeccompArguments(tracked.State.Seccomp), "--"]);
+            enter.AddRange(["--env-file", environmentFile]);
+            if (spec.Tty)
+            {
+                // The launcher makes the terminal inside the container (its own devpts), as runc does.
+                enter.AddRange(["--tty", sizes?.Path ?? "-"]);
+            }
+            enter.AddRange([.. NativeLauncher.SeccompArguments(tracked.State.Seccomp), "--"]);
         }
         else
         {
             enter = ["/bin/sh", "-c", LaunchScripts.JoinAndExec, "axl-exec", string.Join(':', tracked.Cgroups!.ProcsFiles), environmentFile, _tools.Nsenter, pid, "--"];
         }
 
-        var psi = ExecStartInfo(enter, spec);
+        var psi = ExecStartInfo(enter, spec, viaScript: spec.Tty && _tools.Launcher is null);
+        sizes?.Start(spec.Resize!);
         return await RunExecAsync(psi, spec, ct);
     }
 
-    /// <summary>The node's side of an exec: <paramref name="enter"/> then the command, or both under util-linux script for a terminal; never the container's environment.</summary>
-    private ProcessStartInfo ExecStartInfo(List<string> enter, ExecSpec spec)
+    /// <summary>
+    /// The node's side of an exec: <paramref name="enter"/> then the command, or, for a terminal
+    /// without the native launcher, both under util-linux script; never the container's environment.
+    /// </summary>
+    private ProcessStartInfo ExecStartInfo(List<string> enter, ExecSpec spec, bool viaScript)
     {
-        if (!spec.Tty)
+        if (!viaScript)
         {
             var direct = new ProcessStartInfo(enter[0]);
             foreach (var a in enter.Skip(1).Concat(spec.Command))
@@ -62,8 +73,8 @@ public sealed partial class ProcessRuntime
             return direct;
         }
 
-        // A pseudo-terminal from util-linux script, which runs on the node (an image need not have
-        // it) and enters the container from there: -e passes the command's exit code on. script runs
+        // The shell chain's pseudo-terminal: util-linux script, which runs on the node (an image need
+        // not have it; its terminal is the node's, so `tty` inside cannot name it) and enters the container from there: -e passes the command's exit code on. script runs
         // its command with $SHELL: the node's sh (the container's SHELL is in its environment file).
         var psi = new ProcessStartInfo(_tools.Script ?? throw new InvalidOperationException("TTY exec needs util-linux 'script'"));
         psi.ArgumentList.Add("-qfec");

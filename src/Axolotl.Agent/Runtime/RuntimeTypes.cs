@@ -163,7 +163,9 @@ public sealed record ContainerExit(int ExitCode, int? Signal, bool OomKilled, Da
 /// A probe's command: it runs at a higher CPU priority (nice <see cref="PromptNice"/>) within its
 /// container, so that a busy container cannot hold back the verdict on its own health.
 /// </param>
-public sealed record ExecSpec(IReadOnlyList<string> Command, bool Tty, Stream? Stdin, Stream Stdout, Stream? Stderr, bool Prompt = false)
+/// <param name="Resize">With <c>Tty</c>: the client's window sizes, applied to the exec's terminal as they come (sizes already waiting before the start apply before the command runs).</param>
+public sealed record ExecSpec(IReadOnlyList<string> Command, bool Tty, Stream? Stdin, Stream Stdout, Stream? Stderr, bool Prompt = false,
+    System.Threading.Channels.ChannelReader<TerminalSize>? Resize = null)
 {
     public const int PromptNice = -10;
 }

@@ -2,7 +2,6 @@ using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using Axolotl.Agent.Runtime;
-using Axolotl.Api.Serialization;
 using KubeStatus = Axolotl.Api.Meta.Status;
 using Microsoft.AspNetCore.Http;
 
@@ -10,8 +9,8 @@ namespace Axolotl.Agent.Server;
 
 /// <summary>
 /// WebSocket /attach/{ns}/{pod}/{container}?stdin=&amp;stdout=&amp;stderr=&amp;tty=: connects to the running
-/// container's own process over the runtime (pods/attach) and speaks the k8s.io channel protocol
-/// like exec (v5, or v4 without the close channel): 0 stdin, 1 stdout, 2 stderr, 3 the final
+/// container's own process over the runtime (pods/attach) and speaks the k8s.io channel protocols
+/// like exec (<see cref="StreamProtocol"/>): 0 stdin, 1 stdout, 2 stderr, 3 the final
 /// Status, 4 terminal size. As the kubelet does, the terminal is the container's own setting
 /// (spec tty), whatever the request says, and stdin is attached only to a container with stdin.
 /// </summary>
@@ -20,7 +19,6 @@ internal sealed class AttachEndpoint(IKubeletBackend backend, TimeProvider time)
     private const byte Stdin = 0;
     private const byte Stdout = 1;
     private const byte Stderr = 2;
-    private const byte Error = 3;
     private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
 
     public async Task HandleAsync(HttpContext ctx, string ns, string podName, string container)
@@ -50,25 +48,23 @@ internal sealed class AttachEndpoint(IKubeletBackend backend, TimeProvider time)
         }
         if (!ctx.WebSockets.IsWebSocketRequest)
         {
-            await KubeletResponses.BadRequestAsync(ctx, $"attach needs a WebSocket with subprotocol {ExecEndpoint.V5} or {ExecEndpoint.V4}; SPDY is not supported");
+            await KubeletResponses.BadRequestAsync(ctx, $"attach needs a WebSocket (subprotocols {StreamProtocol.SupportedList}, or none); SPDY is not supported");
             return;
         }
-        var requested = ctx.WebSockets.WebSocketRequestedProtocols;
-        var protocol = requested.Contains(ExecEndpoint.V5) ? ExecEndpoint.V5 : requested.Contains(ExecEndpoint.V4) ? ExecEndpoint.V4 : null;
-        if (protocol is null)
+        if (StreamProtocol.Negotiate(ctx.WebSockets.WebSocketRequestedProtocols) is not { } protocol)
         {
-            await KubeletResponses.BadRequestAsync(ctx, $"unable to upgrade: none of the offered subprotocols is supported, want {ExecEndpoint.V5} or {ExecEndpoint.V4}");
+            await KubeletResponses.BadRequestAsync(ctx, $"unable to upgrade: none of the offered subprotocols is supported, want one of {StreamProtocol.SupportedList}");
             return;
         }
 
         var stdio = ContainerStdio.For(spec);
         var tty = stdio.Tty;
-        using var socket = await ctx.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = protocol });
-        using var sender = new ChannelSender(socket);
+        using var socket = await ctx.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = protocol.SubProtocol });
+        using var sender = new ChannelSender(socket, protocol.Base64);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
         var input = stdin == true && stdio.Stdin ? new Pipe() : null;
         var sizes = tty ? Channel.CreateBounded<TerminalSize>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropOldest }) : null;
-        var receiving = ClientStreams.ReceiveAsync(socket, input?.Writer, sizes?.Writer, protocol == ExecEndpoint.V5, session);
+        var receiving = ClientStreams.ReceiveAsync(socket, input?.Writer, sizes?.Writer, protocol, session);
         KubeStatus status;
         try
         {
@@ -82,7 +78,7 @@ internal sealed class AttachEndpoint(IKubeletBackend backend, TimeProvider time)
 
         try
         {
-            await sender.SendAsync(Error, KubeJson.SerializeToUtf8(status), session.Token);
+            await StreamStatus.SendAsync(sender, protocol, status, session.Token);
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, session.Token);
             using var wait = new CancellationTokenSource(CloseWait, time);
             await using var cancelOnTimeout = wait.Token.Register(session.Cancel);

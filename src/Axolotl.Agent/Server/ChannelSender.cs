@@ -1,12 +1,14 @@
 using System.Net.WebSockets;
+using System.Text;
 
 namespace Axolotl.Agent.Server;
 
 /// <summary>
-/// Sends channel-prefixed binary messages (the k8s.io channel protocols) on a WebSocket, one at a
-/// time: stdout and stderr are written from different threads, a WebSocket allows one send.
+/// Sends channel-prefixed messages (the k8s.io channel protocols) on a WebSocket, one at a time:
+/// stdout and stderr are written from different threads, a WebSocket allows one send. The base64
+/// protocols get text frames: the channel as an ASCII digit, then the data in base64.
 /// </summary>
-internal sealed class ChannelSender(WebSocket socket) : IDisposable
+internal sealed class ChannelSender(WebSocket socket, bool base64 = false) : IDisposable
 {
     private const int MaxChunk = 32 * 1024;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -20,10 +22,19 @@ internal sealed class ChannelSender(WebSocket socket) : IDisposable
             do
             {
                 var length = Math.Min(MaxChunk, data.Length - offset);
-                var message = new byte[length + 1];
-                message[0] = channel;
-                data.Slice(offset, length).CopyTo(message.AsMemory(1));
-                await socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, ct);
+                var chunk = data.Slice(offset, length);
+                if (base64)
+                {
+                    var text = Encoding.ASCII.GetBytes((char)('0' + channel) + Convert.ToBase64String(chunk.Span));
+                    await socket.SendAsync(text, WebSocketMessageType.Text, endOfMessage: true, ct);
+                }
+                else
+                {
+                    var message = new byte[length + 1];
+                    message[0] = channel;
+                    chunk.CopyTo(message.AsMemory(1));
+                    await socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, ct);
+                }
                 offset += length;
             }
             while (offset < data.Length);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Text.Json;
@@ -8,7 +9,7 @@ using Axolotl.Agent.Runtime;
 namespace Axolotl.Agent.Server;
 
 /// <summary>
-/// The client's side of an exec or attach stream (the channel protocols v4/v5.channel.k8s.io): one
+/// The client's side of an exec or attach stream (the channel protocols of <see cref="StreamProtocol"/>): one
 /// reader for both, so stdin, its v5 close and resizes mean the same in each.
 /// </summary>
 internal static class ClientStreams
@@ -20,10 +21,10 @@ internal static class ClientStreams
     /// <summary>
     /// Reads the client's messages until it closes: stdin into the pipe, v5's close of stdin as its
     /// end, terminal sizes (JSON {"Width":…,"Height":…}) to the runtime when <paramref name="sizes"/> is
-    /// given (attach; exec's runtime contract has no resize, so exec drops them). A close or a broken
+    /// given (a terminal's exec or attach). A close or a broken
     /// connection ends stdin and cancels the session.
     /// </summary>
-    public static async Task ReceiveAsync(WebSocket socket, PipeWriter? stdin, ChannelWriter<TerminalSize>? sizes, bool v5, CancellationTokenSource session)
+    public static async Task ReceiveAsync(WebSocket socket, PipeWriter? stdin, ChannelWriter<TerminalSize>? sizes, StreamProtocol protocol, CancellationTokenSource session)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         var stdinOpen = stdin is not null;
@@ -43,8 +44,7 @@ internal static class ClientStreams
                 {
                     break;
                 }
-                var message = buffer.WrittenMemory;
-                if (message.Length == 0)
+                if (Decode(buffer.WrittenMemory, protocol.Base64) is not { Length: > 0 } message)
                 {
                     continue;
                 }
@@ -57,7 +57,7 @@ internal static class ClientStreams
                 {
                     sizes.TryWrite(size);
                 }
-                else if (v5 && channel == Close && message.Length > 1 && message.Span[1] == Stdin && stdinOpen)
+                else if (protocol.ClosesStdin && channel == Close && message.Length > 1 && message.Span[1] == Stdin && stdinOpen)
                 {
                     stdinOpen = false;
                     await stdin!.CompleteAsync();
@@ -79,6 +79,23 @@ internal static class ClientStreams
                 await session.CancelAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// A message as channel byte + data: binary frames as they come, base64 frames ("0" + base64)
+    /// decoded. A frame that is not valid base64 is dropped, as the kubelet drops it.
+    /// </summary>
+    internal static ReadOnlyMemory<byte>? Decode(ReadOnlyMemory<byte> frame, bool base64)
+    {
+        if (!base64 || frame.Length == 0)
+        {
+            return frame;
+        }
+        var decoded = new byte[1 + Base64.GetMaxDecodedFromUtf8Length(frame.Length - 1)];
+        decoded[0] = (byte)(frame.Span[0] - '0');
+        return Base64.DecodeFromUtf8(frame.Span[1..], decoded.AsSpan(1), out _, out var written) == OperationStatus.Done
+            ? decoded.AsMemory(0, 1 + written)
+            : null;
     }
 
     /// <summary>kubectl's TerminalSize JSON; anything else (or a size out of range) is dropped, as a resize carries no answer.</summary>

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
+using System.Threading.Channels;
 using Axolotl.Agent.Runtime;
 using Axolotl.Api.Meta;
-using Axolotl.Api.Serialization;
 using KubeStatus = Axolotl.Api.Meta.Status;
 using Microsoft.AspNetCore.Http;
 
@@ -11,17 +11,15 @@ namespace Axolotl.Agent.Server;
 
 /// <summary>
 /// WebSocket /exec/{ns}/{pod}/{container}?command=…&amp;stdin=&amp;stdout=&amp;stderr=&amp;tty=: runs the command in
-/// the container over the runtime and speaks the k8s.io channel protocol (v5, or v4 without the
-/// close channel): 0 stdin, 1 stdout, 2 stderr, 3 the final Status, 4 resize, 255 close.
+/// the container over the runtime and speaks the k8s.io channel protocols (<see cref="StreamProtocol"/>):
+/// 0 stdin, 1 stdout, 2 stderr, 3 the final Status, 4 resize, 255 close (v5).
 /// </summary>
 internal sealed class ExecEndpoint(IKubeletBackend backend, TimeProvider time)
 {
-    public const string V5 = "v5.channel.k8s.io";
-    public const string V4 = "v4.channel.k8s.io";
     private const byte Stdout = 1;
     private const byte Stderr = 2;
-    private const byte Error = 3;
     private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan FirstSizeWait = TimeSpan.FromSeconds(1);
 
     public async Task HandleAsync(HttpContext ctx, string ns, string podName, string container)
     {
@@ -52,28 +50,31 @@ internal sealed class ExecEndpoint(IKubeletBackend backend, TimeProvider time)
             // SPDY (kubectl's fallback) is not spoken here; say why instead of a bare upgrade failure.
             var message = pod.Running(container) is null
                 ? $"container not found (\"{container}\")"
-                : $"exec needs a WebSocket with subprotocol {V5} or {V4}; SPDY is not supported";
+                : $"exec needs a WebSocket (subprotocols {StreamProtocol.SupportedList}, or none); SPDY is not supported";
             await KubeletResponses.WriteAsync(ctx, pod.Running(container) is null ? 404 : 400, pod.Running(container) is null ? "NotFound" : "BadRequest", message);
             return;
         }
-        var requested = ctx.WebSockets.WebSocketRequestedProtocols;
-        var protocol = requested.Contains(V5) ? V5 : requested.Contains(V4) ? V4 : null;
-        if (protocol is null)
+        if (StreamProtocol.Negotiate(ctx.WebSockets.WebSocketRequestedProtocols) is not { } protocol)
         {
-            await KubeletResponses.BadRequestAsync(ctx, $"unable to upgrade: none of the offered subprotocols is supported, want {V5} or {V4}");
+            await KubeletResponses.BadRequestAsync(ctx, $"unable to upgrade: none of the offered subprotocols is supported, want one of {StreamProtocol.SupportedList}");
             return;
         }
 
-        using var socket = await ctx.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = protocol });
-        using var sender = new ChannelSender(socket);
+        using var socket = await ctx.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = protocol.SubProtocol });
+        using var sender = new ChannelSender(socket, protocol.Base64);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
         var input = stdin ? new Pipe() : null;
-        var receiving = ClientStreams.ReceiveAsync(socket, input?.Writer, sizes: null, protocol == V5, session);
+        var sizes = tty ? Channel.CreateBounded<TerminalSize>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropOldest }) : null;
+        var receiving = ClientStreams.ReceiveAsync(socket, input?.Writer, sizes?.Writer, protocol, session);
         KubeStatus status;
         try
         {
+            if (sizes is not null)
+            {
+                await FirstSizeAsync(sizes.Reader, session.Token);
+            }
             status = pod.Running(container) is { } handle
-                ? await RunAsync(handle, command, tty, input, stdout, stderr, sender, session.Token)
+                ? await RunAsync(handle, command, tty, input, sizes?.Reader, stdout, stderr, sender, session.Token)
                 : Failure($"container not found (\"{container}\")");
         }
         catch (OperationCanceledException) when (session.IsCancellationRequested)
@@ -84,7 +85,7 @@ internal sealed class ExecEndpoint(IKubeletBackend backend, TimeProvider time)
 
         try
         {
-            await sender.SendAsync(Error, KubeJson.SerializeToUtf8(status), session.Token);
+            await StreamStatus.SendAsync(sender, protocol, status, session.Token);
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, session.Token);
             // Let the client's close frame arrive; a client that never answers is cut off.
             using var wait = new CancellationTokenSource(CloseWait, time);
@@ -98,15 +99,33 @@ internal sealed class ExecEndpoint(IKubeletBackend backend, TimeProvider time)
     }
 
     /// <param name="command">As the user gave it (messages quote it); <paramref name="argv"/> is what runs.</param>
+    /// <summary>
+    /// kubectl sends the terminal's size right after the stream opens: wait a moment for it, so that
+    /// the command starts on a terminal of the right size (`stty size` as the command sees it).
+    /// </summary>
+    private async Task FirstSizeAsync(ChannelReader<TerminalSize> sizes, CancellationToken ct)
+    {
+        using var wait = new CancellationTokenSource(FirstSizeWait, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(wait.Token, ct);
+        try
+        {
+            await sizes.WaitToReadAsync(linked.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // A client that sends no size: the terminal keeps the default.
+        }
+    }
+
     private async Task<KubeStatus> RunAsync(ContainerHandle handle, IReadOnlyList<string> command, bool tty, Pipe? input,
-        bool stdout, bool stderr, ChannelSender sender, CancellationToken ct)
+        ChannelReader<TerminalSize>? sizes, bool stdout, bool stderr, ChannelSender sender, CancellationToken ct)
     {
         await using var outStream = stdout ? new ChannelStream(sender, Stdout, ct) : Stream.Null;
         await using var errStream = stderr ? new ChannelStream(sender, Stderr, ct) : null;
         await using var inStream = input?.Reader.AsStream();
         try
         {
-            var result = await backend.Runtime.ExecAsync(handle, new ExecSpec(command, tty, inStream, outStream, errStream), ct);
+            var result = await backend.Runtime.ExecAsync(handle, new ExecSpec(command, tty, inStream, outStream, errStream, Resize: sizes), ct);
             return result.ExitCode == 0
                 ? new KubeStatus { Outcome = "Success" }
                 : new KubeStatus

@@ -28,4 +28,20 @@ public sealed record KubeletPod(string Uid, string Name, IReadOnlyList<string> C
 {
     /// <summary>The specs of the pod's containers (init and ephemeral ones included), for what attach reads from them: stdin and tty.</summary>
     public IReadOnlyList<Api.Core.Container> Specs { get; init; } = [];
+
+    /// <summary>The pod's network namespace (a path), where port-forward dials localhost; null for host network or a runtime without one.</summary>
+    public string? NetworkNamespace { get; init; }
+
+    /// <summary>
+    /// Whether the container is between instances or its live instance is a restart (it has
+    /// restarted, or it has exited and the agent has not yet noticed): a refused port may
+    /// then be a server that is still starting. False where the backend cannot tell.
+    /// </summary>
+    public Func<string, bool> Restarted { get; init; } = _ => false;
+
+    /// <summary>The pod is being deleted: a refused port may be its containers stopping (port-forward waits until it is gone, then moves on).</summary>
+    public bool Terminating { get; init; }
+
+    /// <summary>The spec's regular containers (no init or ephemeral ones): those that serve a forwarded port. Null: all of <see cref="Containers"/>.</summary>
+    public IReadOnlyList<string>? AppContainers { get; init; }
 }

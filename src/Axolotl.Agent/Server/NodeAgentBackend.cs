@@ -45,7 +45,34 @@ public sealed class NodeAgentBackend : IKubeletBackend
         return new KubeletPod(uid, name, containers, container => LiveHandle(worker.Live, container))
         {
             Specs = pod.Spec?.AllContainers().ToList() ?? [],
+            NetworkNamespace = worker.Sandbox?.NetworkNamespace is { Length: > 0 } netns && File.Exists(Path.Combine("/run/netns", netns)) ? Path.Combine("/run/netns", netns) : null,
+            Restarted = container => Restarted(worker, container),
+            Terminating = pod.Metadata.DeletionTimestamp is not null,
+            AppContainers = (pod.Spec?.Containers ?? []).Select(c => c.Name).OfType<string>().ToList(),
         };
+    }
+
+    private bool Restarted(Pods.PodWorker worker, string container)
+    {
+        var handle = LiveHandle(worker.Live, container);
+        if (handle is null)
+        {
+            return true;
+        }
+        Status.ObservedContainer? seen = null;
+        try
+        {
+            seen = worker.Observed.Containers.GetValueOrDefault(container)
+                ?? worker.Observed.InitContainers.GetValueOrDefault(container)
+                ?? worker.Observed.EphemeralContainers.GetValueOrDefault(container);
+        }
+        catch (InvalidOperationException)
+        {
+            // Written on the worker's lane at this moment: count it as a restart, the careful answer.
+        }
+        // The runtime knows of an exit before the worker does (and restarts some containers at once).
+        var exited = Runtime.WaitAsync(handle, CancellationToken.None).IsCompleted;
+        return exited || seen is null || seen.RestartCount > 0 || seen.ContainerId != handle.Id;
     }
 
     private static ContainerHandle? LiveHandle(IReadOnlyDictionary<string, ContainerHandle> live, string container)

@@ -62,6 +62,10 @@ public static class RequestPath
                 proxyAt + 1 < parts.Length ? "/" + string.Join('/', parts[(proxyAt + 1)..]) : "");
             parts = parts[..(proxyAt + 1)];
         }
+        else if (parts.Length > 1 && parts[^1].Length == 0 && IsDiscoveryPath(parts[..^1]))
+        {
+            parts = parts[..^1];
+        }
         var segments = new string[parts.Length];
         for (var i = 0; i < parts.Length; i++)
         {
@@ -93,6 +97,17 @@ public static class RequestPath
         ["api", "v1", "namespaces", _, "pods" or "services", _, "proxy", ..] => 6,
         ["api", "v1", "nodes", _, "proxy", ..] => 4,
         _ => null,
+    };
+
+    /// <summary>
+    /// Version and discovery paths, which kube-apiserver also answers with a trailing slash (/api/,
+    /// /apis/apps/v1/): its go-restful web services register them as "ROOT/". Resource paths do not.
+    /// </summary>
+    private static bool IsDiscoveryPath(string[] parts) => parts switch
+    {
+        ["version"] or ["api"] or ["apis"] or ["api", "v1"] => true,
+        ["apis", { Length: > 0 }] or ["apis", { Length: > 0 }, { Length: > 0 }] => true,
+        _ => false,
     };
 
     /// <summary>Upstream's path segment name rules: not "." or "..", no '/' or '%'.</summary>

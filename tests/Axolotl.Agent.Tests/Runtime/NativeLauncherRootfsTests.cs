@@ -167,6 +167,29 @@ public sealed class NativeLauncherRootfsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_terminal_exec_gets_a_terminal_of_the_containers_devpts_with_the_clients_size_TERM_and_HOME()
+    {
+        var accounts = Path.Combine(_dir, "layers", "accounts");
+        Directory.CreateDirectory(Path.Combine(accounts, "etc"));
+        await File.WriteAllTextAsync(Path.Combine(accounts, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:User:/home/user:/bin/sh\n");
+        var sandbox = await _rt.SandboxAsync("rootfs-exec-tty");
+        var (spec, _) = Spec(sandbox, [accounts, Top, Base], "sleep", "30");
+        spec = spec with { User = new ContainerUser(1000, 1000, []) };
+        var handle = await _rt.StartAsync(sandbox, spec);
+        var sizes = System.Threading.Channels.Channel.CreateUnbounded<TerminalSize>();
+        sizes.Writer.TryWrite(new TerminalSize(91, 27));
+
+        using var output = new MemoryStream();
+        var result = await _rt.Runtime.ExecAsync(handle, new ExecSpec(["sh", "-c", "echo tty=$(tty) size=$(stty size) term=$TERM home=$HOME owner=$(stat -c %u $(tty))"],
+            true, null, output, null, Resize: sizes.Reader), CancellationToken.None).WaitAsync(Deadline);
+
+        Assert.Equal(0, result.ExitCode);
+        // pts/0: the container's own devpts instance (the node's terminals are not there).
+        Assert.Equal("tty=/dev/pts/0 size=27 91 term=xterm home=/home/user owner=1000\r\n", Encoding.UTF8.GetString(output.ToArray()));
+        await _rt.Runtime.StopAsync(handle, TimeSpan.FromSeconds(1), CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Pid_1_keeps_only_what_an_exec_would_leave_it_and_nothing_in_the_container_can_read_it()
     {
         var sandbox = await _rt.SandboxAsync("rootfs-init");

@@ -205,14 +205,85 @@ public sealed class KubeletServerTests : IAsyncLifetime
         Assert.Contains("v5.channel.k8s.io", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    private async Task<ClientWebSocket> ConnectAsync(string query)
+    [Theory]
+    [InlineData(null)]
+    [InlineData("channel.k8s.io")]
+    [InlineData("v4.channel.k8s.io")]
+    public async Task Exec_without_a_subprotocol_or_with_the_older_binary_ones_streams_as_the_kubelet_does(string? protocol)
+    {
+        _runtime.ExecHandler = (_, spec) =>
+        {
+            FakeRuntime.Write(spec.Stdout, "hi\n");
+            return spec.Command[0] == "fail" ? 2 : 0;
+        };
+
+        using var ok = await ConnectAsync("command=ok&stdout=true", protocol);
+        var okMessages = await ReadAllAsync(ok);
+        using var failed = await ConnectAsync("command=fail&stdout=true", protocol);
+        var failedMessages = await ReadAllAsync(failed);
+
+        Assert.Equal(protocol, ok.SubProtocol);
+        Assert.Equal("hi\n", Channel(okMessages, 1));
+        Assert.Equal("hi\n", Channel(failedMessages, 1));
+        if (protocol == "v4.channel.k8s.io")
+        {
+            Assert.Equal("Success", (string?)JsonNode.Parse(Channel(okMessages, 3))!["status"]);
+            Assert.Equal("2", (string?)JsonNode.Parse(Channel(failedMessages, 3))!["details"]!["causes"]![0]!["message"]);
+        }
+        else
+        {
+            // channel.k8s.io: nothing on channel 3 for success, a failure's message as text.
+            Assert.DoesNotContain(okMessages, m => m[0] == 3);
+            Assert.Equal("command terminated with non-zero exit code: command 'fail' exited with 2", Channel(failedMessages, 3));
+        }
+    }
+
+    [Theory]
+    [InlineData("base64.channel.k8s.io")]
+    [InlineData("v4.base64.channel.k8s.io")]
+    public async Task Exec_over_a_base64_subprotocol_decodes_stdin_and_encodes_output_in_text_frames(string protocol)
+    {
+        _runtime.ExecHandler = (_, spec) =>
+        {
+            var buffer = new byte[3];
+            spec.Stdin!.ReadExactly(buffer);
+            FakeRuntime.Write(spec.Stdout, Encoding.UTF8.GetString(buffer).ToUpperInvariant());
+            return 0;
+        };
+
+        using var socket = await ConnectAsync("command=cat&stdin=true&stdout=true", protocol);
+        await socket.SendAsync("0"u8.ToArray().Concat(Encoding.ASCII.GetBytes(Convert.ToBase64String("abc"u8))).ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+        var frames = await ReadFramesAsync(socket);
+
+        Assert.Equal(protocol, socket.SubProtocol);
+        Assert.All(frames, f => Assert.Equal(WebSocketMessageType.Text, f.Type));
+        Assert.Contains(frames, f => f.Text == "1" + Convert.ToBase64String("ABC"u8));
+        if (protocol.StartsWith("v4", StringComparison.Ordinal))
+        {
+            var status = frames.Single(f => f.Text[0] == '3').Text[1..];
+            Assert.Equal("Success", (string?)JsonNode.Parse(Convert.FromBase64String(status))!["status"]);
+        }
+    }
+
+    [Fact]
+    public async Task Exec_with_only_unknown_subprotocols_is_refused_with_the_list_it_speaks()
+    {
+        var e = await Assert.ThrowsAsync<WebSocketException>(() => ConnectAsync("command=ls&stdout=true", "v9.channel.k8s.io"));
+
+        Assert.Contains("400", e.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<ClientWebSocket> ConnectAsync(string query, string? protocol = "v5.channel.k8s.io")
     {
         var socket = new ClientWebSocket();
 #pragma warning disable CA5359 // The test checks the agent's client authentication, not its certificate.
         socket.Options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
 #pragma warning restore CA5359
         socket.Options.ClientCertificates = [_pki.Client("kube-apiserver-kubelet-client")];
-        socket.Options.AddSubProtocol("v5.channel.k8s.io");
+        if (protocol is not null)
+        {
+            socket.Options.AddSubProtocol(protocol);
+        }
         await socket.ConnectAsync(new Uri($"wss://127.0.0.1:{_server.Port}/exec/default/web/app?{query}"), CancellationToken.None);
         return socket;
     }
@@ -237,6 +308,24 @@ public sealed class KubeletServerTests : IAsyncLifetime
                 messages.Add(message.ToArray());
                 message.SetLength(0);
             }
+        }
+    }
+
+    private static async Task<List<(WebSocketMessageType Type, string Text)>> ReadFramesAsync(ClientWebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var frames = new List<(WebSocketMessageType, string)>();
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, timeout.Token);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+                return frames;
+            }
+            Assert.True(result.EndOfMessage);
+            frames.Add((result.MessageType, Encoding.ASCII.GetString(buffer, 0, result.Count)));
         }
     }
 

@@ -22,9 +22,17 @@ internal sealed class TerminalSession : IAsyncDisposable
 
     public string Screen { get { lock (_screen) { return _screen.ToString(); } } }
 
-    public static TerminalSession Start(string kubeconfig, string cacheDir, string home, params string[] kubectlArgs)
+    public static TerminalSession Start(string kubeconfig, string cacheDir, string home, params string[] kubectlArgs) =>
+        Start(kubeconfig, cacheDir, home, null, kubectlArgs);
+
+    /// <param name="size">The terminal's columns and rows, set (stty) before kubectl starts; null leaves script's default.</param>
+    public static TerminalSession Start(string kubeconfig, string cacheDir, string home, (int Columns, int Rows)? size, params string[] kubectlArgs)
     {
         var command = string.Join(' ', new[] { Kubectl.Binary, "--cache-dir", cacheDir }.Concat(kubectlArgs).Select(Quote));
+        if (size is { } s)
+        {
+            command = $"stty cols {s.Columns} rows {s.Rows}; exec {command}";
+        }
         var psi = new ProcessStartInfo("script")
         {
             RedirectStandardInput = true,

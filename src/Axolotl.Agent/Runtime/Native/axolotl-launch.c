@@ -98,7 +98,10 @@
  * container a stdin pipe the launcher holds open (the container waits on it as under a runtime's
  * "stdin: true"), fed by attached clients; --stdin-once closes it once the first client that
  * attached it is done. --tty gives the container a pseudo-terminal instead (its controlling
- * terminal, stdin, stdout and stderr; the output is logged as stdout), sized by the clients.
+ * terminal, stdin, stdout and stderr; the output is logged as stdout), sized by the clients. With an
+ * image root the terminal is made in the container's own devpts by PID 1, which hands the master
+ * side to the launcher over a socket (runc's console socket): `tty` inside names /dev/pts/0 and no
+ * terminal of the node is reachable from the container.
  *
  * --pid-ns joins an existing pid namespace (/proc/PID/ns/pid of another container's init) instead of
  * making one: an ephemeral container with targetContainerName sees the target's processes. Its init
@@ -128,6 +131,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -194,6 +198,7 @@ struct options {
     bool next_on_success;           /* --next-on any (else failure: a non-zero code) */
     const char *armed_fifo;         /* --armed: this standby also goes on a byte in this FIFO */
     int armed_fd;                   /* its read end, held by PID 1 only (-1: not armed) */
+    int console_fd;                 /* --tty with an image root: PID 1 sends the terminal's master here (-1: none) */
     const char *env_file;           /* --env-file: the container's environment */
     char **env;                     /* read on the node before the clone; the command's envp */
     char **argv;
@@ -358,6 +363,7 @@ static void parse_options(int argc, char **argv, struct options *o)
     };
     memset(o, 0, sizeof *o);
     o->armed_fd = -1;
+    o->console_fd = -1;
     o->log_max = DEFAULT_LOG_MAX;
     o->workdir = "/";
     o->tmp_size = "64m";
@@ -850,8 +856,12 @@ static void exec_command(struct options *o, bool own_root, int in_fd, int out_fd
     trace("command-exec");
     /* The container's environment becomes the command's here, at its exec, and nowhere before: execvp
      * looks the executable up in its PATH. */
-    if (o->env != NULL)
-        environ = o->env;
+    char **env = o->env != NULL ? o->env : environ;
+    /* containerd's WithTTY: a terminal container gets TERM=xterm unless its spec says otherwise. */
+    if (o->tty)
+        env = container_env_set(env, "TERM", "xterm", false);
+    /* runc: HOME from the user's passwd entry in the container's root, unless the spec sets it. */
+    environ = container_env_default_home(env, getuid());
     execvp(o->argv[0], o->argv);
     char reason[128];
     go_strerror(errno, reason, sizeof reason);
@@ -939,6 +949,66 @@ static void become_init(struct options *o, bool own_root, pid_t app, int sync_fd
     init_supervise(app, status_fd);
 }
 
+/* Sends fd over a Unix socket (SCM_RIGHTS); 0, or -1 with errno. */
+static int send_fd(int socket_fd, int fd)
+{
+    char byte = 't';
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    union {
+        struct cmsghdr header;
+        char space[CMSG_SPACE(sizeof(int))];
+    } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space, .msg_controllen = sizeof control.space};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    return sendmsg(socket_fd, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+/* The descriptor send_fd sent, or -1. */
+static int receive_fd(int socket_fd)
+{
+    char byte;
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    union {
+        struct cmsghdr header;
+        char space[CMSG_SPACE(sizeof(int))];
+    } control;
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space, .msg_controllen = sizeof control.space};
+    ssize_t n;
+    while ((n = recvmsg(socket_fd, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+    }
+    struct cmsghdr *c = n == 1 ? CMSG_FIRSTHDR(&msg) : NULL;
+    if (c == NULL || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
+        return -1;
+    int fd;
+    memcpy(&fd, CMSG_DATA(c), sizeof(int));
+    return fd;
+}
+
+/* PID 1 of a --tty container with an image root, its mounts done: a terminal in the container's own
+ * devpts, owned by the command's user, its master side sent to the launcher. Returns the slave. */
+static int open_console(struct options *o, int error_fd)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    char name[64];
+    int slave = -1;
+    if (master < 0 || unlockpt(master) != 0 || ptsname_r(master, name, sizeof name) != 0
+        || (slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot create a terminal in the container: %s", strerror(errno));
+    if (o->has_user && fchown(slave, o->uid, (gid_t)-1) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot give the terminal to user %u: %s", (unsigned int)o->uid, strerror(errno));
+    if (send_fd(o->console_fd, master) != 0)
+        init_failed(error_fd, EXIT_SETUP, "cannot hand the terminal to the launcher: %s", strerror(errno));
+    close(master);
+    close(o->console_fd);
+    o->console_fd = -1;
+    return slave;
+}
+
 static void container_init(struct options *o, int netns_fd, int in_fd, int out_fd, int err_fd, int error_fd, int ready_fd, int go_fd, int status_fd)
 {
     trace("pid1-start");
@@ -973,6 +1043,9 @@ static void container_init(struct options *o, int netns_fd, int in_fd, int out_f
     int code = check_executable(o->argv[0], command_path(o), message, sizeof message);
     if (code != 0)
         init_failed(error_fd, code, "%s", message);
+    if (o->console_fd >= 0) {
+        in_fd = out_fd = err_fd = open_console(o, error_fd);
+    }
     /* A terminal becomes the controlling terminal of PID 1's session; the command then takes its
      * foreground. in_fd is its slave side then, as are out_fd and err_fd. */
     if (o->tty && (setsid() < 0 || ioctl(in_fd, TIOCSCTTY, 0) != 0))
@@ -1252,7 +1325,14 @@ int main(int argc, char **argv)
     /* The container's stdin: /dev/null, a pipe the launcher holds open (--stdin), or a terminal (--tty). */
     int in_fds[2] = {null_fd, -1}; /* what the container reads, and the launcher's end */
     int term_fd = -1;              /* --tty: the slave side, the container's stdin, stdout and stderr */
-    if (o.tty) {
+    int console[2] = {-1, -1};     /* --tty with an image root: PID 1 makes the terminal and sends its master */
+    if (o.tty && o.root.mountpoint != NULL) {
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, console) != 0) {
+            snprintf(message, sizeof message, "cannot create the terminal socket: %s", strerror(errno));
+            launch_failed(&o, EXIT_CGROUP, message);
+        }
+        o.console_fd = console[1];
+    } else if (o.tty) {
         in_fds[1] = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (in_fds[1] < 0 || grantpt(in_fds[1]) != 0 || unlockpt(in_fds[1]) != 0 || ptsname(in_fds[1]) == NULL
             || (term_fd = open(ptsname(in_fds[1]), O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
@@ -1292,6 +1372,8 @@ int main(int argc, char **argv)
         }
         if (in_fds[1] >= 0)
             close(in_fds[1]);
+        if (console[0] >= 0)
+            close(console[0]);
         if (status_pipe[0] >= 0)
             close(status_pipe[0]);
         if (o.tty)
@@ -1302,6 +1384,8 @@ int main(int argc, char **argv)
     close(out_pipe[1]);
     close(err_pipe[1]);
     close(error_pipe[1]);
+    if (console[1] >= 0)
+        close(console[1]);
     if (status_pipe[1] >= 0)
         close(status_pipe[1]);
     if (armed)
@@ -1337,6 +1421,17 @@ int main(int argc, char **argv)
     }
     if (init_gone)
         launch_failed(&o, EXIT_CGROUP, "the container's init ended while standing by");
+    if (console[0] >= 0) {
+        /* Sent before the command's exec, which closed the error pipe: it is waiting. */
+        in_fds[1] = receive_fd(console[0]);
+        close(console[0]);
+        if (in_fds[1] < 0) {
+            kill(child, SIGKILL);
+            while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {
+            }
+            launch_failed(&o, EXIT_CGROUP, "PID 1 did not hand over the container's terminal");
+        }
+    }
 
     /* Hold the container's mount namespace: otherwise PID 1's exit unmounts the whole tree (overlay,
      * /proc, /dev, volumes, with RCU grace periods) before the kernel tells us it ended, and that

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,4 +82,59 @@ const char *container_env_get(char *const *envp, const char *name)
         if (strncmp(*e, name, length) == 0 && (*e)[length] == '=')
             return *e + length + 1;
     return NULL;
+}
+
+char **container_env_set(char **envp, const char *name, const char *value, bool replace)
+{
+    size_t length = strlen(name), count = 0;
+    char *entry = NULL;
+    if (asprintf(&entry, "%s=%s", name, value) < 0)
+        return envp;
+    for (; envp[count] != NULL; count++) {
+        if (strncmp(envp[count], name, length) == 0 && envp[count][length] == '=') {
+            if (replace)
+                envp[count] = entry;
+            else
+                free(entry);
+            return envp;
+        }
+    }
+    char **grown = calloc(count + 2, sizeof *grown);
+    if (grown == NULL) {
+        free(entry);
+        return envp;
+    }
+    memcpy(grown, envp, count * sizeof *grown);
+    grown[count] = entry;
+    return grown;
+}
+
+char **container_env_default_home(char **envp, uid_t uid)
+{
+    if (container_env_get(envp, "HOME") != NULL)
+        return envp;
+    char home[PATH_MAX] = "/";
+    FILE *f = fopen("/etc/passwd", "re");
+    if (f != NULL) {
+        char line[4096];
+        while (fgets(line, sizeof line, f) != NULL) {
+            /* name:password:uid:gid:gecos:home:shell */
+            char *fields[7] = {0}, *p = line;
+            int n = 0;
+            for (; n < 7 && p != NULL; n++) {
+                fields[n] = p;
+                p = strchr(p, ':');
+                if (p != NULL)
+                    *p++ = '\0';
+            }
+            char *end;
+            if (n < 6 || fields[2][0] == '\0' || strtoul(fields[2], &end, 10) != uid || *end != '\0')
+                continue;
+            if (fields[5][0] != '\0' && strlen(fields[5]) < sizeof home)
+                strcpy(home, fields[5]);
+            break;
+        }
+        fclose(f);
+    }
+    return container_env_set(envp, "HOME", home, false);
 }

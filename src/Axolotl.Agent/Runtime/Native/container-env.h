@@ -10,7 +10,9 @@
 #ifndef AXOLOTL_CONTAINER_ENV_H
 #define AXOLOTL_CONTAINER_ENV_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Reads FILE (a regular file, no symlink, at most 1 MiB) into a NULL-ended envp; NULL with the
  * reason in message on failure. The memory lives as long as the process. */
@@ -18,5 +20,14 @@ char **container_env_read(const char *path, char *message, size_t size);
 
 /* The value of NAME in envp, or NULL. */
 const char *container_env_get(char *const *envp, const char *name);
+
+/* envp with NAME=value: NAME's entry replaced when replace, else set only where NAME is absent. May
+ * return a new array; the memory lives as long as the process. */
+char **container_env_set(char **envp, const char *name, const char *value, bool replace);
+
+/* HOME as runc sets it for a container's process and an exec: kept when envp has it, else the home
+ * of uid in /etc/passwd (read in the caller's root, as the caller: call it after the container's
+ * root and user are taken), else "/". No NSS: nothing of the container's is loaded. */
+char **container_env_default_home(char **envp, uid_t uid);
 
 #endif

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "container-env.h"
+#include "exec-terminal.h"
 #include "launch-common.h"
 #include "seccomp.h"
 #include "security.h"
@@ -89,17 +90,20 @@ static bool join_cgroups(const char *const *files, int count)
 }
 
 /*
- * axolotl-launch --exec-into PID [--cgroup-procs FILE]... [--env-file FILE] [--seccomp FILE [--seccomp-flags N]] -- argv:
+ * axolotl-launch --exec-into PID [--cgroup-procs FILE]... [--env-file FILE] [--tty SIZES|-] [--seccomp FILE [--seccomp-flags N]] -- argv:
  * runs argv in the container whose PID 1 is PID (host pid), as that process runs: its cgroups, its
  * namespaces (so its root, the image's or the node's), its working directory, uid, gid, supplementary
  * groups and capability bounding set, with the container's environment (--env-file, read on the node;
  * else this process's, which the agent keeps clean). Nothing of the node is needed inside the container,
  * and nothing of the container's is used before it is entered. Exits with argv's code (128+n for a
  * signal), 125 when the container cannot be entered, 126/127 when argv cannot be executed.
+ * HOME is the user's from the container's /etc/passwd unless the environment sets it (runc's rule).
+ * --tty: argv runs on a terminal made in the container (exec-terminal.h) with TERM=xterm (containerd's
+ * exec), relayed to this process's stdin and stdout; SIZES is a FIFO of window sizes, "-" for none.
  */
 int exec_into(int argc, char **argv)
 {
-    static const char usage[] = "usage: --exec-into PID [--cgroup-procs FILE]... [--env-file FILE] [--seccomp FILE [--seccomp-flags N]] -- argv...";
+    static const char usage[] = "usage: --exec-into PID [--cgroup-procs FILE]... [--env-file FILE] [--tty SIZES|-] [--seccomp FILE [--seccomp-flags N]] -- argv...";
     if (argc < 5)
         usage_error(usage);
     const char *pid = argv[2];
@@ -108,6 +112,8 @@ int exec_into(int argc, char **argv)
     const char *cgroup_files[16];
     int cgroup_count = 0;
     char **env = NULL;
+    bool tty = false;
+    int sizes_fd = -1;
     char message[PATH_MAX + 128];
     while (next + 1 < argc && strcmp(argv[next], "--") != 0) {
         const char *option = argv[next], *value = argv[next + 1];
@@ -118,6 +124,13 @@ int exec_into(int argc, char **argv)
             /* Read here, on the node: the file is the agent's, never the container's. */
             if ((env = container_env_read(value, message, sizeof message)) == NULL) {
                 fprintf(stderr, "axolotl-launch: %s\n", message);
+                return EXIT_CGROUP;
+            }
+        } else if (strcmp(option, "--tty") == 0 && !tty) {
+            tty = true;
+            /* Opened on the node, read and write: it never reports an end while the agent reopens it. */
+            if (strcmp(value, "-") != 0 && (sizes_fd = open(value, O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0) {
+                fprintf(stderr, "axolotl-launch: cannot open the window sizes %s: %s\n", value, strerror(errno));
                 return EXIT_CGROUP;
             }
         } else if (strcmp(option, "--seccomp") == 0) {
@@ -172,6 +185,12 @@ int exec_into(int argc, char **argv)
     if (cwd_fd >= 0)
         close(cwd_fd);
 
+    struct exec_terminal terminal = {.master = -1, .slave = -1, .sizes = -1};
+    if (tty && exec_terminal_open(&terminal, sizes_fd, c.uid, message, sizeof message) != 0) {
+        fprintf(stderr, "axolotl-launch: %s\n", message);
+        return EXIT_CGROUP;
+    }
+
     /* The pid namespace applies to children only. */
     pid_t child = fork();
     if (child < 0) {
@@ -184,6 +203,10 @@ int exec_into(int argc, char **argv)
         /* As runc exec: the container's no_new_privs, its filter (now, before the capabilities go,
          * unless no_new_privs is set), its bounding set, nothing inheritable or ambient. */
         char message[256];
+        if (tty && exec_terminal_take(&terminal) != 0) {
+            fprintf(stderr, "axolotl-launch: cannot take the terminal: %s\n", strerror(errno));
+            _exit(EXIT_CGROUP);
+        }
         if (c.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
             fprintf(stderr, "axolotl-launch: cannot set no_new_privs: %s\n", strerror(errno));
             _exit(EXIT_CGROUP);
@@ -205,9 +228,13 @@ int exec_into(int argc, char **argv)
             fprintf(stderr, "axolotl-launch: %s\n", message);
             _exit(EXIT_CGROUP);
         }
-        /* The container's environment is the command's from its exec on (execvp looks in its PATH). */
-        if (env != NULL)
-            environ = env;
+        /* The container's environment is the command's from its exec on (execvp looks in its PATH);
+         * HOME is looked up now, as the container's user in its root. */
+        if (env == NULL)
+            env = environ;
+        if (tty)
+            env = container_env_set(env, "TERM", "xterm", true);
+        environ = container_env_default_home(env, c.uid);
         execvp(command[0], command);
         int code = errno == ENOENT ? EXIT_NOEXEC : EXIT_SETUP;
         if (errno == ENOENT && strchr(command[0], '/') == NULL)
@@ -221,9 +248,13 @@ int exec_into(int argc, char **argv)
     for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
         signal(forwarded[i], SIG_IGN);
     int status;
-    while (waitpid(child, &status, 0) < 0) {
-        if (errno != EINTR)
-            return EXIT_CGROUP;
+    if (tty) {
+        status = exec_terminal_relay(&terminal, child);
+    } else {
+        while (waitpid(child, &status, 0) < 0) {
+            if (errno != EINTR)
+                return EXIT_CGROUP;
+        }
     }
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -10,15 +11,20 @@ namespace Axolotl.Agent.Server.PortForward;
 /// <summary>
 /// WebSocket /portForward/{ns}/{pod}?port=&amp;uid=&amp;podIP=: one forwarded connection to a pod this node
 /// runs (see <see cref="PortForwardProtocol"/>). The API server terminates kubectl's SPDY and
-/// resolves the pod's address; the agent checks the pod (by UID) is its own, dials the port from
-/// the host (pod addresses are routed to the pod network), waiting through container restarts,
-/// and copies bytes both ways.
+/// resolves the pod's address; the agent checks the pod (by UID) is its own, dials localhost inside
+/// the pod's network namespace (so a server bound to 127.0.0.1 in the pod is reached, as with the
+/// kubelet; the pod's address for a host-network pod), waiting through container restarts, and
+/// copies bytes both ways.
 /// </summary>
 internal sealed class PortForwardEndpoint(IKubeletBackend backend, PortForwardOptions options, TimeProvider time)
 {
     private const int BufferSize = 32 * 1024;
     private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
+    private const int MaxServedPorts = 4096;
     private readonly PodPortDialer _dialer = new(options, time);
+
+    /// <summary>Pod ports this agent has connected to: a later refusal there is a server coming back (a restart), worth waiting for.</summary>
+    private readonly ConcurrentDictionary<(string Uid, int Port), bool> _served = new();
 
     public async Task HandleAsync(HttpContext ctx, string ns, string podName)
     {
@@ -51,7 +57,7 @@ internal sealed class PortForwardEndpoint(IKubeletBackend backend, PortForwardOp
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
         try
         {
-            var dial = await _dialer.DialAsync(address, port, c => ProbeAsync(ns, podName, pod.Uid, c), session.Token);
+            var dial = await _dialer.DialAsync(new DialTarget(address, pod.NetworkNamespace), port, c => ProbeAsync(ns, podName, pod.Uid, port, c), session.Token);
             if (dial.Socket is not { } connection)
             {
                 var message = $"error forwarding port {port} to pod {podName}, uid {pod.Uid}: {dial.Error}";
@@ -59,6 +65,11 @@ internal sealed class PortForwardEndpoint(IKubeletBackend backend, PortForwardOp
                 await CloseAsync(socket, session);
                 return;
             }
+            if (_served.Count >= MaxServedPorts)
+            {
+                _served.Clear();
+            }
+            _served[(pod.Uid, port)] = true;
             using (connection)
             {
                 await PumpAsync(socket, sender, connection, session);
@@ -70,7 +81,7 @@ internal sealed class PortForwardEndpoint(IKubeletBackend backend, PortForwardOp
         }
     }
 
-    private async Task<PodPortDialer.PodState?> ProbeAsync(string ns, string podName, string uid, CancellationToken ct)
+    private async Task<PodPortDialer.PodState?> ProbeAsync(string ns, string podName, string uid, int port, CancellationToken ct)
     {
         var pod = await backend.FindPodAsync(ns, podName, ct);
         if (pod is null || pod.Uid != uid)
@@ -78,7 +89,12 @@ internal sealed class PortForwardEndpoint(IKubeletBackend backend, PortForwardOp
             return null;
         }
         var now = time.GetUtcNow();
-        var settled = pod.Containers.Count > 0 && pod.Containers.All(c => pod.Running(c) is { } handle && now - handle.StartedAt >= options.SettledAfter);
+        // No restart in progress: the pod is not stopping, the port never answered this agent
+        // before, and every container runs its first instance or has run long enough since its
+        // restart that a refusal means nothing listens there.
+        var containers = pod.AppContainers ?? pod.Containers;
+        var settled = !pod.Terminating && !_served.ContainsKey((uid, port)) && containers.Count > 0 && containers.All(c =>
+            pod.Running(c) is { } handle && (!pod.Restarted(c) || now - handle.StartedAt >= options.SettledAfter));
         return new PodPortDialer.PodState(settled);
     }
 

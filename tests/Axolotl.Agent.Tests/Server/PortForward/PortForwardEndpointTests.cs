@@ -82,7 +82,7 @@ public sealed class PortForwardEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_refused_port_is_reported_on_the_error_channel_like_kubelet()
+    public async Task A_refused_port_of_a_pod_whose_containers_run_their_first_instance_is_reported_at_once_like_kubelet()
     {
         int port;
         using (var closed = new TcpListener(IPAddress.Loopback, 0))
@@ -94,7 +94,7 @@ public sealed class PortForwardEndpointTests : IAsyncLifetime
 
         var messages = await KubeletServerTests.ReadAllAsync(socket);
 
-        Assert.Equal($"error forwarding port {port} to pod web, uid uid-1: dial tcp 127.0.0.1:{port}: connect: connection refused (waited 0s for the container)",
+        Assert.Equal($"error forwarding port {port} to pod web, uid uid-1: dial tcp 127.0.0.1:{port}: connect: connection refused",
             KubeletServerTests.Channel(messages, PortForwardProtocol.Error));
     }
 
