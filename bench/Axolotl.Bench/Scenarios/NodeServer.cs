@@ -43,7 +43,11 @@ internal sealed class NodeServer : IAsyncDisposable
     /// <summary>The node's cgroup directory in one v1 hierarchy (e.g. "pids").</summary>
     public string CgroupRoot(string hierarchy) => Path.Combine("/sys/fs/cgroup", hierarchy, "axolotl-" + NodeName);
 
-    public static async Task<NodeServer> StartAsync(BenchContext context, CancellationToken ct)
+    /// <param name="airgap">
+    /// Whether the node runs with --airgap (no registry is ever contacted; benchmarks never leave the
+    /// machine). The images scenario passes false: its node pulls from a loopback registry only.
+    /// </param>
+    public static async Task<NodeServer> StartAsync(BenchContext context, CancellationToken ct, bool airgap = true)
     {
         // 220–254: the e2e harness uses 20–219, so a benchmark beside a test run picks other names and CIDRs.
         var slot = Enumerable.Range(220, 35).OrderBy(_ => Random.Shared.Next())
@@ -56,7 +60,7 @@ internal sealed class NodeServer : IAsyncDisposable
         var flags = string.Join(' ', "--local-agent", "true", "--node-name", nodeName, "--bridge", bridge, "--pod-cidr", $"10.244.{slot}.0/24",
             // Its own service range too, disjoint from the e2e servers' slots, so proxies never share a cluster IP.
             "--service-cidr", $"10.96.{slot}.0/24",
-            "--kubelet-port", FreePort().ToString(CultureInfo.InvariantCulture), "--restart-backoff", "1s", "--restart-backoff-max", "4s")
+            "--kubelet-port", FreePort().ToString(CultureInfo.InvariantCulture), "--restart-backoff", "1s", "--restart-backoff-max", "4s", airgap ? "--airgap" : "--airgap=false")
             + string.Concat(context.Options.NodeArguments.Select(a => " '" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
         await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\nexec '{context.Options.ServerBinary.Replace("'", "'\\''", StringComparison.Ordinal)}' \"$@\" {flags}\n", ct);
         File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);

@@ -27,6 +27,12 @@ public sealed record ImageServiceOptions
     /// <summary>How much of the image filesystem an unpack may fill (the node sets its imagefs.available eviction threshold).</summary>
     public UnpackSpace UnpackSpace { get; init; } = new();
 
+    /// <summary>
+    /// Airgap mode (--airgap): no registry is ever contacted; a name resolves only from the node's store
+    /// (the airgap folder, `axolotl images import`, the bundled seed images). Off: a reference's registry is asked.
+    /// </summary>
+    public bool Airgap { get; init; }
+
     /// <summary>Credentials of the node itself (a docker config.json), tried after the pod's imagePullSecrets.</summary>
     public IReadOnlyList<RegistryCredential> NodeCredentials { get; init; } = [];
 }

@@ -23,7 +23,7 @@ public static partial class AgentCommand
 {
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
-        "server", "token", "token-file", "node-name", "data-dir", "ca-file", "pod-cidr", "cluster-cidr", "pod-network", "bridge", "kubelet-port", "service-cidr", "private-registry",
+        "server", "token", "token-file", "node-name", "data-dir", "ca-file", "pod-cidr", "cluster-cidr", "pod-network", "bridge", "kubelet-port", "service-cidr", "private-registry", "airgap",
         "proxy-balancing", "restart-backoff", "restart-backoff-max", "node-lease-interval", "runtime", "fake-nodes", "node-name-prefix",
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
@@ -75,6 +75,8 @@ public static partial class AgentCommand
                            own Node, Lease and pod CIDR, sharing one connection pool); no logs/exec for their pods
           --node-name-prefix P
                            the fake nodes' name prefix (default: fake-); --node-name and --pod-cidr are then not used
+          --airgap         never contact a registry: images come only from this node's store (DIR/agent/images/,
+                           `axolotl images import`, the bundled seed images); without it each image's registry is asked
           --seccomp-default
                            run containers without a seccomp profile under RuntimeDefault (the kubelet's flag);
                            Localhost profiles are files under DIR/agent/seccomp

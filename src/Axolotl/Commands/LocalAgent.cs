@@ -188,6 +188,7 @@ public static class LocalAgent
         {
             Root = Path.Combine(nodeDir, ImageServiceOptions.StoreDirectoryName),
             Registries = registries,
+            Airgap = args.GetBool("airgap", false),
             // The seed images the build made next to the binary (./axolotl builds them; ADR 0007).
             BundledLayouts = Directory.Exists(Path.Combine(AppContext.BaseDirectory, SeedImagesDirectory)) ? [Path.Combine(AppContext.BaseDirectory, SeedImagesDirectory)] : [],
             NodeCredentials = File.Exists(credentialsFile) ? DockerConfigCredentials.FromConfigFile(File.ReadAllBytes(credentialsFile)) : [],

@@ -30,7 +30,7 @@ public static partial class ServerCommand
 {
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
-        "data-dir", "datastore-endpoint", "datastore-cafile", "datastore-certfile", "datastore-keyfile", "token-file", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period", "secrets-from", "port", "bind", "node-name", "pod-cidr", "cluster-cidr", "pod-network", "node-cidr-mask-size", "allocate-node-cidrs", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry",
+        "data-dir", "datastore-endpoint", "datastore-cafile", "datastore-certfile", "datastore-keyfile", "token-file", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period", "secrets-from", "port", "bind", "node-name", "pod-cidr", "cluster-cidr", "pod-network", "node-cidr-mask-size", "allocate-node-cidrs", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry", "airgap",
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
         "tls-san", "advertise-address", "service-account-issuer", "service-account-max-token-expiration", "service-account-extend-token-expiration", "service-account-token-ttl-for-testing", "pod-security-admission-config-file", "allowed-unsafe-sysctls", "seccomp-default",
@@ -168,6 +168,8 @@ public static partial class ServerCommand
                            the longest grace (seconds) a pod evicted by a soft threshold gets (default: 0 = the pod's own)
           --eviction-monitoring-interval D
                            how often the signals are observed (default: 10s, the kubelet's; shorter for tests)
+          --airgap         the local node never contacts a registry: images come only from its store (DIR/agent/images/,
+                           `axolotl images import`, the bundled seed images); without it each image's registry is asked
           --seccomp-default
                            the local node runs containers without a seccomp profile under RuntimeDefault (the kubelet's
                            flag); Localhost profiles are files under DIR/agent/seccomp

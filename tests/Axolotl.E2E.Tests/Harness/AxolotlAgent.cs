@@ -128,6 +128,8 @@ public sealed class AxolotlAgent : IAsyncDisposable
             "--restart-backoff", "1s", "--restart-backoff-max", "4s",
             // Renew often enough for the short grace periods node-failure tests use.
             "--node-lease-interval", "1s",
+            // Tests never reach a real registry; --airgap=false in extraArgs overrides.
+            "--airgap",
             .. _extraArgs,
         ];
         if (caFile is not null)

@@ -89,6 +89,8 @@ public sealed class AxolotlServer : IAsyncDisposable
             // Each server is its own cluster: disjoint cluster IPs, so their service proxies never share a VIP.
             "--service-cidr", ServiceCidr,
             "--restart-backoff", "1s", "--restart-backoff-max", "4s",
+            // Tests never reach a real registry; a test that needs online mode passes --airgap=false (a later flag wins).
+            "--airgap",
             .. _extraArgs,
         ];
         foreach (var arg in args)

@@ -134,7 +134,7 @@ public sealed class HostLab : IAsyncDisposable
         var host = _hosts[0];
         var dataDir = Path.Combine(_dir, "server");
         var (_, _, log) = Launch(host, "server", ["--data-dir", dataDir, "--node-name", NodeName(host), "--node-lease-interval", "2s",
-            "--node-monitor-grace-period", "10s", "--default-toleration-seconds", "5", "--restart-backoff", "1s", "--restart-backoff-max", "4s", .. extraArgs]);
+            "--node-monitor-grace-period", "10s", "--default-toleration-seconds", "5", "--restart-backoff", "1s", "--restart-backoff-max", "4s", "--airgap", .. extraArgs]);
         await Eventually.UntilAsync(() => Task.FromResult(Snapshot(log)), text => text.Contains("Axolotl is ready", StringComparison.Ordinal) && File.Exists(Path.Combine(dataDir, "kubeconfig")),
             "the server to be ready", TimeSpan.FromSeconds(120));
         // The admin kubeconfig names the server's loopback; the lab reaches it on its LAN address.
@@ -145,7 +145,7 @@ public sealed class HostLab : IAsyncDisposable
     private void StartAgent(int host) =>
         Launch(host, "agent", ["--server", $"https://{Address(_hosts[0])}:6443", "--token-file", Path.Combine(_dir, "server", "join-token"),
             "--node-name", NodeName(host), "--data-dir", Path.Combine(_dir, $"agent-{host}"), "--node-lease-interval", "2s",
-            "--restart-backoff", "1s", "--restart-backoff-max", "4s"]);
+            "--restart-backoff", "1s", "--restart-backoff-max", "4s", "--airgap"]);
 
     private (string, Process, StringBuilder) Launch(int host, string command, IEnumerable<string> args)
     {

@@ -39,7 +39,8 @@ public sealed class RegistryFixture : ServerFixture
 
     public LoopbackRegistry MutualTls => _mutualTls ?? throw new InvalidOperationException("not initialised");
 
-    protected override IReadOnlyList<string> ServerArgs => _registriesFile is null ? [] : ["--private-registry", _registriesFile];
+    /// <summary>Online mode (the harness's servers run --airgap): the node pulls from these loopback registries.</summary>
+    protected override IReadOnlyList<string> ServerArgs => _registriesFile is null ? ["--airgap=false"] : ["--airgap=false", "--private-registry", _registriesFile];
 
     public override async Task InitializeAsync()
     {

@@ -63,7 +63,7 @@ internal sealed class ImagesScenario : IScenario
             await RunAsync(context, "/usr/bin/umoci", ct, "unpack", "--image", $"{work}/peer:1", $"{work}/bundle");
             var peerMs = peer.Elapsed.TotalMilliseconds;
 
-            await using var node = await NodeServer.StartAsync(context, ct);
+            await using var node = await NodeServer.StartAsync(context, ct, airgap: false);
             using var api = context.Connect(node.Server);
             await node.WaitNodeReadyAsync(api, ct);
             await using var watch = await Infrastructure.WatchStream.OpenRunningAsync(node.Server.Kubeconfig, context.Http2, AgentPods.Namespace, ct);

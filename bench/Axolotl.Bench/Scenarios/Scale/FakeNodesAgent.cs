@@ -37,7 +37,7 @@ internal sealed class FakeNodesAgent : IAsyncDisposable
         var dataDir = Directory.CreateTempSubdirectory("axolotl-bench-fake-nodes-").FullName;
         var psi = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = dataDir };
         foreach (var arg in (string[])["agent", "--server", $"https://127.0.0.1:{server.Port}", "--token-file", Path.Combine(server.DataDir, "join-token"),
-            "--runtime", "fake", "--fake-nodes", nodes.ToString(CultureInfo.InvariantCulture), "--node-name-prefix", Prefix, "--data-dir", dataDir])
+            "--runtime", "fake", "--fake-nodes", nodes.ToString(CultureInfo.InvariantCulture), "--node-name-prefix", Prefix, "--data-dir", dataDir, "--airgap"])
         {
             psi.ArgumentList.Add(arg);
         }

@@ -24,6 +24,9 @@ public sealed class ImageLayerEscapeFixture : ServerFixture
     /// <summary>x -> /etc, leak -> x/hostname: the host's, not the image's.</summary>
     public string EtcImage { get; private set; } = "";
 
+    /// <summary>Online mode (the harness's servers run --airgap): the node pulls the attack images from a loopback registry.</summary>
+    protected override IReadOnlyList<string> ServerArgs => ["--airgap=false"];
+
     public override async Task InitializeAsync()
     {
         Assert.True(LoopbackRegistry.Available, "docker-registry, skopeo and umoci are needed (.ci/run installs them)");
