@@ -77,10 +77,24 @@ export function Login({ onSession, notice }: { onSession: (s: Session) => void; 
     <main id="main" class="login">
       <h1>Axolotl dashboard</h1>
       <p>
-        Sign in with a bearer token: the token in your kubeconfig (<code>kubectl config view --raw</code>) or a service
-        account's (<code>kubectl create token NAME</code>). Everything you see comes from the Kubernetes API with these
-        credentials, so RBAC applies.
+        Sign in with a bearer token. Everything you see comes from the Kubernetes API with the token's own rights, so
+        RBAC decides what this page shows.
       </p>
+      <ul class="token-help">
+        <li>
+          The cluster admin's token is in the kubeconfig <code>axolotl server</code> wrote (its data dir's{" "}
+          <code>kubeconfig</code>):{" "}
+          <code>kubectl config view --raw --minify -o jsonpath='{"{.users[0].user.token}"}'</code>
+        </li>
+        <li>
+          Less than admin, e.g. read-only: a service account bound to a role, and a token for it (valid for an hour
+          unless <code>--duration</code> says otherwise):{" "}
+          <code>
+            kubectl create serviceaccount viewer; kubectl create clusterrolebinding viewer --clusterrole=view
+            --serviceaccount=default:viewer; kubectl create token viewer
+          </code>
+        </li>
+      </ul>
       <form onSubmit={submit} aria-describedby="login-error">
         <label for="token">Bearer token</label>
         <input id="token" name="token" type="password" ref={tokenInput} autocomplete="off" spellcheck={false} required />

@@ -190,6 +190,26 @@ public sealed partial class DashboardTests(ServerFixture fx) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task The_login_page_names_the_commands_that_print_a_token_and_the_admin_one_signs_in()
+    {
+        using var browser = new DashboardBrowser(fx.Server.Port);
+        browser.Open();
+        await browser.WaitForAsync("#token", "the login form");
+        var help = browser.Driver.FindElement(By.CssSelector(".token-help")).Text;
+        const string adminCommand = "kubectl config view --raw --minify -o jsonpath='{.users[0].user.token}'";
+        Assert.Contains(adminCommand, help);
+        Assert.Contains("kubectl create token viewer", help);
+
+        // The command exactly as the page prints it, in a shell pointed at the server's kubeconfig.
+        var printed = await ProcessRunner.RunAsync("/bin/sh", ["-c", adminCommand],
+            env: new Dictionary<string, string> { ["KUBECONFIG"] = fx.Server.Kubeconfig });
+        Assert.True(printed.ExitCode == 0, printed.ToString());
+        Assert.Equal(AdminToken, printed.Stdout.Trim());
+        await browser.SignInAsync(printed.Stdout.Trim());
+        Assert.Contains("Signed in as", browser.Text);
+    }
+
+    [Fact]
     public async Task A_wrong_token_is_refused_at_the_login_form()
     {
         using var browser = new DashboardBrowser(fx.Server.Port);
