@@ -25,6 +25,7 @@ public sealed class FakeRuntimeTests : IAsyncLifetime
         [
             "agent", "--server", $"https://127.0.0.1:{_server.Port}", "--token-file", Path.Combine(_server.DataDir, "join-token"),
             "--runtime", "fake", "--fake-nodes", "3", "--node-name-prefix", _prefix, "--data-dir", _agentDataDir,
+            "--airgap", "--resolv-conf", "",
         ], new Dictionary<string, string>());
         await _agent.WaitForStdoutAsync(s => s.Contains("3 fake nodes (", StringComparison.Ordinal), "the fake nodes joined", TimeSpan.FromSeconds(60));
     }

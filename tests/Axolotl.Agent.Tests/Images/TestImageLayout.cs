@@ -20,6 +20,8 @@ internal static class TestImageLayout
     {
         Root = Path.Combine(nodeDataDir, ImageServiceOptions.StoreDirectoryName),
         BundledLayouts = [await Built.Value],
+        // Tests never reach a registry: the bundled layout answers, as on an airgapped node.
+        Airgap = true,
     };
 
     private static async Task<string> BuildAsync()

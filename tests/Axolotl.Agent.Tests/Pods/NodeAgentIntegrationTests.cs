@@ -204,8 +204,11 @@ public sealed class NodeAgentIntegrationTests : IAsyncLifetime
         var volumes = Path.Combine(_dataDir, "pods", running.Metadata.Uid!, PodVolumeManager.DirectoryName);
         var cache = Path.Combine(volumes, "kubernetes.io~empty-dir", "cache");
         var config = Path.Combine(volumes, "kubernetes.io~configmap", "config");
-        // Parents first; configMap volumes are read-only whatever the mount says.
-        Assert.Equal([new ContainerMount(cache, "/cache", false), new ContainerMount(config, "/etc/app", true)], _runtime.Started.Single().Mounts);
+        // Parents first; configMap volumes are read-only whatever the mount says; last, the attempt's own
+        // termination-message file at the default terminationMessagePath.
+        var terminationLog = Path.Combine(_dataDir, "pods", running.Metadata.Uid!, "app", "0.termination-log");
+        Assert.Equal([new ContainerMount(cache, "/cache", false), new ContainerMount(config, "/etc/app", true),
+            new ContainerMount(terminationLog, "/dev/termination-log", false)], _runtime.Started.Single().Mounts);
         Assert.True(Directory.Exists(cache));
         Assert.Equal("{\"mode\":\"a\"}", await File.ReadAllTextAsync(Path.Combine(config, "app.json")));
         Assert.False(File.Exists(Path.Combine(config, "other")));

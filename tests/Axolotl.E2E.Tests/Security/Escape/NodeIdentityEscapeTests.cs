@@ -43,7 +43,10 @@ public sealed class NodeIdentityEscapeTests(ServerFixture fx) : IClassFixture<Se
         var other = fx.UniqueName("esc-scoped-b");
         var created = await ProcessRunner.RunAsync(BinaryOf(fx.Server), ["token", "create", "--data-dir", fx.Server.DataDir, "--ttl", "10m", "--node-name", scopedTo]);
         Assert.True(created.ExitCode == 0, created.ToString());
-        var token = created.Stdout.Trim();
+        // `token create` prints k3s's secure form, K10<CA hash>::<token>; the bearer token is what follows "::".
+        var printed = created.Stdout.Trim();
+        Assert.StartsWith("K10", printed, StringComparison.Ordinal);
+        var token = printed[(printed.IndexOf("::", StringComparison.Ordinal) + 2)..];
 
         var refused = await fx.Kubectl.RunAsync(["--token", token, "create", "-f", "-"], stdin: NodeCsr(other));
         var allowed = await fx.Kubectl.RunAsync(["--token", token, "create", "-f", "-", "-o", "name"], stdin: NodeCsr(scopedTo));
