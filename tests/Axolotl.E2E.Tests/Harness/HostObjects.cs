@@ -13,13 +13,14 @@ public sealed record HostObjects(
     IReadOnlyList<string> Namespaces,
     IReadOnlyList<string> Veths,
     IReadOnlyList<string> Cgroups,
-    IReadOnlyList<string> Mounts)
+    IReadOnlyList<string> Mounts,
+    bool EgressTable)
 {
-    public bool IsEmpty => !Bridge && !ServiceLink && Rules.Count == 0 && Namespaces.Count == 0 && Veths.Count == 0 && Cgroups.Count == 0 && Mounts.Count == 0;
+    public bool IsEmpty => !Bridge && !ServiceLink && Rules.Count == 0 && Namespaces.Count == 0 && Veths.Count == 0 && Cgroups.Count == 0 && Mounts.Count == 0 && !EgressTable;
 
     public override string ToString() =>
         $"bridge {Bridge}, service link {ServiceLink}, rules [{string.Join("; ", Rules)}], namespaces [{string.Join(", ", Namespaces)}], " +
-        $"veths [{string.Join(", ", Veths)}], cgroups [{string.Join(", ", Cgroups)}], mounts [{string.Join(", ", Mounts)}]";
+        $"veths [{string.Join(", ", Veths)}], cgroups [{string.Join(", ", Cgroups)}], mounts [{string.Join(", ", Mounts)}], egress table {EgressTable}";
 
     /// <param name="podUids">The node's pods (their namespaces are axl- and 12 hex digits of the UID).</param>
     public static async Task<HostObjects> OfAsync(AxolotlServer server, IEnumerable<string> podUids)
@@ -39,7 +40,10 @@ public sealed record HostObjects(
             .ToList();
         var prefix = server.DataDir.TrimEnd('/') + "/";
         var mounts = File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]).Where(m => m.StartsWith(prefix, StringComparison.Ordinal)).ToList();
-        return new HostObjects(names.Contains(server.Bridge), names.Contains(server.Bridge + "-svc"), rules, namespaces, veths, cgroups, mounts);
+        // The node's masquerade table (ADR 0018): test bridges are letters and digits, so the name is plain.
+        var tables = (await ProcessRunner.RunAsync("nft", ["list", "tables"], timeout: TimeSpan.FromSeconds(10))).Stdout;
+        var egress = tables.Split('\n').Any(l => l.Trim() == $"table ip axolotl_egress_{server.Bridge}");
+        return new HostObjects(names.Contains(server.Bridge), names.Contains(server.Bridge + "-svc"), rules, namespaces, veths, cgroups, mounts, egress);
     }
 
     public static string NamespaceName(string podUid)

@@ -20,7 +20,9 @@ public sealed partial class ShortJoinTests
         var kubectl = new Kubectl(server);
         var dataDir = Directory.CreateTempSubdirectory("axolotl-e2e-shortjoin-").FullName;
         var binary = AxolotlAgent.ServerBinary(server);
-        string[] join = ["agent", "--server", $"https://127.0.0.1:{server.Port}", "--token-file", AxolotlAgent.ServerTokenFile(server), "--data-dir", dataDir];
+        string[] join = ["agent", "--server", $"https://127.0.0.1:{server.Port}", "--token-file", AxolotlAgent.ServerTokenFile(server), "--data-dir", dataDir,
+            // Offline flags only: no registry, no upstream resolver (tests never leave the machine).
+            "--airgap", "--resolv-conf", ""];
         string? nodeName = null;
         BackgroundProcess? agent = null;
         try

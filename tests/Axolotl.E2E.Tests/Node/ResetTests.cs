@@ -66,12 +66,13 @@ public sealed class ResetTests
             await server.RestartAsync();
 
             Assert.True(stray.WaitForExit(TimeSpan.FromSeconds(10)), "the orphan's process was killed");
+            // The line comes once every step is done, which may be after the orphan's process is gone: the
+            // namespace, cgroups and state are checked after it.
+            await Eventually.UntilAsync(() => Task.FromResult(server.Log),
+                log => log.Contains($"node {server.NodeName}: removed what no pod to re-adopt needs", StringComparison.Ordinal), "the start's cleanup line");
             Assert.Empty((await HostObjects.OfAsync(server, [orphan])).Namespaces);
             Assert.All(cgroups, c => Assert.False(Directory.Exists(Path.GetDirectoryName(c)), c));
             Assert.False(Directory.Exists(orphanState));
-            // The line comes once every step is done, which may be after the orphan's process is gone.
-            await Eventually.UntilAsync(() => Task.FromResult(server.Log),
-                log => log.Contains($"node {server.NodeName}: removed what no pod to re-adopt needs", StringComparison.Ordinal), "the start's cleanup line");
             // The pod with a checkpoint keeps its sandbox and runs on (the kill may have taken its container with the
             // server's process tree: then it is restarted in the same namespace).
             Assert.Equal([HostObjects.NamespaceName(uid)], (await HostObjects.OfAsync(server, [uid])).Namespaces);
