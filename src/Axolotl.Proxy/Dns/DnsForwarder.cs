@@ -169,12 +169,12 @@ public sealed class DnsForwarder(DnsForwarderOptions options, TimeProvider time)
         outgoing.CopyTo(framed, 2);
         await socket.SendAsync(framed, SocketFlags.None, ct);
         var length = new byte[2];
-        if (!await ReadExactlyAsync(socket, length, ct))
+        if (!await DnsWire.ReadExactlyAsync(socket, length, ct))
         {
             return null;
         }
         var message = new byte[BinaryPrimitives.ReadUInt16BigEndian(length)];
-        return await ReadExactlyAsync(socket, message, ct) && Matches(message, id, query) ? message : null;
+        return await DnsWire.ReadExactlyAsync(socket, message, ct) && Matches(message, id, query) ? message : null;
     }
 
     /// <summary>A response with our ID to the same question (name compared without case, type, class).</summary>
@@ -196,21 +196,6 @@ public sealed class DnsForwarder(DnsForwarderOptions options, TimeProvider time)
             {
                 return false;
             }
-        }
-        return true;
-    }
-
-    private static async Task<bool> ReadExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken ct)
-    {
-        var read = 0;
-        while (read < buffer.Length)
-        {
-            var n = await socket.ReceiveAsync(buffer[read..], SocketFlags.None, ct);
-            if (n == 0)
-            {
-                return false;
-            }
-            read += n;
         }
         return true;
     }

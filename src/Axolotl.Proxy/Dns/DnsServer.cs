@@ -358,14 +358,14 @@ public sealed class DnsServer : IAsyncDisposable
             {
                 using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 idle.CancelAfter(_options.TcpIdleTimeout);
-                if (!await ReadExactlyAsync(client, lengthBuffer, idle.Token))
+                if (!await DnsWire.ReadExactlyAsync(client, lengthBuffer, idle.Token))
                 {
                     return;
                 }
 
                 var length = BinaryPrimitives.ReadUInt16BigEndian(lengthBuffer);
                 var message = new byte[length];
-                if (!await ReadExactlyAsync(client, message, idle.Token))
+                if (!await DnsWire.ReadExactlyAsync(client, message, idle.Token))
                 {
                     return;
                 }
@@ -393,23 +393,6 @@ public sealed class DnsServer : IAsyncDisposable
         catch (SocketException)
         {
         }
-    }
-
-    private static async Task<bool> ReadExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken ct)
-    {
-        var read = 0;
-        while (read < buffer.Length)
-        {
-            var n = await socket.ReceiveAsync(buffer[read..], SocketFlags.None, ct);
-            if (n == 0)
-            {
-                return false;
-            }
-
-            read += n;
-        }
-
-        return true;
     }
 
     public async ValueTask DisposeAsync()

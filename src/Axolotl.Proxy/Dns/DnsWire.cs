@@ -200,4 +200,22 @@ public static class DnsWire
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>Fills <paramref name="buffer"/> from a DNS-over-TCP stream; false when the peer closed first.</summary>
+    public static async Task<bool> ReadExactlyAsync(System.Net.Sockets.Socket socket, Memory<byte> buffer, CancellationToken ct)
+    {
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await socket.ReceiveAsync(buffer[read..], System.Net.Sockets.SocketFlags.None, ct);
+            if (n == 0)
+            {
+                return false;
+            }
+
+            read += n;
+        }
+
+        return true;
+    }
 }
