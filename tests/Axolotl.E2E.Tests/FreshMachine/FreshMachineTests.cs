@@ -47,6 +47,8 @@ public sealed class FreshMachineTests
             [
                 "server", "--data-dir", dataDir, "--port", port.ToString(), "--bind", "127.0.0.1", "--node-name", node, "--bridge", bridge,
                 "--pod-cidr", $"10.244.{slot}.0/24", "--kubelet-port", LoopbackPorts.Free().ToString(), "--service-cidr", serviceCidr,
+                // Nothing leaves the machine: no registry, no upstream resolver.
+                "--airgap", "--resolv-conf", "",
             ], env);
             await WaitReadyAsync(server, port, TimeSpan.FromMinutes(25));
 

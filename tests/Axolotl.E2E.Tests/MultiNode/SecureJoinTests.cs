@@ -46,7 +46,9 @@ public sealed partial class SecureJoinTests
             Assert.False(Directory.Exists(Path.Combine(home, "axolotl")), "a refused join wrote to the data dir");
             Assert.Empty(await kubectl.OkAsync("get", "csr", "-o", "name"));
 
-            await using var agent = BackgroundProcess.Start(binary, ["agent", "--server", url, "--token", token], env);
+            await using var agent = BackgroundProcess.Start(binary, ["agent", "--server", url, "--token", token,
+                // Offline flags only (tests never leave the machine); nothing is copied to the node.
+                "--airgap", "--resolv-conf", ""], env);
             var output = await agent.WaitForStdoutAsync(o => JoinedLine().IsMatch(o), "the joined line", TimeSpan.FromSeconds(120));
             nodeName = JoinedLine().Match(output).Groups["name"].Value;
             await Eventually.KubectlAsync(kubectl, r => r.Stdout.Trim() == "True", "the node to be Ready",
