@@ -118,7 +118,19 @@ public sealed class NodeTlsTests(TwoAgentsFixture fx) : IClassFixture<TwoAgentsF
             await using var forward = BackgroundProcess.Start(Kubectl.Binary, ["port-forward", "-n", ns, $"pod/{pod}", $"{port}:8080"], env);
             await forward.WaitForStdoutAsync(s => s.Contains("Forwarding from 127.0.0.1", StringComparison.Ordinal), "port-forward to listen", TimeSpan.FromSeconds(30));
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            var answer = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/"));
+            // Running is not listening: the pod has no readiness probe, so a refusal from the app is retried
+            // (port-forward reports it and stays up, as kubectl does against a kubelet).
+            var answer = await Eventually.UntilAsync(async () =>
+            {
+                try
+                {
+                    return await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/"));
+                }
+                catch (HttpRequestException e)
+                {
+                    return $"{e.Message} (port-forward exited: {forward.HasExited})\n{forward.Stderr}";
+                }
+            }, a => a.StartsWith("Hello from", StringComparison.Ordinal), $"{pod}'s app through port-forward");
             Assert.Equal($"Hello from {pod}", answer.Trim());
         }
     }
