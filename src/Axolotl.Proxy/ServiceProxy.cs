@@ -7,6 +7,7 @@ using Axolotl.Api.Discovery;
 using Axolotl.Client;
 using Axolotl.Client.Informers;
 using Axolotl.Proxy.Balancing;
+using Axolotl.Proxy.Diagnostics;
 using Axolotl.Proxy.Dns;
 using Axolotl.Proxy.Forwarding;
 using Axolotl.Proxy.Forwarding.Udp;

@@ -42,7 +42,7 @@ public sealed class SchedulerService(KubeClient client, ILoggerFactory loggerFac
         var volumeBinding = new Plugins.VolumeBinding(new ListerVolumeLookup(claims.Lister, volumes.Lister, classes.Lister));
         using var queue = new SchedulingQueue(Time, Options.InitialBackoff, Options.MaxBackoff, Options.MaxUnschedulableDuration);
         await using var recorder = new EventRecorder(client, new EventRecorderOptions { Component = Options.SchedulerName }, Time, Logger);
-        var scheduler = new PodScheduler(client, pods, nodes, queue, recorder, Options, Time, Logger, Framework.SchedulingAlgorithm.CreateDefault(volumeBinding))
+        var scheduler = new PodScheduler(client, pods, nodes, queue, recorder, Options, Time, Logger, SchedulingAlgorithm.CreateDefault(volumeBinding))
         {
             Volumes = volumeBinding,
         };

@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using Axolotl.ApiServer.Errors;
-using Axolotl.ApiServer.PortForward.Channels;
 using Axolotl.ApiServer.PortForward.Spdy;
 using Axolotl.ApiServer.Rest;
 using Microsoft.AspNetCore.Http;

@@ -3,7 +3,6 @@ using Axolotl.Api.Coordination;
 using Axolotl.Api.Core;
 using Axolotl.Client;
 using Axolotl.Client.Events;
-using Axolotl.Controllers.PodGarbageCollector;
 using Axolotl.Controllers.ReplicaSets;
 using Axolotl.Controllers.Runtime;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Axolotl.Proxy.Diagnostics;
 using Axolotl.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 

@@ -57,7 +57,7 @@ public sealed class ServiceInterface : IAsyncDisposable
                 }
                 Kind = Directory.Exists(Path.Combine("/sys/class/net", Name, "bridge")) ? "bridge" : "dummy";
                 await RunAsync([$"addr flush dev {Name}", $"link set {Name} up"], force: false, ct);
-                ProxyLog.InterfaceReclaimed(_logger, Name);
+                ServiceInterfaceLog.InterfaceReclaimed(_logger, Name);
             }
             else
             {
@@ -68,7 +68,7 @@ public sealed class ServiceInterface : IAsyncDisposable
                     // Kernels built without CONFIG_DUMMY (and no modules) answer "Unknown device type".
                     await RunAsync([$"link add {Name} type bridge"], force: false, ct);
                     Kind = "bridge";
-                    ProxyLog.InterfaceFallback(_logger, Name, errors);
+                    ServiceInterfaceLog.InterfaceFallback(_logger, Name, errors);
                 }
                 await RunAsync([$"link set {Name} up"], force: false, ct);
             }
@@ -106,7 +106,7 @@ public sealed class ServiceInterface : IAsyncDisposable
             var (code, errors) = await IpCommand.BatchAsync(commands, force: true, ct);
             if (code != 0)
             {
-                ProxyLog.InterfaceCommandFailed(_logger, Name, errors);
+                ServiceInterfaceLog.InterfaceCommandFailed(_logger, Name, errors);
             }
             _addresses = await ReadAddressesAsync(ct);
         }

@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using Axolotl.ApiServer.Errors;
-using Axolotl.ApiServer.PortForward.Channels;
+using Axolotl.ApiServer.PortForward;
 
 namespace Axolotl.ApiServer.Tests.PortForward;
 

@@ -3,7 +3,6 @@ using System.Net.WebSockets;
 using System.Text;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.PortForward;
-using Axolotl.ApiServer.PortForward.Channels;
 
 namespace Axolotl.ApiServer.Tests.PortForward;
 

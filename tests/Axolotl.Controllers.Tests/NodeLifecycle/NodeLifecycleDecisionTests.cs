@@ -1,7 +1,6 @@
 using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
 using Axolotl.Controllers.NodeLifecycle;
-using Axolotl.Controllers.PodGarbageCollector;
 
 namespace Axolotl.Controllers.Tests.NodeLifecycle;
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using Axolotl.Proxy.Balancing;
+using Axolotl.Proxy.Diagnostics;
 using Axolotl.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Axolotl.Proxy.Diagnostics;
 using Axolotl.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net.WebSockets;
 using System.Text;
 
-namespace Axolotl.ApiServer.PortForward.Channels;
+namespace Axolotl.ApiServer.PortForward;
 
 /// <summary>
 /// The k8s.io channel framing the client libraries speak over a WebSocket. In the binary protocols

@@ -1,7 +1,8 @@
 using Axolotl.Api.Core;
+using Axolotl.Scheduler.Framework;
 using Axolotl.Scheduler.Plugins;
 
-namespace Axolotl.Scheduler.Framework;
+namespace Axolotl.Scheduler;
 
 /// <summary>The outcome of one scheduling attempt: the chosen node, or why none fits.</summary>
 public sealed record ScheduleResult(string? NodeName, string? FailureMessage)

@@ -4,9 +4,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
+using Axolotl.Agent.Server.PortForward;
 using Microsoft.AspNetCore.Http;
 
-namespace Axolotl.Agent.Server.PortForward;
+namespace Axolotl.Agent.Server;
 
 /// <summary>
 /// WebSocket /portForward/{ns}/{pod}?port=&amp;uid=&amp;podIP=: one forwarded connection to a pod this node

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Axolotl.ApiServer.Errors;
 
-namespace Axolotl.ApiServer.PortForward.Channels;
+namespace Axolotl.ApiServer.PortForward;
 
 /// <summary>
 /// The <c>ports</c> query parameter of a WebSocket port-forward (PodPortForwardOptions.ports): repeated

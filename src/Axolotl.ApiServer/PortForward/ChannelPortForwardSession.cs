@@ -3,7 +3,7 @@ using System.Text;
 using System.Threading.Channels;
 using Axolotl.ApiServer.Errors;
 
-namespace Axolotl.ApiServer.PortForward.Channels;
+namespace Axolotl.ApiServer.PortForward;
 
 /// <summary>
 /// A port-forward in the client libraries' WebSocket protocols (<see cref="ChannelFrames"/>): one

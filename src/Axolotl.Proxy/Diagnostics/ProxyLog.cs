@@ -1,7 +1,7 @@
 using Axolotl.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 
-namespace Axolotl.Proxy;
+namespace Axolotl.Proxy.Diagnostics;
 
 internal static partial class ProxyLog
 {
@@ -13,15 +13,6 @@ internal static partial class ProxyLog
 
     [LoggerMessage(EventId = 8003, Level = LogLevel.Warning, Message = "Service proxy: cannot manage interface {Interface} ({Reason}); cluster IPs will not be reachable, node ports still are")]
     public static partial void InterfaceUnavailable(ILogger logger, string @interface, string reason);
-
-    [LoggerMessage(EventId = 8004, Level = LogLevel.Information, Message = "Service proxy: took over interface {Interface} left by a previous run and emptied it")]
-    public static partial void InterfaceReclaimed(ILogger logger, string @interface);
-
-    [LoggerMessage(EventId = 8005, Level = LogLevel.Information, Message = "Service proxy: the kernel has no dummy links ({Errors}); {Interface} is a bridge without ports instead")]
-    public static partial void InterfaceFallback(ILogger logger, string @interface, string errors);
-
-    [LoggerMessage(EventId = 8006, Level = LogLevel.Warning, Message = "Service proxy: changing addresses on {Interface} partly failed: {Errors}")]
-    public static partial void InterfaceCommandFailed(ILogger logger, string @interface, string errors);
 
     [LoggerMessage(EventId = 8010, Level = LogLevel.Debug, Message = "Service proxy: routing updated ({Routes} service ports, {Frontends} frontends, {Endpoints} usable endpoints) in {Milliseconds:F2} ms")]
     public static partial void SnapshotSwapped(ILogger logger, int routes, int frontends, int endpoints, double milliseconds);

@@ -1,7 +1,6 @@
 using Axolotl.Api.Core;
-using Axolotl.Controllers.NodeLifecycle;
 
-namespace Axolotl.Controllers.PodGarbageCollector;
+namespace Axolotl.Controllers.NodeLifecycle;
 
 /// <summary>
 /// Which terminating pods on a node must be force-deleted because nobody will finish them (upstream
