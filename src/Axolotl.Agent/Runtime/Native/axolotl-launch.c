@@ -46,10 +46,11 @@
  * /sys, the /etc files and the volumes inside it, entered with pivot_root. No private /tmp then (the
  * image's /tmp is on the overlay). Without --rootfs the container runs on the node's root.
  *
- * With --rootfs the capability bounding set is cut to containerd's default list (no CAP_SYS_ADMIN),
- * and /proc and /sys get runc's default masked and read-only paths.
+ * With --rootfs /proc and /sys get runc's default masked and read-only paths.
  *
- * --sec applies the container's securityContext (security.c): caps=HEX (the bounding set),
+ * --sec applies the container's securityContext (security.c): caps=HEX (the bounding set; the agent
+ * computes it, containerd's default list for an image root without a securityContext, from
+ * Runtime/Security/LinuxCapabilities.cs: the launcher holds no capability list of its own),
  * no-new-privs, read-only-root, privileged, host-pid, host-ipc, host-uts (stay in the node's
  * namespace), sysctl=PATH=VALUE (written below /proc/sys in the container's namespaces).
  *

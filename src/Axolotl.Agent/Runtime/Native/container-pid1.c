@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <linux/capability.h>
 #include <limits.h>
 #include <poll.h>
 #include <sched.h>
@@ -29,29 +28,6 @@
 #include "launch-common.h"
 #include "seccomp.h"
 #include "security.h"
-
-/* The capabilities a container gets by default (containerd's and Docker's list); everything else,
- * CAP_SYS_ADMIN first, leaves the bounding set, so no process of the container (root included) can
- * mount, load modules, or undo the masks on /proc. */
-static bool default_capability(int cap)
-{
-    switch (cap) {
-    case CAP_CHOWN: case CAP_DAC_OVERRIDE: case CAP_FSETID: case CAP_FOWNER: case CAP_MKNOD: case CAP_NET_RAW:
-    case CAP_SETGID: case CAP_SETUID: case CAP_SETFCAP: case CAP_SETPCAP: case CAP_NET_BIND_SERVICE:
-    case CAP_SYS_CHROOT: case CAP_KILL: case CAP_AUDIT_WRITE:
-        return true;
-    default:
-        return false;
-    }
-}
-
-static void drop_capabilities(int error_fd)
-{
-    /* Up to the last capability this kernel knows (PR_CAPBSET_READ fails after it). */
-    for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
-        if (!default_capability(cap) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
-            init_failed(error_fd, EXIT_SETUP, "cannot drop capability %d: %s", cap, strerror(errno));
-}
 
 /* --user: supplementary groups (or none), group, user; the last step before exec, after every mount. */
 static void drop_privileges(const struct options *o, int error_fd)
@@ -127,7 +103,7 @@ static void wait_for_go(struct options *o, int ready_fd, int go_fd, int error_fd
 /* The steps of runc's init after the root is ready, in its order, for the command and for PID 1 alike:
  * the container's nice value, no_new_privs, the seccomp filter (early: while CAP_SYS_ADMIN is held),
  * the capability bounding set, the user. */
-static void apply_process_security(struct options *o, bool own_root, int error_fd, char *message, size_t size)
+static void apply_process_security(struct options *o, int error_fd, char *message, size_t size)
 {
     /* The launcher (and PID 1 up to here) may run at a better nice value than the container, so that a
      * busy node does not delay a restart's steps; the container gets its own back before anything of it
@@ -140,9 +116,8 @@ static void apply_process_security(struct options *o, bool own_root, int error_f
         init_failed(error_fd, EXIT_SETUP, "cannot set no_new_privs: %s", strerror(errno));
     if (seccomp_load_early(&o->seccomp, message, size) != 0)
         init_failed(error_fd, EXIT_SETUP, "%s", message);
-    /* The agent's bounding set (securityContext) when given, else containerd's default for an image root. */
-    if (own_root && !o->security.has_caps)
-        drop_capabilities(error_fd);
+    /* The bounding set is the agent's (--sec caps=HEX, containerd's default set for an image root
+     * without a securityContext): the launcher holds no list of its own. */
     if (apply_security(&o->security, message, size) != 0)
         init_failed(error_fd, EXIT_SETUP, "%s", message);
     if (o->has_user)
@@ -150,10 +125,10 @@ static void apply_process_security(struct options *o, bool own_root, int error_f
 }
 
 /* The command's process: its security, its stdio, then exec. */
-static void exec_command(struct options *o, bool own_root, int in_fd, int out_fd, int err_fd, int error_fd)
+static void exec_command(struct options *o, int in_fd, int out_fd, int err_fd, int error_fd)
 {
     char message[PATH_MAX + 128];
-    apply_process_security(o, own_root, error_fd, message, sizeof message);
+    apply_process_security(o, error_fd, message, sizeof message);
     /* With a terminal, the command leads the foreground process group, as tini's child did (the
      * signals still blocked here keep SIGTTOU away). */
     if (o->tty && (setpgid(0, 0) != 0 || tcsetpgrp(in_fd, getpid()) != 0))
@@ -209,7 +184,7 @@ static void close_all_but(int *keep, int count)
  *     its privileges only once the command runs, off the path from go to exec.
  * Either way one of the two reports a failure, never both.
  */
-static void __attribute__((noreturn)) become_init(struct options *o, bool own_root, pid_t app, int sync_fd, int status_fd, int in_fd, int out_fd, int err_fd, int error_fd)
+static void __attribute__((noreturn)) become_init(struct options *o, pid_t app, int sync_fd, int status_fd, int in_fd, int out_fd, int err_fd, int error_fd)
 {
     char message[PATH_MAX + 128];
     if (o->standby) {
@@ -232,7 +207,7 @@ static void __attribute__((noreturn)) become_init(struct options *o, bool own_ro
     trace_keep_log();
     if (init_rename(o->argv, message, sizeof message) != 0)
         init_failed(error_fd, EXIT_SETUP, "%s", message);
-    apply_process_security(o, own_root, error_fd, message, sizeof message);
+    apply_process_security(o, error_fd, message, sizeof message);
     if (init_limit_capabilities(message, sizeof message) != 0)
         init_failed(error_fd, EXIT_SETUP, "%s", message);
     /* Not dumpable: nothing in the container can trace PID 1 or read its descriptors and memory
@@ -279,8 +254,7 @@ void container_init(struct options *o, int netns_fd, int in_fd, int out_fd, int 
         init_failed(error_fd, EXIT_SETUP, "%s", security_error);
     o->root.read_only = o->security.read_only_root;
     o->root.privileged = o->security.privileged;
-    bool own_root = o->root.mountpoint != NULL;
-    if (own_root)
+    if (o->root.mountpoint != NULL)
         set_up_rootfs(o, error_fd);
     else
         set_up_mounts(o, error_fd);
@@ -331,7 +305,7 @@ void container_init(struct options *o, int netns_fd, int in_fd, int out_fd, int 
                 _exit(EXIT_CGROUP); /* PID 1 failed (and said why) or is gone */
             close(sync_pipe[0]);
         }
-        exec_command(o, own_root, in_fd, out_fd, err_fd, error_fd);
+        exec_command(o, in_fd, out_fd, err_fd, error_fd);
     }
     if (o->standby) {
         close(sync_pipe[1]);
@@ -342,5 +316,5 @@ void container_init(struct options *o, int netns_fd, int in_fd, int out_fd, int 
     } else {
         close(sync_pipe[0]);
     }
-    become_init(o, own_root, app, o->standby ? sync_pipe[0] : sync_pipe[1], status_fd, in_fd, out_fd, err_fd, error_fd);
+    become_init(o, app, o->standby ? sync_pipe[0] : sync_pipe[1], status_fd, in_fd, out_fd, err_fd, error_fd);
 }
