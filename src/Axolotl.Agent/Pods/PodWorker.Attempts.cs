@@ -1,6 +1,6 @@
 using Axolotl.Agent.Images;
 using Axolotl.Agent.Runtime;
-using Axolotl.Agent.Runtime.Seccomp;
+using Axolotl.Agent.Runtime.Security;
 using Axolotl.Agent.Volumes;
 using Axolotl.Api.Core;
 
@@ -26,7 +26,7 @@ public sealed partial class PodWorker
             throw new ContainerConfigException(NoCommand);
         }
         // Before anything is made for the attempt: containerd reads the profile when it creates the container.
-        var seccomp = _ctx.Seccomp.Resolve(Latest.Spec ?? new PodSpec(), container, ContainerCapabilities.For(container.SecurityContext));
+        var seccomp = _ctx.Seccomp.Resolve(Latest.Spec ?? new PodSpec(), container, LinuxCapabilities.NamesFor(container.SecurityContext));
         var logPath = _ctx.Logs.InstanceLog(Uid, container.Name, instance);
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
         if (root != AttemptRoot.Standby)

@@ -110,7 +110,10 @@ internal static class NativeLauncher
             arguments.Add(mount.Target);
         }
 
-        foreach (var value in spec.Security?.LauncherValues() ?? [])
+        // The launcher holds no capability list of its own: an image root without a securityContext
+        // gets containerd's default bounding set from here (LinuxCapabilities.Default, "caps=a80425fb").
+        var security = spec.Security ?? (spec.Rootfs is null ? null : Security.ContainerSecurity.Unset);
+        foreach (var value in security?.LauncherValues() ?? [])
         {
             arguments.Add("--sec");
             arguments.Add(value);

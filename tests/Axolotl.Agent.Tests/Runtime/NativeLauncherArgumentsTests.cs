@@ -58,8 +58,21 @@ public sealed class NativeLauncherArgumentsTests
 
         Assert.Equal(
             ["--rootfs", "/c/rootfs", "--lower", "/layers/top", "--lower", "/layers/base", "--upper", "/c/upper", "--work", "/c/work",
-             "--hostname-file", "/state/hostname", "--user", "1000:3000:10,20", "--"],
-            arguments.Skip(arguments.IndexOf("--rootfs")).Take(15));
+             "--hostname-file", "/state/hostname", "--user", "1000:3000:10,20", "--sec", "caps=a80425fb", "--"],
+            arguments.Skip(arguments.IndexOf("--rootfs")).Take(17));
+    }
+
+    [Fact]
+    public void An_image_root_without_a_security_context_gets_containerds_default_capabilities_from_the_agent_and_the_node_root_none()
+    {
+        var request = new NativeLauncher.Request("/l", "/e", [], null, "h", null, "1m", 1);
+        var image = new ContainerRootfs(["/layers/base"], "/c/upper", "/c/work", "/c/rootfs");
+
+        var withImage = NativeLauncher.Arguments(request, Spec with { Rootfs = image });
+        var onNode = NativeLauncher.Arguments(request, Spec);
+
+        Assert.Equal("caps=a80425fb", withImage[withImage.IndexOf("--sec") + 1]);
+        Assert.DoesNotContain("--sec", onNode);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Text;
 using Axolotl.Agent.Logs;
 using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Runtime.Seccomp;
+using Axolotl.Agent.Runtime.Security;
 
 namespace Axolotl.Agent.Tests.Runtime;
 
@@ -42,7 +43,7 @@ public sealed class NativeLauncherSeccompTests : IAsyncLifetime
     }
 
     private SeccompProgram RuntimeDefault() =>
-        Store.GetOrCompile("rd", () => SeccompCompiler.Compile(RuntimeDefaultProfile.For(ContainerCapabilities.Default, SeccompProfileResolver.HostKernel)))!;
+        Store.GetOrCompile("rd", () => SeccompCompiler.Compile(RuntimeDefaultProfile.For(LinuxCapabilities.DefaultNames, SeccompProfileResolver.HostKernel)))!;
 
     private ContainerSpec OnImage(ContainerSpec spec, SeccompProgram? seccomp)
     {

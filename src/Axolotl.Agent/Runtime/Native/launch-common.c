@@ -5,6 +5,13 @@
 #include "launch-common.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 void write_all(int fd, const char *data, size_t len)
@@ -19,4 +26,91 @@ void write_all(int fd, const char *data, size_t len)
         data += n;
         len -= (size_t)n;
     }
+}
+
+void usage_error(const char *message)
+{
+    fprintf(stderr, "axolotl-launch: %s\n", message);
+    _exit(EXIT_CGROUP);
+}
+
+unsigned int parse_seccomp_flags(const char *text)
+{
+    char *end;
+    errno = 0;
+    unsigned long flags = strtoul(text, &end, 10);
+    if (end == text || *end != '\0' || errno != 0 || flags > 0xFFFFu)
+        usage_error("--seccomp-flags wants a number");
+    return (unsigned int)flags;
+}
+
+static int trace_fd = -1;
+static const char *trace_log = "";
+
+void trace_open(const char *path)
+{
+    trace_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+}
+
+void trace_set_log(const char *log)
+{
+    trace_log = log;
+}
+
+void trace_keep_log(void)
+{
+    static char copy[PATH_MAX];
+    snprintf(copy, sizeof copy, "%s", trace_log);
+    trace_log = copy;
+}
+
+void trace(const char *label)
+{
+    if (trace_fd < 0)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    char line[PATH_MAX + 96];
+    int n = snprintf(line, sizeof line, "%s %lld.%06ld %s\n", label, (long long)now.tv_sec, now.tv_nsec / 1000, trace_log);
+    if (n > 0 && n < (int)sizeof line && write(trace_fd, line, (size_t)n) < 0) {
+        /* a trace never stops a start */
+    }
+}
+
+int send_fd(int socket_fd, int fd)
+{
+    char byte = 't';
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    union {
+        struct cmsghdr header;
+        char space[CMSG_SPACE(sizeof(int))];
+    } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space, .msg_controllen = sizeof control.space};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    return sendmsg(socket_fd, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+int receive_fd(int socket_fd)
+{
+    char byte;
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    union {
+        struct cmsghdr header;
+        char space[CMSG_SPACE(sizeof(int))];
+    } control;
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.space, .msg_controllen = sizeof control.space};
+    ssize_t n;
+    while ((n = recvmsg(socket_fd, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+    }
+    struct cmsghdr *c = n == 1 ? CMSG_FIRSTHDR(&msg) : NULL;
+    if (c == NULL || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
+        return -1;
+    int fd;
+    memcpy(&fd, CMSG_DATA(c), sizeof(int));
+    return fd;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Axolotl.Agent.Runtime.Security;
 using Axolotl.Api.Core;
 
 namespace Axolotl.Agent.Runtime.Seccomp;
@@ -50,7 +51,7 @@ public sealed class SeccompProfileResolver(string profileRoot, SeccompProgramSto
     {
         try
         {
-            RuntimeDefault(new HashSet<string>(ContainerCapabilities.Default, StringComparer.Ordinal));
+            RuntimeDefault(new HashSet<string>(LinuxCapabilities.DefaultNames, StringComparer.Ordinal));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -10,6 +10,9 @@ namespace Axolotl.Agent.Runtime.Security;
 /// </summary>
 public sealed record ContainerSecurity
 {
+    /// <summary>No securityContext: containerd's defaults (the default capability set, nothing else asked).</summary>
+    public static ContainerSecurity Unset { get; } = new();
+
     /// <summary>capabilities.add, as written (with or without CAP_, or ALL).</summary>
     public IReadOnlyList<string> AddCapabilities { get; init; } = [];
 
@@ -50,30 +53,28 @@ public sealed record ContainerSecurity
         }
 
         var mask = LinuxCapabilities.Default;
-        if (AddCapabilities.Any(IsAll))
+        if (AddCapabilities.Any(LinuxCapabilities.IsAll))
         {
             mask = LinuxCapabilities.All;
         }
 
-        if (DropCapabilities.Any(IsAll))
+        if (DropCapabilities.Any(LinuxCapabilities.IsAll))
         {
             mask = 0;
         }
 
-        foreach (var name in AddCapabilities.Where(n => !IsAll(n)))
+        foreach (var name in AddCapabilities.Where(n => !LinuxCapabilities.IsAll(n)))
         {
             mask |= 1UL << Known(name);
         }
 
-        foreach (var name in DropCapabilities.Where(n => !IsAll(n)))
+        foreach (var name in DropCapabilities.Where(n => !LinuxCapabilities.IsAll(n)))
         {
             mask &= ~(1UL << Known(name));
         }
 
         return mask & LinuxCapabilities.All;
     }
-
-    private static bool IsAll(string name) => string.Equals(name, "ALL", StringComparison.OrdinalIgnoreCase);
 
     private static int Known(string name) =>
         LinuxCapabilities.Number(name) is { } number && (LinuxCapabilities.All & (1UL << number)) != 0

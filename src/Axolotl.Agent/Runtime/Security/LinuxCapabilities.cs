@@ -1,10 +1,13 @@
 using System.Globalization;
+using Axolotl.Api.Core;
 
 namespace Axolotl.Agent.Runtime.Security;
 
 /// <summary>
 /// Linux capability names and numbers (linux/capability.h), and the set a container gets by default
-/// (containerd's and Docker's list). Masks are bit N for capability N, as /proc/PID/status shows them.
+/// (containerd's and Docker's list): the only home of both. Masks are bit N for capability N, as
+/// /proc/PID/status shows them; the launcher gets its bounding set from here (ContainerSecurity's
+/// "--sec caps=HEX") and seccomp's RuntimeDefault the same set as names (<see cref="NamesFor"/>).
 /// </summary>
 public static class LinuxCapabilities
 {
@@ -18,9 +21,21 @@ public static class LinuxCapabilities
         "CHECKPOINT_RESTORE",
     ];
 
-    /// <summary>containerd's default set: CHOWN, DAC_OVERRIDE, FSETID, FOWNER, MKNOD, NET_RAW, SETGID, SETUID, SETFCAP, SETPCAP, NET_BIND_SERVICE, SYS_CHROOT, KILL, AUDIT_WRITE.</summary>
-    public static ulong Default { get; } = MaskOf("CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID",
-        "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE");
+    /// <summary>containerd's (and Docker's) default set, in containerd's order; no SYS_ADMIN, so no process of the container can mount or undo the masks on /proc.</summary>
+    private static readonly string[] DefaultSet =
+    [
+        "CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID", "SETFCAP", "SETPCAP", "NET_BIND_SERVICE",
+        "SYS_CHROOT", "KILL", "AUDIT_WRITE",
+    ];
+
+    /// <summary>containerd's default set as a mask (a80425fb).</summary>
+    public static ulong Default { get; } = DefaultSet.Aggregate(0UL, (mask, n) => mask | (1UL << Number(n)!.Value));
+
+    /// <summary>containerd's default set as "CAP_" names, in containerd's order.</summary>
+    public static IReadOnlyList<string> DefaultNames { get; } = [.. DefaultSet.Select(n => "CAP_" + n)];
+
+    /// <summary>Every capability named here (linux/capability.h) as "CAP_" names, in number order, whatever this kernel knows.</summary>
+    public static IReadOnlyList<string> AllNames { get; } = [.. Names.Select(n => "CAP_" + n)];
 
     /// <summary>Every capability this kernel knows (/proc/sys/kernel/cap_last_cap), else every one named here.</summary>
     public static ulong All { get; } = AllOfKernel();
@@ -39,7 +54,38 @@ public static class LinuxCapabilities
 
     public static string Name(int number) => number < Names.Length ? "CAP_" + Names[number] : number.ToString(CultureInfo.InvariantCulture);
 
-    private static ulong MaskOf(params string[] names) => names.Aggregate(0UL, (mask, n) => mask | (1UL << Number(n)!.Value));
+    /// <summary>
+    /// A container's capability set as "CAP_" names, as containerd's CRI plugin computes it from
+    /// securityContext for seccomp's RuntimeDefault (privileged containers run unconfined: not asked):
+    /// the default set, "ALL" in add (every named capability) or drop (none) first, then the other
+    /// names, upper-cased with a "CAP_" prefix (an unknown one is kept: no rule asks for it).
+    /// </summary>
+    public static IReadOnlySet<string> NamesFor(SecurityContext? context)
+    {
+        var set = new HashSet<string>(DefaultNames, StringComparer.Ordinal);
+        var add = context?.Capabilities?.Add ?? [];
+        var drop = context?.Capabilities?.Drop ?? [];
+        if (add.Any(IsAll))
+        {
+            set.UnionWith(AllNames);
+        }
+        if (drop.Any(IsAll))
+        {
+            set.Clear();
+        }
+        foreach (var name in add.Where(n => !IsAll(n)))
+        {
+            set.Add(Canonical(name));
+        }
+        foreach (var name in drop.Where(n => !IsAll(n)))
+        {
+            set.Remove(Canonical(name));
+        }
+        return set;
+    }
+
+    /// <summary>"ALL" in capabilities.add or drop, in any case.</summary>
+    public static bool IsAll(string name) => string.Equals(name, "ALL", StringComparison.OrdinalIgnoreCase);
 
     private static ulong AllOfKernel()
     {

@@ -1,4 +1,5 @@
 using Axolotl.Agent.Runtime.Seccomp;
+using Axolotl.Agent.Runtime.Security;
 
 namespace Axolotl.Agent.Tests.Runtime.Seccomp;
 
@@ -19,7 +20,7 @@ public sealed class SeccompCompilerTests
         arch.Table.TryGetNumber(name, out var number) ? number : throw new ArgumentException($"{name} is not a {arch.Name} call");
 
     private static BpfInstruction[] RuntimeDefault(params string[] extraCapabilities) =>
-        SeccompCompiler.Compile(RuntimeDefaultProfile.For(ContainerCapabilities.Default.Concat(extraCapabilities), Kernel))!.Program;
+        SeccompCompiler.Compile(RuntimeDefaultProfile.For(LinuxCapabilities.DefaultNames.Concat(extraCapabilities), Kernel))!.Program;
 
     private static uint X86_64(BpfInstruction[] program, string call, params ulong[] args) =>
         BpfInterpreter.Run(program, AuditX86_64, Nr(SeccompArch.X86_64, call), args);
@@ -88,7 +89,7 @@ public sealed class SeccompCompilerTests
         Assert.Equal(SeccompAction.Allow, X86_64(RuntimeDefault("CAP_SYS_TIME"), "settimeofday"));
         var none = SeccompCompiler.Compile(RuntimeDefaultProfile.For([], Kernel))!.Program;
         Assert.Equal(Eperm, X86_64(none, "chroot"));
-        var old = SeccompCompiler.Compile(RuntimeDefaultProfile.For(ContainerCapabilities.Default, new Version(4, 4)))!.Program;
+        var old = SeccompCompiler.Compile(RuntimeDefaultProfile.For(LinuxCapabilities.DefaultNames, new Version(4, 4)))!.Program;
         Assert.Equal(Eperm, X86_64(old, "ptrace"));
     }
 

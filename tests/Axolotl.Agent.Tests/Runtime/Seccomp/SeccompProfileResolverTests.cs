@@ -1,4 +1,5 @@
 using Axolotl.Agent.Runtime.Seccomp;
+using Axolotl.Agent.Runtime.Security;
 using Axolotl.Api.Core;
 
 namespace Axolotl.Agent.Tests.Runtime.Seccomp;
@@ -25,7 +26,7 @@ public sealed class SeccompProfileResolverTests : IDisposable
         BpfInterpreter.Run(BpfInstruction.FromBytes(File.ReadAllBytes(program.Path)), 0xC000003E, 83);
 
     private SeccompProgram? Resolve(SeccompProfileResolver resolver, PodSpec pod, Container container) =>
-        resolver.Resolve(pod, container, ContainerCapabilities.For(container.SecurityContext));
+        resolver.Resolve(pod, container, LinuxCapabilities.NamesFor(container.SecurityContext));
 
     [Fact]
     public void Without_a_profile_containers_run_unconfined_unless_the_node_has_seccomp_default()
@@ -53,7 +54,7 @@ public sealed class SeccompProfileResolverTests : IDisposable
         var resolver = Resolver();
         var plain = Resolve(resolver, Pod(Type("RuntimeDefault")), Container());
         var again = Resolve(resolver, Pod(Type("RuntimeDefault")), Container());
-        var admin = resolver.Resolve(Pod(Type("RuntimeDefault")), Container(), new HashSet<string>(ContainerCapabilities.Default) { "CAP_SYS_ADMIN" });
+        var admin = resolver.Resolve(Pod(Type("RuntimeDefault")), Container(), new HashSet<string>(LinuxCapabilities.DefaultNames) { "CAP_SYS_ADMIN" });
         Assert.Same(plain, again);
         Assert.NotEqual(plain!.Path, admin!.Path);
         Assert.Equal(2, Directory.GetFiles(Path.Combine(_dir, "programs")).Length);
@@ -107,13 +108,13 @@ public sealed class SeccompProfileResolverTests : IDisposable
     [Fact]
     public void Capabilities_follow_containerds_add_and_drop_rules()
     {
-        Assert.Equal(ContainerCapabilities.Default.Order(), ContainerCapabilities.For(null).Order());
+        Assert.Equal(LinuxCapabilities.DefaultNames.Order(), LinuxCapabilities.NamesFor(null).Order());
         var context = new SecurityContext { Capabilities = new Capabilities { Add = ["sys_admin", "NET_ADMIN"], Drop = ["CHOWN"] } };
-        var set = ContainerCapabilities.For(context);
+        var set = LinuxCapabilities.NamesFor(context);
         Assert.Contains("CAP_SYS_ADMIN", set);
         Assert.Contains("CAP_NET_ADMIN", set);
         Assert.DoesNotContain("CAP_CHOWN", set);
-        Assert.Equal(["CAP_KILL"], ContainerCapabilities.For(new SecurityContext { Capabilities = new Capabilities { Add = ["KILL"], Drop = ["ALL"] } }));
-        Assert.Equal(ContainerCapabilities.All.Count - 1, ContainerCapabilities.For(new SecurityContext { Capabilities = new Capabilities { Add = ["ALL"], Drop = ["MKNOD"] } }).Count);
+        Assert.Equal(["CAP_KILL"], LinuxCapabilities.NamesFor(new SecurityContext { Capabilities = new Capabilities { Add = ["KILL"], Drop = ["ALL"] } }));
+        Assert.Equal(LinuxCapabilities.AllNames.Count - 1, LinuxCapabilities.NamesFor(new SecurityContext { Capabilities = new Capabilities { Add = ["ALL"], Drop = ["MKNOD"] } }).Count);
     }
 }

@@ -28,6 +28,12 @@ public sealed class ContainerSecurityTests
     }
 
     [Fact]
+    public void The_default_set_as_names_is_the_default_mask() =>
+        Assert.Equal(
+            LinuxCapabilities.Default,
+            LinuxCapabilities.DefaultNames.Aggregate(0UL, (mask, name) => mask | (1UL << LinuxCapabilities.Number(name)!.Value)));
+
+    [Fact]
     public void Privileged_has_every_capability() =>
         Assert.Equal(LinuxCapabilities.All, new ContainerSecurity { Privileged = true, DropCapabilities = ["ALL"] }.BoundingSet());
 
