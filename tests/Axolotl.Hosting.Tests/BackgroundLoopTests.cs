@@ -1,8 +1,7 @@
-using Axolotl.Controllers.Runtime;
 using Axolotl.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Axolotl.Controllers.Tests.Runtime;
+namespace Axolotl.Hosting.Tests;
 
 public class BackgroundLoopTests
 {
