@@ -63,7 +63,11 @@ public abstract class BackgroundLoop : IAsyncDisposable
         {
             return;
         }
-        await stopping.CancelAsync();
+        // Stopped before (and perhaps disposed since): cancelling again would throw.
+        if (!stopping.IsCancellationRequested)
+        {
+            await stopping.CancelAsync();
+        }
         try
         {
             await Completion;

@@ -75,6 +75,20 @@ public class BackgroundLoopTests
         _ = loop.StopAsync();
     }
 
+    [Fact]
+    public async Task Stopping_and_disposing_more_than_once_is_harmless()
+    {
+        var loop = new TestLoop(LoopFailurePolicy.FailFast, _time, (_, ct) => Task.Delay(Timeout.InfiniteTimeSpan, ct));
+        loop.Start(CancellationToken.None);
+
+        await loop.StopAsync().WaitAsync(Deadline);
+        await loop.DisposeAsync();
+        await loop.DisposeAsync();
+        await loop.StopAsync().WaitAsync(Deadline);
+
+        Assert.True(loop.Completion.IsCompletedSuccessfully);
+    }
+
     private sealed class TestLoop : BackgroundLoop
     {
         private readonly Func<TaskCompletionSource, CancellationToken, Task>[] _bodies;
