@@ -13,6 +13,7 @@ using Axolotl.Agent.Status;
 using Axolotl.Agent.Volumes;
 using Axolotl.Client;
 using Axolotl.Client.Events;
+using Axolotl.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent;
@@ -28,12 +29,10 @@ public sealed class NodeAgent : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly EventRecorder _events;
     private readonly PodManager _pods;
-    private readonly Task _heartbeat;
-    private readonly Task _imageGc;
     private readonly EvictionManager? _eviction;
-    private readonly Task _evictionLoop;
     private readonly Task _services;
-    private readonly Task _localPath;
+    // The node's own loops; each one's body retries its own errors, so what escapes is unexpected and restarts it.
+    private readonly List<BackgroundLoop> _loops = [];
 
     private NodeAgent(AgentOptions options, EventRecorder events, PodManager pods, NodeHeartbeat heartbeat, ContainerLogReader logs, PodAgentContext context, EvictionManager? eviction)
     {
@@ -42,16 +41,23 @@ public sealed class NodeAgent : IAsyncDisposable
         _pods = pods;
         Logs = logs;
         Context = context;
-        _heartbeat = heartbeat.RunAsync(_stop.Token);
-        _imageGc = new ImageGarbageCollector(context.Images, pods.ImagesInUse, context.Time, context.Log).RunAsync(_stop.Token);
+        _loops.Add(StartLoop("node-heartbeat", heartbeat.RunAsync));
+        _loops.Add(StartLoop("image-garbage-collector", new ImageGarbageCollector(context.Images, pods.ImagesInUse, context.Time, context.Log).RunAsync));
         _eviction = eviction;
-        _evictionLoop = eviction?.RunAsync(_stop.Token) ?? Task.CompletedTask;
+        if (eviction is not null)
+        {
+            _loops.Add(StartLoop("eviction-manager", eviction.RunAsync));
+        }
         _services = context.Env.Services?.RunAsync(_stop.Token) ?? Task.CompletedTask;
         // Only a node that mounts volumes ever made a local-path directory to remove.
-        _localPath = context.Runtime.MountsVolumes
-            ? new LocalPathCleaner(context.Client, options.NodeName, options.LocalPathRoot, context.Time, context.Log).RunAsync(_stop.Token)
-            : Task.CompletedTask;
+        if (context.Runtime.MountsVolumes)
+        {
+            _loops.Add(StartLoop("local-path-cleaner", new LocalPathCleaner(context.Client, options.NodeName, options.LocalPathRoot, context.Time, context.Log).RunAsync));
+        }
     }
+
+    private DelegateLoop StartLoop(string name, Func<CancellationToken, Task> body) =>
+        DelegateLoop.StartNew(name, LoopFailurePolicy.RestartWithBackoff, body, Context.Time, Context.Log, _stop.Token);
 
     /// <summary>Node-pressure eviction and admission; null on a fake node (its pods use nothing).</summary>
     public EvictionManager? Eviction => _eviction;
@@ -204,16 +210,10 @@ public sealed class NodeAgent : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        try
+        foreach (var loop in _loops)
         {
-            await _heartbeat;
+            await loop.DisposeAsync();
         }
-        catch (OperationCanceledException)
-        {
-        }
-        await _imageGc;
-        await _evictionLoop;
-        await _localPath;
         try
         {
             await _services;

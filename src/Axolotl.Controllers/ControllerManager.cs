@@ -18,6 +18,7 @@ using Axolotl.Controllers.Disruption;
 using Axolotl.Controllers.ServiceLoadBalancer;
 using Axolotl.Controllers.ServiceAccounts;
 using Axolotl.Controllers.StatefulSets;
+using Axolotl.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Controllers;

@@ -6,6 +6,7 @@ using Axolotl.Api.Core;
 using Axolotl.Api.Discovery;
 using Axolotl.Client;
 using Axolotl.Client.Informers;
+using Axolotl.Hosting;
 using Axolotl.Proxy.Balancing;
 using Axolotl.Proxy.Diagnostics;
 using Axolotl.Proxy.Dns;
@@ -49,6 +50,7 @@ public sealed class ServiceProxy : IAsyncDisposable
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop;
     private readonly List<Task> _running = [];
+    private readonly List<BackgroundLoop> _loops = [];
     private HashSet<string> _reportedConflicts = [];
     private RoutingSnapshot _snapshot = RoutingSnapshot.Empty;
     private readonly DnsServer? _dns;
@@ -175,8 +177,10 @@ public sealed class ServiceProxy : IAsyncDisposable
         _running.Add(Task.Run(() => _nodes.RunAsync(ct), CancellationToken.None));
         _pods.AddEventHandler(new ResourceEventHandler<Pod>(_ => WakeRouting(), (_, _) => WakeRouting(), _ => WakeRouting()));
         _running.Add(Task.Run(() => _pods.RunAsync(ct), CancellationToken.None));
-        _running.Add(Task.Run(() => RoutingLoopAsync(ct), CancellationToken.None));
-        _running.Add(Task.Run(() => FrontendLoopAsync(ct), CancellationToken.None));
+        // Both restart with backoff: each body logs and retries its own failures, and a proxy whose loop died
+        // would keep forwarding by a routing table that no longer changes.
+        _loops.Add(DelegateLoop.StartNew("proxy-routing", LoopFailurePolicy.RestartWithBackoff, RoutingLoopAsync, _time, _logger, ct));
+        _loops.Add(DelegateLoop.StartNew("proxy-frontends", LoopFailurePolicy.RestartWithBackoff, FrontendLoopAsync, _time, _logger, ct));
         _dns?.Start();
         // Idle UDP flows and expired affinity entries go on a timer too, not only when traffic finds them.
         _sweeper = _time.CreateTimer(_ => Sweep(), null, _options.SweepInterval, _options.SweepInterval);
@@ -368,7 +372,7 @@ public sealed class ServiceProxy : IAsyncDisposable
         {
             await _sweeper.DisposeAsync();
         }
-        await Task.WhenAll(_running);
+        await Task.WhenAll(_running.Concat(_loops.Select(l => l.DisposeAsync().AsTask())));
         if (_dns is not null)
         {
             await _dns.DisposeAsync();

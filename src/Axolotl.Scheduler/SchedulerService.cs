@@ -2,7 +2,7 @@ using Axolotl.Api.Core;
 using Axolotl.Client;
 using Axolotl.Client.Events;
 using Axolotl.Client.Informers;
-using Axolotl.Controllers.Runtime;
+using Axolotl.Hosting;
 using Axolotl.Scheduler.Queue;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,6 @@
 using Axolotl.Client;
 using Axolotl.Client.Informers;
+using Axolotl.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Network;
@@ -16,12 +17,17 @@ public abstract class NodeRouterBase : IPodRouter
     private readonly CancellationTokenSource _stop = new();
     private readonly TimeProvider _time;
     private readonly TimeSpan? _resyncPeriod;
+    private readonly string _mode;
+    private readonly ILogger _log;
     private Task _run = Task.CompletedTask;
+    private DelegateLoop? _resync;
 
     protected NodeRouterBase(KubeClient client, string mode, TimeSpan? resyncPeriod, TimeProvider time, ILoggerFactory logging)
     {
         _time = time;
         _resyncPeriod = resyncPeriod;
+        _mode = mode;
+        _log = logging.CreateLogger(GetType());
         Client = client;
         Nodes = new SharedInformer<Api.Core.Node>(client.Resource<Api.Core.Node>(), time, logging.CreateLogger($"Axolotl.Informer.{mode}.nodes"));
         // Status heartbeats update Nodes every few seconds; only a change of the routing facts moves an entry.
@@ -56,7 +62,12 @@ public abstract class NodeRouterBase : IPodRouter
 
     public void Start()
     {
-        _run = Task.WhenAll(Task.Run(() => Nodes.RunAsync(_stop.Token)), Task.Run(ResyncAsync));
+        _run = Task.Run(() => Nodes.RunAsync(_stop.Token));
+        if (_resyncPeriod is { } period)
+        {
+            // Restart with backoff: without the periodic reconcile, what was changed by hand would stay broken.
+            _resync = DelegateLoop.StartNew($"{_mode}-resync", LoopFailurePolicy.RestartWithBackoff, ct => ResyncAsync(period, ct), _time, _log, _stop.Token);
+        }
     }
 
     public async Task SyncAsync(CancellationToken ct)
@@ -88,23 +99,12 @@ public abstract class NodeRouterBase : IPodRouter
         }
     });
 
-    private async Task ResyncAsync()
+    private async Task ResyncAsync(TimeSpan period, CancellationToken ct)
     {
-        if (_resyncPeriod is not { } period)
+        while (true)
         {
-            return;
-        }
-        try
-        {
-            while (true)
-            {
-                await Task.Delay(period, _time, _stop.Token);
-                Kick();
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
+            await Task.Delay(period, _time, ct);
+            Kick();
         }
     }
 
@@ -118,6 +118,10 @@ public abstract class NodeRouterBase : IPodRouter
         catch (OperationCanceledException)
         {
             // Stopping.
+        }
+        if (_resync is not null)
+        {
+            await _resync.DisposeAsync();
         }
         _stop.Dispose();
         _sync.Dispose();

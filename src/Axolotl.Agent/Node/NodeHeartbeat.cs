@@ -2,6 +2,7 @@ using Axolotl.Api.Coordination;
 using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
 using Axolotl.Client;
+using Axolotl.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Node;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Axolotl.Api.Core;
 using Axolotl.Api.Serialization;
 using Axolotl.Client;
+using Axolotl.Hosting;
 
 namespace Axolotl.Agent.Status;
 

@@ -9,6 +9,7 @@ using Axolotl.ApiServer.OpenApi;
 using Axolotl.ApiServer.Rest;
 using Axolotl.ApiServer.Security;
 using Axolotl.ApiServer.Watch;
+using Axolotl.Hosting;
 using Axolotl.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -132,7 +133,9 @@ public sealed class ApiServerHost : IAsyncDisposable
         if (options.KubernetesService)
         {
             await kubernetesService.ReconcileAsync(ct);
-            _ = kubernetesService.RunAsync(app.Lifetime.ApplicationStopping);
+            // Restart with backoff: a round that fails is retried by the loop itself, and without it this server's lease would lapse.
+            _ = DelegateLoop.StartNew("kubernetes-service", LoopFailurePolicy.RestartWithBackoff, kubernetesService.RunAsync, clock,
+                logging.CreateLogger<ControlPlane.KubernetesServiceReconciler>(), app.Lifetime.ApplicationStopping);
         }
         await app.StartAsync(ct);
         var host = IsAny(options.BindAddress) ? "127.0.0.1" : options.BindAddress.ToString();
@@ -181,8 +184,10 @@ public sealed class ApiServerHost : IAsyncDisposable
     private static Metrics.ResourceMetricsHandler StartResourceMetrics(ObjectStore objects, KubeletTls kubeletTls, TimeSpan resolution, TimeProvider clock, ILoggerFactory logging, CancellationToken stopping)
     {
         var cache = new Metrics.ResourceMetricsCache();
-        var scraper = new Metrics.ResourceMetricsScraper(objects, kubeletTls, cache, resolution, clock, logging.CreateLogger<Metrics.ResourceMetricsScraper>());
-        _ = Task.Run(() => scraper.RunAsync(stopping), stopping); // scrapes every agent until shutdown
+        var log = logging.CreateLogger<Metrics.ResourceMetricsScraper>();
+        var scraper = new Metrics.ResourceMetricsScraper(objects, kubeletTls, cache, resolution, clock, log);
+        // Scrapes every agent until shutdown; restart with backoff, as a scraper that stopped would leave kubectl top empty.
+        _ = DelegateLoop.StartNew("resource-metrics-scraper", LoopFailurePolicy.RestartWithBackoff, scraper.RunAsync, clock, log, stopping);
         return new Metrics.ResourceMetricsHandler(objects, cache, clock);
     }
 

@@ -1,4 +1,5 @@
 using Axolotl.Api.Meta;
+using Axolotl.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -2,6 +2,7 @@ using Axolotl.Api.Rbac;
 using Axolotl.Client;
 using Axolotl.Client.Informers;
 using Axolotl.Controllers.Runtime;
+using Axolotl.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Controllers.ClusterRoleAggregation;

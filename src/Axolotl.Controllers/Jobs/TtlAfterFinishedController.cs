@@ -4,6 +4,7 @@ using Axolotl.Client;
 using Axolotl.Client.Informers;
 using Axolotl.Controllers.ReplicaSets;
 using Axolotl.Controllers.Runtime;
+using Axolotl.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Controllers.Jobs;

@@ -2,6 +2,7 @@ using Axolotl.Api.Scheme;
 using Axolotl.Client;
 using Axolotl.Client.Informers;
 using Axolotl.Controllers.Runtime;
+using Axolotl.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Controllers.Namespace;

@@ -1,7 +1,7 @@
 using Axolotl.Api.Autoscaling;
 using Axolotl.Client;
 using Axolotl.Client.Events;
-using Axolotl.Controllers.Runtime;
+using Axolotl.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Controllers.PodAutoscaler;

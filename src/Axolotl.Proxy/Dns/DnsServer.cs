@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using Axolotl.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Proxy.Dns;
@@ -57,8 +58,9 @@ public sealed class DnsServer : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _running = [];
+    private readonly List<BackgroundLoop> _running = [];
     private readonly List<Socket> _sockets = [];
+    private readonly HashSet<IPEndPoint> _bound = [];
     private readonly Lock _lock = new();
     private readonly TaskCompletionSource _allBound = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly DnsForwarder? _forwarder;
@@ -93,7 +95,10 @@ public sealed class DnsServer : IAsyncDisposable
     {
         foreach (var address in _options.Addresses)
         {
-            _running.Add(Task.Run(() => ServeAsync(new IPEndPoint(address, _options.Port), _stop.Token), CancellationToken.None));
+            var endPoint = new IPEndPoint(address, _options.Port);
+            // Restart with backoff: the body survives a bad packet or a failed accept, so what escapes is a bug, and
+            // the pods' resolv.conf names this address with no other server to fall back on.
+            _running.Add(DelegateLoop.StartNew($"dns {endPoint}", LoopFailurePolicy.RestartWithBackoff, ct => ServeAsync(endPoint, ct), _time, _logger, _stop.Token));
         }
     }
 
@@ -224,13 +229,16 @@ public sealed class DnsServer : IAsyncDisposable
                 }
             }
 
+            bool first;
             lock (_lock)
             {
                 _sockets.Add(udp);
                 _sockets.Add(tcp);
+                first = _bound.Add(endPoint);
             }
 
-            if (Interlocked.Increment(ref _boundCount) == _options.Addresses.Count)
+            // A restarted loop binds its address again; it was counted the first time.
+            if (first && Interlocked.Increment(ref _boundCount) == _options.Addresses.Count)
             {
                 _allBound.TrySetResult();
             }
@@ -406,12 +414,9 @@ public sealed class DnsServer : IAsyncDisposable
             }
         }
 
-        try
+        foreach (var loop in _running)
         {
-            await Task.WhenAll(_running);
-        }
-        catch (ObjectDisposedException)
-        {
+            await loop.DisposeAsync();
         }
 
         _stop.Dispose();

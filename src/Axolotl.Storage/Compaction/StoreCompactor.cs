@@ -1,27 +1,30 @@
+using Axolotl.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace Axolotl.Storage.Compaction;
 
 /// <summary>
 /// Background loop that compacts a store every interval, as planned by <see cref="CompactionPlanner"/>.
 /// Failure policy: a failed compaction is reported and retried on the next tick (the loop never dies
-/// of a store error); it stops only when disposed.
+/// of a store error); anything else restarts the loop with backoff; it stops only when disposed.
 /// </summary>
-public sealed class StoreCompactor : IAsyncDisposable
+public sealed class StoreCompactor : BackgroundLoop
 {
     private readonly IStore _store;
     private readonly TimeSpan _interval;
-    private readonly TimeProvider _timeProvider;
     private readonly Action<Exception>? _onError;
     private readonly CompactionPlanner _planner;
-    private readonly CancellationTokenSource _stopping = new();
-    private Task? _loop;
+    private PeriodicTimer? _firstTimer;
+    private int _started;
     private long _completedTicks;
 
+    // Errors go to onError, as the stores have no logger; the loop's own messages have nowhere to go either.
     public StoreCompactor(IStore store, TimeSpan interval, long retainRevisions, TimeProvider timeProvider, Action<Exception>? onError = null)
+        : base("store-compactor", LoopFailurePolicy.RestartWithBackoff, timeProvider, NullLogger.Instance)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
         _store = store;
         _interval = interval;
-        _timeProvider = timeProvider;
         _onError = onError;
         _planner = new CompactionPlanner(retainRevisions);
     }
@@ -32,14 +35,14 @@ public sealed class StoreCompactor : IAsyncDisposable
     /// <summary>Starts the loop; the first tick comes one interval after this call.</summary>
     public void Start()
     {
-        if (_loop is not null)
+        if (Interlocked.Exchange(ref _started, 1) == 1)
         {
             return;
         }
 
         // Created here rather than inside the loop so the schedule starts now, not when the pool gets to it.
-        var timer = new PeriodicTimer(_interval, _timeProvider);
-        _loop = Task.Run(() => RunAsync(timer, _stopping.Token));
+        _firstTimer = new PeriodicTimer(_interval, Time);
+        Start(CancellationToken.None);
     }
 
     /// <summary>One tick's work, also callable directly.</summary>
@@ -52,38 +55,22 @@ public sealed class StoreCompactor : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        await _stopping.CancelAsync();
-        if (_loop is not null)
+        // A restarted loop starts a schedule of its own.
+        using var timer = Interlocked.Exchange(ref _firstTimer, null) ?? new PeriodicTimer(_interval, Time);
+        while (await timer.WaitForNextTickAsync(ct))
         {
-            await _loop;
-        }
-
-        _stopping.Dispose();
-    }
-
-    private async Task RunAsync(PeriodicTimer timer, CancellationToken ct)
-    {
-        using var ownedTimer = timer;
-        try
-        {
-            while (await timer.WaitForNextTickAsync(ct))
+            try
             {
-                try
-                {
-                    await TickAsync(ct);
-                }
-                catch (Exception ex) when (!ct.IsCancellationRequested)
-                {
-                    _onError?.Invoke(ex);
-                }
-
-                Interlocked.Increment(ref _completedTicks);
+                await TickAsync(ct);
             }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                _onError?.Invoke(ex);
+            }
+
+            Interlocked.Increment(ref _completedTicks);
         }
     }
 }

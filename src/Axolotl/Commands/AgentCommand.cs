@@ -222,7 +222,7 @@ public static partial class AgentCommand
         // A fake node runs no pods on this machine: nothing for a service proxy or DNS to reach.
         var proxy = fakeRuntime ? null : await LocalAgent.StartProxyAsync(args, agent, serviceCidr, client, logging, clock, shutdown.Token);
         var routes = LocalAgent.StartRouting(args, agent, client, logging, clock);
-        var rotation = credentials.RunRotationAsync(client, clock, log, shutdown.Token);
+        var rotation = credentials.StartRotation(client, clock, log, shutdown.Token).Completion;
         LogJoined(log, nodeName, server, podCidr, agent.Options.KubeletPort);
         Console.WriteLine($"\nNode {nodeName} joined {server} (pod CIDR {podCidr}, data in {dataDir}).\n");
 

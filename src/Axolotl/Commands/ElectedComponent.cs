@@ -1,6 +1,7 @@
 using Axolotl.Client;
 using Axolotl.Client.Events;
 using Axolotl.Client.LeaderElection;
+using Axolotl.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Commands;
@@ -21,8 +22,7 @@ public sealed partial class ElectedComponent : IAsyncDisposable
     private readonly Func<CancellationToken, Task<Func<Task>>> _start;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
-    private readonly CancellationTokenSource _stop = new();
-    private Task _run = Task.CompletedTask;
+    private DelegateLoop? _campaign;
 
     /// <param name="start">Starts the component against the token (fired when leadership ends) and returns how to stop it.</param>
     /// <param name="soleCandidate">The store serves only this process (SQLite): a holder found at start can only be an earlier run of this server.</param>
@@ -61,14 +61,9 @@ public sealed partial class ElectedComponent : IAsyncDisposable
 
     public void Start(CancellationToken ct)
     {
-        var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
-        _run = Task.Run(async () =>
-        {
-            using (linked)
-            {
-                await CampaignAsync(linked.Token);
-            }
-        }, CancellationToken.None);
+        // Restart with backoff: the campaign already survives a failed election; anything else must not leave
+        // this server out of the race for good.
+        _campaign = DelegateLoop.StartNew($"leader-election {LeaseName}", LoopFailurePolicy.RestartWithBackoff, CampaignAsync, _clock, _logger, ct);
     }
 
     private async Task CampaignAsync(CancellationToken ct)
@@ -115,14 +110,10 @@ public sealed partial class ElectedComponent : IAsyncDisposable
     /// <summary>Stops the component and gives the lease up so another server takes over without waiting it out.</summary>
     public async Task StopAsync()
     {
-        await _stop.CancelAsync();
-        try
+        // The campaign ends with the stop; a failure it had was logged then, and thrown from here it would hide why the server is stopping.
+        if (_campaign is not null)
         {
-            await _run;
-        }
-        catch (OperationCanceledException)
-        {
-            // The campaign ended with the stop. Thrown from here, it would hide why the server is stopping.
+            await _campaign.StopAsync();
         }
         await _events.FlushAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5), _clock).ContinueWith(_ => { }, TaskScheduler.Default);
     }
@@ -131,7 +122,10 @@ public sealed partial class ElectedComponent : IAsyncDisposable
     {
         await StopAsync();
         await _events.DisposeAsync();
-        _stop.Dispose();
+        if (_campaign is not null)
+        {
+            await _campaign.DisposeAsync();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "leading {Lease} as {Identity}: starting")]

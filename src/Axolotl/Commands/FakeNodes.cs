@@ -64,7 +64,7 @@ public static partial class FakeNodes
                     lock (gate)
                     {
                         clients[name] = client;
-                        rotations.Add(credentials.RunRotationAsync(client, clock, log, shutdown.Token));
+                        rotations.Add(credentials.StartRotation(client, clock, log, shutdown.Token).Completion);
                     }
                 });
             }

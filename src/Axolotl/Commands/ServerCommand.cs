@@ -384,7 +384,7 @@ public static partial class ServerCommand
             // A fake node runs no pods on this machine: nothing for a service proxy or DNS to reach.
             proxy = fakeRuntime ? null : await LocalAgent.StartProxyAsync(args, agent, serviceCidr, proxyClient, logging, clock, shutdown.Token);
             routes = LocalAgent.StartRouting(args, agent, nodeClient, logging, clock);
-            rotation = credentials.RunRotationAsync(nodeClient, clock, log, shutdown.Token);
+            rotation = credentials.StartRotation(nodeClient, clock, log, shutdown.Token).Completion;
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);

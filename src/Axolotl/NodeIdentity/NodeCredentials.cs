@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Axolotl.Api.Certificates;
 using Axolotl.Client;
 using Axolotl.Controllers.Certificates;
+using Axolotl.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.NodeIdentity;
@@ -133,6 +134,14 @@ public sealed partial class NodeCredentials
         Handler = ApiServerTls.CreateHandler(caPem, Client, clock ?? TimeProvider.System),
         UserAgent = $"axolotl-agent/v0.1.0 ({NodeName})",
     });
+
+    /// <summary>
+    /// Runs <see cref="RunRotationAsync"/> off the caller's path until <paramref name="ct"/> fires. Restart with
+    /// backoff: a renewal that fails is retried by the rotation itself, and one that stopped for anything else
+    /// would leave the node to lose the API when its certificate expires.
+    /// </summary>
+    public BackgroundLoop StartRotation(KubeClient client, TimeProvider clock, ILogger log, CancellationToken ct) =>
+        DelegateLoop.StartNew($"certificate-rotation {NodeName}", LoopFailurePolicy.RestartWithBackoff, token => RunRotationAsync(client, clock, log, token), clock, log, ct);
 
     /// <summary>Renews each certificate 70–90 % through its lifetime, with <paramref name="client"/> (this node's); runs until cancelled.</summary>
     public async Task RunRotationAsync(KubeClient client, TimeProvider clock, ILogger log, CancellationToken ct)

@@ -76,16 +76,4 @@ public class RateLimiterTests
         Assert.Equal(2, queue.NumRequeues("a"));
         Assert.Equal("a", (await queue.GetAsync(CancellationToken.None)).Item);
     }
-
-    [Fact]
-    public void Backoff_doubles_to_its_cap_and_resets()
-    {
-        var backoff = new ExponentialBackoff(TimeSpan.FromMilliseconds(800), TimeSpan.FromSeconds(30));
-
-        var delays = Enumerable.Range(0, 8).Select(_ => backoff.Next().TotalMilliseconds).ToList();
-
-        Assert.Equal([800, 1600, 3200, 6400, 12800, 25600, 30000, 30000], delays);
-        backoff.Reset();
-        Assert.Equal(TimeSpan.FromMilliseconds(800), backoff.Next());
-    }
 }

@@ -1,8 +1,7 @@
-using Axolotl.Controllers.Runtime;
 using Axolotl.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Axolotl.Controllers.Tests.Runtime;
+namespace Axolotl.Hosting.Tests;
 
 public class BackgroundLoopTests
 {
@@ -74,6 +73,20 @@ public class BackgroundLoopTests
 
         Assert.Throws<InvalidOperationException>(() => loop.Start(CancellationToken.None));
         _ = loop.StopAsync();
+    }
+
+    [Fact]
+    public async Task Stopping_and_disposing_more_than_once_is_harmless()
+    {
+        var loop = new TestLoop(LoopFailurePolicy.FailFast, _time, (_, ct) => Task.Delay(Timeout.InfiniteTimeSpan, ct));
+        loop.Start(CancellationToken.None);
+
+        await loop.StopAsync().WaitAsync(Deadline);
+        await loop.DisposeAsync();
+        await loop.DisposeAsync();
+        await loop.StopAsync().WaitAsync(Deadline);
+
+        Assert.True(loop.Completion.IsCompletedSuccessfully);
     }
 
     private sealed class TestLoop : BackgroundLoop

@@ -1,7 +1,6 @@
-using Axolotl.Client;
 using Microsoft.Extensions.Logging;
 
-namespace Axolotl.Controllers.Runtime;
+namespace Axolotl.Hosting;
 
 /// <summary>
 /// The one base for long-running loops. <see cref="Start"/> returns at once and runs the body on the
@@ -64,7 +63,11 @@ public abstract class BackgroundLoop : IAsyncDisposable
         {
             return;
         }
-        await stopping.CancelAsync();
+        // Stopped before (and perhaps disposed since): cancelling again would throw.
+        if (!stopping.IsCancellationRequested)
+        {
+            await stopping.CancelAsync();
+        }
         try
         {
             await Completion;
@@ -88,7 +91,7 @@ public abstract class BackgroundLoop : IAsyncDisposable
     private async Task RunAsync(CancellationToken ct)
     {
         var backoff = new ExponentialBackoff(InitialBackoff, MaxBackoff);
-        ControllerLog.LoopStarted(Logger, Name);
+        HostingLog.LoopStarted(Logger, Name);
         while (true)
         {
             var started = Time.GetTimestamp();
@@ -105,7 +108,7 @@ public abstract class BackgroundLoop : IAsyncDisposable
             {
                 if (FailurePolicy == LoopFailurePolicy.FailFast)
                 {
-                    ControllerLog.LoopFailedFast(Logger, e, Name);
+                    HostingLog.LoopFailedFast(Logger, e, Name);
                     _completion.TrySetException(e);
                     return;
                 }
@@ -114,7 +117,7 @@ public abstract class BackgroundLoop : IAsyncDisposable
                     backoff.Reset();
                 }
                 var delay = backoff.Next();
-                ControllerLog.LoopRestarting(Logger, e, Name, delay, Interlocked.Increment(ref _restarts));
+                HostingLog.LoopRestarting(Logger, e, Name, delay, Interlocked.Increment(ref _restarts));
                 try
                 {
                     await Task.Delay(delay, Time, ct);
@@ -125,7 +128,7 @@ public abstract class BackgroundLoop : IAsyncDisposable
                 }
             }
         }
-        ControllerLog.LoopStopped(Logger, Name);
+        HostingLog.LoopStopped(Logger, Name);
         _completion.TrySetResult();
     }
 }

@@ -1,4 +1,4 @@
-namespace Axolotl.Controllers.Runtime;
+namespace Axolotl.Hosting;
 
 /// <summary>What a <see cref="BackgroundLoop"/> does when its body throws. Chosen explicitly per loop.</summary>
 public enum LoopFailurePolicy

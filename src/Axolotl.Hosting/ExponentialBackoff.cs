@@ -1,4 +1,4 @@
-namespace Axolotl.Client;
+namespace Axolotl.Hosting;
 
 /// <summary>Doubling delays from an initial value up to a cap; <see cref="Reset"/> after a success. Not thread-safe.</summary>
 public sealed class ExponentialBackoff(TimeSpan initial, TimeSpan max)
