@@ -1,0 +1,96 @@
+using System.Diagnostics;
+
+namespace Axolotl.Testing;
+
+/// <summary>
+/// Polls a probe on the real clock until it reports done or a deadline passes, then fails with the last
+/// observation: the one way tests wait for something to happen. Background work (informers, controllers,
+/// writers) runs off the test's thread, so the deadline is wall time even where the subject runs on a
+/// <see cref="FakeTimeProvider"/>. The end-to-end suite links this file and supplies its own defaults.
+/// </summary>
+public static class Eventually
+{
+    /// <summary>Long enough for a loaded CI machine; a passing test returns at the first satisfied probe.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Probes until <paramref name="done"/> holds for the observation, and returns that observation.</summary>
+    public static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null, TimeSpan? interval = null)
+    {
+        var limit = timeout ?? DefaultTimeout;
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var last = await probe();
+            if (done(last))
+            {
+                return last;
+            }
+            if (clock.Elapsed > limit)
+            {
+                Assert.Fail(TimedOut(limit, what, last));
+            }
+            await Task.Delay(interval ?? DefaultInterval);
+        }
+    }
+
+    /// <summary>The same for a probe that reads in-memory state.</summary>
+    public static Task<T> UntilAsync<T>(Func<T> probe, Func<T, bool> done, string what, TimeSpan? timeout = null, TimeSpan? interval = null) =>
+        UntilAsync(() => Task.FromResult(probe()), done, what, timeout, interval);
+
+    /// <summary>Waits until <paramref name="condition"/> is true; <paramref name="observe"/>, when given, describes the state on failure.</summary>
+    public static Task TrueAsync(Func<bool> condition, string what, Func<string>? observe = null, TimeSpan? timeout = null) =>
+        TrueAsync(() => Task.FromResult(condition()), what, observe, timeout);
+
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, Func<string>? observe = null, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? DefaultTimeout;
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > limit)
+            {
+                Assert.Fail(TimedOut(limit, what, observe?.Invoke() ?? "(false)"));
+            }
+            await Task.Delay(DefaultInterval);
+        }
+    }
+
+    /// <summary>The blocking form, for synchronous tests whose subject runs on other threads.</summary>
+    public static T Until<T>(Func<T> probe, Func<T, bool> done, string what, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? DefaultTimeout;
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var last = probe();
+            if (done(last))
+            {
+                return last;
+            }
+            if (clock.Elapsed > limit)
+            {
+                Assert.Fail(TimedOut(limit, what, last));
+            }
+            Thread.Sleep(DefaultInterval);
+        }
+    }
+
+    public static void True(Func<bool> condition, string what, Func<string>? observe = null, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? DefaultTimeout;
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > limit)
+            {
+                Assert.Fail(TimedOut(limit, what, observe?.Invoke() ?? "(false)"));
+            }
+            Thread.Sleep(DefaultInterval);
+        }
+    }
+
+    private static string TimedOut<T>(TimeSpan limit, string what, T last) =>
+        $"timed out after {limit.TotalSeconds:0.#}s waiting for {what}; last observation:\n{last}";
+}
