@@ -15,6 +15,7 @@ namespace Axolotl.Proxy.Tests;
 /// reach the listeners and the routing. Only a node port on 127.0.0.1 is served (no interface), and
 /// the cluster IPs, allocated from 10.96.0.0/16, fall outside the proxy's range so they are not bound.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class ServiceProxyIntegrationTests : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);

@@ -15,8 +15,11 @@ public static class Eventually
 
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>Probes until <paramref name="done"/> holds for the observation, and returns that observation.</summary>
-    public static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null, TimeSpan? interval = null)
+    /// <summary>
+    /// Probes until <paramref name="done"/> holds for the observation, and returns that observation; on time-out
+    /// the failure shows the last observation through <paramref name="describe"/> (its ToString without).
+    /// </summary>
+    public static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, Func<T, string>? describe = null, TimeSpan? timeout = null, TimeSpan? interval = null)
     {
         var limit = timeout ?? DefaultTimeout;
         var clock = Stopwatch.StartNew();
@@ -29,21 +32,21 @@ public static class Eventually
             }
             if (clock.Elapsed > limit)
             {
-                Assert.Fail(TimedOut(limit, what, last));
+                Assert.Fail(TimedOut(limit, what, describe is null ? $"{last}" : describe(last)));
             }
             await Task.Delay(interval ?? DefaultInterval);
         }
     }
 
     /// <summary>The same for a probe that reads in-memory state.</summary>
-    public static Task<T> UntilAsync<T>(Func<T> probe, Func<T, bool> done, string what, TimeSpan? timeout = null, TimeSpan? interval = null) =>
-        UntilAsync(() => Task.FromResult(probe()), done, what, timeout, interval);
+    public static Task<T> UntilAsync<T>(Func<T> probe, Func<T, bool> done, string what, Func<T, string>? describe = null, TimeSpan? timeout = null) =>
+        UntilAsync(() => Task.FromResult(probe()), done, what, describe, timeout);
 
     /// <summary>Waits until <paramref name="condition"/> is true; <paramref name="observe"/>, when given, describes the state on failure.</summary>
     public static Task TrueAsync(Func<bool> condition, string what, Func<string>? observe = null, TimeSpan? timeout = null) =>
         TrueAsync(() => Task.FromResult(condition()), what, observe, timeout);
 
-    public static async Task TrueAsync(Func<Task<bool>> condition, string what, Func<string>? observe = null, TimeSpan? timeout = null)
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, Func<string>? observe = null, TimeSpan? timeout = null, TimeSpan? interval = null)
     {
         var limit = timeout ?? DefaultTimeout;
         var clock = Stopwatch.StartNew();
@@ -53,12 +56,12 @@ public static class Eventually
             {
                 Assert.Fail(TimedOut(limit, what, observe?.Invoke() ?? "(false)"));
             }
-            await Task.Delay(DefaultInterval);
+            await Task.Delay(interval ?? DefaultInterval);
         }
     }
 
     /// <summary>The blocking form, for synchronous tests whose subject runs on other threads.</summary>
-    public static T Until<T>(Func<T> probe, Func<T, bool> done, string what, TimeSpan? timeout = null)
+    public static T Until<T>(Func<T> probe, Func<T, bool> done, string what, Func<T, string>? describe = null, TimeSpan? timeout = null)
     {
         var limit = timeout ?? DefaultTimeout;
         var clock = Stopwatch.StartNew();
@@ -71,7 +74,7 @@ public static class Eventually
             }
             if (clock.Elapsed > limit)
             {
-                Assert.Fail(TimedOut(limit, what, last));
+                Assert.Fail(TimedOut(limit, what, describe is null ? $"{last}" : describe(last)));
             }
             Thread.Sleep(DefaultInterval);
         }
@@ -91,6 +94,6 @@ public static class Eventually
         }
     }
 
-    private static string TimedOut<T>(TimeSpan limit, string what, T last) =>
+    private static string TimedOut(TimeSpan limit, string what, string last) =>
         $"timed out after {limit.TotalSeconds:0.#}s waiting for {what}; last observation:\n{last}";
 }

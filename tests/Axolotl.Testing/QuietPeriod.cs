@@ -12,13 +12,17 @@ public static class QuietPeriod
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Checks <paramref name="holds"/> for <paramref name="length"/> of real time, and once more at the end.</summary>
-    public static async Task HoldsAsync(TimeSpan length, Func<bool> holds, string what, Func<string>? observe = null)
+    public static Task HoldsAsync(TimeSpan length, Func<bool> holds, string what, Func<string>? observe = null) =>
+        HoldsAsync(length, () => Task.FromResult(holds()), what, observe);
+
+    /// <summary>The same for a condition read over the network (each check is one round trip).</summary>
+    public static async Task HoldsAsync(TimeSpan length, Func<Task<bool>> holds, string what, Func<string>? observe = null)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
             var done = clock.Elapsed >= length;
-            if (!holds())
+            if (!await holds())
             {
                 Assert.Fail(Broken(what, clock.Elapsed, length, observe));
             }

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Axolotl.Controllers.Tests.Endpoints;
 
 /// <summary>Both endpoint controllers against the real API server over HTTPS: informers, writes and no-op syncs.</summary>
+[Trait("Category", "Integration")]
 public sealed class EndpointControllersIntegrationTests : IAsyncLifetime
 {
     private InProcessCluster? _cluster;
@@ -67,7 +68,10 @@ public sealed class EndpointControllersIntegrationTests : IAsyncLifetime
         var version = after.Metadata.ResourceVersion;
         await Client.PatchAsync<Service>("default", "web", PatchType.Merge, """{"metadata":{"annotations":{"touched":"yes"}}}""", CancellationToken.None);
         var settled = await Client.Resource<Api.Core.Endpoints>().GetAsync("default", "web", CancellationToken.None);
-        await Task.Delay(300);
+        await QuietPeriod.HoldsAsync(TimeSpan.FromMilliseconds(300),
+            async () => (await SlicesAsync()).Single().Metadata.ResourceVersion == version
+                && (await Client.Resource<Api.Core.Endpoints>().GetAsync("default", "web", CancellationToken.None)).Metadata.ResourceVersion == settled.Metadata.ResourceVersion,
+            "the slice and the Endpoints unchanged by the syncs that follow");
         Assert.Equal(version, (await SlicesAsync()).Single().Metadata.ResourceVersion);
         Assert.Equal(settled.Metadata.ResourceVersion, (await Client.Resource<Api.Core.Endpoints>().GetAsync("default", "web", CancellationToken.None)).Metadata.ResourceVersion);
 
@@ -88,7 +92,10 @@ public sealed class EndpointControllersIntegrationTests : IAsyncLifetime
             Metadata = new ObjectMeta { Name = "external", Namespace = "default" },
             Subsets = [new EndpointSubset { Addresses = [new EndpointAddress { Ip = "192.0.2.50" }], Ports = [new Api.Core.EndpointPort { Port = 5432 }] }],
         }, CancellationToken.None);
-        await Task.Delay(500);
+        await QuietPeriod.HoldsAsync(TimeSpan.FromMilliseconds(500),
+            async () => (await Client.Resource<Api.Core.Endpoints>().GetAsync("default", "external", CancellationToken.None)).Subsets is [{ Addresses: [{ Ip: "192.0.2.50" }] }]
+                && (await SlicesAsync("external")).Count == 0,
+            "the hand-written Endpoints kept and no slice made");
 
         var endpoints = await Client.Resource<Api.Core.Endpoints>().GetAsync("default", "external", CancellationToken.None);
         Assert.Equal("192.0.2.50", endpoints.Subsets!.Single().Addresses!.Single().Ip);

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Axolotl.Controllers.Tests.NodeIpam;
 
 /// <summary>The node IPAM controller against the real API server over HTTPS: concurrent registrations, restarts, deletions, exhaustion.</summary>
+[Trait("Category", "Integration")]
 public sealed class NodeIpamControllerIntegrationTests : IAsyncLifetime
 {
     private InProcessCluster? _cluster;

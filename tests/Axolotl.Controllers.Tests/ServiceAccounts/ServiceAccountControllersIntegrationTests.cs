@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Axolotl.Controllers.Tests.ServiceAccounts;
 
 /// <summary>The serviceaccounts controller and the root CA publisher against the real API server over HTTPS.</summary>
+[Trait("Category", "Integration")]
 public sealed class ServiceAccountControllersIntegrationTests : IAsyncLifetime
 {
     private const string Ca = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";

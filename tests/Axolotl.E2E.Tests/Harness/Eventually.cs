@@ -11,7 +11,7 @@ public static class Eventually
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(150);
 
     public static Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null) =>
-        Axolotl.Testing.Eventually.UntilAsync(probe, done, what, timeout ?? DefaultTimeout, Interval);
+        Axolotl.Testing.Eventually.UntilAsync(probe, done, what, timeout: timeout ?? DefaultTimeout, interval: Interval);
 
     /// <summary>Runs kubectl until its result satisfies <paramref name="done"/>.</summary>
     public static Task<ProcessResult> KubectlAsync(Kubectl kubectl, Func<ProcessResult, bool> done, string what, params string[] args) =>
