@@ -7,7 +7,7 @@ namespace Axolotl.Testing;
 /// Polls a probe on the real clock until it reports done or a deadline passes, then fails with the last
 /// observation: the one way tests wait for something to happen. Background work (informers, controllers,
 /// writers) runs off the test's thread, so the deadline is wall time even where the subject runs on a
-/// <see cref="FakeTimeProvider"/>. The end-to-end suite links this file and supplies its own defaults.
+/// <see cref="FakeTimeProvider"/>. The end-to-end and store suites, which take no reference to this project, link this file.
 /// </summary>
 public static class Eventually
 {
@@ -38,10 +38,6 @@ public static class Eventually
             await Task.Delay(interval ?? DefaultInterval);
         }
     }
-
-    /// <summary>The same for a probe that reads in-memory state.</summary>
-    public static Task<T> UntilAsync<T>(Func<T> probe, Func<T, bool> done, string what, Func<T, string>? describe = null, TimeSpan? timeout = null) =>
-        UntilAsync(() => Task.FromResult(probe()), done, what, describe, timeout);
 
     /// <summary>Waits until <paramref name="condition"/> is true; <paramref name="observe"/>, when given, describes the state on failure.</summary>
     public static Task TrueAsync(Func<bool> condition, string what, Func<string>? observe = null, TimeSpan? timeout = null) =>

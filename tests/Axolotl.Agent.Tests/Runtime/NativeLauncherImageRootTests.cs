@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Axolotl.Agent.Logs;
 using Axolotl.Agent.Runtime;
 using Axolotl.Testing;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Axolotl.Agent.Logs;
 using Axolotl.Agent.Runtime;

@@ -170,6 +170,6 @@ public abstract class ProcessRuntimeExitTests(bool nativeLauncher) : IAsyncLifet
             return null;
         }
 
-        return (await Eventually.UntilAsync(Find, pid => pid is not null, $"a {comm} process in {container}", timeout: Deadline))!.Value;
+        return (await Eventually.UntilAsync(() => Task.FromResult(Find()), pid => pid is not null, $"a {comm} process in {container}", timeout: Deadline))!.Value;
     }
 }
