@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Axolotl.Proxy.Balancing;
 using Axolotl.Proxy.Forwarding;
 using Axolotl.Proxy.Routing;
+using Axolotl.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using static Axolotl.Proxy.Tests.ProxyHarness;
 
@@ -89,7 +90,7 @@ public sealed class ForwardingTests
 
         await proxy.RouteAsync(Ready(LoopbackBackend.Refusing()), Ready(LoopbackBackend.Refusing()));
         Assert.Null(await ProxyClient.GreetingAsync(proxy.Frontend.EndPoint));
-        await UntilAsync(() => proxy.Connections.Count == 0, "the refused connection released");
+        await Eventually.TrueAsync(() => proxy.Connections.Count == 0, "the refused connection released", () => $"{proxy.Connections.Count} connections");
     }
 
     [Fact]
@@ -148,7 +149,7 @@ public sealed class ForwardingTests
                 {
                     idle.Add(await ProxyClient.ConnectAsync(proxy.Frontend.EndPoint));
                 }
-                await UntilAsync(() => proxy.Connections.Count == batch * 100, $"{batch * 100} idle clients connected through");
+                await Eventually.TrueAsync(() => proxy.Connections.Count == batch * 100, $"{batch * 100} idle clients connected through", () => $"{proxy.Connections.Count} connections");
             }
 
             using var busy = await ProxyClient.ConnectAsync(proxy.Frontend.EndPoint);
@@ -160,7 +161,7 @@ public sealed class ForwardingTests
         {
             idle.ForEach(c => c.Dispose());
         }
-        await UntilAsync(() => proxy.Connections.Count <= 1, "the idle connections closed");
+        await Eventually.TrueAsync(() => proxy.Connections.Count <= 1, "the idle connections closed", () => $"{proxy.Connections.Count} connections");
     }
 
     [Fact]
@@ -187,7 +188,7 @@ public sealed class ForwardingTests
         {
             open.ForEach(c => c.Dispose());
         }
-        await UntilAsync(() => proxy.Connections.Count == 0, "the slots freed");
+        await Eventually.TrueAsync(() => proxy.Connections.Count == 0, "the slots freed", () => $"{proxy.Connections.Count} connections");
         Assert.Equal("a", await ProxyClient.GreetingAsync(proxy.Frontend.EndPoint));
     }
 
@@ -205,7 +206,7 @@ public sealed class ForwardingTests
         accepted.Close();
 
         Assert.Null(await client.ReadLineAsync());
-        await UntilAsync(() => proxy.Connections.Count == 0, "the connection cleaned up");
+        await Eventually.TrueAsync(() => proxy.Connections.Count == 0, "the connection cleaned up", () => $"{proxy.Connections.Count} connections");
     }
 
     [Fact]
@@ -245,16 +246,6 @@ public sealed class ForwardingTests
         for (var i = 0; i < 4; i++)
         {
             Assert.Equal("a", await ProxyClient.GreetingAsync(first.Frontend.EndPoint));
-        }
-    }
-
-    private static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < ProxyClient.Deadline, $"timed out waiting until {what}");
-            await Task.Delay(20);
         }
     }
 }

@@ -3,6 +3,7 @@ using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
 using Axolotl.Proxy.Network;
 using Axolotl.Proxy.Routing;
+using Axolotl.Testing;
 
 namespace Axolotl.Proxy.Tests;
 
@@ -11,12 +12,9 @@ public sealed class HostPortRoutesTests
     private static readonly RoutingContext Context = new("node-1", Ipv4Cidr.Parse("10.96.0.0/16"),
         [IPAddress.Loopback, IPAddress.Parse("10.244.0.1")], IPAddress.IsLoopback);
 
-    private static Pod PodWith(ContainerPort port, string phase = "Running", bool hostNetwork = false) => new()
-    {
-        Metadata = new ObjectMeta { Name = "web", Namespace = "ns" },
-        Spec = new PodSpec { NodeName = "node-1", HostNetwork = hostNetwork, Containers = [new Container { Name = "c", Ports = [port] }] },
-        Status = new PodStatus { Phase = phase, PodIP = "10.244.0.7" },
-    };
+    private static Pod PodWith(ContainerPort port, string phase = "Running", bool hostNetwork = false) =>
+        PodBuilder.Named("web", "ns").OnNode("node-1").WithSpec(s => s.HostNetwork = hostNetwork).WithContainer("c", configure: c => c.Ports = [port])
+            .InPhase(phase).WithStatus(s => s.PodIP = "10.244.0.7").Build();
 
     [Fact]
     public void A_hostPort_listens_on_every_node_port_address_and_forwards_to_the_pod()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Axolotl.Api.Core;
@@ -16,6 +15,7 @@ namespace Axolotl.Proxy.Tests;
 /// reach the listeners and the routing. Only a node port on 127.0.0.1 is served (no interface), and
 /// the cluster IPs, allocated from 10.96.0.0/16, fall outside the proxy's range so they are not bound.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class ServiceProxyIntegrationTests : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
@@ -57,17 +57,17 @@ public sealed class ServiceProxyIntegrationTests : IAsyncLifetime
         // Both backends listen on the pod address with different ports, so each gets a slice of its own (one port per slice).
         var sliceA = await Client.CreateAsync(Slice("web-a", a.EndPoint, ready: true), CancellationToken.None);
 
-        await UntilAsync(() => ProxyClient.GreetingAsync(frontend.EndPoint), g => g == "a", "the node port answering from a");
+        await Eventually.UntilAsync(() => ProxyClient.GreetingAsync(frontend.EndPoint), g => g == "a", "the node port answering from a");
 
         sliceA.Endpoints[0].Conditions = new EndpointConditions { Ready = false, Serving = false, Terminating = false };
         await Client.UpdateAsync(sliceA, CancellationToken.None);
-        await UntilAsync(() => ProxyClient.GreetingAsync(frontend.EndPoint), g => g is null, "a refusal once a is not ready");
+        await Eventually.UntilAsync(() => ProxyClient.GreetingAsync(frontend.EndPoint), g => g is null, "a refusal once a is not ready");
 
         await Client.CreateAsync(Slice("web-b", b.EndPoint, ready: true), CancellationToken.None);
-        await UntilAsync(() => ProxyClient.GreetingAsync(frontend.EndPoint), g => g == "b", "b answering");
+        await Eventually.UntilAsync(() => ProxyClient.GreetingAsync(frontend.EndPoint), g => g == "b", "b answering");
 
         await Client.DeleteAsync<Service>("default", "web", null, CancellationToken.None);
-        await UntilAsync(() => Task.FromResult(_proxy!.Listening.Contains(frontend)), listening => !listening, "the node port closed");
+        await Eventually.UntilAsync(() => Task.FromResult(_proxy!.Listening.Contains(frontend)), listening => !listening, "the node port closed");
         Assert.Empty(_proxy!.Snapshot.Routes);
     }
 
@@ -76,16 +76,16 @@ public sealed class ServiceProxyIntegrationTests : IAsyncLifetime
     {
         await using var a = new LoopbackBackend("a", _podAddress!.Address);
         var frontend = await CreateWebServiceAsync();
-        await UntilAsync(() => Task.FromResult(_proxy!.Snapshot.Routes.Count), count => count == 1, "the Service routed");
+        await Eventually.UntilAsync(() => Task.FromResult(_proxy!.Snapshot.Routes.Count), count => count == 1, "the Service routed");
 
         Assert.Equal(SocketError.ConnectionRefused, await ConnectErrorAsync(frontend));
 
         var slice = await Client.CreateAsync(Slice("web-a", a.EndPoint, ready: true), CancellationToken.None);
-        await UntilAsync(() => ProxyClient.GreetingAsync(frontend.EndPoint), g => g == "a", "the node port answering from a");
+        await Eventually.UntilAsync(() => ProxyClient.GreetingAsync(frontend.EndPoint), g => g == "a", "the node port answering from a");
 
         slice.Endpoints[0].Conditions = new EndpointConditions { Ready = false, Serving = false, Terminating = false };
         await Client.UpdateAsync(slice, CancellationToken.None);
-        await UntilAsync(() => ConnectErrorAsync(frontend), e => e == SocketError.ConnectionRefused, "a refusal once a is not ready");
+        await Eventually.UntilAsync(() => ConnectErrorAsync(frontend), e => e == SocketError.ConnectionRefused, "a refusal once a is not ready");
     }
 
     /// <summary>Creates the NodePort Service "web" (port "http", no selector: the tests write its slices); returns its node port on 127.0.0.1.</summary>
@@ -128,19 +128,4 @@ public sealed class ServiceProxyIntegrationTests : IAsyncLifetime
             },
         ],
     };
-
-    private static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var value = await probe();
-            if (done(value))
-            {
-                return value;
-            }
-            Assert.True(clock.Elapsed < Deadline, $"timed out waiting for {what}");
-            await Task.Delay(50);
-        }
-    }
 }

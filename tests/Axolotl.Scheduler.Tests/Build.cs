@@ -2,22 +2,15 @@ using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Resources;
 using Axolotl.Scheduler.Framework;
+using Axolotl.Testing;
 
 namespace Axolotl.Scheduler.Tests;
 
 /// <summary>Small builders for pods and nodes in scheduler tests.</summary>
 internal static class Build
 {
-    public static Pod Pod(string name, string? cpu = null, string? memory = null, string ns = "default")
-    {
-        var container = new Container { Name = "app", Image = "busybox" };
-        container.Resources = Requests(cpu, memory);
-        return new Pod
-        {
-            Metadata = new ObjectMeta { Name = name, Namespace = ns, Uid = "uid-" + name },
-            Spec = new PodSpec { Containers = [container] },
-        };
-    }
+    public static Pod Pod(string name, string? cpu = null, string? memory = null, string ns = "default") =>
+        PodBuilder.Named(name, ns).WithUid().WithContainer("app", "busybox").Requesting(cpu, memory).Build();
 
     public static ResourceRequirements? Requests(string? cpu, string? memory)
     {

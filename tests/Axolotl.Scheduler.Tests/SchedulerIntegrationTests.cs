@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Axolotl.Scheduler.Tests;
 
 /// <summary>The scheduler against the real API server over HTTPS, with two Node objects and no agents.</summary>
+[Trait("Category", "Integration")]
 public sealed class SchedulerIntegrationTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
@@ -131,35 +132,15 @@ public sealed class SchedulerIntegrationTests : IAsyncLifetime
     private Task<Pod> CreatePodAsync(string name, string cpu, string memory, string? owner = null) =>
         Client.CreateAsync(NewPod(name, cpu, memory, owner), CancellationToken.None);
 
-    private async Task<Pod> WaitForPodAsync(string name, Func<Pod, bool> condition)
-    {
-        var deadline = DateTimeOffset.UtcNow + Patience;
-        while (true)
-        {
-            var pod = await Client.GetAsync<Pod>(_ns, name, CancellationToken.None);
-            if (condition(pod))
-            {
-                return pod;
-            }
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"pod {name} did not reach the expected state: {System.Text.Json.JsonSerializer.Serialize(pod.Status)} node={pod.Spec?.NodeName}");
-            await Task.Delay(50);
-        }
-    }
+    private Task<Pod> WaitForPodAsync(string name, Func<Pod, bool> condition) =>
+        Eventually.UntilAsync(() => Client.GetAsync<Pod>(_ns, name, CancellationToken.None), condition, $"pod {name} to reach the expected state",
+            pod => $"{System.Text.Json.JsonSerializer.Serialize(pod.Status)} node={pod.Spec?.NodeName}", Patience);
 
     private async Task<Event> WaitForEventAsync(string podName, string reason, Func<Event, bool>? condition = null)
     {
-        var deadline = DateTimeOffset.UtcNow + Patience;
-        while (true)
-        {
-            var events = await Client.ListAsync<Event>(_ns, null, CancellationToken.None);
-            var match = events.Items.FirstOrDefault(e => e.InvolvedObject.Name == podName && e.Reason == reason && (condition?.Invoke(e) ?? true));
-            if (match is not null)
-            {
-                return match;
-            }
-            Assert.True(DateTimeOffset.UtcNow < deadline,
-                $"no {reason} event for {podName}; events: {string.Join(" | ", events.Items.Select(e => $"{e.InvolvedObject.Name} {e.Reason}: {e.Message}"))}");
-            await Task.Delay(50);
-        }
+        bool Matches(Event e) => e.InvolvedObject.Name == podName && e.Reason == reason && (condition?.Invoke(e) ?? true);
+        var events = await Eventually.UntilAsync(() => Client.ListAsync<Event>(_ns, null, CancellationToken.None), list => list.Items.Any(Matches), $"a {reason} event for {podName}",
+            list => string.Join(" | ", list.Items.Select(e => $"{e.InvolvedObject.Name} {e.Reason}: {e.Message}")), Patience);
+        return events.Items.First(Matches);
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using Axolotl.Storage.Compaction;
 using Axolotl.Storage.Memory;
 using Axolotl.Storage.Sqlite;
+using Axolotl.Testing;
 
 namespace Axolotl.Storage.Tests;
 
@@ -76,10 +77,7 @@ public sealed class StoreCompactorTests : IDisposable
     private async Task TickAsync(StoreCompactor compactor, long expectedTicks)
     {
         _time.Advance(TimeSpan.FromMinutes(5));
-        while (compactor.CompletedTicks < expectedTicks)
-        {
-            await Task.Delay(5, _deadline.Token);
-        }
+        await Eventually.TrueAsync(() => compactor.CompletedTicks >= expectedTicks, $"compaction tick {expectedTicks}", () => $"completed ticks: {compactor.CompletedTicks}");
     }
 
     private async Task WriteAsync(IStore store, int count)

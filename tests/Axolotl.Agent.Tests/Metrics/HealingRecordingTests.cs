@@ -16,6 +16,7 @@ namespace Axolotl.Agent.Tests.Metrics;
 /// calls by operation; all on the node's /metrics. The agent runs against the in-process API server
 /// with the fake runtime; the assertions are on counts, not on how long anything took.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class HealingRecordingTests : IAsyncLifetime
 {
     private const string NodeName = "heal-node";
@@ -67,21 +68,7 @@ public sealed class HealingRecordingTests : IAsyncLifetime
             ? double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)
             : null;
 
-    private async Task<string> UntilAsync(Func<string, bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        var text = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            text = await ScrapeAsync();
-            if (condition(text))
-            {
-                return text;
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"never saw {what} in:\n{text}");
-    }
+    private Task<string> UntilAsync(Func<string, bool> condition, string what) => Eventually.UntilAsync(ScrapeAsync, condition, what);
 
     [Fact]
     public async Task A_crash_and_its_restart_are_one_observation_of_the_container_restart_histogram_and_none_of_the_probes()

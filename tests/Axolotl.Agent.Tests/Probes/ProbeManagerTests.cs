@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Axolotl.Agent.Tests.Probes;
 
 /// <summary>The prober's timing and threshold rules on a fake clock, with scripted probe results.</summary>
+[Trait("Category", "Integration")]
 public sealed class ProbeManagerTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
@@ -65,26 +66,12 @@ public sealed class ProbeManagerTests : IAsyncLifetime
 
     private int Calls(Probe probe) => _calls.GetValueOrDefault(probe);
 
-    private async Task UntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException(what);
-            }
-            await Task.Yield();
-            await Task.Delay(1);
-        }
-    }
-
     /// <summary>Moves the clock once every worker is parked on its next tick, then waits for the probe to have run <paramref name="calls"/> times.</summary>
     private async Task AdvanceAsync(TimeSpan by, Probe probe, int calls, int workers = 1)
     {
         await _time.WaitForTimersAsync(workers).WaitAsync(Wait);
         _time.Advance(by);
-        await UntilAsync(() => Calls(probe) >= calls, $"probe call {calls} did not happen");
+        await Eventually.TrueAsync(() => Calls(probe) >= calls, $"probe call {calls} did not happen");
     }
 
     [Fact]
@@ -94,12 +81,12 @@ public sealed class ProbeManagerTests : IAsyncLifetime
         var (pod, container, handle) = Pod(_time.GetUtcNow(), c => c.LivenessProbe = liveness);
 
         _manager.ContainerStarted(pod, container, handle, "10.244.0.2");
-        await UntilAsync(() => Calls(liveness) == 1, "first probe at start");
+        await Eventually.TrueAsync(() => Calls(liveness) == 1, "first probe at start");
         await AdvanceAsync(TimeSpan.FromSeconds(10), liveness, 2);
         Assert.Null(_manager.TakeKill("uid-1", "app", "c1"));
 
         await AdvanceAsync(TimeSpan.FromSeconds(10), liveness, 3);
-        await UntilAsync(() => _triggers.Contains("uid-1"), "lane triggered");
+        await Eventually.TrueAsync(() => _triggers.Contains("uid-1"), "lane triggered");
         Assert.Equal(ProbeKind.Liveness, _manager.TakeKill("uid-1", "app", "c1"));
         Assert.Null(_manager.TakeKill("uid-1", "app", "c1"));
         Assert.False(_manager.StateOf("uid-1", "app", "c1").Ready);
@@ -114,13 +101,13 @@ public sealed class ProbeManagerTests : IAsyncLifetime
 
         Assert.True(_manager.StateOf("uid-1", "app", "c1").Ready, "no probes registered yet: the caller decides");
         _manager.ContainerStarted(pod, container, handle, "10.244.0.2");
-        await UntilAsync(() => _manager.StateOf("uid-1", "app", "c1").Ready, "ready after the first success");
+        await Eventually.TrueAsync(() => _manager.StateOf("uid-1", "app", "c1").Ready, "ready after the first success");
 
         await AdvanceAsync(TimeSpan.FromSeconds(10), readiness, 2);
         await AdvanceAsync(TimeSpan.FromSeconds(10), readiness, 3);
         Assert.True(_manager.StateOf("uid-1", "app", "c1").Ready);
         await AdvanceAsync(TimeSpan.FromSeconds(10), readiness, 4);
-        await UntilAsync(() => !_manager.StateOf("uid-1", "app", "c1").Ready, "not ready after three failures");
+        await Eventually.TrueAsync(() => !_manager.StateOf("uid-1", "app", "c1").Ready, "not ready after three failures");
         Assert.Null(_manager.TakeKill("uid-1", "app", "c1"));
     }
 
@@ -137,12 +124,12 @@ public sealed class ProbeManagerTests : IAsyncLifetime
         });
 
         _manager.ContainerStarted(pod, container, handle, "10.244.0.2");
-        await UntilAsync(() => Calls(startup) == 1, "startup probed at once");
+        await Eventually.TrueAsync(() => Calls(startup) == 1, "startup probed at once");
         Assert.False(_manager.StateOf("uid-1", "app", "c1").Started);
         // Warm-up retries of the startup probe run at 50 ms, 100 ms … before the next 1 s tick.
         await AdvanceAsync(TimeSpan.FromMilliseconds(50), startup, 2, workers: 2);
         await AdvanceAsync(TimeSpan.FromMilliseconds(100), startup, 3, workers: 2);
-        await UntilAsync(() => _manager.StateOf("uid-1", "app", "c1").Started, "started after the startup probe passed");
+        await Eventually.TrueAsync(() => _manager.StateOf("uid-1", "app", "c1").Started, "started after the startup probe passed");
         Assert.Equal(0, Calls(liveness));
 
         await AdvanceAsync(TimeSpan.FromSeconds(1), liveness, 1);
@@ -159,10 +146,9 @@ public sealed class ProbeManagerTests : IAsyncLifetime
         _manager.ContainerStarted(pod, container, handle, "10.244.0.2");
         await _time.WaitForTimersAsync(1).WaitAsync(Wait);
         _time.Advance(TimeSpan.FromSeconds(9.9));
-        await Task.Delay(20);
-        Assert.Equal(0, Calls(liveness));
+        await QuietPeriod.HoldsAsync(TimeSpan.FromMilliseconds(20), () => Calls(liveness) == 0, "no probe before the initial delay", () => $"{Calls(liveness)} calls");
         _time.Advance(TimeSpan.FromMilliseconds(100));
-        await UntilAsync(() => Calls(liveness) == 1, "first probe 15 s after the start");
+        await Eventually.TrueAsync(() => Calls(liveness) == 1, "first probe 15 s after the start");
     }
 
     [Fact]
@@ -173,10 +159,10 @@ public sealed class ProbeManagerTests : IAsyncLifetime
             new Dictionary<string, string> { ["probes.axolotl.io/app.liveness"] = "period=200ms,timeout=100ms" });
 
         _manager.ContainerStarted(pod, container, handle, "10.244.0.2");
-        await UntilAsync(() => Calls(liveness) == 1, "first probe");
+        await Eventually.TrueAsync(() => Calls(liveness) == 1, "first probe");
         await AdvanceAsync(TimeSpan.FromMilliseconds(200), liveness, 2);
         await AdvanceAsync(TimeSpan.FromMilliseconds(200), liveness, 3);
-        await UntilAsync(() => _manager.TakeKill("uid-1", "app", "c1") is not null, "killed after 3 × 200 ms");
+        await Eventually.TrueAsync(() => _manager.TakeKill("uid-1", "app", "c1") is not null, "killed after 3 × 200 ms");
     }
 
     [Fact]
@@ -185,12 +171,11 @@ public sealed class ProbeManagerTests : IAsyncLifetime
         var readiness = Scripted(10);
         var (pod, container, handle) = Pod(_time.GetUtcNow(), c => c.ReadinessProbe = readiness);
         _manager.ContainerStarted(pod, container, handle, "10.244.0.2");
-        await UntilAsync(() => _manager.StateOf("uid-1", "app", "c1").Ready, "ready");
+        await Eventually.TrueAsync(() => _manager.StateOf("uid-1", "app", "c1").Ready, "ready");
 
         _manager.ContainerStopped("uid-1", "app");
         _time.Advance(TimeSpan.FromSeconds(30));
-        await Task.Delay(20);
-        Assert.Equal(1, Calls(readiness));
+        await QuietPeriod.HoldsAsync(TimeSpan.FromMilliseconds(20), () => Calls(readiness) == 1, "no probe after the stop", () => $"{Calls(readiness)} calls");
         Assert.Equal(0, _manager.WorkerCount);
     }
 
@@ -202,7 +187,7 @@ public sealed class ProbeManagerTests : IAsyncLifetime
 
         _manager.ContainerStarted(pod, container, handle, "10.244.0.2", new ProbeSeed(Started: true, Ready: true));
         Assert.True(_manager.StateOf("uid-1", "app", "c1").Ready);
-        await UntilAsync(() => Calls(readiness) == 1, "probed");
+        await Eventually.TrueAsync(() => Calls(readiness) == 1, "probed");
         // One failure is below the threshold of 3: still ready.
         Assert.True(_manager.StateOf("uid-1", "app", "c1").Ready);
     }

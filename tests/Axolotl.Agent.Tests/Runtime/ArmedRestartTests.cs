@@ -1,4 +1,5 @@
 using Axolotl.Agent.Runtime;
+using Axolotl.Testing;
 
 namespace Axolotl.Agent.Tests.Runtime;
 
@@ -41,8 +42,7 @@ public sealed class ArmedRestartTests : IAsyncLifetime
 
     private async Task AssertStillStandingByAsync(PodSandbox sandbox, ContainerStandby standby, ContainerSpec second)
     {
-        await Task.Delay(Quiet);
-        Assert.False(File.Exists(second.LogPath));
+        await QuietPeriod.HoldsAsync(Quiet, () => !File.Exists(second.LogPath), "the armed attempt not started");
         Assert.Same(standby, _rt.Runtime.StandbyOf(sandbox.PodUid, "main"));
         Assert.True(LinuxProcess.IsAlive(standby.Process.Id));
     }

@@ -1,5 +1,6 @@
 using Axolotl.Agent.Logs;
 using Axolotl.Agent.Runtime;
+using Axolotl.Testing;
 
 namespace Axolotl.Agent.Tests.Runtime;
 
@@ -51,7 +52,7 @@ public sealed class ContainerInitTests : IAsyncLifetime
         var sandbox = await _rt.SandboxAsync("init-signal");
         var spec = _rt.Spec(sandbox, "main", "sh", "-c", "trap 'echo got-usr1; exit 7' USR1; echo ready; while :; do sleep 0.05; done");
         var handle = await _rt.StartAsync(sandbox, spec);
-        await EventuallyAsync(async () => (await OutputAsync(spec)).Contains("ready"));
+        await Eventually.UntilAsync(() => OutputAsync(spec), lines => lines.Contains("ready"), "the command's \"ready\" line", lines => string.Join("\n", lines));
         var init = ProcessRuntime.FindInit(Cgroups.Open($"{_rt.Options.CgroupRoot}/{sandbox.PodUid}/main"));
         Assert.NotNull(init);
 
@@ -83,14 +84,4 @@ public sealed class ContainerInitTests : IAsyncLifetime
         File.Exists(spec.LogPath)
             ? (await File.ReadAllLinesAsync(spec.LogPath)).Select(LogLine.Parse).Where(r => r.Stream == "stdout").Select(r => r.Text).ToList()
             : [];
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        var deadline = TimeProvider.System.GetTimestamp() + (long)(Deadline.TotalSeconds * TimeProvider.System.TimestampFrequency);
-        while (!await condition())
-        {
-            Assert.True(TimeProvider.System.GetTimestamp() < deadline, "timed out");
-            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System);
-        }
-    }
 }

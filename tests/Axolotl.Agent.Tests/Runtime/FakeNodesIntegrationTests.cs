@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Axolotl.Agent.Tests.Runtime;
 
 /// <summary>Two fake nodes in one process against the in-process API server, as `axolotl agent --fake-nodes` runs them.</summary>
+[Trait("Category", "Integration")]
 public sealed class FakeNodesIntegrationTests : IAsyncLifetime
 {
     private readonly string _dataDir = Directory.CreateTempSubdirectory("axolotl-fake-nodes-").FullName;
@@ -64,21 +65,9 @@ public sealed class FakeNodesIntegrationTests : IAsyncLifetime
         },
     };
 
-    private async Task<Pod> WaitForAsync(string name, Func<Pod, bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        Pod? pod = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            pod = await Client.Resource<Pod>().TryGetAsync("default", name, CancellationToken.None);
-            if (pod is not null && condition(pod))
-            {
-                return pod;
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"pod {name} never got {what}; last status: {Api.Serialization.KubeJson.Serialize(pod?.Status)}");
-    }
+    private async Task<Pod> WaitForAsync(string name, Func<Pod, bool> condition, string what) =>
+        (await Eventually.UntilAsync(() => Client.Resource<Pod>().TryGetAsync("default", name, CancellationToken.None), pod => pod is not null && condition(pod),
+            $"pod {name} to get {what}", pod => $"status: {Api.Serialization.KubeJson.Serialize(pod?.Status)}"))!;
 
     [Fact]
     public async Task Each_fake_node_registers_its_own_Ready_node_with_its_pod_CIDR()

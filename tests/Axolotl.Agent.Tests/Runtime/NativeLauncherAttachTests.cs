@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Threading.Channels;
 using Axolotl.Agent.Runtime;
+using Axolotl.Testing;
 
 namespace Axolotl.Agent.Tests.Runtime;
 
@@ -83,16 +84,14 @@ public sealed class NativeLauncherAttachTests : IAsyncLifetime
         await input.Writer.WriteAsync("[ -t 0 ] && echo is-a-tty; echo err-line >&2\n"u8.ToArray());
         await output.WaitForAsync("err-line", Deadline);
         // The size arrives on its own channel: ask until the terminal has it.
-        for (var i = 0; !output.Text.Contains("size=30 100", StringComparison.Ordinal); i++)
-        {
-            Assert.True(i < 300, output.Text);
-            await input.Writer.WriteAsync("echo size=$(stty size)\n"u8.ToArray());
-            await output.WaitForAsync($"size=", Deadline);
-            if (!output.Text.Contains("size=30 100", StringComparison.Ordinal))
+        await Eventually.TrueAsync(
+            async () =>
             {
-                await Task.Delay(100);
-            }
-        }
+                await input.Writer.WriteAsync("echo size=$(stty size)\n"u8.ToArray());
+                await output.WaitForAsync("size=", Deadline);
+                return output.Text.Contains("size=30 100", StringComparison.Ordinal);
+            },
+            "the terminal to report 30 rows and 100 columns", () => output.Text, interval: TimeSpan.FromMilliseconds(100));
         await input.Writer.WriteAsync("exit 3\n"u8.ToArray());
         await session.WaitAsync(Deadline);
         var exit = await _rt.Runtime.WaitAsync(handle, CancellationToken.None).WaitAsync(Deadline);
@@ -139,15 +138,8 @@ public sealed class NativeLauncherAttachTests : IAsyncLifetime
 
         public string Text { get { lock (_text) { return _text.ToString(); } } }
 
-        public async Task WaitForAsync(string text, TimeSpan timeout)
-        {
-            var until = DateTime.UtcNow + timeout;
-            while (!Text.Contains(text, StringComparison.Ordinal))
-            {
-                Assert.True(DateTime.UtcNow < until, $"never saw '{text}'; got: {Text}");
-                await Task.Delay(20);
-            }
-        }
+        public Task WaitForAsync(string text, TimeSpan timeout) =>
+            Eventually.TrueAsync(() => Text.Contains(text, StringComparison.Ordinal), $"'{text}'", () => Text, timeout);
 
         public override bool CanRead => false;
         public override bool CanSeek => false;

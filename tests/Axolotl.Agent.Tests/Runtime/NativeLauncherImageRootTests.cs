@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Axolotl.Agent.Logs;
 using Axolotl.Agent.Runtime;
+using Axolotl.Testing;
 
 namespace Axolotl.Agent.Tests.Runtime;
 
@@ -143,20 +144,9 @@ public sealed class NativeLauncherImageRootTests : IAsyncLifetime
     private static async Task<List<string>> OutputAsync(ContainerSpec spec) =>
         (await File.ReadAllLinesAsync(spec.LogPath)).Select(LogLine.Parse).Where(r => r.Stream == "stdout").Select(r => r.Text).ToList();
 
-    private static async Task<List<string>> WaitForOutputAsync(ContainerSpec spec, int lines)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var seen = File.Exists(spec.LogPath) ? await OutputAsync(spec) : [];
-            if (seen.Count >= lines || clock.Elapsed > Deadline)
-            {
-                return seen;
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    private static Task<List<string>> WaitForOutputAsync(ContainerSpec spec, int lines) =>
+        Eventually.UntilAsync(async () => File.Exists(spec.LogPath) ? await OutputAsync(spec) : [], seen => seen.Count >= lines, $"{lines} lines of output",
+            seen => string.Join("\n", seen), Deadline);
 
     private static void Run(string file, params string[] args)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Axolotl.Agent.Logs;
 using Axolotl.Agent.Runtime;
+using Axolotl.Testing;
 
 namespace Axolotl.Agent.Tests.Runtime;
 
@@ -203,11 +204,7 @@ public sealed class NativeLauncherRootfsTests : IAsyncLifetime
         var status = (await File.ReadAllLinesAsync($"/proc/{init}/status")).Where(l => l.StartsWith("Cap", StringComparison.Ordinal)).ToList();
         Assert.Equal(["CapInh:\t0000000000000000", "CapPrm:\t00000000a80425fb", "CapEff:\t00000000a80425fb", "CapBnd:\t00000000a80425fb", "CapAmb:\t0000000000000000"], status);
         Assert.Equal(["0", "1", "2"], Directory.GetFileSystemEntries($"/proc/{init}/fd").Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        var deadline = TimeProvider.System.GetTimestamp() + (long)(Deadline.TotalSeconds * TimeProvider.System.TimestampFrequency);
-        while ((await OutputAsync(spec)).Count < 2 && TimeProvider.System.GetTimestamp() < deadline)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System);
-        }
+        await Eventually.UntilAsync(() => OutputAsync(spec), lines => lines.Count >= 2, "two lines of output", lines => string.Join("\n", lines), Deadline);
 
         Assert.Equal(["hidden", "own"], await OutputAsync(spec));
         await _rt.Runtime.StopAsync(handle, TimeSpan.FromSeconds(1), CancellationToken.None);

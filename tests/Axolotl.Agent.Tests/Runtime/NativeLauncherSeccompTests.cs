@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Text;
 using Axolotl.Agent.Logs;
 using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Runtime.Seccomp;
 using Axolotl.Agent.Runtime.Security;
+using Axolotl.Testing;
 
 namespace Axolotl.Agent.Tests.Runtime;
 
@@ -152,11 +152,7 @@ public sealed class NativeLauncherSeccompTests : IAsyncLifetime
 
     private static async Task<string> OutputAsync(ContainerSpec spec)
     {
-        var clock = Stopwatch.StartNew();
-        while (!File.Exists(spec.LogPath) && clock.Elapsed < Deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => File.Exists(spec.LogPath), $"the log {spec.LogPath}", timeout: Deadline);
         return string.Join("", (await File.ReadAllLinesAsync(spec.LogPath)).Select(LogLine.Parse).Select(r => r.Text + "\n"));
     }
 }

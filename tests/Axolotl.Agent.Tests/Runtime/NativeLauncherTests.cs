@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Axolotl.Agent.Logs;
 using Axolotl.Agent.Runtime;
+using Axolotl.Testing;
 
 namespace Axolotl.Agent.Tests.Runtime;
 
@@ -150,11 +151,8 @@ public sealed class NativeLauncherTests : IAsyncLifetime
         }
 
         var handle = await _rt.StartAsync(sandbox, spec);
-        var logged = "";
-        for (var waited = Stopwatch.StartNew(); !logged.Contains(" stdout F ", StringComparison.Ordinal) && waited.Elapsed < Deadline; await Task.Delay(20))
-        {
-            logged = File.Exists(spec.LogPath) ? await File.ReadAllTextAsync(spec.LogPath) : "";
-        }
+        var logged = await Eventually.UntilAsync(async () => File.Exists(spec.LogPath) ? await File.ReadAllTextAsync(spec.LogPath) : "",
+            text => text.Contains(" stdout F ", StringComparison.Ordinal), "the command's first stdout line", timeout: Deadline);
 
         Assert.Equal(Axolotl.Agent.Runtime.ThreadPriority.OfCallingThread().ToString(), LogLine.Parse(logged.Split('\n')[0]).Text);
         Assert.Equal(NativeLauncher.LauncherNice.ToString(), NiceOf(handle.Pid));

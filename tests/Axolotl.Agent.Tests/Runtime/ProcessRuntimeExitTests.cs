@@ -1,4 +1,5 @@
 using Axolotl.Agent.Runtime;
+using Axolotl.Testing;
 
 namespace Axolotl.Agent.Tests.Runtime;
 
@@ -144,28 +145,14 @@ public abstract class ProcessRuntimeExitTests(bool nativeLauncher) : IAsyncLifet
             File.ReadAllText($"/sys/fs/cgroup/cpu/{_rt.Options.CgroupRoot}/cpu.shares").Trim());
     }
 
-    internal static async Task<string> WaitForLogAsync(string path, string text)
-    {
-        var deadline = TimeProvider.System.GetTimestamp();
-        while (TimeProvider.System.GetElapsedTime(deadline) < Deadline)
-        {
-            var content = File.Exists(path) ? await File.ReadAllTextAsync(path) : string.Empty;
-            if (content.Contains(text, StringComparison.Ordinal))
-            {
-                return content;
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException($"'{text}' did not appear in {path}: {(File.Exists(path) ? await File.ReadAllTextAsync(path) : "(no file)")}");
-    }
+    internal static Task<string> WaitForLogAsync(string path, string text) =>
+        Eventually.UntilAsync(async () => File.Exists(path) ? await File.ReadAllTextAsync(path) : "", content => content.Contains(text, StringComparison.Ordinal),
+            $"'{text}' in {path}", content => content.Length > 0 ? content : "(no file, or empty)", Deadline);
 
     private async Task<int> WaitForProcessAsync(PodSandbox sandbox, string container, string comm)
     {
         var cgroup = Cgroups.Open($"{_rt.Options.CgroupRoot}/{sandbox.PodUid}/{container}");
-        var started = TimeProvider.System.GetTimestamp();
-        while (TimeProvider.System.GetElapsedTime(started) < Deadline)
+        int? Find()
         {
             foreach (var pid in cgroup.ReadPids())
             {
@@ -180,10 +167,9 @@ public abstract class ProcessRuntimeExitTests(bool nativeLauncher) : IAsyncLifet
                 {
                 }
             }
-
-            await Task.Delay(10);
+            return null;
         }
 
-        throw new TimeoutException($"no {comm} in {container}");
+        return (await Eventually.UntilAsync(() => Task.FromResult(Find()), pid => pid is not null, $"a {comm} process in {container}", timeout: Deadline))!.Value;
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Axolotl.Agent.Logs;
 using Axolotl.Agent.Runtime;
+using Axolotl.Testing;
 using Xunit.Abstractions;
 
 namespace Axolotl.Agent.Tests.Runtime;
@@ -190,20 +191,21 @@ public abstract class ProcessRuntimeSandboxTests(ITestOutputHelper output, bool 
 
     private static async Task<string> GetWithRetryAsync(HttpClient http, string url)
     {
-        var started = TimeProvider.System.GetTimestamp();
-        while (true)
-        {
-            try
+        Exception? refused = null;
+        var body = await Eventually.UntilAsync(
+            async Task<string?> () =>
             {
-                return await http.GetStringAsync(new Uri(url));
-            }
-            catch (HttpRequestException) when (TimeProvider.System.GetElapsedTime(started) < Deadline)
-            {
-                await Task.Delay(100);
-            }
-            catch (TaskCanceledException) when (TimeProvider.System.GetElapsedTime(started) < Deadline)
-            {
-            }
-        }
+                try
+                {
+                    return await http.GetStringAsync(new Uri(url));
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    refused = e;
+                    return null;
+                }
+            },
+            b => b is not null, $"an answer from {url}", _ => $"{refused}", Deadline, TimeSpan.FromMilliseconds(100));
+        return body!;
     }
 }

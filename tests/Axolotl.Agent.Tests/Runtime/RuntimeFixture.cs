@@ -1,5 +1,6 @@
 using Axolotl.Agent.Network;
 using Axolotl.Agent.Runtime;
+using Axolotl.Testing;
 
 namespace Axolotl.Agent.Tests.Runtime;
 
@@ -70,19 +71,8 @@ public sealed class RuntimeFixture : IAsyncLifetime
     }
 
     /// <summary>The file's text once it has some (an attempt's log), within <paramref name="deadline"/>.</summary>
-    public static async Task<string> EventuallyReadAsync(string path, TimeSpan deadline)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < deadline)
-        {
-            if (File.Exists(path) && await File.ReadAllTextAsync(path) is { Length: > 0 } text)
-            {
-                return text;
-            }
-            await Task.Delay(20);
-        }
-        throw new TimeoutException($"nothing in {path}");
-    }
+    public static Task<string> EventuallyReadAsync(string path, TimeSpan deadline) =>
+        Eventually.UntilAsync(async () => File.Exists(path) ? await File.ReadAllTextAsync(path) : "", text => text.Length > 0, $"something in {path}", timeout: deadline);
 
     public Task InitializeAsync() => Task.CompletedTask;
 

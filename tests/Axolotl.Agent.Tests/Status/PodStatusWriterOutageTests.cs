@@ -67,7 +67,7 @@ public sealed class PodStatusWriterOutageTests : IDisposable
         var written = await _http.WaitForRequestAsync(r => r.Method == HttpMethod.Put, attempts + 1).WaitAsync(Deadline);
 
         Assert.Equal(40, RestartCount(written));
-        await WaitUntilAsync(() => stored is not null && _writer.Draining == 0);
+        await Eventually.TrueAsync(() => stored is not null && _writer.Draining == 0, "the newest status stored and the writer drained", () => $"stored: {stored?.Metadata.ResourceVersion ?? "nothing"}, draining: {_writer.Draining}");
         Assert.Equal("6", stored!.Metadata.ResourceVersion);
         // Nothing older follows the newest, and no retry is left armed.
         Assert.Equal(attempts + 1, Puts().Count);
@@ -79,7 +79,7 @@ public sealed class PodStatusWriterOutageTests : IDisposable
     {
         _http.Always(HttpMethod.Put, StatusPath, _ => FakeHttpHandler.Status(422, "Invalid", "Pod \"p\" is invalid"));
         await _writer.Submit("u1", () => _pod, Status(1), _ => { }, () => { }).WaitAsync(Deadline);
-        await WaitUntilAsync(() => _writer.Draining == 0);
+        await Eventually.TrueAsync(() => _writer.Draining == 0, "the writer drained", () => $"draining: {_writer.Draining}");
 
         Assert.Single(Puts());
         Assert.Equal(0, _time.ActiveTimers);
@@ -93,7 +93,7 @@ public sealed class PodStatusWriterOutageTests : IDisposable
         _writer.Forget("u1");
         _down = false;
         _time.Advance(TimeSpan.FromSeconds(3));
-        await WaitUntilAsync(() => _writer.Draining == 0);
+        await Eventually.TrueAsync(() => _writer.Draining == 0, "the writer drained", () => $"draining: {_writer.Draining}");
         _time.Advance(TimeSpan.FromSeconds(10));
 
         Assert.Single(Puts());
@@ -109,16 +109,6 @@ public sealed class PodStatusWriterOutageTests : IDisposable
         request.Json!["status"]!["containerStatuses"]![0]!["restartCount"]!.GetValue<int>();
 
     private List<RecordedRequest> Puts() => _http.Requests.Where(r => r.Method == HttpMethod.Put).ToList();
-
-    /// <summary>Background writes complete off the test's thread; wait for them on a real deadline, never on the fake clock.</summary>
-    private static async Task WaitUntilAsync(Func<bool> done)
-    {
-        using var deadline = new CancellationTokenSource(Deadline);
-        while (!done())
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System, deadline.Token);
-        }
-    }
 
     public void Dispose()
     {

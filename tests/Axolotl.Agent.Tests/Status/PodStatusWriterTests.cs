@@ -6,6 +6,7 @@ using Axolotl.Testing;
 namespace Axolotl.Agent.Tests.Status;
 
 /// <summary>The background status writer: newer statuses replace queued ones, except a kept one (a crash).</summary>
+[Trait("Category", "Integration")]
 public sealed class PodStatusWriterTests : IAsyncLifetime
 {
     private InProcessCluster _cluster = null!;

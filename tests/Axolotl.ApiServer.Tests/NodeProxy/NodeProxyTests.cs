@@ -7,6 +7,7 @@ using Axolotl.Testing;
 
 namespace Axolotl.ApiServer.Tests.NodeProxy;
 
+[Trait("Category", "Integration")]
 public sealed class NodeProxyTests : IAsyncLifetime
 {
     private InProcessCluster _cluster = null!;

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using Axolotl.ApiServer.Tests.Rest;
+using Axolotl.Testing;
 
 namespace Axolotl.ApiServer.Tests.Quota;
 
+[Trait("Category", "Integration")]
 public sealed class QuotaAdmissionTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
     private static string Pod(string name, string resources = "{}") =>
@@ -150,12 +152,7 @@ public sealed class QuotaAdmissionTests(ApiFixture api) : IClassFixture<ApiFixtu
 
         await api.DeleteAsync($"/api/v1/namespaces/{ns}/pods/a");
 
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
-        while ((string?)(await UsedAsync(ns, "pods"))?["pods"] != "1")
-        {
-            Assert.True(DateTimeOffset.UtcNow < deadline, "status.used.pods never dropped to 1");
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(() => UsedAsync(ns, "pods"), used => (string?)used?["pods"] == "1", "status.used.pods to drop to 1", used => used?.ToJsonString() ?? "no status.used");
     }
 
     [Fact]

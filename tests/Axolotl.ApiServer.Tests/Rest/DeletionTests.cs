@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Axolotl.ApiServer.Tests.Rest;
 
+[Trait("Category", "Integration")]
 public sealed class DeletionTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
     [Fact]

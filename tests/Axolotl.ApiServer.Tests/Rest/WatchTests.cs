@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Axolotl.ApiServer.Tests.Rest;
 
+[Trait("Category", "Integration")]
 public sealed class WatchTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 namespace Axolotl.ApiServer.Tests.Rest;
 
 /// <summary>The wire details official clients depend on: query spellings, trailing newlines, served defaults.</summary>
+[Trait("Category", "Integration")]
 public sealed class WireFidelityTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);

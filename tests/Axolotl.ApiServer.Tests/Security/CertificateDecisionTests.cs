@@ -13,6 +13,7 @@ namespace Axolotl.ApiServer.Tests.Security;
 /// signing need approve/sign on the request's signer, a join token never gets a registered node's name
 /// (nor, when scoped, another name than its own), and a Node never claims another Node's pod CIDR.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class CertificateDecisionTests : IAsyncLifetime
 {
     private const string Csrs = "/apis/certificates.k8s.io/v1/certificatesigningrequests";
@@ -182,17 +183,11 @@ public sealed class CertificateDecisionTests : IAsyncLifetime
                 },
             },
         }.ToJsonString();
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var (_, answer) = await SendAsync(_admin, HttpMethod.Post, "/apis/authorization.k8s.io/v1/subjectaccessreviews", review);
-            if (answer["status"]?["allowed"]?.GetValue<bool>() == true)
-            {
-                return;
-            }
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"the grant of {role} to {user} never took effect: {answer.ToJsonString()}");
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(
+            async () => (await SendAsync(_admin, HttpMethod.Post, "/apis/authorization.k8s.io/v1/subjectaccessreviews", review)).Item2,
+            answer => answer["status"]?["allowed"]?.GetValue<bool>() == true,
+            $"the grant of {role} to {user} to take effect",
+            answer => answer.ToJsonString());
     }
 
     private async Task CreateCsrAsync(string name, string signer, string subject)

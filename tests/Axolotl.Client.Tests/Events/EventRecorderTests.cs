@@ -13,6 +13,7 @@ namespace Axolotl.Client.Tests.Events;
 /// (series, counts, sources as the scheduler and the kubelet write them), and against a scripted
 /// HTTP handler for the queue's bound and drop policy.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class EventRecorderTests : IAsyncLifetime
 {
     private InProcessCluster _cluster = null!;
@@ -202,13 +203,7 @@ public sealed class EventRecorderTests : IAsyncLifetime
         return await Client.CreateAsync(pod, CancellationToken.None);
     }
 
-    private static Pod NewPod(string name, string ns) => new()
-    {
-        ApiVersion = "v1",
-        Kind = "Pod",
-        Metadata = new ObjectMeta { Name = name, Namespace = ns, Uid = $"uid-{name}" },
-        Spec = new PodSpec { Containers = [new Container { Name = "app", Image = "busybox" }] },
-    };
+    private static Pod NewPod(string name, string ns) => PodBuilder.Named(name, ns).WithUid().WithContainer("app", "busybox").Build();
 
     private Task<KubeList<Event>> ListEventsAsync(string name) =>
         Client.ListAsync<Event>(_ns, new ListOptions { FieldSelector = $"involvedObject.name={name}" }, CancellationToken.None);

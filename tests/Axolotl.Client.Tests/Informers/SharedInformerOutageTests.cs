@@ -40,7 +40,7 @@ public sealed class SharedInformerOutageTests : IAsyncDisposable
         _run = Task.Run(() => _informer.RunAsync(_stop.Token));
         await _informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(Deadline);
         _first.Send("ADDED", TestObjects.Bare("b", "11"));
-        await WaitUntilAsync(() => _informer.Lister.List().Count == 2);
+        await Eventually.TrueAsync(() => _informer.Lister.List().Count == 2, "both pods in the cache", () => $"{_informer.Lister.List().Count} cached");
 
         // The server dies: its watch ends and every attempt is refused for thirty seconds.
         _down = true;
@@ -71,15 +71,6 @@ public sealed class SharedInformerOutageTests : IAsyncDisposable
         // It resumes from the revision it had, without a relist: nothing changed while the server was gone.
         Assert.Equal("11", watch.Query["resourceVersion"]);
         Assert.Single(_http.Requests, r => !r.Query.ContainsKey("watch"));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> done)
-    {
-        using var deadline = new CancellationTokenSource(Deadline);
-        while (!done())
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System, deadline.Token);
-        }
     }
 
     public async ValueTask DisposeAsync()

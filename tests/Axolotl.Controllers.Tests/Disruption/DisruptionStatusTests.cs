@@ -1,24 +1,14 @@
 using Axolotl.Api.Core;
 using Axolotl.Api.Policy;
 using Axolotl.Controllers.Disruption;
+using Axolotl.Testing;
 
 namespace Axolotl.Controllers.Tests.Disruption;
 
 public sealed class DisruptionStatusTests
 {
-    private static Pod Pod(string name, bool ready, string app = "web", string phase = "Running", bool deleting = false) => new()
-    {
-        ApiVersion = "v1",
-        Kind = "Pod",
-        Metadata = new()
-        {
-            Name = name,
-            Namespace = "ns",
-            Labels = new() { ["app"] = app },
-            DeletionTimestamp = deleting ? DateTimeOffset.UnixEpoch : null,
-        },
-        Status = new PodStatus { Phase = phase, Conditions = [new PodCondition { Type = "Ready", Status = ready ? "True" : "False" }] },
-    };
+    private static Pod Pod(string name, bool ready, string app = "web", string phase = "Running", bool deleting = false) =>
+        PodBuilder.Named(name, "ns").Labeled("app", app).DeletedAt(deleting ? DateTimeOffset.UnixEpoch : null).InPhase(phase).Ready(ready).Build();
 
     [Fact]
     public void Status_counts_covered_pods_their_healthy_ones_and_the_disruptions_left()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Axolotl.Api.Core;
 using Axolotl.Api.Discovery;
 using Axolotl.Api.Meta;
@@ -13,9 +12,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Axolotl.Controllers.Tests.Endpoints;
 
 /// <summary>Both endpoint controllers against the real API server over HTTPS: informers, writes and no-op syncs.</summary>
+[Trait("Category", "Integration")]
 public sealed class EndpointControllersIntegrationTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
     private InProcessCluster? _cluster;
     private EndpointsController? _endpoints;
     private EndpointSliceController? _slices;
@@ -49,32 +48,35 @@ public sealed class EndpointControllersIntegrationTests : IAsyncLifetime
         await RunningPodAsync("a", "10.244.0.2", ready: true);
         await RunningPodAsync("b", "10.244.0.3", ready: false);
 
-        var endpoints = await UntilAsync(() => Client.Resource<Api.Core.Endpoints>().TryGetAsync("default", "web", CancellationToken.None),
+        var endpoints = await Eventually.UntilAsync(() => Client.Resource<Api.Core.Endpoints>().TryGetAsync("default", "web", CancellationToken.None),
             e => e?.Subsets is [{ Addresses.Count: 1, NotReadyAddresses.Count: 1 }], "one ready and one not ready address");
         Assert.Equal("10.244.0.2", endpoints!.Subsets![0].Addresses![0].Ip);
         Assert.Equal(("http", 8080), (endpoints.Subsets[0].Ports![0].Name, endpoints.Subsets[0].Ports![0].Port));
         Assert.True(endpoints.Metadata.Annotations!.ContainsKey(PodEndpointRules.LastChangeTriggerTimeAnnotation));
 
-        var slice = (await UntilAsync(SlicesAsync, s => s.Count == 1 && s[0].Endpoints.Count == 2, "a slice with both pods")).Single();
+        var slice = (await Eventually.UntilAsync(SlicesAsync, s => s.Count == 1 && s[0].Endpoints.Count == 2, "a slice with both pods")).Single();
         Assert.StartsWith("web-", slice.Metadata.Name, StringComparison.Ordinal);
         Assert.Equal("http", slice.Ports!.Single().Name);
 
         await SetReadyAsync("b", true);
-        await UntilAsync(() => Client.Resource<Api.Core.Endpoints>().TryGetAsync("default", "web", CancellationToken.None),
+        await Eventually.UntilAsync(() => Client.Resource<Api.Core.Endpoints>().TryGetAsync("default", "web", CancellationToken.None),
             e => e?.Subsets is [{ Addresses.Count: 2, NotReadyAddresses: null }], "both addresses ready");
-        var after = (await UntilAsync(SlicesAsync, s => s.Count == 1 && s[0].Endpoints.All(e => e.Conditions!.Ready == true), "both endpoints ready")).Single();
+        var after = (await Eventually.UntilAsync(SlicesAsync, s => s.Count == 1 && s[0].Endpoints.All(e => e.Conditions!.Ready == true), "both endpoints ready")).Single();
         Assert.Equal(slice.Metadata.Name, after.Metadata.Name);
 
         // Settled: further syncs (the controllers see their own writes) change nothing.
         var version = after.Metadata.ResourceVersion;
         await Client.PatchAsync<Service>("default", "web", PatchType.Merge, """{"metadata":{"annotations":{"touched":"yes"}}}""", CancellationToken.None);
         var settled = await Client.Resource<Api.Core.Endpoints>().GetAsync("default", "web", CancellationToken.None);
-        await Task.Delay(300);
+        await QuietPeriod.HoldsAsync(TimeSpan.FromMilliseconds(300),
+            async () => (await SlicesAsync()).Single().Metadata.ResourceVersion == version
+                && (await Client.Resource<Api.Core.Endpoints>().GetAsync("default", "web", CancellationToken.None)).Metadata.ResourceVersion == settled.Metadata.ResourceVersion,
+            "the slice and the Endpoints unchanged by the syncs that follow");
         Assert.Equal(version, (await SlicesAsync()).Single().Metadata.ResourceVersion);
         Assert.Equal(settled.Metadata.ResourceVersion, (await Client.Resource<Api.Core.Endpoints>().GetAsync("default", "web", CancellationToken.None)).Metadata.ResourceVersion);
 
         await Client.DeleteAsync<Service>("default", "web", null, CancellationToken.None);
-        await UntilAsync(() => Client.Resource<Api.Core.Endpoints>().TryGetAsync("default", "web", CancellationToken.None), e => e is null, "the Endpoints deleted");
+        await Eventually.UntilAsync(() => Client.Resource<Api.Core.Endpoints>().TryGetAsync("default", "web", CancellationToken.None), e => e is null, "the Endpoints deleted");
     }
 
     [Fact]
@@ -90,7 +92,10 @@ public sealed class EndpointControllersIntegrationTests : IAsyncLifetime
             Metadata = new ObjectMeta { Name = "external", Namespace = "default" },
             Subsets = [new EndpointSubset { Addresses = [new EndpointAddress { Ip = "192.0.2.50" }], Ports = [new Api.Core.EndpointPort { Port = 5432 }] }],
         }, CancellationToken.None);
-        await Task.Delay(500);
+        await QuietPeriod.HoldsAsync(TimeSpan.FromMilliseconds(500),
+            async () => (await Client.Resource<Api.Core.Endpoints>().GetAsync("default", "external", CancellationToken.None)).Subsets is [{ Addresses: [{ Ip: "192.0.2.50" }] }]
+                && (await SlicesAsync("external")).Count == 0,
+            "the hand-written Endpoints kept and no slice made");
 
         var endpoints = await Client.Resource<Api.Core.Endpoints>().GetAsync("default", "external", CancellationToken.None);
         Assert.Equal("192.0.2.50", endpoints.Subsets!.Single().Addresses!.Single().Ip);
@@ -153,20 +158,5 @@ public sealed class EndpointControllersIntegrationTests : IAsyncLifetime
         var pod = await Client.GetAsync<Pod>("default", name, CancellationToken.None);
         pod.Status!.Conditions = [new PodCondition { Type = "Ready", Status = ready ? "True" : "False", LastTransitionTime = DateTimeOffset.UnixEpoch.AddDays(20001) }];
         await Client.UpdateStatusAsync(pod, CancellationToken.None);
-    }
-
-    private static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var value = await probe();
-            if (done(value))
-            {
-                return value;
-            }
-            Assert.True(clock.Elapsed < Deadline, $"timed out waiting for {what}");
-            await Task.Delay(50);
-        }
     }
 }

@@ -1,5 +1,6 @@
 using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
+using Axolotl.Testing;
 
 namespace Axolotl.Controllers.Tests.Endpoints;
 
@@ -32,33 +33,11 @@ internal static class EndpointObjects
     public static ServicePort Port(int port, IntOrString target, string? name = null, string protocol = "TCP") =>
         new() { Name = name, Port = port, TargetPort = target, Protocol = protocol };
 
-    public static Pod Pod(string name, string? ip, bool ready = true, string app = "web", DateTimeOffset? readySince = null, params ContainerPort[] ports) => new()
-    {
-        ApiVersion = "v1",
-        Kind = "Pod",
-        Metadata = new ObjectMeta
-        {
-            Name = name,
-            Namespace = "default",
-            Uid = $"uid-{name}",
-            Labels = new Dictionary<string, string> { ["app"] = app },
-        },
-        Spec = new PodSpec
-        {
-            NodeName = "node-1",
-            Containers = [new Container { Name = "app", Ports = [.. ports] }],
-        },
-        Status = new PodStatus
-        {
-            Phase = "Running",
-            PodIP = ip,
-            PodIPs = ip is null ? null : [new PodIP { Ip = ip }],
-            Conditions =
-            [
-                new PodCondition { Type = "Ready", Status = ready ? "True" : "False", LastTransitionTime = readySince ?? Created.AddSeconds(5) },
-            ],
-        },
-    };
+    public static Pod Pod(string name, string? ip, bool ready = true, string app = "web", DateTimeOffset? readySince = null, params ContainerPort[] ports) =>
+        PodBuilder.Named(name).WithUid().Labeled("app", app)
+            .OnNode("node-1").WithContainer("app", configure: c => c.Ports = [.. ports])
+            .InPhase("Running").WithIp(ip).Ready(ready, since: readySince ?? Created.AddSeconds(5))
+            .Build();
 
     public static ContainerPort Named(string name, int number, string protocol = "TCP") =>
         new() { Name = name, ContainerPortNumber = number, Protocol = protocol };

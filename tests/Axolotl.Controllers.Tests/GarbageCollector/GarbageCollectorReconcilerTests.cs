@@ -243,12 +243,8 @@ public sealed class GarbageCollectorReconcilerTests : IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    private static Pod Pod(string uid, string rv, params OwnerReference[] owners) => new()
-    {
-        ApiVersion = "v1",
-        Kind = "Pod",
-        Metadata = new ObjectMeta { Name = $"pod-{uid}", Namespace = "default", Uid = uid, ResourceVersion = rv, OwnerReferences = [.. owners] },
-    };
+    private static Pod Pod(string uid, string rv, params OwnerReference[] owners) =>
+        PodBuilder.Named($"pod-{uid}").WithUid(uid).WithResourceVersion(rv).OwnedBy(owners).Build();
 
     private static ReplicaSet ReplicaSet(string uid, string name, string rv, bool deleting = false, string[]? finalizers = null, params OwnerReference[] owners) => new()
     {

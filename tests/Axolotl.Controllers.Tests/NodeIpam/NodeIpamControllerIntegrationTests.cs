@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
 using Axolotl.Client;
@@ -9,9 +8,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Axolotl.Controllers.Tests.NodeIpam;
 
 /// <summary>The node IPAM controller against the real API server over HTTPS: concurrent registrations, restarts, deletions, exhaustion.</summary>
+[Trait("Category", "Integration")]
 public sealed class NodeIpamControllerIntegrationTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
     private InProcessCluster? _cluster;
     private readonly List<NodeIpamController> _controllers = [];
 
@@ -38,7 +37,7 @@ public sealed class NodeIpamControllerIntegrationTests : IAsyncLifetime
         var names = Enumerable.Range(0, 40).Select(i => $"node-{i}").ToList();
         await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (name, ct) => await CreateNodeAsync(name, null));
 
-        var nodes = await UntilAsync(ListAsync, list => list.Count == 42 && list.All(n => RangeAllocator.CidrOf(n) is not null), "every node to have a pod CIDR");
+        var nodes = await Eventually.UntilAsync(ListAsync, list => list.Count == 42 && list.All(n => RangeAllocator.CidrOf(n) is not null), "every node to have a pod CIDR");
         var cidrs = nodes.Select(n => RangeAllocator.CidrOf(n)!).ToList();
         Assert.Equal(42, cidrs.Distinct(StringComparer.Ordinal).Count());
         Assert.Equal("10.244.0.0/24", nodes.Single(n => n.Metadata.Name == "kept-a").Spec!.PodCIDR);
@@ -55,22 +54,22 @@ public sealed class NodeIpamControllerIntegrationTests : IAsyncLifetime
         {
             await CreateNodeAsync(name, null);
         }
-        var assigned = await UntilAsync(ListAsync, list => list.Count(n => RangeAllocator.CidrOf(n) is not null) == 3, "three assignments");
+        var assigned = await Eventually.UntilAsync(ListAsync, list => list.Count(n => RangeAllocator.CidrOf(n) is not null) == 3, "three assignments");
         await first.DisposeAsync();
         _controllers.Remove(first);
 
         // A new controller knows nothing but what the Nodes say: the fourth subnet is the only one left.
         var second = Start(new NodeIpamOptions { ClusterCidr = "10.50.0.0/22", NodeCidrMaskSize = 24 });
         await CreateNodeAsync("d", null);
-        var d = await UntilAsync(() => Client.GetAsync<Node>(null, "d", CancellationToken.None), n => RangeAllocator.CidrOf(n) is not null, "d's CIDR");
+        var d = await Eventually.UntilAsync(() => Client.GetAsync<Node>(null, "d", CancellationToken.None), n => RangeAllocator.CidrOf(n) is not null, "d's CIDR");
         Assert.DoesNotContain(d.Spec!.PodCIDR, assigned.Select(n => n.Spec?.PodCIDR));
 
         // Full: a fifth node waits with an event, and gets b's subnet once b is deleted.
         await CreateNodeAsync("e", null);
-        await UntilAsync(() => EventsAsync("e"), list => list.Any(ev => ev.Reason == "CIDRNotAvailable"), "the CIDRNotAvailable event");
+        await Eventually.UntilAsync(() => EventsAsync("e"), list => list.Any(ev => ev.Reason == "CIDRNotAvailable"), "the CIDRNotAvailable event");
         var bCidr = assigned.Single(n => n.Metadata.Name == "b").Spec!.PodCIDR;
         await Client.Resource<Node>().DeleteAsync(null, "b", null, CancellationToken.None);
-        var e = await UntilAsync(() => Client.GetAsync<Node>(null, "e", CancellationToken.None), n => RangeAllocator.CidrOf(n) is not null, "e's CIDR after b was deleted");
+        var e = await Eventually.UntilAsync(() => Client.GetAsync<Node>(null, "e", CancellationToken.None), n => RangeAllocator.CidrOf(n) is not null, "e's CIDR after b was deleted");
         Assert.Equal(bCidr, e.Spec!.PodCIDR);
         var events = await EventsAsync("e");
         var ev = events.First(ev => ev.Reason == "CIDRNotAvailable");
@@ -88,7 +87,7 @@ public sealed class NodeIpamControllerIntegrationTests : IAsyncLifetime
         Start(new NodeIpamOptions { ClusterCidr = "10.60.0.0/23", NodeCidrMaskSize = 24 });
         await CreateNodeAsync("auto", null);
 
-        var auto = await UntilAsync(() => Client.GetAsync<Node>(null, "auto", CancellationToken.None), n => RangeAllocator.CidrOf(n) is not null, "auto's CIDR");
+        var auto = await Eventually.UntilAsync(() => Client.GetAsync<Node>(null, "auto", CancellationToken.None), n => RangeAllocator.CidrOf(n) is not null, "auto's CIDR");
         Assert.Equal("10.60.1.0/24", auto.Spec!.PodCIDR);
         Assert.Equal("10.60.0.0/24", (await Client.GetAsync<Node>(null, "explicit", CancellationToken.None)).Spec!.PodCIDR);
     }
@@ -113,19 +112,4 @@ public sealed class NodeIpamControllerIntegrationTests : IAsyncLifetime
 
     private async Task<IReadOnlyList<Event>> EventsAsync(string node) =>
         [.. (await Client.Resource<Event>().ListAsync("default", null, CancellationToken.None)).Items.Where(e => e.InvolvedObject?.Name == node)];
-
-    private static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var value = await probe();
-            if (done(value))
-            {
-                return value;
-            }
-            Assert.True(clock.Elapsed < Deadline, $"timed out waiting for {what}");
-            await Task.Delay(50);
-        }
-    }
 }

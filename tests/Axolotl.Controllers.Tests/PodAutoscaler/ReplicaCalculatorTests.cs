@@ -1,6 +1,7 @@
 using Axolotl.Api.Core;
 using Axolotl.Api.Resources;
 using Axolotl.Controllers.PodAutoscaler;
+using Axolotl.Testing;
 
 namespace Axolotl.Controllers.Tests.PodAutoscaler;
 
@@ -8,17 +9,11 @@ public sealed class ReplicaCalculatorTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
-    private static Pod Pod(string name, string cpuRequest = "100m", string phase = "Running", bool ready = true, TimeSpan? age = null, bool deleting = false) => new()
-    {
-        Metadata = new() { Name = name, Namespace = "ns", DeletionTimestamp = deleting ? Now : null },
-        Spec = new PodSpec { Containers = [new Container { Name = "main", Resources = new ResourceRequirements { Requests = new() { ["cpu"] = Quantity.Parse(cpuRequest) } } }] },
-        Status = new PodStatus
-        {
-            Phase = phase,
-            StartTime = Now - (age ?? TimeSpan.FromMinutes(10)),
-            Conditions = [new PodCondition { Type = "Ready", Status = ready ? "True" : "False", LastTransitionTime = Now - (age ?? TimeSpan.FromMinutes(10)) + TimeSpan.FromSeconds(5) }],
-        },
-    };
+    private static Pod Pod(string name, string cpuRequest = "100m", string phase = "Running", bool ready = true, TimeSpan? age = null, bool deleting = false) =>
+        PodBuilder.Named(name, "ns").DeletedAt(deleting ? Now : null)
+            .WithContainer("main").Requesting(cpu: cpuRequest)
+            .InPhase(phase).StartedAt(Now - (age ?? TimeSpan.FromMinutes(10))).Ready(ready, since: Now - (age ?? TimeSpan.FromMinutes(10)) + TimeSpan.FromSeconds(5))
+            .Build();
 
     private static Dictionary<string, PodUsage> Usage(params (string Pod, long Milli)[] usage) =>
         usage.ToDictionary(u => u.Pod, u => new PodUsage(new Dictionary<string, long> { ["main"] = u.Milli }, Now, TimeSpan.FromSeconds(15)));

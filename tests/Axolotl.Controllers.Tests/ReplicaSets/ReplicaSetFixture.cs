@@ -83,38 +83,15 @@ internal sealed class ReplicaSetFixture : IAsyncDisposable
     public static Pod NewPod(string name, KubeObject? owner, Dictionary<string, string>? labels, string? node, string phase, bool ready,
         DateTimeOffset readySince, int restarts, DateTimeOffset? created, DateTimeOffset? deleting, string? ownerKind = null)
     {
-        var owners = owner is null ? null : new List<OwnerReference>
+        var pod = PodBuilder.Named(name, Ns).WithUid().WithLabels(labels ?? WebLabels).CreatedAt(created).DeletedAt(deleting)
+            .OnNode(node).WithContainer("c", "busybox")
+            .InPhase(phase).Ready(ready, since: readySince)
+            .WithStatus(s => s.ContainerStatuses = [new ContainerStatus { Name = "c", RestartCount = restarts, Ready = ready }]);
+        if (owner is not null)
         {
-            new()
-            {
-                ApiVersion = ownerKind == "ReplicationController" ? "v1" : "apps/v1",
-                Kind = ownerKind ?? "ReplicaSet",
-                Name = owner.Metadata.Name!,
-                Uid = owner.Metadata.Uid!,
-                Controller = true,
-                BlockOwnerDeletion = true,
-            },
-        };
-        return new Pod
-        {
-            Metadata = new ObjectMeta
-            {
-                Name = name,
-                Namespace = Ns,
-                Uid = $"uid-{name}",
-                Labels = labels ?? WebLabels,
-                CreationTimestamp = created,
-                DeletionTimestamp = deleting,
-                OwnerReferences = owners,
-            },
-            Spec = new PodSpec { NodeName = node, Containers = [new Container { Name = "c", Image = "busybox" }] },
-            Status = new PodStatus
-            {
-                Phase = phase,
-                Conditions = [new PodCondition { Type = "Ready", Status = ready ? "True" : "False", LastTransitionTime = readySince }],
-                ContainerStatuses = [new ContainerStatus { Name = "c", RestartCount = restarts, Ready = ready }],
-            },
-        };
+            pod.ControlledBy(ownerKind == "ReplicationController" ? "v1" : "apps/v1", ownerKind ?? "ReplicaSet", owner.Metadata.Name!, owner.Metadata.Uid!, blockOwnerDeletion: true);
+        }
+        return pod.Build();
     }
 
     /// <summary>The informers catch up: the caches now hold exactly what the API holds.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
 using Axolotl.Client;
@@ -10,10 +9,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Axolotl.Controllers.Tests.ServiceAccounts;
 
 /// <summary>The serviceaccounts controller and the root CA publisher against the real API server over HTTPS.</summary>
+[Trait("Category", "Integration")]
 public sealed class ServiceAccountControllersIntegrationTests : IAsyncLifetime
 {
     private const string Ca = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
     private InProcessCluster? _cluster;
     private ServiceAccountsController? _accounts;
     private RootCaCertPublisher.RootCaCertPublisher? _publisher;
@@ -41,16 +40,16 @@ public sealed class ServiceAccountControllersIntegrationTests : IAsyncLifetime
     {
         await Client.CreateAsync(new Api.Core.Namespace { Metadata = new ObjectMeta { Name = "team" } }, CancellationToken.None);
 
-        await UntilAsync(() => Client.Resource<ServiceAccount>().TryGetAsync("team", "default", CancellationToken.None), sa => sa is not null, "the default ServiceAccount");
-        var cm = await UntilAsync(() => Client.Resource<ConfigMap>().TryGetAsync("team", RootCaCertReconciler.ConfigMapName, CancellationToken.None), c => c is not null, "kube-root-ca.crt");
+        await Eventually.UntilAsync(() => Client.Resource<ServiceAccount>().TryGetAsync("team", "default", CancellationToken.None), sa => sa is not null, "the default ServiceAccount");
+        var cm = await Eventually.UntilAsync(() => Client.Resource<ConfigMap>().TryGetAsync("team", RootCaCertReconciler.ConfigMapName, CancellationToken.None), c => c is not null, "kube-root-ca.crt");
         Assert.Equal(Ca, cm!.Data![RootCaCertReconciler.DataKey]);
         Assert.Equal(RootCaCertReconciler.Description, cm.Metadata.Annotations![RootCaCertReconciler.DescriptionAnnotation]);
 
         await Client.Resource<ServiceAccount>().DeleteAsync("team", "default", null, CancellationToken.None);
-        await UntilAsync(() => Client.Resource<ServiceAccount>().TryGetAsync("team", "default", CancellationToken.None), sa => sa is not null, "the default ServiceAccount again");
+        await Eventually.UntilAsync(() => Client.Resource<ServiceAccount>().TryGetAsync("team", "default", CancellationToken.None), sa => sa is not null, "the default ServiceAccount again");
 
         await Client.Resource<ConfigMap>().PatchAsync("team", RootCaCertReconciler.ConfigMapName, PatchType.Merge, """{"data":{"ca.crt":"forged"}}""", CancellationToken.None);
-        await UntilAsync(() => Client.Resource<ConfigMap>().TryGetAsync("team", RootCaCertReconciler.ConfigMapName, CancellationToken.None),
+        await Eventually.UntilAsync(() => Client.Resource<ConfigMap>().TryGetAsync("team", RootCaCertReconciler.ConfigMapName, CancellationToken.None),
             c => c?.Data?[RootCaCertReconciler.DataKey] == Ca, "kube-root-ca.crt repaired");
     }
 
@@ -59,23 +58,8 @@ public sealed class ServiceAccountControllersIntegrationTests : IAsyncLifetime
     {
         foreach (var ns in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
         {
-            await UntilAsync(() => Client.Resource<ServiceAccount>().TryGetAsync(ns, "default", CancellationToken.None), sa => sa is not null, $"default in {ns}");
-            await UntilAsync(() => Client.Resource<ConfigMap>().TryGetAsync(ns, RootCaCertReconciler.ConfigMapName, CancellationToken.None), c => c is not null, $"the CA in {ns}");
-        }
-    }
-
-    private static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var value = await probe();
-            if (done(value))
-            {
-                return value;
-            }
-            Assert.True(clock.Elapsed < Deadline, $"timed out waiting for {what}");
-            await Task.Delay(50);
+            await Eventually.UntilAsync(() => Client.Resource<ServiceAccount>().TryGetAsync(ns, "default", CancellationToken.None), sa => sa is not null, $"default in {ns}");
+            await Eventually.UntilAsync(() => Client.Resource<ConfigMap>().TryGetAsync(ns, RootCaCertReconciler.ConfigMapName, CancellationToken.None), c => c is not null, $"the CA in {ns}");
         }
     }
 }

@@ -4,6 +4,7 @@ using Axolotl.Api.Meta;
 using Axolotl.Controllers.Runtime;
 using Axolotl.Controllers.StatefulSets;
 using Axolotl.Controllers.Tests.ReplicaSets;
+using Axolotl.Testing;
 
 namespace Axolotl.Controllers.Tests.StatefulSets;
 
@@ -57,17 +58,9 @@ public sealed class StatefulSetEventRouterTests
         Assert.Empty(_queued);
     }
 
-    private static Pod Pod(string name, Dictionary<string, string> labels, string? owner) => new()
+    private static Pod Pod(string name, Dictionary<string, string> labels, string? owner)
     {
-        Metadata = new ObjectMeta
-        {
-            Name = name,
-            Namespace = "ns",
-            Labels = labels,
-            OwnerReferences = owner is null ? null :
-            [
-                new OwnerReference { ApiVersion = "apps/v1", Kind = "StatefulSet", Name = owner == "uid-web" ? "web" : "other", Uid = owner, Controller = true },
-            ],
-        },
-    };
+        var pod = PodBuilder.Named(name, "ns").WithLabels(labels);
+        return (owner is null ? pod : pod.ControlledBy("apps/v1", "StatefulSet", owner == "uid-web" ? "web" : "other", owner)).Build();
+    }
 }

@@ -1,6 +1,7 @@
 using Axolotl.Api.Core;
 using Axolotl.Api.Resources;
 using Axolotl.Api.Storage;
+using Axolotl.Testing;
 
 namespace Axolotl.Controllers.Tests.Volumes;
 
@@ -57,15 +58,6 @@ internal static class VolumeObjects
         Status = new NodeStatus { Allocatable = new() { ["ephemeral-storage"] = Quantity.Parse(disk) } },
     };
 
-    public static Pod PodUsing(string claim, string? node, string phase = "Running") => new()
-    {
-        Metadata = new() { Name = "user-" + claim, Namespace = "ns" },
-        Spec = new PodSpec
-        {
-            NodeName = node,
-            Containers = [new Container { Name = "c", Image = "busybox" }],
-            Volumes = [new Volume { Name = "data", PersistentVolumeClaim = new PersistentVolumeClaimVolumeSource { ClaimName = claim } }],
-        },
-        Status = new PodStatus { Phase = phase },
-    };
+    public static Pod PodUsing(string claim, string? node, string phase = "Running") =>
+        PodBuilder.Named("user-" + claim, "ns").OnNode(node).WithContainer("c", "busybox").WithClaimVolume("data", claim).InPhase(phase).Build();
 }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Axolotl.Proxy.Dns;
+using Axolotl.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using static Axolotl.Proxy.Tests.Dns.DnsTestData;
 
@@ -145,7 +146,7 @@ public sealed class DnsForwardingTests : IAsyncLifetime
         {
             await storm.SendAsync(Query("silent.example", id: (ushort)i), new IPEndPoint(Address, _port));
         }
-        await Eventually(() => _server!.ForwardsInFlight == 4);
+        await Eventually.TrueAsync(() => _server!.ForwardsInFlight == 4, "four forwards in flight", () => $"{_server!.ForwardsInFlight} in flight");
         await storm.SendAsync(Query("a.example", id: 99), new IPEndPoint(Address, _port));
 
         var replies = new List<byte[]>();
@@ -158,14 +159,5 @@ public sealed class DnsForwardingTests : IAsyncLifetime
 
         Assert.Equal(DnsResponseCode.Refused, DnsWire.ResponseCode(replies.Single(r => DnsWire.Id(r) == 99)));
         Assert.Equal([IPAddress.Parse("192.0.2.10")], other.Addresses);
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
     }
 }

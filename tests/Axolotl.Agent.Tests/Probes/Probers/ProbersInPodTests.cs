@@ -4,14 +4,13 @@ using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Tests.Images;
 using Axolotl.Agent.Tests.Runtime;
 using Axolotl.Api.Core;
+using Axolotl.Testing;
 
 namespace Axolotl.Agent.Tests.Probes.Probers;
 
 /// <summary>Probes against real pods of the process runtime: their own network namespace and IP, exec through nsenter.</summary>
 public sealed class ProbersInPodTests : IAsyncLifetime, IDisposable
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
-
     // The gRPC sample app is a .NET process: on a loaded 2-core machine (CI runs the agent tests beside the
     // end-to-end suite) its start-up alone has taken more than 20 s.
     private static readonly TimeSpan AppStartDeadline = TimeSpan.FromSeconds(90);
@@ -41,7 +40,7 @@ public sealed class ProbersInPodTests : IAsyncLifetime, IDisposable
         var result = await _runner.RunAsync(probe, Target(sandbox, handle), TimeSpan.FromMilliseconds(500), CancellationToken.None);
 
         Assert.Equal(ProbeResult.Failure($"command \"sh -c {command}\" timed out"), result);
-        await WaitUntilAsync(() => !ProcessesWith(marker).Any(), () => "still running: " + string.Join(", ", ProcessesWith(marker)));
+        await Eventually.TrueAsync(() => !ProcessesWith(marker).Any(), "the probe's processes gone", () => "still running: " + string.Join(", ", ProcessesWith(marker)));
     }
 
     [Fact]
@@ -71,8 +70,9 @@ public sealed class ProbersInPodTests : IAsyncLifetime, IDisposable
         var grpc = new Probe { Grpc = new GRPCAction { Port = 5000 } };
 
         var last = ProbeResult.Success();
-        await WaitUntilAsync(
+        await Eventually.TrueAsync(
             async () => (last = await _runner.RunAsync(grpc, target, TimeSpan.FromSeconds(1), CancellationToken.None)).Outcome == ProbeOutcome.Success,
+            "the gRPC probe to succeed",
             () => $"the gRPC probe never succeeded: {last}; the container's log: {ReadLog(handle)}",
             AppStartDeadline);
         var tcp = await _runner.RunAsync(new Probe { TcpSocket = new TCPSocketAction { Port = "grpc" } }, target, TimeSpan.FromSeconds(1), CancellationToken.None);
@@ -113,23 +113,6 @@ public sealed class ProbersInPodTests : IAsyncLifetime, IDisposable
             {
                 yield return $"{Path.GetFileName(dir)}: {cmdline}";
             }
-        }
-    }
-
-    private static Task WaitUntilAsync(Func<bool> condition, Func<string> describe) =>
-        WaitUntilAsync(() => Task.FromResult(condition()), describe);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, Func<string> describe, TimeSpan? within = null)
-    {
-        using var deadline = new CancellationTokenSource(within ?? Deadline);
-        while (!await condition())
-        {
-            if (deadline.IsCancellationRequested)
-            {
-                Assert.Fail(describe());
-            }
-
-            await Task.Delay(50);
         }
     }
 }
