@@ -15,6 +15,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM
 
 "$bin" server --data-dir "$work/server" --port "$port" --bind 127.0.0.1 --runtime fake --node-name informers-local \
   --kubelet-port "$kport" --airgap >"$work/server.log" 2>&1 &
@@ -33,7 +34,7 @@ echo
 echo '| resource | LISTs |'
 echo '|---|---:|'
 metrics | grep '^apiserver_request_total{' | grep 'verb="LIST"' \
-  | sed -E 's/.*resource="([^"]*)".*\} ([0-9]+)$/\1 \2/' | awk '{n[$1]+=$2} END {for (r in n) print r, n[r]}' | sort \
+  | sed -E 's/.*[{,]resource="([^"]*)".*\} ([0-9]+)$/\1 \2/' | awk '{n[$1]+=$2} END {for (r in n) print r, n[r]}' | sort \
   | awk '{printf "| %s | %d |\n", $1, $2; t+=$2} END {printf "| **all** | **%d** |\n", t}'
 echo
 rss_idle=$(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status")
