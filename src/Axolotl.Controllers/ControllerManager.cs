@@ -1,6 +1,7 @@
 using Axolotl.Api.Apps;
 using Axolotl.Api.Core;
 using Axolotl.Client;
+using Axolotl.Client.Informers;
 using Axolotl.Controllers.Certificates;
 using Axolotl.Controllers.CronJobs;
 using Axolotl.Controllers.DaemonSets;
@@ -26,6 +27,12 @@ namespace Axolotl.Controllers;
 /// <summary>Which controllers <see cref="ControllerManager"/> runs and how.</summary>
 public sealed record ControllerManagerOptions
 {
+    /// <summary>
+    /// The process's informers, started by its owner, which the controllers share with each other and with
+    /// the other components of the process; null: the manager makes its own, shared by its controllers.
+    /// </summary>
+    public SharedInformerFactory? Informers { get; init; }
+
     public bool GarbageCollector { get; init; } = true;
 
     public bool Namespace { get; init; } = true;
@@ -111,10 +118,16 @@ public sealed record ControllerManagerOptions
 public sealed class ControllerManager : IAsyncDisposable
 {
     private readonly List<BackgroundLoop> _loops = [];
+    private readonly CancellationTokenSource? _ownInformers;
 
-    private ControllerManager()
+    private ControllerManager(SharedInformerFactory informers, CancellationTokenSource? ownInformers)
     {
+        Informers = informers;
+        _ownInformers = ownInformers;
     }
+
+    /// <summary>The informers the controllers read.</summary>
+    public SharedInformerFactory Informers { get; }
 
     public GarbageCollectorController? GarbageCollector { get; private set; }
 
@@ -161,7 +174,9 @@ public sealed class ControllerManager : IAsyncDisposable
 
     public static Task<ControllerManager> StartAsync(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, ControllerManagerOptions options, CancellationToken ct)
     {
-        var manager = new ControllerManager();
+        var ownInformers = options.Informers is null ? CancellationTokenSource.CreateLinkedTokenSource(ct) : null;
+        var manager = new ControllerManager(options.Informers ?? new SharedInformerFactory(client, loggerFactory, time), ownInformers);
+        var informers = manager.Informers;
         if (options.GarbageCollector)
         {
             manager.GarbageCollector = new GarbageCollectorController(client, loggerFactory, time, options.GarbageCollectorOptions);
@@ -174,38 +189,38 @@ public sealed class ControllerManager : IAsyncDisposable
         }
         if (options.ReplicaSet)
         {
-            manager.ReplicaSets = new ReplicaSetController<ReplicaSet>(client, ReplicaSetKind.Instance, loggerFactory, time, options.ReplicaSetOptions);
+            manager.ReplicaSets = new ReplicaSetController<ReplicaSet>(client, ReplicaSetKind.Instance, loggerFactory, time, options.ReplicaSetOptions, informers);
             manager._loops.Add(manager.ReplicaSets);
         }
         if (options.ReplicationController)
         {
-            manager.ReplicationControllers = new ReplicaSetController<ReplicationController>(client, ReplicationControllerKind.Instance, loggerFactory, time, options.ReplicaSetOptions);
+            manager.ReplicationControllers = new ReplicaSetController<ReplicationController>(client, ReplicationControllerKind.Instance, loggerFactory, time, options.ReplicaSetOptions, informers);
             manager._loops.Add(manager.ReplicationControllers);
         }
         if (options.Deployment)
         {
-            manager.Deployments = new DeploymentController(client, loggerFactory, time, options.DeploymentOptions);
+            manager.Deployments = new DeploymentController(client, loggerFactory, time, options.DeploymentOptions, informers);
             manager._loops.Add(manager.Deployments);
         }
         if (options.DaemonSet)
         {
-            manager.DaemonSets = new DaemonSetController(client, loggerFactory, time);
+            manager.DaemonSets = new DaemonSetController(client, loggerFactory, time, informerFactory: informers);
             manager._loops.Add(manager.DaemonSets);
         }
         if (options.StatefulSet)
         {
-            manager.StatefulSets = new StatefulSetController(client, loggerFactory, time);
+            manager.StatefulSets = new StatefulSetController(client, loggerFactory, time, informerFactory: informers);
             manager._loops.Add(manager.StatefulSets);
         }
         if (options.Job)
         {
-            manager.Jobs = new JobController(client, loggerFactory, time, options.JobOptions);
+            manager.Jobs = new JobController(client, loggerFactory, time, options.JobOptions, informers);
             manager._loops.Add(manager.Jobs);
-            manager._loops.Add(new TtlAfterFinishedController(client, loggerFactory, time));
+            manager._loops.Add(new TtlAfterFinishedController(client, loggerFactory, time, informers));
         }
         if (options.CronJob)
         {
-            manager.CronJobs = new CronJobController(client, loggerFactory, options.CronJobClock ?? time, options.CronJobOptions);
+            manager.CronJobs = new CronJobController(client, loggerFactory, options.CronJobClock ?? time, options.CronJobOptions, informers);
             manager._loops.Add(manager.CronJobs);
         }
         if (options.HorizontalPodAutoscaler)
@@ -214,72 +229,92 @@ public sealed class ControllerManager : IAsyncDisposable
         }
         if (options.NodeLifecycle)
         {
-            manager.NodeLifecycle = new NodeLifecycleController(client, loggerFactory, time, options.NodeLifecycleOptions);
+            manager.NodeLifecycle = new NodeLifecycleController(client, loggerFactory, time, options.NodeLifecycleOptions, informers);
             manager._loops.Add(manager.NodeLifecycle);
         }
         if (options.Endpoints)
         {
-            manager.Endpoints = new EndpointsController(client, loggerFactory, time, options.EndpointsOptions);
+            manager.Endpoints = new EndpointsController(client, loggerFactory, time, options.EndpointsOptions, informers);
             manager._loops.Add(manager.Endpoints);
         }
         if (options.EndpointSlice)
         {
-            manager.EndpointSlices = new EndpointSliceController(client, loggerFactory, time, options.EndpointSliceOptions);
+            manager.EndpointSlices = new EndpointSliceController(client, loggerFactory, time, options.EndpointSliceOptions, informers);
             manager._loops.Add(manager.EndpointSlices);
         }
         if (options.NodeIpam is { } ipam)
         {
-            manager.NodeIpam = new NodeIpamController(client, ipam, loggerFactory, time);
+            manager.NodeIpam = new NodeIpamController(client, ipam, loggerFactory, time, informers);
             manager._loops.Add(manager.NodeIpam);
         }
         if (options.ServiceLoadBalancer)
         {
-            manager.ServiceLoadBalancers = new ServiceLoadBalancerController(client, loggerFactory, time);
+            manager.ServiceLoadBalancers = new ServiceLoadBalancerController(client, loggerFactory, time, informers);
             manager._loops.Add(manager.ServiceLoadBalancers);
         }
         if (options.Disruption)
         {
-            manager.Disruption = new DisruptionController(client, loggerFactory, time);
+            manager.Disruption = new DisruptionController(client, loggerFactory, time, informers);
             manager._loops.Add(manager.Disruption);
         }
         if (options.PersistentVolume)
         {
-            manager._loops.Add(new Volumes.PersistentVolumeController(client, loggerFactory, time));
+            manager._loops.Add(new Volumes.PersistentVolumeController(client, loggerFactory, time, informers));
         }
         if (options.ClusterRoleAggregation)
         {
-            manager._loops.Add(new ClusterRoleAggregation.ClusterRoleAggregationController(client, loggerFactory, time));
+            manager._loops.Add(new ClusterRoleAggregation.ClusterRoleAggregationController(client, loggerFactory, time, informers));
         }
         if (options.CertificateSigning is { } signing)
         {
-            manager.CertificateSigning = new CertificateSigningController(client, loggerFactory, time, signing);
+            manager.CertificateSigning = new CertificateSigningController(client, loggerFactory, time, signing, informers);
             manager._loops.Add(manager.CertificateSigning);
         }
         if (options.ServiceAccounts)
         {
-            manager.ServiceAccounts = new ServiceAccountsController(client, loggerFactory, time);
+            manager.ServiceAccounts = new ServiceAccountsController(client, loggerFactory, time, informers);
             manager._loops.Add(manager.ServiceAccounts);
         }
         if (options.RootCaPem is { } rootCa)
         {
-            manager.RootCaCertPublisher = new RootCaCertPublisher.RootCaCertPublisher(client, rootCa, loggerFactory, time);
+            manager.RootCaCertPublisher = new RootCaCertPublisher.RootCaCertPublisher(client, rootCa, loggerFactory, time, informers);
             manager._loops.Add(manager.RootCaCertPublisher);
         }
         foreach (var loop in manager._loops)
         {
             loop.Start(ct);
         }
+        // Every controller asks for its informers as its loop starts; any asked for later start at once.
+        if (ownInformers is not null)
+        {
+            manager.Informers.Start(ownInformers.Token);
+        }
         return Task.FromResult(manager);
     }
 
     /// <summary>Stops every loop and waits for them.</summary>
-    public async Task StopAsync() => await Task.WhenAll(_loops.Select(l => l.StopAsync()));
+    public async Task StopAsync()
+    {
+        await Task.WhenAll(_loops.Select(l => l.StopAsync()));
+        // Informers the manager made stop with it; shared ones run on for the rest of the process.
+        if (_ownInformers is not null)
+        {
+            await _ownInformers.CancelAsync();
+            await Informers.WhenStoppedAsync();
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
         foreach (var loop in _loops)
         {
             await loop.DisposeAsync();
+        }
+        if (_ownInformers is not null)
+        {
+            await _ownInformers.CancelAsync();
+            await Informers.WhenStoppedAsync();
+            _ownInformers.Dispose();
         }
     }
 }

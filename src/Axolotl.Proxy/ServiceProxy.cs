@@ -37,6 +37,9 @@ public sealed class ServiceProxy : IAsyncDisposable
     private readonly SharedInformer<EndpointSlice> _slices;
     private readonly SharedInformer<Node> _nodes;
     private readonly SharedInformer<Pod> _pods;
+    private readonly SharedInformerFactory _informers;
+    private readonly bool _ownsInformers;
+    private readonly List<IDisposable> _registrations = [];
     private readonly EndpointPicker _picker;
     private readonly ConnectionRegistry _connections = new();
     private readonly ListenerSet _listeners;
@@ -57,7 +60,7 @@ public sealed class ServiceProxy : IAsyncDisposable
     private DnsZone _dnsZone = DnsZone.Empty;
     private int _stopped;
 
-    private ServiceProxy(KubeClient client, ServiceProxyOptions options, Ipv4Cidr cidr, ServiceInterface? serviceInterface,
+    private ServiceProxy(KubeClient client, SharedInformerFactory? informers, ServiceProxyOptions options, Ipv4Cidr cidr, ServiceInterface? serviceInterface,
         ILoggerFactory loggerFactory, TimeProvider time, CancellationToken ct)
     {
         _options = options;
@@ -82,13 +85,16 @@ public sealed class ServiceProxy : IAsyncDisposable
         }, time);
         _udp = new UdpForwarder(() => Snapshot, _picker, flows, time, _logger);
         _listeners = new ListenerSet(forwarder.HandleAsync, options.ListenBacklog, time, _logger, _udp);
-        var informerOptions = new SharedInformerOptions { InitialBackoff = options.InformerInitialBackoff, MaxBackoff = options.InformerMaxBackoff };
-        _services = new SharedInformer<Service>(client.Resource<Service>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.services"), informerOptions);
-        _slices = new SharedInformer<EndpointSlice>(client.Resource<EndpointSlice>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.endpointslices"), informerOptions);
-        _nodes = new SharedInformer<Node>(client.Resource<Node>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.nodes"), informerOptions);
-        // This node's pods, for their hostPorts (HostPortRoutes).
-        _pods = new SharedInformer<Pod>(client.Resource<Pod>(), time, loggerFactory.CreateLogger("Axolotl.Informer.proxy.pods"),
-            informerOptions with { FieldSelector = $"spec.nodeName={options.NodeName}" });
+        // The process's informers when it has them (started by their owner), else the proxy's own.
+        _ownsInformers = informers is null;
+        _informers = informers ?? new SharedInformerFactory(client, loggerFactory, time,
+            new SharedInformerOptions { InitialBackoff = options.InformerInitialBackoff, MaxBackoff = options.InformerMaxBackoff });
+        _services = _informers.For<Service>();
+        _slices = _informers.For<EndpointSlice>();
+        _nodes = _informers.For<Node>();
+        // This node's pods, for their hostPorts (HostPortRoutes): on its own, a watch of just them; in a process
+        // that caches every pod anyway, that cache, filtered here (IsMine), instead of a second copy.
+        _pods = _ownsInformers ? _informers.For<Pod>(null, null, $"spec.nodeName={options.NodeName}") : _informers.For<Pod>();
         if (options.DnsAddresses.Count > 0)
         {
             _dns = new DnsServer(() => DnsZone, new DnsServerOptions
@@ -128,7 +134,15 @@ public sealed class ServiceProxy : IAsyncDisposable
     /// Creates the interface (when configured) and starts the informers and loops; returns without
     /// waiting for the first sync (see <see cref="WaitForSyncAsync"/>).
     /// </summary>
-    public static async Task<ServiceProxy> StartAsync(KubeClient client, ServiceProxyOptions options, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken ct)
+    public static Task<ServiceProxy> StartAsync(KubeClient client, ServiceProxyOptions options, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken ct) =>
+        StartAsync(client, null, options, loggerFactory, time, ct);
+
+    /// <summary>
+    /// As <see cref="StartAsync(KubeClient, ServiceProxyOptions, ILoggerFactory, TimeProvider, CancellationToken)"/>, reading
+    /// <paramref name="informers"/>, the process's shared informers (started by their owner); null: informers of its own.
+    /// </summary>
+    public static async Task<ServiceProxy> StartAsync(KubeClient client, SharedInformerFactory? informers, ServiceProxyOptions options, ILoggerFactory loggerFactory,
+        TimeProvider time, CancellationToken ct)
     {
         options.Validate();
         var cidr = Ipv4Cidr.Parse(options.ServiceCidr);
@@ -148,7 +162,7 @@ public sealed class ServiceProxy : IAsyncDisposable
                 serviceInterface = null;
             }
         }
-        var proxy = new ServiceProxy(client, options, cidr, serviceInterface, loggerFactory, time, ct);
+        var proxy = new ServiceProxy(client, informers, options, cidr, serviceInterface, loggerFactory, time, ct);
         proxy.Start();
         var interfaceText = serviceInterface is null ? "<none>" : $"{serviceInterface.Name} ({serviceInterface.Kind})";
         var addressesText = string.Join(", ", options.NodePortAddresses);
@@ -164,19 +178,21 @@ public sealed class ServiceProxy : IAsyncDisposable
     private void Start()
     {
         var ct = _stop.Token;
-        _services.AddEventHandler(new ResourceEventHandler<Service>(_ => WakeRouting(), (_, _) => WakeRouting(), _ => WakeRouting()));
-        _slices.AddEventHandler(new ResourceEventHandler<EndpointSlice>(_ => WakeRouting(), (_, _) => WakeRouting(), _ => WakeRouting()));
+        _registrations.Add(_services.AddEventHandler(new ResourceEventHandler<Service>(_ => WakeRouting(), (_, _) => WakeRouting(), _ => WakeRouting())));
+        _registrations.Add(_slices.AddEventHandler(new ResourceEventHandler<EndpointSlice>(_ => WakeRouting(), (_, _) => WakeRouting(), _ => WakeRouting())));
         if (_options.EndpointSliceChanged is { } sliceChanged)
         {
-            _slices.AddEventHandler(new ResourceEventHandler<EndpointSlice>(s => sliceChanged(null, s), sliceChanged, s => sliceChanged(s, null)));
+            _registrations.Add(_slices.AddEventHandler(new ResourceEventHandler<EndpointSlice>(s => sliceChanged(null, s), sliceChanged, s => sliceChanged(s, null))));
         }
-        _nodes.AddEventHandler(new ResourceEventHandler<Node>(
-            n => WakeIfMine(n), (_, n) => WakeIfMine(n), n => WakeIfMine(n)));
-        _running.Add(Task.Run(() => _services.RunAsync(ct), CancellationToken.None));
-        _running.Add(Task.Run(() => _slices.RunAsync(ct), CancellationToken.None));
-        _running.Add(Task.Run(() => _nodes.RunAsync(ct), CancellationToken.None));
-        _pods.AddEventHandler(new ResourceEventHandler<Pod>(_ => WakeRouting(), (_, _) => WakeRouting(), _ => WakeRouting()));
-        _running.Add(Task.Run(() => _pods.RunAsync(ct), CancellationToken.None));
+        _registrations.Add(_nodes.AddEventHandler(new ResourceEventHandler<Node>(
+            n => WakeIfMine(n), (_, n) => WakeIfMine(n), n => WakeIfMine(n))));
+        _registrations.Add(_pods.AddEventHandler(new ResourceEventHandler<Pod>(
+            p => WakeIfMine(p), (before, after) => WakeIfMine(before, after), p => WakeIfMine(p))));
+        if (_ownsInformers)
+        {
+            _informers.Start(ct);
+            _running.Add(_informers.WhenStoppedAsync());
+        }
         // Both restart with backoff: each body logs and retries its own failures, and a proxy whose loop died
         // would keep forwarding by a routing table that no longer changes.
         _loops.Add(DelegateLoop.StartNew("proxy-routing", LoopFailurePolicy.RestartWithBackoff, RoutingLoopAsync, _time, _logger, ct));
@@ -200,6 +216,24 @@ public sealed class ServiceProxy : IAsyncDisposable
     }
 
     private void WakeRouting() => _routingWake.Writer.TryWrite(true);
+
+    private bool IsMine(Pod pod) => pod.Spec?.NodeName == _options.NodeName;
+
+    private void WakeIfMine(Pod pod)
+    {
+        if (IsMine(pod))
+        {
+            WakeRouting();
+        }
+    }
+
+    private void WakeIfMine(Pod before, Pod after)
+    {
+        if (IsMine(before) || IsMine(after))
+        {
+            WakeRouting();
+        }
+    }
 
     private void WakeIfMine(Node node)
     {
@@ -236,7 +270,7 @@ public sealed class ServiceProxy : IAsyncDisposable
     {
         var started = _time.GetTimestamp();
         var context = new RoutingContext(_options.NodeName, _cidr, NodePortAddresses(), _local.Contains);
-        var next = RoutingSnapshotBuilder.Build(_services.Lister.List(), _slices.Lister.List(), context, _pods.Lister.List());
+        var next = RoutingSnapshotBuilder.Build(_services.Lister.List(), _slices.Lister.List(), context, _pods.Lister.List(null, IsMine));
         Volatile.Write(ref _snapshot, next);
         Volatile.Write(ref _dnsZone, DnsZone.Build(_services.Lister.List(), _slices.Lister.List()));
         var aborted = _connections.AbortMissing(next);
@@ -366,6 +400,10 @@ public sealed class ServiceProxy : IAsyncDisposable
         if (Interlocked.Exchange(ref _stopped, 1) == 1)
         {
             return;
+        }
+        foreach (var registration in _registrations)
+        {
+            registration.Dispose();
         }
         await _stop.CancelAsync();
         if (_sweeper is not null)

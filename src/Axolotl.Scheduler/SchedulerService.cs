@@ -11,9 +11,11 @@ namespace Axolotl.Scheduler;
 /// <summary>
 /// The scheduler as a background loop: informers on pods and nodes (reached only through
 /// <see cref="KubeClient"/>), the scheduling queue, the event writer, and one scheduling cycle at a
-/// time as in kube-scheduler. A failure restarts everything with backoff.
+/// time as in kube-scheduler. A failure restarts it with backoff: a fresh queue and cache of assumed pods on
+/// the same informers (the process's shared ones when given <paramref name="informerFactory"/>, else its own).
 /// </summary>
-public sealed class SchedulerService(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, SchedulerOptions? options = null)
+public sealed class SchedulerService(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, SchedulerOptions? options = null,
+    SharedInformerFactory? informerFactory = null)
     : BackgroundLoop("scheduler", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger<SchedulerService>())
 {
     public SchedulerOptions Options { get; } = options ?? new SchedulerOptions();
@@ -25,20 +27,27 @@ public sealed class SchedulerService(KubeClient client, ILoggerFactory loggerFac
     public static Task<SchedulerService> StartAsync(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken ct) =>
         StartAsync(client, loggerFactory, time, new SchedulerOptions(), ct);
 
-    public static Task<SchedulerService> StartAsync(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, SchedulerOptions options, CancellationToken ct)
+    public static Task<SchedulerService> StartAsync(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, SchedulerOptions options, CancellationToken ct) =>
+        StartAsync(client, null, loggerFactory, time, options, ct);
+
+    /// <summary>Starts the scheduler on <paramref name="informers"/>, the process's shared informers (started by their owner); null: its own.</summary>
+    public static Task<SchedulerService> StartAsync(KubeClient client, SharedInformerFactory? informers, ILoggerFactory loggerFactory, TimeProvider time,
+        SchedulerOptions options, CancellationToken ct)
     {
-        var service = new SchedulerService(client, loggerFactory, time, options);
+        var service = new SchedulerService(client, loggerFactory, time, options, informers);
         service.Start(ct);
         return Task.FromResult(service);
     }
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        var pods = new SharedInformer<Pod>(client.Resource<Pod>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.Pods"));
-        var nodes = new SharedInformer<Node>(client.Resource<Node>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.Nodes"));
-        var claims = new SharedInformer<PersistentVolumeClaim>(client.Resource<PersistentVolumeClaim>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.PersistentVolumeClaims"));
-        var volumes = new SharedInformer<PersistentVolume>(client.Resource<PersistentVolume>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.PersistentVolumes"));
-        var classes = new SharedInformer<Api.Storage.StorageClass>(client.Resource<Api.Storage.StorageClass>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.StorageClasses"));
+        var own = informerFactory is null ? new SharedInformerFactory(client, loggerFactory, Time) : null;
+        var informers = informerFactory ?? own!;
+        var pods = informers.For<Pod>();
+        var nodes = informers.For<Node>();
+        var claims = informers.For<PersistentVolumeClaim>();
+        var volumes = informers.For<PersistentVolume>();
+        var classes = informers.For<Api.Storage.StorageClass>();
         var volumeBinding = new Plugins.VolumeBinding(new ListerVolumeLookup(claims.Lister, volumes.Lister, classes.Lister));
         using var queue = new SchedulingQueue(Time, Options.InitialBackoff, Options.MaxBackoff, Options.MaxUnschedulableDuration);
         await using var recorder = new EventRecorder(client, new EventRecorderOptions { Component = Options.SchedulerName }, Time, Logger);
@@ -46,23 +55,21 @@ public sealed class SchedulerService(KubeClient client, ILoggerFactory loggerFac
         {
             Volumes = volumeBinding,
         };
-        using var registrations = scheduler.RegisterHandlers();
-        // A claim bound, made or given a volume can make a waiting pod schedulable.
-        using var claimEvents = claims.AddEventHandler(new ResourceEventHandler<PersistentVolumeClaim>(
-            onAdd: _ => queue.MoveAllToActiveOrBackoff(), onUpdate: (_, _) => queue.MoveAllToActiveOrBackoff(), onDelete: _ => queue.MoveAllToActiveOrBackoff()));
-        using var volumeEvents = volumes.AddEventHandler(new ResourceEventHandler<PersistentVolume>(
-            onAdd: _ => queue.MoveAllToActiveOrBackoff(), onUpdate: (_, _) => queue.MoveAllToActiveOrBackoff()));
-        using var classEvents = classes.AddEventHandler(new ResourceEventHandler<Api.Storage.StorageClass>(onAdd: _ => queue.MoveAllToActiveOrBackoff()));
+        // Handlers are this cycle's: removed before the queue shuts down, as the informers may be shared and run on.
+        IDisposable[] registrations =
+        [
+            scheduler.RegisterHandlers(),
+            // A claim bound, made or given a volume can make a waiting pod schedulable.
+            claims.AddEventHandler(new ResourceEventHandler<PersistentVolumeClaim>(
+                onAdd: _ => queue.MoveAllToActiveOrBackoff(), onUpdate: (_, _) => queue.MoveAllToActiveOrBackoff(), onDelete: _ => queue.MoveAllToActiveOrBackoff())),
+            volumes.AddEventHandler(new ResourceEventHandler<PersistentVolume>(
+                onAdd: _ => queue.MoveAllToActiveOrBackoff(), onUpdate: (_, _) => queue.MoveAllToActiveOrBackoff())),
+            classes.AddEventHandler(new ResourceEventHandler<Api.Storage.StorageClass>(onAdd: _ => queue.MoveAllToActiveOrBackoff())),
+        ];
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var background = new[]
-        {
-            Task.Run(() => pods.RunAsync(stop.Token), CancellationToken.None),
-            Task.Run(() => nodes.RunAsync(stop.Token), CancellationToken.None),
-            Task.Run(() => claims.RunAsync(stop.Token), CancellationToken.None),
-            Task.Run(() => volumes.RunAsync(stop.Token), CancellationToken.None),
-            Task.Run(() => classes.RunAsync(stop.Token), CancellationToken.None),
-        };
+        // Informers of its own run with this cycle; shared ones were started by the process.
+        own?.Start(stop.Token);
         try
         {
             await pods.WaitForSyncAsync(ct);
@@ -79,16 +86,16 @@ public sealed class SchedulerService(KubeClient client, ILoggerFactory loggerFac
         finally
         {
             Current = null;
+            foreach (var registration in registrations)
+            {
+                registration.Dispose();
+            }
             queue.ShutDown();
             SchedulerMetrics.Untrack(queue);
             await stop.CancelAsync();
-            try
+            if (own is not null)
             {
-                await Task.WhenAll(background);
-            }
-            catch (OperationCanceledException)
-            {
-                // The informers end by cancellation.
+                await own.WhenStoppedAsync();
             }
         }
     }

@@ -12,13 +12,13 @@ namespace Axolotl.Controllers.ClusterRoleAggregation;
 /// ClusterRole change may add or remove rules of any aggregated role, so each change enqueues every
 /// aggregated role, as upstream's clusterrole-aggregation controller does.
 /// </summary>
-public sealed class ClusterRoleAggregationController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time)
+public sealed class ClusterRoleAggregationController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, SharedInformerFactory? informerFactory = null)
     : BackgroundLoop("clusterrole-aggregation-controller", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger<ClusterRoleAggregationController>())
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        var informers = new InformerGroup();
-        var roles = informers.Add(new SharedInformer<ClusterRole>(client.Resource<ClusterRole>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.clusterrole-aggregation-controller.clusterroles")));
+        var informers = new InformerGroup(informerFactory, client, loggerFactory, Time);
+        var roles = informers.For<ClusterRole>();
         var controller = new Controller<ObjectKey>(Name, new ClusterRoleAggregationReconciler(client, roles.Lister), Time, Logger);
 
         void Changed(ClusterRole _)
@@ -32,7 +32,7 @@ public sealed class ClusterRoleAggregationController(KubeClient client, ILoggerF
             }
         }
 
-        roles.AddEventHandler(new ResourceEventHandler<ClusterRole>(onAdd: Changed, onUpdate: (_, r) => Changed(r), onDelete: Changed));
+        informers.AddEventHandler(roles, new ResourceEventHandler<ClusterRole>(onAdd: Changed, onUpdate: (_, r) => Changed(r), onDelete: Changed));
         await informers.RunAsync(token => controller.RunAsync(1, token), ct);
     }
 }

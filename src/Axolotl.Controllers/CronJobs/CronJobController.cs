@@ -15,7 +15,7 @@ namespace Axolotl.Controllers.CronJobs;
 /// one of its Jobs changes, and at its next scheduled time (the reconciler's requeue). The clock is the
 /// injected TimeProvider, so tests (and `axolotl server --testing-cronjob-clock-rate`) run schedules fast.
 /// </summary>
-public sealed class CronJobController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, CronJobControllerOptions? options = null)
+public sealed class CronJobController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, CronJobControllerOptions? options = null, SharedInformerFactory? informerFactory = null)
     : BackgroundLoop("cronjob-controller", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger("Axolotl.Controllers.CronJob"))
 {
     private readonly CronJobControllerOptions _options = options ?? new CronJobControllerOptions();
@@ -25,14 +25,15 @@ public sealed class CronJobController(KubeClient client, ILoggerFactory loggerFa
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         HasSynced = false;
-        var cronJobs = new SharedInformer<CronJob>(client.Resource<CronJob>(KnownResources.CronJobs), Time, loggerFactory.CreateLogger("Axolotl.Informer.cronjob-controller.cronjobs"));
-        var jobs = new SharedInformer<Job>(client.Resource<Job>(KnownResources.Jobs), Time, loggerFactory.CreateLogger("Axolotl.Informer.cronjob-controller.jobs"));
+        var informers = new InformerGroup(informerFactory, client, loggerFactory, Time);
+        var cronJobs = informers.For<CronJob>();
+        var jobs = informers.For<Job>();
         var cronCache = new ListerCache<CronJob>(cronJobs.Lister);
         await using var events = new EventRecorder(client, new EventRecorderOptions { Component = "cronjob-controller" }, Time, Logger);
         var reconciler = new CronJobReconciler(client, cronCache, new ListerCache<Job>(jobs.Lister), events, Time, _options);
         var controller = new Controller<ObjectKey>(Name, reconciler, Time, Logger);
 
-        cronJobs.AddEventHandler(new ResourceEventHandler<CronJob>(
+        informers.AddEventHandler(cronJobs, new ResourceEventHandler<CronJob>(
             onAdd: cj => controller.Enqueue(ObjectKey.Of(cj)),
             onUpdate: (_, cj) => controller.Enqueue(ObjectKey.Of(cj)),
             onDelete: null));
@@ -43,24 +44,12 @@ public sealed class CronJobController(KubeClient client, ILoggerFactory loggerFa
                 controller.Enqueue(new ObjectKey(job.Metadata.Namespace, reference.Name));
             }
         }
-        jobs.AddEventHandler(new ResourceEventHandler<Job>(onAdd: JobChanged, onUpdate: (_, job) => JobChanged(job), onDelete: JobChanged));
+        informers.AddEventHandler(jobs, new ResourceEventHandler<Job>(onAdd: JobChanged, onUpdate: (_, job) => JobChanged(job), onDelete: JobChanged));
 
-        using var stopInformers = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var running = new[]
+        await informers.RunAsync(async token =>
         {
-            Task.Run(() => cronJobs.RunAsync(stopInformers.Token), CancellationToken.None),
-            Task.Run(() => jobs.RunAsync(stopInformers.Token), CancellationToken.None),
-        };
-        try
-        {
-            await Task.WhenAll(cronJobs.WaitForSyncAsync(ct), jobs.WaitForSyncAsync(ct));
             HasSynced = true;
-            await controller.RunAsync(_options.Workers, ct);
-        }
-        finally
-        {
-            await stopInformers.CancelAsync();
-            await Task.WhenAll(running);
-        }
+            await controller.RunAsync(_options.Workers, token);
+        }, ct);
     }
 }

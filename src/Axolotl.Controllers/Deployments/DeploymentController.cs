@@ -15,9 +15,10 @@ namespace Axolotl.Controllers.Deployments;
 /// <see cref="DeploymentEventRouter"/>, which queues Deployment keys for
 /// <see cref="DeploymentReconciler"/> once all three caches have synced. It never creates pods itself:
 /// it sizes ReplicaSets and the ReplicaSet controller does the rest. A failure restarts the loop with
-/// fresh informers.
+/// a fresh queue and handlers on the same (shared) informers.
 /// </summary>
-public sealed class DeploymentController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, DeploymentControllerOptions? options = null)
+public sealed class DeploymentController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, DeploymentControllerOptions? options = null,
+    SharedInformerFactory? informerFactory = null)
     : BackgroundLoop("deployment-controller", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger<DeploymentController>())
 {
     private readonly DeploymentControllerOptions _options = options ?? new DeploymentControllerOptions();
@@ -28,9 +29,10 @@ public sealed class DeploymentController(KubeClient client, ILoggerFactory logge
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         HasSynced = false;
-        var deployments = new SharedInformer<Deployment>(client.Resource<Deployment>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.deployment-controller.deployments"));
-        var replicaSets = new SharedInformer<ReplicaSet>(client.Resource<ReplicaSet>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.deployment-controller.replicasets"));
-        var pods = new SharedInformer<Pod>(client.Resource<Pod>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.deployment-controller.pods"));
+        var informers = new InformerGroup(informerFactory, client, loggerFactory, Time);
+        var deployments = informers.For<Deployment>();
+        var replicaSets = informers.For<ReplicaSet>();
+        var pods = informers.For<Pod>();
         var deploymentCache = new ListerCache<Deployment>(deployments.Lister);
         var replicaSetCache = new ListerCache<ReplicaSet>(replicaSets.Lister);
         await using var events = new EventRecorder(client, new EventRecorderOptions { Component = Name }, Time, Logger);
@@ -38,35 +40,22 @@ public sealed class DeploymentController(KubeClient client, ILoggerFactory logge
         var controller = new Controller<ObjectKey>(Name, reconciler, Time, Logger);
         var router = new DeploymentEventRouter(deploymentCache, replicaSetCache, controller.Enqueue);
 
-        deployments.AddEventHandler(new ResourceEventHandler<Deployment>(
+        informers.AddEventHandler(deployments, new ResourceEventHandler<Deployment>(
             onAdd: router.DeploymentChanged,
             onUpdate: (_, d) => router.DeploymentChanged(d),
             onDelete: router.DeploymentChanged));
-        replicaSets.AddEventHandler(new ResourceEventHandler<ReplicaSet>(
+        informers.AddEventHandler(replicaSets, new ResourceEventHandler<ReplicaSet>(
             onAdd: router.ReplicaSetAdded,
             onUpdate: router.ReplicaSetUpdated,
             onDelete: router.ReplicaSetDeleted));
-        pods.AddEventHandler(new ResourceEventHandler<Pod>(
+        informers.AddEventHandler(pods, new ResourceEventHandler<Pod>(
             onUpdate: router.PodUpdated,
             onDelete: router.PodDeleted));
 
-        using var stopInformers = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var running = new[]
+        await informers.RunAsync(token =>
         {
-            Task.Run(() => deployments.RunAsync(stopInformers.Token), CancellationToken.None),
-            Task.Run(() => replicaSets.RunAsync(stopInformers.Token), CancellationToken.None),
-            Task.Run(() => pods.RunAsync(stopInformers.Token), CancellationToken.None),
-        };
-        try
-        {
-            await Task.WhenAll(deployments.WaitForSyncAsync(ct), replicaSets.WaitForSyncAsync(ct), pods.WaitForSyncAsync(ct));
             HasSynced = true;
-            await controller.RunAsync(_options.Workers, ct);
-        }
-        finally
-        {
-            await stopInformers.CancelAsync();
-            await Task.WhenAll(running);
-        }
+            return controller.RunAsync(_options.Workers, token);
+        }, ct);
     }
 }

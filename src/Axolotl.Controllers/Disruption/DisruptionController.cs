@@ -14,14 +14,14 @@ namespace Axolotl.Controllers.Disruption;
 /// `kubectl get pdb` shows ALLOWED DISRUPTIONS. Eviction itself recounts from the pods (see the API
 /// server's DisruptionBudgets): this status is for people, not a gate.
 /// </summary>
-public sealed class DisruptionController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time)
+public sealed class DisruptionController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, SharedInformerFactory? informerFactory = null)
     : BackgroundLoop("disruption-controller", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger<DisruptionController>())
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        var informers = new InformerGroup();
-        var budgets = informers.Add(new SharedInformer<PodDisruptionBudget>(client.Resource<PodDisruptionBudget>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.disruption-controller.pdbs")));
-        var pods = informers.Add(new SharedInformer<Pod>(client.Resource<Pod>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.disruption-controller.pods")));
+        var informers = new InformerGroup(informerFactory, client, loggerFactory, Time);
+        var budgets = informers.For<PodDisruptionBudget>();
+        var pods = informers.For<Pod>();
         var controller = new Controller<ObjectKey>(Name, new DisruptionReconciler(client, budgets.Lister, pods.Lister, Time), Time, Logger);
 
         void PodChanged(Pod pod)
@@ -35,9 +35,9 @@ public sealed class DisruptionController(KubeClient client, ILoggerFactory logge
             }
         }
 
-        budgets.AddEventHandler(new ResourceEventHandler<PodDisruptionBudget>(
+        informers.AddEventHandler(budgets, new ResourceEventHandler<PodDisruptionBudget>(
             onAdd: b => controller.Enqueue(ObjectKey.Of(b)), onUpdate: (_, b) => controller.Enqueue(ObjectKey.Of(b))));
-        pods.AddEventHandler(new ResourceEventHandler<Pod>(onAdd: PodChanged, onUpdate: (_, p) => PodChanged(p), onDelete: PodChanged));
+        informers.AddEventHandler(pods, new ResourceEventHandler<Pod>(onAdd: PodChanged, onUpdate: (_, p) => PodChanged(p), onDelete: PodChanged));
 
         await informers.RunAsync(token => controller.RunAsync(1, token), ct);
     }

@@ -14,7 +14,7 @@ namespace Axolotl.Controllers.EndpointSlices;
 /// keys, with no batching delay (upstream's --endpointslice-updates-batch-period defaults to 0), for
 /// <see cref="EndpointSliceReconciler"/>. A failure restarts the loop with fresh informers.
 /// </summary>
-public sealed class EndpointSliceController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, EndpointSliceControllerOptions? options = null)
+public sealed class EndpointSliceController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, EndpointSliceControllerOptions? options = null, SharedInformerFactory? informerFactory = null)
     : BackgroundLoop("endpointslice-controller", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger<EndpointSliceController>())
 {
     private readonly EndpointSliceControllerOptions _options = options ?? new EndpointSliceControllerOptions();
@@ -25,11 +25,10 @@ public sealed class EndpointSliceController(KubeClient client, ILoggerFactory lo
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         HasSynced = false;
-        var services = new SharedInformer<Service>(client.Resource<Service>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.endpointslice-controller.services"));
-        var pods = new SharedInformer<Pod>(client.Resource<Pod>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.endpointslice-controller.pods"));
-        var slices = new SharedInformer<EndpointSlice>(client.Resource<EndpointSlice>(), Time,
-            loggerFactory.CreateLogger("Axolotl.Informer.endpointslice-controller.endpointslices"),
-            new SharedInformerOptions { LabelSelector = EndpointSliceBuilder.ManagedSelector });
+        var informers = new InformerGroup(informerFactory, client, loggerFactory, Time);
+        var services = informers.For<Service>();
+        var pods = informers.For<Pod>();
+        var slices = informers.For<EndpointSlice>(labelSelector: EndpointSliceBuilder.ManagedSelector);
         var reconciler = new EndpointSliceReconciler(client, services.Lister, pods.Lister, slices.Lister,
             new TriggerTimeTracker(), new WrittenVersions(Time), _options, Logger);
         var controller = new Controller<ObjectKey>(Name, reconciler, Time, Logger);
@@ -43,30 +42,17 @@ public sealed class EndpointSliceController(KubeClient client, ILoggerFactory lo
             }
         }
 
-        services.AddEventHandler(router.ServiceHandler());
-        pods.AddEventHandler(router.PodHandler());
-        slices.AddEventHandler(new ResourceEventHandler<EndpointSlice>(
+        informers.AddEventHandler(services, router.ServiceHandler());
+        informers.AddEventHandler(pods, router.PodHandler());
+        informers.AddEventHandler(slices, new ResourceEventHandler<EndpointSlice>(
             onAdd: SliceChanged,
             onUpdate: (_, s) => SliceChanged(s),
             onDelete: SliceChanged));
 
-        using var stopInformers = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var running = new[]
+        await informers.RunAsync(async token =>
         {
-            Task.Run(() => services.RunAsync(stopInformers.Token), CancellationToken.None),
-            Task.Run(() => pods.RunAsync(stopInformers.Token), CancellationToken.None),
-            Task.Run(() => slices.RunAsync(stopInformers.Token), CancellationToken.None),
-        };
-        try
-        {
-            await Task.WhenAll(services.WaitForSyncAsync(ct), pods.WaitForSyncAsync(ct), slices.WaitForSyncAsync(ct));
             HasSynced = true;
-            await controller.RunAsync(_options.Workers, ct);
-        }
-        finally
-        {
-            await stopInformers.CancelAsync();
-            await Task.WhenAll(running);
-        }
+            await controller.RunAsync(_options.Workers, token);
+        }, ct);
     }
 }

@@ -14,7 +14,7 @@ namespace Axolotl.Controllers.Endpoints;
 /// pod before or after the change, and only when something endpoints show changed. A failure
 /// restarts the loop with fresh informers.
 /// </summary>
-public sealed class EndpointsController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, EndpointsControllerOptions? options = null)
+public sealed class EndpointsController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, EndpointsControllerOptions? options = null, SharedInformerFactory? informerFactory = null)
     : BackgroundLoop("endpoints-controller", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger<EndpointsController>())
 {
     private readonly EndpointsControllerOptions _options = options ?? new EndpointsControllerOptions();
@@ -25,18 +25,18 @@ public sealed class EndpointsController(KubeClient client, ILoggerFactory logger
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         HasSynced = false;
-        var services = new SharedInformer<Service>(client.Resource<Service>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.endpoints-controller.services"));
-        var pods = new SharedInformer<Pod>(client.Resource<Pod>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.endpoints-controller.pods"));
-        var endpoints = new SharedInformer<Api.Core.Endpoints>(client.Resource<Api.Core.Endpoints>(), Time,
-            loggerFactory.CreateLogger("Axolotl.Informer.endpoints-controller.endpoints"));
+        var informers = new InformerGroup(informerFactory, client, loggerFactory, Time);
+        var services = informers.For<Service>();
+        var pods = informers.For<Pod>();
+        var endpoints = informers.For<Api.Core.Endpoints>();
         var reconciler = new EndpointsReconciler(client, services.Lister, pods.Lister, endpoints.Lister,
             new TriggerTimeTracker(), new WrittenVersions(Time), Logger);
         var controller = new Controller<ObjectKey>(Name, reconciler, Time, Logger);
         var router = new ServiceEventRouter(services.Lister, controller.Enqueue);
 
-        services.AddEventHandler(router.ServiceHandler());
-        pods.AddEventHandler(router.PodHandler());
-        endpoints.AddEventHandler(new ResourceEventHandler<Api.Core.Endpoints>(
+        informers.AddEventHandler(services, router.ServiceHandler());
+        informers.AddEventHandler(pods, router.PodHandler());
+        informers.AddEventHandler(endpoints, new ResourceEventHandler<Api.Core.Endpoints>(
             // Leftovers whose Service is gone (e.g. deleted while the controller was down) get cleaned up.
             onAdd: e =>
             {
@@ -48,23 +48,10 @@ public sealed class EndpointsController(KubeClient client, ILoggerFactory logger
             // Someone deleted a managed Endpoints: write it again.
             onDelete: e => controller.Enqueue(ObjectKey.Of(e))));
 
-        using var stopInformers = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var running = new[]
+        await informers.RunAsync(async token =>
         {
-            Task.Run(() => services.RunAsync(stopInformers.Token), CancellationToken.None),
-            Task.Run(() => pods.RunAsync(stopInformers.Token), CancellationToken.None),
-            Task.Run(() => endpoints.RunAsync(stopInformers.Token), CancellationToken.None),
-        };
-        try
-        {
-            await Task.WhenAll(services.WaitForSyncAsync(ct), pods.WaitForSyncAsync(ct), endpoints.WaitForSyncAsync(ct));
             HasSynced = true;
-            await controller.RunAsync(_options.Workers, ct);
-        }
-        finally
-        {
-            await stopInformers.CancelAsync();
-            await Task.WhenAll(running);
-        }
+            await controller.RunAsync(_options.Workers, token);
+        }, ct);
     }
 }

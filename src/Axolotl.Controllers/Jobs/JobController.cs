@@ -16,7 +16,7 @@ namespace Axolotl.Controllers.Jobs;
 /// Job keys for <see cref="JobReconciler"/> and pods left holding the tracking finalizer for
 /// <see cref="OrphanPodReconciler"/>. A failure restarts the loop with fresh informers.
 /// </summary>
-public sealed class JobController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, JobControllerOptions? options = null)
+public sealed class JobController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, JobControllerOptions? options = null, SharedInformerFactory? informerFactory = null)
     : BackgroundLoop("job-controller", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger("Axolotl.Controllers.Job"))
 {
     private readonly JobControllerOptions _options = options ?? new JobControllerOptions();
@@ -26,8 +26,9 @@ public sealed class JobController(KubeClient client, ILoggerFactory loggerFactor
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         HasSynced = false;
-        var jobs = new SharedInformer<Job>(client.Resource<Job>(KnownResources.Jobs), Time, loggerFactory.CreateLogger("Axolotl.Informer.job-controller.jobs"));
-        var pods = new SharedInformer<Pod>(client.Resource<Pod>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.job-controller.pods"));
+        var informers = new InformerGroup(informerFactory, client, loggerFactory, Time);
+        var jobs = informers.For<Job>();
+        var pods = informers.For<Pod>();
         var jobCache = new ListerCache<Job>(jobs.Lister);
         var podCache = new ListerCache<Pod>(pods.Lister);
         var expectations = new ControllerExpectations(Time);
@@ -38,28 +39,16 @@ public sealed class JobController(KubeClient client, ILoggerFactory loggerFactor
         var router = new JobEventRouter(jobCache, expectations, reconciler, controller.Enqueue, orphans.Enqueue);
         router.AddOrphanSource(job => podCache.List(job.Metadata.Namespace).Where(p => ControllerRefs.ControllerOf(p)?.Uid == job.Metadata.Uid));
 
-        jobs.AddEventHandler(new ResourceEventHandler<Job>(
+        informers.AddEventHandler(jobs, new ResourceEventHandler<Job>(
             onAdd: router.JobChanged,
             onUpdate: (_, job) => router.JobChanged(job),
             onDelete: router.JobDeleted));
-        pods.AddEventHandler(new ResourceEventHandler<Pod>(onAdd: router.PodAdded, onUpdate: router.PodUpdated, onDelete: router.PodDeleted));
+        informers.AddEventHandler(pods, new ResourceEventHandler<Pod>(onAdd: router.PodAdded, onUpdate: router.PodUpdated, onDelete: router.PodDeleted));
 
-        using var stopInformers = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var running = new[]
+        await informers.RunAsync(async token =>
         {
-            Task.Run(() => jobs.RunAsync(stopInformers.Token), CancellationToken.None),
-            Task.Run(() => pods.RunAsync(stopInformers.Token), CancellationToken.None),
-        };
-        try
-        {
-            await Task.WhenAll(jobs.WaitForSyncAsync(ct), pods.WaitForSyncAsync(ct));
             HasSynced = true;
-            await Task.WhenAll(controller.RunAsync(_options.Workers, ct), orphans.RunAsync(1, ct));
-        }
-        finally
-        {
-            await stopInformers.CancelAsync();
-            await Task.WhenAll(running);
-        }
+            await Task.WhenAll(controller.RunAsync(_options.Workers, token), orphans.RunAsync(1, token));
+        }, ct);
     }
 }

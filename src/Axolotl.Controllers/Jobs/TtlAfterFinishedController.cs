@@ -13,30 +13,23 @@ namespace Axolotl.Controllers.Jobs;
 /// Deletes finished Jobs whose ttlSecondsAfterFinished has run out (upstream's
 /// ttl-after-finished-controller), with foreground propagation so their pods go first.
 /// </summary>
-public sealed class TtlAfterFinishedController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time)
+public sealed class TtlAfterFinishedController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, SharedInformerFactory? informerFactory = null)
     : BackgroundLoop("ttl-after-finished-controller", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger("Axolotl.Controllers.TtlAfterFinished"))
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        var jobs = new SharedInformer<Job>(client.Resource<Job>(KnownResources.Jobs), Time, loggerFactory.CreateLogger("Axolotl.Informer.ttl-after-finished-controller.jobs"));
+        var informers = new InformerGroup(informerFactory, client, loggerFactory, Time);
+        var jobs = informers.For<Job>();
         var reconciler = new TtlAfterFinishedReconciler(client, new ListerCache<Job>(jobs.Lister), Time, Logger);
         var controller = new Controller<ObjectKey>(Name, reconciler, Time, Logger);
-        jobs.AddEventHandler(new ResourceEventHandler<Job>(
+        informers.AddEventHandler(jobs, new ResourceEventHandler<Job>(
             onAdd: job => { if (TtlAfterFinishedReconciler.NeedsCleanup(job)) { controller.Enqueue(ObjectKey.Of(job)); } },
             onUpdate: (_, job) => { if (TtlAfterFinishedReconciler.NeedsCleanup(job)) { controller.Enqueue(ObjectKey.Of(job)); } },
             onDelete: null));
-        using var stopInformers = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var running = Task.Run(() => jobs.RunAsync(stopInformers.Token), CancellationToken.None);
-        try
+        await informers.RunAsync(async token =>
         {
-            await jobs.WaitForSyncAsync(ct);
-            await controller.RunAsync(1, ct);
-        }
-        finally
-        {
-            await stopInformers.CancelAsync();
-            await running;
-        }
+            await controller.RunAsync(1, token);
+        }, ct);
     }
 }
 

@@ -13,7 +13,7 @@ namespace Axolotl.Controllers.NodeIpam;
 /// gives each Node a pod CIDR from the cluster CIDR, so agents never pick one themselves. One worker:
 /// the bitmap is the only allocation state and a single writer keeps it simple to reason about.
 /// </summary>
-public sealed class NodeIpamController(KubeClient client, NodeIpamOptions options, ILoggerFactory loggerFactory, TimeProvider time)
+public sealed class NodeIpamController(KubeClient client, NodeIpamOptions options, ILoggerFactory loggerFactory, TimeProvider time, SharedInformerFactory? informerFactory = null)
     : BackgroundLoop("node-ipam-controller", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger<NodeIpamController>())
 {
     /// <summary>The allocator of the current run, once its informer synced (tests).</summary>
@@ -21,8 +21,8 @@ public sealed class NodeIpamController(KubeClient client, NodeIpamOptions option
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        var informers = new InformerGroup();
-        var nodes = informers.Add(new SharedInformer<Node>(client.Resource<Node>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.node-ipam-controller.nodes")));
+        var informers = new InformerGroup(informerFactory, client, loggerFactory, Time);
+        var nodes = informers.For<Node>();
         await using var events = new EventRecorder(client, new EventRecorderOptions { Component = "cidrAllocator" }, Time, Logger);
         var allocator = new RangeAllocator(client, nodes.Lister, new CidrSet(options.ClusterCidr, options.NodeCidrMaskSize), events, options, Logger);
         var controller = new Controller<string>(Name, allocator, Time, Logger);
@@ -35,7 +35,7 @@ public sealed class NodeIpamController(KubeClient client, NodeIpamOptions option
             }
         }
 
-        nodes.AddEventHandler(new ResourceEventHandler<Node>(
+        informers.AddEventHandler(nodes, new ResourceEventHandler<Node>(
             onAdd: Changed,
             onUpdate: (before, after) =>
             {

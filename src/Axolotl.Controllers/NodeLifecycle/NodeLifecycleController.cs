@@ -15,7 +15,7 @@ namespace Axolotl.Controllers.NodeLifecycle;
 /// <see cref="NodeLifecycleReconciler"/>: every change queues the node, and each reconcile asks to be
 /// looked at again after the monitor period, which is how a silent node is noticed.
 /// </summary>
-public sealed class NodeLifecycleController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, NodeLifecycleOptions? options = null)
+public sealed class NodeLifecycleController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, NodeLifecycleOptions? options = null, SharedInformerFactory? informerFactory = null)
     : BackgroundLoop("node-lifecycle-controller", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger("Axolotl.Controllers.NodeLifecycle"))
 {
     private readonly NodeLifecycleOptions _options = options ?? new NodeLifecycleOptions();
@@ -25,9 +25,10 @@ public sealed class NodeLifecycleController(KubeClient client, ILoggerFactory lo
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         HasSynced = false;
-        var nodes = new SharedInformer<Node>(client.Resource<Node>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.node-lifecycle-controller.nodes"));
-        var leases = new SharedInformer<Lease>(client.Resource<Lease>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.node-lifecycle-controller.leases"));
-        var pods = new SharedInformer<Pod>(client.Resource<Pod>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.node-lifecycle-controller.pods"));
+        var informers = new InformerGroup(informerFactory, client, loggerFactory, Time);
+        var nodes = informers.For<Node>();
+        var leases = informers.For<Lease>();
+        var pods = informers.For<Pod>();
         await using var events = new EventRecorder(client, new EventRecorderOptions { Component = "node-controller" }, Time, Logger);
         var reconciler = new NodeLifecycleReconciler(client, new ListerCache<Node>(nodes.Lister), new ListerCache<Lease>(leases.Lister),
             new ListerCache<Pod>(pods.Lister), events, Time, Logger, _options);
@@ -41,41 +42,28 @@ public sealed class NodeLifecycleController(KubeClient client, ILoggerFactory lo
             }
         }
 
-        nodes.AddEventHandler(new ResourceEventHandler<Node>(
+        informers.AddEventHandler(nodes, new ResourceEventHandler<Node>(
             onAdd: n => EnqueueNode(n.Metadata.Name),
             onUpdate: (_, n) => EnqueueNode(n.Metadata.Name),
             onDelete: n => EnqueueNode(n.Metadata.Name)));
-        leases.AddEventHandler(new ResourceEventHandler<Lease>(
+        informers.AddEventHandler(leases, new ResourceEventHandler<Lease>(
             onAdd: l => { if (l.Metadata.Namespace == NodeLifecycleReconciler.LeaseNamespace) { EnqueueNode(l.Metadata.Name); } },
             onUpdate: (_, l) => { if (l.Metadata.Namespace == NodeLifecycleReconciler.LeaseNamespace) { EnqueueNode(l.Metadata.Name); } },
             onDelete: _ => { }));
-        pods.AddEventHandler(new ResourceEventHandler<Pod>(
+        informers.AddEventHandler(pods, new ResourceEventHandler<Pod>(
             onAdd: p => EnqueueNode(p.Spec?.NodeName),
             onUpdate: (old, p) => { if (old.Metadata.DeletionTimestamp != p.Metadata.DeletionTimestamp || old.Spec?.NodeName != p.Spec?.NodeName) { EnqueueNode(p.Spec?.NodeName); } },
             onDelete: _ => { }));
 
-        using var stopInformers = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var running = new[]
+        await informers.RunAsync(async token =>
         {
-            Task.Run(() => nodes.RunAsync(stopInformers.Token), CancellationToken.None),
-            Task.Run(() => leases.RunAsync(stopInformers.Token), CancellationToken.None),
-            Task.Run(() => pods.RunAsync(stopInformers.Token), CancellationToken.None),
-        };
-        try
-        {
-            await Task.WhenAll(nodes.WaitForSyncAsync(ct), leases.WaitForSyncAsync(ct), pods.WaitForSyncAsync(ct));
             HasSynced = true;
             foreach (var pod in pods.Lister.List(null))
             {
                 // Pods bound to nodes that no longer exist are only found through their pods.
                 EnqueueNode(pod.Spec?.NodeName);
             }
-            await controller.RunAsync(_options.Workers, ct);
-        }
-        finally
-        {
-            await stopInformers.CancelAsync();
-            await Task.WhenAll(running);
-        }
+            await controller.RunAsync(_options.Workers, token);
+        }, ct);
     }
 }

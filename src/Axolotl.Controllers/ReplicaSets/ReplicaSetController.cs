@@ -20,7 +20,8 @@ public sealed class ReplicaSetController<TOwner>(
     ReplicaKind<TOwner> kind,
     ILoggerFactory loggerFactory,
     TimeProvider time,
-    ReplicaSetControllerOptions? options = null)
+    ReplicaSetControllerOptions? options = null,
+    SharedInformerFactory? informerFactory = null)
     : BackgroundLoop(kind.Component, LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger($"Axolotl.Controllers.{kind.Resource.Kind}"))
     where TOwner : KubeObject
 {
@@ -32,9 +33,9 @@ public sealed class ReplicaSetController<TOwner>(
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         HasSynced = false;
-        var owners = new SharedInformer<TOwner>(client.Resource<TOwner>(kind.Resource), Time,
-            loggerFactory.CreateLogger($"Axolotl.Informer.{kind.Component}.{kind.Resource.QualifiedResource}"));
-        var pods = new SharedInformer<Pod>(client.Resource<Pod>(), Time, loggerFactory.CreateLogger($"Axolotl.Informer.{kind.Component}.pods"));
+        var informers = new InformerGroup(informerFactory, client, loggerFactory, Time);
+        var owners = informers.For<TOwner>();
+        var pods = informers.For<Pod>();
         var ownerCache = new ListerCache<TOwner>(owners.Lister);
         var expectations = new ControllerExpectations(Time, _options.ExpectationsTimeout);
         await using var events = new EventRecorder(client, new EventRecorderOptions { Component = kind.Component }, Time, Logger);
@@ -42,31 +43,19 @@ public sealed class ReplicaSetController<TOwner>(
         var controller = new Controller<ObjectKey>(Name, reconciler, Time, Logger);
         var router = new ReplicaSetEventRouter<TOwner>(kind, ownerCache, expectations, controller.Enqueue, controller.EnqueueAfter);
 
-        owners.AddEventHandler(new ResourceEventHandler<TOwner>(
+        informers.AddEventHandler(owners, new ResourceEventHandler<TOwner>(
             onAdd: router.OwnerChanged,
             onUpdate: (_, o) => router.OwnerChanged(o),
             onDelete: router.OwnerDeleted));
-        pods.AddEventHandler(new ResourceEventHandler<Pod>(
+        informers.AddEventHandler(pods, new ResourceEventHandler<Pod>(
             onAdd: router.PodAdded,
             onUpdate: router.PodUpdated,
             onDelete: router.PodDeleted));
 
-        using var stopInformers = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var running = new[]
+        await informers.RunAsync(token =>
         {
-            Task.Run(() => owners.RunAsync(stopInformers.Token), CancellationToken.None),
-            Task.Run(() => pods.RunAsync(stopInformers.Token), CancellationToken.None),
-        };
-        try
-        {
-            await Task.WhenAll(owners.WaitForSyncAsync(ct), pods.WaitForSyncAsync(ct));
             HasSynced = true;
-            await controller.RunAsync(_options.Workers, ct);
-        }
-        finally
-        {
-            await stopInformers.CancelAsync();
-            await Task.WhenAll(running);
-        }
+            return controller.RunAsync(_options.Workers, token);
+        }, ct);
     }
 }

@@ -12,16 +12,15 @@ namespace Axolotl.Controllers.RootCaCertPublisher;
 /// (key <c>ca.crt</c>) in every active namespace, which the projected service account volume
 /// mounts. A namespace that appears, or the ConfigMap deleted or changed, queues the namespace.
 /// </summary>
-public sealed class RootCaCertPublisher(KubeClient client, string caPem, ILoggerFactory loggerFactory, TimeProvider time)
+public sealed class RootCaCertPublisher(KubeClient client, string caPem, ILoggerFactory loggerFactory, TimeProvider time, SharedInformerFactory? informerFactory = null)
     : BackgroundLoop("root-ca-cert-publisher", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger<RootCaCertPublisher>())
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        var informers = new InformerGroup();
-        var namespaces = informers.Add(new SharedInformer<Api.Core.Namespace>(client.Resource<Api.Core.Namespace>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.root-ca-cert-publisher.namespaces")));
+        var informers = new InformerGroup(informerFactory, client, loggerFactory, Time);
+        var namespaces = informers.For<Api.Core.Namespace>();
         // Only the published ConfigMaps are watched, not every ConfigMap of the cluster.
-        var configMaps = informers.Add(new SharedInformer<ConfigMap>(client.Resource<ConfigMap>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.root-ca-cert-publisher.configmaps"),
-            new SharedInformerOptions { FieldSelector = "metadata.name=" + RootCaCertReconciler.ConfigMapName }));
+        var configMaps = informers.For<ConfigMap>(fieldSelector: "metadata.name=" + RootCaCertReconciler.ConfigMapName);
         var controller = new Controller<ObjectKey>(Name, new RootCaCertReconciler(client, caPem, namespaces.Lister, configMaps.Lister, Logger), Time, Logger);
 
         void Queue(string? ns)
@@ -32,8 +31,8 @@ public sealed class RootCaCertPublisher(KubeClient client, string caPem, ILogger
             }
         }
 
-        namespaces.AddEventHandler(new ResourceEventHandler<Api.Core.Namespace>(onAdd: ns => Queue(ns.Metadata.Name), onUpdate: (_, ns) => Queue(ns.Metadata.Name)));
-        configMaps.AddEventHandler(new ResourceEventHandler<ConfigMap>(
+        informers.AddEventHandler(namespaces, new ResourceEventHandler<Api.Core.Namespace>(onAdd: ns => Queue(ns.Metadata.Name), onUpdate: (_, ns) => Queue(ns.Metadata.Name)));
+        informers.AddEventHandler(configMaps, new ResourceEventHandler<ConfigMap>(
             onUpdate: (_, cm) => Queue(cm.Metadata.Namespace),
             onDelete: cm => Queue(cm.Metadata.Namespace)));
 

@@ -1,36 +1,72 @@
+using Axolotl.Api.Meta;
+using Axolotl.Client;
 using Axolotl.Client.Informers;
+using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Controllers.Runtime;
 
 /// <summary>
-/// The informers a controller reads: started together, waited for until all have synced, and stopped
-/// when the controller's work ends (however it ends).
+/// The informers one run of a controller reads. With the process's <see cref="SharedInformerFactory"/>
+/// they are its shared informers (started by the factory's owner): the run waits for them to sync and,
+/// however it ends, removes the handlers it registered, while the caches stay for the other consumers
+/// and the next run. Without one (a controller on its own, as in tests) the run gets informers of its
+/// own, started with it and stopped when it ends.
 /// </summary>
 public sealed class InformerGroup
 {
-    private readonly List<(Func<CancellationToken, Task> Run, Func<CancellationToken, Task> Synced)> _members = [];
+    private readonly SharedInformerFactory _factory;
+    private readonly bool _ownsFactory;
+    private readonly List<Func<CancellationToken, Task>> _synced = [];
+    private readonly List<IDisposable> _registrations = [];
 
-    public SharedInformer<T> Add<T>(SharedInformer<T> informer)
-        where T : Api.Meta.KubeObject
+    public InformerGroup(SharedInformerFactory? shared, KubeClient client, ILoggerFactory loggerFactory, TimeProvider time)
     {
-        _members.Add((informer.RunAsync, informer.WaitForSyncAsync));
-        return informer;
+        _ownsFactory = shared is null;
+        _factory = shared ?? new SharedInformerFactory(client, loggerFactory, time);
     }
 
-    /// <summary>Runs the informers, then <paramref name="work"/> once they have all synced.</summary>
+    /// <summary>
+    /// The informer of every <typeparamref name="T"/>, or of those the selectors name (a cache of its own,
+    /// shared only with consumers asking for the same selection); the run waits for it to sync.
+    /// </summary>
+    public SharedInformer<T> For<T>(string? labelSelector = null, string? fieldSelector = null)
+        where T : KubeObject => Track(_factory.For<T>(null, labelSelector, fieldSelector));
+
+    /// <summary>Registers <paramref name="handler"/> for this run only. It must not mutate what it is given: the objects are shared.</summary>
+    public void AddEventHandler<T>(SharedInformer<T> informer, IResourceEventHandler<T> handler)
+        where T : KubeObject => _registrations.Add(informer.AddEventHandler(handler));
+
+    /// <summary>Runs <paramref name="work"/> once every informer of the group has synced.</summary>
     public async Task RunAsync(Func<CancellationToken, Task> work, CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var running = _members.Select(m => Task.Run(() => m.Run(stop.Token), CancellationToken.None)).ToList();
+        if (_ownsFactory)
+        {
+            _factory.Start(stop.Token);
+        }
         try
         {
-            await Task.WhenAll(_members.Select(m => m.Synced(ct)));
+            await Task.WhenAll(_synced.Select(synced => synced(ct)));
             await work(ct);
         }
         finally
         {
-            await stop.CancelAsync();
-            await Task.WhenAll(running);
+            foreach (var registration in _registrations)
+            {
+                registration.Dispose();
+            }
+            if (_ownsFactory)
+            {
+                await stop.CancelAsync();
+                await _factory.WhenStoppedAsync();
+            }
         }
+    }
+
+    private SharedInformer<T> Track<T>(SharedInformer<T> informer)
+        where T : KubeObject
+    {
+        _synced.Add(informer.WaitForSyncAsync);
+        return informer;
     }
 }

@@ -12,20 +12,20 @@ namespace Axolotl.Controllers.ServiceAccounts;
 /// <c>default</c>. A namespace that appears, or a <c>default</c> ServiceAccount that is deleted,
 /// queues its namespace; the reconciler creates what is missing.
 /// </summary>
-public sealed class ServiceAccountsController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time)
+public sealed class ServiceAccountsController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, SharedInformerFactory? informerFactory = null)
     : BackgroundLoop("serviceaccount-controller", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger<ServiceAccountsController>())
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        var informers = new InformerGroup();
-        var namespaces = informers.Add(new SharedInformer<Api.Core.Namespace>(client.Resource<Api.Core.Namespace>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.serviceaccount-controller.namespaces")));
-        var accounts = informers.Add(new SharedInformer<ServiceAccount>(client.Resource<ServiceAccount>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.serviceaccount-controller.serviceaccounts")));
+        var informers = new InformerGroup(informerFactory, client, loggerFactory, Time);
+        var namespaces = informers.For<Api.Core.Namespace>();
+        var accounts = informers.For<ServiceAccount>();
         var controller = new Controller<ObjectKey>(Name, new ServiceAccountsReconciler(client, namespaces.Lister, accounts.Lister, Logger), Time, Logger);
 
-        namespaces.AddEventHandler(new ResourceEventHandler<Api.Core.Namespace>(
+        informers.AddEventHandler(namespaces, new ResourceEventHandler<Api.Core.Namespace>(
             onAdd: ns => controller.Enqueue(new ObjectKey(null, ns.Metadata.Name ?? "")),
             onUpdate: (_, ns) => controller.Enqueue(new ObjectKey(null, ns.Metadata.Name ?? ""))));
-        accounts.AddEventHandler(new ResourceEventHandler<ServiceAccount>(
+        informers.AddEventHandler(accounts, new ResourceEventHandler<ServiceAccount>(
             onDelete: sa =>
             {
                 if (ServiceAccountsReconciler.Managed.Contains(sa.Metadata.Name ?? ""))

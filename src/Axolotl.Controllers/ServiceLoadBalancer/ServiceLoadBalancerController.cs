@@ -12,14 +12,14 @@ namespace Axolotl.Controllers.ServiceLoadBalancer;
 /// proxy on that node answers on it). Service changes queue the Service; a node's readiness or address
 /// change queues every Service that has or wants an ingress.
 /// </summary>
-public sealed class ServiceLoadBalancerController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time)
+public sealed class ServiceLoadBalancerController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, SharedInformerFactory? informerFactory = null)
     : BackgroundLoop("service-lb-controller", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger<ServiceLoadBalancerController>())
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        var informers = new InformerGroup();
-        var services = informers.Add(new SharedInformer<Service>(client.Resource<Service>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.service-lb-controller.services")));
-        var nodes = informers.Add(new SharedInformer<Node>(client.Resource<Node>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.service-lb-controller.nodes")));
+        var informers = new InformerGroup(informerFactory, client, loggerFactory, Time);
+        var services = informers.For<Service>();
+        var nodes = informers.For<Node>();
         var controller = new Controller<ObjectKey>(Name, new ServiceLoadBalancerReconciler(client, services.Lister, nodes.Lister, Logger), Time, Logger);
 
         void ServiceChanged(Service service)
@@ -38,8 +38,8 @@ public sealed class ServiceLoadBalancerController(KubeClient client, ILoggerFact
             }
         }
 
-        services.AddEventHandler(new ResourceEventHandler<Service>(onAdd: ServiceChanged, onUpdate: (_, s) => ServiceChanged(s)));
-        nodes.AddEventHandler(new ResourceEventHandler<Node>(
+        informers.AddEventHandler(services, new ResourceEventHandler<Service>(onAdd: ServiceChanged, onUpdate: (_, s) => ServiceChanged(s)));
+        informers.AddEventHandler(nodes, new ResourceEventHandler<Node>(
             onAdd: _ => NodesChanged(),
             onUpdate: (before, after) =>
             {

@@ -16,7 +16,7 @@ namespace Axolotl.Controllers.Volumes;
 /// and one of volumes (<see cref="VolumeReconciler"/>), fed by informers on claims, volumes, classes,
 /// nodes and pods. A change on either side enqueues the other side it concerns.
 /// </summary>
-public sealed class PersistentVolumeController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time)
+public sealed class PersistentVolumeController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, SharedInformerFactory? informerFactory = null)
     : BackgroundLoop("persistentvolume-binder-controller", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger<PersistentVolumeController>())
 {
     /// <summary>The local-path provisioner's event source, after k3s's "rancher.io/local-path_&lt;pod&gt;_&lt;id&gt;".</summary>
@@ -24,15 +24,12 @@ public sealed class PersistentVolumeController(KubeClient client, ILoggerFactory
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
-        var informers = new InformerGroup();
-        SharedInformer<T> Informer<T>(string name)
-            where T : KubeObject =>
-            informers.Add(new SharedInformer<T>(client.Resource<T>(), Time, loggerFactory.CreateLogger("Axolotl.Informer.persistentvolume-controller." + name)));
-        var claims = Informer<PersistentVolumeClaim>("claims");
-        var volumes = Informer<PersistentVolume>("volumes");
-        var classes = Informer<StorageClass>("classes");
-        var nodes = Informer<Node>("nodes");
-        var pods = Informer<Pod>("pods");
+        var informers = new InformerGroup(informerFactory, client, loggerFactory, Time);
+        var claims = informers.For<PersistentVolumeClaim>();
+        var volumes = informers.For<PersistentVolume>();
+        var classes = informers.For<StorageClass>();
+        var nodes = informers.For<Node>();
+        var pods = informers.For<Pod>();
         await using var events = new EventRecorder(client, new EventRecorderOptions { Component = "persistentvolume-controller" }, Time, Logger);
         await using var provisionerEvents = new EventRecorder(client, new EventRecorderOptions { Component = ProvisionerComponent }, Time, Logger);
         var cache = new ListerVolumeCache(claims.Lister, volumes.Lister, classes.Lister, nodes.Lister, pods.Lister);
@@ -91,10 +88,10 @@ public sealed class PersistentVolumeController(KubeClient client, ILoggerFactory
             }
         }
 
-        claims.AddEventHandler(new ResourceEventHandler<PersistentVolumeClaim>(onAdd: ClaimChanged, onUpdate: (_, c) => ClaimChanged(c), onDelete: ClaimDeleted));
-        volumes.AddEventHandler(new ResourceEventHandler<PersistentVolume>(onAdd: VolumeChanged, onUpdate: (_, v) => VolumeChanged(v), onDelete: VolumeChanged));
-        classes.AddEventHandler(new ResourceEventHandler<StorageClass>(onAdd: _ => PendingClaims(), onUpdate: (_, _) => PendingClaims()));
-        nodes.AddEventHandler(new ResourceEventHandler<Node>(
+        informers.AddEventHandler(claims, new ResourceEventHandler<PersistentVolumeClaim>(onAdd: ClaimChanged, onUpdate: (_, c) => ClaimChanged(c), onDelete: ClaimDeleted));
+        informers.AddEventHandler(volumes, new ResourceEventHandler<PersistentVolume>(onAdd: VolumeChanged, onUpdate: (_, v) => VolumeChanged(v), onDelete: VolumeChanged));
+        informers.AddEventHandler(classes, new ResourceEventHandler<StorageClass>(onAdd: _ => PendingClaims(), onUpdate: (_, _) => PendingClaims()));
+        informers.AddEventHandler(nodes, new ResourceEventHandler<Node>(
             onAdd: _ => PendingClaims(),
             onUpdate: (before, after) =>
             {
@@ -104,7 +101,7 @@ public sealed class PersistentVolumeController(KubeClient client, ILoggerFactory
                     PendingClaims();
                 }
             }));
-        pods.AddEventHandler(new ResourceEventHandler<Pod>(onAdd: PodChanged, onUpdate: (_, p) => PodChanged(p), onDelete: PodChanged));
+        informers.AddEventHandler(pods, new ResourceEventHandler<Pod>(onAdd: PodChanged, onUpdate: (_, p) => PodChanged(p), onDelete: PodChanged));
 
         await informers.RunAsync(token => Task.WhenAll(claimController.RunAsync(1, token), volumeController.RunAsync(1, token)), ct);
     }

@@ -220,7 +220,7 @@ public static partial class AgentCommand
             new KubeletServerOptions { Port = agent.Options.KubeletPort, ServingCertificate = () => credentials.Serving!.Current, ClientCa = X509Certificate2.CreateFromPem(caPem) },
             new NodeAgentBackend(agent), clock, logging, shutdown.Token);
         // A fake node runs no pods on this machine: nothing for a service proxy or DNS to reach.
-        var proxy = fakeRuntime ? null : await LocalAgent.StartProxyAsync(args, agent, serviceCidr, client, logging, clock, shutdown.Token);
+        var proxy = fakeRuntime ? null : await LocalAgent.StartProxyAsync(args, agent, serviceCidr, client, null, logging, clock, shutdown.Token);
         var routes = LocalAgent.StartRouting(args, agent, client, logging, clock);
         var rotation = credentials.StartRotation(client, clock, log, shutdown.Token).Completion;
         LogJoined(log, nodeName, server, podCidr, agent.Options.KubeletPort);

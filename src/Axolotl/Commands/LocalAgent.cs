@@ -222,7 +222,9 @@ public static class LocalAgent
     /// interface named after the node's bridge (so each node on a machine has its own), node ports on
     /// 127.0.0.1, the pod gateway (pods reach node ports there) and the node's own addresses.
     /// </summary>
-    public static Task<ServiceProxy> StartProxyAsync(CommandLine args, NodeAgent agent, string serviceCidr, KubeClient client, ILoggerFactory logging, TimeProvider clock, CancellationToken ct)
+    /// <param name="informers">The process's shared informers (a server's), or null for informers of the proxy's own.</param>
+    public static Task<ServiceProxy> StartProxyAsync(CommandLine args, NodeAgent agent, string serviceCidr, KubeClient client, Axolotl.Client.Informers.SharedInformerFactory? informers,
+        ILoggerFactory logging, TimeProvider clock, CancellationToken ct)
     {
         var bridge = args.Get("bridge") ?? "axl0";
         var balancing = args.Get("proxy-balancing") switch
@@ -247,7 +249,7 @@ public static class LocalAgent
             InformerInitialBackoff = agent.Options.ApiRetryInitialBackoff,
             InformerMaxBackoff = agent.Options.ApiRetryMaxBackoff,
         };
-        return ServiceProxy.StartAsync(client, options, logging, clock, ct);
+        return ServiceProxy.StartAsync(client, informers, options, logging, clock, ct);
     }
 
     /// <summary>"BRIDGE-svc" when that fits the kernel's 15 characters, else a short stable name derived from it.</summary>

@@ -9,6 +9,7 @@ using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Admission.PodSecurity;
 using Axolotl.ApiServer.Security;
 using Axolotl.Client;
+using Axolotl.Client.Informers;
 using Axolotl.Controllers;
 using Axolotl.Controllers.Certificates;
 using Axolotl.NodeIdentity;
@@ -327,8 +328,13 @@ public static partial class ServerCommand
         using var controllerClient = ComponentClients.Create(host.LoopbackUrl, host.Pki, BootstrapRoles.ControllerManagerUser, clock);
         using var schedulerClient = ComponentClients.Create(host.LoopbackUrl, host.Pki, BootstrapRoles.SchedulerUser, clock);
         using var proxyClient = ComponentClients.Create(host.LoopbackUrl, host.Pki, BootstrapRoles.ProxyUser, clock);
+        // One informer per kind for the whole process: the controllers, the scheduler and the service proxy
+        // share its watches and caches. They read as the controller manager, which may read every kind.
+        var informers = new SharedInformerFactory(controllerClient, logging, clock);
+        using var stopInformers = new CancellationTokenSource();
         var controllerOptions = new ControllerManagerOptions
         {
+            Informers = informers,
             NodeLifecycleOptions = NodeLifecycleOptionsFrom(args),
             NodeIpam = NodeIpamFrom(args),
             CertificateSigning = signing,
@@ -350,7 +356,7 @@ public static partial class ServerCommand
         controllers.Start(shutdown.Token);
         await using var scheduler = new ElectedComponent(schedulerClient, "kube-scheduler", "default-scheduler", async leading =>
         {
-            var service = await SchedulerService.StartAsync(schedulerClient, logging, clock, leading);
+            var service = await SchedulerService.StartAsync(schedulerClient, informers, logging, clock, new SchedulerOptions(), leading);
             return async () =>
             {
                 await service.StopAsync();
@@ -358,6 +364,9 @@ public static partial class ServerCommand
             };
         }, soleCandidate, clock, logging, leaderElection, host.Liveness);
         scheduler.Start(shutdown.Token);
+        // Before the local agent, which waits for node IPAM's CIDR; informers asked for later start at once, and
+        // every consumer waits for its own to sync. They stop after their consumers, on the way out.
+        informers.Start(stopInformers.Token);
         var runAgent = args.Get("local-agent") switch
         {
             null or "true" => true,
@@ -382,7 +391,7 @@ public static partial class ServerCommand
                 new KubeletServerOptions { Port = agent.Options.KubeletPort, ServingCertificate = () => credentials.Serving!.Current, ClientCa = host.Pki.Ca },
                 new NodeAgentBackend(agent), clock, logging, shutdown.Token);
             // A fake node runs no pods on this machine: nothing for a service proxy or DNS to reach.
-            proxy = fakeRuntime ? null : await LocalAgent.StartProxyAsync(args, agent, serviceCidr, proxyClient, logging, clock, shutdown.Token);
+            proxy = fakeRuntime ? null : await LocalAgent.StartProxyAsync(args, agent, serviceCidr, proxyClient, informers, logging, clock, shutdown.Token);
             routes = LocalAgent.StartRouting(args, agent, nodeClient, logging, clock);
             rotation = credentials.StartRotation(nodeClient, clock, log, shutdown.Token).Completion;
         }
@@ -433,6 +442,8 @@ public static partial class ServerCommand
         nodeClient?.Dispose();
         await scheduler.StopAsync();
         await controllers.StopAsync();
+        await stopInformers.CancelAsync();
+        await informers.WhenStoppedAsync();
         await host.StopAsync(CancellationToken.None);
         LogStopped(log);
         return 0;

@@ -37,5 +37,43 @@ public sealed class SharedInformerFactoryTests : IDisposable
         await factory.WhenStoppedAsync().WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task A_selection_is_a_cache_of_its_own_and_watches_with_its_selectors()
+    {
+        var factory = new SharedInformerFactory(_client, NullLoggerFactory.Instance, new FakeTimeProvider());
+        var all = factory.For<ConfigMap>();
+        var named = factory.For<ConfigMap>(null, null, "metadata.name=a");
+        Assert.NotSame(all, named);
+        Assert.Same(named, factory.For<ConfigMap>(null, null, "metadata.name=a"));
+        Assert.Equal(2, factory.Count);
+        using var stop = new CancellationTokenSource();
+
+        factory.Start(stop.Token);
+        await factory.WaitForCacheSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("metadata.name=a", named.Options.FieldSelector);
+        Assert.Contains(_http.Requests, r => r.Query.GetValueOrDefault("fieldSelector") == "metadata.name=a");
+        Assert.Contains(_http.Requests, r => !r.Query.ContainsKey("fieldSelector"));
+        await stop.CancelAsync();
+        await factory.WhenStoppedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_consumer_that_registers_after_the_sync_hears_the_cached_objects_as_adds()
+    {
+        var factory = new SharedInformerFactory(_client, NullLoggerFactory.Instance, new FakeTimeProvider());
+        var configMaps = factory.For<ConfigMap>();
+        using var stop = new CancellationTokenSource();
+        factory.Start(stop.Token);
+        await factory.WaitForCacheSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        var seen = new List<string>();
+
+        using var registration = configMaps.AddEventHandler(new ResourceEventHandler<ConfigMap>(onAdd: c => seen.Add(c.Metadata.Name!)));
+
+        Assert.Equal(["a"], seen);
+        await stop.CancelAsync();
+        await factory.WhenStoppedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     public void Dispose() => _client.Dispose();
 }
