@@ -43,6 +43,8 @@ public sealed partial class PodWorker
         Uid = uid;
         Latest = pod;
         _trigger = trigger;
+        Observed = new ObservedPod();
+        Lifecycle = new PodLifecycle(Observed);
         BeginStartTracking(pod);
     }
 
@@ -51,13 +53,10 @@ public sealed partial class PodWorker
     /// <summary>The newest pod object seen; replaced by the pod manager on every watch event.</summary>
     public Pod Latest { get; set; }
 
-    /// <summary>The pod object is gone from the API (deleted, possibly forcibly).</summary>
-    public bool ObjectDeleted { get; set; }
+    public ObservedPod Observed { get; }
 
-    /// <summary>Everything is stopped and cleaned up; the worker can be dropped.</summary>
-    public bool Finished { get; private set; }
-
-    public ObservedPod Observed { get; } = new();
+    /// <summary>Syncing, Terminating, Terminated or Finished, and whether the pod object is gone; only the lane changes it.</summary>
+    public PodLifecycle Lifecycle { get; }
 
     /// <summary>Handles of the running containers (for exec, logs follow and rotation).</summary>
     public IReadOnlyDictionary<string, ContainerHandle> Live => _live;
@@ -71,7 +70,7 @@ public sealed partial class PodWorker
 
     public async Task SyncAsync(CancellationToken ct)
     {
-        if (Finished)
+        if (Lifecycle.IsFinished)
         {
             return;
         }
@@ -81,13 +80,13 @@ public sealed partial class PodWorker
             _restored = true;
         }
         DrainExits();
-        if (ObjectDeleted || Latest.Metadata.DeletionTimestamp is not null)
+        if (Lifecycle.ObjectGone || Latest.Metadata.DeletionTimestamp is not null)
         {
             _ctx.Probes.RemovePod(Uid);
             await TerminateAsync(ct);
             return;
         }
-        if (await EnforceEvictionAsync(ct) || Observed.Terminal || await RejectAtAdmissionAsync(ct) || await RejectForbiddenSysctlsAsync(ct))
+        if (await EnforceEvictionAsync(ct) || Lifecycle.IsTerminated || await RejectAtAdmissionAsync(ct) || await RejectForbiddenSysctlsAsync(ct))
         {
             return;
         }
@@ -136,7 +135,7 @@ public sealed partial class PodWorker
         if (status.Phase is "Succeeded" or "Failed" && _live.Count == 0)
         {
             // Nothing will run again: the pod is done; release its sandbox as the kubelet does.
-            Observed.Terminal = true;
+            Lifecycle.Terminated();
             await RemoveSandboxAsync(ct);
         }
         SaveCheckpoint();
@@ -258,7 +257,7 @@ public sealed partial class PodWorker
                 if (ImmediateRestartGate.Applies(container, _ctx.Images.StartsWithoutRegistry(image, container.ImagePullPolicy)))
                 {
                     gate = new ImmediateRestartGate(_ctx.Restarts, Uid, container.Name, RestartPolicy,
-                        () => !ObjectDeleted && Latest.Metadata.DeletionTimestamp is null && Observed.FailureReason is null);
+                        () => !Lifecycle.ObjectGone && Latest.Metadata.DeletionTimestamp is null && Observed.FailureReason is null);
                     spec = spec with { RestartsAtOnce = gate.RestartsAtOnce, ArmsNext = gate.Armed() };
                 }
             }
@@ -455,7 +454,7 @@ public sealed partial class PodWorker
         seen.RunningSince = null;
         seen.Terminated = termination;
         var sidecar = init && Sidecars.IsSidecar(Latest.Spec, name);
-        if (Latest.Metadata.DeletionTimestamp is not null || ObjectDeleted || Observed.FailureReason is not null || (sidecar && _sidecarsStopping))
+        if (Latest.Metadata.DeletionTimestamp is not null || Lifecycle.ObjectGone || Observed.FailureReason is not null || (sidecar && _sidecarsStopping))
         {
             return;
         }
@@ -515,7 +514,7 @@ public sealed partial class PodWorker
     /// </summary>
     private async Task WriteStatusAsync(CancellationToken ct, bool wait = false)
     {
-        if (ObjectDeleted)
+        if (Lifecycle.ObjectGone)
         {
             TellReadiness(ready: false);
             return;
@@ -531,14 +530,14 @@ public sealed partial class PodWorker
     private Task SubmitStatus(bool keep = false)
     {
         var status = PodStatusComputer.Compute(Latest, Observed, Latest.Status, Now, ProbeViews());
-        TellReadiness(Latest.Metadata.DeletionTimestamp is null && !Observed.Terminal &&
+        TellReadiness(Latest.Metadata.DeletionTimestamp is null && !Lifecycle.IsTerminated &&
             status.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status == "True");
         return _ctx.StatusWriter.Submit(Uid, () => Latest, status, OnStatusStored, OnPodGone, keep);
     }
 
     /// <summary>Tells the node's proxy a change of readiness at once, ahead of the status write (ADR 0003).</summary>
     private void TellReadiness(bool ready) =>
-        _ctx.Readiness.Tell(Uid, Observed.PodIp, ready, failure: !ObjectDeleted && Latest.Metadata.DeletionTimestamp is null && !Observed.Terminal);
+        _ctx.Readiness.Tell(Uid, Observed.PodIp, ready, failure: !Lifecycle.ObjectGone && Latest.Metadata.DeletionTimestamp is null && !Lifecycle.IsTerminated);
 
     private void OnStatusStored(Pod stored)
     {
@@ -556,7 +555,7 @@ public sealed partial class PodWorker
 
     private void OnPodGone()
     {
-        ObjectDeleted = true;
+        Lifecycle.ObjectDeleted();
         _trigger(Uid);
     }
 
