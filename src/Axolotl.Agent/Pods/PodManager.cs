@@ -72,7 +72,7 @@ public sealed class PodManager : IAsyncDisposable
         {
             var orphan = new Pod { Metadata = new() { Uid = uid, Name = uid } };
             var worker = _workers.GetOrAdd(uid, _ => new PodWorker(_ctx, uid, orphan, _lanes.Trigger));
-            worker.Lifecycle.ObjectDeleted();
+            worker.Inbox.Gone();
             _lanes.Trigger(uid);
         }
         _rotate = RotateLogsAsync(_stop.Token);
@@ -90,7 +90,7 @@ public sealed class PodManager : IAsyncDisposable
             StartTrace.Mark("pod-event-" + (pod.Status?.Phase ?? "none"), pod.Metadata.Name, uid);
         }
         var worker = _workers.GetOrAdd(uid, _ => new PodWorker(_ctx, uid, pod, _lanes.Trigger));
-        worker.Latest = pod;
+        worker.Inbox.Changed(pod);
         _lanes.Trigger(uid);
     }
 
@@ -99,7 +99,7 @@ public sealed class PodManager : IAsyncDisposable
         var uid = pod.Metadata.Uid;
         if (uid is not null && _workers.TryGetValue(uid, out var worker))
         {
-            worker.Lifecycle.ObjectDeleted();
+            worker.Inbox.Gone();
             _lanes.Trigger(uid);
         }
     }

@@ -32,6 +32,8 @@ public sealed partial class PodWorker
         Lifecycle.Terminated();
         await _stop.CancelAsync();
 
+        // The grace period may have passed meanwhile: a removal posted since decides what is left to do.
+        TakeInbox();
         if (!Lifecycle.ObjectGone)
         {
             await WriteStatusAsync(ct, wait: true);

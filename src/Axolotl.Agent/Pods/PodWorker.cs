@@ -50,8 +50,11 @@ public sealed partial class PodWorker
 
     public string Uid { get; }
 
-    /// <summary>The newest pod object seen; replaced by the pod manager on every watch event.</summary>
-    public Pod Latest { get; set; }
+    /// <summary>The newest pod object the lane has taken (from the watch or a status write, through <see cref="Inbox"/>).</summary>
+    public Pod Latest { get; private set; }
+
+    /// <summary>Where the pod manager and the status writer post what they learn of the pod; the lane takes it.</summary>
+    public PodInbox Inbox { get; } = new();
 
     public ObservedPod Observed { get; }
 
@@ -74,6 +77,7 @@ public sealed partial class PodWorker
         {
             return;
         }
+        TakeInbox();
         if (!_restored)
         {
             await RestoreAsync(ct);
@@ -140,6 +144,20 @@ public sealed partial class PodWorker
         }
         SaveCheckpoint();
         await WriteStatusAsync(ct);
+    }
+
+    /// <summary>Applies what other threads posted: the newest pod object, the object's removal.</summary>
+    private void TakeInbox()
+    {
+        var (pod, gone) = Inbox.Take();
+        if (pod is not null)
+        {
+            Latest = pod;
+        }
+        if (gone)
+        {
+            Lifecycle.ObjectDeleted();
+        }
     }
 
     /// <summary>Whether a non-running container should be (re)started now; sets its waiting reason and timer when not.</summary>
@@ -257,7 +275,7 @@ public sealed partial class PodWorker
                 if (ImmediateRestartGate.Applies(container, _ctx.Images.StartsWithoutRegistry(image, container.ImagePullPolicy)))
                 {
                     gate = new ImmediateRestartGate(_ctx.Restarts, Uid, container.Name, RestartPolicy,
-                        () => !Lifecycle.ObjectGone && Latest.Metadata.DeletionTimestamp is null && Observed.FailureReason is null);
+                        () => !Inbox.DeletionSeen && !Lifecycle.ObjectGone && Latest.Metadata.DeletionTimestamp is null && Observed.FailureReason is null);
                     spec = spec with { RestartsAtOnce = gate.RestartsAtOnce, ArmsNext = gate.Armed() };
                 }
             }
@@ -532,30 +550,27 @@ public sealed partial class PodWorker
         var status = PodStatusComputer.Compute(Latest, Observed, Latest.Status, Now, ProbeViews());
         TellReadiness(Latest.Metadata.DeletionTimestamp is null && !Lifecycle.IsTerminated &&
             status.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status == "True");
-        return _ctx.StatusWriter.Submit(Uid, () => Latest, status, OnStatusStored, OnPodGone, keep);
+        return _ctx.StatusWriter.Submit(Uid, () => Inbox.Newest(Latest), status, OnStatusStored, OnPodGone, keep);
     }
 
     /// <summary>Tells the node's proxy a change of readiness at once, ahead of the status write (ADR 0003).</summary>
     private void TellReadiness(bool ready) =>
         _ctx.Readiness.Tell(Uid, Observed.PodIp, ready, failure: !Lifecycle.ObjectGone && Latest.Metadata.DeletionTimestamp is null && !Lifecycle.IsTerminated);
 
+    /// <summary>On the status writer's thread: posts the stored pod for the lane, which takes it at its next sync.</summary>
     private void OnStatusStored(Pod stored)
     {
         if (StartTrace.FilePath is not null)
         {
             StartTrace.Mark("pod-status-stored-" + stored.Status?.Phase, stored.Metadata.Name, Uid);
         }
-        // The watch delivers the same object; take it now only if it is newer than what the lane has.
-        if (long.TryParse(stored.Metadata.ResourceVersion, out var storedVersion) &&
-            (!long.TryParse(Latest.Metadata.ResourceVersion, out var current) || storedVersion > current))
-        {
-            Latest = stored;
-        }
+        Inbox.Stored(stored, Latest);
     }
 
+    /// <summary>On the status writer's thread: the pod is gone; the lane learns it from its inbox.</summary>
     private void OnPodGone()
     {
-        Lifecycle.ObjectDeleted();
+        Inbox.Gone();
         _trigger(Uid);
     }
 
