@@ -34,6 +34,7 @@ public sealed partial class PodWorker
     private readonly CancellationTokenSource _stop = new();
     private ITimer? _timer;
     private DateTimeOffset? _due;
+    private readonly PodStartTimings _timings;
     private PodSandbox? _sandbox;
     private bool _restored;
 
@@ -45,7 +46,7 @@ public sealed partial class PodWorker
         _trigger = trigger;
         Observed = new ObservedPod();
         Lifecycle = new PodLifecycle(Observed);
-        BeginStartTracking(pod);
+        _timings = new PodStartTimings(ctx.Time, ctx.Healing, ctx.Kubelet, pod);
     }
 
     public string Uid { get; }
@@ -131,7 +132,7 @@ public sealed partial class PodWorker
             }
         }
 
-        NotePodStartedIfRunning(spec, initDone);
+        _timings.Synced(Latest, initDone, spec.Containers.All(c => _live.ContainsKey(c.Name)));
         await StartEphemeralContainersAsync(spec, ct);
         await StopSidecarsWhenDoneAsync(spec, initDone, ct);
 
@@ -212,7 +213,7 @@ public sealed partial class PodWorker
         var resolution = ensured.Resolution;
         if (ensured.Pull is { } pulled)
         {
-            NotePull(ensureStarted, Now);
+            _timings.Pulled(ensureStarted, Now);
             _ctx.Kubelet?.Operation("pull_image", pulled.Elapsed, failed: false);
         }
         else if (resolution.Reason == ImageResolution.ErrImagePull)
@@ -311,7 +312,7 @@ public sealed partial class PodWorker
             seen.WaitingReason = null;
             seen.WaitingMessage = null;
             _live[container.Name] = handle;
-            NoteRestarted(container.Name, handle);
+            _timings.Restarted(container.Name, handle.StartedAt);
             ApplyOomScore(container, handle);
             SaveCheckpoint();
             WatchExit(container.Name, handle);
@@ -485,7 +486,7 @@ public sealed partial class PodWorker
         _decisions[name] = decision;
         if (decision.Action != RestartAction.DoNotRestart)
         {
-            NoteExit(name, termination, finishedAt);
+            _timings.Exited(name, termination, finishedAt);
         }
         if (decision.Action == RestartAction.RestartAfterBackoff)
         {
