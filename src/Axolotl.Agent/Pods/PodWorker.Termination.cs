@@ -241,7 +241,7 @@ public sealed partial class PodWorker
                 {
                     _live[saved.Name] = handle;
                     seen.RunningSince = handle.StartedAt;
-                    WatchExit(saved.Name, handle);
+                    _exits.Watch(saved.Name, handle);
                     var probed = saved.Init ? Latest.Spec?.InitContainers?.FirstOrDefault(c => c.Name == saved.Name && Sidecars.Is(c)) : Latest.Spec?.Containers.FirstOrDefault(c => c.Name == saved.Name);
                     if (probed is { } container)
                     {

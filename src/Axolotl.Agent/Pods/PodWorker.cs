@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Axolotl.Agent.Images;
 using Axolotl.Agent.Images.Distribution;
 using Axolotl.Agent.Recovery;
@@ -22,7 +21,7 @@ public sealed partial class PodWorker
 {
     private readonly PodAgentContext _ctx;
     private readonly Action<string> _trigger;
-    private readonly ConcurrentQueue<(string Name, ContainerHandle Handle, ContainerExit Exit)> _exits = new();
+    private readonly ContainerExits _exits;
     private readonly Dictionary<string, ContainerHandle> _live = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RestartDecision> _decisions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _pullErrorShownUntil = new(StringComparer.Ordinal);
@@ -45,6 +44,7 @@ public sealed partial class PodWorker
         Latest = pod;
         _trigger = trigger;
         Observed = new ObservedPod();
+        _exits = new ContainerExits(ctx.Runtime, ctx.Log, uid, trigger, _stop.Token);
         Lifecycle = new PodLifecycle(Observed);
         _timings = new PodStartTimings(ctx.Time, ctx.Healing, ctx.Kubelet, pod);
     }
@@ -315,7 +315,7 @@ public sealed partial class PodWorker
             _timings.Restarted(container.Name, handle.StartedAt);
             ApplyOomScore(container, handle);
             SaveCheckpoint();
-            WatchExit(container.Name, handle);
+            _exits.Watch(container.Name, handle);
             _ctx.Events.Record(Latest, EventRecorder.Normal, "Started", $"Started container {container.Name}", fieldPath);
             if ((!init || Sidecars.Is(container)) && !ephemeral && await RunPostStartAsync(container, handle, ct))
             {
@@ -418,29 +418,9 @@ public sealed partial class PodWorker
         return credentials;
     }
 
-    private void WatchExit(string name, ContainerHandle handle)
-    {
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                var exit = await _ctx.Runtime.WaitAsync(handle, _stop.Token);
-                _exits.Enqueue((name, handle, exit));
-                _trigger(Uid);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            catch (Exception ex)
-            {
-                _ctx.Log.LogError(ex, "waiting for container {Container} of pod {Uid} failed", name, Uid);
-            }
-        });
-    }
-
     private void DrainExits()
     {
-        while (_exits.TryDequeue(out var item))
+        foreach (var item in _exits.Take())
         {
             if (!_live.TryGetValue(item.Name, out var handle) || handle.Id != item.Handle.Id)
             {
@@ -450,9 +430,7 @@ public sealed partial class PodWorker
             var seen = Get(item.Name, init);
             var exit = item.Exit;
             var policy = Latest.Spec?.AllContainers().FirstOrDefault(c => c.Name == item.Name)?.TerminationMessagePolicy;
-            var termination = new ContainerTermination(
-                exit.ExitCode, exit.Signal, ContainerTermination.ReasonFor(exit.ExitCode, exit.OomKilled),
-                TerminationMessage.Read(handle.LogPath, policy, exit.ExitCode), handle.StartedAt, exit.FinishedAt, handle.Id);
+            var termination = item.Termination(policy);
             if (exit.OomKilled)
             {
                 // node-problem-detector reports these on the node; on the pod the user sees it in describe.
