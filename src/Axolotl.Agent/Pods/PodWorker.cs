@@ -13,9 +13,11 @@ using Microsoft.Extensions.Logging;
 namespace Axolotl.Agent.Pods;
 
 /// <summary>
-/// Drives one pod through Syncing → Terminating → Terminated. Every call of <see cref="SyncAsync"/>
-/// runs in the pod's lane, so the state here is only touched by one thread at a time; container
-/// exits and back-off timers only queue work and trigger the lane.
+/// Drives one pod through its <see cref="PodLifecycle"/> (Syncing → Terminating → Terminated →
+/// Finished). Every call of <see cref="SyncAsync"/> runs in the pod's lane, so the state here is only
+/// touched by one thread at a time: watch events and status write outcomes are posted to the
+/// <see cref="PodInbox"/>, container exits to <see cref="ContainerExits"/>, and they, eviction orders
+/// and back-off timers only trigger the lane.
 /// </summary>
 public sealed partial class PodWorker
 {
