@@ -27,7 +27,7 @@ public sealed class KubeletMetricsSource(string nodeName, Func<IEnumerable<PodWo
         var result = new List<RunningContainer>();
         foreach (var worker in workers().ToList())
         {
-            if (worker.Finished)
+            if (worker.Lifecycle.IsFinished)
             {
                 continue;
             }
@@ -43,7 +43,7 @@ public sealed class KubeletMetricsSource(string nodeName, Func<IEnumerable<PodWo
     }
 
     /// <summary>Pods this agent runs now (not yet terminated).</summary>
-    public int RunningPods() => workers().Count(w => !w.Finished && w.Live.Count > 0);
+    public int RunningPods() => workers().Count(w => !w.Lifecycle.IsFinished && w.Live.Count > 0);
 
     /// <summary>
     /// One reading of everything: the running containers the runtime could measure (one that exited

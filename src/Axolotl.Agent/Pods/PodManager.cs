@@ -72,7 +72,7 @@ public sealed class PodManager : IAsyncDisposable
         {
             var orphan = new Pod { Metadata = new() { Uid = uid, Name = uid } };
             var worker = _workers.GetOrAdd(uid, _ => new PodWorker(_ctx, uid, orphan, _lanes.Trigger));
-            worker.ObjectDeleted = true;
+            worker.Inbox.Gone();
             _lanes.Trigger(uid);
         }
         _rotate = RotateLogsAsync(_stop.Token);
@@ -90,7 +90,7 @@ public sealed class PodManager : IAsyncDisposable
             StartTrace.Mark("pod-event-" + (pod.Status?.Phase ?? "none"), pod.Metadata.Name, uid);
         }
         var worker = _workers.GetOrAdd(uid, _ => new PodWorker(_ctx, uid, pod, _lanes.Trigger));
-        worker.Latest = pod;
+        worker.Inbox.Changed(pod);
         _lanes.Trigger(uid);
     }
 
@@ -99,7 +99,7 @@ public sealed class PodManager : IAsyncDisposable
         var uid = pod.Metadata.Uid;
         if (uid is not null && _workers.TryGetValue(uid, out var worker))
         {
-            worker.ObjectDeleted = true;
+            worker.Inbox.Gone();
             _lanes.Trigger(uid);
         }
     }
@@ -114,7 +114,7 @@ public sealed class PodManager : IAsyncDisposable
         {
             await worker.SyncAsync(ct);
         }
-        catch (Exception) when (!ct.IsCancellationRequested && !worker.Finished)
+        catch (Exception) when (!ct.IsCancellationRequested && !worker.Lifecycle.IsFinished)
         {
             // As the kubelet's pod workers requeue a failed sync: a crashed container whose restart
             // failed half-way (the API server gone while its environment was read …) must not wait
@@ -122,7 +122,7 @@ public sealed class PodManager : IAsyncDisposable
             worker.RetryAfter(_ctx.Options.ApiRetryMaxBackoff);
             throw;
         }
-        if (worker.Finished)
+        if (worker.Lifecycle.IsFinished)
         {
             _workers.TryRemove(uid, out _);
         }

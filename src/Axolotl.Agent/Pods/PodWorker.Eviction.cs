@@ -17,7 +17,7 @@ public sealed partial class PodWorker
     private bool _admitted;
 
     /// <summary>The pod is still the node's to run: not finished, failed, succeeded or being deleted.</summary>
-    public bool IsActive => !Finished && !Observed.Terminal && !ObjectDeleted && Latest.Metadata.DeletionTimestamp is null && Volatile.Read(ref _eviction) is null;
+    public bool IsActive => !Lifecycle.IsTerminated && !Lifecycle.ObjectGone && Latest.Metadata.DeletionTimestamp is null && Volatile.Read(ref _eviction) is null;
 
     /// <summary>
     /// Evicts the pod from the node (the kubelet's TerminatePodAbnormallyAndWait): Evicted event,
@@ -38,7 +38,7 @@ public sealed partial class PodWorker
         {
             return false;
         }
-        if (Observed.Terminal)
+        if (Lifecycle.IsTerminated)
         {
             _evicted.TrySetResult();
             return false;
@@ -57,8 +57,9 @@ public sealed partial class PodWorker
         _ctx.Probes.RemovePod(Uid);
         // The condition is on the pod before its containers stop, as the kubelet writes it first.
         await WriteStatusAsync(ct);
+        Lifecycle.Terminating();
         await StopLiveContainersAsync(order.Grace, ct);
-        Observed.Terminal = true;
+        Lifecycle.Terminated();
         await RemoveSandboxAsync(ct);
         SaveCheckpoint();
         try
@@ -87,7 +88,7 @@ public sealed partial class PodWorker
         if (Latest.Status?.Phase is "Failed" or "Succeeded" && _live.Count == 0)
         {
             _admitted = true;
-            Observed.Terminal = true;
+            Lifecycle.Terminated();
             await RemoveSandboxAsync(ct);
             return true;
         }
@@ -101,7 +102,7 @@ public sealed partial class PodWorker
         Observed.FailureReason = rejection.Reason;
         Observed.FailureMessage = EvictionMessages.Rejected(rejection.Message);
         _ctx.Events.Record(Latest, EventRecorder.Warning, rejection.Reason, rejection.Message);
-        Observed.Terminal = true;
+        Lifecycle.Terminated();
         SaveCheckpoint();
         await WriteStatusAsync(ct, wait: true);
         return true;

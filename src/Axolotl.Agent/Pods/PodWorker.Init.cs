@@ -25,7 +25,7 @@ public sealed partial class PodWorker
             {
                 if (!seen.IsRunning && !_sidecarsStopping && MayStart(container.Name, seen))
                 {
-                    NoteInitStarted();
+                    _timings.InitStarted();
                     await StartContainerAsync(container, seen, init: true, ct);
                 }
                 if (!initialized && !SidecarStarted(container.Name))
@@ -40,7 +40,7 @@ public sealed partial class PodWorker
             }
             if (!seen.IsRunning && MayStart(container.Name, seen))
             {
-                NoteInitStarted();
+                _timings.InitStarted();
                 await StartContainerAsync(container, seen, init: true, ct);
             }
             return false;

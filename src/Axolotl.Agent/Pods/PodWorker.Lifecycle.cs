@@ -99,8 +99,9 @@ public sealed partial class PodWorker
         Observed.FailureMessage = DeadlineExceededMessage;
         _ctx.Events.Record(Latest, EventRecorder.Warning, DeadlineExceeded, DeadlineExceededMessage);
         _ctx.Probes.RemovePod(Uid);
+        Lifecycle.Terminating();
         await StopLiveContainersAsync(TimeSpan.FromSeconds(Latest.Spec.TerminationGracePeriodSeconds ?? 30), ct);
-        Observed.Terminal = true;
+        Lifecycle.Terminated();
         await RemoveSandboxAsync(ct);
         SaveCheckpoint();
         await WriteStatusAsync(ct, wait: true);

@@ -43,7 +43,7 @@ public sealed partial class PodWorker
             {
                 continue;
             }
-            NoteProbeKill(name, handle.Id, failedAt);
+            _timings.ProbeKilled(name, handle.Id, failedAt);
             var container = spec.Containers.FirstOrDefault(c => c.Name == name) ?? spec.InitContainers?.FirstOrDefault(c => c.Name == name);
             var probe = kind == ProbeKind.Liveness ? container?.LivenessProbe : container?.StartupProbe;
             var grace = TimeSpan.FromSeconds(probe?.TerminationGracePeriodSeconds ?? spec.TerminationGracePeriodSeconds ?? 30);

@@ -28,7 +28,7 @@ public sealed partial class PodWorker
         _ctx.Events.Record(Latest, EventRecorder.Warning, SysctlAllowlist.ForbiddenReason, message);
         Observed.FailureReason = SysctlAllowlist.ForbiddenReason;
         Observed.FailureMessage = "Pod was rejected: " + message;
-        Observed.Terminal = true;
+        Lifecycle.Terminated();
         SaveCheckpoint();
         await WriteStatusAsync(ct, wait: true);
         return true;

@@ -21,17 +21,20 @@ public sealed partial class PodWorker
     /// </summary>
     private async Task TerminateAsync(CancellationToken ct)
     {
-        var grace = ObjectDeleted && Latest.Spec is null
+        Lifecycle.Terminating();
+        var grace = Lifecycle.ObjectGone && Latest.Spec is null
             ? OrphanGrace
             : TimeSpan.FromSeconds(Latest.Metadata.DeletionGracePeriodSeconds ?? Latest.Spec?.TerminationGracePeriodSeconds ?? 30);
         await WaitForEndpointRemovalAsync(grace, ct);
         await StopLiveContainersAsync(grace, ct);
         // Containers that never got to run end as waiting; the kubelet leaves them so.
         await RemoveSandboxAsync(ct);
-        Observed.Terminal = true;
+        Lifecycle.Terminated();
         await _stop.CancelAsync();
 
-        if (!ObjectDeleted)
+        // The grace period may have passed meanwhile: a removal posted since decides what is left to do.
+        TakeInbox();
+        if (!Lifecycle.ObjectGone)
         {
             await WriteStatusAsync(ct, wait: true);
             try
@@ -59,7 +62,7 @@ public sealed partial class PodWorker
     /// </summary>
     private async Task WaitForEndpointRemovalAsync(TimeSpan grace, CancellationToken ct)
     {
-        if (ObjectDeleted || _live.Count == 0 || Observed.PodIp is null || Latest.Metadata.Namespace is not { } ns)
+        if (Lifecycle.ObjectGone || _live.Count == 0 || Observed.PodIp is null || Latest.Metadata.Namespace is not { } ns)
         {
             return;
         }
@@ -183,7 +186,7 @@ public sealed partial class PodWorker
 
     private void Cleanup()
     {
-        Finished = true;
+        Lifecycle.Finished();
         lock (_timerLock)
         {
             _timer?.Dispose();
@@ -238,7 +241,7 @@ public sealed partial class PodWorker
                 {
                     _live[saved.Name] = handle;
                     seen.RunningSince = handle.StartedAt;
-                    WatchExit(saved.Name, handle);
+                    _exits.Watch(saved.Name, handle);
                     var probed = saved.Init ? Latest.Spec?.InitContainers?.FirstOrDefault(c => c.Name == saved.Name && Sidecars.Is(c)) : Latest.Spec?.Containers.FirstOrDefault(c => c.Name == saved.Name);
                     if (probed is { } container)
                     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Axolotl.Agent.Images;
 using Axolotl.Agent.Images.Distribution;
 using Axolotl.Agent.Recovery;
@@ -14,15 +13,17 @@ using Microsoft.Extensions.Logging;
 namespace Axolotl.Agent.Pods;
 
 /// <summary>
-/// Drives one pod through Syncing → Terminating → Terminated. Every call of <see cref="SyncAsync"/>
-/// runs in the pod's lane, so the state here is only touched by one thread at a time; container
-/// exits and back-off timers only queue work and trigger the lane.
+/// Drives one pod through its <see cref="PodLifecycle"/> (Syncing → Terminating → Terminated →
+/// Finished). Every call of <see cref="SyncAsync"/> runs in the pod's lane, so the state here is only
+/// touched by one thread at a time: watch events and status write outcomes are posted to the
+/// <see cref="PodInbox"/>, container exits to <see cref="ContainerExits"/>, and they, eviction orders
+/// and back-off timers only trigger the lane.
 /// </summary>
 public sealed partial class PodWorker
 {
     private readonly PodAgentContext _ctx;
     private readonly Action<string> _trigger;
-    private readonly ConcurrentQueue<(string Name, ContainerHandle Handle, ContainerExit Exit)> _exits = new();
+    private readonly ContainerExits _exits;
     private readonly Dictionary<string, ContainerHandle> _live = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RestartDecision> _decisions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _pullErrorShownUntil = new(StringComparer.Ordinal);
@@ -34,6 +35,7 @@ public sealed partial class PodWorker
     private readonly CancellationTokenSource _stop = new();
     private ITimer? _timer;
     private DateTimeOffset? _due;
+    private readonly PodStartTimings _timings;
     private PodSandbox? _sandbox;
     private bool _restored;
 
@@ -43,21 +45,24 @@ public sealed partial class PodWorker
         Uid = uid;
         Latest = pod;
         _trigger = trigger;
-        BeginStartTracking(pod);
+        Observed = new ObservedPod();
+        _exits = new ContainerExits(ctx.Runtime, ctx.Log, uid, trigger, _stop.Token);
+        Lifecycle = new PodLifecycle(Observed);
+        _timings = new PodStartTimings(ctx.Time, ctx.Healing, ctx.Kubelet, pod);
     }
 
     public string Uid { get; }
 
-    /// <summary>The newest pod object seen; replaced by the pod manager on every watch event.</summary>
-    public Pod Latest { get; set; }
+    /// <summary>The newest pod object the lane has taken (from the watch or a status write, through <see cref="Inbox"/>).</summary>
+    public Pod Latest { get; private set; }
 
-    /// <summary>The pod object is gone from the API (deleted, possibly forcibly).</summary>
-    public bool ObjectDeleted { get; set; }
+    /// <summary>Where the pod manager and the status writer post what they learn of the pod; the lane takes it.</summary>
+    public PodInbox Inbox { get; } = new();
 
-    /// <summary>Everything is stopped and cleaned up; the worker can be dropped.</summary>
-    public bool Finished { get; private set; }
+    public ObservedPod Observed { get; }
 
-    public ObservedPod Observed { get; } = new();
+    /// <summary>Syncing, Terminating, Terminated or Finished, and whether the pod object is gone; only the lane changes it.</summary>
+    public PodLifecycle Lifecycle { get; }
 
     /// <summary>Handles of the running containers (for exec, logs follow and rotation).</summary>
     public IReadOnlyDictionary<string, ContainerHandle> Live => _live;
@@ -71,23 +76,24 @@ public sealed partial class PodWorker
 
     public async Task SyncAsync(CancellationToken ct)
     {
-        if (Finished)
+        if (Lifecycle.IsFinished)
         {
             return;
         }
+        TakeInbox();
         if (!_restored)
         {
             await RestoreAsync(ct);
             _restored = true;
         }
         DrainExits();
-        if (ObjectDeleted || Latest.Metadata.DeletionTimestamp is not null)
+        if (Lifecycle.ObjectGone || Latest.Metadata.DeletionTimestamp is not null)
         {
             _ctx.Probes.RemovePod(Uid);
             await TerminateAsync(ct);
             return;
         }
-        if (await EnforceEvictionAsync(ct) || Observed.Terminal || await RejectAtAdmissionAsync(ct) || await RejectForbiddenSysctlsAsync(ct))
+        if (await EnforceEvictionAsync(ct) || Lifecycle.IsTerminated || await RejectAtAdmissionAsync(ct) || await RejectForbiddenSysctlsAsync(ct))
         {
             return;
         }
@@ -128,7 +134,7 @@ public sealed partial class PodWorker
             }
         }
 
-        NotePodStartedIfRunning(spec, initDone);
+        _timings.Synced(Latest, initDone, spec.Containers.All(c => _live.ContainsKey(c.Name)));
         await StartEphemeralContainersAsync(spec, ct);
         await StopSidecarsWhenDoneAsync(spec, initDone, ct);
 
@@ -136,11 +142,25 @@ public sealed partial class PodWorker
         if (status.Phase is "Succeeded" or "Failed" && _live.Count == 0)
         {
             // Nothing will run again: the pod is done; release its sandbox as the kubelet does.
-            Observed.Terminal = true;
+            Lifecycle.Terminated();
             await RemoveSandboxAsync(ct);
         }
         SaveCheckpoint();
         await WriteStatusAsync(ct);
+    }
+
+    /// <summary>Applies what other threads posted: the newest pod object, the object's removal.</summary>
+    private void TakeInbox()
+    {
+        var (pod, gone) = Inbox.Take();
+        if (pod is not null)
+        {
+            Latest = pod;
+        }
+        if (gone)
+        {
+            Lifecycle.ObjectDeleted();
+        }
     }
 
     /// <summary>Whether a non-running container should be (re)started now; sets its waiting reason and timer when not.</summary>
@@ -195,7 +215,7 @@ public sealed partial class PodWorker
         var resolution = ensured.Resolution;
         if (ensured.Pull is { } pulled)
         {
-            NotePull(ensureStarted, Now);
+            _timings.Pulled(ensureStarted, Now);
             _ctx.Kubelet?.Operation("pull_image", pulled.Elapsed, failed: false);
         }
         else if (resolution.Reason == ImageResolution.ErrImagePull)
@@ -258,7 +278,7 @@ public sealed partial class PodWorker
                 if (ImmediateRestartGate.Applies(container, _ctx.Images.StartsWithoutRegistry(image, container.ImagePullPolicy)))
                 {
                     gate = new ImmediateRestartGate(_ctx.Restarts, Uid, container.Name, RestartPolicy,
-                        () => !ObjectDeleted && Latest.Metadata.DeletionTimestamp is null && Observed.FailureReason is null);
+                        () => !Inbox.DeletionSeen && !Lifecycle.ObjectGone && Latest.Metadata.DeletionTimestamp is null && Observed.FailureReason is null);
                     spec = spec with { RestartsAtOnce = gate.RestartsAtOnce, ArmsNext = gate.Armed() };
                 }
             }
@@ -294,10 +314,10 @@ public sealed partial class PodWorker
             seen.WaitingReason = null;
             seen.WaitingMessage = null;
             _live[container.Name] = handle;
-            NoteRestarted(container.Name, handle);
+            _timings.Restarted(container.Name, handle.StartedAt);
             ApplyOomScore(container, handle);
             SaveCheckpoint();
-            WatchExit(container.Name, handle);
+            _exits.Watch(container.Name, handle);
             _ctx.Events.Record(Latest, EventRecorder.Normal, "Started", $"Started container {container.Name}", fieldPath);
             if ((!init || Sidecars.Is(container)) && !ephemeral && await RunPostStartAsync(container, handle, ct))
             {
@@ -400,29 +420,9 @@ public sealed partial class PodWorker
         return credentials;
     }
 
-    private void WatchExit(string name, ContainerHandle handle)
-    {
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                var exit = await _ctx.Runtime.WaitAsync(handle, _stop.Token);
-                _exits.Enqueue((name, handle, exit));
-                _trigger(Uid);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            catch (Exception ex)
-            {
-                _ctx.Log.LogError(ex, "waiting for container {Container} of pod {Uid} failed", name, Uid);
-            }
-        });
-    }
-
     private void DrainExits()
     {
-        while (_exits.TryDequeue(out var item))
+        foreach (var item in _exits.Take())
         {
             if (!_live.TryGetValue(item.Name, out var handle) || handle.Id != item.Handle.Id)
             {
@@ -432,9 +432,7 @@ public sealed partial class PodWorker
             var seen = Get(item.Name, init);
             var exit = item.Exit;
             var policy = Latest.Spec?.AllContainers().FirstOrDefault(c => c.Name == item.Name)?.TerminationMessagePolicy;
-            var termination = new ContainerTermination(
-                exit.ExitCode, exit.Signal, ContainerTermination.ReasonFor(exit.ExitCode, exit.OomKilled),
-                TerminationMessage.Read(handle.LogPath, policy, exit.ExitCode), handle.StartedAt, exit.FinishedAt, handle.Id);
+            var termination = item.Termination(policy);
             if (exit.OomKilled)
             {
                 // node-problem-detector reports these on the node; on the pod the user sees it in describe.
@@ -455,7 +453,7 @@ public sealed partial class PodWorker
         seen.RunningSince = null;
         seen.Terminated = termination;
         var sidecar = init && Sidecars.IsSidecar(Latest.Spec, name);
-        if (Latest.Metadata.DeletionTimestamp is not null || ObjectDeleted || Observed.FailureReason is not null || (sidecar && _sidecarsStopping))
+        if (Latest.Metadata.DeletionTimestamp is not null || Lifecycle.ObjectGone || Observed.FailureReason is not null || (sidecar && _sidecarsStopping))
         {
             return;
         }
@@ -468,7 +466,7 @@ public sealed partial class PodWorker
         _decisions[name] = decision;
         if (decision.Action != RestartAction.DoNotRestart)
         {
-            NoteExit(name, termination, finishedAt);
+            _timings.Exited(name, termination, finishedAt);
         }
         if (decision.Action == RestartAction.RestartAfterBackoff)
         {
@@ -515,7 +513,7 @@ public sealed partial class PodWorker
     /// </summary>
     private async Task WriteStatusAsync(CancellationToken ct, bool wait = false)
     {
-        if (ObjectDeleted)
+        if (Lifecycle.ObjectGone)
         {
             TellReadiness(ready: false);
             return;
@@ -531,32 +529,29 @@ public sealed partial class PodWorker
     private Task SubmitStatus(bool keep = false)
     {
         var status = PodStatusComputer.Compute(Latest, Observed, Latest.Status, Now, ProbeViews());
-        TellReadiness(Latest.Metadata.DeletionTimestamp is null && !Observed.Terminal &&
+        TellReadiness(Latest.Metadata.DeletionTimestamp is null && !Lifecycle.IsTerminated &&
             status.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status == "True");
-        return _ctx.StatusWriter.Submit(Uid, () => Latest, status, OnStatusStored, OnPodGone, keep);
+        return _ctx.StatusWriter.Submit(Uid, () => Inbox.Newest(Latest), status, OnStatusStored, OnPodGone, keep);
     }
 
     /// <summary>Tells the node's proxy a change of readiness at once, ahead of the status write (ADR 0003).</summary>
     private void TellReadiness(bool ready) =>
-        _ctx.Readiness.Tell(Uid, Observed.PodIp, ready, failure: !ObjectDeleted && Latest.Metadata.DeletionTimestamp is null && !Observed.Terminal);
+        _ctx.Readiness.Tell(Uid, Observed.PodIp, ready, failure: !Lifecycle.ObjectGone && Latest.Metadata.DeletionTimestamp is null && !Lifecycle.IsTerminated);
 
+    /// <summary>On the status writer's thread: posts the stored pod for the lane, which takes it at its next sync.</summary>
     private void OnStatusStored(Pod stored)
     {
         if (StartTrace.FilePath is not null)
         {
             StartTrace.Mark("pod-status-stored-" + stored.Status?.Phase, stored.Metadata.Name, Uid);
         }
-        // The watch delivers the same object; take it now only if it is newer than what the lane has.
-        if (long.TryParse(stored.Metadata.ResourceVersion, out var storedVersion) &&
-            (!long.TryParse(Latest.Metadata.ResourceVersion, out var current) || storedVersion > current))
-        {
-            Latest = stored;
-        }
+        Inbox.Stored(stored, Latest);
     }
 
+    /// <summary>On the status writer's thread: the pod is gone; the lane learns it from its inbox.</summary>
     private void OnPodGone()
     {
-        ObjectDeleted = true;
+        Inbox.Gone();
         _trigger(Uid);
     }
 

@@ -62,7 +62,10 @@ public sealed class ObservedPod
     /// <summary>The sandbox exists (PodReadyToStartContainers).</summary>
     public bool SandboxReady { get; set; }
 
-    /// <summary>The agent has finished with the pod (Succeeded/Failed decided and containers stopped).</summary>
+    /// <summary>
+    /// The agent has finished with the pod (Succeeded/Failed decided and containers stopped). A pod
+    /// worker never sets it itself: its <c>PodLifecycle</c> does on entering Terminated.
+    /// </summary>
     public bool Terminal { get; set; }
 
     /// <summary>Why the agent failed the whole pod (DeadlineExceeded), shown as status.reason/message.</summary>

@@ -1,40 +1,47 @@
-using Axolotl.Agent.Runtime;
+using Axolotl.Agent.Metrics;
 using Axolotl.Agent.Status;
 using Axolotl.Api.Core;
 
 namespace Axolotl.Agent.Pods;
 
 /// <summary>
-/// What the healing and pod start histograms need from the lane: when a container's exit was observed
-/// (or its probe failure crossed the threshold) until its replacement runs, and when this agent first saw
-/// the pod until all its containers run. Only the lane touches these maps.
+/// What the healing and pod start histograms need from a pod's lane: when a container's exit was
+/// observed (or its probe failure crossed the threshold) until its replacement runs, and when this
+/// agent first saw the pod until all its containers run. Only the lane calls it.
 /// </summary>
-public sealed partial class PodWorker
+public sealed class PodStartTimings
 {
+    private readonly TimeProvider _time;
+    private readonly HealingMetrics? _healing;
+    private readonly KubeletMetrics? _kubelet;
+
     /// <summary>Per container, the instance a failed liveness or startup probe had killed and when the failure crossed its threshold.</summary>
     private readonly Dictionary<string, (string ContainerId, DateTimeOffset FailedAt)> _probeFailures = new(StringComparer.Ordinal);
 
     /// <summary>Per container waiting for its replacement: since when, and whether a probe kill (not a crash) started it.</summary>
     private readonly Dictionary<string, (bool Probe, DateTimeOffset Since)> _healingSince = new(StringComparer.Ordinal);
 
-    private DateTimeOffset _seenAt;
+    private readonly DateTimeOffset _seenAt;
     private bool _podStartRecorded;
     private DateTimeOffset? _firstPullStarted;
     private DateTimeOffset? _lastPullFinished;
     private DateTimeOffset? _initStarted;
     private DateTimeOffset? _initFinished;
 
-    /// <summary>Called once from the constructor: a pod already running before this worker (an agent restart) has no start to measure.</summary>
-    private void BeginStartTracking(Pod pod)
+    /// <summary>A pod already running before this worker (an agent restart) has no start to measure.</summary>
+    public PodStartTimings(TimeProvider time, HealingMetrics? healing, KubeletMetrics? kubelet, Pod pod)
     {
-        _seenAt = _ctx.Time.GetUtcNow();
+        _time = time;
+        _healing = healing;
+        _kubelet = kubelet;
+        _seenAt = time.GetUtcNow();
         _podStartRecorded = pod.Status?.ContainerStatuses?.Any(s => s.State?.Running is not null) == true;
     }
 
-    private void NoteProbeKill(string name, string containerId, DateTimeOffset failedAt) => _probeFailures[name] = (containerId, failedAt);
+    public void ProbeKilled(string name, string containerId, DateTimeOffset failedAt) => _probeFailures[name] = (containerId, failedAt);
 
     /// <summary>An instance ended and will come back: the clock of its replacement starts at the exit, or at the probe failure that caused it.</summary>
-    private void NoteExit(string name, ContainerTermination termination, DateTimeOffset finishedAt)
+    public void Exited(string name, ContainerTermination termination, DateTimeOffset finishedAt)
     {
         if (_probeFailures.Remove(name, out var failure) && failure.ContainerId == termination.ContainerId)
         {
@@ -44,14 +51,14 @@ public sealed partial class PodWorker
         _healingSince[name] = (false, finishedAt);
     }
 
-    /// <summary>The instance that replaces an exited one runs: one observation, in the histogram of what ended the previous one.</summary>
-    private void NoteRestarted(string name, ContainerHandle handle)
+    /// <summary>The instance that replaces an exited one runs since <paramref name="startedAt"/>: one observation, in the histogram of what ended the previous one.</summary>
+    public void Restarted(string name, DateTimeOffset startedAt)
     {
-        if (_ctx.Healing is not { } healing || !_healingSince.Remove(name, out var since))
+        if (_healing is not { } healing || !_healingSince.Remove(name, out var since))
         {
             return;
         }
-        var elapsed = handle.StartedAt - since.Since;
+        var elapsed = startedAt - since.Since;
         if (since.Probe)
         {
             healing.ProbeRestarted(elapsed);
@@ -62,37 +69,38 @@ public sealed partial class PodWorker
         }
     }
 
-    private void NotePull(DateTimeOffset started, DateTimeOffset finished)
+    public void Pulled(DateTimeOffset started, DateTimeOffset finished)
     {
         _firstPullStarted ??= started;
         _lastPullFinished = finished;
     }
 
-    private void NoteInitStarted() => _initStarted ??= Now;
+    public void InitStarted() => _initStarted ??= _time.GetUtcNow();
 
     /// <summary>
     /// Once all app containers run for the first time: kubelet_pod_start_duration_seconds from this
     /// agent's first sight of the pod, and the SLI from its creation less the image pulls' span and
     /// the init containers' run, as upstream's pod startup latency tracker counts it.
     /// </summary>
-    private void NotePodStartedIfRunning(PodSpec spec, bool initDone)
+    public void Synced(Pod pod, bool initDone, bool allAppContainersRun)
     {
+        var spec = pod.Spec ?? new PodSpec();
         if (initDone && _initStarted is not null)
         {
-            _initFinished ??= Now;
+            _initFinished ??= _time.GetUtcNow();
         }
-        if (_podStartRecorded || !initDone || spec.Containers.Count == 0 || !spec.Containers.All(c => _live.ContainsKey(c.Name)))
+        if (_podStartRecorded || !initDone || spec.Containers.Count == 0 || !allAppContainersRun)
         {
             return;
         }
         _podStartRecorded = true;
-        if (_ctx.Kubelet is not { } kubelet)
+        if (_kubelet is not { } kubelet)
         {
             return;
         }
-        var now = Now;
+        var now = _time.GetUtcNow();
         kubelet.PodStarted(now - _seenAt);
-        if (Latest.Metadata.CreationTimestamp is { } created)
+        if (pod.Metadata.CreationTimestamp is { } created)
         {
             var sli = now - created;
             if (_firstPullStarted is { } pullFrom && _lastPullFinished is { } pullTo)
