@@ -5,6 +5,7 @@ using Axolotl.Api.Selectors;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.FieldManagement;
 using Axolotl.ApiServer.Http;
+using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.Rest;
 

@@ -4,7 +4,7 @@ using Axolotl.Api.Core;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
 using Axolotl.ApiServer.Errors;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 using Axolotl.Storage;
 using Microsoft.Extensions.Logging;
 

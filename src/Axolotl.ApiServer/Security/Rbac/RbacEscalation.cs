@@ -2,8 +2,9 @@ using System.Text.Json.Nodes;
 using Axolotl.Api.Rbac;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
+using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Errors;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.Security.Rbac;
 
@@ -14,13 +15,21 @@ namespace Axolotl.ApiServer.Security.Rbac;
 /// of it. system:masters is exempt. An update that grants nothing new (same rules, same subjects) is
 /// not checked, so the garbage collector and other metadata writers need no role of their own.
 /// </summary>
-public sealed class RbacEscalation(Authorizer authorizer, ObjectStore objects)
+public sealed class RbacEscalation(Authorizer authorizer, ObjectStore objects) : IValidatingAdmissionPlugin
 {
     private static readonly PolicyRule[] FullAuthority =
     [
         new() { Verbs = ["*"], ApiGroups = ["*"], Resources = ["*"] },
         new() { Verbs = ["*"], NonResourceUrls = ["*"] },
     ];
+
+    /// <summary>Not an admission plugin upstream (RBAC's storage checks it); here it runs with the validating plugins.</summary>
+    public string Name => "RbacEscalation";
+
+    public Task ValidateAsync(AdmissionAttributes attributes, CancellationToken ct) =>
+        attributes.Operation is AdmissionOperation.Create or AdmissionOperation.Update
+            ? CheckAsync(attributes.User, attributes.Type, attributes.Object!, attributes.OldObject, ct)
+            : Task.CompletedTask;
 
     public async Task CheckAsync(Principal? user, ResourceType type, JsonObject proposed, JsonObject? current, CancellationToken ct)
     {
