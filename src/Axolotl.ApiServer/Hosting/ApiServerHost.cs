@@ -92,7 +92,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var app = builder.Build();
         var kubeletTls = new KubeletTls(pki.KubeletCa, pki.KubeletClient, clock);
         var router = CreateRouter(objects, admission, clock, logging, kubeletTls, options.ServiceCidr, authentication,
-            new ServiceAccounts.TokenRequests(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
+            new TokenRequests(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
             new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options.MetricResolution, app.Lifetime.ApplicationStopping);
         app.UseWebSockets(); // pods/exec
         var dashboard = new Dashboard.DashboardEndpoint(Dashboard.DashboardAssets.Embedded);
@@ -138,7 +138,7 @@ public sealed class ApiServerHost : IAsyncDisposable
     }
 
     private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr,
-        Authentication authentication, ServiceAccounts.TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, TimeSpan metricResolution, CancellationToken stopping)
+        Authentication authentication, TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, TimeSpan metricResolution, CancellationToken stopping)
     {
         var services = new RestServices(objects, admission, clock, logging, stopping)
         {

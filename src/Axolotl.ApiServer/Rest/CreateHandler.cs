@@ -16,7 +16,7 @@ public sealed class CreateHandler(RestServices services)
     public async Task CreateAsync(RequestScope scope)
     {
         var body = await BodyReader.ReadObjectAsync(scope.Http);
-        var write = new FieldWrite(FieldManagerName.Resolve(scope, "CreateOptions", apply: false), Applied: false, scope.Subresource);
+        var write = new FieldWrite(FieldManagerName.Resolve(scope.Http.Request, "CreateOptions", apply: false), Applied: false, scope.Subresource);
         var created = await CreateObjectAsync(scope, body, write);
         await ResponseWriter.WriteAsync(scope.Http, 201, created);
     }

@@ -31,7 +31,7 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
         meta["name"] = scope.Name;
         ObjectMetaRules.CheckNamespace(scope.Type, meta, scope.Namespace);
         var precondition = ObjectMetaRules.Str(meta, "resourceVersion");
-        var write = new FieldWrite(FieldManagerName.Resolve(scope, "UpdateOptions", apply: false), Applied: false, scope.Subresource);
+        var write = new FieldWrite(FieldManagerName.Resolve(scope.Http.Request, "UpdateOptions", apply: false), Applied: false, scope.Subresource);
         var result = await GuaranteedUpdateAsync(scope, _ => body, precondition, write);
         WarningHeaders.Add(scope);
         await ResponseWriter.WriteAsync(scope.Http, 200, result);
@@ -43,12 +43,12 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
         var patchType = MediaTypes.Essence(scope.Http.Request.ContentType);
         var patch = PatchApplier.ParsePatch(patchType, bytes);
         var apply = patchType == MediaTypes.ApplyPatch;
-        var write = new FieldWrite(FieldManagerName.Resolve(scope, "PatchOptions", apply), apply, scope.Subresource);
+        var write = new FieldWrite(FieldManagerName.Resolve(scope.Http.Request, "PatchOptions", apply), apply, scope.Subresource);
         JsonObject result;
         if (apply)
         {
             var config = (JsonObject)patch;
-            var force = ForceParameter.Parse(scope);
+            var force = ForceParameter.Parse(scope.Http.Request);
             var configName = ObjectMetaRules.Str(ObjectMetaRules.Meta((JsonObject)config.DeepClone()), "name");
             if (!string.IsNullOrEmpty(configName) && configName != scope.RequiredName)
             {

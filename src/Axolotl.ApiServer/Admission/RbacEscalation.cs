@@ -2,11 +2,12 @@ using System.Text.Json.Nodes;
 using Axolotl.Api.Rbac;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
-using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Registry;
+using Axolotl.ApiServer.Security;
+using Axolotl.ApiServer.Security.Rbac;
 
-namespace Axolotl.ApiServer.Security.Rbac;
+namespace Axolotl.ApiServer.Admission;
 
 /// <summary>
 /// Upstream's RBAC escalation prevention on writes of roles and bindings: a Role or ClusterRole may

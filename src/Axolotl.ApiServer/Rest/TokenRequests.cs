@@ -8,10 +8,10 @@ using Axolotl.Api.Validation;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
 using Axolotl.ApiServer.Registry;
-using Axolotl.ApiServer.Rest;
 using Axolotl.ApiServer.Security;
+using Axolotl.ApiServer.ServiceAccounts;
 
-namespace Axolotl.ApiServer.ServiceAccounts;
+namespace Axolotl.ApiServer.Rest;
 
 /// <summary>
 /// POST serviceaccounts/NAME/token (authentication.k8s.io/v1 TokenRequest), as upstream's token
