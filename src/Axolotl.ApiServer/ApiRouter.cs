@@ -32,10 +32,6 @@ public sealed partial class ApiRouter(
 
     public Metrics.MetricsEndpoint? KubeStateMetrics { get; init; }
 
-    public static bool IsAnonymousPath(PathString path) =>
-        path.StartsWithSegments("/healthz") || path.StartsWithSegments("/livez") ||
-        path.StartsWithSegments("/readyz") || path.StartsWithSegments("/version");
-
     public async Task HandleAsync(HttpContext ctx)
     {
         try

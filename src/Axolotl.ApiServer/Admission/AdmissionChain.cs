@@ -6,43 +6,91 @@ using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
 using Axolotl.Api.Validation;
-using Axolotl.ApiServer.Admission.PodSecurity;
 using Axolotl.ApiServer.Errors;
+using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.Admission;
 
 /// <summary>
-/// What every write goes through before it reaches the store: decode into the typed model
-/// (catching unknown fields per fieldValidation), apply Kubernetes defaults, validate.
-/// Returns the JSON to store, re-encoded from the typed model so defaults are included.
+/// What every write goes through before it reaches the store, in upstream's order: decode into the
+/// typed model (catching unknown fields per fieldValidation) and apply Kubernetes defaults; the
+/// mutating plugins; the kind's validation; the validating plugins; and last the plugin that holds
+/// its decision through the write (ResourceQuota). The plugins and their order are
+/// <see cref="AdmissionPlugins"/>, registered once where the server is composed.
 /// </summary>
-public sealed class AdmissionChain
+public sealed class AdmissionChain(AdmissionPlugins plugins)
 {
-    /// <summary>The DefaultTolerationSeconds plugin's settings (applied to pods on create).</summary>
-    public DefaultTolerationSeconds DefaultTolerations { get; init; } = new();
+    /// <summary>A chain with no plugins: decoding, defaulting and validation only (tests, and the server's own writes).</summary>
+    public AdmissionChain()
+        : this(AdmissionPlugins.None)
+    {
+    }
 
-    /// <summary>The PodSecurity plugin; null only where a test builds a chain without a store.</summary>
-    public PodSecurityAdmission? PodSecurity { get; init; }
+    public AdmissionPlugins Plugins { get; } = plugins;
 
     /// <summary>
-    /// Validating admission that reads other objects (PodSecurity): the handlers run it on the admitted
-    /// object after their own checks and before quota, as upstream orders its validating plugins.
+    /// The mutating phase of a create or update: decodes <see cref="AdmissionAttributes.Object"/>,
+    /// defaults it, runs every mutating plugin in order, validates the kind. Sets and returns the
+    /// admitted JSON (re-encoded from the typed model so defaults are included).
     /// </summary>
-    public Task ValidateAsync(PodSecurityRequest request, ICollection<string> warnings, CancellationToken ct) =>
-        PodSecurity?.AdmitAsync(request, warnings, ct) ?? Task.CompletedTask;
+    public async Task<JsonObject> AdmitAsync(AdmissionAttributes attributes, CancellationToken ct)
+    {
+        var type = attributes.Type;
+        var body = attributes.Object ?? throw new InvalidOperationException("admission of a write needs its object");
+        var typed = Decode(type, body, attributes.FieldValidation, attributes.Warnings);
+        var typedOld = attributes.OldObject is { } old ? DecodeQuietly(type, old) : null;
+        Default(typed, typedOld, create: attributes.OldObject is null);
+        foreach (var plugin in Plugins.Mutating)
+        {
+            await plugin.AdmitAsync(attributes, typed, ct);
+        }
+        var admitted = Validate(type, typed, typedOld, attributes.Subresource);
+        attributes.Object = admitted;
+        return admitted;
+    }
 
-    /// <param name="mutate">Mutating admission (LimitRanger's defaults): runs after defaulting, before validation, as upstream orders them.</param>
-    public JsonObject Admit(ResourceType type, JsonObject obj, JsonObject? old, FieldValidationMode mode, ICollection<string> warnings, Action<KubeObject>? mutate = null,
-        string? subresource = null)
+    /// <summary>The validating phase: every validating plugin in order, on the admitted object (or, for a delete, the one going).</summary>
+    public async Task ValidateAsync(AdmissionAttributes attributes, CancellationToken ct)
+    {
+        foreach (var plugin in Plugins.Validating)
+        {
+            await plugin.ValidateAsync(attributes, ct);
+        }
+    }
+
+    /// <summary>
+    /// The last validating plugin (ResourceQuota), which decides and then runs <paramref name="write"/>
+    /// (null for a dry run) before anything else can change its answer. Returns what was stored.
+    /// </summary>
+    public async Task<StoredObject?> WriteAsync(AdmissionAttributes attributes, Func<Task<StoredObject>>? write, CancellationToken ct)
+    {
+        if (Plugins.Writing is { } plugin)
+        {
+            return await plugin.AdmitWriteAsync(attributes, write, ct);
+        }
+        return write is null ? null : await write();
+    }
+
+    /// <summary>
+    /// Decoding, defaulting and validation without plugins, for the objects the server writes itself
+    /// (bootstrap namespaces and roles, its Lease, the kubernetes Service): no request, no user, nothing to admit.
+    /// </summary>
+    public JsonObject Admit(ResourceType type, JsonObject obj, JsonObject? old, FieldValidationMode mode, ICollection<string> warnings)
     {
         var typed = Decode(type, obj, mode, warnings);
         var typedOld = old is null ? null : DecodeQuietly(type, old);
+        Default(typed, typedOld, create: old is null);
+        return Validate(type, typed, typedOld, subresource: null);
+    }
+
+    private static void Default(KubeObject typed, KubeObject? typedOld, bool create)
+    {
         if (typed is Service service && typedOld is Service oldService)
         {
             // An update that omits clusterIP or node ports keeps the allocated ones, as upstream's registry does.
             ServiceDefaults.KeepAllocatedValues(service, oldService);
         }
-        if (old is null)
+        if (create)
         {
             ObjectDefaulter.ApplyOnCreate(typed);
         }
@@ -50,11 +98,10 @@ public sealed class AdmissionChain
         {
             ObjectDefaulter.Apply(typed);
         }
-        if (old is null && typed is Pod pod)
-        {
-            DefaultTolerations.Apply(pod);
-        }
-        mutate?.Invoke(typed);
+    }
+
+    private static JsonObject Validate(ResourceType type, KubeObject typed, KubeObject? typedOld, string? subresource)
+    {
         var errors = subresource == "ephemeralcontainers" && typed is Pod withEphemeral && typedOld is Pod oldPod
             ? PodValidation.ValidateEphemeralContainersUpdate(withEphemeral, oldPod)
             : ObjectValidator.Validate(typed, typedOld);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Axolotl.Api.Certificates;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Errors;
+using Axolotl.ApiServer.Registry;
 using Axolotl.ApiServer.Security;
 
 namespace Axolotl.ApiServer.Admission;
@@ -18,8 +19,16 @@ namespace Axolotl.ApiServer.Admission;
 /// after `kubectl delete node NAME`. A token scoped to one node name (`axolotl token create --node-name`)
 /// may ask for that name only.
 /// </summary>
-public static class CertificateRequestRestriction
+public sealed class CertificateRequestRestriction(ObjectStore objects) : IValidatingAdmissionPlugin
 {
+    public string Name => "CertificateRequestRestriction";
+
+    public Task ValidateAsync(AdmissionAttributes attributes, CancellationToken ct) =>
+        attributes.Operation == AdmissionOperation.Create
+            ? CheckCreateAsync(attributes.User, attributes.Type, attributes.Object!,
+                async (node, ct) => await objects.GetAsync(KnownResources.Nodes, null, node, ct) is not null, ct)
+            : Task.CompletedTask;
+
     /// <param name="nodeExists">Whether a Node of that name is registered (read from the store).</param>
     public static async Task CheckCreateAsync(Principal? principal, ResourceType type, JsonObject obj, Func<string, CancellationToken, Task<bool>> nodeExists, CancellationToken ct)
     {

@@ -14,9 +14,16 @@ namespace Axolotl.ApiServer.Admission;
 /// decide who gets a certificate: without this check `patch` on the approval subresource was enough to
 /// approve a node client request, which the signer then turns into a node identity.
 /// </summary>
-public sealed class CertificateSignerAdmission(Authorizer authorizer)
+public sealed class CertificateSignerAdmission(Authorizer authorizer) : IValidatingAdmissionPlugin
 {
     public const string SignersResource = "signers";
+
+    public string Name => "CertificateApproval+CertificateSigning";
+
+    public Task ValidateAsync(AdmissionAttributes attributes, CancellationToken ct) =>
+        attributes.Operation == AdmissionOperation.Update
+            ? CheckUpdateAsync(attributes.User, attributes.Type, attributes.Subresource, attributes.Object!, attributes.OldObject!, ct)
+            : Task.CompletedTask;
 
     public async Task CheckUpdateAsync(Principal? user, ResourceType type, string? subresource, JsonObject admitted, JsonObject current, CancellationToken ct)
     {

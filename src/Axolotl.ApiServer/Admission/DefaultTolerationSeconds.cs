@@ -1,4 +1,5 @@
 using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
 
 namespace Axolotl.ApiServer.Admission;
 
@@ -9,10 +10,22 @@ namespace Axolotl.ApiServer.Admission;
 /// and --default-unreachable-toleration-seconds), so its pods leave a failed node after five minutes.
 /// </summary>
 public sealed record DefaultTolerationSeconds(long NotReadySeconds = DefaultTolerationSeconds.DefaultSeconds, long UnreachableSeconds = DefaultTolerationSeconds.DefaultSeconds)
+    : IMutatingAdmissionPlugin
 {
     public const long DefaultSeconds = 300;
     public const string NotReadyTaint = "node.kubernetes.io/not-ready";
     public const string UnreachableTaint = "node.kubernetes.io/unreachable";
+
+    public string Name => "DefaultTolerationSeconds";
+
+    public Task AdmitAsync(AdmissionAttributes attributes, KubeObject obj, CancellationToken ct)
+    {
+        if (attributes.Operation == AdmissionOperation.Create && attributes.Subresource is null && obj is Pod pod)
+        {
+            Apply(pod);
+        }
+        return Task.CompletedTask;
+    }
 
     public void Apply(Pod pod)
     {

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Validation;
 using Axolotl.ApiServer.Errors;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.Admission;
 
@@ -16,9 +16,16 @@ namespace Axolotl.ApiServer.Admission;
 /// list is not a lock, so two creates racing for one subnet both pass, and the routers then keep the
 /// older Node's claim (see Agent/Network/PeerFacts).
 /// </summary>
-public sealed class NodeCidrClaims(ObjectStore objects)
+public sealed class NodeCidrClaims(ObjectStore objects) : IValidatingAdmissionPlugin
 {
     private static readonly FieldPath Cidrs = FieldPath.Of("spec", "podCIDRs");
+
+    public string Name => "NodeCidrClaims";
+
+    public Task ValidateAsync(AdmissionAttributes attributes, CancellationToken ct) =>
+        attributes.Operation is AdmissionOperation.Create or AdmissionOperation.Update
+            ? CheckAsync(attributes.Type, attributes.Subresource, attributes.Object!, attributes.OldObject, ct)
+            : Task.CompletedTask;
 
     /// <summary>Throws 422 when <paramref name="admitted"/> claims a pod CIDR that <paramref name="current"/> did not and another Node overlaps.</summary>
     public async Task CheckAsync(ResourceType type, string? subresource, JsonObject admitted, JsonObject? current, CancellationToken ct)

@@ -12,7 +12,7 @@ namespace Axolotl.ApiServer.Admission;
 /// those pods. Nodes create no pods (upstream allows mirror pods; Axolotl's agents make none). Every
 /// other principal passes untouched. Messages are upstream's.
 /// </summary>
-public static class NodeRestriction
+public sealed class NodeRestriction : IValidatingAdmissionPlugin
 {
     private const string LeaseNamespace = "kube-node-lease";
     private const string RestrictedPrefix = "node-restriction.kubernetes.io/";
@@ -27,6 +27,29 @@ public static class NodeRestriction
 
     private static readonly string[] KubeletLabelNamespaces = ["kubelet.kubernetes.io/", "node.kubernetes.io/"];
 
+    public string Name => "NodeRestriction";
+
+    /// <summary>An eviction is a create of pods/eviction; its <see cref="AdmissionAttributes.OldObject"/> is the pod.</summary>
+    public Task ValidateAsync(AdmissionAttributes attributes, CancellationToken ct)
+    {
+        switch (attributes.Operation)
+        {
+            case AdmissionOperation.Create when attributes.Subresource == "eviction":
+                CheckDelete(attributes.User, attributes.Type, attributes.OldObject!, eviction: true);
+                break;
+            case AdmissionOperation.Create:
+                CheckCreate(attributes.User, attributes.Type, attributes.Subresource, attributes.Object!);
+                break;
+            case AdmissionOperation.Update:
+                CheckUpdate(attributes.User, attributes.Type, attributes.Subresource, attributes.Object!, attributes.OldObject!);
+                break;
+            case AdmissionOperation.Delete:
+                CheckDelete(attributes.User, attributes.Type, attributes.OldObject!);
+                break;
+        }
+        return Task.CompletedTask;
+    }
+
     /// <summary>A create: <paramref name="obj"/> is the admitted object.</summary>
     public static void CheckCreate(Principal? principal, ResourceType type, string? subresource, JsonObject obj)
     {
@@ -34,7 +57,7 @@ public static class NodeRestriction
         {
             return;
         }
-        var name = Name(obj);
+        var name = ObjectName(obj);
         switch (type.Kind, subresource)
         {
             case ("Pod", null):
@@ -59,7 +82,7 @@ public static class NodeRestriction
         {
             return;
         }
-        var name = Name(obj);
+        var name = ObjectName(obj);
         switch (type.Kind, subresource)
         {
             case ("Pod", "status"):
@@ -94,7 +117,7 @@ public static class NodeRestriction
         {
             return;
         }
-        throw Forbidden(type, Name(current), eviction
+        throw Forbidden(type, ObjectName(current), eviction
             ? $"node \"{node}\" can only evict pods with spec.nodeName set to itself"
             : $"node \"{node}\" can only delete pods with spec.nodeName set to itself");
     }
@@ -155,7 +178,7 @@ public static class NodeRestriction
 
     private static string? BoundNode(JsonObject pod) => Text(pod["spec"]?["nodeName"]);
 
-    private static string Name(JsonObject obj) => Text(obj["metadata"]?["name"]) ?? "";
+    private static string ObjectName(JsonObject obj) => Text(obj["metadata"]?["name"]) ?? "";
 
     private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue(out string? text) ? text : null;
 

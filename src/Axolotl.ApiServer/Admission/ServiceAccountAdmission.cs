@@ -5,7 +5,7 @@ using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Errors;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.Admission;
 
@@ -18,7 +18,7 @@ namespace Axolotl.ApiServer.Admission;
 /// /var/run/secrets/kubernetes.io/serviceaccount, unless it already mounts something there; and
 /// a pod without imagePullSecrets gets the ServiceAccount's. Mirror pods are left alone.
 /// </summary>
-public sealed class ServiceAccountAdmission(ObjectStore objects, TimeProvider clock)
+public sealed class ServiceAccountAdmission(ObjectStore objects, TimeProvider clock) : IMutatingAdmissionPlugin
 {
     public const string DefaultServiceAccountName = "default";
     public const string VolumeNamePrefix = "kube-api-access-";
@@ -32,6 +32,18 @@ public sealed class ServiceAccountAdmission(ObjectStore objects, TimeProvider cl
     public static readonly TimeSpan DefaultAccountWait = TimeSpan.FromSeconds(3);
 
     private const string NameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+
+    public string Name => "ServiceAccount";
+
+    /// <summary>Reads the request body as sent (serviceAccount, the mirror annotation), mutates the decoded pod.</summary>
+    public async Task AdmitAsync(AdmissionAttributes attributes, KubeObject obj, CancellationToken ct)
+    {
+        if (attributes.Operation == AdmissionOperation.Create && attributes.Subresource is null && attributes.Object is { } body
+            && await PrepareAsync(attributes.Type, attributes.Namespace, body, ct) is { } admit)
+        {
+            admit(obj);
+        }
+    }
 
     /// <summary>
     /// Looks up the pod's ServiceAccount (before the typed admission runs) and returns the mutation

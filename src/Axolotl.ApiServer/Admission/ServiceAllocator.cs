@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Validation;
 using Axolotl.ApiServer.Errors;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.Admission;
 
@@ -43,21 +43,7 @@ public sealed class ServiceAllocator
     public string ServiceCidr { get; }
 
     /// <summary>Parses an IPv4 CIDR for a service range; throws ArgumentException with a user-facing message.</summary>
-    public static (uint Network, int Prefix) ParseCidr(string cidr)
-    {
-        var slash = cidr.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0 || !IPAddress.TryParse(cidr[..slash], out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
-            || !int.TryParse(cidr[(slash + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var prefix))
-        {
-            throw new ArgumentException($"invalid service CIDR \"{cidr}\": want an IPv4 a.b.c.d/n");
-        }
-        if (prefix is < 12 or > 30)
-        {
-            throw new ArgumentException($"invalid service CIDR \"{cidr}\": the prefix must be between /12 and /30");
-        }
-        var mask = uint.MaxValue << (32 - prefix);
-        return (ToUInt(address) & mask, prefix);
-    }
+    public static (uint Network, int Prefix) ParseCidr(string cidr) => ServiceRange.Parse(cidr);
 
     /// <summary>
     /// Fills in (or checks) the Service's cluster IP and node ports. With <paramref name="reserve"/> (every real
@@ -313,7 +299,7 @@ public sealed class ServiceAllocator
     }
 
     private bool InServiceRange(IPAddress ip) =>
-        ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && ToUInt(ip) - _network < _size;
+        ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && ServiceRange.ToUInt(ip) - _network < _size;
 
     private string PickFreeIp(HashSet<string> used) =>
         TryPickFreeIp(used) ?? throw ApiErrors.Make(500, "InternalError", "Internal error occurred: failed to allocate a serviceIP: range is full");
@@ -339,12 +325,6 @@ public sealed class ServiceAllocator
             }
         }
         return null;
-    }
-
-    private static uint ToUInt(IPAddress address)
-    {
-        var b = address.GetAddressBytes();
-        return ((uint)b[0] << 24) | ((uint)b[1] << 16) | ((uint)b[2] << 8) | b[3];
     }
 
     private static string Format(uint value) => $"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}";

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 using Axolotl.Storage;
 
 namespace Axolotl.ApiServer.Admission;

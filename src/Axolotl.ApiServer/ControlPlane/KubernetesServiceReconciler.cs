@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Errors;
+using Axolotl.ApiServer.Registry;
 using Axolotl.ApiServer.Rest;
 using Microsoft.Extensions.Logging;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 using Axolotl.Storage;
 using Microsoft.Extensions.Logging;
 

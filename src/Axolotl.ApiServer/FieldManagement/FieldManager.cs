@@ -3,7 +3,7 @@ using Axolotl.Api.ManagedFields;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Errors;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.FieldManagement;
 

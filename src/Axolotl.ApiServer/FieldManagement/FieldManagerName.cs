@@ -3,7 +3,7 @@ using System.Text;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Validation;
 using Axolotl.ApiServer.Errors;
-using Axolotl.ApiServer.Rest;
+using Microsoft.AspNetCore.Http;
 
 namespace Axolotl.ApiServer.FieldManagement;
 
@@ -15,14 +15,14 @@ public static class FieldManagerName
 {
     public const int MaxLength = 128;
 
-    public static string Resolve(RequestScope scope, string optionsKind, bool apply)
+    public static string Resolve(HttpRequest request, string optionsKind, bool apply)
     {
-        ArgumentNullException.ThrowIfNull(scope);
-        var given = scope.Query("fieldManager") ?? "";
+        ArgumentNullException.ThrowIfNull(request);
+        var given = Query(request, "fieldManager") ?? "";
         var errors = new List<FieldError>();
         if (optionsKind == "PatchOptions")
         {
-            if (!apply && scope.Query("force") is not null)
+            if (!apply && Query(request, "force") is not null)
             {
                 errors.Add(FieldError.Forbidden("force", "may not be specified for non-apply patch"));
             }
@@ -56,8 +56,10 @@ public static class FieldManagerName
                 Causes = [.. errors.Select(e => new StatusCause { Type = e.Reason, Message = e.Message, Field = e.Field })],
             });
         }
-        return given.Length > 0 ? given : FromUserAgent(scope.Http.Request.Headers.UserAgent.ToString());
+        return given.Length > 0 ? given : FromUserAgent(request.Headers.UserAgent.ToString());
     }
+
+    internal static string? Query(HttpRequest request, string key) => request.Query.TryGetValue(key, out var v) ? v.ToString() : null;
 
     /// <summary>The User-Agent before its first "/", without unprintable characters, cut at 128 bytes.</summary>
     public static string FromUserAgent(string? userAgent)

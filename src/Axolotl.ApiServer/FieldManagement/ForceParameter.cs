@@ -1,15 +1,15 @@
 using Axolotl.ApiServer.Errors;
-using Axolotl.ApiServer.Rest;
+using Microsoft.AspNetCore.Http;
 
 namespace Axolotl.ApiServer.FieldManagement;
 
 /// <summary>The force query parameter of an apply, spelled as Go's strconv.ParseBool accepts it.</summary>
 public static class ForceParameter
 {
-    public static bool Parse(RequestScope scope)
+    public static bool Parse(HttpRequest request)
     {
-        ArgumentNullException.ThrowIfNull(scope);
-        return scope.Query("force") switch
+        ArgumentNullException.ThrowIfNull(request);
+        return FieldManagerName.Query(request, "force") switch
         {
             null or "" => false,
             "1" or "t" or "T" or "TRUE" or "true" or "True" => true,

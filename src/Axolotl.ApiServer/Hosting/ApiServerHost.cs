@@ -6,6 +6,7 @@ using Axolotl.ApiServer.Discovery;
 using Axolotl.ApiServer.Encryption;
 using Axolotl.ApiServer.NodeProxy;
 using Axolotl.ApiServer.OpenApi;
+using Axolotl.ApiServer.Registry;
 using Axolotl.ApiServer.Rest;
 using Axolotl.ApiServer.Security;
 using Axolotl.ApiServer.Watch;
@@ -50,13 +51,9 @@ public sealed class ApiServerHost : IAsyncDisposable
         var tokens = TokenRegistry.LoadOrCreate(options.DataDir);
         // Secrets (by default) are encrypted before they reach the store and decrypted on every read.
         var objects = new ObjectStore(new TransformingStore(store, EncryptionConfiguration.LoadOrCreate(options.DataDir, options.EncryptionProviderConfig)));
-        var admission = new AdmissionChain
-        {
-            DefaultTolerations = options.DefaultTolerations,
-            PodSecurity = new Admission.PodSecurity.PodSecurityAdmission(objects, options.PodSecurity, clock, logging.CreateLogger<Admission.PodSecurity.PodSecurityAdmission>()),
-        };
         var rbac = new Security.Rbac.RbacPolicyCache(objects, clock, logging.CreateLogger<Security.Rbac.RbacPolicyCache>());
         var authorizer = new Authorizer(new NodeAuthorizer(new NodeGraph(objects)), () => rbac.Current);
+        var admission = new AdmissionChain(AdmissionOrder.Build(options, objects, authorizer, clock, logging));
         var serviceAccountKey = ServiceAccounts.ServiceAccountKey.LoadOrCreate(options.DataDir);
         var authentication = new Authentication(tokens, new ClientCertificateAuthenticator(pki.Ca, clock), authorizer)
         {
@@ -96,8 +93,8 @@ public sealed class ApiServerHost : IAsyncDisposable
         var app = builder.Build();
         var kubeletTls = new KubeletTls(pki.KubeletCa, pki.KubeletClient, clock);
         var router = CreateRouter(objects, admission, clock, logging, kubeletTls, options.ServiceCidr, authentication,
-            new ServiceAccounts.TokenRequests(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
-            new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options.ServiceAccountAdmission, options.MetricResolution, app.Lifetime.ApplicationStopping);
+            new TokenRequests(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
+            new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options.MetricResolution, app.Lifetime.ApplicationStopping);
         app.UseWebSockets(); // pods/exec
         var dashboard = new Dashboard.DashboardEndpoint(Dashboard.DashboardAssets.Embedded);
         var clusterCa = new ClusterCaEndpoint(pki.CaPem);
@@ -144,18 +141,18 @@ public sealed class ApiServerHost : IAsyncDisposable
     }
 
     private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr,
-        Authentication authentication, ServiceAccounts.TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, bool serviceAccountAdmission, TimeSpan metricResolution, CancellationToken stopping)
+        Authentication authentication, TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, TimeSpan metricResolution, CancellationToken stopping)
     {
         var services = new RestServices(objects, admission, clock, logging, stopping)
         {
             Services = new ServiceAllocator(objects, serviceCidr, clock),
-            RbacEscalation = new Security.Rbac.RbacEscalation(authentication.Authorizer, objects),
-            CertificateSigners = new CertificateSignerAdmission(authentication.Authorizer),
-            ServiceAccounts = serviceAccountAdmission ? new ServiceAccountAdmission(objects, clock) : null,
         };
-        _ = services.Quota.Status.StartAsync(stopping); // keeps ResourceQuota status current until shutdown
+        if (admission.Plugins.Find<Admission.Quota.QuotaAdmission>() is { } quota)
+        {
+            _ = quota.Status.StartAsync(stopping); // keeps ResourceQuota status current until shutdown
+        }
         var reads = new ReadHandler(services);
-        var creates = new CreateHandler(services, new NamespaceGuard(objects));
+        var creates = new CreateHandler(services);
         var updates = new UpdateHandler(services, creates);
         var deletes = new DeleteHandler(services);
         var resources = new ResourceHandler(reads, creates, updates, deletes,

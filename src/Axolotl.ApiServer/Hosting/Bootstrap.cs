@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Admission;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.Hosting;
 

@@ -4,7 +4,7 @@ using Axolotl.Api.Rbac;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
 using Axolotl.ApiServer.Admission;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 using Axolotl.ApiServer.Security.Rbac;
 using Microsoft.Extensions.Logging;
 

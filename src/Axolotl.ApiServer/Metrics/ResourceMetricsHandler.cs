@@ -5,6 +5,7 @@ using Axolotl.Api.Selectors;
 using Axolotl.Api.Serialization;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
+using Axolotl.ApiServer.Registry;
 using Axolotl.ApiServer.Rest;
 
 namespace Axolotl.ApiServer.Metrics;

@@ -4,7 +4,7 @@ using Axolotl.Api.Metrics;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
 using Axolotl.ApiServer.NodeProxy;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.ApiServer.Metrics;

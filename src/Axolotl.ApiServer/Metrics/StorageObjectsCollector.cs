@@ -1,6 +1,6 @@
 using Axolotl.Api.Metrics;
 using Axolotl.Api.Scheme;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.Metrics;
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.NodeProxy;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.PortForward;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.PortForward;
 

@@ -2,22 +2,21 @@ using System.Text.Json.Nodes;
 using Axolotl.Api.Core;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Admission;
-using Axolotl.ApiServer.Admission.LimitRange;
-using Axolotl.ApiServer.Admission.PodSecurity;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.FieldManagement;
 using Axolotl.ApiServer.Http;
+using Axolotl.ApiServer.Registry;
 using Axolotl.ApiServer.Security;
 
 namespace Axolotl.ApiServer.Rest;
 
 /// <summary>POST to a collection: type checks, server-owned metadata, admission, then the store.</summary>
-public sealed class CreateHandler(RestServices services, NamespaceGuard namespaces)
+public sealed class CreateHandler(RestServices services)
 {
     public async Task CreateAsync(RequestScope scope)
     {
         var body = await BodyReader.ReadObjectAsync(scope.Http);
-        var write = new FieldWrite(FieldManagerName.Resolve(scope, "CreateOptions", apply: false), Applied: false, scope.Subresource);
+        var write = new FieldWrite(FieldManagerName.Resolve(scope.Http.Request, "CreateOptions", apply: false), Applied: false, scope.Subresource);
         var created = await CreateObjectAsync(scope, body, write);
         await ResponseWriter.WriteAsync(scope.Http, 201, created);
     }
@@ -32,17 +31,18 @@ public sealed class CreateHandler(RestServices services, NamespaceGuard namespac
         ObjectMetaRules.CheckTypeMeta(type, body, type.Kind);
         var meta = ObjectMetaRules.Meta(body);
         ObjectMetaRules.CheckNamespace(type, meta, scope.Namespace);
-        var mode = scope.FieldValidation;
         var dryRun = scope.DryRun;
         ObjectMetaRules.PrepareForCreate(type, body, services.Clock.GetUtcNow());
         CertificateRequests.PrepareForCreate(scope, body);
-        var limitRanges = await services.LimitRanges.ForCreateAsync(type, scope.Namespace, scope.Aborted);
         var managedFields = meta["managedFields"]?.DeepClone();
-        // Mutating admission in upstream's order: LimitRanger, then ServiceAccount.
-        var serviceAccount = services.ServiceAccounts is { } accounts ? await accounts.PrepareAsync(type, scope.Namespace, body, scope.Aborted) : null;
-        Action<Api.Meta.KubeObject>? limits = limitRanges.Count == 0 ? null : typed => LimitRanger.ApplyDefaults((Pod)typed, limitRanges);
-        var storage = await services.Storage.PrepareCreateAsync(type, scope.Aborted);
-        var admitted = services.Admission.Admit(type, body, null, mode, scope.Warnings, limits + serviceAccount + storage);
+        var attributes = new AdmissionAttributes(AdmissionOperation.Create, type, scope.Namespace, scope.Subresource, RequestPrincipal.Get(scope.Http))
+        {
+            Object = body,
+            DryRun = dryRun,
+            FieldValidation = scope.FieldValidation,
+            Warnings = scope.Warnings,
+        };
+        var admitted = await services.Admission.AdmitAsync(attributes, scope.Aborted);
         if (write.Applied && managedFields is not null)
         {
             ObjectMetaRules.Meta(admitted)["managedFields"] = managedFields;
@@ -52,18 +52,8 @@ public sealed class CreateHandler(RestServices services, NamespaceGuard namespac
             services.Fields.TrackUpdate(type, write, live: null, admitted, managedFields);
         }
         var name = ObjectMetaRules.Str(ObjectMetaRules.Meta(admitted), "name") ?? throw ApiErrors.BadRequest("name or generateName is required");
-        NodeRestriction.CheckCreate(RequestPrincipal.Get(scope.Http), type, scope.Subresource, admitted);
-        await CertificateRequestRestriction.CheckCreateAsync(RequestPrincipal.Get(scope.Http), type, admitted,
-            async (node, ct) => await services.Objects.GetAsync(KnownResources.Nodes, null, node, ct) is not null, scope.Aborted);
-        if (services.RbacEscalation is { } escalation)
-        {
-            await escalation.CheckAsync(RequestPrincipal.Get(scope.Http), type, admitted, null, scope.Aborted);
-        }
-        await namespaces.CheckCreateAsync(type, scope.Namespace, name, scope.Aborted);
-        await services.NodeCidrs.CheckAsync(type, scope.Subresource, admitted, null, scope.Aborted);
-        LimitRanger.Validate(type, admitted, limitRanges);
-        await services.Admission.ValidateAsync(
-            new PodSecurityRequest(type, scope.Namespace, name, scope.Subresource, RequestPrincipal.Get(scope.Http)?.User, admitted, null), scope.Warnings, scope.Aborted);
+        attributes.Name = name;
+        await services.Admission.ValidateAsync(attributes, scope.Aborted);
         if (type == KnownResources.Services)
         {
             await services.Services.AllocateAsync(admitted, null, scope.Aborted, reserve: !dryRun);
@@ -75,10 +65,10 @@ public sealed class CreateHandler(RestServices services, NamespaceGuard namespac
             {
                 throw ApiErrors.AlreadyExists(type, name);
             }
-            await services.Quota.AdmitAsync(type, scope.Namespace, admitted, null, write: null, scope.Aborted);
+            await services.Admission.WriteAsync(attributes, write: null, scope.Aborted);
             return admitted;
         }
-        var stored = await services.Quota.AdmitAsync(type, scope.Namespace, admitted, null,
+        var stored = await services.Admission.WriteAsync(attributes,
             () => services.Objects.CreateAsync(type, KindViews.ToStorage(type, admitted), scope.Aborted), scope.Aborted);
         return KindViews.ToView(type, stored!.Object);
     }

@@ -5,6 +5,7 @@ using Axolotl.Api.Serialization;
 using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
+using Axolotl.ApiServer.Registry;
 using Axolotl.ApiServer.Security;
 
 namespace Axolotl.ApiServer.Rest;
@@ -23,12 +24,18 @@ public sealed class DeleteHandler(RestServices services)
     public async Task DeleteAsync(RequestScope scope)
     {
         var options = await DeleteOptions.ReadAsync(scope);
-        if (RequestPrincipal.Get(scope.Http) is { IsNode: true } node)
-        {
-            // A pod's node never changes once bound, so checking before the delete loop is exact.
-            var current = await services.Objects.GetRequiredAsync(scope.Type, scope.Namespace, scope.RequiredName, scope.Aborted);
-            NodeRestriction.CheckDelete(node, scope.Type, current.Object);
-        }
+        // Admission judges the object as it is now; what it looks at (a pod's node) never changes once set,
+        // so judging before the delete loop is exact.
+        var current = await services.Objects.GetRequiredAsync(scope.Type, scope.Namespace, scope.RequiredName, scope.Aborted);
+        await services.Admission.ValidateAsync(
+            new AdmissionAttributes(AdmissionOperation.Delete, scope.Type, scope.Namespace, scope.Subresource, RequestPrincipal.Get(scope.Http))
+            {
+                Name = scope.RequiredName,
+                OldObject = current.Object,
+                DryRun = options.DryRun,
+                Warnings = scope.Warnings,
+            },
+            scope.Aborted);
         var result = await DeleteObjectAsync(scope.Type, scope.Namespace, scope.RequiredName, options, scope.Aborted);
         await ResponseWriter.WriteAsync(scope.Http, 200, result);
     }

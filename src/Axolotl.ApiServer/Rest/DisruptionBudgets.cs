@@ -5,6 +5,7 @@ using Axolotl.Api.Policy;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
 using Axolotl.ApiServer.Errors;
+using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.Rest;
 

@@ -5,6 +5,7 @@ using Axolotl.Api.Serialization;
 using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
+using Axolotl.ApiServer.Registry;
 using Axolotl.ApiServer.Security;
 
 namespace Axolotl.ApiServer.Rest;
@@ -69,7 +70,17 @@ public sealed class PodSubresources(RestServices services, DeleteHandler deleter
         var delete = new DeleteOptions(DeleteOptions.Background, grace,
             (options?["preconditions"] as JsonObject)?["uid"]?.GetValue<string>(), null, scope.DryRun);
         var current = await services.Objects.GetRequiredAsync(scope.Type, scope.Namespace, scope.RequiredName, scope.Aborted);
-        NodeRestriction.CheckDelete(RequestPrincipal.Get(scope.Http), scope.Type, current.Object, eviction: true);
+        // An eviction is a create of pods/eviction to admission, as upstream's; the pod is what it judges.
+        await services.Admission.ValidateAsync(
+            new AdmissionAttributes(AdmissionOperation.Create, scope.Type, scope.Namespace, "eviction", RequestPrincipal.Get(scope.Http))
+            {
+                Name = scope.RequiredName,
+                Object = body,
+                OldObject = current.Object,
+                DryRun = scope.DryRun,
+                Warnings = scope.Warnings,
+            },
+            scope.Aborted);
         var pod = KubeJson.FromNode<Api.Core.Pod>(current.Object) ?? throw ApiErrors.NotFound(scope.Type, scope.RequiredName);
         await services.DisruptionBudgets.EvictAsync(scope.Namespace ?? "default", pod,
             () => deleter.DeleteObjectAsync(scope.Type, scope.Namespace, scope.RequiredName, delete, scope.Aborted), scope.Aborted);

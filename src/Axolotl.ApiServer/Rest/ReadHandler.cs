@@ -4,6 +4,7 @@ using Axolotl.Api.Selectors;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
 using Axolotl.ApiServer.Printing;
+using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.Rest;
 

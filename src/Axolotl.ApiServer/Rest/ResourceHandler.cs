@@ -17,7 +17,7 @@ public sealed class ResourceHandler(
     Reviews? reviews = null)
 {
     /// <summary>serviceaccounts/token; null where a test builds the handler without a signing key.</summary>
-    public ServiceAccounts.TokenRequests? TokenRequests { get; init; }
+    public TokenRequests? TokenRequests { get; init; }
 
     /// <summary>metrics.k8s.io; null where a test builds the handler without node access.</summary>
     public Metrics.ResourceMetricsHandler? ResourceMetrics { get; init; }

@@ -9,6 +9,7 @@ using Axolotl.Api.Serialization;
 using Axolotl.Api.Validation;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
+using Axolotl.ApiServer.Registry;
 using Axolotl.ApiServer.Security;
 using Axolotl.ApiServer.Security.Rbac;
 

@@ -5,6 +5,7 @@ using Axolotl.Api.Selectors;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.FieldManagement;
 using Axolotl.ApiServer.Http;
+using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.Rest;
 
@@ -31,7 +32,7 @@ public sealed class ScaleHandler(RestServices services, UpdateHandler updater)
         {
             scaleBody = await BodyReader.ReadObjectAsync(scope.Http);
         }
-        var write = new FieldWrite(FieldManagerName.Resolve(scope, isPatch ? "PatchOptions" : "UpdateOptions", apply: patchType == MediaTypes.ApplyPatch), Applied: false, "scale");
+        var write = new FieldWrite(FieldManagerName.Resolve(scope.Http.Request, isPatch ? "PatchOptions" : "UpdateOptions", apply: patchType == MediaTypes.ApplyPatch), Applied: false, "scale");
         string? precondition = null;
         var parentScope = new RequestScope(scope.Http, scope.Type, scope.Namespace, scope.Name, null);
         var result = await updater.GuaranteedUpdateAsync(parentScope, current =>

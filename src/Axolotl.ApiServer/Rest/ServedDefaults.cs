@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
+using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.Rest;
 

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Admission;
-using Axolotl.ApiServer.Admission.PodSecurity;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.FieldManagement;
 using Axolotl.ApiServer.Http;
+using Axolotl.ApiServer.Registry;
 using Axolotl.ApiServer.Security;
 
 namespace Axolotl.ApiServer.Rest;
@@ -31,7 +31,7 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
         meta["name"] = scope.Name;
         ObjectMetaRules.CheckNamespace(scope.Type, meta, scope.Namespace);
         var precondition = ObjectMetaRules.Str(meta, "resourceVersion");
-        var write = new FieldWrite(FieldManagerName.Resolve(scope, "UpdateOptions", apply: false), Applied: false, scope.Subresource);
+        var write = new FieldWrite(FieldManagerName.Resolve(scope.Http.Request, "UpdateOptions", apply: false), Applied: false, scope.Subresource);
         var result = await GuaranteedUpdateAsync(scope, _ => body, precondition, write);
         WarningHeaders.Add(scope);
         await ResponseWriter.WriteAsync(scope.Http, 200, result);
@@ -43,12 +43,12 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
         var patchType = MediaTypes.Essence(scope.Http.Request.ContentType);
         var patch = PatchApplier.ParsePatch(patchType, bytes);
         var apply = patchType == MediaTypes.ApplyPatch;
-        var write = new FieldWrite(FieldManagerName.Resolve(scope, "PatchOptions", apply), apply, scope.Subresource);
+        var write = new FieldWrite(FieldManagerName.Resolve(scope.Http.Request, "PatchOptions", apply), apply, scope.Subresource);
         JsonObject result;
         if (apply)
         {
             var config = (JsonObject)patch;
-            var force = ForceParameter.Parse(scope);
+            var force = ForceParameter.Parse(scope.Http.Request);
             var configName = ObjectMetaRules.Str(ObjectMetaRules.Meta((JsonObject)config.DeepClone()), "name");
             if (!string.IsNullOrEmpty(configName) && configName != scope.RequiredName)
             {
@@ -85,7 +85,6 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
     {
         var type = scope.Type;
         var name = scope.RequiredName;
-        var mode = scope.FieldValidation;
         var dryRun = scope.DryRun;
         for (var attempt = 1; ; attempt++)
         {
@@ -107,7 +106,16 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
             var updated = MergeForSubresource(scope, currentView, proposed);
             CertificateRequests.PrepareForUpdate(type, scope.Subresource, currentView, updated);
             ObjectMetaRules.PrepareForUpdate(updated, currentView);
-            var admitted = services.Admission.Admit(type, updated, currentView, mode, scope.Warnings, subresource: scope.Subresource);
+            var attributes = new AdmissionAttributes(AdmissionOperation.Update, type, scope.Namespace, scope.Subresource, RequestPrincipal.Get(scope.Http))
+            {
+                Name = name,
+                Object = updated,
+                OldObject = currentView,
+                DryRun = dryRun,
+                FieldValidation = scope.FieldValidation,
+                Warnings = scope.Warnings,
+            };
+            var admitted = await services.Admission.AdmitAsync(attributes, scope.Aborted);
             if (write.Applied)
             {
                 ObjectMetaRules.Meta(admitted)["managedFields"] = managedFields;
@@ -120,19 +128,7 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
             {
                 services.Fields.TrackUpdate(type, write, currentView, admitted, managedFields);
             }
-            NodeRestriction.CheckUpdate(RequestPrincipal.Get(scope.Http), type, scope.Subresource, admitted, currentView);
-            if (services.CertificateSigners is { } signers)
-            {
-                await signers.CheckUpdateAsync(RequestPrincipal.Get(scope.Http), type, scope.Subresource, admitted, currentView, scope.Aborted);
-            }
-            await services.Storage.CheckUpdateAsync(type, scope.Subresource, name, admitted, currentView, scope.Aborted);
-            await services.NodeCidrs.CheckAsync(type, scope.Subresource, admitted, currentView, scope.Aborted);
-            if (services.RbacEscalation is { } escalation)
-            {
-                await escalation.CheckAsync(RequestPrincipal.Get(scope.Http), type, admitted, currentView, scope.Aborted);
-            }
-            await services.Admission.ValidateAsync(
-                new PodSecurityRequest(type, scope.Namespace, name, scope.Subresource, RequestPrincipal.Get(scope.Http)?.User, admitted, currentView), scope.Warnings, scope.Aborted);
+            await services.Admission.ValidateAsync(attributes, scope.Aborted);
             ObjectMetaRules.Meta(admitted)["resourceVersion"] = currentRv;
             if (type == KnownResources.Services && scope.Subresource is null)
             {
@@ -154,10 +150,8 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
                     var removed = await services.Objects.DeleteAsync(type, scope.Namespace, name, current.Revision, scope.Aborted);
                     return KindViews.ToView(type, removed.Object);
                 }
-                var stored = scope.Subresource is null
-                    ? await services.Quota.AdmitAsync(type, scope.Namespace, admitted, currentView,
-                        () => services.Objects.UpdateAsync(type, KindViews.ToStorage(type, admitted), current.Revision, scope.Aborted), scope.Aborted)
-                    : await services.Objects.UpdateAsync(type, KindViews.ToStorage(type, admitted), current.Revision, scope.Aborted);
+                var stored = await services.Admission.WriteAsync(attributes,
+                    () => services.Objects.UpdateAsync(type, KindViews.ToStorage(type, admitted), current.Revision, scope.Aborted), scope.Aborted);
                 return KindViews.ToView(type, stored!.Object);
             }
             // A patched object inherits the resourceVersion it was applied to; that is no precondition. One the

@@ -37,7 +37,7 @@ public sealed class Authentication(TokenRegistry tokens, ClientCertificateAuthen
         var principal = header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
             ? await AuthenticateBearerAsync(header[prefix.Length..].Trim(), ctx.RequestAborted)
             : header.Length == 0 ? certificates.Authenticate(ctx.Connection.ClientCertificate, ctx.Features.Get<IConnectionItemsFeature>()?.Items) : null;
-        if (principal is null && header.Length == 0 && ctx.Connection.ClientCertificate is null && ApiRouter.IsAnonymousPath(ctx.Request.Path))
+        if (principal is null && header.Length == 0 && ctx.Connection.ClientCertificate is null && AnonymousPaths.Matches(ctx.Request.Path))
         {
             principal = Principal.Anonymous;
         }

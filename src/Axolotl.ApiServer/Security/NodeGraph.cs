@@ -1,5 +1,5 @@
 using Axolotl.Api.Scheme;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.Security;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Axolotl.Api.Validation;
+using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.Security;
 
@@ -24,7 +25,7 @@ public sealed record ServingNames(IReadOnlyList<string> DnsNames, IReadOnlyList<
     /// <param name="interfaceAddresses">This host's interface addresses (injected by tests).</param>
     public static ServingNames Compute(IPAddress bind, string serviceCidr, ServingNames extra, string hostName, IEnumerable<IPAddress> interfaceAddresses)
     {
-        var (network, prefix) = Admission.ServiceAllocator.ParseCidr(serviceCidr);
+        var (network, prefix) = ServiceRange.Parse(serviceCidr);
         var kubernetesServiceIp = FromUInt(network + 1);
         var names = new List<string> { "localhost", hostName };
         names.AddRange(KubernetesServiceNames);

@@ -7,6 +7,7 @@ using Axolotl.Api.Serialization;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
 using Axolotl.ApiServer.Printing;
+using Axolotl.ApiServer.Registry;
 using Axolotl.ApiServer.Rest;
 using Axolotl.Storage;
 

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.ControlPlane;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 using Axolotl.Storage.Memory;
 using Axolotl.Testing;
 using Microsoft.Extensions.Logging.Abstractions;

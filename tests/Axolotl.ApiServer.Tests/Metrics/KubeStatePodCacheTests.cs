@@ -1,7 +1,7 @@
 using System.Text;
 using Axolotl.Api.Metrics;
 using Axolotl.ApiServer.Metrics;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 using Axolotl.Storage.Memory;
 
 namespace Axolotl.ApiServer.Tests.Metrics;

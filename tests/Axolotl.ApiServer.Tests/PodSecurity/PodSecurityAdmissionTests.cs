@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Admission.PodSecurity;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 using Axolotl.Storage.Memory;
 using Axolotl.Testing;
 using Microsoft.Extensions.Logging.Abstractions;

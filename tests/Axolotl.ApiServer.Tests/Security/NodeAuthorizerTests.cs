@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Http;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 using Axolotl.ApiServer.Security;
 using Axolotl.Storage.Memory;
 

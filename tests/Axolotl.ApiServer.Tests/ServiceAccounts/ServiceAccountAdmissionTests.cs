@@ -4,7 +4,7 @@ using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Errors;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 using Axolotl.Storage.Memory;
 using Axolotl.Testing;
 

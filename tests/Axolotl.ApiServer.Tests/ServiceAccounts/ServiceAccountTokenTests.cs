@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Errors;
+using Axolotl.ApiServer.Registry;
 using Axolotl.ApiServer.Rest;
 using Axolotl.ApiServer.Security;
 using Axolotl.ApiServer.ServiceAccounts;

@@ -6,7 +6,7 @@ using Axolotl.Api.Resources;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
 using Axolotl.ApiServer.Errors;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 using KubeLimitRange = Axolotl.Api.Core.LimitRange;
 
 namespace Axolotl.ApiServer.Admission.LimitRange;
@@ -18,9 +18,33 @@ namespace Axolotl.ApiServer.Admission.LimitRange;
 /// respect min, max and maxLimitRequestRatio; the first LimitRange broken refuses the pod with 403.
 /// Pod updates are left alone, as upstream does: their containers' resources cannot change.
 /// </summary>
-public sealed class LimitRanger(ObjectStore objects)
+public sealed class LimitRanger(ObjectStore objects) : IMutatingAdmissionPlugin, IValidatingAdmissionPlugin
 {
     public const string Annotation = "kubernetes.io/limit-ranger";
+
+    public string Name => "LimitRanger";
+
+    public async Task AdmitAsync(AdmissionAttributes attributes, KubeObject obj, CancellationToken ct)
+    {
+        if (Applies(attributes) && obj is Pod pod && await RangesAsync(attributes, ct) is { Count: > 0 } ranges)
+        {
+            ApplyDefaults(pod, ranges);
+        }
+    }
+
+    public async Task ValidateAsync(AdmissionAttributes attributes, CancellationToken ct)
+    {
+        if (Applies(attributes))
+        {
+            Validate(attributes.Type, attributes.Object!, await RangesAsync(attributes, ct));
+        }
+    }
+
+    private static bool Applies(AdmissionAttributes attributes) => attributes.Operation == AdmissionOperation.Create && attributes.Subresource is null;
+
+    /// <summary>Read once per request: the validating phase judges the pod by the ranges that defaulted it.</summary>
+    private Task<IReadOnlyList<KubeLimitRange>> RangesAsync(AdmissionAttributes attributes, CancellationToken ct) =>
+        attributes.StateAsync(this, () => ForCreateAsync(attributes.Type, attributes.Namespace, ct));
 
     /// <summary>The LimitRanges that apply to creating a <paramref name="type"/> in <paramref name="ns"/>: none unless it is a pod.</summary>
     public async Task<IReadOnlyList<KubeLimitRange>> ForCreateAsync(ResourceType type, string? ns, CancellationToken ct)

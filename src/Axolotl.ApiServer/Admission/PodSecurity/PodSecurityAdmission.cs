@@ -7,7 +7,7 @@ using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
 using Axolotl.Api.Validation;
 using Axolotl.ApiServer.Errors;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.ApiServer.Admission.PodSecurity;
@@ -21,6 +21,7 @@ namespace Axolotl.ApiServer.Admission.PodSecurity;
 /// already there. Axolotl has no audit log: audit violations and policy errors go to the server log.
 /// </summary>
 public sealed partial class PodSecurityAdmission(ObjectStore objects, PodSecurityConfiguration configuration, TimeProvider clock, ILogger logger)
+    : IValidatingAdmissionPlugin
 {
     /// <summary>Pod subresources that cannot change what the checks look at.</summary>
     private static readonly HashSet<string> IgnoredPodSubresources = new(StringComparer.Ordinal)
@@ -33,6 +34,14 @@ public sealed partial class PodSecurityAdmission(ObjectStore objects, PodSecurit
     public PodSecurityEvaluator Evaluator { get; init; } = PodSecurityEvaluator.Default;
 
     public ExistingPods ExistingPods { get; init; } = new(PodSecurityEvaluator.Default, configuration, clock);
+
+    public string Name => "PodSecurity";
+
+    public Task ValidateAsync(AdmissionAttributes attributes, CancellationToken ct) =>
+        attributes.Operation is AdmissionOperation.Create or AdmissionOperation.Update && attributes.Object is { } obj
+            ? AdmitAsync(new PodSecurityRequest(attributes.Type, attributes.Namespace, attributes.Name, attributes.Subresource, attributes.User?.User, obj, attributes.OldObject),
+                attributes.Warnings, ct)
+            : Task.CompletedTask;
 
     /// <summary>Validates one write: adds its warnings, records its audit annotations, throws its refusal.</summary>
     public async Task AdmitAsync(PodSecurityRequest request, ICollection<string> warnings, CancellationToken ct)

@@ -5,7 +5,7 @@ using Axolotl.Api.Resources;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
 using Axolotl.ApiServer.Errors;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -18,7 +18,7 @@ namespace Axolotl.ApiServer.Admission.Quota;
 /// happens before the lock is released, so concurrent creates never over-admit; the covering quotas'
 /// status is then recounted, so `kubectl get quota` is current as soon as the write returns.
 /// </summary>
-public sealed class QuotaAdmission
+public sealed class QuotaAdmission : IWriteAdmissionPlugin
 {
     private readonly ObjectStore _objects;
     private readonly TimeProvider _clock;
@@ -32,6 +32,20 @@ public sealed class QuotaAdmission
     }
 
     public QuotaStatusUpdater Status { get; }
+
+    public string Name => "ResourceQuota";
+
+    /// <summary>Creates, and updates of the object itself (a status write charges nothing), are checked; deletes free usage.</summary>
+    public Task<StoredObject?> AdmitWriteAsync(AdmissionAttributes attributes, Func<Task<StoredObject>>? write, CancellationToken ct) =>
+        attributes.Operation switch
+        {
+            AdmissionOperation.Create => AdmitAsync(attributes.Type, attributes.Namespace, attributes.Object!, null, write, ct),
+            AdmissionOperation.Update when attributes.Subresource is null =>
+                AdmitAsync(attributes.Type, attributes.Namespace, attributes.Object!, attributes.OldObject, write, ct),
+            _ => WriteAsync(write),
+        };
+
+    private static async Task<StoredObject?> WriteAsync(Func<Task<StoredObject>>? write) => write is null ? null : await write();
 
     /// <summary>
     /// Checks <paramref name="obj"/> (with <paramref name="old"/> for an update) against the namespace's

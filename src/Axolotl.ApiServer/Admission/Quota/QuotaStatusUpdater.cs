@@ -4,7 +4,7 @@ using Axolotl.Api.Core;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
 using Axolotl.ApiServer.Errors;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 using Axolotl.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -83,33 +83,16 @@ public sealed class QuotaStatusUpdater(ObjectStore objects, NamespaceLocks locks
         }
     }
 
-    private async Task WatchLoopAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
+    /// <summary>
+    /// Every quota's namespace is recounted after each (re)list of the quotas, and a namespace again on
+    /// every change to anything in it (the watch covers the whole store, from the quota list's revision).
+    /// </summary>
+    private Task WatchLoopAsync(CancellationToken ct) =>
+        new StoreReflector(objects.Store, "quota status", EnqueueAll, change => EnqueueOf(change.Entry.Key), clock, logger)
         {
-            var start = objects.Store.CurrentRevision;
-            await EnqueueAllAsync(ct);
-            try
-            {
-                await foreach (var change in objects.Store.WatchAsync("/", start, ct))
-                {
-                    if (NamespaceOf(change.Entry.Key) is { } ns)
-                    {
-                        Enqueue(ns);
-                    }
-                }
-            }
-            catch (CompactedException)
-            {
-                // Fell behind: recount everything and watch again from now.
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "quota status watch failed; restarting");
-                await Task.Delay(TimeSpan.FromSeconds(1), clock, ct);
-            }
-        }
-    }
+            ListPrefix = ObjectStore.Prefix(KnownResources.ResourceQuotas, null),
+            WatchPrefix = "/",
+        }.RunAsync(ct);
 
     private async Task WorkLoopAsync(CancellationToken ct)
     {
@@ -127,8 +110,9 @@ public sealed class QuotaStatusUpdater(ObjectStore objects, NamespaceLocks locks
                     await RecountLockedAsync(ns, ct);
                 }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
+                // Not only store errors: a timeout that is not shutdown must not end the worker for good.
                 logger.LogWarning(e, "recounting quota usage in namespace {Namespace} failed", ns);
             }
         }
@@ -143,22 +127,29 @@ public sealed class QuotaStatusUpdater(ObjectStore objects, NamespaceLocks locks
             {
                 await EnqueueAllAsync(ct);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 logger.LogWarning(e, "quota resync failed");
             }
         }
     }
 
-    private async Task EnqueueAllAsync(CancellationToken ct)
+    private async Task EnqueueAllAsync(CancellationToken ct) =>
+        EnqueueAll(await objects.ListAsync(KnownResources.ResourceQuotas, null, 0, null, ct));
+
+    private void EnqueueAll(StoreListResult quotas)
     {
-        var list = await objects.ListAsync(KnownResources.ResourceQuotas, null, 0, null, ct);
-        foreach (var entry in list.Items)
+        foreach (var entry in quotas.Items)
         {
-            if (NamespaceOf(entry.Key) is { } ns)
-            {
-                Enqueue(ns);
-            }
+            EnqueueOf(entry.Key);
+        }
+    }
+
+    private void EnqueueOf(string key)
+    {
+        if (NamespaceOf(key) is { } ns)
+        {
+            Enqueue(ns);
         }
     }
 

@@ -4,7 +4,7 @@ using Axolotl.Api.Meta;
 using Axolotl.Api.Resources;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.Admission.Quota;
 

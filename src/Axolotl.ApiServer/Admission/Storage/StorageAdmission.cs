@@ -7,7 +7,7 @@ using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
 using Axolotl.Api.Storage;
 using Axolotl.ApiServer.Errors;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.Admission.Storage;
 
@@ -17,13 +17,28 @@ namespace Axolotl.ApiServer.Admission.Storage;
 /// kubernetes.io/pvc-protection and kubernetes.io/pv-protection finalizers) and
 /// PersistentVolumeClaimResize (a claim may grow only when its class allows expansion).
 /// </summary>
-public sealed class StorageAdmission(ObjectStore objects)
+public sealed class StorageAdmission(ObjectStore objects) : IMutatingAdmissionPlugin, IValidatingAdmissionPlugin
 {
     public const string DefaultClassAnnotation = "storageclass.kubernetes.io/is-default-class";
     public const string BetaDefaultClassAnnotation = "storageclass.beta.kubernetes.io/is-default-class";
     public const string BetaClassAnnotation = "volume.beta.kubernetes.io/storage-class";
     public const string ClaimProtectionFinalizer = "kubernetes.io/pvc-protection";
     public const string VolumeProtectionFinalizer = "kubernetes.io/pv-protection";
+
+    public string Name => "DefaultStorageClass+StorageObjectInUseProtection+PersistentVolumeClaimResize";
+
+    public async Task AdmitAsync(AdmissionAttributes attributes, KubeObject obj, CancellationToken ct)
+    {
+        if (attributes.Operation == AdmissionOperation.Create && await PrepareCreateAsync(attributes.Type, ct) is { } admit)
+        {
+            admit(obj);
+        }
+    }
+
+    public Task ValidateAsync(AdmissionAttributes attributes, CancellationToken ct) =>
+        attributes.Operation == AdmissionOperation.Update
+            ? CheckUpdateAsync(attributes.Type, attributes.Subresource, attributes.Name, attributes.Object!, attributes.OldObject!, ct)
+            : Task.CompletedTask;
 
     /// <summary>The mutation a create of <paramref name="type"/> gets (after defaulting, before validation); null for other kinds.</summary>
     public async Task<Action<KubeObject>?> PrepareCreateAsync(ResourceType type, CancellationToken ct)

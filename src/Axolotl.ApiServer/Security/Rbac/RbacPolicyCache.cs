@@ -2,7 +2,7 @@ using Axolotl.Api.Meta;
 using Axolotl.Api.Rbac;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 using Axolotl.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -10,9 +10,9 @@ namespace Axolotl.ApiServer.Security.Rbac;
 
 /// <summary>
 /// Keeps <see cref="Current"/> (an indexed <see cref="RbacPolicy"/>) in step with the stored Roles,
-/// ClusterRoles and bindings: one list and then one store watch per kind; every change rebuilds the
-/// snapshot off the request path and swaps it in atomically, so requests never wait on a lock.
-/// A watch that falls behind (compaction) relists its kind.
+/// ClusterRoles and bindings: one <see cref="StoreReflector"/> per kind (list, watch, relist when the
+/// watch falls behind or fails); every change rebuilds the snapshot off the request path and swaps it
+/// in atomically, so requests never wait on a lock.
 /// </summary>
 public sealed partial class RbacPolicyCache(ObjectStore objects, TimeProvider clock, ILogger<RbacPolicyCache> logger)
 {
@@ -24,24 +24,23 @@ public sealed partial class RbacPolicyCache(ObjectStore objects, TimeProvider cl
 
     public RbacPolicy Current => _current;
 
-    /// <summary>Loads every kind, then keeps watching until <paramref name="stopping"/> fires.</summary>
+    /// <summary>Starts following every kind until <paramref name="stopping"/> fires; returns once each was listed.</summary>
     public async Task StartAsync(CancellationToken stopping)
     {
-        var revisions = new Dictionary<ResourceType, long>();
-        foreach (var kind in Kinds)
+        var reflectors = Kinds.Select(kind => new StoreReflector(objects.Store, $"RBAC cache ({kind.Plural})",
+            list => Replace(kind, list), change => Apply(kind, change), clock, logger)
         {
-            revisions[kind] = await ListAsync(kind, stopping);
-        }
-        Rebuild();
-        foreach (var kind in Kinds)
+            ListPrefix = ObjectStore.Prefix(kind, null),
+        }).ToList();
+        foreach (var reflector in reflectors)
         {
-            _ = Task.Run(() => WatchAsync(kind, revisions[kind], stopping), stopping);
+            _ = Task.Run(() => reflector.RunAsync(stopping), stopping);
         }
+        await Task.WhenAll(reflectors.Select(r => r.Synced)).WaitAsync(stopping);
     }
 
-    private async Task<long> ListAsync(ResourceType kind, CancellationToken ct)
+    private void Replace(ResourceType kind, StoreListResult list)
     {
-        var list = await objects.Store.ListAsync(ObjectStore.Prefix(kind, null), 0, null, ct);
         lock (_lock)
         {
             var map = _objects[kind];
@@ -54,56 +53,24 @@ public sealed partial class RbacPolicyCache(ObjectStore objects, TimeProvider cl
                 }
             }
         }
-        return list.Revision;
+        Rebuild();
     }
 
-    private async Task WatchAsync(ResourceType kind, long after, CancellationToken ct)
+    private void Apply(ResourceType kind, StoreEvent change)
     {
-        while (!ct.IsCancellationRequested)
+        lock (_lock)
         {
-            try
+            var map = _objects[kind];
+            if (change.Type == StoreEventType.Deleted)
             {
-                await foreach (var change in objects.Store.WatchAsync(ObjectStore.Prefix(kind, null), after, ct))
-                {
-                    lock (_lock)
-                    {
-                        var map = _objects[kind];
-                        if (change.Type == StoreEventType.Deleted)
-                        {
-                            map.Remove(change.Entry.Key);
-                        }
-                        else if (Decode(kind, change.Entry) is { } obj)
-                        {
-                            map[change.Entry.Key] = obj;
-                        }
-                    }
-                    after = change.Entry.ModRevision;
-                    Rebuild();
-                }
-                return; // the store was disposed
+                map.Remove(change.Entry.Key);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            else if (Decode(kind, change.Entry) is { } obj)
             {
-                return;
-            }
-            catch (Exception e) when (e is CompactedException or StoreException)
-            {
-                LogRelist(logger, e, kind.Plural);
-                try
-                {
-                    after = await ListAsync(kind, ct);
-                    Rebuild();
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception again) when (again is StoreException)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(1), clock, ct).ContinueWith(_ => { }, TaskScheduler.Default);
-                }
+                map[change.Entry.Key] = obj;
             }
         }
+        Rebuild();
     }
 
     private void Rebuild()
@@ -131,9 +98,6 @@ public sealed partial class RbacPolicyCache(ObjectStore objects, TimeProvider cl
             return null;
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "RBAC cache: watch of {Resource} fell behind; relisting")]
-    private static partial void LogRelist(ILogger logger, Exception e, string resource);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "RBAC cache: cannot decode {Key}; it grants nothing")]
     private static partial void LogUndecodable(ILogger logger, Exception e, string key);

@@ -1,6 +1,6 @@
 using Axolotl.Api.Rbac;
 using Axolotl.ApiServer.Errors;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 using Axolotl.ApiServer.Security;
 using Axolotl.ApiServer.Security.Rbac;
 using Axolotl.Storage.Memory;

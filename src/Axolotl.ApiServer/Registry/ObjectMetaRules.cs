@@ -4,7 +4,7 @@ using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
 using Axolotl.ApiServer.Errors;
 
-namespace Axolotl.ApiServer.Rest;
+namespace Axolotl.ApiServer.Registry;
 
 /// <summary>The bookkeeping the server owns in metadata (uid, timestamps, generation) and per-kind create/update rules.</summary>
 public static class ObjectMetaRules

@@ -3,9 +3,11 @@ using Axolotl.Api.Rbac;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
 using Axolotl.ApiServer.Errors;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
+using Axolotl.ApiServer.Security;
+using Axolotl.ApiServer.Security.Rbac;
 
-namespace Axolotl.ApiServer.Security.Rbac;
+namespace Axolotl.ApiServer.Admission;
 
 /// <summary>
 /// Upstream's RBAC escalation prevention on writes of roles and bindings: a Role or ClusterRole may
@@ -14,13 +16,21 @@ namespace Axolotl.ApiServer.Security.Rbac;
 /// of it. system:masters is exempt. An update that grants nothing new (same rules, same subjects) is
 /// not checked, so the garbage collector and other metadata writers need no role of their own.
 /// </summary>
-public sealed class RbacEscalation(Authorizer authorizer, ObjectStore objects)
+public sealed class RbacEscalation(Authorizer authorizer, ObjectStore objects) : IValidatingAdmissionPlugin
 {
     private static readonly PolicyRule[] FullAuthority =
     [
         new() { Verbs = ["*"], ApiGroups = ["*"], Resources = ["*"] },
         new() { Verbs = ["*"], NonResourceUrls = ["*"] },
     ];
+
+    /// <summary>Not an admission plugin upstream (RBAC's storage checks it); here it runs with the validating plugins.</summary>
+    public string Name => "RbacEscalation";
+
+    public Task ValidateAsync(AdmissionAttributes attributes, CancellationToken ct) =>
+        attributes.Operation is AdmissionOperation.Create or AdmissionOperation.Update
+            ? CheckAsync(attributes.User, attributes.Type, attributes.Object!, attributes.OldObject, ct)
+            : Task.CompletedTask;
 
     public async Task CheckAsync(Principal? user, ResourceType type, JsonObject proposed, JsonObject? current, CancellationToken ct)
     {

@@ -7,10 +7,11 @@ using Axolotl.Api.Scheme;
 using Axolotl.Api.Validation;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
-using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Registry;
 using Axolotl.ApiServer.Security;
+using Axolotl.ApiServer.ServiceAccounts;
 
-namespace Axolotl.ApiServer.ServiceAccounts;
+namespace Axolotl.ApiServer.Rest;
 
 /// <summary>
 /// POST serviceaccounts/NAME/token (authentication.k8s.io/v1 TokenRequest), as upstream's token

@@ -6,7 +6,7 @@ using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Errors;
 using Axolotl.Storage;
 
-namespace Axolotl.ApiServer.Rest;
+namespace Axolotl.ApiServer.Registry;
 
 /// <summary>
 /// Maps resources onto store keys and JSON onto bytes. The stored bytes never hold
