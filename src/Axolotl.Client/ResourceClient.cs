@@ -129,7 +129,9 @@ public sealed class ResourceClient<T>
     /// </summary>
     public async Task<T?> DeleteAsync(string? ns, string name, DeleteOptions? options, CancellationToken ct)
     {
-        var body = JsonSerializer.SerializeToNode(options ?? new DeleteOptions(), KubeJson.Options)!;
+        var body = JsonSerializer.SerializeToNode(options ?? new DeleteOptions(), KubeJson.Options)!.AsObject();
+        body["kind"] ??= "DeleteOptions";
+        body["apiVersion"] ??= "v1";
         var node = await _client.SendForNodeAsync(HttpMethod.Delete, Path(ns, name), KubeClient.JsonContent(body), ct);
         if (node is null || node["kind"]?.GetValue<string>() == "Status")
         {

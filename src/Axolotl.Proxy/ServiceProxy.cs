@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using Axolotl.Api.Core;
 using Axolotl.Api.Discovery;
+using Axolotl.Api.Net;
 using Axolotl.Client;
 using Axolotl.Client.Informers;
 using Axolotl.Hosting;

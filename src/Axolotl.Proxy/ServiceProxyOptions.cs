@@ -1,4 +1,5 @@
 using System.Net;
+using Axolotl.Api.Net;
 using Axolotl.Proxy.Balancing;
 
 namespace Axolotl.Proxy;
@@ -96,7 +97,7 @@ public sealed record ServiceProxyOptions
     public void Validate()
     {
         ArgumentException.ThrowIfNullOrEmpty(NodeName);
-        _ = Network.Ipv4Cidr.Parse(ServiceCidr);
+        _ = Ipv4Cidr.Parse(ServiceCidr);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxConnections);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxConnectAttempts);
         ArgumentOutOfRangeException.ThrowIfLessThan(BufferSize, 512);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Axolotl.Api.Apps;
 using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
 using Axolotl.Testing;
 

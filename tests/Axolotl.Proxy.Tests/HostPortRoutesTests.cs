@@ -1,7 +1,7 @@
 using System.Net;
 using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
-using Axolotl.Proxy.Network;
+using Axolotl.Api.Net;
 using Axolotl.Proxy.Routing;
 using Axolotl.Testing;
 

@@ -2,7 +2,7 @@ using System.Net;
 using Axolotl.Api.Core;
 using Axolotl.Api.Discovery;
 using Axolotl.Api.Meta;
-using Axolotl.Proxy.Network;
+using Axolotl.Api.Net;
 using Axolotl.Proxy.Routing;
 
 namespace Axolotl.Proxy.Tests;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Axolotl.Api.Net;
 using Axolotl.Proxy.Network;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,4 +1,5 @@
 using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
 using Axolotl.Api.Resources;
 using Axolotl.Api.Storage;
 using Axolotl.Scheduler.Framework;
@@ -83,15 +84,15 @@ public sealed class VolumeBindingTests
                 {
                     Required = new NodeSelector
                     {
-                        NodeSelectorTerms = [new NodeSelectorTerm { MatchExpressions = [new NodeSelectorRequirement { Key = LocalPath.HostnameLabel, Operator = "In", Values = ["n2"] }] }],
+                        NodeSelectorTerms = [new NodeSelectorTerm { MatchExpressions = [new NodeSelectorRequirement { Key = WellKnown.LabelHostname, Operator = "In", Values = ["n2"] }] }],
                     },
                 },
             },
         };
         var n1 = Build.Node("n1");
-        n1.Metadata.Labels = new() { [LocalPath.HostnameLabel] = "n1" };
+        n1.Metadata.Labels = new() { [WellKnown.LabelHostname] = "n1" };
         var n2 = Build.Node("n2");
-        n2.Metadata.Labels = new() { [LocalPath.HostnameLabel] = "n2" };
+        n2.Metadata.Labels = new() { [WellKnown.LabelHostname] = "n2" };
         var algorithm = SchedulingAlgorithm.CreateDefault(new VolumeBinding(_lookup));
 
         Assert.Equal("n2", algorithm.Schedule(PodWithClaim("data"), [Build.Info(n1), Build.Info(n2)]).NodeName);

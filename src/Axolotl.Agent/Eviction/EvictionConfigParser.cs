@@ -1,4 +1,5 @@
 using System.Globalization;
+using Axolotl.Api.Meta;
 using Axolotl.Api.Resources;
 
 namespace Axolotl.Agent.Eviction;
@@ -58,10 +59,10 @@ public static class EvictionConfigParser
         {
             Thresholds = EvictionConfig.WithAllocatable(thresholds),
             PressureTransitionPeriod = flag("eviction-pressure-transition-period") is { } transition
-                ? Guard("eviction-pressure-transition-period", transition, () => NonNegative(ParseDuration(transition)))
+                ? Guard("eviction-pressure-transition-period", transition, () => NonNegative(GoDuration.Parse(transition)))
                 : defaults.PressureTransitionPeriod,
             MonitoringInterval = flag("eviction-monitoring-interval") is { } interval
-                ? Guard("eviction-monitoring-interval", interval, () => Positive(ParseDuration(interval)))
+                ? Guard("eviction-monitoring-interval", interval, () => Positive(GoDuration.Parse(interval)))
                 : defaults.MonitoringInterval,
             MaxPodGracePeriod = flag("eviction-max-pod-grace-period") is { } maxGrace
                 ? Guard("eviction-max-pod-grace-period", maxGrace, () => TimeSpan.FromSeconds(int.Parse(maxGrace, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)))
@@ -148,7 +149,7 @@ public static class EvictionConfigParser
         foreach (var (signal, value) in statements)
         {
             RequireSignal(signal);
-            var grace = ParseDuration(value);
+            var grace = GoDuration.Parse(value);
             if (grace < TimeSpan.Zero)
             {
                 throw new FormatException($"invalid eviction grace period specified: {value}, must be a positive value");
@@ -202,60 +203,6 @@ public static class EvictionConfigParser
             result[name] = quantity;
         }
         return result;
-    }
-
-    /// <summary>Go's time.ParseDuration: a sequence of decimal numbers with units ns, us, µs, ms, s, m, h ("1m30s", "500ms").</summary>
-    public static TimeSpan ParseDuration(string text)
-    {
-        var s = text;
-        var negative = false;
-        if (s.StartsWith('-') || s.StartsWith('+'))
-        {
-            negative = s[0] == '-';
-            s = s[1..];
-        }
-        if (s == "0")
-        {
-            return TimeSpan.Zero;
-        }
-        if (s.Length == 0)
-        {
-            throw new FormatException($"time: invalid duration \"{text}\"");
-        }
-        double ticks = 0;
-        var i = 0;
-        while (i < s.Length)
-        {
-            var start = i;
-            while (i < s.Length && (char.IsAsciiDigit(s[i]) || s[i] == '.'))
-            {
-                i++;
-            }
-            if (start == i || !double.TryParse(s.AsSpan(start, i - start), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
-            {
-                throw new FormatException($"time: invalid duration \"{text}\"");
-            }
-            var unitStart = i;
-            while (i < s.Length && !char.IsAsciiDigit(s[i]) && s[i] != '.')
-            {
-                i++;
-            }
-            var unit = s[unitStart..i];
-            double perUnit = unit switch
-            {
-                "ns" => 0.01,
-                "us" or "µs" => 10,
-                "ms" => TimeSpan.TicksPerMillisecond,
-                "s" => TimeSpan.TicksPerSecond,
-                "m" => TimeSpan.TicksPerMinute,
-                "h" => TimeSpan.TicksPerHour,
-                "" => throw new FormatException($"time: missing unit in duration \"{text}\""),
-                _ => throw new FormatException($"time: unknown unit \"{unit}\" in duration \"{text}\""),
-            };
-            ticks += number * perUnit;
-        }
-        var result = TimeSpan.FromTicks((long)ticks);
-        return negative ? -result : result;
     }
 
     private static TimeSpan NonNegative(TimeSpan value) =>

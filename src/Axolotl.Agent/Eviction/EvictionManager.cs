@@ -3,6 +3,7 @@ using Axolotl.Agent.Logs;
 using Axolotl.Agent.Pods;
 using Axolotl.Agent.Runtime;
 using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
 using Axolotl.Client.Events;
 using Microsoft.Extensions.Logging;
 
@@ -316,7 +317,7 @@ public sealed partial class EvictionManager : IPodAdmitter, IDisposable
     private static bool ToleratesMemoryPressure(Pod pod) =>
         (pod.Spec?.Tolerations ?? []).Any(t =>
             (string.IsNullOrEmpty(t.Effect) || t.Effect == "NoSchedule")
-            && ((t.Operator == "Exists" && string.IsNullOrEmpty(t.Key)) || (t.Key == "node.kubernetes.io/memory-pressure" && (t.Operator == "Exists" || string.IsNullOrEmpty(t.Value)))));
+            && ((t.Operator == "Exists" && string.IsNullOrEmpty(t.Key)) || (t.Key == WellKnown.TaintNodeMemoryPressure && (t.Operator == "Exists" || string.IsNullOrEmpty(t.Value)))));
 
     /// <summary>The kubelet's node events when a pressure condition flips (NodeHasInsufficientMemory …).</summary>
     private void RecordConditionChanges(IReadOnlyList<string> before, IReadOnlyList<string> after)

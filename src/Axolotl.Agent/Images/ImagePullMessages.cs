@@ -1,5 +1,6 @@
 using System.Globalization;
 using Axolotl.Agent.Restart;
+using Axolotl.Api.Meta;
 
 namespace Axolotl.Agent.Images;
 

@@ -67,9 +67,9 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
                 {
                     ["beta.kubernetes.io/arch"] = "amd64",
                     ["beta.kubernetes.io/os"] = "linux",
-                    ["kubernetes.io/arch"] = "amd64",
-                    ["kubernetes.io/hostname"] = options.NodeName,
-                    ["kubernetes.io/os"] = "linux",
+                    [WellKnown.LabelArch] = "amd64",
+                    [WellKnown.LabelHostname] = options.NodeName,
+                    [WellKnown.LabelOS] = "linux",
                 },
                 Annotations = new Dictionary<string, string>(StringComparer.Ordinal)
                 {

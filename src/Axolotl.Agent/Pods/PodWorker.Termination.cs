@@ -3,6 +3,7 @@ using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Status;
 using Axolotl.Api.Core;
 using Axolotl.Api.Discovery;
+using Axolotl.Api.Meta;
 using Axolotl.Client;
 using Axolotl.Client.Events;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Axolotl.Api.Meta;
 
 namespace Axolotl.Api.Annotations;
 
@@ -107,32 +107,7 @@ public sealed record ProbeTimingAnnotation(TimeSpan? Period, TimeSpan? Timeout, 
         return true;
     }
 
-    /// <summary>A non-negative decimal number followed by ms, s or m ("250ms", "1.5s", "0s").</summary>
-    private static bool TryParseDuration(string text, out TimeSpan duration)
-    {
-        duration = default;
-        var unitStart = text.Length;
-        while (unitStart > 0 && char.IsAsciiLetter(text[unitStart - 1]))
-        {
-            unitStart--;
-        }
-        var unit = text[unitStart..];
-        if (unitStart == 0 || !decimal.TryParse(text.AsSpan(0, unitStart), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
-        {
-            return false;
-        }
-        decimal? ms = unit switch
-        {
-            "ms" => number,
-            "s" => number * 1000,
-            "m" => number * 60_000,
-            _ => null,
-        };
-        if (ms is null || ms > (decimal)MaxDuration.TotalMilliseconds * 2)
-        {
-            return false;
-        }
-        duration = TimeSpan.FromTicks((long)(ms.Value * TimeSpan.TicksPerMillisecond));
-        return true;
-    }
+    /// <summary>A non-negative Go duration ("250ms", "1.5s", "0s").</summary>
+    private static bool TryParseDuration(string text, out TimeSpan duration) =>
+        GoDuration.TryParse(text, out duration, out _) && duration >= TimeSpan.Zero;
 }

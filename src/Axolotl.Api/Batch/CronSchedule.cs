@@ -1,4 +1,5 @@
 using System.Globalization;
+using Axolotl.Api.Meta;
 
 namespace Axolotl.Api.Batch;
 

@@ -1,12 +1,12 @@
 using Axolotl.Api.Core;
 using Axolotl.Api.Discovery;
+using Axolotl.Api.Meta;
 
 namespace Axolotl.Api.Defaulting;
 
 /// <summary>Defaults of the smaller core/v1 kinds and of EndpointSlice.</summary>
 public static class CoreDefaults
 {
-    public const string NamespaceNameLabel = "kubernetes.io/metadata.name";
     public const string KubernetesFinalizer = "kubernetes";
 
     public static void ApplyReplicationController(ReplicationController controller)
@@ -34,7 +34,7 @@ public static class CoreDefaults
         if (!string.IsNullOrEmpty(ns.Metadata.Name))
         {
             ns.Metadata.Labels ??= [];
-            ns.Metadata.Labels[NamespaceNameLabel] = ns.Metadata.Name;
+            ns.Metadata.Labels[WellKnown.LabelMetadataName] = ns.Metadata.Name;
         }
         var status = ns.Status ??= new NamespaceStatus();
         if (string.IsNullOrEmpty(status.Phase))

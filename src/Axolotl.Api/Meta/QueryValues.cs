@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using Axolotl.Api.Validation;
 
 namespace Axolotl.Api.Meta;
 
@@ -75,39 +75,5 @@ public static class QueryValues
         return true;
     }
 
-    private static string Failure(string value, string why) => $"strconv.ParseInt: parsing {GoQuote(value)}: {why}";
-
-    /// <summary>Go's %q of a string, for the characters a query string can carry.</summary>
-    internal static string GoQuote(string value)
-    {
-        var quoted = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var rune in value.EnumerateRunes())
-        {
-            switch (rune.Value)
-            {
-                case '"':
-                    quoted.Append("\\\"");
-                    break;
-                case '\\':
-                    quoted.Append("\\\\");
-                    break;
-                case '\n':
-                    quoted.Append("\\n");
-                    break;
-                case '\r':
-                    quoted.Append("\\r");
-                    break;
-                case '\t':
-                    quoted.Append("\\t");
-                    break;
-                case < 0x20 or 0x7f:
-                    quoted.Append(CultureInfo.InvariantCulture, $"\\x{rune.Value:x2}");
-                    break;
-                default:
-                    quoted.Append(rune.ToString());
-                    break;
-            }
-        }
-        return quoted.Append('"').ToString();
-    }
+    private static string Failure(string value, string why) => $"strconv.ParseInt: parsing {GoValue.Quote(value)}: {why}";
 }

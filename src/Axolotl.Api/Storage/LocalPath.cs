@@ -16,8 +16,6 @@ public static class LocalPath
     /// <summary>k3s's provisioner records the node it made the directory on.</summary>
     public const string SelectedNodeAnnotation = "local.path.provisioner/selected-node";
 
-    public const string HostnameLabel = "kubernetes.io/hostname";
-
     public static string VolumeName(string claimUid) => "pvc-" + claimUid;
 
     public static string DirectoryName(string volumeName, string ns, string claim) => $"{volumeName}_{ns}_{claim}";

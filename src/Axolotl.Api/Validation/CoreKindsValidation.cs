@@ -114,9 +114,9 @@ public static class CoreKindsValidation
         switch (secret.Type)
         {
             case "kubernetes.io/service-account-token":
-                if (string.IsNullOrEmpty(secret.Metadata.Annotations?.GetValueOrDefault("kubernetes.io/service-account.name")))
+                if (string.IsNullOrEmpty(secret.Metadata.Annotations?.GetValueOrDefault(WellKnown.AnnotationServiceAccountName)))
                 {
-                    errors.Add(FieldError.Required(Metadata.Child("annotations").Key("kubernetes.io/service-account.name")));
+                    errors.Add(FieldError.Required(Metadata.Child("annotations").Key(WellKnown.AnnotationServiceAccountName)));
                 }
                 break;
             case "kubernetes.io/dockercfg":

@@ -44,43 +44,56 @@ public static class GoValue
     public static string StringSlice(IEnumerable<string>? list) =>
         list is null ? "[]string(nil)" : "[]string{" + string.Join(", ", list.Select(Quote)) + "}";
 
-    /// <summary>Go's %q: a double-quoted string with Go escapes for quotes, backslashes and control characters.</summary>
-    public static string Quote(string value)
+    /// <summary>
+    /// Go's %q (strconv.Quote): a double-quoted string; quotes, backslashes and the C escapes (\a \b \f \n \r
+    /// \t \v) escaped, other runes Go does not print as \xNN, \uNNNN or \UNNNNNNNN, the rest as they are.
+    /// </summary>
+    public static string Quote(string value) => AppendQuoted(new StringBuilder(value.Length + 2), value).ToString();
+
+    /// <summary><see cref="Quote"/> onto <paramref name="builder"/>.</summary>
+    public static StringBuilder AppendQuoted(StringBuilder builder, string value)
     {
-        var builder = new StringBuilder(value.Length + 2);
+        ArgumentNullException.ThrowIfNull(builder);
         builder.Append('"');
         foreach (var rune in value.EnumerateRunes())
         {
-            switch (rune.Value)
+            var r = rune.Value;
+            switch (r)
             {
                 case '"': builder.Append("\\\""); break;
                 case '\\': builder.Append("\\\\"); break;
-                case '\n': builder.Append("\\n"); break;
-                case '\r': builder.Append("\\r"); break;
-                case '\t': builder.Append("\\t"); break;
                 case '\a': builder.Append("\\a"); break;
                 case '\b': builder.Append("\\b"); break;
                 case '\f': builder.Append("\\f"); break;
+                case '\n': builder.Append("\\n"); break;
+                case '\r': builder.Append("\\r"); break;
+                case '\t': builder.Append("\\t"); break;
                 case '\v': builder.Append("\\v"); break;
+                case < 0x20 or 0x7f:
+                    builder.Append(CultureInfo.InvariantCulture, $"\\x{r:x2}");
+                    break;
                 default:
-                    if (rune.Value < 0x20 || rune.Value == 0x7f)
+                    if (IsPrint(rune))
                     {
-                        builder.Append(CultureInfo.InvariantCulture, $"\\x{rune.Value:x2}");
-                    }
-                    else if (Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.OtherNotAssigned)
-                    {
-                        builder.Append(rune.Value > 0xffff
-                            ? string.Create(CultureInfo.InvariantCulture, $"\\U{rune.Value:x8}")
-                            : string.Create(CultureInfo.InvariantCulture, $"\\u{rune.Value:x4}"));
+                        builder.Append(rune.ToString());
                     }
                     else
                     {
-                        builder.Append(rune.ToString());
+                        builder.Append(r > 0xffff
+                            ? string.Create(CultureInfo.InvariantCulture, $"\\U{r:x8}")
+                            : string.Create(CultureInfo.InvariantCulture, $"\\u{r:x4}"));
                     }
                     break;
             }
         }
-        builder.Append('"');
-        return builder.ToString();
+        return builder.Append('"');
     }
+
+    /// <summary>Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.</summary>
+    private static bool IsPrint(Rune rune) => rune.Value == ' ' || Rune.GetUnicodeCategory(rune) switch
+    {
+        <= UnicodeCategory.OtherNumber => true,
+        >= UnicodeCategory.ConnectorPunctuation and <= UnicodeCategory.OtherSymbol => true,
+        _ => false,
+    };
 }

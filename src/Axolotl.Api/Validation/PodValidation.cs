@@ -113,7 +113,7 @@ public static class PodValidation
     {
         var errors = MetadataValidation.ValidateObjectMetaUpdate(pod.Metadata, old.Metadata, FieldPath.Of("metadata"));
         errors.AddRange(MetadataAndSpec(pod.Metadata, pod.Spec ?? new PodSpec()));
-        if (old.Metadata.Annotations?.ContainsKey("kubernetes.io/config.mirror") == true)
+        if (old.Metadata.Annotations?.ContainsKey(WellKnown.AnnotationMirrorPod) == true)
         {
             return [FieldError.Forbidden(FieldPath.Of(""), "static pods do not support ephemeral containers")];
         }

@@ -1,4 +1,5 @@
 using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
 
 namespace Axolotl.Api.Validation;
 
@@ -70,7 +71,7 @@ public static class UnsupportedPodFieldsValidation
         {
             // The scheduler's spreading scores nodes by the pods of the same set on each: a soft spread by hostname, nothing more.
             var constraint = spec.TopologySpreadConstraints![i];
-            if (constraint.WhenUnsatisfiable != "ScheduleAnyway" || constraint.TopologyKey != "kubernetes.io/hostname")
+            if (constraint.WhenUnsatisfiable != "ScheduleAnyway" || constraint.TopologyKey != WellKnown.LabelHostname)
             {
                 errors.Add(FieldError.Forbidden(specPath.Child("topologySpreadConstraints").Index(i),
                     "only whenUnsatisfiable ScheduleAnyway over topologyKey kubernetes.io/hostname is supported by Axolotl's scheduler (a soft spread across nodes); DoNotSchedule and other topology keys are not"));

@@ -13,8 +13,6 @@ public sealed record DefaultTolerationSeconds(long NotReadySeconds = DefaultTole
     : IMutatingAdmissionPlugin
 {
     public const long DefaultSeconds = 300;
-    public const string NotReadyTaint = "node.kubernetes.io/not-ready";
-    public const string UnreachableTaint = "node.kubernetes.io/unreachable";
 
     public string Name => "DefaultTolerationSeconds";
 
@@ -32,14 +30,14 @@ public sealed record DefaultTolerationSeconds(long NotReadySeconds = DefaultTole
         var spec = pod.Spec ??= new PodSpec();
         var tolerations = spec.Tolerations ?? [];
         var added = false;
-        if (!ToleratesNoExecute(tolerations, NotReadyTaint))
+        if (!ToleratesNoExecute(tolerations, WellKnown.TaintNodeNotReady))
         {
-            tolerations.Add(new Toleration { Key = NotReadyTaint, Operator = "Exists", Effect = "NoExecute", TolerationSeconds = NotReadySeconds });
+            tolerations.Add(new Toleration { Key = WellKnown.TaintNodeNotReady, Operator = "Exists", Effect = "NoExecute", TolerationSeconds = NotReadySeconds });
             added = true;
         }
-        if (!ToleratesNoExecute(tolerations, UnreachableTaint))
+        if (!ToleratesNoExecute(tolerations, WellKnown.TaintNodeUnreachable))
         {
-            tolerations.Add(new Toleration { Key = UnreachableTaint, Operator = "Exists", Effect = "NoExecute", TolerationSeconds = UnreachableSeconds });
+            tolerations.Add(new Toleration { Key = WellKnown.TaintNodeUnreachable, Operator = "Exists", Effect = "NoExecute", TolerationSeconds = UnreachableSeconds });
             added = true;
         }
         if (added)

@@ -23,7 +23,6 @@ public sealed class ServiceAccountAdmission(ObjectStore objects, TimeProvider cl
     public const string DefaultServiceAccountName = "default";
     public const string VolumeNamePrefix = "kube-api-access-";
     public const string MountPath = "/var/run/secrets/kubernetes.io/serviceaccount";
-    public const string MirrorPodAnnotation = "kubernetes.io/config.mirror";
 
     /// <summary>The kubelet's token lifetime: a little over an hour so that its use can be told apart (upstream's WarnOnlyBoundTokenExpirationSeconds).</summary>
     public const long TokenExpirationSeconds = 3607;
@@ -56,7 +55,7 @@ public sealed class ServiceAccountAdmission(ObjectStore objects, TimeProvider cl
             return null;
         }
         var meta = body["metadata"] as JsonObject;
-        if (meta?["annotations"]?[MirrorPodAnnotation] is not null)
+        if (meta?["annotations"]?[WellKnown.AnnotationMirrorPod] is not null)
         {
             return null;
         }

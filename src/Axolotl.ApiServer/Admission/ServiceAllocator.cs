@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Axolotl.Api.Net;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Validation;
 using Axolotl.ApiServer.Errors;
@@ -33,10 +34,10 @@ public sealed class ServiceAllocator
         _claims = new ServiceRangeClaims(objects, clock ?? TimeProvider.System);
         (_network, var prefix) = ParseCidr(serviceCidr);
         _size = 1u << (32 - prefix);
-        ServiceCidr = $"{Format(_network)}/{prefix}";
+        ServiceCidr = $"{Ipv4Cidr.Format(_network)}/{prefix}";
         // The network and broadcast addresses, the first address (the API server's own "kubernetes"
         // Service) and the tenth (the cluster DNS): upstream's conventions, relative to the range.
-        _reserved = [Format(_network), Format(_network + 1), Format(_network + 10), Format(_network + _size - 1)];
+        _reserved = [Ipv4Cidr.Format(_network), Ipv4Cidr.Format(_network + 1), Ipv4Cidr.Format(_network + 10), Ipv4Cidr.Format(_network + _size - 1)];
     }
 
     /// <summary>The range in canonical form, e.g. 10.96.0.0/16.</summary>
@@ -299,7 +300,7 @@ public sealed class ServiceAllocator
     }
 
     private bool InServiceRange(IPAddress ip) =>
-        ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && ServiceRange.ToUInt(ip) - _network < _size;
+        ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && Ipv4Cidr.ToUInt(ip) - _network < _size;
 
     private string PickFreeIp(HashSet<string> used) =>
         TryPickFreeIp(used) ?? throw ApiErrors.Make(500, "InternalError", "Internal error occurred: failed to allocate a serviceIP: range is full");
@@ -310,7 +311,7 @@ public sealed class ServiceAllocator
         var hosts = (int)Math.Min(_size - 2, int.MaxValue - 1);
         for (var attempt = 0; attempt < 4096; attempt++)
         {
-            var candidate = Format(_network + 1 + (uint)RandomNumberGenerator.GetInt32(hosts));
+            var candidate = Ipv4Cidr.Format(_network + 1 + (uint)RandomNumberGenerator.GetInt32(hosts));
             if (!used.Contains(candidate))
             {
                 return candidate;
@@ -318,7 +319,7 @@ public sealed class ServiceAllocator
         }
         for (var n = 1u; n < _size - 1; n++)
         {
-            var candidate = Format(_network + n);
+            var candidate = Ipv4Cidr.Format(_network + n);
             if (!used.Contains(candidate))
             {
                 return candidate;
@@ -327,7 +328,6 @@ public sealed class ServiceAllocator
         return null;
     }
 
-    private static string Format(uint value) => $"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}";
 
     private static int? PickFreePort(HashSet<int> used, HashSet<int> mine)
     {

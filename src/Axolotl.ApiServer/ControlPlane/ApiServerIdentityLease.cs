@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Errors;
@@ -151,7 +152,7 @@ public sealed class ApiServerIdentityLease(ObjectStore objects, AdmissionChain a
         var meta = ObjectMetaRules.Meta(lease);
         var labels = meta["labels"] as JsonObject ?? [];
         labels[IdentityLabel] = IdentityValue;
-        labels["kubernetes.io/hostname"] = Environment.MachineName;
+        labels[WellKnown.LabelHostname] = Environment.MachineName;
         meta["labels"] = labels;
         var annotations = meta["annotations"] as JsonObject ?? [];
         if (advertiseAddress is not null)

@@ -1,6 +1,7 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using Axolotl.Api.Meta;
+using Axolotl.Api.Net;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Errors;
@@ -47,12 +48,7 @@ public sealed partial class KubernetesServiceReconciler(ObjectStore objects, Adm
     /// <summary>The Service's cluster IP: the first address of the service range.</summary>
     public string ClusterIp { get; } = FirstAddress(serviceCidr);
 
-    public static string FirstAddress(string serviceCidr)
-    {
-        var (network, _) = ServiceAllocator.ParseCidr(serviceCidr);
-        var n = network + 1;
-        return string.Create(CultureInfo.InvariantCulture, $"{n >> 24}.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}");
-    }
+    public static string FirstAddress(string serviceCidr) => Ipv4Cidr.Format(ServiceAllocator.ParseCidr(serviceCidr).Network + 1);
 
     /// <summary>Keeps the objects current until <paramref name="ct"/> fires; an error is logged and tried again next round.</summary>
     public async Task RunAsync(CancellationToken ct)
@@ -164,7 +160,7 @@ public sealed partial class KubernetesServiceReconciler(ObjectStore objects, Adm
         {
             ["name"] = Name,
             ["namespace"] = Namespace,
-            ["labels"] = new JsonObject { ["kubernetes.io/service-name"] = Name },
+            ["labels"] = new JsonObject { [WellKnown.LabelServiceName] = Name },
         },
         ["addressType"] = advertiseAddress!.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4",
         ["endpoints"] = new JsonArray([.. addresses.Select(a => (JsonNode)new JsonObject

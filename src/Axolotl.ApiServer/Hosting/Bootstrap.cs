@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Registry;
@@ -26,7 +27,7 @@ public static class Bootstrap
                 ["metadata"] = new JsonObject
                 {
                     ["name"] = name,
-                    ["labels"] = new JsonObject { ["kubernetes.io/metadata.name"] = name },
+                    ["labels"] = new JsonObject { [WellKnown.LabelMetadataName] = name },
                 },
             };
             ObjectMetaRules.PrepareForCreate(type, ns, clock.GetUtcNow());

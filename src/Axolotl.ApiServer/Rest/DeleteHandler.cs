@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
 using Axolotl.ApiServer.Admission;
@@ -23,7 +24,7 @@ public sealed class DeleteHandler(RestServices services)
 
     public async Task DeleteAsync(RequestScope scope)
     {
-        var options = await DeleteOptions.ReadAsync(scope);
+        var options = await ResolvedDeleteOptions.ReadAsync(scope);
         // Admission judges the object as it is now; what it looks at (a pod's node) never changes once set,
         // so judging before the delete loop is exact.
         var current = await services.Objects.GetRequiredAsync(scope.Type, scope.Namespace, scope.RequiredName, scope.Aborted);
@@ -43,7 +44,7 @@ public sealed class DeleteHandler(RestServices services)
     /// <summary>DELETE on a collection: upstream's deletecollection, with the same selectors as list.</summary>
     public async Task DeleteCollectionAsync(RequestScope scope)
     {
-        var options = await DeleteOptions.ReadAsync(scope);
+        var options = await ResolvedDeleteOptions.ReadAsync(scope);
         var labels = ReadHandler.ParseLabelSelector(scope.Query("labelSelector"));
         var fields = FieldLabels.Parse(scope.Type, scope.Query("fieldSelector"));
         var list = await services.Objects.ListAsync(scope.Type, scope.Namespace, 0, null, scope.Aborted);
@@ -78,7 +79,7 @@ public sealed class DeleteHandler(RestServices services)
     /// <summary>Upstream's NamespaceLifecycle keeps these for good; the namespace controller has nothing to finalize them for.</summary>
     private static readonly HashSet<string> ImmortalNamespaces = ["default", "kube-system", "kube-public"];
 
-    public async Task<JsonObject> DeleteObjectAsync(ResourceType type, string? ns, string name, DeleteOptions options, CancellationToken ct)
+    public async Task<JsonObject> DeleteObjectAsync(ResourceType type, string? ns, string name, ResolvedDeleteOptions options, CancellationToken ct)
     {
         if (type == KnownResources.Namespaces && ImmortalNamespaces.Contains(name))
         {
@@ -120,7 +121,7 @@ public sealed class DeleteHandler(RestServices services)
         Unchanged,
     }
 
-    private static void CheckPreconditions(ResourceType type, string name, JsonObject meta, DeleteOptions options, long revision)
+    private static void CheckPreconditions(ResourceType type, string name, JsonObject meta, ResolvedDeleteOptions options, long revision)
     {
         var uid = ObjectMetaRules.Str(meta, "uid");
         if (options.PreconditionUid is { Length: > 0 } wantUid && wantUid != uid)
@@ -139,15 +140,15 @@ public sealed class DeleteHandler(RestServices services)
     /// finalizers are gone (Foreground and Orphan add theirs), until a bound pod's grace period is over,
     /// or until a namespace is empty.
     /// </summary>
-    private Outcome Decide(ResourceType type, JsonObject obj, DeleteOptions options)
+    private Outcome Decide(ResourceType type, JsonObject obj, ResolvedDeleteOptions options)
     {
         var meta = ObjectMetaRules.Meta(obj);
         var changed = false;
         var finalizers = meta["finalizers"] as JsonArray ?? [];
         var wanted = options.Propagation switch
         {
-            DeleteOptions.Foreground => ForegroundFinalizer,
-            DeleteOptions.Orphan => OrphanFinalizer,
+            PropagationPolicy.Foreground => ForegroundFinalizer,
+            PropagationPolicy.Orphan => OrphanFinalizer,
             _ => null,
         };
         if (wanted is not null && !finalizers.Any(f => f?.GetValue<string>() == wanted))
@@ -186,7 +187,7 @@ public sealed class DeleteHandler(RestServices services)
     }
 
     /// <summary>Pods bound to a node stop gracefully (the node agent finishes the delete); nothing else does.</summary>
-    private static long GracePeriod(ResourceType type, JsonObject obj, DeleteOptions options)
+    private static long GracePeriod(ResourceType type, JsonObject obj, ResolvedDeleteOptions options)
     {
         if (type.Kind != "Pod")
         {

@@ -67,7 +67,7 @@ public sealed class PodSubresources(RestServices services, DeleteHandler deleter
         }
         var options = body["deleteOptions"] as JsonObject;
         long? grace = options?["gracePeriodSeconds"] is JsonValue g && g.TryGetValue(out long gl) ? gl : null;
-        var delete = new DeleteOptions(DeleteOptions.Background, grace,
+        var delete = new ResolvedDeleteOptions(PropagationPolicy.Background, grace,
             (options?["preconditions"] as JsonObject)?["uid"]?.GetValue<string>(), null, scope.DryRun);
         var current = await services.Objects.GetRequiredAsync(scope.Type, scope.Namespace, scope.RequiredName, scope.Aborted);
         // An eviction is a create of pods/eviction to admission, as upstream's; the pod is what it judges.

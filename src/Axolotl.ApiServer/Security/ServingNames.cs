@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Axolotl.Api.Net;
 using Axolotl.Api.Validation;
 using Axolotl.ApiServer.Registry;
 
@@ -26,7 +27,7 @@ public sealed record ServingNames(IReadOnlyList<string> DnsNames, IReadOnlyList<
     public static ServingNames Compute(IPAddress bind, string serviceCidr, ServingNames extra, string hostName, IEnumerable<IPAddress> interfaceAddresses)
     {
         var (network, prefix) = ServiceRange.Parse(serviceCidr);
-        var kubernetesServiceIp = FromUInt(network + 1);
+        var kubernetesServiceIp = Ipv4Cidr.ToAddress(network + 1);
         var names = new List<string> { "localhost", hostName };
         names.AddRange(KubernetesServiceNames);
         names.AddRange(extra.DnsNames);
@@ -36,10 +37,10 @@ public sealed record ServingNames(IReadOnlyList<string> DnsNames, IReadOnlyList<
         {
             // Kestrel binds 0.0.0.0 to IPv4 only and :: to both families. The service proxy puts every
             // Service's ClusterIP on a local link; those are other Services' addresses, not ours.
-            var mask = uint.MaxValue << (32 - prefix);
+            var mask = Ipv4Cidr.MaskOf(prefix);
             addresses.AddRange(interfaceAddresses
                 .Where(a => bind.Equals(IPAddress.IPv6Any) || a.AddressFamily == AddressFamily.InterNetwork)
-                .Where(a => a.AddressFamily != AddressFamily.InterNetwork || (ToUInt(a) & mask) != network));
+                .Where(a => a.AddressFamily != AddressFamily.InterNetwork || (Ipv4Cidr.ToUInt(a) & mask) != network));
         }
         else
         {
@@ -117,13 +118,4 @@ public sealed record ServingNames(IReadOnlyList<string> DnsNames, IReadOnlyList<
 
     private static IPAddress WithoutScope(IPAddress address) =>
         address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0 ? new IPAddress(address.GetAddressBytes()) : address;
-
-    private static uint ToUInt(IPAddress address)
-    {
-        var b = address.GetAddressBytes();
-        return (uint)(b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]);
-    }
-
-    private static IPAddress FromUInt(uint value) =>
-        new([(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value]);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Axolotl.Api.Batch;
 using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
 using Axolotl.Client;
 using Axolotl.Client.Events;

@@ -1,5 +1,6 @@
 using Axolotl.Api.Apps;
 using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
 using Axolotl.Client;
 
 namespace Axolotl.Controllers.DaemonSets;
@@ -9,14 +10,6 @@ public static class DaemonPods
 {
     /// <summary>The label carrying the hash of the template revision a pod was made from.</summary>
     public const string ControllerRevisionHashLabel = "controller-revision-hash";
-
-    public const string NotReadyTaint = "node.kubernetes.io/not-ready";
-    public const string UnreachableTaint = "node.kubernetes.io/unreachable";
-    public const string DiskPressureTaint = "node.kubernetes.io/disk-pressure";
-    public const string MemoryPressureTaint = "node.kubernetes.io/memory-pressure";
-    public const string PidPressureTaint = "node.kubernetes.io/pid-pressure";
-    public const string UnschedulableTaint = "node.kubernetes.io/unschedulable";
-    public const string NetworkUnavailableTaint = "node.kubernetes.io/network-unavailable";
 
     /// <summary>
     /// The DaemonSet's template with the hash label and the tolerations upstream adds, so a daemon pod
@@ -28,15 +21,15 @@ public static class DaemonPods
         template.Metadata.Labels ??= new Dictionary<string, string>(StringComparer.Ordinal);
         template.Metadata.Labels[ControllerRevisionHashLabel] = hash;
         var spec = template.Spec ??= new PodSpec();
-        AddToleration(spec, NotReadyTaint, "NoExecute");
-        AddToleration(spec, UnreachableTaint, "NoExecute");
-        AddToleration(spec, DiskPressureTaint, "NoSchedule");
-        AddToleration(spec, MemoryPressureTaint, "NoSchedule");
-        AddToleration(spec, PidPressureTaint, "NoSchedule");
-        AddToleration(spec, UnschedulableTaint, "NoSchedule");
+        AddToleration(spec, WellKnown.TaintNodeNotReady, "NoExecute");
+        AddToleration(spec, WellKnown.TaintNodeUnreachable, "NoExecute");
+        AddToleration(spec, WellKnown.TaintNodeDiskPressure, "NoSchedule");
+        AddToleration(spec, WellKnown.TaintNodeMemoryPressure, "NoSchedule");
+        AddToleration(spec, WellKnown.TaintNodePIDPressure, "NoSchedule");
+        AddToleration(spec, WellKnown.TaintNodeUnschedulable, "NoSchedule");
         if (spec.HostNetwork == true)
         {
-            AddToleration(spec, NetworkUnavailableTaint, "NoSchedule");
+            AddToleration(spec, WellKnown.TaintNodeNetworkUnavailable, "NoSchedule");
         }
         return template;
     }

@@ -19,7 +19,6 @@ namespace Axolotl.Controllers.EndpointSlices;
 public static class EndpointSliceBuilder
 {
     public const string ControllerName = "endpointslice-controller.k8s.io";
-    public const string ServiceNameLabel = "kubernetes.io/service-name";
     public const string ManagedByLabel = "endpointslice.kubernetes.io/managed-by";
     public const int DefaultMaxEndpointsPerSlice = 100;
 
@@ -69,7 +68,7 @@ public static class EndpointSliceBuilder
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in service.Metadata.Labels ?? [])
         {
-            if (key is not (ServiceNameLabel or ManagedByLabel or PodEndpointRules.HeadlessLabel))
+            if (key is not (WellKnown.LabelServiceName or ManagedByLabel or PodEndpointRules.HeadlessLabel))
             {
                 labels[key] = value;
             }
@@ -78,7 +77,7 @@ public static class EndpointSliceBuilder
         {
             labels[PodEndpointRules.HeadlessLabel] = "";
         }
-        labels[ServiceNameLabel] = service.Metadata.Name ?? "";
+        labels[WellKnown.LabelServiceName] = service.Metadata.Name ?? "";
         labels[ManagedByLabel] = ControllerName;
         return labels;
     }

@@ -1,5 +1,6 @@
 using Axolotl.Api.Core;
 using Axolotl.Api.Discovery;
+using Axolotl.Api.Meta;
 using Axolotl.Client;
 using Axolotl.Client.Informers;
 using Axolotl.Controllers.Endpoints;
@@ -36,7 +37,7 @@ public sealed class EndpointSliceController(KubeClient client, ILoggerFactory lo
 
         void SliceChanged(EndpointSlice slice)
         {
-            if (slice.Metadata.Labels?.GetValueOrDefault(EndpointSliceBuilder.ServiceNameLabel) is { Length: > 0 } service)
+            if (slice.Metadata.Labels?.GetValueOrDefault(WellKnown.LabelServiceName) is { Length: > 0 } service)
             {
                 controller.Enqueue(new ObjectKey(slice.Metadata.Namespace, service));
             }

@@ -1,5 +1,6 @@
 using Axolotl.Api.Core;
 using Axolotl.Api.Discovery;
+using Axolotl.Api.Meta;
 using Axolotl.Client;
 using Axolotl.Client.Informers;
 using Axolotl.Controllers.Endpoints;
@@ -44,7 +45,7 @@ public sealed class EndpointSliceReconciler(
         var selected = pods.List(key.Namespace, p => PodEndpointRules.Selects(service, p));
         var trigger = triggerTimes.Compute(service, selected);
         var existing = slices.List(key.Namespace, s =>
-            s.Metadata.Labels is { } labels && labels.TryGetValue(EndpointSliceBuilder.ServiceNameLabel, out var owner) && owner == key.Name);
+            s.Metadata.Labels is { } labels && labels.TryGetValue(WellKnown.LabelServiceName, out var owner) && owner == key.Name);
         if (IsStale(key, existing))
         {
             EndpointSliceLog.StaleCache(logger, key.Namespace, key.Name);

@@ -1,4 +1,5 @@
 using Axolotl.Api.Batch;
+using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
 using Axolotl.Client;
 using Axolotl.Client.Informers;

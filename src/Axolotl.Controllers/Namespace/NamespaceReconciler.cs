@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
 using Axolotl.Client;
 using Axolotl.Controllers.Runtime;

@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using Axolotl.Api.Net;
 
 namespace Axolotl.Controllers.NodeIpam;
 
@@ -36,7 +35,7 @@ public sealed class CidrSet
             throw new ArgumentException($"node CIDR mask size {nodeMaskSize} is too big for cluster CIDR {clusterCidr}: at most {MaxSubnetBits} bits more than its prefix", nameof(nodeMaskSize));
         }
         NodeMaskSize = nodeMaskSize;
-        ClusterCidr = $"{FormatAddress(_network)}/{_clusterPrefix}";
+        ClusterCidr = $"{Ipv4Cidr.Format(_network)}/{_clusterPrefix}";
         _used = new BitArray(1 << (nodeMaskSize - _clusterPrefix));
     }
 
@@ -132,7 +131,7 @@ public sealed class CidrSet
         {
             return null;
         }
-        var clusterMask = _clusterPrefix == 0 ? 0u : uint.MaxValue << (32 - _clusterPrefix);
+        var clusterMask = Ipv4Cidr.MaskOf(_clusterPrefix);
         if ((network & clusterMask) != _network)
         {
             return null;
@@ -147,28 +146,14 @@ public sealed class CidrSet
         {
             return false;
         }
-        var clusterMask = _clusterPrefix == 0 ? 0u : uint.MaxValue << (32 - _clusterPrefix);
+        var clusterMask = Ipv4Cidr.MaskOf(_clusterPrefix);
         return (network & clusterMask) == _network;
     }
 
     private string SubnetAt(int index) =>
-        $"{FormatAddress(_network + ((uint)index << (32 - NodeMaskSize)))}/{NodeMaskSize.ToString(CultureInfo.InvariantCulture)}";
+        $"{Ipv4Cidr.Format(_network + ((uint)index << (32 - NodeMaskSize)))}/{NodeMaskSize.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>An IPv4 CIDR's network (host bits must be zero, as upstream's ParseCIDR-then-compare requires) and prefix.</summary>
-    public static (uint Network, int Prefix)? Parse(string? cidr)
-    {
-        var slash = cidr?.IndexOf('/', StringComparison.Ordinal) ?? -1;
-        if (slash < 0 || !IPAddress.TryParse(cidr![..slash], out var address) || address.AddressFamily != AddressFamily.InterNetwork ||
-            !int.TryParse(cidr[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var prefix) || prefix > 32)
-        {
-            return null;
-        }
-        var bytes = address.GetAddressBytes();
-        var value = ((uint)bytes[0] << 24) | ((uint)bytes[1] << 16) | ((uint)bytes[2] << 8) | bytes[3];
-        var mask = prefix == 0 ? 0u : uint.MaxValue << (32 - prefix);
-        return (value & mask) == value ? (value, prefix) : null;
-    }
-
-    private static string FormatAddress(uint value) =>
-        string.Create(CultureInfo.InvariantCulture, $"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}");
+    public static (uint Network, int Prefix)? Parse(string? cidr) =>
+        Ipv4Cidr.TryParse(cidr, out var range) && range.IsCanonical ? (range.Network, range.Prefix) : null;
 }

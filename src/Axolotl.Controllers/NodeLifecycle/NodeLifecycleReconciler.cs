@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Axolotl.Api.Coordination;
 using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
 using Axolotl.Client;
 using Axolotl.Client.Events;
 using Axolotl.Controllers.ReplicaSets;

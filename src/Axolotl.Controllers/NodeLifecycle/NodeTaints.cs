@@ -1,5 +1,5 @@
 using Axolotl.Api.Core;
-using Axolotl.Controllers.DaemonSets;
+using Axolotl.Api.Meta;
 
 namespace Axolotl.Controllers.NodeLifecycle;
 
@@ -13,8 +13,8 @@ public static class NodeTaints
 {
     private static readonly HashSet<string> Managed = new(StringComparer.Ordinal)
     {
-        DaemonPods.NotReadyTaint, DaemonPods.UnreachableTaint, DaemonPods.UnschedulableTaint, DaemonPods.MemoryPressureTaint,
-        DaemonPods.DiskPressureTaint, DaemonPods.PidPressureTaint, DaemonPods.NetworkUnavailableTaint,
+        WellKnown.TaintNodeNotReady, WellKnown.TaintNodeUnreachable, WellKnown.TaintNodeUnschedulable, WellKnown.TaintNodeMemoryPressure,
+        WellKnown.TaintNodeDiskPressure, WellKnown.TaintNodePIDPressure, WellKnown.TaintNodeNetworkUnavailable,
     };
 
     public static List<(string Key, string Effect)> Desired(Node node)
@@ -24,26 +24,26 @@ public static class NodeTaints
         switch (ready)
         {
             case "False":
-                desired.Add((DaemonPods.NotReadyTaint, "NoSchedule"));
-                desired.Add((DaemonPods.NotReadyTaint, "NoExecute"));
+                desired.Add((WellKnown.TaintNodeNotReady, "NoSchedule"));
+                desired.Add((WellKnown.TaintNodeNotReady, "NoExecute"));
                 break;
             case "Unknown":
-                desired.Add((DaemonPods.UnreachableTaint, "NoSchedule"));
-                desired.Add((DaemonPods.UnreachableTaint, "NoExecute"));
+                desired.Add((WellKnown.TaintNodeUnreachable, "NoSchedule"));
+                desired.Add((WellKnown.TaintNodeUnreachable, "NoExecute"));
                 break;
         }
         if (node.Spec?.Unschedulable == true)
         {
-            desired.Add((DaemonPods.UnschedulableTaint, "NoSchedule"));
+            desired.Add((WellKnown.TaintNodeUnschedulable, "NoSchedule"));
         }
         // Pressure reported by a node that is no longer reporting means nothing.
         if (ready == "True")
         {
-            AddIfTrue(node, "MemoryPressure", DaemonPods.MemoryPressureTaint, desired);
-            AddIfTrue(node, "DiskPressure", DaemonPods.DiskPressureTaint, desired);
-            AddIfTrue(node, "PIDPressure", DaemonPods.PidPressureTaint, desired);
+            AddIfTrue(node, "MemoryPressure", WellKnown.TaintNodeMemoryPressure, desired);
+            AddIfTrue(node, "DiskPressure", WellKnown.TaintNodeDiskPressure, desired);
+            AddIfTrue(node, "PIDPressure", WellKnown.TaintNodePIDPressure, desired);
         }
-        AddIfTrue(node, "NetworkUnavailable", DaemonPods.NetworkUnavailableTaint, desired);
+        AddIfTrue(node, "NetworkUnavailable", WellKnown.TaintNodeNetworkUnavailable, desired);
         return desired;
     }
 

@@ -90,7 +90,7 @@ public static class LocalPathProvisioner
                         [
                             new NodeSelectorTerm
                             {
-                                MatchExpressions = [new NodeSelectorRequirement { Key = LocalPath.HostnameLabel, Operator = "In", Values = [nodeName] }],
+                                MatchExpressions = [new NodeSelectorRequirement { Key = WellKnown.LabelHostname, Operator = "In", Values = [nodeName] }],
                             },
                         ],
                     },

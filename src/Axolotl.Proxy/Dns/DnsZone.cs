@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using Axolotl.Api.Core;
 using Axolotl.Api.Discovery;
+using Axolotl.Api.Meta;
+using Axolotl.Api.Net;
 
 namespace Axolotl.Proxy.Dns;
 
@@ -26,7 +28,6 @@ public readonly record struct DnsAnswer(DnsResponseCode Code, IReadOnlyList<IPAd
 public sealed class DnsZone
 {
     public const string DefaultDomain = "cluster.local";
-    public const string ServiceNameLabel = "kubernetes.io/service-name";
 
     private readonly Dictionary<string, IPAddress[]> _records;
     private readonly HashSet<string> _interior;
@@ -49,8 +50,8 @@ public sealed class DnsZone
     {
         domain = domain.Trim('.').ToLowerInvariant();
         var slicesByService = slices
-            .Where(s => s.AddressType == "IPv4" && s.Metadata.Labels?.GetValueOrDefault(ServiceNameLabel) is { Length: > 0 })
-            .ToLookup(s => (s.Metadata.Namespace ?? "", s.Metadata.Labels![ServiceNameLabel]));
+            .Where(s => s.AddressType == "IPv4" && s.Metadata.Labels?.GetValueOrDefault(WellKnown.LabelServiceName) is { Length: > 0 })
+            .ToLookup(s => (s.Metadata.Namespace ?? "", s.Metadata.Labels![WellKnown.LabelServiceName]));
         var records = new Dictionary<string, IPAddress[]>(StringComparer.Ordinal);
         var interior = new HashSet<string>(StringComparer.Ordinal) { domain, "svc." + domain, "pod." + domain };
         foreach (var service in services)
@@ -93,7 +94,7 @@ public sealed class DnsZone
 
                 if (all.Count > 0)
                 {
-                    records[serviceName] = [.. all.OrderBy(Network.Ipv4Cidr.ToUInt)];
+                    records[serviceName] = [.. all.OrderBy(Ipv4Cidr.ToUInt)];
                 }
 
                 foreach (var (hostname, ips) in byHostname)

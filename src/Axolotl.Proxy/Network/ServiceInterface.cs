@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Axolotl.Api.Net;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Proxy.Network;

@@ -1,5 +1,5 @@
 using System.Net;
-using Axolotl.Proxy.Network;
+using Axolotl.Api.Net;
 
 namespace Axolotl.Proxy.Routing;
 

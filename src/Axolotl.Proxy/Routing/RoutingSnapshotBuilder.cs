@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using Axolotl.Api.Annotations;
 using Axolotl.Api.Core;
 using Axolotl.Api.Discovery;
+using Axolotl.Api.Meta;
+using Axolotl.Api.Net;
 
 namespace Axolotl.Proxy.Routing;
 
@@ -16,13 +18,11 @@ namespace Axolotl.Proxy.Routing;
 /// </summary>
 public static class RoutingSnapshotBuilder
 {
-    public const string ServiceNameLabel = "kubernetes.io/service-name";
-
     public static RoutingSnapshot Build(IEnumerable<Service> services, IEnumerable<EndpointSlice> slices, RoutingContext context, IEnumerable<Pod>? nodePods = null)
     {
         var slicesByService = slices
-            .Where(s => s.AddressType == "IPv4" && s.Metadata.Labels?.GetValueOrDefault(ServiceNameLabel) is { Length: > 0 })
-            .ToLookup(s => (s.Metadata.Namespace ?? "", s.Metadata.Labels![ServiceNameLabel]));
+            .Where(s => s.AddressType == "IPv4" && s.Metadata.Labels?.GetValueOrDefault(WellKnown.LabelServiceName) is { Length: > 0 })
+            .ToLookup(s => (s.Metadata.Namespace ?? "", s.Metadata.Labels![WellKnown.LabelServiceName]));
         var routes = new Dictionary<ServicePortName, ServiceRoute>();
         var frontends = new Dictionary<Frontend, FrontendTarget>();
         var clusterIps = new HashSet<IPAddress>();
@@ -143,7 +143,7 @@ public static class RoutingSnapshotBuilder
                 }
             }
         }
-        return [.. byEndPoint.Values.OrderBy(e => Network.Ipv4Cidr.ToUInt(e.EndPoint.Address)).ThenBy(e => e.EndPoint.Port)];
+        return [.. byEndPoint.Values.OrderBy(e => Ipv4Cidr.ToUInt(e.EndPoint.Address)).ThenBy(e => e.EndPoint.Port)];
     }
 
     /// <summary>

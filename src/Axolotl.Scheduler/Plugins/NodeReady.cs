@@ -1,4 +1,5 @@
 using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
 using Axolotl.Scheduler.Framework;
 
 namespace Axolotl.Scheduler.Plugins;
@@ -12,10 +13,6 @@ namespace Axolotl.Scheduler.Plugins;
 /// </summary>
 public sealed class NodeReady : IFilterPlugin
 {
-    public const string NotReadyTaintKey = "node.kubernetes.io/not-ready";
-
-    public const string UnreachableTaintKey = "node.kubernetes.io/unreachable";
-
     public string Name => "NodeReady";
 
     public FilterResult Filter(Pod pod, NodeInfo node)
@@ -25,7 +22,7 @@ public sealed class NodeReady : IFilterPlugin
         {
             return FilterResult.Success;
         }
-        var taint = new Taint { Key = ready == "False" ? NotReadyTaintKey : UnreachableTaintKey, Effect = "NoSchedule" };
+        var taint = new Taint { Key = ready == "False" ? WellKnown.TaintNodeNotReady : WellKnown.TaintNodeUnreachable, Effect = "NoSchedule" };
         return Tolerations.AnyTolerates(pod.Spec?.Tolerations, taint)
             ? FilterResult.Success
             : FilterResult.Unresolvable(TaintToleration.UntoleratedReason(taint));

@@ -1,4 +1,5 @@
 using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
 using Axolotl.Scheduler.Framework;
 
 namespace Axolotl.Scheduler.Plugins;
@@ -8,9 +9,7 @@ public sealed class NodeUnschedulable : IFilterPlugin
 {
     public const string Reason = "node(s) were unschedulable";
 
-    public const string TaintKey = "node.kubernetes.io/unschedulable";
-
-    private static readonly Taint UnschedulableTaint = new() { Key = TaintKey, Effect = "NoSchedule" };
+    private static readonly Taint UnschedulableTaint = new() { Key = WellKnown.TaintNodeUnschedulable, Effect = "NoSchedule" };
 
     public string Name => "NodeUnschedulable";
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Axolotl.Api.Meta;
 using Axolotl.Proxy.ApiServers;
 using Microsoft.Extensions.Logging;
 
@@ -57,14 +58,10 @@ public static partial class ApiBalancerCommand
             ? endpoint
             : throw new ArgumentException($"invalid --listen \"{text}\": want ADDRESS:PORT, e.g. 127.0.0.1:6444");
 
-    internal static TimeSpan ParseTimeout(string text)
-    {
-        var (number, unit) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 1.0) : text.EndsWith('s') ? (text[..^1], 1000.0) : ("", 0);
-        return double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
-            && value > 0 && value * unit is >= 10 and <= 60_000
-            ? TimeSpan.FromMilliseconds(value * unit)
+    internal static TimeSpan ParseTimeout(string text) =>
+        GoDuration.TryParse(text, out var value, out _) && value >= TimeSpan.FromMilliseconds(10) && value <= TimeSpan.FromSeconds(60)
+            ? value
             : throw new ArgumentException($"invalid --connect-timeout \"{text}\": want a duration from 10ms to 60s, e.g. 2s or 500ms");
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "api-balancer listening on {Listen}, servers {Servers}")]
     private static partial void LogListening(ILogger logger, IPEndPoint listen, string servers);

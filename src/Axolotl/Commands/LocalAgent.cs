@@ -7,6 +7,7 @@ using Axolotl.Agent.Node;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Runtime.Fake;
+using Axolotl.Api.Meta;
 using Axolotl.Client;
 using Axolotl.Proxy;
 using Axolotl.Agent.Cleanup;
@@ -277,19 +278,9 @@ public static class LocalAgent
         }
     }
 
-    /// <summary>Go-style durations: "500ms", "10s", "5m".</summary>
-    internal static TimeSpan Duration(string? text, TimeSpan fallback)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return fallback;
-        }
-        var (number, unit) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 0.001)
-            : text.EndsWith('s') ? (text[..^1], 1.0)
-            : text.EndsWith('m') ? (text[..^1], 60.0)
-            : (text, 1.0);
-        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0
-            ? TimeSpan.FromSeconds(value * unit)
-            : throw new ArgumentException($"invalid duration \"{text}\": want e.g. 500ms, 10s or 5m");
-    }
+    /// <summary>Go durations ("500ms", "10s", "5m"); a bare number is seconds.</summary>
+    internal static TimeSpan Duration(string? text, TimeSpan fallback) =>
+        string.IsNullOrEmpty(text) ? fallback
+        : GoDuration.TryParseOrSeconds(text, out var value) && value > TimeSpan.Zero ? value
+        : throw new ArgumentException($"invalid duration \"{text}\": want e.g. 500ms, 10s or 5m");
 }

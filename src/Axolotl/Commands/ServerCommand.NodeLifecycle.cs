@@ -1,4 +1,5 @@
 using System.Globalization;
+using Axolotl.Api.Meta;
 using Axolotl.ApiServer.Admission;
 using Axolotl.Controllers.NodeLifecycle;
 
@@ -42,14 +43,8 @@ public static partial class ServerCommand
         var text => throw new ArgumentException($"invalid --{name} \"{text}\": want a number of seconds"),
     };
 
-    private static TimeSpan ParseDuration(string name, string text)
-    {
-        var (number, unit) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 0.001)
-            : text.EndsWith('s') ? (text[..^1], 1.0)
-            : text.EndsWith('m') ? (text[..^1], 60.0)
-            : (text, 1.0);
-        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0
-            ? TimeSpan.FromSeconds(value * unit)
+    private static TimeSpan ParseDuration(string name, string text) =>
+        GoDuration.TryParseOrSeconds(text, out var value) && value > TimeSpan.Zero
+            ? value
             : throw new ArgumentException($"invalid --{name} \"{text}\": want e.g. 500ms, 10s or 5m");
-    }
 }

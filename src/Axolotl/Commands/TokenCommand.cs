@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Axolotl.Api.Meta;
 using Axolotl.ApiServer.Security;
 
 namespace Axolotl.Commands;
@@ -58,24 +59,19 @@ public static class TokenCommand
         }
     }
 
-    /// <summary>Go-style durations with days: "90s", "30m", "24h", "7d"; "0" is no expiry.</summary>
-    public static TimeSpan? ParseTtl(string text)
+    /// <summary>Go durations, plus days: "90s", "30m", "24h", "7d"; "0" is no expiry.</summary>
+    public static TimeSpan? ParseTtl(string text) =>
+        text == "0" ? null
+        : TryParseTtl(text, out var ttl) && ttl > TimeSpan.Zero ? ttl
+        : throw new ArgumentException($"invalid --ttl \"{text}\": want e.g. 30m, 24h or 7d (0 = never expires)");
+
+    private static bool TryParseTtl(string text, out TimeSpan ttl)
     {
-        if (text == "0")
+        if (text.EndsWith('d') && double.TryParse(text[..^1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var days) && days < TimeSpan.MaxValue.TotalDays)
         {
-            return null;
+            ttl = TimeSpan.FromDays(days);
+            return true;
         }
-        var unit = text.Length > 1 ? text[^1] : ' ';
-        var seconds = unit switch
-        {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86400,
-            _ => 0,
-        };
-        return seconds > 0 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0
-            ? TimeSpan.FromSeconds(value * seconds)
-            : throw new ArgumentException($"invalid --ttl \"{text}\": want e.g. 30m, 24h or 7d (0 = never expires)");
+        return GoDuration.TryParse(text, out ttl, out _);
     }
 }

@@ -59,13 +59,4 @@ public sealed class EvictionConfigParserTests
         var e = Assert.Throws<FormatException>(() => Parse((flag, value)));
         Assert.Equal(message, e.Message);
     }
-
-    [Theory]
-    [InlineData("1m30s", 90_000)]
-    [InlineData("500ms", 500)]
-    [InlineData("1h", 3_600_000)]
-    [InlineData("0", 0)]
-    [InlineData("1.5s", 1_500)]
-    public void Durations_are_gos(string text, long milliseconds) =>
-        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), EvictionConfigParser.ParseDuration(text));
 }

@@ -1,3 +1,4 @@
+using Axolotl.Api.Meta;
 using Axolotl.Api.Storage;
 using Axolotl.Controllers.Runtime;
 using Axolotl.Controllers.Volumes;
@@ -96,7 +97,7 @@ public sealed class ClaimReconcilerTests
         Assert.Equal("DirectoryOrCreate", volume.Spec.HostPath.Type);
         var term = Assert.Single(volume.Spec.NodeAffinity!.Required!.NodeSelectorTerms);
         var requirement = Assert.Single(term.MatchExpressions!);
-        Assert.Equal((LocalPath.HostnameLabel, "In", "n1"), (requirement.Key, requirement.Operator, Assert.Single(requirement.Values!)));
+        Assert.Equal((WellKnown.LabelHostname, "In", "n1"), (requirement.Key, requirement.Operator, Assert.Single(requirement.Values!)));
         Assert.Equal("Delete", volume.Spec.PersistentVolumeReclaimPolicy);
         Assert.Equal("1Gi", volume.Spec.Capacity!["storage"].ToString());
         // A claimRef with the uid: the provisioner pre-binds, so the volume is not bound-by-controller.

@@ -1,4 +1,5 @@
 using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
 using Axolotl.Api.Resources;
 using Axolotl.Api.Storage;
 using Axolotl.Testing;
@@ -52,7 +53,7 @@ internal static class VolumeObjects
         Metadata = new()
         {
             Name = name,
-            Labels = new() { [LocalPath.HostnameLabel] = name },
+            Labels = new() { [WellKnown.LabelHostname] = name },
             Annotations = new() { [LocalPath.RootAnnotation] = $"/var/lib/axolotl/{name}/storage" },
         },
         Status = new NodeStatus { Allocatable = new() { ["ephemeral-storage"] = Quantity.Parse(disk) } },

@@ -77,7 +77,7 @@ internal static class DnsTestData
         {
             Namespace = ns,
             Name = service + "-abcde",
-            Labels = new Dictionary<string, string> { [DnsZone.ServiceNameLabel] = service },
+            Labels = new Dictionary<string, string> { [WellKnown.LabelServiceName] = service },
         },
         AddressType = "IPv4",
         Endpoints = [.. endpoints.Select(e => new Endpoint

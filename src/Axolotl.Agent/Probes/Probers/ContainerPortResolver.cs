@@ -1,5 +1,6 @@
 using System.Globalization;
 using Axolotl.Api.Core;
+using Axolotl.Api.Validation;
 
 namespace Axolotl.Agent.Probes.Probers;
 
@@ -50,13 +51,13 @@ internal static class ContainerPortResolver
         if (digits.Length == 0 || !digits.All(char.IsAsciiDigit))
         {
             value = 0;
-            error = $"strconv.Atoi: parsing {GoText.Quote(text)}: invalid syntax";
+            error = $"strconv.Atoi: parsing {GoValue.Quote(text)}: invalid syntax";
             return false;
         }
 
         if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value))
         {
-            error = $"strconv.Atoi: parsing {GoText.Quote(text)}: value out of range";
+            error = $"strconv.Atoi: parsing {GoValue.Quote(text)}: value out of range";
             return false;
         }
 

@@ -3,6 +3,7 @@ using Axolotl.Agent.Images;
 using Axolotl.Agent.Pods;
 using Axolotl.Agent.Runtime;
 using Axolotl.Api.Core;
+using Axolotl.Api.Validation;
 
 namespace Axolotl.Agent.Probes.Probers;
 
@@ -56,15 +57,15 @@ internal sealed class ExecProber(IContainerRuntime runtime, TimeProvider time)
         catch (OperationCanceledException) when (deadline.Expired)
         {
             Observe(exec);
-            return ProbeResult.Failure($"command {GoText.Quote(commandText)} timed out");
+            return ProbeResult.Failure($"command {GoValue.Quote(commandText)} timed out");
         }
         catch (Win32Exception e) when (e.NativeErrorCode == 2)
         {
-            return ProbeResult.Failure($"exec: {GoText.Quote(expanded[0])}: executable file not found in $PATH");
+            return ProbeResult.Failure($"exec: {GoValue.Quote(expanded[0])}: executable file not found in $PATH");
         }
         catch (Win32Exception e) when (e.NativeErrorCode == 13)
         {
-            return ProbeResult.Failure($"exec: {GoText.Quote(expanded[0])}: permission denied");
+            return ProbeResult.Failure($"exec: {GoValue.Quote(expanded[0])}: permission denied");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,53 +1,16 @@
 using System.Globalization;
 using System.Net.Sockets;
-using System.Text;
 
 namespace Axolotl.Agent.Probes.Probers;
 
 /// <summary>
-/// Go's spellings, so probe messages read like the kubelet's: net.JoinHostPort, strconv.Quote (%q)
-/// and the errno texts Go prints for failed connects.
+/// Go's spellings, so probe messages read like the kubelet's: net.JoinHostPort and the errno
+/// texts Go prints for failed connects.
 /// </summary>
 internal static class GoText
 {
     public static string JoinHostPort(string host, int port) =>
         (host.Contains(':', StringComparison.Ordinal) ? "[" + host + "]" : host) + ":" + port.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>strconv.Quote for the strings probes print (ASCII escapes; other printable runes kept).</summary>
-    public static string Quote(string text)
-    {
-        var sb = new StringBuilder(text.Length + 2).Append('"');
-        foreach (var rune in text.EnumerateRunes())
-        {
-            switch (rune.Value)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\a': sb.Append("\\a"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                case '\v': sb.Append("\\v"); break;
-                default:
-                    if (rune.Value < 0x20 || rune.Value == 0x7f)
-                    {
-                        sb.Append("\\x").Append(rune.Value.ToString("x2", CultureInfo.InvariantCulture));
-                    }
-                    else if (Rune.IsControl(rune) || rune.Value == 0xFFFD)
-                    {
-                        sb.Append(rune.Value > 0xFFFF ? "\\U" + rune.Value.ToString("x8", CultureInfo.InvariantCulture) : "\\u" + rune.Value.ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(rune.ToString());
-                    }
-                    break;
-            }
-        }
-        return sb.Append('"').ToString();
-    }
 
     /// <summary>The text after "dial tcp ADDR: " for a failed connect, as Go prints the errno.</summary>
     public static string ConnectError(SocketException e) => e.SocketErrorCode switch

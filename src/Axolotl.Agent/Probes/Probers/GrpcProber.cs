@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using Axolotl.Agent.Restart;
 using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
+using Axolotl.Api.Validation;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Axolotl.Agent.Probes.Probers;
@@ -66,11 +67,11 @@ internal sealed class GrpcProber(TimeProvider time)
         }
         catch (HttpRequestException e) when (Find<ProbeDialException>(e) is { } dial)
         {
-            return Failed(14, "connection error: desc = " + GoText.Quote("transport: Error while dialing: " + dial.Message));
+            return Failed(14, "connection error: desc = " + GoValue.Quote("transport: Error while dialing: " + dial.Message));
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            return Failed(14, "connection error: desc = " + GoText.Quote(ConnectionError(connection, e)));
+            return Failed(14, "connection error: desc = " + GoValue.Quote(ConnectionError(connection, e)));
         }
     }
 
@@ -84,7 +85,7 @@ internal sealed class GrpcProber(TimeProvider time)
 
         if (!int.TryParse(grpcStatus, NumberStyles.None, CultureInfo.InvariantCulture, out var code))
         {
-            return Failed(13, $"transport: malformed grpc-status: strconv.ParseInt: parsing {GoText.Quote(grpcStatus)}: invalid syntax");
+            return Failed(13, $"transport: malformed grpc-status: strconv.ParseInt: parsing {GoValue.Quote(grpcStatus)}: invalid syntax");
         }
 
         if (code != 0)
@@ -99,7 +100,7 @@ internal sealed class GrpcProber(TimeProvider time)
 
         return status == 1
             ? ProbeResult.Success("service healthy")
-            : ProbeResult.Failure($"service unhealthy (responded with {GoText.Quote(GrpcHealthCodec.StatusName(status))})");
+            : ProbeResult.Failure($"service unhealthy (responded with {GoValue.Quote(GrpcHealthCodec.StatusName(status))})");
     }
 
     /// <summary>The kubelet's text for a failed health RPC: it singles out Unimplemented and DeadlineExceeded.</summary>
@@ -138,7 +139,7 @@ internal sealed class GrpcProber(TimeProvider time)
         }
         else if (!IsGrpc(response))
         {
-            parts.Add($"transport: received unexpected content-type {GoText.Quote(contentType)}");
+            parts.Add($"transport: received unexpected content-type {GoValue.Quote(contentType)}");
         }
         else if (code == 200)
         {

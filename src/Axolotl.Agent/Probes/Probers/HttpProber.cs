@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
 using Axolotl.Api.Core;
+using Axolotl.Api.Validation;
 
 namespace Axolotl.Agent.Probes.Probers;
 
@@ -73,12 +74,12 @@ internal sealed class HttpProber : IDisposable
         var url = $"{scheme}://{GoText.JoinHostPort(host, port)}{(path.StartsWith('/') ? "" : "/")}{path}";
         if (scheme is not ("http" or "https"))
         {
-            return ProbeResult.Failure($"Get {GoText.Quote(url)}: unsupported protocol scheme {GoText.Quote(scheme)}");
+            return ProbeResult.Failure($"Get {GoValue.Quote(url)}: unsupported protocol scheme {GoValue.Quote(scheme)}");
         }
 
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
         {
-            return ProbeResult.Failure($"parse {GoText.Quote(url)}: invalid URL");
+            return ProbeResult.Failure($"parse {GoValue.Quote(url)}: invalid URL");
         }
 
         var headers = ProbeHeaders(action.HttpHeaders);
@@ -105,7 +106,7 @@ internal sealed class HttpProber : IDisposable
             {
                 if (request is null)
                 {
-                    return ProbeResult.Failure($"Get {GoText.Quote(currentText)}: {headerError}");
+                    return ProbeResult.Failure($"Get {GoValue.Quote(currentText)}: {headerError}");
                 }
 
                 try
@@ -114,11 +115,11 @@ internal sealed class HttpProber : IDisposable
                 }
                 catch (OperationCanceledException) when (deadline.Expired)
                 {
-                    return ProbeResult.Failure($"Get {GoText.Quote(currentText)}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)");
+                    return ProbeResult.Failure($"Get {GoValue.Quote(currentText)}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)");
                 }
                 catch (HttpRequestException e)
                 {
-                    return ProbeResult.Failure($"Get {GoText.Quote(currentText)}: {Describe(e)}");
+                    return ProbeResult.Failure($"Get {GoValue.Quote(currentText)}: {Describe(e)}");
                 }
             }
 
@@ -129,7 +130,7 @@ internal sealed class HttpProber : IDisposable
                 {
                     if (next is null)
                     {
-                        return ProbeResult.Failure($"Get {GoText.Quote(currentText)}: failed to parse Location header {GoText.Quote(location)}");
+                        return ProbeResult.Failure($"Get {GoValue.Quote(currentText)}: failed to parse Location header {GoValue.Quote(location)}");
                     }
 
                     // A different host: the kubelet stops and judges the redirect response itself (ErrUseLastResponse).
@@ -137,7 +138,7 @@ internal sealed class HttpProber : IDisposable
                     {
                         if (requests >= MaxRequests)
                         {
-                            return ProbeResult.Failure($"Get {GoText.Quote(location)}: stopped after {MaxRequests} redirects");
+                            return ProbeResult.Failure($"Get {GoValue.Quote(location)}: stopped after {MaxRequests} redirects");
                         }
 
                         // Go sends the probe's Host header again only on a relative redirect.
@@ -238,7 +239,7 @@ internal sealed class HttpProber : IDisposable
             if (!request.Content.Headers.TryAddWithoutValidation(name, value))
             {
                 request.Dispose();
-                error = $"net/http: invalid header field name {GoText.Quote(name)}";
+                error = $"net/http: invalid header field name {GoValue.Quote(name)}";
                 return null;
             }
         }

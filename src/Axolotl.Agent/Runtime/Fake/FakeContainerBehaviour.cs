@@ -1,3 +1,5 @@
+using Axolotl.Api.Meta;
+
 namespace Axolotl.Agent.Runtime.Fake;
 
 /// <summary>
@@ -35,17 +37,6 @@ public sealed record FakeContainerBehaviour(
         return new FakeContainerBehaviour(ExitAfter: delay, ExitCode: code);
     }
 
-    private static bool TryParseDuration(string text, out TimeSpan value)
-    {
-        value = TimeSpan.Zero;
-        var (number, scale) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 1.0)
-            : text.EndsWith('s') ? (text[..^1], 1000.0)
-            : (text, 1000.0);
-        if (!double.TryParse(number, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var amount) || amount > 86_400_000)
-        {
-            return false;
-        }
-        value = TimeSpan.FromMilliseconds(amount * scale);
-        return true;
-    }
+    private static bool TryParseDuration(string text, out TimeSpan value) =>
+        GoDuration.TryParseOrSeconds(text, out value) && value >= TimeSpan.Zero && value <= TimeSpan.FromDays(1000);
 }

@@ -21,9 +21,6 @@ public sealed class StorageAdmission(ObjectStore objects) : IMutatingAdmissionPl
 {
     public const string DefaultClassAnnotation = "storageclass.kubernetes.io/is-default-class";
     public const string BetaDefaultClassAnnotation = "storageclass.beta.kubernetes.io/is-default-class";
-    public const string BetaClassAnnotation = "volume.beta.kubernetes.io/storage-class";
-    public const string ClaimProtectionFinalizer = "kubernetes.io/pvc-protection";
-    public const string VolumeProtectionFinalizer = "kubernetes.io/pv-protection";
 
     public string Name => "DefaultStorageClass+StorageObjectInUseProtection+PersistentVolumeClaimResize";
 
@@ -45,7 +42,7 @@ public sealed class StorageAdmission(ObjectStore objects) : IMutatingAdmissionPl
     {
         if (type == KnownResources.PersistentVolumes)
         {
-            return obj => AddFinalizer(obj, VolumeProtectionFinalizer);
+            return obj => AddFinalizer(obj, VolumeAnnotations.VolumeProtectionFinalizer);
         }
         if (type != KnownResources.PersistentVolumeClaims)
         {
@@ -56,11 +53,11 @@ public sealed class StorageAdmission(ObjectStore objects) : IMutatingAdmissionPl
         {
             var claim = (PersistentVolumeClaim)obj;
             var spec = claim.Spec ??= new PersistentVolumeClaimSpec();
-            if (spec.StorageClassName is null && claim.Metadata.Annotations?.ContainsKey(BetaClassAnnotation) != true && defaultClass is not null)
+            if (spec.StorageClassName is null && claim.Metadata.Annotations?.ContainsKey(VolumeAnnotations.BetaStorageClass) != true && defaultClass is not null)
             {
                 spec.StorageClassName = defaultClass.Metadata.Name;
             }
-            AddFinalizer(obj, ClaimProtectionFinalizer);
+            AddFinalizer(obj, VolumeAnnotations.ClaimProtectionFinalizer);
         };
     }
 
@@ -80,17 +77,13 @@ public sealed class StorageAdmission(ObjectStore objects) : IMutatingAdmissionPl
         {
             return;
         }
-        var className = ClassOf(claim);
-        if (className.Length == 0 || className != ClassOf(old) || !await AllowsExpansionAsync(className, ct))
+        var className = VolumeAnnotations.ClassOf(claim);
+        if (className.Length == 0 || className != VolumeAnnotations.ClassOf(old) || !await AllowsExpansionAsync(className, ct))
         {
             throw ApiErrors.Forbidden(type, name, $"{type.QualifiedResource} \"{name}\" is forbidden: " +
                 "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize");
         }
     }
-
-    /// <summary>The class a claim asks for: the beta annotation wins over the field, as upstream's helper reads it.</summary>
-    public static string ClassOf(PersistentVolumeClaim claim) =>
-        claim.Metadata.Annotations?.GetValueOrDefault(BetaClassAnnotation) ?? claim.Spec?.StorageClassName ?? "";
 
     /// <summary>Upstream's GetDefaultClass: of the classes marked default, the newest (then the first by name).</summary>
     public static StorageClass? PickDefault(IEnumerable<StorageClass> classes) =>

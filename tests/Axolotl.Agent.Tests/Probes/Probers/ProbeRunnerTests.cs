@@ -69,12 +69,4 @@ public sealed class ProbeRunnerTests : IDisposable
 
         Assert.Equal(ProbeResult.Success(), result);
     }
-
-    [Theory]
-    [InlineData("sh -c exit 1", "\"sh -c exit 1\"")]
-    [InlineData("say \"hi\"\n", "\"say \\\"hi\\\"\\n\"")]
-    [InlineData("back\\slash\ttab", "\"back\\\\slash\\ttab\"")]
-    [InlineData("ünïcode", "\"ünïcode\"")]
-    public void QuotingFollowsGosStrconvQuote(string text, string quoted) =>
-        Assert.Equal(quoted, GoText.Quote(text));
 }

@@ -2,11 +2,11 @@ using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Axolotl.Api.Policy;
+namespace Axolotl.Api.Meta;
 
 /// <summary>
-/// meta/v1 DeleteOptions as carried inside an Eviction. It lives here because Meta/ belongs to
-/// another area; the API server may reuse it for DELETE bodies.
+/// meta/v1 DeleteOptions: the body of a DELETE and the options inside an Eviction. Kind and apiVersion
+/// stay null unless given, so an Eviction reads back as it was written; the client fills them in.
 /// </summary>
 [Description("Options for deleting an object: grace period, preconditions and how dependents are handled.")]
 public sealed class DeleteOptions
@@ -34,17 +34,6 @@ public sealed class DeleteOptions
 
     [Description("Delete even if the stored object cannot be decoded.")]
     public bool? IgnoreStoreReadErrorWithClusterBreakingPotential { get; set; }
-
-    [JsonExtensionData]
-    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
-}
-
-/// <summary>Preconditions of a deletion: the uid and/or resourceVersion the object must still have.</summary>
-public sealed class Preconditions
-{
-    public string? Uid { get; set; }
-
-    public string? ResourceVersion { get; set; }
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }

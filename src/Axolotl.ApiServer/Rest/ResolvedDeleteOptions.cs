@@ -1,17 +1,17 @@
 using System.Text.Json.Nodes;
+using Axolotl.Api.Meta;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
 
 namespace Axolotl.ApiServer.Rest;
 
-/// <summary>meta/v1 DeleteOptions from the body or the query string.</summary>
-public sealed record DeleteOptions(string Propagation, long? GracePeriodSeconds, string? PreconditionUid, string? PreconditionResourceVersion, bool DryRun)
+/// <summary>
+/// A DELETE's meta/v1 DeleteOptions as the handler acts on them: read from the body or the query string,
+/// with the propagation policy resolved (orphanDependents, the Background default) and a negative grace period as 0.
+/// </summary>
+public sealed record ResolvedDeleteOptions(string Propagation, long? GracePeriodSeconds, string? PreconditionUid, string? PreconditionResourceVersion, bool DryRun)
 {
-    public const string Background = "Background";
-    public const string Foreground = "Foreground";
-    public const string Orphan = "Orphan";
-
-    public static async Task<DeleteOptions> ReadAsync(RequestScope scope)
+    public static async Task<ResolvedDeleteOptions> ReadAsync(RequestScope scope)
     {
         JsonObject? body = null;
         if (scope.Http.Request.ContentLength is > 0 || scope.Http.Request.Headers.TransferEncoding.Count > 0)
@@ -27,9 +27,9 @@ public sealed record DeleteOptions(string Propagation, long? GracePeriodSeconds,
             : scope.Bool("orphanDependents");
         if (string.IsNullOrEmpty(propagation))
         {
-            propagation = orphan ? Orphan : Background;
+            propagation = orphan ? PropagationPolicy.Orphan : PropagationPolicy.Background;
         }
-        if (propagation is not (Background or Foreground or Orphan))
+        if (propagation is not (PropagationPolicy.Background or PropagationPolicy.Foreground or PropagationPolicy.Orphan))
         {
             throw ApiErrors.Make(422, "Invalid", $"DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"{propagation}\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"");
         }
@@ -41,7 +41,7 @@ public sealed record DeleteOptions(string Propagation, long? GracePeriodSeconds,
         }
         var preconditions = body?["preconditions"] as JsonObject;
         var dryRun = body?["dryRun"] is JsonArray { Count: > 0 } || scope.DryRun;
-        return new DeleteOptions(propagation, grace, Str(preconditions, "uid"), Str(preconditions, "resourceVersion"), dryRun);
+        return new ResolvedDeleteOptions(propagation, grace, Str(preconditions, "uid"), Str(preconditions, "resourceVersion"), dryRun);
     }
 
     private static string? Str(JsonObject? obj, string key) =>
