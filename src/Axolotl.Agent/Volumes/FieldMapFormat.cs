@@ -1,4 +1,5 @@
 using System.Text;
+using Axolotl.Api.Meta;
 using Axolotl.Api.Validation;
 
 namespace Axolotl.Agent.Volumes;

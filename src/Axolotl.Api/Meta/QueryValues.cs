@@ -1,5 +1,4 @@
 using System.Globalization;
-using Axolotl.Api.Validation;
 
 namespace Axolotl.Api.Meta;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Axolotl.Api.Meta;
 using Axolotl.Api.Validation;
 
 namespace Axolotl.Api.Selectors;

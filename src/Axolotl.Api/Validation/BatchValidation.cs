@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Axolotl.Api.Batch;
 using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
 
 namespace Axolotl.Api.Validation;
 

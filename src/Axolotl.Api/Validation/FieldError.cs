@@ -1,3 +1,5 @@
+using Axolotl.Api.Meta;
+
 namespace Axolotl.Api.Validation;
 
 /// <summary>

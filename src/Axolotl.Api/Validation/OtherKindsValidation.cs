@@ -2,6 +2,7 @@ using Axolotl.Api.Coordination;
 using Axolotl.Api.Core;
 using Axolotl.Api.Discovery;
 using Axolotl.Api.Events;
+using Axolotl.Api.Meta;
 using Axolotl.Api.Policy;
 
 namespace Axolotl.Api.Validation;

@@ -1,3 +1,4 @@
+using Axolotl.Api.Meta;
 using Axolotl.Api.Rbac;
 using Axolotl.Api.Scheme;
 

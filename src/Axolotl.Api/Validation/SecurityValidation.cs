@@ -1,4 +1,5 @@
 using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
 
 namespace Axolotl.Api.Validation;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Axolotl.Api.Apps;
 using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
 using Axolotl.Api.Serialization;
 
 namespace Axolotl.Api.Validation;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Axolotl.Api.Apps;
 using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
 
 namespace Axolotl.Api.Validation;
 

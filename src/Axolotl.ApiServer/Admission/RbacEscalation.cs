@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Axolotl.Api.Meta;
 using Axolotl.Api.Rbac;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
@@ -94,7 +95,7 @@ public sealed class RbacEscalation(Authorizer authorizer, ObjectStore objects) :
         {
             return;
         }
-        var groups = "[" + string.Join(' ', user.Groups.Select(Api.Validation.GoValue.Quote)) + "]";
+        var groups = "[" + string.Join(' ', user.Groups.Select(GoValue.Quote)) + "]";
         var message = $"user \"{user.User}\" (groups={groups}) is attempting to grant RBAC permissions not currently held:\n{string.Join('\n', missing.Select(RuleCoverage.Compact))}";
         throw Forbidden(type, name, message);
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
 using Axolotl.Api.Validation;
 
 namespace Axolotl.Agent.Probes.Probers;

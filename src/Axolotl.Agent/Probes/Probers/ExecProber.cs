@@ -3,6 +3,7 @@ using Axolotl.Agent.Images;
 using Axolotl.Agent.Pods;
 using Axolotl.Agent.Runtime;
 using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
 using Axolotl.Api.Validation;
 
 namespace Axolotl.Agent.Probes.Probers;

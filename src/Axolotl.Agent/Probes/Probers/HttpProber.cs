@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
 using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
 using Axolotl.Api.Validation;
 
 namespace Axolotl.Agent.Probes.Probers;

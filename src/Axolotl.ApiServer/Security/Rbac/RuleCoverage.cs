@@ -1,3 +1,4 @@
+using Axolotl.Api.Meta;
 using Axolotl.Api.Rbac;
 
 namespace Axolotl.ApiServer.Security.Rbac;
@@ -111,7 +112,7 @@ public static class RuleCoverage
     {
         if (values is { Count: > 0 })
         {
-            parts.Add($"{name}:[{string.Join(' ', values.Select(Api.Validation.GoValue.Quote))}]");
+            parts.Add($"{name}:[{string.Join(' ', values.Select(GoValue.Quote))}]");
         }
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Axolotl.Api.Validation;
+namespace Axolotl.Api.Meta;
 
 /// <summary>
 /// Renders a rejected value the way upstream's field.Error prints it with Go's fmt: strings
