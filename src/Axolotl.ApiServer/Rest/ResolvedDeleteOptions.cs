@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Axolotl.Api.Meta;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
+using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.Rest;
 
@@ -44,6 +45,5 @@ public sealed record ResolvedDeleteOptions(string Propagation, long? GracePeriod
         return new ResolvedDeleteOptions(propagation, grace, Str(preconditions, "uid"), Str(preconditions, "resourceVersion"), dryRun);
     }
 
-    private static string? Str(JsonObject? obj, string key) =>
-        obj?[key] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+    private static string? Str(JsonObject? obj, string key) => obj is null ? null : ObjectMetaRules.Str(obj, key);
 }
