@@ -27,6 +27,9 @@ public sealed class RegistryFixture : ServerFixture
 
     public string Busybox { get; private set; } = "";
 
+    /// <summary>The plain image under a repository only the pull-policy test uses, so its registry counts are its own.</summary>
+    public string PolicyImage { get; private set; } = "";
+
     public string Whiteout { get; private set; } = "";
 
     public string Zstd { get; private set; } = "";
@@ -60,6 +63,7 @@ public sealed class RegistryFixture : ServerFixture
 
         _open = await LoopbackRegistry.StartAsync();
         Busybox = await _open.PushAsync(_images.Layout, "plain", "test/busybox", "1.0");
+        PolicyImage = await _open.PushAsync(_images.Layout, "plain", "test/policy", "1.0");
         Whiteout = await _open.PushAsync(_images.Layout, "whiteout", "test/whiteout", "1.0");
         Zstd = await _open.PushAsync(_images.Layout, "zstd", "test/zstd", "1.0");
         Multi = await _open.PushAsync(_images.Layout, "multi", "test/multi", "1.0", all: true);

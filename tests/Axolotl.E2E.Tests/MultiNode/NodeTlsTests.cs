@@ -113,25 +113,44 @@ public sealed class NodeTlsTests(TwoAgentsFixture fx) : IClassFixture<TwoAgentsF
             Assert.Equal($"{pod}\n", exec.Stdout);
             Assert.Equal(0, logs.ExitCode);
 
-            var port = LoopbackPorts.Free();
             var env = new Dictionary<string, string> { ["KUBECONFIG"] = fx.Server.Kubeconfig, ["HOME"] = fx.Server.DataDir };
-            await using var forward = BackgroundProcess.Start(Kubectl.Binary, ["port-forward", "-n", ns, $"pod/{pod}", $"{port}:8080"], env);
-            await forward.WaitForStdoutAsync(s => s.Contains("Forwarding from 127.0.0.1", StringComparison.Ordinal), "port-forward to listen", TimeSpan.FromSeconds(30));
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            // Running is not listening: the pod has no readiness probe, so a refusal from the app is retried
-            // (port-forward reports it and stays up, as kubectl does against a kubelet).
-            var answer = await Eventually.UntilAsync(async () =>
+            // Running is not listening (the pod has no readiness probe), and kubectl 1.32 ends a port-forward
+            // whose pod refused a connection ("lost connection to pod"): a forward that ended is started again.
+            BackgroundProcess? forward = null;
+            var port = 0;
+            try
             {
-                try
+                var answer = await Eventually.UntilAsync(async () =>
                 {
-                    return await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/"));
-                }
-                catch (HttpRequestException e)
+                    if (forward is null || forward.HasExited)
+                    {
+                        if (forward is not null)
+                        {
+                            await forward.DisposeAsync();
+                        }
+                        port = LoopbackPorts.Free();
+                        forward = BackgroundProcess.Start(Kubectl.Binary, ["port-forward", "-n", ns, $"pod/{pod}", $"{port}:8080"], env);
+                        await forward.WaitForStdoutAsync(s => s.Contains("Forwarding from 127.0.0.1", StringComparison.Ordinal), "port-forward to listen", TimeSpan.FromSeconds(30));
+                    }
+                    try
+                    {
+                        return await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/"));
+                    }
+                    catch (HttpRequestException e)
+                    {
+                        return $"{e.Message} (port-forward exited: {forward.HasExited})\n{forward.Stderr}";
+                    }
+                }, a => a.StartsWith("Hello from", StringComparison.Ordinal), $"{pod}'s app through port-forward");
+                Assert.Equal($"Hello from {pod}", answer.Trim());
+            }
+            finally
+            {
+                if (forward is not null)
                 {
-                    return $"{e.Message} (port-forward exited: {forward.HasExited})\n{forward.Stderr}";
+                    await forward.DisposeAsync();
                 }
-            }, a => a.StartsWith("Hello from", StringComparison.Ordinal), $"{pod}'s app through port-forward");
-            Assert.Equal($"Hello from {pod}", answer.Trim());
+            }
         }
     }
 
