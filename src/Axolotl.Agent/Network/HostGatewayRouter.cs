@@ -1,4 +1,5 @@
 using Axolotl.Client;
+using Axolotl.Hosting.HostTools;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Network;

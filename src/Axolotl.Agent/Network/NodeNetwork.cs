@@ -1,3 +1,5 @@
+using Axolotl.Hosting.HostTools;
+
 namespace Axolotl.Agent.Network;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Axolotl.Hosting.HostTools;
 
 namespace Axolotl.Agent.Network;
 

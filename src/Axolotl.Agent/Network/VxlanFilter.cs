@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Axolotl.Hosting.HostTools;
 
 namespace Axolotl.Agent.Network;
 

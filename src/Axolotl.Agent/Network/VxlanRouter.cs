@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Axolotl.Client;
+using Axolotl.Hosting.HostTools;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Network;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Axolotl.Api.Net;
+using Axolotl.Hosting.HostTools;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Proxy.Network;
@@ -62,7 +63,7 @@ public sealed class ServiceInterface : IAsyncDisposable
             }
             else
             {
-                var (code, errors) = await IpCommand.BatchAsync([$"link add {Name} type dummy"], force: false, ct);
+                var (code, errors) = await IpCommand.TryBatchAsync([$"link add {Name} type dummy"], netns: null, force: false, ct);
                 Kind = "dummy";
                 if (code != 0)
                 {
@@ -104,7 +105,7 @@ public sealed class ServiceInterface : IAsyncDisposable
             // Another proxy of the cluster on this host may have removed the shared route when it stopped.
             commands.Add(UnreachableRoute("replace"));
             // -force: one bad line (an address someone removed by hand) must not stop the others.
-            var (code, errors) = await IpCommand.BatchAsync(commands, force: true, ct);
+            var (code, errors) = await IpCommand.TryBatchAsync(commands, netns: null, force: true, ct);
             if (code != 0)
             {
                 ServiceInterfaceLog.InterfaceCommandFailed(_logger, Name, errors);
@@ -125,8 +126,8 @@ public sealed class ServiceInterface : IAsyncDisposable
         {
             if (_owned)
             {
-                await IpCommand.BatchAsync(IpCommand.LinkExists(Name) ? [$"link del {Name}", UnreachableRoute("del")] : [UnreachableRoute("del")],
-                    force: true, CancellationToken.None);
+                await IpCommand.TryBatchAsync(IpCommand.LinkExists(Name) ? [$"link del {Name}", UnreachableRoute("del")] : [UnreachableRoute("del")],
+                    netns: null, force: true, CancellationToken.None);
             }
             _owned = false;
             _addresses = [];
@@ -141,7 +142,7 @@ public sealed class ServiceInterface : IAsyncDisposable
 
     private async Task RunAsync(IReadOnlyCollection<string> commands, bool force, CancellationToken ct)
     {
-        var (code, errors) = await IpCommand.BatchAsync(commands, force, ct);
+        var (code, errors) = await IpCommand.TryBatchAsync(commands, netns: null, force, ct);
         if (code != 0)
         {
             throw new InvalidOperationException($"ip {string.Join("; ", commands)} failed ({code}): {errors}");
@@ -154,7 +155,7 @@ public sealed class ServiceInterface : IAsyncDisposable
     /// </summary>
     private async Task<HashSet<IPAddress>> ReadAddressesAsync(CancellationToken ct)
     {
-        var (code, output, errors) = await IpCommand.RunAsync(["-4", "-o", "addr", "show", "dev", Name], ct);
+        var (code, output, errors) = await IpCommand.CaptureAsync("ip", ["-4", "-o", "addr", "show", "dev", Name], ct);
         if (code != 0)
         {
             throw new InvalidOperationException($"ip addr show dev {Name} failed ({code}): {errors}");
