@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
+using Axolotl.Hosting;
 
 namespace Axolotl.Client;
 
@@ -111,8 +112,7 @@ public sealed class KubeClient : IDisposable
     /// <summary>Sends one request and returns the 2xx body as JSON (null when empty).</summary>
     internal async Task<JsonNode?> SendForNodeAsync(HttpMethod method, string pathAndQuery, HttpContent? content, CancellationToken ct)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(Options.RequestTimeout);
+        using var deadline = Deadline.After(Options.RequestTimeout, Options.Clock, ct);
         using var request = NewRequest(method, pathAndQuery, content);
         try
         {

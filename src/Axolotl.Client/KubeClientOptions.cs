@@ -29,6 +29,9 @@ public sealed record KubeClientOptions
     /// <summary>Deadline for a non-watch request. Watches run until the server ends them or the caller cancels.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The clock <see cref="RequestTimeout"/> is measured on.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>The namespace the kubeconfig context names; informational (calls always take a namespace).</summary>
     public string? DefaultNamespace { get; init; }
 

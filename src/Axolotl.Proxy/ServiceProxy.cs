@@ -332,8 +332,7 @@ public sealed class ServiceProxy : IAsyncDisposable
             {
                 if (retry)
                 {
-                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                    wait.CancelAfter(_options.BindRetryInterval);
+                    using var wait = Deadline.After(_options.BindRetryInterval, _time, ct);
                     try
                     {
                         await _frontendWake.Reader.ReadAsync(wait.Token);

@@ -5,6 +5,7 @@ using Axolotl.Agent.Runtime;
 using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
 using Axolotl.Client.Events;
+using Axolotl.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Eviction;
@@ -94,8 +95,7 @@ public sealed partial class EvictionManager : IPodAdmitter, IDisposable
                     // Right away again: the next pod only if the first did not relieve the node.
                     continue;
                 }
-                using var tick = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                tick.CancelAfter(_tracker.Config.MonitoringInterval);
+                using var tick = Deadline.After(_tracker.Config.MonitoringInterval, _time, ct);
                 try
                 {
                     await _wake.WaitAsync(tick.Token);
@@ -194,8 +194,7 @@ public sealed partial class EvictionManager : IPodAdmitter, IDisposable
             var grace = threshold.IsHard ? TimeSpan.FromSeconds(1) : SoftGrace(pod);
             Log.Evicting(_log, pod.Metadata.Namespace, pod.Metadata.Name, message);
             var done = byPod[pod].EvictAsync(message, grace);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(PodCleanupTimeout);
+            using var timeout = Deadline.After(PodCleanupTimeout, _time, ct);
             try
             {
                 await done.WaitAsync(timeout.Token);

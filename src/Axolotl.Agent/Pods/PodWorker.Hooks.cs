@@ -3,6 +3,7 @@ using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
 using Axolotl.Api.Core;
 using Axolotl.Client.Events;
+using Axolotl.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Pods;
@@ -27,8 +28,7 @@ public sealed partial class PodWorker
             return true;
         }
         var timeout = TimeSpan.FromSeconds(Latest.Spec?.TerminationGracePeriodSeconds ?? 30);
-        using var stopped = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
-        stopped.CancelAfter(timeout);
+        using var stopped = Deadline.After(timeout, _ctx.Time, ct, _stop.Token);
         string? error;
         try
         {
@@ -64,11 +64,10 @@ public sealed partial class PodWorker
         {
             return;
         }
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(grace);
+        using var timeout = Deadline.After(grace, _ctx.Time, ct);
         try
         {
-            if (await RunHookAsync(container, handle, hook, grace, timeout.Token) is { } error && !timeout.IsCancellationRequested)
+            if (await RunHookAsync(container, handle, hook, grace, timeout.Token) is { } error && !timeout.Token.IsCancellationRequested)
             {
                 _ctx.Events.Record(Latest, EventRecorder.Warning, "FailedPreStopHook", $"PreStopHook failed: {error}", FieldPathOf(container.Name));
             }

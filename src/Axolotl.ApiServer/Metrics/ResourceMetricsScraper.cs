@@ -5,6 +5,7 @@ using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
 using Axolotl.ApiServer.NodeProxy;
 using Axolotl.ApiServer.Registry;
+using Axolotl.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.ApiServer.Metrics;
@@ -78,8 +79,7 @@ public sealed partial class ResourceMetricsScraper(ObjectStore objects, KubeletT
         }
         var host = target.Host.Contains(':', StringComparison.Ordinal) ? $"[{target.Host}]" : target.Host;
         var url = new Uri($"https://{host}:{target.Port.ToString(CultureInfo.InvariantCulture)}/stats/resource");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(resolution < TimeSpan.FromSeconds(10) ? resolution : TimeSpan.FromSeconds(10));
+        using var timeout = Deadline.After(resolution < TimeSpan.FromSeconds(10) ? resolution : TimeSpan.FromSeconds(10), clock, ct);
         try
         {
             var summary = await tls.ClientFor(node).GetFromJsonAsync<ResourceStatsSummary>(url, KubeJson.Options, timeout.Token);

@@ -7,6 +7,7 @@ using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
 using Axolotl.ApiServer.NodeProxy;
 using Axolotl.ApiServer.Rest;
+using Axolotl.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
@@ -113,9 +114,8 @@ public sealed partial class ResourceProxy : IDisposable
         CopyRequestHeaders(ctx, request, path);
 
         HttpResponseMessage response;
-        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _services.Stopping))
+        using (var waiting = Deadline.After(ResponseTimeout, _services.Clock, ctx.RequestAborted, _services.Stopping))
         {
-            waiting.CancelAfter(ResponseTimeout);
             try
             {
                 response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, waiting.Token);
@@ -256,9 +256,8 @@ public sealed partial class ResourceProxy : IDisposable
             }
         }
         var wsUrl = new UriBuilder(url) { Scheme = address.Scheme == "https" ? "wss" : "ws" }.Uri;
-        using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _services.Stopping))
+        using (var connecting = Deadline.After(ResponseTimeout, _services.Clock, ctx.RequestAborted, _services.Stopping))
         {
-            connecting.CancelAfter(ResponseTimeout);
             try
             {
                 await backend.ConnectAsync(wsUrl, connecting.Token);

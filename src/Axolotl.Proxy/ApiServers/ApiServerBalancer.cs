@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Axolotl.Hosting;
 using Axolotl.Proxy.Forwarding;
 using Microsoft.Extensions.Logging;
 
@@ -19,13 +20,15 @@ public sealed partial class ApiServerBalancer(
     IReadOnlyList<DnsEndPoint> servers,
     ILogger logger,
     TimeSpan? connectTimeout = null,
-    int maxConnections = ApiServerBalancer.DefaultMaxConnections) : IDisposable
+    int maxConnections = ApiServerBalancer.DefaultMaxConnections,
+    TimeProvider? clock = null) : IDisposable
 {
     public const int DefaultMaxConnections = 4096;
     private const int BufferSize = 64 * 1024;
 
     private readonly DnsEndPoint[] _servers = servers.Count > 0 ? [.. servers] : throw new ArgumentException("at least one server is needed", nameof(servers));
     private readonly TimeSpan _connectTimeout = connectTimeout ?? TimeSpan.FromSeconds(2);
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private Socket? _listener;
     private int _current;
     private int _open;
@@ -115,8 +118,7 @@ public sealed partial class ApiServerBalancer(
             var index = (start + attempt) % _servers.Length;
             var server = _servers[index];
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(_connectTimeout);
+            using var timeout = Deadline.After(_connectTimeout, _clock, ct);
             try
             {
                 await socket.ConnectAsync(server, timeout.Token);

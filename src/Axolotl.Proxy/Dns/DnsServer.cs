@@ -364,8 +364,7 @@ public sealed class DnsServer : IAsyncDisposable
         {
             while (true)
             {
-                using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                idle.CancelAfter(_options.TcpIdleTimeout);
+                using var idle = Deadline.After(_options.TcpIdleTimeout, _time, ct);
                 if (!await DnsWire.ReadExactlyAsync(client, lengthBuffer, idle.Token))
                 {
                     return;

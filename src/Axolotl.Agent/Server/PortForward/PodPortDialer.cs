@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Axolotl.Hosting;
 
 namespace Axolotl.Agent.Server.PortForward;
 
@@ -88,8 +89,7 @@ public sealed class PodPortDialer(PortForwardOptions options, TimeProvider time)
         string failure;
         try
         {
-            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            attempt.CancelAfter(options.ConnectTimeout);
+            using var attempt = Deadline.After(options.ConnectTimeout, time, ct);
             await socket.ConnectAsync(endpoint, attempt.Token);
             return (socket, null);
         }
