@@ -58,7 +58,10 @@ public sealed class AgentRestartTests(ServerFixture fx) : IClassFixture<ServerFi
         await Task.Delay(TimeSpan.FromSeconds(3));
 
         Assert.Equal(before, await fx.Kubectl.OkAsync("get", "pod", "keeper", "-n", ns, "-o", jsonpath));
-        Assert.Equal("kept\n", await fx.Kubectl.OkAsync("exec", "keeper", "-n", ns, "--", "cat", "/scratch/note"));
+        // The node's kubelet endpoint comes back with the restarted server: on a loaded machine a few seconds may not be enough.
+        var note = await Eventually.UntilAsync(() => fx.Kubectl.RunAsync("exec", "keeper", "-n", ns, "--", "cat", "/scratch/note"),
+            r => r.ExitCode == 0 || !r.Stderr.Contains("error dialing backend", StringComparison.Ordinal), "exec through the restarted node", TimeSpan.FromSeconds(60));
+        Assert.Equal("kept\n", note.Stdout);
         // The Secret's tmpfs was found mounted, not mounted again, and edits still arrive.
         var uid = await fx.Kubectl.OkAsync("get", "pod", "keeper", "-n", ns, "-o", "jsonpath={.metadata.uid}");
         Assert.Single(File.ReadLines("/proc/self/mountinfo"), l => l.Contains($"/{uid}/.volumes/kubernetes.io~secret/token ", StringComparison.Ordinal));

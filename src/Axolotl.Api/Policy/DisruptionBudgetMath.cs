@@ -1,6 +1,6 @@
 using System.Globalization;
 using Axolotl.Api.Core;
-using Selector = Axolotl.Api.Selectors.LabelSelector;
+using Selector = Axolotl.Api.Selectors.ParsedLabelSelector;
 
 namespace Axolotl.Api.Policy;
 

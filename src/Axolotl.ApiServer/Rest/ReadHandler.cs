@@ -67,11 +67,11 @@ public sealed class ReadHandler(RestServices services)
         await ResponseWriter.WriteAsync(scope.Http, 200, list);
     }
 
-    public static LabelSelector ParseLabelSelector(string? text)
+    public static ParsedLabelSelector ParseLabelSelector(string? text)
     {
         try
         {
-            return LabelSelector.Parse(text ?? "");
+            return ParsedLabelSelector.Parse(text ?? "");
         }
         catch (FormatException e)
         {
@@ -79,7 +79,7 @@ public sealed class ReadHandler(RestServices services)
         }
     }
 
-    public static bool Matches(JsonObject obj, LabelSelector labels, FieldSelector fields)
+    public static bool Matches(JsonObject obj, ParsedLabelSelector labels, FieldSelector fields)
     {
         if (!labels.IsEmpty)
         {

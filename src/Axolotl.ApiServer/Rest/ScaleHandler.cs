@@ -103,7 +103,7 @@ public sealed class ScaleHandler(RestServices services, UpdateHandler updater)
         }
         if (obj.ContainsKey("matchLabels") || obj.ContainsKey("matchExpressions"))
         {
-            return LabelSelector.FromJson(obj).ToString();
+            return ParsedLabelSelector.FromJson(obj).ToString();
         }
         return string.Join(",", obj.OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}={p.Value}")));

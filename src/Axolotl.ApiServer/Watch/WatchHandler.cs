@@ -110,7 +110,7 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader)
         }
     }
 
-    private static string? Classify(StoreEvent change, JsonObject obj, LabelSelector labels, FieldSelector fields, bool selecting, HashSet<string> inSelection)
+    private static string? Classify(StoreEvent change, JsonObject obj, ParsedLabelSelector labels, FieldSelector fields, bool selecting, HashSet<string> inSelection)
     {
         if (!selecting)
         {

@@ -101,7 +101,7 @@ internal sealed class DaemonSetEventRouter(IObjectCache<DaemonSet> daemonSets, C
         {
             try
             {
-                var selector = Axolotl.Api.Selectors.LabelSelector.FromModel(ds.Spec?.Selector);
+                var selector = Axolotl.Api.Selectors.ParsedLabelSelector.FromModel(ds.Spec?.Selector);
                 if (!selector.IsEmpty && selector.Matches(pod.Metadata.Labels))
                 {
                     enqueue(ObjectKey.Of(ds));

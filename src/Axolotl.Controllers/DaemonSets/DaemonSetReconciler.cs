@@ -3,13 +3,13 @@ using Axolotl.Api.Apps;
 using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
+using Axolotl.Api.Selectors;
 using Axolotl.Client;
 using Axolotl.Client.Events;
 using Axolotl.Controllers.Deployments;
 using Axolotl.Controllers.ReplicaSets;
 using Axolotl.Controllers.Runtime;
 using Microsoft.Extensions.Logging;
-using LabelSelector = Axolotl.Api.Selectors.LabelSelector;
 
 namespace Axolotl.Controllers.DaemonSets;
 
@@ -41,10 +41,10 @@ public sealed class DaemonSetReconciler(
             expectations.Delete(keyText);
             return ReconcileResult.Done;
         }
-        LabelSelector selector;
+        ParsedLabelSelector selector;
         try
         {
-            selector = LabelSelector.FromModel(ds.Spec?.Selector);
+            selector = ParsedLabelSelector.FromModel(ds.Spec?.Selector);
         }
         catch (FormatException e)
         {

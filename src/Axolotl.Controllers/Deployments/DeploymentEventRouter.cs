@@ -2,9 +2,9 @@ using Axolotl.Api.Apps;
 using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
+using Axolotl.Api.Selectors;
 using Axolotl.Controllers.ReplicaSets;
 using Axolotl.Controllers.Runtime;
-using LabelSelector = Axolotl.Api.Selectors.LabelSelector;
 
 namespace Axolotl.Controllers.Deployments;
 
@@ -122,7 +122,7 @@ internal sealed class DeploymentEventRouter(
         {
             try
             {
-                var selector = LabelSelector.FromModel(d.Spec?.Selector);
+                var selector = ParsedLabelSelector.FromModel(d.Spec?.Selector);
                 if (!selector.IsEmpty && selector.Matches(rs.Metadata.Labels))
                 {
                     enqueue(ObjectKey.Of(d));

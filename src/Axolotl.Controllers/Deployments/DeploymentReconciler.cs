@@ -2,13 +2,13 @@ using System.Text.Json.Nodes;
 using Axolotl.Api.Apps;
 using Axolotl.Api.Core;
 using Axolotl.Api.Scheme;
+using Axolotl.Api.Selectors;
 using Axolotl.Api.Serialization;
 using Axolotl.Client;
 using Axolotl.Client.Events;
 using Axolotl.Controllers.ReplicaSets;
 using Axolotl.Controllers.Runtime;
 using Microsoft.Extensions.Logging;
-using LabelSelector = Axolotl.Api.Selectors.LabelSelector;
 
 namespace Axolotl.Controllers.Deployments;
 
@@ -72,10 +72,10 @@ public sealed partial class DeploymentReconciler : IReconciler<ObjectKey>
             }
             return ReconcileResult.Done;
         }
-        LabelSelector selector;
+        ParsedLabelSelector selector;
         try
         {
-            selector = LabelSelector.FromModel(d.Spec.Selector);
+            selector = ParsedLabelSelector.FromModel(d.Spec.Selector);
         }
         catch (FormatException e)
         {
@@ -120,12 +120,12 @@ public sealed partial class DeploymentReconciler : IReconciler<ObjectKey>
     }
 
     /// <summary>The ReplicaSets of the namespace this Deployment controls, after adopting and releasing by selector.</summary>
-    private Task<List<ReplicaSet>> ClaimReplicaSetsAsync(Deployment d, LabelSelector selector, CancellationToken ct) =>
+    private Task<List<ReplicaSet>> ClaimReplicaSetsAsync(Deployment d, ParsedLabelSelector selector, CancellationToken ct) =>
         new ControllerRefManager<ReplicaSet>(_client, d, KnownResources.Deployments, selector)
             .ClaimAsync(_replicaSets.List(d.Metadata.Namespace), ct);
 
     /// <summary>The selected pods, grouped by the UID of the claimed ReplicaSet that controls them (empty groups included).</summary>
-    private Dictionary<string, List<Pod>> PodsByReplicaSet(Deployment d, LabelSelector selector, List<ReplicaSet> rsList)
+    private Dictionary<string, List<Pod>> PodsByReplicaSet(Deployment d, ParsedLabelSelector selector, List<ReplicaSet> rsList)
     {
         var map = rsList.ToDictionary(rs => rs.Metadata.Uid ?? "", _ => new List<Pod>(), StringComparer.Ordinal);
         foreach (var pod in _pods.List(d.Metadata.Namespace))

@@ -4,12 +4,12 @@ using Axolotl.Api.Batch;
 using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
+using Axolotl.Api.Selectors;
 using Axolotl.Client;
 using Axolotl.Client.Events;
 using Axolotl.Controllers.ReplicaSets;
 using Axolotl.Controllers.Runtime;
 using Microsoft.Extensions.Logging;
-using LabelSelector = Axolotl.Api.Selectors.LabelSelector;
 
 namespace Axolotl.Controllers.Jobs;
 
@@ -85,10 +85,10 @@ public sealed class JobReconciler : IReconciler<ObjectKey>
         {
             return ReconcileResult.Done;
         }
-        LabelSelector selector;
+        ParsedLabelSelector selector;
         try
         {
-            selector = LabelSelector.FromModel(spec.Selector);
+            selector = ParsedLabelSelector.FromModel(spec.Selector);
         }
         catch (FormatException e)
         {

@@ -3,9 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
+using Axolotl.Api.Selectors;
 using Axolotl.Api.Serialization;
 using Axolotl.Client;
-using LabelSelector = Axolotl.Api.Selectors.LabelSelector;
 
 namespace Axolotl.Controllers.ReplicaSets;
 
@@ -21,7 +21,7 @@ internal sealed class ControllerRefManager<T>(
     KubeClient client,
     KubeObject owner,
     ResourceType ownerType,
-    LabelSelector selector)
+    ParsedLabelSelector selector)
     where T : KubeObject
 {
     private readonly ResourceClient<T> _dependents = client.Resource<T>();

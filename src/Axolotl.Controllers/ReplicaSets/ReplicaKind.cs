@@ -2,13 +2,13 @@ using Axolotl.Api.Apps;
 using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
-using LabelSelector = Axolotl.Api.Selectors.LabelSelector;
+using Axolotl.Api.Selectors;
 
 namespace Axolotl.Controllers.ReplicaSets;
 
 /// <summary>
 /// How the shared replica core reads and writes one owner kind. ReplicaSets and ReplicationControllers
-/// differ only in their selector (a LabelSelector or an equality map) and their wire types; upstream
+/// differ only in their selector (a ParsedLabelSelector or an equality map) and their wire types; upstream
 /// converts RCs to RSs for the same reason. Values returned from the cache's objects are read-only.
 /// </summary>
 public abstract class ReplicaKind<TOwner>
@@ -25,7 +25,7 @@ public abstract class ReplicaKind<TOwner>
     public abstract int MinReadySeconds(TOwner owner);
 
     /// <exception cref="FormatException">The stored selector is invalid.</exception>
-    public abstract LabelSelector Selector(TOwner owner);
+    public abstract ParsedLabelSelector Selector(TOwner owner);
 
     public abstract PodTemplateSpec? Template(TOwner owner);
 

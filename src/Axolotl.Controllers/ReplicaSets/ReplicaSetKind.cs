@@ -2,7 +2,7 @@ using Axolotl.Api.Apps;
 using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
-using LabelSelector = Axolotl.Api.Selectors.LabelSelector;
+using Axolotl.Api.Selectors;
 
 namespace Axolotl.Controllers.ReplicaSets;
 
@@ -19,7 +19,7 @@ public sealed class ReplicaSetKind : ReplicaKind<ReplicaSet>
 
     public override int MinReadySeconds(ReplicaSet owner) => owner.Spec?.MinReadySeconds ?? 0;
 
-    public override LabelSelector Selector(ReplicaSet owner) => LabelSelector.FromModel(owner.Spec?.Selector);
+    public override ParsedLabelSelector Selector(ReplicaSet owner) => ParsedLabelSelector.FromModel(owner.Spec?.Selector);
 
     public override PodTemplateSpec? Template(ReplicaSet owner) => owner.Spec?.Template;
 

@@ -2,11 +2,11 @@ using System.Runtime.ExceptionServices;
 using Axolotl.Api.Apps;
 using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
+using Axolotl.Api.Selectors;
 using Axolotl.Client;
 using Axolotl.Client.Events;
 using Axolotl.Controllers.Runtime;
 using Microsoft.Extensions.Logging;
-using LabelSelector = Axolotl.Api.Selectors.LabelSelector;
 
 namespace Axolotl.Controllers.ReplicaSets;
 
@@ -58,7 +58,7 @@ public sealed class ReplicaSetReconciler<TOwner> : IReconciler<ObjectKey>
             _expectations.Delete(keyText);
             return ReconcileResult.Done;
         }
-        LabelSelector selector;
+        ParsedLabelSelector selector;
         try
         {
             selector = _kind.Selector(owner);

@@ -1,6 +1,6 @@
 using Axolotl.Api.Apps;
 using Axolotl.Api.Core;
-using LabelSelector = Axolotl.Api.Selectors.LabelSelector;
+using Axolotl.Api.Selectors;
 
 namespace Axolotl.Controllers.ReplicaSets;
 
@@ -17,7 +17,7 @@ internal static class ReplicaSetStatuses
     public static ReplicaSetStatus Calculate(ReplicaSetStatus current, PodTemplateSpec? template, int desired, int minReadySeconds,
         IReadOnlyList<Pod> activePods, Exception? manageError, DateTimeOffset now)
     {
-        var templateLabels = LabelSelector.FromSet(template?.Metadata.Labels);
+        var templateLabels = ParsedLabelSelector.FromSet(template?.Metadata.Labels);
         var status = new ReplicaSetStatus
         {
             Replicas = activePods.Count,

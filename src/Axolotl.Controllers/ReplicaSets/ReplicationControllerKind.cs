@@ -2,7 +2,7 @@ using Axolotl.Api.Apps;
 using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
-using LabelSelector = Axolotl.Api.Selectors.LabelSelector;
+using Axolotl.Api.Selectors;
 
 namespace Axolotl.Controllers.ReplicaSets;
 
@@ -20,7 +20,7 @@ public sealed class ReplicationControllerKind : ReplicaKind<ReplicationControlle
     public override int MinReadySeconds(ReplicationController owner) => owner.Spec?.MinReadySeconds ?? 0;
 
     /// <summary>An equality selector: every pair must be present.</summary>
-    public override LabelSelector Selector(ReplicationController owner) => LabelSelector.FromSet(owner.Spec?.Selector);
+    public override ParsedLabelSelector Selector(ReplicationController owner) => ParsedLabelSelector.FromSet(owner.Spec?.Selector);
 
     public override PodTemplateSpec? Template(ReplicationController owner) => owner.Spec?.Template;
 

@@ -26,7 +26,7 @@ internal sealed class StatefulSetEventRouter(IObjectCache<StatefulSet> statefulS
             {
                 try
                 {
-                    var selector = Axolotl.Api.Selectors.LabelSelector.FromModel(set.Spec?.Selector);
+                    var selector = Axolotl.Api.Selectors.ParsedLabelSelector.FromModel(set.Spec?.Selector);
                     if (!selector.IsEmpty && selector.Matches(pod.Metadata.Labels))
                     {
                         enqueue(ObjectKey.Of(set));

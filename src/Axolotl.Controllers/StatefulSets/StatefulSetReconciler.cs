@@ -3,6 +3,7 @@ using Axolotl.Api.Apps;
 using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
+using Axolotl.Api.Selectors;
 using Axolotl.Api.Validation;
 using Axolotl.Client;
 using Axolotl.Client.Events;
@@ -11,7 +12,6 @@ using Axolotl.Controllers.History;
 using Axolotl.Controllers.ReplicaSets;
 using Axolotl.Controllers.Runtime;
 using Microsoft.Extensions.Logging;
-using LabelSelector = Axolotl.Api.Selectors.LabelSelector;
 
 namespace Axolotl.Controllers.StatefulSets;
 
@@ -42,10 +42,10 @@ public sealed class StatefulSetReconciler(
         {
             return ReconcileResult.Done;
         }
-        LabelSelector selector;
+        ParsedLabelSelector selector;
         try
         {
-            selector = LabelSelector.FromModel(set.Spec?.Selector);
+            selector = ParsedLabelSelector.FromModel(set.Spec?.Selector);
         }
         catch (FormatException e)
         {

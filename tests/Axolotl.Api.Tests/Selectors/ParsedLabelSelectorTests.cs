@@ -3,7 +3,7 @@ using Axolotl.Api.Selectors;
 
 namespace Axolotl.Api.Tests.Selectors;
 
-public sealed class LabelSelectorTests
+public sealed class ParsedLabelSelectorTests
 {
     private const string QualifiedNameRegex = "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]'";
     private const string LabelValueRule =
@@ -111,17 +111,17 @@ public sealed class LabelSelectorTests
     [MemberData(nameof(Canonical))]
     public void Parses_and_prints_the_canonical_form(string text, string canonical)
     {
-        var selector = LabelSelector.Parse(text);
+        var selector = ParsedLabelSelector.Parse(text);
 
         Assert.Equal(canonical, selector.ToString());
-        Assert.Equal(canonical, LabelSelector.Parse(canonical).ToString());
+        Assert.Equal(canonical, ParsedLabelSelector.Parse(canonical).ToString());
     }
 
     [Theory]
     [MemberData(nameof(Invalid))]
     public void Rejects_invalid_text_with_upstreams_message(string text, string message)
     {
-        var error = Assert.Throws<FormatException>(() => LabelSelector.Parse(text));
+        var error = Assert.Throws<FormatException>(() => ParsedLabelSelector.Parse(text));
 
         Assert.Equal(message, error.Message);
     }
@@ -130,13 +130,13 @@ public sealed class LabelSelectorTests
     [MemberData(nameof(Matching))]
     public void Matches_labels_like_upstream(string selector, string labels, bool matches)
     {
-        Assert.Equal(matches, LabelSelector.Parse(selector).Matches(Labels(labels)));
+        Assert.Equal(matches, ParsedLabelSelector.Parse(selector).Matches(Labels(labels)));
     }
 
     [Fact]
     public void Parsed_requirements_expose_key_operator_and_sorted_values()
     {
-        var requirements = LabelSelector.Parse("tier notin (b,a),app==web,!canary,x").Requirements;
+        var requirements = ParsedLabelSelector.Parse("tier notin (b,a),app==web,!canary,x").Requirements;
 
         Assert.Equal(["app", "canary", "tier", "x"], requirements.Select(r => r.Key));
         Assert.Equal(
@@ -149,40 +149,40 @@ public sealed class LabelSelectorTests
     [Fact]
     public void The_empty_selector_matches_everything_and_nothing_matches_nothing()
     {
-        Assert.True(LabelSelector.Parse("").IsEmpty);
-        Assert.True(LabelSelector.Parse(null).Matches(null));
-        Assert.True(LabelSelector.Everything.Matches(Labels("a=b")));
-        Assert.False(LabelSelector.Nothing.IsEmpty);
-        Assert.True(LabelSelector.Nothing.MatchesNothing);
-        Assert.False(LabelSelector.Nothing.Matches(Labels("a=b")));
-        Assert.False(LabelSelector.Nothing.Matches(null));
+        Assert.True(ParsedLabelSelector.Parse("").IsEmpty);
+        Assert.True(ParsedLabelSelector.Parse(null).Matches(null));
+        Assert.True(ParsedLabelSelector.Everything.Matches(Labels("a=b")));
+        Assert.False(ParsedLabelSelector.Nothing.IsEmpty);
+        Assert.True(ParsedLabelSelector.Nothing.MatchesNothing);
+        Assert.False(ParsedLabelSelector.Nothing.Matches(Labels("a=b")));
+        Assert.False(ParsedLabelSelector.Nothing.Matches(null));
     }
 
     [Fact]
     public void Missing_labels_are_treated_as_no_labels()
     {
-        Assert.True(LabelSelector.Parse("!canary,tier!=fe").Matches(null));
-        Assert.False(LabelSelector.Parse("app").Matches(null));
+        Assert.True(ParsedLabelSelector.Parse("!canary,tier!=fe").Matches(null));
+        Assert.False(ParsedLabelSelector.Parse("app").Matches(null));
     }
 
     [Fact]
     public void TryParse_reports_failure_without_throwing()
     {
-        Assert.True(LabelSelector.TryParse("a=b", out var ok));
+        Assert.True(ParsedLabelSelector.TryParse("a=b", out var ok));
         Assert.Equal("a=b", ok.ToString());
-        Assert.False(LabelSelector.TryParse("a=(", out var bad));
+        Assert.False(ParsedLabelSelector.TryParse("a=(", out var bad));
         Assert.True(bad.MatchesNothing);
     }
 
     [Fact]
     public void A_label_set_becomes_sorted_equality_requirements()
     {
-        var selector = LabelSelector.FromSet(new Dictionary<string, string> { ["tier"] = "fe", ["app"] = "web" });
+        var selector = ParsedLabelSelector.FromSet(new Dictionary<string, string> { ["tier"] = "fe", ["app"] = "web" });
 
         Assert.Equal("app=web,tier=fe", selector.ToString());
         Assert.True(selector.Matches(Labels("app=web,tier=fe,extra=1")));
         Assert.False(selector.Matches(Labels("app=web")));
-        Assert.True(LabelSelector.FromSet(null).IsEmpty);
+        Assert.True(ParsedLabelSelector.FromSet(null).IsEmpty);
     }
 
     [Fact]
@@ -193,7 +193,7 @@ public sealed class LabelSelectorTests
              "matchExpressions":[{"key":"env","operator":"In","values":["prod","dev"]},{"key":"canary","operator":"DoesNotExist"}]}
             """);
 
-        var selector = LabelSelector.FromJson(json);
+        var selector = ParsedLabelSelector.FromJson(json);
 
         Assert.Equal("app=web,!canary,env in (dev,prod),tier=fe", selector.ToString());
         Assert.True(selector.Matches(Labels("app=web,tier=fe,env=dev")));
@@ -203,10 +203,10 @@ public sealed class LabelSelectorTests
     [Fact]
     public void A_missing_structured_selector_matches_nothing_and_an_empty_one_everything()
     {
-        Assert.True(LabelSelector.FromJson(null).MatchesNothing);
-        Assert.True(LabelSelector.FromJson(JsonNode.Parse("null")).MatchesNothing);
-        Assert.True(LabelSelector.FromJson(JsonNode.Parse("{}")).IsEmpty);
-        Assert.True(LabelSelector.FromJson(JsonNode.Parse("""{"matchLabels":{},"matchExpressions":[]}""")).IsEmpty);
+        Assert.True(ParsedLabelSelector.FromJson(null).MatchesNothing);
+        Assert.True(ParsedLabelSelector.FromJson(JsonNode.Parse("null")).MatchesNothing);
+        Assert.True(ParsedLabelSelector.FromJson(JsonNode.Parse("{}")).IsEmpty);
+        Assert.True(ParsedLabelSelector.FromJson(JsonNode.Parse("""{"matchLabels":{},"matchExpressions":[]}""")).IsEmpty);
     }
 
     [Theory]
@@ -219,7 +219,7 @@ public sealed class LabelSelectorTests
     [InlineData("""{"matchLabels":["app"]}""", "invalid label selector: matchLabels must be an object")]
     public void An_invalid_structured_selector_is_rejected(string json, string message)
     {
-        var error = Assert.Throws<FormatException>(() => LabelSelector.FromJson(JsonNode.Parse(json)));
+        var error = Assert.Throws<FormatException>(() => ParsedLabelSelector.FromJson(JsonNode.Parse(json)));
 
         Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
     }
@@ -233,8 +233,8 @@ public sealed class LabelSelectorTests
             MatchExpressions = [new ExpressionModel { Key = "tier", Operator = "NotIn", Values = ["db"] }],
         };
 
-        Assert.Equal("app=web,tier notin (db)", LabelSelector.FromModel(model).ToString());
-        Assert.True(LabelSelector.FromModel<SelectorModel>(null).MatchesNothing);
+        Assert.Equal("app=web,tier notin (db)", ParsedLabelSelector.FromModel(model).ToString());
+        Assert.True(ParsedLabelSelector.FromModel<SelectorModel>(null).MatchesNothing);
     }
 
     [Fact]
@@ -246,10 +246,10 @@ public sealed class LabelSelectorTests
             MatchExpressions = [new Axolotl.Api.Core.LabelSelectorRequirement { Key = "tier", Operator = "In", Values = ["fe", "be"] }],
         };
 
-        Assert.Equal("app=web,tier in (be,fe)", LabelSelector.FromModel(wire).ToString());
-        Assert.True(LabelSelector.FromModel((Axolotl.Api.Core.LabelSelector?)null).MatchesNothing);
-        Assert.True(LabelSelector.FromModel(new Axolotl.Api.Core.LabelSelector()).IsEmpty);
-        var error = Assert.Throws<FormatException>(() => LabelSelector.FromModel(
+        Assert.Equal("app=web,tier in (be,fe)", ParsedLabelSelector.FromModel(wire).ToString());
+        Assert.True(ParsedLabelSelector.FromModel((Axolotl.Api.Core.LabelSelector?)null).MatchesNothing);
+        Assert.True(ParsedLabelSelector.FromModel(new Axolotl.Api.Core.LabelSelector()).IsEmpty);
+        var error = Assert.Throws<FormatException>(() => ParsedLabelSelector.FromModel(
             new Axolotl.Api.Core.LabelSelector { MatchExpressions = [new Axolotl.Api.Core.LabelSelectorRequirement { Key = "a", Operator = "NotIn", Values = [] }] }));
         Assert.Equal("values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty", error.Message);
     }
@@ -257,7 +257,7 @@ public sealed class LabelSelectorTests
     [Fact]
     public void An_exact_match_is_found_for_equality_and_single_value_in()
     {
-        var selector = LabelSelector.Parse("a=1,b in (x),c in (x,y),d!=z");
+        var selector = ParsedLabelSelector.Parse("a=1,b in (x),c in (x,y),d!=z");
 
         Assert.True(selector.TryGetExactMatch("a", out var a));
         Assert.Equal("1", a);
@@ -271,10 +271,10 @@ public sealed class LabelSelectorTests
     [Fact]
     public void Requirements_can_be_added_and_stay_sorted()
     {
-        var selector = LabelSelector.Parse("b=2").Add(LabelRequirement.Create("a", SelectionOperator.Exists, null));
+        var selector = ParsedLabelSelector.Parse("b=2").Add(LabelRequirement.Create("a", SelectionOperator.Exists, null));
 
         Assert.Equal("a,b=2", selector.ToString());
-        Assert.Same(LabelSelector.Nothing, LabelSelector.Nothing.Add(LabelRequirement.Create("a", SelectionOperator.Exists, null)));
+        Assert.Same(ParsedLabelSelector.Nothing, ParsedLabelSelector.Nothing.Add(LabelRequirement.Create("a", SelectionOperator.Exists, null)));
     }
 
     [Fact]

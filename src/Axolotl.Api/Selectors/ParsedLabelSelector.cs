@@ -10,21 +10,21 @@ namespace Axolotl.Api.Selectors;
 /// <see cref="FromModel(Core.LabelSelector)"/>) or from a plain label set (<see cref="FromSet"/>). <see cref="ToString"/> gives the
 /// canonical text (Scale's status.selector, describe's "Selector:").
 /// </summary>
-public sealed class LabelSelector
+public sealed class ParsedLabelSelector
 {
     private readonly LabelRequirement[] _requirements;
 
-    private LabelSelector(LabelRequirement[] requirements, bool matchesNothing)
+    private ParsedLabelSelector(LabelRequirement[] requirements, bool matchesNothing)
     {
         _requirements = requirements;
         MatchesNothing = matchesNothing;
     }
 
     /// <summary>The empty selector: matches every object.</summary>
-    public static LabelSelector Everything { get; } = new([], matchesNothing: false);
+    public static ParsedLabelSelector Everything { get; } = new([], matchesNothing: false);
 
     /// <summary>Matches no object (what a missing metav1.LabelSelector means).</summary>
-    public static LabelSelector Nothing { get; } = new([], matchesNothing: true);
+    public static ParsedLabelSelector Nothing { get; } = new([], matchesNothing: true);
 
     public IReadOnlyList<LabelRequirement> Requirements => _requirements;
 
@@ -36,13 +36,13 @@ public sealed class LabelSelector
 
     /// <summary>Parses the query-string form, e.g. <c>app=web,tier in (fe,be),!canary</c>. Empty text is <see cref="Everything"/>.</summary>
     /// <exception cref="FormatException">The text is invalid; the message is upstream's (the API server returns it as 400 BadRequest).</exception>
-    public static LabelSelector Parse(string? text)
+    public static ParsedLabelSelector Parse(string? text)
     {
         var requirements = LabelSelectorParser.Parse(text ?? "");
         return FromRequirements(requirements);
     }
 
-    public static bool TryParse(string? text, out LabelSelector selector)
+    public static bool TryParse(string? text, out ParsedLabelSelector selector)
     {
         try
         {
@@ -57,7 +57,7 @@ public sealed class LabelSelector
     }
 
     /// <summary>Requires every label of the set (no validation, like upstream's SelectorFromValidatedSet). Null or empty is <see cref="Everything"/>.</summary>
-    public static LabelSelector FromSet(IReadOnlyDictionary<string, string>? labels)
+    public static ParsedLabelSelector FromSet(IReadOnlyDictionary<string, string>? labels)
     {
         if (labels is null || labels.Count == 0)
         {
@@ -66,11 +66,11 @@ public sealed class LabelSelector
         return FromRequirements(labels.Select(p => new LabelRequirement(p.Key, SelectionOperator.Equals, [p.Value])));
     }
 
-    public static LabelSelector FromRequirements(IEnumerable<LabelRequirement> requirements)
+    public static ParsedLabelSelector FromRequirements(IEnumerable<LabelRequirement> requirements)
     {
         ArgumentNullException.ThrowIfNull(requirements);
         var sorted = requirements.OrderBy(r => r.Key, StringComparer.Ordinal).ToArray();
-        return sorted.Length == 0 ? Everything : new LabelSelector(sorted, matchesNothing: false);
+        return sorted.Length == 0 ? Everything : new ParsedLabelSelector(sorted, matchesNothing: false);
     }
 
     /// <summary>
@@ -78,7 +78,7 @@ public sealed class LabelSelector
     /// upstream's LabelSelectorAsSelector: null is <see cref="Nothing"/>, an empty selector is <see cref="Everything"/>.
     /// </summary>
     /// <exception cref="FormatException">An invalid key, value, operator or value count.</exception>
-    public static LabelSelector FromJson(JsonNode? selector)
+    public static ParsedLabelSelector FromJson(JsonNode? selector)
     {
         if (selector is null || selector.GetValueKind() == JsonValueKind.Null)
         {
@@ -117,7 +117,7 @@ public sealed class LabelSelector
 
     /// <summary>Converts the typed metav1.LabelSelector like <see cref="FromJson"/>: null is <see cref="Nothing"/>.</summary>
     /// <exception cref="FormatException">An invalid key, value, operator or value count.</exception>
-    public static LabelSelector FromModel(Core.LabelSelector? selector)
+    public static ParsedLabelSelector FromModel(Core.LabelSelector? selector)
     {
         if (selector is null)
         {
@@ -138,7 +138,7 @@ public sealed class LabelSelector
     /// <summary>
     /// Converts any other model that serializes to the metav1.LabelSelector JSON shape, via <see cref="FromJson"/>.
     /// </summary>
-    public static LabelSelector FromModel<T>(T? selector)
+    public static ParsedLabelSelector FromModel<T>(T? selector)
         where T : class =>
         selector is null ? Nothing : FromJson(KubeJson.ToNode(selector));
 
@@ -181,7 +181,7 @@ public sealed class LabelSelector
     }
 
     /// <summary>A selector with these requirements added (still sorted by key).</summary>
-    public LabelSelector Add(params LabelRequirement[] requirements)
+    public ParsedLabelSelector Add(params LabelRequirement[] requirements)
     {
         ArgumentNullException.ThrowIfNull(requirements);
         return MatchesNothing ? this : FromRequirements(_requirements.Concat(requirements));
