@@ -1,3 +1,5 @@
+using Axolotl.Api.Meta;
+
 namespace Axolotl.Api.Selectors;
 
 /// <summary>
@@ -130,7 +132,7 @@ internal sealed class LabelSelectorParser
         if (keyErrors.Count > 0)
         {
             // Upstream validates the key against a nil field path here, hence "<nil>".
-            throw new FormatException(LabelValidation.Invalid("<nil>", LabelValidation.Quote(literal), string.Join("; ", keyErrors)));
+            throw new FormatException(LabelValidation.Invalid("<nil>", GoValue.Quote(literal), string.Join("; ", keyErrors)));
         }
         var (next, _) = Lookahead(Context.Values);
         if (next is Token.EndOfString or Token.Comma && op != SelectionOperator.DoesNotExist)

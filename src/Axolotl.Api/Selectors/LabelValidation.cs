@@ -22,7 +22,4 @@ internal static class LabelValidation
         var distinct = messages.Distinct(StringComparer.Ordinal).ToList();
         return distinct.Count == 1 ? distinct[0] : "[" + string.Join(", ", distinct) + "]";
     }
-
-    /// <summary>A string as Go's %q prints it: <see cref="GoValue.Quote"/>.</summary>
-    public static string Quote(string value) => GoValue.Quote(value);
 }

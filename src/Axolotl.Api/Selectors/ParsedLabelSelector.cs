@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Axolotl.Api.Meta;
 using Axolotl.Api.Serialization;
 
 namespace Axolotl.Api.Selectors;
@@ -219,7 +220,7 @@ public sealed class ParsedLabelSelector
             "NotIn" => SelectionOperator.NotIn,
             "Exists" => SelectionOperator.Exists,
             "DoesNotExist" => SelectionOperator.DoesNotExist,
-            _ => throw new FormatException($"{LabelValidation.Quote(operatorText)} is not a valid label selector operator"),
+            _ => throw new FormatException($"{GoValue.Quote(operatorText)} is not a valid label selector operator"),
         };
         return LabelRequirement.Create(key, op, values);
     }
