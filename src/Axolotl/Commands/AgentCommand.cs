@@ -2,12 +2,10 @@ using System.Net.Security;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography.X509Certificates;
 using Axolotl.Agent;
-using Axolotl.Agent.Server;
 using Axolotl.Api.Core;
 using Axolotl.ApiServer.Security;
 using Axolotl.Client;
 using Axolotl.NodeIdentity;
-using Axolotl.Proxy;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Commands;
@@ -148,7 +146,8 @@ public static partial class AgentCommand
         {
             _ = ApiServer.Admission.ServiceAllocator.ParseCidr(givenServiceCidr);
         }
-        var fakeRuntime = LocalAgent.IsFakeRuntime(args);
+        // A bad --runtime stops the start before anything is served.
+        _ = LocalAgent.IsFakeRuntime(args);
         DataDirectory.EnsurePrivate(dataDir);
         // One process per data dir; `axolotl reset` checks the same lock before it touches the node.
         using var dataLock = DataDirLock.Take(dataDir, "agent");
@@ -214,16 +213,11 @@ public static partial class AgentCommand
         args = await AgentDefaults.WithClusterRangesAsync(args, client, shutdown.Token);
         var serviceCidr = args.Get("service-cidr") ?? ApiServer.Admission.ServiceAllocator.DefaultServiceCidr;
         _ = ApiServer.Admission.ServiceAllocator.ParseCidr(serviceCidr);
-        var agent = await LocalAgent.StartAsync(args, dataDir, client, logging, clock, shutdown.Token, args.Get("pod-cidr"));
-        var podCidr = agent.Options.PodCidr;
-        var kubelet = await KubeletServer.StartAsync(
-            new KubeletServerOptions { Port = agent.Options.KubeletPort, ServingCertificate = () => credentials.Serving!.Current, ClientCa = X509Certificate2.CreateFromPem(caPem) },
-            new NodeAgentBackend(agent), clock, logging, shutdown.Token);
-        // A fake node runs no pods on this machine: nothing for a service proxy or DNS to reach.
-        var proxy = fakeRuntime ? null : await LocalAgent.StartProxyAsync(args, agent, serviceCidr, client, null, logging, clock, shutdown.Token);
-        var routes = LocalAgent.StartRouting(args, agent, client, logging, clock);
-        var rotation = credentials.StartRotation(client, clock, log, shutdown.Token).Completion;
-        LogJoined(log, nodeName, server, podCidr, agent.Options.KubeletPort);
+        // The same node as `axolotl server` runs for its machine; its service proxy uses the node's client and informers of its own.
+        await using var node = await NodeHost.StartAsync(args, dataDir, client,
+            new NodeHostOptions { Credentials = credentials, ClientCa = X509Certificate2.CreateFromPem(caPem), ServiceCidr = serviceCidr }, logging, clock, shutdown.Token);
+        var podCidr = node.Agent.Options.PodCidr;
+        LogJoined(log, nodeName, server, podCidr, node.Agent.Options.KubeletPort);
         Console.WriteLine($"\nNode {nodeName} joined {server} (pod CIDR {podCidr}, data in {dataDir}).\n");
 
         try
@@ -234,20 +228,8 @@ public static partial class AgentCommand
         {
             LogStopping(log);
         }
-        // As in `axolotl server`: containers keep running; the next start re-adopts them.
-        if (proxy is not null)
-        {
-            await proxy.DisposeAsync();
-        }
-        if (routes is not null)
-        {
-            // The routes stay (like the bridge and the containers) for the next start to adopt.
-            await routes.DisposeAsync();
-        }
-        await kubelet.DisposeAsync();
-        await agent.DisposeAsync();
-        await LocalAgent.CleanUpAfterStopAsync(agent, dataDir, logging, clock);
-        await rotation;
+        // As in `axolotl server`: containers keep running and routes stay; the next start adopts them.
+        await node.DisposeAsync();
         LogStopped(log);
         return 0;
     }

@@ -17,10 +17,12 @@ using Microsoft.Extensions.Logging;
 namespace Axolotl.Commands;
 
 /// <summary>
-/// The node agent that `axolotl server` runs for its own machine: the process runtime chosen by
-/// probing the host, the image store (with the bundled seed images), and the agent itself, which reaches the API over loopback
-/// like any remote agent. Each node gets its own cgroup root so several agents can share a machine.
-/// With `--runtime fake` the node runs no processes and touches no host networking (see <see cref="FakeRuntime"/>).
+/// Each part of a node, built from the node's flags: the node agent (the process runtime chosen by probing
+/// the host, the image store with the bundled seed images, and the agent itself, which reaches the API like
+/// any remote agent), its service proxy and its routes. <see cref="NodeHost"/> starts and stops them in
+/// order for `axolotl server` and `axolotl agent`; fake nodes (<see cref="FakeNodes"/>) run the agent alone.
+/// Each node gets its own cgroup root so several agents can share a machine. With `--runtime fake` the
+/// node runs no processes and touches no host networking (see <see cref="FakeRuntime"/>).
 /// </summary>
 public static class LocalAgent
 {
@@ -144,11 +146,6 @@ public static class LocalAgent
         }
     }
 
-    /// <summary>
-    /// The node's image store and registry access: `--private-registry FILE` (k3s's registries.yaml
-    /// shape; default DATA/registries.yaml when it exists) and the node's own credentials in
-    /// DATA/config.json (a docker config, as the kubelet reads one from its root directory).
-    /// </summary>
     /// <summary>--allowed-unsafe-sysctls a,b*,…: each must be known to be namespaced, as the kubelet checks at start.</summary>
     private static string[] AllowedUnsafeSysctls(string? value)
     {
@@ -168,6 +165,11 @@ public static class LocalAgent
     /// <summary>Where the build puts the seed images' OCI layout, next to the axolotl binary.</summary>
     public const string SeedImagesDirectory = "seed-images";
 
+    /// <summary>
+    /// The node's image store and registry access: `--private-registry FILE` (k3s's registries.yaml
+    /// shape; default DATA/registries.yaml when it exists) and the node's own credentials in
+    /// DATA/config.json (a docker config, as the kubelet reads one from its root directory).
+    /// </summary>
     private static ImageServiceOptions ImageOptions(CommandLine args, string dataDir, string nodeDir)
     {
         var registriesFile = args.Get("private-registry") ?? Path.Combine(dataDir, "registries.yaml");

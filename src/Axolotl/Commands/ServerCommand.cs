@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Runtime.InteropServices;
 using Axolotl.Agent;
-using Axolotl.Agent.Server;
 using Axolotl.Api.Core;
 using Axolotl.ApiServer.Hosting;
 using Axolotl.ApiServer.Admission;
@@ -13,7 +12,6 @@ using Axolotl.Client.Informers;
 using Axolotl.Controllers;
 using Axolotl.Controllers.Certificates;
 using Axolotl.NodeIdentity;
-using Axolotl.Proxy;
 using Axolotl.Scheduler;
 using Axolotl.Storage;
 using Axolotl.Storage.Etcd;
@@ -251,7 +249,8 @@ public static partial class ServerCommand
             // Endpoints refuse loopback addresses: say so now rather than fail when the kubernetes Service is written.
             throw new ArgumentException($"invalid --advertise-address \"{advertise}\": may not be in the loopback range (127.0.0.0/8, ::1/128)");
         }
-        var fakeRuntime = LocalAgent.IsFakeRuntime(args);
+        // A bad --runtime stops the start before anything is served.
+        _ = LocalAgent.IsFakeRuntime(args);
         var podSecurity = PodSecurityFrom(args);
         DataDirectory.EnsurePrivate(dataDir);
         // One process per data dir; `axolotl reset` checks the same lock before it touches the node.
@@ -373,27 +372,24 @@ public static partial class ServerCommand
             "false" => false,
             var other => throw new ArgumentException($"invalid --local-agent \"{other}\": want true or false"),
         };
-        NodeAgent? agent = null;
-        KubeletServer? kubelet = null;
-        ServiceProxy? proxy = null;
-        Axolotl.Agent.Network.IPodRouter? routes = null;
         KubeClient? nodeClient = null;
-        Task rotation = Task.CompletedTask;
+        NodeHost? node = null;
         if (runAgent)
         {
             // The local node is a node like any other: its own certificates, and the node authorizer's limits.
             var nodeName = args.Get("node-name") ?? new AgentOptions().NodeName;
             var credentials = NodeCredentials.IssueLocally(signing, nodeName, Path.Combine(dataDir, "agent"), AgentCommand.ServingNames(nodeName), clock);
             nodeClient = credentials.CreateClient(host.LoopbackUrl, host.Pki.CaPem);
-            agent = await LocalAgent.StartAsync(args, dataDir, nodeClient, logging, clock, shutdown.Token, args.Get("pod-cidr"), nodeName);
-            // The agent's own HTTPS endpoint, which the API server proxies `kubectl logs` and `exec` to.
-            kubelet = await KubeletServer.StartAsync(
-                new KubeletServerOptions { Port = agent.Options.KubeletPort, ServingCertificate = () => credentials.Serving!.Current, ClientCa = host.Pki.Ca },
-                new NodeAgentBackend(agent), clock, logging, shutdown.Token);
-            // A fake node runs no pods on this machine: nothing for a service proxy or DNS to reach.
-            proxy = fakeRuntime ? null : await LocalAgent.StartProxyAsync(args, agent, serviceCidr, proxyClient, informers, logging, clock, shutdown.Token);
-            routes = LocalAgent.StartRouting(args, agent, nodeClient, logging, clock);
-            rotation = credentials.StartRotation(nodeClient, clock, log, shutdown.Token).Completion;
+            // Its service proxy runs as kube-proxy and shares the process's informers.
+            node = await NodeHost.StartAsync(args, dataDir, nodeClient, new NodeHostOptions
+            {
+                NodeName = nodeName,
+                Credentials = credentials,
+                ClientCa = host.Pki.Ca,
+                ServiceCidr = serviceCidr,
+                ProxyClient = proxyClient,
+                Informers = informers,
+            }, logging, clock, shutdown.Token);
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
@@ -418,27 +414,11 @@ public static partial class ServerCommand
         {
             LogStopping(log);
         }
-        // The proxy removes its interface and cluster IPs; a restarted server puts them back.
-        if (proxy is not null)
+        // Containers keep running and routes stay while the server restarts; the next start adopts them.
+        if (node is not null)
         {
-            await proxy.DisposeAsync();
+            await node.DisposeAsync();
         }
-        if (routes is not null)
-        {
-            // The routes stay (like the bridge): pods keep reaching other nodes while the server restarts.
-            await routes.DisposeAsync();
-        }
-        // The agent stops watching but leaves containers running: the next start re-adopts them.
-        if (kubelet is not null)
-        {
-            await kubelet.DisposeAsync();
-        }
-        if (agent is not null)
-        {
-            await agent.DisposeAsync();
-            await LocalAgent.CleanUpAfterStopAsync(agent, dataDir, logging, clock);
-        }
-        await rotation;
         nodeClient?.Dispose();
         await scheduler.StopAsync();
         await controllers.StopAsync();
