@@ -381,15 +381,25 @@ public static partial class ServerCommand
             var credentials = NodeCredentials.IssueLocally(signing, nodeName, Path.Combine(dataDir, "agent"), AgentCommand.ServingNames(nodeName), clock);
             nodeClient = credentials.CreateClient(host.LoopbackUrl, host.Pki.CaPem);
             // Its service proxy runs as kube-proxy and shares the process's informers.
-            node = await NodeHost.StartAsync(args, dataDir, nodeClient, new NodeHostOptions
+            try
             {
-                NodeName = nodeName,
-                Credentials = credentials,
-                ClientCa = host.Pki.Ca,
-                ServiceCidr = serviceCidr,
-                ProxyClient = proxyClient,
-                Informers = informers,
-            }, logging, clock, shutdown.Token);
+                node = await NodeHost.StartAsync(args, dataDir, nodeClient, new NodeHostOptions
+                {
+                    NodeName = nodeName,
+                    Credentials = credentials,
+                    ClientCa = host.Pki.Ca,
+                    ServiceCidr = serviceCidr,
+                    ProxyClient = proxyClient,
+                    Informers = informers,
+                }, logging, clock, shutdown.Token);
+            }
+            catch
+            {
+                // The node could not start (its parts already stopped): the shared informers would otherwise fill the
+                // log with failed lists while the process exits with the node's error.
+                await stopInformers.CancelAsync();
+                throw;
+            }
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
