@@ -4,6 +4,7 @@ using Axolotl.Agent.Images;
 using Axolotl.Agent.Images.Distribution;
 using Axolotl.Agent.Network;
 using Axolotl.Agent.Node;
+using Axolotl.Agent.Probes.Probers;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Runtime.Fake;

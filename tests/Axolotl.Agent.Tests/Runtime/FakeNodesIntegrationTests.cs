@@ -1,6 +1,7 @@
 using Axolotl.Agent.Tests.Images;
 using Axolotl.Agent.Images;
 using Axolotl.Agent.Network;
+using Axolotl.Agent.Probes.Probers;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime.Fake;
 using Axolotl.Api.Core;

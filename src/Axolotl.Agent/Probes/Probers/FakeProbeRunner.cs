@@ -1,7 +1,6 @@
-using Axolotl.Agent.Probes.Probers;
 using Axolotl.Api.Core;
 
-namespace Axolotl.Agent.Runtime.Fake;
+namespace Axolotl.Agent.Probes.Probers;
 
 /// <summary>
 /// The prober of nodes whose containers are fake: there is no process to exec in and nothing listens
