@@ -108,7 +108,7 @@ public sealed class NodeAgent : IAsyncDisposable
         var imageSettings = imageOptions ?? new ImageServiceOptions { Root = Path.Combine(options.DataDir, ImageServiceOptions.StoreDirectoryName) };
         if (imageSettings.UnpackSpace.ImageFsAvailable is null)
         {
-            imageSettings = imageSettings with { UnpackSpace = imageSettings.UnpackSpace with { ImageFsAvailable = Images.Snapshots.UnpackSpace.For(options.Eviction).ImageFsAvailable } };
+            imageSettings = imageSettings with { UnpackSpace = imageSettings.UnpackSpace with { ImageFsAvailable = options.Eviction.ImageFsAvailable } };
         }
 
         var images = new ImageService(imageSettings, time,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Axolotl.Agent.Images.Snapshots;
 using Axolotl.Api.Resources;
 
 namespace Axolotl.Agent.Eviction;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Axolotl.Agent.Restart;
 using Axolotl.Api.Meta;
 
 namespace Axolotl.Agent.Images;
@@ -35,7 +34,8 @@ public static class ImagePullMessages
     public static string InvalidName(string image) =>
         $"Failed to apply default image tag \"{image}\": couldn't parse image name \"{image}\": invalid reference format";
 
-    public static string BackOff(string image) => ImagePullBackoff.BackOffMessage(image);
+    /// <summary>The BackOff event and waiting message while a pull waits out its back-off.</summary>
+    public static string BackOff(string image) => $"Back-off pulling image \"{image}\"";
 
     private static TimeSpan Round(TimeSpan t) => TimeSpan.FromMilliseconds(Math.Round(t.TotalMilliseconds));
 }

@@ -1,5 +1,3 @@
-using Axolotl.Agent.Eviction;
-
 namespace Axolotl.Agent.Images.Snapshots;
 
 /// <summary>
@@ -14,8 +12,8 @@ public sealed record UnpackSpace
     /// <summary>Kept free whatever the thresholds say: enough for the store's database and its WAL to grow while the node evicts.</summary>
     public const long DefaultReserveBytes = 256L * 1024 * 1024;
 
-    /// <summary>The imagefs.available hard threshold; null: only the reserve is kept.</summary>
-    public ThresholdValue? ImageFsAvailable { get; init; }
+    /// <summary>The node's imagefs.available hard threshold (the agent's eviction configuration); null: only the reserve is kept.</summary>
+    public IFreeSpaceThreshold? ImageFsAvailable { get; init; }
 
     public long ReserveBytes { get; init; } = DefaultReserveBytes;
 
@@ -26,12 +24,5 @@ public sealed record UnpackSpace
     public Func<string, Statfs?> Probe { get; init; } = Statfs.Of;
 
     /// <summary>The bytes that must stay free on a filesystem of <paramref name="capacityBytes"/>.</summary>
-    public long MinimumFree(long capacityBytes) =>
-        (ImageFsAvailable?.Resolve(Api.Resources.Quantity.FromBytes(capacityBytes)).Value() ?? 0) + ReserveBytes;
-
-    /// <summary>The imagefs threshold of an eviction configuration (its hard imagefs.available, if any).</summary>
-    public static UnpackSpace For(EvictionConfig eviction) => new()
-    {
-        ImageFsAvailable = eviction.HardThresholds.FirstOrDefault(t => t.Signal == EvictionSignals.ImageFsAvailable)?.Value,
-    };
+    public long MinimumFree(long capacityBytes) => (ImageFsAvailable?.FreeBytes(capacityBytes) ?? 0) + ReserveBytes;
 }

@@ -92,8 +92,8 @@ public sealed class UnpackSpaceTests : IDisposable
     [Fact]
     public void The_node_takes_its_hard_imagefs_threshold()
     {
-        Assert.Equal(ThresholdValue.OfPercentage(0.15f), UnpackSpace.For(EvictionConfig.Default).ImageFsAvailable);
+        Assert.Equal(ThresholdValue.OfPercentage(0.15f), EvictionConfig.Default.ImageFsAvailable);
         // 15% as a float: a few bytes over 150 MiB.
-        Assert.InRange(UnpackSpace.For(EvictionConfig.Default).MinimumFree(1000 * Mib), (150 * Mib) + UnpackSpace.DefaultReserveBytes, (150 * Mib) + UnpackSpace.DefaultReserveBytes + 1024);
+        Assert.InRange(new UnpackSpace { ImageFsAvailable = EvictionConfig.Default.ImageFsAvailable }.MinimumFree(1000 * Mib), (150 * Mib) + UnpackSpace.DefaultReserveBytes, (150 * Mib) + UnpackSpace.DefaultReserveBytes + 1024);
     }
 }

@@ -1,8 +1,12 @@
 using System.Runtime.InteropServices;
 
-namespace Axolotl.Agent.Eviction;
+namespace Axolotl.Agent.Images.Snapshots;
 
-/// <summary>A filesystem's size, free space and inodes (statvfs(3)), as cAdvisor reports nodefs and imagefs.</summary>
+/// <summary>
+/// A filesystem's size, free space and inodes (statvfs(3)), as cAdvisor reports nodefs and imagefs. It
+/// sits with the image store, which watches its own filesystem while it unpacks (<see cref="UnpackSpace"/>);
+/// the agent's eviction signals read nodefs and imagefs through it too.
+/// </summary>
 public sealed record Statfs(long CapacityBytes, long AvailableBytes, long Inodes, long InodesFree, ulong Device)
 {
     [StructLayout(LayoutKind.Sequential)]
