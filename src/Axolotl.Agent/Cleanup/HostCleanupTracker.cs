@@ -1,5 +1,6 @@
 using System.Globalization;
 using Axolotl.Agent.Network;
+using Axolotl.Agent.Runtime.Network;
 
 namespace Axolotl.Agent.Cleanup;
 

@@ -1,3 +1,4 @@
+using Axolotl.Agent.Runtime.Network;
 using Axolotl.Client;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Axolotl.Agent.Runtime.Network;
 
 namespace Axolotl.Agent.Network;
 

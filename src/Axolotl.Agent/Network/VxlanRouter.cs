@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Axolotl.Agent.Runtime.Network;
 using Axolotl.Client;
 using Microsoft.Extensions.Logging;
 

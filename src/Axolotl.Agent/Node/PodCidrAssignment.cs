@@ -1,4 +1,4 @@
-using Axolotl.Agent.Network;
+using Axolotl.Agent.Runtime.Network;
 using Axolotl.Client;
 using Microsoft.Extensions.Logging;
 

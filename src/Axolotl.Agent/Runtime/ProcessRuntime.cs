@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Axolotl.Agent.Network;
-using Axolotl.Agent.Network.Dns;
+using Axolotl.Agent.Runtime.Network;
+using Axolotl.Agent.Runtime.Network.Dns;
 
 namespace Axolotl.Agent.Runtime;
 

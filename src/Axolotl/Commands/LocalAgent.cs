@@ -8,6 +8,7 @@ using Axolotl.Agent.Probes.Probers;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Runtime.Fake;
+using Axolotl.Agent.Runtime.Network;
 using Axolotl.Api.Meta;
 using Axolotl.Client;
 using Axolotl.Proxy;

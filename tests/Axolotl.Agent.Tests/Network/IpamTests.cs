@@ -1,4 +1,4 @@
-using Axolotl.Agent.Network;
+using Axolotl.Agent.Runtime.Network;
 
 namespace Axolotl.Agent.Tests.Network;
 

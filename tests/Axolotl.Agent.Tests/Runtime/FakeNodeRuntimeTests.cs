@@ -1,7 +1,7 @@
-using Axolotl.Agent.Network;
 using Axolotl.Agent.Probes.Probers;
 using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Runtime.Fake;
+using Axolotl.Agent.Runtime.Network;
 using Axolotl.Api.Core;
 using Axolotl.Testing;
 

@@ -1,9 +1,9 @@
 using Axolotl.Agent.Tests.Images;
 using Axolotl.Agent.Images;
-using Axolotl.Agent.Network;
 using Axolotl.Agent.Probes.Probers;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime.Fake;
+using Axolotl.Agent.Runtime.Network;
 using Axolotl.Api.Core;
 using Axolotl.Client;
 using Axolotl.Testing;

@@ -1,5 +1,5 @@
-using Axolotl.Agent.Network;
 using Axolotl.Agent.Runtime;
+using Axolotl.Agent.Runtime.Network;
 using Axolotl.Testing;
 
 namespace Axolotl.Agent.Tests.Runtime;

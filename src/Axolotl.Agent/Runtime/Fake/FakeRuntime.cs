@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
-using Axolotl.Agent.Network;
+using Axolotl.Agent.Runtime.Network;
 
 namespace Axolotl.Agent.Runtime.Fake;
 

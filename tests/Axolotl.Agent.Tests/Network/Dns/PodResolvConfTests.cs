@@ -1,4 +1,4 @@
-using Axolotl.Agent.Network.Dns;
+using Axolotl.Agent.Runtime.Network.Dns;
 using Axolotl.Api.Core;
 
 namespace Axolotl.Agent.Tests.Network.Dns;

@@ -1,4 +1,4 @@
-namespace Axolotl.Agent.Network.Dns;
+namespace Axolotl.Agent.Runtime.Network.Dns;
 
 /// <summary>
 /// A resolv.conf as the kubelet reads the node's (its --resolv-conf): every "nameserver", the last

@@ -1,7 +1,7 @@
 using System.Text;
 using Axolotl.Api.Core;
 
-namespace Axolotl.Agent.Network.Dns;
+namespace Axolotl.Agent.Runtime.Network.Dns;
 
 /// <summary>
 /// A pod's /etc/resolv.conf, decided as the kubelet's DNS configurer does (pkg/kubelet/network/dns)

@@ -1,4 +1,4 @@
-namespace Axolotl.Agent.Network;
+namespace Axolotl.Agent.Runtime.Network;
 
 /// <summary>
 /// The node bridge that every pod's veth joins; it carries the gateway address of the pod CIDR. Its

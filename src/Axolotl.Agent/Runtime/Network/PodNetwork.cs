@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Axolotl.Agent.Network;
+namespace Axolotl.Agent.Runtime.Network;
 
 /// <summary>
 /// One network namespace per pod (<c>axl-&lt;short uid&gt;</c>) with a veth pair: eth0 inside with the

@@ -1,6 +1,6 @@
 using Axolotl.Api.Net;
 
-namespace Axolotl.Agent.Network;
+namespace Axolotl.Agent.Runtime.Network;
 
 /// <summary>An IPv4 pod CIDR: network, prefix, gateway (first host) and the host addresses after it.</summary>
 public sealed class PodCidr

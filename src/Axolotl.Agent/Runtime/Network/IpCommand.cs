@@ -1,9 +1,12 @@
 using System.Diagnostics;
 
-namespace Axolotl.Agent.Network;
+namespace Axolotl.Agent.Runtime.Network;
 
-/// <summary>Runs iproute2 with a batch of commands on stdin (one process for many changes).</summary>
-internal static class IpCommand
+/// <summary>
+/// Runs iproute2 with a batch of commands on stdin (one process for many changes). Public for the
+/// agent's node routers (host-gw, VXLAN, egress), which change the node's links and routes the same way.
+/// </summary>
+public static class IpCommand
 {
     public static async Task BatchAsync(IEnumerable<string> commands, string? netns, bool force, CancellationToken ct)
     {

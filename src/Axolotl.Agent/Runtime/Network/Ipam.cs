@@ -1,4 +1,4 @@
-namespace Axolotl.Agent.Network;
+namespace Axolotl.Agent.Runtime.Network;
 
 /// <summary>
 /// Host-local IP allocation that survives agent restarts: one file per allocated address in the state
