@@ -1,5 +1,4 @@
 using Axolotl.Agent.Eviction;
-using Axolotl.Agent.Images;
 using Axolotl.Agent.Logs;
 using Axolotl.Agent.Node;
 using Axolotl.Agent.Pods;
@@ -14,6 +13,7 @@ using Axolotl.Agent.Volumes;
 using Axolotl.Client;
 using Axolotl.Client.Events;
 using Axolotl.Hosting;
+using Axolotl.Images;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Axolotl.Agent.Images.Snapshots;
 using Axolotl.Api.Resources;
+using Axolotl.Images.Snapshots;
 
 namespace Axolotl.Agent.Eviction;
 

@@ -1,5 +1,5 @@
-using Axolotl.Agent.Images.Snapshots;
 using Axolotl.Api.Resources;
+using Axolotl.Images.Snapshots;
 
 namespace Axolotl.Agent.Eviction;
 

@@ -1,4 +1,3 @@
-using Axolotl.Agent.Images;
 using Axolotl.Agent.Logs;
 using Axolotl.Agent.Probes;
 using Axolotl.Agent.Recovery;
@@ -9,6 +8,7 @@ using Axolotl.Agent.Status;
 using Axolotl.Agent.Volumes;
 using Axolotl.Client;
 using Axolotl.Client.Events;
+using Axolotl.Images;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Pods;

@@ -53,7 +53,7 @@ public sealed class PodManager : IAsyncDisposable
         {
             foreach (var container in worker.Latest.Spec?.AllContainers() ?? [])
             {
-                if (Images.ImageReference.TryParse(container.Image, out var reference))
+                if (Images.Distribution.ImageReference.TryParse(container.Image, out var reference))
                 {
                     names.Add(reference.Canonical);
                 }

@@ -1,5 +1,3 @@
-using Axolotl.Agent.Images;
-using Axolotl.Agent.Images.Distribution;
 using Axolotl.Agent.Recovery;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
@@ -8,6 +6,8 @@ using Axolotl.Agent.Status;
 using Axolotl.Agent.Volumes;
 using Axolotl.Api.Core;
 using Axolotl.Client.Events;
+using Axolotl.Images;
+using Axolotl.Images.Distribution;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Pods;

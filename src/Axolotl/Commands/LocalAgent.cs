@@ -1,7 +1,5 @@
 using System.Globalization;
 using Axolotl.Agent;
-using Axolotl.Agent.Images;
-using Axolotl.Agent.Images.Distribution;
 using Axolotl.Agent.Network;
 using Axolotl.Agent.Node;
 using Axolotl.Agent.Probes.Probers;
@@ -11,6 +9,8 @@ using Axolotl.Agent.Runtime.Fake;
 using Axolotl.Agent.Runtime.Network;
 using Axolotl.Api.Meta;
 using Axolotl.Client;
+using Axolotl.Images;
+using Axolotl.Images.Distribution;
 using Axolotl.Proxy;
 using Axolotl.Agent.Cleanup;
 using Axolotl.Proxy.Balancing;

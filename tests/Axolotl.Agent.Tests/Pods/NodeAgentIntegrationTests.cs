@@ -1,4 +1,3 @@
-using Axolotl.Agent.Images;
 using Axolotl.Agent.Tests.Images;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Runtime;
@@ -8,6 +7,7 @@ using Axolotl.Agent.Volumes;
 using Axolotl.Api.Coordination;
 using Axolotl.Api.Core;
 using Axolotl.Client;
+using Axolotl.Images;
 using Axolotl.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,5 +1,5 @@
-using Axolotl.Agent.Images;
 using Axolotl.Agent.Restart;
+using Axolotl.Images;
 using Axolotl.Testing;
 
 namespace Axolotl.Agent.Tests.Restart;
