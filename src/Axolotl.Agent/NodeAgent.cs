@@ -6,14 +6,14 @@ using Axolotl.Agent.Probes;
 using Axolotl.Agent.Probes.Probers;
 using Axolotl.Agent.Recovery;
 using Axolotl.Agent.Restart;
-using Axolotl.Agent.Runtime;
-using Axolotl.Agent.Runtime.Seccomp;
 using Axolotl.Agent.Status;
 using Axolotl.Agent.Volumes;
 using Axolotl.Client;
 using Axolotl.Client.Events;
 using Axolotl.Hosting;
 using Axolotl.Images;
+using Axolotl.Runtime;
+using Axolotl.Runtime.Seccomp;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Axolotl.Agent.Network;
-using Axolotl.Agent.Runtime.Network;
+using Axolotl.Runtime.Network;
 
 namespace Axolotl.Agent.Cleanup;
 

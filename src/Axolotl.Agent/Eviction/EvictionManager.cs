@@ -1,10 +1,10 @@
 using Axolotl.Agent.Logs;
 using Axolotl.Agent.Pods;
-using Axolotl.Agent.Runtime;
 using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
 using Axolotl.Client.Events;
 using Axolotl.Images;
+using Axolotl.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Eviction;

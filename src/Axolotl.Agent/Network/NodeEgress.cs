@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Axolotl.Agent.Runtime.Network;
+using Axolotl.Runtime.Network;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Network;

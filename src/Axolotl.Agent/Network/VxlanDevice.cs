@@ -1,5 +1,5 @@
 using System.Globalization;
-using Axolotl.Agent.Runtime.Network;
+using Axolotl.Runtime.Network;
 
 namespace Axolotl.Agent.Network;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Axolotl.Agent.Runtime.Network;
 using Axolotl.Client;
+using Axolotl.Runtime.Network;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Network;

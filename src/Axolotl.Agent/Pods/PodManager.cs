@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Axolotl.Agent.Logs;
-using Axolotl.Agent.Runtime;
 using Axolotl.Api.Core;
 using Axolotl.Client;
 using Axolotl.Client.Informers;
+using Axolotl.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Pods;

@@ -1,6 +1,6 @@
 using Axolotl.Agent.Cleanup;
 using Axolotl.Agent.Network;
-using Axolotl.Agent.Runtime.Network;
+using Axolotl.Runtime.Network;
 
 namespace Axolotl.Agent.Tests.Cleanup;
 
