@@ -1,5 +1,4 @@
 using Axolotl.Agent.Eviction;
-using Axolotl.Agent.Images;
 using Axolotl.Agent.Logs;
 using Axolotl.Agent.Node;
 using Axolotl.Agent.Pods;
@@ -7,13 +6,14 @@ using Axolotl.Agent.Probes;
 using Axolotl.Agent.Probes.Probers;
 using Axolotl.Agent.Recovery;
 using Axolotl.Agent.Restart;
-using Axolotl.Agent.Runtime;
-using Axolotl.Agent.Runtime.Seccomp;
 using Axolotl.Agent.Status;
 using Axolotl.Agent.Volumes;
 using Axolotl.Client;
 using Axolotl.Client.Events;
 using Axolotl.Hosting;
+using Axolotl.Images;
+using Axolotl.Runtime;
+using Axolotl.Runtime.Seccomp;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent;
@@ -108,7 +108,7 @@ public sealed class NodeAgent : IAsyncDisposable
         var imageSettings = imageOptions ?? new ImageServiceOptions { Root = Path.Combine(options.DataDir, ImageServiceOptions.StoreDirectoryName) };
         if (imageSettings.UnpackSpace.ImageFsAvailable is null)
         {
-            imageSettings = imageSettings with { UnpackSpace = imageSettings.UnpackSpace with { ImageFsAvailable = Images.Snapshots.UnpackSpace.For(options.Eviction).ImageFsAvailable } };
+            imageSettings = imageSettings with { UnpackSpace = imageSettings.UnpackSpace with { ImageFsAvailable = options.Eviction.ImageFsAvailable } };
         }
 
         var images = new ImageService(imageSettings, time,

@@ -1,5 +1,5 @@
-using Axolotl.Agent.Images.Building;
-using Axolotl.Agent.Images.Content;
+using Axolotl.Images.Building;
+using Axolotl.Images.Content;
 using Axolotl.SeedImages;
 
 // axolotl-seed-images --sampleapps DIR --out DIR [--skipped FILE]: builds the images the seed scenarios, examples and

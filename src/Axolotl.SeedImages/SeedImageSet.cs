@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Axolotl.Agent.Images.Building;
-using Axolotl.Agent.Images.Content;
-using Axolotl.Agent.Images.Oci;
+using Axolotl.Images.Building;
+using Axolotl.Images.Content;
+using Axolotl.Images.Oci;
 using Axolotl.SeedImages.Layers;
 using Axolotl.SeedImages.Servers;
 

@@ -15,10 +15,12 @@ public sealed class ProjectReferenceTests
         ["Axolotl.Client"] = ["Axolotl.Api", "Axolotl.Hosting"],
         ["Axolotl.Controllers"] = ["Axolotl.Api", "Axolotl.Client", "Axolotl.Hosting"],
         ["Axolotl.Scheduler"] = ["Axolotl.Api", "Axolotl.Client", "Axolotl.Hosting"],
-        ["Axolotl.Agent"] = ["Axolotl.Api", "Axolotl.Client", "Axolotl.Hosting"],
+        ["Axolotl.Runtime"] = ["Axolotl.Api", "Axolotl.Hosting"],
+        ["Axolotl.Images"] = ["Axolotl.Api", "Axolotl.Hosting"],
+        ["Axolotl.Agent"] = ["Axolotl.Api", "Axolotl.Client", "Axolotl.Hosting", "Axolotl.Runtime", "Axolotl.Images"],
         ["Axolotl.Proxy"] = ["Axolotl.Api", "Axolotl.Client", "Axolotl.Hosting"],
         ["Axolotl.SampleApps"] = [],
-        ["Axolotl.SeedImages"] = ["Axolotl.Agent", "Axolotl.Api", "Axolotl.Client", "Axolotl.Hosting"],
+        ["Axolotl.SeedImages"] = ["Axolotl.Images", "Axolotl.Api"],
     };
 
     public static TheoryData<string> Projects() => new(SourceTree.Projects().Select(Path.GetFileName)!);

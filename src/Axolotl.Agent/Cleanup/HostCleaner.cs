@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Axolotl.Agent.Runtime;
+using Axolotl.Runtime;
 
 namespace Axolotl.Agent.Cleanup;
 

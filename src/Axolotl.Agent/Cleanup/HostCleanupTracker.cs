@@ -1,5 +1,6 @@
 using System.Globalization;
 using Axolotl.Agent.Network;
+using Axolotl.Runtime.Network;
 
 namespace Axolotl.Agent.Cleanup;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Volumes;
+using Axolotl.Runtime;
 
 namespace Axolotl.Agent.Cleanup;
 

@@ -43,6 +43,9 @@ public sealed record EvictionConfig
 
     public IEnumerable<Threshold> HardThresholds => Thresholds.Where(t => t.IsHard);
 
+    /// <summary>The hard imagefs.available threshold, if any: what an image unpack leaves free (the image store's UnpackSpace).</summary>
+    public ThresholdValue? ImageFsAvailable => HardThresholds.FirstOrDefault(t => t.Signal == EvictionSignals.ImageFsAvailable)?.Value;
+
     /// <summary>The thresholds plus allocatableMemory.available for each hard memory.available (upstream addAllocatableThresholds).</summary>
     public static IReadOnlyList<Threshold> WithAllocatable(IEnumerable<Threshold> thresholds)
     {

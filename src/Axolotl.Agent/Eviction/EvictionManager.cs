@@ -1,11 +1,11 @@
-using Axolotl.Agent.Images;
 using Axolotl.Agent.Logs;
 using Axolotl.Agent.Pods;
-using Axolotl.Agent.Runtime;
 using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
 using Axolotl.Client.Events;
 using Axolotl.Hosting;
+using Axolotl.Images;
+using Axolotl.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Eviction;

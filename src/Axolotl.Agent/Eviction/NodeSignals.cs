@@ -1,5 +1,6 @@
 using System.Globalization;
 using Axolotl.Api.Resources;
+using Axolotl.Images.Snapshots;
 
 namespace Axolotl.Agent.Eviction;
 

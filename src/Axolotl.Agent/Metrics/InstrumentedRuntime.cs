@@ -1,4 +1,4 @@
-using Axolotl.Agent.Runtime;
+using Axolotl.Runtime;
 
 namespace Axolotl.Agent.Metrics;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Axolotl.Agent.Eviction;
 using Axolotl.Agent.Pods;
-using Axolotl.Agent.Runtime;
+using Axolotl.Runtime;
 
 namespace Axolotl.Agent.Metrics;
 

@@ -1,5 +1,5 @@
 using Axolotl.Api.Metrics;
-using Axolotl.Agent.Runtime;
+using Axolotl.Runtime;
 
 namespace Axolotl.Agent.Metrics;
 

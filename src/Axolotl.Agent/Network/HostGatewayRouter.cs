@@ -1,5 +1,6 @@
 using Axolotl.Client;
 using Axolotl.Hosting.HostTools;
+using Axolotl.Runtime.Network;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Network;

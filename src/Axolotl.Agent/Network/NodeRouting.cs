@@ -1,5 +1,6 @@
 using System.Globalization;
 using Axolotl.Hosting.HostTools;
+using Axolotl.Runtime.Network;
 
 namespace Axolotl.Agent.Network;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Axolotl.Hosting.HostTools;
+using Axolotl.Runtime.Network;
 
 namespace Axolotl.Agent.Network;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Axolotl.Client;
 using Axolotl.Hosting.HostTools;
+using Axolotl.Runtime.Network;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Network;

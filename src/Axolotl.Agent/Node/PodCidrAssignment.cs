@@ -1,5 +1,5 @@
-using Axolotl.Agent.Network;
 using Axolotl.Client;
+using Axolotl.Runtime.Network;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Node;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Axolotl.Agent.Images;
-using Axolotl.Agent.Runtime;
+using Axolotl.Images;
+using Axolotl.Runtime;
 
 namespace Axolotl.Agent.Pods;
 

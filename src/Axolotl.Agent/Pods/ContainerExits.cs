@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Status;
+using Axolotl.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Pods;

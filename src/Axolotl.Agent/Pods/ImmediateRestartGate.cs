@@ -1,6 +1,6 @@
 using Axolotl.Agent.Restart;
-using Axolotl.Agent.Runtime;
 using Axolotl.Api.Core;
+using Axolotl.Runtime;
 
 namespace Axolotl.Agent.Pods;
 

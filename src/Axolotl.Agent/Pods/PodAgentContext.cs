@@ -1,14 +1,14 @@
-using Axolotl.Agent.Images;
 using Axolotl.Agent.Logs;
 using Axolotl.Agent.Probes;
 using Axolotl.Agent.Recovery;
 using Axolotl.Agent.Restart;
-using Axolotl.Agent.Runtime;
-using Axolotl.Agent.Runtime.Seccomp;
 using Axolotl.Agent.Status;
 using Axolotl.Agent.Volumes;
 using Axolotl.Client;
 using Axolotl.Client.Events;
+using Axolotl.Images;
+using Axolotl.Runtime;
+using Axolotl.Runtime.Seccomp;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Pods;

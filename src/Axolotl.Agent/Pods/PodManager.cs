@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Axolotl.Agent.Logs;
-using Axolotl.Agent.Runtime;
 using Axolotl.Api.Core;
 using Axolotl.Client;
 using Axolotl.Client.Informers;
+using Axolotl.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Pods;
@@ -53,7 +53,7 @@ public sealed class PodManager : IAsyncDisposable
         {
             foreach (var container in worker.Latest.Spec?.AllContainers() ?? [])
             {
-                if (Images.ImageReference.TryParse(container.Image, out var reference))
+                if (Images.Distribution.ImageReference.TryParse(container.Image, out var reference))
                 {
                     names.Add(reference.Canonical);
                 }

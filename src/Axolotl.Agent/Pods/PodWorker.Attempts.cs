@@ -1,8 +1,8 @@
-using Axolotl.Agent.Images;
-using Axolotl.Agent.Runtime;
-using Axolotl.Agent.Runtime.Security;
 using Axolotl.Agent.Volumes;
 using Axolotl.Api.Core;
+using Axolotl.Images;
+using Axolotl.Runtime;
+using Axolotl.Runtime.Security;
 
 namespace Axolotl.Agent.Pods;
 

@@ -1,8 +1,8 @@
 using Axolotl.Agent.Eviction;
 using Axolotl.Agent.Node;
-using Axolotl.Agent.Runtime;
 using Axolotl.Api.Core;
 using Axolotl.Client.Events;
+using Axolotl.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Pods;

@@ -1,8 +1,8 @@
 using Axolotl.Agent.Probes.Probers;
 using Axolotl.Agent.Restart;
-using Axolotl.Agent.Runtime;
 using Axolotl.Api.Core;
 using Axolotl.Client.Events;
+using Axolotl.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Pods;

@@ -1,9 +1,9 @@
 using Axolotl.Agent.Probes;
 using Axolotl.Agent.Restart;
-using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Status;
 using Axolotl.Api.Core;
 using Axolotl.Client.Events;
+using Axolotl.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Pods;

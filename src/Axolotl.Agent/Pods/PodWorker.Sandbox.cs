@@ -1,5 +1,5 @@
-using Axolotl.Agent.Runtime;
 using Axolotl.Client.Events;
+using Axolotl.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Pods;

@@ -1,8 +1,8 @@
-using Axolotl.Agent.Images;
 using Axolotl.Agent.Pods.Security;
-using Axolotl.Agent.Runtime.Security;
 using Axolotl.Api.Core;
 using Axolotl.Client.Events;
+using Axolotl.Images;
+using Axolotl.Runtime.Security;
 
 namespace Axolotl.Agent.Pods;
 

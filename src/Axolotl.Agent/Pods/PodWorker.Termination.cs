@@ -1,11 +1,11 @@
 using Axolotl.Agent.Restart;
-using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Status;
 using Axolotl.Api.Core;
 using Axolotl.Api.Discovery;
 using Axolotl.Api.Meta;
 using Axolotl.Client;
 using Axolotl.Client.Events;
+using Axolotl.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Pods;

@@ -1,13 +1,13 @@
-using Axolotl.Agent.Images;
-using Axolotl.Agent.Images.Distribution;
 using Axolotl.Agent.Recovery;
 using Axolotl.Agent.Restart;
-using Axolotl.Agent.Runtime;
-using Axolotl.Agent.Runtime.Seccomp;
 using Axolotl.Agent.Status;
 using Axolotl.Agent.Volumes;
 using Axolotl.Api.Core;
 using Axolotl.Client.Events;
+using Axolotl.Images;
+using Axolotl.Images.Distribution;
+using Axolotl.Runtime;
+using Axolotl.Runtime.Seccomp;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Pods;

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Axolotl.Agent.Probes.Probers;
-using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Status;
 using Axolotl.Api.Annotations;
 using Axolotl.Api.Core;
 using Axolotl.Client.Events;
+using Axolotl.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Probes;

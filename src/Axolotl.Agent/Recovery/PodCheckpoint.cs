@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Status;
+using Axolotl.Runtime;
 
 namespace Axolotl.Agent.Recovery;
 

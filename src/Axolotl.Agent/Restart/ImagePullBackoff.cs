@@ -74,9 +74,6 @@ public sealed class ImagePullBackoff
         }
     }
 
-    /// <summary>The BackOff event and waiting message while a pull waits, as the kubelet words it.</summary>
-    public static string BackOffMessage(string image) => $"Back-off pulling image \"{image}\"";
-
     private bool Expired(Entry entry, DateTimeOffset now) => now - entry.LastFailure > Options.ResetAfter;
 
     private sealed class Entry

@@ -1,8 +1,8 @@
 using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Threading.Channels;
-using Axolotl.Agent.Runtime;
 using KubeStatus = Axolotl.Api.Meta.Status;
+using Axolotl.Runtime;
 using Microsoft.AspNetCore.Http;
 
 namespace Axolotl.Agent.Server;

@@ -4,7 +4,7 @@ using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
-using Axolotl.Agent.Runtime;
+using Axolotl.Runtime;
 
 namespace Axolotl.Agent.Server;
 

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Threading.Channels;
-using Axolotl.Agent.Runtime;
 using Axolotl.Api.Meta;
 using KubeStatus = Axolotl.Api.Meta.Status;
+using Axolotl.Runtime;
 using Microsoft.AspNetCore.Http;
 
 namespace Axolotl.Agent.Server;

@@ -1,5 +1,5 @@
 using Axolotl.Agent.Logs;
-using Axolotl.Agent.Runtime;
+using Axolotl.Runtime;
 
 namespace Axolotl.Agent.Server;
 

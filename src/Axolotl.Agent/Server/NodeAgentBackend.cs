@@ -1,7 +1,7 @@
 using Axolotl.Agent.Logs;
-using Axolotl.Agent.Runtime;
 using Axolotl.Api.Core;
 using Axolotl.Client;
+using Axolotl.Runtime;
 
 namespace Axolotl.Agent.Server;
 

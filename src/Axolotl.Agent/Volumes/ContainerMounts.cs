@@ -1,7 +1,7 @@
 using Axolotl.Agent.Pods;
-using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Volumes.Confined;
 using Axolotl.Api.Core;
+using Axolotl.Runtime;
 
 namespace Axolotl.Agent.Volumes;
 

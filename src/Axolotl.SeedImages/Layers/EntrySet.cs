@@ -1,4 +1,4 @@
-using Axolotl.Agent.Images.Building;
+using Axolotl.Images.Building;
 
 namespace Axolotl.SeedImages.Layers;
 

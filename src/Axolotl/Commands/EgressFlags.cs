@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Axolotl.Agent.Network;
-using Axolotl.Agent.Network.Dns;
+using Axolotl.Runtime.Network.Dns;
 
 namespace Axolotl.Commands;
 

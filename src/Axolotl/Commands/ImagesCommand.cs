@@ -1,6 +1,7 @@
 using System.Globalization;
-using Axolotl.Agent.Images;
-using Axolotl.Agent.Images.Archives;
+using Axolotl.Images;
+using Axolotl.Images.Archives;
+using Axolotl.Images.Distribution;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Axolotl.Commands;

@@ -1,17 +1,19 @@
 using System.Globalization;
 using Axolotl.Agent;
-using Axolotl.Agent.Images;
-using Axolotl.Agent.Images.Distribution;
 using Axolotl.Agent.Network;
 using Axolotl.Agent.Node;
+using Axolotl.Agent.Probes.Probers;
 using Axolotl.Agent.Restart;
-using Axolotl.Agent.Runtime;
-using Axolotl.Agent.Runtime.Fake;
 using Axolotl.Api.Meta;
 using Axolotl.Client;
+using Axolotl.Images;
+using Axolotl.Images.Distribution;
 using Axolotl.Proxy;
 using Axolotl.Agent.Cleanup;
 using Axolotl.Proxy.Balancing;
+using Axolotl.Runtime;
+using Axolotl.Runtime.Fake;
+using Axolotl.Runtime.Network;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Commands;

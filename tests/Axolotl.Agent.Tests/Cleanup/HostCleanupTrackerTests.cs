@@ -1,5 +1,6 @@
 using Axolotl.Agent.Cleanup;
 using Axolotl.Agent.Network;
+using Axolotl.Runtime.Network;
 
 namespace Axolotl.Agent.Tests.Cleanup;
 

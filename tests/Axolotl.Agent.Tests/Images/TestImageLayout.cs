@@ -1,7 +1,7 @@
-using Axolotl.Agent.Images;
-using Axolotl.Agent.Images.Building;
-using Axolotl.Agent.Images.Content;
-using Axolotl.Agent.Images.Oci;
+using Axolotl.Images;
+using Axolotl.Images.Building;
+using Axolotl.Images.Content;
+using Axolotl.Images.Oci;
 
 namespace Axolotl.Agent.Tests.Images;
 

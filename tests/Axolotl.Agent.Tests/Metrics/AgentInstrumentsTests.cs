@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using Axolotl.Agent.Metrics;
-using Axolotl.Agent.Runtime;
-using Axolotl.Agent.Runtime.Fake;
 using Axolotl.Api.Metrics;
+using Axolotl.Runtime;
+using Axolotl.Runtime.Fake;
 using Axolotl.Testing;
 
 namespace Axolotl.Agent.Tests.Metrics;

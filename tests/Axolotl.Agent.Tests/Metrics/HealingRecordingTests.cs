@@ -1,10 +1,10 @@
 using Axolotl.Agent.Probes.Probers;
 using Axolotl.Agent.Restart;
-using Axolotl.Agent.Runtime.Fake;
 using Axolotl.Agent.Server;
 using Axolotl.Agent.Tests.Images;
 using Axolotl.Api.Core;
 using Axolotl.Api.Metrics;
+using Axolotl.Runtime.Fake;
 using Axolotl.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

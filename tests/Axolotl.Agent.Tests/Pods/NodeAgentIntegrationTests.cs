@@ -1,13 +1,13 @@
-using Axolotl.Agent.Images;
 using Axolotl.Agent.Tests.Images;
 using Axolotl.Agent.Restart;
-using Axolotl.Agent.Runtime;
-using Axolotl.Agent.Runtime.Fake;
 using Axolotl.Agent.Status;
 using Axolotl.Agent.Volumes;
 using Axolotl.Api.Coordination;
 using Axolotl.Api.Core;
 using Axolotl.Client;
+using Axolotl.Images;
+using Axolotl.Runtime;
+using Axolotl.Runtime.Fake;
 using Axolotl.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

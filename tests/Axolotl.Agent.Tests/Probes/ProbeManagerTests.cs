@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Axolotl.Agent.Probes;
 using Axolotl.Agent.Probes.Probers;
-using Axolotl.Agent.Runtime;
 using Axolotl.Api.Core;
 using Axolotl.Client.Events;
+using Axolotl.Runtime;
 using Axolotl.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,4 +1,5 @@
 using Axolotl.Agent.Restart;
+using Axolotl.Images;
 using Axolotl.Testing;
 
 namespace Axolotl.Agent.Tests.Restart;
@@ -60,6 +61,6 @@ public class ImagePullBackoffTests
         var backoff = new ImagePullBackoff(RestartBackoffOptions.Kubernetes, _clock);
         backoff.RecordFailure(ImagePullBackoff.Key("a", "img"));
         Assert.False(backoff.IsInBackoff(ImagePullBackoff.Key("b", "img"), out _));
-        Assert.Equal("Back-off pulling image \"nginx:1.17.23\"", ImagePullBackoff.BackOffMessage("nginx:1.17.23"));
+        Assert.Equal("Back-off pulling image \"nginx:1.17.23\"", ImagePullMessages.BackOff("nginx:1.17.23"));
     }
 }

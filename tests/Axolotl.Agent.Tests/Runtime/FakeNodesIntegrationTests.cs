@@ -1,10 +1,11 @@
 using Axolotl.Agent.Tests.Images;
-using Axolotl.Agent.Images;
-using Axolotl.Agent.Network;
+using Axolotl.Agent.Probes.Probers;
 using Axolotl.Agent.Restart;
-using Axolotl.Agent.Runtime.Fake;
 using Axolotl.Api.Core;
 using Axolotl.Client;
+using Axolotl.Images;
+using Axolotl.Runtime.Fake;
+using Axolotl.Runtime.Network;
 using Axolotl.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

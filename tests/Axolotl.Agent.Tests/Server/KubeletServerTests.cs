@@ -3,9 +3,9 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Axolotl.Agent.Logs;
-using Axolotl.Agent.Runtime;
-using Axolotl.Agent.Runtime.Fake;
 using Axolotl.Agent.Server;
+using Axolotl.Runtime;
+using Axolotl.Runtime.Fake;
 using Axolotl.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

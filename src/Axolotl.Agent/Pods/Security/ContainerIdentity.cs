@@ -1,6 +1,6 @@
 using System.Globalization;
-using Axolotl.Agent.Images;
 using Axolotl.Api.Core;
+using Axolotl.Images;
 
 namespace Axolotl.Agent.Pods.Security;
 

@@ -1,10 +1,10 @@
 using System.ComponentModel;
-using Axolotl.Agent.Images;
 using Axolotl.Agent.Pods;
-using Axolotl.Agent.Runtime;
 using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Validation;
+using Axolotl.Images;
+using Axolotl.Runtime;
 
 namespace Axolotl.Agent.Probes.Probers;
 

@@ -1,6 +1,6 @@
-using Axolotl.Agent.Images;
-using Axolotl.Agent.Runtime;
 using Axolotl.Api.Core;
+using Axolotl.Images;
+using Axolotl.Runtime;
 
 namespace Axolotl.Agent.Probes.Probers;
 

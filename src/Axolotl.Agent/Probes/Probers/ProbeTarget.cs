@@ -1,5 +1,5 @@
-using Axolotl.Agent.Runtime;
 using Axolotl.Api.Core;
+using Axolotl.Runtime;
 
 namespace Axolotl.Agent.Probes.Probers;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using Axolotl.Agent.Probes.Probers;
-using Axolotl.Agent.Runtime.Fake;
 using Axolotl.Api.Core;
+using Axolotl.Runtime.Fake;
 using Axolotl.Testing;
 
 namespace Axolotl.Agent.Tests.Probes.Probers;

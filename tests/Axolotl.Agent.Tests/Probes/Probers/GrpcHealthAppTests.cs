@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Axolotl.Agent.Probes.Probers;
-using Axolotl.Agent.Runtime.Fake;
 using Axolotl.Agent.Tests.Images;
 using Axolotl.Api.Core;
+using Axolotl.Runtime.Fake;
 
 namespace Axolotl.Agent.Tests.Probes.Probers;
 

@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using Axolotl.Agent.Probes.Probers;
-using Axolotl.Agent.Runtime.Fake;
 using Axolotl.Agent.Server;
 using Axolotl.Api.Core;
+using Axolotl.Runtime.Fake;
 using Microsoft.AspNetCore.Http;
 
 namespace Axolotl.Agent.Tests.Probes.Probers;

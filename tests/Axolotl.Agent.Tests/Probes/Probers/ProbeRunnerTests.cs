@@ -1,6 +1,6 @@
 using Axolotl.Agent.Probes.Probers;
-using Axolotl.Agent.Runtime.Fake;
 using Axolotl.Api.Core;
+using Axolotl.Runtime.Fake;
 
 namespace Axolotl.Agent.Tests.Probes.Probers;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 using Axolotl.Agent.Probes.Probers;
-using Axolotl.Agent.Runtime;
 using Axolotl.Agent.Tests.Images;
-using Axolotl.Agent.Tests.Runtime;
 using Axolotl.Api.Core;
+using Axolotl.Runtime;
+using Axolotl.Runtime.Tests;
 using Axolotl.Testing;
 
 namespace Axolotl.Agent.Tests.Probes.Probers;

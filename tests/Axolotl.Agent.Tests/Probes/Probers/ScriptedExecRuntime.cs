@@ -1,5 +1,5 @@
 using System.Text;
-using Axolotl.Agent.Runtime;
+using Axolotl.Runtime;
 
 namespace Axolotl.Agent.Tests.Probes.Probers;
 

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Axolotl.Agent.Probes.Probers;
-using Axolotl.Agent.Runtime.Fake;
 using Axolotl.Api.Core;
+using Axolotl.Runtime.Fake;
 
 namespace Axolotl.Agent.Tests.Probes.Probers;
 

@@ -3,10 +3,10 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using Axolotl.Agent.Logs;
-using Axolotl.Agent.Runtime;
-using Axolotl.Agent.Runtime.Fake;
 using Axolotl.Agent.Server;
 using Axolotl.Agent.Server.PortForward;
+using Axolotl.Runtime;
+using Axolotl.Runtime.Fake;
 using Axolotl.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,4 +1,0 @@
-using System.Runtime.CompilerServices;
-
-// The runtime tests inspect cgroups and launcher state directly.
-[assembly: InternalsVisibleTo("Axolotl.Agent.Tests")]

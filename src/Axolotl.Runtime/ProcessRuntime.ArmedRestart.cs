@@ -1,0 +1,87 @@
+namespace Axolotl.Runtime;
+
+/// <summary>
+/// Armed restarts (<see cref="ArmedRestart"/>, ADR 0002): a container's first restart goes from its own
+/// launcher to its standby's PID 1 through a FIFO, with no hop through the agent. Each launcher of an
+/// eligible container gets --next FIFO (a path per container); a standby prepared while the agent would
+/// restart at once gets --armed FIFO, a new FIFO put at that path. The agent disarms by removing the
+/// path before it stops a container itself or drops a standby, so a launcher that exits then finds
+/// nothing to write to. A launcher that did write says so in its exit line ("next"); the agent then adopts
+/// the standby as the attempt already started, and still says go, which a standby that went ignores and
+/// one that missed the byte (an older reader of the FIFO took it) obeys: the byte only makes it sooner.
+/// </summary>
+public sealed partial class ProcessRuntime
+{
+    /// <summary>The container's FIFO: one path for all its attempts; a standby armed later replaces it.</summary>
+    private string NextFifoFor(string podUid, string name) =>
+        Path.Combine(Options.StateDirectory, "pods", podUid, "containers", name + ".next");
+
+    /// <summary>
+    /// Only a container in a pid namespace of its own: its PID 1's exit then leaves no process in its
+    /// cgroups for the next attempt to share them with.
+    /// </summary>
+    private bool CanArm(ContainerSpec spec, ArmedRestart? arms) =>
+        arms is not null && _tools.Launcher is not null && spec.PidNamespaceOf is null && spec.Security?.HostPid != true;
+
+    /// <summary>Makes the FIFO a standby prepared now opens; null when the agent would not restart at once, or it cannot be made.</summary>
+    private string? Arm(string podUid, ContainerSpec next, ArmedRestart? arms)
+    {
+        if (!CanArm(next, arms) || !Allows(arms!.Now))
+        {
+            return null;
+        }
+
+        var fifo = NextFifoFor(podUid, next.Name);
+        Directory.CreateDirectory(Path.GetDirectoryName(fifo)!);
+        return Fifo.CreateReplacing(fifo) ? fifo : null;
+    }
+
+    /// <summary>No launcher's exit starts the container's standby by itself from now on.</summary>
+    private void Disarm(string podUid, string name)
+    {
+        try
+        {
+            File.Delete(NextFifoFor(podUid, name));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The directory is gone with its pod: nothing is armed.
+        }
+    }
+
+    private static bool Allows(Func<bool> now)
+    {
+        try
+        {
+            return now();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Not known: the agent says go itself.
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The launcher let the standby go (its line said "next"): the standby becomes the attempt started at
+    /// this exit, in this attempt's cgroups, as <see cref="RestartAtOnce"/> makes it. A standby already
+    /// dropped ends with what went (its launcher kills its PID 1), and the exit is the lane's as always.
+    /// </summary>
+    private void AdoptWentAttempt(TrackedContainer tracked, long oomKills)
+    {
+        var key = (tracked.State.PodUid, tracked.State.Name);
+        if (tracked.Cgroups is not { } cgroups
+            || !_standbys.TryGetValue(key, out var standby)
+            || !tracked.ClaimExit()
+            || !_standbys.TryRemove(new KeyValuePair<(string, string), ContainerStandby>(key, standby)))
+        {
+            return;
+        }
+
+        // Read by the launcher before the byte: the new attempt's OOM kills count from there.
+        var oomCount = oomKills >= 0 ? oomKills : cgroups.ReadOomKillCount();
+        tracked.OomCountAtExit = oomCount;
+        tracked.CgroupsHandedOn = true;
+        _restarted[key] = new RestartedAttempt(standby.Spec, GoWhenReadyAsync(tracked.State.PodUid, standby, cgroups, oomCount, went: true));
+    }
+}

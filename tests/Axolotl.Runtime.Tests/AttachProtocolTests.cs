@@ -1,0 +1,88 @@
+using Axolotl.Runtime;
+using Axolotl.Runtime.Attach;
+
+namespace Axolotl.Runtime.Tests;
+
+/// <summary>The attach socket's frames and the launcher arguments a container's stdin, stdinOnce and tty become.</summary>
+public sealed class AttachProtocolTests
+{
+    [Fact]
+    public void Frames_carry_a_type_and_a_big_endian_length()
+    {
+        Assert.Equal(new byte[] { 0, 0, 3, (byte)'a', (byte)'b', (byte)'c' }, AttachFrames.Encode(AttachFrames.Stdin, "abc"u8));
+        Assert.Equal(new byte[] { 4, 0, 4, 0, 120, 0, 40 }, AttachFrames.EncodeResize(new TerminalSize(120, 40)));
+        Assert.Equal(((byte)2, 0x1234), AttachFrames.DecodeHeader(new byte[] { 2, 0x12, 0x34 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => AttachFrames.Encode(AttachFrames.Stdin, new byte[70000]));
+    }
+
+    [Fact]
+    public async Task A_session_says_it_attaches_stdin_first_sends_its_end_and_sorts_output_by_stream()
+    {
+        var fromLauncher = new MemoryStream([.. AttachFrames.Encode(AttachFrames.Stdout, "out"u8), .. AttachFrames.Encode(AttachFrames.Stderr, "err"u8)]);
+        var connection = new Duplex(fromLauncher);
+        var stdout = new MemoryStream();
+        var stderr = new MemoryStream();
+
+        await AttachSession.RunAsync(connection, new AttachSpec(new MemoryStream("in"u8.ToArray()), stdout, stderr, null), CancellationToken.None);
+
+        Assert.Equal("out"u8.ToArray(), stdout.ToArray());
+        Assert.Equal("err"u8.ToArray(), stderr.ToArray());
+        Assert.Equal(AttachFrames.Encode(AttachFrames.HelloStdin, []), connection.Written.ToArray()[..3]);
+    }
+
+    [Theory]
+    [InlineData(false, false, false, "--attach /s")]
+    [InlineData(true, false, false, "--attach /s --stdin")]
+    [InlineData(true, true, false, "--attach /s --stdin --stdin-once")]
+    [InlineData(true, true, true, "--attach /s --stdin --stdin-once --tty")]
+    [InlineData(false, false, true, "--attach /s --tty")]
+    public void Stdin_stdin_once_and_tty_become_launcher_arguments(bool stdin, bool once, bool tty, string expected)
+    {
+        Assert.Equal(expected, string.Join(' ', NativeLauncher.AttachArguments("/s", new ContainerStdio(stdin, once, tty))));
+    }
+
+    [Fact]
+    public void Without_a_socket_a_container_with_stdin_cannot_start_and_one_without_needs_nothing()
+    {
+        Assert.Empty(NativeLauncher.AttachArguments(null, ContainerStdio.None));
+        var error = Assert.Throws<ContainerStartException>(() => NativeLauncher.AttachArguments(null, new ContainerStdio(true, false, false)).ToList());
+        Assert.Contains("attach socket", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Stdin_once_counts_only_with_stdin()
+    {
+        Assert.Equal(new ContainerStdio(false, false, true), ContainerStdio.For(new Api.Core.Container { Name = "c", StdinOnce = true, Tty = true }));
+        Assert.Equal(new ContainerStdio(true, true, false), ContainerStdio.For(new Api.Core.Container { Name = "c", Stdin = true, StdinOnce = true }));
+    }
+
+    /// <summary>Reads what the "launcher" sent, keeps what the session writes.</summary>
+    private sealed class Duplex(Stream incoming) : Stream
+    {
+        public MemoryStream Written { get; } = new();
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => incoming.Read(buffer, offset, count);
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            lock (Written)
+            {
+                Written.Write(buffer, offset, count);
+            }
+        }
+    }
+}
