@@ -102,7 +102,7 @@ public sealed class SchedulingAlgorithmTests
         var a = Build.Info(Build.Node("a"), Build.Pod("r1").OwnedBy("rs"), Build.Pod("r2").OwnedBy("rs"));
         var b = Build.Info(Build.Node("b"), Build.Pod("r3").OwnedBy("rs"));
         var c = Build.Info(Build.Node("c"), Build.Pod("other").OwnedBy("rs-other"));
-        Assert.Equal([0L, 50L, 100L], new PodSpread().Score(Build.Pod("r4").OwnedBy("rs"), [a, b, c]));
+        Assert.Equal([0L, 50L, 100L], new PodSpread().Score(Build.Pod("r4").OwnedBy("rs"), [a, b, c], [a, b, c]));
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class SchedulingAlgorithmTests
     {
         var node = Build.Info(Build.Node("a", cpu: "1", memory: "1000Mi"));
         // 100m of 1000m used → 90; 200Mi of 1000Mi used → 80; average 85.
-        Assert.Equal([85L], new LeastAllocated().Score(Build.Pod("p"), [node]));
+        Assert.Equal([85L], new LeastAllocated().Score(Build.Pod("p"), [node], [node]));
     }
 
     [Fact]

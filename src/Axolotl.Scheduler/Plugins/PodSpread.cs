@@ -15,7 +15,7 @@ public sealed class PodSpread : IScorePlugin
     /// <summary>Upstream weighs PodTopologySpread twice as much as the resource scores.</summary>
     public int Weight => 2;
 
-    public IReadOnlyList<long> Score(Pod pod, IReadOnlyList<NodeInfo> nodes)
+    public IReadOnlyList<long> Score(Pod pod, IReadOnlyList<NodeInfo> nodes, IReadOnlyList<NodeInfo> allNodes)
     {
         var counts = nodes.Select(n => (long)n.Pods.Count(other => SameSet(pod, other))).ToList();
         var max = counts.Count == 0 ? 0 : counts.Max();
