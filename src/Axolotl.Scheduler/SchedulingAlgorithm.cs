@@ -35,16 +35,17 @@ public sealed class SchedulingAlgorithm
 
     /// <summary>
     /// The default profile: upstream's filter order with NodeReady after the taints, VolumeBinding (when
-    /// given) after NodeAffinity, then InterPodAffinity; and the scores with upstream's weights.
+    /// given) after NodeAffinity, then PodTopologySpread and InterPodAffinity; and the scores with upstream's weights.
     /// </summary>
     public static SchedulingAlgorithm CreateDefault(VolumeBinding? volumes = null, NamespaceLabels? namespaceLabels = null)
     {
         var interPodAffinity = new InterPodAffinity(namespaceLabels);
+        var topologySpread = new PodTopologySpread();
         IFilterPlugin[] filters = [new NodeUnschedulable(), new NodeName(), new TaintToleration(), new NodeReady(), new Plugins.NodeAffinity(), new NodePorts(), new NodeResourcesFit()];
-        return new SchedulingAlgorithm(volumes is null ? filters : [.. filters, volumes], [new LeastAllocated(), new PodSpread(), interPodAffinity])
+        return new SchedulingAlgorithm(volumes is null ? filters : [.. filters, volumes], [new LeastAllocated(), topologySpread, interPodAffinity, new Plugins.NodeAffinity()])
         {
             PreFilters = volumes is null ? [] : [volumes],
-            StatefulFilters = [interPodAffinity],
+            StatefulFilters = [topologySpread, interPodAffinity],
         };
     }
 
