@@ -296,6 +296,7 @@ public sealed class PodScheduler
         else if (!string.IsNullOrEmpty(pod.Spec?.NodeName))
         {
             Confirm(key);
+            MovePodsThatCountOthers();
         }
     }
 
@@ -316,6 +317,10 @@ public sealed class PodScheduler
         if (!string.IsNullOrEmpty(after.Spec?.NodeName))
         {
             Confirm(key);
+            if (string.IsNullOrEmpty(before.Spec?.NodeName) || !Cache.NodeInfoCache.SameLabels(before.Metadata.Labels, after.Metadata.Labels))
+            {
+                MovePodsThatCountOthers();
+            }
             var wasRunning = !string.IsNullOrEmpty(before.Spec?.NodeName) && before.Status?.Phase is not ("Succeeded" or "Failed");
             if (wasRunning && after.Status?.Phase is "Succeeded" or "Failed")
             {
@@ -340,6 +345,17 @@ public sealed class PodScheduler
             Queue.MoveAllToActiveOrBackoff();
         }
     }
+
+    /// <summary>
+    /// A pod bound or relabelled can satisfy a waiting pod's pod affinity or even out its topology
+    /// spread: those pods are retried, the others stay where they wait (upstream's AssignedPodAdd hint).
+    /// </summary>
+    private void MovePodsThatCountOthers() => Queue.MoveToActiveOrBackoff(key =>
+    {
+        var separator = key.IndexOf('/', StringComparison.Ordinal);
+        var spec = _pods.Lister.Get(key[..Math.Max(separator, 0)], key[(separator + 1)..])?.Spec;
+        return spec is not null && (spec.Affinity?.PodAffinity is not null || spec.TopologySpreadConstraints is { Count: > 0 });
+    });
 
     /// <summary>Keeps the node cache in step with the informer: a bound, unfinished pod counts on its node; an assumed one keeps counting until confirmed or given up.</summary>
     private void Track(string key, Pod pod)

@@ -48,10 +48,11 @@ public sealed class SchedulerService(KubeClient client, ILoggerFactory loggerFac
         var claims = informers.For<PersistentVolumeClaim>();
         var volumes = informers.For<PersistentVolume>();
         var classes = informers.For<Api.Storage.StorageClass>();
+        var namespaces = informers.For<Namespace>();
         var volumeBinding = new Plugins.VolumeBinding(new ListerVolumeLookup(claims.Lister, volumes.Lister, classes.Lister));
         using var queue = new SchedulingQueue(Time, Options.InitialBackoff, Options.MaxBackoff, Options.MaxUnschedulableDuration);
         await using var recorder = new EventRecorder(client, new EventRecorderOptions { Component = Options.SchedulerName }, Time, Logger);
-        var scheduler = new PodScheduler(client, pods, nodes, queue, recorder, Options, Time, Logger, SchedulingAlgorithm.CreateDefault(volumeBinding))
+        var scheduler = new PodScheduler(client, pods, nodes, queue, recorder, Options, Time, Logger, SchedulingAlgorithm.CreateDefault(volumeBinding, name => namespaces.Lister.Get(null, name)?.Metadata.Labels))
         {
             Volumes = volumeBinding,
         };
@@ -65,6 +66,14 @@ public sealed class SchedulerService(KubeClient client, ILoggerFactory loggerFac
             volumes.AddEventHandler(new ResourceEventHandler<PersistentVolume>(
                 onAdd: _ => queue.MoveAllToActiveOrBackoff(), onUpdate: (_, _) => queue.MoveAllToActiveOrBackoff())),
             classes.AddEventHandler(new ResourceEventHandler<Api.Storage.StorageClass>(onAdd: _ => queue.MoveAllToActiveOrBackoff())),
+            // A namespace labelled anew can match a pod affinity term's namespaceSelector.
+            namespaces.AddEventHandler(new ResourceEventHandler<Namespace>(onUpdate: (before, after) =>
+            {
+                if (!Cache.NodeInfoCache.SameLabels(before.Metadata.Labels, after.Metadata.Labels))
+                {
+                    queue.MoveAllToActiveOrBackoff();
+                }
+            })),
         ];
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -77,6 +86,7 @@ public sealed class SchedulerService(KubeClient client, ILoggerFactory loggerFac
             await claims.WaitForSyncAsync(ct);
             await volumes.WaitForSyncAsync(ct);
             await classes.WaitForSyncAsync(ct);
+            await namespaces.WaitForSyncAsync(ct);
             Current = scheduler;
             using var flush = Time.CreateTimer(_ => queue.FlushUnschedulableLeftover(), null, Options.FlushInterval, Options.FlushInterval);
             while (await scheduler.ScheduleOneAsync(ct))

@@ -30,24 +30,39 @@ public sealed class SchedulingAlgorithm
     /// <summary>Run once per pod before the filters; the first failure rejects every node with its reason.</summary>
     public IReadOnlyList<IPreFilterPlugin> PreFilters { get; init; } = [];
 
-    /// <summary>The default profile: upstream's filter order with NodeReady after the taints, and both scores.</summary>
-    public static SchedulingAlgorithm CreateDefault() => new(
-        [new NodeUnschedulable(), new NodeName(), new TaintToleration(), new NodeReady(), new Plugins.NodeAffinity(), new NodePorts(), new NodeResourcesFit()],
-        [new LeastAllocated(), new PodSpread()]);
+    /// <summary>Run once per pod after the pre-filters; their states judge each node after <see cref="Filters"/>, in order.</summary>
+    public IReadOnlyList<IStatefulFilterPlugin> StatefulFilters { get; init; } = [];
 
-    /// <summary>The default profile with VolumeBinding (PreFilter and Filter, after NodeAffinity as upstream orders it).</summary>
-    public static SchedulingAlgorithm CreateDefault(VolumeBinding volumes) => new(
-        [new NodeUnschedulable(), new NodeName(), new TaintToleration(), new NodeReady(), new Plugins.NodeAffinity(), new NodePorts(), new NodeResourcesFit(), volumes],
-        [new LeastAllocated(), new PodSpread()])
+    /// <summary>
+    /// The default profile: upstream's filter order with NodeReady after the taints, VolumeBinding (when
+    /// given) after NodeAffinity, then PodTopologySpread and InterPodAffinity; and the scores with upstream's weights.
+    /// </summary>
+    public static SchedulingAlgorithm CreateDefault(VolumeBinding? volumes = null, NamespaceLabels? namespaceLabels = null)
     {
-        PreFilters = [volumes],
-    };
+        var interPodAffinity = new InterPodAffinity(namespaceLabels);
+        var topologySpread = new PodTopologySpread();
+        IFilterPlugin[] filters = [new NodeUnschedulable(), new NodeName(), new TaintToleration(), new NodeReady(), new Plugins.NodeAffinity(), new NodePorts(), new NodeResourcesFit()];
+        return new SchedulingAlgorithm(volumes is null ? filters : [.. filters, volumes], [new LeastAllocated(), topologySpread, interPodAffinity, new Plugins.NodeAffinity()])
+        {
+            PreFilters = volumes is null ? [] : [volumes],
+            StatefulFilters = [topologySpread, interPodAffinity],
+        };
+    }
 
-    public FilterResult RunFilters(Pod pod, NodeInfo node)
+    /// <summary>The node-local filters, then the cycle's <paramref name="states"/>; the first failure decides.</summary>
+    public FilterResult RunFilters(Pod pod, NodeInfo node, IReadOnlyList<IFilterState> states)
     {
         foreach (var filter in Filters)
         {
             var result = filter.Filter(pod, node);
+            if (!result.IsSuccess)
+            {
+                return result;
+            }
+        }
+        foreach (var state in states)
+        {
+            var result = state.Filter(node);
             if (!result.IsSuccess)
             {
                 return result;
@@ -71,11 +86,19 @@ public sealed class SchedulingAlgorithm
                 return new ScheduleResult(null, FailureMessage.PreFilterRejected(ordered.Count, verdict));
             }
         }
+        var states = new List<IFilterState>();
+        foreach (var plugin in StatefulFilters)
+        {
+            if (plugin.PreFilter(pod, ordered) is { } state)
+            {
+                states.Add(state);
+            }
+        }
         var feasible = new List<NodeInfo>();
         var statuses = new Dictionary<string, FilterResult>(StringComparer.Ordinal);
         foreach (var node in ordered)
         {
-            var result = RunFilters(pod, node);
+            var result = RunFilters(pod, node, states);
             statuses[node.Name] = result;
             if (result.IsSuccess)
             {
@@ -84,7 +107,8 @@ public sealed class SchedulingAlgorithm
         }
         if (feasible.Count == 0)
         {
-            var preemption = FailureMessage.Preemption(pod, ordered, statuses, RunFilters);
+            var preemption = FailureMessage.Preemption(pod, ordered, statuses, (node, victims) =>
+                RunFilters(pod, node.Without(victims.Contains), [.. states.Select(s => s.Without(node, victims))]));
             return new ScheduleResult(null, FailureMessage.Build(ordered.Count, statuses.Values, preemption));
         }
         if (feasible.Count == 1)
@@ -94,7 +118,7 @@ public sealed class SchedulingAlgorithm
         var totals = new long[feasible.Count];
         foreach (var scorer in Scorers)
         {
-            var scores = scorer.Score(pod, feasible);
+            var scores = scorer.Score(pod, feasible, ordered);
             for (var i = 0; i < totals.Length; i++)
             {
                 totals[i] += scores[i] * scorer.Weight;

@@ -8,48 +8,17 @@ namespace Axolotl.E2E.Tests;
 /// (`--fake-nodes 3`), as kwok does for scale tests. Pods go Running with addresses from their node's
 /// pod CIDR and no processes; the controllers heal them as on real nodes.
 /// </summary>
-public sealed class FakeRuntimeTests : IAsyncLifetime
+public sealed class FakeRuntimeTests(FourFakeNodes cluster) : IClassFixture<FourFakeNodes>
 {
-    private AxolotlServer _server = null!;
-    private BackgroundProcess? _agent;
-    private readonly string _agentDataDir = Directory.CreateTempSubdirectory("axolotl-e2e-fake-nodes-").FullName;
-    private readonly string _prefix = $"fake{Environment.ProcessId % 1000}-";
-
-    private Kubectl Kubectl => new(_server);
-
-    public async Task InitializeAsync()
-    {
-        _server = await AxolotlServer.StartAsync(extraArgs: ["--runtime", "fake"]);
-        var binary = new FileInfo($"/proc/{_server.Pid}/exe").LinkTarget ?? throw new InvalidOperationException("cannot resolve the server's executable");
-        _agent = BackgroundProcess.Start(binary,
-        [
-            "agent", "--server", $"https://127.0.0.1:{_server.Port}", "--token-file", Path.Combine(_server.DataDir, "join-token"),
-            "--runtime", "fake", "--fake-nodes", "3", "--node-name-prefix", _prefix, "--data-dir", _agentDataDir,
-            "--airgap", "--resolv-conf", "",
-        ], new Dictionary<string, string>());
-        await _agent.WaitForStdoutAsync(s => s.Contains("3 fake nodes (", StringComparison.Ordinal), "the fake nodes joined", TimeSpan.FromSeconds(60));
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_agent is not null)
-        {
-            Directory.CreateDirectory(ServerFixture.LogDir);
-            File.WriteAllText(Path.Combine(ServerFixture.LogDir, $"{nameof(FakeRuntimeTests)}-agent.log"), _agent.Stdout + _agent.Stderr);
-            await _agent.DisposeAsync();
-        }
-        ServerFixture.SaveLog(nameof(FakeRuntimeTests), _server);
-        await _server.DisposeAsync();
-        Directory.Delete(_agentDataDir, recursive: true);
-    }
+    private Kubectl Kubectl => cluster.Kubectl;
 
     [Fact]
     public async Task Four_fake_nodes_are_Ready_and_a_deployment_runs_on_them_with_IPs_and_heals_a_deleted_pod()
     {
-        var fakeNodes = Enumerable.Range(0, 3).Select(i => _prefix + i).ToList();
+        var fakeNodes = Enumerable.Range(0, 3).Select(i => cluster.Prefix + i).ToList();
         var nodes = await Eventually.UntilAsync(() => Kubectl.RunAsync("get", "nodes", "--no-headers"),
             r => TableText.Lines(r.Stdout).Select(TableText.Cells).Count(row => row.Length > 1 && row[1] == "Ready") == 4, "four Ready nodes", TimeSpan.FromSeconds(60));
-        Assert.Equal(fakeNodes.Append(_server.NodeName).Order(StringComparer.Ordinal), TableText.Lines(nodes.Stdout).Select(l => TableText.Cells(l)[0]).Order(StringComparer.Ordinal));
+        Assert.Equal(fakeNodes.Append(cluster.Server.NodeName).Order(StringComparer.Ordinal), TableText.Lines(nodes.Stdout).Select(l => TableText.Cells(l)[0]).Order(StringComparer.Ordinal));
         var cidrs = (await Kubectl.OkAsync("get", "nodes", "-o", "jsonpath={range .items[*]}{.metadata.name}={.spec.podCIDR}{\"\\n\"}{end}"))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=')).ToDictionary(p => p[0], p => p[1]);
         Assert.Equal(4, cidrs.Values.Distinct().Count());

@@ -68,4 +68,49 @@ internal static class Build
         pod.Metadata.OwnerReferences = [new OwnerReference { ApiVersion = "apps/v1", Kind = "ReplicaSet", Name = "rs", Uid = ownerUid, Controller = true }];
         return pod;
     }
+
+    public static Pod Labeled(this Pod pod, string key, string value)
+    {
+        (pod.Metadata.Labels ??= [])[key] = value;
+        return pod;
+    }
+
+    public static Node Labeled(this Node node, string key, string value)
+    {
+        node.Metadata.Labels![key] = value;
+        return node;
+    }
+
+    /// <summary>A pod affinity term selecting <c>key=value</c> over <paramref name="topologyKey"/>.</summary>
+    public static PodAffinityTerm Term(string key, string value, string topologyKey = "kubernetes.io/hostname") =>
+        new() { LabelSelector = new LabelSelector { MatchLabels = new() { [key] = value } }, TopologyKey = topologyKey };
+
+    public static Pod WithAffinity(this Pod pod, params PodAffinityTerm[] required)
+    {
+        pod.Spec!.Affinity ??= new Affinity();
+        (pod.Spec.Affinity.PodAffinity ??= new PodAffinity()).RequiredDuringSchedulingIgnoredDuringExecution = [.. required];
+        return pod;
+    }
+
+    public static Pod WithAntiAffinity(this Pod pod, params PodAffinityTerm[] required)
+    {
+        pod.Spec!.Affinity ??= new Affinity();
+        (pod.Spec.Affinity.PodAntiAffinity ??= new PodAntiAffinity()).RequiredDuringSchedulingIgnoredDuringExecution = [.. required];
+        return pod;
+    }
+
+    public static Pod Preferring(this Pod pod, int weight, PodAffinityTerm term, bool anti = false)
+    {
+        pod.Spec!.Affinity ??= new Affinity();
+        var preferred = new WeightedPodAffinityTerm { Weight = weight, PodAffinityTerm = term };
+        if (anti)
+        {
+            ((pod.Spec.Affinity.PodAntiAffinity ??= new PodAntiAffinity()).PreferredDuringSchedulingIgnoredDuringExecution ??= []).Add(preferred);
+        }
+        else
+        {
+            ((pod.Spec.Affinity.PodAffinity ??= new PodAffinity()).PreferredDuringSchedulingIgnoredDuringExecution ??= []).Add(preferred);
+        }
+        return pod;
+    }
 }

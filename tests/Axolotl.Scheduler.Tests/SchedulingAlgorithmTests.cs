@@ -97,12 +97,13 @@ public sealed class SchedulingAlgorithmTests
     }
 
     [Fact]
-    public void Spreading_scores_the_emptiest_node_highest_and_the_fullest_zero()
+    public void Default_spreading_scores_by_hostname_with_kube_schedulers_system_constraints()
     {
         var a = Build.Info(Build.Node("a"), Build.Pod("r1").OwnedBy("rs"), Build.Pod("r2").OwnedBy("rs"));
         var b = Build.Info(Build.Node("b"), Build.Pod("r3").OwnedBy("rs"));
         var c = Build.Info(Build.Node("c"), Build.Pod("other").OwnedBy("rs-other"));
-        Assert.Equal([0L, 50L, 100L], new PodSpread().Score(Build.Pod("r4").OwnedBy("rs"), [a, b, c]));
+        // hostname maxSkew 3 over 3 nodes: count × ln(5) + 2 → 5, 4, 2; inverted as 100 × (max + min - s) / max.
+        Assert.Equal([40L, 60L, 100L], new PodTopologySpread().Score(Build.Pod("r4").OwnedBy("rs"), [a, b, c], [a, b, c]));
     }
 
     [Fact]
@@ -112,8 +113,8 @@ public sealed class SchedulingAlgorithmTests
         labelled.Metadata.Labels = new() { ["app"] = "web", ["tier"] = "front" };
         var pod = Build.Pod("p");
         pod.Metadata.Labels = new() { ["app"] = "web" };
-        Assert.True(PodSpread.SameSet(pod, labelled));
-        Assert.False(PodSpread.SameSet(labelled, pod));
+        Assert.True(SpreadConstraint.SameSet(pod, labelled));
+        Assert.False(SpreadConstraint.SameSet(labelled, pod));
     }
 
     [Fact]
@@ -121,7 +122,7 @@ public sealed class SchedulingAlgorithmTests
     {
         var node = Build.Info(Build.Node("a", cpu: "1", memory: "1000Mi"));
         // 100m of 1000m used → 90; 200Mi of 1000Mi used → 80; average 85.
-        Assert.Equal([85L], new LeastAllocated().Score(Build.Pod("p"), [node]));
+        Assert.Equal([85L], new LeastAllocated().Score(Build.Pod("p"), [node], [node]));
     }
 
     [Fact]

@@ -10,6 +10,7 @@ public static class WellKnown
     public const string LabelHostname = "kubernetes.io/hostname";
     public const string LabelOS = "kubernetes.io/os";
     public const string LabelArch = "kubernetes.io/arch";
+    public const string LabelTopologyZone = "topology.kubernetes.io/zone";
 
     /// <summary>Every Namespace carries its own name under this label.</summary>
     public const string LabelMetadataName = "kubernetes.io/metadata.name";

@@ -1,5 +1,4 @@
 using Axolotl.Api.Core;
-using Axolotl.Api.Meta;
 
 namespace Axolotl.Api.Validation;
 
@@ -7,9 +6,8 @@ namespace Axolotl.Api.Validation;
 /// PodSpec and Container fields Axolotl stores but could not honour, refused at admission instead of
 /// ignored (issue 32; the ledger of every field is docs/pod-fields.md): dynamic resource allocation
 /// (resourceClaims, resources.claims), RuntimeClasses, Windows pods, pod-level resources, in-place
-/// resize policies, raw block devices, pod overhead, PriorityClasses other than the system ones, and
-/// scheduling terms the scheduler does not evaluate (pod (anti-)affinity, preferred node affinity,
-/// hard or non-hostname topology spread). securityContext fields are refused by
+/// resize policies, raw block devices, pod overhead and PriorityClasses other than the system ones (the
+/// scheduler evaluates every affinity and topology spread term). securityContext fields are refused by
 /// <see cref="UnsupportedSecurityValidation"/>, Bidirectional mount propagation by <see cref="VolumeValidation"/>.
 /// </summary>
 public static class UnsupportedPodFieldsValidation
@@ -49,33 +47,6 @@ public static class UnsupportedPodFieldsValidation
         {
             errors.Add(FieldError.Forbidden(specPath.Child("priorityClassName"),
                 $"priorityClassName {spec.PriorityClassName} is not supported by Axolotl: it serves no PriorityClasses, only the built-in system-node-critical and system-cluster-critical"));
-        }
-
-        if (spec.Affinity?.PodAffinity is not null)
-        {
-            errors.Add(FieldError.Forbidden(specPath.Child("affinity", "podAffinity"), "podAffinity is not supported by Axolotl's scheduler: it places pods by node selectors, node affinity, taints, resources and spreading only"));
-        }
-
-        if (spec.Affinity?.PodAntiAffinity is not null)
-        {
-            errors.Add(FieldError.Forbidden(specPath.Child("affinity", "podAntiAffinity"), "podAntiAffinity is not supported by Axolotl's scheduler: it places pods by node selectors, node affinity, taints, resources and spreading only"));
-        }
-
-        if (spec.Affinity?.NodeAffinity?.PreferredDuringSchedulingIgnoredDuringExecution is { Count: > 0 })
-        {
-            errors.Add(FieldError.Forbidden(specPath.Child("affinity", "nodeAffinity", "preferredDuringSchedulingIgnoredDuringExecution"),
-                "preferred node affinity is not supported by Axolotl's scheduler: use requiredDuringSchedulingIgnoredDuringExecution or nodeSelector"));
-        }
-
-        for (var i = 0; i < (spec.TopologySpreadConstraints?.Count ?? 0); i++)
-        {
-            // The scheduler's spreading scores nodes by the pods of the same set on each: a soft spread by hostname, nothing more.
-            var constraint = spec.TopologySpreadConstraints![i];
-            if (constraint.WhenUnsatisfiable != "ScheduleAnyway" || constraint.TopologyKey != WellKnown.LabelHostname)
-            {
-                errors.Add(FieldError.Forbidden(specPath.Child("topologySpreadConstraints").Index(i),
-                    "only whenUnsatisfiable ScheduleAnyway over topologyKey kubernetes.io/hostname is supported by Axolotl's scheduler (a soft spread across nodes); DoNotSchedule and other topology keys are not"));
-            }
         }
 
         if (spec.Resources is not null)

@@ -51,9 +51,11 @@ public sealed class NodeInfoCache
         && ResourceRequest.NonZeroForPod(before) == ResourceRequest.NonZeroForPod(after)
         && NodePorts.HostPorts(before).SequenceEqual(NodePorts.HostPorts(after))
         && SameLabels(before.Metadata.Labels, after.Metadata.Labels)
+        && (before.Metadata.DeletionTimestamp is null) == (after.Metadata.DeletionTimestamp is null)
         && before.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true)?.Uid == after.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true)?.Uid;
 
-    private static bool SameLabels(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b) =>
+    /// <summary>Whether two label maps hold the same pairs (null counts as empty).</summary>
+    public static bool SameLabels(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b) =>
         (a?.Count ?? 0) == (b?.Count ?? 0) && (a is null || a.All(p => b!.TryGetValue(p.Key, out var v) && v == p.Value));
 
     /// <summary>Stops counting the pod under <paramref name="key"/> anywhere.</summary>

@@ -64,10 +64,10 @@ public static class FailureMessage
     /// What upstream's default preemption says after a failed cycle, prefixed "preemption: ". Nodes
     /// rejected for unresolvable reasons are "not helpful"; on the others the pods of lower priority
     /// are the only possible victims: with none there are "no victims", otherwise the filters are run
-    /// again without them and their reasons reported. Returns null when preemption could make room:
+    /// again without them (<paramref name="dryRun"/> gets the node and those victims) and their reasons reported. Returns null when preemption could make room:
     /// Axolotl does not evict pods to make room yet, and the message then says only what the filters found.
     /// </summary>
-    public static string? Preemption(Pod pod, IReadOnlyList<NodeInfo> nodes, IReadOnlyDictionary<string, FilterResult> statuses, Func<Pod, NodeInfo, FilterResult> runFilters)
+    public static string? Preemption(Pod pod, IReadOnlyList<NodeInfo> nodes, IReadOnlyDictionary<string, FilterResult> statuses, Func<NodeInfo, IReadOnlyList<Pod>, FilterResult> dryRun)
     {
         if (pod.Spec?.PreemptionPolicy == "Never")
         {
@@ -83,12 +83,13 @@ public static class FailureMessage
                 results.Add(FilterResult.Unresolvable(PreemptionNotHelpful));
                 continue;
             }
-            if (!node.Pods.Any(p => (p.Spec?.Priority ?? 0) < priority))
+            var victims = node.Pods.Where(p => (p.Spec?.Priority ?? 0) < priority).ToList();
+            if (victims.Count == 0)
             {
                 results.Add(FilterResult.Unresolvable(NoPreemptionVictims));
                 continue;
             }
-            var afterEviction = runFilters(pod, node.Without(p => (p.Spec?.Priority ?? 0) < priority));
+            var afterEviction = dryRun(node, victims);
             if (afterEviction.IsSuccess)
             {
                 return null;

@@ -12,5 +12,9 @@ public interface IScorePlugin
     /// <summary>How much this plugin counts against the others (upstream's default profile weights).</summary>
     int Weight { get; }
 
-    IReadOnlyList<long> Score(Pod pod, IReadOnlyList<NodeInfo> nodes);
+    /// <summary>
+    /// Scores <paramref name="nodes"/> (those that passed the filters); <paramref name="allNodes"/> is every
+    /// node of the cycle, for plugins that count pods across the cluster (upstream's PreScore).
+    /// </summary>
+    IReadOnlyList<long> Score(Pod pod, IReadOnlyList<NodeInfo> nodes, IReadOnlyList<NodeInfo> allNodes);
 }

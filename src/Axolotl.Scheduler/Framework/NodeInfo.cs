@@ -9,6 +9,8 @@ namespace Axolotl.Scheduler.Framework;
 public sealed class NodeInfo
 {
     private readonly List<Pod> _pods = [];
+    private readonly List<PodInfo> _podsWithAffinity = [];
+    private readonly List<PodInfo> _podsWithRequiredAntiAffinity = [];
 
     public NodeInfo(Node node)
     {
@@ -25,6 +27,12 @@ public sealed class NodeInfo
 
     public IReadOnlyList<Pod> Pods => _pods;
 
+    /// <summary>The pods that state pod affinity or anti-affinity, their terms parsed (InterPodAffinity reads only these).</summary>
+    public IReadOnlyList<PodInfo> PodsWithAffinity => _podsWithAffinity;
+
+    /// <summary>The pods with required anti-affinity: they may forbid the incoming pod (upstream's symmetry).</summary>
+    public IReadOnlyList<PodInfo> PodsWithRequiredAntiAffinity => _podsWithRequiredAntiAffinity;
+
     public long AllocatableMilliCpu { get; }
 
     public long AllocatableMemory { get; }
@@ -40,6 +48,15 @@ public sealed class NodeInfo
     public void AddPod(Pod pod)
     {
         _pods.Add(pod);
+        if (PodInfo.HasPodAffinity(pod))
+        {
+            var info = new PodInfo(pod);
+            _podsWithAffinity.Add(info);
+            if (info.RequiredAntiAffinityTerms.Count > 0)
+            {
+                _podsWithRequiredAntiAffinity.Add(info);
+            }
+        }
         Requested += ResourceRequest.ForPod(pod);
         NonZeroRequested += ResourceRequest.NonZeroForPod(pod);
     }

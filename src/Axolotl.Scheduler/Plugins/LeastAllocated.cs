@@ -14,7 +14,7 @@ public sealed class LeastAllocated : IScorePlugin
 
     public int Weight => 1;
 
-    public IReadOnlyList<long> Score(Pod pod, IReadOnlyList<NodeInfo> nodes)
+    public IReadOnlyList<long> Score(Pod pod, IReadOnlyList<NodeInfo> nodes, IReadOnlyList<NodeInfo> allNodes)
     {
         var request = ResourceRequest.NonZeroForPod(pod);
         return nodes.Select(n =>

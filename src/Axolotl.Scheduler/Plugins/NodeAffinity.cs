@@ -6,12 +6,16 @@ namespace Axolotl.Scheduler.Plugins;
 /// <summary>
 /// spec.nodeSelector (every label must match) and the required node affinity (any term matches; within
 /// a term every expression must): In, NotIn, Exists, DoesNotExist, Gt, Lt on labels and metadata.name fields.
+/// Score: the weights of the preferred terms a node matches, scaled so that the best node gets 100.
 /// </summary>
-public sealed class NodeAffinity : IFilterPlugin
+public sealed class NodeAffinity : IFilterPlugin, IScorePlugin
 {
     public const string Reason = "node(s) didn't match Pod's node affinity/selector";
 
     public string Name => "NodeAffinity";
+
+    /// <summary>Upstream's default profile weight for NodeAffinity's score.</summary>
+    public int Weight => 2;
 
     public FilterResult Filter(Pod pod, NodeInfo node) =>
         Matches(pod, node.Node) ? FilterResult.Success : FilterResult.Unresolvable(Reason);
@@ -28,5 +32,20 @@ public sealed class NodeAffinity : IFilterPlugin
         }
         // Upstream: an empty term list matches nothing, an empty term matches nothing (shared with PV node affinity and DaemonSets).
         return NodeSelectorMatch.Matches(pod.Spec?.Affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution, node);
+    }
+
+    public IReadOnlyList<long> Score(Pod pod, IReadOnlyList<NodeInfo> nodes, IReadOnlyList<NodeInfo> allNodes)
+    {
+        var preferred = pod.Spec?.Affinity?.NodeAffinity?.PreferredDuringSchedulingIgnoredDuringExecution;
+        if (preferred is not { Count: > 0 })
+        {
+            return [.. nodes.Select(_ => 0L)];
+        }
+        var raw = nodes.Select(n => preferred
+            .Where(t => t.Weight != 0 && NodeSelectorMatch.Matches(new NodeSelector { NodeSelectorTerms = [t.Preference] }, n.Node))
+            .Sum(t => (long)t.Weight)).ToList();
+        var max = raw.Max();
+        // Upstream's default normalization: the highest node gets 100, all-zero stays zero.
+        return [.. raw.Select(s => max == 0 ? 0 : s * IScorePlugin.MaxScore / max)];
     }
 }

@@ -151,6 +151,19 @@ public sealed class SchedulingQueue : IDisposable
         }
     }
 
+    /// <summary>Something changed that may let some unschedulable pods fit: retry those <paramref name="which"/> picks (after their backoff).</summary>
+    public void MoveToActiveOrBackoff(Func<string, bool> which)
+    {
+        lock (_lock)
+        {
+            _moveCycle++;
+            foreach (var entry in _entries.Values.Where(e => e.Place == Place.Unschedulable && which(e.Key)).ToList())
+            {
+                ToBackoff(entry);
+            }
+        }
+    }
+
     /// <summary>Retries pods that have been unschedulable for longer than <see cref="MaxUnschedulableDuration"/>.</summary>
     public void FlushUnschedulableLeftover()
     {

@@ -12,25 +12,12 @@ public sealed class WorkloadValidationTests
 
     private const string Template = """{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"nginx"}]}}""";
 
-    /// <summary>The realistic manifest less the scheduling terms Axolotl's scheduler refuses (docs/pod-fields.md).</summary>
-    private static Deployment RealisticDeployment()
-    {
-        var deployment = Defaulted<Deployment>(Kinds.Manifests.Deployment);
-        deployment.Spec!.Template.Spec!.Affinity!.PodAntiAffinity = null;
-        deployment.Spec.Template.Spec.TopologySpreadConstraints = null;
-        return deployment;
-    }
+    private static Deployment RealisticDeployment() => Defaulted<Deployment>(Kinds.Manifests.Deployment);
 
     [Fact]
-    public void A_realistic_deployment_is_valid_but_for_the_scheduling_terms_Axolotl_refuses()
+    public void A_realistic_deployment_with_pod_anti_affinity_and_zone_spreading_is_valid()
     {
         Assert.Empty(Errors(RealisticDeployment()));
-        Assert.Equal(
-            [
-                "spec.template.spec.affinity.podAntiAffinity: Forbidden: podAntiAffinity is not supported by Axolotl's scheduler: it places pods by node selectors, node affinity, taints, resources and spreading only",
-                "spec.template.spec.topologySpreadConstraints[0]: Forbidden: only whenUnsatisfiable ScheduleAnyway over topologyKey kubernetes.io/hostname is supported by Axolotl's scheduler (a soft spread across nodes); DoNotSchedule and other topology keys are not",
-            ],
-            Errors(Defaulted<Deployment>(Kinds.Manifests.Deployment)));
     }
 
     [Fact]

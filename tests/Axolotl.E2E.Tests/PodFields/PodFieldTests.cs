@@ -308,15 +308,6 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
               os: {name: windows}
               priorityClassName: high
               overhead: {cpu: 100m}
-              affinity:
-                podAntiAffinity:
-                  requiredDuringSchedulingIgnoredDuringExecution:
-                  - {labelSelector: {matchLabels: {app: x} }, topologyKey: kubernetes.io/hostname}
-                nodeAffinity:
-                  preferredDuringSchedulingIgnoredDuringExecution:
-                  - {weight: 1, preference: {matchExpressions: [{key: disk, operator: In, values: [ssd]}]} }
-              topologySpreadConstraints:
-              - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: x} } }
               containers:
               - name: app
                 image: busybox
@@ -338,9 +329,6 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
             "spec.containers[0].volumeMounts.recursiveReadOnly: Forbidden: recursiveReadOnly is not supported by Axolotl",
             "spec.priorityClassName: Forbidden: priorityClassName high is not supported by Axolotl",
             "spec.overhead: Forbidden: overhead is set from a RuntimeClass",
-            "spec.affinity.podAntiAffinity: Forbidden: podAntiAffinity is not supported by Axolotl's scheduler",
-            "spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution: Forbidden: preferred node affinity is not supported",
-            "spec.topologySpreadConstraints[0]: Forbidden: only whenUnsatisfiable ScheduleAnyway over topologyKey kubernetes.io/hostname is supported",
         })
         {
             Assert.Contains(expected, refused.Stderr, StringComparison.Ordinal);

@@ -1,0 +1,145 @@
+using Axolotl.Api.Core;
+using Axolotl.Scheduler.Framework;
+
+namespace Axolotl.Scheduler.Plugins;
+
+/// <summary>
+/// kube-scheduler's InterPodAffinity. Filter: the pod's required affinity terms must each find a
+/// matching pod in the node's topology domain (the first pod of a group with affinity to itself may go
+/// anywhere with the topology labels), its required anti-affinity terms must find none, and no existing
+/// pod's required anti-affinity may match it in that domain. Score: per topology pair, the weights of
+/// the pod's preferred terms matched by existing pods (anti-affinity counting against), plus the
+/// existing pods' preferred terms and their required affinity (weight 1) that the pod matches; then
+/// scaled so that the lowest node gets 0 and the highest 100.
+/// </summary>
+public sealed class InterPodAffinity(NamespaceLabels? namespaceLabels = null) : IStatefulFilterPlugin, IScorePlugin
+{
+    public const string AffinityRulesNotMatch = "node(s) didn't match pod affinity rules";
+
+    public const string AntiAffinityRulesNotMatch = "node(s) didn't match pod anti-affinity rules";
+
+    public const string ExistingAntiAffinityRulesNotMatch = "node(s) didn't satisfy existing pods anti-affinity rules";
+
+    /// <summary>Upstream's default hardPodAffinityWeight: an existing pod's required affinity counts this much in scoring.</summary>
+    public const int HardPodAffinityWeight = 1;
+
+    private readonly NamespaceLabels _namespaceLabels = namespaceLabels ?? (_ => null);
+
+    public string Name => "InterPodAffinity";
+
+    public int Weight => 2;
+
+    public IFilterState? PreFilter(Pod pod, IReadOnlyList<NodeInfo> nodes)
+    {
+        var info = new PodInfo(pod);
+        var hasTerms = info.RequiredAffinityTerms.Count > 0 || info.RequiredAntiAffinityTerms.Count > 0;
+        if (!hasTerms && nodes.All(n => n.PodsWithRequiredAntiAffinity.Count == 0))
+        {
+            return null;
+        }
+        var state = new InterPodAffinityState(info, _namespaceLabels);
+        foreach (var node in nodes)
+        {
+            if (hasTerms)
+            {
+                foreach (var existing in node.Pods)
+                {
+                    state.CountIncomingTerms(existing, node.Node, 1);
+                }
+            }
+            // Symmetry: the existing pods whose required anti-affinity the pod would break.
+            foreach (var existing in node.PodsWithRequiredAntiAffinity)
+            {
+                state.CountExistingAntiAffinity(existing, node.Node, 1);
+            }
+        }
+        return state;
+    }
+
+    public IReadOnlyList<long> Score(Pod pod, IReadOnlyList<NodeInfo> nodes, IReadOnlyList<NodeInfo> allNodes)
+    {
+        var info = new PodInfo(pod);
+        var podNamespaceLabels = _namespaceLabels(pod.Metadata.Namespace ?? "");
+        var hasPreferences = info.PreferredAffinityTerms.Count > 0 || info.PreferredAntiAffinityTerms.Count > 0;
+        var scores = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
+        foreach (var node in allNodes)
+        {
+            var labels = node.Node.Metadata.Labels;
+            if (labels is null || labels.Count == 0 || (!hasPreferences && node.PodsWithAffinity.Count == 0))
+            {
+                continue;
+            }
+            if (hasPreferences)
+            {
+                foreach (var existing in node.Pods)
+                {
+                    var namespaceLabels = info.PreferredAffinityTerms.Concat(info.PreferredAntiAffinityTerms).Any(t => t.UsesNamespaceLabels)
+                        ? _namespaceLabels(existing.Metadata.Namespace ?? "")
+                        : null;
+                    Add(scores, info.PreferredAffinityTerms, existing, namespaceLabels, labels, 1);
+                    Add(scores, info.PreferredAntiAffinityTerms, existing, namespaceLabels, labels, -1);
+                }
+            }
+            foreach (var existing in node.PodsWithAffinity)
+            {
+                foreach (var term in existing.RequiredAffinityTerms)
+                {
+                    Add(scores, term, HardPodAffinityWeight, pod, podNamespaceLabels, labels, 1);
+                }
+                Add(scores, existing.PreferredAffinityTerms, pod, podNamespaceLabels, labels, 1);
+                Add(scores, existing.PreferredAntiAffinityTerms, pod, podNamespaceLabels, labels, -1);
+            }
+        }
+        var raw = nodes.Select(n => scores.Count == 0 ? 0 : NodeScore(scores, n.Node)).ToList();
+        return Normalize(raw);
+    }
+
+    /// <summary>Min-max scaling to 0..100, as upstream's NormalizeScore: all equal gives 0 everywhere.</summary>
+    public static IReadOnlyList<long> Normalize(IReadOnlyList<long> raw)
+    {
+        if (raw.Count == 0)
+        {
+            return raw;
+        }
+        var min = raw.Min();
+        var difference = raw.Max() - min;
+        return [.. raw.Select(s => difference > 0 ? (long)(IScorePlugin.MaxScore * ((double)(s - min) / difference)) : 0)];
+    }
+
+    private static long NodeScore(Dictionary<string, Dictionary<string, long>> scores, Node node)
+    {
+        long total = 0;
+        foreach (var (key, values) in scores)
+        {
+            if (node.Metadata.Labels?.GetValueOrDefault(key) is { } value)
+            {
+                total += values.GetValueOrDefault(value);
+            }
+        }
+        return total;
+    }
+
+    private static void Add(Dictionary<string, Dictionary<string, long>> scores, IReadOnlyList<AffinityTerm> terms, Pod target,
+        IReadOnlyDictionary<string, string>? namespaceLabels, Dictionary<string, string> nodeLabels, int multiplier)
+    {
+        foreach (var term in terms)
+        {
+            Add(scores, term, term.Weight, target, namespaceLabels, nodeLabels, multiplier);
+        }
+    }
+
+    private static void Add(Dictionary<string, Dictionary<string, long>> scores, AffinityTerm term, int weight, Pod target,
+        IReadOnlyDictionary<string, string>? namespaceLabels, Dictionary<string, string> nodeLabels, int multiplier)
+    {
+        if (!term.Matches(target, namespaceLabels) || !nodeLabels.TryGetValue(term.TopologyKey, out var value))
+        {
+            return;
+        }
+        if (!scores.TryGetValue(term.TopologyKey, out var values))
+        {
+            values = new Dictionary<string, long>(StringComparer.Ordinal);
+            scores[term.TopologyKey] = values;
+        }
+        values[value] = values.GetValueOrDefault(value) + ((long)weight * multiplier);
+    }
+}

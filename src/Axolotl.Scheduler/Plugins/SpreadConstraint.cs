@@ -1,0 +1,141 @@
+using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
+using Axolotl.Api.Selectors;
+using Axolotl.Scheduler.Framework;
+
+namespace Axolotl.Scheduler.Plugins;
+
+/// <summary>
+/// One topology spread constraint as the scheduler evaluates it: the pods it counts (<see cref="Counts"/>:
+/// in the pod's namespace, not terminating, matched by the selector with the matchLabelKeys values of
+/// the pod merged in), whether the pod counts for itself, and which nodes' domains take part
+/// (nodeAffinityPolicy Honor by default, nodeTaintsPolicy Ignore by default).
+/// </summary>
+public sealed class SpreadConstraint
+{
+    private readonly Func<Pod, bool> _counts;
+
+    private SpreadConstraint(int maxSkew, string topologyKey, int minDomains, bool honorNodeAffinity, bool honorTaints, Func<Pod, bool> counts, bool selfMatch)
+    {
+        MaxSkew = maxSkew;
+        TopologyKey = topologyKey;
+        MinDomains = minDomains;
+        HonorNodeAffinity = honorNodeAffinity;
+        HonorTaints = honorTaints;
+        _counts = counts;
+        SelfMatch = selfMatch;
+    }
+
+    public int MaxSkew { get; }
+
+    public string TopologyKey { get; }
+
+    /// <summary>With fewer eligible domains than this, the global minimum counts as 0.</summary>
+    public int MinDomains { get; }
+
+    public bool HonorNodeAffinity { get; }
+
+    public bool HonorTaints { get; }
+
+    /// <summary>Whether the incoming pod itself matches the selector (it then adds one to the domain it goes to).</summary>
+    public bool SelfMatch { get; }
+
+    public bool IsHostname => TopologyKey == WellKnown.LabelHostname;
+
+    public bool Counts(Pod existing) => _counts(existing);
+
+    public int CountOn(NodeInfo node) => node.Pods.Count(_counts);
+
+    /// <summary>The pod's own constraints with <paramref name="action"/> (DoNotSchedule or ScheduleAnyway).</summary>
+    public static IReadOnlyList<SpreadConstraint> Explicit(Pod pod, string action)
+    {
+        var ns = pod.Metadata.Namespace ?? "";
+        var result = new List<SpreadConstraint>();
+        foreach (var c in pod.Spec?.TopologySpreadConstraints ?? [])
+        {
+            if (c.WhenUnsatisfiable != action)
+            {
+                continue;
+            }
+            var selector = Selector(c, pod.Metadata.Labels);
+            result.Add(new SpreadConstraint(c.MaxSkew, c.TopologyKey, c.MinDomains ?? 1, c.NodeAffinityPolicy != "Ignore", c.NodeTaintsPolicy == "Honor",
+                other => other.Metadata.Namespace == ns && other.Metadata.DeletionTimestamp is null && selector.Matches(other.Metadata.Labels),
+                selector.Matches(pod.Metadata.Labels)));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// kube-scheduler's system default constraints (hostname maxSkew 3, zone maxSkew 5, ScheduleAnyway)
+    /// for a pod that belongs to a set. Upstream selects the set by the selectors of the pod's Services and
+    /// controller; Axolotl takes the pods of the same controller, or for a pod without one those in its
+    /// namespace carrying all its labels. None for a pod that belongs to no set.
+    /// </summary>
+    public static IReadOnlyList<SpreadConstraint> SystemDefaults(Pod pod)
+    {
+        var owner = pod.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true);
+        if (owner is null && pod.Metadata.Labels is not { Count: > 0 })
+        {
+            return [];
+        }
+        bool Counts(Pod other) => other.Metadata.DeletionTimestamp is null && SameSet(pod, other);
+        return
+        [
+            new SpreadConstraint(3, WellKnown.LabelHostname, 1, honorNodeAffinity: true, honorTaints: false, Counts, selfMatch: true),
+            new SpreadConstraint(5, WellKnown.LabelTopologyZone, 1, honorNodeAffinity: true, honorTaints: false, Counts, selfMatch: true),
+        ];
+    }
+
+    /// <summary>Whether <paramref name="other"/> is of the same set as <paramref name="pod"/> (same controller, or all of its labels when it has none).</summary>
+    public static bool SameSet(Pod pod, Pod other)
+    {
+        if (pod.Metadata.Namespace != other.Metadata.Namespace || (pod.Metadata.Uid is { } uid && uid == other.Metadata.Uid))
+        {
+            return false;
+        }
+        var owner = pod.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true);
+        if (owner is not null)
+        {
+            return other.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == owner.Uid) == true;
+        }
+        var labels = pod.Metadata.Labels;
+        if (labels is null || labels.Count == 0)
+        {
+            return false;
+        }
+        var otherLabels = other.Metadata.Labels;
+        return otherLabels is not null && labels.All(p => otherLabels.TryGetValue(p.Key, out var v) && v == p.Value);
+    }
+
+    /// <summary>Whether <paramref name="node"/>'s domain takes part for <paramref name="pod"/> under the inclusion policies.</summary>
+    public bool Includes(Pod pod, Node node)
+    {
+        if (HonorNodeAffinity && !NodeAffinity.Matches(pod, node))
+        {
+            return false;
+        }
+        return !HonorTaints || (node.Spec?.Taints ?? []).All(t => t.Effect is not ("NoSchedule" or "NoExecute") || Tolerations.AnyTolerates(pod.Spec?.Tolerations, t));
+    }
+
+    /// <summary>Whether the node carries every constraint's topology key.</summary>
+    public static bool HasAllKeys(Node node, IReadOnlyList<SpreadConstraint> constraints) =>
+        constraints.All(c => node.Metadata.Labels?.ContainsKey(c.TopologyKey) == true);
+
+    private static ParsedLabelSelector Selector(TopologySpreadConstraint constraint, IReadOnlyDictionary<string, string>? podLabels)
+    {
+        ParsedLabelSelector selector;
+        try
+        {
+            selector = ParsedLabelSelector.FromModel(constraint.LabelSelector);
+        }
+        catch (FormatException)
+        {
+            return ParsedLabelSelector.Nothing;
+        }
+        var pinned = (constraint.MatchLabelKeys ?? [])
+            .Where(k => podLabels?.ContainsKey(k) == true)
+            .Select(k => LabelRequirement.Create(k, SelectionOperator.Equals, [podLabels![k]]))
+            .ToArray();
+        return pinned.Length == 0 ? selector : selector.Add(pinned);
+    }
+}
