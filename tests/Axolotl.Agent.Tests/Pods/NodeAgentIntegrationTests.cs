@@ -65,21 +65,13 @@ public sealed class NodeAgentIntegrationTests : IAsyncLifetime
         },
     };
 
-    private async Task<Pod> WaitForAsync(string name, Func<Pod, bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        Pod? pod = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            pod = await Client.Resource<Pod>().TryGetAsync("default", name, CancellationToken.None);
-            if (pod is not null && condition(pod))
-            {
-                return pod;
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"pod {name} never got {what}; last status: {Api.Serialization.KubeJson.Serialize(pod?.Status)}");
-    }
+    private Task<Pod> WaitForAsync(string name, Func<Pod, bool> condition, string what) =>
+        Eventually.UntilAsync(
+            async () => await Client.Resource<Pod>().TryGetAsync("default", name, CancellationToken.None),
+            pod => pod is not null && condition(pod),
+            $"pod {name} to get {what}",
+            pod => $"last status: {Api.Serialization.KubeJson.Serialize(pod?.Status)}",
+            timeout: TimeSpan.FromSeconds(20))!;
 
     [Fact]
     public async Task The_agent_registers_its_node_and_lease()
@@ -234,29 +226,20 @@ public sealed class NodeAgentIntegrationTests : IAsyncLifetime
         Assert.Equal("info", await File.ReadAllTextAsync(file));
 
         await Client.PatchAsync<ConfigMap>("default", "late", PatchType.Merge, """{"data":{"level":"debug"}}""", CancellationToken.None);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (await File.ReadAllTextAsync(file) != "debug")
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the edit never reached the volume");
-            await Task.Delay(50);
-        }
+        await Eventually.TrueAsync(async () => await File.ReadAllTextAsync(file) == "debug", "the edit to reach the volume", timeout: TimeSpan.FromSeconds(10));
     }
 
-    private async Task<Event> WaitForEventAsync(string pod, string reason)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            await _agent!.Context.Events.FlushAsync(CancellationToken.None);
-            var events = await Client.ListAsync<Event>("default", null, CancellationToken.None);
-            if (events.Items.FirstOrDefault(e => e.InvolvedObject.Name == pod && e.Reason == reason) is { } found)
+    private async Task<Event> WaitForEventAsync(string pod, string reason) =>
+        (await Eventually.UntilAsync(
+            async () =>
             {
-                return found;
-            }
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"no {reason} event for {pod}");
-            await Task.Delay(50);
-        }
-    }
+                await _agent!.Context.Events.FlushAsync(CancellationToken.None);
+                var events = await Client.ListAsync<Event>("default", null, CancellationToken.None);
+                return events.Items.FirstOrDefault(e => e.InvolvedObject.Name == pod && e.Reason == reason);
+            },
+            found => found is not null,
+            $"a {reason} event for {pod}",
+            timeout: TimeSpan.FromSeconds(10)))!;
 
     [Fact]
     public async Task A_container_that_exits_0_under_restartPolicy_Never_completes_the_pod()
@@ -357,12 +340,7 @@ public sealed class NodeAgentIntegrationTests : IAsyncLifetime
 
         public async Task WaitAsync(string uid, int count)
         {
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (For(uid).Count < count)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"heard only {For(uid).Count} of {count}: {string.Join(", ", For(uid))}");
-                await Task.Delay(20);
-            }
+            await Eventually.TrueAsync(() => For(uid).Count >= count, $"{count} reports", () => $"heard only {For(uid).Count}: {string.Join(", ", For(uid))}", TimeSpan.FromSeconds(20));
         }
     }
 
@@ -376,12 +354,9 @@ public sealed class NodeAgentIntegrationTests : IAsyncLifetime
 
         await Client.DeleteAsync<Pod>("default", "doomed", null, CancellationToken.None);
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (await Client.Resource<Pod>().TryGetAsync("default", "doomed", CancellationToken.None) is not null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the pod object was never removed");
-            await Task.Delay(50);
-        }
+        await Eventually.TrueAsync(
+            async () => await Client.Resource<Pod>().TryGetAsync("default", "doomed", CancellationToken.None) is null,
+            "the pod object to be removed", timeout: TimeSpan.FromSeconds(20));
         Assert.Empty(_runtime.Running);
         Assert.Empty(_runtime.Sandboxes);
         await _agent.Context.Events.FlushAsync(CancellationToken.None);
