@@ -19,8 +19,7 @@ public sealed class AgentRestartTests(ServerFixture fx) : IClassFixture<ServerFi
         Assert.Equal(0, await fx.Server.StopAsync());
         await fx.Server.RestartAsync();
 
-        // Give the re-adopted agent a few status rounds, then compare.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await QuietPeriod.WaitAsync(TimeSpan.FromSeconds(3), "a status round of the re-adopted agent that changes the pod");
         var after = await fx.Kubectl.OkAsync("get", "pod", "survivor", "-n", ns, "-o", jsonpath);
         Assert.Equal(before, after);
         Assert.EndsWith(" 0", after, StringComparison.Ordinal);
@@ -55,7 +54,7 @@ public sealed class AgentRestartTests(ServerFixture fx) : IClassFixture<ServerFi
 
         Assert.Equal(0, await fx.Server.StopAsync());
         await fx.Server.RestartAsync();
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await QuietPeriod.WaitAsync(TimeSpan.FromSeconds(3), "a status round of the re-adopted agent that changes the pod");
 
         Assert.Equal(before, await fx.Kubectl.OkAsync("get", "pod", "keeper", "-n", ns, "-o", jsonpath));
         // The node's kubelet endpoint comes back with the restarted server: on a loaded machine a few seconds may not be enough.

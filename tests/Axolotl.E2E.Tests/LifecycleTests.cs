@@ -85,7 +85,7 @@ public sealed class LifecycleTests(ServerFixture fx) : IClassFixture<ServerFixtu
         var table = await fx.Kubectl.OkAsync("get", "pod", "bounded", "-n", ns);
         // As upstream's printer: a container's terminated reason wins over the pod's reason in STATUS.
         Assert.Matches(@"bounded\s+0/1\s+(DeadlineExceeded|Error)\s+0", table);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await QuietPeriod.WaitAsync(TimeSpan.FromSeconds(2), "a restart of the pod its deadline ended");
         Assert.Equal("0", await FieldAsync(ns, "bounded", "{.status.containerStatuses[0].restartCount}"));
     }
 

@@ -49,7 +49,7 @@ public sealed class NodeFailureTests(MultiNodeFixture fx) : IClassFixture<MultiN
         Assert.DoesNotContain("unreachable", await fx.Kubectl.OkAsync("get", "node", fx.Agent.NodeName, "-o", "jsonpath={.spec.taints[*].key}"));
 
         // The returning agent finds its old pods gone from the API and stops them: no duplicates.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await QuietPeriod.WaitAsync(TimeSpan.FromSeconds(3), "the returning agent bringing back pods the API no longer has");
         var lines = await PodNodesAsync(ns);
         Assert.Equal(4, lines.Length);
         Assert.All(lines, l => Assert.Contains(fx.Server.NodeName, l, StringComparison.Ordinal));

@@ -79,7 +79,7 @@ public sealed class LivenessSeedTests(ServerFixture fx) : IClassFixture<ServerFi
         Assert.Contains("Liveness:       http-get http://:8080/ delay=15s timeout=1s period=10s #success=1 #failure=3", describe);
 
         // Every probe is a request the app logs: none may arrive in the first 15 s.
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        await QuietPeriod.WaitAsync(TimeSpan.FromSeconds(5), "a liveness probe inside initialDelaySeconds");
         Assert.DoesNotContain("Received request", await fx.Kubectl.OkAsync("logs", "kubia-delay", "-n", ns));
         await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("logs", "kubia-delay", "-n", ns), l => l.Contains("Received request"),
             "the first probe after the delay", TimeSpan.FromSeconds(40));

@@ -79,7 +79,7 @@ public sealed class ProbeKindsTests(ServerFixture fx) : IClassFixture<ServerFixt
         var describe = await fx.Kubectl.OkAsync("describe", "pod", "goproxy", "-n", ns);
         Assert.Contains("Liveness:       tcp-socket :8080 delay=2s timeout=1s period=1s #success=1 #failure=3", describe);
         Assert.Contains("Readiness:      tcp-socket :8080 delay=2s timeout=1s period=1s #success=1 #failure=3", describe);
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        await QuietPeriod.WaitAsync(TimeSpan.FromSeconds(4), "a restart by the passing tcp-socket liveness probe");
         Assert.Equal("0", await FieldAsync(fx, ns, "goproxy", "{.status.containerStatuses[0].restartCount}"));
     }
 

@@ -74,7 +74,7 @@ public sealed class ReadinessStartupTests(ServerFixture fx) : IClassFixture<Serv
         Assert.Equal("false", await FieldAsync(fx, ns, "slow", "{.status.containerStatuses[0].started}"));
         await UntilFieldAsync(fx, ns, "slow", "{.status.containerStatuses[0].started}", s => s == "true", "started once /tmp/up exists");
         await UntilFieldAsync(fx, ns, "slow", ReadyPath, s => s == "True", "Ready");
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await QuietPeriod.WaitAsync(TimeSpan.FromSeconds(3), "a liveness restart once the startup probe has passed");
         Assert.Equal("0", await FieldAsync(fx, ns, "slow", "{.status.containerStatuses[0].restartCount}"));
         var describe = await fx.Kubectl.OkAsync("describe", "pod", "slow", "-n", ns);
         Assert.Contains("Startup:        exec [cat /tmp/up] delay=0s timeout=1s period=1s #success=1 #failure=20", describe);

@@ -322,8 +322,7 @@ public sealed class SidecarTests(ServerFixture fx) : IClassFixture<ServerFixture
 
         Assert.Equal(0, await fx.Server.StopAsync());
         await fx.Server.RestartAsync();
-        // Give the re-adopted agent a few status rounds, then compare.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await QuietPeriod.WaitAsync(TimeSpan.FromSeconds(3), "a status round of the re-adopted agent that changes the pod");
 
         Assert.Equal(before, await fx.Kubectl.OkAsync("get", "pod", "kept", "-n", ns, "-o", jsonpath));
         await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "pod", "kept", "-n", ns),
