@@ -27,12 +27,16 @@ public sealed class InProcessCluster : IAsyncDisposable
     public KubeClient Client { get; }
     public string DataDir { get; }
 
-    public static async Task<InProcessCluster> StartAsync(CancellationToken ct = default)
+    public static Task<InProcessCluster> StartAsync(CancellationToken ct = default) => StartAsync(options => options, ct);
+
+    /// <param name="configure">Changes the test defaults (return a changed copy: <c>o =&gt; o with { … }</c>).</param>
+    public static async Task<InProcessCluster> StartAsync(Func<ApiServerOptions, ApiServerOptions> configure, CancellationToken ct = default)
     {
         var dataDir = Directory.CreateTempSubdirectory("axolotl-it-").FullName;
         var store = new InMemoryStore();
+        var options = new ApiServerOptions { DataDir = dataDir, Port = FreePort(), BindAddress = IPAddress.Loopback, ServiceAccountAdmission = false, KubernetesService = false };
         var host = await ApiServerHost.StartAsync(
-            new ApiServerOptions { DataDir = dataDir, Port = FreePort(), BindAddress = IPAddress.Loopback, ServiceAccountAdmission = false, KubernetesService = false },
+            configure(options),
             store, TimeProvider.System, NullLoggerFactory.Instance, ct);
         var client = KubeClient.Create(host.LoopbackUrl, host.Tokens.AdminToken, host.Pki.CaPem);
         return new InProcessCluster(host, store, client, dataDir);

@@ -1,4 +1,6 @@
 using System.Net;
+using Axolotl.Agent.Server.PortForward;
+using Axolotl.Hosting.Logging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -6,7 +8,6 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Axolotl.Agent.Server.PortForward;
 
 namespace Axolotl.Agent.Server;
 
@@ -33,7 +34,7 @@ public sealed partial class KubeletServer : IAsyncDisposable
     public static async Task<KubeletServer> StartAsync(KubeletServerOptions options, IKubeletBackend backend, TimeProvider time, ILoggerFactory logging, CancellationToken ct)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        builder.Logging.ForwardTo(logging); // Kestrel's own warnings and errors, in our log
         builder.Services.AddSingleton(logging);
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(2));
         builder.WebHost.ConfigureKestrel(kestrel =>

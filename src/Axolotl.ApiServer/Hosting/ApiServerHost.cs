@@ -11,6 +11,7 @@ using Axolotl.ApiServer.Rest;
 using Axolotl.ApiServer.Security;
 using Axolotl.ApiServer.Watch;
 using Axolotl.Hosting;
+using Axolotl.Hosting.Logging;
 using Axolotl.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -71,7 +72,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         }, ct);
 
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        builder.Logging.ForwardTo(logging); // Kestrel's own warnings and errors, in our log
         builder.Services.AddSingleton(logging);
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(5));
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -94,7 +95,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var kubeletTls = new KubeletTls(pki.KubeletCa, pki.KubeletClient, clock);
         var router = CreateRouter(objects, admission, clock, logging, kubeletTls, options.ServiceCidr, authentication,
             new TokenRequests(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
-            new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options.MetricResolution, app.Lifetime.ApplicationStopping);
+            new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options.MetricResolution, options.MinRequestTimeout, app.Lifetime.ApplicationStopping);
         app.UseWebSockets(); // pods/exec
         var dashboard = new Dashboard.DashboardEndpoint(Dashboard.DashboardAssets.Embedded);
         var clusterCa = new ClusterCaEndpoint(pki.CaPem);
@@ -141,10 +142,11 @@ public sealed class ApiServerHost : IAsyncDisposable
     }
 
     private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr,
-        Authentication authentication, TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, TimeSpan metricResolution, CancellationToken stopping)
+        Authentication authentication, TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, TimeSpan metricResolution, TimeSpan minRequestTimeout, CancellationToken stopping)
     {
         var services = new RestServices(objects, admission, clock, logging, stopping)
         {
+            MinRequestTimeout = minRequestTimeout,
             Services = new ServiceAllocator(objects, serviceCidr, clock),
         };
         if (admission.Plugins.Find<Admission.Quota.QuotaAdmission>() is { } quota)

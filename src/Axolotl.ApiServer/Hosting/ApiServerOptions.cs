@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Axolotl.ApiServer.Hosting;
 
-public sealed class ApiServerOptions
+public sealed record ApiServerOptions
 {
     public required string DataDir { get; init; }
     public int Port { get; init; } = 6443;
@@ -49,4 +49,13 @@ public sealed class ApiServerOptions
 
     /// <summary>How often the resource metrics API reads every agent (metrics-server's --metric-resolution).</summary>
     public TimeSpan MetricResolution { get; init; } = Metrics.ResourceMetricsScraper.DefaultResolution;
+
+    /// <summary>kube-apiserver's default --min-request-timeout.</summary>
+    public static readonly TimeSpan DefaultMinRequestTimeout = TimeSpan.FromSeconds(1800);
+
+    /// <summary>
+    /// A watch without timeoutSeconds (or with 0) ends after a random time between this and twice this, as
+    /// kube-apiserver's --min-request-timeout, so informers reconnect spread out; zero: watches never time out.
+    /// </summary>
+    public TimeSpan MinRequestTimeout { get; init; } = DefaultMinRequestTimeout;
 }

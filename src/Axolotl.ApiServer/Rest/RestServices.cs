@@ -17,4 +17,10 @@ public sealed record RestServices(ObjectStore Objects, AdmissionChain Admission,
     public DisruptionBudgets DisruptionBudgets { get; init; } = new(Objects);
 
     public FieldManager Fields { get; init; } = new(Clock);
+
+    /// <summary>The least time a watch without timeoutSeconds stays open (see ApiServerOptions.MinRequestTimeout).</summary>
+    public TimeSpan MinRequestTimeout { get; init; } = TimeSpan.FromSeconds(1800);
+
+    /// <summary>A fraction in [0, 1) that spreads watch time-outs over a minimum's length (a test fixes it).</summary>
+    public Func<double> Jitter { get; init; } = () => System.Security.Cryptography.RandomNumberGenerator.GetInt32(1_000_000) / 1_000_000.0;
 }

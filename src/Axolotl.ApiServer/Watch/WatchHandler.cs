@@ -144,17 +144,22 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader)
 
     private CancellationTokenSource? TimeoutSource(RequestScope scope)
     {
-        if (scope.Int64("timeoutSeconds") is not { } seconds)
-        {
-            return null;
-        }
+        var seconds = scope.Int64("timeoutSeconds") ?? 0;
         if (seconds < 0)
         {
             throw ApiErrors.BadRequest($"invalid timeoutSeconds: {seconds}");
         }
+        var timeout = seconds > 0 ? TimeSpan.FromSeconds(Math.Min(seconds, MaxTimerSeconds + 1)) : DefaultTimeout();
         // A timer cannot wait longer than MaxTimerSeconds: a longer timeout is as good as none.
-        return seconds is 0 or > MaxTimerSeconds ? null : new CancellationTokenSource(TimeSpan.FromSeconds(seconds), services.Clock);
+        return timeout <= TimeSpan.Zero || timeout.TotalSeconds > MaxTimerSeconds ? null : new CancellationTokenSource(timeout, services.Clock);
     }
+
+    /// <summary>
+    /// As kube-apiserver: a watch that names no timeout ends between --min-request-timeout and twice it, at
+    /// random, so that the watches of many clients started together do not all reconnect together.
+    /// </summary>
+    private TimeSpan DefaultTimeout() =>
+        services.MinRequestTimeout <= TimeSpan.Zero ? TimeSpan.Zero : services.MinRequestTimeout * (1 + services.Jitter());
 
     private IDisposable StartBookmarks(EventWriter stream, CancellationToken ct)
     {

@@ -36,6 +36,7 @@ public static partial class ServerCommand
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
         "testing-cronjob-clock-rate", "metric-resolution", "horizontal-pod-autoscaler-sync-period",
+        "min-request-timeout",
     };
 
     /// <summary>A positive Go-style duration flag ("15s", "1m"), or null when absent.</summary>
@@ -43,6 +44,13 @@ public static partial class ServerCommand
         args.Get(name) is { } text
             ? TokenCommand.ParseTtl(text) is { } value && value > TimeSpan.Zero ? value : throw new ArgumentException($"--{name} must be a positive duration such as 15s")
             : null;
+
+    /// <summary>kube-apiserver's --min-request-timeout: whole seconds, 0 for watches that never time out.</summary>
+    private static TimeSpan MinRequestTimeout(CommandLine args) =>
+        args.Get("min-request-timeout") is not { } text ? ApiServerOptions.DefaultMinRequestTimeout
+        : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds <= 86_400
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new ArgumentException("--min-request-timeout must be a whole number of seconds from 0 to 86400");
 
     /// <summary>The CronJob controller's clock: the server's, or a faster one for tests.</summary>
     private static TimeProvider? CronJobClock(CommandLine args, TimeProvider clock)
@@ -63,6 +71,9 @@ public static partial class ServerCommand
 
           --data-dir DIR   where state, certificates and the kubeconfig live (default: $XDG_DATA_HOME/axolotl or ~/.local/share/axolotl)
           --port PORT      HTTPS port of the API server (default: 6443)
+          --min-request-timeout N
+                           seconds a watch without timeoutSeconds stays open at least: each gets a random timeout
+                           between N and 2N, so clients reconnect spread out, not all at once (default: 1800)
           --metric-resolution D
                            how often the resource metrics API (kubectl top) reads every agent (default: 15s)
           --horizontal-pod-autoscaler-sync-period D
@@ -304,6 +315,7 @@ public static partial class ServerCommand
                 AdvertiseAddress = advertise,
                 ServiceAccountTokens = ServiceAccountTokensFrom(args),
                 MetricResolution = DurationFlag(args, "metric-resolution") ?? Axolotl.ApiServer.Metrics.ResourceMetricsScraper.DefaultResolution,
+                MinRequestTimeout = MinRequestTimeout(args),
             }, store, clock, logging, shutdown.Token);
 
         var apiMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
