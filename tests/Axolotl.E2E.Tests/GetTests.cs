@@ -140,6 +140,17 @@ public sealed class GetTests(GetFixture fx) : IClassFixture<GetFixture>
     }
 
     [Fact]
+    public async Task Get_with_a_label_selector_of_eleven_kilobytes_is_served()
+    {
+        // kube-apiserver takes 1 MiB of request line; kubectl sends it over HTTP/2, where a small limit is a reset stream.
+        var values = Enumerable.Range(0, 180).Select(i => $"v{i:D4}".PadRight(63, 'x')).Append("web");
+        var selector = $"app in ({string.Join(',', values)})";
+        Assert.True(selector.Length > 10_900, $"{selector.Length} characters");
+
+        Assert.Equal(["web-a", "web-b"], TableText.Keys(await GetAsync("pods", "-l", selector)));
+    }
+
+    [Fact]
     public async Task Get_with_a_set_based_label_selector_filters_pods()
     {
         Assert.Equal(["db-c", "web-a"], TableText.Keys(await GetAsync("pods", "-l", "tier in (a,c)")));

@@ -79,6 +79,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null; // BodyReader enforces upstream's 3 MiB with a Status.
+            Http.RequestSizeLimits.Apply(kestrel.Limits); // upstream's 1 MiB of request line and headers, with a Status beyond
             kestrel.Listen(options.BindAddress, options.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
@@ -101,6 +102,11 @@ public sealed class ApiServerHost : IAsyncDisposable
         var clusterCa = new ClusterCaEndpoint(pki.CaPem);
         app.Run(ctx => Metrics.ApiServerMetrics.ObserveAsync(ctx, async () =>
         {
+            if (Http.RequestSizeLimits.Exceeded(ctx) is { } tooLong)
+            {
+                await Http.ResponseWriter.WriteStatusAsync(ctx, tooLong.Status);
+                return;
+            }
             // The CA a joining node checks against its token's hash before it trusts this server (k3s's /cacerts).
             if (ClusterCaEndpoint.Matches(ctx.Request.Path))
             {
