@@ -92,6 +92,10 @@ public static class BodyReader
 
     public static JsonObject ParseYamlObject(byte[] bytes)
     {
+        if (YamlUtf8.Problem(bytes) is { } problem)
+        {
+            throw ApiErrors.BadRequest($"error converting YAML to JSON: yaml: {problem}");
+        }
         try
         {
             return YamlToJson.Convert(Encoding.UTF8.GetString(bytes)) as JsonObject
