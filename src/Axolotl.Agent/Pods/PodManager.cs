@@ -142,7 +142,7 @@ public sealed class PodManager : IAsyncDisposable
             }
             foreach (var worker in _workers.Values)
             {
-                foreach (var handle in worker.Live.Values.ToList())
+                foreach (var handle in worker.Live.Values)
                 {
                     try
                     {

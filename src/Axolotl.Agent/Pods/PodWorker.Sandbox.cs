@@ -57,7 +57,7 @@ public sealed partial class PodWorker
         var meta = Latest.Metadata;
         try
         {
-            _sandbox = await creating;
+            Volatile.Write(ref _sandbox, await creating);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -87,7 +87,7 @@ public sealed partial class PodWorker
         {
             _ctx.Log.LogWarning(ex, "removing the sandbox of pod {Uid} failed", Uid);
         }
-        _sandbox = null;
+        Volatile.Write(ref _sandbox, null);
         Observed.SandboxReady = false;
     }
 }

@@ -222,7 +222,7 @@ public sealed partial class PodWorker
         {
             return;
         }
-        _sandbox = checkpoint.Sandbox;
+        Volatile.Write(ref _sandbox, checkpoint.Sandbox);
         Observed.StartTime = checkpoint.StartTime;
         Observed.SandboxReady = _sandbox is not null;
         Observed.PodIp = _sandbox is null ? null : _sandbox.Ip ?? _ctx.HostIp;
@@ -240,7 +240,7 @@ public sealed partial class PodWorker
                 var handle = await _ctx.Runtime.RecoverAsync(persisted, ct);
                 if (handle is not null)
                 {
-                    _live[saved.Name] = handle;
+                    _live.Set(saved.Name, handle, seen.RestartCount);
                     seen.RunningSince = handle.StartedAt;
                     _exits.Watch(saved.Name, handle);
                     var probed = saved.Init ? Latest.Spec?.InitContainers?.FirstOrDefault(c => c.Name == saved.Name && Sidecars.Is(c)) : Latest.Spec?.Containers.FirstOrDefault(c => c.Name == saved.Name);

@@ -24,7 +24,7 @@ public sealed partial class PodWorker
     private readonly PodAgentContext _ctx;
     private readonly Action<string> _trigger;
     private readonly ContainerExits _exits;
-    private readonly Dictionary<string, ContainerHandle> _live = new(StringComparer.Ordinal);
+    private readonly LiveContainers _live = new();
     private readonly Dictionary<string, RestartDecision> _decisions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _pullErrorShownUntil = new(StringComparer.Ordinal);
     /// <summary>Per container, the attempt a standby was prepared for (see <see cref="IContainerRuntime.PrepareStandbyAsync"/>).</summary>
@@ -59,16 +59,20 @@ public sealed partial class PodWorker
     /// <summary>Where the pod manager and the status writer post what they learn of the pod; the lane takes it.</summary>
     public PodInbox Inbox { get; } = new();
 
-    public ObservedPod Observed { get; }
+    /// <summary>What the lane has seen of the pod's containers; only the lane reads or writes it.</summary>
+    private ObservedPod Observed { get; }
 
     /// <summary>Syncing, Terminating, Terminated or Finished, and whether the pod object is gone; only the lane changes it.</summary>
     public PodLifecycle Lifecycle { get; }
 
-    /// <summary>Handles of the running containers (for exec, logs follow and rotation).</summary>
-    public IReadOnlyDictionary<string, ContainerHandle> Live => _live;
+    /// <summary>Handles of the running containers (for exec, logs follow and rotation): the lane's latest published copy.</summary>
+    public IReadOnlyDictionary<string, ContainerHandle> Live => _live.Published.Handles;
 
-    /// <summary>The pod's sandbox once created (port-forward dials inside its network namespace).</summary>
-    public PodSandbox? Sandbox => _sandbox;
+    /// <summary>The running containers' handles and restart counts, as one copy (port-forward).</summary>
+    public LiveSnapshot LiveSnapshot => _live.Published;
+
+    /// <summary>The pod's sandbox once created (port-forward dials inside its network namespace); the lane publishes each change.</summary>
+    public PodSandbox? Sandbox => Volatile.Read(ref _sandbox);
 
     private string RestartPolicy => Latest.Spec?.RestartPolicy ?? RestartPolicies.Always;
 
@@ -313,7 +317,7 @@ public sealed partial class PodWorker
             seen.RunningSince = handle.StartedAt;
             seen.WaitingReason = null;
             seen.WaitingMessage = null;
-            _live[container.Name] = handle;
+            _live.Set(container.Name, handle, seen.RestartCount);
             _timings.Restarted(container.Name, handle.StartedAt);
             ApplyOomScore(container, handle);
             SaveCheckpoint();
