@@ -38,8 +38,7 @@ public sealed partial class PodWorker
             _evicted.TrySetResult();
             return false;
         }
-        Observed.FailureReason = EvictionMessages.Reason;
-        Observed.FailureMessage = order.Message;
+        FailPod(EvictionMessages.Reason, order.Message);
         Observed.DisruptionTarget ??= new PodCondition
         {
             Type = "DisruptionTarget",
@@ -94,8 +93,7 @@ public sealed partial class PodWorker
             return false;
         }
         Observed.Rejected = true;
-        Observed.FailureReason = rejection.Reason;
-        Observed.FailureMessage = EvictionMessages.Rejected(rejection.Message);
+        FailPod(rejection.Reason, EvictionMessages.Rejected(rejection.Message));
         _ctx.Events.Record(Latest, EventRecorder.Warning, rejection.Reason, rejection.Message);
         Lifecycle.Terminated();
         SaveCheckpoint();

@@ -73,8 +73,7 @@ public sealed partial class PodWorker
             Schedule(deadline);
             return false;
         }
-        Observed.FailureReason = DeadlineExceeded;
-        Observed.FailureMessage = DeadlineExceededMessage;
+        FailPod(DeadlineExceeded, DeadlineExceededMessage);
         _ctx.Events.Record(Latest, EventRecorder.Warning, DeadlineExceeded, DeadlineExceededMessage);
         _ctx.Probes.RemovePod(Uid);
         Lifecycle.Terminating();

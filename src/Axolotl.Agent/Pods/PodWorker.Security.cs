@@ -24,8 +24,7 @@ public sealed partial class PodWorker
         }
 
         _ctx.Events.Record(Latest, EventRecorder.Warning, SysctlAllowlist.ForbiddenReason, message);
-        Observed.FailureReason = SysctlAllowlist.ForbiddenReason;
-        Observed.FailureMessage = "Pod was rejected: " + message;
+        FailPod(SysctlAllowlist.ForbiddenReason, "Pod was rejected: " + message);
         Lifecycle.Terminated();
         SaveCheckpoint();
         await WriteStatusAsync(ct, wait: true);

@@ -33,6 +33,8 @@ public sealed partial class PodWorker
     private readonly ContainerStarter _starter;
     private PodSandbox? _sandbox;
     private bool _restored;
+    /// <summary>Set with the pod's failure reason; published for the runtime's thread (<see cref="ImmediateRestartGate"/>).</summary>
+    private bool _failed;
 
     public PodWorker(PodWorkerContext ctx, string uid, Pod pod, Action<string> trigger)
     {
@@ -163,6 +165,14 @@ public sealed partial class PodWorker
         }
     }
 
+    /// <summary>The agent fails the whole pod (eviction, activeDeadlineSeconds, a rejection): status.reason and message.</summary>
+    private void FailPod(string reason, string message)
+    {
+        Observed.FailureReason = reason;
+        Observed.FailureMessage = message;
+        Volatile.Write(ref _failed, true);
+    }
+
     /// <summary>Whether a non-running container should be (re)started now; sets its waiting reason and timer when not.</summary>
     private bool MayStart(string name, ObservedContainer seen)
     {
@@ -236,7 +246,7 @@ public sealed partial class PodWorker
             if (restartsAtOnce)
             {
                 gate = new ImmediateRestartGate(_ctx.Restarts, Uid, container.Name, RestartPolicy,
-                    () => !Inbox.DeletionSeen && !Lifecycle.ObjectGone && Latest.Metadata.DeletionTimestamp is null && Observed.FailureReason is null);
+                    () => !Inbox.DeletionSeen && !Lifecycle.ObjectGone && Latest.Metadata.DeletionTimestamp is null && !Volatile.Read(ref _failed));
                 spec = spec with { RestartsAtOnce = gate.RestartsAtOnce, ArmsNext = gate.Armed() };
             }
         }
