@@ -31,6 +31,7 @@ public sealed partial class PodWorker
     private DateTimeOffset? _due;
     private readonly PodStartTimings _timings;
     private readonly ContainerStarter _starter;
+    private readonly PodVolumes _volumes;
     private PodSandbox? _sandbox;
     private bool _restored;
     /// <summary>Set with the pod's failure reason; published for the runtime's thread (<see cref="ImmediateRestartGate"/>).</summary>
@@ -46,7 +47,9 @@ public sealed partial class PodWorker
         _exits = new ContainerExits(ctx.Runtime, ctx.Log, uid, trigger, _stop.Token);
         Lifecycle = new PodLifecycle(Observed);
         _timings = new PodStartTimings(ctx.Time, ctx.Healing, ctx.Kubelet, pod);
-        _starter = new ContainerStarter(ctx.Start, uid, _timings, Schedule);
+        Action<DateTimeOffset> schedule = Schedule;
+        _starter = new ContainerStarter(ctx.Start, uid, _timings, schedule);
+        _volumes = new PodVolumes(ctx.Volumes, schedule);
     }
 
     public string Uid { get; }
@@ -232,7 +235,7 @@ public sealed partial class PodWorker
 
         var restart = seen.ContainerId is not null;
         var instance = restart ? seen.RestartCount + 1 : seen.RestartCount;
-        var (spec, refused) = await _starter.BuildSpecAsync(Latest, container, seen, resolved, instance, _volumes, fieldPath, ct);
+        var (spec, refused) = await _starter.BuildSpecAsync(Latest, container, seen, resolved, instance, _volumes.Mounted, fieldPath, ct);
         if (spec is null && refused is null)
         {
             return;

@@ -2,7 +2,6 @@ using Axolotl.Agent.Probes;
 using Axolotl.Agent.Recovery;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Status;
-using Axolotl.Agent.Volumes;
 using Axolotl.Client.Events;
 using Axolotl.Runtime;
 using Microsoft.Extensions.Logging;
@@ -10,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Axolotl.Agent.Pods;
 
 /// <summary>
-/// What a <see cref="PodWorker"/> itself uses: the services of its own steps (sandbox, volumes,
+/// What a <see cref="PodWorker"/> itself uses: the services of its own steps (sandbox, admission,
 /// restart decisions, probes, status, checkpoint) and its collaborators' contexts. Built once per
 /// node (<see cref="PodManager"/>) and shared by every worker.
 /// </summary>
@@ -18,7 +17,6 @@ public sealed record PodWorkerContext(
     IContainerRuntime Runtime,
     RestartTracker Restarts,
     ProbeManager Probes,
-    PodVolumeManager Volumes,
     EventRecorder Events,
     PodStatusWriter StatusWriter,
     ReadinessReports Readiness,
@@ -28,6 +26,7 @@ public sealed record PodWorkerContext(
     string HostIp,
     PodSyncOptions Options,
     ContainerStartContext Start,
+    PodVolumesContext Volumes,
     LifecycleHooks Hooks,
     PodTermination Termination)
 {
@@ -49,9 +48,10 @@ public sealed record PodWorkerContext(
             node.Events, node.Time, node.Log, options.ConfigErrorRetry, options.PodsCgroup, node.Kubelet);
         var termination = new PodTermination(new PodTerminationContext(node.Client, node.Runtime, hooks, node.Events, node.Volumes, node.Logs,
             node.Time, node.Log, options.EndpointDrainWait, options.EndpointPropagation));
-        var sync = new PodSyncOptions(options.ConfigErrorRetry, options.VolumeRetry, options.VolumeRefreshInterval, options.AllowedUnsafeSysctls);
-        return new PodWorkerContext(node.Runtime, node.Restarts, node.Probes, node.Volumes, node.Events, node.StatusWriter, node.Readiness,
-            node.Checkpoints, node.Time, node.Log, node.HostIp, sync, start, hooks, termination)
+        var volumes = new PodVolumesContext(node.Volumes, node.Runtime, node.Events, node.Time, options.VolumeRetry, options.VolumeRefreshInterval);
+        var sync = new PodSyncOptions(options.ConfigErrorRetry, options.AllowedUnsafeSysctls);
+        return new PodWorkerContext(node.Runtime, node.Restarts, node.Probes, node.Events, node.StatusWriter, node.Readiness,
+            node.Checkpoints, node.Time, node.Log, node.HostIp, sync, start, volumes, hooks, termination)
         {
             Admission = node.Admission,
             Healing = node.Healing,
@@ -60,5 +60,5 @@ public sealed record PodWorkerContext(
     }
 }
 
-/// <summary>The agent's settings a pod's sync reads: retry and refresh intervals, the sysctls the node allows.</summary>
-public sealed record PodSyncOptions(TimeSpan ConfigErrorRetry, TimeSpan VolumeRetry, TimeSpan VolumeRefreshInterval, IReadOnlyList<string> AllowedUnsafeSysctls);
+/// <summary>The agent's settings a pod's own sync reads: when to retry after a configuration error, the sysctls the node allows.</summary>
+public sealed record PodSyncOptions(TimeSpan ConfigErrorRetry, IReadOnlyList<string> AllowedUnsafeSysctls);
