@@ -223,7 +223,7 @@ public sealed partial class EvictionManager : IPodAdmitter, IDisposable
         var processes = 0;
         var containerBytes = 0L;
         var containerInodes = 0L;
-        foreach (var (name, handle) in worker.Live.ToList())
+        foreach (var (name, handle) in worker.Live)
         {
             ContainerStats? stats;
             try

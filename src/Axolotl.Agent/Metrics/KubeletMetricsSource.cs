@@ -34,7 +34,7 @@ public sealed class KubeletMetricsSource(string nodeName, Func<IEnumerable<PodWo
             var pod = worker.Latest;
             var images = (pod.Spec?.AllContainers() ?? []).Where(c => c.Name is not null).DistinctBy(c => c.Name)
                 .ToDictionary(c => c.Name!, c => c.Image ?? "", StringComparer.Ordinal);
-            foreach (var (name, handle) in Snapshot(worker.Live))
+            foreach (var (name, handle) in worker.Live)
             {
                 result.Add(new RunningContainer(pod.Metadata.Namespace ?? "", pod.Metadata.Name ?? "", worker.Uid, name, images.GetValueOrDefault(name, ""), handle));
             }
@@ -91,23 +91,6 @@ public sealed class KubeletMetricsSource(string nodeName, Func<IEnumerable<PodWo
             busy += long.TryParse(fields[i], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) ? ticks : 0;
         }
         return busy * NanosecondsPerTick;
-    }
-
-    private static List<KeyValuePair<string, ContainerHandle>> Snapshot(IReadOnlyDictionary<string, ContainerHandle> live)
-    {
-        // The worker mutates this map on its own lane; a read racing a write is retried once, then skipped
-        // (the pod's containers appear in the next reading).
-        for (var attempt = 0; attempt < 2; attempt++)
-        {
-            try
-            {
-                return [.. live];
-            }
-            catch (InvalidOperationException)
-            {
-            }
-        }
-        return [];
     }
 }
 

@@ -13,7 +13,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Pods;
 
-/// <summary>The node-wide services every pod worker uses.</summary>
+/// <summary>
+/// The agent's node-wide services. The <see cref="PodManager"/> builds each collaborator's small
+/// context from it once (<see cref="PodWorkerContext.From"/>): workers never see the whole set.
+/// </summary>
 public sealed record PodAgentContext(
     KubeClient Client,
     AgentOptions Options,

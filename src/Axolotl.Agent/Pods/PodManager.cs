@@ -16,6 +16,7 @@ namespace Axolotl.Agent.Pods;
 public sealed class PodManager : IAsyncDisposable
 {
     private readonly PodAgentContext _ctx;
+    private readonly PodWorkerContext _workerContext;
     private readonly ConcurrentDictionary<string, PodWorker> _workers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly SharedInformer<Pod> _informer;
@@ -26,6 +27,7 @@ public sealed class PodManager : IAsyncDisposable
     public PodManager(PodAgentContext ctx)
     {
         _ctx = ctx;
+        _workerContext = PodWorkerContext.From(ctx);
         _lanes = new PodLanes(SyncAsync, ctx.Log, _stop.Token);
         _informer = new SharedInformer<Pod>(ctx.Client.Resource<Pod>(), ctx.Time, ctx.Log, new SharedInformerOptions
         {
@@ -71,7 +73,7 @@ public sealed class PodManager : IAsyncDisposable
         foreach (var uid in _ctx.Checkpoints.PodUids().Where(u => !known.Contains(u)))
         {
             var orphan = new Pod { Metadata = new() { Uid = uid, Name = uid } };
-            var worker = _workers.GetOrAdd(uid, _ => new PodWorker(_ctx, uid, orphan, _lanes.Trigger));
+            var worker = _workers.GetOrAdd(uid, _ => new PodWorker(_workerContext, uid, orphan, _lanes.Trigger));
             worker.Inbox.Gone();
             _lanes.Trigger(uid);
         }
@@ -89,7 +91,7 @@ public sealed class PodManager : IAsyncDisposable
         {
             StartTrace.Mark("pod-event-" + (pod.Status?.Phase ?? "none"), pod.Metadata.Name, uid);
         }
-        var worker = _workers.GetOrAdd(uid, _ => new PodWorker(_ctx, uid, pod, _lanes.Trigger));
+        var worker = _workers.GetOrAdd(uid, _ => new PodWorker(_workerContext, uid, pod, _lanes.Trigger));
         worker.Inbox.Changed(pod);
         _lanes.Trigger(uid);
     }
@@ -142,7 +144,7 @@ public sealed class PodManager : IAsyncDisposable
             }
             foreach (var worker in _workers.Values)
             {
-                foreach (var handle in worker.Live.Values.ToList())
+                foreach (var handle in worker.Live.Values)
                 {
                     try
                     {

@@ -11,9 +11,9 @@ namespace Axolotl.Agent.Pods;
 /// </summary>
 public sealed partial class PodWorker
 {
-    private bool IsEphemeral(string name) => Latest.Spec?.EphemeralContainers?.Any(c => c.Name == name) == true;
+    private bool IsEphemeral(string name) => ContainerFieldPaths.IsEphemeral(Latest.Spec, name);
 
-    private static string EphemeralFieldPath(string name) => $"spec.ephemeralContainers{{{name}}}";
+    private static string EphemeralFieldPath(string name) => ContainerFieldPaths.Ephemeral(name);
 
     private async Task StartEphemeralContainersAsync(PodSpec spec, CancellationToken ct)
     {

@@ -1,17 +1,12 @@
 using Axolotl.Agent.Eviction;
-using Axolotl.Agent.Node;
 using Axolotl.Api.Core;
 using Axolotl.Client.Events;
-using Axolotl.Runtime;
-using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Pods;
 
-/// <summary>Node-pressure eviction, admission under pressure and the containers' OOM scores.</summary>
+/// <summary>Node-pressure eviction and admission under pressure.</summary>
 public sealed partial class PodWorker
 {
-    private static readonly Lazy<long> MemoryCapacity = new(() => NodeFacts.ReadMeminfo().GetValueOrDefault("MemTotal"));
-
     private readonly TaskCompletionSource _evicted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private EvictionOrder? _eviction;
     private bool _admitted;
@@ -43,8 +38,7 @@ public sealed partial class PodWorker
             _evicted.TrySetResult();
             return false;
         }
-        Observed.FailureReason = EvictionMessages.Reason;
-        Observed.FailureMessage = order.Message;
+        FailPod(EvictionMessages.Reason, order.Message);
         Observed.DisruptionTarget ??= new PodCondition
         {
             Type = "DisruptionTarget",
@@ -99,27 +93,12 @@ public sealed partial class PodWorker
             return false;
         }
         Observed.Rejected = true;
-        Observed.FailureReason = rejection.Reason;
-        Observed.FailureMessage = EvictionMessages.Rejected(rejection.Message);
+        FailPod(rejection.Reason, EvictionMessages.Rejected(rejection.Message));
         _ctx.Events.Record(Latest, EventRecorder.Warning, rejection.Reason, rejection.Message);
         Lifecycle.Terminated();
         SaveCheckpoint();
         await WriteStatusAsync(ct, wait: true);
         return true;
-    }
-
-    /// <summary>The container's processes get the kubelet's oom_score_adj for its QoS class (the agent's own -999 is inherited otherwise).</summary>
-    private void ApplyOomScore(Container container, ContainerHandle handle)
-    {
-        if (_ctx.Options.PodsCgroup is null || handle.Pid <= 0)
-        {
-            return;
-        }
-        var score = OomScore.ForContainer(Latest, container, MemoryCapacity.Value);
-        if (OomScore.ApplyToTree(handle.Pid, score) == 0 && _ctx.Log.IsEnabled(LogLevel.Debug))
-        {
-            _ctx.Log.LogDebug("could not set oom_score_adj {Score} for container {Container} of pod {Uid}", score, container.Name, Uid);
-        }
     }
 
     private sealed record EvictionOrder(string Message, TimeSpan Grace);

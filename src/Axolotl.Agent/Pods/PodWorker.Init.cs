@@ -62,7 +62,7 @@ public sealed partial class PodWorker
     /// </summary>
     private async Task StopSidecarsWhenDoneAsync(PodSpec spec, bool initDone, CancellationToken ct)
     {
-        if (_sidecarsStopping || !_live.Keys.Any(name => Sidecars.IsSidecar(spec, name)))
+        if (_sidecarsStopping || !_live.Names.Any(name => Sidecars.IsSidecar(spec, name)))
         {
             return;
         }

@@ -1,9 +1,7 @@
-using Axolotl.Agent.Probes.Probers;
 using Axolotl.Agent.Restart;
 using Axolotl.Api.Core;
 using Axolotl.Client.Events;
 using Axolotl.Runtime;
-using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Pods;
 
@@ -29,27 +27,7 @@ public sealed partial class PodWorker
         {
             CloseGate(name);
         }
-        var token = _stop.Token;
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                var began = _ctx.Time.GetTimestamp();
-                if (container is not null)
-                {
-                    await RunPreStopAsync(container, handle, grace, token);
-                }
-                var left = grace - _ctx.Time.GetElapsedTime(began);
-                await _ctx.Runtime.StopAsync(handle, left > TimeSpan.FromSeconds(2) ? left : TimeSpan.FromSeconds(2), token);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            catch (Exception ex)
-            {
-                _ctx.Log.LogError(ex, "killing container {Container} of pod {Uid} failed", name, Uid);
-            }
-        }, CancellationToken.None);
+        _ctx.Termination.StopInBackground(Latest, Observed.PodIp, name, handle, container, grace, _stop.Token);
     }
 
     /// <summary>
@@ -95,8 +73,7 @@ public sealed partial class PodWorker
             Schedule(deadline);
             return false;
         }
-        Observed.FailureReason = DeadlineExceeded;
-        Observed.FailureMessage = DeadlineExceededMessage;
+        FailPod(DeadlineExceeded, DeadlineExceededMessage);
         _ctx.Events.Record(Latest, EventRecorder.Warning, DeadlineExceeded, DeadlineExceededMessage);
         _ctx.Probes.RemovePod(Uid);
         Lifecycle.Terminating();
@@ -106,5 +83,14 @@ public sealed partial class PodWorker
         SaveCheckpoint();
         await WriteStatusAsync(ct, wait: true);
         return true;
+    }
+
+    /// <summary>The lane takes the container's next exit into its own hands (it stops it, or starts another attempt).</summary>
+    private void CloseGate(string name)
+    {
+        if (_gates.Remove(name, out var gate))
+        {
+            gate.Close();
+        }
     }
 }

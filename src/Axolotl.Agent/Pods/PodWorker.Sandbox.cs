@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Agent.Pods;
 
-/// <summary>The pod's sandbox: made beside its volumes on the first sync, removed when the pod is done.</summary>
+/// <summary>The pod's sandbox: made beside its volumes (<see cref="PodVolumes"/>) on the first sync, removed when the pod is done.</summary>
 public sealed partial class PodWorker
 {
     /// <summary>
@@ -16,7 +16,7 @@ public sealed partial class PodWorker
     {
         if (_sandbox is not null)
         {
-            return await EnsureVolumesAsync(ct);
+            return await _volumes.EnsureAsync(Latest, _live.Count > 0, ct);
         }
 
         // Only the runtime's call runs beside the volumes; the worker's own state changes after both.
@@ -24,7 +24,7 @@ public sealed partial class PodWorker
         bool volumesReady;
         try
         {
-            volumesReady = await EnsureVolumesAsync(ct);
+            volumesReady = await _volumes.EnsureAsync(Latest, _live.Count > 0, ct);
             StartTrace.Mark("pod-volumes-ready", Latest.Metadata.Name, Uid);
         }
         finally
@@ -40,7 +40,7 @@ public sealed partial class PodWorker
         var meta = Latest.Metadata;
         var hostname = Latest.Spec?.Hostname ?? meta.Name ?? Uid;
         var sandbox = await _ctx.Runtime.CreateSandboxAsync(
-            new PodSandboxSpec(Uid, meta.Namespace ?? "default", meta.Name ?? "", hostname, Latest.Spec?.DnsPolicy, Latest.Spec?.DnsConfig) 
+            new PodSandboxSpec(Uid, meta.Namespace ?? "default", meta.Name ?? "", hostname, Latest.Spec?.DnsPolicy, Latest.Spec?.DnsConfig)
             {
                 HostNetwork = Latest.Spec?.HostNetwork == true,
                 Subdomain = Latest.Spec?.Subdomain,
@@ -57,7 +57,7 @@ public sealed partial class PodWorker
         var meta = Latest.Metadata;
         try
         {
-            _sandbox = await creating;
+            Volatile.Write(ref _sandbox, await creating);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -87,7 +87,7 @@ public sealed partial class PodWorker
         {
             _ctx.Log.LogWarning(ex, "removing the sandbox of pod {Uid} failed", Uid);
         }
-        _sandbox = null;
+        Volatile.Write(ref _sandbox, null);
         Observed.SandboxReady = false;
     }
 }

@@ -42,7 +42,7 @@ public sealed class NodeAgentBackend : IKubeletBackend
             .Concat((pod.Spec?.EphemeralContainers ?? []).Select(c => c.Name))
             .OfType<string>()
             .ToList();
-        return new KubeletPod(uid, name, containers, container => LiveHandle(worker.Live, container))
+        return new KubeletPod(uid, name, containers, container => worker.Live.GetValueOrDefault(container))
         {
             Specs = pod.Spec?.AllContainers().ToList() ?? [],
             NetworkNamespace = worker.Sandbox?.NetworkNamespace is { Length: > 0 } netns && File.Exists(Path.Combine("/run/netns", netns)) ? Path.Combine("/run/netns", netns) : null,
@@ -54,40 +54,14 @@ public sealed class NodeAgentBackend : IKubeletBackend
 
     private bool Restarted(Pods.PodWorker worker, string container)
     {
-        var handle = LiveHandle(worker.Live, container);
-        if (handle is null)
+        // One published copy answers both: the running instance and how often it was restarted.
+        var live = worker.LiveSnapshot;
+        if (!live.Handles.TryGetValue(container, out var handle))
         {
             return true;
         }
-        Status.ObservedContainer? seen = null;
-        try
-        {
-            seen = worker.Observed.Containers.GetValueOrDefault(container)
-                ?? worker.Observed.InitContainers.GetValueOrDefault(container)
-                ?? worker.Observed.EphemeralContainers.GetValueOrDefault(container);
-        }
-        catch (InvalidOperationException)
-        {
-            // Written on the worker's lane at this moment: count it as a restart, the careful answer.
-        }
         // The runtime knows of an exit before the worker does (and restarts some containers at once).
         var exited = Runtime.WaitAsync(handle, CancellationToken.None).IsCompleted;
-        return exited || seen is null || seen.RestartCount > 0 || seen.ContainerId != handle.Id;
-    }
-
-    private static ContainerHandle? LiveHandle(IReadOnlyDictionary<string, ContainerHandle> live, string container)
-    {
-        // The worker mutates this map on its own lane; a read racing a write is retried once, then treated as absent.
-        for (var attempt = 0; attempt < 2; attempt++)
-        {
-            try
-            {
-                return live.TryGetValue(container, out var handle) ? handle : null;
-            }
-            catch (InvalidOperationException)
-            {
-            }
-        }
-        return null;
+        return exited || live.Restarted(container, handle);
     }
 }
