@@ -5,6 +5,7 @@ using Axolotl.ApiServer.Metrics;
 using Axolotl.ApiServer.Registry;
 using Axolotl.Storage;
 using Axolotl.Storage.Memory;
+using Axolotl.Testing;
 
 namespace Axolotl.ApiServer.Tests.Metrics;
 
@@ -111,6 +112,26 @@ public sealed class KubeStatePodCacheTests : IAsyncDisposable
         Assert.Equal(once.Order(StringComparer.Ordinal), counting.Listed.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task A_scrape_the_cache_cannot_catch_up_with_answers_from_the_cache_after_the_catch_up_timeout()
+    {
+        // A revision no watch of these keys will reach, as a shared etcd's writes to other keys give.
+        var ahead = new ListCountingStore(_store) { RevisionsAhead = 1000 };
+        var clock = new FakeTimeProvider();
+        using var registry = new MetricsRegistry(_ => false);
+        using var ksm = new KubeStateMetrics(new ObjectStore(ahead), clock);
+        registry.Add(ksm);
+        await _store.CreateAsync("/pods/shop/a", Pod("a", 1), CancellationToken.None);
+
+        var scrape = registry.ScrapeAsync(CancellationToken.None);
+        await clock.WaitForTimersAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(scrape.IsCompleted);
+        clock.Advance(ksm.CatchUpTimeout);
+        var text = await scrape.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Contains("kube_pod_info{namespace=\"shop\",pod=\"a\"", text, StringComparison.Ordinal);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _registry.Dispose();
@@ -118,14 +139,17 @@ public sealed class KubeStatePodCacheTests : IAsyncDisposable
         await _store.DisposeAsync();
     }
 
-    /// <summary>Records the prefixes listed; everything else goes to the store underneath.</summary>
+    /// <summary>Records the prefixes listed (and may report a later revision); everything else goes to the store underneath.</summary>
     private sealed class ListCountingStore(IStore inner) : IStore
     {
         private readonly System.Collections.Concurrent.ConcurrentQueue<string> _listed = new();
 
         public IReadOnlyList<string> Listed => [.. _listed];
 
-        public long CurrentRevision => inner.CurrentRevision;
+        /// <summary>Added to the revision the store reports.</summary>
+        public long RevisionsAhead { get; init; }
+
+        public long CurrentRevision => inner.CurrentRevision + RevisionsAhead;
 
         public long CompactRevision => inner.CompactRevision;
 
