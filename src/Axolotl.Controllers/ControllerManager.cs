@@ -179,12 +179,12 @@ public sealed class ControllerManager : IAsyncDisposable
         var informers = manager.Informers;
         if (options.GarbageCollector)
         {
-            manager.GarbageCollector = new GarbageCollectorController(client, loggerFactory, time, options.GarbageCollectorOptions);
+            manager.GarbageCollector = new GarbageCollectorController(client, loggerFactory, time, options.GarbageCollectorOptions, informers);
             manager._loops.Add(manager.GarbageCollector);
         }
         if (options.Namespace)
         {
-            manager.Namespaces = new NamespaceController(client, loggerFactory, time, options.NamespaceOptions);
+            manager.Namespaces = new NamespaceController(client, loggerFactory, time, options.NamespaceOptions, informers);
             manager._loops.Add(manager.Namespaces);
         }
         if (options.ReplicaSet)

@@ -1,3 +1,4 @@
+using Axolotl.Api.Scheme;
 using Axolotl.Client;
 using Axolotl.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -38,7 +39,8 @@ public sealed class ControllerManagerTests : IDisposable
     {
         await using var manager = await ControllerManager.StartAsync(_client, NullLoggerFactory.Instance, new FakeTimeProvider(), CancellationToken.None);
 
-        // The GC watches every kind but Events; the namespace controller watches Namespaces too.
+        // The GC follows every kind but Events, through the informers the other controllers read too; the
+        // EndpointSlice controller's managed slices are a selection of their own.
         var expected = Axolotl.Controllers.GarbageCollector.GarbageCollectorOptions.DefaultResources().Count + 1;
         await _http.WaitForRequestAsync(r => r.Query.GetValueOrDefault("watch") == "true", expected).WaitAsync(Deadline);
 
@@ -52,6 +54,29 @@ public sealed class ControllerManagerTests : IDisposable
 
         await manager.StopAsync().WaitAsync(Deadline);
         Assert.True(manager.Completion.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task The_garbage_collector_and_the_controllers_share_one_watch_per_kind_and_selection_so_pods_are_watched_once()
+    {
+        await using var manager = await ControllerManager.StartAsync(_client, NullLoggerFactory.Instance, new FakeTimeProvider(), CancellationToken.None);
+        var expected = Axolotl.Controllers.GarbageCollector.GarbageCollectorOptions.DefaultResources().Count + 1;
+        await _http.WaitForRequestAsync(r => r.Query.GetValueOrDefault("watch") == "true", expected).WaitAsync(Deadline);
+        await manager.GarbageCollector!.FirstSync.WaitAsync(Deadline);
+        await manager.Informers.WaitForCacheSyncAsync(CancellationToken.None).WaitAsync(Deadline);
+
+        Assert.Equal(1, manager.Informers.CountOf(KnownResources.Pods));
+        Assert.Equal(1, manager.Informers.CountOf(KnownResources.Namespaces));
+        Assert.Equal(1, manager.Informers.CountOf(KnownResources.ReplicaSets));
+        Assert.Equal(expected, manager.Informers.Count);
+        var watches = _http.Requests.Where(r => r.Query.GetValueOrDefault("watch") == "true")
+            .GroupBy(r => (r.Path, r.Query.GetValueOrDefault("labelSelector"), r.Query.GetValueOrDefault("fieldSelector")))
+            .ToList();
+        Assert.All(watches, w => Assert.Single(w));
+        Assert.Single(watches, w => w.Key.Path == "/api/v1/pods");
+        Assert.Single(_http.Requests, r => r.Path == "/api/v1/pods" && r.Query.GetValueOrDefault("watch") != "true");
+
+        await manager.StopAsync().WaitAsync(Deadline);
     }
 
     public void Dispose() => _client.Dispose();

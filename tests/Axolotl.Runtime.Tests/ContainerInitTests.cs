@@ -1,5 +1,5 @@
-using Axolotl.Agent.Logs;
 using Axolotl.Runtime;
+using Axolotl.Runtime.Logs;
 using Axolotl.Testing;
 
 namespace Axolotl.Runtime.Tests;

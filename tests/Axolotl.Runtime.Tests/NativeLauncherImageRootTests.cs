@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Axolotl.Agent.Logs;
 using Axolotl.Runtime;
+using Axolotl.Runtime.Logs;
 using Axolotl.Testing;
 
 namespace Axolotl.Runtime.Tests;

@@ -1,6 +1,6 @@
 using System.Text;
-using Axolotl.Agent.Logs;
 using Axolotl.Runtime;
+using Axolotl.Runtime.Logs;
 using Axolotl.Runtime.Seccomp;
 using Axolotl.Runtime.Security;
 using Axolotl.Testing;

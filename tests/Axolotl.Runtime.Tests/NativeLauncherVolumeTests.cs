@@ -1,6 +1,6 @@
 using System.Text;
-using Axolotl.Agent.Logs;
 using Axolotl.Runtime;
+using Axolotl.Runtime.Logs;
 
 namespace Axolotl.Runtime.Tests;
 

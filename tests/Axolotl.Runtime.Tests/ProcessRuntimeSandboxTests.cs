@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
-using Axolotl.Agent.Logs;
 using Axolotl.Runtime;
+using Axolotl.Runtime.Logs;
 using Axolotl.Testing;
 using Xunit.Abstractions;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Axolotl.Runtime.Logs;
 
 namespace Axolotl.Agent.Logs;
 
@@ -44,7 +45,7 @@ public sealed class ContainerLogReader(LogPaths paths, TimeProvider time)
         var path = ResolveInstance(podUid, podName, container, options.Previous);
         var writer = new LineWriter(output, options);
         var lines = new List<string>();
-        var rotated = LogPaths.RotatedOf(path);
+        var rotated = RotatedLog.PathOf(path);
         // The live file first: should the launcher rotate right now, the file we hold is the one that
         // becomes ".1", and reading it twice is avoided by comparing identities.
         using var live = OpenShared(path);
@@ -87,7 +88,7 @@ public sealed class ContainerLogReader(LogPaths paths, TimeProvider time)
     private async Task FollowAsync(string podUid, string container, string path, FileStream? held, LineWriter writer, Stream output, Func<bool>? instanceRunning, CancellationToken ct)
     {
         var instance = Path.GetFileNameWithoutExtension(path);
-        var rotated = LogPaths.RotatedOf(path);
+        var rotated = RotatedLog.PathOf(path);
         var live = held;
         var lines = new List<string>();
         try

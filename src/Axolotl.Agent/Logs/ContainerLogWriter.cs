@@ -1,4 +1,5 @@
 using System.Text;
+using Axolotl.Runtime.Logs;
 
 namespace Axolotl.Agent.Logs;
 

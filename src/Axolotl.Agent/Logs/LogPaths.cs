@@ -1,10 +1,11 @@
 using System.Globalization;
+using Axolotl.Runtime.Logs;
 
 namespace Axolotl.Agent.Logs;
 
 /// <summary>
 /// Where container logs live: &lt;dataDir&gt;/pods/&lt;uid&gt;/&lt;container&gt;/&lt;restartCount&gt;.log, one file per
-/// container instance; a rotated chunk of an instance is the same name plus ".1".
+/// container instance; a rotated chunk of an instance is named by <see cref="RotatedLog"/>.
 /// </summary>
 public sealed class LogPaths(string dataDir)
 {
@@ -16,8 +17,6 @@ public sealed class LogPaths(string dataDir)
 
     public string InstanceLog(string podUid, string container, int restartCount) =>
         Path.Combine(ContainerDirectory(podUid, container), restartCount.ToString(CultureInfo.InvariantCulture) + ".log");
-
-    public static string RotatedOf(string logPath) => logPath + ".1";
 
     /// <summary>The restart counts that have a log file, ascending.</summary>
     public IReadOnlyList<int> Instances(string podUid, string container)
@@ -48,7 +47,7 @@ public sealed class LogPaths(string dataDir)
             {
                 var path = InstanceLog(podUid, container, n);
                 File.Delete(path);
-                File.Delete(RotatedOf(path));
+                File.Delete(RotatedLog.PathOf(path));
             }
         }
     }

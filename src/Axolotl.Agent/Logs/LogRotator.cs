@@ -1,4 +1,5 @@
 using System.Text;
+using Axolotl.Runtime.Logs;
 
 namespace Axolotl.Agent.Logs;
 
@@ -27,7 +28,7 @@ public static class LogRotator
     /// <summary>Copies <paramref name="path"/> to ".1" (replacing it) and truncates it.</summary>
     public static void Rotate(string path)
     {
-        File.Copy(path, LogPaths.RotatedOf(path), overwrite: true);
+        File.Copy(path, RotatedLog.PathOf(path), overwrite: true);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
         stream.SetLength(0);
     }

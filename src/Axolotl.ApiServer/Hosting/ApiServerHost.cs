@@ -177,7 +177,8 @@ public sealed class ApiServerHost : IAsyncDisposable
         var metrics = MetricsRegistry.ForMeters(Metrics.ApiServerMetrics.MeterName, "Axolotl.Workqueue", "Axolotl.Scheduler");
         metrics.Add(new Metrics.StorageObjectsCollector(objects));
         var kubeState = new MetricsRegistry(_ => false);
-        kubeState.Add(new Metrics.KubeStateMetrics(objects));
+        // Follows the store from the first scrape until shutdown.
+        kubeState.Add(new Metrics.KubeStateMetrics(objects, clock, logging.CreateLogger<Metrics.KubeStateMetrics>()) { Lifetime = stopping });
         return new ApiRouter(resources, new DiscoveryDocuments(KnownResources.All), openApi, logging.CreateLogger<ApiRouter>())
         {
             IssuerDiscovery = issuerDiscovery,

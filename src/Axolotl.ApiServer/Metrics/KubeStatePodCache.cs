@@ -5,8 +5,8 @@ namespace Axolotl.ApiServer.Metrics;
 /// <summary>
 /// The rendered kube-state series of each pod, kept from one scrape to the next by the pod's store key
 /// and modification revision (its resourceVersion): a scrape parses and formats only the pods written
-/// since the last one. Each scrape keeps exactly the pods it listed, so a deleted pod's text goes with
-/// the scrape that no longer sees it and memory stays that of the pods the last scrape wrote (at most
+/// since the last one. Each scrape keeps exactly the pods it read (from <see cref="KubeStateCache"/>), so a
+/// deleted pod's text goes with the scrape that no longer sees it and memory stays that of the pods the last scrape wrote (at most
 /// <see cref="KubeStateMetrics.MaxPods"/>). One scrape at a time uses it (the registry serialises them).
 /// </summary>
 internal sealed class KubeStatePodCache

@@ -1,3 +1,4 @@
+using Axolotl.Api.Meta;
 using Axolotl.Client;
 using Axolotl.Client.Informers;
 using Axolotl.Controllers.Runtime;
@@ -7,11 +8,15 @@ using Microsoft.Extensions.Logging;
 namespace Axolotl.Controllers.GarbageCollector;
 
 /// <summary>
-/// The garbage collector: one metadata informer per resource type feeds the <see cref="OwnerGraph"/>;
-/// the UIDs the graph flags are reconciled by <see cref="GarbageCollectorReconciler"/> once every
-/// informer has synced. A failure restarts the whole loop (fresh informers and graph) with backoff.
+/// The garbage collector: the metadata view of every resource type's informer feeds the
+/// <see cref="OwnerGraph"/>; the UIDs the graph flags are reconciled by
+/// <see cref="GarbageCollectorReconciler"/> once every informer has synced. With the process's
+/// <see cref="SharedInformerFactory"/> those are the informers the typed consumers read (one watch of
+/// pods per process, not one more for the collector), else informers of its own. A failure restarts the
+/// whole loop (fresh graph; the informers replay their caches to it) with backoff.
 /// </summary>
-public sealed class GarbageCollectorController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, GarbageCollectorOptions? options = null)
+public sealed class GarbageCollectorController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, GarbageCollectorOptions? options = null,
+    SharedInformerFactory? informerFactory = null)
     : BackgroundLoop("garbage-collector", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger<GarbageCollectorController>())
 {
     private readonly GarbageCollectorOptions _options = options ?? new GarbageCollectorOptions();
@@ -43,41 +48,22 @@ public sealed class GarbageCollectorController(KubeClient client, ILoggerFactory
             }
         }
 
-        var informers = new List<SharedInformer<Unstructured>>();
+        var informers = new InformerGroup(informerFactory, client, loggerFactory, Time);
         foreach (var resource in _options.Resources)
         {
-            var informer = new SharedInformer<Unstructured>(client.Resource<Unstructured>(resource), Time,
-                loggerFactory.CreateLogger($"Axolotl.Informer.GarbageCollector.{resource.QualifiedResource}"), transform: MetadataOnly);
             var type = resource;
-            informer.AddEventHandler(new ResourceEventHandler<Unstructured>(
+            informers.AddEventHandler(informers.Metadata(resource), new ResourceEventHandler<KubeObject>(
                 onAdd: o => Enqueue(graph.Observe(GraphNode.From(o, type))),
                 onUpdate: (_, o) => Enqueue(graph.Observe(GraphNode.From(o, type))),
                 onDelete: o => Enqueue(graph.ObserveDeleted(GraphNode.From(o, type)))));
-            informers.Add(informer);
         }
 
-        using var stopInformers = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var running = informers.Select(i => Task.Run(() => i.RunAsync(stopInformers.Token), CancellationToken.None)).ToList();
-        try
+        await informers.RunAsync(async token =>
         {
-            await Task.WhenAll(informers.Select(i => i.WaitForSyncAsync(ct)));
             HasSynced = true;
             _firstSync.TrySetResult();
-            GarbageCollectorLog.Synced(Logger, informers.Count, graph.Count);
-            await controller.RunAsync(_options.Workers, ct);
-        }
-        finally
-        {
-            await stopInformers.CancelAsync();
-            await Task.WhenAll(running);
-        }
-    }
-
-    /// <summary>The collector reads metadata only; dropping spec and status keeps the caches small.</summary>
-    private static Unstructured MetadataOnly(Unstructured obj)
-    {
-        obj.ExtensionData = null;
-        obj.Metadata.ManagedFields = null;
-        return obj;
+            GarbageCollectorLog.Synced(Logger, _options.Resources.Count, graph.Count);
+            await controller.RunAsync(_options.Workers, token);
+        }, ct);
     }
 }

@@ -1,4 +1,3 @@
-using Axolotl.Api.Scheme;
 using Axolotl.Client;
 using Axolotl.Client.Informers;
 using Axolotl.Controllers.Runtime;
@@ -8,10 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace Axolotl.Controllers.Namespace;
 
 /// <summary>
-/// Watches Namespaces and hands every terminating one to <see cref="NamespaceReconciler"/>.
-/// A failure restarts the loop (fresh informer) with backoff.
+/// Watches Namespaces (the process's shared informer when given one) and hands every terminating one to
+/// <see cref="NamespaceReconciler"/>. A failure restarts the loop with backoff.
 /// </summary>
-public sealed class NamespaceController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, NamespaceControllerOptions? options = null)
+public sealed class NamespaceController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, NamespaceControllerOptions? options = null,
+    SharedInformerFactory? informerFactory = null)
     : BackgroundLoop("namespace-controller", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger<NamespaceController>())
 {
     private readonly NamespaceControllerOptions _options = options ?? new NamespaceControllerOptions();
@@ -19,10 +19,10 @@ public sealed class NamespaceController(KubeClient client, ILoggerFactory logger
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         var controller = new Controller<string>(Name, new NamespaceReconciler(client, Logger, _options), Time, Logger);
-        var informer = new SharedInformer<Unstructured>(client.Resource<Unstructured>(KnownResources.Namespaces), Time,
-            loggerFactory.CreateLogger("Axolotl.Informer.Namespaces"));
+        var informers = new InformerGroup(informerFactory, client, loggerFactory, Time);
+        var namespaces = informers.For<Api.Core.Namespace>();
 
-        void EnqueueIfTerminating(Unstructured ns)
+        void EnqueueIfTerminating(Api.Core.Namespace ns)
         {
             if (ns.Metadata.DeletionTimestamp is not null && ns.Metadata.Name is { } name)
             {
@@ -30,21 +30,10 @@ public sealed class NamespaceController(KubeClient client, ILoggerFactory logger
             }
         }
 
-        informer.AddEventHandler(new ResourceEventHandler<Unstructured>(
+        informers.AddEventHandler(namespaces, new ResourceEventHandler<Api.Core.Namespace>(
             onAdd: EnqueueIfTerminating,
             onUpdate: (_, ns) => EnqueueIfTerminating(ns)));
 
-        using var stopInformer = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var running = Task.Run(() => informer.RunAsync(stopInformer.Token), CancellationToken.None);
-        try
-        {
-            await informer.WaitForSyncAsync(ct);
-            await controller.RunAsync(_options.Workers, ct);
-        }
-        finally
-        {
-            await stopInformer.CancelAsync();
-            await running;
-        }
+        await informers.RunAsync(token => controller.RunAsync(_options.Workers, token), ct);
     }
 }

@@ -1,4 +1,5 @@
 using Axolotl.Api.Meta;
+using Axolotl.Api.Scheme;
 using Axolotl.Client;
 using Axolotl.Client.Informers;
 using Microsoft.Extensions.Logging;
@@ -31,6 +32,21 @@ public sealed class InformerGroup
     /// </summary>
     public SharedInformer<T> For<T>(string? labelSelector = null, string? fieldSelector = null)
         where T : KubeObject => Track(_factory.For<T>(null, labelSelector, fieldSelector));
+
+    /// <summary>
+    /// The metadata view of every object of <paramref name="resource"/>: the typed informer where one
+    /// exists (shared with the typed consumers), else a metadata-only one; the run waits for it to sync.
+    /// </summary>
+    public IMetadataInformer Metadata(ResourceType resource)
+    {
+        var informer = _factory.Metadata(resource);
+        _synced.Add(informer.WaitForSyncAsync);
+        return informer;
+    }
+
+    /// <summary>Registers <paramref name="handler"/> for this run only. It must not mutate what it is given: the objects are shared.</summary>
+    public void AddEventHandler(IMetadataInformer informer, IResourceEventHandler<KubeObject> handler) =>
+        _registrations.Add(informer.AddEventHandler(handler));
 
     /// <summary>Registers <paramref name="handler"/> for this run only. It must not mutate what it is given: the objects are shared.</summary>
     public void AddEventHandler<T>(SharedInformer<T> informer, IResourceEventHandler<T> handler)

@@ -1,5 +1,6 @@
 using System.Text;
 using Axolotl.Agent.Logs;
+using Axolotl.Runtime.Logs;
 using Axolotl.Testing;
 
 namespace Axolotl.Agent.Tests.Logs;
@@ -75,7 +76,7 @@ public sealed class ContainerLogReaderTests : IDisposable
         LogRotator.Rotate(path);
         await File.AppendAllTextAsync(path, LogLine.Format(T0.AddSeconds(3), "stdout", false, "third") + "\n");
 
-        Assert.True(new FileInfo(LogPaths.RotatedOf(path)).Length > 0);
+        Assert.True(new FileInfo(RotatedLog.PathOf(path)).Length > 0);
         Assert.Equal("first\nsecond\nthird\n", await ReadAsync(new LogReadOptions()));
     }
 
@@ -84,7 +85,7 @@ public sealed class ContainerLogReaderTests : IDisposable
     {
         WriteInstance(0, (1, "first"), (2, "second"));
         var path = Paths.InstanceLog("uid", "app", 0);
-        File.Move(path, LogPaths.RotatedOf(path));
+        File.Move(path, RotatedLog.PathOf(path));
         await File.WriteAllTextAsync(path, LogLine.Format(T0.AddSeconds(3), "stdout", false, "third") + "\n");
 
         Assert.Equal("first\nsecond\nthird\n", await ReadAsync(new LogReadOptions()));
@@ -123,7 +124,7 @@ public sealed class ContainerLogReaderTests : IDisposable
 
         // What the launcher does: a last record in the old file, rename it to ".1", start a new file.
         await File.AppendAllTextAsync(path, LogLine.Format(T0.AddSeconds(2), "stdout", false, "two") + "\n");
-        File.Move(path, LogPaths.RotatedOf(path), overwrite: true);
+        File.Move(path, RotatedLog.PathOf(path), overwrite: true);
         await File.WriteAllTextAsync(path, LogLine.Format(T0.AddSeconds(3), "stdout", false, "three") + "\n");
         running = false;
         time.Advance(TimeSpan.FromSeconds(1));

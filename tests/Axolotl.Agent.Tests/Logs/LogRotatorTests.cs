@@ -1,4 +1,5 @@
 using Axolotl.Agent.Logs;
+using Axolotl.Runtime.Logs;
 
 namespace Axolotl.Agent.Tests.Logs;
 
@@ -17,7 +18,7 @@ public sealed class LogRotatorTests : IDisposable
         Assert.True(LogRotator.RotateIfNeeded(path, maxBytes: 10));
 
         Assert.Equal(0, new FileInfo(path).Length);
-        Assert.Equal("plain line one\nplain line two\n", File.ReadAllText(LogPaths.RotatedOf(path)));
+        Assert.Equal("plain line one\nplain line two\n", File.ReadAllText(RotatedLog.PathOf(path)));
     }
 
     [Fact]
@@ -30,7 +31,7 @@ public sealed class LogRotatorTests : IDisposable
         Assert.False(LogRotator.RotateIfNeeded(path, maxBytes: 10));
 
         Assert.Equal(content, File.ReadAllText(path));
-        Assert.False(File.Exists(LogPaths.RotatedOf(path)));
+        Assert.False(File.Exists(RotatedLog.PathOf(path)));
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using Axolotl.Agent.Logs;
 using Axolotl.Agent.Server;
 using Axolotl.Runtime;
 using Axolotl.Runtime.Fake;
+using Axolotl.Runtime.Logs;
 using Axolotl.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -16,7 +16,8 @@ public sealed class KubeStateMetricsTests
             await store.CreateAsync(key, Encoding.UTF8.GetBytes(json), CancellationToken.None);
         }
         using var registry = new MetricsRegistry(_ => false);
-        registry.Add(new KubeStateMetrics(new ObjectStore(store)) { MaxPods = maxPods });
+        using var kubeState = new KubeStateMetrics(new ObjectStore(store)) { MaxPods = maxPods };
+        registry.Add(kubeState);
         return await registry.ScrapeAsync(CancellationToken.None);
     }
 

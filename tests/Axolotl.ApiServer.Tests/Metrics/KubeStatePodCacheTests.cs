@@ -1,8 +1,11 @@
 using System.Text;
 using Axolotl.Api.Metrics;
+using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Metrics;
 using Axolotl.ApiServer.Registry;
+using Axolotl.Storage;
 using Axolotl.Storage.Memory;
+using Axolotl.Testing;
 
 namespace Axolotl.ApiServer.Tests.Metrics;
 
@@ -89,9 +92,91 @@ public sealed class KubeStatePodCacheTests : IAsyncDisposable
         Assert.Contains("kube_pod_container_status_restarts_total{namespace=\"shop\",pod=\"a\",uid=\"uid-a\",container=\"app\"} 0\n", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Scrapes_read_a_cache_that_follows_the_store_so_the_store_is_listed_once_per_kind()
+    {
+        var counting = new ListCountingStore(_store);
+        using var registry = new MetricsRegistry(_ => false);
+        using var ksm = new KubeStateMetrics(new ObjectStore(counting));
+        registry.Add(ksm);
+        var a = await _store.CreateAsync("/pods/shop/a", Pod("a", 1), CancellationToken.None);
+        await registry.ScrapeAsync(CancellationToken.None);
+
+        await _store.UpdateAsync("/pods/shop/a", Pod("a", 3), a.ModRevision, CancellationToken.None);
+        await _store.CreateAsync("/pods/shop/b", Pod("b", 0), CancellationToken.None);
+        var text = await registry.ScrapeAsync(CancellationToken.None);
+
+        Assert.Contains("kube_pod_container_status_restarts_total{namespace=\"shop\",pod=\"a\",uid=\"uid-a\",container=\"app\"} 3\n", text, StringComparison.Ordinal);
+        Assert.Contains("kube_pod_info{namespace=\"shop\",pod=\"b\"", text, StringComparison.Ordinal);
+        string[] once = [ObjectStore.Prefix(KnownResources.Deployments, null), ObjectStore.Prefix(KnownResources.Nodes, null), ObjectStore.Prefix(KnownResources.Pods, null)];
+        Assert.Equal(once.Order(StringComparer.Ordinal), counting.Listed.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_scrape_the_cache_cannot_catch_up_with_answers_from_the_cache_after_the_catch_up_timeout()
+    {
+        // A revision no watch of these keys will reach, as a shared etcd's writes to other keys give.
+        var ahead = new ListCountingStore(_store) { RevisionsAhead = 1000 };
+        var clock = new FakeTimeProvider();
+        using var registry = new MetricsRegistry(_ => false);
+        using var ksm = new KubeStateMetrics(new ObjectStore(ahead), clock);
+        registry.Add(ksm);
+        await _store.CreateAsync("/pods/shop/a", Pod("a", 1), CancellationToken.None);
+
+        var scrape = registry.ScrapeAsync(CancellationToken.None);
+        await clock.WaitForTimersAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(scrape.IsCompleted);
+        clock.Advance(ksm.CatchUpTimeout);
+        var text = await scrape.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Contains("kube_pod_info{namespace=\"shop\",pod=\"a\"", text, StringComparison.Ordinal);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _registry.Dispose();
+        _ksm.Dispose();
         await _store.DisposeAsync();
+    }
+
+    /// <summary>Records the prefixes listed (and may report a later revision); everything else goes to the store underneath.</summary>
+    private sealed class ListCountingStore(IStore inner) : IStore
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _listed = new();
+
+        public IReadOnlyList<string> Listed => [.. _listed];
+
+        /// <summary>Added to the revision the store reports.</summary>
+        public long RevisionsAhead { get; init; }
+
+        public long CurrentRevision => inner.CurrentRevision + RevisionsAhead;
+
+        public long CompactRevision => inner.CompactRevision;
+
+        public Task<StoreListResult> ListAsync(string prefix, int limit, string? continueToken, CancellationToken ct)
+        {
+            _listed.Enqueue(prefix);
+            return inner.ListAsync(prefix, limit, continueToken, ct);
+        }
+
+        public Task<StoreListResult> ListAtRevisionAsync(string prefix, long revision, int limit, CancellationToken ct)
+        {
+            _listed.Enqueue(prefix);
+            return inner.ListAtRevisionAsync(prefix, revision, limit, ct);
+        }
+
+        public Task CompactAsync(long revision, CancellationToken ct) => inner.CompactAsync(revision, ct);
+
+        public Task<StoreEntry> CreateAsync(string key, ReadOnlyMemory<byte> value, CancellationToken ct) => inner.CreateAsync(key, value, ct);
+
+        public Task<StoreEntry> DeleteAsync(string key, long expectedRevision, CancellationToken ct) => inner.DeleteAsync(key, expectedRevision, ct);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        public Task<StoreEntry?> GetAsync(string key, CancellationToken ct) => inner.GetAsync(key, ct);
+
+        public Task<StoreEntry> UpdateAsync(string key, ReadOnlyMemory<byte> value, long expectedRevision, CancellationToken ct) => inner.UpdateAsync(key, value, expectedRevision, ct);
+
+        public IAsyncEnumerable<StoreEvent> WatchAsync(string prefix, long afterRevision, CancellationToken ct) => inner.WatchAsync(prefix, afterRevision, ct);
     }
 }

@@ -1,4 +1,6 @@
 using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
+using Axolotl.Api.Scheme;
 using Axolotl.Client.Informers;
 using Axolotl.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -71,6 +73,51 @@ public sealed class SharedInformerFactoryTests : IDisposable
         using var registration = configMaps.AddEventHandler(new ResourceEventHandler<ConfigMap>(onAdd: c => seen.Add(c.Metadata.Name!)));
 
         Assert.Equal(["a"], seen);
+        await stop.CancelAsync();
+        await factory.WhenStoppedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task The_metadata_view_of_a_typed_kind_is_its_typed_informer_so_the_kind_is_watched_once()
+    {
+        var factory = new SharedInformerFactory(_client, NullLoggerFactory.Instance, new FakeTimeProvider());
+        var typed = factory.For<ConfigMap>();
+        var metadata = factory.Metadata(KnownResources.ConfigMaps);
+        Assert.Same(metadata, factory.Metadata(KnownResources.ConfigMaps));
+        Assert.Same(typed, Assert.IsType<MetadataInformer<ConfigMap>>(metadata).Informer);
+        Assert.Equal(1, factory.CountOf(KnownResources.ConfigMaps));
+        var seen = new List<KubeObject>();
+        using var registration = metadata.AddEventHandler(new ResourceEventHandler<KubeObject>(onAdd: seen.Add));
+        using var stop = new CancellationTokenSource();
+
+        factory.Start(stop.Token);
+        await metadata.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Same(typed.Lister.Get("default", "a"), Assert.Single(seen));
+        Assert.Single(_http.Requests, r => r.Path == "/api/v1/configmaps" && r.Query.GetValueOrDefault("watch") == "true");
+        await stop.CancelAsync();
+        await factory.WhenStoppedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_kind_without_a_typed_model_gets_one_shared_metadata_only_informer()
+    {
+        var factory = new SharedInformerFactory(_client, NullLoggerFactory.Instance, new FakeTimeProvider());
+        var untyped = KnownResources.ConfigMaps with { ClrType = typeof(Unstructured) };
+        var metadata = factory.Metadata(untyped);
+        Assert.Same(metadata, factory.Metadata(untyped));
+        Assert.Equal(1, factory.CountOf(untyped));
+        Assert.Same(untyped, metadata.Resource);
+        var seen = new List<KubeObject>();
+        using var registration = metadata.AddEventHandler(new ResourceEventHandler<KubeObject>(onAdd: seen.Add));
+        using var stop = new CancellationTokenSource();
+
+        factory.Start(stop.Token);
+        await factory.WaitForCacheSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        var item = Assert.IsType<Unstructured>(Assert.Single(seen));
+        Assert.Equal("a", item.Metadata.Name);
+        Assert.Null(item.ExtensionData);
         await stop.CancelAsync();
         await factory.WhenStoppedAsync().WaitAsync(TimeSpan.FromSeconds(10));
     }

@@ -1,10 +1,11 @@
 using System.Globalization;
 
-namespace Axolotl.Agent.Logs;
+namespace Axolotl.Runtime.Logs;
 
 /// <summary>
-/// One stored log line. The stored form is CRI's: "&lt;RFC3339Nano&gt; &lt;stream&gt; &lt;F|P&gt; &lt;text&gt;".
-/// Lines written straight by a process (no prefix) are accepted too and have no timestamp.
+/// One stored log line. The stored form is CRI's: "&lt;RFC3339Nano&gt; &lt;stream&gt; &lt;F|P&gt; &lt;text&gt;", as
+/// the native launcher writes it (Native/cri-log.c) and the node agent reads it back for kubectl logs.
+/// Lines written straight by a process (no prefix, the shell chain) are accepted too and have no timestamp.
 /// </summary>
 public readonly record struct LogLine(DateTimeOffset? Timestamp, string Stream, bool Partial, string Text)
 {
