@@ -50,8 +50,11 @@ public sealed class PriorityAndFairnessTests(FlowControlFixture fx) : IClassFixt
         var otherToken = (await fx.Kubectl.OkAsync("create", "token", "other", "-n", ns)).Trim();
         // Shorter queues for the level ServiceAccounts land in, while the server runs: the flood fills its
         // hand of 6 queues with 2 each and the rest of it is refused at once.
-        await fx.Kubectl.OkAsync("patch", "prioritylevelconfiguration", "workload-low", "--type=merge",
+        var patched = await fx.Kubectl.RunAsync("patch", "prioritylevelconfiguration", "workload-low", "--type=merge",
             "-p", """{"spec":{"limited":{"limitResponse":{"queuing":{"queueLengthLimit":2}}}}}""");
+        Assert.True(patched.ExitCode == 0, patched.ToString());
+        // workload-low lends 90% upstream; this server says it keeps every level at its nominal limit.
+        Assert.Contains("Warning: spec.limited.lendablePercent: this server does not lend seats between priority levels", patched.Stderr);
         Assert.Equal("2", await fx.Kubectl.OkAsync("get", "prioritylevelconfiguration", "workload-low", "-o", "jsonpath={.spec.limited.limitResponse.queuing.queueLengthLimit}"));
         var schemaUid = await fx.Kubectl.OkAsync("get", "flowschema", "service-accounts", "-o", "jsonpath={.metadata.uid}");
         var levelUid = await fx.Kubectl.OkAsync("get", "prioritylevelconfiguration", "workload-low", "-o", "jsonpath={.metadata.uid}");
