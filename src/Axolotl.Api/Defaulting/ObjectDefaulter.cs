@@ -39,6 +39,8 @@ public static class ObjectDefaulter
             case EndpointSlice slice: CoreDefaults.ApplyEndpointSlice(slice); break;
             case Autoscaling.HorizontalPodAutoscaler hpa: AutoscalingDefaults.Apply(hpa); break;
             case Autoscaling.V1.HorizontalPodAutoscaler hpa: (hpa.Spec ??= new()).MinReplicas ??= 1; break;
+            case FlowControl.FlowSchema schema: FlowControlDefaults.ApplyFlowSchema(schema); break;
+            case FlowControl.PriorityLevelConfiguration level: FlowControlDefaults.ApplyPriorityLevel(level); break;
             case Rbac.RoleBinding binding: RbacDefaults.Apply(binding.RoleRef, binding.Subjects); break;
             case Rbac.ClusterRoleBinding binding: RbacDefaults.Apply(binding.RoleRef, binding.Subjects); break;
         }

@@ -71,6 +71,13 @@ public static class KnownResources
     public static ResourceType CertificateSigningRequests { get; } = Of<CertificateSigningRequest>("certificates.k8s.io", "certificatesigningrequests", false, ["csr"], [],
         [new("approval", "certificates.k8s.io", "v1", "CertificateSigningRequest", StatusVerbs), StatusOf("certificates.k8s.io", "CertificateSigningRequest")]);
 
+    public const string FlowControlGroup = "flowcontrol.apiserver.k8s.io";
+
+    public static ResourceType FlowSchemas { get; } = Of<FlowControl.FlowSchema>(FlowControlGroup, "flowschemas", false, [], [], [StatusOf(FlowControlGroup, "FlowSchema")]);
+
+    public static ResourceType PriorityLevelConfigurations { get; } = Of<FlowControl.PriorityLevelConfiguration>(FlowControlGroup, "prioritylevelconfigurations", false, [], [],
+        [StatusOf(FlowControlGroup, "PriorityLevelConfiguration")]);
+
     /// <summary>events.k8s.io/v1 Events: a second view of the core Events' storage.</summary>
     public static ResourceType EventsV1 { get; } = Of<Axolotl.Api.Events.Event>("events.k8s.io", "events", true, ["ev"], [], []) with { StorageResource = "events" };
 
@@ -110,7 +117,7 @@ public static class KnownResources
         Deployments, ReplicaSets, DaemonSets, StatefulSets, ControllerRevisions,
         Jobs, CronJobs, HorizontalPodAutoscalers, HorizontalPodAutoscalersV1,
         EndpointSlices, Leases, PodDisruptionBudgets, EventsV1, CertificateSigningRequests, StorageClasses,
-        Ingresses, IngressClasses,
+        Ingresses, IngressClasses, FlowSchemas, PriorityLevelConfigurations,
         ClusterRoleBindings, ClusterRoles, RoleBindings, Roles,
         TokenReviews, SelfSubjectReviews,
         LocalSubjectAccessReviews, SelfSubjectAccessReviews, SelfSubjectRulesReviews, SubjectAccessReviews,

@@ -55,6 +55,8 @@ public static class ObjectValidator
             Autoscaling.HorizontalPodAutoscaler hpa => AutoscalingValidation.Validate(hpa, old as Autoscaling.HorizontalPodAutoscaler),
             Autoscaling.V1.HorizontalPodAutoscaler hpa => AutoscalingValidation.ValidateV1(hpa, old as Autoscaling.V1.HorizontalPodAutoscaler),
             CertificateSigningRequest csr => CertificatesValidation.Validate(csr, old as CertificateSigningRequest),
+            FlowControl.FlowSchema schema => FlowControlValidation.ValidateFlowSchema(schema, old as FlowControl.FlowSchema),
+            FlowControl.PriorityLevelConfiguration level => FlowControlValidation.ValidatePriorityLevel(level, old as FlowControl.PriorityLevelConfiguration),
             Binding binding => OtherKindsValidation.ValidateBinding(binding),
             Rbac.Role role => RbacValidation.ValidateRole(role, old as Rbac.Role),
             Rbac.ClusterRole role => RbacValidation.ValidateClusterRole(role, old as Rbac.ClusterRole),

@@ -43,6 +43,8 @@ public static class AdmissionOrder
             // Checks upstream makes in its storage layer (RBAC's escalation check) or allocators (pod CIDRs).
             new RbacEscalation(authorizer, objects),
             new NodeCidrClaims(objects),
+            // Ours: flow control stores borrowing settings it does not act on, and says so.
+            new FlowControl.BorrowingNotSupported(),
             // Last: it counts what the plugins above admitted and holds that count until the write.
             new QuotaAdmission(objects, clock, logging.CreateLogger<QuotaAdmission>()),
         ]);

@@ -69,7 +69,17 @@ public sealed class ApiServerHost : IAsyncDisposable
             {
                 await Bootstrap.EnsureStorageClassAsync(objects, admission, clock, ct);
             }
+            if (options.EnablePriorityAndFairness)
+            {
+                await FlowControl.FlowControlBootstrapper.EnsureAsync(objects, admission, clock, logging.CreateLogger("Axolotl.FlowControl"), ct);
+            }
         }, ct);
+        var flowControl = options.EnablePriorityAndFairness
+            ? new FlowControl.FlowControlConfigCache(objects, options.MaxRequestsInflight + options.MaxMutatingRequestsInflight, clock, logging.CreateLogger<FlowControl.FlowControlConfigCache>())
+            : null;
+        FlowControl.IRequestLimiter limiter = flowControl is null
+            ? new FlowControl.MaxInFlightLimiter(options.MaxRequestsInflight, options.MaxMutatingRequestsInflight)
+            : new FlowControl.FlowControlFilter(flowControl, new FlowControl.FlowControlMetrics(flowControl), clock);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ForwardTo(logging); // Kestrel's own warnings and errors, in our log
@@ -121,11 +131,18 @@ public sealed class ApiServerHost : IAsyncDisposable
             }
             if (await authentication.AuthenticateAsync(ctx))
             {
-                await router.HandleAsync(ctx);
+                // Flow control runs after authorization here (upstream: just before it), so a denied request never takes a seat.
+                var attributes = Authentication.Attributes(ctx, RequestPrincipal.Get(ctx) ?? Principal.Anonymous);
+                await limiter.ServeAsync(ctx, attributes, () => router.HandleAsync(ctx));
             }
         }));
         await bootstrap;
         await rbac.StartAsync(app.Lifetime.ApplicationStopping);
+        if (flowControl is not null)
+        {
+            await flowControl.StartAsync(app.Lifetime.ApplicationStopping);
+            _ = new FlowControl.DanglingConditionWriter(objects, flowControl, clock, logging.CreateLogger<FlowControl.DanglingConditionWriter>()).StartAsync(app.Lifetime.ApplicationStopping);
+        }
         // Before serving: the first address of the service range is the kubernetes Service's, never another's.
         var advertise = ControlPlane.AdvertiseAddress.Choose(options.BindAddress, options.AdvertiseAddress);
         var kubernetesService = new ControlPlane.KubernetesServiceReconciler(objects, admission, clock, logging.CreateLogger<ControlPlane.KubernetesServiceReconciler>(),

@@ -58,4 +58,13 @@ public sealed record ApiServerOptions
     /// kube-apiserver's --min-request-timeout, so informers reconnect spread out; zero: watches never time out.
     /// </summary>
     public TimeSpan MinRequestTimeout { get; init; } = DefaultMinRequestTimeout;
+
+    /// <summary>Read-only requests in flight (--max-requests-inflight, upstream's default 400); with flow control, part of the server's concurrency limit.</summary>
+    public int MaxRequestsInflight { get; init; } = 400;
+
+    /// <summary>Mutating requests in flight (--max-mutating-requests-inflight, default 200); with flow control, the rest of the server's concurrency limit.</summary>
+    public int MaxMutatingRequestsInflight { get; init; } = 200;
+
+    /// <summary>API Priority and Fairness (--enable-priority-and-fairness, default true); false: the two plain max-in-flight limits.</summary>
+    public bool EnablePriorityAndFairness { get; init; } = true;
 }

@@ -33,6 +33,8 @@ public static class TablePrinters
         [("policy", "PodDisruptionBudget")] = new PodDisruptionBudgetPrinter(),
         [("events.k8s.io", "Event")] = new EventsV1EventPrinter(),
         [("certificates.k8s.io", "CertificateSigningRequest")] = new CertificateSigningRequestPrinter(),
+        [("flowcontrol.apiserver.k8s.io", "FlowSchema")] = new FlowSchemaPrinter(),
+        [("flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration")] = new PriorityLevelConfigurationPrinter(),
         [("autoscaling", "Scale")] = new ScalePrinter(),
         [("autoscaling", "HorizontalPodAutoscaler")] = new HorizontalPodAutoscalerPrinter(),
         [("rbac.authorization.k8s.io", "RoleBinding")] = new RoleBindingPrinter(),

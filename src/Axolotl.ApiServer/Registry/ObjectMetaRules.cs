@@ -130,6 +130,7 @@ public static class ObjectMetaRules
         ("discovery.k8s.io", "EndpointSlice") or
         ("autoscaling", "HorizontalPodAutoscaler") or
         ("networking.k8s.io", "Ingress" or "NetworkPolicy") or
+        ("flowcontrol.apiserver.k8s.io", "FlowSchema" or "PriorityLevelConfiguration") or
         ("apiextensions.k8s.io", "CustomResourceDefinition");
 
     public static bool HasFinalizers(JsonObject obj) => Meta(obj)["finalizers"] is JsonArray { Count: > 0 };

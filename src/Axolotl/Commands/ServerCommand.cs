@@ -37,7 +37,14 @@ public static partial class ServerCommand
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
         "testing-cronjob-clock-rate", "metric-resolution", "horizontal-pod-autoscaler-sync-period",
         "min-request-timeout",
+        "max-requests-inflight", "max-mutating-requests-inflight", "enable-priority-and-fairness",
     };
+
+    /// <summary>A non-negative integer flag, or <paramref name="fallback"/> when absent.</summary>
+    private static int CountFlag(CommandLine args, string name, int fallback) =>
+        args.Get(name) is { } text
+            ? int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : throw new ArgumentException($"--{name} must be a non-negative integer")
+            : fallback;
 
     /// <summary>A positive Go-style duration flag ("15s", "1m"), or null when absent.</summary>
     private static TimeSpan? DurationFlag(CommandLine args, string name) =>
@@ -74,6 +81,15 @@ public static partial class ServerCommand
           --min-request-timeout N
                            seconds a watch without timeoutSeconds stays open at least: each gets a random timeout
                            between N and 2N, so clients reconnect spread out, not all at once (default: 1800)
+          --max-requests-inflight N
+                           read-only requests in flight at once (default: 400); with priority and fairness, added to
+                           --max-mutating-requests-inflight to make the server's concurrency limit that the
+                           PriorityLevelConfigurations share
+          --max-mutating-requests-inflight N
+                           mutating requests in flight at once (default: 200)
+          --enable-priority-and-fairness B
+                           API Priority and Fairness: FlowSchemas sort requests into priority levels with their own
+                           seats and fair queues (default: true); false: the two limits above, 429 beyond each
           --metric-resolution D
                            how often the resource metrics API (kubectl top) reads every agent (default: 15s)
           --horizontal-pod-autoscaler-sync-period D
@@ -316,6 +332,9 @@ public static partial class ServerCommand
                 ServiceAccountTokens = ServiceAccountTokensFrom(args),
                 MetricResolution = DurationFlag(args, "metric-resolution") ?? Axolotl.ApiServer.Metrics.ResourceMetricsScraper.DefaultResolution,
                 MinRequestTimeout = MinRequestTimeout(args),
+                MaxRequestsInflight = CountFlag(args, "max-requests-inflight", 400),
+                MaxMutatingRequestsInflight = CountFlag(args, "max-mutating-requests-inflight", 200),
+                EnablePriorityAndFairness = args.GetBool("enable-priority-and-fairness", true),
             }, store, clock, logging, shutdown.Token);
 
         var apiMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;

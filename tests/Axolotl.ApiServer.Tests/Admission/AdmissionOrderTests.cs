@@ -27,7 +27,7 @@ public sealed class AdmissionOrderTests
         Assert.Equal(
             ["NamespaceLifecycle", "LimitRanger", "ServiceAccount", "NodeRestriction", "PodSecurity", "DefaultTolerationSeconds",
              "DefaultStorageClass+StorageObjectInUseProtection+PersistentVolumeClaimResize", "CertificateApproval+CertificateSigning",
-             "CertificateRequestRestriction", "RbacEscalation", "NodeCidrClaims", "ResourceQuota"],
+             "CertificateRequestRestriction", "RbacEscalation", "NodeCidrClaims", "FlowControlBorrowing", "ResourceQuota"],
             plugins.Ordered.Select(p => p.Name));
         Assert.Equal(["LimitRanger", "ServiceAccount", "DefaultTolerationSeconds", "DefaultStorageClass+StorageObjectInUseProtection+PersistentVolumeClaimResize"],
             plugins.Mutating.Select(p => p.Name));

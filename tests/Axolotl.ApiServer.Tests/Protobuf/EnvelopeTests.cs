@@ -76,6 +76,8 @@ public class EnvelopeTests
     [InlineData("authorization.k8s.io/v1", "SelfSubjectRulesReview")]
     [InlineData("policy/v1", "PodDisruptionBudget")]
     [InlineData("policy/v1", "Eviction")]
+    [InlineData("flowcontrol.apiserver.k8s.io/v1", "FlowSchema")]
+    [InlineData("flowcontrol.apiserver.k8s.io/v1", "PriorityLevelConfiguration")]
     [InlineData("apps/v1", "DeleteOptions")]
     [InlineData("meta.k8s.io/v1", "DeleteOptions")]
     public void Every_served_kind_decodes_from_an_empty_object(string apiVersion, string kind)
@@ -164,4 +166,21 @@ public class EnvelopeTests
     [InlineData(null, false)]
     public void The_protobuf_media_type_is_recognised_with_or_without_parameters(string? contentType, bool expected) =>
         Assert.Equal(expected, KubeProtobufDecoder.IsProtobufMediaType(contentType));
+
+    [Fact]
+    public void A_priority_level_keeps_an_explicit_zero_share_and_its_queuing()
+    {
+        var body = ProtoWriter.Envelope("flowcontrol.apiserver.k8s.io/v1", "PriorityLevelConfiguration", w => w
+            .Message(1, m => m.String(1, "jail"))
+            .Message(2, spec => spec
+                .String(1, "Limited")
+                .Message(2, limited => limited
+                    .Varint(1, 0)
+                    .Message(2, response => response.String(1, "Queue").Message(2, q => q.Varint(1, 16).Varint(2, 4).Varint(3, 10))))));
+
+        JsonAssert.Equal("""
+            {"kind":"PriorityLevelConfiguration","apiVersion":"flowcontrol.apiserver.k8s.io/v1","metadata":{"name":"jail"},
+             "spec":{"type":"Limited","limited":{"nominalConcurrencyShares":0,"limitResponse":{"type":"Queue","queuing":{"queues":16,"handSize":4,"queueLengthLimit":10}}}}}
+            """, KubeProtobufDecoder.Decode(body));
+    }
 }

@@ -23,6 +23,7 @@ internal sealed class SchemaRegistry
         CertificatesV1Schema.Register,
         StorageV1Schema.Register,
         NetworkingV1Schema.Register,
+        FlowControlV1Schema.Register,
         AutoscalingV1Schema.Register);
 
     public IReadOnlyCollection<MessageSchema> Messages => _messages.Values;

@@ -20,6 +20,7 @@ internal static class ServedKinds
         ["certificates.k8s.io/v1"] = ("certificates.v1", ["CertificateSigningRequest"]),
         ["storage.k8s.io/v1"] = ("storage.v1", ["StorageClass"]),
         ["networking.k8s.io/v1"] = ("networking.v1", ["Ingress", "IngressClass"]),
+        ["flowcontrol.apiserver.k8s.io/v1"] = ("flowcontrol.v1", ["FlowSchema", "PriorityLevelConfiguration"]),
         ["autoscaling/v1"] = ("autoscaling.v1", ["HorizontalPodAutoscaler"]),
         ["meta.k8s.io/v1"] = ("meta.v1", []),
     };

@@ -1,0 +1,41 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace Axolotl.ApiServer.FlowControl;
+
+/// <summary>
+/// Upstream's flow control metrics under their names and labels: rejected requests by flow schema,
+/// priority level and reason (queue-full, concurrency-limit, time-out, cancelled), requests executing and
+/// waiting by flow schema and priority level, and each level's nominal seats.
+/// </summary>
+public sealed class FlowControlMetrics
+{
+    private readonly Counter<long> _rejected;
+    private readonly ConcurrentDictionary<(string FlowSchema, string PriorityLevel), long[]> _counts = new();
+
+    public FlowControlMetrics(FlowControlConfigCache config)
+    {
+        var meter = new Meter(Metrics.ApiServerMetrics.MeterName);
+        _rejected = meter.CreateCounter<long>("apiserver_flowcontrol_rejected_requests_total",
+            description: "[BETA] Number of requests rejected by API Priority and Fairness subsystem");
+        meter.CreateObservableGauge("apiserver_flowcontrol_current_executing_requests", () => Observe(0),
+            description: "[BETA] Number of requests in initial (for a WATCH) or any (for a non-WATCH) execution stage in the API Priority and Fairness subsystem");
+        meter.CreateObservableGauge("apiserver_flowcontrol_current_inqueue_requests", () => Observe(1),
+            description: "[BETA] Number of requests currently pending in queues of the API Priority and Fairness subsystem");
+        meter.CreateObservableGauge("apiserver_flowcontrol_nominal_limit_seats",
+            () => config.Current.Levels.Values.Select(l => new Measurement<long>(l.Queues?.Seats ?? 0, new KeyValuePair<string, object?>("priority_level", l.Name))),
+            description: "[BETA] Nominal number of execution seats configured for each priority level");
+    }
+
+    public void Rejected(Classification c, string reason) =>
+        _rejected.Add(1, new("flow_schema", c.FlowSchema), new("priority_level", c.Level.Name), new("reason", reason));
+
+    public void Executing(Classification c, int delta) => Interlocked.Add(ref Slot(c)[0], delta);
+
+    public void Waiting(Classification c, int delta) => Interlocked.Add(ref Slot(c)[1], delta);
+
+    private long[] Slot(Classification c) => _counts.GetOrAdd((c.FlowSchema, c.Level.Name), _ => new long[2]);
+
+    private IEnumerable<Measurement<long>> Observe(int index) => _counts.Select(p => new Measurement<long>(Interlocked.Read(ref p.Value[index]),
+        new KeyValuePair<string, object?>("flow_schema", p.Key.FlowSchema), new KeyValuePair<string, object?>("priority_level", p.Key.PriorityLevel)));
+}
