@@ -213,6 +213,9 @@ public sealed class EtcdMember : IAsyncDisposable
         {
             if (process.HasExited)
             {
+                // The exit can be seen before the output readers delivered its last lines (a CI run got an empty log,
+                // so an "address already in use" went unrecognised and unretried): let them reach the end first.
+                process.WaitForExit();
                 throw new InvalidOperationException($"etcd exited with {process.ExitCode} while starting:\n{Log}");
             }
 
