@@ -43,24 +43,28 @@ public sealed class DashboardBrowser : IDisposable
         return started.Elapsed;
     }
 
-    public async Task SignInAsync(string token)
+    /// <summary>
+    /// Waits for the login form, reloading a first load that stayed blank (CI runs saw one for 90 s, right after
+    /// the server's start, with the page's script never run): a user would reload the page.
+    /// </summary>
+    public async Task<IWebElement> WaitForLoginFormAsync()
     {
-        IWebElement input;
         for (var load = 1; ; load++)
         {
             try
             {
-                input = await WaitForAsync("#token", "the login form", timeout: TimeSpan.FromSeconds(30));
-                break;
+                return await WaitForAsync("#token", "the login form", timeout: TimeSpan.FromSeconds(30));
             }
             catch (Xunit.Sdk.FailException) when (load < 3)
             {
-                // A first load that stayed blank (a CI run saw one for 90 s, right after the server's start):
-                // a user would reload the page.
                 _driver.Navigate().Refresh();
             }
         }
+    }
 
+    public async Task SignInAsync(string token)
+    {
+        var input = await WaitForLoginFormAsync();
         input.SendKeys(token);
         // The page retries by itself when no answer came back; if a burst of interface changes (the other
         // tests' bridges and veths) outlasts its retries, it says so and a user would press Sign in again.

@@ -194,7 +194,7 @@ public sealed partial class DashboardTests(ServerFixture fx) : IClassFixture<Ser
     {
         using var browser = new DashboardBrowser(fx.Server.Port);
         browser.Open();
-        await browser.WaitForAsync("#token", "the login form");
+        await browser.WaitForLoginFormAsync();
         var help = browser.Driver.FindElement(By.CssSelector(".token-help")).Text;
         const string adminCommand = "kubectl config view --raw --minify -o jsonpath='{.users[0].user.token}'";
         Assert.Contains(adminCommand, help);
@@ -214,7 +214,7 @@ public sealed partial class DashboardTests(ServerFixture fx) : IClassFixture<Ser
     {
         using var browser = new DashboardBrowser(fx.Server.Port);
         browser.Open();
-        var input = await browser.WaitForAsync("#token", "the login form");
+        var input = await browser.WaitForLoginFormAsync();
         input.SendKeys("not-a-token");
         browser.Driver.FindElement(By.CssSelector("form button[type=submit]")).Click();
         var error = await browser.WaitForAsync("#login-error", "the login error", e => e.Text.Length > 0);
