@@ -1,5 +1,6 @@
 using Axolotl.Runtime;
 using Axolotl.Runtime.Attach;
+using Axolotl.Testing;
 
 namespace Axolotl.Runtime.Tests;
 
@@ -28,6 +29,31 @@ public sealed class AttachProtocolTests
         Assert.Equal("out"u8.ToArray(), stdout.ToArray());
         Assert.Equal("err"u8.ToArray(), stderr.ToArray());
         Assert.Equal(AttachFrames.Encode(AttachFrames.HelloStdin, []), connection.Written.ToArray()[..3]);
+    }
+
+    [Fact]
+    public async Task A_size_the_client_sent_before_its_first_keystrokes_reaches_the_terminal_before_them()
+    {
+        using var launcherOut = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.Out);
+        using var incoming = new System.IO.Pipes.AnonymousPipeClientStream(System.IO.Pipes.PipeDirection.In, launcherOut.ClientSafePipeHandle);
+        var connection = new Duplex(incoming);
+        var sizes = System.Threading.Channels.Channel.CreateUnbounded<TerminalSize>();
+        sizes.Writer.TryWrite(new TerminalSize(91, 27));
+        var stdinEnd = AttachFrames.Encode(AttachFrames.StdinEnd, []);
+
+        var session = AttachSession.RunAsync(connection, new AttachSpec(new MemoryStream("stty size\n"u8.ToArray()), new MemoryStream(), null, sizes.Reader), CancellationToken.None);
+        await Eventually.TrueAsync(() => connection.WrittenBytes().AsSpan().EndsWith(stdinEnd), "the session sent stdin's end", timeout: TimeSpan.FromSeconds(10));
+        launcherOut.Dispose();
+        await session.WaitAsync(TimeSpan.FromSeconds(10));
+
+        byte[] expected =
+        [
+            .. AttachFrames.Encode(AttachFrames.HelloStdin, []),
+            .. AttachFrames.EncodeResize(new TerminalSize(91, 27)),
+            .. AttachFrames.Encode(AttachFrames.Stdin, "stty size\n"u8),
+            .. stdinEnd,
+        ];
+        Assert.Equal(expected, connection.WrittenBytes());
     }
 
     [Theory]
@@ -60,6 +86,14 @@ public sealed class AttachProtocolTests
     private sealed class Duplex(Stream incoming) : Stream
     {
         public MemoryStream Written { get; } = new();
+
+        public byte[] WrittenBytes()
+        {
+            lock (Written)
+            {
+                return Written.ToArray();
+            }
+        }
 
         public override bool CanRead => true;
         public override bool CanSeek => false;

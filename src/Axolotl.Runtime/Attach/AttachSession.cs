@@ -1,3 +1,5 @@
+using System.Threading.Channels;
+
 namespace Axolotl.Runtime.Attach;
 
 /// <summary>
@@ -16,10 +18,10 @@ internal static class AttachSession
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
         if (spec.Stdin is not null)
         {
-            await SendAsync(connection, gate, AttachFrames.Encode(AttachFrames.HelloStdin, []), ct);
+            await SendAsync(connection, gate, sizes: null, AttachFrames.Encode(AttachFrames.HelloStdin, []), ct);
         }
 
-        var input = spec.Stdin is { } stdin ? FeedStdinAsync(connection, gate, stdin, session.Token) : Task.CompletedTask;
+        var input = spec.Stdin is { } stdin ? FeedStdinAsync(connection, gate, stdin, spec.Resize, session.Token) : Task.CompletedTask;
         var resize = spec.Resize is { } sizes ? FeedResizeAsync(connection, gate, sizes, session.Token) : Task.CompletedTask;
         try
         {
@@ -82,32 +84,47 @@ internal static class AttachSession
         }
     }
 
-    private static async Task FeedStdinAsync(Stream connection, SemaphoreSlim gate, Stream stdin, CancellationToken ct)
+    /// <summary>
+    /// Sizes the client sent before a stdin chunk go out ahead of it, under the same gate: the resize
+    /// that kubectl sends as it attaches reaches the terminal before the first line typed into it
+    /// (a shell reading `stty size` from that line sees the client's window, not the default).
+    /// </summary>
+    private static async Task FeedStdinAsync(Stream connection, SemaphoreSlim gate, Stream stdin, ChannelReader<TerminalSize>? sizes, CancellationToken ct)
     {
         var buffer = new byte[StdinChunk];
         int read;
         while ((read = await stdin.ReadAsync(buffer, ct)) > 0)
         {
-            await SendAsync(connection, gate, AttachFrames.Encode(AttachFrames.Stdin, buffer.AsSpan(0, read)), ct);
+            await SendAsync(connection, gate, sizes, AttachFrames.Encode(AttachFrames.Stdin, buffer.AsSpan(0, read)), ct);
         }
 
-        await SendAsync(connection, gate, AttachFrames.Encode(AttachFrames.StdinEnd, []), ct);
+        await SendAsync(connection, gate, sizes, AttachFrames.Encode(AttachFrames.StdinEnd, []), ct);
     }
 
-    private static async Task FeedResizeAsync(Stream connection, SemaphoreSlim gate, System.Threading.Channels.ChannelReader<TerminalSize> sizes, CancellationToken ct)
+    private static async Task FeedResizeAsync(Stream connection, SemaphoreSlim gate, ChannelReader<TerminalSize> sizes, CancellationToken ct)
     {
-        await foreach (var size in sizes.ReadAllAsync(ct))
+        while (await sizes.WaitToReadAsync(ct))
         {
-            await SendAsync(connection, gate, AttachFrames.EncodeResize(size), ct);
+            await SendAsync(connection, gate, sizes, frame: null, ct);
         }
     }
 
-    private static async Task SendAsync(Stream connection, SemaphoreSlim gate, byte[] frame, CancellationToken ct)
+    /// <summary>Writes the sizes waiting, then <paramref name="frame"/> (if any), as one turn at the connection.</summary>
+    private static async Task SendAsync(Stream connection, SemaphoreSlim gate, ChannelReader<TerminalSize>? sizes, byte[]? frame, CancellationToken ct)
     {
         await gate.WaitAsync(ct);
         try
         {
-            await connection.WriteAsync(frame, ct);
+            while (sizes is not null && sizes.TryRead(out var size))
+            {
+                await connection.WriteAsync(AttachFrames.EncodeResize(size), ct);
+            }
+
+            if (frame is not null)
+            {
+                await connection.WriteAsync(frame, ct);
+            }
+
             await connection.FlushAsync(ct);
         }
         finally

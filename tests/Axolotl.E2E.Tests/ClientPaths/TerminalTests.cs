@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Axolotl.E2E.Tests.Attach;
 using Axolotl.E2E.Tests.Harness;
 
@@ -29,7 +30,7 @@ public sealed class TerminalTests(ClientPathsFixture fx) : IClassFixture<ClientP
         await terminal.TypeAsync("exit\n");
         var code = await terminal.WaitForExitAsync(SessionTimeout);
 
-        Assert.Matches(@"tty=/dev/pts/\d+ size=27 91 term=xterm home=/root end=42", terminal.Screen);
+        Assert.True(Regex.IsMatch(terminal.Screen, @"tty=/dev/pts/\d+ size=27 91 term=xterm home=/root end=42"), terminal.Screen);
         Assert.True(code == 0, terminal.Screen);
     }
 
@@ -40,12 +41,16 @@ public sealed class TerminalTests(ClientPathsFixture fx) : IClassFixture<ClientP
         await using var terminal = Start("run", "-it", "--rm", "--restart=Never", "shell", "-n", ns, "--image=busybox", "--", "sh");
 
         await terminal.WaitForAsync("If you don't see a command prompt, try pressing enter.", ClientPathsFixture.StartTimeout);
+        // kubectl sends its first resize and the first typed bytes from two goroutines, in either order
+        // (so does it against the kubelet): one answered line first gives the resize its turn.
+        await terminal.TypeAsync("echo attached=$((20+1))\n");
+        await terminal.WaitForAsync("attached=21", SessionTimeout);
         await terminal.TypeAsync(Report);
         await terminal.WaitForAsync("end=42", SessionTimeout);
         await terminal.TypeAsync("exit\n");
         var code = await terminal.WaitForExitAsync(SessionTimeout);
 
-        Assert.Matches(@"tty=/dev/pts/0 size=27 91 term=xterm home=/root end=42", terminal.Screen);
+        Assert.True(Regex.IsMatch(terminal.Screen, @"tty=/dev/pts/0 size=27 91 term=xterm home=/root end=42"), terminal.Screen);
         Assert.True(code == 0, terminal.Screen);
     }
 }
