@@ -106,7 +106,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var kubeletTls = new KubeletTls(pki.KubeletCa, pki.KubeletClient, clock);
         var router = CreateRouter(objects, admission, clock, logging, kubeletTls, options.ServiceCidr, authentication,
             new TokenRequests(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
-            new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options.MetricResolution, options.MinRequestTimeout, app.Lifetime.ApplicationStopping);
+            new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options, app.Lifetime.ApplicationStopping);
         app.UseWebSockets(); // pods/exec
         var dashboard = new Dashboard.DashboardEndpoint(Dashboard.DashboardAssets.Embedded);
         var clusterCa = new ClusterCaEndpoint(pki.CaPem);
@@ -165,11 +165,11 @@ public sealed class ApiServerHost : IAsyncDisposable
     }
 
     private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr,
-        Authentication authentication, TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, TimeSpan metricResolution, TimeSpan minRequestTimeout, CancellationToken stopping)
+        Authentication authentication, TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, ApiServerOptions options, CancellationToken stopping)
     {
         var services = new RestServices(objects, admission, clock, logging, stopping)
         {
-            MinRequestTimeout = minRequestTimeout,
+            MinRequestTimeout = options.MinRequestTimeout,
             Services = new ServiceAllocator(objects, serviceCidr, clock),
         };
         if (admission.Plugins.Find<Admission.Quota.QuotaAdmission>() is { } quota)
@@ -181,11 +181,11 @@ public sealed class ApiServerHost : IAsyncDisposable
         var updates = new UpdateHandler(services, creates);
         var deletes = new DeleteHandler(services);
         var resources = new ResourceHandler(reads, creates, updates, deletes,
-            new WatchHandler(services, reads), new ScaleHandler(services, updates), new PodSubresources(services, deletes),
+            new WatchHandler(services, reads, new Watch.Cache.WatchCaches(objects.Store, options.WatchCache, clock, logging, stopping)), new ScaleHandler(services, updates), new PodSubresources(services, deletes),
             new NodeProxy.NodeProxy(services, kubeletTls), new Reviews(authentication))
         {
             TokenRequests = tokenRequests,
-            ResourceMetrics = StartResourceMetrics(objects, kubeletTls, metricResolution, clock, logging, stopping),
+            ResourceMetrics = StartResourceMetrics(objects, kubeletTls, options.MetricResolution, clock, logging, stopping),
         };
         var openApi = Task.Run(() => new OpenApiV3(KnownResources.All));
         // The in-process controllers' work queues and the scheduler record on meters of their own; /metrics

@@ -67,4 +67,7 @@ public sealed record ApiServerOptions
 
     /// <summary>API Priority and Fairness (--enable-priority-and-fairness, default true); false: the two plain max-in-flight limits.</summary>
     public bool EnablePriorityAndFairness { get; init; } = true;
+
+    /// <summary>The watch cache (--watch-cache, default on) and how much history each resource's cache keeps.</summary>
+    public Watch.Cache.WatchCacheOptions WatchCache { get; init; } = new();
 }

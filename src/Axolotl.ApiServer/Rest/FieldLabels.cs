@@ -25,6 +25,9 @@ public static class FieldLabels
         ["Service"] = ["spec.clusterIP", "spec.type"],
     };
 
+    /// <summary>The kind's own field labels (metadata.name and metadata.namespace are everyone's).</summary>
+    public static IReadOnlyList<string> SupportedBy(ResourceType type) => ByKind.GetValueOrDefault(type.Kind, []);
+
     public static FieldSelector Parse(ResourceType type, string? text)
     {
         try

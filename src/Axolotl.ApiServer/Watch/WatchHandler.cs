@@ -9,21 +9,23 @@ using Axolotl.ApiServer.Http;
 using Axolotl.ApiServer.Printing;
 using Axolotl.ApiServer.Registry;
 using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Watch.Cache;
 using Axolotl.Storage;
 
 namespace Axolotl.ApiServer.Watch;
 
 /// <summary>
-/// ?watch=true: newline-delimited events, flushed one by one. resourceVersion "" or "0" starts with a
+/// ?watch=true: newline-delimited events, flushed as they come. resourceVersion "" or "0" starts with a
 /// synthetic ADDED per current object (kubectl get NAME -w drops the first event and needs it);
 /// a number starts after that revision. A selector turns modifications into ADDED/DELETED as
-/// objects enter or leave it, as upstream's watch cache does.
+/// objects enter or leave it, as upstream's watch cache does. Events come from the resource's
+/// <see cref="WatchCache"/>, decoded and serialised once for every watcher; a start older than the
+/// cache's window is served from the store's history instead.
 /// </summary>
-public sealed class WatchHandler(RestServices services, ReadHandler reader)
+public sealed class WatchHandler(RestServices services, ReadHandler reader, WatchCaches caches)
 {
     private const long MaxTimerSeconds = uint.MaxValue / 1000 - 1;
     private static readonly TimeSpan BookmarkInterval = TimeSpan.FromSeconds(30);
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public async Task WatchAsync(RequestScope scope)
     {
@@ -49,34 +51,18 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader)
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(scope.Aborted, services.Stopping, timeout?.Token ?? CancellationToken.None);
         var ct = linked.Token;
 
-        var stream = new EventWriter(scope, table, reader);
+        var stream = new WatchEventWriter(scope, table, reader);
         scope.Http.Response.StatusCode = 200;
         scope.Http.Response.ContentType = table ? "application/json;as=Table;v=v1;g=meta.k8s.io" : MediaTypes.Json;
         await scope.Http.Response.StartAsync(ct);
 
-        var selecting = !labels.IsEmpty || !fields.IsEmpty;
-        var inSelection = new HashSet<string>(StringComparer.Ordinal);
+        var selection = new Selection(labels, fields);
         try
         {
-            if (synthetic || selecting)
+            HashSet<string>? inSelection = null;
+            if (synthetic)
             {
-                var list = await services.Objects.ListAsync(scope.Type, scope.Namespace, 0, null, ct);
-                foreach (var entry in list.Items)
-                {
-                    var obj = ObjectStore.Decode(entry).Object;
-                    if (ReadHandler.Matches(obj, labels, fields))
-                    {
-                        inSelection.Add(entry.Key);
-                        if (synthetic)
-                        {
-                            await stream.WriteAsync("ADDED", KindViews.ToView(scope.Type, obj), ct);
-                        }
-                    }
-                }
-                if (synthetic)
-                {
-                    start = list.Revision;
-                }
+                (start, inSelection) = await SendInitialEventsAsync(scope, selection, stream, ct);
             }
             stream.LastRevision = start;
             if (sendInitialEvents == true && bookmarks)
@@ -86,16 +72,15 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader)
             await stream.FlushAsync(ct);
 
             using var bookmarkLoop = bookmarks ? StartBookmarks(stream, ct) : null;
-            await foreach (var change in services.Objects.Store.WatchAsync(ObjectStore.Prefix(scope.Type, scope.Namespace), start, ct))
+            var cache = await caches.ForAsync(scope.Type, ct);
+            if (cache?.Open(start) is { } cursor)
             {
-                stream.LastRevision = change.Entry.ModRevision;
-                var obj = ObjectStore.Decode(change.Entry).Object;
-                var type = Classify(change, obj, labels, fields, selecting, inSelection);
-                if (type is not null)
-                {
-                    await stream.WriteAsync(type, KindViews.ToView(scope.Type, obj), ct);
-                    await stream.FlushAsync(ct);
-                }
+                await FollowCacheAsync(scope, cache, cursor, start, selection, stream, ct);
+            }
+            else
+            {
+                inSelection ??= selection.Selecting ? await SelectedNowAsync(scope, selection, ct) : [];
+                await FollowStoreAsync(scope, start, selection, inSelection, stream, ct);
             }
         }
         catch (CompactedException e)
@@ -110,9 +95,96 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader)
         }
     }
 
-    private static string? Classify(StoreEvent change, JsonObject obj, ParsedLabelSelector labels, FieldSelector fields, bool selecting, HashSet<string> inSelection)
+    /// <summary>The current objects in the selection as ADDED events; returns the list's revision and the keys sent.</summary>
+    private async Task<(long Revision, HashSet<string> Sent)> SendInitialEventsAsync(RequestScope scope, Selection selection, WatchEventWriter stream, CancellationToken ct)
     {
-        if (!selecting)
+        var sent = new HashSet<string>(StringComparer.Ordinal);
+        var list = await services.Objects.ListAsync(scope.Type, scope.Namespace, 0, null, ct);
+        foreach (var entry in list.Items)
+        {
+            var obj = ObjectStore.Decode(entry).Object;
+            if (selection.Matches(obj))
+            {
+                sent.Add(entry.Key);
+                await stream.WriteAsync("ADDED", KindViews.ToView(scope.Type, obj), ct);
+            }
+        }
+        return (list.Revision, sent);
+    }
+
+    /// <summary>
+    /// Reads the cache's ring from the cursor on, flushing once per batch. Each event names the type this
+    /// watcher sees from the attributes the cache took once; the namespace is the key's.
+    /// </summary>
+    private static async Task FollowCacheAsync(RequestScope scope, WatchCache cache, WatchCursor cursor, long start, Selection selection,
+        WatchEventWriter stream, CancellationToken ct)
+    {
+        var namespacePrefix = ObjectStore.Prefix(scope.Type, scope.Namespace);
+        var batch = new List<CachedEvent>();
+        while (true)
+        {
+            batch.Clear();
+            switch (await cache.ReadAsync(cursor, batch, ct))
+            {
+                case CacheRead.Closed:
+                    return;
+                case CacheRead.Relisted:
+                case CacheRead.FellBehind:
+                    throw new CompactedException(stream.LastRevision, cache.CoveredAfter);
+            }
+            foreach (var e in batch)
+            {
+                // A cursor opened after a revision the cache had not reached yet skips up to it.
+                if (e.Revision <= start)
+                {
+                    continue;
+                }
+                stream.LastRevision = e.Revision;
+                if (e.Key.StartsWith(namespacePrefix, StringComparison.Ordinal)
+                    && e.TypeFor(selection.Labels, selection.Fields, selection.Selecting) is { } type)
+                {
+                    await stream.WriteSerialisedAsync(type, e.Json, ct);
+                }
+            }
+            await stream.FlushAsync(ct);
+        }
+    }
+
+    /// <summary>Which keys the selection holds now: where a store-served watch starts telling entries from exits.</summary>
+    private async Task<HashSet<string>> SelectedNowAsync(RequestScope scope, Selection selection, CancellationToken ct)
+    {
+        var selected = new HashSet<string>(StringComparer.Ordinal);
+        var list = await services.Objects.ListAsync(scope.Type, scope.Namespace, 0, null, ct);
+        foreach (var entry in list.Items)
+        {
+            if (selection.Matches(ObjectStore.Decode(entry).Object))
+            {
+                selected.Add(entry.Key);
+            }
+        }
+        return selected;
+    }
+
+    /// <summary>The store's own watch, decoding each event for this watcher: for starts older than the cache's window.</summary>
+    private async Task FollowStoreAsync(RequestScope scope, long start, Selection selection, HashSet<string> inSelection,
+        WatchEventWriter stream, CancellationToken ct)
+    {
+        await foreach (var change in services.Objects.Store.WatchAsync(ObjectStore.Prefix(scope.Type, scope.Namespace), start, ct))
+        {
+            stream.LastRevision = change.Entry.ModRevision;
+            var obj = ObjectStore.Decode(change.Entry).Object;
+            var type = Classify(change, obj, selection, inSelection);
+            if (type is not null)
+            {
+                await stream.WriteAsync(type, KindViews.ToView(scope.Type, obj), ct);
+                await stream.FlushAsync(ct);
+            }
+        }
+    }
+
+    private static string? Classify(StoreEvent change, JsonObject obj, Selection selection, HashSet<string> inSelection)
+    {
+        if (!selection.Selecting)
         {
             return change.Type switch
             {
@@ -126,9 +198,9 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader)
         if (change.Type == StoreEventType.Deleted)
         {
             inSelection.Remove(key);
-            return was || ReadHandler.Matches(obj, labels, fields) ? "DELETED" : null;
+            return was || selection.Matches(obj) ? "DELETED" : null;
         }
-        var now = ReadHandler.Matches(obj, labels, fields);
+        var now = selection.Matches(obj);
         if (now)
         {
             inSelection.Add(key);
@@ -161,86 +233,16 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader)
     private TimeSpan DefaultTimeout() =>
         services.MinRequestTimeout <= TimeSpan.Zero ? TimeSpan.Zero : services.MinRequestTimeout * (1 + services.Jitter());
 
-    private IDisposable StartBookmarks(EventWriter stream, CancellationToken ct)
+    private IDisposable StartBookmarks(WatchEventWriter stream, CancellationToken ct)
     {
         var timer = services.Clock.CreateTimer(_ => _ = stream.BookmarkAsync(ct), null, BookmarkInterval, BookmarkInterval);
         return timer;
     }
 
-    /// <summary>Serialises writes from the event loop and the bookmark timer onto the response.</summary>
-    private sealed class EventWriter(RequestScope scope, bool table, ReadHandler reader)
+    private sealed record Selection(ParsedLabelSelector Labels, FieldSelector Fields)
     {
-        private readonly SemaphoreSlim _lock = new(1, 1);
-        private bool _headersSent;
+        public bool Selecting { get; } = !Labels.IsEmpty || !Fields.IsEmpty;
 
-        public long LastRevision { get; set; }
-
-        public async Task WriteAsync(string type, JsonObject obj, CancellationToken ct, bool raw = false)
-        {
-            JsonNode payload = obj;
-            if (table && !raw)
-            {
-                var rv = ObjectMetaRules.Str(ObjectMetaRules.Meta(obj), "resourceVersion");
-                payload = TableBuilder.Build(scope.Type, [obj], reader.TableOptionsFor(scope, rv, null, null, includeHeaders: !_headersSent));
-                _headersSent = true;
-            }
-            var buffer = new ArrayBufferWriter<byte>(1024);
-            using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-            {
-                writer.WriteStartObject();
-                writer.WriteString("type", type);
-                writer.WritePropertyName("object");
-                payload.WriteTo(writer);
-                writer.WriteEndObject();
-            }
-            buffer.Write("\n"u8);
-            await _lock.WaitAsync(ct);
-            try
-            {
-                await scope.Http.Response.Body.WriteAsync(buffer.WrittenMemory, ct);
-            }
-            finally
-            {
-                _lock.Release();
-            }
-        }
-
-        public async Task FlushAsync(CancellationToken ct)
-        {
-            await _lock.WaitAsync(ct);
-            try
-            {
-                await scope.Http.Response.Body.FlushAsync(ct);
-            }
-            finally
-            {
-                _lock.Release();
-            }
-        }
-
-        /// <param name="initialEventsEnd">The bookmark that closes sendInitialEvents' synthetic events, annotated as upstream does.</param>
-        public async Task BookmarkAsync(CancellationToken ct, bool initialEventsEnd = false)
-        {
-            try
-            {
-                var metadata = new JsonObject { ["resourceVersion"] = Math.Max(LastRevision, 0).ToString(CultureInfo.InvariantCulture) };
-                if (initialEventsEnd)
-                {
-                    metadata["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
-                }
-                var bookmark = new JsonObject
-                {
-                    ["kind"] = scope.Type.Kind,
-                    ["apiVersion"] = scope.Type.ApiVersion,
-                    ["metadata"] = metadata,
-                };
-                await WriteAsync("BOOKMARK", bookmark, ct, raw: true);
-                await FlushAsync(ct);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or IOException)
-            {
-                // The watch ended while the timer fired.
-            }
-        }
+        public bool Matches(JsonObject obj) => ReadHandler.Matches(obj, Labels, Fields);
     }
 }

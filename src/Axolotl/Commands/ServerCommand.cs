@@ -37,7 +37,7 @@ public static partial class ServerCommand
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
         "testing-cronjob-clock-rate", "metric-resolution", "horizontal-pod-autoscaler-sync-period",
         "min-request-timeout",
-        "max-requests-inflight", "max-mutating-requests-inflight", "enable-priority-and-fairness",
+        "max-requests-inflight", "max-mutating-requests-inflight", "enable-priority-and-fairness", "watch-cache",
     };
 
     /// <summary>A non-negative integer flag, or <paramref name="fallback"/> when absent.</summary>
@@ -90,6 +90,9 @@ public static partial class ServerCommand
           --enable-priority-and-fairness B
                            API Priority and Fairness: FlowSchemas sort requests into priority levels with their own
                            seats and fair queues (default: true); false: the two limits above, 429 beyond each
+          --watch-cache B
+                           serve watches from one cache per resource that decodes each event once for every
+                           watcher (default: true); false: every watch reads the store itself
           --metric-resolution D
                            how often the resource metrics API (kubectl top) reads every agent (default: 15s)
           --horizontal-pod-autoscaler-sync-period D
@@ -335,6 +338,7 @@ public static partial class ServerCommand
                 MaxRequestsInflight = CountFlag(args, "max-requests-inflight", 400),
                 MaxMutatingRequestsInflight = CountFlag(args, "max-mutating-requests-inflight", 200),
                 EnablePriorityAndFairness = args.GetBool("enable-priority-and-fairness", true),
+                WatchCache = new Axolotl.ApiServer.Watch.Cache.WatchCacheOptions { Enabled = args.GetBool("watch-cache", true) },
             }, store, clock, logging, shutdown.Token);
 
         var apiMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;

@@ -1,0 +1,303 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Axolotl.Api.Scheme;
+using Axolotl.ApiServer.Registry;
+using Axolotl.ApiServer.Rest;
+using Axolotl.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.ApiServer.Watch.Cache;
+
+/// <summary>
+/// kube-apiserver's cacher for one served resource: one store watch, each event decoded, filtered
+/// into attributes and serialised once, then kept in a ring that every watcher of the resource reads
+/// at its own pace. A watcher that falls behind reads on from the ring rather than being cut off;
+/// only one that falls out of the ring's window gets the 410 that makes its client relist.
+/// The cache keeps every object's filter attributes (not the object) so that a selector's watcher
+/// learns when an object leaves its selection without listing at its start.
+/// </summary>
+internal sealed class WatchCache
+{
+    private const int MaxBatch = 256;
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly Lock _gate = new();
+    private readonly ResourceType _type;
+    private readonly string _resource;
+    private readonly IStore _store;
+    private readonly string _prefix;
+    private readonly EventRing _ring;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _log;
+    private readonly CancellationToken _stopping;
+    private Dictionary<string, ObjectAttributes> _current = new(StringComparer.Ordinal);
+    private TaskCompletionSource _changed = NewSignal();
+    private long _revision;
+    private int _generation;
+    private bool _stopped;
+
+    private WatchCache(ResourceType type, IStore store, WatchCacheOptions options, TimeProvider clock, ILogger log, CancellationToken stopping)
+    {
+        _type = type;
+        _resource = type.QualifiedResource;
+        _store = store;
+        _prefix = ObjectStore.Prefix(type, null);
+        _ring = new EventRing(options.Capacity, options.MaxBytes, options.FreshFor, options.Minimum, clock);
+        _clock = clock;
+        _log = log;
+        _stopping = stopping;
+    }
+
+    /// <summary>True once the cache follows the store no more (the server is stopping, or the store closed).</summary>
+    public bool Stopped
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stopped;
+            }
+        }
+    }
+
+    /// <summary>The revision of the last event taken in (or of the list the cache began with).</summary>
+    public long Revision
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _revision;
+            }
+        }
+    }
+
+    /// <summary>Lists the resource once, then follows the store from that list's revision until <paramref name="stopping"/>.</summary>
+    public static async Task<WatchCache> StartAsync(ResourceType type, IStore store, WatchCacheOptions options, TimeProvider clock, ILogger log, CancellationToken stopping)
+    {
+        var cache = new WatchCache(type, store, options, clock, log, stopping);
+        await cache.LoadAsync(stopping);
+        _ = cache.FollowAsync();
+        _ = cache.TrimAsync();
+        return cache;
+    }
+
+    /// <summary>A reader positioned after <paramref name="afterRevision"/>, or null when the ring may no longer hold what follows it.</summary>
+    public WatchCursor? Open(long afterRevision)
+    {
+        lock (_gate)
+        {
+            return !_stopped && _ring.TryFind(afterRevision, out var index) ? new WatchCursor(_generation, index) : null;
+        }
+    }
+
+    /// <summary>Waits for the events after the cursor and copies them into <paramref name="into"/> (at most one batch).</summary>
+    public async Task<CacheRead> ReadAsync(WatchCursor cursor, List<CachedEvent> into, CancellationToken ct)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (_stopped)
+                {
+                    return CacheRead.Closed;
+                }
+                if (cursor.Generation != _generation)
+                {
+                    return CacheRead.Relisted;
+                }
+                if (!_ring.TryRead(cursor.Index, into, MaxBatch))
+                {
+                    WatchCacheMetrics.WatcherTerminated(_resource);
+                    return CacheRead.FellBehind;
+                }
+                if (into.Count > 0)
+                {
+                    cursor.Index += into.Count;
+                    WatchCacheMetrics.EventsDispatched(_resource, into.Count);
+                    return CacheRead.Events;
+                }
+                changed = _changed.Task;
+            }
+            await changed.WaitAsync(ct);
+        }
+    }
+
+    /// <summary>The oldest revision a cursor that fell behind could have resumed after (for its 410's message).</summary>
+    public long CoveredAfter
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ring.CoveredAfter;
+            }
+        }
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        var list = await _store.ListAsync(_prefix, 0, null, ct);
+        var current = new Dictionary<string, ObjectAttributes>(list.Items.Count, StringComparer.Ordinal);
+        foreach (var entry in list.Items)
+        {
+            current[entry.Key] = ObjectAttributes.Of(_type, ObjectStore.Decode(entry).Object);
+        }
+        lock (_gate)
+        {
+            _current = current;
+            _revision = list.Revision;
+            _ring.Reset(list.Revision);
+            _generation++;
+            Signal();
+        }
+        WatchCacheMetrics.Initialized(_resource);
+    }
+
+    private async Task FollowAsync()
+    {
+        try
+        {
+            var relist = false;
+            while (!_stopping.IsCancellationRequested)
+            {
+                try
+                {
+                    if (relist)
+                    {
+                        await LoadAsync(_stopping);
+                        relist = false;
+                    }
+                    await foreach (var change in _store.WatchAsync(_prefix, Revision, _stopping))
+                    {
+                        TakeIn(change);
+                    }
+                    return;
+                }
+                catch (CompactedException e) when (_store.CompactRevision <= e.RequestedRevision && !relist)
+                {
+                    // The store's queue for this cache overflowed in a burst; its history still holds every
+                    // event after ours, so the cache reads on from there and no watcher notices.
+                    if (_log.IsEnabled(LogLevel.Debug))
+                    {
+                        _log.LogDebug("watch cache of {Resource} fell behind the store; resuming after revision {Revision}", _resource, e.RequestedRevision);
+                    }
+                }
+                catch (CompactedException e)
+                {
+                    // History the cache had not read is gone: begin again from a list; watchers of the old
+                    // generation get 410 and relist, as they must.
+                    _log.LogWarning("watch cache of {Resource} lost its place ({Message}); relisting", _resource, e.Message);
+                    relist = true;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    _log.LogWarning("watch cache of {Resource}: the store's watch ended ({Message}); retrying in 1 s", _resource, e.Message);
+                    await Task.Delay(TimeSpan.FromSeconds(1), _clock, _stopping);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _stopped = true;
+                Signal();
+            }
+        }
+    }
+
+    /// <summary>Lets a burst's history go once it is stale, although no new event comes to push it out.</summary>
+    private async Task TrimAsync()
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(15), _clock);
+            while (await timer.WaitForNextTickAsync(_stopping))
+            {
+                lock (_gate)
+                {
+                    _ring.Trim();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void TakeIn(StoreEvent change)
+    {
+        var stored = ObjectStore.Decode(change.Entry).Object;
+        var attributes = ObjectAttributes.Of(_type, stored);
+        var json = Serialise(KindViews.ToView(_type, stored));
+        var key = change.Entry.Key;
+        lock (_gate)
+        {
+            _current.TryGetValue(key, out var previous);
+            CachedEvent e;
+            if (change.Type == StoreEventType.Deleted)
+            {
+                _current.Remove(key);
+                e = new CachedEvent(change.Type, key, change.Entry.ModRevision, json, null, previous ?? attributes);
+            }
+            else
+            {
+                _current[key] = attributes;
+                e = new CachedEvent(change.Type, key, change.Entry.ModRevision, json, attributes,
+                    change.Type == StoreEventType.Added ? null : previous ?? attributes);
+            }
+            _ring.Append(e);
+            _revision = e.Revision;
+            Signal();
+        }
+        WatchCacheMetrics.EventReceived(_resource);
+    }
+
+    private static byte[] Serialise(JsonObject view)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            view.WriteTo(writer);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Wakes every reader waiting for an event (called under the lock).</summary>
+    private void Signal()
+    {
+        var changed = _changed;
+        _changed = NewSignal();
+        changed.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>One watcher's place in a <see cref="WatchCache"/>: the ring index of the next event it reads.</summary>
+internal sealed class WatchCursor(int generation, long index)
+{
+    public int Generation { get; } = generation;
+
+    public long Index { get; set; } = index;
+}
+
+internal enum CacheRead
+{
+    Events,
+
+    /// <summary>The ring let go of events this watcher had not read.</summary>
+    FellBehind,
+
+    /// <summary>The cache began again from a list (its history was compacted away).</summary>
+    Relisted,
+
+    /// <summary>The server is stopping.</summary>
+    Closed,
+}

@@ -1,0 +1,46 @@
+using System.Collections.Concurrent;
+using Axolotl.Api.Scheme;
+using Axolotl.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.ApiServer.Watch.Cache;
+
+/// <summary>
+/// The server's watch caches, one per served resource, each started by the first watch of its resource
+/// and kept until the server stops. A cache that cannot start (the store is down) is not kept: that
+/// watch is served from the store, and the next one tries again.
+/// </summary>
+public sealed class WatchCaches(IStore store, WatchCacheOptions options, TimeProvider clock, ILoggerFactory logging, CancellationToken stopping)
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<WatchCache>>> _caches = new(StringComparer.Ordinal);
+    private readonly ILogger _log = logging.CreateLogger("Axolotl.ApiServer.WatchCache");
+
+    public WatchCacheOptions Options => options;
+
+    /// <summary>How many resources have a cache (tests and metrics).</summary>
+    public int Count => _caches.Count;
+
+    internal async Task<WatchCache?> ForAsync(ResourceType type, CancellationToken ct)
+    {
+        if (!options.Enabled)
+        {
+            return null;
+        }
+        var key = $"{type.ApiVersion}/{type.Plural}";
+        var entry = _caches.GetOrAdd(key, _ => new Lazy<Task<WatchCache>>(() => WatchCache.StartAsync(type, store, options, clock, _log, stopping)));
+        try
+        {
+            var cache = await entry.Value.WaitAsync(ct);
+            if (!cache.Stopped)
+            {
+                return cache;
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            _log.LogWarning("watch cache of {Resource} could not start ({Message}); serving this watch from the store", type.QualifiedResource, e.Message);
+        }
+        _caches.TryRemove(new KeyValuePair<string, Lazy<Task<WatchCache>>>(key, entry));
+        return null;
+    }
+}
