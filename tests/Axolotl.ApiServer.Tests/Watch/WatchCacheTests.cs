@@ -1,0 +1,133 @@
+using System.Text.Json.Nodes;
+using Axolotl.ApiServer.Tests.Rest;
+using Axolotl.ApiServer.Watch.Cache;
+using Axolotl.Testing;
+using WatchStream = Axolotl.ApiServer.Tests.Rest.WatchStream;
+
+namespace Axolotl.ApiServer.Tests.Watch;
+
+/// <summary>
+/// Watches served from the watch cache: a watcher that reads slowly reads on from the cache's window
+/// where the store's own queue (1,000 events) once cut it off with a 410; only one that falls out of
+/// the window gets the 410; a selector's watcher started at a revision learns that an object left
+/// its selection from the previous object's attributes.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class WatchCacheTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_watcher_that_reads_nothing_while_thousands_of_events_pass_reads_them_all_afterwards()
+    {
+        await using var cluster = await InProcessCluster.StartAsync();
+        using var http = cluster.CreateHttpClient();
+        var (_, list) = await SendAsync(http, HttpMethod.Get, "/api/v1/namespaces/default/configmaps");
+        var rv = (string)list["metadata"]!["resourceVersion"]!;
+        await using var watch = await WatchStream.OpenAsync(http, $"/api/v1/namespaces/default/configmaps?watch=true&resourceVersion={rv}");
+
+        // 1,500 events of 8 kB: more than the store's queue, and more than the connection buffers, so
+        // the server's writes to this watcher stall while the events pass.
+        const int count = 1500;
+        var payload = new string('x', 8 * 1024);
+        for (var i = 0; i < count; i++)
+        {
+            var (code, body) = await SendAsync(http, HttpMethod.Post, "/api/v1/namespaces/default/configmaps",
+                $$$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"slow-{{{i}}}"},"data":{"k":"{{{payload}}}"}}""");
+            Assert.True(code == 201, body.ToJsonString());
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var e = await watch.NextAsync(Deadline);
+            Assert.True(e.Type == "ADDED" && e.Name == $"slow-{i}", $"event {i}: {e.Type} {e.Object.ToJsonString()[..Math.Min(300, e.Object.ToJsonString().Length)]}");
+        }
+    }
+
+    [Fact]
+    public async Task A_watcher_that_falls_out_of_the_window_gets_410_Gone()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(o => o with { WatchCache = new WatchCacheOptions { Capacity = 20, Minimum = 1 } });
+        using var http = cluster.CreateHttpClient();
+        var (_, list) = await SendAsync(http, HttpMethod.Get, "/api/v1/namespaces/default/configmaps");
+        var rv = (string)list["metadata"]!["resourceVersion"]!;
+        await using var first = await WatchStream.OpenAsync(http, $"/api/v1/namespaces/default/configmaps?watch=true&resourceVersion={rv}");
+        var payload = new string('x', 64 * 1024);
+        for (var i = 0; i < 400; i++)
+        {
+            await SendAsync(http, HttpMethod.Post, "/api/v1/namespaces/default/configmaps",
+                $$$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"gone-{{{i}}}"},"data":{"k":"{{{payload}}}"}}""");
+        }
+
+        var seen = 0;
+        while (true)
+        {
+            var e = await first.NextAsync(Deadline);
+            if (e.Type == "ERROR")
+            {
+                Assert.Equal(410, (int)e.Object["code"]!);
+                Assert.StartsWith("too old resource version", (string)e.Object["message"]!, StringComparison.Ordinal);
+                break;
+            }
+            Assert.True(++seen < 400, "the watcher read every event although the window holds 20 and it read none while 400 × 64 kB passed");
+        }
+    }
+
+    [Fact]
+    public async Task A_selector_watch_from_a_revision_sees_an_object_leave_its_selection_as_DELETED()
+    {
+        await using var cluster = await InProcessCluster.StartAsync();
+        using var http = cluster.CreateHttpClient();
+        await SendAsync(http, HttpMethod.Post, "/api/v1/namespaces/default/configmaps",
+            """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"m","labels":{"app":"web"}}}""");
+        // A first watch starts the cache; the list after it is a revision the cache holds.
+        await using var warm = await WatchStream.OpenAsync(http, "/api/v1/namespaces/default/configmaps?watch=true");
+        var (_, list) = await SendAsync(http, HttpMethod.Get, "/api/v1/namespaces/default/configmaps?labelSelector=app%3Dweb");
+        var rv = (string)list["metadata"]!["resourceVersion"]!;
+        await using var watch = await WatchStream.OpenAsync(http, $"/api/v1/namespaces/default/configmaps?watch=true&resourceVersion={rv}&labelSelector=app%3Dweb");
+
+        await SendAsync(http, HttpMethod.Patch, "/api/v1/namespaces/default/configmaps/m", """{"metadata":{"labels":{"app":"db"}}}""", "application/merge-patch+json");
+        await SendAsync(http, HttpMethod.Patch, "/api/v1/namespaces/default/configmaps/m", """{"data":{"unseen":"x"}}""", "application/merge-patch+json");
+        await SendAsync(http, HttpMethod.Patch, "/api/v1/namespaces/default/configmaps/m", """{"metadata":{"labels":{"app":"web"}}}""", "application/merge-patch+json");
+        await SendAsync(http, HttpMethod.Patch, "/api/v1/namespaces/default/configmaps/m", """{"data":{"seen":"y"}}""", "application/merge-patch+json");
+        await SendAsync(http, HttpMethod.Delete, "/api/v1/namespaces/default/configmaps/m");
+
+        var types = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            types.Add((await watch.NextAsync(Deadline)).Type);
+        }
+        Assert.Equal(["DELETED", "ADDED", "MODIFIED", "DELETED"], types);
+    }
+
+    [Fact]
+    public async Task Watches_of_a_namespace_see_only_that_namespace_from_the_shared_cache()
+    {
+        await using var cluster = await InProcessCluster.StartAsync();
+        using var http = cluster.CreateHttpClient();
+        await SendAsync(http, HttpMethod.Post, "/api/v1/namespaces", """{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"other"}}""");
+        await using var all = await WatchStream.OpenAsync(http, "/api/v1/configmaps?watch=true");
+        var (_, list) = await SendAsync(http, HttpMethod.Get, "/api/v1/configmaps");
+        var rv = (string)list["metadata"]!["resourceVersion"]!;
+        await using var one = await WatchStream.OpenAsync(http, $"/api/v1/namespaces/other/configmaps?watch=true&resourceVersion={rv}");
+
+        await SendAsync(http, HttpMethod.Post, "/api/v1/namespaces/default/configmaps", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"here"}}""");
+        await SendAsync(http, HttpMethod.Post, "/api/v1/namespaces/other/configmaps", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"there"}}""");
+
+        var e = await one.NextAsync(Deadline);
+        Assert.Equal(("ADDED", "there", "other"), (e.Type, e.Name, (string?)e.Object["metadata"]!["namespace"]));
+    }
+
+    private static async Task<(int Code, JsonObject Body)> SendAsync(HttpClient http, HttpMethod method, string path, string? json = null, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8);
+            request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+        }
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, text.StartsWith('{') ? JsonNode.Parse(text)!.AsObject() : new JsonObject { ["raw"] = text });
+    }
+}
