@@ -14,11 +14,12 @@ internal sealed class BenchContext(BenchOptions options)
     public bool Http2 => Options.Http2;
 
     /// <summary>A server on a fresh data dir, ready to use; dispose it to stop it and delete the dir.</summary>
-    public Task<ServerProcess> StartServerAsync(CancellationToken ct) => ServerProcess.StartAsync(Options.ServerBinary, Options.ServerEnvironment, StartTimeout, ct);
+    public Task<ServerProcess> StartServerAsync(CancellationToken ct) =>
+        ServerProcess.StartAsync(Options.ServerBinary, Options.ServerEnvironment, StartTimeout, ct, Options.ServerArguments);
 
     /// <summary>A server with more flags (e.g. --datastore-endpoint).</summary>
     public Task<ServerProcess> StartServerAsync(IReadOnlyList<string> extraArgs, CancellationToken ct) =>
-        ServerProcess.StartAsync(Options.ServerBinary, Options.ServerEnvironment, StartTimeout, ct, extraArgs);
+        ServerProcess.StartAsync(Options.ServerBinary, Options.ServerEnvironment, StartTimeout, ct, [.. extraArgs, .. Options.ServerArguments]);
 
     /// <summary>A client connection to <paramref name="server"/>.</summary>
     public ApiClient Connect(ServerProcess server) => new(server.Kubeconfig, Http2);

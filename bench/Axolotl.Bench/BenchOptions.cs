@@ -16,9 +16,12 @@ internal sealed record BenchOptions(
     /// <summary>Extra `axolotl server` flags for the servers whose node runs containers (e.g. --seccomp-default).</summary>
     public IReadOnlyList<string> NodeArguments { get; init; } = [];
 
+    /// <summary>Extra `axolotl server` flags for every server started (e.g. --watch-cache=false, to compare).</summary>
+    public IReadOnlyList<string> ServerArguments { get; init; } = [];
+
     public const string Usage = """
         Usage: Axolotl.Bench --server-bin PATH [--quick] [--only NAME[,NAME]] [--results DIR]
-                             [--kubectl PATH] [--http1] [--server-env KEY=VALUE]... [--node-arg FLAG]... [--repo DIR] [--cases a,b,c] [--list]
+                             [--kubectl PATH] [--http1] [--server-env KEY=VALUE]... [--node-arg FLAG]... [--server-arg FLAG]... [--repo DIR] [--cases a,b,c] [--list]
 
           --server-bin PATH  the axolotl binary to measure (bench/run builds it and passes this)
           --quick            1,000 objects only and fewer runs (under 2 minutes)
@@ -28,6 +31,7 @@ internal sealed record BenchOptions(
           --http1            talk HTTP/1.1 keep-alive instead of HTTP/2 (which kubectl uses)
           --server-env K=V   set an environment variable for every server started (e.g. DOTNET_gcServer=0)
           --node-arg FLAG    add an `axolotl server` flag to the servers that run containers (e.g. --seccomp-default)
+          --server-arg FLAG  add an `axolotl server` flag to every server started (e.g. --watch-cache=false)
           --repo DIR         repository whose commit the report names
           --cases LIST       service-load: run only these of its cases (a kills, b rollouts, c readiness)
           --list             print the scenarios and exit
@@ -40,6 +44,7 @@ internal sealed record BenchOptions(
         HashSet<string>? only = null, cases = null;
         var environment = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var nodeArguments = new List<string>();
+        var serverArguments = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -57,6 +62,7 @@ internal sealed record BenchOptions(
                     environment[pair[0]] = pair.Length == 2 && pair[0].Length > 0 ? pair[1] : throw new ArgumentException("--server-env wants KEY=VALUE");
                     break;
                 case "--node-arg": nodeArguments.Add(Value()); break;
+                case "--server-arg": serverArguments.Add(Value()); break;
                 case "--cases": cases = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                 case "--only": only = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                 default: throw new ArgumentException($"unknown argument \"{args[i]}\"");
@@ -69,6 +75,7 @@ internal sealed record BenchOptions(
         return new BenchOptions(quick, server ?? "", results ?? "results", kubectl ?? Infrastructure.KubectlRunner.DefaultBinary, http2, only, repo, list, environment, cases)
         {
             NodeArguments = nodeArguments,
+            ServerArguments = serverArguments,
         };
     }
 }

@@ -67,7 +67,7 @@ internal sealed class NodeServer : IAsyncDisposable
         context.Log($"node server: node {nodeName}, bridge {bridge}, pod CIDR 10.244.{slot}.0/24");
         try
         {
-            var server = await ServerProcess.StartAsync(wrapper, context.Options.ServerEnvironment, StartTimeout, ct);
+            var server = await ServerProcess.StartAsync(wrapper, context.Options.ServerEnvironment, StartTimeout, ct, context.Options.ServerArguments);
             return new NodeServer(context, server, nodeName, bridge, wrapperDir);
         }
         catch
