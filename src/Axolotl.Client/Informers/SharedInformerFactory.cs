@@ -49,7 +49,8 @@ public sealed class SharedInformerFactory(KubeClient client, ILoggerFactory logg
                 return (SharedInformer<T>)existing;
             }
             var options = _defaults with { Namespace = ns, LabelSelector = labelSelector, FieldSelector = fieldSelector };
-            return AddLocked(key, new SharedInformer<T>(client.Resource<T>(), time, loggerFactory.CreateLogger($"Axolotl.Informer.{typeof(T).Name}"), options));
+            return AddLocked(key, new SharedInformer<T>(client.Resource<T>(), time, loggerFactory.CreateLogger($"Axolotl.Informer.{typeof(T).Name}"), options,
+                options.KeepManagedFields ? null : StripManagedFields));
         }
     }
 
@@ -187,6 +188,13 @@ public sealed class SharedInformerFactory(KubeClient client, ILoggerFactory logg
         typeof(KubeObject).IsAssignableFrom(resource.ClrType) && !resource.ClrType.IsAbstract && resource.ClrType != typeof(Unstructured)
         && KnownResources.FindByPlural(resource.Group, resource.Version, resource.Plural) is { } known && known.ClrType == resource.ClrType
         && Id(KnownResources.ForType(resource.ClrType)) == Id(resource);
+
+    private static T StripManagedFields<T>(T obj)
+        where T : KubeObject
+    {
+        obj.Metadata.ManagedFields = null;
+        return obj;
+    }
 
     /// <summary>The metadata-only cache keeps identity, owners and deletion state; spec, status and managedFields go.</summary>
     private static Unstructured DropAllButMetadata(Unstructured obj)

@@ -28,4 +28,11 @@ public sealed record SharedInformerOptions
 
     /// <summary>A watch that ends sooner than this without any event counts as a failure (backoff before retrying).</summary>
     public TimeSpan MinWatchDuration { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Keep metadata.managedFields in the cache. Off by default, as kube-controller-manager's informers
+    /// strip them: no controller reads them, they are about half of a pod's bytes, and an update that
+    /// leaves them out keeps the live ones.
+    /// </summary>
+    public bool KeepManagedFields { get; init; }
 }

@@ -77,6 +77,29 @@ public sealed class SharedInformerFactoryTests : IDisposable
         await factory.WhenStoppedAsync().WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_cache_drops_managed_fields_unless_asked_to_keep_them(bool keep)
+    {
+        var tracked = TestObjects.Bare("a", "2");
+        tracked.Metadata.ManagedFields = System.Text.Json.JsonDocument.Parse("""[{"manager":"kubectl","operation":"Apply","apiVersion":"v1"}]""").RootElement;
+        using var http = new FakeHttpHandler();
+        http.Fallback(r => r.Query.GetValueOrDefault("watch") == "true"
+            ? FakeHttpHandler.Watch(new WatchStream())
+            : FakeHttpHandler.List("List", "3", tracked));
+        var factory = new SharedInformerFactory(TestObjects.Client(http), NullLoggerFactory.Instance, new FakeTimeProvider(), new SharedInformerOptions { KeepManagedFields = keep });
+        var configMaps = factory.For<ConfigMap>();
+        using var stop = new CancellationTokenSource();
+
+        factory.Start(stop.Token);
+        await factory.WaitForCacheSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(keep, configMaps.Lister.Get("default", "a")!.Metadata.ManagedFields is { ValueKind: System.Text.Json.JsonValueKind.Array });
+        await stop.CancelAsync();
+        await factory.WhenStoppedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     [Fact]
     public async Task The_metadata_view_of_a_typed_kind_is_its_typed_informer_so_the_kind_is_watched_once()
     {
