@@ -28,6 +28,10 @@ public sealed partial class PodWorker
             seen.StartedImage = saved.StartedImage;
             seen.Terminated = saved.Terminated;
             seen.LastTermination = saved.LastTermination;
+            if (saved.Backoff is { } backoff)
+            {
+                _ctx.Restarts.Restore(Uid, saved.Name, backoff);
+            }
             if (saved.Handle is { } persisted)
             {
                 var handle = await _ctx.Runtime.RecoverAsync(persisted, ct);

@@ -71,6 +71,7 @@ public sealed partial class PodWorker
                 StartedImage = pair.c.StartedImage,
                 Terminated = pair.c.Terminated,
                 LastTermination = pair.c.LastTermination,
+                Backoff = _ctx.Restarts.Snapshot(Uid, pair.c.Name),
             })
             .ToList();
         _ctx.Checkpoints.Save(new PodCheckpoint { PodUid = Uid, Sandbox = _sandbox, StartTime = Observed.StartTime, Containers = containers });

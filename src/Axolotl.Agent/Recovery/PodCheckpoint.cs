@@ -37,6 +37,9 @@ public sealed record ContainerCheckpoint
     public ContainerTermination? Terminated { get; init; }
 
     public ContainerTermination? LastTermination { get; init; }
+
+    /// <summary>Where the container is on its restart back-off curve (null: no exit recorded yet).</summary>
+    public Restart.RestartBackoffState? Backoff { get; init; }
 }
 
 /// <summary>

@@ -133,6 +133,39 @@ public sealed class RestartTracker
         return false;
     }
 
+    /// <summary>The container's place on its curve, for the pod's checkpoint; null when it has no history.</summary>
+    public RestartBackoffState? Snapshot(string podUid, string containerName)
+    {
+        lock (_lock)
+        {
+            return _entries.TryGetValue((podUid, containerName), out var entry)
+                ? new RestartBackoffState(entry.LastExit, entry.NextBackoff, entry.LastDecision.Action, entry.LastDecision.Backoff, entry.LastDecision.RestartAt)
+                : null;
+        }
+    }
+
+    /// <summary>
+    /// Takes a checkpointed curve back (agent restart). History this process recorded itself wins; a
+    /// delay beyond <see cref="RestartBackoffOptions.Max"/> (the options changed) is held to it.
+    /// </summary>
+    public void Restore(string podUid, string containerName, RestartBackoffState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var backoff = Min(state.Backoff, Options.Max);
+        var decision = state.Action == RestartAction.RestartAfterBackoff
+            ? new RestartDecision(RestartAction.RestartAfterBackoff, backoff, state.LastExit + backoff)
+            : new RestartDecision(state.Action, TimeSpan.Zero, state.RestartAt);
+        lock (_lock)
+        {
+            _entries.TryAdd((podUid, containerName), new Entry
+            {
+                LastExit = state.LastExit,
+                NextBackoff = Min(state.NextBackoff < Options.Initial ? Options.Initial : state.NextBackoff, Options.Max),
+                LastDecision = decision,
+            });
+        }
+    }
+
     /// <summary>Drops a container's history (spec changed, container removed).</summary>
     public void Forget(string podUid, string containerName)
     {

@@ -9,6 +9,8 @@ public class RestartTrackerTests
     private const string Container = "app";
     private static readonly DateTimeOffset T0 = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
+    private static readonly System.Text.Json.JsonSerializerOptions Web = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     private readonly FakeTimeProvider _clock = new(T0);
 
     [Theory]
@@ -33,6 +35,37 @@ public class RestartTrackerTests
         var tracker = new RestartTracker(RestartBackoffOptions.Kubernetes, _clock);
         var decision = tracker.OnExit(Pod, Container, policy, exitCode, T0, T0 + TimeSpan.FromSeconds(1), init);
         Assert.Equal(restarts ? RestartAction.RestartNow : RestartAction.DoNotRestart, decision.Action);
+    }
+
+    [Fact]
+    public void A_checkpointed_curve_taken_back_by_a_new_tracker_keeps_the_schedule()
+    {
+        var before = new RestartTracker(RestartBackoffOptions.Kubernetes, _clock);
+        var start = T0;
+        RestartDecision last = RestartDecision.Never;
+        for (var crash = 0; crash < 4; crash++)
+        {
+            var end = start + TimeSpan.FromSeconds(1);
+            last = before.OnExit(Pod, Container, "Always", 1, start, end);
+            start = end + last.Backoff;
+        }
+        Assert.Equal(TimeSpan.FromSeconds(40), last.Backoff);
+        var state = before.Snapshot(Pod, Container)!;
+        // The state goes to disk as JSON with the pod's checkpoint.
+        var json = System.Text.Json.JsonSerializer.Serialize(state, Web);
+        var restored = System.Text.Json.JsonSerializer.Deserialize<RestartBackoffState>(json, Web)!;
+
+        var after = new RestartTracker(RestartBackoffOptions.Kubernetes, _clock);
+        after.Restore(Pod, Container, restored);
+
+        // The exit the checkpoint knows gives the decision it had; the next exit doubles on from there.
+        var finished = start - last.Backoff;
+        Assert.Equal(last, after.OnExit(Pod, Container, "Always", 1, finished - TimeSpan.FromSeconds(1), finished));
+        Assert.True(after.IsInBackoff(Pod, Container, out var backoff, out _));
+        Assert.Equal(TimeSpan.FromSeconds(40), backoff);
+        var next = after.OnExit(Pod, Container, "Always", 1, start, start + TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.FromSeconds(80), next.Backoff);
+        Assert.Null(new RestartTracker(RestartBackoffOptions.Kubernetes, _clock).Snapshot(Pod, Container));
     }
 
     [Fact]
