@@ -43,6 +43,43 @@ internal sealed class EtcdGateway : IDisposable
 
     public string Describe() => string.Join(",", _endpoints.Select(e => e.ToString().TrimEnd('/')));
 
+    /// <summary>The members' client URLs as configured.</summary>
+    public IReadOnlyList<Uri> Endpoints => _endpoints;
+
+    /// <summary>
+    /// POSTs to one named member and no other: maintenance (status, defragment) is about that member. Not
+    /// retried; any failure to get an answer is <see cref="StoreUnavailableException"/>.
+    /// </summary>
+    public async Task<JsonDocument> PostToMemberAsync(Uri endpoint, string path, byte[] body, TimeSpan timeout, CancellationToken ct)
+    {
+        using var deadline = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint, path)) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = Json;
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token);
+            var document = ParseAnswer(endpoint, await response.Content.ReadAsByteArrayAsync(linked.Token));
+            if (response.IsSuccessStatusCode)
+            {
+                return document;
+            }
+
+            using (document)
+            {
+                throw ToException(document.RootElement, response.StatusCode);
+            }
+        }
+        catch (HttpRequestException e)
+        {
+            throw new StoreUnavailableException($"etcd member {Name(endpoint)}: {e.Message}");
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new StoreUnavailableException($"etcd member {Name(endpoint)}: no answer to {path} within {timeout.TotalSeconds:0.#} s");
+        }
+    }
+
     /// <summary>POSTs one unary request ("/v3/kv/range", …) and returns the parsed answer.</summary>
     public async Task<JsonDocument> PostAsync(string path, byte[] body, bool idempotent, CancellationToken ct)
     {

@@ -40,16 +40,19 @@ internal static class SqliteSchema
             (SELECT value FROM meta WHERE key = 'compact_revision')
         """;
 
-    /// <summary>Prepares the write connection: WAL journal, durability level, tables.</summary>
-    public static void Apply(SqliteConnection writer, SqliteSynchronous synchronous)
+    /// <summary>Prepares the write connection: incremental auto-vacuum, WAL journal and its limits, durability level, tables.</summary>
+    public static void Apply(SqliteConnection writer, SqliteStoreOptions options)
     {
+        // First: the mode can be set without rewriting the file only while no table exists.
+        SqliteSpace.EnsureIncrementalVacuum(writer, options.Path, options.Logger);
         var journalMode = Scalar(writer, "PRAGMA journal_mode = WAL;");
         if (!string.Equals(journalMode as string, "wal", StringComparison.OrdinalIgnoreCase))
         {
             throw new StoreException($"SQLite refused WAL journal mode (got {journalMode})");
         }
 
-        Execute(writer, synchronous == SqliteSynchronous.Full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
+        SqliteSpace.LimitWal(writer, options.WalCheckpointPages);
+        Execute(writer, options.Synchronous == SqliteSynchronous.Full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
 
         using var transaction = writer.BeginTransaction(deferred: false);
         using (var command = writer.CreateCommand())

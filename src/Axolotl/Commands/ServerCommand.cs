@@ -15,7 +15,6 @@ using Axolotl.NodeIdentity;
 using Axolotl.Scheduler;
 using Axolotl.Storage;
 using Axolotl.Storage.Etcd;
-using Axolotl.Storage.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Commands;
@@ -234,21 +233,6 @@ public static partial class ServerCommand
         };
     }
 
-    /// <summary>SQLite in the data directory, or etcd when --datastore-endpoint names members.</summary>
-    private static async Task<IStore> OpenStoreAsync(CommandLine args, string dataDir, TimeProvider clock, CancellationToken ct)
-    {
-        if (DatastoreFlags.EtcdOptions(args) is { } options)
-        {
-            return await DatastoreFlags.OpenAsync(options, clock, ct);
-        }
-
-        var database = Path.Combine(dataDir, "state.db");
-        var sqlite = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = database }, clock, ct);
-        // SQLite makes these with the umask's modes; the WAL holds recent writes in clear, like the database.
-        DataDirectory.MakeOwnerOnly(database, database + "-wal", database + "-shm");
-        return sqlite;
-    }
-
     public static async Task<int> RunAsync(CommandLine args)
     {
         var started = Stopwatch.GetTimestamp();
@@ -304,7 +288,7 @@ public static partial class ServerCommand
         var shutdown = command.Shutdown;
 
         var phase = Stopwatch.GetTimestamp();
-        await using var store = await OpenStoreAsync(args, dataDir, clock, shutdown.Token);
+        await using var store = await OpenStoreAsync(args, dataDir, clock, logging, shutdown.Token);
         if (store is EtcdStore etcd)
         {
             LogEtcdStore(log, etcd.Endpoints, etcd.CurrentRevision, etcd.CompactRevision);
