@@ -35,7 +35,7 @@ public static partial class ServerCommand
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
         "testing-cronjob-clock-rate", "metric-resolution", "horizontal-pod-autoscaler-sync-period",
-        "min-request-timeout",
+        "min-request-timeout", "event-ttl",
         "max-requests-inflight", "max-mutating-requests-inflight", "enable-priority-and-fairness",
     };
 
@@ -89,6 +89,8 @@ public static partial class ServerCommand
           --enable-priority-and-fairness B
                            API Priority and Fairness: FlowSchemas sort requests into priority levels with their own
                            seats and fair queues (default: true); false: the two limits above, 429 beyond each
+          --event-ttl D    how long an Event (core/v1 and events.k8s.io/v1) is kept after its last write; then it is
+                           deleted, with a DELETED to watchers (kube-apiserver's flag; default: 1h)
           --metric-resolution D
                            how often the resource metrics API (kubectl top) reads every agent (default: 15s)
           --horizontal-pod-autoscaler-sync-period D
@@ -316,6 +318,7 @@ public static partial class ServerCommand
                 ServiceAccountTokens = ServiceAccountTokensFrom(args),
                 MetricResolution = DurationFlag(args, "metric-resolution") ?? Axolotl.ApiServer.Metrics.ResourceMetricsScraper.DefaultResolution,
                 MinRequestTimeout = MinRequestTimeout(args),
+                EventTtl = DurationFlag(args, "event-ttl") ?? TimeSpan.FromHours(1),
                 MaxRequestsInflight = CountFlag(args, "max-requests-inflight", 400),
                 MaxMutatingRequestsInflight = CountFlag(args, "max-mutating-requests-inflight", 200),
                 EnablePriorityAndFairness = args.GetBool("enable-priority-and-fairness", true),
