@@ -103,8 +103,8 @@ public sealed class SqliteDiskSpaceTests : IDisposable
         await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             connection.Open();
-            Execute(connection, "PRAGMA auto_vacuum = NONE; VACUUM;");
-            Assert.Equal(0L, Scalar(connection, "PRAGMA auto_vacuum;"));
+            SqliteCommands.Execute(connection, "PRAGMA auto_vacuum = NONE; VACUUM;");
+            Assert.Equal(0L, SqliteCommands.Scalar(connection, "PRAGMA auto_vacuum;"));
         }
 
         var log = new RecordingLogger();
@@ -116,7 +116,7 @@ public sealed class SqliteDiskSpaceTests : IDisposable
         await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             connection.Open();
-            Assert.Equal(2L, Scalar(connection, "PRAGMA auto_vacuum;"));
+            Assert.Equal(2L, SqliteCommands.Scalar(connection, "PRAGMA auto_vacuum;"));
         }
 
         Assert.Contains(log.Messages, m => m.Contains("one-time VACUUM", StringComparison.Ordinal) && m.Contains("auto_vacuum=NONE", StringComparison.Ordinal));
@@ -162,20 +162,6 @@ public sealed class SqliteDiskSpaceTests : IDisposable
 
     private Task<SqliteStore> OpenAsync(string path, int walCheckpointPages = 1000) =>
         SqliteStore.OpenAsync(new SqliteStoreOptions { Path = path, CompactionInterval = TimeSpan.Zero, WalCheckpointPages = walCheckpointPages }, TimeProvider.System, Ct);
-
-    private static object? Scalar(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
 
     private sealed class RecordingLogger : ILogger
     {

@@ -23,23 +23,23 @@ internal static partial class SqliteSpace
     /// </summary>
     public static void EnsureIncrementalVacuum(SqliteConnection writer, string path, ILogger log)
     {
-        var mode = Long(writer, "PRAGMA auto_vacuum;");
+        var mode = SqliteCommands.Long(writer, "PRAGMA auto_vacuum;");
         if (mode == AutoVacuumIncremental)
         {
             return;
         }
 
-        Execute(writer, "PRAGMA auto_vacuum = INCREMENTAL;");
-        if (Long(writer, "SELECT count(*) FROM sqlite_master;") == 0)
+        SqliteCommands.Execute(writer, "PRAGMA auto_vacuum = INCREMENTAL;");
+        if (SqliteCommands.Long(writer, "SELECT count(*) FROM sqlite_master;") == 0)
         {
             return; // takes effect when the first table is created
         }
 
         var before = FileBytes(path);
         LogVacuuming(log, path, ModeName(mode), before);
-        Execute(writer, "VACUUM;");
-        Execute(writer, "PRAGMA wal_checkpoint(TRUNCATE);");
-        if (Long(writer, "PRAGMA auto_vacuum;") != AutoVacuumIncremental)
+        SqliteCommands.Execute(writer, "VACUUM;");
+        SqliteCommands.Execute(writer, "PRAGMA wal_checkpoint(TRUNCATE);");
+        if (SqliteCommands.Long(writer, "PRAGMA auto_vacuum;") != AutoVacuumIncremental)
         {
             throw new StoreException($"SQLite did not switch {path} to auto_vacuum=INCREMENTAL");
         }
@@ -52,9 +52,9 @@ internal static partial class SqliteSpace
     public static void LimitWal(SqliteConnection writer, int pages)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pages, 1);
-        var pageSize = Long(writer, "PRAGMA page_size;");
-        Execute(writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA wal_autocheckpoint = {pages};"));
-        Execute(writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA journal_size_limit = {pages * pageSize};"));
+        var pageSize = SqliteCommands.Long(writer, "PRAGMA page_size;");
+        SqliteCommands.Execute(writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA wal_autocheckpoint = {pages};"));
+        SqliteCommands.Execute(writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA journal_size_limit = {pages * pageSize};"));
     }
 
     /// <summary>
@@ -63,20 +63,20 @@ internal static partial class SqliteSpace
     /// </summary>
     public static SqliteReclaimed Reclaim(SqliteConnection writer, ILogger log)
     {
-        var free = Long(writer, "PRAGMA freelist_count;");
-        Execute(writer, "PRAGMA incremental_vacuum;");
+        var free = SqliteCommands.Long(writer, "PRAGMA freelist_count;");
+        SqliteCommands.Execute(writer, "PRAGMA incremental_vacuum;");
         using var command = writer.CreateCommand();
         command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
         using var reader = command.ExecuteReader();
         var checkpointed = reader.Read() && reader.GetInt64(0) == 0;
-        var reclaimed = new SqliteReclaimed(free, Long(writer, "PRAGMA freelist_count;"), checkpointed);
+        var reclaimed = new SqliteReclaimed(free, SqliteCommands.Long(writer, "PRAGMA freelist_count;"), checkpointed);
         LogReclaimed(log, reclaimed.FreePagesBefore - reclaimed.FreePagesAfter, checkpointed);
         return reclaimed;
     }
 
     /// <summary>The database's pages as SQLite counts them (committed state, WAL included).</summary>
     public static (long Pages, long FreePages, long PageSize) Pages(SqliteConnection connection) =>
-        (Long(connection, "PRAGMA page_count;"), Long(connection, "PRAGMA freelist_count;"), Long(connection, "PRAGMA page_size;"));
+        (SqliteCommands.Long(connection, "PRAGMA page_count;"), SqliteCommands.Long(connection, "PRAGMA freelist_count;"), SqliteCommands.Long(connection, "PRAGMA page_size;"));
 
     private static string ModeName(long mode) => mode switch
     {
@@ -86,20 +86,6 @@ internal static partial class SqliteSpace
     };
 
     private static long FileBytes(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
-
-    private static long Long(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "store: switching {Path} from auto_vacuum={Mode} to INCREMENTAL so compaction can return space: one-time VACUUM of {Bytes} bytes (needs up to that much free disk)")]
     private static partial void LogVacuuming(ILogger log, string path, string mode, long bytes);

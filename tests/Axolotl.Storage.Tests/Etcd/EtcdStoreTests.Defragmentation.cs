@@ -6,29 +6,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Axolotl.Storage.Tests.Etcd;
 
 /// <summary>The compactor's tick defragments a member whose file compaction left mostly free, and only such a member.</summary>
-public sealed class EtcdDefragmentationTests : IAsyncLifetime
+public sealed partial class EtcdStoreTests
 {
-    private readonly CancellationTokenSource _deadline = new(TimeSpan.FromSeconds(120));
-    private EtcdMember? _member;
-
-    private CancellationToken Ct => _deadline.Token;
-
-    public async Task InitializeAsync() => _member = await EtcdMember.StartAsync(Ct);
-
-    public async Task DisposeAsync()
-    {
-        if (_member is not null)
-        {
-            await _member.DisposeAsync();
-        }
-
-        _deadline.Dispose();
-    }
-
     [Fact]
     public async Task A_tick_after_compaction_defragments_a_member_whose_file_is_mostly_free()
     {
-        await using var store = await OpenAsync(minimumBytes: 0);
+        await using var store = await OpenWithCompactorAsync(minimumBytes: 0);
         await ChurnThenCompactAsync(store);
         var before = await FreedAsync(store);
 
@@ -41,7 +24,7 @@ public sealed class EtcdDefragmentationTests : IAsyncLifetime
     [Fact]
     public async Task A_member_below_the_size_threshold_is_left_alone()
     {
-        await using var store = await OpenAsync(minimumBytes: long.MaxValue);
+        await using var store = await OpenWithCompactorAsync(minimumBytes: long.MaxValue);
         await ChurnThenCompactAsync(store);
         var before = await FreedAsync(store);
 
@@ -87,12 +70,12 @@ public sealed class EtcdDefragmentationTests : IAsyncLifetime
 
     private Task<EtcdMemberStatus> StatusAsync(EtcdStore store) =>
         new EtcdDefragmenter(store.Gateway, new EtcdDefragmentationPlanner(0, 1), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(20), NullLogger.Instance)
-            .StatusAsync(_member!.ClientUrl, Ct);
+            .StatusAsync(Member.ClientUrl, Ct);
 
-    private Task<EtcdStore> OpenAsync(long minimumBytes) =>
+    private Task<EtcdStore> OpenWithCompactorAsync(long minimumBytes) =>
         EtcdStore.OpenAsync(new EtcdStoreOptions
         {
-            Endpoints = [_member!.ClientUrl],
+            Endpoints = [Member.ClientUrl],
             // On: the tick is driven by the test, the timer's first tick is an hour away.
             CompactionInterval = TimeSpan.FromHours(1),
             RequestTimeout = TimeSpan.FromSeconds(20),
