@@ -13,6 +13,14 @@ public sealed class CompactionPlannerTests
     }
 
     [Fact]
+    public void A_schedule_started_on_a_store_with_history_compacts_that_history_at_the_first_tick()
+    {
+        var planner = new CompactionPlanner(retainRevisions: 10, startRevision: 700);
+
+        Assert.Equal(700, planner.Tick(currentRevision: 1_000, compactRevision: 0));
+    }
+
+    [Fact]
     public void A_tick_compacts_to_the_revision_seen_one_tick_earlier()
     {
         var planner = new CompactionPlanner(retainRevisions: 10);

@@ -158,6 +158,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             _ = DelegateLoop.StartNew("kubernetes-service", LoopFailurePolicy.RestartWithBackoff, kubernetesService.RunAsync, clock,
                 logging.CreateLogger<ControlPlane.KubernetesServiceReconciler>(), app.Lifetime.ApplicationStopping);
         }
+        StartEventExpiry(store, options.EventTtl, clock, logging, app.Lifetime.ApplicationStopping);
         await app.StartAsync(ct);
         var host = IsAny(options.BindAddress) ? "127.0.0.1" : options.BindAddress.ToString();
         var liveness = new ControlPlane.ServerLiveness(objects, kubernetesService.Identity.ProcessUid, ControlPlane.NetworkNamespace.Current, clock, logging.CreateLogger<ControlPlane.ServerLiveness>());
@@ -212,6 +213,20 @@ public sealed class ApiServerHost : IAsyncDisposable
         // Scrapes every agent until shutdown; restart with backoff, as a scraper that stopped would leave kubectl top empty.
         _ = DelegateLoop.StartNew("resource-metrics-scraper", LoopFailurePolicy.RestartWithBackoff, scraper.RunAsync, clock, log, stopping);
         return new Metrics.ResourceMetricsHandler(objects, cache, clock);
+    }
+
+    /// <summary>
+    /// Deletes Events --event-ttl after their last write, as etcd's lease on each Event does for kube-apiserver. On the
+    /// raw store: it reads keys and revisions only (encryption does not matter), and the deletion reaches every
+    /// watcher as an ordinary DELETED. Every
+    /// server sharing an etcd runs one; the revision precondition makes a second deletion of the same write a no-op.
+    /// </summary>
+    private static void StartEventExpiry(IStore store, TimeSpan ttl, TimeProvider clock, ILoggerFactory logging, CancellationToken stopping)
+    {
+        var log = logging.CreateLogger<Axolotl.Storage.Expiry.ExpirySweeper>();
+        var sweeper = new Axolotl.Storage.Expiry.ExpirySweeper(store, ObjectStore.Prefix(KnownResources.Events, null), ttl, clock, log);
+        // Restart with backoff: a watch that was compacted away or a store that went away relists, keeping known expiries.
+        _ = DelegateLoop.StartNew("event-ttl", LoopFailurePolicy.RestartWithBackoff, sweeper.RunAsync, clock, log, stopping);
     }
 
     private static bool IsAny(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);

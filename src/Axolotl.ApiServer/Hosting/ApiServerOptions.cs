@@ -50,6 +50,12 @@ public sealed record ApiServerOptions
     /// <summary>How often the resource metrics API reads every agent (metrics-server's --metric-resolution).</summary>
     public TimeSpan MetricResolution { get; init; } = Metrics.ResourceMetricsScraper.DefaultResolution;
 
+    /// <summary>
+    /// How long an Event (core/v1 and events.k8s.io/v1 share its storage) lives after its last write
+    /// (kube-apiserver's --event-ttl, default 1h); see <see cref="Axolotl.Storage.Expiry.ExpirySweeper"/>.
+    /// </summary>
+    public TimeSpan EventTtl { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>kube-apiserver's default --min-request-timeout.</summary>
     public static readonly TimeSpan DefaultMinRequestTimeout = TimeSpan.FromSeconds(1800);
 

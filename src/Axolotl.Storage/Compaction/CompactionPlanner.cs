@@ -10,10 +10,18 @@ public sealed class CompactionPlanner
 {
     private long _previousTickRevision;
 
-    public CompactionPlanner(long retainRevisions)
+    /// <param name="retainRevisions">The newest revisions never compacted.</param>
+    /// <param name="startRevision">
+    /// The store's revision when the schedule starts. Everything at or below it is at least one interval old by
+    /// the first tick, so that tick may already compact to it: history written before a restart is bounded one
+    /// interval after the start instead of two.
+    /// </param>
+    public CompactionPlanner(long retainRevisions, long startRevision = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(retainRevisions);
+        ArgumentOutOfRangeException.ThrowIfNegative(startRevision);
         RetainRevisions = retainRevisions;
+        _previousTickRevision = startRevision;
     }
 
     public long RetainRevisions { get; }

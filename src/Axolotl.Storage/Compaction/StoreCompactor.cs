@@ -14,19 +14,24 @@ public sealed class StoreCompactor : BackgroundLoop
     private readonly TimeSpan _interval;
     private readonly Action<Exception>? _onError;
     private readonly CompactionPlanner _planner;
+    private readonly Func<CancellationToken, Task>? _afterCompaction;
     private PeriodicTimer? _firstTimer;
     private int _started;
     private long _completedTicks;
 
-    // Errors go to onError, as the stores have no logger; the loop's own messages have nowhere to go either.
-    public StoreCompactor(IStore store, TimeSpan interval, long retainRevisions, TimeProvider timeProvider, Action<Exception>? onError = null)
+    // Errors go to onError, which the server logs. afterCompaction is the store's own upkeep (etcd's defragmentation),
+    // run every tick after compacting, as space may also have been freed by another server's compaction.
+    public StoreCompactor(IStore store, TimeSpan interval, long retainRevisions, TimeProvider timeProvider, Action<Exception>? onError = null,
+        Func<CancellationToken, Task>? afterCompaction = null)
         : base("store-compactor", LoopFailurePolicy.RestartWithBackoff, timeProvider, NullLogger.Instance)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
         _store = store;
         _interval = interval;
         _onError = onError;
-        _planner = new CompactionPlanner(retainRevisions);
+        _afterCompaction = afterCompaction;
+        // The schedule starts now, so what the store holds now is one interval old at the first tick.
+        _planner = new CompactionPlanner(retainRevisions, store.CurrentRevision);
     }
 
     /// <summary>How many ticks have completed (compacting or not); lets tests wait without sleeping.</summary>
@@ -52,6 +57,11 @@ public sealed class StoreCompactor : BackgroundLoop
         if (target is { } revision)
         {
             await _store.CompactAsync(revision, ct);
+        }
+
+        if (_afterCompaction is not null)
+        {
+            await _afterCompaction(ct);
         }
     }
 

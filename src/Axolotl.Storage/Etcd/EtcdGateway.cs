@@ -43,6 +43,40 @@ internal sealed class EtcdGateway : IDisposable
 
     public string Describe() => string.Join(",", _endpoints.Select(e => e.ToString().TrimEnd('/')));
 
+    /// <summary>The members' client URLs as configured.</summary>
+    public IReadOnlyList<Uri> Endpoints => _endpoints;
+
+    /// <summary>
+    /// POSTs to one named member and no other: maintenance (status, defragment) is about that member. Not
+    /// retried; any failure to get an answer is <see cref="StoreUnavailableException"/>.
+    /// </summary>
+    public async Task<JsonDocument> PostToMemberAsync(Uri endpoint, string path, byte[] body, TimeSpan timeout, CancellationToken ct)
+    {
+        using var deadline = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        try
+        {
+            var (status, document) = await SendUnaryAsync(endpoint, path, body, linked.Token);
+            if ((int)status is >= 200 and < 300)
+            {
+                return document;
+            }
+
+            using (document)
+            {
+                throw ToException(document.RootElement, status);
+            }
+        }
+        catch (HttpRequestException e)
+        {
+            throw new StoreUnavailableException($"etcd member {Name(endpoint)}: {e.Message}");
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new StoreUnavailableException($"etcd member {Name(endpoint)}: no answer to {path} within {timeout.TotalSeconds:0.#} s");
+        }
+    }
+
     /// <summary>POSTs one unary request ("/v3/kv/range", …) and returns the parsed answer.</summary>
     public async Task<JsonDocument> PostAsync(string path, byte[] body, bool idempotent, CancellationToken ct)
     {
@@ -56,18 +90,14 @@ internal sealed class EtcdGateway : IDisposable
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint, path)) { Content = new ByteArrayContent(body) };
-                request.Content.Headers.ContentType = Json;
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token);
-                var bytes = await response.Content.ReadAsByteArrayAsync(linked.Token);
-                var document = ParseAnswer(endpoint, bytes);
-                if (response.IsSuccessStatusCode)
+                var (status, document) = await SendUnaryAsync(endpoint, path, body, linked.Token);
+                if ((int)status is >= 200 and < 300)
                 {
                     Volatile.Write(ref _preferred, index);
                     return document;
                 }
 
-                var error = ToException(document.RootElement, response.StatusCode);
+                var error = ToException(document.RootElement, status);
                 document.Dispose();
                 if (error is StoreUnavailableException && idempotent)
                 {
@@ -142,6 +172,15 @@ internal sealed class EtcdGateway : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>One POST to one member: its status code and its parsed answer (the caller disposes it).</summary>
+    private async Task<(HttpStatusCode Status, JsonDocument Answer)> SendUnaryAsync(Uri endpoint, string path, byte[] body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint, path)) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = Json;
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+        return (response.StatusCode, ParseAnswer(endpoint, await response.Content.ReadAsByteArrayAsync(ct)));
+    }
 
     /// <summary>Maps an error answer ({"error","code","message"}) onto the store's exceptions.</summary>
     internal static StoreException ToException(JsonElement error, HttpStatusCode status)

@@ -48,6 +48,9 @@ public sealed class EtcdStore : IStore
 
     internal EtcdStoreOptions Options => _options;
 
+    /// <summary>The background compactor, when <see cref="EtcdStoreOptions.CompactionInterval"/> enabled one.</summary>
+    internal StoreCompactor? Compactor => _compactor;
+
     internal CancellationToken Lifetime => _lifetime.Token;
 
     /// <summary>
@@ -63,9 +66,13 @@ public sealed class EtcdStore : IStore
         {
             store.Observe(await store.CountAtAsync(0, ct));
             Interlocked.Exchange(ref store._compactRevision, await store.FindCompactRevisionAsync(ct));
+            // Made (and so checked) even when the compactor is off: a bad threshold is refused, never ignored.
+            var defragmenter = new EtcdDefragmenter(store._gateway, new EtcdDefragmentationPlanner(options.DefragmentMinimumBytes, options.DefragmentFragmentedFraction),
+                options.RequestTimeout, options.DefragmentTimeout, options.Logger);
             if (options.CompactionInterval > TimeSpan.Zero)
             {
-                store._compactor = new StoreCompactor(store, options.CompactionInterval, options.CompactionRetainRevisions, time, options.OnBackgroundError);
+                store._compactor = new StoreCompactor(store, options.CompactionInterval, options.CompactionRetainRevisions, time, options.OnBackgroundError,
+                    async ct => await defragmenter.RunAsync(ct));
                 store._compactor.Start();
             }
 

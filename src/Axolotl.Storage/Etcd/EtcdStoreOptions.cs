@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace Axolotl.Storage.Etcd;
 
 public sealed class EtcdStoreOptions
@@ -21,8 +24,22 @@ public sealed class EtcdStoreOptions
     /// <summary>How often the background compactor runs (kube-apiserver: 5 min); <see cref="TimeSpan.Zero"/> turns it off.</summary>
     public TimeSpan CompactionInterval { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>The background compactor never forgets the newest this-many revisions.</summary>
-    public long CompactionRetainRevisions { get; init; } = 10_000;
+    /// <summary>The background compactor never forgets the newest this-many revisions (kine's minimum, as SQLite's).</summary>
+    public long CompactionRetainRevisions { get; init; } = 1_000;
+
+    /// <summary>
+    /// After each compaction tick, a member whose database file is at least this large and at least
+    /// <see cref="DefragmentFragmentedFraction"/> free is defragmented (see <see cref="EtcdDefragmentationPlanner"/>).
+    /// 100 MB and 45 % are OpenShift's etcd defrag controller's thresholds. Needs the compactor
+    /// (<see cref="CompactionInterval"/> above zero); <see cref="long.MaxValue"/> turns defragmentation off.
+    /// </summary>
+    public long DefragmentMinimumBytes { get; init; } = 100 * 1000 * 1000;
+
+    /// <summary>The free share of a member's file from which it is defragmented (above 0, at most 1).</summary>
+    public double DefragmentFragmentedFraction { get; init; } = 0.45;
+
+    /// <summary>How long one member's defragmentation may take; it blocks that member while it rewrites the file.</summary>
+    public TimeSpan DefragmentTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Events a watcher may have queued before it is dropped with <see cref="CompactedException"/>.</summary>
     public int WatchChannelCapacity { get; init; } = 1000;
@@ -30,8 +47,11 @@ public sealed class EtcdStoreOptions
     /// <summary>The longest wait between attempts to re-open a watch stream after etcd went away.</summary>
     public TimeSpan WatchRetryMax { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Called when a background compaction fails; the next tick tries again.</summary>
+    /// <summary>Called when a background compaction or defragmentation fails; the next tick tries again.</summary>
     public Action<Exception>? OnBackgroundError { get; init; }
+
+    /// <summary>Where the store says which members it defragmented and what that returned.</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 
     /// <summary>TLS to the members (https:// endpoints); null for http://.</summary>
     public EtcdTls? Tls { get; init; }

@@ -40,16 +40,19 @@ internal static class SqliteSchema
             (SELECT value FROM meta WHERE key = 'compact_revision')
         """;
 
-    /// <summary>Prepares the write connection: WAL journal, durability level, tables.</summary>
-    public static void Apply(SqliteConnection writer, SqliteSynchronous synchronous)
+    /// <summary>Prepares the write connection: incremental auto-vacuum, WAL journal and its limits, durability level, tables.</summary>
+    public static void Apply(SqliteConnection writer, SqliteStoreOptions options)
     {
-        var journalMode = Scalar(writer, "PRAGMA journal_mode = WAL;");
+        // First: the mode can be set without rewriting the file only while no table exists.
+        SqliteSpace.EnsureIncrementalVacuum(writer, options.Path, options.Logger);
+        var journalMode = SqliteCommands.Scalar(writer, "PRAGMA journal_mode = WAL;");
         if (!string.Equals(journalMode as string, "wal", StringComparison.OrdinalIgnoreCase))
         {
             throw new StoreException($"SQLite refused WAL journal mode (got {journalMode})");
         }
 
-        Execute(writer, synchronous == SqliteSynchronous.Full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
+        SqliteSpace.LimitWal(writer, options.WalCheckpointPages);
+        SqliteCommands.Execute(writer, options.Synchronous == SqliteSynchronous.Full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
 
         using var transaction = writer.BeginTransaction(deferred: false);
         using (var command = writer.CreateCommand())
@@ -76,19 +79,5 @@ internal static class SqliteSchema
         using var reader = command.ExecuteReader();
         reader.Read();
         return (reader.GetInt64(0), reader.GetInt64(1));
-    }
-
-    private static object? Scalar(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }

@@ -58,6 +58,7 @@ public sealed partial class SqliteStore : IStore
         ArgumentOutOfRangeException.ThrowIfLessThan(options.WatchChannelCapacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.WatchReplayPageSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.CompactionBatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.WalCheckpointPages, 1);
         ct.ThrowIfCancellationRequested();
 
         var writerConnectionString = new SqliteConnectionStringBuilder
@@ -78,7 +79,7 @@ public sealed partial class SqliteStore : IStore
         try
         {
             writer.Open();
-            SqliteSchema.Apply(writer, options.Synchronous);
+            SqliteSchema.Apply(writer, options);
             var (current, compact) = SqliteSchema.ReadRevisions(writer, null);
             var store = new SqliteStore(options, ownership, writer, readConnectionString)
             {
@@ -239,6 +240,38 @@ public sealed partial class SqliteStore : IStore
         while (cursor < revision)
         {
             cursor = await DeleteCompactedBatchAsync(revision, cursor, ct);
+        }
+
+        await ReclaimSpaceAsync(ct);
+    }
+
+    /// <summary>The file's pages: committed database pages (the WAL's newest included), free pages, page size.</summary>
+    internal async Task<(long Pages, long FreePages, long PageSize)> PagesAsync(CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return SqliteSpace.Pages(_writer);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>After compaction deleted rows: give their pages back and cut the WAL (see <see cref="SqliteSpace"/>).</summary>
+    private async Task ReclaimSpaceAsync(CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            SqliteSpace.Reclaim(_writer, _options.Logger);
+        }
+        finally
+        {
+            _writeLock.Release();
         }
     }
 

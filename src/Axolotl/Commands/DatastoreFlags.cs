@@ -1,5 +1,7 @@
 using Axolotl.Storage;
 using Axolotl.Storage.Etcd;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Axolotl.Commands;
 
@@ -14,8 +16,11 @@ internal static class DatastoreFlags
                            the system's), and the client certificate and key to present (etcd --client-cert-auth)
         """;
 
-    /// <summary>The etcd options the flags ask for; null when there is no --datastore-endpoint (SQLite).</summary>
-    public static EtcdStoreOptions? EtcdOptions(CommandLine args)
+    /// <summary>
+    /// The etcd options the flags ask for; null when there is no --datastore-endpoint (SQLite). The server passes
+    /// where background compaction and defragmentation report; a one-shot command (snapshot) runs neither.
+    /// </summary>
+    public static EtcdStoreOptions? EtcdOptions(CommandLine args, ILogger? logger = null, Action<Exception>? onBackgroundError = null)
     {
         var ca = args.Get("datastore-cafile");
         var cert = args.Get("datastore-certfile");
@@ -36,10 +41,10 @@ internal static class DatastoreFlags
             {
                 throw new ArgumentException("--datastore-cafile, --datastore-certfile and --datastore-keyfile need https:// endpoints; --datastore-endpoint names http:// ones");
             }
-            return new EtcdStoreOptions { Endpoints = endpoints };
+            return new EtcdStoreOptions { Endpoints = endpoints, Logger = logger ?? NullLogger.Instance, OnBackgroundError = onBackgroundError };
         }
 
-        return new EtcdStoreOptions { Endpoints = endpoints, Tls = EtcdTls.Load(ca, cert, key) };
+        return new EtcdStoreOptions { Endpoints = endpoints, Tls = EtcdTls.Load(ca, cert, key), Logger = logger ?? NullLogger.Instance, OnBackgroundError = onBackgroundError };
     }
 
     /// <summary>Opens the store, naming the endpoints when it cannot be reached.</summary>

@@ -15,7 +15,6 @@ using Axolotl.NodeIdentity;
 using Axolotl.Scheduler;
 using Axolotl.Storage;
 using Axolotl.Storage.Etcd;
-using Axolotl.Storage.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Commands;
@@ -36,7 +35,7 @@ public static partial class ServerCommand
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
         "testing-cronjob-clock-rate", "metric-resolution", "horizontal-pod-autoscaler-sync-period",
-        "min-request-timeout",
+        "min-request-timeout", "event-ttl",
         "max-requests-inflight", "max-mutating-requests-inflight", "enable-priority-and-fairness", "watch-cache",
     };
 
@@ -93,6 +92,8 @@ public static partial class ServerCommand
           --watch-cache B
                            serve watches from one cache per resource that decodes each event once for every
                            watcher (default: true); false: every watch reads the store itself
+          --event-ttl D    how long an Event (core/v1 and events.k8s.io/v1) is kept after its last write; then it is
+                           deleted, with a DELETED to watchers (kube-apiserver's flag; default: 1h)
           --metric-resolution D
                            how often the resource metrics API (kubectl top) reads every agent (default: 15s)
           --horizontal-pod-autoscaler-sync-period D
@@ -237,21 +238,6 @@ public static partial class ServerCommand
         };
     }
 
-    /// <summary>SQLite in the data directory, or etcd when --datastore-endpoint names members.</summary>
-    private static async Task<IStore> OpenStoreAsync(CommandLine args, string dataDir, TimeProvider clock, CancellationToken ct)
-    {
-        if (DatastoreFlags.EtcdOptions(args) is { } options)
-        {
-            return await DatastoreFlags.OpenAsync(options, clock, ct);
-        }
-
-        var database = Path.Combine(dataDir, "state.db");
-        var sqlite = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = database }, clock, ct);
-        // SQLite makes these with the umask's modes; the WAL holds recent writes in clear, like the database.
-        DataDirectory.MakeOwnerOnly(database, database + "-wal", database + "-shm");
-        return sqlite;
-    }
-
     public static async Task<int> RunAsync(CommandLine args)
     {
         var started = Stopwatch.GetTimestamp();
@@ -307,7 +293,7 @@ public static partial class ServerCommand
         var shutdown = command.Shutdown;
 
         var phase = Stopwatch.GetTimestamp();
-        await using var store = await OpenStoreAsync(args, dataDir, clock, shutdown.Token);
+        await using var store = await OpenStoreAsync(args, dataDir, clock, logging, shutdown.Token);
         if (store is EtcdStore etcd)
         {
             LogEtcdStore(log, etcd.Endpoints, etcd.CurrentRevision, etcd.CompactRevision);
@@ -335,6 +321,7 @@ public static partial class ServerCommand
                 ServiceAccountTokens = ServiceAccountTokensFrom(args),
                 MetricResolution = DurationFlag(args, "metric-resolution") ?? Axolotl.ApiServer.Metrics.ResourceMetricsScraper.DefaultResolution,
                 MinRequestTimeout = MinRequestTimeout(args),
+                EventTtl = DurationFlag(args, "event-ttl") ?? TimeSpan.FromHours(1),
                 MaxRequestsInflight = CountFlag(args, "max-requests-inflight", 400),
                 MaxMutatingRequestsInflight = CountFlag(args, "max-mutating-requests-inflight", 200),
                 EnablePriorityAndFairness = args.GetBool("enable-priority-and-fairness", true),

@@ -5,7 +5,7 @@ using Axolotl.Testing.Etcd;
 namespace Axolotl.Storage.Tests.Etcd;
 
 /// <summary>What the etcd store does beyond the shared contract: several endpoints, an etcd that goes away and comes back.</summary>
-public sealed class EtcdStoreTests : IAsyncLifetime
+public sealed partial class EtcdStoreTests : IAsyncLifetime
 {
     private readonly CancellationTokenSource _deadline = new(TimeSpan.FromSeconds(90));
     private EtcdMember? _member;
