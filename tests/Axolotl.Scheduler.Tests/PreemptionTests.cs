@@ -23,6 +23,14 @@ public sealed class PreemptionTests
     private ScheduleResult Schedule(Pod pod, IReadOnlyList<NodeInfo> nodes, params PodDisruptionBudget[] budgets) =>
         _algorithm.Schedule(pod, nodes, new CycleContext(budgets, [], Now));
 
+    /// <summary>Schedules on one node, requires that nobody be preempted, and returns the message.</summary>
+    private string NoPreemption(Pod pod, NodeInfo node)
+    {
+        var result = Schedule(pod, [node]);
+        Assert.Null(result.Preemption);
+        return result.FailureMessage!;
+    }
+
     private static PodDisruptionBudget Budget(string app, int allowed) => new()
     {
         Metadata = new ObjectMeta { Name = "pdb-" + app, Namespace = "default" },
@@ -65,10 +73,7 @@ public sealed class PreemptionTests
         var pod = Prioritized("p", 100);
         pod.Spec!.PreemptionPolicy = "Never";
 
-        var result = Schedule(pod, [node]);
-
-        Assert.Null(result.Preemption);
-        Assert.Equal("0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.", result.FailureMessage);
+        Assert.Equal("0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.", NoPreemption(pod, node));
     }
 
     [Fact]
@@ -177,10 +182,7 @@ public sealed class PreemptionTests
         var pod = Prioritized("p", 100);
         pod.Status!.NominatedNodeName = "a";
 
-        var result = Schedule(pod, [node]);
-
-        Assert.Null(result.Preemption);
-        Assert.EndsWith("preemption: not eligible due to a terminating pod on the nominated node.", result.FailureMessage);
+        Assert.EndsWith("preemption: not eligible due to a terminating pod on the nominated node.", NoPreemption(pod, node));
     }
 
     [Fact]
