@@ -52,21 +52,21 @@ public sealed class PriorityAdmission(ObjectStore objects) : IMutatingAdmissionP
         else
         {
             var stored = await objects.GetAsync(KnownResources.PriorityClasses, null, spec.PriorityClassName, ct)
-                ?? throw Forbidden(attributes, $"no PriorityClass with name {spec.PriorityClassName} was found");
+                ?? throw Forbidden(attributes, pod, $"no PriorityClass with name {spec.PriorityClassName} was found");
             var priorityClass = KubeJson.FromNode<PriorityClass>(stored.Object)!;
             resolved = priorityClass.Value;
             policy = priorityClass.PreemptionPolicy;
         }
         if (spec.Priority is { } given && given != resolved)
         {
-            throw Forbidden(attributes, $"the integer value of priority ({given}) must not be provided in pod spec; priority admission controller computed {resolved} from the given PriorityClass name");
+            throw Forbidden(attributes, pod, $"the integer value of priority ({given}) must not be provided in pod spec; priority admission controller computed {resolved} from the given PriorityClass name");
         }
         spec.Priority = resolved;
         if (policy is not null)
         {
             if (spec.PreemptionPolicy is { } givenPolicy && givenPolicy != policy)
             {
-                throw Forbidden(attributes, $"the string value of PreemptionPolicy ({givenPolicy}) must not be provided in pod spec; priority admission controller computed {policy} from the given PriorityClass name");
+                throw Forbidden(attributes, pod, $"the string value of PreemptionPolicy ({givenPolicy}) must not be provided in pod spec; priority admission controller computed {policy} from the given PriorityClass name");
             }
             spec.PreemptionPolicy = policy;
         }
@@ -84,7 +84,7 @@ public sealed class PriorityAdmission(ObjectStore objects) : IMutatingAdmissionP
         var existing = (await ListAsync(ct)).Where(c => c.GlobalDefault == true).MinBy(c => c.Value);
         if (existing is not null && (attributes.Operation == AdmissionOperation.Create || existing.Metadata.Name != attributes.Name))
         {
-            throw Forbidden(attributes, $"PriorityClass {existing.Metadata.Name} is marked as default. Only one default can exist");
+            throw Forbidden(attributes, null, $"PriorityClass {existing.Metadata.Name} is marked as default. Only one default can exist");
         }
     }
 
@@ -94,6 +94,10 @@ public sealed class PriorityAdmission(ObjectStore objects) : IMutatingAdmissionP
         return [.. list.Items.Select(entry => KubeJson.FromNode<PriorityClass>(ObjectStore.Decode(entry).Object)!)];
     }
 
-    private static ApiException Forbidden(AdmissionAttributes attributes, string reason) =>
-        ApiErrors.Forbidden(attributes.Type, attributes.Name, $"{attributes.Type.QualifiedResource} \"{attributes.Name}\" is forbidden: {reason}");
+    /// <summary>Upstream's admission.NewForbidden; a pod's name comes from the object, as the request's is set only after the mutating phase.</summary>
+    private static ApiException Forbidden(AdmissionAttributes attributes, KubeObject? obj, string reason)
+    {
+        var name = obj?.Metadata.Name ?? attributes.Name;
+        return ApiErrors.Forbidden(attributes.Type, name, $"{attributes.Type.QualifiedResource} \"{name}\" is forbidden: {reason}");
+    }
 }

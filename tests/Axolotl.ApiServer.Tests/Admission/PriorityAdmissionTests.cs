@@ -33,11 +33,12 @@ public sealed class PriorityAdmissionTests
     {
         var attributes = new AdmissionAttributes(old is null ? AdmissionOperation.Create : AdmissionOperation.Update, type, type.Namespaced ? "apps" : null, null, null)
         {
-            Name = name,
             Object = body,
             OldObject = old,
         };
         var admitted = await Chain.AdmitAsync(attributes, CancellationToken.None);
+        // As CreateHandler: the request's name is known only after the mutating phase.
+        attributes.Name = name;
         await Chain.ValidateAsync(attributes, CancellationToken.None);
         return admitted;
     }
