@@ -50,7 +50,7 @@ public sealed class Preemptor(KubeClient client, EventRecorder recorder, TimePro
         catch (KubeApiException e)
         {
             // Gone or changed meanwhile; the next cycle nominates again if still needed.
-            SchedulerLog.ConditionFailed(logger, e, $"{pod.Metadata.Namespace}/{pod.Metadata.Name}");
+            PreemptionLog.StatusWriteFailed(logger, e, $"{pod.Metadata.Namespace}/{pod.Metadata.Name}");
         }
     }
 
@@ -77,7 +77,7 @@ public sealed class Preemptor(KubeClient client, EventRecorder recorder, TimePro
         catch (KubeApiException e)
         {
             // Upstream deletes the victim even when the condition could not be written.
-            SchedulerLog.ConditionFailed(logger, e, $"{victim.Metadata.Namespace}/{victim.Metadata.Name}");
+            PreemptionLog.StatusWriteFailed(logger, e, $"{victim.Metadata.Namespace}/{victim.Metadata.Name}");
         }
     }
 }
