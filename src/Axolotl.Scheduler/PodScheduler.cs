@@ -35,6 +35,8 @@ public sealed class PodScheduler
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Assumed> _assumed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Pod> _nominated = new(StringComparer.Ordinal);
+    private readonly Preemption.Preemptor _preemptor;
     private readonly NodeInfoCache _cache = new();
     private readonly SemaphoreSlim _bindings;
 
@@ -51,6 +53,7 @@ public sealed class PodScheduler
         _time = time;
         _logger = logger;
         _binder = new Binder(client);
+        _preemptor = new Preemption.Preemptor(client, recorder, time, logger);
         _bindings = new SemaphoreSlim(options.MaxParallelBindings, options.MaxParallelBindings);
         Algorithm = algorithm ?? SchedulingAlgorithm.CreateDefault();
     }
@@ -60,6 +63,9 @@ public sealed class PodScheduler
     public SchedulerOptions Options { get; }
 
     public SchedulingAlgorithm Algorithm { get; }
+
+    /// <summary>The PodDisruptionBudgets preemption respects (from their informer); none by default.</summary>
+    public Func<IReadOnlyList<Api.Policy.PodDisruptionBudget>> DisruptionBudgets { get; init; } = () => [];
 
     /// <summary>The VolumeBinding plugin of <see cref="Algorithm"/>, when it has one: the chosen node is written on the pod's unbound delayed claims.</summary>
     public Plugins.VolumeBinding? Volumes { get; init; }
@@ -112,7 +118,8 @@ public sealed class PodScheduler
         string? outcome = "error";
         try
         {
-            var result = Algorithm.Schedule(pod, Snapshot());
+            var nominated = NominatedPods();
+            var result = Algorithm.Schedule(pod, Snapshot(), new CycleContext(DisruptionBudgets(), nominated, _time.GetUtcNow()));
             if (result.NodeName is { } selected && Volumes?.UnboundDelayedClaims(pod) is { Count: > 0 } waiting)
             {
                 // WaitForFirstConsumer: the volumes are made for the chosen node first; the pod comes back
@@ -131,6 +138,12 @@ public sealed class PodScheduler
             else
             {
                 outcome = "unschedulable";
+                if (result.Preemption is { } candidate)
+                {
+                    // The pod waits for its victims to go; their deletion brings it back to the queue.
+                    await _preemptor.PreemptAsync(pod, candidate, nominated, Options.SchedulerName, ct);
+                    SchedulerLog.Preempted(_logger, key, candidate.NodeName, candidate.Victims.Count);
+                }
                 await ReportUnschedulableAsync(key, pod, Truncate(result.FailureMessage ?? ""), ct);
             }
         }
@@ -291,7 +304,7 @@ public sealed class PodScheduler
         Track(key, pod);
         if (IsPendingForUs(pod))
         {
-            Queue.Add(key);
+            Queue.Add(key, pod.Spec?.Priority ?? 0);
         }
         else if (!string.IsNullOrEmpty(pod.Spec?.NodeName))
         {
@@ -309,7 +322,7 @@ public sealed class PodScheduler
             // Our own status writes must not retry the pod at once; a change to what it asks for should.
             if (!IsPendingForUs(before) || SchedulingSignature(before) != SchedulingSignature(after))
             {
-                Queue.Add(key);
+                Queue.Add(key, after.Spec?.Priority ?? 0);
             }
             return;
         }
@@ -339,6 +352,7 @@ public sealed class PodScheduler
         {
             wasAssumed = _assumed.Remove(key);
             _cache.Forget(key);
+            _nominated.Remove(key);
         }
         if (wasAssumed || !string.IsNullOrEmpty(pod.Spec?.NodeName))
         {
@@ -362,6 +376,14 @@ public sealed class PodScheduler
     {
         lock (_lock)
         {
+            if (IsPendingForUs(pod) && pod.Status?.NominatedNodeName is { Length: > 0 })
+            {
+                _nominated[key] = pod;
+            }
+            else
+            {
+                _nominated.Remove(key);
+            }
             if (!string.IsNullOrEmpty(pod.Spec?.NodeName) && pod.Status?.Phase is not ("Succeeded" or "Failed"))
             {
                 _cache.Count(key, pod);
@@ -374,6 +396,15 @@ public sealed class PodScheduler
             {
                 _cache.Forget(key);
             }
+        }
+    }
+
+    /// <summary>The pending pods that an earlier preemption nominated to a node.</summary>
+    private List<Pod> NominatedPods()
+    {
+        lock (_lock)
+        {
+            return [.. _nominated.Values];
         }
     }
 

@@ -18,4 +18,7 @@ internal static partial class SchedulerLog
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Scheduling pod {Pod} failed; retrying after backoff")]
     public static partial void CycleFailed(ILogger logger, Exception exception, string pod);
+
+    [LoggerMessage(EventId = 3100, Level = LogLevel.Information, Message = "Pod {Pod} preempts {Victims} pod(s) on node {Node}")]
+    public static partial void Preempted(ILogger logger, string pod, string node, int victims);
 }

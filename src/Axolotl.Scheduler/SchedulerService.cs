@@ -49,12 +49,14 @@ public sealed class SchedulerService(KubeClient client, ILoggerFactory loggerFac
         var volumes = informers.For<PersistentVolume>();
         var classes = informers.For<Api.Storage.StorageClass>();
         var namespaces = informers.For<Namespace>();
+        var budgets = informers.For<Api.Policy.PodDisruptionBudget>();
         var volumeBinding = new Plugins.VolumeBinding(new ListerVolumeLookup(claims.Lister, volumes.Lister, classes.Lister));
         using var queue = new SchedulingQueue(Time, Options.InitialBackoff, Options.MaxBackoff, Options.MaxUnschedulableDuration);
         await using var recorder = new EventRecorder(client, new EventRecorderOptions { Component = Options.SchedulerName }, Time, Logger);
         var scheduler = new PodScheduler(client, pods, nodes, queue, recorder, Options, Time, Logger, SchedulingAlgorithm.CreateDefault(volumeBinding, name => namespaces.Lister.Get(null, name)?.Metadata.Labels))
         {
             Volumes = volumeBinding,
+            DisruptionBudgets = () => budgets.Lister.List(),
         };
         // Handlers are this cycle's: removed before the queue shuts down, as the informers may be shared and run on.
         IDisposable[] registrations =
@@ -87,6 +89,7 @@ public sealed class SchedulerService(KubeClient client, ILoggerFactory loggerFac
             await volumes.WaitForSyncAsync(ct);
             await classes.WaitForSyncAsync(ct);
             await namespaces.WaitForSyncAsync(ct);
+            await budgets.WaitForSyncAsync(ct);
             Current = scheduler;
             using var flush = Time.CreateTimer(_ => queue.FlushUnschedulableLeftover(), null, Options.FlushInterval, Options.FlushInterval);
             while (await scheduler.ScheduleOneAsync(ct))

@@ -1,13 +1,28 @@
 using Axolotl.Api.Core;
+using Axolotl.Api.Policy;
 using Axolotl.Scheduler.Framework;
 using Axolotl.Scheduler.Plugins;
+using Axolotl.Scheduler.Preemption;
 
 namespace Axolotl.Scheduler;
 
-/// <summary>The outcome of one scheduling attempt: the chosen node, or why none fits.</summary>
-public sealed record ScheduleResult(string? NodeName, string? FailureMessage)
+/// <summary>
+/// The outcome of one scheduling attempt: the chosen node, or why none fits and, when evicting
+/// lower-priority pods would make room, the node and victims preemption chose.
+/// </summary>
+public sealed record ScheduleResult(string? NodeName, string? FailureMessage, PreemptionCandidate? Preemption = null)
 {
     public bool Succeeded => NodeName is not null;
+}
+
+/// <summary>
+/// What a cycle needs beyond the nodes: the PodDisruptionBudgets preemption respects, the pods nominated
+/// to nodes by earlier preemptions (counted on their node for pods of no higher priority, as upstream's
+/// RunFilterPluginsWithNominatedPods), and the time (victims not started yet count as starting now).
+/// </summary>
+public sealed record CycleContext(IReadOnlyList<PodDisruptionBudget> Budgets, IReadOnlyList<Pod> NominatedPods, DateTimeOffset Now)
+{
+    public static CycleContext Empty { get; } = new([], [], DateTimeOffset.UnixEpoch);
 }
 
 /// <summary>
@@ -42,7 +57,7 @@ public sealed class SchedulingAlgorithm
         var interPodAffinity = new InterPodAffinity(namespaceLabels);
         var topologySpread = new PodTopologySpread();
         IFilterPlugin[] filters = [new NodeUnschedulable(), new NodeName(), new TaintToleration(), new NodeReady(), new Plugins.NodeAffinity(), new NodePorts(), new NodeResourcesFit()];
-        return new SchedulingAlgorithm(volumes is null ? filters : [.. filters, volumes], [new LeastAllocated(), topologySpread, interPodAffinity, new Plugins.NodeAffinity()])
+        return new SchedulingAlgorithm(volumes is null ? filters : [.. filters, volumes], [new LeastAllocated(), new ImageLocality(), topologySpread, interPodAffinity, new Plugins.NodeAffinity()])
         {
             PreFilters = volumes is null ? [] : [volumes],
             StatefulFilters = [topologySpread, interPodAffinity],
@@ -71,8 +86,9 @@ public sealed class SchedulingAlgorithm
         return FilterResult.Success;
     }
 
-    public ScheduleResult Schedule(Pod pod, IReadOnlyList<NodeInfo> nodes)
+    public ScheduleResult Schedule(Pod pod, IReadOnlyList<NodeInfo> nodes, CycleContext? context = null)
     {
+        context ??= CycleContext.Empty;
         if (nodes.Count == 0)
         {
             return new ScheduleResult(null, FailureMessage.NoNodesAvailable);
@@ -98,7 +114,7 @@ public sealed class SchedulingAlgorithm
         var statuses = new Dictionary<string, FilterResult>(StringComparer.Ordinal);
         foreach (var node in ordered)
         {
-            var result = RunFilters(pod, node, states);
+            var result = RunFilters(pod, WithNominated(pod, node, context), states);
             statuses[node.Name] = result;
             if (result.IsSuccess)
             {
@@ -107,9 +123,10 @@ public sealed class SchedulingAlgorithm
         }
         if (feasible.Count == 0)
         {
-            var preemption = FailureMessage.Preemption(pod, ordered, statuses, (node, victims) =>
-                RunFilters(pod, node.Without(victims.Contains), [.. states.Select(s => s.Without(node, victims))]));
-            return new ScheduleResult(null, FailureMessage.Build(ordered.Count, statuses.Values, preemption));
+            // The node copy the dry run hands over already lacks the victims; the cycle states are told which left.
+            var outcome = DefaultPreemption.Preempt(pod, ordered, statuses, context.Budgets, (node, victims) =>
+                RunFilters(pod, WithNominated(pod, node, context), [.. states.Select(s => s.Without(node, victims))]), context.Now);
+            return new ScheduleResult(null, FailureMessage.Build(ordered.Count, statuses.Values, outcome.Message), outcome.Candidate);
         }
         if (feasible.Count == 1)
         {
@@ -133,5 +150,18 @@ public sealed class SchedulingAlgorithm
             }
         }
         return new ScheduleResult(feasible[best].Name, null);
+    }
+
+    /// <summary><paramref name="node"/> with the pods nominated to it of at least the pod's priority (other than the pod itself) counted as if bound.</summary>
+    private static NodeInfo WithNominated(Pod pod, NodeInfo node, CycleContext context)
+    {
+        if (context.NominatedPods.Count == 0)
+        {
+            return node;
+        }
+        var priority = PodImportance.Priority(pod);
+        var extra = context.NominatedPods.Where(p => p.Status?.NominatedNodeName == node.Name && PodImportance.Priority(p) >= priority
+            && p.Metadata.Uid != pod.Metadata.Uid).ToList();
+        return extra.Count == 0 ? node : node.With(extra);
     }
 }

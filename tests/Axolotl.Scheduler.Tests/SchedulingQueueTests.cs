@@ -20,6 +20,40 @@ public sealed class SchedulingQueueTests
     }
 
     [Fact]
+    public async Task Higher_priority_pods_come_out_first_and_equal_priorities_in_the_order_they_became_active()
+    {
+        using var queue = new SchedulingQueue(_time);
+        queue.Add("ns/low", 0);
+        queue.Add("ns/first", 100);
+        queue.Add("ns/high", 1000);
+        queue.Add("ns/second", 100);
+        // A pod whose priority is learned while it waits moves to its place.
+        queue.Add("ns/late", 0);
+        queue.Add("ns/late", 500);
+
+        var order = new List<string?>();
+        for (var i = 0; i < 5; i++)
+        {
+            order.Add(await queue.PopAsync(CancellationToken.None));
+        }
+
+        Assert.Equal(["ns/high", "ns/late", "ns/first", "ns/second", "ns/low"], order);
+    }
+
+    [Fact]
+    public async Task A_pod_back_from_backoff_keeps_its_priority()
+    {
+        using var queue = new SchedulingQueue(_time);
+        queue.Add("ns/high", 1000);
+        await queue.PopAsync(CancellationToken.None);
+        queue.AddBackoff("ns/high");
+        queue.Add("ns/low", 0);
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal("ns/high", await queue.PopAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task An_unschedulable_pod_waits_for_a_cluster_change_then_for_its_backoff()
     {
         using var queue = new SchedulingQueue(_time);

@@ -36,6 +36,11 @@ public static class ObjectDefaulter
             case PersistentVolume volume: StorageDefaults.ApplyPersistentVolume(volume); break;
             case PersistentVolumeClaim claim: StorageDefaults.ApplyPersistentVolumeClaim(claim); break;
             case Storage.StorageClass storageClass: StorageDefaults.ApplyStorageClass(storageClass); break;
+            case Scheduling.PriorityClass priorityClass:
+                priorityClass.PreemptionPolicy ??= Scheduling.SystemPriorityClasses.PreemptLowerPriority;
+                // omitempty upstream: a false globalDefault is not kept.
+                priorityClass.GlobalDefault = priorityClass.GlobalDefault == true ? true : null;
+                break;
             case EndpointSlice slice: CoreDefaults.ApplyEndpointSlice(slice); break;
             case Autoscaling.HorizontalPodAutoscaler hpa: AutoscalingDefaults.Apply(hpa); break;
             case Autoscaling.V1.HorizontalPodAutoscaler hpa: (hpa.Spec ??= new()).MinReplicas ??= 1; break;

@@ -40,17 +40,7 @@ public static class PodDefaults
             }
         }
 
-        // The Priority admission plugin resolves an absent priority class to priority 0.
-        if (string.IsNullOrEmpty(spec.PriorityClassName))
-        {
-            spec.Priority ??= 0;
-        }
-        else if (Validation.UnsupportedPodFieldsValidation.SystemPriorities.TryGetValue(spec.PriorityClassName, out var systemPriority))
-        {
-            // The built-in classes resolve as the Priority admission plugin resolves them; others are refused by validation.
-            spec.Priority ??= systemPriority;
-        }
-        spec.PreemptionPolicy ??= "PreemptLowerPriority";
+        // spec.priority and spec.preemptionPolicy are not defaults: the Priority admission plugin resolves them from the pod's class on create.
 
         if (pod.Status is { } status)
         {

@@ -66,6 +66,8 @@ public static class KnownResources
     public static ResourceType Ingresses { get; } = Of<Networking.Ingress>("networking.k8s.io", "ingresses", true, ["ing"], [], [StatusOf("networking.k8s.io", "Ingress")]);
     public static ResourceType IngressClasses { get; } = Of<Networking.IngressClass>("networking.k8s.io", "ingressclasses", false, [], [], []);
 
+    public static ResourceType PriorityClasses { get; } = Of<Scheduling.PriorityClass>("scheduling.k8s.io", "priorityclasses", false, ["pc"], [], []);
+
     public static ResourceType StorageClasses { get; } = Of<StorageClass>("storage.k8s.io", "storageclasses", false, ["sc"], [], []);
 
     public static ResourceType CertificateSigningRequests { get; } = Of<CertificateSigningRequest>("certificates.k8s.io", "certificatesigningrequests", false, ["csr"], [],
@@ -116,7 +118,7 @@ public static class KnownResources
         ResourceQuotas, LimitRanges, ReplicationControllers, PersistentVolumeClaims, PersistentVolumes,
         Deployments, ReplicaSets, DaemonSets, StatefulSets, ControllerRevisions,
         Jobs, CronJobs, HorizontalPodAutoscalers, HorizontalPodAutoscalersV1,
-        EndpointSlices, Leases, PodDisruptionBudgets, EventsV1, CertificateSigningRequests, StorageClasses,
+        EndpointSlices, Leases, PodDisruptionBudgets, EventsV1, CertificateSigningRequests, StorageClasses, PriorityClasses,
         Ingresses, IngressClasses, FlowSchemas, PriorityLevelConfigurations,
         ClusterRoleBindings, ClusterRoles, RoleBindings, Roles,
         TokenReviews, SelfSubjectReviews,

@@ -51,6 +51,7 @@ public static class ObjectValidator
             Lease lease => OtherKindsValidation.ValidateLease(lease, old as Lease),
             Networking.Ingress ingress => NetworkingValidation.ValidateIngress(ingress, old as Networking.Ingress),
             Networking.IngressClass ingressClass => NetworkingValidation.ValidateIngressClass(ingressClass, old as Networking.IngressClass),
+            Scheduling.PriorityClass priorityClass => SchedulingValidation.ValidatePriorityClass(priorityClass, old as Scheduling.PriorityClass),
             PodDisruptionBudget budget => OtherKindsValidation.ValidatePodDisruptionBudget(budget, old as PodDisruptionBudget),
             Autoscaling.HorizontalPodAutoscaler hpa => AutoscalingValidation.Validate(hpa, old as Autoscaling.HorizontalPodAutoscaler),
             Autoscaling.V1.HorizontalPodAutoscaler hpa => AutoscalingValidation.ValidateV1(hpa, old as Autoscaling.V1.HorizontalPodAutoscaler),

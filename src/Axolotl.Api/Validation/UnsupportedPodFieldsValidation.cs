@@ -6,19 +6,12 @@ namespace Axolotl.Api.Validation;
 /// PodSpec and Container fields Axolotl stores but could not honour, refused at admission instead of
 /// ignored (issue 32; the ledger of every field is docs/pod-fields.md): dynamic resource allocation
 /// (resourceClaims, resources.claims), RuntimeClasses, Windows pods, pod-level resources, in-place
-/// resize policies, raw block devices, pod overhead and PriorityClasses other than the system ones (the
-/// scheduler evaluates every affinity and topology spread term). securityContext fields are refused by
+/// resize policies, raw block devices and pod overhead (the scheduler evaluates every affinity and
+/// topology spread term). securityContext fields are refused by
 /// <see cref="UnsupportedSecurityValidation"/>, Bidirectional mount propagation by <see cref="VolumeValidation"/>.
 /// </summary>
 public static class UnsupportedPodFieldsValidation
 {
-    /// <summary>The PriorityClasses every cluster has (upstream's scheduling.SystemPriorityClasses), the only ones Axolotl knows.</summary>
-    public static readonly IReadOnlyDictionary<string, int> SystemPriorities = new Dictionary<string, int>(StringComparer.Ordinal)
-    {
-        ["system-node-critical"] = 2000001000,
-        ["system-cluster-critical"] = 2000000000,
-    };
-
     public static List<FieldError> Validate(PodSpec spec, FieldPath specPath)
     {
         var errors = new List<FieldError>();
@@ -41,12 +34,6 @@ public static class UnsupportedPodFieldsValidation
         {
             // Upstream's RuntimeClass admission refuses an overhead no RuntimeClass set.
             errors.Add(FieldError.Forbidden(specPath.Child("overhead"), "overhead is set from a RuntimeClass, and Axolotl serves none: pod overhead is not supported by Axolotl"));
-        }
-
-        if (!string.IsNullOrEmpty(spec.PriorityClassName) && !SystemPriorities.ContainsKey(spec.PriorityClassName))
-        {
-            errors.Add(FieldError.Forbidden(specPath.Child("priorityClassName"),
-                $"priorityClassName {spec.PriorityClassName} is not supported by Axolotl: it serves no PriorityClasses, only the built-in system-node-critical and system-cluster-critical"));
         }
 
         if (spec.Resources is not null)

@@ -34,6 +34,7 @@ public static class AdmissionOrder
             // Upstream registers NodeRestriction as mutating, but it only refuses; as a validating plugin it judges the admitted object.
             new NodeRestriction(),
             new PodSecurityAdmission(objects, options.PodSecurity, clock, logging.CreateLogger<PodSecurityAdmission>()),
+            new PriorityAdmission(objects),
             options.DefaultTolerations,
             // DefaultStorageClass, StorageObjectInUseProtection and PersistentVolumeClaimResize, adjacent upstream.
             new StorageAdmission(objects),

@@ -63,6 +63,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var bootstrap = Task.Run(async () =>
         {
             await Bootstrap.EnsureNamespacesAsync(objects, admission, clock, ct);
+            await Bootstrap.EnsurePriorityClassesAsync(objects, admission, clock, ct);
             // The default roles and bindings are in place before the first request is authorized.
             await BootstrapPolicy.ReconcileAsync(objects, admission, clock, logging.CreateLogger("Axolotl.BootstrapPolicy"), ct);
             if (options.DefaultStorageClass)

@@ -1,12 +1,13 @@
 using System.Text.Json.Nodes;
 using Axolotl.Api.Meta;
+using Axolotl.Api.Scheduling;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.Hosting;
 
-/// <summary>The namespaces every cluster starts with, created at start when missing.</summary>
+/// <summary>The namespaces, system priority classes and default StorageClass every cluster starts with, created at start when missing.</summary>
 public static class Bootstrap
 {
     public static readonly string[] SystemNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
@@ -82,6 +83,40 @@ public static class Bootstrap
         catch (Errors.ApiException e) when (e.Code == 409)
         {
             // Created concurrently; fine.
+        }
+    }
+
+    /// <summary>
+    /// Creates system-node-critical and system-cluster-critical when missing, as kube-apiserver's
+    /// scheduling post-start hook does; one that exists is left as it is (its value cannot change).
+    /// </summary>
+    public static async Task EnsurePriorityClassesAsync(ObjectStore objects, AdmissionChain admission, TimeProvider clock, CancellationToken ct)
+    {
+        var type = KnownResources.PriorityClasses;
+        foreach (var (name, value) in SystemPriorityClasses.Values)
+        {
+            if (await objects.GetAsync(type, null, name, ct) is not null)
+            {
+                continue;
+            }
+            var priorityClass = new JsonObject
+            {
+                ["apiVersion"] = type.ApiVersion,
+                ["kind"] = type.Kind,
+                ["metadata"] = new JsonObject { ["name"] = name },
+                ["value"] = value,
+                ["description"] = SystemPriorityClasses.Descriptions[name],
+            };
+            ObjectMetaRules.PrepareForCreate(type, priorityClass, clock.GetUtcNow());
+            var admitted = admission.Admit(type, priorityClass, null, FieldValidationMode.Strict, []);
+            try
+            {
+                await objects.CreateAsync(type, admitted, ct);
+            }
+            catch (Errors.ApiException e) when (e.Code == 409)
+            {
+                // Created concurrently; fine.
+            }
         }
     }
 }

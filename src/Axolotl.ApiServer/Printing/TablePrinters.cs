@@ -19,6 +19,7 @@ public static class TablePrinters
         [("", "PersistentVolumeClaim")] = new PersistentVolumeClaimPrinter(),
         [("", "PersistentVolume")] = new PersistentVolumePrinter(),
         [("storage.k8s.io", "StorageClass")] = new StorageClassPrinter(),
+        [("scheduling.k8s.io", "PriorityClass")] = new PriorityClassPrinter(),
         [("apps", "Deployment")] = new DeploymentPrinter(),
         [("apps", "ReplicaSet")] = new ReplicaSetPrinter(),
         [("apps", "DaemonSet")] = new DaemonSetPrinter(),

@@ -85,6 +85,11 @@ public sealed class DeleteHandler(RestServices services)
         {
             throw ApiErrors.Forbidden(type, name, $"namespaces \"{name}\" is forbidden: this namespace may not be deleted");
         }
+        if (type == KnownResources.PriorityClasses && Api.Scheduling.SystemPriorityClasses.IsSystem(name))
+        {
+            // Upstream's PriorityClass storage refuses it; pods resolve their priority through these classes.
+            throw ApiErrors.Forbidden(type, name, $"{type.QualifiedResource} \"{name}\" is forbidden: this is a system priority class and cannot be deleted");
+        }
         while (true)
         {
             var current = await services.Objects.GetRequiredAsync(type, ns, name, ct);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Axolotl.Api.Core;
 
 namespace Axolotl.Scheduler.Framework;
 
@@ -58,44 +57,5 @@ public static class FailureMessage
         var parts = counts.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Value} {p.Key}")).ToList();
         parts.Sort(StringComparer.Ordinal);
         return string.Join(", ", parts);
-    }
-
-    /// <summary>
-    /// What upstream's default preemption says after a failed cycle, prefixed "preemption: ". Nodes
-    /// rejected for unresolvable reasons are "not helpful"; on the others the pods of lower priority
-    /// are the only possible victims: with none there are "no victims", otherwise the filters are run
-    /// again without them (<paramref name="dryRun"/> gets the node and those victims) and their reasons reported. Returns null when preemption could make room:
-    /// Axolotl does not evict pods to make room yet, and the message then says only what the filters found.
-    /// </summary>
-    public static string? Preemption(Pod pod, IReadOnlyList<NodeInfo> nodes, IReadOnlyDictionary<string, FilterResult> statuses, Func<NodeInfo, IReadOnlyList<Pod>, FilterResult> dryRun)
-    {
-        if (pod.Spec?.PreemptionPolicy == "Never")
-        {
-            return "preemption: " + PreemptionPolicyNever;
-        }
-        var priority = pod.Spec?.Priority ?? 0;
-        var results = new List<FilterResult>();
-        foreach (var node in nodes)
-        {
-            var status = statuses.GetValueOrDefault(node.Name) ?? FilterResult.Success;
-            if (status.Code == FilterCode.UnschedulableAndUnresolvable)
-            {
-                results.Add(FilterResult.Unresolvable(PreemptionNotHelpful));
-                continue;
-            }
-            var victims = node.Pods.Where(p => (p.Spec?.Priority ?? 0) < priority).ToList();
-            if (victims.Count == 0)
-            {
-                results.Add(FilterResult.Unresolvable(NoPreemptionVictims));
-                continue;
-            }
-            var afterEviction = dryRun(node, victims);
-            if (afterEviction.IsSuccess)
-            {
-                return null;
-            }
-            results.Add(afterEviction);
-        }
-        return "preemption: " + Build(nodes.Count, results, null);
     }
 }

@@ -71,4 +71,15 @@ public sealed class NodeInfo
         }
         return copy;
     }
+
+    /// <summary>A copy with <paramref name="added"/> counted as well (pods nominated to the node by preemption).</summary>
+    public NodeInfo With(IEnumerable<Pod> added)
+    {
+        var copy = Without(_ => false);
+        foreach (var pod in added)
+        {
+            copy.AddPod(pod);
+        }
+        return copy;
+    }
 }

@@ -2,7 +2,8 @@ namespace Axolotl.Scheduler.Queue;
 
 /// <summary>
 /// Pods waiting to be scheduled, by "namespace/name", in three places as upstream's priority queue:
-/// <b>active</b> (FIFO, ready now), <b>backoff</b> (failed recently: 1 s doubling to 10 s per attempt),
+/// <b>active</b> (ready now; higher priority first, then the earlier to become active, as upstream's
+/// PrioritySort), <b>backoff</b> (failed recently: 1 s doubling to 10 s per attempt),
 /// and <b>unschedulable</b> (failed and nothing has changed since). A cluster change that could help
 /// (<see cref="MoveAllToActiveOrBackoff"/>: node added or changed, pod removed) moves every unschedulable
 /// pod to active, or to backoff while its backoff lasts; <see cref="FlushUnschedulableLeftover"/> retries
@@ -12,10 +13,11 @@ public sealed class SchedulingQueue : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
-    private readonly LinkedList<string> _active = new();
+    private readonly SortedSet<Entry> _active = new(ActiveOrder.Instance);
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _signal = new(0);
     private long _moveCycle;
+    private long _activations;
     private bool _shutdown;
 
     public SchedulingQueue(TimeProvider time, TimeSpan? initialBackoff = null, TimeSpan? maxBackoff = null, TimeSpan? maxUnschedulableDuration = null)
@@ -47,12 +49,22 @@ public sealed class SchedulingQueue : IDisposable
 
     public int UnschedulableCount => CountIn(Place.Unschedulable);
 
-    /// <summary>A new or changed pending pod: schedule it now (an update may have made it fit).</summary>
-    public void Add(string key)
+    /// <summary>A new or changed pending pod: schedule it now (an update may have made it fit). <paramref name="priority"/>: its spec.priority; null keeps the one known.</summary>
+    public void Add(string key, int? priority = null)
     {
         lock (_lock)
         {
             var entry = GetOrCreate(key);
+            if (priority is { } p && p != entry.Priority)
+            {
+                // The set is ordered by priority: take the entry out before changing it.
+                var wasActive = _active.Remove(entry);
+                entry.Priority = p;
+                if (wasActive)
+                {
+                    _active.Add(entry);
+                }
+            }
             if (entry.Place == Place.InFlight)
             {
                 entry.ChangedInFlight = true;
@@ -85,15 +97,13 @@ public sealed class SchedulingQueue : IDisposable
                 {
                     return null;
                 }
-                if (_active.First is { } first)
+                if (_active.Min is { } entry)
                 {
-                    _active.RemoveFirst();
-                    var entry = _entries[first.Value];
-                    entry.Node = null;
+                    _active.Remove(entry);
                     entry.Place = Place.InFlight;
                     entry.PoppedAtCycle = _moveCycle;
                     entry.ChangedInFlight = false;
-                    return first.Value;
+                    return entry.Key;
                 }
             }
             await _signal.WaitAsync(ct);
@@ -236,7 +246,8 @@ public sealed class SchedulingQueue : IDisposable
             return;
         }
         Leave(entry);
-        entry.Node = _active.AddLast(entry.Key);
+        entry.ActiveSince = ++_activations;
+        _active.Add(entry);
         entry.Place = Place.Active;
         _signal.Release();
     }
@@ -265,10 +276,9 @@ public sealed class SchedulingQueue : IDisposable
 
     private void Leave(Entry entry)
     {
-        if (entry.Node is not null)
+        if (entry.Place == Place.Active)
         {
-            _active.Remove(entry.Node);
-            entry.Node = null;
+            _active.Remove(entry);
         }
         entry.Timer?.Dispose();
         entry.Timer = null;
@@ -290,7 +300,10 @@ public sealed class SchedulingQueue : IDisposable
 
         public Place Place { get; set; }
 
-        public LinkedListNode<string>? Node { get; set; }
+        public int Priority { get; set; }
+
+        /// <summary>When it last became active (a counter): equal priorities come out in this order.</summary>
+        public long ActiveSince { get; set; }
 
         public ITimer? Timer { get; set; }
 
@@ -301,5 +314,26 @@ public sealed class SchedulingQueue : IDisposable
         public long PoppedAtCycle { get; set; }
 
         public bool ChangedInFlight { get; set; }
+    }
+
+    /// <summary>Higher priority first, then the earlier to become active; the key keeps distinct entries apart.</summary>
+    private sealed class ActiveOrder : IComparer<Entry>
+    {
+        public static ActiveOrder Instance { get; } = new();
+
+        public int Compare(Entry? x, Entry? y)
+        {
+            if (ReferenceEquals(x, y))
+            {
+                return 0;
+            }
+            var byPriority = y!.Priority.CompareTo(x!.Priority);
+            if (byPriority != 0)
+            {
+                return byPriority;
+            }
+            var bySince = x.ActiveSince.CompareTo(y.ActiveSince);
+            return bySince != 0 ? bySince : string.CompareOrdinal(x.Key, y.Key);
+        }
     }
 }

@@ -25,11 +25,11 @@ public sealed class AdmissionOrderTests
         var plugins = Build();
 
         Assert.Equal(
-            ["NamespaceLifecycle", "LimitRanger", "ServiceAccount", "NodeRestriction", "PodSecurity", "DefaultTolerationSeconds",
+            ["NamespaceLifecycle", "LimitRanger", "ServiceAccount", "NodeRestriction", "PodSecurity", "Priority", "DefaultTolerationSeconds",
              "DefaultStorageClass+StorageObjectInUseProtection+PersistentVolumeClaimResize", "CertificateApproval+CertificateSigning",
              "CertificateRequestRestriction", "RbacEscalation", "NodeCidrClaims", "FlowControlBorrowing", "ResourceQuota"],
             plugins.Ordered.Select(p => p.Name));
-        Assert.Equal(["LimitRanger", "ServiceAccount", "DefaultTolerationSeconds", "DefaultStorageClass+StorageObjectInUseProtection+PersistentVolumeClaimResize"],
+        Assert.Equal(["LimitRanger", "ServiceAccount", "Priority", "DefaultTolerationSeconds", "DefaultStorageClass+StorageObjectInUseProtection+PersistentVolumeClaimResize"],
             plugins.Mutating.Select(p => p.Name));
         Assert.Equal("ResourceQuota", plugins.Writing?.Name);
     }

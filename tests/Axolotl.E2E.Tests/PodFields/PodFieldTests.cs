@@ -306,7 +306,6 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
             spec:
               runtimeClassName: kata
               os: {name: windows}
-              priorityClassName: high
               overhead: {cpu: 100m}
               containers:
               - name: app
@@ -327,7 +326,6 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
             "spec.containers[0].resizePolicy: Forbidden: resizePolicy is not supported by Axolotl",
             "spec.containers[0].volumeDevices: Forbidden: volumeDevices is not supported by Axolotl",
             "spec.containers[0].volumeMounts.recursiveReadOnly: Forbidden: recursiveReadOnly is not supported by Axolotl",
-            "spec.priorityClassName: Forbidden: priorityClassName high is not supported by Axolotl",
             "spec.overhead: Forbidden: overhead is set from a RuntimeClass",
         })
         {

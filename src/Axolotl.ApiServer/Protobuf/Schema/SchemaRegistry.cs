@@ -22,6 +22,7 @@ internal sealed class SchemaRegistry
         AuthenticationV1TokenRequestSchema.Register,
         CertificatesV1Schema.Register,
         StorageV1Schema.Register,
+        SchedulingV1Schema.Register,
         NetworkingV1Schema.Register,
         FlowControlV1Schema.Register,
         AutoscalingV1Schema.Register);

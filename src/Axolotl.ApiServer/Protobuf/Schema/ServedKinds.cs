@@ -19,6 +19,7 @@ internal static class ServedKinds
         ["policy/v1"] = ("policy.v1", ["PodDisruptionBudget", "Eviction"]),
         ["certificates.k8s.io/v1"] = ("certificates.v1", ["CertificateSigningRequest"]),
         ["storage.k8s.io/v1"] = ("storage.v1", ["StorageClass"]),
+        ["scheduling.k8s.io/v1"] = ("scheduling.v1", ["PriorityClass"]),
         ["networking.k8s.io/v1"] = ("networking.v1", ["Ingress", "IngressClass"]),
         ["flowcontrol.apiserver.k8s.io/v1"] = ("flowcontrol.v1", ["FlowSchema", "PriorityLevelConfiguration"]),
         ["autoscaling/v1"] = ("autoscaling.v1", ["HorizontalPodAutoscaler"]),

@@ -1,0 +1,75 @@
+using Axolotl.Api.Core;
+using Axolotl.Scheduler.Framework;
+
+namespace Axolotl.Scheduler.Plugins;
+
+/// <summary>
+/// Upstream's ImageLocality score: prefers nodes that already hold the pod's images (node
+/// status.images, which the agent reports). Each image present counts its size scaled by the share of
+/// nodes that hold it (an image everywhere does not pull pods to one node); the sum is clamped to
+/// 23 MB … 1000 MB per container and mapped onto 0–100. Names match as upstream matches them: exactly,
+/// after ":latest" is added to an untagged name (so "nginx" does not match "docker.io/library/nginx:latest").
+/// </summary>
+public sealed class ImageLocality : IScorePlugin
+{
+    private const long Mb = 1024 * 1024;
+    private const long MinThreshold = 23 * Mb;
+    private const long MaxContainerThreshold = 1000 * Mb;
+
+    public string Name => "ImageLocality";
+
+    public int Weight => 1;
+
+    public IReadOnlyList<long> Score(Pod pod, IReadOnlyList<NodeInfo> nodes, IReadOnlyList<NodeInfo> allNodes)
+    {
+        var containers = (pod.Spec?.InitContainers ?? []).Concat(pod.Spec?.Containers ?? []).ToList();
+        var wanted = containers.Select(c => NormalizedImageName(c.Image ?? "")).ToHashSet(StringComparer.Ordinal);
+        var holders = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var node in allNodes)
+        {
+            foreach (var name in Sizes(node).Keys.Where(wanted.Contains))
+            {
+                holders[name] = holders.GetValueOrDefault(name) + 1;
+            }
+        }
+        return [.. nodes.Select(node =>
+        {
+            var sizes = Sizes(node);
+            long sum = 0;
+            foreach (var container in containers)
+            {
+                var name = NormalizedImageName(container.Image ?? "");
+                if (sizes.TryGetValue(name, out var size))
+                {
+                    sum += (long)(size * ((double)holders[name] / allNodes.Count));
+                }
+            }
+            return Priority(sum, containers.Count);
+        })];
+    }
+
+    /// <summary>Upstream's normalizedImageName: an image without a tag after its last '/' gets ":latest".</summary>
+    public static string NormalizedImageName(string image) =>
+        image.LastIndexOf(':') <= image.LastIndexOf('/') ? image + ":latest" : image;
+
+    private static long Priority(long sum, int containers)
+    {
+        var max = MaxContainerThreshold * containers;
+        var clamped = Math.Clamp(sum, MinThreshold, Math.Max(max, MinThreshold));
+        return max <= MinThreshold ? 0 : IScorePlugin.MaxScore * (clamped - MinThreshold) / (max - MinThreshold);
+    }
+
+    /// <summary>The node's images by every name they go by, with their size.</summary>
+    private static Dictionary<string, long> Sizes(NodeInfo node)
+    {
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var image in node.Node.Status?.Images ?? [])
+        {
+            foreach (var name in image.Names ?? [])
+            {
+                sizes[name] = image.SizeBytes ?? 0;
+            }
+        }
+        return sizes;
+    }
+}

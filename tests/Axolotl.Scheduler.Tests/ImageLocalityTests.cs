@@ -1,0 +1,56 @@
+using Axolotl.Api.Core;
+using Axolotl.Scheduler.Framework;
+using Axolotl.Scheduler.Plugins;
+
+namespace Axolotl.Scheduler.Tests;
+
+public sealed class ImageLocalityTests
+{
+    private const long Mb = 1024 * 1024;
+
+    private static NodeInfo NodeWith(string name, params (string Name, long Size)[] images)
+    {
+        var node = Build.Node(name);
+        node.Status!.Images = [.. images.Select(i => new ContainerImage { Names = [i.Name, i.Name + "@sha256:abc"], SizeBytes = i.Size })];
+        return Build.Info(node);
+    }
+
+    private static Pod PodRunning(string image)
+    {
+        var pod = Build.Pod("p");
+        pod.Spec!.Containers[0].Image = image;
+        return pod;
+    }
+
+    [Fact]
+    public void A_node_holding_the_image_scores_by_its_size_scaled_by_how_many_nodes_hold_it()
+    {
+        var holder = NodeWith("a", ("registry.example/big:1", 523 * Mb));
+        var other = NodeWith("b");
+
+        var scores = new ImageLocality().Score(PodRunning("registry.example/big:1"), [holder, other], [holder, other]);
+
+        // 523 MB on 1 of 2 nodes → 261.5 MB: 100 × (261.5 − 23) / (1000 − 23) = 24.
+        Assert.Equal([24L, 0L], scores);
+    }
+
+    [Fact]
+    public void An_image_on_every_node_counts_in_full_and_small_images_count_nothing()
+    {
+        var a = NodeWith("a", ("big:1", 1000 * Mb), ("tiny:1", 5 * Mb));
+        var b = NodeWith("b", ("big:1", 1000 * Mb));
+
+        Assert.Equal([100L, 100L], new ImageLocality().Score(PodRunning("big:1"), [a, b], [a, b]));
+        Assert.Equal([0L, 0L], new ImageLocality().Score(PodRunning("tiny:1"), [a, b], [a, b]));
+    }
+
+    [Fact]
+    public void An_untagged_image_matches_the_latest_tag_only()
+    {
+        var node = NodeWith("a", ("app:latest", 1000 * Mb));
+
+        Assert.Equal([100L], new ImageLocality().Score(PodRunning("app"), [node], [node]));
+        Assert.Equal([0L], new ImageLocality().Score(PodRunning("app:2"), [node], [node]));
+        Assert.Equal("localhost:5000/app:latest", ImageLocality.NormalizedImageName("localhost:5000/app"));
+    }
+}
