@@ -28,6 +28,7 @@ internal static class ScenarioCatalog
         new Peers.PeersScenario(),
         new Images.ImagesScenario(),
         new Scale.ScaleScenario(),
+        new Watch.WatchFanoutScenario(),
         new JobThroughputScenario(),
         new MetricsScrapeScenario(),
         NodeFailoverScenario.WithKubernetesDefaults(),
