@@ -166,6 +166,13 @@ public sealed class ApiServerHost : IAsyncDisposable
         return new ApiServerHost(app, pki, tokens, new Uri($"https://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{options.Port}"), liveness);
     }
 
+    private static Watch.Cache.WatchCaches StartWatchCaches(ObjectStore objects, ApiServerOptions options, TimeProvider clock, ILoggerFactory logging, CancellationToken stopping)
+    {
+        var caches = new Watch.Cache.WatchCaches(objects.Store, options.WatchCache, clock, logging, stopping);
+        caches.StartAll(KnownResources.All);
+        return caches;
+    }
+
     private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr,
         Authentication authentication, TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, ApiServerOptions options, CancellationToken stopping)
     {
@@ -183,7 +190,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var updates = new UpdateHandler(services, creates);
         var deletes = new DeleteHandler(services);
         var resources = new ResourceHandler(reads, creates, updates, deletes,
-            new WatchHandler(services, reads, new Watch.Cache.WatchCaches(objects.Store, options.WatchCache, clock, logging, stopping)), new ScaleHandler(services, updates), new PodSubresources(services, deletes),
+            new WatchHandler(services, reads, StartWatchCaches(objects, options, clock, logging, stopping)), new ScaleHandler(services, updates), new PodSubresources(services, deletes),
             new NodeProxy.NodeProxy(services, kubeletTls), new Reviews(authentication))
         {
             TokenRequests = tokenRequests,

@@ -20,6 +20,35 @@ public sealed class WatchCaches(IStore store, WatchCacheOptions options, TimePro
     /// <summary>How many resources have a cache (tests and metrics).</summary>
     public int Count => _caches.Count;
 
+    /// <summary>
+    /// Starts the cache of every watchable resource, one after another, in the background (kube-apiserver
+    /// builds its cachers at start too). A cache covers the revisions after its first list; a client that
+    /// listed before the cache began is served from the store until it watches anew. Starting at the
+    /// server's start puts that list before any client's.
+    /// </summary>
+    public void StartAll(IEnumerable<ResourceType> types)
+    {
+        if (!options.Enabled)
+        {
+            return;
+        }
+        var watchable = types.Where(t => t.Verbs.Contains("watch")).ToList();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                foreach (var type in watchable)
+                {
+                    await ForAsync(type, stopping);
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // The server stopped while the caches were starting.
+            }
+        }, CancellationToken.None);
+    }
+
     internal async Task<WatchCache?> ForAsync(ResourceType type, CancellationToken ct)
     {
         if (!options.Enabled)
