@@ -13,7 +13,7 @@ namespace Axolotl.ApiServer;
 /// The API server's front door: version, health, discovery, OpenAPI and resource paths. Every
 /// failure leaves as a Kubernetes Status; a bug is a 500 with the request logged, never a crash.
 /// </summary>
-public sealed class ApiRouter(
+public sealed partial class ApiRouter(
     ResourceHandler resources,
     DiscoveryDocuments discovery,
     Task<OpenApiV3> openApi,
@@ -44,6 +44,11 @@ public sealed class ApiRouter(
         catch (Exception e)
         {
             await new RequestFailures(logger, Stopping).WriteAsync(ctx, e);
+        }
+        // The access log kube-apiserver writes at -v=6 and above (Trace here); a watch logs when it ends.
+        if (logger.IsEnabled(LogLevel.Trace))
+        {
+            LogServed(logger, ctx.Request.Method, ctx.Request.Path + ctx.Request.QueryString, ctx.Response.StatusCode);
         }
     }
 
@@ -114,4 +119,7 @@ public sealed class ApiRouter(
 
     // Discovery documents leave kube-apiserver through its object encoder, which ends them with a newline.
     private static Task Text(HttpContext ctx, string json) => ResponseWriter.WriteBytesAsync(ctx, 200, Encoding.UTF8.GetBytes(json + "\n"));
+
+    [LoggerMessage(Level = LogLevel.Trace, Message = "{Method} {Path}: {Code}")]
+    private static partial void LogServed(ILogger logger, string method, string path, int code);
 }
