@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Client.Informers;
@@ -17,7 +16,7 @@ internal sealed class InformerFailures(ILogger logger, string resource)
     public void Failed(Exception e, string operation, TimeSpan delay)
     {
         _inARow++;
-        var expected = IsExpected(e);
+        var expected = ApiFailures.Classify(e) != ApiFailureKind.Unexpected;
         if (_inARow == 1)
         {
             if (expected)
@@ -44,7 +43,4 @@ internal sealed class InformerFailures(ILogger logger, string resource)
             _inARow = 0;
         }
     }
-
-    private static bool IsExpected(Exception e) =>
-        e is HttpRequestException or IOException or SocketException or KubeApiException or TimeoutException or TaskCanceledException;
 }
