@@ -32,38 +32,23 @@ public sealed partial class ApiRouter(
 
     public Metrics.MetricsEndpoint? KubeStateMetrics { get; init; }
 
+    /// <summary>Cancelled when the server stops: a request it cuts short is not a failure (see <see cref="RequestFailures"/>).</summary>
+    public CancellationToken Stopping { get; init; }
+
     public async Task HandleAsync(HttpContext ctx)
     {
         try
         {
             await RouteAsync(ctx);
         }
-        catch (ApiException e)
-        {
-            if (e.Headers is not null && !ctx.Response.HasStarted)
-            {
-                foreach (var (key, value) in e.Headers)
-                {
-                    ctx.Response.Headers[key] = value;
-                }
-            }
-            await ResponseWriter.WriteStatusAsync(ctx, e.Status);
-        }
-        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
-        {
-            // The client hung up.
-        }
-        catch (Axolotl.Storage.StoreUnavailableException e)
-        {
-            // etcd down, without quorum or too slow: the request may succeed later, so 503 rather than 500.
-            // No Retry-After: client-go would then retry silently for ten seconds before saying anything.
-            LogStoreUnavailable(logger, ctx.Request.Method, ctx.Request.Path, e.Message);
-            await ResponseWriter.WriteStatusAsync(ctx, ApiErrors.Unavailable(e.Message).Status);
-        }
         catch (Exception e)
         {
-            LogUnhandled(logger, e, ctx.Request.Method, ctx.Request.Path + ctx.Request.QueryString);
-            await ResponseWriter.WriteStatusAsync(ctx, ApiErrors.Internal(e.Message).Status);
+            await new RequestFailures(logger, Stopping).WriteAsync(ctx, e);
+        }
+        // The access log kube-apiserver writes at -v=6 and above (Trace here); a watch logs when it ends.
+        if (logger.IsEnabled(LogLevel.Trace))
+        {
+            LogServed(logger, ctx.Request.Method, ctx.Request.Path + ctx.Request.QueryString, ctx.Response.StatusCode);
         }
     }
 
@@ -135,9 +120,6 @@ public sealed partial class ApiRouter(
     // Discovery documents leave kube-apiserver through its object encoder, which ends them with a newline.
     private static Task Text(HttpContext ctx, string json) => ResponseWriter.WriteBytesAsync(ctx, 200, Encoding.UTF8.GetBytes(json + "\n"));
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "unhandled error serving {Method} {Path}")]
-    private static partial void LogUnhandled(ILogger logger, Exception e, string method, string path);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "store unavailable serving {Method} {Path}: {Reason}")]
-    private static partial void LogStoreUnavailable(ILogger logger, string method, string path, string reason);
+    [LoggerMessage(Level = LogLevel.Trace, Message = "{Method} {Path}: {Code}")]
+    private static partial void LogServed(ILogger logger, string method, string path, int code);
 }

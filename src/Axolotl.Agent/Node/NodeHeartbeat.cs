@@ -162,6 +162,7 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
     {
         var retry = RetryDelays(interval);
         var delay = interval;
+        var failures = 0;
         while (!ct.IsCancellationRequested)
         {
             try
@@ -171,6 +172,11 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
                 using var deadline = new CancellationTokenSource(interval > BeatTimeout ? interval : BeatTimeout, time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
                 await beat(linked.Token);
+                if (failures > 0)
+                {
+                    HeartbeatLog.Recovered(log, options.NodeName, what, failures);
+                    failures = 0;
+                }
                 retry.Reset();
                 delay = interval;
             }
@@ -181,8 +187,16 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
             catch (Exception ex)
             {
                 delay = retry.Next();
-                // One line per attempt, not a stack trace: while the server is down this repeats every few seconds.
-                log.LogWarning("{What} failed: {Error}; retrying in {Delay}", what, ex.Message, delay);
+                // One line, not a stack trace, and only the first of a run above Debug: while the server is
+                // down this repeats every few seconds.
+                if (++failures == 1)
+                {
+                    HeartbeatLog.Failed(log, options.NodeName, what, ex.Message, delay);
+                }
+                else
+                {
+                    HeartbeatLog.FailedAgain(log, options.NodeName, what, failures, ex.Message, delay);
+                }
             }
         }
     }

@@ -210,6 +210,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             IssuerDiscovery = issuerDiscovery,
             Metrics = new Metrics.MetricsEndpoint(metrics),
             KubeStateMetrics = new Metrics.MetricsEndpoint(kubeState),
+            Stopping = stopping,
         };
     }
 

@@ -54,11 +54,11 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
         var stream = new WatchEventWriter(scope, table, reader);
         scope.Http.Response.StatusCode = 200;
         scope.Http.Response.ContentType = table ? "application/json;as=Table;v=v1;g=meta.k8s.io" : MediaTypes.Json;
-        await scope.Http.Response.StartAsync(ct);
-
         var selection = new Selection(labels, fields);
         try
         {
+            // Inside the try: a shutdown that lands here ends the stream quietly like any later one.
+            await scope.Http.Response.StartAsync(ct);
             HashSet<string>? inSelection = null;
             if (synthetic)
             {
@@ -91,7 +91,8 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // Client went away or timeoutSeconds passed: end the stream quietly.
+            // Client went away, timeoutSeconds passed or the server is stopping: end the stream quietly;
+            // the client's reflector watches again (elsewhere, or here once restarted).
         }
     }
 

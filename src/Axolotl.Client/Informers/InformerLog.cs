@@ -18,4 +18,13 @@ internal static partial class InformerLog
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Debug, Message = "Informer {Resource}: watch from resourceVersion {ResourceVersion} ended after {Count} events")]
     public static partial void WatchEnded(ILogger logger, string resource, string? resourceVersion, int count);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Informer {Resource}: {Operation} failed: {Error}; retrying in {Delay}, further failures at Debug")]
+    public static partial void Unreachable(ILogger logger, string resource, string operation, string error, TimeSpan delay);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Debug, Message = "Informer {Resource}: {Operation} failed again ({Failures} in a row): {Error}; retrying in {Delay}")]
+    public static partial void FailedAgain(ILogger logger, Exception? exception, string resource, string operation, int failures, string error, TimeSpan delay);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Debug, Message = "Informer {Resource}: the API server answers again after {Failures} failed attempts")]
+    public static partial void Recovered(ILogger logger, string resource, int failures);
 }

@@ -75,6 +75,7 @@ public sealed class SharedInformer<T>
         var backoff = new ExponentialBackoff(Options.InitialBackoff, Options.MaxBackoff);
         var needList = true;
         var expiredWithoutProgress = false;
+        var failures = new InformerFailures(_logger, ResourceName);
         while (!ct.IsCancellationRequested)
         {
             var operation = needList ? "list" : "watch";
@@ -83,6 +84,7 @@ public sealed class SharedInformer<T>
                 if (needList)
                 {
                     await ListAndReplaceAsync(ct);
+                    failures.Succeeded();
                     needList = false;
                     backoff.Reset();
                 }
@@ -91,6 +93,7 @@ public sealed class SharedInformer<T>
                 expiredWithoutProgress = false;
                 if (events > 0)
                 {
+                    failures.Succeeded();
                     backoff.Reset();
                 }
                 else if (_time.GetElapsedTime(started) < Options.MinWatchDuration)
@@ -116,7 +119,7 @@ public sealed class SharedInformer<T>
             catch (Exception e)
             {
                 var delay = backoff.Next();
-                InformerLog.Failed(_logger, e, ResourceName, operation, delay);
+                failures.Failed(e, operation, delay);
                 if (!await WaitAsync(delay, ct))
                 {
                     break;

@@ -1,3 +1,4 @@
+using Axolotl.Client;
 using Axolotl.Client.Queue;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -101,7 +102,7 @@ public sealed class Controller<TKey>
         }
         catch (Exception e)
         {
-            ControllerLog.ReconcileFailed(_logger, e, Name, key.ToString() ?? "", Queue.NumRequeues(key) + 1);
+            LogFailure(e, key);
             Queue.AddRateLimited(key);
         }
         finally
@@ -109,5 +110,27 @@ public sealed class Controller<TKey>
             Queue.Done(key);
         }
         return true;
+    }
+
+    /// <summary>
+    /// A conflict or a vanished object is optimistic concurrency doing its job (Debug); a refusal or an
+    /// unreachable server is one line; only an unexpected exception, a bug, carries its stack trace.
+    /// </summary>
+    private void LogFailure(Exception e, TKey key)
+    {
+        var name = key.ToString() ?? "";
+        var attempt = Queue.NumRequeues(key) + 1;
+        switch (ApiFailures.Classify(e))
+        {
+            case ApiFailureKind.Race:
+                ControllerLog.ReconcileRaced(_logger, Name, name, e.Message);
+                break;
+            case ApiFailureKind.Refused:
+                ControllerLog.ReconcileRefused(_logger, Name, name, attempt, e.Message);
+                break;
+            default:
+                ControllerLog.ReconcileFailed(_logger, e, Name, name, attempt);
+                break;
+        }
     }
 }

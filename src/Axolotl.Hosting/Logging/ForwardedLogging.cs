@@ -5,9 +5,9 @@ namespace Axolotl.Hosting.Logging;
 
 /// <summary>
 /// Sends what an embedded web host logs itself (Kestrel's connection, protocol and heartbeat warnings) to
-/// the process's logger factory, so its failures reach the operator with the rest of the log and under
-/// the same filters; without it they vanish. Information and below from ASP.NET Core stays out: a
-/// request per line is the access log's job, not the operator's.
+/// the process's logger factory, so its failures reach the operator with the rest of the log; without it
+/// they vanish. The target's filters alone decide what is written (the commands keep ASP.NET Core at
+/// Warning unless --v asks for more): filtering here too would hide the framework's Debug at --v=4.
 /// </summary>
 public static class ForwardedLogging
 {
@@ -15,9 +15,7 @@ public static class ForwardedLogging
     {
         builder.ClearProviders();
         builder.Services.AddSingleton<ILoggerProvider>(new Provider(target));
-        builder.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Warning);
-        builder.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        builder.SetMinimumLevel(LogLevel.Trace);
         return builder;
     }
 

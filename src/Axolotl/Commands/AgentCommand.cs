@@ -26,7 +26,7 @@ public static partial class AgentCommand
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
         "allowed-unsafe-sysctls", "resolv-conf", "conntrack-max-per-pod",
-        "seccomp-default",
+        "seccomp-default", "v",
     };
 
     public const string Usage = """
@@ -87,6 +87,9 @@ public static partial class AgentCommand
           --seccomp-default
                            run containers without a seccomp profile under RuntimeDefault (the kubelet's flag);
                            Localhost profiles are files under DIR/agent/seccomp
+          --v N, -v N      log verbosity as the Kubernetes components have it: 0 (default) info, warnings and
+                           errors; 2-3 also the web host's own info; 4-5 debug (a client's 4xx, informer retries);
+                           6+ trace, one line per API request
 
         Pods on nodes that share a machine reach each other by IP: each bridge forwards to the cluster CIDR
         (10.244.0.0/16) and nowhere else.
@@ -111,7 +114,7 @@ public static partial class AgentCommand
         }
         // The CA before anything else: a token whose hash the server's CA does not match leaves nothing behind.
         string caPem;
-        using (var discovery = new CommandHost())
+        using (var discovery = new CommandHost(Verbosity.Parse(args.Get("v"))))
         {
             try
             {
@@ -152,7 +155,7 @@ public static partial class AgentCommand
         // One process per data dir; `axolotl reset` checks the same lock before it touches the node.
         using var dataLock = DataDirLock.Take(dataDir, "agent");
 
-        using var command = new CommandHost();
+        using var command = new CommandHost(Verbosity.Parse(args.Get("v")));
         var logging = command.Logging;
         var log = logging.CreateLogger("axolotl");
         var clock = TimeProvider.System;

@@ -5,7 +5,7 @@ namespace Axolotl.Commands;
 
 /// <summary>
 /// What every long-running command (server, agent, fake nodes) sets up alike: single-line console
-/// logging with timestamps, and a shutdown source that SIGINT and SIGTERM cancel instead of killing
+/// logging with timestamps at the levels <see cref="Verbosity"/> (--v) chooses, and a shutdown source that SIGINT and SIGTERM cancel instead of killing
 /// the process, so everything stops cleanly.
 /// </summary>
 internal sealed class CommandHost : IDisposable
@@ -13,13 +13,20 @@ internal sealed class CommandHost : IDisposable
     private readonly PosixSignalRegistration _sigint;
     private readonly PosixSignalRegistration _sigterm;
 
-    public CommandHost()
+    public CommandHost(Verbosity? verbosity = null)
     {
-        Logging = LoggerFactory.Create(b => b
-            .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
-            .SetMinimumLevel(LogLevel.Information)
-            .AddFilter("Microsoft", LogLevel.Warning)
-            .AddFilter("System.Net.Http", LogLevel.Warning));
+        var v = verbosity ?? Verbosity.Default;
+        Logging = LoggerFactory.Create(b =>
+        {
+            b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
+                .SetMinimumLevel(v.MinimumLevel)
+                .AddFilter("Microsoft", v.FrameworkLevel)
+                .AddFilter("System", v.FrameworkLevel);
+            foreach (var category in Verbosity.PerRequestCategories)
+            {
+                b.AddFilter(category, v.PerRequestLevel);
+            }
+        });
         _sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
     }

@@ -1,6 +1,6 @@
 namespace Axolotl.Commands;
 
-/// <summary>A small parser for `--name value` / `--name=value` options; unknown options are an error.</summary>
+/// <summary>A small parser for `--name value` / `--name=value` options (and klog's `-v N`); unknown options are an error.</summary>
 public sealed class CommandLine
 {
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
@@ -21,6 +21,11 @@ public sealed class CommandLine
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
+            if (arg == "-v" || arg.StartsWith("-v=", StringComparison.Ordinal))
+            {
+                // klog spells verbosity with one dash as often as with two.
+                arg = "-" + arg;
+            }
             if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
                 if (positional)

@@ -36,7 +36,7 @@ public static partial class ServerCommand
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
         "testing-cronjob-clock-rate", "metric-resolution", "horizontal-pod-autoscaler-sync-period",
         "min-request-timeout", "event-ttl",
-        "max-requests-inflight", "max-mutating-requests-inflight", "enable-priority-and-fairness", "watch-cache",
+        "max-requests-inflight", "max-mutating-requests-inflight", "enable-priority-and-fairness", "watch-cache", "v",
     };
 
     /// <summary>A non-negative integer flag, or <paramref name="fallback"/> when absent.</summary>
@@ -213,6 +213,9 @@ public static partial class ServerCommand
           --seccomp-default
                            the local node runs containers without a seccomp profile under RuntimeDefault (the kubelet's
                            flag); Localhost profiles are files under DIR/agent/seccomp
+          --v N, -v N      log verbosity as the Kubernetes components have it: 0 (default) info, warnings and
+                           errors; 2-3 also the web host's own info; 4-5 debug (a client's 4xx, informer retries);
+                           6+ trace, one line per API request
         """ + "\n" + NodeLifecycleUsage;
 
     private static Axolotl.ApiServer.ServiceAccounts.ServiceAccountTokenOptions ServiceAccountTokensFrom(CommandLine args)
@@ -285,7 +288,7 @@ public static partial class ServerCommand
             ClusterSecrets.CopyInto(secretsFrom, dataDir);
         }
 
-        using var command = new CommandHost();
+        using var command = new CommandHost(Verbosity.Parse(args.Get("v")));
         var logging = command.Logging;
         var log = logging.CreateLogger("axolotl");
         var clock = TimeProvider.System;

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+
+namespace Axolotl.Client.Informers;
+
+/// <summary>
+/// How loudly one informer reports a run of failed lists and watches. An API server that restarts
+/// fails every informer of every component for as long as it is down: the first failure of a run is
+/// a one-line Warning, the retries are Debug, and the end of the run is Debug again. A network or
+/// HTTP failure is an expected condition and goes without a stack trace; anything else (a decoding
+/// bug) keeps it.
+/// </summary>
+internal sealed class InformerFailures(ILogger logger, string resource)
+{
+    private int _inARow;
+
+    public void Failed(Exception e, string operation, TimeSpan delay)
+    {
+        _inARow++;
+        var expected = ApiFailures.Classify(e) != ApiFailureKind.Unexpected;
+        if (_inARow == 1)
+        {
+            if (expected)
+            {
+                InformerLog.Unreachable(logger, resource, operation, e.Message, delay);
+            }
+            else
+            {
+                InformerLog.Failed(logger, e, resource, operation, delay);
+            }
+        }
+        else if (logger.IsEnabled(LogLevel.Debug))
+        {
+            InformerLog.FailedAgain(logger, expected ? null : e, resource, operation, _inARow, e.Message, delay);
+        }
+    }
+
+    /// <summary>A list or watch that worked ends the run.</summary>
+    public void Succeeded()
+    {
+        if (_inARow > 0)
+        {
+            InformerLog.Recovered(logger, resource, _inARow);
+            _inARow = 0;
+        }
+    }
+}
