@@ -11,14 +11,22 @@ namespace Axolotl.Client.Informers;
 /// </summary>
 internal sealed class InformerFailures(ILogger logger, string resource)
 {
+    /// <summary>
+    /// A watch the server ends at once is what a stopping server (or one timing its watches out) does: it
+    /// is worth a Warning only when it goes on.
+    /// </summary>
+    private const int EarlyEndsBeforeWarning = 3;
+
     private int _inARow;
+    private bool _warned;
 
     public void Failed(Exception e, string operation, TimeSpan delay)
     {
         _inARow++;
         var expected = ApiFailures.Classify(e) != ApiFailureKind.Unexpected;
-        if (_inARow == 1)
+        if (!_warned && (e is not WatchEndedEarlyException || _inARow >= EarlyEndsBeforeWarning))
         {
+            _warned = true;
             if (expected)
             {
                 InformerLog.Unreachable(logger, resource, operation, e.Message, delay);
@@ -41,6 +49,10 @@ internal sealed class InformerFailures(ILogger logger, string resource)
         {
             InformerLog.Recovered(logger, resource, _inARow);
             _inARow = 0;
+            _warned = false;
         }
     }
 }
+
+/// <summary>The server ended a watch before it sent any event, sooner than the informer's least watch duration.</summary>
+internal sealed class WatchEndedEarlyException() : IOException("the watch ended at once without any event");

@@ -99,7 +99,7 @@ public sealed class SharedInformer<T>
                 else if (_time.GetElapsedTime(started) < Options.MinWatchDuration)
                 {
                     // A server that closes every watch at once would otherwise be hammered.
-                    throw new IOException("the watch ended at once without any event");
+                    throw new WatchEndedEarlyException();
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -33,6 +33,22 @@ public sealed class InformerFailuresTests
     }
 
     [Fact]
+    public void A_watch_the_server_ends_at_once_warns_only_when_it_goes_on()
+    {
+        // A stopping server ends every watch at once; a server that keeps doing it is worth a warning.
+        var failures = new InformerFailures(_logs.CreateLogger("Axolotl.Informer.Pod"), "pods");
+
+        failures.Failed(new WatchEndedEarlyException(), "watch", TimeSpan.FromSeconds(1));
+        failures.Failed(new WatchEndedEarlyException(), "watch", TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain(_logs.Entries, e => e.Level >= LogLevel.Warning);
+
+        failures.Failed(new WatchEndedEarlyException(), "watch", TimeSpan.FromSeconds(1));
+        failures.Failed(new WatchEndedEarlyException(), "watch", TimeSpan.FromSeconds(1));
+        var warning = Assert.Single(_logs.Entries, e => e.Level >= LogLevel.Warning);
+        Assert.Contains("without any event", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_new_run_of_failures_after_a_recovery_warns_again()
     {
         var failures = new InformerFailures(_logs.CreateLogger("Axolotl.Informer.Pod"), "pods");
