@@ -168,7 +168,8 @@ public sealed class ApiServerHost : IAsyncDisposable
 
     private static Watch.Cache.WatchCaches StartWatchCaches(ObjectStore objects, ApiServerOptions options, TimeProvider clock, ILoggerFactory logging, CancellationToken stopping)
     {
-        var caches = new Watch.Cache.WatchCaches(objects.Store, options.WatchCache, clock, logging, stopping);
+        var views = new Watch.Cache.WatchCacheViews(KindViews.ToView, FieldLabels.SupportedBy, FieldLabels.Value);
+        var caches = new Watch.Cache.WatchCaches(objects.Store, options.WatchCache, views, clock, logging, stopping);
         caches.StartAll(KnownResources.All);
         return caches;
     }

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Selectors;
 using Axolotl.ApiServer.Registry;
-using Axolotl.ApiServer.Rest;
 
 namespace Axolotl.ApiServer.Watch.Cache;
 
@@ -22,7 +21,7 @@ internal sealed class ObjectAttributes
         _fields = fields;
     }
 
-    public static ObjectAttributes Of(ResourceType type, JsonObject obj)
+    public static ObjectAttributes Of(ResourceType type, JsonObject obj, WatchCacheViews views)
     {
         var meta = ObjectMetaRules.Meta(obj);
         var labels = (meta["labels"] as JsonObject)?.ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? "", StringComparer.Ordinal);
@@ -31,9 +30,9 @@ internal sealed class ObjectAttributes
             ["metadata.name"] = ObjectMetaRules.Str(meta, "name") ?? "",
             ["metadata.namespace"] = ObjectMetaRules.Str(meta, "namespace") ?? "",
         };
-        foreach (var field in FieldLabels.SupportedBy(type))
+        foreach (var field in views.FieldLabelsOf(type))
         {
-            fields[field] = FieldLabels.Value(obj, field) ?? "";
+            fields[field] = views.FieldValue(obj, field) ?? "";
         }
         return new ObjectAttributes(labels, fields);
     }

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Registry;
-using Axolotl.ApiServer.Rest;
 using Axolotl.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -30,6 +29,7 @@ internal sealed class WatchCache
     private readonly EventRing _ring;
     private readonly TimeProvider _clock;
     private readonly ILogger _log;
+    private readonly WatchCacheViews _views;
     private readonly CancellationToken _stopping;
     private Dictionary<string, ObjectAttributes> _current = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = NewSignal();
@@ -37,8 +37,9 @@ internal sealed class WatchCache
     private int _generation;
     private bool _stopped;
 
-    private WatchCache(ResourceType type, IStore store, WatchCacheOptions options, TimeProvider clock, ILogger log, CancellationToken stopping)
+    private WatchCache(ResourceType type, IStore store, WatchCacheOptions options, WatchCacheViews views, TimeProvider clock, ILogger log, CancellationToken stopping)
     {
+        _views = views;
         _type = type;
         _resource = type.QualifiedResource;
         _store = store;
@@ -74,9 +75,10 @@ internal sealed class WatchCache
     }
 
     /// <summary>Lists the resource once, then follows the store from that list's revision until <paramref name="stopping"/>.</summary>
-    public static async Task<WatchCache> StartAsync(ResourceType type, IStore store, WatchCacheOptions options, TimeProvider clock, ILogger log, CancellationToken stopping)
+    public static async Task<WatchCache> StartAsync(ResourceType type, IStore store, WatchCacheOptions options, WatchCacheViews views, TimeProvider clock, ILogger log,
+        CancellationToken stopping)
     {
-        var cache = new WatchCache(type, store, options, clock, log, stopping);
+        var cache = new WatchCache(type, store, options, views, clock, log, stopping);
         await cache.LoadAsync(stopping);
         _ = cache.FollowAsync();
         _ = cache.TrimAsync();
@@ -143,7 +145,7 @@ internal sealed class WatchCache
         var current = new Dictionary<string, ObjectAttributes>(list.Items.Count, StringComparer.Ordinal);
         foreach (var entry in list.Items)
         {
-            current[entry.Key] = ObjectAttributes.Of(_type, ObjectStore.Decode(entry).Object);
+            current[entry.Key] = ObjectAttributes.Of(_type, ObjectStore.Decode(entry).Object, _views);
         }
         lock (_gate)
         {
@@ -234,8 +236,8 @@ internal sealed class WatchCache
     private void TakeIn(StoreEvent change)
     {
         var stored = ObjectStore.Decode(change.Entry).Object;
-        var attributes = ObjectAttributes.Of(_type, stored);
-        var json = Serialise(KindViews.ToView(_type, stored));
+        var attributes = ObjectAttributes.Of(_type, stored, _views);
+        var json = Serialise(_views.ToView(_type, stored));
         var key = change.Entry.Key;
         lock (_gate)
         {

@@ -1,12 +1,12 @@
 using System.Diagnostics.Metrics;
-using Axolotl.ApiServer.Metrics;
 
 namespace Axolotl.ApiServer.Watch.Cache;
 
 /// <summary>The watch cache's counters under kube-apiserver's names.</summary>
 internal static class WatchCacheMetrics
 {
-    private static readonly Meter Meter = new(ApiServerMetrics.MeterName);
+    // ApiServerMetrics.MeterName, written out: Metrics reaches Rest, which serves the watches that read this cache.
+    private static readonly Meter Meter = new("Axolotl.ApiServer");
 
     private static readonly Counter<long> Received = Meter.CreateCounter<long>("apiserver_watch_cache_events_received_total",
         description: "Counter of events received in watch cache broken by resource type.");

@@ -10,7 +10,7 @@ namespace Axolotl.ApiServer.Watch.Cache;
 /// and kept until the server stops. A cache that cannot start (the store is down) is not kept: that
 /// watch is served from the store, and the next one tries again.
 /// </summary>
-public sealed class WatchCaches(IStore store, WatchCacheOptions options, TimeProvider clock, ILoggerFactory logging, CancellationToken stopping)
+public sealed class WatchCaches(IStore store, WatchCacheOptions options, WatchCacheViews views, TimeProvider clock, ILoggerFactory logging, CancellationToken stopping)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<WatchCache>>> _caches = new(StringComparer.Ordinal);
     private readonly ILogger _log = logging.CreateLogger("Axolotl.ApiServer.WatchCache");
@@ -56,7 +56,7 @@ public sealed class WatchCaches(IStore store, WatchCacheOptions options, TimePro
             return null;
         }
         var key = $"{type.ApiVersion}/{type.Plural}";
-        var entry = _caches.GetOrAdd(key, _ => new Lazy<Task<WatchCache>>(() => WatchCache.StartAsync(type, store, options, clock, _log, stopping)));
+        var entry = _caches.GetOrAdd(key, _ => new Lazy<Task<WatchCache>>(() => WatchCache.StartAsync(type, store, options, views, clock, _log, stopping)));
         try
         {
             var cache = await entry.Value.WaitAsync(ct);
