@@ -34,16 +34,21 @@ public sealed class AttachProtocolTests
     [Fact]
     public async Task A_size_the_client_sent_before_its_first_keystrokes_reaches_the_terminal_before_them()
     {
-        using var launcherOut = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.Out);
-        using var incoming = new System.IO.Pipes.AnonymousPipeClientStream(System.IO.Pipes.PipeDirection.In, launcherOut.ClientSafePipeHandle);
-        var connection = new Duplex(incoming);
+        var launcher = new SilentUntilEnded();
+        var connection = new Duplex(launcher);
         var sizes = System.Threading.Channels.Channel.CreateUnbounded<TerminalSize>();
         sizes.Writer.TryWrite(new TerminalSize(91, 27));
         var stdinEnd = AttachFrames.Encode(AttachFrames.StdinEnd, []);
 
         var session = AttachSession.RunAsync(connection, new AttachSpec(new MemoryStream("stty size\n"u8.ToArray()), new MemoryStream(), null, sizes.Reader), CancellationToken.None);
-        await Eventually.TrueAsync(() => connection.WrittenBytes().AsSpan().EndsWith(stdinEnd), "the session sent stdin's end", timeout: TimeSpan.FromSeconds(10));
-        launcherOut.Dispose();
+        try
+        {
+            await Eventually.TrueAsync(() => connection.WrittenBytes().AsSpan().EndsWith(stdinEnd), "the session sent stdin's end", timeout: TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            launcher.End();
+        }
         await session.WaitAsync(TimeSpan.FromSeconds(10));
 
         byte[] expected =
@@ -107,6 +112,19 @@ public sealed class AttachProtocolTests
 
         public override int Read(byte[] buffer, int offset, int count) => incoming.Read(buffer, offset, count);
 
+        // Reads and writes of their own: Stream's default async pair shares one gate, so a read waiting
+        // for the launcher would hold back the session's writes.
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => incoming.ReadAsync(buffer, cancellationToken);
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            lock (Written)
+            {
+                Written.Write(buffer.Span);
+            }
+            return ValueTask.CompletedTask;
+        }
+
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
         public override void SetLength(long value) => throw new NotSupportedException();
@@ -118,5 +136,37 @@ public sealed class AttachProtocolTests
                 Written.Write(buffer, offset, count);
             }
         }
+    }
+
+    /// <summary>A launcher that sends nothing and closes the connection when the test says so.</summary>
+    private sealed class SilentUntilEnded : Stream
+    {
+        private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public void End() => _ended.TrySetResult();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await _ended.Task.WaitAsync(cancellationToken);
+            return 0;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
