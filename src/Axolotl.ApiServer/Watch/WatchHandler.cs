@@ -62,7 +62,7 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
             HashSet<string>? inSelection = null;
             if (synthetic)
             {
-                (start, inSelection) = await SendInitialEventsAsync(scope, selection, stream, ct);
+                (start, inSelection) = await SelectAsync(scope, selection, stream, ct);
             }
             stream.LastRevision = start;
             if (sendInitialEvents == true && bookmarks)
@@ -79,7 +79,7 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
             }
             else
             {
-                inSelection ??= selection.Selecting ? await SelectedNowAsync(scope, selection, ct) : [];
+                inSelection ??= selection.Selecting ? (await SelectAsync(scope, selection, null, ct)).Selected : [];
                 await FollowStoreAsync(scope, start, selection, inSelection, stream, ct);
             }
         }
@@ -96,21 +96,28 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
         }
     }
 
-    /// <summary>The current objects in the selection as ADDED events; returns the list's revision and the keys sent.</summary>
-    private async Task<(long Revision, HashSet<string> Sent)> SendInitialEventsAsync(RequestScope scope, Selection selection, WatchEventWriter stream, CancellationToken ct)
+    /// <summary>
+    /// Lists the current objects and keeps the keys in the selection, writing each as ADDED when
+    /// <paramref name="stream"/> is given (synthetic initial events) or only noting it (where a store-served
+    /// watch starts telling entries from exits).
+    /// </summary>
+    private async Task<(long Revision, HashSet<string> Selected)> SelectAsync(RequestScope scope, Selection selection, WatchEventWriter? stream, CancellationToken ct)
     {
-        var sent = new HashSet<string>(StringComparer.Ordinal);
+        var selected = new HashSet<string>(StringComparer.Ordinal);
         var list = await services.Objects.ListAsync(scope.Type, scope.Namespace, 0, null, ct);
         foreach (var entry in list.Items)
         {
             var obj = ObjectStore.Decode(entry).Object;
             if (selection.Matches(obj))
             {
-                sent.Add(entry.Key);
-                await stream.WriteAsync("ADDED", KindViews.ToView(scope.Type, obj), ct);
+                selected.Add(entry.Key);
+                if (stream is not null)
+                {
+                    await stream.WriteAsync("ADDED", KindViews.ToView(scope.Type, obj), ct);
+                }
             }
         }
-        return (list.Revision, sent);
+        return (list.Revision, selected);
     }
 
     /// <summary>
@@ -149,21 +156,6 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
             }
             await stream.FlushAsync(ct);
         }
-    }
-
-    /// <summary>Which keys the selection holds now: where a store-served watch starts telling entries from exits.</summary>
-    private async Task<HashSet<string>> SelectedNowAsync(RequestScope scope, Selection selection, CancellationToken ct)
-    {
-        var selected = new HashSet<string>(StringComparer.Ordinal);
-        var list = await services.Objects.ListAsync(scope.Type, scope.Namespace, 0, null, ct);
-        foreach (var entry in list.Items)
-        {
-            if (selection.Matches(ObjectStore.Decode(entry).Object))
-            {
-                selected.Add(entry.Key);
-            }
-        }
-        return selected;
     }
 
     /// <summary>The store's own watch, decoding each event for this watcher: for starts older than the cache's window.</summary>

@@ -88,6 +88,12 @@ internal sealed class WatchCache
     /// <summary>A reader positioned after <paramref name="afterRevision"/>, or null when the ring may no longer hold what follows it.</summary>
     public WatchCursor? Open(long afterRevision)
     {
+        // A start the store has compacted away gets its 410 from the store, whatever the window still holds,
+        // so that an answer does not depend on when the cache began.
+        if (afterRevision < _store.CompactRevision)
+        {
+            return null;
+        }
         lock (_gate)
         {
             return !_stopped && _ring.TryFind(afterRevision, out var index) ? new WatchCursor(_generation, index) : null;
