@@ -13,6 +13,7 @@ internal static class ScenarioCatalog
         new HostileCorpusScenario(),
         new KubectlGetScenario(),
         new LoadedMemoryScenario(),
+        new Memory.BurstMemoryScenario(),
         new PodStartupScenario(),
         new RestartLatencyScenario(),
         new AgentRssScenario(),
@@ -35,13 +36,13 @@ internal static class ScenarioCatalog
         new Dashboard.DashboardScenario(),
     ];
 
+    /// <summary>Scenarios that only run when named with --only (they would not fit the full run's 20 minutes).</summary>
+    public static IReadOnlySet<string> OnlyOnRequest { get; } = new HashSet<string>(StringComparer.Ordinal) { "node-failover-defaults", "dashboard", "memory-after-burst" };
+
     /// <summary>
     /// What `--quick` runs when no `--only` is given: the healing headline figures and the peers, small,
     /// so that the run stays under 3 minutes. The full run has every scenario at full size.
     /// </summary>
-    /// <summary>Scenarios that only run when named with --only (they would not fit the full run's 20 minutes).</summary>
-    public static IReadOnlySet<string> OnlyOnRequest { get; } = new HashSet<string>(StringComparer.Ordinal) { "node-failover-defaults", "dashboard" };
-
     public static IReadOnlySet<string> QuickSet { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         "restart-latency", "probe-kill-restart", "pod-replacement", "service-load", "peers",

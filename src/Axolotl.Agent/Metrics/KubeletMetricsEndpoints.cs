@@ -20,8 +20,10 @@ public sealed class KubeletMetricsEndpoints : IDisposable
     /// <param name="meters">This agent's own meters (<see cref="KubeletMetrics"/>, <see cref="HealingMetrics"/>): other agents of the process have theirs.</param>
     public KubeletMetricsEndpoints(KubeletMetricsSource source, params Meter[] meters)
     {
-        _kubelet = new(instrument => meters.Any(m => ReferenceEquals(m, instrument.Meter)));
+        _kubelet = new(instrument => meters.Any(m => ReferenceEquals(m, instrument.Meter)) || instrument.Meter.Name == global::Axolotl.Hosting.Memory.MemoryReclaimer.MeterName);
         _kubelet.Add(new KubeletCollector(source));
+        // The process's own figures, as the kubelet serves them (a local agent shares them with its server).
+        _kubelet.Add(new ProcessCollector());
         _resource.Add(new ResourceMetricsCollector(source, cadvisor: false));
         _cadvisor.Add(new ResourceMetricsCollector(source, cadvisor: true));
     }

@@ -26,7 +26,7 @@ public static partial class AgentCommand
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
         "allowed-unsafe-sysctls", "resolv-conf", "conntrack-max-per-pod",
-        "seccomp-default", "v",
+        "seccomp-default", "reclaim-memory", "v",
     };
 
     public const string Usage = """
@@ -87,6 +87,9 @@ public static partial class AgentCommand
           --seccomp-default
                            run containers without a seccomp profile under RuntimeDefault (the kubelet's flag);
                            Localhost profiles are files under DIR/agent/seccomp
+          --reclaim-memory B
+                           after a burst, once the process has gone quiet, collect and give back the memory it grew
+                           (default: true; false leaves it to the GC, which collects only as the process allocates)
           --v N, -v N      log verbosity as the Kubernetes components have it: 0 (default) info, warnings and
                            errors; 2-3 also the web host's own info; 4-5 debug (a client's 4xx, informer retries);
                            6+ trace, one line per API request
@@ -219,6 +222,7 @@ public static partial class AgentCommand
         // The same node as `axolotl server` runs for its machine; its service proxy uses the node's client and informers of its own.
         await using var node = await NodeHost.StartAsync(args, dataDir, client,
             new NodeHostOptions { Credentials = credentials, ClientCa = X509Certificate2.CreateFromPem(caPem), ServiceCidr = serviceCidr }, logging, clock, shutdown.Token);
+        await using var reclaimer = MemoryReclaim.Start(args, logging, clock, shutdown.Token);
         var podCidr = node.Agent.Options.PodCidr;
         LogJoined(log, nodeName, server, podCidr, node.Agent.Options.KubeletPort);
         Console.WriteLine($"\nNode {nodeName} joined {server} (pod CIDR {podCidr}, data in {dataDir}).\n");

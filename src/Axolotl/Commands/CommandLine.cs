@@ -67,7 +67,7 @@ public sealed class CommandLine
     }
 
     /// <summary>Flags that may stand alone (--flag means --flag=true).</summary>
-    private static readonly HashSet<string> BooleanFlags = new(StringComparer.Ordinal) { "seccomp-default", "remove-data", "airgap", "enable-priority-and-fairness", "watch-cache" };
+    private static readonly HashSet<string> BooleanFlags = new(StringComparer.Ordinal) { "seccomp-default", "remove-data", "airgap", "enable-priority-and-fairness", "watch-cache", MemoryReclaim.Flag };
 
     /// <summary>A boolean flag's value: true/false (--flag alone is true), else <paramref name="fallback"/>.</summary>
     public bool GetBool(string name, bool fallback) =>

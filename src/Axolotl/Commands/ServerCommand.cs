@@ -36,7 +36,7 @@ public static partial class ServerCommand
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
         "testing-cronjob-clock-rate", "metric-resolution", "horizontal-pod-autoscaler-sync-period",
         "min-request-timeout", "event-ttl",
-        "max-requests-inflight", "max-mutating-requests-inflight", "enable-priority-and-fairness", "watch-cache", "v",
+        "max-requests-inflight", "max-mutating-requests-inflight", "enable-priority-and-fairness", "watch-cache", "reclaim-memory", "v",
     };
 
     /// <summary>A non-negative integer flag, or <paramref name="fallback"/> when absent.</summary>
@@ -213,6 +213,9 @@ public static partial class ServerCommand
           --seccomp-default
                            the local node runs containers without a seccomp profile under RuntimeDefault (the kubelet's
                            flag); Localhost profiles are files under DIR/agent/seccomp
+          --reclaim-memory B
+                           after a burst, once the process has gone quiet, collect and give back the memory it grew
+                           (default: true; false leaves it to the GC, which collects only as the process allocates)
           --v N, -v N      log verbosity as the Kubernetes components have it: 0 (default) info, warnings and
                            errors; 2-3 also the web host's own info; 4-5 debug (a client's 4xx, informer retries);
                            6+ trace, one line per API request
@@ -427,6 +430,7 @@ public static partial class ServerCommand
             }
         }
 
+        await using var reclaimer = MemoryReclaim.Start(args, logging, clock, shutdown.Token);
         var elapsed = Stopwatch.GetElapsedTime(started);
         LogReady(log, host.LoopbackUrl, elapsed.TotalMilliseconds, storeMs, apiMs);
         Console.WriteLine($"""
