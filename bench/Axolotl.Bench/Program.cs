@@ -52,6 +52,9 @@ if (!File.Exists(options.ServerBinary))
 
 // The whole run stays inside this, whatever the scenarios' own budgets add up to.
 var overall = TimeSpan.FromSeconds(options.Quick ? 175 : 1490);
+// A scenario asked for by name may be longer than a whole run (the soak): the run then lasts as long as it.
+var longest = selected.Select(s => s.Budget(options)).DefaultIfEmpty(TimeSpan.Zero).Max() + TimeSpan.FromMinutes(1);
+overall = longest > overall ? longest : overall;
 using var cancel = new CancellationTokenSource(overall);
 var context = new BenchContext(options);
 var interrupted = false;
@@ -78,7 +81,7 @@ foreach (var scenario in selected)
         report.Error = interrupted ? "interrupted" : $"the run's overall {overall.TotalSeconds:F0} s were used up";
         continue;
     }
-    var budget = scenario.Budget(options.Quick);
+    var budget = scenario.Budget(options);
     using var scenarioCancel = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token);
     scenarioCancel.CancelAfter(budget);
     var started = Stopwatch.GetTimestamp();

@@ -33,6 +33,7 @@ internal static class ScenarioCatalog
         new MetricsScrapeScenario(),
         NodeFailoverScenario.WithKubernetesDefaults(),
         new Dashboard.DashboardScenario(),
+        new Soak.SoakScenario(),
     ];
 
     /// <summary>
@@ -40,7 +41,7 @@ internal static class ScenarioCatalog
     /// so that the run stays under 3 minutes. The full run has every scenario at full size.
     /// </summary>
     /// <summary>Scenarios that only run when named with --only (they would not fit the full run's 20 minutes).</summary>
-    public static IReadOnlySet<string> OnlyOnRequest { get; } = new HashSet<string>(StringComparer.Ordinal) { "node-failover-defaults", "dashboard" };
+    public static IReadOnlySet<string> OnlyOnRequest { get; } = new HashSet<string>(StringComparer.Ordinal) { "node-failover-defaults", "dashboard", "soak" };
 
     public static IReadOnlySet<string> QuickSet { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
