@@ -14,11 +14,15 @@ internal sealed class FailureCount(string name)
     private long _sent;
     private long _failedDown;
     private long _failedUp;
+    private long _lastFailureUp = long.MinValue;
 
     public string Name { get; } = name;
     public long Sent => Interlocked.Read(ref _sent);
     public long FailedWhileDown => Interlocked.Read(ref _failedDown);
     public long FailedWhileUp => Interlocked.Read(ref _failedUp);
+
+    /// <summary>Stopwatch timestamp of the latest failure while the server was up, or null.</summary>
+    public long? LastFailureWhileUp => Interlocked.Read(ref _lastFailureUp) is var t && t != long.MinValue ? t : null;
 
     /// <summary>Reasons of the failures while the server was up, with counts (the first few distinct ones).</summary>
     public IReadOnlyDictionary<string, int> ReasonsWhileUp => _reasons;
@@ -34,6 +38,7 @@ internal sealed class FailureCount(string name)
             return;
         }
         Interlocked.Increment(ref _failedUp);
+        Interlocked.Exchange(ref _lastFailureUp, System.Diagnostics.Stopwatch.GetTimestamp());
         if (_reasons.Count < ReasonsKept || _reasons.ContainsKey(reason))
         {
             _reasons.AddOrUpdate(reason, 1, (_, n) => n + 1);

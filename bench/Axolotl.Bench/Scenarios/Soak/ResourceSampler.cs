@@ -27,7 +27,8 @@ internal sealed class ResourceSampler(NodeServer node, ApiClient api, IReadOnlyL
         var now = Stopwatch.GetTimestamp();
         var cpuMs = Try(() => ProcStatus.CpuMilliseconds(pid));
         // After a restart the counter starts over in the new process: its whole CPU time is this interval's.
-        var cpuSince = pid == _previousPid ? cpuMs - _previousCpuMs : cpuMs;
+        // The first sample has no interval before it.
+        var cpuSince = _previousPid == 0 ? double.NaN : pid == _previousPid ? cpuMs - _previousCpuMs : cpuMs;
         var cores = cpuSince / Stopwatch.GetElapsedTime(_previousAt, now).TotalMilliseconds;
         (_previousAt, _previousPid, _previousCpuMs) = (now, pid, cpuMs);
 

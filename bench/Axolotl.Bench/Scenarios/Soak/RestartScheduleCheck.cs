@@ -1,7 +1,7 @@
 namespace Axolotl.Bench.Scenarios.Soak;
 
 /// <summary>What the check found for one crash-looping pod.</summary>
-internal sealed record PodSchedule(string Pod, int Restarts, int GapsBefore, int GapsAfter, int Early, int LateOutsideOutage, string? FirstProblem)
+internal sealed record PodSchedule(string Pod, int Restarts, int GapsBefore, int GapsAfter, int Early, int LateOutsideOutage, string? FirstProblem, string Gaps)
 {
     public bool Held => Early == 0 && LateOutsideOutage == 0;
 }
@@ -36,6 +36,7 @@ internal static class RestartScheduleCheck
         var byIndex = instances.ToDictionary(i => i.Index);
         int before = 0, after = 0, early = 0, late = 0;
         string? problem = null;
+        var gaps = new List<string>();
         foreach (var instance in instances.Where(i => i.Index >= 1))
         {
             if (!byIndex.TryGetValue(instance.Index - 1, out var previous) || previous.FinishedAt is not { } exited)
@@ -46,6 +47,12 @@ internal static class RestartScheduleCheck
             var expected = Expected(instance.Index);
             var due = exited + expected;
             var isAfter = outage.Happened && instance.StartedAt >= outage.KilledAtUtc;
+            // "k:gap/expected" per restart; "|" where the server was killed.
+            if (isAfter && after == 0)
+            {
+                gaps.Add("|");
+            }
+            gaps.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{instance.Index}:{gap.TotalSeconds:F0}/{expected.TotalSeconds:F0}"));
             if (isAfter)
             {
                 after++;
@@ -66,7 +73,7 @@ internal static class RestartScheduleCheck
             }
         }
         var restarts = instances.Count == 0 ? 0 : instances.Max(i => i.Index);
-        return new PodSchedule(pod, restarts, before, after, early, late, problem);
+        return new PodSchedule(pod, restarts, before, after, early, late, problem, string.Join(' ', gaps));
     }
 
     /// <summary>

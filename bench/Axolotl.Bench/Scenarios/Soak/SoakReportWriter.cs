@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Axolotl.Bench.Reporting;
 
@@ -71,21 +72,22 @@ internal static class SoakReportWriter
         }
         report.Tables.Add(new ReportTable(
             $"Restart schedule per crash-looping pod (gap before restart k = its start − the previous exit; back-off 0 s for k = 1, then {RestartScheduleCheck.Initial.TotalSeconds:F0} s doubling to {RestartScheduleCheck.Max.TotalSeconds:F0} s; early = more than {RestartScheduleCheck.Tolerance.TotalSeconds} s short, late = more than {RestartScheduleCheck.Slack.TotalSeconds:F0} s over unless it fell due in the outage)",
-            ["pod", "restarts", "gaps checked before the kill", "after", "early", "late", "held", "first problem"],
+            ["pod", "restarts", "gaps checked before the kill", "after", "early", "late", "held", "first problem", "restart k: gap/back-off s (| = SIGKILL)"],
             [.. pods.Select(p => (IReadOnlyList<string>)
             [
-                p.Pod, I(p.Restarts), I(p.GapsBefore), I(p.GapsAfter), I(p.Early), I(p.LateOutsideOutage), p.Held ? "yes" : "**no**", p.FirstProblem ?? "",
+                p.Pod, I(p.Restarts), I(p.GapsBefore), I(p.GapsAfter), I(p.Early), I(p.LateOutsideOutage), p.Held ? "yes" : "**no**", p.FirstProblem ?? "", p.Gaps,
             ])]));
     }
 
-    public static void AddFailures(ScenarioReport report, IReadOnlyList<FailureCount> counts)
+    public static void AddFailures(ScenarioReport report, IReadOnlyList<FailureCount> counts, ServerOutage outage)
     {
         report.Tables.Add(new ReportTable("Requests by client (failed while down: the request's span touched SIGKILL → the new process ready)",
-            ["client", "sent", "failed while up", "failed while down", "reasons while up"],
+            ["client", "sent", "failed while up", "failed while down", "reasons while up", "last failure while up"],
             [.. counts.Select(c => (IReadOnlyList<string>)
             [
                 c.Name, c.Sent.ToString("N0", CultureInfo.InvariantCulture), I(c.FailedWhileUp), I(c.FailedWhileDown),
                 string.Join("; ", c.ReasonsWhileUp.Select(r => $"{r.Key} ×{r.Value}")),
+                c.LastFailureWhileUp is { } last && outage.Happened ? $"{Stopwatch.GetElapsedTime(outage.BackAt, last).TotalSeconds:F1} s after the server was back" : "",
             ])]));
         report.Target("failed requests while the server was up", counts.Sum(c => c.FailedWhileUp), 0, "requests");
     }
