@@ -47,10 +47,10 @@ internal static class RestartScheduleCheck
             var expected = Expected(instance.Index);
             var due = exited + expected;
             var isAfter = outage.Happened && instance.StartedAt >= outage.KilledAtUtc;
-            // "k:gap/expected" per restart; "|" where the server was killed.
+            // "k:gap/expected" per restart; "kill" where the server was killed (a "|" would split the markdown cell).
             if (isAfter && after == 0)
             {
-                gaps.Add("|");
+                gaps.Add("kill");
             }
             gaps.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{instance.Index}:{gap.TotalSeconds:F0}/{expected.TotalSeconds:F0}"));
             if (isAfter)

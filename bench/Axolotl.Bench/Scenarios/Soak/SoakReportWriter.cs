@@ -72,7 +72,7 @@ internal static class SoakReportWriter
         }
         report.Tables.Add(new ReportTable(
             $"Restart schedule per crash-looping pod (gap before restart k = its start − the previous exit; back-off 0 s for k = 1, then {RestartScheduleCheck.Initial.TotalSeconds:F0} s doubling to {RestartScheduleCheck.Max.TotalSeconds:F0} s; early = more than {RestartScheduleCheck.Tolerance.TotalSeconds} s short, late = more than {RestartScheduleCheck.Slack.TotalSeconds:F0} s over unless it fell due in the outage)",
-            ["pod", "restarts", "gaps checked before the kill", "after", "early", "late", "held", "first problem", "restart k: gap/back-off s (| = SIGKILL)"],
+            ["pod", "restarts", "gaps checked before the kill", "after", "early", "late", "held", "first problem", "restart k: gap/back-off in s (kill = the SIGKILL)"],
             [.. pods.Select(p => (IReadOnlyList<string>)
             [
                 p.Pod, I(p.Restarts), I(p.GapsBefore), I(p.GapsAfter), I(p.Early), I(p.LateOutsideOutage), p.Held ? "yes" : "**no**", p.FirstProblem ?? "", p.Gaps,

@@ -39,21 +39,27 @@ internal sealed class SoakScenario : IScenario
         await using var node = await NodeServer.StartAsync(context, ct, kubeletBackoff: true);
         using var api = context.Connect(node.Server);
         await node.WaitNodeReadyAsync(api, ct);
+        // The restart history starts before the first crash looper, so that every gap of the curve is checked.
+        var history = new RestartHistory(api);
+        using var stopHistory = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var recording = history.RunAsync(stopHistory.Token);
         try
         {
             await HostileDrip.PrepareAsync(api, ct);
             var nodePort = await SoakWorkload.CreateAsync(api, markers.Path, TimeSpan.FromSeconds(1), ct);
             await WaitWebReadyAsync(api, ct);
             context.Log($"{Name}: workload up (NodePort {nodePort}); soaking {duration.TotalMinutes:F0} min, a sample every {interval.TotalSeconds:F0} s");
-            await SoakAsync(context, report, node, api, new IPEndPoint(IPAddress.Loopback, nodePort), duration, interval, ct);
+            await SoakAsync(context, report, node, api, history, new IPEndPoint(IPAddress.Loopback, nodePort), duration, interval, ct);
         }
         finally
         {
+            await stopHistory.CancelAsync();
+            await recording;
             await CleanUpAsync(context, node);
         }
     }
 
-    private async Task SoakAsync(BenchContext context, ScenarioReport report, NodeServer node, ApiClient api, IPEndPoint nodePort,
+    private async Task SoakAsync(BenchContext context, ScenarioReport report, NodeServer node, ApiClient api, RestartHistory history, IPEndPoint nodePort,
         TimeSpan duration, TimeSpan interval, CancellationToken ct)
     {
         var outage = new ServerOutage();
@@ -62,7 +68,6 @@ internal sealed class SoakScenario : IScenario
         var config = node.Server.Kubeconfig;
         var joinToken = (await File.ReadAllTextAsync(Path.Combine(node.Server.DataDir, "join-token"), ct)).Trim();
         var watchers = new PodWatchers(config, context.Http2, outage, watches);
-        var history = new RestartHistory(api);
         var samples = new List<ResourceSample>();
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -72,7 +77,6 @@ internal sealed class SoakScenario : IScenario
             watchers.RunAsync(stop.Token),
             ListFlood.RunAsync(config, context.Http2, outage, lists, stop.Token),
             HostileDrip.RunAsync(config, joinToken, outage, hostile, stop.Token),
-            history.RunAsync(stop.Token),
         ];
         var sampler = new ResourceSampler(node, api, counts);
         var started = Stopwatch.GetTimestamp();
