@@ -119,6 +119,7 @@ internal sealed class SoakScenario : IScenario
         report.Add("server down (SIGKILL → restarted process ready)", outage.Seconds, "s", "same data dir, port and flags");
         report.Add("watch events received", watchers.EventsReceived, "events", $"by {PodWatchers.Count} watchers");
         report.Add("watches the server ended while up", watchers.EndedWhileUp, "watches", "reopened after 1 s; a server may end watches on a timeout");
+        SoakReportWriter.AddSamples(report, samples);
         SoakReportWriter.AddFailures(report, counts, outage);
         var snapshot = history.Snapshot();
         var schedules = snapshot.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => RestartScheduleCheck.Check(p.Key, p.Value, outage)).ToList();
