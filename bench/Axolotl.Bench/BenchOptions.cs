@@ -19,9 +19,12 @@ internal sealed record BenchOptions(
     /// <summary>Extra `axolotl server` flags for every server started (e.g. --watch-cache=false, to compare).</summary>
     public IReadOnlyList<string> ServerArguments { get; init; } = [];
 
+    /// <summary>How long the soak scenario runs (--soak-minutes; the issue's 60 by default).</summary>
+    public double SoakMinutes { get; init; } = 60;
+
     public const string Usage = """
         Usage: Axolotl.Bench --server-bin PATH [--quick] [--only NAME[,NAME]] [--results DIR]
-                             [--kubectl PATH] [--http1] [--server-env KEY=VALUE]... [--node-arg FLAG]... [--server-arg FLAG]... [--repo DIR] [--cases a,b,c] [--list]
+                             [--kubectl PATH] [--http1] [--server-env KEY=VALUE]... [--node-arg FLAG]... [--server-arg FLAG]... [--repo DIR] [--cases a,b,c] [--soak-minutes N] [--list]
 
           --server-bin PATH  the axolotl binary to measure (bench/run builds it and passes this)
           --quick            1,000 objects only and fewer runs (under 2 minutes)
@@ -34,6 +37,7 @@ internal sealed record BenchOptions(
           --server-arg FLAG  add an `axolotl server` flag to every server started (e.g. --watch-cache=false)
           --repo DIR         repository whose commit the report names
           --cases LIST       service-load: run only these of its cases (a kills, b rollouts, c readiness)
+          --soak-minutes N   soak: how long it runs, in minutes (default 60; the server is SIGKILLed and restarted halfway)
           --list             print the scenarios and exit
         """;
 
@@ -45,6 +49,7 @@ internal sealed record BenchOptions(
         var environment = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var nodeArguments = new List<string>();
         var serverArguments = new List<string>();
+        var soakMinutes = 60.0;
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -64,6 +69,10 @@ internal sealed record BenchOptions(
                 case "--node-arg": nodeArguments.Add(Value()); break;
                 case "--server-arg": serverArguments.Add(Value()); break;
                 case "--cases": cases = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
+                case "--soak-minutes":
+                    soakMinutes = double.TryParse(Value(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var minutes) && minutes >= 1
+                        ? minutes : throw new ArgumentException("--soak-minutes wants a number of minutes, at least 1");
+                    break;
                 case "--only": only = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                 default: throw new ArgumentException($"unknown argument \"{args[i]}\"");
             }
@@ -76,6 +85,7 @@ internal sealed record BenchOptions(
         {
             NodeArguments = nodeArguments,
             ServerArguments = serverArguments,
+            SoakMinutes = soakMinutes,
         };
     }
 }

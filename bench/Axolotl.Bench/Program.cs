@@ -55,7 +55,7 @@ if (!File.Exists(options.ServerBinary))
 var overall = TimeSpan.FromSeconds(options.Quick ? 175 : 1490);
 if (options.Only is not null)
 {
-    var budgets = TimeSpan.FromTicks(selected.Sum(s => s.Budget(options.Quick).Ticks));
+    var budgets = selected.Aggregate(TimeSpan.FromMinutes(1), (sum, s) => sum + s.Budget(options));
     overall = budgets > overall ? budgets : overall;
 }
 using var cancel = new CancellationTokenSource(overall);
@@ -84,7 +84,7 @@ foreach (var scenario in selected)
         report.Error = interrupted ? "interrupted" : $"the run's overall {overall.TotalSeconds:F0} s were used up";
         continue;
     }
-    var budget = scenario.Budget(options.Quick);
+    var budget = scenario.Budget(options);
     using var scenarioCancel = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token);
     scenarioCancel.CancelAfter(budget);
     var started = Stopwatch.GetTimestamp();

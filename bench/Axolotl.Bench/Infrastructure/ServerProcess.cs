@@ -16,12 +16,15 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     private const int LogLinesKept = 200;
 
     private readonly Queue<string> _log = new();
-    private readonly Process _process;
-    private readonly TaskCompletionSource<double> _reportedReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ProcessStartInfo _startInfo;
+    // Replaced by KillAndStartAgainAsync: the same data dir and port, a new process.
+    private Process _process;
+    private TaskCompletionSource<double> _reportedReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ServerProcess(Process process, string dataDir, int port)
+    private ServerProcess(Process process, ProcessStartInfo startInfo, string dataDir, int port)
     {
         _process = process;
+        _startInfo = startInfo;
         DataDir = dataDir;
         Port = port;
     }
@@ -84,11 +87,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
         var spawned = Stopwatch.GetTimestamp();
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {binary}");
-        var server = new ServerProcess(process, dataDir, port);
-        process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var server = new ServerProcess(process, psi, dataDir, port);
+        server.ReadOutput(process);
         try
         {
             await server.WaitReadyAsync(spawned, timeout, ct);
@@ -99,6 +99,34 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             await server.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// SIGKILLs the server (no shutdown at all, as a crash or the OOM killer would) and starts the same
+    /// command again on the same data dir and port; returns once the new process is ready. <see cref="Pid"/>
+    /// names the new process from then on. Containers outlive the kill by design.
+    /// </summary>
+    public async Task KillAndStartAgainAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync(ct);
+        }
+        _process.Dispose();
+        _reportedReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        var spawned = Stopwatch.GetTimestamp();
+        _process = Process.Start(_startInfo) ?? throw new InvalidOperationException($"cannot start {_startInfo.FileName}");
+        ReadOutput(_process);
+        await WaitReadyAsync(spawned, timeout, ct);
+    }
+
+    private void ReadOutput(Process process)
+    {
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
     }
 
     private void OnLine(string? line)

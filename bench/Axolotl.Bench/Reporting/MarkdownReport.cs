@@ -89,10 +89,27 @@ internal static class MarkdownReport
             {
                 md.AppendLine();
             }
+            foreach (var table in s.Tables)
+            {
+                RenderTable(md, table);
+            }
         }
         md.Append(ComparisonReport.Render(report));
         md.AppendLine("Percentiles are nearest-rank (p99 of fewer than 100 samples is the maximum).");
         return md.ToString();
+    }
+
+    private static void RenderTable(StringBuilder md, ReportTable table)
+    {
+        md.AppendLine(CultureInfo.InvariantCulture, $"**{table.Title}**");
+        md.AppendLine();
+        md.AppendLine("| " + string.Join(" | ", table.Columns) + " |");
+        md.AppendLine("|" + string.Join("|", table.Columns.Select((_, i) => i == 0 ? "---" : "---:")) + "|");
+        foreach (var row in table.Rows)
+        {
+            md.AppendLine("| " + string.Join(" | ", row) + " |");
+        }
+        md.AppendLine();
     }
 
     /// <summary>Two decimals below 10 (sub-millisecond detail matters there), one above, none past 10,000.</summary>

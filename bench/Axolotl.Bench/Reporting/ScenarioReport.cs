@@ -20,6 +20,9 @@ internal sealed class ScenarioReport(string name, string description)
     public List<TargetCheck> Targets { get; } = [];
     public List<string> Notes { get; } = [];
 
+    /// <summary>Tables a scenario renders itself (e.g. a soak's samples over time), after its notes.</summary>
+    public List<ReportTable> Tables { get; } = [];
+
     public LatencySummary Add(LatencySamples samples, string? note = null, CpuMeter? serverCpu = null)
     {
         var summary = samples.Summarize(note);
@@ -43,3 +46,6 @@ internal sealed record Metric(string Name, double Value, string Unit, string? No
 
 /// <summary>A target from the issue ("at most <see cref="Limit"/>") and whether this run met it.</summary>
 internal sealed record TargetCheck(string Name, double Actual, double Limit, string Unit, bool Met);
+
+/// <summary>A table of already formatted cells under a heading; the first column is left-aligned, the rest right-aligned.</summary>
+internal sealed record ReportTable(string Title, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows);

@@ -18,5 +18,8 @@ internal interface IScenario
     /// <summary>The longest this scenario may take in the given mode; it is cancelled after that.</summary>
     TimeSpan Budget(bool quick);
 
+    /// <summary>The budget for this run's options; a scenario whose length is an option (the soak) overrides it.</summary>
+    TimeSpan Budget(BenchOptions options) => Budget(options.Quick);
+
     Task RunAsync(BenchContext context, ScenarioReport report, CancellationToken ct);
 }

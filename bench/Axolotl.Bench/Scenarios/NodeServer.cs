@@ -47,7 +47,8 @@ internal sealed class NodeServer : IAsyncDisposable
     /// Whether the node runs with --airgap (no registry is ever contacted; benchmarks never leave the
     /// machine). The images scenario passes false: its node pulls from a loopback registry only.
     /// </param>
-    public static async Task<NodeServer> StartAsync(BenchContext context, CancellationToken ct, bool airgap = true)
+    /// <param name="kubeletBackoff">Whether crash loops back off as the kubelet's defaults say (10 s doubling to 300 s) instead of the short 1 s / 4 s.</param>
+    public static async Task<NodeServer> StartAsync(BenchContext context, CancellationToken ct, bool airgap = true, bool kubeletBackoff = false)
     {
         // 220–254: the e2e harness uses 20–219, so a benchmark beside a test run picks other names and CIDRs.
         var slot = Enumerable.Range(220, 35).OrderBy(_ => Random.Shared.Next())
@@ -60,7 +61,8 @@ internal sealed class NodeServer : IAsyncDisposable
         var flags = string.Join(' ', "--local-agent", "true", "--node-name", nodeName, "--bridge", bridge, "--pod-cidr", $"10.244.{slot}.0/24",
             // Its own service range too, disjoint from the e2e servers' slots, so proxies never share a cluster IP.
             "--service-cidr", $"10.96.{slot}.0/24",
-            "--kubelet-port", FreePort().ToString(CultureInfo.InvariantCulture), "--restart-backoff", "1s", "--restart-backoff-max", "4s", airgap ? "--airgap" : "--airgap=false")
+            "--kubelet-port", FreePort().ToString(CultureInfo.InvariantCulture), kubeletBackoff ? "--restart-backoff 10s --restart-backoff-max 300s" : "--restart-backoff 1s --restart-backoff-max 4s",
+            airgap ? "--airgap" : "--airgap=false")
             + string.Concat(context.Options.NodeArguments.Select(a => " '" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
         await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\nexec '{context.Options.ServerBinary.Replace("'", "'\\''", StringComparison.Ordinal)}' \"$@\" {flags}\n", ct);
         File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -77,6 +79,9 @@ internal sealed class NodeServer : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>SIGKILLs the server (and with it the node's agent) and starts it again on the same data dir, port and flags.</summary>
+    public Task KillAndStartAgainAsync(CancellationToken ct) => Server.KillAndStartAgainAsync(StartTimeout, ct);
 
     /// <summary>Waits until the node's agent has registered it and reports Ready, so the first pod does not pay for that.</summary>
     public async Task WaitNodeReadyAsync(ApiClient api, CancellationToken ct)

@@ -34,10 +34,11 @@ internal static class ScenarioCatalog
         new MetricsScrapeScenario(),
         NodeFailoverScenario.WithKubernetesDefaults(),
         new Dashboard.DashboardScenario(),
+        new Soak.SoakScenario(),
     ];
 
     /// <summary>Scenarios that only run when named with --only (they would not fit the full run's 20 minutes).</summary>
-    public static IReadOnlySet<string> OnlyOnRequest { get; } = new HashSet<string>(StringComparer.Ordinal) { "node-failover-defaults", "dashboard", "memory-after-burst" };
+    public static IReadOnlySet<string> OnlyOnRequest { get; } = new HashSet<string>(StringComparer.Ordinal) { "node-failover-defaults", "dashboard", "memory-after-burst", "soak" };
 
     /// <summary>
     /// What `--quick` runs when no `--only` is given: the healing headline figures and the peers, small,

@@ -48,7 +48,8 @@ internal static class LoadGenerator
         return [.. samples];
     }
 
-    private static async Task<LoadSample> OneAsync(IPEndPoint endpoint, byte[] buffer, CancellationToken ct)
+    /// <summary>One request on a new connection (<paramref name="buffer"/> holds the response; one per client).</summary>
+    public static async Task<LoadSample> OneAsync(IPEndPoint endpoint, byte[] buffer, CancellationToken ct)
     {
         var start = Stopwatch.GetTimestamp();
         long connected = 0;

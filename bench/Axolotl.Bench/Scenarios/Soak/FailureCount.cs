@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+
+namespace Axolotl.Bench.Scenarios.Soak;
+
+/// <summary>
+/// Requests sent by one kind of client and how many failed, split by <see cref="ServerOutage"/>:
+/// while the server was down (expected) and while it was up (a finding), with the first reasons seen.
+/// Thread-safe; read at every sample.
+/// </summary>
+internal sealed class FailureCount(string name)
+{
+    private const int ReasonsKept = 8;
+    private readonly ConcurrentDictionary<string, int> _reasons = new(StringComparer.Ordinal);
+    private long _sent;
+    private long _failedDown;
+    private long _failedUp;
+    private long _lastFailureUp = long.MinValue;
+
+    public string Name { get; } = name;
+    public long Sent => Interlocked.Read(ref _sent);
+    public long FailedWhileDown => Interlocked.Read(ref _failedDown);
+    public long FailedWhileUp => Interlocked.Read(ref _failedUp);
+
+    /// <summary>Stopwatch timestamp of the latest failure while the server was up, or null.</summary>
+    public long? LastFailureWhileUp => Interlocked.Read(ref _lastFailureUp) is var t && t != long.MinValue ? t : null;
+
+    /// <summary>Reasons of the failures while the server was up, with counts (the first few distinct ones).</summary>
+    public IReadOnlyDictionary<string, int> ReasonsWhileUp => _reasons;
+
+    public void Succeeded() => Interlocked.Increment(ref _sent);
+
+    public void Failed(bool whileDown, string reason)
+    {
+        Interlocked.Increment(ref _sent);
+        if (whileDown)
+        {
+            Interlocked.Increment(ref _failedDown);
+            return;
+        }
+        Interlocked.Increment(ref _failedUp);
+        Interlocked.Exchange(ref _lastFailureUp, System.Diagnostics.Stopwatch.GetTimestamp());
+        if (_reasons.Count < ReasonsKept || _reasons.ContainsKey(reason))
+        {
+            _reasons.AddOrUpdate(reason, 1, (_, n) => n + 1);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Net;
+using Axolotl.Bench.Scenarios.Traffic;
+
+namespace Axolotl.Bench.Scenarios.Soak;
+
+/// <summary>
+/// The soak's user traffic: closed-loop HTTP clients through the Deployment's NodePort, one new
+/// connection per request (<see cref="LoadGenerator"/>'s request). A failed request waits 100 ms before
+/// the next, as a real client would, so an outage is counted in requests, not in a spin of refused connects.
+/// </summary>
+internal static class NodePortClients
+{
+    public const int Clients = 5;
+    private static readonly TimeSpan PauseAfterFailure = TimeSpan.FromMilliseconds(100);
+
+    public static Task RunAsync(IPEndPoint nodePort, ServerOutage outage, FailureCount count, CancellationToken ct) =>
+        Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => Task.Run(() => ClientAsync(nodePort, outage, count, ct), CancellationToken.None)));
+
+    private static async Task ClientAsync(IPEndPoint nodePort, ServerOutage outage, FailureCount count, CancellationToken ct)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var sample = await LoadGenerator.OneAsync(nodePort, buffer, ct);
+                if (sample.Error is null)
+                {
+                    count.Succeeded();
+                    continue;
+                }
+                var end = sample.Start + (long)(sample.Milliseconds / 1000 * Stopwatch.Frequency);
+                count.Failed(outage.Overlaps(sample.Start, end), sample.Error);
+                await Task.Delay(PauseAfterFailure, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The soak is over.
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Axolotl.Bench.Infrastructure;
+using Axolotl.Bench.Reporting;
+
+namespace Axolotl.Bench.Scenarios.Soak;
+
+/// <summary>
+/// Reads one <see cref="ResourceSample"/>: the process figures from /proc of the server's current PID
+/// (the embedded node agent is the same process), the database files' sizes, and counts through the API.
+/// The server does not publish .NET runtime metrics on /metrics, so the GC heap is seen as RssAnon,
+/// the anonymous resident memory that holds it (and native allocations).
+/// </summary>
+internal sealed class ResourceSampler(NodeServer node, ApiClient api, IReadOnlyList<FailureCount> failures)
+{
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private long _previousAt = Stopwatch.GetTimestamp();
+    private int _previousPid;
+    private double _previousCpuMs;
+
+    public double MinutesSinceStart => Stopwatch.GetElapsedTime(_started).TotalMinutes;
+
+    public async Task<ResourceSample> TakeAsync(CancellationToken ct)
+    {
+        var pid = node.Pid;
+        var now = Stopwatch.GetTimestamp();
+        var cpuMs = Try(() => ProcStatus.CpuMilliseconds(pid));
+        // After a restart the counter starts over in the new process: its whole CPU time is this interval's.
+        // The first sample has no interval before it.
+        var cpuSince = _previousPid == 0 ? double.NaN : pid == _previousPid ? cpuMs - _previousCpuMs : cpuMs;
+        var cores = cpuSince / Stopwatch.GetElapsedTime(_previousAt, now).TotalMilliseconds;
+        (_previousAt, _previousPid, _previousCpuMs) = (now, pid, cpuMs);
+
+        var (crash, other) = await RestartsAsync(ct);
+        return new ResourceSample(
+            Minutes: MinutesSinceStart,
+            Pid: pid,
+            RssMegabytes: Try(() => ProcStatus.RssMegabytes(pid)),
+            AnonymousMegabytes: Try(() => StatusKilobytes(pid, "RssAnon") / 1024.0),
+            OpenFds: Try(() => Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length),
+            Threads: Try(() => double.Parse(MachineInfo.ProcLine($"/proc/{pid}/status", "Threads") ?? "NaN", CultureInfo.InvariantCulture)),
+            CpuCores: cores,
+            DatabaseMegabytes: FileMegabytes("state.db"),
+            WalMegabytes: FileMegabytes("state.db-wal"),
+            Events: await CountAsync("/api/v1/events", ct),
+            CrashLoopRestarts: crash,
+            OtherRestarts: other,
+            FailedWhileUp: failures.Sum(f => f.FailedWhileUp),
+            FailedWhileDown: failures.Sum(f => f.FailedWhileDown));
+    }
+
+    private async Task<double> CountAsync(string path, CancellationToken ct)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(await api.GetAsync(path, ct));
+            return doc.RootElement.GetProperty("items").GetArrayLength();
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return double.NaN;
+        }
+    }
+
+    private async Task<(double CrashLoop, double Other)> RestartsAsync(CancellationToken ct)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(await api.GetAsync($"/api/v1/namespaces/{SoakWorkload.Namespace}/pods", ct));
+            double crash = 0, other = 0;
+            foreach (var pod in doc.RootElement.GetProperty("items").EnumerateArray())
+            {
+                var app = pod.GetProperty("metadata").TryGetProperty("labels", out var labels) && labels.TryGetProperty("app", out var a) ? a.GetString() : null;
+                var restarts = pod.TryGetProperty("status", out var status) && status.TryGetProperty("containerStatuses", out var containers)
+                    ? containers.EnumerateArray().Sum(c => c.GetProperty("restartCount").GetInt32()) : 0;
+                if (app == SoakWorkload.CrashApp)
+                {
+                    crash += restarts;
+                }
+                else
+                {
+                    other += restarts;
+                }
+            }
+            return (crash, other);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return (double.NaN, double.NaN);
+        }
+    }
+
+    private double FileMegabytes(string name)
+    {
+        var file = new FileInfo(Path.Combine(node.Server.DataDir, name));
+        return file.Exists ? file.Length / 1048576.0 : 0;
+    }
+
+    private static double StatusKilobytes(int pid, string key) =>
+        MachineInfo.ParseKilobytes(MachineInfo.ProcLine($"/proc/{pid}/status", key)) ?? double.NaN;
+
+    private static double Try(Func<double> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)
+        {
+            return double.NaN;
+        }
+    }
+}
