@@ -68,30 +68,4 @@ public sealed class AgentRestartTests(ServerFixture fx) : IClassFixture<ServerFi
         await Eventually.UntilAsync(() => fx.Kubectl.RunAsync("exec", "keeper", "-n", ns, "--", "cat", "/token/value"),
             r => r.Stdout == "two", "the edited Secret in the pod", TimeSpan.FromSeconds(40));
     }
-
-    [Fact]
-    public async Task A_crash_looping_container_keeps_its_back_off_across_a_server_restart()
-    {
-        // The harness's agent backs off 1 s, 2 s, then 4 s at most: wait for the 4 s step, restart the
-        // server (and its agent), and the container must go on at 4 s, not start the curve over.
-        var ns = await fx.NewNamespaceAsync("adopt-backoff");
-        await fx.Kubectl.OkWithInputAsync(
-            $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: crasher\n  namespace: {ns}\nspec:\n  containers:\n  - name: c\n    image: busybox\n    command: [sh, -c, 'exit 1']\n",
-            "apply", "-f", "-");
-        const string waiting = "jsonpath={.status.containerStatuses[0].state.waiting.message}";
-        await Eventually.UntilAsync(() => fx.Kubectl.OkAsync("get", "pod", "crasher", "-n", ns, "-o", waiting),
-            m => m.StartsWith("back-off 4s ", StringComparison.Ordinal), "the back-off at its 4 s ceiling", TimeSpan.FromSeconds(90));
-
-        Assert.Equal(0, await fx.Server.StopAsync());
-        await fx.Server.RestartAsync();
-
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        await QuietPeriod.HoldsAsync(TimeSpan.FromSeconds(12), async () =>
-        {
-            var message = (await fx.Kubectl.RunAsync("get", "pod", "crasher", "-n", ns, "-o", waiting)).Stdout;
-            seen.Add(message);
-            return !message.StartsWith("back-off 1s ", StringComparison.Ordinal) && !message.StartsWith("back-off 2s ", StringComparison.Ordinal);
-        }, "the back-off starting over after the restart", () => string.Join(" | ", seen));
-        Assert.Contains(seen, m => m.StartsWith("back-off 4s ", StringComparison.Ordinal));
-    }
 }

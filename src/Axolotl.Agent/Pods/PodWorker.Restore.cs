@@ -51,6 +51,15 @@ public sealed partial class PodWorker
                 RecordExit(saved.Name, saved.Init, seen, new ContainerTermination(
                     137, null, "ContainerStatusUnknown", "The container could not be located when the agent restarted", persisted.StartedAt, now, persisted.Id), now);
             }
+            else if (saved.Terminated is null && saved.LastTermination is not null && saved.Backoff is { Action: RestartAction.RestartAfterBackoff }
+                && _ctx.Restarts.Pending(Uid, saved.Name) is { } waiting)
+            {
+                // It was waiting out its back-off when the agent stopped: it still is, until the restored decision's time
+                // (without a decision, MayStart would start it at once, ahead of its schedule).
+                _decisions[saved.Name] = waiting;
+                seen.WaitingReason = "CrashLoopBackOff";
+                seen.WaitingMessage = RestartTracker.CrashLoopBackOffMessage(waiting.Backoff, saved.Name, Latest.Metadata.Name ?? "", Latest.Metadata.Namespace ?? "", Uid);
+            }
             else if (saved.Terminated is { } ended && Sidecars.IsSidecar(Latest.Spec, saved.Name))
             {
                 _decisions[saved.Name] = _ctx.Restarts.OnExit(Uid, saved.Name, RestartPolicies.Always, ended.ExitCode, ended.StartedAt ?? ended.FinishedAt, ended.FinishedAt);

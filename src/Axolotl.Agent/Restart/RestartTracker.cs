@@ -166,6 +166,15 @@ public sealed class RestartTracker
         }
     }
 
+    /// <summary>The decision in force for a container (a restored one included), or null when it has none.</summary>
+    public RestartDecision? Pending(string podUid, string containerName)
+    {
+        lock (_lock)
+        {
+            return _entries.TryGetValue((podUid, containerName), out var entry) ? Refresh(entry.LastDecision) : null;
+        }
+    }
+
     /// <summary>Drops a container's history (spec changed, container removed).</summary>
     public void Forget(string podUid, string containerName)
     {
