@@ -203,12 +203,26 @@ public sealed class ProtobufBodyTests(ApiFixture api) : IClassFixture<ApiFixture
     {
         var ns = await api.CreateNamespaceAsync("pb-415");
 
-        var (code, body) = await SendAsync(HttpMethod.Post, $"/apis/coordination.k8s.io/v1/namespaces/{ns}/leases",
-            ProtoWriter.Envelope("coordination.k8s.io/v1", "Lease", raw => raw.Message(1, m => m.String(1, "l"))));
+        var (code, body) = await SendAsync(HttpMethod.Post, $"/apis/events.k8s.io/v1/namespaces/{ns}/events",
+            ProtoWriter.Envelope("events.k8s.io/v1", "Event", raw => raw.Message(1, m => m.String(1, "e"))));
 
         Assert.Equal(415, code);
         Assert.Equal("Status", (string?)body["kind"]);
-        Assert.Contains("\"Lease\"", (string?)body["message"], StringComparison.Ordinal);
+        Assert.Contains("\"Event\" in \"events.k8s.io/v1\"", (string?)body["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_protobuf_lease_renewal_is_stored_with_its_micro_times()
+    {
+        var ns = await api.CreateNamespaceAsync("pb-lease");
+        var lease = ProtoWriter.Envelope("coordination.k8s.io/v1", "Lease", raw => raw
+            .Message(1, m => m.String(1, "leader"))
+            .Message(2, s => s.String(1, "me").Varint(2, 15).Message(4, t => t.Varint(1, 1714564800).Varint(2, 5_000)).Varint(5, 0)));
+
+        var (code, body) = await SendAsync(HttpMethod.Post, $"/apis/coordination.k8s.io/v1/namespaces/{ns}/leases", lease);
+
+        Assert.True(code == 201, body.ToJsonString());
+        JsonAssert.Equal("""{"holderIdentity":"me","leaseDurationSeconds":15,"renewTime":"2024-05-01T12:00:00.000005Z","leaseTransitions":0}""", body["spec"]!.AsObject());
     }
 
     private async Task<(int Code, JsonObject Body)> SendAsync(HttpMethod method, string path, byte[] body, string contentType = Protobuf)

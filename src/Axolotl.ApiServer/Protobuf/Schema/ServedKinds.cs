@@ -25,6 +25,7 @@ internal static class ServedKinds
         ["networking.k8s.io/v1"] = ("networking.v1", ["Ingress", "IngressClass"]),
         ["flowcontrol.apiserver.k8s.io/v1"] = ("flowcontrol.v1", ["FlowSchema", "PriorityLevelConfiguration"]),
         ["autoscaling/v1"] = ("autoscaling.v1", ["HorizontalPodAutoscaler", "Scale"]),
+        ["coordination.k8s.io/v1"] = ("coordination.v1", ["Lease"]),
         ["meta.k8s.io/v1"] = ("meta.v1", []),
     };
 
