@@ -203,12 +203,32 @@ public sealed class ProtobufBodyTests(ApiFixture api) : IClassFixture<ApiFixture
     {
         var ns = await api.CreateNamespaceAsync("pb-415");
 
-        var (code, body) = await SendAsync(HttpMethod.Post, $"/apis/events.k8s.io/v1/namespaces/{ns}/events",
-            ProtoWriter.Envelope("events.k8s.io/v1", "Event", raw => raw.Message(1, m => m.String(1, "e"))));
+        var (code, body) = await SendAsync(HttpMethod.Post, $"/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices",
+            ProtoWriter.Envelope("discovery.k8s.io/v1", "EndpointSlice", raw => raw.Message(1, m => m.String(1, "e"))));
 
         Assert.Equal(415, code);
         Assert.Equal("Status", (string?)body["kind"]);
-        Assert.Contains("\"Event\" in \"events.k8s.io/v1\"", (string?)body["message"], StringComparison.Ordinal);
+        Assert.Contains("\"EndpointSlice\" in \"discovery.k8s.io/v1\"", (string?)body["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_protobuf_events_v1_event_is_recorded()
+    {
+        var ns = await api.CreateNamespaceAsync("pb-event");
+        var evt = ProtoWriter.Envelope("events.k8s.io/v1", "Event", raw => raw
+            .Message(1, m => m.String(1, "ev1"))
+            .Message(2, t => t.Varint(1, 1714564800).Varint(2, 7_000))
+            .String(4, "example.com/controller").String(5, "controller-1").String(6, "Reconcile").String(7, "Synced")
+            .Message(8, r => r.String(1, "Pod").String(2, ns).String(3, "p").String(5, "v1"))
+            .String(10, "all good").String(11, "Normal"));
+
+        var (code, body) = await SendAsync(HttpMethod.Post, $"/apis/events.k8s.io/v1/namespaces/{ns}/events", evt);
+
+        Assert.True(code == 201, body.ToJsonString());
+        Assert.Equal("2024-05-01T12:00:00.000007Z", (string?)body["eventTime"]);
+        Assert.Equal("Synced", (string?)body["reason"]);
+        Assert.Equal("all good", (string?)body["note"]);
+        Assert.Equal("p", (string?)body["regarding"]!["name"]);
     }
 
     [Fact]

@@ -26,7 +26,8 @@ internal sealed class SchemaRegistry
         NetworkingV1Schema.Register,
         FlowControlV1Schema.Register,
         AutoscalingV1Schema.Register,
-        CoordinationV1Schema.Register);
+        CoordinationV1Schema.Register,
+        EventsV1Schema.Register);
 
     public IReadOnlyCollection<MessageSchema> Messages => _messages.Values;
 

@@ -26,6 +26,7 @@ internal static class ServedKinds
         ["flowcontrol.apiserver.k8s.io/v1"] = ("flowcontrol.v1", ["FlowSchema", "PriorityLevelConfiguration"]),
         ["autoscaling/v1"] = ("autoscaling.v1", ["HorizontalPodAutoscaler", "Scale"]),
         ["coordination.k8s.io/v1"] = ("coordination.v1", ["Lease"]),
+        ["events.k8s.io/v1"] = ("events.v1", ["Event"]),
         ["meta.k8s.io/v1"] = ("meta.v1", []),
     };
 
