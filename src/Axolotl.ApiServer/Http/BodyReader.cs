@@ -49,7 +49,13 @@ public static class BodyReader
     public static async Task<JsonObject> ReadObjectAsync(HttpContext ctx)
     {
         var bytes = await ReadBytesAsync(ctx);
-        var mediaType = MediaTypes.Essence(ctx.Request.ContentType);
+        return ParseObject(ctx.Request.ContentType, bytes);
+    }
+
+    /// <summary>Decodes an object body by its Content-Type; anything but JSON, YAML or protobuf is a 415.</summary>
+    public static JsonObject ParseObject(string? contentType, byte[] bytes)
+    {
+        var mediaType = MediaTypes.Essence(contentType);
         return mediaType switch
         {
             "" or MediaTypes.Json => ParseJsonObject(bytes),

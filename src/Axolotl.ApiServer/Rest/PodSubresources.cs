@@ -65,10 +65,8 @@ public sealed class PodSubresources(RestServices services, DeleteHandler deleter
         {
             throw ApiErrors.BadRequest($"the kind in the data ({kind}) does not match the expected kind (Eviction)");
         }
-        var options = body["deleteOptions"] as JsonObject;
-        long? grace = options?["gracePeriodSeconds"] is JsonValue g && g.TryGetValue(out long gl) ? gl : null;
-        var delete = new ResolvedDeleteOptions(PropagationPolicy.Background, grace,
-            (options?["preconditions"] as JsonObject)?["uid"]?.GetValue<string>(), null, scope.DryRun);
+        // Every deleteOptions field counts (propagation, both preconditions, dryRun), as upstream's eviction passes them on.
+        var delete = ResolvedDeleteOptions.Resolve(body["deleteOptions"] as JsonObject, scope);
         var current = await services.Objects.GetRequiredAsync(scope.Type, scope.Namespace, scope.RequiredName, scope.Aborted);
         // An eviction is a create of pods/eviction to admission, as upstream's; the pod is what it judges.
         await services.Admission.ValidateAsync(
@@ -77,7 +75,7 @@ public sealed class PodSubresources(RestServices services, DeleteHandler deleter
                 Name = scope.RequiredName,
                 Object = body,
                 OldObject = current.Object,
-                DryRun = scope.DryRun,
+                DryRun = delete.DryRun,
                 Warnings = scope.Warnings,
             },
             scope.Aborted);

@@ -31,6 +31,8 @@ public sealed class ScaleHandler(RestServices services, UpdateHandler updater)
         else
         {
             scaleBody = await BodyReader.ReadObjectAsync(scope.Http);
+            // A Deployment sent to /scale must not pass for a Scale (a protobuf body names its kind).
+            ObjectMetaRules.CheckTypeMeta(scope.Type, scaleBody, "Scale");
         }
         var write = new FieldWrite(FieldManagerName.Resolve(scope.Http.Request, isPatch ? "PatchOptions" : "UpdateOptions", apply: patchType == MediaTypes.ApplyPatch), Applied: false, "scale");
         string? precondition = null;

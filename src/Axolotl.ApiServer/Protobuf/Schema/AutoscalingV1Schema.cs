@@ -1,9 +1,10 @@
 namespace Axolotl.ApiServer.Protobuf.Schema;
 
 // Written by hand from kubernetes/api autoscaling/v1 generated.proto (field numbers) and types.go (JSON names):
-// the typed client of `kubectl autoscale` posts an autoscaling/v1 HorizontalPodAutoscaler as protobuf.
+// the typed client of `kubectl autoscale` posts an autoscaling/v1 HorizontalPodAutoscaler as protobuf, and
+// client-go's UpdateScale puts a Scale to the scale subresource of deployments, replicasets and statefulsets.
 
-/// <summary>Protobuf → JSON field tables for autoscaling/v1: HorizontalPodAutoscaler.</summary>
+/// <summary>Protobuf → JSON field tables for autoscaling/v1: HorizontalPodAutoscaler and Scale.</summary>
 internal static class AutoscalingV1Schema
 {
     public static void Register(Func<string, PackageBuilder> package)
@@ -28,5 +29,14 @@ internal static class AutoscalingV1Schema
             .Int(3, "currentReplicas", Zero.Keep)
             .Int(4, "desiredReplicas", Zero.Keep)
             .Int(5, "currentCPUUtilizationPercentage");
+        s.Message("Scale")
+            .Msg(1, "metadata", "meta.v1.ObjectMeta")
+            .Msg(2, "spec", "ScaleSpec")
+            .Msg(3, "status", "ScaleStatus");
+        s.Message("ScaleSpec")
+            .Int(1, "replicas", Zero.Keep); // gogo writes a non-pointer int32 even when 0: scale to zero
+        s.Message("ScaleStatus")
+            .Int(1, "replicas", Zero.Keep)
+            .Str(2, "selector");
     }
 }

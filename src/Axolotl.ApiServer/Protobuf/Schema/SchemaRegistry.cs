@@ -25,7 +25,9 @@ internal sealed class SchemaRegistry
         SchedulingV1Schema.Register,
         NetworkingV1Schema.Register,
         FlowControlV1Schema.Register,
-        AutoscalingV1Schema.Register);
+        AutoscalingV1Schema.Register,
+        CoordinationV1Schema.Register,
+        EventsV1Schema.Register);
 
     public IReadOnlyCollection<MessageSchema> Messages => _messages.Values;
 

@@ -17,26 +17,31 @@ internal static class ServedKinds
         ["authentication.k8s.io/v1"] = ("authentication.v1", ["TokenReview", "SelfSubjectReview", "TokenRequest"]),
         ["rbac.authorization.k8s.io/v1"] = ("rbac.v1", ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]),
         ["policy/v1"] = ("policy.v1", ["PodDisruptionBudget", "Eviction"]),
+        // pods/eviction still takes a policy/v1beta1 Eviction, whose wire layout is v1's.
+        ["policy/v1beta1"] = ("policy.v1", ["Eviction"]),
         ["certificates.k8s.io/v1"] = ("certificates.v1", ["CertificateSigningRequest"]),
         ["storage.k8s.io/v1"] = ("storage.v1", ["StorageClass"]),
         ["scheduling.k8s.io/v1"] = ("scheduling.v1", ["PriorityClass"]),
         ["networking.k8s.io/v1"] = ("networking.v1", ["Ingress", "IngressClass"]),
         ["flowcontrol.apiserver.k8s.io/v1"] = ("flowcontrol.v1", ["FlowSchema", "PriorityLevelConfiguration"]),
-        ["autoscaling/v1"] = ("autoscaling.v1", ["HorizontalPodAutoscaler"]),
+        ["autoscaling/v1"] = ("autoscaling.v1", ["HorizontalPodAutoscaler", "Scale"]),
+        ["coordination.k8s.io/v1"] = ("coordination.v1", ["Lease"]),
+        ["events.k8s.io/v1"] = ("events.v1", ["Event"]),
         ["meta.k8s.io/v1"] = ("meta.v1", []),
     };
 
     /// <summary>The message for a top-level object, or null when this decoder has no schema for it.</summary>
     public static MessageSchema? Find(SchemaRegistry registry, string apiVersion, string kind)
     {
+        // DeleteOptions is registered into every group version upstream (metav1.AddToGroupVersion), custom
+        // resources' included, and a DELETE body names the group of the client that sent it.
+        if (kind == "DeleteOptions" && apiVersion.Length > 0)
+        {
+            return registry.Find("meta.v1.DeleteOptions");
+        }
         if (!ByApiVersion.TryGetValue(apiVersion, out var group))
         {
             return null;
-        }
-        // DeleteOptions is registered into every group version upstream (metav1.AddToGroupVersion).
-        if (kind == "DeleteOptions")
-        {
-            return registry.Find("meta.v1.DeleteOptions");
         }
         return group.Kinds.Contains(kind, StringComparer.Ordinal) ? registry.Find($"{group.Package}.{kind}") : null;
     }
