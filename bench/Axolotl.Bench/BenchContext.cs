@@ -21,6 +21,17 @@ internal sealed class BenchContext(BenchOptions options)
     public Task<ServerProcess> StartServerAsync(IReadOnlyList<string> extraArgs, CancellationToken ct) =>
         ServerProcess.StartAsync(Options.ServerBinary, Options.ServerEnvironment, StartTimeout, ct, [.. extraArgs, .. Options.ServerArguments]);
 
+    /// <summary>A server with more flags and more environment (e.g. the runtime's GC settings).</summary>
+    public Task<ServerProcess> StartServerAsync(IReadOnlyList<string> extraArgs, IReadOnlyDictionary<string, string> extraEnvironment, CancellationToken ct)
+    {
+        var environment = new Dictionary<string, string>(Options.ServerEnvironment);
+        foreach (var (name, value) in extraEnvironment)
+        {
+            environment[name] = value;
+        }
+        return ServerProcess.StartAsync(Options.ServerBinary, environment, StartTimeout, ct, [.. extraArgs, .. Options.ServerArguments]);
+    }
+
     /// <summary>A client connection to <paramref name="server"/>.</summary>
     public ApiClient Connect(ServerProcess server) => new(server.Kubeconfig, Http2);
 

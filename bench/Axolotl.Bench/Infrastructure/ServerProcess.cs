@@ -16,6 +16,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     private const int LogLinesKept = 200;
 
     private readonly Queue<string> _log = new();
+    // Every line of every process on this data dir, when a scenario asked to keep them (KeepLogIn).
+    private StreamWriter? _logFile;
     private readonly ProcessStartInfo _startInfo;
     // Replaced by KillAndStartAgainAsync: the same data dir and port, a new process.
     private Process _process;
@@ -47,6 +49,15 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     public double? ServerReportedReadyMilliseconds => _reportedReady.Task.IsCompletedSuccessfully ? _reportedReady.Task.Result : null;
 
     public Kubeconfig Kubeconfig => Kubeconfig.Load(KubeconfigPath);
+
+    /// <summary>Appends every line the server prints from now on (and after a restart) to <paramref name="path"/>, each after the bench's UTC time.</summary>
+    public void KeepLogIn(string path)
+    {
+        lock (_log)
+        {
+            _logFile = new StreamWriter(path, append: true) { AutoFlush = true };
+        }
+    }
 
     public string RecentLog
     {
@@ -137,6 +148,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
         lock (_log)
         {
+            _logFile?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
             _log.Enqueue(line);
             if (_log.Count > LogLinesKept)
             {
@@ -245,6 +257,11 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     {
         await StopAsync(TimeSpan.FromSeconds(15));
         _process.Dispose();
+        lock (_log)
+        {
+            _logFile?.Dispose();
+            _logFile = null;
+        }
         await MountCleanup.UnmountUnderAsync(DataDir);
         try
         {

@@ -8,6 +8,7 @@ namespace Axolotl.Bench.Scenarios.Soak;
 /// The soak's user traffic: closed-loop HTTP clients through the Deployment's NodePort, one new
 /// connection per request (<see cref="LoadGenerator"/>'s request). A failed request waits 100 ms before
 /// the next, as a real client would, so an outage is counted in requests, not in a spin of refused connects.
+/// Their first answer after the restart marks the NodePort back (<see cref="ServerOutage.MarkServing"/>).
 /// </summary>
 internal static class NodePortClients
 {
@@ -25,13 +26,14 @@ internal static class NodePortClients
             while (!ct.IsCancellationRequested)
             {
                 var sample = await LoadGenerator.OneAsync(nodePort, buffer, ct);
+                var end = sample.Start + (long)(sample.Milliseconds / 1000 * Stopwatch.Frequency);
                 if (sample.Error is null)
                 {
+                    outage.MarkServing(end);
                     count.Succeeded();
                     continue;
                 }
-                var end = sample.Start + (long)(sample.Milliseconds / 1000 * Stopwatch.Frequency);
-                count.Failed(outage.Overlaps(sample.Start, end), sample.Error);
+                count.Failed(outage.Overlaps(sample.Start, end), sample.Error, outage.BeforeServing(sample.Start, end));
                 await Task.Delay(PauseAfterFailure, ct);
             }
         }

@@ -9,6 +9,8 @@ internal sealed record ResourceSample(
     int Pid,
     double RssMegabytes,
     double AnonymousMegabytes,
+    double HeapMegabytes,
+    double GcPauseMilliseconds,
     double OpenFds,
     double Threads,
     double CpuCores,
@@ -28,6 +30,8 @@ internal sealed record ResourceSeries(string Name, string Unit, Func<ResourceSam
     [
         new("RSS", "MB", s => s.RssMegabytes, 8),
         new("anonymous RSS (GC heap and native)", "MB", s => s.AnonymousMegabytes, 8),
+        new("GC heap after the last collection", "MB", s => s.HeapMegabytes, 8),
+        new("GC pause since the previous sample", "ms", s => s.GcPauseMilliseconds, 50, "a rate, not a stock: shown to match pauses with failures"),
         new("open fds", "fds", s => s.OpenFds, 8),
         new("threads", "threads", s => s.Threads, 4),
         new("CPU", "cores", s => s.CpuCores, 0.05),

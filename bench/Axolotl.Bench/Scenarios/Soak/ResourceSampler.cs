@@ -9,8 +9,8 @@ namespace Axolotl.Bench.Scenarios.Soak;
 /// <summary>
 /// Reads one <see cref="ResourceSample"/>: the process figures from /proc of the server's current PID
 /// (the embedded node agent is the same process), the database files' sizes, and counts through the API.
-/// The server does not publish .NET runtime metrics on /metrics, so the GC heap is seen as RssAnon,
-/// the anonymous resident memory that holds it (and native allocations).
+/// The GC heap and the GC's pauses come from the server's /metrics (dotnet_gc_heap_size_bytes,
+/// dotnet_gc_pause_seconds_total); RssAnon, the anonymous resident memory, holds the heap and native allocations.
 /// </summary>
 internal sealed class ResourceSampler(NodeServer node, ApiClient api, IReadOnlyList<FailureCount> failures)
 {
@@ -18,6 +18,8 @@ internal sealed class ResourceSampler(NodeServer node, ApiClient api, IReadOnlyL
     private long _previousAt = Stopwatch.GetTimestamp();
     private int _previousPid;
     private double _previousCpuMs;
+    private double _previousPauseSeconds;
+    private int _previousPidForPause;
 
     public double MinutesSinceStart => Stopwatch.GetElapsedTime(_started).TotalMinutes;
 
@@ -33,11 +35,17 @@ internal sealed class ResourceSampler(NodeServer node, ApiClient api, IReadOnlyL
         (_previousAt, _previousPid, _previousCpuMs) = (now, pid, cpuMs);
 
         var (crash, other) = await RestartsAsync(ct);
+        var (heapBytes, pauseSeconds) = await GcAsync(ct);
+        // Like the CPU: a restarted process's counter starts over, so all of it is this interval's.
+        var pauseSince = pid == _previousPidForPause ? pauseSeconds - _previousPauseSeconds : pauseSeconds;
+        (_previousPidForPause, _previousPauseSeconds) = (pid, double.IsNaN(pauseSeconds) ? _previousPauseSeconds : pauseSeconds);
         return new ResourceSample(
             Minutes: MinutesSinceStart,
             Pid: pid,
             RssMegabytes: Try(() => ProcStatus.RssMegabytes(pid)),
             AnonymousMegabytes: Try(() => StatusKilobytes(pid, "RssAnon") / 1024.0),
+            HeapMegabytes: heapBytes / 1048576.0,
+            GcPauseMilliseconds: pauseSince * 1000,
             OpenFds: Try(() => Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length),
             Threads: Try(() => double.Parse(MachineInfo.ProcLine($"/proc/{pid}/status", "Threads") ?? "NaN", CultureInfo.InvariantCulture)),
             CpuCores: cores,
@@ -61,6 +69,33 @@ internal sealed class ResourceSampler(NodeServer node, ApiClient api, IReadOnlyL
         {
             return double.NaN;
         }
+    }
+
+    /// <summary>The GC heap size and the total GC pause from the server's Prometheus text; NaN while it is down.</summary>
+    private async Task<(double HeapBytes, double PauseSeconds)> GcAsync(CancellationToken ct)
+    {
+        try
+        {
+            var text = System.Text.Encoding.UTF8.GetString(await api.GetAsync("/metrics", ct));
+            return (MetricValue(text, "dotnet_gc_heap_size_bytes"), MetricValue(text, "dotnet_gc_pause_seconds_total"));
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return (double.NaN, double.NaN);
+        }
+    }
+
+    private static double MetricValue(string text, string name)
+    {
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith(name + " ", StringComparison.Ordinal)
+                && double.TryParse(line.AsSpan(name.Length + 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            {
+                return value;
+            }
+        }
+        return double.NaN;
     }
 
     private async Task<(double CrashLoop, double Other)> RestartsAsync(CancellationToken ct)

@@ -17,10 +17,10 @@ internal static class SoakReportWriter
     public static void AddSamples(ScenarioReport report, IReadOnlyList<ResourceSample> samples)
     {
         report.Tables.Add(new ReportTable("Samples (API figures are blank while the server was down)",
-            ["min", "PID", "RSS MB", "anon MB", "fds", "threads", "CPU cores", "db MB", "WAL MB", "events", "crash restarts", "other restarts", "failed up", "failed down"],
+            ["min", "PID", "RSS MB", "anon MB", "GC heap MB", "GC pause ms", "fds", "threads", "CPU cores", "db MB", "WAL MB", "events", "crash restarts", "other restarts", "failed up", "failed down"],
             [.. samples.Select(s => (IReadOnlyList<string>)
             [
-                F(s.Minutes, "F1"), s.Pid.ToString(CultureInfo.InvariantCulture), F(s.RssMegabytes, "F1"), F(s.AnonymousMegabytes, "F1"), F(s.OpenFds, "F0"),
+                F(s.Minutes, "F1"), s.Pid.ToString(CultureInfo.InvariantCulture), F(s.RssMegabytes, "F1"), F(s.AnonymousMegabytes, "F1"), F(s.HeapMegabytes, "F1"), F(s.GcPauseMilliseconds, "F0"), F(s.OpenFds, "F0"),
                 F(s.Threads, "F0"), F(s.CpuCores, "F2"), F(s.DatabaseMegabytes, "F2"), F(s.WalMegabytes, "F2"), F(s.Events, "F0"),
                 F(s.CrashLoopRestarts, "F0"), F(s.OtherRestarts, "F0"), s.FailedWhileUp.ToString(CultureInfo.InvariantCulture), s.FailedWhileDown.ToString(CultureInfo.InvariantCulture),
             ])]));
@@ -81,14 +81,27 @@ internal static class SoakReportWriter
 
     public static void AddFailures(ScenarioReport report, IReadOnlyList<FailureCount> counts, ServerOutage outage)
     {
-        report.Tables.Add(new ReportTable("Requests by client (failed while down: the request's span touched SIGKILL → the new process ready)",
-            ["client", "sent", "failed while up", "failed while down", "reasons while up", "last failure while up"],
+        report.Tables.Add(new ReportTable("Requests by client (failed while down: the request's span touched SIGKILL → the new process ready; "
+            + "before serving: after /readyz, before the restarted proxy answered its first NodePort request)",
+            ["client", "sent", "failed while up", "failed while down", "failed before serving", "reasons while up", "last failure while up"],
             [.. counts.Select(c => (IReadOnlyList<string>)
             [
-                c.Name, c.Sent.ToString("N0", CultureInfo.InvariantCulture), I(c.FailedWhileUp), I(c.FailedWhileDown),
+                c.Name, c.Sent.ToString("N0", CultureInfo.InvariantCulture), I(c.FailedWhileUp), I(c.FailedWhileDown), I(c.FailedBeforeServing),
                 string.Join("; ", c.ReasonsWhileUp.Select(r => $"{r.Key} ×{r.Value}")),
                 c.LastFailureWhileUp is { } last && outage.Happened ? $"{Stopwatch.GetElapsedTime(outage.BackAt, last).TotalSeconds:F1} s after the server was back" : "",
             ])]));
+        var times = counts.SelectMany(c => c.FailuresWhileUp.Select(f => (c.Name, f.Utc, f.Reason))).OrderBy(f => f.Utc).ToList();
+        if (times.Count > 0)
+        {
+            report.Tables.Add(new ReportTable("Failures while up, in order (the first 40 per client; UTC, to match the server's log)",
+                ["UTC", "after the server was back", "client", "reason"],
+                [.. times.Select(f => (IReadOnlyList<string>)
+                [
+                    f.Utc.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture),
+                    outage.Happened && f.Utc >= outage.BackAtUtc ? $"{(f.Utc - outage.BackAtUtc.UtcDateTime).TotalSeconds:F1} s" : "before the kill",
+                    f.Name, f.Reason,
+                ])]));
+        }
         report.Target("failed requests while the server was up", counts.Sum(c => c.FailedWhileUp), 0, "requests");
     }
 
