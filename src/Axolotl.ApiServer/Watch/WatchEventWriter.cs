@@ -10,7 +10,13 @@ using Axolotl.ApiServer.Rest;
 
 namespace Axolotl.ApiServer.Watch;
 
-/// <summary>Serialises writes from the event loop and the bookmark timer onto the response.</summary>
+/// <summary>
+/// Serialises writes from the event loop and the bookmark timer onto the response. The callers' token
+/// (timeout, server stopping, client gone) only bounds the wait for the lock; the write itself is
+/// cancelled only when the client has gone, because Kestrel resets the stream (HTTP/2 INTERNAL_ERROR,
+/// HTTP/1.1 an aborted connection) when a token fires mid-write, and a watch that times out must end as
+/// a clean end of stream that the client's reflector treats as normal.
+/// </summary>
 internal sealed class WatchEventWriter(RequestScope scope, bool table, ReadHandler reader)
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -44,7 +50,7 @@ internal sealed class WatchEventWriter(RequestScope scope, bool table, ReadHandl
         await _lock.WaitAsync(ct);
         try
         {
-            await scope.Http.Response.Body.WriteAsync(buffer.WrittenMemory, ct);
+            await scope.Http.Response.Body.WriteAsync(buffer.WrittenMemory, scope.Aborted);
         }
         finally
         {
@@ -81,7 +87,7 @@ internal sealed class WatchEventWriter(RequestScope scope, bool table, ReadHandl
             await _lock.WaitAsync(ct);
             try
             {
-                await scope.Http.Response.Body.WriteAsync(buffer.AsMemory(0, length), ct);
+                await scope.Http.Response.Body.WriteAsync(buffer.AsMemory(0, length), scope.Aborted);
             }
             finally
             {
@@ -99,7 +105,7 @@ internal sealed class WatchEventWriter(RequestScope scope, bool table, ReadHandl
         await _lock.WaitAsync(ct);
         try
         {
-            await scope.Http.Response.Body.FlushAsync(ct);
+            await scope.Http.Response.Body.FlushAsync(scope.Aborted);
         }
         finally
         {
