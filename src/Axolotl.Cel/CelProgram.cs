@@ -1,0 +1,53 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Axolotl.Cel.Runtime;
+using Axolotl.Cel.Syntax;
+using Axolotl.Cel.Values;
+
+namespace Axolotl.Cel;
+
+/// <summary>A compiled expression; immutable and safe to evaluate from several threads at once.</summary>
+public sealed class CelProgram
+{
+    private readonly Expr _tree;
+
+    internal CelProgram(string expression, Expr tree)
+    {
+        Expression = expression;
+        _tree = tree;
+    }
+
+    public string Expression { get; }
+
+    public CelEvalResult Evaluate(IReadOnlyDictionary<string, JsonNode?> variables, CelEvaluationOptions? options = null) =>
+        EvaluateValues(variables.ToDictionary(kv => kv.Key, kv => JsonValues.FromNode(kv.Value)), options);
+
+    public CelEvalResult Evaluate(IReadOnlyDictionary<string, JsonElement> variables, CelEvaluationOptions? options = null) =>
+        EvaluateValues(variables.ToDictionary(kv => kv.Key, kv => JsonValues.FromElement(kv.Value)), options);
+
+    /// <summary>Evaluates over values already in the CEL value model (<see cref="CelValues"/>).</summary>
+    public CelEvalResult EvaluateValues(IReadOnlyDictionary<string, object> variables, CelEvaluationOptions? options = null)
+    {
+        options ??= CelEvaluationOptions.Default;
+        var time = options.Time;
+        var deadline = time.GetTimestamp() + (long)(options.Timeout.TotalSeconds * time.TimestampFrequency);
+        var cost = new CostTracker(options.CostLimit, options.Budget, time, deadline, options.CancellationToken);
+        try
+        {
+            var value = new Interpreter(variables, cost).Eval(_tree, null);
+            return value is CelError e ? new CelEvalResult(null, e.Message, cost.Used) : new CelEvalResult(value, null, cost.Used);
+        }
+        catch (Exception e) when (e is CelCostLimitExceededException or CelEvaluationCancelledException)
+        {
+            return new CelEvalResult(null, e.Message, cost.Used) { Cancelled = true };
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            return new CelEvalResult(null, "operation cancelled: expression too deeply nested", cost.Used) { Cancelled = true };
+        }
+        finally
+        {
+            options.Budget?.Charge(cost.Used);
+        }
+    }
+}
