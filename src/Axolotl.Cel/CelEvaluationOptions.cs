@@ -13,8 +13,11 @@ public sealed class CelEvaluationOptions
     /// <summary>A budget shared with the other rules of the same request, charged with what this evaluation cost.</summary>
     public CelCostBudget? Budget { get; init; }
 
-    /// <summary>A wall-clock guard besides the cost limit, so an undercounted operation still cannot hang a request.</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// A wall-clock guard besides the cost limit, so an undercounted operation still cannot hang a request. The per-call
+    /// limit takes tens of milliseconds on an idle core; the default leaves room for a loaded machine.
+    /// </summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

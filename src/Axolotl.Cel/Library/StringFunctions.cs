@@ -229,11 +229,12 @@ internal static class StringFunctions
             return CelError.NoSuchOverload("join");
         }
 
-        st.Cost.Add(list.Count / 10);
         if (list.Any(x => x is not string))
         {
             return CelError.NoSuchOverload("join");
         }
+
+        st.Cost.Add(list.Count + (list.Sum(x => (long)((string)x).Length) / 10));
 
         return string.Join(a.Length == 2 ? (string)a[1] : "", list.Cast<string>());
     }

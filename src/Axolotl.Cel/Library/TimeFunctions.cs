@@ -39,7 +39,8 @@ internal static class TimeFunctions
 
     private static DateTimeOffset? InZone(DateTimeOffset t, string tz)
     {
-        if (tz.Length > 0 && tz[0] is '+' or '-' && TimeSpan.TryParseExact(tz[1..], @"hh\:mm", CultureInfo.InvariantCulture, out var off))
+        var sign = tz.Length > 0 && tz[0] is '+' or '-' ? 1 : 0;
+        if (TimeSpan.TryParseExact(tz[sign..], @"hh\:mm", CultureInfo.InvariantCulture, out var off))
         {
             return t.ToOffset(tz[0] == '-' ? -off : off);
         }

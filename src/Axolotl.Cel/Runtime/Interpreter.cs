@@ -62,6 +62,11 @@ internal sealed class Interpreter(IReadOnlyDictionary<string, object> variables,
             return operand;
         }
 
+        if (operand is CelOptional { } o && s.TestOnly)
+        {
+            return o.HasValue && o.Value is CelMap om && om.TryGetValue(s.Field, out _);
+        }
+
         if (operand is CelOptional opt)
         {
             // Once a chain is optional it stays optional: a missing field further on is "none", not an error.

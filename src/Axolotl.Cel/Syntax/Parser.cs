@@ -244,7 +244,13 @@ internal sealed class Parser
 
         if (Accept("["))
         {
-            return List(t.Position);
+            return List(t.Position, firstOptional: false);
+        }
+
+        if (Accept("[?"))
+        {
+            // The lexer reads "[?" as the optional-index token; at the start of a literal it opens a list whose first element is optional.
+            return List(t.Position, firstOptional: true);
         }
 
         if (Accept("{"))
@@ -285,13 +291,14 @@ internal sealed class Parser
         return new IdentExpr(t.Text, t.Position);
     }
 
-    private ListExpr List(int pos)
+    private ListExpr List(int pos, bool firstOptional)
     {
         var items = new List<Expr>();
         var optional = new List<bool>();
-        while (!IsPunct("]"))
+        while (firstOptional || !IsPunct("]"))
         {
-            optional.Add(Accept("?"));
+            optional.Add(firstOptional || Accept("?"));
+            firstOptional = false;
             items.Add(Expression());
             if (!Accept(","))
             {
