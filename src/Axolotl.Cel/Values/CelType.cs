@@ -20,9 +20,19 @@ public sealed record CelType(string Name)
     /// <summary>The identifiers that denote types in expressions.</summary>
     internal static readonly Dictionary<string, CelType> ByName = new(StringComparer.Ordinal)
     {
-        ["int"] = Int, ["uint"] = Uint, ["double"] = Double, ["string"] = String, ["bytes"] = Bytes, ["bool"] = Bool,
-        ["null_type"] = Null, ["list"] = List, ["map"] = Map, ["type"] = Type,
-        ["google.protobuf.Timestamp"] = Timestamp, ["google.protobuf.Duration"] = Duration, ["optional_type"] = Optional,
+        ["int"] = Int,
+        ["uint"] = Uint,
+        ["double"] = Double,
+        ["string"] = String,
+        ["bytes"] = Bytes,
+        ["bool"] = Bool,
+        ["null_type"] = Null,
+        ["list"] = List,
+        ["map"] = Map,
+        ["type"] = Type,
+        ["google.protobuf.Timestamp"] = Timestamp,
+        ["google.protobuf.Duration"] = Duration,
+        ["optional_type"] = Optional,
     };
 
     public override string ToString() => Name;
