@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Axolotl.Cel.Costs;
 using Axolotl.Cel.Runtime;
 using Axolotl.Cel.Syntax;
 using Axolotl.Cel.Values;
@@ -31,7 +32,7 @@ public sealed class CelProgram
         options ??= CelEvaluationOptions.Default;
         var time = options.Time;
         var deadline = time.GetTimestamp() + (long)(options.Timeout.TotalSeconds * time.TimestampFrequency);
-        var cost = new CostTracker(options.CostLimit, options.Budget, time, deadline, options.CancellationToken);
+        var cost = new CostTracker(options.CostLimit, options.Budget?.Remaining, time, deadline, options.CancellationToken);
         try
         {
             var value = new Interpreter(variables, cost).Eval(_tree, null);

@@ -1,4 +1,4 @@
-using Axolotl.Cel.Runtime;
+using Axolotl.Cel.Costs;
 
 namespace Axolotl.Cel.Library;
 

@@ -1,3 +1,4 @@
+using Axolotl.Cel.Costs;
 using Axolotl.Cel.Values;
 
 namespace Axolotl.Cel.Library;
@@ -13,13 +14,13 @@ internal static class ListFunctions
         m["max"] = (a, s) => a is [IReadOnlyList<object> l] ? Charge(s, l, Extreme(l, "max", c => c > 0)) : CelError.NoSuchOverload("max");
     }
 
-    private static object Charge(Runtime.EvalState s, IReadOnlyList<object> l, object result)
+    private static object Charge(EvalState s, IReadOnlyList<object> l, object result)
     {
         s.Cost.Add(l.Count);
         return result;
     }
 
-    internal static object IndexOf(object[] a, bool last, Runtime.EvalState s)
+    internal static object IndexOf(object[] a, bool last, EvalState s)
     {
         if (a is not [IReadOnlyList<object> l, var item])
         {
@@ -58,7 +59,7 @@ internal static class ListFunctions
         return true;
     }
 
-    private static object Sum(IReadOnlyList<object> l, Runtime.EvalState s)
+    private static object Sum(IReadOnlyList<object> l, EvalState s)
     {
         if (l.Count == 0)
         {

@@ -1,3 +1,4 @@
+using Axolotl.Cel.Costs;
 using Axolotl.Cel.Values;
 
 namespace Axolotl.Cel.Library;
@@ -33,7 +34,7 @@ internal static class Operators
 
     internal static CelError Overflow() => new("return error for overflow");
 
-    private static object Equality(object a, object b, Runtime.EvalState s)
+    private static object Equality(object a, object b, EvalState s)
     {
         s.Cost.Add(SizeCost(a));
         return CelValues.Equal(a, b);
@@ -61,7 +62,7 @@ internal static class Operators
         return r is { } v ? test(v) : CelError.NoSuchOverload($"_{op}_");
     }
 
-    private static object Add(object a, object b, Runtime.EvalState s)
+    private static object Add(object a, object b, EvalState s)
     {
         try
         {
@@ -157,7 +158,7 @@ internal static class Operators
         _ => CelError.NoSuchOverload("_%_"),
     };
 
-    private static object In(object item, object container, Runtime.EvalState s)
+    private static object In(object item, object container, EvalState s)
     {
         switch (container)
         {

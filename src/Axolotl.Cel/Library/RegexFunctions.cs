@@ -1,3 +1,4 @@
+using Axolotl.Cel.Costs;
 using System.Text.RegularExpressions;
 using Axolotl.Cel.Values;
 
@@ -24,7 +25,7 @@ internal static class RegexFunctions
     private static object All(Regex r, string x, long n) =>
         n < 0 ? All(r, x, long.MaxValue) : r.Matches(x).Take((int)Math.Min(n, int.MaxValue)).Select(mt => (object)mt.Value).ToList();
 
-    private static object Run(Runtime.EvalState s, string input, string pattern, Func<Regex, object> f)
+    private static object Run(EvalState s, string input, string pattern, Func<Regex, object> f)
     {
         s.Cost.Add(1 + (input.Length / 10) + (pattern.Length / 10));
         if (!s.Regexes.TryGetValue(pattern, out var regex))

@@ -1,3 +1,4 @@
+using Axolotl.Cel.Costs;
 using System.Text;
 using Axolotl.Cel.Values;
 
@@ -39,13 +40,13 @@ internal static class StringFunctions
         _ => CelError.NoSuchOverload("size"),
     };
 
-    private static object Charged(Runtime.EvalState s, string input, object result)
+    private static object Charged(EvalState s, string input, object result)
     {
         s.Cost.Add(input.Length / 10);
         return result;
     }
 
-    private static object Str2(object[] a, string name, Runtime.EvalState s, Func<string, string, bool> f)
+    private static object Str2(object[] a, string name, EvalState s, Func<string, string, bool> f)
     {
         if (a is not [string x, string y])
         {
@@ -86,7 +87,7 @@ internal static class StringFunctions
         return i < 0 || i > r.Length ? new CelError($"index out of range: {i}") : i == r.Length ? "" : r[i].ToString();
     }
 
-    private static object IndexOf(object[] a, bool last, Runtime.EvalState st)
+    private static object IndexOf(object[] a, bool last, EvalState st)
     {
         if (a is not [string s, string sub, ..] || a.Length > 3 || (a.Length == 3 && a[2] is not long))
         {
@@ -138,7 +139,7 @@ internal static class StringFunctions
         return new string(chars);
     }
 
-    private static object Replace(object[] a, Runtime.EvalState st)
+    private static object Replace(object[] a, EvalState st)
     {
         if (a is not [string s, string from, string to, ..] || a.Length > 4 || (a.Length == 4 && a[3] is not long))
         {
@@ -169,7 +170,7 @@ internal static class StringFunctions
         return sb.Append(s, pos, s.Length - pos).ToString();
     }
 
-    private static object Split(object[] a, Runtime.EvalState st)
+    private static object Split(object[] a, EvalState st)
     {
         if (a is not [string s, string sep, ..] || a.Length > 3 || (a.Length == 3 && a[2] is not long))
         {
@@ -222,7 +223,7 @@ internal static class StringFunctions
         return end < start ? new CelError($"invalid substring range. start: {start}, end: {end}") : Join(r.Skip((int)start).Take((int)(end - start)));
     }
 
-    private static object Join(object[] a, Runtime.EvalState st)
+    private static object Join(object[] a, EvalState st)
     {
         if (a is not [IReadOnlyList<object> list, ..] || a.Length > 2 || (a.Length == 2 && a[1] is not string))
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Axolotl.Cel.Values;
 
 namespace Axolotl.Cel.Library;
@@ -69,14 +68,6 @@ internal static class TimeFunctions
             : new CelError($"timestamp parse error: {s}");
     }
 
-    public static string FormatTimestamp(DateTimeOffset t)
-    {
-        var u = t.ToUniversalTime();
-        var frac = u.Ticks % TimeSpan.TicksPerSecond;
-        var text = u.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
-        return frac == 0 ? text + "Z" : text + "." + (frac * 100).ToString("D9", CultureInfo.InvariantCulture).TrimEnd('0') + "Z";
-    }
-
     public static object ParseDuration(string s)
     {
         var p = 0;
@@ -140,24 +131,5 @@ internal static class TimeFunctions
         }
 
         return TimeSpan.FromTicks((long)(negative ? -ticks : ticks));
-    }
-
-    public static string FormatDuration(TimeSpan d)
-    {
-        var sb = new StringBuilder();
-        var seconds = d.Ticks / TimeSpan.TicksPerSecond;
-        var frac = Math.Abs(d.Ticks % TimeSpan.TicksPerSecond);
-        if (d.Ticks < 0 && seconds == 0)
-        {
-            sb.Append('-');
-        }
-
-        sb.Append(seconds.ToString(CultureInfo.InvariantCulture));
-        if (frac != 0)
-        {
-            sb.Append('.').Append((frac * 100).ToString("D9", CultureInfo.InvariantCulture).TrimEnd('0'));
-        }
-
-        return sb.Append('s').ToString();
     }
 }

@@ -1,3 +1,4 @@
+using Axolotl.Cel.Costs;
 using Axolotl.Cel.Library;
 using Axolotl.Cel.Syntax;
 using Axolotl.Cel.Values;

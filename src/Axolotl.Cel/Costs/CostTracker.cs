@@ -1,11 +1,12 @@
-namespace Axolotl.Cel.Runtime;
+namespace Axolotl.Cel.Costs;
 
 /// <summary>
 /// Counts the runtime cost of one evaluation and stops it when a limit is passed, as cel-go's actual-cost tracker does
 /// for kube-apiserver. It also polls the cancellation token and the deadline every few hundred steps, so that no
 /// evaluation can run past its wall-clock allowance even if the cost model undercounts something.
 /// </summary>
-internal sealed class CostTracker(long limit, CelCostBudget? shared, TimeProvider time, long deadlineTimestamp, CancellationToken ct)
+/// <remarks><paramref name="sharedRemaining"/> is what is left of a budget shared with other rules, or null when there is none.</remarks>
+internal sealed class CostTracker(long limit, long? sharedRemaining, TimeProvider time, long deadlineTimestamp, CancellationToken ct)
 {
     private const int PollEvery = 256;
     private int _sincePoll;
@@ -20,7 +21,7 @@ internal sealed class CostTracker(long limit, CelCostBudget? shared, TimeProvide
             throw new CelCostLimitExceededException("operation cancelled: actual cost limit exceeded");
         }
 
-        if (shared is not null && shared.Remaining - Used < 0)
+        if (sharedRemaining is { } left && left - Used < 0)
         {
             throw new CelCostLimitExceededException("validation failed due to running out of cost budget, no further validation rules will be run");
         }

@@ -1,4 +1,4 @@
-namespace Axolotl.Cel.Runtime;
+namespace Axolotl.Cel.Costs;
 
 /// <summary>What a function may use while it runs: the cost tracker (size-proportional costs) and a regex cache.</summary>
 internal sealed class EvalState(CostTracker cost)
