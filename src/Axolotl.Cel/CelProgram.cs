@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Axolotl.Cel.Checking;
 using Axolotl.Cel.Costs;
 using Axolotl.Cel.Runtime;
 using Axolotl.Cel.Syntax;
@@ -19,6 +20,13 @@ public sealed class CelProgram
     }
 
     public string Expression { get; }
+
+    /// <summary>
+    /// An upper bound of the runtime cost, assuming every list, map or string reached through a variable holds at most
+    /// <paramref name="maxSize"/> elements. kube-apiserver refuses a rule whose estimate passes
+    /// <see cref="CelEvaluationOptions.KubernetesPerCallLimit"/> when its CRD is written.
+    /// </summary>
+    public long EstimateCost(long maxSize) => new CostEstimator(maxSize).Estimate(_tree).Cost;
 
     public CelEvalResult Evaluate(IReadOnlyDictionary<string, JsonNode?> variables, CelEvaluationOptions? options = null) =>
         EvaluateValues(variables.ToDictionary(kv => kv.Key, kv => JsonValues.FromNode(kv.Value)), options);

@@ -78,7 +78,8 @@ internal static class Operators
                     s.Cost.Add((x.Data.Length + y.Data.Length) / 10);
                     return new CelBytes([.. x.Data, .. y.Data]);
                 case (IReadOnlyList<object> x, IReadOnlyList<object> y):
-                    s.Cost.Add((x.Count + y.Count) / 10);
+                    // A full unit per element copied: concatenation is how a rule could grow memory fastest.
+                    s.Cost.Add(x.Count + y.Count);
                     return (IReadOnlyList<object>)[.. x, .. y];
                 case (DateTimeOffset t, TimeSpan d): return TimeFunctions.CheckTimestamp(t.Add(d));
                 case (TimeSpan d, DateTimeOffset t): return TimeFunctions.CheckTimestamp(t.Add(d));
