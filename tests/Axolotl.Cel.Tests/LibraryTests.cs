@@ -38,6 +38,20 @@ public sealed class LibraryTests
     [InlineData("int('42') + 1", "43")]
     [InlineData("1 == 1.0 && 1u == 1", "true")]
     [InlineData("{1: 'a'}[1u]", "\"a\"")]
+    [InlineData("quantity('1Gi').isGreaterThan(quantity('1000M'))", "true")]
+    [InlineData("quantity('500m').isLessThan(quantity('1'))", "true")]
+    [InlineData("quantity('2k').asInteger()", "2000")]
+    [InlineData("quantity('1.5').isInteger()", "false")]
+    [InlineData("quantity('1Mi').add(quantity('1Ki')).asInteger()", "1049600")]
+    [InlineData("quantity('1Gi') == quantity('1073741824')", "true")]
+    [InlineData("isQuantity('1Zi')", "false")]
+    [InlineData("url('https://example.com:8443/a/b?x=1&x=2').getHost()", "\"example.com:8443\"")]
+    [InlineData("url('https://example.com:8443/a/b').getHostname()", "\"example.com\"")]
+    [InlineData("url('https://example.com:8443/a/b').getPort()", "\"8443\"")]
+    [InlineData("url('https://example.com/a/b').getScheme()", "\"https\"")]
+    [InlineData("url('https://example.com/a/b').getEscapedPath()", "\"/a/b\"")]
+    [InlineData("url('https://example.com/?x=1&x=2&y=3').getQuery()", "{\"x\":[\"1\",\"2\"],\"y\":[\"3\"]}")]
+    [InlineData("isURL('not a url')", "false")]
     public void A_library_function_returns_what_kube_apiserver_returns(string expression, string json)
     {
         Assert.Equal(json, Cel.Json(expression));

@@ -23,6 +23,8 @@ internal static class Functions
         RegexFunctions.Register(Members);
         TimeFunctions.Register(Members);
         OptionalFunctions.Register(Globals, Members);
+        QuantityFunctions.Register(Globals, Members);
+        UrlFunctions.Register(Globals, Members);
     }
 
     public static CelFunction? Global(string name) => Globals.GetValueOrDefault(name);

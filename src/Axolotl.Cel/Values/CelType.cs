@@ -16,6 +16,8 @@ public sealed record CelType(string Name)
     public static readonly CelType Timestamp = new("google.protobuf.Timestamp");
     public static readonly CelType Duration = new("google.protobuf.Duration");
     public static readonly CelType Optional = new("optional_type");
+    public static readonly CelType Quantity = new("kubernetes.Quantity");
+    public static readonly CelType Url = new("kubernetes.URL");
 
     /// <summary>The identifiers that denote types in expressions.</summary>
     internal static readonly Dictionary<string, CelType> ByName = new(StringComparer.Ordinal)

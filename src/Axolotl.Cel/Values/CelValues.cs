@@ -26,6 +26,8 @@ public static class CelValues
         TimeSpan => CelType.Duration,
         CelType => CelType.Type,
         CelOptional => CelType.Optional,
+        CelQuantity => CelType.Quantity,
+        Uri => CelType.Url,
         _ => new CelType(v.GetType().Name),
     };
 
