@@ -52,6 +52,11 @@ public sealed class LibraryTests
     [InlineData("url('https://example.com/a/b').getEscapedPath()", "\"/a/b\"")]
     [InlineData("url('https://example.com/?x=1&x=2&y=3').getQuery()", "{\"x\":[\"1\",\"2\"],\"y\":[\"3\"]}")]
     [InlineData("isURL('not a url')", "false")]
+    [InlineData("[2, 4, 6].transformList(i, v, i != 1, v / 2 + i)", "[1,5]")]
+    [InlineData("{'a': 1}.transformMap(k, v, v * 10)", "{\"a\":10}")]
+    [InlineData("[1, 2].all(i, v, v > i)", "true")]
+    [InlineData("optional.of(41).optMap(x, x + 1).value()", "42")]
+    [InlineData("{'k': {'s': 'v'}}.?k.optFlatMap(m, m.?s).value()", "\"v\"")]
     public void A_library_function_returns_what_kube_apiserver_returns(string expression, string json)
     {
         Assert.Equal(json, Cel.Json(expression));

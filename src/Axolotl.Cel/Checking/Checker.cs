@@ -45,6 +45,8 @@ internal sealed class Checker(IReadOnlySet<string> declared)
                 }
 
                 return c with { Range = range, Predicate = Visit(c.Predicate, inner), Transform = c.Transform is null ? null : Visit(c.Transform, inner) };
+            case OptMapExpr o:
+                return o with { Target = Visit(o.Target, locals), Body = Visit(o.Body, new HashSet<string>(locals) { o.Var }) };
             case BindExpr b:
                 return b with { Init = Visit(b.Init, locals), Body = Visit(b.Body, new HashSet<string>(locals) { b.Name }) };
             default:

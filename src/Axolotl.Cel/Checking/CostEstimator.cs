@@ -21,6 +21,7 @@ internal sealed class CostEstimator(long maxSize)
         MapExpr m => Sum(m.Entries.SelectMany(x => new[] { x.Key, x.Value }), m.Entries.Count),
         CallExpr c => Call(c),
         ComprehensionExpr c => Comprehension(c),
+        OptMapExpr o => Add(Estimate(o.Body), Estimate(o.Target).Cost + 1, Estimate(o.Body).Size),
         BindExpr b => Add(Estimate(b.Body), Estimate(b.Init).Cost + 1, Estimate(b.Body).Size),
         _ => (long.MaxValue, maxSize),
     };

@@ -13,6 +13,7 @@ internal readonly struct Comprehension(Interpreter interpreter, ComprehensionExp
         CelError? error = null;
         var count = 0L;
         var results = new List<object>();
+        var map = c.Kind == ComprehensionKind.TransformMap ? new CelMap() : null;
         foreach (var scope in scopes)
         {
             interpreter.Cost.Add(1);
@@ -37,6 +38,34 @@ internal readonly struct Comprehension(Interpreter interpreter, ComprehensionExp
                     }
 
                     count += pb ? 1 : 0;
+                    break;
+                case ComprehensionKind.TransformList or ComprehensionKind.TransformMap:
+                    if (p is not bool take)
+                    {
+                        return p as CelError ?? CelError.NoSuchOverload(c.Kind.ToString());
+                    }
+
+                    if (!take)
+                    {
+                        break;
+                    }
+
+                    var t = interpreter.Eval(c.Transform!, scope);
+                    if (t is CelError)
+                    {
+                        return t;
+                    }
+
+                    if (map is not null)
+                    {
+                        scope.Parent!.TryGet(c.Var, out var key);
+                        map.TryAdd(key, t);
+                    }
+                    else
+                    {
+                        results.Add(t);
+                    }
+
                     break;
                 case ComprehensionKind.Filter or ComprehensionKind.Map:
                     if (p is not bool keep)
@@ -65,6 +94,7 @@ internal readonly struct Comprehension(Interpreter interpreter, ComprehensionExp
             ComprehensionKind.All => error ?? (object)true,
             ComprehensionKind.Exists => error ?? (object)false,
             ComprehensionKind.ExistsOne => count == 1,
+            ComprehensionKind.TransformMap => map!,
             _ => results,
         };
     }

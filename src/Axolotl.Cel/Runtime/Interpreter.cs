@@ -32,6 +32,8 @@ internal sealed class Interpreter(IReadOnlyDictionary<string, object> variables,
                 return Map(m, scope);
             case ComprehensionExpr c:
                 return Comprehension(c, scope);
+            case OptMapExpr o:
+                return OptMap(o, scope);
             case BindExpr b:
                 var init = Eval(b.Init, scope);
                 return Eval(b.Body, new Scope(b.Name, init, scope));
@@ -292,6 +294,23 @@ internal sealed class Interpreter(IReadOnlyDictionary<string, object> variables,
             c.Var2 is null
                 ? new Scope(c.Var, oneVarIsSecond ? it.Second : it.First, scope)
                 : new Scope(c.Var2, it.Second, new Scope(c.Var, it.First, scope))));
+    }
+
+    private object OptMap(OptMapExpr o, Scope? scope)
+    {
+        var target = Eval(o.Target, scope);
+        if (target is not CelOptional opt)
+        {
+            return target is CelError ? target : CelError.NoSuchOverload(o.Flat ? "optFlatMap" : "optMap");
+        }
+
+        if (!opt.HasValue)
+        {
+            return CelOptional.None;
+        }
+
+        var v = Eval(o.Body, new Scope(o.Var, opt.Value!, scope));
+        return v is CelError || o.Flat ? (v is CelOptional or CelError ? v : CelError.NoSuchOverload("optFlatMap")) : CelOptional.Of(v);
     }
 
     internal CostTracker Cost => cost;

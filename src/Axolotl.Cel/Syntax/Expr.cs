@@ -26,6 +26,8 @@ internal enum ComprehensionKind
     ExistsOne,
     Map,
     Filter,
+    TransformList,
+    TransformMap,
 }
 
 /// <summary>
@@ -34,6 +36,9 @@ internal enum ComprehensionKind
 /// </summary>
 internal sealed record ComprehensionExpr(
     ComprehensionKind Kind, Expr Range, string Var, string? Var2, Expr Predicate, Expr? Transform, int Position) : Expr(Position);
+
+/// <summary><c>opt.optMap(x, body)</c> and, with <see cref="Flat"/>, <c>opt.optFlatMap(x, body)</c>.</summary>
+internal sealed record OptMapExpr(Expr Target, string Var, Expr Body, bool Flat, int Position) : Expr(Position);
 
 /// <summary><c>cel.bind(name, init, body)</c>.</summary>
 internal sealed record BindExpr(string Name, Expr Init, Expr Body, int Position) : Expr(Position);

@@ -22,6 +22,20 @@ internal static class Macros
             return new BindExpr(VarName(args[0]), args[1], args[2], pos);
         }
 
+        if (name is "optMap" or "optFlatMap" && args.Count == 2)
+        {
+            return new OptMapExpr(target, VarName(args[0]), args[1], name == "optFlatMap", pos);
+        }
+
+        if (name is "transformList" or "transformMap" && args.Count is 3 or 4)
+        {
+            // (i, v, transform) or (i, v, filter, transform).
+            var transform = name == "transformList" ? ComprehensionKind.TransformList : ComprehensionKind.TransformMap;
+            return args.Count == 3
+                ? new ComprehensionExpr(transform, target, VarName(args[0]), VarName(args[1]), new LiteralExpr(true, pos), args[2], pos)
+                : new ComprehensionExpr(transform, target, VarName(args[0]), VarName(args[1]), args[2], args[3], pos);
+        }
+
         ComprehensionKind? kind = name switch
         {
             "all" => ComprehensionKind.All,
