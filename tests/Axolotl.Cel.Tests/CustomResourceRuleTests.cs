@@ -21,6 +21,8 @@ public sealed class CustomResourceRuleTests
     [InlineData("self.ratio > 0.5", """{"ratio":0.75}""", true)]
     [InlineData("self.image.matches('^[a-z]+:[0-9.]+$')", """{"image":"nginx:1.25"}""", true)]
     [InlineData("self.?optional.orValue('none') == 'none'", """{}""", true)]
+    [InlineData("self.x__dash__y == 1 && self.__namespace__ == 'ns' && self.a__dot__b == 2", """{"x-y":1,"namespace":"ns","a.b":2}""", true)]
+    [InlineData("has(self.x__dash__y) && self['x-y'] == 1", """{"x-y":1}""", true)]
     public void A_rule_evaluates_over_the_object_as_kube_apiserver_would(string rule, string self, bool expected)
     {
         var result = Cel.Rule(rule, self);

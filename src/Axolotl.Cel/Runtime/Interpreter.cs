@@ -67,7 +67,7 @@ internal sealed class Interpreter(IReadOnlyDictionary<string, object> variables,
 
         if (operand is CelOptional { } o && s.TestOnly)
         {
-            return o.HasValue && o.Value is CelMap om && om.TryGetValue(s.Field, out _);
+            return o.HasValue && o.Value is CelMap om && om.TryGetValue(FieldNames.Unescape(s.Field), out _);
         }
 
         if (operand is CelOptional opt)
@@ -86,17 +86,18 @@ internal sealed class Interpreter(IReadOnlyDictionary<string, object> variables,
             return CelError.NoSuchOverload($"select '{s.Field}' on {CelValues.TypeOf(operand)}");
         }
 
+        var field = FieldNames.Unescape(s.Field);
         if (s.TestOnly)
         {
-            return map.TryGetValue(s.Field, out _);
+            return map.TryGetValue(field, out _);
         }
 
-        return map.TryGetValue(s.Field, out var v) ? v : CelError.NoSuchKey(s.Field);
+        return map.TryGetValue(field, out var v) ? v : CelError.NoSuchKey(field);
     }
 
     private static object SelectOptional(object operand, string field) => operand switch
     {
-        CelMap m => m.TryGetValue(field, out var v) ? CelOptional.Of(v) : CelOptional.None,
+        CelMap m => m.TryGetValue(FieldNames.Unescape(field), out var v) ? CelOptional.Of(v) : CelOptional.None,
         _ => CelError.NoSuchOverload($"select '{field}' on {CelValues.TypeOf(operand)}"),
     };
 
