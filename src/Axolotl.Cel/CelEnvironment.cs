@@ -43,6 +43,10 @@ public sealed class CelEnvironment
         {
             return CelCompileResult.Failed("compilation failed: " + Describe(expression, e.Position, e.Message));
         }
+        catch (InsufficientExecutionStackException)
+        {
+            return CelCompileResult.Failed("compilation failed: expression too deeply nested");
+        }
     }
 
     // The layout of cel-go's error text, which kube-apiserver returns verbatim: location, message, source line, caret.

@@ -54,6 +54,11 @@ public sealed class CelProgram
         {
             return new CelEvalResult(null, "operation cancelled: expression too deeply nested", cost.Used) { Cancelled = true };
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A fault of ours must fail the one rule, never the request or the server.
+            return new CelEvalResult(null, $"internal error: {e.GetType().Name}: {e.Message}", cost.Used);
+        }
         finally
         {
             options.Budget?.Charge(cost.Used);

@@ -46,6 +46,29 @@ public sealed class CompileErrorTests
         Assert.Contains("recursion limit", result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(" + 1")]
+    [InlineData(".a")]
+    [InlineData("[0]")]
+    [InlineData(" == true")]
+    public void A_long_operator_chain_is_refused_rather_than_overflowing_the_stack(string link)
+    {
+        var source = "self" + string.Concat(Enumerable.Repeat(link, 100_000));
+
+        var result = CelEnvironment.ForCustomResourceRules().Compile(source[..Math.Min(source.Length, CelEnvironment.MaxExpressionLength)]);
+
+        Assert.False(result.Success);
+        Assert.Contains("recursion limit", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_chain_within_the_limit_compiles_and_runs()
+    {
+        var source = "0" + string.Concat(Enumerable.Repeat(" + 1", 200));
+
+        Assert.Equal("200", Cel.Json(source));
+    }
+
     [Fact]
     public void Admission_variables_are_declared_in_the_admission_environment()
     {

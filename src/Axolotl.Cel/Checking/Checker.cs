@@ -15,6 +15,7 @@ internal sealed class Checker(IReadOnlySet<string> declared)
 
     private Expr Visit(Expr e, HashSet<string> locals)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         switch (e)
         {
             case LiteralExpr:

@@ -15,6 +15,8 @@ internal sealed class Interpreter(IReadOnlyDictionary<string, object> variables,
 
     public object Eval(Expr e, Scope? scope)
     {
+        // The parser bounds depth; this is the backstop that turns a too-deep tree into an error, not a crash.
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         cost.Add(1);
         switch (e)
         {

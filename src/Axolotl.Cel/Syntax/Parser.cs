@@ -6,8 +6,9 @@ namespace Axolotl.Cel.Syntax;
 /// </summary>
 internal sealed class Parser
 {
-    // Bounds recursion so a hostile expression cannot overflow the stack (cel-go limits depth too).
-    internal const int MaxDepth = 100;
+    // Bounds the tree's depth so a hostile expression cannot overflow the stack of the checker or the interpreter
+    // (cel-go limits recursion too). Operator chains such as a+b+c and a.b.c count one level per link.
+    internal const int MaxDepth = 250;
 
     private static readonly HashSet<string> Reserved =
     [
@@ -89,25 +90,31 @@ internal sealed class Parser
     private Expr LeftAssoc(Func<Expr> next, params string[] ops)
     {
         var left = next();
+        var links = 0;
         while (Peek.Kind == TokenKind.Punct && ops.Contains(Peek.Text))
         {
             var op = _tokens[_i++];
+            Link(ref links, op.Position);
             left = new CallExpr(null, op.Text, [left, next()], op.Position);
         }
 
+        _depth -= links;
         return left;
     }
 
     private Expr Relation()
     {
         var left = Addition();
+        var links = 0;
         while ((Peek.Kind == TokenKind.Punct && Peek.Text is "<" or "<=" or ">" or ">=" or "==" or "!=")
                || (Peek.Kind == TokenKind.Ident && Peek.Text == "in"))
         {
             var op = _tokens[_i++];
+            Link(ref links, op.Position);
             left = new CallExpr(null, op.Text, [left, Addition()], op.Position);
         }
 
+        _depth -= links;
         return left;
     }
 
@@ -161,11 +168,39 @@ internal sealed class Parser
         }
     }
 
+    // One more level of tree for a chained operator; the caller gives the levels back when the chain ends.
+    private void Link(ref int links, int position)
+    {
+        links++;
+        if (++_depth > MaxDepth)
+        {
+            throw new CelSyntaxException($"expression recursion limit exceeded: {MaxDepth}", position);
+        }
+    }
+
     private Expr Postfix(Expr e)
+    {
+        var links = 0;
+        try
+        {
+            return PostfixChain(e, ref links);
+        }
+        finally
+        {
+            _depth -= links;
+        }
+    }
+
+    private Expr PostfixChain(Expr e, ref int links)
     {
         while (true)
         {
             var t = Peek;
+            if (t.Kind == TokenKind.Punct && t.Text is "." or ".?" or "[" or "[?")
+            {
+                Link(ref links, t.Position);
+            }
+
             if (Accept(".") || Accept(".?"))
             {
                 var optional = t.Text == ".?";
