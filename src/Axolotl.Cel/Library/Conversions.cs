@@ -109,7 +109,7 @@ internal static class Conversions
         switch (v)
         {
             case string s: return s;
-            case long or ulong or double or bool or DateTimeOffset or TimeSpan: return CelValues.Format(v);
+            case long or ulong or double or bool or DateTimeOffset or TimeSpan or System.Net.IPAddress or CelCidr: return CelValues.Format(v);
             case CelBytes b:
                 try
                 {

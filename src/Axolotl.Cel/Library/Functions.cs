@@ -25,6 +25,7 @@ internal static class Functions
         OptionalFunctions.Register(Globals, Members);
         QuantityFunctions.Register(Globals, Members);
         UrlFunctions.Register(Globals, Members);
+        NetworkFunctions.Register(Globals, Members);
     }
 
     public static CelFunction? Global(string name) => Globals.GetValueOrDefault(name);

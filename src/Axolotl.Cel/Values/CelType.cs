@@ -18,6 +18,8 @@ public sealed record CelType(string Name)
     public static readonly CelType Optional = new("optional_type");
     public static readonly CelType Quantity = new("kubernetes.Quantity");
     public static readonly CelType Url = new("kubernetes.URL");
+    public static readonly CelType Ip = new("net.IP");
+    public static readonly CelType Cidr = new("net.CIDR");
 
     /// <summary>The identifiers that denote types in expressions.</summary>
     internal static readonly Dictionary<string, CelType> ByName = new(StringComparer.Ordinal)

@@ -28,6 +28,8 @@ public static class CelValues
         CelOptional => CelType.Optional,
         CelQuantity => CelType.Quantity,
         Uri => CelType.Url,
+        System.Net.IPAddress => CelType.Ip,
+        CelCidr => CelType.Cidr,
         _ => new CelType(v.GetType().Name),
     };
 
@@ -163,6 +165,7 @@ public static class CelValues
     {
         null => "<none>",
         string s => s,
+        System.Net.IPAddress ip => ip.ToString(),
         bool b => b ? "true" : "false",
         long l => l.ToString(CultureInfo.InvariantCulture),
         ulong u => u.ToString(CultureInfo.InvariantCulture),
