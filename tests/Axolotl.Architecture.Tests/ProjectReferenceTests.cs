@@ -10,8 +10,9 @@ public sealed class ProjectReferenceTests
     {
         ["Axolotl.Api"] = [],
         ["Axolotl.Hosting"] = [],
+        ["Axolotl.Cel"] = [],
         ["Axolotl.Storage"] = ["Axolotl.Api", "Axolotl.Hosting"],
-        ["Axolotl.ApiServer"] = ["Axolotl.Api", "Axolotl.Storage", "Axolotl.Hosting"],
+        ["Axolotl.ApiServer"] = ["Axolotl.Api", "Axolotl.Storage", "Axolotl.Hosting", "Axolotl.Cel"],
         ["Axolotl.Client"] = ["Axolotl.Api", "Axolotl.Hosting"],
         ["Axolotl.Controllers"] = ["Axolotl.Api", "Axolotl.Client", "Axolotl.Hosting"],
         ["Axolotl.Scheduler"] = ["Axolotl.Api", "Axolotl.Client", "Axolotl.Hosting"],

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Axolotl.Cel.Checking;
+using Axolotl.Cel.Costs;
+using Axolotl.Cel.Runtime;
+using Axolotl.Cel.Syntax;
+using Axolotl.Cel.Values;
+
+namespace Axolotl.Cel;
+
+/// <summary>A compiled expression; immutable and safe to evaluate from several threads at once.</summary>
+public sealed class CelProgram
+{
+    private readonly Expr _tree;
+
+    internal CelProgram(string expression, Expr tree)
+    {
+        Expression = expression;
+        _tree = tree;
+    }
+
+    public string Expression { get; }
+
+    /// <summary>
+    /// An upper bound of the runtime cost, assuming every list, map or string reached through a variable holds at most
+    /// <paramref name="maxSize"/> elements. kube-apiserver refuses a rule whose estimate passes
+    /// <see cref="CelEvaluationOptions.KubernetesPerCallLimit"/> when its CRD is written.
+    /// </summary>
+    public long EstimateCost(long maxSize) => new CostEstimator(maxSize).Estimate(_tree).Cost;
+
+    public CelEvalResult Evaluate(IReadOnlyDictionary<string, JsonNode?> variables, CelEvaluationOptions? options = null) =>
+        EvaluateValues(variables.ToDictionary(kv => kv.Key, kv => JsonValues.FromNode(kv.Value)), options);
+
+    public CelEvalResult Evaluate(IReadOnlyDictionary<string, JsonElement> variables, CelEvaluationOptions? options = null) =>
+        EvaluateValues(variables.ToDictionary(kv => kv.Key, kv => JsonValues.FromElement(kv.Value)), options);
+
+    /// <summary>Evaluates over values already in the CEL value model (<see cref="CelValues"/>).</summary>
+    public CelEvalResult EvaluateValues(IReadOnlyDictionary<string, object> variables, CelEvaluationOptions? options = null)
+    {
+        options ??= CelEvaluationOptions.Default;
+        var time = options.Time;
+        var deadline = time.GetTimestamp() + (long)(options.Timeout.TotalSeconds * time.TimestampFrequency);
+        var cost = new CostTracker(options.CostLimit, options.Budget?.Remaining, time, deadline, options.CancellationToken);
+        try
+        {
+            var value = new Interpreter(variables, cost).Eval(_tree, null);
+            return value is CelError e ? new CelEvalResult(null, e.Message, cost.Used) : new CelEvalResult(value, null, cost.Used);
+        }
+        catch (Exception e) when (e is CelCostLimitExceededException or CelEvaluationCancelledException)
+        {
+            return new CelEvalResult(null, e.Message, cost.Used) { Cancelled = true };
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            return new CelEvalResult(null, "operation cancelled: expression too deeply nested", cost.Used) { Cancelled = true };
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A fault of ours must fail the one rule, never the request or the server.
+            return new CelEvalResult(null, $"internal error: {e.GetType().Name}: {e.Message}", cost.Used);
+        }
+        finally
+        {
+            options.Budget?.Charge(cost.Used);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Axolotl.Cel.Values;
+
+namespace Axolotl.Cel;
+
+/// <summary>
+/// Converts JSON objects to CEL values and back. Without the structural schema a JSON number without a fraction or
+/// exponent becomes an int and any other number a double; a schema-aware caller may convert values itself.
+/// </summary>
+public static class JsonValues
+{
+    public static object FromElement(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Object => Map(e.EnumerateObject().Select(p => (p.Name, FromElement(p.Value)))),
+        JsonValueKind.Array => e.EnumerateArray().Select(FromElement).ToList(),
+        JsonValueKind.String => e.GetString()!,
+        JsonValueKind.Number => Number(e),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => CelNull.Value,
+    };
+
+    public static object FromNode(JsonNode? node) => node switch
+    {
+        null => CelNull.Value,
+        JsonObject o => Map(o.Select(p => (p.Key, FromNode(p.Value)))),
+        JsonArray a => a.Select(FromNode).ToList(),
+        JsonValue v => FromElement(v.GetValue<JsonElement>()),
+        _ => CelNull.Value,
+    };
+
+    /// <summary>A CEL value as JSON, for messageExpression results and audit annotations; bytes become base64 as in Kubernetes.</summary>
+    public static JsonNode? ToNode(object? v) => v switch
+    {
+        null or CelNull => null,
+        bool b => JsonValue.Create(b),
+        long l => JsonValue.Create(l),
+        ulong u => JsonValue.Create(u),
+        double d => JsonValue.Create(d),
+        string s => JsonValue.Create(s),
+        CelBytes b => JsonValue.Create(Convert.ToBase64String(b.Data)),
+        IReadOnlyList<object> l => new JsonArray(l.Select(ToNode).ToArray()),
+        CelMap m => new JsonObject(m.Entries.Select(e => KeyValuePair.Create(CelValues.Format(e.Key), ToNode(e.Value)))),
+        CelOptional o => o.HasValue ? ToNode(o.Value) : null,
+        _ => JsonValue.Create(CelValues.Format(v)),
+    };
+
+    private static CelMap Map(IEnumerable<(string Key, object Value)> props)
+    {
+        var m = new CelMap();
+        foreach (var (k, v) in props)
+        {
+            m.TryAdd(k, v);
+        }
+
+        return m;
+    }
+
+    private static object Number(JsonElement e)
+    {
+        var raw = e.GetRawText();
+        if (raw.IndexOfAny(['.', 'e', 'E']) < 0 && e.TryGetInt64(out var l))
+        {
+            return l;
+        }
+
+        return e.GetDouble();
+    }
+}
