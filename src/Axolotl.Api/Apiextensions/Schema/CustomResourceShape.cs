@@ -18,6 +18,9 @@ public sealed record CustomResourceShape
     public bool StatusSubresource { get; init; }
 
     public ScaleSubresource? Scale { get; init; }
+
+    /// <summary>The CRD is being deleted: its objects are still served so their finalizers can finish, but none may be created.</summary>
+    public bool Terminating { get; init; }
 }
 
 /// <summary>The scale subresource's JSON paths (".spec.replicas", ".status.replicas", ".status.selector").</summary>
