@@ -1,0 +1,144 @@
+using System.Text.Json.Nodes;
+using Axolotl.ApiServer.Tests.Rest;
+using Axolotl.Testing;
+
+namespace Axolotl.ApiServer.Tests.Apiextensions;
+
+/// <summary>A CRD through the real HTTP API of an in-process server: established, routed, validated, discovered, deleted.</summary>
+[Trait("Category", "Integration")]
+public sealed class CustomResourceServingTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    private const string Crds = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+
+    private static string Definition(string group, string plural = "widgets", string kind = "Widget", string scope = "Namespaced") => $$"""
+        {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"{{plural}}.{{group}}"},
+         "spec":{"group":"{{group}}","scope":"{{scope}}","names":{"plural":"{{plural}}","kind":"{{kind}}","shortNames":["{{plural[..2]}}x"],"categories":["all"]},
+          "versions":[{"name":"v1","served":true,"storage":true,
+            "subresources":{"status":{},"scale":{"specReplicasPath":".spec.replicas","statusReplicasPath":".status.replicas"}},
+            "additionalPrinterColumns":[{"name":"Size","type":"string","jsonPath":".spec.size"},{"name":"Replicas","type":"integer","jsonPath":".spec.replicas"}],
+            "schema":{"openAPIV3Schema":{"type":"object","properties":{
+              "spec":{"type":"object","required":["size"],"properties":{"size":{"type":"string"},"replicas":{"type":"integer","default":1}}},
+              "status":{"type":"object","properties":{"replicas":{"type":"integer"}}}}}}}]}}
+        """;
+
+    private async Task EstablishAsync(string group, string plural = "widgets")
+    {
+        var (code, body) = await api.PostAsync(Crds, Definition(group, plural));
+        Assert.True(code == 201, body.ToJsonString());
+        await Eventually.UntilAsync(() => api.GetAsync($"{Crds}/{plural}.{group}"), r => Condition(r.Body, "Established") == "True",
+            "the CRD is Established", r => r.Body.ToJsonString());
+    }
+
+    private static string? Condition(JsonObject crd, string type) =>
+        (crd["status"]?["conditions"] as JsonArray ?? []).FirstOrDefault(c => (string?)c!["type"] == type)?["status"]?.ToString();
+
+    [Fact]
+    public async Task An_established_CRD_is_routed_discovered_and_its_objects_are_defaulted_pruned_and_validated()
+    {
+        await EstablishAsync("crud.example.com");
+        var ns = await api.CreateNamespaceAsync("cr-1");
+        var crd = (await api.GetAsync($"{Crds}/widgets.crud.example.com")).Body;
+        Assert.Equal("True", Condition(crd, "NamesAccepted"));
+        Assert.Equal(["v1"], crd["status"]!["storedVersions"]!.AsArray().Select(v => (string?)v));
+        Assert.Equal("widgets", (string?)crd["status"]!["acceptedNames"]!["plural"]);
+
+        var (code, created) = await api.PostAsync($"/apis/crud.example.com/v1/namespaces/{ns}/widgets",
+            """{"apiVersion":"crud.example.com/v1","kind":"Widget","metadata":{"name":"w1"},"spec":{"size":"small","bogus":true},"status":{"replicas":5}}""");
+        Assert.True(code == 201, created.ToJsonString());
+        Assert.Equal(1, (int)created["spec"]!["replicas"]!);
+        Assert.Null(created["spec"]!["bogus"]);
+        Assert.Null(created["status"]);
+        Assert.Equal(1, (int)created["metadata"]!["generation"]!);
+
+        var (invalid, status) = await api.PostAsync($"/apis/crud.example.com/v1/namespaces/{ns}/widgets",
+            """{"apiVersion":"crud.example.com/v1","kind":"Widget","metadata":{"name":"w2"},"spec":{"size":"small","replicas":"three"}}""");
+        Assert.Equal(422, invalid);
+        Assert.Equal("Widget.crud.example.com \"w2\" is invalid: spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\"",
+            (string?)status["message"]);
+
+        var list = (await api.GetAsync($"/apis/crud.example.com/v1/namespaces/{ns}/widgets")).Body;
+        Assert.Equal("WidgetList", (string?)list["kind"]);
+        Assert.Single(list["items"]!.AsArray());
+
+        var group = (await api.GetAsync("/apis/crud.example.com/v1")).Body;
+        var widgets = group["resources"]!.AsArray().First(r => (string?)r!["name"] == "widgets")!;
+        Assert.Equal(["wix"], widgets["shortNames"]!.AsArray().Select(s => (string?)s));
+        Assert.Equal(["all"], widgets["categories"]!.AsArray().Select(s => (string?)s));
+        Assert.Contains(group["resources"]!.AsArray(), r => (string?)r!["name"] == "widgets/status");
+    }
+
+    [Fact]
+    public async Task The_status_subresource_owns_status_and_only_spec_changes_bump_the_generation()
+    {
+        await EstablishAsync("status.example.com");
+        var ns = await api.CreateNamespaceAsync("cr-2");
+        var path = $"/apis/status.example.com/v1/namespaces/{ns}/widgets";
+        await api.PostAsync(path, """{"apiVersion":"status.example.com/v1","kind":"Widget","metadata":{"name":"w"},"spec":{"size":"small"}}""");
+
+        var (code, patched) = await api.PatchAsync($"{path}/w/status", """{"status":{"replicas":3},"spec":{"size":"huge"}}""", "application/merge-patch+json");
+        Assert.True(code == 200, patched.ToJsonString());
+        Assert.Equal(3, (int)patched["status"]!["replicas"]!);
+        Assert.Equal("small", (string?)patched["spec"]!["size"]);
+        Assert.Equal(1, (int)patched["metadata"]!["generation"]!);
+
+        (code, patched) = await api.PatchAsync($"{path}/w", """{"spec":{"size":"large"},"status":{"replicas":9}}""", "application/merge-patch+json");
+        Assert.True(code == 200, patched.ToJsonString());
+        Assert.Equal(3, (int)patched["status"]!["replicas"]!);
+        Assert.Equal(2, (int)patched["metadata"]!["generation"]!);
+
+        var (tableCode, table) = await api.GetAsync($"{path}/w", "application/json;as=Table;v=v1;g=meta.k8s.io");
+        Assert.Equal(200, tableCode);
+        Assert.Equal(["Name", "Size", "Replicas"], table["columnDefinitions"]!.AsArray().Select(c => (string?)c!["name"]));
+        Assert.Equal("""["w","large",1]""", table["rows"]![0]!["cells"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_CRD_asking_for_names_another_holds_is_not_accepted()
+    {
+        await EstablishAsync("clash.example.com");
+        var (code, _) = await api.PostAsync(Crds, Definition("clash.example.com", plural: "widgets", kind: "Gadget").Replace("\"widgets.clash.example.com\"", "\"widgets.clash.example.com\"", StringComparison.Ordinal));
+        Assert.Equal(409, code); // the same name is simply AlreadyExists
+
+        var (kindCode, body) = await api.PostAsync(Crds, Definition("clash.example.com", plural: "things", kind: "Widget"));
+        Assert.True(kindCode == 201, body.ToJsonString());
+        var crd = await Eventually.UntilAsync(() => api.GetAsync($"{Crds}/things.clash.example.com"), r => Condition(r.Body, "NamesAccepted") == "False",
+            "the clashing CRD is refused its names", r => r.Body.ToJsonString());
+        var accepted = (crd.Body["status"]!["conditions"] as JsonArray)!.First(c => (string?)c!["type"] == "NamesAccepted")!;
+        Assert.Equal("KindConflict", (string?)accepted["reason"]);
+        Assert.Equal("\"Widget\" is already in use", (string?)accepted["message"]);
+        Assert.Equal("False", Condition(crd.Body, "Established"));
+        Assert.Equal(404, (await api.GetAsync("/apis/clash.example.com/v1/things")).Code);
+    }
+
+    [Fact]
+    public async Task An_invalid_CRD_is_a_422_with_field_causes()
+    {
+        var (code, body) = await api.PostAsync(Crds, Definition("bad.example.com").Replace("\"storage\":true", "\"storage\":false", StringComparison.Ordinal));
+
+        Assert.Equal(422, code);
+        Assert.Equal("Invalid", (string?)body["reason"]);
+        Assert.Contains(body["details"]!["causes"]!.AsArray(), c => (string?)c!["field"] == "spec.versions"
+            && ((string?)c["message"])!.EndsWith("must have exactly one version marked as storage version", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Deleting_a_CRD_deletes_its_objects_then_the_CRD_and_its_routes()
+    {
+        await EstablishAsync("gone.example.com");
+        var ns = await api.CreateNamespaceAsync("cr-3");
+        var path = $"/apis/gone.example.com/v1/namespaces/{ns}/widgets";
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(201, (await api.PostAsync(path, $$"""{"apiVersion":"gone.example.com/v1","kind":"Widget","metadata":{"name":"w{{i}}"},"spec":{"size":"s"}}""")).Code);
+        }
+        var crd = (await api.GetAsync($"{Crds}/widgets.gone.example.com")).Body;
+        Assert.Contains("customresourcecleanup.apiextensions.k8s.io", crd["metadata"]!["finalizers"]!.AsArray().Select(f => (string?)f));
+
+        var (code, _) = await api.DeleteAsync($"{Crds}/widgets.gone.example.com");
+        Assert.Equal(200, code);
+
+        await Eventually.UntilAsync(() => api.GetAsync($"{Crds}/widgets.gone.example.com"), r => r.Code == 404, "the CRD is gone", r => r.Body.ToJsonString());
+        Assert.Equal(404, (await api.GetAsync(path)).Code);
+        Assert.Empty((await api.Cluster.Store.ListAsync("/gone.example.com/widgets/", 0, null, CancellationToken.None)).Items);
+    }
+}
