@@ -1,0 +1,97 @@
+using Axolotl.E2E.Tests.Harness;
+
+namespace Axolotl.E2E.Tests.CustomResources;
+
+/// <summary>
+/// A CustomResourceDefinition through the real kubectl: applied and waited for, its objects applied,
+/// listed with their printer columns and short name, patched, refused when invalid, their status
+/// written through the subresource, and all of them gone with the CRD. No restart anywhere.
+/// </summary>
+public sealed class CustomResourceKubectlTests(ServerFixture fx) : IClassFixture<ServerFixture>
+{
+    /// <summary>The widgets CRD of group <paramref name="group"/> (each test its own: CRDs are cluster-wide).</summary>
+    public static string Definition(string group) => """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: widgets.GROUP
+        spec:
+          group: GROUP
+          scope: Namespaced
+          names:
+            plural: widgets
+            singular: widget
+            kind: Widget
+            shortNames: [wdg]
+            categories: [all]
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            subresources:
+              status: {}
+            additionalPrinterColumns:
+            - {name: Size, type: string, jsonPath: .spec.size}
+            - {name: Replicas, type: integer, jsonPath: .spec.replicas}
+            - {name: Ready, type: string, jsonPath: .status.ready}
+            schema:
+              openAPIV3Schema:
+                type: object
+                properties:
+                  spec:
+                    type: object
+                    required: [size]
+                    properties:
+                      size: {type: string, enum: [small, large]}
+                      replicas: {type: integer, minimum: 0, default: 1}
+                  status:
+                    type: object
+                    properties:
+                      ready: {type: string}
+        """.Replace("GROUP", group, StringComparison.Ordinal);
+
+    private static string Widget(string group, string name, string spec) => $"""
+        apiVersion: {group}/v1
+        kind: Widget
+        metadata:
+          name: {name}
+        spec: {spec}
+        """;
+
+    [Fact]
+    public async Task A_CRD_is_served_without_a_restart_and_its_objects_behave_like_built_ins()
+    {
+        const string group = "e2e.example.com";
+        var ns = await fx.NewNamespaceAsync("crd");
+        await fx.Kubectl.OkWithInputAsync(Definition(group), "apply", "-f", "-");
+        await fx.Kubectl.OkAsync("wait", "--for", "condition=established", "--timeout", "30s", $"crd/widgets.{group}");
+
+        await fx.Kubectl.OkWithInputAsync(Widget(group, "w1", "{size: small}") + "---\n" + Widget(group, "w2", "{size: large, replicas: 3}"), "apply", "-n", ns, "-f", "-");
+
+        var table = await fx.Kubectl.OkAsync("get", "widgets", "-n", ns);
+        var lines = table.Trim().Split('\n');
+        Assert.Matches(@"^NAME\s+SIZE\s+REPLICAS\s+READY$", lines[0]);
+        Assert.Matches(@"^w1\s+small\s+1\s*$", lines[1]);
+        Assert.Matches(@"^w2\s+large\s+3\s*$", lines[2]);
+        Assert.Equal("widget.e2e.example.com/w1\nwidget.e2e.example.com/w2", (await fx.Kubectl.OkAsync("get", "wdg", "-n", ns, "-o", "name")).Trim());
+        Assert.Contains("widget.e2e.example.com/w1", await fx.Kubectl.OkAsync("get", "all", "-n", ns, "-o", "name"));
+        Assert.Matches(@"widgets\s+wdg\s+e2e\.example\.com/v1\s+true\s+Widget", await fx.Kubectl.OkAsync("api-resources", "--api-group", group));
+
+        await fx.Kubectl.OkAsync("patch", "widget", "w1", "-n", ns, "--type", "merge", "-p", """{"spec":{"replicas":2}}""");
+        await fx.Kubectl.OkAsync("patch", "widget", "w1", "-n", ns, "--type", "json", "-p", """[{"op":"replace","path":"/spec/size","value":"large"}]""");
+        Assert.Equal("large/2/3", await fx.Kubectl.OkAsync("get", "widget", "w1", "-n", ns, "-o", "jsonpath={.spec.size}/{.spec.replicas}/{.metadata.generation}"));
+
+        var invalid = await fx.Kubectl.FailAsync("patch", "widget", "w1", "-n", ns, "--type", "merge", "-p", """{"spec":{"replicas":"many"}}""");
+        Assert.Contains("spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\"", invalid);
+        var badEnum = await fx.Kubectl.FailWithInputAsync(Widget(group, "w3", "{size: medium}"), "apply", "-n", ns, "-f", "-");
+        Assert.Contains("spec.size: Unsupported value: \"medium\": supported values: \"small\", \"large\"", badEnum);
+
+        await fx.Kubectl.OkAsync("patch", "widget", "w1", "-n", ns, "--subresource", "status", "--type", "merge", "-p", """{"status":{"ready":"yes"}}""");
+        Assert.Matches(@"^w1\s+large\s+2\s+yes$", (await fx.Kubectl.OkAsync("get", "widget", "w1", "-n", ns, "--no-headers")).Trim());
+        Assert.Equal("3", await fx.Kubectl.OkAsync("get", "widget", "w1", "-n", ns, "-o", "jsonpath={.metadata.generation}"));
+
+        await fx.Kubectl.OkAsync("delete", "crd", $"widgets.{group}", "--timeout", "60s");
+        Assert.Equal("", await fx.Kubectl.OkAsync("get", "crd", $"widgets.{group}", "--ignore-not-found", "-o", "name"));
+        Assert.Contains("the server doesn't have a resource type \"widgets\"", await fx.Kubectl.FailAsync("get", "widgets", "-n", ns));
+    }
+}
