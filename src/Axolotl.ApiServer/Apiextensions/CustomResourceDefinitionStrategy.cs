@@ -40,10 +40,8 @@ public static class CustomResourceDefinitionStrategy
 
     public static IReadOnlyList<FieldError> Validate(KubeObject typed, KubeObject? old, JsonObject crd, JsonObject? oldCrd)
     {
-        var metaPath = FieldPath.Of("metadata");
-        var errors = old is null
-            ? MetadataValidation.ValidateObjectMeta(typed.Metadata, requiresNamespace: false, MetadataValidation.DnsSubdomain, metaPath)
-            : MetadataValidation.ValidateObjectMetaUpdate(typed.Metadata, old.Metadata, metaPath);
+        ArgumentNullException.ThrowIfNull(typed);
+        var errors = GenericMetadataValidation.Validate(typed.Metadata, old?.Metadata, namespaced: false);
         errors.AddRange(CustomResourceDefinitionValidation.Validate(crd, oldCrd));
         return errors;
     }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Axolotl.Api.Apiextensions;
 using Axolotl.Api.Apiextensions.Structural;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
@@ -27,10 +26,7 @@ public static class CustomResourceStrategy
     public static IReadOnlyList<FieldError> Validate(ResourceType type, KubeObject typed, KubeObject? old, JsonObject body)
     {
         var shape = type.Custom ?? throw new ArgumentException($"{type.QualifiedResource} is not a custom resource", nameof(type));
-        var metaPath = FieldPath.Of("metadata");
-        var errors = old is null
-            ? MetadataValidation.ValidateObjectMeta(typed.Metadata, type.Namespaced, MetadataValidation.DnsSubdomain, metaPath)
-            : MetadataValidation.ValidateObjectMetaUpdate(typed.Metadata, old.Metadata, metaPath);
+        var errors = GenericMetadataValidation.Validate(typed.Metadata, old?.Metadata, type.Namespaced);
         errors.AddRange(SchemaValidator.Validate(shape.Schema, body));
         return errors;
     }

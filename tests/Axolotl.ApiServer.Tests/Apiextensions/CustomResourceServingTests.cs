@@ -105,8 +105,9 @@ public sealed class CustomResourceServingTests(ApiFixture api) : IClassFixture<A
         var crd = await Eventually.UntilAsync(() => api.GetAsync($"{Crds}/things.clash.example.com"), r => Condition(r.Body, "NamesAccepted") == "False",
             "the clashing CRD is refused its names", r => r.Body.ToJsonString());
         var accepted = (crd.Body["status"]!["conditions"] as JsonArray)!.First(c => (string?)c!["type"] == "NamesAccepted")!;
-        Assert.Equal("KindConflict", (string?)accepted["reason"]);
-        Assert.Equal("\"Widget\" is already in use", (string?)accepted["message"]);
+        // Upstream checks plural, singular, short names, kind, list kind in that order: the defaulted singular clashes first.
+        Assert.Equal("SingularConflict", (string?)accepted["reason"]);
+        Assert.Equal("\"widget\" is already in use", (string?)accepted["message"]);
         Assert.Equal("False", Condition(crd.Body, "Established"));
         Assert.Equal(404, (await api.GetAsync("/apis/clash.example.com/v1/things")).Code);
     }
