@@ -71,8 +71,9 @@ public sealed class CustomResourceKubectlTests(ServerFixture fx) : IClassFixture
         var table = await fx.Kubectl.OkAsync("get", "widgets", "-n", ns);
         var lines = table.Trim().Split('\n');
         Assert.Matches(@"^NAME\s+SIZE\s+REPLICAS\s+READY$", lines[0]);
-        Assert.Matches(@"^w1\s+small\s+1\s*$", lines[1]);
-        Assert.Matches(@"^w2\s+large\s+3\s*$", lines[2]);
+        // No status yet: the Ready cell is empty (kubectl prints nil cells as <none>).
+        Assert.Matches(@"^w1\s+small\s+1(\s+<none>)?\s*$", lines[1]);
+        Assert.Matches(@"^w2\s+large\s+3(\s+<none>)?\s*$", lines[2]);
         Assert.Equal("widget.e2e.example.com/w1\nwidget.e2e.example.com/w2", (await fx.Kubectl.OkAsync("get", "wdg", "-n", ns, "-o", "name")).Trim());
         Assert.Contains("widget.e2e.example.com/w1", await fx.Kubectl.OkAsync("get", "all", "-n", ns, "-o", "name"));
         Assert.Matches(@"widgets\s+wdg\s+e2e\.example\.com/v1\s+true\s+Widget", await fx.Kubectl.OkAsync("api-resources", "--api-group", group));
