@@ -66,7 +66,7 @@ public sealed class CustomResourceKubectlTests(ServerFixture fx) : IClassFixture
         await fx.Kubectl.OkWithInputAsync(Definition(group), "apply", "-f", "-");
         await fx.Kubectl.OkAsync("wait", "--for", "condition=established", "--timeout", "30s", $"crd/widgets.{group}");
 
-        await fx.Kubectl.OkWithInputAsync(Widget(group, "w1", "{size: small}") + "---\n" + Widget(group, "w2", "{size: large, replicas: 3}"), "apply", "-n", ns, "-f", "-");
+        await fx.Kubectl.OkWithInputAsync(Widget(group, "w1", "{size: small}") + "\n---\n" + Widget(group, "w2", "{size: large, replicas: 3}"), "apply", "-n", ns, "-f", "-");
 
         var table = await fx.Kubectl.OkAsync("get", "widgets", "-n", ns);
         var lines = table.Trim().Split('\n');
