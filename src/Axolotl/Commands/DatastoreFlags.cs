@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Axolotl.Commands;
 
 /// <summary>The etcd flags `server` and `snapshot` share: the members and TLS to them (k3s's names).</summary>
-internal static class DatastoreFlags
+public static class DatastoreFlags
 {
     public static readonly string[] Names = ["datastore-endpoint", "datastore-cafile", "datastore-certfile", "datastore-keyfile"];
 
@@ -41,10 +41,31 @@ internal static class DatastoreFlags
             {
                 throw new ArgumentException("--datastore-cafile, --datastore-certfile and --datastore-keyfile need https:// endpoints; --datastore-endpoint names http:// ones");
             }
-            return new EtcdStoreOptions { Endpoints = endpoints, Logger = logger ?? NullLogger.Instance, OnBackgroundError = onBackgroundError };
+            return new EtcdStoreOptions { Endpoints = endpoints, Logger = logger ?? NullLogger.Instance, OnBackgroundError = onBackgroundError, CompactionInterval = CompactionInterval(args) };
         }
 
-        return new EtcdStoreOptions { Endpoints = endpoints, Tls = EtcdTls.Load(ca, cert, key), Logger = logger ?? NullLogger.Instance, OnBackgroundError = onBackgroundError };
+        return new EtcdStoreOptions
+        {
+            Endpoints = endpoints, Tls = EtcdTls.Load(ca, cert, key), Logger = logger ?? NullLogger.Instance, OnBackgroundError = onBackgroundError,
+            CompactionInterval = CompactionInterval(args),
+        };
+    }
+
+    /// <summary>kube-apiserver's --etcd-compaction-interval, for either store: how often old revisions are compacted (5m; 0 turns it off).</summary>
+    public static TimeSpan CompactionInterval(CommandLine args)
+    {
+        const string Flag = "etcd-compaction-interval";
+        if (args.Get(Flag) is not { } text)
+        {
+            return TimeSpan.FromMinutes(5);
+        }
+        if (text == "0")
+        {
+            return TimeSpan.Zero;
+        }
+        return Axolotl.Api.Meta.GoDuration.TryParse(text, out var interval, out var reason) && interval >= TimeSpan.Zero
+            ? interval
+            : throw new ArgumentException($"invalid --{Flag} \"{text}\": {(reason is { Length: > 0 } ? reason : "want a duration such as 5m, or 0 to turn compaction off")}");
     }
 
     /// <summary>Opens the store, naming the endpoints when it cannot be reached.</summary>

@@ -18,7 +18,7 @@ public static partial class ServerCommand
         }
 
         var database = Path.Combine(dataDir, "state.db");
-        var sqlite = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = database, Logger = log, OnBackgroundError = OnBackgroundError }, clock, ct);
+        var sqlite = await SqliteStore.OpenAsync(new SqliteStoreOptions { Path = database, Logger = log, OnBackgroundError = OnBackgroundError, CompactionInterval = DatastoreFlags.CompactionInterval(args) }, clock, ct);
         // SQLite makes these with the umask's modes; the WAL holds recent writes in clear, like the database.
         DataDirectory.MakeOwnerOnly(database, database + "-wal", database + "-shm");
         return sqlite;

@@ -28,7 +28,7 @@ public static partial class ServerCommand
 {
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
-        "data-dir", "datastore-endpoint", "datastore-cafile", "datastore-certfile", "datastore-keyfile", "token-file", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period", "secrets-from", "port", "bind", "node-name", "pod-cidr", "cluster-cidr", "pod-network", "node-cidr-mask-size", "allocate-node-cidrs", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry", "airgap",
+        "data-dir", "datastore-endpoint", "etcd-compaction-interval", "datastore-cafile", "datastore-certfile", "datastore-keyfile", "token-file", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period", "secrets-from", "port", "bind", "node-name", "pod-cidr", "cluster-cidr", "pod-network", "node-cidr-mask-size", "allocate-node-cidrs", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry", "airgap",
         "service-cidr", "proxy-balancing", "node-lease-interval", "runtime", "resolv-conf", "conntrack-max-per-pod",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
         "tls-san", "advertise-address", "service-account-issuer", "service-account-max-token-expiration", "service-account-extend-token-expiration", "service-account-token-ttl-for-testing", "pod-security-admission-config-file", "allowed-unsafe-sysctls", "seccomp-default",
@@ -92,6 +92,9 @@ public static partial class ServerCommand
           --watch-cache B
                            serve watches from one cache per resource that decodes each event once for every
                            watcher (default: true); false: every watch reads the store itself
+          --etcd-compaction-interval D
+                           how often the store compacts revisions older than the last interval (kube-apiserver's
+                           flag, for SQLite and etcd alike; default: 5m; 0 turns compaction off)
           --event-ttl D    how long an Event (core/v1 and events.k8s.io/v1) is kept after its last write; then it is
                            deleted, with a DELETED to watchers (kube-apiserver's flag; default: 1h)
           --metric-resolution D

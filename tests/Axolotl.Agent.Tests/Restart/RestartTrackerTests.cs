@@ -58,6 +58,10 @@ public class RestartTrackerTests
         var after = new RestartTracker(RestartBackoffOptions.Kubernetes, _clock);
         after.Restore(Pod, Container, restored);
 
+        // A container that was waiting out its back-off gets the decision it had, with no exit to replay.
+        Assert.Equal(last, after.Pending(Pod, Container));
+        Assert.Null(after.Pending(Pod, "other"));
+
         // The exit the checkpoint knows gives the decision it had; the next exit doubles on from there.
         var finished = start - last.Backoff;
         Assert.Equal(last, after.OnExit(Pod, Container, "Always", 1, finished - TimeSpan.FromSeconds(1), finished));

@@ -87,7 +87,9 @@ public sealed partial class PodSecurityTests(ServerFixture fx) : IClassFixture<S
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("", result.Stderr);
-        var line = fx.Server.Log.Split('\n').Single(l => l.Contains($"pods {ns}/audited:", StringComparison.Ordinal));
+        // The console logger writes from a queue of its own: under load the line may follow kubectl's answer by a moment.
+        var line = await Eventually.UntilAsync(() => Task.FromResult(fx.Server.Log.Split('\n').SingleOrDefault(l => l.Contains($"pods {ns}/audited:", StringComparison.Ordinal)) ?? ""),
+            l => l.Length > 0, "the audit line in the server log", TimeSpan.FromSeconds(10));
         Assert.EndsWith($"audit: user axolotl-admin pods {ns}/audited: pod-security.kubernetes.io/audit-violations=would violate PodSecurity \"baseline:latest\": " +
             "privileged (container \"audited\" must not set securityContext.privileged=true)", line.TrimEnd(), StringComparison.Ordinal);
     }
