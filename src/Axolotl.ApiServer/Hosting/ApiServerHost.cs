@@ -206,7 +206,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         // shows them next to the server's. The agents' kubelet and healing metrics are on each node's /metrics
         // (a local agent's meters share the process, but not this endpoint).
         var metrics = MetricsRegistry.ForMeters(Metrics.ApiServerMetrics.MeterName, "Axolotl.Workqueue", "Axolotl.Scheduler", global::Axolotl.Hosting.Memory.MemoryReclaimer.MeterName);
-        metrics.Add(new Metrics.StorageObjectsCollector(objects));
+        metrics.Add(new Metrics.StorageObjectsCollector(objects, catalog));
         metrics.Add(new ProcessCollector());
         var kubeState = new MetricsRegistry(_ => false);
         // Follows the store from the first scrape until shutdown.

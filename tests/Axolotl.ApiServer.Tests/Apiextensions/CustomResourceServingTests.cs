@@ -143,4 +143,17 @@ public sealed class CustomResourceServingTests(ApiFixture api) : IClassFixture<A
         Assert.Equal(404, (await api.GetAsync(path)).Code);
         Assert.Empty((await api.Cluster.Store.ListAsync("/gone.example.com/widgets/", 0, null, CancellationToken.None)).Items);
     }
+
+    [Fact]
+    public async Task Storage_object_counts_include_custom_resources()
+    {
+        await EstablishAsync("metrics.example.com");
+        var ns = await api.CreateNamespaceAsync("cr-metrics");
+        await api.PostAsync($"/apis/metrics.example.com/v1/namespaces/{ns}/widgets",
+            """{"apiVersion":"metrics.example.com/v1","kind":"Widget","metadata":{"name":"w"},"spec":{"size":"small"}}""");
+
+        var text = await api.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        Assert.Contains("apiserver_storage_objects{resource=\"widgets.metrics.example.com\"} 1\n", text, StringComparison.Ordinal);
+    }
 }
