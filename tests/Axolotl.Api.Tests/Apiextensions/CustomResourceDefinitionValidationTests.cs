@@ -103,4 +103,18 @@ public sealed class CustomResourceDefinitionValidationTests
         Assert.False(types[1].HasSubresource("status"));
         Assert.True(types[0].Namespaced);
     }
+
+    [Fact]
+    public void Scale_paths_with_array_notation_are_refused_rather_than_read_as_field_names()
+    {
+        var errors = Errors(Crd(versions: """
+            [{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},
+              "subresources":{"scale":{"specReplicasPath":".spec.pools[0].replicas","statusReplicasPath":".status.replicas","labelSelectorPath":".status..selector"}}}]
+            """));
+
+        Assert.Equal([
+            "spec.versions[0].subresources.scale.specReplicasPath: Invalid value: \".spec.pools[0].replicas\": must be a json path in the form of .a.b.c",
+            "spec.versions[0].subresources.scale.labelSelectorPath: Invalid value: \".status..selector\": must be a json path in the form of .a.b.c",
+        ], errors);
+    }
 }

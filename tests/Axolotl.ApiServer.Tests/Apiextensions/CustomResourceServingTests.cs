@@ -156,4 +156,48 @@ public sealed class CustomResourceServingTests(ApiFixture api) : IClassFixture<A
 
         Assert.Contains("apiserver_storage_objects{resource=\"widgets.metrics.example.com\"} 1\n", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_scale_subresource_reads_and_writes_the_paths_the_CRD_names()
+    {
+        const string group = "scale.example.com";
+        var definition = """
+            {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"pools.scale.example.com"},
+             "spec":{"group":"scale.example.com","scope":"Namespaced","names":{"plural":"pools","kind":"Pool"},
+              "versions":[{"name":"v1","served":true,"storage":true,
+                "subresources":{"status":{},"scale":{"specReplicasPath":".spec.workers.desired","statusReplicasPath":".status.workers.ready","labelSelectorPath":".status.workers.selector"}},
+                "schema":{"openAPIV3Schema":{"type":"object","properties":{
+                  "spec":{"type":"object","properties":{"workers":{"type":"object","properties":{"desired":{"type":"integer"}}}}},
+                  "status":{"type":"object","properties":{"workers":{"type":"object","properties":{"ready":{"type":"integer"},"selector":{"type":"string"}}}}}}}}}]}}
+            """;
+        var (created, crd) = await api.PostAsync(Crds, definition);
+        Assert.True(created == 201, crd.ToJsonString());
+        await Eventually.UntilAsync(() => api.GetAsync($"{Crds}/pools.{group}"), r => Condition(r.Body, "Established") == "True", "Established", r => r.Body.ToJsonString());
+        var ns = await api.CreateNamespaceAsync("cr-scale");
+        var path = $"/apis/{group}/v1/namespaces/{ns}/pools";
+        await api.PostAsync(path, """{"apiVersion":"scale.example.com/v1","kind":"Pool","metadata":{"name":"p"},"spec":{}}""");
+
+        // Nothing at the paths yet: zero replicas, no selector.
+        var (code, scale) = await api.GetAsync($"{path}/p/scale");
+        Assert.True(code == 200, scale.ToJsonString());
+        Assert.Equal("""{"replicas":0}""", scale["spec"]!.ToJsonString());
+        Assert.Equal("""{"replicas":0}""", scale["status"]!.ToJsonString());
+        Assert.Equal(("Scale", "autoscaling/v1", "p"), ((string?)scale["kind"], (string?)scale["apiVersion"], (string?)scale["metadata"]!["name"]));
+
+        scale["spec"]!["replicas"] = 3;
+        var (put, written) = await api.PutAsync($"{path}/p/scale", scale.ToJsonString());
+        Assert.True(put == 200, written.ToJsonString());
+        Assert.Equal(3, (int)(await api.GetAsync($"{path}/p")).Body["spec"]!["workers"]!["desired"]!);
+
+        await api.PatchAsync($"{path}/p/status", """{"status":{"workers":{"ready":2,"selector":"app=pool"}}}""", "application/merge-patch+json");
+        var (patched, after) = await api.PatchAsync($"{path}/p/scale", """{"spec":{"replicas":5}}""", "application/merge-patch+json");
+        Assert.True(patched == 200, after.ToJsonString());
+        Assert.Equal("""{"replicas":5}""", after["spec"]!.ToJsonString());
+        Assert.Equal("""{"replicas":2,"selector":"app=pool"}""", after["status"]!.ToJsonString());
+        Assert.Equal(5, (int)(await api.GetAsync($"{path}/p")).Body["spec"]!["workers"]!["desired"]!);
+
+        var (negative, status) = await api.PatchAsync($"{path}/p/scale", """{"spec":{"replicas":-1}}""", "application/merge-patch+json");
+        Assert.Equal(422, negative);
+        Assert.Equal("Scale.autoscaling \"p\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0", (string?)status["message"]);
+    }
 }

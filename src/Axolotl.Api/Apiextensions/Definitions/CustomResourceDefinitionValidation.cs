@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Axolotl.Api.Apiextensions.Schema;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Validation;
 
@@ -268,6 +269,13 @@ public static class CustomResourceDefinitionValidation
             {
                 errors.Add(FieldError.Required(path.Child(field)));
             }
+            return;
+        }
+        // Upstream splits these paths on "." and nothing else: array notation would name a field
+        // called "items[0]", never an element. Refused here rather than read as such.
+        if (SimpleJsonPath.Parse(value) is null)
+        {
+            errors.Add(FieldError.Invalid(path.Child(field), value, "must be a json path in the form of .a.b.c"));
             return;
         }
         if (under is null ? !(value.StartsWith(".spec.", StringComparison.Ordinal) || value.StartsWith(".status.", StringComparison.Ordinal))
