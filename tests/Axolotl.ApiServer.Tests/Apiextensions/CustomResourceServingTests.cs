@@ -200,4 +200,51 @@ public sealed class CustomResourceServingTests(ApiFixture api) : IClassFixture<A
         Assert.Equal(422, negative);
         Assert.Equal("Scale.autoscaling \"p\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0", (string?)status["message"]);
     }
+
+    [Fact]
+    public async Task With_conversion_None_objects_are_served_at_the_version_asked_for_and_stored_versions_are_kept()
+    {
+        const string group = "versions.example.com";
+        const string definition = """
+            {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"gizmos.versions.example.com"},
+             "spec":{"group":"versions.example.com","scope":"Namespaced","names":{"plural":"gizmos","kind":"Gizmo"},
+              "versions":[
+                {"name":"v1beta1","served":true,"storage":false,"schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}},
+                {"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}
+            """;
+        var (created, crd) = await api.PostAsync(Crds, definition);
+        Assert.True(created == 201, crd.ToJsonString());
+        await Eventually.UntilAsync(() => api.GetAsync($"{Crds}/gizmos.{group}"), r => Condition(r.Body, "Established") == "True", "Established", r => r.Body.ToJsonString());
+        var ns = await api.CreateNamespaceAsync("cr-versions");
+
+        var (code, answer) = await api.PostAsync($"/apis/{group}/v1beta1/namespaces/{ns}/gizmos", """{"apiVersion":"versions.example.com/v1beta1","kind":"Gizmo","metadata":{"name":"g"},"spec":{"a":1}}""");
+        Assert.True(code == 201, answer.ToJsonString());
+        Assert.Equal("versions.example.com/v1beta1", (string?)answer["apiVersion"]);
+        Assert.Equal("versions.example.com/v1", (string?)(await api.GetAsync($"/apis/{group}/v1/namespaces/{ns}/gizmos/g")).Body["apiVersion"]);
+        Assert.Equal("versions.example.com/v1beta1", (string?)(await api.GetAsync($"/apis/{group}/v1beta1/namespaces/{ns}/gizmos/g")).Body["apiVersion"]);
+        var list = (await api.GetAsync($"/apis/{group}/v1beta1/namespaces/{ns}/gizmos")).Body;
+        Assert.Equal("versions.example.com/v1beta1", (string?)list["apiVersion"]);
+        Assert.Equal("versions.example.com/v1beta1", (string?)list["items"]![0]!["apiVersion"]);
+        var watch = await api.Http.GetStringAsync(new Uri($"/apis/{group}/v1beta1/namespaces/{ns}/gizmos?watch=true&resourceVersion=0&timeoutSeconds=1", UriKind.Relative));
+        Assert.Equal("versions.example.com/v1beta1", (string?)JsonNode.Parse(watch.Split('\n')[0])!["object"]!["apiVersion"]);
+
+        // The stored object says v1 (the storage version), whatever version wrote it.
+        var entry = await api.Cluster.Store.GetAsync($"/{group}/gizmos/{ns}/g", CancellationToken.None);
+        Assert.NotNull(entry);
+        Assert.Equal("versions.example.com/v1", (string?)JsonNode.Parse(entry.Value.Span)!["apiVersion"]);
+
+        // Moving storage to v1beta1 adds it to storedVersions; v1 cannot leave spec.versions while objects may be stored at it.
+        var current = (await api.GetAsync($"{Crds}/gizmos.{group}")).Body;
+        current["spec"]!["versions"]![0]!["storage"] = true;
+        current["spec"]!["versions"]![1]!["storage"] = false;
+        var (updated, moved) = await api.PutAsync($"{Crds}/gizmos.{group}", current.ToJsonString());
+        Assert.True(updated == 200, moved.ToJsonString());
+        await Eventually.UntilAsync(() => api.GetAsync($"{Crds}/gizmos.{group}"),
+            r => r.Body["status"]?["storedVersions"]?.ToJsonString() == """["v1","v1beta1"]""", "storedVersions gains v1beta1", r => r.Body.ToJsonString());
+        var again = (await api.GetAsync($"{Crds}/gizmos.{group}")).Body;
+        again["spec"]!["versions"]!.AsArray().RemoveAt(1);
+        var (refused, status) = await api.PutAsync($"{Crds}/gizmos.{group}", again.ToJsonString());
+        Assert.Equal(422, refused);
+        Assert.Contains("status.storedVersions[0]: Invalid value: \"v1\": must appear in spec.versions", (string?)status["message"], StringComparison.Ordinal);
+    }
 }

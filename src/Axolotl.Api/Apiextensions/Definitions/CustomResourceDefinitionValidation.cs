@@ -53,7 +53,28 @@ public static class CustomResourceDefinitionValidation
         ValidateNames(names, specPath.Child("names"), errors);
         ValidateVersions(spec["versions"] as JsonArray, specPath.Child("versions"), errors);
         ValidateConversion(spec["conversion"] as JsonObject, specPath.Child("conversion"), errors);
+        if (old is not null)
+        {
+            ValidateStoredVersions(crd["status"] as JsonObject ?? old["status"] as JsonObject, spec["versions"] as JsonArray, errors);
+        }
         return errors;
+    }
+
+    /// <summary>
+    /// Objects may still be stored at every version in status.storedVersions: a version leaves
+    /// spec.versions only after it left storedVersions (after a storage migration), as upstream requires.
+    /// </summary>
+    private static void ValidateStoredVersions(JsonObject? status, JsonArray? versions, List<FieldError> errors)
+    {
+        var declared = (versions ?? []).OfType<JsonObject>().Select(v => Str(v, "name")).ToHashSet(StringComparer.Ordinal);
+        var stored = status?["storedVersions"] as JsonArray ?? [];
+        for (var i = 0; i < stored.Count; i++)
+        {
+            if (stored[i]?.ToString() is { } version && !declared.Contains(version))
+            {
+                errors.Add(FieldError.Invalid(FieldPath.Root.Child("status", "storedVersions").Index(i), version, "must appear in spec.versions"));
+            }
+        }
     }
 
     private static void ValidateGroup(string group, FieldPath path, List<FieldError> errors)

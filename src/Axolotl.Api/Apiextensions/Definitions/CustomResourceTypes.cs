@@ -27,6 +27,8 @@ public static class CustomResourceTypes
         var kind = Str(names, "kind");
         var singular = Str(names, "singular");
         var definitionName = Str(crd["metadata"] as JsonObject ?? [], "name");
+        var storageVersion = (spec["versions"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(v => Bool(v, "storage")) is { } storage
+            ? Str(storage, "name") : "";
         var types = new List<ResourceType>();
         var versions = (spec["versions"] as JsonArray ?? []).OfType<JsonObject>().Where(v => Bool(v, "served"))
             // kube-apiserver lists versions by priority: GA before beta before alpha, newer first.
@@ -39,6 +41,7 @@ public static class CustomResourceTypes
             var shape = new CustomResourceShape
             {
                 DefinitionName = definitionName,
+                StorageVersion = storageVersion,
                 Schema = (version["schema"] as JsonObject)?["openAPIV3Schema"] is JsonObject schema ? JsonSchemaProps.Parse(schema) : JsonSchemaProps.PreserveAll,
                 PrinterColumns = [.. (version["additionalPrinterColumns"] as JsonArray ?? []).OfType<JsonObject>().Select(Column)],
                 StatusSubresource = status,

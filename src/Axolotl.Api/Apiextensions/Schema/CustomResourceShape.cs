@@ -12,6 +12,12 @@ public sealed record CustomResourceShape
 
     public required JsonSchemaProps Schema { get; init; }
 
+    /// <summary>
+    /// The version objects are stored at. With conversion strategy None an object is only relabelled:
+    /// written with this apiVersion, served with the one asked for.
+    /// </summary>
+    public required string StorageVersion { get; init; }
+
     /// <summary>The columns the CRD declares; when empty the Table is upstream's default for CRs (Name, Age).</summary>
     public IReadOnlyList<PrinterColumn> PrinterColumns { get; init; } = [];
 
