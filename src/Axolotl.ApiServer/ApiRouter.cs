@@ -16,7 +16,7 @@ namespace Axolotl.ApiServer;
 public sealed partial class ApiRouter(
     ResourceHandler resources,
     ServedDiscovery discovery,
-    Task<OpenApiV3> openApi,
+    ServedOpenApi openApi,
     ILogger<ApiRouter> logger)
 {
     private static readonly byte[] VersionJson = Encoding.UTF8.GetBytes(
@@ -82,7 +82,7 @@ public sealed partial class ApiRouter(
     /// <summary>The documents are built in the background after start (reflection over every kind); the first caller waits.</summary>
     private async Task OpenApiAsync(HttpContext ctx, string[] rest)
     {
-        var documents = await openApi;
+        var documents = await openApi.CurrentAsync();
         var body = rest.Length == 0 ? documents.IndexJson : documents.DocumentJson(string.Join('/', rest)) ?? throw ApiErrors.NoSuchPath();
         await ResponseWriter.WriteBytesAsync(ctx, 200, body);
     }
@@ -98,7 +98,7 @@ public sealed partial class ApiRouter(
             await ResponseWriter.WriteBytesAsync(ctx, 200, OpenApiV2.Document, OpenApiV2.ContentType);
             return;
         }
-        var documents = await openApi;
+        var documents = await openApi.CurrentAsync();
         await ResponseWriter.WriteBytesAsync(ctx, 200, documents.SwaggerJson);
     }
 

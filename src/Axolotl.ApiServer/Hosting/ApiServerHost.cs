@@ -201,7 +201,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             TokenRequests = tokenRequests,
             ResourceMetrics = StartResourceMetrics(objects, kubeletTls, options.MetricResolution, clock, logging, stopping),
         };
-        var openApi = Task.Run(() => new OpenApiV3(KnownResources.All));
+        var openApi = new ServedOpenApi(Task.Run(() => new OpenApiV3(KnownResources.All)), catalog);
         // The in-process controllers' work queues and the scheduler record on meters of their own; /metrics
         // shows them next to the server's. The agents' kubelet and healing metrics are on each node's /metrics
         // (a local agent's meters share the process, but not this endpoint).

@@ -247,4 +247,29 @@ public sealed class CustomResourceServingTests(ApiFixture api) : IClassFixture<A
         Assert.Equal(422, refused);
         Assert.Contains("status.storedVersions[0]: Invalid value: \"v1\": must appear in spec.versions", (string?)status["message"], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task OpenAPI_v3_and_v2_describe_an_established_CRD_from_its_schema()
+    {
+        await EstablishAsync("openapi.example.com");
+
+        var index = (await api.GetAsync("/openapi/v3")).Body;
+        var url = (string?)index["paths"]!["apis/openapi.example.com/v1"]?["serverRelativeURL"];
+        Assert.NotNull(url);
+        var document = JsonNode.Parse(await api.Http.GetStringAsync(new Uri(url, UriKind.Relative)))!;
+        var widget = document["components"]!["schemas"]!["com.example.openapi.v1.Widget"]!;
+        Assert.Equal("""[{"group":"openapi.example.com","kind":"Widget","version":"v1"}]""", widget["x-kubernetes-group-version-kind"]!.ToJsonString());
+        Assert.Equal("string", (string?)widget["properties"]!["spec"]!["properties"]!["size"]!["type"]);
+        Assert.Equal(["size"], widget["properties"]!["spec"]!["required"]!.AsArray().Select(r => (string?)r));
+        Assert.Equal("#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", (string?)widget["properties"]!["metadata"]!["allOf"]![0]!["$ref"]);
+        Assert.NotNull(document["components"]!["schemas"]!["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"]);
+        Assert.NotNull(document["paths"]!["/apis/openapi.example.com/v1/namespaces/{namespace}/widgets/{name}/scale"]);
+
+        var swagger = JsonNode.Parse(await api.Http.GetStringAsync(new Uri("/openapi/v2", UriKind.Relative)))!;
+        Assert.NotNull(swagger["definitions"]!["com.example.openapi.v1.Widget"]);
+        Assert.NotNull(swagger["paths"]!["/apis/openapi.example.com/v1/namespaces/{namespace}/widgets"]);
+
+        // The built-ins stay as they were.
+        Assert.NotNull(index["paths"]!["apis/apps/v1"]);
+    }
 }
