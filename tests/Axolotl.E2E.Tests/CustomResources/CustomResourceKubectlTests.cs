@@ -96,4 +96,68 @@ public sealed class CustomResourceKubectlTests(ServerFixture fx) : IClassFixture
         // kubectl may still have widgets in its discovery cache: either it no longer knows the type, or the server says 404.
         Assert.Matches("doesn't have a resource type \"widgets\"|could not find the requested resource", await fx.Kubectl.FailAsync("get", "widgets", "-n", ns));
     }
+
+    [Fact]
+    public async Task Kubectl_scale_writes_the_replicas_path_the_CRD_names_and_reads_its_selector()
+    {
+        const string group = "scale.e2e.example.com";
+        var ns = await fx.NewNamespaceAsync("crd-scale");
+        await fx.Kubectl.OkWithInputAsync($$"""
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: pools.{{group}}}
+            spec:
+              group: {{group}}
+              scope: Namespaced
+              names: {plural: pools, kind: Pool}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                subresources:
+                  status: {}
+                  scale: {specReplicasPath: .spec.workers.desired, statusReplicasPath: .status.workers.ready, labelSelectorPath: .status.workers.selector}
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    x-kubernetes-preserve-unknown-fields: true
+            """, "apply", "-f", "-");
+        await fx.Kubectl.OkAsync("wait", "--for", "condition=established", "--timeout", "30s", $"crd/pools.{group}");
+        await fx.Kubectl.OkWithInputAsync($"apiVersion: {group}/v1\nkind: Pool\nmetadata:\n  name: p\nspec:\n  workers: {{desired: 1}}\n", "apply", "-n", ns, "-f", "-");
+
+        await fx.Kubectl.OkAsync("scale", "pool", "p", "-n", ns, "--replicas", "4");
+
+        Assert.Equal("4", await fx.Kubectl.OkAsync("get", "pool", "p", "-n", ns, "-o", "jsonpath={.spec.workers.desired}"));
+        await fx.Kubectl.OkAsync("patch", "pool", "p", "-n", ns, "--subresource", "status", "--type", "merge", "-p", """{"status":{"workers":{"ready":3,"selector":"app=pool"}}}""");
+        var scale = await fx.Kubectl.OkAsync("get", "--raw", $"/apis/{group}/v1/namespaces/{ns}/pools/p/scale");
+        Assert.Contains("\"spec\":{\"replicas\":4}", scale, StringComparison.Ordinal);
+        Assert.Contains("\"status\":{\"replicas\":3,\"selector\":\"app=pool\"}", scale, StringComparison.Ordinal);
+        // A precondition that no longer holds is refused, as for built-ins.
+        Assert.Contains("Expected replicas to be 2, was 4", await fx.Kubectl.FailAsync("scale", "pool", "p", "-n", ns, "--replicas", "5", "--current-replicas", "2"));
+    }
+
+    [Fact]
+    public async Task Server_side_apply_owns_the_fields_it_sets_on_a_custom_resource()
+    {
+        const string group = "ssa.e2e.example.com";
+        var ns = await fx.NewNamespaceAsync("crd-ssa");
+        await fx.Kubectl.OkWithInputAsync(Definition(group), "apply", "-f", "-");
+        await fx.Kubectl.OkAsync("wait", "--for", "condition=established", "--timeout", "30s", $"crd/widgets.{group}");
+
+        await fx.Kubectl.OkWithInputAsync(Widget(group, "w", "{size: small, replicas: 2}"), "apply", "--server-side", "--field-manager", "alice", "-n", ns, "-f", "-");
+        Assert.Equal("small/2", await fx.Kubectl.OkAsync("get", "widget", "w", "-n", ns, "-o", "jsonpath={.spec.size}/{.spec.replicas}"));
+        var managers = await fx.Kubectl.OkAsync("get", "widget", "w", "-n", ns, "--show-managed-fields", "-o", "jsonpath={.metadata.managedFields[*].manager}:{.metadata.managedFields[*].operation}");
+        Assert.Equal("alice:Apply", managers);
+
+        // Another manager setting a field alice owns conflicts; with --force-conflicts it takes it over.
+        var conflict = await fx.Kubectl.FailWithInputAsync(Widget(group, "w", "{size: large}"), "apply", "--server-side", "--field-manager", "bob", "-n", ns, "-f", "-");
+        Assert.Contains("conflict", conflict, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(".spec.size", conflict, StringComparison.Ordinal);
+        await fx.Kubectl.OkWithInputAsync(Widget(group, "w", "{size: large}"), "apply", "--server-side", "--force-conflicts", "--field-manager", "bob", "-n", ns, "-f", "-");
+        Assert.Equal("large/2", await fx.Kubectl.OkAsync("get", "widget", "w", "-n", ns, "-o", "jsonpath={.spec.size}/{.spec.replicas}"));
+
+        // Alice drops replicas from her configuration: the field she alone owned goes (the schema's default comes back).
+        await fx.Kubectl.OkWithInputAsync(Widget(group, "w", "{size: large}"), "apply", "--server-side", "--force-conflicts", "--field-manager", "alice", "-n", ns, "-f", "-");
+        Assert.Equal("large/1", await fx.Kubectl.OkAsync("get", "widget", "w", "-n", ns, "-o", "jsonpath={.spec.size}/{.spec.replicas}"));
+    }
 }
