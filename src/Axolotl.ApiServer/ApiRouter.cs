@@ -15,8 +15,8 @@ namespace Axolotl.ApiServer;
 /// </summary>
 public sealed partial class ApiRouter(
     ResourceHandler resources,
-    DiscoveryDocuments discovery,
-    Task<OpenApiV3> openApi,
+    ServedDiscovery discovery,
+    ServedOpenApi openApi,
     ILogger<ApiRouter> logger)
 {
     private static readonly byte[] VersionJson = Encoding.UTF8.GetBytes(
@@ -56,16 +56,17 @@ public sealed partial class ApiRouter(
     {
         var parts = RequestPath.Segments(ctx);
         var get = ctx.Request.Method is "GET" or "HEAD";
+        var documents = get ? discovery.Current : null!;
         return parts switch
         {
             ["version"] when get => ResponseWriter.WriteBytesAsync(ctx, 200, VersionJson),
             ["healthz" or "livez" or "readyz", ..] when get => ResponseWriter.WriteBytesAsync(ctx, 200, Ok, "text/plain; charset=utf-8"),
-            ["api"] when get => Discovery(ctx, discovery.AggregatedCore, discovery.LegacyApiVersions),
-            ["apis"] when get => Discovery(ctx, discovery.AggregatedGroups, discovery.LegacyGroupList),
-            ["api", "v1"] when get => Text(ctx, discovery.LegacyResourceLists["v1"]),
-            ["apis", var g] when get => discovery.LegacyGroups.TryGetValue(g, out var doc) ? Text(ctx, doc) : throw ApiErrors.NoSuchPath(),
+            ["api"] when get => Discovery(ctx, documents.AggregatedCore, documents.LegacyApiVersions),
+            ["apis"] when get => Discovery(ctx, documents.AggregatedGroups, documents.LegacyGroupList),
+            ["api", "v1"] when get => Text(ctx, documents.LegacyResourceLists["v1"]),
+            ["apis", var g] when get => documents.LegacyGroups.TryGetValue(g, out var doc) ? Text(ctx, doc) : throw ApiErrors.NoSuchPath(),
             ["apis", var g, var v] when get =>
-                discovery.LegacyResourceLists.TryGetValue($"{g}/{v}", out var doc) ? Text(ctx, doc) : throw ApiErrors.NoSuchPath(),
+                documents.LegacyResourceLists.TryGetValue($"{g}/{v}", out var doc) ? Text(ctx, doc) : throw ApiErrors.NoSuchPath(),
             ["api", "v1", .. var rest] => Resource(ctx, "", "v1", rest),
             ["apis", var g, var v, .. var rest] => Resource(ctx, g, v, rest),
             ["openapi", "v2"] when get => OpenApiV2Async(ctx),
@@ -81,7 +82,7 @@ public sealed partial class ApiRouter(
     /// <summary>The documents are built in the background after start (reflection over every kind); the first caller waits.</summary>
     private async Task OpenApiAsync(HttpContext ctx, string[] rest)
     {
-        var documents = await openApi;
+        var documents = await openApi.CurrentAsync();
         var body = rest.Length == 0 ? documents.IndexJson : documents.DocumentJson(string.Join('/', rest)) ?? throw ApiErrors.NoSuchPath();
         await ResponseWriter.WriteBytesAsync(ctx, 200, body);
     }
@@ -97,14 +98,14 @@ public sealed partial class ApiRouter(
             await ResponseWriter.WriteBytesAsync(ctx, 200, OpenApiV2.Document, OpenApiV2.ContentType);
             return;
         }
-        var documents = await openApi;
+        var documents = await openApi.CurrentAsync();
         await ResponseWriter.WriteBytesAsync(ctx, 200, documents.SwaggerJson);
     }
 
     private Task Resource(HttpContext ctx, string group, string version, string[] rest)
     {
         var info = RequestInfo.Parse(group, version, rest) ?? throw ApiErrors.NoSuchPath();
-        var type = info.ResolveType() ?? throw ApiErrors.NoSuchPath();
+        var type = info.ResolveType(discovery.Catalog) ?? throw ApiErrors.NoSuchPath();
         if ((type.Namespaced && info.Namespace is null && info.Name is not null) || (!type.Namespaced && info.Namespace is not null))
         {
             throw ApiErrors.NoSuchPath();

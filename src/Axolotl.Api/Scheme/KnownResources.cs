@@ -1,3 +1,4 @@
+using Axolotl.Api.Apiextensions;
 using Axolotl.Api.Apps;
 using Axolotl.Api.Certificates;
 using Axolotl.Api.Coordination;
@@ -97,6 +98,10 @@ public static class KnownResources
         [StatusOf("autoscaling", "HorizontalPodAutoscaler")]) with
     { StorageResource = "autoscaling/horizontalpodautoscalers" };
 
+    /// <summary>apiextensions.k8s.io/v1 CustomResourceDefinitions: each Established one adds resources to the <see cref="ResourceCatalog"/>.</summary>
+    public static ResourceType CustomResourceDefinitions { get; } = Of<CustomResourceDefinition>(CustomResourceDefinition.Group, "customresourcedefinitions", false, ["crd", "crds"], ["api-extensions"],
+        [StatusOf(CustomResourceDefinition.Group, "CustomResourceDefinition")]);
+
     public const string MetricsGroup = "metrics.k8s.io";
 
     /// <summary>The resource metrics API: computed from the agents' readings, never stored, read-only.</summary>
@@ -119,7 +124,7 @@ public static class KnownResources
         Deployments, ReplicaSets, DaemonSets, StatefulSets, ControllerRevisions,
         Jobs, CronJobs, HorizontalPodAutoscalers, HorizontalPodAutoscalersV1,
         EndpointSlices, Leases, PodDisruptionBudgets, EventsV1, CertificateSigningRequests, StorageClasses, PriorityClasses,
-        Ingresses, IngressClasses, FlowSchemas, PriorityLevelConfigurations,
+        Ingresses, IngressClasses, FlowSchemas, PriorityLevelConfigurations, CustomResourceDefinitions,
         ClusterRoleBindings, ClusterRoles, RoleBindings, Roles,
         TokenReviews, SelfSubjectReviews,
         LocalSubjectAccessReviews, SelfSubjectAccessReviews, SelfSubjectRulesReviews, SubjectAccessReviews,

@@ -1,3 +1,5 @@
+using Axolotl.Api.Apiextensions.Schema;
+
 namespace Axolotl.Api.Scheme;
 
 /// <summary>One REST resource the API serves: where it lives, what it is called, and which CLR type models it.</summary>
@@ -9,7 +11,10 @@ public sealed record ResourceType
     public required string Plural { get; init; }
     public required bool Namespaced { get; init; }
     public required Type ClrType { get; init; }
-    public string Singular => Kind.ToLowerInvariant();
+    public string Singular => SingularName ?? Kind.ToLowerInvariant();
+
+    /// <summary>Set where the singular is not the lower-cased kind (a CRD's spec.names.singular).</summary>
+    public string? SingularName { get; init; }
     public IReadOnlyList<string> ShortNames { get; init; } = [];
     public IReadOnlyList<string> Categories { get; init; } = [];
     public IReadOnlyList<string> Verbs { get; init; } = StandardVerbs;
@@ -17,6 +22,11 @@ public sealed record ResourceType
 
     /// <summary>The storage prefix; events.k8s.io Events share core Events' storage.</summary>
     public string StorageResource { get; init; } = "";
+
+    /// <summary>Set for a custom resource: what its CustomResourceDefinition says about its objects.</summary>
+    public CustomResourceShape? Custom { get; init; }
+
+    public bool IsCustom => Custom is not null;
 
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
     public string GroupVersion => ApiVersion;

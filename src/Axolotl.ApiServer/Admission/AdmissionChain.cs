@@ -1,11 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Axolotl.Api.Apiextensions;
 using Axolotl.Api.Core;
 using Axolotl.Api.Defaulting;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
 using Axolotl.Api.Validation;
+using Axolotl.ApiServer.Apiextensions;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Registry;
 
@@ -37,6 +39,7 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
     {
         var type = attributes.Type;
         var body = attributes.Object ?? throw new InvalidOperationException("admission of a write needs its object");
+        PrepareSchemaless(type, body, attributes.OldObject is null, attributes.FieldValidation, attributes.Warnings);
         var typed = Decode(type, body, attributes.FieldValidation, attributes.Warnings);
         var typedOld = attributes.OldObject is { } old ? DecodeQuietly(type, old) : null;
         Default(typed, typedOld, create: attributes.OldObject is null);
@@ -77,6 +80,7 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
     /// </summary>
     public JsonObject Admit(ResourceType type, JsonObject obj, JsonObject? old, FieldValidationMode mode, ICollection<string> warnings)
     {
+        PrepareSchemaless(type, obj, old is null, mode, warnings);
         var typed = Decode(type, obj, mode, warnings);
         var typedOld = old is null ? null : DecodeQuietly(type, old);
         Default(typed, typedOld, create: old is null);
@@ -100,8 +104,44 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
         }
     }
 
+    /// <summary>
+    /// Custom resources and CRDs are JSON, not C# models: a custom resource is pruned to its schema (what
+    /// was dropped is an unknown field to fieldValidation) and defaulted from it; a CRD gets upstream's defaults.
+    /// </summary>
+    private static void PrepareSchemaless(ResourceType type, JsonObject body, bool create, FieldValidationMode mode, ICollection<string> warnings)
+    {
+        if (type.IsCustom)
+        {
+            if (create && type.Custom!.Terminating)
+            {
+                throw ApiErrors.MethodNotAllowed("create not allowed while custom resource definition is terminating");
+            }
+            var pruned = CustomResourceStrategy.PruneAndDefault(type, body);
+            if (pruned.Count > 0 && mode == FieldValidationMode.Strict)
+            {
+                var list = string.Join(", ", pruned.Select(f => $"unknown field \"{f}\""));
+                throw ApiErrors.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: {list}");
+            }
+            if (mode == FieldValidationMode.Warn)
+            {
+                foreach (var field in pruned)
+                {
+                    warnings.Add($"unknown field \"{field}\"");
+                }
+            }
+        }
+        else if (type.ClrType == typeof(CustomResourceDefinition))
+        {
+            CustomResourceDefinitionStrategy.Default(body, create);
+        }
+    }
+
     private static JsonObject Validate(ResourceType type, KubeObject typed, KubeObject? typedOld, string? subresource)
     {
+        if (type.IsCustom || typed is CustomResourceDefinition)
+        {
+            return ValidateSchemaless(type, typed, typedOld);
+        }
         var errors = subresource == "ephemeralcontainers" && typed is Pod withEphemeral && typedOld is Pod oldPod
             ? PodValidation.ValidateEphemeralContainersUpdate(withEphemeral, oldPod)
             : ObjectValidator.Validate(typed, typedOld);
@@ -112,6 +152,21 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
         var result = KubeJson.ToNode(typed, type.ClrType);
         result["apiVersion"] = type.ApiVersion;
         result["kind"] = type.Kind;
+        return result;
+    }
+
+    private static JsonObject ValidateSchemaless(ResourceType type, KubeObject typed, KubeObject? typedOld)
+    {
+        var result = KubeJson.ToNode(typed, type.ClrType);
+        result["apiVersion"] = type.ApiVersion;
+        result["kind"] = type.Kind;
+        var errors = type.IsCustom
+            ? CustomResourceStrategy.Validate(type, typed, typedOld, result)
+            : CustomResourceDefinitionStrategy.Validate(typed, typedOld, result, typedOld is null ? null : KubeJson.ToNode(typedOld, type.ClrType));
+        if (errors.Count > 0)
+        {
+            throw ApiErrors.Invalid(type, typed.Metadata.Name ?? typed.Metadata.GenerateName ?? "", errors);
+        }
         return result;
     }
 
@@ -128,7 +183,8 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
         {
             throw ApiErrors.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {Describe(e)}");
         }
-        if (mode == FieldValidationMode.Ignore)
+        // Schemaless kinds keep everything but metadata in extension data: unknown fields are the pruner's to find.
+        if (mode == FieldValidationMode.Ignore || typed is CustomResource or CustomResourceDefinition)
         {
             return typed;
         }

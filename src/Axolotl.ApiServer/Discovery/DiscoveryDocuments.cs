@@ -6,7 +6,7 @@ namespace Axolotl.ApiServer.Discovery;
 /// <summary>
 /// The discovery documents kubectl reads to learn what exists: aggregated (apidiscovery.k8s.io/v2,
 /// recognised only by its content type) and legacy (/api, /apis, per group-version resource lists;
-/// drain reads legacy /api/v1 even when aggregated discovery is served). Built once: they never change.
+/// drain reads legacy /api/v1 even when aggregated discovery is served). Built from one catalog snapshot; <see cref="ServedDiscovery"/> rebuilds them when it changes.
 /// </summary>
 public sealed class DiscoveryDocuments
 {

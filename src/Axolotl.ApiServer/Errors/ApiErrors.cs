@@ -51,6 +51,8 @@ public static class ApiErrors
     public static ApiException Forbidden(ResourceType type, string name, string message) =>
         Make(403, "Forbidden", message, Details(type, name));
 
+    public static ApiException MethodNotAllowed(string message) => Make(405, "MethodNotAllowed", message, new StatusDetails());
+
     public static ApiException MethodNotAllowed() =>
         Make(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", new StatusDetails());
 

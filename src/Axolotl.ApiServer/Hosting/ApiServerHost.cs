@@ -105,7 +105,9 @@ public sealed class ApiServerHost : IAsyncDisposable
         });
         var app = builder.Build();
         var kubeletTls = new KubeletTls(pki.KubeletCa, pki.KubeletClient, clock);
-        var router = CreateRouter(objects, admission, clock, logging, kubeletTls, options.ServiceCidr, authentication,
+        // Built-ins plus every Established CRD's resources; the CRD controller keeps it current (ADR 0021).
+        var catalog = new ResourceCatalog();
+        var router = CreateRouter(objects, catalog, admission, clock, logging, kubeletTls, options.ServiceCidr, authentication,
             new TokenRequests(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
             new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options, app.Lifetime.ApplicationStopping);
         app.UseWebSockets(); // pods/exec
@@ -139,6 +141,8 @@ public sealed class ApiServerHost : IAsyncDisposable
         }));
         await bootstrap;
         await rbac.StartAsync(app.Lifetime.ApplicationStopping);
+        await new Apiextensions.CustomResourceDefinitionController(objects, catalog, clock, logging.CreateLogger<Apiextensions.CustomResourceDefinitionController>())
+            .StartAsync(app.Lifetime.ApplicationStopping);
         if (flowControl is not null)
         {
             await flowControl.StartAsync(app.Lifetime.ApplicationStopping);
@@ -174,7 +178,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         return caches;
     }
 
-    private static ApiRouter CreateRouter(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr,
+    private static ApiRouter CreateRouter(ObjectStore objects, ResourceCatalog catalog, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr,
         Authentication authentication, TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, ApiServerOptions options, CancellationToken stopping)
     {
         var services = new RestServices(objects, admission, clock, logging, stopping)
@@ -197,17 +201,17 @@ public sealed class ApiServerHost : IAsyncDisposable
             TokenRequests = tokenRequests,
             ResourceMetrics = StartResourceMetrics(objects, kubeletTls, options.MetricResolution, clock, logging, stopping),
         };
-        var openApi = Task.Run(() => new OpenApiV3(KnownResources.All));
+        var openApi = new ServedOpenApi(Task.Run(() => new OpenApiV3(KnownResources.All)), catalog);
         // The in-process controllers' work queues and the scheduler record on meters of their own; /metrics
         // shows them next to the server's. The agents' kubelet and healing metrics are on each node's /metrics
         // (a local agent's meters share the process, but not this endpoint).
         var metrics = MetricsRegistry.ForMeters(Metrics.ApiServerMetrics.MeterName, "Axolotl.Workqueue", "Axolotl.Scheduler", global::Axolotl.Hosting.Memory.MemoryReclaimer.MeterName);
-        metrics.Add(new Metrics.StorageObjectsCollector(objects));
+        metrics.Add(new Metrics.StorageObjectsCollector(objects, catalog));
         metrics.Add(new ProcessCollector());
         var kubeState = new MetricsRegistry(_ => false);
         // Follows the store from the first scrape until shutdown.
         kubeState.Add(new Metrics.KubeStateMetrics(objects, clock, logging.CreateLogger<Metrics.KubeStateMetrics>()) { Lifetime = stopping });
-        return new ApiRouter(resources, new DiscoveryDocuments(KnownResources.All), openApi, logging.CreateLogger<ApiRouter>())
+        return new ApiRouter(resources, new ServedDiscovery(catalog), openApi, logging.CreateLogger<ApiRouter>())
         {
             IssuerDiscovery = issuerDiscovery,
             Metrics = new Metrics.MetricsEndpoint(metrics),

@@ -46,6 +46,7 @@ public sealed record RequestInfo(
         };
     }
 
-    public ResourceType? ResolveType() =>
-        KnownResources.FindByPlural(Group, Version, Resource);
+    /// <summary>The resource the path names in <paramref name="catalog"/> (built-ins and Established CRDs), or among the built-ins.</summary>
+    public ResourceType? ResolveType(ResourceCatalog? catalog = null) =>
+        catalog is null ? KnownResources.FindByPlural(Group, Version, Resource) : catalog.FindByPlural(Group, Version, Resource);
 }

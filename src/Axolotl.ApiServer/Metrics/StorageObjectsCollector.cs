@@ -7,20 +7,16 @@ namespace Axolotl.ApiServer.Metrics;
 /// <summary>
 /// apiserver_storage_objects{resource}: how many objects of each kind the store holds, counted at
 /// scrape time with a one-item list (the store answers the remaining count without reading the rest).
-/// Resource is upstream's qualified name ("pods", "deployments.apps").
+/// Resource is upstream's qualified name ("pods", "deployments.apps", "widgets.example.com"): every
+/// resource the catalog serves at scrape time, custom resources included.
 /// </summary>
-public sealed class StorageObjectsCollector(ObjectStore objects) : IMetricsCollector
+public sealed class StorageObjectsCollector(ObjectStore objects, ResourceCatalog catalog) : IMetricsCollector
 {
-    private static readonly ResourceType[] Stored = [.. KnownResources.All
-        .Where(t => t.StorageResource.Length > 0)
-        .GroupBy(t => t.StorageResource, StringComparer.Ordinal)
-        .Select(g => g.First())
-        .OrderBy(t => t.QualifiedResource, StringComparer.Ordinal)];
-
     public async Task CollectAsync(ExpositionWriter writer, CancellationToken ct)
     {
-        var counts = new List<(string Resource, long Count)>(Stored.Length);
-        foreach (var type in Stored)
+        var stored = Stored(catalog.All);
+        var counts = new List<(string Resource, long Count)>(stored.Count);
+        foreach (var type in stored)
         {
             var page = await objects.Store.ListAsync(ObjectStore.Prefix(type, null), 1, null, ct);
             counts.Add((type.QualifiedResource, page.Items.Count + page.RemainingCount));
@@ -31,4 +27,10 @@ public sealed class StorageObjectsCollector(ObjectStore objects) : IMetricsColle
             writer.Sample("apiserver_storage_objects", count, "resource", resource);
         }
     }
+
+    private static List<ResourceType> Stored(IReadOnlyList<ResourceType> served) => [.. served
+        .Where(t => t.StorageResource.Length > 0)
+        .GroupBy(t => t.StorageResource, StringComparer.Ordinal)
+        .Select(g => g.First())
+        .OrderBy(t => t.QualifiedResource, StringComparer.Ordinal)];
 }

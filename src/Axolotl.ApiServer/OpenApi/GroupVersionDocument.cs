@@ -20,7 +20,7 @@ internal static class GroupVersionDocument
         // Schemas first: responses and request bodies only point at components that exist.
         foreach (var resource in resources)
         {
-            var name = schemas.Register(resource.ClrType);
+            var name = resource.IsCustom ? CustomResourceSchemas.Register(schemas, resource) : schemas.Register(resource.ClrType);
             schemas.AddGroupVersionKind(name, resource.Group, resource.Version, resource.Kind);
             schemas.DescribeKindFields(name, resource.Kind);
             schemas.AddSynthetic(name + "List", ListSchema(schemas, name, resource));

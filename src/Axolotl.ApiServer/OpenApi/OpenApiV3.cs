@@ -9,14 +9,15 @@ namespace Axolotl.ApiServer.OpenApi;
 
 /// <summary>
 /// The OpenAPI v3 discovery kubectl reads for validation, explain and apply: GET /openapi/v3 answers
-/// <see cref="IndexJson"/>, GET /openapi/v3/&lt;path&gt; answers <see cref="DocumentJson"/>. Everything is built once,
-/// by reflecting the models of the served kinds, and is immutable afterwards.
+/// <see cref="IndexJson"/>, GET /openapi/v3/&lt;path&gt; answers <see cref="DocumentJson"/>. The built-ins' documents
+/// are built once, by reflecting the models of the served kinds; <see cref="WithCustom"/> adds custom resources'
+/// documents from their CRDs' schemas into a new instance. Immutable.
 /// </summary>
 public sealed class OpenApiV3
 {
     private static readonly JsonSerializerOptions WriteOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly Dictionary<string, (byte[] Json, string Hash)> _documents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Document> _documents;
 
     public OpenApiV3()
         : this(KnownResources.All)
@@ -24,32 +25,42 @@ public sealed class OpenApiV3
     }
 
     public OpenApiV3(IReadOnlyList<ResourceType> resources)
+        : this(Build(resources))
     {
-        ArgumentNullException.ThrowIfNull(resources);
-        var models = typeof(KnownResources).Assembly.GetExportedTypes();
-        var built = new List<JsonObject>();
-
-        foreach (var groupVersion in resources.GroupBy(r => (r.Group, r.Version)).OrderBy(g => g.Key.Group, StringComparer.Ordinal))
-        {
-            var (group, version) = groupVersion.Key;
-            var document = GroupVersionDocument.Build(group, version, [.. groupVersion], (g, kind) => FindModel(models, g, kind));
-            var canonical = (JsonObject)Canonical(document)!;
-            built.Add(canonical);
-            var json = Encoding.UTF8.GetBytes(canonical.ToJsonString(WriteOptions));
-            _documents[PathOf(group, version)] = (json, Convert.ToHexString(SHA512.HashData(json)));
-        }
-
-        var paths = new JsonObject();
-        foreach (var (path, (_, hash)) in _documents.OrderBy(d => d.Key, StringComparer.Ordinal))
-        {
-            paths[path] = new JsonObject { ["serverRelativeURL"] = "/openapi/v3/" + path + "?hash=" + hash };
-        }
-        IndexJson = Encoding.UTF8.GetBytes(new JsonObject { ["paths"] = paths }.ToJsonString(WriteOptions));
-        SwaggerJson = Encoding.UTF8.GetBytes(SwaggerV2.Build(built, GroupVersionDocument.KubernetesVersion).ToJsonString(WriteOptions));
     }
 
+    private OpenApiV3(Dictionary<string, Document> documents)
+    {
+        _documents = documents;
+        var paths = new JsonObject();
+        foreach (var (path, document) in _documents.OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            paths[path] = new JsonObject { ["serverRelativeURL"] = "/openapi/v3/" + path + "?hash=" + document.Hash };
+        }
+        IndexJson = Encoding.UTF8.GetBytes(new JsonObject { ["paths"] = paths }.ToJsonString(WriteOptions));
+        _swagger = new Lazy<byte[]>(() => Encoding.UTF8.GetBytes(
+            SwaggerV2.Build(_documents.Values.Select(d => d.Tree), GroupVersionDocument.KubernetesVersion).ToJsonString(WriteOptions)));
+    }
+
+    /// <summary>
+    /// These documents plus those of <paramref name="custom"/> (the custom resources the catalog serves now),
+    /// built per group-version; a path these documents already serve keeps its document.
+    /// </summary>
+    public OpenApiV3 WithCustom(IReadOnlyList<ResourceType> custom)
+    {
+        ArgumentNullException.ThrowIfNull(custom);
+        var documents = new Dictionary<string, Document>(_documents, StringComparer.Ordinal);
+        foreach (var (path, document) in Build(custom))
+        {
+            documents.TryAdd(path, document);
+        }
+        return new OpenApiV3(documents);
+    }
+
+    private readonly Lazy<byte[]> _swagger;
+
     /// <summary>GET /openapi/v2 as JSON: one Swagger 2.0 document of every group-version, from the same documents.</summary>
-    public byte[] SwaggerJson { get; }
+    public byte[] SwaggerJson => _swagger.Value;
 
     /// <summary>{"paths":{"api/v1":{"serverRelativeURL":"/openapi/v3/api/v1?hash=…"},…}}: keys without a leading slash.</summary>
     public byte[] IndexJson { get; }
@@ -67,6 +78,21 @@ public sealed class OpenApiV3
     /// </summary>
     public string? DocumentHash(string path) =>
         _documents.TryGetValue(Normalize(path), out var document) ? document.Hash : null;
+
+    private static Dictionary<string, Document> Build(IReadOnlyList<ResourceType> resources)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        var models = typeof(KnownResources).Assembly.GetExportedTypes();
+        var documents = new Dictionary<string, Document>(StringComparer.Ordinal);
+        foreach (var groupVersion in resources.GroupBy(r => (r.Group, r.Version)).OrderBy(g => g.Key.Group, StringComparer.Ordinal))
+        {
+            var (group, version) = groupVersion.Key;
+            var tree = (JsonObject)Canonical(GroupVersionDocument.Build(group, version, [.. groupVersion], (g, kind) => FindModel(models, g, kind)))!;
+            var json = Encoding.UTF8.GetBytes(tree.ToJsonString(WriteOptions));
+            documents[PathOf(group, version)] = new Document(tree, json, Convert.ToHexString(SHA512.HashData(json)));
+        }
+        return documents;
+    }
 
     private static string Normalize(string path) => (path ?? "").TrimStart('/');
 
@@ -88,4 +114,6 @@ public sealed class OpenApiV3
         JsonValue value => value.DeepClone(),
         _ => null,
     };
+
+    private sealed record Document(JsonObject Tree, byte[] Json, string Hash);
 }

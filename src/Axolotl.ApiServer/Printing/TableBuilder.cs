@@ -13,16 +13,22 @@ public static class TableBuilder
     public static JsonObject Build(ResourceType type, IReadOnlyList<JsonObject> objects, TableOptions options)
     {
         ArgumentNullException.ThrowIfNull(type);
-        return Build(type.Group, type.Kind, type.ApiVersion, objects, options);
+        return type.Custom is { } shape
+            ? Build(new CustomResourcePrinter(shape), type.Kind, type.ApiVersion, objects, options)
+            : Build(type.Group, type.Kind, type.ApiVersion, objects, options);
     }
 
     /// <summary>The same for kinds that are no resource of their own, such as autoscaling/v1 Scale.</summary>
     public static JsonObject Build(string group, string kind, string apiVersion, IReadOnlyList<JsonObject> objects, TableOptions options)
     {
+        return Build(TablePrinters.For(group, kind), kind, apiVersion, objects, options);
+    }
+
+    private static JsonObject Build(ITablePrinter printer, string kind, string apiVersion, IReadOnlyList<JsonObject> objects, TableOptions options)
+    {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(options);
 
-        var printer = TablePrinters.For(group, kind);
         var rows = new JsonArray();
         foreach (var obj in objects)
         {

@@ -120,9 +120,9 @@ public static class ObjectMetaRules
     /// <summary>
     /// The kinds whose upstream strategy sets metadata.generation (1 on create, +1 when the spec
     /// changes): those with an observedGeneration to report. ConfigMaps, Secrets, Services, Pods
-    /// (until 1.33), Namespaces and the rest have none.
+    /// (until 1.33), Namespaces and the rest have none. Custom resources always track it.
     /// </summary>
-    public static bool TracksGeneration(ResourceType type) => (type.Group, type.Kind) is
+    public static bool TracksGeneration(ResourceType type) => type.IsCustom || (type.Group, type.Kind) is
         ("", "ReplicationController") or
         ("apps", "Deployment" or "ReplicaSet" or "DaemonSet" or "StatefulSet") or
         ("batch", "Job" or "CronJob") or

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Axolotl.Api.Patch;
 using Axolotl.Api.Selectors;
+using Axolotl.Api.Scheme;
+using Axolotl.ApiServer.Apiextensions;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.FieldManagement;
 using Axolotl.ApiServer.Http;
@@ -9,13 +11,16 @@ using Axolotl.ApiServer.Registry;
 
 namespace Axolotl.ApiServer.Rest;
 
-/// <summary>The autoscaling/v1 Scale subresource of deployments, replicasets and replication controllers.</summary>
+/// <summary>
+/// The autoscaling/v1 Scale subresource of deployments, replicasets, replication controllers and
+/// statefulsets, and of custom resources whose CRD declares one (at the paths it names).
+/// </summary>
 public sealed class ScaleHandler(RestServices services, UpdateHandler updater)
 {
     public async Task GetAsync(RequestScope scope)
     {
         var stored = await services.Objects.GetRequiredAsync(scope.Type, scope.Namespace, scope.RequiredName, scope.Aborted);
-        await ResponseWriter.WriteAsync(scope.Http, 200, ToScale(stored.Object));
+        await ResponseWriter.WriteAsync(scope.Http, 200, ToScale(scope.Type, stored.Object));
     }
 
     public async Task UpdateAsync(RequestScope scope, bool isPatch)
@@ -39,7 +44,7 @@ public sealed class ScaleHandler(RestServices services, UpdateHandler updater)
         var parentScope = new RequestScope(scope.Http, scope.Type, scope.Namespace, scope.Name, null);
         var result = await updater.GuaranteedUpdateAsync(parentScope, current =>
         {
-            var scale = ToScale(current);
+            var scale = ToScale(scope.Type, current);
             var desired = scaleBody ?? ApplyScalePatch(patchType!, scale, patch!);
             precondition ??= ObjectMetaRules.Str(ObjectMetaRules.Meta(desired), "resourceVersion");
             if (!string.IsNullOrEmpty(precondition) && precondition != ObjectMetaRules.Str(ObjectMetaRules.Meta(current), "resourceVersion"))
@@ -55,19 +60,25 @@ public sealed class ScaleHandler(RestServices services, UpdateHandler updater)
             {
                 throw ApiErrors.Make(422, "Invalid", $"Scale.autoscaling \"{scope.Name}\" is invalid: spec.replicas: Invalid value: {count}: must be greater than or equal to 0");
             }
+            if (scope.Type.Custom?.Scale is { } paths)
+            {
+                CustomResourceScale.SetReplicas(current, paths, count);
+                return current;
+            }
             var spec = current["spec"] as JsonObject ?? [];
             spec["replicas"] = count;
             current["spec"] = spec;
             return current;
         }, precondition: null, write);
-        await ResponseWriter.WriteAsync(scope.Http, 200, ToScale(result));
+        await ResponseWriter.WriteAsync(scope.Http, 200, ToScale(scope.Type, result));
     }
 
-    public static JsonObject ToScale(JsonObject obj)
+    private static JsonObject ToScale(ResourceType type, JsonObject obj) =>
+        type.Custom?.Scale is { } paths ? CustomResourceScale.ToScale(obj, paths, ScaleMetadata(obj)) : ToScale(obj);
+
+    private static JsonObject ScaleMetadata(JsonObject obj)
     {
         var meta = ObjectMetaRules.Meta(obj);
-        var spec = obj["spec"] as JsonObject;
-        var status = obj["status"] as JsonObject;
         var scaleMeta = new JsonObject();
         foreach (var key in (string[])["name", "namespace", "uid", "resourceVersion", "creationTimestamp"])
         {
@@ -76,6 +87,14 @@ public sealed class ScaleHandler(RestServices services, UpdateHandler updater)
                 scaleMeta[key] = value.DeepClone();
             }
         }
+        return scaleMeta;
+    }
+
+    public static JsonObject ToScale(JsonObject obj)
+    {
+        var spec = obj["spec"] as JsonObject;
+        var status = obj["status"] as JsonObject;
+        var scaleMeta = ScaleMetadata(obj);
         return new JsonObject
         {
             ["kind"] = "Scale",

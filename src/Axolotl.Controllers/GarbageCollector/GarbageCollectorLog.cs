@@ -27,4 +27,10 @@ internal static partial class GarbageCollectorLog
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Garbage collector: {Count} resource types synced, {Nodes} objects in the graph")]
     public static partial void Synced(ILogger logger, int count, int nodes);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Garbage collector: the served custom resources changed; rebuilding the graph")]
+    public static partial void ResourcesChanged(ILogger logger);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Garbage collector: discovery failed; following what is known")]
+    public static partial void DiscoveryFailed(ILogger logger, Exception exception);
 }

@@ -4,6 +4,7 @@ using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
 using Axolotl.Client;
+using Axolotl.Client.Discovery;
 using Axolotl.Controllers.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -18,7 +19,7 @@ namespace Axolotl.Controllers.GarbageCollector;
 /// </summary>
 /// <param name="resources">The types whose objects can be dependents, read live when an owner is orphaning.</param>
 public sealed class GarbageCollectorReconciler(KubeClient client, OwnerGraph graph, Action<string> enqueue, ILogger logger,
-    IReadOnlyList<ResourceType> resources) : IReconciler<string>
+    IReadOnlyList<ResourceType> resources, ServedResources? served = null) : IReconciler<string>
 {
     private const int ConflictRetries = 5;
 
@@ -37,7 +38,7 @@ public sealed class GarbageCollectorReconciler(KubeClient client, OwnerGraph gra
         {
             return ReconcileResult.Done;
         }
-        var resource = node.Resolve();
+        var resource = node.Resolve(served);
         if (resource is null)
         {
             return ReconcileResult.Done;
@@ -90,7 +91,7 @@ public sealed class GarbageCollectorReconciler(KubeClient client, OwnerGraph gra
 
     private async Task<ReconcileResult> ResolveVirtualAsync(GraphNode node, CancellationToken ct)
     {
-        var resource = node.Resolve();
+        var resource = node.Resolve(served);
         if (resource is null || (resource.Namespaced && node.Namespace is null))
         {
             GarbageCollectorLog.Unresolvable(logger, node.ApiVersion, node.Kind);
@@ -112,7 +113,7 @@ public sealed class GarbageCollectorReconciler(KubeClient client, OwnerGraph gra
 
     private async Task<OwnerState> ClassifyAsync(OwnerReference reference, GraphNode dependent, CancellationToken ct)
     {
-        var resource = GraphNode.ResolveResource(reference.ApiVersion, reference.Kind);
+        var resource = GraphNode.ResolveResource(reference.ApiVersion, reference.Kind, served);
         if (resource is null || (resource.Namespaced && dependent.Namespace is null))
         {
             GarbageCollectorLog.Unresolvable(logger, reference.ApiVersion, reference.Kind);
@@ -148,7 +149,7 @@ public sealed class GarbageCollectorReconciler(KubeClient client, OwnerGraph gra
     {
         foreach (var dependent in await OrphanCandidatesAsync(owner, ct))
         {
-            var resource = dependent.Resolve();
+            var resource = dependent.Resolve(served);
             if (resource is null)
             {
                 continue;

@@ -1,5 +1,6 @@
 using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
+using Axolotl.Client.Discovery;
 
 namespace Axolotl.Controllers.GarbageCollector;
 
@@ -30,7 +31,7 @@ public sealed record GraphNode
     public bool HasFinalizer(string finalizer) => Finalizers.Contains(finalizer);
 
     /// <summary>The REST resource for this node's kind, or null when Axolotl does not serve it.</summary>
-    public ResourceType? Resolve() => ResolveResource(ApiVersion, Kind);
+    public ResourceType? Resolve(ServedResources? served = null) => ResolveResource(ApiVersion, Kind, served);
 
     public override string ToString() => string.IsNullOrEmpty(Namespace) ? $"{Kind} {Name} ({Uid})" : $"{Kind} {Namespace}/{Name} ({Uid})";
 
@@ -48,9 +49,9 @@ public sealed record GraphNode
     };
 
     /// <summary>A virtual node for an owner seen only through a dependent's ownerReference.</summary>
-    public static GraphNode Virtual(OwnerReference reference, string? dependentNamespace)
+    public static GraphNode Virtual(OwnerReference reference, string? dependentNamespace, ServedResources? served = null)
     {
-        var resource = ResolveResource(reference.ApiVersion, reference.Kind);
+        var resource = ResolveResource(reference.ApiVersion, reference.Kind, served);
         return new()
         {
             Uid = reference.Uid,
@@ -63,10 +64,7 @@ public sealed record GraphNode
         };
     }
 
-    public static ResourceType? ResolveResource(string apiVersion, string kind)
-    {
-        var (group, version) = KnownResources.ParseApiVersion(apiVersion);
-        var resource = KnownResources.FindByKind(group, kind);
-        return resource is not null && resource.Version == version ? resource : null;
-    }
+    /// <summary>The served resource of <paramref name="kind"/> at <paramref name="apiVersion"/>; the built-ins when <paramref name="served"/> is null.</summary>
+    public static ResourceType? ResolveResource(string apiVersion, string kind, ServedResources? served = null) =>
+        (served ?? ServedResources.BuiltIn).Find(apiVersion, kind);
 }

@@ -1,4 +1,5 @@
 using Axolotl.Api.Meta;
+using Axolotl.Client.Discovery;
 
 namespace Axolotl.Controllers.GarbageCollector;
 
@@ -7,7 +8,8 @@ namespace Axolotl.Controllers.GarbageCollector;
 /// the objects whose ownerReferences name it. Every change returns the UIDs the collector should look
 /// at (attemptToDelete in upstream's terms); the graph itself does no I/O. Thread-safe.
 /// </summary>
-public sealed class OwnerGraph
+/// <param name="served">Resolves an owner's kind (is it namespaced?); the built-ins when null.</param>
+public sealed class OwnerGraph(ServedResources? served = null)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, GraphNode> _nodes = new(StringComparer.Ordinal);
@@ -130,7 +132,7 @@ public sealed class OwnerGraph
         if (!_nodes.ContainsKey(owner.Uid))
         {
             // Never seen this owner: it may not exist. A live GET decides.
-            _nodes[owner.Uid] = GraphNode.Virtual(owner, dependent.Namespace);
+            _nodes[owner.Uid] = GraphNode.Virtual(owner, dependent.Namespace, served);
             attempt.Add(owner.Uid);
         }
     }

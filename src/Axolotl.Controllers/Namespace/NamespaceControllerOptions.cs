@@ -15,8 +15,14 @@ public sealed record NamespaceControllerOptions
     /// </summary>
     public IReadOnlyList<ResourceType> Resources { get; init; } = DefaultResources();
 
-    public static IReadOnlyList<ResourceType> DefaultResources() =>
-        KnownResources.All
+    /// <summary>Also empty what discovery lists beyond the built-ins (custom resources), asked at every pass as upstream's controller does.</summary>
+    public bool DiscoverCustomResources { get; init; } = true;
+
+    public static IReadOnlyList<ResourceType> DefaultResources() => Emptied(KnownResources.All);
+
+    /// <summary>Of <paramref name="served"/>, those a namespace is emptied of.</summary>
+    public static IReadOnlyList<ResourceType> Emptied(IEnumerable<ResourceType> served) =>
+        served
             .Where(r => r.Namespaced && r.Verbs.Contains("list") && r.Verbs.Contains("delete"))
             .DistinctBy(r => r.StorageResource)
             .ToList();

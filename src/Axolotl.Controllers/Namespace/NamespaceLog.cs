@@ -15,4 +15,7 @@ internal static partial class NamespaceLog
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Debug, Message = "Namespace controller: deleting {Kind} {Namespace}/{Name}")]
     public static partial void Deleting(ILogger logger, string kind, string @namespace, string name);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Namespace {Namespace}: discovery failed; emptying the built-in resources only this time")]
+    public static partial void DiscoveryFailed(ILogger logger, string @namespace, Exception exception);
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
 using Axolotl.Client;
+using Axolotl.Client.Discovery;
 using Axolotl.Controllers.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -57,7 +58,7 @@ public sealed class NamespaceReconciler(KubeClient client, ILogger logger, Names
     private async Task<int> DeleteContentAsync(string ns, CancellationToken ct)
     {
         var remaining = 0;
-        foreach (var resource in _options.Resources)
+        foreach (var resource in await ResourcesAsync(ns, ct))
         {
             var objects = client.Resource<Unstructured>(resource);
             KubeList<Unstructured> list;
@@ -105,6 +106,26 @@ public sealed class NamespaceReconciler(KubeClient client, ILogger logger, Names
             }
         }
         return remaining;
+    }
+
+    private async Task<IReadOnlyList<ResourceType>> ResourcesAsync(string ns, CancellationToken ct)
+    {
+        if (!_options.DiscoverCustomResources)
+        {
+            return _options.Resources;
+        }
+        try
+        {
+            var served = await ServedResources.DiscoverAsync(client, ct);
+            return [.. _options.Resources, .. NamespaceControllerOptions.Emptied(served.Custom)];
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Finalizing without having looked at the custom resources would leave them behind in the
+            // store: fail the pass and let the queue retry.
+            NamespaceLog.DiscoveryFailed(logger, ns, e);
+            throw;
+        }
     }
 
     private static List<string> SpecFinalizers(JsonObject ns) =>

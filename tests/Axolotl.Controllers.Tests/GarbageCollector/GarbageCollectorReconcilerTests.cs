@@ -3,6 +3,7 @@ using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
 using Axolotl.Client;
+using Axolotl.Client.Discovery;
 using Axolotl.Controllers.GarbageCollector;
 using Axolotl.Controllers.Runtime;
 using Axolotl.Testing;
@@ -25,6 +26,41 @@ public sealed class GarbageCollectorReconcilerTests : IDisposable
     {
         _client = KubeClient.Create(new Uri("https://api.test"), _http);
         _reconciler = new GarbageCollectorReconciler(_client, _graph, _enqueued.Add, NullLogger.Instance, [KnownResources.Pods]);
+    }
+
+    [Fact]
+    public async Task A_pod_owned_by_a_custom_resource_that_is_gone_is_collected()
+    {
+        var widgets = new ResourceType
+        {
+            Group = "example.com", Version = "v1", Kind = "Widget", Plural = "widgets", Namespaced = true,
+            ClrType = typeof(Unstructured), StorageResource = "example.com/widgets",
+        };
+        var served = new ServedResources([.. KnownResources.All, widgets]);
+        var graph = new OwnerGraph(served);
+        var reconciler = new GarbageCollectorReconciler(_client, graph, _enqueued.Add, NullLogger.Instance, [KnownResources.Pods, widgets], served);
+        var owner = new OwnerReference { ApiVersion = "example.com/v1", Kind = "Widget", Name = "w1", Uid = "w-1" };
+        graph.Observe(Nodes.Pod("p1", owner));
+        Assert.Equal("default", graph.Get("w-1")!.Namespace);
+        _http.Enqueue(HttpMethod.Get, PodPath + "pod-p1", FakeHttpHandler.Json(Pod("p1", "7", owner)));
+        _http.Enqueue(HttpMethod.Get, "/apis/example.com/v1/namespaces/default/widgets/w1", FakeHttpHandler.Status(404, "NotFound", "not found"));
+        _http.Enqueue(HttpMethod.Delete, PodPath + "pod-p1", FakeHttpHandler.JsonText("""{"kind":"Status","status":"Success"}"""));
+
+        await reconciler.ReconcileAsync("p1", CancellationToken.None);
+
+        Assert.Single(_http.Requests, r => r.Method == HttpMethod.Delete);
+    }
+
+    [Fact]
+    public async Task An_owner_of_a_kind_discovery_does_not_list_is_left_alone()
+    {
+        var owner = new OwnerReference { ApiVersion = "example.com/v1", Kind = "Widget", Name = "w1", Uid = "w-1" };
+        _graph.Observe(Nodes.Pod("p1", owner));
+        _http.Enqueue(HttpMethod.Get, PodPath + "pod-p1", FakeHttpHandler.Json(Pod("p1", "7", owner)));
+
+        await _reconciler.ReconcileAsync("p1", CancellationToken.None);
+
+        Assert.DoesNotContain(_http.Requests, r => r.Method == HttpMethod.Delete);
     }
 
     [Fact]

@@ -21,6 +21,7 @@ public sealed class NamespaceReconcilerTests : IDisposable
     {
         Resources = [KnownResources.Pods, KnownResources.ConfigMaps, KnownResources.Deployments],
         ContentPollInterval = TimeSpan.FromSeconds(2),
+        DiscoverCustomResources = false,
     };
 
     public NamespaceReconcilerTests()
@@ -117,6 +118,51 @@ public sealed class NamespaceReconcilerTests : IDisposable
         Assert.Contains(KnownResources.Events, resources);
         Assert.DoesNotContain(KnownResources.EventsV1, resources);
         Assert.DoesNotContain(KnownResources.Nodes, resources);
+    }
+
+    [Fact]
+    public async Task Custom_resources_that_discovery_lists_are_deleted_with_the_namespace()
+    {
+        using var http = new FakeHttpHandler();
+        using var client = KubeClient.Create(new Uri("https://api.test"), http);
+        var reconciler = new NamespaceReconciler(client, NullLogger.Instance, _options with { Resources = [KnownResources.ConfigMaps], DiscoverCustomResources = true });
+        http.Enqueue(HttpMethod.Get, "/api/v1/namespaces/team", FakeHttpHandler.JsonText(Terminating));
+        http.Enqueue(HttpMethod.Get, "/apis", FakeHttpHandler.JsonText("""
+            {"kind":"APIGroupList","groups":[{"name":"apps","versions":[{"groupVersion":"apps/v1","version":"v1"}]},
+             {"name":"example.com","versions":[{"groupVersion":"example.com/v1","version":"v1"}]}]}
+            """));
+        http.Enqueue(HttpMethod.Get, "/apis/example.com/v1", FakeHttpHandler.JsonText("""
+            {"kind":"APIResourceList","groupVersion":"example.com/v1","resources":[
+              {"name":"widgets","singularName":"widget","namespaced":true,"kind":"Widget","verbs":["create","delete","deletecollection","get","list","patch","update","watch"]},
+              {"name":"widgets/status","singularName":"","namespaced":true,"kind":"Widget","verbs":["get","patch","update"]},
+              {"name":"gadgets","singularName":"gadget","namespaced":false,"kind":"Gadget","verbs":["delete","list"]}]}
+            """));
+        http.Enqueue(HttpMethod.Get, "/api/v1/namespaces/team/configmaps", FakeHttpHandler.JsonText("""{"metadata":{},"items":[]}"""));
+        http.Enqueue(HttpMethod.Get, "/apis/example.com/v1/namespaces/team/widgets", FakeHttpHandler.JsonText("""
+            {"metadata":{},"items":[{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w1","namespace":"team","uid":"w-1"}}]}
+            """));
+        http.Enqueue(HttpMethod.Delete, "/apis/example.com/v1/namespaces/team/widgets/w1", FakeHttpHandler.JsonText("""{"kind":"Status","status":"Success"}"""));
+
+        var result = await reconciler.ReconcileAsync("team", CancellationToken.None);
+
+        Assert.Equal(ReconcileResult.Done, result);
+        Assert.Equal("w-1", http.Requests.Single(r => r.Method == HttpMethod.Delete).Json!["preconditions"]!["uid"]!.GetValue<string>());
+        // apps/v1 is built in (not asked again); the cluster-scoped gadgets are no namespace's content.
+        Assert.DoesNotContain(http.Requests, r => r.Path is "/apis/apps/v1" || r.Path.Contains("gadgets", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_namespace_is_not_finalized_when_discovery_fails()
+    {
+        using var http = new FakeHttpHandler();
+        using var client = KubeClient.Create(new Uri("https://api.test"), http);
+        var reconciler = new NamespaceReconciler(client, NullLogger.Instance, _options with { DiscoverCustomResources = true });
+        http.Enqueue(HttpMethod.Get, "/api/v1/namespaces/team", FakeHttpHandler.JsonText(Terminating));
+        http.Enqueue(HttpMethod.Get, "/apis", FakeHttpHandler.Status(403, "Forbidden", "forbidden"));
+
+        await Assert.ThrowsAsync<KubeApiException>(() => reconciler.ReconcileAsync("team", CancellationToken.None));
+
+        Assert.DoesNotContain(http.Requests, r => r.Method == HttpMethod.Put || r.Method == HttpMethod.Delete);
     }
 
     public void Dispose() => _client.Dispose();

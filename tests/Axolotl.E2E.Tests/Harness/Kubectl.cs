@@ -52,6 +52,14 @@ public sealed class Kubectl(AxolotlServer server)
         return result.Output;
     }
 
+    /// <summary>Pipes <paramref name="stdin"/>, requires a non-zero exit and returns stdout+stderr.</summary>
+    public async Task<string> FailWithInputAsync(string stdin, params string[] args)
+    {
+        var result = await RunAsync(args, stdin);
+        Assert.True(result.ExitCode != 0, $"kubectl {string.Join(' ', args)} was expected to fail: {result}");
+        return result.Output;
+    }
+
     private Dictionary<string, string> Environment(IDictionary<string, string>? extra)
     {
         var environment = new Dictionary<string, string>

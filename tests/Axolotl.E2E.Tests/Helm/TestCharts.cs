@@ -9,6 +9,15 @@ public static class TestCharts
     /// <summary>Hello plus a pre-install/pre-upgrade Job hook deleted when it succeeds, and a `helm test` Pod.</summary>
     public static string Hooked(string parent) => Write(parent, "hooked", ("templates/app.yaml", App), ("templates/hooks.yaml", Hooks));
 
+    /// <summary>A chart whose crds/ folder holds <paramref name="crd"/> and whose templates hold <paramref name="resource"/>.</summary>
+    public static string WithCrd(string parent, string crd, string resource)
+    {
+        var dir = Write(parent, "withcrd", ("templates/resource.yaml", resource));
+        Directory.CreateDirectory(Path.Combine(dir, "crds"));
+        File.WriteAllText(Path.Combine(dir, "crds", "widget.yaml"), crd);
+        return dir;
+    }
+
     private static string Write(string parent, string name, params (string Path, string Text)[] templates)
     {
         var dir = Path.Combine(parent, $"chart-{name}-{Guid.NewGuid():N}");

@@ -1,0 +1,360 @@
+using System.Text.Json.Nodes;
+using Axolotl.Api.Apiextensions.Schema;
+using Axolotl.Api.Meta;
+using Axolotl.Api.Validation;
+
+namespace Axolotl.Api.Apiextensions.Definitions;
+
+/// <summary>
+/// Upstream's ValidateCustomResourceDefinition for the part of the spec this server serves: the name is
+/// plural.group, names are DNS labels, one storage version, at least one served, a structural schema per
+/// version, subresource paths and printer columns. What is not served yet (CEL rules, conversion
+/// webhooks) is refused here, never accepted and ignored.
+/// </summary>
+public static class CustomResourceDefinitionValidation
+{
+    private static readonly string[] Scopes = ["Cluster", "Namespaced"];
+    private static readonly string[] ColumnTypes = ["boolean", "date", "integer", "number", "string"];
+    private static readonly string[] SchemaTypes = ["array", "boolean", "integer", "number", "object", "string"];
+
+    public static IReadOnlyList<FieldError> Validate(JsonObject crd, JsonObject? old)
+    {
+        ArgumentNullException.ThrowIfNull(crd);
+        var errors = new List<FieldError>();
+        var spec = crd["spec"] as JsonObject;
+        var specPath = FieldPath.Root.Child("spec");
+        if (spec is null)
+        {
+            errors.Add(FieldError.Required(specPath));
+            return errors;
+        }
+        var group = Str(spec, "group");
+        var names = spec["names"] as JsonObject ?? [];
+        var plural = Str(names, "plural");
+        var name = Str(crd["metadata"] as JsonObject ?? [], "name");
+        if (name != $"{plural}.{group}")
+        {
+            errors.Add(FieldError.Invalid(FieldPath.Root.Child("metadata", "name"), name, "must be spec.names.plural+\".\"+spec.group"));
+        }
+        ValidateGroup(group, specPath.Child("group"), errors);
+        var scope = Str(spec, "scope");
+        if (scope.Length == 0)
+        {
+            errors.Add(FieldError.Required(specPath.Child("scope")));
+        }
+        else if (!Scopes.Contains(scope))
+        {
+            errors.Add(FieldError.NotSupported(specPath.Child("scope"), scope, Scopes));
+        }
+        if (old?["spec"] is JsonObject oldSpec && Str(oldSpec, "scope") is { Length: > 0 } oldScope && oldScope != scope)
+        {
+            errors.Add(FieldError.Invalid(specPath.Child("scope"), scope, "field is immutable"));
+        }
+        ValidateNames(names, specPath.Child("names"), errors);
+        ValidateVersions(spec["versions"] as JsonArray, specPath.Child("versions"), errors);
+        ValidateConversion(spec["conversion"] as JsonObject, specPath.Child("conversion"), errors);
+        if (old is not null)
+        {
+            ValidateStoredVersions(crd["status"] as JsonObject ?? old["status"] as JsonObject, spec["versions"] as JsonArray, errors);
+        }
+        return errors;
+    }
+
+    /// <summary>
+    /// Objects may still be stored at every version in status.storedVersions: a version leaves
+    /// spec.versions only after it left storedVersions (after a storage migration), as upstream requires.
+    /// </summary>
+    private static void ValidateStoredVersions(JsonObject? status, JsonArray? versions, List<FieldError> errors)
+    {
+        var declared = (versions ?? []).OfType<JsonObject>().Select(v => Str(v, "name")).ToHashSet(StringComparer.Ordinal);
+        var stored = status?["storedVersions"] as JsonArray ?? [];
+        for (var i = 0; i < stored.Count; i++)
+        {
+            if (stored[i]?.ToString() is { } version && !declared.Contains(version))
+            {
+                errors.Add(FieldError.Invalid(FieldPath.Root.Child("status", "storedVersions").Index(i), version, "must appear in spec.versions"));
+            }
+        }
+    }
+
+    private static void ValidateGroup(string group, FieldPath path, List<FieldError> errors)
+    {
+        if (group.Length == 0)
+        {
+            errors.Add(FieldError.Required(path));
+            return;
+        }
+        foreach (var message in NameRules.DNS1123Subdomain(group))
+        {
+            errors.Add(FieldError.Invalid(path, group, message));
+        }
+        if (!group.Contains('.', StringComparison.Ordinal))
+        {
+            errors.Add(FieldError.Invalid(path, group, "should be a domain with at least one dot"));
+        }
+    }
+
+    private static void ValidateNames(JsonObject names, FieldPath path, List<FieldError> errors)
+    {
+        foreach (var field in new[] { "plural", "singular" })
+        {
+            var value = Str(names, field);
+            if (value.Length == 0)
+            {
+                if (field == "plural")
+                {
+                    errors.Add(FieldError.Required(path.Child(field)));
+                }
+                continue;
+            }
+            foreach (var message in NameRules.DNS1035Label(value))
+            {
+                errors.Add(FieldError.Invalid(path.Child(field), value, message));
+            }
+        }
+        foreach (var field in new[] { "kind", "listKind" })
+        {
+            var value = Str(names, field);
+            if (value.Length == 0)
+            {
+                if (field == "kind")
+                {
+                    errors.Add(FieldError.Required(path.Child(field)));
+                }
+                continue;
+            }
+            if (NameRules.DNS1035Label(value.ToLowerInvariant()).Count > 0)
+            {
+                errors.Add(FieldError.Invalid(path.Child(field), value, "may have mixed case, but should otherwise match: [a-z]([-a-z0-9]*[a-z0-9])?"));
+            }
+        }
+        if (Str(names, "kind") is { Length: > 0 } kind && kind == Str(names, "listKind"))
+        {
+            errors.Add(FieldError.Invalid(path.Child("listKind"), kind, "kind and listKind may not be the same or parsing errors may occur"));
+        }
+        foreach (var field in new[] { "shortNames", "categories" })
+        {
+            if (names[field] is not JsonArray list)
+            {
+                continue;
+            }
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < list.Count; i++)
+            {
+                var value = list[i]?.ToString() ?? "";
+                foreach (var message in NameRules.DNS1035Label(value))
+                {
+                    errors.Add(FieldError.Invalid(path.Child(field).Index(i), value, message));
+                }
+                if (!seen.Add(value))
+                {
+                    errors.Add(FieldError.Duplicate(path.Child(field).Index(i), value));
+                }
+            }
+        }
+    }
+
+    private static void ValidateVersions(JsonArray? versions, FieldPath path, List<FieldError> errors)
+    {
+        if (versions is not { Count: > 0 })
+        {
+            errors.Add(FieldError.Required(path, "must have at least one version"));
+            return;
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var storage = 0;
+        var served = 0;
+        for (var i = 0; i < versions.Count; i++)
+        {
+            var at = path.Index(i);
+            var version = versions[i] as JsonObject ?? [];
+            var name = Str(version, "name");
+            if (name.Length == 0)
+            {
+                errors.Add(FieldError.Required(at.Child("name")));
+            }
+            else
+            {
+                foreach (var message in NameRules.DNS1035Label(name))
+                {
+                    errors.Add(FieldError.Invalid(at.Child("name"), name, message));
+                }
+                if (!seen.Add(name))
+                {
+                    errors.Add(FieldError.Invalid(path, versions.ToJsonString(), "must contain unique version names"));
+                }
+            }
+            storage += Bool(version, "storage") ? 1 : 0;
+            served += Bool(version, "served") ? 1 : 0;
+            ValidateSchema(version, at, errors);
+            ValidateSubresources(version["subresources"] as JsonObject, at.Child("subresources"), errors);
+            ValidatePrinterColumns(version["additionalPrinterColumns"] as JsonArray, at.Child("additionalPrinterColumns"), errors);
+        }
+        if (storage != 1)
+        {
+            errors.Add(FieldError.Invalid(path, new GoValue.GoSyntax(Summary(versions)), "must have exactly one version marked as storage version"));
+        }
+        if (served == 0)
+        {
+            errors.Add(FieldError.Invalid(path, new GoValue.GoSyntax(Summary(versions)), "must have at least one served version"));
+        }
+    }
+
+    private static void ValidateSchema(JsonObject version, FieldPath at, List<FieldError> errors)
+    {
+        var schemaPath = at.Child("schema", "openAPIV3Schema");
+        if ((version["schema"] as JsonObject)?["openAPIV3Schema"] is not JsonObject schema)
+        {
+            errors.Add(FieldError.Required(schemaPath, "schemas are required"));
+            return;
+        }
+        if (Str(schema, "type") != "object")
+        {
+            errors.Add(Str(schema, "type").Length == 0
+                ? FieldError.Required(schemaPath.Child("type"), "must not be empty at the root")
+                : FieldError.Invalid(schemaPath.Child("type"), Str(schema, "type"), "must be object at the root"));
+        }
+        ValidateSchemaNode(schema, schemaPath, root: true, errors);
+    }
+
+    private static void ValidateSchemaNode(JsonObject node, FieldPath path, bool root, List<FieldError> errors)
+    {
+        if (node.ContainsKey("x-kubernetes-validations"))
+        {
+            errors.Add(FieldError.Forbidden(path.Child("x-kubernetes-validations"),
+                "CEL validation rules (x-kubernetes-validations) are not supported by this server yet; remove them or validate with an admission webhook"));
+        }
+        foreach (var unsupported in new[] { "$ref", "allOf", "anyOf", "oneOf", "not" })
+        {
+            if (node.ContainsKey(unsupported))
+            {
+                errors.Add(FieldError.Forbidden(path.Child(unsupported), unsupported == "$ref" ? "$ref is not supported" : $"{unsupported} is not supported by this server yet"));
+            }
+        }
+        var type = Str(node, "type");
+        var untyped = Bool(node, "x-kubernetes-preserve-unknown-fields") || Bool(node, "x-kubernetes-int-or-string");
+        if (type.Length == 0 && !untyped && !root)
+        {
+            errors.Add(FieldError.Required(path.Child("type"), "must not be empty for specified object fields"));
+        }
+        else if (type.Length > 0 && !SchemaTypes.Contains(type))
+        {
+            errors.Add(FieldError.NotSupported(path.Child("type"), type, SchemaTypes));
+        }
+        if (node["properties"] is JsonObject properties)
+        {
+            foreach (var (name, child) in properties)
+            {
+                if (child is JsonObject childSchema)
+                {
+                    ValidateSchemaNode(childSchema, path.Child("properties").Key(name), root: false, errors);
+                }
+            }
+        }
+        if (node["items"] is JsonObject items)
+        {
+            ValidateSchemaNode(items, path.Child("items"), root: false, errors);
+        }
+        else if (type == "array")
+        {
+            errors.Add(FieldError.Required(path.Child("items"), "must be specified"));
+        }
+        if (node["additionalProperties"] is JsonObject additional)
+        {
+            if (node["properties"] is JsonObject { Count: > 0 })
+            {
+                errors.Add(FieldError.Forbidden(path.Child("additionalProperties"), "additionalProperties and properties are mutual exclusive"));
+            }
+            ValidateSchemaNode(additional, path.Child("additionalProperties"), root: false, errors);
+        }
+    }
+
+    private static void ValidateSubresources(JsonObject? subresources, FieldPath path, List<FieldError> errors)
+    {
+        if (subresources?["scale"] is not JsonObject scale)
+        {
+            return;
+        }
+        var scalePath = path.Child("scale");
+        CheckJsonPath(scale, "specReplicasPath", ".spec", scalePath, required: true, errors);
+        CheckJsonPath(scale, "statusReplicasPath", ".status", scalePath, required: true, errors);
+        CheckJsonPath(scale, "labelSelectorPath", null, scalePath, required: false, errors);
+    }
+
+    private static void CheckJsonPath(JsonObject scale, string field, string? under, FieldPath path, bool required, List<FieldError> errors)
+    {
+        var value = Str(scale, field);
+        if (value.Length == 0)
+        {
+            if (required)
+            {
+                errors.Add(FieldError.Required(path.Child(field)));
+            }
+            return;
+        }
+        // Upstream splits these paths on "." and nothing else: array notation would name a field
+        // called "items[0]", never an element. Refused here rather than read as such.
+        if (SimpleJsonPath.Parse(value) is null)
+        {
+            errors.Add(FieldError.Invalid(path.Child(field), value, "must be a json path in the form of .a.b.c"));
+            return;
+        }
+        if (under is null ? !(value.StartsWith(".spec.", StringComparison.Ordinal) || value.StartsWith(".status.", StringComparison.Ordinal))
+            : !value.StartsWith(under + ".", StringComparison.Ordinal))
+        {
+            var detail = under is null ? "should be a json path under either .spec or .status" : $"should be a json path under {under}";
+            errors.Add(FieldError.Invalid(path.Child(field), value, detail));
+        }
+    }
+
+    private static void ValidatePrinterColumns(JsonArray? columns, FieldPath path, List<FieldError> errors)
+    {
+        if (columns is null)
+        {
+            return;
+        }
+        for (var i = 0; i < columns.Count; i++)
+        {
+            var column = columns[i] as JsonObject ?? [];
+            var at = path.Index(i);
+            if (Str(column, "name").Length == 0)
+            {
+                errors.Add(FieldError.Required(at.Child("name")));
+            }
+            var type = Str(column, "type");
+            if (type.Length == 0)
+            {
+                errors.Add(FieldError.Required(at.Child("type")));
+            }
+            else if (!ColumnTypes.Contains(type))
+            {
+                errors.Add(FieldError.NotSupported(at.Child("type"), type, ColumnTypes));
+            }
+            if (Str(column, "jsonPath").Length == 0)
+            {
+                errors.Add(FieldError.Required(at.Child("jsonPath")));
+            }
+        }
+    }
+
+    private static void ValidateConversion(JsonObject? conversion, FieldPath path, List<FieldError> errors)
+    {
+        var strategy = conversion is null ? "None" : Str(conversion, "strategy");
+        if (strategy is "None" or "")
+        {
+            return;
+        }
+        errors.Add(strategy == "Webhook"
+            ? FieldError.Forbidden(path.Child("strategy"), "conversion webhooks are not supported by this server yet; use strategy None")
+            : FieldError.NotSupported(path.Child("strategy"), strategy, ["None", "Webhook"]));
+    }
+
+    private static string Summary(JsonArray versions) =>
+        "[]apiextensions.CustomResourceDefinitionVersion{" + string.Join(", ", versions.Select(v => v is JsonObject o
+            ? $"apiextensions.CustomResourceDefinitionVersion{{Name:{GoValue.Quote(Str(o, "name"))}, Served:{(Bool(o, "served") ? "true" : "false")}, Storage:{(Bool(o, "storage") ? "true" : "false")}}}"
+            : "{}")) + "}";
+
+    internal static string Str(JsonObject obj, string name) => obj[name] is JsonValue v && v.TryGetValue(out string? s) ? s : "";
+
+    internal static bool Bool(JsonObject obj, string name) => obj[name] is JsonValue v && v.TryGetValue(out bool b) && b;
+}

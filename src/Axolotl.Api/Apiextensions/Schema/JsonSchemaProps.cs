@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Axolotl.Api.Apiextensions.Schema;
+
+/// <summary>
+/// One node of a CRD's structural openAPIV3Schema, the subset this server validates, prunes and
+/// defaults with. Parsed once when a CRD becomes Established, read on every custom resource write.
+/// CEL (x-kubernetes-validations) is refused when the CRD is written, so it never reaches here.
+/// </summary>
+public sealed class JsonSchemaProps
+{
+    public string? Type { get; private init; }
+    public string? Format { get; private init; }
+    public bool Nullable { get; private init; }
+    public bool PreserveUnknownFields { get; private init; }
+    public bool IntOrString { get; private init; }
+    public bool EmbeddedResource { get; private init; }
+    public IReadOnlyDictionary<string, JsonSchemaProps> Properties { get; private init; } = new Dictionary<string, JsonSchemaProps>();
+    public IReadOnlyList<string> Required { get; private init; } = [];
+    public JsonSchemaProps? Items { get; private init; }
+
+    /// <summary>additionalProperties as a schema: the object is a map whose values all follow it.</summary>
+    public JsonSchemaProps? AdditionalProperties { get; private init; }
+
+    /// <summary>additionalProperties: true, which keeps any key unpruned.</summary>
+    public bool AdditionalPropertiesAllowed { get; private init; }
+
+    public IReadOnlyList<JsonNode?>? Enum { get; private init; }
+    public decimal? Minimum { get; private init; }
+    public decimal? Maximum { get; private init; }
+    public bool ExclusiveMinimum { get; private init; }
+    public bool ExclusiveMaximum { get; private init; }
+    public long? MinLength { get; private init; }
+    public long? MaxLength { get; private init; }
+    public long? MinItems { get; private init; }
+    public long? MaxItems { get; private init; }
+    public long? MinProperties { get; private init; }
+    public long? MaxProperties { get; private init; }
+    public string? Pattern { get; private init; }
+    public JsonNode? Default { get; private init; }
+
+    /// <summary>A schema that accepts anything and keeps it (a version without a schema).</summary>
+    public static JsonSchemaProps PreserveAll { get; } = new() { PreserveUnknownFields = true };
+
+    public static JsonSchemaProps Parse(JsonObject node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var properties = new Dictionary<string, JsonSchemaProps>(StringComparer.Ordinal);
+        if (node["properties"] is JsonObject props)
+        {
+            foreach (var (name, value) in props)
+            {
+                if (value is JsonObject child)
+                {
+                    properties[name] = Parse(child);
+                }
+            }
+        }
+        return new JsonSchemaProps
+        {
+            Type = Str(node, "type"),
+            Format = Str(node, "format"),
+            Nullable = Bool(node, "nullable"),
+            PreserveUnknownFields = Bool(node, "x-kubernetes-preserve-unknown-fields"),
+            IntOrString = Bool(node, "x-kubernetes-int-or-string"),
+            EmbeddedResource = Bool(node, "x-kubernetes-embedded-resource"),
+            Properties = properties,
+            Required = node["required"] is JsonArray required ? [.. required.Select(r => r?.ToString() ?? "")] : [],
+            Items = node["items"] is JsonObject items ? Parse(items) : null,
+            AdditionalProperties = node["additionalProperties"] is JsonObject additional ? Parse(additional) : null,
+            AdditionalPropertiesAllowed = node["additionalProperties"] is JsonValue allowed && allowed.TryGetValue(out bool yes) && yes,
+            Enum = node["enum"] is JsonArray values ? [.. values.Select(v => v?.DeepClone())] : null,
+            Minimum = Number(node, "minimum"),
+            Maximum = Number(node, "maximum"),
+            ExclusiveMinimum = Bool(node, "exclusiveMinimum"),
+            ExclusiveMaximum = Bool(node, "exclusiveMaximum"),
+            MinLength = Integer(node, "minLength"),
+            MaxLength = Integer(node, "maxLength"),
+            MinItems = Integer(node, "minItems"),
+            MaxItems = Integer(node, "maxItems"),
+            MinProperties = Integer(node, "minProperties"),
+            MaxProperties = Integer(node, "maxProperties"),
+            Pattern = Str(node, "pattern"),
+            Default = node["default"]?.DeepClone(),
+        };
+    }
+
+    private static string? Str(JsonObject node, string name) => node[name] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+
+    private static bool Bool(JsonObject node, string name) => node[name] is JsonValue v && v.TryGetValue(out bool b) && b;
+
+    private static decimal? Number(JsonObject node, string name) =>
+        node[name] is JsonValue v && decimal.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
+
+    private static long? Integer(JsonObject node, string name) =>
+        node[name] is JsonValue v && long.TryParse(v.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) ? l : null;
+}

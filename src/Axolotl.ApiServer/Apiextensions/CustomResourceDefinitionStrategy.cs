@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using Axolotl.Api.Apiextensions;
+using Axolotl.Api.Apiextensions.Definitions;
+using Axolotl.Api.Meta;
+using Axolotl.Api.Validation;
+
+namespace Axolotl.ApiServer.Apiextensions;
+
+/// <summary>
+/// The API rules of a CustomResourceDefinition: upstream's defaults (singular, listKind, conversion
+/// None), the cleanup finalizer on create so that deleting the CRD first deletes its objects, and
+/// upstream's validation of the spec.
+/// </summary>
+public static class CustomResourceDefinitionStrategy
+{
+    public static void Default(JsonObject crd, bool create)
+    {
+        ArgumentNullException.ThrowIfNull(crd);
+        if (crd["spec"] is not JsonObject spec)
+        {
+            return;
+        }
+        if (spec["names"] is JsonObject names && names["kind"]?.ToString() is { Length: > 0 } kind)
+        {
+            names["singular"] ??= kind.ToLowerInvariant();
+            names["listKind"] ??= kind + "List";
+        }
+        spec["conversion"] ??= new JsonObject { ["strategy"] = "None" };
+        if (create)
+        {
+            var meta = crd["metadata"] as JsonObject ?? [];
+            var finalizers = meta["finalizers"] as JsonArray ?? [];
+            if (!finalizers.Any(f => f?.ToString() == CustomResourceDefinition.CleanupFinalizer))
+            {
+                finalizers.Add(CustomResourceDefinition.CleanupFinalizer);
+            }
+            meta["finalizers"] = finalizers;
+        }
+    }
+
+    public static IReadOnlyList<FieldError> Validate(KubeObject typed, KubeObject? old, JsonObject crd, JsonObject? oldCrd)
+    {
+        ArgumentNullException.ThrowIfNull(typed);
+        var errors = GenericMetadataValidation.Validate(typed.Metadata, old?.Metadata, namespaced: false);
+        errors.AddRange(CustomResourceDefinitionValidation.Validate(crd, oldCrd));
+        return errors;
+    }
+}

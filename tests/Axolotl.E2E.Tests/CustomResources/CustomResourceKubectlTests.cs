@@ -1,0 +1,163 @@
+using Axolotl.E2E.Tests.Harness;
+
+namespace Axolotl.E2E.Tests.CustomResources;
+
+/// <summary>
+/// A CustomResourceDefinition through the real kubectl: applied and waited for, its objects applied,
+/// listed with their printer columns and short name, patched, refused when invalid, their status
+/// written through the subresource, and all of them gone with the CRD. No restart anywhere.
+/// </summary>
+public sealed class CustomResourceKubectlTests(ServerFixture fx) : IClassFixture<ServerFixture>
+{
+    /// <summary>The widgets CRD of group <paramref name="group"/> (each test its own: CRDs are cluster-wide).</summary>
+    public static string Definition(string group) => """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: widgets.GROUP
+        spec:
+          group: GROUP
+          scope: Namespaced
+          names:
+            plural: widgets
+            singular: widget
+            kind: Widget
+            shortNames: [wdg]
+            categories: [all]
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            subresources:
+              status: {}
+            additionalPrinterColumns:
+            - {name: Size, type: string, jsonPath: .spec.size}
+            - {name: Replicas, type: integer, jsonPath: .spec.replicas}
+            - {name: Ready, type: string, jsonPath: .status.ready}
+            schema:
+              openAPIV3Schema:
+                type: object
+                properties:
+                  spec:
+                    type: object
+                    required: [size]
+                    properties:
+                      size: {type: string, enum: [small, large]}
+                      replicas: {type: integer, minimum: 0, default: 1}
+                  status:
+                    type: object
+                    properties:
+                      ready: {type: string}
+        """.Replace("GROUP", group, StringComparison.Ordinal);
+
+    private static string Widget(string group, string name, string spec) => $"""
+        apiVersion: {group}/v1
+        kind: Widget
+        metadata:
+          name: {name}
+        spec: {spec}
+        """;
+
+    [Fact]
+    public async Task A_CRD_is_served_without_a_restart_and_its_objects_behave_like_built_ins()
+    {
+        const string group = "e2e.example.com";
+        var ns = await fx.NewNamespaceAsync("crd");
+        await fx.Kubectl.OkWithInputAsync(Definition(group), "apply", "-f", "-");
+        await fx.Kubectl.OkAsync("wait", "--for", "condition=established", "--timeout", "30s", $"crd/widgets.{group}");
+
+        await fx.Kubectl.OkWithInputAsync(Widget(group, "w1", "{size: small}") + "\n---\n" + Widget(group, "w2", "{size: large, replicas: 3}"), "apply", "-n", ns, "-f", "-");
+
+        var table = await fx.Kubectl.OkAsync("get", "widgets", "-n", ns);
+        var lines = table.Trim().Split('\n');
+        Assert.Matches(@"^NAME\s+SIZE\s+REPLICAS\s+READY$", lines[0]);
+        // No status yet: the Ready cell is empty (kubectl prints nil cells as <none>).
+        Assert.Matches(@"^w1\s+small\s+1(\s+<none>)?\s*$", lines[1]);
+        Assert.Matches(@"^w2\s+large\s+3(\s+<none>)?\s*$", lines[2]);
+        Assert.Equal("widget.e2e.example.com/w1\nwidget.e2e.example.com/w2", (await fx.Kubectl.OkAsync("get", "wdg", "-n", ns, "-o", "name")).Trim());
+        Assert.Contains("widget.e2e.example.com/w1", await fx.Kubectl.OkAsync("get", "all", "-n", ns, "-o", "name"));
+        Assert.Matches(@"widgets\s+wdg\s+e2e\.example\.com/v1\s+true\s+Widget", await fx.Kubectl.OkAsync("api-resources", "--api-group", group));
+
+        await fx.Kubectl.OkAsync("patch", "widget", "w1", "-n", ns, "--type", "merge", "-p", """{"spec":{"replicas":2}}""");
+        await fx.Kubectl.OkAsync("patch", "widget", "w1", "-n", ns, "--type", "json", "-p", """[{"op":"replace","path":"/spec/size","value":"large"}]""");
+        Assert.Equal("large/2/3", await fx.Kubectl.OkAsync("get", "widget", "w1", "-n", ns, "-o", "jsonpath={.spec.size}/{.spec.replicas}/{.metadata.generation}"));
+
+        var invalid = await fx.Kubectl.FailAsync("patch", "widget", "w1", "-n", ns, "--type", "merge", "-p", """{"spec":{"replicas":"many"}}""");
+        Assert.Contains("spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\"", invalid);
+        var badEnum = await fx.Kubectl.FailWithInputAsync(Widget(group, "w3", "{size: medium}"), "apply", "-n", ns, "-f", "-");
+        Assert.Contains("spec.size: Unsupported value: \"medium\": supported values: \"small\", \"large\"", badEnum);
+
+        await fx.Kubectl.OkAsync("patch", "widget", "w1", "-n", ns, "--subresource", "status", "--type", "merge", "-p", """{"status":{"ready":"yes"}}""");
+        Assert.Matches(@"^w1\s+large\s+2\s+yes$", (await fx.Kubectl.OkAsync("get", "widget", "w1", "-n", ns, "--no-headers")).Trim());
+        Assert.Equal("3", await fx.Kubectl.OkAsync("get", "widget", "w1", "-n", ns, "-o", "jsonpath={.metadata.generation}"));
+
+        await fx.Kubectl.OkAsync("delete", "crd", $"widgets.{group}", "--timeout", "60s");
+        Assert.Equal("", await fx.Kubectl.OkAsync("get", "crd", $"widgets.{group}", "--ignore-not-found", "-o", "name"));
+        // kubectl may still have widgets in its discovery cache: either it no longer knows the type, or the server says 404.
+        Assert.Matches("doesn't have a resource type \"widgets\"|could not find the requested resource", await fx.Kubectl.FailAsync("get", "widgets", "-n", ns));
+    }
+
+    [Fact]
+    public async Task Kubectl_scale_writes_the_replicas_path_the_CRD_names_and_reads_its_selector()
+    {
+        const string group = "scale.e2e.example.com";
+        var ns = await fx.NewNamespaceAsync("crd-scale");
+        await fx.Kubectl.OkWithInputAsync($$"""
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: pools.{{group}}}
+            spec:
+              group: {{group}}
+              scope: Namespaced
+              names: {plural: pools, kind: Pool}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                subresources:
+                  status: {}
+                  scale: {specReplicasPath: .spec.workers.desired, statusReplicasPath: .status.workers.ready, labelSelectorPath: .status.workers.selector}
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    x-kubernetes-preserve-unknown-fields: true
+            """, "apply", "-f", "-");
+        await fx.Kubectl.OkAsync("wait", "--for", "condition=established", "--timeout", "30s", $"crd/pools.{group}");
+        await fx.Kubectl.OkWithInputAsync($"apiVersion: {group}/v1\nkind: Pool\nmetadata:\n  name: p\nspec:\n  workers: {{desired: 1}}\n", "apply", "-n", ns, "-f", "-");
+
+        await fx.Kubectl.OkAsync("scale", "pool", "p", "-n", ns, "--replicas", "4");
+
+        Assert.Equal("4", await fx.Kubectl.OkAsync("get", "pool", "p", "-n", ns, "-o", "jsonpath={.spec.workers.desired}"));
+        await fx.Kubectl.OkAsync("patch", "pool", "p", "-n", ns, "--subresource", "status", "--type", "merge", "-p", """{"status":{"workers":{"ready":3,"selector":"app=pool"}}}""");
+        var scale = await fx.Kubectl.OkAsync("get", "--raw", $"/apis/{group}/v1/namespaces/{ns}/pools/p/scale");
+        Assert.Contains("\"spec\":{\"replicas\":4}", scale, StringComparison.Ordinal);
+        Assert.Contains("\"status\":{\"replicas\":3,\"selector\":\"app=pool\"}", scale, StringComparison.Ordinal);
+        // A precondition that no longer holds is refused, as for built-ins.
+        Assert.Contains("Expected replicas to be 2, was 4", await fx.Kubectl.FailAsync("scale", "pool", "p", "-n", ns, "--replicas", "5", "--current-replicas", "2"));
+    }
+
+    [Fact]
+    public async Task Server_side_apply_owns_the_fields_it_sets_on_a_custom_resource()
+    {
+        const string group = "ssa.e2e.example.com";
+        var ns = await fx.NewNamespaceAsync("crd-ssa");
+        await fx.Kubectl.OkWithInputAsync(Definition(group), "apply", "-f", "-");
+        await fx.Kubectl.OkAsync("wait", "--for", "condition=established", "--timeout", "30s", $"crd/widgets.{group}");
+
+        await fx.Kubectl.OkWithInputAsync(Widget(group, "w", "{size: small, replicas: 2}"), "apply", "--server-side", "--field-manager", "alice", "-n", ns, "-f", "-");
+        Assert.Equal("small/2", await fx.Kubectl.OkAsync("get", "widget", "w", "-n", ns, "-o", "jsonpath={.spec.size}/{.spec.replicas}"));
+        var managers = await fx.Kubectl.OkAsync("get", "widget", "w", "-n", ns, "--show-managed-fields", "-o", "jsonpath={.metadata.managedFields[*].manager}:{.metadata.managedFields[*].operation}");
+        Assert.Equal("alice:Apply", managers);
+
+        // Another manager setting a field alice owns conflicts; with --force-conflicts it takes it over.
+        var conflict = await fx.Kubectl.FailWithInputAsync(Widget(group, "w", "{size: large}"), "apply", "--server-side", "--field-manager", "bob", "-n", ns, "-f", "-");
+        Assert.Contains("conflict", conflict, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(".spec.size", conflict, StringComparison.Ordinal);
+        await fx.Kubectl.OkWithInputAsync(Widget(group, "w", "{size: large}"), "apply", "--server-side", "--force-conflicts", "--field-manager", "bob", "-n", ns, "-f", "-");
+        Assert.Equal("large/2", await fx.Kubectl.OkAsync("get", "widget", "w", "-n", ns, "-o", "jsonpath={.spec.size}/{.spec.replicas}"));
+
+        // Alice drops replicas from her configuration: the field she alone owned goes (the schema's default comes back).
+        await fx.Kubectl.OkWithInputAsync(Widget(group, "w", "{size: large}"), "apply", "--server-side", "--force-conflicts", "--field-manager", "alice", "-n", ns, "-f", "-");
+        Assert.Equal("large/1", await fx.Kubectl.OkAsync("get", "widget", "w", "-n", ns, "-o", "jsonpath={.spec.size}/{.spec.replicas}"));
+    }
+}
