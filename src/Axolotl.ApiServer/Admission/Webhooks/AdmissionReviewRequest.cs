@@ -33,9 +33,9 @@ public static class AdmissionReviewRequest
         {
             request["requestSubResource"] = requestSubresource;
         }
-        if (attributes.Name.Length > 0)
+        if (NameOf(attributes, obj) is { Length: > 0 } name)
         {
-            request["name"] = attributes.Name;
+            request["name"] = name;
         }
         if (attributes.Namespace is { Length: > 0 } ns)
         {
@@ -54,6 +54,11 @@ public static class AdmissionReviewRequest
             ["request"] = request,
         };
     }
+
+    /// <summary>The request's name; a create's is known from its object before the handler records it (generateName aside).</summary>
+    public static string NameOf(AdmissionAttributes attributes, JsonObject? obj) =>
+        attributes.Name.Length > 0 ? attributes.Name
+        : obj?["metadata"]?["name"] is JsonValue v && v.TryGetValue<string>(out var name) ? name : "";
 
     public static string OperationName(AdmissionOperation operation) => operation switch
     {

@@ -25,7 +25,7 @@ public sealed partial class WebhookInvoker(WebhookClient client, ObjectStore obj
     {
         var type = attributes.Type;
         var isNamespace = type.Group.Length == 0 && type.Plural == "namespaces";
-        var ns = isNamespace ? attributes.Name : attributes.Namespace ?? "";
+        var ns = isNamespace ? AdmissionReviewRequest.NameOf(attributes, obj ?? attributes.OldObject) : attributes.Namespace ?? "";
         return new WebhookRequestFacts(AdmissionReviewRequest.OperationName(attributes.Operation), type.Group, type.Version, type.Plural,
             attributes.Subresource ?? "", ns, Labels(obj), Labels(attributes.OldObject));
     }
