@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Axolotl.Api.Meta;
+using Axolotl.Api.Serialization;
 
 namespace Axolotl.Api.AdmissionRegistration;
 
@@ -8,5 +9,7 @@ namespace Axolotl.Api.AdmissionRegistration;
 public sealed class MutatingWebhookConfiguration : KubeObject
 {
     [Description("The webhooks, called one after another in this order.")]
+    [PatchMergeKey("name")]
+    [PatchStrategy("merge")]
     public List<MutatingWebhook>? Webhooks { get; set; }
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Axolotl.Api.Meta;
+using Axolotl.Api.Serialization;
 
 namespace Axolotl.Api.AdmissionRegistration;
 
@@ -8,5 +9,7 @@ namespace Axolotl.Api.AdmissionRegistration;
 public sealed class ValidatingWebhookConfiguration : KubeObject
 {
     [Description("The webhooks, called in parallel.")]
+    [PatchMergeKey("name")]
+    [PatchStrategy("merge")]
     public List<ValidatingWebhook>? Webhooks { get; set; }
 }
