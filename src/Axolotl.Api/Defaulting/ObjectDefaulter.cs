@@ -48,6 +48,8 @@ public static class ObjectDefaulter
             case FlowControl.PriorityLevelConfiguration level: FlowControlDefaults.ApplyPriorityLevel(level); break;
             case Rbac.RoleBinding binding: RbacDefaults.Apply(binding.RoleRef, binding.Subjects); break;
             case Rbac.ClusterRoleBinding binding: RbacDefaults.Apply(binding.RoleRef, binding.Subjects); break;
+            case AdmissionRegistration.MutatingWebhookConfiguration configuration: AdmissionRegistrationDefaults.Apply(configuration.Webhooks); break;
+            case AdmissionRegistration.ValidatingWebhookConfiguration configuration: AdmissionRegistrationDefaults.Apply(configuration.Webhooks); break;
         }
     }
 

@@ -102,6 +102,11 @@ public static class KnownResources
     public static ResourceType CustomResourceDefinitions { get; } = Of<CustomResourceDefinition>(CustomResourceDefinition.Group, "customresourcedefinitions", false, ["crd", "crds"], ["api-extensions"],
         [StatusOf(CustomResourceDefinition.Group, "CustomResourceDefinition")]);
 
+    public const string AdmissionRegistrationGroup = "admissionregistration.k8s.io";
+
+    public static ResourceType MutatingWebhookConfigurations { get; } = Of<AdmissionRegistration.MutatingWebhookConfiguration>(AdmissionRegistrationGroup, "mutatingwebhookconfigurations", false, [], ["api-extensions"], []);
+    public static ResourceType ValidatingWebhookConfigurations { get; } = Of<AdmissionRegistration.ValidatingWebhookConfiguration>(AdmissionRegistrationGroup, "validatingwebhookconfigurations", false, [], ["api-extensions"], []);
+
     public const string MetricsGroup = "metrics.k8s.io";
 
     /// <summary>The resource metrics API: computed from the agents' readings, never stored, read-only.</summary>
@@ -125,6 +130,7 @@ public static class KnownResources
         Jobs, CronJobs, HorizontalPodAutoscalers, HorizontalPodAutoscalersV1,
         EndpointSlices, Leases, PodDisruptionBudgets, EventsV1, CertificateSigningRequests, StorageClasses, PriorityClasses,
         Ingresses, IngressClasses, FlowSchemas, PriorityLevelConfigurations, CustomResourceDefinitions,
+        MutatingWebhookConfigurations, ValidatingWebhookConfigurations,
         ClusterRoleBindings, ClusterRoles, RoleBindings, Roles,
         TokenReviews, SelfSubjectReviews,
         LocalSubjectAccessReviews, SelfSubjectAccessReviews, SelfSubjectRulesReviews, SubjectAccessReviews,

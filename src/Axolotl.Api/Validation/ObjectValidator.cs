@@ -63,6 +63,8 @@ public static class ObjectValidator
             Rbac.ClusterRole role => RbacValidation.ValidateClusterRole(role, old as Rbac.ClusterRole),
             Rbac.RoleBinding binding => RbacValidation.ValidateRoleBinding(binding, old as Rbac.RoleBinding),
             Rbac.ClusterRoleBinding binding => RbacValidation.ValidateClusterRoleBinding(binding, old as Rbac.ClusterRoleBinding),
+            AdmissionRegistration.MutatingWebhookConfiguration configuration => WebhookConfigurationValidation.Validate(configuration, configuration.Webhooks, old),
+            AdmissionRegistration.ValidatingWebhookConfiguration configuration => WebhookConfigurationValidation.Validate(configuration, configuration.Webhooks, old),
             _ => [],
         };
     }

@@ -45,6 +45,11 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
         Default(typed, typedOld, create: attributes.OldObject is null);
         foreach (var plugin in Plugins.Mutating)
         {
+            if (plugin is IReplacingAdmissionPlugin replacing)
+            {
+                typed = await replacing.AdmitReplacingAsync(attributes, typed, ct);
+                continue;
+            }
             await plugin.AdmitAsync(attributes, typed, ct);
         }
         var admitted = Validate(type, typed, typedOld, attributes.Subresource);

@@ -3,6 +3,7 @@ using Axolotl.ApiServer.Admission.LimitRange;
 using Axolotl.ApiServer.Admission.PodSecurity;
 using Axolotl.ApiServer.Admission.Quota;
 using Axolotl.ApiServer.Admission.Storage;
+using Axolotl.ApiServer.Admission.Webhooks;
 using Axolotl.ApiServer.Registry;
 using Axolotl.ApiServer.Security;
 using Axolotl.ApiServer.Security.Rbac;
@@ -20,6 +21,9 @@ public static class AdmissionOrder
 {
     public static AdmissionPlugins Build(ApiServerOptions options, ObjectStore objects, Authorizer authorizer, TimeProvider clock, ILoggerFactory logging)
     {
+        // One configuration cache for both webhook plugins; the host starts it before serving.
+        var webhooks = new WebhookConfigurationCache(objects, clock, logging.CreateLogger<WebhookConfigurationCache>());
+        var invoker = new WebhookInvoker(new WebhookClient(new WebhookTransport(), ResolveServiceWebhook(objects), clock), objects, logging.CreateLogger<WebhookInvoker>());
         List<IAdmissionPlugin> ordered =
         [
             new NamespaceLifecycle(objects),
@@ -46,9 +50,23 @@ public static class AdmissionOrder
             new NodeCidrClaims(objects),
             // Ours: flow control stores borrowing settings it does not act on, and says so.
             new FlowControl.BorrowingNotSupported(),
+            // After every built-in plugin, before ResourceQuota, as upstream: webhooks see what the plugins above made of the object.
+            new MutatingAdmissionWebhook(webhooks, invoker),
+            new ValidatingAdmissionWebhook(webhooks, invoker),
             // Last: it counts what the plugins above admitted and holds that count until the write.
             new QuotaAdmission(objects, clock, logging.CreateLogger<QuotaAdmission>()),
         ]);
         return new AdmissionPlugins(ordered);
+    }
+
+    /// <summary>A Service webhook is reached as services/NAME/proxy reaches a Service: a ready endpoint of the Service port.</summary>
+    private static WebhookServiceResolver ResolveServiceWebhook(ObjectStore objects)
+    {
+        var locations = new Proxy.ProxyLocations(objects);
+        return async (ns, name, port, ct) =>
+        {
+            var address = await locations.ServiceAsync(ns, $"https:{name}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}", ct);
+            return new System.Net.IPEndPoint(address.Address, address.Port);
+        };
     }
 }

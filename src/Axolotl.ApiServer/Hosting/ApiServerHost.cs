@@ -143,6 +143,11 @@ public sealed class ApiServerHost : IAsyncDisposable
         await rbac.StartAsync(app.Lifetime.ApplicationStopping);
         await new Apiextensions.CustomResourceDefinitionController(objects, catalog, clock, logging.CreateLogger<Apiextensions.CustomResourceDefinitionController>())
             .StartAsync(app.Lifetime.ApplicationStopping);
+        if (admission.Plugins.Find<Admission.Webhooks.ValidatingAdmissionWebhook>() is { } webhooks)
+        {
+            // Requests are served once the webhook configurations were listed, so none skips a webhook that exists.
+            await webhooks.Configurations.StartAsync(app.Lifetime.ApplicationStopping);
+        }
         if (flowControl is not null)
         {
             await flowControl.StartAsync(app.Lifetime.ApplicationStopping);

@@ -36,6 +36,8 @@ public static class TablePrinters
         [("certificates.k8s.io", "CertificateSigningRequest")] = new CertificateSigningRequestPrinter(),
         [("flowcontrol.apiserver.k8s.io", "FlowSchema")] = new FlowSchemaPrinter(),
         [("flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration")] = new PriorityLevelConfigurationPrinter(),
+        [("admissionregistration.k8s.io", "MutatingWebhookConfiguration")] = new WebhookConfigurationPrinter(),
+        [("admissionregistration.k8s.io", "ValidatingWebhookConfiguration")] = new WebhookConfigurationPrinter(),
         [("autoscaling", "Scale")] = new ScalePrinter(),
         [("autoscaling", "HorizontalPodAutoscaler")] = new HorizontalPodAutoscalerPrinter(),
         [("rbac.authorization.k8s.io", "RoleBinding")] = new RoleBindingPrinter(),

@@ -27,9 +27,11 @@ public sealed class AdmissionOrderTests
         Assert.Equal(
             ["NamespaceLifecycle", "LimitRanger", "ServiceAccount", "NodeRestriction", "PodSecurity", "Priority", "DefaultTolerationSeconds",
              "DefaultStorageClass+StorageObjectInUseProtection+PersistentVolumeClaimResize", "CertificateApproval+CertificateSigning",
-             "CertificateRequestRestriction", "RbacEscalation", "NodeCidrClaims", "FlowControlBorrowing", "ResourceQuota"],
+             "CertificateRequestRestriction", "RbacEscalation", "NodeCidrClaims", "FlowControlBorrowing",
+             "MutatingAdmissionWebhook", "ValidatingAdmissionWebhook", "ResourceQuota"],
             plugins.Ordered.Select(p => p.Name));
-        Assert.Equal(["LimitRanger", "ServiceAccount", "Priority", "DefaultTolerationSeconds", "DefaultStorageClass+StorageObjectInUseProtection+PersistentVolumeClaimResize"],
+        Assert.Equal(["LimitRanger", "ServiceAccount", "Priority", "DefaultTolerationSeconds", "DefaultStorageClass+StorageObjectInUseProtection+PersistentVolumeClaimResize",
+             "MutatingAdmissionWebhook"],
             plugins.Mutating.Select(p => p.Name));
         Assert.Equal("ResourceQuota", plugins.Writing?.Name);
     }

@@ -1,0 +1,12 @@
+namespace Axolotl.ApiServer.Admission.Webhooks;
+
+/// <summary>
+/// The webhook could not be asked, or its answer could not be used (upstream's ErrCallingWebhook): the
+/// only failures the failurePolicy applies to. A refusal, or a patch that does not apply, is not one.
+/// </summary>
+public sealed class WebhookCallException(string webhookName, string reason) : Exception($"failed calling webhook \"{webhookName}\": {reason}")
+{
+    public string WebhookName { get; } = webhookName;
+
+    public string Reason { get; } = reason;
+}

@@ -1,0 +1,242 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Axolotl.Testing;
+using Microsoft.AspNetCore.Http;
+
+namespace Axolotl.ApiServer.Tests.Admission.Webhooks;
+
+/// <summary>The webhook plugins through the real HTTP API, against real HTTPS webhooks on loopback started by each test.</summary>
+public sealed class WebhookAdmissionTests : IAsyncLifetime
+{
+    private InProcessCluster _cluster = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await InProcessCluster.StartAsync(CancellationToken.None);
+        _http = _cluster.CreateHttpClient();
+        await PostAsync("/api/v1/namespaces", """{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"guarded","labels":{"webhooks":"on"}}}""", HttpStatusCode.Created);
+        await PostAsync("/api/v1/namespaces", """{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"free"}}""", HttpStatusCode.Created);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _cluster.DisposeAsync();
+    }
+
+    private static string ConfigMap(string name, string labels = "{}") =>
+        $$$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"{{{name}}}","labels":{{{labels}}}},"data":{"k":"v"}}""";
+
+    private static string Webhook(string name, string clientConfig, string extra = "") => $$$"""
+        {"name":"{{{name}}}","clientConfig":{{{clientConfig}}},
+         "rules":[{"operations":["CREATE","UPDATE"],"apiGroups":[""],"apiVersions":["v1"],"resources":["configmaps"]}],
+         "namespaceSelector":{"matchLabels":{"webhooks":"on"}},
+         "sideEffects":"None","admissionReviewVersions":["v1"]{{{extra}}}}
+        """;
+
+    private static string UrlConfig(TestWebhookServer server, string path) => $$"""{"url":"{{server.Url(path)}}","caBundle":"{{server.CaBundle}}"}""";
+
+    private async Task<HttpResponseMessage> PostAsync(string path, string body, HttpStatusCode? expected = null)
+    {
+        var response = await _http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"), CancellationToken.None);
+        if (expected is { } code)
+        {
+            Assert.True(response.StatusCode == code, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        return response;
+    }
+
+    private async Task<JsonObject> StatusOf(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonObject>(CancellationToken.None))!;
+
+    private Task ConfigureAsync(string kind, params string[] webhooks) =>
+        PostAsync($"/apis/admissionregistration.k8s.io/v1/{kind.ToLowerInvariant()}s",
+            $$"""{"apiVersion":"admissionregistration.k8s.io/v1","kind":"{{kind}}","metadata":{"name":"test"},"webhooks":[{{string.Join(",", webhooks)}}]}""",
+            HttpStatusCode.Created);
+
+    /// <summary>Dry-run creates until <paramref name="server"/> hears one: the configuration is in the server's cache from then on.</summary>
+    private async Task UntilCalledAsync(TestWebhookServer server)
+    {
+        await Eventually.TrueAsync(async () =>
+        {
+            using var _ = await PostAsync("/api/v1/namespaces/guarded/configmaps?dryRun=All", ConfigMap("probe"));
+            return server.Received.Any(r => r.Review["request"]!["name"]?.GetValue<string>() == "probe");
+        }, "the webhook configuration to reach the admission cache");
+    }
+
+    private static int DeadPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task A_validating_webhook_refuses_with_its_message_and_sees_upstreams_admission_review()
+    {
+        await using var server = await TestWebhookServer.StartAsync((ctx, review) =>
+            review["request"]!["name"]!.GetValue<string>() == "bad"
+                ? TestWebhookServer.Deny(ctx, review, 403, "configmaps named bad are not welcome")
+                : TestWebhookServer.Allow(ctx, review, warnings: "looked at it"));
+        await ConfigureAsync("ValidatingWebhookConfiguration", Webhook("deny.example.com", UrlConfig(server, "/validate")));
+        await UntilCalledAsync(server);
+
+        var refused = await PostAsync("/api/v1/namespaces/guarded/configmaps", ConfigMap("bad"), HttpStatusCode.Forbidden);
+        Assert.Equal("admission webhook \"deny.example.com\" denied the request: configmaps named bad are not welcome", (await StatusOf(refused))["message"]!.GetValue<string>());
+
+        var allowed = await PostAsync("/api/v1/namespaces/guarded/configmaps", ConfigMap("good"), HttpStatusCode.Created);
+        Assert.Contains("299 - \"looked at it\"", allowed.Headers.GetValues("Warning"));
+        var (path, review) = server.Received.Last();
+        Assert.Equal("/validate?timeout=10s", path);
+        Assert.Equal("admission.k8s.io/v1", review["apiVersion"]!.GetValue<string>());
+        var request = review["request"]!;
+        Assert.Equal("CREATE", request["operation"]!.GetValue<string>());
+        Assert.Equal("ConfigMap", request["kind"]!["kind"]!.GetValue<string>());
+        Assert.Equal("configmaps", request["resource"]!["resource"]!.GetValue<string>());
+        Assert.Equal("guarded", request["namespace"]!.GetValue<string>());
+        Assert.Equal("v", request["object"]!["data"]!["k"]!.GetValue<string>());
+        Assert.False(request["dryRun"]!.GetValue<bool>());
+        Assert.False(string.IsNullOrEmpty(request["userInfo"]!["username"]?.GetValue<string>()));
+        Assert.False(string.IsNullOrEmpty(request["uid"]!.GetValue<string>()));
+
+        // The namespaceSelector leaves this namespace out: the webhook never hears of it.
+        var before = server.Received.Count;
+        await PostAsync("/api/v1/namespaces/free/configmaps", ConfigMap("bad"), HttpStatusCode.Created);
+        Assert.Equal(before, server.Received.Count);
+    }
+
+    [Fact]
+    public async Task A_mutating_webhooks_patch_is_stored_and_an_if_needed_webhook_is_asked_again_after_a_later_change()
+    {
+        await using var server = await TestWebhookServer.StartAsync((ctx, review) =>
+        {
+            var labels = review["request"]!["object"]!["metadata"]!["labels"] as JsonObject;
+            return ctx.Request.Path.Value switch
+            {
+                "/first" when labels?["second"] is not null => TestWebhookServer.Allow(ctx, review, """[{"op":"add","path":"/metadata/labels/first-saw-second","value":"yes"}]"""),
+                "/second" => TestWebhookServer.Allow(ctx, review, """[{"op":"add","path":"/metadata/labels/second","value":"added"}]"""),
+                _ => TestWebhookServer.Allow(ctx, review),
+            };
+        });
+        await ConfigureAsync("MutatingWebhookConfiguration",
+            Webhook("first.example.com", UrlConfig(server, "/first"), ""","reinvocationPolicy":"IfNeeded" """),
+            Webhook("second.example.com", UrlConfig(server, "/second")));
+        await UntilCalledAsync(server);
+
+        var created = await StatusOf(await PostAsync("/api/v1/namespaces/guarded/configmaps", ConfigMap("labelled", """{"mine":"1"}"""), HttpStatusCode.Created));
+        var labels = created["metadata"]!["labels"]!.AsObject();
+        Assert.Equal("added", labels["second"]!.GetValue<string>());
+        Assert.Equal("yes", labels["first-saw-second"]!.GetValue<string>());
+        Assert.Equal("1", labels["mine"]!.GetValue<string>());
+        Assert.Equal(2, server.Received.Count(r => r.Path.StartsWith("/first", StringComparison.Ordinal) && r.Review["request"]!["name"]?.GetValue<string>() == "labelled"));
+    }
+
+    [Fact]
+    public async Task A_patch_that_renames_the_object_is_refused()
+    {
+        await using var server = await TestWebhookServer.StartAsync((ctx, review) =>
+            TestWebhookServer.Allow(ctx, review, """[{"op":"replace","path":"/metadata/name","value":"elsewhere"}]"""));
+        await ConfigureAsync("MutatingWebhookConfiguration", Webhook("rename.example.com", UrlConfig(server, "/")));
+        await UntilCalledAsync(server);
+
+        var refused = await PostAsync("/api/v1/namespaces/guarded/configmaps", ConfigMap("named"), HttpStatusCode.InternalServerError);
+        Assert.Contains("may not change metadata.name", (await StatusOf(refused))["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_webhook_that_is_down_fails_the_request_with_fail_and_is_skipped_with_ignore()
+    {
+        await using var witness = await TestWebhookServer.StartAsync((ctx, review) => TestWebhookServer.Allow(ctx, review));
+        var port = DeadPort();
+        var down = $$"""{"url":"https://127.0.0.1:{{port}}/down","caBundle":"{{witness.CaBundle}}"}""";
+        await ConfigureAsync("ValidatingWebhookConfiguration",
+            Webhook("down.example.com", down, ""","failurePolicy":"Ignore" """),
+            Webhook("witness.example.com", UrlConfig(witness, "/")));
+        await UntilCalledAsync(witness);
+        await PostAsync("/api/v1/namespaces/guarded/configmaps", ConfigMap("ignored"), HttpStatusCode.Created);
+
+        var configuration = await (await _http.GetAsync("/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/test", CancellationToken.None))
+            .Content.ReadFromJsonAsync<JsonObject>(CancellationToken.None);
+        configuration!["webhooks"]![0]!["failurePolicy"] = "Fail";
+        var put = await _http.PutAsync("/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/test",
+            new StringContent(configuration.ToJsonString(), Encoding.UTF8, "application/json"), CancellationToken.None);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        var expected = $"Internal error occurred: failed calling webhook \"down.example.com\": failed to call webhook: Post \"https://127.0.0.1:{port}/down?timeout=10s\": dial tcp 127.0.0.1:{port}: connect: connection refused";
+        var refused = await Eventually.UntilAsync(
+            async () => await PostAsync("/api/v1/namespaces/guarded/configmaps", ConfigMap("failed")),
+            r => r.StatusCode == HttpStatusCode.InternalServerError, "the Fail policy to refuse");
+        var status = await StatusOf(refused);
+        Assert.Equal("InternalError", status["reason"]!.GetValue<string>());
+        Assert.Equal(expected, status["message"]!.GetValue<string>());
+
+        // Requests for webhook configurations never go to webhooks, so a broken one can always be removed.
+        var deleted = await _http.DeleteAsync("/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/test", CancellationToken.None);
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_webhook_that_times_out_redirects_or_presents_an_untrusted_certificate_fails_the_request()
+    {
+        await using var server = await TestWebhookServer.StartAsync(async (ctx, review) =>
+        {
+            switch (ctx.Request.Path.Value)
+            {
+                case "/slow":
+                    await Task.Delay(TimeSpan.FromSeconds(5), TimeProvider.System, ctx.RequestAborted);
+                    await TestWebhookServer.Allow(ctx, review);
+                    break;
+                case "/redirect":
+                    ctx.Response.StatusCode = 307;
+                    ctx.Response.Headers.Location = "https://127.0.0.1:1/elsewhere";
+                    break;
+                case "/garbage":
+                    await ctx.Response.WriteAsync("this is not json", ctx.RequestAborted);
+                    break;
+                default:
+                    await TestWebhookServer.Allow(ctx, review);
+                    break;
+            }
+        });
+        using var otherCa = new TestPki("someone-else");
+        var untrusted = Convert.ToBase64String(Encoding.ASCII.GetBytes(otherCa.Ca.ExportCertificatePem()));
+        string Scoped(string name, string path, string ca, string extra = "") =>
+            Webhook(name, $$"""{"url":"{{server.Url(path)}}","caBundle":"{{ca}}"}""", extra)
+                .Replace("\"resources\":[\"configmaps\"]", "\"resources\":[\"configmaps\"],\"scope\":\"Namespaced\"", StringComparison.Ordinal)
+                .Replace("{\"webhooks\":\"on\"}", $$"""{"case":"{{path.TrimStart('/')}}"}""", StringComparison.Ordinal);
+        await ConfigureAsync("ValidatingWebhookConfiguration",
+            Webhook("witness.example.com", UrlConfig(server, "/")),
+            Scoped("slow.example.com", "/slow", server.CaBundle, ""","timeoutSeconds":1 """),
+            Scoped("redirect.example.com", "/redirect", server.CaBundle),
+            Scoped("garbage.example.com", "/garbage", server.CaBundle),
+            Scoped("untrusted.example.com", "/untrusted", untrusted));
+        await UntilCalledAsync(server);
+
+        async Task<string> FailureIn(string @case)
+        {
+            await PostAsync("/api/v1/namespaces", """{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"CASE","labels":{"case":"CASE"}}}""".Replace("CASE", @case, StringComparison.Ordinal), HttpStatusCode.Created);
+            var response = await PostAsync($"/api/v1/namespaces/{@case}/configmaps", ConfigMap("x"), HttpStatusCode.InternalServerError);
+            return (await StatusOf(response))["message"]!.GetValue<string>();
+        }
+
+        Assert.Equal($"Internal error occurred: failed calling webhook \"slow.example.com\": failed to call webhook: Post \"{server.Url("/slow")}?timeout=1s\": context deadline exceeded", await FailureIn("slow"));
+        Assert.Equal($"Internal error occurred: failed calling webhook \"redirect.example.com\": failed to call webhook: the server responded with the status code 307 but did not return more information", await FailureIn("redirect"));
+        Assert.StartsWith("Internal error occurred: failed calling webhook \"garbage.example.com\": failed to call webhook: couldn't get version/kind; json parse error:", await FailureIn("garbage"), StringComparison.Ordinal);
+        Assert.Equal($"Internal error occurred: failed calling webhook \"untrusted.example.com\": failed to call webhook: Post \"{server.Url("/untrusted")}?timeout=10s\": tls: failed to verify certificate: x509: certificate signed by unknown authority", await FailureIn("untrusted"));
+        Assert.DoesNotContain(server.Received, r => r.Path.StartsWith("/untrusted", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Configurations_are_validated_with_upstreams_field_errors()
+    {
+        var response = await PostAsync("/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations",
+            """{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"bad"},"webhooks":[{"name":"a.example.com","clientConfig":{"url":"http://x.example.com"},"sideEffects":"None","admissionReviewVersions":["v1"]}]}""",
+            HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("ValidatingWebhookConfiguration.admissionregistration.k8s.io \"bad\" is invalid: webhooks[0].clientConfig.url: Invalid value: \"http\": 'https' is the only allowed URL scheme; desired format: https://host[/path]",
+            (await StatusOf(response))["message"]!.GetValue<string>());
+    }
+}
