@@ -205,6 +205,7 @@ public sealed partial class NetworkPolicyEnforcer : IPodNetworkGate, IAsyncDispo
             // Stopping.
         }
         _stop.Dispose();
+        _sync.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "network policy: table {Table} installed for {Pods} pods of this node ({Policies} policies in the cluster)")]

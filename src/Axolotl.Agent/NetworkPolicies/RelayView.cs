@@ -8,10 +8,17 @@ namespace Axolotl.Agent.NetworkPolicies;
 /// and the backend pod's ingress, each pod's rules compiled on first use and kept until the next
 /// snapshot replaces this view. An address that is no pod (the node, the outside) has no rules of its own.
 /// </summary>
-internal sealed class RelayView(PolicyState state)
+internal sealed class RelayView
 {
-    private readonly Dictionary<uint, PolicyPod> _byIp = state.Pods.Where(p => p.Uid != "cluster-dns").GroupBy(p => p.Ip).ToDictionary(g => g.Key, g => g.First());
+    private readonly PolicyState _state;
+    private readonly Dictionary<uint, PolicyPod> _byIp;
     private readonly ConcurrentDictionary<uint, PodRules> _rules = new();
+
+    public RelayView(PolicyState state)
+    {
+        _state = state;
+        _byIp = state.Pods.Where(p => p.Uid != "cluster-dns").GroupBy(p => p.Ip).ToDictionary(g => g.Key, g => g.First());
+    }
 
     public bool Allows(IPAddress client, IPEndPoint backend)
     {
@@ -29,5 +36,5 @@ internal sealed class RelayView(PolicyState state)
     }
 
     private PodRules? Rules(uint ip) =>
-        _byIp.TryGetValue(ip, out var pod) ? _rules.GetOrAdd(ip, _ => NetworkPolicyCompiler.CompilePod(state, pod)) : null;
+        _byIp.TryGetValue(ip, out var pod) ? _rules.GetOrAdd(ip, _ => NetworkPolicyCompiler.CompilePod(_state, pod)) : null;
 }

@@ -132,7 +132,10 @@ internal sealed class Forwarder(
             if (options.AdmitConnection is { } admit && !admit(client, endpoint.EndPoint))
             {
                 // NetworkPolicy: as if this client had connected to the endpoint itself, which the policy would drop.
-                ProxyLog.PolicyDenied(logger, target.Service, endpoint.ToString(), client.ToString());
+                if (logger.IsEnabled(LogLevel.Debug))
+                {
+                    ProxyLog.PolicyDenied(logger, target.Service, endpoint.ToString(), client.ToString());
+                }
                 continue;
             }
             var backend = new Socket(endpoint.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

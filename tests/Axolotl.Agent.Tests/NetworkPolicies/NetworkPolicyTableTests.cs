@@ -42,7 +42,7 @@ public sealed class NetworkPolicyTableTests
         var merged = Ipv4Range.Merge([new(10, 20), new(21, 30), new(5, 12), new(40, 40)]);
         var cut = Ipv4Range.Subtract(Ipv4Range.FromCidr("10.0.0.0/24")!.Value, [Ipv4Range.FromCidr("10.0.0.0/25")!.Value, Ipv4Range.FromCidr("10.0.0.200/32")!.Value]);
 
-        Assert.Equal([new Ipv4Range(5, 30), new Ipv4Range(40, 40)], merged);
+        Assert.Equal(new[] { new Ipv4Range(5, 30), new Ipv4Range(40, 40) }, merged);
         Assert.Equal("10.0.0.128-10.0.0.199,10.0.0.201-10.0.0.255", string.Join(",", cut));
         Assert.Null(Ipv4Range.FromCidr("2001:db8::/32"));
         Assert.Equal("10.1.2.0-10.1.2.255", Ipv4Range.FromCidr("10.1.2.3/24")!.Value.ToString());

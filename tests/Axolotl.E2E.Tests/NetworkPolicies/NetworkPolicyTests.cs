@@ -19,7 +19,7 @@ public sealed class NetworkPolicyTests(ServerFixture fx) : IClassFixture<ServerF
         metadata:
           name: {{name}}
           namespace: {{ns}}
-          labels: {{{labels}}}
+          labels: { {{labels}} }
         spec:
           terminationGracePeriodSeconds: 1
           containers:
@@ -68,7 +68,7 @@ public sealed class NetworkPolicyTests(ServerFixture fx) : IClassFixture<ServerF
         await ApplyAsync(fx, $$"""
             apiVersion: networking.k8s.io/v1
             kind: NetworkPolicy
-            metadata: {name: default-deny, namespace: {{a}}}
+            metadata: {name: default-deny, namespace: {{a}} }
             spec:
               podSelector: {}
               policyTypes: [Ingress]
@@ -81,14 +81,14 @@ public sealed class NetworkPolicyTests(ServerFixture fx) : IClassFixture<ServerF
         await ApplyAsync(fx, $$"""
             apiVersion: networking.k8s.io/v1
             kind: NetworkPolicy
-            metadata: {name: allow-friends, namespace: {{a}}}
+            metadata: {name: allow-friends, namespace: {{a}} }
             spec:
-              podSelector: {matchLabels: {app: web}}
+              podSelector: {matchLabels: {app: web} }
               ingress:
               - from:
-                - podSelector: {matchLabels: {role: friend}}
-                - namespaceSelector: {matchLabels: {team: b}}
-                  podSelector: {matchLabels: {role: friend}}
+                - podSelector: {matchLabels: {role: friend} }
+                - namespaceSelector: {matchLabels: {team: b} }
+                  podSelector: {matchLabels: {role: friend} }
                 ports:
                 - port: http
             """);
@@ -110,9 +110,9 @@ public sealed class NetworkPolicyTests(ServerFixture fx) : IClassFixture<ServerF
         await ApplyAsync(fx, $$"""
             apiVersion: networking.k8s.io/v1
             kind: NetworkPolicy
-            metadata: {name: not-web, namespace: {{a}}}
+            metadata: {name: not-web, namespace: {{a}} }
             spec:
-              podSelector: {matchLabels: {role: friend}}
+              podSelector: {matchLabels: {role: friend} }
               policyTypes: [Egress]
               egress:
               - to:
@@ -138,9 +138,9 @@ public sealed class NetworkPolicyTests(ServerFixture fx) : IClassFixture<ServerF
         await ApplyAsync(fx, $$"""
             apiVersion: networking.k8s.io/v1
             kind: NetworkPolicy
-            metadata: {name: no-egress, namespace: {{ns}}}
+            metadata: {name: no-egress, namespace: {{ns}} }
             spec:
-              podSelector: {matchLabels: {role: early}}
+              podSelector: {matchLabels: {role: early} }
               policyTypes: [Egress]
             """);
 
@@ -148,7 +148,7 @@ public sealed class NetworkPolicyTests(ServerFixture fx) : IClassFixture<ServerF
         await ApplyAsync(fx, $$"""
             apiVersion: v1
             kind: Pod
-            metadata: {name: early, namespace: {{ns}}, labels: {role: early}}
+            metadata: {name: early, namespace: {{ns}}, labels: {role: early} }
             spec:
               terminationGracePeriodSeconds: 1
               restartPolicy: Never
@@ -170,7 +170,7 @@ public sealed class NetworkPolicyTests(ServerFixture fx) : IClassFixture<ServerF
         var result = await fx.Kubectl.RunAsync(["apply", "-f", "-"], $$"""
             apiVersion: networking.k8s.io/v1
             kind: NetworkPolicy
-            metadata: {name: bad, namespace: {{ns}}}
+            metadata: {name: bad, namespace: {{ns}} }
             spec:
               podSelector: {}
               policyTypes: [Ingress, Sideways]
