@@ -110,10 +110,9 @@ public sealed partial class NetworkPolicyEnforcer : IPodNetworkGate, IAsyncDispo
                 throw new InvalidOperationException($"nft refused the network policy table ({exitCode}): {errors.Trim()}");
             }
             _installed = script;
-            if (_log.IsEnabled(LogLevel.Information))
-            {
-                Installed(_log, NetworkPolicyTable.TableName(_bridge), local.Count, _policies.Lister.Count);
-            }
+            var table = NetworkPolicyTable.TableName(_bridge);
+            var policies = _policies.Lister.Count;
+            Installed(_log, table, local.Count, policies);
         }
         finally
         {

@@ -132,10 +132,9 @@ internal sealed class Forwarder(
             if (options.AdmitConnection is { } admit && !admit(client, endpoint.EndPoint))
             {
                 // NetworkPolicy: as if this client had connected to the endpoint itself, which the policy would drop.
-                if (logger.IsEnabled(LogLevel.Debug))
-                {
-                    ProxyLog.PolicyDenied(logger, target.Service, endpoint.ToString(), client.ToString());
-                }
+                var denied = endpoint.ToString();
+                var from = client.ToString();
+                ProxyLog.PolicyDenied(logger, target.Service, denied, from);
                 continue;
             }
             var backend = new Socket(endpoint.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
