@@ -84,7 +84,8 @@ public sealed class NodeAgent : IAsyncDisposable
         CancellationToken ct,
         IProbeRunner? probeRunner = null,
         IPodReadinessObserver? readiness = null,
-        ImageServiceOptions? imageOptions = null)
+        ImageServiceOptions? imageOptions = null,
+        NetworkPolicies.IPodNetworkGate? networkGate = null)
     {
         var log = logging.CreateLogger("Axolotl.Agent");
         if (log.IsEnabled(LogLevel.Information))
@@ -156,6 +157,7 @@ public sealed class NodeAgent : IAsyncDisposable
             Healing = healing,
             Kubelet = kubelet,
             Admission = eviction,
+            NetworkGate = networkGate,
             Seccomp = new SeccompProfileResolver(
                 Path.Combine(options.DataDir, "seccomp"), new SeccompProgramStore(Path.Combine(options.DataDir, "seccomp-programs")),
                 options.SeccompDefault, SeccompProfileResolver.HostKernel),
@@ -224,6 +226,11 @@ public sealed class NodeAgent : IAsyncDisposable
         _eviction?.Dispose();
         await Context.Probes.DisposeAsync();
         await _pods.DisposeAsync();
+        if (Context.NetworkGate is IAsyncDisposable gate)
+        {
+            // Its table stays in the kernel: the pods that survive the stop stay isolated.
+            await gate.DisposeAsync();
+        }
         Context.Checkpoints.Flush();
         Context.StatusWriter.Dispose();
         await _events.DisposeAsync();

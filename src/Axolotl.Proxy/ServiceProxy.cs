@@ -78,7 +78,10 @@ public sealed class ServiceProxy : IAsyncDisposable
             Affinity = new ClientAffinity(time, options.MaxAffinityEntries),
         };
         var forwarder = new Forwarder(() => Snapshot, _picker, _connections,
-            new ForwarderOptions(options.MaxConnections, options.MaxConnectAttempts, options.ConnectTimeout, options.BufferSize, options.ReplayLimit), time, _logger);
+            new ForwarderOptions(options.MaxConnections, options.MaxConnectAttempts, options.ConnectTimeout, options.BufferSize, options.ReplayLimit)
+            {
+                AdmitConnection = options.AdmitConnection,
+            }, time, _logger);
         var flows = new UdpFlowTable(new UdpFlowOptions(options.MaxUdpFlows, options.MaxUdpFlowsPerClient)
         {
             Timeout = options.UdpFlowTimeout,

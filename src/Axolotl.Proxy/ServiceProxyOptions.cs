@@ -36,6 +36,12 @@ public sealed record ServiceProxyOptions
     /// <summary>How long one connect to an endpoint may take before the next endpoint is tried.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// NetworkPolicy for relayed TCP connections (client address, chosen endpoint): false skips the endpoint as if it
+    /// refused. The relay connects from the node, which the kernel's policy rules never judge; null: every one allowed.
+    /// </summary>
+    public Func<IPAddress, IPEndPoint, bool>? AdmitConnection { get; init; }
+
     /// <summary>Endpoints tried for one client connection before it is reset.</summary>
     public int MaxConnectAttempts { get; init; } = 4;
 

@@ -13,7 +13,7 @@ namespace Axolotl.Agent.Cleanup;
 /// makes again anyway. A reset removes everything. Decision order:
 /// 1. which pods survive (Reset: none; Start: checkpointed; Stop: checkpointed or still running);
 /// 2. for every other pod: kill its processes, unmount, delete its namespace and veth, its cgroups, its state;
-/// 3. with no pod left (Stop, Reset): the node's bridge, service link, rules, routes, egress table, VXLAN objects, cgroup root.
+/// 3. with no pod left (Stop, Reset): the node's bridge, service link, rules, routes, egress and network policy tables, VXLAN objects, cgroup root.
 /// </summary>
 public static class HostCleanupTracker
 {
@@ -72,6 +72,8 @@ public static class HostCleanupTracker
         var ourRoutes = inventory.Routes.Where(r => r.Protocol == HostGatewayRoutes.Protocol && r.Source == node.Gateway).ToList();
         var egressTable = NodeEgress.QualifiedTableName(node.Bridge);
         var egressOurs = inventory.NftTables.Contains(egressTable);
+        var policyTable = NetworkPolicies.NetworkPolicyTable.QualifiedTableName(node.Bridge);
+        var policyOurs = inventory.NftTables.Contains(policyTable);
         var vxlanOurs = node.PodNetwork == "vxlan" && inventory.Links.Contains(VxlanRoutes.Device) &&
             !inventory.Routes.Any(r => r.Device == VxlanRoutes.Device && r.Protocol == HostGatewayRoutes.Protocol && r.Source != node.Gateway);
         if (nodeLevel)
@@ -90,6 +92,10 @@ public static class HostCleanupTracker
             if (egressOurs)
             {
                 actions.Add(new CleanupAction(CleanupStep.DeleteNftTable, egressTable));
+            }
+            if (policyOurs)
+            {
+                actions.Add(new CleanupAction(CleanupStep.DeleteNftTable, policyTable));
             }
             if (vxlanOurs)
             {
@@ -126,6 +132,7 @@ public static class HostCleanupTracker
             Rules = ourRules.Count,
             Routes = ourRoutes.Count,
             Egress = egressOurs,
+            NetworkPolicy = policyOurs,
             Vxlan = vxlanOurs,
             CgroupDirectories = inventory.Cgroups.Count - cgroups.Count,
             Mounts = inventory.Mounts.Count - unmounts.Count,

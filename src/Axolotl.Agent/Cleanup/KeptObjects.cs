@@ -20,6 +20,9 @@ public sealed record KeptObjects
     /// <summary>The node's egress nftables table (masquerade and the per-pod connection cap).</summary>
     public bool Egress { get; init; }
 
+    /// <summary>The node's network policy table (the surviving pods stay isolated).</summary>
+    public bool NetworkPolicy { get; init; }
+
     public bool Vxlan { get; init; }
 
     public int CgroupDirectories { get; init; }
@@ -48,6 +51,10 @@ public sealed record KeptObjects
         if (Egress)
         {
             parts.Add("the egress nftables table");
+        }
+        if (NetworkPolicy)
+        {
+            parts.Add("the network policy nftables table");
         }
         if (Vxlan)
         {

@@ -50,6 +50,9 @@ public sealed record PodAgentContext(
     /// <summary>The healing histograms of this node (container and probe restarts); null: not recorded.</summary>
     public Metrics.HealingMetrics? Healing { get; init; }
 
+    /// <summary>Network policy: a new pod's containers wait until its address is covered; null: no enforcement on this node.</summary>
+    public NetworkPolicies.IPodNetworkGate? NetworkGate { get; init; }
+
     /// <summary>The kubelet's pod start histograms and runtime operation counts of this node; null: not recorded.</summary>
     public Metrics.KubeletMetrics? Kubelet { get; init; }
 }

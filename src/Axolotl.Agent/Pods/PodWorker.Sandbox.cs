@@ -16,7 +16,7 @@ public sealed partial class PodWorker
     {
         if (_sandbox is not null)
         {
-            return await _volumes.EnsureAsync(Latest, _live.Count > 0, ct);
+            return await EnsurePolicyCoveredAsync(ct) && await _volumes.EnsureAsync(Latest, _live.Count > 0, ct);
         }
 
         // Only the runtime's call runs beside the volumes; the worker's own state changes after both.
@@ -32,7 +32,33 @@ public sealed partial class PodWorker
             // Never leave the creation unobserved: a sandbox made meanwhile is adopted or found again next time.
             await ((Task)creating).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        return await AdoptSandboxAsync(creating) && volumesReady;
+        return await AdoptSandboxAsync(creating) && await EnsurePolicyCoveredAsync(ct) && volumesReady;
+    }
+
+    /// <summary>
+    /// No container of the pod starts before the node's network policy covers its address (the gate
+    /// returns once the rules are in the kernel), so a denied packet never gets out or in first. A failure
+    /// keeps the containers from starting and is tried again.
+    /// </summary>
+    private async Task<bool> EnsurePolicyCoveredAsync(CancellationToken ct)
+    {
+        if (_policyCovered || _ctx.NetworkGate is not { } gate || _sandbox?.Ip is not { } ip)
+        {
+            return true;
+        }
+        try
+        {
+            await gate.CoverAsync(Latest, ip, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _ctx.Log.LogWarning(ex, "network policy for pod {Namespace}/{Name} could not be applied", Latest.Metadata.Namespace, Latest.Metadata.Name);
+            _ctx.Events.Record(Latest, EventRecorder.Warning, "FailedCreatePodSandBox", $"Failed to create pod sandbox: network policy not applied: {ex.Message}");
+            Schedule(Now + _ctx.Options.ConfigErrorRetry);
+            return false;
+        }
+        _policyCovered = true;
+        return true;
     }
 
     private async Task<PodSandbox> CreateSandboxAsync(CancellationToken ct)
@@ -89,5 +115,7 @@ public sealed partial class PodWorker
         }
         Volatile.Write(ref _sandbox, null);
         Observed.SandboxReady = false;
+        _policyCovered = false;
+        _ctx.NetworkGate?.Forget(Uid);
     }
 }

@@ -33,6 +33,7 @@ public sealed partial class PodWorker
     private readonly ContainerStarter _starter;
     private readonly PodVolumes _volumes;
     private PodSandbox? _sandbox;
+    private bool _policyCovered;
     private bool _restored;
     /// <summary>Set with the pod's failure reason; published for the runtime's thread (<see cref="ImmediateRestartGate"/>).</summary>
     private bool _failed;

@@ -36,6 +36,9 @@ public sealed record PodWorkerContext(
     /// <summary>The healing histograms of this node (container and probe restarts); null: not recorded.</summary>
     public Metrics.HealingMetrics? Healing { get; init; }
 
+    /// <summary>Network policy: a new pod's containers wait until its address is covered; null: no enforcement on this node.</summary>
+    public NetworkPolicies.IPodNetworkGate? NetworkGate { get; init; }
+
     /// <summary>The kubelet's pod start histograms of this node; null: not recorded.</summary>
     public Metrics.KubeletMetrics? Kubelet { get; init; }
 
@@ -56,6 +59,7 @@ public sealed record PodWorkerContext(
             Admission = node.Admission,
             Healing = node.Healing,
             Kubelet = node.Kubelet,
+            NetworkGate = node.NetworkGate,
         };
     }
 }

@@ -42,6 +42,7 @@ public static class ObjectDefaulter
                 priorityClass.GlobalDefault = priorityClass.GlobalDefault == true ? true : null;
                 break;
             case EndpointSlice slice: CoreDefaults.ApplyEndpointSlice(slice); break;
+            case Networking.NetworkPolicy policy: NetworkPolicyDefaults.Apply(policy); break;
             case Autoscaling.HorizontalPodAutoscaler hpa: AutoscalingDefaults.Apply(hpa); break;
             case Autoscaling.V1.HorizontalPodAutoscaler hpa: (hpa.Spec ??= new()).MinReplicas ??= 1; break;
             case FlowControl.FlowSchema schema: FlowControlDefaults.ApplyFlowSchema(schema); break;

@@ -66,6 +66,7 @@ public static class KnownResources
 
     public static ResourceType Ingresses { get; } = Of<Networking.Ingress>("networking.k8s.io", "ingresses", true, ["ing"], [], [StatusOf("networking.k8s.io", "Ingress")]);
     public static ResourceType IngressClasses { get; } = Of<Networking.IngressClass>("networking.k8s.io", "ingressclasses", false, [], [], []);
+    public static ResourceType NetworkPolicies { get; } = Of<Networking.NetworkPolicy>("networking.k8s.io", "networkpolicies", true, ["netpol"], [], []);
 
     public static ResourceType PriorityClasses { get; } = Of<Scheduling.PriorityClass>("scheduling.k8s.io", "priorityclasses", false, ["pc"], [], []);
 
@@ -129,7 +130,7 @@ public static class KnownResources
         Deployments, ReplicaSets, DaemonSets, StatefulSets, ControllerRevisions,
         Jobs, CronJobs, HorizontalPodAutoscalers, HorizontalPodAutoscalersV1,
         EndpointSlices, Leases, PodDisruptionBudgets, EventsV1, CertificateSigningRequests, StorageClasses, PriorityClasses,
-        Ingresses, IngressClasses, FlowSchemas, PriorityLevelConfigurations, CustomResourceDefinitions,
+        Ingresses, IngressClasses, NetworkPolicies, FlowSchemas, PriorityLevelConfigurations, CustomResourceDefinitions,
         MutatingWebhookConfigurations, ValidatingWebhookConfigurations,
         ClusterRoleBindings, ClusterRoles, RoleBindings, Roles,
         TokenReviews, SelfSubjectReviews,

@@ -50,6 +50,7 @@ public static class ObjectValidator
             EndpointSlice slice => OtherKindsValidation.ValidateEndpointSlice(slice, old as EndpointSlice),
             Lease lease => OtherKindsValidation.ValidateLease(lease, old as Lease),
             Networking.Ingress ingress => NetworkingValidation.ValidateIngress(ingress, old as Networking.Ingress),
+            Networking.NetworkPolicy policy => NetworkPolicyValidation.Validate(policy, old as Networking.NetworkPolicy),
             Networking.IngressClass ingressClass => NetworkingValidation.ValidateIngressClass(ingressClass, old as Networking.IngressClass),
             Scheduling.PriorityClass priorityClass => SchedulingValidation.ValidatePriorityClass(priorityClass, old as Scheduling.PriorityClass),
             PodDisruptionBudget budget => OtherKindsValidation.ValidatePodDisruptionBudget(budget, old as PodDisruptionBudget),

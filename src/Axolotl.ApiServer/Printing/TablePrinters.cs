@@ -31,6 +31,7 @@ public static class TablePrinters
         [("coordination.k8s.io", "Lease")] = new LeasePrinter(),
         [("networking.k8s.io", "Ingress")] = new IngressPrinter(),
         [("networking.k8s.io", "IngressClass")] = new IngressClassPrinter(),
+        [("networking.k8s.io", "NetworkPolicy")] = new NetworkPolicyPrinter(),
         [("policy", "PodDisruptionBudget")] = new PodDisruptionBudgetPrinter(),
         [("events.k8s.io", "Event")] = new EventsV1EventPrinter(),
         [("certificates.k8s.io", "CertificateSigningRequest")] = new CertificateSigningRequestPrinter(),

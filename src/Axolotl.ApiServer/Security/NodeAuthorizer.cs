@@ -23,6 +23,8 @@ public sealed class NodeAuthorizer(NodeGraph graph)
         // Axolotl: the agent mounts a claim's volume and removes the directories of deleted local-path
         // volumes on its node (ADR 0008); a PersistentVolume holds a path, never a secret.
         "persistentvolumes",
+        // Axolotl: each node's agent enforces NetworkPolicy for its pods (as a CNI's node agent does with its own account).
+        "networkpolicies",
     ];
 
     /// <summary>A request as the authorizer sees it: verb, the parsed resource path (null for non-resource paths) and its field selector.</summary>

@@ -47,6 +47,9 @@ internal static partial class ProxyLog
     [LoggerMessage(EventId = 8032, Level = LogLevel.Debug, Message = "Service proxy: {Service}: connecting to {Endpoint} failed ({Reason}); trying another endpoint")]
     public static partial void ConnectFailed(ILogger logger, ServicePortName service, string endpoint, string reason);
 
+    [LoggerMessage(EventId = 8036, Level = LogLevel.Debug, Message = "Service proxy: {Service}: a NetworkPolicy denies {Client} → {Endpoint}; trying another endpoint")]
+    public static partial void PolicyDenied(ILogger logger, ServicePortName service, string endpoint, string client);
+
     [LoggerMessage(EventId = 8034, Level = LogLevel.Debug, Message = "Service proxy: {Service}: {Endpoint} closed the connection without answering; replaying its first {Bytes} bytes on another endpoint")]
     public static partial void Replayed(ILogger logger, ServicePortName service, string endpoint, int bytes);
 

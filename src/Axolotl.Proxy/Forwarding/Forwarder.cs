@@ -129,6 +129,14 @@ internal sealed class Forwarder(
                 return null;
             }
             tried.Add(endpoint.EndPoint);
+            if (options.AdmitConnection is { } admit && !admit(client, endpoint.EndPoint))
+            {
+                // NetworkPolicy: as if this client had connected to the endpoint itself, which the policy would drop.
+                var denied = endpoint.ToString();
+                var from = client.ToString();
+                ProxyLog.PolicyDenied(logger, target.Service, denied, from);
+                continue;
+            }
             var backend = new Socket(endpoint.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             using var deadline = new CancellationTokenSource(options.ConnectTimeout, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
@@ -151,4 +159,7 @@ internal sealed class Forwarder(
 }
 
 /// <summary>The forwarding limits, taken from <see cref="ServiceProxyOptions"/>.</summary>
-internal sealed record ForwarderOptions(int MaxConnections, int MaxConnectAttempts, TimeSpan ConnectTimeout, int BufferSize, int ReplayLimit);
+internal sealed record ForwarderOptions(int MaxConnections, int MaxConnectAttempts, TimeSpan ConnectTimeout, int BufferSize, int ReplayLimit)
+{
+    public Func<IPAddress, IPEndPoint, bool>? AdmitConnection { get; init; }
+}

@@ -100,6 +100,7 @@ public static class LocalAgent
             NodeResolvConf = EgressFlags.NodeResolvConf(args),
             TimeProvider = clock,
         });
+        Axolotl.Agent.NetworkPolicies.NetworkPolicyEnforcer? policies = null;
         if (runtime is ProcessRuntime)
         {
             // The runtime's cgroup root holds every pod: it is the node's pods cgroup (the kubelet's kubepods).
@@ -116,10 +117,37 @@ public static class LocalAgent
             // Pods reach the outside masqueraded to the node, with a per-pod connection cap (ADR 0018).
             await NodeEgress.TryEnsureAsync(bridge, options.PodCidr, clusterCidr, record.ServiceCidr, EgressFlags.ConntrackMaxPerPod(args),
                 logging.CreateLogger("Axolotl.Agent.Egress"), ct);
+            // NetworkPolicy in the kernel before any pod (re-adopted or new) runs (ADR 0023).
+            policies = await StartNetworkPolicyAsync(client, options.NodeName, bridge, new PodCidr(options.PodCidr).Gateway, record.ServiceCidr, logging, clock, ct);
         }
         // Its service proxy hears of unready pods from the agent directly (ADR 0003; StartProxyAsync).
         return await NodeAgent.StartAsync(client, options, runtime, backoff, logging, clock, ct, readiness: new AgentToProxyReadiness(new LocalPodReadiness()),
-            imageOptions: images);
+            imageOptions: images, networkGate: policies);
+    }
+
+    /// <summary>
+    /// The node's NetworkPolicy enforcement, its table installed once the informers have listed; null (with
+    /// one warning saying what it costs) on a host whose nft refuses it, as the egress table does.
+    /// </summary>
+    private static async Task<Axolotl.Agent.NetworkPolicies.NetworkPolicyEnforcer?> StartNetworkPolicyAsync(KubeClient client, string nodeName, string bridge, string gateway,
+        string? serviceCidr, ILoggerFactory logging, TimeProvider clock, CancellationToken ct)
+    {
+        var enforcer = new Axolotl.Agent.NetworkPolicies.NetworkPolicyEnforcer(client, nodeName, bridge, gateway, serviceCidr, clock, logging);
+        try
+        {
+            await enforcer.StartAsync(ct);
+            return enforcer;
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+        {
+            await enforcer.DisposeAsync();
+            var log = logging.CreateLogger("Axolotl.Agent.NetworkPolicy");
+            if (log.IsEnabled(LogLevel.Warning))
+            {
+                log.LogWarning("network policy: NetworkPolicies are NOT enforced on this node (install nftables to enforce them): {Reason}", e.Message);
+            }
+            return null;
+        }
     }
 
     private static NodeHostRecord HostRecord(CommandLine args, string dataDir, AgentOptions options, string bridge, string cgroupRoot, string clusterCidr) => new()
@@ -251,6 +279,8 @@ public static class LocalAgent
             DnsAddresses = [System.Net.IPAddress.Parse(new PodCidr(agent.Options.PodCidr).Gateway)],
             // Names outside the cluster domain go to the node's resolvers (CoreDNS forward . /etc/resolv.conf).
             DnsUpstreams = EgressFlags.Upstreams(EgressFlags.NodeResolvConf(args)),
+            // NetworkPolicy for connections through Services: the relay asks before it connects (ADR 0023).
+            AdmitConnection = agent.Context.NetworkGate is Axolotl.Agent.NetworkPolicies.NetworkPolicyEnforcer policies ? policies.AdmitRelayed : null,
             InformerInitialBackoff = agent.Options.ApiRetryInitialBackoff,
             InformerMaxBackoff = agent.Options.ApiRetryMaxBackoff,
         };

@@ -19,8 +19,8 @@ public static class ResetCommand
 
         Stops every container the node of DIR started and removes every host object it made: its mounts
         under DIR, network namespaces, veths, bridge, service link, ip rules, routes (proto 147 from its
-        pod gateway), its egress nftables table (ip axolotl_egress_BRIDGE), the VXLAN device and nftables
-        table (when no other node's routes use them) and its
+        pod gateway), its egress nftables table (ip axolotl_egress_BRIDGE), its network policy table (inet
+        axolotl_netpol_BRIDGE), the VXLAN device and nftables table (when no other node's routes use them) and its
         cgroups (axolotl-NODE under every hierarchy). Objects of other nodes on this machine are not touched:
         they are found through DIR's own record (DIR/host-objects.json) and state. The pods' runtime state
         goes too; the cluster's store, certificates, tokens and images stay, and the next start runs the

@@ -58,6 +58,8 @@ public static class NodeCleanup
         }
         // The node's egress table (NodeEgress.TableName: test bridges are plain names): masquerade and the per-pod cap.
         await ProcessRunner.RunAsync("nft", ["delete", "table", "ip", "axolotl_egress_" + bridge], timeout: TimeSpan.FromSeconds(10));
+        // Its network policy table (NetworkPolicyTable.TableName): left in place, it would drop traffic of later pods given the same addresses.
+        await ProcessRunner.RunAsync("nft", ["delete", "table", "inet", "axolotl_netpol_" + bridge], timeout: TimeSpan.FromSeconds(10));
     }
 
     /// <summary>

@@ -1,0 +1,38 @@
+using System.Net;
+using Axolotl.Agent.NetworkPolicies;
+using static Axolotl.Agent.Tests.NetworkPolicies.PolicyWorld;
+
+namespace Axolotl.Agent.Tests.NetworkPolicies;
+
+/// <summary>The service relay's question: would the policy let this client reach this endpoint directly?</summary>
+public sealed class RelayViewTests
+{
+    private static IPAddress Ip(string pod) => IPAddress.Parse(Ipv4Range.Format(Pod(pod).Ip));
+
+    [Fact]
+    public void A_relayed_connection_is_judged_by_the_backends_ingress_against_the_client_pod()
+    {
+        var view = new RelayView(State(Policy("x", "only-b", Labels("pod", "a"), ["Ingress"],
+            ingress: [new() { From = [new() { PodSelector = Labels("pod", "b") }], Ports = [Tcp("serve-80-tcp")] }])));
+
+        Assert.True(view.Allows(Ip("x/b"), new IPEndPoint(Ip("x/a"), 80)));
+        Assert.False(view.Allows(Ip("x/c"), new IPEndPoint(Ip("x/a"), 80)));
+        Assert.False(view.Allows(Ip("x/b"), new IPEndPoint(Ip("x/a"), 81)));
+        // IPv4 as a dual-mode socket reports it.
+        Assert.False(view.Allows(Ip("y/a").MapToIPv6(), new IPEndPoint(Ip("x/a"), 80)));
+        // Not a pod (the node, the outside): only ipBlocks could allow it, and this policy has none.
+        Assert.False(view.Allows(IPAddress.Parse("192.0.2.1"), new IPEndPoint(Ip("x/a"), 80)));
+        Assert.True(view.Allows(IPAddress.Parse("192.0.2.1"), new IPEndPoint(Ip("y/a"), 80)));
+    }
+
+    [Fact]
+    public void A_relayed_connection_is_judged_by_the_client_pods_egress_against_the_chosen_backend()
+    {
+        var view = new RelayView(State(Policy("x", "to-y", Labels("pod", "a"), ["Egress"],
+            egress: [new() { To = [new() { NamespaceSelector = Labels("ns", "y") }] }])));
+
+        Assert.True(view.Allows(Ip("x/a"), new IPEndPoint(Ip("y/c"), 80)));
+        Assert.False(view.Allows(Ip("x/a"), new IPEndPoint(Ip("z/c"), 80)));
+        Assert.True(view.Allows(Ip("x/b"), new IPEndPoint(Ip("z/c"), 80)));
+    }
+}
