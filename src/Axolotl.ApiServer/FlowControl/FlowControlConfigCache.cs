@@ -1,30 +1,34 @@
 using Axolotl.Api.FlowControl;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
-using Axolotl.Api.Serialization;
 using Axolotl.ApiServer.Registry;
-using Axolotl.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.ApiServer.FlowControl;
 
 /// <summary>
 /// Keeps <see cref="Current"/> in step with the stored FlowSchemas and PriorityLevelConfigurations
-/// (a <see cref="StoreReflector"/> per kind, as the RBAC cache does), so `kubectl edit` of either takes
+/// (through <see cref="FollowedKinds"/>, as the RBAC cache does), so `kubectl edit` of either takes
 /// effect while the server runs. Each change recomputes every level's nominal seats and swaps in a new
 /// snapshot; a level that stays keeps its <see cref="QueueSet"/>, so requests waiting in it stay queued.
 /// Until the first lists arrive, and whenever catch-all is missing, requests that match nothing go to a
 /// built-in catch-all level, as upstream falls back to its mandatory object.
 /// </summary>
-public sealed partial class FlowControlConfigCache(ObjectStore objects, int serverConcurrencyLimit, TimeProvider clock, ILogger<FlowControlConfigCache> logger)
+public sealed class FlowControlConfigCache
 {
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, FlowSchema> _schemas = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, PriorityLevelConfiguration> _levels = new(StringComparer.Ordinal);
+    private readonly FollowedKinds _followed;
+    private readonly int _serverConcurrencyLimit;
     private readonly Dictionary<string, PriorityLevelState> _states = new(StringComparer.Ordinal);
     private volatile FlowControlConfiguration _current = FlowControlConfiguration.Empty;
 
-    public int ServerConcurrencyLimit => serverConcurrencyLimit;
+    public FlowControlConfigCache(ObjectStore objects, int serverConcurrencyLimit, TimeProvider clock, ILogger<FlowControlConfigCache> logger)
+    {
+        _serverConcurrencyLimit = serverConcurrencyLimit;
+        _followed = new FollowedKinds(objects, "flow control", [KnownResources.PriorityLevelConfigurations, KnownResources.FlowSchemas],
+            Rebuild, "it is left out", clock, logger);
+    }
+
+    public int ServerConcurrencyLimit => _serverConcurrencyLimit;
 
     public FlowControlConfiguration Current => _current;
 
@@ -34,78 +38,21 @@ public sealed partial class FlowControlConfigCache(ObjectStore objects, int serv
     /// <summary>Called after every rebuild (the Dangling status writer listens).</summary>
     public event Action<FlowControlConfiguration>? Changed;
 
-    public async Task StartAsync(CancellationToken stopping)
-    {
-        var reflectors = new[]
-        {
-            Reflector(KnownResources.PriorityLevelConfigurations, _levels),
-            Reflector(KnownResources.FlowSchemas, _schemas),
-        };
-        foreach (var reflector in reflectors)
-        {
-            _ = Task.Run(() => reflector.RunAsync(stopping), stopping);
-        }
-        await Task.WhenAll(reflectors.Select(r => r.Synced)).WaitAsync(stopping);
-    }
-
-    private StoreReflector Reflector<T>(ResourceType kind, Dictionary<string, T> map) where T : KubeObject =>
-        new(objects.Store, $"flow control ({kind.Plural})",
-            list =>
-            {
-                lock (_lock)
-                {
-                    map.Clear();
-                    foreach (var entry in list.Items)
-                    {
-                        if (Decode<T>(kind, entry) is { } obj)
-                        {
-                            map[entry.Key] = obj;
-                        }
-                    }
-                    Rebuild();
-                }
-            },
-            change =>
-            {
-                lock (_lock)
-                {
-                    if (change.Type == StoreEventType.Deleted)
-                    {
-                        map.Remove(change.Entry.Key);
-                    }
-                    else if (Decode<T>(kind, change.Entry) is { } obj)
-                    {
-                        map[change.Entry.Key] = obj;
-                    }
-                    Rebuild();
-                }
-            }, clock, logger)
-        {
-            ListPrefix = ObjectStore.Prefix(kind, null),
-        };
+    public Task StartAsync(CancellationToken stopping) => _followed.StartAsync(stopping);
 
     /// <summary>Replaces the objects directly (tests).</summary>
-    public void Load(IEnumerable<FlowSchema> schemas, IEnumerable<PriorityLevelConfiguration> levels)
-    {
-        lock (_lock)
+    public void Load(IEnumerable<FlowSchema> schemas, IEnumerable<PriorityLevelConfiguration> levels) =>
+        _followed.Load(new Dictionary<ResourceType, IEnumerable<KubeObject>>
         {
-            _schemas.Clear();
-            _levels.Clear();
-            foreach (var schema in schemas)
-            {
-                _schemas[schema.Metadata.Name ?? ""] = schema;
-            }
-            foreach (var level in levels)
-            {
-                _levels[level.Metadata.Name ?? ""] = level;
-            }
-            Rebuild();
-        }
-    }
+            [KnownResources.FlowSchemas] = schemas,
+            [KnownResources.PriorityLevelConfigurations] = levels,
+        });
 
-    private void Rebuild()
+    /// <summary>Runs under <see cref="FollowedKinds"/>' lock, which also guards <see cref="_states"/>.</summary>
+    private void Rebuild(FollowedKinds followed)
     {
-        var levels = _levels.Values.GroupBy(l => l.Metadata.Name ?? "", StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var serverConcurrencyLimit = _serverConcurrencyLimit;
+        var levels = followed.Of<PriorityLevelConfiguration>(KnownResources.PriorityLevelConfigurations).GroupBy(l => l.Metadata.Name ?? "", StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var limits = SeatAllocation.NominalLimits(levels.Values, serverConcurrencyLimit);
         foreach (var (name, level) in levels)
         {
@@ -138,23 +85,7 @@ public sealed partial class FlowControlConfigCache(ObjectStore objects, int serv
         // The fallback level gets the share the mandatory catch-all would (5 of the sum).
         var sum = levels.Values.Sum(SeatAllocation.Shares) + (levels.ContainsKey("catch-all") ? 0 : 5);
         Fallback.Queues!.Reconfigure(Math.Max(1, (int)Math.Ceiling(serverConcurrencyLimit * 5.0 / Math.Max(sum, 1))), null);
-        _current = new FlowControlConfiguration(_schemas.Values.ToList(), new Dictionary<string, PriorityLevelState>(_states, StringComparer.Ordinal));
+        _current = new FlowControlConfiguration(followed.Of<FlowSchema>(KnownResources.FlowSchemas).ToList(), new Dictionary<string, PriorityLevelState>(_states, StringComparer.Ordinal));
         Changed?.Invoke(_current);
     }
-
-    private T? Decode<T>(ResourceType kind, StoreEntry entry) where T : KubeObject
-    {
-        try
-        {
-            return KubeJson.FromNode(ObjectStore.Decode(entry).Object, kind.ClrType) as T;
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            LogUndecodable(logger, e, entry.Key);
-            return null;
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "flow control: cannot decode {Key}; it is left out")]
-    private static partial void LogUndecodable(ILogger logger, Exception e, string key);
 }
