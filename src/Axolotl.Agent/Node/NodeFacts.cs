@@ -100,20 +100,20 @@ public sealed record NodeFacts(
     /// <summary>The first IPv4 address of an up, non-loopback interface; loopback when there is none.</summary>
     public static string DetectIp()
     {
-        foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+        foreach (var nic in Axolotl.Hosting.Network.HostInterfaces.Read())
         {
             // Pod bridges and veths are ours (or another runtime's), not the node's address.
-            if (nic.OperationalStatus != OperationalStatus.Up || nic.NetworkInterfaceType == NetworkInterfaceType.Loopback
+            if (!nic.IsUp || nic.IsLoopback
                 || nic.Name.StartsWith("veth", StringComparison.Ordinal) || nic.Name.StartsWith("axl", StringComparison.Ordinal)
                 || nic.Name.StartsWith("cni", StringComparison.Ordinal) || nic.Name.StartsWith("docker", StringComparison.Ordinal))
             {
                 continue;
             }
-            foreach (var address in nic.GetIPProperties().UnicastAddresses)
+            foreach (var address in nic.Addresses)
             {
-                if (address.Address.AddressFamily == AddressFamily.InterNetwork)
+                if (address.AddressFamily == AddressFamily.InterNetwork)
                 {
-                    return address.Address.ToString();
+                    return address.ToString();
                 }
             }
         }

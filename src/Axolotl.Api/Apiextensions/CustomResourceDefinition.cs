@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Axolotl.Api.Meta;
 
 namespace Axolotl.Api.Apiextensions;
@@ -7,6 +8,7 @@ namespace Axolotl.Api.Apiextensions;
 /// (Definitions/): the
 /// schema inside is free-form JSON Schema, which a C# model would only round-trip.
 /// </summary>
+[Description("CustomResourceDefinition represents a resource that should be exposed on the API server. Its name MUST be in the format <.spec.name>.<.spec.group>.")]
 public sealed class CustomResourceDefinition : KubeObject
 {
     public const string Group = "apiextensions.k8s.io";

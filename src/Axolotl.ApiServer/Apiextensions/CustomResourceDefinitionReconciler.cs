@@ -57,6 +57,12 @@ public sealed class CustomResourceDefinitionReconciler(ObjectStore objects, Reso
         AddStoredVersion(crd, status);
         var updated = (JsonObject)crd.DeepClone();
         updated["status"] = status;
+        if (established)
+        {
+            // Serve before announcing: a client that sees Established must find the resource (upstream
+            // likewise installs the handlers before its establishing controller sets the condition).
+            catalog.SetCustom(name, CustomResourceTypes.From(updated));
+        }
         if (!JsonNode.DeepEquals(crd["status"], status))
         {
             try

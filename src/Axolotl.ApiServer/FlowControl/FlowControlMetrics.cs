@@ -6,16 +6,20 @@ namespace Axolotl.ApiServer.FlowControl;
 /// <summary>
 /// Upstream's flow control metrics under their names and labels: rejected requests by flow schema,
 /// priority level and reason (queue-full, concurrency-limit, time-out, cancelled), requests executing and
-/// waiting by flow schema and priority level, and each level's nominal seats.
+/// waiting by flow schema and priority level, and each level's nominal seats. The meter is this server's
+/// own (its gauges read this instance): /metrics takes it by reference, so servers sharing a process (tests)
+/// never see each other's, and it is disposed with the server.
 /// </summary>
-public sealed class FlowControlMetrics
+public sealed class FlowControlMetrics : IDisposable
 {
+    public const string MeterName = "Axolotl.ApiServer.FlowControl";
+
     private readonly Counter<long> _rejected;
     private readonly ConcurrentDictionary<(string FlowSchema, string PriorityLevel), long[]> _counts = new();
 
     public FlowControlMetrics(FlowControlConfigCache config)
     {
-        var meter = new Meter(Metrics.ApiServerMetrics.MeterName);
+        var meter = Meter = new Meter(MeterName);
         _rejected = meter.CreateCounter<long>("apiserver_flowcontrol_rejected_requests_total",
             description: "[BETA] Number of requests rejected by API Priority and Fairness subsystem");
         meter.CreateObservableGauge("apiserver_flowcontrol_current_executing_requests", () => Observe(0),
@@ -26,6 +30,10 @@ public sealed class FlowControlMetrics
             () => config.Current.Levels.Values.Select(l => new Measurement<long>(l.Queues?.Seats ?? 0, new KeyValuePair<string, object?>("priority_level", l.Name))),
             description: "[BETA] Nominal number of execution seats configured for each priority level");
     }
+
+    public Meter Meter { get; }
+
+    public void Dispose() => Meter.Dispose();
 
     public void Rejected(Classification c, string reason) =>
         _rejected.Add(1, new("flow_schema", c.FlowSchema), new("priority_level", c.Level.Name), new("reason", reason));

@@ -78,9 +78,10 @@ public sealed class ApiServerHost : IAsyncDisposable
         var flowControl = options.EnablePriorityAndFairness
             ? new FlowControl.FlowControlConfigCache(objects, options.MaxRequestsInflight + options.MaxMutatingRequestsInflight, clock, logging.CreateLogger<FlowControl.FlowControlConfigCache>())
             : null;
+        var flowControlMetrics = flowControl is null ? null : new FlowControl.FlowControlMetrics(flowControl);
         FlowControl.IRequestLimiter limiter = flowControl is null
             ? new FlowControl.MaxInFlightLimiter(options.MaxRequestsInflight, options.MaxMutatingRequestsInflight)
-            : new FlowControl.FlowControlFilter(flowControl, new FlowControl.FlowControlMetrics(flowControl), clock);
+            : new FlowControl.FlowControlFilter(flowControl, flowControlMetrics!, clock);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ForwardTo(logging); // Kestrel's own warnings and errors, in our log
@@ -109,7 +110,11 @@ public sealed class ApiServerHost : IAsyncDisposable
         var catalog = new ResourceCatalog();
         var router = CreateRouter(objects, catalog, admission, clock, logging, kubeletTls, options.ServiceCidr, authentication,
             new TokenRequests(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
-            new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options, app.Lifetime.ApplicationStopping);
+            new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options, flowControlMetrics?.Meter, app.Lifetime.ApplicationStopping);
+        if (flowControlMetrics is not null)
+        {
+            app.Lifetime.ApplicationStopped.Register(flowControlMetrics.Dispose);
+        }
         app.UseWebSockets(); // pods/exec
         var dashboard = new Dashboard.DashboardEndpoint(Dashboard.DashboardAssets.Embedded);
         var clusterCa = new ClusterCaEndpoint(pki.CaPem);
@@ -184,7 +189,8 @@ public sealed class ApiServerHost : IAsyncDisposable
     }
 
     private static ApiRouter CreateRouter(ObjectStore objects, ResourceCatalog catalog, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr,
-        Authentication authentication, TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, ApiServerOptions options, CancellationToken stopping)
+        Authentication authentication, TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, ApiServerOptions options,
+        System.Diagnostics.Metrics.Meter? flowControlMeter, CancellationToken stopping)
     {
         var services = new RestServices(objects, admission, clock, logging, stopping)
         {
@@ -210,7 +216,9 @@ public sealed class ApiServerHost : IAsyncDisposable
         // The in-process controllers' work queues and the scheduler record on meters of their own; /metrics
         // shows them next to the server's. The agents' kubelet and healing metrics are on each node's /metrics
         // (a local agent's meters share the process, but not this endpoint).
-        var metrics = MetricsRegistry.ForMeters(Metrics.ApiServerMetrics.MeterName, "Axolotl.Workqueue", "Axolotl.Scheduler", global::Axolotl.Hosting.Memory.MemoryReclaimer.MeterName);
+        string[] meters = [Metrics.ApiServerMetrics.MeterName, "Axolotl.Workqueue", "Axolotl.Scheduler", global::Axolotl.Hosting.Memory.MemoryReclaimer.MeterName];
+        // Flow control's meter by reference: its gauges read this server's queues, not another's in the same process.
+        var metrics = new MetricsRegistry(i => meters.Contains(i.Meter.Name, StringComparer.Ordinal) || ReferenceEquals(i.Meter, flowControlMeter));
         metrics.Add(new Metrics.StorageObjectsCollector(objects, catalog));
         metrics.Add(new ProcessCollector());
         var kubeState = new MetricsRegistry(_ => false);

@@ -55,27 +55,8 @@ public sealed record ServingNames(IReadOnlyList<string> DnsNames, IReadOnlyList<
     /// <summary>Every unicast address of every local interface, up or down (an interface that comes up later keeps its address).</summary>
     public static IEnumerable<IPAddress> LocalInterfaceAddresses() => InterfaceAddresses().Select(a => a.Address);
 
-    /// <summary>
-    /// Every interface's unicast addresses, read whole. Pods' veth pairs come and go while a server
-    /// starts (tests run several nodes at once), and .NET's enumeration throws ArgumentException ("An
-    /// invalid IP address was specified") for an address that vanished mid-read; a fresh read is
-    /// consistent, so a failed one is read again (a few times at most) rather than failing the start.
-    /// </summary>
-    public static IReadOnlyList<(string Interface, IPAddress Address)> InterfaceAddresses()
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return NetworkInterface.GetAllNetworkInterfaces()
-                    .SelectMany(i => i.GetIPProperties().UnicastAddresses.Select(u => (i.Name, u.Address)))
-                    .ToList();
-            }
-            catch (Exception e) when (attempt < 5 && e is ArgumentException or NetworkInformationException)
-            {
-            }
-        }
-    }
+    /// <summary>Every interface's unicast addresses, read whole (read again when a veth vanished mid-read: HostInterfaces).</summary>
+    public static IReadOnlyList<(string Interface, IPAddress Address)> InterfaceAddresses() => Axolotl.Hosting.Network.HostInterfaces.Addresses();
 
     /// <summary>
     /// Parses --tls-san values (each may hold several, comma-separated): an IP address or a DNS name

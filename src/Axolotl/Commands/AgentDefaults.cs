@@ -123,9 +123,7 @@ internal static class AgentDefaults
             return false; // a name is not resolved here: no lookup on the join path
         }
 
-        return NetworkInterface.GetAllNetworkInterfaces()
-            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
-            .Any(a => a.Address.Equals(address));
+        return Axolotl.Hosting.Network.HostInterfaces.Addresses().Any(a => a.Address.Equals(address));
     }
 
     private static int FreeKubeletPort()

@@ -152,7 +152,9 @@ public sealed class CustomResourceServingTests(ApiFixture api) : IClassFixture<A
         await api.PostAsync($"/apis/metrics.example.com/v1/namespaces/{ns}/widgets",
             """{"apiVersion":"metrics.example.com/v1","kind":"Widget","metadata":{"name":"w"},"spec":{"size":"small"}}""");
 
-        var text = await api.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        using var response = await api.Http.GetAsync(new Uri("/metrics", UriKind.Relative));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
 
         Assert.Contains("apiserver_storage_objects{resource=\"widgets.metrics.example.com\"} 1\n", text, StringComparison.Ordinal);
     }
