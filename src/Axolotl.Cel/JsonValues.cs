@@ -26,9 +26,27 @@ public static class JsonValues
         null => CelNull.Value,
         JsonObject o => Map(o.Select(p => (p.Key, FromNode(p.Value)))),
         JsonArray a => a.Select(FromNode).ToList(),
-        JsonValue v => FromElement(v.GetValue<JsonElement>()),
+        JsonValue v => FromValue(v),
         _ => CelNull.Value,
     };
+
+    // A parsed node holds a JsonElement; one built in code (JsonValue.Create) holds the CLR value itself.
+    private static object FromValue(JsonValue v)
+    {
+        if (v.TryGetValue<JsonElement>(out var element))
+        {
+            return FromElement(element);
+        }
+        if (v.TryGetValue<string>(out var s))
+        {
+            return s;
+        }
+        if (v.TryGetValue<bool>(out var b))
+        {
+            return b;
+        }
+        return FromElement(JsonSerializer.SerializeToElement(v));
+    }
 
     /// <summary>A CEL value as JSON, for messageExpression results and audit annotations; bytes become base64 as in Kubernetes.</summary>
     public static JsonNode? ToNode(object? v) => v switch

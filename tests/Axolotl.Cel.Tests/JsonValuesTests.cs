@@ -23,6 +23,18 @@ public sealed class JsonValuesTests
     }
 
     [Fact]
+    public void A_node_built_in_code_converts_like_a_parsed_one()
+    {
+        var built = new JsonObject { ["name"] = "x", ["count"] = 3, ["ratio"] = 0.5, ["on"] = true, ["when"] = JsonValue.Create(new DateTime(2026, 1, 2, 0, 0, 0, DateTimeKind.Utc)) };
+        var program = CelEnvironment.ForCustomResourceRules()
+            .Compile("self.name == 'x' && self.count == 3 && self.ratio == 0.5 && self.on && self.when == '2026-01-02T00:00:00Z'").Program!;
+
+        var result = program.Evaluate(new Dictionary<string, JsonNode?> { ["self"] = built });
+
+        Assert.True(result.IsTrue, result.Error);
+    }
+
+    [Fact]
     public void An_integral_number_is_an_int_and_a_fractional_one_a_double()
     {
         Assert.Equal(3L, JsonValues.FromNode(JsonNode.Parse("3")));

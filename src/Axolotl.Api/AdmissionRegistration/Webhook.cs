@@ -41,7 +41,7 @@ public abstract class Webhook
     [Description("The AdmissionReview versions the webhook understands, preferred first; must include v1 or v1beta1.")]
     public List<string>? AdmissionReviewVersions { get; set; }
 
-    [Description("CEL conditions a request must meet to be sent (not supported by this server).")]
+    [Description("CEL conditions (over object, oldObject and request) a request must meet to be sent; at most 64. Any false: not sent; an error: the failure policy decides.")]
     public List<MatchCondition>? MatchConditions { get; set; }
 
     [JsonExtensionData]

@@ -6,9 +6,8 @@ namespace Axolotl.Api.Validation;
 /// <summary>
 /// Mutating- and ValidatingWebhookConfiguration, with upstream's rules and messages
 /// (pkg/apis/admissionregistration/validation) as the v1 API applies them: sideEffects must be None or
-/// NoneOnDryRun, at least one AdmissionReview version this server speaks. matchConditions are refused:
-/// this server has no CEL evaluator, and accepting conditions it would ignore would send requests the
-/// webhook's owner excluded.
+/// NoneOnDryRun, at least one AdmissionReview version this server speaks. matchConditions get their
+/// structural checks here; their expressions are compiled by the API server (this layer has no CEL).
 /// </summary>
 public static class WebhookConfigurationValidation
 {
@@ -17,6 +16,9 @@ public static class WebhookConfigurationValidation
     private static readonly string[] MatchPolicies = ["Equivalent", "Exact"];
     private static readonly string[] NoSideEffects = ["None", "NoneOnDryRun"];
     private static readonly string[] ReinvocationPolicies = ["IfNeeded", "Never"];
+
+    /// <summary>Upstream's limit of matchConditions per webhook.</summary>
+    public const int MaxMatchConditions = 64;
 
     /// <summary>The AdmissionReview versions this server sends, preferred first (upstream's AcceptedAdmissionReviewVersions).</summary>
     public static IReadOnlyList<string> AcceptedAdmissionReviewVersions { get; } = ["v1", "v1beta1"];
@@ -80,11 +82,38 @@ public static class WebhookConfigurationValidation
         {
             errors.Add(FieldError.NotSupported(path.Child("reinvocationPolicy"), reinvocation, ReinvocationPolicies));
         }
-        if (hook.MatchConditions is { Count: > 0 })
-        {
-            errors.Add(FieldError.Forbidden(path.Child("matchConditions"), "matchConditions are not supported by this server"));
-        }
+        errors.AddRange(ValidateMatchConditions(hook.MatchConditions ?? [], path.Child("matchConditions")));
         errors.AddRange(WebhookClientConfigValidation.Validate(hook.ClientConfig, path.Child("clientConfig")));
+        return errors;
+    }
+
+    /// <summary>At most <see cref="MaxMatchConditions"/>, each named (a qualified name, unique) and with an expression.</summary>
+    private static List<FieldError> ValidateMatchConditions(List<MatchCondition> conditions, FieldPath path)
+    {
+        var errors = new List<FieldError>();
+        if (conditions.Count > MaxMatchConditions)
+        {
+            errors.Add(FieldError.TooMany(path, conditions.Count, MaxMatchConditions));
+        }
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < conditions.Count; i++)
+        {
+            var condition = conditions[i];
+            if (condition.Expression.Trim().Length == 0)
+            {
+                errors.Add(FieldError.Required(path.Index(i).Child("expression")));
+            }
+            if (condition.Name.Length == 0)
+            {
+                errors.Add(FieldError.Required(path.Index(i).Child("name")));
+                continue;
+            }
+            errors.AddRange(NameRules.QualifiedName(condition.Name).Select(m => FieldError.Invalid(path.Index(i).Child("name"), condition.Name, m)));
+            if (!names.Add(condition.Name))
+            {
+                errors.Add(FieldError.Duplicate(path.Index(i).Child("name"), condition.Name));
+            }
+        }
         return errors;
     }
 

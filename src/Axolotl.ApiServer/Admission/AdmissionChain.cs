@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Axolotl.Api.AdmissionRegistration;
 using Axolotl.Api.Apiextensions;
 using Axolotl.Api.Core;
 using Axolotl.Api.Defaulting;
@@ -147,9 +148,14 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
         {
             return ValidateSchemaless(type, typed, typedOld);
         }
-        var errors = subresource == "ephemeralcontainers" && typed is Pod withEphemeral && typedOld is Pod oldPod
+        IReadOnlyList<FieldError> errors = subresource == "ephemeralcontainers" && typed is Pod withEphemeral && typedOld is Pod oldPod
             ? PodValidation.ValidateEphemeralContainersUpdate(withEphemeral, oldPod)
             : ObjectValidator.Validate(typed, typedOld);
+        if (typed is MutatingWebhookConfiguration or ValidatingWebhookConfiguration)
+        {
+            // The expressions are compiled here: the API layer has no CEL.
+            errors = [.. errors, .. Webhooks.WebhookMatchConditions.Validate(typed)];
+        }
         if (errors.Count > 0)
         {
             throw ApiErrors.Invalid(type, typed.Metadata.Name ?? typed.Metadata.GenerateName ?? "", errors);

@@ -73,9 +73,16 @@ public sealed class MutatingAdmissionWebhook(WebhookConfigurationCache configura
         return changes > next;
     }
 
-    /// <summary>The object after <paramref name="hook"/>'s patch; null when it changed nothing (or could not be asked and is ignored).</summary>
+    /// <summary>
+    /// The object after <paramref name="hook"/>'s patch; null when it changed nothing, its matchConditions (judged on
+    /// the object as the webhooks before it left it) skip it, or it could not be asked and is ignored.
+    /// </summary>
     private async Task<JsonObject?> CallAsync(MutatingWebhook hook, AdmissionAttributes attributes, JsonObject json, CancellationToken ct)
     {
+        if (!invoker.ConditionsMatch(hook, attributes, json))
+        {
+            return null;
+        }
         var response = await invoker.CallAsync(hook, attributes, json, mutating: true, ct);
         if (response?.Patch is not { Count: > 0 } patch)
         {

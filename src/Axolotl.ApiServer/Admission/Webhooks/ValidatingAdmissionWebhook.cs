@@ -22,7 +22,8 @@ public sealed class ValidatingAdmissionWebhook(WebhookConfigurationCache configu
             return;
         }
         var obj = attributes.Object;
-        var matching = await invoker.MatchingAsync(hooks, WebhookInvoker.Facts(attributes, obj), ct);
+        var matching = (await invoker.MatchingAsync(hooks, WebhookInvoker.Facts(attributes, obj), ct))
+            .Where(hook => invoker.ConditionsMatch(hook, attributes, obj)).ToList();
         var calls = matching.Select(hook => invoker.CallAsync(hook, attributes, obj, mutating: false, ct)).ToList();
         try
         {

@@ -61,6 +61,28 @@ public sealed partial class WebhookInvoker(WebhookClient client, ObjectStore obj
     }
 
     /// <summary>
+    /// Whether <paramref name="hook"/>'s matchConditions let the request through to it, with the object as it is
+    /// now (a mutating webhook sees what the ones before it made). A condition that cannot be evaluated skips the
+    /// webhook under failurePolicy Ignore and refuses the request (403, as upstream) under Fail.
+    /// </summary>
+    public bool ConditionsMatch(Webhook hook, AdmissionAttributes attributes, JsonObject? obj)
+    {
+        var outcome = WebhookMatchConditions.Evaluate(hook, attributes, obj);
+        if (outcome.Error is not { } error)
+        {
+            return outcome.Call;
+        }
+        if (hook.FailurePolicy == "Ignore")
+        {
+            LogConditionsIgnored(logger, hook.Name, error);
+            return false;
+        }
+        LogConditionsFailingClosed(logger, hook.Name, error);
+        var name = AdmissionReviewRequest.NameOf(attributes, obj);
+        throw ApiErrors.Forbidden(attributes.Type, name, $"{attributes.Type.QualifiedResource} \"{name}\" is forbidden: {error}");
+    }
+
+    /// <summary>
     /// Sends the request to <paramref name="hook"/>. Returns its answer when it allowed the request; null
     /// when it could not be asked and its failurePolicy is Ignore. Throws its refusal, the failure
     /// (failurePolicy Fail) as an InternalError, or a BadRequest for a dry run it cannot take.
@@ -139,6 +161,12 @@ public sealed partial class WebhookInvoker(WebhookClient client, ObjectStore obj
     }
 
     private static string? Str(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Failed evaluating match conditions of webhook {Webhook}, failing open: {Reason}")]
+    private static partial void LogConditionsIgnored(ILogger logger, string webhook, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Failed evaluating match conditions of webhook {Webhook}, failing closed: {Reason}")]
+    private static partial void LogConditionsFailingClosed(ILogger logger, string webhook, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Failed calling webhook {Webhook}, failing open: {Reason}")]
     private static partial void LogIgnored(ILogger logger, string webhook, string reason);

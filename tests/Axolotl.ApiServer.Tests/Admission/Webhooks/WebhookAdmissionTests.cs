@@ -110,6 +110,61 @@ public sealed class WebhookAdmissionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Match_conditions_skip_the_webhook_when_one_is_false_and_apply_the_failure_policy_to_an_error()
+    {
+        await using var server = await TestWebhookServer.StartAsync((ctx, review) =>
+            TestWebhookServer.Deny(ctx, review, 403, "seen and refused"));
+        // Only ConfigMaps labelled check=yes, created by a user whose name is not "nobody", go to the webhook.
+        const string conditions = """
+            ,"matchConditions":[
+              {"name":"labelled","expression":"has(object.metadata.labels) && 'check' in object.metadata.labels && object.metadata.labels['check'] == 'yes'"},
+              {"name":"by-someone","expression":"request.userInfo.username != 'nobody' && request.operation == 'CREATE' && oldObject == null"}]
+            """;
+        await ConfigureAsync("ValidatingWebhookConfiguration", Webhook("conditional.example.com", UrlConfig(server, "/"), conditions));
+        await Eventually.TrueAsync(async () =>
+            (await PostAsync("/api/v1/namespaces/guarded/configmaps?dryRun=All", ConfigMap("probe", """{"check":"yes"}"""))).StatusCode == HttpStatusCode.Forbidden,
+            "the webhook configuration to reach the admission cache");
+
+        await PostAsync("/api/v1/namespaces/guarded/configmaps", ConfigMap("unlabelled"), HttpStatusCode.Created);
+        await PostAsync("/api/v1/namespaces/guarded/configmaps", ConfigMap("other", """{"check":"no"}"""), HttpStatusCode.Created);
+        var refused = await PostAsync("/api/v1/namespaces/guarded/configmaps", ConfigMap("checked", """{"check":"yes"}"""), HttpStatusCode.Forbidden);
+        Assert.Equal("admission webhook \"conditional.example.com\" denied the request: seen and refused", (await StatusOf(refused))["message"]!.GetValue<string>());
+        Assert.DoesNotContain(server.Received, r => r.Review["request"]!["name"]?.GetValue<string>() is "unlabelled" or "other");
+
+        // A condition that fails at run time (no such key) refuses the request under Fail, and skips the webhook under Ignore.
+        await _http.DeleteAsync("/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/test", CancellationToken.None);
+        const string broken = ""","matchConditions":[{"name":"broken","expression":"object.data['missing'] == 'x'"}]""";
+        await ConfigureAsync("ValidatingWebhookConfiguration", Webhook("broken.example.com", UrlConfig(server, "/"), broken));
+        var failed = await Eventually.UntilAsync(
+            async () => await PostAsync("/api/v1/namespaces/guarded/configmaps", ConfigMap("failing")),
+            r => r.StatusCode == HttpStatusCode.Forbidden, "the broken condition to refuse");
+        var message = (await StatusOf(failed))["message"]!.GetValue<string>();
+        Assert.StartsWith("configmaps \"failing\" is forbidden: expression 'object.data['missing'] == 'x'' resulted in error: ", message, StringComparison.Ordinal);
+
+        var configuration = await (await _http.GetAsync("/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/test", CancellationToken.None))
+            .Content.ReadFromJsonAsync<JsonObject>(CancellationToken.None);
+        configuration!["webhooks"]![0]!["failurePolicy"] = "Ignore";
+        var put = await _http.PutAsync("/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/test",
+            new StringContent(configuration.ToJsonString(), Encoding.UTF8, "application/json"), CancellationToken.None);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        await Eventually.UntilAsync(
+            async () => await PostAsync("/api/v1/namespaces/guarded/configmaps", ConfigMap("ignored-" + Guid.NewGuid().ToString("N")[..6])),
+            r => r.StatusCode == HttpStatusCode.Created, "the Ignore policy to skip the webhook");
+    }
+
+    [Fact]
+    public async Task A_match_condition_that_does_not_compile_is_refused_with_the_compilers_message()
+    {
+        var response = await PostAsync("/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations",
+            $$"""{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"bad"},"webhooks":[{{Webhook("bad.example.com", """{"url":"https://127.0.0.1:1/"}""", ""","matchConditions":[{"name":"c","expression":"authorizer == null"},{"name":"d","expression":"object.("}]""")}}]}""",
+            HttpStatusCode.UnprocessableEntity);
+        var status = await StatusOf(response);
+        var causes = status["details"]!["causes"]!.AsArray().Select(c => (c!["field"]!.GetValue<string>(), c["message"]!.GetValue<string>())).ToList();
+        Assert.Contains(causes, c => c.Item1 == "webhooks[0].matchConditions[0].expression" && c.Item2.Contains("undeclared reference to 'authorizer'", StringComparison.Ordinal));
+        Assert.Contains(causes, c => c.Item1 == "webhooks[0].matchConditions[1].expression" && c.Item2.Contains("compilation failed: ERROR: <input>:1:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_mutating_webhooks_patch_is_stored_and_an_if_needed_webhook_is_asked_again_after_a_later_change()
     {
         await using var server = await TestWebhookServer.StartAsync((ctx, review) =>
