@@ -10,7 +10,8 @@ namespace Axolotl.Bench.Scenarios.Soak;
 /// Reads one <see cref="ResourceSample"/>: the process figures from /proc of the server's current PID
 /// (the embedded node agent is the same process), the database files' sizes, and counts through the API.
 /// The GC heap and the GC's pauses come from the server's /metrics (dotnet_gc_heap_size_bytes,
-/// dotnet_gc_pause_seconds_total); RssAnon, the anonymous resident memory, holds the heap and native allocations.
+/// dotnet_gc_committed_bytes, dotnet_gc_pause_seconds_total); RssAnon, the anonymous resident memory, holds what the GC
+/// committed and native allocations (SQLite, sockets, thread stacks, the runtime's own), so their difference is the native part.
 /// </summary>
 internal sealed class ResourceSampler(NodeServer node, ApiClient api, IReadOnlyList<FailureCount> failures)
 {
@@ -35,7 +36,7 @@ internal sealed class ResourceSampler(NodeServer node, ApiClient api, IReadOnlyL
         (_previousAt, _previousPid, _previousCpuMs) = (now, pid, cpuMs);
 
         var (crash, other) = await RestartsAsync(ct);
-        var (heapBytes, pauseSeconds) = await GcAsync(ct);
+        var (heapBytes, committedBytes, pauseSeconds) = await GcAsync(ct);
         // Like the CPU: a restarted process's counter starts over, so all of it is this interval's.
         var pauseSince = pid == _previousPidForPause ? pauseSeconds - _previousPauseSeconds : pauseSeconds;
         (_previousPidForPause, _previousPauseSeconds) = (pid, double.IsNaN(pauseSeconds) ? _previousPauseSeconds : pauseSeconds);
@@ -45,6 +46,7 @@ internal sealed class ResourceSampler(NodeServer node, ApiClient api, IReadOnlyL
             RssMegabytes: Try(() => ProcStatus.RssMegabytes(pid)),
             AnonymousMegabytes: Try(() => StatusKilobytes(pid, "RssAnon") / 1024.0),
             HeapMegabytes: heapBytes / 1048576.0,
+            GcCommittedMegabytes: committedBytes / 1048576.0,
             GcPauseMilliseconds: pauseSince * 1000,
             OpenFds: Try(() => Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length),
             Threads: Try(() => double.Parse(MachineInfo.ProcLine($"/proc/{pid}/status", "Threads") ?? "NaN", CultureInfo.InvariantCulture)),
@@ -71,17 +73,17 @@ internal sealed class ResourceSampler(NodeServer node, ApiClient api, IReadOnlyL
         }
     }
 
-    /// <summary>The GC heap size and the total GC pause from the server's Prometheus text; NaN while it is down.</summary>
-    private async Task<(double HeapBytes, double PauseSeconds)> GcAsync(CancellationToken ct)
+    /// <summary>The GC heap size, the GC's committed bytes and the total GC pause from the server's Prometheus text; NaN while it is down.</summary>
+    private async Task<(double HeapBytes, double CommittedBytes, double PauseSeconds)> GcAsync(CancellationToken ct)
     {
         try
         {
             var text = System.Text.Encoding.UTF8.GetString(await api.GetAsync("/metrics", ct));
-            return (MetricValue(text, "dotnet_gc_heap_size_bytes"), MetricValue(text, "dotnet_gc_pause_seconds_total"));
+            return (MetricValue(text, "dotnet_gc_heap_size_bytes"), MetricValue(text, "dotnet_gc_committed_bytes"), MetricValue(text, "dotnet_gc_pause_seconds_total"));
         }
         catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            return (double.NaN, double.NaN);
+            return (double.NaN, double.NaN, double.NaN);
         }
     }
 

@@ -17,10 +17,10 @@ internal static class SoakReportWriter
     public static void AddSamples(ScenarioReport report, IReadOnlyList<ResourceSample> samples)
     {
         report.Tables.Add(new ReportTable("Samples (API figures are blank while the server was down)",
-            ["min", "PID", "RSS MB", "anon MB", "GC heap MB", "GC pause ms", "fds", "threads", "CPU cores", "db MB", "WAL MB", "events", "crash restarts", "other restarts", "failed up", "failed down"],
+            ["min", "PID", "RSS MB", "anon MB", "GC heap MB", "GC committed MB", "native MB", "GC pause ms", "fds", "threads", "CPU cores", "db MB", "WAL MB", "events", "crash restarts", "other restarts", "failed up", "failed down"],
             [.. samples.Select(s => (IReadOnlyList<string>)
             [
-                F(s.Minutes, "F1"), s.Pid.ToString(CultureInfo.InvariantCulture), F(s.RssMegabytes, "F1"), F(s.AnonymousMegabytes, "F1"), F(s.HeapMegabytes, "F1"), F(s.GcPauseMilliseconds, "F0"), F(s.OpenFds, "F0"),
+                F(s.Minutes, "F1"), s.Pid.ToString(CultureInfo.InvariantCulture), F(s.RssMegabytes, "F1"), F(s.AnonymousMegabytes, "F1"), F(s.HeapMegabytes, "F1"), F(s.GcCommittedMegabytes, "F1"), F(s.AnonymousMegabytes - s.GcCommittedMegabytes, "F1"), F(s.GcPauseMilliseconds, "F0"), F(s.OpenFds, "F0"),
                 F(s.Threads, "F0"), F(s.CpuCores, "F2"), F(s.DatabaseMegabytes, "F2"), F(s.WalMegabytes, "F2"), F(s.Events, "F0"),
                 F(s.CrashLoopRestarts, "F0"), F(s.OtherRestarts, "F0"), s.FailedWhileUp.ToString(CultureInfo.InvariantCulture), s.FailedWhileDown.ToString(CultureInfo.InvariantCulture),
             ])]));

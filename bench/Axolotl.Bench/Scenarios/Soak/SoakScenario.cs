@@ -141,7 +141,7 @@ internal sealed class SoakScenario : IScenario
             + $"{SoakWorkload.Flappers} busybox pods whose exec readiness probe flips every 3 s, a {SoakWorkload.WebReplicas}-replica http-hello Deployment behind a NodePort "
             + $"with {NodePortClients.Clients} closed-loop clients (a new connection per request), {PodWatchers.Count} pod watches, {ListFlood.Clients} clients listing pods and events back to back, "
             + HostileDrip.Describe() + ".");
-        report.Notes.Add("GC heap and pauses: the server's /metrics (dotnet_gc_heap_size_bytes after the last collection, dotnet_gc_pause_seconds_total since the previous sample); RssAnon holds the heap and native allocations. "
+        report.Notes.Add("GC heap and pauses: the server's /metrics (dotnet_gc_heap_size_bytes after the last collection, dotnet_gc_committed_bytes, dotnet_gc_pause_seconds_total since the previous sample); RssAnon holds what the GC committed and native allocations, so native = RssAnon − GC committed. "
             + "The node agent runs inside the server process: its figures are included. CPU is cores used since the previous sample.");
         report.Notes.Add($"Growth: least-squares line per series over the last half, from minute {fitFrom:F1} (the restarted process's first {warmUp:F1} min of warm-up left out); "
             + $"growth = slope × {half:F1} min; {GrowthFit.Rule}.");
