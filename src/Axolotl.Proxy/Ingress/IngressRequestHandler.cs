@@ -16,7 +16,13 @@ namespace Axolotl.Proxy.Ingress;
 public sealed class IngressRequestHandler(Func<IngressRouteTable> routes, IngressBackendResolver backends, EndpointPicker picker, HttpMessageInvoker client,
     IngressOptions options, ILogger logger)
 {
-    private readonly ForwarderRequestConfig _config = new() { ActivityTimeout = options.BackendTimeout };
+    // Pods speak HTTP/1.1 in clear text; an HTTP/2 client's request is sent on as HTTP/1.1 (as nginx does).
+    private readonly ForwarderRequestConfig _config = new()
+    {
+        ActivityTimeout = options.BackendTimeout,
+        Version = HttpVersion.Version11,
+        VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+    };
 
     public async Task HandleAsync(HttpContext context, IHttpForwarder forwarder)
     {
