@@ -31,7 +31,7 @@ public sealed class IngressCertificatesTests
 
     private static Api.Networking.Ingress WithTls(string name, int age, string secret, params string[] hosts)
     {
-        var ingress = Ingress(name, age);
+        var ingress = NewIngress(name, age);
         ingress.Spec!.Tls = [new IngressTLS { SecretName = secret, Hosts = [.. hosts] }];
         return ingress;
     }

@@ -13,25 +13,25 @@ public sealed class IngressClassSelectionTests
     {
         var classes = new[] { Class("axolotl", Ours), Class("nginx", Nginx, isDefault: true) };
 
-        Assert.True(IngressClassSelection.IsOurs(Ingress("a", 0, className: "axolotl"), classes));
-        Assert.False(IngressClassSelection.IsOurs(Ingress("b", 0, className: "nginx"), classes));
-        Assert.False(IngressClassSelection.IsOurs(Ingress("c", 0, className: "missing"), classes));
+        Assert.True(IngressClassSelection.IsOurs(NewIngress("a", 0, className: "axolotl"), classes));
+        Assert.False(IngressClassSelection.IsOurs(NewIngress("b", 0, className: "nginx"), classes));
+        Assert.False(IngressClassSelection.IsOurs(NewIngress("c", 0, className: "missing"), classes));
     }
 
     [Fact]
     public void An_ingress_without_a_class_is_ours_when_our_class_is_the_default()
     {
-        Assert.True(IngressClassSelection.IsOurs(Ingress("a", 0), [Class("axolotl", Ours, isDefault: true)]));
-        Assert.False(IngressClassSelection.IsOurs(Ingress("a", 0), [Class("axolotl", Ours)]));
-        Assert.False(IngressClassSelection.IsOurs(Ingress("a", 0), [Class("axolotl", Ours), Class("nginx", Nginx, isDefault: true)]));
+        Assert.True(IngressClassSelection.IsOurs(NewIngress("a", 0), [Class("axolotl", Ours, isDefault: true)]));
+        Assert.False(IngressClassSelection.IsOurs(NewIngress("a", 0), [Class("axolotl", Ours)]));
+        Assert.False(IngressClassSelection.IsOurs(NewIngress("a", 0), [Class("axolotl", Ours), Class("nginx", Nginx, isDefault: true)]));
     }
 
     [Fact]
     public void The_deprecated_class_annotation_is_honoured()
     {
-        var annotated = Ingress("a", 0);
+        var annotated = NewIngress("a", 0);
         annotated.Metadata.Annotations = new() { [IngressClassSelection.LegacyClassAnnotation] = "axolotl" };
-        var other = Ingress("b", 0);
+        var other = NewIngress("b", 0);
         other.Metadata.Annotations = new() { [IngressClassSelection.LegacyClassAnnotation] = "nginx" };
 
         Assert.True(IngressClassSelection.IsOurs(annotated, [Class("axolotl", Ours)]));

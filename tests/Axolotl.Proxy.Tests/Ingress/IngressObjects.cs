@@ -15,7 +15,7 @@ internal static class IngressObjects
 
     public static IngressRule Rule(string? host, params HTTPIngressPath[] paths) => new() { Host = host, Http = new HTTPIngressRuleValue { Paths = [.. paths] } };
 
-    public static Api.Networking.Ingress Ingress(string name, int ageOrder, IngressBackend? defaultBackend = null, string? className = null, string ns = "default",
+    public static Api.Networking.Ingress NewIngress(string name, int ageOrder, IngressBackend? defaultBackend = null, string? className = null, string ns = "default",
         params IngressRule[] rules) => new()
         {
             Metadata = new() { Name = name, Namespace = ns, CreationTimestamp = Epoch.AddMinutes(ageOrder) },

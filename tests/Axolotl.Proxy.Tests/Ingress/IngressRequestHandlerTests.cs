@@ -39,7 +39,7 @@ public sealed class IngressRequestHandlerTests : IAsyncLifetime
         _owned.Add(backend);
         _live = new IPEndPoint(IPAddress.Loopback, new Uri(backend.Urls.First()).Port);
 
-        var routes = IngressRouteTableBuilder.Build([Ingress("web", 0, rules:
+        var routes = IngressRouteTableBuilder.Build([NewIngress("web", 0, rules:
             [Rule("shop.example.com", Path("/", "Prefix", "web")), Rule("gone.example.com", Path("/", "Prefix", "no-such-service"))])]);
         var service = new Service { Metadata = new() { Name = "web", Namespace = "default" }, Spec = new ServiceSpec { Ports = [new ServicePort { Port = 80 }] } };
         var name = new ServicePortName("default", "web", "");

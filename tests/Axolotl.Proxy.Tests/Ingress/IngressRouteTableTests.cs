@@ -10,7 +10,7 @@ public sealed class IngressRouteTableTests
     [Fact]
     public void The_longest_matching_path_wins_and_exact_beats_prefix_at_equal_length()
     {
-        var table = IngressRouteTableBuilder.Build([Ingress("web", 0, rules: Rule("shop.example.com",
+        var table = IngressRouteTableBuilder.Build([NewIngress("web", 0, rules: Rule("shop.example.com",
             Path("/", "Prefix", "root"), Path("/api", "Prefix", "api"), Path("/api/v2", "Prefix", "v2"), Path("/api", "Exact", "api-exact")))]);
 
         Assert.Equal("root", Served(table, "shop.example.com", "/"));
@@ -24,7 +24,7 @@ public sealed class IngressRouteTableTests
     [Fact]
     public void Hosts_match_without_case_and_a_wildcard_covers_exactly_one_label()
     {
-        var table = IngressRouteTableBuilder.Build([Ingress("web", 0, rules:
+        var table = IngressRouteTableBuilder.Build([NewIngress("web", 0, rules:
             [Rule("foo.example.com", Path("/", "Prefix", "exact")), Rule("*.example.com", Path("/", "Prefix", "wild"))])]);
 
         Assert.Equal("exact", Served(table, "FOO.Example.com", "/"));
@@ -36,7 +36,7 @@ public sealed class IngressRouteTableTests
     [Fact]
     public void A_host_with_rules_does_not_fall_through_to_the_rules_without_a_host()
     {
-        var table = IngressRouteTableBuilder.Build([Ingress("web", 0, rules:
+        var table = IngressRouteTableBuilder.Build([NewIngress("web", 0, rules:
             [Rule("foo.example.com", Path("/only", "Exact", "foo")), Rule(null, Path("/", "Prefix", "any"))])]);
 
         Assert.Equal("foo", Served(table, "foo.example.com", "/only"));
@@ -48,8 +48,8 @@ public sealed class IngressRouteTableTests
     [Fact]
     public void The_default_backend_serves_what_no_rule_matches_and_the_oldest_one_wins()
     {
-        var older = Ingress("older", 0, defaultBackend: Backend("fallback-old"), rules: Rule("a.example.com", Path("/a", "Exact", "a")));
-        var newer = Ingress("newer", 5, defaultBackend: Backend("fallback-new"), rules: Rule("b.example.com", Path("/b", "Exact", "b")));
+        var older = NewIngress("older", 0, defaultBackend: Backend("fallback-old"), rules: Rule("a.example.com", Path("/a", "Exact", "a")));
+        var newer = NewIngress("newer", 5, defaultBackend: Backend("fallback-new"), rules: Rule("b.example.com", Path("/b", "Exact", "b")));
 
         var table = IngressRouteTableBuilder.Build([newer, older]);
 
@@ -64,7 +64,7 @@ public sealed class IngressRouteTableTests
     [Fact]
     public void No_rule_and_no_default_backend_is_a_404()
     {
-        var table = IngressRouteTableBuilder.Build([Ingress("web", 0, rules: Rule("a.example.com", Path("/", "Prefix", "a")))]);
+        var table = IngressRouteTableBuilder.Build([NewIngress("web", 0, rules: Rule("a.example.com", Path("/", "Prefix", "a")))]);
 
         Assert.Null(table.Match("b.example.com", "/"));
         Assert.Null(IngressRouteTable.Empty.Match("a.example.com", "/"));
@@ -73,8 +73,8 @@ public sealed class IngressRouteTableTests
     [Fact]
     public void The_oldest_ingress_keeps_a_host_and_path_two_want_and_the_newer_is_told()
     {
-        var first = Ingress("first", 1, rules: Rule("a.example.com", Path("/app", "Prefix", "first-svc")));
-        var second = Ingress("second", 2, rules: Rule("a.example.com", Path("/app", "Prefix", "second-svc"), Path("/extra", "Prefix", "extra")));
+        var first = NewIngress("first", 1, rules: Rule("a.example.com", Path("/app", "Prefix", "first-svc")));
+        var second = NewIngress("second", 2, rules: Rule("a.example.com", Path("/app", "Prefix", "second-svc"), Path("/extra", "Prefix", "extra")));
 
         var table = IngressRouteTableBuilder.Build([second, first]);
 
@@ -87,9 +87,9 @@ public sealed class IngressRouteTableTests
     [Fact]
     public void Created_at_the_same_instant_the_namespace_then_the_name_decides()
     {
-        var b = Ingress("b", 0, ns: "alpha", rules: Rule("a.example.com", Path("/", "Prefix", "alpha-b")));
-        var a = Ingress("a", 0, ns: "beta", rules: Rule("a.example.com", Path("/", "Prefix", "beta-a")));
-        var c = Ingress("a", 0, ns: "alpha", rules: Rule("a.example.com", Path("/", "Prefix", "alpha-a")));
+        var b = NewIngress("b", 0, ns: "alpha", rules: Rule("a.example.com", Path("/", "Prefix", "alpha-b")));
+        var a = NewIngress("a", 0, ns: "beta", rules: Rule("a.example.com", Path("/", "Prefix", "beta-a")));
+        var c = NewIngress("a", 0, ns: "alpha", rules: Rule("a.example.com", Path("/", "Prefix", "alpha-a")));
 
         var table = IngressRouteTableBuilder.Build([a, b, c]);
 
@@ -101,12 +101,12 @@ public sealed class IngressRouteTableTests
     [Fact]
     public void A_backend_by_port_name_and_one_without_a_service_are_told_apart()
     {
-        var ingress = Ingress("web", 0, rules: Rule("a.example.com", Path("/", "Prefix", "svc")));
+        var ingress = NewIngress("web", 0, rules: Rule("a.example.com", Path("/", "Prefix", "svc")));
         ingress.Spec!.Rules![0].Http!.Paths![0].Backend = new Api.Networking.IngressBackend
         {
             Service = new Api.Networking.IngressServiceBackend { Name = "svc", Port = new Api.Networking.ServiceBackendPort { Name = "http" } },
         };
-        var resourceOnly = Ingress("resource", 1, rules: Rule("b.example.com", new Api.Networking.HTTPIngressPath
+        var resourceOnly = NewIngress("resource", 1, rules: Rule("b.example.com", new Api.Networking.HTTPIngressPath
         {
             Path = "/",
             PathType = "Prefix",

@@ -9,7 +9,7 @@ public sealed class IngressStatusPlanTests
     [Fact]
     public void A_served_ingress_gets_the_node_address_beside_other_nodes_entries_once()
     {
-        var ingress = Ingress("web", 0);
+        var ingress = NewIngress("web", 0);
         ingress.Status = new IngressStatus { LoadBalancer = new IngressLoadBalancerStatus { Ingress = [new IngressLoadBalancerIngress { Ip = "192.0.2.9" }] } };
 
         var wanted = IngressStatusPlan.Wanted(ingress, served: true, "192.0.2.1");
@@ -22,13 +22,13 @@ public sealed class IngressStatusPlanTests
     [Fact]
     public void An_ingress_no_longer_served_loses_only_this_node_address()
     {
-        var ingress = Ingress("web", 0);
+        var ingress = NewIngress("web", 0);
         ingress.Status = new IngressStatus
         {
             LoadBalancer = new IngressLoadBalancerStatus { Ingress = [new IngressLoadBalancerIngress { Ip = "192.0.2.1" }, new IngressLoadBalancerIngress { Ip = "192.0.2.9" }] },
         };
 
         Assert.Equal(["192.0.2.9"], IngressStatusPlan.Wanted(ingress, served: false, "192.0.2.1")!.Select(e => e.Ip));
-        Assert.Null(IngressStatusPlan.Wanted(Ingress("other", 0), served: false, "192.0.2.1"));
+        Assert.Null(IngressStatusPlan.Wanted(NewIngress("other", 0), served: false, "192.0.2.1"));
     }
 }
