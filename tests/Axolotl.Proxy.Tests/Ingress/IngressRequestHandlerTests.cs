@@ -30,8 +30,20 @@ public sealed class IngressRequestHandlerTests : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var backend = builder.Build();
+        backend.UseWebSockets();
         backend.Run(async context =>
         {
+            if (context.WebSockets.IsWebSocketRequest)
+            {
+                // Echoes one message, prefixed, then closes.
+                using var socket = await context.WebSockets.AcceptWebSocketAsync();
+                var buffer = new byte[256];
+                var received = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes("echo " + System.Text.Encoding.UTF8.GetString(buffer, 0, received.Count)),
+                    System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
+                await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+                return;
+            }
             var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
             await context.Response.WriteAsync($"live {context.Request.Method} {context.Request.Host} {context.Request.Headers["X-Forwarded-For"]} {body}".TrimEnd());
         });
@@ -98,6 +110,20 @@ public sealed class IngressRequestHandlerTests : IAsyncLifetime
         {
             Assert.Equal((HttpStatusCode.OK, "live POST shop.example.com 127.0.0.1 order"), await SendAsync(HttpMethod.Post, "shop.example.com", "/orders", "order"));
         }
+    }
+
+    [Fact]
+    public async Task A_websocket_upgrades_through_the_ingress()
+    {
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        socket.Options.SetRequestHeader("Host", "shop.example.com");
+        // Whichever endpoint's turn it is: a refused upgrade is replayed on the live one before any answer.
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{_port}/chat"), CancellationToken.None);
+        await socket.SendAsync("hello"u8.ToArray(), System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[256];
+        var received = await socket.ReceiveAsync(buffer, CancellationToken.None);
+
+        Assert.Equal("echo hello", System.Text.Encoding.UTF8.GetString(buffer, 0, received.Count));
     }
 
     [Fact]
