@@ -14,8 +14,7 @@ public static class IngressFlags
     /// <summary>The controller's options, or null when both ports are off.</summary>
     public static IngressOptions? Options(CommandLine args, NodeAgent agent)
     {
-        var http = Port(args, "ingress-http-port", 80);
-        var https = Port(args, "ingress-https-port", 443);
+        var (http, https) = Ports(args);
         if (http == 0 && https == 0)
         {
             return null;
@@ -30,6 +29,9 @@ public static class IngressFlags
             InformerMaxBackoff = agent.Options.ApiRetryMaxBackoff,
         };
     }
+
+    /// <summary>The two ports, defaults filled in; 0 is off.</summary>
+    public static (int Http, int Https) Ports(CommandLine args) => (Port(args, "ingress-http-port", 80), Port(args, "ingress-https-port", 443));
 
     private static int Port(CommandLine args, string name, int fallback)
     {
