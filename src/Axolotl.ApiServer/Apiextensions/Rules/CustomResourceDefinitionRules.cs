@@ -34,7 +34,7 @@ public static class CustomResourceDefinitionRules
         foreach (var (path, schema) in CustomResourceDefinitionValidation.Schemas(versions))
         {
             var costs = new List<(FieldPath Path, long Cost)>();
-            Visit(JsonSchemaProps.Parse(schema), path, cardinality: 1, uncorrelatable: null, costs, errors);
+            Visit(JsonSchemaProps.Parse(schema), path, resourceRoot: true, cardinality: 1, uncorrelatable: null, costs, errors);
             var total = costs.Aggregate(0L, (sum, c) => Sat(sum, c.Cost));
             if (total > TotalCostLimit)
             {
@@ -50,12 +50,12 @@ public static class CustomResourceDefinitionRules
         return errors;
     }
 
-    private static void Visit(JsonSchemaProps node, FieldPath path, long? cardinality, FieldPath? uncorrelatable, List<(FieldPath, long)> costs, List<FieldError> errors)
+    private static void Visit(JsonSchemaProps node, FieldPath path, bool resourceRoot, long? cardinality, FieldPath? uncorrelatable, List<(FieldPath, long)> costs, List<FieldError> errors)
     {
         if (node.ValidationRules.Count > 0)
         {
             var times = cardinality ?? RuleSizes.UnboundedCardinality(node);
-            var compiled = RuleCompiler.Compile(node);
+            var compiled = RuleCompiler.Compile(node, resourceRoot);
             for (var i = 0; i < compiled.Count; i++)
             {
                 Check(compiled[i], path.Child("x-kubernetes-validations").Index(i), times, uncorrelatable, costs, errors);
@@ -63,16 +63,16 @@ public static class CustomResourceDefinitionRules
         }
         foreach (var (name, property) in node.Properties)
         {
-            Visit(property, path.Child("properties").Key(name), cardinality, uncorrelatable, costs, errors);
+            Visit(property, path.Child("properties").Key(name), property.EmbeddedResource, cardinality, uncorrelatable, costs, errors);
         }
         if (node.AdditionalProperties is { } values)
         {
-            Visit(values, path.Child("additionalProperties"), Times(cardinality, node.MaxProperties), uncorrelatable, costs, errors);
+            Visit(values, path.Child("additionalProperties"), values.EmbeddedResource, Times(cardinality, node.MaxProperties), uncorrelatable, costs, errors);
         }
         if (node.Items is { } items)
         {
             // Only a list of type map lets an item find its old self; under any other list oldSelf has nothing to mean.
-            Visit(items, path.Child("items"), Times(cardinality, node.MaxItems), node.ListType == "map" ? uncorrelatable : uncorrelatable ?? path, costs, errors);
+            Visit(items, path.Child("items"), items.EmbeddedResource, Times(cardinality, node.MaxItems), node.ListType == "map" ? uncorrelatable : uncorrelatable ?? path, costs, errors);
         }
     }
 

@@ -4,22 +4,26 @@ using Axolotl.Cel;
 namespace Axolotl.ApiServer.Apiextensions.Rules;
 
 /// <summary>
-/// Compiles the rules of one schema node with the <c>self</c>/<c>oldSelf</c> environment and estimates their cost from
-/// the node's schema (maxItems, maxLength, maxProperties), as upstream's Compile does for each node.
+/// Compiles the rules of one schema node with the <c>self</c>/<c>oldSelf</c> environment, field selections checked
+/// against the schema, and estimates their cost from the node's schema (maxItems, maxLength, maxProperties), as
+/// upstream's Compile does for each node.
 /// </summary>
 internal static class RuleCompiler
 {
-    private static readonly CelEnvironment Environment = CelEnvironment.ForCustomResourceRules();
+    /// <summary>The rules of <paramref name="node"/>; <paramref name="resourceRoot"/> for the root of a resource or an embedded resource.</summary>
+    public static IReadOnlyList<CompiledRule> Compile(JsonSchemaProps node, bool resourceRoot)
+    {
+        var environment = CelEnvironment.ForCustomResourceRules((path, field) => RuleFields.Check(node, resourceRoot, path, field));
+        return [.. node.ValidationRules.Select(r => Compile(r, node, environment))];
+    }
 
-    public static IReadOnlyList<CompiledRule> Compile(JsonSchemaProps node) => [.. node.ValidationRules.Select(r => Compile(r, node))];
-
-    private static CompiledRule Compile(ValidationRule rule, JsonSchemaProps node)
+    private static CompiledRule Compile(ValidationRule rule, JsonSchemaProps node, CelEnvironment environment)
     {
         if (rule.Rule.Trim().Length == 0)
         {
             return new CompiledRule(rule) { Error = "rule is not specified" };
         }
-        var compiled = Environment.Compile(rule.Rule);
+        var compiled = environment.Compile(rule.Rule);
         if (compiled.Program is not { } program)
         {
             return new CompiledRule(rule) { Error = compiled.Error };
@@ -35,7 +39,7 @@ internal static class RuleCompiler
         {
             return result;
         }
-        var message = Environment.Compile(rule.MessageExpression);
+        var message = environment.Compile(rule.MessageExpression);
         return message.Program is { } messageProgram
             ? result with { MessageExpression = messageProgram, MessageExpressionCost = Estimate(messageProgram, node) }
             : result with { MessageExpressionError = "messageExpression " + message.Error };

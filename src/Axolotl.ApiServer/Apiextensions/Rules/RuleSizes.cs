@@ -66,7 +66,7 @@ internal static class RuleSizes
     private static readonly JsonSchemaProps KeySchema = JsonSchemaProps.Parse(new System.Text.Json.Nodes.JsonObject { ["type"] = "string" });
 
     // CEL's escaping of property names (self.x__dash__y reads x-y; self.__namespace__ reads namespace).
-    private static string Unescape(string name)
+    internal static string Unescape(string name)
     {
         if (name.Length > 4 && name.StartsWith("__", StringComparison.Ordinal) && name.EndsWith("__", StringComparison.Ordinal)
             && !name[2..^2].Contains("__", StringComparison.Ordinal) && name[2..^2] is not ("dash" or "dot" or "slash" or "underscores"))
