@@ -100,7 +100,15 @@ public static class RuleFieldPath
             }
             char? unescaped = s[i] switch
             {
-                'a' => '\a', 'b' => '\b', 'f' => '\f', 'n' => '\n', 'r' => '\r', 't' => '\t', 'v' => '\v', '\'' => '\'', '\\' => '\\',
+                'a' => '\a',
+                'b' => '\b',
+                'f' => '\f',
+                'n' => '\n',
+                'r' => '\r',
+                't' => '\t',
+                'v' => '\v',
+                '\'' => '\'',
+                '\\' => '\\',
                 _ => null,
             };
             if (unescaped is null)
