@@ -1,5 +1,4 @@
 using System.Text;
-using Axolotl.Api.Validation;
 
 namespace Axolotl.Api.Apiextensions.Schema;
 
@@ -66,9 +65,6 @@ public static class RuleFieldPath
         }
         return (path.ToString(), null);
     }
-
-    /// <summary>The node's path with the rule's relative path appended, as upstream's field.Path.Child does.</summary>
-    public static FieldPath Append(FieldPath at, string? relative) => string.IsNullOrEmpty(relative) ? at : at.Child(relative);
 
     private static bool TryQuoted(string s, int start, out string value, out int after, out string? error)
     {

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Validation;
-using Axolotl.Api.Apiextensions.Schema;
 using Axolotl.Cel;
 using Axolotl.Cel.Values;
 
@@ -127,7 +126,8 @@ internal sealed class RuleEvaluation
             {
                 continue;
             }
-            var at = RuleFieldPath.Append(path, rule.FieldPath);
+            // fieldPath is appended as upstream's field.Path.Child does, dots and brackets included.
+            var at = rule.FieldPath.Length == 0 ? path : path.Child(rule.FieldPath);
             if (result.Value is not false)
             {
                 _errors.Add(FieldError.Invalid(at, type, $"cel expression must evaluate to a bool evaluating rule: {rule.Describe()}"));
