@@ -14,13 +14,25 @@ public sealed class CelEnvironment
     public const int MaxExpressionLength = 100_000;
 
     private readonly HashSet<string> _declared;
+    private readonly Func<IReadOnlyList<string>, string, string?>? _fieldCheck;
 
-    private CelEnvironment(IEnumerable<string> variables) => _declared = new HashSet<string>(variables, StringComparer.Ordinal);
+    private CelEnvironment(IEnumerable<string> variables, Func<IReadOnlyList<string>, string, string?>? fieldCheck = null)
+    {
+        _declared = new HashSet<string>(variables, StringComparer.Ordinal);
+        _fieldCheck = fieldCheck;
+    }
 
     public static CelEnvironment Create(params string[] variables) => new(variables);
 
     /// <summary>The environment of <c>x-kubernetes-validations</c> rules.</summary>
     public static CelEnvironment ForCustomResourceRules() => new(["self", "oldSelf"]);
+
+    /// <summary>
+    /// The same with field selections checked against the schema: <paramref name="fieldCheck"/> gets the path of the
+    /// value selected from (<c>["self", "spec"]</c>, <c>@items</c>/<c>@values</c> for what a macro iterates) and the field
+    /// name, and returns a compile error such as "undefined field 'x'", or null to accept it.
+    /// </summary>
+    public static CelEnvironment ForCustomResourceRules(Func<IReadOnlyList<string>, string, string?> fieldCheck) => new(["self", "oldSelf"], fieldCheck);
 
     /// <summary>The environment of ValidatingAdmissionPolicy and webhook matchConditions.</summary>
     public static CelEnvironment ForAdmission() => new(["object", "oldObject", "request", "params", "namespaceObject", "variables"]);
@@ -37,6 +49,10 @@ public sealed class CelEnvironment
         try
         {
             var tree = new Checker(_declared).Check(Parser.Parse(expression));
+            if (_fieldCheck is not null)
+            {
+                new FieldChecker(_declared, _fieldCheck).Check(tree);
+            }
             return CelCompileResult.Compiled(new CelProgram(expression, tree));
         }
         catch (CelSyntaxException e)

@@ -28,6 +28,17 @@ public sealed class CelProgram
     /// </summary>
     public long EstimateCost(long maxSize) => new CostEstimator(maxSize).Estimate(_tree).Cost;
 
+    /// <summary>
+    /// The same bound with sizes read from where each value comes from, as cel-go's estimator reads maxItems, maxLength and
+    /// maxProperties from the schema: <paramref name="sizeOf"/> gets a path such as <c>["self", "spec", "ports", "@items",
+    /// "name"]</c> (<c>@items</c>: an element a macro iterates; <c>@values</c>: a map value) and returns its largest size, or
+    /// null when it cannot tell, and then <paramref name="maxSize"/> is assumed.
+    /// </summary>
+    public long EstimateCost(Func<IReadOnlyList<string>, long?> sizeOf, long maxSize) => new CostEstimator(maxSize, sizeOf).Estimate(_tree).Cost;
+
+    /// <summary>Whether the expression reads <paramref name="variable"/> (a macro variable of that name does not count).</summary>
+    public bool References(string variable) => FreeVariables.References(_tree, variable);
+
     public CelEvalResult Evaluate(IReadOnlyDictionary<string, JsonNode?> variables, CelEvaluationOptions? options = null) =>
         EvaluateValues(variables.ToDictionary(kv => kv.Key, kv => JsonValues.FromNode(kv.Value)), options);
 

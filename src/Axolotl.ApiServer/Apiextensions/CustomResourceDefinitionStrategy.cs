@@ -3,6 +3,7 @@ using Axolotl.Api.Apiextensions;
 using Axolotl.Api.Apiextensions.Definitions;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Validation;
+using Axolotl.ApiServer.Apiextensions.Rules;
 
 namespace Axolotl.ApiServer.Apiextensions;
 
@@ -43,6 +44,10 @@ public static class CustomResourceDefinitionStrategy
         ArgumentNullException.ThrowIfNull(typed);
         var errors = GenericMetadataValidation.Validate(typed.Metadata, old?.Metadata, namespaced: false);
         errors.AddRange(CustomResourceDefinitionValidation.Validate(crd, oldCrd));
+        if (errors.Count == 0)
+        {
+            errors.AddRange(CustomResourceDefinitionRules.Validate(crd));
+        }
         return errors;
     }
 }

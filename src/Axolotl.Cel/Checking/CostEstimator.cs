@@ -8,15 +8,23 @@ namespace Axolotl.Cel.Checking;
 /// from a variable is assumed to hold <c>maxSize</c> elements; the caller passes a bound derived from the schema's
 /// maxItems/maxLength or from the largest request the server accepts. Saturates at <see cref="long.MaxValue"/>.
 /// </summary>
-internal sealed class CostEstimator(long maxSize)
+/// <remarks>
+/// With <paramref name="sizeOf"/> the caller bounds each value by where it comes from, as cel-go's size estimator
+/// reads the schema: a path is a variable followed by field names, <c>@items</c> for an element of a list (or a key of
+/// a map) a macro iterates, <c>@values</c> for a map's value; null means unknown, and <paramref name="maxSize"/> is used.
+/// </remarks>
+internal sealed class CostEstimator(long maxSize, Func<IReadOnlyList<string>, long?>? sizeOf = null)
 {
+    // Macro variables in scope, with the path of the values they take.
+    private readonly Dictionary<string, IReadOnlyList<string>?> _bound = new(StringComparer.Ordinal);
+
     /// <summary>Returns (cost, size): the cost to evaluate <paramref name="e"/> and the largest size its value can have.</summary>
     public (long Cost, long Size) Estimate(Expr e) => e switch
     {
         LiteralExpr { Value: string s } => (1, s.Length),
         LiteralExpr => (1, 1),
-        IdentExpr => (1, maxSize),
-        SelectExpr s => Add(Estimate(s.Operand), 1, maxSize),
+        IdentExpr => (1, SizeOf(PathOf(e))),
+        SelectExpr s => Add(Estimate(s.Operand), 1, SizeOf(PathOf(e))),
         ListExpr l => Sum(l.Elements, l.Elements.Count),
         MapExpr m => Sum(m.Entries.SelectMany(x => new[] { x.Key, x.Value }), m.Entries.Count),
         CallExpr c => Call(c),
@@ -48,9 +56,44 @@ internal sealed class CostEstimator(long maxSize)
     private (long, long) Comprehension(ComprehensionExpr c)
     {
         var (rangeCost, n) = Estimate(c.Range);
+        var range = PathOf(c.Range);
+        var saved = (_bound.GetValueOrDefault(c.Var), _bound.ContainsKey(c.Var), c.Var2 is null ? null : _bound.GetValueOrDefault(c.Var2), c.Var2 is not null && _bound.ContainsKey(c.Var2));
+        _bound[c.Var] = c.Var2 is null && range is not null ? [.. range, "@items"] : null;
+        if (c.Var2 is not null)
+        {
+            _bound[c.Var2] = range is null ? null : [.. range, "@values"];
+        }
         var step = Sat(Sat(1, Estimate(c.Predicate).Cost), c.Transform is null ? 0 : Estimate(c.Transform).Cost);
+        Restore(c.Var, saved.Item1, saved.Item2);
+        if (c.Var2 is not null)
+        {
+            Restore(c.Var2, saved.Item3, saved.Item4);
+        }
         return (Sat(Sat(rangeCost, 1), Mul(n, step)), n);
     }
+
+    private void Restore(string name, IReadOnlyList<string>? path, bool had)
+    {
+        if (had)
+        {
+            _bound[name] = path;
+        }
+        else
+        {
+            _bound.Remove(name);
+        }
+    }
+
+    // "self.spec.items" as ["self", "spec", "items"]; null when the value does not come from a variable by field selection.
+    private IReadOnlyList<string>? PathOf(Expr e) => e switch
+    {
+        IdentExpr id when _bound.TryGetValue(id.Name, out var bound) => bound,
+        IdentExpr id => [id.Name],
+        SelectExpr { TestOnly: false } s when PathOf(s.Operand) is { } operand => [.. operand, s.Field],
+        _ => null,
+    };
+
+    private long SizeOf(IReadOnlyList<string>? path) => path is not null && sizeOf?.Invoke(path) is { } size ? size : maxSize;
 
     private (long, long) Sum(IEnumerable<Expr> parts, long size) =>
         (parts.Select(Estimate).Aggregate(1L, (acc, p) => Sat(acc, p.Cost)), size);

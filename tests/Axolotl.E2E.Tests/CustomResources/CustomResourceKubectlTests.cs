@@ -5,7 +5,8 @@ namespace Axolotl.E2E.Tests.CustomResources;
 /// <summary>
 /// A CustomResourceDefinition through the real kubectl: applied and waited for, its objects applied,
 /// listed with their printer columns and short name, patched, refused when invalid, their status
-/// written through the subresource, and all of them gone with the CRD. No restart anywhere.
+/// written through the subresource, and all of them gone with the CRD. No restart anywhere. Their CEL
+/// rules (x-kubernetes-validations) refuse what they should with the message kubectl users expect.
 /// </summary>
 public sealed class CustomResourceKubectlTests(ServerFixture fx) : IClassFixture<ServerFixture>
 {
@@ -159,5 +160,53 @@ public sealed class CustomResourceKubectlTests(ServerFixture fx) : IClassFixture
         // Alice drops replicas from her configuration: the field she alone owned goes (the schema's default comes back).
         await fx.Kubectl.OkWithInputAsync(Widget(group, "w", "{size: large}"), "apply", "--server-side", "--force-conflicts", "--field-manager", "alice", "-n", ns, "-f", "-");
         Assert.Equal("large/1", await fx.Kubectl.OkAsync("get", "widget", "w", "-n", ns, "-o", "jsonpath={.spec.size}/{.spec.replicas}"));
+    }
+
+    [Fact]
+    public async Task CEL_rules_refuse_a_violating_object_and_a_change_to_an_immutable_field()
+    {
+        const string group = "cel.e2e.example.com";
+        var ns = await fx.NewNamespaceAsync("crd-cel");
+        var crd = $$"""
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: gadgets.{{group}}}
+            spec:
+              group: {{group}}
+              scope: Namespaced
+              names: {plural: gadgets, kind: Gadget}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec:
+                        type: object
+                        x-kubernetes-validations:
+                        - {rule: "self.replicas <= self.max", message: "replicas must not exceed max"}
+                        properties:
+                          replicas: {type: integer}
+                          max: {type: integer}
+                          size:
+                            type: string
+                            x-kubernetes-validations:
+                            - {rule: "self == oldSelf", message: "size is immutable"}
+            """;
+        var broken = await fx.Kubectl.FailWithInputAsync(crd.Replace("self.replicas <= self.max", "self.replicas <= foo", StringComparison.Ordinal), "apply", "-f", "-");
+        Assert.Contains("undeclared reference to 'foo'", broken, StringComparison.Ordinal);
+        await fx.Kubectl.OkWithInputAsync(crd, "apply", "-f", "-");
+        await fx.Kubectl.OkAsync("wait", "--for", "condition=established", "--timeout", "30s", $"crd/gadgets.{group}");
+        string Gadget(string spec) => $"apiVersion: {group}/v1\nkind: Gadget\nmetadata:\n  name: g\nspec: {spec}\n";
+
+        var violating = await fx.Kubectl.FailWithInputAsync(Gadget("{size: small, replicas: 5, max: 3}"), "apply", "-n", ns, "-f", "-");
+        Assert.Contains("spec: Invalid value: \"object\": replicas must not exceed max", violating, StringComparison.Ordinal);
+
+        await fx.Kubectl.OkWithInputAsync(Gadget("{size: small, replicas: 1, max: 3}"), "apply", "-n", ns, "-f", "-");
+        var immutable = await fx.Kubectl.FailAsync("patch", "gadget", "g", "-n", ns, "--type", "merge", "-p", """{"spec":{"size":"large"}}""");
+        Assert.Contains("spec.size: Invalid value: \"string\": size is immutable", immutable, StringComparison.Ordinal);
+        await fx.Kubectl.OkAsync("patch", "gadget", "g", "-n", ns, "--type", "merge", "-p", """{"spec":{"replicas":2}}""");
     }
 }

@@ -8,14 +8,17 @@ namespace Axolotl.Api.Apiextensions.Definitions;
 /// <summary>
 /// Upstream's ValidateCustomResourceDefinition for the part of the spec this server serves: the name is
 /// plural.group, names are DNS labels, one storage version, at least one served, a structural schema per
-/// version, subresource paths and printer columns. What is not served yet (CEL rules, conversion
-/// webhooks) is refused here, never accepted and ignored.
+/// version, subresource paths and printer columns, and the parts of CEL rules (x-kubernetes-validations)
+/// that need no compiler; the API server compiles the rules. What is not served yet (conversion webhooks)
+/// is refused here, never accepted and ignored.
 /// </summary>
 public static class CustomResourceDefinitionValidation
 {
     private static readonly string[] Scopes = ["Cluster", "Namespaced"];
     private static readonly string[] ColumnTypes = ["boolean", "date", "integer", "number", "string"];
     private static readonly string[] SchemaTypes = ["array", "boolean", "integer", "number", "object", "string"];
+    private static readonly string[] ListTypes = ["atomic", "set", "map"];
+    private static readonly string[] RuleReasons = ["FieldValueDuplicate", "FieldValueForbidden", "FieldValueInvalid", "FieldValueRequired"];
 
     public static IReadOnlyList<FieldError> Validate(JsonObject crd, JsonObject? old)
     {
@@ -186,9 +189,16 @@ public static class CustomResourceDefinitionValidation
             }
             storage += Bool(version, "storage") ? 1 : 0;
             served += Bool(version, "served") ? 1 : 0;
-            ValidateSchema(version, at, errors);
+            if ((version["schema"] as JsonObject)?["openAPIV3Schema"] is not JsonObject)
+            {
+                errors.Add(FieldError.Required(at.Child("schema", "openAPIV3Schema"), "schemas are required"));
+            }
             ValidateSubresources(version["subresources"] as JsonObject, at.Child("subresources"), errors);
             ValidatePrinterColumns(version["additionalPrinterColumns"] as JsonArray, at.Child("additionalPrinterColumns"), errors);
+        }
+        foreach (var (schemaPath, schema) in Schemas(versions))
+        {
+            ValidateSchema(schema, schemaPath, errors);
         }
         if (storage != 1)
         {
@@ -200,14 +210,24 @@ public static class CustomResourceDefinitionValidation
         }
     }
 
-    private static void ValidateSchema(JsonObject version, FieldPath at, List<FieldError> errors)
+    /// <summary>
+    /// Each schema to validate and the path its errors are reported at. As upstream's conversion to its internal
+    /// version does, schemas identical in every version are validated once, at spec.validation.openAPIV3Schema.
+    /// </summary>
+    public static IReadOnlyList<(FieldPath Path, JsonObject Schema)> Schemas(JsonArray versions)
     {
-        var schemaPath = at.Child("schema", "openAPIV3Schema");
-        if ((version["schema"] as JsonObject)?["openAPIV3Schema"] is not JsonObject schema)
+        ArgumentNullException.ThrowIfNull(versions);
+        var schemas = versions.Select(v => ((v as JsonObject)?["schema"] as JsonObject)?["openAPIV3Schema"] as JsonObject).ToList();
+        if (schemas.Count > 0 && schemas.All(s => s is not null && JsonNode.DeepEquals(s, schemas[0])))
         {
-            errors.Add(FieldError.Required(schemaPath, "schemas are required"));
-            return;
+            return [(FieldPath.Root.Child("spec", "validation", "openAPIV3Schema"), schemas[0]!)];
         }
+        return [.. schemas.Select((s, i) => (FieldPath.Root.Child("spec", "versions").Index(i).Child("schema", "openAPIV3Schema"), s))
+            .Where(p => p.s is not null).Select(p => (p.Item1, p.s!))];
+    }
+
+    private static void ValidateSchema(JsonObject schema, FieldPath schemaPath, List<FieldError> errors)
+    {
         if (Str(schema, "type") != "object")
         {
             errors.Add(Str(schema, "type").Length == 0
@@ -219,11 +239,11 @@ public static class CustomResourceDefinitionValidation
 
     private static void ValidateSchemaNode(JsonObject node, FieldPath path, bool root, List<FieldError> errors)
     {
-        if (node.ContainsKey("x-kubernetes-validations"))
+        if (node["x-kubernetes-validations"] is JsonArray rules)
         {
-            errors.Add(FieldError.Forbidden(path.Child("x-kubernetes-validations"),
-                "CEL validation rules (x-kubernetes-validations) are not supported by this server yet; remove them or validate with an admission webhook"));
+            ValidateRules(node, rules, path.Child("x-kubernetes-validations"), errors);
         }
+        ValidateListType(node, path, errors);
         foreach (var unsupported in new[] { "$ref", "allOf", "anyOf", "oneOf", "not" })
         {
             if (node.ContainsKey(unsupported))
@@ -268,6 +288,95 @@ public static class CustomResourceDefinitionValidation
             ValidateSchemaNode(additional, path.Child("additionalProperties"), root: false, errors);
         }
     }
+
+    /// <summary>What upstream checks of a rule before compiling it; the API server compiles it and estimates its cost.</summary>
+    private static void ValidateRules(JsonObject node, JsonArray rules, FieldPath path, List<FieldError> errors)
+    {
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var at = path.Index(i);
+            if (rules[i] is not JsonObject ruleNode)
+            {
+                errors.Add(FieldError.Required(at.Child("rule"), "rule is not specified"));
+                continue;
+            }
+            var rule = ValidationRule.Parse(ruleNode);
+            var trimmedRule = rule.Rule.Trim();
+            var trimmedMessage = rule.Message.Trim();
+            if (trimmedRule.Length == 0)
+            {
+                errors.Add(FieldError.Required(at.Child("rule"), "rule is not specified"));
+            }
+            else if (rule.Message.Length > 0 && trimmedMessage.Length == 0)
+            {
+                errors.Add(FieldError.Invalid(at.Child("message"), rule.Message, "message must be non-empty if specified"));
+            }
+            else if (HasLineBreaks(trimmedMessage))
+            {
+                errors.Add(FieldError.Invalid(at.Child("message"), rule.Message, "message must not contain line breaks"));
+            }
+            else if (HasLineBreaks(trimmedRule) && trimmedMessage.Length == 0)
+            {
+                errors.Add(FieldError.Required(at.Child("message"), "message must be specified if rule contains line breaks"));
+            }
+            if (rule.MessageExpression.Length > 0 && rule.MessageExpression.Trim().Length == 0)
+            {
+                errors.Add(FieldError.Required(at.Child("messageExpression"), "messageExpression must be non-empty if specified"));
+            }
+            if (rule.Reason is { } reason && !RuleReasons.Contains(reason))
+            {
+                errors.Add(FieldError.NotSupported(at.Child("reason"), reason, RuleReasons));
+            }
+            if (rule.FieldPath.Length > 0 && rule.FieldPath.Trim().Length == 0)
+            {
+                errors.Add(FieldError.Invalid(at.Child("fieldPath"), rule.FieldPath, "fieldPath must be non-empty if specified"));
+            }
+            if (HasLineBreaks(rule.FieldPath))
+            {
+                errors.Add(FieldError.Invalid(at.Child("fieldPath"), rule.FieldPath, "fieldPath must not contain line breaks"));
+            }
+            if (rule.FieldPath.Length > 0 && RuleFieldPath.Resolve(rule.FieldPath, JsonSchemaProps.Parse(node)).Error is not null)
+            {
+                errors.Add(FieldError.Invalid(at.Child("fieldPath"), rule.FieldPath, "fieldPath must be a valid path"));
+            }
+        }
+    }
+
+    /// <summary>The list-type checks the rules depend on: a map list names its keys and has object items.</summary>
+    private static void ValidateListType(JsonObject node, FieldPath path, List<FieldError> errors)
+    {
+        var listType = Str(node, "x-kubernetes-list-type");
+        var keys = node["x-kubernetes-list-map-keys"] as JsonArray;
+        if (listType.Length > 0 && Str(node, "type") != "array")
+        {
+            errors.Add(Str(node, "type").Length == 0
+                ? FieldError.Required(path.Child("type"), "must be array if x-kubernetes-list-type is specified")
+                : FieldError.Invalid(path.Child("type"), Str(node, "type"), "must be array if x-kubernetes-list-type is specified"));
+        }
+        if (listType.Length > 0 && !ListTypes.Contains(listType))
+        {
+            errors.Add(FieldError.NotSupported(path.Child("x-kubernetes-list-type"), listType, ListTypes));
+        }
+        if (keys is { Count: > 0 } && listType != "map")
+        {
+            errors.Add(listType.Length == 0
+                ? FieldError.Required(path.Child("x-kubernetes-list-type"), "must be map if x-kubernetes-list-map-keys is non-empty")
+                : FieldError.Invalid(path.Child("x-kubernetes-list-type"), listType, "must be map if x-kubernetes-list-map-keys is non-empty"));
+        }
+        if (listType == "map")
+        {
+            if (keys is not { Count: > 0 })
+            {
+                errors.Add(FieldError.Required(path.Child("x-kubernetes-list-map-keys"), "must not be empty if x-kubernetes-list-type is map"));
+            }
+            if (node["items"] is JsonObject items && Str(items, "type") != "object")
+            {
+                errors.Add(FieldError.Invalid(path.Child("items", "type"), Str(items, "type"), "must be object if parent array's x-kubernetes-list-type is map"));
+            }
+        }
+    }
+
+    private static bool HasLineBreaks(string s) => s.AsSpan().IndexOfAny('\n', '\r') >= 0;
 
     private static void ValidateSubresources(JsonObject? subresources, FieldPath path, List<FieldError> errors)
     {

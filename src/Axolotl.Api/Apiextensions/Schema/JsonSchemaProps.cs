@@ -6,7 +6,8 @@ namespace Axolotl.Api.Apiextensions.Schema;
 /// <summary>
 /// One node of a CRD's structural openAPIV3Schema, the subset this server validates, prunes and
 /// defaults with. Parsed once when a CRD becomes Established, read on every custom resource write.
-/// CEL (x-kubernetes-validations) is refused when the CRD is written, so it never reaches here.
+/// The CEL rules (x-kubernetes-validations) are kept as written; the API server compiles them once per
+/// parsed schema and evaluates them on every write.
 /// </summary>
 public sealed class JsonSchemaProps
 {
@@ -39,6 +40,18 @@ public sealed class JsonSchemaProps
     public long? MaxProperties { get; private init; }
     public string? Pattern { get; private init; }
     public JsonNode? Default { get; private init; }
+
+    /// <summary>x-kubernetes-validations: CEL rules over the value at this node.</summary>
+    public IReadOnlyList<ValidationRule> ValidationRules { get; private init; } = [];
+
+    /// <summary>x-kubernetes-list-type: atomic (the default), set or map.</summary>
+    public string? ListType { get; private init; }
+
+    /// <summary>x-kubernetes-list-map-keys: the fields that identify an item of a list of type map.</summary>
+    public IReadOnlyList<string> ListMapKeys { get; private init; } = [];
+
+    /// <summary>x-kubernetes-map-type: granular (the default) or atomic.</summary>
+    public string? MapType { get; private init; }
 
     /// <summary>A schema that accepts anything and keeps it (a version without a schema).</summary>
     public static JsonSchemaProps PreserveAll { get; } = new() { PreserveUnknownFields = true };
@@ -83,6 +96,10 @@ public sealed class JsonSchemaProps
             MaxProperties = Integer(node, "maxProperties"),
             Pattern = Str(node, "pattern"),
             Default = node["default"]?.DeepClone(),
+            ValidationRules = node["x-kubernetes-validations"] is JsonArray rules ? [.. rules.OfType<JsonObject>().Select(ValidationRule.Parse)] : [],
+            ListType = Str(node, "x-kubernetes-list-type"),
+            ListMapKeys = node["x-kubernetes-list-map-keys"] is JsonArray keys ? [.. keys.Select(k => k?.ToString() ?? "")] : [],
+            MapType = Str(node, "x-kubernetes-map-type"),
         };
     }
 

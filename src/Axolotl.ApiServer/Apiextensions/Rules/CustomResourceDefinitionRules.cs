@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Axolotl.Api.Apiextensions.Definitions;
+using Axolotl.Api.Apiextensions.Schema;
+using Axolotl.Api.Meta;
+using Axolotl.Api.Validation;
+
+namespace Axolotl.ApiServer.Apiextensions.Rules;
+
+/// <summary>
+/// What kube-apiserver checks of a CRD's x-kubernetes-validations when the CRD is written, beyond the checks that
+/// need no compiler (Api's CustomResourceDefinitionValidation): every rule and messageExpression compiles, oldSelf is
+/// used only where an old value can be found, optionalOldSelf only on a transition rule, and the estimated cost of
+/// each rule (times how often its node can occur) and of all of them stays under upstream's limits.
+/// </summary>
+public static class CustomResourceDefinitionRules
+{
+    /// <summary>Upstream's StaticEstimatedCostLimit: the most one expression may be estimated to cost in one object.</summary>
+    public const long PerExpressionCostLimit = 10_000_000;
+
+    /// <summary>Upstream's StaticEstimatedCRDCostLimit: the most all the rules of one schema may be estimated to cost.</summary>
+    public const long TotalCostLimit = 100_000_000;
+
+    private const string CostAdvice = "(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)";
+
+    public static IReadOnlyList<FieldError> Validate(JsonObject crd)
+    {
+        ArgumentNullException.ThrowIfNull(crd);
+        var errors = new List<FieldError>();
+        if ((crd["spec"] as JsonObject)?["versions"] is not JsonArray versions)
+        {
+            return errors;
+        }
+        foreach (var (path, schema) in CustomResourceDefinitionValidation.Schemas(versions))
+        {
+            var costs = new List<(FieldPath Path, long Cost)>();
+            Visit(JsonSchemaProps.Parse(schema), path, resourceRoot: true, cardinality: 1, uncorrelatable: null, costs, errors);
+            var total = costs.Aggregate(0L, (sum, c) => Sat(sum, c.Cost));
+            if (total > TotalCostLimit)
+            {
+                // Name the costliest expressions that together pass the limit, as upstream does, so the author knows where to look.
+                var named = 0L;
+                foreach (var (at, _) in costs.OrderByDescending(c => c.Cost).TakeWhile(c => (named = Sat(named, c.Cost)) - c.Cost <= TotalCostLimit).Take(4))
+                {
+                    errors.Add(FieldError.Forbidden(at, "contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema"));
+                }
+                errors.Add(FieldError.Forbidden(path, CostMessage("x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema", total, TotalCostLimit)));
+            }
+        }
+        return errors;
+    }
+
+    private static void Visit(JsonSchemaProps node, FieldPath path, bool resourceRoot, long? cardinality, FieldPath? uncorrelatable, List<(FieldPath, long)> costs, List<FieldError> errors)
+    {
+        if (node.ValidationRules.Count > 0)
+        {
+            var times = cardinality ?? RuleSizes.UnboundedCardinality(node);
+            var compiled = RuleCompiler.Compile(node, resourceRoot);
+            for (var i = 0; i < compiled.Count; i++)
+            {
+                Check(compiled[i], path.Child("x-kubernetes-validations").Index(i), times, uncorrelatable, costs, errors);
+            }
+        }
+        foreach (var (name, property) in node.Properties)
+        {
+            Visit(property, path.Child("properties").Key(name), property.EmbeddedResource, cardinality, uncorrelatable, costs, errors);
+        }
+        if (node.AdditionalProperties is { } values)
+        {
+            Visit(values, path.Child("additionalProperties"), values.EmbeddedResource, Times(cardinality, node.MaxProperties), uncorrelatable, costs, errors);
+        }
+        if (node.Items is { } items)
+        {
+            // Only a list of type map lets an item find its old self; under any other list oldSelf has nothing to mean.
+            Visit(items, path.Child("items"), items.EmbeddedResource, Times(cardinality, node.MaxItems), node.ListType == "map" ? uncorrelatable : uncorrelatable ?? path, costs, errors);
+        }
+    }
+
+    private static void Check(CompiledRule rule, FieldPath at, long times, FieldPath? uncorrelatable, List<(FieldPath, long)> costs, List<FieldError> errors)
+    {
+        if (rule.Program is null)
+        {
+            // "rule is not specified" was reported by the checks before compiling.
+            if (rule.Rule.Rule.Trim().Length > 0)
+            {
+                errors.Add(FieldError.Invalid(at.Child("rule"), new GoValue.GoSyntax(rule.Rule.GoSyntax()), rule.Error ?? "compilation failed"));
+            }
+            return;
+        }
+        var cost = Mul(rule.Cost, times);
+        if (cost > PerExpressionCostLimit)
+        {
+            errors.Add(FieldError.Forbidden(at.Child("rule"), CostMessage("estimated rule cost", cost, PerExpressionCostLimit)));
+        }
+        costs.Add((at.Child("rule"), cost));
+        if (rule.MessageExpressionError is { } messageError)
+        {
+            errors.Add(FieldError.Invalid(at.Child("messageExpression"), new GoValue.GoSyntax(rule.Rule.GoSyntax()), messageError));
+        }
+        else if (rule.MessageExpression is not null)
+        {
+            var messageCost = Mul(rule.MessageExpressionCost, times);
+            if (messageCost > PerExpressionCostLimit)
+            {
+                errors.Add(FieldError.Forbidden(at.Child("messageExpression"), CostMessage("estimated messageExpression cost", messageCost, PerExpressionCostLimit)));
+            }
+            costs.Add((at.Child("messageExpression"), messageCost));
+        }
+        if (rule.UsesOldSelf && uncorrelatable is { } within)
+        {
+            errors.Add(FieldError.Invalid(at.Child("rule"), rule.Rule.Rule, $"oldSelf cannot be used on the uncorrelatable portion of the schema within {within}"));
+        }
+        else if (!rule.UsesOldSelf && rule.Rule.OptionalOldSelf is { } optional)
+        {
+            errors.Add(FieldError.Invalid(at.Child("optionalOldSelf"), optional, "may not be set if oldSelf is not used in rule"));
+        }
+    }
+
+    // Upstream's wording, with its three ways of printing the factor (Go's %f below 1.5, %.1f up to 100).
+    private static string CostMessage(string what, long cost, long limit)
+    {
+        var factor = (double)cost / limit;
+        var shown = factor > 100 ? "more than 100x"
+            : factor < 1.5 ? factor.ToString("F6", CultureInfo.InvariantCulture) + "x"
+            : factor.ToString("F1", CultureInfo.InvariantCulture) + "x";
+        return $"{what} exceeds budget by factor of {shown} {CostAdvice}";
+    }
+
+    private static long? Times(long? cardinality, long? max) => cardinality is { } c && max is { } m ? Mul(c, Math.Max(m, 1)) : null;
+
+    private static long Sat(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+
+    private static long Mul(long a, long b) => a != 0 && b > long.MaxValue / a ? long.MaxValue : a * b;
+}
