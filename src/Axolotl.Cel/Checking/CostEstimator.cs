@@ -15,16 +15,15 @@ namespace Axolotl.Cel.Checking;
 /// </remarks>
 internal sealed class CostEstimator(long maxSize, Func<IReadOnlyList<string>, long?>? sizeOf = null)
 {
-    // Macro variables in scope, with the path of the values they take.
-    private readonly Dictionary<string, IReadOnlyList<string>?> _bound = new(StringComparer.Ordinal);
+    private readonly ValuePaths _paths = new(_ => true, throughOptionalSelects: true);
 
     /// <summary>Returns (cost, size): the cost to evaluate <paramref name="e"/> and the largest size its value can have.</summary>
     public (long Cost, long Size) Estimate(Expr e) => e switch
     {
         LiteralExpr { Value: string s } => (1, s.Length),
         LiteralExpr => (1, 1),
-        IdentExpr => (1, SizeOf(PathOf(e))),
-        SelectExpr s => Add(Estimate(s.Operand), 1, SizeOf(PathOf(e))),
+        IdentExpr => (1, SizeOf(_paths.PathOf(e))),
+        SelectExpr s => Add(Estimate(s.Operand), 1, SizeOf(_paths.PathOf(e))),
         ListExpr l => Sum(l.Elements, l.Elements.Count),
         MapExpr m => Sum(m.Entries.SelectMany(x => new[] { x.Key, x.Value }), m.Entries.Count),
         CallExpr c => Call(c),
@@ -56,42 +55,13 @@ internal sealed class CostEstimator(long maxSize, Func<IReadOnlyList<string>, lo
     private (long, long) Comprehension(ComprehensionExpr c)
     {
         var (rangeCost, n) = Estimate(c.Range);
-        var range = PathOf(c.Range);
-        var saved = (_bound.GetValueOrDefault(c.Var), _bound.ContainsKey(c.Var), c.Var2 is null ? null : _bound.GetValueOrDefault(c.Var2), c.Var2 is not null && _bound.ContainsKey(c.Var2));
-        _bound[c.Var] = c.Var2 is null && range is not null ? [.. range, "@items"] : null;
-        if (c.Var2 is not null)
-        {
-            _bound[c.Var2] = range is null ? null : [.. range, "@values"];
-        }
-        var step = Sat(Sat(1, Estimate(c.Predicate).Cost), c.Transform is null ? 0 : Estimate(c.Transform).Cost);
-        Restore(c.Var, saved.Item1, saved.Item2);
-        if (c.Var2 is not null)
-        {
-            Restore(c.Var2, saved.Item3, saved.Item4);
-        }
+        var range = _paths.PathOf(c.Range);
+        var step = _paths.Scoped(c.Var, c.Var2 is null && range is not null ? [.. range, "@items"] : null, () =>
+            _paths.Scoped(c.Var2, range is null ? null : [.. range, "@values"], () =>
+                Sat(Sat(1, Estimate(c.Predicate).Cost), c.Transform is null ? 0 : Estimate(c.Transform).Cost)));
         return (Sat(Sat(rangeCost, 1), Mul(n, step)), n);
     }
 
-    private void Restore(string name, IReadOnlyList<string>? path, bool had)
-    {
-        if (had)
-        {
-            _bound[name] = path;
-        }
-        else
-        {
-            _bound.Remove(name);
-        }
-    }
-
-    // "self.spec.items" as ["self", "spec", "items"]; null when the value does not come from a variable by field selection.
-    private IReadOnlyList<string>? PathOf(Expr e) => e switch
-    {
-        IdentExpr id when _bound.TryGetValue(id.Name, out var bound) => bound,
-        IdentExpr id => [id.Name],
-        SelectExpr { TestOnly: false } s when PathOf(s.Operand) is { } operand => [.. operand, s.Field],
-        _ => null,
-    };
 
     private long SizeOf(IReadOnlyList<string>? path) => path is not null && sizeOf?.Invoke(path) is { } size ? size : maxSize;
 

@@ -10,7 +10,7 @@ namespace Axolotl.Cel.Checking;
 /// </summary>
 internal sealed class FieldChecker(IReadOnlySet<string> declared, Func<IReadOnlyList<string>, string, string?> check)
 {
-    private readonly Dictionary<string, IReadOnlyList<string>?> _bound = new(StringComparer.Ordinal);
+    private readonly ValuePaths _paths = new(declared.Contains, throughOptionalSelects: false);
 
     public void Check(Expr e)
     {
@@ -18,7 +18,7 @@ internal sealed class FieldChecker(IReadOnlySet<string> declared, Func<IReadOnly
         {
             case SelectExpr s:
                 Check(s.Operand);
-                if (!s.Optional && PathOf(s.Operand) is { } operand && check(operand, s.Field) is { } error)
+                if (!s.Optional && _paths.PathOf(s.Operand) is { } operand && check(operand, s.Field) is { } error)
                 {
                     throw new CelSyntaxException(error, s.Position);
                 }
@@ -48,9 +48,9 @@ internal sealed class FieldChecker(IReadOnlySet<string> declared, Func<IReadOnly
                 break;
             case ComprehensionExpr c:
                 Check(c.Range);
-                var range = PathOf(c.Range);
-                Scoped(c.Var, c.Var2 is null && range is not null ? [.. range, "@items"] : null, () =>
-                    Scoped(c.Var2, range is null ? null : [.. range, "@values"], () =>
+                var range = _paths.PathOf(c.Range);
+                _paths.Scoped(c.Var, c.Var2 is null && range is not null ? [.. range, "@items"] : null, () =>
+                    _paths.Scoped(c.Var2, range is null ? null : [.. range, "@values"], () =>
                     {
                         Check(c.Predicate);
                         if (c.Transform is not null)
@@ -61,42 +61,14 @@ internal sealed class FieldChecker(IReadOnlySet<string> declared, Func<IReadOnly
                 break;
             case OptMapExpr o:
                 Check(o.Target);
-                Scoped(o.Var, null, () => Check(o.Body));
+                _paths.Scoped(o.Var, null, () => Check(o.Body));
                 break;
             case BindExpr b:
                 Check(b.Init);
-                Scoped(b.Name, null, () => Check(b.Body));
+                _paths.Scoped(b.Name, null, () => Check(b.Body));
                 break;
             default:
                 break;
         }
     }
-
-    private void Scoped(string? name, IReadOnlyList<string>? path, Action body)
-    {
-        if (name is null)
-        {
-            body();
-            return;
-        }
-        var had = _bound.TryGetValue(name, out var saved);
-        _bound[name] = path;
-        body();
-        if (had)
-        {
-            _bound[name] = saved;
-        }
-        else
-        {
-            _bound.Remove(name);
-        }
-    }
-
-    private IReadOnlyList<string>? PathOf(Expr e) => e switch
-    {
-        IdentExpr id when _bound.TryGetValue(id.Name, out var bound) => bound,
-        IdentExpr id when declared.Contains(id.Name) => [id.Name],
-        SelectExpr { TestOnly: false, Optional: false } s when PathOf(s.Operand) is { } operand => [.. operand, s.Field],
-        _ => null,
-    };
 }
