@@ -31,7 +31,7 @@ public class MemoryReclaimerTests
             Interlocked.Exchange(ref resident, 150 * MiB);
             reclaimed.TrySetResult();
         }
-        await using var loop = new MemoryReclaimer(options, Sample, Reclaim, time, NullLogger.Instance);
+        await using var loop = new MemoryReclaimer(options, Sample, Reclaim, () => { }, time, NullLogger.Instance);
         loop.Start(CancellationToken.None);
         await sampled.WaitAsync(Deadline); // the first sample
 
@@ -48,6 +48,44 @@ public class MemoryReclaimerTests
             await TickAsync(time, sampled);
         }
         Assert.Equal(1, Volatile.Read(ref reclaims));
+    }
+
+    [Fact]
+    public async Task Under_steady_load_the_loop_trims_the_grown_native_heap_without_a_collection()
+    {
+        var time = new FakeTimeProvider();
+        var options = new MemoryReclaimerOptions { Interval = TimeSpan.FromSeconds(5), NativeTrimInterval = TimeSpan.FromSeconds(10), NativeGrowthThreshold = 16 * MiB };
+        long allocated = 0, native = 50 * MiB;
+        int reclaims = 0, trims = 0;
+        var sampled = new SemaphoreSlim(0);
+        MemorySample Sample()
+        {
+            // 400 MB allocated per 5 s tick: never quiet.
+            var sample = new MemorySample(Interlocked.Add(ref allocated, 400 * MiB), 300 * MiB, Interlocked.Read(ref native));
+            sampled.Release();
+            return sample;
+        }
+        void Trim()
+        {
+            Interlocked.Increment(ref trims);
+            Interlocked.Exchange(ref native, 55 * MiB);
+        }
+        await using var loop = new MemoryReclaimer(options, Sample, () => Interlocked.Increment(ref reclaims), Trim, time, NullLogger.Instance);
+        loop.Start(CancellationToken.None);
+        await sampled.WaitAsync(Deadline);
+
+        Interlocked.Exchange(ref native, 90 * MiB);
+        await TickAsync(time, sampled); // 5 s: grown, too soon
+        Assert.Equal(0, Volatile.Read(ref trims));
+        await TickAsync(time, sampled); // 10 s: trim, then the sample after it
+        await sampled.WaitAsync(Deadline);
+        Assert.Equal(1, Volatile.Read(ref trims));
+        for (var i = 0; i < 4; i++)
+        {
+            await TickAsync(time, sampled); // 55 MiB stays under the new floor's threshold
+        }
+        Assert.Equal(1, Volatile.Read(ref trims));
+        Assert.Equal(0, Volatile.Read(ref reclaims));
     }
 
     private static async Task TickAsync(FakeTimeProvider time, SemaphoreSlim sampled)

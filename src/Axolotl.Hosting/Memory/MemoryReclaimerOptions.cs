@@ -18,4 +18,10 @@ public sealed record MemoryReclaimerOptions
 
     /// <summary>Growth of resident memory over the floor (the size after the last reclaim, or the lowest seen since) worth a collection.</summary>
     public long GrowthThreshold { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>The least time between two trims of the native heap under load (see <see cref="NativeTrimTracker"/>).</summary>
+    public TimeSpan NativeTrimInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Growth of the native heap's resident share over its floor worth a trim under load.</summary>
+    public long NativeGrowthThreshold { get; init; } = 16L * 1024 * 1024;
 }

@@ -53,6 +53,9 @@ internal static partial class ProxyLog
     [LoggerMessage(EventId = 8034, Level = LogLevel.Debug, Message = "Service proxy: {Service}: {Endpoint} closed the connection without answering; replaying its first {Bytes} bytes on another endpoint")]
     public static partial void Replayed(ILogger logger, ServicePortName service, string endpoint, int bytes);
 
+    [LoggerMessage(EventId = 8035, Level = LogLevel.Debug, Message = "Service proxy: {Frontend}: connection from {Client} reset ({Reason})")]
+    public static partial void ConnectionAborted(ILogger logger, Frontend frontend, string client, string reason);
+
     [LoggerMessage(EventId = 8033, Level = LogLevel.Warning, Message = "Service proxy: {Frontend}: {Max} connections are open; connection reset")]
     public static partial void ConnectionLimit(ILogger logger, Frontend frontend, int max);
 

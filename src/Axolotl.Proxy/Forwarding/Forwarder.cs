@@ -49,6 +49,12 @@ internal sealed class Forwarder(
                 }
                 var (backend, endpoint, service, route) = connected;
                 var outcome = await ServeAsync(client, backend, endpoint, service, route, reader, kept);
+                if (outcome == FirstAnswerOutcome.Lost && logger.IsEnabled(LogLevel.Debug))
+                {
+                    var from = clientAddress.ToString();
+                    var reason = $"{endpoint} reset before answering, with more of the client's bytes than are kept to replay";
+                    ProxyLog.ConnectionAborted(logger, frontend, from, reason);
+                }
                 if (outcome != FirstAnswerOutcome.Unanswered)
                 {
                     return;
@@ -59,6 +65,12 @@ internal sealed class Forwarder(
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
         {
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                var from = clientAddress.ToString();
+                var reason = e.GetType().Name + ": " + e.Message;
+                ProxyLog.ConnectionAborted(logger, frontend, from, reason);
+            }
             ConnectionPump.Abort(client);
         }
         finally
