@@ -7,7 +7,7 @@ namespace Axolotl.E2E.Tests.Autoscaling;
 /// real cgroup readings, and back down once the load stops and the (test-set, 5 s) scale-down
 /// stabilisation window has passed, with upstream's columns, conditions and events on the way.
 /// </summary>
-public sealed class HorizontalPodAutoscalerTests
+public sealed class HorizontalPodAutoscalerTests(HorizontalPodAutoscalerFixture fx) : IClassFixture<HorizontalPodAutoscalerFixture>
 {
     private const string Burners = """
         apiVersion: apps/v1
@@ -35,8 +35,7 @@ public sealed class HorizontalPodAutoscalerTests
     [Fact]
     public async Task An_hpa_scales_a_deployment_up_under_load_and_down_after_its_stabilisation_window()
     {
-        await using var server = await AxolotlServer.StartAsync(extraArgs: ["--metric-resolution", "2s", "--horizontal-pod-autoscaler-sync-period", "2s"]);
-        var kubectl = new Kubectl(server);
+        var kubectl = fx.Kubectl;
         await kubectl.OkWithInputAsync(Burners, "apply", "-f", "-");
 
         Assert.Equal("horizontalpodautoscaler.autoscaling/burn autoscaled\n", await kubectl.OkAsync("autoscale", "deployment", "burn", "--cpu-percent=50", "--min=1", "--max=3"));
@@ -72,8 +71,7 @@ public sealed class HorizontalPodAutoscalerTests
     [Fact]
     public async Task Bad_autoscalers_are_refused_with_upstreams_field_errors()
     {
-        await using var server = await AxolotlServer.StartAsync(extraArgs: ["--local-agent", "false"]);
-        var kubectl = new Kubectl(server);
+        var kubectl = fx.Kubectl;
 
         var error = await kubectl.FailAsync("autoscale", "deployment", "web", "--min=3", "--max=2");
         Assert.Contains("--max=MAXPODS must be larger or equal to --min=MINPODS", error, StringComparison.Ordinal);

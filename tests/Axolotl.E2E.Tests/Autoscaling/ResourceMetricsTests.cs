@@ -7,7 +7,7 @@ namespace Axolotl.E2E.Tests.Autoscaling;
 /// `kubectl top` against the resource metrics API the server computes from its agent's cgroup
 /// readings: a busy loop shows real CPU, nodes show their usage, and view-holders may read it.
 /// </summary>
-public sealed class ResourceMetricsTests
+public sealed class ResourceMetricsTests(ResourceMetricsFixture fx) : IClassFixture<ResourceMetricsFixture>
 {
     private const string Burner = """
         apiVersion: v1
@@ -29,8 +29,8 @@ public sealed class ResourceMetricsTests
     [Fact]
     public async Task Kubectl_top_shows_the_cgroup_usage_of_a_cpu_burner_and_of_the_node()
     {
-        await using var server = await AxolotlServer.StartAsync(extraArgs: ["--metric-resolution", "2s"]);
-        var kubectl = new Kubectl(server);
+        var server = fx.Server;
+        var kubectl = fx.Kubectl;
         await kubectl.OkWithInputAsync(Burner, "apply", "-f", "-");
 
         var top = await Eventually.UntilAsync(() => kubectl.RunAsync("top", "pod", "burn", "--no-headers"),
@@ -58,13 +58,14 @@ public sealed class ResourceMetricsTests
         Assert.Contains("\"labels\":{\"app\":\"burner\"}", raw, StringComparison.Ordinal);
         Assert.Contains("(NotFound)", await kubectl.FailAsync("get", "--raw", "/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/absent"), StringComparison.Ordinal);
         Assert.Contains("(MethodNotAllowed)", await kubectl.FailAsync("create", "--raw", "/apis/metrics.k8s.io/v1beta1/namespaces/default/pods", "-f", "/dev/null"), StringComparison.Ordinal);
+        // The class's server lives on for the other test: the burner stops now, not at the server's end.
+        await kubectl.OkAsync("delete", "pod", "burn", "--grace-period=1", "--wait=false");
     }
 
     [Fact]
     public async Task The_view_role_may_read_resource_metrics_as_metrics_servers_aggregated_reader_allows()
     {
-        await using var server = await AxolotlServer.StartAsync(extraArgs: ["--local-agent", "false"]);
-        var kubectl = new Kubectl(server);
+        var kubectl = fx.Kubectl;
         await kubectl.OkAsync("create", "serviceaccount", "reader");
         await kubectl.OkAsync("create", "rolebinding", "reader-view", "--clusterrole=view", "--serviceaccount=default:reader");
 

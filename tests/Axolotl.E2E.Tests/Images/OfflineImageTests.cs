@@ -8,24 +8,9 @@ namespace Axolotl.E2E.Tests.Images;
 /// into a running server's node, `images ls` and `rm`; and the airgap folder (DATA/agent/images/)
 /// imported at start, as k3s does. Pods use them with imagePullPolicy Never.
 /// </summary>
-public sealed class OfflineImageTests : IAsyncLifetime
+public sealed class OfflineImageTests(OfflineImageFixture images) : IClassFixture<OfflineImageFixture>
 {
-    private OciLayoutBuilder? _images;
-
-    private OciLayoutBuilder Images => _images ?? throw new InvalidOperationException("not initialised");
-
-    public async Task InitializeAsync()
-    {
-        _images = await OciLayoutBuilder.CreateAsync();
-        await _images.BuildBusyboxAsync("offline", new ImageConfigSpec(Entrypoint: ["/bin/sh", "-c"], Cmd: ["echo offline image; exec sleep 3600"]),
-            root => File.WriteAllText(Path.Combine(root, "etc", "offline-marker"), "offline\n"));
-    }
-
-    public Task DisposeAsync()
-    {
-        _images?.Dispose();
-        return Task.CompletedTask;
-    }
+    private OciLayoutBuilder Images => images.Images;
 
     private async Task<string> ArchiveAsync(string transport, string name, string directory)
     {

@@ -109,6 +109,8 @@ public sealed class SubPathEscapeTests(SubPathEscapeFixture fx) : IClassFixture<
                 metadata: {name: race, namespace: {{{ns}}} }
                 spec:
                   {{{podSecurity}}}
+                  # The swapper spins a core until it is gone: once the race is decided, it goes at once.
+                  terminationGracePeriodSeconds: 1
                   volumes: [{name: shared, emptyDir: {}}]
                   containers:
                   - name: swapper
