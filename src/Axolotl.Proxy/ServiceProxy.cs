@@ -117,6 +117,9 @@ public sealed class ServiceProxy : IAsyncDisposable
 
     public ServiceProxyOptions Options => _options;
 
+    /// <summary>The endpoint picker (round-robin positions, quarantine of failed endpoints), shared with the Ingress controller.</summary>
+    public EndpointPicker Picker => _picker;
+
     /// <summary>The names the cluster DNS server answers from, rebuilt with the routing.</summary>
     public DnsZone DnsZone => Volatile.Read(ref _dnsZone);
 

@@ -93,6 +93,8 @@ public sealed class AxolotlServer : IAsyncDisposable
             "--airgap",
             // No packet leaves the machine: the cluster DNS has no upstream unless a test names one (a later flag wins).
             "--resolv-conf", "",
+            // Many servers run at once: none takes 80/443 for its Ingress controller unless a test asks (a later flag wins).
+            "--ingress-http-port", "0", "--ingress-https-port", "0",
             .. _extraArgs,
         ];
         foreach (var arg in args)
