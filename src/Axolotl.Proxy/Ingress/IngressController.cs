@@ -5,7 +5,6 @@ using Axolotl.Client;
 using Axolotl.Client.Events;
 using Axolotl.Client.Informers;
 using Axolotl.Hosting;
-using Axolotl.Proxy.Balancing;
 using Axolotl.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 
@@ -18,7 +17,9 @@ namespace Axolotl.Proxy.Ingress;
 /// of it is not served (Warning events), and writes the node's address into their status. Requests are
 /// served by <see cref="IngressListener"/>s through <see cref="IngressRequestHandler"/>, which resolves
 /// backends through the service proxy's routing snapshot and endpoint picker at request time, so
-/// endpoint changes need no rebuild here.
+/// endpoint changes need no rebuild here. A second loop keeps the listeners on loopback and the node's own
+/// addresses, following the proxy's snapshot (<see cref="IngressListenPlan"/>): never the wildcard, whose :80
+/// would keep the relay from binding a Service's cluster IP on port 80.
 /// </summary>
 public sealed class IngressController : IAsyncDisposable
 {
@@ -35,9 +36,12 @@ public sealed class IngressController : IAsyncDisposable
     private readonly EventRecorder _events;
     private readonly TlsSecretReader _tlsSecrets = new();
     private readonly List<IDisposable> _registrations = [];
-    private readonly List<IngressListener> _listeners = [];
-    // A wake-up, not a work item: capacity 1 and DropWrite, so changes during a pass collapse into one more pass.
+    // Wake-ups, not work items: capacity 1 and DropWrite, so changes during a pass collapse into one more pass.
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _listenWake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private ServiceProxy? _proxy;
+    private IngressListenerSet? _listeners;
+    private DelegateLoop? _listenLoop;
     private readonly CancellationTokenSource _stop;
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DelegateLoop? _loop;
@@ -69,20 +73,20 @@ public sealed class IngressController : IAsyncDisposable
 
     public IngressCertificates Certificates => Volatile.Read(ref _certificates);
 
-    /// <summary>The ports listening (a port that could not bind is missing).</summary>
-    public IReadOnlyList<int> ListeningPorts => [.. _listeners.Select(l => l.Port)];
+    /// <summary>The endpoints listening (one that could not bind, or that a Service holds, is missing).</summary>
+    public IReadOnlyList<IngressEndpoint> Listening => _listeners?.Listening ?? [];
 
     /// <summary>
-    /// Starts the informers (when its own), the sync loop and the listeners. <paramref name="snapshot"/> and
-    /// <paramref name="picker"/> are the service proxy's: the Ingress's backends are its Service routes.
+    /// Starts the informers (when its own), the sync loop and the listener loop. The Ingress's backends are
+    /// <paramref name="proxy"/>'s Service routes, picked by its endpoint picker; its snapshot also says where to listen.
     /// </summary>
-    public static async Task<IngressController> StartAsync(KubeClient client, SharedInformerFactory? informers, IngressOptions options, Func<RoutingSnapshot> snapshot,
-        EndpointPicker picker, ILoggerFactory logging, TimeProvider time, CancellationToken ct)
+    public static async Task<IngressController> StartAsync(KubeClient client, SharedInformerFactory? informers, IngressOptions options, ServiceProxy proxy,
+        ILoggerFactory logging, TimeProvider time, CancellationToken ct)
     {
         var controller = new IngressController(client, informers, options, logging, time, ct);
         try
         {
-            await controller.StartAsync(snapshot, picker, logging);
+            await controller.StartAsync(proxy, logging);
         }
         catch
         {
@@ -95,7 +99,7 @@ public sealed class IngressController : IAsyncDisposable
     /// <summary>Completes once the caches have synced and the first routes are in.</summary>
     public Task WaitForSyncAsync(CancellationToken ct) => _synced.Task.WaitAsync(ct);
 
-    private async Task StartAsync(Func<RoutingSnapshot> snapshot, EndpointPicker picker, ILoggerFactory logging)
+    private Task StartAsync(ServiceProxy proxy, ILoggerFactory logging)
     {
         var ct = _stop.Token;
         _registrations.Add(_ingresses.AddEventHandler(new ResourceEventHandler<Api.Networking.Ingress>(_ => Wake(), (_, _) => Wake(), _ => Wake())));
@@ -107,7 +111,7 @@ public sealed class IngressController : IAsyncDisposable
         }
         // Restart with backoff: the body logs and retries its own failures, and a dead loop would serve stale routes forever.
         _loop = DelegateLoop.StartNew("ingress-sync", LoopFailurePolicy.RestartWithBackoff, SyncLoopAsync, _time, _logger, ct);
-        var backends = new IngressBackendResolver((ns, name) => _services.Lister.Get(ns, name), snapshot);
+        var backends = new IngressBackendResolver((ns, name) => _services.Lister.Get(ns, name), () => proxy.Snapshot);
         var http = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -119,21 +123,50 @@ public sealed class IngressController : IAsyncDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
             ActivityHeadersPropagator = null,
         });
-        var handler = new IngressRequestHandler(() => Routes, backends, picker, http, _options, _logger);
-        if (_options.HttpPort > 0 && await IngressListener.StartAsync(_options.HttpPort, null, _options, handler, logging, ct) is { } plain)
-        {
-            _listeners.Add(plain);
-        }
-        if (_options.HttpsPort > 0 && await IngressListener.StartAsync(_options.HttpsPort, name => Certificates.Select(name), _options, handler, logging, ct) is { } tls)
-        {
-            _listeners.Add(tls);
-        }
-        var httpText = Port(_options.HttpPort);
-        var httpsText = Port(_options.HttpsPort);
+        var handler = new IngressRequestHandler(() => Routes, backends, proxy.Picker, http, _options, _logger);
+        _listeners = new IngressListenerSet((endpoint, token) =>
+            IngressListener.StartAsync(endpoint, endpoint.Tls ? name => Certificates.Select(name) : null, _options, handler, logging, token), _logger);
+        _proxy = proxy;
+        proxy.SnapshotChanged += WakeListeners;
+        // Restart with backoff as the sync loop: a dead listener loop would never follow the node's addresses again.
+        _listenLoop = DelegateLoop.StartNew("ingress-listeners", LoopFailurePolicy.RestartWithBackoff, ListenLoopAsync, _time, _logger, ct);
+        var httpText = PortText(_options.HttpPort);
+        var httpsText = PortText(_options.HttpsPort);
         IngressLog.Started(_logger, _options.NodeName, IngressClassSelection.ClassName, _options.ControllerName, httpText, httpsText);
+        return Task.CompletedTask;
     }
 
-    private string Port(int port) => port == 0 ? "<off>" : _listeners.Any(l => l.Port == port) ? $"{_options.BindAddress}:{port}" : $"<not bound: {port}>";
+    private static string PortText(int port) => port == 0 ? "<off>" : port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private void WakeListeners() => _listenWake.Writer.TryWrite(true);
+
+    /// <summary>
+    /// Opens and closes listeners as the proxy's snapshot changes (the node's addresses, Services' frontends); while
+    /// an endpoint cannot bind, looks again every <see cref="IngressOptions.BindRetryInterval"/>.
+    /// </summary>
+    private async Task ListenLoopAsync(CancellationToken ct)
+    {
+        try
+        {
+            var retry = false;
+            while (!ct.IsCancellationRequested)
+            {
+                try
+                {
+                    retry = await _listeners!.ReconcileAsync(IngressListenPlan.For(_proxy!.Snapshot, _options.HttpPort, _options.HttpsPort), ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    IngressLog.SyncFailed(_logger, e);
+                    retry = true;
+                }
+                await WaitAsync(_listenWake.Reader, retry ? _options.BindRetryInterval : null, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
 
     private static Action<Secret> IsTls(Action wake) => secret =>
     {
@@ -164,7 +197,7 @@ public sealed class IngressController : IAsyncDisposable
                     retry = true;
                 }
                 _synced.TrySetResult();
-                await WaitForWakeAsync(retry, ct);
+                await WaitAsync(_wake.Reader, retry ? _options.RetryInterval : null, ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -172,21 +205,22 @@ public sealed class IngressController : IAsyncDisposable
         }
     }
 
-    private async Task WaitForWakeAsync(bool retry, CancellationToken ct)
+    /// <summary>The next wake-up, or <paramref name="retryAfter"/> when given and no wake-up comes first.</summary>
+    private async Task WaitAsync(ChannelReader<bool> wake, TimeSpan? retryAfter, CancellationToken ct)
     {
-        if (!retry)
+        if (retryAfter is not { } after)
         {
-            await _wake.Reader.ReadAsync(ct);
+            await wake.ReadAsync(ct);
             return;
         }
-        using var wait = Deadline.After(_options.RetryInterval, _time, ct);
+        using var wait = Deadline.After(after, _time, ct);
         try
         {
-            await _wake.Reader.ReadAsync(wait.Token);
+            await wake.ReadAsync(wait.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            // Retry time: a write failed on the last pass.
+            // Retry time: something failed on the last pass.
         }
     }
 
@@ -293,11 +327,20 @@ public sealed class IngressController : IAsyncDisposable
         {
             registration.Dispose();
         }
-        foreach (var listener in _listeners)
+        if (_proxy is not null)
         {
-            await listener.DisposeAsync();
+            _proxy.SnapshotChanged -= WakeListeners;
         }
         await _stop.CancelAsync();
+        if (_listenLoop is not null)
+        {
+            await _listenLoop.DisposeAsync();
+        }
+        // After the listener loop stopped, so no pass opens one behind the close.
+        if (_listeners is not null)
+        {
+            await _listeners.DisposeAsync();
+        }
         if (_loop is not null)
         {
             await _loop.DisposeAsync();

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
@@ -11,29 +12,39 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Axolotl.Proxy.Ingress;
 
 /// <summary>
-/// One Kestrel listener of the Ingress controller: plain HTTP/1.1, or TLS with the certificate chosen by
-/// SNI and HTTP/1.1 or HTTP/2 by ALPN. Each port is its own host so that one that cannot bind (80 taken,
-/// no privilege) leaves the other serving: a failed bind is a warning and a null, never a crash.
+/// One Kestrel listener of the Ingress controller on one address and port: plain HTTP/1.1, or TLS with the
+/// certificate chosen by SNI and HTTP/1.1 or HTTP/2 by ALPN. Each endpoint is its own host, so endpoints come and
+/// go with the node's addresses (<see cref="IngressListenerSet"/>) without touching the others, and one that
+/// cannot bind (80 taken, no privilege) throws <see cref="IOException"/> and leaves the rest serving.
 /// Kestrel's limits answer bad input before any routing: a huge URL 414, a header flood 431, a body
 /// over the limit 413, a client too slow with its headers is cut off.
 /// </summary>
 public sealed class IngressListener : IAsyncDisposable
 {
+    private const int SolSocket = 1;
+    private const int SoReuseAddr = 2;
+
     private readonly WebApplication _app;
 
-    private IngressListener(WebApplication app, int port)
+    private IngressListener(WebApplication app, IngressEndpoint endpoint)
     {
         _app = app;
-        Port = port;
+        Endpoint = endpoint;
     }
 
-    /// <summary>The port bound.</summary>
-    public int Port { get; }
+    /// <summary>The address and port bound.</summary>
+    public IngressEndpoint Endpoint { get; }
 
-    public static async Task<IngressListener?> StartAsync(int port, Func<string?, X509Certificate2>? certificates, IngressOptions options, IngressRequestHandler handler,
-        ILoggerFactory logging, CancellationToken ct)
+    /// <summary>The port bound.</summary>
+    public int Port => Endpoint.Port;
+
+    /// <summary>Binds and serves <paramref name="endpoint"/>; throws <see cref="IOException"/> when it cannot be bound.</summary>
+    public static async Task<IngressListener> StartAsync(IngressEndpoint endpoint, Func<string?, X509Certificate2>? certificates, IngressOptions options,
+        IngressRequestHandler handler, ILoggerFactory logging, CancellationToken ct)
     {
-        var logger = logging.CreateLogger<IngressListener>();
+        // A port held by another program is usually held for good, and this is retried: a plain bind says so
+        // without building a web host each time.
+        Probe(endpoint.EndPoint);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(logging);
@@ -49,7 +60,7 @@ public sealed class IngressListener : IAsyncDisposable
             limits.MaxRequestBodySize = options.MaxRequestBodySize;
             limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
             limits.KeepAliveTimeout = options.KeepAliveTimeout;
-            kestrel.Listen(options.BindAddress, port, listen =>
+            kestrel.Listen(endpoint.EndPoint, listen =>
             {
                 if (certificates is null)
                 {
@@ -69,11 +80,25 @@ public sealed class IngressListener : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or SocketException or InvalidOperationException)
         {
-            IngressLog.BindFailed(logger, options.BindAddress.ToString(), port, e.Message);
             await app.DisposeAsync();
-            return null;
+            throw new IOException(e.Message, e);
         }
-        return new IngressListener(app, port);
+        return new IngressListener(app, endpoint);
+    }
+
+    /// <summary>Throws <see cref="IOException"/> when the endpoint is taken (SO_REUSEADDR as Kestrel: a TIME_WAIT left by our own last listener is no obstacle).</summary>
+    private static void Probe(IPEndPoint endPoint)
+    {
+        using var probe = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            probe.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+            probe.Bind(endPoint);
+        }
+        catch (SocketException e)
+        {
+            throw new IOException(e.Message, e);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -4,11 +4,20 @@ namespace Axolotl.Proxy.Ingress;
 
 internal static partial class IngressLog
 {
-    [LoggerMessage(EventId = 8301, Level = LogLevel.Information, Message = "Ingress controller for node {Node} started: class {Class} ({Controller}), HTTP on {Http}, HTTPS on {Https}")]
+    [LoggerMessage(EventId = 8301, Level = LogLevel.Information, Message = "Ingress controller for node {Node} started: class {Class} ({Controller}), HTTP port {Http}, HTTPS port {Https}, on loopback and the node's own addresses")]
     public static partial void Started(ILogger logger, string node, string @class, string controller, string http, string https);
 
-    [LoggerMessage(EventId = 8302, Level = LogLevel.Warning, Message = "Ingress controller: cannot listen on {Address}:{Port} ({Reason}); that port is not served (move it with --ingress-http-port/--ingress-https-port, 0 turns it off)")]
-    public static partial void BindFailed(ILogger logger, string address, int port, string reason);
+    [LoggerMessage(EventId = 8302, Level = LogLevel.Warning, Message = "Ingress controller: port {Port} is taken on {Addresses} ({Reason}); not served there, tried again in the background (move it with --ingress-http-port/--ingress-https-port, 0 turns it off)")]
+    public static partial void BindFailed(ILogger logger, int port, string addresses, string reason);
+
+    [LoggerMessage(EventId = 8311, Level = LogLevel.Information, Message = "Ingress controller listening on {Endpoint}")]
+    public static partial void Listening(ILogger logger, IngressEndpoint endpoint);
+
+    [LoggerMessage(EventId = 8312, Level = LogLevel.Information, Message = "Ingress controller no longer listening on {Endpoint}")]
+    public static partial void StoppedListening(ILogger logger, IngressEndpoint endpoint);
+
+    [LoggerMessage(EventId = 8313, Level = LogLevel.Warning, Message = "Ingress controller: {Endpoint} is left to {Service}, which the service proxy serves there")]
+    public static partial void LeftToService(ILogger logger, IngressEndpoint endpoint, Routing.ServicePortName service);
 
     [LoggerMessage(EventId = 8303, Level = LogLevel.Information, Message = "Ingress controller: created IngressClass {Class} (default: {Default})")]
     public static partial void ClassCreated(ILogger logger, string @class, bool @default);

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Axolotl.Proxy.Ingress;
 
 /// <summary>The Ingress controller's configuration; the limits are ingress-nginx's defaults where it has one.</summary>
@@ -11,9 +9,7 @@ public sealed record IngressOptions
     /// <summary>The address written to status.loadBalancer.ingress of every Ingress served: the node's IP.</summary>
     public required string StatusAddress { get; init; }
 
-    public IPAddress BindAddress { get; init; } = IPAddress.Any;
-
-    /// <summary>Plain HTTP port; 0: none.</summary>
+    /// <summary>Plain HTTP port, on loopback and each of the node's own addresses (never the wildcard: ADR 0025); 0: none.</summary>
     public int HttpPort { get; init; } = 80;
 
     /// <summary>TLS port (HTTP/1.1 and HTTP/2 by ALPN); 0: none.</summary>
@@ -46,6 +42,9 @@ public sealed record IngressOptions
 
     /// <summary>An idle keep-alive connection is closed after this (ingress-nginx: keep-alive 75 s).</summary>
     public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(75);
+
+    /// <summary>How long after a failed bind (the port taken on an address) the listener loop looks again.</summary>
+    public TimeSpan BindRetryInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long after a failed status write the controller tries again.</summary>
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(5);

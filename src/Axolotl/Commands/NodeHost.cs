@@ -54,8 +54,7 @@ public sealed class NodeHost : IAsyncDisposable
             // needs an identity that may read Secrets, which a node's own (node-authorized) client lacks.
             if (options.IngressClient is { } ingressClient && IngressFlags.Options(args, agent) is { } ingress)
             {
-                await parts.StartAsync("ingress controller", () => IngressController.StartAsync(ingressClient, options.Informers, ingress, () => proxy.Snapshot, proxy.Picker,
-                    logging, clock, ct));
+                await parts.StartAsync("ingress controller", () => IngressController.StartAsync(ingressClient, options.Informers, ingress, proxy, logging, clock, ct));
             }
         }
         // A stopped router leaves its routes (like the bridge): pods keep reaching other nodes until the next start adopts them.

@@ -61,11 +61,11 @@ public sealed class IngressRequestHandlerTests : IAsyncLifetime
         var resolver = new IngressBackendResolver((ns, n) => ns == "default" && n == "web" ? service : null, () => snapshot);
         // No quarantine: every request meets the dead endpoint in its turn and must be replayed.
         var picker = new EndpointPicker(BalancingMode.RoundRobin, TimeProvider.System) { Quarantine = TimeSpan.Zero };
-        var options = new IngressOptions { NodeName = "node-1", StatusAddress = "127.0.0.1", BindAddress = IPAddress.Loopback, HttpPort = FreePort(), HttpsPort = 0 };
+        var options = new IngressOptions { NodeName = "node-1", StatusAddress = "127.0.0.1", HttpPort = FreePort(), HttpsPort = 0 };
         var handler = new IngressRequestHandler(() => routes, resolver, picker, new HttpMessageInvoker(new SocketsHttpHandler { UseProxy = false }), options,
             NullLogger.Instance);
-        var listener = await IngressListener.StartAsync(options.HttpPort, null, options, handler, NullLoggerFactory.Instance, CancellationToken.None);
-        Assert.NotNull(listener);
+        var listener = await IngressListener.StartAsync(new IngressEndpoint(IPAddress.Loopback, options.HttpPort, Tls: false), null, options, handler, NullLoggerFactory.Instance,
+            CancellationToken.None);
         _owned.Add(listener);
         _port = listener.Port;
     }
