@@ -176,8 +176,9 @@ public static partial class ServerCommand
           --proxy-balancing MODE
                            how the service proxy spreads connections: round-robin (default) or least-connections
           --ingress-http-port N, --ingress-https-port N
-                           the built-in Ingress controller's ports (default: 80 and 443, on every address; 0 = off, both 0 =
-                           no controller); a port already taken is a warning, not a failed start
+                           the built-in Ingress controller's ports (default: 80 and 443) on loopback and the node's own
+                           addresses, never 0.0.0.0 (Services' cluster IPs keep those ports); 0 = off, both 0 = no
+                           controller; a port already taken is a warning and is tried again, not a failed start
           --resolv-conf FILE
                            the node's resolvers (the kubelet's flag; default: /etc/resolv.conf, or systemd-resolved's
                            upstream list when it names only 127.0.0.53; "" = none): the cluster DNS forwards names
