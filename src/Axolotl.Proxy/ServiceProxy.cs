@@ -117,6 +117,15 @@ public sealed class ServiceProxy : IAsyncDisposable
 
     public ServiceProxyOptions Options => _options;
 
+    /// <summary>The endpoint picker (round-robin positions, quarantine of failed endpoints), shared with the Ingress controller.</summary>
+    public EndpointPicker Picker => _picker;
+
+    /// <summary>
+    /// Raised on the routing loop after each new <see cref="Snapshot"/> is in: the Ingress controller follows the
+    /// node's addresses and the Services' frontends from it. A handler must only wake its own loop.
+    /// </summary>
+    public event Action? SnapshotChanged;
+
     /// <summary>The names the cluster DNS server answers from, rebuilt with the routing.</summary>
     public DnsZone DnsZone => Volatile.Read(ref _dnsZone);
 
@@ -276,6 +285,7 @@ public sealed class ServiceProxy : IAsyncDisposable
         var context = new RoutingContext(_options.NodeName, _cidr, NodePortAddresses(), _local.Contains);
         var next = RoutingSnapshotBuilder.Build(_services.Lister.List(), _slices.Lister.List(), context, _pods.Lister.List(null, IsMine));
         Volatile.Write(ref _snapshot, next);
+        SnapshotChanged?.Invoke();
         Volatile.Write(ref _dnsZone, DnsZone.Build(_services.Lister.List(), _slices.Lister.List()));
         var aborted = _connections.AbortMissing(next);
         if (aborted > 0)

@@ -62,7 +62,9 @@ internal sealed class NodeServer : IAsyncDisposable
             // Its own service range too, disjoint from the e2e servers' slots, so proxies never share a cluster IP.
             "--service-cidr", $"10.96.{slot}.0/24",
             "--kubelet-port", FreePort().ToString(CultureInfo.InvariantCulture), kubeletBackoff ? "--restart-backoff 10s --restart-backoff-max 300s" : "--restart-backoff 1s --restart-backoff-max 4s",
-            airgap ? "--airgap" : "--airgap=false")
+            airgap ? "--airgap" : "--airgap=false",
+            // No Ingress controller on 80/443: benchmarks beside each other or a test run must not fight for the ports.
+            "--ingress-http-port", "0", "--ingress-https-port", "0")
             + string.Concat(context.Options.NodeArguments.Select(a => " '" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
         await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\nexec '{context.Options.ServerBinary.Replace("'", "'\\''", StringComparison.Ordinal)}' \"$@\" {flags}\n", ct);
         File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);

@@ -17,6 +17,7 @@ public static class BootstrapRoles
     public const string ControllerManagerUser = "system:kube-controller-manager";
     public const string SchedulerUser = "system:kube-scheduler";
     public const string ProxyUser = "system:kube-proxy";
+    public const string IngressUser = "system:axolotl-ingress-controller";
 
     private static readonly string[] Read = ["get", "list", "watch"];
     private static readonly string[] Write = ["create", "delete", "deletecollection", "patch", "update"];
@@ -161,6 +162,19 @@ public static class BootstrapRoles
             Rule(["create", "patch", "update"], "events.k8s.io", "events"),
             Rule(["list", "watch"], "discovery.k8s.io", "endpointslices"),
         ]),
+        // The built-in Ingress controller (as ingress-nginx's ClusterRole): it reads Ingresses, their Services and TLS
+        // Secrets, makes its IngressClass, and writes Ingress status and events.
+        Role("system:axolotl-ingress-controller", null,
+        [
+            Rule(["list", "watch"], "", "services", "secrets", "pods"),
+            Rule(Read, "", "nodes"),
+            Rule(["list", "watch"], "discovery.k8s.io", "endpointslices"),
+            Rule(Read, "networking.k8s.io", "ingresses", "ingressclasses"),
+            Rule(["create"], "networking.k8s.io", "ingressclasses"),
+            Rule(["update"], "networking.k8s.io", "ingresses/status"),
+            Rule(["create", "patch", "update"], "", "events"),
+            Rule(["create", "patch", "update"], "events.k8s.io", "events"),
+        ]),
     ];
 
     public static IReadOnlyList<ClusterRoleBinding> ClusterRoleBindings { get; } =
@@ -175,6 +189,7 @@ public static class BootstrapRoles
         Binding("system:kube-scheduler", "system:kube-scheduler", User(SchedulerUser)),
         Binding("system:volume-scheduler", "system:volume-scheduler", User(SchedulerUser)),
         Binding("system:node-proxier", "system:node-proxier", User(ProxyUser)),
+        Binding("system:axolotl-ingress-controller", "system:axolotl-ingress-controller", User(IngressUser)),
     ];
 
     private static ClusterRole Role(string name, string? aggregateTo, List<PolicyRule> rules) => new()

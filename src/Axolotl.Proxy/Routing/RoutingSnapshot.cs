@@ -26,6 +26,9 @@ public sealed class RoutingSnapshot(
     /// <summary>Frontends two Services wanted (the older Service keeps it), worded for the log.</summary>
     public IReadOnlyList<string> Conflicts { get; } = conflicts;
 
+    /// <summary>The node's own addresses this snapshot was built for (node ports listen there; so does the Ingress controller).</summary>
+    public IReadOnlyList<IPAddress> NodeAddresses { get; init; } = [];
+
     /// <summary>The frontend's Service port has an endpoint to send its connections to (ready, or serving while terminating).</summary>
     public bool HasEndpoints(Frontend frontend) => TryResolve(frontend, out var target, out var route) && route.For(target).Count > 0;
 

@@ -86,7 +86,7 @@ public static class RoutingSnapshotBuilder
                 routes[route.Name] = route;
             }
         }
-        return new RoutingSnapshot(routes, frontends, clusterIps, conflicts);
+        return new RoutingSnapshot(routes, frontends, clusterIps, conflicts) { NodeAddresses = [.. context.NodePortAddresses] };
 
         bool Claim(Frontend frontend, FrontendTarget target)
         {

@@ -105,6 +105,10 @@ public static class Agnhost
                 case "/echo":
                     await context.Response.WriteAsync(context.Request.Query["msg"].ToString());
                     break;
+                case "/header":
+                    // Upstream's netexec too: the value of the request header named by ?key=.
+                    await context.Response.WriteAsync(context.Request.Headers[context.Request.Query["key"].ToString()].ToString());
+                    break;
                 case "/healthz":
                     await context.Response.WriteAsync("ok");
                     break;

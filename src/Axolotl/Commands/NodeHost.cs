@@ -1,6 +1,7 @@
 using Axolotl.Agent;
 using Axolotl.Agent.Server;
 using Axolotl.Client;
+using Axolotl.Proxy.Ingress;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Commands;
@@ -47,8 +48,14 @@ public sealed class NodeHost : IAsyncDisposable
         // removes its interface and cluster IPs; the next start puts them back.
         if (!LocalAgent.IsFakeRuntime(args))
         {
-            await parts.StartAsync("service proxy",
+            var proxy = await parts.StartAsync("service proxy",
                 () => LocalAgent.StartProxyAsync(args, agent, options.ServiceCidr, options.ProxyClient ?? client, options.Informers, logging, clock, ct));
+            // The Ingress controller forwards to the proxy's Service routes with the proxy's endpoint picker. It
+            // needs an identity that may read Secrets, which a node's own (node-authorized) client lacks.
+            if (options.IngressClient is { } ingressClient && IngressFlags.Options(args, agent) is { } ingress)
+            {
+                await parts.StartAsync("ingress controller", () => IngressController.StartAsync(ingressClient, options.Informers, ingress, proxy, logging, clock, ct));
+            }
         }
         // A stopped router leaves its routes (like the bridge): pods keep reaching other nodes until the next start adopts them.
         await parts.StartAsync("pod routes", () => Task.FromResult(LocalAgent.StartRouting(args, agent, client, logging, clock)));

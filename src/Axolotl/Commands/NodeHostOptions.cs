@@ -23,6 +23,9 @@ public sealed record NodeHostOptions
     /// <summary>The service proxy's client: a server's proxy runs as kube-proxy; null: the node's own client.</summary>
     public KubeClient? ProxyClient { get; init; }
 
+    /// <summary>The Ingress controller's client (its own identity, allowed to read TLS Secrets); null: no Ingress controller on this node.</summary>
+    public KubeClient? IngressClient { get; init; }
+
     /// <summary>The process's shared informers (a server's), or null for the proxy's own.</summary>
     public SharedInformerFactory? Informers { get; init; }
 }

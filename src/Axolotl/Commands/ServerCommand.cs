@@ -29,7 +29,7 @@ public static partial class ServerCommand
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
         "data-dir", "datastore-endpoint", "etcd-compaction-interval", "datastore-cafile", "datastore-certfile", "datastore-keyfile", "token-file", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period", "secrets-from", "port", "bind", "node-name", "pod-cidr", "cluster-cidr", "pod-network", "node-cidr-mask-size", "allocate-node-cidrs", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry", "airgap",
-        "service-cidr", "proxy-balancing", "node-lease-interval", "runtime", "resolv-conf", "conntrack-max-per-pod",
+        "service-cidr", "proxy-balancing", "ingress-http-port", "ingress-https-port", "node-lease-interval", "runtime", "resolv-conf", "conntrack-max-per-pod",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
         "tls-san", "advertise-address", "service-account-issuer", "service-account-max-token-expiration", "service-account-extend-token-expiration", "service-account-token-ttl-for-testing", "pod-security-admission-config-file", "allowed-unsafe-sysctls", "seccomp-default",
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
@@ -175,6 +175,10 @@ public static partial class ServerCommand
                            Services' cluster IPs (default: 10.96.0.0/16); the local service proxy serves this range
           --proxy-balancing MODE
                            how the service proxy spreads connections: round-robin (default) or least-connections
+          --ingress-http-port N, --ingress-https-port N
+                           the built-in Ingress controller's ports (default: 80 and 443) on loopback and the node's own
+                           addresses, never 0.0.0.0 (Services' cluster IPs keep those ports); 0 = off, both 0 = no
+                           controller; a port already taken is a warning and is tried again, not a failed start
           --resolv-conf FILE
                            the node's resolvers (the kubelet's flag; default: /etc/resolv.conf, or systemd-resolved's
                            upstream list when it names only 127.0.0.53; "" = none): the cluster DNS forwards names
@@ -358,6 +362,7 @@ public static partial class ServerCommand
         using var controllerClient = ComponentClients.Create(host.LoopbackUrl, host.Pki, BootstrapRoles.ControllerManagerUser, clock);
         using var schedulerClient = ComponentClients.Create(host.LoopbackUrl, host.Pki, BootstrapRoles.SchedulerUser, clock);
         using var proxyClient = ComponentClients.Create(host.LoopbackUrl, host.Pki, BootstrapRoles.ProxyUser, clock);
+        using var ingressClient = ComponentClients.Create(host.LoopbackUrl, host.Pki, BootstrapRoles.IngressUser, clock);
         // One informer per kind for the whole process: the controllers, the scheduler and the service proxy
         // share its watches and caches. They read as the controller manager, which may read every kind.
         var informers = new SharedInformerFactory(controllerClient, logging, clock);
@@ -421,6 +426,7 @@ public static partial class ServerCommand
                     ClientCa = host.Pki.Ca,
                     ServiceCidr = serviceCidr,
                     ProxyClient = proxyClient,
+                    IngressClient = ingressClient,
                     Informers = informers,
                 }, logging, clock, shutdown.Token);
             }

@@ -49,6 +49,8 @@ public sealed class FreshMachineTests
                 "--pod-cidr", $"10.244.{slot}.0/24", "--kubelet-port", LoopbackPorts.Free().ToString(), "--service-cidr", serviceCidr,
                 // Nothing leaves the machine: no registry, no upstream resolver.
                 "--airgap", "--resolv-conf", "",
+                // Other tests' servers run beside it: no Ingress controller on 80/443.
+                "--ingress-http-port", "0", "--ingress-https-port", "0",
             ], env);
             await WaitReadyAsync(server, port, TimeSpan.FromMinutes(25));
 

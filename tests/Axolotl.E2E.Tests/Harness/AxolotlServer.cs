@@ -93,20 +93,37 @@ public sealed class AxolotlServer : IAsyncDisposable
             "--airgap",
             // No packet leaves the machine: the cluster DNS has no upstream unless a test names one (a later flag wins).
             "--resolv-conf", "",
+            // Many servers run at once: none takes 80/443 for its Ingress controller unless a test asks (a later flag wins).
+            "--ingress-http-port", "0", "--ingress-https-port", "0",
             .. _extraArgs,
         ];
         foreach (var arg in args)
         {
             psi.ArgumentList.Add(arg);
         }
+        // The log runs on across restarts: a restart is ready at its own "ready" line, not at the last run's.
+        var readyBefore = ReadyLines();
         var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start axolotl");
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
-        await WaitReadyAsync(TimeSpan.FromSeconds(60));
+        await WaitReadyAsync(readyBefore, TimeSpan.FromSeconds(60));
     }
+
+    private int ReadyLines()
+    {
+        var log = Log;
+        var count = 0;
+        for (var at = log.IndexOf(ReadyLine, StringComparison.Ordinal); at >= 0; at = log.IndexOf(ReadyLine, at + 1, StringComparison.Ordinal))
+        {
+            count++;
+        }
+        return count;
+    }
+
+    private const string ReadyLine = "Axolotl is ready";
 
     private void Append(string? line)
     {
@@ -120,7 +137,7 @@ public sealed class AxolotlServer : IAsyncDisposable
         }
     }
 
-    private async Task WaitReadyAsync(TimeSpan timeout)
+    private async Task WaitReadyAsync(int readyBefore, TimeSpan timeout)
     {
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(2) };
@@ -134,9 +151,11 @@ public sealed class AxolotlServer : IAsyncDisposable
             try
             {
                 var response = await http.GetAsync($"https://{BindAddress}:{Port}/readyz");
-                // The server's own line: a bare "ready" would match "address already in use", while another test's
-                // server on the same port answered /readyz.
-                if (response.IsSuccessStatusCode && File.Exists(Kubeconfig) && Log.Contains("Axolotl is ready", StringComparison.Ordinal))
+                // The server's own line, printed once its node started too: a bare "ready" would match "address already
+                // in use", while another test's server on the same port answered /readyz. After a restart, the new run's
+                // line: the API answers before the node starts, and a node that fails then ends the process (this is how
+                // the dashboard's server-gone test saw the page go live and then lose the server again).
+                if (response.IsSuccessStatusCode && File.Exists(Kubeconfig) && ReadyLines() > readyBefore)
                 {
                     return;
                 }

@@ -133,6 +133,8 @@ public sealed class HostLab : IAsyncDisposable
     {
         var host = _hosts[0];
         var dataDir = Path.Combine(_dir, "server");
+        // Its Ingress controller keeps its default ports, 80 and 443 on the host's own addresses: the host is a network
+        // namespace of its own, so nothing else on this machine wants them (and a Service's port 80 must work beside it).
         var (_, _, log) = Launch(host, "server", ["--data-dir", dataDir, "--node-name", NodeName(host), "--node-lease-interval", "2s",
             "--node-monitor-grace-period", "10s", "--default-toleration-seconds", "5", "--restart-backoff", "1s", "--restart-backoff-max", "4s", "--airgap", "--resolv-conf", "", .. extraArgs]);
         await Eventually.UntilAsync(() => Task.FromResult(Snapshot(log)), text => text.Contains("Axolotl is ready", StringComparison.Ordinal) && File.Exists(Path.Combine(dataDir, "kubeconfig")),

@@ -5,8 +5,9 @@ namespace Axolotl.E2E.Tests.Hosts;
 /// <summary>
 /// Three hosts (network namespaces on one LAN bridge), host-gw routing: the server gives each node
 /// its pod CIDR, pods on every host reach pods on every other by IP, through a ClusterIP Service and
-/// through its DNS name, with nothing shared between the hosts but the LAN. The same over VXLAN, with
-/// hosts that share no link at all (a router between them), where host-gw could not work.
+/// through its DNS name, with nothing shared between the hosts but the LAN, while the server's Ingress controller
+/// listens on port 80 of the server's address. The same over VXLAN, with hosts that share no link at all (a router
+/// between them), where host-gw could not work.
 /// </summary>
 public sealed class MultiHostNetworkingTests
 {
@@ -104,6 +105,24 @@ public sealed class MultiHostNetworkingTests
             Assert.All(seen, s => Assert.StartsWith("hello-from-", s, StringComparison.Ordinal));
             Assert.StartsWith("hello-from-", await GetAsync(lab, from, "web.default.svc.cluster.local", 80), StringComparison.Ordinal);
         }
+
+        // The server's node runs the Ingress controller on port 80 of its own addresses beside that Service's cluster IP
+        // on port 80 (a wildcard listener once made the relay's cluster-IP listener fail): from the LAN, no rule yet.
+        using var http = new HttpClient(new HttpClientHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
+        var ingress = await Eventually.UntilAsync(async () =>
+            {
+                try
+                {
+                    using var response = await http.GetAsync(new Uri($"http://{HostLab.Address(hosts[0])}/"));
+                    return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    return e.Message;
+                }
+            },
+            r => r.StartsWith("404 ", StringComparison.Ordinal), "the Ingress controller answering on the server's address", TimeSpan.FromSeconds(30));
+        Assert.Contains("no Ingress rule", ingress, StringComparison.Ordinal);
     }
 
     [Fact]
