@@ -56,6 +56,18 @@ public interface IStore : IAsyncDisposable
     /// </summary>
     IAsyncEnumerable<StoreEvent> WatchAsync(string prefix, long afterRevision, CancellationToken ct);
 
+    /// <summary>
+    /// <see cref="WatchAsync"/> with <see cref="StoreEventType.Progress"/> events between the changes (etcd's progress
+    /// notifications): each says that every change under the prefix up to its revision has been given, so a
+    /// watcher of a quiet prefix can tell its own clients a recent revision to resume from (kube-apiserver's
+    /// bookmarks). Progress is sent after <see cref="RequestProgressAsync"/>; a store that cannot vouch for it
+    /// sends none, and the stream is <see cref="WatchAsync"/>'s.
+    /// </summary>
+    IAsyncEnumerable<StoreEvent> WatchWithProgressAsync(string prefix, long afterRevision, CancellationToken ct) => WatchAsync(prefix, afterRevision, ct);
+
+    /// <summary>Sends a <see cref="StoreEventType.Progress"/> at the current revision to every watch that asked for progress.</summary>
+    Task RequestProgressAsync(CancellationToken ct) => Task.CompletedTask;
+
     /// <summary>Forgets history at and below <paramref name="revision"/> (current values stay). A revision at
     /// or below <see cref="CompactRevision"/> is a no-op; one above <see cref="CurrentRevision"/> throws
     /// <see cref="ArgumentOutOfRangeException"/>.</summary>
@@ -71,6 +83,9 @@ public enum StoreEventType
     Added,
     Modified,
     Deleted,
+
+    /// <summary>Not a change: every change up to the entry's ModRevision has been given (its key is empty).</summary>
+    Progress,
 }
 
 /// <summary>A change: for Deleted, Entry holds the last value and the deletion revision as ModRevision.</summary>

@@ -13,6 +13,8 @@ public sealed class EtcdStoreConformanceTests : StoreConformanceTests
 
     protected override long EmptyRevision => 1;
 
+    protected override bool SendsProgress => false;
+
     protected override async Task<IStore> CreateStoreCoreAsync(int watchChannelCapacity)
     {
         var member = await EtcdMember.StartAsync(Ct);

@@ -47,6 +47,16 @@ public sealed class TransformingStore(IStore inner, IReadOnlyDictionary<string, 
         }
     }
 
+    public async IAsyncEnumerable<StoreEvent> WatchWithProgressAsync(string prefix, long afterRevision, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var change in inner.WatchWithProgressAsync(prefix, afterRevision, ct))
+        {
+            yield return change.Type == StoreEventType.Progress ? change : change with { Entry = Read(change.Entry) };
+        }
+    }
+
+    public Task RequestProgressAsync(CancellationToken ct) => inner.RequestProgressAsync(ct);
+
     public Task CompactAsync(long revision, CancellationToken ct) => inner.CompactAsync(revision, ct);
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();

@@ -26,7 +26,17 @@ internal sealed class WatchEventWriter(RequestScope scope, bool table, ReadHandl
     private readonly SemaphoreSlim _lock = new(1, 1);
     private bool _headersSent;
 
-    public long LastRevision { get; set; }
+    private long _lastRevision;
+
+    /// <summary>The revision of the last event this watcher was sent or passed over (set after the write).</summary>
+    public long LastRevision
+    {
+        get => Volatile.Read(ref _lastRevision);
+        set => Volatile.Write(ref _lastRevision, value);
+    }
+
+    /// <summary>A newer revision every event up to which this watcher has handled, when its source can tell (the watch cache).</summary>
+    public Func<long>? Progress { get; set; }
 
     public async Task WriteAsync(string type, JsonObject obj, CancellationToken ct, bool raw = false)
     {
@@ -118,7 +128,8 @@ internal sealed class WatchEventWriter(RequestScope scope, bool table, ReadHandl
     {
         try
         {
-            var metadata = new JsonObject { ["resourceVersion"] = Math.Max(LastRevision, 0).ToString(CultureInfo.InvariantCulture) };
+            var revision = Math.Max(Math.Max(LastRevision, Progress?.Invoke() ?? 0), 0);
+            var metadata = new JsonObject { ["resourceVersion"] = revision.ToString(CultureInfo.InvariantCulture) };
             if (initialEventsEnd)
             {
                 metadata["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };

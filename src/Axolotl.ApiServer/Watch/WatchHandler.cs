@@ -25,7 +25,6 @@ namespace Axolotl.ApiServer.Watch;
 public sealed class WatchHandler(RestServices services, ReadHandler reader, WatchCaches caches)
 {
     private const long MaxTimerSeconds = uint.MaxValue / 1000 - 1;
-    private static readonly TimeSpan BookmarkInterval = TimeSpan.FromSeconds(30);
 
     public async Task WatchAsync(RequestScope scope)
     {
@@ -75,6 +74,8 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
             var cache = await caches.ForAsync(scope.Type, ct);
             if (cache?.Open(start) is { } cursor)
             {
+                // While the reader waits with nothing new, bookmarks carry the cache's progress (a quiet resource's too).
+                stream.Progress = () => cursor.CaughtUpTo;
                 await FollowCacheAsync(scope, cache, cursor, start, selection, stream, ct);
             }
             else
@@ -147,12 +148,13 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
                 {
                     continue;
                 }
-                stream.LastRevision = e.Revision;
                 if (e.Key.StartsWith(namespacePrefix, StringComparison.Ordinal)
                     && e.TypeFor(selection.Labels, selection.Fields, selection.Selecting) is { } type)
                 {
                     await stream.WriteSerialisedAsync(type, e.Json, ct);
                 }
+                // After the write: a bookmark never carries a revision whose event has not been sent.
+                stream.LastRevision = e.Revision;
             }
             await stream.FlushAsync(ct);
         }
@@ -164,7 +166,6 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
     {
         await foreach (var change in services.Objects.Store.WatchAsync(ObjectStore.Prefix(scope.Type, scope.Namespace), start, ct))
         {
-            stream.LastRevision = change.Entry.ModRevision;
             var obj = ObjectStore.Decode(change.Entry).Object;
             var type = Classify(change, obj, selection, inSelection);
             if (type is not null)
@@ -172,6 +173,8 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
                 await stream.WriteAsync(type, KindViews.ToView(scope.Type, obj), ct);
                 await stream.FlushAsync(ct);
             }
+            // After the write: a bookmark never carries a revision whose event has not been sent.
+            stream.LastRevision = change.Entry.ModRevision;
         }
     }
 
@@ -228,7 +231,7 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
 
     private IDisposable StartBookmarks(WatchEventWriter stream, CancellationToken ct)
     {
-        var timer = services.Clock.CreateTimer(_ => _ = stream.BookmarkAsync(ct), null, BookmarkInterval, BookmarkInterval);
+        var timer = services.Clock.CreateTimer(_ => _ = stream.BookmarkAsync(ct), null, caches.Options.BookmarkInterval, caches.Options.BookmarkInterval);
         return timer;
     }
 

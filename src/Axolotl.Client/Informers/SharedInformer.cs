@@ -165,7 +165,9 @@ public sealed class SharedInformer<T>
         {
             ResourceVersion = LastSyncResourceVersion ?? "",
             AllowWatchBookmarks = true,
-            TimeoutSeconds = (int)Options.WatchTimeout.TotalSeconds,
+            // As client-go's reflector: between the timeout and twice it, so the informers of one process
+            // do not all re-watch (and, after a compaction, relist) at the same moment.
+            TimeoutSeconds = (int)(Options.WatchTimeout.TotalSeconds * (1 + Options.Jitter())),
             LabelSelector = Options.LabelSelector,
             FieldSelector = Options.FieldSelector,
         };

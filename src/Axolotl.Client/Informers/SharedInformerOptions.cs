@@ -13,8 +13,14 @@ public sealed record SharedInformerOptions
     /// <summary>Page size of the initial list and of relists (continue tokens are followed).</summary>
     public int PageSize { get; init; } = 500;
 
-    /// <summary>Sent as timeoutSeconds so that the server ends each watch and the informer re-watches from its last revision.</summary>
+    /// <summary>
+    /// The least timeoutSeconds sent (each watch takes a random one up to twice it) so that the server ends each
+    /// watch and the informer re-watches from its last revision, which bookmarks keep recent.
+    /// </summary>
     public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A number in [0, 1) that spreads each watch's timeout over <see cref="WatchTimeout"/> to twice it (tests give a fixed one).</summary>
+    public Func<double> Jitter { get; init; } = () => System.Security.Cryptography.RandomNumberGenerator.GetInt32(1_000_000) / 1_000_000.0;
 
     /// <summary>First wait after a failed list or watch; doubles up to <see cref="MaxBackoff"/>.</summary>
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(800);

@@ -160,7 +160,20 @@ public sealed class InMemoryStore : IStore
     }
 
     public IAsyncEnumerable<StoreEvent> WatchAsync(string prefix, long afterRevision, CancellationToken ct) =>
-        WatchCoreAsync(prefix, afterRevision, ct);
+        WatchCoreAsync(prefix, afterRevision, progress: false, ct);
+
+    public IAsyncEnumerable<StoreEvent> WatchWithProgressAsync(string prefix, long afterRevision, CancellationToken ct) =>
+        WatchCoreAsync(prefix, afterRevision, progress: true, ct);
+
+    public Task RequestProgressAsync(CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            _broadcaster.PublishProgress(_currentRevision);
+        }
+        return Task.CompletedTask;
+    }
 
     public Task CompactAsync(long revision, CancellationToken ct)
     {
@@ -260,7 +273,7 @@ public sealed class InMemoryStore : IStore
     private static StoreEntry ToEntry(string key, KeyVersion version) =>
         new(key, version.Value, version.CreateRevision, version.Revision);
 
-    private async IAsyncEnumerable<StoreEvent> WatchCoreAsync(string prefix, long afterRevision, [EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<StoreEvent> WatchCoreAsync(string prefix, long afterRevision, bool progress, [EnumeratorCancellation] CancellationToken ct)
     {
         List<StoreEvent> history = [];
         WatchSubscription subscription;
@@ -281,7 +294,7 @@ public sealed class InMemoryStore : IStore
                 }
             }
 
-            subscription = _broadcaster.Subscribe(prefix, _watchChannelCapacity);
+            subscription = _broadcaster.Subscribe(prefix, _watchChannelCapacity, progress);
         }
 
         await foreach (var e in WatchStream.ReplayThenLiveAsync(_broadcaster, subscription, afterRevision, history.ToAsyncEnumerable(), ct))

@@ -199,7 +199,27 @@ public sealed partial class SqliteStore : IStore
         }, ct);
 
     public IAsyncEnumerable<StoreEvent> WatchAsync(string prefix, long afterRevision, CancellationToken ct) =>
-        WatchCoreAsync(prefix, afterRevision, ct);
+        WatchCoreAsync(prefix, afterRevision, progress: false, ct);
+
+    public IAsyncEnumerable<StoreEvent> WatchWithProgressAsync(string prefix, long afterRevision, CancellationToken ct) =>
+        WatchCoreAsync(prefix, afterRevision, progress: true, ct);
+
+    public async Task RequestProgressAsync(CancellationToken ct)
+    {
+        // Under the write lock, so the progress follows every event published before it in each queue.
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            if (!_disposed)
+            {
+                _broadcaster.PublishProgress(_currentRevision);
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
 
     public async Task CompactAsync(long revision, CancellationToken ct)
     {
@@ -436,13 +456,13 @@ public sealed partial class SqliteStore : IStore
         }
     }
 
-    private async IAsyncEnumerable<StoreEvent> WatchCoreAsync(string prefix, long afterRevision, [EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<StoreEvent> WatchCoreAsync(string prefix, long afterRevision, bool progress, [EnumeratorCancellation] CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
 
         // Subscribe before reading history: whatever commits after this point is queued, whatever committed
         // before is in the log, and WatchStream drops the overlap by revision.
-        var subscription = _broadcaster.Subscribe(prefix, _options.WatchChannelCapacity);
+        var subscription = _broadcaster.Subscribe(prefix, _options.WatchChannelCapacity, progress);
         await foreach (var e in WatchStream.ReplayThenLiveAsync(_broadcaster, subscription, afterRevision, ReplayAsync(prefix, afterRevision, ct), ct))
         {
             yield return e;

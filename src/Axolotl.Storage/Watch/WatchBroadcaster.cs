@@ -14,9 +14,9 @@ internal sealed class WatchBroadcaster
 
     public int SubscriberCount => Volatile.Read(ref _subscriptions).Length;
 
-    public WatchSubscription Subscribe(string prefix, int capacity)
+    public WatchSubscription Subscribe(string prefix, int capacity, bool progress = false)
     {
-        var subscription = new WatchSubscription(prefix, capacity);
+        var subscription = new WatchSubscription(prefix, capacity, progress);
         lock (_gate)
         {
             if (_closed)
@@ -52,6 +52,12 @@ internal sealed class WatchBroadcaster
             }
         }
     }
+
+    /// <summary>
+    /// Tells the watchers that asked for progress that every event up to <paramref name="revision"/> has been
+    /// published. Called under the store's write lock, as <see cref="Publish"/> is, so it follows those events in every queue.
+    /// </summary>
+    public void PublishProgress(long revision) => Publish(new StoreEvent(StoreEventType.Progress, new StoreEntry("", ReadOnlyMemory<byte>.Empty, 0, revision)));
 
     /// <summary>Drops every current watcher as too slow at <paramref name="revision"/>: used when the store cannot
     /// vouch that it published every committed event, so clients relist rather than miss one.</summary>

@@ -12,8 +12,9 @@ internal sealed class WatchSubscription
     private readonly Channel<StoreEvent> _channel;
     private long _overflowRevision;
 
-    public WatchSubscription(string prefix, int capacity)
+    public WatchSubscription(string prefix, int capacity, bool progress = false)
     {
+        WantsProgress = progress;
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Prefix = prefix;
         Capacity = capacity;
@@ -28,6 +29,9 @@ internal sealed class WatchSubscription
 
     public string Prefix { get; }
 
+    /// <summary>Whether this watcher takes <see cref="StoreEventType.Progress"/> events.</summary>
+    public bool WantsProgress { get; }
+
     public int Capacity { get; }
 
     public ChannelReader<StoreEvent> Reader => _channel.Reader;
@@ -38,7 +42,7 @@ internal sealed class WatchSubscription
     /// <summary>Queues the event if it is under the prefix; returns false when the watcher fell behind.</summary>
     public bool Offer(StoreEvent e)
     {
-        if (!e.Entry.Key.StartsWith(Prefix, StringComparison.Ordinal))
+        if (e.Type == StoreEventType.Progress ? !WantsProgress : !e.Entry.Key.StartsWith(Prefix, StringComparison.Ordinal))
         {
             return true;
         }

@@ -62,7 +62,10 @@ internal sealed class WatchCache
         }
     }
 
-    /// <summary>The revision of the last event taken in (or of the list the cache began with).</summary>
+    /// <summary>
+    /// The revision the cache has seen every event up to: its last event's, its list's, or the store's last
+    /// progress notification's, whichever is newest (so that it moves on while the resource is quiet).
+    /// </summary>
     public long Revision
     {
         get
@@ -127,6 +130,9 @@ internal sealed class WatchCache
                     WatchCacheMetrics.EventsDispatched(_resource, into.Count);
                     return CacheRead.Events;
                 }
+                // The reader has taken every event the cache holds, and handled those it took before this
+                // call: it has seen everything up to the cache's revision, which its bookmarks may carry.
+                cursor.CaughtUpTo = _revision;
                 changed = _changed.Task;
             }
             await changed.WaitAsync(ct);
@@ -178,9 +184,16 @@ internal sealed class WatchCache
                         await LoadAsync(_stopping);
                         relist = false;
                     }
-                    await foreach (var change in _store.WatchAsync(_prefix, Revision, _stopping))
+                    await foreach (var change in _store.WatchWithProgressAsync(_prefix, Revision, _stopping))
                     {
-                        TakeIn(change);
+                        if (change.Type == StoreEventType.Progress)
+                        {
+                            TakeProgress(change.Entry.ModRevision);
+                        }
+                        else
+                        {
+                            TakeIn(change);
+                        }
                     }
                     return;
                 }
@@ -267,6 +280,19 @@ internal sealed class WatchCache
         WatchCacheMetrics.EventReceived(_resource);
     }
 
+    /// <summary>The store vouched that no event of this resource is pending up to <paramref name="revision"/>.</summary>
+    private void TakeProgress(long revision)
+    {
+        lock (_gate)
+        {
+            if (revision > _revision)
+            {
+                _revision = revision;
+                Signal();
+            }
+        }
+    }
+
     private static byte[] Serialise(JsonObject view)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
@@ -294,6 +320,18 @@ internal sealed class WatchCursor(int generation, long index)
     public int Generation { get; } = generation;
 
     public long Index { get; set; } = index;
+
+    private long _caughtUpTo;
+
+    /// <summary>
+    /// The cache's revision when this reader last found nothing new to read: every event up to it has been
+    /// handled (0 until then). Read by the watch's bookmark timer while the reader waits.
+    /// </summary>
+    public long CaughtUpTo
+    {
+        get => Volatile.Read(ref _caughtUpTo);
+        set => Volatile.Write(ref _caughtUpTo, value);
+    }
 }
 
 internal enum CacheRead

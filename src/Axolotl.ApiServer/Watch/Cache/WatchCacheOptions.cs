@@ -14,4 +14,13 @@ public sealed record WatchCacheOptions
     public TimeSpan FreshFor { get; init; } = TimeSpan.FromSeconds(75);
 
     public int Minimum { get; init; } = 100;
+
+    /// <summary>
+    /// How often the caches ask the store for progress (kube-apiserver's advice for etcd's progress notifications,
+    /// 5 s), so that bookmarks of a quiet resource carry a revision its watchers can resume from after compaction.
+    /// </summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a watch that allows bookmarks gets one (kube-apiserver: about once a minute; here twice).</summary>
+    public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromSeconds(30);
 }

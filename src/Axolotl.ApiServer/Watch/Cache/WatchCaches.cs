@@ -33,6 +33,7 @@ public sealed class WatchCaches(IStore store, WatchCacheOptions options, WatchCa
             return;
         }
         var watchable = types.Where(t => t.Verbs.Contains("watch")).ToList();
+        _ = RequestProgressAsync();
         _ = Task.Run(async () =>
         {
             try
@@ -47,6 +48,37 @@ public sealed class WatchCaches(IStore store, WatchCacheOptions options, WatchCa
                 // The server stopped while the caches were starting.
             }
         }, CancellationToken.None);
+    }
+
+    /// <summary>Asks the store for progress every <see cref="WatchCacheOptions.ProgressInterval"/> while caches follow it.</summary>
+    private async Task RequestProgressAsync()
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(options.ProgressInterval, clock);
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                if (_caches.IsEmpty)
+                {
+                    continue;
+                }
+                try
+                {
+                    await store.RequestProgressAsync(stopping);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The store is down or closing: the caches' own watches say so; try again at the next tick.
+                    if (_log.IsEnabled(LogLevel.Debug))
+                    {
+                        _log.LogDebug("watch caches: asking the store for progress failed ({Message})", e.Message);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     internal async Task<WatchCache?> ForAsync(ResourceType type, CancellationToken ct)
