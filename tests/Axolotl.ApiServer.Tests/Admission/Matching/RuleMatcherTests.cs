@@ -1,11 +1,11 @@
 using Axolotl.Api.AdmissionRegistration;
-using Axolotl.ApiServer.Admission.Webhooks;
+using Axolotl.ApiServer.Admission.Matching;
 
-namespace Axolotl.ApiServer.Tests.Admission.Webhooks;
+namespace Axolotl.ApiServer.Tests.Admission.Matching;
 
-public sealed class WebhookRuleMatcherTests
+public sealed class RuleMatcherTests
 {
-    private static WebhookRequestFacts Request(string resource, string subresource = "", string ns = "apps", string operation = "CREATE", string group = "") =>
+    private static RequestFacts Request(string resource, string subresource = "", string ns = "apps", string operation = "CREATE", string group = "") =>
         new(operation, group, "v1", resource, subresource, ns, null, null);
 
     private static RuleWithOperations Rule(string resources, string operations = "CREATE", string groups = "", string scope = "*") => new()
@@ -31,26 +31,26 @@ public sealed class WebhookRuleMatcherTests
     [InlineData("secrets,configmaps", "configmaps", "", true)]
     public void Resources_match_as_upstreams_resource_and_subresource_wildcards(string resources, string resource, string subresource, bool matches)
     {
-        Assert.Equal(matches, WebhookRuleMatcher.Matches(Rule(resources), Request(resource, subresource)));
+        Assert.Equal(matches, RuleMatcher.Matches(Rule(resources), Request(resource, subresource)));
     }
 
     [Fact]
     public void Operation_and_group_must_match_or_be_a_wildcard()
     {
-        Assert.False(WebhookRuleMatcher.Matches(Rule("pods", "UPDATE"), Request("pods")));
-        Assert.True(WebhookRuleMatcher.Matches(Rule("pods", "*"), Request("pods", operation: "DELETE")));
-        Assert.False(WebhookRuleMatcher.Matches(Rule("deployments", groups: ""), Request("deployments", group: "apps")));
-        Assert.True(WebhookRuleMatcher.Matches(Rule("deployments", groups: "*"), Request("deployments", group: "apps")));
+        Assert.False(RuleMatcher.Matches(Rule("pods", "UPDATE"), Request("pods")));
+        Assert.True(RuleMatcher.Matches(Rule("pods", "*"), Request("pods", operation: "DELETE")));
+        Assert.False(RuleMatcher.Matches(Rule("deployments", groups: ""), Request("deployments", group: "apps")));
+        Assert.True(RuleMatcher.Matches(Rule("deployments", groups: "*"), Request("deployments", group: "apps")));
     }
 
     [Fact]
     public void Scope_namespaced_leaves_out_namespaces_and_cluster_scoped_objects()
     {
-        Assert.True(WebhookRuleMatcher.Matches(Rule("*", scope: "Namespaced"), Request("configmaps")));
-        Assert.False(WebhookRuleMatcher.Matches(Rule("*", scope: "Namespaced"), Request("nodes", ns: "")));
+        Assert.True(RuleMatcher.Matches(Rule("*", scope: "Namespaced"), Request("configmaps")));
+        Assert.False(RuleMatcher.Matches(Rule("*", scope: "Namespaced"), Request("nodes", ns: "")));
         // A Namespace's own requests carry its name as their namespace, yet it is cluster-scoped.
-        Assert.False(WebhookRuleMatcher.Matches(Rule("*", scope: "Namespaced"), Request("namespaces", ns: "team")));
-        Assert.True(WebhookRuleMatcher.Matches(Rule("*", scope: "Cluster"), Request("namespaces", ns: "team")));
-        Assert.False(WebhookRuleMatcher.Matches(Rule("*", scope: "Cluster"), Request("configmaps")));
+        Assert.False(RuleMatcher.Matches(Rule("*", scope: "Namespaced"), Request("namespaces", ns: "team")));
+        Assert.True(RuleMatcher.Matches(Rule("*", scope: "Cluster"), Request("namespaces", ns: "team")));
+        Assert.False(RuleMatcher.Matches(Rule("*", scope: "Cluster"), Request("configmaps")));
     }
 }
