@@ -53,4 +53,18 @@ public sealed class RuleMatcherTests
         Assert.True(RuleMatcher.Matches(Rule("*", scope: "Cluster"), Request("namespaces", ns: "team")));
         Assert.False(RuleMatcher.Matches(Rule("*", scope: "Cluster"), Request("configmaps")));
     }
+
+    [Fact]
+    public void A_policy_rule_with_resource_names_covers_only_those_objects()
+    {
+        var rule = new NamedRuleWithOperations
+        {
+            Operations = ["CREATE"], ApiGroups = [""], ApiVersions = ["v1"], Resources = ["configmaps"], Scope = "*", ResourceNames = ["settings"],
+        };
+
+        Assert.True(RuleMatcher.Matches(rule, Request("configmaps") with { Name = "settings" }));
+        Assert.False(RuleMatcher.Matches(rule, Request("configmaps") with { Name = "other" }));
+        // A create whose name the server generates has none to match.
+        Assert.False(RuleMatcher.Matches(rule, Request("configmaps")));
+    }
 }
