@@ -59,7 +59,12 @@ public sealed class RuleMatcherTests
     {
         var rule = new NamedRuleWithOperations
         {
-            Operations = ["CREATE"], ApiGroups = [""], ApiVersions = ["v1"], Resources = ["configmaps"], Scope = "*", ResourceNames = ["settings"],
+            Operations = ["CREATE"],
+            ApiGroups = [""],
+            ApiVersions = ["v1"],
+            Resources = ["configmaps"],
+            Scope = "*",
+            ResourceNames = ["settings"],
         };
 
         Assert.True(RuleMatcher.Matches(rule, Request("configmaps") with { Name = "settings" }));
