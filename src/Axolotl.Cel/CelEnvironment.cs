@@ -37,6 +37,13 @@ public sealed class CelEnvironment
     /// <summary>The environment of ValidatingAdmissionPolicy and webhook matchConditions.</summary>
     public static CelEnvironment ForAdmission() => new(["object", "oldObject", "request", "params", "namespaceObject", "variables"]);
 
+    /// <summary>
+    /// An environment of the given variables whose field selections <paramref name="fieldCheck"/> judges (see
+    /// <see cref="ForCustomResourceRules(Func{IReadOnlyList{string}, string, string?})"/>): a ValidatingAdmissionPolicy
+    /// declares <c>params</c> only with a paramKind and lets an expression read only the variables declared before it.
+    /// </summary>
+    public static CelEnvironment Create(IEnumerable<string> variables, Func<IReadOnlyList<string>, string, string?> fieldCheck) => new(variables, fieldCheck);
+
     public IReadOnlySet<string> Variables => _declared;
 
     public CelCompileResult Compile(string expression)

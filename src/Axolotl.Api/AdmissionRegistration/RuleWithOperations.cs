@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Axolotl.Api.AdmissionRegistration;
 
 /// <summary>admissionregistration.k8s.io/v1 RuleWithOperations: operations × groups × versions × resources (resource/subresource, "*"), in a scope.</summary>
-public sealed class RuleWithOperations
+public class RuleWithOperations
 {
     public List<string>? Operations { get; set; }
 

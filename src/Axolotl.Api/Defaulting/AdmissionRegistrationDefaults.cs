@@ -29,4 +29,32 @@ public static class AdmissionRegistrationDefaults
             }
         }
     }
+
+    /// <summary>A policy fails closed unless it says otherwise; its match constraints get MatchResources' defaults.</summary>
+    public static void Apply(ValidatingAdmissionPolicy policy)
+    {
+        if (policy.Spec is not { } spec)
+        {
+            return;
+        }
+        spec.FailurePolicy ??= "Fail";
+        Apply(spec.MatchConstraints);
+    }
+
+    public static void Apply(ValidatingAdmissionPolicyBinding binding) => Apply(binding.Spec?.MatchResources);
+
+    private static void Apply(MatchResources? match)
+    {
+        if (match is null)
+        {
+            return;
+        }
+        match.MatchPolicy ??= "Equivalent";
+        match.NamespaceSelector ??= new LabelSelector();
+        match.ObjectSelector ??= new LabelSelector();
+        foreach (var rule in (match.ResourceRules ?? []).Concat(match.ExcludeResourceRules ?? []))
+        {
+            rule.Scope ??= "*";
+        }
+    }
 }

@@ -51,6 +51,8 @@ public static class ObjectDefaulter
             case Rbac.ClusterRoleBinding binding: RbacDefaults.Apply(binding.RoleRef, binding.Subjects); break;
             case AdmissionRegistration.MutatingWebhookConfiguration configuration: AdmissionRegistrationDefaults.Apply(configuration.Webhooks); break;
             case AdmissionRegistration.ValidatingWebhookConfiguration configuration: AdmissionRegistrationDefaults.Apply(configuration.Webhooks); break;
+            case AdmissionRegistration.ValidatingAdmissionPolicy policy: AdmissionRegistrationDefaults.Apply(policy); break;
+            case AdmissionRegistration.ValidatingAdmissionPolicyBinding binding: AdmissionRegistrationDefaults.Apply(binding); break;
         }
     }
 

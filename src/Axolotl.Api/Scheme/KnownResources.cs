@@ -107,6 +107,9 @@ public static class KnownResources
 
     public static ResourceType MutatingWebhookConfigurations { get; } = Of<AdmissionRegistration.MutatingWebhookConfiguration>(AdmissionRegistrationGroup, "mutatingwebhookconfigurations", false, [], ["api-extensions"], []);
     public static ResourceType ValidatingWebhookConfigurations { get; } = Of<AdmissionRegistration.ValidatingWebhookConfiguration>(AdmissionRegistrationGroup, "validatingwebhookconfigurations", false, [], ["api-extensions"], []);
+    public static ResourceType ValidatingAdmissionPolicies { get; } = Of<AdmissionRegistration.ValidatingAdmissionPolicy>(AdmissionRegistrationGroup, "validatingadmissionpolicies", false, [], ["api-extensions"],
+        [StatusOf(AdmissionRegistrationGroup, "ValidatingAdmissionPolicy")]);
+    public static ResourceType ValidatingAdmissionPolicyBindings { get; } = Of<AdmissionRegistration.ValidatingAdmissionPolicyBinding>(AdmissionRegistrationGroup, "validatingadmissionpolicybindings", false, [], ["api-extensions"], []);
 
     public const string MetricsGroup = "metrics.k8s.io";
 
@@ -131,7 +134,7 @@ public static class KnownResources
         Jobs, CronJobs, HorizontalPodAutoscalers, HorizontalPodAutoscalersV1,
         EndpointSlices, Leases, PodDisruptionBudgets, EventsV1, CertificateSigningRequests, StorageClasses, PriorityClasses,
         Ingresses, IngressClasses, NetworkPolicies, FlowSchemas, PriorityLevelConfigurations, CustomResourceDefinitions,
-        MutatingWebhookConfigurations, ValidatingWebhookConfigurations,
+        MutatingWebhookConfigurations, ValidatingWebhookConfigurations, ValidatingAdmissionPolicies, ValidatingAdmissionPolicyBindings,
         ClusterRoleBindings, ClusterRoles, RoleBindings, Roles,
         TokenReviews, SelfSubjectReviews,
         LocalSubjectAccessReviews, SelfSubjectAccessReviews, SelfSubjectRulesReviews, SubjectAccessReviews,

@@ -66,6 +66,8 @@ public static class ObjectValidator
             Rbac.ClusterRoleBinding binding => RbacValidation.ValidateClusterRoleBinding(binding, old as Rbac.ClusterRoleBinding),
             AdmissionRegistration.MutatingWebhookConfiguration configuration => WebhookConfigurationValidation.Validate(configuration, configuration.Webhooks, old),
             AdmissionRegistration.ValidatingWebhookConfiguration configuration => WebhookConfigurationValidation.Validate(configuration, configuration.Webhooks, old),
+            AdmissionRegistration.ValidatingAdmissionPolicy policy => ValidatingAdmissionPolicyValidation.ValidatePolicy(policy, old),
+            AdmissionRegistration.ValidatingAdmissionPolicyBinding binding => ValidatingAdmissionPolicyValidation.ValidateBinding(binding, old),
             _ => [],
         };
     }

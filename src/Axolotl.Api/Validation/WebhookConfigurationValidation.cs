@@ -88,7 +88,7 @@ public static class WebhookConfigurationValidation
     }
 
     /// <summary>At most <see cref="MaxMatchConditions"/>, each named (a qualified name, unique) and with an expression.</summary>
-    private static List<FieldError> ValidateMatchConditions(List<MatchCondition> conditions, FieldPath path)
+    public static List<FieldError> ValidateMatchConditions(List<MatchCondition> conditions, FieldPath path)
     {
         var errors = new List<FieldError>();
         if (conditions.Count > MaxMatchConditions)

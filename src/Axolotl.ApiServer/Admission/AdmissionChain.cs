@@ -156,6 +156,11 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
             // The expressions are compiled here: the API layer has no CEL.
             errors = [.. errors, .. Webhooks.WebhookMatchConditions.Validate(typed)];
         }
+        if (typed is ValidatingAdmissionPolicy policy && errors.Count == 0)
+        {
+            // Compiled once the fields the expressions depend on (paramKind, variable names) are known to be sound.
+            errors = Policies.PolicyCompiler.Validate(policy);
+        }
         if (errors.Count > 0)
         {
             throw ApiErrors.Invalid(type, typed.Metadata.Name ?? typed.Metadata.GenerateName ?? "", errors);

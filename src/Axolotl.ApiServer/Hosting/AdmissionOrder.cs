@@ -1,9 +1,11 @@
 using Axolotl.ApiServer.Admission;
 using Axolotl.ApiServer.Admission.LimitRange;
 using Axolotl.ApiServer.Admission.PodSecurity;
+using Axolotl.ApiServer.Admission.Policies;
 using Axolotl.ApiServer.Admission.Quota;
 using Axolotl.ApiServer.Admission.Storage;
 using Axolotl.ApiServer.Admission.Webhooks;
+using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Registry;
 using Axolotl.ApiServer.Security;
 using Axolotl.ApiServer.Security.Rbac;
@@ -19,8 +21,12 @@ namespace Axolotl.ApiServer.Hosting;
 /// </summary>
 public static class AdmissionOrder
 {
-    public static AdmissionPlugins Build(ApiServerOptions options, ObjectStore objects, Authorizer authorizer, TimeProvider clock, ILoggerFactory logging)
+    public static AdmissionPlugins Build(ApiServerOptions options, ObjectStore objects, Authorizer authorizer, TimeProvider clock, ILoggerFactory logging,
+        ResourceCatalog? catalog = null)
     {
+        // The policy cache, like the webhook configurations, is started by the host before it serves.
+        var policies = new ValidatingAdmissionPolicyPlugin(new PolicyCache(objects, clock, logging.CreateLogger<PolicyCache>()),
+            new PolicyParams(objects, catalog ?? new ResourceCatalog()), objects, clock, logging.CreateLogger<ValidatingAdmissionPolicyPlugin>());
         // One configuration cache for both webhook plugins; the host starts it before serving.
         var webhooks = new WebhookConfigurationCache(objects, clock, logging.CreateLogger<WebhookConfigurationCache>());
         var invoker = new WebhookInvoker(new WebhookClient(new WebhookTransport(), ResolveServiceWebhook(objects), clock), objects, logging.CreateLogger<WebhookInvoker>());
@@ -52,6 +58,7 @@ public static class AdmissionOrder
             new FlowControl.BorrowingNotSupported(),
             // After every built-in plugin, before ResourceQuota, as upstream: webhooks see what the plugins above made of the object.
             new MutatingAdmissionWebhook(webhooks, invoker),
+            policies,
             new ValidatingAdmissionWebhook(webhooks, invoker),
             // Last: it counts what the plugins above admitted and holds that count until the write.
             new QuotaAdmission(objects, clock, logging.CreateLogger<QuotaAdmission>()),

@@ -54,7 +54,9 @@ public sealed class ApiServerHost : IAsyncDisposable
         var objects = new ObjectStore(new TransformingStore(store, EncryptionConfiguration.LoadOrCreate(options.DataDir, options.EncryptionProviderConfig)));
         var rbac = new Security.Rbac.RbacPolicyCache(objects, clock, logging.CreateLogger<Security.Rbac.RbacPolicyCache>());
         var authorizer = new Authorizer(new NodeAuthorizer(new NodeGraph(objects)), () => rbac.Current);
-        var admission = new AdmissionChain(AdmissionOrder.Build(options, objects, authorizer, clock, logging));
+        // Built-ins plus every Established CRD's resources; the CRD controller keeps it current (ADR 0021).
+        var catalog = new ResourceCatalog();
+        var admission = new AdmissionChain(AdmissionOrder.Build(options, objects, authorizer, clock, logging, catalog));
         var serviceAccountKey = ServiceAccounts.ServiceAccountKey.LoadOrCreate(options.DataDir);
         var authentication = new Authentication(tokens, new ClientCertificateAuthenticator(pki.Ca, clock), authorizer)
         {
@@ -106,8 +108,6 @@ public sealed class ApiServerHost : IAsyncDisposable
         });
         var app = builder.Build();
         var kubeletTls = new KubeletTls(pki.KubeletCa, pki.KubeletClient, clock);
-        // Built-ins plus every Established CRD's resources; the CRD controller keeps it current (ADR 0021).
-        var catalog = new ResourceCatalog();
         var router = CreateRouter(objects, catalog, admission, clock, logging, kubeletTls, options.ServiceCidr, authentication,
             new TokenRequests(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
             new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options, flowControlMetrics?.Meter, app.Lifetime.ApplicationStopping);
@@ -152,6 +152,11 @@ public sealed class ApiServerHost : IAsyncDisposable
         {
             // Requests are served once the webhook configurations were listed, so none skips a webhook that exists.
             await webhooks.Configurations.StartAsync(app.Lifetime.ApplicationStopping);
+        }
+        if (admission.Plugins.Find<Admission.Policies.ValidatingAdmissionPolicyPlugin>() is { } policyPlugin)
+        {
+            // Likewise the ValidatingAdmissionPolicies and their bindings.
+            await policyPlugin.Policies.StartAsync(app.Lifetime.ApplicationStopping);
         }
         if (flowControl is not null)
         {

@@ -39,6 +39,8 @@ public static class TablePrinters
         [("flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration")] = new PriorityLevelConfigurationPrinter(),
         [("admissionregistration.k8s.io", "MutatingWebhookConfiguration")] = new WebhookConfigurationPrinter(),
         [("admissionregistration.k8s.io", "ValidatingWebhookConfiguration")] = new WebhookConfigurationPrinter(),
+        [("admissionregistration.k8s.io", "ValidatingAdmissionPolicy")] = new ValidatingAdmissionPolicyPrinter(),
+        [("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding")] = new ValidatingAdmissionPolicyBindingPrinter(),
         [("autoscaling", "Scale")] = new ScalePrinter(),
         [("autoscaling", "HorizontalPodAutoscaler")] = new HorizontalPodAutoscalerPrinter(),
         [("rbac.authorization.k8s.io", "RoleBinding")] = new RoleBindingPrinter(),

@@ -62,6 +62,9 @@ internal sealed class Checker(IReadOnlySet<string> declared)
             return new CallExpr(null, ns + "." + c.Function, c.Args.Select(a => Visit(a, locals)).ToList(), c.Position);
         }
 
+        // The receiver first: cel-go reports errors in source order, so `authorizer.check(...)` names the undeclared
+        // variable rather than the function after it.
+        var target = c.Target is null ? null : Visit(c.Target, locals);
         var known = c.Target is null
             ? Functions.IsGlobal(c.Function) || c.Function is "&&" or "||" or "?:"
             : Functions.IsMember(c.Function) || c.Function is "or" or "orValue";
@@ -70,7 +73,7 @@ internal sealed class Checker(IReadOnlySet<string> declared)
             throw Undeclared(c.Function, c.Position);
         }
 
-        return c with { Target = c.Target is null ? null : Visit(c.Target, locals), Args = c.Args.Select(a => Visit(a, locals)).ToList() };
+        return c with { Target = target, Args = c.Args.Select(a => Visit(a, locals)).ToList() };
     }
 
     // "a.b.c" when the chain is made only of names and its root is not a variable: a namespace or a type name.

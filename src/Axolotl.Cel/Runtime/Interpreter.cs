@@ -83,6 +83,12 @@ internal sealed class Interpreter(IReadOnlyDictionary<string, object> variables,
             return SelectOptional(operand, s.Field);
         }
 
+        if (operand is CelLazyObject lazy)
+        {
+            var name = FieldNames.Unescape(s.Field);
+            return s.TestOnly ? lazy.Has(name) : lazy.TryGetValue(name, out var computed) ? computed : CelError.NoSuchKey(name);
+        }
+
         if (operand is not CelMap map)
         {
             return CelError.NoSuchOverload($"select '{s.Field}' on {CelValues.TypeOf(operand)}");
@@ -100,6 +106,7 @@ internal sealed class Interpreter(IReadOnlyDictionary<string, object> variables,
     private static object SelectOptional(object operand, string field) => operand switch
     {
         CelMap m => m.TryGetValue(FieldNames.Unescape(field), out var v) ? CelOptional.Of(v) : CelOptional.None,
+        CelLazyObject lazy => lazy.TryGetValue(FieldNames.Unescape(field), out var v) ? CelOptional.Of(v) : CelOptional.None,
         _ => CelError.NoSuchOverload($"select '{field}' on {CelValues.TypeOf(operand)}"),
     };
 

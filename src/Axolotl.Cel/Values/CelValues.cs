@@ -22,6 +22,7 @@ public static class CelValues
         CelNull => CelType.Null,
         IReadOnlyList<object> => CelType.List,
         CelMap => CelType.Map,
+        CelLazyObject => new CelType("object"),
         DateTimeOffset => CelType.Timestamp,
         TimeSpan => CelType.Duration,
         CelType => CelType.Type,

@@ -28,7 +28,7 @@ public sealed class AdmissionOrderTests
             ["NamespaceLifecycle", "LimitRanger", "ServiceAccount", "NodeRestriction", "PodSecurity", "Priority", "DefaultTolerationSeconds",
              "DefaultStorageClass+StorageObjectInUseProtection+PersistentVolumeClaimResize", "CertificateApproval+CertificateSigning",
              "CertificateRequestRestriction", "RbacEscalation", "NodeCidrClaims", "FlowControlBorrowing",
-             "MutatingAdmissionWebhook", "ValidatingAdmissionWebhook", "ResourceQuota"],
+             "MutatingAdmissionWebhook", "ValidatingAdmissionPolicy", "ValidatingAdmissionWebhook", "ResourceQuota"],
             plugins.Ordered.Select(p => p.Name));
         Assert.Equal(["LimitRanger", "ServiceAccount", "Priority", "DefaultTolerationSeconds", "DefaultStorageClass+StorageObjectInUseProtection+PersistentVolumeClaimResize",
              "MutatingAdmissionWebhook"],

@@ -55,6 +55,23 @@ public static class AdmissionReviewRequest
         };
     }
 
+    /// <summary>
+    /// The <c>request</c> variable of admission CEL (matchConditions, ValidatingAdmissionPolicy): upstream's
+    /// AdmissionRequest without its uid, object and oldObject (those are variables of their own).
+    /// </summary>
+    public static JsonObject ForCel(AdmissionAttributes attributes, JsonObject? obj)
+    {
+        var request = (JsonObject)Build("v1", "", attributes, null)["request"]!;
+        request.Remove("uid");
+        request.Remove("object");
+        request.Remove("oldObject");
+        if (attributes.Name.Length == 0 && NameOf(attributes, obj) is { Length: > 0 } name)
+        {
+            request["name"] = name;
+        }
+        return request;
+    }
+
     /// <summary>The request's name; a create's is known from its object before the handler records it (generateName aside).</summary>
     public static string NameOf(AdmissionAttributes attributes, JsonObject? obj) =>
         attributes.Name.Length > 0 ? attributes.Name

@@ -28,14 +28,14 @@ public sealed class MutatingAdmissionWebhook(WebhookConfigurationCache configura
     public async Task<KubeObject> AdmitReplacingAsync(AdmissionAttributes attributes, KubeObject obj, CancellationToken ct)
     {
         var hooks = Configurations.Current.Mutating;
-        if (hooks.Count == 0 || WebhookInvoker.IsExempt(attributes.Type))
+        if (hooks.Count == 0 || Matching.AdmissionConfigurationResources.IsExempt(attributes.Type))
         {
             return obj;
         }
         var type = attributes.Type;
         var original = ToJson(type, obj);
         var json = original;
-        var matching = await invoker.MatchingAsync(hooks, WebhookInvoker.Facts(attributes, json), ct);
+        var matching = await invoker.MatchingAsync(hooks, Matching.RequestFacts.From(attributes, json), ct);
         // For each webhook, how many changes had been made when it was last asked, to know whether one came after.
         var changes = 0;
         var askedAt = new int[matching.Count];

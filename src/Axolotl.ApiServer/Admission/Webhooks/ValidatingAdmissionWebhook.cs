@@ -17,12 +17,12 @@ public sealed class ValidatingAdmissionWebhook(WebhookConfigurationCache configu
     public async Task ValidateAsync(AdmissionAttributes attributes, CancellationToken ct)
     {
         var hooks = Configurations.Current.Validating;
-        if (hooks.Count == 0 || WebhookInvoker.IsExempt(attributes.Type))
+        if (hooks.Count == 0 || Matching.AdmissionConfigurationResources.IsExempt(attributes.Type))
         {
             return;
         }
         var obj = attributes.Object;
-        var matching = (await invoker.MatchingAsync(hooks, WebhookInvoker.Facts(attributes, obj), ct))
+        var matching = (await invoker.MatchingAsync(hooks, Matching.RequestFacts.From(attributes, obj), ct))
             .Where(hook => invoker.ConditionsMatch(hook, attributes, obj)).ToList();
         var calls = matching.Select(hook => invoker.CallAsync(hook, attributes, obj, mutating: false, ct)).ToList();
         try

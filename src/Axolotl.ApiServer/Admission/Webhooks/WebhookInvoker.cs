@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Axolotl.Api.AdmissionRegistration;
-using Axolotl.Api.Scheme;
+using Axolotl.ApiServer.Admission.Matching;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Registry;
 using Microsoft.Extensions.Logging;
@@ -14,45 +14,19 @@ namespace Axolotl.ApiServer.Admission.Webhooks;
 /// </summary>
 public sealed partial class WebhookInvoker(WebhookClient client, ObjectStore objects, ILogger logger)
 {
-    /// <summary>
-    /// Requests for these are never sent to webhooks (upstream's IsExemptAdmissionConfigurationResource):
-    /// a broken webhook must not be able to stop its own repair.
-    /// </summary>
-    public static bool IsExempt(ResourceType type) =>
-        type.Group == KnownResources.AdmissionRegistrationGroup;
-
-    public static WebhookRequestFacts Facts(AdmissionAttributes attributes, JsonObject? obj)
-    {
-        var type = attributes.Type;
-        var isNamespace = type.Group.Length == 0 && type.Plural == "namespaces";
-        var ns = isNamespace ? AdmissionReviewRequest.NameOf(attributes, obj ?? attributes.OldObject) : attributes.Namespace ?? "";
-        return new WebhookRequestFacts(AdmissionReviewRequest.OperationName(attributes.Operation), type.Group, type.Version, type.Plural,
-            attributes.Subresource ?? "", ns, Labels(obj), Labels(attributes.OldObject));
-    }
-
     /// <summary>The webhooks of <paramref name="hooks"/> this request goes to, in order.</summary>
-    public async Task<List<T>> MatchingAsync<T>(IReadOnlyList<T> hooks, WebhookRequestFacts facts, CancellationToken ct)
+    public async Task<List<T>> MatchingAsync<T>(IReadOnlyList<T> hooks, RequestFacts facts, CancellationToken ct)
         where T : Webhook
     {
         var matching = new List<T>();
-        IReadOnlyDictionary<string, string>? namespaceLabels = null;
-        var namespaceRead = false;
+        var ns = new NamespaceLookup(objects, facts.Namespace);
         foreach (var hook in hooks)
         {
-            if (!WebhookMatcher.RulesMatch(hook, facts) || !WebhookMatcher.ObjectMatches(hook, facts))
+            if (!(hook.Rules ?? []).Any(rule => RuleMatcher.Matches(rule, facts)) || !SelectorMatcher.ObjectMatches(hook.ObjectSelector, facts))
             {
                 continue;
             }
-            var namespaceMatches = await WebhookMatcher.NamespaceMatchesAsync(hook, facts, async () =>
-            {
-                if (!namespaceRead)
-                {
-                    namespaceLabels = Labels((await objects.GetAsync(KnownResources.Namespaces, null, facts.Namespace, ct))?.Object) ?? new Dictionary<string, string>();
-                    namespaceRead = true;
-                }
-                return namespaceLabels;
-            });
-            if (namespaceMatches)
+            if (await SelectorMatcher.NamespaceMatchesAsync(hook.NamespaceSelector, facts, () => ns.LabelsAsync(ct)))
             {
                 matching.Add(hook);
             }
@@ -138,26 +112,6 @@ public sealed partial class WebhookInvoker(WebhookClient client, ObjectStore obj
         var text = message.Length > 0 ? $"{deniedBy}: {message}" : reason.Length > 0 ? $"{deniedBy}: {reason}" : $"{deniedBy} without explanation";
         var details = result?["details"] is JsonObject d ? Api.Serialization.KubeJson.FromNode<Api.Meta.StatusDetails>(d) : null;
         return ApiErrors.Make(code < 400 ? 400 : code, reason, text, details);
-    }
-
-    private static IReadOnlyDictionary<string, string>? Labels(JsonObject? obj)
-    {
-        if (obj is null)
-        {
-            return null;
-        }
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (obj["metadata"]?["labels"] is JsonObject map)
-        {
-            foreach (var (key, value) in map)
-            {
-                if (Str(value) is { } text)
-                {
-                    labels[key] = text;
-                }
-            }
-        }
-        return labels;
     }
 
     private static string? Str(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;

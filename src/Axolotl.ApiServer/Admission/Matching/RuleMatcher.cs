@@ -1,23 +1,26 @@
 using Axolotl.Api.AdmissionRegistration;
 
-namespace Axolotl.ApiServer.Admission.Webhooks;
+namespace Axolotl.ApiServer.Admission.Matching;
 
 /// <summary>
-/// Whether one rule covers a request (upstream's rules.Matcher): scope, operation, group, version and
-/// resource/subresource must all match. "*" matches every value; as a resource, "*" matches only
-/// requests without a subresource, "*/*" everything, "pods/*" every subresource of pods (and pods itself
-/// is "pods"), "*/status" every status subresource.
+/// Whether one rule covers a request (upstream's rules.Matcher), for webhooks and ValidatingAdmissionPolicies alike:
+/// scope, operation, group, version and resource/subresource must all match. "*" matches every value; as a resource,
+/// "*" matches only requests without a subresource, "*/*" everything, "pods/*" every subresource of pods (and pods
+/// itself is "pods"), "*/status" every status subresource. A policy's rule may also name the objects it covers
+/// (resourceNames); a create whose name the server generates has no name to match. matchPolicy Equivalent is
+/// matched as Exact: every resource here is served in one version, except autoscaling's HorizontalPodAutoscaler (v1 and v2).
 /// </summary>
-public static class WebhookRuleMatcher
+public static class RuleMatcher
 {
-    public static bool Matches(RuleWithOperations rule, WebhookRequestFacts request) =>
+    public static bool Matches(RuleWithOperations rule, RequestFacts request) =>
         ScopeMatches(rule.Scope, request) &&
         AnyMatches(rule.Operations, request.Operation) &&
         AnyMatches(rule.ApiGroups, request.Group) &&
         AnyMatches(rule.ApiVersions, request.Version) &&
-        ResourceMatches(rule.Resources, request.Resource, request.Subresource);
+        ResourceMatches(rule.Resources, request.Resource, request.Subresource) &&
+        (rule is not NamedRuleWithOperations { ResourceNames: { Count: > 0 } names } || names.Contains(request.Name));
 
-    private static bool ScopeMatches(string? scope, WebhookRequestFacts request) => scope switch
+    private static bool ScopeMatches(string? scope, RequestFacts request) => scope switch
     {
         null or "*" => true,
         // A Namespace is cluster-scoped even though its requests carry its own name as their namespace.
