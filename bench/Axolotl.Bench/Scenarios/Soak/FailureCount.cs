@@ -5,7 +5,8 @@ namespace Axolotl.Bench.Scenarios.Soak;
 /// <summary>
 /// Requests sent by one kind of client and how many failed, split by <see cref="ServerOutage"/>:
 /// while the server was down (expected), while the restarted process's NodePort was not yet serving
-/// (the traffic issue's, counted apart), and while it was up (a finding), with the first reasons seen
+/// (the traffic issue's, counted apart), while the Service had no ready endpoint (Kubernetes' reject, the workload's
+/// readiness: counted apart too), and while it was up (a finding), with the first reasons seen
 /// and the time of each of the first failures while up, to match against the server's log.
 /// Thread-safe; read at every sample.
 /// </summary>
@@ -18,6 +19,7 @@ internal sealed class FailureCount(string name)
     private long _sent;
     private long _failedDown;
     private long _failedRestarting;
+    private long _failedNoEndpoint;
     private long _failedUp;
     private long _lastFailureUp = long.MinValue;
 
@@ -26,6 +28,7 @@ internal sealed class FailureCount(string name)
     public long FailedWhileDown => Interlocked.Read(ref _failedDown);
     public long FailedWhileUp => Interlocked.Read(ref _failedUp);
     public long FailedBeforeServing => Interlocked.Read(ref _failedRestarting);
+    public long FailedWithoutReadyEndpoint => Interlocked.Read(ref _failedNoEndpoint);
 
     /// <summary>Wall-clock time and reason of the first failures while up.</summary>
     public IReadOnlyCollection<(DateTime Utc, string Reason)> FailuresWhileUp => _times;
@@ -38,7 +41,7 @@ internal sealed class FailureCount(string name)
 
     public void Succeeded() => Interlocked.Increment(ref _sent);
 
-    public void Failed(bool whileDown, string reason, bool beforeServing = false)
+    public void Failed(bool whileDown, string reason, bool beforeServing = false, bool noReadyEndpoint = false)
     {
         Interlocked.Increment(ref _sent);
         if (whileDown)
@@ -49,6 +52,11 @@ internal sealed class FailureCount(string name)
         if (beforeServing)
         {
             Interlocked.Increment(ref _failedRestarting);
+            return;
+        }
+        if (noReadyEndpoint)
+        {
+            Interlocked.Increment(ref _failedNoEndpoint);
             return;
         }
         if (Interlocked.Increment(ref _failedUp) <= TimesKept)

@@ -15,10 +15,10 @@ internal static class NodePortClients
     public const int Clients = 5;
     private static readonly TimeSpan PauseAfterFailure = TimeSpan.FromMilliseconds(100);
 
-    public static Task RunAsync(IPEndPoint nodePort, ServerOutage outage, FailureCount count, CancellationToken ct) =>
-        Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => Task.Run(() => ClientAsync(nodePort, outage, count, ct), CancellationToken.None)));
+    public static Task RunAsync(IPEndPoint nodePort, ServerOutage outage, WebEndpointGaps gaps, FailureCount count, CancellationToken ct) =>
+        Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => Task.Run(() => ClientAsync(nodePort, outage, gaps, count, ct), CancellationToken.None)));
 
-    private static async Task ClientAsync(IPEndPoint nodePort, ServerOutage outage, FailureCount count, CancellationToken ct)
+    private static async Task ClientAsync(IPEndPoint nodePort, ServerOutage outage, WebEndpointGaps gaps, FailureCount count, CancellationToken ct)
     {
         var buffer = new byte[4096];
         try
@@ -33,7 +33,7 @@ internal static class NodePortClients
                     count.Succeeded();
                     continue;
                 }
-                count.Failed(outage.Overlaps(sample.Start, end), sample.Error, outage.BeforeServing(sample.Start, end));
+                count.Failed(outage.Overlaps(sample.Start, end), sample.Error, outage.BeforeServing(sample.Start, end), gaps.Overlaps(sample.Start, end));
                 await Task.Delay(PauseAfterFailure, ct);
             }
         }

@@ -82,11 +82,12 @@ internal static class SoakReportWriter
     public static void AddFailures(ScenarioReport report, IReadOnlyList<FailureCount> counts, ServerOutage outage)
     {
         report.Tables.Add(new ReportTable("Requests by client (failed while down: the request's span touched SIGKILL → the new process ready; "
-            + "before serving: after /readyz, before the restarted proxy answered its first NodePort request)",
-            ["client", "sent", "failed while up", "failed while down", "failed before serving", "reasons while up", "last failure while up"],
+            + "before serving: after /readyz, before the restarted proxy answered its first NodePort request; "
+            + $"no ready endpoint: while the Service's Endpoints listed no ready address, ±{WebEndpointGaps.Margin.TotalSeconds:F0} s, which Kubernetes rejects too)",
+            ["client", "sent", "failed while up", "failed while down", "failed before serving", "failed with no ready endpoint", "reasons while up", "last failure while up"],
             [.. counts.Select(c => (IReadOnlyList<string>)
             [
-                c.Name, c.Sent.ToString("N0", CultureInfo.InvariantCulture), I(c.FailedWhileUp), I(c.FailedWhileDown), I(c.FailedBeforeServing),
+                c.Name, c.Sent.ToString("N0", CultureInfo.InvariantCulture), I(c.FailedWhileUp), I(c.FailedWhileDown), I(c.FailedBeforeServing), I(c.FailedWithoutReadyEndpoint),
                 string.Join("; ", c.ReasonsWhileUp.Select(r => $"{r.Key} ×{r.Value}")),
                 c.LastFailureWhileUp is { } last && outage.Happened ? $"{Stopwatch.GetElapsedTime(outage.BackAt, last).TotalSeconds:F1} s after the server was back" : "",
             ])]));

@@ -74,12 +74,14 @@ internal sealed class SoakScenario : IScenario
         var config = node.Server.Kubeconfig;
         var joinToken = (await File.ReadAllTextAsync(Path.Combine(node.Server.DataDir, "join-token"), ct)).Trim();
         var watchers = new PodWatchers(config, context.Http2, outage, watches);
+        var gaps = new WebEndpointGaps(api);
         var samples = new List<ResourceSample>();
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         Task[] load =
         [
-            NodePortClients.RunAsync(nodePort, outage, http, stop.Token),
+            gaps.RunAsync(stop.Token),
+            NodePortClients.RunAsync(nodePort, outage, gaps, http, stop.Token),
             watchers.RunAsync(stop.Token),
             ListFlood.RunAsync(config, context.Http2, outage, lists, stop.Token),
             HostileDrip.RunAsync(config, joinToken, outage, hostile, stop.Token),
@@ -128,6 +130,7 @@ internal sealed class SoakScenario : IScenario
         report.Add("server down (SIGKILL → restarted process ready)", outage.Seconds, "s", "same data dir, port and flags");
         report.Add("NodePort back after the restarted process was ready", outage.ServingSecondsAfterBack, "s",
             "its first answered request after /readyz: the service proxy syncs after the API is up");
+        report.Add("moments the web Service had no ready endpoint", gaps.Count, "gaps", "its Endpoints read every 200 ms while the server was up");
         report.Add("watch events received", watchers.EventsReceived, "events", $"by {PodWatchers.Count} watchers");
         report.Add("watches the server ended while up", watchers.EndedWhileUp, "watches", "reopened after 1 s; a server may end watches on a timeout");
         SoakReportWriter.AddSamples(report, samples);
@@ -141,6 +144,8 @@ internal sealed class SoakScenario : IScenario
             + $"{SoakWorkload.Flappers} busybox pods whose exec readiness probe flips every 3 s, a {SoakWorkload.WebReplicas}-replica http-hello Deployment behind a NodePort "
             + $"with {NodePortClients.Clients} closed-loop clients (a new connection per request), {PodWatchers.Count} pod watches, {ListFlood.Clients} clients listing pods and events back to back, "
             + HostileDrip.Describe() + ".");
+        report.Notes.Add("Failures with no ready endpoint are the pods' readiness as the node agent judged it (the web pods' readiness probe "
+            + "runs every 100 ms with failureThreshold 1 and a 1 s timeout); a gap that their probes do not explain would be Axolotl's, so match each gap against the pods' Unhealthy events.");
         report.Notes.Add("GC heap and pauses: the server's /metrics (dotnet_gc_heap_size_bytes after the last collection, dotnet_gc_committed_bytes, dotnet_gc_pause_seconds_total since the previous sample); RssAnon holds what the GC committed and native allocations, so native = RssAnon − GC committed. "
             + "The node agent runs inside the server process: its figures are included. CPU is cores used since the previous sample.");
         report.Notes.Add($"Growth: least-squares line per series over the last half, from minute {fitFrom:F1} (the restarted process's first {warmUp:F1} min of warm-up left out); "
