@@ -12,10 +12,6 @@ namespace Axolotl.Proxy.Forwarding;
 /// </summary>
 internal sealed class ProxyListener : IFrontendListener
 {
-    private const int SolSocket = 1;
-    private const int SoReuseAddr = 2;
-    private const int SoReusePort = 15;
-
     private readonly Socket _socket;
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
@@ -34,8 +30,8 @@ internal sealed class ProxyListener : IFrontendListener
         var socket = new Socket(frontend.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
-            socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
+            Network.SocketReuse.Address(socket);
+            Network.SocketReuse.Port(socket);
             socket.Bind(frontend.EndPoint);
             socket.Listen(backlog);
             return new ProxyListener(frontend, socket);

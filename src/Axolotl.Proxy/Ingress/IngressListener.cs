@@ -21,9 +21,6 @@ namespace Axolotl.Proxy.Ingress;
 /// </summary>
 public sealed class IngressListener : IAsyncDisposable
 {
-    private const int SolSocket = 1;
-    private const int SoReuseAddr = 2;
-
     private readonly WebApplication _app;
 
     private IngressListener(WebApplication app, IngressEndpoint endpoint)
@@ -92,7 +89,7 @@ public sealed class IngressListener : IAsyncDisposable
         using var probe = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            probe.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+            Network.SocketReuse.Address(probe);
             probe.Bind(endPoint);
         }
         catch (SocketException e)

@@ -14,9 +14,6 @@ namespace Axolotl.Proxy.Forwarding.Udp;
 /// </summary>
 internal sealed class UdpRelay : IFrontendListener
 {
-    private const int SolSocket = 1;
-    private const int SoReusePort = 15;
-
     private readonly Socket _socket;
     private readonly UdpForwarder _forwarder;
     private readonly CancellationTokenSource _stop = new();
@@ -39,7 +36,7 @@ internal sealed class UdpRelay : IFrontendListener
         {
             // SO_REUSEPORT only: SO_REUSEADDR would let a UDP socket share a port with any other socket that
             // set it (the DNS server's), and the kernel would hand that socket's datagrams to us.
-            socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
+            Network.SocketReuse.Port(socket);
             socket.Bind(frontend.EndPoint);
             return new UdpRelay(frontend, socket, forwarder);
         }
