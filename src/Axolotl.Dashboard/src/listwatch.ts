@@ -73,8 +73,7 @@ export function useLiveList<T extends KubeObject>(api: Api, path: string | null,
           if (abort.signal.aborted) return;
           const error = e instanceof ApiError ? e : new ApiError(0, "", String(e));
           if (error.gone) continue;
-          // Not for a watch that keeps dropping at once: that one waits its turn below.
-          if (error.unreachable && watchOpenedAt > 0 && Date.now() - watchOpenedAt >= relistAtOnceAfterMs) continue;
+          if (relistsAtOnce(error, watchOpenedAt, Date.now())) continue;
           if (error.forbidden || error.unauthorized) {
             publish({ error, live: false, loaded: true });
             return;
@@ -88,6 +87,14 @@ export function useLiveList<T extends KubeObject>(api: Api, path: string | null,
     // onChange is deliberately not a dependency: it is a stable sink owned by the caller
   }, [api, path]);
   return state;
+}
+
+/**
+ * A watch that was open for a while and then lost its connection lists again without a pause or an alert; one
+ * that drops at once (or a list that failed) waits its turn, so a server that keeps cutting watches is not hammered.
+ */
+export function relistsAtOnce(error: ApiError, watchOpenedAt: number, now: number): boolean {
+  return error.unreachable && watchOpenedAt > 0 && now - watchOpenedAt >= relistAtOnceAfterMs;
 }
 
 function delay(ms: number, signal: AbortSignal): Promise<void> {
