@@ -33,8 +33,14 @@ public sealed record ServiceProxyOptions
     /// </summary>
     public Action<Api.Discovery.EndpointSlice?, Api.Discovery.EndpointSlice?>? EndpointSliceChanged { get; init; }
 
-    /// <summary>How long one connect to an endpoint may take before the next endpoint is tried.</summary>
+    /// <summary>How long one connect to an endpoint may take before the next endpoint is tried beside it (the first to connect wins).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a client connection waits for any endpoint to connect before it is reset. A slow endpoint is
+    /// not given up at <see cref="ConnectTimeout"/>: on a busy node a pod may accept late, and it may be the only one.
+    /// </summary>
+    public TimeSpan ConnectDeadline { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// NetworkPolicy for relayed TCP connections (client address, chosen endpoint): false skips the endpoint as if it
@@ -109,6 +115,7 @@ public sealed record ServiceProxyOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(BufferSize, 512);
         ArgumentOutOfRangeException.ThrowIfNegative(ReplayLimit);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ConnectDeadline, ConnectTimeout);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxUdpFlows);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxUdpFlowsPerClient);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxAffinityEntries);

@@ -16,11 +16,15 @@ internal sealed class ProxyHarness : IAsyncDisposable
     public static readonly ServicePortName Web = new("default", "web", "http");
     private RoutingSnapshot _snapshot = RoutingSnapshot.Empty;
 
-    public ProxyHarness(BalancingMode mode = BalancingMode.RoundRobin, int maxConnections = 4096, int replayLimit = 64 * 1024)
+    public ProxyHarness(BalancingMode mode = BalancingMode.RoundRobin, int maxConnections = 4096, int replayLimit = 64 * 1024,
+        TimeSpan? connectTimeout = null, TimeSpan? connectDeadline = null)
     {
         Picker = new EndpointPicker(mode, TimeProvider.System);
         var forwarder = new Forwarder(() => Volatile.Read(ref _snapshot), Picker, Connections,
-            new ForwarderOptions(maxConnections, MaxConnectAttempts: 4, ConnectTimeout: TimeSpan.FromSeconds(3), BufferSize: 4096, ReplayLimit: replayLimit),
+            new ForwarderOptions(maxConnections, MaxConnectAttempts: 4, ConnectTimeout: connectTimeout ?? TimeSpan.FromSeconds(3), BufferSize: 4096, ReplayLimit: replayLimit)
+            {
+                ConnectDeadline = connectDeadline ?? TimeSpan.FromSeconds(10),
+            },
             TimeProvider.System, NullLogger.Instance);
         Listeners = new ListenerSet(forwarder.HandleAsync, backlog: 4096, TimeProvider.System, NullLogger.Instance);
         Frontend = new Frontend(IPAddress.Loopback, FreePort());

@@ -20,9 +20,16 @@ public static class Eventually
     /// Probes until <paramref name="done"/> holds for the observation, and returns that observation; on time-out
     /// the failure shows the last observation through <paramref name="describe"/> (its ToString without).
     /// </summary>
-    public static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, Func<T, string>? describe = null, TimeSpan? timeout = null, TimeSpan? interval = null)
+    /// <param name="maxInterval">
+    /// When longer than <paramref name="interval"/>, the pause grows by half after each probe up to it: a probe that
+    /// starts a process costs CPU the subject under test needs, and a long wait rarely needs a fast poll.
+    /// </param>
+    public static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, Func<T, string>? describe = null, TimeSpan? timeout = null, TimeSpan? interval = null,
+        TimeSpan? maxInterval = null)
     {
         var limit = timeout ?? DefaultTimeout;
+        var pause = interval ?? DefaultInterval;
+        var longest = maxInterval is { } max && max > pause ? max : pause;
         var clock = Stopwatch.StartNew();
         while (true)
         {
@@ -35,7 +42,8 @@ public static class Eventually
             {
                 Assert.Fail(TimedOut(limit, what, describe is null ? $"{last}" : describe(last)));
             }
-            await Task.Delay(interval ?? DefaultInterval);
+            await Task.Delay(pause);
+            pause = TimeSpan.FromTicks(Math.Min(longest.Ticks, pause.Ticks * 3 / 2));
         }
     }
 

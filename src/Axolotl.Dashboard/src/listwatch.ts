@@ -14,6 +14,7 @@ export interface LiveList<T> {
 export type { ChangeListener };
 
 const retryMs = [500, 1000, 2000, 4000, 8000];
+const relistAtOnceAfterMs = 1000;
 
 /**
  * List, then watch from the list's resourceVersion; relist after 410 Gone; when the server is gone,
@@ -27,11 +28,15 @@ export function useLiveList<T extends KubeObject>(api: Api, path: string | null,
     const items = new Map<string, T>();
     let attempt = 0;
     let firstList = true;
+    // When the current watch opened (0: listing). A watch that was live and then lost its connection (a network
+    // change, a server restart) lists again at once: the list retries before the page says the server is gone.
+    let watchOpenedAt = 0;
     const publish = (patch: Partial<LiveList<T>>) =>
       setState((previous) => ({ ...previous, items: [...items.values()], ...patch }));
     setState({ items: [], live: false, loaded: false });
     (async () => {
       while (!abort.signal.aborted) {
+        watchOpenedAt = 0;
         try {
           const list = await api.get<ListOf<T>>(path, abort.signal);
           const now = observedNow();
@@ -50,6 +55,7 @@ export function useLiveList<T extends KubeObject>(api: Api, path: string | null,
           attempt = 0;
           const separator = path.includes("?") ? "&" : "?";
           const watchPath = `${path}${separator}watch=1&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(list.metadata.resourceVersion ?? "")}`;
+          watchOpenedAt = Date.now();
           await api.watch<T>(
             watchPath,
             (event) => {
@@ -67,6 +73,7 @@ export function useLiveList<T extends KubeObject>(api: Api, path: string | null,
           if (abort.signal.aborted) return;
           const error = e instanceof ApiError ? e : new ApiError(0, "", String(e));
           if (error.gone) continue;
+          if (relistsAtOnce(error, watchOpenedAt, Date.now())) continue;
           if (error.forbidden || error.unauthorized) {
             publish({ error, live: false, loaded: true });
             return;
@@ -80,6 +87,14 @@ export function useLiveList<T extends KubeObject>(api: Api, path: string | null,
     // onChange is deliberately not a dependency: it is a stable sink owned by the caller
   }, [api, path]);
   return state;
+}
+
+/**
+ * A watch that was open for a while and then lost its connection lists again without a pause or an alert; one
+ * that drops at once (or a list that failed) waits its turn, so a server that keeps cutting watches is not hammered.
+ */
+export function relistsAtOnce(error: ApiError, watchOpenedAt: number, now: number): boolean {
+  return error.unreachable && watchOpenedAt > 0 && now - watchOpenedAt >= relistAtOnceAfterMs;
 }
 
 function delay(ms: number, signal: AbortSignal): Promise<void> {

@@ -9,8 +9,8 @@ namespace Axolotl.Proxy.Forwarding;
 
 /// <summary>
 /// Handles one accepted connection: resolves its frontend in the current snapshot, connects to an
-/// endpoint chosen by the <see cref="EndpointPicker"/> (a refused, unreachable or slow connect moves
-/// on to another usable endpoint, reading the snapshot afresh each time), then pumps bytes until both
+/// endpoint chosen by the <see cref="EndpointPicker"/> (<see cref="EndpointConnector"/>: a refused
+/// endpoint hands over to the next, a slow one races the next), then pumps bytes until both
 /// sides are done. Until the endpoint answers, the client's bytes are kept, so that an endpoint that
 /// closes or resets without answering is replaced by another one (<see cref="FirstAnswer"/>). With no
 /// usable endpoint, or too many open connections, the client is reset at once. With sessionAffinity
@@ -25,6 +25,8 @@ internal sealed class Forwarder(
     TimeProvider time,
     ILogger logger)
 {
+    private readonly EndpointConnector _connector = new(snapshot, picker, options, time, logger);
+
     public async Task HandleAsync(Socket client, Frontend frontend, CancellationToken ct)
     {
         if (!connections.TryReserve(options.MaxConnections))
@@ -42,7 +44,7 @@ internal sealed class Forwarder(
             client.NoDelay = true;
             while (true)
             {
-                if (await ConnectAsync(frontend, clientAddress, tried, ct) is not { } connected)
+                if (await _connector.ConnectAsync(frontend, clientAddress, tried, ct) is not { } connected)
                 {
                     ConnectionPump.Abort(client);
                     return;
@@ -121,57 +123,13 @@ internal sealed class Forwarder(
             backend.Dispose();
         }
     }
-
-    private async Task<(Socket Backend, RouteEndpoint Endpoint, ServicePortName Service, ServiceRoute Route)?> ConnectAsync(Frontend frontend, IPAddress client, HashSet<IPEndPoint> tried, CancellationToken ct)
-    {
-        while (tried.Count < options.MaxConnectAttempts)
-        {
-            if (!snapshot().TryResolve(frontend, out var target, out var route))
-            {
-                ProxyLog.NoService(logger, frontend);
-                return null;
-            }
-            var endpoint = picker.PickFor(route, route.For(target), client, tried);
-            if (endpoint is null)
-            {
-                if (tried.Count == 0)
-                {
-                    ProxyLog.NoEndpoints(logger, target.Service, frontend);
-                }
-                return null;
-            }
-            tried.Add(endpoint.EndPoint);
-            if (options.AdmitConnection is { } admit && !admit(client, endpoint.EndPoint))
-            {
-                // NetworkPolicy: as if this client had connected to the endpoint itself, which the policy would drop.
-                var denied = endpoint.ToString();
-                var from = client.ToString();
-                ProxyLog.PolicyDenied(logger, target.Service, denied, from);
-                continue;
-            }
-            var backend = new Socket(endpoint.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            using var deadline = new CancellationTokenSource(options.ConnectTimeout, time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
-            try
-            {
-                await backend.ConnectAsync(endpoint.EndPoint, linked.Token);
-                return (backend, endpoint, target.Service, route);
-            }
-            catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !ct.IsCancellationRequested))
-            {
-                backend.Dispose();
-                picker.Failed(endpoint.EndPoint);
-                var reason = e is SocketException se ? se.SocketErrorCode.ToString() : "TimedOut";
-                var name = endpoint.ToString();
-                ProxyLog.ConnectFailed(logger, target.Service, name, reason);
-            }
-        }
-        return null;
-    }
 }
 
 /// <summary>The forwarding limits, taken from <see cref="ServiceProxyOptions"/>.</summary>
 internal sealed record ForwarderOptions(int MaxConnections, int MaxConnectAttempts, TimeSpan ConnectTimeout, int BufferSize, int ReplayLimit)
 {
+    /// <summary>How long one client connection may wait for any endpoint to connect before it is reset.</summary>
+    public TimeSpan ConnectDeadline { get; init; } = TimeSpan.FromSeconds(10);
+
     public Func<IPAddress, IPEndPoint, bool>? AdmitConnection { get; init; }
 }

@@ -27,9 +27,9 @@ public sealed record RequestFacts(
     {
         var type = attributes.Type;
         var isNamespace = type.Group.Length == 0 && type.Plural == "namespaces";
-        var name = Webhooks.AdmissionReviewRequest.NameOf(attributes, obj ?? attributes.OldObject);
+        var name = AdmissionReviewRequest.NameOf(attributes, obj ?? attributes.OldObject);
         var ns = isNamespace ? name : attributes.Namespace ?? "";
-        return new RequestFacts(Webhooks.AdmissionReviewRequest.OperationName(attributes.Operation), type.Group, type.Version, type.Plural,
+        return new RequestFacts(AdmissionReviewRequest.OperationName(attributes.Operation), type.Group, type.Version, type.Plural,
             attributes.Subresource ?? "", ns, Labels(obj), Labels(attributes.OldObject))
         {
             Name = name,

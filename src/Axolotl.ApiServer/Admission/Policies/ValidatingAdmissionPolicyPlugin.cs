@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Axolotl.Api.AdmissionRegistration;
 using Axolotl.Api.Meta;
 using Axolotl.ApiServer.Admission.Matching;
-using Axolotl.ApiServer.Admission.Webhooks;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Registry;
 using Microsoft.Extensions.Logging;

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Security;
 
-namespace Axolotl.ApiServer.Admission.Webhooks;
+namespace Axolotl.ApiServer.Admission;
 
 /// <summary>
 /// The AdmissionReview a webhook is sent (admission.k8s.io/v1, or v1beta1 for a webhook that only
