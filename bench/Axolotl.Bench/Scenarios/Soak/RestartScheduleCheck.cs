@@ -77,26 +77,36 @@ internal static class RestartScheduleCheck
     }
 
     /// <summary>
-    /// Restarts that started within <paramref name="window"/> after the server was back, and how many
-    /// of them had fallen due while it was down (those may start together; the others make a lockstep burst).
+    /// Restarts that started within <paramref name="window"/> after the server was back: how many had fallen
+    /// due while it was down (those may start together), and how many started before they were due (a lockstep
+    /// burst: a back-off forgotten by the restarted agent). The rest fell due in the window and started on time:
+    /// the crash loopers' phases sit close together, so a 10 s window may hold several of them.
     /// </summary>
-    public static (int Restarts, int DueDuringOutage) AfterComingBack(IReadOnlyDictionary<string, IReadOnlyList<ContainerInstance>> pods, ServerOutage outage, TimeSpan window)
+    public static (int Restarts, int DueDuringOutage, int Early) AfterComingBack(IReadOnlyDictionary<string, IReadOnlyList<ContainerInstance>> pods, ServerOutage outage, TimeSpan window)
     {
-        int restarts = 0, due = 0;
+        int restarts = 0, due = 0, early = 0;
         foreach (var instances in pods.Values)
         {
             var byIndex = instances.ToDictionary(i => i.Index);
             foreach (var instance in instances.Where(i => i.Index >= 1 && i.StartedAt >= outage.BackAtUtc - Tolerance && i.StartedAt <= outage.BackAtUtc + window))
             {
                 restarts++;
-                if (byIndex.TryGetValue(instance.Index - 1, out var previous) && previous.FinishedAt is { } exited
-                    && exited + Expected(instance.Index) <= outage.BackAtUtc + Tolerance)
+                if (!byIndex.TryGetValue(instance.Index - 1, out var previous) || previous.FinishedAt is not { } exited)
+                {
+                    continue;
+                }
+                var dueAt = exited + Expected(instance.Index);
+                if (dueAt <= outage.BackAtUtc + Tolerance)
                 {
                     due++;
                 }
+                else if (instance.StartedAt < dueAt - Tolerance)
+                {
+                    early++;
+                }
             }
         }
-        return (restarts, due);
+        return (restarts, due, early);
     }
 
     private static bool ExcusedByOutage(DateTimeOffset due, DateTimeOffset started, ServerOutage outage) =>

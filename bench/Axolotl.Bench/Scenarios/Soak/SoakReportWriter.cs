@@ -57,15 +57,15 @@ internal static class SoakReportWriter
         return growing;
     }
 
-    public static void AddSchedule(ScenarioReport report, IReadOnlyList<PodSchedule> pods, (int Restarts, int Due) afterBack, TimeSpan window, IReadOnlyList<string> countResets)
+    public static void AddSchedule(ScenarioReport report, IReadOnlyList<PodSchedule> pods, (int Restarts, int Due, int Early) afterBack, TimeSpan window, IReadOnlyList<string> countResets)
     {
         var held = pods.Count(p => p.Held);
         report.Add("crash-looping pods whose restart schedule held", held, "pods", $"of {pods.Count}");
         report.Add($"crash-loop restarts within {window.TotalSeconds:F0} s after the server was back", afterBack.Restarts, "restarts",
-            $"{afterBack.Due} of them fell due while it was down");
+            $"{afterBack.Due} of them fell due while it was down, {afterBack.Early} started before they were due, the rest fell due in the window");
         report.Target("crash-looping pods whose back-off dropped back or ran late", pods.Count(p => !p.Held), 0, "pods");
         report.Target("restart counts that went down", countResets.Count, 0, "observations");
-        report.Target($"restarts after the server came back that were not yet due (lockstep burst)", afterBack.Restarts - afterBack.Due, 0, "restarts");
+        report.Target($"restarts after the server came back before they were due (lockstep burst)", afterBack.Early, 0, "restarts");
         foreach (var reset in countResets.Take(5))
         {
             report.Notes.Add("restartCount went down: " + reset);
