@@ -24,6 +24,33 @@ public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixtur
     }
 
     [Fact]
+    public async Task YAML_that_is_not_UTF_8_is_refused_by_kubectl_and_by_the_server_and_nothing_is_stored()
+    {
+        var ns = await fx.NewNamespaceAsync("bad-utf8");
+        var yaml = Encoding.UTF8.GetBytes("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: latin1\ndata:\n  city: \"M")
+            .Concat(new byte[] { 0xFC }).Concat(Encoding.UTF8.GetBytes("nchen\"\n")).ToArray();
+        var file = fx.WriteFile("latin1.yaml", "");
+        await File.WriteAllBytesAsync(file, yaml);
+
+        // kubectl turns YAML into JSON before sending, and refuses it itself.
+        var output = await fx.Kubectl.FailAsync("create", "-n", ns, "-f", file);
+        Assert.Contains("invalid", output, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("UTF-8", output, StringComparison.Ordinal);
+
+        // A client that sends the YAML as it is gets the server's refusal in go-yaml's words.
+        using var http = ApiClient.Create(fx.Server);
+        using var content = new ByteArrayContent(yaml);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/yaml");
+        using var response = await http.PostAsync($"/api/v1/namespaces/{ns}/configmaps", content);
+        var status = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Equal("BadRequest", status.GetProperty("reason").GetString());
+        Assert.Equal("error converting YAML to JSON: yaml: invalid leading UTF-8 octet", status.GetProperty("message").GetString());
+
+        Assert.Contains("NotFound", await fx.Kubectl.FailAsync("get", "configmap", "latin1", "-n", ns));
+    }
+
+    [Fact]
     public async Task An_unknown_kind_has_no_resource_mapping()
     {
         var ns = await fx.NewNamespaceAsync("bad-kind");

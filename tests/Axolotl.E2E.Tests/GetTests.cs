@@ -150,6 +150,32 @@ public sealed class GetTests(GetFixture fx) : IClassFixture<GetFixture>
         Assert.Equal(["web-a", "web-b"], TableText.Keys(await GetAsync("pods", "-l", selector)));
     }
 
+    [Theory]
+    [InlineData("2.0")]
+    [InlineData("1.1")]
+    public async Task A_label_selector_over_1_MiB_gets_a_414_Status_from_the_server(string version)
+    {
+        // Past kube-apiserver's 1 MiB request line: no kubectl argument can be that long (Linux caps one at 128 KiB), so plain HTTPS.
+        var values = Enumerable.Range(0, 19_000).Select(i => $"v{i:D5}".PadRight(63, 'x'));
+        var selector = $"app in ({string.Join(',', values)})";
+        Assert.True(selector.Length > 1_100_000, $"{selector.Length} characters");
+        using var http = ApiClient.Create(fx.Server);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/namespaces/{fx.Ns}/pods?labelSelector={Uri.EscapeDataString(selector)}")
+        {
+            Version = Version.Parse(version),
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+
+        using var response = await http.SendAsync(request);
+        var status = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(414, (int)response.StatusCode);
+        Assert.Equal("Status", status.GetProperty("kind").GetString());
+        Assert.Equal("Failure", status.GetProperty("status").GetString());
+        Assert.Equal(414, status.GetProperty("code").GetInt32());
+        Assert.Contains("over the limit of 1048576", status.GetProperty("message").GetString());
+    }
+
     [Fact]
     public async Task Get_with_a_set_based_label_selector_filters_pods()
     {
