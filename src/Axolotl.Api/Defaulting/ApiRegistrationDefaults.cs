@@ -12,10 +12,21 @@ public static class ApiRegistrationDefaults
         {
             service.Port ??= 443;
         }
-        if (apiService.Spec is { InsecureSkipTLSVerify: false } spec)
+        if (apiService.Spec is { } spec)
         {
-            // Upstream's field is a plain bool with omitempty: false is never written back.
-            spec.InsecureSkipTLSVerify = null;
+            // Upstream's fields are plain values with omitempty: false and "" are never written back.
+            if (spec.InsecureSkipTLSVerify == false)
+            {
+                spec.InsecureSkipTLSVerify = null;
+            }
+            if (spec.Group == "")
+            {
+                spec.Group = null;
+            }
+            if (spec.Version == "")
+            {
+                spec.Version = null;
+            }
         }
     }
 }
