@@ -4,6 +4,7 @@ using Axolotl.Api.Discovery;
 using Axolotl.Api.Meta;
 using Axolotl.Client;
 using Axolotl.Client.Informers;
+using Axolotl.Controllers.ReplicaSets;
 using Axolotl.Controllers.Runtime;
 using Axolotl.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,7 +24,8 @@ public sealed class ApiServiceAvailabilityController(KubeClient client, ILoggerF
         var apiServices = informers.For<APIService>();
         var services = informers.For<Service>();
         var slices = informers.For<EndpointSlice>();
-        var controller = new Controller<string>(Name, new ApiServiceAvailabilityReconciler(client, apiServices.Lister, services.Lister, slices.Lister, Time), Time, Logger);
+        var controller = new Controller<string>(Name, new ApiServiceAvailabilityReconciler(client, new ListerCache<APIService>(apiServices.Lister), new ListerCache<Service>(services.Lister),
+            new ListerCache<EndpointSlice>(slices.Lister), Time), Time, Logger);
 
         void ApiServiceChanged(APIService apiService) => controller.Enqueue(apiService.Metadata.Name ?? "");
 

@@ -4,7 +4,7 @@ using Axolotl.Api.Discovery;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Serialization;
 using Axolotl.Client;
-using Axolotl.Client.Informers;
+using Axolotl.Controllers.ReplicaSets;
 using Axolotl.Controllers.Runtime;
 
 namespace Axolotl.Controllers.ApiServiceAvailability;
@@ -13,8 +13,8 @@ namespace Axolotl.Controllers.ApiServiceAvailability;
 /// Writes one APIService's Available condition (<see cref="AvailabilityCheck"/>) through the status subresource,
 /// only when it changes: upstream's local and remote availability controllers in one.
 /// </summary>
-public sealed class ApiServiceAvailabilityReconciler(KubeClient client, Lister<APIService> apiServices, Lister<Service> services,
-    Lister<EndpointSlice> slices, TimeProvider time) : IReconciler<string>
+public sealed class ApiServiceAvailabilityReconciler(KubeClient client, IObjectCache<APIService> apiServices, IObjectCache<Service> services,
+    IObjectCache<EndpointSlice> slices, TimeProvider time) : IReconciler<string>
 {
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
@@ -27,7 +27,7 @@ public sealed class ApiServiceAvailabilityReconciler(KubeClient client, Lister<A
         if (current.Spec?.Service is { } reference)
         {
             service = services.Get(reference.Namespace, reference.Name ?? "");
-            serviceSlices = slices.List(reference.Namespace, s => s.Metadata.Labels?.GetValueOrDefault(WellKnown.LabelServiceName) == reference.Name);
+            serviceSlices = [.. slices.List(reference.Namespace).Where(s => s.Metadata.Labels?.GetValueOrDefault(WellKnown.LabelServiceName) == reference.Name)];
         }
         var condition = AvailabilityCheck.Check(current, service, serviceSlices, time.GetUtcNow());
         var updated = ObjectCopy.DeepCopy(current);

@@ -2,6 +2,7 @@ using Axolotl.Api.ApiRegistration;
 using Axolotl.Api.Apiextensions;
 using Axolotl.Client;
 using Axolotl.Client.Informers;
+using Axolotl.Controllers.ReplicaSets;
 using Axolotl.Controllers.Runtime;
 using Axolotl.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,7 +24,7 @@ public sealed class AutoregisterController(KubeClient client, ILoggerFactory log
         var informers = new InformerGroup(informerFactory, client, loggerFactory, Time);
         var apiServices = informers.For<APIService>();
         var crds = informers.For<CustomResourceDefinition>();
-        var reconciler = new AutoregisterReconciler(client, apiServices.Lister, crds.Lister, BuiltInApiServices.All);
+        var reconciler = new AutoregisterReconciler(client, new ListerCache<APIService>(apiServices.Lister), new ListerCache<CustomResourceDefinition>(crds.Lister), BuiltInApiServices.All);
         var controller = new Controller<string>(Name, reconciler, Time, Logger);
 
         void ApiServiceChanged(APIService apiService) => controller.Enqueue(apiService.Metadata.Name ?? "");

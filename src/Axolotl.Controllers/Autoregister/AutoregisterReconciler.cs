@@ -3,7 +3,7 @@ using Axolotl.Api.ApiRegistration;
 using Axolotl.Api.Apiextensions;
 using Axolotl.Api.Meta;
 using Axolotl.Client;
-using Axolotl.Client.Informers;
+using Axolotl.Controllers.ReplicaSets;
 using Axolotl.Controllers.Runtime;
 
 namespace Axolotl.Controllers.Autoregister;
@@ -13,7 +13,7 @@ namespace Axolotl.Controllers.Autoregister;
 /// group/version of that name, else a CRD's served version, else nothing. Remembers which names it has
 /// reconciled since it started and which APIServices existed then, for the table's "once" rows.
 /// </summary>
-public sealed class AutoregisterReconciler(KubeClient client, Lister<APIService> apiServices, Lister<CustomResourceDefinition> crds,
+public sealed class AutoregisterReconciler(KubeClient client, IObjectCache<APIService> apiServices, IObjectCache<CustomResourceDefinition> crds,
     IReadOnlyDictionary<string, APIService> builtIns) : IReconciler<string>
 {
     private readonly ConcurrentDictionary<string, byte> _synced = new(StringComparer.Ordinal);
@@ -24,9 +24,9 @@ public sealed class AutoregisterReconciler(KubeClient client, Lister<APIService>
 
     /// <summary>Every name worth a first look: the built-ins, the CRDs' versions and every APIService there is.</summary>
     public IEnumerable<string> AllNames() =>
-        builtIns.Keys.Concat(crds.List().SelectMany(CustomResourceApiServices.Names)).Concat(apiServices.List().Select(a => a.Metadata.Name ?? "")).Distinct(StringComparer.Ordinal);
+        builtIns.Keys.Concat(crds.List(null).SelectMany(CustomResourceApiServices.Names)).Concat(apiServices.List(null).Select(a => a.Metadata.Name ?? "")).Distinct(StringComparer.Ordinal);
 
-    public APIService? Desired(string name) => builtIns.GetValueOrDefault(name) ?? CustomResourceApiServices.Desired(name, crds.List());
+    public APIService? Desired(string name) => builtIns.GetValueOrDefault(name) ?? CustomResourceApiServices.Desired(name, crds.List(null));
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
