@@ -79,11 +79,11 @@ public sealed class ApiRegistrationValidationTests
         var first = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         APIServiceCondition.Set(status, APIServiceCondition.LocalAvailable(first));
         APIServiceCondition.Set(status, APIServiceCondition.LocalAvailable(first.AddHours(1)));
-        Assert.Equal(first, Assert.Single(status.Conditions!).LastTransitionTime);
+        Assert.Equal((DateTimeOffset?)first, Assert.Single(status.Conditions!).LastTransitionTime);
 
         APIServiceCondition.Set(status, new APIServiceCondition { Type = "Available", Status = "False", Reason = "ServiceNotFound", LastTransitionTime = first.AddHours(2) });
 
         var condition = Assert.Single(status.Conditions!);
-        Assert.Equal(("False", "ServiceNotFound", first.AddHours(2)), (condition.Status, condition.Reason, condition.LastTransitionTime));
+        Assert.Equal(("False", "ServiceNotFound", (DateTimeOffset?)first.AddHours(2)), (condition.Status, condition.Reason, condition.LastTransitionTime));
     }
 }

@@ -36,7 +36,7 @@ public sealed class AvailabilityCheckTests
     private static (string Status, string? Reason, string? Message) Check(APIService apiService, Service? service, params EndpointSlice[] slices)
     {
         var condition = AvailabilityCheck.Check(apiService, service, slices, Now);
-        Assert.Equal(("Available", Now), (condition.Type, condition.LastTransitionTime));
+        Assert.Equal(("Available", (DateTimeOffset?)Now), (condition.Type, condition.LastTransitionTime));
         return (condition.Status, condition.Reason, condition.Message);
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Axolotl.Api.ApiRegistration;
 using Axolotl.Api.Apiextensions;
 using Axolotl.Api.Serialization;
@@ -7,12 +8,23 @@ namespace Axolotl.Controllers.Tests.Autoregister;
 
 public sealed class CustomResourceApiServicesTests
 {
-    public static CustomResourceDefinition Crd(string group, params (string Name, bool Served)[] versions) =>
-        KubeJson.Deserialize<CustomResourceDefinition>($$"""
-            {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"widgets.{{group}}"},
-             "spec":{"group":"{{group}}","names":{"plural":"widgets","kind":"Widget"},"scope":"Namespaced",
-                     "versions":[{{string.Join(",", versions.Select(v => $$"""{"name":"{{v.Name}}","served":{{(v.Served ? "true" : "false")}},"storage":false}"""))}}]}}
-            """)!;
+    public static CustomResourceDefinition Crd(string group, params (string Name, bool Served)[] versions)
+    {
+        var crd = new JsonObject
+        {
+            ["apiVersion"] = "apiextensions.k8s.io/v1",
+            ["kind"] = "CustomResourceDefinition",
+            ["metadata"] = new JsonObject { ["name"] = "widgets." + group },
+            ["spec"] = new JsonObject
+            {
+                ["group"] = group,
+                ["names"] = new JsonObject { ["plural"] = "widgets", ["kind"] = "Widget" },
+                ["scope"] = "Namespaced",
+                ["versions"] = new JsonArray([.. versions.Select(v => (JsonNode)new JsonObject { ["name"] = v.Name, ["served"] = v.Served, ["storage"] = false })]),
+            },
+        };
+        return KubeJson.Deserialize<CustomResourceDefinition>(crd.ToJsonString())!;
+    }
 
     [Fact]
     public void A_served_version_wants_a_Local_APIService_kept_continuously_at_upstreams_CRD_priority()

@@ -105,7 +105,9 @@ public sealed class ApiServiceTests(ServerFixture fx) : IClassFixture<ServerFixt
               groupPriorityMinimum: 1000
               versionPriority: 15
               insecureSkipTLSVerify: true
-              service: {namespace: {{ns}}, name: api}
+              service:
+                namespace: {{ns}}
+                name: api
             """, "apply", "-f", "-");
 
         await Eventually.KubectlAsync(fx.Kubectl, r => r.Stdout.Contains("False (ServiceNotFound)", StringComparison.Ordinal), "ServiceNotFound",
@@ -116,19 +118,31 @@ public sealed class ApiServiceTests(ServerFixture fx) : IClassFixture<ServerFixt
         await fx.Kubectl.OkWithInputAsync($$"""
             apiVersion: v1
             kind: Service
-            metadata: {name: api, namespace: {{ns}}}
+            metadata:
+              name: api
+              namespace: {{ns}}
             spec:
-              ports: [{name: https, port: 443, targetPort: 8443}]
+              ports:
+              - name: https
+                port: 443
+                targetPort: 8443
             ---
             apiVersion: discovery.k8s.io/v1
             kind: EndpointSlice
             metadata:
               name: api-1
               namespace: {{ns}}
-              labels: {kubernetes.io/service-name: api}
+              labels:
+                kubernetes.io/service-name: api
             addressType: IPv4
-            endpoints: [{addresses: [10.244.0.250], conditions: {ready: true}}]
-            ports: [{name: https, port: 8443, protocol: TCP}]
+            endpoints:
+            - addresses: [10.244.0.250]
+              conditions:
+                ready: true
+            ports:
+            - name: https
+              port: 8443
+              protocol: TCP
             """, "apply", "-f", "-");
 
         await Eventually.KubectlAsync(fx.Kubectl, r => r.Stdout.Contains("False (ProxyNotSupported)", StringComparison.Ordinal), "ProxyNotSupported",
