@@ -30,7 +30,7 @@ public sealed class AvailabilityCheckTests
         Metadata = new ObjectMeta { Namespace = "wardle", Name = "api-abcde", Labels = new() { [WellKnown.LabelServiceName] = "api" } },
         AddressType = "IPv4",
         Endpoints = [new Endpoint { Addresses = ["10.244.0.5"], Conditions = new EndpointConditions { Ready = ready } }],
-        Ports = [new EndpointPort { Name = portName, Port = 8443 }],
+        Ports = [new Api.Discovery.EndpointPort { Name = portName, Port = 8443 }],
     };
 
     private static (string Status, string? Reason, string? Message) Check(APIService apiService, Service? service, params EndpointSlice[] slices)

@@ -16,7 +16,7 @@ public sealed class AutoregisterDecisionTests
         return apiService;
     }
 
-    public static TheoryData<string, string, string, bool, bool, AutoregisterAction> Table => new()
+    public static TheoryData<string, string, bool, bool, AutoregisterAction> Table => new()
     {
         // desired, current, synced before, present at start => action ("-" absent, "user" not automanaged, "stale" another spec)
         { "-", "-", false, false, None },

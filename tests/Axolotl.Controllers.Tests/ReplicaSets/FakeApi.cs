@@ -190,7 +190,9 @@ internal sealed class FakeApi : IDisposable
                 }
                 if (specChanged)
                 {
-                    meta["generation"] = (current["metadata"]!["generation"]?.GetValue<long>() ?? 1) + 1;
+                    // Whatever number type the stored generation was written with (a seeded object's may be an int).
+                    var generation = current["metadata"]!["generation"] is { } g ? long.Parse(g.ToJsonString(), CultureInfo.InvariantCulture) : 1;
+                    meta["generation"] = generation + 1;
                 }
             }
             next["metadata"]!["resourceVersion"] = NextRevision();
