@@ -9,13 +9,14 @@ public sealed class ApiRegistrationValidationTests
         """{"apiVersion":"apiregistration.k8s.io/v1","kind":"APIService","metadata":{"name":""" + "\"" + name + "\"}," +
         "\"spec\":" + spec + (status.Length > 0 ? ",\"status\":" + status : "") + "}";
 
-    private const string Remote = """"service":{"namespace":"wardle","name":"api"},"group":"wardle.example.com","version":"v1alpha1","groupPriorityMinimum":1000,"versionPriority":15""";
+    private const string RemoteSpec =
+        """{"service":{"namespace":"wardle","name":"api"},"group":"wardle.example.com","version":"v1alpha1","groupPriorityMinimum":1000,"versionPriority":15,"insecureSkipTLSVerify":true}""";
 
     [Fact]
     public void A_local_and_a_remote_APIService_are_valid_and_the_service_port_defaults_to_443()
     {
         Assert.Empty(Errors<APIService>(ApiService("v1.apps", """{"group":"apps","version":"v1","groupPriorityMinimum":17800,"versionPriority":15}""")));
-        var remote = Defaulted<APIService>(ApiService("v1alpha1.wardle.example.com", "{" + Remote + ",\"insecureSkipTLSVerify\":true}"));
+        var remote = Defaulted<APIService>(ApiService("v1alpha1.wardle.example.com", RemoteSpec));
 
         Assert.Empty(Errors(remote));
         Assert.Equal(443, remote.Spec!.Service!.Port);
