@@ -93,6 +93,12 @@ public sealed record ControllerManagerOptions
     /// <summary>Creates the <c>default</c> ServiceAccount in every namespace.</summary>
     public bool ServiceAccounts { get; init; } = true;
 
+    /// <summary>A Local APIService for every built-in group/version and every served CRD version (kube-apiserver's autoregistration).</summary>
+    public bool ApiServiceAutoregistration { get; init; } = true;
+
+    /// <summary>Keeps every APIService's Available condition current.</summary>
+    public bool ApiServiceAvailability { get; init; } = true;
+
     /// <summary>The cluster CA (PEM) published as <c>kube-root-ca.crt</c> in every namespace; null: not published.</summary>
     public string? RootCaPem { get; init; }
 
@@ -274,6 +280,14 @@ public sealed class ControllerManager : IAsyncDisposable
         {
             manager.ServiceAccounts = new ServiceAccountsController(client, loggerFactory, time, informers);
             manager._loops.Add(manager.ServiceAccounts);
+        }
+        if (options.ApiServiceAutoregistration)
+        {
+            manager._loops.Add(new Autoregister.AutoregisterController(client, loggerFactory, time, informers));
+        }
+        if (options.ApiServiceAvailability)
+        {
+            manager._loops.Add(new ApiServiceAvailability.ApiServiceAvailabilityController(client, loggerFactory, time, informers));
         }
         if (options.RootCaPem is { } rootCa)
         {

@@ -49,8 +49,9 @@ public sealed class ControllerManagerTests : IDisposable
         Assert.DoesNotContain(_http.Requests, r => r.Path.Contains("/events", StringComparison.Ordinal));
         // GC, namespaces, ReplicaSets, ReplicationControllers, Deployments, Endpoints, EndpointSlices,
         // LoadBalancer status, DaemonSets, StatefulSets, PersistentVolumes, node lifecycle, disruption budgets, ClusterRole aggregation,
-        // ServiceAccounts, Jobs, TTL after finished, CronJobs, HorizontalPodAutoscalers, node IPAM (the root CA publisher runs only with a CA to publish).
-        Assert.Equal(20, manager.Loops.Count);
+        // ServiceAccounts, Jobs, TTL after finished, CronJobs, HorizontalPodAutoscalers, node IPAM, APIService autoregistration and
+        // availability (the root CA publisher runs only with a CA to publish).
+        Assert.Equal(22, manager.Loops.Count);
 
         await manager.StopAsync().WaitAsync(Deadline);
         Assert.True(manager.Completion.IsCompletedSuccessfully);

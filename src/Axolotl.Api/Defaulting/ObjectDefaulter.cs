@@ -53,6 +53,7 @@ public static class ObjectDefaulter
             case AdmissionRegistration.ValidatingWebhookConfiguration configuration: AdmissionRegistrationDefaults.Apply(configuration.Webhooks); break;
             case AdmissionRegistration.ValidatingAdmissionPolicy policy: AdmissionRegistrationDefaults.Apply(policy); break;
             case AdmissionRegistration.ValidatingAdmissionPolicyBinding binding: AdmissionRegistrationDefaults.Apply(binding); break;
+            case ApiRegistration.APIService apiService: ApiRegistrationDefaults.Apply(apiService); break;
         }
     }
 

@@ -111,6 +111,10 @@ public static class KnownResources
         [StatusOf(AdmissionRegistrationGroup, "ValidatingAdmissionPolicy")]);
     public static ResourceType ValidatingAdmissionPolicyBindings { get; } = Of<AdmissionRegistration.ValidatingAdmissionPolicyBinding>(AdmissionRegistrationGroup, "validatingadmissionpolicybindings", false, [], ["api-extensions"], []);
 
+    /// <summary>apiregistration.k8s.io/v1 APIServices: which server answers each group/version (ours: Local).</summary>
+    public static ResourceType ApiServices { get; } = Of<ApiRegistration.APIService>(ApiRegistration.APIService.Group, "apiservices", false, [], ["api-extensions"],
+        [StatusOf(ApiRegistration.APIService.Group, "APIService")]);
+
     public const string MetricsGroup = "metrics.k8s.io";
 
     /// <summary>The resource metrics API: computed from the agents' readings, never stored, read-only.</summary>
@@ -135,6 +139,7 @@ public static class KnownResources
         EndpointSlices, Leases, PodDisruptionBudgets, EventsV1, CertificateSigningRequests, StorageClasses, PriorityClasses,
         Ingresses, IngressClasses, NetworkPolicies, FlowSchemas, PriorityLevelConfigurations, CustomResourceDefinitions,
         MutatingWebhookConfigurations, ValidatingWebhookConfigurations, ValidatingAdmissionPolicies, ValidatingAdmissionPolicyBindings,
+        ApiServices,
         ClusterRoleBindings, ClusterRoles, RoleBindings, Roles,
         TokenReviews, SelfSubjectReviews,
         LocalSubjectAccessReviews, SelfSubjectAccessReviews, SelfSubjectRulesReviews, SubjectAccessReviews,

@@ -68,6 +68,7 @@ public static class ObjectValidator
             AdmissionRegistration.ValidatingWebhookConfiguration configuration => WebhookConfigurationValidation.Validate(configuration, configuration.Webhooks, old),
             AdmissionRegistration.ValidatingAdmissionPolicy policy => ValidatingAdmissionPolicyValidation.ValidatePolicy(policy, old),
             AdmissionRegistration.ValidatingAdmissionPolicyBinding binding => ValidatingAdmissionPolicyValidation.ValidateBinding(binding, old),
+            ApiRegistration.APIService apiService => ApiRegistrationValidation.Validate(apiService, old as ApiRegistration.APIService),
             _ => [],
         };
     }

@@ -108,6 +108,8 @@ public static class BootstrapRoles
             Rule(["create"], "discovery.k8s.io", "endpointslices"),
             Rule(["create"], "coordination.k8s.io", "leases"),
             Rule(["create"], "events.k8s.io", "events"),
+            // The autoregistration controller keeps a Local APIService for every group/version served here.
+            Rule(["create"], "apiregistration.k8s.io", "apiservices"),
             Rule(["create"], "authentication.k8s.io", "tokenreviews"),
             Rule(["create"], "authorization.k8s.io", "subjectaccessreviews"),
             // The ClusterRole aggregation controller writes rules it does not hold itself (upstream's escalate).

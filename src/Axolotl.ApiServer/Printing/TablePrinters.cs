@@ -41,6 +41,7 @@ public static class TablePrinters
         [("admissionregistration.k8s.io", "ValidatingWebhookConfiguration")] = new WebhookConfigurationPrinter(),
         [("admissionregistration.k8s.io", "ValidatingAdmissionPolicy")] = new ValidatingAdmissionPolicyPrinter(),
         [("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding")] = new ValidatingAdmissionPolicyBindingPrinter(),
+        [("apiregistration.k8s.io", "APIService")] = new APIServicePrinter(),
         [("autoscaling", "Scale")] = new ScalePrinter(),
         [("autoscaling", "HorizontalPodAutoscaler")] = new HorizontalPodAutoscalerPrinter(),
         [("rbac.authorization.k8s.io", "RoleBinding")] = new RoleBindingPrinter(),

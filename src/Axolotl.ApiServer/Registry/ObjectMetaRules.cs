@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Axolotl.Api.ApiRegistration;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
 using Axolotl.ApiServer.Errors;
@@ -83,7 +84,7 @@ public static class ObjectMetaRules
         meta.Remove("deletionTimestamp");
         meta.Remove("deletionGracePeriodSeconds");
         meta.Remove("selfLink");
-        ResetStatusOnCreate(type, obj);
+        ResetStatusOnCreate(type, obj, now);
     }
 
     /// <summary>
@@ -153,8 +154,30 @@ public static class ObjectMetaRules
         return current.Any(p => p.Key is not ("metadata" or "status" or "apiVersion" or "kind") && !updated.ContainsKey(p.Key));
     }
 
-    private static void ResetStatusOnCreate(ResourceType type, JsonObject obj)
+    private static void ResetStatusOnCreate(ResourceType type, JsonObject obj, DateTimeOffset now)
     {
+        if (type.Group == APIService.Group && type.Kind == nameof(APIService))
+        {
+            // Upstream's strategy: a Local APIService is available from its creation; one with a service
+            // waits for the availability controller.
+            obj.Remove("status");
+            if ((obj["spec"] as JsonObject)?["service"] is null or JsonValue)
+            {
+                var condition = APIServiceCondition.LocalAvailable(now);
+                obj["status"] = new JsonObject
+                {
+                    ["conditions"] = new JsonArray(new JsonObject
+                    {
+                        ["type"] = condition.Type,
+                        ["status"] = condition.Status,
+                        ["lastTransitionTime"] = KubeTimeConverter.Format(now),
+                        ["reason"] = condition.Reason,
+                        ["message"] = condition.Message,
+                    }),
+                };
+            }
+            return;
+        }
         switch (type.Kind)
         {
             case "Pod":

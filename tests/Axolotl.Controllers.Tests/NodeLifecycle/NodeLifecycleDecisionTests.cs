@@ -5,8 +5,7 @@ using Axolotl.Controllers.NodeLifecycle;
 namespace Axolotl.Controllers.Tests.NodeLifecycle;
 
 /// <summary>
-/// The node lifecycle decisions. (The reconciler itself writes cluster-scoped Node status, which the
-/// shared FakeApi cannot route yet; the e2e tests cover that path.)
+/// The node lifecycle decisions. (The reconciler itself writes Node status; the e2e tests cover that path.)
 /// </summary>
 public sealed class NodeLifecycleDecisionTests
 {

@@ -190,7 +190,9 @@ internal sealed class FakeApi : IDisposable
                 }
                 if (specChanged)
                 {
-                    meta["generation"] = (current["metadata"]!["generation"]?.GetValue<long>() ?? 1) + 1;
+                    // Whatever number type the stored generation was written with (a seeded object's may be an int).
+                    var generation = current["metadata"]!["generation"] is { } g ? long.Parse(g.ToJsonString(), CultureInfo.InvariantCulture) : 1;
+                    meta["generation"] = generation + 1;
                 }
             }
             next["metadata"]!["resourceVersion"] = NextRevision();
@@ -231,7 +233,9 @@ internal sealed class FakeApi : IDisposable
     private static (string Collection, string? Name, string? Subresource) Split(string path)
     {
         var parts = path.Trim('/').Split('/');
-        var plural = parts[0] == "api" ? 4 : 5;
+        // /api/v1/… or /apis/group/v1/…, then namespaces/<ns>/<plural> for a namespaced resource or <plural> for a cluster-scoped one.
+        var first = parts[0] == "api" ? 2 : 3;
+        var plural = parts.Length > first + 2 && parts[first] == "namespaces" ? first + 2 : first;
         var collection = "/" + string.Join('/', parts.Take(plural + 1));
         return (collection, parts.Length > plural + 1 ? parts[plural + 1] : null, parts.Length > plural + 2 ? parts[plural + 2] : null);
     }

@@ -99,6 +99,19 @@ public sealed class PythonClientTests(ServerFixture fx) : IClassFixture<ServerFi
     }
 
     [Fact]
+    public async Task An_APIService_from_yaml_is_created_read_and_refused_a_second_time_as_in_the_clients_own_suite()
+    {
+        var result = await RunAsync("apiservice");
+
+        Assert.Equal(("v1alpha1.wardle.k8s.io", "wardle.k8s.io", "v1alpha1"), ((string?)result["name"], (string?)result["group"], (string?)result["version"]));
+        // test_create_apiservice_from_yaml_with_conflict compares the whole text.
+        Assert.Equal("Error from server (Conflict): {\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\"," +
+            "\"message\":\"apiservices.apiregistration.k8s.io \\\"v1alpha1.wardle.k8s.io\\\" already exists\",\"reason\":\"AlreadyExists\"," +
+            "\"details\":{\"name\":\"v1alpha1.wardle.k8s.io\",\"group\":\"apiregistration.k8s.io\",\"kind\":\"apiservices\"},\"code\":409}\n",
+            (string?)result["conflict"]);
+    }
+
+    [Fact]
     public async Task Bodies_end_with_a_newline_and_openapi_v2_is_Swagger_JSON_for_the_client_and_for_kubectl()
     {
         var result = await RunAsync("raw");

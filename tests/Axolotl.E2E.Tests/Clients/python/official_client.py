@@ -237,7 +237,53 @@ def scenario_raw(ns):
     }
 
 
+API_SERVICE = """\
+apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata:
+  name: v1alpha1.wardle.k8s.io
+spec:
+  insecureSkipTLSVerify: true
+  group: wardle.k8s.io
+  groupPriorityMinimum: 1000
+  versionPriority: 15
+  service:
+    name: api
+    namespace: wardle
+  version: v1alpha1
+"""
+
+
+def scenario_apiservice(ns):
+    """The client's own e2e test_create_apiservice_from_yaml_with_conflict, from a file as it does it."""
+    import os
+    import tempfile
+    from kubernetes import utils
+    k8s_client = client.ApiClient()
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
+        f.write(API_SERVICE)
+    try:
+        utils.create_from_yaml(k8s_client, f.name)
+        reg_api = client.ApiregistrationV1Api(k8s_client)
+        svc = reg_api.read_api_service(name="v1alpha1.wardle.k8s.io")
+        conflict = None
+        try:
+            utils.create_from_yaml(k8s_client, f.name)
+        except utils.FailToCreateError as e:
+            conflict = str(e)
+        reg_api.delete_api_service(name="v1alpha1.wardle.k8s.io", body={})
+    finally:
+        os.unlink(f.name)
+    return {
+        "name": svc.metadata.name,
+        "group": svc.spec.group,
+        "version": svc.spec.version,
+        "conflict": conflict,
+    }
+
+
 SCENARIOS = {
+    "apiservice": scenario_apiservice,
     "raw": scenario_raw,
     "list": scenario_list,
     "watch": scenario_watch,
