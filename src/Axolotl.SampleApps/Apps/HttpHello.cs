@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
 using Axolotl.SampleApps.Common;
 using Microsoft.AspNetCore.Http;
 
@@ -10,7 +12,8 @@ namespace Axolotl.SampleApps.Apps;
 /// file. Flags it does not know are ignored so "nginx -g 'daemon off;'" style commands still run.
 /// With <c>--unready-dir DIR</c>, /healthz answers 503 while DIR/HOSTNAME.unready exists, and the
 /// first such answer writes its time (as bash's $EPOCHREALTIME) to DIR/HOSTNAME.failed: the benchmark's
-/// clock for "the readiness probe failed".
+/// clock for "the readiness probe failed". A WebSocket on /ws echoes each text message as
+/// "HOSTNAME: message", so a client can tell which pod holds its connection.
 /// </summary>
 public static class HttpHello
 {
@@ -40,7 +43,11 @@ public static class HttpHello
             }
 
             Log.Line($"{HttpApp.RemoteAddress(context)} \"{context.Request.Method} {context.Request.Path}\" 200");
-            if (context.Request.Path == "/healthz")
+            if (context.Request.Path == "/ws" && context.WebSockets.IsWebSocketRequest)
+            {
+                await EchoAsync(context, hostname);
+            }
+            else if (context.Request.Path == "/healthz")
             {
                 if (unreadyDir is not null && File.Exists(Path.Combine(unreadyDir, hostname + ".unready")))
                 {
@@ -62,6 +69,25 @@ public static class HttpHello
                 await context.Response.WriteAsync($"Hello from {hostname}\n");
             }
         });
+    }
+
+    private static async Task EchoAsync(HttpContext context, string hostname)
+    {
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var buffer = new byte[16 * 1024];
+        var stopping = context.RequestAborted;
+        while (socket.State == WebSocketState.Open)
+        {
+            var received = await socket.ReceiveAsync(buffer, stopping);
+            if (received.MessageType == WebSocketMessageType.Close)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, stopping);
+                return;
+            }
+            // One frame per message is enough for an echo test; longer messages come back in pieces.
+            var reply = Encoding.UTF8.GetBytes($"{hostname}: {Encoding.UTF8.GetString(buffer, 0, received.Count)}");
+            await socket.SendAsync(reply, WebSocketMessageType.Text, received.EndOfMessage, stopping);
+        }
     }
 
     private static void StampFirstFailure(string path)

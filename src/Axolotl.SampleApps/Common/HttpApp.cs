@@ -27,6 +27,8 @@ public static class HttpApp
         }
         builder.WebHost.UseKestrel(o => o.ListenAnyIP(port));
         var app = builder.Build();
+        // Only upgrade requests reach it; apps that serve WebSockets check context.WebSockets.
+        app.UseWebSockets();
         app.Run(handler);
         try
         {
