@@ -48,7 +48,8 @@ internal sealed class NodeServer : IAsyncDisposable
     /// machine). The images scenario passes false: its node pulls from a loopback registry only.
     /// </param>
     /// <param name="kubeletBackoff">Whether crash loops back off as the kubelet's defaults say (10 s doubling to 300 s) instead of the short 1 s / 4 s.</param>
-    public static async Task<NodeServer> StartAsync(BenchContext context, CancellationToken ct, bool airgap = true, bool kubeletBackoff = false)
+    /// <param name="ingressHttpPort">The node's Ingress controller's HTTP port; 0 (the default) turns the controller off.</param>
+    public static async Task<NodeServer> StartAsync(BenchContext context, CancellationToken ct, bool airgap = true, bool kubeletBackoff = false, int ingressHttpPort = 0)
     {
         // 220–254: the e2e harness uses 20–219, so a benchmark beside a test run picks other names and CIDRs.
         var slot = Enumerable.Range(220, 35).OrderBy(_ => Random.Shared.Next())
@@ -63,8 +64,8 @@ internal sealed class NodeServer : IAsyncDisposable
             "--service-cidr", $"10.96.{slot}.0/24",
             "--kubelet-port", FreePort().ToString(CultureInfo.InvariantCulture), kubeletBackoff ? "--restart-backoff 10s --restart-backoff-max 300s" : "--restart-backoff 1s --restart-backoff-max 4s",
             airgap ? "--airgap" : "--airgap=false",
-            // No Ingress controller on 80/443: benchmarks beside each other or a test run must not fight for the ports.
-            "--ingress-http-port", "0", "--ingress-https-port", "0")
+            // Never on 80/443: benchmarks beside each other or a test run must not fight for the ports.
+            "--ingress-http-port", ingressHttpPort.ToString(CultureInfo.InvariantCulture), "--ingress-https-port", "0")
             + string.Concat(context.Options.NodeArguments.Select(a => " '" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
         await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\nexec '{context.Options.ServerBinary.Replace("'", "'\\''", StringComparison.Ordinal)}' \"$@\" {flags}\n", ct);
         File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -222,7 +223,7 @@ internal sealed class NodeServer : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -24,6 +24,7 @@ internal static class ScenarioCatalog
         new StatefulSetReplacementScenario(),
         new RollingUpdateScenario(),
         new Traffic.ServiceLoadScenario(),
+        new Traffic.IngressLoadScenario(),
         NodeFailoverScenario.FastProfile(),
         new NodeJoin.NodeJoinScenario(),
         new Peers.PeersScenario(),

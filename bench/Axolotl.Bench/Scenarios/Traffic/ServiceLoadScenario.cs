@@ -23,11 +23,13 @@ internal sealed class ServiceLoadScenario : IScenario
     private const int Clients = 80;
     private const int Replicas = 3;
     private const int BaselineRounds = 2;
-    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan SettleTimeout = LoadPhases.SettleTimeout;
     private TimeSpan _interval = TimeSpan.FromSeconds(10);
     private TimeSpan _unreadyFor = TimeSpan.FromSeconds(4);
 
     public string Name => "service-load";
+
+    private LoadPhases Phases => new(Name, Clients, Replicas, _interval);
 
     public string Description => $"{Clients} clients on a {Replicas}-replica Deployment's NodePort: direct vs proxy throughput, then SIGKILL every 10 s, rolling updates, HTTP and exec readiness failures (2 min each; quick: 10 s each)";
 
@@ -49,9 +51,9 @@ internal sealed class ServiceLoadScenario : IScenario
         var nodePort = await TrafficWorkload.CreateAsync(api, Replicas, markers.Path, ct);
         try
         {
-            await watch.WaitAsync(pods => Settled(pods, TrafficWorkload.Images[0]), SettleTimeout, $"{Replicas} web pods Ready", ct);
+            await watch.WaitAsync(pods => LoadPhases.Settled(pods, TrafficWorkload.Images[0], Replicas), SettleTimeout, $"{Replicas} web pods Ready", ct);
             var proxy = new IPEndPoint(IPAddress.Loopback, nodePort);
-            await WarmUpAsync(proxy, ct);
+            await LoadPhases.WarmUpAsync(proxy, Replicas, "the NodePort", ct);
             context.Log($"{Name}: NodePort {nodePort} answers from all {Replicas} pods");
 
             var ips = (await TrafficWorkload.PodsAsync(api, ct)).Where(p => p.Ready && p.Ip is not null).Select(p => new IPEndPoint(p.Ip!, TrafficWorkload.ContainerPort)).ToArray();
@@ -59,9 +61,9 @@ internal sealed class ServiceLoadScenario : IScenario
             for (var round = 1; round <= BaselineRounds; round++)
             {
                 var direct = await LoadGenerator.RunAsync(Clients, n => ips[n % ips.Length], baseline, cap, ct);
-                directRate += Record(report, $"direct to the pod IPs (no proxy), round {round}", direct, "baseline for the ratio; clients round-robin over the pods") / BaselineRounds;
+                directRate += LoadPhases.Record(report, $"direct to the pod IPs (no proxy), round {round}", direct, "baseline for the ratio; clients round-robin over the pods") / BaselineRounds;
                 var viaProxy = await LoadGenerator.RunAsync(Clients, _ => proxy, baseline, cap, ct);
-                proxyRate += Record(report, $"through the NodePort (127.0.0.1), round {round}", viaProxy, "same clients, same length, right after") / BaselineRounds;
+                proxyRate += LoadPhases.Record(report, $"through the NodePort (127.0.0.1), round {round}", viaProxy, "same clients, same length, right after") / BaselineRounds;
             }
             report.Add("proxy throughput ÷ direct throughput", proxyRate / directRate, "×", $"mean of {BaselineRounds} alternating rounds each; target ≥ 0.5");
             report.Target("direct ÷ proxy throughput (target: proxy ≥ 50 % of direct)", directRate / proxyRate, 2.0, "×");
@@ -70,11 +72,11 @@ internal sealed class ServiceLoadScenario : IScenario
             var cases = context.Options.Cases;
             if (cases is null || cases.Contains("a"))
             {
-                await KillPhaseAsync(context, report, api, proxy, phase, cap, ct);
+                await Phases.KillAsync(context, report, api, proxy, "(a)", phase, cap, ct);
             }
             if (cases is null || cases.Contains("b"))
             {
-                await RolloutPhaseAsync(context, report, api, watch, proxy, phase, cap, ct);
+                await Phases.RolloutAsync(context, report, api, watch, proxy, "(b)", phase, cap, ct);
             }
             if (cases is null || cases.Contains("c"))
             {
@@ -98,62 +100,6 @@ internal sealed class ServiceLoadScenario : IScenario
         }
     }
 
-    private async Task KillPhaseAsync(BenchContext context, ScenarioReport report, ApiClient api, IPEndPoint proxy, TimeSpan phase, int cap, CancellationToken ct)
-    {
-        var before = (await TrafficWorkload.PodsAsync(api, ct)).Sum(p => p.Restarts);
-        var started = Stopwatch.GetTimestamp();
-        var load = LoadGenerator.RunAsync(Clients, _ => proxy, phase, cap, ct);
-        var kills = 0;
-        var missed = 0;
-        for (var next = _interval / 2; next < phase; next += _interval)
-        {
-            await DelayUntilAsync(started, next, ct);
-            var ready = (await TrafficWorkload.PodsAsync(api, ct)).Where(p => p.Ready && !p.Terminating).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
-            if (ready.Count == 0)
-            {
-                continue;
-            }
-            var victim = ready[kills % ready.Count];
-            if (TrafficWorkload.KillApp(victim.Uid) is { } pid)
-            {
-                kills++;
-                context.Log($"{Name}: SIGKILL {victim.Name}'s web server (PID {pid})");
-            }
-            else
-            {
-                missed++;
-                context.Log($"{Name}: found no web server under {victim.Name}'s init to SIGKILL");
-            }
-        }
-        var samples = await load;
-        Record(report, $"(a) a pod's web server SIGKILLed every {_interval.TotalSeconds:F0} s", samples, $"{kills} kills");
-        var after = (await TrafficWorkload.PodsAsync(api, ct)).Sum(p => p.Restarts);
-        report.Add("(a) container restarts seen", after - before, "restarts", $"{kills} SIGKILLs sent");
-        // A round that kills nothing measures nothing: say so instead of reporting 0 failed requests.
-        report.Target("(a) ready pods whose web server was not found to SIGKILL", missed, 0, "pods");
-    }
-
-    private async Task RolloutPhaseAsync(BenchContext context, ScenarioReport report, ApiClient api, PodSetWatch watch, IPEndPoint proxy, TimeSpan phase, int cap, CancellationToken ct)
-    {
-        var phaseStarted = Stopwatch.GetTimestamp();
-        var load = LoadGenerator.RunAsync(Clients, _ => proxy, phase, cap, ct);
-        var rollouts = new LatencySamples("(b) rollout: image changed → all new pods Ready, old gone");
-        var image = 0;
-        while (!load.IsCompleted)
-        {
-            image = (image + 1) % TrafficWorkload.Images.Length;
-            var target = TrafficWorkload.Images[image];
-            var sent = Stopwatch.GetTimestamp();
-            await WorkloadApi.SetImageAsync(api, TrafficWorkload.App, target, ct);
-            var done = await watch.WaitAsync(pods => Settled(pods, target), SettleTimeout, $"rollout to {target}", ct);
-            rollouts.Add(sent, done);
-            context.Log($"{Name}: rollout {rollouts.Count} to {target} in {Stopwatch.GetElapsedTime(sent, done).TotalMilliseconds:F0} ms, from {Stopwatch.GetElapsedTime(phaseStarted, sent).TotalSeconds:F1} s into the phase");
-        }
-        var samples = await load;
-        Record(report, "(b) rolling updates back to back", samples, $"{rollouts.Count} rollouts (maxSurge 1, maxUnavailable 0 at 3 replicas)");
-        report.Add(rollouts, "each rollout replaces all 3 pods");
-    }
-
     private async Task ReadinessPhaseAsync(BenchContext context, ScenarioReport report, ApiClient api, PodSetWatch watch, string markers, IPEndPoint proxy,
         TimeSpan phase, int cap, string label, string probeKind, CancellationToken ct)
     {
@@ -162,7 +108,7 @@ internal sealed class ServiceLoadScenario : IScenario
         var windows = new List<(string Pod, long FailedMicros, long RecoveredMicros)>();
         for (var next = _interval / 2; next + _unreadyFor < phase; next += _interval)
         {
-            await DelayUntilAsync(started, next, ct);
+            await LoadPhases.DelayUntilAsync(started, next, ct);
             var ready = watch.Snapshot().Where(p => p.App == TrafficWorkload.App && p.Ready && !p.Terminating).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
             if (ready.Count == 0)
             {
@@ -185,7 +131,7 @@ internal sealed class ServiceLoadScenario : IScenario
             context.Log($"{Name}: {pod} unready for {_unreadyFor.TotalSeconds:F0} s from its probe's stamp {failed}");
         }
         var samples = await load;
-        Record(report, $"{label} one pod's {probeKind} readiness probe failing {_unreadyFor.TotalSeconds:F0} s in every {_interval.TotalSeconds:F0} s", samples, $"{windows.Count} failures");
+        LoadPhases.Record(report, $"{label} one pod's {probeKind} readiness probe failing {_unreadyFor.TotalSeconds:F0} s in every {_interval.TotalSeconds:F0} s", samples, $"{windows.Count} failures");
 
         // A connection's start (the client's connect call, realtime) bounds when the proxy chose its
         // endpoint from below: that choice comes after it. The client's "connected" stamp is taken after
@@ -230,74 +176,5 @@ internal sealed class ServiceLoadScenario : IScenario
             lateOver20Ms += after.Count(ms => ms > 20);
         }
         return lastNew;
-    }
-
-    /// <summary>Adds one phase's request latencies, totals and failure reasons; returns its throughput (requests per second).</summary>
-    private static double Record(ScenarioReport report, string phase, IReadOnlyList<LoadSample> samples, string note)
-    {
-        var latencies = new LatencySamples(phase + ": request latency");
-        foreach (var s in samples)
-        {
-            latencies.Add(s.Start, s.Start + (long)(s.Milliseconds / 1000 * Stopwatch.Frequency));
-        }
-        var summary = report.Add(latencies, note);
-        var failed = samples.Where(s => s.Error is not null).ToList();
-        var reasons = string.Join(", ", failed.GroupBy(s => s.Error).OrderByDescending(g => g.Count()).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} ×{g.Count()}")));
-        report.Add(phase + ": requests sent", samples.Count, "requests");
-        report.Add(phase + ": requests failed", failed.Count, "requests", reasons.Length == 0 ? null : $"{reasons}; {FailureTimes(samples, failed)}");
-        report.Target(phase + ": failed requests", failed.Count, 0, "requests");
-        return summary.ThroughputPerSecond ?? 0;
-    }
-
-    /// <summary>When the failed requests started, seconds into the phase, in bursts (failures less than a second apart): "at 41.2–41.9 s ×80".</summary>
-    private static string FailureTimes(IReadOnlyList<LoadSample> samples, List<LoadSample> failed)
-    {
-        var origin = samples.Min(s => s.Start);
-        var offsets = failed.Select(s => Stopwatch.GetElapsedTime(origin, s.Start).TotalSeconds).Order().ToList();
-        var bursts = new List<(double From, double To, int Count)>();
-        foreach (var at in offsets)
-        {
-            if (bursts.Count > 0 && at - bursts[^1].To < 1)
-            {
-                bursts[^1] = (bursts[^1].From, at, bursts[^1].Count + 1);
-            }
-            else
-            {
-                bursts.Add((at, at, 1));
-            }
-        }
-        return "started at " + string.Join(", ", bursts.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.From:F1}–{b.To:F1} s ×{b.Count}")));
-    }
-
-    private static async Task WarmUpAsync(IPEndPoint proxy, CancellationToken ct)
-    {
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            var samples = await LoadGenerator.RunAsync(8, _ => proxy, TimeSpan.FromSeconds(1), 2_000, ct);
-            if (samples.Where(s => s.Pod is not null).Select(s => s.Pod).Distinct().Count() == Replicas)
-            {
-                return;
-            }
-            if (waited.Elapsed > SettleTimeout)
-            {
-                throw new TimeoutException($"the NodePort did not answer from {Replicas} pods");
-            }
-        }
-    }
-
-    private static async Task DelayUntilAsync(long started, TimeSpan at, CancellationToken ct)
-    {
-        var wait = at - Stopwatch.GetElapsedTime(started);
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait, ct);
-        }
-    }
-
-    private static bool Settled(IReadOnlyCollection<PodState> pods, string image)
-    {
-        var mine = pods.Where(p => p.App == TrafficWorkload.App).ToList();
-        return mine.Count == Replicas && mine.All(p => p.Image is { } i && (i == image || i.EndsWith('/' + image, StringComparison.Ordinal)) && p.Ready && !p.Terminating);
     }
 }
