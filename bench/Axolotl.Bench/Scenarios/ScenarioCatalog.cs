@@ -25,6 +25,7 @@ internal static class ScenarioCatalog
         new RollingUpdateScenario(),
         new Traffic.ServiceLoadScenario(),
         new Traffic.IngressLoadScenario(),
+        new NetworkPolicies.NetworkPolicyCostScenario(),
         NodeFailoverScenario.FastProfile(),
         new NodeJoin.NodeJoinScenario(),
         new Peers.PeersScenario(),

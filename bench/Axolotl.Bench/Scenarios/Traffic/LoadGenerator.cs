@@ -26,7 +26,9 @@ internal static class LoadGenerator
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
     private const string Marker = "Hello from ";
 
-    public static async Task<IReadOnlyList<LoadSample>> RunAsync(int clients, Func<long, IPEndPoint> target, TimeSpan duration, int maxRequests, CancellationToken ct)
+    /// <param name="newSocket">Where sockets come from (e.g. a pod's network namespace); a plain one of the bench's own by default.</param>
+    public static async Task<IReadOnlyList<LoadSample>> RunAsync(int clients, Func<long, IPEndPoint> target, TimeSpan duration, int maxRequests, CancellationToken ct,
+        Func<Task<Socket>>? newSocket = null)
     {
         var samples = new ConcurrentQueue<LoadSample>();
         var issued = 0L;
@@ -41,7 +43,7 @@ internal static class LoadGenerator
                 {
                     return;
                 }
-                samples.Enqueue(await OneAsync(target(n), buffer, ct));
+                samples.Enqueue(await OneAsync(target(n), buffer, ct, newSocket));
             }
         }, ct)).ToArray();
         await Task.WhenAll(workers);
@@ -49,13 +51,13 @@ internal static class LoadGenerator
     }
 
     /// <summary>One request on a new connection (<paramref name="buffer"/> holds the response; one per client).</summary>
-    public static async Task<LoadSample> OneAsync(IPEndPoint endpoint, byte[] buffer, CancellationToken ct)
+    public static async Task<LoadSample> OneAsync(IPEndPoint endpoint, byte[] buffer, CancellationToken ct, Func<Task<Socket>>? newSocket = null)
     {
+        using var socket = newSocket is null ? new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true } : await newSocket();
         var start = Stopwatch.GetTimestamp();
         long connected = 0;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(RequestTimeout);
-        using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         var started = Stamps.UnixMicrosNow();
         try
         {
