@@ -15,6 +15,7 @@ using Axolotl.Proxy.Forwarding;
 using Axolotl.Proxy.Forwarding.Udp;
 using Axolotl.Proxy.Network;
 using Axolotl.Proxy.Routing;
+using Axolotl.Proxy.Standby;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Proxy;
@@ -51,6 +52,8 @@ public sealed class ServiceProxy : IAsyncDisposable
     // collapse into one more pass, which reads the latest state anyway.
     private readonly Channel<bool> _routingWake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Channel<bool> _frontendWake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _standbyWake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly StandbyTableWriter? _standby;
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop;
     private readonly List<Task> _running = [];
@@ -90,6 +93,7 @@ public sealed class ServiceProxy : IAsyncDisposable
         }, time);
         _udp = new UdpForwarder(() => Snapshot, _picker, flows, time, _logger);
         _listeners = new ListenerSet(forwarder.HandleAsync, options.ListenBacklog, time, _logger, _udp);
+        _standby = options.StandbyTable is { } table ? new StandbyTableWriter(table, _logger) : null;
         // The process's informers when it has them (started by their owner), else the proxy's own.
         _ownsInformers = informers is null;
         _informers = informers ?? new SharedInformerFactory(client, loggerFactory, time,
@@ -211,6 +215,11 @@ public sealed class ServiceProxy : IAsyncDisposable
         // would keep forwarding by a routing table that no longer changes.
         _loops.Add(DelegateLoop.StartNew("proxy-routing", LoopFailurePolicy.RestartWithBackoff, RoutingLoopAsync, _time, _logger, ct));
         _loops.Add(DelegateLoop.StartNew("proxy-frontends", LoopFailurePolicy.RestartWithBackoff, FrontendLoopAsync, _time, _logger, ct));
+        if (_standby is not null)
+        {
+            // Its own loop: an nft run never delays an endpoint change or a listener.
+            _loops.Add(DelegateLoop.StartNew("proxy-standby", LoopFailurePolicy.RestartWithBackoff, StandbyLoopAsync, _time, _logger, ct));
+        }
         _dns?.Start();
         // Idle UDP flows and expired affinity entries go on a timer too, not only when traffic finds them.
         _sweeper = _time.CreateTimer(_ => Sweep(), null, _options.SweepInterval, _options.SweepInterval);
@@ -311,6 +320,7 @@ public sealed class ServiceProxy : IAsyncDisposable
         }
         _reportedConflicts = conflicts;
         _frontendWake.Writer.TryWrite(true);
+        _standbyWake.Writer.TryWrite(true);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             var usable = next.Routes.Values.Sum(r => r.ClusterEndpoints.Count);
@@ -370,6 +380,26 @@ public sealed class ServiceProxy : IAsyncDisposable
                     ProxyLog.SyncFailed(_logger, e);
                     retry = true;
                 }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The kernel standby table follows the snapshots, first written after the caches synced (the routing loop's
+    /// first wake-up), so a restarted process never replaces the table a dead one left with an empty one.
+    /// Changes while nft runs collapse into one more write.
+    /// </summary>
+    private async Task StandbyLoopAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await _standbyWake.Reader.ReadAsync(ct);
+                await _standby!.WriteAsync(Snapshot, ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -16,6 +16,13 @@ public sealed record ServiceProxyOptions
     /// <summary>The link the proxy creates for the cluster IPs (at most 15 characters); null leaves interfaces alone.</summary>
     public string? InterfaceName { get; init; } = "axl-svc0";
 
+    /// <summary>
+    /// The nftables table (ip family) of the kernel standby path, which serves new TCP connections while this
+    /// process is down (<see cref="Standby.StandbyTable"/>, ADR 0026); null: none. The proxy writes it and never
+    /// removes it: the node's host cleanup does.
+    /// </summary>
+    public string? StandbyTable { get; init; }
+
     /// <summary>Addresses node ports listen on besides the Node object's InternalIP/ExternalIP (127.0.0.1 and the pod gateway, typically).</summary>
     public IReadOnlyList<IPAddress> NodePortAddresses { get; init; } = [IPAddress.Loopback];
 

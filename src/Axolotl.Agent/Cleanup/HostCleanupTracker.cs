@@ -13,7 +13,7 @@ namespace Axolotl.Agent.Cleanup;
 /// makes again anyway. A reset removes everything. Decision order:
 /// 1. which pods survive (Reset: none; Start: checkpointed; Stop: checkpointed or still running);
 /// 2. for every other pod: kill its processes, unmount, delete its namespace and veth, its cgroups, its state;
-/// 3. with no pod left (Stop, Reset): the node's bridge, service link, rules, routes, egress and network policy tables, VXLAN objects, cgroup root.
+/// 3. with no pod left (Stop, Reset): the node's bridge, service link, rules, routes, egress, network policy and service standby tables, VXLAN objects, cgroup root.
 /// </summary>
 public static class HostCleanupTracker
 {
@@ -74,6 +74,7 @@ public static class HostCleanupTracker
         var egressOurs = inventory.NftTables.Contains(egressTable);
         var policyTable = NetworkPolicies.NetworkPolicyTable.QualifiedTableName(node.Bridge);
         var policyOurs = inventory.NftTables.Contains(policyTable);
+        var standbyOurs = node.ServiceStandbyTable is { } standbyTable && inventory.NftTables.Contains(standbyTable);
         var vxlanOurs = node.PodNetwork == "vxlan" && inventory.Links.Contains(VxlanRoutes.Device) &&
             !inventory.Routes.Any(r => r.Device == VxlanRoutes.Device && r.Protocol == HostGatewayRoutes.Protocol && r.Source != node.Gateway);
         if (nodeLevel)
@@ -96,6 +97,10 @@ public static class HostCleanupTracker
             if (policyOurs)
             {
                 actions.Add(new CleanupAction(CleanupStep.DeleteNftTable, policyTable));
+            }
+            if (standbyOurs)
+            {
+                actions.Add(new CleanupAction(CleanupStep.DeleteNftTable, node.ServiceStandbyTable!));
             }
             if (vxlanOurs)
             {
@@ -133,6 +138,7 @@ public static class HostCleanupTracker
             Routes = ourRoutes.Count,
             Egress = egressOurs,
             NetworkPolicy = policyOurs,
+            ServiceStandby = standbyOurs,
             Vxlan = vxlanOurs,
             CgroupDirectories = inventory.Cgroups.Count - cgroups.Count,
             Mounts = inventory.Mounts.Count - unmounts.Count,

@@ -23,6 +23,9 @@ public sealed record KeptObjects
     /// <summary>The node's network policy table (the surviving pods stay isolated).</summary>
     public bool NetworkPolicy { get; init; }
 
+    /// <summary>The service proxy's kernel standby table (the surviving pods keep answering through their Services, ADR 0026).</summary>
+    public bool ServiceStandby { get; init; }
+
     public bool Vxlan { get; init; }
 
     public int CgroupDirectories { get; init; }
@@ -55,6 +58,10 @@ public sealed record KeptObjects
         if (NetworkPolicy)
         {
             parts.Add("the network policy nftables table");
+        }
+        if (ServiceStandby)
+        {
+            parts.Add("the service standby nftables table");
         }
         if (Vxlan)
         {

@@ -40,6 +40,9 @@ public sealed record NodeHostRecord
 
     public string? ServiceCidr { get; init; }
 
+    /// <summary>The service proxy's kernel standby table ("ip axolotl_standby_BRIDGE", ADR 0026), when it runs one.</summary>
+    public string? ServiceStandbyTable { get; init; }
+
     /// <summary>Checkpoints and logs: DATA/agent.</summary>
     public string AgentDir => Path.Combine(DataDir, "agent");
 

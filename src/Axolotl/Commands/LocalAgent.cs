@@ -162,6 +162,7 @@ public static class LocalAgent
         PodNetwork = PodNetworkModes.Name(PodNetwork(args)),
         ServiceInterface = ServiceInterfaceName(bridge),
         ServiceCidr = args.Get("service-cidr") ?? Axolotl.ApiServer.Admission.ServiceAllocator.DefaultServiceCidr,
+        ServiceStandbyTable = Axolotl.Proxy.Standby.StandbyTable.QualifiedTableName(bridge),
     };
 
     /// <summary>
@@ -271,6 +272,11 @@ public static class LocalAgent
             NodeName = agent.Options.NodeName,
             ServiceCidr = serviceCidr,
             InterfaceName = ServiceInterfaceName(bridge),
+            // Serves the Services' TCP frontends from the kernel while this process is down (ADR 0026), on a node whose host
+            // record names it, since the host cleanup (not the proxy) removes it.
+            StandbyTable = Axolotl.Agent.Metrics.InstrumentedRuntime.Unwrap(agent.Context.Runtime) is ProcessRuntime
+                ? Axolotl.Proxy.Standby.StandbyTable.TableName(bridge)
+                : null,
             NodePortAddresses = [System.Net.IPAddress.Loopback, System.Net.IPAddress.Parse(new PodCidr(agent.Options.PodCidr).Gateway)],
             Balancing = balancing,
             LocalReadiness = (agent.Context.Readiness.Observer as AgentToProxyReadiness)?.Board,

@@ -260,4 +260,24 @@ public sealed class HostCleanupTrackerTests
         Assert.Empty(Targets(start, CleanupStep.DeleteNftTable));
         Assert.Equal(["ip axolotl_egress_axla"], Targets(reset, CleanupStep.DeleteNftTable));
     }
+
+    [Fact]
+    public void The_service_standby_table_stays_for_surviving_pods_and_goes_with_the_last_one_but_another_nodes_never()
+    {
+        var node = Node with { ServiceStandbyTable = "ip axolotl_standby_axla" };
+        var machine = Machine() with { NftTables = new HashSet<string> { "ip axolotl_standby_axla", "ip axolotl_standby_axlb" } };
+
+        var stop = HostCleanupTracker.Decide(node, machine, CleanupMode.Stop);
+        var start = HostCleanupTracker.Decide(node, machine, CleanupMode.Start);
+        var reset = HostCleanupTracker.Decide(node, machine, CleanupMode.Reset);
+        var emptyStop = HostCleanupTracker.Decide(node, new HostInventory { NftTables = machine.NftTables }, CleanupMode.Stop);
+
+        Assert.Empty(Targets(stop, CleanupStep.DeleteNftTable));
+        Assert.Contains("the service standby nftables table", stop.Kept.Describe("/var/lib/axl-a"), StringComparison.Ordinal);
+        Assert.Empty(Targets(start, CleanupStep.DeleteNftTable));
+        Assert.Equal(["ip axolotl_standby_axla"], Targets(reset, CleanupStep.DeleteNftTable));
+        Assert.Equal(["ip axolotl_standby_axla"], Targets(emptyStop, CleanupStep.DeleteNftTable));
+        // A record from before the standby path names no table: nothing is guessed.
+        Assert.Empty(Targets(HostCleanupTracker.Decide(Node, machine, CleanupMode.Reset), CleanupStep.DeleteNftTable));
+    }
 }

@@ -60,6 +60,8 @@ public static class NodeCleanup
         await ProcessRunner.RunAsync("nft", ["delete", "table", "ip", "axolotl_egress_" + bridge], timeout: TimeSpan.FromSeconds(10));
         // Its network policy table (NetworkPolicyTable.TableName): left in place, it would drop traffic of later pods given the same addresses.
         await ProcessRunner.RunAsync("nft", ["delete", "table", "inet", "axolotl_netpol_" + bridge], timeout: TimeSpan.FromSeconds(10));
+        // Its service standby table (StandbyTable.TableName, ADR 0026): kept by a kill, and left behind it would DNAT later nodes' traffic to gone pods.
+        await ProcessRunner.RunAsync("nft", ["delete", "table", "ip", "axolotl_standby_" + bridge], timeout: TimeSpan.FromSeconds(10));
     }
 
     /// <summary>

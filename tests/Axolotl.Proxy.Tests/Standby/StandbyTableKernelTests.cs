@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Axolotl.Proxy.Routing;
+using Axolotl.Proxy.Standby;
+using static Axolotl.Proxy.Tests.Standby.StandbySnapshots;
+
+namespace Axolotl.Proxy.Tests.Standby;
+
+/// <summary>
+/// The standby table in a real kernel: a network namespace plays the node, with a node port on its address;
+/// the endpoint (a listener here, beside the client) is reached through the table only while no relay
+/// listens on the node port inside the namespace.
+/// </summary>
+public sealed class StandbyTableKernelTests
+{
+    private const int NodePort = 30080;
+
+    [RootFact]
+    public async Task A_new_connection_goes_to_the_relay_while_it_listens_and_to_the_endpoint_through_the_kernel_while_it_does_not()
+    {
+        await using var node = await StandbyNamespace.CreateAsync();
+        using var endpoint = new TcpListener(node.HostAddress, 0);
+        endpoint.Start();
+        using var stop = new CancellationTokenSource();
+        var serving = AnswerAsync(endpoint.Server, "endpoint", stop.Token);
+        var route = Route("shop", "web", "", externalLocal: false,
+            Ready(node.HostAddress.ToString(), ((IPEndPoint)endpoint.LocalEndpoint).Port));
+        var snapshot = Build(($"{node.NodeAddress}:{NodePort}", Transport.Tcp, FrontendKind.NodePort, route));
+        var frontend = new IPEndPoint(node.NodeAddress, NodePort);
+
+        var (code, errors) = await node.NftAsync(StandbyTable.Script(StandbyTable.TableName("axlsbtest"), snapshot));
+        Assert.True(code == 0, $"nft refused the standby table: {errors}");
+
+        // No relay: the kernel takes the connection to the endpoint, masqueraded to the node's address.
+        Assert.Equal($"endpoint for {node.NodeAddress}", await AskAsync(frontend));
+
+        // The relay listens: the socket lookup leaves the connection to it, with the client's address.
+        var relay = node.ListenInside(frontend);
+        var relaying = AnswerAsync(relay, "relay", stop.Token);
+        Assert.Equal($"relay for {node.HostAddress}", await AskAsync(frontend));
+        Assert.Equal($"relay for {node.HostAddress}", await AskAsync(frontend));
+        relay.Dispose();
+        await relaying;
+
+        // The relay is gone again (a killed process): the next connection is the kernel's.
+        Assert.Equal($"endpoint for {node.NodeAddress}", await AskAsync(frontend));
+        await stop.CancelAsync();
+        await serving;
+    }
+
+    [RootFact]
+    public async Task A_frontend_without_endpoints_is_refused()
+    {
+        await using var node = await StandbyNamespace.CreateAsync();
+        var route = Route("shop", "web", "", externalLocal: false, NotReady(node.HostAddress.ToString(), 8080));
+        var snapshot = Build(($"{node.NodeAddress}:{NodePort}", Transport.Tcp, FrontendKind.NodePort, route));
+        var (code, errors) = await node.NftAsync(StandbyTable.Script(StandbyTable.TableName("axlsbtest"), snapshot));
+        Assert.True(code == 0, $"nft refused the standby table: {errors}");
+
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var refused = await Assert.ThrowsAsync<SocketException>(async () => await client.ConnectAsync(new IPEndPoint(node.NodeAddress, NodePort)));
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+    }
+
+    /// <summary>One connection: connect, read to the end.</summary>
+    private static async Task<string> AskAsync(IPEndPoint frontend)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(frontend, timeout.Token);
+        var buffer = new byte[256];
+        var total = 0;
+        int read;
+        while ((read = await client.ReceiveAsync(buffer.AsMemory(total), SocketFlags.None, timeout.Token)) > 0)
+        {
+            total += read;
+        }
+        return Encoding.ASCII.GetString(buffer, 0, total);
+    }
+
+    /// <summary>Accepts until cancelled (or the socket closes) and answers each connection with who answered and the peer it saw.</summary>
+    private static async Task AnswerAsync(Socket listener, string who, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                using var accepted = await listener.AcceptAsync(ct);
+                var peer = ((IPEndPoint)accepted.RemoteEndPoint!).Address;
+                await accepted.SendAsync(Encoding.ASCII.GetBytes($"{who} for {peer}"), SocketFlags.None, ct);
+                accepted.Shutdown(SocketShutdown.Both);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+    }
+}
