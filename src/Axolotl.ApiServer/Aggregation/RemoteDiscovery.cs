@@ -129,7 +129,8 @@ public sealed partial class RemoteDiscovery(ApiServiceCache apiServices, Service
                 var body = await response.Content.ReadAsByteArrayAsync(linked.Token);
                 if (response.StatusCode != System.Net.HttpStatusCode.OK)
                 {
-                    LogFailed(logger, remote.GroupVersion, $"HTTP {(int)response.StatusCode}");
+                    var reason = $"HTTP {(int)response.StatusCode}";
+                    LogFailed(logger, remote.GroupVersion, reason);
                     return null;
                 }
                 return JsonNode.Parse(body)?["resources"] is JsonArray resources ? (JsonArray)resources.DeepClone() : throw new JsonException("no resources in the answer");
