@@ -9,8 +9,8 @@ namespace Axolotl.ApiServer.Aggregation;
 /// <summary>
 /// Where a request for an aggregated API goes: a ready address of the Service's Endpoints on the port named like the
 /// Service port, as kube-apiserver's endpoint resolver picks one (--enable-aggregator-routing=true). Unlike
-/// services/NAME/proxy, an address need not belong to a pod and may be loopback: only those who may write APIServices
-/// (cluster administrators) choose the Service, and an aggregated API server often runs beside the API server.
+/// services/NAME/proxy, an address need not belong to a pod: only those who may write APIServices (cluster
+/// administrators) choose the Service, and an aggregated API server may run on a host rather than in a pod.
 /// </summary>
 public sealed class ServiceEndpointResolver(ObjectStore objects)
 {

@@ -1,4 +1,7 @@
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Axolotl.E2E.Tests.Harness;
 using Axolotl.Testing;
@@ -6,8 +9,10 @@ using Axolotl.Testing;
 namespace Axolotl.E2E.Tests.ApiRegistration;
 
 /// <summary>
-/// API aggregation end to end with the real kubectl: an aggregated API server on loopback (<see cref="TestAggregatedApiServer"/>)
-/// behind a Service without a selector and hand-written Endpoints and EndpointSlice, registered by an APIService with
+/// API aggregation end to end with the real kubectl: an aggregated API server in the test process (<see cref="TestAggregatedApiServer"/>)
+/// behind a Service without a selector and hand-written Endpoints and EndpointSlice. Endpoints may not be loopback
+/// (upstream's validation, kept here), so it listens on this host's own non-loopback address: packets to it never
+/// leave the machine. registered by an APIService with
 /// its caBundle. kube-aggregator's behaviour: the discovery probe makes it Available, requests are authorized here and
 /// proxied with the caller's identity and the front-proxy client certificate, discovery lists its resources, watches
 /// stream, redirects are refused; a caBundle that does not match, or a backend that stopped, gets upstream's 503s.
@@ -15,6 +20,14 @@ namespace Axolotl.E2E.Tests.ApiRegistration;
 public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<ServerFixture>
 {
     private const string Version = "v1alpha1";
+
+    /// <summary>An IPv4 address of one of this host's own interfaces that is up, neither loopback nor link-local, nor one Axolotl put on a link.</summary>
+    private static IPAddress HostAddress() =>
+        NetworkInterface.GetAllNetworkInterfaces()
+            .Where(i => i.OperationalStatus == OperationalStatus.Up && i.NetworkInterfaceType != NetworkInterfaceType.Loopback && !i.Name.StartsWith("axl", StringComparison.Ordinal))
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+            .Select(u => u.Address)
+            .First(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a) && a.GetAddressBytes() is not [169, 254, _, _] and not [10, 96, _, _]);
 
     private async Task<string> RegisterAsync(string ns, string group, TestAggregatedApiServer backend, string caBundle)
     {
@@ -37,7 +50,7 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
               namespace: {{ns}}
             subsets:
             - addresses:
-              - ip: 127.0.0.1
+              - ip: {{backend.Address}}
               ports:
               - name: https
                 port: {{backend.Port}}
@@ -51,7 +64,7 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
                 kubernetes.io/service-name: api
             addressType: IPv4
             endpoints:
-            - addresses: [127.0.0.1]
+            - addresses: [{{backend.Address}}]
               conditions:
                 ready: true
             ports:
@@ -84,7 +97,7 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
     {
         var ns = await fx.NewNamespaceAsync("flunders");
         const string group = "wardle.agg.e2e.example.com";
-        await using var backend = await TestAggregatedApiServer.StartAsync(group, Version, $"api.{ns}.svc");
+        await using var backend = await TestAggregatedApiServer.StartAsync(HostAddress(), group, Version, $"api.{ns}.svc");
         var name = await RegisterAsync(ns, group, backend, backend.CaBundle);
         try
         {
@@ -127,13 +140,13 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
             using (var refused = await http.GetAsync($"/apis/{group}/{Version}/namespaces/{ns}/flunders"))
             {
                 Assert.Equal(503, (int)refused.StatusCode);
-                Assert.Equal($"dial tcp 127.0.0.1:{backend.Port}: connect: connection refused\n", await refused.Content.ReadAsStringAsync());
+                Assert.Equal($"dial tcp {backend.Address}:{backend.Port}: connect: connection refused\n", await refused.Content.ReadAsStringAsync());
             }
             await fx.Kubectl.OkAsync("annotate", "apiservice", name, "e2e/recheck=now");
             var message = await Eventually.KubectlAsync(fx.Kubectl, r => r.Stdout.StartsWith("False/FailedDiscoveryCheck", StringComparison.Ordinal), "FailedDiscoveryCheck",
                 "get", "apiservice", name, "-o", "jsonpath={.status.conditions[0].status}/{.status.conditions[0].reason}/{.status.conditions[0].message}");
-            var url = $"https://127.0.0.1:{backend.Port}/apis/{group}/{Version}";
-            Assert.EndsWith($"/failing or missing response from {url}: Get \"{url}\": dial tcp 127.0.0.1:{backend.Port}: connect: connection refused", message.Stdout.Trim());
+            var url = $"https://{backend.Address}:{backend.Port}/apis/{group}/{Version}";
+            Assert.EndsWith($"/failing or missing response from {url}: Get \"{url}\": dial tcp {backend.Address}:{backend.Port}: connect: connection refused", message.Stdout.Trim());
             using (var unavailable = await http.GetAsync($"/apis/{group}/{Version}/namespaces/{ns}/flunders"))
             {
                 Assert.Equal(503, (int)unavailable.StatusCode);
@@ -151,7 +164,7 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
     {
         var ns = await fx.NewNamespaceAsync("wrongca");
         const string group = "wrongca.agg.e2e.example.com";
-        await using var backend = await TestAggregatedApiServer.StartAsync(group, Version, $"api.{ns}.svc");
+        await using var backend = await TestAggregatedApiServer.StartAsync(HostAddress(), group, Version, $"api.{ns}.svc");
         using var otherCa = new TestPki("some-other-ca");
         // Upstream's probe does not verify certificates, so the APIService is Available; every proxied request is verified.
         var name = await RegisterAsync(ns, group, backend, Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(otherCa.Ca.ExportCertificatePem())));

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace Axolotl.E2E.Tests.ApiRegistration;
 
 /// <summary>
-/// A small aggregated API server on a free loopback port: HTTPS with a serving certificate from a CA of its own for
+/// A small aggregated API server on a free port of the given address of this host: HTTPS with a serving certificate from a CA of its own for
 /// SERVICE.NAMESPACE.svc, serving /apis/GROUP/VERSION (an APIResourceList with one namespaced resource, flunders),
 /// a list and a get of one flunder, a watch that sends one event and holds the stream open, and a redirect. It
 /// records each request's identity headers and the client certificate the caller presented.
@@ -23,12 +23,15 @@ public sealed class TestAggregatedApiServer : IAsyncDisposable
     private readonly TestPki _pki;
     private bool _stopped;
 
-    private TestAggregatedApiServer(WebApplication app, TestPki pki, int port)
+    private TestAggregatedApiServer(WebApplication app, TestPki pki, IPAddress address, int port)
     {
         _app = app;
         _pki = pki;
+        Address = address;
         Port = port;
     }
+
+    public IPAddress Address { get; }
 
     public int Port { get; }
 
@@ -38,13 +41,13 @@ public sealed class TestAggregatedApiServer : IAsyncDisposable
     /// <summary>Each request: path and query, X-Remote-User, X-Remote-Group values, and the client certificate's subject and issuer.</summary>
     public ConcurrentQueue<(string Path, string? User, string[] Groups, string? ClientSubject, string? ClientIssuer)> Requests { get; } = new();
 
-    public static async Task<TestAggregatedApiServer> StartAsync(string group, string version, string serverName)
+    public static async Task<TestAggregatedApiServer> StartAsync(IPAddress address, string group, string version, string serverName)
     {
         var pki = new TestPki("aggregated-api-ca");
         var serving = pki.Serving("aggregated-api", dnsNames: [serverName]);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, 0, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
         {
             ServerCertificate = serving,
             ClientCertificateMode = ClientCertificateMode.AllowCertificate,
@@ -105,7 +108,7 @@ public sealed class TestAggregatedApiServer : IAsyncDisposable
             }
         });
         await app.StartAsync();
-        server = new TestAggregatedApiServer(app, pki, new Uri(app.Urls.First()).Port);
+        server = new TestAggregatedApiServer(app, pki, address, new Uri(app.Urls.First()).Port);
         return server;
     }
 
