@@ -32,6 +32,9 @@ public sealed partial class ApiRouter(
 
     public Metrics.MetricsEndpoint? KubeStateMetrics { get; init; }
 
+    /// <summary>Aggregated API servers (remote APIServices and the proxy to them); null where a test builds a router without them.</summary>
+    public Aggregation.AggregationRoutes? Aggregation { get; init; }
+
     /// <summary>Cancelled when the server stops: a request it cuts short is not a failure (see <see cref="RequestFailures"/>).</summary>
     public CancellationToken Stopping { get; init; }
 
@@ -64,6 +67,7 @@ public sealed partial class ApiRouter(
             ["api"] when get => Discovery(ctx, documents.AggregatedCore, documents.LegacyApiVersions),
             ["apis"] when get => Discovery(ctx, documents.AggregatedGroups, documents.LegacyGroupList),
             ["api", "v1"] when get => Text(ctx, documents.LegacyResourceLists["v1"]),
+            ["apis", var g, var v, ..] when RemoteFor(g, v) is { } remote => Aggregation!.Proxy.HandleAsync(ctx, remote),
             ["apis", var g] when get => documents.LegacyGroups.TryGetValue(g, out var doc) ? Text(ctx, doc) : throw ApiErrors.NoSuchPath(),
             ["apis", var g, var v] when get =>
                 documents.LegacyResourceLists.TryGetValue($"{g}/{v}", out var doc) ? Text(ctx, doc) : throw ApiErrors.NoSuchPath(),
@@ -78,6 +82,13 @@ public sealed partial class ApiRouter(
             _ => throw ApiErrors.NoSuchPath(),
         };
     }
+
+    /// <summary>The remote APIService for a group/version this server does not serve itself (a Local one wins), or null.</summary>
+    private Aggregation.RemoteApiService? RemoteFor(string group, string version) =>
+        Aggregation is { } aggregation && aggregation.ApiServices.Current.Remote.TryGetValue($"{group}/{version}", out var remote) &&
+        !discovery.Current.LegacyResourceLists.ContainsKey($"{group}/{version}")
+            ? remote
+            : null;
 
     /// <summary>The documents are built in the background after start (reflection over every kind); the first caller waits.</summary>
     private async Task OpenApiAsync(HttpContext ctx, string[] rest)

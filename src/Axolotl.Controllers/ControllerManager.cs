@@ -99,6 +99,12 @@ public sealed record ControllerManagerOptions
     /// <summary>Keeps every APIService's Available condition current.</summary>
     public bool ApiServiceAvailability { get; init; } = true;
 
+    /// <summary>
+    /// The front-proxy client certificate the availability probe presents to aggregated API servers (the API server's;
+    /// the probe runs where kube-aggregator's would); null: the probe presents none.
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? AggregatorProxyClientCertificate { get; init; }
+
     /// <summary>The cluster CA (PEM) published as <c>kube-root-ca.crt</c> in every namespace; null: not published.</summary>
     public string? RootCaPem { get; init; }
 
@@ -124,6 +130,7 @@ public sealed record ControllerManagerOptions
 public sealed class ControllerManager : IAsyncDisposable
 {
     private readonly List<BackgroundLoop> _loops = [];
+    private readonly List<IDisposable> _disposables = [];
     private readonly CancellationTokenSource? _ownInformers;
 
     private ControllerManager(SharedInformerFactory informers, CancellationTokenSource? ownInformers)
@@ -287,7 +294,9 @@ public sealed class ControllerManager : IAsyncDisposable
         }
         if (options.ApiServiceAvailability)
         {
-            manager._loops.Add(new ApiServiceAvailability.ApiServiceAvailabilityController(client, loggerFactory, time, informers));
+            var probe = new ApiServiceAvailability.HttpDiscoveryProbe(options.AggregatorProxyClientCertificate, time);
+            manager._disposables.Add(probe);
+            manager._loops.Add(new ApiServiceAvailability.ApiServiceAvailabilityController(client, loggerFactory, time, probe, informers));
         }
         if (options.RootCaPem is { } rootCa)
         {
@@ -323,6 +332,10 @@ public sealed class ControllerManager : IAsyncDisposable
         foreach (var loop in _loops)
         {
             await loop.DisposeAsync();
+        }
+        foreach (var disposable in _disposables)
+        {
+            disposable.Dispose();
         }
         if (_ownInformers is not null)
         {

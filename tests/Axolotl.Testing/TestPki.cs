@@ -39,11 +39,11 @@ public sealed class TestPki : IDisposable
     public X509Certificate2 Client(string commonName, string? organization = null) =>
         Issue(commonName, organization, ClientAuth, null);
 
-    /// <summary>A serving certificate for 127.0.0.1 and localhost (or the given addresses).</summary>
-    public X509Certificate2 Serving(string commonName, string? organization = null, IPAddress[]? addresses = null) =>
-        Issue(commonName, organization, ServerAuth, addresses ?? [IPAddress.Loopback]);
+    /// <summary>A serving certificate for 127.0.0.1 and localhost (or the given addresses), and any further DNS names.</summary>
+    public X509Certificate2 Serving(string commonName, string? organization = null, IPAddress[]? addresses = null, string[]? dnsNames = null) =>
+        Issue(commonName, organization, ServerAuth, addresses ?? [IPAddress.Loopback], dnsNames);
 
-    private X509Certificate2 Issue(string commonName, string? organization, Oid usage, IPAddress[]? addresses)
+    private X509Certificate2 Issue(string commonName, string? organization, Oid usage, IPAddress[]? addresses, string[]? dnsNames = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var subject = new X500DistinguishedNameBuilder();
@@ -60,6 +60,10 @@ public sealed class TestPki : IDisposable
         {
             var san = new SubjectAlternativeNameBuilder();
             san.AddDnsName("localhost");
+            foreach (var name in dnsNames ?? [])
+            {
+                san.AddDnsName(name);
+            }
             foreach (var address in addresses)
             {
                 san.AddIpAddress(address);

@@ -6,24 +6,40 @@ namespace Axolotl.ApiServer.Discovery;
 /// <summary>
 /// The discovery documents kubectl reads to learn what exists: aggregated (apidiscovery.k8s.io/v2,
 /// recognised only by its content type) and legacy (/api, /apis, per group-version resource lists;
-/// drain reads legacy /api/v1 even when aggregated discovery is served). Built from one catalog snapshot; <see cref="ServedDiscovery"/> rebuilds them when it changes.
+/// drain reads legacy /api/v1 even when aggregated discovery is served). Built from one catalog snapshot and the
+/// aggregated API servers' lists (<see cref="AggregatedApis"/>); <see cref="ServedDiscovery"/> rebuilds them when either changes.
+/// A remote group/version is listed in /apis (Available or not, as kube-aggregator lists every APIService) and in
+/// aggregated discovery with its backend's resources (<c>Stale</c> when they are not current); its own
+/// /apis/GROUP/VERSION is the backend's, proxied. Where this server serves a group/version itself, it wins.
 /// </summary>
 public sealed class DiscoveryDocuments
 {
-    public DiscoveryDocuments(IReadOnlyList<ResourceType> resources)
+    public DiscoveryDocuments(IReadOnlyList<ResourceType> resources) : this(resources, AggregatedApis.None)
     {
+    }
+
+    public DiscoveryDocuments(IReadOnlyList<ResourceType> resources, AggregatedApis aggregated)
+    {
+        ArgumentNullException.ThrowIfNull(aggregated);
         var byGroupVersion = resources.GroupBy(r => (r.Group, r.Version)).ToList();
-        AggregatedCore = Aggregated(byGroupVersion.Where(g => g.Key.Group.Length == 0), core: true).ToJsonString();
-        AggregatedGroups = Aggregated(byGroupVersion.Where(g => g.Key.Group.Length > 0), core: false).ToJsonString();
+        var localGroupVersions = byGroupVersion.Select(g => (g.Key.Group, g.Key.Version)).ToHashSet();
+        var remote = aggregated.Remote.Where(r => r.Group.Length > 0 && !localGroupVersions.Contains((r.Group, r.Version))).ToList();
+        var localGroups = byGroupVersion.Where(g => g.Key.Group.Length > 0).Select(g => g.Key.Group).Distinct().ToList();
+        var groups = DiscoveryOrdering.Groups(localGroups, remote, aggregated.GroupPriorities);
+        AggregatedCore = Aggregated(byGroupVersion.Where(g => g.Key.Group.Length == 0), [], [], core: true).ToJsonString();
+        AggregatedGroups = Aggregated(byGroupVersion.Where(g => g.Key.Group.Length > 0), remote, groups, core: false).ToJsonString();
         LegacyApiVersions = new JsonObject
         {
             ["kind"] = "APIVersions",
             ["versions"] = new JsonArray("v1"),
             ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = "" }),
         }.ToJsonString();
-        var groups = byGroupVersion.Where(g => g.Key.Group.Length > 0).Select(g => g.Key.Group).Distinct().ToList();
-        // The first version listed is the preferred one (autoscaling: v2, then v1).
+        // The first version listed is the preferred one (autoscaling: v2, then v1); remote versions follow by versionPriority.
         var versions = byGroupVersion.GroupBy(g => g.Key.Group).ToDictionary(g => g.Key, g => g.Select(v => v.Key.Version).ToList());
+        foreach (var r in DiscoveryOrdering.Versions(remote))
+        {
+            (versions.TryGetValue(r.Group, out var list) ? list : versions[r.Group] = []).Add(r.Version);
+        }
         LegacyGroupList = new JsonObject
         {
             ["kind"] = "APIGroupList",
@@ -60,25 +76,45 @@ public sealed class DiscoveryDocuments
         ["preferredVersion"] = new JsonObject { ["groupVersion"] = $"{group}/{versions[0]}", ["version"] = versions[0] },
     };
 
-    private static JsonObject Aggregated(IEnumerable<IGrouping<(string Group, string Version), ResourceType>> groupVersions, bool core)
+    private static JsonObject Aggregated(IEnumerable<IGrouping<(string Group, string Version), ResourceType>> groupVersions, List<RemoteGroupVersion> remote,
+        List<string> order, bool core)
     {
-        var items = new JsonArray();
-        foreach (var byGroup in groupVersions.GroupBy(g => g.Key.Group))
+        var byGroup = new Dictionary<string, JsonArray>(StringComparer.Ordinal);
+        var groupOrder = new List<string>();
+        JsonArray VersionsOf(string group)
         {
-            var versions = new JsonArray();
-            foreach (var gv in byGroup)
+            if (!byGroup.TryGetValue(group, out var versions))
             {
-                versions.Add(new JsonObject
-                {
-                    ["version"] = gv.Key.Version,
-                    ["resources"] = new JsonArray([.. gv.Select(r => (JsonNode)AggregatedResource(r))]),
-                    ["freshness"] = "Current",
-                });
+                byGroup[group] = versions = [];
+                groupOrder.Add(group);
             }
+            return versions;
+        }
+        foreach (var gv in groupVersions)
+        {
+            VersionsOf(gv.Key.Group).Add(new JsonObject
+            {
+                ["version"] = gv.Key.Version,
+                ["resources"] = new JsonArray([.. gv.Select(r => (JsonNode)AggregatedResource(r))]),
+                ["freshness"] = "Current",
+            });
+        }
+        foreach (var r in DiscoveryOrdering.Versions(remote))
+        {
+            VersionsOf(r.Group).Add(new JsonObject
+            {
+                ["version"] = r.Version,
+                ["resources"] = RemoteResources.ToAggregated(r.Group, r.Version, r.Resources),
+                ["freshness"] = r.Fresh ? "Current" : "Stale",
+            });
+        }
+        var items = new JsonArray();
+        foreach (var group in core ? groupOrder : order)
+        {
             items.Add(new JsonObject
             {
-                ["metadata"] = core ? new JsonObject() : new JsonObject { ["name"] = byGroup.Key },
-                ["versions"] = versions,
+                ["metadata"] = core ? new JsonObject() : new JsonObject { ["name"] = group },
+                ["versions"] = VersionsOf(group),
             });
         }
         return new JsonObject

@@ -3,14 +3,18 @@ using Axolotl.Api.Scheme;
 namespace Axolotl.ApiServer.Discovery;
 
 /// <summary>
-/// The discovery documents of what the catalog serves now: rebuilt on the first request after a CRD
-/// comes or goes (a few milliseconds), shared by every request until the next change.
+/// The discovery documents of what the catalog serves now and what aggregated API servers list: rebuilt on the first
+/// request after a CRD or an APIService's list comes, changes or goes (a few milliseconds), shared by every request
+/// until the next change.
 /// </summary>
-public sealed class ServedDiscovery(ResourceCatalog catalog)
+public sealed class ServedDiscovery(ResourceCatalog catalog, Func<AggregatedApis>? aggregated = null)
 {
-    private volatile Built _built = new(-1, null!);
+    private volatile Built _built = new(-1, -1, null!);
 
     public ResourceCatalog Catalog => catalog;
+
+    /// <summary>The aggregated API servers' view now (none where a test builds discovery without them).</summary>
+    public AggregatedApis Aggregated => aggregated?.Invoke() ?? AggregatedApis.None;
 
     public DiscoveryDocuments Current
     {
@@ -18,16 +22,17 @@ public sealed class ServedDiscovery(ResourceCatalog catalog)
         {
             var built = _built;
             var version = catalog.Version;
-            if (built.Version == version)
+            var remote = Aggregated;
+            if (built.Version == version && built.RemoteVersion == remote.Version)
             {
                 return built.Documents;
             }
             // Two requests racing after a change may both build; either result is the same document.
-            var fresh = new Built(version, new DiscoveryDocuments(catalog.All));
+            var fresh = new Built(version, remote.Version, new DiscoveryDocuments(catalog.All, remote));
             _built = fresh;
             return fresh.Documents;
         }
     }
 
-    private sealed record Built(long Version, DiscoveryDocuments Documents);
+    private sealed record Built(long Version, long RemoteVersion, DiscoveryDocuments Documents);
 }

@@ -29,7 +29,7 @@ public static class AdmissionOrder
             new PolicyParams(objects, catalog ?? new ResourceCatalog()), objects, clock, logging.CreateLogger<ValidatingAdmissionPolicyPlugin>());
         // One configuration cache for both webhook plugins; the host starts it before serving.
         var webhooks = new WebhookConfigurationCache(objects, clock, logging.CreateLogger<WebhookConfigurationCache>());
-        var invoker = new WebhookInvoker(new WebhookClient(new WebhookTransport(), ResolveServiceWebhook(objects), clock), objects, logging.CreateLogger<WebhookInvoker>());
+        var invoker = new WebhookInvoker(new WebhookClient(new Backends.BackendTransport(), ResolveServiceWebhook(objects), clock), objects, logging.CreateLogger<WebhookInvoker>());
         List<IAdmissionPlugin> ordered =
         [
             new NamespaceLifecycle(objects),

@@ -108,9 +108,11 @@ public sealed class ApiServerHost : IAsyncDisposable
         });
         var app = builder.Build();
         var kubeletTls = new KubeletTls(pki.KubeletCa, pki.KubeletClient, clock);
+        var (aggregation, remoteDiscovery) = CreateAggregation(objects, pki, clock, logging);
         var router = CreateRouter(objects, catalog, admission, clock, logging, kubeletTls, options.ServiceCidr, authentication,
             new TokenRequests(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
-            new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options, flowControlMetrics?.Meter, app.Lifetime.ApplicationStopping);
+            new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options, flowControlMetrics?.Meter,
+            aggregation, remoteDiscovery, app.Lifetime.ApplicationStopping);
         if (flowControlMetrics is not null)
         {
             app.Lifetime.ApplicationStopped.Register(flowControlMetrics.Dispose);
@@ -158,6 +160,11 @@ public sealed class ApiServerHost : IAsyncDisposable
             // Likewise the ValidatingAdmissionPolicies and their bindings.
             await policyPlugin.Policies.StartAsync(app.Lifetime.ApplicationStopping);
         }
+        // Requests for aggregated group/versions are routed once the APIServices were listed.
+        await aggregation.ApiServices.StartAsync(app.Lifetime.ApplicationStopping);
+        // Restart with backoff: without it, aggregated groups would leave discovery until the next start.
+        _ = DelegateLoop.StartNew("aggregated-discovery", LoopFailurePolicy.RestartWithBackoff, remoteDiscovery.RunAsync, clock,
+            logging.CreateLogger<Aggregation.RemoteDiscovery>(), app.Lifetime.ApplicationStopping);
         if (flowControl is not null)
         {
             await flowControl.StartAsync(app.Lifetime.ApplicationStopping);
@@ -195,7 +202,7 @@ public sealed class ApiServerHost : IAsyncDisposable
 
     private static ApiRouter CreateRouter(ObjectStore objects, ResourceCatalog catalog, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr,
         Authentication authentication, TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, ApiServerOptions options,
-        System.Diagnostics.Metrics.Meter? flowControlMeter, CancellationToken stopping)
+        System.Diagnostics.Metrics.Meter? flowControlMeter, Aggregation.AggregationRoutes aggregation, Aggregation.RemoteDiscovery remoteDiscovery, CancellationToken stopping)
     {
         var services = new RestServices(objects, admission, clock, logging, stopping)
         {
@@ -229,13 +236,25 @@ public sealed class ApiServerHost : IAsyncDisposable
         var kubeState = new MetricsRegistry(_ => false);
         // Follows the store from the first scrape until shutdown.
         kubeState.Add(new Metrics.KubeStateMetrics(objects, clock, logging.CreateLogger<Metrics.KubeStateMetrics>()) { Lifetime = stopping });
-        return new ApiRouter(resources, new ServedDiscovery(catalog), openApi, logging.CreateLogger<ApiRouter>())
+        return new ApiRouter(resources, new ServedDiscovery(catalog, () => remoteDiscovery.Current), openApi, logging.CreateLogger<ApiRouter>())
         {
+            Aggregation = aggregation,
             IssuerDiscovery = issuerDiscovery,
             Metrics = new Metrics.MetricsEndpoint(metrics),
             KubeStateMetrics = new Metrics.MetricsEndpoint(kubeState),
             Stopping = stopping,
         };
+    }
+
+    /// <summary>kube-aggregator's share: the APIServices, the proxy to the remote ones and their discovery, one transport for both.</summary>
+    private static (Aggregation.AggregationRoutes Routes, Aggregation.RemoteDiscovery Discovery) CreateAggregation(ObjectStore objects, Pki pki, TimeProvider clock, ILoggerFactory logging)
+    {
+        var apiServices = new Aggregation.ApiServiceCache(objects, clock, logging.CreateLogger<Aggregation.ApiServiceCache>());
+        var resolver = new Aggregation.ServiceEndpointResolver(objects);
+        var transport = new Backends.BackendTransport();
+        var proxy = new Aggregation.AggregatorProxy(resolver, transport, pki.FrontProxyClient, logging.CreateLogger<Aggregation.AggregatorProxy>());
+        var discovery = new Aggregation.RemoteDiscovery(apiServices, resolver, transport, pki.FrontProxyClient, clock, logging.CreateLogger<Aggregation.RemoteDiscovery>());
+        return (new Aggregation.AggregationRoutes(apiServices, proxy), discovery);
     }
 
     private static Metrics.ResourceMetricsHandler StartResourceMetrics(ObjectStore objects, KubeletTls kubeletTls, TimeSpan resolution, TimeProvider clock, ILoggerFactory logging, CancellationToken stopping)

@@ -10,19 +10,32 @@ namespace Axolotl.ApiServer.Security;
 /// address, and made anew otherwise. ECDSA P-256: fast to make and to handshake.
 /// Also the kubelet CA, which signs agents' serving certificates and is trusted only by the API server
 /// (so no node certificate can pass as the API server's), and the client certificate the API server
-/// presents to agents (CN kube-apiserver-kubelet-client, signed by the cluster CA).
+/// presents to agents (CN kube-apiserver-kubelet-client, signed by the cluster CA). And the front-proxy CA with the
+/// client certificate the aggregator presents to aggregated API servers (CN front-proxy-client), as kubeadm makes
+/// them: a CA of its own, so no certificate the cluster CA signs for a user can pass as the proxy.
 /// </summary>
 public sealed class Pki
 {
     private static readonly TimeSpan RenewBefore = TimeSpan.FromDays(30);
 
-    private Pki(X509Certificate2 ca, X509Certificate2 serving, X509Certificate2 kubeletCa, X509Certificate2 kubeletClient)
+    /// <summary>The user the front-proxy client certificate names (kubeadm's; what requestheader-allowed-names lists).</summary>
+    public const string FrontProxyClientName = "front-proxy-client";
+
+    private Pki(X509Certificate2 ca, X509Certificate2 serving, X509Certificate2 kubeletCa, X509Certificate2 kubeletClient, X509Certificate2 frontProxyCa, X509Certificate2 frontProxyClient)
     {
         Ca = ca;
         Serving = serving;
         KubeletCa = kubeletCa;
         KubeletClient = kubeletClient;
+        FrontProxyCa = frontProxyCa;
+        FrontProxyClient = frontProxyClient;
     }
+
+    /// <summary>Signs only <see cref="FrontProxyClient"/>: aggregated API servers trust it as their requestheader client CA.</summary>
+    public X509Certificate2 FrontProxyCa { get; }
+
+    /// <summary>What the aggregator authenticates to aggregated API servers with (client auth only, CN front-proxy-client).</summary>
+    public X509Certificate2 FrontProxyClient { get; }
 
     public X509Certificate2 Ca { get; }
 
@@ -45,7 +58,9 @@ public sealed class Pki
         var ips = addresses.Distinct().ToList();
         var ca = LoadOrCreateCa(dir, "ca", "axolotl-ca", now);
         var kubeletCa = LoadOrCreateCa(dir, "kubelet-ca", "axolotl-kubelet-ca", now);
-        var kubeletClient = LoadOrCreateKubeletClient(dir, ca, now);
+        var kubeletClient = LoadOrCreateClient(dir, "apiserver-kubelet-client", ca, Api.Certificates.KubeletSigners.ApiServerKubeletClient, now);
+        var frontProxyCa = LoadOrCreateCa(dir, "front-proxy-ca", "axolotl-front-proxy-ca", now);
+        var frontProxyClient = LoadOrCreateClient(dir, "front-proxy-client", frontProxyCa, FrontProxyClientName, now);
         var certPath = Path.Combine(dir, "apiserver.crt");
         var keyPath = Path.Combine(dir, "apiserver.key");
         if (File.Exists(certPath) && File.Exists(keyPath))
@@ -53,14 +68,14 @@ public sealed class Pki
             var existing = X509Certificate2.CreateFromPemFile(certPath, keyPath);
             if (Covers(existing, ca, now, names, ips))
             {
-                return new Pki(ca, existing, kubeletCa, kubeletClient);
+                return new Pki(ca, existing, kubeletCa, kubeletClient, frontProxyCa, frontProxyClient);
             }
             existing.Dispose();
         }
         var (serving, keyPem) = CreateServing(ca, now, names, ips);
         WritePrivate(keyPath, keyPem);
         File.WriteAllText(certPath, serving.ExportCertificatePem());
-        return new Pki(ca, serving, kubeletCa, kubeletClient);
+        return new Pki(ca, serving, kubeletCa, kubeletClient, frontProxyCa, frontProxyClient);
     }
 
     private static X509Certificate2 LoadOrCreateCa(string dir, string file, string commonName, DateTimeOffset now)
@@ -82,11 +97,14 @@ public sealed class Pki
         return ca;
     }
 
-    /// <summary>The API server's client certificate for agents: reused while valid for another 30 days and issued by this CA.</summary>
-    private static X509Certificate2 LoadOrCreateKubeletClient(string dir, X509Certificate2 ca, DateTimeOffset now)
+    /// <summary>
+    /// One of the API server's own client certificates (for agents; the front proxy's for aggregated API servers):
+    /// reused while valid for another 30 days and issued by this CA.
+    /// </summary>
+    private static X509Certificate2 LoadOrCreateClient(string dir, string file, X509Certificate2 ca, string commonName, DateTimeOffset now)
     {
-        var certPath = Path.Combine(dir, "apiserver-kubelet-client.crt");
-        var keyPath = Path.Combine(dir, "apiserver-kubelet-client.key");
+        var certPath = Path.Combine(dir, file + ".crt");
+        var keyPath = Path.Combine(dir, file + ".key");
         if (File.Exists(certPath) && File.Exists(keyPath))
         {
             var existing = X509Certificate2.CreateFromPemFile(certPath, keyPath);
@@ -97,7 +115,7 @@ public sealed class Pki
             existing.Dispose();
         }
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=" + Api.Certificates.KubeletSigners.ApiServerKubeletClient, key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest("CN=" + commonName, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));

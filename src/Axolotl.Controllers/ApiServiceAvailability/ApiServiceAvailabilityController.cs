@@ -13,9 +13,11 @@ namespace Axolotl.Controllers.ApiServiceAvailability;
 
 /// <summary>
 /// Keeps every APIService's Available condition current: on its own changes and on changes of the Service and
-/// EndpointSlices it names. Keys are APIService names.
+/// EndpointSlices it names, and again periodically for remote ones (<see cref="ApiServiceAvailabilityReconciler"/>).
+/// Keys are APIService names.
 /// </summary>
-public sealed class ApiServiceAvailabilityController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, SharedInformerFactory? informerFactory = null)
+public sealed class ApiServiceAvailabilityController(KubeClient client, ILoggerFactory loggerFactory, TimeProvider time, IDiscoveryProbe probe,
+    SharedInformerFactory? informerFactory = null)
     : BackgroundLoop("apiservice-availability-controller", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger<ApiServiceAvailabilityController>())
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
@@ -25,7 +27,7 @@ public sealed class ApiServiceAvailabilityController(KubeClient client, ILoggerF
         var services = informers.For<Service>();
         var slices = informers.For<EndpointSlice>();
         var controller = new Controller<string>(Name, new ApiServiceAvailabilityReconciler(client, new ListerCache<APIService>(apiServices.Lister), new ListerCache<Service>(services.Lister),
-            new ListerCache<EndpointSlice>(slices.Lister), Time), Time, Logger);
+            new ListerCache<EndpointSlice>(slices.Lister), probe, Time), Time, Logger);
 
         void ApiServiceChanged(APIService apiService) => controller.Enqueue(apiService.Metadata.Name ?? "");
 

@@ -8,13 +8,13 @@ namespace Axolotl.Controllers.ApiServiceAvailability;
 /// <summary>
 /// The Available condition an APIService should have, from what the caches hold (pure). Local APIServices are
 /// always available (upstream's local availability controller). For one with a service, upstream's remote checks
-/// in their order and wording (Service present, its port, EndpointSlices with a ready address on that port), and
-/// then, where upstream would proxy a discovery request to it: Axolotl does not proxy to aggregated API servers,
-/// so the condition says so instead of claiming an availability no request could use.
+/// in their order and wording (Service present, its port, EndpointSlices with a ready address on that port); when
+/// they pass, <c>Passed</c>, which the reconciler keeps only if the backend's discovery answers (<see cref="IDiscoveryProbe"/>).
 /// </summary>
 public static class AvailabilityCheck
 {
-    public const string NotProxiedReason = "ProxyNotSupported";
+    public const string PassedReason = "Passed";
+    public const string FailedDiscoveryCheckReason = "FailedDiscoveryCheck";
 
     public static APIServiceCondition Check(APIService apiService, Service? service, IReadOnlyList<EndpointSlice> slices, DateTimeOffset now)
     {
@@ -48,9 +48,41 @@ public static class AvailabilityCheck
                 return False("MissingEndpoints", $"endpointslices for service/{name} in {GoValue.Quote(ns)} have no addresses with port name {GoValue.Quote(portName)}", now);
             }
         }
-        var groupVersion = string.IsNullOrEmpty(apiService.Spec.Group) ? apiService.Spec.Version ?? "" : $"{apiService.Spec.Group}/{apiService.Spec.Version}";
-        return False(NotProxiedReason,
-            $"Axolotl does not proxy requests to aggregated API servers yet: {groupVersion} is not forwarded to service/{name} in {GoValue.Quote(ns)}", now);
+        return new APIServiceCondition { Type = APIServiceCondition.Available, Status = "True", LastTransitionTime = now, Reason = PassedReason, Message = "all checks passed" };
+    }
+
+    /// <summary>Upstream's condition when no attempt to read the backend's discovery succeeded: the last attempt's error.</summary>
+    public static APIServiceCondition FailedDiscovery(string error, DateTimeOffset now) => False(FailedDiscoveryCheckReason, error, now);
+
+    /// <summary>
+    /// The addresses a discovery probe may dial, as kube-apiserver's endpoint resolver picks them: ready endpoints of
+    /// the slices with a port named like the Service port that the APIService names (the unnamed port for other types).
+    /// </summary>
+    public static IReadOnlyList<System.Net.IPEndPoint> Endpoints(APIService apiService, Service? service, IReadOnlyList<EndpointSlice> slices)
+    {
+        ArgumentNullException.ThrowIfNull(apiService);
+        ArgumentNullException.ThrowIfNull(slices);
+        var port = apiService.Spec?.Service?.Port ?? 443;
+        var portName = service?.Spec?.Ports?.Find(p => p.Port == port)?.Name ?? "";
+        var result = new List<System.Net.IPEndPoint>();
+        foreach (var slice in slices)
+        {
+            if ((slice.Ports ?? []).Find(p => (p.Name ?? "") == portName && p.Port is not null)?.Port is not { } number)
+            {
+                continue;
+            }
+            foreach (var endpoint in slice.Endpoints.Where(e => e.Conditions?.Ready != false))
+            {
+                foreach (var address in endpoint.Addresses)
+                {
+                    if (System.Net.IPAddress.TryParse(address, out var ip))
+                    {
+                        result.Add(new System.Net.IPEndPoint(ip, number));
+                    }
+                }
+            }
+        }
+        return result;
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ public static class ClusterSecrets
     /// <summary>Paths relative to a data directory; a directory entry is copied with its files.</summary>
     public static readonly IReadOnlyList<string> Shared =
     [
-        "pki/ca.crt", "pki/ca.key", "pki/kubelet-ca.crt", "pki/kubelet-ca.key", "pki/service-account.key",
+        "pki/ca.crt", "pki/ca.key", "pki/kubelet-ca.crt", "pki/kubelet-ca.key", "pki/front-proxy-ca.crt", "pki/front-proxy-ca.key", "pki/service-account.key",
         "tokens/admin", "tokens/join", "join-token", "encryption-config.yaml",
     ];
 

@@ -374,6 +374,7 @@ public static partial class ServerCommand
             NodeIpam = NodeIpamFrom(args),
             CertificateSigning = signing,
             RootCaPem = host.Pki.CaPem,
+            AggregatorProxyClientCertificate = host.Pki.FrontProxyClient,
             CronJobClock = CronJobClock(args, clock),
             HorizontalPodAutoscalerSyncPeriod = DurationFlag(args, "horizontal-pod-autoscaler-sync-period") ?? Axolotl.Controllers.PodAutoscaler.HorizontalPodAutoscalerController.DefaultSyncPeriod,
         };

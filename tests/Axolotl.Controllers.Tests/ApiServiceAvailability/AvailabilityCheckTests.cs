@@ -59,13 +59,33 @@ public sealed class AvailabilityCheckTests
     }
 
     [Fact]
-    public void A_reachable_aggregated_server_is_still_not_available_since_nothing_is_proxied_to_it()
+    public void A_Service_with_a_ready_endpoint_passes_the_checks_before_the_discovery_probe()
     {
-        var expected = ("False", "ProxyNotSupported",
-            "Axolotl does not proxy requests to aggregated API servers yet: wardle.example.com/v1alpha1 is not forwarded to service/api in \"wardle\"");
+        var expected = ("True", "Passed", "all checks passed");
 
         Assert.Equal(expected, Check(Remote(), Service(), Slice(ready: null)));
         Assert.Equal(expected, Check(Remote(), Service(type: "ExternalName")));
         Assert.Equal(expected, Check(Remote(), Service(portName: null), Slice(ready: true, portName: null)));
+    }
+
+    [Fact]
+    public void The_probe_dials_the_ready_addresses_on_the_port_named_like_the_Service_port()
+    {
+        var other = Slice(ready: true, portName: "metrics");
+        var notReady = Slice(ready: false);
+        notReady.Endpoints[0].Addresses = ["10.244.0.6"];
+
+        var endpoints = AvailabilityCheck.Endpoints(Remote(), Service(), [Slice(ready: null), other, notReady]);
+
+        Assert.Equal(["10.244.0.5:8443"], endpoints.Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public void A_failed_discovery_probe_is_upstreams_FailedDiscoveryCheck_with_the_error_as_message()
+    {
+        var condition = AvailabilityCheck.FailedDiscovery("failing or missing response from https://10.244.0.5:8443/apis/wardle.example.com/v1alpha1: bad status from https://10.244.0.5:8443/apis/wardle.example.com/v1alpha1: 403", Now);
+
+        Assert.Equal(("False", "FailedDiscoveryCheck"), (condition.Status, condition.Reason));
+        Assert.EndsWith("bad status from https://10.244.0.5:8443/apis/wardle.example.com/v1alpha1: 403", condition.Message);
     }
 }

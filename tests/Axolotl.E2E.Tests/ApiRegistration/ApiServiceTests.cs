@@ -6,8 +6,8 @@ namespace Axolotl.E2E.Tests.ApiRegistration;
 /// <summary>
 /// apiregistration.k8s.io through the real kubectl: a Local APIService for every built-in group/version (as
 /// kube-apiserver lists them), one that comes and goes with a CRD's version, a bad one refused in
-/// kube-aggregator's words, and one naming a Service kept but never called Available, since Axolotl does not
-/// proxy to aggregated API servers.
+/// kube-aggregator's words, and one naming a Service that does not exist (aggregated API servers that answer:
+/// <see cref="AggregatedApiServerTests"/>).
 /// </summary>
 public sealed class ApiServiceTests(ServerFixture fx) : IClassFixture<ServerFixture>
 {
@@ -91,7 +91,7 @@ public sealed class ApiServiceTests(ServerFixture fx) : IClassFixture<ServerFixt
     }
 
     [Fact]
-    public async Task An_APIService_with_a_service_is_kept_but_never_Available_since_nothing_is_proxied()
+    public async Task An_APIService_whose_Service_is_missing_is_not_Available_and_its_group_answers_service_unavailable()
     {
         var ns = await fx.NewNamespaceAsync("wardle");
         await fx.Kubectl.OkWithInputAsync($$"""
@@ -113,44 +113,11 @@ public sealed class ApiServiceTests(ServerFixture fx) : IClassFixture<ServerFixt
         await Eventually.KubectlAsync(fx.Kubectl, r => r.Stdout.Contains("False (ServiceNotFound)", StringComparison.Ordinal), "ServiceNotFound",
             "get", "apiservice", "v1alpha1.wardle.e2e.example.com");
         Assert.Equal(["v1alpha1.wardle.e2e.example.com", $"{ns}/api"], TableText.Row(await fx.Kubectl.OkAsync("get", "apiservices"), "v1alpha1.wardle.e2e.example.com")[..2]);
-
-        // A Service with a ready endpoint: everything upstream checks before it proxies is in place.
-        await fx.Kubectl.OkWithInputAsync($$"""
-            apiVersion: v1
-            kind: Service
-            metadata:
-              name: api
-              namespace: {{ns}}
-            spec:
-              ports:
-              - name: https
-                port: 443
-                targetPort: 8443
-            ---
-            apiVersion: discovery.k8s.io/v1
-            kind: EndpointSlice
-            metadata:
-              name: api-1
-              namespace: {{ns}}
-              labels:
-                kubernetes.io/service-name: api
-            addressType: IPv4
-            endpoints:
-            - addresses: [10.244.0.250]
-              conditions:
-                ready: true
-            ports:
-            - name: https
-              port: 8443
-              protocol: TCP
-            """, "apply", "-f", "-");
-
-        await Eventually.KubectlAsync(fx.Kubectl, r => r.Stdout.Contains("False (ProxyNotSupported)", StringComparison.Ordinal), "ProxyNotSupported",
-            "get", "apiservice", "v1alpha1.wardle.e2e.example.com");
-        var message = await fx.Kubectl.OkAsync("get", "apiservice", "v1alpha1.wardle.e2e.example.com", "-o", "jsonpath={.status.conditions[0].message}");
-        Assert.Equal($"Axolotl does not proxy requests to aggregated API servers yet: wardle.e2e.example.com/v1alpha1 is not forwarded to service/api in \"{ns}\"", message.Trim());
-        // Nothing claims the group: it is not in discovery.
-        Assert.DoesNotContain("wardle.e2e.example.com/v1alpha1", TableText.Lines(await fx.Kubectl.OkAsync("api-versions")));
+        // kube-aggregator's proxy answers for a group/version that is not Available, in plain text.
+        using var http = ApiClient.Create(fx.Server);
+        using var response = await http.GetAsync($"/apis/wardle.e2e.example.com/v1alpha1/namespaces/{ns}/flunders");
+        Assert.Equal(503, (int)response.StatusCode);
+        Assert.Equal("service unavailable\n", await response.Content.ReadAsStringAsync());
 
         await fx.Kubectl.OkAsync("delete", "apiservice", "v1alpha1.wardle.e2e.example.com");
     }

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Text.Json.Nodes;
 using Axolotl.Api.AdmissionRegistration;
 using Axolotl.ApiServer.Errors;
@@ -20,7 +18,7 @@ public delegate Task<IPEndPoint> WebhookServiceResolver(string ns, string name, 
 /// Every failure to get a usable answer is a <see cref="WebhookCallException"/> worded as client-go's
 /// REST client words it (the url with kube-apiserver's ?timeout= parameter, Go's dial and TLS messages).
 /// </summary>
-public sealed class WebhookClient(WebhookTransport transport, WebhookServiceResolver resolveService, TimeProvider clock)
+public sealed class WebhookClient(Backends.BackendTransport transport, WebhookServiceResolver resolveService, TimeProvider clock)
 {
     /// <summary>Upstream caps what it reads of a webhook's answer well above any object's size; so do we.</summary>
     private const int MaxResponseBytes = 30 * 1024 * 1024;
@@ -41,7 +39,7 @@ public sealed class WebhookClient(WebhookTransport transport, WebhookServiceReso
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (connectTo is not null)
         {
-            request.Options.Set(WebhookTransport.ConnectTo, connectTo);
+            request.Options.Set(Backends.BackendTransport.ConnectTo, connectTo);
         }
         var client = transport.For(config.CaBundle, out var lastTlsFailure);
         try
@@ -60,7 +58,7 @@ public sealed class WebhookClient(WebhookTransport transport, WebhookServiceReso
         }
         catch (HttpRequestException e)
         {
-            throw Failed(hook, $"Post \"{url}\": {Describe(e, url, lastTlsFailure())}");
+            throw Failed(hook, $"Post \"{url}\": {Backends.BackendErrors.Describe(e, $"{url.Host}:{url.Port}", lastTlsFailure())}");
         }
     }
 
@@ -114,25 +112,5 @@ public sealed class WebhookClient(WebhookTransport transport, WebhookServiceReso
             buffer.Write(chunk, 0, read);
         }
         return buffer.ToArray();
-    }
-
-    /// <summary>Go's wording for the failures kubectl users search for: refused connections and certificates not trusted.</summary>
-    private static string Describe(HttpRequestException e, Uri url, string? tlsFailure)
-    {
-        if (e.InnerException is AuthenticationException)
-        {
-            return tlsFailure ?? "tls: failed to verify certificate: x509: certificate signed by unknown authority";
-        }
-        var socket = e.InnerException as SocketException ?? e.InnerException?.InnerException as SocketException;
-        var target = $"{url.Host}:{url.Port}";
-        return socket?.SocketErrorCode switch
-        {
-            SocketError.ConnectionRefused => $"dial tcp {target}: connect: connection refused",
-            SocketError.ConnectionReset => "read: connection reset by peer",
-            SocketError.HostNotFound or SocketError.NoData => $"dial tcp: lookup {url.Host}: no such host",
-            SocketError.NetworkUnreachable or SocketError.HostUnreachable => $"dial tcp {target}: connect: no route to host",
-            _ when e.HttpRequestError == HttpRequestError.ResponseEnded => "EOF",
-            _ => e.Message,
-        };
     }
 }

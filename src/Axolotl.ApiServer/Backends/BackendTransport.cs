@@ -4,26 +4,35 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Axolotl.ApiServer.Admission.Webhooks;
+namespace Axolotl.ApiServer.Backends;
 
 /// <summary>
-/// One HttpClient per CA bundle (the system roots for an empty one), shared by every webhook that trusts
-/// it, so connections are pooled across requests. A webhook's certificate must chain to its caBundle and
-/// name the host asked for (for a Service, NAME.NAMESPACE.svc, as kube-apiserver checks it). Redirects
-/// are never followed. A Service's request names that host but connects to the address resolved for it
-/// (<see cref="ConnectTo"/>).
+/// HTTPS to the servers behind a caBundle: admission webhooks and aggregated API servers. One HttpClient per
+/// trust (CA bundle or system roots, skip-verify, client certificate), shared by every caller with that trust, so
+/// connections are pooled across requests. A certificate must chain to the caBundle and name the host asked for
+/// (for a Service, NAME.NAMESPACE.svc, as kube-apiserver checks it). Redirects are never followed, nothing is
+/// decompressed and nothing times out here (callers bound their own calls; a watch may last). A Service's request
+/// names that host but connects to the address resolved for it (<see cref="ConnectTo"/>).
 /// </summary>
-public sealed class WebhookTransport : IDisposable
+public sealed class BackendTransport : IDisposable
 {
-    /// <summary>The address to dial instead of resolving the request's host (a Service webhook's endpoint).</summary>
-    public static readonly HttpRequestOptionsKey<IPEndPoint> ConnectTo = new("axolotl.webhook.connect-to");
+    /// <summary>The address to dial instead of resolving the request's host (a Service's endpoint).</summary>
+    public static readonly HttpRequestOptionsKey<IPEndPoint> ConnectTo = new("axolotl.backend.connect-to");
 
     private readonly ConcurrentDictionary<string, Trust> _clients = new(StringComparer.Ordinal);
 
-    public HttpClient For(byte[]? caBundle, out Func<string?> lastTlsFailure)
+    /// <summary>The client for a webhook: its caBundle, no client certificate.</summary>
+    public HttpClient For(byte[]? caBundle, out Func<string?> lastTlsFailure) => For(caBundle, insecureSkipVerify: false, clientCertificate: null, out lastTlsFailure);
+
+    /// <summary>
+    /// The client for one trust. <paramref name="insecureSkipVerify"/> accepts any server certificate (an APIService's
+    /// insecureSkipTLSVerify, and upstream's availability probe); <paramref name="clientCertificate"/> is presented
+    /// when the server asks for one (the aggregator's front-proxy client certificate).
+    /// </summary>
+    public HttpClient For(byte[]? caBundle, bool insecureSkipVerify, X509Certificate2? clientCertificate, out Func<string?> lastTlsFailure)
     {
-        var key = caBundle is { Length: > 0 } ? Convert.ToBase64String(caBundle) : "";
-        var trust = _clients.GetOrAdd(key, _ => new Trust(caBundle));
+        var key = (insecureSkipVerify ? "insecure" : caBundle is { Length: > 0 } ? Convert.ToBase64String(caBundle) : "") + "|" + clientCertificate?.Thumbprint;
+        var trust = _clients.GetOrAdd(key, _ => new Trust(insecureSkipVerify ? null : caBundle, insecureSkipVerify, clientCertificate));
         lastTlsFailure = () => trust.LastFailure;
         return trust.Client;
     }
@@ -39,9 +48,11 @@ public sealed class WebhookTransport : IDisposable
     private sealed class Trust
     {
         private readonly X509Certificate2Collection? _roots;
+        private readonly bool _insecure;
 
-        public Trust(byte[]? caBundle)
+        public Trust(byte[]? caBundle, bool insecure, X509Certificate2? clientCertificate)
         {
+            _insecure = insecure;
             if (caBundle is { Length: > 0 })
             {
                 _roots = [];
@@ -54,14 +65,21 @@ public sealed class WebhookTransport : IDisposable
                     // A bundle that does not parse trusts nothing; every call fails the TLS check.
                 }
             }
+            var ssl = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = Validate };
+            if (clientCertificate is not null)
+            {
+                ssl.ClientCertificates = [clientCertificate];
+                ssl.LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate;
+            }
             var handler = new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,
                 UseProxy = false,
                 UseCookies = false,
+                AutomaticDecompression = DecompressionMethods.None,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(1),
                 ConnectCallback = ConnectAsync,
-                SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = Validate },
+                SslOptions = ssl,
             };
             Client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         }
@@ -95,6 +113,11 @@ public sealed class WebhookTransport : IDisposable
 
         private bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
         {
+            // insecureSkipTLSVerify: the owner of the APIService chose to trust whatever answers (upstream's Insecure).
+            if (_insecure)
+            {
+                return true;
+            }
             if (certificate is null)
             {
                 LastFailure = "remote error: tls: certificate required";

@@ -1,0 +1,194 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Axolotl.E2E.Tests.Harness;
+using Axolotl.Testing;
+
+namespace Axolotl.E2E.Tests.ApiRegistration;
+
+/// <summary>
+/// API aggregation end to end with the real kubectl: an aggregated API server in the test process (<see cref="TestAggregatedApiServer"/>)
+/// behind a Service without a selector and hand-written Endpoints and EndpointSlice. Endpoints may not be loopback
+/// (upstream's validation, kept here), so it listens on this host's own non-loopback address: packets to it never
+/// leave the machine. registered by an APIService with
+/// its caBundle. kube-aggregator's behaviour: the discovery probe makes it Available, requests are authorized here and
+/// proxied with the caller's identity and the front-proxy client certificate, discovery lists its resources, watches
+/// stream, redirects are refused; a caBundle that does not match, or a backend that stopped, gets upstream's 503s.
+/// </summary>
+public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<ServerFixture>
+{
+    private const string Version = "v1alpha1";
+
+    /// <summary>An IPv4 address of one of this host's own interfaces that is up, neither loopback nor link-local, nor one Axolotl put on a link.</summary>
+    private static IPAddress HostAddress() =>
+        NetworkInterface.GetAllNetworkInterfaces()
+            .Where(i => i.OperationalStatus == OperationalStatus.Up && i.NetworkInterfaceType != NetworkInterfaceType.Loopback && !i.Name.StartsWith("axl", StringComparison.Ordinal))
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+            .Select(u => u.Address)
+            .First(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a) && a.GetAddressBytes() is not [169, 254, _, _] and not [10, 96, _, _]);
+
+    private async Task<string> RegisterAsync(string ns, string group, TestAggregatedApiServer backend, string caBundle)
+    {
+        await fx.Kubectl.OkWithInputAsync($$"""
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: api
+              namespace: {{ns}}
+            spec:
+              ports:
+              - name: https
+                port: 443
+                targetPort: {{backend.Port}}
+            ---
+            apiVersion: v1
+            kind: Endpoints
+            metadata:
+              name: api
+              namespace: {{ns}}
+            subsets:
+            - addresses:
+              - ip: {{backend.Address}}
+              ports:
+              - name: https
+                port: {{backend.Port}}
+            ---
+            apiVersion: discovery.k8s.io/v1
+            kind: EndpointSlice
+            metadata:
+              name: api-1
+              namespace: {{ns}}
+              labels:
+                kubernetes.io/service-name: api
+            addressType: IPv4
+            endpoints:
+            - addresses: [{{backend.Address}}]
+              conditions:
+                ready: true
+            ports:
+            - name: https
+              port: {{backend.Port}}
+              protocol: TCP
+            ---
+            apiVersion: apiregistration.k8s.io/v1
+            kind: APIService
+            metadata:
+              name: {{Version}}.{{group}}
+            spec:
+              group: {{group}}
+              version: {{Version}}
+              groupPriorityMinimum: 1000
+              versionPriority: 15
+              caBundle: {{caBundle}}
+              service:
+                namespace: {{ns}}
+                name: api
+            """, "apply", "-f", "-");
+        var name = $"{Version}.{group}";
+        await Eventually.KubectlAsync(fx.Kubectl, r => r.Stdout.Trim() == "True/Passed", $"APIService {name} Available",
+            "get", "apiservice", name, "-o", "jsonpath={.status.conditions[0].status}/{.status.conditions[0].reason}");
+        return name;
+    }
+
+    [Fact]
+    public async Task An_aggregated_API_server_is_Available_proxied_with_the_callers_identity_discovered_and_503_once_stopped()
+    {
+        var ns = await fx.NewNamespaceAsync("flunders");
+        const string group = "wardle.agg.e2e.example.com";
+        await using var backend = await TestAggregatedApiServer.StartAsync(HostAddress(), group, Version, $"api.{ns}.svc");
+        var name = await RegisterAsync(ns, group, backend, backend.CaBundle);
+        try
+        {
+            // Proxied as the caller (impersonated here), over a connection with the front-proxy client certificate.
+            var one = await fx.Kubectl.OkAsync("get", "--raw", $"/apis/{group}/{Version}/namespaces/{ns}/flunders/one", "--as=jane", "--as-group=system:masters");
+            Assert.Contains("served by the aggregated API server", one);
+            var seen = backend.Requests.Last(r => r.Path == $"/apis/{group}/{Version}/namespaces/{ns}/flunders/one");
+            Assert.Equal("jane", seen.User);
+            Assert.Contains("system:masters", seen.Groups);
+            Assert.Equal(("front-proxy-client", "axolotl-front-proxy-ca"), (seen.ClientSubject, seen.ClientIssuer));
+            // Authorized here first: without a grant, the request never reaches the backend.
+            var denied = await fx.Kubectl.FailAsync("get", "--raw", $"/apis/{group}/{Version}/namespaces/{ns}/flunders/two", "--as=jane");
+            Assert.Contains("forbidden", denied);
+            Assert.DoesNotContain(backend.Requests, r => r.Path.EndsWith("/flunders/two", StringComparison.Ordinal));
+
+            // Discovery: kubectl finds the resource through aggregated discovery and lists it through the proxy.
+            var resources = await Eventually.KubectlAsync(fx.Kubectl, r => r.Stdout.Contains("flunders", StringComparison.Ordinal), "flunders discovered",
+                "api-resources", $"--api-group={group}");
+            Assert.Equal(["flunders", "fl", $"{group}/{Version}", "true", "Flunder"], TableText.Row(resources.Stdout, "flunders"));
+            Assert.Equal("one", TableText.Row(await fx.Kubectl.OkAsync("get", "flunders", "-n", ns), "one")[0]);
+            Assert.Contains(group, await fx.Kubectl.OkAsync("get", "--raw", "/apis"));
+
+            using var http = ApiClient.Create(fx.Server);
+            // A watch streams: the backend sends one event and holds the stream open.
+            using (var watch = await http.GetAsync($"/apis/{group}/{Version}/namespaces/{ns}/flunders?watch=true", HttpCompletionOption.ResponseHeadersRead))
+            {
+                using var reader = new StreamReader(await watch.Content.ReadAsStreamAsync());
+                var line = await reader.ReadLineAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+                Assert.Contains("\"type\":\"ADDED\"", line);
+            }
+            // Redirects are not followed but refused (--aggregator-reject-forwarding-redirect).
+            using (var redirect = await http.GetAsync($"/apis/{group}/{Version}/redirect"))
+            {
+                Assert.Equal(502, (int)redirect.StatusCode);
+                Assert.Equal("the backend attempted to redirect this request, which is not permitted", await redirect.Content.ReadAsStringAsync());
+            }
+
+            // The backend stops: requests get the dial error at once, and the next check marks the APIService unavailable.
+            await backend.StopAsync();
+            using (var refused = await http.GetAsync($"/apis/{group}/{Version}/namespaces/{ns}/flunders"))
+            {
+                Assert.Equal(503, (int)refused.StatusCode);
+                Assert.Equal($"dial tcp {backend.Address}:{backend.Port}: connect: connection refused\n", await refused.Content.ReadAsStringAsync());
+            }
+            await fx.Kubectl.OkAsync("annotate", "apiservice", name, "e2e/recheck=now");
+            var message = await Eventually.KubectlAsync(fx.Kubectl, r => r.Stdout.StartsWith("False/FailedDiscoveryCheck", StringComparison.Ordinal), "FailedDiscoveryCheck",
+                "get", "apiservice", name, "-o", "jsonpath={.status.conditions[0].status}/{.status.conditions[0].reason}/{.status.conditions[0].message}");
+            var url = $"https://{backend.Address}:{backend.Port}/apis/{group}/{Version}";
+            Assert.EndsWith($"/failing or missing response from {url}: Get \"{url}\": dial tcp {backend.Address}:{backend.Port}: connect: connection refused", message.Stdout.Trim());
+            using (var unavailable = await http.GetAsync($"/apis/{group}/{Version}/namespaces/{ns}/flunders"))
+            {
+                Assert.Equal(503, (int)unavailable.StatusCode);
+                Assert.Equal("service unavailable\n", await unavailable.Content.ReadAsStringAsync());
+            }
+        }
+        finally
+        {
+            await fx.Kubectl.RunAsync("delete", "apiservice", name);
+        }
+    }
+
+    [Fact]
+    public async Task A_caBundle_the_backend_certificate_does_not_chain_to_gets_503_with_Gos_TLS_error_and_stale_discovery()
+    {
+        var ns = await fx.NewNamespaceAsync("wrongca");
+        const string group = "wrongca.agg.e2e.example.com";
+        await using var backend = await TestAggregatedApiServer.StartAsync(HostAddress(), group, Version, $"api.{ns}.svc");
+        using var otherCa = new TestPki("some-other-ca");
+        // Upstream's probe does not verify certificates, so the APIService is Available; every proxied request is verified.
+        var name = await RegisterAsync(ns, group, backend, Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(otherCa.Ca.ExportCertificatePem())));
+        try
+        {
+            using var http = ApiClient.Create(fx.Server);
+            using (var response = await http.GetAsync($"/apis/{group}/{Version}/namespaces/{ns}/flunders"))
+            {
+                Assert.Equal(503, (int)response.StatusCode);
+                Assert.Equal("tls: failed to verify certificate: x509: certificate signed by unknown authority\n", await response.Content.ReadAsStringAsync());
+            }
+            Assert.DoesNotContain(backend.Requests, r => r.Path.EndsWith("/flunders", StringComparison.Ordinal));
+
+            // Its list could not be fetched either: aggregated discovery shows the version as Stale, without resources.
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/apis");
+            request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"));
+            using var discovery = await http.SendAsync(request);
+            var items = JsonNode.Parse(await discovery.Content.ReadAsStringAsync())!["items"]!.AsArray();
+            var entry = items.Single(i => i!["metadata"]!["name"]!.GetValue<string>() == group)!["versions"]![0]!;
+            Assert.Equal((Version, "Stale", 0), (entry["version"]!.GetValue<string>(), entry["freshness"]!.GetValue<string>(), entry["resources"]!.AsArray().Count));
+        }
+        finally
+        {
+            await fx.Kubectl.RunAsync("delete", "apiservice", name);
+        }
+    }
+}
