@@ -69,6 +69,13 @@ public static class ApiErrors
 
     public static ApiException Internal(string message) => Make(500, "InternalError", $"Internal error occurred: {message}");
 
+    /// <summary>
+    /// An error that is no Status (a conversion webhook's, say): upstream's ErrorToAPIStatus serves it as a 500
+    /// with reason Unknown, which is empty, so kubectl prints "Error from server: " and the message.
+    /// </summary>
+    public static ApiException Unclassified(string message) =>
+        new(new Status { Outcome = "Failure", Code = 500, Message = message });
+
     public static ApiException Unavailable(string message) => Make(503, "ServiceUnavailable", message);
 
     private static StatusDetails Details(ResourceType type, string name) =>

@@ -67,7 +67,7 @@ public static class AdmissionOrder
     }
 
     /// <summary>A Service webhook is reached as services/NAME/proxy reaches a Service: a ready endpoint of the Service port.</summary>
-    private static WebhookServiceResolver ResolveServiceWebhook(ObjectStore objects)
+    public static WebhookServiceResolver ResolveServiceWebhook(ObjectStore objects)
     {
         var locations = new Proxy.ProxyLocations(objects);
         return async (ns, name, port, ct) =>

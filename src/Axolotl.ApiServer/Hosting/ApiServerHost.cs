@@ -204,8 +204,11 @@ public sealed class ApiServerHost : IAsyncDisposable
         Authentication authentication, TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, ApiServerOptions options,
         System.Diagnostics.Metrics.Meter? flowControlMeter, Aggregation.AggregationRoutes aggregation, Aggregation.RemoteDiscovery remoteDiscovery, CancellationToken stopping)
     {
+        // Conversion webhooks are called as admission webhooks are (caBundle, Service endpoints), on a transport of their own.
+        var conversionClient = new Admission.Webhooks.WebhookClient(new Admission.Webhooks.WebhookTransport(), AdmissionOrder.ResolveServiceWebhook(objects), clock);
         var services = new RestServices(objects, admission, clock, logging, stopping)
         {
+            Views = new ObjectViews(new Apiextensions.Conversion.CustomResourceConverters(conversionClient)),
             MinRequestTimeout = options.MinRequestTimeout,
             Services = new ServiceAllocator(objects, serviceCidr, clock),
         };

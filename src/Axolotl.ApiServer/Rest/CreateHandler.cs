@@ -68,8 +68,10 @@ public sealed class CreateHandler(RestServices services)
             await services.Admission.WriteAsync(attributes, write: null, scope.Aborted);
             return admitted;
         }
+        // Converted before the write is admitted: a conversion webhook that fails leaves nothing charged to quota.
+        var toStore = await services.Views.ToStorageAsync(type, admitted, scope.Aborted);
         var stored = await services.Admission.WriteAsync(attributes,
-            () => services.Objects.CreateAsync(type, KindViews.ToStorage(type, admitted), scope.Aborted), scope.Aborted);
-        return KindViews.ToView(type, stored!.Object);
+            () => services.Objects.CreateAsync(type, toStore, scope.Aborted), scope.Aborted);
+        return await services.Views.ToViewAsync(type, stored!.Object, scope.Aborted);
     }
 }

@@ -98,14 +98,19 @@ public sealed class DeleteHandler(RestServices services)
             var decision = Decide(type, updated, options);
             if (options.DryRun || decision == Outcome.Unchanged)
             {
-                return KindViews.ToView(type, decision == Outcome.Unchanged ? current.Object : updated);
+                return await services.Views.ToViewAsync(type, decision == Outcome.Unchanged ? current.Object : updated, ct);
+            }
+            if (ObjectViews.AsksWebhook(type))
+            {
+                // Upstream reads the object at the request's version before deleting it: a conversion webhook that fails stops the delete.
+                await services.Views.ToViewAsync(type, current.Object, ct);
             }
             try
             {
                 var result = decision == Outcome.Remove
                     ? await services.Objects.DeleteAsync(type, ns, name, current.Revision, ct)
                     : await services.Objects.UpdateAsync(type, updated, current.Revision, ct);
-                return KindViews.ToView(type, result.Object);
+                return await services.Views.ToViewAsync(type, result.Object, ct);
             }
             catch (ApiException e) when (e.Code == 409 && options.PreconditionResourceVersion is null)
             {

@@ -14,7 +14,7 @@ public sealed class ReadHandler(RestServices services)
     public async Task GetAsync(RequestScope scope)
     {
         var stored = await services.Objects.GetRequiredAsync(scope.Type, scope.Namespace, scope.RequiredName, scope.Aborted);
-        var obj = KindViews.ToView(scope.Type, stored.Object);
+        var obj = await services.Views.ToViewAsync(scope.Type, stored.Object, scope.Aborted);
         if (MediaTypes.WantsTable(scope.Http.Request.Headers.Accept))
         {
             var table = TableBuilder.Build(scope.Type, [obj], TableOptionsFor(scope, stored.Revision.ToString(), null, null, includeHeaders: true));
@@ -35,15 +35,16 @@ public sealed class ReadHandler(RestServices services)
         var result = version.IsExact
             ? await services.Objects.ListAtRevisionAsync(scope.Type, scope.Namespace, (long)Math.Min(version.Revision!.Value, (ulong)long.MaxValue), limit, scope.Aborted)
             : await services.Objects.ListAsync(scope.Type, scope.Namespace, limit, NullIfEmpty(scope.Query("continue")), scope.Aborted);
-        var items = new List<JsonObject>(result.Items.Count);
+        var selected = new List<JsonObject>(result.Items.Count);
         foreach (var entry in result.Items)
         {
             var obj = ObjectStore.Decode(entry).Object;
             if (Matches(obj, labels, fields))
             {
-                items.Add(KindViews.ToView(scope.Type, obj));
+                selected.Add(obj);
             }
         }
+        var items = await services.Views.ToViewsAsync(scope.Type, selected, scope.Aborted);
         var rv = result.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (MediaTypes.WantsTable(scope.Http.Request.Headers.Accept))
         {

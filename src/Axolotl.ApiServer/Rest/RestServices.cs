@@ -18,6 +18,9 @@ public sealed record RestServices(ObjectStore Objects, AdmissionChain Admission,
 
     public FieldManager Fields { get; init; } = new(Clock);
 
+    /// <summary>Moves objects between the stored version and the served one (a custom resource's through its CRD's converter).</summary>
+    public required ObjectViews Views { get; init; }
+
     /// <summary>The least time a watch without timeoutSeconds stays open (see ApiServerOptions.MinRequestTimeout).</summary>
     public TimeSpan MinRequestTimeout { get; init; } = TimeSpan.FromSeconds(1800);
 

@@ -20,7 +20,7 @@ public sealed class ScaleHandler(RestServices services, UpdateHandler updater)
     public async Task GetAsync(RequestScope scope)
     {
         var stored = await services.Objects.GetRequiredAsync(scope.Type, scope.Namespace, scope.RequiredName, scope.Aborted);
-        await ResponseWriter.WriteAsync(scope.Http, 200, ToScale(scope.Type, stored.Object));
+        await ResponseWriter.WriteAsync(scope.Http, 200, ToScale(scope.Type, await services.Views.ToViewAsync(scope.Type, stored.Object, scope.Aborted)));
     }
 
     public async Task UpdateAsync(RequestScope scope, bool isPatch)

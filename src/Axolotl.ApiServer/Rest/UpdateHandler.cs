@@ -94,7 +94,7 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
             {
                 throw ApiErrors.Modified(type, name);
             }
-            var currentView = KindViews.ToView(type, current.Object);
+            var currentView = await services.Views.ToViewAsync(type, current.Object, scope.Aborted);
             var proposed = transform((JsonObject)currentView.DeepClone());
             var proposedRv = ObjectMetaRules.Str(ObjectMetaRules.Meta(proposed), "resourceVersion");
             if (!string.IsNullOrEmpty(proposedRv) && proposedRv != currentRv)
@@ -148,11 +148,12 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
                 if (ReadyToRemove(type, admitted))
                 {
                     var removed = await services.Objects.DeleteAsync(type, scope.Namespace, name, current.Revision, scope.Aborted);
-                    return KindViews.ToView(type, removed.Object);
+                    return await services.Views.ToViewAsync(type, removed.Object, scope.Aborted);
                 }
+                var toStore = await services.Views.ToStorageAsync(type, admitted, scope.Aborted);
                 var stored = await services.Admission.WriteAsync(attributes,
-                    () => services.Objects.UpdateAsync(type, KindViews.ToStorage(type, admitted), current.Revision, scope.Aborted), scope.Aborted);
-                return KindViews.ToView(type, stored!.Object);
+                    () => services.Objects.UpdateAsync(type, toStore, current.Revision, scope.Aborted), scope.Aborted);
+                return await services.Views.ToViewAsync(type, stored!.Object, scope.Aborted);
             }
             // A patched object inherits the resourceVersion it was applied to; that is no precondition. One the
             // patch itself set is re-checked against the fresh object on the next attempt (and fails there).

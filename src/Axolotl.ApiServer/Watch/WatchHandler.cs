@@ -71,7 +71,7 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
             await stream.FlushAsync(ct);
 
             using var bookmarkLoop = bookmarks ? StartBookmarks(stream, ct) : null;
-            var cache = await caches.ForAsync(scope.Type, ct);
+            var cache = ObjectViews.AsksWebhook(scope.Type) ? null : await caches.ForAsync(scope.Type, ct);
             if (cache?.Open(start) is { } cursor)
             {
                 // While the reader waits with nothing new, bookmarks carry the cache's progress (a quiet resource's too).
@@ -90,6 +90,13 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
             await stream.WriteAsync("ERROR", KubeJson.ToNode(status), CancellationToken.None, raw: true);
             await stream.FlushAsync(CancellationToken.None);
         }
+        catch (ApiException e) when (scope.Http.Response.HasStarted && !ct.IsCancellationRequested)
+        {
+            // An event that could not be converted (its CRD's conversion webhook failed) ends the watch with its
+            // error, as upstream's watcher does; the client's reflector relists.
+            await stream.WriteAsync("ERROR", KubeJson.ToNode(e.Status), CancellationToken.None, raw: true);
+            await stream.FlushAsync(CancellationToken.None);
+        }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Client went away, timeoutSeconds passed or the server is stopping: end the stream quietly;
@@ -106,16 +113,22 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
     {
         var selected = new HashSet<string>(StringComparer.Ordinal);
         var list = await services.Objects.ListAsync(scope.Type, scope.Namespace, 0, null, ct);
+        var added = new List<JsonObject>();
         foreach (var entry in list.Items)
         {
             var obj = ObjectStore.Decode(entry).Object;
             if (selection.Matches(obj))
             {
                 selected.Add(entry.Key);
-                if (stream is not null)
-                {
-                    await stream.WriteAsync("ADDED", KindViews.ToView(scope.Type, obj), ct);
-                }
+                added.Add(obj);
+            }
+        }
+        if (stream is not null)
+        {
+            // One conversion for the initial state, as a list's.
+            foreach (var view in await services.Views.ToViewsAsync(scope.Type, added, ct))
+            {
+                await stream.WriteAsync("ADDED", view, ct);
             }
         }
         return (list.Revision, selected);
@@ -170,7 +183,7 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
             var type = Classify(change, obj, selection, inSelection);
             if (type is not null)
             {
-                await stream.WriteAsync(type, KindViews.ToView(scope.Type, obj), ct);
+                await stream.WriteAsync(type, await services.Views.ToViewAsync(scope.Type, obj, ct), ct);
                 await stream.FlushAsync(ct);
             }
             // After the write: a bookmark never carries a revision whose event has not been sent.

@@ -62,11 +62,60 @@ public sealed class CustomResourceDefinitionValidationTests
                 """)));
     }
 
+    private static string Conversion(string webhook) => "\"conversion\":{\"strategy\":\"Webhook\"" + (webhook.Length > 0 ? ",\"webhook\":" + webhook : "") + "}";
+
     [Fact]
-    public void Conversion_webhooks_are_refused_not_ignored()
+    public void A_conversion_webhook_with_a_url_or_a_service_and_a_review_version_this_server_speaks_is_valid()
     {
-        var webhook = Errors(Crd(extraSpec: "\"conversion\":{\"strategy\":\"Webhook\"}"));
-        Assert.Contains(webhook, e => e.StartsWith("spec.conversion.strategy: Forbidden: conversion webhooks are not supported", StringComparison.Ordinal));
+        Assert.Empty(Errors(Crd(extraSpec: Conversion("""{"clientConfig":{"url":"https://127.0.0.1:8443/convert","caBundle":"Zm9v"},"conversionReviewVersions":["v1"]}"""))));
+        Assert.Empty(Errors(Crd(extraSpec: Conversion("""{"clientConfig":{"service":{"namespace":"ns","name":"conv","path":"/convert","port":9443}},"conversionReviewVersions":["v2","v1beta1"]}"""))));
+    }
+
+    [Fact]
+    public void A_conversion_webhook_without_a_client_or_review_versions_is_refused_at_upstreams_internal_paths()
+    {
+        var errors = Errors(Crd(extraSpec: Conversion("")));
+        Assert.Equal(["spec.conversion.webhookClientConfig: Required value: required when strategy is set to Webhook", "spec.conversion.conversionReviewVersions: Required value"], errors);
+
+        Assert.Contains("spec.conversion.webhookClientConfig: Required value: exactly one of url or service is required",
+            Errors(Crd(extraSpec: Conversion("""{"clientConfig":{},"conversionReviewVersions":["v1"]}"""))));
+    }
+
+    [Fact]
+    public void A_conversion_webhook_url_must_be_https_without_user_query_or_fragment()
+    {
+        var errors = Errors(Crd(extraSpec: Conversion("""{"clientConfig":{"url":"http://u:p@example.com/convert?x=1#f"},"conversionReviewVersions":["v1"]}""")));
+        Assert.Contains("spec.conversion.webhookClientConfig.url: Invalid value: \"http\": 'https' is the only allowed URL scheme; desired format: https://host[/path]", errors);
+        Assert.Contains("spec.conversion.webhookClientConfig.url: Invalid value: \"u:p\": user information is not permitted in the URL", errors);
+        Assert.Contains("spec.conversion.webhookClientConfig.url: Invalid value: \"f\": fragments are not permitted in the URL", errors);
+        Assert.Contains("spec.conversion.webhookClientConfig.url: Invalid value: \"x=1\": query parameters are not permitted in the URL", errors);
+    }
+
+    [Fact]
+    public void A_review_version_list_needs_one_this_server_speaks_unless_the_old_one_had_none_either()
+    {
+        var unknown = Conversion("""{"clientConfig":{"url":"https://example.com/convert"},"conversionReviewVersions":["v2","v2"]}""");
+        var errors = Errors(Crd(extraSpec: unknown));
+        Assert.Contains("spec.conversion.conversionReviewVersions[1]: Invalid value: \"v2\": duplicate version", errors);
+        Assert.Contains("spec.conversion.conversionReviewVersions: Invalid value: []string{\"v2\", \"v2\"}: must include at least one of v1, v1beta1", errors);
+
+        // Upstream's ratchet: an update keeps an unknown list that was already stored, and may not lose a known one.
+        var old = Crd(extraSpec: Conversion("""{"clientConfig":{"url":"https://example.com/convert"},"conversionReviewVersions":["v3"]}"""));
+        Assert.DoesNotContain(Errors(Crd(extraSpec: unknown), old), e => e.Contains("must include at least one of", StringComparison.Ordinal));
+        Assert.Contains(Errors(Crd(extraSpec: unknown), Crd(extraSpec: Conversion("""{"clientConfig":{"url":"https://example.com/convert"},"conversionReviewVersions":["v1"]}"""))),
+            e => e.Contains("must include at least one of v1, v1beta1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Strategy_None_takes_no_webhook_and_Webhook_needs_preserveUnknownFields_false()
+    {
+        var none = Errors(Crd(extraSpec: "\"conversion\":{\"strategy\":\"None\",\"webhook\":{\"clientConfig\":{\"url\":\"https://example.com\"},\"conversionReviewVersions\":[\"v1\"]}}"));
+        Assert.Equal(["spec.conversion.webhookClientConfig: Forbidden: should not be set when strategy is not set to Webhook",
+            "spec.conversion.conversionReviewVersions: Forbidden: should not be set when strategy is not set to Webhook"], none);
+        Assert.Contains("spec.conversion.strategy: Unsupported value: \"Bogus\": supported values: \"None\", \"Webhook\"",
+            Errors(Crd(extraSpec: "\"conversion\":{\"strategy\":\"Bogus\"}")));
+        Assert.Contains("spec.conversion.strategy: Invalid value: \"Webhook\": must be None if spec.preserveUnknownFields is true",
+            Errors(Crd(extraSpec: "\"preserveUnknownFields\":true," + Conversion("""{"clientConfig":{"url":"https://example.com/convert"},"conversionReviewVersions":["v1"]}"""))));
     }
 
     [Fact]

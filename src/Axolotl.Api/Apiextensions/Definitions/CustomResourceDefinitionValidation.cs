@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
+using Axolotl.Api.AdmissionRegistration;
 using Axolotl.Api.Apiextensions.Schema;
 using Axolotl.Api.Meta;
+using Axolotl.Api.Serialization;
 using Axolotl.Api.Validation;
 
 namespace Axolotl.Api.Apiextensions.Definitions;
@@ -9,8 +11,8 @@ namespace Axolotl.Api.Apiextensions.Definitions;
 /// Upstream's ValidateCustomResourceDefinition for the part of the spec this server serves: the name is
 /// plural.group, names are DNS labels, one storage version, at least one served, a structural schema per
 /// version, subresource paths and printer columns, and the parts of CEL rules (x-kubernetes-validations)
-/// that need no compiler; the API server compiles the rules. What is not served yet (conversion webhooks)
-/// is refused here, never accepted and ignored.
+/// that need no compiler; the API server compiles the rules; and spec.conversion (None, or a Webhook
+/// with its clientConfig and ConversionReview versions).
 /// </summary>
 public static class CustomResourceDefinitionValidation
 {
@@ -55,7 +57,7 @@ public static class CustomResourceDefinitionValidation
         }
         ValidateNames(names, specPath.Child("names"), errors);
         ValidateVersions(spec["versions"] as JsonArray, specPath.Child("versions"), errors);
-        ValidateConversion(spec["conversion"] as JsonObject, specPath.Child("conversion"), errors);
+        ValidateConversion(spec, old?["spec"] as JsonObject, specPath.Child("conversion"), errors);
         if (old is not null)
         {
             ValidateStoredVersions(crd["status"] as JsonObject ?? old["status"] as JsonObject, spec["versions"] as JsonArray, errors);
@@ -446,16 +448,93 @@ public static class CustomResourceDefinitionValidation
         }
     }
 
-    private static void ValidateConversion(JsonObject? conversion, FieldPath path, List<FieldError> errors)
+    /// <summary>
+    /// spec.conversion as upstream's validateCustomResourceConversion judges it, with its internal field
+    /// paths (webhook.clientConfig is reported as webhookClientConfig, webhook.conversionReviewVersions as
+    /// conversionReviewVersions). A list of review versions without one this server speaks is refused on
+    /// create, and on update unless the old list had none either (upstream's ratchet).
+    /// </summary>
+    private static void ValidateConversion(JsonObject spec, JsonObject? oldSpec, FieldPath path, List<FieldError> errors)
     {
-        var strategy = conversion is null ? "None" : Str(conversion, "strategy");
-        if (strategy is "None" or "")
+        if (spec["conversion"] is not JsonObject conversion)
         {
             return;
         }
-        errors.Add(strategy == "Webhook"
-            ? FieldError.Forbidden(path.Child("strategy"), "conversion webhooks are not supported by this server yet; use strategy None")
-            : FieldError.NotSupported(path.Child("strategy"), strategy, ["None", "Webhook"]));
+        var strategy = Str(conversion, "strategy");
+        var webhook = conversion["webhook"] as JsonObject;
+        var clientConfig = webhook?["clientConfig"] as JsonObject;
+        var reviewVersions = webhook?["conversionReviewVersions"] as JsonArray;
+        if (strategy is not ("None" or "Webhook" or ""))
+        {
+            errors.Add(FieldError.NotSupported(path.Child("strategy"), strategy, ["None", "Webhook"]));
+        }
+        if (strategy != "Webhook")
+        {
+            if (clientConfig is not null)
+            {
+                errors.Add(FieldError.Forbidden(path.Child("webhookClientConfig"), "should not be set when strategy is not set to Webhook"));
+            }
+            if (reviewVersions is { Count: > 0 })
+            {
+                errors.Add(FieldError.Forbidden(path.Child("conversionReviewVersions"), "should not be set when strategy is not set to Webhook"));
+            }
+            return;
+        }
+        if (Bool(spec, "preserveUnknownFields"))
+        {
+            errors.Add(FieldError.Invalid(path.Child("strategy"), strategy, "must be None if spec.preserveUnknownFields is true"));
+        }
+        if (clientConfig is null)
+        {
+            errors.Add(FieldError.Required(path.Child("webhookClientConfig"), "required when strategy is set to Webhook"));
+        }
+        else
+        {
+            ValidateClientConfig(clientConfig, path.Child("webhookClientConfig"), errors);
+        }
+        var oldVersions = (((oldSpec?["conversion"] as JsonObject)?["webhook"] as JsonObject)?["conversionReviewVersions"] as JsonArray)?.Select(v => v?.ToString() ?? "").ToList();
+        var requireRecognized = oldSpec is null || oldVersions is not { Count: > 0 } || oldVersions.Any(CustomResourceConversion.AcceptedReviewVersions.Contains);
+        ValidateConversionReviewVersions(reviewVersions, requireRecognized, path.Child("conversionReviewVersions"), errors);
+    }
+
+    private static void ValidateClientConfig(JsonObject clientConfig, FieldPath path, List<FieldError> errors)
+    {
+        WebhookClientConfig? config;
+        try
+        {
+            config = KubeJson.FromNode<WebhookClientConfig>(clientConfig);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // A caBundle that is not base64 (the request decoder refuses it upstream; here it is a field error).
+            errors.Add(FieldError.Invalid(path.Child("caBundle"), clientConfig["caBundle"]?.ToString(), "must be base64-encoded PEM certificates"));
+            return;
+        }
+        errors.AddRange(WebhookClientConfigValidation.Validate(config, path));
+    }
+
+    private static void ValidateConversionReviewVersions(JsonArray? versions, bool requireRecognized, FieldPath path, List<FieldError> errors)
+    {
+        if (versions is not { Count: > 0 })
+        {
+            errors.Add(FieldError.Required(path));
+            return;
+        }
+        var list = versions.Select(v => v?.ToString() ?? "").ToList();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (!seen.Add(list[i]))
+            {
+                errors.Add(FieldError.Invalid(path.Index(i), list[i], "duplicate version"));
+                continue;
+            }
+            errors.AddRange(NameRules.DNS1035Label(list[i]).Select(message => FieldError.Invalid(path.Index(i), list[i], message)));
+        }
+        if (requireRecognized && !list.Any(CustomResourceConversion.AcceptedReviewVersions.Contains))
+        {
+            errors.Add(FieldError.Invalid(path, list, "must include at least one of " + string.Join(", ", CustomResourceConversion.AcceptedReviewVersions)));
+        }
     }
 
     private static string Summary(JsonArray versions) =>

@@ -29,6 +29,7 @@ public static class CustomResourceTypes
         var definitionName = Str(crd["metadata"] as JsonObject ?? [], "name");
         var storageVersion = (spec["versions"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(v => Bool(v, "storage")) is { } storage
             ? Str(storage, "name") : "";
+        var conversion = CustomResourceConversion.Parse(spec["conversion"] as JsonObject);
         var types = new List<ResourceType>();
         var versions = (spec["versions"] as JsonArray ?? []).OfType<JsonObject>().Where(v => Bool(v, "served"))
             // kube-apiserver lists versions by priority: GA before beta before alpha, newer first.
@@ -42,6 +43,7 @@ public static class CustomResourceTypes
             {
                 DefinitionName = definitionName,
                 StorageVersion = storageVersion,
+                Conversion = conversion,
                 Schema = (version["schema"] as JsonObject)?["openAPIV3Schema"] is JsonObject schema ? JsonSchemaProps.Parse(schema) : JsonSchemaProps.PreserveAll,
                 PrinterColumns = [.. (version["additionalPrinterColumns"] as JsonArray ?? []).OfType<JsonObject>().Select(Column)],
                 StatusSubresource = status,

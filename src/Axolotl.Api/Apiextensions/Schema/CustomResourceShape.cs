@@ -13,8 +13,8 @@ public sealed record CustomResourceShape
     public required JsonSchemaProps Schema { get; init; }
 
     /// <summary>
-    /// The version objects are stored at. With conversion strategy None an object is only relabelled:
-    /// written with this apiVersion, served with the one asked for.
+    /// The version objects are stored at: an object written at another version is converted to it, and
+    /// converted back to the version a client reads at (<see cref="Conversion"/>).
     /// </summary>
     public required string StorageVersion { get; init; }
 
@@ -24,6 +24,9 @@ public sealed record CustomResourceShape
     public bool StatusSubresource { get; init; }
 
     public ScaleSubresource? Scale { get; init; }
+
+    /// <summary>How objects cross between the CRD's versions (spec.conversion).</summary>
+    public CustomResourceConversion Conversion { get; init; } = CustomResourceConversion.None;
 
     /// <summary>The CRD is being deleted: its objects are still served so their finalizers can finish, but none may be created.</summary>
     public bool Terminating { get; init; }

@@ -14,8 +14,8 @@ namespace Axolotl.ApiServer.Admission.Webhooks;
 public delegate Task<IPEndPoint> WebhookServiceResolver(string ns, string name, int port, CancellationToken ct);
 
 /// <summary>
-/// POSTs an AdmissionReview to one webhook and returns its body, within the webhook's timeoutSeconds.
-/// Every failure to get a usable answer is a <see cref="WebhookCallException"/> worded as client-go's
+/// POSTs a review (an AdmissionReview, or a CRD's ConversionReview) to one webhook and returns its body,
+/// within the webhook's timeout. Every failure to get a usable answer is a <see cref="WebhookCallException"/> worded as client-go's
 /// REST client words it (the url with kube-apiserver's ?timeout= parameter, Go's dial and TLS messages).
 /// </summary>
 public sealed class WebhookClient(Backends.BackendTransport transport, WebhookServiceResolver resolveService, TimeProvider clock)
@@ -23,13 +23,24 @@ public sealed class WebhookClient(Backends.BackendTransport transport, WebhookSe
     /// <summary>Upstream caps what it reads of a webhook's answer well above any object's size; so do we.</summary>
     private const int MaxResponseBytes = 30 * 1024 * 1024;
 
-    public async Task<byte[]> PostAsync(Webhook hook, JsonObject review, CancellationToken ct)
+    /// <summary>An admission webhook, within its timeoutSeconds (10 by default).</summary>
+    public Task<byte[]> PostAsync(Webhook hook, JsonObject review, CancellationToken ct)
     {
-        var config = hook.ClientConfig ?? throw new WebhookCallException(hook.Name, "could not get REST client: no clientConfig");
-        var timeout = TimeSpan.FromSeconds(hook.TimeoutSeconds ?? 10);
+        ArgumentNullException.ThrowIfNull(hook);
+        return PostAsync(hook.Name, hook.ClientConfig, TimeSpan.FromSeconds(hook.TimeoutSeconds ?? 10), review, ct);
+    }
+
+    /// <summary>Any webhook: <paramref name="name"/> names it in errors; the request ends after <paramref name="timeout"/>.</summary>
+    public async Task<byte[]> PostAsync(string name, WebhookClientConfig? config, TimeSpan timeout, JsonObject review, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(review);
+        if (config is null)
+        {
+            throw Unusable(name, "no clientConfig");
+        }
         using var deadline = new CancellationTokenSource(timeout, clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
-        var (url, connectTo) = await TargetAsync(hook, config, linked.Token);
+        var (url, connectTo) = await TargetAsync(name, config, linked.Token);
         url = WithTimeout(url, timeout);
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
@@ -48,29 +59,31 @@ public sealed class WebhookClient(Backends.BackendTransport transport, WebhookSe
             var body = await ReadAsync(response, linked.Token);
             if ((int)response.StatusCode is < 200 or > 299)
             {
-                throw Failed(hook, WebhookHttpStatus.Describe((int)response.StatusCode, body));
+                throw Failed(name, WebhookHttpStatus.Describe((int)response.StatusCode, body));
             }
             return body;
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            throw Failed(hook, $"Post \"{url}\": context deadline exceeded");
+            throw Failed(name, $"Post \"{url}\": context deadline exceeded");
         }
         catch (HttpRequestException e)
         {
-            throw Failed(hook, $"Post \"{url}\": {Backends.BackendErrors.Describe(e, $"{url.Host}:{url.Port}", lastTlsFailure())}");
+            throw Failed(name, $"Post \"{url}\": {Backends.BackendErrors.Describe(e, $"{url.Host}:{url.Port}", lastTlsFailure())}");
         }
     }
 
-    private static WebhookCallException Failed(Webhook hook, string reason) => new(hook.Name, "failed to call webhook: " + reason);
+    private static WebhookCallException Failed(string name, string cause) => new(name, "failed to call webhook: " + cause, cause);
 
-    private async Task<(Uri Url, IPEndPoint? ConnectTo)> TargetAsync(Webhook hook, WebhookClientConfig config, CancellationToken ct)
+    private static WebhookCallException Unusable(string name, string cause) => new(name, "could not get REST client: " + cause, cause);
+
+    private async Task<(Uri Url, IPEndPoint? ConnectTo)> TargetAsync(string name, WebhookClientConfig config, CancellationToken ct)
     {
         if (config.Url is { } text)
         {
             if (!Uri.TryCreate(text, UriKind.Absolute, out var parsed))
             {
-                throw new WebhookCallException(hook.Name, $"could not get REST client: invalid url {text}");
+                throw Unusable(name, $"invalid url {text}");
             }
             return (parsed, null);
         }
@@ -83,7 +96,7 @@ public sealed class WebhookClient(Backends.BackendTransport transport, WebhookSe
         }
         catch (ApiException e)
         {
-            throw new WebhookCallException(hook.Name, "failed to call webhook: " + e.Status.Message);
+            throw Failed(name, e.Status.Message ?? "");
         }
         // The request names the Service's DNS name, which the certificate must carry; the socket goes to the endpoint.
         var path = service.Path is { Length: > 0 } p ? p : "/";
