@@ -4,8 +4,8 @@ namespace Axolotl.E2E.Tests.Scenarios;
 
 /// <summary>
 /// Scenario S2 steps 8–9 (seed 001, 12.3 and 12.5) as examples/s2-probes-resources-quotas/README.md
-/// walks them: an upgrade that never becomes ready is rolled back automatically (the note's Helm
-/// `--atomic`, here the Deployment annotation axolotl.io/auto-rollback), and a failing init container
+/// walks them: an upgrade that never becomes ready is rolled back automatically (the Deployment annotation
+/// axolotl.io/auto-rollback, step 8's alternative to Helm's `--atomic`, which S2HelmTests drives), and a failing init container
 /// is run again until it succeeds before the app container starts.
 /// </summary>
 [Collection(S2Kit.Collection)]
