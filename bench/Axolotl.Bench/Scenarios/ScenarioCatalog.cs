@@ -10,6 +10,7 @@ internal static class ScenarioCatalog
         new StoreLatencyScenario(),
         new HaFailoverScenario(),
         new AuthorizationLatencyScenario(),
+        new CustomResources.CustomResourceLatencyScenario(),
         new HostileCorpusScenario(),
         new KubectlGetScenario(),
         new LoadedMemoryScenario(),
