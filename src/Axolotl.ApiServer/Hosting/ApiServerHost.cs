@@ -205,7 +205,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         System.Diagnostics.Metrics.Meter? flowControlMeter, Aggregation.AggregationRoutes aggregation, Aggregation.RemoteDiscovery remoteDiscovery, CancellationToken stopping)
     {
         // Conversion webhooks are called as admission webhooks are (caBundle, Service endpoints), on a transport of their own.
-        var conversionClient = new Admission.Webhooks.WebhookClient(new Admission.Webhooks.WebhookTransport(), AdmissionOrder.ResolveServiceWebhook(objects), clock);
+        var conversionClient = new Admission.Webhooks.WebhookClient(new Backends.BackendTransport(), AdmissionOrder.ResolveServiceWebhook(objects), clock);
         var services = new RestServices(objects, admission, clock, logging, stopping)
         {
             Views = new ObjectViews(new Apiextensions.Conversion.CustomResourceConverters(conversionClient)),
