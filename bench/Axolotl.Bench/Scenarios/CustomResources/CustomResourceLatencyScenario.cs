@@ -20,6 +20,7 @@ internal sealed class CustomResourceLatencyScenario : IScenario
 {
     private const string Ns = "bench-cr";
     private const string WarmupNs = "bench-cr-warmup";
+    private const string CpuNs = "bench-cr-cpu";
     private const int WarmupObjects = 100;
     private const double TargetRatio = 1.2;
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(10);
@@ -47,9 +48,11 @@ internal sealed class CustomResourceLatencyScenario : IScenario
         {
             await PodLoader.EnsureNamespaceAsync(api, Ns, ct);
             await PodLoader.EnsureNamespaceAsync(api, WarmupNs, ct);
+            await PodLoader.EnsureNamespaceAsync(api, CpuNs, ct);
             context.Log($"{Name}: CRD {WidgetManifests.CrdName}");
-            var established = await CreateDefinitionAsync(api, ct);
-            report.Add("CRD create → Established and its collection served", established, "ms", "polled every 20 ms");
+            var (established, served) = await CreateDefinitionAsync(api, ct);
+            report.Add("CRD create → Established", established, "ms", "polled every 20 ms");
+            report.Add("CRD create → its collection lists", served, "ms", "the first list of its custom resources");
             report.Add("request body, custom resource", WidgetManifests.Widget(Ns, WidgetManifests.Name(0), 0).Length, "bytes");
             report.Add("request body, ConfigMap", WidgetManifests.ConfigMap(Ns, WidgetManifests.Name(0), 0).Length, "bytes");
 
@@ -75,6 +78,9 @@ internal sealed class CustomResourceLatencyScenario : IScenario
             await UpdateAsync(api, kinds, objects, ct);
             Compare(report, widgets.Update, configMaps.Update, "update", "PUT of the next revision with the last resourceVersion");
 
+            context.Log($"{Name}: server CPU, {objects} creates and {listRuns} lists of each kind in blocks");
+            await ServerCpuAsync(server.Pid, api, report, kinds, objects, listRuns, ct);
+
             context.Log($"{Name}: admission webhooks, {webhookRounds} rounds");
             await WebhookCost.RunAsync(context, api, report, webhookRounds, ct);
         }
@@ -84,20 +90,22 @@ internal sealed class CustomResourceLatencyScenario : IScenario
         }
     }
 
-    /// <summary>Creates the CRD and returns the milliseconds until it is Established and its collection lists.</summary>
-    private static async Task<double> CreateDefinitionAsync(ApiClient api, CancellationToken ct)
+    /// <summary>Creates the CRD; returns the milliseconds until it is Established, and until its collection lists.</summary>
+    private static async Task<(double Established, double Served)> CreateDefinitionAsync(ApiClient api, CancellationToken ct)
     {
         var start = Stopwatch.GetTimestamp();
         await api.CreateAsync(WidgetManifests.CrdsPath, WidgetManifests.Definition(), ct);
         var deadline = start + Stopwatch.Frequency * 30;
+        double? established = null;
         while (true)
         {
-            if (IsEstablished(await api.GetAsync($"{WidgetManifests.CrdsPath}/{WidgetManifests.CrdName}", ct)))
+            if (established is not null || IsEstablished(await api.GetAsync($"{WidgetManifests.CrdsPath}/{WidgetManifests.CrdName}", ct)))
             {
+                established ??= Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 try
                 {
                     await api.GetAsync(WidgetManifests.WidgetsPath(Ns), ct);
-                    return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    return (established.Value, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 }
                 catch (HttpRequestException) when (Stopwatch.GetTimestamp() < deadline)
                 {
@@ -224,6 +232,47 @@ internal sealed class CustomResourceLatencyScenario : IScenario
         }
     }
 
+    /// <summary>
+    /// Server CPU per create and per list, which a busy machine inflates less than latency: blocks of one kind at a
+    /// time in another namespace, in the order A B B A so a drift in the background work weighs on both alike.
+    /// </summary>
+    private static async Task ServerCpuAsync(int pid, ApiClient api, ScenarioReport report, ComparedKind[] kinds, int objects, int listRuns, CancellationToken ct)
+    {
+        var createCpu = kinds.ToDictionary(k => k, _ => 0.0);
+        var listCpu = kinds.ToDictionary(k => k, _ => 0.0);
+        var half = objects / 2;
+        ComparedKind[] order = [kinds[0], kinds[1], kinds[1], kinds[0]];
+        for (var block = 0; block < order.Length; block++)
+        {
+            var kind = order[block];
+            var first = block < 2 ? 0 : half;
+            var bodies = Enumerable.Range(first, half).Select(i => kind.Body(CpuNs, WidgetManifests.Name(i), 0)).ToList();
+            var meter = CpuMeter.Start(pid);
+            foreach (var body in bodies)
+            {
+                await api.CreateAsync(kind.CollectionPath(CpuNs), body, ct);
+            }
+            createCpu[kind] += meter.ElapsedMilliseconds;
+        }
+        for (var block = 0; block < order.Length; block++)
+        {
+            var kind = order[block];
+            var meter = CpuMeter.Start(pid);
+            for (var run = 0; run < listRuns / 2; run++)
+            {
+                await api.GetAsync(kind.CollectionPath(CpuNs), ct);
+            }
+            listCpu[kind] += meter.ElapsedMilliseconds;
+        }
+        foreach (var kind in kinds)
+        {
+            report.Add($"server CPU per create, {kind.Label}", createCpu[kind] / (2 * half), "ms", "blocks of one kind, A B B A");
+            report.Add($"server CPU per list of {2 * half:N0}, {kind.Label}", listCpu[kind] / (2 * (listRuns / 2)), "ms");
+        }
+        report.Add("server CPU per create, custom resource ÷ ConfigMap", createCpu[kinds[0]] / createCpu[kinds[1]], "×");
+        report.Add("server CPU per list, custom resource ÷ ConfigMap", listCpu[kinds[0]] / listCpu[kinds[1]], "×");
+    }
+
     /// <summary>Both kinds, the first one first in even rounds and last in odd ones, so neither always follows the other.</summary>
     private static IEnumerable<ComparedKind> InTurn(ComparedKind[] kinds, int round) => round % 2 == 0 ? kinds : kinds.Reverse();
 
@@ -244,6 +293,7 @@ internal sealed class CustomResourceLatencyScenario : IScenario
             $"{WidgetManifests.CrdsPath}/{WidgetManifests.CrdName}",
             $"/api/v1/namespaces/{Ns}",
             $"/api/v1/namespaces/{WarmupNs}",
+            $"/api/v1/namespaces/{CpuNs}",
             .. WebhookCost.NamespacePaths,
         ];
         var failed = new List<string>();

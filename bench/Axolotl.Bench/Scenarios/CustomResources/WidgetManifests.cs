@@ -43,9 +43,9 @@ internal static class WidgetManifests
     public static byte[] Widget(string ns, string name, int revision, string? resourceVersion = null) => Encoding.UTF8.GetBytes(
         $$$"""{"apiVersion":"{{{Group}}}/v1","kind":"Widget",{{{Metadata(ns, name, resourceVersion)}}},"spec":{"size":3,"color":"blue","tags":["web","bench"],"settings":{{{Settings(revision)}}}}}""");
 
-    /// <summary>A ConfigMap with the Widget's settings and its other fields as strings.</summary>
+    /// <summary>A ConfigMap with the Widget's fields as strings, its settings as keys of their own (as many JSON values as the Widget).</summary>
     public static byte[] ConfigMap(string ns, string name, int revision, string? resourceVersion = null) => Encoding.UTF8.GetBytes(
-        $$$"""{"apiVersion":"v1","kind":"ConfigMap",{{{Metadata(ns, name, resourceVersion)}}},"data":{"size":"3","color":"blue","tags":"web,bench","settings":"{{{Settings(revision).Replace("\"", "'", StringComparison.Ordinal)}}}"}}""");
+        $$$"""{"apiVersion":"v1","kind":"ConfigMap",{{{Metadata(ns, name, resourceVersion)}}},"data":{"size":"3","color":"blue","replicas":"1","tags":"web,bench",{{{Settings(revision)[1..^1]}}}}}""");
 
     private static string Metadata(string ns, string name, string? resourceVersion) =>
         $$$"""
