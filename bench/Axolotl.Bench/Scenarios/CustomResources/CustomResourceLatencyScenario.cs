@@ -36,7 +36,7 @@ internal sealed class CustomResourceLatencyScenario : IScenario
     {
         var objects = context.Quick ? 300 : 1_000;
         var gets = context.Quick ? 1_000 : 4_000;
-        var listRuns = context.Quick ? 15 : 40;
+        var listRuns = context.Quick ? 30 : 60;
         var webhookRounds = context.Quick ? 300 : 1_000;
 
         await using var server = await context.StartServerAsync(["--airgap"], ct);
