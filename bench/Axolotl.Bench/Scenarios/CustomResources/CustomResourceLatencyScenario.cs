@@ -36,7 +36,7 @@ internal sealed class CustomResourceLatencyScenario : IScenario
     {
         var objects = context.Quick ? 300 : 1_000;
         var gets = context.Quick ? 1_000 : 4_000;
-        var listRuns = context.Quick ? 15 : 40;
+        var listRuns = context.Quick ? 30 : 60;
         var webhookRounds = context.Quick ? 300 : 1_000;
 
         await using var server = await context.StartServerAsync(["--airgap"], ct);
@@ -79,7 +79,7 @@ internal sealed class CustomResourceLatencyScenario : IScenario
             Compare(report, widgets.Update, configMaps.Update, "update", "PUT of the next revision with the last resourceVersion");
 
             context.Log($"{Name}: server CPU, {objects} creates and {listRuns} lists of each kind in blocks");
-            await ServerCpuAsync(server.Pid, api, report, kinds, objects, listRuns, ct);
+            await ServerCpuBlocks.RunAsync(server.Pid, api, report, kinds, CpuNs, objects, listRuns, ct);
 
             context.Log($"{Name}: admission webhooks, {webhookRounds} rounds");
             await WebhookCost.RunAsync(context, api, report, webhookRounds, ct);
@@ -230,47 +230,6 @@ internal sealed class CustomResourceLatencyScenario : IScenario
                 kind.Remember(name, answer);
             }
         }
-    }
-
-    /// <summary>
-    /// Server CPU per create and per list, which a busy machine inflates less than latency: blocks of one kind at a
-    /// time in another namespace, in the order A B B A so a drift in the background work weighs on both alike.
-    /// </summary>
-    private static async Task ServerCpuAsync(int pid, ApiClient api, ScenarioReport report, ComparedKind[] kinds, int objects, int listRuns, CancellationToken ct)
-    {
-        var createCpu = kinds.ToDictionary(k => k, _ => 0.0);
-        var listCpu = kinds.ToDictionary(k => k, _ => 0.0);
-        var half = objects / 2;
-        ComparedKind[] order = [kinds[0], kinds[1], kinds[1], kinds[0]];
-        for (var block = 0; block < order.Length; block++)
-        {
-            var kind = order[block];
-            var first = block < 2 ? 0 : half;
-            var bodies = Enumerable.Range(first, half).Select(i => kind.Body(CpuNs, WidgetManifests.Name(i), 0)).ToList();
-            var meter = CpuMeter.Start(pid);
-            foreach (var body in bodies)
-            {
-                await api.CreateAsync(kind.CollectionPath(CpuNs), body, ct);
-            }
-            createCpu[kind] += meter.ElapsedMilliseconds;
-        }
-        for (var block = 0; block < order.Length; block++)
-        {
-            var kind = order[block];
-            var meter = CpuMeter.Start(pid);
-            for (var run = 0; run < listRuns / 2; run++)
-            {
-                await api.GetAsync(kind.CollectionPath(CpuNs), ct);
-            }
-            listCpu[kind] += meter.ElapsedMilliseconds;
-        }
-        foreach (var kind in kinds)
-        {
-            report.Add($"server CPU per create, {kind.Label}", createCpu[kind] / (2 * half), "ms", "blocks of one kind, A B B A");
-            report.Add($"server CPU per list of {2 * half:N0}, {kind.Label}", listCpu[kind] / (2 * (listRuns / 2)), "ms");
-        }
-        report.Add("server CPU per create, custom resource ÷ ConfigMap", createCpu[kinds[0]] / createCpu[kinds[1]], "×");
-        report.Add("server CPU per list, custom resource ÷ ConfigMap", listCpu[kinds[0]] / listCpu[kinds[1]], "×");
     }
 
     /// <summary>Both kinds, the first one first in even rounds and last in odd ones, so neither always follows the other.</summary>
