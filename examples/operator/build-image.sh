@@ -42,9 +42,13 @@ jq '{schemaVersion: 2, manifests: [.manifests[] | select(.annotations["io.contai
 [[ "$(jq '.manifests | length' "$work/view/index.json")" == 1 ]] || { echo "build-image: debian:12 is not in $seed" >&2; exit 1; }
 skopeo copy --quiet "oci:$work/view:base" "oci:$work/layout:operator"
 
-# 4. Two layers (the libraries, the app) and the config: a non-root user, the app as entrypoint.
-umoci insert --image "$work/layout:operator" "$libs" /usr/lib/x86_64-linux-gnu >/dev/null
-umoci insert --image "$work/layout:operator" "$work/rootfs/app" /app >/dev/null
+# 4. One layer on top (the libraries and the app; umoci's unpack/repack, whose layers are complete tar
+#    streams, where this umoci's `insert` ends its layers early), then the config: a non-root user, the app
+#    as entrypoint.
+umoci unpack --image "$work/layout:operator" "$work/bundle" >/dev/null
+cp -a "$work/libs/usr/lib/x86_64-linux-gnu/." "$work/bundle/rootfs/usr/lib/x86_64-linux-gnu/"
+cp -a "$work/rootfs/app" "$work/bundle/rootfs/app"
+umoci repack --image "$work/layout:operator" "$work/bundle" >/dev/null
 umoci config --image "$work/layout:operator" --clear=config.cmd --config.entrypoint /app/echo-operator \
   --config.workingdir /app --config.user 65532:65532 --config.env DOTNET_EnableDiagnostics=0 \
   --config.label org.opencontainers.image.source=examples/operator
