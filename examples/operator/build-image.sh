@@ -3,7 +3,7 @@
 #   examples/operator/build-image.sh OUT.tar [IMAGE]      (IMAGE defaults to examples.axolotl.io/echo-operator:0.1.0)
 # The app is published self-contained for linux-x64 and laid over the debian:12 image that ./axolotl built
 # into .build/axolotl/seed-images, with the libraries the .NET runtime loads (libstdc++, OpenSSL…) copied from
-# this Debian machine, as Axolotl's own seed images are made. Needs dotnet, jq, skopeo and umoci; no network
+# this Debian machine, as Axolotl's own seed images are made. Needs dotnet, python3, skopeo and umoci; no network
 # beyond NuGet's restore.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -11,7 +11,7 @@ root="$(cd "$here/../.." && pwd)"
 out="$(realpath -m "${1:?usage: build-image.sh OUT.tar [IMAGE]}")"
 image="${2:-examples.axolotl.io/echo-operator:0.1.0}"
 seed="${SEED_IMAGES:-$root/.build/axolotl/seed-images}"
-for tool in dotnet jq skopeo umoci ldd; do
+for tool in dotnet python3 skopeo umoci ldd; do
   command -v "$tool" >/dev/null || { echo "build-image: $tool is required" >&2; exit 1; }
 done
 [[ -f "$seed/index.json" ]] || { echo "build-image: no seed image layout at $seed (run ./axolotl version first)" >&2; exit 1; }
@@ -37,14 +37,23 @@ cp -L "${ssl[@]}" "$libs/"
 mkdir -p "$work/view"
 cp "$seed/oci-layout" "$work/view/"
 ln -s "$seed/blobs" "$work/view/blobs"
-jq '{schemaVersion: 2, manifests: [.manifests[] | select(.annotations["io.containerd.image.name"] == "docker.io/library/debian:12")
-    | .annotations = {"org.opencontainers.image.ref.name": "base"}]}' "$seed/index.json" > "$work/view/index.json"
-[[ "$(jq '.manifests | length' "$work/view/index.json")" == 1 ]] || { echo "build-image: debian:12 is not in $seed" >&2; exit 1; }
+python3 - "$seed/index.json" "$work/view/index.json" <<'PY' || { echo "build-image: debian:12 is not in $seed" >&2; exit 1; }
+import json, sys
+index = json.load(open(sys.argv[1]))
+base = [dict(m, annotations={"org.opencontainers.image.ref.name": "base"}) for m in index["manifests"]
+        if m.get("annotations", {}).get("io.containerd.image.name") == "docker.io/library/debian:12"]
+json.dump({"schemaVersion": 2, "manifests": base}, open(sys.argv[2], "w"))
+sys.exit(0 if len(base) == 1 else 1)
+PY
 skopeo copy --quiet "oci:$work/view:base" "oci:$work/layout:operator"
 
-# 4. Two layers (the libraries, the app) and the config: a non-root user, the app as entrypoint.
-umoci insert --image "$work/layout:operator" "$libs" /usr/lib/x86_64-linux-gnu >/dev/null
-umoci insert --image "$work/layout:operator" "$work/rootfs/app" /app >/dev/null
+# 4. One layer on top (the libraries and the app; umoci's unpack/repack, whose layers are complete tar
+#    streams, where this umoci's `insert` ends its layers early), then the config: a non-root user, the app
+#    as entrypoint.
+umoci unpack --image "$work/layout:operator" "$work/bundle" >/dev/null
+cp -a "$work/libs/usr/lib/x86_64-linux-gnu/." "$work/bundle/rootfs/usr/lib/x86_64-linux-gnu/"
+cp -a "$work/rootfs/app" "$work/bundle/rootfs/app"
+umoci repack --image "$work/layout:operator" "$work/bundle" >/dev/null
 umoci config --image "$work/layout:operator" --clear=config.cmd --config.entrypoint /app/echo-operator \
   --config.workingdir /app --config.user 65532:65532 --config.env DOTNET_EnableDiagnostics=0 \
   --config.label org.opencontainers.image.source=examples/operator
