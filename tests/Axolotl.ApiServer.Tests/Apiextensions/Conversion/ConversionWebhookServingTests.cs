@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using System.Text.Json.Nodes;
 using Axolotl.ApiServer.Tests.Rest;
 using Axolotl.Testing;
+using Microsoft.AspNetCore.Http;
 
 namespace Axolotl.ApiServer.Tests.Apiextensions.Conversion;
 
@@ -32,6 +34,13 @@ public sealed class ConversionWebhookServingTests(ApiFixture api) : IClassFixtur
         var (code, body) = await api.PostAsync(Crds, Definition(group, server));
         Assert.True(code == 201, body.ToJsonString());
         await Eventually.UntilAsync(() => api.GetAsync($"/apis/{group}/v2"), r => r.Code == 200, "v2 is served", r => r.Body.ToJsonString());
+    }
+
+    private static Task Redirect(HttpContext ctx)
+    {
+        ctx.Response.StatusCode = 302;
+        ctx.Response.Headers.Location = "https://127.0.0.1:1/elsewhere";
+        return Task.CompletedTask;
     }
 
     private static int DeadPort()
@@ -97,6 +106,8 @@ public sealed class ConversionWebhookServingTests(ApiFixture api) : IClassFixtur
         await using var server = await TestWebhookServer.StartAsync((ctx, review) => mode switch
         {
             "uid" => TestConversionWebhook.Answer(ctx, review, new JsonObject { ["uid"] = "wrong", ["result"] = new JsonObject { ["status"] = "Success" } }),
+            "garbage" => ctx.Response.WriteAsync("not json", ctx.RequestAborted),
+            "redirect" => Redirect(ctx),
             "rename" => TestConversionWebhook.Convert(ctx, review, (o, v) =>
             {
                 var c = TestConversionWebhook.HostPort(o, v);
@@ -117,6 +128,18 @@ public sealed class ConversionWebhookServingTests(ApiFixture api) : IClassFixtur
         Assert.Null(status["reason"]);
         Assert.StartsWith($"conversion webhook for {group}/v1, Kind=Endpoint failed: expected response.uid=", (string?)status["message"], StringComparison.Ordinal);
         Assert.Equal(200, (await api.GetAsync($"{v1}/a")).Code);
+        // A watch at v2 ends with the error as its one event.
+        var watch = await api.Http.GetStringAsync(new Uri($"{v2}?watch=true&resourceVersion=0&timeoutSeconds=5", UriKind.Relative));
+        var error = JsonNode.Parse(watch.Split('\n', StringSplitOptions.RemoveEmptyEntries).Single())!;
+        Assert.Equal("ERROR", (string?)error["type"]);
+        Assert.StartsWith($"conversion webhook for {group}/v1, Kind=EndpointList failed: expected response.uid=", (string?)error["object"]!["message"], StringComparison.Ordinal);
+
+        mode = "garbage";
+        Assert.Equal($"conversion webhook for {group}/v1, Kind=Endpoint failed: couldn't get version/kind; json parse error: invalid character 'n' looking for beginning of value",
+            (string?)(await api.GetAsync($"{v2}/a")).Body["message"]);
+        mode = "redirect";
+        Assert.Equal($"conversion webhook for {group}/v1, Kind=Endpoint failed: the server responded with the status code 302 but did not return more information",
+            (string?)(await api.GetAsync($"{v2}/a")).Body["message"]);
 
         mode = "rename";
         var (renamed, renamedStatus) = await api.GetAsync($"{v2}/a");
@@ -127,9 +150,17 @@ public sealed class ConversionWebhookServingTests(ApiFixture api) : IClassFixtur
         Assert.Equal($"conversion webhook for {group}/v2, Kind=Endpoint returned invalid object: must have the same name: b != renamed", (string?)writeStatus["message"]);
         Assert.Equal(404, (await api.GetAsync($"{v1}/b")).Code);
 
+        // A certificate that does not chain to the caBundle.
+        using var otherCa = new TestPki("not-the-webhooks-ca");
+        var crd = (await api.GetAsync($"{Crds}/endpoints.{group}")).Body;
+        crd["spec"]!["conversion"]!["webhook"]!["clientConfig"]!["caBundle"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(otherCa.Ca.ExportCertificatePem()));
+        Assert.Equal(200, (await api.PutAsync($"{Crds}/endpoints.{group}", crd.ToJsonString())).Code);
+        var untrusted = $"conversion webhook for {group}/v1, Kind=Endpoint failed: Post \"{server.Url("/convert")}?timeout=30s\": tls: failed to verify certificate: x509: certificate signed by unknown authority";
+        await Eventually.UntilAsync(() => api.GetAsync($"{v2}/a"), r => (string?)r.Body["message"] == untrusted, "the new caBundle is used", r => r.Body.ToJsonString());
+
         // A webhook nobody answers: the dial error in Go's words, with the url and upstream's 30s timeout parameter.
         var port = DeadPort();
-        var crd = (await api.GetAsync($"{Crds}/endpoints.{group}")).Body;
+        crd = (await api.GetAsync($"{Crds}/endpoints.{group}")).Body;
         crd["spec"]!["conversion"]!["webhook"]!["clientConfig"]!["url"] = $"https://127.0.0.1:{port}/convert";
         Assert.Equal(200, (await api.PutAsync($"{Crds}/endpoints.{group}", crd.ToJsonString())).Code);
         var expected = $"conversion webhook for {group}/v1, Kind=Endpoint failed: Post \"https://127.0.0.1:{port}/convert?timeout=30s\": dial tcp 127.0.0.1:{port}: connect: connection refused";
