@@ -100,6 +100,26 @@ public sealed class ConversionWebhookServingTests(ApiFixture api) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_conversion_webhook_service_defaults_to_port_443_and_an_unknown_review_version_is_refused()
+    {
+        const string definition = """
+            {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"things.svc.example.com"},
+             "spec":{"group":"svc.example.com","scope":"Namespaced","names":{"plural":"things","kind":"Thing"},
+              "conversion":{"strategy":"Webhook","webhook":{"conversionReviewVersions":["VERSIONS"],
+                "clientConfig":{"service":{"namespace":"default","name":"converter","path":"/convert"}}}},
+              "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object"}}}]}}
+            """;
+        var (refused, status) = await api.PostAsync(Crds, definition.Replace("VERSIONS", "v2", StringComparison.Ordinal));
+        Assert.Equal(422, refused);
+        Assert.Equal("CustomResourceDefinition.apiextensions.k8s.io \"things.svc.example.com\" is invalid: spec.conversion.conversionReviewVersions: Invalid value: []string{\"v2\"}: must include at least one of v1, v1beta1",
+            (string?)status["message"]);
+
+        var (created, crd) = await api.PostAsync(Crds, definition.Replace("VERSIONS", "v1", StringComparison.Ordinal));
+        Assert.True(created == 201, crd.ToJsonString());
+        Assert.Equal(443, (int)crd["spec"]!["conversion"]!["webhook"]!["clientConfig"]!["service"]!["port"]!);
+    }
+
+    [Fact]
     public async Task A_webhook_that_fails_fails_reads_at_other_versions_with_upstreams_message_while_the_storage_version_reads()
     {
         var mode = "uid";
