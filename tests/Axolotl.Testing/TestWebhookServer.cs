@@ -19,6 +19,7 @@ public sealed class TestWebhookServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TestPki _pki;
+    private int _disposed;
 
     private TestWebhookServer(WebApplication app, TestPki pki, int port)
     {
@@ -90,8 +91,13 @@ public sealed class TestWebhookServer : IAsyncDisposable
         await ctx.Response.WriteAsync(body.ToJsonString(), ctx.RequestAborted);
     }
 
+    /// <summary>Stops the server; a second call does nothing (a test may stop it early and dispose it again on the way out).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await _app.StopAsync();
         await _app.DisposeAsync();
         _pki.Dispose();

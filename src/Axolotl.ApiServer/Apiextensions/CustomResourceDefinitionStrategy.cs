@@ -9,7 +9,7 @@ namespace Axolotl.ApiServer.Apiextensions;
 
 /// <summary>
 /// The API rules of a CustomResourceDefinition: upstream's defaults (singular, listKind, conversion
-/// None), the cleanup finalizer on create so that deleting the CRD first deletes its objects, and
+/// None, a conversion webhook Service's port 443), the cleanup finalizer on create so that deleting the CRD first deletes its objects, and
 /// upstream's validation of the spec.
 /// </summary>
 public static class CustomResourceDefinitionStrategy
@@ -27,6 +27,12 @@ public static class CustomResourceDefinitionStrategy
             names["listKind"] ??= kind + "List";
         }
         spec["conversion"] ??= new JsonObject { ["strategy"] = "None" };
+        // Upstream's SetDefaults_ServiceReference: a conversion webhook's Service is called on 443 unless told otherwise.
+        if (((spec["conversion"] as JsonObject)?["webhook"] as JsonObject)?["clientConfig"] is JsonObject { } clientConfig
+            && clientConfig["service"] is JsonObject service)
+        {
+            service["port"] ??= 443;
+        }
         if (create)
         {
             var meta = crd["metadata"] as JsonObject ?? [];
