@@ -83,7 +83,7 @@ public sealed class AggregatedDiscoveryTests
         request.Headers.TryAddWithoutValidation("X-Remote-User", "system:admin");
         request.Headers.TryAddWithoutValidation("X-Remote-Extra-Forged", "yes");
 
-        AuthProxyHeaders.Set(request, new Security.Principal("jane", ["devs", "system:authenticated"], null)
+        AuthProxyHeaders.Set(request, new Axolotl.ApiServer.Security.Principal("jane", ["devs", "system:authenticated"], null)
         {
             Extra = new Dictionary<string, IReadOnlyList<string>> { ["example.com/scopes"] = ["a", "b"] },
         });

@@ -4,7 +4,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Axolotl.E2E.Tests.Harness;
-using Axolotl.Testing;
+using TestPki = Axolotl.Testing.TestPki;
 
 namespace Axolotl.E2E.Tests.ApiRegistration;
 
@@ -125,7 +125,7 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
             using (var watch = await http.GetAsync($"/apis/{group}/{Version}/namespaces/{ns}/flunders?watch=true", HttpCompletionOption.ResponseHeadersRead))
             {
                 using var reader = new StreamReader(await watch.Content.ReadAsStreamAsync());
-                var line = await reader.ReadLineAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+                var line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
                 Assert.Contains("\"type\":\"ADDED\"", line);
             }
             // Redirects are not followed but refused (--aggregator-reject-forwarding-redirect).
