@@ -8,6 +8,11 @@ namespace Axolotl.ApiServer.Aggregation;
 /// X-Remote-User, one X-Remote-Group per group, and X-Remote-Extra-KEY per extra value with KEY escaped as upstream
 /// escapes it. Whatever X-Remote-* the caller sent is dropped first, so no caller can speak for another user; the
 /// backend believes these headers only because the connection carries the front-proxy client certificate.
+/// Each value must reach the backend as a header line of its own: k8s.io/apiserver's requestheader authenticator
+/// takes every line as one group and never splits at commas, while SocketsHttpHandler joins the values of one header
+/// into one line with ", ". So several values are written as one value holding "\r\nNAME: " between them, which the
+/// handler puts on the wire as it is (HTTP/1.1 only, which these requests are pinned to); a value that holds a
+/// control character itself is left out, so nothing a credential carries can add a header.
 /// </summary>
 public static class AuthProxyHeaders
 {
@@ -29,17 +34,22 @@ public static class AuthProxyHeaders
         {
             request.Headers.Remove(name);
         }
-        request.Headers.TryAddWithoutValidation(User, principal.User);
-        foreach (var group in principal.Groups)
-        {
-            request.Headers.TryAddWithoutValidation(Group, group);
-        }
+        request.Version = System.Net.HttpVersion.Version11;
+        request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        AddLines(request, User, [principal.User]);
+        AddLines(request, Group, principal.Groups);
         foreach (var (key, values) in principal.Extra ?? new Dictionary<string, IReadOnlyList<string>>())
         {
-            foreach (var value in values)
-            {
-                request.Headers.TryAddWithoutValidation(ExtraPrefix + EscapeKey(key), value);
-            }
+            AddLines(request, ExtraPrefix + EscapeKey(key), values);
+        }
+    }
+
+    private static void AddLines(HttpRequestMessage request, string name, IEnumerable<string> values)
+    {
+        var clean = values.Where(v => !v.Any(char.IsControl)).ToList();
+        if (clean.Count > 0)
+        {
+            request.Headers.TryAddWithoutValidation(name, string.Join("\r\n" + name + ": ", clean));
         }
     }
 

@@ -77,20 +77,33 @@ public sealed class AggregatedDiscoveryTests
         Assert.Equal(escaped, AuthProxyHeaders.EscapeKey(key));
 
     [Fact]
+    public void A_value_with_a_control_character_is_left_out_so_it_cannot_add_a_header()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "https://api.wardle.svc/");
+
+        AuthProxyHeaders.Set(request, new Axolotl.ApiServer.Security.Principal("jane", ["devs\r\nX-Remote-User: admin", "ops"], null));
+
+        Assert.Equal(["jane"], request.Headers.GetValues("X-Remote-User"));
+        Assert.Equal(["ops"], request.Headers.GetValues("X-Remote-Group"));
+    }
+
+    [Fact]
     public void The_callers_identity_headers_are_replaced_by_the_authenticated_users()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "https://api.wardle.svc/apis/wardle.example.com/v1alpha1");
         request.Headers.TryAddWithoutValidation("X-Remote-User", "system:admin");
         request.Headers.TryAddWithoutValidation("X-Remote-Extra-Forged", "yes");
 
-        AuthProxyHeaders.Set(request, new Security.Principal("jane", ["devs", "system:authenticated"], null)
+        AuthProxyHeaders.Set(request, new Axolotl.ApiServer.Security.Principal("jane", ["devs", "system:authenticated"], null)
         {
             Extra = new Dictionary<string, IReadOnlyList<string>> { ["example.com/scopes"] = ["a", "b"] },
         });
 
         Assert.Equal(["jane"], request.Headers.GetValues("X-Remote-User"));
-        Assert.Equal(["devs", "system:authenticated"], request.Headers.GetValues("X-Remote-Group"));
-        Assert.Equal(["a", "b"], request.Headers.GetValues("X-Remote-Extra-example.com%2Fscopes"));
+        // One line per value on the wire: "X-Remote-Group: devs\r\nX-Remote-Group: system:authenticated".
+        Assert.Equal(["devs\r\nX-Remote-Group: system:authenticated"], request.Headers.GetValues("X-Remote-Group"));
+        Assert.Equal(["a\r\nX-Remote-Extra-example.com%2Fscopes: b"], request.Headers.GetValues("X-Remote-Extra-example.com%2Fscopes"));
         Assert.False(request.Headers.Contains("X-Remote-Extra-Forged"));
+        Assert.Equal(System.Net.HttpVersion.Version11, request.Version);
     }
 }

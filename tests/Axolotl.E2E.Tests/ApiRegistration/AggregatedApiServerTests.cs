@@ -4,7 +4,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Axolotl.E2E.Tests.Harness;
-using Axolotl.Testing;
+using TestPki = Axolotl.Testing.TestPki;
 
 namespace Axolotl.E2E.Tests.ApiRegistration;
 
@@ -102,11 +102,13 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
         try
         {
             // Proxied as the caller (impersonated here), over a connection with the front-proxy client certificate.
-            var one = await fx.Kubectl.OkAsync("get", "--raw", $"/apis/{group}/{Version}/namespaces/{ns}/flunders/one", "--as=jane", "--as-group=system:masters");
-            Assert.Contains("served by the aggregated API server", one);
+            // Eventually: the proxy's APIService cache follows the store a moment behind the condition kubectl saw.
+            var one = await Eventually.KubectlAsync(fx.Kubectl, r => r.ExitCode == 0, "proxied get",
+                "get", "--raw", $"/apis/{group}/{Version}/namespaces/{ns}/flunders/one", "--as=jane", "--as-group=system:masters");
+            Assert.Contains("served by the aggregated API server", one.Stdout);
             var seen = backend.Requests.Last(r => r.Path == $"/apis/{group}/{Version}/namespaces/{ns}/flunders/one");
             Assert.Equal("jane", seen.User);
-            Assert.Contains("system:masters", seen.Groups);
+            Assert.Equal(["system:masters", "system:authenticated"], seen.Groups); // one header line each, as Go's server reads them
             Assert.Equal(("front-proxy-client", "axolotl-front-proxy-ca"), (seen.ClientSubject, seen.ClientIssuer));
             // Authorized here first: without a grant, the request never reaches the backend.
             var denied = await fx.Kubectl.FailAsync("get", "--raw", $"/apis/{group}/{Version}/namespaces/{ns}/flunders/two", "--as=jane");
@@ -125,7 +127,7 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
             using (var watch = await http.GetAsync($"/apis/{group}/{Version}/namespaces/{ns}/flunders?watch=true", HttpCompletionOption.ResponseHeadersRead))
             {
                 using var reader = new StreamReader(await watch.Content.ReadAsStreamAsync());
-                var line = await reader.ReadLineAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+                var line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
                 Assert.Contains("\"type\":\"ADDED\"", line);
             }
             // Redirects are not followed but refused (--aggregator-reject-forwarding-redirect).
@@ -171,11 +173,13 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
         try
         {
             using var http = ApiClient.Create(fx.Server);
-            using (var response = await http.GetAsync($"/apis/{group}/{Version}/namespaces/{ns}/flunders"))
+            // Eventually: the proxy's APIService cache follows the store a moment behind the condition kubectl saw.
+            var (code, body) = await Eventually.UntilAsync(async () =>
             {
-                Assert.Equal(503, (int)response.StatusCode);
-                Assert.Equal("tls: failed to verify certificate: x509: certificate signed by unknown authority\n", await response.Content.ReadAsStringAsync());
-            }
+                using var response = await http.GetAsync($"/apis/{group}/{Version}/namespaces/{ns}/flunders");
+                return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+            }, r => r.Item2 != "service unavailable\n", "proxied with the APIService Available");
+            Assert.Equal((503, "tls: failed to verify certificate: x509: certificate signed by unknown authority\n"), (code, body));
             Assert.DoesNotContain(backend.Requests, r => r.Path.EndsWith("/flunders", StringComparison.Ordinal));
 
             // Its list could not be fetched either: aggregated discovery shows the version as Stale, without resources.
