@@ -111,12 +111,14 @@ public static class StandbyTable
     /// <summary>
     /// One Service port's endpoints for internal (cluster IP) or external (node port, load balancer) traffic:
     /// a relay socket for the packet wins; otherwise a random endpoint, as kube-proxy's numgen rule picks one.
+    /// `socket wildcard 0`, not merely "a socket": the relay binds each frontend's own address, and a program on
+    /// the host listening on 0.0.0.0 with the same port must not take a Service's connections while the relay is gone.
     /// </summary>
     private static void EndpointChain(StringBuilder script, int index, FrontendTarget target, IReadOnlyList<RouteEndpoint> endpoints)
     {
         script.Append("  chain ep_").Append(Number(index)).Append(" {\n");
         script.Append("    # ").Append(target.Service.ToString()).Append(target.IsExternal ? " (external)" : " (cluster)").Append('\n');
-        script.Append("    socket transparent 0 accept\n");
+        script.Append("    socket wildcard 0 accept\n");
         script.Append("    ct mark set ct mark or ").Append(Hex(MasqueradeMark)).Append('\n');
         var ordered = endpoints.OrderBy(e => Api.Net.Ipv4Cidr.ToUInt(e.EndPoint.Address)).ThenBy(e => e.EndPoint.Port).ToList();
         var map = string.Join(", ", ordered.Select((e, i) => $"{Number(i)} : {e.EndPoint.Address} . {Number(e.EndPoint.Port)}"));
