@@ -8,7 +8,7 @@ namespace Axolotl.Proxy.Standby;
 
 /// <summary>
 /// The kernel standby path (ADR 0026): an nftables table that DNATs a new TCP connection for a Service
-/// frontend to one of its endpoints only when no socket on the node would take it, that is while the
+/// frontend to one of its endpoints only when no socket bound to the frontend's address would take it, that is while the
 /// relay is not listening (the process is dead, stopping or restarting). While the relay listens, the
 /// `socket` lookup in prerouting finds its listener and the packet is left to it, so replay, readiness
 /// draining and session affinity work as before. Standby flows are masqueraded to the node (as the relay
