@@ -399,7 +399,9 @@ public sealed class ServiceProxy : IAsyncDisposable
             while (!ct.IsCancellationRequested)
             {
                 await _standbyWake.Reader.ReadAsync(ct);
-                await _standby!.WriteAsync(Snapshot, ct);
+                // Not cancelled half-way: a stop waits for the nft run in flight (milliseconds), so the host
+                // cleanup that follows a stop never races a late write of the table it removes.
+                await _standby!.WriteAsync(Snapshot, CancellationToken.None);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

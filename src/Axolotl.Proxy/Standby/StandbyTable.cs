@@ -8,7 +8,7 @@ namespace Axolotl.Proxy.Standby;
 
 /// <summary>
 /// The kernel standby path (ADR 0026): an nftables table that DNATs a new TCP connection for a Service
-/// frontend to one of its endpoints only when no socket on the node would take it, that is while the
+/// frontend to one of its endpoints only when no socket bound to the frontend's address would take it, that is while the
 /// relay is not listening (the process is dead, stopping or restarting). While the relay listens, the
 /// `socket` lookup in prerouting finds its listener and the packet is left to it, so replay, readiness
 /// draining and session affinity work as before. Standby flows are masqueraded to the node (as the relay
@@ -111,12 +111,14 @@ public static class StandbyTable
     /// <summary>
     /// One Service port's endpoints for internal (cluster IP) or external (node port, load balancer) traffic:
     /// a relay socket for the packet wins; otherwise a random endpoint, as kube-proxy's numgen rule picks one.
+    /// `socket wildcard 0`, not merely "a socket": the relay binds each frontend's own address, and a program on
+    /// the host listening on 0.0.0.0 with the same port must not take a Service's connections while the relay is gone.
     /// </summary>
     private static void EndpointChain(StringBuilder script, int index, FrontendTarget target, IReadOnlyList<RouteEndpoint> endpoints)
     {
         script.Append("  chain ep_").Append(Number(index)).Append(" {\n");
         script.Append("    # ").Append(target.Service.ToString()).Append(target.IsExternal ? " (external)" : " (cluster)").Append('\n');
-        script.Append("    socket transparent 0 accept\n");
+        script.Append("    socket wildcard 0 accept\n");
         script.Append("    ct mark set ct mark or ").Append(Hex(MasqueradeMark)).Append('\n');
         var ordered = endpoints.OrderBy(e => Api.Net.Ipv4Cidr.ToUInt(e.EndPoint.Address)).ThenBy(e => e.EndPoint.Port).ToList();
         var map = string.Join(", ", ordered.Select((e, i) => $"{Number(i)} : {e.EndPoint.Address} . {Number(e.EndPoint.Port)}"));

@@ -14,13 +14,16 @@ public sealed record HostObjects(
     IReadOnlyList<string> Veths,
     IReadOnlyList<string> Cgroups,
     IReadOnlyList<string> Mounts,
-    bool EgressTable)
+    bool EgressTable,
+    bool StandbyTable)
 {
-    public bool IsEmpty => !Bridge && !ServiceLink && Rules.Count == 0 && Namespaces.Count == 0 && Veths.Count == 0 && Cgroups.Count == 0 && Mounts.Count == 0 && !EgressTable;
+    public bool IsEmpty => !Bridge && !ServiceLink && Rules.Count == 0 && Namespaces.Count == 0 && Veths.Count == 0 && Cgroups.Count == 0 && Mounts.Count == 0 && !EgressTable &&
+        !StandbyTable;
 
     public override string ToString() =>
         $"bridge {Bridge}, service link {ServiceLink}, rules [{string.Join("; ", Rules)}], namespaces [{string.Join(", ", Namespaces)}], " +
-        $"veths [{string.Join(", ", Veths)}], cgroups [{string.Join(", ", Cgroups)}], mounts [{string.Join(", ", Mounts)}], egress table {EgressTable}";
+        $"veths [{string.Join(", ", Veths)}], cgroups [{string.Join(", ", Cgroups)}], mounts [{string.Join(", ", Mounts)}], egress table {EgressTable}, " +
+        $"standby table {StandbyTable}";
 
     /// <param name="podUids">The node's pods (their namespaces are axl- and 12 hex digits of the UID).</param>
     public static async Task<HostObjects> OfAsync(AxolotlServer server, IEnumerable<string> podUids)
@@ -43,7 +46,9 @@ public sealed record HostObjects(
         // The node's masquerade table (ADR 0018): test bridges are letters and digits, so the name is plain.
         var tables = (await ProcessRunner.RunAsync("nft", ["list", "tables"], timeout: TimeSpan.FromSeconds(10))).Stdout;
         var egress = tables.Split('\n').Any(l => l.Trim() == $"table ip axolotl_egress_{server.Bridge}");
-        return new HostObjects(names.Contains(server.Bridge), names.Contains(server.Bridge + "-svc"), rules, namespaces, veths, cgroups, mounts, egress);
+        // The service proxy's standby table (ADR 0026), named the same way.
+        var standby = tables.Split('\n').Any(l => l.Trim() == $"table ip axolotl_standby_{server.Bridge}");
+        return new HostObjects(names.Contains(server.Bridge), names.Contains(server.Bridge + "-svc"), rules, namespaces, veths, cgroups, mounts, egress, standby);
     }
 
     public static string NamespaceName(string podUid)

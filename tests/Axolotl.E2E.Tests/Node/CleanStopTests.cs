@@ -44,6 +44,8 @@ public sealed class CleanStopTests
         Assert.Single(kept.Veths);
         Assert.Single(kept.Rules);
         Assert.True(kept.EgressTable, "a running pod keeps its way out: " + kept);
+        Assert.True(kept.StandbyTable, "a running pod's Services keep answering from the kernel: " + kept);
+        Assert.Contains("the service standby nftables table", line, StringComparison.Ordinal);
         // Nothing else: the proxy's link went, every cgroup and mount left is the pod's (or the node's root above them).
         Assert.False(kept.ServiceLink, kept.ToString());
         Assert.All(kept.Cgroups, c => Assert.True(c.EndsWith($"axolotl-{server.NodeName}", StringComparison.Ordinal) || c.Contains(uid, StringComparison.Ordinal), c));

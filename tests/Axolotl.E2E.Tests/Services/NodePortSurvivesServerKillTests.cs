@@ -70,11 +70,11 @@ public sealed partial class NodePortSurvivesServerKillTests(ServiceServerFixture
             var down = requests.Where(r => r.Started >= deadAt && r.Ended <= readyAt).ToList();
             var afterRestart = requests.Where(r => r.Started >= restartAt).ToList();
             var failed = requests.Where(r => !r.Ok).ToList();
-            output.WriteLine(FormattableString.Invariant(
-                $"{what}: {requests.Count} requests, {failed.Count} failed; killed at {killedAt.TotalSeconds:F2} s, gone at {deadAt.TotalSeconds:F2} s, " +
-                $"restarted {restartAt.TotalSeconds:F2}–{readyAt.TotalSeconds:F2} s, relay listening at {relayAt.TotalSeconds:F2} s; " +
-                $"{down.Count} requests while down ({down.Count(r => !r.Ok)} failed), {afterRestart.Count} from the restart on ({afterRestart.Count(r => !r.Ok)} failed), " +
-                $"{inFlightAtKill.Count} in flight at the kill ({inFlightAtKill.Count(r => !r.Ok)} failed)"));
+            output.WriteLine(
+                FormattableString.Invariant($"{what}: {requests.Count} requests, {failed.Count} failed; killed at {killedAt.TotalSeconds:F2} s, gone at {deadAt.TotalSeconds:F2} s, ") +
+                FormattableString.Invariant($"restarted {restartAt.TotalSeconds:F2}–{readyAt.TotalSeconds:F2} s, relay listening at {relayAt.TotalSeconds:F2} s; ") +
+                FormattableString.Invariant($"{down.Count} requests while down ({down.Count(r => !r.Ok)} failed), {afterRestart.Count} from the restart on ({afterRestart.Count(r => !r.Ok)} failed), ") +
+                FormattableString.Invariant($"{inFlightAtKill.Count} in flight at the kill ({inFlightAtKill.Count(r => !r.Ok)} failed)"));
             foreach (var r in failed)
             {
                 output.WriteLine(FormattableString.Invariant($"  failed {r.Started.TotalSeconds:F3}–{r.Ended.TotalSeconds:F3} s: {r.Outcome}"));

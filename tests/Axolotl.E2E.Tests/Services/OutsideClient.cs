@@ -78,7 +78,8 @@ internal sealed partial class OutsideClient : IAsyncDisposable
             {
                 done.SetException(e);
             }
-        }) { IsBackground = true, Name = "outside-client" };
+        })
+        { IsBackground = true, Name = "outside-client" };
         thread.Start();
         return done.Task;
     }
@@ -98,7 +99,8 @@ internal sealed partial class OutsideClient : IAsyncDisposable
             {
                 done.SetException(e);
             }
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         thread.Start();
         return done.Task;
     }

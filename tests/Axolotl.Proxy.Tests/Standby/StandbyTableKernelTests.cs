@@ -45,6 +45,13 @@ public sealed class StandbyTableKernelTests
 
         // The relay is gone again (a killed process): the next connection is the kernel's.
         Assert.Equal($"endpoint for {node.NodeAddress}", await AskAsync(frontend));
+
+        // A program on the node listening on 0.0.0.0 with the same port is not a relay: the Service keeps its connections.
+        var squatter = node.ListenInside(new IPEndPoint(IPAddress.Any, NodePort));
+        var squatting = AnswerAsync(squatter, "squatter", stop.Token);
+        Assert.Equal($"endpoint for {node.NodeAddress}", await AskAsync(frontend));
+        squatter.Dispose();
+        await squatting;
         await stop.CancelAsync();
         await serving;
     }

@@ -36,13 +36,13 @@ public sealed class StandbyTableTests
               }
               chain ep_0 {
                 # shop/web:http (cluster)
-                socket transparent 0 accept
+                socket wildcard 0 accept
                 ct mark set ct mark or 0x00100000
                 meta l4proto tcp dnat ip to numgen random mod 2 map { 0 : 10.244.0.3 . 8080, 1 : 10.244.0.7 . 8080 }
               }
               chain ep_1 {
                 # shop/web:http (external)
-                socket transparent 0 accept
+                socket wildcard 0 accept
                 ct mark set ct mark or 0x00100000
                 meta l4proto tcp dnat ip to numgen random mod 2 map { 0 : 10.244.0.3 . 8080, 1 : 10.244.0.7 . 8080 }
               }
@@ -87,9 +87,9 @@ public sealed class StandbyTableTests
 
         var script = StandbyTable.Script("t", snapshot);
 
-        Assert.Contains("# shop/web (cluster)\n    socket transparent 0 accept\n    ct mark set ct mark or 0x00100000\n" +
+        Assert.Contains("# shop/web (cluster)\n    socket wildcard 0 accept\n    ct mark set ct mark or 0x00100000\n" +
             "    meta l4proto tcp dnat ip to numgen random mod 2 map { 0 : 10.244.0.4 . 8080, 1 : 10.244.1.4 . 8080 }", script, StringComparison.Ordinal);
-        Assert.Contains("# shop/web (external)\n    socket transparent 0 accept\n    ct mark set ct mark or 0x00100000\n" +
+        Assert.Contains("# shop/web (external)\n    socket wildcard 0 accept\n    ct mark set ct mark or 0x00100000\n" +
             "    meta l4proto tcp dnat ip to numgen random mod 1 map { 0 : 10.244.0.4 . 8080 }", script, StringComparison.Ordinal);
     }
 
