@@ -16,7 +16,7 @@ public sealed class WebhookConverterTests
             .Replace("API", apiVersion, StringComparison.Ordinal).Replace("NAME", name, StringComparison.Ordinal))!.AsObject();
 
     private static WebhookConverter Converter(TestWebhookServer server, TimeProvider clock) => new(
-        new WebhookClient(new WebhookTransport(), (_, _, _, _) => throw new InvalidOperationException("no services here"), clock),
+        new WebhookClient(new Axolotl.ApiServer.Backends.BackendTransport(), (_, _, _, _) => throw new InvalidOperationException("no services here"), clock),
         "crontabs.stable.example.com",
         new CustomResourceConversion("Webhook", new WebhookClientConfig { Url = server.Url("/convert"), CaBundle = Convert.FromBase64String(server.CaBundle) }, ["v1"]));
 
