@@ -121,6 +121,14 @@ public sealed partial class ApiRouter(
         {
             throw ApiErrors.NoSuchPath();
         }
+        if (type.Namespaced && info.Namespace is null && !HttpMethods.IsGet(ctx.Request.Method))
+        {
+            // The all-namespaces path of a namespaced resource serves list and watch only, as kube-apiserver
+            // registers it: a create or a delete-collection there is 405 for a built-in kind, and 404 for a
+            // custom resource (the CRD handler passes the request on and nothing else serves it). Never a
+            // delete-collection across every namespace.
+            throw type.IsCustom ? ApiErrors.NoSuchPath() : ApiErrors.MethodNotAllowed();
+        }
         return resources.HandleAsync(new RequestScope(ctx, type, info.Namespace, info.Name, info.Subresource));
     }
 

@@ -69,6 +69,28 @@ public sealed class CustomResourceServingTests(ApiFixture api) : IClassFixture<A
     }
 
     [Fact]
+    public async Task The_all_namespaces_path_of_a_namespaced_custom_resource_lists_but_answers_create_and_delete_collection_404()
+    {
+        await EstablishAsync("allns.example.com");
+        var ns = await api.CreateNamespaceAsync("cr-allns");
+        await api.PostAsync($"/apis/allns.example.com/v1/namespaces/{ns}/widgets",
+            """{"apiVersion":"allns.example.com/v1","kind":"Widget","metadata":{"name":"keep"},"spec":{"size":"small"}}""");
+
+        // A client with a stale discovery cache (Python's dynamic client) sends exactly this.
+        var (postCode, postStatus) = await api.PostAsync("/apis/allns.example.com/v1/widgets",
+            """{"apiVersion":"allns.example.com/v1","kind":"Widget","metadata":{"name":"made","namespace":"cr-allns"},"spec":{"size":"small"}}""");
+        var (deleteCode, _) = await api.DeleteAsync("/apis/allns.example.com/v1/widgets");
+
+        Assert.Equal(404, postCode);
+        Assert.Equal("NotFound", (string?)postStatus["reason"]);
+        Assert.Equal(404, deleteCode);
+        Assert.Equal(200, (await api.GetAsync($"/apis/allns.example.com/v1/namespaces/{ns}/widgets/keep")).Code);
+        Assert.Equal(404, (await api.GetAsync($"/apis/allns.example.com/v1/namespaces/{ns}/widgets/made")).Code);
+        var listed = (await api.GetAsync("/apis/allns.example.com/v1/widgets")).Body;
+        Assert.Single(listed["items"]!.AsArray());
+    }
+
+    [Fact]
     public async Task The_status_subresource_owns_status_and_only_spec_changes_bump_the_generation()
     {
         await EstablishAsync("status.example.com");

@@ -21,6 +21,27 @@ public sealed class DeletionTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task The_all_namespaces_path_of_a_namespaced_kind_lists_but_refuses_create_and_delete_collection_with_405()
+    {
+        var ns = await api.CreateNamespaceAsync("del-all");
+        await api.PostAsync($"/api/v1/namespaces/{ns}/configmaps", ApiFixture.ConfigMap("keep"));
+
+        var (deleteCode, deleteStatus) = await api.DeleteAsync("/api/v1/configmaps");
+        var (postCode, postStatus) = await api.PostAsync("/api/v1/configmaps",
+            """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"made","namespace":"del-all"}}""");
+
+        Assert.Equal(405, deleteCode);
+        Assert.Equal("MethodNotAllowed", (string?)deleteStatus["reason"]);
+        Assert.Equal("the server does not allow this method on the requested resource", (string?)deleteStatus["message"]);
+        Assert.Equal(405, postCode);
+        Assert.Equal("MethodNotAllowed", (string?)postStatus["reason"]);
+        Assert.Equal(200, (await api.GetAsync($"/api/v1/namespaces/{ns}/configmaps/keep")).Code);
+        Assert.Equal(404, (await api.GetAsync($"/api/v1/namespaces/{ns}/configmaps/made")).Code);
+        var listed = (await api.GetAsync("/api/v1/configmaps")).Body;
+        Assert.Contains(listed["items"]!.AsArray(), i => (string?)i!["metadata"]!["name"] == "keep");
+    }
+
+    [Fact]
     public async Task Foreground_and_orphan_deletion_add_their_finalizers()
     {
         var ns = await api.CreateNamespaceAsync("del-2");
