@@ -13,33 +13,7 @@ namespace Axolotl.E2E.Tests.Ingress;
 /// </summary>
 public sealed class IngressTests(IngressServerFixture fx) : IClassFixture<IngressServerFixture>
 {
-    private static string Backends(string ns) => $$"""
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: web
-          namespace: {{ns}}
-        spec:
-          replicas: 2
-          selector:
-            matchLabels:
-              app: web
-          template:
-            metadata:
-              labels:
-                app: web
-            spec:
-              terminationGracePeriodSeconds: 1
-              containers:
-              - name: web
-                image: axolotl/http-hello
-                ports:
-                - containerPort: 8080
-                readinessProbe:
-                  httpGet:
-                    path: /
-                    port: 8080
-                  periodSeconds: 1
+    private static string Backends(string ns) => HelloDeployment(ns) + $$"""
         ---
         apiVersion: v1
         kind: Pod

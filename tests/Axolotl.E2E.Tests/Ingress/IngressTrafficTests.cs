@@ -15,33 +15,7 @@ namespace Axolotl.E2E.Tests.Ingress;
 /// </summary>
 public sealed class IngressTrafficTests(IngressServerFixture fx) : IClassFixture<IngressServerFixture>
 {
-    private static string Web(string ns, string host) => $$"""
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: web
-          namespace: {{ns}}
-        spec:
-          replicas: 2
-          selector:
-            matchLabels:
-              app: web
-          template:
-            metadata:
-              labels:
-                app: web
-            spec:
-              terminationGracePeriodSeconds: 2
-              containers:
-              - name: web
-                image: axolotl/http-hello
-                ports:
-                - containerPort: 8080
-                readinessProbe:
-                  httpGet:
-                    path: /healthz
-                    port: 8080
-                  periodSeconds: 1
+    private static string Web(string ns, string host) => HelloDeployment(ns) + $$"""
         ---
         apiVersion: networking.k8s.io/v1
         kind: Ingress
@@ -61,7 +35,7 @@ public sealed class IngressTrafficTests(IngressServerFixture fx) : IClassFixture
                     name: web
                     port:
                       number: 80
-        """ + "\n---\n" + SelectorService(ns, "web", "web", 80, "8080");
+        """ + "\n" + SelectorService(ns, "web", "web", 80, "8080");
 
     private async Task<string> ServedAsync(string prefix)
     {

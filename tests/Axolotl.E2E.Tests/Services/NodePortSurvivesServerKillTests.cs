@@ -20,7 +20,7 @@ public sealed partial class NodePortSurvivesServerKillTests(ServiceServerFixture
     public async Task Requests_through_a_node_port_and_a_cluster_ip_keep_being_answered_while_the_server_is_killed_and_restarted()
     {
         var ns = await fx.NewNamespaceAsync("standby");
-        await ApplyAsync(fx, Deployment(ns) + SelectorService(ns, "web", "web", 80, "8080", type: "NodePort"));
+        await ApplyAsync(fx, HelloDeployment(ns) + SelectorService(ns, "web", "web", 80, "8080", type: "NodePort"));
         await UntilJsonPathAsync(fx, ns, "deployment/web", "{.status.readyReplicas}", s => s == "2", "2 ready replicas");
         var nodePort = int.Parse(await JsonPathAsync(fx, ns, "service/web", "{.spec.ports[0].nodePort}"), CultureInfo.InvariantCulture);
         var clusterIp = IPAddress.Parse(await JsonPathAsync(fx, ns, "service/web", "{.spec.clusterIP}"));
@@ -86,32 +86,6 @@ public sealed partial class NodePortSurvivesServerKillTests(ServiceServerFixture
             Assert.All(requests.Where(r => r.Ok), r => Assert.StartsWith("Hello from web-", r.Outcome, StringComparison.Ordinal));
         }
     }
-
-    private static string Deployment(string ns) => $$"""
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: web
-          namespace: {{ns}}
-        spec:
-          replicas: 2
-          selector:
-            matchLabels: {app: web}
-          template:
-            metadata:
-              labels: {app: web}
-            spec:
-              terminationGracePeriodSeconds: 1
-              containers:
-              - name: web
-                image: axolotl/http-hello
-                ports:
-                - {name: http, containerPort: 8080}
-                readinessProbe:
-                  httpGet: {path: /, port: http}
-                  periodSeconds: 1
-
-        """;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

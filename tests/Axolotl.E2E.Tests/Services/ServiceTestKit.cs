@@ -41,6 +41,36 @@ internal static class ServiceTestKit
               periodSeconds: 1
         """ + "\n"));
 
+    /// <summary>
+    /// A Deployment "web" of http-hello pods labelled app=web, serving on 8080 (port name http), ready when / answers,
+    /// stopped within 1 s; ends with a newline so a "---" document can follow.
+    /// </summary>
+    public static string HelloDeployment(string ns, int replicas = 2) => $$"""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+          namespace: {{ns}}
+        spec:
+          replicas: {{replicas}}
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: web
+                image: axolotl/http-hello
+                ports:
+                - {name: http, containerPort: 8080}
+                readinessProbe:
+                  httpGet: {path: /, port: http}
+                  periodSeconds: 1
+
+        """;
+
     /// <summary>A Service selecting app=<paramref name="app"/> with one port; starts with "---" so that it can follow pods in one manifest.</summary>
     public static string SelectorService(string ns, string name, string app, int port, string targetPort, string? portName = null, string? type = null) =>
         "---\n" + string.Join('\n', new[]
