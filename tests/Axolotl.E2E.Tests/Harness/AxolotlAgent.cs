@@ -101,6 +101,8 @@ public sealed class AxolotlAgent : IAsyncDisposable
         {
             if (process.HasExited)
             {
+                // HasExited can be true before the async readers drained the pipes; this wait returns at their EOF.
+                await process.WaitForExitAsync();
                 throw new InvalidOperationException($"axolotl agent exited with {process.ExitCode}:\n{Log}");
             }
             if (clock.Elapsed > timeout)

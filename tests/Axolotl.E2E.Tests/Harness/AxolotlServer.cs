@@ -146,6 +146,8 @@ public sealed class AxolotlServer : IAsyncDisposable
         {
             if (_process!.HasExited)
             {
+                // HasExited can be true before the async readers drained the pipes; this wait returns at their EOF.
+                await _process.WaitForExitAsync();
                 throw new InvalidOperationException($"axolotl server exited with {_process.ExitCode}:\n{Log}");
             }
             try
