@@ -9,6 +9,9 @@ public sealed record ImageEnsureResult(ImageResolution Resolution, PullTiming? P
 {
     public const string ErrImageNeverPull = "ErrImageNeverPull";
 
+    /// <summary>An image present on the node whose layers cannot be prepared: no pull is tried, the creation fails.</summary>
+    public const string CreateContainerError = "CreateContainerError";
+
     public static ImageEnsureResult Present(string requested, ResolvedImage image) => new(ImageResolution.Success(requested, image), null);
 
     public static ImageEnsureResult Pulled(string requested, ResolvedImage image, TimeSpan elapsed, TimeSpan includingWaiting, long size) =>

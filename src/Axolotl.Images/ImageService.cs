@@ -63,7 +63,18 @@ public sealed partial class ImageService
         if (record is not null && pullPolicy != "Always")
         {
             Records.Touch(record.Name, _time.GetUtcNow());
-            return ImageEnsureResult.Present(image, await ResolveAsync(reference, record, ct));
+            try
+            {
+                return ImageEnsureResult.Present(image, await ResolveAsync(reference, record, ct));
+            }
+            catch (Exception e) when (e is LayerUnpackException or ContentVerificationException or IOException or JsonException)
+            {
+                // Present but broken (a truncated or missing blob): the kubelet pulls nothing here, and containerd's
+                // container creation fails, so the container waits in CreateContainerError rather than looking created.
+                _log.LogWarning(e, "preparing {Image} failed", reference.Canonical);
+                return ImageEnsureResult.Failed(image, ImageEnsureResult.CreateContainerError,
+                    $"failed to create containerd container: failed to prepare the rootfs of image \"{reference.Canonical}\": {e.Message}");
+            }
         }
 
         if (record is null && pullPolicy == "Never")

@@ -131,6 +131,15 @@ internal sealed class ContainerStarter(ContainerStartContext ctx, string uid, Po
             schedule(Now + ctx.ConfigErrorRetry);
             return;
         }
+        if (resolution.Reason == ImageEnsureResult.CreateContainerError)
+        {
+            // As a creation that fails: the kubelet's next syncs try again, no pull back-off.
+            seen.WaitingReason = ImageEnsureResult.CreateContainerError;
+            seen.WaitingMessage = resolution.Message;
+            ctx.Events.Record(pod, EventRecorder.Warning, "Failed", $"Error: {resolution.Message}", fieldPath);
+            schedule(Now + ctx.ConfigErrorRetry);
+            return;
+        }
         var backoff = ctx.PullBackoff.RecordFailure(pullKey);
         seen.WaitingReason = ImageResolution.ErrImagePull;
         seen.WaitingMessage = resolution.Message;
