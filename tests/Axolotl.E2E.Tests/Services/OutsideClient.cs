@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
-using Axolotl.E2E.Tests.Harness;
+using Axolotl.Testing;
 
 namespace Axolotl.E2E.Tests.Services;
 
@@ -11,108 +10,41 @@ namespace Axolotl.E2E.Tests.Services;
 /// A client machine beside the node: a network namespace joined to the host by a veth pair, its default
 /// route through the host, so its connections to node ports and cluster IPs arrive at the node from
 /// outside (prerouting), as another machine's would. Requests run on a thread that joined the namespace,
-/// each on a new connection. Named after the test process; removed on dispose. Never leaves the machine.
+/// each on a new connection. Removed on dispose. Never leaves the machine.
 /// </summary>
-internal sealed partial class OutsideClient : IAsyncDisposable
+internal sealed class OutsideClient : IAsyncDisposable
 {
-    private const int CloneNewNet = 0x40000000;
+    private readonly VethNamespace _ns;
 
-    private OutsideClient(int id)
-    {
-        Name = $"axlcl{id}";
-        HostLink = $"axlclh{id}";
-        HostAddress = $"10.252.{id % 250}.1";
-        Address = $"10.252.{id % 250}.2";
-    }
+    private OutsideClient(VethNamespace ns) => _ns = ns;
 
-    public string Name { get; }
-
-    public string HostLink { get; }
-
-    public string HostAddress { get; }
-
-    public string Address { get; }
-
-    public static async Task<OutsideClient> CreateAsync()
-    {
-        var client = new OutsideClient(Environment.ProcessId % 10000);
-        await client.DisposeAsync();
-        await OkAsync("ip", "netns", "add", client.Name);
-        await OkAsync("ip", "link", "add", client.HostLink, "type", "veth", "peer", "name", "eth0", "netns", client.Name);
-        await OkAsync("ip", "addr", "add", $"{client.HostAddress}/30", "dev", client.HostLink);
-        await OkAsync("ip", "link", "set", client.HostLink, "up");
-        await OkAsync("ip", "-n", client.Name, "addr", "add", $"{client.Address}/30", "dev", "eth0");
-        await OkAsync("ip", "-n", client.Name, "link", "set", "eth0", "up");
-        await OkAsync("ip", "-n", client.Name, "link", "set", "lo", "up");
-        await OkAsync("ip", "-n", client.Name, "route", "add", "default", "via", client.HostAddress);
-        return client;
-    }
+    public static async Task<OutsideClient> CreateAsync() =>
+        new(await VethNamespace.CreateAsync("axlcl", secondOctetOfNet10: 252, routeViaHost: true));
 
     /// <summary>One request's outcome: when it started and ended (on <paramref name="clock"/>), and the body or the error.</summary>
     public sealed record Request(TimeSpan Started, TimeSpan Ended, bool Ok, string Outcome);
 
     /// <summary>GET / on a new connection, over and over from inside the namespace, until <paramref name="ct"/> is cancelled.</summary>
-    public Task<List<Request>> RequestUntilAsync(IPEndPoint target, Stopwatch clock, CancellationToken ct)
-    {
-        var done = new TaskCompletionSource<List<Request>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
+    public Task<List<Request>> RequestUntilAsync(IPEndPoint target, Stopwatch clock, CancellationToken ct) =>
+        _ns.RunInsideAsync(() =>
         {
-            try
+            var requests = new List<Request>();
+            while (!ct.IsCancellationRequested)
             {
-                Join();
-                var requests = new List<Request>();
-                while (!ct.IsCancellationRequested)
+                var started = clock.Elapsed;
+                var (ok, outcome) = Get(target);
+                requests.Add(new Request(started, clock.Elapsed, ok, outcome));
+                if (!ok)
                 {
-                    var started = clock.Elapsed;
-                    var (ok, outcome) = Get(target);
-                    requests.Add(new Request(started, clock.Elapsed, ok, outcome));
-                    if (!ok)
-                    {
-                        // A refused connect returns at once: do not spin.
-                        Thread.Sleep(20);
-                    }
+                    // A refused connect returns at once: do not spin.
+                    Thread.Sleep(20);
                 }
-                done.SetResult(requests);
             }
-            catch (Exception e)
-            {
-                done.SetException(e);
-            }
-        })
-        { IsBackground = true, Name = "outside-client" };
-        thread.Start();
-        return done.Task;
-    }
+            return requests;
+        }, "outside-client");
 
     /// <summary>One GET / on a new connection from inside the namespace (for waiting until the path works).</summary>
-    public Task<(bool Ok, string Outcome)> GetOnceAsync(IPEndPoint target)
-    {
-        var done = new TaskCompletionSource<(bool, string)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                Join();
-                done.SetResult(Get(target));
-            }
-            catch (Exception e)
-            {
-                done.SetException(e);
-            }
-        })
-        { IsBackground = true };
-        thread.Start();
-        return done.Task;
-    }
-
-    private void Join()
-    {
-        using var handle = File.OpenHandle(Path.Combine("/run/netns", Name));
-        if (SetNs((int)handle.DangerousGetHandle(), CloneNewNet) != 0)
-        {
-            throw new InvalidOperationException($"setns({Name}) failed: errno {Marshal.GetLastPInvokeError()}");
-        }
-    }
+    public Task<(bool Ok, string Outcome)> GetOnceAsync(IPEndPoint target) => _ns.RunInsideAsync(() => Get(target));
 
     private static (bool Ok, string Outcome) Get(IPEndPoint target)
     {
@@ -144,21 +76,5 @@ internal sealed partial class OutsideClient : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await ProcessRunner.RunAsync("ip", ["link", "del", HostLink], timeout: TimeSpan.FromSeconds(10));
-        await ProcessRunner.RunAsync("ip", ["netns", "del", Name], timeout: TimeSpan.FromSeconds(10));
-    }
-
-    private static async Task OkAsync(string file, params string[] args)
-    {
-        var result = await ProcessRunner.RunAsync(file, args, timeout: TimeSpan.FromSeconds(10));
-        if (result.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({result.ExitCode}): {result.Stderr}");
-        }
-    }
-
-    [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]
-    private static partial int SetNs(int fd, int nstype);
+    public ValueTask DisposeAsync() => _ns.DisposeAsync();
 }
