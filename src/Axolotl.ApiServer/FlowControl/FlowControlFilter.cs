@@ -30,7 +30,15 @@ public sealed class FlowControlFilter(FlowControlConfigCache config, FlowControl
         ctx.Response.Headers[PriorityLevelUidHeader] = classification.Level.Uid;
         if (classification.Level.Queues is not { } queues)
         {
-            await next();
+            classification.Level.ExemptExecuting(1);
+            try
+            {
+                await next();
+            }
+            finally
+            {
+                classification.Level.ExemptExecuting(-1);
+            }
             return;
         }
         var admission = queues.Enqueue(classification.FlowHash);

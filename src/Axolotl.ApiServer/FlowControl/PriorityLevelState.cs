@@ -14,6 +14,22 @@ public sealed class PriorityLevelState(string name, string uid, QueueSet? queues
 
     public bool IsExempt => Queues is null;
 
+    /// <summary>Seats executing plus waiting, integrated for the borrowing adjustment (exempt levels count executing only).</summary>
+    public SeatDemandIntegrator? Demand { get; set; }
+
+    public SeatDemandStats DemandStats { get; } = new();
+
+    /// <summary>Nominal, floor and ceiling from the configuration.</summary>
+    public LevelLimits Limits { get; set; }
+
+    /// <summary>The limit in force now: between <see cref="Limits"/>' floor and ceiling, moved by <see cref="SeatBorrowing"/>.</summary>
+    public int CurrentLimit { get; set; }
+
+    private int _exemptExecuting;
+
+    /// <summary>An exempt request starts (+1) or ends (−1): exempt levels hold no seats, but their demand counts.</summary>
+    public void ExemptExecuting(int delta) => Demand?.Set(Interlocked.Add(ref _exemptExecuting, delta));
+
     public static QueuingConfiguration? QueuingOf(PriorityLevelConfiguration level) =>
         level.Spec?.Limited?.LimitResponse is { Type: LimitResponse.TypeQueue, Queuing: { } queuing } ? queuing : null;
 }

@@ -23,7 +23,14 @@ public sealed class QueueSet
     private int _waiting;
     private int _next;
 
-    public QueueSet(int seats, QueuingConfiguration? queuing) => Reconfigure(seats, queuing);
+    public QueueSet(int seats, QueuingConfiguration? queuing, SeatDemandIntegrator? demand = null)
+    {
+        Demand = demand;
+        Reconfigure(seats, queuing);
+    }
+
+    /// <summary>Told the seats executing plus waiting at every change, for the borrowing between levels.</summary>
+    public SeatDemandIntegrator? Demand { get; }
 
     public int Seats { get { lock (_lock) { return _seats; } } }
 
@@ -41,6 +48,7 @@ public sealed class QueueSet
                 if (_executing < _seats)
                 {
                     _executing++;
+                    NoteDemand();
                     return Admission.Run(new Ticket(-1, _generation));
                 }
                 return Admission.Reject(RejectReason.ConcurrencyLimit);
@@ -50,6 +58,7 @@ public sealed class QueueSet
             {
                 _executing++;
                 _executingByQueue[queue]++;
+                NoteDemand();
                 return Admission.Run(new Ticket(queue, _generation));
             }
             if (_queues[queue].Count >= (_queuing.QueueLengthLimit ?? 1))
@@ -60,6 +69,7 @@ public sealed class QueueSet
             waiter.Node = _queues[queue].AddLast(waiter);
             _waiting++;
             Dispatch();
+            NoteDemand();
             return Admission.Wait(waiter);
         }
     }
@@ -76,6 +86,7 @@ public sealed class QueueSet
             list.Remove(waiter.Node);
             waiter.Node = null;
             _waiting--;
+            NoteDemand();
             return true;
         }
     }
@@ -90,6 +101,17 @@ public sealed class QueueSet
             {
                 _executingByQueue[ticket.Queue]--;
             }
+            Dispatch();
+            NoteDemand();
+        }
+    }
+
+    /// <summary>A new current limit from the borrowing adjustment: queues stay as they are, freed seats go to waiters.</summary>
+    public void SetSeats(int seats)
+    {
+        lock (_lock)
+        {
+            _seats = Math.Max(seats, 0);
             Dispatch();
         }
     }
@@ -109,6 +131,7 @@ public sealed class QueueSet
             if (sameQueues)
             {
                 Dispatch();
+                NoteDemand();
                 return;
             }
             _generation++;
@@ -136,8 +159,11 @@ public sealed class QueueSet
                 _waiting++;
             }
             Dispatch();
+            NoteDemand();
         }
     }
+
+    private void NoteDemand() => Demand?.Set(_executing + _waiting);
 
     private void Dispatch()
     {

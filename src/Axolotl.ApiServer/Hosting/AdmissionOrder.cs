@@ -54,8 +54,6 @@ public static class AdmissionOrder
             // Checks upstream makes in its storage layer (RBAC's escalation check) or allocators (pod CIDRs).
             new RbacEscalation(authorizer, objects),
             new NodeCidrClaims(objects),
-            // Ours: flow control stores borrowing settings it does not act on, and says so.
-            new FlowControl.BorrowingNotSupported(),
             // After every built-in plugin, before ResourceQuota, as upstream: webhooks see what the plugins above made of the object.
             new MutatingAdmissionWebhook(webhooks, invoker),
             policies,

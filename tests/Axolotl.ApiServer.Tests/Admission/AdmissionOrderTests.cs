@@ -27,7 +27,7 @@ public sealed class AdmissionOrderTests
         Assert.Equal(
             ["NamespaceLifecycle", "LimitRanger", "ServiceAccount", "NodeRestriction", "PodSecurity", "Priority", "DefaultTolerationSeconds",
              "DefaultStorageClass+StorageObjectInUseProtection+PersistentVolumeClaimResize", "CertificateApproval+CertificateSigning",
-             "CertificateRequestRestriction", "RbacEscalation", "NodeCidrClaims", "FlowControlBorrowing",
+             "CertificateRequestRestriction", "RbacEscalation", "NodeCidrClaims",
              "MutatingAdmissionWebhook", "ValidatingAdmissionPolicy", "ValidatingAdmissionWebhook", "ResourceQuota"],
             plugins.Ordered.Select(p => p.Name));
         Assert.Equal(["LimitRanger", "ServiceAccount", "Priority", "DefaultTolerationSeconds", "DefaultStorageClass+StorageObjectInUseProtection+PersistentVolumeClaimResize",
