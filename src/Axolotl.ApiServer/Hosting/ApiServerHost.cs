@@ -62,12 +62,15 @@ public sealed class ApiServerHost : IAsyncDisposable
         {
             ServiceAccountTokens = new ServiceAccounts.ServiceAccountTokenAuthenticator(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
         };
+        var authenticationTrust = new ControlPlane.ClusterAuthenticationTrust(objects, admission, clock, logging.CreateLogger<ControlPlane.ClusterAuthenticationTrust>(), AuthenticationInfo(pki));
         var bootstrap = Task.Run(async () =>
         {
             await Bootstrap.EnsureNamespacesAsync(objects, admission, clock, ct);
             await Bootstrap.EnsurePriorityClassesAsync(objects, admission, clock, ct);
             // The default roles and bindings are in place before the first request is authorized.
             await BootstrapPolicy.ReconcileAsync(objects, admission, clock, logging.CreateLogger("Axolotl.BootstrapPolicy"), ct);
+            // Aggregated API servers read how to trust this server's front proxy from it as they start.
+            await authenticationTrust.ReconcileAsync(ct);
             if (options.DefaultStorageClass)
             {
                 await Bootstrap.EnsureStorageClassAsync(objects, admission, clock, ct);
@@ -147,6 +150,9 @@ public sealed class ApiServerHost : IAsyncDisposable
             }
         }));
         await bootstrap;
+        // Restart with backoff: a ConfigMap someone deleted comes back within a minute, as upstream's resync does.
+        _ = DelegateLoop.StartNew("cluster-authentication-trust", LoopFailurePolicy.RestartWithBackoff, authenticationTrust.RunAsync, clock,
+            logging.CreateLogger<ControlPlane.ClusterAuthenticationTrust>(), app.Lifetime.ApplicationStopping);
         await rbac.StartAsync(app.Lifetime.ApplicationStopping);
         await new Apiextensions.CustomResourceDefinitionController(objects, catalog, clock, logging.CreateLogger<Apiextensions.CustomResourceDefinitionController>())
             .StartAsync(app.Lifetime.ApplicationStopping);
@@ -191,6 +197,14 @@ public sealed class ApiServerHost : IAsyncDisposable
         var liveness = new ControlPlane.ServerLiveness(objects, kubernetesService.Identity.ProcessUid, ControlPlane.NetworkNamespace.Current, clock, logging.CreateLogger<ControlPlane.ServerLiveness>());
         return new ApiServerHost(app, pki, tokens, new Uri($"https://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{options.Port}"), liveness);
     }
+
+    /// <summary>
+    /// What this server publishes in extension-apiserver-authentication: clients' CA, and kubeadm's requestheader settings
+    /// for the front proxy (ADR 0027), which are what <see cref="Aggregation.AuthProxyHeaders"/> sends.
+    /// </summary>
+    private static ControlPlane.ClusterAuthenticationInfo AuthenticationInfo(Pki pki) => new(
+        [pki.Ca], [pki.FrontProxyCa], [Pki.FrontProxyClientName],
+        [Aggregation.AuthProxyHeaders.User], [Aggregation.AuthProxyHeaders.Group], [Aggregation.AuthProxyHeaders.ExtraPrefix]);
 
     private static Watch.Cache.WatchCaches StartWatchCaches(ObjectStore objects, ApiServerOptions options, TimeProvider clock, ILoggerFactory logging, CancellationToken stopping)
     {
