@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Text.Json.Nodes;
 using Axolotl.E2E.Tests.Harness;
 using TestPki = Axolotl.Testing.TestPki;
@@ -15,7 +18,8 @@ namespace Axolotl.E2E.Tests.ApiRegistration;
 /// leave the machine. registered by an APIService with
 /// its caBundle. kube-aggregator's behaviour: the discovery probe makes it Available, requests are authorized here and
 /// proxied with the caller's identity and the front-proxy client certificate, discovery lists its resources, watches
-/// stream, redirects are refused; a caBundle that does not match, or a backend that stopped, gets upstream's 503s.
+/// stream, upgrades (exec's WebSocket) are relayed, redirects are refused; a caBundle that does not match, or a backend
+/// that stopped, gets upstream's 503s. The front proxy's trust is published in kube-system/extension-apiserver-authentication.
 /// </summary>
 public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<ServerFixture>
 {
@@ -92,6 +96,63 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
         return name;
     }
 
+    /// <summary>
+    /// kube-system/extension-apiserver-authentication tells an aggregated server how to trust the front proxy: its CA (which
+    /// the certificate the proxy presented chains to), its name and headers; the bootstrapped Role lets a server's
+    /// ServiceAccount read it and nothing else, once bound as metrics-server binds it.
+    /// </summary>
+    private async Task AssertPublishedTrustAsync(string ns, X509Certificate2 presented)
+    {
+        var data = JsonNode.Parse(await fx.Kubectl.OkAsync("get", "configmap", "extension-apiserver-authentication", "-n", "kube-system", "-o", "json"))!["data"]!;
+        Assert.Equal(("""["front-proxy-client"]""", """["X-Remote-User"]""", """["X-Remote-Group"]""", """["X-Remote-Extra-"]"""),
+            (data["requestheader-allowed-names"]!.GetValue<string>(), data["requestheader-username-headers"]!.GetValue<string>(),
+             data["requestheader-group-headers"]!.GetValue<string>(), data["requestheader-extra-headers-prefix"]!.GetValue<string>()));
+        Assert.StartsWith("-----BEGIN CERTIFICATE-----", data["client-ca-file"]!.GetValue<string>(), StringComparison.Ordinal);
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPem(data["requestheader-client-ca-file"]!.GetValue<string>());
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        Assert.True(chain.Build(presented), "the front proxy's client certificate chains to requestheader-client-ca-file");
+
+        var binding = $"e2e-auth-reader-{ns}";
+        await fx.Kubectl.OkAsync("create", "rolebinding", binding, "-n", "kube-system", "--role=extension-apiserver-authentication-reader", $"--serviceaccount={ns}:api");
+        try
+        {
+            var serviceAccount = $"--as=system:serviceaccount:{ns}:api";
+            Assert.Equal("yes", (await fx.Kubectl.RunAsync("auth", "can-i", "get", "configmaps/extension-apiserver-authentication", "-n", "kube-system", serviceAccount)).Stdout.Trim());
+            Assert.Equal("no", (await fx.Kubectl.RunAsync("auth", "can-i", "get", "configmaps/kube-root-ca.crt", "-n", "kube-system", serviceAccount)).Stdout.Trim());
+        }
+        finally
+        {
+            await fx.Kubectl.RunAsync("delete", "rolebinding", binding, "-n", "kube-system");
+        }
+    }
+
+    /// <summary>An exec-like upgrade of an aggregated resource is relayed once the backend switches protocols: a WebSocket that echoes.</summary>
+    private async Task AssertUpgradeRelayedAsync(string group, string ns, TestAggregatedApiServer backend)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        socket.Options.SetRequestHeader("Authorization", "Bearer " + KubeconfigFile.Token(fx.Server.Kubeconfig));
+        socket.Options.AddSubProtocol("v5.channel.k8s.io");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var path = $"/apis/{group}/{Version}/namespaces/{ns}/flunders/one/exec";
+        await socket.ConnectAsync(new Uri($"wss://127.0.0.1:{fx.Server.Port}{path}?command=sh"), timeout.Token);
+        Assert.Equal("v5.channel.k8s.io", socket.SubProtocol);
+        foreach (var message in new[] { "hello", "again" })
+        {
+            await socket.SendAsync(Encoding.ASCII.GetBytes(message), WebSocketMessageType.Binary, true, timeout.Token);
+            var buffer = new byte[64];
+            var received = await socket.ReceiveAsync(buffer, timeout.Token);
+            Assert.Equal(message, Encoding.ASCII.GetString(buffer, 0, received.Count));
+        }
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+        Assert.Equal(WebSocketState.Closed, socket.State);
+        Assert.Contains(backend.Requests, r => r.Path == path + "?command=sh" && r.User is { Length: > 0 });
+    }
+
     [Fact]
     public async Task An_aggregated_API_server_is_Available_proxied_with_the_callers_identity_discovered_and_503_once_stopped()
     {
@@ -110,6 +171,8 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
             Assert.Equal("jane", seen.User);
             Assert.Equal(["system:masters", "system:authenticated"], seen.Groups); // one header line each, as Go's server reads them
             Assert.Equal(("front-proxy-client", "axolotl-front-proxy-ca"), (seen.ClientSubject, seen.ClientIssuer));
+            await AssertPublishedTrustAsync(ns, backend.LastClientCertificate!);
+
             // Authorized here first: without a grant, the request never reaches the backend.
             var denied = await fx.Kubectl.FailAsync("get", "--raw", $"/apis/{group}/{Version}/namespaces/{ns}/flunders/two", "--as=jane");
             Assert.Contains("forbidden", denied);
@@ -130,6 +193,8 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
                 var line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
                 Assert.Contains("\"type\":\"ADDED\"", line);
             }
+            await AssertUpgradeRelayedAsync(group, ns, backend);
+
             // Redirects are not followed but refused (--aggregator-reject-forwarding-redirect).
             using (var redirect = await http.GetAsync($"/apis/{group}/{Version}/redirect"))
             {
