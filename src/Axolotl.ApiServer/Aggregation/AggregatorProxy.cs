@@ -47,6 +47,12 @@ public sealed partial class AggregatorProxy(ServiceEndpointResolver resolver, Ba
             await PlainAsync(ctx, 503, ServiceUnavailable);
             return;
         }
+        if (target.CaBundleProblem is { } transportError)
+        {
+            // Upstream's transportBuildingError: the caBundle makes no TLS configuration, so nothing is dialled.
+            await PlainAsync(ctx, 500, transportError);
+            return;
+        }
         // An HTTP/1.1 upgrade (WebSocket, SPDY: exec and port-forward of aggregated resources) is relayed as bytes once the
         // backend agreed to it. HTTP/2's extended CONNECT cannot be turned into a connection of its own here.
         var upgrade = ctx.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgradable ? upgradable : null;

@@ -111,11 +111,11 @@ public sealed class ApiServerHost : IAsyncDisposable
         });
         var app = builder.Build();
         var kubeletTls = new KubeletTls(pki.KubeletCa, pki.KubeletClient, clock);
-        var (aggregation, remoteDiscovery) = CreateAggregation(objects, pki, clock, logging);
+        var (aggregation, remoteDiscovery, remoteOpenApi) = CreateAggregation(objects, pki, clock, logging);
         var router = CreateRouter(objects, catalog, admission, clock, logging, kubeletTls, options.ServiceCidr, authentication,
             new TokenRequests(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
             new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options, flowControlMetrics?.Meter,
-            aggregation, remoteDiscovery, app.Lifetime.ApplicationStopping);
+            aggregation, remoteDiscovery, remoteOpenApi, app.Lifetime.ApplicationStopping);
         if (flowControlMetrics is not null)
         {
             app.Lifetime.ApplicationStopped.Register(flowControlMetrics.Dispose);
@@ -171,6 +171,9 @@ public sealed class ApiServerHost : IAsyncDisposable
         // Restart with backoff: without it, aggregated groups would leave discovery until the next start.
         _ = DelegateLoop.StartNew("aggregated-discovery", LoopFailurePolicy.RestartWithBackoff, remoteDiscovery.RunAsync, clock,
             logging.CreateLogger<Aggregation.RemoteDiscovery>(), app.Lifetime.ApplicationStopping);
+        // Likewise: without it, kubectl explain would stop knowing aggregated kinds.
+        _ = DelegateLoop.StartNew("aggregated-openapi", LoopFailurePolicy.RestartWithBackoff, remoteOpenApi.RunAsync, clock,
+            logging.CreateLogger<Aggregation.RemoteOpenApi>(), app.Lifetime.ApplicationStopping);
         if (flowControl is not null)
         {
             await flowControl.StartAsync(app.Lifetime.ApplicationStopping);
@@ -216,7 +219,7 @@ public sealed class ApiServerHost : IAsyncDisposable
 
     private static ApiRouter CreateRouter(ObjectStore objects, ResourceCatalog catalog, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr,
         Authentication authentication, TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, ApiServerOptions options,
-        System.Diagnostics.Metrics.Meter? flowControlMeter, Aggregation.AggregationRoutes aggregation, Aggregation.RemoteDiscovery remoteDiscovery, CancellationToken stopping)
+        System.Diagnostics.Metrics.Meter? flowControlMeter, Aggregation.AggregationRoutes aggregation, Aggregation.RemoteDiscovery remoteDiscovery, Aggregation.RemoteOpenApi remoteOpenApi, CancellationToken stopping)
     {
         // Conversion webhooks are called as admission webhooks are (caBundle, Service endpoints), on a transport of their own.
         var conversionClient = new Admission.Webhooks.WebhookClient(new Backends.BackendTransport(), AdmissionOrder.ResolveServiceWebhook(objects), clock);
@@ -241,7 +244,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             TokenRequests = tokenRequests,
             ResourceMetrics = StartResourceMetrics(objects, kubeletTls, options.MetricResolution, clock, logging, stopping),
         };
-        var openApi = new ServedOpenApi(Task.Run(() => new OpenApiV3(KnownResources.All)), catalog);
+        var openApi = new ServedOpenApi(Task.Run(() => new OpenApiV3(KnownResources.All)), catalog, () => remoteOpenApi.Current);
         // The in-process controllers' work queues and the scheduler record on meters of their own; /metrics
         // shows them next to the server's. The agents' kubelet and healing metrics are on each node's /metrics
         // (a local agent's meters share the process, but not this endpoint).
@@ -263,15 +266,18 @@ public sealed class ApiServerHost : IAsyncDisposable
         };
     }
 
-    /// <summary>kube-aggregator's share: the APIServices, the proxy to the remote ones and their discovery, one transport for both.</summary>
-    private static (Aggregation.AggregationRoutes Routes, Aggregation.RemoteDiscovery Discovery) CreateAggregation(ObjectStore objects, Pki pki, TimeProvider clock, ILoggerFactory logging)
+    /// <summary>kube-aggregator's share: the APIServices, the proxy to the remote ones, their discovery and OpenAPI, one transport for all.</summary>
+    private static (Aggregation.AggregationRoutes Routes, Aggregation.RemoteDiscovery Discovery, Aggregation.RemoteOpenApi OpenApi) CreateAggregation(
+        ObjectStore objects, Pki pki, TimeProvider clock, ILoggerFactory logging)
     {
         var apiServices = new Aggregation.ApiServiceCache(objects, clock, logging.CreateLogger<Aggregation.ApiServiceCache>());
         var resolver = new Aggregation.ServiceEndpointResolver(objects);
         var transport = new Backends.BackendTransport();
         var proxy = new Aggregation.AggregatorProxy(resolver, transport, pki.FrontProxyClient, logging.CreateLogger<Aggregation.AggregatorProxy>());
-        var discovery = new Aggregation.RemoteDiscovery(apiServices, resolver, transport, pki.FrontProxyClient, clock, logging.CreateLogger<Aggregation.RemoteDiscovery>());
-        return (new Aggregation.AggregationRoutes(apiServices, proxy), discovery);
+        var fetcher = new Aggregation.RemoteFetcher(resolver, transport, pki.FrontProxyClient, clock);
+        var discovery = new Aggregation.RemoteDiscovery(apiServices, fetcher, clock, logging.CreateLogger<Aggregation.RemoteDiscovery>());
+        var openApi = new Aggregation.RemoteOpenApi(apiServices, fetcher, clock, logging.CreateLogger<Aggregation.RemoteOpenApi>());
+        return (new Aggregation.AggregationRoutes(apiServices, proxy), discovery, openApi);
     }
 
     private static Metrics.ResourceMetricsHandler StartResourceMetrics(ObjectStore objects, KubeletTls kubeletTls, TimeSpan resolution, TimeProvider clock, ILoggerFactory logging, CancellationToken stopping)
