@@ -33,7 +33,7 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
             .Select(u => u.Address)
             .First(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a) && a.GetAddressBytes() is not [169, 254, _, _] and not [10, 96, _, _]);
 
-    private async Task<string> RegisterAsync(string ns, string group, TestAggregatedApiServer backend, string caBundle)
+    private async Task<string> RegisterAsync(string ns, string group, TestAggregatedApiServer backend, string caBundle, string version = Version, int groupPriority = 1000, int versionPriority = 15)
     {
         await fx.Kubectl.OkWithInputAsync($$"""
             apiVersion: v1
@@ -79,18 +79,18 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
             apiVersion: apiregistration.k8s.io/v1
             kind: APIService
             metadata:
-              name: {{Version}}.{{group}}
+              name: {{version}}.{{group}}
             spec:
               group: {{group}}
-              version: {{Version}}
-              groupPriorityMinimum: 1000
-              versionPriority: 15
+              version: {{version}}
+              groupPriorityMinimum: {{groupPriority}}
+              versionPriority: {{versionPriority}}
               caBundle: {{caBundle}}
               service:
                 namespace: {{ns}}
                 name: api
             """, "apply", "-f", "-");
-        var name = $"{Version}.{group}";
+        var name = $"{version}.{group}";
         await Eventually.KubectlAsync(fx.Kubectl, r => r.Stdout.Trim() == "True/Passed", $"APIService {name} Available",
             "get", "apiservice", name, "-o", "jsonpath={.status.conditions[0].status}/{.status.conditions[0].reason}");
         return name;
@@ -185,6 +185,12 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
             Assert.Equal("one", TableText.Row(await fx.Kubectl.OkAsync("get", "flunders", "-n", ns), "one")[0]);
             Assert.Contains(group, await fx.Kubectl.OkAsync("get", "--raw", "/apis"));
 
+            // Its OpenAPI v3 document is listed and served here: kubectl explain knows the aggregated kind.
+            var explained = await Eventually.KubectlAsync(fx.Kubectl, r => r.ExitCode == 0, "kubectl explain of the aggregated kind",
+                "explain", "flunders.spec", $"--api-version={group}/{Version}");
+            Assert.Contains("FlunderSpec is what a flunder wants.", explained.Stdout);
+            Assert.Contains("Reference names another flunder.", explained.Stdout);
+
             using var http = ApiClient.Create(fx.Server);
             // A watch streams: the backend sends one event and holds the stream open.
             using (var watch = await http.GetAsync($"/apis/{group}/{Version}/namespaces/{ns}/flunders?watch=true", HttpCompletionOption.ResponseHeadersRead))
@@ -224,6 +230,44 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
         {
             await fx.Kubectl.RunAsync("delete", "apiservice", name);
         }
+    }
+
+    [Fact]
+    public async Task Installing_a_metrics_server_takes_metrics_k8s_io_from_the_built_in_and_Local_gives_it_back()
+    {
+        var ns = await fx.NewNamespaceAsync("metrics-server");
+        const string group = "metrics.k8s.io";
+        const string name = "v1beta1.metrics.k8s.io";
+        await Eventually.KubectlAsync(fx.Kubectl, r => r.ExitCode == 0, "the built-in APIService", "get", "apiservice", name);
+        await using var backend = await TestAggregatedApiServer.StartAsync(HostAddress(), group, "v1beta1", $"api.{ns}.svc");
+        try
+        {
+            // What applying metrics-server's manifest does: the same APIService, now naming its Service.
+            await RegisterAsync(ns, group, backend, backend.CaBundle, "v1beta1", groupPriority: 100, versionPriority: 100);
+            var served = await Eventually.KubectlAsync(fx.Kubectl, r => r.ExitCode == 0, "metrics.k8s.io proxied",
+                "get", "--raw", $"/apis/{group}/v1beta1/namespaces/{ns}/flunders/one");
+            Assert.Contains("served by the aggregated API server", served.Stdout);
+            // Discovery follows: the backend's resources, not the built-in's.
+            var resources = await Eventually.KubectlAsync(fx.Kubectl, r => r.Stdout.Contains("flunders", StringComparison.Ordinal), "the backend's metrics resources",
+                "api-resources", $"--api-group={group}");
+            Assert.DoesNotContain("PodMetrics", resources.Stdout);
+            Assert.Equal("Local", (await fx.Kubectl.OkAsync("get", "apiservice", "v1.apps", "-o", "jsonpath={.status.conditions[0].reason}")).Trim());
+        }
+        finally
+        {
+            // Back to Local (service: null): the built-in serves again.
+            await fx.Kubectl.RunAsync("patch", "apiservice", name, "--type=merge", "-p", """{"spec":{"service":null,"caBundle":null}}""");
+        }
+        var builtIn = await Eventually.KubectlAsync(fx.Kubectl, r => r.Stdout.Contains("PodMetrics", StringComparison.Ordinal), "the built-in metrics.k8s.io again",
+            "api-resources", $"--api-group={group}");
+        Assert.DoesNotContain("flunders", builtIn.Stdout);
+        Assert.Contains("\"kind\":\"PodMetricsList\"", await fx.Kubectl.OkAsync("get", "--raw", $"/apis/{group}/v1beta1/namespaces/{ns}/pods"));
+        Assert.Equal("True/Local", (await Eventually.KubectlAsync(fx.Kubectl, r => r.Stdout.Trim() == "True/Local", "Local and Available",
+            "get", "apiservice", name, "-o", "jsonpath={.status.conditions[0].status}/{.status.conditions[0].reason}")).Stdout.Trim());
+
+        // The core group and the aggregator's own stay here: refused in the words of a 422.
+        var refused = await fx.Kubectl.FailAsync("patch", "apiservice", "v1.", "--type=merge", "-p", $$"""{"spec":{"service":{"namespace":"{{ns}}","name":"api"}}}""");
+        Assert.Contains("spec.service: Forbidden: the legacy core API (v1.) is served by this API server and may not be proxied", refused);
     }
 
     [Fact]

@@ -16,8 +16,8 @@ namespace Axolotl.E2E.Tests.ApiRegistration;
 /// <summary>
 /// A small aggregated API server on a free port of the given address of this host: HTTPS with a serving certificate from a CA of its own for
 /// SERVICE.NAMESPACE.svc, serving /apis/GROUP/VERSION (an APIResourceList with one namespaced resource, flunders),
-/// a list and a get of one flunder, a watch that sends one event and holds the stream open, a redirect, and an exec
-/// that upgrades to a WebSocket and echoes. It
+/// a list and a get of one flunder, a watch that sends one event and holds the stream open, a redirect, an exec
+/// that upgrades to a WebSocket and echoes, and its OpenAPI v3 (index and document). It
 /// records each request's identity headers and the client certificate the caller presented.
 /// </summary>
 public sealed class TestAggregatedApiServer : IAsyncDisposable
@@ -78,6 +78,17 @@ public sealed class TestAggregatedApiServer : IAsyncDisposable
             if (path.EndsWith("/exec", StringComparison.Ordinal) && ctx.WebSockets.IsWebSocketRequest)
             {
                 await EchoAsync(ctx);
+            }
+            else if (path == "/openapi/v3")
+            {
+                await ctx.Response.WriteAsync(new JsonObject
+                {
+                    ["paths"] = new JsonObject { [prefix[1..]] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3{prefix}?hash=1" } },
+                }.ToJsonString(), ctx.RequestAborted);
+            }
+            else if (path == "/openapi/v3" + prefix)
+            {
+                await ctx.Response.WriteAsync(OpenApi(group, version).ToJsonString(), ctx.RequestAborted);
             }
             else if (path == prefix)
             {
@@ -144,6 +155,37 @@ public sealed class TestAggregatedApiServer : IAsyncDisposable
             await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, ctx.RequestAborted);
         }
     }
+
+    /// <summary>The OpenAPI v3 document of the group/version, as k8s.io/apiserver serves one: Flunder's schema with its GVK and descriptions.</summary>
+    private static JsonObject OpenApi(string group, string version) => new()
+    {
+        ["openapi"] = "3.0.0",
+        ["info"] = new JsonObject { ["title"] = "wardle", ["version"] = version },
+        ["paths"] = new JsonObject { [$"/apis/{group}/{version}/namespaces/{{namespace}}/flunders"] = new JsonObject { ["get"] = new JsonObject { ["operationId"] = "listFlunders" } } },
+        ["components"] = new JsonObject
+        {
+            ["schemas"] = new JsonObject
+            {
+                ["com.example.wardle.Flunder"] = new JsonObject
+                {
+                    ["type"] = "object",
+                    ["description"] = "Flunder is served by the aggregated API server.",
+                    ["properties"] = new JsonObject
+                    {
+                        ["apiVersion"] = new JsonObject { ["type"] = "string", ["description"] = "APIVersion of the object." },
+                        ["kind"] = new JsonObject { ["type"] = "string", ["description"] = "Kind of the object." },
+                        ["spec"] = new JsonObject
+                        {
+                            ["type"] = "object",
+                            ["description"] = "FlunderSpec is what a flunder wants.",
+                            ["properties"] = new JsonObject { ["reference"] = new JsonObject { ["type"] = "string", ["description"] = "Reference names another flunder." } },
+                        },
+                    },
+                    ["x-kubernetes-group-version-kind"] = new JsonArray(new JsonObject { ["group"] = group, ["kind"] = "Flunder", ["version"] = version }),
+                },
+            },
+        },
+    };
 
     private static JsonObject ResourceList(string group, string version) => new()
     {
