@@ -134,7 +134,7 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
     private async Task AssertUpgradeRelayedAsync(string group, string ns, TestAggregatedApiServer backend)
     {
         using var socket = new ClientWebSocket();
-        socket.Options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        socket.Options.RemoteCertificateValidationCallback = PortForward.ServerTrust.For(fx.Server);
         socket.Options.SetRequestHeader("Authorization", "Bearer " + KubeconfigFile.Token(fx.Server.Kubeconfig));
         socket.Options.AddSubProtocol("v5.channel.k8s.io");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
@@ -266,7 +266,7 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
             "get", "apiservice", name, "-o", "jsonpath={.status.conditions[0].status}/{.status.conditions[0].reason}")).Stdout.Trim());
 
         // The core group and the aggregator's own stay here: refused in the words of a 422.
-        var refused = await fx.Kubectl.FailAsync("patch", "apiservice", "v1.", "--type=merge", "-p", $$"""{"spec":{"service":{"namespace":"{{ns}}","name":"api"}}}""");
+        var refused = await fx.Kubectl.FailAsync("patch", "apiservice", "v1.", "--type=merge", "-p", "{\"spec\":{\"service\":{\"namespace\":\"" + ns + "\",\"name\":\"api\"}}}");
         Assert.Contains("spec.service: Forbidden: the legacy core API (v1.) is served by this API server and may not be proxied", refused);
     }
 
