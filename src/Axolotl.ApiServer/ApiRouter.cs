@@ -83,12 +83,13 @@ public sealed partial class ApiRouter(
         };
     }
 
-    /// <summary>The remote APIService for a group/version this server does not serve itself (a Local one wins), or null.</summary>
+    /// <summary>
+    /// The remote APIService of a group/version, or null. It wins over what this server serves itself (a built-in such as
+    /// metrics.k8s.io once metrics-server is installed), as kube-aggregator's proxy takes the path from its delegate;
+    /// back to Local (no service), the built-in serves again.
+    /// </summary>
     private Aggregation.RemoteApiService? RemoteFor(string group, string version) =>
-        Aggregation is { } aggregation && aggregation.ApiServices.Current.Remote.TryGetValue($"{group}/{version}", out var remote) &&
-        !discovery.Current.LegacyResourceLists.ContainsKey($"{group}/{version}")
-            ? remote
-            : null;
+        Aggregation is { } aggregation && aggregation.ApiServices.Current.Remote.TryGetValue($"{group}/{version}", out var remote) ? remote : null;
 
     /// <summary>The documents are built in the background after start (reflection over every kind); the first caller waits.</summary>
     private async Task OpenApiAsync(HttpContext ctx, string[] rest)

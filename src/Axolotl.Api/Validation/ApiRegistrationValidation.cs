@@ -9,6 +9,12 @@ public static class ApiRegistrationValidation
     public const int MaxGroupPriorityMinimum = 20000;
     public const int MaxVersionPriority = 1000;
 
+    /// <summary>The group whose APIServices this server always serves itself, as kube-aggregator does its own.</summary>
+    public const string ApiRegistrationGroup = "apiregistration.k8s.io";
+
+    /// <summary>Whether an APIService of <paramref name="group"/> may name a Service (everything but the core group and apiregistration.k8s.io).</summary>
+    public static bool MayBeRemote(string group) => group.Length > 0 && group != ApiRegistrationGroup;
+
     private static readonly FieldPath Metadata = FieldPath.Of("metadata");
     private static readonly FieldPath Spec = FieldPath.Of("spec");
     private static readonly string[] ConditionStatuses = ["True", "False", "Unknown"];
@@ -76,6 +82,14 @@ public static class ApiRegistrationValidation
             return errors;
         }
         var servicePath = Spec.Child("service");
+        if (group.Length == 0 || group == ApiRegistrationGroup)
+        {
+            // Not upstream's validation: kube-aggregator would proxy all of /api for "v1.", and serves its own group
+            // whatever the APIService says. Here neither may leave this server, so neither is accepted and then ignored.
+            errors.Add(FieldError.Forbidden(servicePath, group.Length == 0
+                ? "the legacy core API (v1.) is served by this API server and may not be proxied"
+                : "apiregistration.k8s.io is served by the aggregator itself and may not be proxied"));
+        }
         if (string.IsNullOrEmpty(service.Namespace))
         {
             errors.Add(FieldError.Required(servicePath.Child("namespace")));

@@ -5,6 +5,7 @@ using Axolotl.ApiServer.Backends;
 using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Security;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 
@@ -15,7 +16,8 @@ namespace Axolotl.ApiServer.Aggregation;
 /// authenticated and authorized here, to a ready endpoint of that Service over HTTPS (the certificate checked against
 /// the caBundle with the name SERVICE.NAMESPACE.svc, or not at all with insecureSkipTLSVerify), carrying the user as
 /// X-Remote-* headers over a connection that presents the front-proxy client certificate. Method, path, query and body
-/// pass as sent; the answer is streamed back as it arrives (watches, logs), and a redirect is not followed but refused
+/// pass as sent; the answer is streamed back as it arrives (watches, logs), an upgrade the backend accepts becomes a
+/// byte relay (<see cref="UpgradedStreams"/>), and a redirect is not followed but refused
 /// (--aggregator-reject-forwarding-redirect). Failures are answered as upstream answers them: plain text, 503.
 /// </summary>
 public sealed partial class AggregatorProxy(ServiceEndpointResolver resolver, BackendTransport transport, X509Certificate2 proxyClientCertificate, ILogger<AggregatorProxy> logger)
@@ -45,10 +47,18 @@ public sealed partial class AggregatorProxy(ServiceEndpointResolver resolver, Ba
             await PlainAsync(ctx, 503, ServiceUnavailable);
             return;
         }
-        if (ctx.WebSockets.IsWebSocketRequest || ctx.Request.Headers.Connection.Any(v => v?.Contains("upgrade", StringComparison.OrdinalIgnoreCase) == true))
+        if (target.CaBundleProblem is { } transportError)
         {
-            // Not built: exec-like streams of aggregated resources. Refused plainly rather than proxied half-way.
-            throw ApiErrors.BadRequest($"Axolotl does not proxy upgrade requests to aggregated API servers: {target.GroupVersion} is served by service/{target.ServiceName} in \"{target.ServiceNamespace}\"");
+            // Upstream's transportBuildingError: the caBundle makes no TLS configuration, so nothing is dialled.
+            await PlainAsync(ctx, 500, transportError);
+            return;
+        }
+        // An HTTP/1.1 upgrade (WebSocket, SPDY: exec and port-forward of aggregated resources) is relayed as bytes once the
+        // backend agreed to it. HTTP/2's extended CONNECT cannot be turned into a connection of its own here.
+        var upgrade = ctx.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgradable ? upgradable : null;
+        if (upgrade is null && ctx.WebSockets.IsWebSocketRequest)
+        {
+            throw ApiErrors.BadRequest($"Axolotl proxies upgrade requests to aggregated API servers over HTTP/1.1 only: {target.GroupVersion} is served by service/{target.ServiceName} in \"{target.ServiceNamespace}\"");
         }
         var principal = RequestPrincipal.Get(ctx);
         if (principal is null)
@@ -73,6 +83,11 @@ public sealed partial class AggregatorProxy(ServiceEndpointResolver resolver, Ba
             request.Content.Headers.ContentLength = ctx.Request.ContentLength;
         }
         CopyRequestHeaders(ctx, request);
+        if (upgrade is not null)
+        {
+            request.Headers.Connection.Add("Upgrade");
+            request.Headers.TryAddWithoutValidation("Upgrade", (IEnumerable<string?>)ctx.Request.Headers.Upgrade);
+        }
         AuthProxyHeaders.Set(request, principal);
 
         var client = transport.For(target.CaBundle, target.InsecureSkipTlsVerify, proxyClientCertificate, out var lastTlsFailure);
@@ -90,6 +105,11 @@ public sealed partial class AggregatorProxy(ServiceEndpointResolver resolver, Ba
         using (response)
         {
             var code = (int)response.StatusCode;
+            if (upgrade is not null && response.StatusCode == HttpStatusCode.SwitchingProtocols)
+            {
+                await RelayUpgradeAsync(ctx, upgrade, response, target);
+                return;
+            }
             if (code is >= 300 and <= 399 && response.Headers.Location is not null)
             {
                 await PlainAsync(ctx, 502, RedirectRefused, newline: false);
@@ -120,6 +140,28 @@ public sealed partial class AggregatorProxy(ServiceEndpointResolver resolver, Ba
                 LogCut(logger, target.GroupVersion, reason);
                 ctx.Abort();
             }
+        }
+    }
+
+    /// <summary>
+    /// The backend switched protocols: the client gets its 101 with the backend's headers (Upgrade, Sec-WebSocket-Accept,
+    /// the chosen subprotocol), then bytes flow both ways until either side closes, as upstream's UpgradeAwareHandler does.
+    /// </summary>
+    private async Task RelayUpgradeAsync(HttpContext ctx, IHttpUpgradeFeature upgrade, HttpResponseMessage response, RemoteApiService target)
+    {
+        foreach (var (name, values) in response.Headers)
+        {
+            if (!DroppedResponseHeaders.Contains(name) || name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase))
+            {
+                ctx.Response.Headers[name] = new StringValues([.. values]);
+            }
+        }
+        await using var backend = await response.Content.ReadAsStreamAsync(ctx.RequestAborted);
+        await using var client = await upgrade.UpgradeAsync();
+        var reason = await UpgradedStreams.RelayAsync(client, backend, ctx.RequestAborted);
+        if (reason is not null)
+        {
+            LogCut(logger, target.GroupVersion, reason);
         }
     }
 

@@ -3,7 +3,8 @@ using Axolotl.Api.ApiRegistration;
 namespace Axolotl.ApiServer.Aggregation;
 
 /// <summary>
-/// Every stored APIService, as the proxy and discovery read them: the remote ones by "group/version", and each group's
+/// Every stored APIService, as the proxy and discovery read them: the remote ones by "group/version" (each takes its
+/// group/version from whatever serves it here, built-ins and CRDs included, as kube-aggregator's proxy does), and each group's
 /// priority (the highest groupPriorityMinimum of its APIServices, Local ones included) and each group/version's
 /// versionPriority, which order /apis as kube-aggregator orders it. Immutable: swapped whole on every change.
 /// </summary>
@@ -25,11 +26,15 @@ public sealed class ApiServiceSnapshot
             var group = spec.Group ?? "";
             GroupPriorities[group] = Math.Max(GroupPriorities.GetValueOrDefault(group, int.MinValue), spec.GroupPriorityMinimum);
             VersionPriorities[group.Length == 0 ? version : $"{group}/{version}"] = spec.VersionPriority;
-            if (spec.Service is { } service)
+            // One stored before such APIServices were refused is not proxied either (Validation.ApiRegistrationValidation.MayBeRemote).
+            if (spec.Service is { } service && Api.Validation.ApiRegistrationValidation.MayBeRemote(group))
             {
                 var available = apiService.Status?.Conditions?.Exists(c => c.Type == APIServiceCondition.Available && c.Status == "True") == true;
                 var remote = new RemoteApiService(apiService.Metadata.Name ?? "", group, version, service.Namespace ?? "", service.Name ?? "", service.Port ?? 443,
-                    spec.CaBundle, spec.InsecureSkipTLSVerify == true, available, spec.GroupPriorityMinimum, spec.VersionPriority);
+                    spec.CaBundle, spec.InsecureSkipTLSVerify == true, available, spec.GroupPriorityMinimum, spec.VersionPriority)
+                {
+                    CaBundleProblem = spec.InsecureSkipTLSVerify == true ? null : Api.Validation.CaBundleCheck.Problem(spec.CaBundle),
+                };
                 Remote[remote.GroupVersion] = remote;
             }
         }

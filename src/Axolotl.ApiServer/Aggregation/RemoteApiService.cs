@@ -17,6 +17,12 @@ public sealed record RemoteApiService(
     int GroupPriorityMinimum,
     int VersionPriority)
 {
+    /// <summary>
+    /// Why no TLS configuration can be made from the caBundle (client-go's words), or null. Not refused when the
+    /// APIService was written (upstream's validation does not look), so every proxied request fails with it, a 500.
+    /// </summary>
+    public string? CaBundleProblem { get; init; }
+
     /// <summary>"group/version" ("v1" for the legacy group).</summary>
     public string GroupVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 

@@ -1,27 +1,24 @@
-using System.Net.Http.Headers;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Axolotl.ApiServer.Backends;
 using Axolotl.ApiServer.Discovery;
-using Axolotl.ApiServer.Security;
 using Microsoft.Extensions.Logging;
 
 namespace Axolotl.ApiServer.Aggregation;
 
 /// <summary>
 /// kube-aggregator's discovery manager: for every Available remote APIService, the backend's /apis/GROUP/VERSION
-/// resource list, fetched through the proxy's transport as system:kube-aggregator (system:masters) when the APIService
+/// resource list, fetched (<see cref="RemoteFetcher"/>) when the APIService
 /// changes and every 30 s, and published as <see cref="Current"/> for discovery. A backend that fails, or an APIService
 /// that is not Available, keeps its last list marked stale (aggregated discovery's <c>freshness: Stale</c>).
 /// </summary>
-public sealed partial class RemoteDiscovery(ApiServiceCache apiServices, ServiceEndpointResolver resolver, BackendTransport transport,
-    X509Certificate2 proxyClientCertificate, TimeProvider clock, ILogger<RemoteDiscovery> logger)
+public sealed partial class RemoteDiscovery(ApiServiceCache apiServices, RemoteFetcher fetcher, TimeProvider clock, ILogger<RemoteDiscovery> logger)
 {
     public static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly SemaphoreSlim _changed = new(0, 1);
+    /// <summary>An APIResourceList beyond this is not a list kubectl could use (upstream reads discovery unbounded; a bound keeps one backend from filling memory).</summary>
+    private const long MaxListBytes = 4 << 20;
+
+    private readonly RefreshSignal _signal = new(clock);
     private readonly Dictionary<string, (JsonArray? Resources, bool Fresh)> _lists = new(StringComparer.Ordinal);
     private volatile AggregatedApis _current = AggregatedApis.None;
     private long _version;
@@ -30,7 +27,7 @@ public sealed partial class RemoteDiscovery(ApiServiceCache apiServices, Service
 
     public async Task RunAsync(CancellationToken ct)
     {
-        apiServices.Changed += Wake;
+        apiServices.Changed += _signal.Wake;
         try
         {
             while (!ct.IsCancellationRequested)
@@ -48,38 +45,12 @@ public sealed partial class RemoteDiscovery(ApiServiceCache apiServices, Service
                     _lists.Remove(gone);
                 }
                 Publish(snapshot);
-                await WaitAsync(ct);
+                await _signal.WaitAsync(RefreshPeriod, ct);
             }
         }
         finally
         {
-            apiServices.Changed -= Wake;
-        }
-    }
-
-    private void Wake()
-    {
-        try
-        {
-            _changed.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already woken: one refresh sees every change so far.
-        }
-    }
-
-    private async Task WaitAsync(CancellationToken ct)
-    {
-        using var period = new CancellationTokenSource(RefreshPeriod, clock);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, period.Token);
-        try
-        {
-            await _changed.WaitAsync(either.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // The period ran out: refresh every list.
+            apiServices.Changed -= _signal.Wake;
         }
     }
 
@@ -108,46 +79,17 @@ public sealed partial class RemoteDiscovery(ApiServiceCache apiServices, Service
     /// <summary>The backend's resources, or null (logged) when it does not answer 200 with an APIResourceList.</summary>
     private async Task<JsonArray?> FetchAsync(RemoteApiService remote, CancellationToken ct)
     {
-        using var deadline = new CancellationTokenSource(FetchTimeout, clock);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
-        try
+        var (body, error) = await fetcher.GetAsync(remote, $"/apis/{remote.Group}/{remote.Version}", MaxListBytes, ct);
+        if (body is null)
         {
-            var (endpoint, error) = await resolver.ResolveAsync(remote.ServiceNamespace, remote.ServiceName, remote.Port, linked.Token);
-            if (endpoint is null)
-            {
-                LogFailed(logger, remote.GroupVersion, error!);
-                return null;
-            }
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"https://{remote.ServerName}:{endpoint.Port}/apis/{remote.Group}/{remote.Version}");
-            request.Options.Set(BackendTransport.ConnectTo, endpoint);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            AuthProxyHeaders.Set(request, new Principal("system:kube-aggregator", [Principal.MastersGroup], null));
-            var client = transport.For(remote.CaBundle, remote.InsecureSkipTlsVerify, proxyClientCertificate, out var lastTlsFailure);
-            try
-            {
-                using var response = await client.SendAsync(request, linked.Token);
-                var body = await response.Content.ReadAsByteArrayAsync(linked.Token);
-                if (response.StatusCode != System.Net.HttpStatusCode.OK)
-                {
-                    var reason = $"HTTP {(int)response.StatusCode}";
-                    LogFailed(logger, remote.GroupVersion, reason);
-                    return null;
-                }
-                return JsonNode.Parse(body)?["resources"] is JsonArray resources ? (JsonArray)resources.DeepClone() : throw new JsonException("no resources in the answer");
-            }
-            catch (HttpRequestException e)
-            {
-                var reason = BackendErrors.Describe(e, endpoint.ToString(), lastTlsFailure());
-                LogFailed(logger, remote.GroupVersion, reason);
-                return null;
-            }
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            LogFailed(logger, remote.GroupVersion, "timed out");
+            LogFailed(logger, remote.GroupVersion, error!);
             return null;
         }
-        catch (JsonException e)
+        try
+        {
+            return JsonNode.Parse(body)?["resources"] is JsonArray resources ? (JsonArray)resources.DeepClone() : throw new JsonException("no resources in the answer");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             var reason = e.Message;
             LogFailed(logger, remote.GroupVersion, reason);

@@ -45,8 +45,17 @@ public sealed class CustomResourceDefinitionReconciler(ObjectStore objects, Reso
         var now = clock.GetUtcNow();
         status["acceptedNames"] = decision.AcceptedNames;
         CustomResourceDefinitionConditions.Set(status, CustomResourceDefinitionConditions.NamesAccepted, decision.Accepted, decision.Reason, decision.Message, now);
-        var established = decision.Accepted || (status["acceptedNames"] as JsonObject)?["plural"] is not null && CustomResourceDefinitionConditions.IsTrue(crd, CustomResourceDefinitionConditions.Established);
-        if (established)
+        var wasEstablished = CustomResourceDefinitionConditions.IsTrue(crd, CustomResourceDefinitionConditions.Established);
+        var established = decision.Accepted || (status["acceptedNames"] as JsonObject)?["plural"] is not null && wasEstablished;
+        // Upstream's establishing controller: a CRD not yet served is not served while its conversion webhook's caBundle
+        // could not make a TLS configuration (one already served keeps serving; validation ratchets its caBundle).
+        var invalidCaBundle = established && !wasEstablished && CustomResourceDefinitionValidation.ConversionCaBundleProblem(crd) is not null;
+        if (invalidCaBundle)
+        {
+            established = false;
+            CustomResourceDefinitionConditions.Set(status, CustomResourceDefinitionConditions.Established, false, "InvalidCABundle", "The conversion webhook CABundle is invalid", now);
+        }
+        else if (established)
         {
             CustomResourceDefinitionConditions.Set(status, CustomResourceDefinitionConditions.Established, true, "InitialNamesAccepted", "the initial names have been accepted", now);
         }

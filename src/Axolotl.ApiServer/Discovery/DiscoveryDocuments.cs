@@ -10,7 +10,8 @@ namespace Axolotl.ApiServer.Discovery;
 /// aggregated API servers' lists (<see cref="AggregatedApis"/>); <see cref="ServedDiscovery"/> rebuilds them when either changes.
 /// A remote group/version is listed in /apis (Available or not, as kube-aggregator lists every APIService) and in
 /// aggregated discovery with its backend's resources (<c>Stale</c> when they are not current); its own
-/// /apis/GROUP/VERSION is the backend's, proxied. Where this server serves a group/version itself, it wins.
+/// /apis/GROUP/VERSION is the backend's, proxied. A remote group/version replaces one this server serves itself, as the
+/// proxy does.
 /// </summary>
 public sealed class DiscoveryDocuments
 {
@@ -21,9 +22,9 @@ public sealed class DiscoveryDocuments
     public DiscoveryDocuments(IReadOnlyList<ResourceType> resources, AggregatedApis aggregated)
     {
         ArgumentNullException.ThrowIfNull(aggregated);
-        var byGroupVersion = resources.GroupBy(r => (r.Group, r.Version)).ToList();
-        var localGroupVersions = byGroupVersion.Select(g => (g.Key.Group, g.Key.Version)).ToHashSet();
-        var remote = aggregated.Remote.Where(r => r.Group.Length > 0 && !localGroupVersions.Contains((r.Group, r.Version))).ToList();
+        var remote = aggregated.Remote.Where(r => r.Group.Length > 0).ToList();
+        var remoteGroupVersions = remote.Select(r => (r.Group, r.Version)).ToHashSet();
+        var byGroupVersion = resources.GroupBy(r => (r.Group, r.Version)).Where(g => !remoteGroupVersions.Contains(g.Key)).ToList();
         var localGroups = byGroupVersion.Where(g => g.Key.Group.Length > 0).Select(g => g.Key.Group).Distinct().ToList();
         var groups = DiscoveryOrdering.Groups(localGroups, remote, aggregated.GroupPriorities);
         AggregatedCore = Aggregated(byGroupVersion.Where(g => g.Key.Group.Length == 0), [], [], core: true).ToJsonString();

@@ -62,12 +62,15 @@ public sealed class ApiServerHost : IAsyncDisposable
         {
             ServiceAccountTokens = new ServiceAccounts.ServiceAccountTokenAuthenticator(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
         };
+        var authenticationTrust = new ControlPlane.ClusterAuthenticationTrust(objects, admission, clock, logging.CreateLogger<ControlPlane.ClusterAuthenticationTrust>(), AuthenticationInfo(pki));
         var bootstrap = Task.Run(async () =>
         {
             await Bootstrap.EnsureNamespacesAsync(objects, admission, clock, ct);
             await Bootstrap.EnsurePriorityClassesAsync(objects, admission, clock, ct);
             // The default roles and bindings are in place before the first request is authorized.
             await BootstrapPolicy.ReconcileAsync(objects, admission, clock, logging.CreateLogger("Axolotl.BootstrapPolicy"), ct);
+            // Aggregated API servers read how to trust this server's front proxy from it as they start.
+            await authenticationTrust.ReconcileAsync(ct);
             if (options.DefaultStorageClass)
             {
                 await Bootstrap.EnsureStorageClassAsync(objects, admission, clock, ct);
@@ -108,11 +111,11 @@ public sealed class ApiServerHost : IAsyncDisposable
         });
         var app = builder.Build();
         var kubeletTls = new KubeletTls(pki.KubeletCa, pki.KubeletClient, clock);
-        var (aggregation, remoteDiscovery) = CreateAggregation(objects, pki, clock, logging);
+        var (aggregation, remoteDiscovery, remoteOpenApi) = CreateAggregation(objects, pki, clock, logging);
         var router = CreateRouter(objects, catalog, admission, clock, logging, kubeletTls, options.ServiceCidr, authentication,
             new TokenRequests(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
             new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options, flowControlMetrics?.Meter,
-            aggregation, remoteDiscovery, app.Lifetime.ApplicationStopping);
+            aggregation, remoteDiscovery, remoteOpenApi, app.Lifetime.ApplicationStopping);
         if (flowControlMetrics is not null)
         {
             app.Lifetime.ApplicationStopped.Register(flowControlMetrics.Dispose);
@@ -147,6 +150,9 @@ public sealed class ApiServerHost : IAsyncDisposable
             }
         }));
         await bootstrap;
+        // Restart with backoff: a ConfigMap someone deleted comes back within a minute, as upstream's resync does.
+        _ = DelegateLoop.StartNew("cluster-authentication-trust", LoopFailurePolicy.RestartWithBackoff, authenticationTrust.RunAsync, clock,
+            logging.CreateLogger<ControlPlane.ClusterAuthenticationTrust>(), app.Lifetime.ApplicationStopping);
         await rbac.StartAsync(app.Lifetime.ApplicationStopping);
         await new Apiextensions.CustomResourceDefinitionController(objects, catalog, clock, logging.CreateLogger<Apiextensions.CustomResourceDefinitionController>())
             .StartAsync(app.Lifetime.ApplicationStopping);
@@ -165,6 +171,9 @@ public sealed class ApiServerHost : IAsyncDisposable
         // Restart with backoff: without it, aggregated groups would leave discovery until the next start.
         _ = DelegateLoop.StartNew("aggregated-discovery", LoopFailurePolicy.RestartWithBackoff, remoteDiscovery.RunAsync, clock,
             logging.CreateLogger<Aggregation.RemoteDiscovery>(), app.Lifetime.ApplicationStopping);
+        // Likewise: without it, kubectl explain would stop knowing aggregated kinds.
+        _ = DelegateLoop.StartNew("aggregated-openapi", LoopFailurePolicy.RestartWithBackoff, remoteOpenApi.RunAsync, clock,
+            logging.CreateLogger<Aggregation.RemoteOpenApi>(), app.Lifetime.ApplicationStopping);
         if (flowControl is not null)
         {
             await flowControl.StartAsync(app.Lifetime.ApplicationStopping);
@@ -192,6 +201,14 @@ public sealed class ApiServerHost : IAsyncDisposable
         return new ApiServerHost(app, pki, tokens, new Uri($"https://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{options.Port}"), liveness);
     }
 
+    /// <summary>
+    /// What this server publishes in extension-apiserver-authentication: clients' CA, and kubeadm's requestheader settings
+    /// for the front proxy (ADR 0027), which are what <see cref="Aggregation.AuthProxyHeaders"/> sends.
+    /// </summary>
+    private static ControlPlane.ClusterAuthenticationInfo AuthenticationInfo(Pki pki) => new(
+        [pki.Ca], [pki.FrontProxyCa], [Pki.FrontProxyClientName],
+        [Aggregation.AuthProxyHeaders.User], [Aggregation.AuthProxyHeaders.Group], [Aggregation.AuthProxyHeaders.ExtraPrefix]);
+
     private static Watch.Cache.WatchCaches StartWatchCaches(ObjectStore objects, ApiServerOptions options, TimeProvider clock, ILoggerFactory logging, CancellationToken stopping)
     {
         var views = new Watch.Cache.WatchCacheViews(KindViews.ToView, FieldLabels.SupportedBy, FieldLabels.Value);
@@ -202,7 +219,7 @@ public sealed class ApiServerHost : IAsyncDisposable
 
     private static ApiRouter CreateRouter(ObjectStore objects, ResourceCatalog catalog, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr,
         Authentication authentication, TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, ApiServerOptions options,
-        System.Diagnostics.Metrics.Meter? flowControlMeter, Aggregation.AggregationRoutes aggregation, Aggregation.RemoteDiscovery remoteDiscovery, CancellationToken stopping)
+        System.Diagnostics.Metrics.Meter? flowControlMeter, Aggregation.AggregationRoutes aggregation, Aggregation.RemoteDiscovery remoteDiscovery, Aggregation.RemoteOpenApi remoteOpenApi, CancellationToken stopping)
     {
         // Conversion webhooks are called as admission webhooks are (caBundle, Service endpoints), on a transport of their own.
         var conversionClient = new Admission.Webhooks.WebhookClient(new Backends.BackendTransport(), AdmissionOrder.ResolveServiceWebhook(objects), clock);
@@ -227,7 +244,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             TokenRequests = tokenRequests,
             ResourceMetrics = StartResourceMetrics(objects, kubeletTls, options.MetricResolution, clock, logging, stopping),
         };
-        var openApi = new ServedOpenApi(Task.Run(() => new OpenApiV3(KnownResources.All)), catalog);
+        var openApi = new ServedOpenApi(Task.Run(() => new OpenApiV3(KnownResources.All)), catalog, () => remoteOpenApi.Current);
         // The in-process controllers' work queues and the scheduler record on meters of their own; /metrics
         // shows them next to the server's. The agents' kubelet and healing metrics are on each node's /metrics
         // (a local agent's meters share the process, but not this endpoint).
@@ -249,15 +266,18 @@ public sealed class ApiServerHost : IAsyncDisposable
         };
     }
 
-    /// <summary>kube-aggregator's share: the APIServices, the proxy to the remote ones and their discovery, one transport for both.</summary>
-    private static (Aggregation.AggregationRoutes Routes, Aggregation.RemoteDiscovery Discovery) CreateAggregation(ObjectStore objects, Pki pki, TimeProvider clock, ILoggerFactory logging)
+    /// <summary>kube-aggregator's share: the APIServices, the proxy to the remote ones, their discovery and OpenAPI, one transport for all.</summary>
+    private static (Aggregation.AggregationRoutes Routes, Aggregation.RemoteDiscovery Discovery, Aggregation.RemoteOpenApi OpenApi) CreateAggregation(
+        ObjectStore objects, Pki pki, TimeProvider clock, ILoggerFactory logging)
     {
         var apiServices = new Aggregation.ApiServiceCache(objects, clock, logging.CreateLogger<Aggregation.ApiServiceCache>());
         var resolver = new Aggregation.ServiceEndpointResolver(objects);
         var transport = new Backends.BackendTransport();
         var proxy = new Aggregation.AggregatorProxy(resolver, transport, pki.FrontProxyClient, logging.CreateLogger<Aggregation.AggregatorProxy>());
-        var discovery = new Aggregation.RemoteDiscovery(apiServices, resolver, transport, pki.FrontProxyClient, clock, logging.CreateLogger<Aggregation.RemoteDiscovery>());
-        return (new Aggregation.AggregationRoutes(apiServices, proxy), discovery);
+        var fetcher = new Aggregation.RemoteFetcher(resolver, transport, pki.FrontProxyClient, clock);
+        var discovery = new Aggregation.RemoteDiscovery(apiServices, fetcher, clock, logging.CreateLogger<Aggregation.RemoteDiscovery>());
+        var openApi = new Aggregation.RemoteOpenApi(apiServices, fetcher, clock, logging.CreateLogger<Aggregation.RemoteOpenApi>());
+        return (new Aggregation.AggregationRoutes(apiServices, proxy), discovery, openApi);
     }
 
     private static Metrics.ResourceMetricsHandler StartResourceMetrics(ObjectStore objects, KubeletTls kubeletTls, TimeSpan resolution, TimeProvider clock, ILoggerFactory logging, CancellationToken stopping)

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace Axolotl.ApiServer.Hosting;
 
 /// <summary>
-/// Reconciles <see cref="BootstrapRoles"/> at every start, as kube-apiserver's RBAC post-start hook:
+/// Reconciles <see cref="BootstrapRoles"/> (cluster-wide and kube-system's) at every start, as kube-apiserver's RBAC post-start hook:
 /// a missing role or binding is created; one that carries rbac.authorization.kubernetes.io/autoupdate
 /// "true" gets back any rule (or subject) of the default it lacks, keeping what an administrator
 /// added; autoupdate "false" leaves it alone. Aggregated roles keep the rules their controller wrote.
@@ -37,41 +37,62 @@ public static partial class BootstrapPolicy
                     stored["aggregationRule"] = KubeJson.ToNode(want.AggregationRule);
                     return stored;
                 }
-                var missing = (want.Rules ?? []).Where(r => !(have.Rules ?? []).Any(h => RuleCoverage.Covers(h, r))).ToList();
-                if (missing.Count == 0)
-                {
-                    return null;
-                }
-                var rules = stored["rules"] as JsonArray ?? [];
-                foreach (var rule in missing)
-                {
-                    rules.Add(KubeJson.ToNode(rule));
-                }
-                stored["rules"] = rules;
-                return stored;
+                return AddMissingRules(stored, have.Rules, want.Rules);
             }, log, ct);
         }
         foreach (var binding in BootstrapRoles.ClusterRoleBindings)
         {
             await ReconcileAsync(objects, admission, clock, KnownResources.ClusterRoleBindings, binding, (stored, wanted) =>
-            {
-                var have = KubeJson.FromNode<ClusterRoleBinding>(stored)!;
-                var missing = (((ClusterRoleBinding)wanted).Subjects ?? [])
-                    .Where(s => !(have.Subjects ?? []).Any(h => h.Kind == s.Kind && h.Name == s.Name && h.Namespace == s.Namespace))
-                    .ToList();
-                if (missing.Count == 0)
-                {
-                    return null;
-                }
-                var subjects = stored["subjects"] as JsonArray ?? [];
-                foreach (var subject in missing)
-                {
-                    subjects.Add(KubeJson.ToNode(subject));
-                }
-                stored["subjects"] = subjects;
-                return stored;
-            }, log, ct);
+                AddMissingSubjects(stored, KubeJson.FromNode<ClusterRoleBinding>(stored)!.Subjects, ((ClusterRoleBinding)wanted).Subjects), log, ct);
         }
+        await ReconcileNamespacedAsync(objects, admission, clock, log, ct);
+    }
+
+    /// <summary>Upstream's namespaced defaults (kube-system), reconciled as the cluster-wide ones: missing rules and subjects come back.</summary>
+    private static async Task ReconcileNamespacedAsync(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ILogger log, CancellationToken ct)
+    {
+        foreach (var role in BootstrapRoles.NamespaceRoles)
+        {
+            await ReconcileAsync(objects, admission, clock, KnownResources.Roles, role, (stored, wanted) =>
+                AddMissingRules(stored, KubeJson.FromNode<Role>(stored)!.Rules, ((Role)wanted).Rules), log, ct);
+        }
+        foreach (var binding in BootstrapRoles.NamespaceRoleBindings)
+        {
+            await ReconcileAsync(objects, admission, clock, KnownResources.RoleBindings, binding, (stored, wanted) =>
+                AddMissingSubjects(stored, KubeJson.FromNode<RoleBinding>(stored)!.Subjects, ((RoleBinding)wanted).Subjects), log, ct);
+        }
+    }
+
+    private static JsonObject? AddMissingRules(JsonObject stored, List<PolicyRule>? have, List<PolicyRule>? want)
+    {
+        var missing = (want ?? []).Where(r => !(have ?? []).Any(h => RuleCoverage.Covers(h, r))).ToList();
+        if (missing.Count == 0)
+        {
+            return null;
+        }
+        var rules = stored["rules"] as JsonArray ?? [];
+        foreach (var rule in missing)
+        {
+            rules.Add(KubeJson.ToNode(rule));
+        }
+        stored["rules"] = rules;
+        return stored;
+    }
+
+    private static JsonObject? AddMissingSubjects(JsonObject stored, List<Subject>? have, List<Subject>? want)
+    {
+        var missing = (want ?? []).Where(s => !(have ?? []).Any(h => h.Kind == s.Kind && h.Name == s.Name && h.Namespace == s.Namespace)).ToList();
+        if (missing.Count == 0)
+        {
+            return null;
+        }
+        var subjects = stored["subjects"] as JsonArray ?? [];
+        foreach (var subject in missing)
+        {
+            subjects.Add(KubeJson.ToNode(subject));
+        }
+        stored["subjects"] = subjects;
+        return stored;
     }
 
     private static async Task ReconcileAsync(ObjectStore objects, AdmissionChain admission, TimeProvider clock, ResourceType type, KubeObject wanted,
@@ -82,7 +103,7 @@ public static partial class BootstrapPolicy
         wanted.Kind = type.Kind;
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var current = await objects.GetAsync(type, null, name, ct);
+            var current = await objects.GetAsync(type, wanted.Metadata.Namespace, name, ct);
             try
             {
                 if (current is null)

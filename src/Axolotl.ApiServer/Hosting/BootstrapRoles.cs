@@ -194,6 +194,39 @@ public static class BootstrapRoles
         Binding("system:axolotl-ingress-controller", "system:axolotl-ingress-controller", User(IngressUser)),
     ];
 
+    /// <summary>
+    /// The namespaced defaults upstream bootstraps that a client here reads: who may read the
+    /// extension-apiserver-authentication ConfigMap in kube-system (aggregated API servers bind their own
+    /// ServiceAccount to this Role, as metrics-server's manifest does).
+    /// </summary>
+    public const string ExtensionAuthenticationReader = "extension-apiserver-authentication-reader";
+
+    public static IReadOnlyList<Role> NamespaceRoles { get; } =
+    [
+        new Role
+        {
+            Metadata = NamespacedMeta(ExtensionAuthenticationReader, "kube-system"),
+            Rules = [new PolicyRule { Verbs = [.. Read], ApiGroups = [""], Resources = ["configmaps"], ResourceNames = [ControlPlane.ClusterAuthenticationTrust.ConfigMapName] }],
+        },
+    ];
+
+    public static IReadOnlyList<RoleBinding> NamespaceRoleBindings { get; } =
+    [
+        new RoleBinding
+        {
+            Metadata = NamespacedMeta("system::" + ExtensionAuthenticationReader, "kube-system"),
+            RoleRef = new RoleRef { ApiGroup = Api.Scheme.KnownResources.RbacGroup, Kind = "Role", Name = ExtensionAuthenticationReader },
+            Subjects = [User(ControllerManagerUser), User(SchedulerUser)],
+        },
+    ];
+
+    private static Api.Meta.ObjectMeta NamespacedMeta(string name, string ns)
+    {
+        var meta = Meta(name, null);
+        meta.Namespace = ns;
+        return meta;
+    }
+
     private static ClusterRole Role(string name, string? aggregateTo, List<PolicyRule> rules) => new()
     {
         Metadata = Meta(name, aggregateTo),

@@ -19,6 +19,9 @@ public sealed class OpenApiV3
 
     private readonly Dictionary<string, Document> _documents;
 
+    /// <summary>Swagger 2.0 paths and definitions of aggregated API servers that serve no v3 (merged into <see cref="SwaggerJson"/> only).</summary>
+    private readonly IReadOnlyList<JsonObject> _remoteSwagger;
+
     public OpenApiV3()
         : this(KnownResources.All)
     {
@@ -29,9 +32,10 @@ public sealed class OpenApiV3
     {
     }
 
-    private OpenApiV3(Dictionary<string, Document> documents)
+    private OpenApiV3(Dictionary<string, Document> documents, IReadOnlyList<JsonObject>? remoteSwagger = null)
     {
         _documents = documents;
+        _remoteSwagger = remoteSwagger ?? [];
         var paths = new JsonObject();
         foreach (var (path, document) in _documents.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
@@ -39,7 +43,7 @@ public sealed class OpenApiV3
         }
         IndexJson = Encoding.UTF8.GetBytes(new JsonObject { ["paths"] = paths }.ToJsonString(WriteOptions));
         _swagger = new Lazy<byte[]>(() => Encoding.UTF8.GetBytes(
-            SwaggerV2.Build(_documents.Values.Select(d => d.Tree), GroupVersionDocument.KubernetesVersion).ToJsonString(WriteOptions)));
+            SwaggerV2.Merge(SwaggerV2.Build(_documents.Values.Select(d => d.Tree), GroupVersionDocument.KubernetesVersion), _remoteSwagger).ToJsonString(WriteOptions)));
     }
 
     /// <summary>
@@ -55,6 +59,36 @@ public sealed class OpenApiV3
             documents.TryAdd(path, document);
         }
         return new OpenApiV3(documents);
+    }
+
+    /// <summary>
+    /// These documents with those of aggregated API servers: a remote v3 document takes its group/version's path (the
+    /// proxy sends that group/version's requests there, so its document describes what is served); a v2-only one
+    /// joins /openapi/v2.
+    /// </summary>
+    public OpenApiV3 WithRemote(IReadOnlyList<RemoteSpec> remote)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        if (remote.Count == 0)
+        {
+            return this;
+        }
+        var documents = new Dictionary<string, Document>(_documents, StringComparer.Ordinal);
+        var swagger = new List<JsonObject>(_remoteSwagger);
+        foreach (var spec in remote)
+        {
+            if (spec.V3 is { } tree)
+            {
+                var canonical = (JsonObject)Canonical(tree)!;
+                var json = Encoding.UTF8.GetBytes(canonical.ToJsonString(WriteOptions));
+                documents[spec.Path] = new Document(canonical, json, Convert.ToHexString(SHA512.HashData(json)));
+            }
+            else if (spec.V2 is { } v2)
+            {
+                swagger.Add(v2);
+            }
+        }
+        return new OpenApiV3(documents, swagger);
     }
 
     private readonly Lazy<byte[]> _swagger;

@@ -32,6 +32,35 @@ internal static class SwaggerV2
         "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml",
     ];
 
+    /// <summary>
+    /// <paramref name="swagger"/> with the paths and definitions of aggregated API servers' own Swagger documents: a
+    /// path or definition already there keeps its value (upstream renames a conflicting definition instead).
+    /// </summary>
+    public static JsonObject Merge(JsonObject swagger, IReadOnlyList<JsonObject> remote)
+    {
+        if (remote.Count == 0)
+        {
+            return swagger;
+        }
+        foreach (var section in new[] { "paths", "definitions" })
+        {
+            var merged = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal);
+            foreach (var (name, value) in swagger[section] as JsonObject ?? [])
+            {
+                merged[name] = value?.DeepClone();
+            }
+            foreach (var document in remote)
+            {
+                foreach (var (name, value) in document[section] as JsonObject ?? [])
+                {
+                    merged.TryAdd(name, value?.DeepClone());
+                }
+            }
+            swagger[section] = new JsonObject(merged);
+        }
+        return swagger;
+    }
+
     public static JsonObject Build(IEnumerable<JsonObject> v3Documents, string kubernetesVersion)
     {
         var paths = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal);

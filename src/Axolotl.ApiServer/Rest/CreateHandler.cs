@@ -59,6 +59,10 @@ public sealed class CreateHandler(RestServices services)
             await services.Services.AllocateAsync(admitted, null, scope.Aborted, reserve: !dryRun);
         }
         WarningHeaders.Add(scope);
+        // Converted before the write is admitted: a conversion webhook that fails leaves nothing charged to quota.
+        // A dry run converts too, as upstream's dry-run storage encodes the object at the storage version: a
+        // conversion that would fail the create fails the dry run, and the answer is what a read would return.
+        var toStore = await services.Views.ToStorageAsync(type, admitted, scope.Aborted);
         if (dryRun)
         {
             if (await services.Objects.GetAsync(type, scope.Namespace, name, scope.Aborted) is not null)
@@ -66,10 +70,8 @@ public sealed class CreateHandler(RestServices services)
                 throw ApiErrors.AlreadyExists(type, name);
             }
             await services.Admission.WriteAsync(attributes, write: null, scope.Aborted);
-            return admitted;
+            return type.Custom is null ? admitted : await services.Views.ToViewAsync(type, toStore, scope.Aborted);
         }
-        // Converted before the write is admitted: a conversion webhook that fails leaves nothing charged to quota.
-        var toStore = await services.Views.ToStorageAsync(type, admitted, scope.Aborted);
         var stored = await services.Admission.WriteAsync(attributes,
             () => services.Objects.CreateAsync(type, toStore, scope.Aborted), scope.Aborted);
         return await services.Views.ToViewAsync(type, stored!.Object, scope.Aborted);

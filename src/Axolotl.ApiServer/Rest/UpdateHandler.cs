@@ -136,7 +136,9 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
             }
             if (dryRun)
             {
-                return admitted;
+                // A custom resource goes through its conversion as a real update does (CreateHandler says why).
+                return type.Custom is null ? admitted
+                    : await services.Views.ToViewAsync(type, await services.Views.ToStorageAsync(type, admitted, scope.Aborted), scope.Aborted);
             }
             if (JsonNode.DeepEquals(admitted, currentView))
             {

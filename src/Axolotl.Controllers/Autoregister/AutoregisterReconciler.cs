@@ -30,8 +30,14 @@ public sealed class AutoregisterReconciler(KubeClient client, IObjectCache<APISe
 
     public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
     {
-        var desired = Desired(key);
         var current = apiServices.Get(null, key);
+        if (current is not null && BuiltInApiServices.YieldsToService(current))
+        {
+            // Neither updated nor deleted: an installed metrics server keeps its APIService.
+            _synced[key] = 0;
+            return ReconcileResult.Done;
+        }
+        var desired = Desired(key);
         var resource = client.Resource<APIService>();
         switch (AutoregisterDecision.Decide(desired, current, _synced.ContainsKey(key), _presentAtStart.Contains(key)))
         {

@@ -60,6 +60,15 @@ public static class BuiltInApiServices
     /// <summary>The built-ins of this binary.</summary>
     public static IReadOnlyDictionary<string, APIService> All { get; } = For(KnownResources.All);
 
+    /// <summary>
+    /// Whether a built-in's APIService that names a Service is left as it is, even at start: metrics.k8s.io only, which
+    /// upstream does not serve itself. Installing metrics-server points v1beta1.metrics.k8s.io at its Service (keeping the
+    /// automanaged label the object already had); reverting that at the next start, as upstream reverts its own
+    /// built-ins, would take the installed server away. Setting the service back to null gives the built-in back.
+    /// </summary>
+    public static bool YieldsToService(APIService current) =>
+        current?.Spec is { Service: not null, Group: KnownResources.MetricsGroup };
+
     /// <summary>Whether <paramref name="group"/>/<paramref name="version"/> has a place in kube-apiserver's table.</summary>
     public static bool HasPriority(string group, string version) => Priorities.ContainsKey((group, version));
 

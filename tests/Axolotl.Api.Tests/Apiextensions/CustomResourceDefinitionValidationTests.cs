@@ -91,6 +91,28 @@ public sealed class CustomResourceDefinitionValidationTests
         Assert.Contains("spec.conversion.webhookClientConfig.url: Invalid value: \"x=1\": query parameters are not permitted in the URL", errors);
     }
 
+    private static JsonObject Established(JsonObject crd)
+    {
+        crd["status"] = JsonNode.Parse("""{"conditions":[{"type":"Established","status":"True"}],"storedVersions":["v1"]}""");
+        return crd;
+    }
+
+    [Fact]
+    public void A_caBundle_that_is_not_PEM_is_accepted_on_create_and_refused_once_an_Established_CRD_had_a_usable_or_no_bundle()
+    {
+        var garbage = Crd(extraSpec: Conversion("""{"clientConfig":{"url":"https://example.com/convert","caBundle":"Zm9v"},"conversionReviewVersions":["v1"]}"""));
+        Assert.Empty(Errors(garbage));
+        Assert.Equal("unable to load root certificates: unable to parse bytes as PEM block", CustomResourceDefinitionValidation.ConversionCaBundleProblem(garbage));
+
+        // Established with no caBundle: an update may not bring a bad one (upstream's words, the bytes as Go's %#v prints them).
+        var established = Established(Crd(extraSpec: Conversion("""{"clientConfig":{"url":"https://example.com/convert"},"conversionReviewVersions":["v1"]}""")));
+        Assert.Equal(["spec.conversion.webhookClientConfig.caBundle: Invalid value: []byte{0x66, 0x6f, 0x6f}: unable to load root certificates: unable to parse bytes as PEM block"],
+            Errors(garbage, established));
+        // Not yet Established, or its bundle unusable already: the update passes (the ratchet).
+        Assert.Empty(Errors(garbage, Crd()));
+        Assert.Empty(Errors(garbage, Established(Crd(extraSpec: Conversion("""{"clientConfig":{"url":"https://example.com/convert","caBundle":"YmFy"},"conversionReviewVersions":["v1"]}""")))));
+    }
+
     [Fact]
     public void A_review_version_list_needs_one_this_server_speaks_unless_the_old_one_had_none_either()
     {

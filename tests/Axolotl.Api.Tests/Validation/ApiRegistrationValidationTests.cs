@@ -65,6 +65,18 @@ public sealed class ApiRegistrationValidationTests
     }
 
     [Fact]
+    public void A_built_in_group_may_name_a_service_but_neither_the_core_group_nor_apiregistration_itself()
+    {
+        const string metrics = """{"group":"metrics.k8s.io","version":"v1beta1","groupPriorityMinimum":100,"versionPriority":100,"service":{"namespace":"kube-system","name":"metrics-server"},"insecureSkipTLSVerify":true}""";
+        Assert.Empty(Errors<APIService>(ApiService("v1beta1.metrics.k8s.io", metrics)));
+
+        Assert.Contains("spec.service: Forbidden: the legacy core API (v1.) is served by this API server and may not be proxied",
+            Errors<APIService>(ApiService("v1.", """{"version":"v1","groupPriorityMinimum":18000,"versionPriority":1,"service":{"namespace":"ns","name":"api"}}""")));
+        Assert.Contains("spec.service: Forbidden: apiregistration.k8s.io is served by the aggregator itself and may not be proxied",
+            Errors<APIService>(ApiService("v1.apiregistration.k8s.io", """{"group":"apiregistration.k8s.io","version":"v1","groupPriorityMinimum":18000,"versionPriority":1,"service":{"namespace":"ns","name":"api"}}""")));
+    }
+
+    [Fact]
     public void A_condition_status_must_be_True_False_or_Unknown()
     {
         var errors = Errors<APIService>(ApiService("v1.apps", """{"group":"apps","version":"v1","groupPriorityMinimum":1,"versionPriority":1}""",

@@ -46,12 +46,11 @@ public sealed class AggregatedDiscoveryTests
     }
 
     [Fact]
-    public void Discovery_lists_a_remote_group_version_fresh_or_stale_and_a_local_group_version_wins()
+    public void Discovery_lists_a_remote_group_version_fresh_or_stale()
     {
         var documents = new DiscoveryDocuments(KnownResources.All, Aggregated(
             new RemoteGroupVersion("wardle.example.com", "v1alpha1", 1000, 15, Flunders, Fresh: true),
-            new RemoteGroupVersion("down.example.com", "v1", 1000, 15, null, Fresh: false),
-            new RemoteGroupVersion("apps", "v1", 17800, 15, null, Fresh: false)));
+            new RemoteGroupVersion("down.example.com", "v1", 1000, 15, null, Fresh: false)));
 
         var legacy = JsonNode.Parse(documents.LegacyGroupList)!["groups"]!.AsArray();
         Assert.Single(legacy, g => g!["name"]!.GetValue<string>() == "wardle.example.com");
@@ -64,8 +63,25 @@ public sealed class AggregatedDiscoveryTests
         JsonNode Version(string group) => aggregated.Single(i => i!["metadata"]!["name"]!.GetValue<string>() == group)!["versions"]![0]!;
         Assert.Equal(("Current", 2), (Version("wardle.example.com")["freshness"]!.GetValue<string>(), Version("wardle.example.com")["resources"]!.AsArray().Count));
         Assert.Equal(("Stale", 0), (Version("down.example.com")["freshness"]!.GetValue<string>(), Version("down.example.com")["resources"]!.AsArray().Count));
-        Assert.Equal("Current", Version("apps")["freshness"]!.GetValue<string>());
-        Assert.Single(aggregated, i => i!["metadata"]!["name"]!.GetValue<string>() == "apps");
+    }
+
+    [Fact]
+    public void A_remote_APIService_for_a_built_in_group_version_replaces_the_built_in_in_discovery()
+    {
+        JsonArray metrics = [new JsonObject { ["name"] = "pods", ["singularName"] = "", ["namespaced"] = true, ["kind"] = "PodMetrics", ["verbs"] = new JsonArray("get", "list") }];
+        var documents = new DiscoveryDocuments(KnownResources.All, Aggregated(new RemoteGroupVersion("metrics.k8s.io", "v1beta1", 100, 100, metrics, Fresh: true)));
+
+        // Its resource list is the backend's (proxied), no longer the built-in's; the group stays listed once.
+        Assert.False(documents.LegacyResourceLists.ContainsKey("metrics.k8s.io/v1beta1"));
+        Assert.True(documents.LegacyResourceLists.ContainsKey("apps/v1"));
+        var aggregated = JsonNode.Parse(documents.AggregatedGroups)!["items"]!.AsArray();
+        var group = Assert.Single(aggregated, i => i!["metadata"]!["name"]!.GetValue<string>() == "metrics.k8s.io")!;
+        var version = Assert.Single(group["versions"]!.AsArray())!;
+        Assert.Equal(["pods"], version["resources"]!.AsArray().Select(r => r!["resource"]!.GetValue<string>()));
+        Assert.Single(JsonNode.Parse(documents.LegacyGroupList)!["groups"]!.AsArray(), g => g!["name"]!.GetValue<string>() == "metrics.k8s.io");
+
+        // Back to Local: the built-in's own list again.
+        Assert.True(new DiscoveryDocuments(KnownResources.All, Aggregated()).LegacyResourceLists.ContainsKey("metrics.k8s.io/v1beta1"));
     }
 
     [Theory]

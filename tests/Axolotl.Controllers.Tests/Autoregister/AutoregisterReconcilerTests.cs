@@ -70,6 +70,32 @@ public sealed class AutoregisterReconcilerTests : IDisposable
     }
 
     [Fact]
+    public async Task An_installed_metrics_server_keeps_its_APIService_at_start_and_a_Local_one_is_still_set_back()
+    {
+        var builtIns = BuiltInApiServices.For(Axolotl.Api.Scheme.KnownResources.All.Where(r => r.Group == "metrics.k8s.io"));
+        var reconciler = new AutoregisterReconciler(_api.Client, _apiServices, _crds, builtIns);
+        // What applying metrics-server's manifest leaves: the automanaged label of the built-in, and its Service.
+        var installed = BuiltInApiServices.Local("metrics.k8s.io", "v1beta1", 100, 100, APIService.ManagedOnStart);
+        installed.Spec!.Service = new ServiceReference { Namespace = "kube-system", Name = "metrics-server" };
+        installed.Spec.InsecureSkipTLSVerify = true;
+        Seed(installed);
+        reconciler.RecordPresentAtStart(["v1beta1.metrics.k8s.io"]);
+
+        Assert.Equal(ReconcileResult.Done, await reconciler.ReconcileAsync("v1beta1.metrics.k8s.io", default));
+
+        Assert.Empty(_api.Writes);
+        Assert.Equal("metrics-server", _api.Get<APIService>(null!, "v1beta1.metrics.k8s.io")!.Spec!.Service!.Name);
+
+        // Without a Service it is an ordinary onstart built-in again: a changed spec is set back at the next start.
+        _api.Mutate<APIService>(null!, "v1beta1.metrics.k8s.io", a => { a.Spec!.Service = null; a.Spec.InsecureSkipTLSVerify = null; a.Spec.VersionPriority = 7; });
+        SyncCache();
+        var restarted = new AutoregisterReconciler(_api.Client, _apiServices, _crds, builtIns);
+        restarted.RecordPresentAtStart(["v1beta1.metrics.k8s.io"]);
+        await restarted.ReconcileAsync("v1beta1.metrics.k8s.io", default);
+        Assert.Equal(100, _api.Get<APIService>(null!, "v1beta1.metrics.k8s.io")!.Spec!.VersionPriority);
+    }
+
+    [Fact]
     public async Task A_CRD_versions_APIService_comes_with_the_CRD_and_goes_with_it()
     {
         _reconciler.RecordPresentAtStart([]);

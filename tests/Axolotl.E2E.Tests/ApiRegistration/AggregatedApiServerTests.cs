@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Text.Json.Nodes;
 using Axolotl.E2E.Tests.Harness;
 using TestPki = Axolotl.Testing.TestPki;
@@ -15,7 +18,8 @@ namespace Axolotl.E2E.Tests.ApiRegistration;
 /// leave the machine. registered by an APIService with
 /// its caBundle. kube-aggregator's behaviour: the discovery probe makes it Available, requests are authorized here and
 /// proxied with the caller's identity and the front-proxy client certificate, discovery lists its resources, watches
-/// stream, redirects are refused; a caBundle that does not match, or a backend that stopped, gets upstream's 503s.
+/// stream, upgrades (exec's WebSocket) are relayed, redirects are refused; a caBundle that does not match, or a backend
+/// that stopped, gets upstream's 503s. The front proxy's trust is published in kube-system/extension-apiserver-authentication.
 /// </summary>
 public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<ServerFixture>
 {
@@ -29,7 +33,7 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
             .Select(u => u.Address)
             .First(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a) && a.GetAddressBytes() is not [169, 254, _, _] and not [10, 96, _, _]);
 
-    private async Task<string> RegisterAsync(string ns, string group, TestAggregatedApiServer backend, string caBundle)
+    private async Task<string> RegisterAsync(string ns, string group, TestAggregatedApiServer backend, string caBundle, string version = Version, int groupPriority = 1000, int versionPriority = 15)
     {
         await fx.Kubectl.OkWithInputAsync($$"""
             apiVersion: v1
@@ -75,21 +79,78 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
             apiVersion: apiregistration.k8s.io/v1
             kind: APIService
             metadata:
-              name: {{Version}}.{{group}}
+              name: {{version}}.{{group}}
             spec:
               group: {{group}}
-              version: {{Version}}
-              groupPriorityMinimum: 1000
-              versionPriority: 15
+              version: {{version}}
+              groupPriorityMinimum: {{groupPriority}}
+              versionPriority: {{versionPriority}}
               caBundle: {{caBundle}}
               service:
                 namespace: {{ns}}
                 name: api
             """, "apply", "-f", "-");
-        var name = $"{Version}.{group}";
+        var name = $"{version}.{group}";
         await Eventually.KubectlAsync(fx.Kubectl, r => r.Stdout.Trim() == "True/Passed", $"APIService {name} Available",
             "get", "apiservice", name, "-o", "jsonpath={.status.conditions[0].status}/{.status.conditions[0].reason}");
         return name;
+    }
+
+    /// <summary>
+    /// kube-system/extension-apiserver-authentication tells an aggregated server how to trust the front proxy: its CA (which
+    /// the certificate the proxy presented chains to), its name and headers; the bootstrapped Role lets a server's
+    /// ServiceAccount read it and nothing else, once bound as metrics-server binds it.
+    /// </summary>
+    private async Task AssertPublishedTrustAsync(string ns, X509Certificate2 presented)
+    {
+        var data = JsonNode.Parse(await fx.Kubectl.OkAsync("get", "configmap", "extension-apiserver-authentication", "-n", "kube-system", "-o", "json"))!["data"]!;
+        Assert.Equal(("""["front-proxy-client"]""", """["X-Remote-User"]""", """["X-Remote-Group"]""", """["X-Remote-Extra-"]"""),
+            (data["requestheader-allowed-names"]!.GetValue<string>(), data["requestheader-username-headers"]!.GetValue<string>(),
+             data["requestheader-group-headers"]!.GetValue<string>(), data["requestheader-extra-headers-prefix"]!.GetValue<string>()));
+        Assert.StartsWith("-----BEGIN CERTIFICATE-----", data["client-ca-file"]!.GetValue<string>(), StringComparison.Ordinal);
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPem(data["requestheader-client-ca-file"]!.GetValue<string>());
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        Assert.True(chain.Build(presented), "the front proxy's client certificate chains to requestheader-client-ca-file");
+
+        var binding = $"e2e-auth-reader-{ns}";
+        await fx.Kubectl.OkAsync("create", "rolebinding", binding, "-n", "kube-system", "--role=extension-apiserver-authentication-reader", $"--serviceaccount={ns}:api");
+        try
+        {
+            var serviceAccount = $"--as=system:serviceaccount:{ns}:api";
+            Assert.Equal("yes", (await fx.Kubectl.RunAsync("auth", "can-i", "get", "configmaps/extension-apiserver-authentication", "-n", "kube-system", serviceAccount)).Stdout.Trim());
+            Assert.Equal("no", (await fx.Kubectl.RunAsync("auth", "can-i", "get", "configmaps/kube-root-ca.crt", "-n", "kube-system", serviceAccount)).Stdout.Trim());
+        }
+        finally
+        {
+            await fx.Kubectl.RunAsync("delete", "rolebinding", binding, "-n", "kube-system");
+        }
+    }
+
+    /// <summary>An exec-like upgrade of an aggregated resource is relayed once the backend switches protocols: a WebSocket that echoes.</summary>
+    private async Task AssertUpgradeRelayedAsync(string group, string ns, TestAggregatedApiServer backend)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.RemoteCertificateValidationCallback = PortForward.ServerTrust.For(fx.Server);
+        socket.Options.SetRequestHeader("Authorization", "Bearer " + KubeconfigFile.Token(fx.Server.Kubeconfig));
+        socket.Options.AddSubProtocol("v5.channel.k8s.io");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var path = $"/apis/{group}/{Version}/namespaces/{ns}/flunders/one/exec";
+        await socket.ConnectAsync(new Uri($"wss://127.0.0.1:{fx.Server.Port}{path}?command=sh"), timeout.Token);
+        Assert.Equal("v5.channel.k8s.io", socket.SubProtocol);
+        foreach (var message in new[] { "hello", "again" })
+        {
+            await socket.SendAsync(Encoding.ASCII.GetBytes(message), WebSocketMessageType.Binary, true, timeout.Token);
+            var buffer = new byte[64];
+            var received = await socket.ReceiveAsync(buffer, timeout.Token);
+            Assert.Equal(message, Encoding.ASCII.GetString(buffer, 0, received.Count));
+        }
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+        Assert.Equal(WebSocketState.Closed, socket.State);
+        Assert.Contains(backend.Requests, r => r.Path == path + "?command=sh" && r.User is { Length: > 0 });
     }
 
     [Fact]
@@ -110,6 +171,8 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
             Assert.Equal("jane", seen.User);
             Assert.Equal(["system:masters", "system:authenticated"], seen.Groups); // one header line each, as Go's server reads them
             Assert.Equal(("front-proxy-client", "axolotl-front-proxy-ca"), (seen.ClientSubject, seen.ClientIssuer));
+            await AssertPublishedTrustAsync(ns, backend.LastClientCertificate!);
+
             // Authorized here first: without a grant, the request never reaches the backend.
             var denied = await fx.Kubectl.FailAsync("get", "--raw", $"/apis/{group}/{Version}/namespaces/{ns}/flunders/two", "--as=jane");
             Assert.Contains("forbidden", denied);
@@ -122,6 +185,12 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
             Assert.Equal("one", TableText.Row(await fx.Kubectl.OkAsync("get", "flunders", "-n", ns), "one")[0]);
             Assert.Contains(group, await fx.Kubectl.OkAsync("get", "--raw", "/apis"));
 
+            // Its OpenAPI v3 document is listed and served here: kubectl explain knows the aggregated kind.
+            var explained = await Eventually.KubectlAsync(fx.Kubectl, r => r.ExitCode == 0, "kubectl explain of the aggregated kind",
+                "explain", "flunders.spec", $"--api-version={group}/{Version}");
+            Assert.Contains("FlunderSpec is what a flunder wants.", explained.Stdout);
+            Assert.Contains("Reference names another flunder.", explained.Stdout);
+
             using var http = ApiClient.Create(fx.Server);
             // A watch streams: the backend sends one event and holds the stream open.
             using (var watch = await http.GetAsync($"/apis/{group}/{Version}/namespaces/{ns}/flunders?watch=true", HttpCompletionOption.ResponseHeadersRead))
@@ -130,6 +199,8 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
                 var line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
                 Assert.Contains("\"type\":\"ADDED\"", line);
             }
+            await AssertUpgradeRelayedAsync(group, ns, backend);
+
             // Redirects are not followed but refused (--aggregator-reject-forwarding-redirect).
             using (var redirect = await http.GetAsync($"/apis/{group}/{Version}/redirect"))
             {
@@ -159,6 +230,44 @@ public sealed class AggregatedApiServerTests(ServerFixture fx) : IClassFixture<S
         {
             await fx.Kubectl.RunAsync("delete", "apiservice", name);
         }
+    }
+
+    [Fact]
+    public async Task Installing_a_metrics_server_takes_metrics_k8s_io_from_the_built_in_and_Local_gives_it_back()
+    {
+        var ns = await fx.NewNamespaceAsync("metrics-server");
+        const string group = "metrics.k8s.io";
+        const string name = "v1beta1.metrics.k8s.io";
+        await Eventually.KubectlAsync(fx.Kubectl, r => r.ExitCode == 0, "the built-in APIService", "get", "apiservice", name);
+        await using var backend = await TestAggregatedApiServer.StartAsync(HostAddress(), group, "v1beta1", $"api.{ns}.svc");
+        try
+        {
+            // What applying metrics-server's manifest does: the same APIService, now naming its Service.
+            await RegisterAsync(ns, group, backend, backend.CaBundle, "v1beta1", groupPriority: 100, versionPriority: 100);
+            var served = await Eventually.KubectlAsync(fx.Kubectl, r => r.ExitCode == 0, "metrics.k8s.io proxied",
+                "get", "--raw", $"/apis/{group}/v1beta1/namespaces/{ns}/flunders/one");
+            Assert.Contains("served by the aggregated API server", served.Stdout);
+            // Discovery follows: the backend's resources, not the built-in's.
+            var resources = await Eventually.KubectlAsync(fx.Kubectl, r => r.Stdout.Contains("flunders", StringComparison.Ordinal), "the backend's metrics resources",
+                "api-resources", $"--api-group={group}");
+            Assert.DoesNotContain("PodMetrics", resources.Stdout);
+            Assert.Equal("Local", (await fx.Kubectl.OkAsync("get", "apiservice", "v1.apps", "-o", "jsonpath={.status.conditions[0].reason}")).Trim());
+        }
+        finally
+        {
+            // Back to Local (service: null): the built-in serves again.
+            await fx.Kubectl.RunAsync("patch", "apiservice", name, "--type=merge", "-p", """{"spec":{"service":null,"caBundle":null}}""");
+        }
+        var builtIn = await Eventually.KubectlAsync(fx.Kubectl, r => r.Stdout.Contains("PodMetrics", StringComparison.Ordinal), "the built-in metrics.k8s.io again",
+            "api-resources", $"--api-group={group}");
+        Assert.DoesNotContain("flunders", builtIn.Stdout);
+        Assert.Contains("\"kind\":\"PodMetricsList\"", await fx.Kubectl.OkAsync("get", "--raw", $"/apis/{group}/v1beta1/namespaces/{ns}/pods"));
+        Assert.Equal("True/Local", (await Eventually.KubectlAsync(fx.Kubectl, r => r.Stdout.Trim() == "True/Local", "Local and Available",
+            "get", "apiservice", name, "-o", "jsonpath={.status.conditions[0].status}/{.status.conditions[0].reason}")).Stdout.Trim());
+
+        // The core group and the aggregator's own stay here: refused in the words of a 422.
+        var refused = await fx.Kubectl.FailAsync("patch", "apiservice", "v1.", "--type=merge", "-p", "{\"spec\":{\"service\":{\"namespace\":\"" + ns + "\",\"name\":\"api\"}}}");
+        Assert.Contains("spec.service: Forbidden: the legacy core API (v1.) is served by this API server and may not be proxied", refused);
     }
 
     [Fact]

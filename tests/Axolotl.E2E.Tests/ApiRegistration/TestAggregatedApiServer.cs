@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.WebSockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Axolotl.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -14,7 +16,8 @@ namespace Axolotl.E2E.Tests.ApiRegistration;
 /// <summary>
 /// A small aggregated API server on a free port of the given address of this host: HTTPS with a serving certificate from a CA of its own for
 /// SERVICE.NAMESPACE.svc, serving /apis/GROUP/VERSION (an APIResourceList with one namespaced resource, flunders),
-/// a list and a get of one flunder, a watch that sends one event and holds the stream open, and a redirect. It
+/// a list and a get of one flunder, a watch that sends one event and holds the stream open, a redirect, an exec
+/// that upgrades to a WebSocket and echoes, and its OpenAPI v3 (index and document). It
 /// records each request's identity headers and the client certificate the caller presented.
 /// </summary>
 public sealed class TestAggregatedApiServer : IAsyncDisposable
@@ -41,6 +44,9 @@ public sealed class TestAggregatedApiServer : IAsyncDisposable
     /// <summary>Each request: path and query, X-Remote-User, X-Remote-Group values, and the client certificate's subject and issuer.</summary>
     public ConcurrentQueue<(string Path, string? User, string[] Groups, string? ClientSubject, string? ClientIssuer)> Requests { get; } = new();
 
+    /// <summary>The client certificate of the last request that presented one (the front proxy's, checked against the published CA).</summary>
+    public X509Certificate2? LastClientCertificate { get; private set; }
+
     public static async Task<TestAggregatedApiServer> StartAsync(IPAddress address, string group, string version, string serverName)
     {
         var pki = new TestPki("aggregated-api-ca");
@@ -54,17 +60,37 @@ public sealed class TestAggregatedApiServer : IAsyncDisposable
             ClientCertificateValidation = (_, _, _) => true,
         })));
         var app = builder.Build();
+        app.UseWebSockets();
         TestAggregatedApiServer? server = null;
         var prefix = $"/apis/{group}/{version}";
         app.Run(async ctx =>
         {
             var certificate = ctx.Connection.ClientCertificate;
+            if (certificate is not null)
+            {
+                server!.LastClientCertificate = certificate;
+            }
             server!.Requests.Enqueue((ctx.Request.Path + ctx.Request.QueryString, ctx.Request.Headers["X-Remote-User"].FirstOrDefault(),
-                [.. ctx.Request.Headers["X-Remote-Group"].Select(g => g ?? "")], certificate?.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false),
-                certificate?.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, true)));
+                [.. ctx.Request.Headers["X-Remote-Group"].Select(g => g ?? "")], certificate?.GetNameInfo(X509NameType.SimpleName, false),
+                certificate?.GetNameInfo(X509NameType.SimpleName, true)));
             var path = ctx.Request.Path.Value ?? "";
             ctx.Response.ContentType = "application/json";
-            if (path == prefix)
+            if (path.EndsWith("/exec", StringComparison.Ordinal) && ctx.WebSockets.IsWebSocketRequest)
+            {
+                await EchoAsync(ctx);
+            }
+            else if (path == "/openapi/v3")
+            {
+                await ctx.Response.WriteAsync(new JsonObject
+                {
+                    ["paths"] = new JsonObject { [prefix[1..]] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3{prefix}?hash=1" } },
+                }.ToJsonString(), ctx.RequestAborted);
+            }
+            else if (path == "/openapi/v3" + prefix)
+            {
+                await ctx.Response.WriteAsync(OpenApi(group, version).ToJsonString(), ctx.RequestAborted);
+            }
+            else if (path == prefix)
             {
                 await ctx.Response.WriteAsync(ResourceList(group, version).ToJsonString(), ctx.RequestAborted);
             }
@@ -111,6 +137,55 @@ public sealed class TestAggregatedApiServer : IAsyncDisposable
         server = new TestAggregatedApiServer(app, pki, address, new Uri(app.Urls.First()).Port);
         return server;
     }
+
+    /// <summary>An exec-like stream: accepts the WebSocket with the first subprotocol asked for and sends every message back.</summary>
+    private static async Task EchoAsync(HttpContext ctx)
+    {
+        var protocol = ctx.WebSockets.WebSocketRequestedProtocols.FirstOrDefault();
+        using var socket = await ctx.WebSockets.AcceptWebSocketAsync(protocol);
+        var buffer = new byte[4096];
+        while (true)
+        {
+            var received = await socket.ReceiveAsync(buffer, ctx.RequestAborted);
+            if (received.MessageType == WebSocketMessageType.Close)
+            {
+                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, ctx.RequestAborted);
+                return;
+            }
+            await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, ctx.RequestAborted);
+        }
+    }
+
+    /// <summary>The OpenAPI v3 document of the group/version, as k8s.io/apiserver serves one: Flunder's schema with its GVK and descriptions.</summary>
+    private static JsonObject OpenApi(string group, string version) => new()
+    {
+        ["openapi"] = "3.0.0",
+        ["info"] = new JsonObject { ["title"] = "wardle", ["version"] = version },
+        ["paths"] = new JsonObject { [$"/apis/{group}/{version}/namespaces/{{namespace}}/flunders"] = new JsonObject { ["get"] = new JsonObject { ["operationId"] = "listFlunders" } } },
+        ["components"] = new JsonObject
+        {
+            ["schemas"] = new JsonObject
+            {
+                ["com.example.wardle.Flunder"] = new JsonObject
+                {
+                    ["type"] = "object",
+                    ["description"] = "Flunder is served by the aggregated API server.",
+                    ["properties"] = new JsonObject
+                    {
+                        ["apiVersion"] = new JsonObject { ["type"] = "string", ["description"] = "APIVersion of the object." },
+                        ["kind"] = new JsonObject { ["type"] = "string", ["description"] = "Kind of the object." },
+                        ["spec"] = new JsonObject
+                        {
+                            ["type"] = "object",
+                            ["description"] = "FlunderSpec is what a flunder wants.",
+                            ["properties"] = new JsonObject { ["reference"] = new JsonObject { ["type"] = "string", ["description"] = "Reference names another flunder." } },
+                        },
+                    },
+                    ["x-kubernetes-group-version-kind"] = new JsonArray(new JsonObject { ["group"] = group, ["kind"] = "Flunder", ["version"] = version }),
+                },
+            },
+        },
+    };
 
     private static JsonObject ResourceList(string group, string version) => new()
     {

@@ -8,7 +8,7 @@ namespace Axolotl.E2E.Tests.CustomResources;
 /// A CRD whose v2 joins v1's host and port into one hostPort field, converted by a webhook the test serves
 /// over HTTPS on loopback (its test CA in the caBundle), driven by the real kubectl: objects written at one
 /// version read at the other, lists and watches at v2, and a stopped webhook failing v2 reads with
-/// upstream's message while v1 (the storage version) still reads.
+/// upstream's message while v1 (the storage version) still reads; a server-side dry run converts as the create it rehearses.
 /// </summary>
 public sealed class CustomResourceConversionWebhookTests(ServerFixture fx) : IClassFixture<ServerFixture>
 {
@@ -81,6 +81,10 @@ public sealed class CustomResourceConversionWebhookTests(ServerFixture fx) : ICl
             await fx.Kubectl.OkWithInputAsync(Backend(group, "v2", "cache", "{hostPort: \"cache.internal:6379\"}"), "apply", "-n", ns, "-f", "-");
             Assert.Equal("cache.internal/6379", await fx.Kubectl.OkAsync("get", v1, "cache", "-n", ns, "-o", "jsonpath={.spec.host}/{.spec.port}"));
             Assert.Equal("cache.internal:6379 db.internal:5432", (await fx.Kubectl.OkAsync("get", v2, "-n", ns, "-o", "jsonpath={range .items[*]}{.spec.hostPort} {end}")).Trim());
+            // A server-side dry run at v2 goes through the webhook to v1 and back, as the create it rehearses, and stores nothing.
+            Assert.Equal("dry.internal:1", await fx.Kubectl.OkWithInputAsync(Backend(group, "v2", "dry", "{hostPort: \"dry.internal:1\"}"),
+                "create", "--dry-run=server", "-n", ns, "-f", "-", "-o", "jsonpath={.spec.hostPort}"));
+            Assert.Contains("NotFound", await fx.Kubectl.FailAsync("get", v2, "dry", "-n", ns));
 
             await using (var watcher = fx.Kubectl.Start("get", v2, "-n", ns, "-w", "-o", "jsonpath={.metadata.name}={.spec.hostPort}{\"\\n\"}"))
             {
@@ -94,6 +98,9 @@ public sealed class CustomResourceConversionWebhookTests(ServerFixture fx) : ICl
             var failed = await fx.Kubectl.FailAsync("get", v2, "db", "-n", ns);
             Assert.Contains($"Error from server: conversion webhook for {group}/v1, Kind=Backend failed: Post \"https://127.0.0.1:{port}/convert?timeout=30s\": dial tcp 127.0.0.1:{port}: connect: connection refused", failed, StringComparison.Ordinal);
             Assert.Equal("db.internal", await fx.Kubectl.OkAsync("get", v1, "db", "-n", ns, "-o", "jsonpath={.spec.host}"));
+            // With the webhook gone, a dry-run create at v2 fails as the real create would (it used to skip the conversion).
+            var dryRun = await fx.Kubectl.FailWithInputAsync(Backend(group, "v2", "dry", "{hostPort: \"dry.internal:1\"}"), "create", "--dry-run=server", "-n", ns, "-f", "-");
+            Assert.Contains($"conversion webhook for {group}/v2, Kind=Backend failed", dryRun, StringComparison.Ordinal);
         }
         finally
         {

@@ -57,7 +57,7 @@ public static class CustomResourceDefinitionValidation
         }
         ValidateNames(names, specPath.Child("names"), errors);
         ValidateVersions(spec["versions"] as JsonArray, specPath.Child("versions"), errors);
-        ValidateConversion(spec, old?["spec"] as JsonObject, specPath.Child("conversion"), errors);
+        ValidateConversion(spec, old, specPath.Child("conversion"), errors);
         if (old is not null)
         {
             ValidateStoredVersions(crd["status"] as JsonObject ?? old["status"] as JsonObject, spec["versions"] as JsonArray, errors);
@@ -452,10 +452,13 @@ public static class CustomResourceDefinitionValidation
     /// spec.conversion as upstream's validateCustomResourceConversion judges it, with its internal field
     /// paths (webhook.clientConfig is reported as webhookClientConfig, webhook.conversionReviewVersions as
     /// conversionReviewVersions). A list of review versions without one this server speaks is refused on
-    /// create, and on update unless the old list had none either (upstream's ratchet).
+    /// create, and on update unless the old list had none either (upstream's ratchet). A caBundle that is not PEM
+    /// certificates is refused only on an update of an Established CRD whose caBundle was empty or usable (upstream's
+    /// allowInvalidCABundle): on create it is accepted and the CRD is not Established (InvalidCABundle).
     /// </summary>
-    private static void ValidateConversion(JsonObject spec, JsonObject? oldSpec, FieldPath path, List<FieldError> errors)
+    private static void ValidateConversion(JsonObject spec, JsonObject? old, FieldPath path, List<FieldError> errors)
     {
+        var oldSpec = old?["spec"] as JsonObject;
         if (spec["conversion"] is not JsonObject conversion)
         {
             return;
@@ -490,14 +493,57 @@ public static class CustomResourceDefinitionValidation
         }
         else
         {
-            ValidateClientConfig(clientConfig, path.Child("webhookClientConfig"), errors);
+            ValidateClientConfig(clientConfig, path.Child("webhookClientConfig"), AllowInvalidCaBundle(old), errors);
         }
         var oldVersions = (((oldSpec?["conversion"] as JsonObject)?["webhook"] as JsonObject)?["conversionReviewVersions"] as JsonArray)?.Select(v => v?.ToString() ?? "").ToList();
         var requireRecognized = oldSpec is null || oldVersions is not { Count: > 0 } || oldVersions.Any(CustomResourceConversion.AcceptedReviewVersions.Contains);
         ValidateConversionReviewVersions(reviewVersions, requireRecognized, path.Child("conversionReviewVersions"), errors);
     }
 
-    private static void ValidateClientConfig(JsonObject clientConfig, FieldPath path, List<FieldError> errors)
+    /// <summary>Upstream's allowInvalidCABundle: on create, before the CRD is Established, or while its caBundle is already unusable.</summary>
+    private static bool AllowInvalidCaBundle(JsonObject? old)
+    {
+        if (old is null || !IsEstablished(old))
+        {
+            return true;
+        }
+        var oldBundle = old["spec"]?["conversion"]?["webhook"]?["clientConfig"]?["caBundle"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : "";
+        if (oldBundle.Length == 0)
+        {
+            return false;
+        }
+        try
+        {
+            return CaBundleCheck.Problem(Convert.FromBase64String(oldBundle)) is not null;
+        }
+        catch (FormatException)
+        {
+            return true;
+        }
+    }
+
+    private static bool IsEstablished(JsonObject crd) =>
+        (crd["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>().Any(c => Str(c, "type") == "Established" && Str(c, "status") == "True");
+
+    /// <summary>The caBundle's problem in client-go's words, or null (none, or usable); what keeps a new CRD from being Established.</summary>
+    public static string? ConversionCaBundleProblem(JsonObject crd)
+    {
+        ArgumentNullException.ThrowIfNull(crd);
+        if (crd["spec"]?["conversion"]?["webhook"]?["clientConfig"]?["caBundle"] is not JsonValue value || !value.TryGetValue<string>(out var text) || text.Length == 0)
+        {
+            return null;
+        }
+        try
+        {
+            return CaBundleCheck.Problem(Convert.FromBase64String(text));
+        }
+        catch (FormatException)
+        {
+            return "caBundle is not base64";
+        }
+    }
+
+    private static void ValidateClientConfig(JsonObject clientConfig, FieldPath path, bool allowInvalidCaBundle, List<FieldError> errors)
     {
         WebhookClientConfig? config;
         try
@@ -511,6 +557,10 @@ public static class CustomResourceDefinitionValidation
             return;
         }
         errors.AddRange(WebhookClientConfigValidation.Validate(config, path));
+        if (!allowInvalidCaBundle && config?.CaBundle is { Length: > 0 } caBundle && CaBundleCheck.Problem(caBundle) is { } problem)
+        {
+            errors.Add(CaBundleCheck.Invalid(path.Child("caBundle"), caBundle, problem));
+        }
     }
 
     private static void ValidateConversionReviewVersions(JsonArray? versions, bool requireRecognized, FieldPath path, List<FieldError> errors)
