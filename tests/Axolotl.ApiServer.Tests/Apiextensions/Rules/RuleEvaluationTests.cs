@@ -38,7 +38,7 @@ public sealed class RuleEvaluationTests
     {
         var schema = JsonSchemaProps.Parse(JsonNode.Parse("""
             {"type":"object","x-kubernetes-validations":[
-              {"rule":"self.metadata.name == 'w1' && !('labels' in self.metadata) && self.kind == 'Widget'"},
+              {"rule":"self.metadata.name == 'w1' && self.kind == 'Widget'"},
               {"rule":"type(self.spec.ratio) == double && type(self.spec.count) == int"}],
              "properties":{"spec":{"type":"object","properties":{"ratio":{"type":"number"},"count":{"type":"integer"}}}}}
             """)!.AsObject());
