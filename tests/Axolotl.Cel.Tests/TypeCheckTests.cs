@@ -105,6 +105,7 @@ public sealed class TypeCheckTests
     [InlineData("cel.bind(x, 1, x + 'a')", "<input>:1:18: found no matching overload for '_+_' applied to '(int, string)'")]
     [InlineData("size(1)", "<input>:1:5: found no matching overload for 'size' applied to '(int)'")]
     [InlineData("frobnicate(1)", "<input>:1:11: undeclared reference to 'frobnicate' (in container '')")]
+    [InlineData("'1Gi'.quantity()", "<input>:1:15: found no matching overload for 'quantity' applied to 'string.()'")]
     [InlineData("self.spec.ports[0] + 1", "<input>:1:20: found no matching overload for '_+_' applied to '(selfType0.spec.ports.@idx, int)'")]
     public void Type_errors_are_cel_gos_messages_at_cel_gos_positions(string expression, string error)
     {

@@ -1,4 +1,3 @@
-using Axolotl.Cel.Library;
 using Axolotl.Cel.Syntax;
 using Axolotl.Cel.Types;
 using Axolotl.Cel.Values;
@@ -183,19 +182,15 @@ internal sealed class Checker(IReadOnlyDictionary<string, CelDeclType> declared)
 
         var name = c.Function == "?:" ? "_?_:_" : c.Function;
         var overloads = c.Function == "?:" ? Conditional : Signatures.Of(c.Function);
-        var member = c.Target is not null;
-        if (!overloads.Any(o => o.Member == member) || !Exists(c.Function, member))
+        if (overloads.Count == 0)
         {
             return (checkedCall, Fail(c.Position, $"undeclared reference to '{c.Function}' (in container '')"));
         }
-        return (checkedCall, Resolve(c.Position, name, overloads, member, types));
+        // A function called the other way (`'a'.quantity()`) is a missing overload, as in cel-go, not an unknown name.
+        return (checkedCall, Resolve(c.Position, name, overloads, c.Target is not null, types));
     }
 
     private static readonly IReadOnlyList<Overload> Conditional = [new(false, [CelDeclType.Bool, Signatures.A, Signatures.A], Signatures.A)];
-
-    // A signature without a function behind it would pass the checker and fail every evaluation; Signatures mirrors Functions.
-    private static bool Exists(string function, bool member) => function == "?:"
-        || (member ? Functions.IsMember(function) || function is "or" or "orValue" : Functions.IsGlobal(function));
 
     /// <summary>cel-go's resolveOverload: every overload whose parameters accept the arguments; one result type, or dyn when they disagree.</summary>
     private CelDeclType Resolve(int position, string function, IReadOnlyList<Overload> overloads, bool member, List<CelDeclType> argTypes)
