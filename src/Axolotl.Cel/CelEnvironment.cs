@@ -1,5 +1,6 @@
 using Axolotl.Cel.Checking;
 using Axolotl.Cel.Syntax;
+using Axolotl.Cel.Types;
 
 namespace Axolotl.Cel;
 
@@ -13,38 +14,31 @@ public sealed class CelEnvironment
     /// <summary>kube-apiserver rejects longer expressions before compiling them; we do the same to bound parse work.</summary>
     public const int MaxExpressionLength = 100_000;
 
-    private readonly HashSet<string> _declared;
-    private readonly Func<IReadOnlyList<string>, string, string?>? _fieldCheck;
+    private readonly Dictionary<string, CelDeclType> _declared;
 
-    private CelEnvironment(IEnumerable<string> variables, Func<IReadOnlyList<string>, string, string?>? fieldCheck = null)
-    {
-        _declared = new HashSet<string>(variables, StringComparer.Ordinal);
-        _fieldCheck = fieldCheck;
-    }
+    private CelEnvironment(IEnumerable<KeyValuePair<string, CelDeclType>> variables) =>
+        _declared = new Dictionary<string, CelDeclType>(variables, StringComparer.Ordinal);
 
-    public static CelEnvironment Create(params string[] variables) => new(variables);
+    /// <summary>Variables of unknown type (<c>dyn</c>): anything may be selected from them and is checked when it runs.</summary>
+    public static CelEnvironment Create(params string[] variables) => Create(variables.Select(v => KeyValuePair.Create(v, CelDeclType.Dyn)));
 
-    /// <summary>The environment of <c>x-kubernetes-validations</c> rules.</summary>
-    public static CelEnvironment ForCustomResourceRules() => new(["self", "oldSelf"]);
+    /// <summary>Variables of declared types; an object type's fields are all it has ("undefined field" otherwise).</summary>
+    public static CelEnvironment Create(IEnumerable<KeyValuePair<string, CelDeclType>> variables) => new(variables);
 
-    /// <summary>
-    /// The same with field selections checked against the schema: <paramref name="fieldCheck"/> gets the path of the
-    /// value selected from (<c>["self", "spec"]</c>, <c>@items</c>/<c>@values</c> for what a macro iterates) and the field
-    /// name, and returns a compile error such as "undefined field 'x'", or null to accept it.
-    /// </summary>
-    public static CelEnvironment ForCustomResourceRules(Func<IReadOnlyList<string>, string, string?> fieldCheck) => new(["self", "oldSelf"], fieldCheck);
-
-    /// <summary>The environment of ValidatingAdmissionPolicy and webhook matchConditions.</summary>
-    public static CelEnvironment ForAdmission() => new(["object", "oldObject", "request", "params", "namespaceObject", "variables"]);
+    /// <summary>The environment of <c>x-kubernetes-validations</c> rules when nothing is known of the schema.</summary>
+    public static CelEnvironment ForCustomResourceRules() => Create("self", "oldSelf");
 
     /// <summary>
-    /// An environment of the given variables whose field selections <paramref name="fieldCheck"/> judges (see
-    /// <see cref="ForCustomResourceRules(Func{IReadOnlyList{string}, string, string?})"/>): a ValidatingAdmissionPolicy
-    /// declares <c>params</c> only with a paramKind and lets an expression read only the variables declared before it.
+    /// The environment of the rules of one schema node: <c>self</c> and <c>oldSelf</c> of the node's declared type (see
+    /// <c>CelDeclType</c>), <c>oldSelf</c> an optional of it for a rule with optionalOldSelf, as kube-apiserver declares them.
     /// </summary>
-    public static CelEnvironment Create(IEnumerable<string> variables, Func<IReadOnlyList<string>, string, string?> fieldCheck) => new(variables, fieldCheck);
+    public static CelEnvironment ForCustomResourceRules(CelDeclType self, bool optionalOldSelf) =>
+        Create([KeyValuePair.Create("self", self), KeyValuePair.Create("oldSelf", optionalOldSelf ? CelDeclType.Optional(self) : self)]);
 
-    public IReadOnlySet<string> Variables => _declared;
+    /// <summary>The environment of ValidatingAdmissionPolicy and webhook matchConditions, every variable dyn.</summary>
+    public static CelEnvironment ForAdmission() => Create("object", "oldObject", "request", "params", "namespaceObject", "variables");
+
+    public IReadOnlySet<string> Variables => _declared.Keys.ToHashSet(StringComparer.Ordinal);
 
     public CelCompileResult Compile(string expression)
     {
@@ -55,16 +49,16 @@ public sealed class CelEnvironment
 
         try
         {
-            var tree = new Checker(_declared).Check(Parser.Parse(expression));
-            if (_fieldCheck is not null)
-            {
-                new FieldChecker(_declared, _fieldCheck).Check(tree);
-            }
-            return CelCompileResult.Compiled(new CelProgram(expression, tree));
+            var (tree, type) = new Checker(_declared).Check(Parser.Parse(expression));
+            return CelCompileResult.Compiled(new CelProgram(expression, tree), type);
         }
         catch (CelSyntaxException e)
         {
             return CelCompileResult.Failed("compilation failed: " + Describe(expression, e.Position, e.Message));
+        }
+        catch (CelCheckException e)
+        {
+            return CelCompileResult.Failed("compilation failed: " + string.Join("\n", e.Errors.Select(x => Describe(expression, x.Position, x.Message))));
         }
         catch (InsufficientExecutionStackException)
         {

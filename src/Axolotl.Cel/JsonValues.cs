@@ -48,6 +48,32 @@ public static class JsonValues
         return FromElement(JsonSerializer.SerializeToElement(v));
     }
 
+    /// <summary>
+    /// A string of a schema with a format, as Kubernetes shows it to CEL: <c>byte</c> as bytes (base64), <c>duration</c> as
+    /// a duration, <c>date</c> and <c>date-time</c> as timestamps. Text that does not parse stays a string (the schema's
+    /// format check refuses it before any rule runs).
+    /// </summary>
+    public static object FromFormattedString(string text, string? format)
+    {
+        switch (format)
+        {
+            case "byte":
+                var buffer = new byte[text.Length];
+                return Convert.TryFromBase64String(text, buffer, out var written) ? new CelBytes(buffer[..written]) : text;
+            case "duration":
+                return Library.TimeFunctions.ParseDuration(text) is TimeSpan d ? d : text;
+            case "date":
+                return DateTimeOffset.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var date)
+                    ? new DateTimeOffset(date.UtcDateTime, TimeSpan.Zero)
+                    : text;
+            case "date-time":
+                return Library.TimeFunctions.ParseTimestamp(text) is DateTimeOffset t ? t : text;
+            default:
+                return text;
+        }
+    }
+
     /// <summary>A CEL value as JSON, for messageExpression results and audit annotations; bytes become base64 as in Kubernetes.</summary>
     public static JsonNode? ToNode(object? v) => v switch
     {

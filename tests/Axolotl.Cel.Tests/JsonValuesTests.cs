@@ -44,6 +44,6 @@ public sealed class JsonValuesTests
     [Fact]
     public void A_result_converts_back_to_JSON()
     {
-        Assert.Equal("""{"a":[1,"x",true,null]}""", Cel.Json("{'a': [1, 'x', true, null]}"));
+        Assert.Equal("""{"a":[1,"x",true,null]}""", Cel.Json("{'a': [dyn(1), dyn('x'), dyn(true), dyn(null)]}"));
     }
 }

@@ -20,7 +20,7 @@ internal static class Functions
         Conversions.Register(Globals);
         StringFunctions.Register(Globals, Members);
         ListFunctions.Register(Members);
-        RegexFunctions.Register(Members);
+        RegexFunctions.Register(Globals, Members);
         TimeFunctions.Register(Members);
         OptionalFunctions.Register(Globals, Members);
         QuantityFunctions.Register(Globals, Members);

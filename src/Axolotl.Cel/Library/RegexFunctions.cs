@@ -10,9 +10,10 @@ namespace Axolotl.Cel.Library;
 /// </summary>
 internal static class RegexFunctions
 {
-    public static void Register(Dictionary<string, CelFunction> m)
+    public static void Register(Dictionary<string, CelFunction> g, Dictionary<string, CelFunction> m)
     {
         m["matches"] = (a, s) => a is [string x, string p] ? Run(s, x, p, r => r.IsMatch(x)) : CelError.NoSuchOverload("matches");
+        g["matches"] = m["matches"];
         m["find"] = (a, s) => a is [string x, string p] ? Run(s, x, p, r => r.Match(x) is { Success: true } mt ? mt.Value : "") : CelError.NoSuchOverload("find");
         m["findAll"] = (a, s) => a switch
         {

@@ -313,9 +313,11 @@ internal sealed class Parser
             throw new CelSyntaxException($"reserved identifier: {t.Text}", t.Position);
         }
 
-        if (Accept("("))
+        if (IsPunct("("))
         {
-            return Macros.Global(t.Text, Args(), t.Position);
+            // cel-go places a call at its parenthesis, so that is where its errors point.
+            var open = Expect("(");
+            return Macros.Global(t.Text, Args(), open.Position);
         }
 
         if (IsPunct("{"))

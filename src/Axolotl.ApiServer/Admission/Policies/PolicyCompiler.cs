@@ -3,6 +3,7 @@ using Axolotl.Api.Meta;
 using Axolotl.Api.Validation;
 using Axolotl.ApiServer.Admission.Matching;
 using Axolotl.Cel;
+using Axolotl.Cel.Types;
 
 namespace Axolotl.ApiServer.Admission.Policies;
 
@@ -16,7 +17,12 @@ namespace Axolotl.ApiServer.Admission.Policies;
 /// </summary>
 public static class PolicyCompiler
 {
-    private static readonly string[] Base = ["object", "oldObject", "request", "namespaceObject"];
+    // object, oldObject and params are dyn; request and namespaceObject have upstream's declared types.
+    private static readonly KeyValuePair<string, CelDeclType>[] Base =
+    [
+        new("object", CelDeclType.Dyn), new("oldObject", CelDeclType.Dyn),
+        new("request", AdmissionCelTypes.Request), new("namespaceObject", AdmissionCelTypes.Namespace),
+    ];
 
     /// <summary>The compile errors of a policy, each at its field, for the 422 of its write.</summary>
     public static List<FieldError> Validate(ValidatingAdmissionPolicy policy)
@@ -38,35 +44,38 @@ public static class PolicyCompiler
         var spec = policy.Spec ?? new ValidatingAdmissionPolicySpec();
         var path = FieldPath.Of("spec");
         var hasParams = spec.ParamKind is not null;
-        string[] declared = hasParams ? [.. Base, "params", "variables"] : [.. Base, "variables"];
-        var conditionEnvironment = CelEnvironment.Create(hasParams ? [.. Base, "params"] : Base);
+        KeyValuePair<string, CelDeclType>[] declared = hasParams ? [.. Base, new("params", CelDeclType.Dyn)] : Base;
+        var conditionEnvironment = CelEnvironment.Create(declared);
         var conditions = spec.MatchConditions ?? [];
         for (var i = 0; i < conditions.Count; i++)
         {
-            CompileOne(conditionEnvironment, conditions[i].Expression, path.Child("matchConditions").Index(i).Child("expression"), onError);
+            CompileOne(conditionEnvironment, conditions[i].Expression, CelDeclType.Bool, path.Child("matchConditions").Index(i).Child("expression"), onError);
         }
         var variables = new List<(string, CelProgram)>();
-        var names = new List<string>();
+        // Each variable is a field of `variables` typed by its expression (upstream's composition environment); a
+        // variable may read only those declared before it.
+        var fields = new Dictionary<string, CelDeclType>(StringComparer.Ordinal);
         var specVariables = spec.Variables ?? [];
         for (var i = 0; i < specVariables.Count; i++)
         {
-            var environment = Environment(declared, [.. names]);
-            if (CompileOne(environment, specVariables[i].Expression, path.Child("variables").Index(i).Child("expression"), onError) is { } program)
+            var environment = Environment(declared, fields);
+            var compiled = CompileOne(environment, specVariables[i].Expression, null, path.Child("variables").Index(i).Child("expression"), onError);
+            if (compiled.Program is { } program)
             {
                 variables.Add((specVariables[i].Name, program));
             }
-            names.Add(specVariables[i].Name);
+            fields[specVariables[i].Name] = compiled.ResultType ?? CelDeclType.Dyn;
         }
-        var all = Environment(declared, [.. names]);
+        var all = Environment(declared, fields);
         var validations = new List<CompiledValidation>();
         var specValidations = spec.Validations ?? [];
         for (var i = 0; i < specValidations.Count; i++)
         {
             var validation = specValidations[i];
             var at = path.Child("validations").Index(i);
-            var program = CompileOne(all, validation.Expression, at.Child("expression"), onError);
+            var program = CompileOne(all, validation.Expression, CelDeclType.Bool, at.Child("expression"), onError).Program;
             var message = validation.MessageExpression is { } text && text.Trim().Length > 0
-                ? CompileOne(all, text, at.Child("messageExpression"), onError)
+                ? CompileOne(all, text, CelDeclType.String, at.Child("messageExpression"), onError).Program
                 : null;
             if (program is not null)
             {
@@ -76,23 +85,24 @@ public static class PolicyCompiler
         return new CompiledPolicy(policy, CompiledMatchConditions.Compile(conditionEnvironment, conditions), variables, validations, null);
     }
 
-    private static CelEnvironment Environment(string[] declared, HashSet<string> variableNames) =>
-        CelEnvironment.Create(declared, (selectedFrom, field) =>
-            selectedFrom is ["variables"] && !variableNames.Contains(field) ? $"undefined field '{field}'" : null);
+    private static CelEnvironment Environment(KeyValuePair<string, CelDeclType>[] declared, Dictionary<string, CelDeclType> variables) =>
+        CelEnvironment.Create([.. declared, new("variables", CelDeclType.Object("kubernetes.variables", new Dictionary<string, CelDeclType>(variables, StringComparer.Ordinal)))]);
 
-    private static CelProgram? CompileOne(CelEnvironment environment, string expression, FieldPath path, Action<FieldPath, string, string> onError)
+    // The program and its type, or null and the error reported at path; expected is the type the result must have (null: any).
+    private static CelCompileResult CompileOne(CelEnvironment environment, string expression, CelDeclType? expected, FieldPath path, Action<FieldPath, string, string> onError)
     {
         if (expression.Trim().Length == 0)
         {
             // Required, and refused as such by the API's validation.
-            return null;
+            return new CelCompileResult(null, null);
         }
         var result = environment.Compile(expression);
-        if (result.Success)
+        var error = result.Error ?? (expected is null ? null : AdmissionCelTypes.ResultError(result.ResultType, expected));
+        if (error is null)
         {
-            return result.Program;
+            return result;
         }
-        onError(path, expression, result.Error!);
-        return null;
+        onError(path, expression, error);
+        return new CelCompileResult(null, error);
     }
 }

@@ -5,6 +5,7 @@ using Axolotl.Api.Meta;
 using Axolotl.Api.Validation;
 using Axolotl.ApiServer.Admission.Matching;
 using Axolotl.Cel;
+using Axolotl.Cel.Types;
 
 namespace Axolotl.ApiServer.Admission.Webhooks;
 
@@ -18,7 +19,12 @@ namespace Axolotl.ApiServer.Admission.Webhooks;
 /// </summary>
 public static class WebhookMatchConditions
 {
-    private static readonly CelEnvironment Environment = CelEnvironment.Create("object", "oldObject", "request");
+    // object and oldObject are dyn, request upstream's kubernetes.AdmissionRequest.
+    private static readonly CelEnvironment Environment = CelEnvironment.Create(
+    [
+        KeyValuePair.Create("object", CelDeclType.Dyn), KeyValuePair.Create("oldObject", CelDeclType.Dyn),
+        KeyValuePair.Create("request", AdmissionCelTypes.Request),
+    ]);
     private static readonly ConditionalWeakTable<Webhook, CompiledMatchConditions> Programs = [];
 
     /// <summary>The compile errors of every condition of a webhook configuration, at <c>webhooks[i].matchConditions[j].expression</c>.</summary>
@@ -39,7 +45,12 @@ public static class WebhookMatchConditions
             for (var j = 0; j < conditions.Count; j++)
             {
                 var expression = conditions[j].Expression;
-                if (expression.Trim().Length > 0 && Environment.Compile(expression) is { Success: false, Error: { } error })
+                if (expression.Trim().Length == 0)
+                {
+                    continue;
+                }
+                var compiled = Environment.Compile(expression);
+                if ((compiled.Error ?? AdmissionCelTypes.ResultError(compiled.ResultType, CelDeclType.Bool)) is { } error)
                 {
                     errors.Add(FieldError.Invalid(path.Index(j).Child("expression"), expression, error));
                 }

@@ -1,20 +1,24 @@
 using Axolotl.Api.Apiextensions.Schema;
 using Axolotl.Cel;
+using Axolotl.Cel.Types;
 
 namespace Axolotl.ApiServer.Apiextensions.Rules;
 
 /// <summary>
-/// Compiles the rules of one schema node with the <c>self</c>/<c>oldSelf</c> environment, field selections checked
-/// against the schema, and estimates their cost from the node's schema (maxItems, maxLength, maxProperties), as
-/// upstream's Compile does for each node.
+/// Compiles the rules of one schema node as upstream's Compile does for each node: <c>self</c> and <c>oldSelf</c> typed
+/// from the node's schema (<see cref="RuleTypes"/>, oldSelf an optional for a rule with optionalOldSelf), a rule must be a
+/// bool and a messageExpression a string, and each is estimated from the node's schema (maxItems, maxLength,
+/// maxProperties).
 /// </summary>
 internal static class RuleCompiler
 {
     /// <summary>The rules of <paramref name="node"/>; <paramref name="resourceRoot"/> for the root of a resource or an embedded resource.</summary>
     public static IReadOnlyList<CompiledRule> Compile(JsonSchemaProps node, bool resourceRoot)
     {
-        var environment = CelEnvironment.ForCustomResourceRules((path, field) => RuleFields.Check(node, resourceRoot, path, field));
-        return [.. node.ValidationRules.Select(r => Compile(r, node, environment))];
+        var self = RuleTypes.Of(node, resourceRoot);
+        var environment = CelEnvironment.ForCustomResourceRules(self, optionalOldSelf: false);
+        var optionalEnvironment = CelEnvironment.ForCustomResourceRules(self, optionalOldSelf: true);
+        return [.. node.ValidationRules.Select(r => Compile(r, node, r.OptionalOldSelf == true ? optionalEnvironment : environment))];
     }
 
     private static CompiledRule Compile(ValidationRule rule, JsonSchemaProps node, CelEnvironment environment)
@@ -28,6 +32,10 @@ internal static class RuleCompiler
         {
             return new CompiledRule(rule) { Error = compiled.Error };
         }
+        if (compiled.ResultType?.Kind != TypeKind.Bool)
+        {
+            return new CompiledRule(rule) { Error = "cel expression must evaluate to a bool" };
+        }
         var result = new CompiledRule(rule)
         {
             Program = program,
@@ -40,9 +48,13 @@ internal static class RuleCompiler
             return result;
         }
         var message = environment.Compile(rule.MessageExpression);
-        return message.Program is { } messageProgram
+        if (message.Program is not { } messageProgram)
+        {
+            return result with { MessageExpressionError = "messageExpression " + message.Error };
+        }
+        return message.ResultType?.Kind == TypeKind.String
             ? result with { MessageExpression = messageProgram, MessageExpressionCost = Estimate(messageProgram, node) }
-            : result with { MessageExpressionError = "messageExpression " + message.Error };
+            : result with { MessageExpressionError = "messageExpression must evaluate to a string" };
     }
 
     private static long Estimate(CelProgram program, JsonSchemaProps node) =>

@@ -11,7 +11,8 @@ namespace Axolotl.ApiServer.Apiextensions.Rules;
 /// A custom resource's JSON as the CEL values a rule sees, typed by the schema as upstream's UnstructuredToVal does:
 /// a <c>number</c> is a double even when written as 1, an <c>integer</c> an int; an object with properties exposes only
 /// its declared properties; the root of a resource (and an embedded resource) shows apiVersion, kind and, of its
-/// metadata, only name and generateName. Where the schema says nothing (x-kubernetes-preserve-unknown-fields) the
+/// metadata, only name and generateName; a string with format byte, duration, date or date-time is bytes, a duration or
+/// a timestamp. Where the schema says nothing (x-kubernetes-preserve-unknown-fields) the
 /// JSON is converted as it is.
 /// </summary>
 internal static class RuleValues
@@ -76,6 +77,11 @@ internal static class RuleValues
 
     private static object Scalar(JsonValue value, JsonSchemaProps schema)
     {
+        if (value.GetValueKind() == JsonValueKind.String && schema.Type == "string" && !schema.IntOrString)
+        {
+            // format byte, duration, date and date-time are bytes, durations and timestamps, as RuleTypes declares them.
+            return JsonValues.FromFormattedString(value.GetValue<string>(), schema.Format);
+        }
         if (value.GetValueKind() != JsonValueKind.Number)
         {
             return JsonValues.FromNode(value);

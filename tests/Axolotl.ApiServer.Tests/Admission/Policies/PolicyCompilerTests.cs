@@ -54,6 +54,40 @@ public sealed class PolicyCompilerTests
     }
 
     [Fact]
+    public void Results_must_have_their_types_and_request_and_variables_are_typed_as_upstream()
+    {
+        var notBool = Refused($$"""{"matchConstraints":{{Deployments}},"validations":[{"expression":"object.spec.replicas"}]}""");
+        Assert.Equal("spec.validations[0].expression: Invalid value: \"object.spec.replicas\": must evaluate to bool but got dyn", Cause(notBool));
+
+        var notString = Refused($$"""{"matchConstraints":{{Deployments}},"validations":[{"expression":"true","messageExpression":"size(object.metadata.name)"}]}""");
+        Assert.Equal("spec.validations[0].messageExpression: Invalid value: \"size(object.metadata.name)\": must evaluate to string but got int", Cause(notString));
+
+        var condition = Refused($$"""{"matchConstraints":{{Deployments}},"matchConditions":[{"name":"c","expression":"request.name"}],"validations":[{"expression":"true"}]}""");
+        Assert.Equal("spec.matchConditions[0].expression: Invalid value: \"request.name\": must evaluate to bool but got string", Cause(condition));
+
+        var request = Refused($$"""{"matchConstraints":{{Deployments}},"validations":[{"expression":"request.uid != ''"}]}""");
+        Assert.Contains("ERROR: <input>:1:8: undefined field 'uid'", Cause(request), StringComparison.Ordinal);
+
+        var variable = Refused($$"""
+            {"matchConstraints":{{Deployments}},"variables":[{"name":"n","expression":"size(object.metadata.name)"}],
+             "validations":[{"expression":"variables.n + 'a' == 'b'"}]}
+            """);
+        Assert.Contains("found no matching overload for '_+_' applied to '(int, string)'", Cause(variable), StringComparison.Ordinal);
+
+        Policy("p", $$"""
+            {"matchConstraints":{{Deployments}},"variables":[{"name":"n","expression":"size(object.metadata.name)"},{"name":"ops","expression":"['CREATE', 'UPDATE']"}],
+             "validations":[{"expression":"variables.n < 64 && request.operation in variables.ops && request.userInfo.groups.all(g, g != '')",
+               "messageExpression":"'name too long: ' + string(variables.n) + ' in ' + namespaceObject.metadata.name"}]}
+            """);
+    }
+
+    private static string Cause(ApiException e)
+    {
+        var cause = Assert.Single(e.Status.Details!.Causes!);
+        return $"{cause.Field}: {cause.Message}";
+    }
+
+    [Fact]
     public void A_stored_policy_that_no_longer_compiles_carries_a_configuration_error()
     {
         var policy = Policy("p", $$"""{"matchConstraints":{{Deployments}},"validations":[{"expression":"true"}]}""");

@@ -108,7 +108,7 @@ public sealed class ValidatingAdmissionPolicyPluginTests
     {
         var policy = Policy("p", $$"""
             {"paramKind":{"apiVersion":"v1","kind":"ConfigMap"},"matchConstraints":{{Deployments}},
-             "validations":[{"expression":"object.spec.replicas <= int(params.data.max)","messageExpression":"params.metadata.name"}]}
+             "validations":[{"expression":"object.spec.replicas <= int(params.data.max)","messageExpression":"string(params.metadata.name)"}]}
             """);
         _fx.Cache.Set([policy], [Binding("b", "p", extra: ""","paramRef":{"selector":{"matchLabels":{"limit":"yes"}},"parameterNotFoundAction":"Allow"}""")]);
         await _fx.CreateAsync(KnownResources.ConfigMaps, """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"loose","namespace":"apps","labels":{"limit":"yes"}},"data":{"max":"10"}}""");

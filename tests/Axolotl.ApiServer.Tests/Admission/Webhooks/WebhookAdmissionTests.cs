@@ -156,12 +156,13 @@ public sealed class WebhookAdmissionTests : IAsyncLifetime
     public async Task A_match_condition_that_does_not_compile_is_refused_with_the_compilers_message()
     {
         var response = await PostAsync("/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations",
-            $$"""{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"bad"},"webhooks":[{{Webhook("bad.example.com", """{"url":"https://127.0.0.1:1/"}""", ""","matchConditions":[{"name":"c","expression":"authorizer == null"},{"name":"d","expression":"object.("}]""")}}]}""",
+            $$"""{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"bad"},"webhooks":[{{Webhook("bad.example.com", """{"url":"https://127.0.0.1:1/"}""", ""","matchConditions":[{"name":"c","expression":"authorizer == null"},{"name":"d","expression":"object.("},{"name":"e","expression":"request.name"}]""")}}]}""",
             HttpStatusCode.UnprocessableEntity);
         var status = await StatusOf(response);
         var causes = status["details"]!["causes"]!.AsArray().Select(c => (c!["field"]!.GetValue<string>(), c["message"]!.GetValue<string>())).ToList();
         Assert.Contains(causes, c => c.Item1 == "webhooks[0].matchConditions[0].expression" && c.Item2.Contains("undeclared reference to 'authorizer'", StringComparison.Ordinal));
         Assert.Contains(causes, c => c.Item1 == "webhooks[0].matchConditions[1].expression" && c.Item2.Contains("compilation failed: ERROR: <input>:1:", StringComparison.Ordinal));
+        Assert.Contains(causes, c => c.Item1 == "webhooks[0].matchConditions[2].expression" && c.Item2.EndsWith("must evaluate to bool but got string", StringComparison.Ordinal));
     }
 
     [Fact]

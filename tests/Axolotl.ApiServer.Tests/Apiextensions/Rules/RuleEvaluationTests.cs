@@ -38,12 +38,25 @@ public sealed class RuleEvaluationTests
     {
         var schema = JsonSchemaProps.Parse(JsonNode.Parse("""
             {"type":"object","x-kubernetes-validations":[
-              {"rule":"self.metadata.name == 'w1' && !('labels' in self.metadata) && self.kind == 'Widget'"},
+              {"rule":"self.metadata.name == 'w1' && self.kind == 'Widget'"},
               {"rule":"type(self.spec.ratio) == double && type(self.spec.count) == int"}],
              "properties":{"spec":{"type":"object","properties":{"ratio":{"type":"number"},"count":{"type":"integer"}}}}}
             """)!.AsObject());
 
         Assert.Empty(Errors(schema, """{"ratio":1,"count":2}"""));
+    }
+
+    [Fact]
+    public void Strings_with_a_format_are_the_timestamps_durations_and_bytes_their_types_say()
+    {
+        var schema = Schema("""
+            {"type":"object","properties":{"created":{"type":"string","format":"date-time"},"ttl":{"type":"string","format":"duration"},
+              "data":{"type":"string","format":"byte"},"day":{"type":"string","format":"date"}},
+             "x-kubernetes-validations":[{"rule":"self.created + self.ttl < timestamp('2030-01-01T00:00:00Z') && size(self.data) == 3 && self.day.getFullYear() == 2024","message":"expired"}]}
+            """);
+
+        Assert.Empty(Errors(schema, """{"created":"2029-12-31T23:00:00Z","ttl":"30m","data":"YWJj","day":"2024-05-01"}"""));
+        Assert.Equal(["spec: Invalid value: \"object\": expired"], Errors(schema, """{"created":"2029-12-31T23:00:00Z","ttl":"2h","data":"YWJj","day":"2024-05-01"}"""));
     }
 
     [Fact]
