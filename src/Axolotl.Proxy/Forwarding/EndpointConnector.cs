@@ -70,6 +70,8 @@ internal sealed class EndpointConnector(
         var left = options.ConnectDeadline - time.GetElapsedTime(started);
         using var deadline = new CancellationTokenSource(left > TimeSpan.FromMilliseconds(1) ? left : TimeSpan.FromMilliseconds(1), time);
         using var race = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        // Completes at the deadline (or shutdown): the first attempt was started without the race's token.
+        var expired = Task.Delay(Timeout.InfiniteTimeSpan, time, race.Token);
         var exhausted = false;
         var startNext = true;
         Task? stagger = null;
@@ -104,7 +106,20 @@ internal sealed class EndpointConnector(
                     return null;
                 }
 
-                var done = await Task.WhenAny(stagger is null ? pending.Select(a => a.Connect) : pending.Select(a => a.Connect).Append(stagger));
+                var connects = pending.Select(a => a.Connect).Append(expired);
+                var done = await Task.WhenAny(stagger is null ? connects : connects.Append(stagger));
+                if (done == expired)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    // Past the deadline: every endpoint still connecting has failed.
+                    foreach (var attempt in pending)
+                    {
+                        Failed(attempt);
+                        Observe(attempt.Connect);
+                    }
+                    pending.Clear();
+                    return null;
+                }
                 if (done == stagger)
                 {
                     continue;
