@@ -28,9 +28,50 @@ internal sealed class EndpointConnector(
     /// <summary>The connected endpoint, or null when none is left to try (the client is then reset).</summary>
     public async Task<ConnectedEndpoint?> ConnectAsync(Frontend frontend, IPAddress client, HashSet<IPEndPoint> tried, CancellationToken ct)
     {
-        using var deadline = new CancellationTokenSource(options.ConnectDeadline, time);
+        // The common case, on every accept: the first endpoint connects within the stagger. It costs one
+        // timer and no cancellation source, whose cancel would run its callbacks on another pool thread and
+        // resume this connection there (a thread hop per connection, measured in ADR 0026).
+        var started = time.GetTimestamp();
+        var (gone, first) = Start(frontend, client, tried, ct);
+        if (gone || first is null)
+        {
+            return null;
+        }
+        try
+        {
+            await first.Connect.WaitAsync(options.ConnectTimeout, time, ct);
+            return first.Connected;
+        }
+        catch (TimeoutException)
+        {
+            return await RaceAsync(frontend, client, tried, [first], started, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            first.Connected.Backend.Dispose();
+            Observe(first.Connect);
+            throw;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            Failed(first);
+            return await RaceAsync(frontend, client, tried, [], started, ct);
+        }
+    }
+
+    /// <summary>
+    /// The first endpoint is slow (still in <paramref name="pending"/>) or failed: start the next one at once, then
+    /// one more each <see cref="ForwarderOptions.ConnectTimeout"/> or failure, until one connects or
+    /// <see cref="ForwarderOptions.ConnectDeadline"/> (from <paramref name="started"/>) passes.
+    /// </summary>
+    private async Task<ConnectedEndpoint?> RaceAsync(Frontend frontend, IPAddress client, HashSet<IPEndPoint> tried, List<Attempt> pending, long started,
+        CancellationToken ct)
+    {
+        var left = options.ConnectDeadline - time.GetElapsedTime(started);
+        using var deadline = new CancellationTokenSource(left > TimeSpan.FromMilliseconds(1) ? left : TimeSpan.FromMilliseconds(1), time);
         using var race = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
-        var pending = new List<Attempt>();
+        // Completes at the deadline (or shutdown): the first attempt was started without the race's token.
+        var expired = Task.Delay(Timeout.InfiniteTimeSpan, time, race.Token);
         var exhausted = false;
         var startNext = true;
         Task? stagger = null;
@@ -65,7 +106,20 @@ internal sealed class EndpointConnector(
                     return null;
                 }
 
-                var done = await Task.WhenAny(stagger is null ? pending.Select(a => a.Connect) : pending.Select(a => a.Connect).Append(stagger));
+                var connects = pending.Select(a => a.Connect).Append(expired);
+                var done = await Task.WhenAny(stagger is null ? connects : connects.Append(stagger));
+                if (done == expired)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    // Past the deadline: every endpoint still connecting has failed.
+                    foreach (var attempt in pending)
+                    {
+                        Failed(attempt);
+                        Observe(attempt.Connect);
+                    }
+                    pending.Clear();
+                    return null;
+                }
                 if (done == stagger)
                 {
                     continue;
@@ -76,12 +130,12 @@ internal sealed class EndpointConnector(
                 {
                     return finished.Connected;
                 }
-                finished.Connected.Backend.Dispose();
-                ct.ThrowIfCancellationRequested();
-                picker.Failed(finished.Connected.Endpoint.EndPoint);
-                var reason = finished.Connect.Exception?.InnerException is SocketException se ? se.SocketErrorCode.ToString() : "TimedOut";
-                var name = finished.Connected.Endpoint.ToString();
-                ProxyLog.ConnectFailed(logger, finished.Connected.Service, name, reason);
+                if (ct.IsCancellationRequested)
+                {
+                    finished.Connected.Backend.Dispose();
+                    ct.ThrowIfCancellationRequested();
+                }
+                Failed(finished);
                 startNext = true;
             }
         }
@@ -92,9 +146,24 @@ internal sealed class EndpointConnector(
             foreach (var attempt in pending)
             {
                 attempt.Connected.Backend.Dispose();
+                Observe(attempt.Connect);
             }
         }
     }
+
+    /// <summary>A connect that failed: its socket closed, its endpoint quarantined and logged.</summary>
+    private void Failed(Attempt failed)
+    {
+        failed.Connected.Backend.Dispose();
+        picker.Failed(failed.Connected.Endpoint.EndPoint);
+        var reason = failed.Connect.Exception?.InnerException is SocketException se ? se.SocketErrorCode.ToString() : "TimedOut";
+        var name = failed.Connected.Endpoint.ToString();
+        ProxyLog.ConnectFailed(logger, failed.Connected.Service, name, reason);
+    }
+
+    /// <summary>A connect nobody awaits any more: its failure is observed here so it is not reported as unobserved.</summary>
+    private static void Observe(Task connect) =>
+        _ = connect.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>Starts a connect to the next endpoint the picker offers; Gone when the Service itself is no longer routed.</summary>
     private (bool Gone, Attempt? Attempt) Start(Frontend frontend, IPAddress client, HashSet<IPEndPoint> tried, CancellationToken ct)
@@ -126,8 +195,6 @@ internal sealed class EndpointConnector(
             }
             var backend = new Socket(endpoint.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             var connect = backend.ConnectAsync(endpoint.EndPoint, ct).AsTask();
-            // A loser's failure is never awaited: observe it here so it is not reported as unobserved.
-            _ = connect.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             return (false, new Attempt(new ConnectedEndpoint(backend, endpoint, target.Service, route), connect));
         }
         return (false, null);
