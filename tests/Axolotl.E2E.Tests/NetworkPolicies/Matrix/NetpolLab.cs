@@ -7,14 +7,15 @@ using Axolotl.E2E.Tests.Hosts;
 namespace Axolotl.E2E.Tests.NetworkPolicies.Matrix;
 
 /// <summary>
-/// Upstream's netpol e2e model on two hosts of the host lab (host-gw on one LAN): namespaces x, y, z, each with pods
+/// Upstream's netpol e2e model on two hosts of the host lab (<see cref="HostGwNetpolLab"/>: host-gw on one LAN;
+/// <see cref="VxlanNetpolLab"/>: VXLAN between hosts behind a router): namespaces x, y, z, each with pods
 /// a, b, c serving TCP 80 and 81 (named serve-80-tcp and serve-81-tcp, as upstream names them), spread so every
 /// namespace has pods on both hosts; ClusterIP Services for x/a (server's host) and x/b (agent's host); and a
-/// "remote" machine on the LAN, a network namespace the lab's bridge reaches, answering TCP 80 on two addresses
+/// "remote" machine, a network namespace on the lab's bridge (or behind its router), answering TCP 80 on two addresses
 /// (for ipBlock with except). Manifests quote the namespace names: YAML 1.1 (kubectl's) reads a bare y as true.
 /// Disposal kills the remote's server by PID and removes its namespace and link, then the lab.
 /// </summary>
-public sealed class NetpolLab : IAsyncLifetime
+public abstract class NetpolLab(string? podNetwork, bool routed) : IAsyncLifetime
 {
     public const string RemoteNamespace = "axlhremote";
     private const string RemoteLink = "axlhvr";
@@ -56,7 +57,7 @@ public sealed class NetpolLab : IAsyncLifetime
 
     private async Task StartAsync()
     {
-        Lab = await HostLab.StartAsync(2);
+        Lab = await HostLab.StartAsync(2, podNetwork, routed);
         await StartRemoteAsync();
         var manifest = new StringBuilder();
         foreach (var ns in Namespaces)
@@ -69,9 +70,18 @@ public sealed class NetpolLab : IAsyncLifetime
         }
         manifest.Append(ServiceManifest("a")).Append(ServiceManifest("b"));
         await Lab.KubectlOkWithInputAsync(manifest.ToString(), "apply", "-f", "-");
-        await Eventually.UntilAsync(() => Lab.KubectlAsync("get", "pods", "-A", "-l", "netpol-matrix", "--no-headers"),
-            r => r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains(" Running ", StringComparison.Ordinal)) == 9,
-            "the nine matrix pods Running", TimeSpan.FromSeconds(120));
+        try
+        {
+            await Eventually.UntilAsync(() => Lab.KubectlAsync("get", "pods", "-A", "-l", "netpol-matrix", "--no-headers"),
+                r => r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains(" Running ", StringComparison.Ordinal)) == 9,
+                "the nine matrix pods Running", TimeSpan.FromSeconds(120));
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            var nodes = await Lab.KubectlAsync("get", "nodes", "-o", "wide");
+            var events = await Lab.KubectlAsync("get", "events", "-A", "--sort-by=.lastTimestamp");
+            throw new InvalidOperationException($"{e.Message}\n{nodes.Stdout}\n{events.Stdout}\n{Lab.Logs()}", e);
+        }
 
         var pods = new List<MatrixPod>();
         var lines = await Lab.KubectlOkAsync("get", "pods", "-A", "-l", "netpol-matrix", "-o",
@@ -201,11 +211,28 @@ public sealed class NetpolLab : IAsyncLifetime
         await RemoveRemoteAsync();
         await HostLab.Ip("netns", "add", RemoteNamespace);
         await HostLab.Ip("link", "add", RemoteLink, "type", "veth", "peer", "name", "eth0", "netns", RemoteNamespace);
-        await HostLab.Ip("link", "set", RemoteLink, "master", HostLab.Bridge, "up");
         await HostLab.Ip("-n", RemoteNamespace, "link", "set", "lo", "up");
-        await HostLab.Ip("-n", RemoteNamespace, "addr", "add", $"{RemoteAllowed}/24", "dev", "eth0");
-        await HostLab.Ip("-n", RemoteNamespace, "addr", "add", $"{RemoteExcepted}/24", "dev", "eth0");
         await HostLab.Ip("-n", RemoteNamespace, "link", "set", "eth0", "up");
+        if (!routed)
+        {
+            await HostLab.Ip("link", "set", RemoteLink, "master", HostLab.Bridge, "up");
+            await HostLab.Ip("-n", RemoteNamespace, "addr", "add", $"{RemoteAllowed}/24", "dev", "eth0");
+            await HostLab.Ip("-n", RemoteNamespace, "addr", "add", $"{RemoteExcepted}/24", "dev", "eth0");
+        }
+        else
+        {
+            // Behind the lab's router as the hosts are: its own point-to-point link, routed to and from.
+            await HostLab.Ip("link", "set", RemoteLink, "up");
+            foreach (var address in new[] { RemoteAllowed, RemoteExcepted })
+            {
+                await HostLab.Ip("-n", RemoteNamespace, "addr", "add", $"{address}/32", "dev", "eth0");
+                await HostLab.Ip("route", "add", $"{address}/32", "dev", RemoteLink);
+            }
+            await HostLab.Ip("-n", RemoteNamespace, "route", "add", HostLab.Address(1) + "/32", "dev", "eth0", "scope", "link");
+            await HostLab.Ip("-n", RemoteNamespace, "route", "add", "default", "via", HostLab.Address(1), "dev", "eth0");
+            await HostLab.Ip("addr", "add", HostLab.Address(1) + "/32", "dev", RemoteLink);
+            await File.WriteAllTextAsync($"/proc/sys/net/ipv4/conf/{RemoteLink}/forwarding", "1");
+        }
         const string server = """
             import socket, socketserver
             class Answer(socketserver.BaseRequestHandler):
@@ -261,6 +288,7 @@ public sealed class NetpolLab : IAsyncLifetime
 
     private static async Task RemoveRemoteAsync()
     {
+        // The routes go with the link.
         await ProcessRunner.RunAsync("ip", ["netns", "del", RemoteNamespace], timeout: TimeSpan.FromSeconds(10));
         await ProcessRunner.RunAsync("ip", ["link", "del", RemoteLink], timeout: TimeSpan.FromSeconds(10));
     }
@@ -283,3 +311,9 @@ public sealed class NetpolLab : IAsyncLifetime
         }
     }
 }
+
+/// <summary>The matrix lab over host-gw routes: both hosts and the remote on one LAN bridge.</summary>
+public sealed class HostGwNetpolLab() : NetpolLab(podNetwork: null, routed: false);
+
+/// <summary>The matrix lab over VXLAN: hosts and the remote each behind the lab's router, sharing no link.</summary>
+public sealed class VxlanNetpolLab() : NetpolLab(podNetwork: "vxlan", routed: true);

@@ -10,8 +10,7 @@ namespace Axolotl.E2E.Tests.NetworkPolicies.Matrix;
 /// ingress, namespaceSelector, podSelector and namespaceSelector together, a named port, an endPort range, egress
 /// denied but DNS, and an egress ipBlock with except to the remote (plus an ingress ipBlock of one host's pod CIDR).
 /// </summary>
-[Collection(NetpolLabCollection.Name)]
-public sealed class NetworkPolicyMatrixTests(NetpolLab lab, ITestOutputHelper output)
+public abstract partial class NetworkPolicyAcrossHostsTests(NetpolLab lab, ITestOutputHelper output)
 {
     private static bool Is(MatrixPod? pod, string ns, string name) => pod is not null && pod.Namespace == ns && pod.Name == name;
 
