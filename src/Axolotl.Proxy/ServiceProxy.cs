@@ -84,6 +84,7 @@ public sealed class ServiceProxy : IAsyncDisposable
             new ForwarderOptions(options.MaxConnections, options.MaxConnectAttempts, options.ConnectTimeout, options.BufferSize, options.ReplayLimit)
             {
                 AdmitConnection = options.AdmitConnection,
+                BackendMark = options.BackendMark,
                 ConnectDeadline = options.ConnectDeadline,
             }, time, _logger);
         var flows = new UdpFlowTable(new UdpFlowOptions(options.MaxUdpFlows, options.MaxUdpFlowsPerClient)

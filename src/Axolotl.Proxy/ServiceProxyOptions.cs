@@ -55,6 +55,13 @@ public sealed record ServiceProxyOptions
     /// </summary>
     public Func<IPAddress, IPEndPoint, bool>? AdmitConnection { get; init; }
 
+    /// <summary>
+    /// A socket mark (SO_MARK) for the relay's connection from a client to an endpoint, or null for none: the node's
+    /// NetworkPolicy table rewrites the source of a marked connection to the client pod's address, so a pod on another
+    /// node judges it by its ingress rules as the client (ADR 0023). Null: no connection is marked.
+    /// </summary>
+    public Func<IPAddress, IPEndPoint, int?>? BackendMark { get; init; }
+
     /// <summary>Endpoints tried for one client connection before it is reset.</summary>
     public int MaxConnectAttempts { get; init; } = 4;
 

@@ -97,7 +97,7 @@ public sealed partial class NetworkPolicyEnforcer : IPodNetworkGate, IAsyncDispo
             // Changes from here on start another reconcile.
             Volatile.Write(ref _queued, 0);
             var state = Snapshot(out var local);
-            Volatile.Write(ref _relay, new RelayView(state));
+            Volatile.Write(ref _relay, new RelayView(state, local.Select(p => p.Ip)));
             var script = NetworkPolicyTable.Script(_bridge, NetworkPolicyCompiler.Compile(state, local), _serviceCidr);
             if (script == _installed)
             {
@@ -168,6 +168,12 @@ public sealed partial class NetworkPolicyEnforcer : IPodNetworkGate, IAsyncDispo
     /// </summary>
     public bool AdmitRelayed(System.Net.IPAddress client, System.Net.IPEndPoint backend) =>
         Volatile.Read(ref _relay) is not { } view || view.Allows(client, backend);
+
+    /// <summary>
+    /// The socket mark of the service proxy's connection from <paramref name="client"/> to <paramref name="backend"/>: a pod
+    /// of this node reaching a pod of another leaves with its own address (<see cref="RelaySource"/>); null for the rest.
+    /// </summary>
+    public int? RelayMark(System.Net.IPAddress client, System.Net.IPEndPoint backend) => Volatile.Read(ref _relay)?.Mark(client, backend);
 
     private void Kick()
     {

@@ -12,7 +12,8 @@ namespace Axolotl.Agent.NetworkPolicies;
 /// term allows and drops the rest, so a packet between two local pods is judged by the sender's
 /// egress and then by the receiver's ingress. Replies of allowed connections pass on conntrack; the
 /// node's own traffic to its pods (probes) never passes these hooks. The table is replaced whole in one
-/// `nft -f` transaction, so no packet ever meets half an update.
+/// `nft -f` transaction, so no packet ever meets half an update. A postrouting chain gives connections the service
+/// relay marked for a pod of this node that pod's address (<see cref="RelaySource"/>).
 /// </summary>
 public static class NetworkPolicyTable
 {
@@ -58,6 +59,7 @@ public static class NetworkPolicyTable
         }
         Map(script, "ingress", ingress);
         Map(script, "egress", egress);
+        RelaySourceNat(script, ordered.Select(p => p.Pod.Ip));
         script.Append("  chain forward {\n    type filter hook forward priority ").Append(Priority).Append("; policy accept;\n");
         script.Append("    ct state established,related accept\n");
         script.Append("    ip saddr vmap @egress\n");
@@ -70,6 +72,23 @@ public static class NetworkPolicyTable
         }
         script.Append("    ip saddr vmap @egress\n  }\n}\n");
         return script.ToString();
+    }
+
+    private static void RelaySourceNat(StringBuilder script, IEnumerable<uint> pods)
+    {
+        script.Append("  map relay_source {\n    type mark : ipv4_addr\n");
+        var elements = pods.Distinct().Select(ip => $"{RelaySource.Hex(RelaySource.Mark(ip))} : {Ipv4Range.Format(ip)}").ToList();
+        if (elements.Count > 0)
+        {
+            script.Append("    elements = { ").Append(string.Join(", ", elements)).Append(" }\n");
+        }
+        var marked = $"meta mark & {RelaySource.Hex(unchecked((int)RelaySource.TagMask))} == {RelaySource.Hex(RelaySource.Tag)}";
+        // TCP only: over VXLAN the encapsulated datagram inherits the inner packet's mark and must keep the node's address.
+        script.Append("  }\n  chain relay_source_nat {\n    type nat hook postrouting priority srcnat - 10; policy accept;\n");
+        script.Append("    ").Append(marked).Append(" meta l4proto tcp snat ip to meta mark map @relay_source\n  }\n");
+        // Once translated the mark has done its work: cleared, so neither the overlay's datagram nor the host's routing rules see it.
+        script.Append("  chain relay_mark_clear {\n    type filter hook postrouting priority srcnat + 10; policy accept;\n");
+        script.Append("    ").Append(marked).Append(" meta mark set 0\n  }\n");
     }
 
     private static void Map(StringBuilder script, string name, List<(uint Ip, string Chain)> entries)

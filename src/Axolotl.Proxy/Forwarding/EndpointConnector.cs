@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Axolotl.Proxy.Balancing;
 using Axolotl.Proxy.Diagnostics;
+using Axolotl.Proxy.Network;
 using Axolotl.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 
@@ -25,6 +26,8 @@ internal sealed class EndpointConnector(
     TimeProvider time,
     ILogger logger)
 {
+    private int _markRefused;
+
     /// <summary>The connected endpoint, or null when none is left to try (the client is then reset).</summary>
     public async Task<ConnectedEndpoint?> ConnectAsync(Frontend frontend, IPAddress client, HashSet<IPEndPoint> tried, CancellationToken ct)
     {
@@ -194,10 +197,30 @@ internal sealed class EndpointConnector(
                 continue;
             }
             var backend = new Socket(endpoint.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            if (options.BackendMark?.Invoke(client, endpoint.EndPoint) is { } mark)
+            {
+                Mark(backend, mark);
+            }
             var connect = backend.ConnectAsync(endpoint.EndPoint, ct).AsTask();
             return (false, new Attempt(new ConnectedEndpoint(backend, endpoint, target.Service, route), connect));
         }
         return (false, null);
+    }
+
+    /// <summary>Marks the socket; a refusal (no CAP_NET_ADMIN) is said once and the connection goes unmarked, from the node.</summary>
+    private void Mark(Socket backend, int mark)
+    {
+        try
+        {
+            SocketMark.Set(backend, mark);
+        }
+        catch (SocketException e)
+        {
+            if (Interlocked.Exchange(ref _markRefused, 1) == 0)
+            {
+                ProxyLog.MarkRefused(logger, e.SocketErrorCode.ToString());
+            }
+        }
     }
 
     private sealed record Attempt(ConnectedEndpoint Connected, Task Connect);

@@ -132,4 +132,7 @@ internal sealed record ForwarderOptions(int MaxConnections, int MaxConnectAttemp
     public TimeSpan ConnectDeadline { get; init; } = TimeSpan.FromSeconds(10);
 
     public Func<IPAddress, IPEndPoint, bool>? AdmitConnection { get; init; }
+
+    /// <summary>The socket mark of the connection to an endpoint for a client (<see cref="ServiceProxyOptions.BackendMark"/>).</summary>
+    public Func<IPAddress, IPEndPoint, int?>? BackendMark { get; init; }
 }

@@ -287,6 +287,8 @@ public static class LocalAgent
             DnsUpstreams = EgressFlags.Upstreams(EgressFlags.NodeResolvConf(args)),
             // NetworkPolicy for connections through Services: the relay asks before it connects (ADR 0023).
             AdmitConnection = agent.Context.NetworkGate is Axolotl.Agent.NetworkPolicies.NetworkPolicyEnforcer policies ? policies.AdmitRelayed : null,
+            // ... and a pod of another node sees the client pod as the source, as upstream's DNAT path shows it (ADR 0023).
+            BackendMark = agent.Context.NetworkGate is Axolotl.Agent.NetworkPolicies.NetworkPolicyEnforcer marks ? marks.RelayMark : null,
             InformerInitialBackoff = agent.Options.ApiRetryInitialBackoff,
             InformerMaxBackoff = agent.Options.ApiRetryMaxBackoff,
         };

@@ -37,6 +37,22 @@ public sealed class NetworkPolicyTableTests
     }
 
     [Fact]
+    public void Connections_the_relay_marked_for_a_pod_of_this_node_leave_with_that_pods_address()
+    {
+        var rules = NetworkPolicyCompiler.Compile(State(), [Pod("x/a"), Pod("y/b")]);
+
+        var script = NetworkPolicyTable.Script("axl0", rules, null);
+
+        // Every pod of the node, isolated or not: a pod elsewhere may isolate itself against any client.
+        Assert.Contains("map relay_source {\n    type mark : ipv4_addr\n    elements = { 0x0ae1000a : 10.244.0.10, 0x0ae1010b : 10.244.1.11 }\n  }", script, StringComparison.Ordinal);
+        Assert.Contains("type nat hook postrouting priority srcnat - 10; policy accept;\n    meta mark & 0xffff0000 == 0x0ae10000 meta l4proto tcp snat ip to meta mark map @relay_source\n",
+            script, StringComparison.Ordinal);
+        // The VXLAN datagram that carries a marked packet inherits its mark: cleared once the translation is done.
+        Assert.Contains("type filter hook postrouting priority srcnat + 10; policy accept;\n    meta mark & 0xffff0000 == 0x0ae10000 meta mark set 0\n", script, StringComparison.Ordinal);
+        Assert.Contains("map relay_source {\n    type mark : ipv4_addr\n  }", NetworkPolicyTable.Script("axl0", [], null), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Ranges_merge_and_excepts_cut_holes()
     {
         var merged = Ipv4Range.Merge([new(10, 20), new(21, 30), new(5, 12), new(40, 40)]);

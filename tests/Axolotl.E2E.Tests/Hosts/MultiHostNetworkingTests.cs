@@ -9,6 +9,7 @@ namespace Axolotl.E2E.Tests.Hosts;
 /// listens on port 80 of the server's address. The same over VXLAN, with hosts that share no link at all (a router
 /// between them), where host-gw could not work.
 /// </summary>
+[Collection(HostLabCollection.Name)]
 public sealed class MultiHostNetworkingTests
 {
     private const int Hosts = 3;
