@@ -28,19 +28,22 @@ public static class PolicyCompiler
     public static List<FieldError> Validate(ValidatingAdmissionPolicy policy)
     {
         var errors = new List<FieldError>();
-        Compile(policy, (path, expression, error) => errors.Add(FieldError.Invalid(path, expression, error)));
+        Compile(policy, resultTypes: true, (path, expression, error) => errors.Add(FieldError.Invalid(path, expression, error)));
         return errors;
     }
 
     public static CompiledPolicy Compile(ValidatingAdmissionPolicy policy)
     {
         string? firstError = null;
-        var result = Compile(policy, (path, _, error) => firstError ??= $"{path}: {error}");
+        // A stored policy is not held to the result types: one written before this server checked them keeps working, and
+        // a validation that yields no bool is an evaluation error.
+        var result = Compile(policy, resultTypes: false, (path, _, error) => firstError ??= $"{path}: {error}");
         return result with { ConfigurationError = firstError };
     }
 
-    private static CompiledPolicy Compile(ValidatingAdmissionPolicy policy, Action<FieldPath, string, string> onError)
+    private static CompiledPolicy Compile(ValidatingAdmissionPolicy policy, bool resultTypes, Action<FieldPath, string, string> onError)
     {
+        CelDeclType? Expect(CelDeclType type) => resultTypes ? type : null;
         var spec = policy.Spec ?? new ValidatingAdmissionPolicySpec();
         var path = FieldPath.Of("spec");
         var hasParams = spec.ParamKind is not null;
@@ -49,7 +52,7 @@ public static class PolicyCompiler
         var conditions = spec.MatchConditions ?? [];
         for (var i = 0; i < conditions.Count; i++)
         {
-            CompileOne(conditionEnvironment, conditions[i].Expression, CelDeclType.Bool, path.Child("matchConditions").Index(i).Child("expression"), onError);
+            CompileOne(conditionEnvironment, conditions[i].Expression, Expect(CelDeclType.Bool), path.Child("matchConditions").Index(i).Child("expression"), onError);
         }
         var variables = new List<(string, CelProgram)>();
         // Each variable is a field of `variables` typed by its expression (upstream's composition environment); a
@@ -73,9 +76,9 @@ public static class PolicyCompiler
         {
             var validation = specValidations[i];
             var at = path.Child("validations").Index(i);
-            var program = CompileOne(all, validation.Expression, CelDeclType.Bool, at.Child("expression"), onError).Program;
+            var program = CompileOne(all, validation.Expression, Expect(CelDeclType.Bool), at.Child("expression"), onError).Program;
             var message = validation.MessageExpression is { } text && text.Trim().Length > 0
-                ? CompileOne(all, text, CelDeclType.String, at.Child("messageExpression"), onError).Program
+                ? CompileOne(all, text, Expect(CelDeclType.String), at.Child("messageExpression"), onError).Program
                 : null;
             if (program is not null)
             {

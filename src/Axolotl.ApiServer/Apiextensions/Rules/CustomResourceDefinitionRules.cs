@@ -55,7 +55,7 @@ public static class CustomResourceDefinitionRules
         if (node.ValidationRules.Count > 0)
         {
             var times = cardinality ?? RuleSizes.UnboundedCardinality(node);
-            var compiled = RuleCompiler.Compile(node, resourceRoot);
+            var compiled = RuleCompiler.Compile(node, resourceRoot, stored: false);
             for (var i = 0; i < compiled.Count; i++)
             {
                 Check(compiled[i], path.Child("x-kubernetes-validations").Index(i), times, uncorrelatable, costs, errors);

@@ -12,16 +12,31 @@ namespace Axolotl.ApiServer.Apiextensions.Rules;
 /// </summary>
 internal static class RuleCompiler
 {
-    /// <summary>The rules of <paramref name="node"/>; <paramref name="resourceRoot"/> for the root of a resource or an embedded resource.</summary>
-    public static IReadOnlyList<CompiledRule> Compile(JsonSchemaProps node, bool resourceRoot)
+    /// <summary>
+    /// The rules of <paramref name="node"/>; <paramref name="resourceRoot"/> for the root of a resource or an embedded
+    /// resource. <paramref name="stored"/> compiles the rules of a CRD already stored, which a server before the type
+    /// checker may have accepted: a rule the types refuse is compiled again over dyn, so it keeps working as it did (a
+    /// non-bool result is then an evaluation error) instead of failing every write of the CRD's objects.
+    /// </summary>
+    public static IReadOnlyList<CompiledRule> Compile(JsonSchemaProps node, bool resourceRoot, bool stored)
     {
         var self = RuleTypes.Of(node, resourceRoot);
         var environment = CelEnvironment.ForCustomResourceRules(self, optionalOldSelf: false);
         var optionalEnvironment = CelEnvironment.ForCustomResourceRules(self, optionalOldSelf: true);
-        return [.. node.ValidationRules.Select(r => Compile(r, node, r.OptionalOldSelf == true ? optionalEnvironment : environment))];
+        var untyped = CelEnvironment.ForCustomResourceRules(CelDeclType.Dyn, optionalOldSelf: false);
+        var untypedOptional = CelEnvironment.ForCustomResourceRules(CelDeclType.Dyn, optionalOldSelf: true);
+        return [.. node.ValidationRules.Select(r =>
+        {
+            var optional = r.OptionalOldSelf == true;
+            var compiled = Compile(r, node, optional ? optionalEnvironment : environment);
+            return stored && (compiled.Error is not null || compiled.MessageExpressionError is not null)
+                && Compile(r, node, optional ? untypedOptional : untyped, checkTypes: false) is { Error: null, MessageExpressionError: null } lenient
+                ? lenient
+                : compiled;
+        })];
     }
 
-    private static CompiledRule Compile(ValidationRule rule, JsonSchemaProps node, CelEnvironment environment)
+    private static CompiledRule Compile(ValidationRule rule, JsonSchemaProps node, CelEnvironment environment, bool checkTypes = true)
     {
         if (rule.Rule.Trim().Length == 0)
         {
@@ -32,7 +47,7 @@ internal static class RuleCompiler
         {
             return new CompiledRule(rule) { Error = compiled.Error };
         }
-        if (compiled.ResultType?.Kind != TypeKind.Bool)
+        if (checkTypes && compiled.ResultType?.Kind != TypeKind.Bool)
         {
             return new CompiledRule(rule) { Error = "cel expression must evaluate to a bool" };
         }
@@ -52,7 +67,7 @@ internal static class RuleCompiler
         {
             return result with { MessageExpressionError = "messageExpression " + message.Error };
         }
-        return message.ResultType?.Kind == TypeKind.String
+        return !checkTypes || message.ResultType?.Kind == TypeKind.String
             ? result with { MessageExpression = messageProgram, MessageExpressionCost = Estimate(messageProgram, node) }
             : result with { MessageExpressionError = "messageExpression must evaluate to a string" };
     }

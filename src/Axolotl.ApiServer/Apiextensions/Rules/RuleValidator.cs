@@ -48,7 +48,7 @@ internal sealed class RuleValidator
         }
         var validator = new RuleValidator(schema, resourceRoot)
         {
-            Rules = RuleCompiler.Compile(schema, resourceRoot),
+            Rules = RuleCompiler.Compile(schema, resourceRoot, stored: true),
             Properties = properties,
             Items = schema.Items is { } items ? Build(items, items.EmbeddedResource) : null,
             AdditionalProperties = schema.AdditionalProperties is { } values ? Build(values, values.EmbeddedResource) : null,

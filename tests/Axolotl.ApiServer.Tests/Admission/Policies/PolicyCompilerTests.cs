@@ -81,6 +81,15 @@ public sealed class PolicyCompilerTests
             """);
     }
 
+    [Fact]
+    public void A_stored_policy_is_not_held_to_the_result_types()
+    {
+        var policy = Policy("p", $$"""{"matchConstraints":{{Deployments}},"validations":[{"expression":"true"}]}""");
+        policy.Spec!.Validations![0].MessageExpression = "object.metadata.name";
+
+        Assert.Null(PolicyCompiler.Compile(policy).ConfigurationError);
+    }
+
     private static string Cause(ApiException e)
     {
         var cause = Assert.Single(e.Status.Details!.Causes!);

@@ -60,6 +60,19 @@ public sealed class RuleEvaluationTests
     }
 
     [Fact]
+    public void A_stored_rule_the_types_would_refuse_keeps_running_as_it_did_before_the_checker()
+    {
+        // Unknown fields are invisible to the checker (a new CRD with this rule is refused), but a CRD stored before it keeps working.
+        var schema = Schema("""
+            {"type":"object","properties":{"free":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},
+             "x-kubernetes-validations":[{"rule":"self.free.anything == 1","message":"one"}]}
+            """);
+
+        Assert.Empty(Errors(schema, """{"free":{"anything":1}}"""));
+        Assert.Equal(["spec: Invalid value: \"object\": one"], Errors(schema, """{"free":{"anything":2}}"""));
+    }
+
+    [Fact]
     public void A_transition_rule_is_skipped_on_create_and_refuses_a_change_on_update()
     {
         var schema = Schema("""{"type":"object","properties":{"id":{"type":"string","x-kubernetes-validations":[{"rule":"self == oldSelf","message":"id is immutable"}]}}}""");
