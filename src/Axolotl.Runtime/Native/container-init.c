@@ -121,12 +121,12 @@ int init_limit_capabilities(char *message, size_t size)
     return 0;
 }
 
-void init_supervise(pid_t app, int status_fd)
+void init_supervise(pid_t app, int status_fd, bool may_release)
 {
     sigset_t all;
     sigfillset(&all);
     /* Once the command has run a while, PID 1 gives back what its set-up used (it may supervise for days). */
-    bool released = false;
+    bool released = !may_release;
     const struct timespec quiet = {.tv_sec = 0, .tv_nsec = RELEASE_AFTER_MS * 1000000L};
     for (;;) {
         siginfo_t info;

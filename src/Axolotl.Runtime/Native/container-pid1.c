@@ -235,7 +235,7 @@ static void __attribute__((noreturn)) become_init(struct options *o, pid_t app, 
         close(sync_fd);
     }
     close(error_fd);
-    init_supervise(app, status_fd);
+    init_supervise(app, status_fd, o->seccomp.length == 0);
 }
 
 void container_init(struct options *o, int netns_fd, int in_fd, int out_fd, int err_fd, int error_fd, int ready_fd, int go_fd, int status_fd)
