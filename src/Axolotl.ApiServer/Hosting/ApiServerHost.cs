@@ -12,6 +12,7 @@ using Axolotl.ApiServer.Security;
 using Axolotl.ApiServer.Watch;
 using Axolotl.Hosting;
 using Axolotl.Hosting.Logging;
+using Axolotl.Hosting.Web;
 using Axolotl.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -88,7 +89,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             ? new FlowControl.MaxInFlightLimiter(options.MaxRequestsInflight, options.MaxMutatingRequestsInflight)
             : new FlowControl.FlowControlFilter(flowControl, flowControlMetrics!, clock);
 
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = EmbeddedWebHost.Arguments, ContentRootPath = EmbeddedWebHost.ContentRoot });
         builder.Logging.ForwardTo(logging); // Kestrel's own warnings and errors, in our log
         builder.Services.AddSingleton(logging);
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(5));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using Axolotl.Hosting.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -42,7 +43,7 @@ public sealed class IngressListener : IAsyncDisposable
         // A port held by another program is usually held for good, and this is retried: a plain bind says so
         // without building a web host each time.
         Probe(endpoint.EndPoint);
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = EmbeddedWebHost.Arguments, ContentRootPath = EmbeddedWebHost.ContentRoot });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(logging);
         builder.Services.AddHttpForwarder();

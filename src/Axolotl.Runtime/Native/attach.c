@@ -22,14 +22,18 @@ enum { FRAME_STDIN = 0, FRAME_STDIN_END = 1, FRAME_HELLO_STDIN = 2, FRAME_RESIZE
 
 int attach_open(struct attach *a, const char *path, int stdin_fd, bool tty, bool stdin_once)
 {
-    memset(a, 0, sizeof *a);
+    /* Field by field, not memset: the clients' buffers are allocated on connect, so the struct is small and
+     * every page of it the launcher never writes stays out of its memory. */
     a->listen_fd = -1;
     a->path = path;
     a->stdin_fd = stdin_fd;
     a->tty = tty;
     a->stdin_once = stdin_once;
+    a->stdin_closing = false;
+    a->pending = NULL;
+    a->pending_len = 0;
     for (int i = 0; i < ATTACH_MAX_CLIENTS; i++)
-        a->clients[i].fd = -1;
+        a->clients[i] = (struct attach_client){.fd = -1};
     if (stdin_fd >= 0 && fcntl(stdin_fd, F_SETFL, fcntl(stdin_fd, F_GETFL) | O_NONBLOCK) != 0)
         return -1;
     if (path == NULL)
@@ -98,6 +102,8 @@ static void drop_client(struct attach *a, struct attach_client *c)
     free(c->out);
     c->out = NULL;
     c->out_len = 0;
+    free(c->in);
+    c->in = NULL;
     c->in_len = 0;
     if (c->stdin)
         stdin_ended(a, c);
@@ -181,7 +187,7 @@ static void client_frames(struct attach *a, struct attach_client *c)
 
 static void client_readable(struct attach *a, struct attach_client *c)
 {
-    ssize_t n = read(c->fd, c->in + c->in_len, sizeof c->in - c->in_len);
+    ssize_t n = read(c->fd, c->in + c->in_len, ATTACH_IN_BUFFER - c->in_len);
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
         return;
     if (n <= 0) {
@@ -226,8 +232,14 @@ static void accept_client(struct attach *a)
         if (c->fd >= 0)
             continue;
         c->out = malloc(CLIENT_BUFFER);
-        if (c->out == NULL)
+        c->in = malloc(ATTACH_IN_BUFFER);
+        if (c->out == NULL || c->in == NULL) {
+            free(c->out);
+            free(c->in);
+            c->out = NULL;
+            c->in = NULL;
             break;
+        }
         c->fd = fd;
         c->stdin = false;
         c->in_len = 0;

@@ -26,11 +26,12 @@
 #define ATTACH_MAX_CLIENTS 8
 #define ATTACH_FRAME_MAX 65535
 #define ATTACH_POLL_FDS (ATTACH_MAX_CLIENTS + 2)
+#define ATTACH_IN_BUFFER (ATTACH_FRAME_MAX + 3) /* one whole frame */
 
 struct attach_client {
     int fd;                 /* -1: free slot */
     bool stdin;             /* it attached stdin */
-    unsigned char in[ATTACH_FRAME_MAX + 3];
+    unsigned char *in;      /* ATTACH_IN_BUFFER bytes while connected: a sleeping container's launcher keeps none */
     size_t in_len;
     unsigned char *out;     /* frames not yet sent */
     size_t out_len;

@@ -350,10 +350,10 @@ int main(int argc, char **argv)
     dup2(null_fd, 0);
     dup2(null_fd, 2);
 
-    struct stream streams[2] = {
-        {.fd = out_pipe[0], .name = "stdout"},
-        {.fd = err_pipe[0], .name = "stderr"},
-    };
+    /* Static, not on the stack: the 16 KiB line buffers are touched only by a container that writes. */
+    static struct stream streams[2];
+    streams[0] = (struct stream){.fd = out_pipe[0], .name = "stdout"};
+    streams[1] = (struct stream){.fd = err_pipe[0], .name = "stderr"};
     if (o.tty) {
         /* Nothing writes to the pipes (the container's output is the terminal): it is one stream. */
         close(out_pipe[0]);

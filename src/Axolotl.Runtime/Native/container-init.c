@@ -14,7 +14,10 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "launch-common.h"
 
 #define INIT_NAME "axolotl-init"
 
@@ -118,13 +121,21 @@ int init_limit_capabilities(char *message, size_t size)
     return 0;
 }
 
-void init_supervise(pid_t app, int status_fd)
+void init_supervise(pid_t app, int status_fd, bool may_release)
 {
     sigset_t all;
     sigfillset(&all);
+    /* Once the command has run a while, PID 1 gives back what its set-up used (it may supervise for days). */
+    bool released = !may_release;
+    const struct timespec quiet = {.tv_sec = 0, .tv_nsec = RELEASE_AFTER_MS * 1000000L};
     for (;;) {
         siginfo_t info;
-        int sig = sigwaitinfo(&all, &info);
+        int sig = released ? sigwaitinfo(&all, &info) : sigtimedwait(&all, &info, &quiet);
+        if (sig < 0 && errno == EAGAIN) {
+            release_unused_memory();
+            released = true;
+            continue;
+        }
         if (sig < 0)
             continue; /* EINTR: a stop and continue */
         if (sig == SIGTTIN || sig == SIGTTOU)

@@ -9,6 +9,7 @@
 #define AXOLOTL_CONTAINER_INIT_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 /* Its name in the container: comm "axolotl-init", command line "axolotl-init -- argv..." (not the
@@ -22,7 +23,9 @@ int init_limit_capabilities(char *message, size_t size);
 
 /* With every signal blocked (since before the fork): forwards each signal but SIGCHLD, SIGTTIN and
  * SIGTTOU to app, reaps children, and exits as app exits; first it writes app's exit code as one byte
- * to status_fd (-1: none), the launcher's early word of the end. */
-void init_supervise(pid_t app, int status_fd) __attribute__((noreturn));
+ * to status_fd (-1: none), the launcher's early word of the end. With may_release, once quiet it gives
+ * back its set-up's memory (release_unused_memory); not under the container's seccomp filter, which
+ * may forbid those calls (open, read, madvise, brk) and kill PID 1 for them. */
+void init_supervise(pid_t app, int status_fd, bool may_release) __attribute__((noreturn));
 
 #endif

@@ -65,8 +65,9 @@ static void wait_for_go(struct options *o, int ready_fd, int go_fd, int error_fd
         _exit(EXIT_CGROUP);
     close(ready_fd);
     struct pollfd waits[2] = {{.fd = go_fd, .events = POLLIN}, {.fd = o->armed_fd, .events = POLLIN}};
+    bool released = false; /* PID 1's set-up, inherited by the fork: given back while it waits */
     for (;;) {
-        if (poll(waits, o->armed_fd >= 0 ? 2 : 1, -1) < 0) {
+        if (poll_releasing(waits, o->armed_fd >= 0 ? 2 : 1, &released) < 0) {
             if (errno == EINTR)
                 continue;
             _exit(EXIT_CGROUP);
@@ -189,6 +190,10 @@ static void __attribute__((noreturn)) become_init(struct options *o, pid_t app, 
     char message[PATH_MAX + 128];
     if (o->standby) {
         char byte;
+        bool released = false;
+        struct pollfd go = {.fd = sync_fd, .events = POLLIN};
+        while (poll_releasing(&go, 1, &released) < 0 && errno == EINTR) {
+        }
         while (read(sync_fd, &byte, 1) < 0 && errno == EINTR) {
         }
         close(sync_fd);
@@ -230,7 +235,7 @@ static void __attribute__((noreturn)) become_init(struct options *o, pid_t app, 
         close(sync_fd);
     }
     close(error_fd);
-    init_supervise(app, status_fd);
+    init_supervise(app, status_fd, o->seccomp.length == 0);
 }
 
 void container_init(struct options *o, int netns_fd, int in_fd, int out_fd, int err_fd, int error_fd, int ready_fd, int go_fd, int status_fd)

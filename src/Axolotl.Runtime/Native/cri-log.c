@@ -131,6 +131,7 @@ void pump(struct log *log, struct stream *streams, int count, struct attach *att
     static char chunk[READ_CHUNK];
     struct pollfd fds[3 + ATTACH_POLL_FDS];
     int open_streams = count;
+    bool released = false; /* the launcher's set-up memory, given back once the container is quiet */
     while (open_streams > 0) {
         for (int i = 0; i < count; i++) {
             fds[i].fd = streams[i].fd;
@@ -145,7 +146,7 @@ void pump(struct log *log, struct stream *streams, int count, struct attach *att
             fds[count].revents = 0;
         }
         int attached = attach_poll_fds(attach, fds + count + noticed);
-        if (poll(fds, (nfds_t)(count + noticed + attached), -1) < 0) {
+        if (poll_releasing(fds, (nfds_t)(count + noticed + attached), &released) < 0) {
             if (errno == EINTR)
                 continue;
             break;

@@ -15,21 +15,23 @@
 #define READ_CHUNK (64 * 1024)
 #define OUT_BUFFER (256 * 1024)
 
+/* The buffers come last: a container that writes little leaves their pages untouched, out of the
+ * launcher's memory. */
 struct log {
     const char *path;
-    char rotated[PATH_MAX];
     int fd;
     long size;
     long max;
-    char buffer[OUT_BUFFER];
     size_t used;
+    char rotated[PATH_MAX];
+    char buffer[OUT_BUFFER];
 };
 
 struct stream {
     int fd;
     const char *name;
-    char line[MAX_LINE];
     size_t len;
+    char line[MAX_LINE];
 };
 
 int open_log(const char *path);

@@ -7,9 +7,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -113,4 +116,59 @@ int receive_fd(int socket_fd)
     int fd;
     memcpy(&fd, CMSG_DATA(c), sizeof(int));
     return fd;
+}
+
+/* The lowest address of this thread's stack mapping, from /proc/self/maps; 0 when not found. */
+static uintptr_t stack_low(void)
+{
+    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    /* A static binary has about 12 mappings; a line is never longer than the buffer's half. */
+    char buffer[2048];
+    size_t have = 0;
+    uintptr_t low = 0;
+    for (;;) {
+        ssize_t n = read(fd, buffer + have, sizeof buffer - 1 - have);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        have += (size_t)n;
+        buffer[have] = '\0';
+        char *line = buffer, *newline;
+        while ((newline = strchr(line, '\n')) != NULL) {
+            *newline = '\0';
+            if (strstr(line, "[stack]") != NULL)
+                low = (uintptr_t)strtoull(line, NULL, 16);
+            line = newline + 1;
+        }
+        have = strlen(line);
+        memmove(buffer, line, have);
+    }
+    close(fd);
+    return low;
+}
+
+void release_unused_memory(void)
+{
+    malloc_trim(0);
+    uintptr_t low = stack_low();
+    char here;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    /* Four pages of margin below this frame: the madvise call's own frame and the red zone stay. */
+    uintptr_t high = ((uintptr_t)&here & ~(page - 1)) - 4 * page;
+    if (low != 0 && high > low)
+        madvise((void *)low, high - low, MADV_DONTNEED);
+}
+
+int poll_releasing(struct pollfd *fds, nfds_t count, bool *released)
+{
+    for (;;) {
+        int ready = poll(fds, count, *released ? -1 : RELEASE_AFTER_MS);
+        if (ready != 0)
+            return ready;
+        release_unused_memory();
+        *released = true;
+    }
 }

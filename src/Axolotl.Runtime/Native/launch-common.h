@@ -5,6 +5,8 @@
 #ifndef AXOLOTL_LAUNCH_COMMON_H
 #define AXOLOTL_LAUNCH_COMMON_H
 
+#include <poll.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define EXIT_CGROUP 125  /* cannot join cgroups or namespaces, cannot clone */
@@ -34,6 +36,20 @@ void trace_set_log(const char *log);
 void trace_keep_log(void);
 /* One line, when a trace file is open. */
 void trace(const char *label);
+
+/* Called where a process begins a long wait (the launcher's log pump, a standby, the container's init):
+ * gives back the pages only its set-up used, so each of the node's many waiting processes keeps only
+ * what it still needs. The stack below the caller's frame (the set-up's deep calls, dead now) and the
+ * heap's free memory go back to the kernel; a later deeper call gets fresh zero pages. */
+void release_unused_memory(void);
+
+/* How long a process waits with nothing to do before it releases (well after a restart's few
+ * milliseconds, so the release never takes CPU from the replacement's start). */
+#define RELEASE_AFTER_MS 250
+
+/* poll(fds, count, -1), except that while *released is false a wait of RELEASE_AFTER_MS with nothing
+ * to do releases the unused memory first (and sets it). Returns what poll returned. */
+int poll_releasing(struct pollfd *fds, nfds_t count, bool *released);
 
 /* Sends fd over a Unix socket (SCM_RIGHTS); 0, or -1 with errno. */
 int send_fd(int socket_fd, int fd);

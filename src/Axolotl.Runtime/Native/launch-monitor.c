@@ -145,6 +145,11 @@ bool stand_by(struct options *o, struct log *log, pid_t child, const int ready_p
     close(go_pipe[0]);
     char byte;
     ssize_t n;
+    /* A standby may wait minutes: what its set-up used goes back meanwhile. */
+    bool released = false;
+    struct pollfd ready_wait = {.fd = ready_pipe[0], .events = POLLIN};
+    while (poll_releasing(&ready_wait, 1, &released) < 0 && errno == EINTR) {
+    }
     while ((n = read(ready_pipe[0], &byte, 1)) < 0 && errno == EINTR) {
     }
     close(ready_pipe[0]);
@@ -160,7 +165,7 @@ bool stand_by(struct options *o, struct log *log, pid_t child, const int ready_p
          * there). The agent's stdin still wins, so that its
          * end discards the standby whatever else happened. */
         struct pollfd waits[2] = {{.fd = 0, .events = POLLIN}, {.fd = error_fd, .events = POLLIN}};
-        while (poll(waits, 2, -1) < 0 && errno == EINTR) {
+        while (poll_releasing(waits, 2, &released) < 0 && errno == EINTR) {
         }
         if (waits[0].revents == 0 && waits[1].revents != 0) {
             trace("standby-went");
@@ -171,6 +176,9 @@ bool stand_by(struct options *o, struct log *log, pid_t child, const int ready_p
     }
     char line[8];
     size_t got = 0;
+    struct pollfd go_wait = {.fd = 0, .events = POLLIN};
+    while (poll_releasing(&go_wait, 1, &released) < 0 && errno == EINTR) {
+    }
     while (got < sizeof line - 1) {
         n = read(0, line + got, 1);
         if (n < 0 && errno == EINTR)

@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using Axolotl.Bench.Infrastructure;
 using Axolotl.Bench.Measurement;
+using Axolotl.Bench.Tracing;
 
 namespace Axolotl.Bench.Scenarios.Peers;
 
@@ -13,7 +15,8 @@ namespace Axolotl.Bench.Scenarios.Peers;
 ///   restart (later ones back off, as in Kubernetes); then the same with each first instance running
 ///   0.1 s before its exit stamp (the agent's prepared next attempt is ready by then);
 /// - memory: the server's PSS idle (after the restart phase, pods gone) and with N running `sleep 3600`
-///   pods, plus the processes each container brings (recorder shell, the init; the app not counted).
+///   pods, plus the processes each container brings (its launcher, the next attempt's standby, the init; the
+///   app not counted).
 /// </summary>
 internal static class AxolotlSample
 {
@@ -70,9 +73,11 @@ internal static class AxolotlSample
         await Task.Delay(settle, ct);
         var loaded = PeerProcesses.Memory(node.Pid) ?? throw new InvalidOperationException("the server exited");
         var overhead = ContainerProcesses.Find(node.NodeName, node.Server.DataDir, node.Pid).Where(p => p.Role != ContainerProcesses.AppRole).ToList();
-        var roles = string.Join(", ", overhead.GroupBy(p => p.Role).Select(g => $"{g.Key} ×{g.Count()}"));
+        var roles = string.Join(", ", overhead.GroupBy(p => p.Role).Select(g =>
+            string.Create(CultureInfo.InvariantCulture, $"{g.Key} ×{g.Count()}: {g.Sum(p => p.PssKb) / (double)pods:F0} kB per pod")));
+        var server = string.Create(CultureInfo.InvariantCulture, $"the server's growth {(loaded.PssKb - idle.PssKb) / (double)pods:F0} kB per pod");
         var memory = new PeerMemory(pods, idle.PssKb, idle.RssKb, loaded.PssKb, loaded.RssKb, overhead.Sum(p => p.PssKb), overhead.Sum(p => p.RssKb),
-            $"the server process (API, controllers, agent) PSS with N running pods − idle (idle: after the restart phase, its pods gone), plus every container process but the app ({roles}), over N");
+            $"the server process (API, controllers, agent) PSS with N running pods − idle (idle: after the restart phase, its pods gone), plus every container process but the app ({roles}), over N ({server})");
         return (restarts, ran, memory);
     }
 
@@ -95,7 +100,11 @@ internal static class AxolotlSample
             }
             await Task.Delay(5, ct);
         }
-        restarts.AddMilliseconds((CrashLoop.ParseStamp(File.ReadAllText(marker + ".start")) - CrashLoop.ParseStamp(File.ReadAllText(marker + ".exit"))) / 1000.0);
+        var (exited, started) = (CrashLoop.ParseStamp(File.ReadAllText(marker + ".exit")), CrashLoop.ParseStamp(File.ReadAllText(marker + ".start")));
+        restarts.AddMilliseconds((started - exited) / 1000.0);
+        // With AXOLOTL_RESTART_TRACE, bench/restart-trace lines these up with the agent's and launchers' steps.
+        BenchTrace.MarkAt("app-exit", exited, name);
+        BenchTrace.MarkAt("app-start", started, name);
         try
         {
             await api.SendAsync(HttpMethod.Delete, $"{AgentPods.PodsPath}/{name}?gracePeriodSeconds=1", null, null, HttpStatusCode.OK, ct);
