@@ -161,7 +161,18 @@ public sealed class TestAggregatedApiServer : IAsyncDisposable
     {
         ["openapi"] = "3.0.0",
         ["info"] = new JsonObject { ["title"] = "wardle", ["version"] = version },
-        ["paths"] = new JsonObject { [$"/apis/{group}/{version}/namespaces/{{namespace}}/flunders"] = new JsonObject { ["get"] = new JsonObject { ["operationId"] = "listFlunders" } } },
+        // kubectl explain finds the kind of a resource through the GVK of its path's operation.
+        ["paths"] = new JsonObject
+        {
+            [$"/apis/{group}/{version}/namespaces/{{namespace}}/flunders"] = new JsonObject
+            {
+                ["get"] = new JsonObject
+                {
+                    ["operationId"] = "listFlunders",
+                    ["x-kubernetes-group-version-kind"] = new JsonObject { ["group"] = group, ["kind"] = "Flunder", ["version"] = version },
+                },
+            },
+        },
         ["components"] = new JsonObject
         {
             ["schemas"] = new JsonObject

@@ -51,6 +51,34 @@ public sealed class ConversionWebhookServingTests(ApiFixture api) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_caBundle_that_is_not_PEM_keeps_a_new_CRD_from_being_Established_and_an_Established_CRD_may_not_take_one()
+    {
+        await using var server = await TestWebhookServer.StartAsync((ctx, review) => TestConversionWebhook.Convert(ctx, review, TestConversionWebhook.HostPort));
+        const string group = "badca.example.com";
+        var crd = $"{Crds}/endpoints.{group}";
+        var garbage = Convert.ToBase64String("not a certificate"u8.ToArray());
+        var (code, body) = await api.PostAsync(Crds, Definition(group, server).Replace(server.CaBundle, garbage, StringComparison.Ordinal));
+        Assert.True(code == 201, body.ToJsonString());
+        static string CaBundlePatch(string caBundle) => "{\"spec\":{\"conversion\":{\"webhook\":{\"clientConfig\":{\"caBundle\":\"" + caBundle + "\"}}}}}";
+        static JsonNode? Established(JsonObject crd) => (crd["status"]?["conditions"] as JsonArray)?.FirstOrDefault(c => (string?)c!["type"] == "Established");
+        var condition = Established((await Eventually.UntilAsync(() => api.GetAsync(crd), r => Established(r.Body) is not null, "the Established condition",
+            r => r.Body.ToJsonString())).Body)!;
+        Assert.Equal(("False", "InvalidCABundle", "The conversion webhook CABundle is invalid"), ((string?)condition["status"], (string?)condition["reason"], (string?)condition["message"]));
+        Assert.Equal(404, (await api.GetAsync($"/apis/{group}/v1")).Code);
+
+        // A usable bundle: Established and served. From then on a bad one is refused.
+        var (fixedCode, fixedBody) = await api.PatchAsync(crd, CaBundlePatch(server.CaBundle), "application/merge-patch+json");
+        Assert.True(fixedCode == 200, fixedBody.ToJsonString());
+        await Eventually.UntilAsync(() => api.GetAsync($"/apis/{group}/v2"), r => r.Code == 200, "v2 is served", r => r.Body.ToJsonString());
+        var (refusedCode, refused) = await api.PatchAsync(crd, CaBundlePatch(garbage), "application/merge-patch+json");
+        Assert.Equal(422, refusedCode);
+        Assert.StartsWith($"CustomResourceDefinition.apiextensions.k8s.io \"endpoints.{group}\" is invalid: spec.conversion.webhookClientConfig.caBundle: Invalid value: []byte{{0x6e, 0x6f, 0x74,",
+            (string?)refused["message"]);
+        Assert.EndsWith(": unable to load root certificates: unable to parse bytes as PEM block", (string?)refused["message"]);
+        await api.DeleteAsync(crd);
+    }
+
+    [Fact]
     public async Task Objects_cross_versions_through_the_webhook_on_reads_writes_lists_and_watches()
     {
         await using var server = await TestWebhookServer.StartAsync((ctx, review) => TestConversionWebhook.Convert(ctx, review, TestConversionWebhook.HostPort));
