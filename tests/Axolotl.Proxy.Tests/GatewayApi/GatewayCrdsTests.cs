@@ -6,12 +6,15 @@ namespace Axolotl.Proxy.Tests.GatewayApi;
 
 public sealed class GatewayCrdsTests
 {
-    private static CustomResourceDefinition Crd(string plural, string version, bool established = true, string? bundle = null) =>
-        Read<CustomResourceDefinition>($$"""
-            {"metadata":{"name":"{{plural}}.gateway.networking.k8s.io"{{(bundle is null ? "" : $",\"annotations\":{{\"gateway.networking.k8s.io/bundle-version\":\"{bundle}\"}}")}}},
-             "spec":{"versions":[{"name":"{{version}}","served":true}]},
-             "status":{"conditions":[{"type":"Established","status":"{{(established ? "True" : "False")}}"}]}}
+    private static CustomResourceDefinition Crd(string plural, string version, bool established = true, string? bundle = null)
+    {
+        var annotations = bundle is null ? "" : ",\"annotations\":{\"gateway.networking.k8s.io/bundle-version\":\"" + bundle + "\"}";
+        return Read<CustomResourceDefinition>($$$"""
+            {"metadata":{"name":"{{{plural}}}.gateway.networking.k8s.io"{{{annotations}}}},
+             "spec":{"versions":[{"name":"{{{version}}}","served":true}]},
+             "status":{"conditions":[{"type":"Established","status":"{{{(established ? "True" : "False")}}}"}]}}
             """);
+    }
 
     [Fact]
     public void The_controller_starts_once_the_three_core_crds_are_established_and_serve_v1()

@@ -18,11 +18,11 @@ internal static class GatewayObjects
     public static T Read<T>(string json) => JsonSerializer.Deserialize<T>(json, KubeJson.Options)!;
 
     public static GatewayClass Class(string name = "axolotl", string controller = GatewayOptions.DefaultControllerName, string extraSpec = "") =>
-        Read<GatewayClass>($$"""{"metadata":{"name":"{{name}}","generation":1},"spec":{"controllerName":"{{controller}}"{{extraSpec}}}}""");
+        Read<GatewayClass>($$$"""{"metadata":{"name":"{{{name}}}","generation":1},"spec":{"controllerName":"{{{controller}}}"{{{extraSpec}}}}}""");
 
     /// <summary>A Gateway of class axolotl; <paramref name="listeners"/> is the JSON array of listeners.</summary>
     public static Gateway Gateway(string ns, string name, int age, string listeners, string className = "axolotl") =>
-        Read<Gateway>($$"""{"metadata":{"namespace":"{{ns}}","name":"{{name}}","generation":1,"creationTimestamp":"{{Epoch.AddSeconds(age):O}}"},"spec":{"gatewayClassName":"{{className}}","listeners":{{listeners}}}}""");
+        Read<Gateway>($$$"""{"metadata":{"namespace":"{{{ns}}}","name":"{{{name}}}","generation":1,"creationTimestamp":"{{{Epoch.AddSeconds(age):O}}}"},"spec":{"gatewayClassName":"{{{className}}}","listeners":{{{listeners}}}}}""");
 
     public static string Http(string name, int port, string? hostname = null, string? allowed = null) =>
         $$"""{"name":"{{name}}","port":{{port}},"protocol":"HTTP"{{(hostname is null ? "" : $",\"hostname\":\"{hostname}\"")}}{{(allowed is null ? "" : $",\"allowedRoutes\":{allowed}")}}}""";
@@ -60,7 +60,7 @@ internal static class GatewayObjects
         var entry = build.Table.Match(port, host, method, path,
             name => headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value,
             name => query?.GetValueOrDefault(name));
-        return entry?.Backends.FirstOrDefault()?.Target?.Service ?? (entry is null ? null : "<no backend>");
+        return (entry?.Backends.Count > 0 ? entry.Backends[0].Target?.Service : null) ?? (entry is null ? null : "<no backend>");
     }
 
     public static GatewayCondition Parent(GatewayBuild build, string route, string type = "Accepted") =>

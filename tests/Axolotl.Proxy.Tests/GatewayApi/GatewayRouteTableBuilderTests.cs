@@ -144,7 +144,7 @@ public sealed class GatewayRouteTableBuilderTests
             {"metadata":{"namespace":"granted","name":"g"},"spec":{"from":[{"group":"gateway.networking.k8s.io","kind":"HTTPRoute","namespace":"infra"}],"to":[{"group":"","kind":"Service"}]}}
             """);
         var services = new[] { ("infra", "present"), ("granted", "svc"), ("other", "svc") };
-        var route = (string name, string backend) => Route("infra", name, 0, Spec("web", $$"""{"matches":[{"path":{"value":"/{{name}}"}}],"backendRefs":[{{backend}}]}"""));
+        var route = (string name, string backend) => Route("infra", name, 0, Spec("web", $$$"""{"matches":[{"path":{"value":"/{{{name}}}"}}],"backendRefs":[{{{backend}}}]}"""));
 
         var build = GatewayRouteTableBuilder.Build(Inputs([Web],
             [
@@ -186,7 +186,7 @@ public sealed class GatewayRouteTableBuilderTests
     public void Listeners_are_checked_and_conflicts_go_against_the_newer_gateway()
     {
         var older = Gateway("infra", "older", 0, $"[{Http("http", 8080, "a.test")},{Http("tcp", 9000).Replace("\"HTTP\"", "\"TCP\"")}]");
-        var newer = Gateway("infra", "newer", 5, $$"""[{{Http("same-host", 8080, "a.test")}},{{Http("other-host", 8080, "b.test")}},{"name":"tls","port":8080,"protocol":"HTTPS","tls":{"certificateRefs":[{"name":"cert"}]}},{"name":"nocert","port":8443,"protocol":"HTTPS"}]""");
+        var newer = Gateway("infra", "newer", 5, $$$"""[{{{Http("same-host", 8080, "a.test")}}},{{{Http("other-host", 8080, "b.test")}}},{"name":"tls","port":8080,"protocol":"HTTPS","tls":{"certificateRefs":[{"name":"cert"}]}},{"name":"nocert","port":8443,"protocol":"HTTPS"}]""");
 
         var build = GatewayRouteTableBuilder.Build(Inputs([newer, older], []), Fallback);
 
