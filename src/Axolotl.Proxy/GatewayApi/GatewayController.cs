@@ -52,6 +52,7 @@ public sealed class GatewayController : IAsyncDisposable
     private GatewayRouteTable _table = GatewayRouteTable.Empty;
     private IReadOnlyDictionary<int, IngressCertificates> _certificates = new Dictionary<int, IngressCertificates>();
     private int _stopped;
+    private (int, int, string) _lastSummary;
 
     private GatewayController(KubeClient client, SharedInformerFactory? informers, GatewayOptions options, ILoggerFactory logging, TimeProvider time, CancellationToken ct)
     {
@@ -214,7 +215,13 @@ public sealed class GatewayController : IAsyncDisposable
         Volatile.Write(ref _certificates, build.Certificates);
         Volatile.Write(ref _table, build.Table);
         var ports = build.Table.Ports.Values.Select(p => (p.Port, p.Tls)).OrderBy(p => p.Port).ToList();
-        GatewayLog.Rebuilt(_logger, build.Gateways.Count, build.Routes.Count, ports.Count == 0 ? "none" : string.Join(", ", ports.Select(p => p.Port)));
+        var summary = (build.Gateways.Count, build.Routes.Count, ports.Count == 0 ? "none" : string.Join(", ", ports.Select(p => p.Port)));
+        if (summary != _lastSummary)
+        {
+            // Every Service or endpoint change runs a pass: say only what changed the served set.
+            GatewayLog.Rebuilt(_logger, summary.Item1, summary.Item2, summary.Item3);
+            _lastSummary = summary;
+        }
         var done = !await _listeners!.ReconcileAsync(IngressListenPlan.For(_proxy!.Snapshot, ports), ct);
         if (_classes is null)
         {

@@ -10,13 +10,13 @@ namespace Axolotl.E2E.Tests.GatewayApi;
 /// </summary>
 public sealed class GatewayApiTests(GatewayServerFixture fx) : IClassFixture<GatewayServerFixture>
 {
-    private static string Manifest(string ns, int port) => HelloDeployment(ns) + $$"""
+    private static string Manifest(string ns, int port) => HelloDeployment(ns) + $$$"""
         ---
         apiVersion: v1
         kind: Pod
         metadata:
           name: netexec
-          namespace: {{ns}}
+          namespace: {{{ns}}}
           labels: {app: netexec}
         spec:
           terminationGracePeriodSeconds: 1
@@ -27,12 +27,12 @@ public sealed class GatewayApiTests(GatewayServerFixture fx) : IClassFixture<Gat
             readinessProbe:
               httpGet: {path: /healthz, port: 8080}
               periodSeconds: 1
-        """ + "\n" + SelectorService(ns, "web", "web", 80, "8080") + SelectorService(ns, "netexec", "netexec", 8081, "8080") + $$"""
+        """ + "\n" + SelectorService(ns, "web", "web", 80, "8080") + SelectorService(ns, "netexec", "netexec", 8081, "8080") + $$$"""
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: GatewayClass
         metadata:
-          name: axolotl-{{ns}}
+          name: axolotl-{{{ns}}}
         spec:
           controllerName: axolotl.io/gateway-controller
         ---
@@ -40,23 +40,23 @@ public sealed class GatewayApiTests(GatewayServerFixture fx) : IClassFixture<Gat
         kind: Gateway
         metadata:
           name: edge
-          namespace: {{ns}}
+          namespace: {{{ns}}}
         spec:
-          gatewayClassName: axolotl-{{ns}}
+          gatewayClassName: axolotl-{{{ns}}}
           listeners:
           - name: http
-            port: {{port}}
+            port: {{{port}}}
             protocol: HTTP
-            hostname: "*.{{ns}}.test"
+            hostname: "*.{{{ns}}}.test"
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute
         metadata:
           name: shop
-          namespace: {{ns}}
+          namespace: {{{ns}}}
         spec:
           parentRefs: [{name: edge, sectionName: http}]
-          hostnames: [shop.{{ns}}.test]
+          hostnames: [shop.{{{ns}}}.test]
           rules:
           - matches: [{path: {type: PathPrefix, value: /}}]
             backendRefs: [{name: web, port: 80}]
@@ -74,23 +74,23 @@ public sealed class GatewayApiTests(GatewayServerFixture fx) : IClassFixture<Gat
         kind: HTTPRoute
         metadata:
           name: moved
-          namespace: {{ns}}
+          namespace: {{{ns}}}
         spec:
           parentRefs: [{name: edge}]
-          hostnames: [old.{{ns}}.test]
+          hostnames: [old.{{{ns}}}.test]
           rules:
           - filters:
             - type: RequestRedirect
-              requestRedirect: {hostname: shop.{{ns}}.test, statusCode: 301}
+              requestRedirect: {hostname: shop.{{{ns}}}.test, statusCode: 301}
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute
         metadata:
           name: regex
-          namespace: {{ns}}
+          namespace: {{{ns}}}
         spec:
           parentRefs: [{name: edge}]
-          hostnames: [regex.{{ns}}.test]
+          hostnames: [regex.{{{ns}}}.test]
           rules:
           - matches: [{path: {type: RegularExpression, value: "/a.*"}}]
             backendRefs: [{name: web, port: 80}]
@@ -99,7 +99,7 @@ public sealed class GatewayApiTests(GatewayServerFixture fx) : IClassFixture<Gat
         kind: HTTPRoute
         metadata:
           name: elsewhere
-          namespace: {{ns}}
+          namespace: {{{ns}}}
         spec:
           parentRefs: [{name: edge}]
           hostnames: [shop.example.org]
