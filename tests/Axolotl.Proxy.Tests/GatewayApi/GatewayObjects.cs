@@ -44,14 +44,14 @@ internal static class GatewayObjects
     /// <summary>Inputs with the axolotl class, where every Service a test names exists.</summary>
     public static GatewayInputs Inputs(IReadOnlyList<Gateway> gateways, IReadOnlyList<HTTPRoute> routes, IReadOnlyList<ReferenceGrant>? grants = null,
         Func<string, IReadOnlyDictionary<string, string>?>? namespaces = null, Func<string, string, Service?>? services = null) => new()
-    {
-        Classes = [Class()],
-        Gateways = gateways,
-        Routes = routes,
-        Grants = grants ?? [],
-        NamespaceLabels = namespaces ?? (_ => new Dictionary<string, string>()),
-        Services = services ?? Service,
-    };
+        {
+            Classes = [Class()],
+            Gateways = gateways,
+            Routes = routes,
+            Grants = grants ?? [],
+            NamespaceLabels = namespaces ?? (_ => new Dictionary<string, string>()),
+            Services = services ?? Service,
+        };
 
     /// <summary>The Service a request goes to (or the route's first backend's), null for 404.</summary>
     public static string? Served(GatewayBuild build, int port, string host, string path, string method = "GET", Dictionary<string, string>? headers = null,
