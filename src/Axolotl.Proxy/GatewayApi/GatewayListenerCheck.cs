@@ -11,7 +11,7 @@ namespace Axolotl.Proxy.GatewayApi;
 /// </summary>
 public static class GatewayListenerCheck
 {
-    public static GatewayListenerFacts Check(Gateway gateway, Listener listener, ReferenceGrants grants, Func<string, string, TlsSecretResult> tlsSecrets)
+    public static GatewayListenerFacts Check(Gateway gateway, Listener listener, GrantedReferences grants, Func<string, string, TlsSecretResult> tlsSecrets)
     {
         var facts = new GatewayListenerFacts(listener);
         var ns = gateway.Metadata.Namespace ?? "default";
@@ -64,7 +64,7 @@ public static class GatewayListenerCheck
         }
     }
 
-    private static void Certificate(Listener listener, string ns, ReferenceGrants grants, Func<string, string, TlsSecretResult> tlsSecrets, GatewayListenerFacts facts)
+    private static void Certificate(Listener listener, string ns, GrantedReferences grants, Func<string, string, TlsSecretResult> tlsSecrets, GatewayListenerFacts facts)
     {
         var tls = listener.Tls;
         if (tls?.ExtensionData is { Count: > 0 } unknown)

@@ -21,7 +21,7 @@ public static class GatewayRouteTableBuilder
 {
     public static GatewayBuild Build(GatewayInputs inputs, X509Certificate2 fallback)
     {
-        var grants = new ReferenceGrants(inputs.Grants);
+        var grants = new GrantedReferences(inputs.Grants);
         var classes = new List<GatewayClassFacts>();
         var accepted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var gatewayClass in inputs.Classes.Where(c => c.Spec?.ControllerName == inputs.ControllerName))
@@ -96,7 +96,7 @@ public static class GatewayRouteTableBuilder
         return [acceptedCondition, version];
     }
 
-    private static GatewayWork CheckGateway(Gateway gateway, ReferenceGrants grants, Func<string, string, TlsSecretResult> tls)
+    private static GatewayWork CheckGateway(Gateway gateway, GrantedReferences grants, Func<string, string, TlsSecretResult> tls)
     {
         var key = $"{gateway.Metadata.Namespace}/{gateway.Metadata.Name}";
         var listeners = (gateway.Spec?.Listeners ?? []).Select(l => new ListenerWork(key, GatewayListenerCheck.Check(gateway, l, grants, tls))).ToList();

@@ -16,7 +16,7 @@ public static class HTTPRouteCompiler
 {
     private static readonly HashSet<string> ServedFilters = ["RequestHeaderModifier", "ResponseHeaderModifier", "RequestRedirect", "URLRewrite"];
 
-    public static CompiledRoute Compile(HTTPRoute route, ReferenceGrants grants, Func<string, string, Service?> services)
+    public static CompiledRoute Compile(HTTPRoute route, GrantedReferences grants, Func<string, string, Service?> services)
     {
         var ns = route.Metadata.Namespace ?? "default";
         var key = $"{ns}/{route.Metadata.Name}";
@@ -149,7 +149,7 @@ public static class HTTPRouteCompiler
             [.. (match.QueryParams ?? []).Select(q => (q.Name, q.Value))]);
     }
 
-    private static (GatewayBackend Backend, GatewayCondition? Failure) Backend(HTTPBackendRef reference, string ns, string route, ReferenceGrants grants,
+    private static (GatewayBackend Backend, GatewayCondition? Failure) Backend(HTTPBackendRef reference, string ns, string route, GrantedReferences grants,
         Func<string, string, Service?> services)
     {
         var weight = reference.Weight ?? 1;

@@ -7,7 +7,7 @@ namespace Axolotl.Proxy.GatewayApi;
 /// names the referring group, kind and namespace in `from`, and the target's group, kind and (optionally) name in
 /// `to`. A reference within one namespace needs no grant. Pure.
 /// </summary>
-public sealed class ReferenceGrants(IEnumerable<ReferenceGrant> grants)
+public sealed class GrantedReferences(IEnumerable<ReferenceGrant> grants)
 {
     private readonly List<ReferenceGrant> _grants = [.. grants];
 
