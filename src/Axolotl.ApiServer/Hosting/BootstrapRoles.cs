@@ -165,7 +165,7 @@ public static class BootstrapRoles
             Rule(["list", "watch"], "discovery.k8s.io", "endpointslices"),
         ]),
         // The built-in Ingress controller (as ingress-nginx's ClusterRole): it reads Ingresses, their Services and TLS
-        // Secrets, makes its IngressClass, and writes Ingress status and events.
+        // Secrets, makes its IngressClass, and writes Ingress status and events; and the Gateway API controller (ADR 0030).
         Role("system:axolotl-ingress-controller", null,
         [
             Rule(["list", "watch"], "", "services", "secrets", "pods"),
@@ -176,6 +176,12 @@ public static class BootstrapRoles
             Rule(["update"], "networking.k8s.io", "ingresses/status"),
             Rule(["create", "patch", "update"], "", "events"),
             Rule(["create", "patch", "update"], "events.k8s.io", "events"),
+            // The Gateway API controller runs with the same identity: it follows the CRDs (to start watching once the
+            // user installs them), namespaces (allowedRoutes selectors), and writes the status of what it serves.
+            Rule(["list", "watch"], "apiextensions.k8s.io", "customresourcedefinitions"),
+            Rule(["list", "watch"], "", "namespaces"),
+            Rule(Read, "gateway.networking.k8s.io", "gatewayclasses", "gateways", "httproutes", "referencegrants"),
+            Rule(["update"], "gateway.networking.k8s.io", "gatewayclasses/status", "gateways/status", "httproutes/status"),
         ]),
     ];
 

@@ -5,7 +5,8 @@ namespace Axolotl.ApiServer.Printing;
 
 /// <summary>
 /// The JSONPath subset CRD printer columns use: ".spec.replicas", ".status.conditions[0].type",
-/// ".status.conditions[?(@.type==\"Ready\")].status". Anything it cannot follow reads as missing.
+/// ".status.conditions[?(@.type==\"Ready\")].status", ".status.addresses[*].value". Anything it cannot follow reads as
+/// missing. Where a path selects several values the first is printed, as kube-apiserver's table convertor does.
 /// </summary>
 public static class SimpleJsonPath
 {
@@ -55,6 +56,10 @@ public static class SimpleJsonPath
         if (node is not JsonArray array)
         {
             return null;
+        }
+        if (selector == "*")
+        {
+            return array.Count > 0 ? array[0] : null;
         }
         if (int.TryParse(selector, NumberStyles.Integer, CultureInfo.InvariantCulture, out var index))
         {

@@ -15,6 +15,9 @@ public sealed class ForwardedHeaders : HttpTransformer
 
     public static ForwardedHeaders Instance { get; } = new();
 
+    /// <summary>The HttpContext item holding the Host a route rewrote (a Gateway API URLRewrite hostname); X-Forwarded-Host keeps the client's.</summary>
+    public const string RewrittenHostItem = "axolotl.rewritten-host";
+
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
@@ -38,6 +41,6 @@ public sealed class ForwardedHeaders : HttpTransformer
         headers.TryAddWithoutValidation("X-Forwarded-Scheme", request.Scheme);
         headers.TryAddWithoutValidation("X-Scheme", request.Scheme);
         // The backend sees the host the client asked for (nginx's proxy_set_header Host $host), not the pod's address.
-        headers.Host = request.Host.Value;
+        headers.Host = httpContext.Items.TryGetValue(RewrittenHostItem, out var rewritten) && rewritten is string host ? host : request.Host.Value;
     }
 }

@@ -123,9 +123,9 @@ public sealed class IngressController : IAsyncDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
             ActivityHeadersPropagator = null,
         });
-        var handler = new IngressRequestHandler(() => Routes, backends, proxy.Picker, http, _options, _logger);
+        var handler = new IngressRequestHandler(() => Routes, new BackendForwarder(backends, proxy.Picker, http, _options, _logger));
         _listeners = new IngressListenerSet((endpoint, token) =>
-            IngressListener.StartAsync(endpoint, endpoint.Tls ? name => Certificates.Select(name) : null, _options, handler, logging, token), _logger);
+            IngressListener.StartAsync(endpoint, endpoint.Tls ? name => Certificates.Select(name) : null, _options, handler.HandleAsync, logging, token), _logger);
         _proxy = proxy;
         proxy.SnapshotChanged += WakeListeners;
         // Restart with backoff as the sync loop: a dead listener loop would never follow the node's addresses again.

@@ -13,7 +13,11 @@ namespace Axolotl.Proxy.Ingress;
 /// </summary>
 public sealed record IngressListenPlan(IReadOnlySet<IngressEndpoint> Endpoints, IReadOnlyDictionary<IngressEndpoint, ServicePortName> LeftToServices)
 {
-    public static IngressListenPlan For(RoutingSnapshot snapshot, int httpPort, int httpsPort)
+    public static IngressListenPlan For(RoutingSnapshot snapshot, int httpPort, int httpsPort) =>
+        For(snapshot, [(httpPort, false), (httpsPort, true)]);
+
+    /// <summary>The plan for any set of ports, each plain HTTP or TLS (a Gateway's listeners).</summary>
+    public static IngressListenPlan For(RoutingSnapshot snapshot, IReadOnlyList<(int Port, bool Tls)> ports)
     {
         var endpoints = new HashSet<IngressEndpoint>();
         var left = new Dictionary<IngressEndpoint, ServicePortName>();
@@ -22,7 +26,7 @@ public sealed record IngressListenPlan(IReadOnlySet<IngressEndpoint> Endpoints, 
             .Distinct();
         foreach (var address in addresses)
         {
-            foreach (var (port, tls) in new[] { (httpPort, false), (httpsPort, true) })
+            foreach (var (port, tls) in ports)
             {
                 if (port <= 0)
                 {

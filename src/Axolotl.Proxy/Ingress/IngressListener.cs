@@ -13,7 +13,7 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Axolotl.Proxy.Ingress;
 
 /// <summary>
-/// One Kestrel listener of the Ingress controller on one address and port: plain HTTP/1.1, or TLS with the
+/// One Kestrel listener of the Ingress controller (or of a Gateway's port) on one address and port: plain HTTP/1.1, or TLS with the
 /// certificate chosen by SNI and HTTP/1.1 or HTTP/2 by ALPN. Each endpoint is its own host, so endpoints come and
 /// go with the node's addresses (<see cref="IngressListenerSet"/>) without touching the others, and one that
 /// cannot bind (80 taken, no privilege) throws <see cref="IOException"/> and leaves the rest serving.
@@ -38,7 +38,7 @@ public sealed class IngressListener : IAsyncDisposable
 
     /// <summary>Binds and serves <paramref name="endpoint"/>; throws <see cref="IOException"/> when it cannot be bound.</summary>
     public static async Task<IngressListener> StartAsync(IngressEndpoint endpoint, Func<string?, X509Certificate2>? certificates, IngressOptions options,
-        IngressRequestHandler handler, ILoggerFactory logging, CancellationToken ct)
+        Func<Microsoft.AspNetCore.Http.HttpContext, IHttpForwarder, Task> handle, ILoggerFactory logging, CancellationToken ct)
     {
         // A port held by another program is usually held for good, and this is retried: a plain bind says so
         // without building a web host each time.
@@ -71,7 +71,7 @@ public sealed class IngressListener : IAsyncDisposable
         });
         var app = builder.Build();
         var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
-        app.Run(context => handler.HandleAsync(context, forwarder));
+        app.Run(context => handle(context, forwarder));
         try
         {
             await app.StartAsync(ct);

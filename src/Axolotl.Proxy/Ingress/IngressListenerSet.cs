@@ -14,9 +14,13 @@ internal sealed class IngressListenerSet(Func<IngressEndpoint, CancellationToken
     private readonly HashSet<IngressEndpoint> _reportedFailures = [];
     private readonly HashSet<IngressEndpoint> _reportedLeft = [];
     private IReadOnlyList<IngressEndpoint> _listening = [];
+    private IReadOnlyDictionary<IngressEndpoint, string> _failures = new Dictionary<IngressEndpoint, string>();
 
     /// <summary>The endpoints serving now.</summary>
     public IReadOnlyList<IngressEndpoint> Listening => Volatile.Read(ref _listening);
+
+    /// <summary>The wanted endpoints the last pass could not bind, and why.</summary>
+    public IReadOnlyDictionary<IngressEndpoint, string> Failures => Volatile.Read(ref _failures);
 
     /// <summary>One pass; true when a wanted endpoint could not bind (the caller tries again later).</summary>
     public async Task<bool> ReconcileAsync(IngressListenPlan plan, CancellationToken ct)
@@ -50,6 +54,7 @@ internal sealed class IngressListenerSet(Func<IngressEndpoint, CancellationToken
             }
         }
         Volatile.Write(ref _listening, [.. _open.Keys]);
+        Volatile.Write(ref _failures, failures.ToDictionary(f => f.Endpoint, f => f.Reason));
         // One warning per port, naming each address that is new to the report.
         foreach (var port in failures.Where(f => _reportedFailures.Add(f.Endpoint)).GroupBy(f => f.Endpoint.Port))
         {

@@ -1,6 +1,7 @@
 using Axolotl.Agent;
 using Axolotl.Agent.Server;
 using Axolotl.Client;
+using Axolotl.Proxy.GatewayApi;
 using Axolotl.Proxy.Ingress;
 using Microsoft.Extensions.Logging;
 
@@ -55,6 +56,13 @@ public sealed class NodeHost : IAsyncDisposable
             if (options.IngressClient is { } ingressClient && IngressFlags.Options(args, agent) is { } ingress)
             {
                 await parts.StartAsync("ingress controller", () => IngressController.StartAsync(ingressClient, options.Informers, ingress, proxy, logging, clock, ct));
+            }
+            // The Gateway API controller shares that identity and data plane; it binds only the ports Gateways ask for,
+            // and idles until the gateway.networking.k8s.io CRDs are installed.
+            if (options.IngressClient is { } gatewayClient)
+            {
+                var (gateway, forwarding) = GatewayFlags.Options(agent);
+                await parts.StartAsync("gateway controller", () => GatewayController.StartAsync(gatewayClient, options.Informers, gateway, forwarding, proxy, logging, clock, ct));
             }
         }
         // A stopped router leaves its routes (like the bridge): pods keep reaching other nodes until the next start adopts them.

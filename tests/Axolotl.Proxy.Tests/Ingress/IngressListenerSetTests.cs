@@ -26,9 +26,9 @@ public sealed class IngressListenerSetTests : IAsyncLifetime
     {
         var options = new IngressOptions { NodeName = "node-1", StatusAddress = "127.0.0.1" };
         var resolver = new IngressBackendResolver((_, _) => null, () => RoutingSnapshot.Empty);
-        var handler = new IngressRequestHandler(() => IngressRouteTable.Empty, resolver, new EndpointPicker(BalancingMode.RoundRobin, TimeProvider.System),
-            new HttpMessageInvoker(new SocketsHttpHandler { UseProxy = false }), options, NullLogger.Instance);
-        _set = new IngressListenerSet((endpoint, ct) => IngressListener.StartAsync(endpoint, null, options, handler, NullLoggerFactory.Instance, ct),
+        var handler = new IngressRequestHandler(() => IngressRouteTable.Empty, new BackendForwarder(resolver, new EndpointPicker(BalancingMode.RoundRobin, TimeProvider.System),
+            new HttpMessageInvoker(new SocketsHttpHandler { UseProxy = false }), options, NullLogger.Instance));
+        _set = new IngressListenerSet((endpoint, ct) => IngressListener.StartAsync(endpoint, null, options, handler.HandleAsync, NullLoggerFactory.Instance, ct),
             _logs.CreateLogger("ingress"));
         return Task.CompletedTask;
     }

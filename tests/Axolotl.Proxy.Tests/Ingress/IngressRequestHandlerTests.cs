@@ -62,9 +62,9 @@ public sealed class IngressRequestHandlerTests : IAsyncLifetime
         // No quarantine: every request meets the dead endpoint in its turn and must be replayed.
         var picker = new EndpointPicker(BalancingMode.RoundRobin, TimeProvider.System) { Quarantine = TimeSpan.Zero };
         var options = new IngressOptions { NodeName = "node-1", StatusAddress = "127.0.0.1", HttpPort = FreePort(), HttpsPort = 0 };
-        var handler = new IngressRequestHandler(() => routes, resolver, picker, new HttpMessageInvoker(new SocketsHttpHandler { UseProxy = false }), options,
-            NullLogger.Instance);
-        var listener = await IngressListener.StartAsync(new IngressEndpoint(IPAddress.Loopback, options.HttpPort, Tls: false), null, options, handler, NullLoggerFactory.Instance,
+        var handler = new IngressRequestHandler(() => routes,
+            new BackendForwarder(resolver, picker, new HttpMessageInvoker(new SocketsHttpHandler { UseProxy = false }), options, NullLogger.Instance));
+        var listener = await IngressListener.StartAsync(new IngressEndpoint(IPAddress.Loopback, options.HttpPort, Tls: false), null, options, handler.HandleAsync, NullLoggerFactory.Instance,
             CancellationToken.None);
         _owned.Add(listener);
         _port = listener.Port;
