@@ -165,7 +165,7 @@ public static class BootstrapRoles
             Rule(["list", "watch"], "discovery.k8s.io", "endpointslices"),
         ]),
         // The built-in Ingress controller (as ingress-nginx's ClusterRole): it reads Ingresses, their Services and TLS
-        // Secrets, makes its IngressClass, and writes Ingress status and events; and the Gateway API controller (ADR 0030).
+        // Secrets, makes its IngressClass, and writes Ingress status and events; and the Gateway API controller (ADR 0028).
         Role("system:axolotl-ingress-controller", null,
         [
             Rule(["list", "watch"], "", "services", "secrets", "pods"),

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace Axolotl.Proxy.GatewayApi;
 
 /// <summary>
-/// The node's Gateway API controller (ADR 0030), a second source of routes for the Ingress controller's data plane.
+/// The node's Gateway API controller (ADR 0028), a second source of routes for the Ingress controller's data plane.
 /// It waits for the gateway.networking.k8s.io CRDs, then watches GatewayClasses, Gateways, HTTPRoutes and
 /// ReferenceGrants; one loop rebuilds the <see cref="GatewayRouteTable"/> (<see cref="GatewayRouteTableBuilder"/>),
 /// opens a listener on each Gateway listener's port on loopback and the node's own addresses (never the wildcard, as

@@ -6,7 +6,7 @@ namespace Axolotl.Commands;
 
 /// <summary>
 /// The node's Gateway API controller's options. It has no flags of its own: the ports are the Gateways' listeners,
-/// and the forwarding limits and timeouts are the Ingress controller's defaults (ADR 0030).
+/// and the forwarding limits and timeouts are the Ingress controller's defaults (ADR 0028).
 /// </summary>
 public static class GatewayFlags
 {
