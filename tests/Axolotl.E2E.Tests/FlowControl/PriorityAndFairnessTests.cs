@@ -8,8 +8,8 @@ namespace Axolotl.E2E.Tests.FlowControl;
 /// API Priority and Fairness with the real kubectl: the default FlowSchemas and priority levels print as
 /// upstream's, and on a server with three seats a ServiceAccount flooding the API in parallel gets 429s
 /// (Retry-After, upstream's text) while another user's kubectl, a different flow in the same level, is
-/// served; a kubectl patch of the level's queue length takes effect without a restart, and the flooded level
-/// borrows the seats the idle levels lend.
+/// served; a kubectl patch of the level's queue length takes effect without a restart, and the level's seat limits
+/// for lending and borrowing are published.
 /// </summary>
 public sealed class PriorityAndFairnessTests(FlowControlFixture fx) : IClassFixture<FlowControlFixture>
 {
@@ -86,9 +86,6 @@ public sealed class PriorityAndFairnessTests(FlowControlFixture fx) : IClassFixt
         try
         {
             await Eventually.UntilAsync(() => Task.FromResult(codes.GetValueOrDefault(HttpStatusCode.TooManyRequests)), n => n >= 20, "the flood gets 429s");
-            // The other levels are idle: within one adjustment period (10 s) workload-low borrows their seats beyond its nominal 2.
-            await Eventually.UntilAsync(async () => CurrentLimit(await fx.Kubectl.OkAsync("get", "--raw", "/metrics"), "workload-low"), n => n > 2,
-                "workload-low borrows seats", timeout: TimeSpan.FromSeconds(30));
             // Meanwhile another ServiceAccount's kubectl (a different flow of the same level) gets its answers.
             for (var i = 0; i < 3; i++)
             {
@@ -112,11 +109,16 @@ public sealed class PriorityAndFairnessTests(FlowControlFixture fx) : IClassFixt
         var metrics = await fx.Kubectl.OkAsync("get", "--raw", "/metrics");
         Assert.Contains("apiserver_flowcontrol_rejected_requests_total{flow_schema=\"service-accounts\",priority_level=\"workload-low\",reason=\"queue-full\"}", metrics);
         Assert.Contains("apiserver_flowcontrol_nominal_limit_seats{priority_level=\"workload-low\"} 2", metrics);
+        // workload-low may lend all of its 2 (90%, rounded) and borrow up to the server's 3 more; where it stands in between
+        // depends on every level's demand (the agent's own requests load system), which SeatBorrowingTests pin down.
+        Assert.Contains("apiserver_flowcontrol_lower_limit_seats{priority_level=\"workload-low\"} 0", metrics);
+        Assert.Contains("apiserver_flowcontrol_upper_limit_seats{priority_level=\"workload-low\"} 5", metrics);
+        Assert.InRange(Limit(metrics, "current", "workload-low"), 0, 5);
     }
 
-    private static int CurrentLimit(string metrics, string level)
+    private static int Limit(string metrics, string which, string level)
     {
-        var prefix = $"apiserver_flowcontrol_current_limit_seats{{priority_level=\"{level}\"}} ";
+        var prefix = $"apiserver_flowcontrol_{which}_limit_seats{{priority_level=\"{level}\"}} ";
         var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
         return line is null ? -1 : int.Parse(line[prefix.Length..], System.Globalization.CultureInfo.InvariantCulture);
     }
