@@ -21,28 +21,7 @@ public sealed partial class ClusterAuthenticationTrust(ObjectStore objects, Admi
 
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
-    public async Task RunAsync(CancellationToken ct)
-    {
-        using var timer = new PeriodicTimer(Interval, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(ct))
-            {
-                try
-                {
-                    await ReconcileAsync(ct);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    LogFailed(logger, e);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
+    public Task RunAsync(CancellationToken ct) => PeriodicReconcile.RunAsync(Interval, clock, ReconcileAsync, e => LogFailed(logger, e), ct);
 
     public async Task ReconcileAsync(CancellationToken ct)
     {

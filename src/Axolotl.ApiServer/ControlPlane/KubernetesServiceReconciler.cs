@@ -51,28 +51,7 @@ public sealed partial class KubernetesServiceReconciler(ObjectStore objects, Adm
     public static string FirstAddress(string serviceCidr) => Ipv4Cidr.Format(ServiceAllocator.ParseCidr(serviceCidr).Network + 1);
 
     /// <summary>Keeps the objects current until <paramref name="ct"/> fires; an error is logged and tried again next round.</summary>
-    public async Task RunAsync(CancellationToken ct)
-    {
-        using var timer = new PeriodicTimer(Interval, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(ct))
-            {
-                try
-                {
-                    await ReconcileAsync(ct);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    LogFailed(logger, e);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
+    public Task RunAsync(CancellationToken ct) => PeriodicReconcile.RunAsync(Interval, clock, ReconcileAsync, e => LogFailed(logger, e), ct);
 
     public async Task ReconcileAsync(CancellationToken ct)
     {

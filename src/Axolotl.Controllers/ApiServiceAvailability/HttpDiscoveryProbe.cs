@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Axolotl.Api.ApiRegistration;
+using Axolotl.Hosting.Network;
 
 namespace Axolotl.Controllers.ApiServiceAvailability;
 
@@ -109,21 +109,6 @@ public sealed class HttpDiscoveryProbe : IDiscoveryProbe, IDisposable
         public static string HostPort(IPEndPoint endpoint) =>
             endpoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endpoint.Address}]:{endpoint.Port}" : $"{endpoint.Address}:{endpoint.Port}";
 
-        public static string Describe(HttpRequestException e, string target)
-        {
-            if (e.InnerException is AuthenticationException)
-            {
-                return "remote error: tls: handshake failure";
-            }
-            var socket = e.InnerException as SocketException ?? e.InnerException?.InnerException as SocketException;
-            return socket?.SocketErrorCode switch
-            {
-                SocketError.ConnectionRefused => $"dial tcp {target}: connect: connection refused",
-                SocketError.ConnectionReset => "read: connection reset by peer",
-                SocketError.NetworkUnreachable or SocketError.HostUnreachable => $"dial tcp {target}: connect: no route to host",
-                _ when e.HttpRequestError == HttpRequestError.ResponseEnded => "EOF",
-                _ => e.Message,
-            };
-        }
+        public static string Describe(HttpRequestException e, string target) => GoNetErrors.Describe(e, target, "remote error: tls: handshake failure");
     }
 }
