@@ -54,7 +54,7 @@ public static class GrpcHealth
     /// <summary>Starts the server (port 0 picks a free one: read it with <see cref="Port"/>); stop it by disposing.</summary>
     public static async Task<WebApplication> StartAsync(IPEndPoint endpoint, GrpcHealthOptions options, TimeProvider time, CancellationToken ct)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        var builder = WebApplication.CreateSlimBuilder(AppWebHost.Options);
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(endpoint, l => l.Protocols = HttpProtocols.Http2));
         var app = builder.Build();

@@ -18,7 +18,7 @@ public static class HttpApp
 {
     public static async Task<int> RunAsync(int port, RequestDelegate handler, bool ignoreSigterm = false, CancellationToken stopping = default)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        var builder = WebApplication.CreateSlimBuilder(AppWebHost.Options);
         builder.Logging.ClearProviders();
         using var sigterm = ignoreSigterm ? PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => c.Cancel = true) : null;
         if (ignoreSigterm)
