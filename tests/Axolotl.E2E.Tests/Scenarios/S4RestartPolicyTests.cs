@@ -24,9 +24,12 @@ public sealed partial class S4RestartPolicyTests(ServerFixture fx) : IClassFixtu
 
         // The back-off in the waiting message grows while the failing OnFailure pod keeps crashing.
         var seen = await watch.WaitForStdoutAsync(o => o.Contains("back-off 4s", StringComparison.Ordinal), "a back-off of 4s after 1s and 2s", S4Files.Slow);
-        var backOffs = seen.Split('\n').Select(l => BackOff().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value).ToHashSet();
-        Assert.Contains("1s", backOffs);
-        Assert.Contains("2s", backOffs);
+        // Only ever growing: 1s, 2s, 4s in that order. On a loaded machine the agent's status write for the shortest
+        // wait can be overtaken by the restart it waited for (the kubelet's status sync coalesces the same way), so
+        // at least two of them are required, not all three.
+        var backOffs = seen.Split('\n').Select(l => BackOff().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.True(backOffs.Count >= 2, "back-offs seen: " + string.Join(", ", backOffs));
+        Assert.Equal(new[] { "1s", "2s", "4s" }.Where(backOffs.Contains), backOffs);
 
         var table = await fx.Kubectl.OkAsync("get", "pods", "-n", ns);
         Assert.Equal(["never-exit-1", "0/1", "Error", "0"], TableText.Row(table, "never-exit-1")[..4]);
