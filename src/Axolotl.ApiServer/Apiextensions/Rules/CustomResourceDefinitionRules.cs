@@ -16,10 +16,10 @@ namespace Axolotl.ApiServer.Apiextensions.Rules;
 public static class CustomResourceDefinitionRules
 {
     /// <summary>Upstream's StaticEstimatedCostLimit: the most one expression may be estimated to cost in one object.</summary>
-    public const long PerExpressionCostLimit = 10_000_000;
+    public const ulong PerExpressionCostLimit = 10_000_000;
 
     /// <summary>Upstream's StaticEstimatedCRDCostLimit: the most all the rules of one schema may be estimated to cost.</summary>
-    public const long TotalCostLimit = 100_000_000;
+    public const ulong TotalCostLimit = 100_000_000;
 
     private const string CostAdvice = "(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)";
 
@@ -33,14 +33,13 @@ public static class CustomResourceDefinitionRules
         }
         foreach (var (path, schema) in CustomResourceDefinitionValidation.Schemas(versions))
         {
-            var costs = new List<(FieldPath Path, long Cost)>();
+            var costs = new List<(FieldPath Path, ulong Cost)>();
             Visit(JsonSchemaProps.Parse(schema), path, resourceRoot: true, cardinality: 1, uncorrelatable: null, costs, errors);
-            var total = costs.Aggregate(0L, (sum, c) => Sat(sum, c.Cost));
+            var total = costs.Aggregate(0UL, (sum, c) => Sat(sum, c.Cost));
             if (total > TotalCostLimit)
             {
-                // Name the costliest expressions that together pass the limit, as upstream does, so the author knows where to look.
-                var named = 0L;
-                foreach (var (at, _) in costs.OrderByDescending(c => c.Cost).TakeWhile(c => (named = Sat(named, c.Cost)) - c.Cost <= TotalCostLimit).Take(4))
+                // As upstream, name the (at most four) costliest expressions among those above 1% of the limit.
+                foreach (var (at, _) in costs.Where(c => c.Cost >= TotalCostLimit / 100).OrderByDescending(c => c.Cost).Take(4))
                 {
                     errors.Add(FieldError.Forbidden(at, "contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema"));
                 }
@@ -50,11 +49,14 @@ public static class CustomResourceDefinitionRules
         return errors;
     }
 
-    private static void Visit(JsonSchemaProps node, FieldPath path, bool resourceRoot, long? cardinality, FieldPath? uncorrelatable, List<(FieldPath, long)> costs, List<FieldError> errors)
+    /// <param name="cardinality">How many times this node can occur in one object: the product of maxItems and
+    /// maxProperties above it (1 under an object's properties), null once one of them is unbounded.</param>
+    private static void Visit(JsonSchemaProps node, FieldPath path, bool resourceRoot, ulong? cardinality, FieldPath? uncorrelatable, List<(FieldPath, ulong)> costs, List<FieldError> errors)
     {
         if (node.ValidationRules.Count > 0)
         {
-            var times = cardinality ?? RuleSizes.UnboundedCardinality(node);
+            // Under an unbounded list or map, as many of the node's smallest values as fit in a request.
+            var times = cardinality ?? RuleSizes.Of(node, resourceRoot)?.MaxCardinality ?? RuleSizes.MaxRequestSizeBytes / 2;
             var compiled = RuleCompiler.Compile(node, resourceRoot, stored: false);
             for (var i = 0; i < compiled.Count; i++)
             {
@@ -76,7 +78,7 @@ public static class CustomResourceDefinitionRules
         }
     }
 
-    private static void Check(CompiledRule rule, FieldPath at, long times, FieldPath? uncorrelatable, List<(FieldPath, long)> costs, List<FieldError> errors)
+    private static void Check(CompiledRule rule, FieldPath at, ulong times, FieldPath? uncorrelatable, List<(FieldPath, ulong)> costs, List<FieldError> errors)
     {
         if (rule.Program is null)
         {
@@ -99,7 +101,8 @@ public static class CustomResourceDefinitionRules
         }
         else if (rule.MessageExpression is not null)
         {
-            var messageCost = Mul(rule.MessageExpressionCost, times);
+            // Upstream holds a messageExpression to the limit once, not times its node's cardinality.
+            var messageCost = rule.MessageExpressionCost;
             if (messageCost > PerExpressionCostLimit)
             {
                 errors.Add(FieldError.Forbidden(at.Child("messageExpression"), CostMessage("estimated messageExpression cost", messageCost, PerExpressionCostLimit)));
@@ -117,7 +120,7 @@ public static class CustomResourceDefinitionRules
     }
 
     // Upstream's wording, with its three ways of printing the factor (Go's %f below 1.5, %.1f up to 100).
-    private static string CostMessage(string what, long cost, long limit)
+    private static string CostMessage(string what, ulong cost, ulong limit)
     {
         var factor = (double)cost / limit;
         var shown = factor > 100 ? "more than 100x"
@@ -126,9 +129,9 @@ public static class CustomResourceDefinitionRules
         return $"{what} exceeds budget by factor of {shown} {CostAdvice}";
     }
 
-    private static long? Times(long? cardinality, long? max) => cardinality is { } c && max is { } m ? Mul(c, Math.Max(m, 1)) : null;
+    private static ulong? Times(ulong? cardinality, long? max) => cardinality is { } c && max is { } m ? Mul(c, (ulong)Math.Max(m, 0)) : null;
 
-    private static long Sat(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+    private static ulong Sat(ulong a, ulong b) => a > ulong.MaxValue - b ? ulong.MaxValue : a + b;
 
-    private static long Mul(long a, long b) => a != 0 && b > long.MaxValue / a ? long.MaxValue : a * b;
+    private static ulong Mul(ulong a, ulong b) => a != 0 && b > ulong.MaxValue / a ? ulong.MaxValue : a * b;
 }
