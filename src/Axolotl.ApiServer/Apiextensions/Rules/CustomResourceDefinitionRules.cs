@@ -23,7 +23,10 @@ public static class CustomResourceDefinitionRules
 
     private const string CostAdvice = "(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)";
 
-    public static IReadOnlyList<FieldError> Validate(JsonObject crd)
+    /// <param name="oldCrd">The CRD before an update: as upstream, a version whose schema did not change is not held to
+    /// the per-expression limit again (an estimate that changed between releases must not block unrelated updates); the
+    /// total still applies.</param>
+    public static IReadOnlyList<FieldError> Validate(JsonObject crd, JsonObject? oldCrd = null)
     {
         ArgumentNullException.ThrowIfNull(crd);
         var errors = new List<FieldError>();
@@ -31,10 +34,15 @@ public static class CustomResourceDefinitionRules
         {
             return errors;
         }
+        var oldSchemas = ((oldCrd?["spec"] as JsonObject)?["versions"] as JsonArray ?? []).OfType<JsonObject>()
+            .Where(v => v["name"] is JsonValue).GroupBy(v => v["name"]!.ToString()).ToDictionary(g => g.Key, g => SchemaOf(g.First()));
         foreach (var (path, schema) in CustomResourceDefinitionValidation.Schemas(versions))
         {
+            // The version the schema belongs to: itself, or the first when all versions share one (upstream's spec.version).
+            var version = versions.OfType<JsonObject>().FirstOrDefault(v => ReferenceEquals(SchemaOf(v), schema));
+            var unchanged = version?["name"]?.ToString() is { } name && oldSchemas.TryGetValue(name, out var old) && JsonNode.DeepEquals(old, schema);
             var costs = new List<(FieldPath Path, ulong Cost)>();
-            Visit(JsonSchemaProps.Parse(schema), path, resourceRoot: true, cardinality: 1, uncorrelatable: null, costs, errors);
+            Visit(JsonSchemaProps.Parse(schema), path, resourceRoot: true, cardinality: 1, uncorrelatable: null, new Walk(costs, errors, !unchanged));
             var total = costs.Aggregate(0UL, (sum, c) => Sat(sum, c.Cost));
             if (total > TotalCostLimit)
             {
@@ -49,9 +57,14 @@ public static class CustomResourceDefinitionRules
         return errors;
     }
 
+    private static JsonObject? SchemaOf(JsonObject version) => (version["schema"] as JsonObject)?["openAPIV3Schema"] as JsonObject;
+
+    /// <summary>What a walk over one schema collects: every expression's cost, the errors, and whether the per-expression limit applies.</summary>
+    private sealed record Walk(List<(FieldPath Path, ulong Cost)> Costs, List<FieldError> Errors, bool PerExpressionLimit);
+
     /// <param name="cardinality">How many times this node can occur in one object: the product of maxItems and
     /// maxProperties above it (1 under an object's properties), null once one of them is unbounded.</param>
-    private static void Visit(JsonSchemaProps node, FieldPath path, bool resourceRoot, ulong? cardinality, FieldPath? uncorrelatable, List<(FieldPath, ulong)> costs, List<FieldError> errors)
+    private static void Visit(JsonSchemaProps node, FieldPath path, bool resourceRoot, ulong? cardinality, FieldPath? uncorrelatable, Walk walk)
     {
         if (node.ValidationRules.Count > 0)
         {
@@ -60,26 +73,27 @@ public static class CustomResourceDefinitionRules
             var compiled = RuleCompiler.Compile(node, resourceRoot, stored: false);
             for (var i = 0; i < compiled.Count; i++)
             {
-                Check(compiled[i], path.Child("x-kubernetes-validations").Index(i), times, uncorrelatable, costs, errors);
+                Check(compiled[i], path.Child("x-kubernetes-validations").Index(i), times, uncorrelatable, walk);
             }
         }
         foreach (var (name, property) in node.Properties)
         {
-            Visit(property, path.Child("properties").Key(name), property.EmbeddedResource, cardinality, uncorrelatable, costs, errors);
+            Visit(property, path.Child("properties").Key(name), property.EmbeddedResource, cardinality, uncorrelatable, walk);
         }
         if (node.AdditionalProperties is { } values)
         {
-            Visit(values, path.Child("additionalProperties"), values.EmbeddedResource, Times(cardinality, node.MaxProperties), uncorrelatable, costs, errors);
+            Visit(values, path.Child("additionalProperties"), values.EmbeddedResource, Times(cardinality, node.MaxProperties), uncorrelatable, walk);
         }
         if (node.Items is { } items)
         {
             // Only a list of type map lets an item find its old self; under any other list oldSelf has nothing to mean.
-            Visit(items, path.Child("items"), items.EmbeddedResource, Times(cardinality, node.MaxItems), node.ListType == "map" ? uncorrelatable : uncorrelatable ?? path, costs, errors);
+            Visit(items, path.Child("items"), items.EmbeddedResource, Times(cardinality, node.MaxItems), node.ListType == "map" ? uncorrelatable : uncorrelatable ?? path, walk);
         }
     }
 
-    private static void Check(CompiledRule rule, FieldPath at, ulong times, FieldPath? uncorrelatable, List<(FieldPath, ulong)> costs, List<FieldError> errors)
+    private static void Check(CompiledRule rule, FieldPath at, ulong times, FieldPath? uncorrelatable, Walk walk)
     {
+        var (costs, errors) = (walk.Costs, walk.Errors);
         if (rule.Program is null)
         {
             // "rule is not specified" was reported by the checks before compiling.
@@ -90,7 +104,7 @@ public static class CustomResourceDefinitionRules
             return;
         }
         var cost = Mul(rule.Cost, times);
-        if (cost > PerExpressionCostLimit)
+        if (walk.PerExpressionLimit && cost > PerExpressionCostLimit)
         {
             errors.Add(FieldError.Forbidden(at.Child("rule"), CostMessage("estimated rule cost", cost, PerExpressionCostLimit)));
         }
@@ -103,7 +117,7 @@ public static class CustomResourceDefinitionRules
         {
             // Upstream holds a messageExpression to the limit once, not times its node's cardinality.
             var messageCost = rule.MessageExpressionCost;
-            if (messageCost > PerExpressionCostLimit)
+            if (walk.PerExpressionLimit && messageCost > PerExpressionCostLimit)
             {
                 errors.Add(FieldError.Forbidden(at.Child("messageExpression"), CostMessage("estimated messageExpression cost", messageCost, PerExpressionCostLimit)));
             }
