@@ -49,8 +49,8 @@ public sealed class CelEnvironment
 
         try
         {
-            var (tree, type) = new Checker(_declared).Check(Parser.Parse(expression));
-            return CelCompileResult.Compiled(new CelProgram(expression, tree), type);
+            var checkedAst = new Checker(_declared).Check(Parser.Parse(expression));
+            return CelCompileResult.Compiled(new CelProgram(expression, checkedAst), checkedAst.TypeOf(checkedAst.Tree));
         }
         catch (CelSyntaxException e)
         {

@@ -11,30 +11,25 @@ namespace Axolotl.Cel;
 /// <summary>A compiled expression; immutable and safe to evaluate from several threads at once.</summary>
 public sealed class CelProgram
 {
+    private readonly CheckedAst _checked;
     private readonly Expr _tree;
 
-    internal CelProgram(string expression, Expr tree)
+    internal CelProgram(string expression, CheckedAst checkedAst)
     {
         Expression = expression;
-        _tree = tree;
+        _checked = checkedAst;
+        _tree = checkedAst.Tree;
     }
 
     public string Expression { get; }
 
     /// <summary>
-    /// An upper bound of the runtime cost, assuming every list, map or string reached through a variable holds at most
-    /// <paramref name="maxSize"/> elements. kube-apiserver refuses a rule whose estimate passes
-    /// <see cref="CelEvaluationOptions.KubernetesPerCallLimit"/> when its CRD is written.
+    /// The most the expression can cost at runtime as kube-apiserver 1.32 estimates it (cel-go's estimator with Kubernetes'
+    /// library costs), saturating at <see cref="ulong.MaxValue"/>. <paramref name="sizeOf"/> answers the largest size
+    /// (characters, bytes, items or entries) of the value at a path such as <c>["self", "spec", "ports", "@items",
+    /// "name"]</c> (<c>@items</c> a list's element, <c>@keys</c> and <c>@values</c> a map's), or null when it cannot tell.
     /// </summary>
-    public long EstimateCost(long maxSize) => new CostEstimator(maxSize).Estimate(_tree).Cost;
-
-    /// <summary>
-    /// The same bound with sizes read from where each value comes from, as cel-go's estimator reads maxItems, maxLength and
-    /// maxProperties from the schema: <paramref name="sizeOf"/> gets a path such as <c>["self", "spec", "ports", "@items",
-    /// "name"]</c> (<c>@items</c>: an element a macro iterates; <c>@values</c>: a map value) and returns its largest size, or
-    /// null when it cannot tell, and then <paramref name="maxSize"/> is assumed.
-    /// </summary>
-    public long EstimateCost(Func<IReadOnlyList<string>, long?> sizeOf, long maxSize) => new CostEstimator(maxSize, sizeOf).Estimate(_tree).Cost;
+    public ulong EstimateCost(Func<IReadOnlyList<string>, ulong?> sizeOf) => new CostEstimator(_checked, sizeOf).Estimate();
 
     /// <summary>Whether the expression reads <paramref name="variable"/> (a macro variable of that name does not count).</summary>
     public bool References(string variable) => FreeVariables.References(_tree, variable);

@@ -52,7 +52,7 @@ public static class CustomResourceDefinitionStrategy
         errors.AddRange(CustomResourceDefinitionValidation.Validate(crd, oldCrd));
         if (errors.Count == 0)
         {
-            errors.AddRange(CustomResourceDefinitionRules.Validate(crd));
+            errors.AddRange(CustomResourceDefinitionRules.Validate(crd, oldCrd));
         }
         return errors;
     }

@@ -17,20 +17,35 @@ internal sealed class Checker(IReadOnlyDictionary<string, CelDeclType> declared)
     private readonly TypeMapping _mapping = new();
     private readonly List<(int, string)> _errors = [];
     private readonly Dictionary<string, CelDeclType> _locals = new(StringComparer.Ordinal);
+    private readonly Dictionary<Expr, CelDeclType> _types = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Expr, IReadOnlyList<Overload>> _overloads = new(ReferenceEqualityComparer.Instance);
     private int _freeVars;
 
-    /// <summary>The checked tree and its result type; throws <see cref="CelCheckException"/> with every error found.</summary>
-    public (Expr Tree, CelDeclType Type) Check(Expr e)
+    /// <summary>The checked tree with every node's type and every call's overloads; throws <see cref="CelCheckException"/> with every error found.</summary>
+    public CheckedAst Check(Expr e)
     {
-        var (tree, type) = Visit(e);
+        var (tree, _) = Visit(e);
         if (_errors.Count > 0)
         {
             throw new CelCheckException([.. _errors.OrderBy(x => x.Item1)]);
         }
-        return (tree, _mapping.Substitute(type, paramsToDyn: true));
+        // As cel-go, the type parameters still unbound when checking ends are dyn in the types it records.
+        var types = new Dictionary<Expr, CelDeclType>(_types.Count, ReferenceEqualityComparer.Instance);
+        foreach (var (node, type) in _types)
+        {
+            types[node] = _mapping.Substitute(type, paramsToDyn: true);
+        }
+        return new CheckedAst(tree, types, _overloads);
     }
 
     private (Expr, CelDeclType) Visit(Expr e)
+    {
+        var (node, type) = VisitNode(e);
+        _types[node] = type;
+        return (node, type);
+    }
+
+    private (Expr, CelDeclType) VisitNode(Expr e)
     {
         System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         switch (e)
@@ -187,13 +202,16 @@ internal sealed class Checker(IReadOnlyDictionary<string, CelDeclType> declared)
             return (checkedCall, Fail(c.Position, $"undeclared reference to '{c.Function}' (in container '')"));
         }
         // A function called the other way (`'a'.quantity()`) is a missing overload, as in cel-go, not an unknown name.
-        return (checkedCall, Resolve(c.Position, name, overloads, c.Target is not null, types));
+        var matched = new List<Overload>();
+        var result = Resolve(c.Position, name, overloads, c.Target is not null, types, matched);
+        _overloads[checkedCall] = matched;
+        return (checkedCall, result);
     }
 
     private static readonly IReadOnlyList<Overload> Conditional = [new(false, [CelDeclType.Bool, Signatures.A, Signatures.A], Signatures.A)];
 
     /// <summary>cel-go's resolveOverload: every overload whose parameters accept the arguments; one result type, or dyn when they disagree.</summary>
-    private CelDeclType Resolve(int position, string function, IReadOnlyList<Overload> overloads, bool member, List<CelDeclType> argTypes)
+    private CelDeclType Resolve(int position, string function, IReadOnlyList<Overload> overloads, bool member, List<CelDeclType> argTypes, List<Overload> matched)
     {
         CelDeclType? result = null;
         foreach (var overload in overloads)
@@ -208,6 +226,7 @@ internal sealed class Checker(IReadOnlyDictionary<string, CelDeclType> declared)
             {
                 continue;
             }
+            matched.Add(overload);
             var type = _mapping.Substitute(fresh(overload.Result), false);
             result = result is null ? type : result.IsDyn || type.IsExactly(result) ? result : CelDeclType.Dyn;
         }

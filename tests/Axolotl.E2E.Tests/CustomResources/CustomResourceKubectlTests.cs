@@ -209,4 +209,64 @@ public sealed class CustomResourceKubectlTests(ServerFixture fx) : IClassFixture
         Assert.Contains("spec.size: Invalid value: \"string\": size is immutable", immutable, StringComparison.Ordinal);
         await fx.Kubectl.OkAsync("patch", "gadget", "g", "-n", ns, "--type", "merge", "-p", """{"spec":{"replicas":2}}""");
     }
+
+    [Fact]
+    public async Task A_route_CRD_with_bounded_nested_lists_is_accepted_and_the_same_rules_on_an_unbounded_list_are_refused()
+    {
+        // Shaped like the Gateway API's HTTPRoute: rules (maxItems 16) of matches (maxItems 64) whose path has rules.
+        const string group = "cost.e2e.example.com";
+        var ns = await fx.NewNamespaceAsync("crd-cost");
+        var crd = $$"""
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: routes.{{group}}}
+            spec:
+              group: {{group}}
+              scope: Namespaced
+              names: {plural: routes, kind: Route}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec:
+                        type: object
+                        properties:
+                          rules:
+                            type: array
+                            maxItems: 16
+                            items:
+                              type: object
+                              properties:
+                                matches:
+                                  type: array
+                                  maxItems: 64
+                                  x-kubernetes-validations:
+                                  - {rule: "self.all(m1, self.exists_one(m2, m1.path.type == m2.path.type))", message: "one match per path type"}
+                                  items:
+                                    type: object
+                                    properties:
+                                      path:
+                                        type: object
+                                        x-kubernetes-validations:
+                                        - {rule: "!self.value.contains('//')", message: "must not contain '//'"}
+                                        properties:
+                                          type: {type: string, enum: [Exact, PathPrefix, RegularExpression]}
+                                          value: {type: string, maxLength: 1024}
+            """;
+        var unbounded = await fx.Kubectl.FailWithInputAsync(crd.Replace("maxItems: 64", "minItems: 0", StringComparison.Ordinal).Replace("routes.", "unboundedroutes.", StringComparison.Ordinal)
+            .Replace("plural: routes, kind: Route", "plural: unboundedroutes, kind: UnboundedRoute", StringComparison.Ordinal), "apply", "-f", "-");
+        Assert.Contains("spec.validation.openAPIV3Schema.properties[spec].properties[rules].items.properties[matches].items.properties[path].x-kubernetes-validations[0].rule: "
+            + "Forbidden: estimated rule cost exceeds budget by factor of 43.3x (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)",
+            unbounded, StringComparison.Ordinal);
+
+        await fx.Kubectl.OkWithInputAsync(crd, "apply", "-f", "-");
+        await fx.Kubectl.OkAsync("wait", "--for", "condition=established", "--timeout", "30s", $"crd/routes.{group}");
+        var route = $"apiVersion: {group}/v1\nkind: Route\nmetadata:\n  name: r\nspec:\n  rules:\n  - matches:\n    - path: {{type: PathPrefix, value: '/a//b'}}\n";
+        var violating = await fx.Kubectl.FailWithInputAsync(route, "apply", "-n", ns, "-f", "-");
+        Assert.Contains("spec.rules[0].matches[0].path: Invalid value: \"object\": must not contain '//'", violating, StringComparison.Ordinal);
+    }
 }

@@ -24,9 +24,9 @@ internal sealed record CompiledRule(ValidationRule Rule)
     public string FieldPath { get; init; } = "";
 
     /// <summary>Estimated cost of one evaluation, before multiplying by how often the node can occur.</summary>
-    public long Cost { get; init; }
+    public ulong Cost { get; init; }
 
-    public long MessageExpressionCost { get; init; }
+    public ulong MessageExpressionCost { get; init; }
 
     /// <summary>The rule as upstream names it in messages: its message when it has one, else its text.</summary>
     public string Describe() => Rule.Message.Trim().Length > 0 ? Rule.Message.Trim() : Rule.Rule.Trim();

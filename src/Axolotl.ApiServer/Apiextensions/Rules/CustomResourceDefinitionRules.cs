@@ -16,14 +16,17 @@ namespace Axolotl.ApiServer.Apiextensions.Rules;
 public static class CustomResourceDefinitionRules
 {
     /// <summary>Upstream's StaticEstimatedCostLimit: the most one expression may be estimated to cost in one object.</summary>
-    public const long PerExpressionCostLimit = 10_000_000;
+    public const ulong PerExpressionCostLimit = 10_000_000;
 
     /// <summary>Upstream's StaticEstimatedCRDCostLimit: the most all the rules of one schema may be estimated to cost.</summary>
-    public const long TotalCostLimit = 100_000_000;
+    public const ulong TotalCostLimit = 100_000_000;
 
     private const string CostAdvice = "(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)";
 
-    public static IReadOnlyList<FieldError> Validate(JsonObject crd)
+    /// <param name="oldCrd">The CRD before an update: as upstream, a version whose schema did not change is not held to
+    /// the per-expression limit again (an estimate that changed between releases must not block unrelated updates); the
+    /// total still applies.</param>
+    public static IReadOnlyList<FieldError> Validate(JsonObject crd, JsonObject? oldCrd = null)
     {
         ArgumentNullException.ThrowIfNull(crd);
         var errors = new List<FieldError>();
@@ -31,16 +34,20 @@ public static class CustomResourceDefinitionRules
         {
             return errors;
         }
+        var oldSchemas = ((oldCrd?["spec"] as JsonObject)?["versions"] as JsonArray ?? []).OfType<JsonObject>()
+            .Where(v => v["name"] is JsonValue).GroupBy(v => v["name"]!.ToString()).ToDictionary(g => g.Key, g => SchemaOf(g.First()));
         foreach (var (path, schema) in CustomResourceDefinitionValidation.Schemas(versions))
         {
-            var costs = new List<(FieldPath Path, long Cost)>();
-            Visit(JsonSchemaProps.Parse(schema), path, resourceRoot: true, cardinality: 1, uncorrelatable: null, costs, errors);
-            var total = costs.Aggregate(0L, (sum, c) => Sat(sum, c.Cost));
+            // The version the schema belongs to: itself, or the first when all versions share one (upstream's spec.version).
+            var version = versions.OfType<JsonObject>().FirstOrDefault(v => ReferenceEquals(SchemaOf(v), schema));
+            var unchanged = version?["name"]?.ToString() is { } name && oldSchemas.TryGetValue(name, out var old) && JsonNode.DeepEquals(old, schema);
+            var costs = new List<(FieldPath Path, ulong Cost)>();
+            Visit(JsonSchemaProps.Parse(schema), path, resourceRoot: true, cardinality: 1, uncorrelatable: null, new Walk(costs, errors, !unchanged));
+            var total = costs.Aggregate(0UL, (sum, c) => Sat(sum, c.Cost));
             if (total > TotalCostLimit)
             {
-                // Name the costliest expressions that together pass the limit, as upstream does, so the author knows where to look.
-                var named = 0L;
-                foreach (var (at, _) in costs.OrderByDescending(c => c.Cost).TakeWhile(c => (named = Sat(named, c.Cost)) - c.Cost <= TotalCostLimit).Take(4))
+                // As upstream, name the (at most four) costliest expressions among those above 1% of the limit.
+                foreach (var (at, _) in costs.Where(c => c.Cost >= TotalCostLimit / 100).OrderByDescending(c => c.Cost).Take(4))
                 {
                     errors.Add(FieldError.Forbidden(at, "contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema"));
                 }
@@ -50,34 +57,43 @@ public static class CustomResourceDefinitionRules
         return errors;
     }
 
-    private static void Visit(JsonSchemaProps node, FieldPath path, bool resourceRoot, long? cardinality, FieldPath? uncorrelatable, List<(FieldPath, long)> costs, List<FieldError> errors)
+    private static JsonObject? SchemaOf(JsonObject version) => (version["schema"] as JsonObject)?["openAPIV3Schema"] as JsonObject;
+
+    /// <summary>What a walk over one schema collects: every expression's cost, the errors, and whether the per-expression limit applies.</summary>
+    private sealed record Walk(List<(FieldPath Path, ulong Cost)> Costs, List<FieldError> Errors, bool PerExpressionLimit);
+
+    /// <param name="cardinality">How many times this node can occur in one object: the product of maxItems and
+    /// maxProperties above it (1 under an object's properties), null once one of them is unbounded.</param>
+    private static void Visit(JsonSchemaProps node, FieldPath path, bool resourceRoot, ulong? cardinality, FieldPath? uncorrelatable, Walk walk)
     {
         if (node.ValidationRules.Count > 0)
         {
-            var times = cardinality ?? RuleSizes.UnboundedCardinality(node);
+            // Under an unbounded list or map, as many of the node's smallest values as fit in a request.
+            var times = cardinality ?? RuleSizes.Of(node, resourceRoot)?.MaxCardinality ?? RuleSizes.MaxRequestSizeBytes / 2;
             var compiled = RuleCompiler.Compile(node, resourceRoot, stored: false);
             for (var i = 0; i < compiled.Count; i++)
             {
-                Check(compiled[i], path.Child("x-kubernetes-validations").Index(i), times, uncorrelatable, costs, errors);
+                Check(compiled[i], path.Child("x-kubernetes-validations").Index(i), times, uncorrelatable, walk);
             }
         }
         foreach (var (name, property) in node.Properties)
         {
-            Visit(property, path.Child("properties").Key(name), property.EmbeddedResource, cardinality, uncorrelatable, costs, errors);
+            Visit(property, path.Child("properties").Key(name), property.EmbeddedResource, cardinality, uncorrelatable, walk);
         }
         if (node.AdditionalProperties is { } values)
         {
-            Visit(values, path.Child("additionalProperties"), values.EmbeddedResource, Times(cardinality, node.MaxProperties), uncorrelatable, costs, errors);
+            Visit(values, path.Child("additionalProperties"), values.EmbeddedResource, Times(cardinality, node.MaxProperties), uncorrelatable, walk);
         }
         if (node.Items is { } items)
         {
             // Only a list of type map lets an item find its old self; under any other list oldSelf has nothing to mean.
-            Visit(items, path.Child("items"), items.EmbeddedResource, Times(cardinality, node.MaxItems), node.ListType == "map" ? uncorrelatable : uncorrelatable ?? path, costs, errors);
+            Visit(items, path.Child("items"), items.EmbeddedResource, Times(cardinality, node.MaxItems), node.ListType == "map" ? uncorrelatable : uncorrelatable ?? path, walk);
         }
     }
 
-    private static void Check(CompiledRule rule, FieldPath at, long times, FieldPath? uncorrelatable, List<(FieldPath, long)> costs, List<FieldError> errors)
+    private static void Check(CompiledRule rule, FieldPath at, ulong times, FieldPath? uncorrelatable, Walk walk)
     {
+        var (costs, errors) = (walk.Costs, walk.Errors);
         if (rule.Program is null)
         {
             // "rule is not specified" was reported by the checks before compiling.
@@ -88,7 +104,7 @@ public static class CustomResourceDefinitionRules
             return;
         }
         var cost = Mul(rule.Cost, times);
-        if (cost > PerExpressionCostLimit)
+        if (walk.PerExpressionLimit && cost > PerExpressionCostLimit)
         {
             errors.Add(FieldError.Forbidden(at.Child("rule"), CostMessage("estimated rule cost", cost, PerExpressionCostLimit)));
         }
@@ -99,8 +115,9 @@ public static class CustomResourceDefinitionRules
         }
         else if (rule.MessageExpression is not null)
         {
-            var messageCost = Mul(rule.MessageExpressionCost, times);
-            if (messageCost > PerExpressionCostLimit)
+            // Upstream holds a messageExpression to the limit once, not times its node's cardinality.
+            var messageCost = rule.MessageExpressionCost;
+            if (walk.PerExpressionLimit && messageCost > PerExpressionCostLimit)
             {
                 errors.Add(FieldError.Forbidden(at.Child("messageExpression"), CostMessage("estimated messageExpression cost", messageCost, PerExpressionCostLimit)));
             }
@@ -117,7 +134,7 @@ public static class CustomResourceDefinitionRules
     }
 
     // Upstream's wording, with its three ways of printing the factor (Go's %f below 1.5, %.1f up to 100).
-    private static string CostMessage(string what, long cost, long limit)
+    private static string CostMessage(string what, ulong cost, ulong limit)
     {
         var factor = (double)cost / limit;
         var shown = factor > 100 ? "more than 100x"
@@ -126,9 +143,9 @@ public static class CustomResourceDefinitionRules
         return $"{what} exceeds budget by factor of {shown} {CostAdvice}";
     }
 
-    private static long? Times(long? cardinality, long? max) => cardinality is { } c && max is { } m ? Mul(c, Math.Max(m, 1)) : null;
+    private static ulong? Times(ulong? cardinality, long? max) => cardinality is { } c && max is { } m ? Mul(c, (ulong)Math.Max(m, 0)) : null;
 
-    private static long Sat(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+    private static ulong Sat(ulong a, ulong b) => a > ulong.MaxValue - b ? ulong.MaxValue : a + b;
 
-    private static long Mul(long a, long b) => a != 0 && b > long.MaxValue / a ? long.MaxValue : a * b;
+    private static ulong Mul(ulong a, ulong b) => a != 0 && b > ulong.MaxValue / a ? ulong.MaxValue : a * b;
 }

@@ -7,8 +7,7 @@ namespace Axolotl.ApiServer.Apiextensions.Rules;
 /// <summary>
 /// Compiles the rules of one schema node as upstream's Compile does for each node: <c>self</c> and <c>oldSelf</c> typed
 /// from the node's schema (<see cref="RuleTypes"/>, oldSelf an optional for a rule with optionalOldSelf), a rule must be a
-/// bool and a messageExpression a string, and each is estimated from the node's schema (maxItems, maxLength,
-/// maxProperties).
+/// bool and a messageExpression a string, and each is estimated as upstream does, sized by the node's schema (<see cref="RuleSizes"/>).
 /// </summary>
 internal static class RuleCompiler
 {
@@ -21,6 +20,7 @@ internal static class RuleCompiler
     public static IReadOnlyList<CompiledRule> Compile(JsonSchemaProps node, bool resourceRoot, bool stored)
     {
         var self = RuleTypes.Of(node, resourceRoot);
+        var sizes = RuleSizes.Of(node, resourceRoot);
         var environment = CelEnvironment.ForCustomResourceRules(self, optionalOldSelf: false);
         var optionalEnvironment = CelEnvironment.ForCustomResourceRules(self, optionalOldSelf: true);
         var untyped = CelEnvironment.ForCustomResourceRules(CelDeclType.Dyn, optionalOldSelf: false);
@@ -28,15 +28,15 @@ internal static class RuleCompiler
         return [.. node.ValidationRules.Select(r =>
         {
             var optional = r.OptionalOldSelf == true;
-            var compiled = Compile(r, node, optional ? optionalEnvironment : environment);
+            var compiled = Compile(r, node, sizes, optional ? optionalEnvironment : environment);
             return stored && (compiled.Error is not null || compiled.MessageExpressionError is not null)
-                && Compile(r, node, optional ? untypedOptional : untyped, checkTypes: false) is { Error: null, MessageExpressionError: null } lenient
+                && Compile(r, node, sizes, optional ? untypedOptional : untyped, checkTypes: false) is { Error: null, MessageExpressionError: null } lenient
                 ? lenient
                 : compiled;
         })];
     }
 
-    private static CompiledRule Compile(ValidationRule rule, JsonSchemaProps node, CelEnvironment environment, bool checkTypes = true)
+    private static CompiledRule Compile(ValidationRule rule, JsonSchemaProps node, RuleSizes? sizes, CelEnvironment environment, bool checkTypes = true)
     {
         if (rule.Rule.Trim().Length == 0)
         {
@@ -55,7 +55,7 @@ internal static class RuleCompiler
         {
             Program = program,
             UsesOldSelf = program.References("oldSelf"),
-            Cost = Estimate(program, node),
+            Cost = Estimate(program, sizes),
             FieldPath = rule.FieldPath.Length > 0 ? RuleFieldPath.Resolve(rule.FieldPath, node).Path ?? "" : "",
         };
         if (rule.MessageExpression.Trim().Length == 0)
@@ -68,10 +68,10 @@ internal static class RuleCompiler
             return result with { MessageExpressionError = "messageExpression " + message.Error };
         }
         return !checkTypes || message.ResultType?.Kind == TypeKind.String
-            ? result with { MessageExpression = messageProgram, MessageExpressionCost = Estimate(messageProgram, node) }
+            ? result with { MessageExpression = messageProgram, MessageExpressionCost = Estimate(messageProgram, sizes) }
             : result with { MessageExpressionError = "messageExpression must evaluate to a string" };
     }
 
-    private static long Estimate(CelProgram program, JsonSchemaProps node) =>
-        program.EstimateCost(path => RuleSizes.SizeAt(node, path), RuleSizes.Unbounded);
+    // Upstream sizes self and oldSelf alike from the node's schema; a node it cannot type (dyn here) knows no sizes.
+    private static ulong Estimate(CelProgram program, RuleSizes? sizes) => program.EstimateCost(path => sizes?.SizeAt(path));
 }

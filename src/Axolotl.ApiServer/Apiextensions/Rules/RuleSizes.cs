@@ -1,31 +1,110 @@
+using System.Text;
+using System.Text.Json;
 using Axolotl.Api.Apiextensions.Schema;
+using Axolotl.Cel.Types;
 
 namespace Axolotl.ApiServer.Apiextensions.Rules;
 
 /// <summary>
-/// How large the values a rule sees can be, for its cost estimate, and how many times a rule can run in one object,
-/// as kube-apiserver bounds them: maxItems, maxLength and maxProperties where the schema declares them, otherwise
-/// what fits in the largest request the server accepts (3 MiB).
+/// How large the values under a schema node can be, as kube-apiserver's SchemaDeclType sizes them for cost estimation
+/// (MaxElements) and for counting how often a node can occur in one object (MinSerializedSize). One instance per node,
+/// shaped like the node's CEL type: fields by escaped name, a list's or map's element, a map's key.
 /// </summary>
-internal static class RuleSizes
+/// <remarks>
+/// Upstream's numbers, kept as they are since they decide which CRDs are accepted: a string with maxLength may hold
+/// 4 × maxLength (bytes of UTF-8), without it the longest enum value or a whole request (3 MiB − 2); format byte
+/// maxLength bytes; duration and date-time 32, date 12 whatever maxLength says; a list maxItems, else as many of its
+/// smallest items as fit in a request; a map maxProperties, else likewise; objects, numbers and booleans 0.
+/// </remarks>
+internal sealed class RuleSizes
 {
+    /// <summary>The largest request body the API server accepts, which bounds what the schema does not.</summary>
     public const long MaxRequestSizeBytes = 3 * 1024 * 1024;
 
-    /// <summary>The size assumed where nothing better is known: an unbounded string.</summary>
-    public const long Unbounded = MaxRequestSizeBytes - 2;
+    private const long UnboundedString = MaxRequestSizeBytes - 2;
 
-    /// <summary>The largest size of the value at <paramref name="path"/> (["self", "spec", "@items"]) under <paramref name="node"/>, or null when unknown.</summary>
-    public static long? SizeAt(JsonSchemaProps node, IReadOnlyList<string> path)
+    private static readonly RuleSizes MapKey = new(0, 2);
+
+    private RuleSizes(long maxElements, long minSerializedSize)
     {
-        var current = node;
+        MaxElements = maxElements;
+        MinSerializedSize = minSerializedSize;
+    }
+
+    /// <summary>The most characters, bytes, items or entries a value can have.</summary>
+    public long MaxElements { get; }
+
+    /// <summary>The fewest bytes a value takes in JSON: "" for a string, {} plus its required properties for an object.</summary>
+    public long MinSerializedSize { get; }
+
+    private IReadOnlyDictionary<string, RuleSizes> Fields { get; init; } = new Dictionary<string, RuleSizes>();
+
+    private RuleSizes? Element { get; init; }
+
+    private RuleSizes? Key { get; init; }
+
+    /// <summary>
+    /// How many times a node whose ancestors include an unbounded list or map can occur in one object: as many of its
+    /// smallest values, each followed by a comma, as fit in a request.
+    /// </summary>
+    public ulong MaxCardinality => (ulong)(MaxRequestSizeBytes / (MinSerializedSize + 1));
+
+    /// <summary>The sizes of <paramref name="schema"/>, or null where upstream has no CEL type for it.</summary>
+    public static RuleSizes? Of(JsonSchemaProps schema, bool resourceRoot)
+    {
+        if (schema.IntOrString)
+        {
+            return new RuleSizes(UnboundedString, 1);
+        }
+        switch (schema.Type)
+        {
+            case "array":
+                if (schema.Items is not { } items || Of(items, items.EmbeddedResource) is not { } element)
+                {
+                    return null;
+                }
+                return new RuleSizes(NonNegative(schema.MaxItems) ?? (MaxRequestSizeBytes - 2) / (element.MinSerializedSize + 1), 2) { Element = element };
+            case "object" when schema.AdditionalProperties is { } values:
+                if (Of(values, values.EmbeddedResource) is not { } value)
+                {
+                    return null;
+                }
+                // Each entry takes at least "":v plus a comma.
+                return new RuleSizes(NonNegative(schema.MaxProperties) ?? (MaxRequestSizeBytes - 2) / (value.MinSerializedSize + 6), 2) { Element = value, Key = MapKey };
+            case "object":
+                return Object(schema, resourceRoot);
+            case "string":
+                return schema.Format switch
+                {
+                    "byte" => new RuleSizes(NonNegative(schema.MaxLength) ?? UnboundedString, 2),
+                    "duration" => new RuleSizes(32, 3),
+                    "date" => new RuleSizes(12, 12),
+                    "date-time" => new RuleSizes(32, 21),
+                    _ => new RuleSizes(NonNegative(schema.MaxLength) * 4 ?? LongestEnumValue(schema) ?? UnboundedString, 2),
+                };
+            case "boolean":
+                return new RuleSizes(0, 4);
+            case "number" or "integer":
+                return new RuleSizes(0, 1);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// The most elements of the value at <paramref name="path"/>, whose first element is the variable (self, oldSelf) and
+    /// the rest field names, <c>@items</c>, <c>@keys</c>, <c>@values</c>; null where the path leaves the schema.
+    /// </summary>
+    public ulong? SizeAt(IReadOnlyList<string> path)
+    {
+        var current = this;
         for (var i = 1; i < path.Count; i++)
         {
-            var step = path[i];
-            JsonSchemaProps? next = step switch
+            var next = path[i] switch
             {
-                "@items" => current.Items ?? (current.AdditionalProperties is not null ? KeySchema : null),
-                "@values" => current.Items ?? current.AdditionalProperties,
-                _ => current.Properties.GetValueOrDefault(Unescape(step)) ?? current.AdditionalProperties,
+                "@items" or "@values" => current.Element,
+                "@keys" => current.Key,
+                var field => current.Fields.GetValueOrDefault(field) ?? current.Fields.GetValueOrDefault($"__{field}__"),
             };
             if (next is null)
             {
@@ -33,47 +112,53 @@ internal static class RuleSizes
             }
             current = next;
         }
-        return MaxSize(current);
+        return (ulong)current.MaxElements;
     }
 
-    /// <summary>The most elements (items, properties, characters) a value of <paramref name="schema"/> can have.</summary>
-    public static long MaxSize(JsonSchemaProps schema) => schema.Type switch
+    private static RuleSizes Object(JsonSchemaProps schema, bool resourceRoot)
     {
-        "array" => schema.MaxItems ?? MaxRequestSizeBytes / (MinSerializedSize(schema.Items) + 1),
-        "string" => schema.MaxLength ?? Unbounded,
-        "object" when schema.Properties.Count > 0 => schema.Properties.Count,
-        "object" => schema.MaxProperties ?? MaxRequestSizeBytes / (MinSerializedSize(schema.AdditionalProperties) + 4),
-        "integer" or "number" or "boolean" => 1,
-        _ => Unbounded,
-    };
-
-    /// <summary>
-    /// How many times a rule at this node can run in one object, when some list or map above it is unbounded: as many
-    /// of its smallest values as fit in a request.
-    /// </summary>
-    public static long UnboundedCardinality(JsonSchemaProps schema) => MaxRequestSizeBytes / (MinSerializedSize(schema) + 1);
-
-    // The shortest JSON text of a value: "" for a string, 0 for a number, {} and [] for collections.
-    private static long MinSerializedSize(JsonSchemaProps? schema) => schema?.Type switch
-    {
-        "string" => 2,
-        "integer" or "number" => 1,
-        "boolean" => 4,
-        "object" or "array" => 2,
-        _ => 1,
-    };
-
-    private static readonly JsonSchemaProps KeySchema = JsonSchemaProps.Parse(new System.Text.Json.Nodes.JsonObject { ["type"] = "string" });
-
-    // CEL's escaping of property names (self.x__dash__y reads x-y; self.__namespace__ reads namespace).
-    internal static string Unescape(string name)
-    {
-        if (name.Length > 4 && name.StartsWith("__", StringComparison.Ordinal) && name.EndsWith("__", StringComparison.Ordinal)
-            && !name[2..^2].Contains("__", StringComparison.Ordinal) && name[2..^2] is not ("dash" or "dot" or "slash" or "underscores"))
+        var fields = new Dictionary<string, RuleSizes>(StringComparer.Ordinal);
+        var required = schema.Required.ToHashSet(StringComparer.Ordinal);
+        long minSize = 2;
+        foreach (var (name, property) in schema.Properties)
         {
-            return name[2..^2];
+            if (Of(property, property.EmbeddedResource) is not { } field)
+            {
+                continue;
+            }
+            if (CelFieldNames.Escape(name) is { } escaped)
+            {
+                fields[escaped] = field;
+            }
+            // Defaulted properties are filled in by the server, so only required ones without a default take space.
+            if (required.Contains(name) && property.Default is null)
+            {
+                minSize += Encoding.UTF8.GetByteCount(name) + field.MinSerializedSize + 4;
+            }
         }
-        return name.Replace("__underscores__", "\u0000", StringComparison.Ordinal).Replace("__dash__", "-", StringComparison.Ordinal)
-            .Replace("__dot__", ".", StringComparison.Ordinal).Replace("__slash__", "/", StringComparison.Ordinal).Replace("\u0000", "__", StringComparison.Ordinal);
+        if (resourceRoot && !HasTypeAndObjectMeta(schema))
+        {
+            // As upstream's WithTypeAndObjectMeta: apiVersion, kind and metadata.name/generateName, all unbounded strings.
+            var text = new RuleSizes(UnboundedString, 2);
+            fields["apiVersion"] = text;
+            fields["kind"] = text;
+            fields["metadata"] = new RuleSizes(0, 2) { Fields = new Dictionary<string, RuleSizes>(StringComparer.Ordinal) { ["name"] = text, ["generateName"] = text } };
+        }
+        return new RuleSizes(0, minSize) { Fields = fields };
     }
+
+    private static bool HasTypeAndObjectMeta(JsonSchemaProps s) =>
+        s.Properties.TryGetValue("kind", out var kind) && kind.Type == "string"
+        && s.Properties.TryGetValue("apiVersion", out var apiVersion) && apiVersion.Type == "string"
+        && s.Properties.TryGetValue("metadata", out var metadata) && metadata.Type == "object"
+        && metadata.Properties.TryGetValue("name", out var n) && n.Type == "string"
+        && metadata.Properties.TryGetValue("generateName", out var g) && g.Type == "string";
+
+    // The byte length of the longest string among the enum values, when there are any.
+    private static long? LongestEnumValue(JsonSchemaProps schema) =>
+        schema.Enum is { Count: > 0 } values
+            ? values.Max(v => v?.GetValueKind() == JsonValueKind.String ? Encoding.UTF8.GetByteCount(v.GetValue<string>()) : 0)
+            : null;
+
+    private static long? NonNegative(long? value) => value is { } v ? Math.Max(v, 0) : null;
 }
