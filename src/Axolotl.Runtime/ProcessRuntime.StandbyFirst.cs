@@ -6,10 +6,10 @@ namespace Axolotl.Runtime;
 /// launched just ahead of it was set up, and its restart waited for that set-up (the first restart's p99).
 /// When the agent would restart the container at once, the standby gets <c>--ready-to FIFO</c> and the cold
 /// start <c>--wait-standby FIFO</c>: the cold start's command execs once the standby's command wrote its
-/// byte there (or the standby failed, or <see cref="ProcessRuntimeOptions.StandbyWait"/> passed: a
-/// standby this late is most likely failing, and the first start should not pay more for a restart that may
-/// never be needed), so the crash finds its restart
-/// prepared. The start waits only for what the standby's set-up has left once the container's own is done.
+/// byte there, or the standby failed (its end closed), or <see cref="ProcessRuntimeOptions.StandbyWait"/>
+/// passed (a standby that late is most likely failing, and the first start should not pay more for a
+/// restart that may never be needed). The start waits only for what the standby's set-up has left once
+/// the container's own is done.
 /// </summary>
 public sealed partial class ProcessRuntime
 {

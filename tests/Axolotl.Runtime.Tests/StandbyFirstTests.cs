@@ -144,6 +144,26 @@ public sealed class StandbyFirstTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_cold_start_holds_its_command_while_its_standby_is_setting_up_for_at_most_the_bound()
+    {
+        _rt.Options.StandbyWait = TimeSpan.FromSeconds(3);
+        var sandbox = await _rt.SandboxAsync("first-held");
+        var (first, second) = Attempts(sandbox, "first-held", "exec sleep 100", () => true);
+        // The standby's launcher reads its seccomp program before anything else of its set-up: from a FIFO
+        // nobody writes, that read holds it there.
+        var held = NewFifo();
+        first = first with { NextAttempt = second with { Seccomp = new Axolotl.Runtime.Seccomp.SeccompProgram(held, 0) } };
+
+        var start = _rt.StartAsync(sandbox, first);
+
+        await QuietPeriod.HoldsAsync(Quiet, () => !start.IsCompleted, "the cold start held for its standby");
+        var handle = await start.WaitAsync(Deadline);
+        Assert.True(LinuxProcess.IsAlive(handle.Pid));
+        // Let the standby's launcher go (an empty program: it fails), so nothing is left blocked.
+        await new FileStream(held, FileMode.Open, FileAccess.Write).DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_cold_start_whose_restart_would_back_off_does_not_wait()
     {
         var sandbox = await _rt.SandboxAsync("first-no-wait");
@@ -165,6 +185,7 @@ public sealed class StandbyFirstTests : IAsyncLifetime
         Assert.True(await standby.Ready.WaitAsync(Deadline));
         var standbyPid = standby.Process.Id;
         Assert.Contains("--ready-to", CommandLineOf(standbyPid), StringComparison.Ordinal);
+        Assert.Contains("--wait-standby", CommandLineOf(handle.Pid), StringComparison.Ordinal);
         var fifo = _rt.Runtime.StandbyReadyFifoFor(sandbox.PodUid, "main");
         Assert.False(File.Exists(fifo));
 
