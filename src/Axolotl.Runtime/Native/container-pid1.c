@@ -66,9 +66,14 @@ static void wait_for_go(struct options *o, int ready_fd, int go_fd, int error_fd
         _exit(EXIT_CGROUP);
     close(ready_fd);
     /* --ready-to: the cold start launched after this standby may be holding its command for it. Kept open
-     * until the go, so the byte stays for a reader that opens later; a full FIFO already says ready. */
-    if (o->ready_fd >= 0 && write(o->ready_fd, &byte, 1) == 1)
+     * until the go, so the byte stays for a reader that opens later; a full FIFO already says ready. The
+     * trace point comes first: the woken command may run before this one gets back. */
+    if (o->ready_fd >= 0) {
         trace("command-ready-told");
+        if (write(o->ready_fd, &byte, 1) != 1) {
+            /* Full: a byte is there already. */
+        }
+    }
     struct pollfd waits[2] = {{.fd = go_fd, .events = POLLIN}, {.fd = o->armed_fd, .events = POLLIN}};
     bool released = false; /* PID 1's set-up, inherited by the fork: given back while it waits */
     for (;;) {
