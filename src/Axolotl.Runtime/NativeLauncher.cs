@@ -30,7 +30,10 @@ internal static class NativeLauncher
         string? NextFifo = null,
         bool NextOnAnyExit = false,
         string? ArmedFifo = null,
-        string? EnvironmentFile = null);
+        string? EnvironmentFile = null,
+        string? ReadyTo = null,
+        string? WaitStandby = null,
+        int WaitStandbyMilliseconds = 0);
 
     /// <summary>What the launcher's exit line says: the code, and whether it let the next attempt go (with the OOM kill count before it, -1 unknown).</summary>
     public sealed record ExitLine(int Code, bool NextWent, long OomKills);
@@ -145,6 +148,16 @@ internal static class NativeLauncher
         if (request.ArmedFifo is { } armed)
         {
             arguments.AddRange(["--armed", armed]);
+        }
+
+        if (request.ReadyTo is { } readyTo)
+        {
+            arguments.AddRange(["--ready-to", readyTo]);
+        }
+
+        if (request.WaitStandby is { } waitStandby)
+        {
+            arguments.AddRange(["--wait-standby", waitStandby, "--wait-standby-ms", request.WaitStandbyMilliseconds.ToString(CultureInfo.InvariantCulture)]);
         }
 
         if (request.EnvironmentFile is { } environmentFile)

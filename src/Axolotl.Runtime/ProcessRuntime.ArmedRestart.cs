@@ -23,10 +23,10 @@ public sealed partial class ProcessRuntime
     private bool CanArm(ContainerSpec spec, ArmedRestart? arms) =>
         arms is not null && _tools.Launcher is not null && spec.PidNamespaceOf is null && spec.Security?.HostPid != true;
 
-    /// <summary>Makes the FIFO a standby prepared now opens; null when the agent would not restart at once, or it cannot be made.</summary>
+    /// <summary>Makes the FIFO a standby prepared now (while the agent would restart at once) opens; null when it cannot be armed or made.</summary>
     private string? Arm(string podUid, ContainerSpec next, ArmedRestart? arms)
     {
-        if (!CanArm(next, arms) || !Allows(arms!.Now))
+        if (!CanArm(next, arms))
         {
             return null;
         }

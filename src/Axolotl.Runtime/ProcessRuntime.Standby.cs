@@ -29,13 +29,15 @@ public sealed partial class ProcessRuntime
     /// <paramref name="arms"/> is the running attempt's: with it the standby is armed (only the registered
     /// standby gets the FIFO, in place before its launcher starts). <paramref name="first"/> starts the
     /// launcher on this thread, before the caller starts the attempt it follows (a cold start); otherwise
-    /// it starts on the thread pool, beside the caller's own work.
+    /// it starts on the thread pool, beside the caller's own work. A first standby the agent would restart
+    /// into at once also says when it is ready through a FIFO, returned for the cold start to wait on
+    /// (<see cref="ProcessRuntimeOptions.StandbyWait"/>); null: nothing to wait for.
     /// </summary>
-    private void BeginStandby(PodSandbox sandbox, ContainerSpec spec, ArmedRestart? arms, bool first = false)
+    private string? BeginStandby(PodSandbox sandbox, ContainerSpec spec, ArmedRestart? arms, bool first = false)
     {
         if (_tools.Launcher is not { } launcher)
         {
-            return;
+            return null;
         }
 
         var id = NewContainerId();
@@ -43,14 +45,22 @@ public sealed partial class ProcessRuntime
         var launch = new TaskCompletionSource<System.Diagnostics.Process>(TaskCreationOptions.RunContinuationsAsynchronously);
         var standby = ContainerStandby.Begin(spec, id, exitFile, launch);
         var registered = _standbys.TryAdd((sandbox.PodUid, spec.Name), standby);
-        var armedFifo = registered ? Arm(sandbox.PodUid, spec, arms) : null;
+        var restartsAtOnce = registered && arms is not null && Allows(arms.Now);
+        var armedFifo = restartsAtOnce ? Arm(sandbox.PodUid, spec, arms) : null;
+        var readyFifo = first && restartsAtOnce && Options.StandbyWait > TimeSpan.Zero ? MakeStandbyReadyFifo(sandbox.PodUid, spec.Name) : null;
         if (first)
         {
-            ContainerStandby.Launch(launch, () => LaunchStandby(launcher, sandbox, spec, standby, arms, armedFifo));
+            ContainerStandby.Launch(launch, () => LaunchStandby(launcher, sandbox, spec, standby, arms, armedFifo, readyFifo));
+            if (readyFifo is not null && !launch.Task.IsCompletedSuccessfully)
+            {
+                // No standby to wait for.
+                RemoveStandbyReadyFifo(readyFifo);
+                readyFifo = null;
+            }
         }
         else
         {
-            _ = Task.Run(() => ContainerStandby.Launch(launch, () => LaunchStandby(launcher, sandbox, spec, standby, arms, armedFifo)));
+            _ = Task.Run(() => ContainerStandby.Launch(launch, () => LaunchStandby(launcher, sandbox, spec, standby, arms, armedFifo, readyTo: null)));
         }
 
         if (!registered)
@@ -58,9 +68,11 @@ public sealed partial class ProcessRuntime
             // Another preparation for the same container won the race: keep one.
             _ = standby.DiscardAsync(StandbyDiscardTimeout, Time);
         }
+
+        return readyFifo;
     }
 
-    private System.Diagnostics.Process LaunchStandby(string launcher, PodSandbox sandbox, ContainerSpec spec, ContainerStandby standby, ArmedRestart? arms, string? armedFifo)
+    private System.Diagnostics.Process LaunchStandby(string launcher, PodSandbox sandbox, ContainerSpec spec, ContainerStandby standby, ArmedRestart? arms, string? armedFifo, string? readyTo)
     {
         var exitFile = standby.ExitFile;
         var podDir = _network.PodDirectory(sandbox.PodUid);
@@ -85,7 +97,7 @@ public sealed partial class ProcessRuntime
                 File.Exists(hostsFile) ? hostsFile : null, Options.TmpSize, Options.LogMaxBytes, File.Exists(hostnameFile) ? hostnameFile : null, Standby: true,
                 AttachSocket: AttachSocketFor(Path.GetFileNameWithoutExtension(exitFile)), PidNamespace: PidNamespaceFor(sandbox.PodUid, spec),
                 NextFifo: CanArm(spec, arms) ? NextFifoFor(sandbox.PodUid, spec.Name) : null, NextOnAnyExit: arms?.OnAnyExit ?? false, ArmedFifo: armedFifo,
-                EnvironmentFile: standby.EnvironmentFile),
+                EnvironmentFile: standby.EnvironmentFile, ReadyTo: readyTo),
             spec);
     }
 

@@ -215,12 +215,14 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         }
 
         var standbyFirst = standby is null && _tools.Launcher is not null && spec.NextAttempt is not null;
+        string? standbyReady = null;
         if (standbyFirst)
         {
             // A cold start's next attempt starts first (.NET starts one process at a time), so that a
             // container that crashes within milliseconds finds it ready: started after this launch it was
             // ready 0.6–0.8 ms after such a crash (median, restart-latency), and the restart waited for it.
-            BeginStandby(sandbox, spec.NextAttempt!, spec.ArmsNext, first: true);
+            // When the restart would be immediate, this start's command also waits for it (Options.StandbyWait).
+            standbyReady = BeginStandby(sandbox, spec.NextAttempt!, spec.ArmsNext, first: true);
         }
 
         Process process;
@@ -234,12 +236,13 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
                     new NativeLauncher.Request(launcher, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname, hosts, Options.TmpSize, Options.LogMaxBytes,
                         File.Exists(hostnameFile) ? hostnameFile : null, AttachSocket: AttachSocketFor(id), PidNamespace: PidNamespaceFor(sandbox.PodUid, spec),
                         NextFifo: CanArm(spec, spec.ArmsNext) ? NextFifoFor(sandbox.PodUid, spec.Name) : null, NextOnAnyExit: spec.ArmsNext?.OnAnyExit ?? false,
-                        EnvironmentFile: environmentFile),
+                        EnvironmentFile: environmentFile, WaitStandby: standbyReady, WaitStandbyMilliseconds: (int)Options.StandbyWait.TotalMilliseconds),
                     spec)
                 : StartRecorder(LaunchScripts.Outer, ShellChainArguments(spec, exitFile, cgroups, sandbox.NetworkNamespace, hostname, hosts, resolv, environmentFile));
         }
         catch (Exception e) when (e is not ContainerStartException)
         {
+            RemoveStandbyReadyFifo(standbyReady);
             await DiscardStandbyAsync(sandbox.PodUid, spec.Name);
             cgroups.Remove();
             throw new ContainerStartException($"cannot start container: {e.Message}", 128);
@@ -253,7 +256,15 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
             BeginStandby(sandbox, next, spec.ArmsNext);
         }
 
-        return await FinishStartAsync(sandbox.PodUid, spec, id, exitFile, environmentFile, process, cgroups, oomBaseline, ct);
+        try
+        {
+            return await FinishStartAsync(sandbox.PodUid, spec, id, exitFile, environmentFile, process, cgroups, oomBaseline, ct);
+        }
+        finally
+        {
+            // Its launcher opened it before its "running" (or failed): the path has served.
+            RemoveStandbyReadyFifo(standbyReady);
+        }
     }
 
     /// <summary>

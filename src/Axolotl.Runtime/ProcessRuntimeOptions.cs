@@ -45,5 +45,18 @@ public sealed class ProcessRuntimeOptions
     /// <summary>The node's resolver configuration (--resolv-conf): dnsPolicy Default pods get it, ClusterFirst pods its search list.</summary>
     public Network.Dns.ResolvConf NodeResolvConf { get; set; } = Network.Dns.ResolvConf.Empty;
 
+    /// <summary>
+    /// The longest a cold start holds its command until the standby launched before it is ready, when the
+    /// container would restart at once (ADR 0002); zero: it does not wait. AXOLOTL_STANDBY_WAIT_MS sets it for
+    /// a comparison on one build (bench/README.md).
+    /// </summary>
+    public TimeSpan StandbyWait { get; set; } = StandbyWaitFromEnvironment() ?? TimeSpan.FromMilliseconds(250);
+
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    private static TimeSpan? StandbyWaitFromEnvironment() =>
+        int.TryParse(Environment.GetEnvironmentVariable("AXOLOTL_STANDBY_WAIT_MS"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+            && ms <= 60_000
+            ? TimeSpan.FromMilliseconds(ms)
+            : null;
 }

@@ -21,6 +21,19 @@ public sealed class NativeLauncherArgumentsTests
     }
 
     [Fact]
+    public void A_standby_tells_its_readiness_to_a_fifo_and_a_cold_start_waits_on_it_for_the_bound_before_the_argv()
+    {
+        var standby = NativeLauncher.Arguments(new NativeLauncher.Request("/l", "/e", [], null, "h", null, "1m", 1, Standby: true, ReadyTo: "/s/app.standby-ready"), Spec);
+        var cold = NativeLauncher.Arguments(new NativeLauncher.Request("/l", "/e", [], null, "h", null, "1m", 1, WaitStandby: "/s/app.standby-ready", WaitStandbyMilliseconds: 250), Spec);
+
+        Assert.Equal(["--ready-to", "/s/app.standby-ready"], standby.Skip(standby.IndexOf("--ready-to")).Take(2));
+        Assert.Equal(["--wait-standby", "/s/app.standby-ready", "--wait-standby-ms", "250"], cold.Skip(cold.IndexOf("--wait-standby")).Take(4));
+        Assert.True(cold.IndexOf("--wait-standby") < cold.IndexOf("--"));
+        Assert.DoesNotContain("--wait-standby", standby);
+        Assert.DoesNotContain("--ready-to", cold);
+    }
+
+    [Fact]
     public void Without_a_network_namespace_hosts_file_or_working_directory_those_are_left_out_and_the_directory_is_root()
     {
         var request = new NativeLauncher.Request("/l", "/e", [], null, "h", null, "1m", 1);

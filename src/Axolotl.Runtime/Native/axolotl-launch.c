@@ -11,7 +11,8 @@
  *                  [--rootfs DIR [--lower DIR]... [--upper DIR --work DIR] [--hostname-file FILE]]
  *                  [--user UID:GID[:G1,G2,...]] [--sec KEY[=VALUE]]... [--seccomp FILE [--seccomp-flags N]] [--standby]
  *                  [--attach SOCKET [--stdin [--stdin-once]] [--tty]] [--pid-ns FILE] [--nice N]
- *                  [--next FIFO --next-on any|failure] [--armed FIFO] [--env-file FILE] -- argv...
+ *                  [--next FIFO --next-on any|failure] [--armed FIFO] [--env-file FILE]
+ *                  [--ready-to FIFO | --wait-standby FIFO [--wait-standby-ms N]] -- argv...
  *
  * --env-file is the container's environment (container-env.h): the command's envp, and the PATH its
  * executable is looked up in. The launcher itself runs with the agent's fixed environment, never the
@@ -37,6 +38,13 @@
  * launcher's go, so a crash is answered with no hop through the agent. The agent arms a standby only
  * when it would restart at once (the container's first restart) and disarms it by removing the FIFO
  * before it stops a container itself; without a FIFO, or without a reader, nothing is written.
+ *
+ * --ready-to FIFO (a standby) and --wait-standby FIFO [--wait-standby-ms N] (a cold start): a container
+ * that crashes within milliseconds of its first start must find its next attempt ready, or its restart
+ * waits for the standby's whole set-up. The agent launches that standby first with --ready-to, and the
+ * cold start with --wait-standby on the same FIFO: the standby's command writes one byte there once its
+ * set-up is done, and the cold start's command execs only once that byte came, the standby's end closed
+ * (it failed), or N ms (250 by default) passed.
  *
  * --nice N is the container's nice value: the agent starts the launcher at a better one (it and PID 1's
  * set-up are the runtime's work on a restart's path), and PID 1 and the command take N before anything of the container runs.
@@ -249,6 +257,13 @@ int main(int argc, char **argv)
     /* --armed: opened here, held by PID 1 alone (the launcher's copy is closed right after the clone), so
      * that the previous attempt's launcher finds a reader exactly while PID 1 can go. */
     bool armed = o.armed_fifo != NULL && (o.armed_fd = open_fifo(o.armed_fifo, O_RDONLY)) >= 0;
+    /* --ready-to and --wait-standby: a cold start and the standby launched just before it. Opened here and
+     * held by the command alone; neither is needed for the container to run, so a missing FIFO is no failure.
+     * The standby's end is read-write: its byte waits in the FIFO for a reader that opens after it. */
+    if (o.ready_fifo != NULL)
+        o.ready_fd = open_fifo(o.ready_fifo, O_RDWR);
+    if (o.wait_fifo != NULL)
+        o.wait_fd = open_fifo(o.wait_fifo, O_RDONLY);
     pid_t child = clone_namespaces(&o.security, o.pid_ns != NULL);
     if (child < 0) {
         snprintf(message, sizeof message, "cannot create namespaces: %s", strerror(errno));
@@ -282,6 +297,10 @@ int main(int argc, char **argv)
         close(status_pipe[1]);
     if (armed)
         close(o.armed_fd);
+    if (o.ready_fd >= 0)
+        close(o.ready_fd);
+    if (o.wait_fd >= 0)
+        close(o.wait_fd);
     if (in_fds[0] != null_fd)
         close(in_fds[0]);
     if (netns_fd >= 0)

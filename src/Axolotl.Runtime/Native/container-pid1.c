@@ -20,6 +20,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "container-env.h"
@@ -64,6 +65,15 @@ static void wait_for_go(struct options *o, int ready_fd, int go_fd, int error_fd
     if (write(ready_fd, &byte, 1) != 1)
         _exit(EXIT_CGROUP);
     close(ready_fd);
+    /* --ready-to: the cold start launched after this standby may be holding its command for it. Kept open
+     * until the go, so the byte stays for a reader that opens later; a full FIFO already says ready. The
+     * trace point comes first: the woken command may run before this one gets back. */
+    if (o->ready_fd >= 0) {
+        trace("command-ready-told");
+        if (write(o->ready_fd, &byte, 1) != 1) {
+            /* Full: a byte is there already. */
+        }
+    }
     struct pollfd waits[2] = {{.fd = go_fd, .events = POLLIN}, {.fd = o->armed_fd, .events = POLLIN}};
     bool released = false; /* PID 1's set-up, inherited by the fork: given back while it waits */
     for (;;) {
@@ -97,8 +107,39 @@ static void wait_for_go(struct options *o, int ready_fd, int go_fd, int error_fd
     close(go_fd);
     if (o->armed_fd >= 0)
         close(o->armed_fd);
+    if (o->ready_fd >= 0)
+        close(o->ready_fd);
     join_held_cgroups(o, error_fd);
     trace("command-cgroups-joined");
+}
+
+/* --wait-standby, in a cold start's command once PID 1 is ready: its next attempt's standby, launched just
+ * before it, says it is ready (one byte), or fails (its end closes), or wait_ms pass. A container that
+ * crashes at once then finds its restart prepared instead of waiting for the standby's set-up; the start
+ * waits only for what the standby's set-up has left when the container's own is done. */
+static void wait_for_standby(struct options *o)
+{
+    if (o->wait_fd < 0)
+        return;
+    trace("command-standby-wait");
+    struct timespec now, until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += o->wait_ms / 1000;
+    until.tv_nsec += (long)(o->wait_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    struct pollfd wait = {.fd = o->wait_fd, .events = POLLIN};
+    for (;;) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long left = (until.tv_sec - now.tv_sec) * 1000L + (until.tv_nsec - now.tv_nsec) / 1000000L;
+        if (left <= 0 || poll(&wait, 1, (int)left) != -1 || errno != EINTR)
+            break;
+    }
+    close(o->wait_fd);
+    o->wait_fd = -1;
+    trace("command-standby-waited");
 }
 
 /* The steps of runc's init after the root is ready, in its order, for the command and for PID 1 alike:
@@ -309,6 +350,7 @@ void container_init(struct options *o, int netns_fd, int in_fd, int out_fd, int 
             if (n != 1)
                 _exit(EXIT_CGROUP); /* PID 1 failed (and said why) or is gone */
             close(sync_pipe[0]);
+            wait_for_standby(o);
         }
         exec_command(o, in_fd, out_fd, err_fd, error_fd);
     }
@@ -318,8 +360,12 @@ void container_init(struct options *o, int netns_fd, int in_fd, int out_fd, int 
         close(go_fd);
         if (o->armed_fd >= 0)
             close(o->armed_fd);
+        if (o->ready_fd >= 0)
+            close(o->ready_fd);
     } else {
         close(sync_pipe[0]);
+        if (o->wait_fd >= 0)
+            close(o->wait_fd);
     }
     become_init(o, app, o->standby ? sync_pipe[0] : sync_pipe[1], status_fd, in_fd, out_fd, err_fd, error_fd);
 }

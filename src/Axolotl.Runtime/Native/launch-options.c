@@ -60,7 +60,8 @@ static void parse_user(const char *text, struct options *o)
 void parse_options(int argc, char **argv, struct options *o)
 {
     enum { EXIT_FILE = 256, LOG, LOG_MAX, CGROUP, NETNS, HOSTNAME, HOSTS, RESOLV_CONF, WORKDIR, TMP_SIZE, BIND, BIND_RO, TO, STANDBY,
-           LOWER, UPPER, WORK, ROOTFS, HOSTNAME_FILE, USER, SEC, SECCOMP, SECCOMP_FLAGS, ATTACH, STDIN, STDIN_ONCE, TTY, PID_NS, TRACE, NICE, NEXT, NEXT_ON, ARMED, ENV_FILE, HOST_TO_CONTAINER };
+           LOWER, UPPER, WORK, ROOTFS, HOSTNAME_FILE, USER, SEC, SECCOMP, SECCOMP_FLAGS, ATTACH, STDIN, STDIN_ONCE, TTY, PID_NS, TRACE, NICE, NEXT, NEXT_ON, ARMED, ENV_FILE, HOST_TO_CONTAINER,
+           READY_TO, WAIT_STANDBY, WAIT_STANDBY_MS };
     static const struct option long_options[] = {
         {"exit-file", required_argument, NULL, EXIT_FILE},
         {"log", required_argument, NULL, LOG},
@@ -97,10 +98,16 @@ void parse_options(int argc, char **argv, struct options *o)
         {"next-on", required_argument, NULL, NEXT_ON},
         {"armed", required_argument, NULL, ARMED},
         {"env-file", required_argument, NULL, ENV_FILE},
+        {"ready-to", required_argument, NULL, READY_TO},
+        {"wait-standby", required_argument, NULL, WAIT_STANDBY},
+        {"wait-standby-ms", required_argument, NULL, WAIT_STANDBY_MS},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
     o->armed_fd = -1;
+    o->ready_fd = -1;
+    o->wait_fd = -1;
+    o->wait_ms = 250;
     o->console_fd = -1;
     o->log_max = DEFAULT_LOG_MAX;
     o->workdir = "/";
@@ -192,6 +199,16 @@ void parse_options(int argc, char **argv, struct options *o)
             break;
         case ARMED: o->armed_fifo = optarg; break;
         case ENV_FILE: o->env_file = optarg; break;
+        case READY_TO: o->ready_fifo = optarg; break;
+        case WAIT_STANDBY: o->wait_fifo = optarg; break;
+        case WAIT_STANDBY_MS: {
+            char *end;
+            long ms = strtol(optarg, &end, 10);
+            if (*end != '\0' || end == optarg || ms < 0 || ms > 60000)
+                usage_error("--wait-standby-ms wants a number from 0 to 60000");
+            o->wait_ms = (int)ms;
+            break;
+        }
         case TRACE: trace_open(optarg); break;
         default: usage_error("unknown option");
         }
@@ -206,6 +223,10 @@ void parse_options(int argc, char **argv, struct options *o)
         usage_error("--stdin-once needs --stdin, and --stdin and --tty need --attach");
     if (o->armed_fifo != NULL && !o->standby)
         usage_error("--armed needs --standby");
+    if (o->ready_fifo != NULL && !o->standby)
+        usage_error("--ready-to needs --standby");
+    if (o->wait_fifo != NULL && o->standby)
+        usage_error("--wait-standby is for a cold start, not a --standby");
     if (optind >= argc)
         usage_error("no command after --");
     o->argv = argv + optind;

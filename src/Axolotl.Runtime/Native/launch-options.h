@@ -57,6 +57,11 @@ struct options {
     bool next_on_success;           /* --next-on any (else failure: a non-zero code) */
     const char *armed_fifo;         /* --armed: this standby also goes on a byte in this FIFO */
     int armed_fd;                   /* its read end, held by PID 1 only (-1: not armed) */
+    const char *ready_fifo;         /* --ready-to: a standby also says it is ready with one byte here */
+    int ready_fd;                   /* its end (read-write: the byte waits for a reader that opens later), held by the waiting command (-1: none) */
+    const char *wait_fifo;          /* --wait-standby: a cold start's command runs once that byte came (its next attempt is ready) */
+    int wait_fd;                    /* its read end, held by the command only (-1: no wait) */
+    int wait_ms;                    /* --wait-standby-ms: at most this long */
     int console_fd;                 /* --tty with an image root: PID 1 sends the terminal's master here (-1: none) */
     const char *env_file;           /* --env-file: the container's environment */
     char **env;                     /* read on the node before the clone; the command's envp */
