@@ -241,7 +241,10 @@ public sealed class CustomResourceKubectlTests(ServerFixture fx) : IClassFixture
                           required: [selfSigned, ca]
                         properties:
                           selfSigned: {type: boolean}
-                          ca: {type: object, properties: {secretName: {type: string}}}
+                          ca:
+                            type: object
+                            properties:
+                              secretName: {type: string}
                           acme:
                             type: object
                             anyOf:
