@@ -113,4 +113,16 @@ public sealed class JunctorSchemaRulesTests
         Assert.Contains($"{At}.properties[spec].not.type: Forbidden: type cannot be set to null, use nullable as an alternative", errors);
         Assert.Contains($"{At}.properties[spec].not.type: Forbidden: must be empty to be structural", errors);
     }
+
+    [Fact]
+    public void A_pattern_must_parse_wherever_it_is()
+    {
+        var errors = Errors("""
+            {"type": "object", "properties": {"spec": {"type": "object", "properties": {"a": {"type": "string", "pattern": "(ab"}},
+              "anyOf": [{"properties": {"a": {"pattern": "[b-a]"}}}]}}}
+            """);
+
+        Assert.Contains($"{At}.properties[spec].properties[a].pattern: Invalid value: \"(ab\": must be a valid regular expression, but isn't: error parsing regexp: missing closing ): `(ab`", errors);
+        Assert.Contains($"{At}.properties[spec].anyOf[0].properties[a].pattern: Invalid value: \"[b-a]\": must be a valid regular expression, but isn't: error parsing regexp: invalid character class range: `[b-a]`", errors);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Axolotl.Api.Apiextensions.Schema;
 using Axolotl.Api.Validation;
 
@@ -152,7 +153,40 @@ internal static class CustomResourceSchemaValidation
         {
             errors.Add(FieldError.Forbidden(path.Child("additionalProperties"), "additionalProperties and properties are mutual exclusive"));
         }
+        if (node["pattern"] is JsonValue patternValue && patternValue.TryGetValue(out string? pattern) && PatternProblem(pattern) is { } problem)
+        {
+            errors.Add(FieldError.Invalid(path.Child("pattern"), pattern, $"must be a valid regular expression, but isn't: error parsing regexp: {problem}: `{pattern}`"));
+        }
         ValidateListType(node, path, errors);
+    }
+
+    /// <summary>
+    /// Why a pattern does not parse, in Go's regexp words where they have one; null when it parses. Go quotes the
+    /// offending part of the pattern after the words; the whole pattern is quoted here (.NET does not say which part).
+    /// </summary>
+    private static string? PatternProblem(string pattern)
+    {
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+            return null;
+        }
+        catch (RegexParseException e)
+        {
+            return e.Error switch
+            {
+                RegexParseError.InsufficientClosingParentheses => "missing closing )",
+                RegexParseError.InsufficientOpeningParentheses => "unexpected )",
+                RegexParseError.UnterminatedBracket => "missing closing ]",
+                RegexParseError.QuantifierAfterNothing => "missing argument to repetition operator",
+                RegexParseError.NestedQuantifiersNotParenthesized => "invalid nested repetition operator",
+                RegexParseError.ReversedCharacterRange => "invalid character class range",
+                RegexParseError.ReversedQuantifierRange => "invalid repeat count",
+                RegexParseError.UnescapedEndingBackslash => "trailing backslash at end of expression",
+                RegexParseError.UnrecognizedEscape or RegexParseError.UnrecognizedControlCharacter => "invalid escape sequence",
+                _ => "invalid or unsupported Perl syntax",
+            };
+        }
     }
 
     private static bool IsTrue(JsonNode? node) => node is JsonValue v && v.TryGetValue(out bool b) && b;

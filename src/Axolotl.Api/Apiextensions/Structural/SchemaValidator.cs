@@ -258,6 +258,11 @@ public static class SchemaValidator
         {
             return false;
         }
+        catch (ArgumentException)
+        {
+            // A pattern .NET cannot parse (a CRD stored before patterns were checked): a mismatch, never a 500.
+            return false;
+        }
     }
 
     private static FieldError TypeError(FieldPath path, string wanted, string actual) =>
