@@ -9,16 +9,18 @@ namespace Axolotl.Api.Apiextensions.Structural;
 /// </summary>
 internal sealed class SchemaResult
 {
-    private readonly List<FieldError> _errors = [];
+    // Created with the first error: most values have none, and one result is made per value checked.
+    private List<FieldError>? _errors;
 
-    public IReadOnlyList<FieldError> Errors => _errors;
+    public IReadOnlyList<FieldError> Errors => _errors ?? [];
 
     public int MatchCount { get; private set; }
 
-    public bool IsValid => _errors.Count == 0;
+    public bool IsValid => _errors is null;
 
     public void Add(FieldError error)
     {
+        _errors ??= [];
         if (!_errors.Contains(error))
         {
             _errors.Add(error);
@@ -27,7 +29,7 @@ internal sealed class SchemaResult
 
     public void Merge(SchemaResult other)
     {
-        foreach (var error in other._errors)
+        foreach (var error in other._errors ?? [])
         {
             Add(error);
         }
