@@ -6,12 +6,13 @@ namespace Axolotl.Api.Tests.Apiextensions;
 /// <summary>What a CRD's schema may hold in allOf, anyOf, oneOf and not, with upstream's ValidateStructural paths and wording.</summary>
 public sealed class JunctorSchemaRulesTests
 {
-    private static List<string> Errors(string schema) =>
+    private static List<string> Errors(string schema, bool status = false) =>
     [
         .. CustomResourceDefinitionValidation.Validate(JsonNode.Parse(
             "{\"apiVersion\":\"apiextensions.k8s.io/v1\",\"kind\":\"CustomResourceDefinition\",\"metadata\":{\"name\":\"widgets.example.com\"}," +
             "\"spec\":{\"group\":\"example.com\",\"scope\":\"Namespaced\",\"names\":{\"plural\":\"widgets\",\"kind\":\"Widget\"}," +
-            "\"versions\":[{\"name\":\"v1\",\"served\":true,\"storage\":true,\"schema\":{\"openAPIV3Schema\":" + schema + "}}]}}")!.AsObject(), null)
+            "\"versions\":[{\"name\":\"v1\",\"served\":true,\"storage\":true," + (status ? "\"subresources\":{\"status\":{}}," : "") +
+            "\"schema\":{\"openAPIV3Schema\":" + schema + "}}]}}")!.AsObject(), null)
             .Select(e => e.ToString()),
     ];
 
@@ -124,5 +125,16 @@ public sealed class JunctorSchemaRulesTests
 
         Assert.Contains($"{At}.properties[spec].properties[a].pattern: Invalid value: \"(ab\": must be a valid regular expression, but isn't: error parsing regexp: missing closing ): `(ab`", errors);
         Assert.Contains($"{At}.properties[spec].anyOf[0].properties[a].pattern: Invalid value: \"[b-a]\": must be a valid regular expression, but isn't: error parsing regexp: invalid character class range: `[b-a]`", errors);
+    }
+
+    [Fact]
+    public void With_the_status_subresource_the_root_may_hold_no_junctor()
+    {
+        const string schema = """{"type": "object", "properties": {"spec": {"type": "string"}}, "anyOf": [{"required": ["spec"]}]}""";
+
+        Assert.Empty(Errors(schema));
+        Assert.Contains(Errors(schema, status: true), e => e.StartsWith($"{At}: Invalid value: ", StringComparison.Ordinal)
+            && e.EndsWith(": only [Description Type Format Title Maximum ExclusiveMaximum Minimum ExclusiveMinimum MaxLength MinLength Pattern MaxItems MinItems UniqueItems MultipleOf Required Items Properties ExternalDocs Example XPreserveUnknownFields XValidations] fields are allowed at the root of the schema if the status subresource is enabled", StringComparison.Ordinal));
+        Assert.Empty(Errors("""{"type": "object", "required": ["spec"], "properties": {"spec": {"type": "string", "anyOf": [{"minLength": 1}]}}}""", status: true));
     }
 }

@@ -198,6 +198,10 @@ public static class CustomResourceDefinitionValidation
         foreach (var (schemaPath, schema) in Schemas(versions))
         {
             CustomResourceSchemaValidation.Validate(schema, schemaPath, errors);
+            if (StatusEnabled(versions, schema, schemaPath))
+            {
+                CustomResourceSchemaValidation.ValidateStatusRoot(schema, schemaPath, errors);
+            }
         }
         if (storage != 1)
         {
@@ -207,6 +211,17 @@ public static class CustomResourceDefinitionValidation
         {
             errors.Add(FieldError.Invalid(path, new GoValue.GoSyntax(Summary(versions)), "must have at least one served version"));
         }
+    }
+
+    /// <summary>
+    /// Whether the status subresource restricts this schema's root: the version's own subresources, or for the one
+    /// schema every version shares (spec.validation) any version's, as upstream's hasAnyStatusEnabled.
+    /// </summary>
+    private static bool StatusEnabled(JsonArray versions, JsonObject schema, FieldPath schemaPath)
+    {
+        var shared = schemaPath.ToString().StartsWith("spec.validation", StringComparison.Ordinal);
+        return versions.OfType<JsonObject>().Any(v =>
+            (shared || ReferenceEquals((v["schema"] as JsonObject)?["openAPIV3Schema"], schema)) && v["subresources"]?["status"] is JsonObject);
     }
 
     /// <summary>

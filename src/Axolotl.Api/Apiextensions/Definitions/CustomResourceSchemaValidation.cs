@@ -37,6 +37,36 @@ internal static class CustomResourceSchemaValidation
         ValidateSchemaNode(schema, schemaPath, Level.Root, errors);
     }
 
+    // What upstream's allowedFieldsAtRootSchema names, in their JSON spelling, and the Go names its message lists.
+    private static readonly string[] StatusRootKeys =
+    [
+        "description", "type", "format", "title", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength", "minLength", "pattern",
+        "maxItems", "minItems", "uniqueItems", "multipleOf", "required", "items", "properties", "externalDocs", "example",
+        "x-kubernetes-preserve-unknown-fields", "x-kubernetes-validations",
+    ];
+
+    private const string StatusRootFields =
+        "[Description Type Format Title Maximum ExclusiveMaximum Minimum ExclusiveMinimum MaxLength MinLength Pattern MaxItems MinItems UniqueItems MultipleOf Required Items Properties ExternalDocs Example XPreserveUnknownFields XValidations]";
+
+    /// <summary>
+    /// With the status subresource on, status is validated as properties[status] alone, so the root may hold nothing
+    /// that would be lost: upstream allows only the fields above (no junctors, no enum). The rejected value is the
+    /// schema as JSON where upstream prints its Go struct.
+    /// </summary>
+    public static void ValidateStatusRoot(JsonObject schema, FieldPath schemaPath, List<FieldError> errors)
+    {
+        var type = Str(schema, "type");
+        if (type.Length > 0 && type != "object")
+        {
+            errors.Add(FieldError.Invalid(schemaPath.Child("type"), type, "only \"object\" is allowed as the type at the root of the schema if the status subresource is enabled"));
+        }
+        if (schema.Any(p => !StatusRootKeys.Contains(p.Key) && p.Value is not null && !IsEmpty(p.Value) && !(p.Value is JsonValue v && v.TryGetValue(out bool b) && !b)))
+        {
+            errors.Add(FieldError.Invalid(schemaPath, new Meta.GoValue.GoSyntax(schema.ToJsonString()),
+                $"only {StatusRootFields} fields are allowed at the root of the schema if the status subresource is enabled"));
+        }
+    }
+
     private static void ValidateSchemaNode(JsonObject node, FieldPath path, Level level, List<FieldError> errors)
     {
         if (node["x-kubernetes-validations"] is JsonArray rules)
