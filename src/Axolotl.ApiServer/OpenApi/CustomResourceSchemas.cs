@@ -9,7 +9,9 @@ namespace Axolotl.ApiServer.OpenApi;
 /// The component schema of a custom resource kind, published from its CRD's structural schema as
 /// upstream does: named by the reversed group, version and kind ("com.example.v1.Widget"), with
 /// apiVersion, kind and metadata (ObjectMeta) filled in and x-kubernetes-group-version-kind, which
-/// kubectl explain looks for.
+/// kubectl explain looks for. The junctors (allOf, anyOf, oneOf, not) are published as written, and an
+/// x-kubernetes-int-or-string node states its two forms with upstream's anyOf (its Unfold); the Swagger 2.0
+/// document drops every junctor (<see cref="SwaggerV2"/>), as upstream's v2 conversion does.
 /// </summary>
 internal static class CustomResourceSchemas
 {
@@ -102,6 +104,8 @@ internal static class CustomResourceSchemas
         {
             o["default"] = value.DeepClone();
         }
+        Number(o, "multipleOf", props.MultipleOf);
+        Junctors(o, props);
         if (props.PreserveUnknownFields)
         {
             o["x-kubernetes-preserve-unknown-fields"] = true;
@@ -116,6 +120,44 @@ internal static class CustomResourceSchemas
         }
         return o;
     }
+
+    private static void Junctors(JsonObject o, JsonSchemaProps props)
+    {
+        var allOf = props.AllOf.Select(ToOpenApi).ToList();
+        var anyOf = props.AnyOf.Select(ToOpenApi).ToList();
+        if (props.IntOrString && !IsIntOrStringAnyOf(anyOf) && !(allOf.Count > 0 && allOf[0]["anyOf"] is JsonArray first && IsIntOrStringAnyOf([.. first])))
+        {
+            if (anyOf.Count == 0)
+            {
+                anyOf = IntOrStringAnyOf();
+            }
+            else
+            {
+                allOf.Insert(0, new JsonObject { ["anyOf"] = new JsonArray([.. IntOrStringAnyOf()]) });
+            }
+        }
+        if (allOf.Count > 0)
+        {
+            o["allOf"] = new JsonArray([.. allOf]);
+        }
+        if (anyOf.Count > 0)
+        {
+            o["anyOf"] = new JsonArray([.. anyOf]);
+        }
+        if (props.OneOf.Count > 0)
+        {
+            o["oneOf"] = new JsonArray([.. props.OneOf.Select(ToOpenApi)]);
+        }
+        if (props.Not is { } not)
+        {
+            o["not"] = ToOpenApi(not);
+        }
+    }
+
+    private static List<JsonObject> IntOrStringAnyOf() => [new JsonObject { ["type"] = "integer" }, new JsonObject { ["type"] = "string" }];
+
+    private static bool IsIntOrStringAnyOf(IReadOnlyList<JsonNode?> anyOf) =>
+        anyOf.Count == 2 && JsonNode.DeepEquals(anyOf[0], IntOrStringAnyOf()[0]) && JsonNode.DeepEquals(anyOf[1], IntOrStringAnyOf()[1]);
 
     private static void Number(JsonObject o, string key, decimal? value)
     {

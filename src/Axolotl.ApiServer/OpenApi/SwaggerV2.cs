@@ -10,7 +10,7 @@ namespace Axolotl.ApiServer.OpenApi;
 /// <item>components.schemas become definitions and every <c>#/components/schemas/</c> reference points at
 /// <c>#/definitions/</c>; a lone <c>allOf</c> wrapper around a reference becomes the reference itself;</item>
 /// <item>the oneOf of Quantity and IntOrString (no oneOf in 2.0) becomes upstream's <c>type: string</c>
-/// (with <c>format: int-or-string</c>);</item>
+/// (with <c>format: int-or-string</c>); a custom resource's junctors (allOf, anyOf, oneOf, not) are dropped;</item>
 /// <item>parameters lose their schema wrapper; a requestBody becomes the <c>body</c> parameter; response
 /// content becomes a schema plus the operation's consumes and produces.</item>
 /// </list>
@@ -279,12 +279,12 @@ internal static class SwaggerV2
                 {
                     switch (key)
                     {
-                        case "oneOf" or "anyOf":
+                        case "oneOf" when !obj.ContainsKey("type") && IsTypeAlternatives(value):
                             // Quantity (string|number) and IntOrString (integer|string) are strings in 2.0.
-                            if (!obj.ContainsKey("type"))
-                            {
-                                result["type"] = "string";
-                            }
+                            result["type"] = "string";
+                            break;
+                        case "oneOf" or "anyOf" or "allOf" or "not":
+                            // A custom resource's junctors: upstream's v2 conversion drops them all, at every level.
                             break;
                         case "nullable":
                             break;
@@ -308,6 +308,10 @@ internal static class SwaggerV2
                 return node?.DeepClone();
         }
     }
+
+    /// <summary>A built-in kind's oneOf of bare types ({type: string}, {type: number}); a CRD's branches never name a type.</summary>
+    private static bool IsTypeAlternatives(JsonNode? value) =>
+        value is JsonArray branches && branches.All(b => b is JsonObject { Count: 1 } branch && branch.ContainsKey("type"));
 
     private static string Rewrite(string reference) =>
         reference.StartsWith(V3SchemaPrefix, StringComparison.Ordinal) ? V2SchemaPrefix + reference[V3SchemaPrefix.Length..]

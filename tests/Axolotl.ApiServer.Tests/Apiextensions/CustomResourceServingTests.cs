@@ -296,4 +296,41 @@ public sealed class CustomResourceServingTests(ApiFixture api) : IClassFixture<A
         // The built-ins stay as they were.
         Assert.NotNull(index["paths"]!["apis/apps/v1"]);
     }
+
+    [Fact]
+    public async Task Junctors_validate_objects_and_are_published_in_v3_and_dropped_from_v2()
+    {
+        const string group = "junctors.example.com";
+        var (code, body) = await api.PostAsync(Crds, """
+            {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"links.junctors.example.com"},
+             "spec":{"group":"junctors.example.com","scope":"Namespaced","names":{"plural":"links","kind":"Link"},
+              "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","properties":{
+                "spec":{"type":"object","oneOf":[{"required":["url"]},{"required":["service"]}],
+                  "properties":{"url":{"type":"string"},"service":{"type":"string"},"port":{"x-kubernetes-int-or-string":true}}}}}}}]}}
+            """);
+        Assert.True(code == 201, body.ToJsonString());
+        await Eventually.UntilAsync(() => api.GetAsync($"{Crds}/links.{group}"), r => Condition(r.Body, "Established") == "True",
+            "the CRD is Established", r => r.Body.ToJsonString());
+        var ns = await api.CreateNamespaceAsync("cr-junctors");
+
+        var (refused, status) = await api.PostAsync($"/apis/{group}/v1/namespaces/{ns}/links",
+            """{"apiVersion":"junctors.example.com/v1","kind":"Link","metadata":{"name":"l1"},"spec":{"url":"u","service":"s"}}""");
+        Assert.Equal(422, refused);
+        Assert.Equal("Link.junctors.example.com \"l1\" is invalid: <nil>: Invalid value: \"\": \"spec\" must validate one and only one schema (oneOf). Found 2 valid alternatives",
+            (string?)status["message"]);
+        var (created, _) = await api.PostAsync($"/apis/{group}/v1/namespaces/{ns}/links",
+            """{"apiVersion":"junctors.example.com/v1","kind":"Link","metadata":{"name":"l2"},"spec":{"service":"s","port":80}}""");
+        Assert.Equal(201, created);
+
+        var index = (await api.GetAsync("/openapi/v3")).Body;
+        var url = (string?)index["paths"]![$"apis/{group}/v1"]!["serverRelativeURL"];
+        var v3 = JsonNode.Parse(await api.Http.GetStringAsync(new Uri(url!, UriKind.Relative)))!["components"]!["schemas"]!["com.example.junctors.v1.Link"]!["properties"]!["spec"]!;
+        Assert.Equal("""[{"required":["url"]},{"required":["service"]}]""", v3["oneOf"]!.ToJsonString());
+        Assert.Equal("""[{"type":"integer"},{"type":"string"}]""", v3["properties"]!["port"]!["anyOf"]!.ToJsonString());
+
+        var swagger = JsonNode.Parse(await api.Http.GetStringAsync(new Uri("/openapi/v2", UriKind.Relative)))!;
+        var v2 = swagger["definitions"]!["com.example.junctors.v1.Link"]!["properties"]!["spec"]!;
+        Assert.Null(v2["oneOf"]);
+        Assert.Equal("""{"x-kubernetes-int-or-string":true}""", v2["properties"]!["port"]!.ToJsonString());
+    }
 }

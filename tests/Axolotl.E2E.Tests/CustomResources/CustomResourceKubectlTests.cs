@@ -269,4 +269,68 @@ public sealed class CustomResourceKubectlTests(ServerFixture fx) : IClassFixture
         var violating = await fx.Kubectl.FailWithInputAsync(route, "apply", "-n", ns, "-f", "-");
         Assert.Contains("spec.rules[0].matches[0].path: Invalid value: \"object\": must not contain '//'", violating, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task OneOf_anyOf_and_not_with_required_inside_refuse_what_they_should_with_upstreams_wording()
+    {
+        const string group = "junctors.e2e.example.com";
+        var ns = await fx.NewNamespaceAsync("crd-junctors");
+        await fx.Kubectl.OkWithInputAsync($$"""
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: issuers.{{group}}}
+            spec:
+              group: {{group}}
+              scope: Namespaced
+              names: {plural: issuers, kind: Issuer}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec:
+                        type: object
+                        description: Exactly one of acme or ca.
+                        oneOf:
+                        - required: [acme]
+                        - required: [ca]
+                        not:
+                          required: [selfSigned, ca]
+                        properties:
+                          selfSigned: {type: boolean}
+                          ca:
+                            type: object
+                            properties:
+                              secretName: {type: string}
+                          acme:
+                            type: object
+                            anyOf:
+                            - required: [email]
+                            - required: [server]
+                            properties:
+                              email: {type: string}
+                              server: {type: string}
+                          port:
+                            x-kubernetes-int-or-string: true
+                            anyOf: [{type: integer}, {type: string}]
+            """, "apply", "-f", "-");
+        await fx.Kubectl.OkAsync("wait", "--for", "condition=established", "--timeout", "30s", $"crd/issuers.{group}");
+        string Issuer(string name, string spec) => $"apiVersion: {group}/v1\nkind: Issuer\nmetadata:\n  name: {name}\nspec: {spec}\n";
+
+        var neither = await fx.Kubectl.FailWithInputAsync(Issuer("i1", "{selfSigned: true}"), "apply", "--validate=strict", "-n", ns, "-f", "-");
+        Assert.Contains("<nil>: Invalid value: \"\": \"spec\" must validate one and only one schema (oneOf). Found none valid", neither, StringComparison.Ordinal);
+        Assert.Contains("spec.acme: Required value", neither, StringComparison.Ordinal);
+        var noContact = await fx.Kubectl.FailWithInputAsync(Issuer("i2", "{acme: {}}"), "apply", "-n", ns, "-f", "-");
+        Assert.Contains("\"spec.acme\" must validate at least one schema (anyOf)", noContact, StringComparison.Ordinal);
+        var both = await fx.Kubectl.FailWithInputAsync(Issuer("i3", "{ca: {}, selfSigned: true}"), "apply", "-n", ns, "-f", "-");
+        Assert.Contains("\"spec\" must not validate the schema (not)", both, StringComparison.Ordinal);
+
+        await fx.Kubectl.OkWithInputAsync(Issuer("i4", "{acme: {email: a@example.com}, port: 443}") + "---\n" + Issuer("i5", "{ca: {secretName: s}, port: https}"),
+            "apply", "--validate=strict", "-n", ns, "-f", "-");
+        Assert.Equal("i4 i5", await fx.Kubectl.OkAsync("get", "issuers", "-n", ns, "-o", "jsonpath={.items[*].metadata.name}"));
+        Assert.Contains("acme", await fx.Kubectl.OkAsync("explain", $"issuers.spec", "--api-version", $"{group}/v1"), StringComparison.Ordinal);
+    }
 }

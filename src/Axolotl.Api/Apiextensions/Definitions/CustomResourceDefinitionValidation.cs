@@ -18,9 +18,6 @@ public static class CustomResourceDefinitionValidation
 {
     private static readonly string[] Scopes = ["Cluster", "Namespaced"];
     private static readonly string[] ColumnTypes = ["boolean", "date", "integer", "number", "string"];
-    private static readonly string[] SchemaTypes = ["array", "boolean", "integer", "number", "object", "string"];
-    private static readonly string[] ListTypes = ["atomic", "set", "map"];
-    private static readonly string[] RuleReasons = ["FieldValueDuplicate", "FieldValueForbidden", "FieldValueInvalid", "FieldValueRequired"];
 
     public static IReadOnlyList<FieldError> Validate(JsonObject crd, JsonObject? old)
     {
@@ -200,7 +197,11 @@ public static class CustomResourceDefinitionValidation
         }
         foreach (var (schemaPath, schema) in Schemas(versions))
         {
-            ValidateSchema(schema, schemaPath, errors);
+            CustomResourceSchemaValidation.Validate(schema, schemaPath, errors);
+            if (StatusEnabled(versions, schema, schemaPath))
+            {
+                CustomResourceSchemaValidation.ValidateStatusRoot(schema, schemaPath, errors);
+            }
         }
         if (storage != 1)
         {
@@ -210,6 +211,17 @@ public static class CustomResourceDefinitionValidation
         {
             errors.Add(FieldError.Invalid(path, new GoValue.GoSyntax(Summary(versions)), "must have at least one served version"));
         }
+    }
+
+    /// <summary>
+    /// Whether the status subresource restricts this schema's root: the version's own subresources, or for the one
+    /// schema every version shares (spec.validation) any version's, as upstream's hasAnyStatusEnabled.
+    /// </summary>
+    private static bool StatusEnabled(JsonArray versions, JsonObject schema, FieldPath schemaPath)
+    {
+        var shared = schemaPath.ToString().StartsWith("spec.validation", StringComparison.Ordinal);
+        return versions.OfType<JsonObject>().Any(v =>
+            (shared || ReferenceEquals((v["schema"] as JsonObject)?["openAPIV3Schema"], schema)) && v["subresources"]?["status"] is JsonObject);
     }
 
     /// <summary>
@@ -227,158 +239,6 @@ public static class CustomResourceDefinitionValidation
         return [.. schemas.Select((s, i) => (FieldPath.Root.Child("spec", "versions").Index(i).Child("schema", "openAPIV3Schema"), s))
             .Where(p => p.s is not null).Select(p => (p.Item1, p.s!))];
     }
-
-    private static void ValidateSchema(JsonObject schema, FieldPath schemaPath, List<FieldError> errors)
-    {
-        if (Str(schema, "type") != "object")
-        {
-            errors.Add(Str(schema, "type").Length == 0
-                ? FieldError.Required(schemaPath.Child("type"), "must not be empty at the root")
-                : FieldError.Invalid(schemaPath.Child("type"), Str(schema, "type"), "must be object at the root"));
-        }
-        ValidateSchemaNode(schema, schemaPath, root: true, errors);
-    }
-
-    private static void ValidateSchemaNode(JsonObject node, FieldPath path, bool root, List<FieldError> errors)
-    {
-        if (node["x-kubernetes-validations"] is JsonArray rules)
-        {
-            ValidateRules(node, rules, path.Child("x-kubernetes-validations"), errors);
-        }
-        ValidateListType(node, path, errors);
-        foreach (var unsupported in new[] { "$ref", "allOf", "anyOf", "oneOf", "not" })
-        {
-            if (node.ContainsKey(unsupported))
-            {
-                errors.Add(FieldError.Forbidden(path.Child(unsupported), unsupported == "$ref" ? "$ref is not supported" : $"{unsupported} is not supported by this server yet"));
-            }
-        }
-        var type = Str(node, "type");
-        var untyped = Bool(node, "x-kubernetes-preserve-unknown-fields") || Bool(node, "x-kubernetes-int-or-string");
-        if (type.Length == 0 && !untyped && !root)
-        {
-            errors.Add(FieldError.Required(path.Child("type"), "must not be empty for specified object fields"));
-        }
-        else if (type.Length > 0 && !SchemaTypes.Contains(type))
-        {
-            errors.Add(FieldError.NotSupported(path.Child("type"), type, SchemaTypes));
-        }
-        if (node["properties"] is JsonObject properties)
-        {
-            foreach (var (name, child) in properties)
-            {
-                if (child is JsonObject childSchema)
-                {
-                    ValidateSchemaNode(childSchema, path.Child("properties").Key(name), root: false, errors);
-                }
-            }
-        }
-        if (node["items"] is JsonObject items)
-        {
-            ValidateSchemaNode(items, path.Child("items"), root: false, errors);
-        }
-        else if (type == "array")
-        {
-            errors.Add(FieldError.Required(path.Child("items"), "must be specified"));
-        }
-        if (node["additionalProperties"] is JsonObject additional)
-        {
-            if (node["properties"] is JsonObject { Count: > 0 })
-            {
-                errors.Add(FieldError.Forbidden(path.Child("additionalProperties"), "additionalProperties and properties are mutual exclusive"));
-            }
-            ValidateSchemaNode(additional, path.Child("additionalProperties"), root: false, errors);
-        }
-    }
-
-    /// <summary>What upstream checks of a rule before compiling it; the API server compiles it and estimates its cost.</summary>
-    private static void ValidateRules(JsonObject node, JsonArray rules, FieldPath path, List<FieldError> errors)
-    {
-        for (var i = 0; i < rules.Count; i++)
-        {
-            var at = path.Index(i);
-            if (rules[i] is not JsonObject ruleNode)
-            {
-                errors.Add(FieldError.Required(at.Child("rule"), "rule is not specified"));
-                continue;
-            }
-            var rule = ValidationRule.Parse(ruleNode);
-            var trimmedRule = rule.Rule.Trim();
-            var trimmedMessage = rule.Message.Trim();
-            if (trimmedRule.Length == 0)
-            {
-                errors.Add(FieldError.Required(at.Child("rule"), "rule is not specified"));
-            }
-            else if (rule.Message.Length > 0 && trimmedMessage.Length == 0)
-            {
-                errors.Add(FieldError.Invalid(at.Child("message"), rule.Message, "message must be non-empty if specified"));
-            }
-            else if (HasLineBreaks(trimmedMessage))
-            {
-                errors.Add(FieldError.Invalid(at.Child("message"), rule.Message, "message must not contain line breaks"));
-            }
-            else if (HasLineBreaks(trimmedRule) && trimmedMessage.Length == 0)
-            {
-                errors.Add(FieldError.Required(at.Child("message"), "message must be specified if rule contains line breaks"));
-            }
-            if (rule.MessageExpression.Length > 0 && rule.MessageExpression.Trim().Length == 0)
-            {
-                errors.Add(FieldError.Required(at.Child("messageExpression"), "messageExpression must be non-empty if specified"));
-            }
-            if (rule.Reason is { } reason && !RuleReasons.Contains(reason))
-            {
-                errors.Add(FieldError.NotSupported(at.Child("reason"), reason, RuleReasons));
-            }
-            if (rule.FieldPath.Length > 0 && rule.FieldPath.Trim().Length == 0)
-            {
-                errors.Add(FieldError.Invalid(at.Child("fieldPath"), rule.FieldPath, "fieldPath must be non-empty if specified"));
-            }
-            if (HasLineBreaks(rule.FieldPath))
-            {
-                errors.Add(FieldError.Invalid(at.Child("fieldPath"), rule.FieldPath, "fieldPath must not contain line breaks"));
-            }
-            if (rule.FieldPath.Length > 0 && RuleFieldPath.Resolve(rule.FieldPath, JsonSchemaProps.Parse(node)).Error is not null)
-            {
-                errors.Add(FieldError.Invalid(at.Child("fieldPath"), rule.FieldPath, "fieldPath must be a valid path"));
-            }
-        }
-    }
-
-    /// <summary>The list-type checks the rules depend on: a map list names its keys and has object items.</summary>
-    private static void ValidateListType(JsonObject node, FieldPath path, List<FieldError> errors)
-    {
-        var listType = Str(node, "x-kubernetes-list-type");
-        var keys = node["x-kubernetes-list-map-keys"] as JsonArray;
-        if (listType.Length > 0 && Str(node, "type") != "array")
-        {
-            errors.Add(Str(node, "type").Length == 0
-                ? FieldError.Required(path.Child("type"), "must be array if x-kubernetes-list-type is specified")
-                : FieldError.Invalid(path.Child("type"), Str(node, "type"), "must be array if x-kubernetes-list-type is specified"));
-        }
-        if (listType.Length > 0 && !ListTypes.Contains(listType))
-        {
-            errors.Add(FieldError.NotSupported(path.Child("x-kubernetes-list-type"), listType, ListTypes));
-        }
-        if (keys is { Count: > 0 } && listType != "map")
-        {
-            errors.Add(listType.Length == 0
-                ? FieldError.Required(path.Child("x-kubernetes-list-type"), "must be map if x-kubernetes-list-map-keys is non-empty")
-                : FieldError.Invalid(path.Child("x-kubernetes-list-type"), listType, "must be map if x-kubernetes-list-map-keys is non-empty"));
-        }
-        if (listType == "map")
-        {
-            if (keys is not { Count: > 0 })
-            {
-                errors.Add(FieldError.Required(path.Child("x-kubernetes-list-map-keys"), "must not be empty if x-kubernetes-list-type is map"));
-            }
-            if (node["items"] is JsonObject items && Str(items, "type") != "object")
-            {
-                errors.Add(FieldError.Invalid(path.Child("items", "type"), Str(items, "type"), "must be object if parent array's x-kubernetes-list-type is map"));
-            }
-        }
-    }
-
-    private static bool HasLineBreaks(string s) => s.AsSpan().IndexOfAny('\n', '\r') >= 0;
 
     private static void ValidateSubresources(JsonObject? subresources, FieldPath path, List<FieldError> errors)
     {

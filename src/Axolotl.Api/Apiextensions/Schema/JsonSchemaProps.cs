@@ -41,6 +41,23 @@ public sealed class JsonSchemaProps
     public string? Pattern { get; private init; }
     public JsonNode? Default { get; private init; }
 
+    public decimal? MultipleOf { get; private init; }
+
+    /// <summary>allOf: value validations every one of which the value must pass (no types or structure inside).</summary>
+    public IReadOnlyList<JsonSchemaProps> AllOf { get; private init; } = [];
+
+    /// <summary>anyOf: value validations at least one of which the value must pass.</summary>
+    public IReadOnlyList<JsonSchemaProps> AnyOf { get; private init; } = [];
+
+    /// <summary>oneOf: value validations exactly one of which the value must pass.</summary>
+    public IReadOnlyList<JsonSchemaProps> OneOf { get; private init; } = [];
+
+    /// <summary>not: a value validation the value must fail.</summary>
+    public JsonSchemaProps? Not { get; private init; }
+
+    /// <summary>Whether any junctor (allOf, anyOf, oneOf, not) is set here.</summary>
+    public bool HasJunctors => AllOf.Count > 0 || AnyOf.Count > 0 || OneOf.Count > 0 || Not is not null;
+
     /// <summary>x-kubernetes-validations: CEL rules over the value at this node.</summary>
     public IReadOnlyList<ValidationRule> ValidationRules { get; private init; } = [];
 
@@ -96,12 +113,20 @@ public sealed class JsonSchemaProps
             MaxProperties = Integer(node, "maxProperties"),
             Pattern = Str(node, "pattern"),
             Default = node["default"]?.DeepClone(),
+            MultipleOf = Number(node, "multipleOf"),
+            AllOf = Schemas(node, "allOf"),
+            AnyOf = Schemas(node, "anyOf"),
+            OneOf = Schemas(node, "oneOf"),
+            Not = node["not"] is JsonObject not ? Parse(not) : null,
             ValidationRules = node["x-kubernetes-validations"] is JsonArray rules ? [.. rules.OfType<JsonObject>().Select(ValidationRule.Parse)] : [],
             ListType = Str(node, "x-kubernetes-list-type"),
             ListMapKeys = node["x-kubernetes-list-map-keys"] is JsonArray keys ? [.. keys.Select(k => k?.ToString() ?? "")] : [],
             MapType = Str(node, "x-kubernetes-map-type"),
         };
     }
+
+    private static JsonSchemaProps[] Schemas(JsonObject node, string name) =>
+        node[name] is JsonArray list ? [.. list.OfType<JsonObject>().Select(Parse)] : [];
 
     private static string? Str(JsonObject node, string name) => node[name] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
 

@@ -11,7 +11,8 @@ namespace Axolotl.Api.Apiextensions.Structural;
 /// Validates a custom resource against its structural schema with the messages kube-apiserver's
 /// OpenAPI validator gives, converted to field errors as upstream converts them
 /// ("spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\"").
-/// The root's apiVersion, kind and metadata are validated elsewhere, as upstream does.
+/// Checks run in kube-openapi's order: type, the junctors (<see cref="JunctorValidator"/>), string and format,
+/// number, array, enum, object. The root's apiVersion, kind and metadata are validated elsewhere, as upstream does.
 /// </summary>
 public static class SchemaValidator
 {
@@ -21,7 +22,16 @@ public static class SchemaValidator
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(obj);
-        var errors = new List<FieldError>();
+        var result = new SchemaResult();
+        if (schema.HasJunctors)
+        {
+            result.Merge(JunctorValidator.Validate(schema, obj, FieldPath.Root));
+        }
+        if (CountProblem(schema, obj, FieldPath.Root) is { } problem)
+        {
+            result.Add(problem);
+            return result.Errors;
+        }
         foreach (var (name, value) in obj)
         {
             if (name is "apiVersion" or "kind" or "metadata")
@@ -30,69 +40,97 @@ public static class SchemaValidator
             }
             if (schema.Properties.TryGetValue(name, out var child))
             {
-                ValidateNode(child, value, FieldPath.Root.Child(name), errors);
+                result.Merge(ValidateNode(child, value, FieldPath.Root.Child(name)));
             }
             else if (schema.AdditionalProperties is { } additional)
             {
-                ValidateNode(additional, value, FieldPath.Root.Child(name), errors);
+                result.Merge(ValidateNode(additional, value, FieldPath.Root.Child(name)));
             }
         }
         foreach (var required in schema.Required)
         {
             if (required is not ("apiVersion" or "kind" or "metadata") && !obj.ContainsKey(required))
             {
-                errors.Add(FieldError.Required(FieldPath.Root.Child(required)));
+                result.Add(FieldError.Required(FieldPath.Root.Child(required)));
             }
         }
-        return errors;
+        return result.Errors;
     }
 
-    private static void ValidateNode(JsonSchemaProps schema, JsonNode? value, FieldPath path, List<FieldError> errors)
+    /// <summary>One value against one schema (a structural node or a junctor's branch).</summary>
+    internal static SchemaResult ValidateNode(JsonSchemaProps schema, JsonNode? value, FieldPath path)
     {
+        var result = new SchemaResult();
+        var wanted = schema.IntOrString ? "integer,string" : schema.Type is { Length: > 0 } type ? type : null;
         if (value is null)
         {
-            if (!schema.Nullable && !schema.PreserveUnknownFields && schema.Type is { Length: > 0 } wanted)
+            if (!schema.Nullable && !schema.PreserveUnknownFields && wanted is not null)
             {
-                errors.Add(TypeError(path, wanted, "null"));
+                result.Add(TypeError(path, wanted, "null"));
             }
-            return;
+            return result;
         }
         var actual = TypeOf(value);
-        if (schema.IntOrString)
+        var typed = wanted is null || (schema.IntOrString ? actual is "integer" or "string" : Matches(wanted, actual));
+        if (wanted is not null)
         {
-            if (actual is not ("integer" or "string"))
+            if (typed)
             {
-                errors.Add(TypeError(path, "integer or string", actual));
-                return;
+                result.Inc();
             }
+            else
+            {
+                result.Add(TypeError(path, wanted, actual));
+            }
+            result.Inc();
         }
-        else if (schema.Type is { Length: > 0 } type && !Matches(type, actual))
+        if (schema.HasJunctors)
         {
-            errors.Add(TypeError(path, type, actual));
-            return;
+            result.Merge(JunctorValidator.Validate(schema, value, path));
         }
-        CheckEnum(schema, value, path, errors);
+        else
+        {
+            // What kube-openapi's junctor check counts when there is nothing to check.
+            result.Inc();
+        }
+        result.Inc();
+        if (!typed)
+        {
+            // A value of the wrong type is not checked further: its other errors would only repeat the type error.
+            return result;
+        }
         switch (value)
         {
-            case JsonObject obj:
-                ValidateObject(schema, obj, path, errors);
-                break;
-            case JsonArray array:
-                ValidateArray(schema, array, path, errors);
-                break;
             case JsonValue scalar when actual == "string":
-                ValidateString(schema, scalar.GetValue<string>(), path, errors);
+                ValidateString(schema, scalar.GetValue<string>(), path, result);
                 break;
             case JsonValue scalar when actual is "integer" or "number":
-                ValidateNumber(schema, scalar, path, errors);
+                ValidateNumber(schema, scalar, path, result);
+                break;
+            case JsonArray array:
+                ValidateArray(schema, array, path, result);
                 break;
             default:
                 break;
         }
+        CheckEnum(schema, value, path, result);
+        if (value is JsonObject obj)
+        {
+            ValidateObject(schema, obj, path, result);
+        }
+        result.Inc();
+        return result;
     }
 
-    private static void ValidateObject(JsonSchemaProps schema, JsonObject obj, FieldPath path, List<FieldError> errors)
+    private static void ValidateObject(JsonSchemaProps schema, JsonObject obj, FieldPath path, SchemaResult result)
     {
+        result.Inc();
+        // As kube-openapi's object validator: a wrong property count is the only error reported for the object.
+        if (CountProblem(schema, obj, path) is { } problem)
+        {
+            result.Add(problem);
+            return;
+        }
         foreach (var (name, child) in obj)
         {
             if (schema.EmbeddedResource && name is "apiVersion" or "kind" or "metadata")
@@ -101,97 +139,121 @@ public static class SchemaValidator
             }
             if (schema.Properties.TryGetValue(name, out var childSchema))
             {
-                ValidateNode(childSchema, child, path.Child(name), errors);
+                result.Merge(ValidateNode(childSchema, child, path.Child(name)));
             }
             else if (schema.AdditionalProperties is { } additional)
             {
-                ValidateNode(additional, child, path.Child(name), errors);
+                result.Merge(ValidateNode(additional, child, path.Child(name)));
             }
         }
         foreach (var required in schema.Required)
         {
             if (!obj.ContainsKey(required))
             {
-                errors.Add(FieldError.Required(path.Child(required)));
+                result.Add(FieldError.Required(path.Child(required)));
             }
-        }
-        if (schema.MinProperties is { } min && obj.Count < min)
-        {
-            errors.Add(FieldError.Invalid(path, obj.Count, $"{path} in body should have at least {min} properties"));
-        }
-        if (schema.MaxProperties is { } max && obj.Count > max)
-        {
-            errors.Add(FieldError.TooMany(path, obj.Count, (int)max));
         }
     }
 
-    private static void ValidateArray(JsonSchemaProps schema, JsonArray array, FieldPath path, List<FieldError> errors)
+    private static FieldError? CountProblem(JsonSchemaProps schema, JsonObject obj, FieldPath path)
     {
-        if (schema.MinItems is { } min && array.Count < min)
+        if (schema.MinProperties is { } min && obj.Count < min)
         {
-            errors.Add(FieldError.Invalid(path, array.Count, $"{path} in body should have at least {min} items"));
+            return FieldError.Invalid(path, obj.Count, $"{path} in body should have at least {min} properties");
         }
-        if (schema.MaxItems is { } max && array.Count > max)
+        if (schema.MaxProperties is { } max && obj.Count > max)
         {
-            errors.Add(FieldError.TooMany(path, array.Count, (int)max));
+            return FieldError.TooMany(path, obj.Count, (int)max);
         }
+        return null;
+    }
+
+    private static void ValidateArray(JsonSchemaProps schema, JsonArray array, FieldPath path, SchemaResult result)
+    {
+        result.Inc();
         if (schema.Items is { } items)
         {
             for (var i = 0; i < array.Count; i++)
             {
-                ValidateNode(items, array[i], path.Index(i), errors);
+                result.Merge(ValidateNode(items, array[i], path.Index(i)));
             }
+        }
+        if (schema.MinItems is { } min && array.Count < min)
+        {
+            result.Add(FieldError.Invalid(path, array.Count, $"{path} in body should have at least {min} items"));
+        }
+        if (schema.MaxItems is { } max && array.Count > max)
+        {
+            result.Add(FieldError.TooMany(path, array.Count, (int)max));
         }
     }
 
-    private static void ValidateString(JsonSchemaProps schema, string text, FieldPath path, List<FieldError> errors)
+    private static void ValidateString(JsonSchemaProps schema, string text, FieldPath path, SchemaResult result)
     {
+        result.Inc();
         // Lengths count runes, as Go's utf8.RuneCountInString does.
         var length = text.EnumerateRunes().Count();
         if (schema.MaxLength is { } max && length > max)
         {
-            errors.Add(FieldError.TooLong(path, (int)max));
+            result.Add(FieldError.TooLong(path, (int)max));
         }
         if (schema.MinLength is { } min && length < min)
         {
-            errors.Add(FieldError.Invalid(path, text, $"{path} in body should be at least {min} chars long"));
+            result.Add(FieldError.Invalid(path, text, $"{path} in body should be at least {min} chars long"));
         }
         if (schema.Pattern is { } pattern && !MatchesPattern(pattern, text))
         {
-            errors.Add(FieldError.Invalid(path, text, $"{path} in body should match '{pattern}'"));
+            result.Add(FieldError.Invalid(path, text, $"{path} in body should match '{pattern}'"));
         }
-        if (schema.Format is { Length: > 0 } format && !SchemaFormats.IsValid(format, text))
+        if (schema.Format is { Length: > 0 } format)
         {
-            errors.Add(FieldError.Invalid(path, text, $"{path} in body must be of type {format}: {Meta.GoValue.Quote(text)}"));
+            result.Inc();
+            if (!SchemaFormats.IsValid(format, text))
+            {
+                result.Add(FieldError.Invalid(path, text, $"{path} in body must be of type {format}: {Meta.GoValue.Quote(text)}"));
+            }
         }
     }
 
-    private static void ValidateNumber(JsonSchemaProps schema, JsonValue scalar, FieldPath path, List<FieldError> errors)
+    private static void ValidateNumber(JsonSchemaProps schema, JsonValue scalar, FieldPath path, SchemaResult result)
     {
+        result.Inc();
         if (!decimal.TryParse(scalar.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
         {
             return;
         }
         var shown = Shown(scalar);
-        if (schema.Minimum is { } min && (schema.ExclusiveMinimum ? number <= min : number < min))
+        if (schema.MultipleOf is { } factor)
         {
-            var relation = schema.ExclusiveMinimum ? "greater than" : "greater than or equal to";
-            errors.Add(FieldError.Invalid(path, shown, $"{path} in body should be {relation} {Format(min)}"));
+            if (factor <= 0)
+            {
+                result.Add(FieldError.Invalid(path, Format(factor), $"factor MultipleOf declared for {path} must be positive: {Format(factor)}"));
+            }
+            else if (number % factor != 0)
+            {
+                result.Add(FieldError.Invalid(path, shown, $"{path} in body should be a multiple of {Format(factor)}"));
+            }
         }
         if (schema.Maximum is { } max && (schema.ExclusiveMaximum ? number >= max : number > max))
         {
             var relation = schema.ExclusiveMaximum ? "less than" : "less than or equal to";
-            errors.Add(FieldError.Invalid(path, shown, $"{path} in body should be {relation} {Format(max)}"));
+            result.Add(FieldError.Invalid(path, shown, $"{path} in body should be {relation} {Format(max)}"));
+        }
+        if (schema.Minimum is { } min && (schema.ExclusiveMinimum ? number <= min : number < min))
+        {
+            var relation = schema.ExclusiveMinimum ? "greater than" : "greater than or equal to";
+            result.Add(FieldError.Invalid(path, shown, $"{path} in body should be {relation} {Format(min)}"));
         }
     }
 
-    private static void CheckEnum(JsonSchemaProps schema, JsonNode value, FieldPath path, List<FieldError> errors)
+    private static void CheckEnum(JsonSchemaProps schema, JsonNode value, FieldPath path, SchemaResult result)
     {
+        result.Inc();
         if (schema.Enum is not { Count: > 0 } allowed || allowed.Any(a => JsonNode.DeepEquals(a, value)))
         {
             return;
         }
-        errors.Add(FieldError.NotSupported(path, Shown(value), allowed.Select(a => a is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : a?.ToJsonString() ?? "null")));
+        result.Add(FieldError.NotSupported(path, Shown(value), allowed.Select(a => a is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : a?.ToJsonString() ?? "null")));
     }
 
     private static bool MatchesPattern(string pattern, string text)
@@ -202,6 +264,11 @@ public static class SchemaValidator
         }
         catch (RegexMatchTimeoutException)
         {
+            return false;
+        }
+        catch (ArgumentException)
+        {
+            // A pattern .NET cannot parse (a CRD stored before patterns were checked): a mismatch, never a 500.
             return false;
         }
     }
