@@ -183,7 +183,27 @@ public static class BootstrapRoles
             Rule(Read, "gateway.networking.k8s.io", "gatewayclasses", "gateways", "httproutes", "referencegrants"),
             Rule(["update"], "gateway.networking.k8s.io", "gatewayclasses/status", "gateways/status", "httproutes/status"),
         ]),
+        // A joined node's edge controllers (system:axolotl-ingress-controller:NODE, one user per node): what the role
+        // above grants but Secrets (the ingress controller authorizer allows those an Ingress or Gateway names), pods
+        // and nodes (the controllers read neither; the node's service proxy follows them with the node's identity).
+        Role(NodeIngressControllerRole, null,
+        [
+            Rule(["list", "watch"], "", "services"),
+            Rule(["list", "watch"], "discovery.k8s.io", "endpointslices"),
+            Rule(Read, "networking.k8s.io", "ingresses", "ingressclasses"),
+            Rule(["create"], "networking.k8s.io", "ingressclasses"),
+            Rule(["update"], "networking.k8s.io", "ingresses/status"),
+            Rule(["create", "patch", "update"], "", "events"),
+            Rule(["create", "patch", "update"], "events.k8s.io", "events"),
+            Rule(["list", "watch"], "apiextensions.k8s.io", "customresourcedefinitions"),
+            Rule(["list", "watch"], "", "namespaces"),
+            Rule(Read, "gateway.networking.k8s.io", "gatewayclasses", "gateways", "httproutes", "referencegrants"),
+            Rule(["update"], "gateway.networking.k8s.io", "gatewayclasses/status", "gateways/status", "httproutes/status"),
+        ]),
     ];
+
+    /// <summary>The role of every joined node's edge controllers, bound to their group.</summary>
+    public const string NodeIngressControllerRole = "system:axolotl-node-ingress-controller";
 
     public static IReadOnlyList<ClusterRoleBinding> ClusterRoleBindings { get; } =
     [
@@ -198,6 +218,7 @@ public static class BootstrapRoles
         Binding("system:volume-scheduler", "system:volume-scheduler", User(SchedulerUser)),
         Binding("system:node-proxier", "system:node-proxier", User(ProxyUser)),
         Binding("system:axolotl-ingress-controller", "system:axolotl-ingress-controller", User(IngressUser)),
+        Binding(NodeIngressControllerRole, NodeIngressControllerRole, Group(Api.Certificates.IngressControllerIdentity.Group)),
     ];
 
     /// <summary>

@@ -1,3 +1,5 @@
+using Axolotl.Api.Networking;
+
 namespace Axolotl.Proxy.Ingress;
 
 /// <summary>The Ingress controller's configuration; the limits are ingress-nginx's defaults where it has one.</summary>

@@ -76,7 +76,7 @@ public sealed class ClientCertificateTests : IDisposable
         try
         {
             CertificateRequestRestriction.CheckCreateAsync(principal, KnownResources.CertificateSigningRequests, csr,
-                (node, _) => Task.FromResult(registered.Contains(node)), CancellationToken.None).GetAwaiter().GetResult();
+                (node, _) => Task.FromResult(registered.Contains(node)), DateTimeOffset.UnixEpoch, CancellationToken.None).GetAwaiter().GetResult();
             return null;
         }
         catch (ApiException e)
