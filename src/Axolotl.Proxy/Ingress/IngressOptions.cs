@@ -51,6 +51,12 @@ public sealed record IngressOptions
     /// <summary>How long after a failed status write the controller tries again.</summary>
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Read each TLS Secret by name (a get-and-watch per Secret named) instead of an informer of every Secret: a joined
+    /// node's identity may read only the Secrets its Ingresses name (ADR 0025 *Identity*).
+    /// </summary>
+    public bool ReadSecretsByName { get; init; }
+
     public TimeSpan InformerInitialBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
 
     public TimeSpan InformerMaxBackoff { get; init; } = TimeSpan.FromSeconds(30);

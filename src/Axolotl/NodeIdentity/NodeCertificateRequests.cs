@@ -48,8 +48,23 @@ public static class NodeCertificateRequests
         return (key, request.CreateSigningRequestPem());
     }
 
+    /// <summary>A new key and the PEM request for the client certificate of <paramref name="nodeName"/>'s edge controllers (<see cref="IngressControllerIdentity"/>).</summary>
+    public static (ECDsa Key, string Pem) CreateIngressController(string nodeName)
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddOrganizationName(IngressControllerIdentity.Group);
+        subject.AddCommonName(IngressControllerIdentity.UserOf(nodeName));
+        return (key, new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256).CreateSigningRequestPem());
+    }
+
     /// <summary>Creates the request and waits for the signed certificate, which is returned with <paramref name="key"/>.</summary>
-    public static async Task<X509Certificate2> RequestAsync(KubeClient client, string signer, ECDsa key, string pem, string[] usages, TimeProvider clock, CancellationToken ct)
+    public static Task<X509Certificate2> RequestAsync(KubeClient client, string signer, ECDsa key, string pem, string[] usages, TimeProvider clock, CancellationToken ct) =>
+        RequestAsync(client, signer, key, pem, usages, null, clock, ct);
+
+    /// <summary>As the overload above, asking for a lifetime (spec.expirationSeconds; null leaves it to the signer).</summary>
+    public static async Task<X509Certificate2> RequestAsync(KubeClient client, string signer, ECDsa key, string pem, string[] usages, int? expirationSeconds,
+        TimeProvider clock, CancellationToken ct)
     {
         var csrs = client.Resource<CertificateSigningRequest>();
         CertificateSigningRequest created;
@@ -59,8 +74,8 @@ public static class NodeCertificateRequests
             {
                 ApiVersion = "certificates.k8s.io/v1",
                 Kind = "CertificateSigningRequest",
-                Metadata = new ObjectMeta { GenerateName = signer == KubeletSigners.Serving ? "csr-" : "node-csr-" },
-                Spec = new CertificateSigningRequestSpec { Request = Encoding.ASCII.GetBytes(pem), SignerName = signer, Usages = [.. usages] },
+                Metadata = new ObjectMeta { GenerateName = signer == KubeletSigners.Client ? "node-csr-" : "csr-" },
+                Spec = new CertificateSigningRequestSpec { Request = Encoding.ASCII.GetBytes(pem), SignerName = signer, Usages = [.. usages], ExpirationSeconds = expirationSeconds },
             }, ct);
         }
         catch (KubeApiException e) when (e.Code == 403)
