@@ -115,11 +115,12 @@ public static class BootstrapRoles
             // The ClusterRole aggregation controller writes rules it does not hold itself (upstream's escalate).
             Rule(["escalate"], "rbac.authorization.k8s.io", "clusterroles"),
             // The CSR controller approves and signs the kubelet signers' requests (upstream's certificate-controller
-            // role; the serving signer too, since Axolotl auto-approves a node's own serving request) and no others.
+            // role; the serving signer too, since Axolotl auto-approves a node's own serving request; and a node's own
+            // edge controllers' certificate) and no others.
             new PolicyRule
             {
                 Verbs = ["approve", "sign"], ApiGroups = ["certificates.k8s.io"], Resources = ["signers"],
-                ResourceNames = [Api.Certificates.KubeletSigners.Client, Api.Certificates.KubeletSigners.Serving],
+                ResourceNames = [Api.Certificates.KubeletSigners.Client, Api.Certificates.KubeletSigners.Serving, Api.Certificates.IngressControllerIdentity.Signer],
             },
         ]),
         Role("system:kube-scheduler", null,

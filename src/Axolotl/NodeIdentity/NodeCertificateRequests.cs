@@ -60,11 +60,14 @@ public static class NodeCertificateRequests
 
     /// <summary>Creates the request and waits for the signed certificate, which is returned with <paramref name="key"/>.</summary>
     public static Task<X509Certificate2> RequestAsync(KubeClient client, string signer, ECDsa key, string pem, string[] usages, TimeProvider clock, CancellationToken ct) =>
-        RequestAsync(client, signer, key, pem, usages, null, clock, ct);
+        RequestAsync(client, signer, key, pem, usages, null, WaitLimit, clock, ct);
 
-    /// <summary>As the overload above, asking for a lifetime (spec.expirationSeconds; null leaves it to the signer).</summary>
+    /// <summary>
+    /// As the overload above, asking for a lifetime (spec.expirationSeconds; null leaves it to the signer) and waiting at
+    /// most <paramref name="waitLimit"/> for approval.
+    /// </summary>
     public static async Task<X509Certificate2> RequestAsync(KubeClient client, string signer, ECDsa key, string pem, string[] usages, int? expirationSeconds,
-        TimeProvider clock, CancellationToken ct)
+        TimeSpan waitLimit, TimeProvider clock, CancellationToken ct)
     {
         var csrs = client.Resource<CertificateSigningRequest>();
         CertificateSigningRequest created;
@@ -85,7 +88,7 @@ public static class NodeCertificateRequests
             throw new NodeIdentityException($"the server refused this node's certificate request: {e.Message}");
         }
         var name = created.Metadata.Name ?? throw new InvalidOperationException("the server named no CertificateSigningRequest");
-        var deadline = clock.GetUtcNow() + WaitLimit;
+        var deadline = clock.GetUtcNow() + waitLimit;
         var current = created;
         while (true)
         {
@@ -100,7 +103,7 @@ public static class NodeCertificateRequests
             }
             if (clock.GetUtcNow() > deadline)
             {
-                throw new NodeIdentityException($"CertificateSigningRequest {name} ({signer}) was not approved within {WaitLimit.TotalMinutes:F0} minutes; approve it with `kubectl certificate approve {name}`");
+                throw new NodeIdentityException($"CertificateSigningRequest {name} ({signer}) was not approved within {waitLimit.TotalSeconds:F0} s; approve it with `kubectl certificate approve {name}`");
             }
             await Task.Delay(Poll, clock, ct);
             current = await csrs.GetAsync(null, name, ct);

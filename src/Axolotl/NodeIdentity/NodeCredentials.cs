@@ -45,6 +45,9 @@ public sealed partial class NodeCredentials
     /// </summary>
     public RotatingCertificate? IngressController { get; private init; }
 
+    /// <summary>How long a node waits for its edge controllers' certificate before starting without them.</summary>
+    private static readonly TimeSpan IngressControllerWaitLimit = TimeSpan.FromSeconds(30);
+
     /// <summary>The smallest spec.expirationSeconds the API accepts (upstream's 10 minutes).</summary>
     private const int MinExpirationSeconds = 600;
 
@@ -175,8 +178,10 @@ public sealed partial class NodeCredentials
         var (key, pem) = NodeCertificateRequests.CreateIngressController(NodeName);
         using (key)
         {
+            // The server approves a node's own request at once; one that waits is a server that does not (the node then
+            // starts without its edge controllers rather than not at all).
             return await NodeCertificateRequests.RequestAsync(nodeClient, IngressControllerIdentity.Signer, key, pem, NodeCertificateRequests.ClientUsages,
-                (int)Math.Min(left, int.MaxValue), clock, ct);
+                (int)Math.Min(left, int.MaxValue), IngressControllerWaitLimit, clock, ct);
         }
     }
 
