@@ -21,7 +21,12 @@ public sealed class IngressControllerAuthorizerTests
 
     private static ResourceType Custom(string plural, string kind, bool namespaced) => KnownResources.Secrets with
     {
-        Group = "gateway.networking.k8s.io", Version = "v1", Kind = kind, Plural = plural, Namespaced = namespaced, StorageResource = $"gateway.networking.k8s.io/{plural}",
+        Group = "gateway.networking.k8s.io",
+        Version = "v1",
+        Kind = kind,
+        Plural = plural,
+        Namespaced = namespaced,
+        StorageResource = $"gateway.networking.k8s.io/{plural}",
     };
 
     private static async Task<(IngressControllerAuthorizer Authorizer, ObjectStore Objects)> ClusterAsync()
