@@ -25,6 +25,9 @@ public sealed record NodeCertificateRequest(
         ? cn[KubeletSigners.NodeUserPrefix.Length..]
         : null;
 
+    /// <summary>The node whose edge controllers this request names (CN system:axolotl-ingress-controller:NAME), else null.</summary>
+    public string? IngressControllerNodeName => IngressControllerIdentity.NodeOf(CommonName);
+
     /// <summary>Parses spec.request (PEM); null with the reason when it is not a valid signed request.</summary>
     public static NodeCertificateRequest? TryParse(byte[]? pem, out string? problem)
     {
@@ -71,6 +74,27 @@ public sealed record NodeCertificateRequest(
         if (HasOtherNames)
         {
             return "Email and URI subjectAltNames are not allowed";
+        }
+        return CheckUsages(usages, KubeletSigners.UsageClientAuth);
+    }
+
+    /// <summary>
+    /// The kubelet client rules for a node's edge controllers' certificate (<see cref="IngressControllerIdentity"/>):
+    /// O system:axolotl-ingress-controllers only, CN system:axolotl-ingress-controller:NAME, no subjectAltNames, client usages.
+    /// </summary>
+    public string? CheckIngressControllerClient(IReadOnlyList<string>? usages)
+    {
+        if (Organizations is not [IngressControllerIdentity.Group])
+        {
+            return $"subject organization is not {IngressControllerIdentity.Group}";
+        }
+        if (IngressControllerNodeName is null)
+        {
+            return $"subject common name does not begin with {IngressControllerIdentity.UserPrefix}";
+        }
+        if (DnsNames.Count > 0 || IpAddresses.Count > 0 || HasOtherNames)
+        {
+            return "subjectAltNames are not allowed";
         }
         return CheckUsages(usages, KubeletSigners.UsageClientAuth);
     }

@@ -50,7 +50,7 @@ public static class AdmissionOrder
             new StorageAdmission(objects),
             new CertificateSignerAdmission(authorizer),
             // At CertificateSubjectRestriction's place: Axolotl's rule for what joining nodes may request.
-            new CertificateRequestRestriction(objects),
+            new CertificateRequestRestriction(objects, clock),
             // Checks upstream makes in its storage layer (RBAC's escalation check) or allocators (pod CIDRs).
             new RbacEscalation(authorizer, objects),
             new NodeCidrClaims(objects),

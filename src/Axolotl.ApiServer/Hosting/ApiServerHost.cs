@@ -54,7 +54,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         // Secrets (by default) are encrypted before they reach the store and decrypted on every read.
         var objects = new ObjectStore(new TransformingStore(store, EncryptionConfiguration.LoadOrCreate(options.DataDir, options.EncryptionProviderConfig)));
         var rbac = new Security.Rbac.RbacPolicyCache(objects, clock, logging.CreateLogger<Security.Rbac.RbacPolicyCache>());
-        var authorizer = new Authorizer(new NodeAuthorizer(new NodeGraph(objects)), () => rbac.Current);
+        var authorizer = new Authorizer(new NodeAuthorizer(new NodeGraph(objects)), () => rbac.Current, new IngressControllerAuthorizer(new IngressControllerGraph(objects)));
         // Built-ins plus every Established CRD's resources; the CRD controller keeps it current (ADR 0021).
         var catalog = new ResourceCatalog();
         var admission = new AdmissionChain(AdmissionOrder.Build(options, objects, authorizer, clock, logging, catalog));

@@ -115,11 +115,12 @@ public static class BootstrapRoles
             // The ClusterRole aggregation controller writes rules it does not hold itself (upstream's escalate).
             Rule(["escalate"], "rbac.authorization.k8s.io", "clusterroles"),
             // The CSR controller approves and signs the kubelet signers' requests (upstream's certificate-controller
-            // role; the serving signer too, since Axolotl auto-approves a node's own serving request) and no others.
+            // role; the serving signer too, since Axolotl auto-approves a node's own serving request; and a node's own
+            // edge controllers' certificate) and no others.
             new PolicyRule
             {
                 Verbs = ["approve", "sign"], ApiGroups = ["certificates.k8s.io"], Resources = ["signers"],
-                ResourceNames = [Api.Certificates.KubeletSigners.Client, Api.Certificates.KubeletSigners.Serving],
+                ResourceNames = [Api.Certificates.KubeletSigners.Client, Api.Certificates.KubeletSigners.Serving, Api.Certificates.IngressControllerIdentity.Signer],
             },
         ]),
         Role("system:kube-scheduler", null,
@@ -183,7 +184,27 @@ public static class BootstrapRoles
             Rule(Read, "gateway.networking.k8s.io", "gatewayclasses", "gateways", "httproutes", "referencegrants"),
             Rule(["update"], "gateway.networking.k8s.io", "gatewayclasses/status", "gateways/status", "httproutes/status"),
         ]),
+        // A joined node's edge controllers (system:axolotl-ingress-controller:NODE, one user per node): what the role
+        // above grants but Secrets (the ingress controller authorizer allows those an Ingress or Gateway names), pods
+        // and nodes (the controllers read neither; the node's service proxy follows them with the node's identity).
+        Role(NodeIngressControllerRole, null,
+        [
+            Rule(["list", "watch"], "", "services"),
+            Rule(["list", "watch"], "discovery.k8s.io", "endpointslices"),
+            Rule(Read, "networking.k8s.io", "ingresses", "ingressclasses"),
+            Rule(["create"], "networking.k8s.io", "ingressclasses"),
+            Rule(["update"], "networking.k8s.io", "ingresses/status"),
+            Rule(["create", "patch", "update"], "", "events"),
+            Rule(["create", "patch", "update"], "events.k8s.io", "events"),
+            Rule(["list", "watch"], "apiextensions.k8s.io", "customresourcedefinitions"),
+            Rule(["list", "watch"], "", "namespaces"),
+            Rule(Read, "gateway.networking.k8s.io", "gatewayclasses", "gateways", "httproutes", "referencegrants"),
+            Rule(["update"], "gateway.networking.k8s.io", "gatewayclasses/status", "gateways/status", "httproutes/status"),
+        ]),
     ];
+
+    /// <summary>The role of every joined node's edge controllers, bound to their group.</summary>
+    public const string NodeIngressControllerRole = "system:axolotl-node-ingress-controller";
 
     public static IReadOnlyList<ClusterRoleBinding> ClusterRoleBindings { get; } =
     [
@@ -198,6 +219,7 @@ public static class BootstrapRoles
         Binding("system:volume-scheduler", "system:volume-scheduler", User(SchedulerUser)),
         Binding("system:node-proxier", "system:node-proxier", User(ProxyUser)),
         Binding("system:axolotl-ingress-controller", "system:axolotl-ingress-controller", User(IngressUser)),
+        Binding(NodeIngressControllerRole, NodeIngressControllerRole, Group(Api.Certificates.IngressControllerIdentity.Group)),
     ];
 
     /// <summary>

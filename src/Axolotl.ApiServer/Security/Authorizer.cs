@@ -7,12 +7,13 @@ namespace Axolotl.ApiServer.Security;
 
 /// <summary>
 /// kube-apiserver's --authorization-mode=Node,RBAC as one chain: the Node authorizer for nodes (and
-/// the bootstrap rules for join tokens), then system:masters (always allowed, as upstream's
+/// the bootstrap rules for join tokens; the ingress controller authorizer for a joined node's edge controllers),
+/// then system:masters (always allowed, as upstream's
 /// privileged-group short circuit), then RBAC over the current <see cref="RbacPolicy"/> snapshot
 /// (<see cref="RbacPolicyCache.Current"/> in the server). The first to allow wins; a denial carries
 /// upstream's Forbidden wording (the Node authorizer's reason for nodes).
 /// </summary>
-public sealed class Authorizer(NodeAuthorizer nodes, Func<RbacPolicy> policy)
+public sealed class Authorizer(NodeAuthorizer nodes, Func<RbacPolicy> policy, IngressControllerAuthorizer? ingressControllers = null)
 {
     public RbacPolicy Policy => policy();
 
@@ -27,6 +28,21 @@ public sealed class Authorizer(NodeAuthorizer nodes, Func<RbacPolicy> policy)
             if (denial is null)
             {
                 return AuthorizationDecision.Allow(user.IsNode ? "allowed by the Node authorizer" : "allowed by the bootstrap rules");
+            }
+        }
+        if (user.IsIngressController && ingressControllers is not null)
+        {
+            var attributes = new NodeAuthorizer.Attributes(request.Verb, ToRequestInfo(request), request.Path, fieldSelector);
+            var result = await ingressControllers.AuthorizeAsync(user, attributes, ct);
+            switch (result.Verdict)
+            {
+                case IngressControllerAuthorizer.Verdict.Allow:
+                    return AuthorizationDecision.Allow("allowed by the ingress controller authorizer");
+                case IngressControllerAuthorizer.Verdict.Deny:
+                    return new AuthorizationDecision(false, "", result.Denial);
+                default:
+                    denial = result.Denial;
+                    break;
             }
         }
         if (user.IsMaster)

@@ -8,7 +8,8 @@ namespace Axolotl.ApiServer.Security;
 /// and allows client auth names the user (CN) and groups (O), as kube-apiserver's x509 authenticator:
 /// nodes (CN system:node:NAME, O system:nodes, from their CSRs), the in-process components and users
 /// `axolotl kubeconfig --user` issued. A CN in the node namespace that is not a well-formed node
-/// identity (no system:nodes, a bad node name) is refused, and so is an empty CN.
+/// identity (no system:nodes, a bad node name) is refused, and so is an empty CN; so is a CN naming a node's
+/// edge controllers (system:axolotl-ingress-controller:NAME) without exactly their group.
 /// </summary>
 public sealed class ClientCertificateAuthenticator(X509Certificate2 clusterCa, TimeProvider clock)
 {
@@ -45,6 +46,14 @@ public sealed class ClientCertificateAuthenticator(X509Certificate2 clusterCa, T
         }
         var cn = CertificateChain.CommonName(certificate.SubjectName) ?? "";
         var organizations = CertificateChain.Organizations(certificate.SubjectName);
+        var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
+        if (cn.StartsWith(IngressControllerIdentity.UserPrefix, StringComparison.Ordinal))
+        {
+            // Only the shape its signer issues: one node's edge controllers, in their group and no other.
+            return organizations is [IngressControllerIdentity.Group] && IngressControllerIdentity.NodeOf(cn) is { } edgeNode && IsNodeName(edgeNode)
+                ? Principal.FromUser(cn, [IngressControllerIdentity.Group, Principal.AuthenticatedGroup]) with { CredentialNotAfter = notAfter }
+                : null;
+        }
         if (!cn.StartsWith(KubeletSigners.NodeUserPrefix, StringComparison.Ordinal))
         {
             return cn.Length == 0 ? null : Principal.FromUser(cn, [.. organizations.Where(o => o != Principal.AuthenticatedGroup), Principal.AuthenticatedGroup]);
@@ -54,6 +63,8 @@ public sealed class ClientCertificateAuthenticator(X509Certificate2 clusterCa, T
             return null;
         }
         var node = cn[KubeletSigners.NodeUserPrefix.Length..];
-        return Api.Validation.NameRules.DNS1123Subdomain(node).Count == 0 ? Principal.Node(node) : null;
+        return IsNodeName(node) ? Principal.Node(node) with { CredentialNotAfter = notAfter } : null;
     }
+
+    private static bool IsNodeName(string name) => Api.Validation.NameRules.DNS1123Subdomain(name).Count == 0;
 }

@@ -82,7 +82,7 @@ public sealed class NodeAuthorizer(NodeGraph graph)
     }
 
     /// <summary>The name a "metadata.name=X" field selector (the kubelet's per-object list/watch) picks, else null.</summary>
-    private static string? SingleName(string? fieldSelector)
+    internal static string? SingleName(string? fieldSelector)
     {
         if (string.IsNullOrEmpty(fieldSelector))
         {

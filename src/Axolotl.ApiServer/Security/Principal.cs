@@ -33,7 +33,10 @@ public sealed record Principal(string User, IReadOnlyList<string> Groups, string
         var node = user.StartsWith(KubeletSigners.NodeUserPrefix, StringComparison.Ordinal) && groups.Contains(NodesGroup)
             ? user[KubeletSigners.NodeUserPrefix.Length..]
             : null;
-        return new Principal(user, groups, string.IsNullOrEmpty(node) ? null : node);
+        return new Principal(user, groups, string.IsNullOrEmpty(node) ? null : node)
+        {
+            IngressControllerNodeName = groups.Contains(IngressControllerIdentity.Group) ? IngressControllerIdentity.NodeOf(user) : null,
+        };
     }
 
     /// <summary>(namespace, name) when this is a ServiceAccount's user name system:serviceaccount:NS:NAME.</summary>
@@ -61,6 +64,14 @@ public sealed record Principal(string User, IReadOnlyList<string> Groups, string
     public static Principal Bootstrap(string tokenId) => new($"system:bootstrap:{tokenId}", [KubeletSigners.BootstrappersGroup, "system:authenticated"], null);
 
     public bool IsNode => NodeName is not null;
+
+    /// <summary>A joined node's edge controllers (user system:axolotl-ingress-controller:NODE in system:axolotl-ingress-controllers): the node they run on.</summary>
+    public string? IngressControllerNodeName { get; init; }
+
+    public bool IsIngressController => IngressControllerNodeName is not null;
+
+    /// <summary>When the credential this request authenticated with expires (a client certificate's notAfter); null when unknown or never.</summary>
+    public DateTimeOffset? CredentialNotAfter { get; init; }
 
     /// <summary>A service account, as its token authenticates it: system:serviceaccount:NS:NAME.</summary>
     public static Principal ServiceAccount(string ns, string name, string uid, IReadOnlyDictionary<string, IReadOnlyList<string>> extra) =>

@@ -5,7 +5,7 @@ using Axolotl.Api.Certificates;
 namespace Axolotl.Controllers.Certificates;
 
 /// <summary>
-/// Signs an approved kubelet request, as kube-controller-manager's csrsigning does: the subject and
+/// Signs an approved kubelet request (or a node's edge controllers' client certificate request), as kube-controller-manager's csrsigning does: the subject and
 /// key of the request, extensions chosen by the signer (never copied from the request, except the
 /// serving certificate's DNS and IP names), backdated 5 minutes for clock skew, and no longer than
 /// the request's expirationSeconds, the signing duration, or the CA itself.
@@ -16,6 +16,15 @@ public static class CertificateIssuer
     private static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
     private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
 
+    /// <summary>
+    /// Only the node itself obtains its edge controllers' identity: an approved request made by anyone else (an
+    /// administrator, another node) is refused here, whoever approved it.
+    /// </summary>
+    private static string? OnlyItsNode(NodeCertificateRequest request, CertificateSigningRequestSpec spec) =>
+        CsrApprovalPolicy.IsNode(request.IngressControllerNodeName, spec.Username ?? "", spec.Groups ?? [])
+            ? null
+            : $"only node {request.IngressControllerNodeName} may obtain the certificate of its ingress controller; this request was made by {spec.Username}";
+
     /// <summary>The PEM certificate, or the reason this signer refuses (upstream's SignerValidationFailure).</summary>
     public static (string? Pem, string? Failure) Issue(CertificateSigningRequest csr, CertificateSigningOptions options, DateTimeOffset now)
     {
@@ -25,7 +34,10 @@ public static class CertificateIssuer
             return (null, problem);
         }
         var serving = spec.SignerName == KubeletSigners.Serving;
-        if ((serving ? request.CheckServing(spec.Usages) : request.CheckClient(spec.Usages)) is { } invalid)
+        var edge = spec.SignerName == IngressControllerIdentity.Signer;
+        var invalid = edge ? request.CheckIngressControllerClient(spec.Usages) ?? OnlyItsNode(request, spec)
+            : serving ? request.CheckServing(spec.Usages) : request.CheckClient(spec.Usages);
+        if (invalid is not null)
         {
             return (null, invalid);
         }

@@ -44,7 +44,7 @@ public sealed class CertificateSigningReconciler(KubeClient client, Lister<Certi
                 CertificateSigningLog.Approved(logger, key.Name, csr.Spec?.SignerName, csr.Spec?.Username);
             }
             if (CsrApprovalPolicy.IsApproved(csr) && csr.Status?.Certificate is not { Length: > 0 } &&
-                csr.Spec?.SignerName is KubeletSigners.Client or KubeletSigners.Serving)
+                csr.Spec?.SignerName is KubeletSigners.Client or KubeletSigners.Serving or IngressControllerIdentity.Signer)
             {
                 csr = await SignAsync(csr, ct);
             }

@@ -32,7 +32,7 @@ public sealed class GatewayController : IAsyncDisposable
     private readonly bool _ownsInformers;
     private readonly SharedInformer<CustomResourceDefinition> _crds;
     private readonly SharedInformer<Service> _services;
-    private readonly SharedInformer<Secret> _secrets;
+    private readonly ITlsSecretSource _secrets;
     private readonly SharedInformer<Namespace> _namespaces;
     private readonly SharedInformerOptions _customOptions;
     private readonly TlsSecretReader _tlsSecrets = new();
@@ -67,7 +67,9 @@ public sealed class GatewayController : IAsyncDisposable
         _informers = informers ?? new SharedInformerFactory(client, logging, time, _customOptions);
         _crds = _informers.For<CustomResourceDefinition>();
         _services = _informers.For<Service>();
-        _secrets = _informers.For<Secret>();
+        _secrets = options.ReadSecretsByName
+            ? new TlsSecretWatchManager(client, time, _logger, options.InformerInitialBackoff, options.InformerMaxBackoff, _stop.Token)
+            : new InformerTlsSecretSource(_informers.For<Secret>());
         _namespaces = _informers.For<Namespace>();
         _fallback = SelfSignedCertificate.Create(time);
     }
@@ -103,7 +105,7 @@ public sealed class GatewayController : IAsyncDisposable
         var ct = _stop.Token;
         _registrations.Add(_crds.AddEventHandler(new ResourceEventHandler<CustomResourceDefinition>(_ => Wake(), (_, _) => Wake(), _ => Wake())));
         _registrations.Add(_services.AddEventHandler(new ResourceEventHandler<Service>(_ => Wake(), (_, _) => Wake(), _ => Wake())));
-        _registrations.Add(_secrets.AddEventHandler(new ResourceEventHandler<Secret>(_ => Wake(), (_, _) => Wake(), _ => Wake())));
+        _registrations.Add(_secrets.OnChange(Wake));
         _registrations.Add(_namespaces.AddEventHandler(new ResourceEventHandler<Namespace>(_ => Wake(), (o, n) =>
         {
             // Only a label change can move a namespace in or out of an allowedRoutes selector.
@@ -207,11 +209,18 @@ public sealed class GatewayController : IAsyncDisposable
             Grants = _grants?.List() ?? [],
             NamespaceLabels = name => _namespaces.Lister.Get(null, name) is { } ns ? ns.Metadata.Labels ?? [] : null,
             Services = (ns, name) => _services.Lister.Get(ns, name),
-            TlsSecrets = (ns, name) => _tlsSecrets.Read(ns, name, _secrets.Lister.Get(ns, name)),
+            TlsSecrets = (ns, name) => _tlsSecrets.Read(ns, name, _secrets.Get(ns, name)),
             BundleVersion = crds.BundleVersion,
         };
         var build = GatewayRouteTableBuilder.Build(inputs, _fallback);
         _tlsSecrets.Sweep();
+        var pending = _secrets.Pending;
+        _secrets.EndPass();
+        if (pending)
+        {
+            // A certificateRef read for the first time has no answer yet: keep what is served until it wakes the loop.
+            return true;
+        }
         Volatile.Write(ref _certificates, build.Certificates);
         Volatile.Write(ref _table, build.Table);
         var ports = build.Table.Ports.Values.Select(p => (p.Port, p.Tls)).OrderBy(p => p.Port).ToList();
@@ -362,6 +371,7 @@ public sealed class GatewayController : IAsyncDisposable
         await DisposeAsync(_gateways);
         await DisposeAsync(_routes);
         await DisposeAsync(_grants);
+        await _secrets.DisposeAsync();
         if (_ownsInformers)
         {
             await _informers.WhenStoppedAsync();

@@ -19,6 +19,9 @@ public sealed record GatewayOptions
     /// <summary>How long the Gateway API informers may take to list once their CRDs are established before the pass gives up and retries.</summary>
     public TimeSpan SyncTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Read each certificateRef's Secret by name instead of an informer of every Secret (a joined node's identity: ADR 0028).</summary>
+    public bool ReadSecretsByName { get; init; }
+
     public TimeSpan InformerInitialBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
 
     public TimeSpan InformerMaxBackoff { get; init; } = TimeSpan.FromSeconds(30);

@@ -11,8 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace Axolotl.Proxy.Ingress;
 
 /// <summary>
-/// The node's Ingress controller, beside its service proxy. Informers on Ingresses, IngressClasses and
-/// Secrets wake one loop that makes sure the `axolotl` IngressClass exists, rebuilds the routes and the
+/// The node's Ingress controller, beside its service proxy. Informers on Ingresses and IngressClasses, and the
+/// TLS Secrets they name (<see cref="ITlsSecretSource"/>), wake one loop that makes sure the `axolotl` IngressClass exists, rebuilds the routes and the
 /// SNI certificates of the Ingresses this controller serves and swaps them in, tells each Ingress what
 /// of it is not served (Warning events), and writes the node's address into their status. Requests are
 /// served by <see cref="IngressListener"/>s through <see cref="IngressRequestHandler"/>, which resolves
@@ -31,7 +31,7 @@ public sealed class IngressController : IAsyncDisposable
     private readonly bool _ownsInformers;
     private readonly SharedInformer<Api.Networking.Ingress> _ingresses;
     private readonly SharedInformer<IngressClass> _classes;
-    private readonly SharedInformer<Secret> _secrets;
+    private readonly ITlsSecretSource _secrets;
     private readonly SharedInformer<Service> _services;
     private readonly EventRecorder _events;
     private readonly TlsSecretReader _tlsSecrets = new();
@@ -63,7 +63,9 @@ public sealed class IngressController : IAsyncDisposable
             new SharedInformerOptions { InitialBackoff = options.InformerInitialBackoff, MaxBackoff = options.InformerMaxBackoff });
         _ingresses = _informers.For<Api.Networking.Ingress>();
         _classes = _informers.For<IngressClass>();
-        _secrets = _informers.For<Secret>();
+        _secrets = options.ReadSecretsByName
+            ? new TlsSecretWatchManager(client, time, _logger, options.InformerInitialBackoff, options.InformerMaxBackoff, _stop.Token)
+            : new InformerTlsSecretSource(_informers.For<Secret>());
         _services = _informers.For<Service>();
         _events = new EventRecorder(client, new EventRecorderOptions { Component = "axolotl-ingress", Host = options.NodeName }, time, _logger);
         _certificates = new IngressCertificates(new Dictionary<string, System.Security.Cryptography.X509Certificates.X509Certificate2>(), SelfSignedCertificate.Create(time));
@@ -104,7 +106,7 @@ public sealed class IngressController : IAsyncDisposable
         var ct = _stop.Token;
         _registrations.Add(_ingresses.AddEventHandler(new ResourceEventHandler<Api.Networking.Ingress>(_ => Wake(), (_, _) => Wake(), _ => Wake())));
         _registrations.Add(_classes.AddEventHandler(new ResourceEventHandler<IngressClass>(_ => Wake(), (_, _) => Wake(), _ => Wake())));
-        _registrations.Add(_secrets.AddEventHandler(new ResourceEventHandler<Secret>(IsTls(Wake), (_, s) => IsTls(Wake)(s), IsTls(Wake))));
+        _registrations.Add(_secrets.OnChange(Wake));
         if (_ownsInformers)
         {
             _informers.Start(ct);
@@ -168,15 +170,6 @@ public sealed class IngressController : IAsyncDisposable
         }
     }
 
-    private static Action<Secret> IsTls(Action wake) => secret =>
-    {
-        // Only Secrets that can hold a certificate wake the loop; service account tokens and the like do not.
-        if (secret.Type is "kubernetes.io/tls" or "Opaque" or null)
-        {
-            wake();
-        }
-    };
-
     private void Wake() => _wake.Writer.TryWrite(true);
 
     private async Task SyncLoopAsync(CancellationToken ct)
@@ -232,7 +225,14 @@ public sealed class IngressController : IAsyncDisposable
         var all = _ingresses.Lister.List();
         var served = all.Where(i => IngressClassSelection.IsOurs(i, classes, _options.ControllerName)).ToList();
         var routes = IngressRouteTableBuilder.Build(served);
-        var (certificates, tlsProblems) = IngressCertificatesBuilder.Build(served, (ns, name) => _secrets.Lister.Get(ns, name), _tlsSecrets, Certificates.Fallback);
+        var (certificates, tlsProblems) = IngressCertificatesBuilder.Build(served, _secrets.Get, _tlsSecrets, Certificates.Fallback);
+        var pending = _secrets.Pending;
+        _secrets.EndPass();
+        if (pending)
+        {
+            // A Secret named for the first time has not been read yet: keep what is served until its answer wakes the loop.
+            return done;
+        }
         Volatile.Write(ref _routes, routes);
         Volatile.Write(ref _certificates, certificates);
         IngressLog.Rebuilt(_logger, served.Count, routes.ExactHosts.Count + routes.WildcardHosts.Count + (routes.AnyHost is null ? 0 : 1), certificates.Hosts.Count);
@@ -345,6 +345,7 @@ public sealed class IngressController : IAsyncDisposable
         {
             await _loop.DisposeAsync();
         }
+        await _secrets.DisposeAsync();
         if (_ownsInformers)
         {
             await _informers.WhenStoppedAsync();

@@ -42,4 +42,10 @@ internal static partial class IngressLog
 
     [LoggerMessage(EventId = 8310, Level = LogLevel.Information, Message = "Ingress controller stopped")]
     public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(EventId = 8314, Level = LogLevel.Warning, Message = "Ingress controller: may not read Secret {Namespace}/{Name} ({Reason}); asked again later")]
+    public static partial void SecretRefused(ILogger logger, string @namespace, string name, string reason);
+
+    [LoggerMessage(EventId = 8315, Level = LogLevel.Debug, Message = "Ingress controller: following Secret {Namespace}/{Name} failed ({Reason}); asked again later")]
+    public static partial void SecretWatchFailed(ILogger logger, string @namespace, string name, string reason);
 }

@@ -1,3 +1,5 @@
+using Axolotl.Api.Networking;
+
 namespace Axolotl.Proxy.Ingress;
 
 /// <summary>The Ingress controller's configuration; the limits are ingress-nginx's defaults where it has one.</summary>
@@ -48,6 +50,12 @@ public sealed record IngressOptions
 
     /// <summary>How long after a failed status write the controller tries again.</summary>
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Read each TLS Secret by name (a get-and-watch per Secret named) instead of an informer of every Secret: a joined
+    /// node's identity may read only the Secrets its Ingresses name (ADR 0025 *Identity*).
+    /// </summary>
+    public bool ReadSecretsByName { get; init; }
 
     public TimeSpan InformerInitialBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
 

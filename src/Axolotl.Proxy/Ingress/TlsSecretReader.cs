@@ -16,6 +16,9 @@ public sealed class TlsSecretReader
     private Dictionary<(string Key, string? Version), TlsSecretResult> _parsed = [];
     private Dictionary<(string Key, string? Version), TlsSecretResult> _used = [];
 
+    /// <summary>A Secret of a type this reader takes (ingress-nginx's: kubernetes.io/tls, or Opaque with the same keys).</summary>
+    public static bool MayHoldCertificate(Secret secret) => secret.Type is TlsType or "Opaque" or null;
+
     public TlsSecretResult Read(string ns, string name, Secret? secret)
     {
         var key = (Key: $"{ns}/{name}", Version: secret?.Metadata.ResourceVersion);
@@ -41,7 +44,7 @@ public sealed class TlsSecretReader
     private static TlsSecretResult Parse(string ns, string name, Secret secret)
     {
         // ingress-nginx takes an Opaque Secret with the same keys too; anything else is refused.
-        if (secret.Type is not (TlsType or "Opaque" or null))
+        if (!MayHoldCertificate(secret))
         {
             return new TlsSecretResult(null, $"Secret {ns}/{name} has type {secret.Type}, want {TlsType}");
         }

@@ -14,8 +14,9 @@ namespace Axolotl.Commands;
 /// `axolotl agent`: a node that joins a running server. It trusts the server through the cluster CA,
 /// uses the join token once to obtain a client certificate of its own (TLS bootstrap, <see cref="NodeCredentials"/>),
 /// authenticates as system:node:NAME with it from then on, and runs the same node agent, kubelet
-/// endpoint (serving a certificate signed by the cluster) and service proxy that `axolotl server` runs
-/// for its own node. Containers outlive the agent process; a restarted agent re-adopts them.
+/// endpoint (serving a certificate signed by the cluster), service proxy and edge (Ingress and Gateway API)
+/// controllers that `axolotl server` runs for its own node; the edge controllers under an identity of their
+/// own that the node asks for with its certificate. Containers outlive the agent process; a restarted agent re-adopts them.
 /// </summary>
 public static partial class AgentCommand
 {
@@ -26,7 +27,7 @@ public static partial class AgentCommand
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
         "allowed-unsafe-sysctls", "resolv-conf", "conntrack-max-per-pod",
-        "seccomp-default", "reclaim-memory", "v",
+        "seccomp-default", "reclaim-memory", "ingress-http-port", "ingress-https-port", "v",
     };
 
     public const string Usage = """
@@ -74,8 +75,10 @@ public static partial class AgentCommand
           --system-reserved LIST, --kube-reserved LIST, --eviction-hard LIST, --eviction-soft LIST,
           --eviction-soft-grace-period LIST, --eviction-minimum-reclaim LIST, --eviction-pressure-transition-period D,
           --eviction-max-pod-grace-period N, --eviction-monitoring-interval D
-          --allowed-unsafe-sysctls LIST, --resolv-conf FILE, --conntrack-max-per-pod N
-                           as for `axolotl server`
+          --allowed-unsafe-sysctls LIST, --resolv-conf FILE, --conntrack-max-per-pod N,
+          --ingress-http-port N, --ingress-https-port N
+                           as for `axolotl server`; the node's Ingress and Gateway API controllers run with an identity
+                           of their own (system:axolotl-ingress-controller:NAME), obtained with the node's certificate
           --runtime MODE   process (default) or fake, as for `axolotl server`: pods go Running without processes,
                            no bridge, proxy or DNS on this machine, every probe passes
           --fake-nodes N   with --runtime fake: run N fake nodes in this process (PREFIX0 … PREFIX<N-1>, each with its
@@ -215,13 +218,41 @@ public static partial class AgentCommand
             await Console.Error.WriteLineAsync($"error: the server refused this node's certificate ({e.Code}: {e.Message}); remove {credentials.Client.File} to join again with the token");
             return 1;
         }
+        // The edge controllers' own identity, asked for as the node; a server that does not issue it leaves the node
+        // without them (said once), not without the API.
+        KubeClient? ingressClient = null;
+        if (!LocalAgent.IsFakeRuntime(args))
+        {
+            try
+            {
+                credentials = await credentials.WithIngressControllerAsync(server, caPem, dataDir, clock, log, shutdown.Token);
+                ingressClient = credentials.CreateIngressControllerClient(server, caPem, clock, failover: servers.Where(s => s != server).ToList());
+            }
+            catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+            {
+                LogStopping(log);
+                return 0;
+            }
+            catch (Exception e) when (e is NodeIdentityException or KubeApiException or HttpRequestException)
+            {
+                LogNoIngressController(log, nodeName, e.Message);
+            }
+        }
+        using var ingressClientLifetime = ingressClient;
         // The cluster's pod and Service ranges, as the server publishes them on the kubernetes Service (flags win).
         args = await AgentDefaults.WithClusterRangesAsync(args, client, shutdown.Token);
         var serviceCidr = args.Get("service-cidr") ?? ApiServer.Admission.ServiceAllocator.DefaultServiceCidr;
         _ = ApiServer.Admission.ServiceAllocator.ParseCidr(serviceCidr);
         // The same node as `axolotl server` runs for its machine; its service proxy uses the node's client and informers of its own.
         await using var node = await NodeHost.StartAsync(args, dataDir, client,
-            new NodeHostOptions { Credentials = credentials, ClientCa = X509Certificate2.CreateFromPem(caPem), ServiceCidr = serviceCidr }, logging, clock, shutdown.Token);
+            new NodeHostOptions
+            {
+                Credentials = credentials,
+                ClientCa = X509Certificate2.CreateFromPem(caPem),
+                ServiceCidr = serviceCidr,
+                IngressClient = ingressClient,
+                IngressReadsSecretsByName = true,
+            }, logging, clock, shutdown.Token);
         await using var reclaimer = MemoryReclaim.Start(args, logging, clock, shutdown.Token);
         var podCidr = node.Agent.Options.PodCidr;
         LogJoined(log, nodeName, server, podCidr, node.Agent.Options.KubeletPort);
@@ -328,6 +359,9 @@ public static partial class AgentCommand
 
     [LoggerMessage(Level = LogLevel.Information, Message = "node {Node} joined {Server}: pod CIDR {PodCidr}, kubelet endpoint on port {KubeletPort}")]
     private static partial void LogJoined(ILogger logger, string node, Uri server, string podCidr, int kubeletPort);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "node {Node}: no ingress controller certificate ({Reason}); this node runs no Ingress or Gateway API controller")]
+    private static partial void LogNoIngressController(ILogger logger, string node, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "shutting down")]
     private static partial void LogStopping(ILogger logger);

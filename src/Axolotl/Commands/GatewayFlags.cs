@@ -10,7 +10,8 @@ namespace Axolotl.Commands;
 /// </summary>
 public static class GatewayFlags
 {
-    public static (GatewayOptions Gateway, IngressOptions Forwarding) Options(NodeAgent agent)
+    /// <param name="secretsByName">Read certificateRefs' Secrets one by one (a joined node's identity), not through an informer of all.</param>
+    public static (GatewayOptions Gateway, IngressOptions Forwarding) Options(NodeAgent agent, bool secretsByName = false)
     {
         var gateway = new GatewayOptions
         {
@@ -18,6 +19,7 @@ public static class GatewayFlags
             StatusAddress = agent.Context.HostIp,
             InformerInitialBackoff = agent.Options.ApiRetryInitialBackoff,
             InformerMaxBackoff = agent.Options.ApiRetryMaxBackoff,
+            ReadSecretsByName = secretsByName,
         };
         // Only the limits and timeouts are read: the Ingress ports play no part in a Gateway's listeners.
         var forwarding = new IngressOptions { NodeName = agent.Options.NodeName, StatusAddress = agent.Context.HostIp, HttpPort = 0, HttpsPort = 0 };

@@ -12,7 +12,8 @@ namespace Axolotl.Commands;
 public static class IngressFlags
 {
     /// <summary>The controller's options, or null when both ports are off.</summary>
-    public static IngressOptions? Options(CommandLine args, NodeAgent agent)
+    /// <param name="secretsByName">Read TLS Secrets one by one (a joined node's identity), not through an informer of all.</param>
+    public static IngressOptions? Options(CommandLine args, NodeAgent agent, bool secretsByName = false)
     {
         var (http, https) = Ports(args);
         if (http == 0 && https == 0)
@@ -27,6 +28,7 @@ public static class IngressFlags
             HttpsPort = https,
             InformerInitialBackoff = agent.Options.ApiRetryInitialBackoff,
             InformerMaxBackoff = agent.Options.ApiRetryMaxBackoff,
+            ReadSecretsByName = secretsByName,
         };
     }
 

@@ -52,8 +52,9 @@ public sealed class NodeHost : IAsyncDisposable
             var proxy = await parts.StartAsync("service proxy",
                 () => LocalAgent.StartProxyAsync(args, agent, options.ServiceCidr, options.ProxyClient ?? client, options.Informers, logging, clock, ct));
             // The Ingress controller forwards to the proxy's Service routes with the proxy's endpoint picker. It
-            // needs an identity that may read Secrets, which a node's own (node-authorized) client lacks.
-            if (options.IngressClient is { } ingressClient && IngressFlags.Options(args, agent) is { } ingress)
+            // needs an identity that may read TLS Secrets, which a node's own (node-authorized) client lacks: the
+            // server's component user, or a joined node's system:axolotl-ingress-controller:NODE (ADR 0025).
+            if (options.IngressClient is { } ingressClient && IngressFlags.Options(args, agent, options.IngressReadsSecretsByName) is { } ingress)
             {
                 await parts.StartAsync("ingress controller", () => IngressController.StartAsync(ingressClient, options.Informers, ingress, proxy, logging, clock, ct));
             }
@@ -61,7 +62,7 @@ public sealed class NodeHost : IAsyncDisposable
             // and idles until the gateway.networking.k8s.io CRDs are installed.
             if (options.IngressClient is { } gatewayClient)
             {
-                var (gateway, forwarding) = GatewayFlags.Options(agent);
+                var (gateway, forwarding) = GatewayFlags.Options(agent, options.IngressReadsSecretsByName);
                 await parts.StartAsync("gateway controller", () => GatewayController.StartAsync(gatewayClient, options.Informers, gateway, forwarding, proxy, logging, clock, ct));
             }
         }

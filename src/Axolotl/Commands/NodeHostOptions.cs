@@ -26,6 +26,12 @@ public sealed record NodeHostOptions
     /// <summary>The Ingress controller's client (its own identity, allowed to read TLS Secrets); null: no Ingress controller on this node.</summary>
     public KubeClient? IngressClient { get; init; }
 
+    /// <summary>
+    /// The edge controllers read each TLS Secret by name rather than an informer of every Secret: a joined node's
+    /// identity (system:axolotl-ingress-controller:NODE) may read only the Secrets its Ingresses and Gateways name.
+    /// </summary>
+    public bool IngressReadsSecretsByName { get; init; }
+
     /// <summary>The process's shared informers (a server's), or null for the proxy's own.</summary>
     public SharedInformerFactory? Informers { get; init; }
 }

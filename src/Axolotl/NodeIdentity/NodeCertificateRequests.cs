@@ -48,8 +48,26 @@ public static class NodeCertificateRequests
         return (key, request.CreateSigningRequestPem());
     }
 
+    /// <summary>A new key and the PEM request for the client certificate of <paramref name="nodeName"/>'s edge controllers (<see cref="IngressControllerIdentity"/>).</summary>
+    public static (ECDsa Key, string Pem) CreateIngressController(string nodeName)
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddOrganizationName(IngressControllerIdentity.Group);
+        subject.AddCommonName(IngressControllerIdentity.UserOf(nodeName));
+        return (key, new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256).CreateSigningRequestPem());
+    }
+
     /// <summary>Creates the request and waits for the signed certificate, which is returned with <paramref name="key"/>.</summary>
-    public static async Task<X509Certificate2> RequestAsync(KubeClient client, string signer, ECDsa key, string pem, string[] usages, TimeProvider clock, CancellationToken ct)
+    public static Task<X509Certificate2> RequestAsync(KubeClient client, string signer, ECDsa key, string pem, string[] usages, TimeProvider clock, CancellationToken ct) =>
+        RequestAsync(client, signer, key, pem, usages, null, WaitLimit, clock, ct);
+
+    /// <summary>
+    /// As the overload above, asking for a lifetime (spec.expirationSeconds; null leaves it to the signer) and waiting at
+    /// most <paramref name="waitLimit"/> for approval.
+    /// </summary>
+    public static async Task<X509Certificate2> RequestAsync(KubeClient client, string signer, ECDsa key, string pem, string[] usages, int? expirationSeconds,
+        TimeSpan waitLimit, TimeProvider clock, CancellationToken ct)
     {
         var csrs = client.Resource<CertificateSigningRequest>();
         CertificateSigningRequest created;
@@ -59,8 +77,8 @@ public static class NodeCertificateRequests
             {
                 ApiVersion = "certificates.k8s.io/v1",
                 Kind = "CertificateSigningRequest",
-                Metadata = new ObjectMeta { GenerateName = signer == KubeletSigners.Serving ? "csr-" : "node-csr-" },
-                Spec = new CertificateSigningRequestSpec { Request = Encoding.ASCII.GetBytes(pem), SignerName = signer, Usages = [.. usages] },
+                Metadata = new ObjectMeta { GenerateName = signer == KubeletSigners.Client ? "node-csr-" : "csr-" },
+                Spec = new CertificateSigningRequestSpec { Request = Encoding.ASCII.GetBytes(pem), SignerName = signer, Usages = [.. usages], ExpirationSeconds = expirationSeconds },
             }, ct);
         }
         catch (KubeApiException e) when (e.Code == 403)
@@ -70,7 +88,7 @@ public static class NodeCertificateRequests
             throw new NodeIdentityException($"the server refused this node's certificate request: {e.Message}");
         }
         var name = created.Metadata.Name ?? throw new InvalidOperationException("the server named no CertificateSigningRequest");
-        var deadline = clock.GetUtcNow() + WaitLimit;
+        var deadline = clock.GetUtcNow() + waitLimit;
         var current = created;
         while (true)
         {
@@ -85,7 +103,7 @@ public static class NodeCertificateRequests
             }
             if (clock.GetUtcNow() > deadline)
             {
-                throw new NodeIdentityException($"CertificateSigningRequest {name} ({signer}) was not approved within {WaitLimit.TotalMinutes:F0} minutes; approve it with `kubectl certificate approve {name}`");
+                throw new NodeIdentityException($"CertificateSigningRequest {name} ({signer}) was not approved within {waitLimit.TotalSeconds:F0} s; approve it with `kubectl certificate approve {name}`");
             }
             await Task.Delay(Poll, clock, ct);
             current = await csrs.GetAsync(null, name, ct);

@@ -39,6 +39,19 @@ public sealed partial class NodeCredentials
     public RotatingCertificate? Serving { get; }
 
     /// <summary>
+    /// The client certificate of this node's edge controllers (Ingress and Gateway API), system:axolotl-ingress-controller:NAME,
+    /// DATA/pki/ingress-controller-client-current.pem; null until <see cref="WithIngressControllerAsync"/>, and on the server's own
+    /// node (whose controllers run as the server's component).
+    /// </summary>
+    public RotatingCertificate? IngressController { get; private init; }
+
+    /// <summary>How long a node waits for its edge controllers' certificate before starting without them.</summary>
+    private static readonly TimeSpan IngressControllerWaitLimit = TimeSpan.FromSeconds(30);
+
+    /// <summary>The smallest spec.expirationSeconds the API accepts (upstream's 10 minutes).</summary>
+    private const int MinExpirationSeconds = 600;
+
+    /// <summary>
     /// Loads or obtains the node's certificates; <paramref name="servingNames"/> null asks for no serving certificate.
     /// The join token is used only when there is no valid client certificate yet.
     /// </summary>
@@ -126,6 +139,71 @@ public sealed partial class NodeCredentials
         }
     }
 
+    /// <summary>
+    /// These credentials with the edge controllers' certificate: the stored one while it is this node's, valid and no
+    /// longer-lived than the node's client certificate, else a new one asked for as the node (its request names the
+    /// node's edge identity and a lifetime ending with the node's certificate; the server refuses anything else).
+    /// </summary>
+    public async Task<NodeCredentials> WithIngressControllerAsync(Uri server, string caPem, string dataDir, TimeProvider clock, ILogger log, CancellationToken ct)
+    {
+        var file = Path.Combine(dataDir, "pki", "ingress-controller-client-current.pem");
+        var certificate = UsableIngressController(CertificateFiles.Load(file), clock);
+        if (certificate is null)
+        {
+            using var nodeClient = CreateClient(server, caPem, clock);
+            certificate = await RequestIngressControllerAsync(nodeClient, clock, ct);
+            CertificateFiles.Save(file, certificate);
+            var notAfter = certificate.NotAfter.ToUniversalTime();
+            LogIngressControllerIssued(log, NodeName, notAfter);
+        }
+        return new NodeCredentials(NodeName, Client, Serving, _servingNames) { IngressController = new RotatingCertificate(certificate, file) };
+    }
+
+    /// <summary>A client that authenticates as this node's edge controllers; requires <see cref="WithIngressControllerAsync"/> first.</summary>
+    public KubeClient CreateIngressControllerClient(Uri server, string caPem, TimeProvider clock, IReadOnlyList<Uri>? failover = null) => new(new KubeClientOptions
+    {
+        Server = server,
+        FailoverServers = failover ?? [],
+        Handler = ApiServerTls.CreateHandler(caPem, IngressController ?? throw new InvalidOperationException("no ingress controller certificate yet"), clock),
+        UserAgent = $"axolotl-ingress-controller/v0.1.0 ({NodeName})",
+    });
+
+    private async Task<X509Certificate2> RequestIngressControllerAsync(KubeClient nodeClient, TimeProvider clock, CancellationToken ct)
+    {
+        var left = (long)(Client.Current.NotAfter.ToUniversalTime() - clock.GetUtcNow().UtcDateTime).TotalSeconds;
+        if (left < MinExpirationSeconds)
+        {
+            throw new NodeIdentityException($"the node's client certificate expires in {left} s: the ingress controller's certificate waits for its renewal");
+        }
+        var (key, pem) = NodeCertificateRequests.CreateIngressController(NodeName);
+        using (key)
+        {
+            // The server approves a node's own request at once; one that waits is a server that does not (the node then
+            // starts without its edge controllers rather than not at all).
+            return await NodeCertificateRequests.RequestAsync(nodeClient, IngressControllerIdentity.Signer, key, pem, NodeCertificateRequests.ClientUsages,
+                (int)Math.Min(left, int.MaxValue), IngressControllerWaitLimit, clock, ct);
+        }
+    }
+
+    /// <summary>A stored edge certificate is reused while it names this node, is not expired and ends no later than the node's own.</summary>
+    private X509Certificate2? UsableIngressController(X509Certificate2? certificate, TimeProvider clock)
+    {
+        if (certificate is null)
+        {
+            return null;
+        }
+        var notAfter = certificate.NotAfter.ToUniversalTime();
+        var ok = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false) == IngressControllerIdentity.UserOf(NodeName)
+            && notAfter > clock.GetUtcNow().UtcDateTime.AddSeconds(5)
+            && notAfter <= Client.Current.NotAfter.ToUniversalTime();
+        if (!ok)
+        {
+            certificate.Dispose();
+            return null;
+        }
+        return certificate;
+    }
+
     /// <summary>A client that authenticates as this node with its current client certificate.</summary>
     public KubeClient CreateClient(Uri server, string caPem, TimeProvider? clock = null, IReadOnlyList<Uri>? failover = null) => new(new KubeClientOptions
     {
@@ -150,6 +228,11 @@ public sealed partial class NodeCredentials
         if (Serving is not null && _servingNames is { } names)
         {
             rotations.Add(RotateAsync(Serving, () => RequestServingAsync(client, NodeName, names, clock, ct), clock, log, ct));
+        }
+        if (IngressController is not null)
+        {
+            // Its lifetime ends with the node certificate current at each renewal, so it is renewed at least as often.
+            rotations.Add(RotateAsync(IngressController, () => RequestIngressControllerAsync(client, clock, ct), clock, log, ct));
         }
         await Task.WhenAll(rotations);
     }
@@ -234,6 +317,9 @@ public sealed partial class NodeCredentials
 
     [LoggerMessage(Level = LogLevel.Information, Message = "node {Node}: client certificate issued through TLS bootstrap, valid until {NotAfter:u}")]
     private static partial void LogBootstrapped(ILogger logger, string node, DateTime notAfter);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "node {Node}: ingress controller client certificate issued, valid until {NotAfter:u}")]
+    private static partial void LogIngressControllerIssued(ILogger logger, string node, DateTime notAfter);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{File} renewed, valid until {NotAfter:u}")]
     private static partial void LogRenewed(ILogger logger, string file, DateTime notAfter);

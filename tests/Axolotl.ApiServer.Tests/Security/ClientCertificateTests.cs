@@ -76,7 +76,7 @@ public sealed class ClientCertificateTests : IDisposable
         try
         {
             CertificateRequestRestriction.CheckCreateAsync(principal, KnownResources.CertificateSigningRequests, csr,
-                (node, _) => Task.FromResult(registered.Contains(node)), CancellationToken.None).GetAwaiter().GetResult();
+                (node, _) => Task.FromResult(registered.Contains(node)), DateTimeOffset.UnixEpoch, CancellationToken.None).GetAwaiter().GetResult();
             return null;
         }
         catch (ApiException e)
@@ -111,6 +111,49 @@ public sealed class ClientCertificateTests : IDisposable
             Refusal(node, Csr(client, "O=system:nodes, CN=system:node:worker-2", "digital signature", "client auth")));
         Assert.NotNull(Refusal(node, Csr("example.com/anything", "O=system:nodes, CN=system:node:worker-1", "digital signature", "client auth")));
         Assert.Null(Refusal(Principal.Admin, Csr("example.com/anything", "CN=whatever", "digital signature", "client auth")));
+    }
+
+    [Fact]
+    public void A_node_may_request_only_its_own_ingress_controller_certificate_and_none_outliving_its_own()
+    {
+        const string edge = "axolotl.io/kube-apiserver-client-ingress-controller";
+        // The refusals are measured against the epoch (Refusal's "now"): the node's certificate has a day left.
+        var node = Principal.Node("worker-1") with { CredentialNotAfter = DateTimeOffset.UnixEpoch.AddDays(1) };
+        JsonObject Edge(string cn, long? seconds, string organization = "system:axolotl-ingress-controllers")
+        {
+            var csr = Csr(edge, $"O={organization}, CN={cn}", "digital signature", "client auth");
+            if (seconds is { } given)
+            {
+                csr["spec"]!["expirationSeconds"] = given;
+            }
+            return csr;
+        }
+
+        Assert.Null(Refusal(node, Edge("system:axolotl-ingress-controller:worker-1", 3600)));
+        Assert.Equal("certificatesigningrequests.certificates.k8s.io \"csr-1\" is forbidden: a node may only request the certificate of its own ingress controller " +
+            "(system:axolotl-ingress-controller:worker-1)", Refusal(node, Edge("system:axolotl-ingress-controller:worker-2", 3600)));
+        Assert.Equal("certificatesigningrequests.certificates.k8s.io \"csr-1\" is forbidden: subject organization is not system:axolotl-ingress-controllers",
+            Refusal(node, Edge("system:axolotl-ingress-controller:worker-1", 3600, organization: "system:masters")));
+        Assert.Equal("certificatesigningrequests.certificates.k8s.io \"csr-1\" is forbidden: spec.expirationSeconds 864000 outlives this node's own certificate (86400 s left): " +
+            "an ingress controller certificate must end with its node's", Refusal(node, Edge("system:axolotl-ingress-controller:worker-1", 864000)));
+        Assert.StartsWith("certificatesigningrequests.certificates.k8s.io \"csr-1\" is forbidden: spec.expirationSeconds is required",
+            Refusal(node, Edge("system:axolotl-ingress-controller:worker-1", null)), StringComparison.Ordinal);
+        // A join token never gets it: only node client certificates.
+        Assert.Equal("certificatesigningrequests.certificates.k8s.io \"csr-1\" is forbidden: a join token may only request a node client certificate (signerName kubernetes.io/kube-apiserver-client-kubelet)",
+            Refusal(Principal.Bootstrap("abcdef"), Edge("system:axolotl-ingress-controller:worker-1", 3600)));
+    }
+
+    [Fact]
+    public void An_ingress_controller_certificate_authenticates_only_in_its_own_group()
+    {
+        var authenticator = new ClientCertificateAuthenticator(_pki.Ca, TimeProvider.System);
+
+        var edge = authenticator.Authenticate(_pki.Client("system:axolotl-ingress-controller:worker-1", "system:axolotl-ingress-controllers"));
+        Assert.Equal("worker-1", edge?.IngressControllerNodeName);
+        Assert.Null(edge?.NodeName);
+        Assert.NotNull(edge?.CredentialNotAfter);
+        Assert.Null(authenticator.Authenticate(_pki.Client("system:axolotl-ingress-controller:worker-1", "system:masters")));
+        Assert.Null(authenticator.Authenticate(_pki.Client("system:axolotl-ingress-controller:Bad_Name", "system:axolotl-ingress-controllers")));
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Axolotl.E2E.Tests.Harness;
 using static Axolotl.E2E.Tests.Services.ServiceTestKit;
 
@@ -6,11 +8,12 @@ namespace Axolotl.E2E.Tests.GatewayApi;
 /// <summary>
 /// The node's Gateway API controller through the real kubectl and curl: a GatewayClass of ours, a Gateway listening on
 /// a free port, HTTPRoutes by host and path, by header (with a header set and the URL rewritten), weighted between two
-/// Services, a redirect, and the statuses kubectl shows, including routes refused or not attached.
+/// Services, a redirect, an HTTPS listener terminating TLS with its certificateRef's Secret, and the statuses kubectl shows,
+/// including routes refused or not attached.
 /// </summary>
 public sealed class GatewayApiTests(GatewayServerFixture fx) : IClassFixture<GatewayServerFixture>
 {
-    private static string Manifest(string ns, int port) => HelloDeployment(ns) + $$$"""
+    private static string Manifest(string ns, int port, int tlsPort) => HelloDeployment(ns) + $$$"""
         ---
         apiVersion: v1
         kind: Pod
@@ -48,6 +51,24 @@ public sealed class GatewayApiTests(GatewayServerFixture fx) : IClassFixture<Gat
             port: {{{port}}}
             protocol: HTTP
             hostname: "*.{{{ns}}}.test"
+          - name: https
+            port: {{{tlsPort}}}
+            protocol: HTTPS
+            hostname: "*.{{{ns}}}.test"
+            tls:
+              mode: Terminate
+              certificateRefs: [{kind: Secret, name: secure-tls}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata:
+          name: secure
+          namespace: {{{ns}}}
+        spec:
+          parentRefs: [{name: edge, sectionName: https}]
+          hostnames: [secure.{{{ns}}}.test]
+          rules:
+          - backendRefs: [{name: web, port: 80}]
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute
@@ -130,7 +151,11 @@ public sealed class GatewayApiTests(GatewayServerFixture fx) : IClassFixture<Gat
     public async Task Routes_serve_by_host_path_header_and_weight_with_a_redirect_and_kubectl_shows_every_status()
     {
         var ns = await fx.NewNamespaceAsync("gateway");
-        await ApplyAsync(fx, Manifest(ns, fx.Port));
+        var tlsPort = LoopbackPorts.Free();
+        var secure = $"secure.{ns}.test";
+        var (cert, key) = WriteCertificate(secure);
+        await fx.Kubectl.OkAsync("create", "secret", "tls", "secure-tls", "-n", ns, "--cert", cert, "--key", key);
+        await ApplyAsync(fx, Manifest(ns, fx.Port, tlsPort));
         await fx.Kubectl.OkAsync("rollout", "status", "deployment/web", "-n", ns, "--timeout=60s");
         await fx.Kubectl.OkAsync("wait", "--for=condition=Ready", "pod/netexec", "-n", ns, "--timeout=60s");
         var shop = $"shop.{ns}.test";
@@ -165,5 +190,24 @@ public sealed class GatewayApiTests(GatewayServerFixture fx) : IClassFixture<Gat
         Assert.Equal("NoMatchingListenerHostname", await RouteReasonAsync(ns, "elsewhere"));
         var table = await fx.Kubectl.OkAsync("get", "gateway", "edge", "-n", ns);
         Assert.Matches(@"edge\s+axolotl-gateway-\d+\s+\S+\s+True", table);
+
+        // The HTTPS listener terminates TLS with its certificateRef's Secret: curl verifies it against that certificate by SNI.
+        var https = await Eventually.UntilAsync(() => ProcessRunner.RunAsync("curl",
+                ["-s", "--max-time", "5", "--cacert", cert, "--resolve", $"{secure}:{tlsPort}:127.0.0.1", "-w", "\n%{http_code}", $"https://{secure}:{tlsPort}/"],
+                timeout: TimeSpan.FromSeconds(10)),
+            r => r.ExitCode == 0 && r.Stdout.TrimEnd().EndsWith("\n200", StringComparison.Ordinal), "the HTTPS listener answering with the Secret's certificate", Slow);
+        Assert.StartsWith("Hello from web-", https.Stdout, StringComparison.Ordinal);
+        Assert.Equal("True", await JsonPathAsync(fx, ns, "gateway/edge", "{.status.listeners[?(@.name==\"https\")].conditions[?(@.type==\"ResolvedRefs\")].status}"));
+    }
+
+    private (string Cert, string Key) WriteCertificate(string host)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={host}", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName(host);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        return (fx.WriteFile("gateway-tls.crt", certificate.ExportCertificatePem()), fx.WriteFile("gateway-tls.key", key.ExportPkcs8PrivateKeyPem()));
     }
 }

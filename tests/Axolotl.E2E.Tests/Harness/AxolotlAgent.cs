@@ -134,6 +134,8 @@ public sealed class AxolotlAgent : IAsyncDisposable
             "--node-lease-interval", "1s",
             // Tests never reach a real registry; --airgap=false in extraArgs overrides.
             "--airgap",
+            // As the harness's servers: parallel nodes in one network namespace never fight for 80/443 (extraArgs may override).
+            "--ingress-http-port", "0", "--ingress-https-port", "0",
             .. _extraArgs,
         ];
         if (caFile is not null)

@@ -1,4 +1,8 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Ingress;
 
 namespace Axolotl.E2E.Tests.Hosts;
 
@@ -6,7 +10,8 @@ namespace Axolotl.E2E.Tests.Hosts;
 /// Three hosts (network namespaces on one LAN bridge), host-gw routing: the server gives each node
 /// its pod CIDR, pods on every host reach pods on every other by IP, through a ClusterIP Service and
 /// through its DNS name, with nothing shared between the hosts but the LAN, while the server's Ingress controller
-/// listens on port 80 of the server's address. The same over VXLAN, with hosts that share no link at all (a router
+/// listens on port 80 of the server's address, and (host-gw) every joined host's controller answers an Ingress with TLS by
+/// SNI under its own identity. The same over VXLAN, with hosts that share no link at all (a router
 /// between them), where host-gw could not work.
 /// </summary>
 [Collection(HostLabCollection.Name)]
@@ -19,6 +24,77 @@ public sealed class MultiHostNetworkingTests
     {
         await using var lab = await HostLab.StartAsync(Hosts);
         await ReachEachOtherAsync(lab);
+        await IngressOnEveryNodeAsync(lab);
+    }
+
+    /// <summary>
+    /// Joined agents run the Ingress controller too, under their own identity (system:axolotl-ingress-controller:NODE, which
+    /// may read only the TLS Secrets an Ingress names): a joined host's address answers an Ingress with TLS with the
+    /// Secret's certificate by SNI, and every node writes its own address into the Ingress's status.
+    /// </summary>
+    private static async Task IngressOnEveryNodeAsync(HostLab lab)
+    {
+        using var key = ECDsa.Create();
+        var request = new CertificateRequest("CN=site.example", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName("site.example");
+        request.CertificateExtensions.Add(san.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        var dir = Directory.CreateTempSubdirectory("axolotl-e2e-hosts-tls-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "tls.crt"), certificate.ExportCertificatePem());
+            File.WriteAllText(Path.Combine(dir, "tls.key"), key.ExportPkcs8PrivateKeyPem());
+            await lab.KubectlOkAsync("create", "secret", "tls", "site-tls", "--cert", Path.Combine(dir, "tls.crt"), "--key", Path.Combine(dir, "tls.key"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        await lab.KubectlOkWithInputAsync("""
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: site
+            spec:
+              tls:
+              - hosts: [site.example]
+                secretName: site-tls
+              rules:
+              - host: site.example
+                http:
+                  paths:
+                  - path: /
+                    pathType: Prefix
+                    backend:
+                      service:
+                        name: web
+                        port:
+                          number: 80
+            """, "apply", "-f", "-");
+
+        // A joined host (not the server's) answers by SNI with the Secret's certificate, forwarding to the web pods.
+        var joined = IPAddress.Parse(HostLab.Address(3));
+        IngressClient.Answer? answer;
+        try
+        {
+            answer = await Eventually.UntilAsync(() => IngressClient.GetAsync("https", "site.example", 443, "/", address: joined),
+                a => a is { Status: HttpStatusCode.OK } && a.CertificateSubject == "CN=site.example",
+                "the joined host answering https://site.example/ with the Secret's certificate", TimeSpan.FromSeconds(60));
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            throw new TimeoutException($"{e.Message}\n{lab.Logs()}", e);
+        }
+        Assert.StartsWith("hello-from-", answer!.Body, StringComparison.Ordinal);
+
+        // Each node adds its own address; the agents' certificates for it were asked for by the nodes themselves.
+        await Eventually.UntilAsync(() => lab.KubectlAsync("get", "ingress", "site", "-o", "jsonpath={.status.loadBalancer.ingress[*].ip}"),
+            r => Enumerable.Range(2, Hosts).All(h => r.Stdout.Split(' ').Contains(HostLab.Address(h))), "every node's address in the Ingress's status",
+            TimeSpan.FromSeconds(60));
+        var requesters = await lab.KubectlOkAsync("get", "csr", "-o",
+            "jsonpath={range .items[?(@.spec.signerName==\"axolotl.io/kube-apiserver-client-ingress-controller\")]}{.spec.username}{\"\\n\"}{end}");
+        Assert.Equal(["system:node:host-3", "system:node:host-4"], requesters.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace Axolotl.E2E.Tests.Ingress;
 
 /// <summary>
-/// Requests to the Ingress controller on 127.0.0.1 as if the host name resolved there: the URL keeps the
+/// Requests to the Ingress controller on 127.0.0.1 (or a given address) as if the host name resolved there: the URL keeps the
 /// host (so Host and SNI carry it) and the connection goes to the loopback port. Records the certificate
 /// the server chose.
 /// </summary>
@@ -13,7 +13,8 @@ internal static class IngressClient
 {
     public sealed record Answer(HttpStatusCode Status, string Body, Version Version, string? CertificateSubject);
 
-    public static async Task<Answer?> GetAsync(string scheme, string host, int port, string path, Version? version = null)
+    /// <param name="address">Where the connection goes (default 127.0.0.1): a host lab node's address, for one.</param>
+    public static async Task<Answer?> GetAsync(string scheme, string host, int port, string path, Version? version = null, IPAddress? address = null)
     {
         string? subject = null;
         using var handler = new SocketsHttpHandler
@@ -24,7 +25,7 @@ internal static class IngressClient
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 try
                 {
-                    await socket.ConnectAsync(IPAddress.Loopback, port, ct);
+                    await socket.ConnectAsync(address ?? IPAddress.Loopback, port, ct);
                     return new NetworkStream(socket, ownsSocket: true);
                 }
                 catch

@@ -59,6 +59,14 @@ public sealed class NodeTlsTests(TwoAgentsFixture fx) : IClassFixture<TwoAgentsF
         foreach (var agent in new[] { fx.Agent, fx.SecondAgent })
         {
             Assert.Contains(rows, r => r[2] == ServingSigner && r[3] == $"system:node:{agent.NodeName}" && r[^1] == "Approved,Issued");
+            // The edge controllers' identity, asked for by the node itself and no longer-lived than its certificate.
+            Assert.Contains(rows, r => r[2] == "axolotl.io/kube-apiserver-client-ingress-controller" && r[3] == $"system:node:{agent.NodeName}" && r[^1] == "Approved,Issued");
+            using (var edge = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(agent.DataDir, "pki", "ingress-controller-client-current.pem"))))
+            using (var node = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(agent.DataDir, "pki", "kubelet-client-current.pem"))))
+            {
+                Assert.Equal($"system:axolotl-ingress-controller:{agent.NodeName}", edge.GetNameInfo(X509NameType.SimpleName, false));
+                Assert.True(edge.NotAfter <= node.NotAfter, $"the edge certificate ends {edge.NotAfter:u}, after the node's {node.NotAfter:u}");
+            }
             foreach (var file in new[] { "kubelet-client-current.pem", "kubelet-server-current.pem" })
             {
                 var path = Path.Combine(agent.DataDir, "pki", file);

@@ -48,7 +48,7 @@ public sealed partial class SecureJoinTests
 
             await using var agent = BackgroundProcess.Start(binary, ["agent", "--server", url, "--token", token,
                 // Offline flags only (tests never leave the machine); nothing is copied to the node.
-                "--airgap", "--resolv-conf", ""], env);
+                "--airgap", "--resolv-conf", "", "--ingress-http-port", "0", "--ingress-https-port", "0"], env);
             var output = await agent.WaitForStdoutAsync(o => JoinedLine().IsMatch(o), "the joined line", TimeSpan.FromSeconds(120));
             nodeName = JoinedLine().Match(output).Groups["name"].Value;
             await Eventually.KubectlAsync(kubectl, r => r.Stdout.Trim() == "True", "the node to be Ready",

@@ -22,7 +22,7 @@ public sealed partial class ShortJoinTests
         var binary = AxolotlAgent.ServerBinary(server);
         string[] join = ["agent", "--server", $"https://127.0.0.1:{server.Port}", "--token-file", AxolotlAgent.ServerTokenFile(server), "--data-dir", dataDir,
             // Offline flags only: no registry, no upstream resolver (tests never leave the machine).
-            "--airgap", "--resolv-conf", ""];
+            "--airgap", "--resolv-conf", "", "--ingress-http-port", "0", "--ingress-https-port", "0"];
         string? nodeName = null;
         BackgroundProcess? agent = null;
         try

@@ -1,3 +1,4 @@
+using Axolotl.Api.Networking;
 using Axolotl.Proxy.Ingress;
 using static Axolotl.Proxy.Tests.Ingress.IngressObjects;
 

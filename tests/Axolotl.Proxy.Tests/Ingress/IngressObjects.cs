@@ -27,7 +27,7 @@ internal static class IngressObjects
         Metadata = new()
         {
             Name = name,
-            Annotations = isDefault ? new() { [Proxy.Ingress.IngressClassSelection.DefaultClassAnnotation] = "true" } : null,
+            Annotations = isDefault ? new() { [IngressClassSelection.DefaultClassAnnotation] = "true" } : null,
         },
         Spec = new IngressClassSpec { Controller = controller },
     };

@@ -64,7 +64,7 @@ internal sealed class JoiningAgent : IAsyncDisposable
         var psi = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = agent._dataDir };
         foreach (var arg in (string[])["agent", "--server", $"https://127.0.0.1:{server.Port}", "--token-file", Path.Combine(server.DataDir, "join-token"),
             "--node-name", nodeName, "--data-dir", agent._dataDir, "--bridge", agent.Bridge, "--pod-cidr", $"10.244.{slot}.0/24",
-            "--kubelet-port", FreePort().ToString(CultureInfo.InvariantCulture), "--service-cidr", serviceCidr, "--airgap", .. fakeRuntime ? (string[])["--runtime", "fake"] : []])
+            "--kubelet-port", FreePort().ToString(CultureInfo.InvariantCulture), "--service-cidr", serviceCidr, "--airgap", "--ingress-http-port", "0", "--ingress-https-port", "0", .. fakeRuntime ? (string[])["--runtime", "fake"] : []])
         {
             psi.ArgumentList.Add(arg);
         }

@@ -84,7 +84,7 @@ internal sealed class AgentNode : IAsyncDisposable
         foreach (var arg in (string[])["agent", "--server", $"https://127.0.0.1:{_server.Server.Port}", "--token-file", Path.Combine(_server.Server.DataDir, "join-token"),
             "--node-name", NodeName, "--data-dir", _dataDir, "--bridge", Bridge, "--pod-cidr", $"10.244.{_slot}.0/24",
             "--kubelet-port", FreePort().ToString(CultureInfo.InvariantCulture), "--service-cidr", $"10.96.{serverSlot}.0/24",
-            "--restart-backoff", "1s", "--restart-backoff-max", "4s", "--node-lease-interval", "1s", "--airgap"])
+            "--restart-backoff", "1s", "--restart-backoff-max", "4s", "--node-lease-interval", "1s", "--airgap", "--ingress-http-port", "0", "--ingress-https-port", "0"])
         {
             psi.ArgumentList.Add(arg);
         }

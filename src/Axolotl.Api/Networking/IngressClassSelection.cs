@@ -1,11 +1,10 @@
-using Axolotl.Api.Networking;
-
-namespace Axolotl.Proxy.Ingress;
+namespace Axolotl.Api.Networking;
 
 /// <summary>
 /// Which Ingresses this controller serves, as upstream decides it: spec.ingressClassName naming a class
 /// whose controller is ours, else the deprecated kubernetes.io/ingress.class annotation naming one (or our
-/// class's name before the class exists), else, with neither, a default class that is ours. Pure.
+/// class's name before the class exists), else, with neither, a default class that is ours. Pure: the node's
+/// Ingress controller and the API server's authorizer for its identity (which TLS Secrets it may read) decide alike.
 /// </summary>
 public static class IngressClassSelection
 {
@@ -19,7 +18,7 @@ public static class IngressClassSelection
 
     public static bool IsOurs(IngressClass ingressClass, string controller = ControllerName) => ingressClass.Spec?.Controller == controller;
 
-    public static bool IsOurs(Api.Networking.Ingress ingress, IReadOnlyCollection<IngressClass> classes, string controller = ControllerName)
+    public static bool IsOurs(Ingress ingress, IReadOnlyCollection<IngressClass> classes, string controller = ControllerName)
     {
         if (ingress.Spec?.IngressClassName is { Length: > 0 } className)
         {
