@@ -167,40 +167,36 @@ public static class BootstrapRoles
         ]),
         // The built-in Ingress controller (as ingress-nginx's ClusterRole): it reads Ingresses, their Services and TLS
         // Secrets, makes its IngressClass, and writes Ingress status and events; and the Gateway API controller (ADR 0028).
+        // The server node's edge controllers read every Secret and the pods and nodes through the server's shared
+        // informers; a joined node's (below) get only the Secrets an Ingress or Gateway names.
         Role("system:axolotl-ingress-controller", null,
         [
-            Rule(["list", "watch"], "", "services", "secrets", "pods"),
+            Rule(["list", "watch"], "", "secrets", "pods"),
             Rule(Read, "", "nodes"),
-            Rule(["list", "watch"], "discovery.k8s.io", "endpointslices"),
-            Rule(Read, "networking.k8s.io", "ingresses", "ingressclasses"),
-            Rule(["create"], "networking.k8s.io", "ingressclasses"),
-            Rule(["update"], "networking.k8s.io", "ingresses/status"),
-            Rule(["create", "patch", "update"], "", "events"),
-            Rule(["create", "patch", "update"], "events.k8s.io", "events"),
-            // The Gateway API controller runs with the same identity: it follows the CRDs (to start watching once the
-            // user installs them), namespaces (allowedRoutes selectors), and writes the status of what it serves.
-            Rule(["list", "watch"], "apiextensions.k8s.io", "customresourcedefinitions"),
-            Rule(["list", "watch"], "", "namespaces"),
-            Rule(Read, "gateway.networking.k8s.io", "gatewayclasses", "gateways", "httproutes", "referencegrants"),
-            Rule(["update"], "gateway.networking.k8s.io", "gatewayclasses/status", "gateways/status", "httproutes/status"),
+            .. EdgeControllerRules,
         ]),
-        // A joined node's edge controllers (system:axolotl-ingress-controller:NODE, one user per node): what the role
-        // above grants but Secrets (the ingress controller authorizer allows those an Ingress or Gateway names), pods
-        // and nodes (the controllers read neither; the node's service proxy follows them with the node's identity).
-        Role(NodeIngressControllerRole, null,
-        [
-            Rule(["list", "watch"], "", "services"),
-            Rule(["list", "watch"], "discovery.k8s.io", "endpointslices"),
-            Rule(Read, "networking.k8s.io", "ingresses", "ingressclasses"),
-            Rule(["create"], "networking.k8s.io", "ingressclasses"),
-            Rule(["update"], "networking.k8s.io", "ingresses/status"),
-            Rule(["create", "patch", "update"], "", "events"),
-            Rule(["create", "patch", "update"], "events.k8s.io", "events"),
-            Rule(["list", "watch"], "apiextensions.k8s.io", "customresourcedefinitions"),
-            Rule(["list", "watch"], "", "namespaces"),
-            Rule(Read, "gateway.networking.k8s.io", "gatewayclasses", "gateways", "httproutes", "referencegrants"),
-            Rule(["update"], "gateway.networking.k8s.io", "gatewayclasses/status", "gateways/status", "httproutes/status"),
-        ]),
+        // A joined node's edge controllers (system:axolotl-ingress-controller:NODE, one user per node): Secrets come
+        // through the ingress controller authorizer (those an Ingress or Gateway names); pods and nodes the
+        // controllers do not read (the node's service proxy follows them with the node's identity).
+        Role(NodeIngressControllerRole, null, [.. EdgeControllerRules]),
+    ];
+
+    /// <summary>What the Ingress and Gateway API controllers need besides Secrets, on every node.</summary>
+    private static PolicyRule[] EdgeControllerRules =>
+    [
+        Rule(["list", "watch"], "", "services"),
+        Rule(["list", "watch"], "discovery.k8s.io", "endpointslices"),
+        Rule(Read, "networking.k8s.io", "ingresses", "ingressclasses"),
+        Rule(["create"], "networking.k8s.io", "ingressclasses"),
+        Rule(["update"], "networking.k8s.io", "ingresses/status"),
+        Rule(["create", "patch", "update"], "", "events"),
+        Rule(["create", "patch", "update"], "events.k8s.io", "events"),
+        // The Gateway API controller follows the CRDs (to start watching once the user installs them), namespaces
+        // (allowedRoutes selectors), and writes the status of what it serves.
+        Rule(["list", "watch"], "apiextensions.k8s.io", "customresourcedefinitions"),
+        Rule(["list", "watch"], "", "namespaces"),
+        Rule(Read, "gateway.networking.k8s.io", "gatewayclasses", "gateways", "httproutes", "referencegrants"),
+        Rule(["update"], "gateway.networking.k8s.io", "gatewayclasses/status", "gateways/status", "httproutes/status"),
     ];
 
     /// <summary>The role of every joined node's edge controllers, bound to their group.</summary>

@@ -136,7 +136,7 @@ internal sealed class RuleSizes
                 minSize += Encoding.UTF8.GetByteCount(name) + field.MinSerializedSize + 4;
             }
         }
-        if (resourceRoot && !HasTypeAndObjectMeta(schema))
+        if (resourceRoot && !RuleTypes.HasTypeAndObjectMeta(schema))
         {
             // As upstream's WithTypeAndObjectMeta: apiVersion, kind and metadata.name/generateName, all unbounded strings.
             var text = new RuleSizes(UnboundedString, 2);
@@ -147,12 +147,6 @@ internal sealed class RuleSizes
         return new RuleSizes(0, minSize) { Fields = fields };
     }
 
-    private static bool HasTypeAndObjectMeta(JsonSchemaProps s) =>
-        s.Properties.TryGetValue("kind", out var kind) && kind.Type == "string"
-        && s.Properties.TryGetValue("apiVersion", out var apiVersion) && apiVersion.Type == "string"
-        && s.Properties.TryGetValue("metadata", out var metadata) && metadata.Type == "object"
-        && metadata.Properties.TryGetValue("name", out var n) && n.Type == "string"
-        && metadata.Properties.TryGetValue("generateName", out var g) && g.Type == "string";
 
     // The byte length of the longest string among the enum values, when there are any.
     private static long? LongestEnumValue(JsonSchemaProps schema) =>

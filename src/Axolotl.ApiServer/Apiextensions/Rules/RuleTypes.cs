@@ -78,7 +78,8 @@ internal static class RuleTypes
         return fields;
     }
 
-    private static bool HasTypeAndObjectMeta(JsonSchemaProps s) =>
+    /// <summary>An embedded resource's schema that declares kind, apiVersion and metadata.name/generateName itself.</summary>
+    internal static bool HasTypeAndObjectMeta(JsonSchemaProps s) =>
         s.Properties.TryGetValue("kind", out var kind) && kind.Type == "string"
         && s.Properties.TryGetValue("apiVersion", out var apiVersion) && apiVersion.Type == "string"
         && s.Properties.TryGetValue("metadata", out var metadata) && metadata.Type == "object"
