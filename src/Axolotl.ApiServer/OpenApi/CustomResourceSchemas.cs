@@ -43,6 +43,10 @@ internal static class CustomResourceSchemas
     private static JsonObject ToOpenApi(JsonSchemaProps props)
     {
         var o = new JsonObject();
+        if (props.Description is { } description)
+        {
+            o["description"] = description;
+        }
         if (props.Type is { } type)
         {
             o["type"] = type;

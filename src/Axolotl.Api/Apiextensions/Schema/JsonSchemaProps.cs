@@ -13,6 +13,9 @@ public sealed class JsonSchemaProps
 {
     public string? Type { get; private init; }
     public string? Format { get; private init; }
+
+    /// <summary>Published in the OpenAPI documents (what <c>kubectl explain</c> prints); never validated against.</summary>
+    public string? Description { get; private init; }
     public bool Nullable { get; private init; }
     public bool PreserveUnknownFields { get; private init; }
     public bool IntOrString { get; private init; }
@@ -91,6 +94,7 @@ public sealed class JsonSchemaProps
         {
             Type = Str(node, "type"),
             Format = Str(node, "format"),
+            Description = Str(node, "description"),
             Nullable = Bool(node, "nullable"),
             PreserveUnknownFields = Bool(node, "x-kubernetes-preserve-unknown-fields"),
             IntOrString = Bool(node, "x-kubernetes-int-or-string"),
