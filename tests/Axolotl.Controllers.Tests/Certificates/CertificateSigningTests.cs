@@ -10,18 +10,12 @@ namespace Axolotl.Controllers.Tests.Certificates;
 
 public sealed class CertificateSigningTests : IDisposable
 {
-    // Whole seconds (certificates keep no more), and after the test CAs' start.
-    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() + 60);
-    private readonly TestPki _clientCa = new("cluster-ca");
-    private readonly TestPki _servingCa = new("kubelet-ca");
+    private static readonly DateTimeOffset Now = SigningCas.Now;
+    private readonly SigningCas _cas = new();
 
-    private CertificateSigningOptions Options => new() { ClientCa = _clientCa.Ca, ServingCa = _servingCa.Ca, Duration = TimeSpan.FromDays(365) };
+    private CertificateSigningOptions Options => _cas.Options;
 
-    public void Dispose()
-    {
-        _clientCa.Dispose();
-        _servingCa.Dispose();
-    }
+    public void Dispose() => _cas.Dispose();
 
     private static CertificateSigningRequest Csr(string signer, string subject, string user, string[] groups, string[] usages, bool withAddress = false, int? seconds = null)
     {
@@ -91,7 +85,7 @@ public sealed class CertificateSigningTests : IDisposable
         using var issued = X509Certificate2.CreateFromPem(pem);
         Assert.Equal("system:node:worker-1", issued.GetNameInfo(X509NameType.SimpleName, false));
         Assert.Contains("O=system:nodes", issued.Subject, StringComparison.Ordinal);
-        Assert.Equal(_clientCa.Ca.Subject, issued.Issuer);
+        Assert.Equal(_cas.ClientCa.Ca.Subject, issued.Issuer);
         Assert.Equal(Now.AddHours(1).UtcDateTime, issued.NotAfter.ToUniversalTime());
         Assert.Equal(Now.AddMinutes(-5).UtcDateTime, issued.NotBefore.ToUniversalTime());
         var usage = Assert.Single(issued.Extensions.OfType<X509EnhancedKeyUsageExtension>());
@@ -106,7 +100,7 @@ public sealed class CertificateSigningTests : IDisposable
 
         Assert.Null(failure);
         using var issued = X509Certificate2.CreateFromPem(pem);
-        Assert.Equal(_servingCa.Ca.Subject, issued.Issuer);
+        Assert.Equal(_cas.ServingCa.Ca.Subject, issued.Issuer);
         Assert.Equal(Now.AddDays(365).UtcDateTime, issued.NotAfter.ToUniversalTime());
         var san = Assert.Single(issued.Extensions.OfType<X509SubjectAlternativeNameExtension>());
         Assert.Equal(["worker-1"], san.EnumerateDnsNames());

@@ -10,17 +10,12 @@ namespace Axolotl.Controllers.Tests.Certificates;
 /// <summary>A node's edge controllers' certificate: approved and signed only when that node itself asked for it.</summary>
 public sealed class IngressControllerCertificateTests : IDisposable
 {
-    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() + 60);
-    private readonly TestPki _clientCa = new("cluster-ca");
-    private readonly TestPki _servingCa = new("kubelet-ca");
+    private static readonly DateTimeOffset Now = SigningCas.Now;
+    private readonly SigningCas _cas = new();
 
-    private CertificateSigningOptions Options => new() { ClientCa = _clientCa.Ca, ServingCa = _servingCa.Ca, Duration = TimeSpan.FromDays(365) };
+    private CertificateSigningOptions Options => _cas.Options;
 
-    public void Dispose()
-    {
-        _clientCa.Dispose();
-        _servingCa.Dispose();
-    }
+    public void Dispose() => _cas.Dispose();
 
     private static CertificateSigningRequest Edge(string node, string requester, string[] groups, string organization = IngressControllerIdentity.Group, int? seconds = 3600)
     {
@@ -67,7 +62,7 @@ public sealed class IngressControllerCertificateTests : IDisposable
 
         Assert.Null(failure);
         using var certificate = X509Certificate2.CreateFromPem(pem!);
-        Assert.Equal(_clientCa.Ca.Subject, certificate.Issuer);
+        Assert.Equal(_cas.ClientCa.Ca.Subject, certificate.Issuer);
         Assert.Equal("system:axolotl-ingress-controller:worker-1", certificate.GetNameInfo(X509NameType.SimpleName, false));
         Assert.Equal(Now.AddHours(1).UtcDateTime, certificate.NotAfter.ToUniversalTime());
     }
