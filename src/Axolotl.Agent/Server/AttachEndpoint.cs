@@ -60,11 +60,12 @@ internal sealed class AttachEndpoint(IKubeletBackend backend, TimeProvider time)
         var stdio = ContainerStdio.For(spec);
         var tty = stdio.Tty;
         using var socket = await ctx.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = protocol.SubProtocol });
-        using var sender = new ChannelSender(socket, protocol.Base64);
+        var ready = new StreamsReadyGate(time);
+        using var sender = new ChannelSender(socket, protocol.Base64, ready.Opened);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
         var input = stdin == true && stdio.Stdin ? new Pipe() : null;
         var sizes = tty ? Channel.CreateBounded<TerminalSize>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropOldest }) : null;
-        var receiving = ClientStreams.ReceiveAsync(socket, input?.Writer, sizes?.Writer, protocol, session);
+        var receiving = ClientStreams.ReceiveAsync(socket, input?.Writer, sizes?.Writer, protocol, session, ready);
         KubeStatus status;
         try
         {

@@ -6,15 +6,20 @@ namespace Axolotl.Agent.Server;
 /// <summary>
 /// Sends channel-prefixed messages (the k8s.io channel protocols) on a WebSocket, one at a time:
 /// stdout and stderr are written from different threads, a WebSocket allows one send. The base64
-/// protocols get text frames: the channel as an ASCII digit, then the data in base64.
+/// protocols get text frames: the channel as an ASCII digit, then the data in base64. Nothing is
+/// sent before <paramref name="firstSend"/> completes (<see cref="StreamsReadyGate"/>).
 /// </summary>
-internal sealed class ChannelSender(WebSocket socket, bool base64 = false) : IDisposable
+internal sealed class ChannelSender(WebSocket socket, bool base64 = false, Task? firstSend = null) : IDisposable
 {
     private const int MaxChunk = 32 * 1024;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public async Task SendAsync(byte channel, ReadOnlyMemory<byte> data, CancellationToken ct)
     {
+        if (firstSend is { IsCompleted: false })
+        {
+            await firstSend.WaitAsync(ct);
+        }
         await _gate.WaitAsync(ct);
         try
         {

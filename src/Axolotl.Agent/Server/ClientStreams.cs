@@ -22,9 +22,10 @@ internal static class ClientStreams
     /// Reads the client's messages until it closes: stdin into the pipe, v5's close of stdin as its
     /// end, terminal sizes (JSON {"Width":…,"Height":…}) to the runtime when <paramref name="sizes"/> is
     /// given (a terminal's exec or attach). A close or a broken
-    /// connection ends stdin and cancels the session.
+    /// connection ends stdin and cancels the session. <paramref name="spoke"/> hears of the first message.
     /// </summary>
-    public static async Task ReceiveAsync(WebSocket socket, PipeWriter? stdin, ChannelWriter<TerminalSize>? sizes, StreamProtocol protocol, CancellationTokenSource session)
+    public static async Task ReceiveAsync(WebSocket socket, PipeWriter? stdin, ChannelWriter<TerminalSize>? sizes, StreamProtocol protocol,
+        CancellationTokenSource session, StreamsReadyGate? spoke = null)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         var stdinOpen = stdin is not null;
@@ -40,6 +41,7 @@ internal static class ClientStreams
                     buffer.Advance(result.Count);
                 }
                 while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+                spoke?.ClientSpoke();
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     break;

@@ -61,11 +61,12 @@ internal sealed class ExecEndpoint(IKubeletBackend backend, TimeProvider time)
         }
 
         using var socket = await ctx.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = protocol.SubProtocol });
-        using var sender = new ChannelSender(socket, protocol.Base64);
+        var ready = new StreamsReadyGate(time);
+        using var sender = new ChannelSender(socket, protocol.Base64, ready.Opened);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
         var input = stdin ? new Pipe() : null;
         var sizes = tty ? Channel.CreateBounded<TerminalSize>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.DropOldest }) : null;
-        var receiving = ClientStreams.ReceiveAsync(socket, input?.Writer, sizes?.Writer, protocol, session);
+        var receiving = ClientStreams.ReceiveAsync(socket, input?.Writer, sizes?.Writer, protocol, session, ready);
         KubeStatus status;
         try
         {
