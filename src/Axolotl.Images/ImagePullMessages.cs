@@ -35,8 +35,18 @@ public static class ImagePullMessages
     public static string InvalidName(string image) =>
         $"Failed to apply default image tag \"{image}\": couldn't parse image name \"{image}\": invalid reference format";
 
-    /// <summary>The BackOff event and waiting message while a pull waits out its back-off.</summary>
+    /// <summary>The BackOff event while a pull waits out its back-off.</summary>
     public static string BackOff(string image) => $"Back-off pulling image \"{image}\"";
+
+    /// <summary>
+    /// The ImagePullBackOff waiting message: since 1.32 the kubelet adds the last pull's error, "REASON: MESSAGE"
+    /// (kubernetes#127918), so the cause stays visible after ErrImagePull is gone.
+    /// </summary>
+    public static string BackOffWaiting(string image, string? lastError) =>
+        lastError is null ? BackOff(image) : $"{BackOff(image)}: {lastError}";
+
+    /// <summary>What a failed pull leaves for the back-off's message: "ErrImagePull: " and the pull's error.</summary>
+    public static string LastPullError(string reason, string? message) => $"{reason}: {message}";
 
     private static TimeSpan Round(TimeSpan t) => TimeSpan.FromMilliseconds(Math.Round(t.TotalMilliseconds));
 }

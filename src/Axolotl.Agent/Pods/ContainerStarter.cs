@@ -57,7 +57,7 @@ internal sealed class ContainerStarter(ContainerStartContext ctx, string uid, Po
             return false;
         }
         seen.WaitingReason = ImagePullBackOff;
-        seen.WaitingMessage = ImagePullMessages.BackOff(image);
+        seen.WaitingMessage = ImagePullMessages.BackOffWaiting(image, ctx.PullBackoff.LastError(pullKey));
         ctx.Events.Record(pod, EventRecorder.Normal, "BackOff", ImagePullMessages.BackOff(image), fieldPath);
         ctx.Events.Record(pod, EventRecorder.Warning, "Failed", ImagePullMessages.Error(ImagePullBackOff), fieldPath);
         schedule(Now + remaining);
@@ -140,7 +140,7 @@ internal sealed class ContainerStarter(ContainerStartContext ctx, string uid, Po
             schedule(Now + ctx.ConfigErrorRetry);
             return;
         }
-        var backoff = ctx.PullBackoff.RecordFailure(pullKey);
+        var backoff = ctx.PullBackoff.RecordFailure(pullKey, ImagePullMessages.LastPullError(ImageResolution.ErrImagePull, resolution.Message));
         seen.WaitingReason = ImageResolution.ErrImagePull;
         seen.WaitingMessage = resolution.Message;
         ctx.Events.Record(pod, EventRecorder.Warning, "Failed", ImagePullMessages.FailedToPull(image, resolution.Message ?? ""), fieldPath);

@@ -43,8 +43,20 @@ public sealed class ImagePullBackoff
         return false;
     }
 
-    /// <summary>Records a failed pull (ErrImagePull) and returns the back-off now in force.</summary>
-    public TimeSpan RecordFailure(string key)
+    /// <summary>
+    /// What the last failed pull of <paramref name="key"/> said ("ErrImagePull: rpc error: …"), while its back-off
+    /// is remembered: the kubelet (1.32) adds it to ImagePullBackOff's message.
+    /// </summary>
+    public string? LastError(string key)
+    {
+        lock (_lock)
+        {
+            return _entries.TryGetValue(key, out var entry) ? entry.Error : null;
+        }
+    }
+
+    /// <summary>Records a failed pull (ErrImagePull) with what it said and returns the back-off now in force.</summary>
+    public TimeSpan RecordFailure(string key, string? error = null)
     {
         var now = _time.GetUtcNow();
         lock (_lock)
@@ -60,6 +72,7 @@ public sealed class ImagePullBackoff
             }
 
             entry.LastFailure = now;
+            entry.Error = error;
             _entries[key] = entry;
             return entry.Backoff;
         }
@@ -81,5 +94,7 @@ public sealed class ImagePullBackoff
         public TimeSpan Backoff { get; set; }
 
         public DateTimeOffset LastFailure { get; set; }
+
+        public string? Error { get; set; }
     }
 }

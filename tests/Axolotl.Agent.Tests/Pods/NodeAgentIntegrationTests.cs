@@ -277,10 +277,12 @@ public sealed class NodeAgentIntegrationTests : IAsyncLifetime
         pod.Spec!.Containers[0].Image = "nosuchimage-axolotl:v9";
         await Client.CreateAsync(pod, CancellationToken.None);
 
-        await WaitForAsync("badimage", p => p.Status?.ContainerStatuses?[0].State?.Waiting?.Reason == "ErrImagePull", "ErrImagePull");
+        var failed = await WaitForAsync("badimage", p => p.Status?.ContainerStatuses?[0].State?.Waiting?.Reason == "ErrImagePull", "ErrImagePull");
         var backOff = await WaitForAsync("badimage", p => p.Status?.ContainerStatuses?[0].State?.Waiting?.Reason == "ImagePullBackOff", "ImagePullBackOff");
 
-        Assert.Equal("Back-off pulling image \"nosuchimage-axolotl:v9\"", backOff.Status!.ContainerStatuses![0].State!.Waiting!.Message);
+        // 1.32 keeps the pull's error in the back-off's message.
+        var pullError = failed.Status!.ContainerStatuses![0].State!.Waiting!.Message;
+        Assert.Equal($"Back-off pulling image \"nosuchimage-axolotl:v9\": ErrImagePull: {pullError}", backOff.Status!.ContainerStatuses![0].State!.Waiting!.Message);
         Assert.Empty(_runtime.Started);
     }
 

@@ -63,4 +63,23 @@ public class ImagePullBackoffTests
         Assert.False(backoff.IsInBackoff(ImagePullBackoff.Key("b", "img"), out _));
         Assert.Equal("Back-off pulling image \"nginx:1.17.23\"", ImagePullMessages.BackOff("nginx:1.17.23"));
     }
+
+    [Fact]
+    public void The_back_off_message_carries_the_last_pulls_error_as_the_kubelet_1_32_words_it()
+    {
+        var backoff = new ImagePullBackoff(RestartBackoffOptions.Kubernetes, _clock);
+        Assert.Null(backoff.LastError("k"));
+        Assert.Equal("Back-off pulling image \"img:1\"", ImagePullMessages.BackOffWaiting("img:1", backoff.LastError("k")));
+
+        backoff.RecordFailure("k", ImagePullMessages.LastPullError("ErrImagePull", "rpc error: code = NotFound desc = no such tag"));
+        Assert.Equal("Back-off pulling image \"img:1\": ErrImagePull: rpc error: code = NotFound desc = no such tag",
+            ImagePullMessages.BackOffWaiting("img:1", backoff.LastError("k")));
+
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        backoff.RecordFailure("k", ImagePullMessages.LastPullError("ErrImagePull", "rpc error: code = Unauthenticated desc = denied"));
+        Assert.Equal("ErrImagePull: rpc error: code = Unauthenticated desc = denied", backoff.LastError("k"));
+
+        backoff.RecordSuccess("k");
+        Assert.Null(backoff.LastError("k"));
+    }
 }
