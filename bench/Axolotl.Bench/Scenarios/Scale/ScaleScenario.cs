@@ -55,7 +55,7 @@ internal sealed class ScaleScenario : IScenario
         }
         await PodLoader.EnsureNamespaceAsync(api, ProbeNamespace, ct);
 
-        await IdleAsync(context, report, server.Pid, agent.Pid, 0, window, ct);
+        var idleRss = await IdleAsync(context, report, server.Pid, agent.Pid, 0, window, ct);
 
         await using var watch = await ClusterPodWatch.OpenAsync(config, context.Http2, ct);
         var posted = new long[total];
@@ -96,7 +96,8 @@ internal sealed class ScaleScenario : IScenario
         report.Add("server peak RSS", ProcStatus.PeakRssMegabytes(server.Pid), "MB", "VmHWM over the scenario");
         report.Add("agent peak RSS", ProcStatus.PeakRssMegabytes(agent.Pid), "MB", "VmHWM over the scenario");
 
-        await IdleAsync(context, report, server.Pid, agent.Pid, total, window, ct, startup.Missing == 0 ? null : $"not idle: {startup.Missing:N0} pods were still being scheduled");
+        var fullRss = await IdleAsync(context, report, server.Pid, agent.Pid, total, window, ct, startup.Missing == 0 ? null : $"not idle: {startup.Missing:N0} pods were still being scheduled");
+        IssueTargets.Check(report, nodes, total, agent.JoinMilliseconds, serverCpu.PerOperation(total - FirstBatch), mutationSummary.P99, idleRss, fullRss);
 
         var runs = context.Quick ? 2 : 3;
         context.Log($"{Name}: kubectl get pods -A over {total:N0} pods, {runs} runs after a warm-up");
@@ -114,7 +115,8 @@ internal sealed class ScaleScenario : IScenario
                 wall.AddMilliseconds(result.Milliseconds);
             }
         }
-        report.Add(wall, $"median of {runs} after a warm-up");
+        var listed = report.Add(wall, $"median of {runs} after a warm-up");
+        IssueTargets.CheckList(report, total, listed.P50);
         report.Notes.Add("Real-runtime figures for comparison: `agent-rss` (server + its real node agent with 0 and 100 `sleep` pods). " +
             "Fake containers have no processes, no network and pass every probe; the agent's pod workers, status writes, Leases and node status are the real code.");
     }
@@ -143,7 +145,8 @@ internal sealed class ScaleScenario : IScenario
     /// Settles a second, then reads both processes' CPU time over <paramref name="window"/> with nothing
     /// changing (cores = CPU time / wall time: leases, node status, resyncs, probe ticks) and their RSS.
     /// </summary>
-    private static async Task IdleAsync(BenchContext context, ScenarioReport report, int server, int agent, int pods, TimeSpan window, CancellationToken ct,
+    /// <returns>The server's RSS (MB) at the end of the window.</returns>
+    private static async Task<double> IdleAsync(BenchContext context, ScenarioReport report, int server, int agent, int pods, TimeSpan window, CancellationToken ct,
         string? caveat = null)
     {
         await Task.Delay(TimeSpan.FromSeconds(1), ct);
@@ -156,8 +159,10 @@ internal sealed class ScaleScenario : IScenario
         var note = $"idle {window.TotalSeconds:F0} s window, /proc/PID/stat" + (caveat is null ? "" : "; " + caveat);
         report.Add($"server CPU idle, {pods:N0} pods", serverCpu.ElapsedMilliseconds / 1000 / seconds, "cores", note);
         report.Add($"agent CPU idle, {pods:N0} pods", agentCpu.ElapsedMilliseconds / 1000 / seconds, "cores", note);
-        report.Add($"server RSS, {pods:N0} pods", ProcStatus.RssMegabytes(server), "MB", "VmRSS at the end of the window");
+        var rss = ProcStatus.RssMegabytes(server);
+        report.Add($"server RSS, {pods:N0} pods", rss, "MB", "VmRSS at the end of the window");
         report.Add($"agent RSS, {pods:N0} pods", ProcStatus.RssMegabytes(agent), "MB", "VmRSS at the end of the window");
+        return rss;
     }
 
     private static string Namespace(int index) => "scale-" + (index % Namespaces).ToString(CultureInfo.InvariantCulture);
