@@ -22,9 +22,16 @@ internal sealed record BenchOptions(
     /// <summary>How long the soak scenario runs (--soak-minutes; the issue's 60 by default).</summary>
     public double SoakMinutes { get; init; } = 60;
 
+    /// <summary>scale: fake nodes of 100 pods each (--scale-nodes; default 10 quick, 100 full).</summary>
+    public int? ScaleNodes { get; init; }
+
+    /// <summary>scale: the server's store, "sqlite" (default) or "etcd" (a 3-member cluster on loopback).</summary>
+    public string ScaleStore { get; init; } = "sqlite";
+
     public const string Usage = """
         Usage: Axolotl.Bench --server-bin PATH [--quick] [--only NAME[,NAME]] [--results DIR]
-                             [--kubectl PATH] [--http1] [--server-env KEY=VALUE]... [--node-arg FLAG]... [--server-arg FLAG]... [--repo DIR] [--cases a,b,c] [--soak-minutes N] [--list]
+                             [--kubectl PATH] [--http1] [--server-env KEY=VALUE]... [--node-arg FLAG]... [--server-arg FLAG]... [--repo DIR] [--cases a,b,c] [--soak-minutes N]
+                             [--scale-nodes N] [--scale-store sqlite|etcd] [--list]
 
           --server-bin PATH  the axolotl binary to measure (bench/run builds it and passes this)
           --quick            1,000 objects only and fewer runs (under 2 minutes)
@@ -38,6 +45,8 @@ internal sealed record BenchOptions(
           --repo DIR         repository whose commit the report names
           --cases LIST       service-load: run only these of its cases (a kills, b rollouts, c readiness)
           --soak-minutes N   soak: how long it runs, in minutes (default 60; the server is SIGKILLed and restarted halfway)
+          --scale-nodes N    scale: fake nodes of 100 pods each (default 10 quick, 100 full; 1000 is issue 34's 100,000 pods)
+          --scale-store S    scale: sqlite (default) or etcd (a 3-member etcd cluster on loopback)
           --list             print the scenarios and exit
         """;
 
@@ -50,6 +59,8 @@ internal sealed record BenchOptions(
         var nodeArguments = new List<string>();
         var serverArguments = new List<string>();
         var soakMinutes = 60.0;
+        int? scaleNodes = null;
+        var scaleStore = "sqlite";
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -73,6 +84,13 @@ internal sealed record BenchOptions(
                     soakMinutes = double.TryParse(Value(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var minutes) && minutes >= 1
                         ? minutes : throw new ArgumentException("--soak-minutes wants a number of minutes, at least 1");
                     break;
+                case "--scale-nodes":
+                    scaleNodes = int.TryParse(Value(), out var n) && n is >= 1 and <= 5000
+                        ? n : throw new ArgumentException("--scale-nodes wants a number of nodes from 1 to 5000");
+                    break;
+                case "--scale-store":
+                    scaleStore = Value() is "sqlite" or "etcd" ? args[i] : throw new ArgumentException("--scale-store wants sqlite or etcd");
+                    break;
                 case "--only": only = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                 default: throw new ArgumentException($"unknown argument \"{args[i]}\"");
             }
@@ -86,6 +104,8 @@ internal sealed record BenchOptions(
             NodeArguments = nodeArguments,
             ServerArguments = serverArguments,
             SoakMinutes = soakMinutes,
+            ScaleNodes = scaleNodes,
+            ScaleStore = scaleStore,
         };
     }
 }

@@ -42,7 +42,7 @@ internal sealed class StoreLatencyScenario : IScenario
         report.Add("create p99, etcd / SQLite", onEtcd.CreateP99 / sqlite.CreateP99, "x");
         report.Add("get p50, etcd / SQLite", onEtcd.GetP50 / sqlite.GetP50, "x");
         report.Add($"create throughput ({Clients} clients), etcd / SQLite", onEtcd.Throughput / sqlite.Throughput, "x");
-        report.Notes.Add($"etcd {EtcdVersion()} single member, default snapshot and fsync settings, data in {Path.GetTempPath()}; "
+        report.Notes.Add($"{EtcdCluster.Version()} single member, default snapshot and fsync settings, data in {Path.GetTempPath()}; "
             + "the server talks to it through the JSON gateway (ADR 0009)");
         report.Notes.Add($"{WarmupRequests} creates and gets in another namespace warm each server up first (not counted)");
     }
@@ -96,21 +96,6 @@ internal sealed class StoreLatencyScenario : IScenario
             var name = PodManifests.Name(i);
             await api.CreateAsync(path, PodManifests.Pod(WarmupNs, name), ct);
             await api.GetAsync($"{path}/{name}", ct);
-        }
-    }
-
-    private static string EtcdVersion()
-    {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo(EtcdMember.Binary, "--version") { RedirectStandardOutput = true, UseShellExecute = false });
-            var first = process?.StandardOutput.ReadLine() ?? "";
-            process?.WaitForExit();
-            return first.Replace("etcd Version: ", "", StringComparison.Ordinal).Trim();
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return "(version unknown)";
         }
     }
 }

@@ -32,21 +32,31 @@ internal sealed class ScaleScenario : IScenario
 
     public TimeSpan Budget(bool quick) => TimeSpan.FromSeconds(quick ? 60 : 300);
 
+    /// <summary>Past the full run's 100 nodes the budget grows with the pods (3 s per node).</summary>
+    public TimeSpan Budget(BenchOptions options) =>
+        Nodes(options) is var nodes && nodes > 100 ? TimeSpan.FromSeconds(3 * nodes + 120) : Budget(options.Quick);
+
+    private static int Nodes(BenchOptions options) => options.ScaleNodes ?? (options.Quick ? 10 : 100);
+
     public async Task RunAsync(BenchContext context, ScenarioReport report, CancellationToken ct)
     {
-        var nodes = context.Quick ? 10 : 100;
+        var nodes = Nodes(context.Options);
         var total = nodes * PodsPerNode;
         var window = TimeSpan.FromSeconds(context.Quick ? 2 : 10);
         // How long the pods may take to be Running after the last POST; within the budget, so the later phases still run.
-        var runningTimeout = TimeSpan.FromSeconds(context.Quick ? 30 : 150);
+        var runningTimeout = TimeSpan.FromSeconds(Math.Max(context.Quick ? 30 : 150, total / 100));
 
-        await using var server = await context.StartServerAsync(ct);
+        await using var etcd = context.Options.ScaleStore == "etcd" ? await EtcdCluster.StartAsync(3, ct) : null;
+        await using var server = etcd is null
+            ? await context.StartServerAsync(ct)
+            : await context.StartServerAsync(["--datastore-endpoint", etcd.Endpoints], ct);
+        report.Notes.Add(etcd is null ? "Store: SQLite (the server's default)." : $"Store: a 3-member etcd on loopback ({EtcdCluster.Version()}).");
         var config = server.Kubeconfig;
         context.Log($"{Name}: starting {nodes} fake nodes");
         await using var agent = await FakeNodesAgent.StartAsync(context.Options.ServerBinary, server, nodes, ct);
         using var api = context.Connect(server);
         var ready = Stopwatch.GetTimestamp();
-        await WaitNodesReadyAsync(api, nodes, ct);
+        await WaitNodesReadyAsync(api, nodes, ct, TimeSpan.FromSeconds(Math.Max(60, nodes / 5)));
         report.Add($"{nodes} fake nodes: spawn → joined", agent.JoinMilliseconds, "ms", "the agent's \"N fake nodes … joined\" line: every Node, Lease and pod watch is up");
         report.Add($"{nodes} fake nodes: joined → all Ready in the API", Stopwatch.GetElapsedTime(ready).TotalMilliseconds, "ms");
         for (var n = 0; n < Namespaces; n++)
@@ -105,7 +115,7 @@ internal sealed class ScaleScenario : IScenario
         var wall = new LatencySamples($"kubectl get pods -A, {total:N0} pods");
         for (var run = -1; run < runs; run++)
         {
-            var result = await kubectl.RunAsync(["get", "pods", "-A"], TimeSpan.FromSeconds(60), ct);
+            var result = await kubectl.RunAsync(["get", "pods", "-A"], TimeSpan.FromSeconds(Math.Max(60, total / 500)), ct);
             if (result.ExitCode != 0 || result.Lines != total + 1)
             {
                 throw new InvalidOperationException($"kubectl get pods -A: exit {result.ExitCode}, {result.Lines} lines (want {total} rows and a header): {result.Stderr}");
@@ -122,10 +132,10 @@ internal sealed class ScaleScenario : IScenario
     }
 
     /// <summary>Polls the node list until <paramref name="nodes"/> fake nodes say Ready.</summary>
-    internal static async Task WaitNodesReadyAsync(ApiClient api, int nodes, CancellationToken ct)
+    internal static async Task WaitNodesReadyAsync(ApiClient api, int nodes, CancellationToken ct, TimeSpan? limit = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        timeout.CancelAfter(limit ?? TimeSpan.FromSeconds(60));
         while (true)
         {
             using var list = JsonDocument.Parse(await api.GetAsync("/api/v1/nodes", timeout.Token));
