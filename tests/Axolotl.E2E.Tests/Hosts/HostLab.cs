@@ -78,6 +78,17 @@ public sealed class HostLab : IAsyncDisposable
         return result.ExitCode == 0 ? result.Stdout : throw new InvalidOperationException($"kubectl {string.Join(' ', args)}: {result}\n{Logs()}");
     }
 
+    /// <summary>What a failed wait needs to be understood: every pod with its node, the events, and each process's log tail.</summary>
+    public async Task<string> DiagnosticsAsync()
+    {
+        var pods = await KubectlAsync("get", "pods", "-A", "-o", "wide");
+        var nodes = await KubectlAsync("get", "nodes", "-o", "wide");
+        var events = await KubectlAsync("get", "events", "-A", "--sort-by=.lastTimestamp");
+        var eventLines = events.Stdout.Split('\n');
+        return $"--- pods ---\n{pods.Stdout}{pods.Stderr}\n--- nodes ---\n{nodes.Stdout}{nodes.Stderr}\n--- last events ---\n"
+            + string.Join('\n', eventLines.TakeLast(40)) + "\n" + Logs();
+    }
+
     public string Logs()
     {
         var text = new StringBuilder();

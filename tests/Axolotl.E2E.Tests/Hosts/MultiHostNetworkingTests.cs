@@ -149,9 +149,17 @@ public sealed class MultiHostNetworkingTests
                 "sh", "-c", $"mkdir -p /srv && echo hello-from-{host} > /srv/index.html && exec httpd -f -p 8080 -h /srv");
         }
         await lab.KubectlOkAsync("create", "service", "clusterip", "web", "--tcp=80:8080");
-        await Eventually.UntilAsync(() => lab.KubectlAsync("get", "pods", "-l", "app=web", "--no-headers"),
-            r => r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains("Running", StringComparison.Ordinal)) == Hosts,
-            "a web pod Running on every host", TimeSpan.FromSeconds(90));
+        try
+        {
+            await Eventually.UntilAsync(() => lab.KubectlAsync("get", "pods", "-l", "app=web", "--no-headers"),
+                r => r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains("Running", StringComparison.Ordinal)) == Hosts,
+                "a web pod Running on every host", TimeSpan.FromSeconds(90));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // CI once saw two of the three pods gone from the list: say where they went.
+            throw new InvalidOperationException($"{e.Message}\n{await lab.DiagnosticsAsync()}", e);
+        }
         var ips = new Dictionary<int, string>();
         foreach (var host in hosts)
         {
