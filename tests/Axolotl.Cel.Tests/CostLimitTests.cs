@@ -36,9 +36,10 @@ public sealed class CostLimitTests
 
         var result = Cel.Rule("self.items.map(x, self.s).join('').size() > 0", self, options: CostOnly);
 
+        // self.items 2; map 14 per item (reading __result__ 1, self.s 2, the list of one 10, + 1) and 1 for the result;
+        // join 0.2 per character of its million-character result; size 1; > 1.
         Assert.True(result.IsTrue);
-        Assert.InRange(result.Cost, 100_000, 200_000); // one million characters joined, at 0.1 per character
-
+        Assert.Equal(2 + 14_001 + 200_000 + 1 + 1, result.Cost);
     }
 
     [Fact]
@@ -46,21 +47,47 @@ public sealed class CostLimitTests
     {
         var result = Cel.Rule("self.all(x, x >= 0)", BigList, options: CostOnly);
 
+        // self 1; per item the loop check 2, reading __result__ 1, x 1, >= 1; the result 1.
         Assert.True(result.IsTrue);
-        Assert.InRange(result.Cost, 1000, 10_000);
+        Assert.Equal(1 + (5 * 1000) + 1, result.Cost);
+    }
+
+    [Fact]
+    public void A_rule_is_stopped_at_the_first_step_past_the_per_call_limit_where_upstream_stops_it()
+    {
+        // 1 + 5n + 1: n = 199,999 costs 999,997; with one more item the step that reaches 1,000,001 (its >=) is stopped.
+        var under = Cel.Rule("self.all(x, x >= 0)", Zeros(199_999), options: CostOnly);
+        var over = Cel.Rule("self.all(x, x >= 0)", Zeros(200_000), options: CostOnly);
+
+        Assert.True(under.IsTrue);
+        Assert.Equal(999_997, under.Cost);
+        Assert.True(over.Cancelled);
+        Assert.Equal("operation cancelled: actual cost limit exceeded", over.Error);
+        Assert.Equal(1_000_001, over.Cost);
+    }
+
+    [Fact]
+    public void A_stop_at_the_per_call_limit_that_also_spends_the_budget_reports_the_budget_as_upstream()
+    {
+        var options = new CelEvaluationOptions { Budget = new CelCostBudget(1_000_000), Timeout = TimeSpan.FromMinutes(10) };
+
+        var result = Cel.Rule("self.all(x, x >= 0)", Zeros(200_000), options: options);
+
+        Assert.Equal("validation failed due to running out of cost budget, no further validation rules will be run", result.Error);
+        Assert.Equal(1_000_001, result.Cost);
     }
 
     [Fact]
     public void Rules_of_one_request_draw_from_a_shared_budget_until_it_runs_out()
     {
-        var budget = new CelCostBudget(5_000);
+        var budget = new CelCostBudget(8_000);
         var options = new CelEvaluationOptions { Budget = budget, Timeout = TimeSpan.FromMinutes(10) };
 
         var first = Cel.Rule("self.all(x, x >= 0)", BigList, options: options);
         var second = Cel.Rule("self.all(x, x >= 0)", BigList, options: options);
 
         Assert.True(first.IsTrue);
-        Assert.Equal(5_000 - first.Cost, budget.Remaining + second.Cost);
+        Assert.Equal(8_000 - first.Cost, budget.Remaining + second.Cost);
         Assert.Equal("validation failed due to running out of cost budget, no further validation rules will be run", second.Error);
     }
 
@@ -100,6 +127,8 @@ public sealed class CostLimitTests
 
         Assert.All(results, Assert.True);
     }
+
+    private static string Zeros(int n) => "[" + string.Join(",", Enumerable.Repeat("0", n)) + "]";
 
     /// <summary>Each read of the clock moves it on by a fixed step, so a deadline passes after a known number of polls.</summary>
     private sealed class SteppingTimeProvider(TimeSpan step) : TimeProvider
