@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Axolotl.Cel.Types;
 
 namespace Axolotl.Cel.Tests;
 
@@ -55,26 +56,30 @@ public sealed class CostLimitTests
     [Fact]
     public void A_rule_is_stopped_at_the_first_step_past_the_per_call_limit_where_upstream_stops_it()
     {
-        // 1 + 5n + 1: n = 199,999 costs 999,997; with one more item the step that reaches 1,000,001 (its >=) is stopped.
-        var under = Cel.Rule("self.all(x, x >= 0)", Zeros(199_999), options: CostOnly);
-        var over = Cel.Rule("self.all(x, x >= 0)", Zeros(200_000), options: CostOnly);
+        // self 1; per item the loop check 2, reading __result__ 1, x 1, self 1, in the list's size; the result 1.
+        // 997 items cost 1 + 997 * 1,002 + 1 = 998,996. With 998 items the total is 999,997 before the last in,
+        // which brings it to 1,000,995: that step is stopped, and is the cost reported.
+        var under = Rule("self.all(x, x in self)", 997, CostOnly);
+        var over = Rule("self.all(x, x in self)", 998, CostOnly);
 
         Assert.True(under.IsTrue);
-        Assert.Equal(999_997, under.Cost);
+        Assert.Equal(998_996, under.Cost);
         Assert.True(over.Cancelled);
         Assert.Equal("operation cancelled: actual cost limit exceeded", over.Error);
-        Assert.Equal(1_000_001, over.Cost);
+        Assert.Equal(1_000_995, over.Cost);
     }
 
-    [Fact]
-    public void A_stop_at_the_per_call_limit_that_also_spends_the_budget_reports_the_budget_as_upstream()
+    [Theory]
+    [InlineData(1_000_500, "validation failed due to running out of cost budget, no further validation rules will be run", 1_000_500 - 1_000_995)]
+    [InlineData(1_001_000, "operation cancelled: actual cost limit exceeded", 1_001_000 - 1_000_995)]
+    public void A_stop_at_the_per_call_limit_reports_the_budget_when_it_also_spent_it_as_upstream_checks_the_budget_first(long budget, string error, long left)
     {
-        var options = new CelEvaluationOptions { Budget = new CelCostBudget(1_000_000), Timeout = TimeSpan.FromMinutes(10) };
+        var shared = new CelCostBudget(budget);
 
-        var result = Cel.Rule("self.all(x, x >= 0)", Zeros(200_000), options: options);
+        var result = Rule("self.all(x, x in self)", 998, new CelEvaluationOptions { Budget = shared, Timeout = TimeSpan.FromMinutes(10) });
 
-        Assert.Equal("validation failed due to running out of cost budget, no further validation rules will be run", result.Error);
-        Assert.Equal(1_000_001, result.Cost);
+        Assert.Equal(error, result.Error);
+        Assert.Equal(left, shared.Remaining);
     }
 
     [Fact]
@@ -128,7 +133,14 @@ public sealed class CostLimitTests
         Assert.All(results, Assert.True);
     }
 
-    private static string Zeros(int n) => "[" + string.Join(",", Enumerable.Repeat("0", n)) + "]";
+    // A rule over a list of n zeros whose schema says it is a list of integers, so that `in` resolves to its list overload.
+    private static CelEvalResult Rule(string rule, int n, CelEvaluationOptions options)
+    {
+        var compiled = CelEnvironment.ForCustomResourceRules(CelDeclType.List(CelDeclType.Int), optionalOldSelf: false).Compile(rule);
+        Assert.True(compiled.Success, compiled.Error);
+        var self = JsonNode.Parse("[" + string.Join(",", Enumerable.Repeat("0", n)) + "]");
+        return compiled.Program!.Evaluate(new Dictionary<string, JsonNode?> { ["self"] = self }, options);
+    }
 
     /// <summary>Each read of the clock moves it on by a fixed step, so a deadline passes after a known number of polls.</summary>
     private sealed class SteppingTimeProvider(TimeSpan step) : TimeProvider
