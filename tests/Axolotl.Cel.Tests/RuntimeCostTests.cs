@@ -212,6 +212,44 @@ public sealed class RuntimeCostTests
         Assert.Equal(6, overLimit.Cost);
     }
 
+    [Fact]
+    public void Selecting_from_a_computed_value_costs_the_value_plus_one_for_the_chain()
+    {
+        Assert.Equal(2, Cost("[1, 2, 3][0]"));
+        Assert.Equal(13, Cost("[x][0]", ("x", CelDeclType.Int, 1L)));
+        Assert.Equal(31, Cost("{'a': x}", ("x", CelDeclType.Int, 1L)));
+    }
+
+    [Fact]
+    public void An_optional_field_costs_one_only_when_it_is_there()
+    {
+        var type = CelDeclType.Map(CelDeclType.String, CelDeclType.String);
+        var m = Map(("a", "v"));
+
+        Assert.Equal(2, Cost("m.?a.orValue('z')", ("m", type, m)));
+        Assert.Equal(1, Cost("m.?b.orValue('z')", ("m", type, m)));
+        Assert.Equal(2, Cost("m[?'b'].hasValue()", ("m", type, m)));
+    }
+
+    [Fact]
+    public void A_call_whose_dyn_arguments_leave_several_overloads_costs_one()
+    {
+        var text = new string('x', 100);
+
+        Assert.Equal(22, Cost("x + y", ("x", CelDeclType.String, text), ("y", CelDeclType.String, text)));
+        Assert.Equal(3, Cost("x + y", ("x", CelDeclType.Dyn, text), ("y", CelDeclType.Dyn, text)));
+    }
+
+    [Fact]
+    public void A_map_macro_goes_on_after_an_error_and_charges_every_item()
+    {
+        var result = Evaluate("[1, 0, 2].map(x, 10 / x)", new CelEvaluationOptions());
+
+        // Per item: reading __result__ 1, x 1, / 1, the list of one 10, + 1; then the result 1.
+        Assert.Equal("division by zero", result.Error);
+        Assert.Equal((3 * 14) + 1, result.Cost);
+    }
+
     private static long Cost(string expression, params (string Name, CelDeclType Type, object Value)[] variables)
     {
         var result = Evaluate(expression, new CelEvaluationOptions(), variables);
