@@ -8,10 +8,10 @@ internal static class ListFunctions
 {
     public static void Register(Dictionary<string, CelFunction> m)
     {
-        m["isSorted"] = (a, s) => a is [IReadOnlyList<object> l] ? IsSorted(l) : CelError.NoSuchOverload("isSorted");
+        m["isSorted"] = (a, _) => a is [IReadOnlyList<object> l] ? IsSorted(l) : CelError.NoSuchOverload("isSorted");
         m["sum"] = (a, s) => a is [IReadOnlyList<object> l] ? Sum(l, s) : CelError.NoSuchOverload("sum");
-        m["min"] = (a, s) => a is [IReadOnlyList<object> l] ? Extreme(l, "min", c => c < 0) : CelError.NoSuchOverload("min");
-        m["max"] = (a, s) => a is [IReadOnlyList<object> l] ? Extreme(l, "max", c => c > 0) : CelError.NoSuchOverload("max");
+        m["min"] = (a, _) => a is [IReadOnlyList<object> l] ? Extreme(l, "min", c => c < 0) : CelError.NoSuchOverload("min");
+        m["max"] = (a, _) => a is [IReadOnlyList<object> l] ? Extreme(l, "max", c => c > 0) : CelError.NoSuchOverload("max");
     }
 
     internal static object IndexOf(object[] a, bool last)

@@ -1,4 +1,3 @@
-using Axolotl.Cel.Costs;
 using Axolotl.Cel.Values;
 
 namespace Axolotl.Cel.Library;
@@ -21,8 +20,8 @@ internal static class Operators
             _ => CelError.NoSuchOverload("-_"),
         };
         g["!_"] = (a, _) => a[0] is bool b ? !b : CelError.NoSuchOverload("!_");
-        g["=="] = (a, _) => Equality(a[0], a[1]);
-        g["!="] = (a, _) => Equality(a[0], a[1]) is bool b ? !b : CelError.NoSuchOverload("_!=_");
+        g["=="] = (a, _) => CelValues.Equal(a[0], a[1]);
+        g["!="] = (a, _) => CelValues.Equal(a[0], a[1]) is bool b ? !b : CelError.NoSuchOverload("_!=_");
         g["<"] = (a, _) => Relation(a[0], a[1], "<", c => c < 0);
         g["<="] = (a, _) => Relation(a[0], a[1], "<=", c => c <= 0);
         g[">"] = (a, _) => Relation(a[0], a[1], ">", c => c > 0);
@@ -33,8 +32,6 @@ internal static class Operators
     }
 
     internal static CelError Overflow() => new("return error for overflow");
-
-    private static object Equality(object a, object b) => CelValues.Equal(a, b);
 
     private static object Relation(object a, object b, string op, Func<int, bool> test)
     {

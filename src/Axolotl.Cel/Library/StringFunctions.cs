@@ -1,4 +1,3 @@
-using Axolotl.Cel.Costs;
 using System.Text;
 using Axolotl.Cel.Values;
 
