@@ -13,12 +13,14 @@ public sealed class CelProgram
 {
     private readonly CheckedAst _checked;
     private readonly Expr _tree;
+    private readonly CostPlan _plan;
 
     internal CelProgram(string expression, CheckedAst checkedAst)
     {
         Expression = expression;
         _checked = checkedAst;
         _tree = checkedAst.Tree;
+        _plan = new CostPlan(checkedAst);
     }
 
     public string Expression { get; }
@@ -49,7 +51,7 @@ public sealed class CelProgram
         var cost = new CostTracker(options.CostLimit, options.Budget?.Remaining, time, deadline, options.CancellationToken);
         try
         {
-            var value = new Interpreter(variables, cost).Eval(_tree, null);
+            var value = new Interpreter(variables, cost, _plan).Eval(_tree, null);
             return value is CelError e ? new CelEvalResult(null, e.Message, cost.Used) : new CelEvalResult(value, null, cost.Used);
         }
         catch (Exception e) when (e is CelCostLimitExceededException or CelEvaluationCancelledException)

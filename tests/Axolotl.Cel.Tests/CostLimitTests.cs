@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Axolotl.Cel.Types;
 
 namespace Axolotl.Cel.Tests;
 
@@ -36,9 +37,10 @@ public sealed class CostLimitTests
 
         var result = Cel.Rule("self.items.map(x, self.s).join('').size() > 0", self, options: CostOnly);
 
+        // self.items 2; map 14 per item (reading __result__ 1, self.s 2, the list of one 10, + 1) and 1 for the result;
+        // join 0.2 per character of its million-character result; size 1; > 1.
         Assert.True(result.IsTrue);
-        Assert.InRange(result.Cost, 100_000, 200_000); // one million characters joined, at 0.1 per character
-
+        Assert.Equal(2 + 14_001 + 200_000 + 1 + 1, result.Cost);
     }
 
     [Fact]
@@ -46,21 +48,51 @@ public sealed class CostLimitTests
     {
         var result = Cel.Rule("self.all(x, x >= 0)", BigList, options: CostOnly);
 
+        // self 1; per item the loop check 2, reading __result__ 1, x 1, >= 1; the result 1.
         Assert.True(result.IsTrue);
-        Assert.InRange(result.Cost, 1000, 10_000);
+        Assert.Equal(1 + (5 * 1000) + 1, result.Cost);
+    }
+
+    [Fact]
+    public void A_rule_is_stopped_at_the_first_step_past_the_per_call_limit_where_upstream_stops_it()
+    {
+        // self 1; per item the loop check 2, reading __result__ 1, x 1, self 1, in the list's size; the result 1.
+        // 997 items cost 1 + 997 * 1,002 + 1 = 998,996. With 998 items the total is 999,997 before the last in,
+        // which brings it to 1,000,995: that step is stopped, and is the cost reported.
+        var under = Rule("self.all(x, x in self)", 997, CostOnly);
+        var over = Rule("self.all(x, x in self)", 998, CostOnly);
+
+        Assert.True(under.IsTrue);
+        Assert.Equal(998_996, under.Cost);
+        Assert.True(over.Cancelled);
+        Assert.Equal("operation cancelled: actual cost limit exceeded", over.Error);
+        Assert.Equal(1_000_995, over.Cost);
+    }
+
+    [Theory]
+    [InlineData(1_000_500, "validation failed due to running out of cost budget, no further validation rules will be run", 1_000_500 - 1_000_995)]
+    [InlineData(1_001_000, "operation cancelled: actual cost limit exceeded", 1_001_000 - 1_000_995)]
+    public void A_stop_at_the_per_call_limit_reports_the_budget_when_it_also_spent_it_as_upstream_checks_the_budget_first(long budget, string error, long left)
+    {
+        var shared = new CelCostBudget(budget);
+
+        var result = Rule("self.all(x, x in self)", 998, new CelEvaluationOptions { Budget = shared, Timeout = TimeSpan.FromMinutes(10) });
+
+        Assert.Equal(error, result.Error);
+        Assert.Equal(left, shared.Remaining);
     }
 
     [Fact]
     public void Rules_of_one_request_draw_from_a_shared_budget_until_it_runs_out()
     {
-        var budget = new CelCostBudget(5_000);
+        var budget = new CelCostBudget(8_000);
         var options = new CelEvaluationOptions { Budget = budget, Timeout = TimeSpan.FromMinutes(10) };
 
         var first = Cel.Rule("self.all(x, x >= 0)", BigList, options: options);
         var second = Cel.Rule("self.all(x, x >= 0)", BigList, options: options);
 
         Assert.True(first.IsTrue);
-        Assert.Equal(5_000 - first.Cost, budget.Remaining + second.Cost);
+        Assert.Equal(8_000 - first.Cost, budget.Remaining + second.Cost);
         Assert.Equal("validation failed due to running out of cost budget, no further validation rules will be run", second.Error);
     }
 
@@ -99,6 +131,15 @@ public sealed class CostLimitTests
             .ToList();
 
         Assert.All(results, Assert.True);
+    }
+
+    // A rule over a list of n zeros whose schema says it is a list of integers, so that `in` resolves to its list overload.
+    private static CelEvalResult Rule(string rule, int n, CelEvaluationOptions options)
+    {
+        var compiled = CelEnvironment.ForCustomResourceRules(CelDeclType.List(CelDeclType.Int), optionalOldSelf: false).Compile(rule);
+        Assert.True(compiled.Success, compiled.Error);
+        var self = JsonNode.Parse("[" + string.Join(",", Enumerable.Repeat("0", n)) + "]");
+        return compiled.Program!.Evaluate(new Dictionary<string, JsonNode?> { ["self"] = self }, options);
     }
 
     /// <summary>Each read of the clock moves it on by a fixed step, so a deadline passes after a known number of polls.</summary>

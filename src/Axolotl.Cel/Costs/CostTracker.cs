@@ -1,13 +1,22 @@
 namespace Axolotl.Cel.Costs;
 
 /// <summary>
-/// Counts the runtime cost of one evaluation and stops it when a limit is passed, as cel-go's actual-cost tracker does
-/// for kube-apiserver. It also polls the cancellation token and the deadline every few hundred steps, so that no
-/// evaluation can run past its wall-clock allowance even if the cost model undercounts something.
+/// Adds up the runtime cost of one evaluation step by step, as cel-go's cost tracker does for kube-apiserver, and stops
+/// the evaluation at the first step that takes the total past the per-call limit. It also polls the cancellation token
+/// and the deadline every few hundred steps, so that no evaluation can run past its wall-clock allowance even where the
+/// cost model charges little for real work.
 /// </summary>
-/// <remarks><paramref name="sharedRemaining"/> is what is left of a budget shared with other rules, or null when there is none.</remarks>
+/// <remarks>
+/// <paramref name="sharedRemaining"/> is what is left of a budget shared with other rules, or null when there is none.
+/// Upstream compares the rule's cost with that budget only after the rule stops; since the cost only grows, stopping as
+/// soon as it is over the budget gives the same message sooner. A stop at the per-call limit that also passes the
+/// budget reports the budget, as upstream checks the budget first.
+/// </remarks>
 internal sealed class CostTracker(long limit, long? sharedRemaining, TimeProvider time, long deadlineTimestamp, CancellationToken ct)
 {
+    public const string LimitExceeded = "operation cancelled: actual cost limit exceeded";
+    public const string OutOfBudget = "validation failed due to running out of cost budget, no further validation rules will be run";
+
     private const int PollEvery = 256;
     private int _sincePoll;
 
@@ -15,15 +24,11 @@ internal sealed class CostTracker(long limit, long? sharedRemaining, TimeProvide
 
     public void Add(long cost)
     {
-        Used += cost;
-        if (Used > limit)
+        Used = Saturating.Add(Used, cost);
+        var overBudget = sharedRemaining is { } left && Used > left;
+        if (Used > limit || overBudget)
         {
-            throw new CelCostLimitExceededException("operation cancelled: actual cost limit exceeded");
-        }
-
-        if (sharedRemaining is { } left && left - Used < 0)
-        {
-            throw new CelCostLimitExceededException("validation failed due to running out of cost budget, no further validation rules will be run");
+            throw new CelCostLimitExceededException(overBudget ? OutOfBudget : LimitExceeded);
         }
 
         if (++_sincePoll >= PollEvery)

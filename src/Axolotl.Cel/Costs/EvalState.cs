@@ -1,9 +1,7 @@
 namespace Axolotl.Cel.Costs;
 
-/// <summary>What a function may use while it runs: the cost tracker (size-proportional costs) and a regex cache.</summary>
-internal sealed class EvalState(CostTracker cost)
+/// <summary>What a function may keep for the length of one evaluation: compiled regexes, by pattern.</summary>
+internal sealed class EvalState
 {
-    public CostTracker Cost { get; } = cost;
-
     public Dictionary<string, System.Text.RegularExpressions.Regex> Regexes { get; } = new(StringComparer.Ordinal);
 }

@@ -8,26 +8,19 @@ internal static class ListFunctions
 {
     public static void Register(Dictionary<string, CelFunction> m)
     {
-        m["isSorted"] = (a, s) => a is [IReadOnlyList<object> l] ? Charge(s, l, IsSorted(l)) : CelError.NoSuchOverload("isSorted");
-        m["sum"] = (a, s) => a is [IReadOnlyList<object> l] ? Charge(s, l, Sum(l, s)) : CelError.NoSuchOverload("sum");
-        m["min"] = (a, s) => a is [IReadOnlyList<object> l] ? Charge(s, l, Extreme(l, "min", c => c < 0)) : CelError.NoSuchOverload("min");
-        m["max"] = (a, s) => a is [IReadOnlyList<object> l] ? Charge(s, l, Extreme(l, "max", c => c > 0)) : CelError.NoSuchOverload("max");
+        m["isSorted"] = (a, _) => a is [IReadOnlyList<object> l] ? IsSorted(l) : CelError.NoSuchOverload("isSorted");
+        m["sum"] = (a, s) => a is [IReadOnlyList<object> l] ? Sum(l, s) : CelError.NoSuchOverload("sum");
+        m["min"] = (a, _) => a is [IReadOnlyList<object> l] ? Extreme(l, "min", c => c < 0) : CelError.NoSuchOverload("min");
+        m["max"] = (a, _) => a is [IReadOnlyList<object> l] ? Extreme(l, "max", c => c > 0) : CelError.NoSuchOverload("max");
     }
 
-    private static object Charge(EvalState s, IReadOnlyList<object> l, object result)
-    {
-        s.Cost.Add(l.Count);
-        return result;
-    }
-
-    internal static object IndexOf(object[] a, bool last, EvalState s)
+    internal static object IndexOf(object[] a, bool last)
     {
         if (a is not [IReadOnlyList<object> l, var item])
         {
             return CelError.NoSuchOverload(last ? "lastIndexOf" : "indexOf");
         }
 
-        s.Cost.Add(l.Count);
         for (var k = 0; k < l.Count; k++)
         {
             var i = last ? l.Count - 1 - k : k;

@@ -1,4 +1,3 @@
-using Axolotl.Cel.Costs;
 using Axolotl.Cel.Values;
 
 namespace Axolotl.Cel.Library;
@@ -8,7 +7,7 @@ internal static class Operators
 {
     public static void Register(Dictionary<string, CelFunction> g)
     {
-        g["+"] = (a, s) => Add(a[0], a[1], s);
+        g["+"] = (a, _) => Add(a[0], a[1]);
         g["-"] = (a, _) => Subtract(a[0], a[1]);
         g["*"] = (a, _) => Multiply(a[0], a[1]);
         g["/"] = (a, _) => Divide(a[0], a[1]);
@@ -21,34 +20,18 @@ internal static class Operators
             _ => CelError.NoSuchOverload("-_"),
         };
         g["!_"] = (a, _) => a[0] is bool b ? !b : CelError.NoSuchOverload("!_");
-        g["=="] = (a, s) => Equality(a[0], a[1], s);
-        g["!="] = (a, s) => Equality(a[0], a[1], s) is bool b ? !b : CelError.NoSuchOverload("_!=_");
+        g["=="] = (a, _) => CelValues.Equal(a[0], a[1]);
+        g["!="] = (a, _) => CelValues.Equal(a[0], a[1]) is bool b ? !b : CelError.NoSuchOverload("_!=_");
         g["<"] = (a, _) => Relation(a[0], a[1], "<", c => c < 0);
         g["<="] = (a, _) => Relation(a[0], a[1], "<=", c => c <= 0);
         g[">"] = (a, _) => Relation(a[0], a[1], ">", c => c > 0);
         g[">="] = (a, _) => Relation(a[0], a[1], ">=", c => c >= 0);
-        g["in"] = (a, s) => In(a[0], a[1], s);
+        g["in"] = (a, _) => In(a[0], a[1]);
         g["[]"] = (a, _) => Index(a[0], a[1]);
         g["[?]"] = (a, _) => OptionalIndex(a[0], a[1]);
     }
 
     internal static CelError Overflow() => new("return error for overflow");
-
-    private static object Equality(object a, object b, EvalState s)
-    {
-        s.Cost.Add(SizeCost(a));
-        return CelValues.Equal(a, b);
-    }
-
-    // Comparing, copying or searching a string or list costs in proportion to its size (cel-go charges 0.1 per unit).
-    internal static long SizeCost(object v) => v switch
-    {
-        string str => str.Length / 10,
-        CelBytes b => b.Data.Length / 10,
-        IReadOnlyList<object> l => l.Count / 10,
-        CelMap m => m.Count / 10,
-        _ => 0,
-    };
 
     private static object Relation(object a, object b, string op, Func<int, bool> test)
     {
@@ -62,7 +45,7 @@ internal static class Operators
         return r is { } v ? test(v) : CelError.NoSuchOverload($"_{op}_");
     }
 
-    private static object Add(object a, object b, EvalState s)
+    private static object Add(object a, object b)
     {
         try
         {
@@ -72,15 +55,12 @@ internal static class Operators
                 case (ulong x, ulong y): return checked(x + y);
                 case (double x, double y): return x + y;
                 case (string x, string y):
-                    s.Cost.Add((x.Length + y.Length) / 10);
                     return x + y;
                 case (CelBytes x, CelBytes y):
-                    s.Cost.Add((x.Data.Length + y.Data.Length) / 10);
                     return new CelBytes([.. x.Data, .. y.Data]);
                 case (IReadOnlyList<object> x, IReadOnlyList<object> y):
-                    // A full unit per element copied: concatenation is how a rule could grow memory fastest.
-                    s.Cost.Add(x.Count + y.Count);
-                    return (IReadOnlyList<object>)[.. x, .. y];
+                    // cel-go charges 1 for this, so it must not copy: a rule could otherwise double a list per step.
+                    return CelConcatList.Of(x, y);
                 case (DateTimeOffset t, TimeSpan d): return TimeFunctions.CheckTimestamp(t.Add(d));
                 case (TimeSpan d, DateTimeOffset t): return TimeFunctions.CheckTimestamp(t.Add(d));
                 case (TimeSpan x, TimeSpan y): return TimeFunctions.CheckDuration(x + y);
@@ -159,12 +139,11 @@ internal static class Operators
         _ => CelError.NoSuchOverload("_%_"),
     };
 
-    private static object In(object item, object container, EvalState s)
+    private static object In(object item, object container)
     {
         switch (container)
         {
             case IReadOnlyList<object> list:
-                s.Cost.Add(list.Count / 10);
                 foreach (var x in list)
                 {
                     if (CelValues.Equal(item, x))
@@ -219,7 +198,7 @@ internal static class Operators
         }
     }
 
-    private static object OptionalIndex(object target, object index)
+    internal static object OptionalIndex(object target, object index)
     {
         if (target is CelOptional opt)
         {

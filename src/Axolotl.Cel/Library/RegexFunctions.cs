@@ -28,7 +28,6 @@ internal static class RegexFunctions
 
     private static object Run(EvalState s, string input, string pattern, Func<Regex, object> f)
     {
-        s.Cost.Add(1 + (input.Length / 10) + (pattern.Length / 10));
         if (!s.Regexes.TryGetValue(pattern, out var regex))
         {
             try

@@ -1,4 +1,3 @@
-using Axolotl.Cel.Costs;
 using System.Text;
 using Axolotl.Cel.Values;
 
@@ -14,20 +13,20 @@ internal static class StringFunctions
     {
         g["size"] = (a, _) => a.Length == 1 ? Size(a[0]) : CelError.NoSuchOverload("size");
         m["size"] = (a, _) => a.Length == 1 ? Size(a[0]) : CelError.NoSuchOverload("size");
-        m["contains"] = (a, s) => Str2(a, "contains", s, (x, y) => x.Contains(y, StringComparison.Ordinal));
-        m["startsWith"] = (a, s) => Str2(a, "startsWith", s, (x, y) => x.StartsWith(y, StringComparison.Ordinal));
-        m["endsWith"] = (a, s) => Str2(a, "endsWith", s, (x, y) => x.EndsWith(y, StringComparison.Ordinal));
+        m["contains"] = (a, _) => Str2(a, "contains", (x, y) => x.Contains(y, StringComparison.Ordinal));
+        m["startsWith"] = (a, _) => Str2(a, "startsWith", (x, y) => x.StartsWith(y, StringComparison.Ordinal));
+        m["endsWith"] = (a, _) => Str2(a, "endsWith", (x, y) => x.EndsWith(y, StringComparison.Ordinal));
         m["charAt"] = (a, _) => a is [string s, long i] ? CharAt(s, i) : CelError.NoSuchOverload("charAt");
-        m["indexOf"] = (a, st) => a[0] is string ? IndexOf(a, last: false, st) : ListFunctions.IndexOf(a, last: false, st);
-        m["lastIndexOf"] = (a, st) => a[0] is string ? IndexOf(a, last: true, st) : ListFunctions.IndexOf(a, last: true, st);
-        m["lowerAscii"] = (a, s) => a is [string x] ? Charged(s, x, AsciiCase(x, upper: false)) : CelError.NoSuchOverload("lowerAscii");
-        m["upperAscii"] = (a, s) => a is [string x] ? Charged(s, x, AsciiCase(x, upper: true)) : CelError.NoSuchOverload("upperAscii");
-        m["replace"] = (a, s) => Replace(a, s);
-        m["split"] = (a, s) => Split(a, s);
+        m["indexOf"] = (a, _) => a[0] is string ? IndexOf(a, last: false) : ListFunctions.IndexOf(a, last: false);
+        m["lastIndexOf"] = (a, _) => a[0] is string ? IndexOf(a, last: true) : ListFunctions.IndexOf(a, last: true);
+        m["lowerAscii"] = (a, _) => a is [string x] ? AsciiCase(x, upper: false) : CelError.NoSuchOverload("lowerAscii");
+        m["upperAscii"] = (a, _) => a is [string x] ? AsciiCase(x, upper: true) : CelError.NoSuchOverload("upperAscii");
+        m["replace"] = (a, _) => Replace(a);
+        m["split"] = (a, _) => Split(a);
         m["substring"] = (a, _) => Substring(a);
-        m["trim"] = (a, s) => a is [string x] ? Charged(s, x, x.Trim()) : CelError.NoSuchOverload("trim");
-        m["reverse"] = (a, s) => a is [string x] ? Charged(s, x, new string(Runes(x).Reverse().SelectMany(r => r.ToString()).ToArray())) : CelError.NoSuchOverload("reverse");
-        m["join"] = (a, s) => Join(a, s);
+        m["trim"] = (a, _) => a is [string x] ? x.Trim() : CelError.NoSuchOverload("trim");
+        m["reverse"] = (a, _) => a is [string x] ? new string(Runes(x).Reverse().SelectMany(r => r.ToString()).ToArray()) : CelError.NoSuchOverload("reverse");
+        m["join"] = (a, _) => Join(a);
         g["strings.quote"] = (a, _) => a is [string x] ? Quote(x) : CelError.NoSuchOverload("strings.quote");
     }
 
@@ -40,20 +39,13 @@ internal static class StringFunctions
         _ => CelError.NoSuchOverload("size"),
     };
 
-    private static object Charged(EvalState s, string input, object result)
-    {
-        s.Cost.Add(input.Length / 10);
-        return result;
-    }
-
-    private static object Str2(object[] a, string name, EvalState s, Func<string, string, bool> f)
+    private static object Str2(object[] a, string name, Func<string, string, bool> f)
     {
         if (a is not [string x, string y])
         {
             return CelError.NoSuchOverload(name);
         }
 
-        s.Cost.Add((x.Length + y.Length) / 10);
         return f(x, y);
     }
 
@@ -87,14 +79,13 @@ internal static class StringFunctions
         return i < 0 || i > r.Length ? new CelError($"index out of range: {i}") : i == r.Length ? "" : r[i].ToString();
     }
 
-    private static object IndexOf(object[] a, bool last, EvalState st)
+    private static object IndexOf(object[] a, bool last)
     {
         if (a is not [string s, string sub, ..] || a.Length > 3 || (a.Length == 3 && a[2] is not long))
         {
             return CelError.NoSuchOverload(last ? "lastIndexOf" : "indexOf");
         }
 
-        st.Cost.Add(s.Length / 10);
         var hay = Runes(s);
         var needle = Runes(sub);
         var start = a.Length == 3 ? (long)a[2] : last ? hay.Length : 0;
@@ -139,14 +130,13 @@ internal static class StringFunctions
         return new string(chars);
     }
 
-    private static object Replace(object[] a, EvalState st)
+    private static object Replace(object[] a)
     {
         if (a is not [string s, string from, string to, ..] || a.Length > 4 || (a.Length == 4 && a[3] is not long))
         {
             return CelError.NoSuchOverload("replace");
         }
 
-        st.Cost.Add(s.Length / 10);
         var n = a.Length == 4 ? (long)a[3] : -1;
         if (n < 0)
         {
@@ -170,14 +160,13 @@ internal static class StringFunctions
         return sb.Append(s, pos, s.Length - pos).ToString();
     }
 
-    private static object Split(object[] a, EvalState st)
+    private static object Split(object[] a)
     {
         if (a is not [string s, string sep, ..] || a.Length > 3 || (a.Length == 3 && a[2] is not long))
         {
             return CelError.NoSuchOverload("split");
         }
 
-        st.Cost.Add(s.Length / 10);
         var n = a.Length == 3 ? (long)a[2] : -1;
         if (n == 0)
         {
@@ -223,7 +212,7 @@ internal static class StringFunctions
         return end < start ? new CelError($"invalid substring range. start: {start}, end: {end}") : Join(r.Skip((int)start).Take((int)(end - start)));
     }
 
-    private static object Join(object[] a, EvalState st)
+    private static object Join(object[] a)
     {
         if (a is not [IReadOnlyList<object> list, ..] || a.Length > 2 || (a.Length == 2 && a[1] is not string))
         {
@@ -234,8 +223,6 @@ internal static class StringFunctions
         {
             return CelError.NoSuchOverload("join");
         }
-
-        st.Cost.Add(list.Count + (list.Sum(x => (long)((string)x).Length) / 10));
 
         return string.Join(a.Length == 2 ? (string)a[1] : "", list.Cast<string>());
     }

@@ -7,40 +7,87 @@ namespace Axolotl.Cel.Runtime;
 
 /// <summary>
 /// Walks a checked expression tree. Errors are values (<see cref="CelError"/>) so the non-strict operators can absorb
-/// them; every node visited and every comprehension step is charged to the <see cref="CostTracker"/>.
+/// them. Each step is charged to the <see cref="CostTracker"/> as cel-go's cost observer charges the instruction
+/// kube-apiserver's planner makes of it: reading a variable or applying a field or index 1 (see
+/// <c>Interpreter.Attributes.cs</c>), a constant 0, building a list 10 and a map 30, a function call its
+/// <see cref="CallCosts"/>, the logical operators, the conditional and <c>or</c>/<c>orValue</c> nothing of their own.
 /// </summary>
-internal sealed class Interpreter(IReadOnlyDictionary<string, object> variables, CostTracker cost)
+internal sealed partial class Interpreter(IReadOnlyDictionary<string, object> variables, CostTracker cost, CostPlan plan)
 {
-    private readonly EvalState _state = new(cost);
+    private const long ListCreateCost = 10;
+    private const long MapCreateCost = 30;
+
+    private readonly EvalState _state = new();
+
+    // Above zero while evaluating a node the planner folded into a constant: its parts cost nothing.
+    private int _folded;
+
+    public CostPlan Plan => plan;
+
+    public void Charge(long amount)
+    {
+        if (_folded == 0)
+        {
+            cost.Add(amount);
+        }
+    }
 
     public object Eval(Expr e, Scope? scope)
     {
         // The parser bounds depth; this is the backstop that turns a too-deep tree into an error, not a crash.
         System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
-        cost.Add(1);
+        if (_folded == 0 && plan.IsConstant(e))
+        {
+            return Constant(e, scope);
+        }
         switch (e)
         {
             case LiteralExpr l:
                 return l.Value;
             case IdentExpr id:
-                return Lookup(id.Name, scope);
-            case SelectExpr s:
-                return Select(s, scope);
+                var value = Lookup(id.Name, scope);
+                Charge(1);
+                return value;
+            case SelectExpr or CallExpr { Function: "[]" or "[?]" }:
+                return Attribute(e, scope);
+            case CallExpr { Function: "?:" } c:
+                return Conditional(c, scope);
             case CallExpr c:
                 return Call(c, scope);
             case ListExpr l:
-                return List(l, scope);
+                var list = List(l, scope);
+                Charge(ListCreateCost);
+                return list;
             case MapExpr m:
-                return Map(m, scope);
+                var map = Map(m, scope);
+                Charge(MapCreateCost);
+                return map;
             case ComprehensionExpr c:
                 return Comprehension(c, scope);
             case OptMapExpr o:
                 return OptMap(o, scope);
             case BindExpr b:
-                var init = Eval(b.Init, scope);
-                return Eval(b.Body, new Scope(b.Name, init, scope));
+                // cel-go's bind is a fold over [] whose accumulator is the variable, initialised when first read.
+                return Eval(b.Body, new Scope(b.Name, () => Eval(b.Init, scope), scope));
             default:
                 return new CelError($"unsupported expression {e.GetType().Name}");
+        }
+    }
+
+    private object Constant(Expr e, Scope? scope)
+    {
+        if (e is CallExpr c && CostPlan.IsEmptyMembership(c))
+        {
+            return false;
+        }
+        _folded++;
+        try
+        {
+            return Eval(e, scope);
+        }
+        finally
+        {
+            _folded--;
         }
     }
 
@@ -59,90 +106,51 @@ internal sealed class Interpreter(IReadOnlyDictionary<string, object> variables,
         return CelType.ByName.TryGetValue(name, out var t) ? t : new CelError($"no such attribute: {name}");
     }
 
-    private object Select(SelectExpr s, Scope? scope)
-    {
-        var operand = Eval(s.Operand, scope);
-        if (operand is CelError)
-        {
-            return operand;
-        }
-
-        if (operand is CelOptional { } o && s.TestOnly)
-        {
-            return o.HasValue && o.Value is CelMap om && om.TryGetValue(FieldNames.Unescape(s.Field), out _);
-        }
-
-        if (operand is CelOptional opt)
-        {
-            // Once a chain is optional it stays optional: a missing field further on is "none", not an error.
-            return opt.HasValue ? SelectOptional(opt.Value!, s.Field) : CelOptional.None;
-        }
-
-        if (s.Optional)
-        {
-            return SelectOptional(operand, s.Field);
-        }
-
-        if (operand is CelLazyObject lazy)
-        {
-            var name = FieldNames.Unescape(s.Field);
-            return s.TestOnly ? lazy.Has(name) : lazy.TryGetValue(name, out var computed) ? computed : CelError.NoSuchKey(name);
-        }
-
-        if (operand is not CelMap map)
-        {
-            return CelError.NoSuchOverload($"select '{s.Field}' on {CelValues.TypeOf(operand)}");
-        }
-
-        var field = FieldNames.Unescape(s.Field);
-        if (s.TestOnly)
-        {
-            return map.TryGetValue(field, out _);
-        }
-
-        return map.TryGetValue(field, out var v) ? v : CelError.NoSuchKey(field);
-    }
-
-    private static object SelectOptional(object operand, string field) => operand switch
-    {
-        CelMap m => m.TryGetValue(FieldNames.Unescape(field), out var v) ? CelOptional.Of(v) : CelOptional.None,
-        CelLazyObject lazy => lazy.TryGetValue(FieldNames.Unescape(field), out var v) ? CelOptional.Of(v) : CelOptional.None,
-        _ => CelError.NoSuchOverload($"select '{field}' on {CelValues.TypeOf(operand)}"),
-    };
-
     private object Call(CallExpr c, Scope? scope)
     {
         switch (c.Function)
         {
             case "&&" or "||":
                 return Logic(c, scope, c.Function == "&&");
-            case "?:":
-                var cond = Eval(c.Args[0], scope);
-                return cond switch
-                {
-                    true => Eval(c.Args[1], scope),
-                    false => Eval(c.Args[2], scope),
-                    CelError => cond,
-                    _ => CelError.NoSuchOverload("_?_:_"),
-                };
             case "or" when c.Target is not null:
             case "orValue" when c.Target is not null:
                 return OptionalOr(c, scope);
+            case "in" when c.Target is null && plan.IsConstant(c.Args[1]):
+                return Membership(c, scope);
         }
 
         var n = c.Args.Count + (c.Target is null ? 0 : 1);
         var args = new object[n];
         var i = 0;
-        if (c.Target is not null)
+        foreach (var a in c.Target is null ? c.Args : c.Args.Prepend(c.Target))
         {
-            args[i++] = Eval(c.Target, scope);
+            var value = Eval(a, scope);
+            // A call of three or more arguments stops at the first error, and cel-go then charges nothing for it.
+            if (n >= 3 && value is CelError)
+            {
+                return value;
+            }
+            args[i++] = value;
         }
 
-        foreach (var a in c.Args)
+        var overload = plan.OverloadOf(c);
+        // Charged before the work so that an expensive call over the limit is stopped before it runs; join is charged
+        // by its result. The total at any stop is the same as cel-go's, which charges after.
+        var chargedFirst = c.Function != "join";
+        if (chargedFirst)
         {
-            args[i++] = Eval(a, scope);
+            Charge(CallCosts.Of(c.Function, overload, args, CelNull.Value));
         }
+        var result = Invoke(c, args);
+        if (!chargedFirst)
+        {
+            Charge(CallCosts.Of(c.Function, overload, args, result));
+        }
+        return result;
+    }
 
+    private object Invoke(CallExpr c, object[] args)
+    {
         foreach (var a in args)
         {
             if (a is CelError)
@@ -153,6 +161,19 @@ internal sealed class Interpreter(IReadOnlyDictionary<string, object> variables,
 
         var fn = c.Target is null ? Functions.Global(c.Function) : Functions.Member(c.Function);
         return fn is null ? new CelError($"no such function: {c.Function}") : fn(args, _state);
+    }
+
+    // x in a constant list: a set lookup for primitive items, with no call cost; the usual list scan otherwise.
+    private object Membership(CallExpr c, Scope? scope)
+    {
+        var item = Eval(c.Args[0], scope);
+        var list = Eval(c.Args[1], scope);
+        var primitives = list is IReadOnlyList<object> items && items.All(x => x is bool or long or ulong or double or string);
+        if (!primitives)
+        {
+            Charge(CallCosts.Of("in", plan.OverloadOf(c), [item, list], CelNull.Value));
+        }
+        return Invoke(c, [item, list]);
     }
 
     // Short-circuit in either order: an error on one side is absorbed when the other side decides the result.
@@ -300,15 +321,18 @@ internal sealed class Interpreter(IReadOnlyDictionary<string, object> variables,
 
         // With one variable it is the element of a list or the key of a map; with two, (index, element) or (key, value).
         var oneVarIsSecond = range is IReadOnlyList<object>;
-        return new Comprehension(this, c, scope).Run(items.Select(it =>
+        return new Comprehension(this, c).Run(items.Select(it =>
             c.Var2 is null
                 ? new Scope(c.Var, oneVarIsSecond ? it.Second : it.First, scope)
                 : new Scope(c.Var2, it.Second, new Scope(c.Var, it.First, scope))));
     }
 
+    // cel-go expands opt.optMap(v, body) to `opt.hasValue() ? optional.of(<bind v = opt.value() in body>) : optional.none()`
+    // (optFlatMap without optional.of): hasValue, of, none and value cost 1 each, and reading v evaluates opt again.
     private object OptMap(OptMapExpr o, Scope? scope)
     {
         var target = Eval(o.Target, scope);
+        Charge(1);
         if (target is not CelOptional opt)
         {
             return target is CelError ? target : CelError.NoSuchOverload(o.Flat ? "optFlatMap" : "optMap");
@@ -316,12 +340,29 @@ internal sealed class Interpreter(IReadOnlyDictionary<string, object> variables,
 
         if (!opt.HasValue)
         {
+            Charge(1);
             return CelOptional.None;
         }
 
-        var v = Eval(o.Body, new Scope(o.Var, opt.Value!, scope));
-        return v is CelError || o.Flat ? (v is CelOptional or CelError ? v : CelError.NoSuchOverload("optFlatMap")) : CelOptional.Of(v);
+        var v = Eval(o.Body, new Scope(o.Var, () => ValueOf(o.Target, scope), scope));
+        if (o.Flat)
+        {
+            return v is CelOptional or CelError ? v : CelError.NoSuchOverload("optFlatMap");
+        }
+
+        Charge(1);
+        return v is CelError ? v : CelOptional.Of(v);
     }
 
-    internal CostTracker Cost => cost;
+    private object ValueOf(Expr optional, Scope? scope)
+    {
+        var again = Eval(optional, scope);
+        Charge(1);
+        return again switch
+        {
+            CelOptional { HasValue: true } some => some.Value!,
+            CelError => again,
+            _ => new CelError("optional.none() dereference"),
+        };
+    }
 }

@@ -145,6 +145,20 @@ public sealed class RuleEvaluationTests
     }
 
     [Fact]
+    public void A_rule_just_under_the_per_call_limit_passes_and_one_more_item_is_stopped_as_upstream()
+    {
+        // self.all(x, x in self) costs 1 + n * (n + 5) + 1 as kube-apiserver counts it: 998,996 for 997 items;
+        // 998 items reach 1,000,995 at the last `in`, past the 1,000,000 limit.
+        var schema = Schema("""{"type":"array","items":{"type":"integer"},"x-kubernetes-validations":[{"rule":"self.all(x, x in self)"}]}""");
+        string Zeros(int n) => "[" + string.Join(",", Enumerable.Repeat("0", n)) + "]";
+
+        Assert.Empty(Errors(schema, Zeros(997)));
+        Assert.Equal([
+            "spec: Invalid value: \"array\": 'operation cancelled: actual cost limit exceeded': no further validation rules will be run due to call cost exceeds limit for rule: self.all(x, x in self)",
+        ], Errors(schema, Zeros(998)));
+    }
+
+    [Fact]
     public void Rules_that_loop_over_many_values_run_out_of_the_request_budget()
     {
         // Each group's rule stays under the per-call limit; together they pass the 10,000,000 budget of one request.
