@@ -50,17 +50,22 @@ public static class CustomResourceStrategy
             errors.AddRange(SchemaValidator.Validate(shape.Schema, body, update));
         }
         var rules = RuleValidator.For(shape.Schema);
-        if (rules.IsEmpty)
-        {
-            return errors;
-        }
         if (errors.Any(Blocks))
         {
-            errors.Add(FieldError.Invalid(FieldPath.FromString("<nil>"), "null",
-                "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"));
-            return errors;
+            if (!rules.IsEmpty)
+            {
+                errors.Add(FieldError.Invalid(FieldPath.FromString("<nil>"), "null",
+                    "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"));
+            }
         }
-        errors.AddRange(RuleEvaluation.Validate(rules, body, oldBody, update, warnings));
+        else if (!rules.IsEmpty)
+        {
+            errors.AddRange(RuleEvaluation.Validate(rules, body, oldBody, update, warnings));
+        }
+        if (update is not null)
+        {
+            RatchetingMetrics.Observe(update.Duration);
+        }
         return errors;
     }
 

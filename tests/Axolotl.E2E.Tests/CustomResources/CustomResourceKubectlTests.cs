@@ -402,6 +402,7 @@ public sealed class CustomResourceKubectlTests(ServerFixture fx) : IClassFixture
         var phase = await fx.Kubectl.FailAsync("patch", "gizmo", "g", "-n", ns, "--subresource", "status", "--type", "merge", "-p", """{"status":{"phase":"Unknown"}}""");
         Assert.Contains("status.phase: Unsupported value: \"Unknown\": supported values: \"Ready\", \"Failed\"", phase, StringComparison.Ordinal);
         Assert.Equal("2/toolong/Pending/true", await fx.Kubectl.OkAsync("get", "gizmo", "g", "-n", ns, "-o", "jsonpath={.spec.size}/{.spec.name}/{.status.phase}/{.status.ready}"));
+        Assert.Matches(@"(?m)^apiextensions_apiserver_validation_ratcheting_seconds_count [1-9]", await fx.Kubectl.OkAsync("get", "--raw", "/metrics"));
         await fx.Kubectl.OkAsync("delete", "crd", $"gizmos.{group}", "--wait=false");
     }
 }

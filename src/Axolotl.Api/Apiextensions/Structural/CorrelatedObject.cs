@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -15,18 +16,31 @@ namespace Axolotl.Api.Apiextensions.Structural;
 /// </summary>
 public sealed class CorrelatedObject
 {
+    private readonly Stopwatch _clock;
     private Dictionary<string, CorrelatedObject?>? _keys;
     private Dictionary<int, CorrelatedObject?>? _indexes;
     private Dictionary<string, JsonNode>? _oldItemsByKey;
     private bool? _unchanged;
 
     public CorrelatedObject(JsonNode? value, JsonNode? old, JsonSchemaProps schema)
+        : this(value, old, schema, new Stopwatch())
+    {
+    }
+
+    private CorrelatedObject(JsonNode? value, JsonNode? old, JsonSchemaProps schema, Stopwatch clock)
     {
         ArgumentNullException.ThrowIfNull(schema);
         Value = value;
         Old = old;
         Schema = schema;
+        _clock = clock;
     }
+
+    /// <summary>
+    /// Time the whole tree spent correlating and comparing, for upstream's
+    /// apiextensions_apiserver_validation_ratcheting_seconds (a monotonic stopwatch; nested calls count once).
+    /// </summary>
+    public TimeSpan Duration => _clock.Elapsed;
 
     public JsonNode? Value { get; }
 
@@ -35,10 +49,38 @@ public sealed class CorrelatedObject
     public JsonSchemaProps Schema { get; }
 
     /// <summary>Whether errors at <paramref name="node"/> are ratcheted: only a correlated value can be unchanged.</summary>
-    public static bool IsUnchanged(CorrelatedObject? node) => node?.Unchanged() ?? false;
+    public static bool IsUnchanged(CorrelatedObject? node)
+    {
+        if (node is null)
+        {
+            return false;
+        }
+        var started = node.StartClock();
+        try
+        {
+            return node.Unchanged();
+        }
+        finally
+        {
+            node.StopClock(started);
+        }
+    }
 
     /// <summary>The property <paramref name="name"/>, or null when it has no old value or no schema.</summary>
     public CorrelatedObject? Key(string name)
+    {
+        var started = StartClock();
+        try
+        {
+            return FindKey(name);
+        }
+        finally
+        {
+            StopClock(started);
+        }
+    }
+
+    private CorrelatedObject? FindKey(string name)
     {
         _keys ??= new Dictionary<string, CorrelatedObject?>(StringComparer.Ordinal);
         if (_keys.TryGetValue(name, out var known))
@@ -50,7 +92,7 @@ public sealed class CorrelatedObject
             && value.TryGetPropertyValue(name, out var newChild) && old.TryGetPropertyValue(name, out var oldChild)
             && (Schema.Properties.GetValueOrDefault(name) ?? Schema.AdditionalProperties) is { } schema)
         {
-            child = new CorrelatedObject(newChild, oldChild, schema);
+            child = new CorrelatedObject(newChild, oldChild, schema, _clock);
         }
         _keys[name] = child;
         return child;
@@ -58,6 +100,19 @@ public sealed class CorrelatedObject
 
     /// <summary>The item at <paramref name="index"/>, or null unless the list is of type map and the old list has its key.</summary>
     public CorrelatedObject? Index(int index)
+    {
+        var started = StartClock();
+        try
+        {
+            return FindIndex(index);
+        }
+        finally
+        {
+            StopClock(started);
+        }
+    }
+
+    private CorrelatedObject? FindIndex(int index)
     {
         _indexes ??= [];
         if (_indexes.TryGetValue(index, out var known))
@@ -68,13 +123,32 @@ public sealed class CorrelatedObject
         if (Value is JsonArray value && index < value.Count && Old is JsonArray old && Schema.ListType == "map"
             && OldItem(value[index], old) is { } oldItem && Schema.Items is { } items)
         {
-            child = new CorrelatedObject(value[index], oldItem, items);
+            child = new CorrelatedObject(value[index], oldItem, items, _clock);
         }
         _indexes[index] = child;
         return child;
     }
 
     private bool Unchanged() => _unchanged ??= Compare();
+
+    // The outermost call runs the shared stopwatch; the calls it makes find it running and leave it be.
+    private bool StartClock()
+    {
+        if (_clock.IsRunning)
+        {
+            return false;
+        }
+        _clock.Start();
+        return true;
+    }
+
+    private void StopClock(bool started)
+    {
+        if (started)
+        {
+            _clock.Stop();
+        }
+    }
 
     private bool Compare()
     {
@@ -89,7 +163,7 @@ public sealed class CorrelatedObject
                 }
                 for (var i = 0; i < value.Count; i++)
                 {
-                    if (Index(i) is not { } item)
+                    if (FindIndex(i) is not { } item)
                     {
                         // A list that correlates by key but lost a key changed; any other list is compared as a unit.
                         return Schema.ListType != "map" && DeepEquals(value, old);
@@ -107,7 +181,7 @@ public sealed class CorrelatedObject
                 }
                 foreach (var (name, _) in value)
                 {
-                    if (Key(name) is not { } property || !property.Unchanged())
+                    if (FindKey(name) is not { } property || !property.Unchanged())
                     {
                         return false;
                     }
