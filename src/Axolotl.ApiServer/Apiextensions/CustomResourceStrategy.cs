@@ -15,6 +15,7 @@ namespace Axolotl.ApiServer.Apiextensions;
 /// misjudge (upstream's hasBlockingErr). An update ratchets (CRDValidationRatcheting): errors about values it left
 /// unchanged are dropped (the schema's) or become warnings (the rules'), through one <see cref="CorrelatedObject"/>.
 /// A write through the status subresource validates only status, against the status schema, as upstream does.
+/// The x-kubernetes-list-type invariants (<see cref="ListTypeValidator"/>) are checked on the whole object.
 /// </summary>
 public static class CustomResourceStrategy
 {
@@ -49,6 +50,8 @@ public static class CustomResourceStrategy
         {
             errors.AddRange(SchemaValidator.Validate(shape.Schema, body, update));
         }
+        // Duplicates in sets and map lists ratchet for the whole object: an update may keep the ones already stored.
+        errors.AddRange(oldBody is null ? ListTypeValidator.Validate(shape.Schema, body) : ListTypeValidator.ValidateUpdate(shape.Schema, body, oldBody));
         var rules = RuleValidator.For(shape.Schema);
         if (errors.Any(Blocks))
         {
