@@ -53,7 +53,7 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
             }
             await plugin.AdmitAsync(attributes, typed, ct);
         }
-        var admitted = Validate(type, typed, typedOld, attributes.Subresource);
+        var admitted = Validate(type, typed, typedOld, attributes.Subresource, attributes.Warnings);
         attributes.Object = admitted;
         return admitted;
     }
@@ -90,7 +90,7 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
         var typed = Decode(type, obj, mode, warnings);
         var typedOld = old is null ? null : DecodeQuietly(type, old);
         Default(typed, typedOld, create: old is null);
-        return Validate(type, typed, typedOld, subresource: null);
+        return Validate(type, typed, typedOld, subresource: null, warnings);
     }
 
     private static void Default(KubeObject typed, KubeObject? typedOld, bool create)
@@ -142,11 +142,11 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
         }
     }
 
-    private static JsonObject Validate(ResourceType type, KubeObject typed, KubeObject? typedOld, string? subresource)
+    private static JsonObject Validate(ResourceType type, KubeObject typed, KubeObject? typedOld, string? subresource, ICollection<string> warnings)
     {
         if (type.IsCustom || typed is CustomResourceDefinition)
         {
-            return ValidateSchemaless(type, typed, typedOld);
+            return ValidateSchemaless(type, typed, typedOld, subresource, warnings);
         }
         IReadOnlyList<FieldError> errors = subresource == "ephemeralcontainers" && typed is Pod withEphemeral && typedOld is Pod oldPod
             ? PodValidation.ValidateEphemeralContainersUpdate(withEphemeral, oldPod)
@@ -171,13 +171,13 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
         return result;
     }
 
-    private static JsonObject ValidateSchemaless(ResourceType type, KubeObject typed, KubeObject? typedOld)
+    private static JsonObject ValidateSchemaless(ResourceType type, KubeObject typed, KubeObject? typedOld, string? subresource, ICollection<string> warnings)
     {
         var result = KubeJson.ToNode(typed, type.ClrType);
         result["apiVersion"] = type.ApiVersion;
         result["kind"] = type.Kind;
         var errors = type.IsCustom
-            ? CustomResourceStrategy.Validate(type, typed, typedOld, result)
+            ? CustomResourceStrategy.Validate(type, typed, typedOld, result, subresource, warnings)
             : CustomResourceDefinitionStrategy.Validate(typed, typedOld, result, typedOld is null ? null : KubeJson.ToNode(typedOld, type.ClrType));
         if (errors.Count > 0)
         {

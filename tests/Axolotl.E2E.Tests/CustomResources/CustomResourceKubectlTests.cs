@@ -336,4 +336,73 @@ public sealed class CustomResourceKubectlTests(ServerFixture fx) : IClassFixture
         // The schema's descriptions are published, as upstream's: kubectl explain prints them.
         Assert.Contains("Exactly one of acme or ca.", explained, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_tightened_schema_lets_updates_keep_stored_values_but_refuses_new_invalid_ones()
+    {
+        // Validation ratcheting (CRDValidationRatcheting): an update is judged only on what it changes.
+        const string group = "ratchet.e2e.example.com";
+        var ns = await fx.NewNamespaceAsync("crd-ratchet");
+        string Crd(string nameRule, string tierRule, string phaseRule) => $$"""
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: gizmos.{{group}}}
+            spec:
+              group: {{group}}
+              scope: Namespaced
+              names: {plural: gizmos, kind: Gizmo}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                subresources:
+                  status: {}
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec:
+                        type: object
+                        properties:
+                          name: {type: string{{nameRule}}}
+                          size: {type: integer}
+                          tier: {type: string{{tierRule}}}
+                      status:
+                        type: object
+                        properties:
+                          phase: {type: string{{phaseRule}}}
+                          ready: {type: boolean}
+            """;
+        string Gizmo(string name) => $"apiVersion: {group}/v1\nkind: Gizmo\nmetadata:\n  name: {name}\nspec: {{name: toolong, size: 1, tier: bronze}}\n";
+        await fx.Kubectl.OkWithInputAsync(Crd("", "", ""), "apply", "-f", "-");
+        await fx.Kubectl.OkAsync("wait", "--for", "condition=established", "--timeout", "30s", $"crd/gizmos.{group}");
+        await fx.Kubectl.OkWithInputAsync(Gizmo("g"), "apply", "-n", ns, "-f", "-");
+        await fx.Kubectl.OkAsync("patch", "gizmo", "g", "-n", ns, "--subresource", "status", "--type", "merge", "-p", """{"status":{"phase":"Pending"}}""");
+
+        await fx.Kubectl.OkWithInputAsync(Crd(", maxLength: 4", ", x-kubernetes-validations: [{rule: \"self in ['gold', 'silver']\", message: tier must be gold or silver}]", ", enum: [Ready, Failed]"),
+            "apply", "-f", "-");
+        var refused = await Eventually.UntilAsync(() => fx.Kubectl.RunAsync(["create", "--dry-run=server", "-n", ns, "-f", "-"], Gizmo("new")),
+            r => r.ExitCode != 0, "the tightened schema to refuse a new gizmo");
+        Assert.Contains("spec.name: Too long: must have at most 4 bytes", refused.Output, StringComparison.Ordinal);
+
+        // An unrelated field changes: the stored name and tier stay; the rule's failure comes back as a warning.
+        var kept = await fx.Kubectl.RunAsync("patch", "gizmo", "g", "-n", ns, "--type", "merge", "-p", """{"spec":{"size":2}}""");
+        Assert.True(kept.ExitCode == 0, kept.ToString());
+        Assert.Contains("Warning: spec.tier: Invalid value: \"string\": tier must be gold or silver", kept.Stderr, StringComparison.Ordinal);
+        // The invalid field changes to another invalid value: refused in upstream's words, and the rules wait for a valid object.
+        var changed = await fx.Kubectl.FailAsync("patch", "gizmo", "g", "-n", ns, "--type", "merge", "-p", """{"spec":{"name":"longer"}}""");
+        Assert.Contains("spec.name: Too long: must have at most 4 bytes", changed, StringComparison.Ordinal);
+        Assert.Contains("<nil>: Invalid value: \"null\": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation",
+            changed, StringComparison.Ordinal);
+        var retiered = await fx.Kubectl.FailAsync("patch", "gizmo", "g", "-n", ns, "--type", "merge", "-p", """{"spec":{"tier":"copper","name":"ok"}}""");
+        Assert.Contains("spec.tier: Invalid value: \"string\": tier must be gold or silver", retiered, StringComparison.Ordinal);
+
+        // The status subresource ratchets too: a controller can report readiness beside a phase the schema no longer allows.
+        await fx.Kubectl.OkAsync("patch", "gizmo", "g", "-n", ns, "--subresource", "status", "--type", "merge", "-p", """{"status":{"ready":true}}""");
+        var phase = await fx.Kubectl.FailAsync("patch", "gizmo", "g", "-n", ns, "--subresource", "status", "--type", "merge", "-p", """{"status":{"phase":"Unknown"}}""");
+        Assert.Contains("status.phase: Unsupported value: \"Unknown\": supported values: \"Ready\", \"Failed\"", phase, StringComparison.Ordinal);
+        Assert.Equal("2/toolong/Pending/true", await fx.Kubectl.OkAsync("get", "gizmo", "g", "-n", ns, "-o", "jsonpath={.spec.size}/{.spec.name}/{.status.phase}/{.status.ready}"));
+        Assert.Matches(@"(?m)^apiextensions_apiserver_validation_ratcheting_seconds_count [1-9]", await fx.Kubectl.OkAsync("get", "--raw", "/metrics"));
+        await fx.Kubectl.OkAsync("delete", "crd", $"gizmos.{group}", "--wait=false");
+    }
 }

@@ -36,6 +36,9 @@ internal sealed class SchemaResult
         MatchCount += other.MatchCount;
     }
 
+    /// <summary>The same checks without their errors: what a ratcheted (unchanged) value reports.</summary>
+    public SchemaResult Ratcheted() => new() { MatchCount = MatchCount };
+
     /// <summary>One more check applied.</summary>
     public void Inc() => MatchCount++;
 }

@@ -13,15 +13,45 @@ namespace Axolotl.Api.Apiextensions.Structural;
 /// ("spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\"").
 /// Checks run in kube-openapi's order: type, the junctors (<see cref="JunctorValidator"/>), string and format,
 /// number, array, enum, object. The root's apiVersion, kind and metadata are validated elsewhere, as upstream does.
+/// On an update the old object ratchets, as kube-apiserver's RatchetingSchemaValidator: each value's errors (its own
+/// and its children's) are dropped when the value is unchanged (<see cref="CorrelatedObject"/>); a value without an
+/// old self is validated in full, and so is everything inside a junctor's branches.
 /// </summary>
 public static class SchemaValidator
 {
     private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
 
-    public static IReadOnlyList<FieldError> Validate(JsonSchemaProps schema, JsonObject obj)
+    /// <summary>Validates a custom resource; <paramref name="update"/> correlates it with the stored object on an update.</summary>
+    public static IReadOnlyList<FieldError> Validate(JsonSchemaProps schema, JsonObject obj, CorrelatedObject? update = null)
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(obj);
+        var result = ValidateRoot(schema, obj, update);
+        return CorrelatedObject.IsUnchanged(update) ? [] : result.Errors;
+    }
+
+    /// <summary>
+    /// Validates a write through the status subresource as upstream does: only <c>status</c>, against the status
+    /// schema, with paths and messages relative to it ("status.count: … count in body must be …"), ratcheted by
+    /// <paramref name="status"/> (the root's correlation at "status").
+    /// </summary>
+    public static IReadOnlyList<FieldError> ValidateStatus(JsonSchemaProps statusSchema, JsonNode? value, CorrelatedObject? status)
+    {
+        ArgumentNullException.ThrowIfNull(statusSchema);
+        var errors = ValidateNode(statusSchema, value, FieldPath.Root, status).Errors;
+        return [.. errors.Select(e => e with { Field = UnderStatus(e.Field) })];
+    }
+
+    // kube-apiserver prefixes the status validator's paths with "status"; a junctor's pathless failure lands there too.
+    private static string UnderStatus(string field) => field switch
+    {
+        "" or "<nil>" => "status",
+        _ when field.StartsWith('[') => "status" + field,
+        _ => "status." + field,
+    };
+
+    private static SchemaResult ValidateRoot(JsonSchemaProps schema, JsonObject obj, CorrelatedObject? update)
+    {
         var result = new SchemaResult();
         if (schema.HasJunctors)
         {
@@ -30,7 +60,7 @@ public static class SchemaValidator
         if (CountProblem(schema, obj, FieldPath.Root) is { } problem)
         {
             result.Add(problem);
-            return result.Errors;
+            return result;
         }
         foreach (var (name, value) in obj)
         {
@@ -40,11 +70,11 @@ public static class SchemaValidator
             }
             if (schema.Properties.TryGetValue(name, out var child))
             {
-                result.Merge(ValidateNode(child, value, FieldPath.Root.Child(name)));
+                result.Merge(ValidateNode(child, value, FieldPath.Root.Child(name), update?.Key(name)));
             }
             else if (schema.AdditionalProperties is { } additional)
             {
-                result.Merge(ValidateNode(additional, value, FieldPath.Root.Child(name)));
+                result.Merge(ValidateNode(additional, value, FieldPath.Root.Child(name), update?.Key(name)));
             }
         }
         foreach (var required in schema.Required)
@@ -54,11 +84,20 @@ public static class SchemaValidator
                 result.Add(FieldError.Required(FieldPath.Root.Child(required)));
             }
         }
-        return result.Errors;
+        return result;
     }
 
-    /// <summary>One value against one schema (a structural node or a junctor's branch).</summary>
-    internal static SchemaResult ValidateNode(JsonSchemaProps schema, JsonNode? value, FieldPath path)
+    /// <summary>
+    /// One value against one schema (a structural node or a junctor's branch). With a correlation, the errors are
+    /// dropped when the value is unchanged; junctors pass none, so their branches never ratchet on their own.
+    /// </summary>
+    internal static SchemaResult ValidateNode(JsonSchemaProps schema, JsonNode? value, FieldPath path, CorrelatedObject? old = null)
+    {
+        var result = CheckNode(schema, value, path, old);
+        return !result.IsValid && CorrelatedObject.IsUnchanged(old) ? result.Ratcheted() : result;
+    }
+
+    private static SchemaResult CheckNode(JsonSchemaProps schema, JsonNode? value, FieldPath path, CorrelatedObject? old)
     {
         var result = new SchemaResult();
         var wanted = schema.IntOrString ? "integer,string" : schema.Type is { Length: > 0 } type ? type : null;
@@ -108,7 +147,7 @@ public static class SchemaValidator
                 ValidateNumber(schema, scalar, path, result);
                 break;
             case JsonArray array:
-                ValidateArray(schema, array, path, result);
+                ValidateArray(schema, array, path, old, result);
                 break;
             default:
                 break;
@@ -116,13 +155,13 @@ public static class SchemaValidator
         CheckEnum(schema, value, path, result);
         if (value is JsonObject obj)
         {
-            ValidateObject(schema, obj, path, result);
+            ValidateObject(schema, obj, path, old, result);
         }
         result.Inc();
         return result;
     }
 
-    private static void ValidateObject(JsonSchemaProps schema, JsonObject obj, FieldPath path, SchemaResult result)
+    private static void ValidateObject(JsonSchemaProps schema, JsonObject obj, FieldPath path, CorrelatedObject? old, SchemaResult result)
     {
         result.Inc();
         // As kube-openapi's object validator: a wrong property count is the only error reported for the object.
@@ -139,11 +178,11 @@ public static class SchemaValidator
             }
             if (schema.Properties.TryGetValue(name, out var childSchema))
             {
-                result.Merge(ValidateNode(childSchema, child, path.Child(name)));
+                result.Merge(ValidateNode(childSchema, child, path.Child(name), old?.Key(name)));
             }
             else if (schema.AdditionalProperties is { } additional)
             {
-                result.Merge(ValidateNode(additional, child, path.Child(name)));
+                result.Merge(ValidateNode(additional, child, path.Child(name), old?.Key(name)));
             }
         }
         foreach (var required in schema.Required)
@@ -168,14 +207,14 @@ public static class SchemaValidator
         return null;
     }
 
-    private static void ValidateArray(JsonSchemaProps schema, JsonArray array, FieldPath path, SchemaResult result)
+    private static void ValidateArray(JsonSchemaProps schema, JsonArray array, FieldPath path, CorrelatedObject? old, SchemaResult result)
     {
         result.Inc();
         if (schema.Items is { } items)
         {
             for (var i = 0; i < array.Count; i++)
             {
-                result.Merge(ValidateNode(items, array[i], path.Index(i)));
+                result.Merge(ValidateNode(items, array[i], path.Index(i), old?.Index(i)));
             }
         }
         if (schema.MinItems is { } min && array.Count < min)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Axolotl.Api.Apiextensions.Schema;
+using Axolotl.Api.Apiextensions.Structural;
 
 namespace Axolotl.ApiServer.Apiextensions.Rules;
 
@@ -29,15 +30,15 @@ internal sealed class MapListCorrelation
         var byKey = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
         foreach (var item in old.OfType<JsonObject>())
         {
-            byKey.TryAdd(Key(item, list.ListMapKeys), item);
+            if (CorrelatedObject.ListMapKey(item, list.ListMapKeys) is { } key)
+            {
+                byKey.TryAdd(key, item);
+            }
         }
         return new MapListCorrelation(byKey, list.ListMapKeys);
     }
 
+    // An item without a full scalar key has no old self, as in upstream's MapList.
     public JsonNode? OldOf(JsonNode? item) =>
-        _byKey is not null && item is JsonObject o && _byKey.TryGetValue(Key(o, _keys), out var old) ? old : null;
-
-    // The key fields' JSON, so that 1 and "1" are different keys as they are to upstream.
-    private static string Key(JsonObject item, IReadOnlyList<string> keys) =>
-        string.Join('\u0000', keys.Select(k => item[k]?.ToJsonString() ?? "null"));
+        _byKey is not null && item is JsonObject o && CorrelatedObject.ListMapKey(o, _keys) is { } key && _byKey.TryGetValue(key, out var old) ? old : null;
 }

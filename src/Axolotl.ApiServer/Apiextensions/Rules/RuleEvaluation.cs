@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Axolotl.Api.Apiextensions.Structural;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Validation;
 using Axolotl.Cel;
@@ -10,7 +11,7 @@ namespace Axolotl.ApiServer.Apiextensions.Rules;
 /// Runs the rules of a custom resource for one write, as kube-apiserver's cel.Validator does: every node's rules on
 /// each value there, <c>oldSelf</c> the correlated old value (through properties, map keys and map-list keys), one
 /// cost budget for the whole request. With validation ratcheting (on by default since 1.30) a failure of a rule that
-/// does not read oldSelf is dropped when the value it judged is unchanged from the old object.
+/// does not read oldSelf becomes a warning when the value it judged is unchanged from the old object (<see cref="RatchetScope"/>).
 /// </summary>
 internal sealed class RuleEvaluation
 {
@@ -20,28 +21,36 @@ internal sealed class RuleEvaluation
     private readonly CelCostBudget _budget;
     private readonly CelEvaluationOptions _options;
     private readonly List<FieldError> _errors = [];
+    private readonly ICollection<string>? _warnings;
     private bool _stopped;
 
-    private RuleEvaluation(long budget)
+    private RuleEvaluation(long budget, ICollection<string>? warnings)
     {
+        _warnings = warnings;
         _budget = new CelCostBudget(budget);
         _options = new CelEvaluationOptions { CostLimit = CelEvaluationOptions.KubernetesPerCallLimit, Budget = _budget };
     }
 
-    /// <summary>The failures of <paramref name="obj"/>'s rules; <paramref name="old"/> is the stored object on an update.</summary>
-    public static IReadOnlyList<FieldError> Validate(RuleValidator validator, JsonObject obj, JsonObject? old, long budget = CelCostBudget.KubernetesRuntimeBudget)
+    /// <summary>
+    /// The failures of <paramref name="obj"/>'s rules; <paramref name="old"/> is the stored object on an update, and
+    /// <paramref name="update"/> their correlation when the schema validation already made one (shared, so each
+    /// comparison is made once). Ratcheted failures go to <paramref name="ratcheted"/> as upstream's warnings.
+    /// </summary>
+    public static IReadOnlyList<FieldError> Validate(RuleValidator validator, JsonObject obj, JsonObject? old, CorrelatedObject? update = null,
+        ICollection<string>? ratcheted = null, long budget = CelCostBudget.KubernetesRuntimeBudget)
     {
         ArgumentNullException.ThrowIfNull(validator);
         if (validator.IsEmpty)
         {
             return [];
         }
-        var run = new RuleEvaluation(budget);
-        run.Visit(validator, FieldPath.Root, obj, old, unchanged: old is not null && JsonNode.DeepEquals(obj, old));
+        var run = new RuleEvaluation(budget, ratcheted);
+        update ??= old is null ? null : new CorrelatedObject(obj, old, validator.Schema);
+        run.Visit(validator, FieldPath.Root, obj, old, new RatchetScope(update, null));
         return run._errors;
     }
 
-    private void Visit(RuleValidator node, FieldPath path, JsonNode? value, JsonNode? old, bool unchanged)
+    private void Visit(RuleValidator node, FieldPath path, JsonNode? value, JsonNode? old, RatchetScope ratchet)
     {
         // Only values are judged: a rule on a nullable field sees no null, as upstream's validator skips it.
         if (_stopped || value is null)
@@ -50,7 +59,7 @@ internal sealed class RuleEvaluation
         }
         if (node.Rules.Count > 0)
         {
-            Evaluate(node, path, value, old, unchanged);
+            Evaluate(node, path, value, old, ratchet);
         }
         switch (value)
         {
@@ -61,8 +70,7 @@ internal sealed class RuleEvaluation
                     var next = node.Properties.GetValueOrDefault(name) ?? (node.Schema.Properties.ContainsKey(name) ? null : node.AdditionalProperties);
                     if (next is not null)
                     {
-                        var oldChild = oldObj?[name];
-                        Visit(next, next == node.AdditionalProperties ? path.Key(name) : path.Child(name), child, oldChild, Unchanged(child, oldChild, unchanged));
+                        Visit(next, next == node.AdditionalProperties ? path.Key(name) : path.Child(name), child, oldObj?[name], ratchet.Key(name));
                     }
                 }
                 break;
@@ -70,8 +78,7 @@ internal sealed class RuleEvaluation
                 var correlation = MapListCorrelation.For(node.Schema, old as JsonArray);
                 for (var i = 0; i < array.Count; i++)
                 {
-                    var oldItem = correlation.OldOf(array[i]);
-                    Visit(items, path.Index(i), array[i], oldItem, Unchanged(array[i], oldItem, unchanged));
+                    Visit(items, path.Index(i), array[i], correlation.OldOf(array[i]), ratchet.Index(i));
                 }
                 break;
             default:
@@ -79,11 +86,7 @@ internal sealed class RuleEvaluation
         }
     }
 
-    // Ratcheting looks at the nearest value that has an old one: the value itself when correlated, else its parent's verdict.
-    private static bool Unchanged(JsonNode? value, JsonNode? old, bool parentUnchanged) =>
-        old is null ? parentUnchanged : parentUnchanged || JsonNode.DeepEquals(value, old);
-
-    private void Evaluate(RuleValidator node, FieldPath path, JsonNode value, JsonNode? old, bool unchanged)
+    private void Evaluate(RuleValidator node, FieldPath path, JsonNode value, JsonNode? old, RatchetScope ratchet)
     {
         var type = node.Schema.Type ?? "";
         object? self = null;
@@ -133,22 +136,32 @@ internal sealed class RuleEvaluation
                 _errors.Add(FieldError.Invalid(at, type, $"cel expression must evaluate to a bool evaluating rule: {rule.Describe()}"));
                 continue;
             }
-            var detail = Message(rule, variables, at, type, unchanged);
+            // Ratcheting: a rule that does not read oldSelf lets through a value that was already like this.
+            var ratcheted = !rule.UsesOldSelf && ratchet.Ratchets;
+            var detail = Message(rule, variables, at, type, ratcheted);
             if (detail is null)
             {
                 return;
             }
-            if (!rule.UsesOldSelf && unchanged)
-            {
-                continue; // ratcheting: the value was already like this before the update
-            }
-            _errors.Add(rule.Rule.Reason switch
+            Report(ratcheted, rule.Rule.Reason switch
             {
                 "FieldValueForbidden" => FieldError.Forbidden(at, detail),
                 "FieldValueRequired" => FieldError.Required(at, detail),
                 "FieldValueDuplicate" => FieldError.Duplicate(at, type),
                 _ => FieldError.Invalid(at, type, detail),
             });
+        }
+    }
+
+    private void Report(bool ratcheted, FieldError error)
+    {
+        if (ratcheted)
+        {
+            _warnings?.Add(error.ToString());
+        }
+        else
+        {
+            _errors.Add(error);
         }
     }
 
@@ -178,7 +191,7 @@ internal sealed class RuleEvaluation
     }
 
     /// <summary>The failure's message: messageExpression's result when it gives a usable one, else message, else "failed rule: ...". Null when a cost stop ended the request.</summary>
-    private string? Message(CompiledRule rule, Dictionary<string, object> variables, FieldPath at, string type, bool unchanged)
+    private string? Message(CompiledRule rule, Dictionary<string, object> variables, FieldPath at, string type, bool ratcheted)
     {
         if (rule.MessageExpression is { } expression)
         {
@@ -189,10 +202,7 @@ internal sealed class RuleEvaluation
                     ? "messageExpression evaluation failed due to running out of cost budget, no further validation rules will be run"
                     : $"no further validation rules will be run due to call cost exceeds limit for messageExpression: {GoValue.Quote(rule.Rule.MessageExpression)}";
                 _stopped = true;
-                if (rule.UsesOldSelf || !unchanged)
-                {
-                    _errors.Add(FieldError.Invalid(at, type, detail));
-                }
+                Report(ratcheted, FieldError.Invalid(at, type, detail));
                 return null;
             }
             // Any other failure (an error, not a string, empty, too long, several lines) falls back to message, as upstream.
