@@ -106,6 +106,7 @@ internal sealed class ScaleScenario : IScenario
         report.Add("server peak RSS", ProcStatus.PeakRssMegabytes(server.Pid), "MB", "VmHWM over the scenario");
         report.Add("agent peak RSS", ProcStatus.PeakRssMegabytes(agent.Pid), "MB", "VmHWM over the scenario");
 
+        await SchedulerCycleAsync(api, report, ct);
         var fullRss = await IdleAsync(context, report, server.Pid, agent.Pid, total, window, ct, startup.Missing == 0 ? null : $"not idle: {startup.Missing:N0} pods were still being scheduled");
         IssueTargets.Check(report, nodes, total, agent.JoinMilliseconds, serverCpu.PerOperation(total - FirstBatch), mutationSummary.P99, idleRss, fullRss);
 
@@ -173,6 +174,25 @@ internal sealed class ScaleScenario : IScenario
         report.Add($"server RSS, {pods:N0} pods", rss, "MB", "VmRSS at the end of the window");
         report.Add($"agent RSS, {pods:N0} pods", ProcStatus.RssMegabytes(agent), "MB", "VmRSS at the end of the window");
         return rss;
+    }
+
+    /// <summary>
+    /// The scheduler's own time per attempt, from its histogram on /metrics: with POST → bound, it tells a slow
+    /// scheduling cycle from pods waiting in the queue (or in the informer) before their cycle.
+    /// </summary>
+    private static async Task SchedulerCycleAsync(ApiClient api, ScenarioReport report, CancellationToken ct)
+    {
+        var text = Encoding.UTF8.GetString(await api.GetAsync("/metrics", ct));
+        double Sum(string name) => text.Split('\n')
+            .Where(l => l.StartsWith(name, StringComparison.Ordinal) && (l.Length == name.Length || l[name.Length] is ' ' or '{'))
+            .Sum(l => double.TryParse(l[(l.LastIndexOf(' ') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : 0);
+        var seconds = Sum("scheduler_scheduling_attempt_duration_seconds_sum");
+        var attempts = Sum("scheduler_scheduling_attempt_duration_seconds_count");
+        if (attempts > 0)
+        {
+            report.Add("scheduler: mean time per attempt", seconds * 1000 / attempts, "ms",
+                $"scheduler_scheduling_attempt_duration_seconds over {attempts:N0} attempts: the algorithm and handing the binding off");
+        }
     }
 
     private static string Namespace(int index) => "scale-" + (index % Namespaces).ToString(CultureInfo.InvariantCulture);
