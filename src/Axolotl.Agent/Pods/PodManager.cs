@@ -82,7 +82,7 @@ public sealed class PodManager : IAsyncDisposable
 
     /// <summary>
     /// The agent never reads managedFields (status goes through the status subresource, which ignores them), and a
-    /// pod's are 3–5 kB of JSON kept per pod for as long as it runs; kube-controller-manager's informers drop them too.
+    /// pod's are 3–5 kB of JSON kept for as long as it runs; the controllers' shared informers drop them too.
     /// </summary>
     private static Pod DropManagedFields(Pod pod)
     {
