@@ -12,7 +12,11 @@ public sealed class PolicyPodTests
     {
         Metadata = new ObjectMeta
         {
-            Name = "web", Namespace = "x", Uid = "u-1", ResourceVersion = "42", Labels = new() { ["pod"] = "a" },
+            Name = "web",
+            Namespace = "x",
+            Uid = "u-1",
+            ResourceVersion = "42",
+            Labels = new() { ["pod"] = "a" },
             Annotations = new() { ["note"] = "kept by the API only" },
             ManagedFields = JsonDocument.Parse("""[{"manager":"kubectl","operation":"Update","fieldsV1":{"f:spec":{}}}]""").RootElement.Clone(),
         },
