@@ -43,7 +43,7 @@ public sealed partial class NetworkPolicyEnforcer : IPodNetworkGate, IAsyncDispo
         {
             throw new ArgumentException($"the pod gateway {gateway} is not an IPv4 address", nameof(gateway));
         }
-        _pods = new SharedInformer<Pod>(client.Resource<Pod>(), time, logging.CreateLogger("Axolotl.Informer.netpol.pods"));
+        _pods = new SharedInformer<Pod>(client.Resource<Pod>(), time, logging.CreateLogger("Axolotl.Informer.netpol.pods"), transform: PolicyPod.Slim);
         _namespaces = new SharedInformer<Namespace>(client.Resource<Namespace>(), time, logging.CreateLogger("Axolotl.Informer.netpol.namespaces"));
         _policies = new SharedInformer<Api.Networking.NetworkPolicy>(client.Resource<Api.Networking.NetworkPolicy>(), time,
             logging.CreateLogger("Axolotl.Informer.netpol.policies"));

@@ -27,4 +27,34 @@ public sealed record PolicyPod(string Uid, string Namespace, string Name, IReadO
         return new PolicyPod(pod.Metadata.Uid ?? "", pod.Metadata.Namespace ?? "default", pod.Metadata.Name ?? "",
             pod.Metadata.Labels ?? new Dictionary<string, string>(), ip, ports);
     }
+
+    /// <summary>
+    /// What the enforcer's informer keeps of a pod: what <see cref="From"/> and the informer read (identity,
+    /// labels, node, address, phase, container ports). A whole pod with its managedFields is 10–15 kB; the
+    /// enforcer watches every pod of the cluster, so the rest is let go as soon as it is read.
+    /// </summary>
+    public static Api.Core.Pod Slim(Api.Core.Pod pod) => new()
+    {
+        Metadata = new Api.Meta.ObjectMeta
+        {
+            Name = pod.Metadata.Name,
+            Namespace = pod.Metadata.Namespace,
+            Uid = pod.Metadata.Uid,
+            ResourceVersion = pod.Metadata.ResourceVersion,
+            Labels = pod.Metadata.Labels,
+        },
+        Spec = pod.Spec is not { } spec ? null : new Api.Core.PodSpec
+        {
+            NodeName = spec.NodeName,
+            HostNetwork = spec.HostNetwork,
+            Containers = PortsOnly(spec.Containers) ?? [],
+            InitContainers = PortsOnly(spec.InitContainers),
+        },
+        Status = pod.Status is not { } status ? null : new Api.Core.PodStatus { Phase = status.Phase, PodIP = status.PodIP },
+    };
+
+    private static List<Api.Core.Container>? PortsOnly(List<Api.Core.Container>? containers) =>
+        containers?.Where(c => c.Ports is { Count: > 0 }).Select(c => new Api.Core.Container { Name = c.Name, Ports = c.Ports }).ToList() is { Count: > 0 } kept
+            ? kept
+            : null;
 }

@@ -35,7 +35,7 @@ public sealed class PodManager : IAsyncDisposable
             // Back within seconds of the server: pods created or deleted during an outage must not wait 30 s.
             InitialBackoff = ctx.Options.ApiRetryInitialBackoff,
             MaxBackoff = ctx.Options.ApiRetryMaxBackoff,
-        });
+        }, transform: DropManagedFields);
         _informer.AddEventHandler(new ResourceEventHandler<Pod>(OnPod, (_, pod) => OnPod(pod), OnDeleted));
     }
 
@@ -78,6 +78,16 @@ public sealed class PodManager : IAsyncDisposable
             _lanes.Trigger(uid);
         }
         _rotate = RotateLogsAsync(_stop.Token);
+    }
+
+    /// <summary>
+    /// The agent never reads managedFields (status goes through the status subresource, which ignores them), and a
+    /// pod's are 3–5 kB of JSON kept for as long as it runs; the controllers' shared informers drop them too.
+    /// </summary>
+    private static Pod DropManagedFields(Pod pod)
+    {
+        pod.Metadata.ManagedFields = null;
+        return pod;
     }
 
     private void OnPod(Pod pod)
