@@ -50,10 +50,16 @@ public sealed class SchedulerService(KubeClient client, ILoggerFactory loggerFac
         var classes = informers.For<Api.Storage.StorageClass>();
         var namespaces = informers.For<Namespace>();
         var budgets = informers.For<Api.Policy.PodDisruptionBudget>();
+        // What the system default spread constraints select a pod's set by (upstream's DefaultSelector).
+        var services = informers.For<Service>();
+        var replicationControllers = informers.For<ReplicationController>();
+        var replicaSets = informers.For<Api.Apps.ReplicaSet>();
+        var statefulSets = informers.For<Api.Apps.StatefulSet>();
+        var defaultSpread = new Framework.DefaultSpreadSelector(ns => services.Lister.List(ns), replicationControllers.Lister.Get, replicaSets.Lister.Get, statefulSets.Lister.Get);
         var volumeBinding = new Plugins.VolumeBinding(new ListerVolumeLookup(claims.Lister, volumes.Lister, classes.Lister));
         using var queue = new SchedulingQueue(Time, Options.InitialBackoff, Options.MaxBackoff, Options.MaxUnschedulableDuration);
         await using var recorder = new EventRecorder(client, new EventRecorderOptions { Component = Options.SchedulerName }, Time, Logger);
-        var scheduler = new PodScheduler(client, pods, nodes, queue, recorder, Options, Time, Logger, SchedulingAlgorithm.CreateDefault(volumeBinding, name => namespaces.Lister.Get(null, name)?.Metadata.Labels))
+        var scheduler = new PodScheduler(client, pods, nodes, queue, recorder, Options, Time, Logger, SchedulingAlgorithm.CreateDefault(volumeBinding, name => namespaces.Lister.Get(null, name)?.Metadata.Labels, defaultSpread))
         {
             Volumes = volumeBinding,
             DisruptionBudgets = () => budgets.Lister.List(),
@@ -90,6 +96,10 @@ public sealed class SchedulerService(KubeClient client, ILoggerFactory loggerFac
             await classes.WaitForSyncAsync(ct);
             await namespaces.WaitForSyncAsync(ct);
             await budgets.WaitForSyncAsync(ct);
+            await services.WaitForSyncAsync(ct);
+            await replicationControllers.WaitForSyncAsync(ct);
+            await replicaSets.WaitForSyncAsync(ct);
+            await statefulSets.WaitForSyncAsync(ct);
             Current = scheduler;
             using var flush = Time.CreateTimer(_ => queue.FlushUnschedulableLeftover(), null, Options.FlushInterval, Options.FlushInterval);
             while (await scheduler.ScheduleOneAsync(ct))

@@ -52,10 +52,10 @@ public sealed class SchedulingAlgorithm
     /// The default profile: upstream's filter order with NodeReady after the taints, VolumeBinding (when
     /// given) after NodeAffinity, then PodTopologySpread and InterPodAffinity; and the scores with upstream's weights.
     /// </summary>
-    public static SchedulingAlgorithm CreateDefault(VolumeBinding? volumes = null, NamespaceLabels? namespaceLabels = null)
+    public static SchedulingAlgorithm CreateDefault(VolumeBinding? volumes = null, NamespaceLabels? namespaceLabels = null, DefaultSpreadSelector? defaultSpread = null)
     {
         var interPodAffinity = new InterPodAffinity(namespaceLabels);
-        var topologySpread = new PodTopologySpread();
+        var topologySpread = new PodTopologySpread(defaultSpread);
         IFilterPlugin[] filters = [new NodeUnschedulable(), new NodeName(), new TaintToleration(), new NodeReady(), new Plugins.NodeAffinity(), new NodePorts(), new NodeResourcesFit()];
         return new SchedulingAlgorithm(volumes is null ? filters : [.. filters, volumes], [new LeastAllocated(), new ImageLocality(), topologySpread, interPodAffinity, new Plugins.NodeAffinity()])
         {

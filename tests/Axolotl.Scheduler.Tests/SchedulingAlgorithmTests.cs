@@ -88,33 +88,39 @@ public sealed class SchedulingAlgorithmTests
         Assert.Equal("b", _algorithm.Schedule(Build.Pod("p", "100m", "100Mi"), [busy, idle]).NodeName);
     }
 
+    /// <summary>The ReplicaSet "rs" (the owner <see cref="Build.OwnedBy"/> names) selecting app=web.</summary>
+    private static DefaultSpreadSelector WebReplicaSet() => new(_ => [], (_, _) => null,
+        (_, name) => name == "rs" ? new Api.Apps.ReplicaSet { Spec = new Api.Apps.ReplicaSetSpec { Selector = new Api.Core.LabelSelector { MatchLabels = new() { ["app"] = "web" } } } } : null,
+        (_, _) => null);
+
+    private static Api.Core.Pod Replica(string name) => Build.Pod(name).OwnedBy("rs-uid").Labeled("app", "web");
+
     [Fact]
     public void Replicas_of_one_owner_spread_across_nodes_even_when_a_node_has_more_room()
     {
-        var big = Build.Info(Build.Node("a", cpu: "8", memory: "16Gi"), Build.Pod("r1").OwnedBy("rs-1"));
+        var algorithm = SchedulingAlgorithm.CreateDefault(defaultSpread: WebReplicaSet());
+        var big = Build.Info(Build.Node("a", cpu: "8", memory: "16Gi"), Replica("r1"));
         var small = Build.Info(Build.Node("b", cpu: "2", memory: "4Gi"));
-        Assert.Equal("b", _algorithm.Schedule(Build.Pod("r2").OwnedBy("rs-1"), [big, small]).NodeName);
+        Assert.Equal("b", algorithm.Schedule(Replica("r2"), [big, small]).NodeName);
     }
 
     [Fact]
     public void Default_spreading_scores_by_hostname_with_kube_schedulers_system_constraints()
     {
-        var a = Build.Info(Build.Node("a"), Build.Pod("r1").OwnedBy("rs"), Build.Pod("r2").OwnedBy("rs"));
-        var b = Build.Info(Build.Node("b"), Build.Pod("r3").OwnedBy("rs"));
-        var c = Build.Info(Build.Node("c"), Build.Pod("other").OwnedBy("rs-other"));
+        var a = Build.Info(Build.Node("a"), Replica("r1"), Replica("r2"));
+        var b = Build.Info(Build.Node("b"), Replica("r3"));
+        var c = Build.Info(Build.Node("c"), Build.Pod("other").OwnedBy("rs-uid").Labeled("app", "other"));
         // hostname maxSkew 3 over 3 nodes: count × ln(5) + 2 → 5, 4, 2; inverted as 100 × (max + min - s) / max.
-        Assert.Equal([40L, 60L, 100L], new PodTopologySpread().Score(Build.Pod("r4").OwnedBy("rs"), [a, b, c], [a, b, c]));
+        Assert.Equal([40L, 60L, 100L], new PodTopologySpread(WebReplicaSet()).Score(Replica("r4"), [a, b, c], [a, b, c]));
     }
 
     [Fact]
-    public void Pods_without_an_owner_spread_by_their_labels()
+    public void A_bare_pod_no_service_selects_gets_no_default_spreading_however_alike_its_neighbours()
     {
-        var labelled = Build.Pod("x");
-        labelled.Metadata.Labels = new() { ["app"] = "web", ["tier"] = "front" };
-        var pod = Build.Pod("p");
-        pod.Metadata.Labels = new() { ["app"] = "web" };
-        Assert.True(SpreadConstraint.SameSet(pod, labelled));
-        Assert.False(SpreadConstraint.SameSet(labelled, pod));
+        // Upstream's DefaultSelector is empty for it: kube-scheduler scores such pods by resources alone.
+        var a = Build.Info(Build.Node("a"), Build.Pod("x").Labeled("app", "web"), Build.Pod("y").Labeled("app", "web"));
+        var b = Build.Info(Build.Node("b"));
+        Assert.Equal([0L, 0L], new PodTopologySpread(WebReplicaSet()).Score(Build.Pod("p").Labeled("app", "web"), [a, b], [a, b]));
     }
 
     [Fact]

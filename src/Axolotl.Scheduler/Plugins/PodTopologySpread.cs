@@ -8,9 +8,12 @@ namespace Axolotl.Scheduler.Plugins;
 /// Score: its ScheduleAnyway constraints, or the system defaults when it states none: per node, the
 /// matching pods in its domain times log(domains + 2) plus maxSkew - 1, summed over the constraints,
 /// then inverted so that the emptiest node gets 100 (nodes missing a key of explicit constraints get 0).
+/// The defaults count the pods <paramref name="defaults"/> selects with the pod (its Services' and controller's selectors).
 /// </summary>
-public sealed class PodTopologySpread : IStatefulFilterPlugin, IScorePlugin
+public sealed class PodTopologySpread(DefaultSpreadSelector? defaults = null) : IStatefulFilterPlugin, IScorePlugin
 {
+    private readonly DefaultSpreadSelector _defaults = defaults ?? DefaultSpreadSelector.None;
+
     public const string ConstraintsNotMatch = "node(s) didn't match pod topology spread constraints";
 
     public const string MissingLabel = "node(s) didn't match pod topology spread constraints (missing required label)";
@@ -29,7 +32,7 @@ public sealed class PodTopologySpread : IStatefulFilterPlugin, IScorePlugin
     public IReadOnlyList<long> Score(Pod pod, IReadOnlyList<NodeInfo> nodes, IReadOnlyList<NodeInfo> allNodes)
     {
         var explicitAny = pod.Spec?.TopologySpreadConstraints is { Count: > 0 };
-        var constraints = explicitAny ? SpreadConstraint.Explicit(pod, "ScheduleAnyway") : SpreadConstraint.SystemDefaults(pod);
+        var constraints = explicitAny ? SpreadConstraint.Explicit(pod, "ScheduleAnyway") : SpreadConstraint.SystemDefaults(pod, _defaults.For(pod));
         if (constraints.Count == 0 || nodes.Count == 0)
         {
             return [.. nodes.Select(_ => 0L)];

@@ -66,45 +66,23 @@ public sealed class SpreadConstraint
     }
 
     /// <summary>
-    /// kube-scheduler's system default constraints (hostname maxSkew 3, zone maxSkew 5, ScheduleAnyway)
-    /// for a pod that belongs to a set. Upstream selects the set by the selectors of the pod's Services and
-    /// controller; Axolotl takes the pods of the same controller, or for a pod without one those in its
-    /// namespace carrying all its labels. None for a pod that belongs to no set.
+    /// kube-scheduler's system default constraints (hostname maxSkew 3, zone maxSkew 5, ScheduleAnyway), counting
+    /// the pods of the pod's namespace that <paramref name="selector"/> (<see cref="DefaultSpreadSelector"/>) matches.
+    /// None when the selector is empty: the pod belongs to no Service and no replicated controller.
     /// </summary>
-    public static IReadOnlyList<SpreadConstraint> SystemDefaults(Pod pod)
+    public static IReadOnlyList<SpreadConstraint> SystemDefaults(Pod pod, ParsedLabelSelector selector)
     {
-        var owner = pod.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true);
-        if (owner is null && pod.Metadata.Labels is not { Count: > 0 })
+        if (selector.IsEmpty || selector.MatchesNothing)
         {
             return [];
         }
-        bool Counts(Pod other) => other.Metadata.DeletionTimestamp is null && SameSet(pod, other);
+        var ns = pod.Metadata.Namespace ?? "";
+        bool Counts(Pod other) => other.Metadata.Namespace == ns && other.Metadata.DeletionTimestamp is null && selector.Matches(other.Metadata.Labels);
         return
         [
             new SpreadConstraint(3, WellKnown.LabelHostname, 1, honorNodeAffinity: true, honorTaints: false, Counts, selfMatch: true),
             new SpreadConstraint(5, WellKnown.LabelTopologyZone, 1, honorNodeAffinity: true, honorTaints: false, Counts, selfMatch: true),
         ];
-    }
-
-    /// <summary>Whether <paramref name="other"/> is of the same set as <paramref name="pod"/> (same controller, or all of its labels when it has none).</summary>
-    public static bool SameSet(Pod pod, Pod other)
-    {
-        if (pod.Metadata.Namespace != other.Metadata.Namespace || (pod.Metadata.Uid is { } uid && uid == other.Metadata.Uid))
-        {
-            return false;
-        }
-        var owner = pod.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true);
-        if (owner is not null)
-        {
-            return other.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == owner.Uid) == true;
-        }
-        var labels = pod.Metadata.Labels;
-        if (labels is null || labels.Count == 0)
-        {
-            return false;
-        }
-        var otherLabels = other.Metadata.Labels;
-        return otherLabels is not null && labels.All(p => otherLabels.TryGetValue(p.Key, out var v) && v == p.Value);
     }
 
     /// <summary>Whether <paramref name="node"/>'s domain takes part for <paramref name="pod"/> under the inclusion policies.</summary>
