@@ -85,9 +85,26 @@ public sealed class DashboardBrowser : IDisposable
 
     public async Task ShowNamespaceAsync(string ns)
     {
-        var input = await WaitForAsync(".ns input", "the namespace field");
-        input.Clear();
-        input.SendKeys(ns + Keys.Tab);
+        // The page may render the field anew while the keys are typed (CI, under load: "ui-kinds-1" arrived as
+        // "ds-1" and the page watched a namespace that does not exist): type until the field holds the name.
+        await Eventually.UntilAsync(async () =>
+        {
+            var input = await WaitForAsync(".ns input", "the namespace field");
+            try
+            {
+                if (input.GetAttribute("value") != ns)
+                {
+                    input.Clear();
+                    input.SendKeys(ns);
+                }
+                return input.GetAttribute("value") == ns;
+            }
+            catch (StaleElementReferenceException)
+            {
+                return false;
+            }
+        }, held => held, $"the namespace field to hold {ns}", timeout: TimeSpan.FromSeconds(30));
+        (await WaitForAsync(".ns input", "the namespace field")).SendKeys(Keys.Tab);
     }
 
     public void Go(string hash) => _driver.Navigate().GoToUrl(Url() + hash);
