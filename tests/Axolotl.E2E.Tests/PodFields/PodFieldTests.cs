@@ -84,8 +84,10 @@ public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixtur
         Assert.Contains("sleep 3602", apart, StringComparison.Ordinal);
 
         // A restarted container joins the same namespace again.
-        // PID 1 is the sandbox's: the container's own command is found by its arguments.
-        await fx.Kubectl.OkAsync("exec", "shared", "-c", "first", "-n", ns, "--", "sh", "-c", "kill $(ps -o pid,args | awk '/^ *[0-9]+ sleep 360[1]/ {print $1}')");
+        // PID 1 is the sandbox's: the container's own command is found by its arguments. The kill comes from
+        // the other container: a shell in "first" itself is killed with it when that container ends, and may
+        // be before it reports its own exit (137).
+        await fx.Kubectl.OkAsync("exec", "shared", "-c", "second", "-n", ns, "--", "sh", "-c", "kill $(ps -o pid,args | awk '/^ *[0-9]+ sleep 360[1]/ {print $1}')");
         await Eventually.UntilAsync(() => fx.Kubectl.RunAsync("get", "pod", "shared", "-n", ns, "-o", "jsonpath={.status.containerStatuses[?(@.name==\"first\")].restartCount}"),
             r => r.Stdout is not ("" or "0"), "container first to restart", StartTimeout);
         await Eventually.UntilAsync(() => fx.Kubectl.RunAsync("exec", "shared", "-c", "second", "-n", ns, "--", "ps", "-o", "args"),
