@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Axolotl.Api.Net;
 using Axolotl.Proxy.Balancing;
 
@@ -50,10 +51,11 @@ public sealed record ServiceProxyOptions
     public TimeSpan ConnectDeadline { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// NetworkPolicy for relayed TCP connections (client address, chosen endpoint): false skips the endpoint as if it
-    /// refused. The relay connects from the node, which the kernel's policy rules never judge; null: every one allowed.
+    /// NetworkPolicy for relayed TCP connections and UDP flows (client address, chosen endpoint, protocol): false skips
+    /// the endpoint as if it refused. The relay connects from the node, which the kernel's policy rules never judge;
+    /// null: every one allowed.
     /// </summary>
-    public Func<IPAddress, IPEndPoint, bool>? AdmitConnection { get; init; }
+    public Func<IPAddress, IPEndPoint, ProtocolType, bool>? AdmitConnection { get; init; }
 
     /// <summary>
     /// A socket mark (SO_MARK) for the relay's connection from a client to an endpoint, or null for none: the node's

@@ -19,10 +19,14 @@ public sealed class UdpForwardingTests : IAsyncDisposable
     private readonly ListenerSet _listeners;
     private readonly List<UdpEcho> _backends = [];
     private RoutingSnapshot _snapshot = RoutingSnapshot.Empty;
+    private Func<IPAddress, IPEndPoint, ProtocolType, bool> _admit = (_, _, _) => true;
 
     public UdpForwardingTests()
     {
-        _udp = new UdpForwarder(() => Volatile.Read(ref _snapshot), _picker, new UdpFlowTable(new UdpFlowOptions(), TimeProvider.System), TimeProvider.System, NullLogger.Instance);
+        _udp = new UdpForwarder(() => Volatile.Read(ref _snapshot), _picker, new UdpFlowTable(new UdpFlowOptions(), TimeProvider.System), TimeProvider.System, NullLogger.Instance)
+        {
+            Admit = (client, endpoint, protocol) => _admit(client, endpoint, protocol),
+        };
         _listeners = new ListenerSet((_, _, _) => Task.CompletedTask, 16, TimeProvider.System, NullLogger.Instance, _udp);
     }
 
@@ -86,6 +90,47 @@ public sealed class UdpForwardingTests : IAsyncDisposable
             reply = await TryExchangeAsync(client, $"{i}", TimeSpan.FromSeconds(1));
         }
         Assert.StartsWith("live:", reply, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_flow_passes_over_an_endpoint_network_policy_keeps_from_its_client()
+    {
+        var allowed = Backend("allowed");
+        var denied = Backend("denied");
+        var asked = new List<ProtocolType>();
+        _admit = (client, endpoint, protocol) =>
+        {
+            lock (asked)
+            {
+                asked.Add(protocol);
+            }
+            return !endpoint.Equals(denied.Endpoint.EndPoint);
+        };
+        await RouteAsync(denied.Endpoint, allowed.Endpoint);
+
+        for (var i = 0; i < 4; i++)
+        {
+            using var client = Client();
+            Assert.Equal($"allowed:{i}", (await ExchangeAsync(client, $"{i}")).Reply);
+        }
+        Assert.Equal(0, denied.Received);
+        lock (asked)
+        {
+            Assert.All(asked, p => Assert.Equal(ProtocolType.Udp, p));
+        }
+    }
+
+    [Fact]
+    public async Task When_policy_denies_every_endpoint_the_datagram_is_dropped_and_no_flow_opens()
+    {
+        var only = Backend("only");
+        _admit = (_, _, _) => false;
+        await RouteAsync(only.Endpoint);
+        using var client = Client();
+
+        Assert.Null(await TryExchangeAsync(client, "x", TimeSpan.FromMilliseconds(500)));
+        Assert.Equal(0, _udp.Flows.Count);
+        Assert.Equal(0, only.Received);
     }
 
     [Fact]
@@ -172,6 +217,7 @@ public sealed class UdpForwardingTests : IAsyncDisposable
     {
         private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         private readonly CancellationTokenSource _stop = new();
+        private int _received;
 
         public UdpEcho(string name)
         {
@@ -187,6 +233,7 @@ public sealed class UdpForwardingTests : IAsyncDisposable
                     try
                     {
                         var r = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), _stop.Token);
+                        Interlocked.Increment(ref _received);
                         await _socket.SendToAsync(prefix.Concat(buffer.Take(r.ReceivedBytes)).ToArray(), r.RemoteEndPoint);
                     }
                     catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
@@ -200,6 +247,9 @@ public sealed class UdpForwardingTests : IAsyncDisposable
         public string Name { get; }
 
         public RouteEndpoint Endpoint { get; }
+
+        /// <summary>Datagrams this endpoint got.</summary>
+        public int Received => Volatile.Read(ref _received);
 
         public void Dispose()
         {

@@ -161,13 +161,13 @@ public sealed partial class NetworkPolicyEnforcer : IPodNetworkGate, IAsyncDispo
     }
 
     /// <summary>
-    /// Whether the service proxy may relay a TCP connection from <paramref name="client"/> to <paramref name="backend"/>:
+    /// Whether the service proxy may relay a TCP connection or UDP flow from <paramref name="client"/> to <paramref name="backend"/>:
     /// judged as if the client had connected to the backend itself (its egress, the backend's ingress), because the
     /// relay's own connection comes from the node, which the kernel rules never judge. Before the first reconcile
     /// nothing is known and nothing is denied here (the table is not installed either).
     /// </summary>
-    public bool AdmitRelayed(System.Net.IPAddress client, System.Net.IPEndPoint backend) =>
-        Volatile.Read(ref _relay) is not { } view || view.Allows(client, backend);
+    public bool AdmitRelayed(System.Net.IPAddress client, System.Net.IPEndPoint backend, System.Net.Sockets.ProtocolType protocol) =>
+        Volatile.Read(ref _relay) is not { } view || view.Allows(client, backend, protocol);
 
     /// <summary>
     /// The socket mark of the service proxy's connection from <paramref name="client"/> to <paramref name="backend"/>: a pod

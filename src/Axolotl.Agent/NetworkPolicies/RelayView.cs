@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 
 namespace Axolotl.Agent.NetworkPolicies;
 
@@ -24,19 +25,21 @@ internal sealed class RelayView
         _byIp = state.Pods.Where(p => p.Uid != "cluster-dns").GroupBy(p => p.Ip).ToDictionary(g => g.Key, g => g.First());
     }
 
-    public bool Allows(IPAddress client, IPEndPoint backend)
+    public bool Allows(IPAddress client, IPEndPoint backend, ProtocolType protocol = ProtocolType.Tcp)
     {
+        // The relay carries TCP and UDP only (a Service refuses SCTP); anything else is judged as nothing can match it.
+        var name = protocol == ProtocolType.Udp ? "UDP" : protocol == ProtocolType.Tcp ? "TCP" : protocol.ToString().ToUpperInvariant();
         var from = client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client;
         var to = backend.Address.IsIPv4MappedToIPv6 ? backend.Address.MapToIPv4() : backend.Address;
         if (!Ipv4Range.TryParseAddress(from.ToString(), out var source) || !Ipv4Range.TryParseAddress(to.ToString(), out var destination))
         {
             return true;
         }
-        if (Rules(source) is { } egress && !egress.AllowsEgress(destination, "TCP", backend.Port))
+        if (Rules(source) is { } egress && !egress.AllowsEgress(destination, name, backend.Port))
         {
             return false;
         }
-        return Rules(destination) is not { } ingress || ingress.AllowsIngress(source, "TCP", backend.Port);
+        return Rules(destination) is not { } ingress || ingress.AllowsIngress(source, name, backend.Port);
     }
 
     /// <summary>The mark for the relay's connection: the client pod's when it is a pod of this node and the endpoint a pod of another; else null.</summary>

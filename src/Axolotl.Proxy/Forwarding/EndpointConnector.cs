@@ -188,7 +188,7 @@ internal sealed class EndpointConnector(
                 return (false, null);
             }
             tried.Add(endpoint.EndPoint);
-            if (options.AdmitConnection is { } admit && !admit(client, endpoint.EndPoint))
+            if (options.AdmitConnection is { } admit && !admit(client, endpoint.EndPoint, ProtocolType.Tcp))
             {
                 // NetworkPolicy: as if this client had connected to the endpoint itself, which the policy would drop.
                 var denied = endpoint.ToString();

@@ -131,7 +131,7 @@ internal sealed record ForwarderOptions(int MaxConnections, int MaxConnectAttemp
     /// <summary>How long one client connection may wait for any endpoint to connect before it is reset.</summary>
     public TimeSpan ConnectDeadline { get; init; } = TimeSpan.FromSeconds(10);
 
-    public Func<IPAddress, IPEndPoint, bool>? AdmitConnection { get; init; }
+    public Func<IPAddress, IPEndPoint, ProtocolType, bool>? AdmitConnection { get; init; }
 
     /// <summary>The socket mark of the connection to an endpoint for a client (<see cref="ServiceProxyOptions.BackendMark"/>).</summary>
     public Func<IPAddress, IPEndPoint, int?>? BackendMark { get; init; }

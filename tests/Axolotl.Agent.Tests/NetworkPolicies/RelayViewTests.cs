@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Axolotl.Agent.NetworkPolicies;
 using static Axolotl.Agent.Tests.NetworkPolicies.PolicyWorld;
 
@@ -23,6 +24,18 @@ public sealed class RelayViewTests
         // Not a pod (the node, the outside): only ipBlocks could allow it, and this policy has none.
         Assert.False(view.Allows(IPAddress.Parse("192.0.2.1"), new IPEndPoint(Ip("x/a"), 80)));
         Assert.True(view.Allows(IPAddress.Parse("192.0.2.1"), new IPEndPoint(Ip("y/a"), 80)));
+    }
+
+    [Fact]
+    public void A_relayed_udp_flow_is_judged_with_its_own_protocol()
+    {
+        var view = new RelayView(State(Policy("x", "udp-from-b", Labels("pod", "a"), ["Ingress"],
+            ingress: [new() { From = [new() { PodSelector = Labels("pod", "b") }], Ports = [Udp(80)] }])), []);
+
+        Assert.True(view.Allows(Ip("x/b"), new IPEndPoint(Ip("x/a"), 80), ProtocolType.Udp));
+        // The port is allowed for UDP only: TCP to it, and UDP from another pod, are not.
+        Assert.False(view.Allows(Ip("x/b"), new IPEndPoint(Ip("x/a"), 80), ProtocolType.Tcp));
+        Assert.False(view.Allows(Ip("x/c"), new IPEndPoint(Ip("x/a"), 80), ProtocolType.Udp));
     }
 
     [Fact]

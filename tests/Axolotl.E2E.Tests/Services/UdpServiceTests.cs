@@ -61,6 +61,39 @@ public sealed class UdpServiceTests(ServiceServerFixture fx) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task Network_policy_judges_a_udp_flow_through_a_cluster_ip_by_its_protocol_and_client_pod()
+    {
+        var ns = await fx.NewNamespaceAsync("udp-netpol");
+        await ApplyAsync(fx, EchoPods(ns, "echo", "udp-p") + UdpService(ns, "echo", "echo", 53));
+        await UntilReadyAsync(fx, ns, "udp-p");
+        var clusterIp = await JsonPathAsync(fx, ns, "service/echo", "{.spec.clusterIP}");
+        await StartClientPodAsync(ns);
+        await Eventually.UntilAsync(() => AskFromPodAsync(ns, clusterIp, 53, 1), a => a.Count == 1, "the client answered before any policy", Slow);
+
+        // The client may reach the echo pod on 5353 over TCP only: its UDP flow through the Service is dropped, as
+        // it would be straight to the pod (the relay sends from the node, so it asks the policy itself).
+        await ApplyAsync(fx, EchoIngressPolicy(ns, "TCP"));
+        await Eventually.UntilAsync(() => AskFromPodAsync(ns, clusterIp, 53, 1), a => a.Count == 0, "a TCP-only allowance to drop the UDP flow", Slow);
+
+        await ApplyAsync(fx, EchoIngressPolicy(ns, "UDP"));
+        var answers = await Eventually.UntilAsync(() => AskFromPodAsync(ns, clusterIp, 53, 2), a => a.Count == 2, "the UDP allowance to let the flows through", Slow);
+        Assert.All(answers, a => Assert.Equal("udp-p", a.Pod));
+    }
+
+    private static string EchoIngressPolicy(string ns, string protocol) => $$"""
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: echo-from-client, namespace: {{ns}} }
+        spec:
+          podSelector: {matchLabels: {app: echo} }
+          ingress:
+          - from:
+            - podSelector: {matchLabels: {run: client} }
+            ports:
+            - {protocol: {{protocol}}, port: 5353}
+        """;
+
+    [Fact]
     public async Task A_udp_node_port_and_load_balancer_address_answer_the_host()
     {
         var ns = await fx.NewNamespaceAsync("udp-ext");

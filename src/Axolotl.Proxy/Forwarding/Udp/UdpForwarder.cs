@@ -14,8 +14,9 @@ namespace Axolotl.Proxy.Forwarding.Udp;
 /// included) and a socket connected to it, whose replies go back to the client from the frontend's
 /// socket, so they come from the Service's address and port. Later datagrams follow the flow until it
 /// idles out or its endpoint goes. An endpoint that answers with ICMP port unreachable ends the flow
-/// and is quarantined, so the client's next datagram goes elsewhere. With no Service, no usable
-/// endpoint or a full table, the datagram is dropped, as UDP allows.
+/// and is quarantined, so the client's next datagram goes elsewhere. An endpoint NetworkPolicy keeps
+/// from the client (<see cref="Admit"/>) is passed over, as the TCP relay passes it over. With no
+/// Service, no usable or allowed endpoint or a full table, the datagram is dropped, as UDP allows.
 /// </summary>
 internal sealed class UdpForwarder(Func<RoutingSnapshot> snapshot, EndpointPicker picker, UdpFlowTable flows, TimeProvider time, ILogger logger)
 {
@@ -25,6 +26,16 @@ internal sealed class UdpForwarder(Func<RoutingSnapshot> snapshot, EndpointPicke
     private long _lastLimitLog = long.MinValue;
 
     public UdpFlowTable Flows => flows;
+
+    /// <summary>
+    /// NetworkPolicy for a new flow (<see cref="ServiceProxyOptions.AdmitConnection"/>): the flow's socket comes from
+    /// the node, which the kernel's policy rules never judge, so the client pod's egress and the endpoint's ingress are
+    /// asked here. Null: every flow allowed.
+    /// </summary>
+    public Func<IPAddress, IPEndPoint, ProtocolType, bool>? Admit { get; init; }
+
+    /// <summary>Endpoints a new flow may pass over (denied by policy) before its datagram is dropped.</summary>
+    public int MaxAttempts { get; init; } = 4;
 
     public async Task HandleAsync(Socket frontendSocket, Frontend frontend, ReadOnlyMemory<byte> datagram, IPEndPoint client, CancellationToken ct)
     {
@@ -78,10 +89,9 @@ internal sealed class UdpForwarder(Func<RoutingSnapshot> snapshot, EndpointPicke
             ProxyLog.NoService(logger, frontend);
             return null;
         }
-        var endpoint = picker.PickFor(route, route.For(target), client.Address);
+        var endpoint = PickAllowed(frontend, route, route.For(target), client.Address, target.Service);
         if (endpoint is null)
         {
-            ProxyLog.NoEndpoints(logger, target.Service, frontend);
             return null;
         }
         Socket? backend = null;
@@ -115,6 +125,32 @@ internal sealed class UdpForwarder(Func<RoutingSnapshot> snapshot, EndpointPicke
         }
         _ = RelayRepliesAsync(frontendSocket, flow, ct);
         return flow;
+    }
+
+    /// <summary>The picker's endpoint for the client, passing over those policy keeps from it; null when none is left.</summary>
+    private RouteEndpoint? PickAllowed(Frontend frontend, ServiceRoute route, IReadOnlyList<RouteEndpoint> candidates, IPAddress client, ServicePortName service)
+    {
+        HashSet<IPEndPoint>? denied = null;
+        while ((denied?.Count ?? 0) < MaxAttempts)
+        {
+            var endpoint = picker.PickFor(route, candidates, client, denied);
+            if (endpoint is null)
+            {
+                if (denied is null)
+                {
+                    ProxyLog.NoEndpoints(logger, service, frontend);
+                }
+                return null;
+            }
+            if (Admit is not { } admit || admit(client, endpoint.EndPoint, ProtocolType.Udp))
+            {
+                return endpoint;
+            }
+            (denied ??= []).Add(endpoint.EndPoint);
+            var (name, from) = (endpoint.ToString(), client.ToString());
+            ProxyLog.PolicyDenied(logger, service, name, from);
+        }
+        return null;
     }
 
     /// <summary>The endpoint's datagrams back to the client, until the flow is closed.</summary>
