@@ -146,8 +146,11 @@ public sealed class HostLab : IAsyncDisposable
         var dataDir = Path.Combine(_dir, "server");
         // Its Ingress controller keeps its default ports, 80 and 443 on the host's own addresses: the host is a network
         // namespace of its own, so nothing else on this machine wants them (and a Service's port 80 must work beside it).
+        // Node failure is detected in seconds, for the partition test, but not so fast that a starved machine (load 50 in
+        // a CI check) takes a late lease for a dead node: at 10 s and 5 s two healthy hosts went NotReady and their pods
+        // were evicted before they started.
         var (_, _, log) = Launch(host, "server", ["--data-dir", dataDir, "--node-name", NodeName(host), "--node-lease-interval", "2s",
-            "--node-monitor-grace-period", "10s", "--default-toleration-seconds", "5", "--restart-backoff", "1s", "--restart-backoff-max", "4s", "--airgap", "--resolv-conf", "", .. extraArgs]);
+            "--node-monitor-grace-period", "20s", "--default-toleration-seconds", "10", "--restart-backoff", "1s", "--restart-backoff-max", "4s", "--airgap", "--resolv-conf", "", .. extraArgs]);
         await Eventually.UntilAsync(() => Task.FromResult(Snapshot(log)), text => text.Contains("Axolotl is ready", StringComparison.Ordinal) && File.Exists(Path.Combine(dataDir, "kubeconfig")),
             "the server to be ready", TimeSpan.FromSeconds(120));
         // The admin kubeconfig names the server's loopback; the lab reaches it on its LAN address.
