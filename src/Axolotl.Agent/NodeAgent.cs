@@ -74,6 +74,7 @@ public sealed class NodeAgent : IAsyncDisposable
 
     /// <param name="probeRunner">Runs the pods' probes; null: the real probers against <paramref name="runtime"/>.</param>
     /// <param name="readiness">Hears readiness changes before the API does (the node's service proxy); null: nobody.</param>
+    /// <param name="sharedImages">An image store opened once for every fake node of the process (<see cref="OpenImagesAsync"/>); null: the node opens its own from <paramref name="imageOptions"/>.</param>
     public static async Task<NodeAgent> StartAsync(
         KubeClient client,
         AgentOptions options,
@@ -85,7 +86,8 @@ public sealed class NodeAgent : IAsyncDisposable
         IProbeRunner? probeRunner = null,
         IPodReadinessObserver? readiness = null,
         ImageServiceOptions? imageOptions = null,
-        NetworkPolicies.IPodNetworkGate? networkGate = null)
+        NetworkPolicies.IPodNetworkGate? networkGate = null,
+        ImageService? sharedImages = null)
     {
         var log = logging.CreateLogger("Axolotl.Agent");
         if (log.IsEnabled(LogLevel.Information))
@@ -105,17 +107,7 @@ public sealed class NodeAgent : IAsyncDisposable
         }, time);
         PodManager? podManager = null;
         // A fake runtime has nothing to probe: its node passes a runner that answers without a network or a process.
-        // An unpack stops before the image filesystem crosses the threshold that would make this node evict pods for it.
-        var imageSettings = imageOptions ?? new ImageServiceOptions { Root = Path.Combine(options.DataDir, ImageServiceOptions.StoreDirectoryName) };
-        if (imageSettings.UnpackSpace.ImageFsAvailable is null)
-        {
-            imageSettings = imageSettings with { UnpackSpace = imageSettings.UnpackSpace with { ImageFsAvailable = options.Eviction.ImageFsAvailable } };
-        }
-
-        var images = new ImageService(imageSettings, time,
-            logging.CreateLogger("Axolotl.Agent.Images"));
-        // As k3s before its kubelet starts: the airgap folder's images are there for the first pods.
-        await images.ImportAirgapAsync(Path.Combine(options.DataDir, ImageServiceOptions.AirgapDirectoryName), ct);
+        var images = sharedImages ?? await OpenImagesAsync(options, imageOptions, time, logging, ct);
         heartbeat.Images = () => images.NodeImages();
         var healing = new Metrics.HealingMetrics(options.NodeName);
         var kubelet = new Metrics.KubeletMetrics();
@@ -162,11 +154,34 @@ public sealed class NodeAgent : IAsyncDisposable
                 Path.Combine(options.DataDir, "seccomp"), new SeccompProgramStore(Path.Combine(options.DataDir, "seccomp-programs")),
                 options.SeccompDefault, SeccompProfileResolver.HostKernel),
         };
-        // Off the start path: the first RuntimeDefault container then finds its program compiled.
-        _ = Task.Run(context.Seccomp.WarmUp, ct);
+        // Off the start path: the first RuntimeDefault container then finds its program compiled. A fake node
+        // compiles on first use instead: its containers are never started, and a hundred of them in one
+        // process each compiling at start was a second of CPU in their join.
+        if (runtime is not Runtime.Fake.FakeRuntime)
+        {
+            _ = Task.Run(context.Seccomp.WarmUp, ct);
+        }
         var pods = podManager = new PodManager(context);
         await pods.StartAsync(ct);
         return new NodeAgent(options, events, pods, heartbeat, new ContainerLogReader(paths, time), context, eviction);
+    }
+
+    /// <summary>
+    /// The node's own image store, with what its airgap folder (and, in airgap mode, the bundled seed
+    /// images) hold imported, as k3s does before its kubelet starts: the first pods find them there.
+    /// </summary>
+    public static async Task<ImageService> OpenImagesAsync(AgentOptions options, ImageServiceOptions? imageOptions, TimeProvider time, ILoggerFactory logging, CancellationToken ct)
+    {
+        // An unpack stops before the image filesystem crosses the threshold that would make this node evict pods for it.
+        var imageSettings = imageOptions ?? new ImageServiceOptions { Root = Path.Combine(options.DataDir, ImageServiceOptions.StoreDirectoryName) };
+        if (imageSettings.UnpackSpace.ImageFsAvailable is null)
+        {
+            imageSettings = imageSettings with { UnpackSpace = imageSettings.UnpackSpace with { ImageFsAvailable = options.Eviction.ImageFsAvailable } };
+        }
+
+        var images = new ImageService(imageSettings, time, logging.CreateLogger("Axolotl.Agent.Images"));
+        await images.ImportAirgapAsync(Path.Combine(options.DataDir, ImageServiceOptions.AirgapDirectoryName), ct);
+        return images;
     }
 
     /// <summary>

@@ -73,9 +73,40 @@ public static partial class PodCidrAssignment
                 announced = true;
                 waitingSince = time.GetUtcNow();
             }
-            await Task.Delay(PollInterval, time, ct);
-            node = await client.GetAsync<Api.Core.Node>(null, options.NodeName, ct);
+            node = await NextAssignmentAsync(client, options.NodeName, node, time, ct);
         }
+    }
+
+    /// <summary>
+    /// The Node once it changes (a watch of it from the version in hand, so the assignment arrives as
+    /// it is written, not up to a poll interval later), or as read again after the watch ends without
+    /// one (its timeout, a 410, a dropped connection), after <see cref="PollInterval"/>.
+    /// </summary>
+    private static async Task<Api.Core.Node> NextAssignmentAsync(KubeClient client, string name, Api.Core.Node node, TimeProvider time, CancellationToken ct)
+    {
+        var watch = new ListOptions
+        {
+            FieldSelector = "metadata.name=" + name,
+            ResourceVersion = node.Metadata.ResourceVersion,
+            TimeoutSeconds = 30,
+        };
+        try
+        {
+            await foreach (var e in client.WatchAsync<Api.Core.Node>(null, watch, ct))
+            {
+                if (e.Type is WatchEventType.Added or WatchEventType.Modified && e.Object is { } changed && CidrOf(changed) is not null)
+                {
+                    return changed;
+                }
+            }
+        }
+        catch (Exception e) when ((e is HttpRequestException or IOException or KubeApiException) && !ct.IsCancellationRequested)
+        {
+            // Read again below.
+        }
+        // After a pause: a server that ends or refuses the watch at once is not asked in a tight loop.
+        await Task.Delay(PollInterval, time, ct);
+        return await client.GetAsync<Api.Core.Node>(null, name, ct);
     }
 
     private static async Task<string> CheckRequestedAsync(KubeClient client, string nodeName, string requested, string clusterCidr, CancellationToken ct)

@@ -82,7 +82,7 @@ public static partial class AgentCommand
           --runtime MODE   process (default) or fake, as for `axolotl server`: pods go Running without processes,
                            no bridge, proxy or DNS on this machine, every probe passes
           --fake-nodes N   with --runtime fake: run N fake nodes in this process (PREFIX0 … PREFIX<N-1>, each with its
-                           own Node, Lease and pod CIDR, sharing one connection pool); no logs/exec for their pods
+                           own Node, Lease and pod CIDR, sharing one connection pool and one image store); no logs/exec for their pods
           --node-name-prefix P
                            the fake nodes' name prefix (default: fake-); --node-name and --pod-cidr are then not used
           --airgap         never contact a registry: images come only from this node's store (DIR/agent/images/,

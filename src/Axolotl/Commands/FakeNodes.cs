@@ -12,7 +12,7 @@ namespace Axolotl.Commands;
 /// `axolotl agent --runtime fake --fake-nodes N`: N node agents in one process, as kwok does for scale
 /// tests. Each is a full agent (its own Node, Lease, pod CIDR, pod workers and status writes) over a
 /// fake runtime, with its own client certificate from TLS bootstrap (so its own connections to the
-/// server). No kubelet endpoint, service proxy or DNS: nothing real runs behind the pods.
+/// server). They share one image store (<see cref="LocalAgent.OpenSharedImagesAsync"/>). No kubelet endpoint, service proxy or DNS: nothing real runs behind the pods.
 /// </summary>
 public static partial class FakeNodes
 {
@@ -85,9 +85,10 @@ public static partial class FakeNodes
             }
 
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var images = await LocalAgent.OpenSharedImagesAsync(args, dataDir, logging, clock, shutdown.Token);
             await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = StartParallelism, CancellationToken = shutdown.Token }, async (name, ct) =>
             {
-                var agent = await LocalAgent.StartAsync(args, Path.Combine(dataDir, name), clients[name], logging, clock, ct, requestedPodCidr: null, name);
+                var agent = await LocalAgent.StartAsync(args, Path.Combine(dataDir, name), clients[name], logging, clock, ct, requestedPodCidr: null, name, images);
                 lock (gate)
                 {
                     agents.Add(agent);

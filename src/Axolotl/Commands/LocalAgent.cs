@@ -53,7 +53,7 @@ public static class LocalAgent
     /// explicit --pod-cidr, checked against the cluster CIDR and other nodes), the one its Node already
     /// has, or the one the server's node IPAM assigns (waited for; see <see cref="PodCidrAssignment"/>).
     /// </summary>
-    public static async Task<NodeAgent> StartAsync(CommandLine args, string dataDir, KubeClient client, ILoggerFactory logging, TimeProvider clock, CancellationToken ct, string? requestedPodCidr = null, string? nodeName = null)
+    public static async Task<NodeAgent> StartAsync(CommandLine args, string dataDir, KubeClient client, ILoggerFactory logging, TimeProvider clock, CancellationToken ct, string? requestedPodCidr = null, string? nodeName = null, ImageService? sharedImages = null)
     {
         var clusterCidr = ClusterCidr(args);
         var defaults = new AgentOptions();
@@ -83,7 +83,7 @@ public static class LocalAgent
         {
             // No bridge, routes or cgroups: pods get addresses from the node's CIDR and "run" until deleted.
             var fake = new FakeRuntime(clock, new PodCidr(options.PodCidr)) { Behaviour = spec => FakeContainerBehaviour.FromEnvironment(spec.Environment) };
-            return await NodeAgent.StartAsync(client, options, fake, backoff, logging, clock, ct, new FakeProbeRunner(), imageOptions: images);
+            return await NodeAgent.StartAsync(client, options, fake, backoff, logging, clock, ct, new FakeProbeRunner(), imageOptions: images, sharedImages: sharedImages);
         }
         var bridge = args.Get("bridge") ?? "axl0";
         var cgroupRoot = $"axolotl-{options.NodeName}";
@@ -195,6 +195,14 @@ public static class LocalAgent
 
     /// <summary>Where the build puts the seed images' OCI layout, next to the axolotl binary.</summary>
     public const string SeedImagesDirectory = "seed-images";
+
+    /// <summary>
+    /// One image store for every fake node of the process, under DIR/image-store with DIR/images as its
+    /// airgap folder: the seed images are imported once, not once per node (736 names each), and an
+    /// image is unpacked once for all of them. Their pods run nothing, so nothing is lost by sharing.
+    /// </summary>
+    public static Task<ImageService> OpenSharedImagesAsync(CommandLine args, string dataDir, ILoggerFactory logging, TimeProvider clock, CancellationToken ct) =>
+        NodeAgent.OpenImagesAsync(new AgentOptions { DataDir = dataDir }, ImageOptions(args, dataDir, dataDir), clock, logging, ct);
 
     /// <summary>
     /// The node's image store and registry access: `--private-registry FILE` (k3s's registries.yaml

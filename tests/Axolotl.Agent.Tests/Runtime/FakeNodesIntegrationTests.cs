@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Axolotl.Agent.Tests.Runtime;
 
-/// <summary>Two fake nodes in one process against the in-process API server, as `axolotl agent --fake-nodes` runs them.</summary>
+/// <summary>Two fake nodes in one process against the in-process API server, as `axolotl agent --fake-nodes` runs them (one image store between them).</summary>
 [Trait("Category", "Integration")]
 public sealed class FakeNodesIntegrationTests : IAsyncLifetime
 {
@@ -22,12 +22,14 @@ public sealed class FakeNodesIntegrationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _cluster = await InProcessCluster.StartAsync();
+        // One image store for both, as `--fake-nodes` opens it: the seed layout is imported once.
+        var images = await NodeAgent.OpenImagesAsync(new AgentOptions { DataDir = _dataDir }, await TestImageLayout.OptionsAsync(_dataDir),
+            TimeProvider.System, NullLoggerFactory.Instance, CancellationToken.None);
         foreach (var (name, cidr) in new[] { ("fake-0", "10.244.10.0/24"), ("fake-1", "10.244.11.0/24") })
         {
             var options = new AgentOptions { NodeName = name, DataDir = Path.Combine(_dataDir, name), NodeIp = "127.0.0.1", PodCidr = cidr };
             _agents.Add(await NodeAgent.StartAsync(Client, options, new FakeRuntime(TimeProvider.System, new PodCidr(cidr)), new RestartBackoffOptions(),
-                NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None, new FakeProbeRunner(),
-                imageOptions: await TestImageLayout.OptionsAsync(options.DataDir)));
+                NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None, new FakeProbeRunner(), sharedImages: images));
         }
     }
 
@@ -97,5 +99,19 @@ public sealed class FakeNodesIntegrationTests : IAsyncLifetime
         Assert.DoesNotContain(events.Items, e => e.Reason is "Unhealthy" or "Killing");
         Assert.Null(_agents[0].Pods.Find(pod.Metadata.Uid!));
         Assert.NotNull(_agents[1].Pods.Find(pod.Metadata.Uid!));
+    }
+
+    [Fact]
+    public async Task Pods_of_the_same_image_run_on_both_nodes_from_their_one_image_store()
+    {
+        await Client.CreateAsync(ProbedPod("shared-0", "fake-0"), CancellationToken.None);
+        await Client.CreateAsync(ProbedPod("shared-1", "fake-1"), CancellationToken.None);
+
+        foreach (var (name, subnet) in new[] { ("shared-0", "10.244.10."), ("shared-1", "10.244.11.") })
+        {
+            var pod = await WaitForAsync(name, p => p.Status?.Phase == "Running", "Running");
+            Assert.StartsWith(subnet, pod.Status!.PodIP, StringComparison.Ordinal);
+        }
+        Assert.Same(_agents[0].Context.Images, _agents[1].Context.Images);
     }
 }
