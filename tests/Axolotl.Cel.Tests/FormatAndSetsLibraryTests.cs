@@ -107,6 +107,22 @@ public sealed class FormatAndSetsLibraryTests
         Assert.Contains(message, compiled.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    // kube-apiserver 1.32 compiles a new expression at compatibility version 1.31: no two-variable comprehensions
+    // (1.32, stored expressions only) and no cel.bind (never enabled), so these stay plain calls and are undeclared.
+    [InlineData("[1].all(i, v, v > 0)", "undeclared reference to 'all' (in container '')")]
+    [InlineData("{'a': 1}.transformMap(k, v, v + 1).size() == 1", "undeclared reference to 'transformMap' (in container '')")]
+    [InlineData("[1].existsOne(x, x == 1)", "undeclared reference to 'existsOne' (in container '')")]
+    [InlineData("cel.bind(x, 1, x + 1) == 2", "undeclared reference to 'bind' (in container '')")]
+    public void A_new_expression_gets_only_the_macros_of_1_31(string expression, string message)
+    {
+        var compiled = CelEnvironment.Create().ForNewExpressions().Compile(expression);
+        Assert.False(compiled.Success);
+        Assert.Contains(message, compiled.Error, StringComparison.Ordinal);
+        Assert.True(CelEnvironment.Create().Compile(expression).Success, "a stored expression keeps every macro");
+        Assert.True(CelEnvironment.Create().ForNewExpressions().Compile("[1].all(x, x > 0) && [1].exists_one(x, x == 1) && [1].map(x, x > 0, x).size() == 1 && optional.of(1).optMap(v, v).hasValue()").Success);
+    }
+
     private static string Optional(string expression)
     {
         var compiled = CelEnvironment.Create().Compile($"({expression}).orValue(['__none__'])");
