@@ -29,8 +29,6 @@ internal static class FormatFunctions
         new("datetime", 71, NamedFormats.IsDateTime),
     }.ToDictionary(f => f.Name, StringComparer.Ordinal);
 
-    public static IEnumerable<string> Names => Formats.Keys;
-
     public static void Register(Dictionary<string, CelFunction> g, Dictionary<string, CelFunction> m)
     {
         foreach (var (name, format) in Formats)
