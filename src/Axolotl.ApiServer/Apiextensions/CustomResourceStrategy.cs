@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Axolotl.Api.Apiextensions.Schema;
 using Axolotl.Api.Apiextensions.Structural;
 using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Axolotl.Api.Apiextensions.Schema;
+using Axolotl.Api.Apiextensions.Structural;
 
 namespace Axolotl.ApiServer.Tests.Apiextensions;
 

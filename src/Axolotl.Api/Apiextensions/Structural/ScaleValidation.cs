@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
+using Axolotl.Api.Apiextensions.Schema;
 using Axolotl.Api.Validation;
 
-namespace Axolotl.Api.Apiextensions.Schema;
+namespace Axolotl.Api.Apiextensions.Structural;
 
 /// <summary>
 /// What a CRD's scale subresource requires of every write of its objects (upstream's customResourceValidator
