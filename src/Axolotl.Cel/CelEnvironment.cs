@@ -15,9 +15,24 @@ public sealed class CelEnvironment
     public const int MaxExpressionLength = 100_000;
 
     private readonly Dictionary<string, CelDeclType> _declared;
+    private readonly bool _allMacros = true;
 
     private CelEnvironment(IEnumerable<KeyValuePair<string, CelDeclType>> variables) =>
         _declared = new Dictionary<string, CelDeclType>(variables, StringComparer.Ordinal);
+
+    private CelEnvironment(CelEnvironment other, bool allMacros)
+    {
+        _declared = other._declared;
+        _allMacros = allMacros;
+    }
+
+    /// <summary>
+    /// This environment as kube-apiserver 1.32 compiles a new expression (at its compatibility version, 1.31): the
+    /// standard macros and optMap only, so <c>all(i, v, …)</c>, <c>transformList</c>, <c>transformMap</c>, three-argument
+    /// <c>exists_one</c>/<c>existsOne</c> (1.32, stored expressions only) and <c>cel.bind</c> (never enabled) are refused as
+    /// undeclared. Stored expressions keep every macro.
+    /// </summary>
+    public CelEnvironment ForNewExpressions() => new(this, allMacros: false);
 
     /// <summary>Variables of unknown type (<c>dyn</c>): anything may be selected from them and is checked when it runs.</summary>
     public static CelEnvironment Create(params string[] variables) => Create(variables.Select(v => KeyValuePair.Create(v, CelDeclType.Dyn)));
@@ -49,7 +64,7 @@ public sealed class CelEnvironment
 
         try
         {
-            var checkedAst = new Checker(_declared).Check(Parser.Parse(expression));
+            var checkedAst = new Checker(_declared).Check(Parser.Parse(expression, _allMacros));
             return CelCompileResult.Compiled(new CelProgram(expression, checkedAst), checkedAst.TypeOf(checkedAst.Tree));
         }
         catch (CelSyntaxException e)

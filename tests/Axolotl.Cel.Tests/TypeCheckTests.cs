@@ -150,7 +150,7 @@ public sealed class TypeCheckTests
                 Assert.True(exists, $"{(overload.Member ? "member" : "global")} {name} is declared but not implemented");
             }
         }
-        foreach (var name in new[] { "size", "contains", "startsWith", "endsWith", "matches", "charAt", "indexOf", "lastIndexOf", "lowerAscii", "upperAscii", "replace", "split", "substring", "trim", "reverse", "join", "isSorted", "sum", "min", "max", "find", "findAll", "getFullYear", "getMilliseconds", "hasValue", "value", "isLessThan", "isGreaterThan", "compareTo", "sign", "isInteger", "asInteger", "asApproximateFloat", "add", "sub", "getScheme", "getHost", "getHostname", "getPort", "getEscapedPath", "getQuery", "family", "isUnspecified", "isLoopback", "isLinkLocalMulticast", "isLinkLocalUnicast", "isGlobalUnicast", "containsIP", "containsCIDR", "prefixLength", "masked", "ip" })
+        foreach (var name in new[] { "size", "contains", "startsWith", "endsWith", "matches", "charAt", "indexOf", "lastIndexOf", "lowerAscii", "upperAscii", "replace", "split", "substring", "trim", "join", "isSorted", "sum", "min", "max", "find", "findAll", "getFullYear", "getMilliseconds", "hasValue", "value", "isLessThan", "isGreaterThan", "compareTo", "sign", "isInteger", "asInteger", "asApproximateFloat", "add", "sub", "getScheme", "getHost", "getHostname", "getPort", "getEscapedPath", "getQuery", "family", "isUnspecified", "isLoopback", "isLinkLocalMulticast", "isLinkLocalUnicast", "isGlobalUnicast", "containsIP", "containsCIDR", "prefixLength", "masked", "ip", "validate" })
         {
             Assert.True(Functions.IsMember(name));
             Assert.Contains(Signatures.Of(name), o => o.Member);

@@ -52,7 +52,9 @@ public static class CustomResourceDefinitionStrategy
         errors.AddRange(CustomResourceDefinitionValidation.Validate(crd, oldCrd));
         if (errors.Count == 0)
         {
-            errors.AddRange(CustomResourceDefinitionRules.Validate(crd, oldCrd));
+            // As upstream, the rules are compiled and estimated only once the schema's defaults are sound.
+            var defaults = DefaultsValidation.Validate(crd);
+            errors.AddRange(defaults.Count > 0 ? defaults : CustomResourceDefinitionRules.Validate(crd, oldCrd));
         }
         return errors;
     }

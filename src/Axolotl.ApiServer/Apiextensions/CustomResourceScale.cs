@@ -1,84 +1,80 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Axolotl.Api.Apiextensions.Schema;
+using Axolotl.Api.Apiextensions.Structural;
+using Axolotl.Api.Meta;
 using Axolotl.ApiServer.Errors;
 
 namespace Axolotl.ApiServer.Apiextensions;
 
 /// <summary>
 /// The autoscaling/v1 Scale of a custom resource, read and written at the paths its CRD names
-/// (upstream's scaleFromCustomResource): spec.replicas from specReplicasPath (0 when absent),
-/// status.replicas from statusReplicasPath (0 when absent), status.selector from labelSelectorPath
-/// ("" when absent or unset). A value of the wrong type is the server's error, as upstream answers it.
+/// (upstream's scaleFromCustomResource): spec.replicas from specReplicasPath, status.replicas from statusReplicasPath
+/// (0 when absent), status.selector from labelSelectorPath ("" when absent or unset). A value of the wrong type is
+/// the accessor's error, answered as upstream answers an error that is not a Status (500, no reason); a GET of an
+/// object with no value at specReplicasPath is upstream's internal error, and an update that leaves it unset its 400.
+/// Negative replicas are refused by the object's own validation (<see cref="ScaleValidation"/>).
 /// </summary>
 public static class CustomResourceScale
 {
-    public static JsonObject ToScale(JsonObject obj, ScaleSubresource paths, JsonObject scaleMetadata)
+    /// <summary>The Scale of <paramref name="obj"/> and whether specReplicasPath holds a value.</summary>
+    public static (JsonObject Scale, bool ReplicasFound) ToScale(JsonObject obj, ScaleSubresource paths, JsonObject scaleMetadata)
     {
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(paths);
-        var status = new JsonObject { ["replicas"] = Int(obj, paths.StatusReplicasPath) };
-        if (paths.LabelSelectorPath is { } selectorPath && String(obj, selectorPath) is { Length: > 0 } selector)
+        var spec = Read(NestedField.Int64(obj, ScaleValidation.Fields(paths.SpecReplicasPath)));
+        var statusReplicas = Read(NestedField.Int64(obj, ScaleValidation.Fields(paths.StatusReplicasPath)));
+        var status = new JsonObject { ["replicas"] = (long)(int)statusReplicas.Value };
+        if (paths.LabelSelectorPath is { Length: > 0 } selectorPath
+            && Read(NestedField.String(obj, ScaleValidation.Fields(selectorPath))) is { Value.Length: > 0 } selector)
         {
-            status["selector"] = selector;
+            status["selector"] = selector.Value;
         }
-        return new JsonObject
+        var scale = new JsonObject
         {
             ["kind"] = "Scale",
             ["apiVersion"] = "autoscaling/v1",
             ["metadata"] = scaleMetadata,
-            ["spec"] = new JsonObject { ["replicas"] = Int(obj, paths.SpecReplicasPath) },
+            // Go's int32 conversion, as upstream; the object's validation keeps stored values in range.
+            ["spec"] = new JsonObject { ["replicas"] = (long)(int)spec.Value },
             ["status"] = status,
         };
+        return (scale, spec.Found);
+    }
+
+    /// <summary>GET /scale: upstream's ScaleREST.Get refuses an object with no value at specReplicasPath.</summary>
+    public static JsonObject Get(JsonObject obj, ScaleSubresource paths, JsonObject scaleMetadata)
+    {
+        var (scale, found) = ToScale(obj, paths, scaleMetadata);
+        return found ? scale
+            : throw ApiErrors.Make(500, "InternalError", $"Internal error occurred: the spec replicas field {GoValue.Quote(paths.SpecReplicasPath)} does not exist");
+    }
+
+    /// <summary>
+    /// The Scale an update starts from: with no value at specReplicasPath its replicas are int32's minimum, which
+    /// the update must change (upstream's invalidSpecReplicas signal); <see cref="SetReplicas"/> refuses it otherwise.
+    /// </summary>
+    public static JsonObject ForUpdate(JsonObject obj, ScaleSubresource paths, JsonObject scaleMetadata)
+    {
+        var (scale, found) = ToScale(obj, paths, scaleMetadata);
+        if (!found)
+        {
+            scale["spec"]!["replicas"] = (long)int.MinValue;
+        }
+        return scale;
     }
 
     /// <summary>Writes <paramref name="replicas"/> at specReplicasPath, creating the objects on the way.</summary>
     public static void SetReplicas(JsonObject obj, ScaleSubresource paths, long replicas)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        SimpleJsonPath.Set(obj, Fields(paths.SpecReplicasPath), JsonValue.Create(replicas));
-    }
-
-    private static long Int(JsonObject obj, string path)
-    {
-        var value = SimpleJsonPath.Get(obj, Fields(path));
-        if (value is null)
+        if (replicas == int.MinValue)
         {
-            return 0;
+            throw ApiErrors.BadRequest($"the spec replicas field {GoValue.Quote(paths.SpecReplicasPath)} cannot be empty");
         }
-        if (value is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue(out long number))
-        {
-            return number;
-        }
-        throw ApiErrors.Make(500, "InternalError", $"Internal error occurred: {path} accessor error: {value.ToJsonString()} is of the type {TypeName(value)}, expected int64");
+        SimpleJsonPath.Set(obj, ScaleValidation.Fields(paths.SpecReplicasPath), JsonValue.Create(replicas));
     }
 
-    private static string? String(JsonObject obj, string path)
-    {
-        var value = SimpleJsonPath.Get(obj, Fields(path));
-        return value switch
-        {
-            null => null,
-            JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-            _ => throw ApiErrors.Make(500, "InternalError", $"Internal error occurred: {path} accessor error: {value.ToJsonString()} is of the type {TypeName(value)}, expected string"),
-        };
-    }
-
-    // The CRD's validation admitted only paths of the form .a.b.c.
-    private static IReadOnlyList<string> Fields(string path) =>
-        SimpleJsonPath.Parse(path) ?? throw new InvalidOperationException($"scale path {path} passed CRD validation but is not a simple JSON path");
-
-    private static string TypeName(JsonNode value) => value switch
-    {
-        JsonObject => "map[string]interface {}",
-        JsonArray => "[]interface {}",
-        JsonValue v => v.GetValueKind() switch
-        {
-            JsonValueKind.String => "string",
-            JsonValueKind.Number => "float64",
-            JsonValueKind.True or JsonValueKind.False => "bool",
-            _ => "<nil>",
-        },
-        _ => "<nil>",
-    };
+    // An accessor error is a plain Go error upstream: the API answers 500 with its text and no reason.
+    private static NestedField.Result<T> Read<T>(NestedField.Result<T> result) =>
+        result.Error is { } error ? throw new ApiException(new Status { Outcome = "Failure", Code = 500, Message = error }) : result;
 }

@@ -15,6 +15,7 @@ namespace Axolotl.ApiServer.Apiextensions;
 /// misjudge (upstream's hasBlockingErr). An update ratchets (CRDValidationRatcheting): errors about values it left
 /// unchanged are dropped (the schema's) or become warnings (the rules'), through one <see cref="CorrelatedObject"/>.
 /// A write through the status subresource validates only status, against the status schema, as upstream does.
+/// With a scale subresource the replicas and selector at its paths are checked too (<see cref="ScaleValidation"/>).
 /// The x-kubernetes-list-type invariants (<see cref="ListTypeValidator"/>) are checked on the whole object.
 /// </summary>
 public static class CustomResourceStrategy
@@ -45,10 +46,19 @@ public static class CustomResourceStrategy
             {
                 errors.AddRange(SchemaValidator.ValidateStatus(statusSchema, status, update.Key("status")));
             }
+            if (shape.Scale is { } statusScale)
+            {
+                errors.AddRange(ScaleValidation.ValidateStatus(statusScale, body));
+            }
         }
         else
         {
             errors.AddRange(SchemaValidator.Validate(shape.Schema, body, update));
+            if (shape.Scale is { } scale)
+            {
+                errors.AddRange(ScaleValidation.ValidateSpec(scale, body));
+                errors.AddRange(ScaleValidation.ValidateStatus(scale, body));
+            }
         }
         // Duplicates in sets and map lists ratchet for the whole object: an update may keep the ones already stored.
         errors.AddRange(oldBody is null ? ListTypeValidator.Validate(shape.Schema, body) : ListTypeValidator.ValidateUpdate(shape.Schema, body, oldBody));

@@ -20,7 +20,9 @@ public sealed class ScaleHandler(RestServices services, UpdateHandler updater)
     public async Task GetAsync(RequestScope scope)
     {
         var stored = await services.Objects.GetRequiredAsync(scope.Type, scope.Namespace, scope.RequiredName, scope.Aborted);
-        await ResponseWriter.WriteAsync(scope.Http, 200, ToScale(scope.Type, await services.Views.ToViewAsync(scope.Type, stored.Object, scope.Aborted)));
+        var view = await services.Views.ToViewAsync(scope.Type, stored.Object, scope.Aborted);
+        var scale = scope.Type.Custom?.Scale is { } paths ? CustomResourceScale.Get(view, paths, ScaleMetadata(view)) : ToScale(view);
+        await ResponseWriter.WriteAsync(scope.Http, 200, scale);
     }
 
     public async Task UpdateAsync(RequestScope scope, bool isPatch)
@@ -44,7 +46,7 @@ public sealed class ScaleHandler(RestServices services, UpdateHandler updater)
         var parentScope = new RequestScope(scope.Http, scope.Type, scope.Namespace, scope.Name, null);
         var result = await updater.GuaranteedUpdateAsync(parentScope, current =>
         {
-            var scale = ToScale(scope.Type, current);
+            var scale = scope.Type.Custom?.Scale is { } customPaths ? CustomResourceScale.ForUpdate(current, customPaths, ScaleMetadata(current)) : ToScale(current);
             var desired = scaleBody ?? ApplyScalePatch(patchType!, scale, patch!);
             precondition ??= ObjectMetaRules.Str(ObjectMetaRules.Meta(desired), "resourceVersion");
             if (!string.IsNullOrEmpty(precondition) && precondition != ObjectMetaRules.Str(ObjectMetaRules.Meta(current), "resourceVersion"))
@@ -56,14 +58,15 @@ public sealed class ScaleHandler(RestServices services, UpdateHandler updater)
             {
                 throw ApiErrors.Invalid(scope.Type, scope.RequiredName, [new("FieldValueRequired", "spec.replicas", "Required value")]);
             }
-            if (count < 0)
-            {
-                throw ApiErrors.Make(422, "Invalid", $"Scale.autoscaling \"{scope.Name}\" is invalid: spec.replicas: Invalid value: {count}: must be greater than or equal to 0");
-            }
+            // A custom resource's replicas are checked by its own validation (upstream's ValidateScaleSpec), not the Scale's.
             if (scope.Type.Custom?.Scale is { } paths)
             {
                 CustomResourceScale.SetReplicas(current, paths, count);
                 return current;
+            }
+            if (count < 0)
+            {
+                throw ApiErrors.Make(422, "Invalid", $"Scale.autoscaling \"{scope.Name}\" is invalid: spec.replicas: Invalid value: {count}: must be greater than or equal to 0");
             }
             var spec = current["spec"] as JsonObject ?? [];
             spec["replicas"] = count;
@@ -74,7 +77,7 @@ public sealed class ScaleHandler(RestServices services, UpdateHandler updater)
     }
 
     private static JsonObject ToScale(ResourceType type, JsonObject obj) =>
-        type.Custom?.Scale is { } paths ? CustomResourceScale.ToScale(obj, paths, ScaleMetadata(obj)) : ToScale(obj);
+        type.Custom?.Scale is { } paths ? CustomResourceScale.ToScale(obj, paths, ScaleMetadata(obj)).Scale : ToScale(obj);
 
     private static JsonObject ScaleMetadata(JsonObject obj)
     {

@@ -81,12 +81,19 @@ internal static class FunctionCostEstimates
             case "sign" or "asInteger" or "isInteger" or "asApproximateFloat" or "isGreaterThan" or "isLessThan" or "compareTo" or "add" or "sub"
                 or "getScheme" or "getHostname" or "getHost" or "getPort" or "getEscapedPath" or "getQuery":
                 return (1, null);
+            case "validate" when target is not null && args.Count >= 1:
+                // The string's traversal times the largest format regex (MaxNameFormatRegexSize 128 at 0.25 per character).
+                return (Sat.Factor(Sat.Factor(sizes.LibrarySize(args[0]).Max, StringTraversal), 128 * RegexPerCharacter), null);
+            case "format.named":
+                return (1, null);
             case "==" when args.Count == 2 && args[0].Type.IsExactly(args[1].Type) && args[0].Type.Kind == TypeKind.Opaque:
                 return args[0].Type.Name switch
                 {
                     "net.IP" or "net.CIDR" or "kubernetes.Quantity" => (1, null),
                     // Upstream sizes both sides by the right one's computed size.
                     "kubernetes.URL" => (Sat.Factor(args[1].Computed?.Max ?? 1, StringTraversal), null),
+                    // Format names are at most MaxFormatSize (64) characters.
+                    "kubernetes.NamedFormat" => (Sat.Factor(64, StringTraversal), null),
                     _ => null,
                 };
             default:
@@ -100,6 +107,10 @@ internal static class FunctionCostEstimates
         var first = overload.Args.Count > 0 ? overload.Args[0].Kind : TypeKind.Dyn;
         switch (function)
         {
+            case "sets.contains" or "sets.intersects" or "sets.equivalent" when args.Count == 2:
+                // cel-go's estimateSetsCost: |a|×|b| (twice for equivalent) plus one.
+                var product = Sat.Mul(sizes.Size(args[0]).Max, sizes.Size(args[1]).Max);
+                return (Sat.Add(Sat.Add(Sat.Factor(product, function == "sets.equivalent" ? 2 : 1), 1), argSum), null);
             case "strings.quote" when args.Count == 1:
                 var quoted = sizes.Size(args[0]);
                 return (Sat.Add(Sat.Factor(quoted.Max, StringTraversal), argSum), new SizeEstimate(Sat.Add(quoted.Min, 2), Sat.Add(Sat.Mul(quoted.Max, 2), 2)));

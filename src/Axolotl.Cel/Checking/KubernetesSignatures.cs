@@ -3,7 +3,10 @@ using T = Axolotl.Cel.Types.CelDeclType;
 
 namespace Axolotl.Cel.Checking;
 
-/// <summary>Kubernetes' CEL libraries as kube-apiserver 1.32 declares them: strings, lists, regex, URLs, quantities, IPs and CIDRs.</summary>
+/// <summary>
+/// Kubernetes' CEL libraries as kube-apiserver 1.32 declares them: strings (cel-go's ext version 2, so no <c>reverse</c>),
+/// lists, regex, URLs, quantities, IPs and CIDRs, sets and the named formats.
+/// </summary>
 internal static class KubernetesSignatures
 {
     public static void Register(Registrar r)
@@ -15,6 +18,30 @@ internal static class KubernetesSignatures
         Urls(r);
         Quantities(r);
         Network(r);
+        Sets(r);
+        Formats(r);
+    }
+
+    // cel-go's ext.Sets, enabled since 1.29.
+    private static void Sets(Registrar r)
+    {
+        foreach (var name in new[] { "sets.contains", "sets.equivalent", "sets.intersects" })
+        {
+            r.Global(name, T.Bool, T.List(A), T.List(A));
+        }
+    }
+
+    // Kubernetes' format library (1.31; available to new CRD rules from 1.32).
+    private static void Formats(Registrar r)
+    {
+        // The runtime's FormatFunctions holds the same names; the signature test keeps the two in step.
+        foreach (var name in (string[])["dns1123Label", "dns1123Subdomain", "dns1035Label", "qualifiedName", "dns1123LabelPrefix",
+            "dns1123SubdomainPrefix", "dns1035LabelPrefix", "labelValue", "uri", "uuid", "byte", "date", "datetime"])
+        {
+            r.Global("format." + name, T.NamedFormat);
+        }
+        r.Global("format.named", T.Optional(T.NamedFormat), T.String)
+            .Member("validate", T.Optional(T.List(T.String)), T.NamedFormat, T.String);
     }
 
     private static void Strings(Registrar r)
@@ -23,7 +50,7 @@ internal static class KubernetesSignatures
             .Member("indexOf", T.Int, T.String, T.String).Member("indexOf", T.Int, T.String, T.String, T.Int)
             .Member("lastIndexOf", T.Int, T.String, T.String).Member("lastIndexOf", T.Int, T.String, T.String, T.Int)
             .Member("lowerAscii", T.String, T.String).Member("upperAscii", T.String, T.String)
-            .Member("trim", T.String, T.String).Member("reverse", T.String, T.String)
+            .Member("trim", T.String, T.String)
             .Member("replace", T.String, T.String, T.String, T.String).Member("replace", T.String, T.String, T.String, T.String, T.Int)
             .Member("split", T.List(T.String), T.String, T.String).Member("split", T.List(T.String), T.String, T.String, T.Int)
             .Member("substring", T.String, T.String, T.Int).Member("substring", T.String, T.String, T.Int, T.Int)

@@ -56,7 +56,12 @@ internal static class CallCosts
             case "sign" or "asInteger" or "isInteger" or "asApproximateFloat" or "isGreaterThan" or "isLessThan" or "compareTo" or "add" or "sub"
                 or "getScheme" or "getHostname" or "getHost" or "getPort" or "getEscapedPath" or "getQuery":
                 return 1;
-            case "==" when args.Length == 2 && args[0] is CelQuantity or IPAddress or CelCidr or Uri:
+            case "==" when args.Length == 2 && args[0] is CelQuantity or IPAddress or CelCidr or Uri or CelNamedFormat:
+                return 1;
+            case "validate" when args.Length >= 2 && args[0] is CelNamedFormat format:
+                // Priced as a regex of the format's size over the string, as the regex library is.
+                return Saturating.Mul(Ceil((1.0 + Actual(args[1])) * StringTraversal), Ceil(format.MaxRegexSize * RegexPerCharacter));
+            case "format.named":
                 return 1;
             default:
                 return null;
@@ -73,6 +78,13 @@ internal static class CallCosts
         if (overload is null)
         {
             return 1;
+        }
+        if (function is "sets.contains" or "sets.intersects" or "sets.equivalent" && args.Length == 2)
+        {
+            // cel-go's sets cost: 1 + |a|×|b|, twice that product for equivalent (containment both ways).
+            var product = unchecked((ulong)Actual(args[0]) * (ulong)Actual(args[1]));
+            var scaled = function == "sets.equivalent" ? product * 2.0 : product;
+            return Saturating.Add(1, scaled >= long.MaxValue ? long.MaxValue : (long)scaled);
         }
         var first = overload.Args.Count > 0 ? overload.Args[0].Kind : TypeKind.Dyn;
         switch (function)

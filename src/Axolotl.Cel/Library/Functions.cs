@@ -26,6 +26,8 @@ internal static class Functions
         QuantityFunctions.Register(Globals, Members);
         UrlFunctions.Register(Globals, Members);
         NetworkFunctions.Register(Globals, Members);
+        SetFunctions.Register(Globals);
+        FormatFunctions.Register(Globals, Members);
     }
 
     public static CelFunction? Global(string name) => Globals.GetValueOrDefault(name);

@@ -5,7 +5,7 @@ namespace Axolotl.Cel.Library;
 
 /// <summary>
 /// The standard string functions and the strings extension Kubernetes enables (charAt, indexOf, lastIndexOf, lowerAscii,
-/// upperAscii, replace, split, substring, trim, join, reverse, strings.quote). Indexes count code points, not UTF-16 units.
+/// upperAscii, replace, split, substring, trim, join, strings.quote). Indexes count code points, not UTF-16 units.
 /// </summary>
 internal static class StringFunctions
 {
@@ -25,7 +25,6 @@ internal static class StringFunctions
         m["split"] = (a, _) => Split(a);
         m["substring"] = (a, _) => Substring(a);
         m["trim"] = (a, _) => a is [string x] ? x.Trim() : CelError.NoSuchOverload("trim");
-        m["reverse"] = (a, _) => a is [string x] ? new string(Runes(x).Reverse().SelectMany(r => r.ToString()).ToArray()) : CelError.NoSuchOverload("reverse");
         m["join"] = (a, _) => Join(a);
         g["strings.quote"] = (a, _) => a is [string x] ? Quote(x) : CelError.NoSuchOverload("strings.quote");
     }

@@ -15,8 +15,18 @@ internal static class Macros
         return new CallExpr(null, name, args, pos);
     }
 
-    public static Expr Member(Expr target, string name, List<Expr> args, int pos)
+    /// <param name="all">
+    /// False for the macros of a new expression in kube-apiserver 1.32 (its environment at compatibility version 1.31):
+    /// the standard ones only, so the two-variable forms, <c>transformList</c>/<c>transformMap</c>, <c>cel.bind</c> and a
+    /// two-argument <c>existsOne</c> stay plain calls, which the checker refuses as undeclared, as cel-go does there.
+    /// </param>
+    public static Expr Member(Expr target, string name, List<Expr> args, int pos, bool all = true)
     {
+        if (!all && !IsStandard(name, args.Count))
+        {
+            return new CallExpr(target, name, args, pos);
+        }
+
         if (target is IdentExpr { Name: "cel" } && name == "bind" && args.Count == 3)
         {
             return new BindExpr(VarName(args[0]), args[1], args[2], pos);
@@ -70,6 +80,15 @@ internal static class Macros
 
         return new CallExpr(target, name, args, pos);
     }
+
+    // cel-go's standard receiver macros: all, exists, exists_one and filter with 2 arguments, map with 2 or 3.
+    private static bool IsStandard(string name, int count) => name switch
+    {
+        "all" or "exists" or "exists_one" or "filter" => count == 2,
+        "map" => count is 2 or 3,
+        "optMap" or "optFlatMap" => count == 2,
+        _ => false,
+    };
 
     private static string VarName(Expr e) =>
         e is IdentExpr id ? id.Name : throw new CelSyntaxException("argument must be a simple name", e.Position);

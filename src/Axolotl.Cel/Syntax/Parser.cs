@@ -20,11 +20,18 @@ internal sealed class Parser
     private int _i;
     private int _depth;
 
-    private Parser(List<Token> tokens) => _tokens = tokens;
+    private readonly bool _allMacros;
 
-    public static Expr Parse(string source)
+    private Parser(List<Token> tokens, bool allMacros)
     {
-        var parser = new Parser(new Lexer(source).Tokenize());
+        _tokens = tokens;
+        _allMacros = allMacros;
+    }
+
+    /// <param name="allMacros">False for the standard macros only (see <see cref="Macros.Member"/>).</param>
+    public static Expr Parse(string source, bool allMacros = true)
+    {
+        var parser = new Parser(new Lexer(source).Tokenize(), allMacros);
         var expr = parser.Expression();
         if (parser.Peek.Kind != TokenKind.End)
         {
@@ -208,7 +215,7 @@ internal sealed class Parser
                 if (!optional && !_tokens[_i - 1].Text.StartsWith('`') && IsPunct("("))
                 {
                     var open = Expect("(");
-                    e = Macros.Member(e, name, Args(), open.Position);
+                    e = Macros.Member(e, name, Args(), open.Position, _allMacros);
                 }
                 else
                 {

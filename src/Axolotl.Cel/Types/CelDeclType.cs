@@ -40,6 +40,7 @@ public sealed class CelDeclType
     public static readonly CelDeclType Url = Opaque("kubernetes.URL");
     public static readonly CelDeclType Ip = Opaque("net.IP");
     public static readonly CelDeclType Cidr = Opaque("net.CIDR");
+    public static readonly CelDeclType NamedFormat = Opaque("kubernetes.NamedFormat");
 
     public static CelDeclType List(CelDeclType element) => new(TypeKind.List, "list", [element]);
 

@@ -20,6 +20,7 @@ public sealed record CelType(string Name)
     public static readonly CelType Url = new("kubernetes.URL");
     public static readonly CelType Ip = new("net.IP");
     public static readonly CelType Cidr = new("net.CIDR");
+    public static readonly CelType NamedFormat = new("kubernetes.NamedFormat");
 
     /// <summary>The identifiers that denote types in expressions.</summary>
     internal static readonly Dictionary<string, CelType> ByName = new(StringComparer.Ordinal)

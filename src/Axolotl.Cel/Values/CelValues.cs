@@ -31,6 +31,7 @@ public static class CelValues
         Uri => CelType.Url,
         System.Net.IPAddress => CelType.Ip,
         CelCidr => CelType.Cidr,
+        CelNamedFormat => CelType.NamedFormat,
         _ => new CelType(v.GetType().Name),
     };
 

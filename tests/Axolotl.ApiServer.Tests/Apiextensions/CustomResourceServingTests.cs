@@ -54,7 +54,9 @@ public sealed class CustomResourceServingTests(ApiFixture api) : IClassFixture<A
         var (invalid, status) = await api.PostAsync($"/apis/crud.example.com/v1/namespaces/{ns}/widgets",
             """{"apiVersion":"crud.example.com/v1","kind":"Widget","metadata":{"name":"w2"},"spec":{"size":"small","replicas":"three"}}""");
         Assert.Equal(422, invalid);
-        Assert.Equal("Widget.crud.example.com \"w2\" is invalid: spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\"",
+        // The scale subresource's own check of specReplicasPath reports the same value, as upstream's ValidateScaleSpec.
+        Assert.Equal("Widget.crud.example.com \"w2\" is invalid: [spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\", "
+            + ".spec.replicas: Invalid value: 0: .spec.replicas accessor error: three is of the type string, expected int64]",
             (string?)status["message"]);
 
         var list = (await api.GetAsync($"/apis/crud.example.com/v1/namespaces/{ns}/widgets")).Body;
@@ -201,10 +203,19 @@ public sealed class CustomResourceServingTests(ApiFixture api) : IClassFixture<A
         var path = $"/apis/{group}/v1/namespaces/{ns}/pools";
         await api.PostAsync(path, """{"apiVersion":"scale.example.com/v1","kind":"Pool","metadata":{"name":"p"},"spec":{}}""");
 
-        // Nothing at the paths yet: zero replicas, no selector.
+        // Nothing at specReplicasPath yet: GET is upstream's internal error, an update must set the replicas.
+        var (missing, missingStatus) = await api.GetAsync($"{path}/p/scale");
+        Assert.Equal(500, missing);
+        Assert.Equal("Internal error occurred: the spec replicas field \".spec.workers.desired\" does not exist", (string?)missingStatus["message"]);
+        var (unset, unsetStatus) = await api.PatchAsync($"{path}/p/scale", """{"metadata":{"labels":{"a":"b"}}}""", "application/merge-patch+json");
+        Assert.True(unset == 400, unsetStatus.ToJsonString());
+        Assert.Equal("the spec replicas field \".spec.workers.desired\" cannot be empty", (string?)unsetStatus["message"]);
+        var (first, firstScale) = await api.PatchAsync($"{path}/p/scale", """{"spec":{"replicas":1}}""", "application/merge-patch+json");
+        Assert.True(first == 200, firstScale.ToJsonString());
+
         var (code, scale) = await api.GetAsync($"{path}/p/scale");
         Assert.True(code == 200, scale.ToJsonString());
-        Assert.Equal("""{"replicas":0}""", scale["spec"]!.ToJsonString());
+        Assert.Equal("""{"replicas":1}""", scale["spec"]!.ToJsonString());
         Assert.Equal("""{"replicas":0}""", scale["status"]!.ToJsonString());
         Assert.Equal(("Scale", "autoscaling/v1", "p"), ((string?)scale["kind"], (string?)scale["apiVersion"], (string?)scale["metadata"]!["name"]));
 
@@ -220,9 +231,17 @@ public sealed class CustomResourceServingTests(ApiFixture api) : IClassFixture<A
         Assert.Equal("""{"replicas":2,"selector":"app=pool"}""", after["status"]!.ToJsonString());
         Assert.Equal(5, (int)(await api.GetAsync($"{path}/p")).Body["spec"]!["workers"]!["desired"]!);
 
+        // Upstream's ValidateScaleSpec/ValidateScaleStatus: the custom resource's own validation, at the CRD's paths.
         var (negative, status) = await api.PatchAsync($"{path}/p/scale", """{"spec":{"replicas":-1}}""", "application/merge-patch+json");
         Assert.Equal(422, negative);
-        Assert.Equal("Scale.autoscaling \"p\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0", (string?)status["message"]);
+        Assert.Equal("Pool.scale.example.com \"p\" is invalid: .spec.workers.desired: Invalid value: -1: should be a non-negative integer", (string?)status["message"]);
+        Assert.Equal(".spec.workers.desired", (string?)status["details"]!["causes"]![0]!["field"]);
+        var (tooMany, tooManyStatus) = await api.PatchAsync($"{path}/p", """{"spec":{"workers":{"desired":2147483648}}}""", "application/merge-patch+json");
+        Assert.Equal(422, tooMany);
+        Assert.Equal("Pool.scale.example.com \"p\" is invalid: .spec.workers.desired: Invalid value: 2147483648: should be less than or equal to 2147483647", (string?)tooManyStatus["message"]);
+        var (negativeStatus, statusStatus) = await api.PatchAsync($"{path}/p/status", """{"status":{"workers":{"ready":-2}}}""", "application/merge-patch+json");
+        Assert.Equal(422, negativeStatus);
+        Assert.Equal("Pool.scale.example.com \"p\" is invalid: .status.workers.ready: Invalid value: -2: should be a non-negative integer", (string?)statusStatus["message"]);
     }
 
     [Fact]

@@ -211,6 +211,66 @@ public sealed class CustomResourceKubectlTests(ServerFixture fx) : IClassFixture
     }
 
     [Fact]
+    public async Task A_default_that_breaks_a_rule_a_name_the_format_library_refuses_and_negative_scale_are_refused()
+    {
+        const string group = "formats.e2e.example.com";
+        var ns = await fx.NewNamespaceAsync("crd-format");
+        var crd = $$"""
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: fleets.{{group}}}
+            spec:
+              group: {{group}}
+              scope: Namespaced
+              names: {plural: fleets, kind: Fleet}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                subresources:
+                  scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas}
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec:
+                        type: object
+                        properties:
+                          replicas: {type: integer, default: 1}
+                          host:
+                            type: string
+                            maxLength: 253
+                            default: DEFAULT
+                            x-kubernetes-validations:
+                            - rule: "!format.dns1123Subdomain().validate(self).hasValue()"
+                              # Not join(): the list's size is unknown, so its estimated cost would be refused, as upstream's.
+                              messageExpression: "format.dns1123Subdomain().validate(self).value()[0]"
+                      status:
+                        type: object
+                        properties:
+                          replicas: {type: integer}
+            """;
+        // Upstream's ValidateDefaults runs the rules on each default when the CRD is written.
+        var badDefault = await fx.Kubectl.FailWithInputAsync(crd, "apply", "-f", "-");
+        Assert.Contains("spec.validation.openAPIV3Schema.properties[spec].properties[host].default: Invalid value: \"string\": a lowercase RFC 1123 subdomain must consist of",
+            badDefault, StringComparison.Ordinal);
+        await fx.Kubectl.OkWithInputAsync(crd.Replace("DEFAULT", "pool.example.com", StringComparison.Ordinal), "apply", "-f", "-");
+        await fx.Kubectl.OkAsync("wait", "--for", "condition=established", "--timeout", "30s", $"crd/fleets.{group}");
+        string Fleet(string spec) => $"apiVersion: {group}/v1\nkind: Fleet\nmetadata:\n  name: p\nspec: {spec}\n";
+
+        var badHost = await fx.Kubectl.FailWithInputAsync(Fleet("{host: Not_A_Host}"), "apply", "-n", ns, "-f", "-");
+        Assert.Contains("spec.host: Invalid value: \"string\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters", badHost, StringComparison.Ordinal);
+        await fx.Kubectl.OkWithInputAsync(Fleet("{}"), "apply", "-n", ns, "-f", "-");
+        Assert.Equal("pool.example.com 1", await fx.Kubectl.OkAsync("get", "fleet", "p", "-n", ns, "-o", "jsonpath={.spec.host} {.spec.replicas}"));
+
+        // kubectl scale itself refuses a negative count, so the Scale is patched as an autoscaler would write it.
+        var negative = await fx.Kubectl.FailAsync("patch", "fleet", "p", "-n", ns, "--subresource", "scale", "--type", "merge", "-p", """{"spec":{"replicas":-1}}""");
+        Assert.Contains("The Fleet \"p\" is invalid: .spec.replicas: Invalid value: -1: should be a non-negative integer", negative, StringComparison.Ordinal);
+        await fx.Kubectl.OkAsync("scale", "fleet", "p", "-n", ns, "--replicas", "3");
+        Assert.Equal("3", await fx.Kubectl.OkAsync("get", "fleet", "p", "-n", ns, "-o", "jsonpath={.spec.replicas}"));
+    }
+
+    [Fact]
     public async Task A_route_CRD_with_bounded_nested_lists_is_accepted_and_the_same_rules_on_an_unbounded_list_are_refused()
     {
         // Shaped like the Gateway API's HTTPRoute: rules (maxItems 16) of matches (maxItems 64) whose path has rules.

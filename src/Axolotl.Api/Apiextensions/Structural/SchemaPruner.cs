@@ -19,6 +19,25 @@ public static class SchemaPruner
         return pruned;
     }
 
+    /// <summary>
+    /// Prunes one value against the node of the schema it sits at (a schema's default); <paramref name="resourceRoot"/>
+    /// keeps apiVersion, kind and metadata as at the root of a resource.
+    /// </summary>
+    public static IReadOnlyList<string> PruneValue(JsonSchemaProps schema, JsonNode? value, bool resourceRoot)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var pruned = new List<string>();
+        if (value is JsonObject obj)
+        {
+            PruneObject(schema, obj, "", pruned, root: resourceRoot);
+        }
+        else
+        {
+            PruneNode(schema, value, "", pruned);
+        }
+        return pruned;
+    }
+
     private static void PruneNode(JsonSchemaProps schema, JsonNode? value, string path, List<string> pruned)
     {
         switch (value)

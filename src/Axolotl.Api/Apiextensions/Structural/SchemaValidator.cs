@@ -42,6 +42,25 @@ public static class SchemaValidator
         return [.. errors.Select(e => e with { Field = UnderStatus(e.Field) })];
     }
 
+    /// <summary>
+    /// Validates a value on its own against one node's schema, as upstream validates a schema's default: the messages
+    /// name the path inside the value (empty for the value itself, so " in body should be …", as kube-openapi words it
+    /// with an empty root), and each error's field is that path under <paramref name="at"/>.
+    /// </summary>
+    public static IReadOnlyList<FieldError> ValidateValue(JsonSchemaProps schema, JsonNode? value, FieldPath at)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        var errors = ValidateNode(schema, value, FieldPath.Root).Errors;
+        return [.. errors.Select(e => e with { Field = Under(at.ToString(), e.Field) })];
+    }
+
+    private static string Under(string at, string field) => field switch
+    {
+        "" or "<nil>" => at,
+        _ when field.StartsWith('[') => at + field,
+        _ => at + "." + field,
+    };
+
     // kube-apiserver prefixes the status validator's paths with "status"; a junctor's pathless failure lands there too.
     private static string UnderStatus(string field) => field switch
     {

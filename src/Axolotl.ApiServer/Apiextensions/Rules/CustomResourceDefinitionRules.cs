@@ -36,13 +36,14 @@ public static class CustomResourceDefinitionRules
         }
         var oldSchemas = ((oldCrd?["spec"] as JsonObject)?["versions"] as JsonArray ?? []).OfType<JsonObject>()
             .Where(v => v["name"] is JsonValue).GroupBy(v => v["name"]!.ToString()).ToDictionary(g => g.Key, g => SchemaOf(g.First()));
+        var preexisting = PreexistingExpressions(oldCrd);
         foreach (var (path, schema) in CustomResourceDefinitionValidation.Schemas(versions))
         {
             // The version the schema belongs to: itself, or the first when all versions share one (upstream's spec.version).
             var version = versions.OfType<JsonObject>().FirstOrDefault(v => ReferenceEquals(SchemaOf(v), schema));
             var unchanged = version?["name"]?.ToString() is { } name && oldSchemas.TryGetValue(name, out var old) && JsonNode.DeepEquals(old, schema);
             var costs = new List<(FieldPath Path, ulong Cost)>();
-            Visit(JsonSchemaProps.Parse(schema), path, resourceRoot: true, cardinality: 1, uncorrelatable: null, new Walk(costs, errors, !unchanged));
+            Visit(JsonSchemaProps.Parse(schema), path, resourceRoot: true, cardinality: 1, uncorrelatable: null, new Walk(costs, errors, !unchanged, preexisting));
             var total = costs.Aggregate(0UL, (sum, c) => Sat(sum, c.Cost));
             if (total > TotalCostLimit)
             {
@@ -60,7 +61,49 @@ public static class CustomResourceDefinitionRules
     private static JsonObject? SchemaOf(JsonObject version) => (version["schema"] as JsonObject)?["openAPIV3Schema"] as JsonObject;
 
     /// <summary>What a walk over one schema collects: every expression's cost, the errors, and whether the per-expression limit applies.</summary>
-    private sealed record Walk(List<(FieldPath Path, ulong Cost)> Costs, List<FieldError> Errors, bool PerExpressionLimit);
+    private sealed record Walk(List<(FieldPath Path, ulong Cost)> Costs, List<FieldError> Errors, bool PerExpressionLimit, IReadOnlySet<string> Preexisting);
+
+    /// <summary>Upstream's findPreexistingExpressions: every rule and messageExpression of the CRD before an update.</summary>
+    private static HashSet<string> PreexistingExpressions(JsonObject? oldCrd)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        void Visit(JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject obj:
+                    foreach (var (key, value) in obj)
+                    {
+                        if (key == "x-kubernetes-validations" && value is JsonArray rules)
+                        {
+                            foreach (var rule in rules.OfType<JsonObject>())
+                            {
+                                foreach (var field in (string[])["rule", "messageExpression"])
+                                {
+                                    if (rule[field] is JsonValue text && text.TryGetValue(out string? expression))
+                                    {
+                                        found.Add(expression);
+                                    }
+                                }
+                            }
+                        }
+                        Visit(value);
+                    }
+                    break;
+                case JsonArray array:
+                    foreach (var item in array)
+                    {
+                        Visit(item);
+                    }
+                    break;
+                default:
+                    break;
+            }
+        }
+        Visit((oldCrd?["spec"] as JsonObject)?["versions"]);
+        Visit((oldCrd?["spec"] as JsonObject)?["validation"]);
+        return found;
+    }
 
     /// <param name="cardinality">How many times this node can occur in one object: the product of maxItems and
     /// maxProperties above it (1 under an object's properties), null once one of them is unbounded.</param>
@@ -70,7 +113,7 @@ public static class CustomResourceDefinitionRules
         {
             // Under an unbounded list or map, as many of the node's smallest values as fit in a request.
             var times = cardinality ?? RuleSizes.Of(node, resourceRoot)?.MaxCardinality ?? RuleSizes.MaxRequestSizeBytes / 2;
-            var compiled = RuleCompiler.Compile(node, resourceRoot, stored: false);
+            var compiled = RuleCompiler.Compile(node, resourceRoot, stored: false, walk.Preexisting);
             for (var i = 0; i < compiled.Count; i++)
             {
                 Check(compiled[i], path.Child("x-kubernetes-validations").Index(i), times, uncorrelatable, walk);

@@ -17,12 +17,25 @@ internal static class RuleCompiler
     /// checker may have accepted: a rule the types refuse is compiled again over dyn, so it keeps working as it did (a
     /// non-bool result is then an evaluation error) instead of failing every write of the CRD's objects.
     /// </summary>
-    public static IReadOnlyList<CompiledRule> Compile(JsonSchemaProps node, bool resourceRoot, bool stored)
+    /// <param name="preexisting">On a CRD write, the rules and messageExpressions the CRD already had: as upstream, they
+    /// compile in the stored expressions' environment, the others in the new expressions' one (no two-variable
+    /// comprehensions in 1.32, <see cref="CelEnvironment.ForNewExpressions"/>).</param>
+    public static IReadOnlyList<CompiledRule> Compile(JsonSchemaProps node, bool resourceRoot, bool stored, IReadOnlySet<string>? preexisting = null)
     {
         var self = RuleTypes.Of(node, resourceRoot);
         var sizes = RuleSizes.Of(node, resourceRoot);
         var environment = CelEnvironment.ForCustomResourceRules(self, optionalOldSelf: false);
         var optionalEnvironment = CelEnvironment.ForCustomResourceRules(self, optionalOldSelf: true);
+        if (!stored)
+        {
+            return [.. node.ValidationRules.Select(r =>
+            {
+                var env = r.OptionalOldSelf == true ? optionalEnvironment : environment;
+                var known = preexisting is not null && preexisting.Contains(r.Rule)
+                    && (r.MessageExpression.Length == 0 || preexisting.Contains(r.MessageExpression));
+                return Compile(r, node, sizes, known ? env : env.ForNewExpressions());
+            })];
+        }
         var untyped = CelEnvironment.ForCustomResourceRules(CelDeclType.Dyn, optionalOldSelf: false);
         var untypedOptional = CelEnvironment.ForCustomResourceRules(CelDeclType.Dyn, optionalOldSelf: true);
         return [.. node.ValidationRules.Select(r =>

@@ -24,10 +24,10 @@ internal sealed class RuleEvaluation
     private readonly ICollection<string>? _warnings;
     private bool _stopped;
 
-    private RuleEvaluation(long budget, ICollection<string>? warnings)
+    private RuleEvaluation(CelCostBudget budget, ICollection<string>? warnings)
     {
         _warnings = warnings;
-        _budget = new CelCostBudget(budget);
+        _budget = budget;
         _options = new CelEvaluationOptions { CostLimit = CelEvaluationOptions.KubernetesPerCallLimit, Budget = _budget };
     }
 
@@ -44,9 +44,21 @@ internal sealed class RuleEvaluation
         {
             return [];
         }
-        var run = new RuleEvaluation(budget, ratcheted);
+        var run = new RuleEvaluation(new CelCostBudget(budget), ratcheted);
         update ??= old is null ? null : new CorrelatedObject(obj, old, validator.Schema);
         run.Visit(validator, FieldPath.Root, obj, old, new RatchetScope(update, null));
+        return run._errors;
+    }
+
+    /// <summary>
+    /// The failures of one value's rules at <paramref name="path"/>, without ratcheting, drawing from <paramref name="budget"/>
+    /// (upstream's cel.Validator.Validate on a schema's default).
+    /// </summary>
+    public static IReadOnlyList<FieldError> ValidateValue(RuleValidator validator, FieldPath path, JsonNode value, JsonNode? old, CelCostBudget budget)
+    {
+        ArgumentNullException.ThrowIfNull(validator);
+        var run = new RuleEvaluation(budget, null);
+        run.Visit(validator, path, value, old, default);
         return run._errors;
     }
 

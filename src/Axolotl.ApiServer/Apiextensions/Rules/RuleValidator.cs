@@ -36,6 +36,9 @@ internal sealed class RuleValidator
     /// <summary>The rules of a custom resource's root schema, compiled on first use and kept as long as the schema is.</summary>
     public static RuleValidator For(JsonSchemaProps root) => Compiled.GetValue(root, r => Build(r, resourceRoot: true) ?? new RuleValidator(r, true));
 
+    /// <summary>The rules at and under one node (a schema's default is checked against them), or null when there are none. Not cached.</summary>
+    public static RuleValidator? ForNode(JsonSchemaProps node, bool resourceRoot) => Build(node, resourceRoot);
+
     private static RuleValidator? Build(JsonSchemaProps schema, bool resourceRoot)
     {
         var properties = new Dictionary<string, RuleValidator>(StringComparer.Ordinal);

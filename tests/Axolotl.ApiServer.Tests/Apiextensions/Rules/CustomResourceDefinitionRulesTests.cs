@@ -28,6 +28,19 @@ public sealed class CustomResourceDefinitionRulesTests
     }
 
     [Fact]
+    public void A_new_rule_cannot_use_two_variable_comprehensions_but_a_rule_the_CRD_already_had_can()
+    {
+        const string spec = """{"type":"object","properties":{"m":{"type":"object","maxProperties":5,"additionalProperties":{"type":"integer"}}},"x-kubernetes-validations":[{"rule":"self.m.all(k, v, v >= 0)"}]}""";
+        var refused = CustomResourceDefinitionRules.Validate(Crd(spec)).Select(e => e.ToString()).ToList();
+        Assert.Contains(refused, e => e.Contains("undeclared reference to 'all' (in container '')", StringComparison.Ordinal));
+
+        // As upstream, an expression the CRD already had compiles in the stored expressions' environment (all of 1.32).
+        var old = Crd(spec);
+        old["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!["description"] = "before";
+        Assert.Empty(CustomResourceDefinitionRules.Validate(Crd(spec), old));
+    }
+
+    [Fact]
     public void A_rule_that_compiles_within_its_cost_is_accepted()
     {
         Assert.Empty(Errors("""
