@@ -173,7 +173,8 @@ public sealed class PodScheduler
         lock (_lock)
         {
             // As upstream's cache, only a binding that finished can expire: one still waiting for its slot or its answer counts on.
-            foreach (var (key, entry) in _assumed.Where(p => p.Value.BoundAt is { } bound && _time.GetElapsedTime(bound) >= Options.AssumeTimeout).ToList())
+            foreach (var (key, entry) in Options.AssumeTimeout <= TimeSpan.Zero ? []
+                : _assumed.Where(p => p.Value.BoundAt is { } bound && _time.GetElapsedTime(bound) >= Options.AssumeTimeout).ToList())
             {
                 _assumed.Remove(key);
                 _cache.Forget(key);
@@ -267,7 +268,7 @@ public sealed class PodScheduler
         }
         lock (_lock)
         {
-            // Upstream's FinishBinding: from now the informer has AssumeTimeout to show the pod bound.
+            // Upstream's FinishBinding: from now an AssumeTimeout (when set) counts.
             if (_assumed.TryGetValue(key, out var entry))
             {
                 _assumed[key] = entry with { BoundAt = _time.GetTimestamp() };
