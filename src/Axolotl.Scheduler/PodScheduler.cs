@@ -18,8 +18,9 @@ namespace Axolotl.Scheduler;
 /// on a snapshot of the nodes (<see cref="NodeInfoCache"/>) and either binds it or reports why it fits
 /// nowhere: a FailedScheduling event and PodScheduled=False/Unschedulable on the pod's status. A bound
 /// pod is assumed on its node at once, so the next cycle counts it, and the binding request runs in
-/// the background (at most <see cref="SchedulerOptions.MaxParallelBindings"/> at a time), as
-/// kube-scheduler's binding cycle does: the next pod need not wait for the API's answer.
+/// the background (at most <see cref="SchedulerOptions.MaxParallelBindings"/> at a time, the others
+/// waiting their turn there), as kube-scheduler's binding cycle does: the attempt ends at assume, and the
+/// next pod waits neither for the API's answer nor for a free binding slot.
 /// </summary>
 public sealed class PodScheduler
 {
@@ -132,7 +133,6 @@ public sealed class PodScheduler
             {
                 outcome = "scheduled";
                 Assume(key, pod, node);
-                await _bindings.WaitAsync(ct);
                 _ = Task.Run(() => BindInBackgroundAsync(key, pod, node, ct), CancellationToken.None);
             }
             else
@@ -172,7 +172,9 @@ public sealed class PodScheduler
     {
         lock (_lock)
         {
-            foreach (var (key, entry) in _assumed.Where(p => _time.GetElapsedTime(p.Value.Since) >= Options.AssumeTimeout).ToList())
+            // As upstream's cache, only a binding that finished can expire: one still waiting for its slot or its answer counts on.
+            foreach (var (key, entry) in Options.AssumeTimeout <= TimeSpan.Zero ? []
+                : _assumed.Where(p => p.Value.BoundAt is { } bound && _time.GetElapsedTime(bound) >= Options.AssumeTimeout).ToList())
             {
                 _assumed.Remove(key);
                 _cache.Forget(key);
@@ -205,13 +207,21 @@ public sealed class PodScheduler
         copy.Spec!.NodeName = node;
         lock (_lock)
         {
-            _assumed[key] = new Assumed(copy, _time.GetTimestamp());
+            _assumed[key] = new Assumed(copy, null);
             _cache.Count(key, copy);
         }
     }
 
     private async Task BindInBackgroundAsync(string key, Pod pod, string node, CancellationToken ct)
     {
+        try
+        {
+            await _bindings.WaitAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return; // Shutting down before its turn; the pod stays pending for the next scheduler.
+        }
         try
         {
             await BindAsync(key, pod, node, ct);
@@ -255,6 +265,14 @@ public sealed class PodScheduler
             _recorder.Record(pod, "Warning", "FailedScheduling", Truncate($"Binding rejected: {e.Message}"));
             Queue.AddBackoff(key);
             return;
+        }
+        lock (_lock)
+        {
+            // Upstream's FinishBinding: from now an AssumeTimeout (when set) counts.
+            if (_assumed.TryGetValue(key, out var entry))
+            {
+                _assumed[key] = entry with { BoundAt = _time.GetTimestamp() };
+            }
         }
         Queue.Done(key);
         SchedulerLog.Scheduled(_logger, key, node);
@@ -430,7 +448,8 @@ public sealed class PodScheduler
         JsonSerializer.Serialize(node.Status?.Allocatable, KubeJson.Options),
         string.Join(',', (node.Status?.Conditions ?? []).Select(c => c.Type + "=" + c.Status)));
 
-    private sealed record Assumed(Pod Pod, long Since);
+    /// <param name="BoundAt">When the binding request succeeded (null while it waits or runs): the assume timeout counts from there.</param>
+    private sealed record Assumed(Pod Pod, long? BoundAt);
 
     private sealed class Registrations(IDisposable pods, IDisposable nodes) : IDisposable
     {

@@ -53,4 +53,21 @@ public sealed class ImageLocalityTests
         Assert.Equal([0L], new ImageLocality().Score(PodRunning("app:2"), [node], [node]));
         Assert.Equal("localhost:5000/app:latest", ImageLocality.NormalizedImageName("localhost:5000/app"));
     }
+
+    [Fact]
+    public void A_node_info_reads_its_images_once_by_every_name_and_a_new_node_object_reads_them_again()
+    {
+        var info = NodeWith("a", ("app:1", 40 * Mb));
+
+        Assert.Equal(40 * Mb, info.ImageSizes["app:1"]);
+        Assert.Equal(40 * Mb, info.ImageSizes["app:1@sha256:abc"]);
+        Assert.Same(info.ImageSizes, info.ImageSizes);
+
+        // The agent reports another image: the cache builds a new NodeInfo for the new Node object.
+        var changed = Build.Node("a");
+        changed.Status!.Images = [new ContainerImage { Names = ["other:2"], SizeBytes = 50 * Mb }];
+        var rebuilt = Build.Info(changed);
+        Assert.False(rebuilt.ImageSizes.ContainsKey("app:1"));
+        Assert.Equal(50 * Mb, rebuilt.ImageSizes["other:2"]);
+    }
 }

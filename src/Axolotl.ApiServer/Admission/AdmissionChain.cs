@@ -148,9 +148,12 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
         {
             return ValidateSchemaless(type, typed, typedOld, subresource, warnings);
         }
-        IReadOnlyList<FieldError> errors = subresource == "ephemeralcontainers" && typed is Pod withEphemeral && typedOld is Pod oldPod
-            ? PodValidation.ValidateEphemeralContainersUpdate(withEphemeral, oldPod)
-            : ObjectValidator.Validate(typed, typedOld);
+        IReadOnlyList<FieldError> errors = (subresource, typed, typedOld) switch
+        {
+            ("ephemeralcontainers", Pod withEphemeral, Pod oldPod) => PodValidation.ValidateEphemeralContainersUpdate(withEphemeral, oldPod),
+            ("status", Pod withStatus, Pod oldPod) => PodValidation.ValidateStatusUpdate(withStatus, oldPod),
+            _ => ObjectValidator.Validate(typed, typedOld),
+        };
         if (typed is MutatingWebhookConfiguration or ValidatingWebhookConfiguration)
         {
             // The expressions are compiled here: the API layer has no CEL.

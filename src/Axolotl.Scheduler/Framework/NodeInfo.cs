@@ -11,6 +11,7 @@ public sealed class NodeInfo
     private readonly List<Pod> _pods = [];
     private readonly List<PodInfo> _podsWithAffinity = [];
     private readonly List<PodInfo> _podsWithRequiredAntiAffinity = [];
+    private Dictionary<string, long>? _imageSizes;
 
     public NodeInfo(Node node)
     {
@@ -39,6 +40,13 @@ public sealed class NodeInfo
 
     public long AllowedPodCount { get; }
 
+    /// <summary>
+    /// The node's images (status.images) by every name they go by, with their size; built on first use and
+    /// kept with this info, which the scheduler's cache rebuilds only when the Node object changes (upstream's
+    /// ImageStates). Building it per pod and node was most of a scheduling cycle with 700 image names a node.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> ImageSizes => _imageSizes ??= ReadImageSizes(Node);
+
     /// <summary>The sum of the requests of the pods on the node (used by the fit filter).</summary>
     public ResourceRequest Requested { get; private set; }
 
@@ -59,6 +67,19 @@ public sealed class NodeInfo
         }
         Requested += ResourceRequest.ForPod(pod);
         NonZeroRequested += ResourceRequest.NonZeroForPod(pod);
+    }
+
+    private static Dictionary<string, long> ReadImageSizes(Node node)
+    {
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var image in node.Status?.Images ?? [])
+        {
+            foreach (var name in image.Names ?? [])
+            {
+                sizes[name] = image.SizeBytes ?? 0;
+            }
+        }
+        return sizes;
     }
 
     /// <summary>A copy without the pods <paramref name="remove"/> picks (the preemption dry run).</summary>

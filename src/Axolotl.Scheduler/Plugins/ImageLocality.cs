@@ -27,14 +27,14 @@ public sealed class ImageLocality : IScorePlugin
         var holders = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var node in allNodes)
         {
-            foreach (var name in Sizes(node).Keys.Where(wanted.Contains))
+            foreach (var name in wanted.Where(node.ImageSizes.ContainsKey))
             {
                 holders[name] = holders.GetValueOrDefault(name) + 1;
             }
         }
         return [.. nodes.Select(node =>
         {
-            var sizes = Sizes(node);
+            var sizes = node.ImageSizes;
             long sum = 0;
             foreach (var container in containers)
             {
@@ -57,19 +57,5 @@ public sealed class ImageLocality : IScorePlugin
         var max = MaxContainerThreshold * containers;
         var clamped = Math.Clamp(sum, MinThreshold, Math.Max(max, MinThreshold));
         return max <= MinThreshold ? 0 : IScorePlugin.MaxScore * (clamped - MinThreshold) / (max - MinThreshold);
-    }
-
-    /// <summary>The node's images by every name they go by, with their size.</summary>
-    private static Dictionary<string, long> Sizes(NodeInfo node)
-    {
-        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var image in node.Node.Status?.Images ?? [])
-        {
-            foreach (var name in image.Names ?? [])
-            {
-                sizes[name] = image.SizeBytes ?? 0;
-            }
-        }
-        return sizes;
     }
 }
