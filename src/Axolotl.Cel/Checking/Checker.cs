@@ -20,6 +20,7 @@ internal sealed class Checker(IReadOnlyDictionary<string, CelDeclType> declared)
     private readonly Dictionary<Expr, CelDeclType> _types = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Expr, IReadOnlyList<Overload>> _overloads = new(ReferenceEqualityComparer.Instance);
     private int _freeVars;
+    private int _insideFormat;
 
     /// <summary>The checked tree with every node's type and every call's overloads; throws <see cref="CelCheckException"/> with every error found.</summary>
     public CheckedAst Check(Expr e)
@@ -167,6 +168,9 @@ internal sealed class Checker(IReadOnlyDictionary<string, CelDeclType> declared)
             return Call(new CallExpr(null, ns + "." + c.Function, c.Args, c.Position));
         }
 
+        // Literals anywhere inside format's receiver and arguments may mix types (cel-go's exempt functions).
+        var format = c.Function == "format";
+        _insideFormat += format ? 1 : 0;
         // The receiver first: cel-go reports errors in source order.
         var (target, targetType) = c.Target is null ? (null, null) : Visit(c.Target);
         var args = new List<Expr>(c.Args.Count);
@@ -181,6 +185,7 @@ internal sealed class Checker(IReadOnlyDictionary<string, CelDeclType> declared)
             args.Add(arg);
             types.Add(type);
         }
+        _insideFormat -= format ? 1 : 0;
         var checkedCall = c with { Target = target, Args = args };
 
         if (c.Target is null && c.Function is "&&" or "||")
@@ -205,6 +210,10 @@ internal sealed class Checker(IReadOnlyDictionary<string, CelDeclType> declared)
         var matched = new List<Overload>();
         var result = Resolve(c.Position, name, overloads, c.Target is not null, types, matched);
         _overloads[checkedCall] = matched;
+        if (format && matched.Count > 0)
+        {
+            FormatCallCheck.Check(checkedCall, e => _mapping.Substitute(_types[e], true), Fail);
+        }
         return (checkedCall, result);
     }
 
@@ -314,6 +323,10 @@ internal sealed class Checker(IReadOnlyDictionary<string, CelDeclType> declared)
         if (_mapping.TryAssign(previous, current))
         {
             return TypeMapping.MostGeneral(previous, current);
+        }
+        if (_insideFormat > 0)
+        {
+            return CelDeclType.Dyn;
         }
         return Fail(position, $"expected type '{_mapping.Substitute(previous, true)}' but found '{_mapping.Substitute(current, true)}'");
     }

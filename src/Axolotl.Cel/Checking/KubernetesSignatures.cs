@@ -55,7 +55,8 @@ internal static class KubernetesSignatures
             .Member("split", T.List(T.String), T.String, T.String).Member("split", T.List(T.String), T.String, T.String, T.Int)
             .Member("substring", T.String, T.String, T.Int).Member("substring", T.String, T.String, T.Int, T.Int)
             .Member("join", T.String, T.List(T.String)).Member("join", T.String, T.List(T.String), T.String)
-            .Global("strings.quote", T.String, T.String);
+            .Global("strings.quote", T.String, T.String)
+            .Member("format", T.String, T.String, T.List(T.Dyn));
     }
 
     private static void Lists(Registrar r)

@@ -5,7 +5,7 @@ namespace Axolotl.Cel.Library;
 
 /// <summary>
 /// The standard string functions and the strings extension Kubernetes enables (charAt, indexOf, lastIndexOf, lowerAscii,
-/// upperAscii, replace, split, substring, trim, join, strings.quote). Indexes count code points, not UTF-16 units.
+/// upperAscii, replace, split, substring, trim, join, strings.quote, format). Indexes count code points, not UTF-16 units.
 /// </summary>
 internal static class StringFunctions
 {
@@ -27,6 +27,19 @@ internal static class StringFunctions
         m["trim"] = (a, _) => a is [string x] ? x.Trim() : CelError.NoSuchOverload("trim");
         m["join"] = (a, _) => Join(a);
         g["strings.quote"] = (a, _) => a is [string x] ? Quote(x) : CelError.NoSuchOverload("strings.quote");
+        m["format"] = (a, _) => a is [string f, IReadOnlyList<object> args] ? Format(f, args) : CelError.NoSuchOverload("format");
+    }
+
+    private static object Format(string format, IReadOnlyList<object> args)
+    {
+        try
+        {
+            return Formatting.FormatString.Apply(format, args, Formatting.FormatValues.Instance, out _);
+        }
+        catch (Formatting.FormatClauseException e)
+        {
+            return new CelError(e.Message);
+        }
     }
 
     private static object Size(object v) => v switch

@@ -181,7 +181,6 @@ public static class CelValues
         _ => v.ToString() ?? "",
     };
 
-    internal static string FormatDouble(double d) =>
-        double.IsPositiveInfinity(d) ? "+Inf" : double.IsNegativeInfinity(d) ? "-Inf" : double.IsNaN(d) ? "NaN"
-        : d.ToString("R", CultureInfo.InvariantCulture).Replace("E+", "e+", StringComparison.Ordinal).Replace("E-", "e-", StringComparison.Ordinal);
+    /// <summary>cel-go's <c>string(double)</c>, which is Go's <c>%g</c>: <c>1e+06</c>, <c>0.0001</c>, <c>1e-05</c>, <c>+Inf</c>.</summary>
+    internal static string FormatDouble(double d) => GoNumbers.General(d);
 }
