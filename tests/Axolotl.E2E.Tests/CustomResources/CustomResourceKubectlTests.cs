@@ -186,7 +186,7 @@ public sealed class CustomResourceKubectlTests(ServerFixture fx) : IClassFixture
                       spec:
                         type: object
                         x-kubernetes-validations:
-                        - {rule: "self.replicas <= self.max", message: "replicas must not exceed max"}
+                        - {rule: "self.replicas <= self.max", messageExpression: "'replicas %d must not exceed max %d'.format([self.replicas, self.max])"}
                         properties:
                           replicas: {type: integer}
                           max: {type: integer}
@@ -197,12 +197,15 @@ public sealed class CustomResourceKubectlTests(ServerFixture fx) : IClassFixture
             """;
         var broken = await fx.Kubectl.FailWithInputAsync(crd.Replace("self.replicas <= self.max", "self.replicas <= foo", StringComparison.Ordinal), "apply", "-f", "-");
         Assert.Contains("undeclared reference to 'foo'", broken, StringComparison.Ordinal);
+        // cel-go checks a literal format call when it compiles: %d of a string is refused with the CRD.
+        var badFormat = await fx.Kubectl.FailWithInputAsync(crd.Replace("[self.replicas, self.max]", "[self.size, self.max]", StringComparison.Ordinal), "apply", "-f", "-");
+        Assert.Contains("decimal clause can only be used on integers, was given string", badFormat, StringComparison.Ordinal);
         await fx.Kubectl.OkWithInputAsync(crd, "apply", "-f", "-");
         await fx.Kubectl.OkAsync("wait", "--for", "condition=established", "--timeout", "30s", $"crd/gadgets.{group}");
         string Gadget(string spec) => $"apiVersion: {group}/v1\nkind: Gadget\nmetadata:\n  name: g\nspec: {spec}\n";
 
         var violating = await fx.Kubectl.FailWithInputAsync(Gadget("{size: small, replicas: 5, max: 3}"), "apply", "-n", ns, "-f", "-");
-        Assert.Contains("spec: Invalid value: \"object\": replicas must not exceed max", violating, StringComparison.Ordinal);
+        Assert.Contains("spec: Invalid value: \"object\": replicas 5 must not exceed max 3", violating, StringComparison.Ordinal);
 
         await fx.Kubectl.OkWithInputAsync(Gadget("{size: small, replicas: 1, max: 3}"), "apply", "-n", ns, "-f", "-");
         var immutable = await fx.Kubectl.FailAsync("patch", "gadget", "g", "-n", ns, "--type", "merge", "-p", """{"spec":{"size":"large"}}""");
