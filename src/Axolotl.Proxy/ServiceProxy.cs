@@ -92,7 +92,11 @@ public sealed class ServiceProxy : IAsyncDisposable
             Timeout = options.UdpFlowTimeout,
             StreamTimeout = options.UdpStreamTimeout,
         }, time);
-        _udp = new UdpForwarder(() => Snapshot, _picker, flows, time, _logger) { Admit = options.AdmitConnection, MaxAttempts = options.MaxConnectAttempts };
+        _udp = new UdpForwarder(() => Snapshot, _picker, flows, time, _logger) {
+            Admit = options.AdmitConnection,
+            Mark = options.BackendMark,
+            MaxAttempts = options.MaxConnectAttempts,
+        };
         _listeners = new ListenerSet(forwarder.HandleAsync, options.ListenBacklog, time, _logger, _udp);
         _standby = options.StandbyTable is { } table ? new StandbyTableWriter(table, _logger) : null;
         // The process's informers when it has them (started by their owner), else the proxy's own.

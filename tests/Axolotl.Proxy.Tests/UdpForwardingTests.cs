@@ -20,12 +20,14 @@ public sealed class UdpForwardingTests : IAsyncDisposable
     private readonly List<UdpEcho> _backends = [];
     private RoutingSnapshot _snapshot = RoutingSnapshot.Empty;
     private Func<IPAddress, IPEndPoint, ProtocolType, bool> _admit = (_, _, _) => true;
+    private Func<IPAddress, IPEndPoint, int?> _mark = (_, _) => null;
 
     public UdpForwardingTests()
     {
         _udp = new UdpForwarder(() => Volatile.Read(ref _snapshot), _picker, new UdpFlowTable(new UdpFlowOptions(), TimeProvider.System), TimeProvider.System, NullLogger.Instance)
         {
             Admit = (client, endpoint, protocol) => _admit(client, endpoint, protocol),
+            Mark = (client, endpoint) => _mark(client, endpoint),
         };
         _listeners = new ListenerSet((_, _, _) => Task.CompletedTask, 16, TimeProvider.System, NullLogger.Instance, _udp);
     }
@@ -117,6 +119,36 @@ public sealed class UdpForwardingTests : IAsyncDisposable
         lock (asked)
         {
             Assert.All(asked, p => Assert.Equal(ProtocolType.Udp, p));
+        }
+    }
+
+    [Fact]
+    public async Task A_flow_gets_the_mark_the_policy_table_translates_so_a_pod_elsewhere_sees_the_client_pod()
+    {
+        var a = Backend("a");
+        var asked = new List<(IPAddress Client, IPEndPoint Endpoint)>();
+        // Outside the relay's tag (0x0ae1 in the upper half), so no policy table on this machine translates it.
+        const int Mark = 0x00ca0001;
+        _mark = (client, endpoint) =>
+        {
+            lock (asked)
+            {
+                asked.Add((client, endpoint));
+            }
+            return Mark;
+        };
+        await RouteAsync(a.Endpoint);
+        using var client = Client();
+
+        Assert.Equal("a:ping", (await ExchangeAsync(client, "ping")).Reply);
+
+        var flow = _udp.Flows.Find(_frontend, (IPEndPoint)client.LocalEndPoint!, out _);
+        var value = new byte[4];
+        flow!.Backend!.GetRawSocketOption(1, 36, value);
+        Assert.Equal(Mark, BitConverter.ToInt32(value));
+        lock (asked)
+        {
+            Assert.Equal([(IPAddress.Loopback, a.Endpoint.EndPoint)], asked);
         }
     }
 

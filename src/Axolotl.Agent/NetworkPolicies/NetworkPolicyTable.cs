@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Axolotl.Agent.Network;
 
 namespace Axolotl.Agent.NetworkPolicies;
 
@@ -83,9 +84,11 @@ public static class NetworkPolicyTable
             script.Append("    elements = { ").Append(string.Join(", ", elements)).Append(" }\n");
         }
         var marked = $"meta mark & {RelaySource.Hex(unchecked((int)RelaySource.TagMask))} == {RelaySource.Hex(RelaySource.Tag)}";
-        // TCP only: over VXLAN the encapsulated datagram inherits the inner packet's mark and must keep the node's address.
+        // Over VXLAN the encapsulated datagram would inherit an uncleared mark; it must keep the node's address, so the
+        // overlay's port is never translated (relay_mark_clear below is what keeps it unmarked in the first place).
         script.Append("  }\n  chain relay_source_nat {\n    type nat hook postrouting priority srcnat - 10; policy accept;\n");
-        script.Append("    ").Append(marked).Append(" meta l4proto tcp snat ip to meta mark map @relay_source\n  }\n");
+        script.Append("    ").Append(marked).Append(" meta l4proto tcp snat ip to meta mark map @relay_source\n");
+        script.Append("    ").Append(marked).Append(" udp dport != ").Append(VxlanRoutes.Port).Append(" snat ip to meta mark map @relay_source\n  }\n");
         // Once translated the mark has done its work: cleared, so neither the overlay's datagram nor the host's routing rules see it.
         script.Append("  chain relay_mark_clear {\n    type filter hook postrouting priority srcnat + 10; policy accept;\n");
         script.Append("    ").Append(marked).Append(" meta mark set 0\n  }\n");

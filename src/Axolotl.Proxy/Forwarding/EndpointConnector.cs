@@ -199,28 +199,12 @@ internal sealed class EndpointConnector(
             var backend = new Socket(endpoint.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             if (options.BackendMark?.Invoke(client, endpoint.EndPoint) is { } mark)
             {
-                Mark(backend, mark);
+                SocketMark.TrySet(backend, mark, ref _markRefused, logger);
             }
             var connect = backend.ConnectAsync(endpoint.EndPoint, ct).AsTask();
             return (false, new Attempt(new ConnectedEndpoint(backend, endpoint, target.Service, route), connect));
         }
         return (false, null);
-    }
-
-    /// <summary>Marks the socket; a refusal (no CAP_NET_ADMIN) is said once and the connection goes unmarked, from the node.</summary>
-    private void Mark(Socket backend, int mark)
-    {
-        try
-        {
-            SocketMark.Set(backend, mark);
-        }
-        catch (SocketException e)
-        {
-            if (Interlocked.Exchange(ref _markRefused, 1) == 0)
-            {
-                ProxyLog.MarkRefused(logger, e.SocketErrorCode.ToString());
-            }
-        }
     }
 
     private sealed record Attempt(ConnectedEndpoint Connected, Task Connect);

@@ -45,7 +45,8 @@ public sealed class NetworkPolicyTableTests
 
         // Every pod of the node, isolated or not: a pod elsewhere may isolate itself against any client.
         Assert.Contains("map relay_source {\n    type mark : ipv4_addr\n    elements = { 0x0ae1000a : 10.244.0.10, 0x0ae1010b : 10.244.1.11 }\n  }", script, StringComparison.Ordinal);
-        Assert.Contains("type nat hook postrouting priority srcnat - 10; policy accept;\n    meta mark & 0xffff0000 == 0x0ae10000 meta l4proto tcp snat ip to meta mark map @relay_source\n",
+        Assert.Contains("type nat hook postrouting priority srcnat - 10; policy accept;\n    meta mark & 0xffff0000 == 0x0ae10000 meta l4proto tcp snat ip to meta mark map @relay_source\n"
+            + "    meta mark & 0xffff0000 == 0x0ae10000 udp dport != 8472 snat ip to meta mark map @relay_source\n  }",
             script, StringComparison.Ordinal);
         // The VXLAN datagram that carries a marked packet inherits its mark: cleared once the translation is done.
         Assert.Contains("type filter hook postrouting priority srcnat + 10; policy accept;\n    meta mark & 0xffff0000 == 0x0ae10000 meta mark set 0\n", script, StringComparison.Ordinal);

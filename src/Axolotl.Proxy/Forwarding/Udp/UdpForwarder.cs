@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Axolotl.Proxy.Balancing;
 using Axolotl.Proxy.Diagnostics;
+using Axolotl.Proxy.Network;
 using Axolotl.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 
@@ -24,6 +25,7 @@ internal sealed class UdpForwarder(Func<RoutingSnapshot> snapshot, EndpointPicke
     public const int MaxDatagram = 65507;
 
     private long _lastLimitLog = long.MinValue;
+    private int _markRefused;
 
     public UdpFlowTable Flows => flows;
 
@@ -33,6 +35,12 @@ internal sealed class UdpForwarder(Func<RoutingSnapshot> snapshot, EndpointPicke
     /// asked here. Null: every flow allowed.
     /// </summary>
     public Func<IPAddress, IPEndPoint, ProtocolType, bool>? Admit { get; init; }
+
+    /// <summary>
+    /// The mark for a new flow's socket (<see cref="ServiceProxyOptions.BackendMark"/>): the node's policy table gives a
+    /// marked flow the client pod's address, so a pod on another node judges it as the client, as for TCP. Null: none.
+    /// </summary>
+    public Func<IPAddress, IPEndPoint, int?>? Mark { get; init; }
 
     /// <summary>Endpoints a new flow may pass over (denied by policy) before its datagram is dropped.</summary>
     public int MaxAttempts { get; init; } = 4;
@@ -98,6 +106,10 @@ internal sealed class UdpForwarder(Func<RoutingSnapshot> snapshot, EndpointPicke
         try
         {
             backend = new Socket(endpoint.EndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            if (Mark?.Invoke(client.Address, endpoint.EndPoint) is { } mark)
+            {
+                SocketMark.TrySet(backend, mark, ref _markRefused, logger);
+            }
             backend.Connect(endpoint.EndPoint);
         }
         catch (SocketException e)

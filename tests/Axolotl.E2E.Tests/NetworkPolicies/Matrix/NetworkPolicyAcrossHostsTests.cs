@@ -10,9 +10,17 @@ public sealed class NetworkPolicyOverHostGwTests(HostGwNetpolLab lab, ITestOutpu
 {
     [Fact]
     public Task A_policy_written_under_continuous_traffic_takes_effect_without_flapping_either_way() => PolicyUnderContinuousTrafficAsync();
+
+    [Fact]
+    public Task Udp_through_a_service_reaches_an_isolated_pod_on_the_other_host_as_the_client_pod() => UdpThroughAServiceIsJudgedAsTheClientPodAcrossHostsAsync();
 }
 
 /// <summary>The matrix over VXLAN, hosts behind a router: the policy table sees the decapsulated pod traffic.</summary>
 [Collection(HostLabCollection.Name)]
 public sealed class NetworkPolicyOverVxlanTests(VxlanNetpolLab lab, ITestOutputHelper output)
-    : NetworkPolicyAcrossHostsTests(lab, output), IClassFixture<VxlanNetpolLab>;
+    : NetworkPolicyAcrossHostsTests(lab, output), IClassFixture<VxlanNetpolLab>
+{
+    /// <summary>Over the overlay the translated flow's datagrams are encapsulated; the overlay's own datagram keeps the node's address.</summary>
+    [Fact]
+    public Task Udp_through_a_service_reaches_an_isolated_pod_on_the_other_host_as_the_client_pod() => UdpThroughAServiceIsJudgedAsTheClientPodAcrossHostsAsync();
+}
