@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Validation;
@@ -44,13 +45,14 @@ public sealed class NodeCidrClaims(ObjectStore objects) : IValidatingAdmissionPl
         var nodes = await objects.ListAsync(KnownResources.Nodes, null, 0, null, ct);
         foreach (var entry in nodes.Items)
         {
-            var other = ObjectStore.Decode(entry).Object;
-            var otherName = Text(other["metadata"]?["name"]);
-            if (otherName is null || otherName == name)
+            // Read from the stored bytes without building the Node: a claim is checked against every Node, and a
+            // thousand nodes claiming in turn would otherwise decode a million of them (status, images and all).
+            var otherName = entry.Key[(entry.Key.LastIndexOf('/') + 1)..];
+            if (otherName == name)
             {
                 continue;
             }
-            foreach (var held in PodCidrs(other))
+            foreach (var held in StoredPodCidrs(entry.Value.Span))
             {
                 for (var i = 0; i < claimed.Count; i++)
                 {
@@ -72,6 +74,61 @@ public sealed class NodeCidrClaims(ObjectStore objects) : IValidatingAdmissionPl
     {
         var list = (node["spec"]?["podCIDRs"] as JsonArray ?? []).Select(Text).OfType<string>().Where(c => c.Length > 0).ToList();
         if (list.Count == 0 && Text(node["spec"]?["podCIDR"]) is { Length: > 0 } single)
+        {
+            list.Add(single);
+        }
+        return list;
+    }
+
+    /// <summary><see cref="PodCidrs"/> of a stored Node's JSON, reading spec's two fields and skipping the rest.</summary>
+    public static List<string> StoredPodCidrs(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        List<string> list = [];
+        string? single = null;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return list;
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isSpec = reader.ValueTextEquals("spec"u8);
+            reader.Read();
+            if (!isSpec || reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var field = reader.ValueTextEquals("podCIDRs"u8) ? 2 : reader.ValueTextEquals("podCIDR"u8) ? 1 : 0;
+                reader.Read();
+                if (field == 2 && reader.TokenType == JsonTokenType.StartArray)
+                {
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        if (reader.TokenType == JsonTokenType.String && reader.GetString() is { Length: > 0 } cidr)
+                        {
+                            list.Add(cidr);
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+                }
+                else if (field == 1 && reader.TokenType == JsonTokenType.String)
+                {
+                    single = reader.GetString();
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            break;
+        }
+        if (list.Count == 0 && single is { Length: > 0 })
         {
             list.Add(single);
         }
