@@ -157,12 +157,12 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
         if (typed is MutatingWebhookConfiguration or ValidatingWebhookConfiguration)
         {
             // The expressions are compiled here: the API layer has no CEL.
-            errors = [.. errors, .. Webhooks.WebhookMatchConditions.Validate(typed)];
+            errors = [.. errors, .. Webhooks.WebhookMatchConditions.Validate(typed, typedOld)];
         }
         if (typed is ValidatingAdmissionPolicy policy && errors.Count == 0)
         {
             // Compiled once the fields the expressions depend on (paramKind, variable names) are known to be sound.
-            errors = Policies.PolicyCompiler.Validate(policy);
+            errors = Policies.PolicyCompiler.Validate(policy, typedOld as ValidatingAdmissionPolicy);
         }
         if (errors.Count > 0)
         {

@@ -24,12 +24,38 @@ public static class PolicyCompiler
         new("request", AdmissionCelTypes.Request), new("namespaceObject", AdmissionCelTypes.Namespace),
     ];
 
-    /// <summary>The compile errors of a policy, each at its field, for the 422 of its write.</summary>
-    public static List<FieldError> Validate(ValidatingAdmissionPolicy policy)
+    /// <summary>
+    /// The compile errors of a policy, each at its field, for the 422 of its write. An expression <paramref name="old"/>
+    /// (the policy being updated) already had compiles as a stored expression, any other as a new one (kube-apiserver's
+    /// compatibility environment, <see cref="CelEnvironment.ForNewExpressions"/>), as upstream's preexisting expressions.
+    /// </summary>
+    public static List<FieldError> Validate(ValidatingAdmissionPolicy policy, ValidatingAdmissionPolicy? old = null)
     {
         var errors = new List<FieldError>();
-        Compile(policy, resultTypes: true, (path, expression, error) => errors.Add(FieldError.Invalid(path, expression, error)));
+        var stored = old is null ? [] : Expressions(old).ToHashSet(StringComparer.Ordinal);
+        Compile(policy, resultTypes: true, (path, expression, error) => errors.Add(FieldError.Invalid(path, expression, error)), stored);
         return errors;
+    }
+
+    private static IEnumerable<string> Expressions(ValidatingAdmissionPolicy policy)
+    {
+        var spec = policy.Spec ?? new ValidatingAdmissionPolicySpec();
+        foreach (var c in spec.MatchConditions ?? [])
+        {
+            yield return c.Expression;
+        }
+        foreach (var v in spec.Variables ?? [])
+        {
+            yield return v.Expression;
+        }
+        foreach (var v in spec.Validations ?? [])
+        {
+            yield return v.Expression;
+            if (v.MessageExpression is { } message)
+            {
+                yield return message;
+            }
+        }
     }
 
     public static CompiledPolicy Compile(ValidatingAdmissionPolicy policy)
@@ -41,8 +67,12 @@ public static class PolicyCompiler
         return result with { ConfigurationError = firstError };
     }
 
-    private static CompiledPolicy Compile(ValidatingAdmissionPolicy policy, bool resultTypes, Action<FieldPath, string, string> onError)
+    // stored: the expressions compiled as stored ones, the rest as new ones; null: all stored (a policy in effect).
+    private static CompiledPolicy Compile(ValidatingAdmissionPolicy policy, bool resultTypes, Action<FieldPath, string, string> onError,
+        IReadOnlySet<string>? stored = null)
     {
+        CelCompileResult CompileOne(CelEnvironment environment, string expression, CelDeclType? expected, FieldPath at, Action<FieldPath, string, string> report) =>
+            PolicyCompiler.CompileOne(stored is null || stored.Contains(expression) ? environment : environment.ForNewExpressions(), expression, expected, at, report);
         CelDeclType? Expect(CelDeclType type) => resultTypes ? type : null;
         var spec = policy.Spec ?? new ValidatingAdmissionPolicySpec();
         var path = FieldPath.Of("spec");

@@ -25,20 +25,27 @@ public static class WebhookMatchConditions
         KeyValuePair.Create("object", CelDeclType.Dyn), KeyValuePair.Create("oldObject", CelDeclType.Dyn),
         KeyValuePair.Create("request", AdmissionCelTypes.Request),
     ]);
+    private static readonly CelEnvironment NewExpressions = Environment.ForNewExpressions();
     private static readonly ConditionalWeakTable<Webhook, CompiledMatchConditions> Programs = [];
 
-    /// <summary>The compile errors of every condition of a webhook configuration, at <c>webhooks[i].matchConditions[j].expression</c>.</summary>
-    public static List<FieldError> Validate(KubeObject configuration)
+    private static IEnumerable<Webhook> Hooks(KubeObject? configuration) => configuration switch
     {
-        IEnumerable<Webhook> hooks = configuration switch
-        {
-            MutatingWebhookConfiguration m => m.Webhooks ?? [],
-            ValidatingWebhookConfiguration v => v.Webhooks ?? [],
-            _ => [],
-        };
+        MutatingWebhookConfiguration m => m.Webhooks ?? [],
+        ValidatingWebhookConfiguration v => v.Webhooks ?? [],
+        _ => [],
+    };
+
+    /// <summary>
+    /// The compile errors of every condition of a webhook configuration, at <c>webhooks[i].matchConditions[j].expression</c>.
+    /// A condition <paramref name="old"/> (the configuration being updated) already had compiles as a stored expression,
+    /// any other as a new one (kube-apiserver's compatibility environment, <see cref="CelEnvironment.ForNewExpressions"/>).
+    /// </summary>
+    public static List<FieldError> Validate(KubeObject configuration, KubeObject? old = null)
+    {
+        var stored = Hooks(old).SelectMany(h => h.MatchConditions ?? []).Select(c => c.Expression).ToHashSet(StringComparer.Ordinal);
         var errors = new List<FieldError>();
         var i = 0;
-        foreach (var hook in hooks)
+        foreach (var hook in Hooks(configuration))
         {
             var path = FieldPath.Of("webhooks").Index(i++).Child("matchConditions");
             var conditions = hook.MatchConditions ?? [];
@@ -49,7 +56,7 @@ public static class WebhookMatchConditions
                 {
                     continue;
                 }
-                var compiled = Environment.Compile(expression);
+                var compiled = (stored.Contains(expression) ? Environment : NewExpressions).Compile(expression);
                 if ((compiled.Error ?? AdmissionCelTypes.ResultError(compiled.ResultType, CelDeclType.Bool)) is { } error)
                 {
                     errors.Add(FieldError.Invalid(path.Index(j).Child("expression"), expression, error));
