@@ -94,7 +94,13 @@ public sealed class ServiceProxy : IAsyncDisposable
         }, time);
         _udp = new UdpForwarder(() => Snapshot, _picker, flows, time, _logger) { Admit = options.AdmitConnection, MaxAttempts = options.MaxConnectAttempts };
         _listeners = new ListenerSet(forwarder.HandleAsync, options.ListenBacklog, time, _logger, _udp);
-        _standby = options.StandbyTable is { } table ? new StandbyTableWriter(table, _logger) : null;
+        _standby = options.StandbyTable is { } table
+            ? new StandbyTableWriter(table, _logger) { Mode = options.Mode, ClusterCidr = options.ClusterCidr is { } pods ? Ipv4Cidr.Parse(pods) : null }
+            : null;
+        if (options.Mode == ProxyMode.Nftables && _standby is null)
+        {
+            ProxyLog.KernelModeWithoutTable(_logger, options.NodeName);
+        }
         // The process's informers when it has them (started by their owner), else the proxy's own.
         _ownsInformers = informers is null;
         _informers = informers ?? new SharedInformerFactory(client, loggerFactory, time,
@@ -402,7 +408,13 @@ public sealed class ServiceProxy : IAsyncDisposable
                 await _standbyWake.Reader.ReadAsync(ct);
                 // Not cancelled half-way: a stop waits for the nft run in flight (milliseconds), so the host
                 // cleanup that follows a stop never races a late write of the table it removes.
-                await _standby!.WriteAsync(Snapshot, CancellationToken.None);
+                var kernel = _standby!.KernelFrontends;
+                await _standby.WriteAsync(Snapshot, CancellationToken.None);
+                if (!ReferenceEquals(kernel, _standby.KernelFrontends))
+                {
+                    // The relay opens what the kernel no longer serves (and closes what it now does).
+                    _frontendWake.Writer.TryWrite(true);
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -421,8 +433,10 @@ public sealed class ServiceProxy : IAsyncDisposable
         {
             await _interface.SyncAsync(_interface.Addresses.Union(snapshot.ClusterIps).ToHashSet(), ct);
         }
+        // In nftables mode the kernel's DNAT comes before any socket lookup: a listener there would never see a connection.
+        var kernel = _standby?.KernelFrontends ?? new HashSet<Frontend>();
         var wanted = snapshot.Frontends
-            .Where(p => snapshot.HasEndpoints(p.Key) && !ServedByDns(p.Key))
+            .Where(p => snapshot.HasEndpoints(p.Key) && !ServedByDns(p.Key) && !kernel.Contains(p.Key))
             .Where(p => p.Value.Kind != FrontendKind.ClusterIP || _interface is null || _interface.Addresses.Contains(p.Key.Address))
             .Select(p => p.Key)
             .ToList();

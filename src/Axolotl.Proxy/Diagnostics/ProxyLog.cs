@@ -76,4 +76,8 @@ internal static partial class ProxyLog
 
     [LoggerMessage(EventId = 8044, Level = LogLevel.Debug, Message = "Service proxy: closed {Count} UDP flows whose endpoint or Service port is gone")]
     public static partial void UdpFlowsCleared(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 8045, Level = LogLevel.Warning,
+        Message = "Service proxy: --proxy-mode nftables is NOT in effect on node {Node}: it has no service table (only a node that runs real pods with the process runtime has one); the relay serves every Service")]
+    public static partial void KernelModeWithoutTable(ILogger logger, string node);
 }

@@ -45,6 +45,9 @@ public static class LocalAgent
         var other => throw new ArgumentException($"invalid --runtime \"{other}\": want process or fake"),
     };
 
+    /// <summary>`--proxy-mode`: relay (default) or nftables (ADR 0030).</summary>
+    public static ProxyMode ProxyMode(CommandLine args) => ProxyModes.Parse(args.Get("proxy-mode"));
+
     /// <summary>`--pod-network`: host-gw (default) or vxlan; an agent takes the cluster's from the server (AgentDefaults).</summary>
     public static PodNetworkMode PodNetwork(CommandLine args) => PodNetworkModes.Parse(args.Get("pod-network"));
 
@@ -285,6 +288,9 @@ public static class LocalAgent
             StandbyTable = Axolotl.Agent.Metrics.InstrumentedRuntime.Unwrap(agent.Context.Runtime) is ProcessRuntime
                 ? Axolotl.Proxy.Standby.StandbyTable.TableName(bridge)
                 : null,
+            // ... or, with --proxy-mode nftables, serves them from the kernel outright (ADR 0030); pod clients keep their address.
+            Mode = ProxyMode(args),
+            ClusterCidr = ClusterCidr(args),
             NodePortAddresses = [System.Net.IPAddress.Loopback, System.Net.IPAddress.Parse(new PodCidr(agent.Options.PodCidr).Gateway)],
             Balancing = balancing,
             LocalReadiness = (agent.Context.Readiness.Observer as AgentToProxyReadiness)?.Board,
