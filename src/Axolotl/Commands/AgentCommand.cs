@@ -103,6 +103,8 @@ public static partial class AgentCommand
 
     public static async Task<int> RunAsync(CommandLine args)
     {
+        // A bad --proxy-mode stops the start before anything joins.
+        _ = LocalAgent.ProxyMode(args);
         var servers = ParseServers(args.Get("server"));
         var server = servers[0];
         var tokenFile = args.Get("token-file");
@@ -113,8 +115,6 @@ public static partial class AgentCommand
         }
         var (joinToken, secure) = tokenText is not null ? ParseToken(tokenText, "--token") : ReadToken(tokenFile!);
         var token = joinToken.ToString();
-        // A bad --proxy-mode stops the start before anything joins.
-        _ = LocalAgent.ProxyMode(args);
         var fake = args.Get("fake-nodes") is not null || args.Get("node-name-prefix") is not null;
         if (!fake && args.Get("node-name") is { } givenName && Api.Validation.NameRules.DNS1123Subdomain(givenName).Count > 0)
         {
