@@ -69,7 +69,8 @@ public sealed partial class KernelProxyModeTests(KernelProxyServerFixture fx) : 
         {
             var answer = (await fx.Kubectl.OkAsync("exec", client, "-n", ns, "--", "wget", "-qO-", $"http://{clusterIp}/cgi-bin/peer")).Trim().Split(' ');
             var self = answer[0] == client;
-            Assert.Equal(self ? gateway : clientIp, answer[1]);
+            // httpd listens dual-stack: "[::ffff:a.b.c.d]".
+            Assert.Equal(self ? gateway : clientIp, answer[1].Replace("[::ffff:", "", StringComparison.Ordinal).TrimEnd(']'));
             seen.Add(self ? "self" : "other");
         }
         Assert.Contains("other", seen);
