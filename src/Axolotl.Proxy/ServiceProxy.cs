@@ -101,6 +101,10 @@ public sealed class ServiceProxy : IAsyncDisposable
         {
             ProxyLog.KernelModeWithoutTable(_logger, options.NodeName);
         }
+        else if (options.Mode == ProxyMode.Nftables && !BridgedTrafficSeesConntrack())
+        {
+            ProxyLog.NoBridgeNetfilter(_logger);
+        }
         // The process's informers when it has them (started by their owner), else the proxy's own.
         _ownsInformers = informers is null;
         _informers = informers ?? new SharedInformerFactory(client, loggerFactory, time,
@@ -121,6 +125,23 @@ public sealed class ServiceProxy : IAsyncDisposable
                 Forwarding = new DnsForwarderOptions { Upstreams = options.DnsUpstreams },
             },
                 time, loggerFactory.CreateLogger<DnsServer>());
+        }
+    }
+
+    /// <summary>
+    /// br_netfilter on: a pod's answer to another pod of its bridge that reached it through a cluster IP is bridged, not
+    /// routed, and only br_netfilter passes it through conntrack to get the cluster IP back as its source (kube-proxy's
+    /// requirement too).
+    /// </summary>
+    private static bool BridgedTrafficSeesConntrack()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/sys/net/bridge/bridge-nf-call-iptables").Trim() == "1";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

@@ -102,11 +102,14 @@ public static class StandbyTable
             script.Append("  }\n");
         }
         script.Append("  chain postrouting {\n    type nat hook postrouting priority ").Append(PostroutingPriority).Append("; policy accept;\n");
-        script.Append("    ct mark and ").Append(Hex(MasqueradeMark)).Append(" == ").Append(Hex(MasqueradeMark)).Append(" masquerade\n");
+        // Kernel mode masquerades every connection of the node's own clients and of outside ones: fully-random, as kube-proxy, so
+        // two new connections never race for one source port (a lost race drops the SYN: a 1 s retransmit).
+        var masquerade = mode == ProxyMode.Nftables ? "masquerade fully-random" : "masquerade";
+        script.Append("    ct mark and ").Append(Hex(MasqueradeMark)).Append(" == ").Append(Hex(MasqueradeMark)).Append(' ').Append(masquerade).Append('\n');
         if (mode == ProxyMode.Nftables)
         {
             // A pod that reached itself through a Service: without the node's address its answer would stay inside the pod.
-            script.Append("    ct status dnat ip saddr . ip daddr @hairpin masquerade\n");
+            script.Append("    ct status dnat ip saddr . ip daddr @hairpin ").Append(masquerade).Append('\n');
         }
         script.Append("  }\n");
         script.Append(bodies);

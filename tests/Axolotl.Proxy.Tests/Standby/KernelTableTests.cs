@@ -55,8 +55,8 @@ public sealed class KernelTableTests
               }
               chain postrouting {
                 type nat hook postrouting priority srcnat - 5; policy accept;
-                ct mark and 0x00100000 == 0x00100000 masquerade
-                ct status dnat ip saddr . ip daddr @hairpin masquerade
+                ct mark and 0x00100000 == 0x00100000 masquerade fully-random
+                ct status dnat ip saddr . ip daddr @hairpin masquerade fully-random
               }
               chain ep_0 {
                 # shop/cart (cluster)
