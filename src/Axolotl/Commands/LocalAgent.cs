@@ -46,7 +46,13 @@ public static class LocalAgent
     };
 
     /// <summary>`--proxy-mode`: relay (default) or nftables (ADR 0030).</summary>
-    public static ProxyMode ProxyMode(CommandLine args) => ProxyModes.Parse(args.Get("proxy-mode"));
+    public static ProxyMode ProxyMode(CommandLine args)
+    {
+        var mode = ProxyModes.Parse(args.Get("proxy-mode"));
+        return mode == Axolotl.Proxy.ProxyMode.Nftables && args.Get("proxy-balancing") == "least-connections"
+            ? throw new ArgumentException("--proxy-balancing least-connections is the relay's: with --proxy-mode nftables the kernel picks endpoints at random, as kube-proxy's nftables mode does; give one or the other")
+            : mode;
+    }
 
     /// <summary>`--pod-network`: host-gw (default) or vxlan; an agent takes the cluster's from the server (AgentDefaults).</summary>
     public static PodNetworkMode PodNetwork(CommandLine args) => PodNetworkModes.Parse(args.Get("pod-network"));

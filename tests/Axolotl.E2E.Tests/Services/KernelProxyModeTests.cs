@@ -101,6 +101,12 @@ public sealed partial class KernelProxyModeTests(KernelProxyServerFixture fx) : 
                 timeout: TimeSpan.FromSeconds(60));
             Assert.NotEqual(0, agent.ExitCode);
             Assert.Contains("invalid --proxy-mode \"iptables\": want relay or nftables", agent.Stderr, StringComparison.Ordinal);
+            // The kernel picks at random: least-connections would hold for the relay's frontends only.
+            var both = await ProcessRunner.RunAsync(binary, ["server", "--data-dir", dataDir, "--proxy-mode", "nftables", "--proxy-balancing", "least-connections"],
+                timeout: TimeSpan.FromSeconds(60));
+            Assert.NotEqual(0, both.ExitCode);
+            Assert.Contains("--proxy-balancing least-connections is the relay's", both.Stderr, StringComparison.Ordinal);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(dataDir));
         }
         finally
         {

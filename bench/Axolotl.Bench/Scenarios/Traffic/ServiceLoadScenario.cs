@@ -92,6 +92,15 @@ internal sealed class ServiceLoadScenario : IScenario
             {
                 await ReadinessPhaseAsync(context, report, api, watch, markers.Path, proxy, phase, cap, "(c)", "HTTP", ct);
             }
+            // The kernel path under kills and rollouts (no replay: expected to lose requests), only when --cases names k or r.
+            if (cases?.Contains("k") == true)
+            {
+                await Phases.KillAsync(context, report, api, kernel, "(k) kernel path:", phase, cap, ct);
+            }
+            if (cases?.Contains("r") == true)
+            {
+                await Phases.RolloutAsync(context, report, api, watch, kernel, "(r) kernel path:", phase, cap, ct);
+            }
             // (d) needs a rollout first: full runs only, unless --cases names it.
             if (cases is null ? !context.Quick : cases.Contains("d"))
             {
