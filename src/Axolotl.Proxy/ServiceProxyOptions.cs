@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Axolotl.Api.Net;
 using Axolotl.Proxy.Balancing;
+using Axolotl.Proxy.Standby;
 
 namespace Axolotl.Proxy;
 

@@ -11,6 +11,7 @@ using Axolotl.Images.Distribution;
 using Axolotl.Proxy;
 using Axolotl.Agent.Cleanup;
 using Axolotl.Proxy.Balancing;
+using Axolotl.Proxy.Standby;
 using Axolotl.Runtime;
 using Axolotl.Runtime.Fake;
 using Axolotl.Runtime.Network;
@@ -49,7 +50,7 @@ public static class LocalAgent
     public static ProxyMode ProxyMode(CommandLine args)
     {
         var mode = ProxyModes.Parse(args.Get("proxy-mode"));
-        return mode == Axolotl.Proxy.ProxyMode.Nftables && args.Get("proxy-balancing") == "least-connections"
+        return mode == Axolotl.Proxy.Standby.ProxyMode.Nftables && args.Get("proxy-balancing") == "least-connections"
             ? throw new ArgumentException("--proxy-balancing least-connections is the relay's: with --proxy-mode nftables the kernel picks endpoints at random, as kube-proxy's nftables mode does; give one or the other")
             : mode;
     }

@@ -1,4 +1,4 @@
-namespace Axolotl.Proxy;
+namespace Axolotl.Proxy.Standby;
 
 /// <summary>
 /// How a node serves its Services' TCP frontends (`--proxy-mode`, as kube-proxy's `--proxy-mode`; ADR 0030).
