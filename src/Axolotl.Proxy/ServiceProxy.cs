@@ -431,7 +431,7 @@ public sealed class ServiceProxy : IAsyncDisposable
                 // cleanup that follows a stop never races a late write of the table it removes.
                 var kernel = _standby!.KernelFrontends;
                 await _standby.WriteAsync(Snapshot, CancellationToken.None);
-                if (!ReferenceEquals(kernel, _standby.KernelFrontends))
+                if (!kernel.SetEquals(_standby.KernelFrontends))
                 {
                     // The relay opens what the kernel no longer serves (and closes what it now does).
                     _frontendWake.Writer.TryWrite(true);
