@@ -98,7 +98,17 @@ public sealed class ServiceProxy : IAsyncDisposable
             MaxAttempts = options.MaxConnectAttempts,
         };
         _listeners = new ListenerSet(forwarder.HandleAsync, options.ListenBacklog, time, _logger, _udp);
-        _standby = options.StandbyTable is { } table ? new StandbyTableWriter(table, _logger) : null;
+        _standby = options.StandbyTable is { } table
+            ? new StandbyTableWriter(table, _logger) { Mode = options.Mode, ClusterCidr = options.ClusterCidr is { } pods ? Ipv4Cidr.Parse(pods) : null }
+            : null;
+        if (options.Mode == ProxyMode.Nftables && _standby is null)
+        {
+            ProxyLog.KernelModeWithoutTable(_logger, options.NodeName);
+        }
+        else if (options.Mode == ProxyMode.Nftables && !BridgedTrafficSeesConntrack())
+        {
+            ProxyLog.NoBridgeNetfilter(_logger);
+        }
         // The process's informers when it has them (started by their owner), else the proxy's own.
         _ownsInformers = informers is null;
         _informers = informers ?? new SharedInformerFactory(client, loggerFactory, time,
@@ -119,6 +129,23 @@ public sealed class ServiceProxy : IAsyncDisposable
                 Forwarding = new DnsForwarderOptions { Upstreams = options.DnsUpstreams },
             },
                 time, loggerFactory.CreateLogger<DnsServer>());
+        }
+    }
+
+    /// <summary>
+    /// br_netfilter on: a pod's answer to another pod of its bridge that reached it through a cluster IP is bridged, not
+    /// routed, and only br_netfilter passes it through conntrack to get the cluster IP back as its source (kube-proxy's
+    /// requirement too).
+    /// </summary>
+    private static bool BridgedTrafficSeesConntrack()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/sys/net/bridge/bridge-nf-call-iptables").Trim() == "1";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 
@@ -406,7 +433,13 @@ public sealed class ServiceProxy : IAsyncDisposable
                 await _standbyWake.Reader.ReadAsync(ct);
                 // Not cancelled half-way: a stop waits for the nft run in flight (milliseconds), so the host
                 // cleanup that follows a stop never races a late write of the table it removes.
-                await _standby!.WriteAsync(Snapshot, CancellationToken.None);
+                var kernel = _standby!.KernelFrontends;
+                await _standby.WriteAsync(Snapshot, CancellationToken.None);
+                if (!kernel.SetEquals(_standby.KernelFrontends))
+                {
+                    // The relay opens what the kernel no longer serves (and closes what it now does).
+                    _frontendWake.Writer.TryWrite(true);
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -425,8 +458,10 @@ public sealed class ServiceProxy : IAsyncDisposable
         {
             await _interface.SyncAsync(_interface.Addresses.Union(snapshot.ClusterIps).ToHashSet(), ct);
         }
+        // In nftables mode the kernel's DNAT comes before any socket lookup: a listener there would never see a connection.
+        var kernel = _standby?.KernelFrontends ?? new HashSet<Frontend>();
         var wanted = snapshot.Frontends
-            .Where(p => snapshot.HasEndpoints(p.Key) && !ServedByDns(p.Key))
+            .Where(p => snapshot.HasEndpoints(p.Key) && !ServedByDns(p.Key) && !kernel.Contains(p.Key))
             .Where(p => p.Value.Kind != FrontendKind.ClusterIP || _interface is null || _interface.Addresses.Contains(p.Key.Address))
             .Select(p => p.Key)
             .ToList();

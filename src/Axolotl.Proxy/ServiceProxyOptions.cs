@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Axolotl.Api.Net;
 using Axolotl.Proxy.Balancing;
+using Axolotl.Proxy.Standby;
 
 namespace Axolotl.Proxy;
 
@@ -23,6 +24,16 @@ public sealed record ServiceProxyOptions
     /// removes it: the node's host cleanup does.
     /// </summary>
     public string? StandbyTable { get; init; }
+
+    /// <summary>
+    /// relay (default): the relay serves every frontend, <see cref="StandbyTable"/> only while the process is down.
+    /// nftables: that table DNATs every eligible TCP frontend outright and the relay keeps the rest (ADR 0030); needs
+    /// <see cref="StandbyTable"/>, and falls back to the relay with a warning when there is none or nft refuses it.
+    /// </summary>
+    public ProxyMode Mode { get; init; } = ProxyMode.Relay;
+
+    /// <summary>The cluster's pod range: in nftables mode a pod client of a cluster IP keeps its address; null masquerades every client.</summary>
+    public string? ClusterCidr { get; init; }
 
     /// <summary>Addresses node ports listen on besides the Node object's InternalIP/ExternalIP (127.0.0.1 and the pod gateway, typically).</summary>
     public IReadOnlyList<IPAddress> NodePortAddresses { get; init; } = [IPAddress.Loopback];
@@ -126,6 +137,10 @@ public sealed record ServiceProxyOptions
     {
         ArgumentException.ThrowIfNullOrEmpty(NodeName);
         _ = Ipv4Cidr.Parse(ServiceCidr);
+        if (ClusterCidr is not null)
+        {
+            _ = Ipv4Cidr.Parse(ClusterCidr);
+        }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxConnections);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxConnectAttempts);
         ArgumentOutOfRangeException.ThrowIfLessThan(BufferSize, 512);

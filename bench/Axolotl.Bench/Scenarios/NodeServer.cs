@@ -49,7 +49,9 @@ internal sealed class NodeServer : IAsyncDisposable
     /// </param>
     /// <param name="kubeletBackoff">Whether crash loops back off as the kubelet's defaults say (10 s doubling to 300 s) instead of the short 1 s / 4 s.</param>
     /// <param name="ingressHttpPort">The node's Ingress controller's HTTP port; 0 (the default) turns the controller off.</param>
-    public static async Task<NodeServer> StartAsync(BenchContext context, CancellationToken ct, bool airgap = true, bool kubeletBackoff = false, int ingressHttpPort = 0)
+    /// <param name="proxyMode">The service proxy's `--proxy-mode`: relay (the default) or nftables.</param>
+    public static async Task<NodeServer> StartAsync(BenchContext context, CancellationToken ct, bool airgap = true, bool kubeletBackoff = false, int ingressHttpPort = 0,
+        string proxyMode = "relay")
     {
         // 220–254: the e2e harness uses 20–219, so a benchmark beside a test run picks other names and CIDRs.
         var slot = Enumerable.Range(220, 35).OrderBy(_ => Random.Shared.Next())
@@ -65,7 +67,9 @@ internal sealed class NodeServer : IAsyncDisposable
             "--kubelet-port", FreePort().ToString(CultureInfo.InvariantCulture), kubeletBackoff ? "--restart-backoff 10s --restart-backoff-max 300s" : "--restart-backoff 1s --restart-backoff-max 4s",
             airgap ? "--airgap" : "--airgap=false",
             // Never on 80/443: benchmarks beside each other or a test run must not fight for the ports.
-            "--ingress-http-port", ingressHttpPort.ToString(CultureInfo.InvariantCulture), "--ingress-https-port", "0")
+            "--ingress-http-port", ingressHttpPort.ToString(CultureInfo.InvariantCulture), "--ingress-https-port", "0",
+            // Only when asked: a --server-bin from before the flag must still start.
+            proxyMode == "relay" ? "" : "--proxy-mode " + proxyMode)
             + string.Concat(context.Options.NodeArguments.Select(a => " '" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
         await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\nexec '{context.Options.ServerBinary.Replace("'", "'\\''", StringComparison.Ordinal)}' \"$@\" {flags}\n", ct);
         File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -208,6 +212,13 @@ internal sealed class NodeServer : IAsyncDisposable
                     await ip.WaitForExitAsync();
                 }
             }
+        }
+        // The node's service table (StandbyTable.TableName; bench bridges are plain names), kept by a kill: left behind,
+        // in nftables mode it would keep DNATing the host's connections to the node's address to pods that are gone.
+        using var nft = Process.Start(new ProcessStartInfo("nft", ["delete", "table", "ip", "axolotl_standby_" + bridge]) { UseShellExecute = false, RedirectStandardError = true });
+        if (nft is not null)
+        {
+            await nft.WaitForExitAsync();
         }
     }
 

@@ -76,4 +76,12 @@ internal static partial class ProxyLog
 
     [LoggerMessage(EventId = 8044, Level = LogLevel.Debug, Message = "Service proxy: closed {Count} UDP flows whose endpoint or Service port is gone")]
     public static partial void UdpFlowsCleared(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 8045, Level = LogLevel.Warning,
+        Message = "Service proxy: --proxy-mode nftables is NOT in effect on node {Node}: it has no service table (only a node that runs real pods with the process runtime has one); the relay serves every Service")]
+    public static partial void KernelModeWithoutTable(ILogger logger, string node);
+
+    [LoggerMessage(EventId = 8046, Level = LogLevel.Warning,
+        Message = "Service proxy: --proxy-mode nftables without br_netfilter (net.bridge.bridge-nf-call-iptables is not 1): a pod reaching another pod of this node through a cluster IP gets its answer from the pod's address and drops it; load br_netfilter and set the sysctl to 1, as kube-proxy requires")]
+    public static partial void NoBridgeNetfilter(ILogger logger);
 }

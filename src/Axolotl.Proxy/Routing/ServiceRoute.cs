@@ -14,6 +14,7 @@ public sealed class ServiceRoute
         Name = name;
         ReplayUnanswered = replayUnanswered;
         AffinityTimeout = affinityTimeout;
+        ExternalLocal = externalLocal;
         All = endpoints;
         ClusterEndpoints = Usable(endpoints, internalLocal ? nodeName : null);
         ExternalEndpoints = Usable(endpoints, externalLocal ? nodeName : null);
@@ -29,6 +30,9 @@ public sealed class ServiceRoute
     /// goes to the same endpoint, while that endpoint is still usable; null for sessionAffinity None.
     /// </summary>
     public TimeSpan? AffinityTimeout { get; }
+
+    /// <summary>externalTrafficPolicy Local: node ports and load balancer IPs go to this node's endpoints only, keeping the client's address.</summary>
+    public bool ExternalLocal { get; }
 
     /// <summary>Every endpoint the slices list for this port, ready or not.</summary>
     public IReadOnlyList<RouteEndpoint> All { get; }

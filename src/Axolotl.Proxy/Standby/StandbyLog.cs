@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Proxy.Standby;
 
-/// <summary>The kernel standby path's log lines (event ids 8401–8403, in the service proxy's range).</summary>
+/// <summary>The kernel standby path's log lines (event ids 8401–8405, in the service proxy's range).</summary>
 internal static partial class StandbyLog
 {
     [LoggerMessage(EventId = 8401, Level = LogLevel.Information,
@@ -15,4 +15,12 @@ internal static partial class StandbyLog
     [LoggerMessage(EventId = 8403, Level = LogLevel.Warning,
         Message = "Service proxy: no kernel standby path (nft refused table ip {Table}: {Errors}); Services answer only while this process runs")]
     public static partial void Unavailable(ILogger logger, string table, string errors);
+
+    [LoggerMessage(EventId = 8404, Level = LogLevel.Information,
+        Message = "Service proxy (--proxy-mode nftables): table ip {Table} installed: the kernel DNATs {Kernel} TCP frontends (no replay of a connection whose pod dies before answering); {Standby} TCP frontends of Services with sessionAffinity ClientIP stay on the relay (standby rule behind it), as do UDP and 127.0.0.1 node ports")]
+    public static partial void KernelInstalled(ILogger logger, string table, int kernel, int standby);
+
+    [LoggerMessage(EventId = 8405, Level = LogLevel.Warning,
+        Message = "Service proxy: --proxy-mode nftables is NOT in effect (nft refused table ip {Table}: {Errors}); the relay serves every Service")]
+    public static partial void KernelUnavailable(ILogger logger, string table, string errors);
 }

@@ -2,32 +2,41 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Axolotl.Api.Net;
 using Axolotl.Proxy.Routing;
 
 namespace Axolotl.Proxy.Standby;
 
 /// <summary>
-/// The kernel standby path (ADR 0026): an nftables table that DNATs a new TCP connection for a Service
-/// frontend to one of its endpoints only when no socket bound to the frontend's address would take it, that is while the
-/// relay is not listening (the process is dead, stopping or restarting). While the relay listens, the
-/// `socket` lookup in prerouting finds its listener and the packet is left to it, so replay, readiness
-/// draining and session affinity work as before. Standby flows are masqueraded to the node (as the relay
-/// connects from the node) so replies come back through it whatever the endpoint's node; conntrack keeps
-/// them on their endpoint after the relay returns, and new connections go to the relay again.
-/// Not covered: the node's own clients (the output hook's `socket` sees the client's own socket, so it
-/// cannot tell whether the relay listens), loopback frontends, UDP, session affinity. Pure: snapshot in, `nft -f` script out.
+/// The node's nftables table for its Services' TCP frontends, in one of two ways per frontend (<see cref="TablePath"/>).
+/// <para>Standby (ADR 0026; every frontend in `--proxy-mode relay`): a new connection is DNATed to one of the
+/// endpoints only when no socket bound to the frontend's address would take it, that is while the relay is not
+/// listening (the process is dead, stopping or restarting). While the relay listens, the `socket` lookup in prerouting
+/// finds its listener and the packet is left to it, so replay, readiness draining and session affinity work as before.
+/// Standby flows are masqueraded to the node (as the relay connects from the node); conntrack keeps them on their
+/// endpoint after the relay returns. Not the node's own clients: the output hook's `socket` sees the client's socket.</para>
+/// <para>Kernel (ADR 0030; `--proxy-mode nftables`, except sessionAffinity ClientIP, which stays standby): every new
+/// connection is DNATed, as kube-proxy's nftables mode does, and an output-hook chain does the same for the node's own
+/// clients. Masqueraded only where kube-proxy masquerades: a client outside the cluster CIDR to a cluster IP, any client
+/// to a node port or load balancer IP under externalTrafficPolicy Cluster, the node's own clients, and a pod reaching
+/// itself through the Service (hairpin); a pod reaching another keeps its address, for the backend and for NetworkPolicy.</para>
+/// Neither serves loopback frontends (no route_localnet: the relay keeps 127.0.0.1 node ports) nor UDP.
+/// Pure: snapshot in, `nft -f` script out.
 /// </summary>
 public static class StandbyTable
 {
     public const string Family = "ip";
 
-    /// <summary>The conntrack mark bit that tells postrouting a connection took the standby path (ORed in: other bits are left alone).</summary>
+    /// <summary>The conntrack mark bit that tells postrouting a connection is to be masqueraded (ORed in: other bits are left alone).</summary>
     public const uint MasqueradeMark = 0x00100000;
 
     /// <summary>Before the other dstnat chains (iptables-nft's nat table, kube-proxy): a frontend is ours, or not touched.</summary>
     private const string PreroutingPriority = "dstnat - 5";
 
-    /// <summary>Before the node's egress masquerade (srcnat), so a standby flow gets one source NAT.</summary>
+    /// <summary>The output hook's dstnat is -100 too, but nft takes the name `dstnat` in prerouting only.</summary>
+    private const string OutputPriority = "-105";
+
+    /// <summary>Before the node's egress masquerade (srcnat), so a flow gets one source NAT.</summary>
     private const string PostroutingPriority = "srcnat - 5";
 
     /// <summary>"axolotl_standby_BRIDGE" (one per node: several nodes on a machine each own theirs), hashed when the bridge is not a plain name.</summary>
@@ -43,9 +52,10 @@ public static class StandbyTable
     /// The whole table for <paramref name="snapshot"/>, replacing the previous one in one transaction. A frontend
     /// whose Service port has no usable endpoint gets no rule, so its connections are refused as the relay's are.
     /// </summary>
-    public static string Script(string table, RoutingSnapshot snapshot)
+    /// <param name="clusterCidr">The pods' range: a client inside it keeps its address through a cluster IP (kernel path); null masquerades every client.</param>
+    public static string Script(string table, RoutingSnapshot snapshot, ProxyMode mode = ProxyMode.Relay, Ipv4Cidr? clusterCidr = null)
     {
-        var frontends = StandbyFrontends(snapshot);
+        var frontends = Frontends(snapshot, mode);
         var chains = new Dictionary<(ServicePortName, bool External), int>();
         var script = new StringBuilder();
         // "add" makes the delete succeed on a first run; the three are one transaction.
@@ -53,40 +63,68 @@ public static class StandbyTable
         script.Append("delete table ").Append(Family).Append(' ').Append(table).Append('\n');
         script.Append("table ").Append(Family).Append(' ').Append(table).Append(" {\n");
         var elements = new List<string>();
+        var local = new List<string>();
+        var hairpins = new SortedSet<uint>();
         var bodies = new StringBuilder();
-        foreach (var (frontend, target, endpoints) in frontends)
+        foreach (var entry in frontends)
         {
-            var key = (target.Service, target.IsExternal);
+            var key = (entry.Target.Service, entry.Target.IsExternal);
             if (!chains.TryGetValue(key, out var index))
             {
                 index = chains.Count;
                 chains[key] = index;
-                EndpointChain(bodies, index, target, endpoints);
+                EndpointChain(bodies, index, entry, clusterCidr);
             }
-            elements.Add($"{frontend.Address} . {Number(frontend.Port)} : jump ep_{Number(index)}");
+            var element = $"{entry.Frontend.Address} . {Number(entry.Frontend.Port)} : jump ep_{Number(index)}";
+            elements.Add(element);
+            if (entry.Path == TablePath.Kernel)
+            {
+                local.Add(element);
+                hairpins.UnionWith(entry.Endpoints.Select(e => Ipv4Cidr.ToUInt(e.EndPoint.Address)));
+            }
         }
-        script.Append("  map frontends {\n    type ipv4_addr . inet_service : verdict\n");
-        if (elements.Count > 0)
-        {
-            script.Append("    elements = { ").Append(string.Join(", ", elements)).Append(" }\n");
-        }
-        script.Append("  }\n");
+        Map(script, "frontends", elements);
         script.Append("  chain prerouting {\n    type nat hook prerouting priority ").Append(PreroutingPriority).Append("; policy accept;\n");
         script.Append("    ip daddr . tcp dport vmap @frontends\n  }\n");
+        if (mode == ProxyMode.Nftables)
+        {
+            // The node's own clients (host processes to a cluster IP or a node address's node port): only kernel frontends,
+            // since a standby chain's socket check would see the client's own socket here.
+            Map(script, "local_frontends", local);
+            script.Append("  chain output {\n    type nat hook output priority ").Append(OutputPriority).Append("; policy accept;\n");
+            script.Append("    ip daddr . tcp dport vmap @local_frontends\n  }\n");
+            // nft compares no two packet fields, so "source is the endpoint itself" is a set of (endpoint . endpoint) pairs.
+            script.Append("  set hairpin {\n    type ipv4_addr . ipv4_addr\n");
+            if (hairpins.Count > 0)
+            {
+                script.Append("    elements = { ").Append(string.Join(", ", hairpins.Select(ip => $"{Ipv4Cidr.Format(ip)} . {Ipv4Cidr.Format(ip)}"))).Append(" }\n");
+            }
+            script.Append("  }\n");
+        }
         script.Append("  chain postrouting {\n    type nat hook postrouting priority ").Append(PostroutingPriority).Append("; policy accept;\n");
-        script.Append("    ct mark and ").Append(Hex(MasqueradeMark)).Append(" == ").Append(Hex(MasqueradeMark)).Append(" masquerade\n  }\n");
+        // Kernel mode masquerades every connection of the node's own clients and of outside ones: fully-random, as kube-proxy, so
+        // two new connections never race for one source port (a lost race drops the SYN: a 1 s retransmit).
+        var masquerade = mode == ProxyMode.Nftables ? "masquerade fully-random" : "masquerade";
+        script.Append("    ct mark and ").Append(Hex(MasqueradeMark)).Append(" == ").Append(Hex(MasqueradeMark)).Append(' ').Append(masquerade).Append('\n');
+        if (mode == ProxyMode.Nftables)
+        {
+            // A pod that reached itself through a Service: without the node's address its answer would stay inside the pod.
+            script.Append("    ct status dnat ip saddr . ip daddr @hairpin ").Append(masquerade).Append('\n');
+        }
+        script.Append("  }\n");
         script.Append(bodies);
         script.Append("}\n");
         return script.ToString();
     }
 
-    /// <summary>The frontends the standby path serves, in a stable order (so an unchanged snapshot gives the same text).</summary>
-    public static IReadOnlyList<(Frontend Frontend, FrontendTarget Target, IReadOnlyList<RouteEndpoint> Endpoints)> StandbyFrontends(RoutingSnapshot snapshot)
+    /// <summary>The frontends the table serves, in a stable order (so an unchanged snapshot gives the same text).</summary>
+    public static IReadOnlyList<TableFrontend> Frontends(RoutingSnapshot snapshot, ProxyMode mode = ProxyMode.Relay)
     {
-        var result = new List<(Frontend, FrontendTarget, IReadOnlyList<RouteEndpoint>)>();
+        var result = new List<TableFrontend>();
         foreach (var (frontend, target) in snapshot.Frontends)
         {
-            // UDP stays with the relay (and DNS with the process); 127.0.0.1 only ever sees the node's own clients, which this path cannot serve.
+            // UDP stays with the relay (and DNS with the process); 127.0.0.1 only ever sees the node's own clients and
+            // would need route_localnet, which kube-proxy's nftables mode does not set either.
             if (frontend.Transport != Transport.Tcp || frontend.Address.AddressFamily != AddressFamily.InterNetwork || IPAddress.IsLoopback(frontend.Address))
             {
                 continue;
@@ -98,31 +136,78 @@ public static class StandbyTable
             var endpoints = route.For(target);
             if (endpoints.Count > 0)
             {
-                result.Add((frontend, target, endpoints));
+                result.Add(new TableFrontend(frontend, target, route, endpoints, PathFor(route, mode)));
             }
         }
         return [.. result
-            .OrderBy(f => f.Item2.Service.ToString(), StringComparer.Ordinal)
-            .ThenBy(f => f.Item2.Kind)
-            .ThenBy(f => Api.Net.Ipv4Cidr.ToUInt(f.Item1.Address))
-            .ThenBy(f => f.Item1.Port)];
+            .OrderBy(f => f.Target.Service.ToString(), StringComparer.Ordinal)
+            .ThenBy(f => f.Target.Kind)
+            .ThenBy(f => Ipv4Cidr.ToUInt(f.Frontend.Address))
+            .ThenBy(f => f.Frontend.Port)];
     }
 
     /// <summary>
-    /// One Service port's endpoints for internal (cluster IP) or external (node port, load balancer) traffic:
-    /// a relay socket for the packet wins; otherwise a random endpoint, as kube-proxy's numgen rule picks one.
-    /// `socket wildcard 0`, not merely "a socket": the relay binds each frontend's own address, and a program on
-    /// the host listening on 0.0.0.0 with the same port must not take a Service's connections while the relay is gone.
+    /// The kernel path for every Service port in nftables mode but one with sessionAffinity ClientIP: its clients must
+    /// keep their endpoint, which the relay does (kube-proxy's per-endpoint affinity sets would not survive the whole-table
+    /// replace this table is written with), so it stays on the relay with the standby rule behind it.
     /// </summary>
-    private static void EndpointChain(StringBuilder script, int index, FrontendTarget target, IReadOnlyList<RouteEndpoint> endpoints)
+    public static TablePath PathFor(ServiceRoute route, ProxyMode mode) =>
+        mode == ProxyMode.Nftables && route.AffinityTimeout is null ? TablePath.Kernel : TablePath.Standby;
+
+    /// <summary>The frontends this table hands to the kernel outright: the relay need not listen on them.</summary>
+    public static IReadOnlySet<Frontend> KernelFrontends(RoutingSnapshot snapshot, ProxyMode mode) =>
+        Frontends(snapshot, mode).Where(f => f.Path == TablePath.Kernel).Select(f => f.Frontend).ToHashSet();
+
+    /// <summary>
+    /// One Service port's endpoints for internal (cluster IP) or external (node port, load balancer) traffic, picked at
+    /// random as kube-proxy's numgen rule picks one. Standby: a relay socket for the packet wins (`socket wildcard 0`, not
+    /// merely "a socket": the relay binds each frontend's own address, and a program on the host listening on 0.0.0.0
+    /// with the same port must not take a Service's connections while the relay is gone), and every flow is masqueraded.
+    /// Kernel: no socket check, masqueraded as kube-proxy does (see the class summary), with a counter for operators.
+    /// </summary>
+    private static void EndpointChain(StringBuilder script, int index, TableFrontend entry, Ipv4Cidr? clusterCidr)
     {
+        var target = entry.Target;
+        var mark = "ct mark set ct mark or " + Hex(MasqueradeMark);
         script.Append("  chain ep_").Append(Number(index)).Append(" {\n");
-        script.Append("    # ").Append(target.Service.ToString()).Append(target.IsExternal ? " (external)" : " (cluster)").Append('\n');
-        script.Append("    socket wildcard 0 accept\n");
-        script.Append("    ct mark set ct mark or ").Append(Hex(MasqueradeMark)).Append('\n');
-        var ordered = endpoints.OrderBy(e => Api.Net.Ipv4Cidr.ToUInt(e.EndPoint.Address)).ThenBy(e => e.EndPoint.Port).ToList();
+        script.Append("    # ").Append(target.Service.ToString()).Append(target.IsExternal ? " (external)" : " (cluster)")
+            .Append(entry.Path == TablePath.Kernel ? " kernel" : "").Append('\n');
+        if (entry.Path == TablePath.Standby)
+        {
+            script.Append("    socket wildcard 0 accept\n");
+            script.Append("    ").Append(mark).Append('\n');
+        }
+        else if (target.IsExternal && !entry.Route.ExternalLocal)
+        {
+            // externalTrafficPolicy Cluster: the endpoint may be on another node, whose answer must come back through this one.
+            script.Append("    ").Append(mark).Append('\n');
+        }
+        else
+        {
+            if (!target.IsExternal)
+            {
+                script.Append("    ").Append(clusterCidr is { } cidr ? $"ip saddr != {cidr} " : "").Append(mark).Append('\n');
+            }
+            // The node's own clients: their source is one of its addresses (for a cluster IP, often the cluster IP itself).
+            script.Append("    fib saddr type local ").Append(mark).Append('\n');
+        }
+        if (entry.Path == TablePath.Kernel)
+        {
+            script.Append("    counter\n");
+        }
+        var ordered = entry.Endpoints.OrderBy(e => Ipv4Cidr.ToUInt(e.EndPoint.Address)).ThenBy(e => e.EndPoint.Port).ToList();
         var map = string.Join(", ", ordered.Select((e, i) => $"{Number(i)} : {e.EndPoint.Address} . {Number(e.EndPoint.Port)}"));
         script.Append("    meta l4proto tcp dnat ip to numgen random mod ").Append(Number(ordered.Count)).Append(" map { ").Append(map).Append(" }\n");
+        script.Append("  }\n");
+    }
+
+    private static void Map(StringBuilder script, string name, List<string> elements)
+    {
+        script.Append("  map ").Append(name).Append(" {\n    type ipv4_addr . inet_service : verdict\n");
+        if (elements.Count > 0)
+        {
+            script.Append("    elements = { ").Append(string.Join(", ", elements)).Append(" }\n");
+        }
         script.Append("  }\n");
     }
 

@@ -23,7 +23,7 @@ public static partial class AgentCommand
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
         "server", "token", "token-file", "node-name", "data-dir", "ca-file", "pod-cidr", "cluster-cidr", "pod-network", "bridge", "kubelet-port", "service-cidr", "private-registry", "airgap",
-        "proxy-balancing", "restart-backoff", "restart-backoff-max", "node-lease-interval", "runtime", "fake-nodes", "node-name-prefix",
+        "proxy-balancing", "proxy-mode", "restart-backoff", "restart-backoff-max", "node-lease-interval", "runtime", "fake-nodes", "node-name-prefix",
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
         "allowed-unsafe-sysctls", "resolv-conf", "conntrack-max-per-pod",
@@ -71,7 +71,7 @@ public static partial class AgentCommand
           --private-registry FILE
                            this node's registry settings, k3s's registries.yaml (mirrors, rewrites, auth, tls)
                            (default: DIR/registries.yaml when it exists)
-          --proxy-balancing MODE, --restart-backoff D, --restart-backoff-max D, --node-lease-interval D,
+          --proxy-balancing MODE, --proxy-mode MODE, --restart-backoff D, --restart-backoff-max D, --node-lease-interval D,
           --system-reserved LIST, --kube-reserved LIST, --eviction-hard LIST, --eviction-soft LIST,
           --eviction-soft-grace-period LIST, --eviction-minimum-reclaim LIST, --eviction-pressure-transition-period D,
           --eviction-max-pod-grace-period N, --eviction-monitoring-interval D
@@ -103,6 +103,8 @@ public static partial class AgentCommand
 
     public static async Task<int> RunAsync(CommandLine args)
     {
+        // A bad --proxy-mode stops the start before anything joins.
+        _ = LocalAgent.ProxyMode(args);
         var servers = ParseServers(args.Get("server"));
         var server = servers[0];
         var tokenFile = args.Get("token-file");

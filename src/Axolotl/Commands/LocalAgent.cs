@@ -11,6 +11,7 @@ using Axolotl.Images.Distribution;
 using Axolotl.Proxy;
 using Axolotl.Agent.Cleanup;
 using Axolotl.Proxy.Balancing;
+using Axolotl.Proxy.Standby;
 using Axolotl.Runtime;
 using Axolotl.Runtime.Fake;
 using Axolotl.Runtime.Network;
@@ -44,6 +45,15 @@ public static class LocalAgent
         "fake" => true,
         var other => throw new ArgumentException($"invalid --runtime \"{other}\": want process or fake"),
     };
+
+    /// <summary>`--proxy-mode`: relay (default) or nftables (ADR 0030).</summary>
+    public static ProxyMode ProxyMode(CommandLine args)
+    {
+        var mode = ProxyModes.Parse(args.Get("proxy-mode"));
+        return mode == Axolotl.Proxy.Standby.ProxyMode.Nftables && args.Get("proxy-balancing") == "least-connections"
+            ? throw new ArgumentException("--proxy-balancing least-connections is the relay's: with --proxy-mode nftables the kernel picks endpoints at random, as kube-proxy's nftables mode does; give one or the other")
+            : mode;
+    }
 
     /// <summary>`--pod-network`: host-gw (default) or vxlan; an agent takes the cluster's from the server (AgentDefaults).</summary>
     public static PodNetworkMode PodNetwork(CommandLine args) => PodNetworkModes.Parse(args.Get("pod-network"));
@@ -285,6 +295,9 @@ public static class LocalAgent
             StandbyTable = Axolotl.Agent.Metrics.InstrumentedRuntime.Unwrap(agent.Context.Runtime) is ProcessRuntime
                 ? Axolotl.Proxy.Standby.StandbyTable.TableName(bridge)
                 : null,
+            // ... or, with --proxy-mode nftables, serves them from the kernel outright (ADR 0030); pod clients keep their address.
+            Mode = ProxyMode(args),
+            ClusterCidr = ClusterCidr(args),
             NodePortAddresses = [System.Net.IPAddress.Loopback, System.Net.IPAddress.Parse(new PodCidr(agent.Options.PodCidr).Gateway)],
             Balancing = balancing,
             LocalReadiness = (agent.Context.Readiness.Observer as AgentToProxyReadiness)?.Board,

@@ -29,7 +29,7 @@ public static partial class ServerCommand
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>
     {
         "data-dir", "datastore-endpoint", "etcd-compaction-interval", "datastore-cafile", "datastore-certfile", "datastore-keyfile", "token-file", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period", "secrets-from", "port", "bind", "node-name", "pod-cidr", "cluster-cidr", "pod-network", "node-cidr-mask-size", "allocate-node-cidrs", "kubelet-port", "restart-backoff", "restart-backoff-max", "bridge", "local-agent", "private-registry", "airgap",
-        "service-cidr", "proxy-balancing", "ingress-http-port", "ingress-https-port", "node-lease-interval", "runtime", "resolv-conf", "conntrack-max-per-pod",
+        "service-cidr", "proxy-balancing", "proxy-mode", "ingress-http-port", "ingress-https-port", "node-lease-interval", "runtime", "resolv-conf", "conntrack-max-per-pod",
         "join-token-ttl", "encryption-provider-config", "cluster-signing-duration", "node-monitor-grace-period", "default-toleration-seconds", "default-not-ready-toleration-seconds", "default-unreachable-toleration-seconds",
         "tls-san", "advertise-address", "service-account-issuer", "service-account-max-token-expiration", "service-account-extend-token-expiration", "service-account-token-ttl-for-testing", "pod-security-admission-config-file", "allowed-unsafe-sysctls", "seccomp-default",
         "eviction-hard", "eviction-soft", "eviction-soft-grace-period", "eviction-minimum-reclaim", "eviction-pressure-transition-period",
@@ -175,6 +175,12 @@ public static partial class ServerCommand
                            Services' cluster IPs (default: 10.96.0.0/16); the local service proxy serves this range
           --proxy-balancing MODE
                            how the service proxy spreads connections: round-robin (default) or least-connections
+          --proxy-mode MODE
+                           relay (default): the userspace relay serves every Service (a connection whose pod dies
+                           before answering is replayed on another; no failed requests under kills and rollouts),
+                           kernel rules only while the process is down; nftables: the kernel DNATs every TCP Service
+                           connection, as kube-proxy's nftables mode (throughput near direct, no replay); UDP,
+                           sessionAffinity ClientIP and node ports on 127.0.0.1 stay on the relay (ADR 0030)
           --ingress-http-port N, --ingress-https-port N
                            the built-in Ingress controller's ports (default: 80 and 443) on loopback and the node's own
                            addresses, never 0.0.0.0 (Services' cluster IPs keep those ports); 0 = off, both 0 = no
@@ -258,6 +264,7 @@ public static partial class ServerCommand
         // A bad eviction or reserved flag stops the start before anything is served, with the kubelet's reason.
         _ = LocalAgent.EvictionFlags(args);
         _ = LocalAgent.PodNetwork(args);
+        _ = LocalAgent.ProxyMode(args);
         var leaderElection = LeaderElectionFrom(args);
         var port = args.GetInt("port", 6443);
         var bindText = args.Get("bind") ?? "0.0.0.0";

@@ -7,7 +7,7 @@ namespace Axolotl.E2E.Tests.Services;
 /// SIGKILLs the server (no chance to clean up): its link BRIDGE-svc and the unreachable route for the
 /// server's service CIDR. Only this server's names are touched.
 /// </summary>
-public sealed class ServiceServerFixture : ServerFixture
+public class ServiceServerFixture : ServerFixture
 {
     public override async Task DisposeAsync()
     {

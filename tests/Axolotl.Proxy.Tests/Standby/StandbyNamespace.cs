@@ -10,6 +10,9 @@ namespace Axolotl.Proxy.Tests.Standby;
 /// </summary>
 internal sealed class StandbyNamespace : IAsyncDisposable
 {
+    /// <summary>The xunit collection of the classes that use it: one namespace name per test process, so they take turns.</summary>
+    public const string Collection = "standby-namespace";
+
     private readonly VethNamespace _ns;
 
     private StandbyNamespace(VethNamespace ns) => _ns = ns;
@@ -42,6 +45,9 @@ internal sealed class StandbyNamespace : IAsyncDisposable
             throw new InvalidOperationException("cannot listen inside " + _ns.Name, e);
         }
     }
+
+    /// <summary>Runs <paramref name="work"/> on a thread inside the namespace (a socket it opens belongs there).</summary>
+    public Task<T> RunInsideAsync<T>(Func<Task<T>> work) => _ns.RunInsideAsync(() => work().GetAwaiter().GetResult());
 
     public ValueTask DisposeAsync() => _ns.DisposeAsync();
 }

@@ -12,6 +12,7 @@ namespace Axolotl.Proxy.Tests.Standby;
 /// the endpoint (a listener here, beside the client) is reached through the table only while no relay
 /// listens on the node port inside the namespace.
 /// </summary>
+[Collection(StandbyNamespace.Collection)]
 public sealed class StandbyTableKernelTests
 {
     private const int NodePort = 30080;

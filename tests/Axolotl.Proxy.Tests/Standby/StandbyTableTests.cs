@@ -61,7 +61,7 @@ public sealed class StandbyTableTests
 
         Assert.DoesNotContain("jump", script, StringComparison.Ordinal);
         Assert.Contains("  map frontends {\n    type ipv4_addr . inet_service : verdict\n  }\n", script, StringComparison.Ordinal);
-        Assert.Empty(StandbyTable.StandbyFrontends(snapshot));
+        Assert.Empty(StandbyTable.Frontends(snapshot));
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class StandbyTableTests
             ("10.96.0.10:53", Transport.Udp, FrontendKind.ClusterIP, dns),
             ("127.0.0.1:30081", Transport.Tcp, FrontendKind.NodePort, web));
 
-        Assert.Empty(StandbyTable.StandbyFrontends(snapshot));
+        Assert.Empty(StandbyTable.Frontends(snapshot));
         Assert.DoesNotContain("10.96.0.10", StandbyTable.Script("t", snapshot), StringComparison.Ordinal);
     }
 

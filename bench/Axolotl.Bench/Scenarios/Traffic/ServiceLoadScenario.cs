@@ -15,7 +15,8 @@ namespace Axolotl.Bench.Scenarios.Traffic;
 /// SIGKILLed every 10 s, (b) rolling updates run back to back, (c) one pod's HTTP readiness probe fails
 /// for 4 s every 10 s, (d) the same with an exec readiness probe (quick: 10 s each, every 5 s, 2 s; no (d)). Reported
 /// per phase: requests sent and failed (by reason), latency percentiles, throughput; first, the same
-/// clients straight at the pod IPs and then through the NodePort give the proxy's throughput ratio; in
+/// clients straight at the pod IPs, then through the NodePort on 127.0.0.1 (the relay) and on the node's address (the
+/// server runs `--proxy-mode nftables`, so the kernel DNATs that one) give the relay's and the kernel's throughput ratios; in
 /// (c) and (d), how long after the failing probe ran the pod still got new connections.
 /// </summary>
 internal sealed class ServiceLoadScenario : IScenario
@@ -33,7 +34,7 @@ internal sealed class ServiceLoadScenario : IScenario
 
     public string Description => $"{Clients} clients on a {Replicas}-replica Deployment's NodePort: direct vs proxy throughput, then SIGKILL every 10 s, rolling updates, HTTP and exec readiness failures (2 min each; quick: 10 s each)";
 
-    public TimeSpan Budget(bool quick) => TimeSpan.FromSeconds(quick ? 110 : 660);
+    public TimeSpan Budget(bool quick) => TimeSpan.FromSeconds(quick ? 120 : 690);
 
     public async Task RunAsync(BenchContext context, ScenarioReport report, CancellationToken ct)
     {
@@ -44,7 +45,8 @@ internal sealed class ServiceLoadScenario : IScenario
         _unreadyFor = TimeSpan.FromSeconds(context.Quick ? 2 : 4);
         var cap = context.Quick ? 300_000 : 2_000_000;
         using var markers = MarkerDirectory.Create("load");
-        await using var node = await NodeServer.StartAsync(context, ct);
+        // nftables mode: the relay keeps 127.0.0.1's node port (the phases below), the kernel serves the node's own address.
+        await using var node = await NodeServer.StartAsync(context, ct, proxyMode: "nftables");
         using var api = context.Connect(node.Server);
         await node.WaitNodeReadyAsync(api, ct);
         await using var watch = await PodSetWatch.OpenAsync(node.Server.Kubeconfig, context.Http2, TrafficWorkload.Namespace, ct);
@@ -56,18 +58,26 @@ internal sealed class ServiceLoadScenario : IScenario
             await LoadPhases.WarmUpAsync(proxy, Replicas, "the NodePort", ct);
             context.Log($"{Name}: NodePort {nodePort} answers from all {Replicas} pods");
 
+            var kernel = new IPEndPoint(await NodeAddressAsync(api, node.NodeName, ct), nodePort);
+            await LoadPhases.WarmUpAsync(kernel, Replicas, "the NodePort through the kernel", ct);
+
             var ips = (await TrafficWorkload.PodsAsync(api, ct)).Where(p => p.Ready && p.Ip is not null).Select(p => new IPEndPoint(p.Ip!, TrafficWorkload.ContainerPort)).ToArray();
-            double directRate = 0, proxyRate = 0;
+            double directRate = 0, proxyRate = 0, kernelRate = 0;
             for (var round = 1; round <= BaselineRounds; round++)
             {
                 var direct = await LoadGenerator.RunAsync(Clients, n => ips[n % ips.Length], baseline, cap, ct);
                 directRate += LoadPhases.Record(report, $"direct to the pod IPs (no proxy), round {round}", direct, "baseline for the ratio; clients round-robin over the pods") / BaselineRounds;
                 var viaProxy = await LoadGenerator.RunAsync(Clients, _ => proxy, baseline, cap, ct);
-                proxyRate += LoadPhases.Record(report, $"through the NodePort (127.0.0.1), round {round}", viaProxy, "same clients, same length, right after") / BaselineRounds;
+                proxyRate += LoadPhases.Record(report, $"through the NodePort (127.0.0.1), round {round}", viaProxy, "same clients, same length, right after; the relay") / BaselineRounds;
+                var viaKernel = await LoadGenerator.RunAsync(Clients, _ => kernel, baseline, cap, ct);
+                kernelRate += LoadPhases.Record(report, $"through the NodePort ({kernel.Address}, kernel DNAT), round {round}", viaKernel,
+                    "same clients, same length, right after; --proxy-mode nftables") / BaselineRounds;
             }
-            report.Add("proxy throughput ÷ direct throughput", proxyRate / directRate, "×", $"mean of {BaselineRounds} alternating rounds each; target ≥ 0.5");
+            report.Add("proxy throughput ÷ direct throughput", proxyRate / directRate, "×", $"the relay; mean of {BaselineRounds} alternating rounds each; target ≥ 0.5");
             report.Target("direct ÷ proxy throughput (target: proxy ≥ 50 % of direct)", directRate / proxyRate, 2.0, "×");
-            context.Log($"{Name}: direct {directRate:F0}/s, proxy {proxyRate:F0}/s");
+            report.Add("kernel (--proxy-mode nftables) throughput ÷ direct throughput", kernelRate / directRate, "×",
+                $"the node's address, DNATed in the output hook and masqueraded; mean of {BaselineRounds} alternating rounds each; issue 36's target ≥ 0.9");
+            context.Log($"{Name}: direct {directRate:F0}/s, relay {proxyRate:F0}/s, kernel {kernelRate:F0}/s");
 
             var cases = context.Options.Cases;
             if (cases is null || cases.Contains("a"))
@@ -81,6 +91,15 @@ internal sealed class ServiceLoadScenario : IScenario
             if (cases is null || cases.Contains("c"))
             {
                 await ReadinessPhaseAsync(context, report, api, watch, markers.Path, proxy, phase, cap, "(c)", "HTTP", ct);
+            }
+            // The kernel path under kills and rollouts (no replay: expected to lose requests), only when --cases names k or r.
+            if (cases?.Contains("k") == true)
+            {
+                await Phases.KillAsync(context, report, api, kernel, "(k) kernel path:", phase, cap, ct);
+            }
+            if (cases?.Contains("r") == true)
+            {
+                await Phases.RolloutAsync(context, report, api, watch, kernel, "(r) kernel path:", phase, cap, ct);
             }
             // (d) needs a rollout first: full runs only, unless --cases names it.
             if (cases is null ? !context.Quick : cases.Contains("d"))
@@ -98,6 +117,20 @@ internal sealed class ServiceLoadScenario : IScenario
         {
             await WorkloadApi.DeleteDeploymentAndWaitAsync(api, watch, TrafficWorkload.App);
         }
+    }
+
+    /// <summary>The node's InternalIP (on this host): its node port is the kernel's in nftables mode, 127.0.0.1's stays the relay's.</summary>
+    private static async Task<IPAddress> NodeAddressAsync(ApiClient api, string nodeName, CancellationToken ct)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(await api.GetAsync($"/api/v1/nodes/{nodeName}", ct));
+        foreach (var address in doc.RootElement.GetProperty("status").GetProperty("addresses").EnumerateArray())
+        {
+            if (address.GetProperty("type").GetString() == "InternalIP" && IPAddress.TryParse(address.GetProperty("address").GetString(), out var ip))
+            {
+                return ip;
+            }
+        }
+        throw new InvalidOperationException($"node {nodeName} has no InternalIP");
     }
 
     private async Task ReadinessPhaseAsync(BenchContext context, ScenarioReport report, ApiClient api, PodSetWatch watch, string markers, IPEndPoint proxy,

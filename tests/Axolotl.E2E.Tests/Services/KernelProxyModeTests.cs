@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Axolotl.E2E.Tests.Harness;
+using static Axolotl.E2E.Tests.Services.ServiceTestKit;
+
+namespace Axolotl.E2E.Tests.Services;
+
+/// <summary>A server whose service proxy runs in `--proxy-mode nftables` (ADR 0030).</summary>
+public sealed class KernelProxyServerFixture : ServiceServerFixture
+{
+    protected override IReadOnlyList<string> ServerArgs => ["--proxy-mode", "nftables"];
+}
+
+/// <summary>
+/// `--proxy-mode nftables` (ADR 0030): the kernel serves a NodePort Service's node address and cluster IP, for the
+/// node's own clients and for pods, while the relay listens on neither (it keeps 127.0.0.1); the rules' counters
+/// count the connections; a pod keeps its address through the cluster IP (masqueraded only when it reaches itself);
+/// a pod going unready leaves the rules. An unknown mode is refused at the start.
+/// </summary>
+public sealed partial class KernelProxyModeTests(KernelProxyServerFixture fx) : IClassFixture<KernelProxyServerFixture>
+{
+    [Fact]
+    public async Task The_kernel_serves_the_node_port_and_the_cluster_ip_without_the_relay_and_follows_readiness()
+    {
+        var ns = await fx.NewNamespaceAsync("kernel");
+        await ApplyAsync(fx, PeerDeployment(ns) + SelectorService(ns, "web", "web", 80, "8080", type: "NodePort"));
+        await UntilJsonPathAsync(fx, ns, "deployment/web", "{.status.readyReplicas}", s => s == "2", "2 ready replicas");
+        var nodePort = int.Parse(await JsonPathAsync(fx, ns, "service/web", "{.spec.ports[0].nodePort}"), CultureInfo.InvariantCulture);
+        var clusterIp = await JsonPathAsync(fx, ns, "service/web", "{.spec.clusterIP}");
+        var nodeIp = (await fx.Kubectl.OkAsync("get", "node", fx.Server.NodeName, "-o", "jsonpath={.status.addresses[?(@.type==\"InternalIP\")].address}")).Trim();
+        var pods = (await JsonPathAsync(fx, ns, "pods", "{range .items[*]}{.metadata.name} {.status.podIP}{\"\\n\"}{end}"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')).ToDictionary(p => p[0], p => p[1]);
+        Assert.Equal(2, pods.Count);
+        var podCidr = (await fx.Kubectl.OkAsync("get", "node", fx.Server.NodeName, "-o", "jsonpath={.spec.podCIDR}")).Trim();
+        var gateway = podCidr.Split('/')[0][..podCidr.LastIndexOf('.')] + ".1";
+        var table = $"axolotl_standby_{fx.Server.Bridge}";
+        var viaNodePort = $"http://{nodeIp}:{nodePort}/";
+        var viaClusterIp = $"http://{clusterIp}/";
+
+        // The kernel has both frontends for the node's own clients, and the relay lets go of them (it keeps 127.0.0.1).
+        await Eventually.UntilAsync(() => NftAsync(table),
+            t => t.Contains($"{nodeIp} . {nodePort} : jump", StringComparison.Ordinal) && t.Contains($"{clusterIp} . 80 : jump", StringComparison.Ordinal)
+                && LocalFrontends(t).Contains($"{nodeIp} . {nodePort}", StringComparison.Ordinal), "both frontends in the kernel table", Slow);
+        await Eventually.UntilAsync(() => ListenersAsync(), l => !l.Contains($"{nodeIp}:{nodePort}", StringComparison.Ordinal) && !l.Contains($"{clusterIp}:80", StringComparison.Ordinal),
+            "the relay not listening on the node address's node port nor the cluster IP", Slow);
+        var before = Counted(await NftAsync(table));
+
+        foreach (var url in new[] { viaNodePort, viaClusterIp })
+        {
+            var answers = await AnswersAsync(url, 16);
+            Assert.All(answers, a => Assert.StartsWith("Hello from web-", a ?? "<failed>", StringComparison.Ordinal));
+            Assert.Equal(2, answers.Count);
+        }
+        // Nothing but the kernel could have answered: no socket of the relay's on either frontend, and the rules counted the connections.
+        var listeners = await ListenersAsync();
+        Assert.DoesNotContain($"{nodeIp}:{nodePort}", listeners, StringComparison.Ordinal);
+        Assert.DoesNotContain($"{clusterIp}:80", listeners, StringComparison.Ordinal);
+        // A nat chain sees the first packet of each connection only.
+        Assert.True(Counted(await NftAsync(table)) - before >= 32, "the kernel rules counted fewer than the 32 connections");
+        // The relay keeps the loopback node port (no route_localnet, as kube-proxy's nftables mode).
+        Assert.Contains($"127.0.0.1:{nodePort}", listeners, StringComparison.Ordinal);
+        Assert.StartsWith("Hello from web-", await GetAsync($"http://127.0.0.1:{nodePort}/") ?? "<failed>", StringComparison.Ordinal);
+
+        // A pod through the cluster IP keeps its address at the other pod; reaching itself (hairpin), it is masqueraded to the gateway.
+        var (client, clientIp) = pods.First();
+        var seen = new HashSet<string>();
+        for (var i = 0; i < 20 && !seen.Contains("other"); i++)
+        {
+            var answer = (await fx.Kubectl.OkAsync("exec", client, "-n", ns, "--", "wget", "-qO-", $"http://{clusterIp}/cgi-bin/peer")).Trim().Split(' ');
+            var self = answer[0] == client;
+            // httpd listens dual-stack: "[::ffff:a.b.c.d]".
+            Assert.Equal(self ? gateway : clientIp, answer[1].Replace("[::ffff:", "", StringComparison.Ordinal).TrimEnd(']'));
+            seen.Add(self ? "self" : "other");
+        }
+        Assert.Contains("other", seen);
+
+        // Readiness: an unready pod leaves the rules; every answer is the other pod's.
+        var (unready, unreadyIp) = pods.Last();
+        await fx.Kubectl.OkAsync("exec", unready, "-n", ns, "--", "rm", "/tmp/ready");
+        await Eventually.UntilAsync(() => NftAsync(table), t => !t.Contains(unreadyIp + " . 8080", StringComparison.Ordinal), $"{unready} out of the kernel table", Slow);
+        foreach (var url in new[] { viaNodePort, viaClusterIp })
+        {
+            Assert.Equal([$"Hello from {client}"], await AnswersAsync(url, 8));
+        }
+    }
+
+    [Fact]
+    public async Task An_unknown_proxy_mode_is_refused_before_the_start_with_the_choices()
+    {
+        var binary = await AxolotlServer.EnsureBuiltAsync();
+        var dataDir = Directory.CreateTempSubdirectory("axolotl-e2e-proxymode-").FullName;
+        try
+        {
+            var server = await ProcessRunner.RunAsync(binary, ["server", "--data-dir", dataDir, "--proxy-mode", "ipvs", "--port", LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture)],
+                timeout: TimeSpan.FromSeconds(60));
+            Assert.NotEqual(0, server.ExitCode);
+            Assert.Contains("invalid --proxy-mode \"ipvs\": want relay or nftables", server.Stderr, StringComparison.Ordinal);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(dataDir));
+            var agent = await ProcessRunner.RunAsync(binary, ["agent", "--server", "https://127.0.0.1:1", "--token", "x", "--data-dir", dataDir, "--proxy-mode", "iptables"],
+                timeout: TimeSpan.FromSeconds(60));
+            Assert.NotEqual(0, agent.ExitCode);
+            Assert.Contains("invalid --proxy-mode \"iptables\": want relay or nftables", agent.Stderr, StringComparison.Ordinal);
+            // The kernel picks at random: least-connections would hold for the relay's frontends only.
+            var both = await ProcessRunner.RunAsync(binary, ["server", "--data-dir", dataDir, "--proxy-mode", "nftables", "--proxy-balancing", "least-connections"],
+                timeout: TimeSpan.FromSeconds(60));
+            Assert.NotEqual(0, both.ExitCode);
+            Assert.Contains("--proxy-balancing least-connections is the relay's", both.Stderr, StringComparison.Ordinal);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(dataDir));
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    /// <summary>Two busybox httpd pods: "/" says "Hello from POD"; /cgi-bin/peer answers "POD CLIENT-ADDRESS"; ready while /tmp/ready exists.</summary>
+    private static string PeerDeployment(string ns) => $$"""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+          namespace: {{ns}}
+        spec:
+          replicas: 2
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: web
+                image: busybox
+                command: ["sh", "-c", "mkdir -p /srv/cgi-bin && echo Hello from $(hostname) > /srv/index.html && printf '#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho %s $REMOTE_ADDR\\n' $(hostname) > /srv/cgi-bin/peer && chmod +x /srv/cgi-bin/peer && touch /tmp/ready && exec httpd -f -p 8080 -h /srv"]
+                ports:
+                - {name: http, containerPort: 8080}
+                readinessProbe:
+                  exec:
+                    command: [cat, /tmp/ready]
+                  periodSeconds: 1
+                  failureThreshold: 1
+
+        """;
+
+    private static async Task<string> NftAsync(string table) =>
+        (await ProcessRunner.RunAsync("nft", ["list", "table", "ip", table], timeout: TimeSpan.FromSeconds(10))).Stdout;
+
+    private static async Task<string> ListenersAsync() =>
+        (await ProcessRunner.RunAsync("ss", ["-Hltn"], timeout: TimeSpan.FromSeconds(10))).Stdout;
+
+    /// <summary>The elements of the output hook's map (the node's own clients' frontends).</summary>
+    private static string LocalFrontends(string table)
+    {
+        var start = table.IndexOf("map local_frontends", StringComparison.Ordinal);
+        return start < 0 ? "" : table[start..table.IndexOf('}', start)];
+    }
+
+    /// <summary>Packets the kernel rules' counters have seen, over all Service chains.</summary>
+    private static long Counted(string table) => CounterPackets().Matches(table).Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+
+    [GeneratedRegex(@"counter packets (\d+)")]
+    private static partial Regex CounterPackets();
+}
