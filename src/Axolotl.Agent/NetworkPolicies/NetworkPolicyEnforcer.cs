@@ -59,6 +59,10 @@ public sealed partial class NetworkPolicyEnforcer : IPodNetworkGate, IAsyncDispo
     /// <summary>Starts the informers and installs the table once they have listed (pods on this node may already be running).</summary>
     public async Task StartAsync(CancellationToken ct)
     {
+        if (await Network.BridgeFiltering.EnsureAsync(ct) is { } off)
+        {
+            BridgeFilteringOff(_log, off);
+        }
         var stop = _stop.Token;
         _run = Task.WhenAll(
             Task.Run(() => _pods.RunAsync(stop), stop),
@@ -215,6 +219,9 @@ public sealed partial class NetworkPolicyEnforcer : IPodNetworkGate, IAsyncDispo
 
     [LoggerMessage(Level = LogLevel.Information, Message = "network policy: table {Table} installed for {Pods} pods of this node ({Policies} policies in the cluster)")]
     private static partial void Installed(ILogger logger, string table, int pods, int policies);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "network policy: traffic between two pods of this node is NOT judged by any policy: {Reason}")]
+    private static partial void BridgeFilteringOff(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "network policy: the table could not be installed (tried again on the next change): {Reason}")]
     private static partial void Failed(ILogger logger, string reason);
