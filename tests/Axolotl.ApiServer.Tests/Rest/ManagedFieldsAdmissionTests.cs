@@ -61,18 +61,6 @@ public sealed class ManagedFieldsAdmissionTests(ApiFixture api) : IClassFixture<
     }
 
     [Fact]
-    public async Task An_update_owns_what_it_changed_and_not_what_admission_keeps()
-    {
-        var ns = await api.CreateNamespaceAsync("mf-update");
-        var (_, created) = await api.PostAsync($"/api/v1/namespaces/{ns}/pods?fieldManager=creator", Pod);
-        created["spec"]!["activeDeadlineSeconds"] = 600;
-        var (code, pod) = await api.PutAsync($"/api/v1/namespaces/{ns}/pods/p?fieldManager=updater", created.ToJsonString());
-
-        Assert.True(code == 200, pod.ToJsonString());
-        Assert.Equal(["f:activeDeadlineSeconds"], Spec(Entry(pod, "updater")).Select(p => p.Key));
-    }
-
-    [Fact]
     public async Task A_namespaces_creator_owns_its_name_label_but_not_the_finalizer_its_registry_adds()
     {
         var (code, ns) = await api.PostAsync("/api/v1/namespaces?fieldManager=creator",
