@@ -42,7 +42,9 @@ public sealed class FieldManager(TimeProvider clock)
             return null;
         }
         var writer = new ManagerEntry(write.Manager, ManagerEntry.Update, type.ApiVersion, write.Subresource, new FieldSet());
-        FieldTracker.Update(managers, Bare(live ?? []), updated, FieldType.ForObject(type.ClrType), writer, Filter(type, write.Subresource), clock.GetUtcNow());
+        // The live object's managedFields compare as removed, which changes no one's set (they are nobody's).
+        FieldTracker.Update(managers, live ?? [], updated, FieldType.ForObject(type.ClrType), writer, Filter(type, write.Subresource),
+            clock.GetUtcNow(), Compared(type, write.Subresource));
         return ManagedFieldsCodec.Encode(managers.Values);
     }
 
@@ -163,6 +165,14 @@ public sealed class FieldManager(TimeProvider clock)
             _ => set => set,
         };
     }
+
+    /// <summary>The top-level fields <see cref="Filter"/> keeps: a status write compares only status, the rest no status.</summary>
+    private static Func<string, bool>? Compared(ResourceType type, string? subresource) => subresource switch
+    {
+        null when type.HasSubresource("status") => static name => name != "status",
+        "status" => static name => name == "status",
+        _ => null,
+    };
 
     private static JsonObject Bare(JsonObject obj)
     {
