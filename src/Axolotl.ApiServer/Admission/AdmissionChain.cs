@@ -50,17 +50,27 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
     }
 
     /// <summary>
-    /// The mutating phase of a create or update: every mutating plugin in order (their changes to managedFields
-    /// kept only while valid, <see cref="ManagedFieldsProtection"/>), what the kind's registry sets on create,
-    /// then the kind's validation. Sets and returns the admitted JSON (encoded from the typed model).
+    /// The mutating phase of a create or update: every mutating plugin that handles the request, in order (their
+    /// changes to managedFields kept only while valid, <see cref="ManagedFieldsProtection"/>), what the kind's
+    /// registry sets on create, then the kind's validation. Sets and returns the admitted JSON: encoded from the
+    /// typed model, or, for an update no plugin handles, the defaulted JSON the field manager already had.
     /// </summary>
     public async Task<JsonObject> MutateAsync(AdmissionAttributes attributes, DefaultedObject defaulted, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(attributes);
         ArgumentNullException.ThrowIfNull(defaulted);
+        var type = attributes.Type;
         defaulted.BeginMutating();
+        var handling = Handling(attributes);
+        if (handling.Count == 0 && attributes.OldObject is not null && !IsSchemaless(type, defaulted.Typed) && defaulted.Unchanged() is { } unchanged)
+        {
+            Check(type, defaulted.Typed, defaulted.Old, attributes.Subresource);
+            attributes.Object = unchanged;
+            return unchanged;
+        }
+        defaulted.CarryManagedFields();
         var managedFields = defaulted.Typed.Metadata.ManagedFields;
-        foreach (var plugin in Plugins.Mutating)
+        foreach (var plugin in handling)
         {
             if (plugin is IReplacingAdmissionPlugin replacing)
             {
@@ -74,9 +84,22 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
         {
             ObjectDefaulter.PrepareForCreate(defaulted.Typed);
         }
-        var admitted = Validate(attributes.Type, defaulted.Typed, defaulted.Old, attributes.Subresource, attributes.Warnings);
+        var admitted = Validate(type, defaulted.Typed, defaulted.Old, attributes.Subresource, attributes.Warnings);
         attributes.Object = admitted;
         return admitted;
+    }
+
+    private List<IMutatingAdmissionPlugin> Handling(AdmissionAttributes attributes)
+    {
+        var handling = new List<IMutatingAdmissionPlugin>(Plugins.Mutating.Count);
+        foreach (var plugin in Plugins.Mutating)
+        {
+            if (plugin.Handles(attributes))
+            {
+                handling.Add(plugin);
+            }
+        }
+        return handling;
     }
 
     /// <summary>The validating phase: every validating plugin in order, on the admitted object (or, for a delete, the one going).</summary>
@@ -160,12 +183,24 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
         }
     }
 
+    private static bool IsSchemaless(ResourceType type, KubeObject typed) => type.IsCustom || typed is CustomResourceDefinition;
+
     private static JsonObject Validate(ResourceType type, KubeObject typed, KubeObject? typedOld, string? subresource, ICollection<string> warnings)
     {
-        if (type.IsCustom || typed is CustomResourceDefinition)
+        if (IsSchemaless(type, typed))
         {
             return ValidateSchemaless(type, typed, typedOld, subresource, warnings);
         }
+        Check(type, typed, typedOld, subresource);
+        var result = KubeJson.ToNode(typed, type.ClrType);
+        result["apiVersion"] = type.ApiVersion;
+        result["kind"] = type.Kind;
+        return result;
+    }
+
+    /// <summary>The validation of a built-in kind (schemaless kinds validate their JSON: <see cref="ValidateSchemaless"/>).</summary>
+    private static void Check(ResourceType type, KubeObject typed, KubeObject? typedOld, string? subresource)
+    {
         IReadOnlyList<FieldError> errors = (subresource, typed, typedOld) switch
         {
             ("ephemeralcontainers", Pod withEphemeral, Pod oldPod) => PodValidation.ValidateEphemeralContainersUpdate(withEphemeral, oldPod),
@@ -186,10 +221,6 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
         {
             throw ApiErrors.Invalid(type, typed.Metadata.Name ?? typed.Metadata.GenerateName ?? "", errors);
         }
-        var result = KubeJson.ToNode(typed, type.ClrType);
-        result["apiVersion"] = type.ApiVersion;
-        result["kind"] = type.Kind;
-        return result;
     }
 
     private static JsonObject ValidateSchemaless(ResourceType type, KubeObject typed, KubeObject? typedOld, string? subresource, ICollection<string> warnings)

@@ -15,6 +15,8 @@ public sealed class DefaultedObject
 {
     private readonly ResourceType _type;
     private JsonObject? _json;
+    private JsonNode? _managedFields;
+    private bool _managedFieldsSet;
     private bool _mutating;
 
     internal DefaultedObject(ResourceType type, KubeObject typed, KubeObject? old)
@@ -32,7 +34,7 @@ public sealed class DefaultedObject
 
     /// <summary>
     /// The defaulted object as JSON, without managedFields: what the field manager compares with the live object.
-    /// Encoded on first use; a write whose managedFields come from an apply never needs it.
+    /// Encoded on first use (a write whose managedFields come from an apply never needs it), before mutating admission.
     /// </summary>
     public JsonObject Json => _json ??= _mutating
         ? throw new InvalidOperationException("the defaulted object is gone once mutating admission began")
@@ -42,11 +44,40 @@ public sealed class DefaultedObject
     /// The managedFields the object carries into mutating admission (what the field manager recorded, or what an
     /// apply computed); null for none. Until this is set the object keeps what its body sent.
     /// </summary>
-    public void SetManagedFields(JsonNode? managedFields) =>
-        Typed.Metadata.ManagedFields = managedFields is null ? null : JsonSerializer.SerializeToElement(managedFields, KubeJson.Options);
+    public void SetManagedFields(JsonNode? managedFields)
+    {
+        _managedFields = managedFields;
+        _managedFieldsSet = true;
+    }
 
     /// <summary>Mutating admission begins: from here on <see cref="Typed"/> is no longer the defaulted object.</summary>
     internal void BeginMutating() => _mutating = true;
+
+    /// <summary>Puts the managedFields that were set on <see cref="Typed"/>, where the plugins (a webhook) see them.</summary>
+    internal void CarryManagedFields()
+    {
+        if (_managedFieldsSet)
+        {
+            Typed.Metadata.ManagedFields = _managedFields is null ? null : JsonSerializer.SerializeToElement(_managedFields, KubeJson.Options);
+        }
+    }
+
+    /// <summary>
+    /// The admitted JSON when no plugin had anything to change: the defaulted JSON already encoded, with the
+    /// managedFields that were set. Null when that is not at hand (never encoded, or managedFields never set).
+    /// </summary>
+    internal JsonObject? Unchanged()
+    {
+        if (_json is null || !_managedFieldsSet)
+        {
+            return null;
+        }
+        if (_managedFields is not null)
+        {
+            ((JsonObject)_json["metadata"]!)["managedFields"] = _managedFields;
+        }
+        return _json;
+    }
 
     private JsonObject Encode()
     {
