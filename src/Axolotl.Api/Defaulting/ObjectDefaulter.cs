@@ -8,8 +8,8 @@ namespace Axolotl.Api.Defaulting;
 /// <summary>
 /// Applies Kubernetes v1.32 defaults to an object of any served kind, in place. Every rule only
 /// fills what is unset, so applying twice changes nothing. Apply runs on every create and update
-/// (as upstream's defaulting runs on every decode); ApplyOnCreate adds what upstream's registry
-/// strategies set only at creation.
+/// (as upstream's defaulting runs on every decode); PrepareForCreate adds what upstream's registry
+/// strategies set only at creation, after mutating admission (so no field manager owns it).
 /// </summary>
 public static class ObjectDefaulter
 {
@@ -58,7 +58,7 @@ public static class ObjectDefaulter
     }
 
     /// <summary>Apply, plus the defaults upstream's strategies set on create only (namespace finalizer and phase).</summary>
-    public static void ApplyOnCreate(KubeObject obj)
+    public static void PrepareForCreate(KubeObject obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
         if (obj is Namespace ns)
@@ -69,6 +69,5 @@ public static class ObjectDefaulter
         {
             BatchDefaults.GenerateSelector(job);
         }
-        Apply(obj);
     }
 }

@@ -112,6 +112,29 @@ public sealed class FieldSet
         return result;
     }
 
+    /// <summary>Whether the two sets share a path; walks only the smaller side of each node, so a small set is cheap to check.</summary>
+    public bool Overlaps(FieldSet other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var (few, many) = _members.Count <= other._members.Count ? (_members, other._members) : (other._members, _members);
+        foreach (var pe in few)
+        {
+            if (many.Contains(pe))
+            {
+                return true;
+            }
+        }
+        var (fewer, more) = _children.Count <= other._children.Count ? (_children, other._children) : (other._children, _children);
+        foreach (var (pe, child) in fewer)
+        {
+            if (more.TryGetValue(pe, out var theirs) && child.Overlaps(theirs))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public FieldSet Intersection(FieldSet other)
     {
         ArgumentNullException.ThrowIfNull(other);

@@ -5,8 +5,8 @@ namespace Axolotl.Api.ManagedFields;
 /// <summary>
 /// Who owns which fields, updated for one write: an update takes every field it changes from everyone else;
 /// an apply owns exactly the fields of its configuration, conflicts with other owners of values it changes
-/// (unless forced), and removes fields it stopped applying that nobody else owns. Objects passed in carry no
-/// managedFields; <paramref name="managers"/> is changed in place.
+/// (unless forced), and removes fields it stopped applying that nobody else owns. Objects passed in are not
+/// changed, and their managedFields are nobody's; <paramref name="managers"/> is changed in place.
 /// </summary>
 public static class FieldTracker
 {
@@ -23,27 +23,41 @@ public static class FieldTracker
         Meta("name"), Meta("namespace"), Meta("creationTimestamp"), Meta("selfLink"), Meta("uid"), Meta("clusterName"),
         Meta("generation"), Meta("managedFields"), Meta("resourceVersion"));
 
+    /// <param name="topLevel">
+    /// The object's own fields <paramref name="filter"/> keeps (null: all), so the rest is not compared at all.
+    /// </param>
     public static void Update(
         Dictionary<string, ManagerEntry> managers, JsonObject live, JsonObject updated, FieldType type,
-        ManagerEntry writer, Func<FieldSet, FieldSet> filter, DateTimeOffset now)
+        ManagerEntry writer, Func<FieldSet, FieldSet> filter, DateTimeOffset now, Func<string, bool>? topLevel = null)
     {
         ArgumentNullException.ThrowIfNull(managers);
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(filter);
-        var compare = StructuredMerge.Compare(live, updated, type);
+        var compare = StructuredMerge.Compare(live, updated, type, topLevel);
         var changed = filter(compare.Changed);
         var removed = filter(compare.Removed);
         foreach (var entry in managers.Values)
         {
-            entry.Set = entry.Set.Difference(changed).Difference(removed);
+            // Most writes touch few owners' fields (a status write, none of the spec's owners): copy only the sets they change.
+            if (entry.Set.Overlaps(changed) || entry.Set.Overlaps(removed))
+            {
+                entry.Set = entry.Set.Difference(changed).Difference(removed);
+            }
         }
         var taken = changed.Difference(Stripped);
         if (!taken.IsEmpty)
         {
             var key = writer.Key;
-            managers[key] = managers.TryGetValue(key, out var previous)
-                ? previous.With(previous.Set.Union(taken), now)
-                : writer.With(taken, now);
+            if (managers.TryGetValue(key, out var previous))
+            {
+                // Entries are decoded for this one write: the writer's own set may grow in place.
+                previous.Set.UnionWith(taken);
+                previous.Time = now;
+            }
+            else
+            {
+                managers[key] = writer.With(taken, now);
+            }
         }
         Finish(managers);
     }
@@ -107,7 +121,10 @@ public static class FieldTracker
         ArgumentNullException.ThrowIfNull(managers);
         foreach (var (key, entry) in managers.ToList())
         {
-            entry.Set = entry.Set.Difference(Stripped);
+            if (entry.Set.Overlaps(Stripped))
+            {
+                entry.Set = entry.Set.Difference(Stripped);
+            }
             if (entry.Set.IsEmpty)
             {
                 managers.Remove(key);

@@ -21,10 +21,14 @@ public static class StructuredMerge
         return set;
     }
 
-    public static Comparison Compare(JsonNode? lhs, JsonNode? rhs, FieldType type)
+    /// <param name="topLevel">
+    /// Which of the object's own fields to compare (null: all). A write whose field sets are filtered down to some
+    /// top-level fields (a status write keeps only status) need not walk the rest.
+    /// </param>
+    public static Comparison Compare(JsonNode? lhs, JsonNode? rhs, FieldType type, Func<string, bool>? topLevel = null)
     {
         var comparison = new Comparison();
-        Diff(true, lhs, true, rhs, type, [], comparison, item: false);
+        Diff(true, lhs, true, rhs, type, [], comparison, item: false, topLevel);
         return comparison;
     }
 
@@ -169,7 +173,8 @@ public static class StructuredMerge
         }
     }
 
-    private static void Diff(bool hasL, JsonNode? l, bool hasR, JsonNode? r, FieldType type, List<PathElement> path, Comparison c, bool item)
+    private static void Diff(bool hasL, JsonNode? l, bool hasR, JsonNode? r, FieldType type, List<PathElement> path, Comparison c, bool item,
+        Func<string, bool>? fields = null)
     {
         if (type.IsValueStruct && !item)
         {
@@ -189,6 +194,10 @@ public static class StructuredMerge
             }
             foreach (var key in Keys(lo, ro))
             {
+                if (fields is not null && !fields(key))
+                {
+                    continue;
+                }
                 var inL = lo is not null && lo.TryGetPropertyValue(key, out _);
                 var inR = ro is not null && ro.TryGetPropertyValue(key, out _);
                 path.Add(PathElement.Field(key));

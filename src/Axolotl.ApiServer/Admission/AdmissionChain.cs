@@ -16,9 +16,10 @@ namespace Axolotl.ApiServer.Admission;
 
 /// <summary>
 /// What every write goes through before it reaches the store, in upstream's order: decode into the
-/// typed model (catching unknown fields per fieldValidation) and apply Kubernetes defaults; the
-/// mutating plugins; the kind's validation; the validating plugins; and last the plugin that holds
-/// its decision through the write (ResourceQuota). The plugins and their order are
+/// typed model (catching unknown fields per fieldValidation) and apply Kubernetes defaults
+/// (<see cref="Default"/>; the handler records managedFields here, as upstream's field manager does before
+/// admission); the mutating plugins and the kind's validation (<see cref="MutateAsync"/>); the validating
+/// plugins; and last the plugin that holds its decision through the write (ResourceQuota). The plugins and their order are
 /// <see cref="AdmissionPlugins"/>, registered once where the server is composed.
 /// </summary>
 public sealed class AdmissionChain(AdmissionPlugins plugins)
@@ -32,30 +33,73 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
     public AdmissionPlugins Plugins { get; } = plugins;
 
     /// <summary>
-    /// The mutating phase of a create or update: decodes <see cref="AdmissionAttributes.Object"/>,
-    /// defaults it, runs every mutating plugin in order, validates the kind. Sets and returns the
-    /// admitted JSON (re-encoded from the typed model so defaults are included).
+    /// The first step of a create or update: decodes <see cref="AdmissionAttributes.Object"/> (catching unknown
+    /// fields per fieldValidation) and applies the kind's defaults, as upstream's decoder does. The handler records
+    /// the write in managedFields on what this returns, then calls <see cref="MutateAsync"/>.
     /// </summary>
-    public async Task<JsonObject> AdmitAsync(AdmissionAttributes attributes, CancellationToken ct)
+    public DefaultedObject Default(AdmissionAttributes attributes)
     {
+        ArgumentNullException.ThrowIfNull(attributes);
         var type = attributes.Type;
         var body = attributes.Object ?? throw new InvalidOperationException("admission of a write needs its object");
         PrepareSchemaless(type, body, attributes.OldObject is null, attributes.FieldValidation, attributes.Warnings);
         var typed = Decode(type, body, attributes.FieldValidation, attributes.Warnings);
         var typedOld = attributes.OldObject is { } old ? DecodeQuietly(type, old) : null;
-        Default(typed, typedOld, create: attributes.OldObject is null);
-        foreach (var plugin in Plugins.Mutating)
+        ApplyDefaults(typed, typedOld);
+        return new DefaultedObject(type, typed, typedOld);
+    }
+
+    /// <summary>
+    /// The mutating phase of a create or update: every mutating plugin that handles the request, in order (their
+    /// changes to managedFields kept only while valid, <see cref="ManagedFieldsProtection"/>), what the kind's
+    /// registry sets on create, then the kind's validation. Sets and returns the admitted JSON: encoded from the
+    /// typed model, or, for an update no plugin handles, the defaulted JSON the field manager already had.
+    /// </summary>
+    public async Task<JsonObject> MutateAsync(AdmissionAttributes attributes, DefaultedObject defaulted, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        ArgumentNullException.ThrowIfNull(defaulted);
+        var type = attributes.Type;
+        defaulted.BeginMutating();
+        var handling = Handling(attributes);
+        if (handling.Count == 0 && attributes.OldObject is not null && !IsSchemaless(type, defaulted.Typed) && defaulted.Unchanged() is { } unchanged)
+        {
+            Check(type, defaulted.Typed, defaulted.Old, attributes.Subresource);
+            attributes.Object = unchanged;
+            return unchanged;
+        }
+        defaulted.CarryManagedFields();
+        var managedFields = defaulted.Typed.Metadata.ManagedFields;
+        foreach (var plugin in handling)
         {
             if (plugin is IReplacingAdmissionPlugin replacing)
             {
-                typed = await replacing.AdmitReplacingAsync(attributes, typed, ct);
+                defaulted.Typed = await replacing.AdmitReplacingAsync(attributes, defaulted.Typed, ct);
                 continue;
             }
-            await plugin.AdmitAsync(attributes, typed, ct);
+            await plugin.AdmitAsync(attributes, defaulted.Typed, ct);
         }
-        var admitted = Validate(type, typed, typedOld, attributes.Subresource, attributes.Warnings);
+        ManagedFieldsProtection.KeepValid(managedFields, defaulted.Typed, attributes.Warnings);
+        if (attributes.OldObject is null)
+        {
+            ObjectDefaulter.PrepareForCreate(defaulted.Typed);
+        }
+        var admitted = Validate(type, defaulted.Typed, defaulted.Old, attributes.Subresource, attributes.Warnings);
         attributes.Object = admitted;
         return admitted;
+    }
+
+    private List<IMutatingAdmissionPlugin> Handling(AdmissionAttributes attributes)
+    {
+        var handling = new List<IMutatingAdmissionPlugin>(Plugins.Mutating.Count);
+        foreach (var plugin in Plugins.Mutating)
+        {
+            if (plugin.Handles(attributes))
+            {
+                handling.Add(plugin);
+            }
+        }
+        return handling;
     }
 
     /// <summary>The validating phase: every validating plugin in order, on the admitted object (or, for a delete, the one going).</summary>
@@ -89,25 +133,22 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
         PrepareSchemaless(type, obj, old is null, mode, warnings);
         var typed = Decode(type, obj, mode, warnings);
         var typedOld = old is null ? null : DecodeQuietly(type, old);
-        Default(typed, typedOld, create: old is null);
+        ApplyDefaults(typed, typedOld);
+        if (old is null)
+        {
+            ObjectDefaulter.PrepareForCreate(typed);
+        }
         return Validate(type, typed, typedOld, subresource: null, warnings);
     }
 
-    private static void Default(KubeObject typed, KubeObject? typedOld, bool create)
+    private static void ApplyDefaults(KubeObject typed, KubeObject? typedOld)
     {
         if (typed is Service service && typedOld is Service oldService)
         {
             // An update that omits clusterIP or node ports keeps the allocated ones, as upstream's registry does.
             ServiceDefaults.KeepAllocatedValues(service, oldService);
         }
-        if (create)
-        {
-            ObjectDefaulter.ApplyOnCreate(typed);
-        }
-        else
-        {
-            ObjectDefaulter.Apply(typed);
-        }
+        ObjectDefaulter.Apply(typed);
     }
 
     /// <summary>
@@ -142,12 +183,24 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
         }
     }
 
+    private static bool IsSchemaless(ResourceType type, KubeObject typed) => type.IsCustom || typed is CustomResourceDefinition;
+
     private static JsonObject Validate(ResourceType type, KubeObject typed, KubeObject? typedOld, string? subresource, ICollection<string> warnings)
     {
-        if (type.IsCustom || typed is CustomResourceDefinition)
+        if (IsSchemaless(type, typed))
         {
             return ValidateSchemaless(type, typed, typedOld, subresource, warnings);
         }
+        Check(type, typed, typedOld, subresource);
+        var result = KubeJson.ToNode(typed, type.ClrType);
+        result["apiVersion"] = type.ApiVersion;
+        result["kind"] = type.Kind;
+        return result;
+    }
+
+    /// <summary>The validation of a built-in kind (schemaless kinds validate their JSON: <see cref="ValidateSchemaless"/>).</summary>
+    private static void Check(ResourceType type, KubeObject typed, KubeObject? typedOld, string? subresource)
+    {
         IReadOnlyList<FieldError> errors = (subresource, typed, typedOld) switch
         {
             ("ephemeralcontainers", Pod withEphemeral, Pod oldPod) => PodValidation.ValidateEphemeralContainersUpdate(withEphemeral, oldPod),
@@ -168,10 +221,6 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
         {
             throw ApiErrors.Invalid(type, typed.Metadata.Name ?? typed.Metadata.GenerateName ?? "", errors);
         }
-        var result = KubeJson.ToNode(typed, type.ClrType);
-        result["apiVersion"] = type.ApiVersion;
-        result["kind"] = type.Kind;
-        return result;
     }
 
     private static JsonObject ValidateSchemaless(ResourceType type, KubeObject typed, KubeObject? typedOld, string? subresource, ICollection<string> warnings)

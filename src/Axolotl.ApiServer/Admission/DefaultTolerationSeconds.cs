@@ -1,5 +1,6 @@
 using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
+using Axolotl.Api.Scheme;
 
 namespace Axolotl.ApiServer.Admission;
 
@@ -16,9 +17,12 @@ public sealed record DefaultTolerationSeconds(long NotReadySeconds = DefaultTole
 
     public string Name => "DefaultTolerationSeconds";
 
+    public bool Handles(AdmissionAttributes attributes) =>
+        attributes.Operation == AdmissionOperation.Create && attributes.Subresource is null && attributes.Type == KnownResources.Pods;
+
     public Task AdmitAsync(AdmissionAttributes attributes, KubeObject obj, CancellationToken ct)
     {
-        if (attributes.Operation == AdmissionOperation.Create && attributes.Subresource is null && obj is Pod pod)
+        if (Handles(attributes) && obj is Pod pod)
         {
             Apply(pod);
         }

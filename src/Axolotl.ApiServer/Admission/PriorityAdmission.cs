@@ -21,9 +21,11 @@ public sealed class PriorityAdmission(ObjectStore objects) : IMutatingAdmissionP
 {
     public string Name => "Priority";
 
+    public bool Handles(AdmissionAttributes attributes) => attributes.Subresource is null && attributes.Type == KnownResources.Pods;
+
     public async Task AdmitAsync(AdmissionAttributes attributes, KubeObject obj, CancellationToken ct)
     {
-        if (attributes.Subresource is not null || obj is not Pod pod)
+        if (!Handles(attributes) || obj is not Pod pod)
         {
             return;
         }

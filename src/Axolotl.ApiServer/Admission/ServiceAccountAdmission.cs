@@ -35,9 +35,12 @@ public sealed class ServiceAccountAdmission(ObjectStore objects, TimeProvider cl
     public string Name => "ServiceAccount";
 
     /// <summary>Reads the request body as sent (serviceAccount, the mirror annotation), mutates the decoded pod.</summary>
+    public bool Handles(AdmissionAttributes attributes) =>
+        attributes.Operation == AdmissionOperation.Create && attributes.Subresource is null && attributes.Type == KnownResources.Pods;
+
     public async Task AdmitAsync(AdmissionAttributes attributes, KubeObject obj, CancellationToken ct)
     {
-        if (attributes.Operation == AdmissionOperation.Create && attributes.Subresource is null && attributes.Object is { } body
+        if (Handles(attributes) && attributes.Object is { } body
             && await PrepareAsync(attributes.Type, attributes.Namespace, body, ct) is { } admit)
         {
             admit(obj);

@@ -23,26 +23,29 @@ public sealed class FieldManager(TimeProvider clock)
     private const int MaxLastAppliedBytes = 256 * 1024;
 
     /// <summary>
-    /// Records a create (<paramref name="live"/> null) or an update made by <paramref name="write"/> in
-    /// <paramref name="result"/>'s managedFields. <paramref name="requested"/> is what the client sent for
-    /// managedFields: honoured on the main resource (an empty list resets them), ignored on subresources.
+    /// Records a create (<paramref name="live"/> null) or an update made by <paramref name="write"/>, and returns
+    /// the object's managedFields after it (null for none). <paramref name="updated"/> is the decoded, defaulted
+    /// object before mutating admission, without managedFields, as upstream's field manager sees it: what admission
+    /// adds afterwards belongs to nobody. <paramref name="requested"/> is what the client sent for managedFields:
+    /// honoured on the main resource (an empty list resets them), ignored on subresources.
     /// </summary>
-    public void TrackUpdate(ResourceType type, FieldWrite write, JsonObject? live, JsonObject result, JsonNode? requested)
+    public JsonArray? TrackUpdate(ResourceType type, FieldWrite write, JsonObject? live, JsonObject updated, JsonNode? requested)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(write);
-        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(updated);
         var managers = Base(write.Subresource, live, requested);
         // An object nobody tracks stays untracked until someone applies to it (upstream's skipNonAppliedManager);
         // that is also how a reset clears the list.
         if (live is not null && managers.Count == 0)
         {
-            Store(result, managers);
-            return;
+            return null;
         }
         var writer = new ManagerEntry(write.Manager, ManagerEntry.Update, type.ApiVersion, write.Subresource, new FieldSet());
-        FieldTracker.Update(managers, Bare(live ?? []), Bare(result), FieldType.ForObject(type.ClrType), writer, Filter(type, write.Subresource), clock.GetUtcNow());
-        Store(result, managers);
+        // The live object's managedFields compare as removed, which changes no one's set (they are nobody's).
+        FieldTracker.Update(managers, live ?? [], updated, FieldType.ForObject(type.ClrType), writer, Filter(type, write.Subresource),
+            clock.GetUtcNow(), Compared(type, write.Subresource));
+        return ManagedFieldsCodec.Encode(managers.Values);
     }
 
     /// <summary>
@@ -162,6 +165,14 @@ public sealed class FieldManager(TimeProvider clock)
             _ => set => set,
         };
     }
+
+    /// <summary>The top-level fields <see cref="Filter"/> keeps: a status write compares only status, the rest no status.</summary>
+    private static Func<string, bool>? Compared(ResourceType type, string? subresource) => subresource switch
+    {
+        null when type.HasSubresource("status") => static name => name != "status",
+        "status" => static name => name == "status",
+        _ => null,
+    };
 
     private static JsonObject Bare(JsonObject obj)
     {

@@ -184,7 +184,7 @@ public static class ObjectMetaRules
                 obj["status"] = new JsonObject { ["phase"] = "Pending" };
                 break;
             case "Namespace":
-                break; // ObjectDefaulter.ApplyOnCreate adds the finalizer and phase
+                break; // ObjectDefaulter.PrepareForCreate adds the finalizer and phase
             case "Node":
                 break; // a node registers with its status
             default:

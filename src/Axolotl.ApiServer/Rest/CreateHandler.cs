@@ -10,7 +10,7 @@ using Axolotl.ApiServer.Security;
 
 namespace Axolotl.ApiServer.Rest;
 
-/// <summary>POST to a collection: type checks, server-owned metadata, admission, then the store.</summary>
+/// <summary>POST to a collection: type checks, server-owned metadata, defaults, managedFields, admission, then the store.</summary>
 public sealed class CreateHandler(RestServices services)
 {
     public async Task CreateAsync(RequestScope scope)
@@ -42,15 +42,13 @@ public sealed class CreateHandler(RestServices services)
             FieldValidation = scope.FieldValidation,
             Warnings = scope.Warnings,
         };
-        var admitted = await services.Admission.AdmitAsync(attributes, scope.Aborted);
-        if (write.Applied && managedFields is not null)
-        {
-            ObjectMetaRules.Meta(admitted)["managedFields"] = managedFields;
-        }
-        else
-        {
-            services.Fields.TrackUpdate(type, write, live: null, admitted, managedFields);
-        }
+        // managedFields are recorded on the defaulted object, before mutating admission, as upstream's are: what a
+        // plugin adds (a service account token volume, default tolerations, priority) belongs to no manager.
+        var defaulted = services.Admission.Default(attributes);
+        defaulted.SetManagedFields(write.Applied && managedFields is not null
+            ? managedFields
+            : services.Fields.TrackUpdate(type, write, live: null, defaulted.Json, managedFields));
+        var admitted = await services.Admission.MutateAsync(attributes, defaulted, scope.Aborted);
         var name = ObjectMetaRules.Str(ObjectMetaRules.Meta(admitted), "name") ?? throw ApiErrors.BadRequest("name or generateName is required");
         attributes.Name = name;
         await services.Admission.ValidateAsync(attributes, scope.Aborted);

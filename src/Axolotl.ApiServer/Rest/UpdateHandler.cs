@@ -115,19 +115,13 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
                 FieldValidation = scope.FieldValidation,
                 Warnings = scope.Warnings,
             };
-            var admitted = await services.Admission.AdmitAsync(attributes, scope.Aborted);
-            if (write.Applied)
-            {
-                ObjectMetaRules.Meta(admitted)["managedFields"] = managedFields;
-                if (managedFields is null)
-                {
-                    ObjectMetaRules.Meta(admitted).Remove("managedFields");
-                }
-            }
-            else
-            {
-                services.Fields.TrackUpdate(type, write, currentView, admitted, managedFields);
-            }
+            // An apply computed its managedFields already; any other write is recorded on the defaulted object,
+            // before mutating admission (CreateHandler says why).
+            var defaulted = services.Admission.Default(attributes);
+            defaulted.SetManagedFields(write.Applied
+                ? managedFields
+                : services.Fields.TrackUpdate(type, write, currentView, defaulted.Json, managedFields));
+            var admitted = await services.Admission.MutateAsync(attributes, defaulted, scope.Aborted);
             await services.Admission.ValidateAsync(attributes, scope.Aborted);
             ObjectMetaRules.Meta(admitted)["resourceVersion"] = currentRv;
             if (type == KnownResources.Services && scope.Subresource is null)

@@ -94,7 +94,8 @@ public sealed class OtherDefaultsTests
     public void New_namespaces_get_the_kubernetes_finalizer_but_updates_do_not_restore_it()
     {
         var ns = KubeJson.Deserialize<Namespace>("""{"metadata":{"name":"team-a"}}""")!;
-        ObjectDefaulter.ApplyOnCreate(ns);
+        ObjectDefaulter.Apply(ns);
+        ObjectDefaulter.PrepareForCreate(ns);
         Assert.Equal(["kubernetes"], ns.Spec!.Finalizers!);
 
         ns.Spec.Finalizers!.Clear();

@@ -238,4 +238,32 @@ public sealed class FieldTrackerTests
     {
         Assert.Equal(reset, ManagedFieldsCodec.IsReset(Json.Parse(list)));
     }
+
+    [Fact]
+    public void An_update_compares_only_the_top_level_fields_it_is_told_to_and_leaves_other_owners_sets_alone()
+    {
+        var managers = new Dictionary<string, ManagerEntry>();
+        var live = Deployment("{'replicas':1}");
+        FieldTracker.Update(managers, [], live, Type, Updater("creator"), NoFilter, T0);
+        var creatorSet = managers[Updater("creator").Key].Set;
+        var written = Deployment("{'replicas':5}", "{'app':'web','tier':'a'}");
+        written["status"] = Json.Object("{'replicas':1}");
+
+        FieldTracker.Update(managers, live, written, Type, Updater("writer", "status"), NoFilter, T0.AddMinutes(1), topLevel: name => name == "status");
+
+        // The labels and replicas changed too, but outside status: neither compared nor taken from the creator.
+        Assert.Equal("{\"f:status\":{\"f:replicas\":{}}}", Fields(managers, Updater("writer", "status").Key));
+        Assert.Same(creatorSet, managers[Updater("creator").Key].Set);
+    }
+
+    [Fact]
+    public void Overlaps_finds_a_shared_path_at_any_depth_and_nothing_else()
+    {
+        var set = FieldSet.Of([PathElement.Field("spec"), PathElement.Field("replicas")], [PathElement.Field("metadata"), PathElement.Field("labels"), PathElement.Field("app")]);
+
+        Assert.True(set.Overlaps(FieldSet.Of([PathElement.Field("metadata"), PathElement.Field("labels"), PathElement.Field("app")])));
+        Assert.False(set.Overlaps(FieldSet.Of([PathElement.Field("metadata"), PathElement.Field("labels"), PathElement.Field("tier")])));
+        Assert.False(set.Overlaps(FieldSet.Of([PathElement.Field("spec")])));
+        Assert.False(set.Overlaps(new FieldSet()));
+    }
 }

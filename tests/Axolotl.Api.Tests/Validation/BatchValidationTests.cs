@@ -14,7 +14,8 @@ public sealed class BatchValidationTests
     private static Job NewJob(string spec)
     {
         var job = KubeJson.Deserialize<Job>($$$"""{"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"pi","namespace":"default","uid":"u-1"},"spec":{{{spec}}}}""")!;
-        ObjectDefaulter.ApplyOnCreate(job);
+        ObjectDefaulter.Apply(job);
+        ObjectDefaulter.PrepareForCreate(job);
         return job;
     }
 

@@ -37,6 +37,22 @@ public sealed class AdmissionOrderTests
     }
 
     [Fact]
+    public void The_mutating_plugins_handle_the_requests_the_adrs_table_says_they_change_and_no_status_write()
+    {
+        var plugins = Build();
+        string[] Handling(AdmissionOperation operation, Axolotl.Api.Scheme.ResourceType type, string? subresource = null) =>
+            [.. plugins.Mutating.Where(p => p.Handles(new AdmissionAttributes(operation, type, "ns", subresource, null))).Select(p => p.Name)];
+
+        Assert.Equal(["LimitRanger", "ServiceAccount", "Priority", "DefaultTolerationSeconds"], Handling(AdmissionOperation.Create, Axolotl.Api.Scheme.KnownResources.Pods));
+        Assert.Equal(["Priority"], Handling(AdmissionOperation.Update, Axolotl.Api.Scheme.KnownResources.Pods));
+        Assert.Equal(["DefaultStorageClass+StorageObjectInUseProtection+PersistentVolumeClaimResize"],
+            Handling(AdmissionOperation.Create, Axolotl.Api.Scheme.KnownResources.PersistentVolumeClaims));
+        // No mutating webhook is configured: a status write leaves admission as it was defaulted.
+        Assert.Empty(Handling(AdmissionOperation.Update, Axolotl.Api.Scheme.KnownResources.Pods, "status"));
+        Assert.Empty(Handling(AdmissionOperation.Create, Axolotl.Api.Scheme.KnownResources.ConfigMaps));
+    }
+
+    [Fact]
     public void Without_service_account_admission_the_plugin_is_left_out_and_the_rest_keep_their_order()
     {
         Assert.DoesNotContain(Build(serviceAccounts: false).Ordered, p => p.Name == "ServiceAccount");

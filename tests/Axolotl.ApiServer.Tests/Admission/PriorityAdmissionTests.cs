@@ -36,10 +36,11 @@ public sealed class PriorityAdmissionTests
             Object = body,
             OldObject = old,
         };
-        var admitted = await Chain.AdmitAsync(attributes, CancellationToken.None);
+        var chain = Chain;
+        var admitted = await chain.MutateAsync(attributes, chain.Default(attributes), CancellationToken.None);
         // As CreateHandler: the request's name is known only after the mutating phase.
         attributes.Name = name;
-        await Chain.ValidateAsync(attributes, CancellationToken.None);
+        await chain.ValidateAsync(attributes, CancellationToken.None);
         return admitted;
     }
 

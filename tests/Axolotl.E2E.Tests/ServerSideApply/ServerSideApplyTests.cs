@@ -158,6 +158,47 @@ public sealed class ServerSideApplyTests(ServerFixture fx) : IClassFixture<Serve
     }
 
     [Fact]
+    public async Task A_created_pods_managed_fields_hold_its_manifest_and_defaults_but_nothing_admission_added()
+    {
+        var ns = await fx.NewNamespaceAsync("ssa-pod");
+        await fx.Kubectl.OkAsync("create", "-f", fx.WriteFile("pod.yaml", $"""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+              namespace: {ns}
+              labels:
+                app: web
+            spec:
+              containers:
+              - name: web
+                image: nginx:1.25
+            """));
+
+        var pod = JsonNode.Parse(await fx.Kubectl.OkAsync("get", "pod/web", "-n", ns, "-o", "json", "--show-managed-fields"))!;
+        // Admission added these (ServiceAccount, DefaultTolerationSeconds, Priority) ...
+        var spec = pod["spec"]!;
+        Assert.StartsWith("kube-api-access-", spec["volumes"]![0]!["name"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(2, spec["tolerations"]!.AsArray().Count);
+        Assert.Equal(0, spec["priority"]!.GetValue<int>());
+        Assert.Equal("default", spec["serviceAccountName"]!.GetValue<string>());
+        // ... and, as kube-apiserver 1.32 records it, kubectl-create owns what the manifest set and what defaulting
+        // added (a real cluster's entry lists exactly these under f:spec), none of what admission added.
+        var created = Entry(pod["metadata"]!["managedFields"]!.AsArray(), "kubectl-create", "Update");
+        Assert.True(Owns(created, "f:metadata", "f:labels", "f:app"));
+        Assert.Equal(
+            ["f:containers", "f:dnsPolicy", "f:enableServiceLinks", "f:restartPolicy", "f:schedulerName", "f:securityContext", "f:terminationGracePeriodSeconds"],
+            created["fieldsV1"]!["f:spec"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        var container = created["fieldsV1"]!["f:spec"]!["f:containers"]!["k:{\"name\":\"web\"}"]!.AsObject().Select(p => p.Key).ToList();
+        Assert.Contains("f:imagePullPolicy", container);
+        Assert.Contains("f:terminationMessagePolicy", container);
+        Assert.DoesNotContain("f:volumeMounts", container);
+        // Nor did anyone else take them over: the node's agent may have written status by now, nothing more.
+        Assert.All(pod["metadata"]!["managedFields"]!.AsArray().Where(e => e!["manager"]!.GetValue<string>() != "kubectl-create"),
+            e => Assert.Equal("status", e!["subresource"]?.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Server_side_apply_creates_a_deployment_then_changes_it_and_dry_run_changes_nothing()
     {
         var ns = await fx.NewNamespaceAsync("ssa-deploy");

@@ -24,6 +24,8 @@ public sealed class LimitRanger(ObjectStore objects) : IMutatingAdmissionPlugin,
 
     public string Name => "LimitRanger";
 
+    public bool Handles(AdmissionAttributes attributes) => Applies(attributes) && attributes.Type == KnownResources.Pods;
+
     public async Task AdmitAsync(AdmissionAttributes attributes, KubeObject obj, CancellationToken ct)
     {
         if (Applies(attributes) && obj is Pod pod && await RangesAsync(attributes, ct) is { Count: > 0 } ranges)

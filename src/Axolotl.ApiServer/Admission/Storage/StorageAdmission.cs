@@ -24,9 +24,12 @@ public sealed class StorageAdmission(ObjectStore objects) : IMutatingAdmissionPl
 
     public string Name => "DefaultStorageClass+StorageObjectInUseProtection+PersistentVolumeClaimResize";
 
+    public bool Handles(AdmissionAttributes attributes) =>
+        attributes.Operation == AdmissionOperation.Create && (attributes.Type == KnownResources.PersistentVolumes || attributes.Type == KnownResources.PersistentVolumeClaims);
+
     public async Task AdmitAsync(AdmissionAttributes attributes, KubeObject obj, CancellationToken ct)
     {
-        if (attributes.Operation == AdmissionOperation.Create && await PrepareCreateAsync(attributes.Type, ct) is { } admit)
+        if (Handles(attributes) && await PrepareCreateAsync(attributes.Type, ct) is { } admit)
         {
             admit(obj);
         }

@@ -22,6 +22,10 @@ public sealed class MutatingAdmissionWebhook(WebhookConfigurationCache configura
 
     public WebhookConfigurationCache Configurations { get; } = configurations;
 
+    /// <summary>Any create or update while mutating webhooks are configured (which of them match is known only by asking the configuration).</summary>
+    public bool Handles(AdmissionAttributes attributes) =>
+        Configurations.Current.Mutating.Count > 0 && !Matching.AdmissionConfigurationResources.IsExempt(attributes.Type);
+
     public Task AdmitAsync(AdmissionAttributes attributes, KubeObject obj, CancellationToken ct) =>
         throw new InvalidOperationException("the admission chain calls AdmitReplacingAsync for this plugin");
 

@@ -65,7 +65,7 @@ internal sealed class PolicyFixture
             OldObject = old,
             Warnings = warnings,
         };
-        await Chain.AdmitAsync(attributes, CancellationToken.None);
+        await Chain.MutateAsync(attributes, Chain.Default(attributes), CancellationToken.None);
         attributes.Name = body["metadata"]!["name"]!.GetValue<string>();
         await Chain.ValidateAsync(attributes, CancellationToken.None);
         return warnings;

@@ -192,6 +192,45 @@ public sealed class WebhookAdmissionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task What_a_mutating_webhook_changes_belongs_to_no_manager_and_managed_fields_it_breaks_are_put_back()
+    {
+        await using var server = await TestWebhookServer.StartAsync((ctx, review) =>
+        {
+            var request = review["request"]!;
+            return TestWebhookServer.Allow(ctx, review, request["name"]!.GetValue<string>() switch
+            {
+                // The webhook sees the managedFields the write was recorded in, as upstream's do.
+                "broken" => """[{"op":"replace","path":"/metadata/managedFields/0/fieldsType","value":"FieldsV2"}]""",
+                "extra" => """[{"op":"add","path":"/metadata/managedFields/-","value":{"manager":"webhook","operation":"Update","apiVersion":"v1","fieldsType":"FieldsV1","fieldsV1":{"f:data":{"f:k":{}}}}}]""",
+                _ => $$$"""[{"op":"add","path":"/metadata/labels","value":{"stage":"{{{request["operation"]!.GetValue<string>()}}}"}}]""",
+            });
+        });
+        await ConfigureAsync("MutatingWebhookConfiguration", Webhook("mutate.example.com", UrlConfig(server, "/")));
+        await UntilCalledAsync(server);
+
+        var created = await StatusOf(await PostAsync("/api/v1/namespaces/guarded/configmaps?fieldManager=creator", ConfigMap("staged"), HttpStatusCode.Created));
+        Assert.Equal("CREATE", created["metadata"]!["labels"]!["stage"]!.GetValue<string>());
+        var creator = created["metadata"]!["managedFields"]!.AsArray().Single()!;
+        Assert.Equal(["f:data"], creator["fieldsV1"]!.AsObject().Select(p => p.Key));
+
+        created["data"]!["k"] = "v2";
+        var put = await _http.PutAsync("/api/v1/namespaces/guarded/configmaps/staged?fieldManager=updater",
+            new StringContent(created.ToJsonString(), Encoding.UTF8, "application/json"), CancellationToken.None);
+        var updated = await StatusOf(put);
+        Assert.Equal("UPDATE", updated["metadata"]!["labels"]!["stage"]!.GetValue<string>());
+        var updater = updated["metadata"]!["managedFields"]!.AsArray().Single(e => e!["manager"]!.GetValue<string>() == "updater")!;
+        Assert.Equal("""{"f:data":{"f:k":{}}}""", updater["fieldsV1"]!.ToJsonString());
+
+        var broken = await PostAsync("/api/v1/namespaces/guarded/configmaps?fieldManager=creator", ConfigMap("broken"), HttpStatusCode.Created);
+        Assert.Contains("299 - \".metadata.managedFields was in an invalid state after admission; this could be caused by an outdated mutating admission controller; " +
+            "please fix your requests: invalid fieldsType \\\"FieldsV2\\\" in managed fields entry 0\"", broken.Headers.GetValues("Warning"));
+        Assert.Equal("FieldsV1", (await StatusOf(broken))["metadata"]!["managedFields"]![0]!["fieldsType"]!.GetValue<string>());
+
+        var extra = await StatusOf(await PostAsync("/api/v1/namespaces/guarded/configmaps?fieldManager=creator", ConfigMap("extra"), HttpStatusCode.Created));
+        Assert.Equal(["creator", "webhook"], extra["metadata"]!["managedFields"]!.AsArray().Select(e => e!["manager"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task A_patch_that_renames_the_object_is_refused()
     {
         await using var server = await TestWebhookServer.StartAsync((ctx, review) =>
