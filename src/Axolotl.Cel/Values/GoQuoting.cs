@@ -6,7 +6,7 @@ namespace Axolotl.Cel.Values;
 /// <summary>
 /// Go's <c>%q</c> (strconv.Quote), which cel-go's <c>format</c> uses for strings and bytes inside a list or map: the usual
 /// backslash escapes, printable characters as they are, other control and invisible characters as \x, \u or \U
-/// escapes, and bytes that are not UTF-8 as \x.
+/// escapes.
 /// </summary>
 internal static class GoQuoting
 {
@@ -16,25 +16,6 @@ internal static class GoQuoting
         foreach (var rune in s.EnumerateRunes())
         {
             Append(sb, rune);
-        }
-        return sb.Append('"').ToString();
-    }
-
-    public static string Quote(ReadOnlySpan<byte> utf8)
-    {
-        var sb = new StringBuilder(utf8.Length + 2).Append('"');
-        while (!utf8.IsEmpty)
-        {
-            if (Rune.DecodeFromUtf8(utf8, out var rune, out var used) == System.Buffers.OperationStatus.Done)
-            {
-                Append(sb, rune);
-            }
-            else
-            {
-                used = 1;
-                sb.Append("\\x").Append(utf8[0].ToString("x2", CultureInfo.InvariantCulture));
-            }
-            utf8 = utf8[used..];
         }
         return sb.Append('"').ToString();
     }

@@ -6,6 +6,7 @@ using Axolotl.Api.Net;
 using Axolotl.Proxy.Routing;
 using Axolotl.Proxy.Standby;
 using static Axolotl.Proxy.Tests.Standby.StandbySnapshots;
+using static Axolotl.Proxy.Tests.Standby.TestConnections;
 
 namespace Axolotl.Proxy.Tests.Standby;
 
@@ -78,39 +79,5 @@ public sealed class KernelTableKernelTests
         var errors = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)}: {errors}");
-    }
-
-    /// <summary>One connection: connect, read to the end.</summary>
-    private static async Task<string> AskAsync(IPEndPoint frontend)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await client.ConnectAsync(frontend, timeout.Token);
-        var buffer = new byte[256];
-        var total = 0;
-        int read;
-        while ((read = await client.ReceiveAsync(buffer.AsMemory(total), SocketFlags.None, timeout.Token)) > 0)
-        {
-            total += read;
-        }
-        return Encoding.ASCII.GetString(buffer, 0, total);
-    }
-
-    /// <summary>Accepts until cancelled (or the socket closes) and answers each connection with who answered and the peer it saw.</summary>
-    private static async Task AnswerAsync(Socket listener, string who, CancellationToken ct)
-    {
-        try
-        {
-            while (true)
-            {
-                using var accepted = await listener.AcceptAsync(ct);
-                var peer = ((IPEndPoint)accepted.RemoteEndPoint!).Address;
-                await accepted.SendAsync(Encoding.ASCII.GetBytes($"{who} for {peer}"), SocketFlags.None, ct);
-                accepted.Shutdown(SocketShutdown.Both);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
     }
 }
