@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Text.Json.Nodes;
 using Axolotl.Api.Patch;
@@ -24,6 +25,9 @@ public readonly record struct FieldType(PatchSchema Schema, FieldShape Shape, IR
         ["ServiceSpec.ports"] = ["port", "protocol"],
         ["PodSpec.topologySpreadConstraints"] = ["topologyKey", "whenUnsatisfiable"],
     }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    // Granular lists whose Go field has no omitempty (the core API's only one: a pod's containers).
+    private static readonly FrozenSet<string> AlwaysWrittenLists = FrozenSet.Create(StringComparer.Ordinal, "PodSpec.containers");
 
     /// <summary>Key fields the schema defaults, so an item may leave them out (upstream: +default on a map key).</summary>
     private static readonly FrozenDictionary<string, string> KeyDefaults = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -59,7 +63,35 @@ public readonly record struct FieldType(PatchSchema Schema, FieldShape Shape, IR
     /// </summary>
     public bool IsValueStruct => Shape == FieldShape.Struct && Schema.ClrType is { Name: var name } &&
         (name.EndsWith("Spec", StringComparison.Ordinal) || name.EndsWith("Status", StringComparison.Ordinal) ||
-         name.EndsWith("Strategy", StringComparison.Ordinal) || name is "ObjectMeta" or "ResourceRequirements");
+         (name.EndsWith("Strategy", StringComparison.Ordinal) && !name.StartsWith("RollingUpdate", StringComparison.Ordinal)) ||
+         name is "ObjectMeta" or "ResourceRequirements");
+
+    /// <summary>
+    /// True for a granular list Go's encoder writes even when empty (no omitempty: a pod's containers), so an
+    /// object whose struct has it never adds or removes the list itself, only its items.
+    /// </summary>
+    public bool AlwaysWritten { get; private init; }
+
+    /// <summary>The struct's fields Go writes even when empty (<see cref="IsValueStruct"/>, <see cref="AlwaysWritten"/>).</summary>
+    public IReadOnlyList<string> FieldsAlwaysWritten => Shape == FieldShape.Struct
+        ? AlwaysWrittenFields.GetOrAdd(Schema, static (schema, self) => self.FindAlwaysWritten(), this)
+        : [];
+
+    private static readonly ConcurrentDictionary<PatchSchema, string[]> AlwaysWrittenFields = new();
+
+    private string[] FindAlwaysWritten()
+    {
+        var result = new List<string>();
+        foreach (var field in Schema.Fields)
+        {
+            var child = Child(field.Name);
+            if (child.IsValueStruct || child.AlwaysWritten)
+            {
+                result.Add(field.Name);
+            }
+        }
+        return [.. result];
+    }
 
     /// <summary>The type of a list's items.</summary>
     public FieldType Element => Shape is FieldShape.Set or FieldShape.AssociativeList ? Of(Schema.Element, null, null) : Untyped;
@@ -109,7 +141,10 @@ public readonly record struct FieldType(PatchSchema Schema, FieldShape Shape, IR
                 }
                 if (field is { HasMergeStrategy: true, MergeKey: { } mergeKey })
                 {
-                    return new(schema, FieldShape.AssociativeList, [mergeKey]);
+                    return new(schema, FieldShape.AssociativeList, [mergeKey])
+                    {
+                        AlwaysWritten = parent is not null && AlwaysWrittenLists.Contains(parent.Name + "." + field.Name),
+                    };
                 }
                 if (field is { HasMergeStrategy: true } && schema.Element.Kind == PatchValueKind.Primitive)
                 {

@@ -28,7 +28,7 @@ public static class StructuredMerge
     public static Comparison Compare(JsonNode? lhs, JsonNode? rhs, FieldType type, Func<string, bool>? topLevel = null)
     {
         var comparison = new Comparison();
-        Diff(true, lhs, true, rhs, type, [], comparison, item: false, topLevel);
+        Diff(true, lhs, true, rhs, type, [], comparison, topLevel);
         return comparison;
     }
 
@@ -173,15 +173,9 @@ public static class StructuredMerge
         }
     }
 
-    private static void Diff(bool hasL, JsonNode? l, bool hasR, JsonNode? r, FieldType type, List<PathElement> path, Comparison c, bool item,
+    private static void Diff(bool hasL, JsonNode? l, bool hasR, JsonNode? r, FieldType type, List<PathElement> path, Comparison c,
         Func<string, bool>? fields = null)
     {
-        if (type.IsValueStruct && !item)
-        {
-            // Go always has these (empty at worst): a missing one compares as empty, never as added or removed.
-            (hasL, l) = hasL ? (hasL, l) : (true, new JsonObject());
-            (hasR, r) = hasR ? (hasR, r) : (true, new JsonObject());
-        }
         var shape = Shape(hasL, l, hasR, r, type);
         if (shape is FieldShape.Struct or FieldShape.Map)
         {
@@ -192,16 +186,20 @@ public static class StructuredMerge
                 Leaf(hasL, l, hasR, r, path, c);
                 return;
             }
-            foreach (var key in Keys(lo, ro))
+            // A struct on one side only (a new list item) brings the fields Go writes empty with it.
+            var written = shape == FieldShape.Struct && (lo is null) != (ro is null) ? type.FieldsAlwaysWritten : [];
+            foreach (var key in Keys(lo, ro, written))
             {
                 if (fields is not null && !fields(key))
                 {
                     continue;
                 }
-                var inL = lo is not null && lo.TryGetPropertyValue(key, out _);
-                var inR = ro is not null && ro.TryGetPropertyValue(key, out _);
+                var childType = type.Child(key);
+                var declared = shape == FieldShape.Struct && type.DeclaresField(key);
+                var (inL, lv) = Member(lo, key, childType, declared);
+                var (inR, rv) = Member(ro, key, childType, declared);
                 path.Add(PathElement.Field(key));
-                Diff(inL, lo?[key], inR, ro?[key], type.Child(key), path, c, item: false);
+                Diff(inL, lv, inR, rv, childType, path, c);
                 path.RemoveAt(path.Count - 1);
             }
         }
@@ -219,7 +217,7 @@ public static class StructuredMerge
             foreach (var pe in li.Select(i => i.Element).Concat(ri.Select(i => i.Element).Where(pe => !left.ContainsKey(pe))))
             {
                 path.Add(pe);
-                Diff(left.TryGetValue(pe, out var lv), lv, right.TryGetValue(pe, out var rv), rv, type.Element, path, c, item: true);
+                Diff(left.TryGetValue(pe, out var lv), lv, right.TryGetValue(pe, out var rv), rv, type.Element, path, c);
                 path.RemoveAt(path.Count - 1);
             }
         }
@@ -237,6 +235,32 @@ public static class StructuredMerge
         {
             c.Removed.Insert(path);
         }
+    }
+
+    /// <summary>
+    /// A struct's field as Go's encoder would show it: a field Go always writes (a struct embedded by value, a list
+    /// without omitempty) is there, empty at worst, whenever its struct is, so it is never added or removed as such,
+    /// only its contents; in a struct that is itself absent (a new list item) it is added with it.
+    /// </summary>
+    private static (bool Has, JsonNode? Value) Member(JsonObject? parent, string key, FieldType type, bool declared)
+    {
+        if (parent is null)
+        {
+            return (false, null);
+        }
+        if (parent.TryGetPropertyValue(key, out var value) && value is not null || !declared)
+        {
+            return (parent.ContainsKey(key), value);
+        }
+        if (type.IsValueStruct)
+        {
+            return (true, new JsonObject());
+        }
+        if (type.AlwaysWritten)
+        {
+            return (true, new JsonArray());
+        }
+        return parent.ContainsKey(key) ? (true, null) : (false, null);
     }
 
     private static void Leaf(bool hasL, JsonNode? l, bool hasR, JsonNode? r, List<PathElement> path, Comparison c)
@@ -265,6 +289,21 @@ public static class StructuredMerge
             return FieldShape.Scalar;
         }
         return sl ?? sr ?? FieldShape.Scalar;
+    }
+
+    private static IEnumerable<string> Keys(JsonObject? lo, JsonObject? ro, IReadOnlyList<string> written)
+    {
+        foreach (var key in Keys(lo, ro))
+        {
+            yield return key;
+        }
+        foreach (var key in written)
+        {
+            if (lo?.ContainsKey(key) != true && ro?.ContainsKey(key) != true)
+            {
+                yield return key;
+            }
+        }
     }
 
     private static IEnumerable<string> Keys(JsonObject? lo, JsonObject? ro)

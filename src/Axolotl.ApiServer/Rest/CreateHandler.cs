@@ -33,7 +33,6 @@ public sealed class CreateHandler(RestServices services)
         ObjectMetaRules.CheckNamespace(type, meta, scope.Namespace);
         var dryRun = scope.DryRun;
         ObjectMetaRules.PrepareForCreate(type, body, services.Clock.GetUtcNow());
-        CertificateRequests.PrepareForCreate(scope, body);
         var managedFields = meta["managedFields"]?.DeepClone();
         var attributes = new AdmissionAttributes(AdmissionOperation.Create, type, scope.Namespace, scope.Subresource, RequestPrincipal.Get(scope.Http))
         {
@@ -49,6 +48,9 @@ public sealed class CreateHandler(RestServices services)
             ? managedFields
             : services.Fields.TrackUpdate(type, write, live: null, defaulted.Json, managedFields));
         var admitted = await services.Admission.MutateAsync(attributes, defaulted, scope.Aborted);
+        // The registry's own fields come after tracking and mutating admission, as upstream's PrepareForCreate does:
+        // a CSR's requester identity belongs to no manager, and no webhook can set it.
+        CertificateRequests.PrepareForCreate(scope, admitted);
         var name = ObjectMetaRules.Str(ObjectMetaRules.Meta(admitted), "name") ?? throw ApiErrors.BadRequest("name or generateName is required");
         attributes.Name = name;
         await services.Admission.ValidateAsync(attributes, scope.Aborted);

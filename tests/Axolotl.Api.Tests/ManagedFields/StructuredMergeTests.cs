@@ -70,7 +70,7 @@ public sealed class StructuredMergeTests
         Json.Equal("{'f:spec':{'f:replicas':{}}}", comparison.Modified.ToFieldsV1());
         Json.Equal("{'f:spec':{'f:paused':{}}}", comparison.Removed.ToFieldsV1());
         Json.Equal(
-            "{'f:spec':{'f:minReadySeconds':{},'f:template':{'f:spec':{'f:containers':{'k:{`name`:`b`}':{'.':{},'f:image':{},'f:name':{}}}}}}}",
+            "{'f:spec':{'f:minReadySeconds':{},'f:template':{'f:spec':{'f:containers':{'k:{`name`:`b`}':{'.':{},'f:image':{},'f:name':{},'f:resources':{}}}}}}}",
             comparison.Added.ToFieldsV1());
     }
 
@@ -96,6 +96,30 @@ public sealed class StructuredMergeTests
 
         Json.Equal(
             "{'f:spec':{'f:hostname':{}},'f:status':{'f:resourceClaimStatuses':{'.':{},'k:{`name`:`x`}':{'.':{},'f:name':{}}}}}",
+            comparison.Added.ToFieldsV1());
+    }
+
+    [Fact]
+    public void A_list_Go_always_writes_is_not_added_itself_and_a_new_items_value_structs_are()
+    {
+        // kube-apiserver compares a create against an empty Pod, whose JSON has "containers": null.
+        var comparison = StructuredMerge.Compare(
+            Json.Parse("{}"), Json.Parse("{'spec':{'containers':[{'name':'a','image':'x'}]}}"), PodType);
+
+        Json.Equal(
+            "{'f:spec':{'f:containers':{'k:{`name`:`a`}':{'.':{},'f:image':{},'f:name':{},'f:resources':{}}}}}",
+            comparison.Added.ToFieldsV1());
+    }
+
+    [Fact]
+    public void A_rolling_update_strategy_is_a_pointer_so_it_is_added_itself()
+    {
+        var comparison = StructuredMerge.Compare(
+            Json.Parse("{}"), Json.Parse("{'spec':{'updateStrategy':{'type':'RollingUpdate','rollingUpdate':{'partition':0}}}}"),
+            FieldType.ForObject(typeof(StatefulSet)));
+
+        Json.Equal(
+            "{'f:spec':{'f:updateStrategy':{'f:rollingUpdate':{'.':{},'f:partition':{}},'f:type':{}}}}",
             comparison.Added.ToFieldsV1());
     }
 }

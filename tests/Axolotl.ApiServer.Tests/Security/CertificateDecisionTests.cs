@@ -33,6 +33,18 @@ public sealed class CertificateDecisionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_requesters_identity_is_set_by_the_registry_and_owned_by_no_manager()
+    {
+        var created = await CreateCsrAsync("identity", "example.com/signer", "CN=dave");
+
+        Assert.Equal("axolotl-admin", (string?)created["spec"]!["username"]);
+        Assert.NotEmpty(created["spec"]!["groups"]!.AsArray());
+        // As kube-apiserver's PrepareForCreate runs after the create is tracked: the creator owns what it sent.
+        var spec = created["metadata"]!["managedFields"]![0]!["fieldsV1"]!["f:spec"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal);
+        Assert.Equal(["f:request", "f:signerName", "f:usages"], spec);
+    }
+
+    [Fact]
     public async Task A_patch_or_update_of_a_requests_spec_keeps_the_stored_spec()
     {
         await CreateCsrAsync("immutable", "example.com/signer", "CN=alice");
@@ -190,7 +202,7 @@ public sealed class CertificateDecisionTests : IAsyncLifetime
             answer => answer.ToJsonString());
     }
 
-    private async Task CreateCsrAsync(string name, string signer, string subject)
+    private async Task<JsonObject> CreateCsrAsync(string name, string signer, string subject)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var pem = new CertificateRequest(subject, key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
@@ -199,6 +211,7 @@ public sealed class CertificateDecisionTests : IAsyncLifetime
              "spec":{"request":"{{{Convert.ToBase64String(Encoding.ASCII.GetBytes(pem))}}}","signerName":"{{{signer}}}","usages":["client auth"]}}
             """);
         Assert.True(code == 201, body.ToJsonString());
+        return body;
     }
 
     private static string NodeCsr(string node)

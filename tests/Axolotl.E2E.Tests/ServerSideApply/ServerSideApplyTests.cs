@@ -192,7 +192,9 @@ public sealed class ServerSideApplyTests(ServerFixture fx) : IClassFixture<Serve
         var container = created["fieldsV1"]!["f:spec"]!["f:containers"]!["k:{\"name\":\"web\"}"]!.AsObject().Select(p => p.Key).ToList();
         Assert.Contains("f:imagePullPolicy", container);
         Assert.Contains("f:terminationMessagePolicy", container);
+        Assert.Contains("f:resources", container);
         Assert.DoesNotContain("f:volumeMounts", container);
+        Assert.Null(created["fieldsV1"]!["f:spec"]!["f:containers"]!["."]);
         // Nor did anyone else take them over: the node's agent may have written status by now, nothing more.
         Assert.All(pod["metadata"]!["managedFields"]!.AsArray().Where(e => e!["manager"]!.GetValue<string>() != "kubectl-create"),
             e => Assert.Equal("status", e!["subresource"]?.GetValue<string>()));
