@@ -43,8 +43,8 @@ internal sealed record BenchOptions(
           --node-arg FLAG    add an `axolotl server` flag to the servers that run containers (e.g. --seccomp-default)
           --server-arg FLAG  add an `axolotl server` flag to every server started (e.g. --watch-cache=false)
           --repo DIR         repository whose commit the report names
-          --cases LIST       service-load: run only these of its cases (a kills, b rollouts, c readiness; k kills and
-                             r rollouts through the kernel path, run only when named)
+          --cases LIST       service-load: run only these of its cases (a kills, b rollouts, c readiness; k kills,
+                             r rollouts and h readiness through the kernel path, run only when named)
           --soak-minutes N   soak: how long it runs, in minutes (default 60; the server is SIGKILLed and restarted halfway)
           --scale-nodes N    scale: fake nodes of 100 pods each (default 10 quick, 100 full; 1000 is issue 34's 100,000 pods)
           --scale-store S    scale: sqlite (default) or etcd (a 3-member etcd cluster on loopback)

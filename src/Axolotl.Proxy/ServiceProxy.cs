@@ -63,6 +63,7 @@ public sealed class ServiceProxy : IAsyncDisposable
     private readonly DnsServer? _dns;
     private DnsZone _dnsZone = DnsZone.Empty;
     private int _stopped;
+    private bool _routed;
 
     private ServiceProxy(KubeClient client, SharedInformerFactory? informers, ServiceProxyOptions options, Ipv4Cidr cidr, ServiceInterface? serviceInterface,
         ILoggerFactory loggerFactory, TimeProvider time, CancellationToken ct)
@@ -99,7 +100,13 @@ public sealed class ServiceProxy : IAsyncDisposable
         };
         _listeners = new ListenerSet(forwarder.HandleAsync, options.ListenBacklog, time, _logger, _udp);
         _standby = options.StandbyTable is { } table
-            ? new StandbyTableWriter(table, _logger) { Mode = options.Mode, ClusterCidr = options.ClusterCidr is { } pods ? Ipv4Cidr.Parse(pods) : null }
+            ? new StandbyTableWriter(table, _logger)
+            {
+                Mode = options.Mode,
+                ClusterCidr = options.ClusterCidr is { } pods ? Ipv4Cidr.Parse(pods) : null,
+                // The relay's picker skips the agent's not-ready pods at once; in nftables mode the kernel's DNAT maps must too.
+                LocalReadiness = options.Mode == ProxyMode.Nftables ? options.LocalReadiness : null,
+            }
             : null;
         if (options.Mode == ProxyMode.Nftables && _standby is null)
         {
@@ -247,6 +254,12 @@ public sealed class ServiceProxy : IAsyncDisposable
         // would keep forwarding by a routing table that no longer changes.
         _loops.Add(DelegateLoop.StartNew("proxy-routing", LoopFailurePolicy.RestartWithBackoff, RoutingLoopAsync, _time, _logger, ct));
         _loops.Add(DelegateLoop.StartNew("proxy-frontends", LoopFailurePolicy.RestartWithBackoff, FrontendLoopAsync, _time, _logger, ct));
+        if (_standby?.LocalReadiness is { } hints)
+        {
+            // A readiness hint rewrites the table within milliseconds (coalesced with any other change by the wake-up channel).
+            hints.Changed += WakeStandbyForHint;
+            _registrations.Add(new Unsubscribe(() => hints.Changed -= WakeStandbyForHint));
+        }
         if (_standby is not null)
         {
             // Its own loop: an nft run never delays an endpoint change or a listener.
@@ -255,6 +268,20 @@ public sealed class ServiceProxy : IAsyncDisposable
         _dns?.Start();
         // Idle UDP flows and expired affinity entries go on a timer too, not only when traffic finds them.
         _sweeper = _time.CreateTimer(_ => Sweep(), null, _options.SweepInterval, _options.SweepInterval);
+    }
+
+    /// <summary>Only once the routing loop built its first snapshot: before that the table would be written from an empty one.</summary>
+    private void WakeStandbyForHint()
+    {
+        if (Volatile.Read(ref _routed))
+        {
+            _standbyWake.Writer.TryWrite(true);
+        }
+    }
+
+    private sealed class Unsubscribe(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
     }
 
     private void Sweep()
@@ -352,6 +379,7 @@ public sealed class ServiceProxy : IAsyncDisposable
         }
         _reportedConflicts = conflicts;
         _frontendWake.Writer.TryWrite(true);
+        Volatile.Write(ref _routed, true);
         _standbyWake.Writer.TryWrite(true);
         if (_logger.IsEnabled(LogLevel.Debug))
         {

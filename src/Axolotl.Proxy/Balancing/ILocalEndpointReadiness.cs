@@ -11,4 +11,7 @@ public interface ILocalEndpointReadiness
 {
     /// <summary>True when the pod at <paramref name="address"/> runs on this node and is known not to be ready.</summary>
     bool IsKnownNotReady(IPAddress address);
+
+    /// <summary>Raised after an address became known not ready or stopped being so (on the reporter's thread: keep handlers short).</summary>
+    event Action? Changed;
 }

@@ -16,29 +16,38 @@ public sealed class LocalPodReadiness : ILocalEndpointReadiness
 
     public int NotReadyCount => _notReady.Count;
 
+    /// <inheritdoc/>
+    public event Action? Changed;
+
     public void Report(string podUid, IPAddress podIp, bool ready)
     {
+        var changed = false;
         if (_addresses.TryGetValue(podUid, out var earlier) && !earlier.Equals(podIp))
         {
-            _notReady.TryRemove(KeyValuePair.Create(earlier, podUid));
+            changed |= _notReady.TryRemove(KeyValuePair.Create(earlier, podUid));
         }
         _addresses[podUid] = podIp;
         if (ready)
         {
-            _notReady.TryRemove(KeyValuePair.Create(podIp, podUid));
+            changed |= _notReady.TryRemove(KeyValuePair.Create(podIp, podUid));
         }
-        else
+        else if (!_notReady.TryGetValue(podIp, out var holder) || holder != podUid)
         {
             // A newer pod on a reused address takes the entry over.
             _notReady[podIp] = podUid;
+            changed = true;
+        }
+        if (changed)
+        {
+            Changed?.Invoke();
         }
     }
 
     public void Forget(string podUid)
     {
-        if (_addresses.TryRemove(podUid, out var address))
+        if (_addresses.TryRemove(podUid, out var address) && _notReady.TryRemove(KeyValuePair.Create(address, podUid)))
         {
-            _notReady.TryRemove(KeyValuePair.Create(address, podUid));
+            Changed?.Invoke();
         }
     }
 

@@ -53,7 +53,13 @@ public static class StandbyTable
     /// whose Service port has no usable endpoint gets no rule, so its connections are refused as the relay's are.
     /// </summary>
     /// <param name="clusterCidr">The pods' range: a client inside it keeps its address through a cluster IP (kernel path); null masquerades every client.</param>
-    public static string Script(string table, RoutingSnapshot snapshot, ProxyMode mode = ProxyMode.Relay, Ipv4Cidr? clusterCidr = null)
+    /// <param name="knownNotReady">
+    /// The node agent's readiness hints (ADR 0003): a kernel frontend's endpoint this node already knows to be not ready
+    /// (failed probe, exited container) gets no new connections, before its EndpointSlice says so, as the relay's picker
+    /// skips it. A frontend left with none stays the kernel's, without an element: refused, as the relay refuses it.
+    /// </param>
+    public static string Script(string table, RoutingSnapshot snapshot, ProxyMode mode = ProxyMode.Relay, Ipv4Cidr? clusterCidr = null,
+        Func<IPAddress, bool>? knownNotReady = null)
     {
         var frontends = Frontends(snapshot, mode);
         var chains = new Dictionary<(ServicePortName, bool External), int>();
@@ -66,8 +72,15 @@ public static class StandbyTable
         var local = new List<string>();
         var hairpins = new SortedSet<uint>();
         var bodies = new StringBuilder();
-        foreach (var entry in frontends)
+        foreach (var listed in frontends)
         {
+            var entry = listed.Path == TablePath.Kernel && knownNotReady is not null
+                ? listed with { Endpoints = [.. listed.Endpoints.Where(e => !knownNotReady(e.EndPoint.Address))] }
+                : listed;
+            if (entry.Endpoints.Count == 0)
+            {
+                continue;
+            }
             var key = (entry.Target.Service, entry.Target.IsExternal);
             if (!chains.TryGetValue(key, out var index))
             {

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Axolotl.Api.Net;
 using Axolotl.Hosting.HostTools;
+using Axolotl.Proxy.Balancing;
 using Axolotl.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 
@@ -29,6 +30,9 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
     /// <summary>The pods' range, so pod clients of a cluster IP keep their address on the kernel path; null masquerades them.</summary>
     public Ipv4Cidr? ClusterCidr { get; init; }
 
+    /// <summary>The node agent's readiness hints: in nftables mode a kernel frontend's endpoint known not ready here leaves its DNAT map at the next write.</summary>
+    public ILocalEndpointReadiness? LocalReadiness { get; init; }
+
     /// <summary>The script the kernel has now, or null before the first success (or after a failure).</summary>
     public string? Installed => _installed;
 
@@ -38,7 +42,7 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
     /// <summary>Writes the table for <paramref name="snapshot"/> unless the kernel already has it; false when nft failed.</summary>
     public async Task<bool> WriteAsync(RoutingSnapshot snapshot, CancellationToken ct)
     {
-        var script = StandbyTable.Script(Table, snapshot, Mode, ClusterCidr);
+        var script = StandbyTable.Script(Table, snapshot, Mode, ClusterCidr, LocalReadiness is { } hints ? hints.IsKnownNotReady : null);
         if (script == _installed)
         {
             return true;

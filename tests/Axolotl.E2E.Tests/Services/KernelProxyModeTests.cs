@@ -16,7 +16,8 @@ public sealed class KernelProxyServerFixture : ServiceServerFixture
 /// `--proxy-mode nftables` (ADR 0030): the kernel serves a NodePort Service's node address and cluster IP, for the
 /// node's own clients and for pods, while the relay listens on neither (it keeps 127.0.0.1); the rules' counters
 /// count the connections; a pod keeps its address through the cluster IP (masqueraded only when it reaches itself);
-/// a pod going unready leaves the rules. An unknown mode is refused at the start.
+/// a pod going unready leaves the rules; NetworkPolicy refuses a pod the policy does not allow through the cluster IP.
+/// An unknown mode is refused at the start.
 /// </summary>
 public sealed partial class KernelProxyModeTests(KernelProxyServerFixture fx) : IClassFixture<KernelProxyServerFixture>
 {
@@ -24,12 +25,12 @@ public sealed partial class KernelProxyModeTests(KernelProxyServerFixture fx) : 
     public async Task The_kernel_serves_the_node_port_and_the_cluster_ip_without_the_relay_and_follows_readiness()
     {
         var ns = await fx.NewNamespaceAsync("kernel");
-        await ApplyAsync(fx, PeerDeployment(ns) + SelectorService(ns, "web", "web", 80, "8080", type: "NodePort"));
+        await ApplyAsync(fx, PeerDeployment(ns) + SelectorService(ns, "web", "web", 80, "8080", type: "NodePort") + "---\n" + Client(ns, "friend") + "---\n" + Client(ns, "stranger"));
         await UntilJsonPathAsync(fx, ns, "deployment/web", "{.status.readyReplicas}", s => s == "2", "2 ready replicas");
         var nodePort = int.Parse(await JsonPathAsync(fx, ns, "service/web", "{.spec.ports[0].nodePort}"), CultureInfo.InvariantCulture);
         var clusterIp = await JsonPathAsync(fx, ns, "service/web", "{.spec.clusterIP}");
         var nodeIp = (await fx.Kubectl.OkAsync("get", "node", fx.Server.NodeName, "-o", "jsonpath={.status.addresses[?(@.type==\"InternalIP\")].address}")).Trim();
-        var pods = (await JsonPathAsync(fx, ns, "pods", "{range .items[*]}{.metadata.name} {.status.podIP}{\"\\n\"}{end}"))
+        var pods = (await fx.Kubectl.OkAsync("get", "pods", "-n", ns, "-l", "app=web", "-o", "jsonpath={range .items[*]}{.metadata.name} {.status.podIP}{\"\\n\"}{end}"))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')).ToDictionary(p => p[0], p => p[1]);
         Assert.Equal(2, pods.Count);
         var podCidr = (await fx.Kubectl.OkAsync("get", "node", fx.Server.NodeName, "-o", "jsonpath={.spec.podCIDR}")).Trim();
@@ -83,7 +84,48 @@ public sealed partial class KernelProxyModeTests(KernelProxyServerFixture fx) : 
         {
             Assert.Equal([$"Hello from {client}"], await AnswersAsync(url, 8));
         }
+
+        // NetworkPolicy judges pod → cluster IP → pod by the client pod's own address (the relay, which asks the policy
+        // itself, is not listening there): a policy that lets only "friend" in refuses "stranger" through the cluster IP.
+        await UntilReadyAsync(fx, ns, "friend", "stranger");
+        Assert.Equal($"Hello from {client}", await PodGetAsync(ns, "stranger", clusterIp));
+        await ApplyAsync(fx, $$"""
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: friends-only, namespace: {{ns}} }
+            spec:
+              podSelector: {matchLabels: {app: web} }
+              ingress:
+              - from:
+                - podSelector: {matchLabels: {role: friend} }
+            """);
+        await Eventually.UntilAsync(() => PodGetAsync(ns, "stranger", clusterIp), got => got == "", "the policy to refuse stranger → cluster IP", Slow);
+        Assert.Equal($"Hello from {client}", await PodGetAsync(ns, "friend", clusterIp));
     }
+
+    /// <summary>What <paramref name="from"/> gets on GET http://IP/ (the body's last line), or "" when the connection is dropped.</summary>
+    private async Task<string> PodGetAsync(string ns, string from, string ip)
+    {
+        var result = await fx.Kubectl.RunAsync("exec", from, "-n", ns, "--", "sh", "-c", $"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 {ip} 80 | tail -1");
+        return result.ExitCode == 0 ? result.Stdout.Trim() : "";
+    }
+
+    /// <summary>A busybox pod labelled role=ROLE that only waits, to run nc in.</summary>
+    private static string Client(string ns, string role) => $$"""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: {{role}}
+          namespace: {{ns}}
+          labels: {role: {{role}} }
+        spec:
+          terminationGracePeriodSeconds: 1
+          containers:
+          - name: client
+            image: busybox
+            command: ["sleep", "3600"]
+
+        """;
 
     [Fact]
     public async Task An_unknown_proxy_mode_is_refused_before_the_start_with_the_choices()

@@ -101,6 +101,11 @@ internal sealed class ServiceLoadScenario : IScenario
             {
                 await Phases.RolloutAsync(context, report, api, watch, kernel, "(r) kernel path:", phase, cap, ct);
             }
+            // The agent's readiness hints rewriting the kernel table (ADR 0030), only when --cases names h.
+            if (cases?.Contains("h") == true)
+            {
+                await ReadinessPhaseAsync(context, report, api, watch, markers.Path, kernel, phase, cap, "(h) kernel path:", "HTTP", ct);
+            }
             // (d) needs a rollout first: full runs only, unless --cases names it.
             if (cases is null ? !context.Quick : cases.Contains("d"))
             {
