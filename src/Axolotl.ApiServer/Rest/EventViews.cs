@@ -4,15 +4,42 @@ using Axolotl.Api.Serialization;
 
 namespace Axolotl.ApiServer.Rest;
 
-/// <summary>Serves stored core/v1 Events as events.k8s.io/v1 and back, through the typed conversion.</summary>
+/// <summary>
+/// Serves stored core/v1 Events as events.k8s.io/v1 and back. The read direction renames the stored JSON's fields
+/// in place of a typed round trip: the watch cache converts every Event the cluster records (a pod's Scheduled,
+/// a node's heartbeat-driven ones), so it must be cheap; it gives what <see cref="EventConversion.ToEventsV1"/>
+/// gives for every stored (already canonical) event. Writes keep the typed conversion, which validates.
+/// </summary>
 public static class EventViews
 {
     public static JsonObject ToEventsV1(JsonObject core)
     {
-        var typed = KubeJson.FromNode<Axolotl.Api.Core.Event>(core) ?? throw new InvalidDataException("stored event is null");
-        var view = KubeJson.ToNode(EventConversion.ToEventsV1(typed));
-        view["apiVersion"] = "events.k8s.io/v1";
-        view["kind"] = "Event";
+        ArgumentNullException.ThrowIfNull(core);
+        var view = new JsonObject
+        {
+            ["apiVersion"] = EventConversion.ApiVersion,
+            ["kind"] = "Event",
+            ["metadata"] = core["metadata"] is JsonObject meta ? meta.DeepClone() : new JsonObject(),
+        };
+        Copy(core, "eventTime", view, "eventTime");
+        if (core["series"] is JsonObject series)
+        {
+            var viewSeries = new JsonObject { ["count"] = series["count"]?.DeepClone() ?? 0 };
+            Copy(series, "lastObservedTime", viewSeries, "lastObservedTime");
+            view["series"] = viewSeries;
+        }
+        CopyNonEmpty(core, "reportingComponent", view, "reportingController");
+        CopyNonEmpty(core, "reportingInstance", view, "reportingInstance");
+        Copy(core, "action", view, "action");
+        Copy(core, "reason", view, "reason");
+        Copy(core, "involvedObject", view, "regarding");
+        Copy(core, "related", view, "related");
+        Copy(core, "message", view, "note");
+        Copy(core, "type", view, "type");
+        Copy(core, "source", view, "deprecatedSource");
+        Copy(core, "firstTimestamp", view, "deprecatedFirstTimestamp");
+        Copy(core, "lastTimestamp", view, "deprecatedLastTimestamp");
+        Copy(core, "count", view, "deprecatedCount");
         return view;
     }
 
@@ -23,5 +50,21 @@ public static class EventViews
         core["apiVersion"] = "v1";
         core["kind"] = "Event";
         return core;
+    }
+
+    private static void Copy(JsonObject from, string name, JsonObject to, string target)
+    {
+        if (from[name] is { } value)
+        {
+            to[target] = value.DeepClone();
+        }
+    }
+
+    private static void CopyNonEmpty(JsonObject from, string name, JsonObject to, string target)
+    {
+        if (from[name] is JsonValue value && !(value.TryGetValue<string>(out var text) && text.Length == 0))
+        {
+            to[target] = value.DeepClone();
+        }
     }
 }
