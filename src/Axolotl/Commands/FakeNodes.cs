@@ -19,8 +19,8 @@ public static partial class FakeNodes
     /// <summary>The cluster CIDR has 256 /24s and the server's own node usually holds one.</summary>
     public const int MaxNodes = 250;
 
-    /// <summary>Nodes registered at once: enough to start 100 in a few seconds without a burst of hundreds of requests.</summary>
-    private const int StartParallelism = 8;
+    /// <summary>Nodes joining at once: each waits on the server (its certificate, its pod CIDR) between requests, so more than the cores; not a burst of hundreds of requests.</summary>
+    private const int StartParallelism = 16;
 
     public static async Task<int> RunAsync(CommandLine args, Uri server, string token, string caPem)
     {
@@ -42,7 +42,7 @@ public static partial class FakeNodes
         var dataDir = Path.GetFullPath(args.Get("data-dir") ?? Path.Combine(DataDirectory.Default(), "fake-nodes", prefix.TrimEnd('-', '.')));
         DataDirectory.EnsurePrivate(dataDir);
 
-        using var command = new CommandHost();
+        using var command = new CommandHost(Verbosity.Parse(args.Get("v")));
         var logging = command.Logging;
         var log = logging.CreateLogger("axolotl");
         var clock = TimeProvider.System;
