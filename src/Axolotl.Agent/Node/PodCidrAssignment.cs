@@ -22,18 +22,15 @@ public static partial class PodCidrAssignment
         {
             requested = await CheckRequestedAsync(client, options.NodeName, requested, clusterCidr, ct);
         }
-        var nodes = client.Resource<Api.Core.Node>();
-        var node = await nodes.TryGetAsync(null, options.NodeName, ct);
-        if (node is null)
+        // Created first and read only when it exists, as the kubelet registers: a joining node makes one request, not two.
+        Api.Core.Node node;
+        try
         {
-            try
-            {
-                node = await client.CreateAsync(NodeHeartbeat.NewNode(options, requested), ct);
-            }
-            catch (KubeApiException e) when (e.IsAlreadyExists)
-            {
-                node = await client.GetAsync<Api.Core.Node>(null, options.NodeName, ct);
-            }
+            node = await client.CreateAsync(NodeHeartbeat.NewNode(options, requested), ct);
+        }
+        catch (KubeApiException e) when (e.IsAlreadyExists)
+        {
+            node = await client.GetAsync<Api.Core.Node>(null, options.NodeName, ct);
         }
         var waitingSince = time.GetUtcNow();
         var announced = false;

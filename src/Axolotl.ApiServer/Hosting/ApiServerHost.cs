@@ -89,6 +89,12 @@ public sealed class ApiServerHost : IAsyncDisposable
             ? new FlowControl.MaxInFlightLimiter(options.MaxRequestsInflight, options.MaxMutatingRequestsInflight)
             : new FlowControl.FlowControlFilter(flowControl, flowControlMetrics!, clock);
 
+        var clientChainPolicy = new System.Security.Cryptography.X509Certificates.X509ChainPolicy
+        {
+            TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+        };
+        clientChainPolicy.CustomTrustStore.Add(pki.Ca);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = EmbeddedWebHost.Arguments, ContentRootPath = EmbeddedWebHost.ContentRoot });
         builder.Logging.ForwardTo(logging); // Kestrel's own warnings and errors, in our log
         builder.Services.AddSingleton(logging);
@@ -107,6 +113,9 @@ public sealed class ApiServerHost : IAsyncDisposable
                     ServerCertificate = pki.Serving,
                     ClientCertificateMode = ClientCertificateMode.AllowCertificate,
                     ClientCertificateValidation = (_, _, _) => true,
+                    // The handshake's own chain build (its verdict is not used: ClientCertificateAuthenticator decides per
+                    // connection) against the cluster CA, not the system store, so a node's handshake reads no system roots.
+                    OnAuthenticate = (_, ssl) => ssl.CertificateChainPolicy = clientChainPolicy.Clone(),
                 });
             });
         });

@@ -19,8 +19,8 @@ public static partial class FakeNodes
     /// <summary>The cluster CIDR has 256 /24s and the server's own node usually holds one.</summary>
     public const int MaxNodes = 250;
 
-    /// <summary>Nodes registered at once: enough to start 100 in a few seconds without a burst of hundreds of requests.</summary>
-    private const int StartParallelism = 8;
+    /// <summary>Nodes joining at once: each waits on the server (its certificate, its pod CIDR) between requests, so more than the cores; not a burst of hundreds of requests.</summary>
+    private const int StartParallelism = 16;
 
     public static async Task<int> RunAsync(CommandLine args, Uri server, string token, string caPem)
     {
@@ -42,7 +42,7 @@ public static partial class FakeNodes
         var dataDir = Path.GetFullPath(args.Get("data-dir") ?? Path.Combine(DataDirectory.Default(), "fake-nodes", prefix.TrimEnd('-', '.')));
         DataDirectory.EnsurePrivate(dataDir);
 
-        using var command = new CommandHost();
+        using var command = new CommandHost(Verbosity.Parse(args.Get("v")));
         var logging = command.Logging;
         var log = logging.CreateLogger("axolotl");
         var clock = TimeProvider.System;
@@ -53,42 +53,25 @@ public static partial class FakeNodes
         var rotations = new List<Task>();
         var agents = new List<NodeAgent>();
         var gate = new Lock();
+        // The shared image store imports the seed images while the nodes bootstrap: a node needs it only once it has its pod CIDR.
+        var images = LocalAgent.OpenSharedImagesAsync(args, dataDir, logging, clock, shutdown.Token);
+        // Every fake node of the process holds the same join token: one client (one connection) carries their certificate requests.
+        using var bootstrap = NodeCredentials.CreateBootstrapClient(server, caPem, token, $"fake nodes {names[0]}..{names[^1]}");
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            try
-            {
-                await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = StartParallelism, CancellationToken = shutdown.Token }, async (name, ct) =>
-                {
-                    var credentials = await NodeCredentials.EstablishAsync(server, caPem, token, name, Path.Combine(dataDir, name), null, clock, log, ct);
-                    var client = credentials.CreateClient(server, caPem);
-                    lock (gate)
-                    {
-                        clients[name] = client;
-                        rotations.Add(credentials.StartRotation(client, clock, log, shutdown.Token).Completion);
-                    }
-                });
-            }
-            catch (KubeApiException e) when (e.Code is 401 or 403)
-            {
-                await Console.Error.WriteLineAsync($"error: the server refused to let the fake nodes join ({e.Code}: {e.Message}); is the join token valid and unexpired?");
-                return 1;
-            }
-            catch (NodeIdentityException e)
-            {
-                await Console.Error.WriteLineAsync($"error: {e.Message}");
-                return 1;
-            }
-            catch (HttpRequestException e)
-            {
-                await Console.Error.WriteLineAsync($"error: cannot reach the server at {server}: {e.Message}");
-                return 1;
-            }
-
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var images = await LocalAgent.OpenSharedImagesAsync(args, dataDir, logging, clock, shutdown.Token);
+            // Each node goes from its certificate request to a started agent without waiting for the others.
             await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = StartParallelism, CancellationToken = shutdown.Token }, async (name, ct) =>
             {
-                var agent = await LocalAgent.StartAsync(args, Path.Combine(dataDir, name), clients[name], logging, clock, ct, requestedPodCidr: null, name, images);
+                var nodeDir = Path.Combine(dataDir, name);
+                var credentials = await NodeCredentials.EstablishAsync(server, caPem, token, name, nodeDir, null, clock, log, ct, bootstrap);
+                var client = credentials.CreateClient(server, caPem);
+                lock (gate)
+                {
+                    clients[name] = client;
+                    rotations.Add(credentials.StartRotation(client, clock, log, shutdown.Token).Completion);
+                }
+                var agent = await LocalAgent.StartAsync(args, nodeDir, client, logging, clock, ct, requestedPodCidr: null, name, images);
                 lock (gate)
                 {
                     agents.Add(agent);
@@ -102,6 +85,21 @@ public static partial class FakeNodes
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {
             LogStopping(log);
+        }
+        catch (KubeApiException e) when (e.Code is 401 or 403)
+        {
+            await Console.Error.WriteLineAsync($"error: the server refused to let the fake nodes join ({e.Code}: {e.Message}); is the join token valid and unexpired?");
+            return 1;
+        }
+        catch (NodeIdentityException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
+        catch (HttpRequestException e) when (agents.Count == 0)
+        {
+            await Console.Error.WriteLineAsync($"error: cannot reach the server at {server}: {e.Message}");
+            return 1;
         }
         catch (Exception e) when (e is KubeApiException or HttpRequestException)
         {
@@ -117,6 +115,8 @@ public static partial class FakeNodes
             {
                 client.Dispose();
             }
+            // An import cut short by a failed join or a stop ends here; its failure, if any, was the join's.
+            await images.ContinueWith(_ => { }, TaskScheduler.Default);
         }
         LogStopped(log);
         return 0;

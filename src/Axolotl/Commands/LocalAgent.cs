@@ -63,7 +63,7 @@ public static class LocalAgent
     /// explicit --pod-cidr, checked against the cluster CIDR and other nodes), the one its Node already
     /// has, or the one the server's node IPAM assigns (waited for; see <see cref="PodCidrAssignment"/>).
     /// </summary>
-    public static async Task<NodeAgent> StartAsync(CommandLine args, string dataDir, KubeClient client, ILoggerFactory logging, TimeProvider clock, CancellationToken ct, string? requestedPodCidr = null, string? nodeName = null, ImageService? sharedImages = null)
+    public static async Task<NodeAgent> StartAsync(CommandLine args, string dataDir, KubeClient client, ILoggerFactory logging, TimeProvider clock, CancellationToken ct, string? requestedPodCidr = null, string? nodeName = null, Task<ImageService>? sharedImages = null)
     {
         var clusterCidr = ClusterCidr(args);
         var defaults = new AgentOptions();
@@ -93,7 +93,9 @@ public static class LocalAgent
         {
             // No bridge, routes or cgroups: pods get addresses from the node's CIDR and "run" until deleted.
             var fake = new FakeRuntime(clock, new PodCidr(options.PodCidr)) { Behaviour = spec => FakeContainerBehaviour.FromEnvironment(spec.Environment) };
-            return await NodeAgent.StartAsync(client, options, fake, backoff, logging, clock, ct, new FakeProbeRunner(), imageOptions: images, sharedImages: sharedImages);
+            // The shared store may still be importing (it opens while the nodes join): the node needs it only from here on.
+            var shared = sharedImages is null ? null : await sharedImages.WaitAsync(ct);
+            return await NodeAgent.StartAsync(client, options, fake, backoff, logging, clock, ct, new FakeProbeRunner(), imageOptions: images, sharedImages: shared);
         }
         var bridge = args.Get("bridge") ?? "axl0";
         var cgroupRoot = $"axolotl-{options.NodeName}";

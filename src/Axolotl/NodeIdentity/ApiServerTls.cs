@@ -23,10 +23,26 @@ public static class ApiServerTls
     {
         var roots = new X509Certificate2Collection();
         roots.ImportFromPem(caPem);
-        var ssl = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, cert, _, errors) => ChainsTo(roots, cert, errors) };
+        // The handshake builds the server's chain against the cluster CA alone (never the system store) and for server
+        // auth, so its verdict is the whole check: one chain build per connection, none of the system's roots read.
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+        };
+        policy.CustomTrustStore.AddRange(roots);
+        policy.ApplicationPolicy.Add(CertificateChain.ServerAuth);
+        var ssl = new SslClientAuthenticationOptions
+        {
+            CertificateChainPolicy = policy,
+            // A name mismatch, a missing certificate or a chain that does not end at the cluster CA is never forgiven.
+            RemoteCertificateValidationCallback = static (_, certificate, _, errors) => certificate is not null && errors == SslPolicyErrors.None,
+        };
         if (clientCertificate is not null)
         {
-            ssl.ClientCertificates = [clientCertificate];
+            // Made once for the pool (its certificate never changes, see CertificateBoundHandler), not at each handshake,
+            // and offline: the node certificate is sent alone, as the cluster CA issued it with no intermediates.
+            ssl.ClientCertificateContext = SslStreamCertificateContext.Create(clientCertificate, [], offline: true);
         }
         return new SocketsHttpHandler
         {
@@ -34,16 +50,5 @@ public static class ApiServerTls
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
             EnableMultipleHttp2Connections = true,
         };
-    }
-
-    private static bool ChainsTo(X509Certificate2Collection roots, X509Certificate? certificate, SslPolicyErrors errors)
-    {
-        // A name mismatch or a missing certificate is never forgiven; only the chain is checked against our CA.
-        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
-        {
-            return false;
-        }
-        using var leaf = new X509Certificate2(certificate);
-        return CertificateChain.Verify(leaf, roots, CertificateChain.ServerAuth, TimeProvider.System.GetUtcNow());
     }
 }

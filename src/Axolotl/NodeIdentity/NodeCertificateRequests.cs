@@ -11,7 +11,7 @@ namespace Axolotl.NodeIdentity;
 /// <summary>
 /// A node asks for a certificate as the kubelet does: a fresh ECDSA P-256 key, a PKCS#10 request for
 /// CN system:node:NAME, O system:nodes, a CertificateSigningRequest to the named signer, and then it
-/// waits until the certificate is issued (or the request is denied or fails).
+/// watches it until the certificate is issued (or the request is denied or fails).
 /// </summary>
 public static class NodeCertificateRequests
 {
@@ -101,12 +101,49 @@ public static class NodeCertificateRequests
                 using var certificate = X509Certificate2.CreateFromPem(Encoding.ASCII.GetString(issued));
                 return certificate.CopyWithPrivateKey(key);
             }
-            if (clock.GetUtcNow() > deadline)
+            var left = deadline - clock.GetUtcNow();
+            if (left <= TimeSpan.Zero)
             {
                 throw new NodeIdentityException($"CertificateSigningRequest {name} ({signer}) was not approved within {waitLimit.TotalSeconds:F0} s; approve it with `kubectl certificate approve {name}`");
             }
-            await Task.Delay(Poll, clock, ct);
-            current = await csrs.GetAsync(null, name, ct);
+            current = await NextStateAsync(client, name, current, left, clock, ct);
         }
+    }
+
+    /// <summary>
+    /// The request once it changes: a watch of it from the version in hand, as client-go's WaitForCertificate
+    /// watches it (so the certificate arrives as it is written, not a poll later), or as read again after
+    /// <see cref="Poll"/> when the watch ends without a change (its timeout, a dropped connection).
+    /// </summary>
+    private static async Task<CertificateSigningRequest> NextStateAsync(KubeClient client, string name, CertificateSigningRequest current, TimeSpan left,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var watch = new ListOptions
+        {
+            FieldSelector = "metadata.name=" + name,
+            ResourceVersion = current.Metadata.ResourceVersion,
+            TimeoutSeconds = (int)Math.Clamp(Math.Ceiling(left.TotalSeconds), 1, 60),
+        };
+        try
+        {
+            await foreach (var e in client.WatchAsync<CertificateSigningRequest>(null, watch, ct))
+            {
+                if (e.Type == WatchEventType.Deleted)
+                {
+                    throw new NodeIdentityException($"CertificateSigningRequest {name} was deleted before a certificate was issued");
+                }
+                if (e.Type is WatchEventType.Added or WatchEventType.Modified && e.Object is { } changed)
+                {
+                    return changed;
+                }
+            }
+        }
+        catch (Exception e) when ((e is HttpRequestException or IOException or KubeApiException) && !ct.IsCancellationRequested)
+        {
+            // Read again below.
+        }
+        // After a pause: a server that ends or refuses the watch at once is not asked in a tight loop.
+        await Task.Delay(Poll, clock, ct);
+        return await client.Resource<CertificateSigningRequest>().GetAsync(null, name, ct);
     }
 }

@@ -55,21 +55,21 @@ public sealed partial class NodeCredentials
     /// Loads or obtains the node's certificates; <paramref name="servingNames"/> null asks for no serving certificate.
     /// The join token is used only when there is no valid client certificate yet.
     /// </summary>
+    /// <param name="sharedBootstrap">
+    /// A client with the join token that several nodes of one process share (<see cref="CreateBootstrapClient"/>: they
+    /// all hold the same token, so one connection serves their requests); null: this node opens its own when it needs one.
+    /// </param>
     public static async Task<NodeCredentials> EstablishAsync(Uri server, string caPem, string joinToken, string nodeName, string dataDir,
-        (IReadOnlyCollection<string> Dns, IReadOnlyCollection<IPAddress> Addresses)? servingNames, TimeProvider clock, ILogger log, CancellationToken ct)
+        (IReadOnlyCollection<string> Dns, IReadOnlyCollection<IPAddress> Addresses)? servingNames, TimeProvider clock, ILogger log, CancellationToken ct,
+        KubeClient? sharedBootstrap = null)
     {
         var pki = Path.Combine(dataDir, "pki");
         var clientFile = Path.Combine(pki, "kubelet-client-current.pem");
         var client = Usable(CertificateFiles.Load(clientFile), nodeName, clock, null);
         if (client is null)
         {
-            using var bootstrap = new KubeClient(new KubeClientOptions
-            {
-                Server = server,
-                BearerToken = joinToken,
-                Handler = ApiServerTls.CreateHandler(caPem),
-                UserAgent = $"axolotl-agent/v0.1.0 ({nodeName}) bootstrap",
-            });
+            using var own = sharedBootstrap is null ? CreateBootstrapClient(server, caPem, joinToken, nodeName) : null;
+            var bootstrap = sharedBootstrap ?? own!;
             var (key, pem) = NodeCertificateRequests.Create(nodeName);
             using (key)
             {
@@ -94,6 +94,15 @@ public sealed partial class NodeCredentials
         }
         return new NodeCredentials(nodeName, credentials.Client, new RotatingCertificate(serving, servingFile), names);
     }
+
+    /// <summary>A client that authenticates with the join token (TLS bootstrap); <paramref name="who"/> names the node(s) in its user agent.</summary>
+    public static KubeClient CreateBootstrapClient(Uri server, string caPem, string joinToken, string who) => new(new KubeClientOptions
+    {
+        Server = server,
+        BearerToken = joinToken,
+        Handler = ApiServerTls.CreateHandler(caPem),
+        UserAgent = $"axolotl-agent/v0.1.0 ({who}) bootstrap",
+    });
 
     /// <summary>
     /// The server's own node: its certificates are issued in process by the same signer the CSR
