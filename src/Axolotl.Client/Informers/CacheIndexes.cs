@@ -14,6 +14,12 @@ public static class CacheIndexes
     /// <summary>Objects by the UID of their controller ownerReference only.</summary>
     public const string ControllerUid = "controllerUid";
 
+    /// <summary>Pods by spec.nodeName (unbound pods are in no entry); consumers add it with <see cref="Lister{T}.EnsureIndex"/>.</summary>
+    public const string NodeName = "nodeName";
+
+    public static IEnumerable<string> ByNodeName(Api.Core.Pod pod) =>
+        pod.Spec?.NodeName is { Length: > 0 } node ? [node] : [];
+
     /// <summary>"namespace/name", or "name" for cluster-scoped objects, as upstream's MetaNamespaceKeyFunc.</summary>
     public static string Key(string? ns, string name) => string.IsNullOrEmpty(ns) ? name : $"{ns}/{name}";
 

@@ -65,6 +65,21 @@ public sealed class Lister<T>
         }
     }
 
+    /// <summary>
+    /// Adds the index unless the lister has one by that name (a shared informer's consumers each ask for the
+    /// indexes they read; the first one adds it).
+    /// </summary>
+    public void EnsureIndex(string name, Func<T, IEnumerable<string>> indexFunc)
+    {
+        lock (_lock)
+        {
+            if (!_indexes.ContainsKey(name))
+            {
+                AddIndex(name, indexFunc);
+            }
+        }
+    }
+
     /// <summary>Adds an index; existing objects are indexed at once.</summary>
     public void AddIndex(string name, Func<T, IEnumerable<string>> indexFunc)
     {

@@ -29,6 +29,7 @@ public sealed class NodeLifecycleController(KubeClient client, ILoggerFactory lo
         var nodes = informers.For<Node>();
         var leases = informers.For<Lease>();
         var pods = informers.For<Pod>();
+        pods.Lister.EnsureIndex(CacheIndexes.NodeName, CacheIndexes.ByNodeName);
         await using var events = new EventRecorder(client, new EventRecorderOptions { Component = "node-controller" }, Time, Logger);
         var reconciler = new NodeLifecycleReconciler(client, new ListerCache<Node>(nodes.Lister), new ListerCache<Lease>(leases.Lister),
             new ListerCache<Pod>(pods.Lister), events, Time, Logger, _options);

@@ -4,6 +4,7 @@ using Axolotl.Api.Core;
 using Axolotl.Api.Meta;
 using Axolotl.Client;
 using Axolotl.Client.Events;
+using Axolotl.Client.Informers;
 using Axolotl.Controllers.ReplicaSets;
 using Axolotl.Controllers.Runtime;
 using Microsoft.Extensions.Logging;
@@ -43,7 +44,7 @@ public sealed class NodeLifecycleReconciler(
     {
         var now = time.GetUtcNow();
         var node = nodes.Get(null, key.Name);
-        var podsOnNode = pods.List(null).Where(p => p.Spec?.NodeName == key.Name).ToList();
+        var podsOnNode = PodsOn(key.Name);
         if (node is null)
         {
             _health.TryRemove(key.Name, out _);
@@ -155,6 +156,14 @@ public sealed class NodeLifecycleReconciler(
     }
 
     /// <summary>Upstream MarkPodsNotReady: nobody reports these pods any more, so they must not keep receiving traffic.</summary>
+    /// <summary>
+    /// The pods bound to the node, from the informer's node-name index: every pod event queues its node, so a
+    /// scan of all pods here would make a cluster's pod starts cost pods × pods.
+    /// </summary>
+    private List<Pod> PodsOn(string node) => pods is IIndexedCache<Pod> indexed
+        ? [.. indexed.ByIndex(CacheIndexes.NodeName, node)]
+        : [.. pods.List(null).Where(p => p.Spec?.NodeName == node)];
+
     private async Task MarkPodsNotReadyAsync(Node node, List<Pod> podsOnNode, DateTimeOffset now, CancellationToken ct)
     {
         foreach (var pod in podsOnNode.Where(PodState.IsReady))

@@ -68,6 +68,25 @@ public class ListerTests
         Assert.Equal("a", copy.Metadata.Name);
     }
 
+    [Fact]
+    public void A_node_name_index_follows_binding_and_removal_and_is_added_once()
+    {
+        var pods = new Lister<Pod>();
+        Pod Bound(string name, string? node) => new() { Metadata = new ObjectMeta { Name = name, Namespace = "ns" }, Spec = new PodSpec { NodeName = node } };
+        pods.Upsert(Bound("a", "n1"));
+        pods.Upsert(Bound("b", null));
+
+        pods.EnsureIndex(CacheIndexes.NodeName, CacheIndexes.ByNodeName);
+        pods.EnsureIndex(CacheIndexes.NodeName, CacheIndexes.ByNodeName);
+        pods.Upsert(Bound("b", "n2"));
+        pods.Upsert(Bound("c", "n1"));
+        pods.Remove("ns/a");
+
+        Assert.Equal(["c"], pods.ByIndex(CacheIndexes.NodeName, "n1").Select(p => p.Metadata.Name));
+        Assert.Equal(["b"], pods.ByIndex(CacheIndexes.NodeName, "n2").Select(p => p.Metadata.Name));
+        Assert.Empty(pods.ByIndex(CacheIndexes.NodeName, ""));
+    }
+
     private static ConfigMap Owned(string name, string ownerUid, bool controller)
     {
         var cm = TestObjects.ConfigMap(name, "1");
