@@ -115,19 +115,10 @@ public static class StandbyTable
             script.Append("  }\n");
         }
         script.Append("  chain postrouting {\n    type nat hook postrouting priority ").Append(PostroutingPriority).Append("; policy accept;\n");
-        // Kernel mode masquerades every connection of the node's own clients and of outside ones. Outside clients and hairpin:
-        // fully-random, as kube-proxy, so two new connections never race for one source port (a lost race drops the SYN: a
-        // 1 s retransmit). The node's own clients keep their source port (unless it clashes): Linux derives a socket's TCP
-        // timestamp offset from its 4-tuple, so a random wire port that a pod still holds in TIME_WAIT from another socket
-        // carries an unrelated, often older timestamp and is refused (PAWS; ADR 0030's tail). Their ports are the host's own,
-        // unique per local address, so a clash (and conntrack picking another port) needs two local addresses at one pod.
+        // Kernel mode masquerades every connection of the node's own clients and of outside ones: fully-random, as kube-proxy, so
+        // two new connections never race for one source port (a lost race drops the SYN: a 1 s retransmit).
         var masquerade = mode == ProxyMode.Nftables ? "masquerade fully-random" : "masquerade";
-        var marked = "    ct mark and " + Hex(MasqueradeMark) + " == " + Hex(MasqueradeMark) + ' ';
-        if (mode == ProxyMode.Nftables)
-        {
-            script.Append(marked).Append("fib saddr type local masquerade\n");
-        }
-        script.Append(marked).Append(masquerade).Append('\n');
+        script.Append("    ct mark and ").Append(Hex(MasqueradeMark)).Append(" == ").Append(Hex(MasqueradeMark)).Append(' ').Append(masquerade).Append('\n');
         if (mode == ProxyMode.Nftables)
         {
             // A pod that reached itself through a Service: without the node's address its answer would stay inside the pod.

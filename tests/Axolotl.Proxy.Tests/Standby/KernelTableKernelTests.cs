@@ -68,30 +68,6 @@ public sealed class KernelTableKernelTests
         await serving;
     }
 
-    [RootFact]
-    public async Task The_nodes_own_client_keeps_its_source_port_through_the_masquerade()
-    {
-        await using var node = await StandbyNamespace.CreateAsync();
-        using var endpoint = new TcpListener(node.HostAddress, 0);
-        endpoint.Start();
-        var route = Route("shop", "web", "", externalLocal: false, Ready(node.HostAddress.ToString(), ((IPEndPoint)endpoint.LocalEndpoint).Port));
-        var snapshot = Build(($"{node.NodeAddress}:{NodePort}", Transport.Tcp, FrontendKind.NodePort, route));
-        var (code, errors) = await node.NftAsync(StandbyTable.Script(StandbyTable.TableName("axlkptest"), snapshot, ProxyMode.Nftables, Ipv4Cidr.Parse("10.244.0.0/16")));
-        Assert.True(code == 0, $"nft refused the table: {errors}");
-
-        // fully-random would give the wire a random port (a TIME_WAIT in the pod then refuses the SYN's timestamp: ADR 0030).
-        var accepting = endpoint.AcceptSocketAsync();
-        using var client = await node.RunInsideAsync(async () =>
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await socket.ConnectAsync(new IPEndPoint(node.NodeAddress, NodePort));
-            return socket;
-        });
-        using var accepted = await accepting.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(((IPEndPoint)client.LocalEndPoint!).Port, ((IPEndPoint)accepted.RemoteEndPoint!).Port);
-        Assert.Equal(node.NodeAddress, ((IPEndPoint)accepted.RemoteEndPoint!).Address);
-    }
-
     private static async Task RunAsync(string file, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardError = true };

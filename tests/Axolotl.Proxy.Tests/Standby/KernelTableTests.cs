@@ -55,7 +55,6 @@ public sealed class KernelTableTests
               }
               chain postrouting {
                 type nat hook postrouting priority srcnat - 5; policy accept;
-                ct mark and 0x00100000 == 0x00100000 fib saddr type local masquerade
                 ct mark and 0x00100000 == 0x00100000 masquerade fully-random
                 ct status dnat ip saddr . ip daddr @hairpin masquerade fully-random
               }
