@@ -22,19 +22,35 @@ public sealed class ArmedRestartTests : IAsyncLifetime
 
     public Task DisposeAsync() => _rt.DisposeAsync();
 
+    /// <summary>
+    /// The first attempt runs <paramref name="firstScript"/> only once the test opens its gate
+    /// (<see cref="Open"/>), so however slow the machine, it cannot end before the test holds its standby.
+    /// </summary>
     private (ContainerSpec First, ContainerSpec Second) Attempts(PodSandbox sandbox, string name, string firstScript, bool onAnyExit, Func<bool> armsNow)
     {
         var armed = new ArmedRestart(onAnyExit, armsNow);
-        var first = _rt.Spec(sandbox, "main", "sh", "-c", firstScript) with { LogPath = Path.Combine(_rt.LogDirectory, $"{name}-0.log") };
+        var gate = GateOf(name);
+        File.Delete(gate);
+        var script = $"while [ ! -e {gate} ]; do sleep 0.01; done; {firstScript}";
+        var first = _rt.Spec(sandbox, "main", "sh", "-c", script) with { LogPath = Path.Combine(_rt.LogDirectory, $"{name}-0.log") };
         var second = first with { Command = ["sh", "-c", "echo second; exit 5"], LogPath = Path.Combine(_rt.LogDirectory, $"{name}-1.log"), ArmsNext = armed };
         return (first with { NextAttempt = second, RestartsAtOnce = (_, _) => false, ArmsNext = armed }, second);
     }
 
-    private async Task<(ContainerHandle Handle, ContainerStandby Standby)> StartWithReadyStandbyAsync(PodSandbox sandbox, ContainerSpec first)
+    private string GateOf(string name) => Path.Combine(Directory.CreateDirectory(_rt.LogDirectory).FullName, $"{name}.go");
+
+    private void Open(string name) => File.WriteAllText(GateOf(name), "");
+
+    /// <summary>Starts the first attempt and waits for its standby; then opens the attempt's gate unless told not to.</summary>
+    private async Task<(ContainerHandle Handle, ContainerStandby Standby)> StartWithReadyStandbyAsync(PodSandbox sandbox, ContainerSpec first, string name, bool open = true)
     {
         var handle = await _rt.StartAsync(sandbox, first);
         var standby = _rt.Runtime.StandbyOf(sandbox.PodUid, "main")!;
         Assert.True(await standby.Ready.WaitAsync(Deadline));
+        if (open)
+        {
+            Open(name);
+        }
         return (handle, standby);
     }
 
@@ -52,7 +68,7 @@ public sealed class ArmedRestartTests : IAsyncLifetime
     {
         var sandbox = await _rt.SandboxAsync("armed-go");
         var (first, second) = Attempts(sandbox, "armed-go", "sleep 0.3; exit 3", onAnyExit: false, () => true);
-        var (handle, standby) = await StartWithReadyStandbyAsync(sandbox, first);
+        var (handle, standby) = await StartWithReadyStandbyAsync(sandbox, first, "armed-go");
 
         Assert.Equal(3, (await _rt.Runtime.WaitAsync(handle, CancellationToken.None).WaitAsync(Deadline)).ExitCode);
 
@@ -68,7 +84,7 @@ public sealed class ArmedRestartTests : IAsyncLifetime
     {
         var sandbox = await _rt.SandboxAsync("armed-any");
         var (first, second) = Attempts(sandbox, "armed-any", "sleep 0.3; exit 0", onAnyExit: true, () => true);
-        var (handle, _) = await StartWithReadyStandbyAsync(sandbox, first);
+        var (handle, _) = await StartWithReadyStandbyAsync(sandbox, first, "armed-any");
 
         Assert.Equal(0, (await _rt.Runtime.WaitAsync(handle, CancellationToken.None).WaitAsync(Deadline)).ExitCode);
 
@@ -80,7 +96,7 @@ public sealed class ArmedRestartTests : IAsyncLifetime
     {
         var sandbox = await _rt.SandboxAsync("armed-ok");
         var (first, second) = Attempts(sandbox, "armed-ok", "sleep 0.3; exit 0", onAnyExit: false, () => true);
-        var (handle, standby) = await StartWithReadyStandbyAsync(sandbox, first);
+        var (handle, standby) = await StartWithReadyStandbyAsync(sandbox, first, "armed-ok");
 
         Assert.Equal(0, (await _rt.Runtime.WaitAsync(handle, CancellationToken.None).WaitAsync(Deadline)).ExitCode);
 
@@ -92,7 +108,7 @@ public sealed class ArmedRestartTests : IAsyncLifetime
     {
         var sandbox = await _rt.SandboxAsync("armed-no");
         var (first, second) = Attempts(sandbox, "armed-no", "sleep 0.3; exit 3", onAnyExit: false, () => false);
-        var (handle, standby) = await StartWithReadyStandbyAsync(sandbox, first);
+        var (handle, standby) = await StartWithReadyStandbyAsync(sandbox, first, "armed-no");
 
         Assert.Equal(3, (await _rt.Runtime.WaitAsync(handle, CancellationToken.None).WaitAsync(Deadline)).ExitCode);
 
@@ -104,7 +120,7 @@ public sealed class ArmedRestartTests : IAsyncLifetime
     {
         var sandbox = await _rt.SandboxAsync("armed-stop");
         var (first, second) = Attempts(sandbox, "armed-stop", "exec sleep 100", onAnyExit: true, () => true);
-        var (handle, standby) = await StartWithReadyStandbyAsync(sandbox, first);
+        var (handle, standby) = await StartWithReadyStandbyAsync(sandbox, first, "armed-stop");
 
         await _rt.Runtime.StopAsync(handle, TimeSpan.Zero, CancellationToken.None).WaitAsync(Deadline);
 
@@ -117,7 +133,7 @@ public sealed class ArmedRestartTests : IAsyncLifetime
     {
         var sandbox = await _rt.SandboxAsync("armed-again");
         var (first, second) = Attempts(sandbox, "armed-again", "sleep 0.3; exit 3", onAnyExit: false, () => true);
-        var (handle, dropped) = await StartWithReadyStandbyAsync(sandbox, first);
+        var (handle, dropped) = await StartWithReadyStandbyAsync(sandbox, first, "armed-again", open: false);
         var droppedPid = dropped.Process.Id;
 
         // The agent replaces the standby (as a start with another spec would): the new one gets the byte.
@@ -125,6 +141,7 @@ public sealed class ArmedRestartTests : IAsyncLifetime
         var replacement = _rt.Runtime.StandbyOf(sandbox.PodUid, "main")!;
         Assert.True(await replacement.Ready.WaitAsync(Deadline));
         Assert.False(LinuxProcess.IsAlive(droppedPid));
+        Open("armed-again");
         Assert.Equal(3, (await _rt.Runtime.WaitAsync(handle, CancellationToken.None).WaitAsync(Deadline)).ExitCode);
 
         Assert.Contains(" stdout F second", await EventuallyReadAsync(second.LogPath), StringComparison.Ordinal);

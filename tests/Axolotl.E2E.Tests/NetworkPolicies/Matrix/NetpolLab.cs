@@ -168,9 +168,13 @@ public abstract class NetpolLab(string? podNetwork, bool routed) : IAsyncLifetim
             var answers = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(l => l.Split(' ', 2))
                 .ToDictionary(w => w[0], w => w.Length > 1 ? w[1].Trim() : "", StringComparer.Ordinal);
-            foreach (var target in probed)
+            // Each client's round ends on its own thread: the table is one dictionary.
+            lock (observed)
             {
-                observed[client, target] = answers.TryGetValue(target.Label, out var answer) && answer == target.Answer;
+                foreach (var target in probed)
+                {
+                    observed[client, target] = answers.TryGetValue(target.Label, out var answer) && answer == target.Answer;
+                }
             }
         });
         await Task.WhenAll(rounds);
