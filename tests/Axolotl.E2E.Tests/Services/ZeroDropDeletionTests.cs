@@ -6,26 +6,51 @@ namespace Axolotl.E2E.Tests.Services;
 /// <summary>
 /// A pod deleted behind a Service leaves the endpoints, and the proxy stops giving it new
 /// connections, before its container gets SIGTERM. The pods here keep serving after SIGTERM but
-/// answer "terminating": any such answer to a new connection means SIGTERM came first.
+/// answer "terminating" on a connection that reached them after it: any such answer means the
+/// proxy gave the pod a new connection once SIGTERM had come.
 /// </summary>
 public sealed class ZeroDropDeletionTests(ServiceServerFixture fx) : IClassFixture<ServiceServerFixture>
 {
-    // Serves on 8080 until SIGKILLed; after SIGTERM every answer says so.
+    // Serves on 8080 until SIGKILLed and answers "terminating" on a connection that reached it after
+    // SIGTERM. "After" is judged at the accept, not at the answer: on a saturated machine a
+    // connection made before SIGTERM can be served after it. The SIGTERM handler first accepts what
+    // is already queued (those connections were made before it ran), then notes the signal; each
+    // later accept reads the note before it calls accept(), so only a connection still to come
+    // when the handler finished can be judged late.
     private const string TermAwareServer = """
         import http.server, signal, socket
         term = []
-        signal.signal(signal.SIGTERM, lambda *_: term.append(1))
+        late = set()
+        class S(http.server.ThreadingHTTPServer):
+            def get_request(self):
+                after = bool(term)
+                conn, addr = self.socket.accept()
+                if after:
+                    late.add(addr)
+                return conn, addr
         class H(http.server.BaseHTTPRequestHandler):
             protocol_version = 'HTTP/1.0'
             def do_GET(self):
-                body = ('terminating' if term else 'Hello from ' + socket.gethostname()).encode()
+                body = ('terminating' if self.client_address in late else 'Hello from ' + socket.gethostname()).encode()
                 self.send_response(200)
                 self.send_header('Content-Length', str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
             def log_message(self, *args):
                 pass
-        http.server.ThreadingHTTPServer(('', 8080), H).serve_forever(poll_interval=0.05)
+        srv = S(('', 8080), H)
+        def on_term(*_):
+            srv.socket.setblocking(False)
+            try:
+                while True:
+                    srv.process_request(*srv.socket.accept())
+            except BlockingIOError:
+                pass
+            finally:
+                srv.socket.setblocking(True)
+            term.append(1)
+        signal.signal(signal.SIGTERM, on_term)
+        srv.serve_forever(poll_interval=0.05)
         """;
 
     [Fact]
