@@ -13,6 +13,8 @@ public sealed class ArmedRestartTests : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
+    private const int SIGUSR1 = 10;
+
     /// <summary>How long an attempt that must not start is given to start all the same.</summary>
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(700);
 
@@ -24,22 +26,57 @@ public sealed class ArmedRestartTests : IAsyncLifetime
 
     /// <summary>
     /// The first attempt runs <paramref name="firstScript"/> only once the test opens its gate
-    /// (<see cref="Open"/>), so however slow the machine, it cannot end before the test holds its standby.
+    /// (<see cref="OpenAsync"/>), so however slow the machine, it cannot end before the test holds its
+    /// standby. The gate is a signal: the attempt says "gate" once its trap is set, and SIGUSR1 opens it.
     /// </summary>
     private (ContainerSpec First, ContainerSpec Second) Attempts(PodSandbox sandbox, string name, string firstScript, bool onAnyExit, Func<bool> armsNow)
     {
         var armed = new ArmedRestart(onAnyExit, armsNow);
-        var gate = GateOf(name);
-        File.Delete(gate);
-        var script = $"while [ ! -e {gate} ]; do sleep 0.01; done; {firstScript}";
+        var script = $"go=; trap 'go=1' USR1; echo gate; while [ -z \"$go\" ]; do sleep 0.01; done; {firstScript}";
         var first = _rt.Spec(sandbox, "main", "sh", "-c", script) with { LogPath = Path.Combine(_rt.LogDirectory, $"{name}-0.log") };
         var second = first with { Command = ["sh", "-c", "echo second; exit 5"], LogPath = Path.Combine(_rt.LogDirectory, $"{name}-1.log"), ArmsNext = armed };
         return (first with { NextAttempt = second, RestartsAtOnce = (_, _) => false, ArmsNext = armed }, second);
     }
 
-    private string GateOf(string name) => Path.Combine(Directory.CreateDirectory(_rt.LogDirectory).FullName, $"{name}.go");
+    /// <summary>
+    /// Opens the first attempt's gate once its trap is set (it said so on stdout). The handle's pid is the
+    /// launcher, so the signal goes to the gate's own shell, found among its descendants by its script.
+    /// </summary>
+    private static async Task OpenAsync(ContainerSpec first, ContainerHandle handle)
+    {
+        Assert.Contains(" stdout F gate", await EventuallyReadAsync(first.LogPath!), StringComparison.Ordinal);
+        var shell = Descendants(handle.Pid).FirstOrDefault(pid => CommandLineOf(pid).Contains("trap 'go=1' USR1", StringComparison.Ordinal));
+        Assert.True(shell > 0, "the gate's shell is among the attempt's processes");
+        Assert.True(LinuxProcess.Signal(shell, SIGUSR1), "the first attempt is gone before its gate opened");
+    }
 
-    private void Open(string name) => File.WriteAllText(GateOf(name), "");
+    private static IEnumerable<int> Descendants(int pid)
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            var children = File.Exists($"{task}/children") ? File.ReadAllText($"{task}/children") : "";
+            foreach (var child in children.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse))
+            {
+                yield return child;
+                foreach (var grandchild in Descendants(child))
+                {
+                    yield return grandchild;
+                }
+            }
+        }
+    }
+
+    private static string CommandLineOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
 
     /// <summary>Starts the first attempt and waits for its standby; then opens the attempt's gate unless told not to.</summary>
     private async Task<(ContainerHandle Handle, ContainerStandby Standby)> StartWithReadyStandbyAsync(PodSandbox sandbox, ContainerSpec first, string name, bool open = true)
@@ -49,7 +86,7 @@ public sealed class ArmedRestartTests : IAsyncLifetime
         Assert.True(await standby.Ready.WaitAsync(Deadline));
         if (open)
         {
-            Open(name);
+            await OpenAsync(first, handle);
         }
         return (handle, standby);
     }
@@ -141,7 +178,7 @@ public sealed class ArmedRestartTests : IAsyncLifetime
         var replacement = _rt.Runtime.StandbyOf(sandbox.PodUid, "main")!;
         Assert.True(await replacement.Ready.WaitAsync(Deadline));
         Assert.False(LinuxProcess.IsAlive(droppedPid));
-        Open("armed-again");
+        await OpenAsync(first, handle);
         Assert.Equal(3, (await _rt.Runtime.WaitAsync(handle, CancellationToken.None).WaitAsync(Deadline)).ExitCode);
 
         Assert.Contains(" stdout F second", await EventuallyReadAsync(second.LogPath), StringComparison.Ordinal);
