@@ -26,10 +26,17 @@ public sealed partial class PodWorker
         }
     }
 
+    /// <summary>
+    /// The status this lane last computed and handed to the writer: its conditions' transition times are
+    /// the ones the next status keeps (the kubelet's status manager cache). Null until the first one.
+    /// </summary>
+    private PodStatus? _ownStatus;
+
     /// <summary>Computes the pod's status now, tells the node's proxy its readiness and queues the write; the task is the write's.</summary>
     private Task SubmitStatus(bool keep = false)
     {
-        var status = PodStatusComputer.Compute(Latest, Observed, Latest.Status, Now, ProbeViews());
+        var status = PodStatusComputer.Compute(Latest, Observed, Latest.Status, Now, ProbeViews(), _ownStatus);
+        _ownStatus = status;
         TellReadiness(Latest.Metadata.DeletionTimestamp is null && !Lifecycle.IsTerminated &&
             status.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status == "True");
         return _ctx.StatusWriter.Submit(Uid, () => Inbox.Newest(Latest), status, OnStatusStored, OnPodGone, keep);

@@ -144,7 +144,7 @@ public sealed partial class PodWorker
         await StartEphemeralContainersAsync(spec, ct);
         await StopSidecarsWhenDoneAsync(spec, initDone, ct);
 
-        var status = PodStatusComputer.Compute(Latest, Observed, Latest.Status, Now, ProbeViews());
+        var status = PodStatusComputer.Compute(Latest, Observed, Latest.Status, Now, ProbeViews(), _ownStatus);
         if (status.Phase is "Succeeded" or "Failed" && _live.Count == 0)
         {
             // Nothing will run again: the pod is done; release its sandbox as the kubelet does.

@@ -7,14 +7,21 @@ namespace Axolotl.Agent.Status;
 /// Builds a pod's status from what the agent observed, as the kubelet's generateAPIPodStatus does:
 /// container statuses in spec order, phase (getPhase), the five conditions in upstream's order, IPs,
 /// startTime and QoS class. Pure: the same inputs give the same status; transition times are kept
-/// from <c>previous</c> when a condition's status did not change.
+/// when a condition's status did not change, judged as the kubelet's status manager judges them:
+/// against the status this agent last computed (<c>ownPrevious</c>) for the conditions it owns, and
+/// against the API's (<c>previous</c>) where it has none. The API's copy alone would flip a transition
+/// time back and forth under load: the watch delivers each of the agent's writes late, so a sync could
+/// compare with the status from two writes ago, see a change that already happened and stamp it anew.
 /// </summary>
 public static class PodStatusComputer
 {
     public const string RuntimeScheme = "axolotl://";
 
+    /// <param name="previous">The pod's status as the API holds it: the scheduler's and others' conditions, and transitions when <paramref name="ownPrevious"/> has none.</param>
     /// <param name="probes">Started/Ready of running containers from their probes; a running container without an entry is started, and ready unless it has a readiness or startup probe.</param>
-    public static PodStatus Compute(Pod pod, ObservedPod observed, PodStatus? previous, DateTimeOffset now, IReadOnlyDictionary<string, ProbeView>? probes = null)
+    /// <param name="ownPrevious">The status this agent last computed for the pod (null after an agent restart).</param>
+    public static PodStatus Compute(Pod pod, ObservedPod observed, PodStatus? previous, DateTimeOffset now, IReadOnlyDictionary<string, ProbeView>? probes = null,
+        PodStatus? ownPrevious = null)
     {
         var spec = pod.Spec ?? new PodSpec();
         if (observed.Rejected)
@@ -54,7 +61,7 @@ public static class PodStatusComputer
             Reason = observed.FailureReason,
             Message = observed.FailureMessage,
         };
-        status.Conditions = Conditions(spec, observed, status, previous, now);
+        status.Conditions = Conditions(spec, observed, status, previous, ownPrevious, now);
         return status;
     }
 
@@ -300,7 +307,7 @@ public static class PodStatusComputer
         return "Pending";
     }
 
-    private static List<PodCondition> Conditions(PodSpec spec, ObservedPod observed, PodStatus status, PodStatus? previous, DateTimeOffset now)
+    private static List<PodCondition> Conditions(PodSpec spec, ObservedPod observed, PodStatus status, PodStatus? previous, PodStatus? ownPrevious, DateTimeOffset now)
     {
         var conditions = new List<PodCondition>();
         var succeeded = status.Phase == "Succeeded";
@@ -343,7 +350,8 @@ public static class PodStatusComputer
 
         foreach (var condition in conditions)
         {
-            var before = previous?.Conditions?.FirstOrDefault(c => c.Type == condition.Type);
+            var before = (AgentOwnedConditions.Contains(condition.Type) ? ownPrevious?.Conditions?.FirstOrDefault(c => c.Type == condition.Type) : null)
+                ?? previous?.Conditions?.FirstOrDefault(c => c.Type == condition.Type);
             condition.LastTransitionTime ??= before is not null && before.Status == condition.Status ? before.LastTransitionTime ?? now : now;
         }
         return conditions;

@@ -259,6 +259,41 @@ public sealed class PodStatusComputerTests
         Assert.Equal(Now.AddMinutes(6), notReady.Conditions!.Single(c => c.Type == "Ready").LastTransitionTime);
     }
 
+    [Fact]
+    public void A_late_copy_of_an_earlier_status_does_not_restamp_a_transition_the_agent_already_made()
+    {
+        var pod = PodWith();
+        pod.Spec!.Containers[0].ReadinessProbe = new Probe();
+        var observed = Observed(Running("app"));
+        var ready = new Dictionary<string, ProbeView> { ["app"] = new(true, true) };
+        var notReady = PodStatusComputer.Compute(pod, observed, null, Now);
+        var becameReady = PodStatusComputer.Compute(pod, observed, notReady, Now.AddSeconds(1), ready, ownPrevious: notReady);
+
+        // The watch brings the not-ready status back after the ready one was written: the lane's
+        // next sync keeps the transition it made, so it has nothing new to write.
+        var later = PodStatusComputer.Compute(pod, observed, notReady, Now.AddSeconds(2), ready, ownPrevious: becameReady);
+
+        Assert.Equal(Now.AddSeconds(1), becameReady.Conditions!.Single(c => c.Type == "Ready").LastTransitionTime);
+        Assert.Equal(Now.AddSeconds(1), later.Conditions!.Single(c => c.Type == "Ready").LastTransitionTime);
+        Assert.Equal(Now.AddSeconds(1), later.Conditions!.Single(c => c.Type == "ContainersReady").LastTransitionTime);
+        Assert.Equal(Now.AddSeconds(2), PodStatusComputer.Compute(pod, observed, notReady, Now.AddSeconds(2), ready).Conditions!.Single(c => c.Type == "Ready").LastTransitionTime);
+    }
+
+    [Fact]
+    public void Conditions_others_own_keep_the_transition_the_API_holds()
+    {
+        var pod = PodWith();
+        pod.Spec!.ReadinessGates = [new PodReadinessGate { ConditionType = "example.com/gate" }];
+        var gate = new PodCondition { Type = "example.com/gate", Status = "True", LastTransitionTime = Now.AddMinutes(-3) };
+        var api = new PodStatus { Conditions = [gate] };
+        var own = new PodStatus { Conditions = [new PodCondition { Type = "example.com/gate", Status = "True", LastTransitionTime = Now }] };
+
+        var status = PodStatusComputer.Compute(pod, Observed(Running("app")), api, Now, ownPrevious: own);
+
+        Assert.Equal(Now.AddMinutes(-3), status.Conditions!.Single(c => c.Type == "example.com/gate").LastTransitionTime);
+        Assert.Equal("True", Condition(status, "Ready"));
+    }
+
     private static Container WithResources(string? cpuReq, string? memReq, string? cpuLim, string? memLim)
     {
         Dictionary<string, Quantity>? Map(string? cpu, string? mem)
