@@ -41,6 +41,24 @@ public sealed class QuotaAdmissionTests(ApiFixture api) : IClassFixture<ApiFixtu
     }
 
     [Fact]
+    public async Task A_quota_counts_for_the_very_next_create_in_its_namespace()
+    {
+        // Read-your-writes: the create right after the quota's 201 is checked against it, however far
+        // the quota watch lags behind, and namespaces without a quota stay unchecked.
+        for (var i = 0; i < 10; i++)
+        {
+            var ns = await api.CreateNamespaceAsync($"quota-next-{i}");
+            await CreateAsync(ns, "pods", Pod("free"));
+            await CreateAsync(ns, "resourcequotas", Quota("none", """{"pods":"0"}"""));
+
+            var (code, body) = await api.PostAsync($"/api/v1/namespaces/{ns}/pods", Pod("p1"));
+
+            Assert.Equal(403, code);
+            Assert.Equal("pods \"p1\" is forbidden: exceeded quota: none, requested: pods=1, used: pods=1, limited: pods=0", (string?)body["message"]);
+        }
+    }
+
+    [Fact]
     public async Task A_cpu_and_memory_quota_requires_each_container_to_state_them()
     {
         var ns = await api.CreateNamespaceAsync("quota-compute");

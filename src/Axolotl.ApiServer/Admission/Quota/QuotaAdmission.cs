@@ -28,10 +28,13 @@ public sealed class QuotaAdmission : IWriteAdmissionPlugin
     {
         _objects = objects;
         _clock = clock;
-        Status = new QuotaStatusUpdater(objects, _locks, clock, logger ?? NullLogger.Instance);
+        Status = new QuotaStatusUpdater(objects, _locks, clock, logger ?? NullLogger.Instance, Namespaces);
     }
 
     public QuotaStatusUpdater Status { get; }
+
+    /// <summary>Which namespaces hold quotas, kept by <see cref="Status"/>'s watch and this plugin's own quota creates.</summary>
+    public QuotaNamespaces Namespaces { get; } = new();
 
     public string Name => "ResourceQuota";
 
@@ -39,13 +42,32 @@ public sealed class QuotaAdmission : IWriteAdmissionPlugin
     public Task<StoredObject?> AdmitWriteAsync(AdmissionAttributes attributes, Func<Task<StoredObject>>? write, CancellationToken ct) =>
         attributes.Operation switch
         {
-            AdmissionOperation.Create => AdmitAsync(attributes.Type, attributes.Namespace, attributes.Object!, null, write, ct),
+            AdmissionOperation.Create => AdmitAsync(attributes.Type, attributes.Namespace, attributes.Object!, null, NotingQuotas(attributes, write), ct),
             AdmissionOperation.Update when attributes.Subresource is null =>
                 AdmitAsync(attributes.Type, attributes.Namespace, attributes.Object!, attributes.OldObject, write, ct),
             _ => WriteAsync(write),
         };
 
     private static async Task<StoredObject?> WriteAsync(Func<Task<StoredObject>>? write) => write is null ? null : await write();
+
+    /// <summary>A quota this server creates counts for its namespace's next write at once (<see cref="QuotaNamespaces"/>).</summary>
+    private Func<Task<StoredObject>>? NotingQuotas(AdmissionAttributes attributes, Func<Task<StoredObject>>? write)
+    {
+        if (write is null || attributes.Type != KnownResources.ResourceQuotas || attributes.Namespace is not { } ns)
+        {
+            return write;
+        }
+        return async () =>
+        {
+            var stored = await write();
+            Namespaces.CreatedHere(ns, stored.Revision);
+            return stored;
+        };
+    }
+
+    /// <summary>Whether <paramref name="ns"/> holds a quota: from <see cref="Namespaces"/>, or the store until its watch listed.</summary>
+    internal async Task<bool> HasQuotasAsync(string ns, CancellationToken ct) =>
+        Namespaces.HasQuotas(ns) ?? (await _objects.ListAsync(KnownResources.ResourceQuotas, ns, 1, null, ct)).Items.Count > 0;
 
     /// <summary>
     /// Checks <paramref name="obj"/> (with <paramref name="old"/> for an update) against the namespace's
@@ -55,8 +77,7 @@ public sealed class QuotaAdmission : IWriteAdmissionPlugin
         Func<Task<StoredObject>>? write, CancellationToken ct)
     {
         var evaluator = ns is null ? null : QuotaEvaluators.For(type);
-        if (evaluator is null || (old is not null && !evaluator.ChargesUpdates)
-            || (await _objects.ListAsync(KnownResources.ResourceQuotas, ns, 1, null, ct)).Items.Count == 0)
+        if (evaluator is null || (old is not null && !evaluator.ChargesUpdates) || !await HasQuotasAsync(ns!, ct))
         {
             return write is null ? null : await write();
         }

@@ -17,8 +17,11 @@ namespace Axolotl.ApiServer.Admission.Quota;
 /// <see cref="ResyncPeriod"/> (upstream's 5 minutes) for usage that ends with time alone, such as
 /// pods stuck terminating past their grace period.
 /// </summary>
-public sealed class QuotaStatusUpdater(ObjectStore objects, NamespaceLocks locks, TimeProvider clock, ILogger logger)
+public sealed class QuotaStatusUpdater(ObjectStore objects, NamespaceLocks locks, TimeProvider clock, ILogger logger, QuotaNamespaces? namespaces = null)
 {
+    /// <summary>Which namespaces hold quotas, kept from this updater's watch: a change in a namespace without one costs no store read.</summary>
+    private readonly QuotaNamespaces _namespaces = namespaces ?? new QuotaNamespaces();
+
     private const int MaxWriteAttempts = 5;
 
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
@@ -88,7 +91,17 @@ public sealed class QuotaStatusUpdater(ObjectStore objects, NamespaceLocks locks
     /// every change to anything in it (the watch covers the whole store, from the quota list's revision).
     /// </summary>
     private Task WatchLoopAsync(CancellationToken ct) =>
-        new StoreReflector(objects.Store, "quota status", EnqueueAll, change => EnqueueOf(change.Entry.Key), clock, logger)
+        new StoreReflector(objects.Store, "quota status",
+            quotas =>
+            {
+                _namespaces.Replace(quotas);
+                EnqueueAll(quotas);
+            },
+            change =>
+            {
+                _namespaces.Apply(change);
+                EnqueueOf(change.Entry.Key);
+            }, clock, logger)
         {
             ListPrefix = ObjectStore.Prefix(KnownResources.ResourceQuotas, null),
             WatchPrefix = "/",
@@ -101,7 +114,7 @@ public sealed class QuotaStatusUpdater(ObjectStore objects, NamespaceLocks locks
             _pending.TryRemove(ns, out _);
             try
             {
-                if ((await objects.ListAsync(KnownResources.ResourceQuotas, ns, 1, null, ct)).Items.Count == 0)
+                if (!(_namespaces.HasQuotas(ns) ?? (await objects.ListAsync(KnownResources.ResourceQuotas, ns, 1, null, ct)).Items.Count > 0))
                 {
                     continue;
                 }
