@@ -65,6 +65,11 @@ internal sealed class ScaleScenario : IScenario
         }
         await PodLoader.EnsureNamespaceAsync(api, ProbeNamespace, ct);
 
+        // Right after a join both processes still tier up their code and catch up on the nodes' first
+        // leases and statuses: the idle figures are taken once the server has settled, not during that.
+        var settled = await SettleAsync(server.Pid, TimeSpan.FromSeconds(context.Quick ? 5 : 20), ct);
+        report.Add($"{nodes} fake nodes: joined → server settled", settled.Seconds * 1000, "ms",
+            settled.Settled ? $"until a 2 s window of the server's CPU under {SettledCores} cores" : $"did not settle (last 2 s window {settled.LastCores:F2} cores): the 0-pod idle figures include the join's tail");
         var idleRss = await IdleAsync(context, report, server.Pid, agent.Pid, 0, window, ct);
 
         await using var watch = await ClusterPodWatch.OpenAsync(config, context.Http2, ct);
@@ -150,6 +155,28 @@ internal sealed class ScaleScenario : IScenario
             }
             await Task.Delay(100, timeout.Token);
         }
+    }
+
+    /// <summary>The server's CPU in a 2 s window under which it counts as settled after the join.</summary>
+    private const double SettledCores = 0.15;
+
+    /// <summary>Waits, in 2 s windows, until the server uses under <see cref="SettledCores"/> or <paramref name="atMost"/> passed.</summary>
+    private static async Task<(bool Settled, double Seconds, double LastCores)> SettleAsync(int server, TimeSpan atMost, CancellationToken ct)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var cores = double.NaN;
+        while (Stopwatch.GetElapsedTime(start) < atMost)
+        {
+            var cpu = CpuMeter.Start(server);
+            var windowStart = Stopwatch.GetTimestamp();
+            await Task.Delay(TimeSpan.FromSeconds(2), ct);
+            cores = cpu.ElapsedMilliseconds / 1000 / Stopwatch.GetElapsedTime(windowStart).TotalSeconds;
+            if (cores < SettledCores)
+            {
+                return (true, Stopwatch.GetElapsedTime(start).TotalSeconds, cores);
+            }
+        }
+        return (false, Stopwatch.GetElapsedTime(start).TotalSeconds, cores);
     }
 
     /// <summary>
