@@ -67,7 +67,7 @@ internal sealed class ScaleScenario : IScenario
 
         // Right after a join both processes still tier up their code and catch up on the nodes' first
         // leases and statuses: the idle figures are taken once the server has settled, not during that.
-        var settled = await SettleAsync(server.Pid, TimeSpan.FromSeconds(context.Quick ? 5 : 20), ct);
+        var settled = await SettleAsync(server.Pid, TimeSpan.FromSeconds(context.Quick ? 5 : 40), ct);
         report.Add($"{nodes} fake nodes: joined → server settled", settled.Seconds * 1000, "ms",
             settled.Settled ? $"until a 2 s window of the server's CPU under {SettledCores} cores" : $"did not settle (last 2 s window {settled.LastCores:F2} cores): the 0-pod idle figures include the join's tail");
         var idleRss = await IdleAsync(context, report, server.Pid, agent.Pid, 0, window, ct);
