@@ -12,6 +12,10 @@ internal static partial class StandbyLog
     [LoggerMessage(EventId = 8402, Level = LogLevel.Debug, Message = "Service proxy: kernel standby table ip {Table} updated ({Frontends} TCP frontends)")]
     public static partial void Updated(ILogger logger, string table, int frontends);
 
+    [LoggerMessage(EventId = 8406, Level = LogLevel.Debug,
+        Message = "Service proxy: kernel table ip {Table}: readiness hints applied as a change of {Lines} lines ({Elements} map elements now)")]
+    public static partial void HintsApplied(ILogger logger, string table, int lines, int elements);
+
     [LoggerMessage(EventId = 8403, Level = LogLevel.Warning,
         Message = "Service proxy: no kernel standby path (nft refused table ip {Table}: {Errors}); Services answer only while this process runs")]
     public static partial void Unavailable(ILogger logger, string table, string errors);

@@ -62,12 +62,18 @@ public sealed class KernelTableTests
                 # shop/cart (cluster)
                 socket wildcard 0 accept
                 ct mark set ct mark or 0x00100000
+                goto pick_0
+              }
+              chain pick_0 {
                 meta l4proto tcp dnat ip to numgen random mod 1 map { 0 : 10.244.0.8 . 9000 }
               }
               chain ep_1 {
                 # shop/edge (external) kernel
                 fib saddr type local ct mark set ct mark or 0x00100000
                 counter
+                goto pick_1
+              }
+              chain pick_1 {
                 meta l4proto tcp dnat ip to numgen random mod 1 map { 0 : 10.244.0.5 . 8443 }
               }
               chain ep_2 {
@@ -75,12 +81,18 @@ public sealed class KernelTableTests
                 ip saddr != 10.244.0.0/16 ct mark set ct mark or 0x00100000
                 fib saddr type local ct mark set ct mark or 0x00100000
                 counter
+                goto pick_2
+              }
+              chain pick_2 {
                 meta l4proto tcp dnat ip to numgen random mod 2 map { 0 : 10.244.0.3 . 8080, 1 : 10.244.0.7 . 8080 }
               }
               chain ep_3 {
                 # shop/web:http (external) kernel
                 ct mark set ct mark or 0x00100000
                 counter
+                goto pick_3
+              }
+              chain pick_3 {
                 meta l4proto tcp dnat ip to numgen random mod 2 map { 0 : 10.244.0.3 . 8080, 1 : 10.244.0.7 . 8080 }
               }
             }
