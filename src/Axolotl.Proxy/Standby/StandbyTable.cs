@@ -20,7 +20,10 @@ namespace Axolotl.Proxy.Standby;
 /// clients. Masqueraded only where kube-proxy masquerades: a client outside the cluster CIDR to a cluster IP, any client
 /// to a node port or load balancer IP under externalTrafficPolicy Cluster, the node's own clients, and a pod reaching
 /// itself through the Service (hairpin); a pod reaching another keeps its address, for the backend and for NetworkPolicy.</para>
-/// Neither serves loopback frontends (no route_localnet: the relay keeps 127.0.0.1 node ports) nor UDP.
+/// UDP frontends are the kernel's in nftables mode only (no standby: the relay keeps them in relay mode); the writer
+/// deletes the conntrack entries that would keep their clients on a departed endpoint (<see cref="UdpEndpoints"/>).
+/// Neither path serves loopback frontends (no route_localnet: the relay keeps 127.0.0.1 node ports), nor the cluster
+/// DNS's own address and port (<paramref name="reserved"/>: the process answers there).
 /// Pure: snapshot in, layout and `nft -f` scripts out.
 /// </summary>
 public static class StandbyTable
@@ -41,6 +44,8 @@ public static class StandbyTable
 
     private const string FrontendsMap = "frontends";
     private const string LocalFrontendsMap = "local_frontends";
+    private const string UdpFrontendsMap = "udp_frontends";
+    private const string UdpLocalFrontendsMap = "udp_local_frontends";
 
     /// <summary>"axolotl_standby_BRIDGE" (one per node: several nodes on a machine each own theirs), hashed when the bridge is not a plain name.</summary>
     public static string TableName(string bridge) =>
@@ -61,28 +66,30 @@ public static class StandbyTable
     /// (failed probe, exited container) gets no new connections, before its EndpointSlice says so, as the relay's picker
     /// skips it. A frontend left with none stays the kernel's, without an element: refused, as the relay refuses it.
     /// </param>
+    /// <param name="reserved">Frontends the process serves itself whatever the Services say (the cluster DNS): never in the table.</param>
     public static string Script(string table, RoutingSnapshot snapshot, ProxyMode mode = ProxyMode.Relay, Ipv4Cidr? clusterCidr = null,
-        Func<IPAddress, bool>? knownNotReady = null) =>
-        Render(Build(table, snapshot, mode, clusterCidr, knownNotReady));
+        Func<IPAddress, bool>? knownNotReady = null, IReadOnlySet<Frontend>? reserved = null) =>
+        Render(Build(table, snapshot, mode, clusterCidr, knownNotReady, reserved));
 
     /// <summary>What <see cref="Script"/> writes, as chains and elements, with its skeleton (see <see cref="TableLayout"/>).</summary>
     public static TableLayout Layout(string table, RoutingSnapshot snapshot, ProxyMode mode = ProxyMode.Relay, Ipv4Cidr? clusterCidr = null,
-        Func<IPAddress, bool>? knownNotReady = null)
+        Func<IPAddress, bool>? knownNotReady = null, IReadOnlySet<Frontend>? reserved = null)
     {
-        var layout = Build(table, snapshot, mode, clusterCidr, knownNotReady);
-        var skeleton = knownNotReady is null ? layout : Build(table, snapshot, mode, clusterCidr, null);
+        var layout = Build(table, snapshot, mode, clusterCidr, knownNotReady, reserved);
+        var skeleton = knownNotReady is null ? layout : Build(table, snapshot, mode, clusterCidr, null, reserved);
         return layout with { Skeleton = Render(skeleton) };
     }
 
-    private static TableLayout Build(string table, RoutingSnapshot snapshot, ProxyMode mode, Ipv4Cidr? clusterCidr, Func<IPAddress, bool>? knownNotReady)
+    private static TableLayout Build(string table, RoutingSnapshot snapshot, ProxyMode mode, Ipv4Cidr? clusterCidr, Func<IPAddress, bool>? knownNotReady,
+        IReadOnlySet<Frontend>? reserved)
     {
-        // One chain per Service port and direction whatever the hints say, so a hint never renumbers a chain.
-        var chains = new Dictionary<(ServicePortName, bool External), TableChain>();
+        // One chain per Service port, protocol and direction whatever the hints say, so a hint never renumbers a chain.
+        var chains = new Dictionary<(ServicePortName, bool External, Transport), TableChain>();
         var elements = new List<MapElement>();
         var hairpins = new SortedSet<uint>();
-        foreach (var entry in Frontends(snapshot, mode))
+        foreach (var entry in Frontends(snapshot, mode, reserved))
         {
-            var key = (entry.Target.Service, entry.Target.IsExternal);
+            var key = (entry.Target.Service, entry.Target.IsExternal, entry.Frontend.Transport);
             if (!chains.TryGetValue(key, out var chain))
             {
                 var usable = entry.Path == TablePath.Kernel && knownNotReady is not null
@@ -96,10 +103,11 @@ public static class StandbyTable
                 continue;
             }
             var element = $"{entry.Frontend.Address} . {Number(entry.Frontend.Port)}";
-            elements.Add(new MapElement(FrontendsMap, element, chain.Index));
+            var udp = entry.Frontend.Transport == Transport.Udp;
+            elements.Add(new MapElement(udp ? UdpFrontendsMap : FrontendsMap, element, chain.Index));
             if (entry.Path == TablePath.Kernel)
             {
-                elements.Add(new MapElement(LocalFrontendsMap, element, chain.Index));
+                elements.Add(new MapElement(udp ? UdpLocalFrontendsMap : LocalFrontendsMap, element, chain.Index));
                 hairpins.UnionWith(chain.Endpoints.Select(e => Ipv4Cidr.ToUInt(e.EndPoint.Address)));
             }
         }
@@ -117,14 +125,22 @@ public static class StandbyTable
         script.Append("table ").Append(Family).Append(' ').Append(table).Append(" {\n");
         Map(script, FrontendsMap, layout.Elements);
         script.Append("  chain prerouting {\n    type nat hook prerouting priority ").Append(PreroutingPriority).Append("; policy accept;\n");
-        script.Append("    ip daddr . tcp dport vmap @").Append(FrontendsMap).Append("\n  }\n");
+        script.Append("    ip daddr . tcp dport vmap @").Append(FrontendsMap).Append('\n');
         if (layout.Mode == ProxyMode.Nftables)
         {
+            script.Append("    ip daddr . udp dport vmap @").Append(UdpFrontendsMap).Append('\n');
+        }
+        script.Append("  }\n");
+        if (layout.Mode == ProxyMode.Nftables)
+        {
+            Map(script, UdpFrontendsMap, layout.Elements);
             // The node's own clients (host processes to a cluster IP or a node address's node port): only kernel frontends,
             // since a standby chain's socket check would see the client's own socket here.
             Map(script, LocalFrontendsMap, layout.Elements);
+            Map(script, UdpLocalFrontendsMap, layout.Elements);
             script.Append("  chain output {\n    type nat hook output priority ").Append(OutputPriority).Append("; policy accept;\n");
-            script.Append("    ip daddr . tcp dport vmap @").Append(LocalFrontendsMap).Append("\n  }\n");
+            script.Append("    ip daddr . tcp dport vmap @").Append(LocalFrontendsMap).Append('\n');
+            script.Append("    ip daddr . udp dport vmap @").Append(UdpLocalFrontendsMap).Append("\n  }\n");
             // nft compares no two packet fields, so "source is the endpoint itself" is a set of (endpoint . endpoint) pairs.
             script.Append("  set hairpin {\n    type ipv4_addr . ipv4_addr\n");
             if (layout.Hairpins.Count > 0)
@@ -172,7 +188,7 @@ public static class StandbyTable
         }
         var table = $"{Family} {after.Table}";
         var script = new StringBuilder();
-        var maps = new[] { FrontendsMap, LocalFrontendsMap };
+        var maps = new[] { FrontendsMap, LocalFrontendsMap, UdpFrontendsMap, UdpLocalFrontendsMap };
         foreach (var map in maps)
         {
             var gone = before.Elements.Where(e => e.Map == map).Select(e => e.Key).Except(after.Elements.Where(e => e.Map == map).Select(e => e.Key)).ToList();
@@ -217,14 +233,14 @@ public static class StandbyTable
     }
 
     /// <summary>The frontends the table serves, in a stable order (so an unchanged snapshot gives the same text).</summary>
-    public static IReadOnlyList<TableFrontend> Frontends(RoutingSnapshot snapshot, ProxyMode mode = ProxyMode.Relay)
+    public static IReadOnlyList<TableFrontend> Frontends(RoutingSnapshot snapshot, ProxyMode mode = ProxyMode.Relay, IReadOnlySet<Frontend>? reserved = null)
     {
         var result = new List<TableFrontend>();
         foreach (var (frontend, target) in snapshot.Frontends)
         {
-            // UDP stays with the relay (and DNS with the process); 127.0.0.1 only ever sees the node's own clients and
-            // would need route_localnet, which kube-proxy's nftables mode does not set either.
-            if (frontend.Transport != Transport.Tcp || frontend.Address.AddressFamily != AddressFamily.InterNetwork || IPAddress.IsLoopback(frontend.Address))
+            // 127.0.0.1 only ever sees the node's own clients and would need route_localnet, which kube-proxy's nftables
+            // mode does not set either; the cluster DNS's address and port are the process's.
+            if (frontend.Address.AddressFamily != AddressFamily.InterNetwork || IPAddress.IsLoopback(frontend.Address) || reserved?.Contains(frontend) == true)
             {
                 continue;
             }
@@ -232,14 +248,21 @@ public static class StandbyTable
             {
                 continue;
             }
+            var path = PathFor(route, mode);
+            // UDP has no standby path: the kernel's in nftables mode, the relay's otherwise (and under sessionAffinity).
+            if (frontend.Transport == Transport.Udp && path != TablePath.Kernel)
+            {
+                continue;
+            }
             var endpoints = route.For(target);
             if (endpoints.Count > 0)
             {
-                result.Add(new TableFrontend(frontend, target, route, endpoints, PathFor(route, mode)));
+                result.Add(new TableFrontend(frontend, target, route, endpoints, path));
             }
         }
         return [.. result
             .OrderBy(f => f.Target.Service.ToString(), StringComparer.Ordinal)
+            .ThenBy(f => f.Frontend.Transport)
             .ThenBy(f => f.Target.Kind)
             .ThenBy(f => Ipv4Cidr.ToUInt(f.Frontend.Address))
             .ThenBy(f => f.Frontend.Port)];
@@ -254,8 +277,31 @@ public static class StandbyTable
         mode == ProxyMode.Nftables && route.AffinityTimeout is null ? TablePath.Kernel : TablePath.Standby;
 
     /// <summary>The frontends this table hands to the kernel outright: the relay need not listen on them.</summary>
-    public static IReadOnlySet<Frontend> KernelFrontends(RoutingSnapshot snapshot, ProxyMode mode) =>
-        Frontends(snapshot, mode).Where(f => f.Path == TablePath.Kernel).Select(f => f.Frontend).ToHashSet();
+    public static IReadOnlySet<Frontend> KernelFrontends(RoutingSnapshot snapshot, ProxyMode mode, IReadOnlySet<Frontend>? reserved = null) =>
+        Frontends(snapshot, mode, reserved).Where(f => f.Path == TablePath.Kernel).Select(f => f.Frontend).ToHashSet();
+
+    /// <summary>
+    /// Each kernel UDP frontend and the endpoint addresses a client's conntrack entry may keep pointing at: the Service
+    /// port's serving endpoints, whatever the traffic policies (a policy change must not cut existing flows, as
+    /// kube-proxy's cleanup), without those the agent knows not ready here (they left the DNAT too). Also the frontends
+    /// with none, so the writer can tell a frontend without endpoints from one that is gone.
+    /// </summary>
+    public static IReadOnlyDictionary<IPEndPoint, IReadOnlySet<IPAddress>> UdpEndpoints(RoutingSnapshot snapshot, ProxyMode mode,
+        Func<IPAddress, bool>? knownNotReady = null, IReadOnlySet<Frontend>? reserved = null)
+    {
+        var result = new Dictionary<IPEndPoint, IReadOnlySet<IPAddress>>();
+        foreach (var entry in Frontends(snapshot, mode, reserved))
+        {
+            if (entry.Frontend.Transport == Transport.Udp && entry.Path == TablePath.Kernel)
+            {
+                result[new IPEndPoint(entry.Frontend.Address, entry.Frontend.Port)] = entry.Route.All
+                    .Where(e => e.Serving && knownNotReady?.Invoke(e.EndPoint.Address) != true)
+                    .Select(e => e.EndPoint.Address)
+                    .ToHashSet();
+            }
+        }
+        return result;
+    }
 
     /// <summary>
     /// One Service port's chain for internal (cluster IP) or external (node port, load balancer) traffic, ending in its
@@ -303,7 +349,8 @@ public static class StandbyTable
     private static string Pick(TableChain chain)
     {
         var map = string.Join(", ", chain.Endpoints.Select((e, i) => $"{Number(i)} : {e.EndPoint.Address} . {Number(e.EndPoint.Port)}"));
-        return $"meta l4proto tcp dnat ip to numgen random mod {Number(chain.Endpoints.Count)} map {{ {map} }}";
+        var protocol = chain.Entry.Frontend.Transport == Transport.Udp ? "udp" : "tcp";
+        return $"meta l4proto {protocol} dnat ip to numgen random mod {Number(chain.Endpoints.Count)} map {{ {map} }}";
     }
 
     private static string Hairpin(uint ip) => $"{Ipv4Cidr.Format(ip)} . {Ipv4Cidr.Format(ip)}";

@@ -1,7 +1,9 @@
 using System.ComponentModel;
 using Axolotl.Api.Net;
 using Axolotl.Hosting.HostTools;
+using System.Net;
 using Axolotl.Proxy.Balancing;
+using Axolotl.Proxy.Conntrack;
 using Axolotl.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +16,8 @@ namespace Axolotl.Proxy.Standby;
 /// (<see cref="StandbyTable.Changes"/>: a few lines instead of every chain, so a hint reaches the kernel sooner).
 /// A host without nft, or whose kernel refuses the table, gets one warning and the relay alone, as before (in
 /// nftables mode the relay then listens on every frontend: <see cref="KernelFrontends"/> is empty).
+/// In nftables mode, after each write, the UDP conntrack entries that would keep a client on an endpoint its Service
+/// no longer has are deleted (<see cref="Conntrack"/>, <see cref="StaleUdpFlows"/>), as kube-proxy does.
 /// The table is never removed here: it is what serves the Services while this process is gone, so the
 /// host cleanup removes it with the node's other objects (ADR 0015, ADR 0026). Called from one loop at a time.
 /// </summary>
@@ -22,6 +26,8 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
     private readonly Func<string, CancellationToken, Task<(int ExitCode, string Errors)>> _apply = apply ?? ApplyWithNftAsync;
     private string? _installed;
     private TableLayout? _layout;
+    private IReadOnlyDictionary<IPEndPoint, IReadOnlySet<IPAddress>>? _cleaned;
+    private bool _warnedConntrack;
     private IReadOnlySet<Frontend> _kernel = new HashSet<Frontend>();
     private bool _warned;
 
@@ -35,6 +41,15 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
 
     /// <summary>The node agent's readiness hints: in nftables mode a kernel frontend's endpoint known not ready here leaves its DNAT map at the next write.</summary>
     public ILocalEndpointReadiness? LocalReadiness { get; init; }
+
+    /// <summary>Frontends the process serves itself (the cluster DNS's address and port): never in the table.</summary>
+    public IReadOnlySet<Frontend>? Reserved { get; init; }
+
+    /// <summary>The node's conntrack table, for the UDP entries of departed endpoints (nftables mode; the proxy always sets it there).</summary>
+    public IConntrack? Conntrack { get; init; }
+
+    /// <summary>UDP conntrack entries deleted so far (stale ones: their endpoint left the Service).</summary>
+    public int DeletedUdpFlows { get; private set; }
 
     /// <summary>The script the kernel has now, or null before the first success (or after a failure).</summary>
     public string? Installed => _installed;
@@ -51,10 +66,13 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
     /// <summary>Writes the table for <paramref name="snapshot"/> unless the kernel already has it; false when nft failed.</summary>
     public async Task<bool> WriteAsync(RoutingSnapshot snapshot, CancellationToken ct)
     {
-        var layout = StandbyTable.Layout(Table, snapshot, Mode, ClusterCidr, LocalReadiness is { } hints ? hints.IsKnownNotReady : null);
+        Func<IPAddress, bool>? hints = LocalReadiness is { } board ? board.IsKnownNotReady : null;
+        var layout = StandbyTable.Layout(Table, snapshot, Mode, ClusterCidr, hints, Reserved);
         var script = StandbyTable.Render(layout);
         if (script == _installed)
         {
+            // A cleanup that failed before is tried again at each wake-up.
+            await CleanUdpFlowsAsync(snapshot, hints, ct);
             return true;
         }
         if (_layout is { } before && before.Skeleton == layout.Skeleton)
@@ -66,6 +84,7 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
                 _installed = script;
                 _layout = layout;
                 IncrementalWrites++;
+                await CleanUdpFlowsAsync(snapshot, hints, ct);
                 if (logger.IsEnabled(LogLevel.Debug))
                 {
                     var lines = changes.Count(c => c == '\n');
@@ -81,6 +100,7 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
             // What the kernel has now is unknown: the relay serves every frontend until a write succeeds.
             _installed = null;
             _layout = null;
+            _cleaned = null;
             Volatile.Write(ref _kernel, new HashSet<Frontend>());
             if (!_warned)
             {
@@ -100,10 +120,10 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
         _installed = script;
         _layout = layout;
         FullWrites++;
-        Volatile.Write(ref _kernel, StandbyTable.KernelFrontends(snapshot, Mode));
+        Volatile.Write(ref _kernel, StandbyTable.KernelFrontends(snapshot, Mode, Reserved));
         if (first || logger.IsEnabled(LogLevel.Debug))
         {
-            var frontends = StandbyTable.Frontends(snapshot, Mode).Count;
+            var frontends = StandbyTable.Frontends(snapshot, Mode, Reserved).Count;
             if (first && Mode == ProxyMode.Nftables)
             {
                 StandbyLog.KernelInstalled(logger, Table, _kernel.Count, frontends - _kernel.Count);
@@ -117,7 +137,55 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
                 StandbyLog.Updated(logger, Table, frontends);
             }
         }
+        await CleanUdpFlowsAsync(snapshot, hints, ct);
         return true;
+    }
+
+    /// <summary>
+    /// After the table took an endpoint out of a UDP frontend (or the frontend out of the table), the conntrack entries that
+    /// still send its clients there go (<see cref="StaleUdpFlows"/>): their next datagram is a new entry, DNATed by the table
+    /// just written. Level-triggered on the frontends' endpoint sets: runs when they differ from the last cleaned ones
+    /// (and at the first write, which also takes the entries of flows the relay served before), not on every write.
+    /// </summary>
+    private async Task CleanUdpFlowsAsync(RoutingSnapshot snapshot, Func<IPAddress, bool>? hints, CancellationToken ct)
+    {
+        if (Conntrack is null || Mode != ProxyMode.Nftables || _installed is null)
+        {
+            return;
+        }
+        var endpoints = StandbyTable.UdpEndpoints(snapshot, Mode, hints, Reserved);
+        if (_cleaned is { } cleaned && cleaned.Count == endpoints.Count &&
+            cleaned.All(p => endpoints.TryGetValue(p.Key, out var now) && now.SetEquals(p.Value)))
+        {
+            return;
+        }
+        var gone = (_cleaned?.Keys ?? []).Where(f => !endpoints.ContainsKey(f)).ToHashSet();
+        if (endpoints.Count == 0 && gone.Count == 0)
+        {
+            // No UDP frontend now or before: nothing to look for (the usual TCP-only node never lists the table).
+            _cleaned = endpoints;
+            return;
+        }
+        try
+        {
+            var stale = StaleUdpFlows.Select(await Conntrack.ListUdpAsync(ct), endpoints, gone);
+            var deleted = await Conntrack.DeleteAsync(stale, ct);
+            DeletedUdpFlows += deleted;
+            _cleaned = endpoints;
+            if (deleted > 0)
+            {
+                StandbyLog.UdpFlowsDeleted(logger, Table, deleted);
+            }
+        }
+        catch (Exception e) when (e is Win32Exception or IOException or InvalidDataException)
+        {
+            // Kept as not cleaned: the next wake-up tries again.
+            if (!_warnedConntrack)
+            {
+                _warnedConntrack = true;
+                StandbyLog.ConntrackUnavailable(logger, Table, e.Message);
+            }
+        }
     }
 
     private async Task<(int ExitCode, string Errors)> ApplyAsync(string script, CancellationToken ct)
