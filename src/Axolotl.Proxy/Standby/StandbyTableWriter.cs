@@ -11,7 +11,8 @@ namespace Axolotl.Proxy.Standby;
 
 /// <summary>
 /// Keeps the node's service table (<see cref="StandbyTable"/>) in step with the proxy's routing snapshots: the
-/// script is rebuilt for each snapshot and handed to `nft -f` only when its text changed, as one transaction: the whole
+/// script is rebuilt for each snapshot and handed to nft (<see cref="LibNftables"/> in process, else `nft -f`) only when
+/// its text changed, as one transaction: the whole
 /// table when the snapshot changed it, only the changed elements and pick chains when the agent's readiness hints did
 /// (<see cref="StandbyTable.Changes"/>: a few lines instead of every chain, so a hint reaches the kernel sooner).
 /// A host without nft, or whose kernel refuses the table, gets one warning and the relay alone, as before (in
@@ -23,7 +24,7 @@ namespace Axolotl.Proxy.Standby;
 /// </summary>
 public sealed class StandbyTableWriter(string table, ILogger logger, Func<string, CancellationToken, Task<(int ExitCode, string Errors)>>? apply = null)
 {
-    private readonly Func<string, CancellationToken, Task<(int ExitCode, string Errors)>> _apply = apply ?? ApplyWithNftAsync;
+    private readonly Func<string, CancellationToken, Task<(int ExitCode, string Errors)>> _apply = apply ?? InProcessOrNft();
     private string? _installed;
     private TableLayout? _layout;
     private IReadOnlyDictionary<IPEndPoint, IReadOnlySet<IPAddress>>? _cleaned;
@@ -198,6 +199,16 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
         {
             return (-1, e.Message);
         }
+    }
+
+    /// <summary>
+    /// libnftables in process when the node has it (no process per write: what makes a hint's change cost well under a
+    /// millisecond), else `nft -f`. The context is made at the first write, on the table loop, in the process's namespace.
+    /// </summary>
+    private static Func<string, CancellationToken, Task<(int ExitCode, string Errors)>> InProcessOrNft()
+    {
+        var library = new Lazy<LibNftables?>(LibNftables.TryCreate, LazyThreadSafetyMode.ExecutionAndPublication);
+        return (script, ct) => library.Value is { } nft ? Task.FromResult(nft.Run(script)) : ApplyWithNftAsync(script, ct);
     }
 
     private static Task<(int ExitCode, string Errors)> ApplyWithNftAsync(string script, CancellationToken ct) => IpCommand.FeedAsync("nft", ["-f", "-"], [script], ct);

@@ -7,7 +7,7 @@ using static Axolotl.Proxy.Tests.Standby.StandbySnapshots;
 
 namespace Axolotl.Proxy.Tests.Standby;
 
-/// <summary>A hint's small transaction leaves the kernel with exactly the table a whole write with the hint would (ADR 0030), in a network namespace.</summary>
+/// <summary>A hint's small transaction leaves the kernel with exactly the table a whole write with the hint would (ADR 0030), through nft and through libnftables, in a network namespace.</summary>
 [Collection(StandbyNamespace.Collection)]
 public sealed class KernelTableChangesKernelTests
 {
@@ -32,6 +32,32 @@ public sealed class KernelTableChangesKernelTests
         Assert.Equal(whole, changed);
         Assert.DoesNotContain("10.96.0.40 . 53", changed, StringComparison.Ordinal);
         Assert.Equal(await ListAfterAsync(node, table, StandbyTable.Render(ready)), back);
+    }
+
+    [RootFact]
+    public async Task Libnftables_in_process_applies_the_same_transactions_and_reports_a_refused_one()
+    {
+        await using var node = await StandbyNamespace.CreateAsync();
+        var table = StandbyTable.TableName("axlkctest");
+        var snapshot = Build(
+            ("10.96.0.20:80", Transport.Tcp, FrontendKind.ClusterIP, Route("shop", "web", "", externalLocal: false, Ready("10.253.0.3", 8080), Ready("10.253.0.7", 8080))));
+        var ready = StandbyTable.Layout(table, snapshot, ProxyMode.Nftables);
+        var hinted = StandbyTable.Layout(table, snapshot, ProxyMode.Nftables, null, a => a.Equals(IPAddress.Parse("10.253.0.7")));
+        var whole = await ListAfterAsync(node, table, StandbyTable.Render(hinted));
+        await node.NftAsync($"delete table ip {table}");
+
+        // The context belongs to the namespace of the thread that makes it.
+        var (results, refused) = await node.RunInsideAsync(() =>
+        {
+            var nft = LibNftables.TryCreate() ?? throw new InvalidOperationException("libnftables is not on this machine");
+            var results = new[] { nft.Run(StandbyTable.Render(ready)), nft.Run(StandbyTable.Changes(ready, hinted)) };
+            return Task.FromResult((results, nft.Run($"delete element ip {table} hairpin {{ 10.253.0.99 . 10.253.0.99 }}\n")));
+        });
+
+        Assert.All(results, r => Assert.Equal((0, ""), r));
+        Assert.Equal(whole, await ListAfterAsync(node, table));
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("hairpin", refused.Errors, StringComparison.Ordinal);
     }
 
     private static async Task<string> ListAfterAsync(StandbyNamespace node, string table, params string[] scripts)
