@@ -110,7 +110,9 @@ public sealed partial class KernelProxyModeTests(KernelProxyServerFixture fx) : 
     public async Task The_kernel_serves_a_udp_cluster_ip_and_a_replaced_endpoint_takes_over_the_same_client_socket_at_once()
     {
         var ns = await fx.NewNamespaceAsync("kernel-udp");
-        await ApplyAsync(fx, UdpEchoPod(ns, "udp-a") + """
+        // udp-b starts outside the Service (another label), so it has an address of its own when it replaces udp-a
+        // (a pod made after udp-a's deletion may get udp-a's freed address back, and nothing would tell the two apart).
+        await ApplyAsync(fx, UdpEchoPod(ns, "udp-a") + "---\n" + UdpEchoPod(ns, "udp-b", "udp-waiting") + """
             ---
             apiVersion: v1
             kind: Service
@@ -123,10 +125,12 @@ public sealed partial class KernelProxyModeTests(KernelProxyServerFixture fx) : 
               - {name: echo, port: 53, protocol: UDP, targetPort: echo}
 
             """.Replace("NS", ns, StringComparison.Ordinal));
-        await UntilReadyAsync(fx, ns, "udp-a");
+        await UntilReadyAsync(fx, ns, "udp-a", "udp-b");
         var clusterIp = IPAddress.Parse(await JsonPathAsync(fx, ns, "service/echo", "{.spec.clusterIP}"));
         var table = $"axolotl_standby_{fx.Server.Bridge}";
         var ipA = await JsonPathAsync(fx, ns, "pod/udp-a", "{.status.podIP}");
+        var ipB = await JsonPathAsync(fx, ns, "pod/udp-b", "{.status.podIP}");
+        Assert.NotEqual(ipA, ipB);
         await Eventually.UntilAsync(() => NftAsync(table), t => UdpLocalFrontends(t).Contains($"{clusterIp} . 53", StringComparison.Ordinal) && t.Contains($"{ipA} . 5353", StringComparison.Ordinal),
             "the UDP cluster IP in the kernel table", Slow);
         await Eventually.UntilAsync(() => UdpListenersAsync(), l => !l.Contains($"{clusterIp}:53", StringComparison.Ordinal), "the relay not listening on the UDP cluster IP", Slow);
@@ -152,9 +156,7 @@ public sealed partial class KernelProxyModeTests(KernelProxyServerFixture fx) : 
             }
         });
         await fx.Kubectl.OkAsync("delete", "pod", "udp-a", "-n", ns, "--wait=false");
-        await ApplyAsync(fx, UdpEchoPod(ns, "udp-b"));
-        await UntilReadyAsync(fx, ns, "udp-b");
-        var ipB = await JsonPathAsync(fx, ns, "pod/udp-b", "{.status.podIP}");
+        await fx.Kubectl.OkAsync("label", "pod", "udp-b", "-n", ns, "app=udp-echo", "--overwrite");
         await Eventually.UntilAsync(() => NftAsync(table), t => t.Contains($"{ipB} . 5353", StringComparison.Ordinal) && !t.Contains($"{ipA} . 5353", StringComparison.Ordinal),
             "udp-b, and only it, in the kernel table", Slow);
         await keepSending.CancelAsync();
@@ -164,6 +166,8 @@ public sealed partial class KernelProxyModeTests(KernelProxyServerFixture fx) : 
         var answer = await Eventually.UntilAsync(() => AskAsync(client, frontend, "two"), a => a is { Answer: "udp-b:two" }, "udp-b's answer to the same client socket",
             TimeSpan.FromSeconds(10));
         Assert.Equal(frontend, answer!.Value.From);
+        // ... because the proxy deleted the entry that pointed at udp-a (event 8407), not because it idled out.
+        Assert.Contains("UDP conntrack entries that kept clients on an endpoint their Service no longer has", fx.Server.Log, StringComparison.Ordinal);
 
         // The cluster DNS (the process, on the pod gateway) still answers the pods in this mode.
         var resolved = await fx.Kubectl.OkAsync("exec", "udp-b", "-n", ns, "--", "python3", "-c", $"import socket; print(socket.gethostbyname('echo.{ns}.svc.cluster.local'))");
@@ -194,14 +198,14 @@ public sealed partial class KernelProxyModeTests(KernelProxyServerFixture fx) : 
         }
     }
 
-    /// <summary>A UDP echo pod (app=udp-echo): answers each datagram on 5353 with "POD:" and the datagram.</summary>
-    private static string UdpEchoPod(string ns, string name) => $$"""
+    /// <summary>A UDP echo pod (app=APP, udp-echo unless told): answers each datagram on 5353 with "POD:" and the datagram.</summary>
+    private static string UdpEchoPod(string ns, string name, string app = "udp-echo") => $$"""
         apiVersion: v1
         kind: Pod
         metadata:
           name: {{name}}
           namespace: {{ns}}
-          labels: {app: udp-echo}
+          labels: {app: {{app}} }
         spec:
           terminationGracePeriodSeconds: 1
           containers:
