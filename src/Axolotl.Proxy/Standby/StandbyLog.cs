@@ -21,7 +21,7 @@ internal static partial class StandbyLog
     public static partial void UdpFlowsDeleted(ILogger logger, string table, int flows);
 
     [LoggerMessage(EventId = 8408, Level = LogLevel.Warning,
-        Message = "Service proxy: kernel table ip {Table}: cannot clean UDP conntrack entries ({Error}); a UDP client may keep sending to a departed endpoint until its entry idles out (retried at each change)")]
+        Message = "Service proxy: kernel table ip {Table}: cannot delete stale UDP conntrack entries over ctnetlink ({Error}); UDP Services go back to the relay (which forgets a flow when its endpoint goes), TCP stays in the kernel")]
     public static partial void ConntrackUnavailable(ILogger logger, string table, string error);
 
     [LoggerMessage(EventId = 8403, Level = LogLevel.Warning,

@@ -23,7 +23,7 @@ namespace Axolotl.Proxy.Standby;
 /// UDP frontends are the kernel's in nftables mode only (no standby: the relay keeps them in relay mode); the writer
 /// deletes the conntrack entries that would keep their clients on a departed endpoint (<see cref="UdpEndpoints"/>).
 /// Neither path serves loopback frontends (no route_localnet: the relay keeps 127.0.0.1 node ports), nor the cluster
-/// DNS's own address and port (<paramref name="reserved"/>: the process answers there).
+/// DNS's own address and port (the `reserved` frontends: the process answers there).
 /// Pure: snapshot in, layout and `nft -f` scripts out.
 /// </summary>
 public static class StandbyTable

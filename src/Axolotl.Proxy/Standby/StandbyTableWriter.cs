@@ -1,7 +1,7 @@
 using System.ComponentModel;
+using System.Net;
 using Axolotl.Api.Net;
 using Axolotl.Hosting.HostTools;
-using System.Net;
 using Axolotl.Proxy.Balancing;
 using Axolotl.Proxy.Conntrack;
 using Axolotl.Proxy.Routing;
@@ -12,9 +12,9 @@ namespace Axolotl.Proxy.Standby;
 /// <summary>
 /// Keeps the node's service table (<see cref="StandbyTable"/>) in step with the proxy's routing snapshots: the
 /// script is rebuilt for each snapshot and handed to nft (<see cref="LibNftables"/> in process, else `nft -f`) only when
-/// its text changed, as one transaction: the whole
-/// table when the snapshot changed it, only the changed elements and pick chains when the agent's readiness hints did
-/// (<see cref="StandbyTable.Changes"/>: a few lines instead of every chain, so a hint reaches the kernel sooner).
+/// its text changed, as one transaction: the whole table when the snapshot changed it, only the changed elements and
+/// pick chains when the agent's readiness hints did (<see cref="StandbyTable.Changes"/>: a few lines instead of every
+/// chain, so a hint reaches the kernel sooner).
 /// A host without nft, or whose kernel refuses the table, gets one warning and the relay alone, as before (in
 /// nftables mode the relay then listens on every frontend: <see cref="KernelFrontends"/> is empty).
 /// In nftables mode, after each write, the UDP conntrack entries that would keep a client on an endpoint its Service
@@ -28,7 +28,7 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
     private string? _installed;
     private TableLayout? _layout;
     private IReadOnlyDictionary<IPEndPoint, IReadOnlySet<IPAddress>>? _cleaned;
-    private bool _warnedConntrack;
+    private bool _udpToRelay;
     private IReadOnlySet<Frontend> _kernel = new HashSet<Frontend>();
     private bool _warned;
 
@@ -46,8 +46,14 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
     /// <summary>Frontends the process serves itself (the cluster DNS's address and port): never in the table.</summary>
     public IReadOnlySet<Frontend>? Reserved { get; init; }
 
-    /// <summary>The node's conntrack table, for the UDP entries of departed endpoints (nftables mode; the proxy always sets it there).</summary>
+    /// <summary>
+    /// The node's conntrack table, for the UDP entries of departed endpoints. UDP frontends are the kernel's only with it
+    /// (nftables mode; the proxy always sets it there) and only while it works: a failing ctnetlink sends UDP back to the relay.
+    /// </summary>
     public IConntrack? Conntrack { get; init; }
+
+    /// <summary>Whether the table takes UDP frontends now (see <see cref="Conntrack"/>).</summary>
+    public bool UdpInKernel => Mode == ProxyMode.Nftables && Conntrack is not null && !_udpToRelay;
 
     /// <summary>UDP conntrack entries deleted so far (stale ones: their endpoint left the Service).</summary>
     public int DeletedUdpFlows { get; private set; }
@@ -64,16 +70,38 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
     /// <inheritdoc cref="FullWrites"/>
     public int IncrementalWrites { get; private set; }
 
-    /// <summary>Writes the table for <paramref name="snapshot"/> unless the kernel already has it; false when nft failed.</summary>
+    /// <summary>
+    /// Writes the table for <paramref name="snapshot"/> unless the kernel already has it, then deletes the UDP conntrack
+    /// entries it made stale; false when nft failed.
+    /// </summary>
     public async Task<bool> WriteAsync(RoutingSnapshot snapshot, CancellationToken ct)
     {
+        if (!await WriteTableAsync(snapshot, ct))
+        {
+            return false;
+        }
+        if (await CleanUdpFlowsAsync(snapshot, ct))
+        {
+            return true;
+        }
+        // ctnetlink failed: serving UDP without removing stale entries would strand clients on gone pods, so the relay takes UDP back.
+        return await WriteTableAsync(snapshot, ct);
+    }
+
+    /// <summary>Frontends the table must not take: the reserved ones, and every UDP one while UDP is the relay's.</summary>
+    private IReadOnlySet<Frontend>? Excluded(RoutingSnapshot snapshot) =>
+        UdpInKernel || Mode != ProxyMode.Nftables
+            ? Reserved
+            : new HashSet<Frontend>([.. Reserved ?? new HashSet<Frontend>(), .. snapshot.Frontends.Keys.Where(f => f.Transport == Transport.Udp)]);
+
+    private async Task<bool> WriteTableAsync(RoutingSnapshot snapshot, CancellationToken ct)
+    {
         Func<IPAddress, bool>? hints = LocalReadiness is { } board ? board.IsKnownNotReady : null;
-        var layout = StandbyTable.Layout(Table, snapshot, Mode, ClusterCidr, hints, Reserved);
+        var excluded = Excluded(snapshot);
+        var layout = StandbyTable.Layout(Table, snapshot, Mode, ClusterCidr, hints, excluded);
         var script = StandbyTable.Render(layout);
         if (script == _installed)
         {
-            // A cleanup that failed before is tried again at each wake-up.
-            await CleanUdpFlowsAsync(snapshot, hints, ct);
             return true;
         }
         if (_layout is { } before && before.Skeleton == layout.Skeleton)
@@ -85,7 +113,6 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
                 _installed = script;
                 _layout = layout;
                 IncrementalWrites++;
-                await CleanUdpFlowsAsync(snapshot, hints, ct);
                 if (logger.IsEnabled(LogLevel.Debug))
                 {
                     var lines = changes.Count(c => c == '\n');
@@ -121,10 +148,10 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
         _installed = script;
         _layout = layout;
         FullWrites++;
-        Volatile.Write(ref _kernel, StandbyTable.KernelFrontends(snapshot, Mode, Reserved));
+        Volatile.Write(ref _kernel, StandbyTable.KernelFrontends(snapshot, Mode, excluded));
         if (first || logger.IsEnabled(LogLevel.Debug))
         {
-            var frontends = StandbyTable.Frontends(snapshot, Mode, Reserved).Count;
+            var frontends = StandbyTable.Frontends(snapshot, Mode, excluded).Count;
             if (first && Mode == ProxyMode.Nftables)
             {
                 StandbyLog.KernelInstalled(logger, Table, _kernel.Count, frontends - _kernel.Count);
@@ -138,7 +165,6 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
                 StandbyLog.Updated(logger, Table, frontends);
             }
         }
-        await CleanUdpFlowsAsync(snapshot, hints, ct);
         return true;
     }
 
@@ -148,24 +174,26 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
     /// just written. Level-triggered on the frontends' endpoint sets: runs when they differ from the last cleaned ones
     /// (and at the first write, which also takes the entries of flows the relay served before), not on every write.
     /// </summary>
-    private async Task CleanUdpFlowsAsync(RoutingSnapshot snapshot, Func<IPAddress, bool>? hints, CancellationToken ct)
+    /// <returns>False when ctnetlink failed (UDP is then the relay's from the next write on).</returns>
+    private async Task<bool> CleanUdpFlowsAsync(RoutingSnapshot snapshot, CancellationToken ct)
     {
-        if (Conntrack is null || Mode != ProxyMode.Nftables || _installed is null)
+        if (Conntrack is null || !UdpInKernel || _installed is null)
         {
-            return;
+            return true;
         }
+        var hints = LocalReadiness is { } board ? board.IsKnownNotReady : (Func<IPAddress, bool>?)null;
         var endpoints = StandbyTable.UdpEndpoints(snapshot, Mode, hints, Reserved);
         if (_cleaned is { } cleaned && cleaned.Count == endpoints.Count &&
             cleaned.All(p => endpoints.TryGetValue(p.Key, out var now) && now.SetEquals(p.Value)))
         {
-            return;
+            return true;
         }
         var gone = (_cleaned?.Keys ?? []).Where(f => !endpoints.ContainsKey(f)).ToHashSet();
         if (endpoints.Count == 0 && gone.Count == 0)
         {
             // No UDP frontend now or before: nothing to look for (the usual TCP-only node never lists the table).
             _cleaned = endpoints;
-            return;
+            return true;
         }
         try
         {
@@ -177,15 +205,13 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
             {
                 StandbyLog.UdpFlowsDeleted(logger, Table, deleted);
             }
+            return true;
         }
         catch (Exception e) when (e is Win32Exception or IOException or InvalidDataException)
         {
-            // Kept as not cleaned: the next wake-up tries again.
-            if (!_warnedConntrack)
-            {
-                _warnedConntrack = true;
-                StandbyLog.ConntrackUnavailable(logger, Table, e.Message);
-            }
+            _udpToRelay = true;
+            StandbyLog.ConntrackUnavailable(logger, Table, e.Message);
+            return false;
         }
     }
 

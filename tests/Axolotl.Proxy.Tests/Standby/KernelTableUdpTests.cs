@@ -134,4 +134,37 @@ public sealed class KernelTableUdpTests
 
         Assert.Equal(0, conntrack.Lists);
     }
+
+    private sealed class BrokenConntrack : IConntrack
+    {
+        public Task<IReadOnlyList<ConntrackFlow>> ListUdpAsync(CancellationToken ct) =>
+            throw new System.ComponentModel.Win32Exception(93, "Protocol not supported");
+
+        public Task<int> DeleteAsync(IReadOnlyList<ConntrackFlow> flows, CancellationToken ct) => Task.FromResult(0);
+    }
+
+    [Fact]
+    public async Task When_ctnetlink_fails_udp_goes_back_to_the_relay_at_once_and_tcp_stays_in_the_kernel()
+    {
+        var applied = new List<string>();
+        using var logs = new Axolotl.Testing.CapturingLoggerProvider();
+        var writer = new StandbyTableWriter("t", logs.CreateLogger("proxy"), (script, _) =>
+        {
+            applied.Add(script);
+            return Task.FromResult((0, ""));
+        })
+        { Mode = ProxyMode.Nftables, Conntrack = new BrokenConntrack() };
+        var snapshot = Build(
+            ("10.96.0.53:53", Transport.Udp, FrontendKind.ClusterIP, Route("shop", "names", "dns", externalLocal: false, Ready("10.244.0.4", 5353))),
+            ("10.96.0.20:80", Transport.Tcp, FrontendKind.ClusterIP, Route("shop", "web", "", externalLocal: false, Ready("10.244.0.3", 8080))));
+
+        Assert.True(await writer.WriteAsync(snapshot, CancellationToken.None));
+
+        Assert.Equal(2, applied.Count);
+        Assert.Contains("10.96.0.53 . 53", applied[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("10.96.0.53 . 53", applied[1], StringComparison.Ordinal);
+        Assert.False(writer.UdpInKernel);
+        Assert.Equal([new Frontend(IPAddress.Parse("10.96.0.20"), 80)], writer.KernelFrontends);
+        Assert.Contains(logs.Entries, e => e.Message.Contains("UDP Services go back to the relay", StringComparison.Ordinal));
+    }
 }
