@@ -9,6 +9,7 @@ using Axolotl.Client;
 using Axolotl.Client.Informers;
 using Axolotl.Hosting;
 using Axolotl.Proxy.Balancing;
+using Axolotl.Proxy.Conntrack;
 using Axolotl.Proxy.Diagnostics;
 using Axolotl.Proxy.Dns;
 using Axolotl.Proxy.Forwarding;
@@ -106,6 +107,12 @@ public sealed class ServiceProxy : IAsyncDisposable
                 ClusterCidr = options.ClusterCidr is { } pods ? Ipv4Cidr.Parse(pods) : null,
                 // The relay's picker skips the agent's not-ready pods at once; in nftables mode the kernel's DNAT maps must too.
                 LocalReadiness = options.Mode == ProxyMode.Nftables ? options.LocalReadiness : null,
+                // The cluster DNS answers on its own address and port (TCP and UDP): the table must not DNAT them away.
+                Reserved = options.DnsAddresses
+                    .SelectMany(a => new[] { new Frontend(a, options.DnsPort, Transport.Tcp), new Frontend(a, options.DnsPort, Transport.Udp) })
+                    .ToHashSet(),
+                // UDP frontends are the kernel's in nftables mode: a departed endpoint's conntrack entries must go (in process, ctnetlink).
+                Conntrack = options.Mode == ProxyMode.Nftables ? new NetlinkConntrack() : null,
             }
             : null;
         if (options.Mode == ProxyMode.Nftables && _standby is null)

@@ -1,7 +1,7 @@
 namespace Axolotl.Proxy.Standby;
 
 /// <summary>
-/// How a node serves its Services' TCP frontends (`--proxy-mode`, as kube-proxy's `--proxy-mode`; ADR 0030).
+/// How a node serves its Services' frontends (`--proxy-mode`, as kube-proxy's `--proxy-mode`; ADR 0030).
 /// </summary>
 public enum ProxyMode
 {
@@ -12,8 +12,9 @@ public enum ProxyMode
     Relay,
 
     /// <summary>
-    /// The kernel DNATs every eligible TCP connection (nftables with conntrack, as kube-proxy's nftables mode): throughput
-    /// near direct, no replay. UDP, sessionAffinity ClientIP and 127.0.0.1 node ports stay on the relay.
+    /// The kernel DNATs every eligible TCP connection and UDP flow (nftables with conntrack, as kube-proxy's nftables mode;
+    /// a departed UDP endpoint's conntrack entries are deleted): throughput near direct, no replay. sessionAffinity
+    /// ClientIP, 127.0.0.1 node ports and the cluster DNS stay with the process.
     /// </summary>
     Nftables,
 }

@@ -12,12 +12,24 @@ internal static partial class StandbyLog
     [LoggerMessage(EventId = 8402, Level = LogLevel.Debug, Message = "Service proxy: kernel standby table ip {Table} updated ({Frontends} TCP frontends)")]
     public static partial void Updated(ILogger logger, string table, int frontends);
 
+    [LoggerMessage(EventId = 8406, Level = LogLevel.Debug,
+        Message = "Service proxy: kernel table ip {Table}: readiness hints applied as a change of {Lines} lines ({Elements} map elements now)")]
+    public static partial void HintsApplied(ILogger logger, string table, int lines, int elements);
+
+    [LoggerMessage(EventId = 8407, Level = LogLevel.Information,
+        Message = "Service proxy: kernel table ip {Table}: deleted {Flows} UDP conntrack entries that kept clients on an endpoint their Service no longer has")]
+    public static partial void UdpFlowsDeleted(ILogger logger, string table, int flows);
+
+    [LoggerMessage(EventId = 8408, Level = LogLevel.Warning,
+        Message = "Service proxy: kernel table ip {Table}: cannot delete stale UDP conntrack entries over ctnetlink ({Error}); UDP Services go back to the relay (which forgets a flow when its endpoint goes), TCP stays in the kernel")]
+    public static partial void ConntrackUnavailable(ILogger logger, string table, string error);
+
     [LoggerMessage(EventId = 8403, Level = LogLevel.Warning,
         Message = "Service proxy: no kernel standby path (nft refused table ip {Table}: {Errors}); Services answer only while this process runs")]
     public static partial void Unavailable(ILogger logger, string table, string errors);
 
     [LoggerMessage(EventId = 8404, Level = LogLevel.Information,
-        Message = "Service proxy (--proxy-mode nftables): table ip {Table} installed: the kernel DNATs {Kernel} TCP frontends (no replay of a connection whose pod dies before answering); {Standby} TCP frontends of Services with sessionAffinity ClientIP stay on the relay (standby rule behind it), as do UDP and 127.0.0.1 node ports")]
+        Message = "Service proxy (--proxy-mode nftables): table ip {Table} installed: the kernel DNATs {Kernel} TCP and UDP frontends (no replay of a connection whose pod dies before answering); {Standby} frontends of Services with sessionAffinity ClientIP stay on the relay (TCP with the standby rule behind it), as do 127.0.0.1 node ports and the cluster DNS")]
     public static partial void KernelInstalled(ILogger logger, string table, int kernel, int standby);
 
     [LoggerMessage(EventId = 8405, Level = LogLevel.Warning,

@@ -8,8 +8,8 @@ using Axolotl.Proxy.Routing;
 namespace Axolotl.Proxy.Standby;
 
 /// <summary>
-/// The node's nftables table for its Services' TCP frontends, in one of two ways per frontend (<see cref="TablePath"/>).
-/// <para>Standby (ADR 0026; every frontend in `--proxy-mode relay`): a new connection is DNATed to one of the
+/// The node's nftables table for its Services' frontends, in one of two ways per frontend (<see cref="TablePath"/>).
+/// <para>Standby (ADR 0026; every TCP frontend in `--proxy-mode relay`): a new connection is DNATed to one of the
 /// endpoints only when no socket bound to the frontend's address would take it, that is while the relay is not
 /// listening (the process is dead, stopping or restarting). While the relay listens, the `socket` lookup in prerouting
 /// finds its listener and the packet is left to it, so replay, readiness draining and session affinity work as before.
@@ -20,8 +20,11 @@ namespace Axolotl.Proxy.Standby;
 /// clients. Masqueraded only where kube-proxy masquerades: a client outside the cluster CIDR to a cluster IP, any client
 /// to a node port or load balancer IP under externalTrafficPolicy Cluster, the node's own clients, and a pod reaching
 /// itself through the Service (hairpin); a pod reaching another keeps its address, for the backend and for NetworkPolicy.</para>
-/// Neither serves loopback frontends (no route_localnet: the relay keeps 127.0.0.1 node ports) nor UDP.
-/// Pure: snapshot in, `nft -f` script out.
+/// UDP frontends are the kernel's in nftables mode only (no standby: the relay keeps them in relay mode); the writer
+/// deletes the conntrack entries that would keep their clients on a departed endpoint (<see cref="UdpEndpoints"/>).
+/// Neither path serves loopback frontends (no route_localnet: the relay keeps 127.0.0.1 node ports), nor the cluster
+/// DNS's own address and port (the `reserved` frontends: the process answers there).
+/// Pure: snapshot in, layout and `nft -f` scripts out.
 /// </summary>
 public static class StandbyTable
 {
@@ -39,6 +42,11 @@ public static class StandbyTable
     /// <summary>Before the node's egress masquerade (srcnat), so a flow gets one source NAT.</summary>
     private const string PostroutingPriority = "srcnat - 5";
 
+    private const string FrontendsMap = "frontends";
+    private const string LocalFrontendsMap = "local_frontends";
+    private const string UdpFrontendsMap = "udp_frontends";
+    private const string UdpLocalFrontendsMap = "udp_local_frontends";
+
     /// <summary>"axolotl_standby_BRIDGE" (one per node: several nodes on a machine each own theirs), hashed when the bridge is not a plain name.</summary>
     public static string TableName(string bridge) =>
         bridge.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
@@ -50,7 +58,7 @@ public static class StandbyTable
 
     /// <summary>
     /// The whole table for <paramref name="snapshot"/>, replacing the previous one in one transaction. A frontend
-    /// whose Service port has no usable endpoint gets no rule, so its connections are refused as the relay's are.
+    /// whose Service port has no usable endpoint gets no element, so its connections are refused as the relay's are.
     /// </summary>
     /// <param name="clusterCidr">The pods' range: a client inside it keeps its address through a cluster IP (kernel path); null masquerades every client.</param>
     /// <param name="knownNotReady">
@@ -58,87 +66,181 @@ public static class StandbyTable
     /// (failed probe, exited container) gets no new connections, before its EndpointSlice says so, as the relay's picker
     /// skips it. A frontend left with none stays the kernel's, without an element: refused, as the relay refuses it.
     /// </param>
+    /// <param name="reserved">Frontends the process serves itself whatever the Services say (the cluster DNS): never in the table.</param>
     public static string Script(string table, RoutingSnapshot snapshot, ProxyMode mode = ProxyMode.Relay, Ipv4Cidr? clusterCidr = null,
-        Func<IPAddress, bool>? knownNotReady = null)
+        Func<IPAddress, bool>? knownNotReady = null, IReadOnlySet<Frontend>? reserved = null) =>
+        Render(Build(table, snapshot, mode, clusterCidr, knownNotReady, reserved));
+
+    /// <summary>What <see cref="Script"/> writes, as chains and elements, with its skeleton (see <see cref="TableLayout"/>).</summary>
+    public static TableLayout Layout(string table, RoutingSnapshot snapshot, ProxyMode mode = ProxyMode.Relay, Ipv4Cidr? clusterCidr = null,
+        Func<IPAddress, bool>? knownNotReady = null, IReadOnlySet<Frontend>? reserved = null)
     {
-        var frontends = Frontends(snapshot, mode);
-        var chains = new Dictionary<(ServicePortName, bool External), int>();
+        var layout = Build(table, snapshot, mode, clusterCidr, knownNotReady, reserved);
+        var skeleton = knownNotReady is null ? layout : Build(table, snapshot, mode, clusterCidr, null, reserved);
+        return layout with { Skeleton = Render(skeleton) };
+    }
+
+    private static TableLayout Build(string table, RoutingSnapshot snapshot, ProxyMode mode, Ipv4Cidr? clusterCidr, Func<IPAddress, bool>? knownNotReady,
+        IReadOnlySet<Frontend>? reserved)
+    {
+        // One chain per Service port, protocol and direction whatever the hints say, so a hint never renumbers a chain.
+        var chains = new Dictionary<(ServicePortName, bool External, Transport), TableChain>();
+        var elements = new List<MapElement>();
+        var hairpins = new SortedSet<uint>();
+        foreach (var entry in Frontends(snapshot, mode, reserved))
+        {
+            var key = (entry.Target.Service, entry.Target.IsExternal, entry.Frontend.Transport);
+            if (!chains.TryGetValue(key, out var chain))
+            {
+                var usable = entry.Path == TablePath.Kernel && knownNotReady is not null
+                    ? entry.Endpoints.Where(e => !knownNotReady(e.EndPoint.Address))
+                    : entry.Endpoints;
+                chain = new TableChain(chains.Count, entry, [.. usable.OrderBy(e => Ipv4Cidr.ToUInt(e.EndPoint.Address)).ThenBy(e => e.EndPoint.Port)]);
+                chains[key] = chain;
+            }
+            if (chain.Endpoints.Count == 0)
+            {
+                continue;
+            }
+            var element = $"{entry.Frontend.Address} . {Number(entry.Frontend.Port)}";
+            var udp = entry.Frontend.Transport == Transport.Udp;
+            elements.Add(new MapElement(udp ? UdpFrontendsMap : FrontendsMap, element, chain.Index));
+            if (entry.Path == TablePath.Kernel)
+            {
+                elements.Add(new MapElement(udp ? UdpLocalFrontendsMap : LocalFrontendsMap, element, chain.Index));
+                hairpins.UnionWith(chain.Endpoints.Select(e => Ipv4Cidr.ToUInt(e.EndPoint.Address)));
+            }
+        }
+        return new TableLayout(table, mode, clusterCidr, [.. chains.Values.OrderBy(c => c.Index)], elements, hairpins) { Skeleton = "" };
+    }
+
+    /// <summary>The whole table of <paramref name="layout"/>, replacing the previous one in one transaction.</summary>
+    public static string Render(TableLayout layout)
+    {
+        var table = layout.Table;
         var script = new StringBuilder();
         // "add" makes the delete succeed on a first run; the three are one transaction.
         script.Append("add table ").Append(Family).Append(' ').Append(table).Append('\n');
         script.Append("delete table ").Append(Family).Append(' ').Append(table).Append('\n');
         script.Append("table ").Append(Family).Append(' ').Append(table).Append(" {\n");
-        var elements = new List<string>();
-        var local = new List<string>();
-        var hairpins = new SortedSet<uint>();
-        var bodies = new StringBuilder();
-        foreach (var listed in frontends)
-        {
-            var entry = listed.Path == TablePath.Kernel && knownNotReady is not null
-                ? listed with { Endpoints = [.. listed.Endpoints.Where(e => !knownNotReady(e.EndPoint.Address))] }
-                : listed;
-            if (entry.Endpoints.Count == 0)
-            {
-                continue;
-            }
-            var key = (entry.Target.Service, entry.Target.IsExternal);
-            if (!chains.TryGetValue(key, out var index))
-            {
-                index = chains.Count;
-                chains[key] = index;
-                EndpointChain(bodies, index, entry, clusterCidr);
-            }
-            var element = $"{entry.Frontend.Address} . {Number(entry.Frontend.Port)} : jump ep_{Number(index)}";
-            elements.Add(element);
-            if (entry.Path == TablePath.Kernel)
-            {
-                local.Add(element);
-                hairpins.UnionWith(entry.Endpoints.Select(e => Ipv4Cidr.ToUInt(e.EndPoint.Address)));
-            }
-        }
-        Map(script, "frontends", elements);
+        Map(script, FrontendsMap, layout.Elements);
         script.Append("  chain prerouting {\n    type nat hook prerouting priority ").Append(PreroutingPriority).Append("; policy accept;\n");
-        script.Append("    ip daddr . tcp dport vmap @frontends\n  }\n");
-        if (mode == ProxyMode.Nftables)
+        script.Append("    ip daddr . tcp dport vmap @").Append(FrontendsMap).Append('\n');
+        if (layout.Mode == ProxyMode.Nftables)
         {
+            script.Append("    ip daddr . udp dport vmap @").Append(UdpFrontendsMap).Append('\n');
+        }
+        script.Append("  }\n");
+        if (layout.Mode == ProxyMode.Nftables)
+        {
+            Map(script, UdpFrontendsMap, layout.Elements);
             // The node's own clients (host processes to a cluster IP or a node address's node port): only kernel frontends,
             // since a standby chain's socket check would see the client's own socket here.
-            Map(script, "local_frontends", local);
+            Map(script, LocalFrontendsMap, layout.Elements);
+            Map(script, UdpLocalFrontendsMap, layout.Elements);
             script.Append("  chain output {\n    type nat hook output priority ").Append(OutputPriority).Append("; policy accept;\n");
-            script.Append("    ip daddr . tcp dport vmap @local_frontends\n  }\n");
+            script.Append("    ip daddr . tcp dport vmap @").Append(LocalFrontendsMap).Append('\n');
+            script.Append("    ip daddr . udp dport vmap @").Append(UdpLocalFrontendsMap).Append("\n  }\n");
             // nft compares no two packet fields, so "source is the endpoint itself" is a set of (endpoint . endpoint) pairs.
             script.Append("  set hairpin {\n    type ipv4_addr . ipv4_addr\n");
-            if (hairpins.Count > 0)
+            if (layout.Hairpins.Count > 0)
             {
-                script.Append("    elements = { ").Append(string.Join(", ", hairpins.Select(ip => $"{Ipv4Cidr.Format(ip)} . {Ipv4Cidr.Format(ip)}"))).Append(" }\n");
+                script.Append("    elements = { ").Append(string.Join(", ", layout.Hairpins.Select(Hairpin))).Append(" }\n");
             }
             script.Append("  }\n");
         }
         script.Append("  chain postrouting {\n    type nat hook postrouting priority ").Append(PostroutingPriority).Append("; policy accept;\n");
         // Kernel mode masquerades every connection of the node's own clients and of outside ones: fully-random, as kube-proxy, so
         // two new connections never race for one source port (a lost race drops the SYN: a 1 s retransmit).
-        var masquerade = mode == ProxyMode.Nftables ? "masquerade fully-random" : "masquerade";
+        var masquerade = layout.Mode == ProxyMode.Nftables ? "masquerade fully-random" : "masquerade";
         script.Append("    ct mark and ").Append(Hex(MasqueradeMark)).Append(" == ").Append(Hex(MasqueradeMark)).Append(' ').Append(masquerade).Append('\n');
-        if (mode == ProxyMode.Nftables)
+        if (layout.Mode == ProxyMode.Nftables)
         {
             // A pod that reached itself through a Service: without the node's address its answer would stay inside the pod.
             script.Append("    ct status dnat ip saddr . ip daddr @hairpin ").Append(masquerade).Append('\n');
         }
         script.Append("  }\n");
-        script.Append(bodies);
+        foreach (var chain in layout.Chains)
+        {
+            EndpointChain(script, chain, layout.ClusterCidr);
+            script.Append("  chain pick_").Append(Number(chain.Index)).Append(" {\n");
+            if (chain.Endpoints.Count > 0)
+            {
+                script.Append("    ").Append(Pick(chain)).Append('\n');
+            }
+            script.Append("  }\n");
+        }
         script.Append("}\n");
         return script.ToString();
     }
 
+    /// <summary>
+    /// The transaction that turns the table of <paramref name="before"/> into that of <paramref name="after"/>, two layouts
+    /// of one <see cref="TableLayout.Skeleton"/> (the same chains and rules; a readiness hint changed which endpoints
+    /// they use): the elements that go, the pick chains whose endpoints changed, the elements that come. Empty when
+    /// nothing changed. nft applies the file as one transaction, so no packet meets half of it.
+    /// </summary>
+    public static string Changes(TableLayout before, TableLayout after)
+    {
+        if (before.Skeleton != after.Skeleton || before.Table != after.Table)
+        {
+            throw new ArgumentException("a change between two layouts of different tables or skeletons is a whole new table", nameof(after));
+        }
+        var table = $"{Family} {after.Table}";
+        var script = new StringBuilder();
+        var maps = new[] { FrontendsMap, LocalFrontendsMap, UdpFrontendsMap, UdpLocalFrontendsMap };
+        foreach (var map in maps)
+        {
+            var gone = before.Elements.Where(e => e.Map == map).Select(e => e.Key).Except(after.Elements.Where(e => e.Map == map).Select(e => e.Key)).ToList();
+            if (gone.Count > 0)
+            {
+                script.Append("delete element ").Append(table).Append(' ').Append(map).Append(" { ").Append(string.Join(", ", gone)).Append(" }\n");
+            }
+        }
+        var hairpinsGone = before.Hairpins.Except(after.Hairpins).ToList();
+        if (hairpinsGone.Count > 0)
+        {
+            script.Append("delete element ").Append(table).Append(" hairpin { ").Append(string.Join(", ", hairpinsGone.Select(Hairpin))).Append(" }\n");
+        }
+        foreach (var (old, now) in before.Chains.Zip(after.Chains))
+        {
+            if (old.EndpointsText == now.EndpointsText)
+            {
+                continue;
+            }
+            var pick = "pick_" + Number(now.Index);
+            script.Append("flush chain ").Append(table).Append(' ').Append(pick).Append('\n');
+            if (now.Endpoints.Count > 0)
+            {
+                script.Append("add rule ").Append(table).Append(' ').Append(pick).Append(' ').Append(Pick(now)).Append('\n');
+            }
+        }
+        foreach (var map in maps)
+        {
+            var keys = before.Elements.Where(e => e.Map == map).Select(e => e.Key).ToHashSet();
+            var come = after.Elements.Where(e => e.Map == map && !keys.Contains(e.Key)).Select(e => e.Text).ToList();
+            if (come.Count > 0)
+            {
+                script.Append("add element ").Append(table).Append(' ').Append(map).Append(" { ").Append(string.Join(", ", come)).Append(" }\n");
+            }
+        }
+        var hairpinsCome = after.Hairpins.Except(before.Hairpins).ToList();
+        if (hairpinsCome.Count > 0)
+        {
+            script.Append("add element ").Append(table).Append(" hairpin { ").Append(string.Join(", ", hairpinsCome.Select(Hairpin))).Append(" }\n");
+        }
+        return script.ToString();
+    }
+
     /// <summary>The frontends the table serves, in a stable order (so an unchanged snapshot gives the same text).</summary>
-    public static IReadOnlyList<TableFrontend> Frontends(RoutingSnapshot snapshot, ProxyMode mode = ProxyMode.Relay)
+    public static IReadOnlyList<TableFrontend> Frontends(RoutingSnapshot snapshot, ProxyMode mode = ProxyMode.Relay, IReadOnlySet<Frontend>? reserved = null)
     {
         var result = new List<TableFrontend>();
         foreach (var (frontend, target) in snapshot.Frontends)
         {
-            // UDP stays with the relay (and DNS with the process); 127.0.0.1 only ever sees the node's own clients and
-            // would need route_localnet, which kube-proxy's nftables mode does not set either.
-            if (frontend.Transport != Transport.Tcp || frontend.Address.AddressFamily != AddressFamily.InterNetwork || IPAddress.IsLoopback(frontend.Address))
+            // 127.0.0.1 only ever sees the node's own clients and would need route_localnet, which kube-proxy's nftables
+            // mode does not set either; the cluster DNS's address and port are the process's.
+            if (frontend.Address.AddressFamily != AddressFamily.InterNetwork || IPAddress.IsLoopback(frontend.Address) || reserved?.Contains(frontend) == true)
             {
                 continue;
             }
@@ -146,14 +248,21 @@ public static class StandbyTable
             {
                 continue;
             }
+            var path = PathFor(route, mode);
+            // UDP has no standby path: the kernel's in nftables mode, the relay's otherwise (and under sessionAffinity).
+            if (frontend.Transport == Transport.Udp && path != TablePath.Kernel)
+            {
+                continue;
+            }
             var endpoints = route.For(target);
             if (endpoints.Count > 0)
             {
-                result.Add(new TableFrontend(frontend, target, route, endpoints, PathFor(route, mode)));
+                result.Add(new TableFrontend(frontend, target, route, endpoints, path));
             }
         }
         return [.. result
             .OrderBy(f => f.Target.Service.ToString(), StringComparer.Ordinal)
+            .ThenBy(f => f.Frontend.Transport)
             .ThenBy(f => f.Target.Kind)
             .ThenBy(f => Ipv4Cidr.ToUInt(f.Frontend.Address))
             .ThenBy(f => f.Frontend.Port)];
@@ -168,21 +277,46 @@ public static class StandbyTable
         mode == ProxyMode.Nftables && route.AffinityTimeout is null ? TablePath.Kernel : TablePath.Standby;
 
     /// <summary>The frontends this table hands to the kernel outright: the relay need not listen on them.</summary>
-    public static IReadOnlySet<Frontend> KernelFrontends(RoutingSnapshot snapshot, ProxyMode mode) =>
-        Frontends(snapshot, mode).Where(f => f.Path == TablePath.Kernel).Select(f => f.Frontend).ToHashSet();
+    public static IReadOnlySet<Frontend> KernelFrontends(RoutingSnapshot snapshot, ProxyMode mode, IReadOnlySet<Frontend>? reserved = null) =>
+        Frontends(snapshot, mode, reserved).Where(f => f.Path == TablePath.Kernel).Select(f => f.Frontend).ToHashSet();
 
     /// <summary>
-    /// One Service port's endpoints for internal (cluster IP) or external (node port, load balancer) traffic, picked at
-    /// random as kube-proxy's numgen rule picks one. Standby: a relay socket for the packet wins (`socket wildcard 0`, not
-    /// merely "a socket": the relay binds each frontend's own address, and a program on the host listening on 0.0.0.0
-    /// with the same port must not take a Service's connections while the relay is gone), and every flow is masqueraded.
-    /// Kernel: no socket check, masqueraded as kube-proxy does (see the class summary), with a counter for operators.
+    /// Each kernel UDP frontend and the endpoint addresses a client's conntrack entry may keep pointing at: the Service
+    /// port's serving endpoints, whatever the traffic policies (a policy change must not cut existing flows, as
+    /// kube-proxy's cleanup), without those the agent knows not ready here (they left the DNAT too). Also the frontends
+    /// with none, so the writer can tell a frontend without endpoints from one that is gone.
     /// </summary>
-    private static void EndpointChain(StringBuilder script, int index, TableFrontend entry, Ipv4Cidr? clusterCidr)
+    public static IReadOnlyDictionary<IPEndPoint, IReadOnlySet<IPAddress>> UdpEndpoints(RoutingSnapshot snapshot, ProxyMode mode,
+        Func<IPAddress, bool>? knownNotReady = null, IReadOnlySet<Frontend>? reserved = null)
     {
+        var result = new Dictionary<IPEndPoint, IReadOnlySet<IPAddress>>();
+        foreach (var entry in Frontends(snapshot, mode, reserved))
+        {
+            if (entry.Frontend.Transport == Transport.Udp && entry.Path == TablePath.Kernel)
+            {
+                result[new IPEndPoint(entry.Frontend.Address, entry.Frontend.Port)] = entry.Route.All
+                    .Where(e => e.Serving && knownNotReady?.Invoke(e.EndPoint.Address) != true)
+                    .Select(e => e.EndPoint.Address)
+                    .ToHashSet();
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// One Service port's chain for internal (cluster IP) or external (node port, load balancer) traffic, ending in its
+    /// pick chain, which DNATs at random as kube-proxy's numgen rule picks one. Standby: a relay socket for the packet wins
+    /// (`socket wildcard 0`, not merely "a socket": the relay binds each frontend's own address, and a program on the host
+    /// listening on 0.0.0.0 with the same port must not take a Service's connections while the relay is gone), and every
+    /// flow is masqueraded. Kernel: no socket check, masqueraded as kube-proxy does (see the class summary), with a counter
+    /// for operators (in this chain, so a hint's rewrite of the pick chain keeps it).
+    /// </summary>
+    private static void EndpointChain(StringBuilder script, TableChain chain, Ipv4Cidr? clusterCidr)
+    {
+        var entry = chain.Entry;
         var target = entry.Target;
         var mark = "ct mark set ct mark or " + Hex(MasqueradeMark);
-        script.Append("  chain ep_").Append(Number(index)).Append(" {\n");
+        script.Append("  chain ep_").Append(Number(chain.Index)).Append(" {\n");
         script.Append("    # ").Append(target.Service.ToString()).Append(target.IsExternal ? " (external)" : " (cluster)")
             .Append(entry.Path == TablePath.Kernel ? " kernel" : "").Append('\n');
         if (entry.Path == TablePath.Standby)
@@ -208,14 +342,22 @@ public static class StandbyTable
         {
             script.Append("    counter\n");
         }
-        var ordered = entry.Endpoints.OrderBy(e => Ipv4Cidr.ToUInt(e.EndPoint.Address)).ThenBy(e => e.EndPoint.Port).ToList();
-        var map = string.Join(", ", ordered.Select((e, i) => $"{Number(i)} : {e.EndPoint.Address} . {Number(e.EndPoint.Port)}"));
-        script.Append("    meta l4proto tcp dnat ip to numgen random mod ").Append(Number(ordered.Count)).Append(" map { ").Append(map).Append(" }\n");
+        script.Append("    goto pick_").Append(Number(chain.Index)).Append('\n');
         script.Append("  }\n");
     }
 
-    private static void Map(StringBuilder script, string name, List<string> elements)
+    private static string Pick(TableChain chain)
     {
+        var map = string.Join(", ", chain.Endpoints.Select((e, i) => $"{Number(i)} : {e.EndPoint.Address} . {Number(e.EndPoint.Port)}"));
+        var protocol = chain.Entry.Frontend.Transport == Transport.Udp ? "udp" : "tcp";
+        return $"meta l4proto {protocol} dnat ip to numgen random mod {Number(chain.Endpoints.Count)} map {{ {map} }}";
+    }
+
+    private static string Hairpin(uint ip) => $"{Ipv4Cidr.Format(ip)} . {Ipv4Cidr.Format(ip)}";
+
+    private static void Map(StringBuilder script, string name, IReadOnlyList<MapElement> all)
+    {
+        var elements = all.Where(e => e.Map == name).Select(e => e.Text).ToList();
         script.Append("  map ").Append(name).Append(" {\n    type ipv4_addr . inet_service : verdict\n");
         if (elements.Count > 0)
         {

@@ -1,7 +1,9 @@
 using System.ComponentModel;
+using System.Net;
 using Axolotl.Api.Net;
 using Axolotl.Hosting.HostTools;
 using Axolotl.Proxy.Balancing;
+using Axolotl.Proxy.Conntrack;
 using Axolotl.Proxy.Routing;
 using Microsoft.Extensions.Logging;
 
@@ -9,16 +11,24 @@ namespace Axolotl.Proxy.Standby;
 
 /// <summary>
 /// Keeps the node's service table (<see cref="StandbyTable"/>) in step with the proxy's routing snapshots: the
-/// script is rebuilt for each snapshot and handed to `nft -f` only when its text changed, as one transaction.
+/// script is rebuilt for each snapshot and handed to nft (<see cref="LibNftables"/> in process, else `nft -f`) only when
+/// its text changed, as one transaction: the whole table when the snapshot changed it, only the changed elements and
+/// pick chains when the agent's readiness hints did (<see cref="StandbyTable.Changes"/>: a few lines instead of every
+/// chain, so a hint reaches the kernel sooner).
 /// A host without nft, or whose kernel refuses the table, gets one warning and the relay alone, as before (in
 /// nftables mode the relay then listens on every frontend: <see cref="KernelFrontends"/> is empty).
+/// In nftables mode, after each write, the UDP conntrack entries that would keep a client on an endpoint its Service
+/// no longer has are deleted (<see cref="Conntrack"/>, <see cref="StaleUdpFlows"/>), as kube-proxy does.
 /// The table is never removed here: it is what serves the Services while this process is gone, so the
 /// host cleanup removes it with the node's other objects (ADR 0015, ADR 0026). Called from one loop at a time.
 /// </summary>
 public sealed class StandbyTableWriter(string table, ILogger logger, Func<string, CancellationToken, Task<(int ExitCode, string Errors)>>? apply = null)
 {
-    private readonly Func<string, CancellationToken, Task<(int ExitCode, string Errors)>> _apply = apply ?? ApplyWithNftAsync;
+    private readonly Func<string, CancellationToken, Task<(int ExitCode, string Errors)>> _apply = apply ?? InProcessOrNft();
     private string? _installed;
+    private TableLayout? _layout;
+    private IReadOnlyDictionary<IPEndPoint, IReadOnlySet<IPAddress>>? _cleaned;
+    private bool _udpToRelay;
     private IReadOnlySet<Frontend> _kernel = new HashSet<Frontend>();
     private bool _warned;
 
@@ -33,33 +43,92 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
     /// <summary>The node agent's readiness hints: in nftables mode a kernel frontend's endpoint known not ready here leaves its DNAT map at the next write.</summary>
     public ILocalEndpointReadiness? LocalReadiness { get; init; }
 
+    /// <summary>Frontends the process serves itself (the cluster DNS's address and port): never in the table.</summary>
+    public IReadOnlySet<Frontend>? Reserved { get; init; }
+
+    /// <summary>
+    /// The node's conntrack table, for the UDP entries of departed endpoints. UDP frontends are the kernel's only with it
+    /// (nftables mode; the proxy always sets it there) and only while it works: a failing ctnetlink sends UDP back to the relay.
+    /// </summary>
+    public IConntrack? Conntrack { get; init; }
+
+    /// <summary>Whether the table takes UDP frontends now (see <see cref="Conntrack"/>).</summary>
+    public bool UdpInKernel => Mode == ProxyMode.Nftables && Conntrack is not null && !_udpToRelay;
+
+    /// <summary>UDP conntrack entries deleted so far (stale ones: their endpoint left the Service).</summary>
+    public int DeletedUdpFlows { get; private set; }
+
     /// <summary>The script the kernel has now, or null before the first success (or after a failure).</summary>
     public string? Installed => _installed;
 
     /// <summary>The frontends the installed table DNATs outright (nftables mode); empty when none is installed.</summary>
     public IReadOnlySet<Frontend> KernelFrontends => Volatile.Read(ref _kernel);
 
-    /// <summary>Writes the table for <paramref name="snapshot"/> unless the kernel already has it; false when nft failed.</summary>
+    /// <summary>Writes that replaced the whole table, and those that changed only elements and pick chains (for tests and operators).</summary>
+    public int FullWrites { get; private set; }
+
+    /// <inheritdoc cref="FullWrites"/>
+    public int IncrementalWrites { get; private set; }
+
+    /// <summary>
+    /// Writes the table for <paramref name="snapshot"/> unless the kernel already has it, then deletes the UDP conntrack
+    /// entries it made stale; false when nft failed.
+    /// </summary>
     public async Task<bool> WriteAsync(RoutingSnapshot snapshot, CancellationToken ct)
     {
-        var script = StandbyTable.Script(Table, snapshot, Mode, ClusterCidr, LocalReadiness is { } hints ? hints.IsKnownNotReady : null);
+        if (!await WriteTableAsync(snapshot, ct))
+        {
+            return false;
+        }
+        if (await CleanUdpFlowsAsync(snapshot, ct))
+        {
+            return true;
+        }
+        // ctnetlink failed: serving UDP without removing stale entries would strand clients on gone pods, so the relay takes UDP back.
+        return await WriteTableAsync(snapshot, ct);
+    }
+
+    /// <summary>Frontends the table must not take: the reserved ones, and every UDP one while UDP is the relay's.</summary>
+    private IReadOnlySet<Frontend>? Excluded(RoutingSnapshot snapshot) =>
+        UdpInKernel || Mode != ProxyMode.Nftables
+            ? Reserved
+            : new HashSet<Frontend>([.. Reserved ?? new HashSet<Frontend>(), .. snapshot.Frontends.Keys.Where(f => f.Transport == Transport.Udp)]);
+
+    private async Task<bool> WriteTableAsync(RoutingSnapshot snapshot, CancellationToken ct)
+    {
+        Func<IPAddress, bool>? hints = LocalReadiness is { } board ? board.IsKnownNotReady : null;
+        var excluded = Excluded(snapshot);
+        var layout = StandbyTable.Layout(Table, snapshot, Mode, ClusterCidr, hints, excluded);
+        var script = StandbyTable.Render(layout);
         if (script == _installed)
         {
             return true;
         }
-        (int ExitCode, string Errors) result;
-        try
+        if (_layout is { } before && before.Skeleton == layout.Skeleton)
         {
-            result = await _apply(script, ct);
+            // Only the hints changed what the kernel should have: the elements and pick chains that differ, in one small transaction.
+            var changes = StandbyTable.Changes(before, layout);
+            if ((await ApplyAsync(changes, ct)).ExitCode == 0)
+            {
+                _installed = script;
+                _layout = layout;
+                IncrementalWrites++;
+                if (logger.IsEnabled(LogLevel.Debug))
+                {
+                    var lines = changes.Count(c => c == '\n');
+                    StandbyLog.HintsApplied(logger, Table, lines, layout.Elements.Count);
+                }
+                return true;
+            }
+            // The kernel's table is not the one we wrote (changed by hand, or gone): the whole table puts it right.
         }
-        catch (Exception e) when (e is Win32Exception or IOException or InvalidOperationException)
-        {
-            result = (-1, e.Message);
-        }
+        var result = await ApplyAsync(script, ct);
         if (result.ExitCode != 0)
         {
             // What the kernel has now is unknown: the relay serves every frontend until a write succeeds.
             _installed = null;
+            _layout = null;
+            _cleaned = null;
             Volatile.Write(ref _kernel, new HashSet<Frontend>());
             if (!_warned)
             {
@@ -77,10 +146,12 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
         }
         var first = _installed is null;
         _installed = script;
-        Volatile.Write(ref _kernel, StandbyTable.KernelFrontends(snapshot, Mode));
+        _layout = layout;
+        FullWrites++;
+        Volatile.Write(ref _kernel, StandbyTable.KernelFrontends(snapshot, Mode, excluded));
         if (first || logger.IsEnabled(LogLevel.Debug))
         {
-            var frontends = StandbyTable.Frontends(snapshot, Mode).Count;
+            var frontends = StandbyTable.Frontends(snapshot, Mode, excluded).Count;
             if (first && Mode == ProxyMode.Nftables)
             {
                 StandbyLog.KernelInstalled(logger, Table, _kernel.Count, frontends - _kernel.Count);
@@ -95,6 +166,75 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
             }
         }
         return true;
+    }
+
+    /// <summary>
+    /// After the table took an endpoint out of a UDP frontend (or the frontend out of the table), the conntrack entries that
+    /// still send its clients there go (<see cref="StaleUdpFlows"/>): their next datagram is a new entry, DNATed by the table
+    /// just written. Level-triggered on the frontends' endpoint sets: runs when they differ from the last cleaned ones
+    /// (and at the first write, which also takes the entries of flows the relay served before), not on every write.
+    /// </summary>
+    /// <returns>False when ctnetlink failed (UDP is then the relay's from the next write on).</returns>
+    private async Task<bool> CleanUdpFlowsAsync(RoutingSnapshot snapshot, CancellationToken ct)
+    {
+        if (Conntrack is null || !UdpInKernel || _installed is null)
+        {
+            return true;
+        }
+        var hints = LocalReadiness is { } board ? board.IsKnownNotReady : (Func<IPAddress, bool>?)null;
+        var endpoints = StandbyTable.UdpEndpoints(snapshot, Mode, hints, Reserved);
+        if (_cleaned is { } cleaned && cleaned.Count == endpoints.Count &&
+            cleaned.All(p => endpoints.TryGetValue(p.Key, out var now) && now.SetEquals(p.Value)))
+        {
+            return true;
+        }
+        var gone = (_cleaned?.Keys ?? []).Where(f => !endpoints.ContainsKey(f)).ToHashSet();
+        if (endpoints.Count == 0 && gone.Count == 0)
+        {
+            // No UDP frontend now or before: nothing to look for (the usual TCP-only node never lists the table).
+            _cleaned = endpoints;
+            return true;
+        }
+        try
+        {
+            var stale = StaleUdpFlows.Select(await Conntrack.ListUdpAsync(ct), endpoints, gone);
+            var deleted = await Conntrack.DeleteAsync(stale, ct);
+            DeletedUdpFlows += deleted;
+            _cleaned = endpoints;
+            if (deleted > 0)
+            {
+                StandbyLog.UdpFlowsDeleted(logger, Table, deleted);
+            }
+            return true;
+        }
+        catch (Exception e) when (e is Win32Exception or IOException or InvalidDataException)
+        {
+            _udpToRelay = true;
+            StandbyLog.ConntrackUnavailable(logger, Table, e.Message);
+            return false;
+        }
+    }
+
+    private async Task<(int ExitCode, string Errors)> ApplyAsync(string script, CancellationToken ct)
+    {
+        try
+        {
+            return await _apply(script, ct);
+        }
+        catch (Exception e) when (e is Win32Exception or IOException or InvalidOperationException)
+        {
+            return (-1, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// libnftables in process when the node has it (no process per write: what makes a hint's change cost well under a
+    /// millisecond), else `nft -f`. The context is made at the first write, on the table loop, in the process's namespace.
+    /// </summary>
+    private static Func<string, CancellationToken, Task<(int ExitCode, string Errors)>> InProcessOrNft()
+    {
+        var library = new Lazy<LibNftables?>(LibNftables.TryCreate, LazyThreadSafetyMode.ExecutionAndPublication);
+        return (script, ct) => library.Value is { } nft ? Task.FromResult(nft.Run(script)) : ApplyWithNftAsync(script, ct);
     }
 
     private static Task<(int ExitCode, string Errors)> ApplyWithNftAsync(string script, CancellationToken ct) => IpCommand.FeedAsync("nft", ["-f", "-"], [script], ct);

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.RegularExpressions;
 using Axolotl.E2E.Tests.Harness;
 using static Axolotl.E2E.Tests.Services.ServiceTestKit;
@@ -17,7 +19,8 @@ public sealed class KernelProxyServerFixture : ServiceServerFixture
 /// node's own clients and for pods, while the relay listens on neither (it keeps 127.0.0.1); the rules' counters
 /// count the connections; a pod keeps its address through the cluster IP (masqueraded only when it reaches itself);
 /// a pod going unready leaves the rules; NetworkPolicy refuses a pod the policy does not allow through the cluster IP.
-/// An unknown mode is refused at the start.
+/// A UDP cluster IP is the kernel's too, and a replaced endpoint takes over a client socket's flow at once (the proxy
+/// deletes the stale conntrack entry); the cluster DNS still answers. An unknown mode is refused at the start.
 /// </summary>
 public sealed partial class KernelProxyModeTests(KernelProxyServerFixture fx) : IClassFixture<KernelProxyServerFixture>
 {
@@ -101,6 +104,137 @@ public sealed partial class KernelProxyModeTests(KernelProxyServerFixture fx) : 
             """);
         await Eventually.UntilAsync(() => PodGetAsync(ns, "stranger", clusterIp), got => got == "", "the policy to refuse stranger → cluster IP", Slow);
         Assert.Equal($"Hello from {client}", await PodGetAsync(ns, "friend", clusterIp));
+    }
+
+    [Fact]
+    public async Task The_kernel_serves_a_udp_cluster_ip_and_a_replaced_endpoint_takes_over_the_same_client_socket_at_once()
+    {
+        var ns = await fx.NewNamespaceAsync("kernel-udp");
+        // udp-b starts outside the Service (another label), so it has an address of its own when it replaces udp-a
+        // (a pod made after udp-a's deletion may get udp-a's freed address back, and nothing would tell the two apart).
+        await ApplyAsync(fx, UdpEchoPod(ns, "udp-a") + "---\n" + UdpEchoPod(ns, "udp-b", "udp-waiting") + """
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: echo
+              namespace: NS
+            spec:
+              selector: {app: udp-echo}
+              ports:
+              - {name: echo, port: 53, protocol: UDP, targetPort: echo}
+
+            """.Replace("NS", ns, StringComparison.Ordinal));
+        await UntilReadyAsync(fx, ns, "udp-a", "udp-b");
+        var clusterIp = IPAddress.Parse(await JsonPathAsync(fx, ns, "service/echo", "{.spec.clusterIP}"));
+        var table = $"axolotl_standby_{fx.Server.Bridge}";
+        var ipA = await JsonPathAsync(fx, ns, "pod/udp-a", "{.status.podIP}");
+        var ipB = await JsonPathAsync(fx, ns, "pod/udp-b", "{.status.podIP}");
+        Assert.NotEqual(ipA, ipB);
+        await Eventually.UntilAsync(() => NftAsync(table), t => UdpLocalFrontends(t).Contains($"{clusterIp} . 53", StringComparison.Ordinal) && t.Contains($"{ipA} . 5353", StringComparison.Ordinal),
+            "the UDP cluster IP in the kernel table", Slow);
+        await Eventually.UntilAsync(() => UdpListenersAsync(), l => !l.Contains($"{clusterIp}:53", StringComparison.Ordinal), "the relay not listening on the UDP cluster IP", Slow);
+
+        // One client socket for the whole test: its conntrack entry is what a replaced endpoint must not inherit.
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var frontend = new IPEndPoint(clusterIp, 53);
+        var before = Counted(await NftAsync(table));
+        var first = await Eventually.UntilAsync(() => AskAsync(client, frontend, "one"), a => a is not null, "udp-a's answer through the kernel", Slow);
+        Assert.Equal(("udp-a:one", frontend), first!.Value);
+        Assert.True(Counted(await NftAsync(table)) > before, "the kernel rules did not count the UDP flow");
+        Assert.DoesNotContain($"{clusterIp}:53", await UdpListenersAsync(), StringComparison.Ordinal);
+
+        // Replace the endpoint while the client keeps sending every 500 ms: its conntrack entry never idles out (30-120 s),
+        // so only its deletion can let the same socket reach the new pod.
+        using var keepSending = new CancellationTokenSource();
+        var sending = Task.Run(async () =>
+        {
+            while (!keepSending.IsCancellationRequested)
+            {
+                await client.SendToAsync(Encoding.ASCII.GetBytes("keep"), frontend);
+                await Task.Delay(500);
+            }
+        });
+        await fx.Kubectl.OkAsync("delete", "pod", "udp-a", "-n", ns, "--wait=false");
+        await fx.Kubectl.OkAsync("label", "pod", "udp-b", "-n", ns, "app=udp-echo", "--overwrite");
+        await Eventually.UntilAsync(() => NftAsync(table), t => t.Contains($"{ipB} . 5353", StringComparison.Ordinal) && !t.Contains($"{ipA} . 5353", StringComparison.Ordinal),
+            "udp-b, and only it, in the kernel table", Slow);
+        await keepSending.CancelAsync();
+        await sending;
+
+        // Well inside UDP's 30 s conntrack timeout: the same socket now reaches udp-b.
+        var answer = await Eventually.UntilAsync(() => AskAsync(client, frontend, "two"), a => a is { Answer: "udp-b:two" }, "udp-b's answer to the same client socket",
+            TimeSpan.FromSeconds(10));
+        Assert.Equal(frontend, answer!.Value.From);
+        // ... because the proxy deleted the entry that pointed at udp-a (event 8407), not because it idled out.
+        Assert.Contains("UDP conntrack entries that kept clients on an endpoint their Service no longer has", fx.Server.Log, StringComparison.Ordinal);
+
+        // The cluster DNS (the process, on the pod gateway) still answers the pods in this mode.
+        var resolved = await fx.Kubectl.OkAsync("exec", "udp-b", "-n", ns, "--", "python3", "-c", $"import socket; print(socket.gethostbyname('echo.{ns}.svc.cluster.local'))");
+        Assert.Equal(clusterIp.ToString(), resolved.Trim());
+    }
+
+    /// <summary>Sends <paramref name="text"/> and returns the first answer that is not a keep-alive's, with its source; null after 2 s.</summary>
+    private static async Task<(string Answer, IPEndPoint From)?> AskAsync(Socket client, IPEndPoint frontend, string text)
+    {
+        await client.SendToAsync(Encoding.ASCII.GetBytes(text), frontend);
+        var buffer = new byte[2048];
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            while (true)
+            {
+                var received = await client.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), deadline.Token);
+                var answer = Encoding.ASCII.GetString(buffer, 0, received.ReceivedBytes);
+                if (!answer.EndsWith(":keep", StringComparison.Ordinal))
+                {
+                    return (answer, (IPEndPoint)received.RemoteEndPoint);
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A UDP echo pod (app=APP, udp-echo unless told): answers each datagram on 5353 with "POD:" and the datagram.</summary>
+    private static string UdpEchoPod(string ns, string name, string app = "udp-echo") => $$"""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: {{name}}
+          namespace: {{ns}}
+          labels: {app: {{app}} }
+        spec:
+          terminationGracePeriodSeconds: 1
+          containers:
+          - name: echo
+            image: python:3.11-slim
+            command: ["python3", "-c", {{System.Text.Json.JsonSerializer.Serialize(UdpEcho)}}]
+            ports:
+            - {name: echo, containerPort: 5353, protocol: UDP}
+
+        """;
+
+    private const string UdpEcho = """
+        import socket
+        name = socket.gethostname().encode()
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind(('', 5353))
+        while True:
+            data, peer = s.recvfrom(65535)
+            s.sendto(name + b':' + data, peer)
+        """;
+
+    private static async Task<string> UdpListenersAsync() =>
+        (await ProcessRunner.RunAsync("ss", ["-Hlun"], timeout: TimeSpan.FromSeconds(10))).Stdout;
+
+    /// <summary>The elements of the output hook's UDP map (the node's own clients' UDP frontends).</summary>
+    private static string UdpLocalFrontends(string table)
+    {
+        var start = table.IndexOf("map udp_local_frontends", StringComparison.Ordinal);
+        return start < 0 ? "" : table[start..table.IndexOf('}', start)];
     }
 
     /// <summary>What <paramref name="from"/> gets on GET http://IP/ (the body's last line), or "" when the connection is dropped.</summary>

@@ -40,14 +40,24 @@ public sealed class KernelTableTests
               chain prerouting {
                 type nat hook prerouting priority dstnat - 5; policy accept;
                 ip daddr . tcp dport vmap @frontends
+                ip daddr . udp dport vmap @udp_frontends
+              }
+              map udp_frontends {
+                type ipv4_addr . inet_service : verdict
+                elements = { 10.96.0.20 . 53 : jump ep_4 }
               }
               map local_frontends {
                 type ipv4_addr . inet_service : verdict
                 elements = { 192.0.2.2 . 30443 : jump ep_1, 10.96.0.20 . 80 : jump ep_2, 192.0.2.2 . 30080 : jump ep_3 }
               }
+              map udp_local_frontends {
+                type ipv4_addr . inet_service : verdict
+                elements = { 10.96.0.20 . 53 : jump ep_4 }
+              }
               chain output {
                 type nat hook output priority -105; policy accept;
                 ip daddr . tcp dport vmap @local_frontends
+                ip daddr . udp dport vmap @udp_local_frontends
               }
               set hairpin {
                 type ipv4_addr . ipv4_addr
@@ -62,12 +72,18 @@ public sealed class KernelTableTests
                 # shop/cart (cluster)
                 socket wildcard 0 accept
                 ct mark set ct mark or 0x00100000
+                goto pick_0
+              }
+              chain pick_0 {
                 meta l4proto tcp dnat ip to numgen random mod 1 map { 0 : 10.244.0.8 . 9000 }
               }
               chain ep_1 {
                 # shop/edge (external) kernel
                 fib saddr type local ct mark set ct mark or 0x00100000
                 counter
+                goto pick_1
+              }
+              chain pick_1 {
                 meta l4proto tcp dnat ip to numgen random mod 1 map { 0 : 10.244.0.5 . 8443 }
               }
               chain ep_2 {
@@ -75,13 +91,29 @@ public sealed class KernelTableTests
                 ip saddr != 10.244.0.0/16 ct mark set ct mark or 0x00100000
                 fib saddr type local ct mark set ct mark or 0x00100000
                 counter
+                goto pick_2
+              }
+              chain pick_2 {
                 meta l4proto tcp dnat ip to numgen random mod 2 map { 0 : 10.244.0.3 . 8080, 1 : 10.244.0.7 . 8080 }
               }
               chain ep_3 {
                 # shop/web:http (external) kernel
                 ct mark set ct mark or 0x00100000
                 counter
+                goto pick_3
+              }
+              chain pick_3 {
                 meta l4proto tcp dnat ip to numgen random mod 2 map { 0 : 10.244.0.3 . 8080, 1 : 10.244.0.7 . 8080 }
+              }
+              chain ep_4 {
+                # shop/web:http (cluster) kernel
+                ip saddr != 10.244.0.0/16 ct mark set ct mark or 0x00100000
+                fib saddr type local ct mark set ct mark or 0x00100000
+                counter
+                goto pick_4
+              }
+              chain pick_4 {
+                meta l4proto udp dnat ip to numgen random mod 2 map { 0 : 10.244.0.3 . 8080, 1 : 10.244.0.7 . 8080 }
               }
             }
 
@@ -89,7 +121,7 @@ public sealed class KernelTableTests
     }
 
     [Fact]
-    public void The_relay_keeps_udp_loopback_node_ports_and_client_ip_affinity_while_the_kernel_takes_the_rest()
+    public void The_relay_keeps_loopback_node_ports_and_client_ip_affinity_while_the_kernel_takes_the_rest_udp_included()
     {
         var web = Route("shop", "web", "", externalLocal: false, Ready("10.244.0.7", 8080));
         var sticky = new ServiceRoute(new ServicePortName("shop", "cart", ""), [Ready("10.244.0.8", 9000)], "node-1", internalLocal: false, externalLocal: false,
@@ -98,9 +130,11 @@ public sealed class KernelTableTests
             ("10.96.0.20:80", Transport.Tcp, FrontendKind.ClusterIP, web),
             ("127.0.0.1:30080", Transport.Tcp, FrontendKind.NodePort, web),
             ("10.96.0.20:80", Transport.Udp, FrontendKind.ClusterIP, web),
-            ("10.96.0.30:9000", Transport.Tcp, FrontendKind.ClusterIP, sticky));
+            ("10.96.0.30:9000", Transport.Tcp, FrontendKind.ClusterIP, sticky),
+            ("10.96.0.30:9001", Transport.Udp, FrontendKind.ClusterIP, sticky));
 
-        Assert.Equal([new Frontend(IPAddress.Parse("10.96.0.20"), 80)], StandbyTable.KernelFrontends(snapshot, ProxyMode.Nftables));
+        Assert.Equal([new Frontend(IPAddress.Parse("10.96.0.20"), 80), new Frontend(IPAddress.Parse("10.96.0.20"), 80, Transport.Udp)],
+            StandbyTable.KernelFrontends(snapshot, ProxyMode.Nftables));
         Assert.Empty(StandbyTable.KernelFrontends(snapshot, ProxyMode.Relay));
     }
 

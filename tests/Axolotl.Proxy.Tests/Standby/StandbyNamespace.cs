@@ -21,6 +21,9 @@ internal sealed class StandbyNamespace : IAsyncDisposable
 
     public IPAddress NodeAddress => _ns.PeerAddress;
 
+    /// <summary>The namespace's name, for `ip netns exec`.</summary>
+    public string Name => _ns.Name;
+
     public static async Task<StandbyNamespace> CreateAsync() =>
         new(await VethNamespace.CreateAsync("axlsb", secondOctetOfNet10: 253, forwarding: true));
 

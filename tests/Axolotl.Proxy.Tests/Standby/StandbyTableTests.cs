@@ -38,12 +38,18 @@ public sealed class StandbyTableTests
                 # shop/web:http (cluster)
                 socket wildcard 0 accept
                 ct mark set ct mark or 0x00100000
+                goto pick_0
+              }
+              chain pick_0 {
                 meta l4proto tcp dnat ip to numgen random mod 2 map { 0 : 10.244.0.3 . 8080, 1 : 10.244.0.7 . 8080 }
               }
               chain ep_1 {
                 # shop/web:http (external)
                 socket wildcard 0 accept
                 ct mark set ct mark or 0x00100000
+                goto pick_1
+              }
+              chain pick_1 {
                 meta l4proto tcp dnat ip to numgen random mod 2 map { 0 : 10.244.0.3 . 8080, 1 : 10.244.0.7 . 8080 }
               }
             }
@@ -87,9 +93,9 @@ public sealed class StandbyTableTests
 
         var script = StandbyTable.Script("t", snapshot);
 
-        Assert.Contains("# shop/web (cluster)\n    socket wildcard 0 accept\n    ct mark set ct mark or 0x00100000\n" +
+        Assert.Contains("# shop/web (cluster)\n    socket wildcard 0 accept\n    ct mark set ct mark or 0x00100000\n    goto pick_0\n  }\n  chain pick_0 {\n" +
             "    meta l4proto tcp dnat ip to numgen random mod 2 map { 0 : 10.244.0.4 . 8080, 1 : 10.244.1.4 . 8080 }", script, StringComparison.Ordinal);
-        Assert.Contains("# shop/web (external)\n    socket wildcard 0 accept\n    ct mark set ct mark or 0x00100000\n" +
+        Assert.Contains("# shop/web (external)\n    socket wildcard 0 accept\n    ct mark set ct mark or 0x00100000\n    goto pick_1\n  }\n  chain pick_1 {\n" +
             "    meta l4proto tcp dnat ip to numgen random mod 1 map { 0 : 10.244.0.4 . 8080 }", script, StringComparison.Ordinal);
     }
 
