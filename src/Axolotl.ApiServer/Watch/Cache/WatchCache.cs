@@ -30,6 +30,7 @@ internal sealed class WatchCache
     private readonly TimeProvider _clock;
     private readonly ILogger _log;
     private readonly WatchCacheViews _views;
+    private readonly FieldNames _fieldNames;
     private readonly CancellationToken _stopping;
     private Dictionary<string, ObjectAttributes> _current = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = NewSignal();
@@ -40,6 +41,7 @@ internal sealed class WatchCache
     private WatchCache(ResourceType type, IStore store, WatchCacheOptions options, WatchCacheViews views, TimeProvider clock, ILogger log, CancellationToken stopping)
     {
         _views = views;
+        _fieldNames = FieldNames.Of(type, views);
         _type = type;
         _resource = type.QualifiedResource;
         _store = store;
@@ -157,7 +159,7 @@ internal sealed class WatchCache
         var current = new Dictionary<string, ObjectAttributes>(list.Items.Count, StringComparer.Ordinal);
         foreach (var entry in list.Items)
         {
-            current[entry.Key] = ObjectAttributes.Of(_type, ObjectStore.Decode(entry).Object, _views);
+            current[entry.Key] = ObjectAttributes.Of(_fieldNames, ObjectStore.Decode(entry).Object, _views);
         }
         lock (_gate)
         {
@@ -255,12 +257,17 @@ internal sealed class WatchCache
     private void TakeIn(StoreEvent change)
     {
         var stored = ObjectStore.Decode(change.Entry).Object;
-        var attributes = ObjectAttributes.Of(_type, stored, _views);
-        var json = Serialise(_views.ToView(_type, stored));
         var key = change.Entry.Key;
+        ObjectAttributes? previous;
         lock (_gate)
         {
-            _current.TryGetValue(key, out var previous);
+            _current.TryGetValue(key, out previous);
+        }
+        // Only this loop changes _current, so previous is still the object's latest below.
+        var attributes = ObjectAttributes.Of(_fieldNames, stored, _views, previous);
+        var json = Serialise(_views.ToView(_type, stored));
+        lock (_gate)
+        {
             CachedEvent e;
             if (change.Type == StoreEventType.Deleted)
             {

@@ -32,7 +32,7 @@ public sealed class WatchCaches(IStore store, WatchCacheOptions options, WatchCa
         {
             return;
         }
-        var watchable = types.Where(t => t.Verbs.Contains("watch")).ToList();
+        var watchable = types.Where(t => t.Verbs.Contains("watch") && !options.Uncached.Contains(t.QualifiedResource)).ToList();
         _ = RequestProgressAsync();
         _ = Task.Run(async () =>
         {
@@ -81,9 +81,10 @@ public sealed class WatchCaches(IStore store, WatchCacheOptions options, WatchCa
         }
     }
 
+    /// <summary>The cache of <paramref name="type"/>, started on first use; null when its watches are served from the store.</summary>
     internal async Task<WatchCache?> ForAsync(ResourceType type, CancellationToken ct)
     {
-        if (!options.Enabled)
+        if (!options.Enabled || options.Uncached.Contains(type.QualifiedResource))
         {
             return null;
         }
