@@ -65,10 +65,6 @@ public sealed class QuotaAdmission : IWriteAdmissionPlugin
         };
     }
 
-    /// <summary>Whether <paramref name="ns"/> holds a quota: from <see cref="Namespaces"/>, or the store until its watch listed.</summary>
-    internal async Task<bool> HasQuotasAsync(string ns, CancellationToken ct) =>
-        Namespaces.HasQuotas(ns) ?? (await _objects.ListAsync(KnownResources.ResourceQuotas, ns, 1, null, ct)).Items.Count > 0;
-
     /// <summary>
     /// Checks <paramref name="obj"/> (with <paramref name="old"/> for an update) against the namespace's
     /// quotas, then runs <paramref name="write"/> (null for a dry run) while still holding the namespace.
@@ -77,7 +73,7 @@ public sealed class QuotaAdmission : IWriteAdmissionPlugin
         Func<Task<StoredObject>>? write, CancellationToken ct)
     {
         var evaluator = ns is null ? null : QuotaEvaluators.For(type);
-        if (evaluator is null || (old is not null && !evaluator.ChargesUpdates) || !await HasQuotasAsync(ns!, ct))
+        if (evaluator is null || (old is not null && !evaluator.ChargesUpdates) || !await Namespaces.HasQuotasAsync(_objects, ns!, ct))
         {
             return write is null ? null : await write();
         }

@@ -49,6 +49,10 @@ public sealed class QuotaNamespaces
         }
     }
 
+    /// <summary>Whether <paramref name="ns"/> holds a quota: from what this set knows, or from the store until its watch listed.</summary>
+    public async Task<bool> HasQuotasAsync(ObjectStore objects, string ns, CancellationToken ct) =>
+        HasQuotas(ns) ?? (await objects.ListAsync(KnownResources.ResourceQuotas, ns, 1, null, ct)).Items.Count > 0;
+
     /// <summary>This server stored a quota in <paramref name="ns"/> at <paramref name="revision"/>.</summary>
     public void CreatedHere(string ns, long revision)
     {

@@ -114,7 +114,7 @@ public sealed class QuotaStatusUpdater(ObjectStore objects, NamespaceLocks locks
             _pending.TryRemove(ns, out _);
             try
             {
-                if (!(_namespaces.HasQuotas(ns) ?? (await objects.ListAsync(KnownResources.ResourceQuotas, ns, 1, null, ct)).Items.Count > 0))
+                if (!await _namespaces.HasQuotasAsync(objects, ns, ct))
                 {
                     continue;
                 }
