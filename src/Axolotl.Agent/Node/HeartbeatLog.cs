@@ -16,4 +16,7 @@ internal static partial class HeartbeatLog
 
     [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "node {Node}: {What} works again after {Failures} failed attempts")]
     public static partial void Recovered(ILogger logger, string node, string what, int failures);
+
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Debug, Message = "node {Node}: registration met a concurrent change of the Node (attempt {Attempt}); reading it again")]
+    public static partial void RegistrationConflict(ILogger logger, string node, int attempt);
 }

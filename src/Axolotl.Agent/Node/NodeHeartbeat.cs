@@ -29,6 +29,29 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
     {
         var facts = NodeFacts.Read(options.DataDir, options.NodeIp);
         HostIp = facts.InternalIp;
+        // Controllers write the new Node at the same time (node IPAM, the lifecycle controller's taints): a
+        // conflict reads the Node again and repeats, as the kubelet's registration does; it never ends the agent.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var node = await TakeOverNodeAsync(ct);
+                NodeUid = node.Metadata.Uid;
+                await WriteStatusAsync(node, facts, force: true, ct);
+                break;
+            }
+            catch (KubeApiException ex) when (ex.IsConflict && attempt < MaxRegistrationAttempts)
+            {
+                HeartbeatLog.RegistrationConflict(log, options.NodeName, attempt);
+            }
+        }
+        await RenewLeaseAsync(ct);
+    }
+
+    private const int MaxRegistrationAttempts = 10;
+
+    private async Task<Api.Core.Node> TakeOverNodeAsync(CancellationToken ct)
+    {
         var node = await client.Resource<Api.Core.Node>().TryGetAsync(null, options.NodeName, ct);
         if (node is null)
         {
@@ -49,9 +72,7 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
             node.Metadata.Annotations[Api.Storage.LocalPath.RootAnnotation] = options.LocalPathRoot;
             node = await client.UpdateAsync(node, ct);
         }
-        NodeUid = node.Metadata.Uid;
-        await WriteStatusAsync(node, facts, force: true, ct);
-        await RenewLeaseAsync(ct);
+        return node;
     }
 
     /// <summary>The Node this agent registers; without <paramref name="podCidr"/> the server's node IPAM assigns one.</summary>

@@ -82,6 +82,25 @@ public sealed class NodeHeartbeatTests : IDisposable
     }
 
     [Fact]
+    public async Task Registration_that_meets_a_concurrent_change_of_the_node_reads_it_again_and_writes_the_status()
+    {
+        // A controller (node IPAM, the lifecycle controller) wrote the Node between our read and our status write.
+        _http.Always(HttpMethod.Put, NodePath, r => Answer("node update", () => FakeHttpHandler.JsonText(r.Body!)));
+        _http.Enqueue(HttpMethod.Put, NodePath + "/status", _ => Answer("node status conflict", () => FakeHttpHandler.Status(409, "Conflict",
+            "Operation cannot be fulfilled on nodes \"n1\": the object has been modified; please apply your changes to the latest version and try again")));
+        var options = new AgentOptions { NodeName = "n1", DataDir = _dataDir, NodeIp = "10.0.0.2" };
+        using var client = KubeClient.Create(new Uri("https://api.test:6443"), _http, bearerToken: "t");
+        var heartbeat = new NodeHeartbeat(client, options, "fake", _time, NullLogger.Instance);
+
+        await heartbeat.RegisterAsync(CancellationToken.None).WaitAsync(Deadline);
+
+        Assert.Single(Times("node status conflict"));
+        Assert.Equal(2, Times("get node").Count);
+        Assert.Single(Times("node status"));
+        Assert.Single(Times("renew lease"));
+    }
+
+    [Fact]
     public void Retries_start_at_the_initial_backoff_and_never_wait_longer_than_the_cap_or_the_beat_interval()
     {
         var heartbeat = new NodeHeartbeat(null!, new AgentOptions(), "fake", _time, NullLogger.Instance);
