@@ -42,9 +42,20 @@ public sealed class NodeHost : IAsyncDisposable
                 await LocalAgent.CleanUpAfterStopAsync(stopped, dataDir, logging, clock);
             });
         // The agent's own HTTPS endpoint, which the API server proxies `kubectl logs` and `exec` to.
-        await parts.StartAsync("kubelet server", () => KubeletServer.StartAsync(
-            new KubeletServerOptions { Port = agent.Options.KubeletPort, ServingCertificate = () => options.Credentials.Serving!.Current, ClientCa = options.ClientCa },
-            new NodeAgentBackend(agent), clock, logging, ct));
+        await parts.StartAsync("kubelet server", async () =>
+        {
+            try
+            {
+                return await KubeletServer.StartAsync(
+                    new KubeletServerOptions { Port = agent.Options.KubeletPort, ServingCertificate = () => options.Credentials.Serving!.Current, ClientCa = options.ClientCa },
+                    new NodeAgentBackend(agent), clock, logging, ct);
+            }
+            catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                // Name the flag that owns this port: the generic "choose another --port" would point at the API server's.
+                throw new ArgumentException($"cannot listen on the kubelet endpoint's port {agent.Options.KubeletPort}: address already in use (is another axolotl server or agent running? choose another --kubelet-port)", e);
+            }
+        });
         // A fake node runs no pods on this machine: nothing for a service proxy or DNS to reach. A stopped proxy
         // removes its interface and cluster IPs; the next start puts them back.
         if (!LocalAgent.IsFakeRuntime(args))
