@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Proxy.Standby;
 
-/// <summary>The kernel standby path's log lines (event ids 8401–8405, in the service proxy's range).</summary>
+/// <summary>The kernel standby path's log lines (event ids 8401–8409, in the service proxy's range).</summary>
 internal static partial class StandbyLog
 {
     [LoggerMessage(EventId = 8401, Level = LogLevel.Information,
@@ -23,6 +23,10 @@ internal static partial class StandbyLog
     [LoggerMessage(EventId = 8408, Level = LogLevel.Warning,
         Message = "Service proxy: kernel table ip {Table}: cannot delete stale UDP conntrack entries over ctnetlink ({Error}); UDP Services go back to the relay (which forgets a flow when its endpoint goes), TCP stays in the kernel")]
     public static partial void ConntrackUnavailable(ILogger logger, string table, string error);
+
+    [LoggerMessage(EventId = 8409, Level = LogLevel.Information,
+        Message = "Service proxy: kernel table ip {Table}: this process has {Limit} or more descriptors open, too many for libnftables' select() (FD_SETSIZE 1024, which aborts the process above it); writing with `nft -f` until fewer are open")]
+    public static partial void LibraryDeferred(ILogger logger, string table, int limit);
 
     [LoggerMessage(EventId = 8403, Level = LogLevel.Warning,
         Message = "Service proxy: no kernel standby path (nft refused table ip {Table}: {Errors}); Services answer only while this process runs")]

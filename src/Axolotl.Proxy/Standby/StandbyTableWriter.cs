@@ -24,7 +24,7 @@ namespace Axolotl.Proxy.Standby;
 /// </summary>
 public sealed class StandbyTableWriter(string table, ILogger logger, Func<string, CancellationToken, Task<(int ExitCode, string Errors)>>? apply = null)
 {
-    private readonly Func<string, CancellationToken, Task<(int ExitCode, string Errors)>> _apply = apply ?? InProcessOrNft();
+    private readonly Func<string, CancellationToken, Task<(int ExitCode, string Errors)>> _apply = apply ?? InProcessOrNft(table, logger);
     private string? _installed;
     private TableLayout? _layout;
     private IReadOnlyDictionary<IPEndPoint, IReadOnlySet<IPAddress>>? _cleaned;
@@ -229,12 +229,33 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
 
     /// <summary>
     /// libnftables in process when the node has it (no process per write: what makes a hint's change cost well under a
-    /// millisecond), else `nft -f`. The context is made at the first write, on the table loop, in the process's namespace.
+    /// millisecond), else `nft -f`. The context is made at the first write, on the table loop, in the process's namespace;
+    /// while the process has too many descriptors open for one (LibNftables), writes go through `nft -f` and the next
+    /// write tries again.
     /// </summary>
-    private static Func<string, CancellationToken, Task<(int ExitCode, string Errors)>> InProcessOrNft()
+    private static Func<string, CancellationToken, Task<(int ExitCode, string Errors)>> InProcessOrNft(string table, ILogger logger)
     {
-        var library = new Lazy<LibNftables?>(LibNftables.TryCreate, LazyThreadSafetyMode.ExecutionAndPublication);
-        return (script, ct) => library.Value is { } nft ? Task.FromResult(nft.Run(script)) : ApplyWithNftAsync(script, ct);
+        var gate = new Lock();
+        LibNftables? library = null;
+        var absent = false;
+        var deferred = false;
+        return (script, ct) =>
+        {
+            lock (gate)
+            {
+                if (library is null && !absent)
+                {
+                    library = LibNftables.TryCreate(out var tooManyOpen);
+                    absent = library is null && !tooManyOpen;
+                    if (tooManyOpen && !deferred)
+                    {
+                        deferred = true;
+                        StandbyLog.LibraryDeferred(logger, table, LibNftables.MaxOpenForContext);
+                    }
+                }
+            }
+            return library is { } nft ? Task.FromResult(nft.Run(script)) : ApplyWithNftAsync(script, ct);
+        };
     }
 
     private static Task<(int ExitCode, string Errors)> ApplyWithNftAsync(string script, CancellationToken ct) => IpCommand.FeedAsync("nft", ["-f", "-"], [script], ct);

@@ -49,7 +49,7 @@ public sealed class KernelTableChangesKernelTests
         // The context belongs to the namespace of the thread that makes it.
         var (results, refused) = await node.RunInsideAsync(() =>
         {
-            var nft = LibNftables.TryCreate() ?? throw new InvalidOperationException("libnftables is not on this machine");
+            var nft = LibNftables.TryCreate(out _) ?? throw new InvalidOperationException("libnftables is not on this machine");
             var results = new[] { nft.Run(StandbyTable.Render(ready)), nft.Run(StandbyTable.Changes(ready, hinted)) };
             return Task.FromResult((results, nft.Run($"delete element ip {table} hairpin {{ 10.253.0.99 . 10.253.0.99 }}\n")));
         });
