@@ -96,6 +96,11 @@ public sealed class NodeAgent : IAsyncDisposable
         }
         Directory.CreateDirectory(options.DataDir);
         var heartbeat = new NodeHeartbeat(client, options, runtime.Mode, time, logging.CreateLogger("Axolotl.Agent.Node"));
+        if (sharedImages is not null)
+        {
+            // An open store: the registration's status lists the images already, instead of the first beat writing the status again to add them.
+            heartbeat.Images = () => sharedImages.NodeImages();
+        }
         await heartbeat.RegisterAsync(ct);
 
         var events = new EventRecorder(client, new EventRecorderOptions { Component = "kubelet", Host = options.NodeName }, time, logging.CreateLogger("Axolotl.Agent.Events"));
