@@ -28,7 +28,12 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
     public string? NodeUid { get; private set; }
 
     /// <summary>Creates the Node (or takes over an existing one) with a fresh status, then the Lease.</summary>
-    public async Task RegisterAsync(CancellationToken ct)
+    public Task RegisterAsync(CancellationToken ct) => RegisterAsync(null, ct);
+
+    /// <summary>As <see cref="RegisterAsync(CancellationToken)"/>, starting from the Node as this agent last had it from the server.</summary>
+    /// <param name="known">The Node from the pod CIDR wait: written on without reading it again (a conflict reads it); null: read it first.</param>
+    /// <param name="ct">Stops the registration.</param>
+    public async Task RegisterAsync(Api.Core.Node? known, CancellationToken ct)
     {
         var facts = NodeFacts.Read(options.DataDir, options.NodeIp);
         HostIp = facts.InternalIp;
@@ -38,7 +43,7 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
         {
             try
             {
-                var node = await TakeOverNodeAsync(ct);
+                var node = await TakeOverNodeAsync(attempt == 1 ? known : null, ct);
                 NodeUid = node.Metadata.Uid;
                 await WriteStatusAsync(node, facts, force: true, ct);
                 break;
@@ -70,9 +75,9 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
         }
     }
 
-    private async Task<Api.Core.Node> TakeOverNodeAsync(CancellationToken ct)
+    private async Task<Api.Core.Node> TakeOverNodeAsync(Api.Core.Node? known, CancellationToken ct)
     {
-        var node = await client.Resource<Api.Core.Node>().TryGetAsync(null, options.NodeName, ct);
+        var node = known ?? await client.Resource<Api.Core.Node>().TryGetAsync(null, options.NodeName, ct);
         if (node is null)
         {
             node = NewNode(options, options.PodCidr);

@@ -130,6 +130,23 @@ public sealed class NodeHeartbeatTests : IDisposable
     }
 
     [Fact]
+    public async Task Registration_writes_the_status_on_the_node_it_was_given_without_reading_it_again()
+    {
+        _http.Always(HttpMethod.Post, LeasesPath, r => Answer("create lease", () => FakeHttpHandler.JsonText(r.Body!)));
+        var options = new AgentOptions { NodeName = "n1", DataDir = _dataDir, NodeIp = "10.0.0.2" };
+        using var client = KubeClient.Create(new Uri("https://api.test:6443"), _http, bearerToken: "t");
+        var heartbeat = new NodeHeartbeat(client, options, "fake", _time, NullLogger.Instance);
+        var known = NodeHeartbeat.NewNode(options, "10.244.3.0/24");
+        known.Metadata.ResourceVersion = "5";
+
+        await heartbeat.RegisterAsync(known, CancellationToken.None).WaitAsync(Deadline);
+
+        Assert.Empty(Times("get node"));
+        Assert.Single(Times("node status"));
+        Assert.Single(Times("create lease"));
+    }
+
+    [Fact]
     public void Retries_start_at_the_initial_backoff_and_never_wait_longer_than_the_cap_or_the_beat_interval()
     {
         var heartbeat = new NodeHeartbeat(null!, new AgentOptions(), "fake", _time, NullLogger.Instance);
