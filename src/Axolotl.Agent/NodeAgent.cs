@@ -74,6 +74,7 @@ public sealed class NodeAgent : IAsyncDisposable
 
     /// <param name="probeRunner">Runs the pods' probes; null: the real probers against <paramref name="runtime"/>.</param>
     /// <param name="readiness">Hears readiness changes before the API does (the node's service proxy); null: nobody.</param>
+    /// <param name="registered">The Node as the agent's registration last read or wrote it (its pod CIDR assignment); null: read it first.</param>
     /// <param name="sharedImages">An image store opened once for every fake node of the process (<see cref="OpenImagesAsync"/>); null: the node opens its own from <paramref name="imageOptions"/>.</param>
     public static async Task<NodeAgent> StartAsync(
         KubeClient client,
@@ -87,7 +88,8 @@ public sealed class NodeAgent : IAsyncDisposable
         IPodReadinessObserver? readiness = null,
         ImageServiceOptions? imageOptions = null,
         NetworkPolicies.IPodNetworkGate? networkGate = null,
-        ImageService? sharedImages = null)
+        ImageService? sharedImages = null,
+        Api.Core.Node? registered = null)
     {
         var log = logging.CreateLogger("Axolotl.Agent");
         if (log.IsEnabled(LogLevel.Information))
@@ -96,7 +98,12 @@ public sealed class NodeAgent : IAsyncDisposable
         }
         Directory.CreateDirectory(options.DataDir);
         var heartbeat = new NodeHeartbeat(client, options, runtime.Mode, time, logging.CreateLogger("Axolotl.Agent.Node"));
-        await heartbeat.RegisterAsync(ct);
+        if (sharedImages is not null)
+        {
+            // An open store: the registration's status lists the images already, instead of the first beat writing the status again to add them.
+            heartbeat.Images = () => sharedImages.NodeImages();
+        }
+        await heartbeat.RegisterAsync(registered, ct);
 
         var events = new EventRecorder(client, new EventRecorderOptions { Component = "kubelet", Host = options.NodeName }, time, logging.CreateLogger("Axolotl.Agent.Events"));
         var paths = new LogPaths(options.DataDir);

@@ -17,6 +17,9 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
     public const string LeaseNamespace = "kube-node-lease";
 
     private string? _lastFingerprint;
+
+    /// <summary>The Lease as this agent last wrote it (the server's answer); null until then and after a failed renewal.</summary>
+    private Lease? _lease;
     private DateTimeOffset _lastReport;
 
     /// <summary>The node's primary address, known after <see cref="RegisterAsync"/>.</summary>
@@ -25,7 +28,12 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
     public string? NodeUid { get; private set; }
 
     /// <summary>Creates the Node (or takes over an existing one) with a fresh status, then the Lease.</summary>
-    public async Task RegisterAsync(CancellationToken ct)
+    public Task RegisterAsync(CancellationToken ct) => RegisterAsync(null, ct);
+
+    /// <summary>As <see cref="RegisterAsync(CancellationToken)"/>, starting from the Node as this agent last had it from the server.</summary>
+    /// <param name="known">The Node from the pod CIDR wait: written on without reading it again (a conflict reads it); null: read it first.</param>
+    /// <param name="ct">Stops the registration.</param>
+    public async Task RegisterAsync(Api.Core.Node? known, CancellationToken ct)
     {
         var facts = NodeFacts.Read(options.DataDir, options.NodeIp);
         HostIp = facts.InternalIp;
@@ -35,7 +43,7 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
         {
             try
             {
-                var node = await TakeOverNodeAsync(ct);
+                var node = await TakeOverNodeAsync(attempt == 1 ? known : null, ct);
                 NodeUid = node.Metadata.Uid;
                 await WriteStatusAsync(node, facts, force: true, ct);
                 break;
@@ -45,14 +53,31 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
                 HeartbeatLog.RegistrationConflict(log, options.NodeName, attempt);
             }
         }
-        await RenewLeaseAsync(ct);
+        await EnsureLeaseAsync(ct);
     }
 
     private const int MaxRegistrationAttempts = 10;
 
-    private async Task<Api.Core.Node> TakeOverNodeAsync(CancellationToken ct)
+    /// <summary>
+    /// The Lease at registration, created first as the Node is (a joining node has none yet, so it makes one request,
+    /// not a read that answers 404 and then a create); one that exists already (an agent restart) is renewed.
+    /// </summary>
+    private async Task EnsureLeaseAsync(CancellationToken ct)
     {
-        var node = await client.Resource<Api.Core.Node>().TryGetAsync(null, options.NodeName, ct);
+        _lease = null;
+        try
+        {
+            _lease = await client.CreateAsync(NewLease(time.GetUtcNow()), ct);
+        }
+        catch (KubeApiException e) when (e.IsAlreadyExists)
+        {
+            await RenewLeaseAsync(ct);
+        }
+    }
+
+    private async Task<Api.Core.Node> TakeOverNodeAsync(Api.Core.Node? known, CancellationToken ct)
+    {
+        var node = known ?? await client.Resource<Api.Core.Node>().TryGetAsync(null, options.NodeName, ct);
         if (node is null)
         {
             node = NewNode(options, options.PodCidr);
@@ -115,37 +140,44 @@ public sealed class NodeHeartbeat(KubeClient client, AgentOptions options, strin
         await WriteStatusAsync(node, NodeFacts.Read(options.DataDir, options.NodeIp), force: false, ct);
     }
 
+    /// <summary>
+    /// Renews the Lease this agent last wrote without reading it first, as the kubelet's lease controller does; after a
+    /// failed write (someone else changed it, the server lost it) it is read again, and created when it is gone.
+    /// </summary>
     public async Task RenewLeaseAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var leases = client.Resource<Lease>();
-        var lease = await leases.TryGetAsync(LeaseNamespace, options.NodeName, ct);
+        var lease = _lease;
+        // Forgotten until this write succeeds: a failure (a conflict, a timeout) reads it again next time.
+        _lease = null;
+        lease ??= await client.Resource<Lease>().TryGetAsync(LeaseNamespace, options.NodeName, ct);
         if (lease is null)
         {
-            lease = new Lease
-            {
-                ApiVersion = "coordination.k8s.io/v1",
-                Kind = "Lease",
-                Metadata = new ObjectMeta
-                {
-                    Name = options.NodeName,
-                    Namespace = LeaseNamespace,
-                    OwnerReferences = NodeUid is null ? null :
-                    [
-                        new OwnerReference { ApiVersion = "v1", Kind = "Node", Name = options.NodeName, Uid = NodeUid },
-                    ],
-                },
-                Spec = new LeaseSpec { HolderIdentity = options.NodeName, LeaseDurationSeconds = options.LeaseDurationSeconds, RenewTime = now },
-            };
-            await client.CreateAsync(lease, ct);
+            _lease = await client.CreateAsync(NewLease(now), ct);
             return;
         }
         lease.Spec ??= new LeaseSpec();
         lease.Spec.HolderIdentity = options.NodeName;
         lease.Spec.LeaseDurationSeconds = options.LeaseDurationSeconds;
         lease.Spec.RenewTime = now;
-        await client.UpdateAsync(lease, ct);
+        _lease = await client.UpdateAsync(lease, ct);
     }
+
+    private Lease NewLease(DateTimeOffset now) => new()
+    {
+        ApiVersion = "coordination.k8s.io/v1",
+        Kind = "Lease",
+        Metadata = new ObjectMeta
+        {
+            Name = options.NodeName,
+            Namespace = LeaseNamespace,
+            OwnerReferences = NodeUid is null ? null :
+            [
+                new OwnerReference { ApiVersion = "v1", Kind = "Node", Name = options.NodeName, Uid = NodeUid },
+            ],
+        },
+        Spec = new LeaseSpec { HolderIdentity = options.NodeName, LeaseDurationSeconds = options.LeaseDurationSeconds, RenewTime = now },
+    };
 
     /// <summary>The pressure conditions that are True now (the eviction manager's); null: none.</summary>
     public Func<IReadOnlyCollection<string>>? Pressure { get; set; }

@@ -16,7 +16,11 @@ public static partial class PodCidrAssignment
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
-    public static async Task<string> AwaitAsync(KubeClient client, AgentOptions options, string? requested, string clusterCidr, TimeProvider time, ILogger log, CancellationToken ct)
+    public static async Task<string> AwaitAsync(KubeClient client, AgentOptions options, string? requested, string clusterCidr, TimeProvider time, ILogger log, CancellationToken ct) =>
+        CidrOf(await AwaitNodeAsync(client, options, requested, clusterCidr, time, log, ct))!;
+
+    /// <summary>As <see cref="AwaitAsync"/>, returning the Node as the server last answered with it (its pod CIDR set), which the registration then writes on without reading it again.</summary>
+    public static async Task<Api.Core.Node> AwaitNodeAsync(KubeClient client, AgentOptions options, string? requested, string clusterCidr, TimeProvider time, ILogger log, CancellationToken ct)
     {
         if (requested is not null)
         {
@@ -46,7 +50,7 @@ public static partial class PodCidrAssignment
                 {
                     throw new ArgumentException($"node {options.NodeName} has pod CIDR {assigned}, outside the cluster CIDR {clusterCidr}");
                 }
-                return assigned;
+                return node;
             }
             if (requested is not null)
             {

@@ -78,10 +78,8 @@ public static class LocalAgent
             AllowedUnsafeSysctls = AllowedUnsafeSysctls(args.Get("allowed-unsafe-sysctls")),
             SeccompDefault = args.GetBool("seccomp-default", defaults.SeccompDefault),
         };
-        options = options with
-        {
-            PodCidr = await PodCidrAssignment.AwaitAsync(client, options, requestedPodCidr, clusterCidr, clock, logging.CreateLogger("Axolotl.Agent.PodCidr"), ct),
-        };
+        var registered = await PodCidrAssignment.AwaitNodeAsync(client, options, requestedPodCidr, clusterCidr, clock, logging.CreateLogger("Axolotl.Agent.PodCidr"), ct);
+        options = options with { PodCidr = PodCidrAssignment.CidrOf(registered)! };
         var images = ImageOptions(args, dataDir, options.DataDir);
         var backoff = new RestartBackoffOptions
         {
@@ -95,7 +93,7 @@ public static class LocalAgent
             var fake = new FakeRuntime(clock, new PodCidr(options.PodCidr)) { Behaviour = spec => FakeContainerBehaviour.FromEnvironment(spec.Environment) };
             // The shared store may still be importing (it opens while the nodes join): the node needs it only from here on.
             var shared = sharedImages is null ? null : await sharedImages.WaitAsync(ct);
-            return await NodeAgent.StartAsync(client, options, fake, backoff, logging, clock, ct, new FakeProbeRunner(), imageOptions: images, sharedImages: shared);
+            return await NodeAgent.StartAsync(client, options, fake, backoff, logging, clock, ct, new FakeProbeRunner(), imageOptions: images, sharedImages: shared, registered: registered);
         }
         var bridge = args.Get("bridge") ?? "axl0";
         var cgroupRoot = $"axolotl-{options.NodeName}";
@@ -134,7 +132,7 @@ public static class LocalAgent
         }
         // Its service proxy hears of unready pods from the agent directly (ADR 0003; StartProxyAsync).
         return await NodeAgent.StartAsync(client, options, runtime, backoff, logging, clock, ct, readiness: new AgentToProxyReadiness(new LocalPodReadiness()),
-            imageOptions: images, networkGate: policies);
+            imageOptions: images, networkGate: policies, registered: registered);
     }
 
     /// <summary>

@@ -110,10 +110,14 @@ public static class NodeCertificateRequests
         }
     }
 
+    /// <summary>Whether the request has its certificate or was refused: what the node waits for.</summary>
+    private static bool Decided(CertificateSigningRequest csr) =>
+        csr.Status?.Certificate is { Length: > 0 } || csr.Status?.Conditions?.Any(c => c.Type is "Denied" or "Failed" && c.Status is null or "True") == true;
+
     /// <summary>
-    /// The request once it changes: a watch of it from the version in hand, as client-go's WaitForCertificate
+    /// The request once it is decided (issued, denied or failed): a watch of it from the version in hand, as client-go's WaitForCertificate
     /// watches it (so the certificate arrives as it is written, not a poll later), or as read again after
-    /// <see cref="Poll"/> when the watch ends without a change (its timeout, a dropped connection).
+    /// <see cref="Poll"/> when the watch ends without a decision (its timeout, a dropped connection).
     /// </summary>
     private static async Task<CertificateSigningRequest> NextStateAsync(KubeClient client, string name, CertificateSigningRequest current, TimeSpan left,
         TimeProvider clock, CancellationToken ct)
@@ -132,7 +136,8 @@ public static class NodeCertificateRequests
                 {
                     throw new NodeIdentityException($"CertificateSigningRequest {name} was deleted before a certificate was issued");
                 }
-                if (e.Type is WatchEventType.Added or WatchEventType.Modified && e.Object is { } changed)
+                // Approval and signing are two writes: the watch stays open from one to the other instead of a second watch per request.
+                if (e.Type is WatchEventType.Added or WatchEventType.Modified && e.Object is { } changed && Decided(changed))
                 {
                     return changed;
                 }

@@ -10,7 +10,8 @@ namespace Axolotl.Agent.Tests.Node;
 /// <summary>The node's two heartbeats while its API server is gone and when it comes back.</summary>
 public sealed class NodeHeartbeatTests : IDisposable
 {
-    private const string LeasePath = "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/n1";
+    private const string LeasesPath = "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases";
+    private const string LeasePath = LeasesPath + "/n1";
     private const string NodePath = "/api/v1/nodes/n1";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
@@ -91,6 +92,8 @@ public sealed class NodeHeartbeatTests : IDisposable
         var options = new AgentOptions { NodeName = "n1", DataDir = _dataDir, NodeIp = "10.0.0.2" };
         using var client = KubeClient.Create(new Uri("https://api.test:6443"), _http, bearerToken: "t");
         var heartbeat = new NodeHeartbeat(client, options, "fake", _time, NullLogger.Instance);
+        // The agent restarted: its Lease is there already.
+        _http.Always(HttpMethod.Post, LeasesPath, _ => Answer("create lease", () => FakeHttpHandler.Status(409, "AlreadyExists", "leases.coordination.k8s.io \"n1\" already exists")));
 
         await heartbeat.RegisterAsync(CancellationToken.None).WaitAsync(Deadline);
 
@@ -98,6 +101,49 @@ public sealed class NodeHeartbeatTests : IDisposable
         Assert.Equal(2, Times("get node").Count);
         Assert.Single(Times("node status"));
         Assert.Single(Times("renew lease"));
+    }
+
+    [Fact]
+    public async Task A_joining_node_creates_its_lease_without_reading_it_and_renews_it_without_reading_it_again_until_a_renewal_fails()
+    {
+        _http.Always(HttpMethod.Put, NodePath, r => Answer("node update", () => FakeHttpHandler.JsonText(r.Body!)));
+        _http.Always(HttpMethod.Post, LeasesPath, r => Answer("create lease", () => FakeHttpHandler.JsonText(r.Body!)));
+        var options = new AgentOptions { NodeName = "n1", DataDir = _dataDir, NodeIp = "10.0.0.2" };
+        using var client = KubeClient.Create(new Uri("https://api.test:6443"), _http, bearerToken: "t");
+        var heartbeat = new NodeHeartbeat(client, options, "fake", _time, NullLogger.Instance);
+
+        await heartbeat.RegisterAsync(CancellationToken.None).WaitAsync(Deadline);
+        await heartbeat.RenewLeaseAsync(CancellationToken.None).WaitAsync(Deadline);
+        await heartbeat.RenewLeaseAsync(CancellationToken.None).WaitAsync(Deadline);
+
+        Assert.Single(Times("create lease"));
+        Assert.Empty(Times("get lease"));
+        Assert.Equal(2, Times("renew lease").Count);
+
+        // Someone else wrote it: that renewal fails, and the next one reads the Lease again before writing.
+        _http.Enqueue(HttpMethod.Put, LeasePath, _ => Answer("renew conflict", () => FakeHttpHandler.Status(409, "Conflict", "the object has been modified")));
+        await Assert.ThrowsAsync<KubeApiException>(() => heartbeat.RenewLeaseAsync(CancellationToken.None).WaitAsync(Deadline));
+        await heartbeat.RenewLeaseAsync(CancellationToken.None).WaitAsync(Deadline);
+
+        Assert.Single(Times("get lease"));
+        Assert.Equal(3, Times("renew lease").Count);
+    }
+
+    [Fact]
+    public async Task Registration_writes_the_status_on_the_node_it_was_given_without_reading_it_again()
+    {
+        _http.Always(HttpMethod.Post, LeasesPath, r => Answer("create lease", () => FakeHttpHandler.JsonText(r.Body!)));
+        var options = new AgentOptions { NodeName = "n1", DataDir = _dataDir, NodeIp = "10.0.0.2" };
+        using var client = KubeClient.Create(new Uri("https://api.test:6443"), _http, bearerToken: "t");
+        var heartbeat = new NodeHeartbeat(client, options, "fake", _time, NullLogger.Instance);
+        var known = NodeHeartbeat.NewNode(options, "10.244.3.0/24");
+        known.Metadata.ResourceVersion = "5";
+
+        await heartbeat.RegisterAsync(known, CancellationToken.None).WaitAsync(Deadline);
+
+        Assert.Empty(Times("get node"));
+        Assert.Single(Times("node status"));
+        Assert.Single(Times("create lease"));
     }
 
     [Fact]
