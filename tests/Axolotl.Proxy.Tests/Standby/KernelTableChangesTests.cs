@@ -146,6 +146,7 @@ public sealed class KernelTableChangesTests
             "delete chain ip t aep_0_0af40007_9000\n" +
             "add chain ip t ep_3\n" +
             "add chain ip t pick_3\n" +
+            "add rule ip t ep_3 ct mark set ct mark or 0x00100000\n" +
             "add rule ip t ep_3 fib saddr type local ct mark set ct mark or 0x00100000\n" +
             "add rule ip t ep_3 counter\n" +
             "add rule ip t ep_3 goto pick_3\n" +
