@@ -159,6 +159,25 @@ public sealed class KernelTableChangesTests
     }
 
     [Fact]
+    public async Task A_changed_affinity_timeout_is_a_whole_table_numbered_afresh_and_affinity_sets_carry_the_services_timeout()
+    {
+        var (writer, applied, _) = Writer();
+        await writer.WriteAsync(Web, CancellationToken.None);
+        var longer = Build(
+            ("10.96.0.20:80", Transport.Tcp, FrontendKind.ClusterIP, Route("shop", "web", "", externalLocal: false, Ready("10.244.0.3", 8080), Ready("10.244.0.7", 8080))),
+            ("10.96.0.40:53", Transport.Tcp, FrontendKind.ClusterIP, Route("shop", "names", "", externalLocal: false, Ready("10.244.0.7", 5353))),
+            ("10.96.0.30:9000", Transport.Tcp, FrontendKind.ClusterIP, new ServiceRoute(new ServicePortName("shop", "cart", ""), [Ready("10.244.0.7", 9000)], "node-1",
+                internalLocal: false, externalLocal: false, affinityTimeout: TimeSpan.FromSeconds(60))));
+
+        await writer.WriteAsync(longer, CancellationToken.None);
+
+        Assert.Equal((2, 0), (writer.FullWrites, writer.IncrementalWrites));
+        Assert.Contains("timeout 10800s", applied[0], StringComparison.Ordinal);
+        Assert.Contains("timeout 60s", applied[1], StringComparison.Ordinal);
+        Assert.Equal(StandbyTable.Script("t", longer, ProxyMode.Nftables), applied[1]);
+    }
+
+    [Fact]
     public async Task A_refused_change_falls_back_to_the_whole_table_in_the_same_write()
     {
         var (writer, applied, board) = Writer(script => script.StartsWith("add table", StringComparison.Ordinal) ? 0 : 1);
