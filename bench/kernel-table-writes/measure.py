@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """What one write of the kernel service table costs (ADR 0030): the whole table against a readiness hint's change
-(3 lines: a hairpin element and one pick chain), each through an `nft -f` process and through libnftables in process
+(3 lines: a hairpin element and one pick chain) and a snapshot's change as StandbyTable.Changes writes it (a rollout
+replacing one endpoint of one Service port, and a Service port added, then the reverse: 12-14 lines), each through an `nft -f` process and through libnftables in process
 (what the proxy uses). A table shaped as the proxy writes it: 10 Service ports x 3 endpoints. Needs root and nft;
 creates table `ip kbench_table_writes` in the current namespace and deletes it. Prints percentiles in ms and the load."""
 import ctypes, os, statistics, subprocess, sys, tempfile, time
@@ -35,6 +36,26 @@ HINT = (f"delete element ip {T} hairpin {{ 10.244.0.12 . 10.244.0.12 }}\nflush c
         f"add rule ip {T} pick_0 meta l4proto tcp dnat ip to numgen random mod 2 map {{ 0 : 10.244.0.10 . 8080, 1 : 10.244.0.11 . 8080 }}\n")
 BACK = (f"flush chain ip {T} pick_0\nadd rule ip {T} pick_0 meta l4proto tcp dnat ip to numgen random mod 3 map "
         f"{{ 0 : 10.244.0.10 . 8080, 1 : 10.244.0.11 . 8080, 2 : 10.244.0.12 . 8080 }}\nadd element ip {T} hairpin {{ 10.244.0.12 . 10.244.0.12 }}\n")
+
+
+# A snapshot's change: Service 0's 10.244.0.12 replaced by 10.244.0.200, and a Service port (chains 10) added; then back.
+ROLL = (f"delete element ip {T} hairpin {{ 10.244.0.12 . 10.244.0.12 }}\nflush chain ip {T} pick_0\n"
+        f"add chain ip {T} ep_10\nadd chain ip {T} pick_10\n"
+        f"add rule ip {T} ep_10 ip saddr != 10.244.0.0/16 ct mark set ct mark or 0x00100000\n"
+        f"add rule ip {T} ep_10 fib saddr type local ct mark set ct mark or 0x00100000\nadd rule ip {T} ep_10 counter\n"
+        f"add rule ip {T} ep_10 goto pick_10\n"
+        f"add rule ip {T} pick_0 meta l4proto tcp dnat ip to numgen random mod 3 map "
+        f"{{ 0 : 10.244.0.10 . 8080, 1 : 10.244.0.11 . 8080, 2 : 10.244.0.200 . 8080 }}\n"
+        f"add rule ip {T} pick_10 meta l4proto tcp dnat ip to numgen random mod 1 map {{ 0 : 10.244.0.201 . 8080 }}\n"
+        f"add element ip {T} frontends {{ 10.96.0.99 . 80 : jump ep_10 }}\nadd element ip {T} local_frontends {{ 10.96.0.99 . 80 : jump ep_10 }}\n"
+        f"add element ip {T} hairpin {{ 10.244.0.200 . 10.244.0.200, 10.244.0.201 . 10.244.0.201 }}\n")
+UNROLL = (f"delete element ip {T} frontends {{ 10.96.0.99 . 80 }}\ndelete element ip {T} local_frontends {{ 10.96.0.99 . 80 }}\n"
+          f"delete element ip {T} hairpin {{ 10.244.0.200 . 10.244.0.200, 10.244.0.201 . 10.244.0.201 }}\n"
+          f"flush chain ip {T} ep_10\nflush chain ip {T} pick_10\nflush chain ip {T} pick_0\n"
+          f"delete chain ip {T} ep_10\ndelete chain ip {T} pick_10\n"
+          f"add rule ip {T} pick_0 meta l4proto tcp dnat ip to numgen random mod 3 map "
+          f"{{ 0 : 10.244.0.10 . 8080, 1 : 10.244.0.11 . 8080, 2 : 10.244.0.12 . 8080 }}\n"
+          f"add element ip {T} hairpin {{ 10.244.0.12 . 10.244.0.12 }}\n")
 
 
 def timed(run, scripts):
@@ -81,6 +102,8 @@ try:
     print("nft -f, hint change:        ", timed(nft_process, [HINT, BACK]))
     print("libnftables, whole table:   ", timed(nft_library, [whole]))
     print("libnftables, hint change:   ", timed(nft_library, [HINT, BACK]))
+    print("nft -f, snapshot change:    ", timed(nft_process, [ROLL, UNROLL]))
+    print("libnftables, snapshot change:", timed(nft_library, [ROLL, UNROLL]))
     print("nft -f /dev/null (start-up):", timed(lambda _: subprocess.run(["nft", "-f", "/dev/null"], check=True), [""]))
     print("load average at end: %.2f %.2f %.2f" % os.getloadavg())
 finally:

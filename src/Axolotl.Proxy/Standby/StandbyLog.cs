@@ -13,8 +13,8 @@ internal static partial class StandbyLog
     public static partial void Updated(ILogger logger, string table, int frontends);
 
     [LoggerMessage(EventId = 8406, Level = LogLevel.Debug,
-        Message = "Service proxy: kernel table ip {Table}: readiness hints applied as a change of {Lines} lines ({Elements} map elements now)")]
-    public static partial void HintsApplied(ILogger logger, string table, int lines, int elements);
+        Message = "Service proxy: kernel table ip {Table}: applied as a change of {Lines} lines ({Elements} map elements now)")]
+    public static partial void ChangesApplied(ILogger logger, string table, int lines, int elements);
 
     [LoggerMessage(EventId = 8407, Level = LogLevel.Information,
         Message = "Service proxy: kernel table ip {Table}: deleted {Flows} UDP conntrack entries that kept clients on an endpoint their Service no longer has")]
@@ -33,8 +33,8 @@ internal static partial class StandbyLog
     public static partial void Unavailable(ILogger logger, string table, string errors);
 
     [LoggerMessage(EventId = 8404, Level = LogLevel.Information,
-        Message = "Service proxy (--proxy-mode nftables): table ip {Table} installed: the kernel DNATs {Kernel} TCP and UDP frontends (no replay of a connection whose pod dies before answering); {Standby} frontends of Services with sessionAffinity ClientIP stay on the relay (TCP with the standby rule behind it), as do 127.0.0.1 node ports and the cluster DNS")]
-    public static partial void KernelInstalled(ILogger logger, string table, int kernel, int standby);
+        Message = "Service proxy (--proxy-mode nftables): table ip {Table} installed: the kernel DNATs {Kernel} TCP and UDP frontends, sessionAffinity ClientIP included (no replay of a connection whose pod dies before answering); 127.0.0.1 node ports and the cluster DNS stay on the relay")]
+    public static partial void KernelInstalled(ILogger logger, string table, int kernel);
 
     [LoggerMessage(EventId = 8405, Level = LogLevel.Warning,
         Message = "Service proxy: --proxy-mode nftables is NOT in effect (nft refused table ip {Table}: {Errors}); the relay serves every Service")]

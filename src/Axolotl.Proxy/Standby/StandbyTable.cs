@@ -15,8 +15,8 @@ namespace Axolotl.Proxy.Standby;
 /// finds its listener and the packet is left to it, so replay, readiness draining and session affinity work as before.
 /// Standby flows are masqueraded to the node (as the relay connects from the node); conntrack keeps them on their
 /// endpoint after the relay returns. Not the node's own clients: the output hook's `socket` sees the client's socket.</para>
-/// <para>Kernel (ADR 0030; `--proxy-mode nftables`, except sessionAffinity ClientIP, which stays standby): every new
-/// connection is DNATed, as kube-proxy's nftables mode does, and an output-hook chain does the same for the node's own
+/// <para>Kernel (ADR 0030; `--proxy-mode nftables`): every new connection is DNATed, as kube-proxy's nftables mode does
+/// (sessionAffinity ClientIP with per-endpoint sets of clients, as kube-proxy's too), and an output-hook chain does the same for the node's own
 /// clients. Masqueraded only where kube-proxy masquerades: a client outside the cluster CIDR to a cluster IP, any client
 /// to a node port or load balancer IP under externalTrafficPolicy Cluster, the node's own clients, and a pod reaching
 /// itself through the Service (hairpin); a pod reaching another keeps its address, for the backend and for NetworkPolicy.</para>
@@ -71,31 +71,59 @@ public static class StandbyTable
         Func<IPAddress, bool>? knownNotReady = null, IReadOnlySet<Frontend>? reserved = null) =>
         Render(Build(table, snapshot, mode, clusterCidr, knownNotReady, reserved));
 
-    /// <summary>What <see cref="Script"/> writes, as chains and elements, with its skeleton (see <see cref="TableLayout"/>).</summary>
+    /// <summary>
+    /// What <see cref="Script"/> writes, as chains and elements (see <see cref="TableLayout"/>). With <paramref name="previous"/>
+    /// (the installed layout), a Service port keeps its chain number, so <see cref="Changes"/> can turn one into the other
+    /// without renaming chains (and their counters and affinity sets survive); a new port takes the lowest number neither
+    /// table uses (a whole write numbers afresh).
+    /// </summary>
     public static TableLayout Layout(string table, RoutingSnapshot snapshot, ProxyMode mode = ProxyMode.Relay, Ipv4Cidr? clusterCidr = null,
-        Func<IPAddress, bool>? knownNotReady = null, IReadOnlySet<Frontend>? reserved = null)
-    {
-        var layout = Build(table, snapshot, mode, clusterCidr, knownNotReady, reserved);
-        var skeleton = knownNotReady is null ? layout : Build(table, snapshot, mode, clusterCidr, null, reserved);
-        return layout with { Skeleton = Render(skeleton) };
-    }
+        Func<IPAddress, bool>? knownNotReady = null, IReadOnlySet<Frontend>? reserved = null, TableLayout? previous = null) =>
+        Build(table, snapshot, mode, clusterCidr, knownNotReady, reserved, previous);
 
     private static TableLayout Build(string table, RoutingSnapshot snapshot, ProxyMode mode, Ipv4Cidr? clusterCidr, Func<IPAddress, bool>? knownNotReady,
-        IReadOnlySet<Frontend>? reserved)
+        IReadOnlySet<Frontend>? reserved, TableLayout? previous = null)
     {
+        var frontends = Frontends(snapshot, mode, reserved);
         // One chain per Service port, protocol and direction whatever the hints say, so a hint never renumbers a chain.
-        var chains = new Dictionary<(ServicePortName, bool External, Transport), TableChain>();
+        var numbers = new Dictionary<ChainKey, int>();
+        var kept = previous?.Chains.Select(c => c.Key).ToHashSet() ?? [];
+        foreach (var entry in frontends)
+        {
+            var key = ChainKey.Of(entry);
+            if (kept.Contains(key))
+            {
+                numbers[key] = previous!.Chains.First(c => c.Key == key).Index;
+            }
+        }
+        // Not a number a departing port leaves in the same change: the new port's chains are new, not another's (its counter).
+        var taken = numbers.Values.Concat(previous?.Chains.Select(c => c.Index) ?? []).ToHashSet();
+        var next = 0;
+        foreach (var entry in frontends)
+        {
+            var key = ChainKey.Of(entry);
+            if (!numbers.ContainsKey(key))
+            {
+                while (taken.Contains(next))
+                {
+                    next++;
+                }
+                numbers[key] = next;
+                taken.Add(next);
+            }
+        }
+        var chains = new Dictionary<ChainKey, TableChain>();
         var elements = new List<MapElement>();
         var hairpins = new SortedSet<uint>();
-        foreach (var entry in Frontends(snapshot, mode, reserved))
+        foreach (var entry in frontends)
         {
-            var key = (entry.Target.Service, entry.Target.IsExternal, entry.Frontend.Transport);
+            var key = ChainKey.Of(entry);
             if (!chains.TryGetValue(key, out var chain))
             {
                 var usable = entry.Path == TablePath.Kernel && knownNotReady is not null
                     ? entry.Endpoints.Where(e => !knownNotReady(e.EndPoint.Address))
                     : entry.Endpoints;
-                chain = new TableChain(chains.Count, entry, [.. usable.OrderBy(e => Ipv4Cidr.ToUInt(e.EndPoint.Address)).ThenBy(e => e.EndPoint.Port)]);
+                chain = new TableChain(numbers[key], entry, [.. usable.OrderBy(e => Ipv4Cidr.ToUInt(e.EndPoint.Address)).ThenBy(e => e.EndPoint.Port)]);
                 chains[key] = chain;
             }
             if (chain.Endpoints.Count == 0)
@@ -111,7 +139,13 @@ public static class StandbyTable
                 hairpins.UnionWith(chain.Endpoints.Select(e => Ipv4Cidr.ToUInt(e.EndPoint.Address)));
             }
         }
-        return new TableLayout(table, mode, clusterCidr, [.. chains.Values.OrderBy(c => c.Index)], elements, hairpins) { Skeleton = "" };
+        var ordered = chains.Values.OrderBy(c => c.Index).ToList();
+        var objects = new List<TableObject>();
+        foreach (var chain in ordered)
+        {
+            objects.AddRange(Objects(chain, clusterCidr));
+        }
+        return new TableLayout(table, mode, clusterCidr, ordered, elements, hairpins, objects);
     }
 
     /// <summary>The whole table of <paramref name="layout"/>, replacing the previous one in one transaction.</summary>
@@ -160,13 +194,21 @@ public static class StandbyTable
             script.Append("    ct status dnat ip saddr . ip daddr @hairpin ").Append(masquerade).Append('\n');
         }
         script.Append("  }\n");
-        foreach (var chain in layout.Chains)
+        foreach (var item in layout.Objects)
         {
-            EndpointChain(script, chain, layout.ClusterCidr);
-            script.Append("  chain pick_").Append(Number(chain.Index)).Append(" {\n");
-            if (chain.Endpoints.Count > 0)
+            if (item.IsSet)
             {
-                script.Append("    ").Append(Pick(chain)).Append('\n');
+                script.Append("  set ").Append(item.Name).Append(" {\n    ").Append(item.Body.Replace("; ", "\n    ", StringComparison.Ordinal).TrimEnd(';')).Append("\n  }\n");
+                continue;
+            }
+            script.Append("  chain ").Append(item.Name).Append(" {\n");
+            if (item.Comment is { } comment)
+            {
+                script.Append("    # ").Append(comment).Append('\n');
+            }
+            foreach (var rule in item.Rules)
+            {
+                script.Append("    ").Append(rule).Append('\n');
             }
             script.Append("  }\n");
         }
@@ -175,23 +217,42 @@ public static class StandbyTable
     }
 
     /// <summary>
-    /// The transaction that turns the table of <paramref name="before"/> into that of <paramref name="after"/>, two layouts
-    /// of one <see cref="TableLayout.Skeleton"/> (the same chains and rules; a readiness hint changed which endpoints
-    /// they use): the elements that go, the pick chains whose endpoints changed, the elements that come. Empty when
-    /// nothing changed. nft applies the file as one transaction, so no packet meets half of it.
+    /// Whether <see cref="Changes"/> can turn the table of <paramref name="before"/> into that of <paramref name="after"/>:
+    /// the same table, mode and cluster CIDR (the fixed chains and rules), and no affinity set whose timeout changed
+    /// (nft cannot change a set's timeout in place; the whole table makes it anew).
+    /// </summary>
+    public static bool CanChange(TableLayout before, TableLayout after)
+    {
+        if (before.Table != after.Table || before.Mode != after.Mode || before.ClusterCidr != after.ClusterCidr)
+        {
+            return false;
+        }
+        var sets = before.Objects.Where(o => o.IsSet).ToDictionary(o => o.Name, o => o.Body);
+        return after.Objects.Where(o => o.IsSet).All(o => !sets.TryGetValue(o.Name, out var body) || body == o.Body);
+    }
+
+    /// <summary>
+    /// The transaction that turns the table of <paramref name="before"/> into that of <paramref name="after"/> (see
+    /// <see cref="CanChange"/>; number <paramref name="after"/> from <paramref name="before"/>, <see cref="Layout"/>'s
+    /// `previous`): the elements that go, the chains and sets that go (flushed first, so nothing refers to them), the
+    /// chains whose rules changed (flushed and written again), the chains and sets that come, the elements that come.
+    /// Chains and sets left alone keep their counters and affinity entries. Empty when nothing changed. nft applies the
+    /// file as one transaction, so no packet meets half of it.
     /// </summary>
     public static string Changes(TableLayout before, TableLayout after)
     {
-        if (before.Skeleton != after.Skeleton || before.Table != after.Table)
+        if (!CanChange(before, after))
         {
-            throw new ArgumentException("a change between two layouts of different tables or skeletons is a whole new table", nameof(after));
+            throw new ArgumentException("a change between two layouts of different tables, modes or affinity timeouts is a whole new table", nameof(after));
         }
         var table = $"{Family} {after.Table}";
         var script = new StringBuilder();
         var maps = new[] { FrontendsMap, LocalFrontendsMap, UdpFrontendsMap, UdpLocalFrontendsMap };
         foreach (var map in maps)
         {
-            var gone = before.Elements.Where(e => e.Map == map).Select(e => e.Key).Except(after.Elements.Where(e => e.Map == map).Select(e => e.Key)).ToList();
+            // An element that now jumps elsewhere (its address taken by another Service port) goes and comes again.
+            var now = after.Elements.Where(e => e.Map == map).Select(e => e.Text).ToHashSet();
+            var gone = before.Elements.Where(e => e.Map == map && !now.Contains(e.Text)).Select(e => e.Key).ToList();
             if (gone.Count > 0)
             {
                 script.Append("delete element ").Append(table).Append(' ').Append(map).Append(" { ").Append(string.Join(", ", gone)).Append(" }\n");
@@ -202,26 +263,38 @@ public static class StandbyTable
         {
             script.Append("delete element ").Append(table).Append(" hairpin { ").Append(string.Join(", ", hairpinsGone.Select(Hairpin))).Append(" }\n");
         }
-        foreach (var (old, now) in before.Chains.Zip(after.Chains))
+        var old = before.Objects.ToDictionary(o => o.Name);
+        var now2 = after.Objects.ToDictionary(o => o.Name);
+        var goneObjects = before.Objects.Where(o => !now2.ContainsKey(o.Name)).ToList();
+        var changed = after.Objects.Where(o => !o.IsSet && old.TryGetValue(o.Name, out var was) && !was.Rules.SequenceEqual(o.Rules)).ToList();
+        var come = after.Objects.Where(o => !old.ContainsKey(o.Name)).ToList();
+        foreach (var chain in goneObjects.Where(o => !o.IsSet).Concat(changed))
         {
-            if (old.EndpointsText == now.EndpointsText)
+            script.Append("flush chain ").Append(table).Append(' ').Append(chain.Name).Append('\n');
+        }
+        foreach (var item in goneObjects)
+        {
+            script.Append(item.IsSet ? "delete set " : "delete chain ").Append(table).Append(' ').Append(item.Name).Append('\n');
+        }
+        foreach (var item in come)
+        {
+            script.Append(item.IsSet ? "add set " : "add chain ").Append(table).Append(' ').Append(item.Name);
+            script.Append(item.IsSet ? $" {{ {item.Body} }}\n" : "\n");
+        }
+        foreach (var chain in after.Objects.Where(o => !o.IsSet && (!old.ContainsKey(o.Name) || changed.Contains(o))))
+        {
+            foreach (var rule in chain.Rules)
             {
-                continue;
-            }
-            var pick = "pick_" + Number(now.Index);
-            script.Append("flush chain ").Append(table).Append(' ').Append(pick).Append('\n');
-            if (now.Endpoints.Count > 0)
-            {
-                script.Append("add rule ").Append(table).Append(' ').Append(pick).Append(' ').Append(Pick(now)).Append('\n');
+                script.Append("add rule ").Append(table).Append(' ').Append(chain.Name).Append(' ').Append(rule).Append('\n');
             }
         }
         foreach (var map in maps)
         {
-            var keys = before.Elements.Where(e => e.Map == map).Select(e => e.Key).ToHashSet();
-            var come = after.Elements.Where(e => e.Map == map && !keys.Contains(e.Key)).Select(e => e.Text).ToList();
-            if (come.Count > 0)
+            var was = before.Elements.Where(e => e.Map == map).Select(e => e.Text).ToHashSet();
+            var added = after.Elements.Where(e => e.Map == map && !was.Contains(e.Text)).Select(e => e.Text).ToList();
+            if (added.Count > 0)
             {
-                script.Append("add element ").Append(table).Append(' ').Append(map).Append(" { ").Append(string.Join(", ", come)).Append(" }\n");
+                script.Append("add element ").Append(table).Append(' ').Append(map).Append(" { ").Append(string.Join(", ", added)).Append(" }\n");
             }
         }
         var hairpinsCome = after.Hairpins.Except(before.Hairpins).ToList();
@@ -249,7 +322,7 @@ public static class StandbyTable
                 continue;
             }
             var path = PathFor(route, mode);
-            // UDP has no standby path: the kernel's in nftables mode, the relay's otherwise (and under sessionAffinity).
+            // UDP has no standby path: the kernel's in nftables mode, the relay's otherwise.
             if (frontend.Transport == Transport.Udp && path != TablePath.Kernel)
             {
                 continue;
@@ -269,12 +342,11 @@ public static class StandbyTable
     }
 
     /// <summary>
-    /// The kernel path for every Service port in nftables mode but one with sessionAffinity ClientIP: its clients must
-    /// keep their endpoint, which the relay does (kube-proxy's per-endpoint affinity sets would not survive the whole-table
-    /// replace this table is written with), so it stays on the relay with the standby rule behind it.
+    /// The kernel path for every Service port in nftables mode, sessionAffinity ClientIP included (per-endpoint affinity
+    /// sets, which changes keep: <see cref="Changes"/>); the standby path in relay mode.
     /// </summary>
     public static TablePath PathFor(ServiceRoute route, ProxyMode mode) =>
-        mode == ProxyMode.Nftables && route.AffinityTimeout is null ? TablePath.Kernel : TablePath.Standby;
+        mode == ProxyMode.Nftables ? TablePath.Kernel : TablePath.Standby;
 
     /// <summary>The frontends this table hands to the kernel outright: the relay need not listen on them.</summary>
     public static IReadOnlySet<Frontend> KernelFrontends(RoutingSnapshot snapshot, ProxyMode mode, IReadOnlySet<Frontend>? reserved = null) =>
@@ -304,53 +376,73 @@ public static class StandbyTable
     }
 
     /// <summary>
-    /// One Service port's chain for internal (cluster IP) or external (node port, load balancer) traffic, ending in its
-    /// pick chain, which DNATs at random as kube-proxy's numgen rule picks one. Standby: a relay socket for the packet wins
-    /// (`socket wildcard 0`, not merely "a socket": the relay binds each frontend's own address, and a program on the host
-    /// listening on 0.0.0.0 with the same port must not take a Service's connections while the relay is gone), and every
-    /// flow is masqueraded. Kernel: no socket check, masqueraded as kube-proxy does (see the class summary), with a counter
-    /// for operators (in this chain, so a hint's rewrite of the pick chain keeps it).
+    /// One Service port's chains (and affinity sets): `ep_N` for internal (cluster IP) or external (node port, load
+    /// balancer) traffic, ending in `pick_N`, which DNATs at random as kube-proxy's numgen rule picks one. Standby: a relay
+    /// socket for the packet wins (`socket wildcard 0`, not merely "a socket": the relay binds each frontend's own address,
+    /// and a program on the host listening on 0.0.0.0 with the same port must not take a Service's connections while the
+    /// relay is gone), and every flow is masqueraded. Kernel: no socket check, masqueraded as kube-proxy does (see the
+    /// class summary), with a counter for operators (in `ep_N`, so a change of the pick chain keeps it).
     /// </summary>
-    private static void EndpointChain(StringBuilder script, TableChain chain, Ipv4Cidr? clusterCidr)
+    private static IEnumerable<TableObject> Objects(TableChain chain, Ipv4Cidr? clusterCidr)
     {
         var entry = chain.Entry;
         var target = entry.Target;
+        var n = Number(chain.Index);
         var mark = "ct mark set ct mark or " + Hex(MasqueradeMark);
-        script.Append("  chain ep_").Append(Number(chain.Index)).Append(" {\n");
-        script.Append("    # ").Append(target.Service.ToString()).Append(target.IsExternal ? " (external)" : " (cluster)")
-            .Append(entry.Path == TablePath.Kernel ? " kernel" : "").Append('\n');
+        var rules = new List<string>();
         if (entry.Path == TablePath.Standby)
         {
-            script.Append("    socket wildcard 0 accept\n");
-            script.Append("    ").Append(mark).Append('\n');
+            rules.Add("socket wildcard 0 accept");
+            rules.Add(mark);
         }
         else if (target.IsExternal && !entry.Route.ExternalLocal)
         {
             // externalTrafficPolicy Cluster: the endpoint may be on another node, whose answer must come back through this one.
-            script.Append("    ").Append(mark).Append('\n');
+            rules.Add(mark);
         }
         else
         {
             if (!target.IsExternal)
             {
-                script.Append("    ").Append(clusterCidr is { } cidr ? $"ip saddr != {cidr} " : "").Append(mark).Append('\n');
+                rules.Add((clusterCidr is { } cidr ? $"ip saddr != {cidr} " : "") + mark);
             }
             // The node's own clients: their source is one of its addresses (for a cluster IP, often the cluster IP itself).
-            script.Append("    fib saddr type local ").Append(mark).Append('\n');
+            rules.Add("fib saddr type local " + mark);
         }
         if (entry.Path == TablePath.Kernel)
         {
-            script.Append("    counter\n");
+            rules.Add("counter");
         }
-        script.Append("    goto pick_").Append(Number(chain.Index)).Append('\n');
-        script.Append("  }\n");
-    }
-
-    private static string Pick(TableChain chain)
-    {
-        var map = string.Join(", ", chain.Endpoints.Select((e, i) => $"{Number(i)} : {e.EndPoint.Address} . {Number(e.EndPoint.Port)}"));
-        var protocol = chain.Entry.Frontend.Transport == Transport.Udp ? "udp" : "tcp";
-        return $"meta l4proto {protocol} dnat ip to numgen random mod {Number(chain.Endpoints.Count)} map {{ {map} }}";
+        rules.Add("goto pick_" + n);
+        var comment = target.Service + (target.IsExternal ? " (external)" : " (cluster)") + (entry.Path == TablePath.Kernel ? " kernel" : "");
+        yield return new TableObject("ep_" + n, IsSet: false, rules, "", comment);
+        var protocol = entry.Frontend.Transport == Transport.Udp ? "udp" : "tcp";
+        if (chain.Endpoints.Count == 0)
+        {
+            yield return new TableObject("pick_" + n, IsSet: false, [], "");
+            yield break;
+        }
+        if (entry.Path != TablePath.Kernel || entry.Route.AffinityTimeout is not { } timeout)
+        {
+            var map = string.Join(", ", chain.Endpoints.Select((e, i) => $"{Number(i)} : {e.EndPoint.Address} . {Number(e.EndPoint.Port)}"));
+            yield return new TableObject("pick_" + n, IsSet: false,
+                [$"meta l4proto {protocol} dnat ip to numgen random mod {Number(chain.Endpoints.Count)} map {{ {map} }}"], "");
+            yield break;
+        }
+        // sessionAffinity ClientIP, as kube-proxy's nftables mode: a dynamic set of client addresses per endpoint, with the
+        // Service's timeout, looked up before the random pick and refreshed by every new connection that lands there. Named
+        // after the endpoint, so a change that keeps it keeps its clients, and one that drops it drops them with it.
+        var names = chain.Endpoints.Select(e => $"{n}_{Ipv4Cidr.ToUInt(e.EndPoint.Address):x8}_{Number(e.EndPoint.Port)}").ToList();
+        var pick = names.Select(name => $"ip saddr @aff_{name} goto aep_{name}").ToList();
+        pick.Add($"numgen random mod {Number(names.Count)} vmap {{ {string.Join(", ", names.Select((name, i) => $"{Number(i)} : goto aep_{name}"))} }}");
+        yield return new TableObject("pick_" + n, IsSet: false, pick, "");
+        var seconds = Number((int)Math.Max(1, Math.Ceiling(timeout.TotalSeconds)));
+        foreach (var (endpoint, name) in chain.Endpoints.Zip(names))
+        {
+            yield return new TableObject("aff_" + name, IsSet: true, [], $"type ipv4_addr; flags dynamic,timeout; timeout {seconds}s;");
+            yield return new TableObject("aep_" + name, IsSet: false,
+                [$"update @aff_{name} {{ ip saddr }}", $"meta l4proto {protocol} dnat ip to {endpoint.EndPoint.Address}:{Number(endpoint.EndPoint.Port)}"], "");
+        }
     }
 
     private static string Hairpin(uint ip) => $"{Ipv4Cidr.Format(ip)} . {Ipv4Cidr.Format(ip)}";

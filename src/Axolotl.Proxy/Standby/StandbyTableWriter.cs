@@ -12,9 +12,10 @@ namespace Axolotl.Proxy.Standby;
 /// <summary>
 /// Keeps the node's service table (<see cref="StandbyTable"/>) in step with the proxy's routing snapshots: the
 /// script is rebuilt for each snapshot and handed to nft (<see cref="LibNftables"/> in process, else `nft -f`) only when
-/// its text changed, as one transaction: the whole table when the snapshot changed it, only the changed elements and
-/// pick chains when the agent's readiness hints did (<see cref="StandbyTable.Changes"/>: a few lines instead of every
-/// chain, so a hint reaches the kernel sooner).
+/// its text changed, as one transaction: the whole table at the first write and after a failure, else only the changed
+/// elements, chains and affinity sets, whether a readiness hint or a new snapshot changed them (<see cref="StandbyTable.Changes"/>:
+/// a few lines instead of every chain, so a change reaches the kernel sooner, and the chains it does not touch keep their
+/// counters and affinity entries).
 /// A host without nft, or whose kernel refuses the table, gets one warning and the relay alone, as before (in
 /// nftables mode the relay then listens on every frontend: <see cref="KernelFrontends"/> is empty).
 /// In nftables mode, after each write, the UDP conntrack entries that would keep a client on an endpoint its Service
@@ -64,7 +65,7 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
     /// <summary>The frontends the installed table DNATs outright (nftables mode); empty when none is installed.</summary>
     public IReadOnlySet<Frontend> KernelFrontends => Volatile.Read(ref _kernel);
 
-    /// <summary>Writes that replaced the whole table, and those that changed only elements and pick chains (for tests and operators).</summary>
+    /// <summary>Writes that replaced the whole table, and those that changed only what differed (for tests and operators).</summary>
     public int FullWrites { get; private set; }
 
     /// <inheritdoc cref="FullWrites"/>
@@ -98,29 +99,39 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
     {
         Func<IPAddress, bool>? hints = LocalReadiness is { } board ? board.IsKnownNotReady : null;
         var excluded = Excluded(snapshot);
-        var layout = StandbyTable.Layout(Table, snapshot, Mode, ClusterCidr, hints, excluded);
+        // Numbered from the installed table, so a snapshot that moved endpoints or added a few Service ports is a small change.
+        var layout = StandbyTable.Layout(Table, snapshot, Mode, ClusterCidr, hints, excluded, _layout);
         var script = StandbyTable.Render(layout);
         if (script == _installed)
         {
             return true;
         }
-        if (_layout is { } before && before.Skeleton == layout.Skeleton)
+        if (_layout is { } before && StandbyTable.CanChange(before, layout))
         {
-            // Only the hints changed what the kernel should have: the elements and pick chains that differ, in one small transaction.
+            // Only what differs (elements, the chains and affinity sets of changed Service ports), in one small transaction;
+            // chains left alone keep their counters and their clients' affinity. Larger than the whole table: the whole table.
             var changes = StandbyTable.Changes(before, layout);
-            if ((await ApplyAsync(changes, ct)).ExitCode == 0)
+            if (changes.Length < script.Length && (await ApplyAsync(changes, ct)).ExitCode == 0)
             {
                 _installed = script;
                 _layout = layout;
                 IncrementalWrites++;
+                var kernel = StandbyTable.KernelFrontends(snapshot, Mode, excluded);
+                if (!kernel.SetEquals(_kernel))
+                {
+                    // A new set only when it changed: the relay reconciles its listeners when it sees another instance.
+                    Volatile.Write(ref _kernel, kernel);
+                }
                 if (logger.IsEnabled(LogLevel.Debug))
                 {
                     var lines = changes.Count(c => c == '\n');
-                    StandbyLog.HintsApplied(logger, Table, lines, layout.Elements.Count);
+                    StandbyLog.ChangesApplied(logger, Table, lines, layout.Elements.Count);
                 }
                 return true;
             }
-            // The kernel's table is not the one we wrote (changed by hand, or gone): the whole table puts it right.
+            // The kernel's table is not the one we wrote (changed by hand, or gone): the whole table puts it right, numbered afresh.
+            layout = StandbyTable.Layout(Table, snapshot, Mode, ClusterCidr, hints, excluded);
+            script = StandbyTable.Render(layout);
         }
         var result = await ApplyAsync(script, ct);
         if (result.ExitCode != 0)
@@ -154,7 +165,7 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
             var frontends = StandbyTable.Frontends(snapshot, Mode, excluded).Count;
             if (first && Mode == ProxyMode.Nftables)
             {
-                StandbyLog.KernelInstalled(logger, Table, _kernel.Count, frontends - _kernel.Count);
+                StandbyLog.KernelInstalled(logger, Table, _kernel.Count);
             }
             else if (first)
             {

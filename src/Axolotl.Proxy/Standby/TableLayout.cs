@@ -6,14 +6,22 @@ namespace Axolotl.Proxy.Standby;
 /// <summary>
 /// What one write of the node's service table holds (<see cref="StandbyTable.Layout"/>): a chain per Service port and
 /// direction with the endpoints its DNAT picks from, and the elements of the table's maps and of its hairpin set.
-/// Two layouts with the same <see cref="Skeleton"/> differ only in endpoints and elements, which
-/// <see cref="StandbyTable.Changes"/> turns into a small transaction instead of a whole table.
+/// <see cref="Objects"/> are its chains and sets per Service port, by name: <see cref="StandbyTable.Changes"/> turns two
+/// layouts into a small transaction of what differs instead of a whole table.
 /// </summary>
 public sealed record TableLayout(string Table, ProxyMode Mode, Axolotl.Api.Net.Ipv4Cidr? ClusterCidr, IReadOnlyList<TableChain> Chains, IReadOnlyList<MapElement> Elements,
-    IReadOnlySet<uint> Hairpins)
+    IReadOnlySet<uint> Hairpins, IReadOnlyList<TableObject> Objects);
+
+/// <summary>
+/// A Service port's chain (its rules, without the `add rule` prefix) or set (<see cref="Body"/>: its declaration, as
+/// `add set` takes it between braces), by its name in the table. <see cref="Comment"/> is for the whole table's readers only.
+/// </summary>
+public sealed record TableObject(string Name, bool IsSet, IReadOnlyList<string> Rules, string Body, string? Comment = null);
+
+/// <summary>What a Service port's chain stands for across snapshots: its port, direction and protocol.</summary>
+public readonly record struct ChainKey(ServicePortName Service, bool External, Transport Transport)
 {
-    /// <summary>The table without the agent's readiness hints applied: equal skeletons mean the same chains and rules.</summary>
-    public required string Skeleton { get; init; }
+    public static ChainKey Of(TableFrontend entry) => new(entry.Target.Service, entry.Target.IsExternal, entry.Frontend.Transport);
 }
 
 /// <summary>
@@ -22,6 +30,8 @@ public sealed record TableLayout(string Table, ProxyMode Mode, Axolotl.Api.Net.I
 /// </summary>
 public sealed record TableChain(int Index, TableFrontend Entry, IReadOnlyList<RouteEndpoint> Endpoints)
 {
+    public ChainKey Key => ChainKey.Of(Entry);
+
     /// <summary>The endpoints as the DNAT rule lists them, for comparing two layouts.</summary>
     public string EndpointsText => string.Join(", ", Endpoints.Select(e => e.EndPoint.ToString()));
 }

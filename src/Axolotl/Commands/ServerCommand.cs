@@ -178,9 +178,9 @@ public static partial class ServerCommand
           --proxy-mode MODE
                            relay (default): the userspace relay serves every Service (a connection whose pod dies
                            before answering is replayed on another; no failed requests under kills and rollouts),
-                           kernel rules only while the process is down; nftables: the kernel DNATs every TCP Service
-                           connection, as kube-proxy's nftables mode (throughput near direct, no replay); UDP,
-                           sessionAffinity ClientIP and node ports on 127.0.0.1 stay on the relay (ADR 0030)
+                           kernel rules only while the process is down; nftables: the kernel DNATs every TCP and UDP
+                           Service connection (sessionAffinity ClientIP too), as kube-proxy's nftables mode
+                           (throughput near direct, no replay); node ports on 127.0.0.1 stay on the relay (ADR 0030)
           --ingress-http-port N, --ingress-https-port N
                            the built-in Ingress controller's ports (default: 80 and 443) on loopback and the node's own
                            addresses, never 0.0.0.0 (Services' cluster IPs keep those ports); 0 = off, both 0 = no

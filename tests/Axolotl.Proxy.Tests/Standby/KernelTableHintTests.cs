@@ -16,7 +16,7 @@ public sealed class KernelTableHintTests
             internalLocal: false, externalLocal: false, affinityTimeout: TimeSpan.FromHours(3))));
 
     [Fact]
-    public void A_pod_known_not_ready_here_leaves_the_kernel_dnat_map_and_the_hairpin_set_but_not_the_standby_chain()
+    public void A_pod_known_not_ready_here_leaves_the_kernel_dnat_map_the_hairpin_set_and_its_affinity_set()
     {
         var notReady = IPAddress.Parse("10.244.0.7");
 
@@ -24,8 +24,9 @@ public sealed class KernelTableHintTests
 
         Assert.Contains("dnat ip to numgen random mod 1 map { 0 : 10.244.0.3 . 8080 }", script, StringComparison.Ordinal);
         Assert.Contains("elements = { 10.244.0.3 . 10.244.0.3 }", script, StringComparison.Ordinal);
-        // The affinity port stays on the relay (which applies the hint itself); its standby chain serves only while the process is down.
-        Assert.Contains("map { 0 : 10.244.0.7 . 9000 }", script, StringComparison.Ordinal);
+        // The affinity port had only that pod: no element (refused, as the relay refuses), and no affinity set for it.
+        Assert.DoesNotContain("10.96.0.30 . 9000", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("aff_", script, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -36,7 +37,8 @@ public sealed class KernelTableHintTests
         Assert.DoesNotContain("10.96.0.20 . 80", script, StringComparison.Ordinal);
         Assert.DoesNotContain("8080", script, StringComparison.Ordinal);
         // The relay must not reopen its listener: the kernel answers with a reset, as the relay's picker refuses with none left.
-        Assert.Equal([new Frontend(IPAddress.Parse("10.96.0.20"), 80)], StandbyTable.KernelFrontends(Web, ProxyMode.Nftables));
+        Assert.Equal([new Frontend(IPAddress.Parse("10.96.0.30"), 9000), new Frontend(IPAddress.Parse("10.96.0.20"), 80)],
+            StandbyTable.KernelFrontends(Web, ProxyMode.Nftables));
     }
 
     [Fact]

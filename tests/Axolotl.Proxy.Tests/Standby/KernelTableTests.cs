@@ -48,7 +48,7 @@ public sealed class KernelTableTests
               }
               map local_frontends {
                 type ipv4_addr . inet_service : verdict
-                elements = { 192.0.2.2 . 30443 : jump ep_1, 10.96.0.20 . 80 : jump ep_2, 192.0.2.2 . 30080 : jump ep_3 }
+                elements = { 10.96.0.30 . 9000 : jump ep_0, 192.0.2.2 . 30443 : jump ep_1, 10.96.0.20 . 80 : jump ep_2, 192.0.2.2 . 30080 : jump ep_3 }
               }
               map udp_local_frontends {
                 type ipv4_addr . inet_service : verdict
@@ -61,7 +61,7 @@ public sealed class KernelTableTests
               }
               set hairpin {
                 type ipv4_addr . ipv4_addr
-                elements = { 10.244.0.3 . 10.244.0.3, 10.244.0.5 . 10.244.0.5, 10.244.0.7 . 10.244.0.7 }
+                elements = { 10.244.0.3 . 10.244.0.3, 10.244.0.5 . 10.244.0.5, 10.244.0.7 . 10.244.0.7, 10.244.0.8 . 10.244.0.8 }
               }
               chain postrouting {
                 type nat hook postrouting priority srcnat - 5; policy accept;
@@ -69,13 +69,24 @@ public sealed class KernelTableTests
                 ct status dnat ip saddr . ip daddr @hairpin masquerade fully-random
               }
               chain ep_0 {
-                # shop/cart (cluster)
-                socket wildcard 0 accept
-                ct mark set ct mark or 0x00100000
+                # shop/cart (cluster) kernel
+                ip saddr != 10.244.0.0/16 ct mark set ct mark or 0x00100000
+                fib saddr type local ct mark set ct mark or 0x00100000
+                counter
                 goto pick_0
               }
               chain pick_0 {
-                meta l4proto tcp dnat ip to numgen random mod 1 map { 0 : 10.244.0.8 . 9000 }
+                ip saddr @aff_0_0af40008_9000 goto aep_0_0af40008_9000
+                numgen random mod 1 vmap { 0 : goto aep_0_0af40008_9000 }
+              }
+              set aff_0_0af40008_9000 {
+                type ipv4_addr
+                flags dynamic,timeout
+                timeout 10800s
+              }
+              chain aep_0_0af40008_9000 {
+                update @aff_0_0af40008_9000 { ip saddr }
+                meta l4proto tcp dnat ip to 10.244.0.8:9000
               }
               chain ep_1 {
                 # shop/edge (external) kernel
@@ -121,7 +132,7 @@ public sealed class KernelTableTests
     }
 
     [Fact]
-    public void The_relay_keeps_loopback_node_ports_and_client_ip_affinity_while_the_kernel_takes_the_rest_udp_included()
+    public void The_relay_keeps_loopback_node_ports_while_the_kernel_takes_the_rest_client_ip_affinity_and_udp_included()
     {
         var web = Route("shop", "web", "", externalLocal: false, Ready("10.244.0.7", 8080));
         var sticky = new ServiceRoute(new ServicePortName("shop", "cart", ""), [Ready("10.244.0.8", 9000)], "node-1", internalLocal: false, externalLocal: false,
@@ -133,7 +144,8 @@ public sealed class KernelTableTests
             ("10.96.0.30:9000", Transport.Tcp, FrontendKind.ClusterIP, sticky),
             ("10.96.0.30:9001", Transport.Udp, FrontendKind.ClusterIP, sticky));
 
-        Assert.Equal([new Frontend(IPAddress.Parse("10.96.0.20"), 80), new Frontend(IPAddress.Parse("10.96.0.20"), 80, Transport.Udp)],
+        Assert.Equal([new Frontend(IPAddress.Parse("10.96.0.30"), 9000), new Frontend(IPAddress.Parse("10.96.0.30"), 9001, Transport.Udp),
+                new Frontend(IPAddress.Parse("10.96.0.20"), 80), new Frontend(IPAddress.Parse("10.96.0.20"), 80, Transport.Udp)],
             StandbyTable.KernelFrontends(snapshot, ProxyMode.Nftables));
         Assert.Empty(StandbyTable.KernelFrontends(snapshot, ProxyMode.Relay));
     }

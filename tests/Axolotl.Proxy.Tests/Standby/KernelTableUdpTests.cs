@@ -162,7 +162,8 @@ public sealed class KernelTableUdpTests
 
         Assert.Equal(2, applied.Count);
         Assert.Contains("10.96.0.53 . 53", applied[0], StringComparison.Ordinal);
-        Assert.DoesNotContain("10.96.0.53 . 53", applied[1], StringComparison.Ordinal);
+        Assert.Contains("delete element ip t udp_frontends { 10.96.0.53 . 53 }", applied[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("10.96.0.53 . 53", writer.Installed, StringComparison.Ordinal);
         Assert.False(writer.UdpInKernel);
         Assert.Equal([new Frontend(IPAddress.Parse("10.96.0.20"), 80)], writer.KernelFrontends);
         Assert.Contains(logs.Entries, e => e.Message.Contains("UDP Services go back to the relay", StringComparison.Ordinal));

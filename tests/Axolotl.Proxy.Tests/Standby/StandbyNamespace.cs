@@ -30,6 +30,9 @@ internal sealed class StandbyNamespace : IAsyncDisposable
     /// <summary>Runs `nft -f -` with <paramref name="script"/> inside the namespace; returns nft's exit code and errors.</summary>
     public Task<(int ExitCode, string Errors)> NftAsync(string script) => _ns.ExecAsync(script, "nft", "-f", "-");
 
+    /// <summary>Runs <paramref name="command"/> inside the namespace; returns its exit code and errors.</summary>
+    public Task<(int ExitCode, string Errors)> ExecInsideAsync(params string[] command) => _ns.ExecAsync(null, command);
+
     /// <summary>A TCP listener opened inside the namespace.</summary>
     public Socket ListenInside(IPEndPoint endPoint)
     {

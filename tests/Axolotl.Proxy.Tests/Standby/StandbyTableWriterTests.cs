@@ -25,7 +25,10 @@ public sealed class StandbyTableWriterTests
         Assert.True(await writer.WriteAsync(One(Ready("10.244.0.2", 80), Ready("10.244.0.3", 80)), CancellationToken.None));
 
         Assert.Equal(2, applied.Count);
-        Assert.Equal(applied[1], writer.Installed);
+        // The second snapshot only added an endpoint: its pick chain and nothing else.
+        Assert.Equal("flush chain ip t pick_0\n" +
+            "add rule ip t pick_0 meta l4proto tcp dnat ip to numgen random mod 2 map { 0 : 10.244.0.2 . 80, 1 : 10.244.0.3 . 80 }\n", applied[1]);
+        Assert.Equal(StandbyTable.Script("t", One(Ready("10.244.0.2", 80), Ready("10.244.0.3", 80))), writer.Installed);
     }
 
     [Fact]
