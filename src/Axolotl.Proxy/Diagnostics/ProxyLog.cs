@@ -47,7 +47,7 @@ internal static partial class ProxyLog
     [LoggerMessage(EventId = 8032, Level = LogLevel.Debug, Message = "Service proxy: {Service}: connecting to {Endpoint} failed ({Reason}); trying another endpoint")]
     public static partial void ConnectFailed(ILogger logger, ServicePortName service, string endpoint, string reason);
 
-    [LoggerMessage(EventId = 8045, Level = LogLevel.Warning, Message = "Service proxy: cannot mark relayed connections ({Reason}); pods on other nodes see them come from this node, not from the client pod")]
+    [LoggerMessage(EventId = 8047, Level = LogLevel.Warning, Message = "Service proxy: cannot mark relayed connections ({Reason}); pods on other nodes see them come from this node, not from the client pod")]
     public static partial void MarkRefused(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 8036, Level = LogLevel.Debug, Message = "Service proxy: {Service}: a NetworkPolicy denies {Client} → {Endpoint}; trying another endpoint")]
