@@ -46,6 +46,30 @@ public sealed partial class CommandLineTests
         Assert.Equal("", result.Stdout);
     }
 
+    [Fact]
+    public async Task A_server_whose_port_is_taken_exits_2_with_the_way_out_and_no_warnings()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var dataDir = Directory.CreateTempSubdirectory("axolotl-port-taken-").FullName;
+        try
+        {
+            var result = await ProcessRunner.RunAsync(await AxolotlServer.EnsureBuiltAsync(),
+                ["server", "--data-dir", dataDir, "--bind", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                 "--airgap", "--local-agent", "false"], timeout: TimeSpan.FromSeconds(120));
+
+            Assert.True(result.ExitCode == 2, result.ToString());
+            Assert.Contains($"error: cannot listen: Failed to bind to address https://127.0.0.1:{port}: address already in use. (is another axolotl server running? choose another --port)", result.Stderr);
+            // The components that followed the store stop before it closes, instead of each warning that its watch ended.
+            Assert.DoesNotContain("watch ended", result.Output);
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
     [GeneratedRegex(@"(?m)^  axolotl (?<name>[a-z-]+)")]
     private static partial Regex CommandLine();
 }

@@ -205,7 +205,17 @@ public sealed class ApiServerHost : IAsyncDisposable
                 logging.CreateLogger<ControlPlane.KubernetesServiceReconciler>(), app.Lifetime.ApplicationStopping);
         }
         StartEventExpiry(store, options.EventTtl, clock, logging, app.Lifetime.ApplicationStopping);
-        await app.StartAsync(ct);
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch
+        {
+            // A port in use: stop what already follows the store before the caller disposes it, or each of them
+            // would warn that its watch ended and relist on the way out.
+            app.Lifetime.StopApplication();
+            throw;
+        }
         var host = IsAny(options.BindAddress) ? "127.0.0.1" : options.BindAddress.ToString();
         var liveness = new ControlPlane.ServerLiveness(objects, kubernetesService.Identity.ProcessUid, ControlPlane.NetworkNamespace.Current, clock, logging.CreateLogger<ControlPlane.ServerLiveness>());
         return new ApiServerHost(app, pki, tokens, new Uri($"https://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{options.Port}"), liveness);

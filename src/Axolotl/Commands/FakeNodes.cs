@@ -16,8 +16,12 @@ namespace Axolotl.Commands;
 /// </summary>
 public static partial class FakeNodes
 {
-    /// <summary>The cluster CIDR has 256 /24s and the server's own node usually holds one.</summary>
-    public const int MaxNodes = 250;
+    /// <summary>
+    /// kwok's 1,000-node demonstrations. Each node needs a pod CIDR from the server's node IPAM: the default cluster CIDR
+    /// (a /16 of /24s) has 256, so more than about 250 nodes need a wider `--cluster-cidr` on the server (10.240.0.0/12
+    /// has 4,096); a node left without one waits, as a kubelet does, and the server records CIDRNotAvailable.
+    /// </summary>
+    public const int MaxNodes = 1000;
 
     /// <summary>Nodes joining at once: each waits on the server (its certificate, its pod CIDR) between requests, so more than the cores; not a burst of hundreds of requests.</summary>
     private const int StartParallelism = 16;

@@ -77,7 +77,9 @@ public sealed partial class NodePortSurvivesServerKillTests(ServiceServerFixture
                 FormattableString.Invariant($"{inFlightAtKill.Count} in flight at the kill ({inFlightAtKill.Count(r => !r.Ok)} failed)"));
             foreach (var r in failed)
             {
-                output.WriteLine(FormattableString.Invariant($"  failed {r.Started.TotalSeconds:F3}–{r.Ended.TotalSeconds:F3} s: {r.Outcome}"));
+                // The client's port and its earlier uses by this client, to tell a reused 4-tuple (an old conntrack entry or socket) from a fresh one.
+                var earlier = requests.Where(e => e.LocalPort == r.LocalPort && e.Started < r.Started).Select(e => FormattableString.Invariant($"{e.Started.TotalSeconds:F3} s ({e.Outcome})"));
+                output.WriteLine(FormattableString.Invariant($"  failed {r.Started.TotalSeconds:F3}–{r.Ended.TotalSeconds:F3} s: {r.Outcome}, client port {r.LocalPort}; earlier uses: {string.Join(", ", earlier.DefaultIfEmpty("none"))}"));
             }
             Assert.True(down.Count >= 5, $"{what}: only {down.Count} requests while the server was down");
             Assert.All(down, r => Assert.True(r.Ok, $"{what}: a request while the server was down failed: {r.Outcome}"));

@@ -21,8 +21,8 @@ internal sealed class OutsideClient : IAsyncDisposable
     public static async Task<OutsideClient> CreateAsync() =>
         new(await VethNamespace.CreateAsync("axlcl", secondOctetOfNet10: 252, routeViaHost: true));
 
-    /// <summary>One request's outcome: when it started and ended (on <paramref name="clock"/>), and the body or the error.</summary>
-    public sealed record Request(TimeSpan Started, TimeSpan Ended, bool Ok, string Outcome);
+    /// <summary>One request's outcome: when it started and ended (on <paramref name="clock"/>), the body or the error, and the client's port (0 if none was bound).</summary>
+    public sealed record Request(TimeSpan Started, TimeSpan Ended, bool Ok, string Outcome, int LocalPort = 0);
 
     /// <summary>GET / on a new connection, over and over from inside the namespace, until <paramref name="ct"/> is cancelled.</summary>
     public Task<List<Request>> RequestUntilAsync(IPEndPoint target, Stopwatch clock, CancellationToken ct) =>
@@ -32,8 +32,8 @@ internal sealed class OutsideClient : IAsyncDisposable
             while (!ct.IsCancellationRequested)
             {
                 var started = clock.Elapsed;
-                var (ok, outcome) = Get(target);
-                requests.Add(new Request(started, clock.Elapsed, ok, outcome));
+                var (ok, outcome, port) = Get(target);
+                requests.Add(new Request(started, clock.Elapsed, ok, outcome, port));
                 if (!ok)
                 {
                     // A refused connect returns at once: do not spin.
@@ -44,17 +44,21 @@ internal sealed class OutsideClient : IAsyncDisposable
         }, "outside-client");
 
     /// <summary>One GET / on a new connection from inside the namespace (for waiting until the path works).</summary>
-    public Task<(bool Ok, string Outcome)> GetOnceAsync(IPEndPoint target) => _ns.RunInsideAsync(() => Get(target));
-
-    private static (bool Ok, string Outcome) Get(IPEndPoint target)
+    public Task<(bool Ok, string Outcome)> GetOnceAsync(IPEndPoint target) => _ns.RunInsideAsync(() =>
     {
+        var (ok, outcome, _) = Get(target);
+        return (ok, outcome);
+    });
+
+    private static (bool Ok, string Outcome, int LocalPort) Get(IPEndPoint target)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000, SendTimeout = 5000 };
         try
         {
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 5000, SendTimeout = 5000 };
             var connect = socket.BeginConnect(target, null, null);
             if (!connect.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(5)))
             {
-                return (false, "connect timeout");
+                return (false, "connect timeout", LocalPort(socket));
             }
             socket.EndConnect(connect);
             socket.Send("GET / HTTP/1.0\r\n\r\n"u8);
@@ -67,12 +71,25 @@ internal sealed class OutsideClient : IAsyncDisposable
             }
             var text = response.ToString();
             return text.StartsWith("HTTP/1.", StringComparison.Ordinal) && text.Contains(" 200 ", StringComparison.Ordinal)
-                ? (true, text[(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..].Trim())
-                : (false, text.Length == 0 ? "closed without an answer" : text.Split('\n')[0].Trim());
+                ? (true, text[(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..].Trim(), LocalPort(socket))
+                : (false, text.Length == 0 ? "closed without an answer" : text.Split('\n')[0].Trim(), LocalPort(socket));
         }
         catch (SocketException e)
         {
-            return (false, e.SocketErrorCode.ToString());
+            return (false, e.SocketErrorCode.ToString(), LocalPort(socket));
+        }
+    }
+
+    /// <summary>The port connect() bound (kept after a refusal), to tell a reused 4-tuple from a fresh one in a failure.</summary>
+    private static int LocalPort(Socket socket)
+    {
+        try
+        {
+            return (socket.LocalEndPoint as IPEndPoint)?.Port ?? 0;
+        }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException)
+        {
+            return 0;
         }
     }
 

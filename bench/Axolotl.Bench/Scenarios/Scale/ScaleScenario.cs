@@ -47,9 +47,11 @@ internal sealed class ScaleScenario : IScenario
         var runningTimeout = TimeSpan.FromSeconds(Math.Max(context.Quick ? 30 : 150, total / 100));
 
         await using var etcd = context.Options.ScaleStore == "etcd" ? await EtcdCluster.StartAsync(3, ct) : null;
+        // The default cluster CIDR has 256 pod CIDRs (/24s): a larger run takes a /12 (4,096).
+        string[] cidr = nodes > 250 ? ["--cluster-cidr", "10.240.0.0/12"] : [];
         await using var server = etcd is null
-            ? await context.StartServerAsync(ct)
-            : await context.StartServerAsync(["--datastore-endpoint", etcd.Endpoints], ct);
+            ? await context.StartServerAsync(cidr, ct)
+            : await context.StartServerAsync([.. cidr, "--datastore-endpoint", etcd.Endpoints], ct);
         report.Notes.Add(etcd is null ? "Store: SQLite (the server's default)." : $"Store: a 3-member etcd on loopback ({EtcdCluster.Version()}).");
         var config = server.Kubeconfig;
         context.Log($"{Name}: starting {nodes} fake nodes");
