@@ -15,7 +15,8 @@ internal sealed class FakeNodesAgent : IAsyncDisposable
 {
     public const string Prefix = "scale-";
 
-    private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(90);
+    /// <summary>90 s, or 0.5 s per node for a larger run (a join costs the server tens of ms of CPU per node, more on a busy machine).</summary>
+    private static TimeSpan JoinTimeout(int nodes) => TimeSpan.FromSeconds(Math.Max(90, nodes * 0.5));
 
     private readonly StringBuilder _log = new();
     private readonly Process _process;
@@ -56,9 +57,9 @@ internal sealed class FakeNodesAgent : IAsyncDisposable
                 {
                     throw new InvalidOperationException($"axolotl agent exited with {process.ExitCode}:\n{agent.Log}");
                 }
-                if (Stopwatch.GetElapsedTime(spawned) > JoinTimeout)
+                if (Stopwatch.GetElapsedTime(spawned) > JoinTimeout(nodes))
                 {
-                    throw new TimeoutException($"{nodes} fake nodes did not join within {JoinTimeout.TotalSeconds:F0} s:\n{agent.Log}");
+                    throw new TimeoutException($"{nodes} fake nodes did not join within {JoinTimeout(nodes).TotalSeconds:F0} s:\n{agent.Log}");
                 }
                 await Task.Delay(50, ct);
             }
