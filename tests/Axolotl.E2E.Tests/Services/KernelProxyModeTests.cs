@@ -262,6 +262,38 @@ public sealed partial class KernelProxyModeTests(KernelProxyServerFixture fx) : 
         """;
 
     [Fact]
+    public async Task Client_ip_affinity_keeps_a_client_on_one_pod_in_the_kernel_until_it_is_turned_off()
+    {
+        var ns = await fx.NewNamespaceAsync("affinity");
+        await ApplyAsync(fx, PeerDeployment(ns) + SelectorService(ns, "web", "web", 80, "8080", type: "NodePort"));
+        await UntilJsonPathAsync(fx, ns, "deployment/web", "{.status.readyReplicas}", s => s == "2", "2 ready replicas");
+        var nodePort = int.Parse(await JsonPathAsync(fx, ns, "service/web", "{.spec.ports[0].nodePort}"), CultureInfo.InvariantCulture);
+        var clusterIp = await JsonPathAsync(fx, ns, "service/web", "{.spec.clusterIP}");
+        var nodeIp = (await fx.Kubectl.OkAsync("get", "node", fx.Server.NodeName, "-o", "jsonpath={.status.addresses[?(@.type==\"InternalIP\")].address}")).Trim();
+        var table = $"axolotl_standby_{fx.Server.Bridge}";
+        var urls = new[] { $"http://{nodeIp}:{nodePort}/", $"http://{clusterIp}/" };
+        await Eventually.UntilAsync(() => NftAsync(table), t => t.Contains($"{clusterIp} . 80 : jump", StringComparison.Ordinal), "the cluster IP in the kernel table", Slow);
+        // Without affinity each new connection picks at random: both pods answer.
+        await Eventually.UntilAsync(() => AnswersAsync(urls[1], 16), a => a.Count == 2, "both pods answering without affinity", Slow);
+
+        await fx.Kubectl.OkAsync("patch", "service", "web", "-n", ns, "-p", """{"spec":{"sessionAffinity":"ClientIP"}}""");
+        await Eventually.UntilAsync(() => NftAsync(table), t => t.Contains("set aff_", StringComparison.Ordinal) && t.Contains("timeout 3h", StringComparison.Ordinal),
+            "the endpoints' client sets (Kubernetes' default timeout, 10800 s, which nft prints as 3h) in the kernel table", Slow);
+        foreach (var url in urls)
+        {
+            // The node's own address is the client each time: one pod answers all 24 connections.
+            var answers = await AnswersAsync(url, 24);
+            Assert.True(answers.Count == 1 && answers.Single()?.StartsWith("Hello from web-", StringComparison.Ordinal) == true,
+                $"{url} with ClientIP affinity answered by {string.Join(", ", answers)}");
+        }
+
+        // Turned off, the sets go and connections spread again.
+        await fx.Kubectl.OkAsync("patch", "service", "web", "-n", ns, "-p", """{"spec":{"sessionAffinity":"None"}}""");
+        await Eventually.UntilAsync(() => NftAsync(table), t => !t.Contains("set aff_", StringComparison.Ordinal), "the client sets gone", Slow);
+        await Eventually.UntilAsync(() => AnswersAsync(urls[1], 16), a => a.Count == 2, "both pods answering again", Slow);
+    }
+
+    [Fact]
     public async Task An_unknown_proxy_mode_is_refused_before_the_start_with_the_choices()
     {
         var binary = await AxolotlServer.EnsureBuiltAsync();
