@@ -52,6 +52,11 @@ public static partial class FakeNodes
         var clock = TimeProvider.System;
 
         var shutdown = command.Shutdown;
+        // Certificate rotations end with the process, or with a join that failed: the cleanup waits for them.
+        using var rotationsStop = CancellationTokenSource.CreateLinkedTokenSource(shutdown.Token);
+        // The cluster's CIDRs, read once from the kubernetes Service by the first node with credentials (as a real agent
+        // reads them): pod CIDRs from a server with another --cluster-cidr are then inside this process's range.
+        Task<CommandLine>? clusterArgs = null;
 
         var clients = new Dictionary<string, KubeClient>(StringComparer.Ordinal);
         var rotations = new List<Task>();
@@ -73,9 +78,10 @@ public static partial class FakeNodes
                 lock (gate)
                 {
                     clients[name] = client;
-                    rotations.Add(credentials.StartRotation(client, clock, log, shutdown.Token).Completion);
+                    rotations.Add(credentials.StartRotation(client, clock, log, rotationsStop.Token).Completion);
+                    clusterArgs ??= AgentDefaults.WithClusterRangesAsync(args, client, shutdown.Token);
                 }
-                var agent = await LocalAgent.StartAsync(args, nodeDir, client, logging, clock, ct, requestedPodCidr: null, name, images);
+                var agent = await LocalAgent.StartAsync(await clusterArgs, nodeDir, client, logging, clock, ct, requestedPodCidr: null, name, images);
                 lock (gate)
                 {
                     agents.Add(agent);
@@ -114,6 +120,7 @@ public static partial class FakeNodes
         {
             // Fake containers end with the process; the agents only stop their watches and heartbeats.
             await Task.WhenAll(agents.Select(a => a.DisposeAsync().AsTask()));
+            await rotationsStop.CancelAsync();
             await Task.WhenAll(rotations);
             foreach (var client in clients.Values)
             {
