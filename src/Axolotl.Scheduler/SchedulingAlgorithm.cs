@@ -26,9 +26,10 @@ public sealed record CycleContext(IReadOnlyList<PodDisruptionBudget> Budgets, IR
 }
 
 /// <summary>
-/// One scheduling cycle without side effects: run the filters on every node (the first failing filter
-/// gives the node's reasons), score the nodes that passed with the weighted score plugins, and take the
-/// highest total; ties go to the first node in name order so that the choice is reproducible.
+/// One scheduling cycle: run the filters on the nodes (the first failing filter gives the node's reasons; in a
+/// cluster of 100 nodes or more only until <see cref="NumFeasibleNodesToFind"/> fit, as upstream), score the nodes
+/// that passed with the weighted score plugins, and take the highest total; ties go to the first node searched, in
+/// name order from where the search started, so that the choice is reproducible.
 /// </summary>
 public sealed class SchedulingAlgorithm
 {
@@ -112,8 +113,15 @@ public sealed class SchedulingAlgorithm
         }
         var feasible = new List<NodeInfo>();
         var statuses = new Dictionary<string, FilterResult>(StringComparer.Ordinal);
-        foreach (var node in ordered)
+        // Upstream's findNodesThatPassFilters: in a large cluster the filters stop once enough nodes fit, starting where
+        // the last cycle stopped, so every node gets its turn; a cluster under 100 nodes is always searched whole.
+        var wanted = NumFeasibleNodesToFind(ordered.Count);
+        var start = wanted < ordered.Count ? _nextStartNodeIndex % ordered.Count : 0;
+        var processed = 0;
+        while (processed < ordered.Count && feasible.Count < wanted)
         {
+            var node = ordered[(start + processed) % ordered.Count];
+            processed++;
             var result = RunFilters(pod, WithNominated(pod, node, context), states);
             statuses[node.Name] = result;
             if (result.IsSuccess)
@@ -121,6 +129,7 @@ public sealed class SchedulingAlgorithm
                 feasible.Add(node);
             }
         }
+        _nextStartNodeIndex = (start + processed) % ordered.Count;
         if (feasible.Count == 0)
         {
             // The node copy the dry run hands over already lacks the victims; the cycle states are told which left.
@@ -150,6 +159,26 @@ public sealed class SchedulingAlgorithm
             }
         }
         return new ScheduleResult(feasible[best].Name, null);
+    }
+
+    /// <summary>Where the next cycle's search starts (upstream's nextStartNodeIndex); cycles run one at a time.</summary>
+    private int _nextStartNodeIndex;
+
+    /// <summary>Below this many nodes every node is searched (upstream's minFeasibleNodesToFind).</summary>
+    public const int MinFeasibleNodesToFind = 100;
+
+    /// <summary>
+    /// How many feasible nodes a cycle looks for, as kube-scheduler's numFeasibleNodesToFind with the default
+    /// percentageOfNodesToScore (adaptive): 50 % less one point per 125 nodes, at least 5 %, and never fewer than 100 nodes.
+    /// </summary>
+    public static int NumFeasibleNodesToFind(int allNodes)
+    {
+        if (allNodes < MinFeasibleNodesToFind)
+        {
+            return allNodes;
+        }
+        var percentage = Math.Max(5, 50 - allNodes / 125);
+        return Math.Max(MinFeasibleNodesToFind, allNodes * percentage / 100);
     }
 
     /// <summary><paramref name="node"/> with the pods nominated to it of at least the pod's priority (other than the pod itself) counted as if bound.</summary>
