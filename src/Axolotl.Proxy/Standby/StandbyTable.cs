@@ -484,7 +484,8 @@ public static class StandbyTable
             .Append(" goto refused\n  }\n");
         script.Append("  chain refused {\n");
         script.Append("    ").Append(key).Append(" @refusing_new update @refusing { ").Append(key).Append(" } counter drop\n");
-        script.Append("    ").Append(key).Append(" @refusing update @refusing { ").Append(key).Append(" } accept\n");
+        // Counted too, so an operator sees refusals that passed (an endpoint that kept refusing past its window).
+        script.Append("    ").Append(key).Append(" @refusing update @refusing { ").Append(key).Append(" } counter accept\n");
         script.Append("    add @refusing_new { ").Append(key).Append(" } update @refusing { ").Append(key).Append(" } counter drop\n  }\n");
     }
 

@@ -47,7 +47,8 @@ public sealed class KernelTableRefusalKernelTests
         Assert.Equal($"live for {node.NodeAddress}", await asking);
         // Answered on the SYN retransmit (1 s after the first), not on the first SYN.
         Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(800), TimeSpan.FromSeconds(3));
-        Assert.Contains("counter packets 1 ", await RefusedAsync(node, table), StringComparison.Ordinal);
+        // Dropped once (the first refusal), none passed.
+        Assert.Equal(["0", "0", "1"], Counters(await RefusedAsync(node, table)));
         await stop.CancelAsync();
         await serving;
     }
@@ -72,7 +73,13 @@ public sealed class KernelTableRefusalKernelTests
         refused = await Assert.ThrowsAsync<SocketException>(() => node.RunInsideAsync(() => AskAsync(frontend)));
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
         Assert.True(second.Elapsed < TimeSpan.FromMilliseconds(900), $"refused after {second.Elapsed.TotalMilliseconds:F0} ms");
+        // Dropped: the first refusal and the retransmit at 1 s; passed: the one at 3 s and the second connection's.
+        Assert.Equal(["1", "2", "1"], Counters(await RefusedAsync(node, table)));
     }
+
+    /// <summary>The `refused` chain's counters, rule by rule (in the window, passed, first refusal).</summary>
+    private static List<string> Counters(string listing) =>
+        [.. System.Text.RegularExpressions.Regex.Matches(listing, @"counter packets (\d+)").Select(m => m.Groups[1].Value)];
 
     private static RoutingSnapshot Snapshot(StandbyNamespace node, int endpointPort) =>
         Build(($"{node.NodeAddress}:{NodePort}", Transport.Tcp, FrontendKind.NodePort,

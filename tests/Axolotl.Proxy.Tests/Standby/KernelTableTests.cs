@@ -81,7 +81,7 @@ public sealed class KernelTableTests
               }
               chain refused {
                 ip saddr . tcp sport @refusing_new update @refusing { ip saddr . tcp sport } counter drop
-                ip saddr . tcp sport @refusing update @refusing { ip saddr . tcp sport } accept
+                ip saddr . tcp sport @refusing update @refusing { ip saddr . tcp sport } counter accept
                 add @refusing_new { ip saddr . tcp sport } update @refusing { ip saddr . tcp sport } counter drop
               }
               chain postrouting {
