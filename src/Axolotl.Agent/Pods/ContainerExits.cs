@@ -8,19 +8,32 @@ namespace Axolotl.Agent.Pods;
 /// <summary>
 /// Exit intake of one pod: waits for each started container's exit off the lane, queues it and
 /// triggers the lane, which takes the queued exits at its next sync. Waits end with the pod's stop.
+/// A container whose exit makes the pod not ready tells the node's proxy first (<paramref name="readiness"/>,
+/// ADR 0003), without waiting for the lane: in the kernel proxy mode every SYN the table still sends to
+/// the dead pod meanwhile is refused (issue 36).
 /// </summary>
-public sealed class ContainerExits(IContainerRuntime runtime, ILogger log, string podUid, Action<string> trigger, CancellationToken stopping)
+public sealed class ContainerExits(IContainerRuntime runtime, ILogger log, string podUid, Action<string> trigger, CancellationToken stopping,
+    ReadinessReports? readiness = null)
 {
     private readonly ConcurrentQueue<ContainerExitSeen> _exits = new();
 
     /// <summary>Waits for <paramref name="handle"/>'s exit in the background.</summary>
-    public void Watch(string name, ContainerHandle handle)
+    /// <param name="readinessIp">
+    /// The pod's IP when this container's readiness is the pod's (an app container or a sidecar, not an init or
+    /// ephemeral one): its exit is told as not ready before the lane hears of it. The lane's own report follows
+    /// (it takes the exit only after this), so a later recovery is never overtaken by this one.
+    /// </param>
+    public void Watch(string name, ContainerHandle handle, string? readinessIp = null)
     {
         _ = Task.Run(async () =>
         {
             try
             {
                 var exit = await runtime.WaitAsync(handle, stopping);
+                if (readinessIp is not null)
+                {
+                    readiness?.TellExited(podUid, readinessIp);
+                }
                 _exits.Enqueue(new ContainerExitSeen(name, handle, exit));
                 trigger(podUid);
             }

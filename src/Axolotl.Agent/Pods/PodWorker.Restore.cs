@@ -39,8 +39,8 @@ public sealed partial class PodWorker
                 {
                     _live.Set(saved.Name, handle, seen.RestartCount);
                     seen.RunningSince = handle.StartedAt;
-                    _exits.Watch(saved.Name, handle);
                     var probed = saved.Init ? Latest.Spec?.InitContainers?.FirstOrDefault(c => c.Name == saved.Name && Sidecars.Is(c)) : Latest.Spec?.Containers.FirstOrDefault(c => c.Name == saved.Name);
+                    _exits.Watch(saved.Name, handle, probed is not null ? Observed.PodIp : null);
                     if (probed is { } container)
                     {
                         StartProbes(container, handle, SeedFromStatus(saved.Name));

@@ -45,7 +45,7 @@ public sealed partial class PodWorker
         Latest = pod;
         _trigger = trigger;
         Observed = new ObservedPod();
-        _exits = new ContainerExits(ctx.Runtime, ctx.Log, uid, trigger, _stop.Token);
+        _exits = new ContainerExits(ctx.Runtime, ctx.Log, uid, trigger, _stop.Token, ctx.Readiness);
         Lifecycle = new PodLifecycle(Observed);
         _timings = new PodStartTimings(ctx.Time, ctx.Healing, ctx.Kubelet, pod);
         Action<DateTimeOffset> schedule = Schedule;
@@ -280,7 +280,7 @@ public sealed partial class PodWorker
             _timings.Restarted(container.Name, handle.StartedAt);
             _starter.ApplyOomScore(Latest, container, handle);
             SaveCheckpoint();
-            _exits.Watch(container.Name, handle);
+            _exits.Watch(container.Name, handle, (!init || Sidecars.Is(container)) && !ephemeral ? Observed.PodIp : null);
             _ctx.Events.Record(Latest, EventRecorder.Normal, "Started", $"Started container {container.Name}", fieldPath);
             if ((!init || Sidecars.Is(container)) && !ephemeral && await RunPostStartAsync(container, handle, ct))
             {

@@ -23,7 +23,15 @@ public sealed class ReadinessReports(IPodReadinessObserver observer)
     /// A loss of readiness that is a failure (a probe, an exit), not a deletion: the removal of the pod's
     /// endpoint is timed from now.
     /// </param>
-    public void Tell(string podUid, string? podIp, bool ready, bool failure = true)
+    public void Tell(string podUid, string? podIp, bool ready, bool failure = true) => Tell(podUid, podIp, ready, failure, knownOnly: false);
+
+    /// <summary>
+    /// A container of the pod exited, seen off its lane: not ready now. Only for a pod already reported and not
+    /// forgotten: a late exit must not bring a gone pod's address back onto the board (another pod may get it).
+    /// </summary>
+    public void TellExited(string podUid, string? podIp) => Tell(podUid, podIp, ready: false, failure: true, knownOnly: true);
+
+    private void Tell(string podUid, string? podIp, bool ready, bool failure, bool knownOnly)
     {
         if (!IPAddress.TryParse(podIp, out var ip))
         {
@@ -31,7 +39,7 @@ public sealed class ReadinessReports(IPodReadinessObserver observer)
         }
         lock (_lock)
         {
-            if (_told.TryGetValue(podUid, out var told) && told == ready)
+            if (_told.TryGetValue(podUid, out var told) ? told == ready : knownOnly)
             {
                 return;
             }

@@ -120,10 +120,11 @@ public static class StandbyTable
             var key = ChainKey.Of(entry);
             if (!chains.TryGetValue(key, out var chain))
             {
-                var usable = entry.Path == TablePath.Kernel && knownNotReady is not null
-                    ? entry.Endpoints.Where(e => !knownNotReady(e.EndPoint.Address))
-                    : entry.Endpoints;
-                chain = new TableChain(numbers[key], entry, [.. usable.OrderBy(e => Ipv4Cidr.ToUInt(e.EndPoint.Address)).ThenBy(e => e.EndPoint.Port)]);
+                var hinted = entry.Path == TablePath.Kernel && knownNotReady is not null;
+                var usable = hinted ? entry.Endpoints.Where(e => !knownNotReady!(e.EndPoint.Address)) : entry.Endpoints;
+                var heldBack = hinted ? entry.Endpoints.Where(e => knownNotReady!(e.EndPoint.Address)) : [];
+                chain = new TableChain(numbers[key], entry, [.. usable.OrderBy(e => Ipv4Cidr.ToUInt(e.EndPoint.Address)).ThenBy(e => e.EndPoint.Port)],
+                    [.. heldBack.OrderBy(e => Ipv4Cidr.ToUInt(e.EndPoint.Address)).ThenBy(e => e.EndPoint.Port)]);
                 chains[key] = chain;
             }
             if (chain.Endpoints.Count == 0)
@@ -182,6 +183,10 @@ public static class StandbyTable
                 script.Append("    elements = { ").Append(string.Join(", ", layout.Hairpins.Select(Hairpin))).Append(" }\n");
             }
             script.Append("  }\n");
+            if (layout.ClusterCidr is { } pods)
+            {
+                Refusals(script, pods);
+            }
         }
         script.Append("  chain postrouting {\n    type nat hook postrouting priority ").Append(PostroutingPriority).Append("; policy accept;\n");
         // Kernel mode masquerades every connection of the node's own clients and of outside ones: fully-random, as kube-proxy, so
@@ -417,12 +422,25 @@ public static class StandbyTable
         var comment = target.Service + (target.IsExternal ? " (external)" : " (cluster)") + (entry.Path == TablePath.Kernel ? " kernel" : "");
         yield return new TableObject("ep_" + n, IsSet: false, rules, "", comment);
         var protocol = entry.Frontend.Transport == Transport.Udp ? "udp" : "tcp";
+        var affinity = entry.Path == TablePath.Kernel ? entry.Route.AffinityTimeout : null;
+        var seconds = affinity is { } timeout ? Number((int)Math.Max(1, Math.Ceiling(timeout.TotalSeconds))) : "";
+        string AffinityName(RouteEndpoint e) => $"{n}_{Ipv4Cidr.ToUInt(e.EndPoint.Address):x8}_{Number(e.EndPoint.Port)}";
+        TableObject AffinitySet(string name) => new("aff_" + name, IsSet: true, [], $"type ipv4_addr; flags dynamic,timeout; timeout {seconds}s;");
+        if (affinity is not null)
+        {
+            // An endpoint only held back by a hint keeps its clients (no pick rule sends them there meanwhile): when the pod
+            // recovers, its clients come back to it, as long as their entries have not timed out.
+            foreach (var held in chain.HeldBack ?? [])
+            {
+                yield return AffinitySet(AffinityName(held));
+            }
+        }
         if (chain.Endpoints.Count == 0)
         {
             yield return new TableObject("pick_" + n, IsSet: false, [], "");
             yield break;
         }
-        if (entry.Path != TablePath.Kernel || entry.Route.AffinityTimeout is not { } timeout)
+        if (affinity is null)
         {
             var map = string.Join(", ", chain.Endpoints.Select((e, i) => $"{Number(i)} : {e.EndPoint.Address} . {Number(e.EndPoint.Port)}"));
             yield return new TableObject("pick_" + n, IsSet: false,
@@ -432,18 +450,53 @@ public static class StandbyTable
         // sessionAffinity ClientIP, as kube-proxy's nftables mode: a dynamic set of client addresses per endpoint, with the
         // Service's timeout, looked up before the random pick and refreshed by every new connection that lands there. Named
         // after the endpoint, so a change that keeps it keeps its clients, and one that drops it drops them with it.
-        var names = chain.Endpoints.Select(e => $"{n}_{Ipv4Cidr.ToUInt(e.EndPoint.Address):x8}_{Number(e.EndPoint.Port)}").ToList();
+        var names = chain.Endpoints.Select(AffinityName).ToList();
         var pick = names.Select(name => $"ip saddr @aff_{name} goto aep_{name}").ToList();
         pick.Add($"numgen random mod {Number(names.Count)} vmap {{ {string.Join(", ", names.Select((name, i) => $"{Number(i)} : goto aep_{name}"))} }}");
         yield return new TableObject("pick_" + n, IsSet: false, pick, "");
-        var seconds = Number((int)Math.Max(1, Math.Ceiling(timeout.TotalSeconds)));
         foreach (var (endpoint, name) in chain.Endpoints.Zip(names))
         {
-            yield return new TableObject("aff_" + name, IsSet: true, [], $"type ipv4_addr; flags dynamic,timeout; timeout {seconds}s;");
+            yield return AffinitySet(name);
             yield return new TableObject("aep_" + name, IsSet: false,
                 [$"update @aff_{name} {{ ip saddr }}", $"meta l4proto {protocol} dnat ip to {endpoint.EndPoint.Address}:{Number(endpoint.EndPoint.Port)}"], "");
         }
     }
+
+    /// <summary>
+    /// An endpoint that refuses a connection the kernel just DNATed to it (its RST answers the SYN: the process died and the
+    /// agent's hint has not yet taken it out of the table, or its replacement does not listen yet) has that RST dropped, for
+    /// <see cref="RefusalWindow"/> from its first refusal: conntrack has already deleted the entry ("only reply is a RST",
+    /// nf_conntrack_proto_tcp), so the client's SYN retransmit (1 s later) is DNATed afresh, to an endpoint the table still has.
+    /// An endpoint that keeps refusing past the window (nothing listens on its port at all) is refused again, as kube-proxy
+    /// refuses it, until it has not refused for <see cref="RefusalMemory"/>. Only replies from pods (the cluster CIDR) of
+    /// connections DNATed and not yet established; the sets are bounded, and a full set lets the RST through.
+    /// </summary>
+    private static void Refusals(StringBuilder script, Ipv4Cidr pods)
+    {
+        var key = "ip saddr . tcp sport";
+        script.Append("  set refusing_new {\n    type ipv4_addr . inet_service\n    flags dynamic,timeout\n    timeout ")
+            .Append(Number((int)RefusalWindow.TotalSeconds)).Append("s\n    size ").Append(Number(RefusalSetSize)).Append("\n  }\n");
+        script.Append("  set refusing {\n    type ipv4_addr . inet_service\n    flags dynamic,timeout\n    timeout ")
+            .Append(Number((int)RefusalMemory.TotalSeconds)).Append("s\n    size ").Append(Number(RefusalSetSize)).Append("\n  }\n");
+        // After conntrack (-200), before the reply's source is translated back (input/postrouting): the endpoint's own address.
+        script.Append("  chain refusals {\n    type filter hook prerouting priority mangle; policy accept;\n");
+        script.Append("    tcp flags & (syn | rst) == rst ct direction reply ct status & (dnat | assured) == dnat ip saddr ").Append(pods)
+            .Append(" goto refused\n  }\n");
+        script.Append("  chain refused {\n");
+        script.Append("    ").Append(key).Append(" @refusing_new update @refusing { ").Append(key).Append(" } counter drop\n");
+        // Counted too, so an operator sees refusals that passed (an endpoint that kept refusing past its window).
+        script.Append("    ").Append(key).Append(" @refusing update @refusing { ").Append(key).Append(" } counter accept\n");
+        script.Append("    add @refusing_new { ").Append(key).Append(" } update @refusing { ").Append(key).Append(" } counter drop\n  }\n");
+    }
+
+    /// <summary>How long after an endpoint's first refusal its refusals are dropped (the client's SYN is retransmitted 1 s and 3 s after it was sent).</summary>
+    public static readonly TimeSpan RefusalWindow = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long an endpoint that kept refusing past the window is remembered as refusing (its refusals pass, as kube-proxy's).</summary>
+    public static readonly TimeSpan RefusalMemory = TimeSpan.FromSeconds(10);
+
+    /// <summary>Bounds the refusal sets (a hostile pod cannot grow them): when full, a refusal passes.</summary>
+    public const int RefusalSetSize = 65536;
 
     private static string Hairpin(uint ip) => $"{Ipv4Cidr.Format(ip)} . {Ipv4Cidr.Format(ip)}";
 

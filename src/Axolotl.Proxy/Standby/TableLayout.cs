@@ -27,8 +27,10 @@ public readonly record struct ChainKey(ServicePortName Service, bool External, T
 /// <summary>
 /// One Service port's chain (`ep_N`: masquerade marks and the counter) and its pick chain (`pick_N`: the DNAT over
 /// <see cref="Endpoints"/>, empty when there is none), kept apart so a readiness hint rewrites the pick alone.
+/// <see cref="HeldBack"/>: endpoints the agent's readiness hints leave out of the pick (issue 36: a sessionAffinity ClientIP
+/// port keeps their client sets, so clients find their pod again when it recovers).
 /// </summary>
-public sealed record TableChain(int Index, TableFrontend Entry, IReadOnlyList<RouteEndpoint> Endpoints)
+public sealed record TableChain(int Index, TableFrontend Entry, IReadOnlyList<RouteEndpoint> Endpoints, IReadOnlyList<RouteEndpoint>? HeldBack = null)
 {
     public ChainKey Key => ChainKey.Of(Entry);
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Axolotl.Api.Net;
 using Axolotl.Proxy.Routing;
 using Axolotl.Proxy.Standby;
 using static Axolotl.Proxy.Tests.Standby.StandbySnapshots;
@@ -87,6 +88,76 @@ public sealed class KernelTableAffinityKernelTests
         await stop.CancelAsync();
         listeners.ForEach(l => l.Stop());
         await serving;
+    }
+
+    [RootFact]
+    public async Task A_client_whose_endpoint_a_hint_holds_back_goes_elsewhere_meanwhile_and_back_to_it_when_it_recovers()
+    {
+        await using var node = await StandbyNamespace.CreateAsync();
+        using var stop = new CancellationTokenSource();
+        // Two pods on addresses of their own (a hint holds back an address), added to this side of the veth (they go with it).
+        var net = node.HostAddress.GetAddressBytes()[2];
+        var pods = new[] { IPAddress.Parse($"198.18.{net}.10"), IPAddress.Parse($"198.18.{net}.11") };
+        foreach (var pod in pods)
+        {
+            await RunAsync("ip", "addr", "add", $"{pod}/32", "dev", node.HostLink);
+            Assert.Equal(0, (await node.ExecInsideAsync("ip", "route", "add", $"{pod}/32", "via", node.HostAddress.ToString())).ExitCode);
+        }
+        var listeners = pods.Select(p => new TcpListener(p, 0)).ToList();
+        listeners.ForEach(l => l.Start());
+        var serving = Task.WhenAll(listeners.Select((l, i) => AnswerAsync(l.Server, "AB"[i].ToString(), stop.Token)));
+        var frontend = new IPEndPoint(node.NodeAddress, NodePort);
+        var snapshot = Build(($"{frontend}", Transport.Tcp, FrontendKind.NodePort,
+            new ServiceRoute(new ServicePortName("shop", "cart", ""), [.. listeners.Select(l => Ready(((IPEndPoint)l.LocalEndpoint).Address.ToString(), ((IPEndPoint)l.LocalEndpoint).Port))],
+                "node-1", internalLocal: false, externalLocal: false, affinityTimeout: TimeSpan.FromHours(3))));
+        var table = StandbyTable.TableName("axlkatest");
+        var clients = Enumerable.Range(0, Clients).Select(i => IPAddress.Parse($"10.253.{net}.{100 + i}")).ToList();
+        foreach (var client in clients)
+        {
+            Assert.Equal(0, (await node.ExecInsideAsync("ip", "addr", "add", $"{client}/32", "dev", "lo")).ExitCode);
+        }
+        var ready = StandbyTable.Layout(table, snapshot, ProxyMode.Nftables);
+        await ApplyAsync(node, StandbyTable.Render(ready));
+        var first = new Dictionary<IPAddress, string>();
+        foreach (var client in clients)
+        {
+            first[client] = await AskFromAsync(node, client, frontend);
+            Assert.Equal(first[client], await AskFromAsync(node, client, frontend));
+        }
+        // Twelve clients all on one endpoint by chance: 1 in 2048.
+        Assert.Equal(2, first.Values.Distinct().Count());
+
+        // The agent's hint holds A back (a failed probe): A's clients go to B meanwhile; A's set stays.
+        var heldBack = StandbyTable.Layout(table, snapshot, ProxyMode.Nftables, knownNotReady: a => a.Equals(pods[0]), previous: ready);
+        var change = StandbyTable.Changes(ready, heldBack);
+        Assert.DoesNotContain("delete set", change, StringComparison.Ordinal);
+        await ApplyAsync(node, change);
+        foreach (var client in clients)
+        {
+            Assert.Equal("B", await AskFromAsync(node, client, frontend));
+        }
+        Assert.Contains($"aff_0_{Ipv4Cidr.ToUInt(pods[0]):x8}_", await ListSetsAsync(node, table), StringComparison.Ordinal);
+
+        // A recovers: each client is back on its first endpoint.
+        var recovered = StandbyTable.Layout(table, snapshot, ProxyMode.Nftables, previous: heldBack);
+        await ApplyAsync(node, StandbyTable.Changes(heldBack, recovered));
+        foreach (var client in clients)
+        {
+            Assert.Equal(first[client], await AskFromAsync(node, client, frontend));
+        }
+
+        await stop.CancelAsync();
+        listeners.ForEach(l => l.Stop());
+        await serving;
+    }
+
+    private static async Task RunAsync(string file, params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(file, args) { RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)}: {errors}");
     }
 
     private static async Task ApplyAsync(StandbyNamespace node, string script)

@@ -16,7 +16,7 @@ public sealed class KernelTableHintTests
             internalLocal: false, externalLocal: false, affinityTimeout: TimeSpan.FromHours(3))));
 
     [Fact]
-    public void A_pod_known_not_ready_here_leaves_the_kernel_dnat_map_the_hairpin_set_and_its_affinity_set()
+    public void A_pod_known_not_ready_here_leaves_the_kernel_dnat_map_and_the_hairpin_set_but_keeps_its_affinity_set()
     {
         var notReady = IPAddress.Parse("10.244.0.7");
 
@@ -24,9 +24,12 @@ public sealed class KernelTableHintTests
 
         Assert.Contains("dnat ip to numgen random mod 1 map { 0 : 10.244.0.3 . 8080 }", script, StringComparison.Ordinal);
         Assert.Contains("elements = { 10.244.0.3 . 10.244.0.3 }", script, StringComparison.Ordinal);
-        // The affinity port had only that pod: no element (refused, as the relay refuses), and no affinity set for it.
+        // The affinity port had only that pod: no element (refused, as the relay refuses), and nothing sends a client there; its
+        // clients' set stays, so they come back to it when it recovers (issue 36).
         Assert.DoesNotContain("10.96.0.30 . 9000", script, StringComparison.Ordinal);
-        Assert.DoesNotContain("aff_", script, StringComparison.Ordinal);
+        Assert.Contains("set aff_0_0af40007_9000 {", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("@aff_", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("aep_", script, StringComparison.Ordinal);
     }
 
     [Fact]

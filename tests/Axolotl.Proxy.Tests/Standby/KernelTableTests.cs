@@ -63,6 +63,27 @@ public sealed class KernelTableTests
                 type ipv4_addr . ipv4_addr
                 elements = { 10.244.0.3 . 10.244.0.3, 10.244.0.5 . 10.244.0.5, 10.244.0.7 . 10.244.0.7, 10.244.0.8 . 10.244.0.8 }
               }
+              set refusing_new {
+                type ipv4_addr . inet_service
+                flags dynamic,timeout
+                timeout 2s
+                size 65536
+              }
+              set refusing {
+                type ipv4_addr . inet_service
+                flags dynamic,timeout
+                timeout 10s
+                size 65536
+              }
+              chain refusals {
+                type filter hook prerouting priority mangle; policy accept;
+                tcp flags & (syn | rst) == rst ct direction reply ct status & (dnat | assured) == dnat ip saddr 10.244.0.0/16 goto refused
+              }
+              chain refused {
+                ip saddr . tcp sport @refusing_new update @refusing { ip saddr . tcp sport } counter drop
+                ip saddr . tcp sport @refusing update @refusing { ip saddr . tcp sport } counter accept
+                add @refusing_new { ip saddr . tcp sport } update @refusing { ip saddr . tcp sport } counter drop
+              }
               chain postrouting {
                 type nat hook postrouting priority srcnat - 5; policy accept;
                 ct mark and 0x00100000 == 0x00100000 masquerade fully-random

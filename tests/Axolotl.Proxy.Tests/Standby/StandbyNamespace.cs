@@ -21,6 +21,9 @@ internal sealed class StandbyNamespace : IAsyncDisposable
 
     public IPAddress NodeAddress => _ns.PeerAddress;
 
+    /// <summary>This side's end of the veth (an address added to it goes with it).</summary>
+    public string HostLink => _ns.HostLink;
+
     /// <summary>The namespace's name, for `ip netns exec`.</summary>
     public string Name => _ns.Name;
 
