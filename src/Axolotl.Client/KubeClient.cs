@@ -215,6 +215,7 @@ public sealed class KubeClient : IDisposable
         {
             // Many long watches share the server: let HTTP/2 open more connections past the stream limit.
             EnableMultipleHttp2Connections = true,
+            InitialHttp2StreamWindowSize = Http2Windows.StreamWindowSize,
             ConnectTimeout = TimeSpan.FromSeconds(10),
             // Pings find a dead HTTP/2 connection under a silent watch.
             KeepAlivePingDelay = TimeSpan.FromSeconds(30),

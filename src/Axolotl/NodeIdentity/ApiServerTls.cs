@@ -49,6 +49,7 @@ public static class ApiServerTls
             SslOptions = ssl,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
             EnableMultipleHttp2Connections = true,
+            InitialHttp2StreamWindowSize = Axolotl.Client.Http2Windows.StreamWindowSize,
         };
     }
 }
