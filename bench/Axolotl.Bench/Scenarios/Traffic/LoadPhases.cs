@@ -35,10 +35,10 @@ internal sealed class LoadPhases(string scenario, int clients, int replicas, Tim
                 continue;
             }
             var victim = ready[kills % ready.Count];
-            if (TrafficWorkload.KillApp(victim.Uid) is { } pid)
+            if (TrafficWorkload.KillApp(victim.Uid, out var sockets) is { } pid)
             {
                 kills++;
-                context.Log($"{scenario}: SIGKILL {victim.Name}'s web server (PID {pid})");
+                context.Log($"{scenario}: SIGKILL {victim.Name}'s web server (PID {pid}) at {Stopwatch.GetElapsedTime(started).TotalSeconds:F2} s; its port just before: {sockets?.ToString() ?? "not read"}");
             }
             else
             {

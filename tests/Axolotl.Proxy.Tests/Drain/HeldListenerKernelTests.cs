@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Axolotl.Proxy.Drain;
+using Axolotl.Proxy.Tests.Standby;
+using Xunit.Abstractions;
+
+namespace Axolotl.Proxy.Tests.Drain;
+
+/// <summary>
+/// <see cref="HeldListener"/> in a real kernel (issue 36, ADR 0030): an app (python3) listens inside a network namespace
+/// and never accepts, so the connections clients make from this side wait in its accept queue, as they do in a busy
+/// pod's; then it is SIGKILLed.
+/// </summary>
+[Collection(StandbyNamespace.Collection)]
+public sealed class HeldListenerKernelTests(ITestOutputHelper output)
+{
+    private const int Port = 8080;
+
+    [RootFact]
+    public async Task Without_a_held_duplicate_the_apps_death_resets_every_queued_connection()
+    {
+        await using var ns = await StandbyNamespace.CreateAsync();
+        using var app = await StartAppAsync(ns);
+        var clients = await ConnectAsync(ns, 3);
+        Kill(app);
+
+        foreach (var client in clients)
+        {
+            var error = await Assert.ThrowsAsync<SocketException>(() => ReadAllAsync(client));
+            Assert.Equal(SocketError.ConnectionReset, error.SocketErrorCode);
+            client.Dispose();
+        }
+    }
+
+    [RootFact]
+    public async Task A_held_duplicate_keeps_the_killed_apps_queue_and_its_requests_then_frees_the_port_when_closed()
+    {
+        await using var ns = await StandbyNamespace.CreateAsync();
+        using var app = await StartAppAsync(ns);
+        using var held = HeldListener.TryTake(app.Id, Port);
+        Assert.NotNull(held);
+        var clients = await ConnectAsync(ns, 5);
+        Kill(app);
+        // A SYN that comes after the death still queues: the socket listens as long as the duplicate is open.
+        clients.Add(await ConnectOneAsync(ns, clients.Count));
+        // The replacement could not bind while the duplicate listens...
+        var busy = Assert.Throws<InvalidOperationException>(() => ns.ListenInside(new IPEndPoint(IPAddress.Any, Port)));
+        Assert.Equal(SocketError.AddressAlreadyInUse, Assert.IsType<SocketException>(busy.InnerException).SocketErrorCode);
+
+        var drained = Stopwatch.StartNew();
+        var accepted = held.Drain(limit: 100);
+        held.Dispose();
+        drained.Stop();
+        output.WriteLine($"drained {accepted.Count} connections and closed the duplicate in {drained.Elapsed.TotalMilliseconds:F3} ms");
+
+        // ...and binds at once after the close.
+        ns.ListenInside(new IPEndPoint(IPAddress.Any, Port)).Dispose();
+        Assert.Equal(clients.Count, accepted.Count);
+        var requests = new List<string>();
+        foreach (var connection in accepted)
+        {
+            using (connection)
+            {
+                var buffer = new byte[64];
+                var read = await connection.ReceiveAsync(buffer, SocketFlags.None);
+                var request = Encoding.ASCII.GetString(buffer, 0, read);
+                requests.Add(request);
+                await connection.SendAsync(Encoding.ASCII.GetBytes("answered " + request), SocketFlags.None);
+                connection.Shutdown(SocketShutdown.Both);
+            }
+        }
+        Assert.Equal(Enumerable.Range(0, clients.Count).Select(Request).Order(StringComparer.Ordinal), requests.Order(StringComparer.Ordinal));
+        for (var i = 0; i < clients.Count; i++)
+        {
+            Assert.Equal("answered " + Request(i), await ReadAllAsync(clients[i]));
+            clients[i].Dispose();
+        }
+    }
+
+    [RootFact]
+    public async Task A_drain_takes_no_more_than_its_limit_and_the_close_resets_the_rest()
+    {
+        await using var ns = await StandbyNamespace.CreateAsync();
+        using var app = await StartAppAsync(ns);
+        var held = HeldListener.TryTake(app.Id, Port);
+        Assert.NotNull(held);
+        var clients = await ConnectAsync(ns, 4);
+        Kill(app);
+
+        var accepted = held.Drain(limit: 1);
+        held.Dispose();
+        var taken = Assert.Single(accepted);
+        using (taken)
+        {
+            var buffer = new byte[64];
+            var read = await taken.ReceiveAsync(buffer, SocketFlags.None);
+            await taken.SendAsync(Encoding.ASCII.GetBytes("answered " + Encoding.ASCII.GetString(buffer, 0, read)), SocketFlags.None);
+            taken.Shutdown(SocketShutdown.Both);
+        }
+        var answered = 0;
+        var reset = 0;
+        foreach (var client in clients)
+        {
+            try
+            {
+                Assert.StartsWith("answered GET /", await ReadAllAsync(client), StringComparison.Ordinal);
+                answered++;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+            {
+                reset++;
+            }
+            client.Dispose();
+        }
+        Assert.Equal((1, clients.Count - 1), (answered, reset));
+        Assert.Throws<ObjectDisposedException>(() => held.Drain(1));
+    }
+
+    [RootFact]
+    public async Task Nothing_is_taken_from_a_port_the_process_does_not_listen_on_or_from_a_gone_process()
+    {
+        await using var ns = await StandbyNamespace.CreateAsync();
+        using var app = await StartAppAsync(ns);
+        Assert.Null(HeldListener.TryTake(app.Id, Port + 1));
+        Kill(app);
+        Assert.Null(HeldListener.TryTake(app.Id, Port));
+    }
+
+    [Fact]
+    public void Only_a_listening_line_on_the_port_gives_its_inode()
+    {
+        const string listening = "   0: 00000000:1F90 00000000:0000 0A 00000000:00000003 00:00000000 00000000     0        0 123456 1 0000000000000000 100 0 0 10 0";
+        const string established = "   1: 0A02FD0A:1F90 0102FD0A:A0F2 01 00000000:00000010 00:00000000 00000000     0        0 0 1 0000000000000000 20 4 30 10 -1";
+        Assert.Equal(123456UL, HeldListener.ParseListening(listening, Port));
+        Assert.Null(HeldListener.ParseListening(listening, Port + 1));
+        Assert.Null(HeldListener.ParseListening(established, Port));
+        Assert.Null(HeldListener.ParseListening("garbage", Port));
+    }
+
+    private static string Request(int i) => $"GET /{i}";
+
+    /// <summary>A listener that never accepts, in the namespace (`ip netns exec` execs it: its PID is the process's).</summary>
+    private static async Task<Process> StartAppAsync(StandbyNamespace ns)
+    {
+        var psi = new ProcessStartInfo("ip") { RedirectStandardOutput = true };
+        foreach (var arg in (string[])["netns", "exec", ns.Name, "python3", "-c",
+            $"import socket,time\ns=socket.socket()\ns.bind(('0.0.0.0',{Port}))\ns.listen(64)\nprint('listening',flush=True)\ntime.sleep(600)"])
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        var app = Process.Start(psi)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        Assert.Equal("listening", await app.StandardOutput.ReadLineAsync(timeout.Token));
+        return app;
+    }
+
+    private static void Kill(Process app)
+    {
+        app.Kill();
+        app.WaitForExit();
+    }
+
+    private static async Task<List<Socket>> ConnectAsync(StandbyNamespace ns, int count)
+    {
+        var clients = new List<Socket>();
+        for (var i = 0; i < count; i++)
+        {
+            clients.Add(await ConnectOneAsync(ns, i));
+        }
+        return clients;
+    }
+
+    /// <summary>A client whose request waits unread in the queue.</summary>
+    private static async Task<Socket> ConnectOneAsync(StandbyNamespace ns, int i)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(new IPEndPoint(ns.NodeAddress, Port), timeout.Token);
+        await client.SendAsync(Encoding.ASCII.GetBytes(Request(i)), SocketFlags.None, timeout.Token);
+        return client;
+    }
+
+    private static async Task<string> ReadAllAsync(Socket client)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[256];
+        var total = 0;
+        int read;
+        while ((read = await client.ReceiveAsync(buffer.AsMemory(total), SocketFlags.None, timeout.Token)) > 0)
+        {
+            total += read;
+        }
+        return Encoding.ASCII.GetString(buffer, 0, total);
+    }
+}
