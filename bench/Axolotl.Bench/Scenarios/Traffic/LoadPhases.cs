@@ -28,8 +28,9 @@ internal sealed class LoadPhases(string scenario, int clients, int replicas, Tim
         var missed = 0;
         for (var next = interval / 2; next < phase; next += interval)
         {
-            await DelayUntilAsync(started, next, ct);
+            // The pods are listed before the wait: on a busy machine the API's answer took seconds, which pushed kills past the phase's end.
             var ready = (await TrafficWorkload.PodsAsync(api, ct)).Where(p => p.Ready && !p.Terminating).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+            await DelayUntilAsync(started, next, ct);
             if (ready.Count == 0)
             {
                 continue;
