@@ -21,31 +21,38 @@ internal sealed class LoadPhases(string scenario, int clients, int replicas, Tim
     /// <summary>Load on <paramref name="target"/> while one ready pod's web server is SIGKILLed every interval, in turn.</summary>
     public async Task KillAsync(BenchContext context, ScenarioReport report, ApiClient api, IPEndPoint target, string label, TimeSpan phase, int cap, CancellationToken ct)
     {
-        var before = (await TrafficWorkload.PodsAsync(api, ct)).Sum(p => p.Restarts);
+        var pods = await TrafficWorkload.PodsAsync(api, ct);
+        var before = pods.Sum(p => p.Restarts);
+        var ready = pods.Where(p => p.Ready && !p.Terminating).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
         var started = Stopwatch.GetTimestamp();
         var load = LoadGenerator.RunAsync(clients, _ => target, phase, cap, ct);
-        var kills = 0;
-        var missed = 0;
-        for (var next = interval / 2; next < phase; next += interval)
+        // On a thread of their own, from the pods listed before the load (killed in turn; a pod keeps its UID across its
+        // container's restart): at load average 20-40 the thread pool, busy with the clients, and the API's answer delayed
+        // the kills by seconds, past the phase's end, so the phase measured nothing.
+        var (kills, missed) = await Task.Factory.StartNew(() =>
         {
-            await DelayUntilAsync(started, next, ct);
-            var ready = (await TrafficWorkload.PodsAsync(api, ct)).Where(p => p.Ready && !p.Terminating).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
-            if (ready.Count == 0)
+            int killed = 0, notFound = 0;
+            for (var next = interval / 2; next < phase && ready.Count > 0; next += interval)
             {
-                continue;
+                var wait = next - Stopwatch.GetElapsedTime(started);
+                if (wait > TimeSpan.Zero && ct.WaitHandle.WaitOne(wait))
+                {
+                    break;
+                }
+                var victim = ready[killed % ready.Count];
+                if (TrafficWorkload.KillApp(victim.Uid, out var sockets) is { } pid)
+                {
+                    killed++;
+                    context.Log($"{scenario}: SIGKILL {victim.Name}'s web server (PID {pid}) at {Stopwatch.GetElapsedTime(started).TotalSeconds:F2} s; its port just before: {sockets?.ToString() ?? "not read"}");
+                }
+                else
+                {
+                    notFound++;
+                    context.Log($"{scenario}: found no web server under {victim.Name}'s init to SIGKILL");
+                }
             }
-            var victim = ready[kills % ready.Count];
-            if (TrafficWorkload.KillApp(victim.Uid) is { } pid)
-            {
-                kills++;
-                context.Log($"{scenario}: SIGKILL {victim.Name}'s web server (PID {pid})");
-            }
-            else
-            {
-                missed++;
-                context.Log($"{scenario}: found no web server under {victim.Name}'s init to SIGKILL");
-            }
-        }
+            return (killed, notFound);
+        }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var samples = await load;
         Record(report, $"{label} a pod's web server SIGKILLed every {interval.TotalSeconds:F0} s", samples, $"{kills} kills");
         var after = (await TrafficWorkload.PodsAsync(api, ct)).Sum(p => p.Restarts);

@@ -131,8 +131,16 @@ internal static partial class TrafficWorkload
     /// SIGKILLs the web server of <paramref name="podUid"/>: the process in the container's cgroup
     /// (…/POD-UID/web) whose parent is the container's init. Returns its host PID, or null when none was found.
     /// </summary>
-    public static int? KillApp(string podUid)
+    public static int? KillApp(string podUid) => KillApp(podUid, out _);
+
+    /// <summary>
+    /// As <see cref="KillApp(string)"/>; <paramref name="sockets"/> is the web server's TCP sockets on its port read
+    /// from its network namespace just before the signal (<see cref="PortSockets"/>), to split the failures a kill
+    /// makes into connections still in the accept queue and connections the app had accepted.
+    /// </summary>
+    public static int? KillApp(string podUid, out PortSockets? sockets)
     {
+        sockets = null;
         var cgroup = $"/{podUid}/{App}";
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
@@ -151,8 +159,14 @@ internal static partial class TrafficWorkload
                 var parent = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1];
                 var parentStat = File.ReadAllText($"/proc/{parent}/stat");
                 var parentComm = parentStat[(parentStat.IndexOf('(') + 1)..parentStat.LastIndexOf(')')];
-                if (!ContainerProcesses.IsInit(comm) && ContainerProcesses.IsInit(parentComm) && Kill(pid, 9) == 0)
+                if (!ContainerProcesses.IsInit(comm) && ContainerProcesses.IsInit(parentComm))
                 {
+                    sockets = PortSockets.Read(pid, ContainerPort);
+                    if (Kill(pid, 9) != 0)
+                    {
+                        sockets = null;
+                        continue;
+                    }
                     return pid;
                 }
             }

@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Axolotl.Proxy.Drain;
+using Axolotl.Proxy.Tests.Standby;
+using Xunit.Abstractions;
+
+namespace Axolotl.Proxy.Tests.Drain;
+
+/// <summary>
+/// <see cref="HeldListener"/> in a real kernel (issue 36, ADR 0030): an app (python3) listens inside a network namespace
+/// and never accepts, so the connections clients make from this side wait in its accept queue, as they do in a busy
+/// pod's; then it is SIGKILLed.
+/// </summary>
+[Collection(StandbyNamespace.Collection)]
+public sealed class HeldListenerKernelTests(ITestOutputHelper output)
+{
+    private const int Port = 8080;
+
+    [RootFact]
+    public async Task Without_a_held_duplicate_the_apps_death_resets_every_queued_connection()
+    {
+        await using var ns = await StandbyNamespace.CreateAsync();
+        using var app = await StartAppAsync(ns);
+        var clients = await ConnectAsync(ns, 3);
+        Kill(app);
+
+        foreach (var client in clients)
+        {
+            var error = await Assert.ThrowsAsync<SocketException>(() => ReadAllAsync(client));
+            Assert.Equal(SocketError.ConnectionReset, error.SocketErrorCode);
+            client.Dispose();
+        }
+    }
+
+    [RootFact]
+    public async Task A_held_duplicate_keeps_the_killed_apps_queue_and_its_requests_then_frees_the_port_when_closed()
+    {
+        await using var ns = await StandbyNamespace.CreateAsync();
+        using var app = await StartAppAsync(ns);
+        using var held = HeldListener.TryTake(app.Id, Port);
+        Assert.NotNull(held);
+        var clients = await ConnectAsync(ns, 5);
+        Kill(app);
+        // A SYN that comes after the death still queues: the socket listens as long as the duplicate is open.
+        clients.Add(await ConnectOneAsync(ns, clients.Count));
+        // The replacement could not bind while the duplicate listens (SO_REUSEADDR or not)...
+        Assert.Equal(SocketError.AddressAlreadyInUse, await BindInsideAsync(ns));
+
+        var drained = Stopwatch.StartNew();
+        var accepted = held.Drain(limit: 100);
+        var drainTook = drained.Elapsed;
+        held.Dispose();
+        output.WriteLine($"drained {accepted.Count} connections in {drainTook.TotalMilliseconds:F3} ms, closed the duplicate {(drained.Elapsed - drainTook).TotalMilliseconds:F3} ms later");
+
+        // ...and binds at once after the close: with SO_REUSEADDR, as any server that survives its own restart sets it (the
+        // drained connections, like the dead app's TIME_WAIT sockets, still hold the port).
+        Assert.Equal(SocketError.Success, await BindInsideAsync(ns));
+        Assert.Equal(clients.Count, accepted.Count);
+        var requests = new List<string>();
+        foreach (var connection in accepted)
+        {
+            using (connection)
+            {
+                var buffer = new byte[64];
+                var read = await connection.ReceiveAsync(buffer, SocketFlags.None);
+                var request = Encoding.ASCII.GetString(buffer, 0, read);
+                requests.Add(request);
+                await connection.SendAsync(Encoding.ASCII.GetBytes("answered " + request), SocketFlags.None);
+                connection.Shutdown(SocketShutdown.Both);
+            }
+        }
+        Assert.Equal(Enumerable.Range(0, clients.Count).Select(Request).Order(StringComparer.Ordinal), requests.Order(StringComparer.Ordinal));
+        for (var i = 0; i < clients.Count; i++)
+        {
+            Assert.Equal("answered " + Request(i), await ReadAllAsync(clients[i]));
+            clients[i].Dispose();
+        }
+    }
+
+    [RootFact]
+    public async Task A_dual_stack_listener_is_taken_and_drained_as_well()
+    {
+        await using var ns = await StandbyNamespace.CreateAsync();
+        using var app = await StartAppAsync(ns, dualStack: true);
+        using var held = HeldListener.TryTake(app.Id, Port);
+        Assert.NotNull(held);
+        var client = await ConnectOneAsync(ns, 0);
+        Kill(app);
+
+        var taken = Assert.Single(held.Drain(limit: 10));
+        using (taken)
+        {
+            var buffer = new byte[64];
+            Assert.Equal(Request(0), Encoding.ASCII.GetString(buffer, 0, await taken.ReceiveAsync(buffer, SocketFlags.None)));
+        }
+        client.Dispose();
+    }
+
+    [RootFact]
+    public async Task A_drain_takes_no_more_than_its_limit_and_the_close_resets_the_rest()
+    {
+        await using var ns = await StandbyNamespace.CreateAsync();
+        using var app = await StartAppAsync(ns);
+        var held = HeldListener.TryTake(app.Id, Port);
+        Assert.NotNull(held);
+        var clients = await ConnectAsync(ns, 4);
+        Kill(app);
+
+        var accepted = held.Drain(limit: 1);
+        held.Dispose();
+        var taken = Assert.Single(accepted);
+        using (taken)
+        {
+            var buffer = new byte[64];
+            var read = await taken.ReceiveAsync(buffer, SocketFlags.None);
+            await taken.SendAsync(Encoding.ASCII.GetBytes("answered " + Encoding.ASCII.GetString(buffer, 0, read)), SocketFlags.None);
+            taken.Shutdown(SocketShutdown.Both);
+        }
+        var answered = 0;
+        var reset = 0;
+        foreach (var client in clients)
+        {
+            try
+            {
+                Assert.StartsWith("answered GET /", await ReadAllAsync(client), StringComparison.Ordinal);
+                answered++;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+            {
+                reset++;
+            }
+            client.Dispose();
+        }
+        Assert.Equal((1, clients.Count - 1), (answered, reset));
+        Assert.Throws<ObjectDisposedException>(() => held.Drain(1));
+    }
+
+    [RootFact]
+    public async Task Nothing_is_taken_from_a_port_the_process_does_not_listen_on_past_the_bound_or_from_a_gone_process()
+    {
+        await using var ns = await StandbyNamespace.CreateAsync();
+        using var app = await StartAppAsync(ns);
+        Assert.Null(HeldListener.TryTake(app.Id, Port + 1));
+        // A bound on the sockets looked at: with none allowed, nothing is found.
+        Assert.Null(HeldListener.TryTake(app.Id, Port, maxSockets: 0));
+        Kill(app);
+        Assert.Null(HeldListener.TryTake(app.Id, Port));
+    }
+
+    private static string Request(int i) => $"GET /{i}";
+
+    /// <summary>A listener that never accepts, in the namespace (`ip netns exec` execs it: its PID is the process's).</summary>
+    private static async Task<Process> StartAppAsync(StandbyNamespace ns, bool dualStack = false)
+    {
+        var (family, any) = dualStack ? ("socket.AF_INET6", "::") : ("socket.AF_INET", "0.0.0.0");
+        var psi = new ProcessStartInfo("ip") { RedirectStandardOutput = true };
+        foreach (var arg in (string[])["netns", "exec", ns.Name, "python3", "-c",
+            $"import socket,time\ns=socket.socket({family})\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\ns.bind(('{any}',{Port}))\ns.listen(64)\nprint('listening',flush=True)\ntime.sleep(600)"])
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        var app = Process.Start(psi)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        Assert.Equal("listening", await app.StandardOutput.ReadLineAsync(timeout.Token));
+        return app;
+    }
+
+    /// <summary>What a replacement's bind and listen on the port inside the namespace (SO_REUSEADDR set) gets.</summary>
+    private static Task<SocketError> BindInsideAsync(StandbyNamespace ns) => ns.RunInsideAsync(() =>
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        try
+        {
+            socket.Bind(new IPEndPoint(IPAddress.Any, Port));
+            socket.Listen(1);
+            return Task.FromResult(SocketError.Success);
+        }
+        catch (SocketException e)
+        {
+            return Task.FromResult(e.SocketErrorCode);
+        }
+    });
+
+    private static void Kill(Process app)
+    {
+        app.Kill();
+        app.WaitForExit();
+    }
+
+    private static async Task<List<Socket>> ConnectAsync(StandbyNamespace ns, int count)
+    {
+        var clients = new List<Socket>();
+        for (var i = 0; i < count; i++)
+        {
+            clients.Add(await ConnectOneAsync(ns, i));
+        }
+        return clients;
+    }
+
+    /// <summary>A client whose request waits unread in the queue.</summary>
+    private static async Task<Socket> ConnectOneAsync(StandbyNamespace ns, int i)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(new IPEndPoint(ns.NodeAddress, Port), timeout.Token);
+        await client.SendAsync(Encoding.ASCII.GetBytes(Request(i)), SocketFlags.None, timeout.Token);
+        return client;
+    }
+
+    private static async Task<string> ReadAllAsync(Socket client)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[256];
+        var total = 0;
+        int read;
+        while ((read = await client.ReceiveAsync(buffer.AsMemory(total), SocketFlags.None, timeout.Token)) > 0)
+        {
+            total += read;
+        }
+        return Encoding.ASCII.GetString(buffer, 0, total);
+    }
+}
