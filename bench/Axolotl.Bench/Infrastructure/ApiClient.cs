@@ -30,6 +30,9 @@ internal sealed class ApiClient : IDisposable
         {
             ConnectTimeout = TimeSpan.FromSeconds(10),
             MaxConnectionsPerServer = 1,
+            // As kubectl's and client-go's Go transport (4 MiB per stream), not .NET's 64 KiB: a watch's events are not held
+            // back at the server until this process has read the last window.
+            InitialHttp2StreamWindowSize = 4 << 20,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
             SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, errors) => Trusted(roots, cert, errors) },
         };
