@@ -1,5 +1,6 @@
 using Axolotl.E2E.Tests.Harness;
 using Axolotl.E2E.Tests.Helm;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.CustomResources;
 
@@ -7,7 +8,8 @@ namespace Axolotl.E2E.Tests.CustomResources;
 /// Helm 3.17 installing a chart with a crds/ folder and a custom resource in its templates: Helm creates
 /// the CRD, waits for discovery to list it, then maps the template's kind through that discovery.
 /// </summary>
-public sealed class CustomResourceHelmTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerFCollection.Name)]
+public sealed class CustomResourceHelmTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private readonly HelmCli _helm = new(fx.Server);
 

@@ -1,5 +1,6 @@
 using Axolotl.E2E.Tests.Harness;
 using static Axolotl.E2E.Tests.Probes.ProbeTestKit;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Probes;
 
@@ -8,7 +9,8 @@ namespace Axolotl.E2E.Tests.Probes;
 /// accepts and never answers) fail with a clear event within their timeout, and a healthy pod's probe
 /// on the same node keeps its pace meanwhile.
 /// </summary>
-public sealed class BadProbeTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerDCollection.Name)]
+public sealed class BadProbeTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     // Accepts connections and never answers: an HTTP probe must give up at its timeout.
     private const string Silent = "import socket,time\\ns=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('0.0.0.0', 8080)); s.listen(64)\\nheld=[]\\nwhile True: held.append(s.accept()[0])";
