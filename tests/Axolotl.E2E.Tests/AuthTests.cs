@@ -5,7 +5,7 @@ using Axolotl.E2E.Tests.Harness.SharedServers;
 namespace Axolotl.E2E.Tests;
 
 /// <summary>Bearer-token authentication seen from kubectl and from a raw HTTPS client (curl).</summary>
-[Collection(SharedServerFCollection.Name)]
+[Collection(SharedServerECollection.Name)]
 public sealed class AuthTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     /// <summary>Runs kubectl with a kubeconfig copy whose `token: …` line is replaced by <paramref name="credentials"/>.</summary>

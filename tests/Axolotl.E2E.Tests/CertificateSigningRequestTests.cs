@@ -7,7 +7,7 @@ using Axolotl.E2E.Tests.Harness.SharedServers;
 namespace Axolotl.E2E.Tests;
 
 /// <summary>certificates.k8s.io/v1 CertificateSigningRequests through kubectl: create, get, approve, deny, validation.</summary>
-[Collection(SharedServerACollection.Name)]
+[Collection(SharedServerCCollection.Name)]
 public sealed class CertificateSigningRequestTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static string RequestPem(string subject)

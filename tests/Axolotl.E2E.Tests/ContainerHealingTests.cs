@@ -8,7 +8,7 @@ namespace Axolotl.E2E.Tests;
 /// What the seed notes do by hand: kill PID 1 from inside a container and watch it come back, read
 /// the killed instance's output with logs --previous, and see a CPU limit hold (from the cgroup).
 /// </summary>
-[Collection(SharedServerACollection.Name)]
+[Collection(SharedServerECollection.Name)]
 public sealed class ContainerHealingTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(60);

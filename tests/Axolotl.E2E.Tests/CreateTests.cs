@@ -5,7 +5,7 @@ using Axolotl.E2E.Tests.Harness.SharedServers;
 namespace Axolotl.E2E.Tests;
 
 /// <summary>Imperative `kubectl create` generators: kubectl's typed client sends these as protobuf.</summary>
-[Collection(SharedServerCCollection.Name)]
+[Collection(SharedServerFCollection.Name)]
 public sealed class CreateTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     [Fact]

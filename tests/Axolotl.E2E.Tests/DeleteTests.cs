@@ -4,7 +4,7 @@ using Axolotl.E2E.Tests.Harness.SharedServers;
 namespace Axolotl.E2E.Tests;
 
 /// <summary>`kubectl wait --for=delete` and `kubectl delete --cascade=…` against the server's garbage collector.</summary>
-[Collection(SharedServerCCollection.Name)]
+[Collection(SharedServerDCollection.Name)]
 public sealed class DeleteTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private const string Hold = "e2e.axolotl.dev/hold";

@@ -4,7 +4,7 @@ using Axolotl.E2E.Tests.Harness.SharedServers;
 namespace Axolotl.E2E.Tests;
 
 /// <summary>`kubectl describe` of a deployment, a configmap and a namespace.</summary>
-[Collection(SharedServerGCollection.Name)]
+[Collection(SharedServerBCollection.Name)]
 public sealed class DescribeTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     [Fact]

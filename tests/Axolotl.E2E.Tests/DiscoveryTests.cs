@@ -4,7 +4,7 @@ using Axolotl.E2E.Tests.Harness.SharedServers;
 namespace Axolotl.E2E.Tests;
 
 /// <summary>`kubectl version`, `api-resources` and `explain`: what kubectl learns from /version, discovery and OpenAPI.</summary>
-[Collection(SharedServerBCollection.Name)]
+[Collection(SharedServerDCollection.Name)]
 public sealed class DiscoveryTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     [Fact]

@@ -4,7 +4,7 @@ using Axolotl.E2E.Tests.Harness.SharedServers;
 namespace Axolotl.E2E.Tests;
 
 /// <summary>`--dry-run=server`: the server runs admission and validation but stores nothing.</summary>
-[Collection(SharedServerCCollection.Name)]
+[Collection(SharedServerECollection.Name)]
 public sealed class DryRunTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static string ConfigMap(string name, string value) =>

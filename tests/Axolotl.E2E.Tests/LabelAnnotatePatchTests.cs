@@ -4,7 +4,7 @@ using Axolotl.E2E.Tests.Harness.SharedServers;
 namespace Axolotl.E2E.Tests;
 
 /// <summary>`kubectl label`, `annotate` and the three `patch` types, each checked with jsonpath.</summary>
-[Collection(SharedServerBCollection.Name)]
+[Collection(SharedServerCCollection.Name)]
 public sealed class LabelAnnotatePatchTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private Task<string> JsonPathAsync(string ns, string target, string path) =>

@@ -4,7 +4,7 @@ using Axolotl.E2E.Tests.Harness.SharedServers;
 namespace Axolotl.E2E.Tests;
 
 /// <summary>`kubectl logs` and `kubectl exec` through the API server's proxy to the local node agent, on real containers.</summary>
-[Collection(SharedServerACollection.Name)]
+[Collection(SharedServerFCollection.Name)]
 public sealed class LogsExecTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);

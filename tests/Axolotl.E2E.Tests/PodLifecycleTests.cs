@@ -8,7 +8,7 @@ namespace Axolotl.E2E.Tests;
 /// reasons, OOM kills, image pull failures, init containers, pod networking, re-adoption. The test
 /// servers use a 1 s → 4 s CrashLoopBackOff curve (--restart-backoff); the default is Kubernetes'.
 /// </summary>
-[Collection(SharedServerECollection.Name)]
+[Collection(SharedServerFCollection.Name)]
 public sealed class PodLifecycleTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(60);

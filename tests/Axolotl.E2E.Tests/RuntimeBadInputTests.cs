@@ -7,7 +7,7 @@ namespace Axolotl.E2E.Tests;
 /// Pods that cannot run as written: each shows why in get/describe and is retried per its policy,
 /// and none of them wedges the agent (a healthy pod created afterwards still starts).
 /// </summary>
-[Collection(SharedServerFCollection.Name)]
+[Collection(SharedServerDCollection.Name)]
 public sealed class RuntimeBadInputTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(60);

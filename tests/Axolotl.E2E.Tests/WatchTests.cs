@@ -4,7 +4,7 @@ using Axolotl.E2E.Tests.Harness.SharedServers;
 namespace Axolotl.E2E.Tests;
 
 /// <summary>`kubectl get -w` as a background process: rows appear as other commands change objects.</summary>
-[Collection(SharedServerECollection.Name)]
+[Collection(SharedServerFCollection.Name)]
 public sealed class WatchTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     /// <summary>

@@ -8,7 +8,7 @@ namespace Axolotl.E2E.Tests.AdmissionPolicies;
 /// selects only its test's namespace (by a label), so tests sharing the server never meet another's policy.
 /// Deployments are created with --dry-run=server: admission runs in full, nothing is scheduled.
 /// </summary>
-[Collection(SharedServerDCollection.Name)]
+[Collection(SharedServerACollection.Name)]
 public sealed class ValidatingAdmissionPolicyTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static string Policy(string name, string extra, string validation) => $"""

@@ -10,7 +10,7 @@ namespace Axolotl.E2E.Tests.ApiRegistration;
 /// kube-aggregator's words, and one naming a Service that does not exist (aggregated API servers that answer:
 /// <see cref="AggregatedApiServerTests"/>).
 /// </summary>
-[Collection(SharedServerCCollection.Name)]
+[Collection(SharedServerHCollection.Name)]
 public sealed class ApiServiceTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     /// <summary>The autoregistration controller runs with the controllers, which start as the server does.</summary>

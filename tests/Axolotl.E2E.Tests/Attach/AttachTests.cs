@@ -8,7 +8,7 @@ namespace Axolotl.E2E.Tests.Attach;
 /// `kubectl run -i --rm` and `kubectl run -it --rm … -- sh` on a terminal, and the official Python
 /// client's attach.
 /// </summary>
-[Collection(SharedServerFCollection.Name)]
+[Collection(SharedServerHCollection.Name)]
 public sealed class AttachTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);

@@ -5,7 +5,7 @@ using Axolotl.E2E.Tests.Harness.SharedServers;
 namespace Axolotl.E2E.Tests.Clients;
 
 /// <summary>npm's @kubernetes/client-node (version locked in Clients/node/package-lock.json) against a real server.</summary>
-[Collection(SharedServerFCollection.Name)]
+[Collection(SharedServerGCollection.Name)]
 public sealed class NodeClientTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private async Task<JsonObject> RunAsync(string scenario)

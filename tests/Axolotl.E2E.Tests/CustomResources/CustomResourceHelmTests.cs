@@ -1,6 +1,6 @@
 using Axolotl.E2E.Tests.Harness;
-using Axolotl.E2E.Tests.Helm;
 using Axolotl.E2E.Tests.Harness.SharedServers;
+using Axolotl.E2E.Tests.Helm;
 
 namespace Axolotl.E2E.Tests.CustomResources;
 
@@ -8,7 +8,7 @@ namespace Axolotl.E2E.Tests.CustomResources;
 /// Helm 3.17 installing a chart with a crds/ folder and a custom resource in its templates: Helm creates
 /// the CRD, waits for discovery to list it, then maps the template's kind through that discovery.
 /// </summary>
-[Collection(SharedServerFCollection.Name)]
+[Collection(SharedServerGCollection.Name)]
 public sealed class CustomResourceHelmTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private readonly HelmCli _helm = new(fx.Server);

@@ -9,7 +9,7 @@ namespace Axolotl.E2E.Tests.CustomResources;
 /// written through the subresource, and all of them gone with the CRD. No restart anywhere. Their CEL
 /// rules (x-kubernetes-validations) refuse what they should with the message kubectl users expect.
 /// </summary>
-[Collection(SharedServerACollection.Name)]
+[Collection(SharedServerGCollection.Name)]
 public sealed class CustomResourceKubectlTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     /// <summary>The widgets CRD of group <paramref name="group"/> (each test its own: CRDs are cluster-wide).</summary>

@@ -8,7 +8,7 @@ namespace Axolotl.E2E.Tests.CustomResources;
 /// follows ownerReferences both ways (a ConfigMap owned by a Widget, a Widget owned by a ConfigMap) and
 /// deleting a namespace deletes the Widgets in it.
 /// </summary>
-[Collection(SharedServerFCollection.Name)]
+[Collection(SharedServerHCollection.Name)]
 public sealed class CustomResourceOwnershipTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     // The collector looks for new resource types every 30 s; allow for that once.

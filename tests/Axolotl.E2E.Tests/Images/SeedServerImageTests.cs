@@ -10,7 +10,7 @@ namespace Axolotl.E2E.Tests.Images;
 /// image's format on the pod's log; postgres runs initdb with the official image's environment and
 /// accepts a password login and a query over TCP on 5432.
 /// </summary>
-[Collection(SharedServerECollection.Name)]
+[Collection(SharedServerBCollection.Name)]
 public sealed class SeedServerImageTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(120);

@@ -12,7 +12,7 @@ namespace Axolotl.E2E.Tests.Metrics;
 /// runtime operation families count what ran; promtool accepts the exposition and no series repeats.
 /// Counts are compared with the scrape before, as other tests share the server.
 /// </summary>
-[Collection(SharedServerFCollection.Name)]
+[Collection(SharedServerBCollection.Name)]
 public sealed class HealingMetricsTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(120);

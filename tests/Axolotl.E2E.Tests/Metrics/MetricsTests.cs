@@ -11,7 +11,7 @@ namespace Axolotl.E2E.Tests.Metrics;
 /// system:monitoring, no credentials at all is 401, and every exposition passes `promtool check
 /// metrics` with no series written twice, hostile label values included.
 /// </summary>
-[Collection(SharedServerGCollection.Name)]
+[Collection(SharedServerHCollection.Name)]
 public sealed class MetricsTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     internal static async Task<string> PromtoolCheckAsync(string exposition)

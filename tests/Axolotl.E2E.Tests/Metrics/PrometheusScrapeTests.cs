@@ -12,7 +12,7 @@ namespace Axolotl.E2E.Tests.Metrics;
 /// restart histogram the crashes went into. The test's Prometheus runs on a free loopback port with a temporary
 /// storage directory and is stopped by its PID; the package's own service is never used.
 /// </summary>
-[Collection(SharedServerDCollection.Name)]
+[Collection(SharedServerHCollection.Name)]
 public sealed class PrometheusScrapeTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(120);

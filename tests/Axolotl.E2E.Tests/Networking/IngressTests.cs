@@ -7,7 +7,7 @@ namespace Axolotl.E2E.Tests.Networking;
 /// Ingresses and IngressClasses are served as on Kubernetes without an ingress controller: kubectl's
 /// generator, its columns and upstream's validation (no controller writes their status, as upstream).
 /// </summary>
-[Collection(SharedServerBCollection.Name)]
+[Collection(SharedServerECollection.Name)]
 public sealed class IngressTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     [Fact]

@@ -9,7 +9,7 @@ namespace Axolotl.E2E.Tests.PodFields;
 /// PID 1 is the sandbox's init), and mountPropagation (HostToContainer sees a later node mount;
 /// Bidirectional is refused at admission). The ledger is docs/pod-fields.md.
 /// </summary>
-[Collection(SharedServerFCollection.Name)]
+[Collection(SharedServerECollection.Name)]
 public sealed class PodFieldTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);

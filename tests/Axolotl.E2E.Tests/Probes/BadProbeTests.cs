@@ -1,6 +1,6 @@
 using Axolotl.E2E.Tests.Harness;
-using static Axolotl.E2E.Tests.Probes.ProbeTestKit;
 using Axolotl.E2E.Tests.Harness.SharedServers;
+using static Axolotl.E2E.Tests.Probes.ProbeTestKit;
 
 namespace Axolotl.E2E.Tests.Probes;
 
@@ -9,7 +9,7 @@ namespace Axolotl.E2E.Tests.Probes;
 /// accepts and never answers) fail with a clear event within their timeout, and a healthy pod's probe
 /// on the same node keeps its pace meanwhile.
 /// </summary>
-[Collection(SharedServerDCollection.Name)]
+[Collection(SharedServerBCollection.Name)]
 public sealed class BadProbeTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     // Accepts connections and never answers: an HTTP probe must give up at its timeout.

@@ -1,11 +1,11 @@
 using Axolotl.E2E.Tests.Harness;
-using static Axolotl.E2E.Tests.Probes.ProbeTestKit;
 using Axolotl.E2E.Tests.Harness.SharedServers;
+using static Axolotl.E2E.Tests.Probes.ProbeTestKit;
 
 namespace Axolotl.E2E.Tests.Probes;
 
 /// <summary>gRPC probes against the standard health service (agnhost grpc-health-checking, as upstream's e2e tests use).</summary>
-[Collection(SharedServerACollection.Name)]
+[Collection(SharedServerDCollection.Name)]
 public sealed class GrpcProbeTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     [Fact]

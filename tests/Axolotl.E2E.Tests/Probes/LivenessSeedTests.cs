@@ -1,6 +1,6 @@
 using Axolotl.E2E.Tests.Harness;
-using static Axolotl.E2E.Tests.Probes.ProbeTestKit;
 using Axolotl.E2E.Tests.Harness.SharedServers;
+using static Axolotl.E2E.Tests.Probes.ProbeTestKit;
 
 namespace Axolotl.E2E.Tests.Probes;
 

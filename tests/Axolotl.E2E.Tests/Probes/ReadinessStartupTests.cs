@@ -1,11 +1,11 @@
 using Axolotl.E2E.Tests.Harness;
-using static Axolotl.E2E.Tests.Probes.ProbeTestKit;
 using Axolotl.E2E.Tests.Harness.SharedServers;
+using static Axolotl.E2E.Tests.Probes.ProbeTestKit;
 
 namespace Axolotl.E2E.Tests.Probes;
 
 /// <summary>Readiness flips Ready without restarting anything; a startup probe protects a slow starter from its liveness probe.</summary>
-[Collection(SharedServerCCollection.Name)]
+[Collection(SharedServerHCollection.Name)]
 public sealed class ReadinessStartupTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private const string ReadyPath = "{.status.conditions[?(@.type==\"Ready\")].status}";

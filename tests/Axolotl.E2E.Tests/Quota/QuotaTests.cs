@@ -4,7 +4,7 @@ using Axolotl.E2E.Tests.Harness.SharedServers;
 namespace Axolotl.E2E.Tests.Quota;
 
 /// <summary>ResourceQuota and LimitRange through the real kubectl: refusals with upstream's words, status and describe output.</summary>
-[Collection(SharedServerDCollection.Name)]
+[Collection(SharedServerGCollection.Name)]
 public sealed class QuotaTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private readonly Workloads.Workloads _w = new(fx);

@@ -10,7 +10,7 @@ namespace Axolotl.E2E.Tests.Security;
 /// pods may. Every write is aimed at something the pod's own network namespace owns, so a sandbox
 /// that failed would change nothing outside the test.
 /// </summary>
-[Collection(SharedServerECollection.Name)]
+[Collection(SharedServerFCollection.Name)]
 public sealed class SandboxEscapeTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static string Attempts(int serverPid, string kubeconfig) => string.Join("; ",

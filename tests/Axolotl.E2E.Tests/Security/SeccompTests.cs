@@ -11,7 +11,7 @@ namespace Axolotl.E2E.Tests.Security;
 /// root answers with its own errno; a missing one is the kubelet's CreateContainerError while the
 /// pod's neighbours run on.
 /// </summary>
-[Collection(SharedServerDCollection.Name)]
+[Collection(SharedServerECollection.Name)]
 public sealed class SeccompTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);

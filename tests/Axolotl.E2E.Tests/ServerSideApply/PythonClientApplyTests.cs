@@ -9,7 +9,7 @@ namespace Axolotl.E2E.Tests.ServerSideApply;
 /// as "True"), removal of dropped fields, and managedFields read back through the typed API as
 /// V1ManagedFieldsEntry objects. The typed patch_namespaced_* methods of 22.6 cannot send apply-patch+yaml.
 /// </summary>
-[Collection(SharedServerGCollection.Name)]
+[Collection(SharedServerFCollection.Name)]
 public sealed class PythonClientApplyTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private const string Python = "/usr/bin/python3";

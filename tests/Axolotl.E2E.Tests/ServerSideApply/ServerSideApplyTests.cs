@@ -12,7 +12,7 @@ namespace Axolotl.E2E.Tests.ServerSideApply;
 /// --force-conflicts, fields dropped from a manifest, managedFields after create/edit/scale, and the switch
 /// from client-side apply.
 /// </summary>
-[Collection(SharedServerBCollection.Name)]
+[Collection(SharedServerACollection.Name)]
 public sealed class ServerSideApplyTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static string Deployment(string ns, int replicas, string image = "nginx:1.25", string extraLabels = "", string extraSpec = "") => $"""

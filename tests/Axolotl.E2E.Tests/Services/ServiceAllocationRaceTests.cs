@@ -7,7 +7,7 @@ namespace Axolotl.E2E.Tests.Services;
 /// Cluster IPs and node ports under concurrent creates (each kubectl its own request): every Service gets its own,
 /// and of two creates asking for one cluster IP or one node port exactly one succeeds, the other gets upstream's 422.
 /// </summary>
-[Collection(SharedServerDCollection.Name)]
+[Collection(SharedServerGCollection.Name)]
 public sealed class ServiceAllocationRaceTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     [Fact]

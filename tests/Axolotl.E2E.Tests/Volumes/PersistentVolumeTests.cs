@@ -12,7 +12,7 @@ namespace Axolotl.E2E.Tests.Volumes;
 /// kept, when the claim goes (Retain); seed 001's clean-up line; expansion refused; bad input with
 /// upstream's messages.
 /// </summary>
-[Collection(SharedServerDCollection.Name)]
+[Collection(SharedServerECollection.Name)]
 public sealed class PersistentVolumeTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(90);

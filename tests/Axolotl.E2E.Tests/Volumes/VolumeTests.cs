@@ -8,7 +8,7 @@ namespace Axolotl.E2E.Tests.Volumes;
 /// running pod), a subPath file, an emptyDir shared by two containers and kept across a restart, a
 /// hostPath, and FailedMount while a source is missing. The node's own filesystem gains no mount point.
 /// </summary>
-[Collection(SharedServerGCollection.Name)]
+[Collection(SharedServerACollection.Name)]
 public sealed class VolumeTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);

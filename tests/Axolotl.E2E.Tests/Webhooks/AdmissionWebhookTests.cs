@@ -1,7 +1,7 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 using Microsoft.AspNetCore.Http;
 using TestWebhookServer = Axolotl.Testing.TestWebhookServer;
-using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Webhooks;
 
@@ -9,7 +9,7 @@ namespace Axolotl.E2E.Tests.Webhooks;
 /// Admission webhooks on loopback, configured and exercised with the real kubectl against the real server.
 /// Each configuration selects only its test's namespace (by a label), so tests sharing the server never meet it.
 /// </summary>
-[Collection(SharedServerECollection.Name)]
+[Collection(SharedServerCCollection.Name)]
 public sealed class AdmissionWebhookTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static string Configuration(string kind, string name, string ns, string webhooks) => $"""

@@ -8,7 +8,7 @@ namespace Axolotl.E2E.Tests.Workloads;
 /// `delete all -l`, and `apply --prune -l`, whose default allow-list names Jobs, CronJobs,
 /// StatefulSets and PersistentVolumeClaims too.
 /// </summary>
-[Collection(SharedServerGCollection.Name)]
+[Collection(SharedServerHCollection.Name)]
 public sealed class AllCategoryTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static string Workloads(string ns, bool withCronJob) => $$$"""

@@ -8,7 +8,7 @@ namespace Axolotl.E2E.Tests.Workloads;
 /// ProgressDeadlineExceeded (short deadlines here), and is healed by `kubectl rollout undo` or, with
 /// Axolotl's opt-in annotation, rolls itself back.
 /// </summary>
-[Collection(SharedServerDCollection.Name)]
+[Collection(SharedServerECollection.Name)]
 public sealed class DeploymentFailureTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private const string BadImage = "nginx:9.9.9";

@@ -4,7 +4,7 @@ using Axolotl.E2E.Tests.Harness.SharedServers;
 namespace Axolotl.E2E.Tests.Workloads;
 
 /// <summary>ReplicaSets and ReplicationControllers keep their pods running: create, scale, self-heal, adopt.</summary>
-[Collection(SharedServerBCollection.Name)]
+[Collection(SharedServerGCollection.Name)]
 public sealed class ReplicaSetTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private readonly Workloads _w = new(fx);

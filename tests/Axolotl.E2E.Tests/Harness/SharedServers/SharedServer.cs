@@ -1,3 +1,5 @@
+using Axolotl.E2E.Tests.Services;
+
 namespace Axolotl.E2E.Tests.Harness.SharedServers;
 
 /// <summary>
@@ -5,8 +7,9 @@ namespace Axolotl.E2E.Tests.Harness.SharedServers;
 /// after another on it, each through its own <see cref="SharedServerFixture"/>. Starting a server costs seconds of CPU
 /// (and an idle one keeps costing), and the end-to-end suite is CPU-bound: most classes need nothing but a plain server
 /// and their own namespaces. Its log is saved as SharedServer-PORT.log, with a line where each class starts and ends.
+/// A <see cref="ServiceServerFixture"/>, so the service tests can share too: what its proxy leaves on the host goes with it.
 /// </summary>
-public sealed class SharedServer : ServerFixture
+public sealed class SharedServer : ServiceServerFixture
 {
     public override async Task InitializeAsync()
     {

@@ -13,7 +13,7 @@ namespace Axolotl.E2E.Tests.Security.Escape;
 /// restricted namespace cannot even make a node. Reads only: /dev/mem and the disk go to /dev/null,
 /// kmsg is opened and closed.
 /// </summary>
-[Collection(SharedServerFCollection.Name)]
+[Collection(SharedServerDCollection.Name)]
 public sealed class DeviceEscapeTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private const string Marker = "axolotl-device-escape-marker";

@@ -13,7 +13,7 @@ namespace Axolotl.E2E.Tests.Security.Escape;
 /// environment, that library ran as the node's root. The container's environment belongs inside the
 /// container only: the marker never appears, and kubectl exec still sees every variable.
 /// </summary>
-[Collection(SharedServerBCollection.Name)]
+[Collection(SharedServerGCollection.Name)]
 public sealed class HostEnvironmentEscapeTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);

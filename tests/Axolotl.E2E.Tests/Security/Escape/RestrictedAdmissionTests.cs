@@ -11,7 +11,7 @@ namespace Axolotl.E2E.Tests.Security.Escape;
 /// the real kubectl must be refused with a 403 naming the check, and no such pod may exist afterwards.
 /// The escape tests of the other files then run their attacks from pods this gate lets through.
 /// </summary>
-[Collection(SharedServerBCollection.Name)]
+[Collection(SharedServerGCollection.Name)]
 public sealed class RestrictedAdmissionTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     /// <summary>
