@@ -10,6 +10,7 @@ namespace Axolotl.E2E.Tests.ApiRegistration;
 /// kube-aggregator's words, and one naming a Service that does not exist (aggregated API servers that answer:
 /// <see cref="AggregatedApiServerTests"/>).
 /// </summary>
+// Never in the collection of CustomResourceKubectlTests or CustomResourceHelmTests: each defines a kind Widget, and kubectl's bare "widget" would find another group's.
 [Collection(SharedServerHCollection.Name)]
 public sealed class ApiServiceTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {

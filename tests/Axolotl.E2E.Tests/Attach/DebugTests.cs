@@ -8,7 +8,7 @@ namespace Axolotl.E2E.Tests.Attach;
 /// gives a shell in the target's process namespace, the status and `kubectl describe` show the
 /// ephemeral container, and pods/ephemeralcontainers refuses to remove it.
 /// </summary>
-[Collection(SharedServerDCollection.Name)]
+[Collection(SharedServerGCollection.Name)]
 public sealed class DebugTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);

@@ -9,6 +9,7 @@ namespace Axolotl.E2E.Tests.CustomResources;
 /// written through the subresource, and all of them gone with the CRD. No restart anywhere. Their CEL
 /// rules (x-kubernetes-validations) refuse what they should with the message kubectl users expect.
 /// </summary>
+// Never in the collection of CustomResourceHelmTests or ApiServiceTests: each defines a kind Widget, and kubectl's bare "widget" would find another group's.
 [Collection(SharedServerGCollection.Name)]
 public sealed class CustomResourceKubectlTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
