@@ -1,9 +1,11 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests;
 
 /// <summary>Client-side `kubectl apply`: create, no-op, three-way patch, and field validation.</summary>
-public sealed class ApplyTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerACollection.Name)]
+public sealed class ApplyTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static string Stack(string ns, string image, bool tierLabel, string strategy) => $"""
         apiVersion: v1

@@ -1,10 +1,12 @@
 using System.Text.Json;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests;
 
 /// <summary>Bearer-token authentication seen from kubectl and from a raw HTTPS client (curl).</summary>
-public sealed class AuthTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerECollection.Name)]
+public sealed class AuthTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     /// <summary>Runs kubectl with a kubeconfig copy whose `token: …` line is replaced by <paramref name="credentials"/>.</summary>
     private Task<ProcessResult> KubectlWithUserAsync(string credentials, params string[] args)

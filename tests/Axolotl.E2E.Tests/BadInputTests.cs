@@ -1,10 +1,12 @@
 using System.Text;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests;
 
 /// <summary>Bad manifests and bad requests: each fails with a non-zero exit and the Kubernetes message.</summary>
-public sealed class BadInputTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerFCollection.Name)]
+public sealed class BadInputTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private async Task<string> CreateFailsAsync(string ns, string fileName, string manifest, params string[] extra)
     {

@@ -2,11 +2,13 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests;
 
 /// <summary>certificates.k8s.io/v1 CertificateSigningRequests through kubectl: create, get, approve, deny, validation.</summary>
-public sealed class CertificateSigningRequestTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerCCollection.Name)]
+public sealed class CertificateSigningRequestTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static string RequestPem(string subject)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests;
 
@@ -7,7 +8,8 @@ namespace Axolotl.E2E.Tests;
 /// What the seed notes do by hand: kill PID 1 from inside a container and watch it come back, read
 /// the killed instance's output with logs --previous, and see a CPU limit hold (from the cgroup).
 /// </summary>
-public sealed class ContainerHealingTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerECollection.Name)]
+public sealed class ContainerHealingTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(60);
 

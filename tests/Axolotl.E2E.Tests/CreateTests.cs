@@ -1,10 +1,12 @@
 using System.Text;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests;
 
 /// <summary>Imperative `kubectl create` generators: kubectl's typed client sends these as protobuf.</summary>
-public sealed class CreateTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerFCollection.Name)]
+public sealed class CreateTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task Create_namespace_makes_an_active_namespace_labelled_with_its_name()

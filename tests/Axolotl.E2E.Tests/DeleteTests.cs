@@ -1,9 +1,11 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests;
 
 /// <summary>`kubectl wait --for=delete` and `kubectl delete --cascade=…` against the server's garbage collector.</summary>
-public sealed class DeleteTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerDCollection.Name)]
+public sealed class DeleteTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private const string Hold = "e2e.axolotl.dev/hold";
 

@@ -1,9 +1,11 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests;
 
 /// <summary>`kubectl describe` of a deployment, a configmap and a namespace.</summary>
-public sealed class DescribeTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerBCollection.Name)]
+public sealed class DescribeTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task Describe_deployment_prints_its_spec_template_and_rollout()

@@ -1,9 +1,11 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests;
 
 /// <summary>`kubectl version`, `api-resources` and `explain`: what kubectl learns from /version, discovery and OpenAPI.</summary>
-public sealed class DiscoveryTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerDCollection.Name)]
+public sealed class DiscoveryTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task Version_reports_a_v1_32_server()

@@ -1,9 +1,11 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests;
 
 /// <summary>`--dry-run=server`: the server runs admission and validation but stores nothing.</summary>
-public sealed class DryRunTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerECollection.Name)]
+public sealed class DryRunTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static string ConfigMap(string name, string value) =>
         $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  value: {value}\n";

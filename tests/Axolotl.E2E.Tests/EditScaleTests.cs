@@ -1,9 +1,11 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests;
 
 /// <summary>`kubectl edit` with a scripted EDITOR, and `kubectl scale` through the scale subresource.</summary>
-public sealed class EditScaleTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerCCollection.Name)]
+public sealed class EditScaleTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private async Task<string> NewDeploymentAsync(string prefix, int replicas = 3)
     {

@@ -1,9 +1,11 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests;
 
 /// <summary>Kubernetes' guard rails (issue 15 rows 12 and 13): namespaces that may not go, endpoints that may not lead to the node itself.</summary>
-public sealed class GuardRailTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerCCollection.Name)]
+public sealed class GuardRailTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     [Theory]
     [InlineData("kube-public")]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests;
 
@@ -10,7 +11,8 @@ namespace Axolotl.E2E.Tests;
 /// kube-apiserver answers it, with the honest request next to it still working. Raw requests go through
 /// curl with --path-as-is, so encoded dot segments reach the server exactly as an attacker sends them.
 /// </summary>
-public sealed class HostileRequestTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerDCollection.Name)]
+public sealed class HostileRequestTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private async Task<(int Code, string Body)> CurlAsync(string method, string path, string? body = null, string contentType = "application/json")
     {

@@ -1,9 +1,11 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests;
 
 /// <summary>`kubectl label`, `annotate` and the three `patch` types, each checked with jsonpath.</summary>
-public sealed class LabelAnnotatePatchTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerCCollection.Name)]
+public sealed class LabelAnnotatePatchTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private Task<string> JsonPathAsync(string ns, string target, string path) =>
         fx.Kubectl.OkAsync("get", target, "-n", ns, "-o", $"jsonpath={path}");

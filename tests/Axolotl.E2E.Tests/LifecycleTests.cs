@@ -1,9 +1,11 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests;
 
 /// <summary>postStart hooks, activeDeadlineSeconds and an image changed on a running pod, with the real kubectl.</summary>
-public sealed class LifecycleTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerBCollection.Name)]
+public sealed class LifecycleTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(60);
 

@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests;
 
@@ -7,7 +8,8 @@ namespace Axolotl.E2E.Tests;
 /// reasons, OOM kills, image pull failures, init containers, pod networking, re-adoption. The test
 /// servers use a 1 s → 4 s CrashLoopBackOff curve (--restart-backoff); the default is Kubernetes'.
 /// </summary>
-public sealed class PodLifecycleTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerFCollection.Name)]
+public sealed class PodLifecycleTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(60);
 

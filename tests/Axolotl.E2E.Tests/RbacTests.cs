@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests;
 
@@ -7,7 +8,8 @@ namespace Axolotl.E2E.Tests;
 /// until a RoleBinding grants them, `kubectl auth can-i [--list] [--as]`, `kubectl auth whoami`,
 /// escalation prevention and impersonation.
 /// </summary>
-public sealed class RbacTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerCCollection.Name)]
+public sealed class RbacTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private async Task<string> UserKubeconfigAsync(string user, params string[] groups)
     {

@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests;
 
@@ -6,7 +7,8 @@ namespace Axolotl.E2E.Tests;
 /// Pods that cannot run as written: each shows why in get/describe and is retried per its policy,
 /// and none of them wedges the agent (a healthy pod created afterwards still starts).
 /// </summary>
-public sealed class RuntimeBadInputTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerDCollection.Name)]
+public sealed class RuntimeBadInputTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(60);
 

@@ -1,9 +1,11 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests;
 
 /// <summary>`kubectl get -w` as a background process: rows appear as other commands change objects.</summary>
-public sealed class WatchTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerFCollection.Name)]
+public sealed class WatchTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     /// <summary>
     /// `kubectl get NAME -w` prints the object it GETs, then watches from resourceVersion 0 and drops the

@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.AdmissionPolicies;
 
@@ -7,7 +8,8 @@ namespace Axolotl.E2E.Tests.AdmissionPolicies;
 /// selects only its test's namespace (by a label), so tests sharing the server never meet another's policy.
 /// Deployments are created with --dry-run=server: admission runs in full, nothing is scheduled.
 /// </summary>
-public sealed class ValidatingAdmissionPolicyTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerACollection.Name)]
+public sealed class ValidatingAdmissionPolicyTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static string Policy(string name, string extra, string validation) => $"""
         apiVersion: admissionregistration.k8s.io/v1

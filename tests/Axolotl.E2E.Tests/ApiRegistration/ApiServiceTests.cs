@@ -1,5 +1,6 @@
 using Axolotl.E2E.Tests.CustomResources;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.ApiRegistration;
 
@@ -9,7 +10,9 @@ namespace Axolotl.E2E.Tests.ApiRegistration;
 /// kube-aggregator's words, and one naming a Service that does not exist (aggregated API servers that answer:
 /// <see cref="AggregatedApiServerTests"/>).
 /// </summary>
-public sealed class ApiServiceTests(ServerFixture fx) : IClassFixture<ServerFixture>
+// Never in the collection of CustomResourceKubectlTests or CustomResourceHelmTests: each defines a kind Widget, and kubectl's bare "widget" would find another group's.
+[Collection(SharedServerHCollection.Name)]
+public sealed class ApiServiceTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     /// <summary>The autoregistration controller runs with the controllers, which start as the server does.</summary>
     private Task<ProcessResult> UntilListedAsync(string name) =>

@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Attach;
 
@@ -7,7 +8,8 @@ namespace Axolotl.E2E.Tests.Attach;
 /// `kubectl run -i --rm` and `kubectl run -it --rm … -- sh` on a terminal, and the official Python
 /// client's attach.
 /// </summary>
-public sealed class AttachTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerHCollection.Name)]
+public sealed class AttachTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(90);

@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Attach;
 
@@ -7,7 +8,8 @@ namespace Axolotl.E2E.Tests.Attach;
 /// gives a shell in the target's process namespace, the status and `kubectl describe` show the
 /// ephemeral container, and pods/ephemeralcontainers refuses to remove it.
 /// </summary>
-public sealed class DebugTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerGCollection.Name)]
+public sealed class DebugTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 

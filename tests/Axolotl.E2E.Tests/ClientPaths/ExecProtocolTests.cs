@@ -9,7 +9,8 @@ namespace Axolotl.E2E.Tests.ClientPaths;
 /// pods/exec over every WebSocket subprotocol the kubelet speaks, and none, through the API server;
 /// and the official C# client's exec with its default subprotocol.
 /// </summary>
-public sealed class ExecProtocolTests(ClientPathsFixture fx) : IClassFixture<ClientPathsFixture>
+[Collection(ClientPathsCollection.Name)]
+public sealed class ExecProtocolTests(ClientPathsFixture fx)
 {
     private const string Script = "read line; echo \"out $line\"; echo err >&2; exit 3";
 

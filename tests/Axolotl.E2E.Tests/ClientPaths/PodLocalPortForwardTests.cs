@@ -7,7 +7,8 @@ namespace Axolotl.E2E.Tests.ClientPaths;
 /// localhost in the pod's network namespace, as the kubelet does), and a port nothing listens on
 /// in a pod that is not restarting is refused with the kubelet's kind of message, without waiting.
 /// </summary>
-public sealed class PodLocalPortForwardTests(ClientPathsFixture fx) : IClassFixture<ClientPathsFixture>
+[Collection(ClientPathsCollection.Name)]
+public sealed class PodLocalPortForwardTests(ClientPathsFixture fx)
 {
     private static readonly TimeSpan ForwardReady = TimeSpan.FromSeconds(30);
 

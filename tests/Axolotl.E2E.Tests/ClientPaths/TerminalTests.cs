@@ -10,7 +10,8 @@ namespace Axolotl.E2E.Tests.ClientPaths;
 /// (`tty` names /dev/pts/N), the client's window size, TERM=xterm and HOME from /etc/passwd, as
 /// with containerd and runc.
 /// </summary>
-public sealed class TerminalTests(ClientPathsFixture fx) : IClassFixture<ClientPathsFixture>
+[Collection(ClientPathsCollection.Name)]
+public sealed class TerminalTests(ClientPathsFixture fx)
 {
     private static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(90);
 

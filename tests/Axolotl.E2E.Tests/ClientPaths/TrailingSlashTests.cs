@@ -8,7 +8,8 @@ namespace Axolotl.E2E.Tests.ClientPaths;
 /// Version and discovery paths with a trailing slash, as kube-apiserver answers them: the official
 /// C# client's generated calls ask /version/ and /api/v1/ that way.
 /// </summary>
-public sealed class TrailingSlashTests(ClientPathsFixture fx) : IClassFixture<ClientPathsFixture>
+[Collection(ClientPathsCollection.Name)]
+public sealed class TrailingSlashTests(ClientPathsFixture fx)
 {
     [Theory]
     [InlineData("/version")]

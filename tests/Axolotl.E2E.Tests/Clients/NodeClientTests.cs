@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Clients;
 
 /// <summary>npm's @kubernetes/client-node (version locked in Clients/node/package-lock.json) against a real server.</summary>
-public sealed class NodeClientTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerGCollection.Name)]
+public sealed class NodeClientTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private async Task<JsonObject> RunAsync(string scenario)
     {

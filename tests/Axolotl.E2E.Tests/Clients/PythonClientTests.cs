@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Clients;
 
@@ -7,7 +8,8 @@ namespace Axolotl.E2E.Tests.Clients;
 /// Debian's python3-kubernetes against a real server, doing what its users do (Clients/python/official_client.py).
 /// The client sends booleans as "True": its watches, exec and orphaning deletes depend on the server reading them.
 /// </summary>
-public sealed class PythonClientTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerACollection.Name)]
+public sealed class PythonClientTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private async Task<JsonObject> RunAsync(string scenario, params string[] args)
     {

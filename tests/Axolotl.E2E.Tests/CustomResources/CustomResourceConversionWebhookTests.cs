@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 using TestConversionWebhook = Axolotl.Testing.TestConversionWebhook;
 using TestWebhookServer = Axolotl.Testing.TestWebhookServer;
 
@@ -10,7 +11,8 @@ namespace Axolotl.E2E.Tests.CustomResources;
 /// version read at the other, lists and watches at v2, and a stopped webhook failing v2 reads with
 /// upstream's message while v1 (the storage version) still reads; a server-side dry run converts as the create it rehearses.
 /// </summary>
-public sealed class CustomResourceConversionWebhookTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerDCollection.Name)]
+public sealed class CustomResourceConversionWebhookTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static string Definition(string group, TestWebhookServer server) => """
         apiVersion: apiextensions.k8s.io/v1

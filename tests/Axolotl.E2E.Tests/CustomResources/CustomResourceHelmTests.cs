@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 using Axolotl.E2E.Tests.Helm;
 
 namespace Axolotl.E2E.Tests.CustomResources;
@@ -7,7 +8,9 @@ namespace Axolotl.E2E.Tests.CustomResources;
 /// Helm 3.17 installing a chart with a crds/ folder and a custom resource in its templates: Helm creates
 /// the CRD, waits for discovery to list it, then maps the template's kind through that discovery.
 /// </summary>
-public sealed class CustomResourceHelmTests(ServerFixture fx) : IClassFixture<ServerFixture>
+// Never in the collection of CustomResourceKubectlTests or ApiServiceTests: each defines a kind Widget, and kubectl's bare "widget" would find another group's.
+[Collection(SharedServerDCollection.Name)]
+public sealed class CustomResourceHelmTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private readonly HelmCli _helm = new(fx.Server);
 

@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.CustomResources;
 
@@ -8,7 +9,9 @@ namespace Axolotl.E2E.Tests.CustomResources;
 /// written through the subresource, and all of them gone with the CRD. No restart anywhere. Their CEL
 /// rules (x-kubernetes-validations) refuse what they should with the message kubectl users expect.
 /// </summary>
-public sealed class CustomResourceKubectlTests(ServerFixture fx) : IClassFixture<ServerFixture>
+// Never in the collection of CustomResourceHelmTests or ApiServiceTests: each defines a kind Widget, and kubectl's bare "widget" would find another group's.
+[Collection(SharedServerGCollection.Name)]
+public sealed class CustomResourceKubectlTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     /// <summary>The widgets CRD of group <paramref name="group"/> (each test its own: CRDs are cluster-wide).</summary>
     public static string Definition(string group) => """

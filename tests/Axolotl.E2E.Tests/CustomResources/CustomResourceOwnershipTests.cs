@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.CustomResources;
 
@@ -7,7 +8,8 @@ namespace Axolotl.E2E.Tests.CustomResources;
 /// follows ownerReferences both ways (a ConfigMap owned by a Widget, a Widget owned by a ConfigMap) and
 /// deleting a namespace deletes the Widgets in it.
 /// </summary>
-public sealed class CustomResourceOwnershipTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerHCollection.Name)]
+public sealed class CustomResourceOwnershipTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     // The collector looks for new resource types every 30 s; allow for that once.
     private static readonly TimeSpan CollectorDeadline = TimeSpan.FromSeconds(90);

@@ -125,6 +125,9 @@ public sealed class AxolotlServer : IAsyncDisposable
 
     private const string ReadyLine = "Axolotl is ready";
 
+    /// <summary>Writes a line of the test harness into the saved log (e.g. which class starts on a shared server), marked as such.</summary>
+    public void Note(string line) => Append($"[e2e {DateTime.UtcNow:HH:mm:ss.fff}] {line}");
+
     private void Append(string? line)
     {
         if (line is null)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Helm;
 
@@ -8,7 +9,8 @@ namespace Axolotl.E2E.Tests.Helm;
 /// protobuf (its release Secrets' DeleteOptions on uninstall among them), so this is also the end-to-end
 /// check of protobuf request bodies beyond kubectl's.
 /// </summary>
-public sealed class HelmLifecycleTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerBCollection.Name)]
+public sealed class HelmLifecycleTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private readonly HelmCli _helm = new(fx.Server);
 

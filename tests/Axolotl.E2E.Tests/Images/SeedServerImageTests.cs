@@ -1,5 +1,6 @@
 using System.Net;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Images;
 
@@ -9,7 +10,8 @@ namespace Axolotl.E2E.Tests.Images;
 /// image's format on the pod's log; postgres runs initdb with the official image's environment and
 /// accepts a password login and a query over TCP on 5432.
 /// </summary>
-public sealed class SeedServerImageTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerBCollection.Name)]
+public sealed class SeedServerImageTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(120);
 

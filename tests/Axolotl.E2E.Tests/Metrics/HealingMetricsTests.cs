@@ -1,6 +1,7 @@
 using System.Globalization;
 using Axolotl.Api.Metrics;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Metrics;
 
@@ -11,7 +12,8 @@ namespace Axolotl.E2E.Tests.Metrics;
 /// runtime operation families count what ran; promtool accepts the exposition and no series repeats.
 /// Counts are compared with the scrape before, as other tests share the server.
 /// </summary>
-public sealed class HealingMetricsTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerBCollection.Name)]
+public sealed class HealingMetricsTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(120);
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Axolotl.Api.Metrics;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Metrics;
 
@@ -10,7 +11,8 @@ namespace Axolotl.E2E.Tests.Metrics;
 /// system:monitoring, no credentials at all is 401, and every exposition passes `promtool check
 /// metrics` with no series written twice, hostile label values included.
 /// </summary>
-public sealed class MetricsTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerHCollection.Name)]
+public sealed class MetricsTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     internal static async Task<string> PromtoolCheckAsync(string exposition)
     {

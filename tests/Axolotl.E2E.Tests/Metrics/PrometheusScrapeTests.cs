@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Metrics;
 
@@ -11,7 +12,8 @@ namespace Axolotl.E2E.Tests.Metrics;
 /// restart histogram the crashes went into. The test's Prometheus runs on a free loopback port with a temporary
 /// storage directory and is stopped by its PID; the package's own service is never used.
 /// </summary>
-public sealed class PrometheusScrapeTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerHCollection.Name)]
+public sealed class PrometheusScrapeTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(120);
 

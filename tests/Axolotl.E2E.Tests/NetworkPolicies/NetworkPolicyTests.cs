@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 using static Axolotl.E2E.Tests.Services.ServiceTestKit;
 
 namespace Axolotl.E2E.Tests.NetworkPolicies;
@@ -8,7 +9,8 @@ namespace Axolotl.E2E.Tests.NetworkPolicies;
 /// table: pods in two namespaces, busybox httpd servers and nc clients (packets stay on the node's
 /// bridge). The server's stop (and the harness' sweep, when a test fails) removes the table.
 /// </summary>
-public sealed class NetworkPolicyTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerGCollection.Name)]
+public sealed class NetworkPolicyTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan Propagation = TimeSpan.FromSeconds(30);
 

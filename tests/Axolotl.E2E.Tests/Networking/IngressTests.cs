@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Networking;
 
@@ -6,7 +7,8 @@ namespace Axolotl.E2E.Tests.Networking;
 /// Ingresses and IngressClasses are served as on Kubernetes without an ingress controller: kubectl's
 /// generator, its columns and upstream's validation (no controller writes their status, as upstream).
 /// </summary>
-public sealed class IngressTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerECollection.Name)]
+public sealed class IngressTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task Kubectl_creates_an_ingress_and_lists_its_class_hosts_and_ports()

@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.PodFields;
 
@@ -8,7 +9,8 @@ namespace Axolotl.E2E.Tests.PodFields;
 /// PID 1 is the sandbox's init), and mountPropagation (HostToContainer sees a later node mount;
 /// Bidirectional is refused at admission). The ledger is docs/pod-fields.md.
 /// </summary>
-public sealed class PodFieldTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerECollection.Name)]
+public sealed class PodFieldTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 

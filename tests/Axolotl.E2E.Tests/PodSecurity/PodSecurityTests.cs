@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.PodSecurity;
 
@@ -9,7 +10,8 @@ namespace Axolotl.E2E.Tests.PodSecurity;
 /// there; workloads are warned about and their pods refused with a FailedCreate event. Pods that are
 /// admitted here are pinned to no node so that none of them runs.
 /// </summary>
-public sealed partial class PodSecurityTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerACollection.Name)]
+public sealed partial class PodSecurityTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static string PrivilegedPod(string ns, string name) => $$"""
         apiVersion: v1

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 using Axolotl.E2E.Tests.Services;
 
 namespace Axolotl.E2E.Tests.PortForward;
@@ -9,7 +10,8 @@ namespace Axolotl.E2E.Tests.PortForward;
 /// the direct SPDY upgrade (KUBECTL_PORT_FORWARD_WEBSOCKETS=false), through a container restart, to
 /// a port nothing listens on, and to a Service.
 /// </summary>
-public sealed class PortForwardTests(ServiceServerFixture fx) : IClassFixture<ServiceServerFixture>
+[Collection(SharedServerFCollection.Name)]
+public sealed class PortForwardTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan ForwardReady = TimeSpan.FromSeconds(30);
 

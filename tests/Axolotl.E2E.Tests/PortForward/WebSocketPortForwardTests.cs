@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 using Axolotl.E2E.Tests.Services;
 
 namespace Axolotl.E2E.Tests.PortForward;
@@ -7,7 +8,8 @@ namespace Axolotl.E2E.Tests.PortForward;
 /// Port-forward in the client libraries' WebSocket protocols (v4.channel.k8s.io, v4.base64.channel.k8s.io,
 /// and no subprotocol), with a client of our own, and with the official Python client.
 /// </summary>
-public sealed class WebSocketPortForwardTests(ServiceServerFixture fx) : IClassFixture<ServiceServerFixture>
+[Collection(SharedServerGCollection.Name)]
+public sealed class WebSocketPortForwardTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private const string Request = "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
 

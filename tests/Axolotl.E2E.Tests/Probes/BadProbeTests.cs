@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 using static Axolotl.E2E.Tests.Probes.ProbeTestKit;
 
 namespace Axolotl.E2E.Tests.Probes;
@@ -8,7 +9,8 @@ namespace Axolotl.E2E.Tests.Probes;
 /// accepts and never answers) fail with a clear event within their timeout, and a healthy pod's probe
 /// on the same node keeps its pace meanwhile.
 /// </summary>
-public sealed class BadProbeTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerBCollection.Name)]
+public sealed class BadProbeTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     // Accepts connections and never answers: an HTTP probe must give up at its timeout.
     private const string Silent = "import socket,time\\ns=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('0.0.0.0', 8080)); s.listen(64)\\nheld=[]\\nwhile True: held.append(s.accept()[0])";

@@ -1,10 +1,12 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 using static Axolotl.E2E.Tests.Probes.ProbeTestKit;
 
 namespace Axolotl.E2E.Tests.Probes;
 
 /// <summary>gRPC probes against the standard health service (agnhost grpc-health-checking, as upstream's e2e tests use).</summary>
-public sealed class GrpcProbeTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerDCollection.Name)]
+public sealed class GrpcProbeTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task A_grpc_readiness_probe_makes_the_pod_ready_and_a_grpc_liveness_probe_restarts_it_once_not_serving()

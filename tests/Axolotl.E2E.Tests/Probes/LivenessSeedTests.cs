@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 using static Axolotl.E2E.Tests.Probes.ProbeTestKit;
 
 namespace Axolotl.E2E.Tests.Probes;
@@ -9,7 +10,8 @@ namespace Axolotl.E2E.Tests.Probes;
 /// not show; the initial delay leaves room for the .NET stand-in's start-up, which the original Node
 /// app did not need), RESTARTS growing, logs --previous and the describe output of the seed.
 /// </summary>
-public sealed class LivenessSeedTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerCCollection.Name)]
+public sealed class LivenessSeedTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task The_unhealthy_kubia_app_is_restarted_by_its_liveness_probe_as_seed_004_shows()

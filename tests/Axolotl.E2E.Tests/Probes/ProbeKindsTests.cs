@@ -1,10 +1,12 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 using static Axolotl.E2E.Tests.Probes.ProbeTestKit;
 
 namespace Axolotl.E2E.Tests.Probes;
 
 /// <summary>Seed 003's probe examples: HTTP with a custom header, TCP readiness + liveness, exec liveness on a file that disappears.</summary>
-public sealed class ProbeKindsTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerECollection.Name)]
+public sealed class ProbeKindsTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task An_http_liveness_probe_with_a_custom_header_restarts_the_agnhost_liveness_app()

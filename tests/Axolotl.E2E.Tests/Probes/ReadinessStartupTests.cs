@@ -1,10 +1,12 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 using static Axolotl.E2E.Tests.Probes.ProbeTestKit;
 
 namespace Axolotl.E2E.Tests.Probes;
 
 /// <summary>Readiness flips Ready without restarting anything; a startup probe protects a slow starter from its liveness probe.</summary>
-public sealed class ReadinessStartupTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerHCollection.Name)]
+public sealed class ReadinessStartupTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private const string ReadyPath = "{.status.conditions[?(@.type==\"Ready\")].status}";
 

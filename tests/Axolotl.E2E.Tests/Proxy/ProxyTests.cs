@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 using Axolotl.E2E.Tests.Services;
 
 namespace Axolotl.E2E.Tests.Proxy;
@@ -13,7 +14,8 @@ namespace Axolotl.E2E.Tests.Proxy;
 /// pods/proxy, the upstream 503 for a Service without endpoints, and what the proxy must and must not
 /// pass on (methods, bodies, headers, credentials, hand-written Endpoints, WebSocket upgrades).
 /// </summary>
-public sealed class ProxyTests(ServiceServerFixture fx) : IClassFixture<ServiceServerFixture>
+[Collection(SharedServerECollection.Name)]
+public sealed class ProxyTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private async Task<string> EchoAsync(string prefix)
     {

@@ -1,9 +1,11 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Quota;
 
 /// <summary>ResourceQuota and LimitRange through the real kubectl: refusals with upstream's words, status and describe output.</summary>
-public sealed class QuotaTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerGCollection.Name)]
+public sealed class QuotaTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private readonly Workloads.Workloads _w = new(fx);
 

@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Security;
 
@@ -9,7 +10,8 @@ namespace Axolotl.E2E.Tests.Security;
 /// pods may. Every write is aimed at something the pod's own network namespace owns, so a sandbox
 /// that failed would change nothing outside the test.
 /// </summary>
-public sealed class SandboxEscapeTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerFCollection.Name)]
+public sealed class SandboxEscapeTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static string Attempts(int serverPid, string kubeconfig) => string.Join("; ",
         "echo \"netns: $(ls /run/netns 2>&1 | head -1)\"",

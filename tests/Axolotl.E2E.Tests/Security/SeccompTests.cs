@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Security;
 
@@ -10,7 +11,8 @@ namespace Axolotl.E2E.Tests.Security;
 /// root answers with its own errno; a missing one is the kubelet's CreateContainerError while the
 /// pod's neighbours run on.
 /// </summary>
-public sealed class SeccompTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerECollection.Name)]
+public sealed class SeccompTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 

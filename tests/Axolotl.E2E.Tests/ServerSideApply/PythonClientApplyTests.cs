@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.ServerSideApply;
 
@@ -8,7 +9,8 @@ namespace Axolotl.E2E.Tests.ServerSideApply;
 /// as "True"), removal of dropped fields, and managedFields read back through the typed API as
 /// V1ManagedFieldsEntry objects. The typed patch_namespaced_* methods of 22.6 cannot send apply-patch+yaml.
 /// </summary>
-public sealed class PythonClientApplyTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerFCollection.Name)]
+public sealed class PythonClientApplyTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private const string Python = "/usr/bin/python3";
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.ServerSideApply;
 
@@ -11,7 +12,8 @@ namespace Axolotl.E2E.Tests.ServerSideApply;
 /// --force-conflicts, fields dropped from a manifest, managedFields after create/edit/scale, and the switch
 /// from client-side apply.
 /// </summary>
-public sealed class ServerSideApplyTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerACollection.Name)]
+public sealed class ServerSideApplyTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static string Deployment(string ns, int replicas, string image = "nginx:1.25", string extraLabels = "", string extraSpec = "") => $"""
         apiVersion: apps/v1

@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 using static Axolotl.E2E.Tests.Services.ServiceTestKit;
 
 namespace Axolotl.E2E.Tests.Services;
@@ -8,7 +9,8 @@ namespace Axolotl.E2E.Tests.Services;
 /// forms resolving to the cluster IP (and a request by name reaching a pod), a headless Service
 /// resolving to its pods, and unknown names failing.
 /// </summary>
-public sealed class DnsTests(ServiceServerFixture fx) : IClassFixture<ServiceServerFixture>
+[Collection(SharedServerHCollection.Name)]
+public sealed class DnsTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task A_pod_resolves_services_by_short_namespaced_and_full_names_and_reaches_them()

@@ -1,10 +1,12 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 using static Axolotl.E2E.Tests.Services.ServiceTestKit;
 
 namespace Axolotl.E2E.Tests.Services;
 
 /// <summary>`kubectl get endpoints`, `describe service` and EndpointSlices as on a real cluster, following readiness.</summary>
-public sealed class EndpointsTests(ServiceServerFixture fx) : IClassFixture<ServiceServerFixture>
+[Collection(SharedServerBCollection.Name)]
+public sealed class EndpointsTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task An_exposed_deployment_lists_both_pods_in_endpoints_describe_and_endpoint_slices()

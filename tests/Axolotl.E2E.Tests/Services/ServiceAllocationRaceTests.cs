@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Services;
 
@@ -6,7 +7,8 @@ namespace Axolotl.E2E.Tests.Services;
 /// Cluster IPs and node ports under concurrent creates (each kubectl its own request): every Service gets its own,
 /// and of two creates asking for one cluster IP or one node port exactly one succeeds, the other gets upstream's 422.
 /// </summary>
-public sealed class ServiceAllocationRaceTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerGCollection.Name)]
+public sealed class ServiceAllocationRaceTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task Parallel_creates_get_distinct_ips_and_ports_and_one_requested_value_goes_to_exactly_one()

@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 using static Axolotl.E2E.Tests.Services.ServiceTestKit;
 
 namespace Axolotl.E2E.Tests.Services;
@@ -7,7 +8,8 @@ namespace Axolotl.E2E.Tests.Services;
 /// Traffic through the service proxy: cluster IPs from the host and from a pod, node ports on
 /// 127.0.0.1, the load balancer URL, and the bad inputs (nothing selected, a node port taken).
 /// </summary>
-public sealed class ServiceTrafficTests(ServiceServerFixture fx) : IClassFixture<ServiceServerFixture>
+[Collection(SharedServerACollection.Name)]
+public sealed class ServiceTrafficTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task The_cluster_ip_balances_over_the_pods_from_the_host_and_from_inside_a_pod()

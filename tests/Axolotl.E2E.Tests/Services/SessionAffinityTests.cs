@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 using static Axolotl.E2E.Tests.Services.ServiceTestKit;
 
 namespace Axolotl.E2E.Tests.Services;
@@ -8,7 +9,8 @@ namespace Axolotl.E2E.Tests.Services;
 /// address the proxy sees) go to one of three http-hello pods, while a Service without affinity over
 /// the same pods spreads them; when the chosen pod goes, the client moves to another and stays there.
 /// </summary>
-public sealed class SessionAffinityTests(ServiceServerFixture fx) : IClassFixture<ServiceServerFixture>
+[Collection(SharedServerDCollection.Name)]
+public sealed class SessionAffinityTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task Client_ip_affinity_keeps_a_client_on_one_of_three_pods_and_moves_it_when_that_pod_goes()

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 using static Axolotl.E2E.Tests.Services.ServiceTestKit;
 
 namespace Axolotl.E2E.Tests.Services;
@@ -12,7 +13,8 @@ namespace Axolotl.E2E.Tests.Services;
 /// Service's address; with sessionAffinity ClientIP one client's flows stay on one pod. SCTP is refused
 /// with a Status naming the field.
 /// </summary>
-public sealed class UdpServiceTests(ServiceServerFixture fx) : IClassFixture<ServiceServerFixture>
+[Collection(SharedServerBCollection.Name)]
+public sealed class UdpServiceTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     /// <summary>Answers each datagram with "HOSTNAME:" and the datagram, on UDP 5353.</summary>
     private const string EchoServer = """

@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 using static Axolotl.E2E.Tests.Services.ServiceTestKit;
 
 namespace Axolotl.E2E.Tests.Services;
@@ -9,7 +10,8 @@ namespace Axolotl.E2E.Tests.Services;
 /// answer "terminating" on a connection that reached them after it: any such answer means the
 /// proxy gave the pod a new connection once SIGTERM had come.
 /// </summary>
-public sealed class ZeroDropDeletionTests(ServiceServerFixture fx) : IClassFixture<ServiceServerFixture>
+[Collection(SharedServerCCollection.Name)]
+public sealed class ZeroDropDeletionTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     // Serves on 8080 until SIGKILLed and answers "terminating" on a connection that reached it after
     // SIGTERM. "After" is judged at the accept, not at the answer: on a saturated machine a

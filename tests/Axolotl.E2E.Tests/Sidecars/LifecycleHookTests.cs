@@ -1,9 +1,11 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Sidecars;
 
 /// <summary>httpGet, sleep and tcpSocket lifecycle hooks (postStart and preStop), driven with the real kubectl.</summary>
-public sealed class LifecycleHookTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerHCollection.Name)]
+public sealed class LifecycleHookTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(90);
 

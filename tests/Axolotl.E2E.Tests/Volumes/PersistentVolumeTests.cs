@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Volumes;
 
@@ -11,7 +12,8 @@ namespace Axolotl.E2E.Tests.Volumes;
 /// kept, when the claim goes (Retain); seed 001's clean-up line; expansion refused; bad input with
 /// upstream's messages.
 /// </summary>
-public sealed class PersistentVolumeTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerECollection.Name)]
+public sealed class PersistentVolumeTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(90);
 

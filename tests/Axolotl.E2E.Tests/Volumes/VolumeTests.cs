@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Volumes;
 
@@ -7,7 +8,8 @@ namespace Axolotl.E2E.Tests.Volumes;
 /// running pod), a subPath file, an emptyDir shared by two containers and kept across a restart, a
 /// hostPath, and FailedMount while a source is missing. The node's own filesystem gains no mount point.
 /// </summary>
-public sealed class VolumeTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerACollection.Name)]
+public sealed class VolumeTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 

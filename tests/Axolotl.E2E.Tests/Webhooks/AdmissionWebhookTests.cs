@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 using Microsoft.AspNetCore.Http;
 using TestWebhookServer = Axolotl.Testing.TestWebhookServer;
 
@@ -8,7 +9,8 @@ namespace Axolotl.E2E.Tests.Webhooks;
 /// Admission webhooks on loopback, configured and exercised with the real kubectl against the real server.
 /// Each configuration selects only its test's namespace (by a label), so tests sharing the server never meet it.
 /// </summary>
-public sealed class AdmissionWebhookTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerCCollection.Name)]
+public sealed class AdmissionWebhookTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static string Configuration(string kind, string name, string ns, string webhooks) => $"""
         apiVersion: admissionregistration.k8s.io/v1

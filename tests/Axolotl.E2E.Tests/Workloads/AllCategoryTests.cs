@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Workloads;
 
@@ -7,7 +8,8 @@ namespace Axolotl.E2E.Tests.Workloads;
 /// `delete all -l`, and `apply --prune -l`, whose default allow-list names Jobs, CronJobs,
 /// StatefulSets and PersistentVolumeClaims too.
 /// </summary>
-public sealed class AllCategoryTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerHCollection.Name)]
+public sealed class AllCategoryTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static string Workloads(string ns, bool withCronJob) => $$$"""
         apiVersion: apps/v1

@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Workloads;
 
@@ -7,7 +8,8 @@ namespace Axolotl.E2E.Tests.Workloads;
 /// ProgressDeadlineExceeded (short deadlines here), and is healed by `kubectl rollout undo` or, with
 /// Axolotl's opt-in annotation, rolls itself back.
 /// </summary>
-public sealed class DeploymentFailureTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerECollection.Name)]
+public sealed class DeploymentFailureTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private const string BadImage = "nginx:9.9.9";
     private readonly Workloads _w = new(fx);

@@ -1,9 +1,11 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Workloads;
 
 /// <summary>`kubectl rollout` (status, history, undo, pause, resume, restart), `set image` and `scale` on Deployments.</summary>
-public sealed class DeploymentRolloutTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerACollection.Name)]
+public sealed class DeploymentRolloutTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private readonly Workloads _w = new(fx);
 

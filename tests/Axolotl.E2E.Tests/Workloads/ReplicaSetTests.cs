@@ -1,9 +1,11 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Workloads;
 
 /// <summary>ReplicaSets and ReplicationControllers keep their pods running: create, scale, self-heal, adopt.</summary>
-public sealed class ReplicaSetTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerGCollection.Name)]
+public sealed class ReplicaSetTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private readonly Workloads _w = new(fx);
 

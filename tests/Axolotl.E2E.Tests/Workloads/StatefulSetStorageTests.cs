@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 using Axolotl.E2E.Tests.Services;
 
 namespace Axolotl.E2E.Tests.Workloads;
@@ -9,7 +10,8 @@ namespace Axolotl.E2E.Tests.Workloads;
 /// to every ready pod, scaling down and up keeps the claims, and the retention policy decides what a
 /// deleted StatefulSet leaves behind.
 /// </summary>
-public sealed class StatefulSetStorageTests(ServiceServerFixture fx) : IClassFixture<ServiceServerFixture>
+[Collection(SharedServerFCollection.Name)]
+public sealed class StatefulSetStorageTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private readonly Workloads _w = new(fx);
 

@@ -1,4 +1,5 @@
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Workloads;
 
@@ -7,7 +8,8 @@ namespace Axolotl.E2E.Tests.Workloads;
 /// `scale`, a partitioned rolling update with `rollout status|history|undo`, cascading delete and the
 /// upstream 422s for bad input.
 /// </summary>
-public sealed class StatefulSetTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerDCollection.Name)]
+public sealed class StatefulSetTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private readonly Workloads _w = new(fx);
 

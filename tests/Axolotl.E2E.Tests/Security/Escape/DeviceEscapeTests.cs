@@ -1,5 +1,6 @@
 using System.Globalization;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Security.Escape;
 
@@ -12,7 +13,8 @@ namespace Axolotl.E2E.Tests.Security.Escape;
 /// restricted namespace cannot even make a node. Reads only: /dev/mem and the disk go to /dev/null,
 /// kmsg is opened and closed.
 /// </summary>
-public sealed class DeviceEscapeTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerDCollection.Name)]
+public sealed class DeviceEscapeTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private const string Marker = "axolotl-device-escape-marker";
 

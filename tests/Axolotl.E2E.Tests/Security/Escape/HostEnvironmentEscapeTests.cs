@@ -1,5 +1,6 @@
 using System.Globalization;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Security.Escape;
 
@@ -12,7 +13,8 @@ namespace Axolotl.E2E.Tests.Security.Escape;
 /// environment, that library ran as the node's root. The container's environment belongs inside the
 /// container only: the marker never appears, and kubectl exec still sees every variable.
 /// </summary>
-public sealed class HostEnvironmentEscapeTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerGCollection.Name)]
+public sealed class HostEnvironmentEscapeTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Axolotl.E2E.Tests.Harness;
+using Axolotl.E2E.Tests.Harness.SharedServers;
 
 namespace Axolotl.E2E.Tests.Security.Escape;
 
@@ -10,7 +11,8 @@ namespace Axolotl.E2E.Tests.Security.Escape;
 /// the real kubectl must be refused with a 403 naming the check, and no such pod may exist afterwards.
 /// The escape tests of the other files then run their attacks from pods this gate lets through.
 /// </summary>
-public sealed class RestrictedAdmissionTests(ServerFixture fx) : IClassFixture<ServerFixture>
+[Collection(SharedServerGCollection.Name)]
+public sealed class RestrictedAdmissionTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
     /// <summary>
     /// A pod restricted admits, as JSON; each of the four objects (pod spec, pod securityContext, container,
