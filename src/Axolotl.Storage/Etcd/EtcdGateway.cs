@@ -18,6 +18,7 @@ internal sealed class EtcdGateway : IDisposable
     private readonly HttpClient _http;
     private readonly IReadOnlyList<Uri> _endpoints;
     private readonly TimeSpan _timeout;
+    private readonly TimeSpan _connectTimeout;
     private readonly TimeProvider _time;
     private int _preferred;
 
@@ -26,6 +27,7 @@ internal sealed class EtcdGateway : IDisposable
         ArgumentOutOfRangeException.ThrowIfZero(options.Endpoints.Count);
         _endpoints = options.Endpoints;
         _timeout = options.RequestTimeout;
+        _connectTimeout = options.ConnectTimeout;
         _time = time;
         _http = new HttpClient(new SocketsHttpHandler
         {
@@ -71,6 +73,10 @@ internal sealed class EtcdGateway : IDisposable
         {
             throw new StoreUnavailableException($"etcd member {Name(endpoint)}: {e.Message}");
         }
+        catch (OperationCanceledException) when (!linked.IsCancellationRequested)
+        {
+            throw new StoreUnavailableException($"etcd member {Name(endpoint)}: {NoConnection()}");
+        }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
             throw new StoreUnavailableException($"etcd member {Name(endpoint)}: no answer to {path} within {timeout.TotalSeconds:0.#} s");
@@ -115,6 +121,11 @@ internal sealed class EtcdGateway : IDisposable
             catch (HttpRequestException e)
             {
                 throw new StoreUnavailableException($"etcd member {Name(endpoint)} failed during a write, its outcome is unknown: {e.Message}");
+            }
+            catch (OperationCanceledException) when (!linked.IsCancellationRequested)
+            {
+                // Cancelled by neither us nor the caller: the handler's connect timeout, so the request never went out.
+                failures.Add($"{Name(endpoint)}: {NoConnection()}");
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
             {
@@ -166,12 +177,23 @@ internal sealed class EtcdGateway : IDisposable
                 response?.Dispose();
                 failures.Add($"{Name(endpoint)}: {e.Message}");
             }
+            catch (OperationCanceledException) when (!linked.IsCancellationRequested)
+            {
+                response?.Dispose();
+                failures.Add($"{Name(endpoint)}: {NoConnection()}");
+            }
         }
 
         throw new StoreUnavailableException($"etcd is unavailable for a watch: {string.Join("; ", failures)}");
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>
+    /// SocketsHttpHandler reports its ConnectTimeout (TCP connect and TLS handshake) as a cancellation that neither the
+    /// caller's token nor the request's deadline made; on a busy machine a handshake can take that long.
+    /// </summary>
+    private string NoConnection() => $"no connection within {_connectTimeout.TotalSeconds:0.#} s";
 
     /// <summary>One POST to one member: its status code and its parsed answer (the caller disposes it).</summary>
     private async Task<(HttpStatusCode Status, JsonDocument Answer)> SendUnaryAsync(Uri endpoint, string path, byte[] body, CancellationToken ct)

@@ -59,6 +59,48 @@ public sealed class EtcdTlsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_member_that_never_finishes_the_handshake_is_unavailable_not_a_crash()
+    {
+        // SocketsHttpHandler reports its connect timeout as a cancellation nobody asked for; the server's start
+        // once died of it (an unhandled TaskCanceledException) when a loaded machine took 2 s over a handshake.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        var accepting = Task.Run(async () =>
+        {
+            var held = new List<System.Net.Sockets.TcpClient>();
+            try
+            {
+                while (true)
+                {
+                    held.Add(await silent.AcceptTcpClientAsync(Ct));
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                held.ForEach(c => c.Dispose());
+            }
+        });
+
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => EtcdStore.OpenAsync(new EtcdStoreOptions
+        {
+            Endpoints = [new Uri($"https://127.0.0.1:{port}")],
+            Tls = EtcdTls.Load(_files.CaFile, _files.ClientCertFile, _files.ClientKeyFile),
+            CompactionInterval = TimeSpan.Zero,
+            ConnectTimeout = TimeSpan.FromMilliseconds(300),
+            RequestTimeout = TimeSpan.FromSeconds(20),
+        }, TimeProvider.System, Ct));
+
+        Assert.Contains($"127.0.0.1:{port}: no connection within 0.3 s", error.Message);
+        silent.Stop();
+        await _deadline.CancelAsync();
+        await accepting;
+    }
+
+    [Fact]
     public void Bad_tls_files_are_refused_naming_the_flag()
     {
         Assert.Contains("--datastore-certfile and --datastore-keyfile go together",
