@@ -28,7 +28,7 @@ public sealed class HeldListenerKernelTests(ITestOutputHelper output)
 
         foreach (var client in clients)
         {
-            var error = await Assert.ThrowsAsync<SocketException>(() => ReadAllAsync(client));
+            var error = await Assert.ThrowsAsync<SocketException>(() => Standby.TestConnections.ReadToEndAsync(client));
             Assert.Equal(SocketError.ConnectionReset, error.SocketErrorCode);
             client.Dispose();
         }
@@ -74,7 +74,7 @@ public sealed class HeldListenerKernelTests(ITestOutputHelper output)
         Assert.Equal(Enumerable.Range(0, clients.Count).Select(Request).Order(StringComparer.Ordinal), requests.Order(StringComparer.Ordinal));
         for (var i = 0; i < clients.Count; i++)
         {
-            Assert.Equal("answered " + Request(i), await ReadAllAsync(clients[i]));
+            Assert.Equal("answered " + Request(i), await Standby.TestConnections.ReadToEndAsync(clients[i]));
             clients[i].Dispose();
         }
     }
@@ -124,7 +124,7 @@ public sealed class HeldListenerKernelTests(ITestOutputHelper output)
         {
             try
             {
-                Assert.StartsWith("answered GET /", await ReadAllAsync(client), StringComparison.Ordinal);
+                Assert.StartsWith("answered GET /", await Standby.TestConnections.ReadToEndAsync(client), StringComparison.Ordinal);
                 answered++;
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
@@ -208,18 +208,5 @@ public sealed class HeldListenerKernelTests(ITestOutputHelper output)
         await client.ConnectAsync(new IPEndPoint(ns.NodeAddress, Port), timeout.Token);
         await client.SendAsync(Encoding.ASCII.GetBytes(Request(i)), SocketFlags.None, timeout.Token);
         return client;
-    }
-
-    private static async Task<string> ReadAllAsync(Socket client)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var buffer = new byte[256];
-        var total = 0;
-        int read;
-        while ((read = await client.ReceiveAsync(buffer.AsMemory(total), SocketFlags.None, timeout.Token)) > 0)
-        {
-            total += read;
-        }
-        return Encoding.ASCII.GetString(buffer, 0, total);
     }
 }

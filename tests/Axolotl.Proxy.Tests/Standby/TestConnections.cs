@@ -13,6 +13,13 @@ internal static class TestConnections
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await client.ConnectAsync(frontend, timeout.Token);
+        return await ReadToEndAsync(client);
+    }
+
+    /// <summary>Reads what the peer sends until it closes (at most 256 bytes, 10 s).</summary>
+    public static async Task<string> ReadToEndAsync(Socket client)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var buffer = new byte[256];
         var total = 0;
         int read;
