@@ -168,7 +168,7 @@ public sealed class PodScheduler
     }
 
     /// <summary>Every node with the pods bound to it (running or terminating, not finished) plus the pods assumed there.</summary>
-    public IReadOnlyList<NodeInfo> Snapshot()
+    public NodeSnapshot Snapshot()
     {
         lock (_lock)
         {
@@ -203,12 +203,10 @@ public sealed class PodScheduler
 
     private void Assume(string key, Pod pod, string node)
     {
-        var copy = pod.DeepCopy();
-        copy.Spec!.NodeName = node;
         lock (_lock)
         {
-            _assumed[key] = new Assumed(copy, null);
-            _cache.Count(key, copy);
+            _assumed[key] = new Assumed(null);
+            _cache.Count(key, pod, node);
         }
     }
 
@@ -449,7 +447,7 @@ public sealed class PodScheduler
         string.Join(',', (node.Status?.Conditions ?? []).Select(c => c.Type + "=" + c.Status)));
 
     /// <param name="BoundAt">When the binding request succeeded (null while it waits or runs): the assume timeout counts from there.</param>
-    private sealed record Assumed(Pod Pod, long? BoundAt);
+    private sealed record Assumed(long? BoundAt);
 
     private sealed class Registrations(IDisposable pods, IDisposable nodes) : IDisposable
     {

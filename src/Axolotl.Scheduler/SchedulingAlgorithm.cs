@@ -94,7 +94,8 @@ public sealed class SchedulingAlgorithm
         {
             return new ScheduleResult(null, FailureMessage.NoNodesAvailable);
         }
-        var ordered = nodes.OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
+        // The scheduler's snapshot comes in name order; sorting 1,000 nodes in every cycle was a tenth of one.
+        IReadOnlyList<NodeInfo> ordered = nodes is NodeSnapshot ? nodes : nodes.OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
         foreach (var preFilter in PreFilters)
         {
             var verdict = preFilter.PreFilter(pod);

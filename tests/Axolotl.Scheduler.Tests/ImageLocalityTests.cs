@@ -70,4 +70,20 @@ public sealed class ImageLocalityTests
         Assert.False(rebuilt.ImageSizes.ContainsKey("app:1"));
         Assert.Equal(50 * Mb, rebuilt.ImageSizes["other:2"]);
     }
+
+    [Fact]
+    public void The_caches_image_holder_counts_score_as_a_scan_of_every_node_does()
+    {
+        var nodes = Enumerable.Range(0, 12).Select(i => NodeWith($"n{i:D2}",
+            [.. new[] { ("big:1", 600 * Mb), ("mid:1", 200 * Mb), ("app:latest", 400 * Mb) }.Where((_, k) => (i + k) % (k + 2) == 0)])).ToList();
+        var cache = new Cache.NodeInfoCache();
+        var snapshot = cache.Snapshot(nodes.Select(n => n.Node));
+        var plain = snapshot.ToList();
+
+        foreach (var image in new[] { "big:1", "mid:1", "app", "missing:1" })
+        {
+            var pod = PodRunning(image);
+            Assert.Equal(new ImageLocality().Score(pod, plain, plain), new ImageLocality().Score(pod, snapshot, snapshot));
+        }
+    }
 }

@@ -94,4 +94,70 @@ public sealed class NodeInfoCacheTests
         Assert.NotSame(first[0], rebuilt);
         Assert.Equal("web", rebuilt.Pods.Single().Metadata.Labels!["tier"]);
     }
+
+    private static Api.Core.Node WithImages(string name, params string[] images)
+    {
+        var node = Build.Node(name);
+        node.Status!.Images = [.. images.Select(i => new Api.Core.ContainerImage { Names = [i, i + "@sha256:abc"], SizeBytes = 100 })];
+        return node;
+    }
+
+    [Fact]
+    public void The_snapshot_is_in_name_order_whatever_the_listing_order_and_is_handed_out_again_while_nothing_changes()
+    {
+        var cache = new NodeInfoCache();
+        Api.Core.Node[] listed = [Build.Node("n3"), Build.Node("n1"), Build.Node("n2")];
+
+        var first = cache.Snapshot(listed);
+        Assert.Equal(["n1", "n2", "n3"], first.Select(i => i.Name));
+        Assert.Same(first, cache.Snapshot(listed));
+
+        cache.Count("default/a", On("a", "n2"));
+        var second = cache.Snapshot(listed);
+        Assert.NotSame(first, second);
+        Assert.Equal(["n1", "n2", "n3"], second.Select(i => i.Name));
+        Assert.Same(first[0], second[0]);
+        Assert.Single(second[1].Pods);
+        Assert.Empty(first[1].Pods); // a snapshot handed out does not change under its holder
+
+        var third = cache.Snapshot([listed[0], listed[2], Build.Node("n0")]);
+        Assert.Equal(["n0", "n2", "n3"], third.Select(i => i.Name));
+    }
+
+    [Fact]
+    public void Image_holders_follow_nodes_that_come_change_and_go()
+    {
+        var cache = new NodeInfoCache();
+        var a = WithImages("a", "app:1", "db:1");
+        var b = WithImages("b", "app:1");
+
+        var first = cache.Snapshot([a, b]);
+        Assert.Equal(2, first.NodesHolding("app:1"));
+        Assert.Equal(2, first.NodesHolding("app:1@sha256:abc"));
+        Assert.Equal(1, first.NodesHolding("db:1"));
+        Assert.Equal(0, first.NodesHolding("web:1"));
+
+        var bUpdated = WithImages("b", "app:1", "web:1");
+        var second = cache.Snapshot([a, bUpdated]);
+        Assert.Equal(2, second.NodesHolding("app:1"));
+        Assert.Equal(1, second.NodesHolding("web:1"));
+        Assert.Equal(0, first.NodesHolding("web:1")); // counts are copied on write
+
+        var third = cache.Snapshot([bUpdated]);
+        Assert.Equal(1, third.NodesHolding("app:1"));
+        Assert.Equal(0, third.NodesHolding("db:1"));
+    }
+
+    [Fact]
+    public void A_pod_counted_on_a_chosen_node_counts_there_although_its_spec_names_none()
+    {
+        var cache = new NodeInfoCache();
+        var pending = Build.Pod("a", "300m");
+
+        cache.Count("default/a", pending, "n2");
+        var infos = cache.Snapshot([Build.Node("n1"), Build.Node("n2")]);
+
+        Assert.Empty(infos[0].Pods);
+        Assert.Equal(300, infos[1].Requested.MilliCpu);
+    }
 }

@@ -137,4 +137,46 @@ public sealed class SchedulingQueueTests
         queue.ShutDown();
         Assert.Null(await next);
     }
+
+    [Fact]
+    public async Task The_backoff_and_unschedulable_counts_follow_every_move()
+    {
+        using var queue = new SchedulingQueue(_time);
+        foreach (var key in new[] { "ns/a", "ns/b", "ns/c", "ns/d" })
+        {
+            queue.Add(key);
+        }
+        var a = await queue.PopAsync(CancellationToken.None);
+        var b = await queue.PopAsync(CancellationToken.None);
+        queue.AddUnschedulable(a!);
+        queue.AddUnschedulable(b!);
+        Assert.Equal((2, 2, 0), (queue.ActiveCount, queue.UnschedulableCount, queue.BackoffCount));
+
+        queue.MoveToActiveOrBackoff(key => key == "ns/a");
+        Assert.Equal((2, 1, 1), (queue.ActiveCount, queue.UnschedulableCount, queue.BackoffCount));
+
+        queue.Delete("ns/b");
+        queue.Delete("ns/c");
+        Assert.Equal((1, 0, 1), (queue.ActiveCount, queue.UnschedulableCount, queue.BackoffCount));
+
+        _time.Advance(queue.BackoffFor(1));
+        Assert.Equal((2, 0, 0), (queue.ActiveCount, queue.UnschedulableCount, queue.BackoffCount));
+        queue.MoveAllToActiveOrBackoff();
+        Assert.Equal((2, 0, 0), (queue.ActiveCount, queue.UnschedulableCount, queue.BackoffCount));
+    }
+
+    [Fact]
+    public async Task A_cancelled_scheduler_takes_no_more_pods_even_when_some_are_ready()
+    {
+        using var queue = new SchedulingQueue(_time);
+        queue.Add("ns/a");
+        queue.Add("ns/b");
+        using var lostLease = new CancellationTokenSource();
+        await lostLease.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queue.PopAsync(lostLease.Token));
+
+        Assert.Equal(2, queue.ActiveCount);
+        Assert.Equal("ns/a", await queue.PopAsync(CancellationToken.None));
+    }
 }

@@ -12,10 +12,14 @@ public sealed class NodeInfo
     private readonly List<PodInfo> _podsWithAffinity = [];
     private readonly List<PodInfo> _podsWithRequiredAntiAffinity = [];
     private Dictionary<string, long>? _imageSizes;
+    private string? _ready;
+    private bool _readyRead;
 
-    public NodeInfo(Node node)
+    /// <param name="sameNode">An earlier info of this very Node object, whose image table is taken over instead of read again.</param>
+    public NodeInfo(Node node, NodeInfo? sameNode = null)
     {
         Node = node;
+        _imageSizes = sameNode is not null && ReferenceEquals(sameNode.Node, node) ? sameNode._imageSizes : null;
         var allocatable = node.Status?.Allocatable;
         AllocatableMilliCpu = ResourceRequest.Read(allocatable, "cpu", q => q.MilliValue());
         AllocatableMemory = ResourceRequest.Read(allocatable, "memory", q => q.Value());
@@ -45,6 +49,9 @@ public sealed class NodeInfo
     /// kept with this info, which the scheduler's cache rebuilds only when the Node object changes (upstream's
     /// ImageStates). Building it per pod and node was most of a scheduling cycle with 700 image names a node.
     /// </summary>
+    /// <summary>The status of the node's Ready condition (null without one), read once per info rather than once per pod and node.</summary>
+    public string? ReadyStatus => _readyRead ? _ready : ReadReady();
+
     public IReadOnlyDictionary<string, long> ImageSizes => _imageSizes ??= ReadImageSizes(Node);
 
     /// <summary>The sum of the requests of the pods on the node (used by the fit filter).</summary>
@@ -67,6 +74,13 @@ public sealed class NodeInfo
         }
         Requested += ResourceRequest.ForPod(pod);
         NonZeroRequested += ResourceRequest.NonZeroForPod(pod);
+    }
+
+    private string? ReadReady()
+    {
+        _ready = Node.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status;
+        _readyRead = true;
+        return _ready;
     }
 
     private static Dictionary<string, long> ReadImageSizes(Node node)

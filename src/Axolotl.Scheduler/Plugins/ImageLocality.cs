@@ -22,29 +22,21 @@ public sealed class ImageLocality : IScorePlugin
 
     public IReadOnlyList<long> Score(Pod pod, IReadOnlyList<NodeInfo> nodes, IReadOnlyList<NodeInfo> allNodes)
     {
-        var containers = (pod.Spec?.InitContainers ?? []).Concat(pod.Spec?.Containers ?? []).ToList();
-        var wanted = containers.Select(c => NormalizedImageName(c.Image ?? "")).ToHashSet(StringComparer.Ordinal);
-        var holders = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var node in allNodes)
-        {
-            foreach (var name in wanted.Where(node.ImageSizes.ContainsKey))
-            {
-                holders[name] = holders.GetValueOrDefault(name) + 1;
-            }
-        }
+        var images = (pod.Spec?.InitContainers ?? []).Concat(pod.Spec?.Containers ?? []).Select(c => NormalizedImageName(c.Image ?? "")).ToList();
+        var holders = images.Distinct(StringComparer.Ordinal)
+            .ToDictionary(name => name, name => NodeSnapshot.NodesHolding(allNodes, name), StringComparer.Ordinal);
         return [.. nodes.Select(node =>
         {
             var sizes = node.ImageSizes;
             long sum = 0;
-            foreach (var container in containers)
+            foreach (var name in images)
             {
-                var name = NormalizedImageName(container.Image ?? "");
                 if (sizes.TryGetValue(name, out var size))
                 {
                     sum += (long)(size * ((double)holders[name] / allNodes.Count));
                 }
             }
-            return Priority(sum, containers.Count);
+            return Priority(sum, images.Count);
         })];
     }
 

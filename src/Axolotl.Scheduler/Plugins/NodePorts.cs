@@ -11,11 +11,13 @@ public sealed class NodePorts : IFilterPlugin
 {
     public const string Reason = "node(s) didn't have free ports for the requested pod ports";
 
+    private readonly LastPodMemo<List<HostPort>> _wanted = new(pod => [.. HostPorts(pod)]);
+
     public string Name => "NodePorts";
 
     public FilterResult Filter(Pod pod, NodeInfo node)
     {
-        var wanted = HostPorts(pod).ToList();
+        var wanted = _wanted.For(pod);
         if (wanted.Count == 0)
         {
             return FilterResult.Success;

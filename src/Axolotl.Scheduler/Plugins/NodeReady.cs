@@ -17,7 +17,7 @@ public sealed class NodeReady : IFilterPlugin
 
     public FilterResult Filter(Pod pod, NodeInfo node)
     {
-        var ready = node.Node.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status;
+        var ready = node.ReadyStatus;
         if (ready == "True")
         {
             return FilterResult.Success;

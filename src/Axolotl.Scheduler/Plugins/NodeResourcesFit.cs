@@ -15,24 +15,33 @@ public sealed class NodeResourcesFit : IFilterPlugin
 
     public const string InsufficientMemory = "Insufficient memory";
 
+    private readonly LastPodMemo<ResourceRequest> _request = new(ResourceRequest.ForPod);
+
     public string Name => "NodeResourcesFit";
 
     public FilterResult Filter(Pod pod, NodeInfo node)
     {
+        var request = _request.For(pod);
+        var tooMany = node.Pods.Count + 1 > node.AllowedPodCount;
+        var cpu = request.MilliCpu > 0 && request.MilliCpu > node.AllocatableMilliCpu - node.Requested.MilliCpu;
+        var memory = request.Memory > 0 && request.Memory > node.AllocatableMemory - node.Requested.Memory;
+        if (!tooMany && !cpu && !memory)
+        {
+            return FilterResult.Success;
+        }
         var reasons = new List<string>();
-        if (node.Pods.Count + 1 > node.AllowedPodCount)
+        if (tooMany)
         {
             reasons.Add(TooManyPods);
         }
-        var request = ResourceRequest.ForPod(pod);
-        if (request.MilliCpu > 0 && request.MilliCpu > node.AllocatableMilliCpu - node.Requested.MilliCpu)
+        if (cpu)
         {
             reasons.Add(InsufficientCpu);
         }
-        if (request.Memory > 0 && request.Memory > node.AllocatableMemory - node.Requested.Memory)
+        if (memory)
         {
             reasons.Add(InsufficientMemory);
         }
-        return reasons.Count == 0 ? FilterResult.Success : new FilterResult(FilterCode.Unschedulable, reasons);
+        return new FilterResult(FilterCode.Unschedulable, reasons);
     }
 }
