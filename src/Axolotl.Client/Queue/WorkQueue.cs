@@ -124,6 +124,9 @@ public class WorkQueue<T> : IDisposable
     {
         TaskCompletionSource<(T Item, bool Shutdown)> waiter;
         LinkedListNode<TaskCompletionSource<(T Item, bool Shutdown)>> node;
+        // A worker whose controller lost its lease takes nothing more, even with keys waiting: each would be
+        // reconciled against a cancelled token (the scheduler's queue drained 60,000 pods that way).
+        ct.ThrowIfCancellationRequested();
         lock (_lock)
         {
             if (_queue.TryDequeue(out var item))
@@ -137,7 +140,6 @@ public class WorkQueue<T> : IDisposable
             {
                 return Task.FromResult((default(T)!, true));
             }
-            ct.ThrowIfCancellationRequested();
             waiter = new TaskCompletionSource<(T Item, bool Shutdown)>(TaskCreationOptions.RunContinuationsAsynchronously);
             node = _waiters.AddLast(waiter);
         }

@@ -124,4 +124,16 @@ public sealed class WorkQueueTests : IDisposable
     }
 
     public void Dispose() => _queue.Dispose();
+
+    [Fact]
+    public async Task A_cancelled_worker_takes_no_key_and_leaves_it_for_the_next()
+    {
+        _queue.Add("a");
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _queue.GetAsync(cts.Token));
+
+        Assert.Equal(("a", false), await _queue.GetAsync(CancellationToken.None));
+    }
 }

@@ -53,6 +53,11 @@ internal sealed class ScaleScenario : IScenario
             ? await context.StartServerAsync(cidr, ct)
             : await context.StartServerAsync([.. cidr, "--datastore-endpoint", etcd.Endpoints], ct);
         report.Notes.Add(etcd is null ? "Store: SQLite (the server's default)." : $"Store: a 3-member etcd on loopback ({EtcdCluster.Version()}).");
+        // The whole server log, so that a stall under load can be matched to what the server said (a 100,000-pod run's
+        // scheduler lost its lease and no log was left to say why).
+        var logPath = Path.Combine(Path.GetTempPath(), $"axolotl-bench-scale-{DateTime.UtcNow:yyyyMMdd-HHmmss}-server.log");
+        server.KeepLogIn(logPath);
+        report.Notes.Add($"The server's log (each line after the bench's UTC time) was kept in {logPath}.");
         var config = server.Kubeconfig;
         context.Log($"{Name}: starting {nodes} fake nodes");
         await using var agent = await FakeNodesAgent.StartAsync(context.Options.ServerBinary, server, nodes, ct);
