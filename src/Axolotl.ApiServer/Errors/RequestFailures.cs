@@ -31,6 +31,7 @@ public sealed partial class RequestFailures(ILogger logger, CancellationToken se
                 await Http.ResponseWriter.WriteStatusAsync(ctx, api.Status);
                 break;
             case OperationCanceledException when ctx.RequestAborted.IsCancellationRequested:
+            case RequestBodyAbortedException:
                 LogClientGone(logger, method, path);
                 break;
             case OperationCanceledException when serverStopping.IsCancellationRequested:

@@ -31,7 +31,15 @@ public static class BodyReader
         while (true)
         {
             var memory = buffer.GetMemory(16 * 1024);
-            var read = await body.ReadAsync(memory, ctx.RequestAborted);
+            int read;
+            try
+            {
+                read = await body.ReadAsync(memory, ctx.RequestAborted);
+            }
+            catch (IOException e)
+            {
+                throw new RequestBodyAbortedException(e);
+            }
             if (read == 0)
             {
                 break;

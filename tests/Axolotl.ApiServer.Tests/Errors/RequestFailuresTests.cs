@@ -86,6 +86,27 @@ public sealed class RequestFailuresTests
         Assert.All(_logs.Entries, e => Assert.True(e.Level <= LogLevel.Debug, $"{e.Level}: {e.Message}"));
     }
 
+    [Fact]
+    public async Task A_request_body_the_client_reset_is_debug_and_gets_no_500()
+    {
+        var ctx = Request("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/node-1");
+        ctx.Request.Method = "PUT";
+        ctx.Request.Body = new ResettingStream();
+
+        var thrown = await Assert.ThrowsAsync<RequestBodyAbortedException>(() => Axolotl.ApiServer.Http.BodyReader.ReadObjectAsync(ctx));
+        await Failures().WriteAsync(ctx, thrown);
+
+        Assert.Equal(200, ctx.Response.StatusCode); // untouched: nobody is left to read a status
+        Assert.All(_logs.Entries, e => Assert.True(e.Level <= LogLevel.Debug, $"{e.Level}: {e.Message}"));
+    }
+
+    /// <summary>What Kestrel's HTTP/2 request body does after the client's RST_STREAM.</summary>
+    private sealed class ResettingStream : MemoryStream
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromException<int>(new IOException("The client reset the request stream."));
+    }
+
     private RequestFailures Failures() => new(LoggerFor(), CancellationToken.None);
 
     private ILogger LoggerFor() => _logs.CreateLogger("Axolotl.ApiServer.ApiRouter");
