@@ -31,7 +31,8 @@ public sealed record LeaderElectionConfig
     /// <summary>
     /// No other process can reach the lock's store (axolotl on SQLite): a holder found there can only
     /// be an earlier run of this process, killed before it released the lease, so it is taken over at
-    /// once instead of after the lease duration.
+    /// once instead of after the lease duration; and a renewal later than the renew deadline does not end its
+    /// leadership (only a record naming another holder does), since no rival can have taken the lease meanwhile.
     /// </summary>
     public bool SoleCandidate { get; init; }
 

@@ -263,7 +263,13 @@ public sealed partial class LeaderElector
             }
             if (!renewed)
             {
-                return true;
+                if (!_config.SoleCandidate || HeldByAnother())
+                {
+                    return true;
+                }
+                // Nobody else can reach this store, so a late renewal means an overloaded process, not a rival:
+                // stepping down would only restart the component into a full resync (ADR 0014, addendum).
+                LogRenewalOverdue(_logger, _config.Lock.Describe);
             }
         }
         return false;
@@ -413,6 +419,9 @@ public sealed partial class LeaderElector
 
     [LoggerMessage(Level = LogLevel.Information, Message = "successfully acquired lease {Lock}")]
     private static partial void LogAcquired(ILogger logger, string @lock);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "failed to renew lease {Lock} within the renew deadline; still leading: no other candidate can reach this store")]
+    private static partial void LogRenewalOverdue(ILogger logger, string @lock);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "failed to renew lease {Lock}: timed out waiting for the condition; stopped leading")]
     private static partial void LogLost(ILogger logger, string @lock);

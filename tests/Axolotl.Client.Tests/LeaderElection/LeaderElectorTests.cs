@@ -155,6 +155,43 @@ public class LeaderElectorTests
     }
 
     [Fact]
+    public async Task A_sole_candidate_keeps_leading_through_renewals_later_than_the_renew_deadline()
+    {
+        SynchronizationContext.SetSynchronizationContext(null);
+        var a = new LeaderElector(new LeaderElectionConfig { Lock = new FakeLock(_store, "a"), Identity = "a", SoleCandidate = true, Jitter = () => 0 },
+            _clock, NullLogger.Instance);
+        var leading = new TaskCompletionSource<CancellationToken>();
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => a.RunAsync(token => { leading.SetResult(token); return Task.Delay(Timeout.Infinite, token); }, stop.Token));
+        var token = await leading.Task;
+
+        // An overloaded server: the store answers nothing for three renew deadlines.
+        _store.Down = true;
+        var downAt = _clock.GetUtcNow();
+        while (_clock.GetUtcNow() - downAt < TimeSpan.FromSeconds(30))
+        {
+            await TimerOrEnd(token);
+            Assert.False(token.IsCancellationRequested, $"stopped leading {_clock.GetUtcNow() - downAt} after the store went quiet");
+            _clock.Advance(TimeSpan.FromMilliseconds(500));
+        }
+        Assert.True(a.IsLeader);
+
+        // Renewals resume where they left off.
+        _store.Down = false;
+        for (var i = 0; i < 3; i++)
+        {
+            await _clock.WaitForTimersAsync();
+            _clock.Advance(Retry);
+        }
+        Assert.False(token.IsCancellationRequested);
+        Assert.True(_store.Record!.RenewTime > downAt);
+        Assert.Equal(["a became leader"], _store.Events);
+
+        await stop.CancelAsync();
+        Assert.False(await run);
+    }
+
+    [Fact]
     public async Task Stopping_while_the_lock_is_being_read_ends_the_run_without_an_error()
     {
         var reading = new TaskCompletionSource();
