@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Axolotl.Api.Core;
+using Axolotl.Api.Meta;
 using Axolotl.Api.Serialization;
 using Axolotl.Client;
 using Axolotl.Hosting;
@@ -19,16 +20,35 @@ namespace Axolotl.Agent.Status;
 /// backoff capped at a few seconds, so the restarts done during an outage reach the API as soon as
 /// it answers again, without waiting for the pod's next change. Memory stays bounded: at most
 /// <see cref="MaxQueued"/> statuses per pod, the newest replacing the rest.
+/// <para>
+/// At most <c>maxInFlight</c> writes are on the way for the whole node (the kubelet's status manager syncs
+/// one pod after another), and a pod's status is taken from its queue only when its write gets a turn: when
+/// statuses change faster than the API server takes them (a burst of pods starting), a pod that goes Running
+/// and then Ready while it waits is written once, with the newest status. An idle server sees every status at
+/// once, as before.
+/// </para>
 /// </summary>
-public sealed class PodStatusWriter(KubeClient client, TimeProvider time, TimeSpan initialBackoff, TimeSpan maxBackoff) : IDisposable
+public sealed class PodStatusWriter(KubeClient client, TimeProvider time, TimeSpan initialBackoff, TimeSpan maxBackoff, int maxInFlight) : IDisposable
 {
     /// <summary>Statuses queued per pod at most: beyond it the newest replaces the last, kept or not.</summary>
     private const int MaxQueued = 3;
 
+    /// <summary>
+    /// Writes on the way per node: the kubelet's status manager has one (its sync loop patches pods in turn);
+    /// two keep one slow write from holding every other pod of the node back.
+    /// </summary>
+    public const int DefaultMaxInFlight = 2;
+
     private readonly ConcurrentDictionary<string, string> _written = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _turns = new(Math.Max(1, maxInFlight));
     private int _draining;
+
+    public PodStatusWriter(KubeClient client, TimeProvider time, TimeSpan initialBackoff, TimeSpan maxBackoff)
+        : this(client, time, initialBackoff, maxBackoff, DefaultMaxInFlight)
+    {
+    }
 
     public PodStatusWriter(KubeClient client)
         : this(client, TimeProvider.System, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(3))
@@ -90,6 +110,17 @@ public sealed class PodStatusWriter(KubeClient client, TimeProvider time, TimeSp
         var backoff = new ExponentialBackoff(initialBackoff, maxBackoff);
         while (true)
         {
+            // The turn first, the status second: what was submitted while this pod waited replaces what it had queued.
+            var turn = false;
+            try
+            {
+                await _turns.WaitAsync(_stopping.Token);
+                turn = true;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: the pass below drops what is queued.
+            }
             Work work;
             TaskCompletionSource? done = null;
             lock (slot)
@@ -101,6 +132,10 @@ public sealed class PodStatusWriter(KubeClient client, TimeProvider time, TimeSp
                     Interlocked.Decrement(ref _draining);
                     slot.Done?.TrySetResult();
                     slot.Done = null;
+                    if (turn)
+                    {
+                        _turns.Release();
+                    }
                     return;
                 }
                 work = slot.Pending[0];
@@ -128,6 +163,10 @@ public sealed class PodStatusWriter(KubeClient client, TimeProvider time, TimeSp
             catch (Exception)
             {
                 // The next sync computes and submits the status again; nothing is lost but this attempt.
+            }
+            finally
+            {
+                _turns.Release();
             }
             done?.TrySetResult();
             if (!unreachable)
@@ -185,12 +224,20 @@ public sealed class PodStatusWriter(KubeClient client, TimeProvider time, TimeSp
         var target = pod;
         for (var attempt = 0; ; attempt++)
         {
+            // The status subresource takes only status from the body (spec and the rest of metadata come from the
+            // stored pod, managedFields included), so the body carries the name, the preconditions and the status:
+            // a fraction of the whole pod for the server to read, with the same resourceVersion check.
             var update = new Pod
             {
                 ApiVersion = "v1",
                 Kind = "Pod",
-                Metadata = target.Metadata,
-                Spec = target.Spec,
+                Metadata = new ObjectMeta
+                {
+                    Name = target.Metadata.Name,
+                    Namespace = target.Metadata.Namespace,
+                    Uid = target.Metadata.Uid,
+                    ResourceVersion = target.Metadata.ResourceVersion,
+                },
                 Status = status,
             };
             try

@@ -15,7 +15,9 @@ namespace Axolotl.Client.Events;
 /// source.host and reportingInstance are <see cref="EventRecorderOptions.Host"/>. An event identical to
 /// one already written (same source, object, field path, type, reason and message) is not created again
 /// but PATCHed with count+1 and a new lastTimestamp, like client-go's correlator; if that Event has
-/// expired meanwhile a new series starts.
+/// expired meanwhile a new series starts. Similar events (one reason, ten different messages in ten minutes)
+/// are combined into one series, and more than 25 events about one object are held back by a token bucket
+/// that refills one every five minutes (<see cref="EventCorrelator"/>; <see cref="Filtered"/> counts them).
 /// <para>
 /// <see cref="Record{T}(T, string, string, string, string?)"/> never blocks: events go to a bounded queue
 /// (<see cref="EventRecorderOptions.QueueCapacity"/>; when full the new event is dropped and counted in
@@ -41,11 +43,13 @@ public sealed class EventRecorder : IAsyncDisposable
     private readonly CancellationTokenSource _abandon;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
+    private readonly EventCorrelator _correlator;
     private readonly List<(long Upto, TaskCompletionSource Done)> _flushes = [];
     private readonly Task _loop;
     private long _queued;
     private long _written;
     private long _dropped;
+    private long _filtered;
     private long _lastStamp;
     private bool _full;
     private bool _completed;
@@ -61,6 +65,7 @@ public sealed class EventRecorder : IAsyncDisposable
         _options = options;
         _time = time;
         _logger = logger;
+        _correlator = new EventCorrelator(options.MaxSeries);
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.QueueCapacity)
         {
             // Wait makes TryWrite refuse when full, which is how the newest event gets dropped without blocking.
@@ -83,6 +88,18 @@ public sealed class EventRecorder : IAsyncDisposable
             lock (_lock)
             {
                 return _dropped;
+            }
+        }
+    }
+
+    /// <summary>Events the spam filter held back (more than its burst about one object from this recorder).</summary>
+    public long Filtered
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _filtered;
             }
         }
     }
@@ -147,13 +164,16 @@ public sealed class EventRecorder : IAsyncDisposable
         EventRecorderLog.QueueFull(_logger, Component, _options.QueueCapacity);
     }
 
-    /// <summary>Writes the event now (after any write in progress) and returns what the server stored, created or patched.</summary>
-    public Task<Event> RecordAsync<T>(T obj, string type, string reason, string message, CancellationToken ct)
+    /// <summary>
+    /// Writes the event now (after any write in progress) and returns what the server stored, created or patched;
+    /// null when the spam filter held it back.
+    /// </summary>
+    public Task<Event?> RecordAsync<T>(T obj, string type, string reason, string message, CancellationToken ct)
         where T : KubeObject =>
         RecordAsync(ReferenceTo(obj), type, reason, message, ct);
 
     /// <inheritdoc cref="RecordAsync{T}(T, string, string, string, CancellationToken)"/>
-    public Task<Event> RecordAsync(ObjectReference involved, string type, string reason, string message, CancellationToken ct)
+    public Task<Event?> RecordAsync(ObjectReference involved, string type, string reason, string message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(involved);
         return WriteAsync(new Pending(involved, type, reason, message, _time.GetUtcNow()), ct);
@@ -251,7 +271,7 @@ public sealed class EventRecorder : IAsyncDisposable
         }
     }
 
-    private async Task<Event> WriteAsync(Pending pending, CancellationToken ct)
+    private async Task<Event?> WriteAsync(Pending pending, CancellationToken ct)
     {
         await _writing.WaitAsync(ct);
         try
@@ -264,19 +284,30 @@ public sealed class EventRecorder : IAsyncDisposable
         }
     }
 
-    private async Task<Event> CorrelateAndWriteAsync(Pending pending, CancellationToken ct)
+    private async Task<Event?> CorrelateAndWriteAsync(Pending pending, CancellationToken ct)
     {
         var involved = pending.Involved;
         // Cluster-scoped objects (nodes) get their events in "default", as upstream.
         var ns = string.IsNullOrEmpty(involved.Namespace) ? "default" : involved.Namespace;
-        // The fields of client-go's getEventKey.
-        var key = string.Join('\u0000', Component, Host, involved.Kind, ns, involved.Name, involved.FieldPath, involved.Uid, involved.ApiVersion,
-            pending.Type, pending.Reason, pending.Message);
         Series? previous;
+        EventCorrelator.Correlation correlation;
         lock (_lock)
         {
-            previous = _series.GetValueOrDefault(key);
+            correlation = _correlator.Correlate(Component, Host, involved, ns, pending.Type, pending.Reason, pending.Message, pending.At);
+            previous = _series.GetValueOrDefault(correlation.SeriesKey);
+            if (correlation.Skip)
+            {
+                // Held back by the spam filter, but counted: the next write of the series carries every occurrence.
+                _filtered++;
+                if (previous is not null)
+                {
+                    _series[correlation.SeriesKey] = previous with { Count = previous.Count + 1 };
+                }
+                return null;
+            }
         }
+        var key = correlation.SeriesKey;
+        var message = correlation.Message;
         if (previous is not null)
         {
             var count = previous.Count + 1;
@@ -284,7 +315,7 @@ public sealed class EventRecorder : IAsyncDisposable
             {
                 ["count"] = count,
                 ["lastTimestamp"] = KubeTimeConverter.Format(pending.At),
-                ["message"] = pending.Message,
+                ["message"] = message,
             };
             try
             {
@@ -309,7 +340,7 @@ public sealed class EventRecorder : IAsyncDisposable
                     Metadata = new ObjectMeta { Name = name, Namespace = ns },
                     InvolvedObject = involved,
                     Reason = pending.Reason,
-                    Message = pending.Message,
+                    Message = message,
                     Type = pending.Type,
                     Source = new EventSource { Component = Component, Host = Host },
                     FirstTimestamp = pending.At,

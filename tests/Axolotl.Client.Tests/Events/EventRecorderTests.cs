@@ -36,9 +36,9 @@ public sealed class EventRecorderTests : IAsyncLifetime
         var pod = await CreatePodAsync("subject");
         await using var recorder = new EventRecorder(Client, new EventRecorderOptions { Component = "test-component", Host = "host-1" }, TimeProvider.System, NullLogger.Instance);
 
-        var first = await recorder.RecordAsync(pod, EventRecorder.Warning, "BackOff", "Back-off restarting failed container", CancellationToken.None);
-        var second = await recorder.RecordAsync(pod, EventRecorder.Warning, "BackOff", "Back-off restarting failed container", CancellationToken.None);
-        var other = await recorder.RecordAsync(pod, EventRecorder.Normal, "Pulled", "Container image already present", CancellationToken.None);
+        var first = (await recorder.RecordAsync(pod, EventRecorder.Warning, "BackOff", "Back-off restarting failed container", CancellationToken.None))!;
+        var second = (await recorder.RecordAsync(pod, EventRecorder.Warning, "BackOff", "Back-off restarting failed container", CancellationToken.None))!;
+        var other = (await recorder.RecordAsync(pod, EventRecorder.Normal, "Pulled", "Container image already present", CancellationToken.None))!;
 
         Assert.Equal(first.Metadata.Name, second.Metadata.Name);
         Assert.Equal(2, second.Count);
@@ -106,10 +106,10 @@ public sealed class EventRecorderTests : IAsyncLifetime
     {
         var pod = await CreatePodAsync("expired");
         await using var recorder = new EventRecorder(Client, new EventRecorderOptions { Component = "kubelet", Host = "node-1" }, TimeProvider.System, NullLogger.Instance);
-        var first = await recorder.RecordAsync(pod, EventRecorder.Normal, "Pulled", "Container image already present", CancellationToken.None);
+        var first = (await recorder.RecordAsync(pod, EventRecorder.Normal, "Pulled", "Container image already present", CancellationToken.None))!;
 
         await Client.DeleteAsync<Event>(_ns, first.Metadata.Name!, null, CancellationToken.None);
-        var again = await recorder.RecordAsync(pod, EventRecorder.Normal, "Pulled", "Container image already present", CancellationToken.None);
+        var again = (await recorder.RecordAsync(pod, EventRecorder.Normal, "Pulled", "Container image already present", CancellationToken.None))!;
 
         Assert.NotEqual(first.Metadata.Name, again.Metadata.Name);
         Assert.Equal(1, again.Count);

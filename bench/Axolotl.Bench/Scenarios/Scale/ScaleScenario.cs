@@ -92,6 +92,7 @@ internal sealed class ScaleScenario : IScenario
         var bulk = new LatencySamples($"pod create under load, {total - FirstBatch:N0} pods ({Clients} clients)");
         var serverCpu = CpuMeter.Start(server.Pid);
         var agentCpu = CpuMeter.Start(agent.Pid);
+        var requests = await RequestCounts.StartAsync(api, ct);
         using var loadDone = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var probe = ProbeMutationsAsync(config, context.Http2, loadDone.Token);
         var progress = ProgressAsync(context, watch, bulk, FirstBatch, loadDone.Token);
@@ -119,6 +120,7 @@ internal sealed class ScaleScenario : IScenario
         report.Add("agent peak RSS", ProcStatus.PeakRssMegabytes(agent.Pid), "MB", "VmHWM over the scenario");
 
         await SchedulerCycleAsync(api, report, ct);
+        await requests.ReportAsync(api, report, total - FirstBatch, [.. Enumerable.Range(0, Namespaces).Select(n => $"scale-{n}")], ct);
         var fullRss = await IdleAsync(context, report, server.Pid, agent.Pid, total, window, ct, startup.Missing == 0 ? null : $"not idle: {startup.Missing:N0} pods were still being scheduled");
         IssueTargets.Check(report, nodes, total, agent.JoinMilliseconds, serverCpu.PerOperation(total - FirstBatch), mutationSummary.P99, idleRss, fullRss);
 
