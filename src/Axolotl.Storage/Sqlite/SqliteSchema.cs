@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace Axolotl.Storage.Sqlite;
@@ -53,6 +54,7 @@ internal static class SqliteSchema
 
         SqliteSpace.LimitWal(writer, options.WalCheckpointPages);
         SqliteCommands.Execute(writer, options.Synchronous == SqliteSynchronous.Full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
+        SqliteCommands.Execute(writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA soft_heap_limit = {options.SoftHeapLimitBytes};"));
 
         using var transaction = writer.BeginTransaction(deferred: false);
         using (var command = writer.CreateCommand())

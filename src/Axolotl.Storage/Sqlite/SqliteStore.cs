@@ -59,6 +59,7 @@ public sealed partial class SqliteStore : IStore
         ArgumentOutOfRangeException.ThrowIfLessThan(options.WatchReplayPageSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.CompactionBatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.WalCheckpointPages, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.SoftHeapLimitBytes);
         ct.ThrowIfCancellationRequested();
 
         var writerConnectionString = new SqliteConnectionStringBuilder

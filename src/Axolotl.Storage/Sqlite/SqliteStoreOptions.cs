@@ -44,6 +44,15 @@ public sealed class SqliteStoreOptions
     /// </summary>
     public int WalCheckpointPages { get; init; } = 1000;
 
+    /// <summary>
+    /// SQLite's soft heap limit (<c>PRAGMA soft_heap_limit</c>, for the whole process: the last store opened sets it), 0 for
+    /// none. Each connection
+    /// caches up to 2 MiB of pages by default and fills that as the database grows, so the server held 8 MB more
+    /// natively at 100 pods than at 10 (about 90 kB per pod, docs/flows/node-memory.md); over the limit the page
+    /// cache recycles its least recent pages instead of growing, and a miss is a read from the OS's page cache.
+    /// </summary>
+    public long SoftHeapLimitBytes { get; init; } = 4L * 1024 * 1024;
+
     /// <summary>Rows deleted per write transaction while compacting, so writers wait at most one batch.</summary>
     public int CompactionBatchSize { get; init; } = 1000;
 
