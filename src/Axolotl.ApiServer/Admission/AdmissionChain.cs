@@ -46,6 +46,7 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
         var typed = Decode(type, body, attributes.FieldValidation, attributes.Warnings);
         var typedOld = attributes.OldObject is { } old ? DecodeQuietly(type, old) : null;
         ApplyDefaults(typed, typedOld);
+        attributes.DecodedOldObject = typedOld;
         return new DefaultedObject(type, typed, typedOld);
     }
 

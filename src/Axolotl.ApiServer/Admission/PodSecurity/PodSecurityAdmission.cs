@@ -39,7 +39,10 @@ public sealed partial class PodSecurityAdmission(ObjectStore objects, PodSecurit
 
     public Task ValidateAsync(AdmissionAttributes attributes, CancellationToken ct) =>
         attributes.Operation is AdmissionOperation.Create or AdmissionOperation.Update && attributes.Object is { } obj
-            ? AdmitAsync(new PodSecurityRequest(attributes.Type, attributes.Namespace, attributes.Name, attributes.Subresource, attributes.User?.User, obj, attributes.OldObject),
+            ? AdmitAsync(new PodSecurityRequest(attributes.Type, attributes.Namespace, attributes.Name, attributes.Subresource, attributes.User?.User, obj, attributes.OldObject)
+                {
+                    DecodedOldObject = attributes.DecodedOldObject,
+                },
                 attributes.Warnings, ct)
             : Task.CompletedTask;
 
@@ -137,7 +140,7 @@ public sealed partial class PodSecurityAdmission(ObjectStore objects, PodSecurit
         var spec = pod.Spec ?? new PodSpec();
         // Upstream reads the namespace first; the answer is the same, and most pod updates (labels,
         // annotations) then cost no store read.
-        if (request.OldObject is { } oldObject && !PodUpdates.IsSignificant(spec, Decode<Pod>(oldObject).Spec ?? new PodSpec()))
+        if (request.OldObject is { } oldObject && !PodUpdates.IsSignificant(spec, (request.DecodedOldObject as Pod ?? Decode<Pod>(oldObject)).Spec ?? new PodSpec()))
         {
             return PodSecurityResponse.Allowed;
         }
