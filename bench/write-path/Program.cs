@@ -20,7 +20,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 // Running, with the node's client certificate). Each phase's process CPU time (user + system, all threads, the watch
 // caches included) is read around it, after a settle of 300 ms for the background work it caused. Prints the median
 // and range of CPU µs per request of each phase over ROUNDS rounds, after WARMUP rounds that are not counted.
-//   dotnet run -c Release -- [ROUNDS] [PODS] [WARMUP] [LABEL]
+// With --transcript it prints the differential test's transcript of this build instead (WritePathTranscript).
+//   dotnet run -c Release -- [--transcript] [ROUNDS] [PODS] [WARMUP] [LABEL]
+var transcript = args.Length > 0 && args[0] == "--transcript";
+if (transcript)
+{
+    args = args[1..];
+}
 var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var pods = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000;
 var warmup = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2;
@@ -34,6 +40,12 @@ try
     var host = await ApiServerHost.StartAsync(options, store, TimeProvider.System, NullLoggerFactory.Instance, CancellationToken.None);
     try
     {
+        if (transcript)
+        {
+            // The differential test's series of writes (tests/Axolotl.ApiServer.Tests/Rest/WritePathTranscript.cs).
+            Console.Write(await Axolotl.ApiServer.Tests.Rest.WritePathTranscript.RunAsync(host.Pipeline, host.Tokens.AdminToken));
+            return;
+        }
         var admin = new Caller(host.Pipeline, host.Tokens.AdminToken, certificate: null);
         using var nodeCertificate = NodeCertificate(host.Pki.Ca, Bench.Node);
         var agent = new Caller(host.Pipeline, token: null, nodeCertificate);
