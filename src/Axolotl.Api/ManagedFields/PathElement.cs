@@ -60,6 +60,26 @@ public readonly struct PathElement : IEquatable<PathElement>, IComparable<PathEl
     public static PathElement Parse(string encoded)
     {
         ArgumentNullException.ThrowIfNull(encoded);
+        // Every write decodes each manager's fieldsV1, and the keys repeat across objects (f:spec, k:{"type":"Ready"}):
+        // an element is immutable, so one parsed before is the answer. Bounded, as keys come from clients.
+        if (Parsed.TryGetValue(encoded, out var known))
+        {
+            return known;
+        }
+        var parsed = ParseNew(encoded);
+        if (Parsed.Count < MaxParsed)
+        {
+            Parsed.TryAdd(encoded, parsed);
+        }
+        return parsed;
+    }
+
+    private const int MaxParsed = 16 * 1024;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PathElement> Parsed = new(StringComparer.Ordinal);
+
+    private static PathElement ParseNew(string encoded)
+    {
         if (encoded.Length < 2 || encoded[1] != ':')
         {
             throw new FormatException($"invalid path element \"{encoded}\"");

@@ -19,11 +19,13 @@ public static class GoNulls
         switch (info.Kind)
         {
             case JsonTypeInfoKind.Object when node is JsonObject obj:
-                foreach (var property in info.Properties)
+                // The body's own fields, each looked up in the type: a pod's types have many more fields than it sets.
+                var properties = Properties.GetValue(info, Describe);
+                foreach (var (name, child) in obj)
                 {
-                    if (obj.TryGetPropertyValue(property.Name, out var child) && child is not null)
+                    if (child is not null && properties.TryGetValue(name, out var childInfo))
                     {
-                        Normalize(child, KubeJson.Options.GetTypeInfo(property.PropertyType));
+                        Normalize(child, childInfo);
                     }
                 }
                 break;
@@ -59,6 +61,18 @@ public static class GoNulls
                 }
                 break;
         }
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<JsonTypeInfo, Dictionary<string, JsonTypeInfo>> Properties = new();
+
+    private static Dictionary<string, JsonTypeInfo> Describe(JsonTypeInfo info)
+    {
+        var properties = new Dictionary<string, JsonTypeInfo>(StringComparer.Ordinal);
+        foreach (var property in info.Properties)
+        {
+            properties[property.Name] = KubeJson.Options.GetTypeInfo(property.PropertyType);
+        }
+        return properties;
     }
 
     private static JsonNode? Zero(JsonTypeInfo info)

@@ -55,5 +55,37 @@ public static class KubeJson
 
     public static object? FromNode(JsonNode node, Type type) => node.Deserialize(type, Options);
 
+    /// <summary>
+    /// <paramref name="node"/> as UTF-8 JSON, written as <see cref="FromNode(JsonNode, Type)"/> writes it before it
+    /// reads (the serializer's own encoder and depth limit), so decoding these bytes gives what that gives, errors
+    /// included. A node still backed by the parsed document (not yet read or changed) is copied without building its tree.
+    /// </summary>
+    public static byte[] ToUtf8(JsonNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(16 * 1024);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Options.Encoder, MaxDepth = Options.MaxDepth, SkipValidation = true }))
+        {
+            node.WriteTo(writer, Options);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static object? FromUtf8(ReadOnlySpan<byte> json, Type type) => JsonSerializer.Deserialize(json, type, Options);
+
+    /// <summary>Whether the JSON holds a null anywhere (the one thing <see cref="GoNulls"/> rewrites).</summary>
+    public static bool ContainsNull(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = Options.MaxDepth });
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static T? FromNode<T>(JsonNode node) => node.Deserialize<T>(Options);
 }

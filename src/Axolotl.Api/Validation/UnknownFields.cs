@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Linq.Expressions;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -22,18 +23,20 @@ public static class UnknownFields
     {
         ArgumentNullException.ThrowIfNull(obj);
         var found = new List<string>();
-        Visit(obj, "", found);
+        Visit(obj, FieldPath.Root, found);
         return found;
     }
 
     /// <summary>Upstream's wording for one unknown field.</summary>
     public static string Message(string path) => $"unknown field \"{path}\"";
 
-    private static void Visit(object value, string path, List<string> found)
+    // Every write's body is walked here, so the walk reads properties through compiled getters and builds a path
+    // only for a field it reports (a pod has a few hundred nodes, and none unknown as a rule).
+    private static void Visit(object value, FieldPath path, List<string> found)
     {
         foreach (var member in Members.GetOrAdd(value.GetType(), Describe))
         {
-            var child = member.Property.GetValue(value);
+            var child = member.Get(value);
             if (child is null)
             {
                 continue;
@@ -42,15 +45,18 @@ public static class UnknownFields
             {
                 foreach (var key in ((IDictionary<string, JsonElement>)child).Keys)
                 {
-                    found.Add(Join(path, key));
+                    found.Add(path.Join(key));
                 }
                 continue;
             }
-            VisitValue(child, Join(path, member.JsonName), found);
+            if (!member.IsLeaf)
+            {
+                VisitValue(child, path.Field(member.JsonName), found);
+            }
         }
     }
 
-    private static void VisitValue(object child, string path, List<string> found)
+    private static void VisitValue(object child, FieldPath path, List<string> found)
     {
         if (IsLeaf(child.GetType()))
         {
@@ -63,7 +69,7 @@ public static class UnknownFields
                 {
                     if (entry.Value is not null && !IsLeaf(entry.Value.GetType()))
                     {
-                        VisitValue(entry.Value, $"{path}[{entry.Key}]", found);
+                        VisitValue(entry.Value, path.Key(entry.Key), found);
                     }
                 }
                 break;
@@ -72,7 +78,7 @@ public static class UnknownFields
                 {
                     if (list[i] is { } item && !IsLeaf(item.GetType()))
                     {
-                        VisitValue(item, $"{path}[{i}]", found);
+                        VisitValue(item, path.Index(i), found);
                     }
                 }
                 break;
@@ -82,23 +88,78 @@ public static class UnknownFields
         }
     }
 
-    private static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
-
-    private static bool IsLeaf(Type type)
+    private static bool IsLeaf(Type type) => Leaves.GetOrAdd(type, static t =>
     {
-        var underlying = Nullable.GetUnderlyingType(type) ?? type;
+        var underlying = Nullable.GetUnderlyingType(t) ?? t;
         return underlying.IsPrimitive || underlying.IsEnum || underlying.IsValueType || underlying == typeof(string) ||
                underlying == typeof(byte[]) || underlying == typeof(JsonElement);
-    }
+    });
 
     private static Member[] Describe(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetIndexParameters().Length == 0 && p.GetCustomAttribute<JsonIgnoreAttribute>() is null)
             .Select(p => new Member(
-                p,
+                Getter(p),
                 p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? KubeJson.Options.PropertyNamingPolicy?.ConvertName(p.Name) ?? p.Name,
-                p.GetCustomAttribute<JsonExtensionDataAttribute>() is not null))
+                p.GetCustomAttribute<JsonExtensionDataAttribute>() is not null,
+                // A property whose declared type is a leaf holds leaves only (a value type, a string, a sealed JsonElement).
+                IsLeaf(p.PropertyType) && (p.PropertyType.IsValueType || p.PropertyType.IsSealed)))
             .ToArray();
 
-    private sealed record Member(PropertyInfo Property, string JsonName, bool IsExtensionData);
+    private static Func<object, object?> Getter(PropertyInfo property)
+    {
+        var target = Expression.Parameter(typeof(object));
+        var read = Expression.Property(Expression.Convert(target, property.DeclaringType!), property);
+        return Expression.Lambda<Func<object, object?>>(Expression.Convert(read, typeof(object)), target).Compile();
+    }
+
+    private static readonly ConcurrentDictionary<Type, bool> Leaves = new();
+
+    /// <summary>
+    /// Where the walk is, as a chain of steps from the root; turned into upstream's dotted form (spec.containers[0].imagee)
+    /// only for a field that is reported.
+    /// </summary>
+    private sealed class FieldPath
+    {
+        public static readonly FieldPath Root = new(null, null, null);
+
+        private readonly FieldPath? _parent;
+        private readonly string? _name;
+        private readonly object? _subscript;
+
+        private FieldPath(FieldPath? parent, string? name, object? subscript)
+        {
+            _parent = parent;
+            _name = name;
+            _subscript = subscript;
+        }
+
+        public FieldPath Field(string name) => new(this, name, null);
+
+        public FieldPath Key(object key) => new(this, null, key);
+
+        public FieldPath Index(int index) => new(this, null, index);
+
+        public string Join(string name)
+        {
+            var prefix = ToString();
+            return prefix.Length == 0 ? name : prefix + "." + name;
+        }
+
+        public override string ToString()
+        {
+            if (_parent is null)
+            {
+                return "";
+            }
+            var prefix = _parent.ToString();
+            if (_name is not null)
+            {
+                return prefix.Length == 0 ? _name : prefix + "." + _name;
+            }
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{prefix}[{_subscript}]");
+        }
+    }
+
+    private sealed record Member(Func<object, object?> Get, string JsonName, bool IsExtensionData, bool IsLeaf);
 }

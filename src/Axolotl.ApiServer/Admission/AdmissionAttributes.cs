@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Axolotl.Api.Meta;
 using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Security;
 
@@ -38,6 +39,13 @@ public sealed class AdmissionAttributes(AdmissionOperation operation, ResourceTy
 
     /// <summary>The stored object the request acts on: the object before an update, the object going on a delete or eviction.</summary>
     public JsonObject? OldObject { get; init; }
+
+    /// <summary>
+    /// <see cref="OldObject"/> decoded into the typed model, as the chain decodes it for defaulting and validation;
+    /// plugins that read the old object typed take it from here instead of decoding it again. Read only: it is the
+    /// chain's own copy. Null until decoded, or when it does not decode.
+    /// </summary>
+    public KubeObject? DecodedOldObject { get; internal set; }
 
     /// <summary>dryRun=All: admit everything, change nothing (plugins with side effects skip them).</summary>
     public bool DryRun { get; init; }

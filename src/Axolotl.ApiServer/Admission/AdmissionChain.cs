@@ -46,6 +46,7 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
         var typed = Decode(type, body, attributes.FieldValidation, attributes.Warnings);
         var typedOld = attributes.OldObject is { } old ? DecodeQuietly(type, old) : null;
         ApplyDefaults(typed, typedOld);
+        attributes.DecodedOldObject = typedOld;
         return new DefaultedObject(type, typed, typedOld);
     }
 
@@ -243,8 +244,15 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
         KubeObject typed;
         try
         {
-            GoNulls.Normalize(obj, type.ClrType);
-            typed = KubeJson.FromNode(obj, type.ClrType) as KubeObject
+            // FromNode's own two steps (write the node, read the bytes), with GoNulls only for a body that has a null:
+            // its walk would build the node tree of the whole body, which the write alone does not need.
+            var json = KubeJson.ToUtf8(obj);
+            if (KubeJson.ContainsNull(json))
+            {
+                GoNulls.Normalize(obj, type.ClrType);
+                json = KubeJson.ToUtf8(obj);
+            }
+            typed = KubeJson.FromUtf8(json, type.ClrType) as KubeObject
                 ?? throw ApiErrors.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: null object");
         }
         catch (JsonException e)
@@ -277,7 +285,7 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
     {
         try
         {
-            return KubeJson.FromNode(obj, type.ClrType) as KubeObject;
+            return KubeJson.FromUtf8(KubeJson.ToUtf8(obj), type.ClrType) as KubeObject;
         }
         catch (JsonException)
         {

@@ -16,6 +16,7 @@ using Axolotl.Hosting.Web;
 using Axolotl.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,14 +29,21 @@ public sealed class ApiServerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private ApiServerHost(WebApplication app, Pki pki, TokenRegistry tokens, Uri url, ControlPlane.ServerLiveness liveness)
+    private ApiServerHost(WebApplication app, RequestDelegate pipeline, Pki pki, TokenRegistry tokens, Uri url, ControlPlane.ServerLiveness liveness)
     {
         _app = app;
+        Pipeline = pipeline;
         Pki = pki;
         Tokens = tokens;
         LoopbackUrl = url;
         Liveness = liveness;
     }
+
+    /// <summary>
+    /// What Kestrel runs for each request once it was parsed: size limits, authentication, authorization, flow control
+    /// and the router. bench/write-path drives it in process, so the pod write path is measured without TLS and sockets.
+    /// </summary>
+    public RequestDelegate Pipeline { get; }
 
     public Pki Pki { get; }
     public TokenRegistry Tokens { get; }
@@ -133,7 +141,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         app.UseWebSockets(); // pods/exec
         var dashboard = new Dashboard.DashboardEndpoint(Dashboard.DashboardAssets.Embedded);
         var clusterCa = new ClusterCaEndpoint(pki.CaPem);
-        app.Run(ctx => Metrics.ApiServerMetrics.ObserveAsync(ctx, async () =>
+        RequestDelegate pipeline = ctx => Metrics.ApiServerMetrics.ObserveAsync(ctx, async () =>
         {
             if (Http.RequestSizeLimits.Exceeded(ctx) is { } tooLong)
             {
@@ -158,7 +166,8 @@ public sealed class ApiServerHost : IAsyncDisposable
                 var attributes = Authentication.Attributes(ctx, RequestPrincipal.Get(ctx) ?? Principal.Anonymous);
                 await limiter.ServeAsync(ctx, attributes, () => router.HandleAsync(ctx));
             }
-        }));
+        });
+        app.Run(pipeline);
         await bootstrap;
         // Restart with backoff: a ConfigMap someone deleted comes back within a minute, as upstream's resync does.
         _ = DelegateLoop.StartNew("cluster-authentication-trust", LoopFailurePolicy.RestartWithBackoff, authenticationTrust.RunAsync, clock,
@@ -218,7 +227,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         }
         var host = IsAny(options.BindAddress) ? "127.0.0.1" : options.BindAddress.ToString();
         var liveness = new ControlPlane.ServerLiveness(objects, kubernetesService.Identity.ProcessUid, ControlPlane.NetworkNamespace.Current, clock, logging.CreateLogger<ControlPlane.ServerLiveness>());
-        return new ApiServerHost(app, pki, tokens, new Uri($"https://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{options.Port}"), liveness);
+        return new ApiServerHost(app, pipeline, pki, tokens, new Uri($"https://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{options.Port}"), liveness);
     }
 
     /// <summary>

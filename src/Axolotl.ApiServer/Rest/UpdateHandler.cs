@@ -32,7 +32,8 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
         ObjectMetaRules.CheckNamespace(scope.Type, meta, scope.Namespace);
         var precondition = ObjectMetaRules.Str(meta, "resourceVersion");
         var write = new FieldWrite(FieldManagerName.Resolve(scope.Http.Request, "UpdateOptions", apply: false), Applied: false, scope.Subresource);
-        var result = await GuaranteedUpdateAsync(scope, _ => body, precondition, write);
+        // A PUT replaces the object: its transform never reads the current one, so that is not copied for it.
+        var result = await GuaranteedUpdateAsync(scope, _ => body, precondition, write, transformReadsCurrent: false);
         WarningHeaders.Add(scope);
         await ResponseWriter.WriteAsync(scope.Http, 200, result);
     }
@@ -80,8 +81,11 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
     /// <summary>
     /// Reads the current object, asks <paramref name="transform"/> for the object the client wants, and
     /// writes it if nothing changed in between. Returns the stored object (or what would be, for dry runs).
+    /// <paramref name="transform"/> gets a copy of the current object it may change; with
+    /// <paramref name="transformReadsCurrent"/> false it promises not to look at it and gets the object itself.
     /// </summary>
-    public async Task<JsonObject> GuaranteedUpdateAsync(RequestScope scope, Func<JsonObject, JsonObject> transform, string? precondition, FieldWrite write)
+    public async Task<JsonObject> GuaranteedUpdateAsync(RequestScope scope, Func<JsonObject, JsonObject> transform, string? precondition, FieldWrite write,
+        bool transformReadsCurrent = true)
     {
         var type = scope.Type;
         var name = scope.RequiredName;
@@ -95,7 +99,7 @@ public sealed class UpdateHandler(RestServices services, CreateHandler creator)
                 throw ApiErrors.Modified(type, name);
             }
             var currentView = await services.Views.ToViewAsync(type, current.Object, scope.Aborted);
-            var proposed = transform((JsonObject)currentView.DeepClone());
+            var proposed = transform(transformReadsCurrent ? (JsonObject)currentView.DeepClone() : currentView);
             var proposedRv = ObjectMetaRules.Str(ObjectMetaRules.Meta(proposed), "resourceVersion");
             if (!string.IsNullOrEmpty(proposedRv) && proposedRv != currentRv)
             {

@@ -39,7 +39,10 @@ public sealed partial class PodSecurityAdmission(ObjectStore objects, PodSecurit
 
     public Task ValidateAsync(AdmissionAttributes attributes, CancellationToken ct) =>
         attributes.Operation is AdmissionOperation.Create or AdmissionOperation.Update && attributes.Object is { } obj
-            ? AdmitAsync(new PodSecurityRequest(attributes.Type, attributes.Namespace, attributes.Name, attributes.Subresource, attributes.User?.User, obj, attributes.OldObject),
+            ? AdmitAsync(new PodSecurityRequest(attributes.Type, attributes.Namespace, attributes.Name, attributes.Subresource, attributes.User?.User, obj, attributes.OldObject)
+                {
+                    DecodedOldObject = attributes.DecodedOldObject,
+                },
                 attributes.Warnings, ct)
             : Task.CompletedTask;
 
@@ -133,13 +136,17 @@ public sealed partial class PodSecurityAdmission(ObjectStore objects, PodSecurit
         {
             return PodSecurityResponse.Exempt("user");
         }
-        var pod = Decode<Pod>(request.Object);
-        var spec = pod.Spec ?? new PodSpec();
         // Upstream reads the namespace first; the answer is the same, and most pod updates (labels,
-        // annotations) then cost no store read.
-        if (request.OldObject is { } oldObject && !PodUpdates.IsSignificant(spec, Decode<Pod>(oldObject).Spec ?? new PodSpec()))
+        // annotations, status) then cost no store read. A create reads the namespace first: in a privileged one (the
+        // default) the pod needs no decoding at all.
+        Pod? pod = null;
+        if (request.OldObject is { } oldObject)
         {
-            return PodSecurityResponse.Allowed;
+            pod = Decode<Pod>(request.Object);
+            if (!PodUpdates.IsSignificant(pod.Spec ?? new PodSpec(), (request.DecodedOldObject as Pod ?? Decode<Pod>(oldObject)).Spec ?? new PodSpec()))
+            {
+                return PodSecurityResponse.Allowed;
+            }
         }
         // NamespaceLifecycle ran first, so the namespace is there unless it went in between.
         var stored = await objects.GetAsync(KnownResources.Namespaces, null, request.Namespace ?? "", ct)
@@ -149,7 +156,8 @@ public sealed partial class PodSecurityAdmission(ObjectStore objects, PodSecurit
         {
             return new PodSecurityResponse(null, [], new Dictionary<string, string> { ["enforce-policy"] = LevelVersion.PrivilegedLatest.ToString() });
         }
-        return Evaluate(request, policy, errors, pod.Metadata, spec, enforce: true);
+        pod ??= Decode<Pod>(request.Object);
+        return Evaluate(request, policy, errors, pod.Metadata, pod.Spec ?? new PodSpec(), enforce: true);
     }
 
     private async Task<PodSecurityResponse> ValidatePodControllerAsync(PodSecurityRequest request, CancellationToken ct)

@@ -104,9 +104,15 @@ public sealed class QuotaAdmission : IWriteAdmissionPlugin
     /// <summary>Throws 403 when a covering quota refuses the object; returns whether any quota was charged.</summary>
     private async Task<bool> CheckAsync(IQuotaEvaluator evaluator, string ns, JsonObject obj, JsonObject? old, CancellationToken ct)
     {
+        var quotas = await QuotaUsage.LoadQuotasAsync(_objects, ns, ct);
+        if (quotas.Count == 0)
+        {
+            // Most namespaces have no quota: nothing to charge, and no need to decode the object (a pod's decode is
+            // a good part of a create).
+            return false;
+        }
         var typed = Decode(evaluator.Type, obj);
         var name = typed.Metadata.Name is { Length: > 0 } n ? n : typed.Metadata.GenerateName ?? "Unknown";
-        var quotas = await QuotaUsage.LoadQuotasAsync(_objects, ns, ct);
         var covering = new List<ResourceQuota>();
         foreach (var (quota, _) in quotas)
         {
