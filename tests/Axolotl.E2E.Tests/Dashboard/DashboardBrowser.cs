@@ -86,7 +86,9 @@ public sealed class DashboardBrowser : IDisposable
     public async Task ShowNamespaceAsync(string ns)
     {
         // The page may render the field anew while the keys are typed (CI, under load: "ui-kinds-1" arrived as
-        // "ds-1" and the page watched a namespace that does not exist): type until the field holds the name.
+        // "ds-1" and the page watched a namespace that does not exist), or after them, before the Tab that applies
+        // them (a clean-clone check: the Tab reached a fresh, empty field and the page showed every namespace).
+        // So type and apply until the field, looked up again, still holds the name.
         await Eventually.UntilAsync(async () =>
         {
             var input = await WaitForAsync(".ns input", "the namespace field");
@@ -95,16 +97,15 @@ public sealed class DashboardBrowser : IDisposable
                 if (input.GetAttribute("value") != ns)
                 {
                     input.Clear();
-                    input.SendKeys(ns);
+                    input.SendKeys(ns + Keys.Tab);
                 }
-                return input.GetAttribute("value") == ns;
+                return (await WaitForAsync(".ns input", "the namespace field")).GetAttribute("value") == ns;
             }
             catch (StaleElementReferenceException)
             {
                 return false;
             }
         }, held => held, $"the namespace field to hold {ns}", timeout: TimeSpan.FromSeconds(30));
-        (await WaitForAsync(".ns input", "the namespace field")).SendKeys(Keys.Tab);
     }
 
     public void Go(string hash) => _driver.Navigate().GoToUrl(Url() + hash);
