@@ -94,11 +94,12 @@ public sealed class NodeInfoCache
             count++;
             var name = node.Metadata.Name ?? "";
             var known = _infos.TryGetValue(name, out var info);
-            if (known && ReferenceEquals(info!.Node, node) && !_dirty.Contains(name))
+            var sameNode = known && ReferenceEquals(info!.Node, node);
+            if (sameNode && !_dirty.Contains(name))
             {
                 continue;
             }
-            var fresh = new NodeInfo(node, known && ReferenceEquals(info!.Node, node) ? info : null);
+            var fresh = new NodeInfo(node, sameNode ? info : null);
             if (_podsByNode.TryGetValue(name, out var pods))
             {
                 foreach (var pod in pods.Values)
@@ -106,9 +107,9 @@ public sealed class NodeInfoCache
                     fresh.AddPod(pod);
                 }
             }
-            if (!known || !ReferenceEquals(info!.Node, node))
+            if (!sameNode)
             {
-                ChangeImageHolders(known ? info!.Node : null, node);
+                ChangeImageHolders(info, fresh);
             }
             _infos[name] = fresh;
             if (known && _last is not null && _indexOf.TryGetValue(name, out var index))
@@ -143,7 +144,7 @@ public sealed class NodeInfoCache
         var listed = nodes.Select(n => n.Metadata.Name ?? "").ToHashSet(StringComparer.Ordinal);
         foreach (var gone in _infos.Keys.Where(k => !listed.Contains(k)).ToList())
         {
-            ChangeImageHolders(_infos[gone].Node, null);
+            ChangeImageHolders(_infos[gone], null);
             _infos.Remove(gone);
         }
         var ordered = _infos.Values.OrderBy(i => i.Name, StringComparer.Ordinal).ToArray();
@@ -156,19 +157,19 @@ public sealed class NodeInfoCache
     }
 
     /// <summary>
-    /// Counts the images of <paramref name="after"/> instead of <paramref name="before"/>'s. Copied on write: a snapshot
-    /// handed out keeps the counts it was made with.
+    /// Counts the images of <paramref name="after"/> instead of <paramref name="before"/>'s (each info's image table, which
+    /// ImageLocality reads as well). Copied on write: a snapshot handed out keeps the counts it was made with.
     /// </summary>
-    private void ChangeImageHolders(Node? before, Node? after)
+    private void ChangeImageHolders(NodeInfo? before, NodeInfo? after)
     {
-        var removed = ImageNames(before);
-        var addedNames = ImageNames(after);
-        if (removed.SetEquals(addedNames))
+        var removed = before?.ImageSizes.Keys ?? [];
+        var added = after?.ImageSizes.Keys ?? [];
+        if (removed.Count() == added.Count() && removed.All(n => after?.ImageSizes.ContainsKey(n) == true))
         {
             return;
         }
         var holders = new Dictionary<string, int>(_imageHolders, StringComparer.Ordinal);
-        foreach (var name in removed.Except(addedNames))
+        foreach (var name in removed.Where(n => after?.ImageSizes.ContainsKey(n) != true))
         {
             if (holders.TryGetValue(name, out var n) && n > 1)
             {
@@ -179,13 +180,10 @@ public sealed class NodeInfoCache
                 holders.Remove(name);
             }
         }
-        foreach (var name in addedNames.Except(removed))
+        foreach (var name in added.Where(n => before?.ImageSizes.ContainsKey(n) != true))
         {
             holders[name] = holders.GetValueOrDefault(name) + 1;
         }
         _imageHolders = holders;
     }
-
-    private static HashSet<string> ImageNames(Node? node) =>
-        (node?.Status?.Images ?? []).SelectMany(i => i.Names ?? []).ToHashSet(StringComparer.Ordinal);
 }
