@@ -53,9 +53,8 @@ public sealed class PriorityAdmission(ObjectStore objects) : IMutatingAdmissionP
         }
         else
         {
-            var stored = await objects.GetAsync(KnownResources.PriorityClasses, null, spec.PriorityClassName, ct)
+            var priorityClass = await GetAsync(spec.PriorityClassName, ct)
                 ?? throw Forbidden(attributes, pod, $"no PriorityClass with name {spec.PriorityClassName} was found");
-            var priorityClass = KubeJson.FromNode<PriorityClass>(stored.Object)!;
             resolved = priorityClass.Value;
             policy = priorityClass.PreemptionPolicy;
         }
@@ -90,8 +89,23 @@ public sealed class PriorityAdmission(ObjectStore objects) : IMutatingAdmissionP
         }
     }
 
+    /// <summary>A class from the admission mirror (upstream's lister), else from the store; shared: read, never changed.</summary>
+    private async Task<PriorityClass?> GetAsync(string name, CancellationToken ct)
+    {
+        if (objects.Mirrors.For(KnownResources.PriorityClasses)?.Get(null, name) is { Object: PriorityClass held })
+        {
+            return held;
+        }
+        return await objects.GetAsync(KnownResources.PriorityClasses, null, name, ct) is { } stored ? KubeJson.FromNode<PriorityClass>(stored.Object) : null;
+    }
+
     private async Task<List<PriorityClass>> ListAsync(CancellationToken ct)
     {
+        if (objects.Mirrors.For(KnownResources.PriorityClasses)?.List(null) is { } held)
+        {
+            // In name order, as the store lists them: of two defaults with one value, the first by name is chosen.
+            return [.. held.Cast<PriorityClass>().OrderBy(c => c.Metadata.Name, StringComparer.Ordinal)];
+        }
         var list = await objects.ListAsync(KnownResources.PriorityClasses, null, 0, null, ct);
         return [.. list.Items.Select(entry => KubeJson.FromNode<PriorityClass>(ObjectStore.Decode(entry).Object)!)];
     }

@@ -66,6 +66,11 @@ public sealed class ServiceAccountAdmission(ObjectStore objects, TimeProvider cl
         var name = Str(spec?["serviceAccountName"]) is { Length: > 0 } explicitName ? explicitName
             : Str(spec?["serviceAccount"]) is { Length: > 0 } alias ? alias
             : DefaultServiceAccountName;
+        // The admission mirror (upstream's lister) first; a miss reads the store, as upstream's live lookup.
+        if (objects.Mirrors.For(KnownResources.ServiceAccounts)?.Get(ns, name) is { Object: ServiceAccount held })
+        {
+            return typed => Admit((Pod)typed, name, held);
+        }
         var account = await objects.GetAsync(KnownResources.ServiceAccounts, ns, name, ct);
         if (account is null && await objects.GetAsync(KnownResources.Namespaces, null, ns, ct) is null)
         {

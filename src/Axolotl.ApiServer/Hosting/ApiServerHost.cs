@@ -54,6 +54,15 @@ public sealed class ApiServerHost : IAsyncDisposable
     /// <summary>Whether another server's process is gone, so its components' Leases need not be waited out.</summary>
     public ControlPlane.ServerLiveness Liveness { get; }
 
+    /// <summary>The kinds admission reads on creates, kept in memory (<see cref="Registry.Mirrors.StoreMirrors"/>).</summary>
+    private static readonly IReadOnlyList<ResourceType> AdmissionMirroredKinds =
+    [
+        KnownResources.Namespaces,
+        KnownResources.ServiceAccounts,
+        KnownResources.LimitRanges,
+        KnownResources.PriorityClasses,
+    ];
+
     public static async Task<ApiServerHost> StartAsync(ApiServerOptions options, IStore store, TimeProvider clock, ILoggerFactory logging, CancellationToken ct)
     {
         var serving = ServingNames.Compute(options.BindAddress, options.ServiceCidr, options.TlsSans, Dns.GetHostName(), ServingNames.LocalInterfaceAddresses());
@@ -128,6 +137,9 @@ public sealed class ApiServerHost : IAsyncDisposable
             });
         });
         var app = builder.Build();
+        // What admission looks up on every create (a pod's namespace, service account, limit ranges, priority class)
+        // is read from memory, as upstream's plugins read listers; until a kind is listed its lookups read the store.
+        objects.Mirrors.Start(objects, AdmissionMirroredKinds, clock, logging.CreateLogger("Axolotl.ApiServer.AdmissionMirror"), app.Lifetime.ApplicationStopping);
         var kubeletTls = new KubeletTls(pki.KubeletCa, pki.KubeletClient, clock);
         var (aggregation, remoteDiscovery, remoteOpenApi) = CreateAggregation(objects, pki, clock, logging);
         var router = CreateRouter(objects, catalog, admission, clock, logging, kubeletTls, options.ServiceCidr, authentication,

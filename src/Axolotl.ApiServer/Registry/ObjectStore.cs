@@ -18,6 +18,9 @@ public sealed class ObjectStore(IStore store)
 
     public IStore Store => store;
 
+    /// <summary>The kinds kept in memory for admission; every write through this store is noted there as it is stored.</summary>
+    public Mirrors.StoreMirrors Mirrors { get; } = new();
+
     public static string Key(ResourceType type, string? ns, string name) =>
         type.Namespaced ? $"/{type.StorageResource}/{ns}/{name}" : $"/{type.StorageResource}/{name}";
 
@@ -68,8 +71,11 @@ public sealed class ObjectStore(IStore store)
         var (ns, name) = NameOf(obj);
         try
         {
-            var entry = await store.CreateAsync(Key(type, ns, name), Encode(obj), ct);
-            return Stamp(obj, entry.ModRevision);
+            var key = Key(type, ns, name);
+            var entry = await store.CreateAsync(key, Encode(obj), ct);
+            var stored = Stamp(obj, entry.ModRevision);
+            Mirrors.Written(type, key, obj, entry.ModRevision);
+            return stored;
         }
         catch (KeyExistsException)
         {
@@ -83,8 +89,11 @@ public sealed class ObjectStore(IStore store)
         var (ns, name) = NameOf(obj);
         try
         {
-            var entry = await store.UpdateAsync(Key(type, ns, name), Encode(obj), expectedRevision, ct);
-            return Stamp(obj, entry.ModRevision);
+            var key = Key(type, ns, name);
+            var entry = await store.UpdateAsync(key, Encode(obj), expectedRevision, ct);
+            var stored = Stamp(obj, entry.ModRevision);
+            Mirrors.Written(type, key, obj, entry.ModRevision);
+            return stored;
         }
         catch (RevisionConflictException)
         {
@@ -100,7 +109,9 @@ public sealed class ObjectStore(IStore store)
     {
         try
         {
-            var entry = await store.DeleteAsync(Key(type, ns, name), expectedRevision, ct);
+            var key = Key(type, ns, name);
+            var entry = await store.DeleteAsync(key, expectedRevision, ct);
+            Mirrors.Deleted(type, key, entry.ModRevision);
             return Decode(entry);
         }
         catch (RevisionConflictException)

@@ -16,7 +16,8 @@ namespace Axolotl.ApiServer.Admission.LimitRange;
 /// limit get the namespace's Container defaults (defaultRequest, default), noted in the
 /// kubernetes.io/limit-ranger annotation. Validating: each container, and the pod as a whole, must
 /// respect min, max and maxLimitRequestRatio; the first LimitRange broken refuses the pod with 403.
-/// Pod updates are left alone, as upstream does: their containers' resources cannot change.
+/// Pod updates are left alone, as upstream does: their containers' resources cannot change. The ranges
+/// come from the admission mirror (<see cref="Registry.Mirrors.StoreMirror"/>), shared: read, never changed.
 /// </summary>
 public sealed class LimitRanger(ObjectStore objects) : IMutatingAdmissionPlugin, IValidatingAdmissionPlugin
 {
@@ -54,6 +55,12 @@ public sealed class LimitRanger(ObjectStore objects) : IMutatingAdmissionPlugin,
         if (type != KnownResources.Pods || ns is null)
         {
             return [];
+        }
+        // The admission mirror (upstream's lister) holds what this server wrote at once; the store until it has listed.
+        if (objects.Mirrors.For(KnownResources.LimitRanges)?.List(ns) is { } held)
+        {
+            // In name order, as the store lists them: the first range a pod breaks is the one named.
+            return held.Count == 0 ? [] : [.. held.Cast<KubeLimitRange>().OrderBy(r => r.Metadata.Name, StringComparer.Ordinal)];
         }
         var list = await objects.ListAsync(KnownResources.LimitRanges, ns, 0, null, ct);
         return list.Items.Select(e => JsonSerializer.Deserialize<KubeLimitRange>(e.Value.Span, KubeJson.Options)!).ToList();
