@@ -7,8 +7,9 @@ namespace Axolotl.Storage.Sqlite;
 
 /// <summary>
 /// The embedded store: a kine-like append-only log in one SQLite file (see <see cref="SqliteSchema"/>).
-/// Writes are serialized through one connection under a lock, each in a BEGIN IMMEDIATE transaction,
-/// and published to watchers right after commit; reads use pooled read-only connections and run at
+/// Writes are serialized through one connection under a lock, in BEGIN IMMEDIATE transactions that
+/// each commit every write waiting at the time (group commit: <see cref="WriteAsync"/>), and published to
+/// watchers right after commit; reads use pooled read-only connections and run at
 /// one snapshot. Only one process may open a database file at a time.
 /// </summary>
 public sealed partial class SqliteStore : IStore
@@ -355,47 +356,6 @@ public sealed partial class SqliteStore : IStore
         }
 
         return latest;
-    }
-
-    private async Task<StoreEntry> WriteAsync(string key, Func<LogRow?, long, LogRow> decide, CancellationToken ct)
-    {
-        await _writeLock.WaitAsync(ct);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            LogRow row;
-            using (var transaction = _writer.BeginTransaction(deferred: false))
-            {
-                _selectLatest.Transaction = transaction;
-                row = decide(SqliteLogQueries.Latest(_selectLatest, key), _currentRevision + 1);
-                _insert.Transaction = transaction;
-                var p = _insert.Parameters;
-                p["$id"].Value = row.Id;
-                p["$name"].Value = row.Name;
-                p["$created"].Value = row.Created ? 1 : 0;
-                p["$deleted"].Value = row.Deleted ? 1 : 0;
-                p["$create_revision"].Value = row.CreateRevision;
-                p["$prev_revision"].Value = row.PrevRevision;
-                p["$value"].Value = row.Value;
-                _insert.ExecuteNonQuery();
-                transaction.Commit();
-            }
-
-            Interlocked.Exchange(ref _currentRevision, row.Id);
-            _broadcaster.Publish(row.ToEvent());
-            return row.ToEntry();
-        }
-        catch (SqliteException)
-        {
-            ResyncAfterFailedWrite();
-            throw;
-        }
-        finally
-        {
-            _selectLatest.Transaction = null;
-            _insert.Transaction = null;
-            _writeLock.Release();
-        }
     }
 
     /// <summary>
