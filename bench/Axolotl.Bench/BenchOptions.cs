@@ -28,10 +28,13 @@ internal sealed record BenchOptions(
     /// <summary>scale: the server's store, "sqlite" (default) or "etcd" (a 3-member cluster on loopback).</summary>
     public string ScaleStore { get; init; } = "sqlite";
 
+    /// <summary>Every scenario's budget and the run's overall budget times this (--budget-factor; 1 by default), for a busy machine.</summary>
+    public double BudgetFactor { get; init; } = 1;
+
     public const string Usage = """
         Usage: Axolotl.Bench --server-bin PATH [--quick] [--only NAME[,NAME]] [--results DIR]
                              [--kubectl PATH] [--http1] [--server-env KEY=VALUE]... [--node-arg FLAG]... [--server-arg FLAG]... [--repo DIR] [--cases a,b,c] [--soak-minutes N]
-                             [--scale-nodes N] [--scale-store sqlite|etcd] [--list]
+                             [--scale-nodes N] [--scale-store sqlite|etcd] [--budget-factor F] [--list]
 
           --server-bin PATH  the axolotl binary to measure (bench/run builds it and passes this)
           --quick            1,000 objects only and fewer runs (under 2 minutes)
@@ -48,6 +51,7 @@ internal sealed record BenchOptions(
           --soak-minutes N   soak: how long it runs, in minutes (default 60; the server is SIGKILLed and restarted halfway)
           --scale-nodes N    scale: fake nodes of 100 pods each (default 10 quick, 100 full; 1000 is issue 34's 100,000 pods)
           --scale-store S    scale: sqlite (default) or etcd (a 3-member etcd cluster on loopback)
+          --budget-factor F  multiply every scenario's time budget (and the run's) by F, from 1 to 20 (a loaded machine)
           --list             print the scenarios and exit
         """;
 
@@ -62,6 +66,7 @@ internal sealed record BenchOptions(
         var soakMinutes = 60.0;
         int? scaleNodes = null;
         var scaleStore = "sqlite";
+        var budgetFactor = 1.0;
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -92,6 +97,10 @@ internal sealed record BenchOptions(
                 case "--scale-store":
                     scaleStore = Value() is "sqlite" or "etcd" ? args[i] : throw new ArgumentException("--scale-store wants sqlite or etcd");
                     break;
+                case "--budget-factor":
+                    budgetFactor = double.TryParse(Value(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var factor) && factor is >= 1 and <= 20
+                        ? factor : throw new ArgumentException("--budget-factor wants a number from 1 to 20");
+                    break;
                 case "--only": only = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                 default: throw new ArgumentException($"unknown argument \"{args[i]}\"");
             }
@@ -107,6 +116,7 @@ internal sealed record BenchOptions(
             SoakMinutes = soakMinutes,
             ScaleNodes = scaleNodes,
             ScaleStore = scaleStore,
+            BudgetFactor = budgetFactor,
         };
     }
 }

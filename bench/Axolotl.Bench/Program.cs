@@ -52,10 +52,10 @@ if (!File.Exists(options.ServerBinary))
 
 // The whole run stays inside this, whatever the scenarios' own budgets add up to; scenarios named with --only
 // (a long soak, a comparison on its own) get the sum of their own budgets when that is longer.
-var overall = TimeSpan.FromSeconds(options.Quick ? 175 : 1490);
+var overall = TimeSpan.FromSeconds(options.Quick ? 175 : 1490) * options.BudgetFactor;
 if (options.Only is not null)
 {
-    var budgets = selected.Aggregate(TimeSpan.FromMinutes(1), (sum, s) => sum + s.Budget(options));
+    var budgets = selected.Aggregate(TimeSpan.FromMinutes(1), (sum, s) => sum + s.Budget(options) * options.BudgetFactor);
     overall = budgets > overall ? budgets : overall;
 }
 using var cancel = new CancellationTokenSource(overall);
@@ -84,7 +84,7 @@ foreach (var scenario in selected)
         report.Error = interrupted ? "interrupted" : $"the run's overall {overall.TotalSeconds:F0} s were used up";
         continue;
     }
-    var budget = scenario.Budget(options);
+    var budget = scenario.Budget(options) * options.BudgetFactor;
     using var scenarioCancel = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token);
     scenarioCancel.CancelAfter(budget);
     var started = Stopwatch.GetTimestamp();

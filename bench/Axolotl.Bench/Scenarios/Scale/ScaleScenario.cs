@@ -97,7 +97,17 @@ internal sealed class ScaleScenario : IScenario
         var probe = ProbeMutationsAsync(config, context.Http2, loadDone.Token);
         var progress = ProgressAsync(context, watch, bulk, FirstBatch, loadDone.Token);
         var loadStart = Stopwatch.GetTimestamp();
-        await CreatePodsAsync(config, context.Http2, FirstBatch, total - FirstBatch, posted, bulk, ct);
+        try
+        {
+            await CreatePodsAsync(config, context.Http2, FirstBatch, total - FirstBatch, posted, bulk, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The budget ran out during the load (a 100,000-pod run on a busy machine): keep how far it got.
+            await loadDone.CancelAsync();
+            await ReportCutShortAsync(report, api, watch, posted, bulk, serverCpu, agentCpu, requests, loadStart, total, probe);
+            throw;
+        }
         var bulkSummary = report.Add(bulk, "each POST timed to the last byte of its 201", serverCpu);
         var startup = await StartupAsync(report, watch, posted, FirstBatch, total - FirstBatch, $"pod startup under load, {total - FirstBatch:N0} pods", runningTimeout, ct,
             "POST sent → watch event showing it Running (scheduler bind + agent + status write + watch)");
@@ -144,6 +154,49 @@ internal sealed class ScaleScenario : IScenario
         IssueTargets.CheckList(report, total, listed.P50);
         report.Notes.Add("Real-runtime figures for comparison: `agent-rss` (server + its real node agent with 0 and 100 `sleep` pods). " +
             "Fake containers have no processes, no network and pass every probe; the agent's pod workers, status writes, Leases and node status are the real code.");
+    }
+
+    /// <summary>
+    /// What the load measured before the budget ran out: the POSTs answered, the pods Running by then (partial series),
+    /// both processes' CPU per pod created so far, the requests so far and the scheduler's mean attempt. The reads
+    /// after the budget get a short deadline of their own.
+    /// </summary>
+    private static async Task ReportCutShortAsync(ScenarioReport report, ApiClient api, ClusterPodWatch watch, long[] posted, LatencySamples bulk,
+        CpuMeter serverCpu, CpuMeter agentCpu, RequestCounts requests, long loadStart, int total, Task<LatencySamples> probe)
+    {
+        var created = bulk.Count;
+        var seconds = Stopwatch.GetElapsedTime(loadStart).TotalSeconds;
+        var partial = $"partial: the budget ran out after {seconds:F0} s, {created:N0} of {total - FirstBatch:N0} POSTs answered";
+        report.Add(bulk, partial, serverCpu);
+        report.Add(await probe, $"one ConfigMap POST every 100 ms on a connection of its own; {partial}");
+        var running = watch.RunningCount - FirstBatch;
+        report.Add("pods Running when the budget ran out", running, "pods", $"of {created:N0} created; {partial}");
+        report.Add("pods Running per second under load, cut short", running / seconds, "pods/s", partial);
+        if (created > 0)
+        {
+            report.Add("server CPU under load, cut short", serverCpu.ElapsedMilliseconds / 1000 / seconds, "cores", $"{serverCpu.PerOperation(created):F2} ms per pod created; {partial}");
+            report.Add("agent CPU under load, cut short", agentCpu.ElapsedMilliseconds / 1000 / seconds, "cores", $"{agentCpu.PerOperation(created):F2} ms per pod created; {partial}");
+        }
+        // The pods POSTed so far (indices are taken in order), and the startup series of those Running, without waiting for the rest.
+        var sent = posted.Skip(FirstBatch).TakeWhile(t => t != 0).Count();
+        try
+        {
+            await StartupAsync(report, watch, posted, FirstBatch, sent, $"pod startup under load, the first {sent:N0} pods POSTed", Timeout.InfiniteTimeSpan, new CancellationToken(canceled: true));
+        }
+        catch (OperationCanceledException)
+        {
+            // StartupAsync reported the pods already Running as partial series.
+        }
+        using var reads = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await SchedulerCycleAsync(api, report, reads.Token);
+            await requests.ReportAsync(api, report, Math.Max(created, 1), [.. Enumerable.Range(0, Namespaces).Select(n => $"scale-{n}")], reads.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or HttpRequestException)
+        {
+            report.Notes.Add($"The server's metrics could not be read after the budget ran out ({e.Message}).");
+        }
     }
 
     /// <summary>Polls the node list until <paramref name="nodes"/> fake nodes say Ready.</summary>
