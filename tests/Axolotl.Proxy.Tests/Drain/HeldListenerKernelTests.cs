@@ -49,7 +49,7 @@ public sealed class HeldListenerKernelTests(ITestOutputHelper output)
         Assert.Equal(SocketError.AddressAlreadyInUse, await BindInsideAsync(ns));
 
         var drained = Stopwatch.StartNew();
-        var accepted = held.Drain(limit: 100);
+        var accepted = held.Drain(limit: 100, CancellationToken.None);
         var drainTook = drained.Elapsed;
         held.Dispose();
         output.WriteLine($"drained {accepted.Count} connections in {drainTook.TotalMilliseconds:F3} ms, closed the duplicate {(drained.Elapsed - drainTook).TotalMilliseconds:F3} ms later");
@@ -89,7 +89,7 @@ public sealed class HeldListenerKernelTests(ITestOutputHelper output)
         var client = await ConnectOneAsync(ns, 0);
         Kill(app);
 
-        var taken = Assert.Single(held.Drain(limit: 10));
+        var taken = Assert.Single(held.Drain(limit: 10, CancellationToken.None));
         using (taken)
         {
             var buffer = new byte[64];
@@ -108,7 +108,7 @@ public sealed class HeldListenerKernelTests(ITestOutputHelper output)
         var clients = await ConnectAsync(ns, 4);
         Kill(app);
 
-        var accepted = held.Drain(limit: 1);
+        var accepted = held.Drain(limit: 1, CancellationToken.None);
         held.Dispose();
         var taken = Assert.Single(accepted);
         using (taken)
@@ -134,7 +134,7 @@ public sealed class HeldListenerKernelTests(ITestOutputHelper output)
             client.Dispose();
         }
         Assert.Equal((1, clients.Count - 1), (answered, reset));
-        Assert.Throws<ObjectDisposedException>(() => held.Drain(1));
+        Assert.Throws<ObjectDisposedException>(() => held.Drain(1, CancellationToken.None));
     }
 
     [RootFact]
@@ -149,15 +149,92 @@ public sealed class HeldListenerKernelTests(ITestOutputHelper output)
         Assert.Null(HeldListener.TryTake(app.Id, Port));
     }
 
+    [RootFact]
+    public async Task A_process_that_kept_a_copy_and_keeps_clearing_O_NONBLOCK_cannot_make_a_drain_outlast_its_token()
+    {
+        await using var ns = await StandbyNamespace.CreateAsync();
+        // The app forks a child that keeps the listener and clears O_NONBLOCK on it in a loop (the open file, shared with
+        // the duplicate): an accept that loses that race blocks on an empty queue until the token shuts the listener down.
+        using var app = await StartAppAsync(ns, hostileChild: true);
+        var child = int.Parse((await app.StandardOutput.ReadLineAsync())!, System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            using var held = HeldListener.TryTake(app.Id, Port);
+            Assert.NotNull(held);
+            var clients = await ConnectAsync(ns, 2);
+            Kill(app);
+
+            var bound = TimeSpan.FromMilliseconds(100);
+            var drained = 0;
+            var longest = TimeSpan.Zero;
+            var rounds = 0;
+            var clock = Stopwatch.StartNew();
+            // Enough empty-queue drains for the child to win its race, or until it has (the listener is shut down then).
+            while (rounds < 2000 && longest < bound)
+            {
+                using var token = new CancellationTokenSource(bound);
+                var started = clock.Elapsed;
+                var accepted = held.Drain(limit: 10, token.Token);
+                var took = clock.Elapsed - started;
+                longest = took > longest ? took : longest;
+                drained += accepted.Count;
+                foreach (var connection in accepted)
+                {
+                    connection.Dispose();
+                }
+                rounds++;
+            }
+            output.WriteLine($"{rounds} drains, {drained} connections, the longest {longest.TotalMilliseconds:F1} ms (bound {bound.TotalMilliseconds} ms)");
+            Assert.Equal(clients.Count, drained);
+            Assert.True(longest < TimeSpan.FromSeconds(2), $"a drain took {longest}");
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+        finally
+        {
+            using var hostile = Process.GetProcessById(child);
+            hostile.Kill();
+            await hostile.WaitForExitAsync();
+        }
+    }
+
+    [RootFact]
+    public async Task The_manager_holds_a_desired_pods_listener_from_its_process_and_the_agents_stop_frees_the_port()
+    {
+        await using var ns = await StandbyNamespace.CreateAsync();
+        using var app = await StartAppAsync(ns);
+        var port = new HeldPort("default", "web-a", ns.NodeAddress, Port);
+        var manager = new HeldListenerManager(p => p == port ? [app.Id] : []);
+        try
+        {
+            manager.Reconcile(new HashSet<HeldPort> { port, port with { Pod = "web-b" } });
+            Assert.True(manager.IsHeld(port));
+            Assert.Equal(1, manager.Count);
+            Kill(app);
+            Assert.Equal(SocketError.AddressAlreadyInUse, await BindInsideAsync(ns));
+        }
+        finally
+        {
+            manager.Dispose();
+        }
+        Assert.Equal(SocketError.Success, await BindInsideAsync(ns));
+    }
+
     private static string Request(int i) => $"GET /{i}";
 
     /// <summary>A listener that never accepts, in the namespace (`ip netns exec` execs it: its PID is the process's).</summary>
-    private static async Task<Process> StartAppAsync(StandbyNamespace ns, bool dualStack = false)
+    private static async Task<Process> StartAppAsync(StandbyNamespace ns, bool dualStack = false, bool hostileChild = false)
     {
         var (family, any) = dualStack ? ("socket.AF_INET6", "::") : ("socket.AF_INET", "0.0.0.0");
+        // The child prints its pid after "listening" and clears O_NONBLOCK on the shared listener for ever.
+        var hostile = hostileChild
+            ? "import os,fcntl\nc=os.fork()\nif c==0:\n  while True: fcntl.fcntl(s.fileno(),fcntl.F_SETFL,fcntl.fcntl(s.fileno(),fcntl.F_GETFL)&~os.O_NONBLOCK)\nprint('listening',flush=True)\nprint(c,flush=True)\n"
+            : "print('listening',flush=True)\n";
         var psi = new ProcessStartInfo("ip") { RedirectStandardOutput = true };
         foreach (var arg in (string[])["netns", "exec", ns.Name, "python3", "-c",
-            $"import socket,time\ns=socket.socket({family})\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\ns.bind(('{any}',{Port}))\ns.listen(64)\nprint('listening',flush=True)\ntime.sleep(600)"])
+            $"import socket,time\ns=socket.socket({family})\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\ns.bind(('{any}',{Port}))\ns.listen(64)\n" + hostile + "time.sleep(600)"])
         {
             psi.ArgumentList.Add(arg);
         }
