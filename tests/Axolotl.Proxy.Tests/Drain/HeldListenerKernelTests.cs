@@ -2,8 +2,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Axolotl.Proxy.Balancing;
+using Axolotl.Proxy.Conntrack;
 using Axolotl.Proxy.Drain;
+using Axolotl.Proxy.Forwarding;
+using Axolotl.Proxy.Routing;
+using Axolotl.Proxy.Standby;
 using Axolotl.Proxy.Tests.Standby;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
 namespace Axolotl.Proxy.Tests.Drain;
@@ -222,6 +228,92 @@ public sealed class HeldListenerKernelTests(ITestOutputHelper output)
         Assert.Equal(SocketError.Success, await BindInsideAsync(ns));
     }
 
+    [RootFact]
+    public async Task The_killed_apps_queued_connections_are_relayed_to_another_endpoint_of_the_frontend_each_client_reached_and_the_port_is_free_after()
+    {
+        await using var ns = await StandbyNamespace.CreateAsync();
+        using var app = await StartAppAsync(ns);
+        // Endpoint B, alive, on this side of the veth; the dead pod A is the app in the namespace (the node).
+        using var b = new TcpListener(ns.HostAddress, 0);
+        b.Start();
+        using var stop = new CancellationTokenSource();
+        var answering = AnswerAsync(b.Server, "B", stop.Token);
+        var dead = new IPEndPoint(ns.NodeAddress, Port);
+        var frontend = new IPEndPoint(ns.NodeAddress, 30080);
+        RoutingSnapshot Snapshot(params RouteEndpoint[] endpoints) => StandbySnapshots.Build(
+            ($"{frontend}", Transport.Tcp, FrontendKind.NodePort, StandbySnapshots.Route("shop", "web", "", externalLocal: false, endpoints)));
+        var a = StandbySnapshots.Ready(dead.Address.ToString(), dead.Port);
+        // The table sends the frontend's connections to A only, so they all queue in the app's accept queue.
+        var (code, errors) = await ns.NftAsync(StandbyTable.Script(StandbyTable.TableName("axlhltest"), Snapshot(a), ProxyMode.Nftables));
+        Assert.True(code == 0, $"nft refused the table: {errors}");
+        using var held = HeldListener.TryTake(app.Id, Port);
+        Assert.NotNull(held);
+        var clients = new List<Socket>();
+        for (var i = 0; i < 4; i++)
+        {
+            clients.Add(await ConnectOneAsync(ns, i, frontend));
+        }
+        // One client dialled the pod's address itself: it reached no Service, so it is reset, never sent to B.
+        var direct = await ConnectOneAsync(ns, 9, dead);
+        Kill(app);
+
+        // The EndpointSlice still lists A (the agent acts before it changes), and B beside it.
+        var after = Snapshot(a, StandbySnapshots.Ready(ns.HostAddress.ToString(), ((IPEndPoint)b.LocalEndpoint).Port));
+        var forwarder = new Forwarder(() => after, new EndpointPicker(BalancingMode.RoundRobin, TimeProvider.System), new ConnectionRegistry(),
+            new ForwarderOptions(16, 3, TimeSpan.FromSeconds(1), 4096, ReplayLimit: 4096), TimeProvider.System, NullLogger.Instance);
+        var drained = new DrainedConnections(() => after, () => StandbyTable.KernelFrontends(after, ProxyMode.Nftables), new InsideConntrack(ns),
+            forwarder.HandleAsync, () => 16);
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        var (relayed, reset) = await drained.RelayAsync(held, dead, bound.Token, stop.Token);
+
+        Assert.Equal((4, 1), (relayed, reset));
+        // The held duplicate is closed: the replacement binds.
+        Assert.Equal(SocketError.Success, await BindInsideAsync(ns));
+        for (var i = 0; i < clients.Count; i++)
+        {
+            Assert.Equal("B answered " + Request(i), await Standby.TestConnections.ReadToEndAsync(clients[i]));
+            clients[i].Dispose();
+        }
+        var error = await Assert.ThrowsAsync<SocketException>(() => Standby.TestConnections.ReadToEndAsync(direct));
+        Assert.Equal(SocketError.ConnectionReset, error.SocketErrorCode);
+        direct.Dispose();
+        await stop.CancelAsync();
+        b.Stop();
+        await answering;
+    }
+
+    /// <summary>ctnetlink in the namespace playing the node, where the table's DNAT made the entries.</summary>
+    private sealed class InsideConntrack(StandbyNamespace ns) : IConntrack
+    {
+        private readonly NetlinkConntrack _conntrack = new();
+
+        public Task<IReadOnlyList<ConntrackFlow>> ListUdpAsync(CancellationToken ct) => ns.RunInsideAsync(() => _conntrack.ListUdpAsync(ct));
+
+        public Task<int> DeleteAsync(IReadOnlyList<ConntrackFlow> flows, CancellationToken ct) => ns.RunInsideAsync(() => _conntrack.DeleteAsync(flows, ct));
+
+        public Task<ConntrackFlow?> FindByReplyAsync(byte protocol, IPEndPoint replySource, IPEndPoint replyDestination, CancellationToken ct) =>
+            ns.RunInsideAsync(() => _conntrack.FindByReplyAsync(protocol, replySource, replyDestination, ct));
+    }
+
+    /// <summary>Reads each connection's request and answers "WHO answered REQUEST".</summary>
+    private static async Task AnswerAsync(Socket listener, string who, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                using var connection = await listener.AcceptAsync(ct);
+                var buffer = new byte[64];
+                var read = await connection.ReceiveAsync(buffer, SocketFlags.None, ct);
+                await connection.SendAsync(Encoding.ASCII.GetBytes($"{who} answered {Encoding.ASCII.GetString(buffer, 0, read)}"), SocketFlags.None, ct);
+                connection.Shutdown(SocketShutdown.Both);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
     private static string Request(int i) => $"GET /{i}";
 
     /// <summary>A listener that never accepts, in the namespace (`ip netns exec` execs it: its PID is the process's).</summary>
@@ -278,11 +370,11 @@ public sealed class HeldListenerKernelTests(ITestOutputHelper output)
     }
 
     /// <summary>A client whose request waits unread in the queue.</summary>
-    private static async Task<Socket> ConnectOneAsync(StandbyNamespace ns, int i)
+    private static async Task<Socket> ConnectOneAsync(StandbyNamespace ns, int i, IPEndPoint? to = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await client.ConnectAsync(new IPEndPoint(ns.NodeAddress, Port), timeout.Token);
+        await client.ConnectAsync(to ?? new IPEndPoint(ns.NodeAddress, Port), timeout.Token);
         await client.SendAsync(Encoding.ASCII.GetBytes(Request(i)), SocketFlags.None, timeout.Token);
         return client;
     }
