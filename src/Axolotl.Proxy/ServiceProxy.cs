@@ -12,6 +12,7 @@ using Axolotl.Proxy.Balancing;
 using Axolotl.Proxy.Conntrack;
 using Axolotl.Proxy.Diagnostics;
 using Axolotl.Proxy.Dns;
+using Axolotl.Proxy.Drain;
 using Axolotl.Proxy.Forwarding;
 using Axolotl.Proxy.Forwarding.Udp;
 using Axolotl.Proxy.Network;
@@ -55,6 +56,7 @@ public sealed class ServiceProxy : IAsyncDisposable
     private readonly Channel<bool> _frontendWake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Channel<bool> _standbyWake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly StandbyTableWriter? _standby;
+    private readonly DrainedConnections? _drained;
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop;
     private readonly List<Task> _running = [];
@@ -115,6 +117,11 @@ public sealed class ServiceProxy : IAsyncDisposable
                 Conntrack = options.Mode == ProxyMode.Nftables ? new NetlinkConntrack() : null,
             }
             : null;
+        if (_standby is { Conntrack: { } conntrack } writer)
+        {
+            _drained = new DrainedConnections(() => Snapshot, () => writer.KernelFrontends, conntrack, forwarder.HandleAsync,
+                () => options.MaxConnections - _connections.Count);
+        }
         if (options.Mode == ProxyMode.Nftables && _standby is null)
         {
             ProxyLog.KernelModeWithoutTable(_logger, options.NodeName);
@@ -190,6 +197,21 @@ public sealed class ServiceProxy : IAsyncDisposable
     public IReadOnlyDictionary<Frontend, string> FailedFrontends => _listeners.Failed;
 
     public int OpenConnections => _connections.Count;
+
+    /// <summary>
+    /// Relays the connections queued on a dead pod's held listener (ADR 0030) to the other endpoints of the Service port each
+    /// client reached, and closes it; in relay mode, or without ctnetlink, nothing is relayed and the close resets them all
+    /// (the relay's own connections are replayed instead). <paramref name="bound"/> limits the drain.
+    /// </summary>
+    public async Task<(int Relayed, int Reset)> RelayDrainedAsync(IHeldListener held, IPEndPoint deadEndpoint, CancellationToken bound)
+    {
+        if (_drained is null)
+        {
+            held.Dispose();
+            return (0, 0);
+        }
+        return await _drained.RelayAsync(held, deadEndpoint, bound, _stop.Token);
+    }
 
     /// <summary>UDP flows open (each with a socket to its endpoint).</summary>
     public int OpenUdpFlows => _udp.Flows.Count;

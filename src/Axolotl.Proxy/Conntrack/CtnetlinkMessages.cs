@@ -87,10 +87,37 @@ internal static class CtnetlinkMessages
     }
 
     /// <summary>
+    /// IPCTNL_MSG_CT_GET of the one entry whose reply tuple is <paramref name="replySource"/> → <paramref name="replyDestination"/>
+    /// (what the endpoint's socket sees: its own address and the peer's), zone 0. The kernel answers with the entry, whose
+    /// original tuple says where the client sent it (a drained connection's Service frontend, ADR 0030), or ENOENT.
+    /// </summary>
+    public static byte[] GetByReplyRequest(uint sequence, byte protocol, System.Net.IPEndPoint replySource, System.Net.IPEndPoint replyDestination)
+    {
+        var writer = new List<byte>(96);
+        writer.AddRange(new byte[HeaderLength + NfgenLength]);
+        writer[HeaderLength] = AfInet;
+        var tuple = BeginNested(writer, TupleReply);
+        var ip = BeginNested(writer, TupleIp);
+        Attribute(writer, IpV4Src, replySource.Address.GetAddressBytes());
+        Attribute(writer, IpV4Dst, replyDestination.Address.GetAddressBytes());
+        EndNested(writer, ip);
+        var proto = BeginNested(writer, TupleProto);
+        Attribute(writer, ProtoNum, [protocol]);
+        Attribute(writer, ProtoSrcPort, BigEndian16((ushort)replySource.Port));
+        Attribute(writer, ProtoDstPort, BigEndian16((ushort)replyDestination.Port));
+        EndNested(writer, proto);
+        EndNested(writer, tuple);
+        var message = writer.ToArray();
+        Header(message, (SubsystemCtnetlink << 8) | MessageGet, FlagRequest | FlagAck, sequence);
+        return message;
+    }
+
+    /// <summary>
     /// Walks the netlink messages in one datagram: flows of a dump go to <paramref name="flows"/> (UDP over IPv4 only), and
     /// the return says whether the answer is complete (NLMSG_DONE, or an acknowledgement) with its errno (0: success).
+    /// <paramref name="protocol"/> says which protocol's flows are kept (UDP unless told).
     /// </summary>
-    public static (bool Complete, int Errno) Read(ReadOnlySpan<byte> datagram, uint sequence, List<ConntrackFlow>? flows)
+    public static (bool Complete, int Errno) Read(ReadOnlySpan<byte> datagram, uint sequence, List<ConntrackFlow>? flows, byte protocol = ConntrackFlow.Udp)
     {
         var offset = 0;
         while (offset + HeaderLength <= datagram.Length)
@@ -117,7 +144,7 @@ internal static class CtnetlinkMessages
                 // struct nlmsgerr: a negative errno, 0 for an acknowledgement.
                 return (true, body.Length >= 4 ? -BinaryPrimitives.ReadInt32LittleEndian(body) : 0);
             }
-            if (flows is not null && type == ((SubsystemCtnetlink << 8) | MessageNew) && body.Length >= NfgenLength && ParseFlow(body[NfgenLength..]) is { } flow)
+            if (flows is not null && type == ((SubsystemCtnetlink << 8) | MessageNew) && body.Length >= NfgenLength && ParseFlow(body[NfgenLength..], protocol) is { } flow)
             {
                 flows.Add(flow);
             }
@@ -125,8 +152,8 @@ internal static class CtnetlinkMessages
         return (false, 0);
     }
 
-    /// <summary>One IPCTNL_MSG_CT_NEW of a dump (its attributes): a UDP flow, or null for any other protocol.</summary>
-    public static ConntrackFlow? ParseFlow(ReadOnlySpan<byte> attributes)
+    /// <summary>One IPCTNL_MSG_CT_NEW of a dump (its attributes): a flow of <paramref name="protocol"/> (UDP unless told), or null for any other.</summary>
+    public static ConntrackFlow? ParseFlow(ReadOnlySpan<byte> attributes, byte protocol = ConntrackFlow.Udp)
     {
         Tuple? original = null;
         Tuple? reply = null;
@@ -150,7 +177,7 @@ internal static class CtnetlinkMessages
                     break;
             }
         }
-        if (original is not { Protocol: ConntrackFlow.Udp } o || reply is not { } r || o.Source is null || o.Destination is null || r.Source is null)
+        if (original is not { } o || o.Protocol != protocol || reply is not { } r || o.Source is null || o.Destination is null || r.Source is null)
         {
             return null;
         }

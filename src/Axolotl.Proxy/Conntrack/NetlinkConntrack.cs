@@ -79,6 +79,30 @@ public sealed class NetlinkConntrack : IConntrack
         return Task.FromResult(deleted);
     }
 
+    public Task<ConntrackFlow?> FindByReplyAsync(byte protocol, System.Net.IPEndPoint replySource, System.Net.IPEndPoint replyDestination, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        using var socket = Open();
+        var sequence = Interlocked.Increment(ref _sequence);
+        socket.Send(CtnetlinkMessages.GetByReplyRequest(sequence, protocol, replySource, replyDestination));
+        var flows = new List<ConntrackFlow>(1);
+        var buffer = new byte[8192];
+        while (true)
+        {
+            // The entry (IPCTNL_MSG_CT_NEW) comes first, then the acknowledgement; ENOENT when there is none.
+            var (complete, errno) = CtnetlinkMessages.Read(buffer.AsSpan(0, socket.Receive(buffer)), sequence, flows, protocol);
+            if (!complete)
+            {
+                continue;
+            }
+            if (errno is not 0 and not Enoent)
+            {
+                throw new Win32Exception(errno, $"ctnetlink get of the entry replying {replySource} -> {replyDestination}: {Marshal.GetPInvokeErrorMessage(errno)}");
+            }
+            return Task.FromResult(flows.FirstOrDefault());
+        }
+    }
+
     private static NetlinkSocket Open()
     {
         var fd = SysSocket(AfNetlink, SockRaw | SockCloexec, NetlinkNetfilter);

@@ -14,7 +14,7 @@ namespace Axolotl.Proxy.Drain;
 /// Not /proc/PID/net/tcp6: it lists every TIME_WAIT socket of the namespace, and a busy pod's (12,000-13,000 under the
 /// service-load bench) took 1.3-1.5 s to read.
 /// </summary>
-public sealed class HeldListener : IDisposable
+public sealed class HeldListener : IHeldListener
 {
     private const int PidfdOpen = 434;
     private const int PidfdGetfd = 438;
@@ -28,6 +28,8 @@ public sealed class HeldListener : IDisposable
     private const int IpprotoTcp = 6;
     private const int Eintr = 4;
     private const int Econnaborted = 103;
+    private const int Eperm = 1;
+    private const int ShutRdwr = 2;
 
     private readonly int _fd;
     private int _closed;
@@ -45,8 +47,15 @@ public sealed class HeldListener : IDisposable
     /// or IPv6, in the process's network namespace); null when it does not listen there (yet), or is gone.
     /// At most <paramref name="maxSockets"/> of its socket fds are looked at: a process with more cannot make the agent work longer.
     /// </summary>
-    public static HeldListener? TryTake(int pid, int port, int maxSockets = 4096)
+    public static HeldListener? TryTake(int pid, int port, int maxSockets = 4096) => TryTake(pid, port, out _, maxSockets);
+
+    /// <summary>
+    /// As <see cref="TryTake(int, int, int)"/>; <paramref name="refused"/> says the kernel denied the agent ptrace rights over
+    /// the process (pidfd_getfd's EPERM: no CAP_SYS_PTRACE, Yama's ptrace_scope 3), which asking again will not change.
+    /// </summary>
+    public static HeldListener? TryTake(int pid, int port, out bool refused, int maxSockets = 4096)
     {
+        refused = false;
         var pidfd = (int)Syscall(PidfdOpen, pid, 0, 0);
         if (pidfd < 0)
         {
@@ -65,6 +74,12 @@ public sealed class HeldListener : IDisposable
                 var fd = (int)Syscall(PidfdGetfd, pidfd, target, 0);
                 if (fd < 0)
                 {
+                    if (Marshal.GetLastPInvokeError() == Eperm)
+                    {
+                        // Every other fd of the process would be refused the same way.
+                        refused = true;
+                        return null;
+                    }
                     continue;
                 }
                 if (IsListenerOn(fd, port))
@@ -82,21 +97,25 @@ public sealed class HeldListener : IDisposable
     }
 
     /// <summary>
-    /// Accepts up to <paramref name="limit"/> connections from the queue, without ever waiting (the file is made
-    /// non-blocking first: after the app's exit nobody else should accept from it, and a hostile process that still holds
-    /// a copy must not make the agent wait). The rest are reset by the close that follows.
+    /// Accepts up to <paramref name="limit"/> connections from the queue without waiting for more (the file is made
+    /// non-blocking before each accept: after the app's exit nobody else should accept from it). The rest are reset by the
+    /// close that follows. A hostile process that kept a copy shares the open file and can clear O_NONBLOCK between that and
+    /// the accept, so an accept may still block on an empty queue: when <paramref name="ct"/> fires, the listener is shut
+    /// down (shutdown(2) of a listening socket stops the listen, resetting what is still queued, and wakes every accept
+    /// blocked on it), which no copy can prevent. So the caller waits at most until its token.
     /// </summary>
-    public IReadOnlyList<Socket> Drain(int limit)
+    public IReadOnlyList<Socket> Drain(int limit, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed) != 0, this);
-        var flags = Fcntl(_fd, FGetfl, 0);
-        if (flags < 0 || ((flags & ONonblock) == 0 && Fcntl(_fd, FSetfl, flags | ONonblock) < 0))
-        {
-            return [];
-        }
         var accepted = new List<Socket>();
-        while (accepted.Count < limit)
+        using var bound = ct.Register(() => _ = Shutdown(_fd, ShutRdwr));
+        while (accepted.Count < limit && !ct.IsCancellationRequested)
         {
+            var flags = Fcntl(_fd, FGetfl, 0);
+            if (flags < 0 || ((flags & ONonblock) == 0 && Fcntl(_fd, FSetfl, flags | ONonblock) < 0))
+            {
+                break;
+            }
             var fd = Accept4(_fd, 0, 0, SockCloexec);
             if (fd >= 0)
             {
@@ -108,7 +127,7 @@ public sealed class HeldListener : IDisposable
             {
                 continue;
             }
-            // EAGAIN: the queue is empty; anything else: nothing more to take either.
+            // EAGAIN: the queue is empty; EINVAL: shut down (the bound); anything else: nothing more to take either.
             break;
         }
         return accepted;
@@ -177,6 +196,9 @@ public sealed class HeldListener : IDisposable
 
     [DllImport("libc", EntryPoint = "getsockname", SetLastError = true)]
     private static extern int GetSockName(int fd, byte[] address, ref int length);
+
+    [DllImport("libc", EntryPoint = "shutdown", SetLastError = true)]
+    private static extern int Shutdown(int fd, int how);
 
     [DllImport("libc", EntryPoint = "close", SetLastError = true)]
     private static extern int Close(int fd);

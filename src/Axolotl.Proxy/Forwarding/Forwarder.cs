@@ -27,7 +27,15 @@ internal sealed class Forwarder(
 {
     private readonly EndpointConnector _connector = new(snapshot, picker, options, time, logger);
 
-    public async Task HandleAsync(Socket client, Frontend frontend, CancellationToken ct)
+    public Task HandleAsync(Socket client, Frontend frontend, CancellationToken ct) => HandleAsync(client, frontend, null, null, ct);
+
+    /// <summary>
+    /// As <see cref="HandleAsync(Socket, Frontend, CancellationToken)"/>, for a connection drained from a dead pod's held
+    /// listener (ADR 0030): <paramref name="drainedFrom"/> is the client the conntrack entry names (the socket's peer may be the
+    /// node, masqueraded), which NetworkPolicy admission and affinity judge, and <paramref name="excluded"/> (the dead
+    /// endpoint) is never tried.
+    /// </summary>
+    public async Task HandleAsync(Socket client, Frontend frontend, IPAddress? drainedFrom, IPEndPoint? excluded, CancellationToken ct)
     {
         if (!connections.TryReserve(options.MaxConnections))
         {
@@ -35,8 +43,8 @@ internal sealed class Forwarder(
             ConnectionPump.Abort(client);
             return;
         }
-        var tried = new HashSet<IPEndPoint>();
-        var clientAddress = (client.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.Any;
+        var tried = excluded is null ? new HashSet<IPEndPoint>() : new HashSet<IPEndPoint> { excluded };
+        var clientAddress = drainedFrom ?? (client.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.Any;
         using var reader = new ClientReader(client, options.BufferSize);
         var kept = new ReplayBuffer(options.ReplayLimit);
         try

@@ -2,8 +2,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Axolotl.Proxy.Balancing;
+using Axolotl.Proxy.Conntrack;
 using Axolotl.Proxy.Drain;
+using Axolotl.Proxy.Forwarding;
+using Axolotl.Proxy.Routing;
+using Axolotl.Proxy.Standby;
 using Axolotl.Proxy.Tests.Standby;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
 namespace Axolotl.Proxy.Tests.Drain;
@@ -49,7 +55,7 @@ public sealed class HeldListenerKernelTests(ITestOutputHelper output)
         Assert.Equal(SocketError.AddressAlreadyInUse, await BindInsideAsync(ns));
 
         var drained = Stopwatch.StartNew();
-        var accepted = held.Drain(limit: 100);
+        var accepted = held.Drain(limit: 100, CancellationToken.None);
         var drainTook = drained.Elapsed;
         held.Dispose();
         output.WriteLine($"drained {accepted.Count} connections in {drainTook.TotalMilliseconds:F3} ms, closed the duplicate {(drained.Elapsed - drainTook).TotalMilliseconds:F3} ms later");
@@ -89,7 +95,7 @@ public sealed class HeldListenerKernelTests(ITestOutputHelper output)
         var client = await ConnectOneAsync(ns, 0);
         Kill(app);
 
-        var taken = Assert.Single(held.Drain(limit: 10));
+        var taken = Assert.Single(held.Drain(limit: 10, CancellationToken.None));
         using (taken)
         {
             var buffer = new byte[64];
@@ -108,7 +114,7 @@ public sealed class HeldListenerKernelTests(ITestOutputHelper output)
         var clients = await ConnectAsync(ns, 4);
         Kill(app);
 
-        var accepted = held.Drain(limit: 1);
+        var accepted = held.Drain(limit: 1, CancellationToken.None);
         held.Dispose();
         var taken = Assert.Single(accepted);
         using (taken)
@@ -134,7 +140,7 @@ public sealed class HeldListenerKernelTests(ITestOutputHelper output)
             client.Dispose();
         }
         Assert.Equal((1, clients.Count - 1), (answered, reset));
-        Assert.Throws<ObjectDisposedException>(() => held.Drain(1));
+        Assert.Throws<ObjectDisposedException>(() => held.Drain(1, CancellationToken.None));
     }
 
     [RootFact]
@@ -149,15 +155,178 @@ public sealed class HeldListenerKernelTests(ITestOutputHelper output)
         Assert.Null(HeldListener.TryTake(app.Id, Port));
     }
 
+    [RootFact]
+    public async Task A_process_that_kept_a_copy_and_keeps_clearing_O_NONBLOCK_cannot_make_a_drain_outlast_its_token()
+    {
+        await using var ns = await StandbyNamespace.CreateAsync();
+        // The app forks a child that keeps the listener and clears O_NONBLOCK on it in a loop (the open file, shared with
+        // the duplicate): an accept that loses that race blocks on an empty queue until the token shuts the listener down.
+        using var app = await StartAppAsync(ns, hostileChild: true);
+        var child = int.Parse((await app.StandardOutput.ReadLineAsync())!, System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            using var held = HeldListener.TryTake(app.Id, Port);
+            Assert.NotNull(held);
+            var clients = await ConnectAsync(ns, 2);
+            Kill(app);
+
+            var bound = TimeSpan.FromMilliseconds(100);
+            var drained = 0;
+            var longest = TimeSpan.Zero;
+            var rounds = 0;
+            var clock = Stopwatch.StartNew();
+            // Enough empty-queue drains for the child to win its race, or until it has (the listener is shut down then).
+            while (rounds < 2000 && longest < bound)
+            {
+                using var token = new CancellationTokenSource(bound);
+                var started = clock.Elapsed;
+                var accepted = held.Drain(limit: 10, token.Token);
+                var took = clock.Elapsed - started;
+                longest = took > longest ? took : longest;
+                drained += accepted.Count;
+                foreach (var connection in accepted)
+                {
+                    connection.Dispose();
+                }
+                rounds++;
+            }
+            output.WriteLine($"{rounds} drains, {drained} connections, the longest {longest.TotalMilliseconds:F1} ms (bound {bound.TotalMilliseconds} ms)");
+            Assert.Equal(clients.Count, drained);
+            Assert.True(longest < TimeSpan.FromSeconds(2), $"a drain took {longest}");
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+        finally
+        {
+            using var hostile = Process.GetProcessById(child);
+            hostile.Kill();
+            await hostile.WaitForExitAsync();
+        }
+    }
+
+    [RootFact]
+    public async Task The_manager_holds_a_desired_pods_listener_from_its_process_and_the_agents_stop_frees_the_port()
+    {
+        await using var ns = await StandbyNamespace.CreateAsync();
+        using var app = await StartAppAsync(ns);
+        var port = new HeldPort("default", "web-a", ns.NodeAddress, Port);
+        var manager = new HeldListenerManager(p => p == port ? [app.Id] : []);
+        try
+        {
+            manager.Reconcile(new HashSet<HeldPort> { port, port with { Pod = "web-b" } });
+            Assert.True(manager.IsHeld(port));
+            Assert.Equal(1, manager.Count);
+            Kill(app);
+            Assert.Equal(SocketError.AddressAlreadyInUse, await BindInsideAsync(ns));
+        }
+        finally
+        {
+            manager.Dispose();
+        }
+        Assert.Equal(SocketError.Success, await BindInsideAsync(ns));
+    }
+
+    [RootFact]
+    public async Task The_killed_apps_queued_connections_are_relayed_to_another_endpoint_of_the_frontend_each_client_reached_and_the_port_is_free_after()
+    {
+        await using var ns = await StandbyNamespace.CreateAsync();
+        using var app = await StartAppAsync(ns);
+        // Endpoint B, alive, on this side of the veth; the dead pod A is the app in the namespace (the node).
+        using var b = new TcpListener(ns.HostAddress, 0);
+        b.Start();
+        using var stop = new CancellationTokenSource();
+        var answering = AnswerAsync(b.Server, "B", stop.Token);
+        var dead = new IPEndPoint(ns.NodeAddress, Port);
+        var frontend = new IPEndPoint(ns.NodeAddress, 30080);
+        RoutingSnapshot Snapshot(params RouteEndpoint[] endpoints) => StandbySnapshots.Build(
+            ($"{frontend}", Transport.Tcp, FrontendKind.NodePort, StandbySnapshots.Route("shop", "web", "", externalLocal: false, endpoints)));
+        var a = StandbySnapshots.Ready(dead.Address.ToString(), dead.Port);
+        // The table sends the frontend's connections to A only, so they all queue in the app's accept queue.
+        var (code, errors) = await ns.NftAsync(StandbyTable.Script(StandbyTable.TableName("axlhltest"), Snapshot(a), ProxyMode.Nftables));
+        Assert.True(code == 0, $"nft refused the table: {errors}");
+        using var held = HeldListener.TryTake(app.Id, Port);
+        Assert.NotNull(held);
+        var clients = new List<Socket>();
+        for (var i = 0; i < 4; i++)
+        {
+            clients.Add(await ConnectOneAsync(ns, i, frontend));
+        }
+        // One client dialled the pod's address itself: it reached no Service, so it is reset, never sent to B.
+        var direct = await ConnectOneAsync(ns, 9, dead);
+        Kill(app);
+
+        // The EndpointSlice still lists A (the agent acts before it changes), and B beside it.
+        var after = Snapshot(a, StandbySnapshots.Ready(ns.HostAddress.ToString(), ((IPEndPoint)b.LocalEndpoint).Port));
+        var forwarder = new Forwarder(() => after, new EndpointPicker(BalancingMode.RoundRobin, TimeProvider.System), new ConnectionRegistry(),
+            new ForwarderOptions(16, 3, TimeSpan.FromSeconds(1), 4096, ReplayLimit: 4096), TimeProvider.System, NullLogger.Instance);
+        var drained = new DrainedConnections(() => after, () => StandbyTable.KernelFrontends(after, ProxyMode.Nftables), new InsideConntrack(ns),
+            forwarder.HandleAsync, () => 16);
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        var (relayed, reset) = await drained.RelayAsync(held, dead, bound.Token, stop.Token);
+
+        Assert.Equal((4, 1), (relayed, reset));
+        // The held duplicate is closed: the replacement binds.
+        Assert.Equal(SocketError.Success, await BindInsideAsync(ns));
+        for (var i = 0; i < clients.Count; i++)
+        {
+            Assert.Equal("B answered " + Request(i), await Standby.TestConnections.ReadToEndAsync(clients[i]));
+            clients[i].Dispose();
+        }
+        var error = await Assert.ThrowsAsync<SocketException>(() => Standby.TestConnections.ReadToEndAsync(direct));
+        Assert.Equal(SocketError.ConnectionReset, error.SocketErrorCode);
+        direct.Dispose();
+        await stop.CancelAsync();
+        b.Stop();
+        await answering;
+    }
+
+    /// <summary>ctnetlink in the namespace playing the node, where the table's DNAT made the entries.</summary>
+    private sealed class InsideConntrack(StandbyNamespace ns) : IConntrack
+    {
+        private readonly NetlinkConntrack _conntrack = new();
+
+        public Task<IReadOnlyList<ConntrackFlow>> ListUdpAsync(CancellationToken ct) => ns.RunInsideAsync(() => _conntrack.ListUdpAsync(ct));
+
+        public Task<int> DeleteAsync(IReadOnlyList<ConntrackFlow> flows, CancellationToken ct) => ns.RunInsideAsync(() => _conntrack.DeleteAsync(flows, ct));
+
+        public Task<ConntrackFlow?> FindByReplyAsync(byte protocol, IPEndPoint replySource, IPEndPoint replyDestination, CancellationToken ct) =>
+            ns.RunInsideAsync(() => _conntrack.FindByReplyAsync(protocol, replySource, replyDestination, ct));
+    }
+
+    /// <summary>Reads each connection's request and answers "WHO answered REQUEST".</summary>
+    private static async Task AnswerAsync(Socket listener, string who, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                using var connection = await listener.AcceptAsync(ct);
+                var buffer = new byte[64];
+                var read = await connection.ReceiveAsync(buffer, SocketFlags.None, ct);
+                await connection.SendAsync(Encoding.ASCII.GetBytes($"{who} answered {Encoding.ASCII.GetString(buffer, 0, read)}"), SocketFlags.None, ct);
+                connection.Shutdown(SocketShutdown.Both);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
     private static string Request(int i) => $"GET /{i}";
 
     /// <summary>A listener that never accepts, in the namespace (`ip netns exec` execs it: its PID is the process's).</summary>
-    private static async Task<Process> StartAppAsync(StandbyNamespace ns, bool dualStack = false)
+    private static async Task<Process> StartAppAsync(StandbyNamespace ns, bool dualStack = false, bool hostileChild = false)
     {
         var (family, any) = dualStack ? ("socket.AF_INET6", "::") : ("socket.AF_INET", "0.0.0.0");
+        // The child prints its pid after "listening" and clears O_NONBLOCK on the shared listener for ever.
+        var hostile = hostileChild
+            ? "import os,fcntl\nc=os.fork()\nif c==0:\n  while True: fcntl.fcntl(s.fileno(),fcntl.F_SETFL,fcntl.fcntl(s.fileno(),fcntl.F_GETFL)&~os.O_NONBLOCK)\nprint('listening',flush=True)\nprint(c,flush=True)\n"
+            : "print('listening',flush=True)\n";
         var psi = new ProcessStartInfo("ip") { RedirectStandardOutput = true };
         foreach (var arg in (string[])["netns", "exec", ns.Name, "python3", "-c",
-            $"import socket,time\ns=socket.socket({family})\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\ns.bind(('{any}',{Port}))\ns.listen(64)\nprint('listening',flush=True)\ntime.sleep(600)"])
+            $"import socket,time\ns=socket.socket({family})\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\ns.bind(('{any}',{Port}))\ns.listen(64)\n" + hostile + "time.sleep(600)"])
         {
             psi.ArgumentList.Add(arg);
         }
@@ -201,11 +370,11 @@ public sealed class HeldListenerKernelTests(ITestOutputHelper output)
     }
 
     /// <summary>A client whose request waits unread in the queue.</summary>
-    private static async Task<Socket> ConnectOneAsync(StandbyNamespace ns, int i)
+    private static async Task<Socket> ConnectOneAsync(StandbyNamespace ns, int i, IPEndPoint? to = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await client.ConnectAsync(new IPEndPoint(ns.NodeAddress, Port), timeout.Token);
+        await client.ConnectAsync(to ?? new IPEndPoint(ns.NodeAddress, Port), timeout.Token);
         await client.SendAsync(Encoding.ASCII.GetBytes(Request(i)), SocketFlags.None, timeout.Token);
         return client;
     }

@@ -36,6 +36,10 @@ public sealed class KernelTableUdpTests
             Flows.RemoveAll(flows.Contains);
             return Task.FromResult(flows.Count);
         }
+
+        // The UDP cleanup never looks a single entry up.
+        public Task<ConntrackFlow?> FindByReplyAsync(byte protocol, IPEndPoint replySource, IPEndPoint replyDestination, CancellationToken ct) =>
+            throw new NotSupportedException();
     }
 
     private static ConntrackFlow Flow(string replyFrom) => new(ConntrackFlow.Udp, IPEndPoint.Parse("10.244.0.9:40000"), Frontend, IPAddress.Parse(replyFrom));
@@ -141,6 +145,9 @@ public sealed class KernelTableUdpTests
             throw new System.ComponentModel.Win32Exception(93, "Protocol not supported");
 
         public Task<int> DeleteAsync(IReadOnlyList<ConntrackFlow> flows, CancellationToken ct) => Task.FromResult(0);
+
+        public Task<ConntrackFlow?> FindByReplyAsync(byte protocol, IPEndPoint replySource, IPEndPoint replyDestination, CancellationToken ct) =>
+            throw new NotSupportedException();
     }
 
     [Fact]
