@@ -18,6 +18,13 @@ public sealed class SchedulerService(KubeClient client, ILoggerFactory loggerFac
     SharedInformerFactory? informerFactory = null)
     : BackgroundLoop("scheduler", LoopFailurePolicy.RestartWithBackoff, time, loggerFactory.CreateLogger<SchedulerService>())
 {
+    /// <summary>
+    /// Scheduled and FailedScheduling events written at once: upstream's events.k8s.io broadcaster writes each on a
+    /// goroutine of its own, so a burst of bindings does not overflow the 1,000-event queue (one writer dropped 8,183 of
+    /// 10,000 Scheduled events at 160 bindings a second).
+    /// </summary>
+    private const int SchedulerEventWriters = 16;
+
     public SchedulerOptions Options { get; } = options ?? new SchedulerOptions();
 
     /// <summary>The running cycle's scheduler (null before the caches have synced); for diagnostics and tests.</summary>
@@ -58,7 +65,7 @@ public sealed class SchedulerService(KubeClient client, ILoggerFactory loggerFac
         var defaultSpread = new Framework.DefaultSpreadSelector(ns => services.Lister.List(ns), replicationControllers.Lister.Get, replicaSets.Lister.Get, statefulSets.Lister.Get);
         var volumeBinding = new Plugins.VolumeBinding(new ListerVolumeLookup(claims.Lister, volumes.Lister, classes.Lister));
         using var queue = new SchedulingQueue(Time, Options.InitialBackoff, Options.MaxBackoff, Options.MaxUnschedulableDuration);
-        await using var recorder = new EventRecorder(client, new EventRecorderOptions { Component = Options.SchedulerName }, Time, Logger);
+        await using var recorder = new EventRecorder(client, new EventRecorderOptions { Component = Options.SchedulerName, ParallelWrites = SchedulerEventWriters }, Time, Logger);
         var scheduler = new PodScheduler(client, pods, nodes, queue, recorder, Options, Time, Logger, SchedulingAlgorithm.CreateDefault(volumeBinding, name => namespaces.Lister.Get(null, name)?.Metadata.Labels, defaultSpread))
         {
             Volumes = volumeBinding,

@@ -21,7 +21,10 @@ namespace Axolotl.Client.Events;
 /// <para>
 /// <see cref="Record{T}(T, string, string, string, string?)"/> never blocks: events go to a bounded queue
 /// (<see cref="EventRecorderOptions.QueueCapacity"/>; when full the new event is dropped and counted in
-/// <see cref="Dropped"/>) that one background writer drains in order, logging and dropping failed writes.
+/// <see cref="Dropped"/>) that a background writer drains, logging and dropping failed writes: one event at a
+/// time, as client-go's legacy recorder (the kubelet's), or up to <see cref="EventRecorderOptions.ParallelWrites"/>
+/// at once, as the events.k8s.io broadcaster (the scheduler's) writes each event on a goroutine of its own. Events
+/// about one object are written in the order they were recorded either way, so a series is never created twice.
 /// <see cref="FlushAsync"/> waits for what is queued; <see cref="RecordAsync{T}"/> writes at once and
 /// returns what the server stored. Disposing drains the queue for at most
 /// <see cref="EventRecorderOptions.DrainTimeout"/>.
@@ -38,8 +41,12 @@ public sealed class EventRecorder : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<Pending> _queue;
 
-    // One write at a time, so that look-up-then-create of a series cannot race into two Events.
-    private readonly SemaphoreSlim _writing = new(1, 1);
+    // Writes in flight from the queue (ParallelWrites), and per involved object the last write begun, which the
+    // next write about that object waits for: look-up-then-create of a series cannot race into two Events.
+    private readonly SemaphoreSlim _permits;
+    private readonly Dictionary<string, Task> _lastWriteOf = new(StringComparer.Ordinal);
+    // Queued events written (or failed) out of order, above _written (every event up to _written is done).
+    private readonly SortedSet<long> _doneAhead = [];
     private readonly CancellationTokenSource _abandon;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
@@ -61,6 +68,8 @@ public sealed class EventRecorder : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(options.Component);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.QueueCapacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxSeries, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ParallelWrites, 1);
+        _permits = new SemaphoreSlim(options.ParallelWrites, options.ParallelWrites);
         _client = client;
         _options = options;
         _time = time;
@@ -139,9 +148,9 @@ public sealed class EventRecorder : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(involved);
         // The time is taken now, not when the writer gets to it, so a backlog does not skew timestamps.
-        var pending = new Pending(involved, type, reason, message, _time.GetUtcNow());
         lock (_lock)
         {
+            var pending = new Pending(involved, type, reason, message, _time.GetUtcNow(), _queued + 1);
             if (_queue.Writer.TryWrite(pending))
             {
                 _queued++;
@@ -176,7 +185,7 @@ public sealed class EventRecorder : IAsyncDisposable
     public Task<Event?> RecordAsync(ObjectReference involved, string type, string reason, string message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(involved);
-        return WriteAsync(new Pending(involved, type, reason, message, _time.GetUtcNow()), ct);
+        return WriteAsync(new Pending(involved, type, reason, message, _time.GetUtcNow(), Sequence: 0), ct);
     }
 
     /// <summary>Completes once every event queued before the call has been written, failed, or been abandoned by disposal.</summary>
@@ -214,27 +223,15 @@ public sealed class EventRecorder : IAsyncDisposable
 
     private async Task WriteQueuedAsync()
     {
+        var running = new List<Task>();
         try
         {
             await foreach (var pending in _queue.Reader.ReadAllAsync(_abandon.Token))
             {
-                try
-                {
-                    await WriteAsync(pending, _abandon.Token);
-                }
-                catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
-                {
-                    throw;
-                }
-                catch (Exception e)
-                {
-                    // Events are best-effort, as upstream: one that cannot be written is not retried.
-                    EventRecorderLog.WriteFailed(_logger, e, Component, pending.Reason, pending.Involved.Name);
-                }
-                finally
-                {
-                    Written();
-                }
+                // At most ParallelWrites in flight: with one, each write ends before the next begins.
+                await _permits.WaitAsync(_abandon.Token);
+                running.RemoveAll(t => t.IsCompleted);
+                running.Add(WriteQueuedAsync(pending));
             }
         }
         catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
@@ -243,6 +240,8 @@ public sealed class EventRecorder : IAsyncDisposable
         }
         finally
         {
+            // The writes in flight end with the queue (or at once, when abandoned: their token is cancelled).
+            await Task.WhenAll(running);
             lock (_lock)
             {
                 _stopped = true;
@@ -255,11 +254,41 @@ public sealed class EventRecorder : IAsyncDisposable
         }
     }
 
-    private void Written()
+    private async Task WriteQueuedAsync(Pending pending)
+    {
+        try
+        {
+            // Off the queue's loop at once: a write that does its first part synchronously must not hold up the next one.
+            await Task.Yield();
+            await WriteAsync(pending, _abandon.Token);
+        }
+        catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
+        {
+            // Abandoned by disposal's drain timeout.
+        }
+        catch (Exception e)
+        {
+            // Events are best-effort, as upstream: one that cannot be written is not retried.
+            EventRecorderLog.WriteFailed(_logger, e, Component, pending.Reason, pending.Involved.Name);
+        }
+        finally
+        {
+            _permits.Release();
+            Written(pending.Sequence);
+        }
+    }
+
+    /// <summary>Queued event number <paramref name="sequence"/> is done; flushes wait until every event before theirs is.</summary>
+    private void Written(long sequence)
     {
         lock (_lock)
         {
-            _written++;
+            _doneAhead.Add(sequence);
+            while (_doneAhead.Count > 0 && _doneAhead.Min == _written + 1)
+            {
+                _doneAhead.Remove(_written + 1);
+                _written++;
+            }
             for (var i = _flushes.Count - 1; i >= 0; i--)
             {
                 if (_flushes[i].Upto <= _written)
@@ -271,18 +300,37 @@ public sealed class EventRecorder : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes the event once the last write about the same object ended, so one object's events keep their order.</summary>
     private async Task<Event?> WriteAsync(Pending pending, CancellationToken ct)
     {
-        await _writing.WaitAsync(ct);
+        var key = ObjectKey(pending.Involved);
+        var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task previous;
+        lock (_lock)
+        {
+            previous = _lastWriteOf.GetValueOrDefault(key) ?? Task.CompletedTask;
+            _lastWriteOf[key] = mine.Task;
+        }
         try
         {
+            await previous.WaitAsync(ct);
             return await CorrelateAndWriteAsync(pending, ct);
         }
         finally
         {
-            _writing.Release();
+            mine.TrySetResult();
+            lock (_lock)
+            {
+                if (_lastWriteOf.TryGetValue(key, out var last) && last == mine.Task)
+                {
+                    _lastWriteOf.Remove(key);
+                }
+            }
         }
     }
+
+    private static string ObjectKey(ObjectReference involved) =>
+        involved.Uid is { Length: > 0 } uid ? uid : $"{involved.Kind}/{involved.Namespace}/{involved.Name}";
 
     private async Task<Event?> CorrelateAndWriteAsync(Pending pending, CancellationToken ct)
     {
@@ -386,7 +434,8 @@ public sealed class EventRecorder : IAsyncDisposable
         }
     }
 
-    private sealed record Pending(ObjectReference Involved, string Type, string Reason, string Message, DateTimeOffset At);
+    /// <summary>An event to write; Sequence numbers the queued ones from 1 (0: written at once by RecordAsync).</summary>
+    private sealed record Pending(ObjectReference Involved, string Type, string Reason, string Message, DateTimeOffset At, long Sequence);
 
     private sealed record Series(string Name, int Count);
 }

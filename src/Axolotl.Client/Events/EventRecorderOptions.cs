@@ -22,6 +22,14 @@ public sealed class EventRecorderOptions
     /// </summary>
     public int QueueCapacity { get; init; } = DefaultQueueCapacity;
 
+    /// <summary>
+    /// How many queued events are written at once: 1 (the default) writes one at a time, as client-go's legacy
+    /// recorder (the kubelet, the controllers); more writes up to that many together, as the events.k8s.io
+    /// broadcaster the scheduler uses writes each event on its own goroutine, so a burst of bindings does not overflow
+    /// the queue. Events about one object are written in order either way.
+    /// </summary>
+    public int ParallelWrites { get; init; } = 1;
+
     /// <summary>How many event series are remembered for counting repeats; forgetting one only starts a new Event.</summary>
     public int MaxSeries { get; init; } = DefaultMaxSeries;
 
