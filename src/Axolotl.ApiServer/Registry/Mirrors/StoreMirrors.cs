@@ -25,25 +25,24 @@ public sealed partial class StoreMirrors
     /// </summary>
     public void Start(ObjectStore objects, IReadOnlyList<ResourceType> kinds, TimeProvider clock, ILogger logger, CancellationToken stopping)
     {
-        var added = new Dictionary<string, StoreMirror>(_mirrors, StringComparer.Ordinal);
         foreach (var kind in kinds)
         {
-            if (added.ContainsKey(kind.QualifiedResource))
+            if (For(kind) is not null)
             {
                 continue;
             }
             var mirror = new StoreMirror(kind) { Undecodable = (key, e) => LogUndecodable(logger, e, key) };
-            added[kind.QualifiedResource] = mirror;
+            // Noted before it lists: a write in between is in the list or newer than it, and Replace keeps the newer.
+            Adopt(mirror);
             var reflector = new StoreReflector(objects.Store, $"admission mirror ({kind.Plural})", mirror.Replace, mirror.Apply, clock, logger)
             {
                 ListPrefix = ObjectStore.Prefix(kind, null),
             };
             _ = Task.Run(() => reflector.RunAsync(stopping), stopping);
         }
-        _mirrors = added.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    /// <summary>Mirrors a kind whose list and changes the caller hands in itself; writes are noted from now on (tests).</summary>
+    /// <summary>Mirrors a kind whose list and changes the caller hands in; writes through the object store are noted from now on.</summary>
     public void Adopt(StoreMirror mirror) =>
         _mirrors = new Dictionary<string, StoreMirror>(_mirrors, StringComparer.Ordinal) { [mirror.Kind.QualifiedResource] = mirror }
             .ToFrozenDictionary(StringComparer.Ordinal);
