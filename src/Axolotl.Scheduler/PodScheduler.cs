@@ -35,6 +35,9 @@ public sealed class PodScheduler
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
+
+    /// <summary>Whether the node informer's events reach the cache (<see cref="RegisterHandlers"/>), so a snapshot may skip unchanged nodes.</summary>
+    private volatile bool _nodesFollowed;
     private readonly Dictionary<string, Assumed> _assumed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Pod> _nominated = new(StringComparer.Ordinal);
     private readonly Preemption.Preemptor _preemptor;
@@ -76,14 +79,21 @@ public sealed class PodScheduler
     {
         var pods = _pods.AddEventHandler(new ResourceEventHandler<Pod>(OnPodAdd, OnPodUpdate, OnPodDelete));
         var nodes = _nodes.AddEventHandler(new ResourceEventHandler<Node>(
-            onAdd: _ => Queue.MoveAllToActiveOrBackoff(),
+            onAdd: _ =>
+            {
+                NodesChanged(null);
+                Queue.MoveAllToActiveOrBackoff();
+            },
             onUpdate: (before, after) =>
             {
+                NodesChanged(after.Metadata.Name ?? "");
                 if (NodeSignature(before) != NodeSignature(after))
                 {
                     Queue.MoveAllToActiveOrBackoff();
                 }
-            }));
+            },
+            onDelete: _ => NodesChanged(null)));
+        _nodesFollowed = true;
         return new Registrations(pods, nodes);
     }
 
@@ -181,7 +191,26 @@ public sealed class PodScheduler
                 // The binding never showed up in the cache: let the pod be looked at again.
                 Queue.Add(key);
             }
-            return _cache.Snapshot(_nodes.Lister.List());
+            // With the node events followed, only the nodes that changed are looked at.
+            return _nodesFollowed
+                ? _cache.Snapshot(() => _nodes.Lister.List(), name => _nodes.Lister.Get(null, name))
+                : _cache.Snapshot(_nodes.Lister.List());
+        }
+    }
+
+    /// <summary>Tells the cache a Node changed (<paramref name="name"/>) or one came or went (null).</summary>
+    private void NodesChanged(string? name)
+    {
+        lock (_lock)
+        {
+            if (name is null)
+            {
+                _cache.NodeSetChanged();
+            }
+            else
+            {
+                _cache.NodeChanged(name);
+            }
         }
     }
 

@@ -112,11 +112,12 @@ public sealed class SchedulingAlgorithm
                 states.Add(state);
             }
         }
-        var feasible = new List<NodeInfo>();
-        var statuses = new Dictionary<string, FilterResult>(StringComparer.Ordinal);
         // Upstream's findNodesThatPassFilters: in a large cluster the filters stop once enough nodes fit, starting where
         // the last cycle stopped, so every node gets its turn; a cluster under 100 nodes is always searched whole.
         var wanted = NumFeasibleNodesToFind(ordered.Count);
+        var feasible = new List<NodeInfo>(Math.Min(wanted, ordered.Count));
+        // Only the nodes that failed, as upstream's NodeToStatusMap: with none feasible that is every node searched.
+        var statuses = new Dictionary<string, FilterResult>(StringComparer.Ordinal);
         var start = wanted < ordered.Count ? _nextStartNodeIndex % ordered.Count : 0;
         var processed = 0;
         while (processed < ordered.Count && feasible.Count < wanted)
@@ -124,10 +125,13 @@ public sealed class SchedulingAlgorithm
             var node = ordered[(start + processed) % ordered.Count];
             processed++;
             var result = RunFilters(pod, WithNominated(pod, node, context), states);
-            statuses[node.Name] = result;
             if (result.IsSuccess)
             {
                 feasible.Add(node);
+            }
+            else
+            {
+                statuses[node.Name] = result;
             }
         }
         _nextStartNodeIndex = (start + processed) % ordered.Count;

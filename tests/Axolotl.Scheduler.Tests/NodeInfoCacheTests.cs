@@ -1,4 +1,5 @@
 using Axolotl.Scheduler.Cache;
+using Axolotl.Scheduler.Framework;
 
 namespace Axolotl.Scheduler.Tests;
 
@@ -93,6 +94,61 @@ public sealed class NodeInfoCacheTests
         var rebuilt = cache.Snapshot([n1])[0];
         Assert.NotSame(first[0], rebuilt);
         Assert.Equal("web", rebuilt.Pods.Single().Metadata.Labels!["tier"]);
+    }
+
+    [Fact]
+    public void Following_node_events_a_snapshot_rebuilds_only_what_changed_and_sees_what_it_is_told()
+    {
+        var cache = new NodeInfoCache();
+        var nodes = new Dictionary<string, Api.Core.Node> { ["n1"] = Build.Node("n1"), ["n2"] = Build.Node("n2") };
+        var lists = 0;
+        NodeSnapshot Take() => cache.Snapshot(() => { lists++; return nodes.Values.ToList(); }, name => nodes.GetValueOrDefault(name));
+        cache.Count("default/a", On("a", "n1"));
+        var first = Take();
+        Assert.Equal(1, lists);
+
+        // A pod bound to n2: only n2 is rebuilt, and the lister is not listed again.
+        cache.Count("default/b", On("b", "n2"));
+        var second = Take();
+        Assert.Equal(1, lists);
+        Assert.Same(first[0], second[0]);
+        Assert.Single(second[1].Pods);
+
+        // A Node object replaced: seen once the cache is told, and only then.
+        nodes["n1"] = Build.Node("n1", cpu: "4");
+        Assert.Same(second, Take());
+        cache.NodeChanged("n1");
+        var third = Take();
+        Assert.Same(nodes["n1"], third[0].Node);
+        Assert.Single(third[0].Pods);
+        Assert.Same(second[1], third[1]);
+        Assert.Equal(1, lists);
+
+        // A node added: the next snapshot walks the whole list and keeps the name order.
+        nodes["n0"] = Build.Node("n0");
+        cache.NodeSetChanged();
+        var fourth = Take();
+        Assert.Equal(2, lists);
+        Assert.Equal(["n0", "n1", "n2"], fourth.Select(i => i.Name));
+
+        // A node deleted whose event has not come yet, with a pod of its changing: the whole list is walked.
+        nodes.Remove("n2");
+        cache.Count("default/c", On("c", "n2"));
+        var fifth = Take();
+        Assert.Equal(3, lists);
+        Assert.Equal(["n0", "n1"], fifth.Select(i => i.Name));
+    }
+
+    [Fact]
+    public void Counted_requests_are_worked_out_once_and_match_the_pods()
+    {
+        var cache = new NodeInfoCache();
+        cache.Count("default/a", On("a", "n1", "250m"));
+        cache.Count("default/b", On("b", "n1", "500m"));
+        var info = cache.Snapshot([Build.Node("n1")])[0];
+
+        Assert.Equal(750, info.Requested.MilliCpu);
+        Assert.Equal(ResourceRequest.NonZeroForPod(info.Pods[0]) + ResourceRequest.NonZeroForPod(info.Pods[1]), info.NonZeroRequested);
     }
 
     private static Api.Core.Node WithImages(string name, params string[] images)

@@ -13,9 +13,11 @@ namespace Axolotl.Scheduler.Cache;
 public sealed class NodeInfoCache
 {
     private readonly Dictionary<string, string> _nodeOf = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Dictionary<string, Pod>> _podsByNode = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, CountedPod>> _podsByNode = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NodeInfo> _infos = new(StringComparer.Ordinal);
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _changedNodes = new(StringComparer.Ordinal);
+    private bool _nodeSetChanged = true;
     private readonly Dictionary<string, int> _indexOf = new(StringComparer.Ordinal);
     private Dictionary<string, int> _imageHolders = new(StringComparer.Ordinal);
     private NodeSnapshot? _last;
@@ -28,12 +30,13 @@ public sealed class NodeInfoCache
     public void Count(string key, Pod pod, string? onNode = null)
     {
         var node = onNode ?? pod.Spec?.NodeName ?? "";
-        if (_nodeOf.TryGetValue(key, out var counted) && counted == node && _podsByNode[node].TryGetValue(key, out var previous))
+        var counted = CountedPod.Of(pod);
+        if (_nodeOf.TryGetValue(key, out var countedOn) && countedOn == node && _podsByNode[node].TryGetValue(key, out var previous))
         {
             // Most updates are status writes: the pod stays where it is, and its node's info is only
             // rebuilt when something a plugin looks at changed.
-            _podsByNode[node][key] = pod;
-            if (!SameForScheduling(previous, pod))
+            _podsByNode[node][key] = counted;
+            if (!SameForScheduling(previous, counted))
             {
                 _dirty.Add(node);
             }
@@ -43,23 +46,28 @@ public sealed class NodeInfoCache
         _nodeOf[key] = node;
         if (!_podsByNode.TryGetValue(node, out var pods))
         {
-            pods = new Dictionary<string, Pod>(StringComparer.Ordinal);
+            pods = new Dictionary<string, CountedPod>(StringComparer.Ordinal);
             _podsByNode[node] = pods;
         }
-        pods[key] = pod;
+        pods[key] = counted;
         _dirty.Add(node);
     }
 
     /// <summary>Whether the plugins would judge a node the same with <paramref name="after"/> in place of <paramref name="before"/>.</summary>
-    public static bool SameForScheduling(Pod before, Pod after) =>
-        before.Metadata.Uid == after.Metadata.Uid
-        && before.Spec?.Priority == after.Spec?.Priority
-        && ResourceRequest.ForPod(before) == ResourceRequest.ForPod(after)
-        && ResourceRequest.NonZeroForPod(before) == ResourceRequest.NonZeroForPod(after)
-        && NodePorts.HostPorts(before).SequenceEqual(NodePorts.HostPorts(after))
-        && SameLabels(before.Metadata.Labels, after.Metadata.Labels)
-        && (before.Metadata.DeletionTimestamp is null) == (after.Metadata.DeletionTimestamp is null)
-        && before.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true)?.Uid == after.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true)?.Uid;
+    public static bool SameForScheduling(Pod before, Pod after) => SameForScheduling(CountedPod.Of(before), CountedPod.Of(after));
+
+    private static bool SameForScheduling(CountedPod counted, CountedPod updated)
+    {
+        var (before, after) = (counted.Pod, updated.Pod);
+        return before.Metadata.Uid == after.Metadata.Uid
+            && before.Spec?.Priority == after.Spec?.Priority
+            && counted.Requested == updated.Requested
+            && counted.NonZeroRequested == updated.NonZeroRequested
+            && NodePorts.HostPorts(before).SequenceEqual(NodePorts.HostPorts(after))
+            && SameLabels(before.Metadata.Labels, after.Metadata.Labels)
+            && (before.Metadata.DeletionTimestamp is null) == (after.Metadata.DeletionTimestamp is null)
+            && before.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true)?.Uid == after.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true)?.Uid;
+    }
 
     /// <summary>Whether two label maps hold the same pairs (null counts as empty).</summary>
     public static bool SameLabels(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b) =>
@@ -99,19 +107,7 @@ public sealed class NodeInfoCache
             {
                 continue;
             }
-            var fresh = new NodeInfo(node, sameNode ? info : null);
-            if (_podsByNode.TryGetValue(name, out var pods))
-            {
-                foreach (var pod in pods.Values)
-                {
-                    fresh.AddPod(pod);
-                }
-            }
-            if (!sameNode)
-            {
-                ChangeImageHolders(info, fresh);
-            }
-            _infos[name] = fresh;
+            var fresh = Rebuild(name, node, info, sameNode);
             if (known && _last is not null && _indexOf.TryGetValue(name, out var index))
             {
                 (rebuilt ??= []).Add((index, fresh));
@@ -122,20 +118,92 @@ public sealed class NodeInfoCache
             }
         }
         _dirty.Clear();
+        _changedNodes.Clear();
+        _nodeSetChanged = false;
         if (_last is not null && !added && count == _last.Count)
         {
-            if (rebuilt is null)
-            {
-                return _last;
-            }
-            var copy = _last.ToArray();
-            foreach (var (index, info) in rebuilt)
-            {
-                copy[index] = info;
-            }
-            return _last = new NodeSnapshot(copy, _imageHolders);
+            return rebuilt is null ? _last : Replace(rebuilt);
         }
         return _last = Reorder(nodes);
+    }
+
+    /// <summary>
+    /// The same snapshot as <see cref="Snapshot(IEnumerable{Node})"/> over <paramref name="listNodes"/>, but looking only at
+    /// the nodes whose pods or Node object changed since the last one (<paramref name="getNode"/> reads one node), as
+    /// long as the cache was told of every Node added, changed or deleted since (<see cref="NodeChanged"/>,
+    /// <see cref="NodeSetChanged"/>). Walking all 1,000 nodes in every cycle was half of a cycle at that size.
+    /// </summary>
+    public NodeSnapshot Snapshot(Func<IEnumerable<Node>> listNodes, Func<string, Node?> getNode)
+    {
+        ArgumentNullException.ThrowIfNull(listNodes);
+        ArgumentNullException.ThrowIfNull(getNode);
+        if (_last is null || _nodeSetChanged)
+        {
+            return Snapshot(listNodes());
+        }
+        List<(int Index, NodeInfo Info)>? rebuilt = null;
+        foreach (var name in _dirty.Concat(_changedNodes))
+        {
+            if (!_indexOf.TryGetValue(name, out var index))
+            {
+                continue; // pods counted on a node that is not listed: it has no info until it is
+            }
+            var node = getNode(name);
+            if (node is null)
+            {
+                // Deleted, and its event not handled yet: the whole walk sees what the lister holds.
+                return Snapshot(listNodes());
+            }
+            var info = _infos[name];
+            if (ReferenceEquals(info.Node, node) && !_dirty.Contains(name))
+            {
+                continue;
+            }
+            (rebuilt ??= []).Add((index, Rebuild(name, node, info, ReferenceEquals(info.Node, node))));
+        }
+        _dirty.Clear();
+        _changedNodes.Clear();
+        return rebuilt is null ? _last : Replace(rebuilt);
+    }
+
+    /// <summary>The Node object <paramref name="name"/> changed: the next snapshot reads it again.</summary>
+    public void NodeChanged(string name) => _changedNodes.Add(name);
+
+    /// <summary>A node was added or deleted: the next snapshot walks every node.</summary>
+    public void NodeSetChanged() => _nodeSetChanged = true;
+
+    /// <summary>A fresh info of <paramref name="node"/> with the pods counted on it, its image holders counted again when the Node changed.</summary>
+    private NodeInfo Rebuild(string name, Node node, NodeInfo? info, bool sameNode)
+    {
+        var fresh = new NodeInfo(node, sameNode ? info : null);
+        if (_podsByNode.TryGetValue(name, out var pods))
+        {
+            foreach (var pod in pods.Values)
+            {
+                fresh.AddPod(pod);
+            }
+        }
+        if (!sameNode)
+        {
+            ChangeImageHolders(info, fresh);
+        }
+        _infos[name] = fresh;
+        return fresh;
+    }
+
+    /// <summary>The last snapshot with some infos replaced in their places: the order does not change.</summary>
+    private NodeSnapshot Replace(List<(int Index, NodeInfo Info)> rebuilt)
+    {
+        var copy = new NodeInfo[_last!.Count];
+        for (var i = 0; i < copy.Length; i++)
+        {
+            copy[i] = _last[i];
+        }
+        foreach (var (index, info) in rebuilt)
+        {
+            copy[index] = info;
+        }
+        return _last = new NodeSnapshot(copy, _imageHolders);
     }
 
     /// <summary>A node came, went or was renamed: drop the infos of nodes no longer listed and order the rest by name.</summary>

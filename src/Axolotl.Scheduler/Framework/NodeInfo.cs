@@ -60,10 +60,14 @@ public sealed class NodeInfo
     /// <summary>The same sum with 100m / 200Mi for containers that request nothing (used by scoring).</summary>
     public ResourceRequest NonZeroRequested { get; private set; }
 
-    public void AddPod(Pod pod)
+    public void AddPod(Pod pod) => AddPod(CountedPod.Of(pod));
+
+    public void AddPod(CountedPod counted)
     {
+        ArgumentNullException.ThrowIfNull(counted);
+        var pod = counted.Pod;
         _pods.Add(pod);
-        if (PodInfo.HasPodAffinity(pod))
+        if (counted.HasPodAffinity)
         {
             var info = new PodInfo(pod);
             _podsWithAffinity.Add(info);
@@ -72,8 +76,8 @@ public sealed class NodeInfo
                 _podsWithRequiredAntiAffinity.Add(info);
             }
         }
-        Requested += ResourceRequest.ForPod(pod);
-        NonZeroRequested += ResourceRequest.NonZeroForPod(pod);
+        Requested += counted.Requested;
+        NonZeroRequested += counted.NonZeroRequested;
     }
 
     private string? ReadReady()

@@ -25,9 +25,16 @@ public sealed class ImageLocality : IScorePlugin
         var images = (pod.Spec?.InitContainers ?? []).Concat(pod.Spec?.Containers ?? []).Select(c => NormalizedImageName(c.Image ?? "")).ToList();
         var holders = images.Distinct(StringComparer.Ordinal)
             .ToDictionary(name => name, name => NodeSnapshot.NodesHolding(allNodes, name), StringComparer.Ordinal);
-        return [.. nodes.Select(node =>
+        var scores = new long[nodes.Count];
+        if (holders.Values.All(n => n == 0))
         {
-            var sizes = node.ImageSizes;
+            // No node holds any of the pod's images (a cluster that pulls on demand): every node scores the same.
+            Array.Fill(scores, Priority(0, images.Count));
+            return scores;
+        }
+        for (var n = 0; n < nodes.Count; n++)
+        {
+            var sizes = nodes[n].ImageSizes;
             long sum = 0;
             foreach (var name in images)
             {
@@ -36,8 +43,9 @@ public sealed class ImageLocality : IScorePlugin
                     sum += (long)(size * ((double)holders[name] / allNodes.Count));
                 }
             }
-            return Priority(sum, images.Count);
-        })];
+            scores[n] = Priority(sum, images.Count);
+        }
+        return scores;
     }
 
     /// <summary>Upstream's normalizedImageName: an image without a tag after its last '/' gets ":latest".</summary>

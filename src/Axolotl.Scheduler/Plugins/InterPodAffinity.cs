@@ -90,7 +90,15 @@ public sealed class InterPodAffinity(NamespaceLabels? namespaceLabels = null) : 
                 Add(scores, existing.PreferredAntiAffinityTerms, pod, podNamespaceLabels, labels, -1);
             }
         }
-        var raw = nodes.Select(n => scores.Count == 0 ? 0 : NodeScore(scores, n.Node)).ToList();
+        var raw = new long[nodes.Count];
+        if (scores.Count == 0)
+        {
+            return raw; // all equal: Normalize would give 0 everywhere
+        }
+        for (var n = 0; n < raw.Length; n++)
+        {
+            raw[n] = NodeScore(scores, nodes[n].Node);
+        }
         return Normalize(raw);
     }
 
@@ -103,7 +111,12 @@ public sealed class InterPodAffinity(NamespaceLabels? namespaceLabels = null) : 
         }
         var min = raw.Min();
         var difference = raw.Max() - min;
-        return [.. raw.Select(s => difference > 0 ? (long)(IScorePlugin.MaxScore * ((double)(s - min) / difference)) : 0)];
+        var normalized = new long[raw.Count];
+        for (var i = 0; i < normalized.Length; i++)
+        {
+            normalized[i] = difference > 0 ? (long)(IScorePlugin.MaxScore * ((double)(raw[i] - min) / difference)) : 0;
+        }
+        return normalized;
     }
 
     private static long NodeScore(Dictionary<string, Dictionary<string, long>> scores, Node node)

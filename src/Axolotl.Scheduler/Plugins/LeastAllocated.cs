@@ -17,11 +17,13 @@ public sealed class LeastAllocated : IScorePlugin
     public IReadOnlyList<long> Score(Pod pod, IReadOnlyList<NodeInfo> nodes, IReadOnlyList<NodeInfo> allNodes)
     {
         var request = ResourceRequest.NonZeroForPod(pod);
-        return nodes.Select(n =>
+        var scores = new long[nodes.Count];
+        for (var n = 0; n < scores.Length; n++)
         {
-            var requested = n.NonZeroRequested + request;
-            return (Free(requested.MilliCpu, n.AllocatableMilliCpu) + Free(requested.Memory, n.AllocatableMemory)) / 2;
-        }).ToList();
+            var requested = nodes[n].NonZeroRequested + request;
+            scores[n] = (Free(requested.MilliCpu, nodes[n].AllocatableMilliCpu) + Free(requested.Memory, nodes[n].AllocatableMemory)) / 2;
+        }
+        return scores;
     }
 
     private static long Free(long requested, long capacity) =>

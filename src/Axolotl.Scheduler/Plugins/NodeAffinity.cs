@@ -22,12 +22,16 @@ public sealed class NodeAffinity : IFilterPlugin, IScorePlugin
 
     public static bool Matches(Pod pod, Node node)
     {
-        var labels = node.Metadata.Labels ?? [];
-        foreach (var (key, value) in pod.Spec?.NodeSelector ?? [])
+        // Every node is judged per cycle: no empty map is made up for a pod without a selector.
+        if (pod.Spec?.NodeSelector is { Count: > 0 } selector)
         {
-            if (!labels.TryGetValue(key, out var actual) || actual != value)
+            var labels = node.Metadata.Labels;
+            foreach (var (key, value) in selector)
             {
-                return false;
+                if (labels is null || !labels.TryGetValue(key, out var actual) || actual != value)
+                {
+                    return false;
+                }
             }
         }
         // Upstream: an empty term list matches nothing, an empty term matches nothing (shared with PV node affinity and DaemonSets).
@@ -39,7 +43,7 @@ public sealed class NodeAffinity : IFilterPlugin, IScorePlugin
         var preferred = pod.Spec?.Affinity?.NodeAffinity?.PreferredDuringSchedulingIgnoredDuringExecution;
         if (preferred is not { Count: > 0 })
         {
-            return [.. nodes.Select(_ => 0L)];
+            return new long[nodes.Count];
         }
         var raw = nodes.Select(n => preferred
             .Where(t => t.Weight != 0 && NodeSelectorMatch.Matches(new NodeSelector { NodeSelectorTerms = [t.Preference] }, n.Node))

@@ -35,7 +35,7 @@ public sealed class PodTopologySpread(DefaultSpreadSelector? defaults = null) : 
         var constraints = explicitAny ? SpreadConstraint.Explicit(pod, "ScheduleAnyway") : SpreadConstraint.SystemDefaults(pod, _defaults.For(pod));
         if (constraints.Count == 0 || nodes.Count == 0)
         {
-            return [.. nodes.Select(_ => 0L)];
+            return new long[nodes.Count];
         }
         // Explicit constraints need every key on a node; the defaults score nodes by the keys they have.
         var requireAllKeys = explicitAny;

@@ -10,7 +10,12 @@ public sealed class TaintToleration : IFilterPlugin
 
     public FilterResult Filter(Pod pod, NodeInfo node)
     {
-        foreach (var taint in node.Node.Spec?.Taints ?? [])
+        // Judged for every node in every cycle: an untainted node makes no empty list.
+        if (node.Node.Spec?.Taints is not { } taints)
+        {
+            return FilterResult.Success;
+        }
+        foreach (var taint in taints)
         {
             if (taint.Effect is not ("NoSchedule" or "NoExecute"))
             {
