@@ -16,10 +16,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 // flow control, router, admission, managed fields, the SQLite store, the watch caches that follow it) driven with
 // in-memory HttpContexts, one request at a time, so what is measured is the server's CPU and nothing of Kestrel,
 // TLS or a client. Each round creates PODS pods (the scale scenario's pod, as admin), binds each (pods/binding, as
-// admin) and writes each one's status twice as its node's agent does (pods/status PUT of the whole pod, Pending then
-// Running, with the node's client certificate). Each phase's process CPU time (user + system, all threads, the watch
-// caches included) is read around it, after a settle of 300 ms for the background work it caused. Prints the median
-// and range of CPU µs per request of each phase over ROUNDS rounds, after WARMUP rounds that are not counted.
+// admin), writes each one's status twice as its node's agent does (pods/status PUT of the whole pod, Pending then
+// Running, with the node's client certificate) and writes its four Events (the scheduler's and the kubelet's). Each
+// phase's process CPU time (user + system, all threads, the watch caches included) is read around it, after a settle
+// of 300 ms for the background work it caused. Prints the median and range of CPU µs per request of each phase over
+// ROUNDS rounds, after WARMUP rounds that are not counted, and each phase's span on the monotonic clock to stderr.
 // With --transcript it prints the differential test's transcript of this build instead (WritePathTranscript).
 //   dotnet run -c Release -- [--transcript] [ROUNDS] [PODS] [WARMUP] [LABEL]
 var transcript = args.Length > 0 && args[0] == "--transcript";
@@ -129,21 +130,21 @@ internal static class Bench
         var result = new List<(string, double)>();
         var collection = $"/api/v1/namespaces/{Namespace}/pods";
 
-        result.Add(("pod POST (create)", await MeasureAsync(pods, async () =>
+        result.Add(await MeasureAsync("pod POST (create)", pods, async () =>
         {
             foreach (var name in names)
             {
                 await admin.ExpectAsync(201, "POST", collection, Pod(name));
             }
-        })));
-        result.Add(("pods/binding POST", await MeasureAsync(pods, async () =>
+        }));
+        result.Add(await MeasureAsync("pods/binding POST", pods, async () =>
         {
             foreach (var name in names)
             {
                 await admin.ExpectAsync(201, "POST", $"{collection}/{name}/binding",
                     $$$$$"""{"apiVersion":"v1","kind":"Binding","metadata":{"name":"{{{{{name}}}}}"},"target":{"apiVersion":"v1","kind":"Node","name":"{{{{{Node}}}}}"}}""");
             }
-        })));
+        }));
 
         // The agent writes the pod as its informer shows it, with the status it computed.
         var bound = new JsonObject[pods];
@@ -153,7 +154,7 @@ internal static class Bench
         }
         var running = new JsonObject[pods];
         var start = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        result.Add(("pods/status PUT (Pending, then Running)", await MeasureAsync(2 * pods, async () =>
+        result.Add(await MeasureAsync("pods/status PUT (Pending, then Running)", 2 * pods, async () =>
         {
             for (var i = 0; i < pods; i++)
             {
@@ -163,21 +164,59 @@ internal static class Bench
                 running[i] = pending;
                 await agent.ExpectAsync(200, "PUT", $"{collection}/{names[i]}/status", pending.ToJsonString());
             }
-        })));
+        }));
+
+        // The four Events a pod's start writes in the scale scenario (45 % of its requests): the scheduler's Scheduled
+        // (as admin here), then the kubelet's Pulled, Created and Started with the node's certificate, each a core/v1
+        // Event POST as client-go's recorder sends it.
+        var events = $"/api/v1/namespaces/{Namespace}/events";
+        result.Add(await MeasureAsync("Event POST (Scheduled, Pulled, Created, Started)", 4 * pods, async () =>
+        {
+            for (var i = 0; i < pods; i++)
+            {
+                var uid = running[i]["metadata"]!["uid"]!.GetValue<string>();
+                await admin.ExpectAsync(201, "POST", events, Event(names[i], uid, i, "Scheduled", $"Successfully assigned {Namespace}/{names[i]} to {Node}", "default-scheduler", fieldPath: null, start));
+                await agent.ExpectAsync(201, "POST", events, Event(names[i], uid, i, "Pulled", "Container image \\\"nginx:1.25\\\" already present on machine", "kubelet", "spec.containers{web}", start));
+                await agent.ExpectAsync(201, "POST", events, Event(names[i], uid, i, "Created", "Created container: web", "kubelet", "spec.containers{web}", start));
+                await agent.ExpectAsync(201, "POST", events, Event(names[i], uid, i, "Started", "Started container web", "kubelet", "spec.containers{web}", start));
+            }
+        }));
         return result;
     }
 
-    private static async Task<double> MeasureAsync(int requests, Func<Task> phase)
+    /// <summary>An Event as client-go's legacy recorder creates it (named after the object and a nanosecond stamp).</summary>
+    private static string Event(string pod, string uid, int index, string reason, string message, string component, string? fieldPath, string at)
+    {
+        var name = string.Create(CultureInfo.InvariantCulture, $"{pod}.{reason.ToLowerInvariant()}{index:x}");
+        var path = fieldPath is null ? "" : $$$$$""","fieldPath":"{{{{{fieldPath}}}}}" """;
+        var host = component == "kubelet" ? $$$$$""","host":"{{{{{Node}}}}}" """ : "";
+        return $$$$$"""
+            {"apiVersion":"v1","kind":"Event","metadata":{"name":"{{{{{name}}}}}","namespace":"{{{{{Namespace}}}}}"},
+            "involvedObject":{"kind":"Pod","namespace":"{{{{{Namespace}}}}}","name":"{{{{{pod}}}}}","uid":"{{{{{uid}}}}}","apiVersion":"v1"{{{{{path}}}}}},
+            "reason":"{{{{{reason}}}}}","message":"{{{{{message}}}}}","source":{"component":"{{{{{component}}}}}"{{{{{host}}}}}},
+            "firstTimestamp":"{{{{{at}}}}}","lastTimestamp":"{{{{{at}}}}}","count":1,"type":"Normal","eventTime":null,
+            "reportingComponent":"{{{{{component}}}}}","reportingInstance":"{{{{{(component == "kubelet" ? Node : "")}}}}}"}
+            """;
+    }
+
+    private static async Task<(string Phase, double Micros)> MeasureAsync(string name, int requests, Func<Task> phase)
     {
         var process = Process.GetCurrentProcess();
         process.Refresh();
         var before = process.TotalProcessorTime;
+        var start = Stopwatch.GetTimestamp();
         await phase();
         // The watch caches decode and serialise each event on their own threads.
         await Task.Delay(300);
+        // The phase's span on the monotonic clock (perf's sample times), so a profile can be cut to one phase:
+        // `perf script --time START,END`.
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"phase '{name}': {Seconds(start):F6},{Seconds(Stopwatch.GetTimestamp()):F6}"));
         process.Refresh();
-        return (process.TotalProcessorTime - before).TotalMicroseconds / requests;
+        return (name, (process.TotalProcessorTime - before).TotalMicroseconds / requests);
     }
+
+    private static double Seconds(long timestamp) => (double)timestamp / Stopwatch.Frequency;
 
     /// <summary>The scale scenario's pod.</summary>
     private static string Pod(string name) => $$$$$"""

@@ -57,17 +57,24 @@ public static class ObjectDefaulter
         }
     }
 
-    /// <summary>Apply, plus the defaults upstream's strategies set on create only (namespace finalizer and phase).</summary>
+    /// <summary>
+    /// Whether <see cref="PrepareForCreate"/> sets anything on <paramref name="obj"/>'s kind; for any other kind the
+    /// object leaves it as it came, so what was encoded before it still holds.
+    /// </summary>
+    public static bool PreparesOnCreate(KubeObject obj) => obj is Namespace or Batch.Job;
+
+    /// <summary>Apply, plus the defaults upstream's strategies set on create only (namespace finalizer and phase, a Job's selector).</summary>
     public static void PrepareForCreate(KubeObject obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
-        if (obj is Namespace ns)
+        switch (obj)
         {
-            CoreDefaults.PrepareNamespaceForCreate(ns);
-        }
-        if (obj is Batch.Job job)
-        {
-            BatchDefaults.GenerateSelector(job);
+            case Namespace ns:
+                CoreDefaults.PrepareNamespaceForCreate(ns);
+                break;
+            case Batch.Job job:
+                BatchDefaults.GenerateSelector(job);
+                break;
         }
     }
 }

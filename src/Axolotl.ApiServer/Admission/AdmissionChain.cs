@@ -63,7 +63,7 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
         var type = attributes.Type;
         defaulted.BeginMutating();
         var handling = Handling(attributes);
-        if (handling.Count == 0 && attributes.OldObject is not null && !IsSchemaless(type, defaulted.Typed) && defaulted.Unchanged() is { } unchanged)
+        if (handling.Count == 0 && !IsSchemaless(type, defaulted.Typed) && Unchanged(attributes, defaulted) is { } unchanged)
         {
             Check(type, defaulted.Typed, defaulted.Old, attributes.Subresource);
             attributes.Object = unchanged;
@@ -88,6 +88,20 @@ public sealed class AdmissionChain(AdmissionPlugins plugins)
         var admitted = Validate(type, defaulted.Typed, defaulted.Old, attributes.Subresource, attributes.Warnings);
         attributes.Object = admitted;
         return admitted;
+    }
+
+    /// <summary>
+    /// The admitted JSON of a write no plugin handles, without encoding the typed object again: the field manager's
+    /// defaulted JSON with its managedFields. An update takes it as it is; a create only when its kind has nothing
+    /// to prepare on create (most kinds: an Event, a ConfigMap), so the typed object is still what was encoded.
+    /// </summary>
+    private static JsonObject? Unchanged(AdmissionAttributes attributes, DefaultedObject defaulted)
+    {
+        if (attributes.OldObject is null && ObjectDefaulter.PreparesOnCreate(defaulted.Typed))
+        {
+            return null;
+        }
+        return defaulted.Unchanged();
     }
 
     private List<IMutatingAdmissionPlugin> Handling(AdmissionAttributes attributes)

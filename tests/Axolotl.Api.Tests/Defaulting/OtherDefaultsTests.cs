@@ -1,6 +1,8 @@
 using Axolotl.Api.Core;
 using Axolotl.Api.Defaulting;
 using Axolotl.Api.Discovery;
+using Axolotl.Api.Meta;
+using Axolotl.Api.Scheme;
 using Axolotl.Api.Serialization;
 
 namespace Axolotl.Api.Tests.Defaulting;
@@ -101,6 +103,29 @@ public sealed class OtherDefaultsTests
         ns.Spec.Finalizers!.Clear();
         ObjectDefaulter.Apply(ns);
         Assert.Empty(ns.Spec.Finalizers!);
+    }
+
+    [Fact]
+    public void Only_the_kinds_that_say_they_prepare_on_create_change_there()
+    {
+        // The admission chain keeps a create's JSON encoded before PrepareForCreate when the kind says it prepares
+        // nothing: a kind that starts preparing something must say so.
+        foreach (var type in KnownResources.All.Select(t => t.ClrType).Distinct())
+        {
+            if (type.IsAbstract || type.GetConstructor(Type.EmptyTypes) is null || Activator.CreateInstance(type) is not KubeObject obj)
+            {
+                continue;
+            }
+            obj.Metadata = new() { Name = "x", Uid = "0b9e3c5e-7f43-4a0e-9d6f-5d2f1c1f0a11" };
+            ObjectDefaulter.Apply(obj);
+            var before = KubeJson.ToNode(obj, type).ToJsonString();
+            ObjectDefaulter.PrepareForCreate(obj);
+            var after = KubeJson.ToNode(obj, type).ToJsonString();
+            Assert.True(ObjectDefaulter.PreparesOnCreate(obj) || before == after, $"{type.Name} changes in PrepareForCreate but PreparesOnCreate says no");
+        }
+        Assert.True(ObjectDefaulter.PreparesOnCreate(new Namespace()));
+        Assert.True(ObjectDefaulter.PreparesOnCreate(new Axolotl.Api.Batch.Job()));
+        Assert.False(ObjectDefaulter.PreparesOnCreate(new Event()));
     }
 
     [Fact]
