@@ -39,7 +39,7 @@ public static class FieldTracker
         foreach (var entry in managers.Values)
         {
             // Most writes touch few owners' fields (a status write, none of the spec's owners): copy only the sets they change.
-            if (entry.Set.Overlaps(changed) || entry.Set.Overlaps(removed))
+            if (entry.Overlaps(changed) || entry.Overlaps(removed))
             {
                 entry.Set = entry.Set.Difference(changed).Difference(removed);
             }
@@ -121,11 +121,11 @@ public static class FieldTracker
         ArgumentNullException.ThrowIfNull(managers);
         foreach (var (key, entry) in managers.ToList())
         {
-            if (entry.Set.Overlaps(Stripped))
+            if (entry.Overlaps(Stripped))
             {
                 entry.Set = entry.Set.Difference(Stripped);
             }
-            if (entry.Set.IsEmpty)
+            if (entry.IsEmpty)
             {
                 managers.Remove(key);
             }

@@ -17,8 +17,12 @@ public static class ManagedFieldsCodec
         _ => false,
     };
 
-    /// <summary>Decodes the entries keyed by manager identifier; throws <see cref="FormatException"/> for an invalid list.</summary>
-    public static Dictionary<string, ManagerEntry> Decode(JsonNode? managedFields)
+    /// <summary>
+    /// Decodes the entries keyed by manager identifier; throws <see cref="FormatException"/> for an invalid list.
+    /// <paramref name="stored"/>: the list is the stored object's, which this server wrote, so each entry's fieldsV1 is
+    /// read only when a write needs that manager's set (<see cref="ManagerEntry.Stored"/>).
+    /// </summary>
+    public static Dictionary<string, ManagerEntry> Decode(JsonNode? managedFields, bool stored = false)
     {
         var result = new Dictionary<string, ManagerEntry>(StringComparer.Ordinal);
         if (managedFields is null)
@@ -63,8 +67,9 @@ public static class ManagedFieldsCodec
                 }
                 time = parsed;
             }
-            var set = FieldSet.FromFieldsV1(entry["fieldsV1"]);
-            var decoded = new ManagerEntry(Str(entry, "manager") ?? "", operation, apiVersion, Str(entry, "subresource"), set, time);
+            var decoded = stored && entry["fieldsV1"] is JsonObject fieldsV1
+                ? ManagerEntry.Stored(Str(entry, "manager") ?? "", operation, apiVersion, Str(entry, "subresource"), fieldsV1, time)
+                : new ManagerEntry(Str(entry, "manager") ?? "", operation, apiVersion, Str(entry, "subresource"), FieldSet.FromFieldsV1(entry["fieldsV1"]), time);
             result[decoded.Key] = decoded;
         }
         return result;
@@ -74,7 +79,7 @@ public static class ManagedFieldsCodec
     public static JsonArray? Encode(IEnumerable<ManagerEntry> entries)
     {
         var sorted = entries
-            .Where(e => !e.Set.IsEmpty)
+            .Where(e => !e.IsEmpty)
             .OrderBy(e => e.Operation, StringComparer.Ordinal)
             .ThenBy(e => e.Time?.ToUnixTimeSeconds() ?? 0)
             .ThenBy(e => e.Manager, StringComparer.Ordinal)

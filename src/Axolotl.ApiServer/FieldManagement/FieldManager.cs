@@ -139,11 +139,12 @@ public sealed class FieldManager(TimeProvider clock)
         return Decode(liveFields);
     }
 
+    /// <summary>The live object's entries; their sets are read as the write needs them (the store holds what this server encoded).</summary>
     private static Dictionary<string, ManagerEntry> Decode(JsonNode? managedFields)
     {
         try
         {
-            return ManagedFieldsCodec.Decode(managedFields);
+            return ManagedFieldsCodec.Decode(managedFields, stored: true);
         }
         catch (FormatException)
         {
