@@ -23,7 +23,8 @@ internal sealed class DrainedConnections(
     /// <summary>
     /// Drains <paramref name="held"/>, whose pod at <paramref name="deadEndpoint"/> died, and closes it.
     /// <paramref name="bound"/> limits the drain (<see cref="IHeldListener.Drain"/>); <paramref name="ct"/> is the relay's
-    /// lifetime, which the forwarded connections run under.
+    /// lifetime, which the forwarded connections run under. The drain and the close run on the caller's thread before the
+    /// first await, so the port is free when the returned task exists (the runtime's exit hook relies on it).
     /// </summary>
     public async Task<(int Relayed, int Reset)> RelayAsync(IHeldListener held, IPEndPoint deadEndpoint, CancellationToken bound, CancellationToken ct)
     {
