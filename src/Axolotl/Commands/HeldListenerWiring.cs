@@ -54,6 +54,7 @@ public sealed class HeldListenerWiring(ProcessRuntime runtime, TimeProvider time
     private NodeAgent? _agent;
     private ServiceProxy? _proxy;
     private DelegateLoop? _loop;
+    private (int Held, int Desired) _reported;
 
     /// <summary>Duplicates held now (tests, diagnostics).</summary>
     public int Count => Volatile.Read(ref _manager)?.Count ?? 0;
@@ -155,6 +156,12 @@ public sealed class HeldListenerWiring(ProcessRuntime runtime, TimeProvider time
         {
             _startTicks.TryRemove(pid, out _);
         }
+        var now = (manager.Count, desired.Count);
+        if (now != _reported && log.IsEnabled(LogLevel.Information))
+        {
+            log.LogInformation("held listeners: {Held} of {Desired} endpoint ports of kernel Services held", now.Item1, now.Item2);
+        }
+        _reported = now;
         return desired.Any(p => !manager.IsHeld(p));
     }
 

@@ -35,11 +35,17 @@ public sealed class DrainedConnectionsTests
     {
         public TaskCompletionSource<ConntrackFlow?> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        public List<(IPEndPoint ReplySource, IPEndPoint ReplyDestination)> Asked { get; } = [];
+
         public Task<IReadOnlyList<ConntrackFlow>> ListUdpAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<ConntrackFlow>>([]);
 
         public Task<int> DeleteAsync(IReadOnlyList<ConntrackFlow> flows, CancellationToken ct) => Task.FromResult(0);
 
-        public Task<ConntrackFlow?> FindByReplyAsync(byte protocol, IPEndPoint replySource, IPEndPoint replyDestination, CancellationToken ct) => Answer.Task;
+        public Task<ConntrackFlow?> FindByReplyAsync(byte protocol, IPEndPoint replySource, IPEndPoint replyDestination, CancellationToken ct)
+        {
+            Asked.Add((replySource, replyDestination));
+            return Answer.Task;
+        }
     }
 
     [Fact]
@@ -70,5 +76,28 @@ public sealed class DrainedConnectionsTests
         conntrack.Answer.SetResult(null);
         Assert.Equal((0, 1), await relay.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(0, forwarded);
+    }
+
+    [Fact]
+    public async Task A_dual_stack_listeners_connection_is_looked_up_in_conntrack_by_its_IPv4_addresses()
+    {
+        // Kestrel listens on [::] with IPv4 mapped in: its connections show ::ffff:a.b.c.d, conntrack's IPv4 entry a.b.c.d.
+        using var listener = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = true };
+        listener.Bind(new IPEndPoint(IPAddress.IPv6Any, 0));
+        listener.Listen(1);
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndPoint!).Port));
+        var queued = await listener.AcceptAsync();
+        Assert.True(((IPEndPoint)queued.LocalEndPoint!).Address.IsIPv4MappedToIPv6);
+        var conntrack = new SlowConntrack();
+        conntrack.Answer.SetResult(null);
+        var drained = new DrainedConnections(() => RoutingSnapshot.Empty, () => new HashSet<Frontend>(), conntrack, (_, _, _, _, _) => Task.CompletedTask, () => 16);
+
+        await drained.RelayAsync(new FakeListener([queued]), new IPEndPoint(IPAddress.Loopback, 8080), CancellationToken.None, CancellationToken.None);
+
+        var (source, destination) = Assert.Single(conntrack.Asked);
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndPoint!).Port), source);
+        Assert.Equal(IPAddress.Loopback, destination.Address);
+        Assert.Equal(((IPEndPoint)client.LocalEndPoint!).Port, destination.Port);
     }
 }
