@@ -313,7 +313,11 @@ public sealed class HeldListenerKernelTests(ITestOutputHelper output)
             + $"try:\n  s.bind(('0.0.0.0',{Port}))\n  s.listen(8)\n  print('bound',flush=True)\nexcept OSError as e:\n  print('refused',e,flush=True)\ntime.sleep(600)");
         // Dual-stack, as Kestrel listens: its connections show the clients' IPv4 addresses mapped into IPv6.
         var first = node.Spec(sandbox, "0", "import socket,time\ns=socket.socket(socket.AF_INET6)\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
-            + $"s.bind(('::',{Port}))\ns.listen(64)\nprint('listening',flush=True)\ntime.sleep(600)") with { NextAttempt = second, RestartsAtOnce = (_, _) => true };
+            + $"s.bind(('::',{Port}))\ns.listen(64)\nprint('listening',flush=True)\ntime.sleep(600)") with
+        {
+            NextAttempt = second,
+            RestartsAtOnce = (_, _) => true,
+        };
         var port = new HeldPort("shop", "web-a", ns.NodeAddress, Port);
         var handle = await node.Runtime.StartAsync(sandbox, first, CancellationToken.None);
         await ContainerNode.LogSaysAsync(first.LogPath, "listening");
