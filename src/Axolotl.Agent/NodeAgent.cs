@@ -75,6 +75,7 @@ public sealed class NodeAgent : IAsyncDisposable
     /// <param name="probeRunner">Runs the pods' probes; null: the real probers against <paramref name="runtime"/>.</param>
     /// <param name="readiness">Hears readiness changes before the API does (the node's service proxy); null: nobody.</param>
     /// <param name="registered">The Node as the agent's registration last read or wrote it (its pod CIDR assignment); null: read it first.</param>
+    /// <param name="heldListeners">The node's held listening sockets (nftables proxy mode, ADR 0030); null: none are held.</param>
     /// <param name="sharedImages">An image store opened once for every fake node of the process (<see cref="OpenImagesAsync"/>); null: the node opens its own from <paramref name="imageOptions"/>.</param>
     public static async Task<NodeAgent> StartAsync(
         KubeClient client,
@@ -89,6 +90,7 @@ public sealed class NodeAgent : IAsyncDisposable
         ImageServiceOptions? imageOptions = null,
         NetworkPolicies.IPodNetworkGate? networkGate = null,
         ImageService? sharedImages = null,
+        IHeldListeners? heldListeners = null,
         Api.Core.Node? registered = null)
     {
         var log = logging.CreateLogger("Axolotl.Agent");
@@ -157,6 +159,7 @@ public sealed class NodeAgent : IAsyncDisposable
             Kubelet = kubelet,
             Admission = eviction,
             NetworkGate = networkGate,
+            HeldListeners = heldListeners,
             Seccomp = new SeccompProfileResolver(
                 Path.Combine(options.DataDir, "seccomp"), new SeccompProgramStore(Path.Combine(options.DataDir, "seccomp-programs")),
                 options.SeccompDefault, SeccompProfileResolver.HostKernel),

@@ -199,9 +199,22 @@ public sealed class ServiceProxy : IAsyncDisposable
     public int OpenConnections => _connections.Count;
 
     /// <summary>
+    /// The frontends the kernel table serves (ADR 0030), as of its last accepted write; empty in relay mode or when nft refused
+    /// the table. <see cref="KernelFrontendsChanged"/> says when it changed.
+    /// </summary>
+    public IReadOnlySet<Frontend> KernelFrontends => _standby?.KernelFrontends ?? EmptyFrontends;
+
+    private static readonly HashSet<Frontend> EmptyFrontends = [];
+
+    /// <summary>Raised on the table's loop after a write changed <see cref="KernelFrontends"/>. A handler must only wake its own loop.</summary>
+    public event Action? KernelFrontendsChanged;
+
+    /// <summary>
     /// Relays the connections queued on a dead pod's held listener (ADR 0030) to the other endpoints of the Service port each
     /// client reached, and closes it; in relay mode, or without ctnetlink, nothing is relayed and the close resets them all
-    /// (the relay's own connections are replayed instead). <paramref name="bound"/> limits the drain.
+    /// (the relay's own connections are replayed instead). <paramref name="bound"/> limits the drain. The drain and the close
+    /// happen before this returns its task (on the caller's thread, before anything is awaited): a caller that must free the
+    /// port first (the runtime's exit hook, before the replacement's go) need not wait for the relay of what was drained.
     /// </summary>
     public async Task<(int Relayed, int Reset)> RelayDrainedAsync(IHeldListener held, IPEndPoint deadEndpoint, CancellationToken bound)
     {
@@ -496,6 +509,7 @@ public sealed class ServiceProxy : IAsyncDisposable
                 {
                     // The relay opens what the kernel no longer serves (and closes what it now does).
                     _frontendWake.Writer.TryWrite(true);
+                    KernelFrontendsChanged?.Invoke();
                 }
             }
         }

@@ -109,6 +109,39 @@ public static partial class LinuxProcess
         return 0;
     }
 
+    /// <summary>
+    /// <paramref name="pid"/>'s descendants, nearest first (each task's /proc children list), at most <paramref name="max"/>:
+    /// a container's launcher, its PID 1, the command and what the command forked. Empty when it is gone.
+    /// </summary>
+    public static IReadOnlyList<int> Descendants(int pid, int max)
+    {
+        var found = new List<int>();
+        var next = new Queue<int>([pid]);
+        while (next.TryDequeue(out var parent) && found.Count < max)
+        {
+            try
+            {
+                foreach (var task in Directory.EnumerateDirectories($"/proc/{parent.ToString(CultureInfo.InvariantCulture)}/task"))
+                {
+                    foreach (var field in File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        if (found.Count < max && int.TryParse(field, NumberStyles.None, CultureInfo.InvariantCulture, out var child))
+                        {
+                            found.Add(child);
+                            next.Enqueue(child);
+                        }
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Exited while being read (or no children file: a kernel without CONFIG_PROC_CHILDREN).
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Every pid whose process group is <paramref name="pgid"/> (field 5 of stat).</summary>
     public static List<int> ProcessGroupMembers(int pgid)
     {

@@ -9,9 +9,15 @@ namespace Axolotl.Runtime;
 /// nothing to write to. A launcher that did write says so in its exit line ("next"); the agent then adopts
 /// the standby as the attempt already started, and still says go, which a standby that went ignores and
 /// one that missed the byte (an older reader of the FIFO took it) obeys: the byte only makes it sooner.
+/// A pod whose listening socket the node may hold (ADR 0030) is disarmed for good (<see cref="Disarm(string)"/>):
+/// a launcher's byte would start the replacement before the agent has drained and closed its duplicate.
 /// </summary>
 public sealed partial class ProcessRuntime
 {
+    // Arm and Disarm(pod) take it, so a FIFO is never made after its pod was disarmed for good.
+    private readonly Lock _arming = new();
+    private readonly HashSet<string> _neverArmed = [];
+
     /// <summary>The container's FIFO: one path for all its attempts; a standby armed later replaces it.</summary>
     private string NextFifoFor(string podUid, string name) =>
         Path.Combine(Options.StateDirectory, "pods", podUid, "containers", name + ".next");
@@ -20,20 +26,70 @@ public sealed partial class ProcessRuntime
     /// Only a container in a pid namespace of its own: its PID 1's exit then leaves no process in its
     /// cgroups for the next attempt to share them with.
     /// </summary>
-    private bool CanArm(ContainerSpec spec, ArmedRestart? arms) =>
-        arms is not null && _tools.Launcher is not null && spec.PidNamespaceOf is null && spec.Security?.HostPid != true;
+    private bool CanArm(string podUid, ContainerSpec spec, ArmedRestart? arms) =>
+        arms is not null && _tools.Launcher is not null && spec.PidNamespaceOf is null && spec.Security?.HostPid != true && !IsDisarmed(podUid);
 
     /// <summary>Makes the FIFO a standby prepared now (while the agent would restart at once) opens; null when it cannot be armed or made.</summary>
     private string? Arm(string podUid, ContainerSpec next, ArmedRestart? arms)
     {
-        if (!CanArm(next, arms))
+        lock (_arming)
         {
-            return null;
-        }
+            if (!CanArm(podUid, next, arms))
+            {
+                return null;
+            }
 
-        var fifo = NextFifoFor(podUid, next.Name);
-        Directory.CreateDirectory(Path.GetDirectoryName(fifo)!);
-        return Fifo.CreateReplacing(fifo) ? fifo : null;
+            var fifo = NextFifoFor(podUid, next.Name);
+            Directory.CreateDirectory(Path.GetDirectoryName(fifo)!);
+            return Fifo.CreateReplacing(fifo) ? fifo : null;
+        }
+    }
+
+    /// <summary>
+    /// No container of the pod is armed from now on (until the pod is removed), and each FIFO it has is removed: no
+    /// launcher's exit starts a standby by itself, so every restart waits for the agent's go (<see cref="RestartAtOnce"/>,
+    /// after <see cref="ExitHeard"/>). The node calls it before it first holds a duplicate of the pod's listening socket
+    /// (ADR 0030): with the duplicate open, a replacement started by the byte would find its port taken.
+    /// </summary>
+    public void Disarm(string podUid)
+    {
+        lock (_arming)
+        {
+            if (!_neverArmed.Add(podUid))
+            {
+                // Nothing was armed since the first call.
+                return;
+            }
+
+            try
+            {
+                foreach (var fifo in Directory.EnumerateFiles(Path.Combine(Options.StateDirectory, "pods", podUid, "containers"), "*.next"))
+                {
+                    File.Delete(fifo);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // No directory: nothing of the pod was ever armed.
+            }
+        }
+    }
+
+    /// <summary>Whether <see cref="Disarm(string)"/> was called for the pod (and it was not removed since).</summary>
+    public bool IsDisarmed(string podUid)
+    {
+        lock (_arming)
+        {
+            return _neverArmed.Contains(podUid);
+        }
+    }
+
+    private void ForgetDisarmed(string podUid)
+    {
+        lock (_arming)
+        {
+            _neverArmed.Remove(podUid);
+        }
     }
 
     /// <summary>No launcher's exit starts the container's standby by itself from now on.</summary>

@@ -18,6 +18,15 @@ public sealed partial class ProcessRuntime
     private readonly ConcurrentDictionary<(string PodUid, string Name), RestartedAttempt> _restarted = new();
 
     /// <summary>
+    /// Told of each container's exit (pod UID, container name) on the thread that read its exit line, before anything
+    /// else: before an immediate restart's go and before the exit reaches its observer. The node drains and closes
+    /// the duplicates it held of the dead attempt's listening sockets here (ADR 0030), so the attempt that follows
+    /// binds its port; the go waits for it, so it must return within a bound of its own. It must not throw (what it
+    /// throws is dropped).
+    /// </summary>
+    public Action<string, string>? ExitHeard { get; set; }
+
+    /// <summary>
     /// Reads the launcher's exit line and, on the thread that read it, restarts the container at once
     /// when the agent would (<see cref="RestartAtOnce"/>); only then does the exit go to its observer.
     /// </summary>
@@ -32,6 +41,7 @@ public sealed partial class ProcessRuntime
             if (line is not null)
             {
                 tracked.ExitedAt = Time.GetUtcNow();
+                TellExitHeard(tracked);
                 if (line.NextWent)
                 {
                     AdoptWentAttempt(tracked, line.OomKills);
@@ -46,6 +56,25 @@ public sealed partial class ProcessRuntime
         {
             tracked.ReportedExit.TrySetResult(code);
         }
+    }
+
+    private void TellExitHeard(TrackedContainer tracked)
+    {
+        if (ExitHeard is not { } heard)
+        {
+            return;
+        }
+
+        try
+        {
+            heard(tracked.State.PodUid, tracked.State.Name);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The exit and the restart go on: the node's hook answers for its own failures.
+        }
+
+        StartTrace.Mark("agent-exit-heard", tracked.State.LogPath);
     }
 
     /// <summary>Called with the exit line's code, before anyone else hears of the exit.</summary>

@@ -96,7 +96,7 @@ public sealed partial class ProcessRuntime
             new NativeLauncher.Request(launcher, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname,
                 File.Exists(hostsFile) ? hostsFile : null, Options.TmpSize, Options.LogMaxBytes, File.Exists(hostnameFile) ? hostnameFile : null, Standby: true,
                 AttachSocket: AttachSocketFor(Path.GetFileNameWithoutExtension(exitFile)), PidNamespace: PidNamespaceFor(sandbox.PodUid, spec),
-                NextFifo: CanArm(spec, arms) ? NextFifoFor(sandbox.PodUid, spec.Name) : null, NextOnAnyExit: arms?.OnAnyExit ?? false, ArmedFifo: armedFifo,
+                NextFifo: CanArm(sandbox.PodUid, spec, arms) ? NextFifoFor(sandbox.PodUid, spec.Name) : null, NextOnAnyExit: arms?.OnAnyExit ?? false, ArmedFifo: armedFifo,
                 EnvironmentFile: standby.EnvironmentFile, ReadyTo: readyTo),
             spec);
     }

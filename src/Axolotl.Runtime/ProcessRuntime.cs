@@ -123,6 +123,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
         await RemovePodInitAsync(sandbox.PodUid, ct);
         await _network.RemoveAsync(sandbox.PodUid, ct);
         Cgroups.RemovePod($"{Options.CgroupRoot}/{sandbox.PodUid}");
+        ForgetDisarmed(sandbox.PodUid);
     }
 
     /// <summary>Deletes the node bridge (tests, explicit node teardown).</summary>
@@ -235,7 +236,7 @@ public sealed partial class ProcessRuntime : ProcessRuntimeCore
                 ? NativeLauncher.Start(
                     new NativeLauncher.Request(launcher, exitFile, cgroups.ProcsFiles, sandbox.NetworkNamespace, hostname, hosts, Options.TmpSize, Options.LogMaxBytes,
                         File.Exists(hostnameFile) ? hostnameFile : null, AttachSocket: AttachSocketFor(id), PidNamespace: PidNamespaceFor(sandbox.PodUid, spec),
-                        NextFifo: CanArm(spec, spec.ArmsNext) ? NextFifoFor(sandbox.PodUid, spec.Name) : null, NextOnAnyExit: spec.ArmsNext?.OnAnyExit ?? false,
+                        NextFifo: CanArm(sandbox.PodUid, spec, spec.ArmsNext) ? NextFifoFor(sandbox.PodUid, spec.Name) : null, NextOnAnyExit: spec.ArmsNext?.OnAnyExit ?? false,
                         EnvironmentFile: environmentFile, WaitStandby: standbyReady, WaitStandbyMilliseconds: (int)Options.StandbyWait.TotalMilliseconds),
                     spec)
                 : StartRecorder(LaunchScripts.Outer, ShellChainArguments(spec, exitFile, cgroups, sandbox.NetworkNamespace, hostname, hosts, resolv, environmentFile));

@@ -166,6 +166,29 @@ public sealed class ArmedRestartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pod_disarmed_for_good_neither_starts_its_armed_standby_nor_arms_the_next_one()
+    {
+        var sandbox = await _rt.SandboxAsync("armed-held");
+        var (first, second) = Attempts(sandbox, "armed-held", "sleep 0.3; exit 3", onAnyExit: false, () => true);
+        var (handle, standby) = await StartWithReadyStandbyAsync(sandbox, first, "armed-held", open: false);
+        var fifo = Path.Combine(_rt.Options.StateDirectory, "pods", sandbox.PodUid, "containers", "main.next");
+        Assert.True(File.Exists(fifo));
+
+        // The node is about to hold the pod's listener (ADR 0030): its restarts must wait for the agent's go.
+        _rt.Runtime.Disarm(sandbox.PodUid);
+        Assert.False(File.Exists(fifo));
+        Assert.True(_rt.Runtime.IsDisarmed(sandbox.PodUid));
+        await OpenAsync(first, handle);
+        Assert.Equal(3, (await _rt.Runtime.WaitAsync(handle, CancellationToken.None).WaitAsync(Deadline)).ExitCode);
+        await AssertStillStandingByAsync(sandbox, standby, second);
+
+        // A standby prepared later, while the agent would restart at once, is not armed either.
+        await _rt.Runtime.PrepareStandbyAsync(sandbox, second, CancellationToken.None);
+        Assert.True(await _rt.Runtime.StandbyOf(sandbox.PodUid, "main")!.Ready.WaitAsync(Deadline));
+        Assert.False(File.Exists(fifo));
+    }
+
+    [Fact]
     public async Task A_dropped_standby_is_disarmed_and_the_next_one_is_armed_afresh()
     {
         var sandbox = await _rt.SandboxAsync("armed-again");

@@ -64,6 +64,31 @@ public sealed class ImmediateRestartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_exit_hook_runs_on_the_exit_line_before_the_go_and_the_go_waits_for_it()
+    {
+        var sandbox = await _rt.SandboxAsync("fast-hook");
+        var (first, second) = Attempts(sandbox, "fast-hook", "echo run; sleep 0.3; exit 2", (_, _) => true);
+        using var release = new ManualResetEventSlim();
+        var heard = new TaskCompletionSource<(string PodUid, string Name, bool WentBefore)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The node's drain of a held listener (ADR 0030) runs here: the replacement must not have started yet, and must
+        // wait until this returns.
+        _rt.Runtime.ExitHeard = (podUid, name) =>
+        {
+            heard.TrySetResult((podUid, name, File.Exists(second.LogPath)));
+            release.Wait(Deadline);
+        };
+
+        var handle = await _rt.StartAsync(sandbox, first);
+        Assert.True(await _rt.Runtime.StandbyOf(sandbox.PodUid, "main")!.Ready.WaitAsync(Deadline));
+        Assert.Equal((sandbox.PodUid, "main", false), await heard.Task.WaitAsync(Deadline));
+        await QuietPeriod.HoldsAsync(TimeSpan.FromMilliseconds(500), () => !File.Exists(second.LogPath), "no go while the hook runs");
+        release.Set();
+
+        Assert.Equal(2, (await _rt.Runtime.WaitAsync(handle, CancellationToken.None).WaitAsync(Deadline)).ExitCode);
+        Assert.Contains(" stdout F run", await EventuallyReadAsync(second.LogPath), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_crash_before_its_standby_is_ready_is_restarted_as_soon_as_the_standby_is()
     {
         var sandbox = await _rt.SandboxAsync("fast-early");

@@ -17,6 +17,13 @@ public sealed class ContainerExits(IContainerRuntime runtime, ILogger log, strin
 {
     private readonly ConcurrentQueue<ContainerExitSeen> _exits = new();
 
+    /// <summary>
+    /// The node's held listening sockets (ADR 0030): an exit drains and closes the duplicates of the dead container's
+    /// processes before the lane hears of it, so the lane's own restart (not at once) binds its port. An immediate restart's
+    /// go waited for the same on the exit line's thread (the runtime's <c>ExitHeard</c>); this then finds nothing left.
+    /// </summary>
+    public IHeldListeners? HeldListeners { get; init; }
+
     /// <summary>Waits for <paramref name="handle"/>'s exit in the background.</summary>
     /// <param name="readinessIp">
     /// The pod's IP when this container's readiness is the pod's (an app container or a sidecar, not an init or
@@ -34,6 +41,7 @@ public sealed class ContainerExits(IContainerRuntime runtime, ILogger log, strin
                 {
                     readiness?.TellExited(podUid, readinessIp);
                 }
+                HeldListeners?.Exited(podUid);
                 _exits.Enqueue(new ContainerExitSeen(name, handle, exit));
                 trigger(podUid);
             }

@@ -55,4 +55,7 @@ public sealed record PodAgentContext(
 
     /// <summary>The kubelet's pod start histograms and runtime operation counts of this node; null: not recorded.</summary>
     public Metrics.KubeletMetrics? Kubelet { get; init; }
+
+    /// <summary>The node's held listening sockets (nftables proxy mode, ADR 0030); null: none are held on this node.</summary>
+    public IHeldListeners? HeldListeners { get; init; }
 }

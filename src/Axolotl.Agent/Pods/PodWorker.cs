@@ -45,7 +45,7 @@ public sealed partial class PodWorker
         Latest = pod;
         _trigger = trigger;
         Observed = new ObservedPod();
-        _exits = new ContainerExits(ctx.Runtime, ctx.Log, uid, trigger, _stop.Token, ctx.Readiness);
+        _exits = new ContainerExits(ctx.Runtime, ctx.Log, uid, trigger, _stop.Token, ctx.Readiness) { HeldListeners = ctx.HeldListeners };
         Lifecycle = new PodLifecycle(Observed);
         _timings = new PodStartTimings(ctx.Time, ctx.Healing, ctx.Kubelet, pod);
         Action<DateTimeOffset> schedule = Schedule;
@@ -251,7 +251,9 @@ public sealed partial class PodWorker
             {
                 gate = new ImmediateRestartGate(_ctx.Restarts, Uid, container.Name, RestartPolicy,
                     () => !Inbox.DeletionSeen && !Lifecycle.ObjectGone && Latest.Metadata.DeletionTimestamp is null && !Volatile.Read(ref _failed));
-                spec = spec with { RestartsAtOnce = gate.RestartsAtOnce, ArmsNext = gate.Armed() };
+                // A pod whose listener the node may hold is never armed: its replacement starts only after the node's go,
+                // which waits for the duplicate's drain and close (ADR 0030); a launcher's byte would come first.
+                spec = spec with { RestartsAtOnce = gate.RestartsAtOnce, ArmsNext = _ctx.HeldListeners?.Holds(Uid) == true ? null : gate.Armed() };
             }
         }
         _ctx.Events.Record(Latest, EventRecorder.Normal, "Created", $"Created container {container.Name}", fieldPath);

@@ -42,6 +42,9 @@ public sealed record PodWorkerContext(
     /// <summary>The kubelet's pod start histograms of this node; null: not recorded.</summary>
     public Metrics.KubeletMetrics? Kubelet { get; init; }
 
+    /// <summary>The node's held listening sockets (ADR 0030): a held pod is never armed, and an exit drains first; null: none held.</summary>
+    public IHeldListeners? HeldListeners { get; init; }
+
     /// <summary>Each worker's view of the node-wide services: one set of collaborators for all of them.</summary>
     public static PodWorkerContext From(PodAgentContext node)
     {
@@ -60,6 +63,7 @@ public sealed record PodWorkerContext(
             Healing = node.Healing,
             Kubelet = node.Kubelet,
             NetworkGate = node.NetworkGate,
+            HeldListeners = node.HeldListeners,
         };
     }
 }

@@ -23,7 +23,8 @@ internal sealed class DrainedConnections(
     /// <summary>
     /// Drains <paramref name="held"/>, whose pod at <paramref name="deadEndpoint"/> died, and closes it.
     /// <paramref name="bound"/> limits the drain (<see cref="IHeldListener.Drain"/>); <paramref name="ct"/> is the relay's
-    /// lifetime, which the forwarded connections run under.
+    /// lifetime, which the forwarded connections run under. The drain and the close run on the caller's thread before the
+    /// first await, so the port is free when the returned task exists (the runtime's exit hook relies on it).
     /// </summary>
     public async Task<(int Relayed, int Reset)> RelayAsync(IHeldListener held, IPEndPoint deadEndpoint, CancellationToken bound, CancellationToken ct)
     {
@@ -46,7 +47,8 @@ internal sealed class DrainedConnections(
             ConntrackFlow? flow = null;
             try
             {
-                if (socket.LocalEndPoint is IPEndPoint local && socket.RemoteEndPoint is IPEndPoint peer)
+                // A dual-stack listener's (Kestrel's, Go's) connections show IPv4 peers as ::ffff:a.b.c.d; conntrack's IPv4 entry has them as they are.
+                if (Ipv4(socket.LocalEndPoint) is { } local && Ipv4(socket.RemoteEndPoint) is { } peer)
                 {
                     flow = await conntrack.FindByReplyAsync(ConntrackFlow.Tcp, local, peer, ct);
                     frontend = OriginalFrontend.Resolve(routing, kernel, flow, deadEndpoint);
@@ -69,4 +71,12 @@ internal sealed class DrainedConnections(
         }
         return (relayed, reset);
     }
+
+    /// <summary>The endpoint as IPv4 (an IPv4-mapped IPv6 address unmapped); null for an IPv6 one, which the IPv4 table never DNATed.</summary>
+    internal static IPEndPoint? Ipv4(EndPoint? endPoint) => endPoint switch
+    {
+        IPEndPoint { AddressFamily: AddressFamily.InterNetwork } v4 => v4,
+        IPEndPoint { Address.IsIPv4MappedToIPv6: true } mapped => new IPEndPoint(mapped.Address.MapToIPv4(), mapped.Port),
+        _ => null,
+    };
 }

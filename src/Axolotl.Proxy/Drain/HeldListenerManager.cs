@@ -15,6 +15,8 @@ public sealed class HeldListenerManager(Func<HeldPort, IReadOnlyList<int>> proce
     private readonly Func<int, int, (IHeldListener? Listener, bool Refused)> _take = take ?? TakeFromKernel;
     private readonly Lock _gate = new();
     private readonly Dictionary<HeldPort, IHeldListener> _held = [];
+    // The process each duplicate was taken from: an exit releases only the duplicates of processes that are gone.
+    private readonly Dictionary<HeldPort, int> _owners = [];
     private readonly HashSet<(HeldPort Port, int Pid)> _refused = [];
     private bool _disposed;
 
@@ -49,6 +51,7 @@ public sealed class HeldListenerManager(Func<HeldPort, IReadOnlyList<int>> proce
             foreach (var port in _held.Keys.Where(p => !desired.Contains(p)).ToList())
             {
                 _held.Remove(port, out var listener);
+                _owners.Remove(port);
                 listener!.Dispose();
             }
             _refused.RemoveWhere(r => !desired.Contains(r.Port));
@@ -72,6 +75,7 @@ public sealed class HeldListenerManager(Func<HeldPort, IReadOnlyList<int>> proce
                     if (listener is not null)
                     {
                         _held[port] = listener;
+                        _owners[port] = pid;
                         break;
                     }
                 }
@@ -83,16 +87,34 @@ public sealed class HeldListenerManager(Func<HeldPort, IReadOnlyList<int>> proce
     /// Hands the pod's held duplicates to the caller, who drains and closes them (the pod's app exited); the manager forgets
     /// them, so the next <see cref="Reconcile"/> takes the replacement's socket.
     /// </summary>
-    public IReadOnlyList<(HeldPort Port, IHeldListener Listener)> Release(string ns, string pod)
+    public IReadOnlyList<(HeldPort Port, IHeldListener Listener)> Release(string ns, string pod) => Release(ns, pod, _ => true);
+
+    /// <summary>
+    /// As <see cref="Release(string, string)"/>, only the duplicates taken from a process <paramref name="gone"/> says has
+    /// exited: one of the pod's containers exited, and the duplicates of another (a sidecar's exit, a replacement already
+    /// held) stay held, since draining them would take connections from a live app.
+    /// </summary>
+    public IReadOnlyList<(HeldPort Port, IHeldListener Listener)> Release(string ns, string pod, Func<int, bool> gone)
     {
         lock (_gate)
         {
-            var released = _held.Where(h => h.Key.Namespace == ns && h.Key.Pod == pod).Select(h => (h.Key, h.Value)).ToList();
+            var released = _held.Where(h => h.Key.Namespace == ns && h.Key.Pod == pod && (!_owners.TryGetValue(h.Key, out var pid) || gone(pid)))
+                .Select(h => (h.Key, h.Value)).ToList();
             foreach (var (port, _) in released)
             {
                 _held.Remove(port);
+                _owners.Remove(port);
             }
             return released;
+        }
+    }
+
+    /// <summary>Whether any duplicate of the pod is held (cheap: an exit of a pod with none has nothing to drain).</summary>
+    public bool HoldsAny(string ns, string pod)
+    {
+        lock (_gate)
+        {
+            return _held.Keys.Any(p => p.Namespace == ns && p.Pod == pod);
         }
     }
 
@@ -106,6 +128,7 @@ public sealed class HeldListenerManager(Func<HeldPort, IReadOnlyList<int>> proce
                 listener.Dispose();
             }
             _held.Clear();
+            _owners.Clear();
             _refused.Clear();
         }
     }

@@ -32,6 +32,12 @@ public sealed class FakeRuntime(TimeProvider time) : IContainerRuntime
     /// <summary>Nothing runs, so nothing is missing: fake nodes take pods with volumes like any other.</summary>
     public bool MountsVolumes => true;
 
+    /// <summary>
+    /// Whether the agent builds specs as for a runtime that prepares standbys (tests of the next attempt and the immediate
+    /// restart's decision in <see cref="Started"/>; nothing is prepared). Off by default, as on fake nodes.
+    /// </summary>
+    public bool PreparesStandbys { get; set; }
+
     /// <summary>Chooses a behaviour per container; null means run until stopped.</summary>
     public Func<ContainerSpec, FakeContainerBehaviour?> Behaviour { get; set; } = _ => null;
 

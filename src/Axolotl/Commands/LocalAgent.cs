@@ -130,9 +130,14 @@ public static class LocalAgent
             // NetworkPolicy in the kernel before any pod (re-adopted or new) runs (ADR 0023).
             policies = await StartNetworkPolicyAsync(client, options.NodeName, bridge, new PodCidr(options.PodCidr).Gateway, record.ServiceCidr, logging, clock, ct);
         }
+        // In nftables mode the node holds its endpoint pods' listening sockets, so a killed app's queue is not reset (ADR 0030);
+        // the agent knows from the start (its lanes never arm such a pod), the proxy's side starts with the proxy (NodeHost).
+        var held = runtime is ProcessRuntime process && ProxyMode(args) == Axolotl.Proxy.Standby.ProxyMode.Nftables
+            ? new HeldListenerWiring(process, clock, logging.CreateLogger("Axolotl.Proxy.HeldListeners"))
+            : null;
         // Its service proxy hears of unready pods from the agent directly (ADR 0003; StartProxyAsync).
         return await NodeAgent.StartAsync(client, options, runtime, backoff, logging, clock, ct, readiness: new AgentToProxyReadiness(new LocalPodReadiness()),
-            imageOptions: images, networkGate: policies, registered: registered);
+            imageOptions: images, networkGate: policies, heldListeners: held, registered: registered);
     }
 
     /// <summary>

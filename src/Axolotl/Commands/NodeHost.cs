@@ -62,6 +62,15 @@ public sealed class NodeHost : IAsyncDisposable
         {
             var proxy = await parts.StartAsync("service proxy",
                 () => LocalAgent.StartProxyAsync(args, agent, options.ServiceCidr, options.ProxyClient ?? client, options.Informers, logging, clock, ct));
+            // Held listeners (nftables mode, ADR 0030) follow the proxy's snapshots; stopped before it, closing every duplicate.
+            if (agent.Context.HeldListeners is HeldListenerWiring held)
+            {
+                await parts.StartAsync("held listeners", () =>
+                {
+                    held.Start(agent, proxy, ct);
+                    return Task.FromResult(held);
+                });
+            }
             // The Ingress controller forwards to the proxy's Service routes with the proxy's endpoint picker. It
             // needs an identity that may read TLS Secrets, which a node's own (node-authorized) client lacks: the
             // server's component user, or a joined node's system:axolotl-ingress-controller:NODE (ADR 0025).

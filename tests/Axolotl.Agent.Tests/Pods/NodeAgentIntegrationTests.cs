@@ -1,3 +1,4 @@
+using Axolotl.Agent.Pods;
 using Axolotl.Agent.Tests.Images;
 using Axolotl.Agent.Restart;
 using Axolotl.Agent.Status;
@@ -39,7 +40,7 @@ public sealed class NodeAgentIntegrationTests : IAsyncLifetime
 
     private KubeClient Client => _cluster.Client;
 
-    private async Task<NodeAgent> StartAgentAsync(IPodReadinessObserver? readiness = null, TimeSpan? volumeRefresh = null)
+    private async Task<NodeAgent> StartAgentAsync(IPodReadinessObserver? readiness = null, TimeSpan? volumeRefresh = null, IHeldListeners? held = null)
     {
         var options = new AgentOptions { NodeName = NodeName, DataDir = _dataDir, NodeIp = "127.0.0.1", VolumeRetry = TimeSpan.FromMilliseconds(200) };
         if (volumeRefresh is { } refresh)
@@ -48,7 +49,8 @@ public sealed class NodeAgentIntegrationTests : IAsyncLifetime
         }
         var backoff = new RestartBackoffOptions { Initial = TimeSpan.FromMilliseconds(200), Max = TimeSpan.FromMilliseconds(400) };
         return await NodeAgent.StartAsync(Client, options, _runtime, backoff,
-            NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None, readiness: readiness, imageOptions: await TestImageLayout.OptionsAsync(_dataDir));
+            NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None, readiness: readiness, imageOptions: await TestImageLayout.OptionsAsync(_dataDir),
+            heldListeners: held);
     }
 
     private static Pod BusyboxPod(string name, string restartPolicy = "Always") => new()
@@ -72,6 +74,36 @@ public sealed class NodeAgentIntegrationTests : IAsyncLifetime
             $"pod {name} to get {what}",
             pod => $"last status: {Api.Serialization.KubeJson.Serialize(pod?.Status)}",
             timeout: TimeSpan.FromSeconds(20))!;
+
+    [Fact]
+    public async Task A_pod_whose_listener_the_node_may_hold_is_started_without_an_armed_restart()
+    {
+        _runtime.PreparesStandbys = true;
+        var held = await Client.CreateAsync(BusyboxPod("held"), CancellationToken.None);
+        await Client.CreateAsync(BusyboxPod("free"), CancellationToken.None);
+        _agent = await StartAgentAsync(held: new HoldingOnly(held.Metadata.Uid!));
+
+        await WaitForAsync("held", p => p.Status?.Phase == "Running", "Running");
+        await WaitForAsync("free", p => p.Status?.Phase == "Running", "Running");
+
+        // Both restart at once (the runtime's decision at the exit); only the pod that is not held may be armed (ADR 0002, 0030).
+        var heldSpec = Assert.Single(_runtime.Started, s => s.PodUid == held.Metadata.Uid);
+        var freeSpec = Assert.Single(_runtime.Started, s => s.PodUid != held.Metadata.Uid);
+        Assert.NotNull(heldSpec.RestartsAtOnce);
+        Assert.NotNull(heldSpec.NextAttempt);
+        Assert.Null(heldSpec.ArmsNext);
+        Assert.NotNull(freeSpec.RestartsAtOnce);
+        Assert.NotNull(freeSpec.ArmsNext);
+    }
+
+    private sealed class HoldingOnly(string uid) : IHeldListeners
+    {
+        public bool Holds(string podUid) => podUid == uid;
+
+        public void Exited(string podUid)
+        {
+        }
+    }
 
     [Fact]
     public async Task The_agent_registers_its_node_and_lease()

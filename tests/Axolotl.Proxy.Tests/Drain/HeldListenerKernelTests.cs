@@ -9,6 +9,8 @@ using Axolotl.Proxy.Forwarding;
 using Axolotl.Proxy.Routing;
 using Axolotl.Proxy.Standby;
 using Axolotl.Proxy.Tests.Standby;
+using Axolotl.Runtime;
+using Axolotl.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
@@ -280,6 +282,174 @@ public sealed class HeldListenerKernelTests(ITestOutputHelper output)
         await stop.CancelAsync();
         b.Stop();
         await answering;
+    }
+
+    [RootFact]
+    public async Task Through_the_runtime_a_SIGKILLed_held_apps_queue_goes_to_another_endpoint_before_the_go_and_the_replacement_binds()
+    {
+        await using var ns = await StandbyNamespace.CreateAsync();
+        using var b = new TcpListener(ns.HostAddress, 0);
+        b.Start();
+        using var stop = new CancellationTokenSource();
+        var answering = AnswerAsync(b.Server, "B", stop.Token);
+        var dead = new IPEndPoint(ns.NodeAddress, Port);
+        var frontend = new IPEndPoint(ns.NodeAddress, 30080);
+        RoutingSnapshot Snapshot(params RouteEndpoint[] endpoints) => StandbySnapshots.Build(
+            ($"{frontend}", Transport.Tcp, FrontendKind.NodePort, StandbySnapshots.Route("shop", "web", "", externalLocal: false, endpoints)));
+        var a = StandbySnapshots.Ready(dead.Address.ToString(), dead.Port);
+        var (code, errors) = await ns.NftAsync(StandbyTable.Script(StandbyTable.TableName("axlhltest"), Snapshot(a), ProxyMode.Nftables));
+        Assert.True(code == 0, $"nft refused the table: {errors}");
+        var after = Snapshot(a, StandbySnapshots.Ready(ns.HostAddress.ToString(), ((IPEndPoint)b.LocalEndpoint).Port));
+        var forwarder = new Forwarder(() => after, new EndpointPicker(BalancingMode.RoundRobin, TimeProvider.System), new ConnectionRegistry(),
+            new ForwarderOptions(16, 3, TimeSpan.FromSeconds(1), 4096, ReplayLimit: 4096), TimeProvider.System, NullLogger.Instance);
+        var drained = new DrainedConnections(() => after, () => StandbyTable.KernelFrontends(after, ProxyMode.Nftables), new InsideConntrack(ns),
+            forwarder.HandleAsync, () => 16);
+
+        await using var node = ContainerNode.Create();
+        // The pod's containers join the namespace playing the pod: its app listens where the table sends the frontend's clients.
+        var sandbox = new PodSandbox("held-pod", "held-pod", ns.NodeAddress.ToString(), ns.Name);
+        node.Sandbox = sandbox;
+        var second = node.Spec(sandbox, "1", "import socket,time\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
+            + $"try:\n  s.bind(('0.0.0.0',{Port}))\n  s.listen(8)\n  print('bound',flush=True)\nexcept OSError as e:\n  print('refused',e,flush=True)\ntime.sleep(600)");
+        // Dual-stack, as Kestrel listens: its connections show the clients' IPv4 addresses mapped into IPv6.
+        var first = node.Spec(sandbox, "0", "import socket,time\ns=socket.socket(socket.AF_INET6)\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
+            + $"s.bind(('::',{Port}))\ns.listen(64)\nprint('listening',flush=True)\ntime.sleep(600)") with
+        {
+            NextAttempt = second,
+            RestartsAtOnce = (_, _) => true,
+        };
+        var port = new HeldPort("shop", "web-a", ns.NodeAddress, Port);
+        var handle = await node.Runtime.StartAsync(sandbox, first, CancellationToken.None);
+        await ContainerNode.LogSaysAsync(first.LogPath, "listening");
+        // The ordering (ADR 0030): disarmed before the first take; the exit hook drains and closes before the go.
+        node.Runtime.Disarm(sandbox.PodUid);
+        using var manager = new HeldListenerManager(p => p == port ? LinuxProcess.Descendants(handle.Pid, 16) : []);
+        manager.Reconcile(new HashSet<HeldPort> { port });
+        Assert.True(manager.IsHeld(port));
+        var relays = new List<Task<(int Relayed, int Reset)>>();
+        var replacementRanFirst = false;
+        node.Runtime.ExitHeard = (_, _) =>
+        {
+            replacementRanFirst |= File.Exists(second.LogPath);
+            foreach (var (_, listener) in manager.Release(port.Namespace, port.Pod, pid => !LinuxProcess.IsAlive(pid)))
+            {
+                using var bound = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+                relays.Add(drained.RelayAsync(listener, dead, bound.Token, stop.Token));
+            }
+        };
+        var clients = new List<Socket>();
+        for (var i = 0; i < 4; i++)
+        {
+            clients.Add(await ConnectOneAsync(ns, i, frontend));
+        }
+        var direct = await ConnectOneAsync(ns, 9, dead);
+
+        // The command itself (PID 1 of the container is the launcher's init, which only supervises it).
+        var app = LinuxProcess.Descendants(handle.Pid, 16).Single(pid => File.ReadAllText($"/proc/{pid}/comm").Trim() == "python3");
+        Assert.True(LinuxProcess.Signal(app, LinuxProcess.SIGKILL));
+
+        Assert.Equal(137, (await node.Runtime.WaitAsync(handle, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20))).ExitCode);
+        Assert.False(replacementRanFirst);
+        var relay = Assert.Single(relays);
+        Assert.Equal((4, 1), await relay.WaitAsync(TimeSpan.FromSeconds(20)));
+        // Started by the runtime's go right after the hook, and its bind found the port free.
+        var replacement = await ContainerNode.LogSaysAsync(second.LogPath, "bound");
+        Assert.DoesNotContain("refused", replacement, StringComparison.Ordinal);
+        for (var i = 0; i < clients.Count; i++)
+        {
+            Assert.Equal("B answered " + Request(i), await Standby.TestConnections.ReadToEndAsync(clients[i]));
+            clients[i].Dispose();
+        }
+        var error = await Assert.ThrowsAsync<SocketException>(() => Standby.TestConnections.ReadToEndAsync(direct));
+        Assert.Equal(SocketError.ConnectionReset, error.SocketErrorCode);
+        direct.Dispose();
+        await stop.CancelAsync();
+        b.Stop();
+        await answering;
+    }
+
+    /// <summary>
+    /// A real ProcessRuntime (native launcher) with a cgroup root and state directory of its own, removed with everything
+    /// it started even when the test failed; its pod's sandbox is the test's namespace, so it makes no bridge or veth.
+    /// </summary>
+    private sealed class ContainerNode : IAsyncDisposable
+    {
+        private ContainerNode(ProcessRuntimeOptions options, ProcessRuntime runtime)
+        {
+            Options = options;
+            Runtime = runtime;
+        }
+
+        public ProcessRuntimeOptions Options { get; }
+
+        public ProcessRuntime Runtime { get; }
+
+        public PodSandbox? Sandbox { get; set; }
+
+        public static ContainerNode Create()
+        {
+            var suffix = Guid.NewGuid().ToString("N")[..6];
+            var options = new ProcessRuntimeOptions
+            {
+                CgroupRoot = "axolotl-proxytest-" + suffix,
+                BridgeName = "axp" + suffix,
+                PodCidr = "10.250.77.0/24",
+                StateDirectory = Path.Combine("/var/tmp", "axolotl-proxy-tests", suffix),
+            };
+            var (missing, tools) = RuntimeProbe.Check();
+            if (tools?.Launcher is null)
+            {
+                throw new InvalidOperationException("this test needs root, cgroups and the native launcher next to the tests: " + string.Join("; ", missing));
+            }
+            return new ContainerNode(options, new ProcessRuntime(options, tools));
+        }
+
+        /// <summary>Attempt <paramref name="attempt"/> of the pod's one container, running python3 with <paramref name="script"/>.</summary>
+        public ContainerSpec Spec(PodSandbox sandbox, string attempt, string script) =>
+            new(sandbox.PodUid, "main", ["python3", "-c", script], new Dictionary<string, string>(), null, Path.Combine(Options.StateDirectory, "logs", $"main-{attempt}.log"));
+
+        /// <summary>The log's text once it has <paramref name="line"/> on the container's stdout.</summary>
+        public static Task<string> LogSaysAsync(string path, string line) =>
+            Eventually.UntilAsync(async () => File.Exists(path) ? await File.ReadAllTextAsync(path) : "", text => text.Contains(" stdout F " + line, StringComparison.Ordinal),
+                $"\"{line}\" in {path}", timeout: TimeSpan.FromSeconds(20));
+
+        public async ValueTask DisposeAsync()
+        {
+            Runtime.ExitHeard = null;
+            if (Sandbox is { } sandbox)
+            {
+                try
+                {
+                    // Drops the standby and the attempt restarted at the exit, kills what runs, removes the pod's cgroups.
+                    await Runtime.RemoveSandboxAsync(sandbox, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+                }
+                catch (Exception)
+                {
+                    // Keep cleaning up.
+                }
+            }
+            foreach (var hierarchy in new[] { "memory", "cpu", "cpuacct", "pids", "devices", "unified", "" })
+            {
+                var dir = Path.Combine("/sys/fs/cgroup", hierarchy, Options.CgroupRoot);
+                if (Directory.Exists(dir))
+                {
+                    foreach (var sub in Directory.GetDirectories(dir, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length).Append(dir))
+                    {
+                        try
+                        {
+                            Directory.Delete(sub);
+                        }
+                        catch (IOException)
+                        {
+                        }
+                    }
+                }
+            }
+            if (Directory.Exists(Options.StateDirectory))
+            {
+                Directory.Delete(Options.StateDirectory, recursive: true);
+            }
+        }
     }
 
     /// <summary>ctnetlink in the namespace playing the node, where the table's DNAT made the entries.</summary>

@@ -122,6 +122,29 @@ public sealed class HeldListenerManagerTests
     }
 
     [Fact]
+    public void An_exit_releases_only_the_duplicates_whose_process_is_gone()
+    {
+        var kernel = new Kernel();
+        kernel.Pids["web-a"] = [100, 101, 102];
+        kernel.Listening.Remove((101, 9090));
+        kernel.Listening.Add((102, 9090));
+        using var manager = kernel.Manager();
+        manager.Reconcile(new HashSet<HeldPort> { WebA, WebA9090, WebB });
+        Assert.True(manager.HoldsAny("default", "web-a"));
+
+        // A sidecar (pid 102, port 9090) lives on while the app (pid 101, port 8080) died.
+        var released = manager.Release("default", "web-a", pid => pid == 101);
+
+        var (port, listener) = Assert.Single(released);
+        Assert.Equal(WebA, port);
+        Assert.False(((FakeListener)listener).Closed);
+        Assert.True(manager.IsHeld(WebA9090));
+        Assert.True(manager.IsHeld(WebB));
+        Assert.Empty(manager.Release("default", "web-a", pid => pid == 101));
+        Assert.False(manager.HoldsAny("default", "web-c"));
+    }
+
+    [Fact]
     public void The_agents_stop_closes_every_duplicate_and_takes_none_after()
     {
         var kernel = new Kernel();

@@ -47,6 +47,11 @@ internal sealed class ServiceLoadScenario : IScenario
         using var markers = MarkerDirectory.Create("load");
         // nftables mode: the relay keeps 127.0.0.1's node port (the phases below), the kernel serves the node's own address.
         await using var node = await NodeServer.StartAsync(context, ct, proxyMode: "nftables");
+        if (Environment.GetEnvironmentVariable("AXOLOTL_BENCH_SERVICE_LOAD_LOG") is { Length: > 0 } logPath)
+        {
+            // What the node did around each kill (held listeners' drains, readiness hints), for a reader of one run.
+            node.Server.KeepLogIn(logPath);
+        }
         using var api = context.Connect(node.Server);
         await node.WaitNodeReadyAsync(api, ct);
         await using var watch = await PodSetWatch.OpenAsync(node.Server.Kubeconfig, context.Http2, TrafficWorkload.Namespace, ct);
