@@ -14,11 +14,15 @@ public readonly struct PathElement : IEquatable<PathElement>, IComparable<PathEl
     // Go's encoding/json leaves non-ASCII alone; the default encoder would escape it.
     private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private PathElement(PathElementKind kind, string encoded, string display)
+    private static readonly JsonWriterOptions CompactWriter = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly string? _display;
+
+    private PathElement(PathElementKind kind, string encoded, string? display)
     {
         Kind = kind;
         Encoded = encoded;
-        Display = display;
+        _display = display;
     }
 
     public PathElementKind Kind { get; }
@@ -27,12 +31,28 @@ public readonly struct PathElement : IEquatable<PathElement>, IComparable<PathEl
     public string Encoded { get; }
 
     /// <summary>How upstream prints the element in conflict messages: <c>.replicas</c>, <c>[name="nginx"]</c>, <c>[=x]</c>, <c>[0]</c>.</summary>
-    public string Display { get; }
+    public string Display => Kind == PathElementKind.Key && _display is null ? KeyDisplay(Encoded) : _display!;
 
     /// <summary>The field name, for <see cref="PathElementKind.Field"/> elements.</summary>
     public string FieldName => Kind == PathElementKind.Field ? Encoded[2..] : throw new InvalidOperationException("not a field element");
 
-    public static PathElement Field(string name) => new(PathElementKind.Field, "f:" + name, "." + name);
+    /// <summary>A field element; one per name, as every object's walk makes the same ones (a write's diff makes thousands).</summary>
+    public static PathElement Field(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (Fields.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+        var made = new PathElement(PathElementKind.Field, "f:" + name, "." + name);
+        if (Fields.Count < MaxParsed)
+        {
+            Fields.TryAdd(name, made);
+        }
+        return made;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PathElement> Fields = new(StringComparer.Ordinal);
 
     public static PathElement Index(int index) =>
         new(PathElementKind.Index, "i:" + index.ToString(CultureInfo.InvariantCulture), "[" + index.ToString(CultureInfo.InvariantCulture) + "]");
@@ -46,14 +66,37 @@ public readonly struct PathElement : IEquatable<PathElement>, IComparable<PathEl
     /// <summary>An associative-list item; the key fields are sorted by name as upstream keeps them.</summary>
     public static PathElement Key(IEnumerable<KeyValuePair<string, JsonNode?>> fields)
     {
-        var sorted = fields.OrderBy(f => f.Key, StringComparer.Ordinal).ToList();
-        var obj = new JsonObject();
-        foreach (var (name, value) in sorted)
+        ArgumentNullException.ThrowIfNull(fields);
+        // Written straight from the values (no copy of them into an object first): every list item of both objects
+        // of a write's diff gets one. The display is worked out from the encoding when a conflict message needs it.
+        var sorted = fields.ToArray();
+        Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
+        using (var writer = new Utf8JsonWriter(buffer, CompactWriter))
         {
-            obj[name] = value?.DeepClone();
+            writer.WriteStartObject();
+            foreach (var (name, value) in sorted)
+            {
+                writer.WritePropertyName(name);
+                if (value is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    value.WriteTo(writer);
+                }
+            }
+            writer.WriteEndObject();
         }
-        var display = string.Join(",", sorted.Select(f => f.Key + "=" + Json(f.Value)));
-        return new PathElement(PathElementKind.Key, "k:" + obj.ToJsonString(Compact), "[" + display + "]");
+        return new PathElement(PathElementKind.Key, "k:" + System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan), display: null);
+    }
+
+    /// <summary>A key element's display, <c>[name="nginx",port=80]</c>, from its encoding.</summary>
+    private static string KeyDisplay(string encoded)
+    {
+        var key = (JsonObject)JsonNode.Parse(encoded.AsSpan(2).ToString())!;
+        return "[" + string.Join(",", key.Select(f => f.Key + "=" + Json(f.Value))) + "]";
     }
 
     /// <summary>Parses one FieldsV1 key; throws <see cref="FormatException"/> for anything else.</summary>
