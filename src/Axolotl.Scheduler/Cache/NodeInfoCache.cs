@@ -53,9 +53,7 @@ public sealed class NodeInfoCache
         _dirty.Add(node);
     }
 
-    /// <summary>Whether the plugins would judge a node the same with <paramref name="after"/> in place of <paramref name="before"/>.</summary>
-    public static bool SameForScheduling(Pod before, Pod after) => SameForScheduling(CountedPod.Of(before), CountedPod.Of(after));
-
+    /// <summary>Whether the plugins would judge a node the same with <paramref name="updated"/> in place of <paramref name="counted"/>.</summary>
     private static bool SameForScheduling(CountedPod counted, CountedPod updated)
     {
         var (before, after) = (counted.Pod, updated.Pod);
@@ -142,7 +140,9 @@ public sealed class NodeInfoCache
             return Snapshot(listNodes());
         }
         List<(int Index, NodeInfo Info)>? rebuilt = null;
-        foreach (var name in _dirty.Concat(_changedNodes))
+        // A node whose pods and Node object both changed is rebuilt once.
+        _changedNodes.UnionWith(_dirty);
+        foreach (var name in _changedNodes)
         {
             if (!_indexOf.TryGetValue(name, out var index))
             {
