@@ -72,7 +72,7 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
 
             using var bookmarkLoop = bookmarks ? StartBookmarks(stream, ct) : null;
             var cache = ObjectViews.AsksWebhook(scope.Type) ? null : await caches.ForAsync(scope.Type, ct);
-            if (cache?.Open(start) is { } cursor)
+            if (cache?.Open(start, selection.Fields) is { } cursor)
             {
                 // While the reader waits with nothing new, bookmarks carry the cache's progress (a quiet resource's too).
                 stream.Progress = () => cursor.CaughtUpTo;

@@ -162,6 +162,69 @@ public sealed class WatchCacheTests
         Assert.Equal(("ADDED", "there", "other"), (e.Type, e.Name, (string?)e.Object["metadata"]!["namespace"]));
     }
 
+    [Fact]
+    public async Task A_nodes_pod_watch_reads_on_while_more_pods_of_other_nodes_pass_than_the_window_holds()
+    {
+        // A watch pinned to one node is woken by its node's events only; it must still be moved through the ring
+        // while other nodes' pods pass, or the ring lets go of its place and it gets a 410 it does not need.
+        await using var cluster = await InProcessCluster.StartAsync(o => o with { WatchCache = new WatchCacheOptions { Capacity = 40, Minimum = 1 } });
+        using var http = cluster.CreateHttpClient();
+        await using var warm = await WatchStream.OpenAsync(http, "/api/v1/namespaces/default/pods?watch=true");
+        var (_, list) = await SendAsync(http, HttpMethod.Get, "/api/v1/namespaces/default/pods");
+        var rv = (string)list["metadata"]!["resourceVersion"]!;
+        await using var quiet = await WatchStream.OpenAsync(http, $"/api/v1/namespaces/default/pods?watch=true&resourceVersion={rv}&fieldSelector=spec.nodeName%3Dquiet");
+
+        for (var i = 0; i < 300; i++)
+        {
+            var (code, body) = await SendAsync(http, HttpMethod.Post, "/api/v1/namespaces/default/pods", Pod($"busy-{i}", "busy"));
+            Assert.True(code == 201, body.ToJsonString());
+        }
+        await SendAsync(http, HttpMethod.Post, "/api/v1/namespaces/default/pods", Pod("mine", "quiet"));
+
+        var e = await quiet.NextAsync(Deadline);
+        Assert.True((e.Type, e.Name) == ("ADDED", "mine"), $"{e.Type}: {e.Object.ToJsonString()}");
+    }
+
+    [Fact]
+    public async Task A_nodes_pod_watch_sees_a_pod_bound_to_its_node_as_ADDED_and_nothing_of_other_nodes()
+    {
+        await using var cluster = await InProcessCluster.StartAsync();
+        using var http = cluster.CreateHttpClient();
+        await using var warm = await WatchStream.OpenAsync(http, "/api/v1/namespaces/default/pods?watch=true");
+        var (_, list) = await SendAsync(http, HttpMethod.Get, "/api/v1/namespaces/default/pods");
+        var rv = (string)list["metadata"]!["resourceVersion"]!;
+        await using var node = await WatchStream.OpenAsync(http, $"/api/v1/namespaces/default/pods?watch=true&resourceVersion={rv}&fieldSelector=spec.nodeName%3Dn1");
+
+        await SendAsync(http, HttpMethod.Post, "/api/v1/namespaces/default/pods", Pod("elsewhere", "n2"));
+        await SendAsync(http, HttpMethod.Post, "/api/v1/namespaces/default/pods", Pod("pending", null));
+        var (bound, body) = await SendAsync(http, HttpMethod.Post, "/api/v1/namespaces/default/pods/pending/binding",
+            """{"apiVersion":"v1","kind":"Binding","metadata":{"name":"pending"},"target":{"kind":"Node","name":"n1"}}""");
+        Assert.True(bound == 201, body.ToJsonString());
+        await SendAsync(http, HttpMethod.Patch, "/api/v1/namespaces/default/pods/elsewhere", """{"metadata":{"labels":{"x":"y"}}}""", "application/merge-patch+json");
+        await SendAsync(http, HttpMethod.Delete, "/api/v1/namespaces/default/pods/pending?gracePeriodSeconds=0");
+
+        var first = await node.NextAsync(Deadline);
+        Assert.Equal(("ADDED", "pending", "n1"), (first.Type, first.Name, (string?)first.Object["spec"]!["nodeName"]));
+        // Then only this pod's own events, up to its deletion: nothing of n2's pod in between.
+        while (true)
+        {
+            var e = await node.NextAsync(Deadline);
+            Assert.Equal("pending", e.Name);
+            if (e.Type == "DELETED")
+            {
+                break;
+            }
+            Assert.Equal("MODIFIED", e.Type);
+        }
+    }
+
+    private static string Pod(string name, string? node)
+    {
+        var pinned = node is null ? "" : $"\"nodeName\":\"{node}\",";
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{" + pinned
+            + "\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]}}";
+    }
+
     private static async Task<(int Code, JsonObject Body)> SendAsync(HttpClient http, HttpMethod method, string path, string? json = null, string contentType = "application/json")
     {
         using var request = new HttpRequestMessage(method, path);

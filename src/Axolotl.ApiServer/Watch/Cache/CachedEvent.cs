@@ -10,6 +10,11 @@ namespace Axolotl.ApiServer.Watch.Cache;
 /// </summary>
 internal sealed record CachedEvent(StoreEventType Type, string Key, long Revision, byte[] Json, ObjectAttributes? Current, ObjectAttributes? Previous)
 {
+    /// <summary>True when the object held <paramref name="value"/> in the attribute at <paramref name="field"/> before or after the change.</summary>
+    public bool Touches(int field, string value) =>
+        string.Equals(Current?.ValueAt(field), value, StringComparison.Ordinal)
+        || string.Equals(Previous?.ValueAt(field), value, StringComparison.Ordinal);
+
     /// <summary>
     /// The event type a watcher with this selection sees, as upstream's cacher decides it: an object that
     /// enters the selection is ADDED, one that leaves it is DELETED, one outside it before and after is

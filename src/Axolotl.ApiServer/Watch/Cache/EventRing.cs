@@ -106,6 +106,33 @@ internal sealed class EventRing(int capacity, long maxBytes, TimeSpan freshFor, 
         return true;
     }
 
+    /// <summary>
+    /// Looks at up to <paramref name="maxScan"/> events from <paramref name="index"/> on and copies those that
+    /// touch <paramref name="value"/> of the attribute at <paramref name="field"/> (before or after the change),
+    /// up to <paramref name="max"/>; <paramref name="next"/> is the index after the last event looked at. False when
+    /// the oldest of them is gone. The bound keeps a reader far behind from holding the cache's lock for long.
+    /// </summary>
+    public bool TryScan(long index, int field, string value, List<CachedEvent> into, int max, int maxScan, out long next)
+    {
+        next = index;
+        if (index < First)
+        {
+            return false;
+        }
+        var end = Math.Min(_count, index - First + maxScan);
+        var i = index - First;
+        for (; i < end && into.Count < max; i++)
+        {
+            var e = At((int)i);
+            if (e.Touches(field, value))
+            {
+                into.Add(e);
+            }
+        }
+        next = First + i;
+        return true;
+    }
+
     private CachedEvent At(int offset) => _events[(_head + offset) % _events.Length];
 
     private void DropOldest()

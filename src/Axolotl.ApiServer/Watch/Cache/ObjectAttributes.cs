@@ -66,6 +66,9 @@ internal sealed class ObjectAttributes
         (labels.IsEmpty || labels.Matches(_labels))
         && (fields.IsEmpty || fields.Matches(Field));
 
+    /// <summary>The value of the field label at <paramref name="index"/> of the kind's <see cref="FieldNames"/> ("" when unset).</summary>
+    public string ValueAt(int index) => _values[index];
+
     private string Field(string name)
     {
         var i = _names.IndexOf(name);

@@ -15,10 +15,15 @@ namespace Axolotl.ApiServer.Watch.Cache;
 /// only one that falls out of the ring's window gets the 410 that makes its client relist.
 /// The cache keeps every object's filter attributes (not the object) so that a selector's watcher
 /// learns when an object leaves its selection without listing at its start.
+/// Pods are indexed by <c>spec.nodeName</c> as upstream's cacher indexes them: a watcher pinned to one node is
+/// woken only by its node's events and copies only those, so that a pod event does not wake every node's agent.
 /// </summary>
 internal sealed class WatchCache
 {
     private const int MaxBatch = 256;
+
+    /// <summary>How many ring slots an indexed reader looks at per hold of the lock.</summary>
+    private const int MaxScan = 4096;
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly Lock _gate = new();
@@ -34,6 +39,13 @@ internal sealed class WatchCache
     private readonly CancellationToken _stopping;
     private Dictionary<string, ObjectAttributes> _current = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = NewSignal();
+    private readonly IndexedSignals _indexed = new();
+    private readonly string? _indexedField;
+    private readonly int _indexedAt;
+    private readonly int _sweepEvery;
+    private readonly long _sweepBytes;
+    private int _appendedSinceSweep;
+    private long _bytesSinceSweep;
     private long _revision;
     private int _generation;
     private bool _stopped;
@@ -50,6 +62,16 @@ internal sealed class WatchCache
         _clock = clock;
         _log = log;
         _stopping = stopping;
+        if (type.QualifiedResource == "pods" && _fieldNames.IndexOf("spec.nodeName") is var at and >= 0)
+        {
+            _indexedField = "spec.nodeName";
+            _indexedAt = at;
+        }
+        // An indexed reader moves through the ring only when woken, so every one is woken well before the ring
+        // could let go of the events it has not looked at: each quarter of the ring's count or bytes, at most 1,024
+        // appends apart, and on the trim tick (see Sweep).
+        _sweepEvery = Math.Clamp(options.Capacity / 4, 1, 1024);
+        _sweepBytes = Math.Max(1, options.MaxBytes / 4);
     }
 
     /// <summary>True once the cache follows the store no more (the server is stopping, or the store closed).</summary>
@@ -90,9 +112,17 @@ internal sealed class WatchCache
         return cache;
     }
 
-    /// <summary>A reader positioned after <paramref name="afterRevision"/>, or null when the ring may no longer hold what follows it.</summary>
-    public WatchCursor? Open(long afterRevision)
+    /// <summary>
+    /// A reader positioned after <paramref name="afterRevision"/>, or null when the ring may no longer hold what follows it.
+    /// A reader whose <paramref name="fields"/> pin the indexed field to one value reads only that value's events.
+    /// </summary>
+    public WatchCursor? Open(long afterRevision, Axolotl.Api.Selectors.FieldSelector fields)
     {
+        string? indexValue = null;
+        if (_indexedField is not null && fields.TryGetExactMatch(_indexedField, out var value))
+        {
+            indexValue = value;
+        }
         // A start the store has compacted away gets its 410 from the store, whatever the window still holds,
         // so that an answer does not depend on when the cache began.
         if (afterRevision < _store.CompactRevision)
@@ -101,7 +131,7 @@ internal sealed class WatchCache
         }
         lock (_gate)
         {
-            return !_stopped && _ring.TryFind(afterRevision, out var index) ? new WatchCursor(_generation, index) : null;
+            return !_stopped && _ring.TryFind(afterRevision, out var index) ? new WatchCursor(_generation, index, indexValue) : null;
         }
     }
 
@@ -121,21 +151,37 @@ internal sealed class WatchCache
                 {
                     return CacheRead.Relisted;
                 }
-                if (!_ring.TryRead(cursor.Index, into, MaxBatch))
+                long next;
+                bool kept;
+                if (cursor.IndexValue is { } value)
+                {
+                    kept = _ring.TryScan(cursor.Index, _indexedAt, value, into, MaxBatch, MaxScan, out next);
+                }
+                else
+                {
+                    kept = _ring.TryRead(cursor.Index, into, MaxBatch);
+                    next = cursor.Index + into.Count;
+                }
+                if (!kept)
                 {
                     WatchCacheMetrics.WatcherTerminated(_resource);
                     return CacheRead.FellBehind;
                 }
+                cursor.Index = next;
                 if (into.Count > 0)
                 {
-                    cursor.Index += into.Count;
                     WatchCacheMetrics.EventsDispatched(_resource, into.Count);
                     return CacheRead.Events;
+                }
+                if (next < _ring.Next)
+                {
+                    // An indexed reader looked at a bounded stretch of other values' events: let the lock go, then on.
+                    continue;
                 }
                 // The reader has taken every event the cache holds, and handled those it took before this
                 // call: it has seen everything up to the cache's revision, which its bookmarks may carry.
                 cursor.CaughtUpTo = _revision;
-                changed = _changed.Task;
+                changed = cursor.IndexValue is { } waitFor ? _indexed.WaitFor(waitFor) : _changed.Task;
             }
             await changed.WaitAsync(ct);
         }
@@ -245,6 +291,8 @@ internal sealed class WatchCache
             {
                 lock (_gate)
                 {
+                    // Indexed readers of quiet values move past what the next tick's trim lets go.
+                    Sweep();
                     _ring.Trim();
                 }
             }
@@ -282,7 +330,7 @@ internal sealed class WatchCache
             }
             _ring.Append(e);
             _revision = e.Revision;
-            Signal();
+            SignalAppended(e);
         }
         WatchCacheMetrics.EventReceived(_resource);
     }
@@ -310,21 +358,60 @@ internal sealed class WatchCache
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Wakes every reader waiting for an event (called under the lock).</summary>
+    /// <summary>Wakes every reader waiting for an event, indexed or not (called under the lock).</summary>
     private void Signal()
+    {
+        WakeUnindexed();
+        Sweep();
+    }
+
+    /// <summary>
+    /// Wakes the readers an appended event concerns: the unindexed ones, and the indexed ones of the value the
+    /// object had before and after the change; every indexed reader now and then, so none is left where the ring
+    /// trims (called under the lock).
+    /// </summary>
+    private void SignalAppended(CachedEvent e)
+    {
+        WakeUnindexed();
+        if (_indexedField is null)
+        {
+            return;
+        }
+        _indexed.Signal(e.Current?.ValueAt(_indexedAt));
+        _indexed.Signal(e.Previous?.ValueAt(_indexedAt));
+        _appendedSinceSweep++;
+        _bytesSinceSweep += e.Json.Length;
+        if (_appendedSinceSweep >= _sweepEvery || _bytesSinceSweep >= _sweepBytes)
+        {
+            Sweep();
+        }
+    }
+
+    private void WakeUnindexed()
     {
         var changed = _changed;
         _changed = NewSignal();
         changed.TrySetResult();
     }
 
+    /// <summary>Wakes every indexed reader, which then looks through the ring to its end for its value's events.</summary>
+    private void Sweep()
+    {
+        _appendedSinceSweep = 0;
+        _bytesSinceSweep = 0;
+        _indexed.SignalAll();
+    }
+
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
 /// <summary>One watcher's place in a <see cref="WatchCache"/>: the ring index of the next event it reads.</summary>
-internal sealed class WatchCursor(int generation, long index)
+internal sealed class WatchCursor(int generation, long index, string? indexValue = null)
 {
     public int Generation { get; } = generation;
+
+    /// <summary>The indexed field's value this reader is pinned to (a pod watch's node), or null for a reader of every event.</summary>
+    public string? IndexValue { get; } = indexValue;
 
     public long Index { get; set; } = index;
 
