@@ -80,6 +80,18 @@ internal sealed class ApiClient : IDisposable
         return bytes;
     }
 
+    /// <summary>A GET answered as it comes, whatever its status: the body, its content type and the status code.</summary>
+    public async Task<(byte[] Body, string? ContentType, int Status)> FetchAsync(string pathAndQuery, string? accept, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        if (!string.IsNullOrEmpty(accept))
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+        return (await response.Content.ReadAsByteArrayAsync(ct), response.Content.Headers.ContentType?.ToString(), (int)response.StatusCode);
+    }
+
     /// <summary>Opens a streaming GET (a watch); the caller reads and disposes the response.</summary>
     public async Task<HttpResponseMessage> OpenStreamAsync(string path, CancellationToken ct)
     {

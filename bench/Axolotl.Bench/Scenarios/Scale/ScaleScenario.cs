@@ -134,24 +134,7 @@ internal sealed class ScaleScenario : IScenario
         var fullRss = await IdleAsync(context, report, server.Pid, agent.Pid, total, window, ct, startup.Missing == 0 ? null : $"not idle: {startup.Missing:N0} pods were still being scheduled");
         IssueTargets.Check(report, nodes, total, agent.JoinMilliseconds, serverCpu.PerOperation(total - FirstBatch), mutationSummary.P99, idleRss, fullRss);
 
-        var runs = context.Quick ? 2 : 3;
-        context.Log($"{Name}: kubectl get pods -A over {total:N0} pods, {runs} runs after a warm-up");
-        var kubectl = context.Kubectl(server);
-        var wall = new LatencySamples($"kubectl get pods -A, {total:N0} pods");
-        for (var run = -1; run < runs; run++)
-        {
-            var result = await kubectl.RunAsync(["get", "pods", "-A"], TimeSpan.FromSeconds(Math.Max(60, total / 500)), ct);
-            if (result.ExitCode != 0 || result.Lines != total + 1)
-            {
-                throw new InvalidOperationException($"kubectl get pods -A: exit {result.ExitCode}, {result.Lines} lines (want {total} rows and a header): {result.Stderr}");
-            }
-            if (run >= 0)
-            {
-                wall.AddMilliseconds(result.Milliseconds);
-            }
-        }
-        var listed = report.Add(wall, $"median of {runs} after a warm-up");
-        IssueTargets.CheckList(report, total, listed.P50);
+        await ListAllTiming.MeasureAsync(context, server, report, total, ct);
         report.Notes.Add("Real-runtime figures for comparison: `agent-rss` (server + its real node agent with 0 and 100 `sleep` pods). " +
             "Fake containers have no processes, no network and pass every probe; the agent's pod workers, status writes, Leases and node status are the real code.");
     }
