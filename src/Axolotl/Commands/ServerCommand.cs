@@ -351,8 +351,7 @@ public static partial class ServerCommand
         var apiMs = Stopwatch.GetElapsedTime(phase).TotalMilliseconds;
         var kubeconfig = KubeconfigWriter.Write(Path.Combine(dataDir, "kubeconfig"), host.LoopbackUrl, host.Pki.CaPem, host.Tokens.AdminToken);
         using var client = KubeClient.Create(host.LoopbackUrl, host.Tokens.AdminToken, host.Pki.CaPem);
-        // One real request over loopback TLS before announcing readiness, so the first client is not the one that warms it up.
-        await client.GetAsync<Namespace>(null, "default", shutdown.Token);
+        await LoopbackWarmUp.RunAsync(client, log, shutdown.Token);
         var joinToken = host.Tokens.JoinTokens.EnsureInitial(TokenCommand.ParseTtl(args.Get("join-token-ttl") ?? "24h"));
         if (serverToken is not null)
         {
