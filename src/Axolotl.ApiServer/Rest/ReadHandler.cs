@@ -36,8 +36,13 @@ public sealed class ReadHandler(RestServices services)
             ? await services.Objects.ListAtRevisionAsync(scope.Type, scope.Namespace, (long)Math.Min(version.Revision!.Value, (ulong)long.MaxValue), limit, scope.Aborted)
             : await services.Objects.ListAsync(scope.Type, scope.Namespace, limit, NullIfEmpty(scope.Query("continue")), scope.Aborted);
         var selected = new List<JsonObject>(result.Items.Count);
+        var prefilter = StoredBytesPrefilter.For(scope.Type, fields);
         foreach (var entry in result.Items)
         {
+            if (prefilter?.MayMatch(entry.Value.Span) == false)
+            {
+                continue;
+            }
             var obj = ObjectStore.Decode(entry).Object;
             if (Matches(obj, labels, fields))
             {
