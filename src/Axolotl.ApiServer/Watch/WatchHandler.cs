@@ -53,7 +53,7 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
         var stream = new WatchEventWriter(scope, table, reader);
         scope.Http.Response.StatusCode = 200;
         scope.Http.Response.ContentType = table ? "application/json;as=Table;v=v1;g=meta.k8s.io" : MediaTypes.Json;
-        var selection = new Selection(labels, fields);
+        var selection = new Selection(labels, fields, StoredBytesPrefilter.For(scope.Type, fields));
         try
         {
             // Inside the try: a shutdown that lands here ends the stream quietly like any later one.
@@ -116,6 +116,10 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
         var added = new List<JsonObject>();
         foreach (var entry in list.Items)
         {
+            if (selection.Prefilter?.MayMatch(entry.Value.Span) == false)
+            {
+                continue;
+            }
             var obj = ObjectStore.Decode(entry).Object;
             if (selection.Matches(obj))
             {
@@ -179,6 +183,12 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
     {
         await foreach (var change in services.Objects.Store.WatchAsync(ObjectStore.Prefix(scope.Type, scope.Namespace), start, ct))
         {
+            // An object that cannot match now and was not in the selection before is no event for this watcher.
+            if (selection.Prefilter?.MayMatch(change.Entry.Value.Span) == false && !inSelection.Contains(change.Entry.Key))
+            {
+                stream.LastRevision = change.Entry.ModRevision;
+                continue;
+            }
             var obj = ObjectStore.Decode(change.Entry).Object;
             var type = Classify(change, obj, selection, inSelection);
             if (type is not null)
@@ -248,7 +258,8 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
         return timer;
     }
 
-    private sealed record Selection(ParsedLabelSelector Labels, FieldSelector Fields)
+    /// <param name="Prefilter">Skips, undecoded, the stored objects a node's pod selection cannot match.</param>
+    private sealed record Selection(ParsedLabelSelector Labels, FieldSelector Fields, StoredBytesPrefilter? Prefilter)
     {
         public bool Selecting { get; } = !Labels.IsEmpty || !Fields.IsEmpty;
 

@@ -53,6 +53,42 @@ public sealed class NodePodListTests
         Assert.Null(StoredBytesPrefilter.For(KnownResources.Pods, FieldSelector.Parse("status.phase=Running")));
     }
 
+    [Fact]
+    public async Task A_nodes_pod_watch_served_from_the_store_sees_its_pods_come_change_and_go()
+    {
+        // Without the watch cache every watch is the store's: the prefilter skips other nodes' pods undecoded,
+        // and must still let a pod that leaves the node through as DELETED.
+        await using var cluster = await InProcessCluster.StartAsync(o => o with { WatchCache = new Axolotl.ApiServer.Watch.Cache.WatchCacheOptions { Enabled = false } });
+        using var http = cluster.CreateHttpClient();
+        await CreateAsync(http, Pod("before", "n1"));
+        var list = JsonNode.Parse(await http.GetStringAsync("/api/v1/namespaces/default/pods"))!;
+        var rv = (string)list["metadata"]!["resourceVersion"]!;
+        await using var watch = await WatchStream.OpenAsync(http, $"/api/v1/namespaces/default/pods?watch=true&resourceVersion={rv}&fieldSelector=spec.nodeName%3Dn1");
+
+        await CreateAsync(http, Pod("elsewhere", "n2"));
+        await CreateAsync(http, Pod("pending", null));
+        using (var binding = new StringContent("""{"apiVersion":"v1","kind":"Binding","metadata":{"name":"pending"},"target":{"kind":"Node","name":"n1"}}""",
+            System.Text.Encoding.UTF8, "application/json"))
+        {
+            using var bound = await http.PostAsync("/api/v1/namespaces/default/pods/pending/binding", binding);
+            Assert.Equal(201, (int)bound.StatusCode);
+        }
+        using (await http.DeleteAsync("/api/v1/namespaces/default/pods/elsewhere?gracePeriodSeconds=0"))
+        using (await http.DeleteAsync("/api/v1/namespaces/default/pods/before?gracePeriodSeconds=0"))
+        {
+        }
+
+        var seen = new List<(string, string)>();
+        while (seen.Count < 2 || seen[^1] != ("DELETED", "before"))
+        {
+            var e = await watch.NextAsync(TimeSpan.FromSeconds(30));
+            seen.Add((e.Type, e.Name ?? ""));
+        }
+        Assert.Equal(("ADDED", "pending"), seen[0]);
+        Assert.DoesNotContain(seen, s => s.Item2 == "elsewhere");
+        Assert.All(seen.Skip(1).SkipLast(1), s => Assert.Equal("MODIFIED", s.Item1));
+    }
+
     private static string Pod(string name, string? node, string? annotation = null)
     {
         var pod = new JsonObject

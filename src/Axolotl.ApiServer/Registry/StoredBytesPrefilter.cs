@@ -2,13 +2,13 @@ using System.Text;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Selectors;
 
-namespace Axolotl.ApiServer.Rest;
+namespace Axolotl.ApiServer.Registry;
 
 /// <summary>
 /// A necessary condition a stored object's bytes must meet for a list's <c>spec.nodeName=X</c> requirement, checked
 /// before the object is decoded. A node's agent lists its pods with that selector, and every list once decoded every
 /// pod of the cluster to keep its node's: at 1,000 nodes and 72,000 pods, a restart's reconnecting agents kept the
-/// server's cores busy for minutes. The store holds compact JSON written by <see cref="Registry.ObjectStore"/>, so a pod
+/// server's cores busy for minutes. The store holds compact JSON written by <see cref="ObjectStore"/>, so a pod
 /// bound to X holds the bytes <c>"nodeName":"X"</c>; one that lacks them cannot match and is skipped undecoded. One
 /// that has them (possibly elsewhere in the object) is decoded and matched as before, so the answer is unchanged.
 /// </summary>
