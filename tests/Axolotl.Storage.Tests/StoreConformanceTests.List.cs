@@ -113,6 +113,35 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
+    public async Task The_remaining_count_takes_each_key_as_it_was_at_the_lists_revision()
+    {
+        var store = await CreateStoreAsync();
+        var created = new Dictionary<string, StoreEntry>();
+        foreach (var name in new[] { "a", "b", "c", "d", "e", "f" })
+        {
+            created[name] = await store.CreateAsync("/pods/ns/" + name, Bytes(name + "1"), Ct);
+        }
+        await store.DeleteAsync("/pods/ns/c", 0, Ct);
+        await store.UpdateAsync("/pods/ns/d", Bytes("d2"), created["d"].ModRevision, Ct);
+        await store.DeleteAsync("/pods/ns/e", 0, Ct);
+        await store.CreateAsync("/pods/ns/e", Bytes("e2"), Ct);
+        await store.CreateAsync("/pods/other/x", Bytes("x1"), Ct);
+
+        // Live after a: b, d (updated), e (deleted and made again), f; c was deleted before the list.
+        var first = await store.ListAsync("/pods/ns/", 1, null, Ct);
+        Assert.Equal(4, first.RemainingCount);
+
+        await store.DeleteAsync("/pods/ns/f", 0, Ct);
+        await store.CreateAsync("/pods/ns/g", Bytes("g1"), Ct);
+        await store.CreateAsync("/pods/ns/h", Bytes("h1"), Ct);
+
+        // The next page still counts at the first page's revision: f is there, g and h are not.
+        var second = await store.ListAsync("/pods/ns/", 1, first.Continue, Ct);
+        Assert.Equal(["/pods/ns/b"], second.Items.Select(i => i.Key));
+        Assert.Equal(3, second.RemainingCount);
+    }
+
+    [Fact]
     public async Task A_limit_equal_to_the_number_of_keys_gives_no_continue()
     {
         var store = await CreateStoreAsync();
