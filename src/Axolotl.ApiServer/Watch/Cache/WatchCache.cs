@@ -106,7 +106,7 @@ internal sealed class WatchCache
         CancellationToken stopping)
     {
         var cache = new WatchCache(type, store, options, views, clock, log, stopping);
-        await cache.LoadAsync(stopping);
+        await cache.LoadAsync(stopping, fromHistory: options.Capacity);
         _ = cache.FollowAsync();
         _ = cache.TrimAsync();
         return cache;
@@ -199,9 +199,16 @@ internal sealed class WatchCache
         }
     }
 
-    private async Task LoadAsync(CancellationToken ct)
+    /// <param name="fromHistory">
+    /// On the first load, when the store holds at most this many revisions since its compaction: list as the store
+    /// was at its compaction and replay the history since into the ring, so that watchers resuming from any revision
+    /// the store still holds are served from the cache. After a server restart that is every node agent's pod
+    /// watch; listing at the current revision sent each of them to the store's own watch, which selects by decoding
+    /// every pod (at 1,000 nodes the restarted server stayed saturated). 0 lists at the current revision.
+    /// </param>
+    private async Task LoadAsync(CancellationToken ct, long fromHistory = 0)
     {
-        var list = await _store.ListAsync(_prefix, 0, null, ct);
+        var list = await HistoryStartAsync(fromHistory, ct) ?? await _store.ListAsync(_prefix, 0, null, ct);
         var current = new Dictionary<string, ObjectAttributes>(list.Items.Count, StringComparer.Ordinal);
         foreach (var entry in list.Items)
         {
@@ -216,6 +223,25 @@ internal sealed class WatchCache
             Signal();
         }
         WatchCacheMetrics.Initialized(_resource);
+    }
+
+    private async Task<StoreListResult?> HistoryStartAsync(long fromHistory, CancellationToken ct)
+    {
+        // A store never compacted holds its whole history: begin after its first write.
+        var from = Math.Max(_store.CompactRevision, 1);
+        if (fromHistory <= 0 || _store.CurrentRevision < from || _store.CurrentRevision - from > fromHistory)
+        {
+            return null;
+        }
+        try
+        {
+            return await _store.ListAtRevisionAsync(_prefix, from, 0, ct);
+        }
+        catch (CompactedException)
+        {
+            // Compacted again meanwhile: begin at the current revision, as without history.
+            return null;
+        }
     }
 
     private async Task FollowAsync()
