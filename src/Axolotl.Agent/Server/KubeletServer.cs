@@ -34,7 +34,7 @@ public sealed partial class KubeletServer : IAsyncDisposable
 
     public static async Task<KubeletServer> StartAsync(KubeletServerOptions options, IKubeletBackend backend, TimeProvider time, ILoggerFactory logging, CancellationToken ct)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = EmbeddedWebHost.Arguments, ContentRootPath = EmbeddedWebHost.ContentRoot });
+        var builder = EmbeddedWebHost.CreateSlimBuilder();
         builder.Logging.ForwardTo(logging); // Kestrel's own warnings and errors, in our log
         builder.Services.AddSingleton(logging);
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(2));

@@ -112,7 +112,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
         };
         clientChainPolicy.CustomTrustStore.Add(pki.Ca);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = EmbeddedWebHost.Arguments, ContentRootPath = EmbeddedWebHost.ContentRoot });
+        var builder = EmbeddedWebHost.CreateSlimBuilder();
         builder.Logging.ForwardTo(logging); // Kestrel's own warnings and errors, in our log
         builder.Services.AddSingleton(logging);
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(5));

@@ -1,3 +1,7 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
 namespace Axolotl.Hosting.Web;
 
 /// <summary>
@@ -16,4 +20,12 @@ public static class EmbeddedWebHost
 
     /// <summary>The binary's directory: nothing under the working directory is ever looked at.</summary>
     public static string ContentRoot => AppContext.BaseDirectory;
+
+    /// <summary>A slim builder with these settings, whose host leaves SIGTERM and Ctrl-C to the command (<see cref="CommandOwnedLifetime"/>).</summary>
+    public static WebApplicationBuilder CreateSlimBuilder()
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = Arguments, ContentRootPath = ContentRoot });
+        builder.Services.AddSingleton<IHostLifetime, CommandOwnedLifetime>();
+        return builder;
+    }
 }

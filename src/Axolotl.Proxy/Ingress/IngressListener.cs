@@ -43,7 +43,7 @@ public sealed class IngressListener : IAsyncDisposable
         // A port held by another program is usually held for good, and this is retried: a plain bind says so
         // without building a web host each time.
         Probe(endpoint.EndPoint);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = EmbeddedWebHost.Arguments, ContentRootPath = EmbeddedWebHost.ContentRoot });
+        var builder = EmbeddedWebHost.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(logging);
         builder.Services.AddHttpForwarder();

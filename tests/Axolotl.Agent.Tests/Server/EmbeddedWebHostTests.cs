@@ -2,6 +2,9 @@ using Axolotl.Hosting.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 
 namespace Axolotl.Agent.Tests.Server;
 
@@ -31,5 +34,24 @@ public sealed class EmbeddedWebHostTests
         await using var app = builder.Build();
 
         Assert.Contains(((IConfigurationRoot)app.Configuration).Providers.OfType<JsonConfigurationProvider>(), f => f.Source.ReloadOnChange);
+    }
+
+    [Fact]
+    public async Task A_host_built_for_the_binary_leaves_sigterm_to_the_command()
+    {
+        // The command stops the node, the scheduler and the controllers first and its web hosts last; a host that
+        // stopped on SIGTERM by itself went down first, and they waited out timeouts against it.
+        await using var app = EmbeddedWebHost.CreateSlimBuilder().Build();
+
+        Assert.IsType<CommandOwnedLifetime>(app.Services.GetRequiredService<IHostLifetime>());
+    }
+
+    [Fact]
+    public async Task Without_it_the_host_would_stop_on_sigterm_by_itself()
+    {
+        // What it changes: ASP.NET's default lifetime stops the host on SIGTERM and Ctrl-C.
+        await using var app = WebApplication.CreateSlimBuilder().Build();
+
+        Assert.IsType<ConsoleLifetime>(app.Services.GetRequiredService<IHostLifetime>());
     }
 }
