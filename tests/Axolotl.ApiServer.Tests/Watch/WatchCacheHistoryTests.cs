@@ -49,6 +49,25 @@ public sealed class WatchCacheHistoryTests
     }
 
     [Fact]
+    public async Task A_longer_history_than_the_ring_holds_is_replayed_from_its_newest_part()
+    {
+        var store = new InMemoryStore();
+        for (var i = 0; i < 60; i++)
+        {
+            await store.CreateAsync($"/pods/default/p-{i}", Pod($"p-{i}", "n1"), CancellationToken.None);
+        }
+        using var stopping = new CancellationTokenSource();
+
+        var options = new WatchCacheOptions { Capacity = 20, Minimum = 1 };
+        var cache = await WatchCache.StartAsync(KnownResources.Pods, store, options, Views, TimeProvider.System, NullLogger.Instance, stopping.Token);
+
+        // The last 20 revisions are replayed: a start 10 back is served, one 40 back is not.
+        Assert.NotNull(cache.Open(store.CurrentRevision - 10, FieldSelector.Everything));
+        Assert.Null(cache.Open(store.CurrentRevision - 40, FieldSelector.Everything));
+        await stopping.CancelAsync();
+    }
+
+    [Fact]
     public async Task Without_history_to_replay_a_cache_starts_at_the_current_revision()
     {
         var store = new InMemoryStore();

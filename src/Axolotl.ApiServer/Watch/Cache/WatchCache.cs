@@ -200,9 +200,9 @@ internal sealed class WatchCache
     }
 
     /// <param name="fromHistory">
-    /// On the first load, when the store holds at most this many revisions since its compaction: list as the store
-    /// was at its compaction and replay the history since into the ring, so that watchers resuming from any revision
-    /// the store still holds are served from the cache. After a server restart that is every node agent's pod
+    /// On the first load, how many of the store's latest revisions to replay: list as the store was that many revisions
+    /// ago (or at its compaction, if later) and replay the history since into the ring, so that watchers resuming from
+    /// a revision in that span are served from the cache. After a server restart that is every node agent's pod
     /// watch; listing at the current revision sent each of them to the store's own watch, which selects by decoding
     /// every pod (at 1,000 nodes the restarted server stayed saturated). 0 lists at the current revision.
     /// </param>
@@ -227,9 +227,9 @@ internal sealed class WatchCache
 
     private async Task<StoreListResult?> HistoryStartAsync(long fromHistory, CancellationToken ct)
     {
-        // A store never compacted holds its whole history: begin after its first write.
-        var from = Math.Max(_store.CompactRevision, 1);
-        if (fromHistory <= 0 || _store.CurrentRevision < from || _store.CurrentRevision - from > fromHistory)
+        // The newest fromHistory revisions the store still holds (a store never compacted holds them from its first write).
+        var from = Math.Max(Math.Max(_store.CompactRevision, 1), _store.CurrentRevision - fromHistory);
+        if (fromHistory <= 0 || _store.CurrentRevision <= from)
         {
             return null;
         }
