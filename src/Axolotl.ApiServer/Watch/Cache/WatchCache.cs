@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
+using Axolotl.Api.Selectors;
 using Axolotl.ApiServer.Registry;
 using Axolotl.Storage;
 using Microsoft.Extensions.Logging;
@@ -116,7 +117,7 @@ internal sealed class WatchCache
     /// A reader positioned after <paramref name="afterRevision"/>, or null when the ring may no longer hold what follows it.
     /// A reader whose <paramref name="fields"/> pin the indexed field to one value reads only that value's events.
     /// </summary>
-    public WatchCursor? Open(long afterRevision, Axolotl.Api.Selectors.FieldSelector fields)
+    public WatchCursor? Open(long afterRevision, FieldSelector fields)
     {
         string? indexValue = null;
         if (_indexedField is not null && fields.TryGetExactMatch(_indexedField, out var value))
