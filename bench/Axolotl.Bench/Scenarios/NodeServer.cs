@@ -113,6 +113,20 @@ internal sealed class NodeServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The node's InternalIP (on this host): in nftables mode its node ports are the kernel's, 127.0.0.1's stay the relay's.</summary>
+    public async Task<IPAddress> InternalAddressAsync(ApiClient api, CancellationToken ct)
+    {
+        using var doc = JsonDocument.Parse(await api.GetAsync($"/api/v1/nodes/{NodeName}", ct));
+        foreach (var address in doc.RootElement.GetProperty("status").GetProperty("addresses").EnumerateArray())
+        {
+            if (address.GetProperty("type").GetString() == "InternalIP" && IPAddress.TryParse(address.GetProperty("address").GetString(), out var ip))
+            {
+                return ip;
+            }
+        }
+        throw new InvalidOperationException($"node {NodeName} has no InternalIP");
+    }
+
     /// <summary>Deletes every pod (grace 1 s) and waits until the runtime holds no pod; false if some were left after the timeout.</summary>
     public async Task<bool> DeleteAllPodsAsync(TimeSpan timeout)
     {

@@ -63,7 +63,7 @@ internal sealed class ServiceLoadScenario : IScenario
             await LoadPhases.WarmUpAsync(proxy, Replicas, "the NodePort", ct);
             context.Log($"{Name}: NodePort {nodePort} answers from all {Replicas} pods");
 
-            var kernel = new IPEndPoint(await NodeAddressAsync(api, node.NodeName, ct), nodePort);
+            var kernel = new IPEndPoint(await node.InternalAddressAsync(api, ct), nodePort);
             await LoadPhases.WarmUpAsync(kernel, Replicas, "the NodePort through the kernel", ct);
 
             var ips = (await TrafficWorkload.PodsAsync(api, ct)).Where(p => p.Ready && p.Ip is not null).Select(p => new IPEndPoint(p.Ip!, TrafficWorkload.ContainerPort)).ToArray();
@@ -127,20 +127,6 @@ internal sealed class ServiceLoadScenario : IScenario
         {
             await WorkloadApi.DeleteDeploymentAndWaitAsync(api, watch, TrafficWorkload.App);
         }
-    }
-
-    /// <summary>The node's InternalIP (on this host): its node port is the kernel's in nftables mode, 127.0.0.1's stays the relay's.</summary>
-    private static async Task<IPAddress> NodeAddressAsync(ApiClient api, string nodeName, CancellationToken ct)
-    {
-        using var doc = System.Text.Json.JsonDocument.Parse(await api.GetAsync($"/api/v1/nodes/{nodeName}", ct));
-        foreach (var address in doc.RootElement.GetProperty("status").GetProperty("addresses").EnumerateArray())
-        {
-            if (address.GetProperty("type").GetString() == "InternalIP" && IPAddress.TryParse(address.GetProperty("address").GetString(), out var ip))
-            {
-                return ip;
-            }
-        }
-        throw new InvalidOperationException($"node {nodeName} has no InternalIP");
     }
 
     private async Task ReadinessPhaseAsync(BenchContext context, ScenarioReport report, ApiClient api, PodSetWatch watch, string markers, IPEndPoint proxy,
