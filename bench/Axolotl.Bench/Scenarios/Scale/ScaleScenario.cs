@@ -126,13 +126,14 @@ internal sealed class ScaleScenario : IScenario
         report.Target("pods not Running after the wait", startup.Missing, 0, "pods");
         report.Target("mutating API call p99 under load, pod POSTs (SLO 1 s)", bulkSummary.P99, 1000, "ms");
         report.Target("mutating API call p99 under load, another client (SLO 1 s)", mutationSummary.P99, 1000, "ms");
-        report.Add("server peak RSS", ProcStatus.PeakRssMegabytes(server.Pid), "MB", "VmHWM over the scenario");
+        var serverPeakRss = ProcStatus.PeakRssMegabytes(server.Pid);
+        report.Add("server peak RSS", serverPeakRss, "MB", "VmHWM over the scenario");
         report.Add("agent peak RSS", ProcStatus.PeakRssMegabytes(agent.Pid), "MB", "VmHWM over the scenario");
 
         await SchedulerCycleAsync(api, report, ct);
         await requests.ReportAsync(api, report, total - FirstBatch, [.. Enumerable.Range(0, Namespaces).Select(n => $"scale-{n}")], ct);
         var fullRss = await IdleAsync(context, report, server.Pid, agent.Pid, total, window, ct, startup.Missing == 0 ? null : $"not idle: {startup.Missing:N0} pods were still being scheduled");
-        IssueTargets.Check(report, nodes, total, agent.JoinMilliseconds, serverCpu.PerOperation(total - FirstBatch), mutationSummary.P99, idleRss, fullRss);
+        IssueTargets.Check(report, nodes, total, agent.JoinMilliseconds, serverCpu.PerOperation(total - FirstBatch), mutationSummary.P99, idleRss, fullRss, serverPeakRss);
 
         await ListAllTiming.MeasureAsync(context, server, report, total, ct);
         report.Notes.Add("Real-runtime figures for comparison: `agent-rss` (server + its real node agent with 0 and 100 `sleep` pods). " +
