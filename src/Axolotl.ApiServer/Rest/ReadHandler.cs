@@ -5,6 +5,7 @@ using Axolotl.ApiServer.Errors;
 using Axolotl.ApiServer.Http;
 using Axolotl.ApiServer.Printing;
 using Axolotl.ApiServer.Registry;
+using Axolotl.Storage;
 
 namespace Axolotl.ApiServer.Rest;
 
@@ -35,25 +36,13 @@ public sealed class ReadHandler(RestServices services)
         var result = version.IsExact
             ? await services.Objects.ListAtRevisionAsync(scope.Type, scope.Namespace, (long)Math.Min(version.Revision!.Value, (ulong)long.MaxValue), limit, scope.Aborted)
             : await services.Objects.ListAsync(scope.Type, scope.Namespace, limit, NullIfEmpty(scope.Query("continue")), scope.Aborted);
-        var selected = new List<JsonObject>(result.Items.Count);
         var prefilter = StoredBytesPrefilter.For(scope.Type, fields);
-        foreach (var entry in result.Items)
-        {
-            if (prefilter?.MayMatch(entry.Value.Span) == false)
-            {
-                continue;
-            }
-            var obj = ObjectStore.Decode(entry).Object;
-            if (Matches(obj, labels, fields))
-            {
-                selected.Add(obj);
-            }
-        }
-        var items = await services.Views.ToViewsAsync(scope.Type, selected, scope.Aborted);
+        var selected = Selected(result, prefilter, labels, fields);
         var rv = result.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (MediaTypes.WantsTable(scope.Http.Request.Headers.Accept))
         {
-            var table = TableBuilder.Build(scope.Type, items, TableOptionsFor(scope, rv, result.Continue, result.Continue is null ? null : result.RemainingCount, includeHeaders: true));
+            var rows = await services.Views.ToViewsAsync(scope.Type, [.. selected], scope.Aborted);
+            var table = TableBuilder.Build(scope.Type, rows, TableOptionsFor(scope, rv, result.Continue, result.Continue is null ? null : result.RemainingCount, includeHeaders: true));
             await ResponseWriter.WriteAsync(scope.Http, 200, table);
             return;
         }
@@ -63,14 +52,40 @@ public sealed class ReadHandler(RestServices services)
             meta["continue"] = result.Continue;
             meta["remainingItemCount"] = result.RemainingCount;
         }
-        var list = new JsonObject
+        if (ObjectViews.AsksWebhook(scope.Type))
         {
-            ["kind"] = scope.Type.ListKind,
-            ["apiVersion"] = scope.Type.ApiVersion,
-            ["metadata"] = meta,
-            ["items"] = new JsonArray([.. items]),
-        };
-        await ResponseWriter.WriteAsync(scope.Http, 200, list);
+            // One conversion request for the whole list, which may fail it: answered before anything is written.
+            var items = await services.Views.ToViewsAsync(scope.Type, [.. selected], scope.Aborted);
+            await StreamedListWriter.WriteAsync(scope.Http, scope.Type.ListKind, scope.Type.ApiVersion, meta, items.ToAsyncEnumerable());
+            return;
+        }
+        // One item decoded, converted and written at a time: a list's memory does not grow with its length.
+        await StreamedListWriter.WriteAsync(scope.Http, scope.Type.ListKind, scope.Type.ApiVersion, meta, ViewsAsync(scope, selected));
+    }
+
+    /// <summary>The stored items a list's selectors keep, decoded one at a time as they are enumerated.</summary>
+    private static IEnumerable<JsonObject> Selected(StoreListResult result, StoredBytesPrefilter? prefilter, ParsedLabelSelector labels, FieldSelector fields)
+    {
+        foreach (var entry in result.Items)
+        {
+            if (prefilter?.MayMatch(entry.Value.Span) == false)
+            {
+                continue;
+            }
+            var obj = ObjectStore.Decode(entry).Object;
+            if (Matches(obj, labels, fields))
+            {
+                yield return obj;
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<JsonObject> ViewsAsync(RequestScope scope, IEnumerable<JsonObject> selected)
+    {
+        foreach (var obj in selected)
+        {
+            yield return await services.Views.ToViewAsync(scope.Type, obj, scope.Aborted);
+        }
     }
 
     public static ParsedLabelSelector ParseLabelSelector(string? text)
