@@ -12,6 +12,9 @@ namespace Axolotl.ApiServer.Rest;
 /// <summary>GET of one object and of collections, as JSON or as a server-side Table.</summary>
 public sealed class ReadHandler(RestServices services)
 {
+    /// <summary>The store page an unpaged list is read in: a page of pods holds about 13 MB of stored bytes.</summary>
+    private const int InternalPage = 1000;
+
     public async Task GetAsync(RequestScope scope)
     {
         var stored = await services.Objects.GetRequiredAsync(scope.Type, scope.Namespace, scope.RequiredName, scope.Aborted);
@@ -33,29 +36,35 @@ public sealed class ReadHandler(RestServices services)
         var version = ListResourceVersion.Parse(scope.Query("resourceVersion"), scope.Query("resourceVersionMatch"), !string.IsNullOrEmpty(scope.Query("continue")),
             sendInitialEvents: scope.Http.Request.Query.OptionalBool("sendInitialEvents"));
         await version.WaitUntilFreshAsync(services.Objects.Store, services.Clock, scope.Aborted);
+        // A list the client did not page is read a page at a time at the first page's revision, so that no more than a
+        // page of stored bytes is held while it is written (the store's continue token keeps that revision).
+        var pageSize = limit == 0 ? InternalPage : limit;
         var result = version.IsExact
-            ? await services.Objects.ListAtRevisionAsync(scope.Type, scope.Namespace, (long)Math.Min(version.Revision!.Value, (ulong)long.MaxValue), limit, scope.Aborted)
-            : await services.Objects.ListAsync(scope.Type, scope.Namespace, limit, NullIfEmpty(scope.Query("continue")), scope.Aborted);
+            ? await services.Objects.ListAtRevisionAsync(scope.Type, scope.Namespace, (long)Math.Min(version.Revision!.Value, (ulong)long.MaxValue), pageSize, scope.Aborted)
+            : await services.Objects.ListAsync(scope.Type, scope.Namespace, pageSize, NullIfEmpty(scope.Query("continue")), scope.Aborted);
+        var entries = limit == 0 ? AllPagesAsync(scope, result) : result.Items.ToAsyncEnumerable();
+        var continueToken = limit == 0 ? null : result.Continue;
+        long? remaining = continueToken is null ? null : result.RemainingCount;
         var prefilter = StoredBytesPrefilter.For(scope.Type, fields);
-        var selected = Selected(result, prefilter, labels, fields);
+        var selected = SelectedAsync(entries, prefilter, labels, fields);
         var rv = result.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (MediaTypes.WantsTable(scope.Http.Request.Headers.Accept))
         {
-            var rows = await services.Views.ToViewsAsync(scope.Type, [.. selected], scope.Aborted);
-            var table = TableBuilder.Build(scope.Type, rows, TableOptionsFor(scope, rv, result.Continue, result.Continue is null ? null : result.RemainingCount, includeHeaders: true));
+            var rows = await services.Views.ToViewsAsync(scope.Type, await selected.ToListAsync(scope.Aborted), scope.Aborted);
+            var table = TableBuilder.Build(scope.Type, rows, TableOptionsFor(scope, rv, continueToken, remaining, includeHeaders: true));
             await ResponseWriter.WriteAsync(scope.Http, 200, table);
             return;
         }
         var meta = new JsonObject { ["resourceVersion"] = rv };
-        if (result.Continue is not null)
+        if (continueToken is not null)
         {
-            meta["continue"] = result.Continue;
-            meta["remainingItemCount"] = result.RemainingCount;
+            meta["continue"] = continueToken;
+            meta["remainingItemCount"] = remaining;
         }
         if (ObjectViews.AsksWebhook(scope.Type))
         {
             // One conversion request for the whole list, which may fail it: answered before anything is written.
-            var items = await services.Views.ToViewsAsync(scope.Type, [.. selected], scope.Aborted);
+            var items = await services.Views.ToViewsAsync(scope.Type, await selected.ToListAsync(scope.Aborted), scope.Aborted);
             await StreamedListWriter.WriteAsync(scope.Http, scope.Type.ListKind, scope.Type.ApiVersion, meta, items.ToAsyncEnumerable());
             return;
         }
@@ -63,10 +72,31 @@ public sealed class ReadHandler(RestServices services)
         await StreamedListWriter.WriteAsync(scope.Http, scope.Type.ListKind, scope.Type.ApiVersion, meta, ViewsAsync(scope, selected));
     }
 
-    /// <summary>The stored items a list's selectors keep, decoded one at a time as they are enumerated.</summary>
-    private static IEnumerable<JsonObject> Selected(StoreListResult result, StoredBytesPrefilter? prefilter, ParsedLabelSelector labels, FieldSelector fields)
+    /// <summary>
+    /// The first page's entries, then every later page's at the same revision. A compaction that passes that revision
+    /// between pages ends the list with a 410 (the response is aborted when it has already begun, as upstream's would).
+    /// </summary>
+    private async IAsyncEnumerable<StoreEntry> AllPagesAsync(RequestScope scope, StoreListResult first)
     {
-        foreach (var entry in result.Items)
+        var page = first;
+        while (true)
+        {
+            foreach (var entry in page.Items)
+            {
+                yield return entry;
+            }
+            if (page.Continue is null)
+            {
+                yield break;
+            }
+            page = await services.Objects.ListAsync(scope.Type, scope.Namespace, InternalPage, page.Continue, scope.Aborted);
+        }
+    }
+
+    /// <summary>The stored items a list's selectors keep, decoded one at a time as they are enumerated.</summary>
+    private static async IAsyncEnumerable<JsonObject> SelectedAsync(IAsyncEnumerable<StoreEntry> entries, StoredBytesPrefilter? prefilter, ParsedLabelSelector labels, FieldSelector fields)
+    {
+        await foreach (var entry in entries)
         {
             if (prefilter?.MayMatch(entry.Value.Span) == false)
             {
@@ -80,9 +110,9 @@ public sealed class ReadHandler(RestServices services)
         }
     }
 
-    private async IAsyncEnumerable<JsonObject> ViewsAsync(RequestScope scope, IEnumerable<JsonObject> selected)
+    private async IAsyncEnumerable<JsonObject> ViewsAsync(RequestScope scope, IAsyncEnumerable<JsonObject> selected)
     {
-        foreach (var obj in selected)
+        await foreach (var obj in selected)
         {
             yield return await services.Views.ToViewAsync(scope.Type, obj, scope.Aborted);
         }
