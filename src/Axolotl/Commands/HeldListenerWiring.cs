@@ -115,8 +115,8 @@ public sealed class HeldListenerWiring(IHeldListenerRuntime runtime, TimeProvide
         Volatile.Write(ref _manager, new HeldListenerManager(Processes, take));
         runtime.ExitHeard = (podUid, _) => Exited(podUid);
         _changes = node.OnChanged(Wake);
+        // Its first pass runs at once.
         _loop = DelegateLoop.StartNew("held listeners", LoopFailurePolicy.RestartWithBackoff, RunAsync, time, log, ct);
-        Wake();
     }
 
     public async ValueTask DisposeAsync()
