@@ -25,7 +25,7 @@ namespace Axolotl.Commands;
 /// endpoints and closed (<see cref="ServiceProxy.RelayDrainedAsync"/>: the close happens before it returns its task), at
 /// most <see cref="DrainBound"/> later.</item>
 /// <item>The manager follows the proxy: <see cref="HeldPorts.Desired"/> of each routing snapshot and kernel frontend set,
-/// reconciled on a loop of its own (takes walk /proc), retried while a desired port is not held yet (its app not listening
+/// reconciled on a loop of its own (takes walk /proc; the set is read again only on the proxy's changes), retried while a desired port is not held yet (its app not listening
 /// yet): within tens of ms after a release, so a second kill soon after the first finds the replacement held, and every
 /// second otherwise (<see cref="HeldRetakeSchedule"/>); disposed on the node's stop, which closes every duplicate.</item>
 /// </list>
@@ -66,6 +66,8 @@ public sealed class HeldListenerWiring(IHeldListenerRuntime runtime, TimeProvide
     private IDisposable? _changes;
     private DelegateLoop? _loop;
     private (int Held, int Desired) _reported;
+    private IReadOnlySet<HeldPort>? _desired;
+    private bool _desiredStale;
 
     /// <summary>Duplicates held now (tests, diagnostics).</summary>
     public int Count => Volatile.Read(ref _manager)?.Count ?? 0;
@@ -114,7 +116,7 @@ public sealed class HeldListenerWiring(IHeldListenerRuntime runtime, TimeProvide
         _node = node;
         Volatile.Write(ref _manager, new HeldListenerManager(Processes, take));
         runtime.ExitHeard = (podUid, _) => Exited(podUid);
-        _changes = node.OnChanged(Wake);
+        _changes = node.OnChanged(Changed);
         // Its first pass runs at once.
         _loop = DelegateLoop.StartNew("held listeners", LoopFailurePolicy.RestartWithBackoff, RunAsync, time, log, ct);
     }
@@ -131,7 +133,12 @@ public sealed class HeldListenerWiring(IHeldListenerRuntime runtime, TimeProvide
         Volatile.Read(ref _manager)?.Dispose();
     }
 
-    private void Wake() => _wake.Writer.TryWrite(true);
+    private void Changed()
+    {
+        // Set before the wake, cleared before the read: a change during a pass's read is read again at the next.
+        Volatile.Write(ref _desiredStale, true);
+        _wake.Writer.TryWrite(true);
+    }
 
     private async Task RunAsync(CancellationToken ct)
     {
@@ -163,7 +170,14 @@ public sealed class HeldListenerWiring(IHeldListenerRuntime runtime, TimeProvide
         {
             return null;
         }
-        var desired = node.Desired();
+        // The retries (up to ten a second after a release) reuse the last set: it changes only with the proxy's snapshot and
+        // kernel frontends, which wake the loop, and reading it walks every kernel frontend's endpoints.
+        if (Volatile.Read(ref _desiredStale) || _desired is null)
+        {
+            Volatile.Write(ref _desiredStale, false);
+            _desired = node.Desired();
+        }
+        var desired = _desired;
         manager.Reconcile(desired);
         foreach (var pid in _startTicks.Keys.Where(p => !LinuxProcess.IsAlive(p)).ToList())
         {

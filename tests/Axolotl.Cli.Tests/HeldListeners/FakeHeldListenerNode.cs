@@ -16,7 +16,16 @@ internal sealed class FakeHeldListenerNode : IHeldListenerNode
 
     public ConcurrentQueue<(IHeldListener Listener, IPEndPoint DeadEndpoint)> Relayed { get; } = new();
 
-    public IReadOnlySet<HeldPort> Desired() => _desired;
+    private int _desiredReads;
+
+    /// <summary>How many times the wiring read <see cref="Desired"/> (it walks every kernel frontend on a node).</summary>
+    public int DesiredReads => Volatile.Read(ref _desiredReads);
+
+    public IReadOnlySet<HeldPort> Desired()
+    {
+        Interlocked.Increment(ref _desiredReads);
+        return _desired;
+    }
 
     public void Want(params HeldPort[] ports) => _desired = ports.ToHashSet();
 

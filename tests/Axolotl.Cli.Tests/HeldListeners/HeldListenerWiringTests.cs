@@ -141,6 +141,33 @@ public sealed class HeldListenerWiringTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_proxys_ports_are_read_again_on_its_changes_not_at_every_retry()
+    {
+        _node.Want(WebA, WebB);
+        var first = await RunAsync("uid-a", WebA, listening: true);
+        await RunAsync("uid-b", WebB, listening: false);
+        await StartHoldingAsync(1);
+        await first.KillAppAsync();
+        await RunAsync("uid-a", WebA, listening: false);
+        _runtime.ExitHeard!("uid-a", "app");
+        await NextPassInAsync(TimeSpan.FromMilliseconds(10));
+        foreach (var ms in new[] { 10, 20, 40, 80, 100 })
+        {
+            await NextPassInAsync(TimeSpan.FromMilliseconds(ms));
+            _clock.Advance(TimeSpan.FromMilliseconds(ms));
+        }
+        await NextPassInAsync(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(1, _node.DesiredReads);
+
+        _node.Want(WebB);
+        _node.Changed!();
+
+        await Eventually.TrueAsync(() => _node.DesiredReads == 2, "the ports read again after the proxy's change");
+        // web-a is no longer desired: nothing released waits, so web-b's app is tried once a second.
+        await NextPassInAsync(TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
     public async Task The_pod_is_disarmed_before_its_first_take_and_held_from_then_on()
     {
         _node.Want(WebA);
