@@ -25,9 +25,10 @@ namespace Axolotl.Commands;
 /// endpoints and closed (<see cref="ServiceProxy.RelayDrainedAsync"/>: the close happens before it returns its task), at
 /// most <see cref="DrainBound"/> later.</item>
 /// <item>The manager follows the proxy: <see cref="HeldPorts.Desired"/> of each routing snapshot and kernel frontend set,
-/// reconciled on a loop of its own (takes walk /proc; the set is read again only on the proxy's changes), retried while a desired port is not held yet (its app not listening
-/// yet): within tens of ms after a release, so a second kill soon after the first finds the replacement held, and every
-/// second otherwise (<see cref="HeldRetakeSchedule"/>); disposed on the node's stop, which closes every duplicate.</item>
+/// reconciled on a loop of its own (takes walk /proc; the set is read again only on the proxy's changes), retried while a
+/// desired port is not held yet (its app not listening yet): within tens of ms after a release, so a second kill soon after
+/// the first finds the replacement held, and every second otherwise (<see cref="HeldRetakeSchedule"/>); disposed on the
+/// node's stop, which closes every duplicate.</item>
 /// </list>
 /// </summary>
 /// <param name="runtime">The node's runtime (<see cref="ProcessHeldListenerRuntime"/>).</param>
