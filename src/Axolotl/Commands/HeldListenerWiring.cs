@@ -25,12 +25,23 @@ namespace Axolotl.Commands;
 /// endpoints and closed (<see cref="ServiceProxy.RelayDrainedAsync"/>: the close happens before it returns its task), at
 /// most <see cref="DrainBound"/> later.</item>
 /// <item>The manager follows the proxy: <see cref="HeldPorts.Desired"/> of each routing snapshot and kernel frontend set,
-/// reconciled on a loop of its own (takes walk /proc), retried every second while a desired port is not held yet (its app
-/// not listening yet); disposed on the node's stop, which closes every duplicate.</item>
+/// reconciled on a loop of its own (takes walk /proc; the set is read again only on the proxy's changes), retried while a
+/// desired port is not held yet (its app not listening yet): within tens of ms after a release, so a second kill soon after
+/// the first finds the replacement held, and every second otherwise (<see cref="HeldRetakeSchedule"/>); disposed on the
+/// node's stop, which closes every duplicate.</item>
 /// </list>
 /// </summary>
-public sealed class HeldListenerWiring(ProcessRuntime runtime, TimeProvider time, ILogger log) : IHeldListeners, IAsyncDisposable
+/// <param name="runtime">The node's runtime (<see cref="ProcessHeldListenerRuntime"/>).</param>
+/// <param name="schedule">The retries of a port not held: <see cref="HeldRetakeSchedule.Default"/> unless a bench compares.</param>
+/// <param name="take">The take of a pid's listener on a port: the kernel's (<see cref="HeldListener.TryTake(int, int, out bool, int)"/>) unless a test fakes it.</param>
+public sealed class HeldListenerWiring(IHeldListenerRuntime runtime, TimeProvider time, ILogger log, HeldRetakeSchedule? schedule = null,
+    Func<int, int, (IHeldListener? Listener, bool Refused)>? take = null) : IHeldListeners, IAsyncDisposable
 {
+    public HeldListenerWiring(ProcessRuntime runtime, TimeProvider time, ILogger log)
+        : this(new ProcessHeldListenerRuntime(runtime), time, log)
+    {
+    }
+
     /// <summary>
     /// The longest a held container's drain may take, so the longest its replacement's go waits for it. A drain never
     /// waits for a connection (the listener is non-blocking): 6 queued connections took 0.11 ms, so a full Kestrel
@@ -44,17 +55,20 @@ public sealed class HeldListenerWiring(ProcessRuntime runtime, TimeProvider time
     /// <summary>A container's processes looked at for its listener: its launcher, PID 1, the command and what that forked.</summary>
     private const int MaxProcessesPerContainer = 16;
 
-    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
-
     // A wake-up, not a work item: any number of snapshots while a pass runs collapse into one more pass.
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     // Each pid's start time when it was looked at: a duplicate's process is gone when its pid is, or names another process.
     private readonly ConcurrentDictionary<int, long> _startTicks = new();
+    // Guards _retake: released from an exit's thread, asked by the loop.
+    private readonly Lock _retakeGate = new();
+    private readonly HeldRetakeTracker _retake = new(schedule ?? HeldRetakeSchedule.Default);
     private HeldListenerManager? _manager;
-    private NodeAgent? _agent;
-    private ServiceProxy? _proxy;
+    private IHeldListenerNode? _node;
+    private IDisposable? _changes;
     private DelegateLoop? _loop;
     private (int Held, int Desired) _reported;
+    private IReadOnlySet<HeldPort>? _desired;
+    private bool _desiredStale;
 
     /// <summary>Duplicates held now (tests, diagnostics).</summary>
     public int Count => Volatile.Read(ref _manager)?.Count ?? 0;
@@ -63,12 +77,10 @@ public sealed class HeldListenerWiring(ProcessRuntime runtime, TimeProvider time
 
     public void Exited(string podUid)
     {
-        if (Volatile.Read(ref _manager) is not { } manager || _proxy is not { } proxy || _agent?.Pods.Find(podUid) is not { } worker)
+        if (Volatile.Read(ref _manager) is not { } manager || _node is not { } node || node.Pod(podUid) is not (string ns, string name))
         {
             return;
         }
-        var ns = worker.Latest.Metadata.Namespace ?? "";
-        var name = worker.Latest.Metadata.Name ?? "";
         if (!manager.HoldsAny(ns, name))
         {
             return;
@@ -78,36 +90,41 @@ public sealed class HeldListenerWiring(ProcessRuntime runtime, TimeProvider time
         {
             using var bound = new CancellationTokenSource(DrainBound, time);
             // Drained and closed when this returns; the relay of what was drained goes on without the caller.
-            var relay = proxy.RelayDrainedAsync(listener, new IPEndPoint(port.Address, port.Port), bound.Token);
+            var relay = node.RelayDrainedAsync(listener, new IPEndPoint(port.Address, port.Port), bound.Token);
             _ = ReportAsync(port, relay);
         }
         if (released.Count > 0)
         {
-            // The replacement's listener is taken at the next pass.
+            lock (_retakeGate)
+            {
+                var now = time.GetElapsedTime(0);
+                foreach (var (port, _) in released)
+                {
+                    _retake.Released(port, now);
+                }
+            }
+            // The replacement's listener is looked for at once, then on the fast retries.
             _wake.Writer.TryWrite(true);
         }
     }
 
     /// <summary>Starts holding once the node's proxy runs: the exit hook, the proxy's wake-ups and the reconcile loop.</summary>
-    public void Start(NodeAgent agent, ServiceProxy proxy, CancellationToken ct)
+    public void Start(NodeAgent agent, ServiceProxy proxy, CancellationToken ct) => Start(new AgentProxyHeldListenerNode(agent, proxy), ct);
+
+    /// <inheritdoc cref="Start(NodeAgent, ServiceProxy, CancellationToken)"/>
+    public void Start(IHeldListenerNode node, CancellationToken ct)
     {
-        _agent = agent;
-        _proxy = proxy;
-        Volatile.Write(ref _manager, new HeldListenerManager(Processes));
+        _node = node;
+        Volatile.Write(ref _manager, new HeldListenerManager(Processes, take));
         runtime.ExitHeard = (podUid, _) => Exited(podUid);
-        proxy.SnapshotChanged += Wake;
-        proxy.KernelFrontendsChanged += Wake;
+        _changes = node.OnChanged(Changed);
+        // Its first pass runs at once.
         _loop = DelegateLoop.StartNew("held listeners", LoopFailurePolicy.RestartWithBackoff, RunAsync, time, log, ct);
-        Wake();
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_proxy is { } proxy)
-        {
-            proxy.SnapshotChanged -= Wake;
-            proxy.KernelFrontendsChanged -= Wake;
-        }
+        _changes?.Dispose();
         runtime.ExitHeard = null;
         if (_loop is not null)
         {
@@ -117,16 +134,20 @@ public sealed class HeldListenerWiring(ProcessRuntime runtime, TimeProvider time
         Volatile.Read(ref _manager)?.Dispose();
     }
 
-    private void Wake() => _wake.Writer.TryWrite(true);
+    private void Changed()
+    {
+        // Set before the wake, cleared before the read: a change during a pass's read is read again at the next.
+        Volatile.Write(ref _desiredStale, true);
+        _wake.Writer.TryWrite(true);
+    }
 
     private async Task RunAsync(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
-            var pending = Reconcile();
-            if (pending)
+            if (Reconcile() is { } retry)
             {
-                using var wait = Deadline.After(RetryInterval, time, ct);
+                using var wait = Deadline.After(retry, time, ct);
                 try
                 {
                     await _wake.Reader.ReadAsync(wait.Token);
@@ -143,14 +164,21 @@ public sealed class HeldListenerWiring(ProcessRuntime runtime, TimeProvider time
         }
     }
 
-    /// <summary>One pass; true while a desired port is not held (retried).</summary>
-    private bool Reconcile()
+    /// <summary>One pass; the wait before the next while a desired port is not held, null when all are.</summary>
+    private TimeSpan? Reconcile()
     {
-        if (_proxy is not { } proxy || _agent is not { } agent || Volatile.Read(ref _manager) is not { } manager)
+        if (_node is not { } node || Volatile.Read(ref _manager) is not { } manager)
         {
-            return false;
+            return null;
         }
-        var desired = HeldPorts.Desired(proxy.Snapshot, proxy.KernelFrontends, agent.Options.NodeName);
+        // The retries (up to ten a second after a release) reuse the last set: it changes only with the proxy's snapshot and
+        // kernel frontends, which wake the loop, and reading it walks every kernel frontend's endpoints.
+        if (Volatile.Read(ref _desiredStale) || _desired is null)
+        {
+            Volatile.Write(ref _desiredStale, false);
+            _desired = node.Desired();
+        }
+        var desired = _desired;
         manager.Reconcile(desired);
         foreach (var pid in _startTicks.Keys.Where(p => !LinuxProcess.IsAlive(p)).ToList())
         {
@@ -162,7 +190,20 @@ public sealed class HeldListenerWiring(ProcessRuntime runtime, TimeProvider time
             log.LogInformation("held listeners: {Held} of {Desired} endpoint ports of kernel Services held", now.Item1, now.Item2);
         }
         _reported = now;
-        return desired.Any(p => !manager.IsHeld(p));
+        IReadOnlyList<(HeldPort Port, TimeSpan After)> retaken;
+        TimeSpan? next;
+        lock (_retakeGate)
+        {
+            (retaken, next) = _retake.Passed(time.GetElapsedTime(0), desired, manager.IsHeld);
+        }
+        foreach (var (port, after) in retaken)
+        {
+            if (log.IsEnabled(LogLevel.Information))
+            {
+                log.LogInformation("held listener {Port}: the replacement's listener held {Ms} ms after its app's exit was heard", port, (long)after.TotalMilliseconds);
+            }
+        }
+        return next;
     }
 
     /// <summary>
@@ -171,18 +212,15 @@ public sealed class HeldListenerWiring(ProcessRuntime runtime, TimeProvider time
     /// </summary>
     private IReadOnlyList<int> Processes(HeldPort port)
     {
-        var address = port.Address.ToString();
-        var worker = _agent?.Pods.Workers.FirstOrDefault(w =>
-            w.Latest.Metadata.Namespace == port.Namespace && w.Latest.Metadata.Name == port.Pod && w.Sandbox?.Ip == address);
-        if (worker is null || worker.Live.Count == 0)
+        if (_node?.Containers(port) is not (string podUid, IReadOnlyList<int> launchers) || launchers.Count == 0)
         {
             return [];
         }
-        runtime.Disarm(worker.Uid);
+        runtime.Disarm(podUid);
         var pids = new List<int>();
-        foreach (var handle in worker.Live.Values)
+        foreach (var launcher in launchers)
         {
-            foreach (var pid in LinuxProcess.Descendants(handle.Pid, MaxProcessesPerContainer))
+            foreach (var pid in LinuxProcess.Descendants(launcher, MaxProcessesPerContainer))
             {
                 if (LinuxProcess.ReadStat(pid) is { } stat)
                 {
