@@ -130,7 +130,7 @@ internal sealed class ServiceLoadScenario : IScenario
     }
 
     /// <summary>The node's InternalIP (on this host): its node port is the kernel's in nftables mode, 127.0.0.1's stays the relay's.</summary>
-    private static async Task<IPAddress> NodeAddressAsync(ApiClient api, string nodeName, CancellationToken ct)
+    public static async Task<IPAddress> NodeAddressAsync(ApiClient api, string nodeName, CancellationToken ct)
     {
         using var doc = System.Text.Json.JsonDocument.Parse(await api.GetAsync($"/api/v1/nodes/{nodeName}", ct));
         foreach (var address in doc.RootElement.GetProperty("status").GetProperty("addresses").EnumerateArray())
