@@ -26,6 +26,7 @@ internal static class ScenarioCatalog
         new RollingUpdateScenario(),
         new Traffic.ServiceLoadScenario(),
         new Traffic.IngressLoadScenario(),
+        new Traffic.UdpLoadScenario(),
         new NetworkPolicies.NetworkPolicyCostScenario(),
         NodeFailoverScenario.FastProfile(),
         new NodeJoin.NodeJoinScenario(),

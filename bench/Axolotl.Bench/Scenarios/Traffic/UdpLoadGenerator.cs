@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Axolotl.Bench.Scenarios.Traffic;
+
+/// <summary>What a UDP load run got: answered round trips (ms), datagrams sent without an answer in time, who answered, how long it ran.</summary>
+internal sealed record UdpLoadResult(IReadOnlyList<double> RoundTrips, long Sent, long Lost, IReadOnlyDictionary<string, long> ByPod, TimeSpan Elapsed)
+{
+    public double AnsweredPerSecond => RoundTrips.Count / Elapsed.TotalSeconds;
+}
+
+/// <summary>
+/// Closed-loop UDP clients, each one socket (one source port, so one flow for the relay and one conntrack entry for the
+/// kernel) connected to its target: send a datagram naming the client and its sequence number, wait for the answer that
+/// carries it back; one not back within <see cref="AnswerTimeout"/> counts as lost and the client sends its next. Answers
+/// that come late (an older sequence number) are dropped, not counted twice.
+/// </summary>
+internal static class UdpLoadGenerator
+{
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromMilliseconds(500);
+
+    public static async Task<UdpLoadResult> RunAsync(int clients, Func<int, IPEndPoint> target, TimeSpan duration, CancellationToken ct)
+    {
+        var started = Stopwatch.StartNew();
+        var results = await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(() => ClientAsync(c, target(c), duration, ct), ct)));
+        var byPod = results.SelectMany(r => r.ByPod).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Sum(p => p.Value), StringComparer.Ordinal);
+        return new UdpLoadResult([.. results.SelectMany(r => r.RoundTrips)], results.Sum(r => r.Sent), results.Sum(r => r.Lost), byPod, started.Elapsed);
+    }
+
+    private static async Task<UdpLoadResult> ClientAsync(int client, IPEndPoint target, TimeSpan duration, CancellationToken ct)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        await socket.ConnectAsync(target, ct);
+        var roundTrips = new List<double>();
+        var byPod = new Dictionary<string, long>(StringComparer.Ordinal);
+        var buffer = new byte[2048];
+        long sent = 0, lost = 0;
+        var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        while (!ct.IsCancellationRequested && Stopwatch.GetTimestamp() < deadline)
+        {
+            var request = $"c{client}-{sent}";
+            var start = Stopwatch.GetTimestamp();
+            sent++;
+            try
+            {
+                await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None, ct);
+            }
+            catch (SocketException)
+            {
+                // An ICMP error from an earlier datagram (port unreachable) surfaces on the next call: that one is lost.
+                lost++;
+                continue;
+            }
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(AnswerTimeout);
+            string? pod = null;
+            try
+            {
+                while (pod is null)
+                {
+                    var read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+                    var answer = Encoding.ASCII.GetString(buffer, 0, read);
+                    var space = answer.IndexOf(' ', StringComparison.Ordinal);
+                    if (space > 0 && answer.AsSpan(space + 1).SequenceEqual(request))
+                    {
+                        pod = answer[..space];
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                lost++;
+                continue;
+            }
+            catch (SocketException)
+            {
+                lost++;
+                continue;
+            }
+            roundTrips.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            byPod[pod] = byPod.GetValueOrDefault(pod) + 1;
+        }
+        return new UdpLoadResult(roundTrips, sent, lost, byPod, TimeSpan.Zero);
+    }
+}
