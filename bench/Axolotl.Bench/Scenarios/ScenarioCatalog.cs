@@ -32,6 +32,7 @@ internal static class ScenarioCatalog
         new Peers.PeersScenario(),
         new Images.ImagesScenario(),
         new Scale.ScaleScenario(),
+        new Flood.ApiFloodScenario(),
         new Watch.WatchFanoutScenario(),
         new JobThroughputScenario(),
         new MetricsScrapeScenario(),
