@@ -22,7 +22,8 @@ internal sealed class ApiClient : IDisposable
     private readonly HttpClient _http;
 
     /// <param name="clientCertificate">When given, the client authenticates with it instead of the kubeconfig's token.</param>
-    public ApiClient(Kubeconfig config, bool http2, TimeSpan? requestTimeout = null, X509Certificate2? clientCertificate = null)
+    /// <param name="token">When given, the bearer token sent instead of the kubeconfig's (e.g. a ServiceAccount's).</param>
+    public ApiClient(Kubeconfig config, bool http2, TimeSpan? requestTimeout = null, X509Certificate2? clientCertificate = null, string? token = null)
     {
         var roots = new X509Certificate2Collection();
         roots.ImportFromPem(config.CaPem);
@@ -49,7 +50,7 @@ internal sealed class ApiClient : IDisposable
         };
         if (clientCertificate is null)
         {
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", config.Token);
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token ?? config.Token);
         }
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("axolotl-bench/0.1");
     }
@@ -64,7 +65,7 @@ internal sealed class ApiClient : IDisposable
 
     public async Task<byte[]> SendAsync(HttpMethod method, string path, byte[]? body, string? accept, HttpStatusCode expected, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(method, path);
+        using var request = NewRequest(method, path);
         request.Headers.Accept.ParseAdd(accept ?? "application/json");
         if (body is not null)
         {
@@ -83,7 +84,7 @@ internal sealed class ApiClient : IDisposable
     /// <summary>A GET answered as it comes, whatever its status: the body, its content type and the status code.</summary>
     public async Task<(byte[] Body, string? ContentType, int Status)> FetchAsync(string pathAndQuery, string? accept, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        using var request = NewRequest(HttpMethod.Get, pathAndQuery);
         if (!string.IsNullOrEmpty(accept))
         {
             request.Headers.TryAddWithoutValidation("Accept", accept);
@@ -92,10 +93,23 @@ internal sealed class ApiClient : IDisposable
         return (await response.Content.ReadAsByteArrayAsync(ct), response.Content.Headers.ContentType?.ToString(), (int)response.StatusCode);
     }
 
+    /// <summary>Sends <paramref name="request"/> (over this client's HTTP version) and reads the whole answer, whatever its status; the caller disposes it.</summary>
+    public Task<HttpResponseMessage> ExchangeAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        request.Version = _http.DefaultRequestVersion;
+        request.VersionPolicy = _http.DefaultVersionPolicy;
+        return _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+    }
+
+    // HttpClient applies DefaultRequestVersion only to the requests its own helpers create: a message built here
+    // would otherwise go out as HTTP/1.1, whatever the client was made for.
+    private HttpRequestMessage NewRequest(HttpMethod method, string path) =>
+        new(method, path) { Version = _http.DefaultRequestVersion, VersionPolicy = _http.DefaultVersionPolicy };
+
     /// <summary>Opens a streaming GET (a watch); the caller reads and disposes the response.</summary>
     public async Task<HttpResponseMessage> OpenStreamAsync(string path, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var request = NewRequest(HttpMethod.Get, path);
         request.Headers.Accept.ParseAdd("application/json");
         var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         if (response.StatusCode != HttpStatusCode.OK)

@@ -33,6 +33,7 @@ internal static class ScenarioCatalog
         new Peers.PeersScenario(),
         new Images.ImagesScenario(),
         new Scale.ScaleScenario(),
+        new Flood.ApiFloodScenario(),
         new Watch.WatchFanoutScenario(),
         new JobThroughputScenario(),
         new MetricsScrapeScenario(),

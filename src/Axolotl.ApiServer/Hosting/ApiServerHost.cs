@@ -79,6 +79,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var authentication = new Authentication(tokens, new ClientCertificateAuthenticator(pki.Ca, clock), authorizer)
         {
             ServiceAccountTokens = new ServiceAccounts.ServiceAccountTokenAuthenticator(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
+            TokenCache = new TokenAuthenticationCache(clock),
         };
         var authenticationTrust = new ControlPlane.ClusterAuthenticationTrust(objects, admission, clock, logging.CreateLogger<ControlPlane.ClusterAuthenticationTrust>(), AuthenticationInfo(pki));
         var bootstrap = Task.Run(async () =>

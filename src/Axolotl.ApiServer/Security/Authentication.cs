@@ -22,13 +22,26 @@ public sealed class Authentication(TokenRegistry tokens, ClientCertificateAuthen
     /// The principal behind any bearer token the server accepts: its own tokens, then service account JWTs
     /// (TokenReview asks the same question as a request's Authorization header); null when it is not valid.
     /// </summary>
-    public async Task<Principal?> AuthenticateBearerAsync(string token, CancellationToken ct) =>
-        tokens.Authenticate(token) ?? (ServiceAccountTokens is { } serviceAccounts && ServiceAccounts.Jwt.LooksLikeJwt(token)
-            ? await serviceAccounts.AuthenticateAsync(token, ct)
-            : null);
+    public async Task<Principal?> AuthenticateBearerAsync(string token, CancellationToken ct)
+    {
+        if (tokens.Authenticate(token) is { } own)
+        {
+            return own;
+        }
+        if (ServiceAccountTokens is not { } serviceAccounts || !ServiceAccounts.Jwt.LooksLikeJwt(token))
+        {
+            return null;
+        }
+        return TokenCache is { } cache
+            ? await cache.AuthenticateAsync(token, serviceAccounts.AuthenticateAsync, ct)
+            : await serviceAccounts.AuthenticateAsync(token, ct);
+    }
 
     /// <summary>Service account tokens (bearer JWTs); null where a test builds authentication without them.</summary>
     public ServiceAccounts.ServiceAccountTokenAuthenticator? ServiceAccountTokens { get; init; }
+
+    /// <summary>Remembers the service account tokens that authenticated, as upstream's token cache does; null: none is.</summary>
+    public TokenAuthenticationCache? TokenCache { get; init; }
 
     public async Task<bool> AuthenticateAsync(HttpContext ctx)
     {
