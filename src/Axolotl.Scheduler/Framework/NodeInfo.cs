@@ -1,4 +1,5 @@
 using Axolotl.Api.Core;
+using Axolotl.Api.Selectors;
 
 namespace Axolotl.Scheduler.Framework;
 
@@ -12,6 +13,7 @@ public sealed class NodeInfo
     private readonly List<PodInfo> _podsWithAffinity = [];
     private readonly List<PodInfo> _podsWithRequiredAntiAffinity = [];
     private Dictionary<string, long>? _imageSizes;
+    private PodLabelIndex? _labelIndex;
     private string? _ready;
     private bool _readyRead;
 
@@ -31,6 +33,16 @@ public sealed class NodeInfo
     public string Name => Node.Metadata.Name ?? "";
 
     public IReadOnlyList<Pod> Pods => _pods;
+
+    /// <summary>
+    /// The node's pods that <paramref name="selector"/> may match (a superset: the caller still matches each), through
+    /// an index by label built on first use and kept with this info, as <see cref="ImageSizes"/> is.
+    /// </summary>
+    public IReadOnlyList<Pod> PodsThatMayMatch(ParsedLabelSelector selector)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        return (_labelIndex ??= new PodLabelIndex(_pods)).MayMatch(selector, _pods);
+    }
 
     /// <summary>The pods that state pod affinity or anti-affinity, their terms parsed (InterPodAffinity reads only these).</summary>
     public IReadOnlyList<PodInfo> PodsWithAffinity => _podsWithAffinity;
@@ -67,6 +79,7 @@ public sealed class NodeInfo
         ArgumentNullException.ThrowIfNull(counted);
         var pod = counted.Pod;
         _pods.Add(pod);
+        _labelIndex?.Add(pod);
         if (counted.HasPodAffinity)
         {
             var info = new PodInfo(pod);

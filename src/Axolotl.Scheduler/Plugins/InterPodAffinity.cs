@@ -42,10 +42,7 @@ public sealed class InterPodAffinity(NamespaceLabels? namespaceLabels = null) : 
         {
             if (hasTerms)
             {
-                foreach (var existing in node.Pods)
-                {
-                    state.CountIncomingTerms(existing, node.Node, 1);
-                }
+                state.CountIncomingTerms(node);
             }
             // Symmetry: the existing pods whose required anti-affinity the pod would break.
             foreach (var existing in node.PodsWithRequiredAntiAffinity)
@@ -61,6 +58,7 @@ public sealed class InterPodAffinity(NamespaceLabels? namespaceLabels = null) : 
         var info = new PodInfo(pod);
         var podNamespaceLabels = _namespaceLabels(pod.Metadata.Namespace ?? "");
         var hasPreferences = info.PreferredAffinityTerms.Count > 0 || info.PreferredAntiAffinityTerms.Count > 0;
+        var usesNamespaceLabels = info.PreferredAffinityTerms.Concat(info.PreferredAntiAffinityTerms).Any(t => t.UsesNamespaceLabels);
         var scores = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
         foreach (var node in allNodes)
         {
@@ -71,14 +69,9 @@ public sealed class InterPodAffinity(NamespaceLabels? namespaceLabels = null) : 
             }
             if (hasPreferences)
             {
-                foreach (var existing in node.Pods)
-                {
-                    var namespaceLabels = info.PreferredAffinityTerms.Concat(info.PreferredAntiAffinityTerms).Any(t => t.UsesNamespaceLabels)
-                        ? _namespaceLabels(existing.Metadata.Namespace ?? "")
-                        : null;
-                    Add(scores, info.PreferredAffinityTerms, existing, namespaceLabels, labels, 1);
-                    Add(scores, info.PreferredAntiAffinityTerms, existing, namespaceLabels, labels, -1);
-                }
+                // Each term on the pods its selector may match only (the node's label index), not on every pod.
+                AddPreferred(scores, info.PreferredAffinityTerms, node, usesNamespaceLabels, labels, 1);
+                AddPreferred(scores, info.PreferredAntiAffinityTerms, node, usesNamespaceLabels, labels, -1);
             }
             foreach (var existing in node.PodsWithAffinity)
             {
@@ -130,6 +123,19 @@ public sealed class InterPodAffinity(NamespaceLabels? namespaceLabels = null) : 
             }
         }
         return total;
+    }
+
+    private void AddPreferred(Dictionary<string, Dictionary<string, long>> scores, IReadOnlyList<AffinityTerm> terms, NodeInfo node,
+        bool usesNamespaceLabels, Dictionary<string, string> nodeLabels, int multiplier)
+    {
+        foreach (var term in terms)
+        {
+            foreach (var existing in node.PodsThatMayMatch(term.Selector))
+            {
+                var namespaceLabels = usesNamespaceLabels ? _namespaceLabels(existing.Metadata.Namespace ?? "") : null;
+                Add(scores, term, term.Weight, existing, namespaceLabels, nodeLabels, multiplier);
+            }
+        }
     }
 
     private static void Add(Dictionary<string, Dictionary<string, long>> scores, IReadOnlyList<AffinityTerm> terms, Pod target,

@@ -45,6 +45,35 @@ public sealed class InterPodAffinityState : IFilterState
             return;
         }
         var labels = NamespaceLabelsFor(existing, _pod.RequiredAffinityTerms, _pod.RequiredAntiAffinityTerms);
+        CountIncomingAffinity(existing, labels, node, multiplier);
+        UpdateAnti(_antiAffinity, _pod.RequiredAntiAffinityTerms, existing, labels, node, multiplier);
+    }
+
+    /// <summary>
+    /// Counts every pod on <paramref name="node"/> against the pod's own required terms, as <see cref="CountIncomingTerms(Pod, Node, long)"/>
+    /// on each would, but trying each term only on the pods its selector may match (<see cref="NodeInfo.PodsThatMayMatch"/>).
+    /// </summary>
+    public void CountIncomingTerms(NodeInfo node)
+    {
+        if (_pod.RequiredAffinityTerms.Count > 0)
+        {
+            // A pod counts for affinity only when it matches every term: the first term's candidates hold them all.
+            foreach (var existing in node.PodsThatMayMatch(_pod.RequiredAffinityTerms[0].Selector))
+            {
+                CountIncomingAffinity(existing, NamespaceLabelsFor(existing, _pod.RequiredAffinityTerms, _pod.RequiredAntiAffinityTerms), node.Node, 1);
+            }
+        }
+        foreach (var term in _pod.RequiredAntiAffinityTerms)
+        {
+            foreach (var existing in node.PodsThatMayMatch(term.Selector))
+            {
+                UpdateAnti(_antiAffinity, [term], existing, NamespaceLabelsFor(existing, _pod.RequiredAffinityTerms, _pod.RequiredAntiAffinityTerms), node.Node, 1);
+            }
+        }
+    }
+
+    private void CountIncomingAffinity(Pod existing, IReadOnlyDictionary<string, string>? labels, Node node, long multiplier)
+    {
         if (_pod.RequiredAffinityTerms.Count > 0 && _pod.RequiredAffinityTerms.All(t => t.Matches(existing, labels)))
         {
             foreach (var term in _pod.RequiredAffinityTerms)
@@ -55,7 +84,6 @@ public sealed class InterPodAffinityState : IFilterState
                 }
             }
         }
-        UpdateAnti(_antiAffinity, _pod.RequiredAntiAffinityTerms, existing, labels, node, multiplier);
     }
 
     public FilterResult Filter(NodeInfo node)
