@@ -25,13 +25,16 @@ public sealed class InterPodAffinity(NamespaceLabels? namespaceLabels = null) : 
 
     private readonly NamespaceLabels _namespaceLabels = namespaceLabels ?? (_ => null);
 
+    // The pod's terms parsed once for its PreFilter and its Score, not once in each (selectors parse with validation).
+    private readonly LastPodMemo<PodInfo> _podInfo = new(pod => new PodInfo(pod));
+
     public string Name => "InterPodAffinity";
 
     public int Weight => 2;
 
     public IFilterState? PreFilter(Pod pod, IReadOnlyList<NodeInfo> nodes)
     {
-        var info = new PodInfo(pod);
+        var info = _podInfo.For(pod);
         var hasTerms = info.RequiredAffinityTerms.Count > 0 || info.RequiredAntiAffinityTerms.Count > 0;
         if (!hasTerms && nodes.All(n => n.PodsWithRequiredAntiAffinity.Count == 0))
         {
@@ -55,7 +58,7 @@ public sealed class InterPodAffinity(NamespaceLabels? namespaceLabels = null) : 
 
     public IReadOnlyList<long> Score(Pod pod, IReadOnlyList<NodeInfo> nodes, IReadOnlyList<NodeInfo> allNodes)
     {
-        var info = new PodInfo(pod);
+        var info = _podInfo.For(pod);
         var podNamespaceLabels = _namespaceLabels(pod.Metadata.Namespace ?? "");
         var hasPreferences = info.PreferredAffinityTerms.Count > 0 || info.PreferredAntiAffinityTerms.Count > 0;
         var usesNamespaceLabels = info.PreferredAffinityTerms.Concat(info.PreferredAntiAffinityTerms).Any(t => t.UsesNamespaceLabels);
