@@ -14,6 +14,7 @@ public sealed class NodeInfo
     private readonly List<PodInfo> _podsWithRequiredAntiAffinity = [];
     private Dictionary<string, long>? _imageSizes;
     private PodLabelIndex? _labelIndex;
+    private AffinityTermIndex? _termIndex;
     private string? _ready;
     private bool _readyRead;
 
@@ -46,6 +47,16 @@ public sealed class NodeInfo
 
     /// <summary>The pods that state pod affinity or anti-affinity, their terms parsed (InterPodAffinity reads only these).</summary>
     public IReadOnlyList<PodInfo> PodsWithAffinity => _podsWithAffinity;
+
+    /// <summary>
+    /// The affinity terms of <see cref="PodsWithAffinity"/> that may select <paramref name="pod"/> (a superset: the caller
+    /// still matches each), through an index by the label pairs the terms require, built on first use and kept with this info.
+    /// </summary>
+    public IEnumerable<ExistingAffinityTerm> AffinityTermsThatMayMatch(Pod pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        return _podsWithAffinity.Count == 0 ? [] : (_termIndex ??= new AffinityTermIndex(_podsWithAffinity)).MayMatch(pod.Metadata.Labels);
+    }
 
     /// <summary>The pods with required anti-affinity: they may forbid the incoming pod (upstream's symmetry).</summary>
     public IReadOnlyList<PodInfo> PodsWithRequiredAntiAffinity => _podsWithRequiredAntiAffinity;
@@ -84,6 +95,7 @@ public sealed class NodeInfo
         {
             var info = new PodInfo(pod);
             _podsWithAffinity.Add(info);
+            _termIndex?.Add(info);
             if (info.RequiredAntiAffinityTerms.Count > 0)
             {
                 _podsWithRequiredAntiAffinity.Add(info);

@@ -48,9 +48,9 @@ public sealed class InterPodAffinity(NamespaceLabels? namespaceLabels = null) : 
                 state.CountIncomingTerms(node);
             }
             // Symmetry: the existing pods whose required anti-affinity the pod would break.
-            foreach (var existing in node.PodsWithRequiredAntiAffinity)
+            if (node.PodsWithRequiredAntiAffinity.Count > 0)
             {
-                state.CountExistingAntiAffinity(existing, node.Node, 1);
+                state.CountExistingAntiAffinity(node);
             }
         }
         return state;
@@ -76,14 +76,21 @@ public sealed class InterPodAffinity(NamespaceLabels? namespaceLabels = null) : 
                 AddPreferred(scores, info.PreferredAffinityTerms, node, usesNamespaceLabels, labels, 1);
                 AddPreferred(scores, info.PreferredAntiAffinityTerms, node, usesNamespaceLabels, labels, -1);
             }
-            foreach (var existing in node.PodsWithAffinity)
+            // The existing pods' terms that may select the pod (the node's term index), not every term of every pod.
+            foreach (var (term, kind) in node.AffinityTermsThatMayMatch(pod))
             {
-                foreach (var term in existing.RequiredAffinityTerms)
+                switch (kind)
                 {
-                    Add(scores, term, HardPodAffinityWeight, pod, podNamespaceLabels, labels, 1);
+                    case AffinityTermKind.RequiredAffinity:
+                        Add(scores, term, HardPodAffinityWeight, pod, podNamespaceLabels, labels, 1);
+                        break;
+                    case AffinityTermKind.PreferredAffinity:
+                        Add(scores, term, term.Weight, pod, podNamespaceLabels, labels, 1);
+                        break;
+                    case AffinityTermKind.PreferredAntiAffinity:
+                        Add(scores, term, term.Weight, pod, podNamespaceLabels, labels, -1);
+                        break;
                 }
-                Add(scores, existing.PreferredAffinityTerms, pod, podNamespaceLabels, labels, 1);
-                Add(scores, existing.PreferredAntiAffinityTerms, pod, podNamespaceLabels, labels, -1);
             }
         }
         var raw = new long[nodes.Count];

@@ -37,6 +37,21 @@ public sealed class InterPodAffinityState : IFilterState
     public void CountExistingAntiAffinity(PodInfo existing, Node node, long multiplier) =>
         UpdateAnti(_existingAntiAffinity, existing.RequiredAntiAffinityTerms, _pod.Pod, _podNamespaceLabels, node, multiplier);
 
+    /// <summary>
+    /// Counts the required anti-affinity terms of <paramref name="node"/>'s pods that match the pod, as
+    /// <see cref="CountExistingAntiAffinity(PodInfo, Node, long)"/> on each would, trying only the terms that may select it.
+    /// </summary>
+    public void CountExistingAntiAffinity(NodeInfo node)
+    {
+        foreach (var (term, kind) in node.AffinityTermsThatMayMatch(_pod.Pod))
+        {
+            if (kind == AffinityTermKind.RequiredAntiAffinity)
+            {
+                UpdateAnti(_existingAntiAffinity, [term], _pod.Pod, _podNamespaceLabels, node.Node, 1);
+            }
+        }
+    }
+
     /// <summary>Counts <paramref name="existing"/>, on <paramref name="node"/>, against the pod's own required terms (with -1: no longer).</summary>
     public void CountIncomingTerms(Pod existing, Node node, long multiplier)
     {

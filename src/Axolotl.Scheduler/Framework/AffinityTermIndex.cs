@@ -1,0 +1,91 @@
+using Axolotl.Api.Selectors;
+
+namespace Axolotl.Scheduler.Framework;
+
+/// <summary>
+/// The affinity terms of a node's pods, each filed under the label pairs its selector's first equality or set
+/// requirement names (<c>group=a</c>: under group/a), so that an incoming pod's labels find the terms that may select it
+/// without trying all of them. The symmetric half of InterPodAffinity (existing pods' terms matched against the
+/// incoming pod) tried every term of every pod with affinity in each cycle. Terms without such a requirement are always
+/// returned; a term whose selector matches nothing never is. The caller still matches each term in full.
+/// </summary>
+public sealed class AffinityTermIndex
+{
+    private readonly Dictionary<(string Key, string Value), List<ExistingAffinityTerm>> _byLabel = [];
+    private readonly List<ExistingAffinityTerm> _unindexed = [];
+
+    public AffinityTermIndex(IEnumerable<PodInfo> pods)
+    {
+        foreach (var pod in pods)
+        {
+            Add(pod);
+        }
+    }
+
+    public void Add(PodInfo pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        Add(pod.RequiredAffinityTerms, AffinityTermKind.RequiredAffinity);
+        Add(pod.RequiredAntiAffinityTerms, AffinityTermKind.RequiredAntiAffinity);
+        Add(pod.PreferredAffinityTerms, AffinityTermKind.PreferredAffinity);
+        Add(pod.PreferredAntiAffinityTerms, AffinityTermKind.PreferredAntiAffinity);
+    }
+
+    /// <summary>The terms that may select a pod labelled <paramref name="labels"/>, each once.</summary>
+    public IEnumerable<ExistingAffinityTerm> MayMatch(IReadOnlyDictionary<string, string>? labels)
+    {
+        foreach (var term in _unindexed)
+        {
+            yield return term;
+        }
+        if (labels is null || _byLabel.Count == 0)
+        {
+            yield break;
+        }
+        // A term is filed under one key, and a pod has one value per key: it comes out at most once.
+        foreach (var (key, value) in labels)
+        {
+            if (_byLabel.TryGetValue((key, value), out var terms))
+            {
+                foreach (var term in terms)
+                {
+                    yield return term;
+                }
+            }
+        }
+    }
+
+    private void Add(IReadOnlyList<AffinityTerm> terms, AffinityTermKind kind)
+    {
+        foreach (var term in terms)
+        {
+            Add(new ExistingAffinityTerm(term, kind));
+        }
+    }
+
+    private void Add(ExistingAffinityTerm entry)
+    {
+        var selector = entry.Term.Selector;
+        if (selector.MatchesNothing)
+        {
+            return;
+        }
+        foreach (var requirement in selector.Requirements)
+        {
+            if (requirement.Operator is SelectionOperator.Equals or SelectionOperator.DoubleEquals or SelectionOperator.In)
+            {
+                foreach (var value in requirement.Values)
+                {
+                    if (!_byLabel.TryGetValue((requirement.Key, value), out var list))
+                    {
+                        list = [];
+                        _byLabel[(requirement.Key, value)] = list;
+                    }
+                    list.Add(entry);
+                }
+                return;
+            }
+        }
+        _unindexed.Add(entry);
+    }
+}
