@@ -91,9 +91,8 @@ public sealed class NodeInfo
         var pod = counted.Pod;
         _pods.Add(pod);
         _labelIndex?.Add(pod);
-        if (counted.HasPodAffinity)
+        if (counted.Affinity is { } info)
         {
-            var info = new PodInfo(pod);
             _podsWithAffinity.Add(info);
             _termIndex?.Add(info);
             if (info.RequiredAntiAffinityTerms.Count > 0)
