@@ -58,6 +58,12 @@ public sealed class NodeInfo
         return _podsWithAffinity.Count == 0 ? [] : (_termIndex ??= new AffinityTermIndex(_podsWithAffinity)).MayMatch(pod.Metadata.Labels);
     }
 
+    /// <summary>
+    /// Whether a pod here has a term InterPodAffinity's score counts for an incoming pod (required affinity, or any
+    /// preferred term): a node whose pods state only required anti-affinity adds nothing to any pod's score.
+    /// </summary>
+    public bool HasScoringAffinityTerms { get; private set; }
+
     /// <summary>The pods with required anti-affinity: they may forbid the incoming pod (upstream's symmetry).</summary>
     public IReadOnlyList<PodInfo> PodsWithRequiredAntiAffinity => _podsWithRequiredAntiAffinity;
 
@@ -95,6 +101,7 @@ public sealed class NodeInfo
         {
             _podsWithAffinity.Add(info);
             _termIndex?.Add(info);
+            HasScoringAffinityTerms |= info.RequiredAffinityTerms.Count > 0 || info.PreferredAffinityTerms.Count > 0 || info.PreferredAntiAffinityTerms.Count > 0;
             if (info.RequiredAntiAffinityTerms.Count > 0)
             {
                 _podsWithRequiredAntiAffinity.Add(info);

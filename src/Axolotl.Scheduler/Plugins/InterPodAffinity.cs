@@ -66,7 +66,7 @@ public sealed class InterPodAffinity(NamespaceLabels? namespaceLabels = null) : 
         foreach (var node in allNodes)
         {
             var labels = node.Node.Metadata.Labels;
-            if (labels is null || labels.Count == 0 || (!hasPreferences && node.PodsWithAffinity.Count == 0))
+            if (labels is null || labels.Count == 0 || (!hasPreferences && !node.HasScoringAffinityTerms))
             {
                 continue;
             }
@@ -77,6 +77,10 @@ public sealed class InterPodAffinity(NamespaceLabels? namespaceLabels = null) : 
                 AddPreferred(scores, info.PreferredAntiAffinityTerms, node, usesNamespaceLabels, labels, -1);
             }
             // The existing pods' terms that may select the pod (the node's term index), not every term of every pod.
+            if (!node.HasScoringAffinityTerms)
+            {
+                continue;
+            }
             foreach (var (term, kind) in node.AffinityTermsThatMayMatch(pod))
             {
                 switch (kind)
