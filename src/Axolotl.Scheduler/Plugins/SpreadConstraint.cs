@@ -47,7 +47,19 @@ public sealed class SpreadConstraint
     public bool Counts(Pod existing) => _counts(existing);
 
     /// <summary>The pods on <paramref name="node"/> the constraint counts; <paramref name="node"/>'s label index narrows them to those its selector may match.</summary>
-    public int CountOn(NodeInfo node) => node.PodsThatMayMatch(_selector).Count(_counts);
+    public int CountOn(NodeInfo node)
+    {
+        // Loops rather than LINQ here and in HasAllKeys: both run for every node of every spread cycle.
+        var count = 0;
+        foreach (var pod in node.PodsThatMayMatch(_selector))
+        {
+            if (_counts(pod))
+            {
+                count++;
+            }
+        }
+        return count;
+    }
 
     /// <summary>The pod's own constraints with <paramref name="action"/> (DoNotSchedule or ScheduleAnyway).</summary>
     public static IReadOnlyList<SpreadConstraint> Explicit(Pod pod, string action)
@@ -99,8 +111,18 @@ public sealed class SpreadConstraint
     }
 
     /// <summary>Whether the node carries every constraint's topology key.</summary>
-    public static bool HasAllKeys(Node node, IReadOnlyList<SpreadConstraint> constraints) =>
-        constraints.All(c => node.Metadata.Labels?.ContainsKey(c.TopologyKey) == true);
+    public static bool HasAllKeys(Node node, IReadOnlyList<SpreadConstraint> constraints)
+    {
+        var labels = node.Metadata.Labels;
+        for (var i = 0; i < constraints.Count; i++)
+        {
+            if (labels is null || !labels.ContainsKey(constraints[i].TopologyKey))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private static ParsedLabelSelector Selector(TopologySpreadConstraint constraint, IReadOnlyDictionary<string, string>? podLabels)
     {
