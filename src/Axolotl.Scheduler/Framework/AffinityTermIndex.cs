@@ -11,7 +11,8 @@ namespace Axolotl.Scheduler.Framework;
 /// </summary>
 public sealed class AffinityTermIndex
 {
-    private readonly Dictionary<(string Key, string Value), List<ExistingAffinityTerm>> _byLabel = [];
+    // Key, then value: string keys hash with the runtime's fast ordinal hash, a (key, value) tuple with two randomized ones.
+    private readonly Dictionary<string, Dictionary<string, List<ExistingAffinityTerm>>> _byLabel = new(StringComparer.Ordinal);
     private readonly List<ExistingAffinityTerm> _unindexed = [];
 
     public AffinityTermIndex(IEnumerable<PodInfo> pods)
@@ -45,7 +46,7 @@ public sealed class AffinityTermIndex
         // A term is filed under one key, and a pod has one value per key: it comes out at most once.
         foreach (var (key, value) in labels)
         {
-            if (_byLabel.TryGetValue((key, value), out var terms))
+            if (_byLabel.TryGetValue(key, out var byValue) && byValue.TryGetValue(value, out var terms))
             {
                 foreach (var term in terms)
                 {
@@ -74,12 +75,17 @@ public sealed class AffinityTermIndex
         {
             if (requirement.Operator is SelectionOperator.Equals or SelectionOperator.DoubleEquals or SelectionOperator.In)
             {
+                if (!_byLabel.TryGetValue(requirement.Key, out var byValue))
+                {
+                    byValue = new Dictionary<string, List<ExistingAffinityTerm>>(StringComparer.Ordinal);
+                    _byLabel[requirement.Key] = byValue;
+                }
                 foreach (var value in requirement.Values)
                 {
-                    if (!_byLabel.TryGetValue((requirement.Key, value), out var list))
+                    if (!byValue.TryGetValue(value, out var list))
                     {
                         list = [];
-                        _byLabel[(requirement.Key, value)] = list;
+                        byValue[value] = list;
                     }
                     list.Add(entry);
                 }

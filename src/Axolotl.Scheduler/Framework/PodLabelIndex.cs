@@ -10,7 +10,8 @@ namespace Axolotl.Scheduler.Framework;
 /// </summary>
 public sealed class PodLabelIndex
 {
-    private readonly Dictionary<(string Key, string Value), List<Pod>> _byLabel = [];
+    // Key, then value: string keys hash with the runtime's fast ordinal hash, a (key, value) tuple with two randomized ones.
+    private readonly Dictionary<string, Dictionary<string, List<Pod>>> _byLabel = new(StringComparer.Ordinal);
 
     public PodLabelIndex(IEnumerable<Pod> pods)
     {
@@ -24,10 +25,15 @@ public sealed class PodLabelIndex
     {
         foreach (var (key, value) in pod.Metadata.Labels ?? [])
         {
-            if (!_byLabel.TryGetValue((key, value), out var list))
+            if (!_byLabel.TryGetValue(key, out var byValue))
+            {
+                byValue = new Dictionary<string, List<Pod>>(StringComparer.Ordinal);
+                _byLabel[key] = byValue;
+            }
+            if (!byValue.TryGetValue(value, out var list))
             {
                 list = [];
-                _byLabel[(key, value)] = list;
+                byValue[value] = list;
             }
             list.Add(pod);
         }
@@ -51,9 +57,13 @@ public sealed class PodLabelIndex
                 continue;
             }
             // A pod has one value per key, so the lists of a requirement's values never share a pod.
+            if (!_byLabel.TryGetValue(requirement.Key, out var byValue))
+            {
+                return []; // no pod has the key: none can hold a required value
+            }
             var candidates = requirement.Values.Count == 1
-                ? _byLabel.GetValueOrDefault((requirement.Key, requirement.Values[0])) ?? (IReadOnlyList<Pod>)[]
-                : [.. requirement.Values.SelectMany(v => _byLabel.GetValueOrDefault((requirement.Key, v)) ?? [])];
+                ? byValue.GetValueOrDefault(requirement.Values[0]) ?? (IReadOnlyList<Pod>)[]
+                : [.. requirement.Values.SelectMany(v => byValue.GetValueOrDefault(v) ?? [])];
             if (narrowest is null || candidates.Count < narrowest.Count)
             {
                 narrowest = candidates;
