@@ -43,10 +43,11 @@ public sealed class AffinityTermIndex
         {
             yield break;
         }
-        // A term is filed under one key, and a pod has one value per key: it comes out at most once.
-        foreach (var (key, value) in labels)
+        // A term is filed under one key, and a pod has one value per key: it comes out at most once. The index holds few
+        // keys (those the terms name), so the pod's label is looked up for each rather than each of its labels in the index.
+        foreach (var (key, byValue) in _byLabel)
         {
-            if (_byLabel.TryGetValue(key, out var byValue) && byValue.TryGetValue(value, out var terms))
+            if (labels.TryGetValue(key, out var value) && byValue.TryGetValue(value, out var terms))
             {
                 foreach (var term in terms)
                 {
