@@ -26,6 +26,22 @@ public sealed class NodeInfoCacheTests
     }
 
     [Fact]
+    public void A_pods_affinity_terms_are_parsed_once_however_often_its_node_is_rebuilt()
+    {
+        var cache = new NodeInfoCache();
+        var nodes = new[] { Build.Node("n1") };
+        cache.Count("default/a", On("a", "n1").WithAntiAffinity(Build.Term("app", "web")));
+        var before = cache.Snapshot(nodes)[0].PodsWithAffinity.Single();
+
+        cache.Count("default/b", On("b", "n1")); // a binding to the same node rebuilds its info
+        var after = cache.Snapshot(nodes)[0];
+
+        Assert.Equal(2, after.Pods.Count);
+        Assert.Same(before, after.PodsWithAffinity.Single());
+        Assert.Same(before, after.PodsWithRequiredAntiAffinity.Single());
+    }
+
+    [Fact]
     public void Counting_a_key_again_moves_the_pod_instead_of_counting_it_twice()
     {
         var cache = new NodeInfoCache();

@@ -34,6 +34,7 @@ internal static class ScenarioCatalog
         new Images.ImagesScenario(),
         new Scale.ScaleScenario(),
         new Flood.ApiFloodScenario(),
+        new Scale.SchedulingConstraintsScenario(),
         new Watch.WatchFanoutScenario(),
         new JobThroughputScenario(),
         new MetricsScrapeScenario(),
@@ -43,7 +44,7 @@ internal static class ScenarioCatalog
     ];
 
     /// <summary>Scenarios that only run when named with --only (they would not fit the full run's 20 minutes).</summary>
-    public static IReadOnlySet<string> OnlyOnRequest { get; } = new HashSet<string>(StringComparer.Ordinal) { "node-failover-defaults", "dashboard", "memory-after-burst", "soak" };
+    public static IReadOnlySet<string> OnlyOnRequest { get; } = new HashSet<string>(StringComparer.Ordinal) { "node-failover-defaults", "dashboard", "memory-after-burst", "soak", "scheduling-constraints" };
 
     /// <summary>
     /// What `--quick` runs when no `--only` is given: the healing headline figures and the peers, small,

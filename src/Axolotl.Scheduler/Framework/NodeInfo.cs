@@ -1,4 +1,5 @@
 using Axolotl.Api.Core;
+using Axolotl.Api.Selectors;
 
 namespace Axolotl.Scheduler.Framework;
 
@@ -12,6 +13,8 @@ public sealed class NodeInfo
     private readonly List<PodInfo> _podsWithAffinity = [];
     private readonly List<PodInfo> _podsWithRequiredAntiAffinity = [];
     private Dictionary<string, long>? _imageSizes;
+    private PodLabelIndex? _labelIndex;
+    private AffinityTermIndex? _termIndex;
     private string? _ready;
     private bool _readyRead;
 
@@ -32,8 +35,34 @@ public sealed class NodeInfo
 
     public IReadOnlyList<Pod> Pods => _pods;
 
+    /// <summary>
+    /// The node's pods that <paramref name="selector"/> may match (a superset: the caller still matches each), through
+    /// an index by label built on first use and kept with this info, as <see cref="ImageSizes"/> is.
+    /// </summary>
+    public IReadOnlyList<Pod> PodsThatMayMatch(ParsedLabelSelector selector)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        return (_labelIndex ??= new PodLabelIndex(_pods)).MayMatch(selector, _pods);
+    }
+
     /// <summary>The pods that state pod affinity or anti-affinity, their terms parsed (InterPodAffinity reads only these).</summary>
     public IReadOnlyList<PodInfo> PodsWithAffinity => _podsWithAffinity;
+
+    /// <summary>
+    /// The affinity terms of <see cref="PodsWithAffinity"/> that may select <paramref name="pod"/> (a superset: the caller
+    /// still matches each), through an index by the label pairs the terms require, built on first use and kept with this info.
+    /// </summary>
+    public IEnumerable<ExistingAffinityTerm> AffinityTermsThatMayMatch(Pod pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        return _podsWithAffinity.Count == 0 ? [] : (_termIndex ??= new AffinityTermIndex(_podsWithAffinity)).MayMatch(pod.Metadata.Labels);
+    }
+
+    /// <summary>
+    /// Whether a pod here has a term InterPodAffinity's score counts for an incoming pod (required affinity, or any
+    /// preferred term): a node whose pods state only required anti-affinity adds nothing to any pod's score.
+    /// </summary>
+    public bool HasScoringAffinityTerms { get; private set; }
 
     /// <summary>The pods with required anti-affinity: they may forbid the incoming pod (upstream's symmetry).</summary>
     public IReadOnlyList<PodInfo> PodsWithRequiredAntiAffinity => _podsWithRequiredAntiAffinity;
@@ -67,10 +96,12 @@ public sealed class NodeInfo
         ArgumentNullException.ThrowIfNull(counted);
         var pod = counted.Pod;
         _pods.Add(pod);
-        if (counted.HasPodAffinity)
+        _labelIndex?.Add(pod);
+        if (counted.Affinity is { } info)
         {
-            var info = new PodInfo(pod);
             _podsWithAffinity.Add(info);
+            _termIndex?.Add(info);
+            HasScoringAffinityTerms |= info.RequiredAffinityTerms.Count > 0 || info.PreferredAffinityTerms.Count > 0 || info.PreferredAntiAffinityTerms.Count > 0;
             if (info.RequiredAntiAffinityTerms.Count > 0)
             {
                 _podsWithRequiredAntiAffinity.Add(info);

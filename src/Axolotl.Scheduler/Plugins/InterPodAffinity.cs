@@ -25,13 +25,16 @@ public sealed class InterPodAffinity(NamespaceLabels? namespaceLabels = null) : 
 
     private readonly NamespaceLabels _namespaceLabels = namespaceLabels ?? (_ => null);
 
+    // The pod's terms parsed once for its PreFilter and its Score, not once in each (selectors parse with validation).
+    private readonly LastPodMemo<PodInfo> _podInfo = new(pod => new PodInfo(pod));
+
     public string Name => "InterPodAffinity";
 
     public int Weight => 2;
 
     public IFilterState? PreFilter(Pod pod, IReadOnlyList<NodeInfo> nodes)
     {
-        var info = new PodInfo(pod);
+        var info = _podInfo.For(pod);
         var hasTerms = info.RequiredAffinityTerms.Count > 0 || info.RequiredAntiAffinityTerms.Count > 0;
         if (!hasTerms && nodes.All(n => n.PodsWithRequiredAntiAffinity.Count == 0))
         {
@@ -42,15 +45,12 @@ public sealed class InterPodAffinity(NamespaceLabels? namespaceLabels = null) : 
         {
             if (hasTerms)
             {
-                foreach (var existing in node.Pods)
-                {
-                    state.CountIncomingTerms(existing, node.Node, 1);
-                }
+                state.CountIncomingTerms(node);
             }
             // Symmetry: the existing pods whose required anti-affinity the pod would break.
-            foreach (var existing in node.PodsWithRequiredAntiAffinity)
+            if (node.PodsWithRequiredAntiAffinity.Count > 0)
             {
-                state.CountExistingAntiAffinity(existing, node.Node, 1);
+                state.CountExistingAntiAffinity(node);
             }
         }
         return state;
@@ -58,36 +58,43 @@ public sealed class InterPodAffinity(NamespaceLabels? namespaceLabels = null) : 
 
     public IReadOnlyList<long> Score(Pod pod, IReadOnlyList<NodeInfo> nodes, IReadOnlyList<NodeInfo> allNodes)
     {
-        var info = new PodInfo(pod);
+        var info = _podInfo.For(pod);
         var podNamespaceLabels = _namespaceLabels(pod.Metadata.Namespace ?? "");
         var hasPreferences = info.PreferredAffinityTerms.Count > 0 || info.PreferredAntiAffinityTerms.Count > 0;
+        var usesNamespaceLabels = info.PreferredAffinityTerms.Concat(info.PreferredAntiAffinityTerms).Any(t => t.UsesNamespaceLabels);
         var scores = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
         foreach (var node in allNodes)
         {
             var labels = node.Node.Metadata.Labels;
-            if (labels is null || labels.Count == 0 || (!hasPreferences && node.PodsWithAffinity.Count == 0))
+            if (labels is null || labels.Count == 0 || (!hasPreferences && !node.HasScoringAffinityTerms))
             {
                 continue;
             }
             if (hasPreferences)
             {
-                foreach (var existing in node.Pods)
-                {
-                    var namespaceLabels = info.PreferredAffinityTerms.Concat(info.PreferredAntiAffinityTerms).Any(t => t.UsesNamespaceLabels)
-                        ? _namespaceLabels(existing.Metadata.Namespace ?? "")
-                        : null;
-                    Add(scores, info.PreferredAffinityTerms, existing, namespaceLabels, labels, 1);
-                    Add(scores, info.PreferredAntiAffinityTerms, existing, namespaceLabels, labels, -1);
-                }
+                // Each term on the pods its selector may match only (the node's label index), not on every pod.
+                AddPreferred(scores, info.PreferredAffinityTerms, node, usesNamespaceLabels, labels, 1);
+                AddPreferred(scores, info.PreferredAntiAffinityTerms, node, usesNamespaceLabels, labels, -1);
             }
-            foreach (var existing in node.PodsWithAffinity)
+            // The existing pods' terms that may select the pod (the node's term index), not every term of every pod.
+            if (!node.HasScoringAffinityTerms)
             {
-                foreach (var term in existing.RequiredAffinityTerms)
+                continue;
+            }
+            foreach (var (term, kind) in node.AffinityTermsThatMayMatch(pod))
+            {
+                switch (kind)
                 {
-                    Add(scores, term, HardPodAffinityWeight, pod, podNamespaceLabels, labels, 1);
+                    case AffinityTermKind.RequiredAffinity:
+                        Add(scores, term, HardPodAffinityWeight, pod, podNamespaceLabels, labels, 1);
+                        break;
+                    case AffinityTermKind.PreferredAffinity:
+                        Add(scores, term, term.Weight, pod, podNamespaceLabels, labels, 1);
+                        break;
+                    case AffinityTermKind.PreferredAntiAffinity:
+                        Add(scores, term, term.Weight, pod, podNamespaceLabels, labels, -1);
+                        break;
                 }
-                Add(scores, existing.PreferredAffinityTerms, pod, podNamespaceLabels, labels, 1);
-                Add(scores, existing.PreferredAntiAffinityTerms, pod, podNamespaceLabels, labels, -1);
             }
         }
         var raw = new long[nodes.Count];
@@ -130,6 +137,19 @@ public sealed class InterPodAffinity(NamespaceLabels? namespaceLabels = null) : 
             }
         }
         return total;
+    }
+
+    private void AddPreferred(Dictionary<string, Dictionary<string, long>> scores, IReadOnlyList<AffinityTerm> terms, NodeInfo node,
+        bool usesNamespaceLabels, Dictionary<string, string> nodeLabels, int multiplier)
+    {
+        foreach (var term in terms)
+        {
+            foreach (var existing in node.PodsThatMayMatch(term.Selector))
+            {
+                var namespaceLabels = usesNamespaceLabels ? _namespaceLabels(existing.Metadata.Namespace ?? "") : null;
+                Add(scores, term, term.Weight, existing, namespaceLabels, nodeLabels, multiplier);
+            }
+        }
     }
 
     private static void Add(Dictionary<string, Dictionary<string, long>> scores, IReadOnlyList<AffinityTerm> terms, Pod target,

@@ -37,6 +37,21 @@ public sealed class InterPodAffinityState : IFilterState
     public void CountExistingAntiAffinity(PodInfo existing, Node node, long multiplier) =>
         UpdateAnti(_existingAntiAffinity, existing.RequiredAntiAffinityTerms, _pod.Pod, _podNamespaceLabels, node, multiplier);
 
+    /// <summary>
+    /// Counts the required anti-affinity terms of <paramref name="node"/>'s pods that match the pod, as
+    /// <see cref="CountExistingAntiAffinity(PodInfo, Node, long)"/> on each would, trying only the terms that may select it.
+    /// </summary>
+    public void CountExistingAntiAffinity(NodeInfo node)
+    {
+        foreach (var (term, kind) in node.AffinityTermsThatMayMatch(_pod.Pod))
+        {
+            if (kind == AffinityTermKind.RequiredAntiAffinity)
+            {
+                UpdateAnti(_existingAntiAffinity, [term], _pod.Pod, _podNamespaceLabels, node.Node, 1);
+            }
+        }
+    }
+
     /// <summary>Counts <paramref name="existing"/>, on <paramref name="node"/>, against the pod's own required terms (with -1: no longer).</summary>
     public void CountIncomingTerms(Pod existing, Node node, long multiplier)
     {
@@ -45,6 +60,35 @@ public sealed class InterPodAffinityState : IFilterState
             return;
         }
         var labels = NamespaceLabelsFor(existing, _pod.RequiredAffinityTerms, _pod.RequiredAntiAffinityTerms);
+        CountIncomingAffinity(existing, labels, node, multiplier);
+        UpdateAnti(_antiAffinity, _pod.RequiredAntiAffinityTerms, existing, labels, node, multiplier);
+    }
+
+    /// <summary>
+    /// Counts every pod on <paramref name="node"/> against the pod's own required terms, as <see cref="CountIncomingTerms(Pod, Node, long)"/>
+    /// on each would, but trying each term only on the pods its selector may match (<see cref="NodeInfo.PodsThatMayMatch"/>).
+    /// </summary>
+    public void CountIncomingTerms(NodeInfo node)
+    {
+        if (_pod.RequiredAffinityTerms.Count > 0)
+        {
+            // A pod counts for affinity only when it matches every term: the first term's candidates hold them all.
+            foreach (var existing in node.PodsThatMayMatch(_pod.RequiredAffinityTerms[0].Selector))
+            {
+                CountIncomingAffinity(existing, NamespaceLabelsFor(existing, _pod.RequiredAffinityTerms, _pod.RequiredAntiAffinityTerms), node.Node, 1);
+            }
+        }
+        foreach (var term in _pod.RequiredAntiAffinityTerms)
+        {
+            foreach (var existing in node.PodsThatMayMatch(term.Selector))
+            {
+                UpdateAnti(_antiAffinity, [term], existing, NamespaceLabelsFor(existing, _pod.RequiredAffinityTerms, _pod.RequiredAntiAffinityTerms), node.Node, 1);
+            }
+        }
+    }
+
+    private void CountIncomingAffinity(Pod existing, IReadOnlyDictionary<string, string>? labels, Node node, long multiplier)
+    {
         if (_pod.RequiredAffinityTerms.Count > 0 && _pod.RequiredAffinityTerms.All(t => t.Matches(existing, labels)))
         {
             foreach (var term in _pod.RequiredAffinityTerms)
@@ -55,7 +99,6 @@ public sealed class InterPodAffinityState : IFilterState
                 }
             }
         }
-        UpdateAnti(_antiAffinity, _pod.RequiredAntiAffinityTerms, existing, labels, node, multiplier);
     }
 
     public FilterResult Filter(NodeInfo node)
