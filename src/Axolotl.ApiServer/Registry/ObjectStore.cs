@@ -53,6 +53,32 @@ public sealed class ObjectStore(IStore store)
         }
     }
 
+    /// <summary>The store page a whole-prefix read takes at a time: a page of pods holds about 13 MB of stored bytes.</summary>
+    public const int ReadPage = 1000;
+
+    /// <summary>
+    /// <paramref name="first"/>'s entries, then every later page's (<see cref="ReadPage"/> at a time) at the same
+    /// revision, so that reading a whole prefix holds one page of stored bytes, not all of them. A compaction that passes
+    /// that revision between pages ends it with a 410.
+    /// </summary>
+    public async IAsyncEnumerable<StoreEntry> EntriesFromAsync(ResourceType type, string? ns, StoreListResult first, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        var page = first;
+        while (true)
+        {
+            foreach (var entry in page.Items)
+            {
+                yield return entry;
+            }
+            if (page.Continue is null)
+            {
+                yield break;
+            }
+            page = await ListAsync(type, ns, ReadPage, page.Continue, ct);
+        }
+    }
+
     /// <summary>resourceVersionMatch=Exact: the list as of <paramref name="revision"/>, upstream's 410 once it is compacted.</summary>
     public async Task<StoreListResult> ListAtRevisionAsync(ResourceType type, string? ns, long revision, int limit, CancellationToken ct)
     {

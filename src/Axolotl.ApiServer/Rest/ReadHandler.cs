@@ -12,9 +12,6 @@ namespace Axolotl.ApiServer.Rest;
 /// <summary>GET of one object and of collections, as JSON or as a server-side Table.</summary>
 public sealed class ReadHandler(RestServices services)
 {
-    /// <summary>The store page an unpaged list is read in: a page of pods holds about 13 MB of stored bytes.</summary>
-    private const int InternalPage = 1000;
-
     public async Task GetAsync(RequestScope scope)
     {
         var stored = await services.Objects.GetRequiredAsync(scope.Type, scope.Namespace, scope.RequiredName, scope.Aborted);
@@ -38,11 +35,11 @@ public sealed class ReadHandler(RestServices services)
         await version.WaitUntilFreshAsync(services.Objects.Store, services.Clock, scope.Aborted);
         // A list the client did not page is read a page at a time at the first page's revision, so that no more than a
         // page of stored bytes is held while it is written (the store's continue token keeps that revision).
-        var pageSize = limit == 0 ? InternalPage : limit;
+        var pageSize = limit == 0 ? ObjectStore.ReadPage : limit;
         var result = version.IsExact
             ? await services.Objects.ListAtRevisionAsync(scope.Type, scope.Namespace, (long)Math.Min(version.Revision!.Value, (ulong)long.MaxValue), pageSize, scope.Aborted)
             : await services.Objects.ListAsync(scope.Type, scope.Namespace, pageSize, NullIfEmpty(scope.Query("continue")), scope.Aborted);
-        var entries = limit == 0 ? AllPagesAsync(scope, result) : result.Items.ToAsyncEnumerable();
+        var entries = limit == 0 ? services.Objects.EntriesFromAsync(scope.Type, scope.Namespace, result, scope.Aborted) : result.Items.ToAsyncEnumerable();
         var continueToken = limit == 0 ? null : result.Continue;
         long? remaining = continueToken is null ? null : result.RemainingCount;
         var prefilter = StoredBytesPrefilter.For(scope.Type, fields);
@@ -70,27 +67,6 @@ public sealed class ReadHandler(RestServices services)
         }
         // One item decoded, converted and written at a time: a list's memory does not grow with its length.
         await StreamedListWriter.WriteAsync(scope.Http, scope.Type.ListKind, scope.Type.ApiVersion, meta, ViewsAsync(scope, selected));
-    }
-
-    /// <summary>
-    /// The first page's entries, then every later page's at the same revision. A compaction that passes that revision
-    /// between pages ends the list with a 410 (the response is aborted when it has already begun, as upstream's would).
-    /// </summary>
-    private async IAsyncEnumerable<StoreEntry> AllPagesAsync(RequestScope scope, StoreListResult first)
-    {
-        var page = first;
-        while (true)
-        {
-            foreach (var entry in page.Items)
-            {
-                yield return entry;
-            }
-            if (page.Continue is null)
-            {
-                yield break;
-            }
-            page = await services.Objects.ListAsync(scope.Type, scope.Namespace, InternalPage, page.Continue, scope.Aborted);
-        }
     }
 
     /// <summary>The stored items a list's selectors keep, decoded one at a time as they are enumerated.</summary>

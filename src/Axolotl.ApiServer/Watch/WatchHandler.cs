@@ -107,35 +107,45 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
     /// <summary>
     /// Lists the current objects and keeps the keys in the selection, writing each as ADDED when
     /// <paramref name="stream"/> is given (synthetic initial events) or only noting it (where a store-served
-    /// watch starts telling entries from exits).
+    /// watch starts telling entries from exits). The store is read a page at a time at one revision and each object
+    /// is written as it is found: every node's watch that starts from the store does this, and holding all of a
+    /// resource's objects for each of them at once took a 100,000-pod server from 2 to 15 GB within a minute.
     /// </summary>
     private async Task<(long Revision, HashSet<string> Selected)> SelectAsync(RequestScope scope, Selection selection, WatchEventWriter? stream, CancellationToken ct)
     {
         var selected = new HashSet<string>(StringComparer.Ordinal);
-        var list = await services.Objects.ListAsync(scope.Type, scope.Namespace, 0, null, ct);
-        var added = new List<JsonObject>();
-        foreach (var entry in list.Items)
+        var first = await services.Objects.ListAsync(scope.Type, scope.Namespace, ObjectStore.ReadPage, null, ct);
+        // One conversion request for the initial state, as a list's, when the kind asks a conversion webhook.
+        var batched = stream is not null && ObjectViews.AsksWebhook(scope.Type) ? new List<JsonObject>() : null;
+        await foreach (var entry in services.Objects.EntriesFromAsync(scope.Type, scope.Namespace, first, ct))
         {
             if (selection.Prefilter?.MayMatch(entry.Value.Span) == false)
             {
                 continue;
             }
             var obj = ObjectStore.Decode(entry).Object;
-            if (selection.Matches(obj))
+            if (!selection.Matches(obj))
             {
-                selected.Add(entry.Key);
-                added.Add(obj);
+                continue;
+            }
+            selected.Add(entry.Key);
+            if (batched is not null)
+            {
+                batched.Add(obj);
+            }
+            else if (stream is not null)
+            {
+                await stream.WriteAsync("ADDED", await services.Views.ToViewAsync(scope.Type, obj, ct), ct);
             }
         }
-        if (stream is not null)
+        if (batched is not null)
         {
-            // One conversion for the initial state, as a list's.
-            foreach (var view in await services.Views.ToViewsAsync(scope.Type, added, ct))
+            foreach (var view in await services.Views.ToViewsAsync(scope.Type, batched, ct))
             {
-                await stream.WriteAsync("ADDED", view, ct);
+                await stream!.WriteAsync("ADDED", view, ct);
             }
         }
-        return (list.Revision, selected);
+        return (first.Revision, selected);
     }
 
     /// <summary>

@@ -6,7 +6,8 @@ namespace Axolotl.ApiServer.Tests.Rest;
 
 /// <summary>
 /// A list the client did not page is read from the store in pages of 1,000 at one revision: it still holds every
-/// object, in key order, at the first page's revision, with no continue token, and selectors apply across pages.
+/// object, in key order, at the first page's revision, with no continue token, and selectors apply across pages; a
+/// watch's synthetic initial events, read the same way, hold each selected object once.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class UnpagedListTests
@@ -56,6 +57,23 @@ public sealed class UnpagedListTests
         Assert.Equal(Count, Names(exact).Count);
         Assert.DoesNotContain(Name(99_999), Names(exact));
         Assert.Equal(revision, (string)exact["metadata"]!["resourceVersion"]!);
+    }
+
+    [Fact]
+    public async Task A_watchs_initial_events_over_more_objects_than_a_store_page_are_each_selected_object_once_in_order()
+    {
+        await using var cluster = await InProcessCluster.StartAsync();
+        using var http = cluster.CreateHttpClient();
+        foreach (var batch in Enumerable.Range(0, Count).Chunk(50))
+        {
+            await Task.WhenAll(batch.Select(i => CreateAsync(http, i)));
+        }
+
+        // resourceVersion=0: the current state as synthetic ADDED events, read from the store a page at a time.
+        using var response = await http.GetAsync("/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=0&labelSelector=parity%3Dodd&timeoutSeconds=2");
+        var events = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        var added = events.Where(e => (string)e["type"]! == "ADDED").Select(e => (string)e["object"]!["metadata"]!["name"]!).ToList();
+        Assert.Equal(Enumerable.Range(0, Count).Where(i => i % 2 == 1).Select(Name).Order(StringComparer.Ordinal), added);
     }
 
     private static string Name(int i) => $"cm-{i:D5}";
