@@ -20,7 +20,8 @@ namespace Axolotl.ApiServer.Watch;
 /// a number starts after that revision. A selector turns modifications into ADDED/DELETED as
 /// objects enter or leave it, as upstream's watch cache does. Events come from the resource's
 /// <see cref="WatchCache"/>, decoded and serialised once for every watcher; a start older than the
-/// cache's window is served from the store's history instead.
+/// cache's window gets 410 Expired, as upstream's. Only resources without a cache (Events, kinds converted by a
+/// webhook, --watch-cache=false) are followed from the store's history.
 /// </summary>
 public sealed class WatchHandler(RestServices services, ReadHandler reader, WatchCaches caches)
 {
@@ -72,8 +73,13 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
 
             using var bookmarkLoop = bookmarks ? StartBookmarks(stream, ct) : null;
             var cache = ObjectViews.AsksWebhook(scope.Type) ? null : await caches.ForAsync(scope.Type, ct);
-            if (cache?.Open(start, selection.Fields) is { } cursor)
+            if (cache is not null && !cache.Stopped)
             {
+                // As kube-apiserver's cacher: a start the cache's window no longer covers gets the 410 that makes its
+                // client relist (a page at a time), not a store watch of its own. That one read every object's row
+                // before its first event and decoded every later event for one watcher; at 1,000 nodes the agents'
+                // starts after a slow list fed each other until the server held 15-21 GB.
+                var cursor = cache.Open(start, selection.Fields) ?? throw new CompactedException(start, cache.OldestResumable);
                 // While the reader waits with nothing new, bookmarks carry the cache's progress (a quiet resource's too).
                 stream.Progress = () => cursor.CaughtUpTo;
                 await FollowCacheAsync(scope, cache, cursor, start, selection, stream, ct);
@@ -187,7 +193,7 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
         }
     }
 
-    /// <summary>The store's own watch, decoding each event for this watcher: for starts older than the cache's window.</summary>
+    /// <summary>The store's own watch, decoding each event for this watcher: for resources the watch cache does not keep.</summary>
     private async Task FollowStoreAsync(RequestScope scope, long start, Selection selection, HashSet<string> inSelection,
         WatchEventWriter stream, CancellationToken ct)
     {

@@ -118,6 +118,34 @@ public sealed class WatchCacheTests
     }
 
     [Fact]
+    public async Task A_watch_that_starts_before_the_window_gets_410_Expired_rather_than_the_stores_history()
+    {
+        await using var cluster = await InProcessCluster.StartAsync(o => o with { WatchCache = new WatchCacheOptions { Capacity = 20, Minimum = 1 } });
+        using var http = cluster.CreateHttpClient();
+        await using var warm = await WatchStream.OpenAsync(http, "/api/v1/namespaces/default/configmaps?watch=true");
+        var (_, list) = await SendAsync(http, HttpMethod.Get, "/api/v1/namespaces/default/configmaps");
+        var rv = (string)list["metadata"]!["resourceVersion"]!;
+        for (var i = 0; i < 50; i++)
+        {
+            await SendAsync(http, HttpMethod.Post, "/api/v1/namespaces/default/configmaps",
+                $$$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"passed-{{{i}}}"}}""");
+        }
+        // Once the warm watcher has all 50, so has the cache, whose window (20 events) no longer reaches back to rv.
+        for (var i = 0; i < 50; i++)
+        {
+            await warm.NextAsync(Deadline);
+        }
+
+        // The store still holds every revision since rv: only the cache's window decides.
+        var (code, gone) = await SendAsync(http, HttpMethod.Get, $"/api/v1/namespaces/default/configmaps?watch=true&resourceVersion={rv}&timeoutSeconds=2");
+
+        Assert.Equal(200, code);
+        Assert.Equal("ERROR", (string?)gone["type"]);
+        Assert.Equal((410, "Expired"), ((int)gone["object"]!["code"]!, (string?)gone["object"]!["reason"]));
+        Assert.StartsWith($"too old resource version: {rv} (", (string)gone["object"]!["message"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_selector_watch_from_a_revision_sees_an_object_leave_its_selection_as_DELETED()
     {
         await using var cluster = await InProcessCluster.StartAsync();

@@ -188,6 +188,9 @@ internal sealed class WatchCache
         }
     }
 
+    /// <summary>The oldest revision a watch may start after (for the 410 of one that starts before it): the ring's or the store's compaction, whichever is later.</summary>
+    public long OldestResumable => Math.Max(CoveredAfter, _store.CompactRevision);
+
     /// <summary>The oldest revision a cursor that fell behind could have resumed after (for its 410's message).</summary>
     public long CoveredAfter
     {
