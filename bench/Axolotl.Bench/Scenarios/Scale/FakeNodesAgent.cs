@@ -21,11 +21,13 @@ internal sealed class FakeNodesAgent : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private readonly Process _process;
     private readonly string _dataDir;
+    private readonly StreamWriter? _logFile;
 
-    private FakeNodesAgent(Process process, string dataDir)
+    private FakeNodesAgent(Process process, string dataDir, string? logPath)
     {
         _process = process;
         _dataDir = dataDir;
+        _logFile = logPath is null ? null : new StreamWriter(logPath, append: true) { AutoFlush = true };
     }
 
     public int Pid => _process.Id;
@@ -33,7 +35,9 @@ internal sealed class FakeNodesAgent : IAsyncDisposable
     /// <summary>How long the process took from spawn to its "N fake nodes … joined" line.</summary>
     public double JoinMilliseconds { get; private set; }
 
-    public static async Task<FakeNodesAgent> StartAsync(string binary, ServerProcess server, int nodes, CancellationToken ct)
+    /// <summary>Starts the agent; with <paramref name="logPath"/>, every line it prints also goes there, after the bench's UTC time (a 100,000-pod
+    /// run's agent log was once only to be found in a dump of the bench process).</summary>
+    public static async Task<FakeNodesAgent> StartAsync(string binary, ServerProcess server, int nodes, CancellationToken ct, string? logPath = null)
     {
         var dataDir = Directory.CreateTempSubdirectory("axolotl-bench-fake-nodes-").FullName;
         var psi = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = dataDir };
@@ -44,7 +48,7 @@ internal sealed class FakeNodesAgent : IAsyncDisposable
         }
         var spawned = Stopwatch.GetTimestamp();
         var process = Process.Start(psi) ?? throw new InvalidOperationException("cannot start axolotl agent");
-        var agent = new FakeNodesAgent(process, dataDir);
+        var agent = new FakeNodesAgent(process, dataDir, logPath);
         process.OutputDataReceived += (_, e) => agent.Append(e.Data);
         process.ErrorDataReceived += (_, e) => agent.Append(e.Data);
         process.BeginOutputReadLine();
@@ -94,6 +98,7 @@ internal sealed class FakeNodesAgent : IAsyncDisposable
         }
         lock (_log)
         {
+            _logFile?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
             _log.AppendLine(line);
             if (_log.Length > 64_000)
             {
@@ -119,6 +124,10 @@ internal sealed class FakeNodesAgent : IAsyncDisposable
             }
         }
         _process.Dispose();
+        lock (_log)
+        {
+            _logFile?.Dispose();
+        }
         try
         {
             Directory.Delete(_dataDir, recursive: true);

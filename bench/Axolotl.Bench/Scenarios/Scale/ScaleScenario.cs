@@ -57,10 +57,11 @@ internal sealed class ScaleScenario : IScenario
         // scheduler lost its lease and no log was left to say why).
         var logPath = Path.Combine(Path.GetTempPath(), $"axolotl-bench-scale-{DateTime.UtcNow:yyyyMMdd-HHmmss}-server.log");
         server.KeepLogIn(logPath);
-        report.Notes.Add($"The server's log (each line after the bench's UTC time) was kept in {logPath}.");
+        var agentLogPath = logPath.Replace("-server.log", "-agent.log", StringComparison.Ordinal);
+        report.Notes.Add($"The server's and the agent's logs (each line after the bench's UTC time) were kept in {logPath} and {agentLogPath}.");
         var config = server.Kubeconfig;
         context.Log($"{Name}: starting {nodes} fake nodes");
-        await using var agent = await FakeNodesAgent.StartAsync(context.Options.ServerBinary, server, nodes, ct);
+        await using var agent = await FakeNodesAgent.StartAsync(context.Options.ServerBinary, server, nodes, ct, agentLogPath);
         using var api = context.Connect(server);
         var ready = Stopwatch.GetTimestamp();
         await WaitNodesReadyAsync(api, nodes, ct, TimeSpan.FromSeconds(Math.Max(60, nodes / 5)));
