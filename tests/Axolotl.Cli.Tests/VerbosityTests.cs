@@ -31,6 +31,14 @@ public sealed class VerbosityTests
         Assert.Equal(LogLevel.Trace, Verbosity.Parse("6").PerRequestLevel);
     }
 
+    [Fact]
+    public void Why_Kestrel_closed_a_connection_is_logged_at_every_verbosity()
+    {
+        Assert.Equal(LogLevel.Information, Verbosity.Parse("0").ConnectionClosedLevel);
+        Assert.Equal(LogLevel.Debug, Verbosity.Parse("4").ConnectionClosedLevel);
+        Assert.Equal(LogLevel.Trace, Verbosity.Parse("6").ConnectionClosedLevel);
+    }
+
     [Theory]
     [InlineData("-1")]
     [InlineData("debug")]

@@ -21,7 +21,8 @@ internal sealed class CommandHost : IDisposable
             b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
                 .SetMinimumLevel(v.MinimumLevel)
                 .AddFilter("Microsoft", v.FrameworkLevel)
-                .AddFilter("System", v.FrameworkLevel);
+                .AddFilter("System", v.FrameworkLevel)
+                .AddFilter(Verbosity.ConnectionClosedCategory, v.ConnectionClosedLevel);
             foreach (var category in Verbosity.PerRequestCategories)
             {
                 b.AddFilter(category, v.PerRequestLevel);

@@ -37,6 +37,15 @@ public sealed record Verbosity(int Level)
     };
 
     /// <summary>
+    /// The least severe entry written from Kestrel's "BadRequests" category, whose Information entries say why Kestrel closed a
+    /// client's connection (a response or request body below the minimum data rate): seen at every verbosity, since a node
+    /// agent whose connection is closed loses every watch on it (a 1,000-node run lost them all at once, and nothing said why).
+    /// </summary>
+    public LogLevel ConnectionClosedLevel => FrameworkLevel < LogLevel.Information ? FrameworkLevel : LogLevel.Information;
+
+    public const string ConnectionClosedCategory = "Microsoft.AspNetCore.Server.Kestrel.BadRequests";
+
+    /// <summary>
     /// The least severe entry written from the framework's one-line-per-request categories (ASP.NET
     /// Core's request start/finish, HttpClient's request lines): an access log, so only at 6 and above.
     /// </summary>
