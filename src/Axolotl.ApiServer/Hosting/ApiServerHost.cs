@@ -71,7 +71,8 @@ public sealed class ApiServerHost : IAsyncDisposable
         // Secrets (by default) are encrypted before they reach the store and decrypted on every read.
         var objects = new ObjectStore(new TransformingStore(store, EncryptionConfiguration.LoadOrCreate(options.DataDir, options.EncryptionProviderConfig)));
         var rbac = new Security.Rbac.RbacPolicyCache(objects, clock, logging.CreateLogger<Security.Rbac.RbacPolicyCache>());
-        var authorizer = new Authorizer(new NodeAuthorizer(new NodeGraph(objects)), () => rbac.Current, new IngressControllerAuthorizer(new IngressControllerGraph(objects)));
+        var nodeGraph = new NodeGraph(objects);
+        var authorizer = new Authorizer(new NodeAuthorizer(nodeGraph), () => rbac.Current, new IngressControllerAuthorizer(new IngressControllerGraph(objects)));
         // Built-ins plus every Established CRD's resources; the CRD controller keeps it current (ADR 0021).
         var catalog = new ResourceCatalog();
         var admission = new AdmissionChain(AdmissionOrder.Build(options, objects, authorizer, clock, logging, catalog));
@@ -146,7 +147,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var router = CreateRouter(objects, catalog, admission, clock, logging, kubeletTls, options.ServiceCidr, authentication,
             new TokenRequests(objects, serviceAccountKey, options.ServiceAccountTokens, clock),
             new ServiceAccounts.IssuerDiscovery(serviceAccountKey, options.ServiceAccountTokens), options, flowControlMetrics?.Meter,
-            aggregation, remoteDiscovery, remoteOpenApi, app.Lifetime.ApplicationStopping);
+            aggregation, remoteDiscovery, remoteOpenApi, nodeGraph, app.Lifetime.ApplicationStopping);
         if (flowControlMetrics is not null)
         {
             app.Lifetime.ApplicationStopped.Register(flowControlMetrics.Dispose);
@@ -261,7 +262,8 @@ public sealed class ApiServerHost : IAsyncDisposable
 
     private static ApiRouter CreateRouter(ObjectStore objects, ResourceCatalog catalog, AdmissionChain admission, TimeProvider clock, ILoggerFactory logging, KubeletTls kubeletTls, string serviceCidr,
         Authentication authentication, TokenRequests tokenRequests, ServiceAccounts.IssuerDiscovery issuerDiscovery, ApiServerOptions options,
-        System.Diagnostics.Metrics.Meter? flowControlMeter, Aggregation.AggregationRoutes aggregation, Aggregation.RemoteDiscovery remoteDiscovery, Aggregation.RemoteOpenApi remoteOpenApi, CancellationToken stopping)
+        System.Diagnostics.Metrics.Meter? flowControlMeter, Aggregation.AggregationRoutes aggregation, Aggregation.RemoteDiscovery remoteDiscovery, Aggregation.RemoteOpenApi remoteOpenApi, NodeGraph nodeGraph,
+        CancellationToken stopping)
     {
         // Conversion webhooks are called as admission webhooks are (caBundle, Service endpoints), on a transport of their own.
         var conversionClient = new Admission.Webhooks.WebhookClient(new Backends.BackendTransport(), AdmissionOrder.ResolveServiceWebhook(objects), clock);
@@ -279,8 +281,10 @@ public sealed class ApiServerHost : IAsyncDisposable
         var creates = new CreateHandler(services);
         var updates = new UpdateHandler(services, creates);
         var deletes = new DeleteHandler(services);
+        var caches = StartWatchCaches(objects, options, clock, logging, stopping);
+        nodeGraph.UsePodIndex(caches);
         var resources = new ResourceHandler(reads, creates, updates, deletes,
-            new WatchHandler(services, reads, StartWatchCaches(objects, options, clock, logging, stopping)), new ScaleHandler(services, updates), new PodSubresources(services, deletes),
+            new WatchHandler(services, reads, caches), new ScaleHandler(services, updates), new PodSubresources(services, deletes),
             new NodeProxy.NodeProxy(services, kubeletTls), new Reviews(authentication))
         {
             TokenRequests = tokenRequests,

@@ -19,16 +19,13 @@ internal sealed class StoredBytesPrefilter
     private StoredBytesPrefilter(byte[] needle) => _needle = needle;
 
     /// <summary>The prefilter of a pods list pinned to one non-empty node name, or null when the list has none.</summary>
-    public static StoredBytesPrefilter? For(ResourceType type, FieldSelector fields)
-    {
-        if (type.QualifiedResource != "pods"
-            || !fields.TryGetExactMatch("spec.nodeName", out var node) || node.Length == 0 || !WrittenAsIs(node))
-        {
-            // An empty value matches pods without the field, whose bytes hold no such pair.
-            return null;
-        }
-        return new StoredBytesPrefilter(Encoding.UTF8.GetBytes($"\"nodeName\":\"{node}\""));
-    }
+    public static StoredBytesPrefilter? For(ResourceType type, FieldSelector fields) =>
+        type.QualifiedResource == "pods" && fields.TryGetExactMatch("spec.nodeName", out var node) ? ForNodeName(node) : null;
+
+    /// <summary>The prefilter of pods bound to <paramref name="node"/>, or null when the name cannot be matched as bytes.</summary>
+    public static StoredBytesPrefilter? ForNodeName(string node) =>
+        // An empty value matches pods without the field, whose bytes hold no such pair.
+        node.Length == 0 || !WrittenAsIs(node) ? null : new StoredBytesPrefilter(Encoding.UTF8.GetBytes($"\"nodeName\":\"{node}\""));
 
     /// <summary>False only when the object cannot match.</summary>
     public bool MayMatch(ReadOnlySpan<byte> stored) => stored.IndexOf(_needle) >= 0;

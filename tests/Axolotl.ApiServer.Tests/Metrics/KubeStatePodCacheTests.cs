@@ -138,45 +138,4 @@ public sealed class KubeStatePodCacheTests : IAsyncDisposable
         _ksm.Dispose();
         await _store.DisposeAsync();
     }
-
-    /// <summary>Records the prefixes listed (and may report a later revision); everything else goes to the store underneath.</summary>
-    private sealed class ListCountingStore(IStore inner) : IStore
-    {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _listed = new();
-
-        public IReadOnlyList<string> Listed => [.. _listed];
-
-        /// <summary>Added to the revision the store reports.</summary>
-        public long RevisionsAhead { get; init; }
-
-        public long CurrentRevision => inner.CurrentRevision + RevisionsAhead;
-
-        public long CompactRevision => inner.CompactRevision;
-
-        public Task<StoreListResult> ListAsync(string prefix, int limit, string? continueToken, CancellationToken ct)
-        {
-            _listed.Enqueue(prefix);
-            return inner.ListAsync(prefix, limit, continueToken, ct);
-        }
-
-        public Task<StoreListResult> ListAtRevisionAsync(string prefix, long revision, int limit, CancellationToken ct)
-        {
-            _listed.Enqueue(prefix);
-            return inner.ListAtRevisionAsync(prefix, revision, limit, ct);
-        }
-
-        public Task CompactAsync(long revision, CancellationToken ct) => inner.CompactAsync(revision, ct);
-
-        public Task<StoreEntry> CreateAsync(string key, ReadOnlyMemory<byte> value, CancellationToken ct) => inner.CreateAsync(key, value, ct);
-
-        public Task<StoreEntry> DeleteAsync(string key, long expectedRevision, CancellationToken ct) => inner.DeleteAsync(key, expectedRevision, ct);
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-        public Task<StoreEntry?> GetAsync(string key, CancellationToken ct) => inner.GetAsync(key, ct);
-
-        public Task<StoreEntry> UpdateAsync(string key, ReadOnlyMemory<byte> value, long expectedRevision, CancellationToken ct) => inner.UpdateAsync(key, value, expectedRevision, ct);
-
-        public IAsyncEnumerable<StoreEvent> WatchAsync(string prefix, long afterRevision, CancellationToken ct) => inner.WatchAsync(prefix, afterRevision, ct);
-    }
 }

@@ -43,6 +43,7 @@ internal sealed class WatchCache
     private readonly IndexedSignals _indexed = new();
     private readonly string? _indexedField;
     private readonly int _indexedAt;
+    private readonly IndexedKeys _keysByIndexed = new();
     private readonly int _sweepEvery;
     private readonly long _sweepBytes;
     private int _appendedSinceSweep;
@@ -188,6 +189,18 @@ internal sealed class WatchCache
         }
     }
 
+    /// <summary>
+    /// The keys under <paramref name="prefix"/> of the objects whose indexed field (a pod's <c>spec.nodeName</c>) is
+    /// <paramref name="value"/>, as of <see cref="Revision"/>; null when this cache indexes no field or has stopped.
+    /// </summary>
+    public List<string>? KeysWith(string field, string value, string prefix)
+    {
+        lock (_gate)
+        {
+            return _stopped || _indexedField != field ? null : _keysByIndexed.Under(value, prefix);
+        }
+    }
+
     /// <summary>The oldest revision a watch may start after (for the 410 of one that starts before it): the ring's or the store's compaction, whichever is later.</summary>
     public long OldestResumable => Math.Max(CoveredAfter, _store.CompactRevision);
 
@@ -221,6 +234,14 @@ internal sealed class WatchCache
         lock (_gate)
         {
             _current = current;
+            _keysByIndexed.Clear();
+            if (_indexedField is not null)
+            {
+                foreach (var (key, attributes) in current)
+                {
+                    _keysByIndexed.Move(key, null, attributes.ValueAt(_indexedAt));
+                }
+            }
             _revision = list.Revision;
             _ring.Reset(list.Revision);
             _generation++;
@@ -347,6 +368,10 @@ internal sealed class WatchCache
         lock (_gate)
         {
             CachedEvent e;
+            if (_indexedField is not null)
+            {
+                _keysByIndexed.Move(key, previous?.ValueAt(_indexedAt), change.Type == StoreEventType.Deleted ? null : attributes.ValueAt(_indexedAt));
+            }
             if (change.Type == StoreEventType.Deleted)
             {
                 _current.Remove(key);

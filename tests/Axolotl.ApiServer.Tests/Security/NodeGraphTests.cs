@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using Axolotl.Api.Scheme;
+using Axolotl.ApiServer.Registry;
+using Axolotl.ApiServer.Security;
+using Axolotl.ApiServer.Watch.Cache;
+using Axolotl.Storage.Memory;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Axolotl.ApiServer.Tests.Security;
+
+/// <summary>
+/// The node authorizer's relationships through the pod watch cache's index by spec.nodeName: a node's read of an object its
+/// pod uses reads that node's pods only, not the namespace's; what the index has not seen yet is answered from the store.
+/// </summary>
+public sealed class NodeGraphTests : IAsyncDisposable
+{
+    private static readonly WatchCacheViews Views = new(
+        (_, obj) => obj,
+        _ => ["spec.nodeName"],
+        (obj, field) => field == "spec.nodeName" ? (string?)obj["spec"]?["nodeName"] : null);
+
+    private readonly InMemoryStore _inner = new();
+    private readonly ListCountingStore _store;
+    private readonly ObjectStore _objects;
+    private readonly CancellationTokenSource _stopping = new();
+
+    public NodeGraphTests()
+    {
+        _store = new ListCountingStore(_inner);
+        _objects = new ObjectStore(_store);
+    }
+
+    [Fact]
+    public async Task A_nodes_read_is_answered_from_its_own_pods_without_listing_the_namespace()
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            await CreatePodAsync($"other-{i}", "node-b", $"secret-{i}");
+        }
+        await CreatePodAsync("mine", "node-a", "mounted");
+        var graph = await GraphWithIndexAsync();
+        var listedBefore = _store.Listed.Count;
+
+        Assert.True(await graph.HasRelationshipAsync("node-a", "secrets", "apps", "mounted", CancellationToken.None));
+
+        Assert.Equal(listedBefore, _store.Listed.Count);
+    }
+
+    [Fact]
+    public async Task A_pod_the_index_has_not_seen_yet_is_found_in_the_store_and_no_relationship_is_invented()
+    {
+        var graph = await GraphWithIndexAsync();
+        // Written behind the cache's back (its store watch may not have delivered it yet): only the store knows.
+        await CreatePodAsync("just-bound", "node-a", "fresh");
+
+        Assert.True(await graph.HasRelationshipAsync("node-a", "secrets", "apps", "fresh", CancellationToken.None));
+        Assert.False(await graph.HasRelationshipAsync("node-b", "secrets", "apps", "fresh", CancellationToken.None));
+        Assert.False(await graph.HasRelationshipAsync("node-a", "secrets", "apps", "never-mounted", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_pod_that_moved_or_went_away_no_longer_relates_its_old_node()
+    {
+        await CreatePodAsync("moving", "node-a", "moved");
+        var graph = await GraphWithIndexAsync();
+        Assert.True(await graph.HasRelationshipAsync("node-a", "secrets", "apps", "moved", CancellationToken.None));
+
+        var stored = await _objects.GetRequiredAsync(KnownResources.Pods, "apps", "moving", CancellationToken.None);
+        await _objects.DeleteAsync(KnownResources.Pods, "apps", "moving", stored.Revision, CancellationToken.None);
+
+        Assert.False(await graph.HasRelationshipAsync("node-a", "secrets", "apps", "moved", CancellationToken.None));
+    }
+
+    private async Task<NodeGraph> GraphWithIndexAsync()
+    {
+        var caches = new WatchCaches(_store, new WatchCacheOptions(), Views, TimeProvider.System, NullLoggerFactory.Instance, _stopping.Token);
+        var graph = new NodeGraph(_objects);
+        graph.UsePodIndex(caches);
+        // The cache starts on first use: start it now and let it replay what the store holds, as a running server's has.
+        var cache = await caches.ForAsync(KnownResources.Pods, CancellationToken.None);
+        Assert.NotNull(cache);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (cache.Revision < _store.CurrentRevision)
+        {
+            await Task.Delay(10, deadline.Token);
+        }
+        return graph;
+    }
+
+    private Task CreatePodAsync(string name, string node, string secret) =>
+        _objects.CreateAsync(KnownResources.Pods, JsonNode.Parse($$$"""
+            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","namespace":"apps"},
+             "spec":{"nodeName":"{{{node}}}","containers":[{"name":"c","image":"busybox"}],"volumes":[{"name":"s","secret":{"secretName":"{{{secret}}}"}}]}}
+            """)!.AsObject(), CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        _stopping.Dispose();
+        await _inner.DisposeAsync();
+    }
+}
