@@ -9,8 +9,9 @@ namespace Axolotl.ApiServer.FlowControl;
 /// long-running is classified by the FlowSchemas into a priority level and a flow, answered with the
 /// X-Kubernetes-PF-* headers naming both, priced in seats by the <see cref="WorkEstimator"/>, and then runs at once
 /// (Exempt), takes its seats, waits in its level's queues, or gets 429. A write whose event goes to many watches keeps
-/// its seats a few milliseconds after it answered (upstream's additional latency); watches are counted for that. A request waits at most a quarter of its deadline (?timeout=, else
-/// upstream's 60 s default, so 15 s), never more than a minute.
+/// its seats a few milliseconds after it answered (upstream's additional latency); watches are counted for that.
+/// A request waits at most a quarter of its deadline (?timeout=, else upstream's 60 s default, so 15 s), never more
+/// than a minute.
 /// </summary>
 public sealed class FlowControlFilter(FlowControlConfigCache config, FlowControlMetrics metrics, WorkEstimator estimator, TimeProvider clock) : IRequestLimiter
 {

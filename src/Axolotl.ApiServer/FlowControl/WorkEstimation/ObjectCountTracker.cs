@@ -46,12 +46,3 @@ public sealed class ObjectCountTracker(TimeProvider clock)
         }
     }
 }
-
-public enum ObjectCountState
-{
-    Fresh,
-    Stale,
-    NotFound,
-}
-
-public readonly record struct ObjectCount(long Count, ObjectCountState State);
