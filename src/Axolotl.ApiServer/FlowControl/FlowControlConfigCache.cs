@@ -143,6 +143,7 @@ public sealed class FlowControlConfigCache
                 }
             }
             state.Uid = level.Metadata.Uid ?? "";
+            state.MaxSeats = PriorityLevelState.MaxSeatsOf(limit.Nominal, queuing);
         }
         foreach (var gone in _states.Keys.Where(k => !levels.ContainsKey(k)).ToList())
         {

@@ -1,3 +1,4 @@
+using Axolotl.ApiServer.FlowControl.WorkEstimation;
 using Axolotl.ApiServer.Security.Rbac;
 using Microsoft.AspNetCore.Http;
 
@@ -6,11 +7,13 @@ namespace Axolotl.ApiServer.FlowControl;
 /// <summary>
 /// API Priority and Fairness (upstream's WithPriorityAndFairness): every request that is not
 /// long-running is classified by the FlowSchemas into a priority level and a flow, answered with the
-/// X-Kubernetes-PF-* headers naming both, and then runs at once (Exempt), takes a seat, waits in its
-/// level's queues, or gets 429. A request waits at most a quarter of its deadline (?timeout=, else
-/// upstream's 60 s default, so 15 s), never more than a minute.
+/// X-Kubernetes-PF-* headers naming both, priced in seats by the <see cref="WorkEstimator"/>, and then runs at once
+/// (Exempt), takes its seats, waits in its level's queues, or gets 429. A write whose event goes to many watches keeps
+/// its seats a few milliseconds after it answered (upstream's additional latency); watches are counted for that.
+/// A request waits at most a quarter of its deadline (?timeout=, else upstream's 60 s default, so 15 s), never more
+/// than a minute.
 /// </summary>
-public sealed class FlowControlFilter(FlowControlConfigCache config, FlowControlMetrics metrics, TimeProvider clock) : IRequestLimiter
+public sealed class FlowControlFilter(FlowControlConfigCache config, FlowControlMetrics metrics, WorkEstimator estimator, TimeProvider clock) : IRequestLimiter
 {
     public const string FlowSchemaUidHeader = "X-Kubernetes-PF-FlowSchema-UID";
     public const string PriorityLevelUidHeader = "X-Kubernetes-PF-PriorityLevel-UID";
@@ -22,6 +25,7 @@ public sealed class FlowControlFilter(FlowControlConfigCache config, FlowControl
     {
         if (LongRunningRequests.Is(request))
         {
+            using var watch = estimator.Watches.Register(request, ctx.Request.Query["fieldSelector"].ToString());
             await next();
             return;
         }
@@ -41,11 +45,14 @@ public sealed class FlowControlFilter(FlowControlConfigCache config, FlowControl
             }
             return;
         }
-        var admission = queues.Enqueue(classification.FlowHash);
+        var estimate = estimator.Estimate(request, ctx.Request.Query, classification.Level.MaxSeats);
+        var width = estimate.MaxSeats;
+        metrics.Estimated(classification, width);
+        var admission = queues.Enqueue(classification.FlowHash, width);
         var ticket = admission.Ticket;
         if (admission.Waiter is { } waiter)
         {
-            metrics.Waiting(classification, 1);
+            metrics.Waiting(classification, 1, width);
             try
             {
                 ticket = await waiter.Seat.WaitAsync(WaitLimit(ctx), clock, ctx.RequestAborted);
@@ -68,7 +75,7 @@ public sealed class FlowControlFilter(FlowControlConfigCache config, FlowControl
             }
             finally
             {
-                metrics.Waiting(classification, -1);
+                metrics.Waiting(classification, -1, width);
             }
         }
         if (admission.RejectedFor is { } reason || ticket is not { } seat)
@@ -77,16 +84,35 @@ public sealed class FlowControlFilter(FlowControlConfigCache config, FlowControl
             await TooManyRequests.WriteAsync(ctx, 1);
             return;
         }
-        metrics.Executing(classification, 1);
+        metrics.Executing(classification, 1, seat.Seats);
         try
         {
             await next();
         }
         finally
         {
-            metrics.Executing(classification, -1);
-            queues.Release(seat);
+            if (estimate.AdditionalLatency > TimeSpan.Zero)
+            {
+                _ = ReleaseAfterAsync(classification, queues, seat, estimate.AdditionalLatency);
+            }
+            else
+            {
+                Release(classification, queues, seat);
+            }
         }
+    }
+
+    // The final phase: the events the write caused are still going out to its watchers; the client has its answer.
+    private async Task ReleaseAfterAsync(Classification classification, QueueSet queues, Ticket seat, TimeSpan delay)
+    {
+        await Task.Delay(delay, clock);
+        Release(classification, queues, seat);
+    }
+
+    private void Release(Classification classification, QueueSet queues, Ticket seat)
+    {
+        metrics.Executing(classification, -1, seat.Seats);
+        queues.Release(seat);
     }
 
     private static TimeSpan WaitLimit(HttpContext ctx)

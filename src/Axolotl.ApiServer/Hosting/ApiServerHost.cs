@@ -104,9 +104,11 @@ public sealed class ApiServerHost : IAsyncDisposable
             ? new FlowControl.FlowControlConfigCache(objects, options.MaxRequestsInflight + options.MaxMutatingRequestsInflight, clock, logging.CreateLogger<FlowControl.FlowControlConfigCache>())
             : null;
         var flowControlMetrics = flowControl is null ? null : new FlowControl.FlowControlMetrics(flowControl);
+        var objectCounts = new FlowControl.WorkEstimation.ObjectCountTracker(clock);
+        var workEstimator = new FlowControl.WorkEstimation.WorkEstimator(objectCounts, new FlowControl.WorkEstimation.WatchTracker(), new FlowControl.WorkEstimation.WorkEstimatorOptions());
         FlowControl.IRequestLimiter limiter = flowControl is null
             ? new FlowControl.MaxInFlightLimiter(options.MaxRequestsInflight, options.MaxMutatingRequestsInflight)
-            : new FlowControl.FlowControlFilter(flowControl, flowControlMetrics!, clock);
+            : new FlowControl.FlowControlFilter(flowControl, flowControlMetrics!, workEstimator, clock);
 
         var clientChainPolicy = new System.Security.Cryptography.X509Certificates.X509ChainPolicy
         {
@@ -210,6 +212,12 @@ public sealed class ApiServerHost : IAsyncDisposable
         if (flowControl is not null)
         {
             await flowControl.StartAsync(app.Lifetime.ApplicationStopping);
+            // LISTs are priced by the objects stored: counted before the first request, then every poll period.
+            var counter = new FlowControl.WorkEstimation.ObjectCounter(objects, catalog, objectCounts, options.ObjectCountPollPeriod, clock,
+                logging.CreateLogger<FlowControl.WorkEstimation.ObjectCounter>());
+            await counter.CountAllAsync(app.Lifetime.ApplicationStopping);
+            _ = DelegateLoop.StartNew("flow-control-object-count", LoopFailurePolicy.RestartWithBackoff, counter.RunAsync, clock,
+                logging.CreateLogger<FlowControl.WorkEstimation.ObjectCounter>(), app.Lifetime.ApplicationStopping);
             _ = new FlowControl.DanglingConditionWriter(objects, flowControl, clock, logging.CreateLogger<FlowControl.DanglingConditionWriter>()).StartAsync(app.Lifetime.ApplicationStopping);
         }
         // Before serving: the first address of the service range is the kubernetes Service's, never another's.

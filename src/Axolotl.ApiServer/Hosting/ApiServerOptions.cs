@@ -74,6 +74,12 @@ public sealed record ApiServerOptions
     /// <summary>API Priority and Fairness (--enable-priority-and-fairness, default true); false: the two plain max-in-flight limits.</summary>
     public bool EnablePriorityAndFairness { get; init; } = true;
 
+    /// <summary>
+    /// How often flow control counts each resource's stored objects to price LISTs (kube-apiserver's
+    /// --etcd-count-metric-poll-period, default one minute).
+    /// </summary>
+    public TimeSpan ObjectCountPollPeriod { get; init; } = FlowControl.WorkEstimation.ObjectCounter.DefaultPeriod;
+
     /// <summary>The watch cache (--watch-cache, default on) and how much history each resource's cache keeps.</summary>
     public Watch.Cache.WatchCacheOptions WatchCache { get; init; } = new();
 }

@@ -36,7 +36,7 @@ public static partial class ServerCommand
         "eviction-max-pod-grace-period", "eviction-monitoring-interval", "system-reserved", "kube-reserved",
         "testing-cronjob-clock-rate", "metric-resolution", "horizontal-pod-autoscaler-sync-period",
         "min-request-timeout", "event-ttl",
-        "max-requests-inflight", "max-mutating-requests-inflight", "enable-priority-and-fairness", "watch-cache", "reclaim-memory", "v",
+        "max-requests-inflight", "max-mutating-requests-inflight", "enable-priority-and-fairness", "etcd-count-metric-poll-period", "watch-cache", "reclaim-memory", "v",
     };
 
     /// <summary>A non-negative integer flag, or <paramref name="fallback"/> when absent.</summary>
@@ -89,6 +89,9 @@ public static partial class ServerCommand
           --enable-priority-and-fairness B
                            API Priority and Fairness: FlowSchemas sort requests into priority levels with their own
                            seats and fair queues (default: true); false: the two limits above, 429 beyond each
+          --etcd-count-metric-poll-period D
+                           how often each resource's stored objects are counted for priority and fairness, which
+                           prices a LIST at one seat per 100 objects (kube-apiserver's flag; default: 1m)
           --watch-cache B
                            serve watches from one cache per resource that decodes each event once for every
                            watcher (default: true); false: every watch reads the store itself
@@ -345,6 +348,7 @@ public static partial class ServerCommand
                 MaxRequestsInflight = CountFlag(args, "max-requests-inflight", 400),
                 MaxMutatingRequestsInflight = CountFlag(args, "max-mutating-requests-inflight", 200),
                 EnablePriorityAndFairness = args.GetBool("enable-priority-and-fairness", true),
+                ObjectCountPollPeriod = DurationFlag(args, "etcd-count-metric-poll-period") ?? Axolotl.ApiServer.FlowControl.WorkEstimation.ObjectCounter.DefaultPeriod,
                 WatchCache = new Axolotl.ApiServer.Watch.Cache.WatchCacheOptions { Enabled = args.GetBool("watch-cache", true) },
             }, store, clock, logging, shutdown.Token);
 

@@ -21,7 +21,8 @@ public sealed class FlowControlFilterTests
         var schemas = FlowControlBootstrap.MandatoryFlowSchemas.Select(s => { s.Metadata.Uid = $"uid-{s.Metadata.Name}"; return s; });
         var levels = FlowControlBootstrap.MandatoryPriorityLevels.Select(l => { l.Metadata.Uid = $"uid-{l.Metadata.Name}"; return l; });
         _cache.Load(schemas, levels);
-        _filter = new FlowControlFilter(_cache, new FlowControlMetrics(_cache), _clock);
+        _filter = new FlowControlFilter(_cache, new FlowControlMetrics(_cache),
+            new Axolotl.ApiServer.FlowControl.WorkEstimation.WorkEstimator(new Axolotl.ApiServer.FlowControl.WorkEstimation.ObjectCountTracker(_clock), new Axolotl.ApiServer.FlowControl.WorkEstimation.WatchTracker(), new()), _clock);
     }
 
     private static AuthorizationRequest Get(Principal user) => AuthorizationRequest.ForResource(user, "get", "", "pods", null, "shop", "web");

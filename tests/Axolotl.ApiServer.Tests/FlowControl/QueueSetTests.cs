@@ -129,6 +129,114 @@ public sealed class QueueSetTests
     }
 
     [Fact]
+    public async Task A_wide_request_holds_all_its_seats_until_released()
+    {
+        var set = new QueueSet(10, Queuing());
+        var list = set.Enqueue(Flood, width: 8).Ticket!.Value;
+        var narrow = set.Enqueue(Other, width: 2).Ticket!.Value;
+        var waiter = set.Enqueue(Other, width: 1).Waiter!;
+
+        Assert.Equal((2, 10, 1, 1), (set.Executing, set.SeatsInUse, set.Waiting, set.SeatsWaiting));
+        set.Release(narrow);
+        Assert.Equal(9, (await waiter.Seat)!.Value.Seats + list.Seats);
+        set.Release(list);
+        Assert.Equal((1, 1, 0, 0), (set.Executing, set.SeatsInUse, set.Waiting, set.SeatsWaiting));
+    }
+
+    [Fact]
+    public void The_request_next_in_turn_waits_for_its_seats_rather_than_be_overtaken()
+    {
+        // One queue per flow, two flows in different queues.
+        var set = new QueueSet(10, Queuing(queues: 2, handSize: 1));
+        var narrowFlow = ShuffleSharding.FlowHash("s", "narrow");
+        var wideFlow = Enumerable.Range(0, 100).Select(i => ShuffleSharding.FlowHash("s", $"wide-{i}"))
+            .First(h => ShuffleSharding.Deal(h, 2, 1).First() != ShuffleSharding.Deal(narrowFlow, 2, 1).First());
+        var running = set.Enqueue(narrowFlow, width: 9).Ticket!.Value;
+        var wide = set.Enqueue(wideFlow, width: 8).Waiter!;
+        var narrow = set.Enqueue(narrowFlow, width: 1).Waiter!;
+
+        // One seat is free, enough for the narrow request, but the wide one finishes first in seats (its flow has had
+        // none yet) and goes first: the narrow one does not overtake it.
+        Assert.False(wide.Seat.IsCompleted || narrow.Seat.IsCompleted);
+        set.Release(running);
+        Assert.True(wide.Seat.IsCompletedSuccessfully);
+        Assert.True(narrow.Seat.IsCompletedSuccessfully);
+        Assert.Equal(9, set.SeatsInUse);
+    }
+
+    [Fact]
+    public async Task A_request_wider_than_the_level_runs_alone()
+    {
+        var set = new QueueSet(4, Queuing());
+        var running = set.Enqueue(Other).Ticket!.Value;
+        var wide = set.Enqueue(Flood, width: 10).Waiter!;
+
+        Assert.False(wide.Seat.IsCompleted);
+        set.Release(running);
+        var seat = (await wide.Seat)!.Value;
+        var after = set.Enqueue(Other).Waiter!;
+
+        Assert.Equal((1, 10), (set.Executing, set.SeatsInUse));
+        Assert.False(after.Seat.IsCompleted);
+        set.Release(seat);
+        Assert.True(after.Seat.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public void A_reject_level_runs_a_request_wider_than_itself_only_when_idle()
+    {
+        var idle = new QueueSet(4, null);
+        var busy = new QueueSet(4, null);
+        busy.Enqueue(Other);
+
+        Assert.NotNull(idle.Enqueue(Flood, width: 10).Ticket);
+        Assert.Equal(RejectReason.ConcurrencyLimit, busy.Enqueue(Flood, width: 10).RejectedFor);
+        Assert.Equal(RejectReason.ConcurrencyLimit, busy.Enqueue(Flood, width: 4).RejectedFor);
+        Assert.NotNull(busy.Enqueue(Flood, width: 3).Ticket);
+    }
+
+    [Fact]
+    public async Task Two_busy_flows_get_the_same_seats_whatever_their_requests_widths()
+    {
+        var set = new QueueSet(10, Queuing());
+        var flows = new[] { (Hash: Flood, Width: 10), (Hash: Other, Width: 1) };
+        var waiting = new Dictionary<Waiter, int>();
+        var granted = new int[2];
+        var running = new Queue<Ticket>();
+        for (var f = 0; f < 2; f++)
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                var admission = set.Enqueue(flows[f].Hash, flows[f].Width);
+                if (admission.Ticket is { } ticket)
+                {
+                    running.Enqueue(ticket);
+                }
+                else
+                {
+                    waiting[admission.Waiter!] = f;
+                }
+            }
+        }
+
+        // Release the oldest request again and again; count the seats each flow is given from its queues.
+        for (var step = 0; step < 200 && running.Count > 0; step++)
+        {
+            set.Release(running.Dequeue());
+            foreach (var (waiter, flow) in waiting.Where(w => w.Key.Seat.IsCompleted).ToList())
+            {
+                var ticket = (await waiter.Seat)!.Value;
+                granted[flow] += ticket.Seats;
+                running.Enqueue(ticket);
+                waiting.Remove(waiter);
+            }
+        }
+
+        // Round robin by requests would give the wide flow ten seats for each of the narrow one's.
+        Assert.InRange((double)granted[0] / granted[1], 0.8, 1.25);
+    }
+
+    [Fact]
     public void A_hand_is_distinct_queues_from_the_deck_and_the_same_for_the_same_flow()
     {
         var hand = ShuffleSharding.Deal(Flood, 128, 6);

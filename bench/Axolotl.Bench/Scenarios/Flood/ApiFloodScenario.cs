@@ -183,6 +183,11 @@ internal sealed class ApiFloodScenario : IScenario
         }
         var samples = sampler.Samples;
         report.Add($"[{label}] workload-low executing during the flood, mean / max", samples.Average(s => s.Executing), "requests", $"max {samples.Max(s => s.Executing):F0}; sampled from /metrics every second");
+        if (samples.Any(s => s.SeatsExecuting > 0))
+        {
+            report.Add($"[{label}] workload-low seats held by executing requests, mean / max", samples.Average(s => s.SeatsExecuting), "seats",
+                $"max {samples.Max(s => s.SeatsExecuting):F0}; apiserver_flowcontrol_current_executing_seats (a server without work estimation has none)");
+        }
         report.Add($"[{label}] workload-low waiting in queues during the flood, mean / max", samples.Average(s => s.Waiting), "requests", $"max {samples.Max(s => s.Waiting):F0}");
         report.Add($"[{label}] workload-low current seat limit during the flood, mean", samples.Average(s => s.Seats), "seats", $"min {samples.Min(s => s.Seats):F0}, max {samples.Max(s => s.Seats):F0}");
         report.Add($"[{label}] read-only requests in the server's handler, mean / max", samples.Average(s => s.ReadOnlyInFlight), "requests",

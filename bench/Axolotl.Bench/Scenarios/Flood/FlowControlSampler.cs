@@ -7,13 +7,14 @@ namespace Axolotl.Bench.Scenarios.Flood;
 /// <summary>
 /// Reads the server's flow control gauges for one level once a second while a phase runs (through /metrics, as the
 /// admin, whose requests are exempt and so are answered during a flood): requests executing and waiting in the
-/// level and its current seat limit, and the read-only requests in the server's handler at all. They tell whether the flood filled the level, which 429s alone do not.
+/// level, the seats those executing hold (more than one each for requests the server prices wider, such as LISTs of
+/// many objects) and its current seat limit, and the read-only requests in the server's handler at all. They tell whether the flood filled the level, which 429s alone do not.
 /// </summary>
 internal sealed class FlowControlSampler(ApiClient admin, string level)
 {
-    private readonly List<(double Executing, double Waiting, double Seats, double ReadOnlyInFlight)> _samples = [];
+    private readonly List<(double Executing, double Waiting, double Seats, double ReadOnlyInFlight, double SeatsExecuting)> _samples = [];
 
-    public IReadOnlyList<(double Executing, double Waiting, double Seats, double ReadOnlyInFlight)> Samples => _samples;
+    public IReadOnlyList<(double Executing, double Waiting, double Seats, double ReadOnlyInFlight, double SeatsExecuting)> Samples => _samples;
 
     public async Task RunAsync(CancellationToken stop)
     {
@@ -24,7 +25,7 @@ internal sealed class FlowControlSampler(ApiClient admin, string level)
             {
                 var text = Encoding.UTF8.GetString(await admin.GetAsync("/metrics", stop, "text/plain"));
                 _samples.Add((Sum(text, "apiserver_flowcontrol_current_executing_requests{"), Sum(text, "apiserver_flowcontrol_current_inqueue_requests{"),
-                    Sum(text, "apiserver_flowcontrol_current_limit_seats{"), ReadOnlyInFlight(text)));
+                    Sum(text, "apiserver_flowcontrol_current_limit_seats{"), ReadOnlyInFlight(text), Sum(text, "apiserver_flowcontrol_current_executing_seats{")));
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
