@@ -32,6 +32,9 @@ internal sealed class FakeNodesAgent : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>Its exit code once it has exited (a 100,000-pod run's agent stopped mid-load and the bench went on counting).</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     /// <summary>How long the process took from spawn to its "N fake nodes … joined" line.</summary>
     public double JoinMilliseconds { get; private set; }
 

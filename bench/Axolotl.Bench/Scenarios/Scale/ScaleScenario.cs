@@ -96,7 +96,7 @@ internal sealed class ScaleScenario : IScenario
         var requests = await RequestCounts.StartAsync(api, ct);
         using var loadDone = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var probe = ProbeMutationsAsync(config, context.Http2, loadDone.Token);
-        var progress = ProgressAsync(context, watch, bulk, FirstBatch, loadDone.Token);
+        var progress = ProgressAsync(context, watch, bulk, FirstBatch, agent, loadDone.Token);
         var loadStart = Stopwatch.GetTimestamp();
         try
         {
@@ -354,15 +354,21 @@ internal sealed class ScaleScenario : IScenario
         return (report.Add(samples, note), report.Add(bound, "the first watch event with spec.nodeName set"), report.Add(started), 0);
     }
 
-    /// <summary>A progress line every 10 s while the load runs: created, bound and Running so far.</summary>
-    private static async Task ProgressAsync(BenchContext context, ClusterPodWatch watch, LatencySamples created, int before, CancellationToken ct)
+    /// <summary>A progress line every 10 s while the load runs: created, bound and Running so far; and once, the agent's exit.</summary>
+    private static async Task ProgressAsync(BenchContext context, ClusterPodWatch watch, LatencySamples created, int before, FakeNodesAgent agent, CancellationToken ct)
     {
         try
         {
+            var exitSeen = false;
             while (true)
             {
                 await Task.Delay(TimeSpan.FromSeconds(10), ct);
                 context.Log($"scale: {created.Count:N0} created, {watch.BoundCount - before:N0} bound, {watch.RunningCount - before:N0} Running; load {ProcStatus.LoadAverage()}");
+                if (!exitSeen && agent.ExitCode is { } code)
+                {
+                    exitSeen = true;
+                    context.Log($"scale: the fake nodes' agent exited with {code}; no more pods will run. Its last lines:\n{agent.Log[^Math.Min(agent.Log.Length, 1500)..]}");
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
