@@ -38,8 +38,13 @@ public sealed record TableChain(int Index, TableFrontend Entry, IReadOnlyList<Ro
     public string EndpointsText => string.Join(", ", Endpoints.Select(e => e.EndPoint.ToString()));
 }
 
-/// <summary>One element of a verdict map: <see cref="Key"/> (`address . port`) → `jump ep_N`.</summary>
+/// <summary>
+/// One element of a verdict map: <see cref="Key"/> (`address . port`) → `jump ep_N`; or, <see cref="InSet"/>, of a set:
+/// the key alone (the relay's frontends, which a filter chain looks up).
+/// </summary>
 public sealed record MapElement(string Map, string Key, int Chain)
 {
-    public string Text => $"{Key} : jump ep_{Chain.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    public bool InSet { get; init; }
+
+    public string Text => InSet ? Key : $"{Key} : jump ep_{Chain.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }
