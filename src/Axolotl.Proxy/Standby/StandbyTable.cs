@@ -80,13 +80,15 @@ public static class StandbyTable
     /// without renaming chains (and their counters and affinity sets survive); a new port takes the lowest number neither
     /// table uses (a whole write numbers afresh).
     /// </summary>
+    /// <param name="relayFlowPolicy">Relay mode: the relay's connections get the <see cref="RelayFlowTimeout"/> policy (off on a kernel without conntrack timeout policies).</param>
     public static TableLayout Layout(string table, RoutingSnapshot snapshot, ProxyMode mode = ProxyMode.Relay, Ipv4Cidr? clusterCidr = null,
-        Func<IPAddress, bool>? knownNotReady = null, IReadOnlySet<Frontend>? reserved = null, TableLayout? previous = null) =>
-        Build(table, snapshot, mode, clusterCidr, knownNotReady, reserved, previous);
+        Func<IPAddress, bool>? knownNotReady = null, IReadOnlySet<Frontend>? reserved = null, TableLayout? previous = null, bool relayFlowPolicy = true) =>
+        Build(table, snapshot, mode, clusterCidr, knownNotReady, reserved, previous, relayFlowPolicy);
 
     private static TableLayout Build(string table, RoutingSnapshot snapshot, ProxyMode mode, Ipv4Cidr? clusterCidr, Func<IPAddress, bool>? knownNotReady,
-        IReadOnlySet<Frontend>? reserved, TableLayout? previous = null)
+        IReadOnlySet<Frontend>? reserved, TableLayout? previous = null, bool relayFlowPolicy = true)
     {
+        relayFlowPolicy &= mode == ProxyMode.Relay;
         var frontends = Frontends(snapshot, mode, reserved);
         // One chain per Service port, protocol and direction whatever the hints say, so a hint never renumbers a chain.
         var numbers = new Dictionary<ChainKey, int>();
@@ -137,7 +139,7 @@ public static class StandbyTable
             var element = $"{entry.Frontend.Address} . {Number(entry.Frontend.Port)}";
             var udp = entry.Frontend.Transport == Transport.Udp;
             elements.Add(new MapElement(udp ? UdpFrontendsMap : FrontendsMap, element, chain.Index));
-            if (entry.Path == TablePath.Standby)
+            if (entry.Path == TablePath.Standby && relayFlowPolicy)
             {
                 elements.Add(new MapElement(RelayFrontendsSet, element, chain.Index) { InSet = true });
             }
@@ -153,7 +155,7 @@ public static class StandbyTable
         {
             objects.AddRange(Objects(chain, clusterCidr));
         }
-        return new TableLayout(table, mode, clusterCidr, ordered, elements, hairpins, objects);
+        return new TableLayout(table, mode, clusterCidr, ordered, elements, hairpins, objects) { RelayFlowPolicy = relayFlowPolicy };
     }
 
     /// <summary>The whole table of <paramref name="layout"/>, replacing the previous one in one transaction.</summary>
@@ -195,7 +197,7 @@ public static class StandbyTable
                 Refusals(script, pods);
             }
         }
-        if (layout.Mode == ProxyMode.Relay)
+        if (layout.RelayFlowPolicy)
         {
             RelayFlows(script, layout.Elements);
         }
@@ -239,7 +241,7 @@ public static class StandbyTable
     /// </summary>
     public static bool CanChange(TableLayout before, TableLayout after)
     {
-        if (before.Table != after.Table || before.Mode != after.Mode || before.ClusterCidr != after.ClusterCidr)
+        if (before.Table != after.Table || before.Mode != after.Mode || before.ClusterCidr != after.ClusterCidr || before.RelayFlowPolicy != after.RelayFlowPolicy)
         {
             return false;
         }

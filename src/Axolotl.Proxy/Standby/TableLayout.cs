@@ -10,7 +10,11 @@ namespace Axolotl.Proxy.Standby;
 /// layouts into a small transaction of what differs instead of a whole table.
 /// </summary>
 public sealed record TableLayout(string Table, ProxyMode Mode, Axolotl.Api.Net.Ipv4Cidr? ClusterCidr, IReadOnlyList<TableChain> Chains, IReadOnlyList<MapElement> Elements,
-    IReadOnlySet<uint> Hairpins, IReadOnlyList<TableObject> Objects);
+    IReadOnlySet<uint> Hairpins, IReadOnlyList<TableObject> Objects)
+{
+    /// <summary>Relay mode: the relay's connections get a conntrack CLOSE timeout of 0 (<see cref="StandbyTable.RelayFlowTimeout"/>).</summary>
+    public bool RelayFlowPolicy { get; init; }
+}
 
 /// <summary>
 /// A Service port's chain (its rules, without the `add rule` prefix) or set (<see cref="Body"/>: its declaration, as
