@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Axolotl.Proxy.Standby;
 
-/// <summary>The kernel standby path's log lines (event ids 8401–8409, in the service proxy's range).</summary>
+/// <summary>The kernel standby path's log lines (event ids 8401–8410, in the service proxy's range).</summary>
 internal static partial class StandbyLog
 {
     [LoggerMessage(EventId = 8401, Level = LogLevel.Information,
@@ -27,6 +27,10 @@ internal static partial class StandbyLog
     [LoggerMessage(EventId = 8409, Level = LogLevel.Information,
         Message = "Service proxy: kernel table ip {Table}: this process has {Limit} or more descriptors open, too many for libnftables' select() (FD_SETSIZE 1024, which aborts the process above it); writing with `nft -f` until fewer are open")]
     public static partial void LibraryDeferred(ILogger logger, string table, int limit);
+
+    [LoggerMessage(EventId = 8410, Level = LogLevel.Warning,
+        Message = "Service proxy: kernel standby table ip {Table} written without its conntrack timeout policy for relay connections (nft: {Errors}): while this process is down, a client reusing the port of a connection its death reset may be refused for up to 10 s")]
+    public static partial void NoRelayFlowPolicy(ILogger logger, string table, string errors);
 
     [LoggerMessage(EventId = 8403, Level = LogLevel.Warning,
         Message = "Service proxy: no kernel standby path (nft refused table ip {Table}: {Errors}); Services answer only while this process runs")]

@@ -47,6 +47,9 @@ public static class StandbyTable
     private const string UdpFrontendsMap = "udp_frontends";
     private const string UdpLocalFrontendsMap = "udp_local_frontends";
 
+    /// <summary>The standby frontends' keys without verdicts: a filter chain cannot look up a map of jumps to DNAT chains.</summary>
+    private const string RelayFrontendsSet = "relay_frontends";
+
     /// <summary>"axolotl_standby_BRIDGE" (one per node: several nodes on a machine each own theirs), hashed when the bridge is not a plain name.</summary>
     public static string TableName(string bridge) =>
         bridge.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
@@ -77,13 +80,15 @@ public static class StandbyTable
     /// without renaming chains (and their counters and affinity sets survive); a new port takes the lowest number neither
     /// table uses (a whole write numbers afresh).
     /// </summary>
+    /// <param name="relayFlowPolicy">Relay mode: the relay's connections get the <see cref="RelayFlowTimeout"/> policy (off on a kernel without conntrack timeout policies).</param>
     public static TableLayout Layout(string table, RoutingSnapshot snapshot, ProxyMode mode = ProxyMode.Relay, Ipv4Cidr? clusterCidr = null,
-        Func<IPAddress, bool>? knownNotReady = null, IReadOnlySet<Frontend>? reserved = null, TableLayout? previous = null) =>
-        Build(table, snapshot, mode, clusterCidr, knownNotReady, reserved, previous);
+        Func<IPAddress, bool>? knownNotReady = null, IReadOnlySet<Frontend>? reserved = null, TableLayout? previous = null, bool relayFlowPolicy = true) =>
+        Build(table, snapshot, mode, clusterCidr, knownNotReady, reserved, previous, relayFlowPolicy);
 
     private static TableLayout Build(string table, RoutingSnapshot snapshot, ProxyMode mode, Ipv4Cidr? clusterCidr, Func<IPAddress, bool>? knownNotReady,
-        IReadOnlySet<Frontend>? reserved, TableLayout? previous = null)
+        IReadOnlySet<Frontend>? reserved, TableLayout? previous = null, bool relayFlowPolicy = true)
     {
+        relayFlowPolicy &= mode == ProxyMode.Relay;
         var frontends = Frontends(snapshot, mode, reserved);
         // One chain per Service port, protocol and direction whatever the hints say, so a hint never renumbers a chain.
         var numbers = new Dictionary<ChainKey, int>();
@@ -134,6 +139,10 @@ public static class StandbyTable
             var element = $"{entry.Frontend.Address} . {Number(entry.Frontend.Port)}";
             var udp = entry.Frontend.Transport == Transport.Udp;
             elements.Add(new MapElement(udp ? UdpFrontendsMap : FrontendsMap, element, chain.Index));
+            if (entry.Path == TablePath.Standby && relayFlowPolicy)
+            {
+                elements.Add(new MapElement(RelayFrontendsSet, element, chain.Index) { InSet = true });
+            }
             if (entry.Path == TablePath.Kernel)
             {
                 elements.Add(new MapElement(udp ? UdpLocalFrontendsMap : LocalFrontendsMap, element, chain.Index));
@@ -146,7 +155,7 @@ public static class StandbyTable
         {
             objects.AddRange(Objects(chain, clusterCidr));
         }
-        return new TableLayout(table, mode, clusterCidr, ordered, elements, hairpins, objects);
+        return new TableLayout(table, mode, clusterCidr, ordered, elements, hairpins, objects) { RelayFlowPolicy = relayFlowPolicy };
     }
 
     /// <summary>The whole table of <paramref name="layout"/>, replacing the previous one in one transaction.</summary>
@@ -188,6 +197,10 @@ public static class StandbyTable
                 Refusals(script, pods);
             }
         }
+        if (layout.RelayFlowPolicy)
+        {
+            RelayFlows(script, layout.Elements);
+        }
         script.Append("  chain postrouting {\n    type nat hook postrouting priority ").Append(PostroutingPriority).Append("; policy accept;\n");
         // Kernel mode masquerades every connection of the node's own clients and of outside ones: fully-random, as kube-proxy, so
         // two new connections never race for one source port (a lost race drops the SYN: a 1 s retransmit).
@@ -228,7 +241,7 @@ public static class StandbyTable
     /// </summary>
     public static bool CanChange(TableLayout before, TableLayout after)
     {
-        if (before.Table != after.Table || before.Mode != after.Mode || before.ClusterCidr != after.ClusterCidr)
+        if (before.Table != after.Table || before.Mode != after.Mode || before.ClusterCidr != after.ClusterCidr || before.RelayFlowPolicy != after.RelayFlowPolicy)
         {
             return false;
         }
@@ -252,7 +265,7 @@ public static class StandbyTable
         }
         var table = $"{Family} {after.Table}";
         var script = new StringBuilder();
-        var maps = new[] { FrontendsMap, LocalFrontendsMap, UdpFrontendsMap, UdpLocalFrontendsMap };
+        var maps = new[] { FrontendsMap, LocalFrontendsMap, UdpFrontendsMap, UdpLocalFrontendsMap, RelayFrontendsSet };
         foreach (var map in maps)
         {
             // An element that now jumps elsewhere (its address taken by another Service port) goes and comes again.
@@ -488,6 +501,34 @@ public static class StandbyTable
         script.Append("    ").Append(key).Append(" @refusing update @refusing { ").Append(key).Append(" } counter accept\n");
         script.Append("    add @refusing_new { ").Append(key).Append(" } update @refusing { ").Append(key).Append(" } counter drop\n  }\n");
     }
+
+    /// <summary>
+    /// The relay's own connections to a standby frontend get a conntrack CLOSE timeout of 0 (<see cref="RelayFlowTimeout"/>),
+    /// so one that ends in a reset is forgotten at once. Without it, a relay connection reset by the process's death (its
+    /// request unread, or still in the accept queue) keeps a conntrack entry without NAT in state CLOSE for 10 s, and a
+    /// client that opens a new connection from the same port meanwhile has its SYN attached to that entry: conntrack
+    /// reopens an entry only after a FIN or a reset from the client's side, and otherwise "ignores" the SYN, which keeps
+    /// the old entry and its absent DNAT. The standby chain never sees a new connection, no relay listens, and the node
+    /// refuses it (issue 36's flake: one refusal per few kills under load). A timeout policy is set on a new entry only,
+    /// between conntrack and its confirmation, hence a filter chain after conntrack (mangle), with the standby chains' socket check.
+    /// </summary>
+    private static void RelayFlows(StringBuilder script, IReadOnlyList<MapElement> all)
+    {
+        var elements = all.Where(e => e.Map == RelayFrontendsSet).Select(e => e.Text).ToList();
+        script.Append("  set ").Append(RelayFrontendsSet).Append(" {\n    type ipv4_addr . inet_service\n");
+        if (elements.Count > 0)
+        {
+            script.Append("    elements = { ").Append(string.Join(", ", elements)).Append(" }\n");
+        }
+        script.Append("  }\n");
+        script.Append("  ct timeout ").Append(RelayFlowTimeout).Append(" {\n    protocol tcp\n    l3proto ip\n    policy = { close : 0 }\n  }\n");
+        script.Append("  chain relay_flows {\n    type filter hook prerouting priority mangle; policy accept;\n");
+        // New entries only (the policy cannot change a confirmed one), so an established flow's packets skip the socket lookup.
+        script.Append("    ct state new ip daddr . tcp dport @").Append(RelayFrontendsSet).Append(" socket wildcard 0 counter ct timeout set \"").Append(RelayFlowTimeout).Append("\"\n  }\n");
+    }
+
+    /// <summary>The conntrack timeout policy of the relay's connections to standby frontends (see <see cref="RelayFlows"/>).</summary>
+    public const string RelayFlowTimeout = "relay_flow";
 
     /// <summary>How long after an endpoint's first refusal its refusals are dropped (the client's SYN is retransmitted 1 s and 3 s after it was sent).</summary>
     public static readonly TimeSpan RefusalWindow = TimeSpan.FromSeconds(2);

@@ -32,6 +32,7 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
     private bool _udpToRelay;
     private IReadOnlySet<Frontend> _kernel = new HashSet<Frontend>();
     private bool _warned;
+    private bool _relayFlowPolicy = true;
 
     public string Table { get; } = table;
 
@@ -100,7 +101,7 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
         Func<IPAddress, bool>? hints = LocalReadiness is { } board ? board.IsKnownNotReady : null;
         var excluded = Excluded(snapshot);
         // Numbered from the installed table, so a snapshot that moved endpoints or added a few Service ports is a small change.
-        var layout = StandbyTable.Layout(Table, snapshot, Mode, ClusterCidr, hints, excluded, _layout);
+        var layout = StandbyTable.Layout(Table, snapshot, Mode, ClusterCidr, hints, excluded, _layout, _relayFlowPolicy);
         var script = StandbyTable.Render(layout);
         if (script == _installed)
         {
@@ -130,10 +131,25 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
                 return true;
             }
             // The kernel's table is not the one we wrote (changed by hand, or gone): the whole table puts it right, numbered afresh.
-            layout = StandbyTable.Layout(Table, snapshot, Mode, ClusterCidr, hints, excluded);
+            layout = StandbyTable.Layout(Table, snapshot, Mode, ClusterCidr, hints, excluded, relayFlowPolicy: _relayFlowPolicy);
             script = StandbyTable.Render(layout);
         }
         var result = await ApplyAsync(script, ct);
+        if (result.ExitCode != 0 && layout.RelayFlowPolicy)
+        {
+            // A kernel without conntrack timeout policies: the standby path without it beats none (a client reusing the port of a
+            // connection the process's death reset may be refused for up to 10 s).
+            var without = StandbyTable.Layout(Table, snapshot, Mode, ClusterCidr, hints, excluded, relayFlowPolicy: false);
+            var fallback = await ApplyAsync(StandbyTable.Render(without), ct);
+            if (fallback.ExitCode == 0)
+            {
+                _relayFlowPolicy = false;
+                StandbyLog.NoRelayFlowPolicy(logger, Table, result.Errors.Trim());
+                layout = without;
+                script = StandbyTable.Render(without);
+                result = fallback;
+            }
+        }
         if (result.ExitCode != 0)
         {
             // What the kernel has now is unknown: the relay serves every frontend until a write succeeds.

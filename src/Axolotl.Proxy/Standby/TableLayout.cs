@@ -10,7 +10,11 @@ namespace Axolotl.Proxy.Standby;
 /// layouts into a small transaction of what differs instead of a whole table.
 /// </summary>
 public sealed record TableLayout(string Table, ProxyMode Mode, Axolotl.Api.Net.Ipv4Cidr? ClusterCidr, IReadOnlyList<TableChain> Chains, IReadOnlyList<MapElement> Elements,
-    IReadOnlySet<uint> Hairpins, IReadOnlyList<TableObject> Objects);
+    IReadOnlySet<uint> Hairpins, IReadOnlyList<TableObject> Objects)
+{
+    /// <summary>Relay mode: the relay's connections get a conntrack CLOSE timeout of 0 (<see cref="StandbyTable.RelayFlowTimeout"/>).</summary>
+    public bool RelayFlowPolicy { get; init; }
+}
 
 /// <summary>
 /// A Service port's chain (its rules, without the `add rule` prefix) or set (<see cref="Body"/>: its declaration, as
@@ -38,8 +42,13 @@ public sealed record TableChain(int Index, TableFrontend Entry, IReadOnlyList<Ro
     public string EndpointsText => string.Join(", ", Endpoints.Select(e => e.EndPoint.ToString()));
 }
 
-/// <summary>One element of a verdict map: <see cref="Key"/> (`address . port`) → `jump ep_N`.</summary>
+/// <summary>
+/// One element of a verdict map: <see cref="Key"/> (`address . port`) → `jump ep_N`; or, <see cref="InSet"/>, of a set:
+/// the key alone (the relay's frontends, which a filter chain looks up).
+/// </summary>
 public sealed record MapElement(string Map, string Key, int Chain)
 {
-    public string Text => $"{Key} : jump ep_{Chain.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    public bool InSet { get; init; }
+
+    public string Text => InSet ? Key : $"{Key} : jump ep_{Chain.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }

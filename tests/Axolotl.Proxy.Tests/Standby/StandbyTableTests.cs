@@ -30,6 +30,19 @@ public sealed class StandbyTableTests
                 type nat hook prerouting priority dstnat - 5; policy accept;
                 ip daddr . tcp dport vmap @frontends
               }
+              set relay_frontends {
+                type ipv4_addr . inet_service
+                elements = { 10.96.0.20 . 80, 10.244.0.1 . 30080, 192.0.2.2 . 30080 }
+              }
+              ct timeout relay_flow {
+                protocol tcp
+                l3proto ip
+                policy = { close : 0 }
+              }
+              chain relay_flows {
+                type filter hook prerouting priority mangle; policy accept;
+                ct state new ip daddr . tcp dport @relay_frontends socket wildcard 0 counter ct timeout set "relay_flow"
+              }
               chain postrouting {
                 type nat hook postrouting priority srcnat - 5; policy accept;
                 ct mark and 0x00100000 == 0x00100000 masquerade

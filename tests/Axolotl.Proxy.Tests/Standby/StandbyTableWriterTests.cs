@@ -50,6 +50,26 @@ public sealed class StandbyTableWriterTests
     }
 
     [Fact]
+    public async Task A_kernel_without_conntrack_timeout_policies_gets_the_table_without_the_relay_flow_policy_and_one_warning()
+    {
+        var logger = new CountingLogger();
+        var applied = new List<string>();
+        var writer = new StandbyTableWriter("t", logger, (script, _) =>
+        {
+            applied.Add(script);
+            return Task.FromResult(script.Contains("ct timeout", StringComparison.Ordinal) ? (1, "Error: Could not process rule: No such file or directory") : (0, ""));
+        });
+
+        Assert.True(await writer.WriteAsync(One(Ready("10.244.0.2", 80)), CancellationToken.None));
+        Assert.True(await writer.WriteAsync(One(Ready("10.244.0.2", 80), Ready("10.244.0.3", 80)), CancellationToken.None));
+
+        Assert.Equal(StandbyTable.Render(StandbyTable.Layout("t", One(Ready("10.244.0.2", 80), Ready("10.244.0.3", 80)), relayFlowPolicy: false)), writer.Installed);
+        Assert.DoesNotContain("relay_frontends", applied[^1], StringComparison.Ordinal);
+        Assert.Equal(3, applied.Count);
+        Assert.Equal(1, logger.Warnings);
+    }
+
+    [Fact]
     public async Task A_host_without_nft_gets_the_same_single_warning()
     {
         var logger = new CountingLogger();
