@@ -11,7 +11,9 @@ namespace Axolotl.Bench.Scenarios.Traffic;
 /// sockets to a 3-replica UDP echo Deployment, straight at the pod IPs, through its NodePort on 127.0.0.1 (the relay: the
 /// node runs `--proxy-mode nftables`, which leaves loopback node ports to the relay) and on the node's address (DNATed by
 /// the kernel), in alternating rounds so a drift of the machine hits each. Per path: answered datagrams per second,
-/// round-trip p50/p99, datagrams lost (no answer within 500 ms); relay ÷ direct and kernel ÷ direct.
+/// round-trip p50/p99, datagrams lost (no answer within 500 ms); relay ÷ direct and kernel ÷ direct. Each path twice: one
+/// socket per client (one flow each), and a new socket per datagram (every datagram a new relay flow and a new conntrack
+/// entry, as a resolver's queries are), with the host's counters of lost datagrams around each round (<see cref="HostUdpCounters"/>).
 /// </summary>
 internal sealed class UdpLoadScenario : IScenario
 {
@@ -21,9 +23,9 @@ internal sealed class UdpLoadScenario : IScenario
 
     public string Name => "udp-load";
 
-    public string Description => $"{Clients} UDP clients, request/response datagrams to {Replicas} echo pods: direct vs the relay (127.0.0.1 node port) vs the kernel (node address, nftables mode), alternating rounds";
+    public string Description => $"{Clients} UDP clients, request/response datagrams to {Replicas} echo pods: direct vs the relay (127.0.0.1 node port) vs the kernel (node address, nftables mode), alternating rounds; one flow per client, then a new flow per datagram";
 
-    public TimeSpan Budget(bool quick) => TimeSpan.FromSeconds(quick ? 120 : 180);
+    public TimeSpan Budget(bool quick) => TimeSpan.FromSeconds(quick ? 150 : 240);
 
     public async Task RunAsync(BenchContext context, ScenarioReport report, CancellationToken ct)
     {
@@ -52,45 +54,78 @@ internal sealed class UdpLoadScenario : IScenario
             }
             context.Log($"{Name}: node port {nodePort} answers from all {Replicas} pods through the relay and the kernel");
 
-            var totals = new (long Answered, long Sent, long Lost, double Seconds)[paths.Length];
-            var latencies = paths.Select(p => new LatencySamples($"{p.Name}: round trip, all rounds")).ToArray();
+            // Each path with one socket per client, then with a socket per datagram; a case's baseline is direct in the same mode.
+            var cases = new[] { false, true }
+                .SelectMany(newFlow => paths.Select((p, i) => new Case(newFlow ? $"{p.Name}, a new flow per datagram" : p.Name, p.Target, newFlow, i)))
+                .ToArray();
+            var totals = new (long Answered, long Sent, long Lost, double Seconds, HostUdpCounters? Counters)[cases.Length];
+            var dnats = new long[cases.Length];
+            var latencies = cases.Select(c => new LatencySamples($"{c.Name}: round trip, all rounds")).ToArray();
             for (var r = 1; r <= Rounds; r++)
             {
-                for (var p = 0; p < paths.Length; p++)
+                for (var c = 0; c < cases.Length; c++)
                 {
-                    var result = await UdpLoadGenerator.RunAsync(Clients, paths[p].Target, round, ct);
-                    totals[p] = (totals[p].Answered + result.RoundTrips.Count, totals[p].Sent + result.Sent, totals[p].Lost + result.Lost,
-                        totals[p].Seconds + result.Elapsed.TotalSeconds);
+                    var before = HostUdpCounters.Read();
+                    var dnatBefore = await KernelDnatCount.ReadAsync(node.Bridge, ct);
+                    var result = await UdpLoadGenerator.RunAsync(Clients, cases[c].Target, round, ct, cases[c].NewFlowPerDatagram);
+                    var counters = HostUdpCounters.Read().Since(before);
+                    var dnat = await KernelDnatCount.ReadAsync(node.Bridge, ct) - dnatBefore;
+                    dnats[c] += dnat;
+                    totals[c] = (totals[c].Answered + result.RoundTrips.Count, totals[c].Sent + result.Sent, totals[c].Lost + result.Lost,
+                        totals[c].Seconds + result.Elapsed.TotalSeconds, counters.Plus(totals[c].Counters));
                     foreach (var ms in result.RoundTrips)
                     {
-                        latencies[p].AddMilliseconds(ms);
+                        latencies[c].AddMilliseconds(ms);
                     }
                     context.Log(string.Create(CultureInfo.InvariantCulture,
-                        $"{Name}: {paths[p].Name}, round {r}: {result.AnsweredPerSecond:F0} answered/s, {result.Lost} lost of {result.Sent}, by pod {string.Join(" ", result.ByPod.Select(kv => $"{kv.Key}={kv.Value}"))}"));
+                        $"{Name}: {cases[c].Name}, round {r}: {result.AnsweredPerSecond:F0} answered/s, {result.Lost} lost of {result.Sent}, by pod {string.Join(" ", result.ByPod.Select(kv => $"{kv.Key}={kv.Value}"))}; {counters}; kernel DNATs {dnat}"));
                 }
             }
-            var summaries = new LatencySummary[paths.Length];
-            var rates = new double[paths.Length];
-            for (var p = 0; p < paths.Length; p++)
+            var summaries = new LatencySummary[cases.Length];
+            var rates = new double[cases.Length];
+            for (var c = 0; c < cases.Length; c++)
             {
-                summaries[p] = report.Add(latencies[p], $"answered datagrams of {Rounds} rounds of {round.TotalSeconds:F0} s, {Clients} clients");
-                rates[p] = totals[p].Answered / totals[p].Seconds;
-                report.Add($"{paths[p].Name}: answered datagrams per second", rates[p], "/s", $"mean over {Rounds} rounds");
-                report.Add($"{paths[p].Name}: datagrams lost", totals[p].Lost, "datagrams", $"of {totals[p].Sent} sent; no answer within 500 ms");
+                summaries[c] = report.Add(latencies[c], $"answered datagrams of {Rounds} rounds of {round.TotalSeconds:F0} s, {Clients} clients");
+                rates[c] = totals[c].Answered / totals[c].Seconds;
+                report.Add($"{cases[c].Name}: answered datagrams per second", rates[c], "/s", $"mean over {Rounds} rounds");
+                report.Add($"{cases[c].Name}: datagrams lost", totals[c].Lost, "datagrams", $"of {totals[c].Sent} sent; no answer within 500 ms");
+                if (totals[c].Counters is { } counters)
+                {
+                    if (cases[c].NewFlowPerDatagram)
+                    {
+                        if (cases[c].Path == 2)
+                        {
+                            report.Add($"{cases[c].Name}: datagrams that were a new conntrack entry (DNATed by the table)", 100.0 * dnats[c] / totals[c].Sent, "%",
+                                $"{dnats[c]} of {totals[c].Sent}; the others reused an entry a datagram from the same source port left (~28,000 ephemeral ports, 30 s per entry)");
+                        }
+                        report.Add($"{cases[c].Name}: conntrack entries at the end of a round (most)", counters.Entries ?? 0, "entries", $"of nf_conntrack_max {counters.Max}; the host's whole table");
+                    }
+                    report.Add($"{cases[c].Name}: host drops (conntrack drop + early_drop + insert_failed, UDP RcvbufErrors)",
+                        counters.Drop + counters.EarlyDrop + counters.InsertFailed + counters.RcvbufErrors, "packets",
+                        $"drop {counters.Drop}, early_drop {counters.EarlyDrop}, insert_failed {counters.InsertFailed}, RcvbufErrors {counters.RcvbufErrors} over its rounds (host-wide)");
+                }
             }
-            for (var p = 1; p < paths.Length; p++)
+            for (var c = 0; c < cases.Length; c++)
             {
-                report.Add($"{paths[p].Name}: answered/s ÷ direct", rates[p] / rates[0], "×", string.Create(CultureInfo.InvariantCulture, $"{rates[p]:F0}/s against {rates[0]:F0}/s"));
-                report.Add($"{paths[p].Name}: p50 round trip ÷ direct", summaries[p].P50 / summaries[0].P50, "×", string.Create(CultureInfo.InvariantCulture, $"{summaries[p].P50:F3} ms against {summaries[0].P50:F3} ms"));
-                report.Add($"{paths[p].Name}: p99 round trip ÷ direct", summaries[p].P99 / summaries[0].P99, "×", string.Create(CultureInfo.InvariantCulture, $"{summaries[p].P99:F3} ms against {summaries[0].P99:F3} ms"));
+                var baseline = Array.FindIndex(cases, b => b.Path == 0 && b.NewFlowPerDatagram == cases[c].NewFlowPerDatagram);
+                if (c == baseline)
+                {
+                    continue;
+                }
+                report.Add($"{cases[c].Name}: answered/s ÷ direct", rates[c] / rates[baseline], "×", string.Create(CultureInfo.InvariantCulture, $"{rates[c]:F0}/s against {rates[baseline]:F0}/s"));
+                report.Add($"{cases[c].Name}: p50 round trip ÷ direct", summaries[c].P50 / summaries[baseline].P50, "×", string.Create(CultureInfo.InvariantCulture, $"{summaries[c].P50:F3} ms against {summaries[baseline].P50:F3} ms"));
+                report.Add($"{cases[c].Name}: p99 round trip ÷ direct", summaries[c].P99 / summaries[baseline].P99, "×", string.Create(CultureInfo.InvariantCulture, $"{summaries[c].P99:F3} ms against {summaries[baseline].P99:F3} ms"));
             }
-            context.Log(string.Create(CultureInfo.InvariantCulture, $"{Name}: direct {rates[0]:F0}/s, relay {rates[1]:F0}/s, kernel {rates[2]:F0}/s"));
+            context.Log(string.Create(CultureInfo.InvariantCulture, $"{Name}: one flow per client: direct {rates[0]:F0}/s, relay {rates[1]:F0}/s, kernel {rates[2]:F0}/s; a new flow per datagram: direct {rates[3]:F0}/s, relay {rates[4]:F0}/s, kernel {rates[5]:F0}/s"));
         }
         finally
         {
             await WorkloadApi.DeleteDeploymentAndWaitAsync(api, watch, UdpEchoWorkload.App);
         }
     }
+
+    /// <summary>One measured case: a path (its index among the paths, 0 being direct) with one socket per client or a new one per datagram.</summary>
+    private sealed record Case(string Name, Func<int, IPEndPoint> Target, bool NewFlowPerDatagram, int Path);
 
     /// <summary>Waits until datagrams to <paramref name="target"/> are answered by every pod (a path's first flows may find it not yet written).</summary>
     private static async Task WarmUpAsync(Func<int, IPEndPoint> target, string what, CancellationToken ct)
