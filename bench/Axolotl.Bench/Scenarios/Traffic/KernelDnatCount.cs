@@ -12,9 +12,18 @@ namespace Axolotl.Bench.Scenarios.Traffic;
 /// </summary>
 internal static partial class KernelDnatCount
 {
-    public static async Task<long> ReadAsync(string bridge, CancellationToken ct)
+    public static Task<long> ReadAsync(string bridge, CancellationToken ct) => SumAsync("axolotl_standby_" + bridge, ct);
+
+    /// <summary>
+    /// The node's per-pod conntrack cap's rejections (`--conntrack-max-per-pod`, the agent's egress table
+    /// `axolotl_egress_BRIDGE`: its one counter counts the new flows of a pod past the cap, each answered admin-prohibited).
+    /// </summary>
+    public static Task<long> PodCapRejectionsAsync(string bridge, CancellationToken ct) => SumAsync("axolotl_egress_" + bridge, ct);
+
+    /// <summary>The sum of the counters of nft table ip <paramref name="table"/>; 0 when the table is not there.</summary>
+    private static async Task<long> SumAsync(string table, CancellationToken ct)
     {
-        using var nft = Process.Start(new ProcessStartInfo("nft", ["list", "table", "ip", "axolotl_standby_" + bridge]) { RedirectStandardOutput = true, RedirectStandardError = true })
+        using var nft = Process.Start(new ProcessStartInfo("nft", ["list", "table", "ip", table]) { RedirectStandardOutput = true, RedirectStandardError = true })
             ?? throw new InvalidOperationException("cannot start nft");
         var text = await nft.StandardOutput.ReadToEndAsync(ct);
         await nft.WaitForExitAsync(ct);

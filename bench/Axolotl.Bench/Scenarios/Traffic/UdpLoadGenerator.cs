@@ -24,22 +24,23 @@ internal static class UdpLoadGenerator
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromMilliseconds(500);
 
     public static async Task<UdpLoadResult> RunAsync(int clients, Func<int, IPEndPoint> target, TimeSpan duration, CancellationToken ct,
-        bool newFlowPerDatagram = false)
+        bool newFlowPerDatagram = false, Func<Socket>? newSocket = null)
     {
         var started = Stopwatch.StartNew();
-        var results = await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(() => ClientAsync(c, target(c), duration, newFlowPerDatagram, ct), ct)));
+        var results = await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(() => ClientAsync(c, target(c), duration, newFlowPerDatagram, newSocket, ct), ct)));
         var byPod = results.SelectMany(r => r.ByPod).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Sum(p => p.Value), StringComparer.Ordinal);
         return new UdpLoadResult([.. results.SelectMany(r => r.RoundTrips)], results.Sum(r => r.Sent), results.Sum(r => r.Lost), byPod, started.Elapsed);
     }
 
-    private static async Task<UdpLoadResult> ClientAsync(int client, IPEndPoint target, TimeSpan duration, bool newFlowPerDatagram, CancellationToken ct)
+    private static async Task<UdpLoadResult> ClientAsync(int client, IPEndPoint target, TimeSpan duration, bool newFlowPerDatagram, Func<Socket>? newSocket,
+        CancellationToken ct)
     {
         var roundTrips = new List<double>();
         var byPod = new Dictionary<string, long>(StringComparer.Ordinal);
         var buffer = new byte[2048];
         long sent = 0, lost = 0;
         var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var socket = await ConnectAsync(target, ct);
+        var socket = await ConnectAsync(target, newSocket, ct);
         try
         {
             while (!ct.IsCancellationRequested && Stopwatch.GetTimestamp() < deadline)
@@ -51,7 +52,7 @@ internal static class UdpLoadGenerator
                 {
                     // The socket's own setup is part of the round trip, as it is for the client that does this.
                     socket.Dispose();
-                    socket = await ConnectAsync(target, ct);
+                    socket = await ConnectAsync(target, newSocket, ct);
                 }
                 var pod = await ExchangeAsync(socket, request, buffer, ct);
                 if (pod is null)
@@ -107,9 +108,10 @@ internal static class UdpLoadGenerator
         }
     }
 
-    private static async Task<Socket> ConnectAsync(IPEndPoint target, CancellationToken ct)
+    /// <summary>A socket connected to <paramref name="target"/>: the host's, or one <paramref name="newSocket"/> makes (in a pod's namespace).</summary>
+    private static async Task<Socket> ConnectAsync(IPEndPoint target, Func<Socket>? newSocket, CancellationToken ct)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var socket = newSocket?.Invoke() ?? new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         try
         {
             await socket.ConnectAsync(target, ct);
