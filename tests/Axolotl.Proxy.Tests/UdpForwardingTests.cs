@@ -62,6 +62,23 @@ public sealed class UdpForwardingTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task With_client_ip_affinity_every_new_flow_of_a_client_goes_to_its_first_endpoint()
+    {
+        var echoes = new[] { Backend("a"), Backend("b"), Backend("c") };
+        Swap(Snapshot(TimeSpan.FromSeconds(30), [.. echoes.Select(e => e.Endpoint)]));
+        Assert.False(await _listeners.ReconcileAsync([_frontend]));
+        var names = new HashSet<string>();
+        // A socket per datagram: nine flows, each a new pick (round robin without affinity would visit all three).
+        for (var i = 0; i < 9; i++)
+        {
+            using var client = Client();
+            names.Add((await ExchangeAsync(client, "x")).Reply[..1]);
+        }
+        Assert.Single(names);
+        Assert.Equal(9, _udp.Flows.Count);
+    }
+
+    [Fact]
     public async Task When_the_endpoint_of_a_flow_is_removed_the_clients_next_datagram_goes_to_one_that_remains()
     {
         var a = Backend("a");
@@ -198,8 +215,10 @@ public sealed class UdpForwardingTests : IAsyncDisposable
         _picker.Prune(next);
     }
 
-    private RoutingSnapshot Snapshot(params RouteEndpoint[] endpoints) =>
-        new(new Dictionary<ServicePortName, ServiceRoute> { [Echo] = new ServiceRoute(Echo, endpoints, "node-1", false, false) },
+    private RoutingSnapshot Snapshot(params RouteEndpoint[] endpoints) => Snapshot(null, endpoints);
+
+    private RoutingSnapshot Snapshot(TimeSpan? affinityTimeout, params RouteEndpoint[] endpoints) =>
+        new(new Dictionary<ServicePortName, ServiceRoute> { [Echo] = new ServiceRoute(Echo, endpoints, "node-1", false, false, affinityTimeout: affinityTimeout) },
             new Dictionary<Frontend, FrontendTarget> { [_frontend] = new FrontendTarget(Echo, FrontendKind.ClusterIP) },
             new HashSet<IPAddress>(), []);
 

@@ -4,6 +4,7 @@ using System.Text;
 using Axolotl.E2E.Tests.Harness;
 using Axolotl.E2E.Tests.Harness.SharedServers;
 using static Axolotl.E2E.Tests.Services.ServiceTestKit;
+using static Axolotl.E2E.Tests.Services.UdpPodKit;
 
 namespace Axolotl.E2E.Tests.Services;
 
@@ -16,35 +17,6 @@ namespace Axolotl.E2E.Tests.Services;
 [Collection(SharedServerBCollection.Name)]
 public sealed class UdpServiceTests(SharedServerFixture fx) : IClassFixture<SharedServerFixture>
 {
-    /// <summary>Answers each datagram with "HOSTNAME:" and the datagram, on UDP 5353.</summary>
-    private const string EchoServer = """
-        import socket
-        name = socket.gethostname().encode()
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind(('', 5353))
-        while True:
-            data, peer = s.recvfrom(65535)
-            s.sendto(name + b':' + data, peer)
-        """;
-
-    /// <summary>Sends one datagram from each of COUNT fresh sockets (fresh source ports) to HOST PORT; prints each answer and its source.</summary>
-    private const string Client = """
-        import socket, sys
-        host, port, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-        for i in range(count):
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            s.settimeout(2)
-            for attempt in range(5):
-                s.sendto(b'ping%d' % i, (host, port))
-                try:
-                    data, peer = s.recvfrom(65535)
-                    print(data.decode(), '%s:%d' % peer)
-                    break
-                except socket.timeout:
-                    pass
-            s.close()
-        """;
-
     [Fact]
     public async Task A_udp_cluster_ip_answers_a_pod_from_the_service_address_and_spreads_its_flows()
     {
@@ -53,9 +25,9 @@ public sealed class UdpServiceTests(SharedServerFixture fx) : IClassFixture<Shar
         await UntilReadyAsync(fx, ns, "udp-a", "udp-b");
         var clusterIp = await JsonPathAsync(fx, ns, "service/echo", "{.spec.clusterIP}");
         Assert.Matches(@"echo\s+ClusterIP\s+10\.96\.\d+\.\d+\s+<none>\s+53/UDP", await fx.Kubectl.OkAsync("get", "service", "echo", "-n", ns));
-        await StartClientPodAsync(ns);
+        await StartClientPodAsync(fx, ns);
 
-        var answers = await Eventually.UntilAsync(() => AskFromPodAsync(ns, clusterIp, 53, 8), a => a.Count == 8 && a.Select(x => x.Pod).Distinct().Count() == 2,
+        var answers = await Eventually.UntilAsync(() => AskFromPodAsync(fx, ns, clusterIp, 53, 8), a => a.Count == 8 && a.Select(x => x.Pod).Distinct().Count() == 2,
             "eight UDP flows from a pod answered by both echo pods", Slow);
 
         Assert.All(answers, a => Assert.Equal($"{clusterIp}:53", a.From));
@@ -69,16 +41,16 @@ public sealed class UdpServiceTests(SharedServerFixture fx) : IClassFixture<Shar
         await ApplyAsync(fx, EchoPods(ns, "echo", "udp-p") + UdpService(ns, "echo", "echo", 53));
         await UntilReadyAsync(fx, ns, "udp-p");
         var clusterIp = await JsonPathAsync(fx, ns, "service/echo", "{.spec.clusterIP}");
-        await StartClientPodAsync(ns);
-        await Eventually.UntilAsync(() => AskFromPodAsync(ns, clusterIp, 53, 1), a => a.Count == 1, "the client answered before any policy", Slow);
+        await StartClientPodAsync(fx, ns);
+        await Eventually.UntilAsync(() => AskFromPodAsync(fx, ns, clusterIp, 53, 1), a => a.Count == 1, "the client answered before any policy", Slow);
 
         // The client may reach the echo pod on 5353 over TCP only: its UDP flow through the Service is dropped, as
         // it would be straight to the pod (the relay sends from the node, so it asks the policy itself).
         await ApplyAsync(fx, EchoIngressPolicy(ns, "TCP"));
-        await Eventually.UntilAsync(() => AskFromPodAsync(ns, clusterIp, 53, 1), a => a.Count == 0, "a TCP-only allowance to drop the UDP flow", Slow);
+        await Eventually.UntilAsync(() => AskFromPodAsync(fx, ns, clusterIp, 53, 1), a => a.Count == 0, "a TCP-only allowance to drop the UDP flow", Slow);
 
         await ApplyAsync(fx, EchoIngressPolicy(ns, "UDP"));
-        var answers = await Eventually.UntilAsync(() => AskFromPodAsync(ns, clusterIp, 53, 2), a => a.Count == 2, "the UDP allowance to let the flows through", Slow);
+        var answers = await Eventually.UntilAsync(() => AskFromPodAsync(fx, ns, clusterIp, 53, 2), a => a.Count == 2, "the UDP allowance to let the flows through", Slow);
         Assert.All(answers, a => Assert.Equal("udp-p", a.Pod));
     }
 
@@ -122,9 +94,9 @@ public sealed class UdpServiceTests(SharedServerFixture fx) : IClassFixture<Shar
         await UntilReadyAsync(fx, ns, "sticky-a", "sticky-b", "sticky-c");
         var clusterIp = await JsonPathAsync(fx, ns, "service/echo", "{.spec.clusterIP}");
         Assert.Equal("10800", await JsonPathAsync(fx, ns, "service/echo", "{.spec.sessionAffinityConfig.clientIP.timeoutSeconds}"));
-        await StartClientPodAsync(ns);
+        await StartClientPodAsync(fx, ns);
 
-        var answers = await Eventually.UntilAsync(() => AskFromPodAsync(ns, clusterIp, 53, 9), a => a.Count == 9, "nine UDP flows answered", Slow);
+        var answers = await Eventually.UntilAsync(() => AskFromPodAsync(fx, ns, clusterIp, 53, 9), a => a.Count == 9, "nine UDP flows answered", Slow);
 
         Assert.Single(answers.Select(a => a.Pod).Distinct());
     }
@@ -187,61 +159,6 @@ public sealed class UdpServiceTests(SharedServerFixture fx) : IClassFixture<Shar
                 // Taken; try another.
             }
         }
-    }
-
-    private static string EchoPods(string ns, string app, params string[] names) => string.Join("---\n", names.Select(name => $$"""
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: {{name}}
-          namespace: {{ns}}
-          labels:
-            app: {{app}}
-        spec:
-          terminationGracePeriodSeconds: 1
-          containers:
-          - name: echo
-            image: python:3.11-slim
-            command: ["python3", "-c", {{System.Text.Json.JsonSerializer.Serialize(EchoServer)}}]
-            ports:
-            - name: echo
-              containerPort: 5353
-              protocol: UDP
-        """ + "\n"));
-
-    private static string UdpService(string ns, string name, string app, int port, string type = "ClusterIP", bool affinity = false) => $"""
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: {name}
-          namespace: {ns}
-        spec:
-          type: {type}
-          selector:
-            app: {app}
-        {(affinity ? "  sessionAffinity: ClientIP\n" : "")}  ports:
-          - name: echo
-            port: {port}
-            protocol: UDP
-            targetPort: echo
-
-        """;
-
-    private async Task StartClientPodAsync(string ns)
-    {
-        await fx.Kubectl.OkAsync("run", "client", "-n", ns, "--image=python:3.11-slim", "--restart=Never", "--command", "--", "sleep", "600");
-        await UntilReadyAsync(fx, ns, "client");
-    }
-
-    private async Task<List<(string Pod, string Payload, string From)>> AskFromPodAsync(string ns, string host, int port, int flows)
-    {
-        var result = await fx.Kubectl.RunAsync("exec", "client", "-n", ns, "--", "python3", "-c", Client, host, port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            flows.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return [.. result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(line => line.Split(' '))
-            .Where(parts => parts.Length == 2 && parts[0].Contains(':', StringComparison.Ordinal))
-            .Select(parts => (parts[0].Split(':')[0], parts[0].Split(':')[1], parts[1]))];
     }
 
     /// <summary>One datagram from a fresh host socket; the answer and where it came from, or null after 2 s.</summary>

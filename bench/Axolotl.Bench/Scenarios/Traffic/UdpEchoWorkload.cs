@@ -8,7 +8,7 @@ namespace Axolotl.Bench.Scenarios.Traffic;
 /// <summary>
 /// The UDP bench's workload: a Deployment of python:3.11-slim pods (a seed image) running a UDP echo server on
 /// <see cref="ContainerPort"/> that answers each datagram with "HOSTNAME " and the datagram, behind a NodePort Service
-/// with one UDP port. No readiness probe: a pod is Ready once its container runs, and the warm-up waits for every pod's answer.
+/// with one UDP port; and a sleeping pod whose network namespace the bench sends from, as a pod does. No readiness probe: a pod is Ready once its container runs, and the warm-up waits for every pod's answer.
 /// </summary>
 internal static class UdpEchoWorkload
 {
@@ -27,18 +27,21 @@ internal static class UdpEchoWorkload
             s.sendto(name + data, peer)
         """;
 
-    private static byte[] Deployment(int replicas) => JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+    /// <summary>The Deployment of the pod the bench sends from (its network namespace; the pod itself only sleeps).</summary>
+    public const string ClientApp = "udp-client";
+
+    private static byte[] Deployment(int replicas, string app = App, params string[] command) => JsonSerializer.SerializeToUtf8Bytes(new JsonObject
     {
         ["apiVersion"] = "apps/v1",
         ["kind"] = "Deployment",
-        ["metadata"] = new JsonObject { ["name"] = App, ["namespace"] = Namespace },
+        ["metadata"] = new JsonObject { ["name"] = app, ["namespace"] = Namespace },
         ["spec"] = new JsonObject
         {
             ["replicas"] = replicas,
-            ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app"] = App } },
+            ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app"] = app } },
             ["template"] = new JsonObject
             {
-                ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app"] = App } },
+                ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app"] = app } },
                 ["spec"] = new JsonObject
                 {
                     ["terminationGracePeriodSeconds"] = 1,
@@ -46,8 +49,8 @@ internal static class UdpEchoWorkload
                     {
                         ["name"] = "echo",
                         ["image"] = Image,
-                        ["command"] = new JsonArray("python3", "-u", "-c", EchoServer),
-                        ["ports"] = new JsonArray(new JsonObject { ["containerPort"] = ContainerPort, ["protocol"] = "UDP" }),
+                        ["command"] = command.Length > 0 ? new JsonArray([.. command.Select(c => JsonValue.Create(c))]) : new JsonArray("python3", "-u", "-c", EchoServer),
+                        ["ports"] = command.Length > 0 ? new JsonArray() : new JsonArray(new JsonObject { ["containerPort"] = ContainerPort, ["protocol"] = "UDP" }),
                     }),
                 },
             },
@@ -63,16 +66,28 @@ internal static class UdpEchoWorkload
         {
             ["type"] = "NodePort",
             ["selector"] = new JsonObject { ["app"] = App },
-            ["ports"] = new JsonArray(new JsonObject { ["port"] = 53, ["protocol"] = "UDP", ["targetPort"] = ContainerPort }),
+            ["ports"] = new JsonArray(new JsonObject { ["port"] = ServicePort, ["protocol"] = "UDP", ["targetPort"] = ContainerPort }),
         },
     });
 
-    /// <summary>Creates the Deployment and its Service; returns the Service's node port.</summary>
-    public static async Task<int> CreateAsync(ApiClient api, int replicas, CancellationToken ct)
+    /// <summary>Creates the echo Deployment, its Service and the client pod's Deployment; returns the Service's node port and cluster IP (port <see cref="ServicePort"/>).</summary>
+    public static async Task<(int NodePort, IPAddress ClusterIp)> CreateAsync(ApiClient api, int replicas, CancellationToken ct)
     {
         await api.CreateAsync($"/apis/apps/v1/namespaces/{Namespace}/deployments", Deployment(replicas), ct);
+        await api.CreateAsync($"/apis/apps/v1/namespaces/{Namespace}/deployments", Deployment(1, ClientApp, "sleep", "3600"), ct);
         using var service = JsonDocument.Parse(await api.CreateAsync($"/api/v1/namespaces/{Namespace}/services", Service(), ct));
-        return service.RootElement.GetProperty("spec").GetProperty("ports")[0].GetProperty("nodePort").GetInt32();
+        var spec = service.RootElement.GetProperty("spec");
+        return (spec.GetProperty("ports")[0].GetProperty("nodePort").GetInt32(), IPAddress.Parse(spec.GetProperty("clusterIP").GetString()!));
+    }
+
+    public const int ServicePort = 53;
+
+    /// <summary>The client pod's uid (its network namespace's name comes from it) and address.</summary>
+    public static async Task<(string Uid, string Ip)> ClientPodAsync(ApiClient api, CancellationToken ct)
+    {
+        using var doc = JsonDocument.Parse(await api.GetAsync($"/api/v1/namespaces/{Namespace}/pods?labelSelector=app%3D{ClientApp}", ct));
+        var pod = doc.RootElement.GetProperty("items").EnumerateArray().Single();
+        return (pod.GetProperty("metadata").GetProperty("uid").GetString()!, pod.GetProperty("status").GetProperty("podIP").GetString()!);
     }
 
     /// <summary>The Ready pods' echo endpoints.</summary>
