@@ -276,8 +276,12 @@ public sealed partial class KernelProxyModeTests(KernelProxyServerFixture fx) : 
         // Without affinity each new connection picks at random: both pods answer.
         await Eventually.UntilAsync(() => AnswersAsync(urls[1], 16), a => a.Count == 2, "both pods answering without affinity", Slow);
 
+        // Only this Service's endpoints' sets count: other tests on the shared server may have affinity sets of their own.
+        var podIps = (await fx.Kubectl.OkAsync("get", "pods", "-n", ns, "-l", "app=web", "-o", "jsonpath={.items[*].status.podIP}"))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        bool HasOwnSets(string t) => podIps.Any(ip => t.Contains($"_{Ipv4Hex(ip)}_8080 {{", StringComparison.Ordinal));
         await fx.Kubectl.OkAsync("patch", "service", "web", "-n", ns, "-p", """{"spec":{"sessionAffinity":"ClientIP"}}""");
-        await Eventually.UntilAsync(() => NftAsync(table), t => t.Contains("set aff_", StringComparison.Ordinal) && t.Contains("timeout 3h", StringComparison.Ordinal),
+        await Eventually.UntilAsync(() => NftAsync(table), t => HasOwnSets(t) && t.Contains("timeout 3h", StringComparison.Ordinal),
             "the endpoints' client sets (Kubernetes' default timeout, 10800 s, which nft prints as 3h) in the kernel table", Slow);
         foreach (var url in urls)
         {
@@ -289,7 +293,7 @@ public sealed partial class KernelProxyModeTests(KernelProxyServerFixture fx) : 
 
         // Turned off, the sets go and connections spread again.
         await fx.Kubectl.OkAsync("patch", "service", "web", "-n", ns, "-p", """{"spec":{"sessionAffinity":"None"}}""");
-        await Eventually.UntilAsync(() => NftAsync(table), t => !t.Contains("set aff_", StringComparison.Ordinal), "the client sets gone", Slow);
+        await Eventually.UntilAsync(() => NftAsync(table), t => !HasOwnSets(t), "the client sets gone", Slow);
         await Eventually.UntilAsync(() => AnswersAsync(urls[1], 16), a => a.Count == 2, "both pods answering again", Slow);
     }
 
@@ -370,4 +374,8 @@ public sealed partial class KernelProxyModeTests(KernelProxyServerFixture fx) : 
 
     [GeneratedRegex(@"counter packets (\d+)")]
     private static partial Regex CounterPackets();
+
+    /// <summary>An address as the kernel table's affinity set names carry it (aff_N_0af4a003_8080 for 10.244.160.3:8080).</summary>
+    private static string Ipv4Hex(string address) =>
+        string.Concat(address.Split('.').Select(part => int.Parse(part, CultureInfo.InvariantCulture).ToString("x2", CultureInfo.InvariantCulture)));
 }
