@@ -7,7 +7,12 @@ internal sealed class ListCountingStore(IStore inner) : IStore
 {
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _listed = new();
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<int> _limits = new();
+
     public IReadOnlyList<string> Listed => [.. _listed];
+
+    /// <summary>Each list's limit (0: all), in the order of <see cref="Listed"/>.</summary>
+    public IReadOnlyList<int> ListedLimits => [.. _limits];
 
     /// <summary>Added to the revision the store reports.</summary>
     public long RevisionsAhead { get; init; }
@@ -19,12 +24,14 @@ internal sealed class ListCountingStore(IStore inner) : IStore
     public Task<StoreListResult> ListAsync(string prefix, int limit, string? continueToken, CancellationToken ct)
     {
         _listed.Enqueue(prefix);
+        _limits.Enqueue(limit);
         return inner.ListAsync(prefix, limit, continueToken, ct);
     }
 
     public Task<StoreListResult> ListAtRevisionAsync(string prefix, long revision, int limit, CancellationToken ct)
     {
         _listed.Enqueue(prefix);
+        _limits.Enqueue(limit);
         return inner.ListAtRevisionAsync(prefix, revision, limit, ct);
     }
 
@@ -41,4 +48,8 @@ internal sealed class ListCountingStore(IStore inner) : IStore
     public Task<StoreEntry> UpdateAsync(string key, ReadOnlyMemory<byte> value, long expectedRevision, CancellationToken ct) => inner.UpdateAsync(key, value, expectedRevision, ct);
 
     public IAsyncEnumerable<StoreEvent> WatchAsync(string prefix, long afterRevision, CancellationToken ct) => inner.WatchAsync(prefix, afterRevision, ct);
+
+    public IAsyncEnumerable<StoreEvent> WatchWithProgressAsync(string prefix, long afterRevision, CancellationToken ct) => inner.WatchWithProgressAsync(prefix, afterRevision, ct);
+
+    public Task RequestProgressAsync(CancellationToken ct) => inner.RequestProgressAsync(ct);
 }

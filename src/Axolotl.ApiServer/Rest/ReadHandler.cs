@@ -12,6 +12,9 @@ namespace Axolotl.ApiServer.Rest;
 /// <summary>GET of one object and of collections, as JSON or as a server-side Table.</summary>
 public sealed class ReadHandler(RestServices services)
 {
+    /// <summary>Answers a node's list of its pods from the pod watch cache's index (null: every list reads the store).</summary>
+    internal Watch.Cache.IndexedListReader? IndexedLists { get; set; }
+
     public async Task GetAsync(RequestScope scope)
     {
         var stored = await services.Objects.GetRequiredAsync(scope.Type, scope.Namespace, scope.RequiredName, scope.Aborted);
@@ -36,10 +39,12 @@ public sealed class ReadHandler(RestServices services)
         // A list the client did not page is read a page at a time at the first page's revision, so that no more than a
         // page of stored bytes is held while it is written (the store's continue token keeps that revision).
         var pageSize = limit == 0 ? ObjectStore.ReadPage : limit;
-        var result = version.IsExact
+        var continueFrom = NullIfEmpty(scope.Query("continue"));
+        var indexed = IndexedLists is null ? null : await IndexedLists.TryListAsync(scope.Type, scope.Namespace, fields, version, limit, continueFrom is not null, scope.Aborted);
+        var result = indexed ?? (version.IsExact
             ? await services.Objects.ListAtRevisionAsync(scope.Type, scope.Namespace, (long)Math.Min(version.Revision!.Value, (ulong)long.MaxValue), pageSize, scope.Aborted)
-            : await services.Objects.ListAsync(scope.Type, scope.Namespace, pageSize, NullIfEmpty(scope.Query("continue")), scope.Aborted);
-        var entries = limit == 0 ? services.Objects.EntriesFromAsync(scope.Type, scope.Namespace, result, scope.Aborted) : result.Items.ToAsyncEnumerable();
+            : await services.Objects.ListAsync(scope.Type, scope.Namespace, pageSize, continueFrom, scope.Aborted));
+        var entries = limit == 0 && indexed is null ? services.Objects.EntriesFromAsync(scope.Type, scope.Namespace, result, scope.Aborted) : result.Items.ToAsyncEnumerable();
         var continueToken = limit == 0 ? null : result.Continue;
         long? remaining = continueToken is null ? null : result.RemainingCount;
         var prefilter = StoredBytesPrefilter.For(scope.Type, fields);

@@ -76,6 +76,9 @@ internal sealed class WatchCache
         _sweepBytes = Math.Max(1, options.MaxBytes / 4);
     }
 
+    /// <summary>The field the cache keeps its keys by (a pod's <c>spec.nodeName</c>), or null.</summary>
+    public string? IndexedField => _indexedField;
+
     /// <summary>True once the cache follows the store no more (the server is stopping, or the store closed).</summary>
     public bool Stopped
     {
@@ -198,6 +201,53 @@ internal sealed class WatchCache
         lock (_gate)
         {
             return _stopped || _indexedField != field ? null : _keysByIndexed.Under(value, prefix);
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="KeysWith"/>, with the revision the keys are as of (taken under the same lock: the index and the
+    /// revision move together); null when this cache indexes another field or none, or has stopped.
+    /// </summary>
+    public (List<string> Keys, long Revision)? KeysWithAt(string field, string value, string prefix)
+    {
+        lock (_gate)
+        {
+            return _stopped || _indexedField != field ? null : (_keysByIndexed.Under(value, prefix), _revision);
+        }
+    }
+
+    /// <summary>Waits until the cache has seen every event up to <paramref name="revision"/>; false after <paramref name="timeout"/> or once it has stopped.</summary>
+    public async Task<bool> WaitForRevisionAsync(long revision, TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = _clock.GetTimestamp() + (long)(timeout.TotalSeconds * _clock.TimestampFrequency);
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (_revision >= revision)
+                {
+                    return true;
+                }
+                if (_stopped)
+                {
+                    return false;
+                }
+                changed = _changed.Task;
+            }
+            var left = _clock.GetElapsedTime(_clock.GetTimestamp(), deadline);
+            if (left <= TimeSpan.Zero)
+            {
+                return false;
+            }
+            try
+            {
+                await changed.WaitAsync(left, _clock, ct);
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
         }
     }
 

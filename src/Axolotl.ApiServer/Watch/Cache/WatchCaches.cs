@@ -82,6 +82,11 @@ public sealed class WatchCaches(IStore store, WatchCacheOptions options, WatchCa
     }
 
     /// <summary>The cache of <paramref name="type"/>, started on first use; null when its watches are served from the store.</summary>
+    /// <summary>The resource's cache if it has started and follows the store; null otherwise (nothing is started or awaited).</summary>
+    internal WatchCache? Started(ResourceType type) =>
+        _caches.TryGetValue($"{type.ApiVersion}/{type.Plural}", out var entry) && entry.IsValueCreated && entry.Value.IsCompletedSuccessfully
+        && entry.Value.Result is { Stopped: false } cache ? cache : null;
+
     internal async Task<WatchCache?> ForAsync(ResourceType type, CancellationToken ct)
     {
         if (!options.Enabled || options.Uncached.Contains(type.QualifiedResource))

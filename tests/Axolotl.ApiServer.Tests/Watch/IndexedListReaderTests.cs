@@ -1,0 +1,140 @@
+using System.Text.Json.Nodes;
+using Axolotl.Api.Scheme;
+using Axolotl.Api.Selectors;
+using Axolotl.ApiServer.Registry;
+using Axolotl.ApiServer.Rest;
+using Axolotl.ApiServer.Watch.Cache;
+using Axolotl.Storage;
+using Axolotl.Storage.Memory;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Axolotl.ApiServer.Tests.Watch;
+
+/// <summary>
+/// A node's list of its pods (fieldSelector spec.nodeName=NODE) answered from the pod watch cache's index: only that
+/// node's pods are read, and the answer is as exact as the store's (a pod written just before the list is in it, one
+/// deleted is not); what the index cannot answer exactly is left to the store.
+/// </summary>
+public sealed class IndexedListReaderTests : IAsyncDisposable
+{
+    private static readonly WatchCacheViews Views = new(
+        (_, obj) => obj,
+        _ => ["spec.nodeName"],
+        (obj, field) => field == "spec.nodeName" ? (string?)obj["spec"]?["nodeName"] : null);
+
+    private static readonly ListResourceVersion Consistent = ListResourceVersion.Parse(null, null, hasContinue: false);
+    private static readonly FieldSelector NodeA = FieldSelector.Parse("spec.nodeName=node-a");
+
+    private readonly InMemoryStore _inner = new();
+    private readonly ListCountingStore _store;
+    private readonly ObjectStore _objects;
+    private readonly CancellationTokenSource _stopping = new();
+
+    public IndexedListReaderTests()
+    {
+        _store = new ListCountingStore(_inner);
+        _objects = new ObjectStore(_store);
+    }
+
+    [Fact]
+    public async Task A_nodes_list_reads_its_own_pods_and_lists_nothing_but_the_revision()
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            await CreatePodAsync("apps", $"other-{i}", "node-b");
+        }
+        await CreatePodAsync("apps", "web-2", "node-a");
+        await CreatePodAsync("apps", "web-1", "node-a");
+        await CreatePodAsync("tools", "debug", "node-a");
+        var reader = await ReaderAsync();
+        var listedBefore = _store.Listed.Count;
+
+        var all = await reader.TryListAsync(KnownResources.Pods, null, NodeA, Consistent, 0, false, CancellationToken.None);
+        var apps = await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, 0, false, CancellationToken.None);
+
+        Assert.NotNull(all);
+        Assert.Equal(["/pods/apps/web-1", "/pods/apps/web-2", "/pods/tools/debug"], all.Items.Select(e => e.Key));
+        Assert.Equal(["/pods/apps/web-1", "/pods/apps/web-2"], apps!.Items.Select(e => e.Key));
+        Assert.True(all.Revision >= all.Items.Max(e => e.ModRevision));
+        Assert.Null(all.Continue);
+        // The consistent read's revision, one key's worth each: nothing that reads the node's neighbours.
+        Assert.All(_store.ListedLimits.Skip(listedBefore), limit => Assert.Equal(1, limit));
+        Assert.Equal(2, reader.Served);
+    }
+
+    [Fact]
+    public async Task A_consistent_list_has_a_pod_bound_just_before_it_and_not_one_deleted_just_before_it()
+    {
+        await CreatePodAsync("apps", "leaving", "node-a");
+        var reader = await ReaderAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            // Written behind the cache's back, then listed at once: the list waits for the cache to take both in.
+            await CreatePodAsync("apps", $"new-{i}", "node-a");
+            if (i == 0)
+            {
+                var leaving = await _objects.GetRequiredAsync(KnownResources.Pods, "apps", "leaving", CancellationToken.None);
+                await _objects.DeleteAsync(KnownResources.Pods, "apps", "leaving", leaving.Revision, CancellationToken.None);
+            }
+            var list = await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, 0, false, CancellationToken.None);
+
+            Assert.NotNull(list);
+            Assert.Equal(Enumerable.Range(0, i + 1).Select(n => $"/pods/apps/new-{n}").Order(StringComparer.Ordinal), list.Items.Select(e => e.Key));
+        }
+    }
+
+    [Fact]
+    public async Task A_pod_that_moved_to_another_node_leaves_the_first_nodes_list()
+    {
+        await CreatePodAsync("apps", "mover", "node-a");
+        var reader = await ReaderAsync();
+        var stored = await _objects.GetRequiredAsync(KnownResources.Pods, "apps", "mover", CancellationToken.None);
+        stored.Object["spec"]!["nodeName"] = "node-b";
+        await _objects.UpdateAsync(KnownResources.Pods, stored.Object, stored.Revision, CancellationToken.None);
+
+        var list = await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, 0, false, CancellationToken.None);
+
+        Assert.NotNull(list);
+        Assert.Empty(list.Items);
+    }
+
+    [Fact]
+    public async Task What_the_index_cannot_answer_exactly_is_left_to_the_store()
+    {
+        await CreatePodAsync("apps", "a-1", "node-a");
+        await CreatePodAsync("apps", "a-2", "node-a");
+        var reader = await ReaderAsync();
+        var exact = ListResourceVersion.Parse(_store.CurrentRevision.ToString(System.Globalization.CultureInfo.InvariantCulture), ListResourceVersion.Exact, hasContinue: false);
+
+        // A page smaller than the node's pods, a continue, an Exact revision, the unbound pods, and no node at all.
+        Assert.Null(await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, 1, false, CancellationToken.None));
+        Assert.Null(await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, 0, true, CancellationToken.None));
+        Assert.Null(await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, exact, 0, false, CancellationToken.None));
+        Assert.Null(await reader.TryListAsync(KnownResources.Pods, "apps", FieldSelector.Parse("spec.nodeName="), Consistent, 0, false, CancellationToken.None));
+        Assert.Null(await reader.TryListAsync(KnownResources.Pods, "apps", FieldSelector.Parse("status.phase=Running"), Consistent, 0, false, CancellationToken.None));
+        Assert.NotNull(await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, 2, false, CancellationToken.None));
+    }
+
+    private async Task<IndexedListReader> ReaderAsync()
+    {
+        var caches = new WatchCaches(_store, new WatchCacheOptions(), Views, TimeProvider.System, NullLoggerFactory.Instance, _stopping.Token);
+        var cache = await caches.ForAsync(KnownResources.Pods, CancellationToken.None);
+        Assert.NotNull(cache);
+        // A loaded test machine may take longer than a server's quarter second to deliver an event: these tests ask
+        // whether the answer is exact once the cache has caught up, not how fast it does.
+        return new IndexedListReader(caches, _store) { CatchUpWait = TimeSpan.FromSeconds(30) };
+    }
+
+    private Task CreatePodAsync(string ns, string name, string node) =>
+        _objects.CreateAsync(KnownResources.Pods, JsonNode.Parse($$$"""
+            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}"},
+             "spec":{"nodeName":"{{{node}}}","containers":[{"name":"c","image":"busybox"}]}}
+            """)!.AsObject(), CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        _stopping.Dispose();
+        await _inner.DisposeAsync();
+    }
+}
