@@ -79,7 +79,7 @@ public sealed class WatchHandler(RestServices services, ReadHandler reader, Watc
                 // client relist (a page at a time), not a store watch of its own. That one read every object's row
                 // before its first event and decoded every later event for one watcher; at 1,000 nodes the agents'
                 // starts after a slow list fed each other until the server held 15-21 GB.
-                var cursor = cache.Open(start, selection.Fields) ?? throw new CompactedException(start, cache.OldestResumable);
+                var cursor = cache.Open(start, selection.Fields) ?? throw new CompactedException(start, cache.CoveredAfter);
                 // While the reader waits with nothing new, bookmarks carry the cache's progress (a quiet resource's too).
                 stream.Progress = () => cursor.CaughtUpTo;
                 await FollowCacheAsync(scope, cache, cursor, start, selection, stream, ct);

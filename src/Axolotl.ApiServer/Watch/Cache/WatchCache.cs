@@ -128,12 +128,10 @@ internal sealed class WatchCache
         {
             indexValue = value;
         }
-        // A start the store has compacted away gets its 410 from the store, whatever the window still holds,
-        // so that an answer does not depend on when the cache began.
-        if (afterRevision < _store.CompactRevision)
-        {
-            return null;
-        }
+        // As upstream's cacher: the ring's window decides, not the store's compaction. A quiet resource's ring keeps
+        // every event since the cache's list, so its watchers resume from old revisions after each compaction; on
+        // etcd, which sends the caches no progress, their bookmarks carry the list's revision, and the 410 that
+        // compaction gave them made every node relist every quiet informer (3,894 relists in a 100,000-pod run).
         lock (_gate)
         {
             return !_stopped && _ring.TryFind(afterRevision, out var index) ? new WatchCursor(_generation, index, indexValue) : null;
@@ -251,10 +249,7 @@ internal sealed class WatchCache
         }
     }
 
-    /// <summary>The oldest revision a watch may start after (for the 410 of one that starts before it): the ring's or the store's compaction, whichever is later.</summary>
-    public long OldestResumable => Math.Max(CoveredAfter, _store.CompactRevision);
-
-    /// <summary>The oldest revision a cursor that fell behind could have resumed after (for its 410's message).</summary>
+    /// <summary>The oldest revision a watch may start after, or a cursor that fell behind could have resumed after (for a 410's message).</summary>
     public long CoveredAfter
     {
         get
