@@ -107,6 +107,7 @@ public sealed class ServiceProxy : IAsyncDisposable
             {
                 Mode = options.Mode,
                 ClusterCidr = options.ClusterCidr is { } pods ? Ipv4Cidr.Parse(pods) : null,
+                LocalEndpointsVia = options.Mode == ProxyMode.Nftables ? options.PodBridge : null,
                 // The relay's picker skips the agent's not-ready pods at once; in nftables mode the kernel's DNAT maps must too.
                 LocalReadiness = options.Mode == ProxyMode.Nftables ? options.LocalReadiness : null,
                 // The cluster DNS answers on its own address and port (TCP and UDP): the table must not DNAT them away.

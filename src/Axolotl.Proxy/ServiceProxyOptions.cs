@@ -26,6 +26,12 @@ public sealed record ServiceProxyOptions
     public string? StandbyTable { get; init; }
 
     /// <summary>
+    /// The bridge this node's pods are on. In nftables mode a connection the table DNATs to one of them keeps its client's
+    /// address (only one to another node's pod is masqueraded); null masquerades as kube-proxy does.
+    /// </summary>
+    public string? PodBridge { get; init; }
+
+    /// <summary>
     /// relay (default): the relay serves every frontend, <see cref="StandbyTable"/> only while the process is down.
     /// nftables: that table DNATs every eligible TCP frontend outright and the relay keeps the rest (ADR 0030); needs
     /// <see cref="StandbyTable"/>, and falls back to the relay with a warning when there is none or nft refuses it.

@@ -202,10 +202,15 @@ public static class StandbyTable
             RelayFlows(script, layout.Elements);
         }
         script.Append("  chain postrouting {\n    type nat hook postrouting priority ").Append(PostroutingPriority).Append("; policy accept;\n");
-        // Kernel mode masquerades every connection of the node's own clients and of outside ones: fully-random, as kube-proxy, so
-        // two new connections never race for one source port (a lost race drops the SYN: a 1 s retransmit).
+        // Kernel mode masquerades the node's own clients and outside ones: fully-random, as kube-proxy, so two new connections
+        // never race for one source port (a lost race drops the SYN: a 1 s retransmit). Not to a pod on this node's bridge
+        // (LocalEndpointsVia): it answers through the node anyway, and keeps the client's address (ADR 0030). Masqueraded,
+        // every client lands in the one port space of the node's address at the pod, where a SYN from one client meets
+        // the TIME_WAIT another client's connection left, with another timestamp clock: about half are refused, and each
+        // costs its client a second (issue 36's NodePort at 0.71-0.88x direct).
         var masquerade = layout.Mode == ProxyMode.Nftables ? "masquerade fully-random" : "masquerade";
-        script.Append("    ct mark and ").Append(Hex(MasqueradeMark)).Append(" == ").Append(Hex(MasqueradeMark)).Append(' ').Append(masquerade).Append('\n');
+        var remoteOnly = layout.Mode == ProxyMode.Nftables && layout.LocalEndpointsVia is { } bridge ? $"oifname != \"{bridge}\" " : "";
+        script.Append("    ct mark and ").Append(Hex(MasqueradeMark)).Append(" == ").Append(Hex(MasqueradeMark)).Append(' ').Append(remoteOnly).Append(masquerade).Append('\n');
         if (layout.Mode == ProxyMode.Nftables)
         {
             // A pod that reached itself through a Service: without the node's address its answer would stay inside the pod.
@@ -241,7 +246,8 @@ public static class StandbyTable
     /// </summary>
     public static bool CanChange(TableLayout before, TableLayout after)
     {
-        if (before.Table != after.Table || before.Mode != after.Mode || before.ClusterCidr != after.ClusterCidr || before.RelayFlowPolicy != after.RelayFlowPolicy)
+        if (before.Table != after.Table || before.Mode != after.Mode || before.ClusterCidr != after.ClusterCidr || before.RelayFlowPolicy != after.RelayFlowPolicy
+            || before.LocalEndpointsVia != after.LocalEndpointsVia)
         {
             return false;
         }

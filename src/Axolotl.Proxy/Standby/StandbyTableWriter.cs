@@ -42,6 +42,9 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
     /// <summary>The pods' range, so pod clients of a cluster IP keep their address on the kernel path; null masquerades them.</summary>
     public Ipv4Cidr? ClusterCidr { get; init; }
 
+    /// <summary>nftables mode: this node's pod bridge, behind which a DNATed connection keeps its client's address (<see cref="TableLayout.LocalEndpointsVia"/>).</summary>
+    public string? LocalEndpointsVia { get; init; }
+
     /// <summary>The node agent's readiness hints: in nftables mode a kernel frontend's endpoint known not ready here leaves its DNAT map at the next write.</summary>
     public ILocalEndpointReadiness? LocalReadiness { get; init; }
 
@@ -101,7 +104,7 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
         Func<IPAddress, bool>? hints = LocalReadiness is { } board ? board.IsKnownNotReady : null;
         var excluded = Excluded(snapshot);
         // Numbered from the installed table, so a snapshot that moved endpoints or added a few Service ports is a small change.
-        var layout = StandbyTable.Layout(Table, snapshot, Mode, ClusterCidr, hints, excluded, _layout, _relayFlowPolicy);
+        var layout = StandbyTable.Layout(Table, snapshot, Mode, ClusterCidr, hints, excluded, _layout, _relayFlowPolicy) with { LocalEndpointsVia = LocalEndpointsVia };
         var script = StandbyTable.Render(layout);
         if (script == _installed)
         {
@@ -131,7 +134,7 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
                 return true;
             }
             // The kernel's table is not the one we wrote (changed by hand, or gone): the whole table puts it right, numbered afresh.
-            layout = StandbyTable.Layout(Table, snapshot, Mode, ClusterCidr, hints, excluded, relayFlowPolicy: _relayFlowPolicy);
+            layout = StandbyTable.Layout(Table, snapshot, Mode, ClusterCidr, hints, excluded, relayFlowPolicy: _relayFlowPolicy) with { LocalEndpointsVia = LocalEndpointsVia };
             script = StandbyTable.Render(layout);
         }
         var result = await ApplyAsync(script, ct);
@@ -139,7 +142,7 @@ public sealed class StandbyTableWriter(string table, ILogger logger, Func<string
         {
             // A kernel without conntrack timeout policies: the standby path without it beats none (a client reusing the port of a
             // connection the process's death reset may be refused for up to 10 s).
-            var without = StandbyTable.Layout(Table, snapshot, Mode, ClusterCidr, hints, excluded, relayFlowPolicy: false);
+            var without = StandbyTable.Layout(Table, snapshot, Mode, ClusterCidr, hints, excluded, relayFlowPolicy: false) with { LocalEndpointsVia = LocalEndpointsVia };
             var fallback = await ApplyAsync(StandbyTable.Render(without), ct);
             if (fallback.ExitCode == 0)
             {

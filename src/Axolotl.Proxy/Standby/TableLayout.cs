@@ -14,6 +14,13 @@ public sealed record TableLayout(string Table, ProxyMode Mode, Axolotl.Api.Net.I
 {
     /// <summary>Relay mode: the relay's connections get a conntrack CLOSE timeout of 0 (<see cref="StandbyTable.RelayFlowTimeout"/>).</summary>
     public bool RelayFlowPolicy { get; init; }
+
+    /// <summary>
+    /// nftables mode: the bridge this node's pods are on. A marked connection DNATed to a pod behind it is not masqueraded
+    /// (the pod answers through this node, its gateway, either way); only one DNATed to another node's pod is. Null
+    /// masquerades every marked connection, as kube-proxy does.
+    /// </summary>
+    public string? LocalEndpointsVia { get; init; }
 }
 
 /// <summary>

@@ -303,6 +303,8 @@ public static class LocalAgent
             // ... or, with --proxy-mode nftables, serves them from the kernel outright (ADR 0030); pod clients keep their address.
             Mode = ProxyMode(args),
             ClusterCidr = ClusterCidr(args),
+            // ... and a connection to one of this node's pods keeps its client's address (only another node's pod needs the masquerade).
+            PodBridge = bridge,
             NodePortAddresses = [System.Net.IPAddress.Loopback, System.Net.IPAddress.Parse(new PodCidr(agent.Options.PodCidr).Gateway)],
             Balancing = balancing,
             LocalReadiness = (agent.Context.Readiness.Observer as AgentToProxyReadiness)?.Board,

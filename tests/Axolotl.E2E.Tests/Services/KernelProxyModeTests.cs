@@ -66,6 +66,11 @@ public sealed partial class KernelProxyModeTests(KernelProxyServerFixture fx) : 
         Assert.Contains($"127.0.0.1:{nodePort}", listeners, StringComparison.Ordinal);
         Assert.StartsWith("Hello from web-", await GetAsync($"http://127.0.0.1:{nodePort}/") ?? "<failed>", StringComparison.Ordinal);
 
+        // The node's own client through its node port to a pod on this node is not masqueraded (the pod answers through the
+        // node either way; kube-proxy masquerades it to the gateway): the pod sees the node address the client connected from.
+        var peer = (await GetAsync($"{viaNodePort}cgi-bin/peer") ?? "<failed>").Trim().Split(' ');
+        Assert.Equal(nodeIp, peer[^1].Replace("[::ffff:", "", StringComparison.Ordinal).TrimEnd(']'));
+
         // A pod through the cluster IP keeps its address at the other pod; reaching itself (hairpin), it is masqueraded to the gateway.
         var (client, clientIp) = pods.First();
         var seen = new HashSet<string>();

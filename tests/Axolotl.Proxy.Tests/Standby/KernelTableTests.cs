@@ -198,6 +198,27 @@ public sealed class KernelTableTests
     }
 
     [Fact]
+    public async Task With_the_pod_bridge_known_only_a_connection_to_another_nodes_pod_is_masqueraded_and_the_writer_keeps_it_across_changes()
+    {
+        string? written = null;
+        var writer = new StandbyTableWriter("t", NullLogger.Instance, (script, _) => { written = script; return Task.FromResult((0, "")); })
+        {
+            Mode = ProxyMode.Nftables,
+            ClusterCidr = Pods,
+            LocalEndpointsVia = "axlb7",
+        };
+        var web = Route("shop", "web", "", externalLocal: false, Ready("10.244.0.7", 8080));
+
+        Assert.True(await writer.WriteAsync(Build(("192.0.2.2:30080", Transport.Tcp, FrontendKind.NodePort, web)), CancellationToken.None));
+
+        // Marked as before (externalTrafficPolicy Cluster); postrouting masquerades only what leaves by another interface.
+        Assert.Contains("    ct mark and 0x00100000 == 0x00100000 oifname != \"axlb7\" masquerade fully-random\n", written, StringComparison.Ordinal);
+        Assert.DoesNotContain("0x00100000 masquerade", written, StringComparison.Ordinal);
+        var kubeProxy = StandbyTable.Script("t", Build(("192.0.2.2:30080", Transport.Tcp, FrontendKind.NodePort, web)), ProxyMode.Nftables, Pods);
+        Assert.Contains("    ct mark and 0x00100000 == 0x00100000 masquerade fully-random\n", kubeProxy, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_relay_is_told_which_frontends_the_kernel_serves_only_while_the_table_is_installed()
     {
         var refuse = false;
