@@ -227,12 +227,16 @@ internal sealed class NodeServer : IAsyncDisposable
                 }
             }
         }
-        // The node's service table (StandbyTable.TableName; bench bridges are plain names), kept by a kill: left behind,
-        // in nftables mode it would keep DNATing the host's connections to the node's address to pods that are gone.
-        using var nft = Process.Start(new ProcessStartInfo("nft", ["delete", "table", "ip", "axolotl_standby_" + bridge]) { UseShellExecute = false, RedirectStandardError = true });
-        if (nft is not null)
+        // The node's tables (bench bridges are plain names), kept by a kill. Left behind, the service table would keep DNATing
+        // the host's connections to the node's address to pods that are gone, and its postrouting masquerades every
+        // connection carrying the kernel path's conntrack mark, another node's too; the egress and policy tables go with them.
+        foreach (var (family, name) in new[] { ("ip", "axolotl_standby_"), ("ip", "axolotl_egress_"), ("inet", "axolotl_netpol_") })
         {
-            await nft.WaitForExitAsync();
+            using var nft = Process.Start(new ProcessStartInfo("nft", ["delete", "table", family, name + bridge]) { UseShellExecute = false, RedirectStandardError = true });
+            if (nft is not null)
+            {
+                await nft.WaitForExitAsync();
+            }
         }
     }
 

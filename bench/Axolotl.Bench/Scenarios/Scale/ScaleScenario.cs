@@ -18,7 +18,7 @@ namespace Axolotl.Bench.Scenarios.Scale;
 /// </summary>
 internal sealed class ScaleScenario : IScenario
 {
-    private const int PodsPerNode = 100;
+    public const int PodsPerNode = 100;
     private const int FirstBatch = 100;
     private const int Clients = 12;
     private const int Namespaces = 10;
@@ -136,6 +136,7 @@ internal sealed class ScaleScenario : IScenario
         var fullRss = await IdleAsync(context, report, server.Pid, agent.Pid, total, window, ct, startup.Missing == 0 ? null : $"not idle: {startup.Missing:N0} pods were still being scheduled");
         IssueTargets.Check(report, nodes, total, agent.JoinMilliseconds, serverCpu.PerOperation(total - FirstBatch), mutationSummary.P99, idleRss, fullRss, serverPeakRss);
 
+        await NodeListTiming.MeasureAsync(context, server, report, nodes, total, ct);
         await ListAllTiming.MeasureAsync(context, server, report, total, ct);
         report.Notes.Add("Real-runtime figures for comparison: `agent-rss` (server + its real node agent with 0 and 100 `sleep` pods). " +
             "Fake containers have no processes, no network and pass every probe; the agent's pod workers, status writes, Leases and node status are the real code.");

@@ -121,12 +121,13 @@ internal sealed class LoadPhases(string scenario, int clients, int replicas, Tim
     }
 
     /// <summary>Waits until requests to <paramref name="target"/> are answered by every one of <paramref name="replicas"/> pods.</summary>
-    public static async Task WarmUpAsync(IPEndPoint target, int replicas, string what, CancellationToken ct)
+    /// <param name="newSocket">Where the sockets are made (as <see cref="LoadGenerator.RunAsync"/>); the bench's own namespace by default.</param>
+    public static async Task WarmUpAsync(IPEndPoint target, int replicas, string what, CancellationToken ct, Func<Task<System.Net.Sockets.Socket>>? newSocket = null)
     {
         var waited = Stopwatch.StartNew();
         while (true)
         {
-            var samples = await LoadGenerator.RunAsync(8, _ => target, TimeSpan.FromSeconds(1), 2_000, ct);
+            var samples = await LoadGenerator.RunAsync(8, _ => target, TimeSpan.FromSeconds(1), 2_000, ct, newSocket);
             if (samples.Where(s => s.Pod is not null).Select(s => s.Pod).Distinct().Count() == replicas)
             {
                 return;
