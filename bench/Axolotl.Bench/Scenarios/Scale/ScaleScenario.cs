@@ -18,7 +18,7 @@ namespace Axolotl.Bench.Scenarios.Scale;
 /// </summary>
 internal sealed class ScaleScenario : IScenario
 {
-    public const int PodsPerNode = 100;
+    private const int PodsPerNode = 100;
     private const int FirstBatch = 100;
     private const int Clients = 12;
     private const int Namespaces = 10;
