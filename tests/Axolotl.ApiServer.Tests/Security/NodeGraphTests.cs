@@ -3,8 +3,6 @@ using Axolotl.Api.Scheme;
 using Axolotl.ApiServer.Registry;
 using Axolotl.ApiServer.Security;
 using Axolotl.ApiServer.Watch.Cache;
-using Axolotl.Storage.Memory;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Axolotl.ApiServer.Tests.Security;
 
@@ -12,24 +10,8 @@ namespace Axolotl.ApiServer.Tests.Security;
 /// The node authorizer's relationships through the pod watch cache's index by spec.nodeName: a node's read of an object its
 /// pod uses reads that node's pods only, not the namespace's; what the index has not seen yet is answered from the store.
 /// </summary>
-public sealed class NodeGraphTests : IAsyncDisposable
+public sealed class NodeGraphTests : Watch.PodIndexTestBase
 {
-    private static readonly WatchCacheViews Views = new(
-        (_, obj) => obj,
-        _ => ["spec.nodeName"],
-        (obj, field) => field == "spec.nodeName" ? (string?)obj["spec"]?["nodeName"] : null);
-
-    private readonly InMemoryStore _inner = new();
-    private readonly ListCountingStore _store;
-    private readonly ObjectStore _objects;
-    private readonly CancellationTokenSource _stopping = new();
-
-    public NodeGraphTests()
-    {
-        _store = new ListCountingStore(_inner);
-        _objects = new ObjectStore(_store);
-    }
-
     [Fact]
     public async Task A_nodes_read_is_answered_from_its_own_pods_without_listing_the_namespace()
     {
@@ -39,11 +21,11 @@ public sealed class NodeGraphTests : IAsyncDisposable
         }
         await CreatePodAsync("mine", "node-a", "mounted");
         var graph = await GraphWithIndexAsync();
-        var listedBefore = _store.Listed.Count;
+        var listedBefore = Store.Listed.Count;
 
         Assert.True(await graph.HasRelationshipAsync("node-a", "secrets", "apps", "mounted", CancellationToken.None));
 
-        Assert.Equal(listedBefore, _store.Listed.Count);
+        Assert.Equal(listedBefore, Store.Listed.Count);
     }
 
     [Fact]
@@ -65,22 +47,22 @@ public sealed class NodeGraphTests : IAsyncDisposable
         var graph = await GraphWithIndexAsync();
         Assert.True(await graph.HasRelationshipAsync("node-a", "secrets", "apps", "moved", CancellationToken.None));
 
-        var stored = await _objects.GetRequiredAsync(KnownResources.Pods, "apps", "moving", CancellationToken.None);
-        await _objects.DeleteAsync(KnownResources.Pods, "apps", "moving", stored.Revision, CancellationToken.None);
+        var stored = await Objects.GetRequiredAsync(KnownResources.Pods, "apps", "moving", CancellationToken.None);
+        await Objects.DeleteAsync(KnownResources.Pods, "apps", "moving", stored.Revision, CancellationToken.None);
 
         Assert.False(await graph.HasRelationshipAsync("node-a", "secrets", "apps", "moved", CancellationToken.None));
     }
 
     private async Task<NodeGraph> GraphWithIndexAsync()
     {
-        var caches = new WatchCaches(_store, new WatchCacheOptions(), Views, TimeProvider.System, NullLoggerFactory.Instance, _stopping.Token);
-        var graph = new NodeGraph(_objects);
+        var caches = NewCaches();
+        var graph = new NodeGraph(Objects);
         graph.UsePodIndex(caches);
         // The cache starts on first use: start it now and let it replay what the store holds, as a running server's has.
         var cache = await caches.ForAsync(KnownResources.Pods, CancellationToken.None);
         Assert.NotNull(cache);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (cache.Revision < _store.CurrentRevision)
+        while (cache.Revision < Store.CurrentRevision)
         {
             await Task.Delay(10, deadline.Token);
         }
@@ -88,15 +70,8 @@ public sealed class NodeGraphTests : IAsyncDisposable
     }
 
     private Task CreatePodAsync(string name, string node, string secret) =>
-        _objects.CreateAsync(KnownResources.Pods, JsonNode.Parse($$$"""
+        Objects.CreateAsync(KnownResources.Pods, JsonNode.Parse($$$"""
             {"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","namespace":"apps"},
              "spec":{"nodeName":"{{{node}}}","containers":[{"name":"c","image":"busybox"}],"volumes":[{"name":"s","secret":{"secretName":"{{{secret}}}"}}]}}
             """)!.AsObject(), CancellationToken.None);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stopping.CancelAsync();
-        _stopping.Dispose();
-        await _inner.DisposeAsync();
-    }
 }

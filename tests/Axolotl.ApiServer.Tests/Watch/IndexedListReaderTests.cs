@@ -4,9 +4,6 @@ using Axolotl.Api.Selectors;
 using Axolotl.ApiServer.Registry;
 using Axolotl.ApiServer.Rest;
 using Axolotl.ApiServer.Watch.Cache;
-using Axolotl.Storage;
-using Axolotl.Storage.Memory;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Axolotl.ApiServer.Tests.Watch;
 
@@ -15,26 +12,10 @@ namespace Axolotl.ApiServer.Tests.Watch;
 /// node's pods are read, and the answer is as exact as the store's (a pod written just before the list is in it, one
 /// deleted is not); what the index cannot answer exactly is left to the store.
 /// </summary>
-public sealed class IndexedListReaderTests : IAsyncDisposable
+public sealed class IndexedListReaderTests : PodIndexTestBase
 {
-    private static readonly WatchCacheViews Views = new(
-        (_, obj) => obj,
-        _ => ["spec.nodeName"],
-        (obj, field) => field == "spec.nodeName" ? (string?)obj["spec"]?["nodeName"] : null);
-
     private static readonly ListResourceVersion Consistent = ListResourceVersion.Parse(null, null, hasContinue: false);
     private static readonly FieldSelector NodeA = FieldSelector.Parse("spec.nodeName=node-a");
-
-    private readonly InMemoryStore _inner = new();
-    private readonly ListCountingStore _store;
-    private readonly ObjectStore _objects;
-    private readonly CancellationTokenSource _stopping = new();
-
-    public IndexedListReaderTests()
-    {
-        _store = new ListCountingStore(_inner);
-        _objects = new ObjectStore(_store);
-    }
 
     [Fact]
     public async Task A_nodes_list_reads_its_own_pods_and_lists_nothing_but_the_revision()
@@ -47,7 +28,7 @@ public sealed class IndexedListReaderTests : IAsyncDisposable
         await CreatePodAsync("apps", "web-1", "node-a");
         await CreatePodAsync("tools", "debug", "node-a");
         var reader = await ReaderAsync();
-        var listedBefore = _store.Listed.Count;
+        var listedBefore = Store.Listed.Count;
 
         var all = await reader.TryListAsync(KnownResources.Pods, null, NodeA, Consistent, 0, false, CancellationToken.None);
         var apps = await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, 0, false, CancellationToken.None);
@@ -58,7 +39,7 @@ public sealed class IndexedListReaderTests : IAsyncDisposable
         Assert.True(all.Revision >= all.Items.Max(e => e.ModRevision));
         Assert.Null(all.Continue);
         // The consistent read's revision, one key's worth each: nothing that reads the node's neighbours.
-        Assert.All(_store.ListedLimits.Skip(listedBefore), limit => Assert.Equal(1, limit));
+        Assert.All(Store.ListedLimits.Skip(listedBefore), limit => Assert.Equal(1, limit));
         Assert.Equal(2, reader.Served);
     }
 
@@ -73,8 +54,8 @@ public sealed class IndexedListReaderTests : IAsyncDisposable
             await CreatePodAsync("apps", $"new-{i}", "node-a");
             if (i == 0)
             {
-                var leaving = await _objects.GetRequiredAsync(KnownResources.Pods, "apps", "leaving", CancellationToken.None);
-                await _objects.DeleteAsync(KnownResources.Pods, "apps", "leaving", leaving.Revision, CancellationToken.None);
+                var leaving = await Objects.GetRequiredAsync(KnownResources.Pods, "apps", "leaving", CancellationToken.None);
+                await Objects.DeleteAsync(KnownResources.Pods, "apps", "leaving", leaving.Revision, CancellationToken.None);
             }
             var list = await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, 0, false, CancellationToken.None);
 
@@ -88,9 +69,9 @@ public sealed class IndexedListReaderTests : IAsyncDisposable
     {
         await CreatePodAsync("apps", "mover", "node-a");
         var reader = await ReaderAsync();
-        var stored = await _objects.GetRequiredAsync(KnownResources.Pods, "apps", "mover", CancellationToken.None);
+        var stored = await Objects.GetRequiredAsync(KnownResources.Pods, "apps", "mover", CancellationToken.None);
         stored.Object["spec"]!["nodeName"] = "node-b";
-        await _objects.UpdateAsync(KnownResources.Pods, stored.Object, stored.Revision, CancellationToken.None);
+        await Objects.UpdateAsync(KnownResources.Pods, stored.Object, stored.Revision, CancellationToken.None);
 
         var list = await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, 0, false, CancellationToken.None);
 
@@ -99,12 +80,12 @@ public sealed class IndexedListReaderTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task What_the_index_cannot_answer_exactly_is_left_to_the_store()
+    public async Task What_the_index_cannot_answer_exactly_is_left_to_theStore()
     {
         await CreatePodAsync("apps", "a-1", "node-a");
         await CreatePodAsync("apps", "a-2", "node-a");
         var reader = await ReaderAsync();
-        var exact = ListResourceVersion.Parse(_store.CurrentRevision.ToString(System.Globalization.CultureInfo.InvariantCulture), ListResourceVersion.Exact, hasContinue: false);
+        var exact = ListResourceVersion.Parse(Store.CurrentRevision.ToString(System.Globalization.CultureInfo.InvariantCulture), ListResourceVersion.Exact, hasContinue: false);
 
         // A page smaller than the node's pods, a continue, an Exact revision, the unbound pods, and no node at all.
         Assert.Null(await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, 1, false, CancellationToken.None));
@@ -117,24 +98,17 @@ public sealed class IndexedListReaderTests : IAsyncDisposable
 
     private async Task<IndexedListReader> ReaderAsync()
     {
-        var caches = new WatchCaches(_store, new WatchCacheOptions(), Views, TimeProvider.System, NullLoggerFactory.Instance, _stopping.Token);
+        var caches = NewCaches();
         var cache = await caches.ForAsync(KnownResources.Pods, CancellationToken.None);
         Assert.NotNull(cache);
         // A loaded test machine may take longer than a server's quarter second to deliver an event: these tests ask
         // whether the answer is exact once the cache has caught up, not how fast it does.
-        return new IndexedListReader(caches, _store) { CatchUpWait = TimeSpan.FromSeconds(30) };
+        return new IndexedListReader(caches, Store) { CatchUpWait = TimeSpan.FromSeconds(30) };
     }
 
     private Task CreatePodAsync(string ns, string name, string node) =>
-        _objects.CreateAsync(KnownResources.Pods, JsonNode.Parse($$$"""
+        Objects.CreateAsync(KnownResources.Pods, JsonNode.Parse($$$"""
             {"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}"},
              "spec":{"nodeName":"{{{node}}}","containers":[{"name":"c","image":"busybox"}]}}
             """)!.AsObject(), CancellationToken.None);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stopping.CancelAsync();
-        _stopping.Dispose();
-        await _inner.DisposeAsync();
-    }
 }
