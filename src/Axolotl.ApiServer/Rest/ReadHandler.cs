@@ -40,7 +40,7 @@ public sealed class ReadHandler(RestServices services)
         // page of stored bytes is held while it is written (the store's continue token keeps that revision).
         var pageSize = limit == 0 ? ObjectStore.ReadPage : limit;
         var continueFrom = NullIfEmpty(scope.Query("continue"));
-        var indexed = IndexedLists is null ? null : await IndexedLists.TryListAsync(scope.Type, scope.Namespace, fields, version, limit, continueFrom is not null, scope.Aborted);
+        var indexed = IndexedLists is null ? null : await IndexedLists.TryListAsync(scope.Type, scope.Namespace, fields, version.Revision, version.IsExact, limit, continueFrom is not null, scope.Aborted);
         var result = indexed ?? (version.IsExact
             ? await services.Objects.ListAtRevisionAsync(scope.Type, scope.Namespace, (long)Math.Min(version.Revision!.Value, (ulong)long.MaxValue), pageSize, scope.Aborted)
             : await services.Objects.ListAsync(scope.Type, scope.Namespace, pageSize, continueFrom, scope.Aborted));

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Selectors;
 using Axolotl.ApiServer.Registry;
-using Axolotl.ApiServer.Rest;
 using Axolotl.ApiServer.Watch.Cache;
 
 namespace Axolotl.ApiServer.Tests.Watch;
@@ -14,7 +13,7 @@ namespace Axolotl.ApiServer.Tests.Watch;
 /// </summary>
 public sealed class IndexedListReaderTests : PodIndexTestBase
 {
-    private static readonly ListResourceVersion Consistent = ListResourceVersion.Parse(null, null, hasContinue: false);
+    private static readonly ulong? Consistent = null;
     private static readonly FieldSelector NodeA = FieldSelector.Parse("spec.nodeName=node-a");
 
     [Fact]
@@ -30,8 +29,8 @@ public sealed class IndexedListReaderTests : PodIndexTestBase
         var reader = await ReaderAsync();
         var listedBefore = Store.Listed.Count;
 
-        var all = await reader.TryListAsync(KnownResources.Pods, null, NodeA, Consistent, 0, false, CancellationToken.None);
-        var apps = await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, 0, false, CancellationToken.None);
+        var all = await reader.TryListAsync(KnownResources.Pods, null, NodeA, Consistent, false, 0, false, CancellationToken.None);
+        var apps = await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, false, 0, false, CancellationToken.None);
 
         Assert.NotNull(all);
         Assert.Equal(["/pods/apps/web-1", "/pods/apps/web-2", "/pods/tools/debug"], all.Items.Select(e => e.Key));
@@ -57,7 +56,7 @@ public sealed class IndexedListReaderTests : PodIndexTestBase
                 var leaving = await Objects.GetRequiredAsync(KnownResources.Pods, "apps", "leaving", CancellationToken.None);
                 await Objects.DeleteAsync(KnownResources.Pods, "apps", "leaving", leaving.Revision, CancellationToken.None);
             }
-            var list = await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, 0, false, CancellationToken.None);
+            var list = await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, false, 0, false, CancellationToken.None);
 
             Assert.NotNull(list);
             Assert.Equal(Enumerable.Range(0, i + 1).Select(n => $"/pods/apps/new-{n}").Order(StringComparer.Ordinal), list.Items.Select(e => e.Key));
@@ -73,7 +72,7 @@ public sealed class IndexedListReaderTests : PodIndexTestBase
         stored.Object["spec"]!["nodeName"] = "node-b";
         await Objects.UpdateAsync(KnownResources.Pods, stored.Object, stored.Revision, CancellationToken.None);
 
-        var list = await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, 0, false, CancellationToken.None);
+        var list = await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, false, 0, false, CancellationToken.None);
 
         Assert.NotNull(list);
         Assert.Empty(list.Items);
@@ -85,15 +84,14 @@ public sealed class IndexedListReaderTests : PodIndexTestBase
         await CreatePodAsync("apps", "a-1", "node-a");
         await CreatePodAsync("apps", "a-2", "node-a");
         var reader = await ReaderAsync();
-        var exact = ListResourceVersion.Parse(Store.CurrentRevision.ToString(System.Globalization.CultureInfo.InvariantCulture), ListResourceVersion.Exact, hasContinue: false);
 
         // A page smaller than the node's pods, a continue, an Exact revision, the unbound pods, and no node at all.
-        Assert.Null(await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, 1, false, CancellationToken.None));
-        Assert.Null(await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, 0, true, CancellationToken.None));
-        Assert.Null(await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, exact, 0, false, CancellationToken.None));
-        Assert.Null(await reader.TryListAsync(KnownResources.Pods, "apps", FieldSelector.Parse("spec.nodeName="), Consistent, 0, false, CancellationToken.None));
-        Assert.Null(await reader.TryListAsync(KnownResources.Pods, "apps", FieldSelector.Parse("status.phase=Running"), Consistent, 0, false, CancellationToken.None));
-        Assert.NotNull(await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, 2, false, CancellationToken.None));
+        Assert.Null(await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, false, 1, false, CancellationToken.None));
+        Assert.Null(await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, false, 0, true, CancellationToken.None));
+        Assert.Null(await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, (ulong)Store.CurrentRevision, true, 0, false, CancellationToken.None));
+        Assert.Null(await reader.TryListAsync(KnownResources.Pods, "apps", FieldSelector.Parse("spec.nodeName="), Consistent, false, 0, false, CancellationToken.None));
+        Assert.Null(await reader.TryListAsync(KnownResources.Pods, "apps", FieldSelector.Parse("status.phase=Running"), Consistent, false, 0, false, CancellationToken.None));
+        Assert.NotNull(await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, Consistent, false, 2, false, CancellationToken.None));
     }
 
     private async Task<IndexedListReader> ReaderAsync()

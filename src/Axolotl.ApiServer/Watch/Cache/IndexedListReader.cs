@@ -1,7 +1,6 @@
 using Axolotl.Api.Scheme;
 using Axolotl.Api.Selectors;
 using Axolotl.ApiServer.Registry;
-using Axolotl.ApiServer.Rest;
 using Axolotl.Storage;
 
 namespace Axolotl.ApiServer.Watch.Cache;
@@ -29,17 +28,19 @@ internal sealed class IndexedListReader(WatchCaches caches, IStore store)
 
     private long _served;
 
-    public async Task<StoreListResult?> TryListAsync(ResourceType type, string? ns, FieldSelector fields, ListResourceVersion version, int limit, bool hasContinue,
+    /// <param name="resourceVersion">The list's resourceVersion: null for "" (a consistent read), 0 for any state, N for at least N.</param>
+    /// <param name="exact">resourceVersionMatch=Exact: never from the index.</param>
+    public async Task<StoreListResult?> TryListAsync(ResourceType type, string? ns, FieldSelector fields, ulong? resourceVersion, bool exact, int limit, bool hasContinue,
         CancellationToken ct)
     {
-        if (hasContinue || version.IsExact || caches.Started(type) is not { } cache || cache.IndexedField is not { } field
+        if (hasContinue || exact || caches.Started(type) is not { } cache || cache.IndexedField is not { } field
             || !fields.TryGetExactMatch(field, out var value) || value.Length == 0)
         {
             return null;
         }
         var prefix = ObjectStore.Prefix(type, ns);
         // "" is a consistent read: everything written before the request. "0" is any state; N at least N.
-        var needed = version.Revision switch
+        var needed = resourceVersion switch
         {
             null => (await store.ListAsync(prefix, 1, null, ct)).Revision,
             var n => (long)Math.Min(n.Value, (ulong)long.MaxValue),
