@@ -8,15 +8,13 @@ namespace Axolotl.Storage.Etcd;
 /// defragmentation rewrites the whole file). A member that does not answer its status is left for the next
 /// tick; the others are still done. Members of the cluster that are not among the endpoints are not reached.
 /// </summary>
-internal sealed partial class EtcdDefragmenter(EtcdGateway gateway, EtcdDefragmentationPlanner planner, TimeSpan statusTimeout, TimeSpan defragmentTimeout, ILogger log)
+internal sealed partial class EtcdDefragmenter(EtcdConnection connection, EtcdDefragmentationPlanner planner, TimeSpan statusTimeout, TimeSpan defragmentTimeout, ILogger log)
 {
-    private static readonly byte[] EmptyRequest = "{}"u8.ToArray();
-
     /// <summary>One round; returns the members it defragmented, as they were before.</summary>
     public async Task<IReadOnlyList<EtcdMemberStatus>> RunAsync(CancellationToken ct)
     {
         var statuses = new List<EtcdMemberStatus>();
-        foreach (var endpoint in gateway.Endpoints)
+        foreach (var endpoint in connection.Endpoints)
         {
             try
             {
@@ -32,9 +30,7 @@ internal sealed partial class EtcdDefragmenter(EtcdGateway gateway, EtcdDefragme
         foreach (var member in plan)
         {
             LogDefragmenting(log, member.Endpoint, member.IsLeader, member.DbSize, member.DbSizeInUse);
-            using (await gateway.PostToMemberAsync(member.Endpoint, "/v3/maintenance/defragment", EmptyRequest, defragmentTimeout, ct))
-            {
-            }
+            await connection.CallMemberAsync(member.Endpoint, (m, o) => m.Maintenance.DefragmentAsync(new Etcdserverpb.DefragmentRequest(), o), defragmentTimeout, ct);
 
             var after = await StatusAsync(member.Endpoint, ct);
             LogDefragmented(log, member.Endpoint, member.DbSize, after.DbSize);
@@ -45,12 +41,11 @@ internal sealed partial class EtcdDefragmenter(EtcdGateway gateway, EtcdDefragme
 
     public async Task<EtcdMemberStatus> StatusAsync(Uri endpoint, CancellationToken ct)
     {
-        using var answer = await gateway.PostToMemberAsync(endpoint, "/v3/maintenance/status", EmptyRequest, statusTimeout, ct);
-        var root = answer.RootElement;
-        // Ids are uint64, beyond a long: compared as the strings etcd sends.
-        var memberId = EtcdJson.Child(root, "header").TryGetProperty("member_id", out var id) ? id.ToString() : string.Empty;
-        var leader = root.TryGetProperty("leader", out var l) ? l.ToString() : null;
-        return new EtcdMemberStatus(endpoint, memberId, EtcdJson.Long(root, "dbSize"), EtcdJson.Long(root, "dbSizeInUse"), leader == memberId);
+        var answer = await connection.CallMemberAsync(endpoint, (m, o) => m.Maintenance.StatusAsync(new Etcdserverpb.StatusRequest(), o), statusTimeout, ct);
+        // Ids are uint64; compared as their decimal strings.
+        var memberId = answer.Header?.MemberId.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+        var leader = answer.Leader.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new EtcdMemberStatus(endpoint, memberId, answer.DbSize, answer.DbSizeInUse, leader == memberId);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "store: etcd member {Endpoint} did not report its status, not defragmented this round: {Reason}")]

@@ -1,7 +1,8 @@
-using System.Text;
-using System.Text.Json;
 using Axolotl.Api.Scheme;
 using Axolotl.Storage.Compaction;
+using Etcdserverpb;
+using Google.Protobuf;
+using Grpc.Core;
 
 namespace Axolotl.Storage.Etcd;
 
@@ -16,7 +17,7 @@ namespace Axolotl.Storage.Etcd;
 public sealed class EtcdStore : IStore
 {
     private readonly EtcdStoreOptions _options;
-    private readonly EtcdGateway _gateway;
+    private readonly EtcdConnection _connection;
     private readonly RegistryKeyLayout _layout;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _lifetime = new();
@@ -29,7 +30,7 @@ public sealed class EtcdStore : IStore
     {
         _options = options;
         _time = time;
-        _gateway = new EtcdGateway(options, time);
+        _connection = new EtcdConnection(options, time);
         _layout = new RegistryKeyLayout(options.KeyPrefix, KnownResources.All.Select(r => r.StorageResource).Where(r => r.Length > 0));
     }
 
@@ -38,11 +39,11 @@ public sealed class EtcdStore : IStore
     public long CompactRevision => Interlocked.Read(ref _compactRevision);
 
     /// <summary>The members this store talks to, for messages.</summary>
-    public string Endpoints => _gateway.Describe();
+    public string Endpoints => _connection.Describe();
 
     internal RegistryKeyLayout Layout => _layout;
 
-    internal EtcdGateway Gateway => _gateway;
+    internal EtcdConnection Connection => _connection;
 
     internal TimeProvider Time => _time;
 
@@ -67,7 +68,7 @@ public sealed class EtcdStore : IStore
             store.Observe(await store.CountAtAsync(0, ct));
             Interlocked.Exchange(ref store._compactRevision, await store.FindCompactRevisionAsync(ct));
             // Made (and so checked) even when the compactor is off: a bad threshold is refused, never ignored.
-            var defragmenter = new EtcdDefragmenter(store._gateway, new EtcdDefragmentationPlanner(options.DefragmentMinimumBytes, options.DefragmentFragmentedFraction),
+            var defragmenter = new EtcdDefragmenter(store._connection, new EtcdDefragmentationPlanner(options.DefragmentMinimumBytes, options.DefragmentFragmentedFraction),
                 options.RequestTimeout, options.DefragmentTimeout, options.Logger);
             if (options.CompactionInterval > TimeSpan.Zero)
             {
@@ -87,17 +88,10 @@ public sealed class EtcdStore : IStore
 
     public async Task<StoreEntry?> GetAsync(string key, CancellationToken ct)
     {
-        var body = EtcdJson.Body(w => EtcdJson.WriteKey(w, "key", _layout.ToEtcd(key)));
-        using var answer = await PostAsync("/v3/kv/range", body, idempotent: true, ct);
-        var root = answer.RootElement;
-        Observe(EtcdJson.HeaderRevision(root));
-        foreach (var kv in EtcdJson.Array(root, "kvs"))
-        {
-            var parsed = EtcdKeyValue.Parse(kv);
-            return new StoreEntry(key, parsed.Value, parsed.CreateRevision, parsed.ModRevision);
-        }
-
-        return null;
+        var request = new RangeRequest { Key = EtcdKeys.Of(_layout.ToEtcd(key)) };
+        var answer = await CallAsync((m, o) => m.Kv.RangeAsync(request, o), idempotent: true, ct);
+        Observe(answer.Header.Revision);
+        return answer.Kvs.Count == 0 ? null : new StoreEntry(key, answer.Kvs[0].Value.Memory, answer.Kvs[0].CreateRevision, answer.Kvs[0].ModRevision);
     }
 
     public Task<StoreListResult> ListAsync(string prefix, int limit, string? continueToken, CancellationToken ct)
@@ -118,82 +112,52 @@ public sealed class EtcdStore : IStore
     public async Task<StoreEntry> CreateAsync(string key, ReadOnlyMemory<byte> value, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        var etcdKey = _layout.ToEtcd(key);
+        var etcdKey = EtcdKeys.Of(_layout.ToEtcd(key));
         var bytes = value.ToArray();
-        var body = EtcdJson.Body(w =>
+        var request = new TxnRequest
         {
-            w.WriteStartArray("compare");
-            WriteCompareItem(w, etcdKey, "MOD", "EQUAL", "mod_revision", 0);
-            w.WriteEndArray();
-            w.WriteStartArray("success");
-            w.WriteStartObject();
-            w.WriteStartObject("request_put");
-            EtcdJson.WriteKey(w, "key", etcdKey);
-            w.WriteBase64String("value", bytes);
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteEndArray();
-        });
-        using var answer = await PostAsync("/v3/kv/txn", body, idempotent: false, ct);
-        var root = answer.RootElement;
-        var revision = EtcdJson.HeaderRevision(root);
+            Compare = { new Compare { Key = etcdKey, Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Equal, ModRevision = 0 } },
+            Success = { new RequestOp { RequestPut = new PutRequest { Key = etcdKey, Value = UnsafeByteOperations.UnsafeWrap(bytes) } } },
+        };
+        var answer = await CallAsync((m, o) => m.Kv.TxnAsync(request, o), idempotent: false, ct);
+        var revision = answer.Header.Revision;
         Observe(revision);
-        return EtcdJson.Bool(root, "succeeded") ? new StoreEntry(key, bytes, revision, revision) : throw new KeyExistsException(key);
+        return answer.Succeeded ? new StoreEntry(key, bytes, revision, revision) : throw new KeyExistsException(key);
     }
 
     public async Task<StoreEntry> UpdateAsync(string key, ReadOnlyMemory<byte> value, long expectedRevision, CancellationToken ct)
     {
-        var etcdKey = _layout.ToEtcd(key);
+        var etcdKey = EtcdKeys.Of(_layout.ToEtcd(key));
         var bytes = value.ToArray();
-        var body = ConditionalTxn(etcdKey, expectedRevision, anyRevision: false, w =>
-        {
-            w.WriteStartObject("request_put");
-            EtcdJson.WriteKey(w, "key", etcdKey);
-            w.WriteBase64String("value", bytes);
-            w.WriteBoolean("prev_kv", true);
-            w.WriteEndObject();
-        });
-        using var answer = await PostAsync("/v3/kv/txn", body, idempotent: false, ct);
-        var root = answer.RootElement;
-        var revision = EtcdJson.HeaderRevision(root);
+        var request = ConditionalTxn(etcdKey, expectedRevision, anyRevision: false,
+            new RequestOp { RequestPut = new PutRequest { Key = etcdKey, Value = UnsafeByteOperations.UnsafeWrap(bytes), PrevKv = true } });
+        var answer = await CallAsync((m, o) => m.Kv.TxnAsync(request, o), idempotent: false, ct);
+        var revision = answer.Header.Revision;
         Observe(revision);
-        var response = FirstResponse(root);
-        if (!EtcdJson.Bool(root, "succeeded"))
+        if (!answer.Succeeded)
         {
-            throw Refusal(key, expectedRevision, EtcdJson.Child(response, "response_range"));
+            throw Refusal(key, expectedRevision, answer);
         }
 
-        var previous = EtcdJson.Child(EtcdJson.Child(response, "response_put"), "prev_kv");
-        return new StoreEntry(key, bytes, EtcdJson.Long(previous, "create_revision"), revision);
+        return new StoreEntry(key, bytes, FirstResponse(answer)?.ResponsePut?.PrevKv?.CreateRevision ?? 0, revision);
     }
 
     public async Task<StoreEntry> DeleteAsync(string key, long expectedRevision, CancellationToken ct)
     {
-        var etcdKey = _layout.ToEtcd(key);
-        var body = ConditionalTxn(etcdKey, expectedRevision, anyRevision: expectedRevision == 0, w =>
-        {
-            w.WriteStartObject("request_delete_range");
-            EtcdJson.WriteKey(w, "key", etcdKey);
-            w.WriteBoolean("prev_kv", true);
-            w.WriteEndObject();
-        });
-        using var answer = await PostAsync("/v3/kv/txn", body, idempotent: false, ct);
-        var root = answer.RootElement;
-        var revision = EtcdJson.HeaderRevision(root);
+        var etcdKey = EtcdKeys.Of(_layout.ToEtcd(key));
+        var request = ConditionalTxn(etcdKey, expectedRevision, anyRevision: expectedRevision == 0,
+            new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = etcdKey, PrevKv = true } });
+        var answer = await CallAsync((m, o) => m.Kv.TxnAsync(request, o), idempotent: false, ct);
+        var revision = answer.Header.Revision;
         Observe(revision);
-        var response = FirstResponse(root);
-        if (!EtcdJson.Bool(root, "succeeded"))
+        if (!answer.Succeeded)
         {
-            throw Refusal(key, expectedRevision, EtcdJson.Child(response, "response_range"));
+            throw Refusal(key, expectedRevision, answer);
         }
 
-        foreach (var kv in EtcdJson.Array(EtcdJson.Child(response, "response_delete_range"), "prev_kvs"))
-        {
-            var previous = EtcdKeyValue.Parse(kv);
-            return new StoreEntry(key, previous.Value, previous.CreateRevision, revision);
-        }
-
-        throw new StoreException($"etcd deleted {etcdKey} without returning its previous value");
+        return FirstResponse(answer)?.ResponseDeleteRange?.PrevKvs is [var previous, ..]
+            ? new StoreEntry(key, previous.Value.Memory, previous.CreateRevision, revision)
+            : throw new StoreException($"etcd deleted {etcdKey.ToStringUtf8()} without returning its previous value");
     }
 
     public IAsyncEnumerable<StoreEvent> WatchAsync(string prefix, long afterRevision, CancellationToken ct)
@@ -210,15 +174,11 @@ public sealed class EtcdStore : IStore
         }
 
         // physical: answer only once the old revisions are gone, so what follows sees a finished compaction.
-        var body = EtcdJson.Body(w =>
-        {
-            EtcdJson.WriteLong(w, "revision", revision);
-            w.WriteBoolean("physical", true);
-        });
+        var request = new CompactionRequest { Revision = revision, Physical = true };
         try
         {
-            using var answer = await PostAsync("/v3/kv/compaction", body, idempotent: true, ct);
-            Observe(EtcdJson.HeaderRevision(answer.RootElement));
+            var answer = await CallAsync((m, o) => m.Kv.CompactAsync(request, o), idempotent: true, ct);
+            Observe(answer.Header.Revision);
             ObserveCompaction(revision);
         }
         catch (EtcdRevisionException e) when (!e.Compacted)
@@ -246,7 +206,7 @@ public sealed class EtcdStore : IStore
 
         // Ends every watch: their pumps see the lifetime token and complete their channels normally.
         await _lifetime.CancelAsync();
-        _gateway.Dispose();
+        _connection.Dispose();
         _lifetime.Dispose();
     }
 
@@ -281,10 +241,10 @@ public sealed class EtcdStore : IStore
         }
     }
 
-    internal async Task<JsonDocument> PostAsync(string path, byte[] body, bool idempotent, CancellationToken ct)
+    internal async Task<T> CallAsync<T>(Func<EtcdEndpoint, CallOptions, AsyncUnaryCall<T>> call, bool idempotent, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return await _gateway.PostAsync(path, body, idempotent, ct);
+        return await _connection.CallAsync(call, idempotent, ct);
     }
 
     private async Task<StoreListResult> ListCoreAsync(string prefix, int limit, long revision, string? afterKey, CancellationToken ct)
@@ -301,64 +261,54 @@ public sealed class EtcdStore : IStore
             return await ListAcrossResourcesAsync(prefix, revision, ct);
         }
 
-        var start = afterKey is null ? Encoding.UTF8.GetBytes(etcdPrefix) : [.. Encoding.UTF8.GetBytes(_layout.ToEtcd(afterKey)), 0];
-        var body = EtcdJson.Body(w =>
+        var request = new RangeRequest
         {
-            w.WriteBase64String("key", start);
-            w.WriteBase64String("range_end", EtcdJson.PrefixEnd(etcdPrefix));
-            EtcdJson.WriteLong(w, "limit", limit);
-            EtcdJson.WriteLong(w, "revision", revision);
-        });
-        using var answer = await RangeAtAsync(body, revision, afterKey is not null, ct);
-        var root = answer.RootElement;
-        var listRevision = revision == 0 ? EtcdJson.HeaderRevision(root) : revision;
-        Observe(EtcdJson.HeaderRevision(root));
-        var items = new List<StoreEntry>();
-        foreach (var kv in EtcdJson.Array(root, "kvs"))
+            Key = afterKey is null ? EtcdKeys.Of(etcdPrefix) : EtcdKeys.After(_layout.ToEtcd(afterKey)),
+            RangeEnd = EtcdKeys.PrefixEnd(etcdPrefix),
+            Limit = limit,
+            Revision = revision,
+        };
+        var answer = await RangeAtAsync(request, revision, afterKey is not null, ct);
+        var listRevision = revision == 0 ? answer.Header.Revision : revision;
+        Observe(answer.Header.Revision);
+        var items = new List<StoreEntry>(answer.Kvs.Count);
+        foreach (var kv in answer.Kvs)
         {
-            var parsed = EtcdKeyValue.Parse(kv);
-            items.Add(new StoreEntry(prefix + parsed.Key[etcdPrefix.Length..], parsed.Value, parsed.CreateRevision, parsed.ModRevision));
+            items.Add(new StoreEntry(prefix + kv.Key.ToStringUtf8()[etcdPrefix.Length..], kv.Value.Memory, kv.CreateRevision, kv.ModRevision));
         }
 
-        if (!EtcdJson.Bool(root, "more") || items.Count == 0)
+        if (!answer.More || items.Count == 0)
         {
             return new StoreListResult(items, listRevision, null, 0);
         }
 
-        var remaining = EtcdJson.Long(root, "count") - items.Count;
+        var remaining = answer.Count - items.Count;
         return new StoreListResult(items, listRevision, new ContinueToken(listRevision, items[^1].Key).Encode(), remaining);
     }
 
     private async Task<StoreListResult> ListAcrossResourcesAsync(string prefix, long revision, CancellationToken ct)
     {
-        var body = EtcdJson.Body(w =>
-        {
-            EtcdJson.WriteKey(w, "key", _layout.Root);
-            w.WriteBase64String("range_end", EtcdJson.PrefixEnd(_layout.Root));
-            EtcdJson.WriteLong(w, "revision", revision);
-        });
-        using var answer = await RangeAtAsync(body, revision, fromContinue: false, ct);
-        var root = answer.RootElement;
-        Observe(EtcdJson.HeaderRevision(root));
+        var request = new RangeRequest { Key = EtcdKeys.Of(_layout.Root), RangeEnd = EtcdKeys.PrefixEnd(_layout.Root), Revision = revision };
+        var answer = await RangeAtAsync(request, revision, fromContinue: false, ct);
+        Observe(answer.Header.Revision);
         var items = new List<StoreEntry>();
-        foreach (var kv in EtcdJson.Array(root, "kvs"))
+        foreach (var kv in answer.Kvs)
         {
-            var parsed = EtcdKeyValue.Parse(kv);
-            if (_layout.FromEtcd(parsed.Key) is { } key && key.StartsWith(prefix, StringComparison.Ordinal))
+            if (_layout.FromEtcd(kv.Key.ToStringUtf8()) is { } key && key.StartsWith(prefix, StringComparison.Ordinal))
             {
-                items.Add(new StoreEntry(key, parsed.Value, parsed.CreateRevision, parsed.ModRevision));
+                items.Add(new StoreEntry(key, kv.Value.Memory, kv.CreateRevision, kv.ModRevision));
             }
         }
 
         items.Sort((a, b) => KeyOrder.Instance.Compare(a.Key, b.Key));
-        return new StoreListResult(items, revision == 0 ? EtcdJson.HeaderRevision(root) : revision, null, 0);
+        return new StoreListResult(items, revision == 0 ? answer.Header.Revision : revision, null, 0);
     }
 
-    private async Task<JsonDocument> RangeAtAsync(byte[] body, long revision, bool fromContinue, CancellationToken ct)
+    private async Task<RangeResponse> RangeAtAsync(RangeRequest request, long revision, bool fromContinue, CancellationToken ct)
     {
         try
         {
-            return await PostAsync("/v3/kv/range", body, idempotent: true, ct);
+            return await CallAsync((m, o) => m.Kv.RangeAsync(request, o), idempotent: true, ct);
         }
         catch (EtcdRevisionException e) when (e.Compacted)
         {
@@ -379,14 +329,9 @@ public sealed class EtcdStore : IStore
     /// <summary>A count-only read of one key at a revision (0 = newest); returns the header revision.</summary>
     private async Task<long> CountAtAsync(long revision, CancellationToken ct)
     {
-        var body = EtcdJson.Body(w =>
-        {
-            EtcdJson.WriteKey(w, "key", _layout.Root);
-            w.WriteBoolean("count_only", true);
-            EtcdJson.WriteLong(w, "revision", revision);
-        });
-        using var answer = await PostAsync("/v3/kv/range", body, idempotent: true, ct);
-        return EtcdJson.HeaderRevision(answer.RootElement);
+        var request = new RangeRequest { Key = EtcdKeys.Of(_layout.Root), CountOnly = true, Revision = revision };
+        var answer = await CallAsync((m, o) => m.Kv.RangeAsync(request, o), idempotent: true, ct);
+        return answer.Header.Revision;
     }
 
     /// <summary>
@@ -414,63 +359,31 @@ public sealed class EtcdStore : IStore
         return low <= 1 ? 0 : low;
     }
 
-    private static JsonElement FirstResponse(JsonElement root)
-    {
-        foreach (var response in EtcdJson.Array(root, "responses"))
-        {
-            return response;
-        }
-
-        return default;
-    }
+    private static ResponseOp? FirstResponse(TxnResponse answer) => answer.Responses.Count == 0 ? null : answer.Responses[0];
 
     /// <summary>Why a compare failed, from the key as the failure branch read it.</summary>
-    private static StoreException Refusal(string key, long expectedRevision, JsonElement range)
-    {
-        foreach (var kv in EtcdJson.Array(range, "kvs"))
-        {
-            return new RevisionConflictException(key, expectedRevision, EtcdJson.Long(kv, "mod_revision"));
-        }
-
-        return new KeyNotFoundInStoreException(key);
-    }
+    private static StoreException Refusal(string key, long expectedRevision, TxnResponse answer) =>
+        FirstResponse(answer)?.ResponseRange?.Kvs is [var kv, ..]
+            ? new RevisionConflictException(key, expectedRevision, kv.ModRevision)
+            : new KeyNotFoundInStoreException(key);
 
     /// <summary>
     /// If the key exists (version &gt; 0) and, unless <paramref name="anyRevision"/>, its mod_revision is the
     /// expected one, do <paramref name="success"/>; otherwise read the key so the caller can say why not.
     /// </summary>
-    private static byte[] ConditionalTxn(string etcdKey, long expectedRevision, bool anyRevision, Action<Utf8JsonWriter> success) =>
-        EtcdJson.Body(w =>
-        {
-            w.WriteStartArray("compare");
-            WriteCompareItem(w, etcdKey, "VERSION", "GREATER", "version", 0);
-            if (!anyRevision)
-            {
-                WriteCompareItem(w, etcdKey, "MOD", "EQUAL", "mod_revision", expectedRevision);
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("success");
-            w.WriteStartObject();
-            success(w);
-            w.WriteEndObject();
-            w.WriteEndArray();
-            w.WriteStartArray("failure");
-            w.WriteStartObject();
-            w.WriteStartObject("request_range");
-            EtcdJson.WriteKey(w, "key", etcdKey);
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteEndArray();
-        });
-
-    private static void WriteCompareItem(Utf8JsonWriter w, string etcdKey, string target, string result, string field, long value)
+    private static TxnRequest ConditionalTxn(ByteString etcdKey, long expectedRevision, bool anyRevision, RequestOp success)
     {
-        w.WriteStartObject();
-        EtcdJson.WriteKey(w, "key", etcdKey);
-        w.WriteString("target", target);
-        w.WriteString("result", result);
-        EtcdJson.WriteLong(w, field, value);
-        w.WriteEndObject();
+        var request = new TxnRequest
+        {
+            Compare = { new Compare { Key = etcdKey, Target = Compare.Types.CompareTarget.Version, Result = Compare.Types.CompareResult.Greater, Version = 0 } },
+            Success = { success },
+            Failure = { new RequestOp { RequestRange = new RangeRequest { Key = etcdKey } } },
+        };
+        if (!anyRevision)
+        {
+            request.Compare.Add(new Compare { Key = etcdKey, Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Equal, ModRevision = expectedRevision });
+        }
+
+        return request;
     }
 }

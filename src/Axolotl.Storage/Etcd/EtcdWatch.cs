@@ -1,12 +1,14 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
-using System.Text.Json;
 using System.Threading.Channels;
+using Etcdserverpb;
+using Grpc.Core;
+using Mvccpb;
 
 namespace Axolotl.Storage.Etcd;
 
 /// <summary>
-/// One store watch on one etcd watch stream (POST /v3/watch, newline-delimited JSON). A pump reads the
+/// One store watch on one etcd watch stream (a gRPC Watch call of its own). A pump reads the
 /// stream into a bounded channel of <see cref="EtcdStoreOptions.WatchChannelCapacity"/> events; when the
 /// reader falls that far behind on live events, the channel is closed with <see cref="CompactedException"/> (the
 /// client relists) rather than letting etcd's stream back up. History (events up to the revision etcd
@@ -80,55 +82,43 @@ internal sealed class EtcdWatch(EtcdStore store, string prefix, long afterRevisi
             {
                 try
                 {
-                    var body = EtcdJson.Body(w =>
+                    var create = new WatchRequest
                     {
-                        w.WriteStartObject("create_request");
-                        EtcdJson.WriteKey(w, "key", rangeStart);
-                        w.WriteBase64String("range_end", EtcdJson.PrefixEnd(rangeStart));
-                        EtcdJson.WriteLong(w, "start_revision", next);
-                        w.WriteBoolean("prev_kv", true);
-                        w.WriteEndObject();
-                    });
-                    var (response, stream) = await store.Gateway.OpenWatchAsync(body, ct);
-                    using (response)
-                    using (var reader = new StreamReader(stream))
-                    {
-                        while (await reader.ReadLineAsync(ct) is { } line)
+                        CreateRequest = new WatchCreateRequest
                         {
-                            if (line.Length == 0)
-                            {
-                                continue;
-                            }
-
+                            Key = EtcdKeys.Of(rangeStart),
+                            RangeEnd = EtcdKeys.PrefixEnd(rangeStart),
+                            StartRevision = next,
+                            PrevKv = true,
+                        },
+                    };
+                    var (call, response) = await store.Connection.OpenWatchAsync(create, ct);
+                    using (call)
+                    {
+                        do
+                        {
                             backoff = TimeSpan.FromMilliseconds(100);
-                            using var document = JsonDocument.Parse(line);
-                            var result = EtcdJson.Child(document.RootElement, "result");
-                            if (result.ValueKind != JsonValueKind.Object)
-                            {
-                                // {"error": …}: the member gave up on the stream; open it again.
-                                break;
-                            }
-
-                            store.Observe(EtcdJson.HeaderRevision(result));
-                            if (EtcdJson.Bool(result, "created"))
+                            store.Observe(response.Header?.Revision ?? 0);
+                            if (response.Created)
                             {
                                 // Events up to the revision etcd had when the watch was created are history.
-                                historyEnd = EtcdJson.HeaderRevision(result);
+                                historyEnd = response.Header?.Revision ?? 0;
                             }
 
-                            if (EtcdJson.Long(result, "compact_revision") is var compacted and > 0)
+                            if (response.CompactRevision > 0)
                             {
-                                store.ObserveCompaction(compacted);
-                                _channel.Writer.TryComplete(new CompactedException(next - 1, compacted));
+                                store.ObserveCompaction(response.CompactRevision);
+                                _channel.Writer.TryComplete(new CompactedException(next - 1, response.CompactRevision));
                                 return;
                             }
 
-                            if (EtcdJson.Bool(result, "canceled"))
+                            if (response.Canceled)
                             {
+                                // The member gave up on the watch (it is shutting down, say): open it again.
                                 break;
                             }
 
-                            foreach (var raw in EtcdJson.Array(result, "events"))
+                            foreach (var raw in response.Events)
                             {
                                 var e = ToStoreEvent(raw, etcdPrefix);
                                 next = e.Revision + 1;
@@ -152,11 +142,12 @@ internal sealed class EtcdWatch(EtcdStore store, string prefix, long afterRevisi
                                 lastGiven = e.Revision;
                             }
                         }
+                        while (await call.ResponseStream.MoveNext(ct) && (response = call.ResponseStream.Current) is not null);
                     }
                 }
-                catch (Exception e) when (!ct.IsCancellationRequested && e is StoreUnavailableException or HttpRequestException or IOException or JsonException)
+                catch (Exception e) when (!ct.IsCancellationRequested && e is StoreUnavailableException or RpcException or HttpRequestException or IOException)
                 {
-                    // The member went away or sent garbage: retry below.
+                    // The member went away or the stream broke: retry below.
                 }
 
                 if (ct.IsCancellationRequested)
@@ -182,29 +173,28 @@ internal sealed class EtcdWatch(EtcdStore store, string prefix, long afterRevisi
     }
 
     /// <summary>Maps an mvccpb.Event; Event is null when the key is outside the watch's prefix.</summary>
-    private (long Revision, StoreEvent? Event) ToStoreEvent(JsonElement raw, string? etcdPrefix)
+    private (long Revision, StoreEvent? Event) ToStoreEvent(Event raw, string? etcdPrefix)
     {
-        var kv = EtcdKeyValue.Parse(EtcdJson.Child(raw, "kv"));
-        var key = etcdPrefix is not null && kv.Key.StartsWith(etcdPrefix, StringComparison.Ordinal)
-            ? prefix + kv.Key[etcdPrefix.Length..]
-            : store.Layout.FromEtcd(kv.Key);
+        var kv = raw.Kv;
+        var etcdKey = kv.Key.ToStringUtf8();
+        var key = etcdPrefix is not null && etcdKey.StartsWith(etcdPrefix, StringComparison.Ordinal)
+            ? prefix + etcdKey[etcdPrefix.Length..]
+            : store.Layout.FromEtcd(etcdKey);
         if (key is null || !key.StartsWith(prefix, StringComparison.Ordinal))
         {
             return (kv.ModRevision, null);
         }
 
-        var deleted = raw.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "DELETE";
-        if (deleted)
+        if (raw.Type == Event.Types.EventType.Delete)
         {
             // The deletion carries only the key and revision; the last value comes from prev_kv (absent when that
             // revision was compacted, and then the event says only which key went).
-            var previous = EtcdJson.Child(raw, "prev_kv");
-            var last = previous.ValueKind == JsonValueKind.Object ? EtcdKeyValue.Parse(previous) : null;
+            var last = raw.PrevKv;
             return (kv.ModRevision, new StoreEvent(StoreEventType.Deleted,
-                new StoreEntry(key, last?.Value ?? [], last?.CreateRevision ?? 0, kv.ModRevision)));
+                new StoreEntry(key, last?.Value.Memory ?? ReadOnlyMemory<byte>.Empty, last?.CreateRevision ?? 0, kv.ModRevision)));
         }
 
-        var type2 = kv.CreateRevision == kv.ModRevision ? StoreEventType.Added : StoreEventType.Modified;
-        return (kv.ModRevision, new StoreEvent(type2, new StoreEntry(key, kv.Value, kv.CreateRevision, kv.ModRevision)));
+        var type = kv.CreateRevision == kv.ModRevision ? StoreEventType.Added : StoreEventType.Modified;
+        return (kv.ModRevision, new StoreEvent(type, new StoreEntry(key, kv.Value.Memory, kv.CreateRevision, kv.ModRevision)));
     }
 }

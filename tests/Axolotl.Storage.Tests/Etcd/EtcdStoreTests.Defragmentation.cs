@@ -69,7 +69,7 @@ public sealed partial class EtcdStoreTests
     }
 
     private Task<EtcdMemberStatus> StatusAsync(EtcdStore store) =>
-        new EtcdDefragmenter(store.Gateway, new EtcdDefragmentationPlanner(0, 1), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(20), NullLogger.Instance)
+        new EtcdDefragmenter(store.Connection, new EtcdDefragmentationPlanner(0, 1), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(20), NullLogger.Instance)
             .StatusAsync(Member.ClientUrl, Ct);
 
     private Task<EtcdStore> OpenWithCompactorAsync(long minimumBytes) =>
