@@ -68,6 +68,15 @@ public interface IStore : IAsyncDisposable
     /// <summary>Sends a <see cref="StoreEventType.Progress"/> at the current revision to every watch that asked for progress.</summary>
     Task RequestProgressAsync(CancellationToken ct) => Task.CompletedTask;
 
+    /// <summary>
+    /// Whether no key under <paramref name="prefix"/> was created, changed or deleted after <paramref name="afterRevision"/>
+    /// up to <paramref name="atRevision"/>, so that a reader holding every change up to the first holds the state at the
+    /// second. For a store whose watches get no <see cref="RequestProgressAsync"/> (etcd's progress answers cannot be trusted
+    /// before 3.4.26, ADR 0032), this is how a watch cache of a quiet prefix learns it is current. False when unsure
+    /// (a compacted <paramref name="afterRevision"/>, say); the default is always unsure.
+    /// </summary>
+    Task<bool> UnchangedBetweenAsync(string prefix, long afterRevision, long atRevision, CancellationToken ct) => Task.FromResult(false);
+
     /// <summary>Forgets history at and below <paramref name="revision"/> (current values stay). A revision at
     /// or below <see cref="CompactRevision"/> is a no-op; one above <see cref="CurrentRevision"/> throws
     /// <see cref="ArgumentOutOfRangeException"/>.</summary>

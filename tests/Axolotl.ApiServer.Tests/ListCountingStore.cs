@@ -49,7 +49,22 @@ internal sealed class ListCountingStore(IStore inner) : IStore
 
     public IAsyncEnumerable<StoreEvent> WatchAsync(string prefix, long afterRevision, CancellationToken ct) => inner.WatchAsync(prefix, afterRevision, ct);
 
-    public IAsyncEnumerable<StoreEvent> WatchWithProgressAsync(string prefix, long afterRevision, CancellationToken ct) => inner.WatchWithProgressAsync(prefix, afterRevision, ct);
+    /// <summary>False: the store's watches get no progress notifications, as etcd's (ADR 0032).</summary>
+    public bool SendsProgress { get; init; } = true;
 
-    public Task RequestProgressAsync(CancellationToken ct) => inner.RequestProgressAsync(ct);
+    /// <summary>How many times a reader asked whether a prefix changed.</summary>
+    public int UnchangedAsked => Volatile.Read(ref _unchangedAsked);
+
+    private int _unchangedAsked;
+
+    public IAsyncEnumerable<StoreEvent> WatchWithProgressAsync(string prefix, long afterRevision, CancellationToken ct) =>
+        SendsProgress ? inner.WatchWithProgressAsync(prefix, afterRevision, ct) : inner.WatchAsync(prefix, afterRevision, ct);
+
+    public Task RequestProgressAsync(CancellationToken ct) => SendsProgress ? inner.RequestProgressAsync(ct) : Task.CompletedTask;
+
+    public Task<bool> UnchangedBetweenAsync(string prefix, long afterRevision, long atRevision, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _unchangedAsked);
+        return inner.UnchangedBetweenAsync(prefix, afterRevision, atRevision, ct);
+    }
 }

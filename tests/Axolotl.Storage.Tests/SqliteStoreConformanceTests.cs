@@ -4,6 +4,9 @@ namespace Axolotl.Storage.Tests;
 
 public sealed class SqliteStoreConformanceTests : StoreConformanceTests
 {
+    /// <summary>SQLite's watches get progress notifications, so the watch cache never needs to ask.</summary>
+    protected override bool AnswersUnchanged => false;
+
     private readonly TempDirectory _directory = new();
     private int _count;
 

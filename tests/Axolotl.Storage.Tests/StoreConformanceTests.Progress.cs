@@ -2,7 +2,7 @@ namespace Axolotl.Storage.Tests;
 
 public abstract partial class StoreConformanceTests
 {
-    /// <summary>Whether the store vouches for progress (etcd's gateway here cannot ask for it: its watches get none).</summary>
+    /// <summary>Whether the store vouches for progress (etcd 3.4.23's answers cannot be trusted, ADR 0032: its watches get none).</summary>
     protected virtual bool SendsProgress => true;
 
     [Fact]

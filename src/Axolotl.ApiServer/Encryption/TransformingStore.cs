@@ -57,6 +57,9 @@ public sealed class TransformingStore(IStore inner, IReadOnlyDictionary<string, 
 
     public Task RequestProgressAsync(CancellationToken ct) => inner.RequestProgressAsync(ct);
 
+    public Task<bool> UnchangedBetweenAsync(string prefix, long afterRevision, long atRevision, CancellationToken ct) =>
+        inner.UnchangedBetweenAsync(prefix, afterRevision, atRevision, ct);
+
     public Task CompactAsync(long revision, CancellationToken ct) => inner.CompactAsync(revision, ct);
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();

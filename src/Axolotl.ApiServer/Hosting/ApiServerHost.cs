@@ -291,7 +291,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var deletes = new DeleteHandler(services);
         var caches = StartWatchCaches(objects, options, clock, logging, stopping);
         nodeGraph.UsePodIndex(caches);
-        reads.IndexedLists = new Watch.Cache.IndexedListReader(caches, objects.Store);
+        reads.IndexedLists = new Watch.Cache.IndexedListReader(caches, objects.Store) { Time = clock };
         var resources = new ResourceHandler(reads, creates, updates, deletes,
             new WatchHandler(services, reads, caches), new ScaleHandler(services, updates), new PodSubresources(services, deletes),
             new NodeProxy.NodeProxy(services, kubeletTls), new Reviews(authentication))

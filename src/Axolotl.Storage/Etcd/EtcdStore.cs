@@ -166,6 +166,51 @@ public sealed class EtcdStore : IStore
         return new EtcdWatch(this, prefix, afterRevision).ReadAsync(ct);
     }
 
+    /// <summary>
+    /// Unchanged when no key alive at <paramref name="atRevision"/> was written after <paramref name="afterRevision"/> (so
+    /// every key then was there before, unchanged) and as many keys were alive at both revisions (so none went). Three
+    /// reads: the first reads the prefix's keys at etcd (it sends none back unless one changed), the counts only etcd's index.
+    /// </summary>
+    public async Task<bool> UnchangedBetweenAsync(string prefix, long afterRevision, long atRevision, CancellationToken ct)
+    {
+        if (afterRevision >= atRevision)
+        {
+            return afterRevision == atRevision;
+        }
+
+        if (afterRevision < Math.Max(1, CompactRevision) || _layout.PrefixToEtcd(prefix) is not { } etcdPrefix)
+        {
+            return false;
+        }
+
+        var range = new RangeRequest { Key = EtcdKeys.Of(etcdPrefix), RangeEnd = EtcdKeys.PrefixEnd(etcdPrefix), Revision = atRevision };
+        var written = range.Clone();
+        written.MinModRevision = afterRevision + 1;
+        written.KeysOnly = true;
+        written.Limit = 1;
+        var before = range.Clone();
+        before.Revision = afterRevision;
+        before.CountOnly = true;
+        var after = range.Clone();
+        after.CountOnly = true;
+        try
+        {
+            if ((await CallAsync((m, o) => m.Kv.RangeAsync(written, o), idempotent: true, ct)).Kvs.Count > 0)
+            {
+                return false;
+            }
+
+            var then = await CallAsync((m, o) => m.Kv.RangeAsync(before, o), idempotent: true, ct);
+            var now = await CallAsync((m, o) => m.Kv.RangeAsync(after, o), idempotent: true, ct);
+            return then.Count == now.Count;
+        }
+        catch (EtcdRevisionException)
+        {
+            // Compacted meanwhile, or a revision this member has not applied yet: unsure.
+            return false;
+        }
+    }
+
     public async Task CompactAsync(long revision, CancellationToken ct)
     {
         if (revision <= CompactRevision)

@@ -175,6 +175,28 @@ public sealed class InMemoryStore : IStore
         return Task.CompletedTask;
     }
 
+    public Task<bool> UnchangedBetweenAsync(string prefix, long afterRevision, long atRevision, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (afterRevision < _compactRevision || atRevision > _currentRevision)
+            {
+                return Task.FromResult(false);
+            }
+
+            for (var i = FirstEventAfter(afterRevision); i < _events.Count && _events[i].Entry.ModRevision <= atRevision; i++)
+            {
+                if (_events[i].Entry.Key.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return Task.FromResult(false);
+                }
+            }
+
+            return Task.FromResult(true);
+        }
+    }
+
     public Task CompactAsync(long revision, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();

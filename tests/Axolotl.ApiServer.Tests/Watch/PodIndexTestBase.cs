@@ -19,9 +19,10 @@ public abstract class PodIndexTestBase : IAsyncDisposable
     private readonly InMemoryStore _inner = new();
     private readonly CancellationTokenSource _stopping = new();
 
-    protected PodIndexTestBase()
+    /// <param name="storeSendsProgress">False: a store whose watches get no progress notifications (etcd's).</param>
+    protected PodIndexTestBase(bool storeSendsProgress = true)
     {
-        Store = new ListCountingStore(_inner);
+        Store = new ListCountingStore(_inner) { SendsProgress = storeSendsProgress };
         Objects = new ObjectStore(Store);
     }
 

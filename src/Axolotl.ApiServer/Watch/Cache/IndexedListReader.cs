@@ -23,6 +23,8 @@ internal sealed class IndexedListReader(WatchCaches caches, IStore store)
     /// <summary>How long a list waits for the cache to reach the revision it must reflect before the store answers instead.</summary>
     public TimeSpan CatchUpWait { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>How many lists the index answered (tests).</summary>
     public long Served => Interlocked.Read(ref _served);
 
@@ -47,7 +49,7 @@ internal sealed class IndexedListReader(WatchCaches caches, IStore store)
         };
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
-            if (!await CatchUpAsync(cache, needed, ct) || cache.KeysWithAt(field, value, prefix) is not { } found)
+            if (!await CatchUpAsync(cache, prefix, needed, ct) || cache.KeysWithAt(field, value, prefix) is not { } found)
             {
                 return null;
             }
@@ -79,14 +81,32 @@ internal sealed class IndexedListReader(WatchCaches caches, IStore store)
         return null;
     }
 
-    /// <summary>The store's progress notification moves a cache whose resource is quiet; a store without them leaves it to the next event.</summary>
-    private async Task<bool> CatchUpAsync(WatchCache cache, long revision, CancellationToken ct)
+    /// <summary>
+    /// The store's progress notification moves a cache whose resource is quiet. A store without them (etcd) says instead
+    /// whether the list's prefix changed between the cache's revision and the one needed: if not, the cache's state is the
+    /// state at the revision needed. Asked again each time the cache moves, until <see cref="CatchUpWait"/> is over.
+    /// </summary>
+    private async Task<bool> CatchUpAsync(WatchCache cache, string prefix, long revision, CancellationToken ct)
     {
-        if (cache.Revision >= revision)
+        var started = Time.GetTimestamp();
+        var askedForProgress = false;
+        while (true)
         {
-            return true;
+            var at = cache.Revision;
+            if (at >= revision || await store.UnchangedBetweenAsync(prefix, at, revision, ct))
+            {
+                return true;
+            }
+            if (!askedForProgress)
+            {
+                await store.RequestProgressAsync(ct);
+                askedForProgress = true;
+            }
+            var left = CatchUpWait - Time.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero || !await cache.WaitForRevisionAsync(at + 1, left, ct))
+            {
+                return false;
+            }
         }
-        await store.RequestProgressAsync(ct);
-        return await cache.WaitForRevisionAsync(revision, CatchUpWait, ct);
     }
 }
