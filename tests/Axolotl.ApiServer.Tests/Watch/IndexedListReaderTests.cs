@@ -21,11 +21,11 @@ public sealed class IndexedListReaderTests : PodIndexTestBase
     {
         for (var i = 0; i < 40; i++)
         {
-            await CreatePodAsync("apps", $"other-{i}", "node-b");
+            await CreateBoundPodAsync("apps", $"other-{i}", "node-b");
         }
-        await CreatePodAsync("apps", "web-2", "node-a");
-        await CreatePodAsync("apps", "web-1", "node-a");
-        await CreatePodAsync("tools", "debug", "node-a");
+        await CreateBoundPodAsync("apps", "web-2", "node-a");
+        await CreateBoundPodAsync("apps", "web-1", "node-a");
+        await CreateBoundPodAsync("tools", "debug", "node-a");
         var reader = await ReaderAsync();
         var listedBefore = Store.Listed.Count;
 
@@ -45,12 +45,12 @@ public sealed class IndexedListReaderTests : PodIndexTestBase
     [Fact]
     public async Task A_consistent_list_has_a_pod_bound_just_before_it_and_not_one_deleted_just_before_it()
     {
-        await CreatePodAsync("apps", "leaving", "node-a");
+        await CreateBoundPodAsync("apps", "leaving", "node-a");
         var reader = await ReaderAsync();
         for (var i = 0; i < 20; i++)
         {
             // Written behind the cache's back, then listed at once: the list waits for the cache to take both in.
-            await CreatePodAsync("apps", $"new-{i}", "node-a");
+            await CreateBoundPodAsync("apps", $"new-{i}", "node-a");
             if (i == 0)
             {
                 var leaving = await Objects.GetRequiredAsync(KnownResources.Pods, "apps", "leaving", CancellationToken.None);
@@ -66,7 +66,7 @@ public sealed class IndexedListReaderTests : PodIndexTestBase
     [Fact]
     public async Task A_pod_that_moved_to_another_node_leaves_the_first_nodes_list()
     {
-        await CreatePodAsync("apps", "mover", "node-a");
+        await CreateBoundPodAsync("apps", "mover", "node-a");
         var reader = await ReaderAsync();
         var stored = await Objects.GetRequiredAsync(KnownResources.Pods, "apps", "mover", CancellationToken.None);
         stored.Object["spec"]!["nodeName"] = "node-b";
@@ -81,8 +81,8 @@ public sealed class IndexedListReaderTests : PodIndexTestBase
     [Fact]
     public async Task What_the_index_cannot_answer_exactly_is_left_to_theStore()
     {
-        await CreatePodAsync("apps", "a-1", "node-a");
-        await CreatePodAsync("apps", "a-2", "node-a");
+        await CreateBoundPodAsync("apps", "a-1", "node-a");
+        await CreateBoundPodAsync("apps", "a-2", "node-a");
         var reader = await ReaderAsync();
 
         // A page smaller than the node's pods, a continue, an Exact revision, the unbound pods, and no node at all.
@@ -103,10 +103,4 @@ public sealed class IndexedListReaderTests : PodIndexTestBase
         // whether the answer is exact once the cache has caught up, not how fast it does.
         return new IndexedListReader(caches, Store) { CatchUpWait = TimeSpan.FromSeconds(30) };
     }
-
-    private Task CreatePodAsync(string ns, string name, string node) =>
-        Objects.CreateAsync(KnownResources.Pods, JsonNode.Parse($$$"""
-            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}"},
-             "spec":{"nodeName":"{{{node}}}","containers":[{"name":"c","image":"busybox"}]}}
-            """)!.AsObject(), CancellationToken.None);
 }

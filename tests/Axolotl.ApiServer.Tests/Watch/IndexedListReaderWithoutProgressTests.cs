@@ -17,8 +17,8 @@ public sealed class IndexedListReaderWithoutProgressTests() : PodIndexTestBase(s
     [Fact]
     public async Task A_quiet_nodes_list_is_served_from_the_index_when_the_store_says_the_pods_did_not_change()
     {
-        await CreatePodAsync("apps", "web-1", "node-a");
-        await CreatePodAsync("apps", "other", "node-b");
+        await CreateBoundPodAsync("apps", "web-1", "node-a");
+        await CreateBoundPodAsync("apps", "other", "node-b");
         var reader = await ReaderAsync();
         // Written after every pod, so the pod cache's revision is behind the store's and no pod event will move it.
         await CreateConfigMapAsync("apps", "later");
@@ -37,7 +37,7 @@ public sealed class IndexedListReaderWithoutProgressTests() : PodIndexTestBase(s
         var reader = await ReaderAsync();
         for (var i = 0; i < 10; i++)
         {
-            await CreatePodAsync("apps", $"new-{i}", "node-a");
+            await CreateBoundPodAsync("apps", $"new-{i}", "node-a");
             await CreateConfigMapAsync("apps", $"after-{i}");
 
             var list = await reader.TryListAsync(KnownResources.Pods, "apps", NodeA, null, false, 0, false, CancellationToken.None);
@@ -54,12 +54,6 @@ public sealed class IndexedListReaderWithoutProgressTests() : PodIndexTestBase(s
         // A quiet cache never catches up by itself here: a short wait, so a list that depends on it falls to the store soon.
         return new IndexedListReader(caches, Store) { CatchUpWait = TimeSpan.FromMilliseconds(100) };
     }
-
-    private Task CreatePodAsync(string ns, string name, string node) =>
-        Objects.CreateAsync(KnownResources.Pods, JsonNode.Parse($$$"""
-            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}"},
-             "spec":{"nodeName":"{{{node}}}","containers":[{"name":"c","image":"busybox"}]}}
-            """)!.AsObject(), CancellationToken.None);
 
     private Task CreateConfigMapAsync(string ns, string name) =>
         Objects.CreateAsync(KnownResources.ConfigMaps, JsonNode.Parse($$$"""

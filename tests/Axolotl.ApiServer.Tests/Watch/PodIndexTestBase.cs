@@ -30,6 +30,13 @@ public abstract class PodIndexTestBase : IAsyncDisposable
 
     internal ObjectStore Objects { get; }
 
+    /// <summary>A bare pod bound to <paramref name="node"/>, created through <see cref="Objects"/>.</summary>
+    internal Task CreateBoundPodAsync(string ns, string name, string node) =>
+        Objects.CreateAsync(Api.Scheme.KnownResources.Pods, System.Text.Json.Nodes.JsonNode.Parse($$$"""
+            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}"},
+             "spec":{"nodeName":"{{{node}}}","containers":[{"name":"c","image":"busybox"}]}}
+            """)!.AsObject(), CancellationToken.None);
+
     /// <summary>Watch caches over <see cref="Store"/>, stopped when the test ends.</summary>
     internal WatchCaches NewCaches() => new(Store, new WatchCacheOptions(), Views, TimeProvider.System, NullLoggerFactory.Instance, _stopping.Token);
 
