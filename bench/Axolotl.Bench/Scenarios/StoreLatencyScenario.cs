@@ -43,7 +43,7 @@ internal sealed class StoreLatencyScenario : IScenario
         report.Add("get p50, etcd / SQLite", onEtcd.GetP50 / sqlite.GetP50, "x");
         report.Add($"create throughput ({Clients} clients), etcd / SQLite", onEtcd.Throughput / sqlite.Throughput, "x");
         report.Notes.Add($"{EtcdCluster.Version()} single member, default snapshot and fsync settings, data in {Path.GetTempPath()}; "
-            + "the server talks to it through the JSON gateway (ADR 0009)");
+            + "the server talks to it over gRPC (ADR 0032)");
         report.Notes.Add($"{WarmupRequests} creates and gets in another namespace warm each server up first (not counted)");
     }
 
