@@ -16,6 +16,21 @@ public interface IStore : IAsyncDisposable
     Task<StoreEntry?> GetAsync(string key, CancellationToken ct);
 
     /// <summary>
+    /// <see cref="GetAsync"/> for each key, in the keys' order (null where a key is missing). A store that can read them
+    /// in one round trip does (etcd: one transaction of ranges per 128 keys, so all at one revision).
+    /// </summary>
+    async Task<IReadOnlyList<StoreEntry?>> GetManyAsync(IReadOnlyList<string> keys, CancellationToken ct)
+    {
+        var entries = new StoreEntry?[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            entries[i] = await GetAsync(keys[i], ct);
+        }
+
+        return entries;
+    }
+
+    /// <summary>
     /// Lists keys that start with <paramref name="prefix"/>, ordered by key, at one consistent revision.
     /// <paramref name="limit"/> 0 means all; a non-null Continue in the result resumes after the last key
     /// at the same revision (a compacted continue revision throws <see cref="CompactedException"/>).

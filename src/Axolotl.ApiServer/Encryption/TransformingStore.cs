@@ -18,6 +18,12 @@ public sealed class TransformingStore(IStore inner, IReadOnlyDictionary<string, 
     public async Task<StoreEntry?> GetAsync(string key, CancellationToken ct) =>
         await inner.GetAsync(key, ct) is { } entry ? Read(entry) : null;
 
+    public async Task<IReadOnlyList<StoreEntry?>> GetManyAsync(IReadOnlyList<string> keys, CancellationToken ct)
+    {
+        var entries = await inner.GetManyAsync(keys, ct);
+        return byPrefix.Count == 0 ? entries : [.. entries.Select(e => e is null ? null : Read(e))];
+    }
+
     public async Task<StoreListResult> ListAsync(string prefix, int limit, string? continueToken, CancellationToken ct)
     {
         var result = await inner.ListAsync(prefix, limit, continueToken, ct);

@@ -16,6 +16,9 @@ namespace Axolotl.Storage.Etcd;
 /// </summary>
 public sealed class EtcdStore : IStore
 {
+    /// <summary>etcd's default --max-txn-ops: the most operations one transaction may hold.</summary>
+    private const int MaxTxnOps = 128;
+
     private readonly EtcdStoreOptions _options;
     private readonly EtcdConnection _connection;
     private readonly RegistryKeyLayout _layout;
@@ -92,6 +95,31 @@ public sealed class EtcdStore : IStore
         var answer = await CallAsync((m, o) => m.Kv.RangeAsync(request, o), idempotent: true, ct);
         Observe(answer.Header.Revision);
         return answer.Kvs.Count == 0 ? null : new StoreEntry(key, answer.Kvs[0].Value.Memory, answer.Kvs[0].CreateRevision, answer.Kvs[0].ModRevision);
+    }
+
+    public async Task<IReadOnlyList<StoreEntry?>> GetManyAsync(IReadOnlyList<string> keys, CancellationToken ct)
+    {
+        var entries = new StoreEntry?[keys.Count];
+        for (var start = 0; start < keys.Count; start += MaxTxnOps)
+        {
+            var request = new TxnRequest();
+            for (var i = start; i < Math.Min(keys.Count, start + MaxTxnOps); i++)
+            {
+                request.Success.Add(new RequestOp { RequestRange = new RangeRequest { Key = EtcdKeys.Of(_layout.ToEtcd(keys[i])) } });
+            }
+
+            var answer = await CallAsync((m, o) => m.Kv.TxnAsync(request, o), idempotent: true, ct);
+            Observe(answer.Header.Revision);
+            for (var i = 0; i < answer.Responses.Count; i++)
+            {
+                if (answer.Responses[i].ResponseRange?.Kvs is [var kv, ..])
+                {
+                    entries[start + i] = new StoreEntry(keys[start + i], kv.Value.Memory, kv.CreateRevision, kv.ModRevision);
+                }
+            }
+        }
+
+        return entries;
     }
 
     public Task<StoreListResult> ListAsync(string prefix, int limit, string? continueToken, CancellationToken ct)

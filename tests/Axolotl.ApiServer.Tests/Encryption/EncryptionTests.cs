@@ -96,6 +96,9 @@ public sealed class EncryptionTests
         Assert.Equal("plain", Encoding.ASCII.GetString((await inner.GetAsync("/configmaps/ns/cfg", CancellationToken.None))!.Value.Span));
         Assert.Equal("hunter2", Encoding.ASCII.GetString((await store.GetAsync("/secrets/ns/db", CancellationToken.None))!.Value.Span));
         Assert.Equal("hunter2", Encoding.ASCII.GetString((await store.ListAsync("/secrets/", 0, null, CancellationToken.None)).Items[0].Value.Span));
+        Assert.Equal(["hunter2", "plain", null],
+            (await store.GetManyAsync(["/secrets/ns/db", "/configmaps/ns/cfg", "/secrets/ns/none"], CancellationToken.None))
+                .Select(e => e is null ? null : Encoding.ASCII.GetString(e.Value.Span)));
         await foreach (var change in store.WatchAsync("/secrets/", 0, new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token))
         {
             Assert.Equal(StoreEventType.Added, change.Type);

@@ -51,8 +51,9 @@ public sealed class IndexedListReaderWithoutProgressTests() : PodIndexTestBase(s
     {
         var caches = NewCaches();
         Assert.NotNull(await caches.ForAsync(KnownResources.Pods, CancellationToken.None));
-        // A quiet cache never catches up by itself here: a short wait, so a list that depends on it falls to the store soon.
-        return new IndexedListReader(caches, Store) { CatchUpWait = TimeSpan.FromMilliseconds(100) };
+        // A quiet pod cache never reaches the store's revision here, however long the list waits (without the store's
+        // answer it would give up after this); a loaded machine may take long to deliver a pod's own event.
+        return new IndexedListReader(caches, Store) { CatchUpWait = TimeSpan.FromSeconds(30) };
     }
 
     private Task CreateConfigMapAsync(string ns, string name) =>

@@ -60,9 +60,8 @@ internal sealed class IndexedListReader(WatchCaches caches, IStore store)
             }
             keys.Sort(StringComparer.Ordinal);
             List<StoreEntry>? items = new(keys.Count);
-            foreach (var key in keys)
+            foreach (var entry in await store.GetManyAsync(keys, ct))
             {
-                var entry = await store.GetAsync(key, ct);
                 if (entry is null || entry.ModRevision > revision)
                 {
                     // Written or deleted after the cache's revision: the cache has yet to take that in.
