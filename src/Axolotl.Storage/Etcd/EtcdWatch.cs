@@ -159,9 +159,9 @@ internal sealed class EtcdWatch(EtcdStore store, string prefix, long afterRevisi
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, store.Options.WatchRetryMax.Ticks));
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception) when (ct.IsCancellationRequested)
         {
-            // The reader stopped or the store was disposed.
+            // The reader stopped or the store was disposed (its channels too, which a stream being opened may meet first).
         }
         catch (Exception e)
         {
