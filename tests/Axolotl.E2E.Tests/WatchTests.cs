@@ -53,6 +53,65 @@ public sealed class WatchTests(SharedServerFixture fx) : IClassFixture<SharedSer
     }
 
     [Fact]
+    public async Task A_kubectl_watch_that_stops_reading_while_2000_configmaps_pass_reads_them_all_afterwards_without_a_410()
+    {
+        const int count = 2000;
+        var ns = await fx.NewNamespaceAsync("watch-behind");
+        var from = await fx.Kubectl.OkAsync("get", "configmaps", "-n", ns, "-o", "jsonpath={.metadata.resourceVersion}");
+        var gate = Path.Combine(Path.GetTempPath(), $"axolotl-e2e-watch-gate-{Guid.NewGuid():N}");
+        try
+        {
+            // kubectl streams the watch into a shell that passes one event, then stops reading until the gate file
+            // exists: kubectl blocks on the full pipe, stops reading its connection, and the server's writes to it wait.
+            const string reader = """
+                IFS= read -r first && printf 'live\n' && while [ ! -e "$GATE" ]; do sleep 0.1; done &&
+                exec grep --line-buffered -o -E '"type":"(ADDED|ERROR)"|"name":"slow-[0-9]+"'
+                """;
+            await using var watcher = fx.Kubectl.StartPiped(reader, new Dictionary<string, string> { ["GATE"] = gate },
+                "get", "--raw", $"/api/v1/namespaces/{ns}/configmaps?watch=1&resourceVersion={from}&timeoutSeconds=600");
+            await fx.Kubectl.OkAsync("create", "configmap", "marker", "-n", ns);
+            await watcher.WaitForStdoutAsync(o => o.Contains("live", StringComparison.Ordinal), "the watch's first event");
+
+            // 2,000 events of about 16 kB: more than kubectl's HTTP/2 window and the sockets hold, so the server's
+            // watcher falls more than a thousand events behind (the old per-watcher queue, which ended it with 410).
+            var payload = new string('x', 16 * 1024);
+            var list = new System.Text.StringBuilder("""{"apiVersion":"v1","kind":"List","items":[""");
+            for (var i = 0; i < count; i++)
+            {
+                list.Append(i == 0 ? "" : ",").Append($$$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"slow-{{{i:D4}}}","namespace":"{{{ns}}}"},"data":{"k":"{{{payload}}}"}}""");
+            }
+            var created = await fx.Kubectl.RunAsync(["create", "-f", "-", "-o", "name"], list.Append("]}").ToString(), timeout: TimeSpan.FromMinutes(3));
+            Assert.True(created.ExitCode == 0, $"kubectl create of {count} configmaps failed: {created.Stderr}");
+            File.Create(gate).Dispose();
+
+            var last = $"\"name\":\"slow-{count - 1:D4}\"";
+            var output = await watcher.WaitForStdoutAsync(o => o.Contains(last, StringComparison.Ordinal) || o.Contains("ERROR", StringComparison.Ordinal),
+                $"the ADDED event of slow-{count - 1:D4}", TimeSpan.FromMinutes(2));
+
+            Assert.DoesNotContain("\"type\":\"ERROR\"", output, StringComparison.Ordinal);
+            // Every line is an event's type or a slow-N name; the namespace's kube-root-ca.crt may be one more ADDED.
+            Assert.InRange(CountOf(output, "\"type\":\"ADDED\""), count, count + 1);
+            var names = output.Split('\n').Where(l => l.StartsWith("\"name\":", StringComparison.Ordinal)).ToList();
+            Assert.Equal(Enumerable.Range(0, count).Select(i => $"\"name\":\"slow-{i:D4}\""), names);
+            Assert.False(watcher.HasExited, $"the watch ended: {watcher.Stderr}");
+        }
+        finally
+        {
+            File.Delete(gate);
+        }
+    }
+
+    private static int CountOf(string text, string what)
+    {
+        var n = 0;
+        for (var at = text.IndexOf(what, StringComparison.Ordinal); at >= 0; at = text.IndexOf(what, at + what.Length, StringComparison.Ordinal))
+        {
+            n++;
+        }
+        return n;
+    }
+
+    [Fact]
     public async Task Watching_one_object_prints_a_new_row_when_it_changes()
     {
         var ns = await fx.NewNamespaceAsync("watch-one");

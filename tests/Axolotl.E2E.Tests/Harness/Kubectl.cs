@@ -16,6 +16,13 @@ public sealed class Kubectl(AxolotlServer server)
     public BackgroundProcess Start(params string[] args) =>
         BackgroundProcess.Start(Binary, ["--cache-dir", _cacheDir, .. args], Environment(null));
 
+    /// <summary>
+    /// Starts kubectl in the background with its stdout piped into <paramref name="shellReader"/> (a /bin/sh command
+    /// list, e.g. a reader that holds back); kubectl's arguments travel as the shell's positional parameters, unquoted.
+    /// </summary>
+    public BackgroundProcess StartPiped(string shellReader, IDictionary<string, string> env, params string[] args) =>
+        BackgroundProcess.Start("/bin/sh", ["-c", $"\"{Binary}\" \"$@\" | {{ {shellReader}; }}", "sh", "--cache-dir", _cacheDir, .. args], Environment(env));
+
     /// <summary>Runs kubectl and fails the test with its output unless it exits 0.</summary>
     public async Task<string> OkAsync(params string[] args)
     {

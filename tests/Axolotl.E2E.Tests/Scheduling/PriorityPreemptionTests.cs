@@ -7,8 +7,8 @@ namespace Axolotl.E2E.Tests.Scheduling;
 /// PriorityClasses and preemption through kubectl on four fake nodes: classes made with `kubectl create
 /// priorityclass`, listed with upstream's columns; the server's node filled with low-priority pods; a
 /// preemptionPolicy Never pod waits without evicting anyone; a high-priority pod evicts one low-priority
-/// pod and runs in its place, with the Preempted event on the victim. Bad classes and unknown class names
-/// are refused with upstream's words.
+/// pod and runs in its place, with the Preempted event on the victim; a PodDisruptionBudget steers the choice of
+/// victim. Bad classes and unknown class names are refused with upstream's words.
 /// </summary>
 public sealed class PriorityPreemptionTests(FourFakeNodes nodes) : IClassFixture<FourFakeNodes>
 {
@@ -16,13 +16,13 @@ public sealed class PriorityPreemptionTests(FourFakeNodes nodes) : IClassFixture
 
     private string Node => nodes.Server.NodeName;
 
-    private string PodOn(string ns, string name, string priorityClass, long milliCpu) => $$$"""
+    private string PodOn(string ns, string name, string priorityClass, long milliCpu, string? node = null, string app = "filler") => $$$"""
         apiVersion: v1
         kind: Pod
-        metadata: {name: {{{name}}}, namespace: {{{ns}}}}
+        metadata: {name: {{{name}}}, namespace: {{{ns}}}, labels: {app: {{{app}}}}}
         spec:
           priorityClassName: {{{priorityClass}}}
-          nodeSelector: {kubernetes.io/hostname: {{{Node}}}}
+          nodeSelector: {kubernetes.io/hostname: {{{node ?? Node}}}}
           terminationGracePeriodSeconds: 1
           containers:
           - name: app
@@ -78,6 +78,38 @@ public sealed class PriorityPreemptionTests(FourFakeNodes nodes) : IClassFixture
     }
 
     [Fact]
+    public async Task A_preemptor_evicts_the_pod_no_disruption_budget_protects_though_the_protected_one_is_less_important()
+    {
+        const string ns = "preempt-pdb";
+        var node = nodes.Prefix + "2";
+        await Kubectl.OkAsync("create", "namespace", ns);
+        await Kubectl.OkAsync("create", "priorityclass", "pdb-low", "--value=200");
+        await Kubectl.OkAsync("create", "priorityclass", "pdb-high", "--value=2000");
+        var allocatable = await Kubectl.OkAsync("get", "node", node, "-o", "jsonpath={.status.allocatable.cpu}");
+        var milli = allocatable.EndsWith('m') ? long.Parse(allocatable[..^1], CultureInfo.InvariantCulture) : long.Parse(allocatable, CultureInfo.InvariantCulture) * 1000;
+
+        // Of two pods of one priority, the one that started first is the more important and kube-scheduler gives it back
+        // first: without a budget the younger, guarded pod would be the victim.
+        await Kubectl.OkWithInputAsync(PodOn(ns, "older", "pdb-low", milli * 45 / 100, node), "apply", "-f", "-");
+        await PhasesAsync(ns, p => p.GetValueOrDefault("older") == "Running", "the older filler Running");
+        await Kubectl.OkWithInputAsync(PodOn(ns, "guarded", "pdb-low", milli * 45 / 100, node, app: "guarded"), "apply", "-f", "-");
+        await PhasesAsync(ns, p => p.GetValueOrDefault("guarded") == "Running", "the guarded filler Running");
+        await Kubectl.OkAsync("create", "poddisruptionbudget", "keep-one", "-n", ns, "--selector=app=guarded", "--min-available=1");
+        await Eventually.KubectlAsync(Kubectl, r => r.Stdout == "1 0", "the budget counting its one healthy pod and allowing no disruption",
+            "get", "pdb", "keep-one", "-n", ns, "-o", "jsonpath={.status.currentHealthy} {.status.disruptionsAllowed}");
+
+        await Kubectl.OkWithInputAsync(PodOn(ns, "urgent", "pdb-high", milli * 40 / 100, node, app: "urgent"), "apply", "-f", "-");
+
+        var phases = await PhasesAsync(ns, p => p.GetValueOrDefault("urgent") == "Running" && !p.ContainsKey("older"), "the preemptor Running and the older filler gone");
+        Assert.Equal("Running", phases["guarded"]);
+        Assert.Equal(node, await Kubectl.OkAsync("get", "pod", "urgent", "-n", ns, "-o", "jsonpath={.spec.nodeName}"));
+        var preempted = await Eventually.KubectlAsync(Kubectl, r => r.Stdout.Contains("Preempted", StringComparison.Ordinal), "the Preempted event on the older filler",
+            "get", "events", "-n", ns, "--field-selector", "involvedObject.name=older", "-o", "custom-columns=REASON:.reason", "--no-headers");
+        Assert.Contains("Preempted", preempted.Stdout, StringComparison.Ordinal);
+        Assert.Equal("1 0", await Kubectl.OkAsync("get", "pdb", "keep-one", "-n", ns, "-o", "jsonpath={.status.currentHealthy} {.status.disruptionsAllowed}"));
+    }
+
+    [Fact]
     public async Task Unknown_classes_bad_classes_and_deleting_a_system_class_are_refused_with_upstreams_words()
     {
         await Kubectl.OkAsync("create", "namespace", "refuse");
@@ -112,12 +144,14 @@ public sealed class PriorityPreemptionTests(FourFakeNodes nodes) : IClassFixture
         return events.Stdout.Split("FailedScheduling", 2)[1].Trim();
     }
 
-    private async Task<Dictionary<string, string>> PhasesAsync(Func<Dictionary<string, string>, bool> done, string what)
+    private Task<Dictionary<string, string>> PhasesAsync(Func<Dictionary<string, string>, bool> done, string what) => PhasesAsync("preempt", done, what);
+
+    private async Task<Dictionary<string, string>> PhasesAsync(string ns, Func<Dictionary<string, string>, bool> done, string what)
     {
         static Dictionary<string, string> Parse(string stdout) => TableText.Lines(stdout).Select(TableText.Cells)
             .Where(c => c.Length == 2).ToDictionary(c => c[0], c => c[1]);
         var result = await Eventually.UntilAsync(
-            () => Kubectl.RunAsync("get", "pods", "-n", "preempt", "--no-headers", "-o", "custom-columns=NAME:.metadata.name,PHASE:.status.phase"),
+            () => Kubectl.RunAsync("get", "pods", "-n", ns, "--no-headers", "-o", "custom-columns=NAME:.metadata.name,PHASE:.status.phase"),
             r => done(Parse(r.Stdout)), what, TimeSpan.FromSeconds(90));
         return Parse(result.Stdout);
     }
