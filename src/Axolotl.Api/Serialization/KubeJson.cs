@@ -24,9 +24,7 @@ public static class KubeJson
             MaxDepth = 128,
         };
         options.Converters.Add(new KubeTimeConverter());
-        // The generated metadata first (no reflection or emitted accessors to build at run time), reflection for the rest.
-        options.TypeInfoResolver = JsonTypeInfoResolver.Combine(KubeJsonContext.Default, new DefaultJsonTypeInfoResolver())
-            .WithAddedModifier(OmitEmptyMaps);
+        options.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitEmptyMaps } };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
