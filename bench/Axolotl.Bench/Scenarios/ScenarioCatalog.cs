@@ -43,7 +43,7 @@ internal static class ScenarioCatalog
         new Soak.SoakScenario(),
     ];
 
-    /// <summary>Scenarios that only run when named with --only (they would not fit the full run's 20 minutes).</summary>
+    /// <summary>Scenarios that only run when named with --only (too long, or a comparison of their own, for every full run).</summary>
     public static IReadOnlySet<string> OnlyOnRequest { get; } = new HashSet<string>(StringComparer.Ordinal) { "node-failover-defaults", "dashboard", "memory-after-burst", "soak", "scheduling-constraints" };
 
     /// <summary>
