@@ -8,7 +8,7 @@ namespace Axolotl.ApiServer.Watch.Cache;
 /// <summary>
 /// A list that pins the watch cache's indexed field (a node's pods: <c>fieldSelector=spec.nodeName=NODE</c>, every
 /// agent's list at its start and after each 410) answered from the index, as kube-apiserver's cacher answers it: the
-/// node's keys as of the cache's revision, each object read by key. The store's answer reads every pod of the cluster
+/// node's keys as of the cache's revision, the objects read by key together. The store's answer reads every pod of the cluster
 /// and scans its bytes for the node's name: at 100,000 pods a node's relist read 100,000 rows for its 100.
 /// <para>Exact, or not at all (null: the caller lists from the store as before). The cache is first brought up to the
 /// revision the list must reflect (for resourceVersion "", the store's current one, read as upstream's consistent read from
