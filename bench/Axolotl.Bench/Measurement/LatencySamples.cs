@@ -52,6 +52,15 @@ internal sealed class LatencySamples(string name)
         }
     }
 
+    /// <summary>How many recorded durations exceed <paramref name="milliseconds"/>.</summary>
+    public int CountOver(double milliseconds)
+    {
+        lock (_milliseconds)
+        {
+            return _milliseconds.Count(ms => ms > milliseconds);
+        }
+    }
+
     /// <summary>Times <paramref name="operation"/> and records it.</summary>
     public async Task<T> TimeAsync<T>(Func<Task<T>> operation)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Axolotl.Bench.Infrastructure;
+using Axolotl.Bench.Measurement;
 using Axolotl.Bench.Reporting;
 
 namespace Axolotl.Bench.Scenarios.Scale;
@@ -88,17 +89,12 @@ internal sealed class RequestCounts
     /// <summary>apiserver_request_total summed by "VERB resource[/subresource] code", watches left out.</summary>
     private static async Task<Dictionary<string, double>> ScrapeAsync(ApiClient api, CancellationToken ct)
     {
-        const string name = "apiserver_request_total{";
         var counts = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var line in Encoding.UTF8.GetString(await api.GetAsync("/metrics", ct)).Split('\n'))
+        var text = Encoding.UTF8.GetString(await api.GetAsync("/metrics", ct));
+        foreach (var (labels, value) in PrometheusText.Samples(text, "apiserver_request_total"))
         {
-            if (!line.StartsWith(name, StringComparison.Ordinal) || line.LastIndexOf('}') is var end && end < 0)
-            {
-                continue;
-            }
-            var labels = Labels(line[name.Length..end]);
             var verb = labels.GetValueOrDefault("verb", "");
-            if (verb == "WATCH" || !double.TryParse(line[(end + 1)..].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            if (verb == "WATCH")
             {
                 continue;
             }
@@ -108,23 +104,5 @@ internal sealed class RequestCounts
             counts[key] = counts.GetValueOrDefault(key) + value;
         }
         return counts;
-    }
-
-    private static Dictionary<string, string> Labels(string text)
-    {
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        var i = 0;
-        while (i < text.Length)
-        {
-            var eq = text.IndexOf('=', i);
-            var close = text.IndexOf('"', eq + 2);
-            if (eq < 0 || close < 0)
-            {
-                break;
-            }
-            labels[text[i..eq].Trim(',', ' ')] = text[(eq + 2)..close];
-            i = close + 1;
-        }
-        return labels;
     }
 }
