@@ -13,11 +13,10 @@ namespace Axolotl.Bench.Scenarios.Workloads;
 /// 10.244.N.0/24, N in 220–254 and not the server node's) sharing the server's service range, renewing
 /// its Lease every second. <see cref="KillAsync"/> makes it a dead node: SIGKILL, then every process in
 /// its cgroups killed (containers outlive their agent by design). Dispose does the same and removes its
-/// cgroups, bridge, the proxy's `-svc` link, the bridge's `ip rule`s and its data dir.
+/// cgroups, bridge, the proxy's `-svc` link, the bridge's `ip rule`s, its nftables tables and its data dir.
 /// </summary>
 internal sealed class AgentNode : IAsyncDisposable
 {
-    private static readonly string[] Hierarchies = ["unified", "memory", "cpu", "cpuacct", "pids", "devices"];
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(60);
 
     private readonly StringBuilder _log = new();
@@ -165,36 +164,9 @@ internal sealed class AgentNode : IAsyncDisposable
     {
         await KillAsync();
         _process?.Dispose();
-        var root = "axolotl-" + NodeName;
-        foreach (var hierarchy in Hierarchies)
-        {
-            var top = Path.Combine("/sys/fs/cgroup", hierarchy, root);
-            if (!Directory.Exists(top))
-            {
-                continue;
-            }
-            foreach (var dir in Directory.EnumerateDirectories(top, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length).Append(top))
-            {
-                try
-                {
-                    Directory.Delete(dir);
-                }
-                catch (IOException)
-                {
-                    // Still populated or already gone.
-                }
-            }
-        }
-        // A killed agent leaves its bridge, the service proxy's link and the bridge's forwarding rules.
-        string[][] commands = [["link", "del", Bridge], ["link", "del", Bridge + "-svc"], ["rule", "del", "pref", "32100", "iif", Bridge], ["rule", "del", "pref", "32101", "iif", Bridge]];
-        foreach (var command in commands)
-        {
-            using var ip = Process.Start(new ProcessStartInfo("ip", command) { UseShellExecute = false, RedirectStandardError = true });
-            if (ip is not null)
-            {
-                await ip.WaitForExitAsync();
-            }
-        }
+        // A killed agent leaves its cgroups, bridge, the service proxy's link, the bridge's forwarding rules and its
+        // nftables tables (egress, policy, standby): the same leftovers a killed server node has.
+        await NodeServer.RemoveNodeLeftoversAsync(NodeName, Bridge);
         await MountCleanup.UnmountUnderAsync(_dataDir);
         try
         {
