@@ -45,7 +45,9 @@ public sealed partial class ShortJoinTests
                 """, "create", "-f", "-");
             await Eventually.KubectlAsync(kubectl, r => r.Stdout.Contains("hello from the joined node", StringComparison.Ordinal), "the pod's log through the node",
                 "logs", "on-short-join");
-            Assert.StartsWith("10.252.", await kubectl.OkAsync("get", "pod", "on-short-join", "-o", "jsonpath={.status.podIP}"));
+            // The container's log can be read before the agent's status write with the pod's IP has landed.
+            await Eventually.KubectlAsync(kubectl, r => r.Stdout.StartsWith("10.252.", StringComparison.Ordinal), "the pod's IP from the joined node's range",
+                "get", "pod", "on-short-join", "-o", "jsonpath={.status.podIP}");
             await kubectl.OkAsync("delete", "pod", "on-short-join", "--grace-period=1");
 
             // A restarted agent is the same node.
