@@ -380,7 +380,6 @@ internal sealed class ScaleScenario : IScenario
         }
     }
 
-    /// <summary>Another client's writes while the load runs: one ConfigMap POST every 100 ms until cancelled.</summary>
     /// <summary>
     /// Where the other client's slow POSTs spent their time: how many the server itself took over 100 ms (its histogram,
     /// from its request pipeline on) against how many the client saw over 100 ms (to the last byte of the 201).
@@ -395,6 +394,7 @@ internal sealed class ScaleScenario : IScenario
             $"{buckets.Values.DefaultIfEmpty(0).Max():F0} POSTs (the client sent {client.Count}); its p99 is within the bucket ≤ {p99Bound * 1000:F0} ms; {split}");
     }
 
+    /// <summary>Another client's writes while the load runs: one ConfigMap POST every 100 ms until cancelled.</summary>
     private static async Task<LatencySamples> ProbeMutationsAsync(Kubeconfig config, bool http2, CancellationToken ct)
     {
         var samples = new LatencySamples("ConfigMap create by another client during the load");
